@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `penx` command. Registers tsx so the CLI and users' penalty modules can be TypeScript.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,84 @@
+/**
+ * `penx penalties [SPEC…]` and `penx constraints [SPEC…]`: with no spec, the catalogue as a
+ * table; with specs, each one parsed by the same parser every command uses and printed in its
+ * normalised form with its formula (exit 2 if any is bad).
+ */
+import type { Command } from 'commander';
+import {
+  constraintCatalog,
+  describeParams,
+  formatNumber,
+  loadConstraint,
+  loadPenalty,
+  penaltyCatalog,
+  SpecError,
+  type PenaltyDefinition,
+} from '../../src/index.ts';
+import { table } from './table.ts';
+
+function strengthText(def: PenaltyDefinition): string {
+  return def.takesStrength ? `λ=${formatNumber(def.defaultStrength)} (≥ 0)` : '';
+}
+
+function penaltyTable(): string {
+  const rows = penaltyCatalog.list().map((def) => {
+    const params = Object.keys(def.params).length ? describeParams(def.params) : '';
+    return [def.name, def.takesStrength ? `λ·${def.formula.includes(' + ') ? `(${def.formula})` : def.formula}` : def.formula, [strengthText(def), params].filter(Boolean).join(', ') || '—'];
+  });
+  return [
+    table(['name', 'added to the loss', 'parameters (defaults)'], rows),
+    '',
+    'Spec: name[:strength][,key=value]*   e.g. l1:1e-4  deadzone:1e-4,a=0.25  lp:1e-4,p=3  none',
+    'Your own: a module whose default export is definePenalty({ name, params, fn }), e.g. ./my-penalty.ts:1e-4,k=2',
+  ].join('\n');
+}
+
+function constraintTable(): string {
+  const rows = constraintCatalog.list().map((def) => [def.name, `w ← ${def.formula}`, describeParams(def.params)]);
+  return [
+    table(['name', 'applied after every update', 'parameters (defaults)'], rows),
+    '',
+    'Spec: name[:key=value[,key=value]*]   e.g. maxnorm:m=2  minmaxnorm:min=0,max=5,rate=0.1  nonneg',
+    'Your own: a module whose default export is defineConstraint({ name, params, fn }), e.g. ./my-constraint.ts:c=1',
+  ].join('\n');
+}
+
+interface Resolved {
+  readonly spec: string;
+  readonly definition: { readonly name: string; readonly formula: string; readonly builtin: boolean };
+}
+
+async function describeSpecs(specs: readonly string[], load: (s: string) => Promise<Resolved>, strengthPrefix: boolean): Promise<number> {
+  let bad = 0;
+  for (const text of specs) {
+    try {
+      const r = await load(text);
+      const formula = strengthPrefix && r.spec.includes(':') && !r.spec.startsWith('none') ? `λ·${r.definition.formula}` : r.definition.formula;
+      console.log(`${r.spec}\t${formula}${r.definition.builtin ? '' : `\t(from ${text.split(/[:,]/)[0]})`}`);
+    } catch (err) {
+      if (!(err instanceof SpecError)) throw err;
+      console.error(`penx: error: ${err.message}`);
+      bad++;
+    }
+  }
+  return bad === 0 ? 0 : 2;
+}
+
+export function addCatalogCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('penalties')
+    .description('list the penalties, or check specs and print their normalised form and formula')
+    .argument('[spec...]', 'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4')
+    .action(async (specs: string[]) => {
+      if (specs.length === 0) console.log(penaltyTable());
+      else setExit(await describeSpecs(specs, (s) => loadPenalty(s), true));
+    });
+  program
+    .command('constraints')
+    .description('list the constraints, or check specs and print their normalised form and formula')
+    .argument('[spec...]', 'constraint specs to check, e.g. maxnorm:m=2 minmaxnorm:min=0,max=5,rate=0.1')
+    .action(async (specs: string[]) => {
+      if (specs.length === 0) console.log(constraintTable());
+      else setExit(await describeSpecs(specs, (s) => loadConstraint(s), false));
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * The `penx` command line.
+ *
+ *   argv ──► commander (commands, --help) ──► command action ──► exit code
+ *                                   │
+ *                                   └─ SpecError / usage error ──► one message on stderr, exit 2
+ */
+import { Command, CommanderError } from 'commander';
+import { selectBackend, SpecError } from '../../src/index.ts';
+import { addCatalogCommands } from './catalog-commands.ts';
+import { addStartCommand } from './start.ts';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  // Listing and checking specs computes only on tiny probe tensors: the cpu backend suffices.
+  await selectBackend('cpu');
+  const program = new Command('penx')
+    .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
+    .version('0.1.0')
+    .showHelpAfterError('(run penx --help for usage)')
+    .exitOverride();
+  addCatalogCommands(program, (code) => (exitCode = code));
+  addStartCommand(program);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof SpecError) {
+      console.error(`penx: error: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  return exitCode;
+}

@@ -1,0 +1,66 @@
+/**
+ * The built-in constraints, with Keras semantics (ε = 1e-7). Norms are L2 norms of the slices
+ * along `axis` (negative counts from the end): for a Dense kernel [in, out], axis 0 constrains
+ * each unit's incoming weights.
+ */
+import { tf, type Tensor } from '../tf.ts';
+import { SpecError } from '../spec/errors.ts';
+import { constraintBody, makeConstraintDefinition, type ConstraintBody, type ConstraintDefinition } from './definition.ts';
+
+export const EPSILON = 1e-7;
+
+const axisParam = { default: 0, integer: true, doc: 'axis along which norms are taken (negative counts from the end)' } as const;
+
+/** ‖w‖ along `axis`, kept as a broadcastable dimension. */
+export function normsAlong(w: Tensor, axis: number): Tensor {
+  const a = axis < 0 ? w.rank + axis : axis;
+  if (a < 0 || a >= w.rank) throw new SpecError(`axis=${axis} is out of range for a weight of rank ${w.rank} (shape [${w.shape}])`);
+  return tf.sqrt(tf.sum(tf.square(w), a, true));
+}
+
+/** w rescaled so each slice's norm n becomes `desired(n)`: w · desired / (ε + n). */
+function rescale(w: Tensor, axis: number, desired: (n: Tensor) => Tensor): Tensor {
+  const n = normsAlong(w, axis);
+  return tf.mul(w, tf.div(desired(n), tf.add(EPSILON, n)));
+}
+
+const BODIES = {
+  maxnorm: constraintBody({
+    formula: 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)',
+    doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0',
+    params: { m: { default: 2, min: 0, doc: 'largest norm allowed' }, axis: axisParam },
+    fn: (w, { m, axis }) => rescale(w, axis, (n) => tf.clipByValue(n, 0, m)),
+  }),
+  nonneg: constraintBody({
+    formula: 'w · [w ≥ 0]',
+    doc: 'Sets negative weights to 0. Example: nonneg',
+    params: {},
+    fn: (w) => tf.relu(w),
+  }),
+  unitnorm: constraintBody({
+    formula: 'w / (ε + ‖w‖)',
+    doc: 'Scales each slice to norm 1. Example: unitnorm:axis=0',
+    params: { axis: axisParam },
+    fn: (w, { axis }) => tf.div(w, tf.add(EPSILON, normsAlong(w, axis))),
+  }),
+  minmaxnorm: constraintBody({
+    formula: 'w · (rate·clip(‖w‖, min, max) + (1−rate)·‖w‖) / (ε + ‖w‖)',
+    doc: 'Moves each slice\'s norm part of the way (rate) into [min, max]. Example: minmaxnorm:min=0,max=5,rate=0.1',
+    params: {
+      min: { default: 0, min: 0, doc: 'smallest norm' },
+      max: { default: 1, min: 0, doc: 'largest norm' },
+      rate: { default: 1, min: 0, max: 1, doc: 'share of the way to move the norm per step (1 = strict)' },
+      axis: axisParam,
+    },
+    check: ({ min, max }) => (min > max ? `minmaxnorm needs min ≤ max, got min=${min}, max=${max}` : undefined),
+    fn: (w, { min, max, rate, axis }) =>
+      rescale(w, axis, (n) => tf.add(tf.mul(rate, tf.clipByValue(n, min, max)), tf.mul(1 - rate, n))),
+  }),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
+} as const satisfies Record<string, ConstraintBody<any>>;
+
+export type BuiltinConstraintName = keyof typeof BODIES;
+
+export const BUILTIN_CONSTRAINTS = Object.fromEntries(
+  Object.entries(BODIES).map(([name, body]) => [name, makeConstraintDefinition(name, body as ConstraintBody, true)]),
+) as Readonly<Record<BuiltinConstraintName, ConstraintDefinition>>;

@@ -1,0 +1,64 @@
+/**
+ * What a constraint is: a pure function of one weight tensor returning a tensor of the same
+ * shape, applied to the weight after every optimiser update (Keras semantics).
+ */
+import { tf, type Tensor } from '../tf.ts';
+import { brand } from '../spec/brand.ts';
+import type { CatalogEntry } from '../spec/catalog.ts';
+import { SpecError } from '../spec/errors.ts';
+import type { ParamDefs, ParamValues } from '../spec/params.ts';
+
+const BRAND = brand('ConstraintDefinition');
+
+export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
+  /** What the constraint does to w, e.g. `w · clip(‖w‖, 0, m) / (ε + ‖w‖)`. */
+  readonly formula: string;
+  readonly doc: string;
+  readonly params: D;
+  /** The projected weight; same shape as w. */
+  readonly fn: (w: Tensor, params: ParamValues<D>) => Tensor;
+  /** Checks across parameters (e.g. min ≤ max): a message when invalid. */
+  readonly check?: (params: ParamValues<D>) => string | undefined;
+}
+
+export interface ConstraintDefinition extends CatalogEntry {
+  readonly brand: symbol;
+  readonly fn: (w: Tensor, params: ParamValues) => Tensor;
+  readonly check: (params: ParamValues) => string | undefined;
+}
+
+/** Identity, for type inference of a constraint body's parameter names. */
+export function constraintBody<D extends ParamDefs>(body: ConstraintBody<D>): ConstraintBody<D> {
+  return body;
+}
+
+export function makeConstraintDefinition<D extends ParamDefs>(name: string, body: ConstraintBody<D>, builtin: boolean): ConstraintDefinition {
+  const check = (body.check ?? (() => undefined)) as ConstraintDefinition['check'];
+  return Object.freeze({
+    brand: BRAND.symbol,
+    [BRAND.symbol]: true,
+    name,
+    builtin,
+    formula: body.formula,
+    doc: body.doc,
+    params: body.params,
+    fn: body.fn as ConstraintDefinition['fn'],
+    check,
+  });
+}
+
+export function isConstraintDefinition(x: unknown): x is ConstraintDefinition {
+  return BRAND.is(x);
+}
+
+/** The constrained weight; a SpecError if the function changes the shape. */
+export function constrainedValue(def: ConstraintDefinition, w: Tensor, params: ParamValues): Tensor {
+  return tf.tidy(() => {
+    const out = def.fn(w, params);
+    if (!(out instanceof tf.Tensor) || out.shape.length !== w.shape.length || out.shape.some((d, i) => d !== w.shape[i])) {
+      const got = out instanceof tf.Tensor ? `shape [${out.shape}]` : typeof out;
+      throw new SpecError(`constraint ${def.name} returned ${got} for weights of shape [${w.shape}]; it must return a tensor of the same shape`);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The built-in penalties: the one registry of their names, parameters, defaults and formulas.
+ * Formulas are those of SPEC.md, without the strength λ (applied outside).
+ */
+import { tf, type Tensor } from '../tf.ts';
+import { abs } from './ops.ts';
+import { makePenaltyDefinition, penaltyBody, type PenaltyBody, type PenaltyDefinition } from './definition.ts';
+
+/** Σ|w|^p with the subgradient 0 at w = 0 (plain autodiff gives 0·∞ = NaN there for p < 1). */
+function sumAbsPow(w: Tensor, p: number): Tensor {
+  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const xt = args[0] as Tensor;
+    (args[1] as tf.GradSaveFunc)([xt]);
+    return {
+      value: tf.sum(tf.pow(tf.abs(xt), p)),
+      gradFunc: (dy, saved) => {
+        const [s] = saved as Tensor[];
+        const x0 = s as Tensor;
+        const g = tf.mul(p, tf.mul(tf.sign(x0), tf.pow(tf.abs(x0), p - 1)));
+        return tf.mul(dy, tf.where(tf.equal(x0, 0), tf.zerosLike(x0), g));
+      },
+    };
+  });
+  return f(w);
+}
+
+const BODIES = {
+  none: penaltyBody({
+    formula: '0',
+    doc: 'No penalty: the baseline.',
+    params: {},
+    takesStrength: false,
+    fn: (w) => tf.zerosLike(w).mul(w), // 0 with a (zero) gradient, so tf.grad works on it
+  }),
+  l1: penaltyBody({
+    formula: 'Σ|w|',
+    doc: 'Lasso. Drives many weights to 0, fast. Example: l1:1e-4',
+    params: {},
+    fn: (w) => abs(w),
+  }),
+  l2: penaltyBody({
+    formula: 'Σw²',
+    doc: 'Weight decay / ridge. Gathers weights at 0 more slowly than L1. Example: l2:1e-4',
+    params: {},
+    fn: (w) => tf.square(w),
+  }),
+  l1l2: penaltyBody({
+    formula: 'l1·Σ|w| + l2·Σw²',
+    doc: 'Elastic net; the strength scales both terms. Example: l1l2:1,l1=1e-4,l2=1e-4',
+    params: {
+      l1: { default: 1e-4, min: 0, doc: 'weight of Σ|w|' },
+      l2: { default: 1e-4, min: 0, doc: 'weight of Σw²' },
+    },
+    defaultStrength: 1,
+    fn: (w, { l1, l2 }) => tf.add(tf.mul(l1, abs(w)), tf.mul(l2, tf.square(w))),
+  }),
+  l3: penaltyBody({
+    formula: 'Σ|w|³',
+    doc: 'Weak pull near 0: mass hovers around 0 without collapsing. Example: l3:1e-4',
+    params: {},
+    fn: (w) => tf.mul(abs(w), tf.square(w)),
+  }),
+  l4: penaltyBody({
+    formula: 'Σw⁴',
+    doc: 'Weaker still near 0; punishes large weights hard. Example: l4:1e-4',
+    params: {},
+    fn: (w) => tf.square(tf.square(w)),
+  }),
+  lp: penaltyBody({
+    formula: 'Σ|w|^p',
+    doc: 'General power; gradient p·sign(w)·|w|^(p−1), taken as 0 at w = 0. Example: lp:1e-4,p=3',
+    params: { p: { default: 2, above: 0, doc: 'the power' } },
+    fn: (w, { p }) => sumAbsPow(w, p),
+  }),
+  deadzone: penaltyBody({
+    formula: 'Σ max(0, |w| − a)',
+    doc: 'L1 outside [−a, a], nothing inside; element-wise, never negative. Example: deadzone:1e-4,a=0.25',
+    params: { a: { default: 0.25, min: 0, doc: 'half-width of the penalty-free zone' } },
+    fn: (w, { a }) => tf.relu(tf.sub(abs(w), a)),
+  }),
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
+} as const satisfies Record<string, PenaltyBody<any>>;
+
+export type BuiltinPenaltyName = keyof typeof BODIES;
+
+export const BUILTIN_PENALTIES = Object.fromEntries(
+  Object.entries(BODIES).map(([name, body]) => [name, makePenaltyDefinition(name, body as PenaltyBody, true)]),
+) as Readonly<Record<BuiltinPenaltyName, PenaltyDefinition>>;

@@ -1,0 +1,76 @@
+/**
+ * What a penalty is: a pure function of one weight tensor, with named numeric parameters and no
+ * strength inside (the strength λ is applied outside, by PenaltyRegularizer). `fn` returns either
+ * φ(w) element-wise (a tensor of w's shape, which the library sums) or the whole-tensor value
+ * (a scalar).
+ */
+import { tf, type Scalar, type Tensor } from '../tf.ts';
+import { brand } from '../spec/brand.ts';
+import type { CatalogEntry } from '../spec/catalog.ts';
+import { SpecError } from '../spec/errors.ts';
+import type { ParamDefs, ParamValues } from '../spec/params.ts';
+
+/** The strength a spec gets when it gives none: the reference experiment's (SPEC.md). */
+export const DEFAULT_STRENGTH = 1e-4;
+
+const BRAND = brand('PenaltyDefinition');
+
+export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
+  /** The formula over the entries w of one tensor, without the strength, e.g. `Σ|w|`. */
+  readonly formula: string;
+  readonly doc: string;
+  readonly params: D;
+  /** φ(w) element-wise (summed by the library) or the whole-tensor value (a scalar). */
+  readonly fn: (w: Tensor, params: ParamValues<D>) => Tensor;
+  /** The strength when a spec gives none (default 1e-4). */
+  readonly defaultStrength?: number;
+  /** False for a penalty that takes no strength (`none`). */
+  readonly takesStrength?: boolean;
+}
+
+export interface PenaltyDefinition extends CatalogEntry {
+  readonly brand: symbol;
+  readonly fn: (w: Tensor, params: ParamValues) => Tensor;
+  readonly defaultStrength: number;
+  readonly takesStrength: boolean;
+}
+
+/** Identity, for type inference of a penalty body's parameter names. */
+export function penaltyBody<D extends ParamDefs>(body: PenaltyBody<D>): PenaltyBody<D> {
+  return body;
+}
+
+export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: PenaltyBody<D>, builtin: boolean): PenaltyDefinition {
+  return Object.freeze({
+    brand: BRAND.symbol,
+    [BRAND.symbol]: true,
+    name,
+    builtin,
+    formula: body.formula,
+    doc: body.doc,
+    params: body.params,
+    fn: body.fn as PenaltyDefinition['fn'],
+    defaultStrength: body.defaultStrength ?? DEFAULT_STRENGTH,
+    takesStrength: body.takesStrength ?? true,
+  });
+}
+
+export function isPenaltyDefinition(x: unknown): x is PenaltyDefinition {
+  return BRAND.is(x);
+}
+
+/** The unscaled penalty of `w`: `fn` evaluated, summed when element-wise; a scalar. */
+export function penaltyValue(def: PenaltyDefinition, w: Tensor, params: ParamValues): Scalar {
+  return tf.tidy(() => {
+    const out = def.fn(w, params);
+    if (!(out instanceof tf.Tensor)) {
+      throw new SpecError(`penalty ${def.name} returned ${typeof out}, not a tensor; return a scalar or a tensor of the weights' shape`);
+    }
+    if (out.rank === 0) return out as Scalar;
+    if (out.shape.length === w.shape.length && out.shape.every((d, i) => d === w.shape[i])) return tf.sum(out);
+    throw new SpecError(
+      `penalty ${def.name} returned a tensor of shape [${out.shape}] for weights of shape [${w.shape}]; ` +
+        `return a scalar or an element-wise tensor of the weights' shape`,
+    );
+  });
+}

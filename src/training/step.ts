@@ -1,0 +1,70 @@
+/**
+ * The project's training step, used instead of TF.js's `fit` (which ignores `kernelConstraint`,
+ * tensorflow/tfjs issue 3345):
+ *
+ *   batch ──► forward ──► data loss + Σ penalties ──► gradients ──► optimiser update ──► constraints
+ *
+ * Penalties are the layers' regularizers (`kernelRegularizer`, `biasRegularizer`); constraints
+ * are the layers' constraints (`kernelConstraint`, `biasConstraint`), applied to each weight
+ * after every update, as Keras does.
+ */
+import { tf, type Scalar, type Tensor } from '../tf.ts';
+
+export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
+
+/** Mean categorical cross-entropy of probabilities (Keras clips them to [1e-7, 1 − 1e-7]). */
+export const categoricalCrossentropy: LossFn = (yTrue, yPred) => tf.mean(tf.metrics.categoricalCrossentropy(yTrue, yPred)) as Scalar;
+
+export interface TrainStepOptions {
+  /** The data loss; default mean categorical cross-entropy. */
+  readonly loss?: LossFn;
+}
+
+export interface StepResult {
+  /** The data loss of the batch, before the update. */
+  readonly dataLoss: number;
+  /** Σ λ·penalty over every regularised weight, before the update. */
+  readonly penaltyLoss: number;
+}
+
+/** Σ of every layer's regularizer terms (a scalar; 0 when nothing is regularised). */
+export function penaltyLoss(model: tf.LayersModel): Scalar {
+  return tf.tidy(() => {
+    const terms = model.calculateLosses();
+    return terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as Scalar);
+  });
+}
+
+/** Project every weight that has a constraint: w ← constraint(w). */
+export function applyConstraints(model: tf.LayersModel): void {
+  for (const lv of model.weights) {
+    if (lv.constraint == null) continue;
+    const v = lv.read() as tf.Variable;
+    tf.tidy(() => v.assign(lv.constraint.apply(v)));
+  }
+}
+
+/**
+ * One training step on one batch: gradients of data loss plus penalties, the optimiser's update,
+ * then the constraints.
+ *
+ * @example
+ * const { dataLoss, penaltyLoss } = trainStep(model, tf.train.adadelta(1.0, 0.95), xs, ys);
+ */
+export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Tensor, y: Tensor, options: TrainStepOptions = {}): StepResult {
+  const loss = options.loss ?? categoricalCrossentropy;
+  const vars = model.trainableWeights.map((lv) => lv.read() as tf.Variable);
+  let parts: Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const yPred = model.apply(x, { training: true }) as Tensor;
+    const data = loss(y, yPred);
+    const pen = penaltyLoss(model);
+    parts = tf.keep(tf.stack([data, pen]));
+    return tf.add(data, pen) as Scalar;
+  }, vars);
+  optimizer.applyGradients(grads);
+  applyConstraints(model);
+  const [dataLoss = NaN, penalty = NaN] = parts ? Array.from(parts.dataSync()) : [];
+  tf.dispose([value, parts, ...Object.values(grads)]);
+  return { dataLoss, penaltyLoss: penalty };
+}

@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run the real `penx` entry point, as `npx penx …` does. */
+function penx(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['mnist-demo/bin/penx.mjs', ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('penx', () => {
+  it.concurrent('--help lists the commands', async () => {
+    const r = await penx('--help');
+    expect(r.code).toBe(0);
+    for (const cmd of ['penalties', 'constraints', 'start']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+  });
+
+  it.concurrent('penalties prints the table from the registry', async () => {
+    const r = await penx('penalties');
+    expect(r.code).toBe(0);
+    for (const line of [/^l1\s+λ·Σ\|w\|\s+λ=1e-4/m, /^deadzone\s+λ·Σ max\(0, \|w\| − a\)\s+λ=1e-4 \(≥ 0\), a=0\.25 \(≥ 0\)/m, /^lp\s+λ·Σ\|w\|\^p\s+.*p=2 \(> 0\)/m, /^none\s+0\s+—/m]) {
+      expect(r.stdout).toMatch(line);
+    }
+    expect(r.stderr).toBe('');
+  });
+
+  it.concurrent('penalties SPEC… prints normalised forms and formulas, including a user module', async () => {
+    const r = await penx('penalties', 'deadzone:1e-4', 'lp:0.0001,p=3', 'none', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'deadzone:1e-4,a=0.25\tλ·Σ max(0, |w| − a)',
+      'lp:1e-4,p=3\tλ·Σ|w|^p',
+      'none\t0',
+      'logsum:1e-4,eps=0.05\tλ·Σ log(1 + |w|/eps)\t(from ./mnist-demo/examples/logsum-penalty.ts)',
+    ]);
+  });
+
+  it.concurrent('constraints prints the table and checks specs', async () => {
+    const table = await penx('constraints');
+    expect(table.stdout).toMatch(/^minmaxnorm\s+w ← w · \(rate·clip\(‖w‖, min, max\) \+ \(1−rate\)·‖w‖\) \/ \(ε \+ ‖w‖\)\s+min=0/m);
+    const r = await penx('constraints', 'minmaxnorm:min=0,max=5,rate=0.1', './test/fixtures/constraints/clip.ts:c=2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('minmaxnorm:min=0,max=5,rate=0.1,axis=0\t');
+    expect(r.stdout).toContain('clipvalue:c=2\tclip(w, −c, c)');
+  });
+
+  it.concurrent('start does not crash', async () => {
+    const r = await penx('start');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/not yet/);
+  });
+});
+
+// Each bad input: exit code 2 and one message saying what was wrong and what is accepted.
+const BAD_PENALTIES: ReadonlyArray<readonly [string, RegExp]> = [
+  ['l5:1e-4', /unknown penalty 'l5'.*Accepted: none, l1, l2, l1l2, l3, l4, lp, deadzone/],
+  ['l1:abc', /strength of l1 must be a number, got 'abc'/],
+  ['l1:', /strength of l1 is missing a value/],
+  ['l1:-1e-4', /strength of l1 must be a finite number ≥ 0, got -1e-4/],
+  ['l2:inf', /strength of l2 must be a finite number ≥ 0, got Infinity/],
+  ['l2:nan', /strength of l2 must be a finite number ≥ 0, got NaN/],
+  ['deadzone:1e-4,a=-0.1', /deadzone parameter a=-0.1 is not allowed; expected a finite number ≥ 0/],
+  ['deadzone:1e-4,a=', /deadzone parameter a is missing a value/],
+  ['deadzone:1e-4,a=wide', /deadzone parameter a must be a number, got 'wide'/],
+  ['lp:1e-4,p=0', /lp parameter p=0 is not allowed; expected a finite number > 0/],
+  ['lp:1e-4,p=-2', /lp parameter p=-2 is not allowed/],
+  ['deadzone:1e-4,b=2', /unknown parameter 'b' for penalty deadzone.*accepts: a=0\.25 \(≥ 0\)/],
+  ['none:1e-4', /penalty none takes no strength/],
+  ['./test/fixtures/penalties/missing.ts:1e-4', /penalty module '.*missing\.ts' not found/],
+  ['./test/fixtures/penalties/no-default.ts', /has no default export; export default the result of definePenalty/],
+  ['./test/fixtures/penalties/plain-object.ts', /default export is not made by definePenalty/],
+  ['./test/fixtures/penalties/throws-on-import.ts', /failed to load: boom while importing/],
+  ['./test/fixtures/penalties/throws-on-call.ts', /penalty throwsoncall threw on a probe tensor.*boom inside the penalty/],
+  ['./test/fixtures/penalties/non-scalar.ts', /returned a tensor of shape \[17\] for weights of shape \[4,4\]; return a scalar or an element-wise tensor/],
+  ['./test/fixtures/penalties/non-finite.ts', /penalty nonfinite returned -Infinity on a probe tensor/],
+  ['./mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0', /logsum parameter eps=0 is not allowed; expected a finite number > 0/],
+];
+
+const BAD_CONSTRAINTS: ReadonlyArray<readonly [string, RegExp]> = [
+  ['maxnorm:m=-1', /maxnorm parameter m=-1 is not allowed/],
+  ['minmaxnorm:min=3,max=1', /minmaxnorm needs min ≤ max/],
+  ['minmaxnorm:rate=1.5', /rate=1.5 is not allowed; expected a finite number ≥ 0, ≤ 1/],
+  ['unitnorm:axis=0.5', /axis=0.5 is not allowed; expected an integer/],
+  ['maxnorm:2', /takes key=value parameters only/],
+  ['squash', /unknown constraint 'squash'.*Accepted: maxnorm, nonneg, unitnorm, minmaxnorm/],
+  ['./test/fixtures/constraints/wrong-shape.ts', /constraint wrongshape returned shape \[\] for weights of shape \[3,3,2,4\]/],
+];
+
+describe('bad input exits 2 with one clear message', () => {
+  for (const [spec, message] of BAD_PENALTIES) {
+    it.concurrent(`penalties ${spec}`, async () => {
+      const r = await penx('penalties', spec);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    });
+  }
+  for (const [spec, message] of BAD_CONSTRAINTS) {
+    it.concurrent(`constraints ${spec}`, async () => {
+      const r = await penx('constraints', spec);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+  it.concurrent('an unknown command or option', async () => {
+    expect((await penx('frobnicate')).code).toBe(2);
+    const r = await penx('penalties', '--bogus');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--bogus'/);
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import logsum from '../../mnist-demo/examples/logsum-penalty.ts';
+import clip from '../fixtures/constraints/clip.ts';
+import {
+  constraint,
+  constraintCatalog,
+  formatSpec,
+  loadModel,
+  penalty,
+  penaltyCatalog,
+  penaltyLoss,
+  saveModel,
+  tf,
+  type PenaltyRegularizer,
+  type PenxConstraint,
+} from '../../src/index.ts';
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** Through JSON text and TF.js's own class registry, as a saved model's loader does. */
+function throughJson<T extends tf.serialization.Serializable>(obj: T): T {
+  const json = JSON.parse(JSON.stringify({ className: obj.getClassName(), config: obj.getConfig() })) as { className: string; config: tf.serialization.ConfigDict };
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[json.className];
+  if (!entry) throw new Error(`${json.className} is not registered with TF.js`);
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, json.config) as T;
+}
+
+const probe = () => tf.randomNormal([6, 5], 0, 0.6, 'float32', 7);
+
+describe('round trip over every registry entry', () => {
+  it('covers the user definitions too', () => {
+    expect(penaltyCatalog.names()).toContain(logsum.name);
+    expect(constraintCatalog.names()).toContain(clip.name);
+  });
+
+  for (const def of penaltyCatalog.list()) {
+    it(`penalty ${def.name}: to JSON and back, same spec and values`, () => {
+      // Non-default parameter values, so defaults cannot hide a lost parameter.
+      const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, p.default * 1.5 + 0.1]));
+      const reg = penalty(formatSpec(def.name, def.takesStrength ? 3e-3 : undefined, params));
+      const back = throughJson(reg) as PenaltyRegularizer;
+      expect(back.spec).toBe(reg.spec);
+      expect(back.getClassName()).toBe(`penx.${def.name}`);
+      const w = probe();
+      expect(back.apply(w).dataSync()[0]).toBe(reg.apply(w).dataSync()[0]);
+    });
+  }
+
+  for (const def of constraintCatalog.list()) {
+    it(`constraint ${def.name}: to JSON and back, same spec and values`, () => {
+      const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, k === 'axis' ? 1 : k === 'rate' ? 0.3 : p.default + 0.2]));
+      const c = constraint(formatSpec(def.name, undefined, params));
+      const back = throughJson(c) as PenxConstraint;
+      expect(back.spec).toBe(c.spec);
+      const w = probe();
+      expect(Array.from(back.apply(w).dataSync())).toEqual(Array.from(c.apply(w).dataSync()));
+    });
+  }
+});
+
+describe('a model with a user penalty', () => {
+  const X = [
+    [0.1, -0.4, 0.7, 0.2],
+    [1.5, 0.3, -0.2, -1],
+  ];
+  function build() {
+    return tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelRegularizer: penalty('logsum:2e-3,eps=0.05'), kernelConstraint: constraint('clipvalue:c=0.9') }),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelRegularizer: penalty('deadzone:1e-3,a=0.1') }),
+      ],
+    });
+  }
+
+  it('saves and loads back with identical predictions, penalty value and specs', async () => {
+    const model = build();
+    const dir = await mkdtemp(join(tmpdir(), 'penx-model-'));
+    dirs.push(dir);
+    await saveModel(model, join(dir, 'm'));
+    const loaded = await loadModel(join(dir, 'm'));
+    const x = tf.tensor2d(X);
+    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
+    expect(penaltyLoss(loaded).dataSync()[0]).toBe(penaltyLoss(model).dataSync()[0]);
+    expect(penaltyLoss(model).dataSync()[0]).toBeGreaterThan(0);
+    const layer = loaded.layers[0] as unknown as { kernelRegularizer: PenaltyRegularizer; kernelConstraint: PenxConstraint };
+    expect(layer.kernelRegularizer.spec).toBe('logsum:0.002,eps=0.05');
+    expect(layer.kernelConstraint.spec).toBe('clipvalue:c=0.9');
+  });
+
+  it('loads in a fresh process that imports the penalty module', async () => {
+    const model = build();
+    const dir = await mkdtemp(join(tmpdir(), 'penx-model-'));
+    dirs.push(dir);
+    await saveModel(model, join(dir, 'm'));
+    // The constraint module is not imported there; register it by importing it as the process starts.
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--import', './test/fixtures/constraints/clip.ts', 'test/fixtures/load-model.ts', join(dir, 'm'), JSON.stringify(X)], { encoding: 'utf8' });
+    const got = JSON.parse(out.trim().split('\n').pop() as string) as { predictions: number[]; penalty: number; regularizer: string };
+    expect(got.predictions).toEqual(Array.from((model.predict(tf.tensor2d(X)) as tf.Tensor).dataSync()));
+    expect(got.penalty).toBe(penaltyLoss(model).dataSync()[0]);
+    expect(got.regularizer).toBe('logsum:0.002,eps=0.05');
+  });
+});

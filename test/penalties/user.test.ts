@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { definePenalty, loadPenalty, penalty, SpecError, tf, trainStep, type Tensor } from '../../src/index.ts';
+import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
+
+describe('the README example: log-sum penalty', () => {
+  it('loads from its file and computes λ·Σ log(1 + |w|/eps)', async () => {
+    const reg = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:1e-2,eps=0.05');
+    expect(reg.spec).toBe('logsum:0.01,eps=0.05');
+    const xs = [-1, -0.2, 0, 0.05, 0.3, 2];
+    expectClose(xs.map((x) => at((w) => reg.apply(w), x)), xs.map((x) => 1e-2 * Math.log(1 + Math.abs(x) / 0.05)), 1e-5, 1e-8);
+    // Gradient λ·sign(w)/(eps + |w|), 0 at w = 0.
+    expectClose(xs.map((x) => gradAt((w) => reg.apply(w), x)), xs.map((x) => (1e-2 * Math.sign(x)) / (0.05 + Math.abs(x))), 1e-4, 1e-7);
+    expectClose([gradAt((w) => reg.apply(w), 0.3)], [finiteDiff((w) => reg.apply(w), 0.3)], 2e-3);
+    // Once loaded, its name works like a built-in's.
+    expect(penalty('logsum:1e-3').spec).toBe('logsum:0.001,eps=0.01');
+  });
+
+  it('trains a layer like a built-in does', async () => {
+    const reg = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:0.1');
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelRegularizer: reg })] });
+    const r = trainStep(model, tf.train.sgd(0.1), tf.ones([4, 3]), tf.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]), {
+      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+    });
+    expect(r.penaltyLoss).toBeGreaterThan(0);
+    expect(Number.isFinite(r.dataLoss)).toBe(true);
+  });
+});
+
+describe('definePenalty', () => {
+  it('sums an element-wise φ and takes a whole-tensor value as it is', async () => {
+    const sq = await loadPenalty('./test/fixtures/penalties/whole-tensor.ts:0.5,k=2');
+    const w = tf.tensor([1, 2, -0.5]);
+    expectClose([sq.apply(w).dataSync()[0]!], [0.5 * 2 * 2.5 ** 2], 1e-6);
+    const cube = definePenalty({ name: 'cube', fn: (x: Tensor) => tf.pow(x, 3) });
+    expectClose([penalty({ name: 'cube', strength: 1 }).apply(w).dataSync()[0]!], [1 + 8 - 0.125], 1e-6);
+    expect(cube.formula).toBe('Σ cube(w)');
+  });
+
+  it('refuses built-in names and bad names', () => {
+    expect(() => definePenalty({ name: 'l1', fn: (w) => w })).toThrow(/taken by a built-in/);
+    expect(() => definePenalty({ name: 'has space', fn: (w) => w })).toThrow(SpecError);
+  });
+
+  it('validates its parameters like a built-in', () => {
+    definePenalty({ name: 'scaled', params: { s: { default: 1, above: 0, doc: 'scale' } }, fn: (w, { s }) => tf.mul(s, tf.square(w)) });
+    expect(() => penalty('scaled:1e-4,s=0')).toThrow(/scaled parameter s=0 is not allowed; expected a finite number > 0/);
+    expect(() => penalty('scaled:1e-4,t=1')).toThrow(/unknown parameter 't'.*accepts: s=1/);
+  });
+});

@@ -1,0 +1,3 @@
+import { selectBackend } from '../src/index.ts';
+
+await selectBackend('cpu');

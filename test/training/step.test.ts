@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { penalty, constraint, tf, trainStep, type Scalar, type Tensor } from '../../src/index.ts';
+import { expectClose } from '../helpers.ts';
+
+// A linear Dense layer without bias, one SGD step on mean squared error: everything by hand.
+const X = [
+  [1, 2, -1],
+  [0.5, -1, 2],
+];
+const Y = [
+  [1, 0],
+  [0, 1],
+];
+const W0 = [
+  [0.3, -0.7],
+  [1.2, 0.4],
+  [-0.5, 2.1],
+];
+const LR = 0.1;
+
+function model(opts: { kernelConstraint?: ReturnType<typeof constraint>; kernelRegularizer?: ReturnType<typeof penalty> }) {
+  const layer = tf.layers.dense({ units: 2, useBias: false, inputShape: [3], ...opts });
+  const m = tf.sequential({ layers: [layer] });
+  // Not setWeights: TF.js's LayerVariable.write would apply the constraint to W0 itself.
+  (m.weights[0]!.read() as tf.Variable).assign(tf.tensor2d(W0));
+  return m;
+}
+
+const mse = (yTrue: Tensor, yPred: Tensor) => tf.losses.meanSquaredError(yTrue, yPred) as Scalar;
+
+/** W0 − lr·∂L/∂W for L = mean((XW − Y)²) + extra penalty gradient; returned as rows. */
+function sgdByHand(penaltyGrad: (w: number) => number = () => 0): number[][] {
+  const n = X.length * 2;
+  const P = X.map((x) => [0, 1].map((j) => x.reduce((s, xi, i) => s + xi * W0[i]![j]!, 0)));
+  return W0.map((row, i) => row.map((w, j) => w - LR * (X.reduce((s, x, r) => s + (2 / n) * x[i]! * (P[r]![j]! - Y[r]![j]!), 0) + penaltyGrad(w))));
+}
+
+/** Keras's MinMaxNorm on the columns (axis 0) of a row-major matrix, from SPEC.md. */
+function minMaxNormByHand(w: number[][], min: number, max: number, rate: number): number[] {
+  const out = w.map((r) => [...r]);
+  for (let j = 0; j < w[0]!.length; j++) {
+    const n = Math.sqrt(w.reduce((s, r) => s + r[j]! ** 2, 0));
+    const desired = rate * Math.min(max, Math.max(min, n)) + (1 - rate) * n;
+    for (const r of out) r[j]! *= desired / (1e-7 + n);
+  }
+  return out.flat();
+}
+
+describe('trainStep', () => {
+  it.each([0, 0.1, 0.5, 1])('applies MinMaxNorm (rate %s) after the update, as SPEC.md computes it', (rate) => {
+    const m = model({ kernelConstraint: constraint(`minmaxnorm:min=0.5,max=1,rate=${rate}`) });
+    trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    const got = Array.from(m.getWeights()[0]!.dataSync());
+    expectClose(got, minMaxNormByHand(sgdByHand(), 0.5, 1, rate), 1e-5, 1e-6);
+    // The columns' norms really were over max before the constraint, so the check is not vacuous.
+    expect(minMaxNormByHand(sgdByHand(), 0.5, 1, 1)).not.toEqual(sgdByHand().flat());
+  });
+
+  it('without a constraint, the weights are the plain SGD update', () => {
+    const m = model({});
+    trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    expectClose(Array.from(m.getWeights()[0]!.dataSync()), sgdByHand().flat(), 1e-5, 1e-6);
+  });
+
+  it('adds the penalty to the loss and its gradient to the update', () => {
+    const m = model({ kernelRegularizer: penalty('l2:0.01') });
+    const r = trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    expectClose([r.penaltyLoss], [0.01 * W0.flat().reduce((s, w) => s + w * w, 0)], 1e-5);
+    expectClose(Array.from(m.getWeights()[0]!.dataSync()), sgdByHand((w) => 0.02 * w).flat(), 1e-5, 1e-6);
+  });
+
+  it('does not leak tensors', () => {
+    const m = model({ kernelRegularizer: penalty('deadzone:0.01'), kernelConstraint: constraint('maxnorm:m=1') });
+    const opt = tf.train.adam(0.01);
+    const [x, y] = [tf.tensor2d(X), tf.tensor2d(Y)];
+    trainStep(m, opt, x, y, { loss: mse });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) trainStep(m, opt, x, y, { loss: mse });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
