@@ -22,4 +22,4 @@ export { constraint, loadConstraint, probeConstraint } from './constraints/resol
 
 export { trainStep, applyConstraints, penaltyLoss, categoricalCrossentropy, type LossFn, type StepResult, type TrainStepOptions } from './training/step.ts';
 export { saveModel, loadModel } from './io/model-folder.ts';
-export { selectBackend, BACKENDS, type BackendChoice, type BackendInfo } from './backend.ts';
+export { selectBackend, currentBackend, BACKENDS, type BackendChoice, type BackendInfo, type BackendOptions } from './backends/select.ts';

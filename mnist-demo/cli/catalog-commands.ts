@@ -11,10 +11,16 @@ import {
   loadConstraint,
   loadPenalty,
   penaltyCatalog,
+  selectBackend,
   SpecError,
   type PenaltyDefinition,
 } from '../../src/index.ts';
 import { table } from './table.ts';
+
+/** Checking specs computes only on tiny probe tensors: the cpu backend suffices. */
+async function quietCpu(): Promise<void> {
+  await selectBackend('cpu');
+}
 
 function strengthText(def: PenaltyDefinition): string {
   return def.takesStrength ? `λ=${formatNumber(def.defaultStrength)} (≥ 0)` : '';
@@ -70,6 +76,7 @@ export function addCatalogCommands(program: Command, setExit: (code: number) => 
     .description('list the penalties, or check specs and print their normalised form and formula')
     .argument('[spec...]', 'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4')
     .action(async (specs: string[]) => {
+      await quietCpu();
       if (specs.length === 0) console.log(penaltyTable());
       else setExit(await describeSpecs(specs, (s) => loadPenalty(s), true));
     });
@@ -78,6 +85,7 @@ export function addCatalogCommands(program: Command, setExit: (code: number) => 
     .description('list the constraints, or check specs and print their normalised form and formula')
     .argument('[spec...]', 'constraint specs to check, e.g. maxnorm:m=2 minmaxnorm:min=0,max=5,rate=0.1')
     .action(async (specs: string[]) => {
+      await quietCpu();
       if (specs.length === 0) console.log(constraintTable());
       else setExit(await describeSpecs(specs, (s) => loadConstraint(s), false));
     });

@@ -6,14 +6,13 @@
  *                                   └─ SpecError / usage error ──► one message on stderr, exit 2
  */
 import { Command, CommanderError } from 'commander';
-import { selectBackend, SpecError } from '../../src/index.ts';
+import { SpecError } from '../../src/index.ts';
 import { addCatalogCommands } from './catalog-commands.ts';
+import { addBenchCommand } from './bench-command.ts';
 import { addStartCommand } from './start.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
-  // Listing and checking specs computes only on tiny probe tensors: the cpu backend suffices.
-  await selectBackend('cpu');
   const program = new Command('penx')
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
     .version('0.1.0')
@@ -21,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride();
   addCatalogCommands(program, (code) => (exitCode = code));
   addStartCommand(program);
+  addBenchCommand(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

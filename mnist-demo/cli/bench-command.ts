@@ -1,0 +1,59 @@
+/** `penx bench`: how fast the reference model trains here (see mnist-demo/bench.ts). */
+import type { Command } from 'commander';
+import { SpecError } from '../../src/index.ts';
+import { runBench, type BenchResult } from '../bench.ts';
+import { addBackendOptions, startBackend, type BackendFlags } from './backend-options.ts';
+import { table } from './table.ts';
+
+interface BenchFlags extends BackendFlags {
+  readonly json?: boolean;
+  readonly batchSize: string;
+  readonly steps: string;
+  readonly cpuBatchSize: string;
+  readonly cpuSteps: string;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new SpecError(`${flag} must be a whole number ≥ 1, got '${text}'`);
+  return n;
+}
+
+function report(r: BenchResult): string {
+  const rows: Array<[string, string]> = [
+    ['backend', `${r.backend} (${r.threads} thread${r.threads === 1 ? '' : 's'})`],
+    [`forward, batch ${r.batchSize}`, `${r.forwardMs} ms`],
+    [`training step, batch ${r.batchSize}`, `${r.trainStepMs} ms  (${r.stepToForward}× the forward pass)`],
+    ['per sample', `${r.msPerSample} ms`],
+    ['one epoch (60 000 samples)', `${r.epochSeconds} s`],
+    [`cpu backend, batch ${r.cpuBatchSize}`, `${r.cpuMsPerSample} ms per sample`],
+    ['speed-up over cpu', `${r.speedupVsCpu}×`],
+    ['peak memory (RSS)', `${r.peakRssMb} MB`],
+    ['tensors after warm-up / after steps', `${r.tensorsAfterWarmup} / ${r.tensorsAfterSteps}`],
+  ];
+  return table(['measure', 'value'], rows);
+}
+
+export function addBenchCommand(program: Command): void {
+  addBackendOptions(
+    program
+      .command('bench')
+      .description('time training the reference model on the selected backend against the stock cpu backend')
+      .option('--json', 'print one JSON object instead of a table')
+      .option('--batch-size <n>', 'batch size on the selected backend', '128')
+      .option('--steps <n>', 'timed steps on the selected backend (median taken)', '5')
+      .option('--cpu-batch-size <n>', 'batch size on the cpu backend', '4')
+      .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1'),
+  ).action(async (flags: BenchFlags) => {
+    const options = {
+      batchSize: positiveInt(flags.batchSize, '--batch-size'),
+      steps: positiveInt(flags.steps, '--steps'),
+      cpuBatchSize: positiveInt(flags.cpuBatchSize, '--cpu-batch-size'),
+      cpuSteps: positiveInt(flags.cpuSteps, '--cpu-steps'),
+      progress: (m: string) => console.error(`… ${m}`),
+    };
+    const info = await startBackend(flags);
+    const result = await runBench(info, options);
+    console.log(flags.json ? JSON.stringify(result) : report(result));
+  });
+}

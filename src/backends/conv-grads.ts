@@ -1,0 +1,95 @@
+/**
+ * Conv2D gradients as forward convolutions, so they run on the backend's fast Conv2D path
+ * (XNNPACK on wasm). For x [N,H,W,Ci], filter w [Kh,Kw,Ci,Co], stride s, padding (top, left):
+ *
+ *   dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−top, ow·s+kw−left, ci] · dy[n,oh,ow,co]
+ *     = conv( xᵀ [Ci,H,W,N],  dyᵀ [Oh,Ow,N,Co],  dilation s )   then → [Kh,Kw,Ci,Co]
+ *
+ *   dX = conv( dy dilated by s and padded by K−1−top,  w flipped in space, [Kh,Kw,Co,Ci] )
+ *
+ * NHWC only, dilation 1 (the reference model's case; Keras's default).
+ */
+import { tf } from '../tf.ts';
+import { withScope, type KernelScope } from './kernel-scope.ts';
+
+type TensorInfo = tf.TensorInfo;
+
+interface ConvAttrs {
+  readonly strides: number | [number, number];
+  readonly pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  readonly dataFormat: 'NHWC' | 'NCHW';
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
+  if (attrs.dataFormat === 'NCHW') throw new Error('Conv2D gradients here support dataFormat NHWC (channelsLast) only');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
+
+/** Slice `info` to `size` if it is larger (a no-op otherwise). */
+function cropTo(s: KernelScope, info: TensorInfo, size: number[]): TensorInfo {
+  if (info.shape.every((d, i) => d === size[i])) return info;
+  return s.run('Slice', { x: info }, { begin: size.map(() => 0), size });
+}
+
+export function conv2dBackpropFilter(backend: tf.KernelBackend, backendName: string, x: TensorInfo, dy: TensorInfo, filterShape: number[], attrs: ConvAttrs): TensorInfo {
+  const info = convInfo(x.shape, filterShape, attrs);
+  const { top, bottom, left, right } = info.padInfo;
+  const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+  return withScope(backend, backendName, (s) => {
+    const xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+    const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const r = s.run('Conv2D', { x: xT, filter: dyT }, {
+      strides: [1, 1],
+      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+    });
+    return s.run('Transpose', { x: cropTo(s, r, [ci, kh, kw, co]) }, { perm: [1, 2, 0, 3] });
+  });
+}
+
+export function conv2dBackpropInput(backend: tf.KernelBackend, backendName: string, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: ConvAttrs): TensorInfo {
+  const info = convInfo(inputShape, filter.shape, attrs);
+  const [n, h, w, ci] = inputShape as [number, number, number, number];
+  const [kh, kw] = filter.shape as [number, number];
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const [, oh, ow, co] = dy.shape as [number, number, number, number];
+  return withScope(backend, backendName, (s) => {
+    // Dilate dy by the stride: [N,Oh,Ow,Co] → [N,Oh,1,Ow,1,Co] → pad → [N,Oh·sh,Ow·sw,Co].
+    let d = dy;
+    if (sh > 1 || sw > 1) {
+      const six = s.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, co] });
+      const padded = s.run('PadV2', { x: six }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+      d = s.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, co] });
+    }
+    // Full correlation with the flipped filter: pad K−1−top before; enough after to cover H.
+    const before = [kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left];
+    const begin = before.map((b) => Math.max(0, -b));
+    if (begin[0]! > 0 || begin[1]! > 0) {
+      d = s.run('Slice', { x: d }, { begin: [0, begin[0], begin[1], 0], size: [n, d.shape[1]! - begin[0]!, d.shape[2]! - begin[1]!, co] });
+    }
+    const padTop = Math.max(0, before[0]!);
+    const padLeft = Math.max(0, before[1]!);
+    const padBottom = Math.max(0, h + kh - 1 - padTop - d.shape[1]!);
+    const padRight = Math.max(0, w + kw - 1 - padLeft - d.shape[2]!);
+    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const wT = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+    const r = s.run('Conv2D', { x: d, filter: wT }, {
+      strides: [1, 1],
+      pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    });
+    return cropTo(s, r, [n, h, w, ci]);
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Training kernels for the wasm backend written as loops over its heap, where the stock kernel
+ * is a slow path and no fast XNNPACK formulation exists:
+ *
+ *   MaxPoolGrad      dx[argmax of each window] += dy     (first maximum, like the cpu backend)
+ *   im2colT          A[(kh,kw,ci), (n,oh,ow)] = x[n, oh·s+kh−top, ow·s+kw−left, ci]   (0 outside)
+ */
+import { tf } from '../tf.ts';
+import { asWasm, f32 } from './wasm-heap.ts';
+
+export function maxPoolGrad(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const b = asWasm(backend);
+  const out = b.makeOutput(x.shape, 'float32');
+  const dx = f32(b, out);
+  const xs = f32(b, x);
+  const g = f32(b, dy);
+  dx.fill(0);
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const best = new Int32Array(c);
+  const bestVal = new Float32Array(c);
+  for (let b0 = 0; b0 < n; b0++) {
+    for (let r = 0; r < oh; r++) {
+      for (let q = 0; q < ow; q++) {
+        best.fill(-1);
+        bestVal.fill(-Infinity);
+        for (let i = 0; i < fh; i++) {
+          const y = r * sh - top + i;
+          if (y < 0 || y >= h) continue;
+          for (let j = 0; j < fw; j++) {
+            const xx = q * sw - left + j;
+            if (xx < 0 || xx >= w) continue;
+            const base = ((b0 * h + y) * w + xx) * c;
+            for (let k = 0; k < c; k++) {
+              const v = xs[base + k] as number;
+              if (v > (bestVal[k] as number) || best[k] === -1) {
+                bestVal[k] = v;
+                best[k] = base + k;
+              }
+            }
+          }
+        }
+        const gBase = ((b0 * oh + r) * ow + q) * c;
+        for (let k = 0; k < c; k++) {
+          const at = best[k] as number;
+          if (at >= 0) dx[at] = (dx[at] as number) + (g[gBase + k] as number);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The transposed im2col matrix, [Kh·Kw·Ci, N·Oh·Ow], so that dW = A · dy[N·Oh·Ow, Co]. Reads x in
+ * channel-major layout, `xc` = [Ci, N, H, W], so that each row of A is made of contiguous runs.
+ * Only samples [batchStart, batchEnd) are taken, so a large batch can be done in chunks.
+ */
+export function im2colT(backend: unknown, xc: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, batchStart = 0, batchEnd?: number): tf.TensorInfo {
+  const b = asWasm(backend);
+  const [ci, nAll, h, w] = xc.shape as [number, number, number, number];
+  const end = batchEnd ?? nAll;
+  const n = end - batchStart;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const cols = n * oh * ow;
+  const out = b.makeOutput([fh * fw * ci, cols], 'float32');
+  const a = f32(b, out);
+  const xs = f32(b, xc);
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      // Output columns q whose input column q·sw − left + j is inside [0, w).
+      const qLo = Math.max(0, Math.ceil((left - j) / sw));
+      const qHi = Math.min(ow, Math.floor((w - 1 + left - j) / sw) + 1);
+      for (let k = 0; k < ci; k++) {
+        let p = ((i * fw + j) * ci + k) * cols;
+        for (let b0 = batchStart; b0 < end; b0++) {
+          const plane = (k * nAll + b0) * h;
+          for (let r = 0; r < oh; r++, p += ow) {
+            const y = r * sh - top + i;
+            if (y < 0 || y >= h || qLo >= qHi) {
+              a.fill(0, p, p + ow);
+              continue;
+            }
+            if (qLo > 0) a.fill(0, p, p + qLo);
+            if (qHi < ow) a.fill(0, p + qHi, p + ow);
+            let src = (plane + y) * w + qLo * sw - left + j;
+            if (sw === 1) {
+              for (let q = qLo; q < qHi; q++) a[p + q] = xs[src++] as number;
+            } else {
+              for (let q = qLo; q < qHi; q++, src += sw) a[p + q] = xs[src] as number;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Training kernels for the WebAssembly backend. Stock `@tensorflow/tfjs-backend-wasm` cannot
+ * train a Conv2D: `Conv2DBackpropFilter` is not registered (tensorflow/tfjs#8474) and its
+ * `Conv2DBackpropInput` is a slow loop; its `MaxPoolGrad` is slow too, and `BatchMatMul` with a
+ * transpose flag leaves XNNPACK for a slow path. Registered here, each on the fast paths:
+ *
+ *   Conv2DBackpropFilter   dW = im2colᵀ(x) · dy            (Transpose + heap loop + XNNPACK matmul)
+ *   Conv2DBackpropInput    dX = conv(dilated dy, flipped w) (XNNPACK conv, conv-grads.ts)
+ *   MaxPoolGrad            heap loop, first maximum of each window
+ *   BatchMatMul            explicit Transpose, then the untransposed XNNPACK path
+ *
+ * Every other kernel the reference model, the penalties and the optimisers need is stock.
+ */
+import { tf } from '../tf.ts';
+import { conv2dBackpropInput } from './conv-grads.ts';
+import { withScope } from './kernel-scope.ts';
+import { im2colT, maxPoolGrad } from './wasm-loops.ts';
+
+type TensorInfo = tf.TensorInfo;
+type Attrs = Record<string, unknown>;
+
+let registered = false;
+
+/** Target size of one im2col chunk (floats): 8 M floats = 32 MB. */
+const IM2COL_FLOATS = Number(process.env['PENX_IM2COL_FLOATS'] ?? 8 * 1024 * 1024);
+
+/** Register `kernelFunc` for wasm, keeping the stock kernel's setup (it binds the wasm functions the stock code calls). */
+function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock) tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}) });
+}
+
+function convInfo(xShape: number[], filterShape: number[], a: Attrs): tf.backend_util.Conv2DInfo {
+  if (a['dataFormat'] === 'NCHW') throw new Error('wasm training kernels support dataFormat NHWC (channelsLast) only');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a['strides'] as [number, number],
+    1,
+    a['pad'] as 'valid',
+    a['dimRoundingMode'] as 'floor' | undefined,
+    false,
+    'channelsLast',
+  );
+}
+
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+
+  const stockMatMul = tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc;
+  if (!stockMatMul) throw new Error('the wasm backend has no BatchMatMul kernel');
+  replaceKernel(tf.BatchMatMul, ({ inputs, backend, attrs }) => {
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return stockMatMul({ inputs, backend, attrs });
+    return withScope(backend as tf.KernelBackend, 'wasm', (s) => {
+      const t = (x: TensorInfo) => s.run('Transpose', { x }, { perm: [...x.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)) });
+      const inA = transposeA ? t(a) : a;
+      const inB = transposeB ? t(b) : b;
+      return s.adopt(stockMatMul({ inputs: { a: inA, b: inB }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo);
+    });
+  });
+
+  replaceKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+    const filterShape = (attrs as Attrs)['filterShape'] as number[];
+    const info = convInfo(x.shape, filterShape, attrs as Attrs);
+    return withScope(backend as tf.KernelBackend, 'wasm', (s) => {
+      const xc = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] });
+      const [n, oh, ow, co] = dy.shape as [number, number, number, number];
+      // Chunks of samples keep the im2col matrix near IM2COL_FLOATS, so its memory is reused warm.
+      const perSample = filterShape[0]! * filterShape[1]! * filterShape[2]! * oh * ow;
+      const chunk = Math.max(1, Math.min(n, Math.floor(IM2COL_FLOATS / perSample)));
+      let r: TensorInfo | undefined;
+      for (let b0 = 0; b0 < n; b0 += chunk) {
+        const b1 = Math.min(n, b0 + chunk);
+        const a = s.adopt(im2colT(backend, xc, info, b0, b1));
+        const dyPart = b0 === 0 && b1 === n ? dy : s.run('Slice', { x: dy }, { begin: [b0, 0, 0, 0], size: [b1 - b0, oh, ow, co] });
+        const d2 = s.run('Reshape', { x: dyPart }, { shape: [(b1 - b0) * oh * ow, co] });
+        const part = s.run('BatchMatMul', { a, b: d2 }, { transposeA: false, transposeB: false });
+        r = r === undefined ? part : s.run('Add', { a: r, b: part });
+      }
+      return s.run('Reshape', { x: r! }, { shape: filterShape });
+    });
+  });
+
+  replaceKernel(tf.Conv2DBackpropInput, ({ inputs, backend, attrs }) => {
+    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+    const a = attrs as unknown as Parameters<typeof conv2dBackpropInput>[5] & { inputShape: number[] };
+    return conv2dBackpropInput(backend as tf.KernelBackend, 'wasm', dy, filter, a.inputShape, a);
+  });
+
+  replaceKernel(tf.MaxPoolGrad, ({ inputs, backend, attrs }) => {
+    const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+    const a = attrs as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    return maxPoolGrad(backend, dy, input, info);
+  });
+}

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { constraint, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
+import { buildReferenceModel } from '../../mnist-demo/model.ts';
+
+/** ‖a − b‖∞ / ‖a‖∞: the relative error of b against the reference a. */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
+    den = Math.max(den, Math.abs(a[i] as number));
+  }
+  return den === 0 ? num : num / den;
+}
+
+/** Run f on a backend and return plain arrays. */
+async function on(backend: string, f: () => Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => f().map((t) => t.dataSync() as Float32Array));
+}
+
+const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
+
+beforeAll(async () => {
+  await selectBackend('wasm', { threads: 2 });
+  await tf.setBackend('cpu');
+});
+
+describe('wasm training kernels agree with the cpu backend (relative error ≤ 1e-4)', () => {
+  const cases: Array<[batch: number, size: number, cin: number, cout: number, k: number, stride: number, pad: 'same' | 'valid']> = [];
+  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const k of [1, 3, 5]) cases.push([stride === 1 ? 3 : 2, 9, k === 3 ? 16 : 3, k === 5 ? 1 : 8, k, stride, pad]);
+  cases.push([1, 28, 1, 32, 3, 1, 'valid'], [5, 12, 64, 16, 3, 1, 'valid'], [2, 10, 7, 5, 3, 2, 'same']);
+
+  it.each(cases)('Conv2D gradients: batch %i, %ipx, %i→%i channels, kernel %i, stride %i, %s', async (n, size, cin, cout, k, stride, pad) => {
+    const x = data(n * size * size * cin, 1);
+    const w = data(k * k * cin * cout, 2);
+    const grads = () => {
+      const xt = tf.tensor4d(x, [n, size, size, cin]);
+      const wt = tf.tensor4d(w, [k, k, cin, cout]);
+      const g = tf.grads((a: Tensor, b: Tensor) => {
+        const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+        return tf.sum(tf.mul(y, tf.sin(tf.range(0, y.size).reshape(y.shape))));
+      });
+      return g([xt, wt]);
+    };
+    const [cpuDx, cpuDw] = await on('cpu', grads);
+    const [wasmDx, wasmDw] = await on('wasm', grads);
+    expect(relErr(cpuDx!, wasmDx!)).toBeLessThan(1e-4);
+    expect(relErr(cpuDw!, wasmDw!)).toBeLessThan(1e-4);
+  });
+
+  it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [2, 1, 'valid'],
+  ] as const)('MaxPool gradient: pool %i, stride %i, %s', async (pool, stride, pad) => {
+    const x = data(2 * 9 * 9 * 5, 3);
+    const g = () => [tf.grad((a: Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, pool, stride, pad), 1.5)))(tf.tensor4d(x, [2, 9, 9, 5]))];
+    const [cpu] = await on('cpu', g);
+    const [wasm] = await on('wasm', g);
+    expect(relErr(cpu!, wasm!)).toBeLessThan(1e-4);
+  });
+
+  it('Dense gradients (matmul with both transposes)', async () => {
+    const x = data(6 * 40, 4);
+    const w = data(40 * 7, 5);
+    const g = () => tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.square(tf.matMul(a, b))))([tf.tensor2d(x, [6, 40]), tf.tensor2d(w, [40, 7])]);
+    const cpu = await on('cpu', g);
+    const wasm = await on('wasm', g);
+    cpu.forEach((c, i) => expect(relErr(c, wasm[i]!)).toBeLessThan(1e-4));
+  });
+
+  it('one training step of the reference model from the same weights', async () => {
+    const xs = data(4 * 28 * 28, 6).map((v) => Math.abs(v));
+    const labels = [3, 1, 4, 1];
+    const step = async (backend: string) => {
+      await tf.setBackend(backend);
+      const model = buildReferenceModel({ penalty: penalty('deadzone:1e-4'), constraint: constraint('maxnorm:m=3,axis=-1'), seed: 7 });
+      const [x, y] = [tf.tensor4d(xs, [4, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)];
+      const r = trainStep(model, tf.train.adadelta(1.0, 0.95), x, y);
+      const weights = model.getWeights().map((t) => Array.from(t.dataSync()));
+      tf.dispose([x, y]);
+      model.dispose();
+      return { r, weights };
+    };
+    const cpu = await step('cpu');
+    const wasm = await step('wasm');
+    expect(relErr([cpu.r.dataLoss, cpu.r.penaltyLoss], [wasm.r.dataLoss, wasm.r.penaltyLoss])).toBeLessThan(1e-4);
+    expect(cpu.weights).toHaveLength(10);
+    cpu.weights.forEach((w, i) => expect(relErr(w, wasm.weights[i]!), `weight ${i}`).toBeLessThan(1e-4));
+  });
+});
+
+describe('no tensor leaks on wasm', () => {
+  it('the tensor count after step 10 equals the count after step 1000', async () => {
+    await tf.setBackend('wasm');
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelRegularizer: penalty('l1:1e-4'), kernelConstraint: constraint('minmaxnorm:max=2,rate=0.5') }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', kernelRegularizer: penalty('deadzone:1e-4') }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelRegularizer: penalty('lp:1e-4,p=3') }),
+      ],
+    });
+    const opt = tf.train.adadelta(1.0, 0.95);
+    const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+    const counts: number[] = [];
+    const bytes: number[] = [];
+    for (let step = 1; step <= 1000; step++) {
+      trainStep(model, opt, x, y);
+      if (step === 10 || step === 1000) {
+        counts.push(tf.memory().numTensors);
+        bytes.push(tf.memory().numBytes);
+      }
+    }
+    expect(counts[1]).toBe(counts[0]);
+    expect(bytes[1]).toBe(bytes[0]);
+  });
+});

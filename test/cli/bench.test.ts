@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+function tfjsNodeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url)('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function penx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['mnist-demo/bin/penx.mjs', ...args], { encoding: 'utf8' }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('penx bench', () => {
+  it('prints one JSON object with the measured fields', async () => {
+    const r = await penx('bench', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^backend: wasm, 2 threads/m);
+    const j = JSON.parse(r.stdout) as Record<string, number | string>;
+    for (const key of ['backend', 'threads', 'batchSize', 'forwardMs', 'trainStepMs', 'epochSeconds', 'cpuMsPerSample', 'speedupVsCpu', 'peakRssMb']) {
+      expect(j, key).toHaveProperty(key);
+    }
+    expect(j['backend']).toBe('wasm');
+    expect(j['threads']).toBe(2);
+    expect(j['batchSize']).toBe(8);
+    expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
+    expect(j['epochSeconds']).toBeCloseTo(((j['trainStepMs'] as number) / 8) * 60, 0);
+    expect(j['speedupVsCpu']).toBeGreaterThan(1);
+    expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
+  }, 120_000);
+
+  it('refuses an unknown backend or a bad thread count with exit 2', async () => {
+    const a = await penx('bench', '--backend', 'gpu');
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/Allowed choices are auto, tensorflow, wasm, cpu/);
+    const b = await penx('bench', '--threads', '0');
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--threads must be a whole number ≥ 1, got '0'/);
+    if (!tfjsNodeInstalled()) {
+      const c = await penx('bench', '--backend', 'tensorflow');
+      expect(c.code).toBe(2);
+      expect(c.stderr).toMatch(/backend 'tensorflow' is unavailable/);
+    }
+  }, 60_000);
+});
