@@ -20,6 +20,7 @@ export { constraintCatalog, defineConstraint, type DefineConstraintOptions } fro
 export { PenxConstraint } from './constraints/constraint.ts';
 export { constraint, loadConstraint, probeConstraint } from './constraints/resolve.ts';
 
-export { trainStep, applyConstraints, penaltyLoss, categoricalCrossentropy, type LossFn, type StepResult, type TrainStepOptions } from './training/step.ts';
+export { trainStep, applyConstraints, penaltyLoss, categoricalCrossentropy, crossEntropyFromLogits, type LossFn, type StepResult, type TrainStepOptions } from './training/step.ts';
 export { saveModel, loadModel } from './io/model-folder.ts';
+export { Adadelta } from './optimizers/adadelta.ts';
 export { selectBackend, currentBackend, BACKENDS, type BackendChoice, type BackendInfo, type BackendOptions } from './backends/select.ts';

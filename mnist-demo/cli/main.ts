@@ -10,6 +10,9 @@ import { SpecError } from '../../src/index.ts';
 import { addCatalogCommands } from './catalog-commands.ts';
 import { addBenchCommand } from './bench-command.ts';
 import { addStartCommand } from './start.ts';
+import { addTrainCommand } from './train-command.ts';
+import { addCompareCommand } from './compare-command.ts';
+import { addPlotCommand } from './plot-command.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -19,6 +22,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run penx --help for usage)')
     .exitOverride();
   addCatalogCommands(program, (code) => (exitCode = code));
+  addTrainCommand(program);
+  addCompareCommand(program);
+  addPlotCommand(program);
   addStartCommand(program);
   addBenchCommand(program);
   try {

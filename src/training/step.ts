@@ -15,9 +15,14 @@ export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 /** Mean categorical cross-entropy of probabilities (Keras clips them to [1e-7, 1 − 1e-7]). */
 export const categoricalCrossentropy: LossFn = (yTrue, yPred) => tf.mean(tf.metrics.categoricalCrossentropy(yTrue, yPred)) as Scalar;
 
+/** Mean softmax cross-entropy from logits: stable, with a gradient even where the softmax saturates. */
+export const crossEntropyFromLogits: LossFn = (yTrue, logits) => tf.losses.softmaxCrossEntropy(yTrue, logits) as Scalar;
+
 export interface TrainStepOptions {
   /** The data loss; default mean categorical cross-entropy. */
   readonly loss?: LossFn;
+  /** Also measure the batch's accuracy (arg-max of prediction = arg-max of one-hot label). */
+  readonly accuracy?: boolean;
 }
 
 export interface StepResult {
@@ -25,6 +30,8 @@ export interface StepResult {
   readonly dataLoss: number;
   /** Σ λ·penalty over every regularised weight, before the update. */
   readonly penaltyLoss: number;
+  /** The batch's accuracy before the update (NaN unless asked for). */
+  readonly accuracy: number;
 }
 
 /** Σ of every layer's regularizer terms (a scalar; 0 when nothing is regularised). */
@@ -59,12 +66,13 @@ export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Ten
     const yPred = model.apply(x, { training: true }) as Tensor;
     const data = loss(y, yPred);
     const pen = penaltyLoss(model);
-    parts = tf.keep(tf.stack([data, pen]));
+    const acc = options.accuracy ? tf.mean(tf.cast(tf.equal(tf.argMax(yPred, -1), tf.argMax(y, -1)), 'float32')) : tf.scalar(NaN);
+    parts = tf.keep(tf.stack([data, pen, acc]));
     return tf.add(data, pen) as Scalar;
   }, vars);
   optimizer.applyGradients(grads);
   applyConstraints(model);
-  const [dataLoss = NaN, penalty = NaN] = parts ? Array.from(parts.dataSync()) : [];
+  const [dataLoss = NaN, penalty = NaN, accuracy = NaN] = parts ? Array.from(parts.dataSync()) : [];
   tf.dispose([value, parts, ...Object.values(grads)]);
-  return { dataLoss, penaltyLoss: penalty };
+  return { dataLoss, penaltyLoss: penalty, accuracy };
 }

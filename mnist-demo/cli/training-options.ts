@@ -1,0 +1,93 @@
+/**
+ * The options `penx train` and `penx compare` share, and turning them into checked settings:
+ * every value is validated before any data is read or any training starts.
+ */
+import { createRequire } from 'node:module';
+import type { Command } from 'commander';
+import { loadConstraint, SpecError, tf, type PenxConstraint } from '../../src/index.ts';
+import { addBackendOptions, type BackendFlags } from './backend-options.ts';
+
+export interface TrainingFlags extends BackendFlags {
+  readonly constraint?: string;
+  readonly epochs: string;
+  readonly batchSize: string;
+  readonly seed: string;
+  readonly trainSize?: string;
+  readonly testSize?: string;
+  readonly data?: string;
+  readonly out: string;
+  readonly name?: string;
+  readonly resume?: boolean;
+  readonly force?: boolean;
+  readonly penalizeBias?: boolean;
+}
+
+export interface TrainingSettings {
+  readonly constraint?: PenxConstraint;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly trainSize?: number;
+  readonly testSize?: number;
+  readonly dataDir?: string;
+  readonly out: string;
+  readonly resume: boolean;
+  readonly force: boolean;
+  readonly penalizeBias: boolean;
+}
+
+export function addTrainingOptions(cmd: Command): Command {
+  return addBackendOptions(
+    cmd
+      .option('--constraint <spec>', 'constraint on every kernel, e.g. maxnorm:m=2 (see penx constraints)')
+      .option('--epochs <n>', 'epochs to train', '40')
+      .option('--batch-size <n>', 'batch size', '128')
+      .option('--seed <n>', 'seed of the initial weights, the batch order and the subsets', '42')
+      .option('--train-size <n>', 'train on a seeded subset of n images (default: all 60 000)')
+      .option('--test-size <n>', 'evaluate on a seeded subset of n images (default: all 10 000)')
+      .option('--data <dir>', 'folder with the four MNIST-format IDX files, .gz or not (default: the bundled MNIST)')
+      .option('--out <dir>', 'folder the run folders go in', 'figures/runs')
+      .option('--name <name>', 'the run (or comparison) folder name; default from the penalty')
+      .option('--resume', 'continue an interrupted run from its last finished epoch')
+      .option('--force', 'replace an existing run folder')
+      .option('--penalize-bias', 'put the penalty on biases too'),
+  );
+}
+
+function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < min) throw new SpecError(`${flag} must be a whole number ≥ ${min}, got '${text}'`);
+  return n;
+}
+
+export async function parseTrainingFlags(flags: TrainingFlags): Promise<TrainingSettings> {
+  if (flags.resume && flags.force) throw new SpecError('--resume and --force contradict each other; give one');
+  if (flags.name !== undefined && !/^[\w.,:=+-]+$/.test(flags.name)) throw new SpecError(`--name '${flags.name}' must be a plain folder name (letters, digits, . _ - , : = +)`);
+  const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
+  const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
+  const testSize = wholeNumber(flags.testSize, '--test-size', 1);
+  return {
+    ...(constraint ? { constraint } : {}),
+    epochs: wholeNumber(flags.epochs, '--epochs', 1) as number,
+    batchSize: wholeNumber(flags.batchSize, '--batch-size', 1) as number,
+    seed: wholeNumber(flags.seed, '--seed', 0) as number,
+    ...(trainSize === undefined ? {} : { trainSize }),
+    ...(testSize === undefined ? {} : { testSize }),
+    ...(flags.data === undefined ? {} : { dataDir: flags.data }),
+    out: flags.out,
+    resume: flags.resume === true,
+    force: flags.force === true,
+    penalizeBias: flags.penalizeBias === true,
+  };
+}
+
+/** A folder name for a penalty spec: `deadzone:1e-4,a=0.25` → `deadzone_1e-4_a=0.25`. */
+export function runNameFor(spec: string): string {
+  return spec.replace(/[:,]/g, '_');
+}
+
+export function versions(): Record<string, string> {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return { 'penalty-explorer': pkg.version, '@tensorflow/tfjs': tf.version.tfjs, node: process.version };
+}

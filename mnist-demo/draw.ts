@@ -1,0 +1,34 @@
+/**
+ * Drawing a run's (or a comparison's) figures and report into its folder, from run records only:
+ *
+ *   run folder:         epoch-EEE.png/.svg per snapshot, histograms.png, sparsity.png, report.html
+ *   comparison folder:  histograms.png (runs side by side per epoch), sparsity.png, accuracy.png,
+ *                       report.html, compare.json (the runs, in order)
+ */
+import { join } from 'node:path';
+import { epochHistogramSpec, histogramGridSpec, sparsitySpec, accuracySpec, compareHistogramsSpec, writeFigure } from './figures/index.ts';
+import { reportHtml } from './report/index.ts';
+import { snapshots, type RunRecord } from './run-record.ts';
+import { writeFileAtomic } from './train/atomic.ts';
+
+export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '0')}`;
+
+/** The run's figures; the per-epoch image only for the newest snapshot unless `all`. */
+export async function drawRun(runDir: string, run: RunRecord, options: { all?: boolean } = {}): Promise<void> {
+  const snaps = snapshots(run);
+  for (const s of options.all ? snaps : snaps.slice(-1)) {
+    await writeFigure(join(runDir, epochFile(s.epoch)), epochHistogramSpec(run, s.epoch), { svg: true });
+  }
+  // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
+  await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));
+  await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
+  await writeFileAtomic(join(runDir, 'report.html'), await reportHtml([run], { title: `penalty-explorer: ${run.config.name}` }));
+}
+
+export async function drawComparison(dir: string, runs: readonly RunRecord[], runNames: readonly string[]): Promise<void> {
+  await writeFigure(join(dir, 'histograms'), compareHistogramsSpec([...runs]));
+  await writeFigure(join(dir, 'sparsity'), sparsitySpec([...runs]));
+  await writeFigure(join(dir, 'accuracy'), accuracySpec([...runs]));
+  await writeFileAtomic(join(dir, 'report.html'), await reportHtml([...runs], { title: 'penalty-explorer: comparison' }));
+  await writeFileAtomic(join(dir, 'compare.json'), JSON.stringify({ format: 'penalty-explorer/compare@1', runs: runNames }, null, 1));
+}

@@ -1,0 +1,92 @@
+/**
+ * Axis and scale definitions shared by the figures: the weight (x) axis over the histogram range,
+ * the density (y) axis, linear or symlog, and the epoch axis of the line charts. Values may be
+ * numbers or Vega expressions, so the report can drive them with signals.
+ */
+import type { Position2Def, PositionDef } from 'vega-lite/types_unstable/channeldef.js';
+
+export type DensityScale = 'linear' | 'log';
+/** A value, or a Vega expression giving one (for the report's signals). */
+export type Dynamic<T> = T | { expr: string };
+
+export interface BarsEncoding {
+  x: PositionDef<string>;
+  x2: Position2Def<string>;
+  y: PositionDef<string>;
+  y2: Position2Def<string>;
+}
+
+/** `parts` + 1 evenly spaced values from lo to hi (the weight axis ticks). */
+export function evenTicks(range: readonly [number, number], parts: number): number[] {
+  const [lo, hi] = range;
+  return Array.from({ length: parts + 1 }, (_, i) => Number((lo + ((hi - lo) * i) / parts).toPrecision(10)));
+}
+
+/**
+ * Histogram bars: from x0 to x1 over the weight range [lo, hi], from 0 up to the density `y`;
+ * `ticks` intervals on the weight axis (10 for a full-size chart, 4 for small panels).
+ */
+export function barsEncoding(range: readonly [number, number], y: PositionDef<string>, ticks = 10): BarsEncoding {
+  return {
+    x: {
+      field: 'x0',
+      type: 'quantitative',
+      title: 'weight',
+      scale: { domain: [range[0], range[1]], nice: false, zero: false },
+      axis: { values: evenTicks(range, ticks), format: '~g' },
+    },
+    x2: { field: 'x1' },
+    y,
+    y2: { datum: 0 },
+  };
+}
+
+/**
+ * Powers of ten from the one-weight density up to `max`, with 0: the ticks of the symlog axis
+ * (its default ticks are linear and crowd at the top).
+ */
+export function logTicks(floor: number, max: number): number[] {
+  const lo = Math.ceil(Math.log10(Math.max(floor, 1e-12)));
+  const hi = Math.floor(Math.log10(Math.max(max, floor)));
+  const ticks = [0];
+  for (let k = lo; k <= hi; k++) ticks.push(Number(`1e${k}`));
+  return ticks;
+}
+
+/** Tick labels of the density axis: `0`, `0.1`, `10`, and `1e-3` below 0.01. */
+const DENSITY_LABEL = "datum.value == 0 ? '0' : datum.value >= 0.01 ? format(datum.value, '~g') : replace(format(datum.value, '.0e'), 'e-0', 'e-')";
+
+export interface DensityOptions {
+  readonly scale: DensityScale;
+  /** The top of the axis; absent: from the data. */
+  readonly yMax?: Dynamic<number>;
+  /** For `log`: the symlog constant (density of one weight), and the tick values. */
+  readonly floor?: Dynamic<number>;
+  readonly ticks?: Dynamic<number[]>;
+  readonly title?: string;
+}
+
+/** y of histogram bars: density from 0, on a linear or symlog scale (log: linear below one weight's density). */
+export function densityEncoding(o: DensityOptions): PositionDef<string> {
+  const top = o.yMax === undefined ? {} : { domainMin: 0, domainMax: o.yMax, nice: false };
+  const title = o.title ?? (o.scale === 'log' ? 'density (log)' : 'density');
+  if (o.scale === 'linear') {
+    return { field: 'density', type: 'quantitative', title, scale: { type: 'linear', zero: true, ...top }, axis: { tickCount: 6 } };
+  }
+  return {
+    field: 'density',
+    type: 'quantitative',
+    title,
+    scale: { type: 'symlog', constant: o.floor ?? 1e-3, zero: true, ...top },
+    axis: { ...(o.ticks === undefined ? {} : { values: o.ticks }), labelExpr: DENSITY_LABEL, grid: true },
+  };
+}
+
+/** x of the line charts: epochs as integers. */
+export const EPOCH_ENCODING: PositionDef<string> = {
+  field: 'epoch',
+  type: 'quantitative',
+  title: 'epoch',
+  scale: { zero: false, nice: false },
+  axis: { tickMinStep: 1, format: 'd' },
+};

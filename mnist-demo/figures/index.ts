@@ -1,0 +1,13 @@
+/** The figures: pure functions from run records to Vega-Lite specs, and their rendering to files. */
+export { epochHistogramSpec, penaltyLine } from './epoch-histogram.ts';
+export { histogramGridSpec } from './histogram-grid.ts';
+export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
+export { accuracySpec } from './accuracy.ts';
+export { compareHistogramsSpec, spreadEpochs, type CompareOptions } from './compare-histograms.ts';
+export { layerHistogramSpec } from './layer-histogram.ts';
+export { renderSvg, svgToPng, toVega, writeAtomic, writeFigure, FONT_FILES } from './render.ts';
+export { sharedDensity, niceMax, type HistogramScaleOptions } from './histogram-scale.ts';
+export { barsEncoding, densityEncoding, logTicks, type DensityScale } from './axes.ts';
+export { binRows, layerHistogram, lastEpoch, maxDensity, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';
+export { countsLine, fixed4, grouped, percent, runLabels, snapshotTitle } from './format.ts';
+export { CONFIG, FONT, RUN_COLORS } from './theme.ts';

@@ -1,0 +1,86 @@
+/**
+ * Rendering a Vega-Lite spec without a browser: to SVG with Vega's headless view, to PNG with
+ * resvg and the bundled DejaVu Sans (no system fonts, so images are the same on every machine),
+ * and to files, written atomically (a temporary name in the same folder, then a rename).
+ * Importing this module makes Vega measure text with DejaVu Sans's metrics (see font-metrics.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { loadFontMetrics } from './font-metrics.ts';
+import { FONT } from './theme.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The DejaVu Sans faces the PNG renderer may use. */
+export const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((f) =>
+  require.resolve(`dejavu-fonts-ttf/ttf/${f}`),
+);
+
+interface TextItem {
+  fontSize?: number;
+  fontWeight?: string | number;
+  text?: unknown;
+}
+
+/** Vega's text width hook (its documented extension point), measuring with the DejaVu faces. */
+function installTextMetrics(): void {
+  const regular = loadFontMetrics(FONT_FILES[0] as string);
+  const bold = loadFontMetrics(FONT_FILES[1] as string);
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text?: unknown) => number } }).textMetrics;
+  metrics.width = (item, text) => {
+    const value = text ?? item.text;
+    const size = item.fontSize ?? 11;
+    const isBold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+    return size > 0 && value != null ? (isBold ? bold : regular).width(String(value), size) : 0;
+  };
+}
+installTextMetrics();
+
+/** The spec compiled to Vega (what the report's pages run). */
+export function toVega(spec: TopLevelSpec): vega.Spec {
+  return compile(spec).spec;
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(toVega(spec)), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The SVG as a PNG on white, at `scale` times its size (default 2, for sharp text). */
+export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Array {
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
+
+/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Writes `<path>.png`, and `<path>.svg` when asked. */
+export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: { svg?: boolean } = {}): Promise<void> {
+  const svg = await renderSvg(spec);
+  await writeAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
+  if (options.svg) await writeAtomic(`${pathWithoutExtension}.svg`, svg);
+}

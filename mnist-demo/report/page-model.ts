@@ -1,0 +1,89 @@
+/**
+ * What the report's page script needs, computed in Node: per run the title of every epoch and the
+ * histograms of every layer (and of all weights), indexed by epoch, and per layer the y axis that
+ * all runs and epochs share (its top, and the symlog constant and ticks of the log view).
+ */
+import { logTicks } from '../figures/axes.ts';
+import { lastEpoch, layerHistogram, maxDensity, oneWeightDensity } from '../figures/data.ts';
+import { runLabels, snapshotTitle } from '../figures/format.ts';
+import { niceMax } from '../figures/histogram-scale.ts';
+import { snapshots, type Histogram, type RunRecord } from '../run-record.ts';
+
+/** `all` (every weight) first, then the layers in model order. */
+export const ALL_LAYERS = 'all';
+
+export interface HistogramData {
+  readonly lo: number;
+  readonly hi: number;
+  readonly density: number[];
+}
+
+export interface AxisModel {
+  readonly ymax: number;
+  readonly symc: number;
+  readonly yticks: number[];
+}
+
+export interface RunModel {
+  readonly label: string;
+  /** Indexed by epoch (0..lastEpoch): `epoch=E loss=L acc=A`, or why there is none. */
+  readonly titles: string[];
+  /** Per layer (and `all`), indexed by epoch; null where the run has no such epoch or layer. */
+  readonly hist: Record<string, Array<HistogramData | null>>;
+}
+
+export interface PageModel {
+  readonly lastEpoch: number;
+  readonly layers: string[];
+  readonly axes: Record<string, AxisModel>;
+  readonly runs: RunModel[];
+}
+
+function layerNames(runs: readonly RunRecord[]): string[] {
+  const names: string[] = [];
+  for (const run of runs) for (const l of run.initial.layers) if (!names.includes(l.name)) names.push(l.name);
+  return names;
+}
+
+export function pageModel(runs: readonly RunRecord[]): PageModel {
+  const last = Math.max(0, ...runs.map(lastEpoch));
+  const layers = [ALL_LAYERS, ...layerNames(runs)];
+  const labels = runLabels(runs);
+  const epochs = Array.from({ length: last + 1 }, (_, e) => e);
+  const runModels = runs.map((run, i): RunModel => {
+    const byEpoch = new Map(snapshots(run).map((s) => [s.epoch, s]));
+    const titles = epochs.map((e) => {
+      const s = byEpoch.get(e);
+      return s ? snapshotTitle(s) : `epoch=${e}: not reached (last epoch ${lastEpoch(run)})`;
+    });
+    const hist = Object.fromEntries(
+      layers.map((layer) => {
+        const hs = epochs.map((e) => {
+          const s = byEpoch.get(e);
+          const h = s && layerHistogram(s, layer);
+          return h ? { lo: h.lo, hi: h.hi, density: h.density.map(round6) } : null;
+        });
+        return [layer, hs];
+      }),
+    );
+    return { label: labels[i] ?? run.config.penalty, titles, hist };
+  });
+  const axes = Object.fromEntries(
+    layers.map((layer) => {
+      const hs = runs.flatMap((run) => snapshots(run).flatMap((s) => layerHistogram(s, layer) ?? []));
+      return [layer, axisOf(hs)];
+    }),
+  );
+  return { lastEpoch: last, layers, axes, runs: runModels };
+}
+
+/** Six significant digits are plenty for drawing and keep the page small. */
+function round6(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+function axisOf(hs: readonly Histogram[]): AxisModel {
+  const ymax = niceMax(maxDensity(hs));
+  const symc = oneWeightDensity(hs);
+  return { ymax, symc, yticks: logTicks(symc, ymax) };
+}

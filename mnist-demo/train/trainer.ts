@@ -1,0 +1,179 @@
+/**
+ * One training run of the reference model:
+ *
+ *   run folder (new, --force, or --resume from checkpoint/)
+ *     ─► epoch 0: evaluate + weight snapshot of the untrained model
+ *     ─► for each epoch: seeded shuffle ─► trainStep per batch (NaN/∞ stops the run)
+ *                        ─► evaluate ─► snapshot ─► checkpoint/ ─► run.json ─► afterEpoch (figures)
+ *
+ * Batch order depends only on (seed, epoch), and the checkpoint holds the exact weights and
+ * optimiser state, so a resumed run ends with the same weights as an uninterrupted one.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Adadelta, crossEntropyFromLogits, SpecError, tf, trainStep, type BackendInfo, type PenaltyRegularizer, type PenxConstraint } from '../../src/index.ts';
+import { permutation } from '../data/random.ts';
+import type { Mnist } from '../data/mnist.ts';
+import { buildReferenceModel, logitsOf } from '../model.ts';
+import type { EpochRecord, RunConfig, RunRecord } from '../run-record.ts';
+import { writeFileAtomic } from './atomic.ts';
+import { batchTensors, evaluate } from './batches.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { snapshotWeights } from './snapshot.ts';
+
+export const RUN_JSON = 'run.json';
+
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** Running means over the epoch so far. */
+  readonly dataLoss: number;
+  readonly penaltyLoss: number;
+  readonly accuracy: number;
+}
+
+export interface TrainHooks {
+  onStart?(run: RunRecord, resumedFrom: number): void;
+  onBatch?(p: BatchProgress): void;
+  /** After run.json is written for a snapshot (epoch 0 included); draws figures. */
+  afterSnapshot?(runDir: string, run: RunRecord): Promise<void>;
+}
+
+export interface TrainOptions {
+  readonly runDir: string;
+  readonly name: string;
+  readonly penalty: PenaltyRegularizer;
+  readonly penaltyModule?: string;
+  readonly constraint?: PenxConstraint;
+  readonly penalizeBias: boolean;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly data: Mnist;
+  readonly backend: BackendInfo;
+  readonly resume: boolean;
+  readonly force: boolean;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** The loss became NaN or infinite: the run stopped; everything up to the last good epoch is kept. */
+export class DivergedError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    what: string,
+  ) {
+    super(`the ${what} became NaN or infinite at epoch ${epoch}, batch ${batch}; the run stopped, keeping everything up to epoch ${epoch - 1}`);
+    this.name = 'DivergedError';
+  }
+}
+
+function configOf(o: TrainOptions): RunConfig {
+  return {
+    name: o.name,
+    penalty: o.penalty.spec,
+    penaltyFormula: o.penalty.definition.takesStrength ? `λ·${o.penalty.definition.formula}` : o.penalty.definition.formula,
+    ...(o.penaltyModule ? { penaltyModule: o.penaltyModule } : {}),
+    ...(o.constraint ? { constraint: o.constraint.spec } : {}),
+    penalizeBias: o.penalizeBias,
+    optimizer: 'adadelta:lr=1,rho=0.95',
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    seed: o.seed,
+    trainSize: o.data.train.count,
+    testSize: o.data.test.count,
+    data: o.data.source,
+    backend: o.backend.name,
+    threads: o.backend.threads,
+    versions: o.versions,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** The settings that must agree for --resume to continue a run (epochs may grow). */
+const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const;
+
+async function prepareFolder(o: TrainOptions): Promise<void> {
+  const exists = existsSync(o.runDir) && readdirSync(o.runDir).length > 0;
+  if (!exists) return;
+  if (o.force) {
+    await rm(o.runDir, { recursive: true, force: true });
+    return;
+  }
+  if (!o.resume) {
+    throw new SpecError(`run folder ${o.runDir} already exists; use --resume to continue it or --force to start it over`);
+  }
+}
+
+export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise<RunRecord> {
+  await prepareFolder(o);
+  const model = buildReferenceModel({ penalty: o.penalty, ...(o.constraint ? { constraint: o.constraint } : {}), penalizeBias: o.penalizeBias, seed: o.seed });
+  const logits = logitsOf(model);
+  const optimizer = new Adadelta(1.0, 0.95);
+  try {
+    let run: RunRecord;
+    const config = configOf(o);
+    const checkpoint = o.resume ? await loadCheckpoint(o.runDir) : undefined;
+    if (checkpoint) {
+      for (const key of RESUME_KEYS) {
+        if (JSON.stringify(checkpoint.run.config[key]) !== JSON.stringify(config[key])) {
+          throw new SpecError(`cannot resume ${o.runDir}: its ${key} is ${JSON.stringify(checkpoint.run.config[key])}, this command's is ${JSON.stringify(config[key])}; use the same settings, or --force to start over`);
+        }
+      }
+      await checkpoint.restore(model, optimizer);
+      run = { ...checkpoint.run, config: { ...checkpoint.run.config, epochs: o.epochs } };
+    } else {
+      if (o.resume && existsSync(o.runDir) && readdirSync(o.runDir).length > 0) {
+        throw new SpecError(`cannot resume ${o.runDir}: it has no checkpoint (no epoch finished); use --force to start over`);
+      }
+      const initial = snapshotWeights(model, 0, evaluate(logits, o.data.test));
+      run = { format: 'penalty-explorer/run@1', config, initial, epochs: [] };
+      await writeFileAtomic(join(o.runDir, RUN_JSON), JSON.stringify(run, null, 1));
+      await hooks.afterSnapshot?.(o.runDir, run);
+    }
+    hooks.onStart?.(run, run.epochs.length);
+
+    const batches = Math.ceil(o.data.train.count / o.batchSize);
+    for (let epoch = run.epochs.length + 1; epoch <= o.epochs; epoch++) {
+      const t0 = performance.now();
+      const order = permutation(o.data.train.count, o.seed * 100_003 + epoch);
+      let sumLoss = 0;
+      let sumPen = 0;
+      let sumAcc = 0;
+      for (let b = 0; b < batches; b++) {
+        const [x, y] = batchTensors(o.data.train, order.subarray(b * o.batchSize, Math.min(o.data.train.count, (b + 1) * o.batchSize)));
+        const r = trainStep(logits, optimizer, x, y, { loss: crossEntropyFromLogits, accuracy: true });
+        tf.dispose([x, y]);
+        if (!Number.isFinite(r.dataLoss) || !Number.isFinite(r.penaltyLoss)) {
+          const err = new DivergedError(epoch, b + 1, Number.isFinite(r.dataLoss) ? 'penalty loss' : 'data loss');
+          // run.json keeps the finished epochs and says where and why the run stopped.
+          await writeFileAtomic(join(o.runDir, RUN_JSON), JSON.stringify({ ...run, stopped: { epoch, batch: b + 1, reason: err.message } }, null, 1));
+          throw err;
+        }
+        sumLoss += r.dataLoss;
+        sumPen += r.penaltyLoss;
+        sumAcc += r.accuracy;
+        hooks.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, dataLoss: sumLoss / (b + 1), penaltyLoss: sumPen / (b + 1), accuracy: sumAcc / (b + 1) });
+      }
+      const test = evaluate(logits, o.data.test);
+      const record: EpochRecord = {
+        ...snapshotWeights(model, epoch, test),
+        trainLoss: sumLoss / batches,
+        penaltyLoss: sumPen / batches,
+        trainAcc: sumAcc / batches,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      run = { ...run, epochs: [...run.epochs, record] };
+      await saveCheckpoint(o.runDir, model, optimizer, run);
+      await writeFileAtomic(join(o.runDir, RUN_JSON), JSON.stringify(run, null, 1));
+      await hooks.afterSnapshot?.(o.runDir, run);
+    }
+    return run;
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
