@@ -3,10 +3,12 @@
  *
  *   argv ──► commander (commands, --help) ──► command action ──► exit code
  *                                   │
- *                                   └─ SpecError / usage error ──► one message on stderr, exit 2
+ *                                   ├─ SpecError / usage error ──► one message on stderr, exit 2
+ *                                   └─ DivergedError (NaN loss) ──► one message on stderr, exit 1
  */
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../../src/index.ts';
+import { DivergedError } from '../train/trainer.ts';
 import { addCatalogCommands } from './catalog-commands.ts';
 import { addBenchCommand } from './bench-command.ts';
 import { addStartCommand } from './start.ts';
@@ -37,6 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof SpecError) {
       console.error(`penx: error: ${err.message}`);
       return 2;
+    }
+    if (err instanceof DivergedError) {
+      console.error(`penx: stopped: ${err.message}`);
+      return 1;
     }
     throw err;
   }

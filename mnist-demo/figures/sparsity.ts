@@ -23,7 +23,7 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
     data: { values },
     encoding: {
       x: EPOCH_ENCODING,
-      y: { field: 'fraction', type: 'quantitative', title: 'fraction of weights', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of weights', scale: { zero: true, nice: true }, axis: { format: '.1%' } },
       color: runColor(labels),
       detail: { field: 'threshold', type: 'nominal' },
     },

@@ -1,0 +1,177 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../mnist-demo/run-record.ts';
+import { writeDataset } from '../data/idx-files.ts';
+import { penx, spawnPenx } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
+const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+
+describe('penx train (tiny, end to end)', () => {
+  const out = join(root, 'runs');
+  const dir = join(out, 'deadzone_1e-4_a=0.25');
+
+  it('writes run.json, the figures, the report and the checkpoint', async () => {
+    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '2', '--out', out, ...SMALL);
+    expect(r.stderr).toMatch(/^backend: wasm, 2 threads/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/report: .*deadzone_1e-4_a=0\.25\/report\.html/);
+    const run = readRun(dir);
+    expect(run.config).toMatchObject({ penalty: 'deadzone:1e-4,a=0.25', backend: 'wasm', threads: 2, seed: 42, trainSize: 256, testSize: 128, batchSize: 64, epochs: 2 });
+    expect(run.config.versions).toHaveProperty('@tensorflow/tfjs');
+    expect(run.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    for (const e of [run.initial, ...run.epochs]) {
+      expect(e.histogram.density).toHaveLength(100);
+      expect([e.histogram.lo, e.histogram.hi]).toEqual([-1, 1]);
+      const inside = e.histogram.count - e.histogram.below - e.histogram.above;
+      expect(e.histogram.density.reduce((s, d) => s + d * 0.02, 0)).toBeCloseTo(inside / e.histogram.count, 6);
+      expect(e.histogram.count).toBe(503_690);
+      expect(e.layers.map((l) => l.name)).toEqual(['conv2d_1', 'conv2d_2', 'conv2d_3', 'dense_1', 'dense_2']);
+      expect(e.layers.reduce((s, l) => s + l.count, 0)).toBe(503_690);
+      expect(e.sparsity.lt1e3).toBeLessThanOrEqual(e.sparsity.lt1e2);
+    }
+    for (const e of run.epochs) {
+      for (const key of ['trainLoss', 'penaltyLoss', 'testLoss', 'testAcc', 'seconds'] as const) expect(Number.isFinite(e[key]), key).toBe(true);
+      expect(e.penaltyLoss).toBeGreaterThan(0);
+      expect(e.layers.every((l) => l.penalty > 0)).toBe(true);
+    }
+    for (const f of ['epoch-000', 'epoch-001', 'epoch-002']) {
+      expect(isPng(join(dir, `${f}.png`)), f).toBe(true);
+      expect(readFileSync(join(dir, `${f}.svg`), 'utf8')).toMatch(/^<svg/);
+    }
+    expect(readFileSync(join(dir, 'epoch-002.svg'), 'utf8')).toContain(`epoch=2 loss=${run.epochs[1]!.testLoss.toFixed(4)} acc=${run.epochs[1]!.testAcc.toFixed(4)}`);
+    expect(isPng(join(dir, 'histograms.png'))).toBe(true);
+    expect(isPng(join(dir, 'sparsity.png'))).toBe(true);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('id="epoch"');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    for (const f of ['model/model.json', 'model/weights.bin', 'optimizer.bin', 'optimizer.json', 'run.json']) expect(existsSync(join(dir, 'checkpoint', f)), f).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  }, 120_000);
+
+  it('penx plot redraws the figures from run.json', async () => {
+    unlinkSync(join(dir, 'epoch-001.png'));
+    unlinkSync(join(dir, 'histograms.png'));
+    const r = await penx('plot', dir);
+    expect(r.code).toBe(0);
+    expect(isPng(join(dir, 'epoch-001.png'))).toBe(true);
+    expect(isPng(join(dir, 'histograms.png'))).toBe(true);
+  }, 60_000);
+
+  it('refuses an existing run folder without --resume or --force, and replaces it with --force', async () => {
+    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '1', '--out', out, ...SMALL);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/run folder .*deadzone_1e-4_a=0\.25 already exists; use --resume to continue it or --force to start it over/);
+    expect(readRun(dir).epochs).toHaveLength(2);
+    const f = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '1', '--out', out, '--force', ...SMALL);
+    expect(f.code).toBe(0);
+    expect(readRun(dir).epochs).toHaveLength(1);
+    expect(existsSync(join(dir, 'epoch-002.png'))).toBe(false);
+  }, 120_000);
+});
+
+describe('resume', () => {
+  it('after kill -9, --resume ends with the same weights as an uninterrupted run', async () => {
+    const args = ['--penalty', 'l2:1e-4', '--epochs', '3', '--train-size', '1024', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
+    const killedOut = join(root, 'killed');
+    const child = spawnPenx('train', ...args, '--out', killedOut, '--name', 'r');
+    const runJson = join(killedOut, 'r', 'checkpoint', 'run.json');
+    let epochsAtKill = -1;
+    while (child.exitCode === null) {
+      await new Promise((res) => setTimeout(res, 50));
+      if (existsSync(runJson)) {
+        try {
+          epochsAtKill = (JSON.parse(readFileSync(runJson, 'utf8')) as RunRecord).epochs.length;
+        } catch {
+          continue;
+        }
+        if (epochsAtKill >= 1) {
+          child.kill('SIGKILL');
+          break;
+        }
+      }
+    }
+    await new Promise((res) => child.once('exit', res));
+    expect(epochsAtKill).toBeGreaterThanOrEqual(1);
+    expect(epochsAtKill).toBeLessThan(3);
+    const resumed = await penx('train', ...args, '--out', killedOut, '--name', 'r', '--resume');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming after epoch [12]/);
+    const straight = await penx('train', ...args, '--out', join(root, 'straight'), '--name', 'r');
+    expect(straight.code).toBe(0);
+    const a = readFileSync(join(killedOut, 'r', 'checkpoint', 'model', 'weights.bin'));
+    const b = readFileSync(join(root, 'straight', 'r', 'checkpoint', 'model', 'weights.bin'));
+    expect(a.equals(b)).toBe(true);
+    const ra = readRun(join(killedOut, 'r'));
+    const rb = readRun(join(root, 'straight', 'r'));
+    expect(ra.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram.density])).toEqual(rb.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram.density]));
+  }, 240_000);
+});
+
+describe('bad data and diverging runs', () => {
+  it('missing, truncated and corrupt data files: exit 2 naming the file, nothing written', async () => {
+    const data = join(root, 'data');
+    writeDataset(data, 40, 20);
+    unlinkSync(join(data, 't10k-labels-idx1-ubyte'));
+    const out = join(root, 'baddata');
+    const missing = await penx('train', '--penalty', 'l1', '--data', data, '--out', out, '--epochs', '1');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/t10k-labels-idx1-ubyte \(or \.gz\) not found/);
+    writeDataset(data, 40, 20);
+    writeFileSync(join(data, 'train-images-idx3-ubyte'), readFileSync(join(data, 'train-images-idx3-ubyte')).subarray(0, 1000));
+    const cut = await penx('train', '--penalty', 'l1', '--data', data, '--out', out, '--epochs', '1');
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/train-images-idx3-ubyte: truncated: 1000 bytes, expected 31376/);
+    writeDataset(data, 40, 20);
+    writeFileSync(join(data, 'train-labels-idx1-ubyte'), Buffer.from('not an idx file at all'));
+    const corrupt = await penx('train', '--penalty', 'l1', '--data', data, '--out', out, '--epochs', '1');
+    expect(corrupt.code).toBe(2);
+    expect(corrupt.stderr).toMatch(/train-labels-idx1-ubyte: wrong magic number/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('trains on a user folder of gzipped files (e.g. Fashion-MNIST) and a user penalty', async () => {
+    const data = join(root, 'gzdata');
+    writeDataset(data, 64, 32, { gzip: true });
+    const out = join(root, 'gzruns');
+    const r = await penx('train', '--penalty', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05', '--data', data, '--out', out, '--epochs', '1', '--batch-size', '32');
+    expect(r.code).toBe(0);
+    const run = readRun(join(out, 'logsum_1e-4_eps=0.05'));
+    expect(run.config).toMatchObject({ penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './mnist-demo/examples/logsum-penalty.ts', trainSize: 64, data });
+  }, 60_000);
+
+  it('a loss that becomes infinite stops the run, naming epoch and batch, keeping epoch 0', async () => {
+    const out = join(root, 'diverge');
+    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '2', ...SMALL);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/penx: stopped: the penalty loss became NaN or infinite at epoch 1, batch 1/);
+    const run = readRun(join(out, 'd'));
+    expect(run.epochs).toEqual([]);
+    expect(run.stopped).toMatchObject({ epoch: 1, batch: 1 });
+    expect(isPng(join(out, 'd', 'epoch-000.png'))).toBe(true);
+  }, 60_000);
+});
+
+describe('penx compare (tiny)', () => {
+  it('trains each penalty and writes the comparison', async () => {
+    const out = join(root, 'cmp');
+    const r = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...SMALL);
+    expect(r.code).toBe(0);
+    const dir = join(out, 'c');
+    expect(JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'))).toMatchObject({ runs: ['none', 'lp_1e-4_p=3'] });
+    for (const f of ['histograms.png', 'sparsity.png', 'accuracy.png']) expect(isPng(join(dir, f)), f).toBe(true);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('lp:1e-4,p=3');
+    expect(readRun(join(dir, 'none')).epochs).toHaveLength(1);
+    expect(r.stdout).toMatch(/^lp:1e-4,p=3\s+test acc/m);
+    const again = await penx('compare', '--penalties', 'none', '--epochs', '1', '--out', out, '--name', 'c', ...SMALL);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/comparison folder .* already exists/);
+  }, 180_000);
+});

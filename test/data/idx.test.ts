@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataError, parseIdx, readIdx } from '../../mnist-demo/data/idx.ts';
+import { loadMnist } from '../../mnist-demo/data/mnist.ts';
+import { idxBytes, split, writeDataset } from './idx-files.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-idx-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('IDX reader', () => {
+  const { images, labels } = split(3);
+
+  it('reads a good file: dimensions and bytes', () => {
+    const a = parseIdx(idxBytes([3, 28, 28], images), 3, 'x');
+    expect(a.dims).toEqual([3, 28, 28]);
+    expect(Array.from(a.data)).toEqual(Array.from(images));
+    expect(Array.from(parseIdx(idxBytes([3], labels), 1, 'y').data)).toEqual([0, 1, 2]);
+  });
+
+  it('reads a gzipped file the same', () => {
+    const path = join(root, 'l.gz');
+    writeFileSync(path, gzipSync(idxBytes([3], labels)));
+    expect(Array.from(readIdx(path, 1).data)).toEqual([0, 1, 2]);
+  });
+
+  it('refuses a wrong magic number, naming the file and the expected value', () => {
+    expect(() => parseIdx(idxBytes([3], labels, 0x0803), 1, 'labels.idx')).toThrow(/labels\.idx: wrong magic number 0x00000803, expected 0x00000801/);
+    expect(() => parseIdx(idxBytes([3], labels, 0x0d01), 1, 'f')).toThrow(DataError);
+  });
+
+  it('refuses truncated and over-long files with the expected size', () => {
+    const good = idxBytes([3, 28, 28], images);
+    expect(() => parseIdx(good.subarray(0, good.length - 1), 3, 'img')).toThrow(/img: truncated: 2367 bytes, expected 2368 \(header 16 \+ 3×28×28 items\)/);
+    expect(() => parseIdx(new Uint8Array([...good, 0]), 3, 'img')).toThrow(/too long/);
+    expect(() => parseIdx(good.subarray(0, 5), 3, 'img')).toThrow(/too short for an IDX header/);
+  });
+
+  it('refuses a corrupt gzip file', () => {
+    const gz = gzipSync(idxBytes([3], labels));
+    expect(() => parseIdx(gz.subarray(0, gz.length - 6), 1, 'cut.gz')).toThrow(/cut\.gz: not a valid gzip file/);
+  });
+
+  it('names a file that cannot be read', () => {
+    expect(() => readIdx(join(root, 'missing'), 1)).toThrow(/missing: cannot be read \(ENOENT\)/);
+  });
+});
+
+describe('loadMnist', () => {
+  it('loads a folder of plain or gzipped files, scaled to [0, 1]', () => {
+    for (const gzip of [false, true]) {
+      const dir = join(root, gzip ? 'gz' : 'plain');
+      writeDataset(dir, 30, 12, { gzip });
+      const m = loadMnist({ dir });
+      expect([m.train.count, m.test.count]).toEqual([30, 12]);
+      expect(m.train.images[784 * 2]).toBeCloseTo(14 / 255, 6);
+      expect(Array.from(m.test.labels.subarray(0, 3))).toEqual([3, 4, 5]);
+    }
+  });
+
+  it('takes seeded subsets that nest and repeat', () => {
+    const dir = join(root, 'plain');
+    const a = loadMnist({ dir, trainSize: 10, testSize: 5, seed: 1 });
+    const b = loadMnist({ dir, trainSize: 10, testSize: 5, seed: 1 });
+    const c = loadMnist({ dir, trainSize: 10, testSize: 5, seed: 2 });
+    expect(Array.from(a.train.labels)).toEqual(Array.from(b.train.labels));
+    expect(Array.from(a.train.images)).not.toEqual(Array.from(c.train.images));
+    expect(() => loadMnist({ dir, trainSize: 31 })).toThrow(/subset size 31 is not available: .* has 30 images/);
+  });
+
+  it('checks that labels match images', () => {
+    const dir = join(root, 'mismatch');
+    writeDataset(dir, 10, 5);
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([9], new Uint8Array(9)));
+    expect(() => loadMnist({ dir })).toThrow(/9 labels for 10 images/);
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([10], new Uint8Array(10).fill(12)));
+    expect(() => loadMnist({ dir })).toThrow(/label 12 at item 0; expected 0–9/);
+  });
+
+  it('loads the bundled MNIST: 60 000 + 10 000 images', () => {
+    const m = loadMnist({ trainSize: 100, testSize: 100 });
+    expect(m.source).toMatch(/bundled/);
+    expect(m.train.images.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(new Set(m.train.labels).size).toBe(10);
+    expect(() => loadMnist({ trainSize: 60_001 })).toThrow(/has 60000 images/);
+  });
+});
