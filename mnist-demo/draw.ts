@@ -1,12 +1,32 @@
 /**
  * Drawing a run's (or a comparison's) figures and report into its folder, from run records only:
  *
- *   run folder:         epoch-EEE.png/.svg per snapshot, histograms.png, sparsity.png, report.html
+ *   run folder:         epoch-EEE.png/.svg per snapshot, histograms.png, sparsity.png, report.html,
+ *                       norms.png (channel-norm histograms: epochs × layers), norm-curves.png (mean
+ *                       and max channel norm per layer), projected.png (with a norm constraint)
  *   comparison folder:  histograms.png (runs side by side per epoch), sparsity.png, accuracy.png,
- *                       report.html, compare.json (the runs, in order)
+ *                       norms.png (one grid per run, stacked, same axes), norm-curves.png (all runs),
+ *                       projected.png (when a run has a norm constraint), report.html,
+ *                       compare.json (the runs, in order)
+ *
+ * The norm figures need channel norms: records written before they were tracked get none of them,
+ * and projected.png only exists when some run recorded a constraint's projections.
  */
 import { join } from 'node:path';
-import { epochHistogramSpec, histogramGridSpec, sparsitySpec, accuracySpec, compareHistogramsSpec, writeFigure } from './figures/index.ts';
+import {
+  accuracySpec,
+  compareHistogramsSpec,
+  compareNormsGridSpec,
+  epochHistogramSpec,
+  hasNorms,
+  hasProjections,
+  histogramGridSpec,
+  normCurvesSpec,
+  normsGridSpec,
+  projectedSpec,
+  sparsitySpec,
+  writeFigure,
+} from './figures/index.ts';
 import { reportHtml } from './report/index.ts';
 import { snapshots, type RunRecord } from './run-record.ts';
 import { writeFileAtomic } from './train/atomic.ts';
@@ -22,6 +42,11 @@ export async function drawRun(runDir: string, run: RunRecord, options: { all?: b
   // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
   await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));
   await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
+  if (hasNorms(run)) {
+    await writeFigure(join(runDir, 'norms'), normsGridSpec(run));
+    await writeFigure(join(runDir, 'norm-curves'), normCurvesSpec([run]));
+    if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
+  }
   await writeFileAtomic(join(runDir, 'report.html'), await reportHtml([run], { title: `penalty-explorer: ${run.config.name}` }));
 }
 
@@ -29,6 +54,11 @@ export async function drawComparison(dir: string, runs: readonly RunRecord[], ru
   await writeFigure(join(dir, 'histograms'), compareHistogramsSpec([...runs]));
   await writeFigure(join(dir, 'sparsity'), sparsitySpec([...runs]));
   await writeFigure(join(dir, 'accuracy'), accuracySpec([...runs]));
+  if (runs.some(hasNorms)) {
+    await writeFigure(join(dir, 'norms'), compareNormsGridSpec([...runs]));
+    await writeFigure(join(dir, 'norm-curves'), normCurvesSpec([...runs]));
+    if (hasProjections(runs)) await writeFigure(join(dir, 'projected'), projectedSpec([...runs]));
+  }
   await writeFileAtomic(join(dir, 'report.html'), await reportHtml([...runs], { title: 'penalty-explorer: comparison' }));
   await writeFileAtomic(join(dir, 'compare.json'), JSON.stringify({ format: 'penalty-explorer/compare@1', runs: runNames }, null, 1));
 }

@@ -36,6 +36,28 @@ export interface LayerStats {
   readonly penalty: number;
 }
 
+/**
+ * Per-layer L2 norms of the kernel's output channels (the slices along its last axis), e.g. 64
+ * numbers for conv2d_2's [3, 3, 32, 64] kernel.
+ */
+export interface ChannelNorms {
+  readonly layer: string;
+  readonly norms: number[];
+  readonly mean: number;
+  readonly max: number;
+  /**
+   * With a norm constraint: the mean share, over the epoch's steps, of this kernel's constraint
+   * slices that the constraint changed (rescaled) after the update. Absent without a constraint.
+   */
+  readonly projected?: number;
+}
+
+/** Mean and max channel norm of each layer after one batch (`--track-norms batch`). */
+export interface BatchNorms {
+  readonly batch: number;
+  readonly layers: ReadonlyArray<{ readonly layer: string; readonly mean: number; readonly max: number }>;
+}
+
 /** The weights' state at one point: after an epoch, or at initialisation (epoch 0). */
 export interface WeightsSnapshot {
   readonly epoch: number;
@@ -45,6 +67,8 @@ export interface WeightsSnapshot {
   readonly histogram: Histogram;
   readonly sparsity: Sparsity;
   readonly layers: LayerStats[];
+  /** Per-layer output-channel norms of the kernels. */
+  readonly norms: ChannelNorms[];
 }
 
 export interface EpochRecord extends WeightsSnapshot {
@@ -56,6 +80,8 @@ export interface EpochRecord extends WeightsSnapshot {
   readonly trainAcc: number;
   /** Wall-clock seconds of this epoch (training + evaluation). */
   readonly seconds: number;
+  /** Channel norms after every batch, with `--track-norms batch`. */
+  readonly batchNorms?: BatchNorms[];
 }
 
 export interface RunConfig {
@@ -69,7 +95,16 @@ export interface RunConfig {
   readonly penaltyModule?: string;
   readonly constraint?: string;
   readonly penalizeBias: boolean;
+  /** Normalised optimiser spec, e.g. `adamw:lr=0.001,wd=1e-4,…`. */
   readonly optimizer: string;
+  /** Per-layer learning-rate multipliers as given, e.g. `conv2d_1=0.1,dense*=2`. */
+  readonly lrMult?: string;
+  /** Per-layer gradient transforms as given, e.g. `conv*:clipnorm=1;dense_2:zero`. */
+  readonly grad?: string;
+  /** How often channel norms are recorded. */
+  readonly trackNorms: 'epoch' | 'batch';
+  /** The norm bounds a norm constraint enforces (MaxNorm: max; UnitNorm: min = max = 1; MinMaxNorm: both), for figures. */
+  readonly constraintBounds?: { readonly min?: number; readonly max?: number; readonly axis: number };
   readonly epochs: number;
   readonly batchSize: number;
   readonly seed: number;

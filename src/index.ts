@@ -22,5 +22,5 @@ export { constraint, loadConstraint, probeConstraint } from './constraints/resol
 
 export { trainStep, applyConstraints, penaltyLoss, categoricalCrossentropy, crossEntropyFromLogits, type LossFn, type StepResult, type TrainStepOptions } from './training/step.ts';
 export { saveModel, loadModel } from './io/model-folder.ts';
-export { Adadelta } from './optimizers/adadelta.ts';
+export * from './optim/index.ts';
 export { selectBackend, currentBackend, BACKENDS, type BackendChoice, type BackendInfo, type BackendOptions } from './backends/select.ts';

@@ -10,6 +10,8 @@ import {
   formatNumber,
   loadConstraint,
   loadPenalty,
+  optimizerCatalog,
+  optimizerSpec,
   penaltyCatalog,
   selectBackend,
   SpecError,
@@ -26,28 +28,41 @@ function strengthText(def: PenaltyDefinition): string {
   return def.takesStrength ? `λ=${formatNumber(def.defaultStrength)} (≥ 0)` : '';
 }
 
+/** A catalogue as a table (name, what it does, parameters with defaults) and notes under it. */
+function catalogTable(heading: string, rows: string[][], notes: readonly string[]): string {
+  return [table(['name', heading, 'parameters (defaults)'], rows), '', ...notes].join('\n');
+}
+
 function penaltyTable(): string {
   const rows = penaltyCatalog.list().map((def) => {
     const params = Object.keys(def.params).length ? describeParams(def.params) : '';
     return [def.name, def.takesStrength ? `λ·${def.formula.includes(' + ') ? `(${def.formula})` : def.formula}` : def.formula, [strengthText(def), params].filter(Boolean).join(', ') || '—'];
   });
-  return [
-    table(['name', 'added to the loss', 'parameters (defaults)'], rows),
-    '',
+  return catalogTable('added to the loss', rows, [
     'Spec: name[:strength][,key=value]*   e.g. l1:1e-4  deadzone:1e-4,a=0.25  lp:1e-4,p=3  none',
     'Your own: a module whose default export is definePenalty({ name, params, fn }), e.g. ./my-penalty.ts:1e-4,k=2',
-  ].join('\n');
+  ]);
 }
 
-function constraintTable(): string {
-  const rows = constraintCatalog.list().map((def) => [def.name, `w ← ${def.formula}`, describeParams(def.params)]);
-  return [
-    table(['name', 'applied after every update', 'parameters (defaults)'], rows),
-    '',
-    'Spec: name[:key=value[,key=value]*]   e.g. maxnorm:m=2  minmaxnorm:min=0,max=5,rate=0.1  nonneg',
-    'Your own: a module whose default export is defineConstraint({ name, params, fn }), e.g. ./my-constraint.ts:c=1',
-  ].join('\n');
-}
+const constraintTable = () =>
+  catalogTable(
+    'applied after every update',
+    constraintCatalog.list().map((def) => [def.name, `w ← ${def.formula}`, describeParams(def.params)]),
+    [
+      'Spec: name[:key=value[,key=value]*]   e.g. maxnorm:m=2  minmaxnorm:min=0,max=5,rate=0.1  nonneg',
+      'Your own: a module whose default export is defineConstraint({ name, params, fn }), e.g. ./my-constraint.ts:c=1',
+    ],
+  );
+
+const optimizerTable = () =>
+  catalogTable(
+    'update',
+    optimizerCatalog.list().map((def) => [def.name, def.formula, describeParams(def.params)]),
+    [
+      'Spec: name[:key=value[,key=value]*]   e.g. adamw:lr=1e-3,wd=1e-4  adadelta:lr=1,rho=0.95 (the reference)',
+      "Per layer: --lr-mult 'conv2d_1=0.1,dense*=2' (exact learning rates)  --grad 'conv*:clipnorm=1;dense_2:zero'",
+    ],
+  );
 
 interface Resolved {
   readonly spec: string;
@@ -88,5 +103,13 @@ export function addCatalogCommands(program: Command, setExit: (code: number) => 
       await quietCpu();
       if (specs.length === 0) console.log(constraintTable());
       else setExit(await describeSpecs(specs, (s) => loadConstraint(s), false));
+    });
+  program
+    .command('optimizers')
+    .description('list the optimisers, or check specs and print their normalised form and update')
+    .argument('[spec...]', 'optimiser specs to check, e.g. adamw:lr=1e-3,wd=1e-4')
+    .action(async (specs: string[]) => {
+      if (specs.length === 0) console.log(optimizerTable());
+      else setExit(await describeSpecs(specs, async (s) => ({ spec: optimizerSpec(s).spec, definition: optimizerSpec(s).entry }), false));
     });
 }

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { splitSpecList } from '../../src/index.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
 import { compare, printSummary, REFERENCE_PENALTIES } from './compare-command.ts';
+import { REFERENCE_OPTIMIZER } from './training-options.ts';
 
 export const QUICK = { trainSize: 6000, testSize: 2000, epochs: 3, out: 'figures/runs', name: 'quickstart' } as const;
 export const FULL_COMMAND = `npx penx compare --penalties ${REFERENCE_PENALTIES} --epochs 40 --name reference`;
@@ -22,7 +23,7 @@ export function addStartCommand(program: Command): void {
       );
       const runs = await compare(
         splitSpecList(REFERENCE_PENALTIES),
-        { epochs: QUICK.epochs, batchSize: 128, seed: 42, trainSize: QUICK.trainSize, testSize: QUICK.testSize, out: QUICK.out, resume: false, force: true, penalizeBias: false },
+        { epochs: QUICK.epochs, batchSize: 128, seed: 42, trainSize: QUICK.trainSize, testSize: QUICK.testSize, out: QUICK.out, resume: false, force: true, penalizeBias: false, optimizer: REFERENCE_OPTIMIZER, trackNorms: 'epoch' },
         dir,
         flags,
       );

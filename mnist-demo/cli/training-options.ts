@@ -4,7 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import { loadConstraint, SpecError, tf, type PenxConstraint } from '../../src/index.ts';
+import { Option } from 'commander';
+import { gradTransforms, loadConstraint, lrMultipliers, optimizerSpec, SpecError, tf, weightNames, type PenxConstraint } from '../../src/index.ts';
+import { buildReferenceModel, logitsOf } from '../model.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
 
 export interface TrainingFlags extends BackendFlags {
@@ -20,7 +22,14 @@ export interface TrainingFlags extends BackendFlags {
   readonly resume?: boolean;
   readonly force?: boolean;
   readonly penalizeBias?: boolean;
+  readonly optimizer: string;
+  readonly lrMult?: string;
+  readonly grad?: string;
+  readonly trackNorms: 'epoch' | 'batch';
 }
+
+/** The reference experiment's optimiser. */
+export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 
 export interface TrainingSettings {
   readonly constraint?: PenxConstraint;
@@ -34,6 +43,11 @@ export interface TrainingSettings {
   readonly resume: boolean;
   readonly force: boolean;
   readonly penalizeBias: boolean;
+  /** Normalised optimiser spec. */
+  readonly optimizer: string;
+  readonly lrMult?: string;
+  readonly grad?: string;
+  readonly trackNorms: 'epoch' | 'batch';
 }
 
 export function addTrainingOptions(cmd: Command): Command {
@@ -50,7 +64,11 @@ export function addTrainingOptions(cmd: Command): Command {
       .option('--name <name>', 'the run (or comparison) folder name; default from the penalty')
       .option('--resume', 'continue an interrupted run from its last finished epoch')
       .option('--force', 'replace an existing run folder')
-      .option('--penalize-bias', 'put the penalty on biases too'),
+      .option('--penalize-bias', 'put the penalty on biases too')
+      .option('--optimizer <spec>', 'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)', REFERENCE_OPTIMIZER)
+      .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
+      .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero)")
+      .addOption(new Option('--track-norms <when>', 'record per-channel kernel norms every epoch or every batch').choices(['epoch', 'batch']).default('epoch')),
   );
 }
 
@@ -65,6 +83,15 @@ export async function parseTrainingFlags(flags: TrainingFlags): Promise<Training
   if (flags.resume && flags.force) throw new SpecError('--resume and --force contradict each other; give one');
   if (flags.name !== undefined && !/^[\w.,:=+-]+$/.test(flags.name)) throw new SpecError(`--name '${flags.name}' must be a plain folder name (letters, digits, . _ - , : = +)`);
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
+  const optimizer = optimizerSpec(flags.optimizer).spec;
+  if (flags.lrMult !== undefined || flags.grad !== undefined) {
+    // Patterns must match weights of the reference model: checked before any data is read.
+    const model = buildReferenceModel();
+    const names = weightNames(logitsOf(model));
+    model.dispose();
+    if (flags.lrMult !== undefined) lrMultipliers(flags.lrMult, names);
+    if (flags.grad !== undefined) gradTransforms(flags.grad, names);
+  }
   const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
   const testSize = wholeNumber(flags.testSize, '--test-size', 1);
   return {
@@ -79,6 +106,10 @@ export async function parseTrainingFlags(flags: TrainingFlags): Promise<Training
     resume: flags.resume === true,
     force: flags.force === true,
     penalizeBias: flags.penalizeBias === true,
+    optimizer,
+    ...(flags.lrMult === undefined ? {} : { lrMult: flags.lrMult }),
+    ...(flags.grad === undefined ? {} : { grad: flags.grad }),
+    trackNorms: flags.trackNorms,
   };
 }
 

@@ -2,6 +2,7 @@
  * Text of the figures and the report, in one place: the `epoch=E loss=L acc=A` title, weight
  * counts, and number formats (plain JavaScript, so the output does not depend on the locale).
  */
+import { formatSpec, optimizerCatalog, parseSpec } from '../../src/index.ts';
 import type { Histogram, RunRecord, WeightsSnapshot } from '../run-record.ts';
 
 /** `x` with 4 decimals (`0.0412`). */
@@ -20,6 +21,13 @@ export function percent(x: number): string {
   return `${(100 * x).toFixed(2)}%`;
 }
 
+/** A share as a short percentage: `0%`, `<0.1%`, `12.5%`, `100%`. */
+export function shortPercent(x: number): string {
+  if (x === 0) return '0%';
+  if (x > 0 && x < 0.001) return '<0.1%';
+  return `${Number((100 * x).toFixed(1))}%`;
+}
+
 /** The title of one snapshot: `epoch=3 loss=0.0412 acc=0.9871`. */
 export function snapshotTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc'>): string {
   return `epoch=${s.epoch} loss=${fixed4(s.testLoss)} acc=${fixed4(s.testAcc)}`;
@@ -35,13 +43,39 @@ export function countsLine(h: Histogram): string {
   return `${grouped(h.count)} weights · below ${edge(h.lo)}: ${grouped(h.below)} · above ${edge(h.hi)}: ${grouped(h.above)} · exactly 0: ${grouped(h.zeros)}`;
 }
 
+/** Whether the runs were trained with different optimisers (then labels name them). */
+function optimizersDiffer(runs: readonly RunRecord[]): boolean {
+  return new Set(runs.map((r) => r.config.optimizer)).size > 1;
+}
+
 /**
- * The legend / column label of each run: its penalty spec, with the run's name added when two
- * runs share a penalty (e.g. two seeds of `l1:1e-4`).
+ * The legend / column label of each run: its penalty spec, plus its optimiser spec when the runs'
+ * optimisers differ (so `l2:1e-4 · adam:lr=0.001` and `none · adamw:lr=0.001,wd=1e-4` are told
+ * apart), with the run's name added when two labels would still be equal (e.g. two seeds of
+ * `l1:1e-4`).
  */
+/** An optimiser spec without the parameters left at their defaults (lr and wd always shown): `adamw:lr=0.001,wd=1e-4`. */
+export function shortOptimizer(spec: string): string {
+  try {
+    const parsed = parseSpec(spec);
+    const entry = optimizerCatalog.get(parsed.name);
+    if (!entry) return spec;
+    const kept = parsed.params.filter(([k, v]) => k === 'lr' || k === 'wd' || !(k in entry.params) || Number(v) !== entry.params[k]!.default);
+    return formatSpec(parsed.name, undefined, Object.fromEntries(kept.map(([k, v]) => [k, Number(v)])));
+  } catch {
+    return spec;
+  }
+}
+
 export function runLabels(runs: readonly RunRecord[]): string[] {
-  const penalties = runs.map((r) => r.config.penalty);
-  const labels = runs.map((r, i) => (penalties.indexOf(r.config.penalty) === penalties.lastIndexOf(r.config.penalty) ? r.config.penalty : `${r.config.penalty} (${r.config.name || `run ${i + 1}`})`));
-  // Still equal (same penalty and name): number them.
+  const withOptimizer = optimizersDiffer(runs);
+  const base = runs.map((r) => (withOptimizer ? `${r.config.penalty} · ${shortOptimizer(r.config.optimizer)}` : r.config.penalty));
+  const labels = runs.map((r, i) => (base.indexOf(base[i] as string) === base.lastIndexOf(base[i] as string) ? base[i] as string : `${base[i]} (${r.config.name || `run ${i + 1}`})`));
+  // Still equal (same penalty, optimiser and name): number them.
   return labels.map((l, i) => (labels.indexOf(l) === labels.lastIndexOf(l) ? l : `${l} #${i + 1}`));
+}
+
+/** The title of the legend of `runLabels`: `penalty`, or `penalty · optimizer` when those differ. */
+export function runLabelsTitle(runs: readonly RunRecord[]): string {
+  return optimizersDiffer(runs) ? 'penalty · optimizer' : 'penalty';
 }

@@ -9,5 +9,25 @@ export { renderSvg, svgToPng, toVega, writeAtomic, writeFigure, FONT_FILES } fro
 export { sharedDensity, niceMax, type HistogramScaleOptions } from './histogram-scale.ts';
 export { barsEncoding, densityEncoding, logTicks, type DensityScale } from './axes.ts';
 export { binRows, layerHistogram, lastEpoch, maxDensity, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';
-export { countsLine, fixed4, grouped, percent, runLabels, snapshotTitle } from './format.ts';
+export { countsLine, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
 export { CONFIG, FONT, RUN_COLORS } from './theme.ts';
+export { normsGridSpec, compareNormsGridSpec, emptyFigure, BOUND_COLOR, type NormsGridOptions } from './norms-grid.ts';
+export { normCurvesSpec, NORM_STATS, type NormCurvesOptions } from './norm-curves.ts';
+export { projectedSpec } from './projected.ts';
+export {
+  boundRules,
+  boundsText,
+  hasNorms,
+  hasProjections,
+  normBins,
+  normCurve,
+  normLayers,
+  normsLimits,
+  normTicks,
+  snapshotNorms,
+  NORM_BINS,
+  type NormBinRow,
+  type NormCurvePoint,
+  type NormLimits,
+  type NormLimitOptions,
+} from './norms-data.ts';

@@ -1,7 +1,9 @@
 /**
  * The report's charts, compiled from Vega-Lite to Vega in Node so the page needs only Vega:
  * the histogram (linear and log variants) whose data (`bins`) and y axis (signals `ymax`,
- * `symc`, `yticks`) the page sets, and the static sparsity and accuracy charts.
+ * `symc`, `yticks`) the page sets, the static sparsity and accuracy charts, and, when the runs
+ * recorded channel norms, the norm histograms per layer (data `norms`, set by the page for the
+ * selected epoch) and the static mean/max norm curves.
  */
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
@@ -10,13 +12,20 @@ import { barsEncoding, densityEncoding, type DensityScale } from '../figures/axe
 import { weightRange } from '../figures/data.ts';
 import { toVega } from '../figures/render.ts';
 import { sparsitySpec } from '../figures/sparsity.ts';
-import { BAR_COLOR, CONFIG, FONT_STACK, PANEL_TICKS } from '../figures/theme.ts';
+import { indexFacet } from '../figures/facets.ts';
+import { normCurvesSpec } from '../figures/norm-curves.ts';
+import { normCellLayers } from '../figures/norms-grid.ts';
+import { BAR_COLOR, CONFIG, FONT_STACK, PANEL_TICKS, SHARED_SCALES } from '../figures/theme.ts';
 import { snapshots, type RunRecord } from '../run-record.ts';
+import { pageModel, type NormsModel, type PageModel } from './page-model.ts';
 
 export interface ReportSpecs {
   readonly histogram: Record<DensityScale, Spec>;
   readonly sparsity: Spec;
   readonly accuracy: Spec;
+  /** Present when some run recorded channel norms. */
+  readonly norms?: Spec;
+  readonly normCurves?: Spec;
 }
 
 /** In the browser DejaVu Sans may be missing; fall back to the usual sans-serif fonts. */
@@ -42,11 +51,26 @@ export function pageHistogramSpec(scale: DensityScale, range: readonly [number, 
   };
 }
 
-export function reportSpecs(runs: RunRecord[]): ReportSpecs {
+/**
+ * The channel-norm histograms of one run at one epoch, a column per layer on the model's shared
+ * limits; the page sets the data `norms`: rows with `col` and `kind` bar/bound/note.
+ */
+export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: number }): TopLevelSpec {
+  return {
+    data: { name: 'norms' },
+    facet: { column: indexFacet('col', norms.labels, { labelFontWeight: 'bold' }) },
+    spec: { ...cell, layer: normCellLayers(norms) },
+    resolve: SHARED_SCALES,
+    config: PAGE_CONFIG,
+  } as TopLevelSpec;
+}
+
+export function reportSpecs(runs: RunRecord[], model: PageModel = pageModel(runs)): ReportSpecs {
   const range = weightRange(runs.flatMap((r) => snapshots(r).flatMap((s) => [s.histogram, ...s.layers.map((l) => l.histogram)])));
   const several = runs.length > 1;
   const size = several ? { width: 340, height: 200 } : { width: 860, height: 320 };
   const ticks = several ? PANEL_TICKS : 10;
+  const norms = model.norms;
   return {
     histogram: {
       linear: forPage(pageHistogramSpec('linear', range, size, ticks)),
@@ -54,5 +78,6 @@ export function reportSpecs(runs: RunRecord[]): ReportSpecs {
     },
     sparsity: forPage(sparsitySpec(runs)),
     accuracy: forPage(accuracySpec(runs)),
+    ...(norms ? { norms: forPage(pageNormsSpec(norms, several ? { width: 120, height: 80 } : { width: 150, height: 100 })), normCurves: forPage(normCurvesSpec(runs, { width: 165, height: 120 })) } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * selected epoch).
  */
 import { fixed4, grouped, percent, runLabels } from '../figures/format.ts';
+import { boundsText } from '../figures/norms-data.ts';
 import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../run-record.ts';
 import { esc, table } from './html.ts';
 
@@ -15,8 +16,13 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['formula', (c) => c.penaltyFormula],
   ['penalty module', (c) => c.penaltyModule ?? DASH],
   ['constraint', (c) => c.constraint ?? DASH],
+  ['constraint bounds', (c) => (c.constraintBounds ? boundsText(c.constraintBounds) : DASH)],
   ['penalize bias', (c) => (c.penalizeBias ? 'yes' : 'no')],
   ['optimizer', (c) => c.optimizer],
+  ['lr multipliers', (c) => c.lrMult ?? DASH],
+  ['gradient transforms', (c) => c.grad ?? DASH],
+  // Absent in records from before norms were tracked.
+  ['track norms', (c) => c.trackNorms ?? DASH],
   ['epochs', (c) => String(c.epochs)],
   ['batch size', (c) => String(c.batchSize)],
   ['seed', (c) => String(c.seed)],

@@ -2,8 +2,10 @@
  * The report page's script (plain browser JavaScript, run after Vega's own script). It keeps one
  * `vega.View` per run for the histogram and, when the epoch, layer or scale changes, sets the
  * view's `bins` data and axis signals (rebuilding the views only to switch linear/log), updates
- * the titles and moves the highlighted row of `#numbers`. After each redraw it sets
- * `document.body.dataset.drawn` to a counter, so tests can wait for it.
+ * the titles and moves the highlighted row of `#numbers`. With channel norms, it also keeps one
+ * view per run for the norm histograms (`#norms-I`, data `norms` set for the selected epoch) and
+ * updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected rows). After each
+ * redraw it sets `document.body.dataset.drawn` to a counter, so tests can wait for it.
  */
 export const PAGE_SCRIPT = String.raw`
 (function () {
@@ -12,6 +14,7 @@ export const PAGE_SCRIPT = String.raw`
   var specs = JSON.parse(document.getElementById('penx-specs').textContent);
   var state = { epoch: model.lastEpoch, scale: 'linear', layer: 'all' };
   var views = [];
+  var normViews = [];
   var viewScale = null;
   var drawn = 0;
 
@@ -33,13 +36,44 @@ export const PAGE_SCRIPT = String.raw`
     viewScale = state.scale;
   }
 
+  // The rows of run i's norm histograms at the selected epoch: bars, bound rules and notes per layer column.
+  function normRows(i) {
+    var run = model.runs[i];
+    var cells = run.norms ? run.norms[state.epoch] : null;
+    if (!cells) return [];
+    var width = model.norms.xMax / model.norms.bins;
+    var rows = [];
+    cells.forEach(function (cell, col) {
+      if (!cell) return;
+      cell.shares.forEach(function (share, bin) {
+        rows.push({ col: col, kind: 'bar', bin: bin, x0: bin * width, x1: (bin + 1) * width, share: share });
+      });
+      run.bounds.forEach(function (b) { rows.push({ col: col, kind: 'bound', bound: b.bound, boundLabel: b.label }); });
+      if (cell.note) rows.push({ col: col, kind: 'note', note: cell.note });
+    });
+    return rows;
+  }
+
+  function buildNormViews() {
+    if (!specs.norms || !model.norms) return;
+    normViews = model.runs.map(function (run, i) {
+      var el = document.getElementById('norms-' + i);
+      return el ? new vega.View(vega.parse(specs.norms), { renderer: 'svg', container: el, hover: true }) : null;
+    });
+  }
+
   function updateText() {
     var titles = model.runs.map(function (run) { return run.titles[state.epoch]; });
     document.getElementById('title').textContent = model.runs.length === 1 ? titles[0] : 'epoch=' + state.epoch;
     document.querySelectorAll('.run-title').forEach(function (el, i) { el.textContent = titles[i]; });
     document.getElementById('epoch-value').textContent = String(state.epoch);
-    document.querySelectorAll('#numbers tr[data-epoch]').forEach(function (tr) {
+    document.querySelectorAll('#numbers tr[data-epoch], #norms tr[data-epoch]').forEach(function (tr) {
       tr.classList.toggle('selected', Number(tr.getAttribute('data-epoch')) === state.epoch);
+    });
+    var norms = document.getElementById('norms');
+    if (norms) norms.setAttribute('data-epoch', String(state.epoch));
+    document.querySelectorAll('.norms-title').forEach(function (el) {
+      el.textContent = titles[Number(el.getAttribute('data-run'))];
     });
   }
 
@@ -51,6 +85,10 @@ export const PAGE_SCRIPT = String.raw`
       view.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
       view.data('bins', bars(byEpoch ? byEpoch[state.epoch] : null));
       return view.runAsync();
+    });
+    normViews.forEach(function (view, i) {
+      // resize(): the facet's size follows the data (no columns where the run lacks the epoch).
+      if (view) jobs.push(view.data('norms', normRows(i)).resize().runAsync());
     });
     updateText();
     return Promise.all(jobs).then(function () {
@@ -87,6 +125,8 @@ export const PAGE_SCRIPT = String.raw`
   state.layer = layer.value;
   staticChart('sparsity', specs.sparsity);
   staticChart('accuracy', specs.accuracy);
+  if (specs.normCurves && document.getElementById('norm-curves')) staticChart('norm-curves', specs.normCurves);
+  buildNormViews();
   redraw();
 })();
 `;

@@ -21,7 +21,8 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 .cards { display: flex; flex-wrap: wrap; gap: 14px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
 .run-label { font-weight: bold; }
-.run-title { color: var(--muted); font-variant-numeric: tabular-nums; }
+.run-title, .norms-title { color: var(--muted); font-variant-numeric: tabular-nums; }
+#norm-curves { margin-top: 14px; overflow-x: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
 .tables { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }

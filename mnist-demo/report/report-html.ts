@@ -2,7 +2,8 @@
  * One self-contained HTML page for a run (`penx train`) or a set of runs (`penx compare`): Vega's
  * own script, the data and the precompiled Vega specs are all inline, so the page works offline
  * from a file. Controls: `#epoch` (slider), `scale` radios (linear/log), `#layer` (all or one
- * layer); `#title` (and `.run-title` per run when several) follow the selected epoch.
+ * layer); `#title` (and `.run-title` per run when several) follow the selected epoch, as does the
+ * `#norms` section (channel-norm histograms, when the runs recorded norms).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import { runLabels } from '../figures/format.ts';
 import type { RunRecord } from '../run-record.ts';
 import { reportSpecs } from './chart-specs.ts';
 import { esc, inlineScript, jsonScript } from './html.ts';
+import { normsSection } from './norms-section.ts';
 import { numbersSection } from './numbers-table.ts';
 import { ALL_LAYERS, pageModel, type PageModel } from './page-model.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
@@ -73,9 +75,10 @@ ${histograms(model)}
 <p class="note">Histogram of the weights over [lo, hi] as a density (it integrates to the fraction inside). Log: a symlog axis, linear below the density of one weight. The y axis is shared by all epochs${runs.length > 1 ? ' and runs' : ''}.</p>
 <h2>Sparsity and accuracy</h2>
 <section class="charts"><div id="sparsity"></div><div id="accuracy"></div></section>
+${normsSection(runs, model)}
 ${numbersSection(runs, model.lastEpoch)}
 ${jsonScript('penx-model', model)}
-${jsonScript('penx-specs', reportSpecs(runs))}
+${jsonScript('penx-specs', reportSpecs(runs, model))}
 ${inlineScript(await vegaScript())}
 ${inlineScript(PAGE_SCRIPT)}
 </body>

@@ -1,9 +1,11 @@
 /** The weights' state of a model as recorded after each epoch: all weights together, and per layer. */
 import { tf } from '../../src/index.ts';
 import type { LayerStats, WeightsSnapshot } from '../run-record.ts';
+import { channelNorms } from './norms.ts';
 import { histogram, sparsity } from './stats.ts';
 
-export function snapshotWeights(model: tf.LayersModel, epoch: number, test: { loss: number; acc: number }): WeightsSnapshot {
+/** `projected`: per kernel name, the share of channels a constraint changed during the epoch. */
+export function snapshotWeights(model: tf.LayersModel, epoch: number, test: { loss: number; acc: number }, projected?: Readonly<Record<string, number>>): WeightsSnapshot {
   const all: Float32Array[] = [];
   const layers: LayerStats[] = [];
   for (const layer of model.layers) {
@@ -21,5 +23,5 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, test: { lo
       penalty,
     });
   }
-  return { epoch, testLoss: test.loss, testAcc: test.acc, histogram: histogram(all), sparsity: sparsity(all), layers };
+  return { epoch, testLoss: test.loss, testAcc: test.acc, histogram: histogram(all), sparsity: sparsity(all), layers, norms: channelNorms(model, projected) };
 }

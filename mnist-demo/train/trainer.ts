@@ -3,6 +3,7 @@
  *
  *   run folder (new, --force, or --resume from checkpoint/)
  *     ─► epoch 0: evaluate + weight snapshot of the untrained model
+ *   optimiser = chain(gradient transforms, optimiser, per-layer learning rates, freezes)
  *     ─► for each epoch: seeded shuffle ─► trainStep per batch (NaN/∞ stops the run)
  *                        ─► evaluate ─► snapshot ─► checkpoint/ ─► run.json ─► afterEpoch (figures)
  *
@@ -12,14 +13,27 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Adadelta, crossEntropyFromLogits, SpecError, tf, trainStep, type BackendInfo, type PenaltyRegularizer, type PenxConstraint } from '../../src/index.ts';
+import {
+  crossEntropyFromLogits,
+  optimizerFor,
+  optimizerSpec,
+  SpecError,
+  tf,
+  trainStep,
+  weightNames,
+  withLayerControls,
+  type BackendInfo,
+  type PenaltyRegularizer,
+  type PenxConstraint,
+} from '../../src/index.ts';
 import { permutation } from '../data/random.ts';
 import type { Mnist } from '../data/mnist.ts';
 import { buildReferenceModel, logitsOf } from '../model.ts';
-import type { EpochRecord, RunConfig, RunRecord } from '../run-record.ts';
+import type { BatchNorms, EpochRecord, RunConfig, RunRecord } from '../run-record.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { batchTensors, evaluate } from './batches.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { batchNorms } from './norms.ts';
 import { snapshotWeights } from './snapshot.ts';
 
 export const RUN_JSON = 'run.json';
@@ -49,6 +63,13 @@ export interface TrainOptions {
   readonly penaltyModule?: string;
   readonly constraint?: PenxConstraint;
   readonly penalizeBias: boolean;
+  /** Optimiser spec, e.g. `adadelta:lr=1,rho=0.95` (the reference) or `adamw:lr=1e-3,wd=1e-4`. */
+  readonly optimizer: string;
+  /** Per-layer learning-rate multipliers, e.g. `conv2d_1=0.1,dense*=2`. */
+  readonly lrMult?: string;
+  /** Per-layer gradient transforms, e.g. `conv*:clipnorm=1;dense_2:zero`. */
+  readonly grad?: string;
+  readonly trackNorms: 'epoch' | 'batch';
   readonly epochs: number;
   readonly batchSize: number;
   readonly seed: number;
@@ -71,7 +92,25 @@ export class DivergedError extends Error {
   }
 }
 
-function configOf(o: TrainOptions): RunConfig {
+/** The norm bounds of a norm constraint, for figures. */
+function boundsOf(c: PenxConstraint | undefined): RunConfig['constraintBounds'] {
+  if (!c) return undefined;
+  const p = c.params as Record<string, number>;
+  const axis = p['axis'] ?? 0;
+  switch (c.definition.name) {
+    case 'maxnorm':
+      return { max: p['m'] as number, axis };
+    case 'unitnorm':
+      return { min: 1, max: 1, axis };
+    case 'minmaxnorm':
+      return { min: p['min'] as number, max: p['max'] as number, axis };
+    default:
+      return undefined;
+  }
+}
+
+function configOf(o: TrainOptions, optimizer: string): RunConfig {
+  const bounds = boundsOf(o.constraint);
   return {
     name: o.name,
     penalty: o.penalty.spec,
@@ -79,7 +118,11 @@ function configOf(o: TrainOptions): RunConfig {
     ...(o.penaltyModule ? { penaltyModule: o.penaltyModule } : {}),
     ...(o.constraint ? { constraint: o.constraint.spec } : {}),
     penalizeBias: o.penalizeBias,
-    optimizer: 'adadelta:lr=1,rho=0.95',
+    optimizer,
+    ...(o.lrMult ? { lrMult: o.lrMult } : {}),
+    ...(o.grad ? { grad: o.grad } : {}),
+    trackNorms: o.trackNorms,
+    ...(bounds ? { constraintBounds: bounds } : {}),
     epochs: o.epochs,
     batchSize: o.batchSize,
     seed: o.seed,
@@ -94,7 +137,7 @@ function configOf(o: TrainOptions): RunConfig {
 }
 
 /** The settings that must agree for --resume to continue a run (epochs may grow). */
-const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const;
+const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'lrMult', 'grad', 'trackNorms', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const;
 
 async function prepareFolder(o: TrainOptions): Promise<void> {
   const exists = existsSync(o.runDir) && readdirSync(o.runDir).length > 0;
@@ -109,13 +152,17 @@ async function prepareFolder(o: TrainOptions): Promise<void> {
 }
 
 export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise<RunRecord> {
-  await prepareFolder(o);
   const model = buildReferenceModel({ penalty: o.penalty, ...(o.constraint ? { constraint: o.constraint } : {}), penalizeBias: o.penalizeBias, seed: o.seed });
   const logits = logitsOf(model);
-  const optimizer = new Adadelta(1.0, 0.95);
+  let optimizer: tf.Optimizer | undefined;
   try {
+    // Optimiser and per-layer patterns are checked against the model before the folder is touched.
+    const names = weightNames(logits);
+    const opt = optimizerSpec(o.optimizer);
+    optimizer = optimizerFor(logits, withLayerControls(opt.transform, { ...(o.grad ? { grad: o.grad } : {}), ...(o.lrMult ? { lrMult: o.lrMult } : {}) }, names));
+    await prepareFolder(o);
     let run: RunRecord;
-    const config = configOf(o);
+    const config = configOf(o, opt.spec);
     const checkpoint = o.resume ? await loadCheckpoint(o.runDir) : undefined;
     if (checkpoint) {
       for (const key of RESUME_KEYS) {
@@ -143,9 +190,13 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
       let sumLoss = 0;
       let sumPen = 0;
       let sumAcc = 0;
+      const projectedSum: Record<string, number> = {};
+      const perBatch: BatchNorms[] = [];
       for (let b = 0; b < batches; b++) {
         const [x, y] = batchTensors(o.data.train, order.subarray(b * o.batchSize, Math.min(o.data.train.count, (b + 1) * o.batchSize)));
-        const r = trainStep(logits, optimizer, x, y, { loss: crossEntropyFromLogits, accuracy: true });
+        const r = trainStep(logits, optimizer, x, y, { loss: crossEntropyFromLogits, accuracy: true, measureConstraints: o.constraint !== undefined });
+        for (const [k, v] of Object.entries(r.projected)) projectedSum[k] = (projectedSum[k] ?? 0) + v;
+        if (o.trackNorms === 'batch') perBatch.push(batchNorms(model, b + 1));
         tf.dispose([x, y]);
         if (!Number.isFinite(r.dataLoss) || !Number.isFinite(r.penaltyLoss)) {
           const err = new DivergedError(epoch, b + 1, Number.isFinite(r.dataLoss) ? 'penalty loss' : 'data loss');
@@ -160,11 +211,12 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
       }
       const test = evaluate(logits, o.data.test);
       const record: EpochRecord = {
-        ...snapshotWeights(model, epoch, test),
+        ...snapshotWeights(model, epoch, test, Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]))),
         trainLoss: sumLoss / batches,
         penaltyLoss: sumPen / batches,
         trainAcc: sumAcc / batches,
         seconds: (performance.now() - t0) / 1000,
+        ...(o.trackNorms === 'batch' ? { batchNorms: perBatch } : {}),
       };
       run = { ...run, epochs: [...run.epochs, record] };
       await saveCheckpoint(o.runDir, model, optimizer, run);
@@ -174,6 +226,6 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
     return run;
   } finally {
     model.dispose();
-    optimizer.dispose();
+    optimizer?.dispose();
   }
 }

@@ -23,7 +23,7 @@ export class Catalog<E extends CatalogEntry> {
   private readonly user: Map<string, E>;
 
   constructor(
-    readonly kind: 'penalty' | 'constraint',
+    readonly kind: 'penalty' | 'constraint' | 'optimizer',
     private readonly builtins: Readonly<Record<string, E>>,
   ) {
     // Shared through globalThis so that two copies of this module (a user's module importing the
@@ -61,10 +61,8 @@ export class Catalog<E extends CatalogEntry> {
   require(name: string, specText: string): E {
     const entry = this.get(name);
     if (entry) return entry;
-    throw new SpecError(
-      `unknown ${this.kind} '${name}' in '${specText}'. Accepted: ${this.names().join(', ')}, ` +
-        `or a module path such as ./my-${this.kind}.ts${this.kind === 'penalty' ? ':1e-4' : ''}`,
-    );
+    const module = this.kind === 'optimizer' ? '' : `, or a module path such as ./my-${this.kind}.ts${this.kind === 'penalty' ? ':1e-4' : ''}`;
+    throw new SpecError(`unknown ${this.kind} '${name}' in '${specText}'. Accepted: ${this.names().join(', ')}${module}`);
   }
 
   /** Parameter values for a spec: defaults filled in, unknown names and bad values rejected. */

@@ -4,6 +4,8 @@
  *
  *   batch ──► forward ──► data loss + Σ penalties ──► gradients ──► optimiser update ──► constraints
  *
+ * Gradient transforms and per-layer learning rates are part of the optimiser (src/optim/).
+ *
  * Penalties are the layers' regularizers (`kernelRegularizer`, `biasRegularizer`); constraints
  * are the layers' constraints (`kernelConstraint`, `biasConstraint`), applied to each weight
  * after every update, as Keras does.
@@ -23,6 +25,8 @@ export interface TrainStepOptions {
   readonly loss?: LossFn;
   /** Also measure the batch's accuracy (arg-max of prediction = arg-max of one-hot label). */
   readonly accuracy?: boolean;
+  /** Also measure, per constrained weight, the share of output channels its constraint changed. */
+  readonly measureConstraints?: boolean;
 }
 
 export interface StepResult {
@@ -32,6 +36,8 @@ export interface StepResult {
   readonly penaltyLoss: number;
   /** The batch's accuracy before the update (NaN unless asked for). */
   readonly accuracy: number;
+  /** Per constrained weight (e.g. `conv2d_1/kernel`): share of output channels projected (with `measureConstraints`). */
+  readonly projected: Record<string, number>;
 }
 
 /** Σ of every layer's regularizer terms (a scalar; 0 when nothing is regularised). */
@@ -42,13 +48,26 @@ export function penaltyLoss(model: tf.LayersModel): Scalar {
   });
 }
 
-/** Project every weight that has a constraint: w ← constraint(w). */
-export function applyConstraints(model: tf.LayersModel): void {
+/**
+ * Project every weight that has a constraint: w ← constraint(w). With `measure`, also return, per
+ * constrained weight, the share of its output channels (last axis) the constraint changed.
+ */
+export function applyConstraints(model: tf.LayersModel, measure = false): Record<string, number> {
+  const shares: Record<string, number> = {};
   for (const lv of model.weights) {
     if (lv.constraint == null) continue;
     const v = lv.read() as tf.Variable;
-    tf.tidy(() => v.assign(lv.constraint.apply(v)));
+    tf.tidy(() => {
+      const after = lv.constraint.apply(v);
+      if (measure) {
+        const changed = tf.greater(tf.abs(tf.sub(after, v)), tf.mul(1e-6, tf.add(1, tf.abs(v))));
+        const perChannel = tf.any(tf.reshape(changed, [-1, v.shape[v.rank - 1] ?? 1]), 0);
+        shares[lv.originalName] = tf.mean(tf.cast(perChannel, 'float32')).dataSync()[0] ?? 0;
+      }
+      v.assign(after);
+    });
   }
+  return shares;
 }
 
 /**
@@ -71,8 +90,8 @@ export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Ten
     return tf.add(data, pen) as Scalar;
   }, vars);
   optimizer.applyGradients(grads);
-  applyConstraints(model);
+  const projected = applyConstraints(model, options.measureConstraints === true);
   const [dataLoss = NaN, penalty = NaN, accuracy = NaN] = parts ? Array.from(parts.dataSync()) : [];
   tf.dispose([value, parts, ...Object.values(grads)]);
-  return { dataLoss, penaltyLoss: penalty, accuracy };
+  return { dataLoss, penaltyLoss: penalty, accuracy, projected };
 }

@@ -8,12 +8,9 @@ import {
   spreadEpochs,
 } from '../../mnist-demo/figures/index.ts';
 import { snapshots } from '../../mnist-demo/run-record.ts';
+import { headerLabels, plain } from './spec-helpers.ts';
 import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
 
-/** The spec as plain JSON, to read nested fields. */
-const plain = (spec: unknown): any => JSON.parse(JSON.stringify(spec));
-/** The labels of a header `labelExpr` built by the figures (`[...][datum.value]`). */
-const headerLabels = (header: { labelExpr: string }): string[] => JSON.parse(header.labelExpr.replace(/\[datum\.value\]$/, ''));
 
 const run = withScores(makeRunRecord({ epochs: 5, penalty: 'deadzone:1e-4,a=0.25' }), 3, { testLoss: 0.041234, testAcc: 0.987149 });
 

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { accuracySpec, sparsitySpec } from '../../mnist-demo/figures/index.ts';
 import { snapshots } from '../../mnist-demo/run-record.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+import { plain } from './spec-helpers.ts';
 
-/** The spec as plain JSON, to read nested fields. */
-const plain = (spec: unknown): any => JSON.parse(JSON.stringify(spec));
 
 const runs = [
   makeRunRecord({ epochs: 4, penalty: 'none' }),

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortPercent } from '../../mnist-demo/figures/index.ts';
 import { reportHtml } from '../../mnist-demo/report/index.ts';
 import type { RunRecord } from '../../mnist-demo/run-record.ts';
-import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
+import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../fixtures/run-record-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -71,6 +72,20 @@ async function setEpoch(page: Page, epoch: number): Promise<void> {
     }, epoch),
   );
 }
+
+const bounded = [
+  makeRunRecord({ epochs: 5, penalty: 'none', layers: REFERENCE_LAYERS, constraintBounds: { max: 2, axis: 0 }, batchNorms: 8, optimizer: 'adamw:lr=0.001,wd=1e-4' }),
+];
+const mixed = [
+  makeRunRecord({ epochs: 5, penalty: 'l2:1e-4', layers: REFERENCE_LAYERS, optimizer: 'adam:lr=0.001' }),
+  makeRunRecord({ epochs: 4, penalty: 'none', layers: REFERENCE_LAYERS, optimizer: 'adamw:lr=0.001,wd=1e-4', seed: 2 }),
+  withoutNorms(makeRunRecord({ epochs: 3, penalty: 'l1:1e-4', seed: 3 })),
+];
+
+/** The bars of run i's norm histograms (their path data, so a change of epoch shows). */
+const normBars = (page: Page, i: number) =>
+  page.$$eval(`#norms-${i} svg .mark-rect path`, (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+const normTexts = (page: Page, i: number) => page.$$eval(`#norms-${i} svg text`, (ts) => ts.map((t) => t.textContent ?? ''));
 
 const selectedEpochs = (page: Page) => page.$$eval('#numbers tr.selected', (rows) => rows.map((r) => r.getAttribute('data-epoch')));
 const barCount = (page: Page) => page.$$eval('#hist-0 svg path[aria-roledescription="bar"], #hist-0 svg .mark-rect path', (ps) => ps.length);
@@ -134,6 +149,57 @@ describe('report pages in headless Chromium', () => {
     await redraw(page, () => page.selectOption('#layer', 'dense_1'));
     await redraw(page, () => page.selectOption('#layer', 'all'));
 
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+  });
+
+  it.skipIf(!present)('the norms section follows the slider: histograms, projected notes, titles and table rows', async () => {
+    const { page, url, errors, requests } = await open('norms', bounded);
+    const run = bounded[0] as RunRecord;
+    expect(await page.$$eval('#norms-0 svg, #norm-curves svg', (svgs) => svgs.length)).toBe(2);
+    expect(await page.getAttribute('#norms', 'data-epoch')).toBe('5');
+    expect(await page.textContent('.norms-title')).toBe(await page.textContent('#title'));
+    const last = await normBars(page, 0);
+    expect(last.length).toBeGreaterThan(0);
+    const note = (epoch: number, layer: number) => `projected ${shortPercent(run.epochs[epoch - 1]?.norms[layer]?.projected ?? NaN)}`;
+    expect(await normTexts(page, 0)).toEqual(expect.arrayContaining([note(5, 3), 'conv2d_1 · 32 ch', 'dense_2 · 10 ch']));
+    expect(await page.$$eval('#norms tr.selected', (rows) => rows.map((r) => r.getAttribute('data-epoch')))).toEqual(['5']);
+
+    await setEpoch(page, 2);
+    expect(await page.getAttribute('#norms', 'data-epoch')).toBe('2');
+    expect(await page.textContent('.norms-title')).toBe(await page.textContent('#title'));
+    expect(await page.textContent('.norms-title')).toMatch(/^epoch=2 loss=/);
+    expect(await normBars(page, 0)).not.toEqual(last);
+    expect(await normTexts(page, 0)).toEqual(expect.arrayContaining([note(2, 3), note(2, 4)]));
+    expect(await page.$$eval('#norms tr.selected', (rows) => rows.map((r) => r.getAttribute('data-epoch')))).toEqual(['2']);
+    expect(await selectedEpochs(page)).toEqual(['2']);
+
+    await setEpoch(page, 0);
+    expect((await normTexts(page, 0)).some((t) => t.startsWith('projected'))).toBe(false);
+    expect((await normBars(page, 0)).length).toBeGreaterThan(0);
+    expect(await page.$$eval('#norms tr.selected', (rows) => rows.length)).toBe(0);
+    // The other controls still work alongside.
+    await redraw(page, () => page.check('input[name="scale"][value="log"]'));
+    await redraw(page, () => page.selectOption('#layer', 'dense_1'));
+
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+  });
+
+  it.skipIf(!present)('a comparison with an old record: one norms chart per run with norms, no errors', async () => {
+    const { page, url, errors, requests } = await open('norms-mixed', mixed);
+    expect(await page.$$eval('#norms .card', (cards) => cards.length)).toBe(3);
+    expect(await page.$('#norms-2')).toBeNull();
+    expect((await normBars(page, 0)).length).toBeGreaterThan(0);
+    // The second run has no epoch 5: no bars, and its title says so.
+    expect(await normBars(page, 1)).toEqual([]);
+    expect(await page.$$eval('.norms-title', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^epoch=5 loss=/), 'epoch=5: not reached (last epoch 4)']);
+    await setEpoch(page, 3);
+    expect((await normBars(page, 1)).length).toBeGreaterThan(0);
+    expect(await page.$$eval('.norms-title', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^epoch=3 loss=/), expect.stringMatching(/^epoch=3 loss=/)]);
+    expect(await page.$$eval('#norm-curves svg text', (ts) => ts.map((t) => t.textContent))).toEqual(
+      expect.arrayContaining(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']),
+    );
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { shortPercent } from '../../mnist-demo/figures/index.ts';
 import { pageModel, reportHtml } from '../../mnist-demo/report/index.ts';
-import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
+import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../fixtures/run-record-fixture.ts';
 
 const one = [withScores(makeRunRecord({ epochs: 4, penalty: 'deadzone:1e-4,a=0.25' }), 4, { testLoss: 0.041234, testAcc: 0.987149 })];
 const three = [
@@ -87,5 +88,93 @@ describe('pageModel', () => {
     const top = Math.max(...three.flatMap((r) => [r.initial, ...r.epochs]).flatMap((s) => s.histogram.density));
     expect(model.axes['all']?.ymax).toBeGreaterThanOrEqual(top);
     expect(model.axes['all']?.yticks[0]).toBe(0);
+  });
+});
+
+describe('the Weight norms section', () => {
+  const bounded = [
+    makeRunRecord({
+      epochs: 4,
+      penalty: 'none',
+      layers: REFERENCE_LAYERS,
+      constraintBounds: { max: 2, axis: 0 },
+      batchNorms: 5,
+      optimizer: 'adamw:lr=0.001,wd=1e-4',
+      lrMult: 'conv2d_1=0.1,dense*=2',
+      grad: 'conv*:clipnorm=1',
+    }),
+  ];
+
+  it('has #norms with the histograms\' container, the curves and the epoch\'s title, at the last epoch', async () => {
+    const html = await markup(bounded);
+    expect(html).toContain('<section id="norms" data-epoch="4">');
+    expect(html).toContain('<h2>Weight norms</h2>');
+    expect(html).toContain('<div class="chart" id="norms-0"></div>');
+    expect(html).toContain('<div class="chart" id="norm-curves"></div>');
+    const e4 = bounded[0]?.epochs[3];
+    expect(html).toContain(`<div class="norms-title" data-run="0">epoch=4 loss=${e4?.testLoss.toFixed(4)} acc=${e4?.testAcc.toFixed(4)}</div>`);
+    expect(html).toContain('maxnorm:m=2,axis=0');
+    // The existing sections and controls are still there.
+    expect(html).toContain('<section id="numbers">');
+    expect(html).toMatch(/<input id="epoch" type="range" min="0" max="4" step="1" value="4">/);
+  });
+
+  it('tabulates the projected share per epoch and layer, rows marked by epoch', async () => {
+    const html = await markup(bounded);
+    const table = /<table class="projected">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    expect([...table.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['epoch', ...REFERENCE_LAYERS]);
+    expect([...table.matchAll(/<tr data-epoch="(\d+)"/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4']);
+    expect(table).toContain('<tr data-epoch="4" class="selected">');
+    const e2 = bounded[0]?.epochs[1];
+    const row2 = /<tr data-epoch="2">(.*?)<\/tr>/.exec(table)?.[1] ?? '';
+    expect([...row2.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(['2', ...(e2?.norms ?? []).map((n) => shortPercent(n.projected ?? NaN))]);
+    expect(await markup(three)).not.toContain('class="projected"');
+  });
+
+  it('shows optimizer, lr multipliers, gradient transforms, norm tracking, constraint and bounds in the configuration', async () => {
+    const html = await markup(bounded);
+    const config = /<table class="config">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    const row = (label: string) => new RegExp(`<tr><td>${label}</td><td><code>([^<]*)</code></td></tr>`).exec(config)?.[1];
+    expect(row('optimizer')).toBe('adamw:lr=0.001,wd=1e-4');
+    expect(row('lr multipliers')).toBe('conv2d_1=0.1,dense*=2');
+    expect(row('gradient transforms')).toBe('conv*:clipnorm=1');
+    expect(row('track norms')).toBe('batch');
+    expect(row('constraint')).toBe('maxnorm:m=2,axis=0');
+    expect(row('constraint bounds')).toBe('max=2, axis=0');
+    const plainConfig = /<table class="config">([\s\S]*?)<\/table>/.exec(await markup(one))?.[1] ?? '';
+    expect(plainConfig).toContain('<tr><td>track norms</td><td><code>epoch</code></td></tr>');
+    expect(plainConfig).toContain('<tr><td>lr multipliers</td><td><code>—</code></td></tr>');
+  });
+
+  it('embeds per epoch and layer the binned norms on limits shared by all, and the norm specs', async () => {
+    const html = await reportHtml(bounded);
+    const model = embedded(html, 'penx-model');
+    expect(model.norms.layers).toEqual(REFERENCE_LAYERS);
+    expect(model.norms.labels[1]).toBe('conv2d_2 · 64 ch');
+    const all = [bounded[0]?.initial, ...(bounded[0]?.epochs ?? [])].flatMap((s) => s?.norms.flatMap((n) => n.norms) ?? []);
+    expect(model.norms.xMax).toBeGreaterThanOrEqual(Math.max(...all));
+    const cell = model.runs[0].norms[2][3];
+    expect(cell.shares).toHaveLength(model.norms.bins);
+    expect(cell.shares.reduce((a: number, s: number) => a + s, 0)).toBeCloseTo(1, 5);
+    expect(cell.projected).toBeCloseTo(bounded[0]?.epochs[1]?.norms[3]?.projected ?? NaN, 5);
+    expect(cell.note).toMatch(/^projected \d/);
+    expect(model.runs[0].norms[0][3].note).toBe('');
+    expect(model.runs[0].bounds).toEqual([{ bound: 2, label: 'max=2' }]);
+    const specs = embedded(html, 'penx-specs');
+    expect(specs.norms.data.map((d: { name: string }) => d.name)).toContain('norms');
+    expect(specs.normCurves.$schema).toMatch(/vega\/v\d/);
+  });
+
+  it('is left out for records without norms, and says which run has none in a comparison', async () => {
+    const old = [withoutNorms(makeRunRecord({ epochs: 2 }))];
+    const html = await markup(old);
+    expect(html).not.toContain('id="norms"');
+    expect(embedded(await reportHtml(old), 'penx-model').norms).toBeUndefined();
+    expect(embedded(await reportHtml(old), 'penx-specs').norms).toBeUndefined();
+    expect(html).toContain('<tr><td>track norms</td><td><code>—</code></td></tr>');
+    const mixed = await markup([...bounded, ...old]);
+    expect(mixed).toContain('id="norms-0"');
+    expect(mixed).not.toContain('id="norms-1"');
+    expect(mixed).toContain('no channel norms in this record');
   });
 });

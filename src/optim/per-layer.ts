@@ -1,0 +1,98 @@
+/**
+ * Per-layer controls from their command-line text, as transforms:
+ *
+ *   lrMultipliers('conv2d_1=0.1,dense*=2')      updates of matching weights × the factor (every
+ *                                              matching pattern's factor multiplies), after the
+ *                                              optimiser: exactly a per-layer learning rate
+ *   gradTransforms('conv*:clipnorm=1;dense_2:zero')   masked transforms before the optimiser, in order
+ *   withLayerControls(optimizer, { grad, lrMult }, names)
+ *       = chain(gradient transforms, optimizer, learning-rate multipliers, freezes)
+ *
+ * `zero` freezes: it zeroes the layer's gradient AND its final update, since an optimiser with
+ * decoupled weight decay (AdamW) would otherwise still move the weights.
+ *
+ * Every pattern must match a weight of the model, so a typo is an error, not a silent no-op.
+ */
+import { SpecError } from '../spec/errors.ts';
+import { checkParam, parseNumber, type ParamDef } from '../spec/params.ts';
+import { clipByL1Norm, clipByNorm, clipByValue, scale, zero } from './clip.ts';
+import { matcher } from './names.ts';
+import { chain, identity, mapTree, masked, stateless, type GradientTransform } from './transform.ts';
+import { tf } from '../tf.ts';
+
+function checkMatches(pattern: string, names: readonly string[], flag: string): void {
+  if (!names.some(matcher(pattern))) {
+    const layers = [...new Set(names.map((n) => n.split('/')[0]))];
+    throw new SpecError(`${flag}: '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`);
+  }
+}
+
+export function lrMultipliers(text: string, names: readonly string[]): GradientTransform {
+  const factors: Array<[(n: string) => boolean, number]> = [];
+  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = item.lastIndexOf('=');
+    if (eq <= 0) throw new SpecError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
+    const pattern = item.slice(0, eq).trim();
+    const factor = parseNumber(item.slice(eq + 1), `--lr-mult factor for ${pattern}`);
+    checkParam(`--lr-mult ${pattern}`, factor, { default: 1, min: 0, doc: '' });
+    checkMatches(pattern, names, '--lr-mult');
+    factors.push([matcher(pattern), factor]);
+  }
+  return stateless((u) => mapTree(u, (t, name) => tf.mul(t, factors.reduce((f, [m, x]) => (m(name) ? f * x : f), 1))));
+}
+
+const GRAD_KINDS: Record<string, { def?: ParamDef; make: (x: number) => GradientTransform }> = {
+  clipvalue: { def: { default: 1, above: 0, doc: 'bound' }, make: clipByValue },
+  clipnorm: { def: { default: 1, above: 0, doc: 'largest L2 norm' }, make: clipByNorm },
+  clipl1: { def: { default: 1, above: 0, doc: 'largest L1 norm' }, make: clipByL1Norm },
+  scale: { def: { default: 1, doc: 'factor' }, make: scale },
+  zero: { make: () => zero() },
+};
+
+/** The patterns of `--grad` entries that freeze (`zero`). */
+function frozenPatterns(text: string): string[] {
+  return text
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e.includes(':') && e.slice(e.indexOf(':') + 1).split(',').some((i) => i.trim() === 'zero'))
+    .map((e) => e.slice(0, e.indexOf(':')).trim());
+}
+
+export interface LayerControls {
+  readonly grad?: string;
+  readonly lrMult?: string;
+}
+
+/** The optimiser with its per-layer controls, in their order. */
+export function withLayerControls(optimizer: GradientTransform, controls: LayerControls, names: readonly string[]): GradientTransform {
+  const frozen = controls.grad ? frozenPatterns(controls.grad) : [];
+  return chain(
+    controls.grad ? gradTransforms(controls.grad, names) : identity,
+    optimizer,
+    controls.lrMult ? lrMultipliers(controls.lrMult, names) : identity,
+    frozen.length > 0 ? masked(frozen, zero()) : identity,
+  );
+}
+
+/** `pattern:kind[=x][,kind[=x]]` entries separated by `;`; user functions come from the library. */
+export function gradTransforms(text: string, names: readonly string[]): GradientTransform {
+  const out: GradientTransform[] = [];
+  for (const entry of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0) throw new SpecError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
+    const pattern = entry.slice(0, colon).trim();
+    checkMatches(pattern, names, '--grad');
+    for (const item of entry.slice(colon + 1).split(',').map((s) => s.trim())) {
+      const [kind = '', value] = item.split('=');
+      const k = GRAD_KINDS[kind];
+      if (!k) throw new SpecError(`--grad: unknown transform '${kind}' for ${pattern}; accepted: ${Object.keys(GRAD_KINDS).join(', ')}`);
+      let x = NaN;
+      if (k.def) {
+        x = parseNumber(value, `--grad ${pattern} ${kind}`);
+        checkParam(`--grad ${pattern} ${kind}`, x, k.def);
+      } else if (value !== undefined) throw new SpecError(`--grad: ${kind} takes no value, got '${item}'`);
+      out.push(masked(pattern, k.make(x)));
+    }
+  }
+  return chain(...out);
+}

@@ -1,0 +1,80 @@
+/**
+ * The stateful transforms optimisers are built from (Optax names; updates still to be scaled by
+ * −lr):
+ *
+ *   trace(m)               v ← m·v + g;  u = v                                (momentum)
+ *   scaleByAdam(b1,b2,ε)   m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  u = m̂ / (√v̂ + ε)
+ *   scaleByRms(ρ, ε)       a ← ρ·a + (1−ρ)·g²;  u = g / (√a + ε)                (Keras RMSprop)
+ *   scaleByAdadelta(ρ, ε)  a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²  (Keras)
+ *   addDecayedWeights(wd)  u ← u + wd·w                                        (decoupled decay)
+ */
+import { tf, type Tensor } from '../tf.ts';
+import { mapTree, stateless, zerosLike, type GradientTransform, type State, type Tree } from './transform.ts';
+
+const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
+
+export function trace(momentum: number): GradientTransform {
+  return {
+    init: (p) => zerosLike(p, 'v'),
+    update: (g, s) => {
+      const v = mapTree(g, (t, k) => tf.add(tf.mul(slot(s, 'v', k), momentum), t));
+      return [v, Object.fromEntries(Object.entries(v).map(([k, t]) => [`v:${k}`, t]))];
+    },
+  };
+}
+
+export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-7): GradientTransform {
+  return {
+    init: (p) => ({ ...zerosLike(p, 'm'), ...zerosLike(p, 'v'), count: tf.scalar(0) }),
+    update: (g, s) => {
+      const count = tf.add(s['count'] as Tensor, 1);
+      const c1 = tf.sub(1, tf.pow(b1, count));
+      const c2 = tf.sub(1, tf.pow(b2, count));
+      const next: Record<string, Tensor> = { count };
+      const u = mapTree(g, (t, k) => {
+        const m = tf.add(tf.mul(slot(s, 'm', k), b1), tf.mul(t, 1 - b1));
+        const v = tf.add(tf.mul(slot(s, 'v', k), b2), tf.mul(tf.square(t), 1 - b2));
+        next[`m:${k}`] = m;
+        next[`v:${k}`] = v;
+        return tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
+      });
+      return [u, next];
+    },
+  };
+}
+
+export function scaleByRms(rho = 0.9, eps = 1e-7): GradientTransform {
+  return {
+    init: (p) => zerosLike(p, 'a'),
+    update: (g, s) => {
+      const next: Record<string, Tensor> = {};
+      const u = mapTree(g, (t, k) => {
+        const a = tf.add(tf.mul(slot(s, 'a', k), rho), tf.mul(tf.square(t), 1 - rho));
+        next[`a:${k}`] = a;
+        return tf.div(t, tf.add(tf.sqrt(a), eps));
+      });
+      return [u, next];
+    },
+  };
+}
+
+export function scaleByAdadelta(rho = 0.95, eps = 1e-7): GradientTransform {
+  return {
+    init: (p) => ({ ...zerosLike(p, 'a'), ...zerosLike(p, 'd') }),
+    update: (g, s) => {
+      const next: Record<string, Tensor> = {};
+      const u = mapTree(g, (t, k) => {
+        const a = tf.add(tf.mul(slot(s, 'a', k), rho), tf.mul(tf.square(t), 1 - rho));
+        const delta = tf.mul(tf.div(tf.sqrt(tf.add(slot(s, 'd', k), eps)), tf.sqrt(tf.add(a, eps))), t);
+        next[`a:${k}`] = a;
+        next[`d:${k}`] = tf.add(tf.mul(slot(s, 'd', k), rho), tf.mul(tf.square(delta), 1 - rho));
+        return delta;
+      });
+      return [u, next];
+    },
+  };
+}
+
+export function addDecayedWeights(wd: number): GradientTransform {
+  return stateless((g: Tree, p: Tree) => mapTree(g, (t, k) => tf.add(t, tf.mul(p[k] as Tensor, wd))));
+}

@@ -1,0 +1,96 @@
+/**
+ * A gradient transform as a TF.js optimiser, so `trainStep`, checkpoints and anything else that
+ * takes a `tf.Optimizer` can use it:
+ *
+ *   grads (by variable) ─► by weight name ─► transform.update ─► w ← w + u ─► state kept, old freed
+ *
+ * Weight names are the layers' own (`conv2d_1/kernel`), whatever suffix TF.js gave the variables.
+ * `getWeights`/`setWeights` save and restore the transform's state exactly.
+ *
+ * @example
+ * const opt = optimizerFor(model, chain(masked('dense_2', zero()), optimizerSpec('adamw:lr=1e-3').transform));
+ * trainStep(model, opt, x, y);
+ */
+import { tf, type Tensor } from '../tf.ts';
+import type { GradientTransform, State, Tree } from './transform.ts';
+
+type NamedTensor = { name: string; tensor: Tensor };
+
+export class TransformOptimizer extends tf.Optimizer {
+  static className = 'penx.TransformOptimizer';
+  private state: State;
+  private readonly byVariable: Map<string, string>;
+
+  /** `params`: weight name → its variable. */
+  constructor(
+    readonly transform: GradientTransform,
+    private readonly params: Readonly<Record<string, tf.Variable>>,
+  ) {
+    super();
+    this.byVariable = new Map(Object.entries(params).map(([name, v]) => [v.name, name]));
+    this.state = tf.tidy(() => transform.init(params));
+  }
+
+  /** The weight names this optimiser updates. */
+  get names(): string[] {
+    return Object.keys(this.params);
+  }
+
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const list = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const grads: Record<string, Tensor> = {};
+    for (const { name, tensor } of list) {
+      const weight = this.byVariable.get(name);
+      if (weight === undefined) throw new Error(`TransformOptimizer: no weight for variable ${name}`);
+      grads[weight] = tensor;
+    }
+    const params = this.params as Tree;
+    const { u, s } = tf.tidy(() => {
+      const [updates, next] = this.transform.update(grads, this.state, params);
+      return { u: { ...updates }, s: { ...next } };
+    });
+    tf.tidy(() => {
+      for (const [name, update] of Object.entries(u)) {
+        const w = this.params[name] as tf.Variable;
+        w.assign(tf.add(w, update));
+      }
+    });
+    const kept = new Set(Object.values(s));
+    tf.dispose([...Object.values(this.state).filter((t) => !kept.has(t)), ...Object.values(u).filter((t) => !kept.has(t) && !Object.values(grads).includes(t))]);
+    this.state = s;
+    this.incrementIterations();
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [await this.saveIterations(), ...Object.entries(this.state).map(([name, tensor]) => ({ name, tensor }))];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const values = await this.extractIterations(weightValues);
+    const next = Object.fromEntries(values.map((v) => [v.name, v.tensor]));
+    const missing = Object.keys(this.state).filter((k) => !(k in next));
+    if (missing.length > 0) throw new Error(`optimizer state lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`);
+    tf.dispose(Object.values(this.state));
+    this.state = Object.fromEntries(Object.keys(this.state).map((k) => [k, tf.keep(next[k] as Tensor)]));
+  }
+
+  override dispose(): void {
+    tf.dispose(Object.values(this.state));
+    this.state = {};
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {};
+  }
+}
+
+/** An optimiser applying `transform` to the trainable weights of `model`. */
+export function optimizerFor(model: tf.LayersModel, transform: GradientTransform): TransformOptimizer {
+  const params = Object.fromEntries(model.trainableWeights.map((lv) => [lv.originalName, lv.read() as tf.Variable]));
+  return new TransformOptimizer(transform, params);
+}
+
+/** The names `optimizerFor` uses for a model's trainable weights (for pattern checks). */
+export function weightNames(model: tf.LayersModel): string[] {
+  return model.trainableWeights.map((lv) => lv.originalName);
+}

@@ -1,0 +1,72 @@
+/**
+ * Gradient transforms in the style of Optax: a transform is a pair of pure functions,
+ *
+ *   init(params)                  → state
+ *   update(grads, state, params)  → [updates, state]
+ *
+ * over maps from weight names (`conv2d_1/kernel`) to tensors. Optimisers are chains of small
+ * transforms; `masked` restricts a transform to weights whose names match globs. States are flat
+ * maps of tensors, so they can be saved and restored (see TransformOptimizer).
+ */
+import { tf, type Tensor } from '../tf.ts';
+import { matcher } from './names.ts';
+
+export type Tree = Readonly<Record<string, Tensor>>;
+export type State = Readonly<Record<string, Tensor>>;
+
+export interface GradientTransform {
+  init(params: Tree): State;
+  update(grads: Tree, state: State, params: Tree): readonly [Tree, State];
+}
+
+/** The same function of each tensor. */
+export function mapTree(tree: Tree, f: (t: Tensor, name: string) => Tensor): Tree {
+  return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, f(v, k)]));
+}
+
+/** A transform without state. */
+export function stateless(f: (grads: Tree, params: Tree) => Tree): GradientTransform {
+  return { init: () => ({}), update: (g, s, p) => [f(g, p), s] };
+}
+
+export const identity: GradientTransform = stateless((g) => g);
+
+/** Apply transforms in order; the state is theirs, prefixed `0/`, `1/`, … */
+export function chain(...transforms: GradientTransform[]): GradientTransform {
+  const split = (state: State, i: number): State => {
+    const prefix = `${i}/`;
+    return Object.fromEntries(Object.entries(state).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  };
+  const join = (states: State[]): State => Object.fromEntries(states.flatMap((s, i) => Object.entries(s).map(([k, v]) => [`${i}/${k}`, v])));
+  return {
+    init: (params) => join(transforms.map((t) => t.init(params))),
+    update: (grads, state, params) => {
+      let g = grads;
+      const next: State[] = [];
+      transforms.forEach((t, i) => {
+        const [u, s] = t.update(g, split(state, i), params);
+        g = u;
+        next.push(s);
+      });
+      return [g, join(next)];
+    },
+  };
+}
+
+/** `inner` on the weights whose names match one of `patterns` (globs); the others pass unchanged. */
+export function masked(patterns: string | readonly string[], inner: GradientTransform): GradientTransform {
+  const matches = matcher(patterns);
+  const pick = (tree: Tree): Tree => Object.fromEntries(Object.entries(tree).filter(([k]) => matches(k)));
+  return {
+    init: (params) => inner.init(pick(params)),
+    update: (grads, state, params) => {
+      const [u, s] = inner.update(pick(grads), state, pick(params));
+      return [{ ...grads, ...u }, s];
+    },
+  };
+}
+
+/** Element-wise helper for transforms: zeros shaped like each parameter. */
+export function zerosLike(params: Tree, prefix: string): State {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [`${prefix}:${k}`, tf.zerosLike(v)]));
+}

@@ -1,0 +1,8 @@
+/** Reading Vega-Lite specs in figure tests. */
+
+/** The spec as plain JSON, to read nested fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs are deep unions; tests read them loosely
+export const plain = (spec: unknown): any => JSON.parse(JSON.stringify(spec));
+
+/** The labels of a header `labelExpr` built by the figures (`[...][datum.value]`). */
+export const headerLabels = (header: { labelExpr: string }): string[] => JSON.parse(header.labelExpr.replace(/\[datum\.value\]$/, ''));

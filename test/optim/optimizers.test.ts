@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { chain, gradTransforms, lrMultipliers, optimizerSpec, withLayerControls, SpecError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/index.ts';
+import { expectClose } from '../helpers.ts';
+
+// A least-squares problem on a vector θ: L(θ) = mean((Xθ − y)²).
+const X = tf.tensor2d([[1, 2, -1], [0.5, -1, 2], [2, 0.3, 0.7], [-1, 1, 1]]);
+const Y = tf.tensor1d([1, -2, 0.5, 3]);
+const loss = (theta: Tensor) => tf.mean(tf.square(tf.sub(tf.squeeze(tf.matMul(X, tf.reshape(theta, [3, 1]))), Y))) as Scalar;
+const THETA0 = [0.3, -0.7, 1.2];
+
+/** Train a variable with a transform; `f` maps the variable to θ. Returns θ after `steps`. */
+function train(transform: GradientTransform, steps: number, lambda = 1): number[] {
+  const v = tf.variable(tf.tensor1d(THETA0.map((t) => t / lambda)));
+  const opt = new TransformOptimizer(transform, { theta: v });
+  for (let i = 0; i < steps; i++) {
+    const { grads } = tf.variableGrads(() => loss(tf.mul(v, lambda)), [v]);
+    opt.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+  }
+  return Array.from(tf.mul(v, lambda).dataSync());
+}
+
+describe('per-layer learning rates are exact (SPEC: θ = λφ)', () => {
+  const λ = 3;
+  it('SGD: training φ equals training θ with lr × λ²', () => {
+    expectClose(train(optimizerSpec('sgd:lr=0.01').transform, 20, λ), train(chain(optimizerSpec('sgd:lr=0.01').transform, lrMultipliers(`theta=${λ * λ}`, ['theta'])), 20), 1e-5);
+  });
+  it('momentum: the same, lr × λ²', () => {
+    expectClose(train(optimizerSpec('momentum:lr=0.005,m=0.9').transform, 20, λ), train(chain(optimizerSpec('momentum:lr=0.005,m=0.9').transform, lrMultipliers(`theta=${λ * λ}`, ['theta'])), 20), 1e-5);
+  });
+  it('Adam: training φ equals training θ with lr × λ (ε negligible)', () => {
+    const reparam = train(optimizerSpec('adam:lr=0.01,eps=1e-12').transform, 20, λ);
+    expectClose(reparam, train(chain(optimizerSpec('adam:lr=0.01,eps=1e-12').transform, lrMultipliers(`theta=${λ}`, ['theta'])), 20), 1e-4);
+    // …and not with λ²: scaling gradients is not a learning rate under Adam.
+    expect(Math.abs((reparam[0] as number) - (train(chain(optimizerSpec('adam:lr=0.01,eps=1e-12').transform, lrMultipliers(`theta=${λ * λ}`, ['theta'])), 20)[0] as number))).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('optimisers against their formulas by hand', () => {
+  const g1 = [10, -0.3, 0.02];
+  const g2 = [8, 0.1, -0.05];
+  function steps(spec: string, grads: number[][], w0 = [0.5, -1.2, 3]): number[] {
+    const v = tf.variable(tf.tensor1d(w0));
+    const opt = new TransformOptimizer(optimizerSpec(spec).transform, { w: v });
+    for (const g of grads) opt.applyGradients({ [v.name]: tf.tensor1d(g) });
+    return Array.from(v.dataSync());
+  }
+
+  it('Adadelta (Keras): small first step, where TF.js takes the whole gradient', () => {
+    let w = [0.5, -1.2, 3];
+    const a = [0, 0, 0];
+    const d = [0, 0, 0];
+    for (const g of [g1, g2]) {
+      w = w.map((x, i) => {
+        a[i] = 0.95 * a[i]! + 0.05 * g[i]! ** 2;
+        const delta = (g[i]! * Math.sqrt(d[i]! + 1e-7)) / Math.sqrt(a[i]! + 1e-7);
+        d[i] = 0.95 * d[i]! + 0.05 * delta * delta;
+        return x - delta;
+      });
+    }
+    expectClose(steps('adadelta:lr=1,rho=0.95', [g1, g2]), w, 1e-5);
+    expect(Math.abs(steps('adadelta', [[100, 0, 0]])[0]! - 0.5)).toBeLessThan(2e-3);
+  });
+
+  it('AdamW decays apart from the adaptive step: w ← w − lr·(m̂/(√v̂+ε) + wd·w)', () => {
+    const lr = 0.1;
+    const wd = 0.5;
+    const w0 = [0.5, -1.2, 3];
+    // One step: m̂ = g, v̂ = g², so the adaptive part is g/(|g| + ε) ≈ sign(g).
+    const expected = w0.map((w, i) => w - lr * (g1[i]! / (Math.abs(g1[i]!) + 1e-7) + wd * w));
+    expectClose(steps(`adamw:lr=${lr},wd=${wd}`, [g1], w0), expected, 1e-5);
+    // Adam with the decay added to the gradient (L2) normalises it away: a different step.
+    const adamL2 = steps(`adam:lr=${lr}`, [g1.map((g, i) => g + wd * w0[i]!)], w0);
+    expect(Math.abs(adamL2[2]! - expected[2]!)).toBeGreaterThan(0.1);
+  });
+
+  it('RMSprop (Keras) and SGD', () => {
+    const a = g1.map((g) => 0.1 * g * g);
+    expectClose(steps('rmsprop:lr=0.01,rho=0.9', [g1]), [0.5, -1.2, 3].map((w, i) => w - (0.01 * g1[i]!) / (Math.sqrt(a[i]!) + 1e-7)), 1e-5);
+    expectClose(steps('sgd:lr=0.1', [g1]), [0.5 - 1, -1.2 + 0.03, 3 - 0.002], 1e-6);
+  });
+
+  it('state saves and restores exactly', async () => {
+    const a = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+    const b = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+    const optA = new TransformOptimizer(optimizerSpec('adamw').transform, { w: a });
+    const optB = new TransformOptimizer(optimizerSpec('adamw').transform, { w: b });
+    optA.applyGradients({ [a.name]: tf.tensor1d(g1) });
+    optB.applyGradients({ [b.name]: tf.tensor1d(g1) });
+    const restored = new TransformOptimizer(optimizerSpec('adamw').transform, { w: b });
+    await restored.setWeights(await optB.getWeights());
+    optA.applyGradients({ [a.name]: tf.tensor1d(g2) });
+    restored.applyGradients({ [b.name]: tf.tensor1d(g2) });
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(restored.iterations).toBe(2);
+  });
+});
+
+describe('a frozen layer does not move', () => {
+  it('even under AdamW, whose decoupled decay would move it if only its gradient were zeroed', () => {
+    const w = tf.variable(tf.tensor1d([0.5, -1.2]));
+    const v = tf.variable(tf.tensor1d([0.5, -1.2]));
+    const names = ['a/kernel', 'b/kernel'];
+    const opt = new TransformOptimizer(withLayerControls(optimizerSpec('adamw:lr=0.1,wd=0.5').transform, { grad: 'a:zero' }, names), { 'a/kernel': w, 'b/kernel': v });
+    opt.applyGradients({ [w.name]: tf.tensor1d([1, 1]), [v.name]: tf.tensor1d([1, 1]) });
+    expect(Array.from(w.dataSync())).toEqual([0.5, -1.2].map(Math.fround));
+    expect(Array.from(v.dataSync())).not.toEqual([0.5, -1.2].map(Math.fround));
+    // Zeroing the gradient alone is not enough:
+    const u = tf.variable(tf.tensor1d([0.5, -1.2]));
+    new TransformOptimizer(chain(gradTransforms('a:zero', ['a/kernel']), optimizerSpec('adamw:lr=0.1,wd=0.5').transform), { 'a/kernel': u }).applyGradients({ [u.name]: tf.tensor1d([1, 1]) });
+    expect(Array.from(u.dataSync())).not.toEqual([0.5, -1.2].map(Math.fround));
+  });
+
+  it('masked zero() before the optimiser freezes dense_b, others train', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'dense_a', units: 4, inputShape: [3] }), tf.layers.dense({ name: 'dense_b', units: 2 })] });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const names = model.trainableWeights.map((w) => w.originalName);
+    const opt = new TransformOptimizer(chain(gradTransforms('dense_b:zero', names), optimizerSpec('adam:lr=0.1').transform), Object.fromEntries(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable])));
+    for (let i = 0; i < 3; i++) trainStep(model, opt, tf.ones([5, 3]), tf.ones([5, 2]), { loss: (y, p) => tf.losses.meanSquaredError(y, p) as Scalar });
+    const after = model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(after[2]).toEqual(before[2]);
+    expect(after[3]).toEqual(before[3]);
+    expect(after[0]).not.toEqual(before[0]);
+  });
+});
+
+describe('bad optimiser and per-layer specs', () => {
+  const names = ['conv2d_1/kernel', 'conv2d_1/bias', 'dense_2/kernel'];
+  it.each([
+    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/],
+    ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/],
+    ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/],
+    ['pattern', () => lrMultipliers('desne*=2', names), /--lr-mult: 'desne\*' matches no weight; layers: conv2d_1, dense_2/],
+    ['factor', () => lrMultipliers('conv2d_1=-1', names), /--lr-mult conv2d_1=-1 is not allowed/],
+    ['transform', () => gradTransforms('conv*:clip=1', names), /unknown transform 'clip'.*accepted: clipvalue, clipnorm, clipl1, scale, zero/],
+    ['value', () => gradTransforms('conv*:clipnorm=0', names), /clipnorm=0 is not allowed; expected a finite number > 0/],
+  ])('%s', (_, f, message) => {
+    expect(f).toThrow(SpecError);
+    expect(f).toThrow(message);
+  });
+});
