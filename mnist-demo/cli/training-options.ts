@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { gradTransforms, loadConstraint, lrMultipliers, optimizerSpec, SpecError, tf, weightNames, type PenxConstraint } from '../../src/index.ts';
+import { gradTransforms, loadConstraint, loadGradModules, lrMultipliers, optimizerSpec, SpecError, tf, weightNames, type PenxConstraint } from '../../src/index.ts';
 import { buildReferenceModel, logitsOf } from '../model.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
 
@@ -67,7 +67,7 @@ export function addTrainingOptions(cmd: Command): Command {
       .option('--penalize-bias', 'put the penalty on biases too')
       .option('--optimizer <spec>', 'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)', REFERENCE_OPTIMIZER)
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
-      .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero)")
+      .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)")
       .addOption(new Option('--track-norms <when>', 'record per-channel kernel norms every epoch or every batch').choices(['epoch', 'batch']).default('epoch')),
   );
 }
@@ -90,7 +90,10 @@ export async function parseTrainingFlags(flags: TrainingFlags): Promise<Training
     const names = weightNames(logitsOf(model));
     model.dispose();
     if (flags.lrMult !== undefined) lrMultipliers(flags.lrMult, names);
-    if (flags.grad !== undefined) gradTransforms(flags.grad, names);
+    if (flags.grad !== undefined) {
+      await loadGradModules(flags.grad);
+      gradTransforms(flags.grad, names);
+    }
   }
   const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
   const testSize = wholeNumber(flags.testSize, '--test-size', 1);

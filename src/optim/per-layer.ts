@@ -5,6 +5,7 @@
  *                                              matching pattern's factor multiplies), after the
  *                                              optimiser: exactly a per-layer learning rate
  *   gradTransforms('conv*:clipnorm=1;dense_2:zero')   masked transforms before the optimiser, in order
+ *                                              (a kind may be a user module: 'dense_1:./my-transform.ts')
  *   withLayerControls(optimizer, { grad, lrMult }, names)
  *       = chain(gradient transforms, optimizer, learning-rate multipliers, freezes)
  *
@@ -14,11 +15,13 @@
  * Every pattern must match a weight of the model, so a typo is an error, not a silent no-op.
  */
 import { SpecError } from '../spec/errors.ts';
+import { importDefaultExport } from '../spec/module.ts';
+import { isModuleRef } from '../spec/parse.ts';
 import { checkParam, parseNumber, type ParamDef } from '../spec/params.ts';
-import { clipByL1Norm, clipByNorm, clipByValue, scale, zero } from './clip.ts';
+import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import { matcher } from './names.ts';
 import { chain, identity, mapTree, masked, stateless, type GradientTransform } from './transform.ts';
-import { tf } from '../tf.ts';
+import { tf, type Tensor } from '../tf.ts';
 
 function checkMatches(pattern: string, names: readonly string[], flag: string): void {
   if (!names.some(matcher(pattern))) {
@@ -74,7 +77,37 @@ export function withLayerControls(optimizer: GradientTransform, controls: LayerC
   );
 }
 
-/** `pattern:kind[=x][,kind[=x]]` entries separated by `;`; user functions come from the library. */
+/** A user's gradient function: `(grad, weight, name) => tensor of grad's shape`. */
+export type GradientFunction = (grad: Tensor, weight: Tensor, name: string) => Tensor;
+
+/** User gradient modules loaded by `loadGradModules`, by path as written in `--grad`. */
+const userFunctions = new Map<string, GradientFunction>();
+
+/**
+ * Import the modules named in `--grad` (`dense_1:./my-transform.ts`), whose default export is a
+ * GradientFunction, and probe each on a small tensor; a bad module is a SpecError.
+ */
+export async function loadGradModules(text: string, cwd = process.cwd()): Promise<void> {
+  for (const entry of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of entry.slice(entry.indexOf(':') + 1).split(',').map((s) => s.trim())) {
+      if (!isModuleRef(item) || userFunctions.has(item)) continue;
+      const fn = await importDefaultExport(item, cwd, 'gradient transform');
+      if (typeof fn !== 'function') throw new SpecError(`gradient transform module '${item}': its default export must be a function (grad, weight, name) => tensor`);
+      const g = tf.ones([2, 3]);
+      let out: unknown;
+      try {
+        out = (fn as GradientFunction)(g, g, 'probe/kernel');
+      } catch (err) {
+        throw new SpecError(`gradient transform module '${item}' threw on a probe tensor of shape [2,3]: ${(err as Error).message}`);
+      }
+      const shape = out instanceof tf.Tensor ? out.shape : undefined;
+      if (!shape || shape.join() !== '2,3') throw new SpecError(`gradient transform module '${item}' returned ${shape ? `shape [${shape}]` : typeof out} for a gradient of shape [2,3]; it must return the gradient's shape`);
+      userFunctions.set(item, fn as GradientFunction);
+    }
+  }
+}
+
+/** `pattern:kind[=x][,kind[=x]]` entries separated by `;`; a kind may be a module path (see loadGradModules). */
 export function gradTransforms(text: string, names: readonly string[]): GradientTransform {
   const out: GradientTransform[] = [];
   for (const entry of text.split(';').map((s) => s.trim()).filter(Boolean)) {
@@ -83,9 +116,15 @@ export function gradTransforms(text: string, names: readonly string[]): Gradient
     const pattern = entry.slice(0, colon).trim();
     checkMatches(pattern, names, '--grad');
     for (const item of entry.slice(colon + 1).split(',').map((s) => s.trim())) {
+      if (isModuleRef(item)) {
+        const fn = userFunctions.get(item);
+        if (!fn) throw new SpecError(`--grad: module ${item} is not loaded; call loadGradModules first`);
+        out.push(masked(pattern, fromFunction(fn)));
+        continue;
+      }
       const [kind = '', value] = item.split('=');
       const k = GRAD_KINDS[kind];
-      if (!k) throw new SpecError(`--grad: unknown transform '${kind}' for ${pattern}; accepted: ${Object.keys(GRAD_KINDS).join(', ')}`);
+      if (!k) throw new SpecError(`--grad: unknown transform '${kind}' for ${pattern}; accepted: ${Object.keys(GRAD_KINDS).join(', ')}, or a module path such as ./my-transform.ts`);
       let x = NaN;
       if (k.def) {
         x = parseNumber(value, `--grad ${pattern} ${kind}`);

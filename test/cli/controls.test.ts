@@ -26,6 +26,16 @@ describe('weight controls from the command line', () => {
     expect(e1.batchNorms?.[3]?.layers.find((l) => l.layer === 'dense_1')?.max).toBeCloseTo(Math.max(...norms(e1, 'dense_1')), 5);
   }, 120_000);
 
+  it('a user gradient module from --grad: zero gradients keep dense_2 where it started', async () => {
+    const r = await penx('train', '--penalty', 'none', '--grad', 'dense_2:./test/fixtures/grad/zero-grad.ts', '--name', 'g', ...SMALL);
+    expect(r.code, r.stderr).toBe(0);
+    const run = readRun('g');
+    expect(run.config.grad).toBe('dense_2:./test/fixtures/grad/zero-grad.ts');
+    const norms = (s: typeof run.initial, layer: string) => s.norms.find((n) => n.layer === layer)!.norms;
+    expect(norms(run.epochs[0]!, 'dense_2')).toEqual(norms(run.initial, 'dense_2'));
+    expect(norms(run.epochs[0]!, 'dense_1')).not.toEqual(norms(run.initial, 'dense_1'));
+  }, 120_000);
+
   it('a norm constraint bounds the channel norms and reports the share it projected', async () => {
     const r = await penx('train', '--penalty', 'none', '--constraint', 'maxnorm:m=1', '--name', 'b', ...SMALL);
     expect(r.code, r.stderr).toBe(0);
@@ -58,6 +68,7 @@ describe('weight controls from the command line', () => {
       [['--lr-mult', 'convv*=2'], /--lr-mult: 'convv\*' matches no weight; layers: conv2d_1, conv2d_2, conv2d_3, dense_1, dense_2/],
       [['--grad', 'dense_2:freeze'], /unknown transform 'freeze'/],
       [['--track-norms', 'step'], /Allowed choices are epoch, batch/],
+      [['--grad', 'dense_2:./nope.ts'], /gradient transform module '.\/nope.ts' not found/],
     ];
     for (const [flags, message] of cases) {
       const r = await penx('train', '--penalty', 'l1', '--name', 'bad', ...SMALL, ...flags);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chain, gradTransforms, lrMultipliers, optimizerSpec, withLayerControls, SpecError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/index.ts';
+import { chain, gradTransforms, loadGradModules, lrMultipliers, optimizerSpec, withLayerControls, SpecError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 // A least-squares problem on a vector θ: L(θ) = mean((Xθ − y)²).
@@ -121,6 +121,21 @@ describe('a frozen layer does not move', () => {
     expect(after[2]).toEqual(before[2]);
     expect(after[3]).toEqual(before[3]);
     expect(after[0]).not.toEqual(before[0]);
+  });
+});
+
+describe('a user gradient module from --grad', () => {
+  it('loads, probes and applies the example (sign descent scaled by mean |g|) to matching layers', async () => {
+    await loadGradModules('dense_1:./mnist-demo/examples/sign-gradient.ts');
+    const t = gradTransforms('dense_1:./mnist-demo/examples/sign-gradient.ts', ['dense_1/kernel', 'dense_2/kernel']);
+    const g = { 'dense_1/kernel': tf.tensor1d([3, -1, 0, 0.5]), 'dense_2/kernel': tf.tensor1d([3, -1]) };
+    const [u] = t.update(g, t.init(g), g);
+    expect(Array.from(u['dense_1/kernel']!.dataSync())).toEqual([1.125, -1.125, 0, 1.125]);
+    expect(Array.from(u['dense_2/kernel']!.dataSync())).toEqual([3, -1]);
+  });
+  it('refuses a module that changes the shape, or was not loaded', async () => {
+    await expect(loadGradModules('dense_1:./test/fixtures/grad/wrong-shape.ts')).rejects.toThrow(/returned shape \[\] for a gradient of shape \[2,3\]/);
+    expect(() => gradTransforms('dense_1:./test/fixtures/grad/zero-grad.ts', ['dense_1/kernel'])).toThrow(/is not loaded/);
   });
 });
 
