@@ -6,7 +6,7 @@
  *   cpu backend:      warm-up ─► training step × m                  (small batch)
  *   ─► ms per sample, projected epoch time (60 000 samples), speed-up, peak memory
  */
-import { penalty, tf, trainStep, type BackendInfo } from '../src/index.ts';
+import { optimizerFor, optimizerSpec, penalty, tf, trainStep, type BackendInfo } from '../src/index.ts';
 import { buildReferenceModel } from './model.ts';
 
 export interface BenchOptions {
@@ -47,7 +47,7 @@ function batch(n: number): [tf.Tensor, tf.Tensor] {
 
 /** Milliseconds per training step (median of `steps`), after one warm-up step. */
 function timeSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): number[] {
-  const opt = tf.train.adadelta(1.0, 0.95);
+  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
   trainStep(model, opt, x, y);
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -76,7 +76,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
     fwdTimes.push(performance.now() - t0);
   }
   say(`${info.name}: ${options.steps} training steps at batch ${options.batchSize}`);
-  const opt = tf.train.adadelta(1.0, 0.95);
+  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
   trainStep(model, opt, x, y);
   trainStep(model, opt, x, y);
   const tensorsAfterWarmup = tf.memory().numTensors;

@@ -75,7 +75,8 @@ export function applyConstraints(model: tf.LayersModel, measure = false): Record
  * then the constraints.
  *
  * @example
- * const { dataLoss, penaltyLoss } = trainStep(model, tf.train.adadelta(1.0, 0.95), xs, ys);
+ * const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+ * const { dataLoss, penaltyLoss } = trainStep(model, opt, xs, ys);
  */
 export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Tensor, y: Tensor, options: TrainStepOptions = {}): StepResult {
   const loss = options.loss ?? categoricalCrossentropy;

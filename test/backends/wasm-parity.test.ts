@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constraint, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
+import { constraint, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
 import { buildReferenceModel } from '../../mnist-demo/model.ts';
 
 /** ‖a − b‖∞ / ‖a‖∞: the relative error of b against the reference a. */
@@ -77,7 +77,7 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
       await tf.setBackend(backend);
       const model = buildReferenceModel({ penalty: penalty('deadzone:1e-4'), constraint: constraint('maxnorm:m=3,axis=-1'), seed: 7 });
       const [x, y] = [tf.tensor4d(xs, [4, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)];
-      const r = trainStep(model, tf.train.adadelta(1.0, 0.95), x, y);
+      const r = trainStep(model, optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform), x, y);
       const weights = model.getWeights().map((t) => Array.from(t.dataSync()));
       tf.dispose([x, y]);
       model.dispose();
@@ -103,7 +103,7 @@ describe('no tensor leaks on wasm', () => {
         tf.layers.dense({ units: 3, activation: 'softmax', kernelRegularizer: penalty('lp:1e-4,p=3') }),
       ],
     });
-    const opt = tf.train.adadelta(1.0, 0.95);
+    const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
     const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
     const counts: number[] = [];
