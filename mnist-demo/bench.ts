@@ -45,18 +45,20 @@ function batch(n: number): [tf.Tensor, tf.Tensor] {
   return tf.tidy(() => [tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', 1), tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 2), 10)]);
 }
 
-/** Milliseconds per training step (median of `steps`), after one warm-up step. */
-function timeSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): number[] {
-  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
-  trainStep(model, opt, x, y);
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
+/** Milliseconds of each of `repeats` calls of `f`, after `warmups` untimed calls. */
+function timeCalls(f: () => void, warmups: number, repeats: number): number[] {
+  for (let i = 0; i < warmups; i++) f();
+  return Array.from({ length: repeats }, () => {
     const t0 = performance.now();
-    trainStep(model, opt, x, y);
-    times.push(performance.now() - t0);
-  }
-  opt.dispose();
-  return times;
+    f();
+    return performance.now() - t0;
+  });
+}
+
+/** The project's training step with the reference optimiser, as a repeatable call. */
+function stepper(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): { step: () => void; dispose: () => void } {
+  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+  return { step: () => void trainStep(model, opt, x, y), dispose: () => opt.dispose() };
 }
 
 export async function runBench(info: BackendInfo, options: BenchOptions): Promise<BenchResult> {
@@ -66,29 +68,15 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
   say(`${info.name}: warm-up and forward passes at batch ${options.batchSize}`);
   const model = buildReferenceModel({ penalty: reg });
   const [x, y] = batch(options.batchSize);
-  const forward = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
-  forward();
-  forward();
-  const fwdTimes: number[] = [];
-  for (let i = 0; i < options.steps; i++) {
-    const t0 = performance.now();
-    forward();
-    fwdTimes.push(performance.now() - t0);
-  }
+  const fwdTimes = timeCalls(() => void tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()), 2, options.steps);
   say(`${info.name}: ${options.steps} training steps at batch ${options.batchSize}`);
-  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
-  trainStep(model, opt, x, y);
-  trainStep(model, opt, x, y);
+  const train = stepper(model, x, y);
+  timeCalls(train.step, 2, 0);
   const tensorsAfterWarmup = tf.memory().numTensors;
-  const stepTimes: number[] = [];
-  for (let i = 0; i < options.steps; i++) {
-    const t0 = performance.now();
-    trainStep(model, opt, x, y);
-    stepTimes.push(performance.now() - t0);
-  }
+  const stepTimes = timeCalls(train.step, 0, options.steps);
   const tensorsAfterSteps = tf.memory().numTensors;
   tf.dispose([x, y]);
-  opt.dispose();
+  train.dispose();
   model.dispose();
 
   say(`cpu: ${options.cpuSteps} training steps at batch ${options.cpuBatchSize} (slow)`);
@@ -97,7 +85,9 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   const cpuModel = buildReferenceModel({ penalty: reg });
   const [cx, cy] = batch(options.cpuBatchSize);
-  const cpuMs = median(timeSteps(cpuModel, cx, cy, options.cpuSteps));
+  const cpuTrain = stepper(cpuModel, cx, cy);
+  const cpuMs = median(timeCalls(cpuTrain.step, 1, options.cpuSteps));
+  cpuTrain.dispose();
   tf.dispose([cx, cy]);
   cpuModel.dispose();
   await tf.setBackend(selected);

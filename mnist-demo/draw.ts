@@ -29,7 +29,7 @@ import {
 } from './figures/index.ts';
 import { reportHtml } from './report/index.ts';
 import { snapshots, type RunRecord } from './run-record.ts';
-import { writeFileAtomic } from './train/atomic.ts';
+import { writeFileAtomic } from '../src/io/atomic.ts';
 
 export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '0')}`;
 

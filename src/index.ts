@@ -8,7 +8,7 @@ export { parseSpec, splitSpecList, formatSpec, isModuleRef, type ParsedSpec } fr
 export { formatNumber, describeParams, type ParamDef, type ParamDefs, type ParamValues } from './spec/params.ts';
 
 export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './penalties/builtins.ts';
-export { DEFAULT_STRENGTH, penaltyValue, type PenaltyDefinition } from './penalties/definition.ts';
+export { DEFAULT_STRENGTH, lossFormula, penaltyValue, type PenaltyDefinition } from './penalties/definition.ts';
 export { penaltyCatalog, definePenalty, type DefinePenaltyOptions } from './penalties/catalog.ts';
 export { abs } from './penalties/ops.ts';
 export { PenaltyRegularizer, regularizerClassName } from './penalties/regularizer.ts';

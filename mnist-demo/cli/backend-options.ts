@@ -1,6 +1,7 @@
 /** The `--backend` and `--threads` options every computing command takes, and starting the backend. */
 import { Option, type Command } from 'commander';
-import { BACKENDS, selectBackend, SpecError, type BackendInfo } from '../../src/index.ts';
+import { BACKENDS, selectBackend, type BackendInfo } from '../../src/index.ts';
+import { wholeNumber } from './numbers.ts';
 
 export interface BackendFlags {
   readonly backend: string;
@@ -15,11 +16,7 @@ export function addBackendOptions(cmd: Command): Command {
 
 /** Start the chosen backend and say which one (and how many threads) on stderr. */
 export async function startBackend(flags: BackendFlags): Promise<BackendInfo> {
-  let threads: number | undefined;
-  if (flags.threads !== undefined) {
-    threads = Number(flags.threads);
-    if (!Number.isInteger(threads) || threads < 1) throw new SpecError(`--threads must be a whole number ≥ 1, got '${flags.threads}'`);
-  }
+  const threads = wholeNumber(flags.threads, '--threads', 1);
   const info = await selectBackend(flags.backend, threads === undefined ? {} : { threads });
   console.error(`backend: ${info.name}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.note ? ` (${info.note})` : ''}`);
   return info;

@@ -1,8 +1,8 @@
 /** `penx bench`: how fast the reference model trains here (see mnist-demo/bench.ts). */
 import type { Command } from 'commander';
-import { SpecError } from '../../src/index.ts';
 import { runBench, type BenchResult } from '../bench.ts';
 import { addBackendOptions, startBackend, type BackendFlags } from './backend-options.ts';
+import { wholeNumber } from './numbers.ts';
 import { table } from './table.ts';
 
 interface BenchFlags extends BackendFlags {
@@ -11,12 +11,6 @@ interface BenchFlags extends BackendFlags {
   readonly steps: string;
   readonly cpuBatchSize: string;
   readonly cpuSteps: string;
-}
-
-function positiveInt(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new SpecError(`${flag} must be a whole number ≥ 1, got '${text}'`);
-  return n;
 }
 
 function report(r: BenchResult): string {
@@ -46,10 +40,10 @@ export function addBenchCommand(program: Command): void {
       .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1'),
   ).action(async (flags: BenchFlags) => {
     const options = {
-      batchSize: positiveInt(flags.batchSize, '--batch-size'),
-      steps: positiveInt(flags.steps, '--steps'),
-      cpuBatchSize: positiveInt(flags.cpuBatchSize, '--cpu-batch-size'),
-      cpuSteps: positiveInt(flags.cpuSteps, '--cpu-steps'),
+      batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
+      steps: wholeNumber(flags.steps, '--steps', 1),
+      cpuBatchSize: wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1),
+      cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 1),
       progress: (m: string) => console.error(`… ${m}`),
     };
     const info = await startBackend(flags);

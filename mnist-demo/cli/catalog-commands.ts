@@ -12,6 +12,7 @@ import {
   loadPenalty,
   optimizerCatalog,
   optimizerSpec,
+  lossFormula,
   penaltyCatalog,
   selectBackend,
   SpecError,
@@ -36,7 +37,7 @@ function catalogTable(heading: string, rows: string[][], notes: readonly string[
 function penaltyTable(): string {
   const rows = penaltyCatalog.list().map((def) => {
     const params = Object.keys(def.params).length ? describeParams(def.params) : '';
-    return [def.name, def.takesStrength ? `λ·${def.formula.includes(' + ') ? `(${def.formula})` : def.formula}` : def.formula, [strengthText(def), params].filter(Boolean).join(', ') || '—'];
+    return [def.name, lossFormula(def), [strengthText(def), params].filter(Boolean).join(', ') || '—'];
   });
   return catalogTable('added to the loss', rows, [
     'Spec: name[:strength][,key=value]*   e.g. l1:1e-4  deadzone:1e-4,a=0.25  lp:1e-4,p=3  none',
@@ -65,17 +66,20 @@ const optimizerTable = () =>
   );
 
 interface Resolved {
+  /** The normalised spec. */
   readonly spec: string;
-  readonly definition: { readonly name: string; readonly formula: string; readonly builtin: boolean };
+  /** The formula as shown for it. */
+  readonly formula: string;
+  /** Set for a user definition: where it came from. */
+  readonly from?: string;
 }
 
-async function describeSpecs(specs: readonly string[], load: (s: string) => Promise<Resolved>, strengthPrefix: boolean): Promise<number> {
+async function describeSpecs(specs: readonly string[], load: (s: string) => Promise<Resolved>): Promise<number> {
   let bad = 0;
   for (const text of specs) {
     try {
       const r = await load(text);
-      const formula = strengthPrefix && r.spec.includes(':') && !r.spec.startsWith('none') ? `λ·${r.definition.formula}` : r.definition.formula;
-      console.log(`${r.spec}\t${formula}${r.definition.builtin ? '' : `\t(from ${text.split(/[:,]/)[0]})`}`);
+      console.log(`${r.spec}\t${r.formula}${r.from ? `\t(from ${r.from})` : ''}`);
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
       console.error(`penx: error: ${err.message}`);
@@ -85,6 +89,9 @@ async function describeSpecs(specs: readonly string[], load: (s: string) => Prom
   return bad === 0 ? 0 : 2;
 }
 
+/** Where a user definition named in a spec came from (its module path). */
+const origin = (text: string, builtin: boolean) => (builtin ? {} : { from: text.split(/[:,]/)[0] as string });
+
 export function addCatalogCommands(program: Command, setExit: (code: number) => void): void {
   program
     .command('penalties')
@@ -93,7 +100,13 @@ export function addCatalogCommands(program: Command, setExit: (code: number) => 
     .action(async (specs: string[]) => {
       await quietCpu();
       if (specs.length === 0) console.log(penaltyTable());
-      else setExit(await describeSpecs(specs, (s) => loadPenalty(s), true));
+      else
+        setExit(
+          await describeSpecs(specs, async (s) => {
+            const r = await loadPenalty(s);
+            return { spec: r.spec, formula: lossFormula(r.definition), ...origin(s, r.definition.builtin) };
+          }),
+        );
     });
   program
     .command('constraints')
@@ -102,7 +115,13 @@ export function addCatalogCommands(program: Command, setExit: (code: number) => 
     .action(async (specs: string[]) => {
       await quietCpu();
       if (specs.length === 0) console.log(constraintTable());
-      else setExit(await describeSpecs(specs, (s) => loadConstraint(s), false));
+      else
+        setExit(
+          await describeSpecs(specs, async (s) => {
+            const c = await loadConstraint(s);
+            return { spec: c.spec, formula: c.definition.formula, ...origin(s, c.definition.builtin) };
+          }),
+        );
     });
   program
     .command('optimizers')
@@ -110,6 +129,12 @@ export function addCatalogCommands(program: Command, setExit: (code: number) => 
     .argument('[spec...]', 'optimiser specs to check, e.g. adamw:lr=1e-3,wd=1e-4')
     .action(async (specs: string[]) => {
       if (specs.length === 0) console.log(optimizerTable());
-      else setExit(await describeSpecs(specs, async (s) => ({ spec: optimizerSpec(s).spec, definition: optimizerSpec(s).entry }), false));
+      else
+        setExit(
+          await describeSpecs(specs, async (s) => {
+            const o = optimizerSpec(s);
+            return { spec: o.spec, formula: o.entry.formula };
+          }),
+        );
     });
 }

@@ -4,14 +4,13 @@
  *   specs checked ─► data loaded ─► backend ─► run 1 … run n (each a full `penx train` run folder)
  *                 ─► comparison figures + report.html + compare.json in the comparison folder
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isModuleRef, loadPenalty, optimizerSpec, parseSpec, SpecError, splitSpecList } from '../../src/index.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { drawComparison } from '../draw.ts';
 import type { RunRecord } from '../run-record.ts';
+import { claimFolder } from '../train/run-folder.ts';
 import { startBackend, type BackendFlags } from './backend-options.ts';
 import { runTraining } from './run-training.ts';
 import { addTrainingOptions, parseTrainingFlags, runNameFor, type TrainingFlags, type TrainingSettings } from './training-options.ts';
@@ -38,10 +37,7 @@ export async function compare(specs: readonly string[], settings: TrainingSettin
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new SpecError(`--penalties names ${dup.replace(/_/, ':')} twice; each penalty once`);
   const data = loadMnist({ ...(settings.dataDir ? { dir: settings.dataDir } : {}), ...(settings.trainSize ? { trainSize: settings.trainSize } : {}), ...(settings.testSize ? { testSize: settings.testSize } : {}), seed: settings.seed });
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    if (settings.force) await rm(dir, { recursive: true, force: true });
-    else if (!settings.resume) throw new SpecError(`comparison folder ${dir} already exists; use --resume to continue it or --force to start it over`);
-  }
+  await claimFolder(dir, settings, 'comparison folder');
   const backend = await startBackend(flags);
   console.error(`comparing ${penalties.length} penalties on ${data.train.count} images (${data.source}), testing on ${data.test.count}, ${settings.epochs} epochs each → ${dir}`);
   const runs: RunRecord[] = [];

@@ -25,23 +25,13 @@ export async function runTraining(req: RunRequest, s: TrainingSettings, data: Mn
   try {
     return await trainRun(
       {
+        ...s,
         runDir: req.dir,
         name: req.name,
         penalty: req.penalty,
         ...(req.penaltyModule ? { penaltyModule: req.penaltyModule } : {}),
-        ...(s.constraint ? { constraint: s.constraint } : {}),
-        penalizeBias: s.penalizeBias,
-        optimizer: s.optimizer,
-        ...(s.lrMult ? { lrMult: s.lrMult } : {}),
-        ...(s.grad ? { grad: s.grad } : {}),
-        trackNorms: s.trackNorms,
-        epochs: s.epochs,
-        batchSize: s.batchSize,
-        seed: s.seed,
         data,
         backend,
-        resume: s.resume,
-        force: s.force,
         versions: versions(),
       },
       {

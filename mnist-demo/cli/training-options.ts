@@ -5,9 +5,11 @@
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { gradTransforms, loadConstraint, loadGradModules, lrMultipliers, optimizerSpec, SpecError, tf, weightNames, type PenxConstraint } from '../../src/index.ts';
+import { gradTransforms, loadConstraint, loadGradModules, lrMultipliers, optimizerSpec, SpecError, tf, weightNames } from '../../src/index.ts';
 import { buildReferenceModel, logitsOf } from '../model.ts';
+import type { TrainSettings } from '../train/trainer.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
+import { wholeNumber } from './numbers.ts';
 
 export interface TrainingFlags extends BackendFlags {
   readonly constraint?: string;
@@ -31,23 +33,12 @@ export interface TrainingFlags extends BackendFlags {
 /** The reference experiment's optimiser. */
 export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 
-export interface TrainingSettings {
-  readonly constraint?: PenxConstraint;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly seed: number;
+/** The shared run settings (see TrainSettings) and where the data and run folders are. */
+export interface TrainingSettings extends TrainSettings {
   readonly trainSize?: number;
   readonly testSize?: number;
   readonly dataDir?: string;
   readonly out: string;
-  readonly resume: boolean;
-  readonly force: boolean;
-  readonly penalizeBias: boolean;
-  /** Normalised optimiser spec. */
-  readonly optimizer: string;
-  readonly lrMult?: string;
-  readonly grad?: string;
-  readonly trackNorms: 'epoch' | 'batch';
 }
 
 export function addTrainingOptions(cmd: Command): Command {
@@ -72,13 +63,6 @@ export function addTrainingOptions(cmd: Command): Command {
   );
 }
 
-function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < min) throw new SpecError(`${flag} must be a whole number ≥ ${min}, got '${text}'`);
-  return n;
-}
-
 export async function parseTrainingFlags(flags: TrainingFlags): Promise<TrainingSettings> {
   if (flags.resume && flags.force) throw new SpecError('--resume and --force contradict each other; give one');
   if (flags.name !== undefined && !/^[\w.,:=+-]+$/.test(flags.name)) throw new SpecError(`--name '${flags.name}' must be a plain folder name (letters, digits, . _ - , : = +)`);
@@ -99,9 +83,9 @@ export async function parseTrainingFlags(flags: TrainingFlags): Promise<Training
   const testSize = wholeNumber(flags.testSize, '--test-size', 1);
   return {
     ...(constraint ? { constraint } : {}),
-    epochs: wholeNumber(flags.epochs, '--epochs', 1) as number,
-    batchSize: wholeNumber(flags.batchSize, '--batch-size', 1) as number,
-    seed: wholeNumber(flags.seed, '--seed', 0) as number,
+    epochs: wholeNumber(flags.epochs, '--epochs', 1),
+    batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
+    seed: wholeNumber(flags.seed, '--seed', 0),
     ...(trainSize === undefined ? {} : { trainSize }),
     ...(testSize === undefined ? {} : { testSize }),
     ...(flags.data === undefined ? {} : { dataDir: flags.data }),

@@ -5,7 +5,7 @@ export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
 export { accuracySpec } from './accuracy.ts';
 export { compareHistogramsSpec, spreadEpochs, type CompareOptions } from './compare-histograms.ts';
 export { layerHistogramSpec } from './layer-histogram.ts';
-export { renderSvg, svgToPng, toVega, writeAtomic, writeFigure, FONT_FILES } from './render.ts';
+export { renderSvg, svgToPng, toVega, writeFigure, FONT_FILES } from './render.ts';
 export { sharedDensity, niceMax, type HistogramScaleOptions } from './histogram-scale.ts';
 export { barsEncoding, densityEncoding, logTicks, type DensityScale } from './axes.ts';
 export { binRows, layerHistogram, lastEpoch, maxDensity, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';

@@ -4,13 +4,11 @@
  * and to files, written atomically (a temporary name in the same folder, then a rename).
  * Importing this module makes Vega measure text with DejaVu Sans's metrics (see font-metrics.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../../src/io/atomic.ts';
 import { loadFontMetrics } from './font-metrics.ts';
 import { FONT } from './theme.ts';
 
@@ -65,22 +63,10 @@ export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Ar
   return new Uint8Array(resvg.render().asPng());
 }
 
-/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
 
 /** Writes `<path>.png`, and `<path>.svg` when asked. */
 export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: { svg?: boolean } = {}): Promise<void> {
   const svg = await renderSvg(spec);
-  await writeAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
-  if (options.svg) await writeAtomic(`${pathWithoutExtension}.svg`, svg);
+  await writeFileAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
+  if (options.svg) await writeFileAtomic(`${pathWithoutExtension}.svg`, svg);
 }

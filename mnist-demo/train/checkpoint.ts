@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveModel, tf } from '../../src/index.ts';
 import type { RunRecord } from '../run-record.ts';
-import { completeDir, replaceDirAtomic, writeFileAtomic } from './atomic.ts';
+import { completeDir, replaceDirAtomic, writeFileAtomic } from '../../src/io/atomic.ts';
 
 export const CHECKPOINT = 'checkpoint';
 

@@ -10,11 +10,10 @@
  * Batch order depends only on (seed, epoch), and the checkpoint holds the exact weights and
  * optimiser state, so a resumed run ends with the same weights as an uninterrupted one.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   crossEntropyFromLogits,
+  lossFormula,
   optimizerFor,
   optimizerSpec,
   SpecError,
@@ -30,10 +29,11 @@ import { permutation } from '../data/random.ts';
 import type { Mnist } from '../data/mnist.ts';
 import { buildReferenceModel, logitsOf } from '../model.ts';
 import type { BatchNorms, EpochRecord, RunConfig, RunRecord } from '../run-record.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../../src/io/atomic.ts';
 import { batchTensors, evaluate } from './batches.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { batchNorms } from './norms.ts';
+import { claimFolder, hasContent } from './run-folder.ts';
 import { snapshotWeights } from './snapshot.ts';
 
 export const RUN_JSON = 'run.json';
@@ -56,11 +56,8 @@ export interface TrainHooks {
   afterSnapshot?(runDir: string, run: RunRecord): Promise<void>;
 }
 
-export interface TrainOptions {
-  readonly runDir: string;
-  readonly name: string;
-  readonly penalty: PenaltyRegularizer;
-  readonly penaltyModule?: string;
+/** How to train: the settings shared by every run of a `penx train` or `penx compare`. */
+export interface TrainSettings {
   readonly constraint?: PenxConstraint;
   readonly penalizeBias: boolean;
   /** Optimiser spec, e.g. `adadelta:lr=1,rho=0.95` (the reference) or `adamw:lr=1e-3,wd=1e-4`. */
@@ -73,10 +70,18 @@ export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly seed: number;
-  readonly data: Mnist;
-  readonly backend: BackendInfo;
   readonly resume: boolean;
   readonly force: boolean;
+}
+
+/** One run: the shared settings plus where, with which penalty, on which data and backend. */
+export interface TrainOptions extends TrainSettings {
+  readonly runDir: string;
+  readonly name: string;
+  readonly penalty: PenaltyRegularizer;
+  readonly penaltyModule?: string;
+  readonly data: Mnist;
+  readonly backend: BackendInfo;
   readonly versions: Readonly<Record<string, string>>;
 }
 
@@ -114,7 +119,7 @@ function configOf(o: TrainOptions, optimizer: string): RunConfig {
   return {
     name: o.name,
     penalty: o.penalty.spec,
-    penaltyFormula: o.penalty.definition.takesStrength ? `λ·${o.penalty.definition.formula}` : o.penalty.definition.formula,
+    penaltyFormula: lossFormula(o.penalty.definition),
     ...(o.penaltyModule ? { penaltyModule: o.penaltyModule } : {}),
     ...(o.constraint ? { constraint: o.constraint.spec } : {}),
     penalizeBias: o.penalizeBias,
@@ -139,18 +144,6 @@ function configOf(o: TrainOptions, optimizer: string): RunConfig {
 /** The settings that must agree for --resume to continue a run (epochs may grow). */
 const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'lrMult', 'grad', 'trackNorms', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const;
 
-async function prepareFolder(o: TrainOptions): Promise<void> {
-  const exists = existsSync(o.runDir) && readdirSync(o.runDir).length > 0;
-  if (!exists) return;
-  if (o.force) {
-    await rm(o.runDir, { recursive: true, force: true });
-    return;
-  }
-  if (!o.resume) {
-    throw new SpecError(`run folder ${o.runDir} already exists; use --resume to continue it or --force to start it over`);
-  }
-}
-
 export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise<RunRecord> {
   const model = buildReferenceModel({ penalty: o.penalty, ...(o.constraint ? { constraint: o.constraint } : {}), penalizeBias: o.penalizeBias, seed: o.seed });
   const logits = logitsOf(model);
@@ -160,7 +153,7 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
     const names = weightNames(logits);
     const opt = optimizerSpec(o.optimizer);
     optimizer = optimizerFor(logits, withLayerControls(opt.transform, { ...(o.grad ? { grad: o.grad } : {}), ...(o.lrMult ? { lrMult: o.lrMult } : {}) }, names));
-    await prepareFolder(o);
+    await claimFolder(o.runDir, o, 'run folder');
     let run: RunRecord;
     const config = configOf(o, opt.spec);
     const checkpoint = o.resume ? await loadCheckpoint(o.runDir) : undefined;
@@ -173,7 +166,7 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
       await checkpoint.restore(model, optimizer);
       run = { ...checkpoint.run, config: { ...checkpoint.run.config, epochs: o.epochs } };
     } else {
-      if (o.resume && existsSync(o.runDir) && readdirSync(o.runDir).length > 0) {
+      if (o.resume && hasContent(o.runDir)) {
         throw new SpecError(`cannot resume ${o.runDir}: it has no checkpoint (no epoch finished); use --force to start over`);
       }
       const initial = snapshotWeights(model, 0, evaluate(logits, o.data.test));

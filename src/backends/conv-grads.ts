@@ -1,9 +1,6 @@
 /**
- * Conv2D gradients as forward convolutions, so they run on the backend's fast Conv2D path
- * (XNNPACK on wasm). For x [N,H,W,Ci], filter w [Kh,Kw,Ci,Co], stride s, padding (top, left):
- *
- *   dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−top, ow·s+kw−left, ci] · dy[n,oh,ow,co]
- *     = conv( xᵀ [Ci,H,W,N],  dyᵀ [Oh,Ow,N,Co],  dilation s )   then → [Kh,Kw,Ci,Co]
+ * The input gradient of Conv2D as a forward convolution, so it runs on the backend's fast Conv2D
+ * path (XNNPACK on wasm). For dy [N,Oh,Ow,Co], filter w [Kh,Kw,Ci,Co], stride s, padding (top, left):
  *
  *   dX = conv( dy dilated by s and padded by K−1−top,  w flipped in space, [Kh,Kw,Co,Ci] )
  *
@@ -14,15 +11,16 @@ import { withScope, type KernelScope } from './kernel-scope.ts';
 
 type TensorInfo = tf.TensorInfo;
 
-interface ConvAttrs {
+export interface ConvAttrs {
   readonly strides: number | [number, number];
   readonly pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   readonly dataFormat: 'NHWC' | 'NCHW';
   readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
-  if (attrs.dataFormat === 'NCHW') throw new Error('Conv2D gradients here support dataFormat NHWC (channelsLast) only');
+/** The convolution's geometry; NHWC only. */
+export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
+  if (attrs.dataFormat === 'NCHW') throw new Error('wasm training kernels support dataFormat NHWC (channelsLast) only');
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -39,23 +37,6 @@ function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
 function cropTo(s: KernelScope, info: TensorInfo, size: number[]): TensorInfo {
   if (info.shape.every((d, i) => d === size[i])) return info;
   return s.run('Slice', { x: info }, { begin: size.map(() => 0), size });
-}
-
-export function conv2dBackpropFilter(backend: tf.KernelBackend, backendName: string, x: TensorInfo, dy: TensorInfo, filterShape: number[], attrs: ConvAttrs): TensorInfo {
-  const info = convInfo(x.shape, filterShape, attrs);
-  const { top, bottom, left, right } = info.padInfo;
-  const [kh, kw, ci, co] = filterShape as [number, number, number, number];
-  return withScope(backend, backendName, (s) => {
-    const xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
-    const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-    const r = s.run('Conv2D', { x: xT, filter: dyT }, {
-      strides: [1, 1],
-      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [info.strideHeight, info.strideWidth],
-    });
-    return s.run('Transpose', { x: cropTo(s, r, [ci, kh, kw, co]) }, { perm: [1, 2, 0, 3] });
-  });
 }
 
 export function conv2dBackpropInput(backend: tf.KernelBackend, backendName: string, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: ConvAttrs): TensorInfo {

@@ -12,7 +12,7 @@
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
 import { tf } from '../tf.ts';
-import { conv2dBackpropInput } from './conv-grads.ts';
+import { conv2dBackpropInput, convInfo, type ConvAttrs } from './conv-grads.ts';
 import { withScope } from './kernel-scope.ts';
 import { im2colT, maxPoolGrad } from './wasm-loops.ts';
 
@@ -29,20 +29,6 @@ function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
   const stock = tf.getKernel(kernelName, 'wasm');
   if (stock) tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}) });
-}
-
-function convInfo(xShape: number[], filterShape: number[], a: Attrs): tf.backend_util.Conv2DInfo {
-  if (a['dataFormat'] === 'NCHW') throw new Error('wasm training kernels support dataFormat NHWC (channelsLast) only');
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    a['strides'] as [number, number],
-    1,
-    a['pad'] as 'valid',
-    a['dimRoundingMode'] as 'floor' | undefined,
-    false,
-    'channelsLast',
-  );
 }
 
 export function registerWasmTrainingKernels(): void {
@@ -66,7 +52,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const filterShape = (attrs as Attrs)['filterShape'] as number[];
-    const info = convInfo(x.shape, filterShape, attrs as Attrs);
+    const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs);
     return withScope(backend as tf.KernelBackend, 'wasm', (s) => {
       const xc = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] });
       const [n, oh, ow, co] = dy.shape as [number, number, number, number];
@@ -88,7 +74,7 @@ export function registerWasmTrainingKernels(): void {
 
   replaceKernel(tf.Conv2DBackpropInput, ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const a = attrs as unknown as Parameters<typeof conv2dBackpropInput>[5] & { inputShape: number[] };
+    const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
     return conv2dBackpropInput(backend as tf.KernelBackend, 'wasm', dy, filter, a.inputShape, a);
   });
 

@@ -4,6 +4,7 @@
  * each unit's incoming weights.
  */
 import { tf, type Tensor } from '../tf.ts';
+import { named } from '../spec/catalog.ts';
 import { SpecError } from '../spec/errors.ts';
 import { constraintBody, makeConstraintDefinition, type ConstraintBody, type ConstraintDefinition } from './definition.ts';
 
@@ -61,6 +62,4 @@ const BODIES = {
 
 export type BuiltinConstraintName = keyof typeof BODIES;
 
-export const BUILTIN_CONSTRAINTS = Object.fromEntries(
-  Object.entries(BODIES).map(([name, body]) => [name, makeConstraintDefinition(name, body as ConstraintBody, true)]),
-) as Readonly<Record<BuiltinConstraintName, ConstraintDefinition>>;
+export const BUILTIN_CONSTRAINTS = named(BODIES, (name, body) => makeConstraintDefinition(name, body as ConstraintBody, true)) as Readonly<Record<BuiltinConstraintName, ConstraintDefinition>>;

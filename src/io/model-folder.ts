@@ -1,37 +1,37 @@
 /**
  * Save a LayersModel to a folder (`model.json` + `weights.bin`) and load it back, without
- * `@tensorflow/tfjs-node`'s file handler. Saving writes to a temporary sibling folder and renames
- * it into place, so a crash never leaves a half-written model.
+ * `@tensorflow/tfjs-node`'s file handler. Saving swaps the folder in atomically (io/atomic.ts), so
+ * a crash never leaves a half-written model.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tf } from '../tf.ts';
+import { replaceDirAtomic } from './atomic.ts';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      await mkdir(tmp, { recursive: true });
-      const data = artifacts.weightData;
-      const bytes = data === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
-      const json = {
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-      };
-      await writeFile(join(tmp, WEIGHTS_BIN), bytes);
-      await writeFile(join(tmp, MODEL_JSON), JSON.stringify(json));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
+  await replaceDirAtomic(dir, (tmp) =>
+    model
+      .save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const data = artifacts.weightData;
+          const bytes = data === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
+          const json = {
+            format: artifacts.format,
+            generatedBy: artifacts.generatedBy,
+            convertedBy: artifacts.convertedBy,
+            modelTopology: artifacts.modelTopology,
+            weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+          };
+          await writeFile(join(tmp, WEIGHTS_BIN), bytes);
+          await writeFile(join(tmp, MODEL_JSON), JSON.stringify(json));
+          return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+        }),
+      )
+      .then(() => undefined),
   );
-  await mkdir(dirname(dir), { recursive: true });
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
 }
 
 export async function loadModel(dir: string): Promise<tf.LayersModel> {

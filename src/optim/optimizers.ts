@@ -2,7 +2,7 @@
  * The optimisers, each a chain of transforms, in one registry that feeds `--optimizer`, its
  * errors and `penx optimizers`. Spec: `name[:key=value,…]`, e.g. `adamw:lr=1e-3,wd=1e-4`.
  */
-import { Catalog, type CatalogEntry } from '../spec/catalog.ts';
+import { Catalog, named, type CatalogEntry } from '../spec/catalog.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
 import { formatSpec, parseSpec } from '../spec/parse.ts';
@@ -41,7 +41,7 @@ export type OptimizerName = keyof typeof ENTRIES;
 
 export const optimizerCatalog = new Catalog<OptimizerEntry>(
   'optimizer',
-  Object.fromEntries(Object.entries(ENTRIES).map(([name, e]) => [name, { ...e, name, builtin: true }])) as Record<OptimizerName, OptimizerEntry>,
+  named(ENTRIES, (name, e) => ({ ...e, name, builtin: true })) as Record<OptimizerName, OptimizerEntry>,
 );
 
 export interface OptimizerSpec {

@@ -52,13 +52,24 @@ const GRAD_KINDS: Record<string, { def?: ParamDef; make: (x: number) => Gradient
   zero: { make: () => zero() },
 };
 
-/** The patterns of `--grad` entries that freeze (`zero`). */
-function frozenPatterns(text: string): string[] {
+/** `--grad` text as entries: a layer pattern and its transform items (`clipnorm=1`, `zero`, `./m.ts`), in order. */
+function gradEntries(text: string): Array<{ pattern: string; items: string[] }> {
   return text
     .split(';')
     .map((e) => e.trim())
-    .filter((e) => e.includes(':') && e.slice(e.indexOf(':') + 1).split(',').some((i) => i.trim() === 'zero'))
-    .map((e) => e.slice(0, e.indexOf(':')).trim());
+    .filter(Boolean)
+    .map((entry) => {
+      const colon = entry.indexOf(':');
+      if (colon <= 0) throw new SpecError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
+      return { pattern: entry.slice(0, colon).trim(), items: entry.slice(colon + 1).split(',').map((i) => i.trim()) };
+    });
+}
+
+/** The patterns of `--grad` entries that freeze (`zero`). */
+function frozenPatterns(text: string): string[] {
+  return gradEntries(text)
+    .filter((e) => e.items.includes('zero'))
+    .map((e) => e.pattern);
 }
 
 export interface LayerControls {
@@ -88,8 +99,8 @@ const userFunctions = new Map<string, GradientFunction>();
  * GradientFunction, and probe each on a small tensor; a bad module is a SpecError.
  */
 export async function loadGradModules(text: string, cwd = process.cwd()): Promise<void> {
-  for (const entry of text.split(';').map((s) => s.trim()).filter(Boolean)) {
-    for (const item of entry.slice(entry.indexOf(':') + 1).split(',').map((s) => s.trim())) {
+  for (const { items } of gradEntries(text)) {
+    for (const item of items) {
       if (!isModuleRef(item) || userFunctions.has(item)) continue;
       const fn = await importDefaultExport(item, cwd, 'gradient transform');
       if (typeof fn !== 'function') throw new SpecError(`gradient transform module '${item}': its default export must be a function (grad, weight, name) => tensor`);
@@ -110,12 +121,9 @@ export async function loadGradModules(text: string, cwd = process.cwd()): Promis
 /** `pattern:kind[=x][,kind[=x]]` entries separated by `;`; a kind may be a module path (see loadGradModules). */
 export function gradTransforms(text: string, names: readonly string[]): GradientTransform {
   const out: GradientTransform[] = [];
-  for (const entry of text.split(';').map((s) => s.trim()).filter(Boolean)) {
-    const colon = entry.indexOf(':');
-    if (colon <= 0) throw new SpecError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
-    const pattern = entry.slice(0, colon).trim();
+  for (const { pattern, items } of gradEntries(text)) {
     checkMatches(pattern, names, '--grad');
-    for (const item of entry.slice(colon + 1).split(',').map((s) => s.trim())) {
+    for (const item of items) {
       if (isModuleRef(item)) {
         const fn = userFunctions.get(item);
         if (!fn) throw new SpecError(`--grad: module ${item} is not loaded; call loadGradModules first`);

@@ -13,6 +13,9 @@ import { mapTree, stateless, zerosLike, type GradientTransform, type State, type
 
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
 
+/** Exponential moving average: decay·prev + (1 − decay)·x. */
+const ema = (prev: Tensor, x: Tensor, decay: number): Tensor => tf.add(tf.mul(prev, decay), tf.mul(x, 1 - decay));
+
 export function trace(momentum: number): GradientTransform {
   return {
     init: (p) => zerosLike(p, 'v'),
@@ -32,8 +35,8 @@ export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-7): GradientTransform
       const c2 = tf.sub(1, tf.pow(b2, count));
       const next: Record<string, Tensor> = { count };
       const u = mapTree(g, (t, k) => {
-        const m = tf.add(tf.mul(slot(s, 'm', k), b1), tf.mul(t, 1 - b1));
-        const v = tf.add(tf.mul(slot(s, 'v', k), b2), tf.mul(tf.square(t), 1 - b2));
+        const m = ema(slot(s, 'm', k), t, b1);
+        const v = ema(slot(s, 'v', k), tf.square(t), b2);
         next[`m:${k}`] = m;
         next[`v:${k}`] = v;
         return tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
@@ -49,7 +52,7 @@ export function scaleByRms(rho = 0.9, eps = 1e-7): GradientTransform {
     update: (g, s) => {
       const next: Record<string, Tensor> = {};
       const u = mapTree(g, (t, k) => {
-        const a = tf.add(tf.mul(slot(s, 'a', k), rho), tf.mul(tf.square(t), 1 - rho));
+        const a = ema(slot(s, 'a', k), tf.square(t), rho);
         next[`a:${k}`] = a;
         return tf.div(t, tf.add(tf.sqrt(a), eps));
       });
@@ -64,10 +67,10 @@ export function scaleByAdadelta(rho = 0.95, eps = 1e-7): GradientTransform {
     update: (g, s) => {
       const next: Record<string, Tensor> = {};
       const u = mapTree(g, (t, k) => {
-        const a = tf.add(tf.mul(slot(s, 'a', k), rho), tf.mul(tf.square(t), 1 - rho));
+        const a = ema(slot(s, 'a', k), tf.square(t), rho);
         const delta = tf.mul(tf.div(tf.sqrt(tf.add(slot(s, 'd', k), eps)), tf.sqrt(tf.add(a, eps))), t);
         next[`a:${k}`] = a;
-        next[`d:${k}`] = tf.add(tf.mul(slot(s, 'd', k), rho), tf.mul(tf.square(delta), 1 - rho));
+        next[`d:${k}`] = ema(slot(s, 'd', k), tf.square(delta), rho);
         return delta;
       });
       return [u, next];

@@ -3,6 +3,7 @@
  * Formulas are those of SPEC.md, without the strength λ (applied outside).
  */
 import { tf, type Tensor } from '../tf.ts';
+import { named } from '../spec/catalog.ts';
 import { abs } from './ops.ts';
 import { makePenaltyDefinition, penaltyBody, type PenaltyBody, type PenaltyDefinition } from './definition.ts';
 
@@ -83,6 +84,4 @@ const BODIES = {
 
 export type BuiltinPenaltyName = keyof typeof BODIES;
 
-export const BUILTIN_PENALTIES = Object.fromEntries(
-  Object.entries(BODIES).map(([name, body]) => [name, makePenaltyDefinition(name, body as PenaltyBody, true)]),
-) as Readonly<Record<BuiltinPenaltyName, PenaltyDefinition>>;
+export const BUILTIN_PENALTIES = named(BODIES, (name, body) => makePenaltyDefinition(name, body as PenaltyBody, true)) as Readonly<Record<BuiltinPenaltyName, PenaltyDefinition>>;

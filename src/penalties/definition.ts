@@ -59,6 +59,13 @@ export function isPenaltyDefinition(x: unknown): x is PenaltyDefinition {
   return BRAND.is(x);
 }
 
+/** What the penalty adds to the loss, with its strength: `λ·Σ|w|`, `λ·(l1·Σ|w| + l2·Σw²)`, `0`. */
+export function lossFormula(def: PenaltyDefinition): string {
+  if (!def.takesStrength) return def.formula;
+  const sumOfTerms = def.formula.includes(' + ') && !def.formula.startsWith('Σ');
+  return sumOfTerms ? `λ·(${def.formula})` : `λ·${def.formula}`;
+}
+
 /** The unscaled penalty of `w`: `fn` evaluated, summed when element-wise; a scalar. */
 export function penaltyValue(def: PenaltyDefinition, w: Tensor, params: ParamValues): Scalar {
   return tf.tidy(() => {

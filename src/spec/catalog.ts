@@ -19,6 +19,11 @@ export interface CatalogEntry {
 
 const NAME = /^[a-z][a-z0-9_-]*$/i;
 
+/** A registry from bodies keyed by name: `make(name, body)` for each. */
+export function named<B, E>(bodies: Readonly<Record<string, B>>, make: (name: string, body: B) => E): Record<string, E> {
+  return Object.fromEntries(Object.entries(bodies).map(([name, body]) => [name, make(name, body)]));
+}
+
 export class Catalog<E extends CatalogEntry> {
   private readonly user: Map<string, E>;
 

@@ -53,7 +53,8 @@ export function penaltyLoss(model: tf.LayersModel): Scalar {
  * constrained weight, the share of its output channels (last axis) the constraint changed.
  */
 export function applyConstraints(model: tf.LayersModel, measure = false): Record<string, number> {
-  const shares: Record<string, number> = {};
+  const names: string[] = [];
+  const shares: Tensor[] = [];
   for (const lv of model.weights) {
     if (lv.constraint == null) continue;
     const v = lv.read() as tf.Variable;
@@ -62,12 +63,17 @@ export function applyConstraints(model: tf.LayersModel, measure = false): Record
       if (measure) {
         const changed = tf.greater(tf.abs(tf.sub(after, v)), tf.mul(1e-6, tf.add(1, tf.abs(v))));
         const perChannel = tf.any(tf.reshape(changed, [-1, v.shape[v.rank - 1] ?? 1]), 0);
-        shares[lv.originalName] = tf.mean(tf.cast(perChannel, 'float32')).dataSync()[0] ?? 0;
+        names.push(lv.originalName);
+        shares.push(tf.keep(tf.mean(tf.cast(perChannel, 'float32'))));
       }
       v.assign(after);
     });
   }
-  return shares;
+  if (shares.length === 0) return {};
+  // One download for all constrained weights.
+  const values = tf.tidy(() => tf.stack(shares).dataSync());
+  tf.dispose(shares);
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? 0]));
 }
 
 /**

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { penx } from './run-penx.ts';
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -9,14 +9,6 @@ function tfjsNodeInstalled(): boolean {
   } catch {
     return false;
   }
-}
-
-function penx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['mnist-demo/bin/penx.mjs', ...args], { encoding: 'utf8' }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
 }
 
 describe('penx bench', () => {

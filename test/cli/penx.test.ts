@@ -1,20 +1,5 @@
-import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Run the real `penx` entry point, as `npx penx …` does. */
-function penx(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['mnist-demo/bin/penx.mjs', ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { penx } from './run-penx.ts';
 
 describe('penx', () => {
   it.concurrent('--help lists the commands', async () => {
