@@ -4,11 +4,66 @@
  *
  *   MaxPoolGrad      dx[argmax of each window] += dy     (first maximum, like the cpu backend)
  *   im2colT          A[(kh,kw,ci), (n,oh,ow)] = x[n, oh·s+kh−top, ow·s+kw−left, ci]   (0 outside)
+ *   sumLeading       out[c] = Σ_r x[r, c]   (a sum over leading axes, e.g. a bias gradient)
  */
 import { tf } from '../tf.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
 
 export function maxPoolGrad(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo, outHeight: oh, outWidth: ow } = info;
+  const [, h, w] = x.shape as [number, number, number, number];
+  const tiles = fh === 2 && fw === 2 && sh === 2 && sw === 2 && padInfo.top === 0 && padInfo.left === 0 && 2 * oh <= h && 2 * ow <= w;
+  return tiles ? maxPoolGrad2x2(backend, dy, x, oh, ow) : maxPoolGradGeneral(backend, dy, x, info);
+}
+
+/** The 2×2, stride-2, unpadded case (the reference model's): each window is four reads. */
+function maxPoolGrad2x2(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, oh: number, ow: number): tf.TensorInfo {
+  const b = asWasm(backend);
+  const out = b.makeOutput(x.shape, 'float32');
+  const dx = f32(b, out);
+  const xs = f32(b, x);
+  const g = f32(b, dy);
+  dx.fill(0);
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const row = w * c;
+  let gi = 0;
+  for (let b0 = 0; b0 < n; b0++) {
+    for (let r = 0; r < oh; r++) {
+      let p = (b0 * h + 2 * r) * row;
+      for (let q = 0; q < ow; q++, p += 2 * c) {
+        for (let k = 0; k < c; k++, gi++) {
+          // Window corners in row-major order; ties go to the first, like the cpu backend.
+          let at = p + k;
+          let best = xs[at] as number;
+          const i1 = at + c;
+          const i2 = at + row;
+          const i3 = i2 + c;
+          if ((xs[i1] as number) > best) { best = xs[i1] as number; at = i1; }
+          if ((xs[i2] as number) > best) { best = xs[i2] as number; at = i2; }
+          if ((xs[i3] as number) > best) at = i3;
+          dx[at] = g[gi] as number;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** out[c] = Σ_r x[r, c] over the `rows` leading rows of x viewed as [rows, cols]; double accumulators, like the cpu backend. */
+export function sumLeading(backend: unknown, x: tf.TensorInfo, rows: number, cols: number, outShape: number[]): tf.TensorInfo {
+  const b = asWasm(backend);
+  const out = b.makeOutput(outShape, 'float32');
+  const o = f32(b, out);
+  const xs = f32(b, x);
+  const acc = new Float64Array(cols);
+  for (let r = 0, p = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++, p++) acc[c] = (acc[c] as number) + (xs[p] as number);
+  }
+  o.set(acc);
+  return out;
+}
+
+function maxPoolGradGeneral(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const b = asWasm(backend);
   const out = b.makeOutput(x.shape, 'float32');
   const dx = f32(b, out);

@@ -7,6 +7,7 @@
  *   Conv2DBackpropFilter   dW = im2colᵀ(x) · dy            (Transpose + heap loop + XNNPACK matmul)
  *   Conv2DBackpropInput    dX = conv(dilated dy, flipped w) (XNNPACK conv, conv-grads.ts)
  *   MaxPoolGrad            heap loop, first maximum of each window
+ *   Sum over leading axes  heap loop (the stock kernel transposes them inward first): bias gradients
  *   BatchMatMul            explicit Transpose, then the untransposed XNNPACK path
  *
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
@@ -14,7 +15,7 @@
 import { tf } from '../tf.ts';
 import { conv2dBackpropInput, convInfo, type ConvAttrs } from './conv-grads.ts';
 import { withScope } from './kernel-scope.ts';
-import { im2colT, maxPoolGrad } from './wasm-loops.ts';
+import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -47,6 +48,21 @@ export function registerWasmTrainingKernels(): void {
       const inB = transposeB ? t(b) : b;
       return s.adopt(stockMatMul({ inputs: { a: inA, b: inB }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo);
     });
+  });
+
+  const stockSum = tf.getKernel(tf.Sum, 'wasm')?.kernelFunc;
+  if (!stockSum) throw new Error('the wasm backend has no Sum kernel');
+  replaceKernel(tf.Sum, ({ inputs, backend, attrs }) => {
+    const { x } = inputs as { x: TensorInfo };
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+    const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
+    const k = axes.length;
+    const leading = k > 0 && k < x.shape.length && axes.every((a, i) => a === i);
+    if (!leading || x.dtype !== 'float32') return stockSum({ inputs, backend, attrs });
+    const rows = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
+    const rest = x.shape.slice(k);
+    const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest;
+    return sumLeading(backend, x, rows, rest.reduce((p, q) => p * q, 1), outShape);
   });
 
   replaceKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) => {

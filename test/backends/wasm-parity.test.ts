@@ -54,11 +54,32 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
     [3, 2, 'same'],
     [2, 1, 'valid'],
   ] as const)('MaxPool gradient: pool %i, stride %i, %s', async (pool, stride, pad) => {
-    const x = data(2 * 9 * 9 * 5, 3);
-    const g = () => [tf.grad((a: Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, pool, stride, pad), 1.5)))(tf.tensor4d(x, [2, 9, 9, 5]))];
+    // Half the inputs clipped to 0 (as after a ReLU), so windows have ties: the first maximum wins.
+    const x = data(2 * 9 * 9 * 5, 3).map((v) => Math.max(0, v));
+    const g = () => [
+      tf.grad((a: Tensor) => {
+        const y = tf.maxPool(a as tf.Tensor4D, pool, stride, pad);
+        return tf.sum(tf.mul(y, tf.cos(tf.range(0, y.size).reshape(y.shape))));
+      })(tf.tensor4d(x, [2, 9, 9, 5])),
+    ];
     const [cpu] = await on('cpu', g);
     const [wasm] = await on('wasm', g);
     expect(relErr(cpu!, wasm!)).toBeLessThan(1e-4);
+  });
+
+  it.each([
+    [[4, 6, 6, 3], [0, 1, 2], false],
+    [[4, 6, 6, 3], [0, 1, 2], true],
+    [[5, 7], [0], false],
+    [[3, 4, 5], [1, 0], false],
+    [[3, 4, 5], [1, 2], false],
+  ] as const)('Sum of shape %j over axes %j (keepDims %s), as in bias gradients', async (shape, axes, keepDims) => {
+    const x = data(shape.reduce((a, b) => a * b, 1), 6);
+    const f = () => [tf.sum(tf.tensor(x, [...shape]), [...axes], keepDims)];
+    const [cpu] = await on('cpu', f);
+    const [wasm] = await on('wasm', f);
+    expect(wasm!.length).toBe(cpu!.length);
+    expect(relErr(cpu!, wasm!)).toBeLessThan(1e-5);
   });
 
   it('Dense gradients (matmul with both transposes)', async () => {
