@@ -2,12 +2,13 @@
  * The speed of training the reference model on the selected backend, against the stock `cpu`
  * backend in the same process:
  *
- *   selected backend: warm-up ─► forward × n ─► training step × n   (batch 128, medians)
- *   cpu backend:      warm-up ─► training step × m                  (small batch)
+ *   selected backend: warm-up ─► forward × n ─► training step × n   (batch 128, medians; the
+ *                     trainer's data-parallel step and evaluation over every thread)
+ *   cpu backend:      warm-up ─► training step × m                  (small batch, one thread)
  *   ─► ms per sample, projected epoch time (60 000 samples), speed-up, peak memory
  */
-import { optimizerFor, optimizerSpec, penalty, tf, trainStep, type BackendInfo } from '../src/index.ts';
-import { buildReferenceModel } from './model.ts';
+import { DataParallel, optimizerFor, optimizerSpec, penalty, tf, type BackendInfo } from '../src/index.ts';
+import { buildReferenceModel, logitsOf } from './model.ts';
 
 export interface BenchOptions {
   readonly batchSize: number;
@@ -21,6 +22,7 @@ export interface BenchOptions {
 export interface BenchResult {
   readonly backend: string;
   readonly threads: number;
+  readonly parallel: string;
   readonly batchSize: number;
   readonly forwardMs: number;
   readonly trainStepMs: number;
@@ -46,50 +48,58 @@ function batch(n: number): [tf.Tensor, tf.Tensor] {
 }
 
 /** Milliseconds of each of `repeats` calls of `f`, after `warmups` untimed calls. */
-function timeCalls(f: () => void, warmups: number, repeats: number): number[] {
-  for (let i = 0; i < warmups; i++) f();
-  return Array.from({ length: repeats }, () => {
+async function timeCalls(f: () => Promise<unknown>, warmups: number, repeats: number): Promise<number[]> {
+  for (let i = 0; i < warmups; i++) await f();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  });
+    await f();
+    times.push(performance.now() - t0);
+  }
+  return times;
 }
 
-/** The project's training step with the reference optimiser, as a repeatable call. */
-function stepper(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): { step: () => void; dispose: () => void } {
-  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
-  return { step: () => void trainStep(model, opt, x, y), dispose: () => opt.dispose() };
+/** The trainer's step (data-parallel over `workers` threads) with the reference optimiser and an L1 penalty. */
+async function stepper(workers: number, batchSize: number) {
+  const model = buildReferenceModel({ penalty: penalty('l1:1e-4') });
+  const logits = logitsOf(model);
+  const dp = await DataParallel.start(logits, workers);
+  const opt = optimizerFor(logits, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+  const [x, y] = batch(batchSize);
+  const xs = x.dataSync() as Float32Array;
+  const ys = y.dataSync() as Float32Array;
+  return {
+    forward: () => dp.evaluate(logits, xs, ys, batchSize),
+    step: () => dp.trainStep(logits, opt, x, y),
+    dispose: async () => {
+      await dp.close();
+      tf.dispose([x, y]);
+      opt.dispose();
+      model.dispose();
+    },
+  };
 }
 
 export async function runBench(info: BackendInfo, options: BenchOptions): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
-  const reg = penalty('l1:1e-4');
 
   say(`${info.name}: warm-up and forward passes at batch ${options.batchSize}`);
-  const model = buildReferenceModel({ penalty: reg });
-  const [x, y] = batch(options.batchSize);
-  const fwdTimes = timeCalls(() => void tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()), 2, options.steps);
+  const main = await stepper(info.workers, options.batchSize);
+  const fwdTimes = await timeCalls(main.forward, 2, options.steps);
   say(`${info.name}: ${options.steps} training steps at batch ${options.batchSize}`);
-  const train = stepper(model, x, y);
-  timeCalls(train.step, 2, 0);
+  await timeCalls(main.step, 2, 0);
   const tensorsAfterWarmup = tf.memory().numTensors;
-  const stepTimes = timeCalls(train.step, 0, options.steps);
+  const stepTimes = await timeCalls(main.step, 0, options.steps);
   const tensorsAfterSteps = tf.memory().numTensors;
-  tf.dispose([x, y]);
-  train.dispose();
-  model.dispose();
+  await main.dispose();
 
   say(`cpu: ${options.cpuSteps} training steps at batch ${options.cpuBatchSize} (slow)`);
   const selected = tf.getBackend();
   await tf.setBackend('cpu');
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-  const cpuModel = buildReferenceModel({ penalty: reg });
-  const [cx, cy] = batch(options.cpuBatchSize);
-  const cpuTrain = stepper(cpuModel, cx, cy);
-  const cpuMs = median(timeCalls(cpuTrain.step, 1, options.cpuSteps));
-  cpuTrain.dispose();
-  tf.dispose([cx, cy]);
-  cpuModel.dispose();
+  const cpu = await stepper(0, options.cpuBatchSize);
+  const cpuMs = median(await timeCalls(cpu.step, 1, options.cpuSteps));
+  await cpu.dispose();
   await tf.setBackend(selected);
 
   const forwardMs = median(fwdTimes);
@@ -99,6 +109,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
   return {
     backend: info.name,
     threads: info.threads,
+    parallel: info.parallel,
     batchSize: options.batchSize,
     forwardMs: round(forwardMs),
     trainStepMs: round(trainStepMs),

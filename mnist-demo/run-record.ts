@@ -114,6 +114,8 @@ export interface RunConfig {
   readonly data: string;
   readonly backend: string;
   readonly threads: number;
+  /** How the threads shared the work: `data` (batch shards) or `threads` (the backend's own); older runs lack it. */
+  readonly parallel?: 'data' | 'threads';
   readonly versions: Readonly<Record<string, string>>;
   readonly startedAt: string;
 }

@@ -23,4 +23,5 @@ export { constraint, loadConstraint, probeConstraint } from './constraints/resol
 export { trainStep, applyConstraints, penaltyLoss, categoricalCrossentropy, crossEntropyFromLogits, type LossFn, type StepResult, type TrainStepOptions } from './training/step.ts';
 export { saveModel, loadModel } from './io/model-folder.ts';
 export * from './optim/index.ts';
-export { selectBackend, currentBackend, BACKENDS, type BackendChoice, type BackendInfo, type BackendOptions } from './backends/select.ts';
+export { selectBackend, currentBackend, BACKENDS, PARALLEL_MODES, type BackendChoice, type BackendInfo, type BackendOptions, type ParallelMode } from './backends/select.ts';
+export { DataParallel, shardsOf, type DataParallelStepOptions } from './parallel/data-parallel.ts';

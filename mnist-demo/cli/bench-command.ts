@@ -15,7 +15,7 @@ interface BenchFlags extends BackendFlags {
 
 function report(r: BenchResult): string {
   const rows: Array<[string, string]> = [
-    ['backend', `${r.backend} (${r.threads} thread${r.threads === 1 ? '' : 's'})`],
+    ['backend', `${r.backend} (${r.threads} thread${r.threads === 1 ? '' : 's'}${r.threads > 1 ? `, ${r.parallel === 'data' ? 'data-parallel' : "wasm's threaded build"}` : ''})`],
     [`forward, batch ${r.batchSize}`, `${r.forwardMs} ms`],
     [`training step, batch ${r.batchSize}`, `${r.trainStepMs} ms  (${r.stepToForward}× the forward pass)`],
     ['per sample', `${r.msPerSample} ms`],

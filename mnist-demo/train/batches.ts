@@ -1,5 +1,5 @@
-/** Batches of a data split as tensors: images [n, 28, 28, 1] and one-hot labels [n, 10]. */
-import { tf } from '../../src/index.ts';
+/** Batches of a data split as tensors: images [n, 28, 28, 1] and one-hot labels [n, 10]; evaluation. */
+import { tf, type DataParallel } from '../../src/index.ts';
 import { CLASSES, IMAGE_SIZE, PIXELS, type Split } from '../data/mnist.ts';
 
 /** The batch of the samples at `indices` (positions in the split). */
@@ -15,22 +15,10 @@ export function batchTensors(split: Split, indices: ArrayLike<number>): [tf.Tens
   return [tf.tensor4d(x, [n, IMAGE_SIZE, IMAGE_SIZE, 1]), tf.tensor2d(y, [n, CLASSES])];
 }
 
-/** Mean cross-entropy and accuracy of a logits model on a whole split, in chunks. */
-export function evaluate(logits: tf.LayersModel, split: Split, chunk = 1000): { loss: number; acc: number } {
-  let loss = 0;
-  let correct = 0;
-  for (let start = 0; start < split.count; start += chunk) {
-    const end = Math.min(split.count, start + chunk);
-    const idx = Array.from({ length: end - start }, (_, i) => start + i);
-    const [x, y] = batchTensors(split, idx);
-    const [l, c] = tf.tidy(() => {
-      const p = logits.predict(x) as tf.Tensor;
-      const perSample = tf.losses.softmaxCrossEntropy(y, p, undefined, 0, tf.Reduction.NONE);
-      return [tf.sum(perSample).dataSync()[0] ?? NaN, tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32')).dataSync()[0] ?? NaN];
-    });
-    tf.dispose([x, y]);
-    loss += l;
-    correct += c;
-  }
-  return { loss: loss / split.count, acc: correct / split.count };
+/** Mean cross-entropy and accuracy of a logits model on a whole split, shared among the data-parallel threads. */
+export async function evaluate(dp: DataParallel, logits: tf.LayersModel, split: Split): Promise<{ loss: number; acc: number }> {
+  const y = new Float32Array(split.count * CLASSES);
+  for (let i = 0; i < split.count; i++) y[i * CLASSES + (split.labels[i] as number)] = 1;
+  const { lossSum, correct } = await dp.evaluate(logits, split.images, y, split.count);
+  return { loss: lossSum / split.count, acc: correct / split.count };
 }

@@ -4,7 +4,8 @@
  *   run folder (new, --force, or --resume from checkpoint/)
  *     ─► epoch 0: evaluate + weight snapshot of the untrained model
  *   optimiser = chain(gradient transforms, optimiser, per-layer learning rates, freezes)
- *     ─► for each epoch: seeded shuffle ─► trainStep per batch (NaN/∞ stops the run)
+ *   shard workers (data-parallel wasm: threads − 1 of them; none otherwise)
+ *     ─► for each epoch: seeded shuffle ─► data-parallel step per batch (NaN/∞ stops the run)
  *                        ─► evaluate ─► snapshot ─► checkpoint/ ─► run.json ─► afterEpoch (figures)
  *
  * Batch order depends only on (seed, epoch), and the checkpoint holds the exact weights and
@@ -12,13 +13,12 @@
  */
 import { join } from 'node:path';
 import {
-  crossEntropyFromLogits,
+  DataParallel,
   lossFormula,
   optimizerFor,
   optimizerSpec,
   SpecError,
   tf,
-  trainStep,
   weightNames,
   withLayerControls,
   type BackendInfo,
@@ -136,6 +136,7 @@ function configOf(o: TrainOptions, optimizer: string): RunConfig {
     data: o.data.source,
     backend: o.backend.name,
     threads: o.backend.threads,
+    parallel: o.backend.parallel,
     versions: o.versions,
     startedAt: new Date().toISOString(),
   };
@@ -148,12 +149,14 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
   const model = buildReferenceModel({ penalty: o.penalty, ...(o.constraint ? { constraint: o.constraint } : {}), penalizeBias: o.penalizeBias, seed: o.seed });
   const logits = logitsOf(model);
   let optimizer: tf.Optimizer | undefined;
+  let dp: DataParallel | undefined;
   try {
     // Optimiser and per-layer patterns are checked against the model before the folder is touched.
     const names = weightNames(logits);
     const opt = optimizerSpec(o.optimizer);
     optimizer = optimizerFor(logits, withLayerControls(opt.transform, { ...(o.grad ? { grad: o.grad } : {}), ...(o.lrMult ? { lrMult: o.lrMult } : {}) }, names));
     await claimFolder(o.runDir, o, 'run folder');
+    dp = await DataParallel.start(logits, o.backend.workers);
     let run: RunRecord;
     const config = configOf(o, opt.spec);
     const checkpoint = o.resume ? await loadCheckpoint(o.runDir) : undefined;
@@ -169,7 +172,7 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
       if (o.resume && hasContent(o.runDir)) {
         throw new SpecError(`cannot resume ${o.runDir}: it has no checkpoint (no epoch finished); use --force to start over`);
       }
-      const initial = snapshotWeights(model, 0, evaluate(logits, o.data.test));
+      const initial = snapshotWeights(model, 0, await evaluate(dp, logits, o.data.test));
       run = { format: 'penalty-explorer/run@1', config, initial, epochs: [] };
       await writeFileAtomic(join(o.runDir, RUN_JSON), JSON.stringify(run, null, 1));
       await hooks.afterSnapshot?.(o.runDir, run);
@@ -187,7 +190,7 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
       const perBatch: BatchNorms[] = [];
       for (let b = 0; b < batches; b++) {
         const [x, y] = batchTensors(o.data.train, order.subarray(b * o.batchSize, Math.min(o.data.train.count, (b + 1) * o.batchSize)));
-        const r = trainStep(logits, optimizer, x, y, { loss: crossEntropyFromLogits, accuracy: true, measureConstraints: o.constraint !== undefined });
+        const r = await dp.trainStep(logits, optimizer, x, y, { measureConstraints: o.constraint !== undefined });
         for (const [k, v] of Object.entries(r.projected)) projectedSum[k] = (projectedSum[k] ?? 0) + v;
         if (o.trackNorms === 'batch') perBatch.push(batchNorms(model, b + 1));
         tf.dispose([x, y]);
@@ -202,7 +205,7 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
         sumAcc += r.accuracy;
         hooks.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, dataLoss: sumLoss / (b + 1), penaltyLoss: sumPen / (b + 1), accuracy: sumAcc / (b + 1) });
       }
-      const test = evaluate(logits, o.data.test);
+      const test = await evaluate(dp, logits, o.data.test);
       const record: EpochRecord = {
         ...snapshotWeights(model, epoch, test, Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]))),
         trainLoss: sumLoss / batches,
@@ -218,6 +221,7 @@ export async function trainRun(o: TrainOptions, hooks: TrainHooks = {}): Promise
     }
     return run;
   } finally {
+    await dp?.close();
     model.dispose();
     optimizer?.dispose();
   }

@@ -2,7 +2,10 @@
  * Choosing the TensorFlow.js backend:
  *
  *   auto ──► tensorflow   when @tensorflow/tfjs-node loads (native libtensorflow)
- *        └─► wasm         XNNPACK, this project's training kernels, a thread per core
+ *        └─► wasm         XNNPACK, this project's training kernels; cores used as
+ *                           data    (default) single-threaded wasm here + (threads − 1) shard
+ *                                   workers, each batch cut among them (src/parallel/)
+ *                           threads wasm's own threaded build, one process-wide thread pool
  *        └─► cpu          pure JavaScript, about a day per MNIST epoch: warned loudly
  */
 import { createRequire } from 'node:module';
@@ -15,11 +18,18 @@ import { registerThreadedWasm } from './wasm-threads.ts';
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
+export const PARALLEL_MODES = ['data', 'threads'] as const;
+export type ParallelMode = (typeof PARALLEL_MODES)[number];
+
 export interface BackendInfo {
   /** The backend in use: tensorflow, wasm or cpu. */
   readonly name: string;
-  /** Threads its kernels use. */
+  /** Threads computing each batch, in all. */
   readonly threads: number;
+  /** How the threads share the work: `data` (shard workers) or `threads` (the backend's own). */
+  readonly parallel: ParallelMode;
+  /** Shard worker threads to start for data-parallel training (threads − 1 with `data`, else 0). */
+  readonly workers: number;
   /** Why `auto` fell back, or what to know about this backend. */
   readonly note?: string;
 }
@@ -27,6 +37,8 @@ export interface BackendInfo {
 export interface BackendOptions {
   /** Threads for the wasm backend; default: one per core. */
   readonly threads?: number;
+  /** How wasm uses them; default `data`, which measures faster on this project's model. */
+  readonly parallel?: ParallelMode;
 }
 
 const require = createRequire(import.meta.url);
@@ -62,22 +74,28 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   }
   const threads = options.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new SpecError(`threads must be a whole number ≥ 1, got ${threads}`);
+  const parallel = options.parallel ?? 'data';
+  if (!(PARALLEL_MODES as readonly string[]).includes(parallel)) throw new SpecError(`unknown parallel mode '${parallel}'; expected one of ${PARALLEL_MODES.join(', ')}`);
   if (current && (choice === 'auto' || choice === current.name)) {
     await tf.setBackend(current.name);
+    // Data-parallel wasm runs single-threaded here, so only the worker count changes.
+    if (current.parallel === 'data' && parallel === 'data') current = { ...current, threads, workers: threads - 1 };
     return current;
   }
   let note: string | undefined;
   if (choice === 'tensorflow' || choice === 'auto') {
-    if (tfjsNodeLoads() && (await tf.setBackend('tensorflow'))) return (current = { name: 'tensorflow', threads: os.availableParallelism() });
+    if (tfjsNodeLoads() && (await tf.setBackend('tensorflow'))) return (current = { name: 'tensorflow', threads: os.availableParallelism(), parallel: 'threads', workers: 0 });
     if (choice === 'tensorflow') {
       throw new SpecError(`backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use --backend auto or wasm`);
     }
     note = '@tensorflow/tfjs-node is not available';
   }
   if (choice === 'wasm' || choice === 'auto') {
-    if (await startWasm(threads)) {
+    if (await startWasm(parallel === 'data' ? 1 : threads)) {
+      const noted = note ? { note: `${note}; using wasm` } : {};
+      if (parallel === 'data') return (current = { name: 'wasm', threads, parallel, workers: threads - 1, ...noted });
       const actual = (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount();
-      return (current = { name: 'wasm', threads: actual, ...(note ? { note: `${note}; using wasm` } : {}) });
+      return (current = { name: 'wasm', threads: actual, parallel, workers: 0, ...noted });
     }
     if (choice === 'wasm') throw new SpecError(`backend 'wasm' failed to initialise`);
     note = `${note ?? ''}; wasm did not start`;
@@ -85,7 +103,7 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   await tf.setBackend('cpu');
   // The cpu backend prints an advert for tfjs-node on first use; we say it plainly instead.
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-  current = { name: 'cpu', threads: 1, ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}) };
+  current = { name: 'cpu', threads: 1, parallel: 'threads', workers: 0, ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}) };
   return current;
 }
 

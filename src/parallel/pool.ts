@@ -1,0 +1,101 @@
+/**
+ * A pool of shard workers, one request at a time per worker:
+ *
+ *   ShardPool.start(model, n) ─► n × Worker(worker.mjs, bare topology) ─► wait for 'ready'
+ *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
+ */
+import { Worker } from 'node:worker_threads';
+import type { tf } from '../tf.ts';
+import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
+import { bareTopology } from './shard-math.ts';
+
+/** Resolves on the worker's 'ready', rejects if it fails or exits first; leaves no listener behind. */
+function whenReady(w: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (e?: Error) => {
+      w.off('message', onMessage);
+      w.off('error', done);
+      w.off('exit', onExit);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onMessage = (r: Reply) => {
+      if ('type' in r && r.type === 'ready') done();
+      else if ('type' in r && r.type === 'failed') done(new Error(`a shard worker failed to start: ${r.error}`));
+    };
+    const onExit = (code: number) => done(new Error(`a shard worker exited while starting (code ${code})`));
+    w.on('message', onMessage);
+    w.on('error', done);
+    w.on('exit', onExit);
+  });
+}
+
+type Pending = { resolve: (r: ShardResult) => void; reject: (e: Error) => void };
+
+/** Omit<Request, 'id'> for each kind of request. */
+export type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+export class ShardPool {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  private constructor(private readonly workers: Worker[]) {
+    for (const w of workers) {
+      w.on('message', (r: Reply) => this.settle(r));
+      w.on('error', (e) => this.failAll(e));
+      w.on('exit', (code) => {
+        if (!this.closed) this.failAll(new Error(`a shard worker exited (code ${code})`));
+      });
+    }
+  }
+
+  /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
+  static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
+    const setup: WorkerSetup = { topology: bareTopology(model) };
+    const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
+    try {
+      await Promise.all(workers.map(whenReady));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
+    return new ShardPool(workers);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Send a request to worker `i`; its buffers are copied (the caller keeps them). */
+  run(i: number, body: RequestBody): Promise<ShardResult> {
+    const w = this.workers[i];
+    if (!w || this.closed) return Promise.reject(new Error(this.closed ? 'the shard pool is closed' : `no shard worker ${i}`));
+    const id = this.nextId++;
+    return new Promise<ShardResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ ...body, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.failAll(new Error('the shard pool was closed'));
+  }
+
+  private settle(r: Reply): void {
+    if (!('id' in r)) return;
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    this.pending.delete(r.id);
+    if ('error' in r) p.reject(new Error(`shard worker: ${r.error}`));
+    else p.resolve(r);
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Messages between the main thread and a shard worker (worker.mjs → worker-main.ts).
+ *
+ *   main ──{ weights, x, y, scale }──► worker: gradients of scale·Σ cross-entropy over its shard
+ *   main ◄──{ grads, lossSum, correct }── worker
+ *   main ──{ weights?, x, y }────────► worker: loss and correct count only (evaluation)
+ *
+ * Weights and gradients travel flat, in the order of the model's trainable weights.
+ */
+
+export interface ShardBatch {
+  /** Inputs of the shard, flat, [n, …inputShape]. */
+  readonly x: Float32Array;
+  /** One-hot labels of the shard, flat, [n, classes]. */
+  readonly y: Float32Array;
+  readonly n: number;
+}
+
+export interface GradsRequest extends ShardBatch {
+  readonly type: 'grads';
+  readonly id: number;
+  readonly weights: Float32Array;
+  /** Multiplies the summed per-sample loss: 1 / (samples in the whole batch). */
+  readonly scale: number;
+}
+
+export interface EvalRequest extends ShardBatch {
+  readonly type: 'eval';
+  readonly id: number;
+  readonly weights?: Float32Array;
+}
+
+export type Request = GradsRequest | EvalRequest;
+
+export interface ShardResult {
+  readonly id: number;
+  /** Σ of per-sample softmax cross-entropy over the shard (not scaled). */
+  readonly lossSum: number;
+  /** Samples whose arg-max logit is the label's. */
+  readonly correct: number;
+  /** With `grads` requests: d(scale·lossSum)/dw, flat. */
+  readonly grads?: Float32Array;
+}
+
+export type Reply = ShardResult | { readonly id: number; readonly error: string } | { readonly type: 'ready' } | { readonly type: 'failed'; readonly error: string };
+
+export interface WorkerSetup {
+  /** The logits model's topology (Keras JSON), with regularizers and constraints removed. */
+  readonly topology: unknown;
+}
