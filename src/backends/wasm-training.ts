@@ -4,7 +4,8 @@
  * `Conv2DBackpropInput` is a slow loop; its `MaxPoolGrad` is slow too, and `BatchMatMul` with a
  * transpose flag leaves XNNPACK for a slow path. Registered here, each on the fast paths:
  *
- *   Conv2DBackpropFilter   dW = im2colᵀ(x) · dy            (Transpose + heap loop + XNNPACK matmul)
+ *   Conv2DBackpropFilter   stride 1: Σ shifted xᵀ · dy     (views, no copy, XNNPACK matmul; conv-filter-grad.ts)
+ *                          otherwise: dW = im2colᵀ(x) · dy (Transpose + heap loop + XNNPACK matmul)
  *   Conv2DBackpropInput    dX = conv(dilated dy, flipped w) (XNNPACK conv, conv-grads.ts)
  *   MaxPoolGrad            heap loop, first maximum of each window
  *   Sum over leading axes  heap loop (the stock kernel transposes them inward first): bias gradients
@@ -13,6 +14,7 @@
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
 import { tf } from '../tf.ts';
+import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
 import { conv2dBackpropInput, convInfo, type ConvAttrs } from './conv-grads.ts';
 import { withScope } from './kernel-scope.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
@@ -69,6 +71,7 @@ export function registerWasmTrainingKernels(): void {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const filterShape = (attrs as Attrs)['filterShape'] as number[];
     const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs);
+    if (shiftedFilterGradApplies(info)) return conv2dBackpropFilterShifted(backend, x, dy, info);
     return withScope(backend as tf.KernelBackend, 'wasm', (s) => {
       const xc = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] });
       const [n, oh, ow, co] = dy.shape as [number, number, number, number];
