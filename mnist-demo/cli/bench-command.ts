@@ -35,7 +35,7 @@ export function addBenchCommand(program: Command): void {
       .description('time training the reference model on the selected backend against the stock cpu backend')
       .option('--json', 'print one JSON object instead of a table')
       .option('--batch-size <n>', 'batch size on the selected backend', '128')
-      .option('--steps <n>', 'timed steps on the selected backend (median taken)', '5')
+      .option('--steps <n>', 'timed steps on the selected backend (median taken)', '20')
       .option('--cpu-batch-size <n>', 'batch size on the cpu backend', '4')
       .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1'),
   ).action(async (flags: BenchFlags) => {

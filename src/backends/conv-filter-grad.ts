@@ -1,30 +1,31 @@
 /**
  * The filter gradient of a stride-1 Conv2D on wasm as shifted matrix products, no im2col:
  *
- *   dW[i,j] = Σ_g  xᵀ[·, g + i·Wp + j] · dy[g, ·]        g: positions on the padded input grid
+ *   dW[i,j]ᵀ = Σ_g  dyᵀ[·, g − (i·Wp + j)] · x[g, ·]      g: positions on the (padded) input grid
  *
- *   x  ─► xT  [chunk][Ci][grid of its samples]   (zero padded; channel-major)
- *   dy ─► dG  [chunk · grid][Co]                 (dy placed on the same grid, zeros elsewhere)
- *   for each chunk:  B = dG rows of the chunk (packed by XNNPACK once)
- *     for each (i, j): A = view of xT shifted by i·Wp + j (no copy) ─► A·B ─► add into dW[i,j]
+ *   x  ─► xG   [grid][Ci]                  (x itself for `valid` padding; else a zero-padded copy)
+ *   dy ─► dyT  [chunk][Co][grid of its samples]   (dy placed on the grid, channel-major, zeros elsewhere)
+ *   for each chunk:  B = xG rows of the chunk (a view; XNNPACK packs it once, Ci wide)
+ *     for each (i, j): A = view of dyT shifted back by i·Wp + j (no copy) ─► A·B ─► add into dW[i,j]
  *
- * A shifted row runs past its grid's end only where dG is zero (the padding rows and columns),
- * so those products vanish. Chunks of a few samples keep B in cache.
+ * A shifted row reaches into the row before it only where dyT is zero (padding rows and columns
+ * of the grid; zeros lead the buffer), so those products vanish. Packing costs per float, so the
+ * packed side is the narrower x (Ci) rather than dy (Co); chunks of a few samples keep it in cache.
  */
 import { tf } from '../tf.ts';
 import { asWasm, f32, releaseView, viewOf } from './wasm-heap.ts';
 
 type TensorInfo = tf.TensorInfo;
 
-/** Floats of dG per chunk (B of the products), 512 KB: 64 k–256 k measured alike, 512 k+ slower. */
-const CHUNK_FLOATS = 128 * 1024;
+/** Floats of xG per chunk (B of the products), 1 MB: measured 48–50 ms for conv2d_2 at batch 64, against 60–63 at 64 k–128 k floats. */
+const CHUNK_FLOATS = 256 * 1024;
 
 /**
  * Whether the shifted form applies and pays: stride 1, dilation 1, enough input channels to fill a
  * product's rows, and a grid not much larger than the output (its extra rows and columns are
  * multiplied by zeros). Measured on the reference model (batch 64, one thread):
- * conv2d_2 (26×26×32→64, grid 676 for 576 outputs) 62 ms against 75 ms with im2col; conv2d_3
- * (12×12×64→128, grid 144 for 100) 42 ms against 30 ms — so it is used for the first only.
+ * conv2d_2 (26×26×32→64, grid 676 for 576 outputs) 48–50 ms against 64–75 ms with im2col;
+ * conv2d_3 (12×12×64→128, grid 144 for 100) 38 ms against 30–40 — so it is used for the first only.
  */
 export function shiftedFilterGradApplies(info: tf.backend_util.Conv2DInfo): boolean {
   const grid = (info.outHeight + info.filterHeight - 1) * (info.outWidth + info.filterWidth - 1);
@@ -42,36 +43,52 @@ export function conv2dBackpropFilterShifted(backend: unknown, x: TensorInfo, dy:
   const hp = oh + kh - 1;
   const wp = ow + kw - 1;
   const perSample = hp * wp;
-  const nPer = Math.max(1, Math.min(n, Math.floor(chunkFloats / (perSample * co))));
+  const nPer = Math.max(1, Math.min(n, Math.floor(chunkFloats / (perSample * ci))));
   const chunks = Math.ceil(n / nPer);
-  const gc = nPer * perSample;
   const maxShift = (kh - 1) * wp + (kw - 1);
-
-  const xtInfo = b.makeOutput([chunks * ci * gc + maxShift], 'float32');
-  const dgInfo = b.makeOutput([chunks * gc, co], 'float32');
+  const direct = hp === h && wp === w && top === 0 && left === 0;
+  const xgInfo = direct ? x : b.makeOutput([n * perSample, ci], 'float32');
+  const dgtInfo = b.makeOutput([maxShift + n * perSample * co], 'float32');
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
   try {
-    fillInputGrid(f32(b, xtInfo), f32(b, x), { n, h, w, ci, hp, wp, top, left, nPer, gc });
-    const dg = f32(b, dgInfo);
-    const g = f32(b, dy);
-    dg.fill(0);
-    for (let s = 0; s < n; s++) {
-      const base = (Math.floor(s / nPer) * gc + (s % nPer) * perSample) * co;
-      for (let y = 0; y < oh; y++) dg.set(g.subarray((s * oh + y) * ow * co, (s * oh + y + 1) * ow * co), base + y * wp * co);
+    if (!direct) {
+      const xg = f32(b, xgInfo);
+      const xs = f32(b, x);
+      xg.fill(0);
+      for (let s = 0; s < n; s++) for (let y = 0; y < h; y++) {
+        const gy = y + top;
+        if (gy < 0 || gy >= hp) continue;
+        const z0 = Math.max(0, -left);
+        const z1 = Math.min(w, wp - left);
+        if (z1 > z0) xg.set(xs.subarray(((s * h + y) * w + z0) * ci, ((s * h + y) * w + z1) * ci), ((s * hp + gy) * wp + z0 + left) * ci);
+      }
     }
-
+    const dgt = f32(b, dgtInfo);
+    const g = f32(b, dy);
+    dgt.fill(0);
+    for (let s = 0; s < n; s++) {
+      const j = Math.floor(s / nPer);
+      const gcj = (Math.min(n, (j + 1) * nPer) - j * nPer) * perSample;
+      const base = maxShift + j * nPer * perSample * co + (s - j * nPer) * perSample;
+      let src = s * oh * ow * co;
+      for (let y = 0; y < oh; y++) for (let z = 0; z < ow; z++) {
+        let dst = base + y * wp + z;
+        for (let o = 0; o < co; o++, dst += gcj) dgt[dst] = g[src++] as number;
+      }
+    }
     const acc = new Float64Array(kh * kw * ci * co);
     for (let j = 0; j < chunks; j++) {
-      const bView = viewOf(b, dgInfo, j * gc * co, [gc, co]);
+      const gcj = (Math.min(n, (j + 1) * nPer) - j * nPer) * perSample;
+      const bView = viewOf(b, xgInfo, j * nPer * perSample * ci, [gcj, ci]);
       try {
         for (let i = 0; i < kh; i++) {
           for (let q = 0; q < kw; q++) {
-            const aView = viewOf(b, xtInfo, j * ci * gc + i * wp + q, [ci, gc]);
+            const aView = viewOf(b, dgtInfo, maxShift + j * nPer * perSample * co - (i * wp + q), [co, gcj]);
             try {
               const prod = matMul({ inputs: { a: aView, b: bView }, backend: backend as tf.KernelBackend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
               const p = f32(b, prod);
               const at = (i * kw + q) * ci * co;
-              for (let k = 0; k < ci * co; k++) acc[at + k] = (acc[at + k] as number) + (p[k] as number);
+              for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) acc[at + c * co + o] = (acc[at + c * co + o] as number) + (p[o * ci + c] as number);
               (backend as tf.KernelBackend).disposeData(prod.dataId);
             } finally {
               releaseView(b, aView);
@@ -85,40 +102,7 @@ export function conv2dBackpropFilterShifted(backend: unknown, x: TensorInfo, dy:
     f32(b, out).set(acc);
     return out;
   } finally {
-    (backend as tf.KernelBackend).disposeData(xtInfo.dataId);
-    (backend as tf.KernelBackend).disposeData(dgInfo.dataId);
-  }
-}
-
-interface GridShape {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  hp: number;
-  wp: number;
-  top: number;
-  left: number;
-  nPer: number;
-  gc: number;
-}
-
-/** xt[(chunk·Ci + c)·gc + (sample·hp + y)·wp + z] = x[sample, y − top, z − left, c], 0 outside (and in the tail). */
-function fillInputGrid(xt: Float32Array, xs: Float32Array, d: GridShape): void {
-  xt.fill(0);
-  const { n, h, w, ci, hp, wp, top, left, nPer, gc } = d;
-  for (let s = 0; s < n; s++) {
-    const chunkBase = Math.floor(s / nPer) * ci * gc + (s % nPer) * hp * wp;
-    for (let y = 0; y < h; y++) {
-      const gy = y + top;
-      if (gy < 0 || gy >= hp) continue;
-      for (let z = 0; z < w; z++) {
-        const gz = z + left;
-        if (gz < 0 || gz >= wp) continue;
-        const src = ((s * h + y) * w + z) * ci;
-        let dst = chunkBase + gy * wp + gz;
-        for (let c = 0; c < ci; c++, dst += gc) xt[dst] = xs[src + c] as number;
-      }
-    }
+    if (!direct) (backend as tf.KernelBackend).disposeData(xgInfo.dataId);
+    (backend as tf.KernelBackend).disposeData(dgtInfo.dataId);
   }
 }

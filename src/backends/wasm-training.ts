@@ -4,7 +4,7 @@
  * `Conv2DBackpropInput` is a slow loop; its `MaxPoolGrad` is slow too, and `BatchMatMul` with a
  * transpose flag leaves XNNPACK for a slow path. Registered here, each on the fast paths:
  *
- *   Conv2DBackpropFilter   stride 1: Σ shifted xᵀ · dy     (views, no copy, XNNPACK matmul; conv-filter-grad.ts)
+ *   Conv2DBackpropFilter   stride 1: Σ shifted dyᵀ · x     (views, no copy, XNNPACK matmul; conv-filter-grad.ts)
  *                          otherwise: dW = im2colᵀ(x) · dy (Transpose + heap loop + XNNPACK matmul)
  *   Conv2DBackpropInput    dX = conv(dilated dy, flipped w) (XNNPACK conv, conv-grads.ts)
  *   MaxPoolGrad            heap loop, first maximum of each window
