@@ -15,13 +15,14 @@ describe('penx bench', () => {
   it('prints one JSON object with the measured fields', async () => {
     const r = await penx('bench', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^backend: wasm, 2 threads/m);
+    expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(data-parallel\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
     for (const key of ['backend', 'threads', 'batchSize', 'forwardMs', 'trainStepMs', 'epochSeconds', 'cpuMsPerSample', 'speedupVsCpu', 'peakRssMb']) {
       expect(j, key).toHaveProperty(key);
     }
     expect(j['backend']).toBe('wasm');
     expect(j['threads']).toBe(2);
+    expect(j['parallel']).toBe('data');
     expect(j['batchSize']).toBe(8);
     expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
     expect(j['epochSeconds']).toBeCloseTo(((j['trainStepMs'] as number) / 8) * 60, 0);
@@ -29,10 +30,22 @@ describe('penx bench', () => {
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
   }, 120_000);
 
-  it('refuses an unknown backend or a bad thread count with exit 2', async () => {
+  it("runs on wasm's threaded build with --parallel threads", async () => {
+    const r = await penx('bench', '--json', '--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--threads', '2', '--parallel', 'threads');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(wasm's threaded build\)/m);
+    const j = JSON.parse(r.stdout) as Record<string, number | string>;
+    expect(j['parallel']).toBe('threads');
+    expect(j['threads']).toBe(2);
+  }, 120_000);
+
+  it('refuses an unknown backend, parallel mode or a bad thread count with exit 2', async () => {
     const a = await penx('bench', '--backend', 'gpu');
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/Allowed choices are auto, tensorflow, wasm, cpu/);
+    const p = await penx('bench', '--parallel', 'gpus');
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/Allowed choices are data, threads/);
     const b = await penx('bench', '--threads', '0');
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--threads must be a whole number ≥ 1, got '0'/);

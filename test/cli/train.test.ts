@@ -24,7 +24,7 @@ describe('penx train (tiny, end to end)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/report: .*deadzone_1e-4_a=0\.25\/report\.html/);
     const run = readRun(dir);
-    expect(run.config).toMatchObject({ penalty: 'deadzone:1e-4,a=0.25', backend: 'wasm', threads: 2, seed: 42, trainSize: 256, testSize: 128, batchSize: 64, epochs: 2 });
+    expect(run.config).toMatchObject({ penalty: 'deadzone:1e-4,a=0.25', backend: 'wasm', threads: 2, parallel: 'data', seed: 42, trainSize: 256, testSize: 128, batchSize: 64, epochs: 2 });
     expect(run.config.versions).toHaveProperty('@tensorflow/tfjs');
     expect(run.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     for (const e of [run.initial, ...run.epochs]) {
