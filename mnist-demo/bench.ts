@@ -4,10 +4,11 @@
  *
  *   selected backend: warm-up ─► forward × n ─► training step × n   (batch 128, medians; the
  *                     trainer's data-parallel step and evaluation over every thread)
- *   cpu backend:      warm-up ─► training step × m                  (small batch, one thread)
+ *   cpu backend:      warm-up ─► training step × m                  (small batch, in a thread of its own)
  *   ─► ms per sample, projected epoch time (60 000 samples), speed-up, peak memory
  */
 import { DataParallel, optimizerFor, optimizerSpec, penalty, tf, type BackendInfo } from '../src/index.ts';
+import { cpuMsPerStep } from './bench-cpu.ts';
 import { buildReferenceModel, logitsOf } from './model.ts';
 
 export interface BenchOptions {
@@ -38,7 +39,7 @@ export interface BenchResult {
   readonly tensorsAfterSteps: number;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
@@ -48,7 +49,7 @@ function batch(n: number): [tf.Tensor, tf.Tensor] {
 }
 
 /** Milliseconds of each of `repeats` calls of `f`, after `warmups` untimed calls. */
-async function timeCalls(f: () => Promise<unknown>, warmups: number, repeats: number): Promise<number[]> {
+export async function timeCalls(f: () => Promise<unknown>, warmups: number, repeats: number): Promise<number[]> {
   for (let i = 0; i < warmups; i++) await f();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -60,7 +61,7 @@ async function timeCalls(f: () => Promise<unknown>, warmups: number, repeats: nu
 }
 
 /** The trainer's step (data-parallel over `workers` threads) with the reference optimiser and an L1 penalty. */
-async function stepper(workers: number, batchSize: number) {
+export async function stepper(workers: number, batchSize: number) {
   const model = buildReferenceModel({ penalty: penalty('l1:1e-4') });
   const logits = logitsOf(model);
   const dp = await DataParallel.start(logits, workers);
@@ -94,13 +95,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
   await main.dispose();
 
   say(`cpu: ${options.cpuSteps} training steps at batch ${options.cpuBatchSize} (slow)`);
-  const selected = tf.getBackend();
-  await tf.setBackend('cpu');
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-  const cpu = await stepper(0, options.cpuBatchSize);
-  const cpuMs = median(await timeCalls(cpu.step, 1, options.cpuSteps));
-  await cpu.dispose();
-  await tf.setBackend(selected);
+  const cpuMs = await cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
 
   const forwardMs = median(fwdTimes);
   const trainStepMs = median(stepTimes);
