@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constraint, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
+import { constraint, DataParallel, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
 import { buildReferenceModel } from '../../mnist-demo/model.ts';
+import { shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
 
 /** ‖a − b‖∞ / ‖a‖∞: the relative error of b against the reference a. */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -139,4 +140,35 @@ describe('no tensor leaks on wasm', () => {
     expect(counts[1]).toBe(counts[0]);
     expect(bytes[1]).toBe(bytes[0]);
   });
+});
+
+describe('no leaks on the data-parallel training path (main thread + 1 worker)', () => {
+  it('tensors, bytes and the backend’s data ids (views included) are the same after step 10 and step 1000', async () => {
+    await selectBackend('wasm', { threads: 2 });
+    // 22×22 → 20×20×8 → 18×18×8: the second layer's filter gradient takes the shifted-views path.
+    const logits = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [22, 22, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelRegularizer: penalty('l1:1e-4') }),
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', kernelConstraint: constraint('maxnorm:m=2') }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+    expect(shiftedFilterGradApplies(tf.backend_util.computeConv2DInfo([4, 20, 20, 8], [3, 3, 8, 8], 1, 1, 'valid'))).toBe(true);
+    const dp = await DataParallel.start(logits, 1);
+    const opt = optimizerFor(logits, optimizerSpec('adam:lr=1e-3').transform);
+    const x = tf.randomUniform([4, 22, 22, 1], 0, 1, 'float32', 1);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+    const seen: Array<[number, number, number]> = [];
+    for (let step = 1; step <= 1000; step++) {
+      await dp.trainStep(logits, opt, x, y, { measureConstraints: true });
+      if (step === 10 || step === 1000) {
+        const m = tf.memory();
+        seen.push([m.numTensors, m.numBytes, tf.backend().numDataIds()]);
+      }
+    }
+    expect(seen[1]).toEqual(seen[0]);
+    await dp.close();
+  }, 120_000);
 });
