@@ -94,7 +94,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
   const tensorsAfterSteps = tf.memory().numTensors;
   await main.dispose();
 
-  say(`cpu: ${options.cpuSteps} training steps at batch ${options.cpuBatchSize} (slow)`);
+  say(`cpu: ${options.cpuSteps} training step${options.cpuSteps === 1 ? '' : 's'} at batch ${options.cpuBatchSize} (slow)`);
   const cpuMs = await cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
 
   const forwardMs = median(fwdTimes);
