@@ -29,7 +29,7 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['train / test size', (c) => `${grouped(c.trainSize)} / ${grouped(c.testSize)}`],
   ['data', (c) => c.data],
   ['backend', (c) => c.backend],
-  ['threads', (c) => (c.parallel ? `${c.threads} (${c.parallel})` : String(c.threads))],
+  ['threads', (c) => (c.parallel === 'data' && c.threads > 1 ? `${c.threads} (data-parallel)` : String(c.threads))],
   ['versions', (c) => Object.entries(c.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
   ['started', (c) => c.startedAt],
   ['run folder', (c) => c.name],

@@ -50,7 +50,7 @@ describe('reportHtml', () => {
     expect(html.match(/<tr data-epoch="\d+"/g)).toHaveLength(5);
     expect(html).toContain('<tr data-epoch="4" class="selected">');
     expect(html).toContain('<section id="numbers">');
-    for (const text of ['deadzone:1e-4,a=0.25', 'λ·Σ max(0, |w| − a)', 'wasm', '60,000 / 10,000']) expect(html).toContain(text);
+    for (const text of ['deadzone:1e-4,a=0.25', 'λ·Σ max(0, |w| − a)', 'wasm', '4 (data-parallel)', '60,000 / 10,000']) expect(html).toContain(text);
   });
 
   it('has one .run-title per run for several runs, and #title shows the epoch only', async () => {
