@@ -37,59 +37,33 @@ export function conv2dBackpropFilterShifted(backend: unknown, x: TensorInfo, dy:
   const b = asWasm(backend);
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
   const [n, h, w, ci] = x.shape as [number, number, number, number];
-  const { outHeight: oh, outWidth: ow, outChannels: co, filterHeight: kh, filterWidth: kw } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const hp = oh + kh - 1;
-  const wp = ow + kw - 1;
-  const perSample = hp * wp;
+  const { outChannels: co, filterHeight: kh, filterWidth: kw } = info;
+  const grid: Grid = { hp: info.outHeight + kh - 1, wp: info.outWidth + kw - 1, top: info.padInfo.top, left: info.padInfo.left, maxShift: (kh - 1) * (info.outWidth + kw - 1) + (kw - 1) };
+  const perSample = grid.hp * grid.wp;
   const nPer = Math.max(1, Math.min(n, Math.floor(chunkFloats / (perSample * ci))));
-  const chunks = Math.ceil(n / nPer);
-  const maxShift = (kh - 1) * wp + (kw - 1);
-  const direct = hp === h && wp === w && top === 0 && left === 0;
+  /** Grid positions in chunk j (its last chunk may hold fewer samples). */
+  const chunkSize = (j: number) => (Math.min(n, (j + 1) * nPer) - j * nPer) * perSample;
+  const direct = grid.hp === h && grid.wp === w && grid.top === 0 && grid.left === 0;
   const xgInfo = direct ? x : b.makeOutput([n * perSample, ci], 'float32');
-  const dgtInfo = b.makeOutput([maxShift + n * perSample * co], 'float32');
+  const dgtInfo = b.makeOutput([grid.maxShift + n * perSample * co], 'float32');
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
   try {
-    if (!direct) {
-      const xg = f32(b, xgInfo);
-      const xs = f32(b, x);
-      xg.fill(0);
-      for (let s = 0; s < n; s++) for (let y = 0; y < h; y++) {
-        const gy = y + top;
-        if (gy < 0 || gy >= hp) continue;
-        const z0 = Math.max(0, -left);
-        const z1 = Math.min(w, wp - left);
-        if (z1 > z0) xg.set(xs.subarray(((s * h + y) * w + z0) * ci, ((s * h + y) * w + z1) * ci), ((s * hp + gy) * wp + z0 + left) * ci);
-      }
-    }
-    const dgt = f32(b, dgtInfo);
-    const g = f32(b, dy);
-    dgt.fill(0);
-    for (let s = 0; s < n; s++) {
-      const j = Math.floor(s / nPer);
-      const gcj = (Math.min(n, (j + 1) * nPer) - j * nPer) * perSample;
-      const base = maxShift + j * nPer * perSample * co + (s - j * nPer) * perSample;
-      let src = s * oh * ow * co;
-      for (let y = 0; y < oh; y++) for (let z = 0; z < ow; z++) {
-        let dst = base + y * wp + z;
-        for (let o = 0; o < co; o++, dst += gcj) dgt[dst] = g[src++] as number;
-      }
-    }
+    if (!direct) inputOnGrid(f32(b, xgInfo), f32(b, x), x.shape as [number, number, number, number], grid);
+    dyOnGridChannelMajor(f32(b, dgtInfo), f32(b, dy), dy.shape as [number, number, number, number], grid, nPer, chunkSize);
     const acc = new Float64Array(kh * kw * ci * co);
-    for (let j = 0; j < chunks; j++) {
-      const gcj = (Math.min(n, (j + 1) * nPer) - j * nPer) * perSample;
-      const bView = viewOf(b, xgInfo, j * nPer * perSample * ci, [gcj, ci]);
+    for (let j = 0; j * nPer < n; j++) {
+      const start = j * nPer * perSample;
+      const bView = viewOf(b, xgInfo, start * ci, [chunkSize(j), ci]);
       try {
         for (let i = 0; i < kh; i++) {
           for (let q = 0; q < kw; q++) {
-            const aView = viewOf(b, dgtInfo, maxShift + j * nPer * perSample * co - (i * wp + q), [co, gcj]);
+            const aView = viewOf(b, dgtInfo, grid.maxShift + start * co - (i * grid.wp + q), [co, chunkSize(j)]);
             try {
               const prod = matMul({ inputs: { a: aView, b: bView }, backend: backend as tf.KernelBackend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
               const p = f32(b, prod);
               const at = (i * kw + q) * ci * co;
               for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) acc[at + c * co + o] = (acc[at + c * co + o] as number) + (p[o * ci + c] as number);
-              (backend as tf.KernelBackend).disposeData(prod.dataId);
+              b.disposeData(prod.dataId);
             } finally {
               releaseView(b, aView);
             }
@@ -102,7 +76,52 @@ export function conv2dBackpropFilterShifted(backend: unknown, x: TensorInfo, dy:
     f32(b, out).set(acc);
     return out;
   } finally {
-    if (!direct) (backend as tf.KernelBackend).disposeData(xgInfo.dataId);
-    (backend as tf.KernelBackend).disposeData(dgtInfo.dataId);
+    if (!direct) b.disposeData(xgInfo.dataId);
+    b.disposeData(dgtInfo.dataId);
+  }
+}
+
+/** The (padded) input grid: hp × wp positions per sample; x sits at (top, left); dy at (0, 0). */
+interface Grid {
+  readonly hp: number;
+  readonly wp: number;
+  readonly top: number;
+  readonly left: number;
+  /** Zeros leading the dy buffer: the largest shift, (kh − 1)·wp + kw − 1. */
+  readonly maxShift: number;
+}
+
+/** xg[(sample·hp + y + top)·wp + z + left][c] = x[sample, y, z, c]; zeros elsewhere. */
+function inputOnGrid(xg: Float32Array, xs: Float32Array, [n, h, w, ci]: [number, number, number, number], { hp, wp, top, left }: Grid): void {
+  xg.fill(0);
+  const z0 = Math.max(0, -left);
+  const z1 = Math.min(w, wp - left);
+  if (z1 <= z0) return;
+  for (let s = 0; s < n; s++) {
+    for (let y = 0; y < h; y++) {
+      const gy = y + top;
+      if (gy >= 0 && gy < hp) xg.set(xs.subarray(((s * h + y) * w + z0) * ci, ((s * h + y) * w + z1) * ci), ((s * hp + gy) * wp + z0 + left) * ci);
+    }
+  }
+}
+
+/**
+ * dgt = maxShift zeros, then per chunk [Co][chunk's grid]: dy[sample, y, z, o] at grid position
+ * (sample·hp + y)·wp + z of its chunk; zeros elsewhere.
+ */
+function dyOnGridChannelMajor(dgt: Float32Array, g: Float32Array, [n, oh, ow, co]: [number, number, number, number], { hp, wp, maxShift }: Grid, nPer: number, chunkSize: (j: number) => number): void {
+  dgt.fill(0);
+  const perSample = hp * wp;
+  let src = 0;
+  for (let s = 0; s < n; s++) {
+    const j = Math.floor(s / nPer);
+    const rowLength = chunkSize(j);
+    const base = maxShift + j * nPer * perSample * co + (s - j * nPer) * perSample;
+    for (let y = 0; y < oh; y++) {
+      for (let z = 0; z < ow; z++) {
+        let dst = base + y * wp + z;
+        for (let o = 0; o < co; o++, dst += rowLength) dgt[dst] = g[src++] as number;
+      }
+    }
   }
 }

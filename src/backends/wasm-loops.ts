@@ -13,18 +13,27 @@ export function maxPoolGrad(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInf
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo, outHeight: oh, outWidth: ow } = info;
   const [, h, w] = x.shape as [number, number, number, number];
   const tiles = fh === 2 && fw === 2 && sh === 2 && sw === 2 && padInfo.top === 0 && padInfo.left === 0 && 2 * oh <= h && 2 * ow <= w;
-  return tiles ? maxPoolGrad2x2(backend, dy, x, oh, ow) : maxPoolGradGeneral(backend, dy, x, info);
-}
-
-/** The 2×2, stride-2, unpadded case (the reference model's): each window is four reads. */
-function maxPoolGrad2x2(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, oh: number, ow: number): tf.TensorInfo {
   const b = asWasm(backend);
   const out = b.makeOutput(x.shape, 'float32');
   const dx = f32(b, out);
-  const xs = f32(b, x);
-  const g = f32(b, dy);
   dx.fill(0);
-  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const args: PoolGradArrays = { dx, xs: f32(b, x), g: f32(b, dy), shape: x.shape as [number, number, number, number] };
+  if (tiles) maxPoolGrad2x2(args, oh, ow);
+  else maxPoolGradGeneral(args, info);
+  return out;
+}
+
+/** dx (zeroed, written), x and dy over the heap, and x's shape [N, H, W, C]. */
+interface PoolGradArrays {
+  readonly dx: Float32Array;
+  readonly xs: Float32Array;
+  readonly g: Float32Array;
+  readonly shape: [number, number, number, number];
+}
+
+/** The 2×2, stride-2, unpadded case (the reference model's): each window is four reads. */
+function maxPoolGrad2x2({ dx, xs, g, shape }: PoolGradArrays, oh: number, ow: number): void {
+  const [n, h, w, c] = shape;
   const row = w * c;
   let gi = 0;
   for (let b0 = 0; b0 < n; b0++) {
@@ -46,7 +55,6 @@ function maxPoolGrad2x2(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, o
       }
     }
   }
-  return out;
 }
 
 /** out[c] = Σ_r x[r, c] over the `rows` leading rows of x viewed as [rows, cols]; double accumulators, like the cpu backend. */
@@ -63,14 +71,8 @@ export function sumLeading(backend: unknown, x: tf.TensorInfo, rows: number, col
   return out;
 }
 
-function maxPoolGradGeneral(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const b = asWasm(backend);
-  const out = b.makeOutput(x.shape, 'float32');
-  const dx = f32(b, out);
-  const xs = f32(b, x);
-  const g = f32(b, dy);
-  dx.fill(0);
-  const [n, h, w, c] = x.shape as [number, number, number, number];
+function maxPoolGradGeneral({ dx, xs, g, shape }: PoolGradArrays, info: tf.backend_util.Conv2DInfo): void {
+  const [n, h, w, c] = shape;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -105,7 +107,6 @@ function maxPoolGradGeneral(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInf
       }
     }
   }
-  return out;
 }
 
 /**

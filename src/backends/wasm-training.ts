@@ -25,7 +25,7 @@ type Attrs = Record<string, unknown>;
 let registered = false;
 
 /** Target size of one im2col chunk (floats): 8 M floats = 32 MB. */
-const IM2COL_FLOATS = Number(process.env['PENX_IM2COL_FLOATS'] ?? 8 * 1024 * 1024);
+const IM2COL_FLOATS = 8 * 1024 * 1024;
 
 /** Register `kernelFunc` for wasm, keeping the stock kernel's setup (it binds the wasm functions the stock code calls). */
 function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {

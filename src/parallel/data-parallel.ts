@@ -16,9 +16,9 @@
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
 import { applyConstraints, penaltyLoss, type StepResult } from '../training/step.ts';
-import { ShardPool } from './pool.ts';
-import type { ShardResult } from './protocol.ts';
-import { flatWeights, shardLossAndCorrect } from './shard-math.ts';
+import { ShardPool, type RequestBody } from './pool.ts';
+import type { EvalRequest, GradsRequest, ShardBatch, ShardResult } from './protocol.ts';
+import { evaluateFlat, flatTensors, shardLossAndCorrect } from './shard-math.ts';
 
 export interface DataParallelStepOptions {
   /** Also measure, per constrained weight, the share of output channels its constraint changed. */
@@ -72,8 +72,7 @@ export class DataParallel {
     const n = x.shape[0] as number;
     const [mine, ...theirs] = shardsOf(n, this.threads);
     const vars = model.trainableWeights.map((lv) => lv.read() as tf.Variable);
-    const weights = theirs.length > 0 ? flatWeights(vars) : new Float32Array(0);
-    const remote = handled(this.sendShards(theirs, x, y, (part) => ({ type: 'grads', weights, scale: 1 / n, ...part })));
+    const remote = theirs.length === 0 ? Promise.resolve([]) : this.sendShards(theirs, x.dataSync() as Float32Array, y.dataSync() as Float32Array, { type: 'grads', weights: flatTensors(vars), scale: 1 / n });
 
     let parts: Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -112,56 +111,33 @@ export class DataParallel {
   async evaluate(model: tf.LayersModel, x: Float32Array, y: Float32Array, n: number, chunk = 1000): Promise<{ lossSum: number; correct: number }> {
     const [mine, ...theirs] = shardsOf(n, this.threads);
     const vars = model.trainableWeights.map((lv) => lv.read() as tf.Variable);
-    const inputShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
-    const perX = x.length / n;
-    const perY = y.length / n;
-    const weights = theirs.length > 0 ? flatWeights(vars) : new Float32Array(0);
-    const remote = handled(this.sendShardsFlat(theirs, x, y, perX, perY, (part) => ({ type: 'eval', weights, ...part })));
-    let lossSum = 0;
-    let correct = 0;
-    for (let s = mine!.start; s < mine!.end; s += chunk) {
-      const e = Math.min(mine!.end, s + chunk);
-      const [l, c] = tf.tidy(() => {
-        const xs = tf.tensor(x.subarray(s * perX, e * perX), [e - s, ...inputShape], 'float32');
-        const ys = tf.tensor2d(y.subarray(s * perY, e * perY), [e - s, perY]);
-        const [loss, right] = shardLossAndCorrect(ys, model.predict(xs) as Tensor);
-        return [loss.dataSync()[0] ?? NaN, right.dataSync()[0] ?? NaN];
-      });
-      lossSum += l;
-      correct += c;
-    }
-    for (const r of await remote) {
-      lossSum += r.lossSum;
-      correct += r.correct;
-    }
-    return { lossSum, correct };
+    const remote = theirs.length === 0 ? Promise.resolve([]) : this.sendShards(theirs, x, y, { type: 'eval', weights: flatTensors(vars), chunk });
+    const own = evaluateFlat(model, x.subarray(0, (mine!.end * x.length) / n), y.subarray(0, (mine!.end * y.length) / n), mine!.end, chunk);
+    return (await remote).reduce((t, r) => ({ lossSum: t.lossSum + r.lossSum, correct: t.correct + r.correct }), own);
   }
 
   async close(): Promise<void> {
     await this.pool?.close();
   }
 
-  private sendShards(shards: Shard[], x: Tensor, y: Tensor, body: (part: { x: Float32Array; y: Float32Array; n: number }) => Parameters<ShardPool['run']>[1]): Promise<ShardResult[]> {
-    if (shards.length === 0) return Promise.resolve([]);
-    const n = x.shape[0] as number;
-    return this.sendShardsFlat(shards, x.dataSync() as Float32Array, y.dataSync() as Float32Array, x.size / n, y.size / n, body);
-  }
-
-  private sendShardsFlat(
-    shards: Shard[],
-    x: Float32Array,
-    y: Float32Array,
-    perX: number,
-    perY: number,
-    body: (part: { x: Float32Array; y: Float32Array; n: number }) => Parameters<ShardPool['run']>[1],
-  ): Promise<ShardResult[]> {
+  /**
+   * Send each worker its shard of the flat batch (x: inputs, y: one-hot labels) with `request`'s
+   * other fields; resolves to their replies, handled at once (see `handled`).
+   */
+  private sendShards(shards: Shard[], x: Float32Array, y: Float32Array, request: Omit<GradsRequest, 'id' | keyof ShardBatch> | Omit<EvalRequest, 'id' | keyof ShardBatch>): Promise<ShardResult[]> {
     const pool = this.pool;
     if (!pool || shards.length === 0) return Promise.resolve([]);
-    return Promise.all(
-      shards.map((s, i) =>
-        // slice, not subarray: a message copies a view's whole buffer.
-        pool.run(i, body({ x: x.slice(s.start * perX, s.end * perX), y: y.slice(s.start * perY, s.end * perY), n: s.end - s.start })),
+    const n = shards.at(-1)!.end;
+    const perX = x.length / n;
+    const perY = y.length / n;
+    return handled(
+      Promise.all(
+        shards.map((s, i) =>
+          // slice, not subarray: a message copies a view's whole buffer.
+          pool.run(i, { ...request, x: x.slice(s.start * perX, s.end * perX), y: y.slice(s.start * perY, s.end * perY), n: s.end - s.start } as RequestBody),
+        ),
       ),
     );
   }
+
 }

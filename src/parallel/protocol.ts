@@ -28,6 +28,8 @@ export interface EvalRequest extends ShardBatch {
   readonly type: 'eval';
   readonly id: number;
   readonly weights?: Float32Array;
+  /** Samples per forward pass. */
+  readonly chunk: number;
 }
 
 export type Request = GradsRequest | EvalRequest;

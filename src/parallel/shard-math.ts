@@ -12,13 +12,37 @@ export function shardLossAndCorrect(y: Tensor, logits: Tensor): [Scalar, Scalar]
   return [tf.sum(perSample) as Scalar, correct];
 }
 
-/** All trainable weights, flat, in model order. */
-export function flatWeights(vars: readonly tf.Variable[]): Float32Array {
-  const out = new Float32Array(vars.reduce((s, v) => s + v.size, 0));
+/**
+ * Σ cross-entropy and correct count of `model` on n samples given flat (x: inputs, y: one-hot
+ * labels), `chunk` samples at a time so activations stay small.
+ */
+export function evaluateFlat(model: tf.LayersModel, x: Float32Array, y: Float32Array, n: number, chunk: number): { lossSum: number; correct: number } {
+  const inputShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
+  const perX = x.length / n;
+  const perY = y.length / n;
+  let lossSum = 0;
+  let correct = 0;
+  for (let s = 0; s < n; s += chunk) {
+    const e = Math.min(n, s + chunk);
+    const [l, c] = tf.tidy(() => {
+      const xs = tf.tensor(x.subarray(s * perX, e * perX), [e - s, ...inputShape], 'float32');
+      const ys = tf.tensor2d(y.subarray(s * perY, e * perY), [e - s, perY]);
+      const [loss, right] = shardLossAndCorrect(ys, model.predict(xs) as Tensor);
+      return [loss.dataSync()[0] ?? NaN, right.dataSync()[0] ?? NaN];
+    });
+    lossSum += l;
+    correct += c;
+  }
+  return { lossSum, correct };
+}
+
+/** Tensors (weights or their gradients, in model order) concatenated into one flat array. */
+export function flatTensors(tensors: readonly Tensor[]): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(tensors.reduce((s, t) => s + t.size, 0));
   let off = 0;
-  for (const v of vars) {
-    out.set(v.dataSync() as Float32Array, off);
-    off += v.size;
+  for (const t of tensors) {
+    out.set(t.dataSync() as Float32Array, off);
+    off += t.size;
   }
   return out;
 }

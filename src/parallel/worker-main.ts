@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/select.ts';
 import { tf, type Scalar } from '../tf.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
-import { assignFlat, shardLossAndCorrect } from './shard-math.ts';
+import { assignFlat, evaluateFlat, flatTensors, shardLossAndCorrect } from './shard-math.ts';
 
 const port = parentPort;
 if (!port) throw new Error('worker-main.ts runs in a worker thread');
@@ -22,29 +22,21 @@ async function setUp(setup: WorkerSetup) {
 
 function handle(model: tf.LayersModel, vars: tf.Variable[], m: Request): void {
   if (m.weights) assignFlat(vars, m.weights);
+  if (m.type === 'eval') {
+    post({ id: m.id, ...evaluateFlat(model, m.x, m.y, m.n, m.chunk) });
+    return;
+  }
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
   const x = tf.tensor(m.x, [m.n, ...inputShape], 'float32');
   const y = tf.tensor2d(m.y, [m.n, m.y.length / m.n]);
   try {
-    if (m.type === 'eval') {
-      const [loss, correct] = tf.tidy(() => shardLossAndCorrect(y, model.apply(x) as tf.Tensor));
-      const [lossSum = NaN, c = NaN] = [loss.dataSync()[0], correct.dataSync()[0]];
-      tf.dispose([loss, correct]);
-      post({ id: m.id, lossSum, correct: c });
-      return;
-    }
     let parts: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const [loss, correct] = shardLossAndCorrect(y, model.apply(x, { training: true }) as tf.Tensor);
       parts = tf.keep(tf.stack([loss, correct]));
       return tf.mul(loss, m.scale) as Scalar;
     }, vars);
-    const flat = new Float32Array(m.weights?.length ?? vars.reduce((s, v) => s + v.size, 0));
-    let off = 0;
-    for (const v of vars) {
-      flat.set(grads[v.name]!.dataSync() as Float32Array, off);
-      off += v.size;
-    }
+    const flat = flatTensors(vars.map((v) => grads[v.name]!));
     const [lossSum = NaN, correct = NaN] = parts ? Array.from(parts.dataSync()) : [];
     tf.dispose([value, parts, ...Object.values(grads)]);
     post({ id: m.id, lossSum, correct, grads: flat }, [flat.buffer]);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf, type Tensor } from '../../src/index.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
+import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + seed) * Math.cos(i * 0.047));
 
@@ -39,14 +40,7 @@ describe('the shifted-product filter gradient (wasm) equals the cpu backend’s'
     const out = conv2dBackpropFilterShifted(tf.backend(), xt, dyt, info, chunk);
     const got = tf.engine().makeTensorFromTensorInfo(out);
     expect(got.shape).toEqual([k, k, ci, co]);
-    const g = got.dataSync();
-    let num = 0;
-    let den = 0;
-    expected.forEach((e, i) => {
-      num = Math.max(num, Math.abs(e - g[i]!));
-      den = Math.max(den, Math.abs(e));
-    });
-    expect(num / den).toBeLessThan(1e-4);
+    expect(relErr(expected, got.dataSync())).toBeLessThan(1e-4);
     got.dispose();
     // Its buffers and views are freed: only the result was added, and it is disposed.
     expect(tf.memory().numBytes).toBe(before);

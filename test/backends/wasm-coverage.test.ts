@@ -5,27 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_CONSTRAINTS, BUILTIN_PENALTIES, constraint, formatSpec, optimizerCatalog, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Scalar, type Tensor } from '../../src/index.ts';
-
-/** ‖a − b‖∞ / max(‖a‖∞, 1e-6) */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 1e-6;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
-    den = Math.max(den, Math.abs(a[i] as number));
-  }
-  return num / den;
-}
+import { on, relErr } from '../fixtures/parity.ts';
 
 /** Weights with exact zeros, values at ±0.25 (the dead zone's edge) and a spread of magnitudes. */
 const W = Array.from({ length: 3 * 3 * 2 * 4 }, (_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? 0.25 * Math.sign(Math.sin(i)) : Math.sin(i * 1.7) * 1.3));
 
 async function onBoth(f: () => Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
-  const run = async (b: string) => {
-    await tf.setBackend(b);
-    return tf.tidy(() => f().map((t) => t.dataSync() as Float32Array));
-  };
-  return [await run('cpu'), await run('wasm')];
+  return [await on('cpu', f), await on('wasm', f)];
 }
 
 beforeAll(async () => {

@@ -2,23 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { constraint, DataParallel, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
 import { buildReferenceModel } from '../../mnist-demo/model.ts';
 import { shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
-
-/** ‖a − b‖∞ / ‖a‖∞: the relative error of b against the reference a. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
-    den = Math.max(den, Math.abs(a[i] as number));
-  }
-  return den === 0 ? num : num / den;
-}
-
-/** Run f on a backend and return plain arrays. */
-async function on(backend: string, f: () => Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  return tf.tidy(() => f().map((t) => t.dataSync() as Float32Array));
-}
+import { on, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
 

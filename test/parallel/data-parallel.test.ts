@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constraint, crossEntropyFromLogits, DataParallel, optimizerFor, optimizerSpec, penalty, selectBackend, shardsOf, tf, trainStep } from '../../src/index.ts';
 import { buildReferenceModel, logitsOf } from '../../mnist-demo/model.ts';
+import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11)));
-
-/** ‖a − b‖∞ / ‖a‖∞ */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
-    den = Math.max(den, Math.abs(a[i] as number));
-  }
-  return den === 0 ? num : num / den;
-}
 
 describe('shardsOf', () => {
   it.each([
