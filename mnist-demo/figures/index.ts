@@ -17,6 +17,8 @@ export { projectedSpec } from './projected.ts';
 export {
   boundRules,
   boundsText,
+  constraintLines,
+  constraintText,
   hasNorms,
   hasProjections,
   normBins,

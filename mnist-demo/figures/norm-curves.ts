@@ -9,7 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
-import { boundRules, boundsText, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
+import { boundRules, constraintLines, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
 import type { RunRecord } from '../run-record.ts';
 
@@ -65,10 +65,7 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
     for (const b of sameBounds ? distinct : bounds) values.push({ kind: 'bound', panel, bound: b.bound, label: sameBounds ? b.label : `${b.label} (${b.run})` });
   }
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
-  // One line per distinct constraint, naming the runs only when they differ.
-  const texts = runs.map((r) => (r.config.constraintBounds ? `${r.config.constraint ?? ''} (${boundsText(r.config.constraintBounds)})` : undefined));
-  const distinctTexts = [...new Set(texts.filter((t): t is string => t !== undefined))];
-  const constraints = distinctTexts.length <= 1 ? distinctTexts : runs.flatMap((_, i) => (texts[i] ? [`${labels[i]}: ${texts[i]}`] : []));
+  const constraints = constraintLines(runs, labels, 'bounded');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {

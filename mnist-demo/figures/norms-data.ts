@@ -61,6 +61,24 @@ export function boundsText(bounds: NonNullable<RunConfig['constraintBounds']>): 
   return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, `axis=${bounds.axis}`].filter(Boolean).join(', ');
 }
 
+/** A run's constraint in words: its spec, and a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */
+export function constraintText(config: RunConfig): string | undefined {
+  const b = config.constraintBounds;
+  if (!config.constraint && !b) return undefined;
+  const name = config.constraint ?? 'norm constraint';
+  return b ? `${name} (${boundsText(b)})` : name;
+}
+
+/**
+ * The constraints of the runs, one line each: a single line when every run that has one has the
+ * same, else one per run, led by its label. `bounded`: only norm constraints (the ones with bounds).
+ */
+export function constraintLines(runs: readonly RunRecord[], labels: readonly string[], which: 'any' | 'bounded'): string[] {
+  const texts = runs.map((r) => (which === 'bounded' && !r.config.constraintBounds ? undefined : constraintText(r.config)));
+  const distinct = [...new Set(texts.filter((t): t is string => t !== undefined))];
+  return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
+}
+
 /** One bar of a channel-norm histogram: the bin [x0, x1) and the share of the layer's channels in it. */
 export interface NormBinRow {
   readonly bin: number;

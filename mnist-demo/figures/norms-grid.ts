@@ -12,7 +12,7 @@ import { barsEncoding } from './axes.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
-import { boundRules, boundsText, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
+import { boundRules, constraintLines, constraintText, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
 import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface NormsGridOptions extends NormLimitOptions {
@@ -31,7 +31,7 @@ const CELL = { width: 170, height: 90 } as const;
 /** The subtitle line about the constraint's rules. */
 function boundsLine(run: RunRecord): string[] {
   const b = run.config.constraintBounds;
-  return b ? [`red rules: bounds of ${run.config.constraint ?? 'the constraint'} (${boundsText(b)}); exact for channels where its slices (norms over axis ${b.axis}) are the output channels, e.g. dense kernels with axis=0`] : [];
+  return b ? [`red rules: bounds of ${constraintText(run.config)}; exact for channels where its slices (norms over axis ${b.axis}) are the output channels, e.g. dense kernels with axis=0`] : [];
 }
 
 /** One run's grid (a facet spec without $schema/config), on the given limits. */
@@ -156,7 +156,7 @@ export function compareNormsGridSpec(runs: RunRecord[], options: NormsGridOption
   const labels = runLabels(runs);
   const epochs = options.epochs ?? normEpochs(runs, options.most ?? 4);
   const limits = normsLimits(withNorms, { ...options, epochs });
-  const bounds = runs.flatMap((r, i) => (r.config.constraintBounds ? [`${labels[i]}: ${boundsText(r.config.constraintBounds)}`] : []));
+  const bounds = constraintLines(runs, labels, 'bounded');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {

@@ -10,7 +10,7 @@ import type { RunRecord } from '../run-record.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
-import { boundsText, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
+import { constraintLines, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, runColor, SHARED_SCALES } from './theme.ts';
 
@@ -27,9 +27,7 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
     ),
   );
   const top = Math.min(1, niceMax(Math.max(...values.map((v) => v.projected))));
-  const constraints = runs.flatMap((r, i) =>
-    r.config.constraint ? [`${runs.length > 1 ? `${labels[i]}: ` : ''}${r.config.constraint}${r.config.constraintBounds ? ` (${boundsText(r.config.constraintBounds)})` : ''}`] : [],
-  );
+  const constraints = constraintLines(runs, labels, 'any');
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

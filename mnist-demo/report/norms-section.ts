@@ -7,7 +7,7 @@
  * `#norms` carries the selected epoch as `data-epoch`.
  */
 import { runLabels, shortPercent } from '../figures/format.ts';
-import { boundsText, hasNorms, normLayers, snapshotNorms } from '../figures/norms-data.ts';
+import { constraintLines, hasNorms, normLayers, snapshotNorms } from '../figures/norms-data.ts';
 import type { RunRecord } from '../run-record.ts';
 import { esc, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
@@ -40,9 +40,9 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
       : '<p class="note">no channel norms in this record (written before they were tracked)</p>';
     return `<div class="card">${head}${body}</div>`;
   });
-  const bounded = runs.filter((r) => r.config.constraintBounds);
+  const bounded = constraintLines(runs, labels, 'bounded');
   const boundsNote = bounded.length
-    ? ` Red rules: the norm constraint's bounds (${bounded.map((r) => `${several ? `${esc(labels[runs.indexOf(r)] ?? '')}: ` : ''}<code>${esc(r.config.constraint ?? '')}</code>: ${esc(boundsText(r.config.constraintBounds ?? { axis: 0 }))}`).join('; ')}); they bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
+    ? ` Red rules: the norm constraint's bounds (${esc(bounded.join('; '))}); they bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
     : '';
   const withProjections = runs.map((run, i) => [run, i] as const).filter(([run]) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
   const layers = normLayers(runs);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareNormsGridSpec,
+  constraintLines,
+  constraintText,
   hasNorms,
   normBins,
   normCurve,
@@ -293,6 +295,25 @@ describe('runLabels with optimisers', () => {
 
   it('keeps penalty-only labels when all runs share the optimiser', () => {
     expect(runLabels([l2adam, makeRunRecord({ epochs: 1, penalty: 'none', optimizer: 'adam:lr=0.001' })])).toEqual(['l2:1e-4', 'none']);
+  });
+});
+
+describe('constraintText and constraintLines', () => {
+  const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
+  const nonneg = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'nonneg' });
+  it('names the constraint and a norm constraint\'s bounds', () => {
+    expect(constraintText(bounded.config)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0)');
+    expect(constraintText(nonneg.config)).toBe('nonneg');
+    expect(constraintText(run.config)).toBeUndefined();
+  });
+  it('gives one line when the runs agree, else one per run led by its label', () => {
+    expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0)']);
+    expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual(['a: maxnorm:m=2,axis=0 (max=2, axis=0)', `b: ${constraintText(minmax.config)}`]);
+    expect(constraintLines([run], ['a'], 'any')).toEqual([]);
+  });
+  it('keeps only norm constraints when asked for bounded ones', () => {
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'bounded')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0)']);
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'any')).toEqual(['a: nonneg', 'b: maxnorm:m=2,axis=0 (max=2, axis=0)']);
   });
 });
 
