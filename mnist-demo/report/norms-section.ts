@@ -42,7 +42,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   });
   const bounded = constraintLines(runs, labels, 'bounded');
   const boundsNote = bounded.length
-    ? ` Red rules: the norm constraint's bounds (${esc(bounded.join('; '))}); they bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
+    ? ` Red rules: the bounds of the norm constraint — ${esc(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
     : '';
   const withProjections = runs.map((run, i) => [run, i] as const).filter(([run]) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
   const layers = normLayers(runs);
