@@ -9,7 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
-import { boundRules, constraintLines, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
+import { boundRules, boundsSubtitle, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
 import type { RunRecord } from '../run-record.ts';
 
@@ -65,14 +65,13 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
     for (const b of sameBounds ? distinct : bounds) values.push({ kind: 'bound', panel, bound: b.bound, label: sameBounds ? b.label : `${b.label} (${b.run})` });
   }
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
-  const constraints = constraintLines(runs, labels, 'bounded');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: title,
       subtitle: [
         `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
-        ...(bounds.length ? [`red rules: norm constraint bounds — ${constraints.join('; ')}`] : []),
+        ...boundsSubtitle(runs, labels),
       ],
     },
     data: { values },

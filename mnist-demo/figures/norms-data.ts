@@ -79,6 +79,12 @@ export function constraintLines(runs: readonly RunRecord[], labels: readonly str
   return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
 }
 
+/** The subtitle line about the red rules of the runs' norm constraints; none when no run has one. */
+export function boundsSubtitle(runs: readonly RunRecord[], labels: readonly string[]): string[] {
+  const lines = constraintLines(runs, labels, 'bounded');
+  return lines.length ? [`red rules: norm constraint bounds — ${lines.join('; ')}`] : [];
+}
+
 /** One bar of a channel-norm histogram: the bin [x0, x1) and the share of the layer's channels in it. */
 export interface NormBinRow {
   readonly bin: number;

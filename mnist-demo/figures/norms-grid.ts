@@ -12,7 +12,7 @@ import { barsEncoding } from './axes.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
-import { boundRules, constraintLines, constraintText, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
+import { boundRules, boundsSubtitle, constraintText, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
 import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface NormsGridOptions extends NormLimitOptions {
@@ -156,14 +156,13 @@ export function compareNormsGridSpec(runs: RunRecord[], options: NormsGridOption
   const labels = runLabels(runs);
   const epochs = options.epochs ?? normEpochs(runs, options.most ?? 4);
   const limits = normsLimits(withNorms, { ...options, epochs });
-  const bounds = constraintLines(runs, labels, 'bounded');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: title,
       subtitle: [
         'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
-        ...(bounds.length ? [`red rules: constraint bounds — ${bounds.join('; ')}`] : []),
+        ...boundsSubtitle(runs, labels),
       ],
     },
     vconcat: runs.map((run, i) => (normLayers([run]).length ? runGrid(run, epochs, limits, options.bins, labels[i]) : emptyPart(labels[i] ?? run.config.name))),
