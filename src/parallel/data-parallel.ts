@@ -14,11 +14,11 @@
  * const r = await dp.trainStep(logits, optimizer, xs, ys);
  * await dp.close();
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { applyConstraints, penaltyLoss, type StepResult } from '../training/step.ts';
+import { tf, type Tensor } from '../tf.ts';
+import { applyConstraints, type StepResult } from '../training/step.ts';
 import { ShardPool, type RequestBody } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardBatch, ShardResult } from './protocol.ts';
-import { evaluateFlat, flatTensors, shardLossAndCorrect } from './shard-math.ts';
+import { evaluateFlat, flatTensors, shardGradients } from './shard-math.ts';
 
 export interface DataParallelStepOptions {
   /** Also measure, per constrained weight, the share of output channels its constraint changed. */
@@ -74,15 +74,11 @@ export class DataParallel {
     const vars = model.trainableWeights.map((lv) => lv.read() as tf.Variable);
     const remote = theirs.length === 0 ? Promise.resolve([]) : this.sendShards(theirs, x.dataSync() as Float32Array, y.dataSync() as Float32Array, { type: 'grads', weights: flatTensors(vars), scale: 1 / n });
 
-    let parts: Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const xm = mine!.end === n ? x : tf.slice(x, 0, mine!.end);
-      const ym = mine!.end === n ? y : tf.slice(y, 0, mine!.end);
-      const [loss, correct] = shardLossAndCorrect(ym, model.apply(xm, { training: true }) as Tensor);
-      const pen = penaltyLoss(model);
-      parts = tf.keep(tf.stack([loss, correct, pen]));
-      return tf.add(tf.mul(loss, 1 / n), pen) as Scalar;
-    }, vars);
+    const whole = mine!.end === n;
+    const [xm, ym] = whole ? [x, y] : [tf.slice(x, 0, mine!.end), tf.slice(y, 0, mine!.end)];
+    const own = shardGradients(model, vars, xm, ym, 1 / n);
+    if (!whole) tf.dispose([xm, ym]);
+    const grads = own.grads;
     const results = await remote;
 
     const summed: Record<string, Tensor> = {};
@@ -94,12 +90,11 @@ export class DataParallel {
     }
     optimizer.applyGradients(summed);
     const projected = applyConstraints(model, options.measureConstraints === true);
-    const [lossMine = NaN, correctMine = NaN, penalty = NaN] = parts ? Array.from(parts.dataSync()) : [];
-    tf.dispose([value, parts, ...Object.values(grads), ...Object.values(summed)]);
+    tf.dispose([...Object.values(grads), ...Object.values(summed)]);
     return {
-      dataLoss: results.reduce((s, r) => s + r.lossSum, lossMine) / n,
-      penaltyLoss: penalty,
-      accuracy: results.reduce((s, r) => s + r.correct, correctMine) / n,
+      dataLoss: results.reduce((s, r) => s + r.lossSum, own.lossSum) / n,
+      penaltyLoss: own.penalty,
+      accuracy: results.reduce((s, r) => s + r.correct, own.correct) / n,
       projected,
     };
   }

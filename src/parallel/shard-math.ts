@@ -2,14 +2,44 @@
  * What a shard computes, shared by the main thread and the workers, so both do exactly the same:
  *
  *   lossSum = Σᵢ softmaxCrossEntropy(yᵢ, logitsᵢ)        correct = #{ i : argmax logitsᵢ = argmax yᵢ }
+ *   gradients of  scale · lossSum + Σ penalties          (shardGradients)
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
+import { penaltyLoss } from '../training/step.ts';
 
 /** [Σ per-sample cross-entropy, correct count] of logits against one-hot labels, as tensors. */
 export function shardLossAndCorrect(y: Tensor, logits: Tensor): [Scalar, Scalar] {
   const perSample = tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE);
   const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), tf.argMax(y, -1)), 'float32')) as Scalar;
   return [tf.sum(perSample) as Scalar, correct];
+}
+
+/** A shard's gradients (tensors, the caller disposes them) and its numbers. */
+export interface ShardGradients {
+  readonly grads: tf.NamedTensorMap;
+  readonly lossSum: number;
+  readonly correct: number;
+  /** Σ λ·penalty of the model's regularizers (0 for a worker's bare copy). */
+  readonly penalty: number;
+}
+
+/**
+ * Gradients with respect to `vars` of  scale · Σ cross-entropy(shard) + Σ penalties  on the shard
+ * (x: inputs, y: one-hot labels), computed in training mode. With scale = 1 / batch size, the
+ * shards' gradients add up to the whole batch's, and the penalties are counted once: only the
+ * main thread's model has regularizers.
+ */
+export function shardGradients(model: tf.LayersModel, vars: tf.Variable[], x: Tensor, y: Tensor, scale: number): ShardGradients {
+  let parts: Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const [loss, correct] = shardLossAndCorrect(y, model.apply(x, { training: true }) as Tensor);
+    const pen = penaltyLoss(model);
+    parts = tf.keep(tf.stack([loss, correct, pen]));
+    return tf.add(tf.mul(loss, scale), pen) as Scalar;
+  }, vars);
+  const [lossSum = NaN, correct = NaN, penalty = NaN] = parts ? Array.from(parts.dataSync()) : [];
+  tf.dispose([value, parts]);
+  return { grads, lossSum, correct, penalty };
 }
 
 /**

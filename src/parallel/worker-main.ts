@@ -6,9 +6,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/select.ts';
-import { tf, type Scalar } from '../tf.ts';
+import { tf } from '../tf.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
-import { assignFlat, evaluateFlat, flatTensors, shardLossAndCorrect } from './shard-math.ts';
+import { assignFlat, evaluateFlat, flatTensors, shardGradients } from './shard-math.ts';
 
 const port = parentPort;
 if (!port) throw new Error('worker-main.ts runs in a worker thread');
@@ -30,15 +30,9 @@ function handle(model: tf.LayersModel, vars: tf.Variable[], m: Request): void {
   const x = tf.tensor(m.x, [m.n, ...inputShape], 'float32');
   const y = tf.tensor2d(m.y, [m.n, m.y.length / m.n]);
   try {
-    let parts: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const [loss, correct] = shardLossAndCorrect(y, model.apply(x, { training: true }) as tf.Tensor);
-      parts = tf.keep(tf.stack([loss, correct]));
-      return tf.mul(loss, m.scale) as Scalar;
-    }, vars);
+    const { grads, lossSum, correct } = shardGradients(model, vars, x, y, m.scale);
     const flat = flatTensors(vars.map((v) => grads[v.name]!));
-    const [lossSum = NaN, correct = NaN] = parts ? Array.from(parts.dataSync()) : [];
-    tf.dispose([value, parts, ...Object.values(grads)]);
+    tf.dispose(Object.values(grads));
     post({ id: m.id, lossSum, correct, grads: flat }, [flat.buffer]);
   } finally {
     tf.dispose([x, y]);
