@@ -5,6 +5,7 @@
  *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
  */
 import { Worker } from 'node:worker_threads';
+import { currentBackend } from '../backends/select.ts';
 import type { tf } from '../tf.ts';
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 import { bareTopology } from './shard-math.ts';
@@ -52,7 +53,7 @@ export class ShardPool {
 
   /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
   static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
-    const setup: WorkerSetup = { topology: bareTopology(model) };
+    const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? 'wasm' };
     const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
     try {
       await Promise.all(workers.map(whenReady));

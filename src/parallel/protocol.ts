@@ -49,4 +49,6 @@ export type Reply = ShardResult | { readonly id: number; readonly error: string 
 export interface WorkerSetup {
   /** The logits model's topology (Keras JSON), with regularizers and constraints removed. */
   readonly topology: unknown;
+  /** The backend the main thread runs (each worker starts its own, single-threaded). */
+  readonly backend: string;
 }

@@ -1,7 +1,7 @@
 /**
- * A shard worker: its own single-threaded wasm backend and a copy of the model's layers.
+ * A shard worker: its own single-threaded backend (the main thread's kind) and a copy of the model's layers.
  *
- *   start: wasm backend ─► model from the bare topology ─► 'ready'
+ *   start: backend ─► model from the bare topology ─► 'ready'
  *   each request: weights (if sent) ─► forward (+ backward) on the shard ─► reply
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,7 +15,7 @@ if (!port) throw new Error('worker-main.ts runs in a worker thread');
 const post = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
 
 async function setUp(setup: WorkerSetup) {
-  await selectBackend('wasm', { threads: 1, parallel: 'threads' });
+  await selectBackend(setup.backend, { threads: 1, parallel: 'threads' });
   const model = await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] });
   return { model, vars: model.trainableWeights.map((w) => w.read() as tf.Variable) };
 }
