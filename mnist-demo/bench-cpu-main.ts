@@ -1,6 +1,6 @@
 /** The body of the cpu timing thread started by bench-cpu.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { tf } from '../src/index.ts';
+import { tf } from '../src/node.ts';
 import type { CpuJob } from './bench-cpu.ts';
 import { median, stepper, timeCalls } from './bench.ts';
 

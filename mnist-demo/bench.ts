@@ -6,10 +6,13 @@
  *                     trainer's data-parallel step and evaluation over every thread)
  *   cpu backend:      warm-up ─► training step × m                  (small batch, in a thread of its own)
  *   ─► ms per sample, projected epoch time (60 000 samples), speed-up, peak memory
+ *
+ * `penx bench --all` runs the first part for every backend that starts, one after another in
+ * this process, and the cpu reference once.
  */
-import { DataParallel, optimizerFor, optimizerSpec, penalty, tf, type BackendInfo } from '../src/index.ts';
+import { attachToKernels, localGradients, lossOf, optimizerFor, optimizerSpec, penalty, ShardedGradients, tf, trainStep, type BackendInfo } from '../src/node.ts';
 import { cpuMsPerStep } from './bench-cpu.ts';
-import { buildReferenceModel, logitsOf } from './model.ts';
+import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
 
 export interface BenchOptions {
   readonly batchSize: number;
@@ -62,18 +65,18 @@ export async function timeCalls(f: () => Promise<unknown>, warmups: number, repe
 
 /** The trainer's step (data-parallel over `workers` threads) with the reference optimiser and an L1 penalty. */
 export async function stepper(workers: number, batchSize: number) {
-  const model = buildReferenceModel({ penalty: penalty('l1:1e-4') });
-  const logits = logitsOf(model);
-  const dp = await DataParallel.start(logits, workers);
-  const opt = optimizerFor(logits, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+  const built = referenceModel(MNIST_SHAPE, MNIST_CLASSES, { seed: 42 });
+  const model = await attachToKernels(built, { penalty: penalty('l1:1e-4') });
+  built.dispose();
+  const gradients = workers > 0 ? await ShardedGradients.start(model, workers) : localGradients;
+  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
   const [x, y] = batch(batchSize);
-  const xs = x.dataSync() as Float32Array;
-  const ys = y.dataSync() as Float32Array;
+  const loss = lossOf('categoricalCrossentropy');
   return {
-    forward: () => dp.evaluate(logits, xs, ys, batchSize),
-    step: () => dp.trainStep(logits, opt, x, y),
+    forward: () => gradients.evaluate(model, x, y, loss),
+    step: () => trainStep(model, opt, x, y, { gradients }),
     dispose: async () => {
-      await dp.close();
+      await gradients.close();
       tf.dispose([x, y]);
       opt.dispose();
       model.dispose();
@@ -81,7 +84,14 @@ export async function stepper(workers: number, batchSize: number) {
   };
 }
 
-export async function runBench(info: BackendInfo, options: BenchOptions): Promise<BenchResult> {
+/** Milliseconds of a training step on the stock cpu backend (batch `cpuBatchSize`), timed in a thread of its own. */
+export async function cpuReference(options: BenchOptions): Promise<number> {
+  (options.progress ?? (() => undefined))(`cpu: ${options.cpuSteps} training step${options.cpuSteps === 1 ? '' : 's'} at batch ${options.cpuBatchSize} (slow)`);
+  return cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
+}
+
+/** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given. */
+export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
 
   say(`${info.name}: warm-up and forward passes at batch ${options.batchSize}`);
@@ -94,13 +104,12 @@ export async function runBench(info: BackendInfo, options: BenchOptions): Promis
   const tensorsAfterSteps = tf.memory().numTensors;
   await main.dispose();
 
-  say(`cpu: ${options.cpuSteps} training step${options.cpuSteps === 1 ? '' : 's'} at batch ${options.cpuBatchSize} (slow)`);
-  const cpuMs = await cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
+  const cpuStepMs = cpuMs ?? (await cpuReference(options));
 
   const forwardMs = median(fwdTimes);
   const trainStepMs = median(stepTimes);
   const msPerSample = trainStepMs / options.batchSize;
-  const cpuMsPerSample = cpuMs / options.cpuBatchSize;
+  const cpuMsPerSample = cpuStepMs / options.cpuBatchSize;
   return {
     backend: info.name,
     threads: info.threads,

@@ -1,54 +1,44 @@
 /**
- * The reference model of SPEC.md (channels-last, about 0.5 M weights):
+ * The reference model of the original penalty study (channels-last, about 0.5 M weights on MNIST):
  *
- *   28×28×1 ─ Conv2D 32 3×3 relu ─ Conv2D 64 3×3 relu ─ MaxPool 2×2 ─ Conv2D 128 3×3 relu ─ MaxPool 2×2
- *           ─ Flatten ─ Dense 128 relu ─ Dense 10 ─ softmax
+ *   input ─ Conv2D 32 3×3 relu ─ Conv2D 64 3×3 relu ─ MaxPool 2×2 ─ Conv2D 128 3×3 relu ─ MaxPool 2×2
+ *         ─ Flatten ─ Dense 128 relu ─ Dense (classes) ─ softmax
  *
- * The softmax is its own layer so training can take the cross-entropy from the logits (`logitsOf`),
- * as Keras does for a softmax output: with N(0, 0.25²) weights the softmax starts saturated, and
- * the cross-entropy of clipped probabilities would have no gradient there.
+ * Every kernel starts from N(0, 0.25²) (seeded), biases at zero. The softmax is its own layer;
+ * training takes the cross-entropy from the logits before it (see the library's `forward`).
+ * Its signature is the one `penx --model MODULE` expects of a module's default export.
  *
- * Every kernel starts from N(0, 0.25²) (seeded), biases at zero; the penalty goes on every kernel
- * (and on biases with `penalizeBias`), the constraint likewise.
+ * @example
+ * const model = referenceModel([28, 28, 1], 10, { seed: 42 });
  */
-import { tf, type PenaltyRegularizer, type PenxConstraint } from '../src/index.ts';
+import { tf } from '../src/index.ts';
 
-export interface ModelOptions {
-  readonly penalty?: PenaltyRegularizer;
-  readonly constraint?: PenxConstraint;
-  readonly penalizeBias?: boolean;
-  readonly seed?: number;
-}
+/** What a model module's default export is: a function of the data's per-image shape and class count. */
+export type ModelBuilder = (inputShape: number[], numClasses: number, options: { seed: number }) => tf.LayersModel | Promise<tf.LayersModel>;
 
-export function buildReferenceModel(options: ModelOptions = {}): tf.LayersModel {
-  const seed = options.seed ?? 42;
-  // `none` adds nothing to the loss: leave it off rather than compute zeros every step.
-  const reg = options.penalty && options.penalty.definition.name !== 'none' ? options.penalty : undefined;
+export function referenceModel(inputShape: number[], numClasses: number, { seed }: { seed: number }): tf.LayersModel {
   let layerIndex = 0;
   const weights = () => ({
     kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.25, seed: seed + layerIndex++ }),
     biasInitializer: 'zeros' as const,
-    ...(reg ? { kernelRegularizer: reg } : {}),
-    ...(reg && options.penalizeBias ? { biasRegularizer: reg } : {}),
-    ...(options.constraint ? { kernelConstraint: options.constraint } : {}),
   });
   return tf.sequential({
     name: 'reference_cnn',
     layers: [
-      tf.layers.conv2d({ name: 'conv2d_1', inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu', ...weights() }),
+      tf.layers.conv2d({ name: 'conv2d_1', inputShape, filters: 32, kernelSize: 3, activation: 'relu', ...weights() }),
       tf.layers.conv2d({ name: 'conv2d_2', filters: 64, kernelSize: 3, activation: 'relu', ...weights() }),
       tf.layers.maxPooling2d({ name: 'max_pooling2d_1', poolSize: 2 }),
       tf.layers.conv2d({ name: 'conv2d_3', filters: 128, kernelSize: 3, activation: 'relu', ...weights() }),
       tf.layers.maxPooling2d({ name: 'max_pooling2d_2', poolSize: 2 }),
       tf.layers.flatten({ name: 'flatten' }),
       tf.layers.dense({ name: 'dense_1', units: 128, activation: 'relu', ...weights() }),
-      tf.layers.dense({ name: 'dense_2', units: 10, ...weights() }),
+      tf.layers.dense({ name: 'dense_2', units: numClasses, ...weights() }),
       tf.layers.activation({ name: 'softmax', activation: 'softmax' }),
     ],
   });
 }
+referenceModel satisfies ModelBuilder;
 
-/** The same network up to the logits (shares the weights): what training and evaluation use. */
-export function logitsOf(model: tf.LayersModel): tf.LayersModel {
-  return tf.model({ inputs: model.inputs, outputs: model.getLayer('dense_2').output as tf.SymbolicTensor, name: `${model.name}_logits` });
-}
+/** MNIST's shape and classes: the reference model as trained by `npm start`. */
+export const MNIST_SHAPE = [28, 28, 1];
+export const MNIST_CLASSES = 10;

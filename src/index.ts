@@ -1,27 +1,58 @@
 /**
- * penalty-explorer: weight penalties and constraints for TensorFlow.js, a training step that
- * really applies constraints, and the tools to see what they do to a network's weights.
+ * penalty-explorer: weight penalties and constraints for TensorFlow.js, a training step and `fit`
+ * that really apply constraints, and monitors that record what the weights do, for any model.
+ * Browser-safe: Node-only parts (backends, worker threads, files, user modules) are in
+ * `penalty-explorer/node`; figures and the report page model in `penalty-explorer/viz`.
+ *
+ *   data ─► model ─► trainStep (loss + penalties ─► gradients ─► transforms ─► optimiser ─► constraints)
+ *        ─► monitors (snapshotWeights) ─► run record ─► figures / report
  */
 export { tf, type Tensor, type Scalar } from './tf.ts';
+
+// Specs and the one catalogue mechanism behind penalties, constraints, optimisers and gradient transforms.
 export { SpecError } from './spec/errors.ts';
 export { parseSpec, splitSpecList, formatSpec, isModuleRef, type ParsedSpec } from './spec/parse.ts';
-export { formatNumber, describeParams, type ParamDef, type ParamDefs, type ParamValues } from './spec/params.ts';
+export { formatNumber, describeParams, parseNumber, checkParam, type ParamDef, type ParamDefs, type ParamValues } from './spec/params.ts';
+export { Catalog, type Binding, type CatalogEntry, type Kind, type SpecObject } from './spec/catalog.ts';
 
+// Penalties.
 export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './penalties/builtins.ts';
 export { DEFAULT_STRENGTH, lossFormula, penaltyValue, type PenaltyDefinition } from './penalties/definition.ts';
-export { penaltyCatalog, definePenalty, type DefinePenaltyOptions } from './penalties/catalog.ts';
+export { penaltyCatalog, definePenalty, penalty, type DefinePenaltyOptions, type PenaltySpec } from './penalties/catalog.ts';
+export { probePenalty } from './penalties/probe.ts';
 export { abs } from './penalties/ops.ts';
 export { PenaltyRegularizer, regularizerClassName } from './penalties/regularizer.ts';
-export { penalty, loadPenalty, probePenalty, type PenaltySpec } from './penalties/resolve.ts';
+export { attachToKernels, type KernelControls } from './penalties/attach.ts';
 
+// Constraints.
 export { BUILTIN_CONSTRAINTS, EPSILON, normsAlong, type BuiltinConstraintName } from './constraints/builtins.ts';
 export { type ConstraintDefinition } from './constraints/definition.ts';
-export { constraintCatalog, defineConstraint, type DefineConstraintOptions } from './constraints/catalog.ts';
+export { constraintCatalog, defineConstraint, constraint, type DefineConstraintOptions } from './constraints/catalog.ts';
+export { probeConstraint } from './constraints/probe.ts';
 export { PenxConstraint } from './constraints/constraint.ts';
-export { constraint, loadConstraint, probeConstraint } from './constraints/resolve.ts';
 
-export { trainStep, applyConstraints, penaltyLoss, categoricalCrossentropy, crossEntropyFromLogits, type LossFn, type StepResult, type TrainStepOptions } from './training/step.ts';
-export { saveModel, loadModel } from './io/model-folder.ts';
+// Optimisers and gradient transforms (Optax-style).
 export * from './optim/index.ts';
-export { selectBackend, currentBackend, BACKENDS, PARALLEL_MODES, type BackendChoice, type BackendInfo, type BackendOptions, type ParallelMode } from './backends/select.ts';
-export { DataParallel, shardsOf, type DataParallelStepOptions } from './parallel/data-parallel.ts';
+
+// Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit.
+export { trainStep, type StepResult, type TrainStepOptions } from './training/step.ts';
+export { applyConstraints, hasConstraints } from './training/constraints.ts';
+export { penaltyLoss, type BatchGradients } from './training/batch-math.ts';
+export { lossOf, isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec } from './training/losses.ts';
+export { localGradients, EVAL_CHUNK, type GradientStrategy } from './training/gradients.ts';
+export { evaluate } from './training/evaluate.ts';
+export { fit, runConfig, type BatchProgress, type FitCallback, type FitContext, type FitOptions, type RunInfo } from './training/fit.ts';
+export { type FitData, type TensorData } from './training/fit-data.ts';
+export { DivergedError } from './training/diverged.ts';
+export { enforceConstraints, recordWeights, type WeightRecorder } from './training/callbacks.ts';
+export { mulberry32, permutation } from './training/random.ts';
+
+// Monitors: what the weights look like.
+export { snapshotWeights, weightKind, type Scores } from './monitor/snapshot.ts';
+export { histogram, sparsity, HIST_BINS, HIST_LO, HIST_HI } from './monitor/stats.ts';
+export { batchNorms, channelNorms, kernelOf, normsOfValues } from './monitor/norms.ts';
+
+// The run record.
+export * from './record/schema.ts';
+export { readRunRecord, RecordFormatError } from './record/read.ts';
+export { modelInfo, penaltyFields } from './record/config.ts';

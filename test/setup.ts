@@ -1,3 +1,3 @@
-import { selectBackend } from '../src/index.ts';
+import { selectBackend } from '../src/node.ts';
 
 await selectBackend('cpu');

@@ -1,20 +1,18 @@
 /**
- * The `penx` command line.
+ * The `penx` command line. Importing this is cheap: commands are defined here (options, help);
+ * each loads its work (TF.js, figures, …) only when it runs, so `penx --help` starts fast.
  *
- *   argv ──► commander (commands, --help) ──► command action ──► exit code
+ *   argv ──► commander (commands, --help) ──► command action (../actions/) ──► exit code
  *                                   │
  *                                   ├─ SpecError / usage error ──► one message on stderr, exit 2
  *                                   └─ DivergedError (NaN loss) ──► one message on stderr, exit 1
  */
 import { Command, CommanderError } from 'commander';
-import { SpecError } from '../../src/index.ts';
-import { DivergedError } from '../train/trainer.ts';
-import { addCatalogCommands } from './catalog-commands.ts';
-import { addBenchCommand } from './bench-command.ts';
-import { addStartCommand } from './start.ts';
-import { addTrainCommand } from './train-command.ts';
-import { addCompareCommand } from './compare-command.ts';
-import { addPlotCommand } from './plot-command.ts';
+import { FolderExistsError } from '../../src/record/errors.ts';
+import { SpecError } from '../../src/spec/errors.ts';
+import { DivergedError } from '../../src/training/diverged.ts';
+import { addToolCommands } from './commands/tools.ts';
+import { addTrainingCommands } from './commands/training.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -23,18 +21,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version('0.1.0')
     .showHelpAfterError('(run penx --help for usage)')
     .exitOverride();
-  addCatalogCommands(program, (code) => (exitCode = code));
-  addTrainCommand(program);
-  addCompareCommand(program);
-  addPlotCommand(program);
-  addStartCommand(program);
-  addBenchCommand(program);
+  addTrainingCommands(program);
+  addToolCommands(program, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; usage errors were already printed.
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof FolderExistsError) {
+      console.error(`penx: error: ${err.what} ${err.dir} already exists; use --resume to continue it or --force to start it over`);
+      return 2;
     }
     if (err instanceof SpecError) {
       console.error(`penx: error: ${err.message}`);

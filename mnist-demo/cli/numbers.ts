@@ -1,5 +1,5 @@
 /** Whole-number flags, checked the same way on every command. */
-import { SpecError } from '../../src/index.ts';
+import { SpecError } from '../../src/spec/errors.ts';
 
 /** `text` as a whole number ≥ `min`, or a SpecError naming the flag; undefined stays undefined. */
 export function wholeNumber(text: string, flag: string, min: number): number;

@@ -2,6 +2,9 @@
  * Choosing the TensorFlow.js backend:
  *
  *   auto ──► tensorflow   when @tensorflow/tfjs-node loads (native libtensorflow)
+ *        └─► onnxruntime  when onnxruntime-node loads: ONNX Runtime's CPU kernels for the convolutions
+ *                           and matrix products, TF.js's cpu kernels for the rest (src/backends/onnxruntime/);
+ *                           cores used as data (shard workers, one ORT thread each) or threads (ORT's own)
  *        └─► wasm         XNNPACK, this project's training kernels; cores used as
  *                           data    (default) single-threaded wasm here + (threads − 1) shard
  *                                   workers, each batch cut among them (src/parallel/)
@@ -14,15 +17,14 @@ import { tf } from '../tf.ts';
 import { SpecError } from '../spec/errors.ts';
 import { registerWasmTrainingKernels } from './wasm-training.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
+import { ORT_BACKEND, startOnnxruntime } from './onnxruntime/index.ts';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+import { BACKENDS, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 
-export const PARALLEL_MODES = ['data', 'threads'] as const;
-export type ParallelMode = (typeof PARALLEL_MODES)[number];
+export { BACKENDS, PARALLEL_MODES, type BackendChoice, type ParallelMode } from './choices.ts';
 
 export interface BackendInfo {
-  /** The backend in use: tensorflow, wasm or cpu. */
+  /** The backend in use: tensorflow, onnxruntime, wasm or cpu. */
   readonly name: string;
   /** Threads computing each batch, in all. */
   readonly threads: number;
@@ -35,9 +37,9 @@ export interface BackendInfo {
 }
 
 export interface BackendOptions {
-  /** Threads for the wasm backend; default: one per core. */
+  /** Threads for the wasm and onnxruntime backends; default: one per core. */
   readonly threads?: number;
-  /** How wasm uses them; default `data`, which measures faster on this project's model. */
+  /** How they use them; default `data`, which measures faster on this project's model. */
   readonly parallel?: ParallelMode;
 }
 
@@ -51,6 +53,21 @@ function tfjsNodeLoads(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Start the onnxruntime backend; the reason it did not load, or undefined when it did. */
+async function startOrt(threads: number, parallel: ParallelMode): Promise<string | undefined> {
+  try {
+    await startOnnxruntime({ intraOp: parallel === 'data' ? 1 : threads, spinning: false });
+    return undefined;
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return `onnxruntime-node did not load (${why})`;
+  }
+}
+
+function ortInfo(threads: number, parallel: ParallelMode, note?: string): BackendInfo {
+  return { name: ORT_BACKEND, threads, parallel, workers: parallel === 'data' ? threads - 1 : 0, ...(note ? { note: `${note}; using onnxruntime` } : {}) };
 }
 
 async function startWasm(threads: number): Promise<boolean> {
@@ -77,6 +94,8 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   const parallel = options.parallel ?? 'data';
   if (!(PARALLEL_MODES as readonly string[]).includes(parallel)) throw new SpecError(`unknown parallel mode '${parallel}'; expected one of ${PARALLEL_MODES.join(', ')}`);
   if (current && (choice === 'auto' || choice === current.name)) {
+    // ONNX Runtime takes new thread settings for the sessions it makes from now on.
+    if (current.name === ORT_BACKEND && !(await startOrt(threads, parallel))) return (current = ortInfo(threads, parallel));
     await tf.setBackend(current.name);
     // Data-parallel wasm runs single-threaded here, so only the worker count changes.
     if (current.parallel === 'data' && parallel === 'data') current = { ...current, threads, workers: threads - 1 };
@@ -86,9 +105,15 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   if (choice === 'tensorflow' || choice === 'auto') {
     if (tfjsNodeLoads() && (await tf.setBackend('tensorflow'))) return (current = { name: 'tensorflow', threads: os.availableParallelism(), parallel: 'threads', workers: 0 });
     if (choice === 'tensorflow') {
-      throw new SpecError(`backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use --backend auto or wasm`);
+      throw new SpecError(`backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use backend 'auto' or 'wasm'`);
     }
     note = '@tensorflow/tfjs-node is not available';
+  }
+  if (choice === 'onnxruntime' || choice === 'auto') {
+    const failed = await startOrt(threads, parallel);
+    if (!failed) return (current = ortInfo(threads, parallel, note));
+    if (choice === 'onnxruntime') throw new SpecError(`backend 'onnxruntime' is unavailable: ${failed}; use backend 'auto' or 'wasm'`);
+    note = note ? `${note}; ${failed}` : failed;
   }
   if (choice === 'wasm' || choice === 'auto') {
     if (await startWasm(parallel === 'data' ? 1 : threads)) {

@@ -1,15 +1,23 @@
 /**
- * The constraint catalogue (built-ins + user definitions) and `defineConstraint`.
+ * The constraint catalogue (built-ins + user definitions), `defineConstraint` and
+ * `constraint(spec)` (a spec to a TF.js constraint).
  */
 import { Catalog } from '../spec/catalog.ts';
+import { tfjsBound } from '../spec/tfjs-classes.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_CONSTRAINTS } from './builtins.ts';
-import { registerConstraintClass } from './constraint.ts';
+import { constraintClasses, PenxConstraint } from './constraint.ts';
 import { makeConstraintDefinition, type ConstraintDefinition } from './definition.ts';
+import { probeConstraint } from './probe.ts';
 
-export const constraintCatalog = new Catalog<ConstraintDefinition>('constraint', BUILTIN_CONSTRAINTS);
-for (const def of constraintCatalog.list()) registerConstraintClass(def.name, () => def);
+export const constraintCatalog: Catalog<ConstraintDefinition, PenxConstraint> = new Catalog<ConstraintDefinition, PenxConstraint>({
+  kind: 'constraint',
+  builtins: BUILTIN_CONSTRAINTS,
+  check: (e, params) => e.check(params),
+  probe: probeConstraint,
+  ...tfjsBound(constraintClasses, () => constraintCatalog),
+});
 
 export interface DefineConstraintOptions<D extends ParamDefs> {
   readonly name: string;
@@ -32,17 +40,26 @@ export interface DefineConstraintOptions<D extends ParamDefs> {
  * });
  */
 export function defineConstraint<D extends ParamDefs = Record<never, never>>(options: DefineConstraintOptions<D>): ConstraintDefinition {
-  const def = makeConstraintDefinition(
-    options.name,
-    {
-      formula: options.formula ?? `${options.name}(w)`,
-      doc: options.doc ?? `User-defined constraint ${options.name}.`,
-      params: options.params ?? ({} as D),
-      fn: options.fn,
-    },
-    false,
+  return constraintCatalog.register(
+    makeConstraintDefinition(
+      options.name,
+      {
+        formula: options.formula ?? `${options.name}(w)`,
+        doc: options.doc ?? `User-defined constraint ${options.name}.`,
+        params: options.params ?? ({} as D),
+        fn: options.fn,
+      },
+      false,
+    ),
   );
-  constraintCatalog.register(def);
-  registerConstraintClass(def.name, () => constraintCatalog.require(def.name, def.name));
-  return def;
+}
+
+/**
+ * A constraint from a spec string; built-ins and constraints already defined in this process.
+ *
+ * @example
+ * constraint('minmaxnorm:min=0,max=5,rate=0.1').apply(w);
+ */
+export function constraint(spec: string): PenxConstraint {
+  return constraintCatalog.resolve(spec);
 }

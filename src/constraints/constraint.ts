@@ -8,8 +8,8 @@
  * tf.layers.dense({ units: 10, kernelConstraint: constraint('maxnorm:m=2') });
  */
 import { tf, type Tensor } from '../tf.ts';
-import { pickParams, type ParamValues } from '../spec/params.ts';
-import { formatSpec } from '../spec/parse.ts';
+import type { Binding } from '../spec/catalog.ts';
+import type { ParamValues } from '../spec/params.ts';
 import { NamedClasses, tfjsBaseClass } from '../spec/tfjs-classes.ts';
 import { constrainedValue, type ConstraintDefinition } from './definition.ts';
 
@@ -18,21 +18,20 @@ const Constraint = tfjsBaseClass(tf.constraints.nonNeg());
 
 export class PenxConstraint extends Constraint {
   static className = 'penx.Constraint';
+  readonly definition: ConstraintDefinition;
+  readonly params: ParamValues;
+  /** Normalised spec text, e.g. `maxnorm:m=2,axis=0`. */
+  readonly spec: string;
 
-  constructor(
-    readonly definition: ConstraintDefinition,
-    readonly params: ParamValues,
-  ) {
+  constructor(binding: Binding<ConstraintDefinition>) {
     super();
+    this.definition = binding.entry;
+    this.params = binding.params;
+    this.spec = binding.spec;
   }
 
   apply(w: Tensor): Tensor {
     return constrainedValue(this.definition, w, this.params);
-  }
-
-  /** Normalised spec text, e.g. `maxnorm:m=2,axis=0`. */
-  get spec(): string {
-    return formatSpec(this.definition.name, undefined, this.params);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -40,26 +39,5 @@ export class PenxConstraint extends Constraint {
   }
 }
 
-const classes = new NamedClasses<typeof PenxConstraint>('penx.constraint.');
-
-/** Register the TF.js class for a constraint name (idempotent); `lookup` finds its current definition. */
-export function registerConstraintClass(name: string, lookup: () => ConstraintDefinition): typeof PenxConstraint {
-  return classes.register(
-    name,
-    (className) =>
-      class extends PenxConstraint {
-        static override className = className;
-        static fromConfig<T extends tf.serialization.Serializable>(
-          ctor: tf.serialization.SerializableConstructor<T>,
-          config: tf.serialization.ConfigDict,
-        ): T {
-          const def = lookup();
-          return new (ctor as unknown as new (d: ConstraintDefinition, p: ParamValues) => T)(def, pickParams(def.params, config));
-        }
-      },
-  );
-}
-
-export function createConstraint(definition: ConstraintDefinition, params: ParamValues): PenxConstraint {
-  return new (classes.get(definition.name))(definition, params);
-}
+/** One TF.js class per constraint name, `penx.constraint.<name>`. */
+export const constraintClasses = new NamedClasses<typeof PenxConstraint>('penx.constraint.', PenxConstraint);

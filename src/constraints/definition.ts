@@ -3,12 +3,9 @@
  * shape, applied to the weight after every optimiser update (Keras semantics).
  */
 import { tf, type Tensor } from '../tf.ts';
-import { brand } from '../spec/brand.ts';
-import type { CatalogEntry } from '../spec/catalog.ts';
+import { stamped, type CatalogEntry } from '../spec/catalog.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
-
-const BRAND = brand('ConstraintDefinition');
 
 export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
   /** What the constraint does to w, e.g. `w · clip(‖w‖, 0, m) / (ε + ‖w‖)`. */
@@ -22,7 +19,6 @@ export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
 }
 
 export interface ConstraintDefinition extends CatalogEntry {
-  readonly brand: symbol;
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
   readonly check: (params: ParamValues) => string | undefined;
 }
@@ -34,9 +30,7 @@ export function constraintBody<D extends ParamDefs>(body: ConstraintBody<D>): Co
 
 export function makeConstraintDefinition<D extends ParamDefs>(name: string, body: ConstraintBody<D>, builtin: boolean): ConstraintDefinition {
   const check = (body.check ?? (() => undefined)) as ConstraintDefinition['check'];
-  return Object.freeze({
-    brand: BRAND.symbol,
-    [BRAND.symbol]: true,
+  return stamped('constraint', {
     name,
     builtin,
     formula: body.formula,
@@ -45,10 +39,6 @@ export function makeConstraintDefinition<D extends ParamDefs>(name: string, body
     fn: body.fn as ConstraintDefinition['fn'],
     check,
   });
-}
-
-export function isConstraintDefinition(x: unknown): x is ConstraintDefinition {
-  return BRAND.is(x);
 }
 
 /** The constrained weight; a SpecError if the function changes the shape. */

@@ -3,6 +3,14 @@ export { chain, identity, masked, mapTree, stateless, type GradientTransform, ty
 export { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 export { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
 export { optimizerCatalog, optimizerSpec, type OptimizerEntry, type OptimizerName, type OptimizerSpec } from './optimizers.ts';
-export { gradTransforms, loadGradModules, lrMultipliers, withLayerControls, type GradientFunction, type LayerControls } from './per-layer.ts';
+export {
+  defineGradientTransform,
+  gradientTransform,
+  gradientTransformCatalog,
+  type DefineGradientTransformOptions,
+  type GradientFunction,
+  type GradientTransformEntry,
+} from './gradient-transforms.ts';
+export { describeLayerControls, withLayerControls, type GradControl, type LayerControls, type LrMultControl } from './layer-controls.ts';
 export { globToRegExp, matcher } from './names.ts';
 export { TransformOptimizer, optimizerFor, weightNames } from './transform-optimizer.ts';

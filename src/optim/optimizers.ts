@@ -1,11 +1,9 @@
 /**
- * The optimisers, each a chain of transforms, in one registry that feeds `--optimizer`, its
- * errors and `penx optimizers`. Spec: `name[:key=value,…]`, e.g. `adamw:lr=1e-3,wd=1e-4`.
+ * The optimisers, each a chain of transforms, in one catalogue that feeds specs, their errors and
+ * the command line's listing. Spec: `name[:key=value,…]`, e.g. `adamw:lr=1e-3,wd=1e-4`.
  */
-import { Catalog, named, type CatalogEntry } from '../spec/catalog.ts';
-import { SpecError } from '../spec/errors.ts';
+import { Catalog, named, stamped, type Binding, type CatalogEntry } from '../spec/catalog.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
-import { formatSpec, parseSpec } from '../spec/parse.ts';
 import { scale } from './clip.ts';
 import { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
 import { chain, type GradientTransform } from './transform.ts';
@@ -39,17 +37,23 @@ const ENTRIES = {
 
 export type OptimizerName = keyof typeof ENTRIES;
 
-export const optimizerCatalog = new Catalog<OptimizerEntry>(
-  'optimizer',
-  named(ENTRIES, (name, e) => ({ ...e, name, builtin: true })) as Record<OptimizerName, OptimizerEntry>,
-);
-
+/** An optimiser bound to its parameters: its normalised spec and its transform chain. */
 export interface OptimizerSpec {
   readonly spec: string;
   readonly entry: OptimizerEntry;
   readonly params: ParamValues;
   readonly transform: GradientTransform;
 }
+
+function bindOptimizer(b: Binding<OptimizerEntry>): OptimizerSpec {
+  return { spec: b.spec, entry: b.entry, params: b.params, transform: b.entry.build(b.params) };
+}
+
+export const optimizerCatalog: Catalog<OptimizerEntry, OptimizerSpec> = new Catalog<OptimizerEntry, OptimizerSpec>({
+  kind: 'optimizer',
+  builtins: named(ENTRIES, (name, e) => stamped('optimizer', { ...e, name, builtin: true })) as Record<OptimizerName, OptimizerEntry>,
+  bind: bindOptimizer,
+});
 
 /**
  * An optimiser from its spec.
@@ -58,9 +62,5 @@ export interface OptimizerSpec {
  * optimizerSpec('adamw:lr=1e-3,wd=1e-4').transform   // chain(scaleByAdam, addDecayedWeights, scale(−lr))
  */
 export function optimizerSpec(text: string): OptimizerSpec {
-  const parsed = parseSpec(text);
-  const entry = optimizerCatalog.require(parsed.name, text);
-  if (parsed.positional !== undefined) throw new SpecError(`optimizer ${entry.name} takes key=value parameters, e.g. ${entry.name}:lr=0.01; got '${text}'`);
-  const params = optimizerCatalog.bindParams(entry, parsed);
-  return { spec: formatSpec(entry.name, undefined, params), entry, params, transform: entry.build(params) };
+  return optimizerCatalog.resolve(text);
 }

@@ -6,9 +6,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { currentBackend } from '../backends/select.ts';
-import type { tf } from '../tf.ts';
+import { tf } from '../tf.ts';
+
+const tfBackendName = () => tf.getBackend();
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
-import { bareTopology } from './shard-math.ts';
+import { bareTopology } from './flat.ts';
 
 /** Resolves on the worker's 'ready', rejects if it fails or exits first; leaves no listener behind. */
 function whenReady(w: Worker): Promise<void> {
@@ -53,7 +55,7 @@ export class ShardPool {
 
   /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
   static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
-    const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? 'wasm' };
+    const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? tfBackendName() };
     const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
     try {
       await Promise.all(workers.map(whenReady));

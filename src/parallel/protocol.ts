@@ -1,19 +1,22 @@
 /**
  * Messages between the main thread and a shard worker (worker.mjs → worker-main.ts).
  *
- *   main ──{ weights, x, y, scale }──► worker: gradients of scale·Σ cross-entropy over its shard
- *   main ◄──{ grads, lossSum, correct }── worker
- *   main ──{ weights?, x, y }────────► worker: loss and correct count only (evaluation)
+ *   main ──{ weights, x, y, scale, loss }──► worker: gradients of scale·Σ loss over its shard
+ *   main ◄──{ grads, lossSum, correct }───── worker
+ *   main ──{ weights?, x, y, loss }────────► worker: Σ loss and correct count only (evaluation)
  *
  * Weights and gradients travel flat, in the order of the model's trainable weights.
  */
+import type { LossName } from '../training/losses.ts';
 
 export interface ShardBatch {
-  /** Inputs of the shard, flat, [n, …inputShape]. */
+  /** Inputs of the shard, flat, with their shape [n, …inputShape]. */
   readonly x: Float32Array;
-  /** One-hot labels of the shard, flat, [n, classes]. */
+  readonly xShape: number[];
+  /** Labels of the shard, flat, with their shape [n, …]. */
   readonly y: Float32Array;
-  readonly n: number;
+  readonly yShape: number[];
+  readonly loss: LossName;
 }
 
 export interface GradsRequest extends ShardBatch {
@@ -36,9 +39,9 @@ export type Request = GradsRequest | EvalRequest;
 
 export interface ShardResult {
   readonly id: number;
-  /** Σ of per-sample softmax cross-entropy over the shard (not scaled). */
+  /** Σ of per-sample losses over the shard (not scaled). */
   readonly lossSum: number;
-  /** Samples whose arg-max logit is the label's. */
+  /** Samples predicted right (NaN for a loss without accuracy). */
   readonly correct: number;
   /** With `grads` requests: d(scale·lossSum)/dw, flat. */
   readonly grads?: Float32Array;
@@ -47,7 +50,7 @@ export interface ShardResult {
 export type Reply = ShardResult | { readonly id: number; readonly error: string } | { readonly type: 'ready' } | { readonly type: 'failed'; readonly error: string };
 
 export interface WorkerSetup {
-  /** The logits model's topology (Keras JSON), with regularizers and constraints removed. */
+  /** The model's topology (Keras JSON), with regularizers and constraints removed. */
   readonly topology: unknown;
   /** The backend the main thread runs (each worker starts its own, single-threaded). */
   readonly backend: string;

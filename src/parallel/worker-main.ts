@@ -7,30 +7,31 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/select.ts';
 import { tf } from '../tf.ts';
+import { batchGradients, evaluateChunked } from '../training/batch-math.ts';
+import { lossOf } from '../training/losses.ts';
+import { assignFlat, flatTensors, trainableVariables } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
-import { assignFlat, evaluateFlat, flatTensors, shardGradients } from './shard-math.ts';
 
 const port = parentPort;
-if (!port) throw new Error('worker-main.ts runs in a worker thread');
+if (!port) throw new Error('worker-main runs in a worker thread');
 const post = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
 
 async function setUp(setup: WorkerSetup) {
   await selectBackend(setup.backend, { threads: 1, parallel: 'threads' });
   const model = await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] });
-  return { model, vars: model.trainableWeights.map((w) => w.read() as tf.Variable) };
+  return { model, vars: trainableVariables(model) };
 }
 
 function handle(model: tf.LayersModel, vars: tf.Variable[], m: Request): void {
   if (m.weights) assignFlat(vars, m.weights);
-  if (m.type === 'eval') {
-    post({ id: m.id, ...evaluateFlat(model, m.x, m.y, m.n, m.chunk) });
-    return;
-  }
-  const inputShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
-  const x = tf.tensor(m.x, [m.n, ...inputShape], 'float32');
-  const y = tf.tensor2d(m.y, [m.n, m.y.length / m.n]);
+  const x = tf.tensor(m.x, m.xShape, 'float32');
+  const y = tf.tensor(m.y, m.yShape, 'float32');
   try {
-    const { grads, lossSum, correct } = shardGradients(model, vars, x, y, m.scale);
+    if (m.type === 'eval') {
+      post({ id: m.id, ...evaluateChunked(model, x, y, lossOf(m.loss), m.chunk) });
+      return;
+    }
+    const { grads, lossSum, correct } = batchGradients(model, x, y, lossOf(m.loss), m.scale);
     const flat = flatTensors(vars.map((v) => grads[v.name]!));
     tf.dispose(Object.values(grads));
     post({ id: m.id, lossSum, correct, grads: flat }, [flat.buffer]);

@@ -1,6 +1,6 @@
 /**
  * The built-in penalties: the one registry of their names, parameters, defaults and formulas.
- * Formulas are those of SPEC.md, without the strength λ (applied outside).
+ * Formulas are without the strength λ (applied outside); the table in the README lists them.
  */
 import { tf, type Tensor } from '../tf.ts';
 import { named } from '../spec/catalog.ts';

@@ -1,16 +1,23 @@
 /**
- * The penalty catalogue (built-ins + user definitions) and `definePenalty`, the one way to add a
- * penalty that then works everywhere a built-in does.
+ * The penalty catalogue (built-ins + user definitions), `definePenalty` (the one way to add a
+ * penalty) and `penalty(spec)` (a spec to a TF.js regularizer).
  */
 import { Catalog } from '../spec/catalog.ts';
+import { tfjsBound } from '../spec/tfjs-classes.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
 import { makePenaltyDefinition, type PenaltyDefinition } from './definition.ts';
-import { registerRegularizerClass } from './regularizer.ts';
+import { probePenalty } from './probe.ts';
+import { PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
 
-export const penaltyCatalog = new Catalog<PenaltyDefinition>('penalty', BUILTIN_PENALTIES);
-for (const def of penaltyCatalog.list()) registerRegularizerClass(def.name, () => def);
+export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = new Catalog<PenaltyDefinition, PenaltyRegularizer>({
+  kind: 'penalty',
+  builtins: BUILTIN_PENALTIES,
+  positional: { name: 'strength', of: (e) => (e.takesStrength ? { default: e.defaultStrength, min: 0, doc: 'strength λ' } : undefined) },
+  probe: probePenalty,
+  ...tfjsBound(regularizerClasses, () => penaltyCatalog),
+});
 
 export interface DefinePenaltyOptions<D extends ParamDefs> {
   /** The name used in specs, legends and saved models. */
@@ -40,19 +47,39 @@ export interface DefinePenaltyOptions<D extends ParamDefs> {
  * });
  */
 export function definePenalty<D extends ParamDefs = Record<never, never>>(options: DefinePenaltyOptions<D>): PenaltyDefinition {
-  const def = makePenaltyDefinition(
-    options.name,
-    {
-      formula: options.formula ?? `Σ ${options.name}(w)`,
-      doc: options.doc ?? `User-defined penalty ${options.name}.`,
-      params: options.params ?? ({} as D),
-      fn: options.fn,
-      ...(options.defaultStrength === undefined ? {} : { defaultStrength: options.defaultStrength }),
-    },
-    false,
+  return penaltyCatalog.register(
+    makePenaltyDefinition(
+      options.name,
+      {
+        formula: options.formula ?? `Σ ${options.name}(w)`,
+        doc: options.doc ?? `User-defined penalty ${options.name}.`,
+        params: options.params ?? ({} as D),
+        fn: options.fn,
+        ...(options.defaultStrength === undefined ? {} : { defaultStrength: options.defaultStrength }),
+      },
+      false,
+    ),
   );
-  penaltyCatalog.register(def);
-  // The class looks the name up when a model is loaded, so a re-defined penalty is the one used.
-  registerRegularizerClass(def.name, () => penaltyCatalog.require(def.name, def.name));
-  return def;
+}
+
+/** A penalty spec as an object, for library callers: `{ name: 'lp', strength: 1e-4, params: { p: 3 } }`. */
+export interface PenaltySpec {
+  readonly name: string;
+  readonly strength?: number;
+  readonly params?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A regularizer from a spec string (`l1:1e-4`, `deadzone:1e-4,a=0.3`) or object; built-ins and
+ * penalties already defined in this process (a module path is imported by `loadPenalty` in
+ * `penalty-explorer/node`).
+ *
+ * @example
+ * const reg = penalty('lp:1e-4,p=3');
+ * reg.apply(tf.tensor([-2, 1]));   // 1e-4 · (8 + 1)
+ */
+export function penalty(spec: string | PenaltySpec): PenaltyRegularizer {
+  return penaltyCatalog.resolve(
+    typeof spec === 'string' ? spec : { name: spec.name, ...(spec.strength === undefined ? {} : { positional: spec.strength }), ...(spec.params ? { params: spec.params } : {}) },
+  );
 }

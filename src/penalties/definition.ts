@@ -5,15 +5,12 @@
  * (a scalar).
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { brand } from '../spec/brand.ts';
-import type { CatalogEntry } from '../spec/catalog.ts';
+import { stamped, type CatalogEntry } from '../spec/catalog.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
 
-/** The strength a spec gets when it gives none: the reference experiment's (SPEC.md). */
+/** The strength a spec gets when it gives none: the reference experiment's. */
 export const DEFAULT_STRENGTH = 1e-4;
-
-const BRAND = brand('PenaltyDefinition');
 
 export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
   /** The formula over the entries w of one tensor, without the strength, e.g. `Σ|w|`. */
@@ -29,7 +26,6 @@ export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
 }
 
 export interface PenaltyDefinition extends CatalogEntry {
-  readonly brand: symbol;
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
   readonly defaultStrength: number;
   readonly takesStrength: boolean;
@@ -41,9 +37,7 @@ export function penaltyBody<D extends ParamDefs>(body: PenaltyBody<D>): PenaltyB
 }
 
 export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: PenaltyBody<D>, builtin: boolean): PenaltyDefinition {
-  return Object.freeze({
-    brand: BRAND.symbol,
-    [BRAND.symbol]: true,
+  return stamped('penalty', {
     name,
     builtin,
     formula: body.formula,
@@ -55,15 +49,25 @@ export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: P
   });
 }
 
-export function isPenaltyDefinition(x: unknown): x is PenaltyDefinition {
-  return BRAND.is(x);
+/** True when `formula` is a sum or difference of terms at its top level (outside parentheses): `Σ|w| + Σw²`. */
+function hasTopLevelTerms(formula: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < formula.length; i++) {
+    const c = formula[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && (c === '+' || c === '−' || c === '-') && formula[i - 1] === ' ' && formula[i + 1] === ' ') return true;
+  }
+  return false;
 }
 
-/** What the penalty adds to the loss, with its strength: `λ·Σ|w|`, `λ·(l1·Σ|w| + l2·Σw²)`, `0`. */
+/**
+ * What the penalty adds to the loss, with its strength: `λ·Σ|w|`, `λ·(l1·Σ|w| + l2·Σw²)`, `0`.
+ * A formula of several terms is put in parentheses, so λ visibly scales all of them.
+ */
 export function lossFormula(def: PenaltyDefinition): string {
   if (!def.takesStrength) return def.formula;
-  const sumOfTerms = def.formula.includes(' + ') && !def.formula.startsWith('Σ');
-  return sumOfTerms ? `λ·(${def.formula})` : `λ·${def.formula}`;
+  return hasTopLevelTerms(def.formula) ? `λ·(${def.formula})` : `λ·${def.formula}`;
 }
 
 /** The unscaled penalty of `w`: `fn` evaluated, summed when element-wise; a scalar. */

@@ -1,9 +1,8 @@
 /**
- * A user gave a spec, a flag or a module that cannot be used. The CLI prints `message` alone and
- * exits with code 2; library callers can catch it by class.
+ * A caller gave a spec, a setting, data or a module that cannot be used; the message says what was
+ * wrong and what is accepted. Callers catch it by class (the command line exits with code 2).
  */
 export class SpecError extends Error {
-  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'SpecError';

@@ -1,40 +1,73 @@
 /**
- * Loading a user's module (TypeScript or JavaScript) named in a spec, e.g. `./my-penalty.ts:1e-4`.
- * Every failure becomes a SpecError that names the file and what was expected.
+ * Loading a user's module (TypeScript or JavaScript) named in a spec, e.g. `./my-penalty.ts:1e-4`
+ * (Node only). Every failure becomes a SpecError that names the file and what was expected.
+ *
+ *   path ─► exactly that file ─► import (tsx's loader for TypeScript when Node has none)
+ *        ─► default export ─► a catalogue entry of the expected kind ─► bound to the spec, probed
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Catalog, CatalogEntry } from './catalog.ts';
 import { SpecError } from './errors.ts';
+import { isModuleRef, parseSpec } from './parse.ts';
 
-/** The default export of the module at `path` (relative to `cwd`). */
-export async function importDefaultExport(path: string, cwd: string, kind: string): Promise<unknown> {
+const DEFINE: Record<string, string> = { penalty: 'definePenalty', constraint: 'defineConstraint', 'gradient transform': 'defineGradientTransform' };
+const EXPORT_HINT: Record<string, string> = {
+  penalty: 'the result of definePenalty({ name, params, fn })',
+  constraint: 'the result of defineConstraint({ name, params, fn })',
+  'gradient transform': 'a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })',
+  model: 'a function (inputShape, numClasses) => tf.LayersModel',
+};
+
+/** The default export of the module at `path` (relative to `cwd`); `what` names it in errors. */
+export async function importDefaultExport(path: string, cwd: string, what: string): Promise<unknown> {
   const abs = resolve(cwd, path);
-  if (!existsSync(abs)) throw new SpecError(`${kind} module '${path}' not found (looked for ${abs})`);
-  const url = pathToFileURL(abs).href;
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new SpecError(`${what} module '${path}' not found (looked for ${abs})`);
   let mod: Record<string, unknown>;
   try {
-    mod = await importModule(url);
+    mod = await importModule(pathToFileURL(abs).href);
   } catch (err) {
-    throw new SpecError(`${kind} module '${path}' failed to load: ${(err as Error).message ?? String(err)}`);
+    throw new SpecError(`${what} module '${path}' failed to load: ${(err as Error).message ?? String(err)}`);
   }
-  if (!('default' in mod) || mod.default === undefined) {
-    throw new SpecError(`${kind} module '${path}' has no default export; export default the result of define${capital(kind)}({ name, params, fn })`);
-  }
-  return mod.default;
+  // A CommonJS module (TypeScript compiled in a CommonJS project) arrives as { default: module.exports }.
+  const cjs = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
+  const exported = cjs && typeof cjs === 'object' && cjs.__esModule ? cjs.default : mod.default;
+  if (exported === undefined) throw new SpecError(`${what} module '${path}' has no default export; export default ${EXPORT_HINT[what] ?? 'its definition'}`);
+  return exported;
 }
 
+let tsxRegistered = false;
+
+/**
+ * Import a module; a TypeScript file through tsx's loader, registered once for the process the
+ * first time one is needed (before the import: Node caches a failed import). Registered globally,
+ * not per import, so a user's module importing this package gets the same copy as the caller.
+ */
 async function importModule(url: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (err) {
-    // Plain Node without a TypeScript loader: fall back to tsx's on-demand loader.
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  if (/\.[cm]?ts$/.test(url) && !tsxRegistered) {
+    // Both hooks: a .ts file in a CommonJS project (`npm init -y`) is loaded by Node's CommonJS loader.
+    (await import('tsx/esm/api')).register();
+    (await import('tsx/cjs/api')).register();
+    tsxRegistered = true;
   }
+  return (await import(url)) as Record<string, unknown>;
 }
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The object for a spec of `catalog`'s kind: a built-in or defined name, or a module path whose
+ * default export is a definition of that kind (imported, bound to the spec's values and probed).
+ *
+ * @example
+ * const reg = await loadSpec(penaltyCatalog, './my-penalty.ts:1e-4,k=2');
+ */
+export async function loadSpec<E extends CatalogEntry, B>(catalog: Catalog<E, B>, spec: string, options: { cwd?: string } = {}): Promise<B> {
+  const parsed = parseSpec(spec);
+  if (!isModuleRef(parsed.name)) return catalog.resolve(spec);
+  const exported = await importDefaultExport(parsed.name, options.cwd ?? process.cwd(), catalog.kind);
+  if (!catalog.isEntry(exported)) {
+    throw new SpecError(`${catalog.kind} module '${parsed.name}': its default export is not made by ${DEFINE[catalog.kind] ?? 'define…'}({ name, params, fn })`);
+  }
+  return catalog.resolveEntry(exported, parsed);
 }

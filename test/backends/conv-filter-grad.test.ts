@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, tf, type Tensor } from '../../src/index.ts';
+import { selectBackend, tf, type Tensor } from '../../src/node.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
 import { relErr } from '../fixtures/parity.ts';
 

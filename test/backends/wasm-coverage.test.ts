@@ -4,7 +4,7 @@
  * three optimiser steps of a small network.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_CONSTRAINTS, BUILTIN_PENALTIES, constraint, formatSpec, optimizerCatalog, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Scalar, type Tensor } from '../../src/index.ts';
+import { BUILTIN_CONSTRAINTS, BUILTIN_PENALTIES, constraint, formatSpec, optimizerCatalog, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Scalar, type Tensor } from '../../src/node.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 /** Weights with exact zeros, values at ±0.25 (the dead zone's edge) and a spread of magnitudes. */
@@ -57,7 +57,7 @@ describe('optimisers on wasm = on cpu (three steps of a small network with a pen
         const opt = optimizerFor(model, optimizerSpec(spec).transform);
         const x = tf.tensor2d(Array.from({ length: 24 }, (_, i) => Math.cos(i)), [6, 4]);
         const y = tf.tensor2d(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [6, 2]);
-        for (let i = 0; i < n; i++) trainStep(model, opt, x, y, { loss: (t, p) => tf.losses.meanSquaredError(t, p) as Scalar });
+        for (let i = 0; i < n; i++) await trainStep(model, opt, x, y, { loss: (t, p) => tf.losses.meanSquaredError(t, p) as Scalar });
         const out = model.getWeights().map((w) => w.dataSync() as Float32Array);
         tf.dispose([x, y]);
         opt.dispose();

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constraint, DataParallel, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Tensor } from '../../src/index.ts';
-import { buildReferenceModel } from '../../mnist-demo/model.ts';
+import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, tf, trainStep, type Tensor } from '../../src/node.ts';
+import { referenceModel } from '../../mnist-demo/model.ts';
 import { shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
@@ -81,9 +81,11 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
     const labels = [3, 1, 4, 1];
     const step = async (backend: string) => {
       await tf.setBackend(backend);
-      const model = buildReferenceModel({ penalty: penalty('deadzone:1e-4'), constraint: constraint('maxnorm:m=3,axis=-1'), seed: 7 });
+      const built = referenceModel([28, 28, 1], 10, { seed: 7 });
+      const model = await attachToKernels(built, { penalty: penalty('deadzone:1e-4'), constraint: constraint('maxnorm:m=3,axis=-1') });
+      built.dispose();
       const [x, y] = [tf.tensor4d(xs, [4, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)];
-      const r = trainStep(model, optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform), x, y);
+      const r = await trainStep(model, optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform), x, y);
       const weights = model.getWeights().map((t) => Array.from(t.dataSync()));
       tf.dispose([x, y]);
       model.dispose();
@@ -115,7 +117,7 @@ describe('no tensor leaks on wasm', () => {
     const counts: number[] = [];
     const bytes: number[] = [];
     for (let step = 1; step <= 1000; step++) {
-      trainStep(model, opt, x, y);
+      await trainStep(model, opt, x, y);
       if (step === 10 || step === 1000) {
         counts.push(tf.memory().numTensors);
         bytes.push(tf.memory().numBytes);
@@ -140,19 +142,19 @@ describe('no leaks on the data-parallel training path (main thread + 1 worker)',
       ],
     });
     expect(shiftedFilterGradApplies(tf.backend_util.computeConv2DInfo([4, 20, 20, 8], [3, 3, 8, 8], 1, 1, 'valid'))).toBe(true);
-    const dp = await DataParallel.start(logits, 1);
+    const sharded = await ShardedGradients.start(logits, 1);
     const opt = optimizerFor(logits, optimizerSpec('adam:lr=1e-3').transform);
     const x = tf.randomUniform([4, 22, 22, 1], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
     const seen: Array<[number, number, number]> = [];
     for (let step = 1; step <= 1000; step++) {
-      await dp.trainStep(logits, opt, x, y, { measureConstraints: true });
+      await trainStep(logits, opt, x, y, { loss: 'softmaxCrossEntropyFromLogits', gradients: sharded, measureConstraints: true });
       if (step === 10 || step === 1000) {
         const m = tf.memory();
         seen.push([m.numTensors, m.numBytes, tf.backend().numDataIds()]);
       }
     }
     expect(seen[1]).toEqual(seen[0]);
-    await dp.close();
+    await sharded.close();
   }, 120_000);
 });

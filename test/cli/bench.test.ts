@@ -13,7 +13,7 @@ function tfjsNodeInstalled(): boolean {
 
 describe('penx bench', () => {
   it('prints one JSON object with the measured fields', async () => {
-    const r = await penx('bench', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
+    const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(data-parallel\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
@@ -31,7 +31,7 @@ describe('penx bench', () => {
   }, 120_000);
 
   it("runs on wasm's threaded build with --parallel threads", async () => {
-    const r = await penx('bench', '--json', '--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--threads', '2', '--parallel', 'threads');
+    const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--threads', '2', '--parallel', 'threads');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(wasm's threaded build\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
@@ -39,10 +39,40 @@ describe('penx bench', () => {
     expect(j['threads']).toBe(2);
   }, 120_000);
 
+  it('runs on onnxruntime, data-parallel (each shard worker with its own ONNX Runtime sessions)', async () => {
+    const r = await penx('bench', '--backend', 'onnxruntime', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^backend: onnxruntime, 2 threads/m);
+    const j = JSON.parse(r.stdout) as Record<string, number | string>;
+    expect(j).toMatchObject({ backend: 'onnxruntime', threads: 2, parallel: 'data', batchSize: 8 });
+    expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
+    expect(j['speedupVsCpu']).toBeGreaterThan(1);
+    expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
+  }, 120_000);
+
+  it('--all times every backend that starts, in one process: a JSON array, or a table side by side', async () => {
+    const small = ['--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--threads', '2'];
+    const r = await penx('bench', '--all', '--json', ...small);
+    expect(r.code, r.stderr).toBe(0);
+    const all = JSON.parse(r.stdout) as Array<Record<string, number | string>>;
+    const names = all.map((j) => j['backend']);
+    expect(names).toEqual([...(tfjsNodeInstalled() ? ['tensorflow'] : []), 'onnxruntime', 'wasm']);
+    if (!tfjsNodeInstalled()) expect(r.stderr).toMatch(/^backend tensorflow: skipped \(backend 'tensorflow' is unavailable/m);
+    for (const j of all) {
+      expect(j).toMatchObject({ threads: 2, parallel: 'data', batchSize: 4, cpuBatchSize: 1 });
+      expect(j['cpuMsPerSample']).toBe(all[0]!['cpuMsPerSample']);
+      expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
+    }
+    const t = await penx('bench', '--all', ...small);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/^measure +(tensorflow +)?onnxruntime +wasm$/m);
+    expect(t.stdout).toMatch(/^one epoch \(60 000 samples\) +[\d.]+ s +[\d.]+ s/m);
+  }, 240_000);
+
   it('refuses an unknown backend, parallel mode or a bad thread count with exit 2', async () => {
     const a = await penx('bench', '--backend', 'gpu');
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/Allowed choices are auto, tensorflow, wasm, cpu/);
+    expect(a.stderr).toMatch(/Allowed choices are auto, tensorflow, onnxruntime, wasm, cpu/);
     const p = await penx('bench', '--parallel', 'gpus');
     expect(p.code).toBe(2);
     expect(p.stderr).toMatch(/Allowed choices are data, threads/);

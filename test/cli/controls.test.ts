@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../mnist-demo/run-record.ts';
+import type { RunRecord } from '../../src/record/schema.ts';
 import { penx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-controls-'));
@@ -15,7 +15,7 @@ describe('weight controls from the command line', () => {
     const r = await penx('train', '--penalty', 'l2:1e-4', '--optimizer', 'adamw:lr=1e-3,wd=1e-4', '--lr-mult', 'conv2d_1=0.1', '--grad', 'dense_2:zero;conv*:clipnorm=1', '--track-norms', 'batch', '--name', 'a', ...SMALL);
     expect(r.code, r.stderr).toBe(0);
     const run = readRun('a');
-    expect(run.config).toMatchObject({ optimizer: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.999,eps=1e-7', lrMult: 'conv2d_1=0.1', grad: 'dense_2:zero;conv*:clipnorm=1', trackNorms: 'batch' });
+    expect(run.config).toMatchObject({ optimizer: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.999,eps=1e-7', lrMult: 'conv2d_1=0.1', grad: 'conv*:clipnorm:1', freeze: 'dense_2', trackNorms: 'batch' });
     const [e0, e1] = [run.initial, run.epochs[0]!];
     const norms = (s: typeof e0, layer: string) => s.norms.find((n) => n.layer === layer)!.norms;
     // dense_2 is frozen: its channel norms did not move; the others did.
@@ -61,11 +61,11 @@ describe('weight controls from the command line', () => {
     expect(r.stdout).toMatch(/^l2:1e-4 adam:lr=0.001\s+test acc/m);
   }, 180_000);
 
-  it('refuses bad controls before reading data, with exit 2', async () => {
+  it('refuses bad controls before training, with exit 2, writing nothing', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--optimizer', 'lion'], /unknown optimizer 'lion'/],
       [['--optimizer', 'adamw:wd=-1'], /adamw parameter wd=-1 is not allowed/],
-      [['--lr-mult', 'convv*=2'], /--lr-mult: 'convv\*' matches no weight; layers: conv2d_1, conv2d_2, conv2d_3, dense_1, dense_2/],
+      [['--lr-mult', 'convv*=2'], /learning-rate multiplier pattern 'convv\*' matches no weight; layers: conv2d_1, conv2d_2, conv2d_3, dense_1, dense_2/],
       [['--grad', 'dense_2:freeze'], /unknown transform 'freeze'/],
       [['--track-norms', 'step'], /Allowed choices are epoch, batch/],
       [['--grad', 'dense_2:./nope.ts'], /gradient transform module '.\/nope.ts' not found/],
@@ -74,6 +74,7 @@ describe('weight controls from the command line', () => {
       const r = await penx('train', '--penalty', 'l1', '--name', 'bad', ...SMALL, ...flags);
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
+      expect(existsSync(join(root, 'bad')), flags.join(' ')).toBe(false);
     }
   }, 60_000);
 });

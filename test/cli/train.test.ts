@@ -2,14 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../mnist-demo/run-record.ts';
+import type { RunRecord } from '../../src/record/schema.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx, spawnPenx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
 const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
@@ -46,7 +46,7 @@ describe('penx train (tiny, end to end)', () => {
       expect(isPng(join(dir, `${f}.png`)), f).toBe(true);
       expect(readFileSync(join(dir, `${f}.svg`), 'utf8')).toMatch(/^<svg/);
     }
-    expect(readFileSync(join(dir, 'epoch-002.svg'), 'utf8')).toContain(`epoch=2 loss=${run.epochs[1]!.testLoss.toFixed(4)} acc=${run.epochs[1]!.testAcc.toFixed(4)}`);
+    expect(readFileSync(join(dir, 'epoch-002.svg'), 'utf8')).toContain(`epoch=2 loss=${run.epochs[1]!.testLoss!.toFixed(4)} acc=${run.epochs[1]!.testAcc!.toFixed(4)}`);
     expect(isPng(join(dir, 'histograms.png'))).toBe(true);
     expect(isPng(join(dir, 'sparsity.png'))).toBe(true);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -123,7 +123,7 @@ describe('bad data and diverging runs', () => {
     const out = join(root, 'baddata');
     const missing = await penx('train', '--penalty', 'l1', '--data', data, '--out', out, '--epochs', '1');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/t10k-labels-idx1-ubyte \(or \.gz\) not found/);
+    expect(missing.stderr).toMatch(/has no test labels file \(t10k-labels-idx1-ubyte, or \.gz\)/);
     writeDataset(data, 40, 20);
     writeFileSync(join(data, 'train-images-idx3-ubyte'), readFileSync(join(data, 'train-images-idx3-ubyte')).subarray(0, 1000));
     const cut = await penx('train', '--penalty', 'l1', '--data', data, '--out', out, '--epochs', '1');

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, parseIdx, readIdx } from '../../mnist-demo/data/idx.ts';
-import { loadMnist } from '../../mnist-demo/data/mnist.ts';
+import { DataError, parseIdx, readIdx } from '../../src/io/idx.ts';
+import { loadData } from '../../mnist-demo/data/mnist.ts';
+import { loadImageSet } from '../../src/io/image-set.ts';
 import { idxBytes, split, writeDataset } from './idx-files.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-idx-'));
@@ -48,12 +49,12 @@ describe('IDX reader', () => {
   });
 });
 
-describe('loadMnist', () => {
+describe('loadImageSet and the bundled MNIST', () => {
   it('loads a folder of plain or gzipped files, scaled to [0, 1]', () => {
     for (const gzip of [false, true]) {
       const dir = join(root, gzip ? 'gz' : 'plain');
       writeDataset(dir, 30, 12, { gzip });
-      const m = loadMnist({ dir });
+      const m = loadImageSet(dir);
       expect([m.train.count, m.test.count]).toEqual([30, 12]);
       expect(m.train.images[784 * 2]).toBeCloseTo(14 / 255, 6);
       expect(Array.from(m.test.labels.subarray(0, 3))).toEqual([3, 4, 5]);
@@ -62,28 +63,53 @@ describe('loadMnist', () => {
 
   it('takes seeded subsets that nest and repeat', () => {
     const dir = join(root, 'plain');
-    const a = loadMnist({ dir, trainSize: 10, testSize: 5, seed: 1 });
-    const b = loadMnist({ dir, trainSize: 10, testSize: 5, seed: 1 });
-    const c = loadMnist({ dir, trainSize: 10, testSize: 5, seed: 2 });
+    const a = loadImageSet(dir, { trainSize: 10, testSize: 5, seed: 1 });
+    const b = loadImageSet(dir, { trainSize: 10, testSize: 5, seed: 1 });
+    const c = loadImageSet(dir, { trainSize: 10, testSize: 5, seed: 2 });
     expect(Array.from(a.train.labels)).toEqual(Array.from(b.train.labels));
     expect(Array.from(a.train.images)).not.toEqual(Array.from(c.train.images));
-    expect(() => loadMnist({ dir, trainSize: 31 })).toThrow(/subset size 31 is not available: .* has 30 images/);
+    expect(() => loadImageSet(dir, { trainSize: 31 })).toThrow(/subset size 31 is not available: .* has 30 images/);
   });
 
   it('checks that labels match images', () => {
     const dir = join(root, 'mismatch');
     writeDataset(dir, 10, 5);
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([9], new Uint8Array(9)));
-    expect(() => loadMnist({ dir })).toThrow(/9 labels for 10 images/);
+    expect(() => loadImageSet(dir)).toThrow(/9 labels for 10 images/);
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([10], new Uint8Array(10).fill(12)));
-    expect(() => loadMnist({ dir })).toThrow(/label 12 at item 0; expected 0–9/);
+    // Any number of classes: the largest label + 1.
+    expect(loadImageSet(dir).classes).toBe(13);
   });
 
   it('loads the bundled MNIST: 60 000 + 10 000 images', () => {
-    const m = loadMnist({ trainSize: 100, testSize: 100 });
+    const m = loadData(undefined, { trainSize: 100, testSize: 100 });
     expect(m.source).toMatch(/bundled/);
     expect(m.train.images.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect(new Set(m.train.labels).size).toBe(10);
-    expect(() => loadMnist({ trainSize: 60_001 })).toThrow(/has 60000 images/);
+    expect(() => loadData(undefined, { trainSize: 60_001 })).toThrow(/has 60000 images/);
+  });
+});
+
+describe('image sets of any shape and class count', () => {
+  it('reads prefixed names (EMNIST), 4-D images with channels, and counts the classes', () => {
+    const dir = join(root, 'emnist');
+    writeDataset(dir, 12, 6, { shape: [6, 5, 3], classes: 27, prefix: 'emnist-letters-', gzip: true });
+    const set = loadImageSet(dir);
+    expect(set.shape).toEqual([6, 5, 3]);
+    expect(set.classes).toBe(12);
+    expect(set.train.images).toHaveLength(12 * 6 * 5 * 3);
+  });
+
+  it('refuses test images of another shape, two candidate files, or a set of 0 images', () => {
+    const dir = join(root, 'mixed');
+    writeDataset(dir, 10, 5, { shape: [8, 8] });
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idxBytes([5, 7, 7], new Uint8Array(5 * 49)));
+    expect(() => loadImageSet(dir)).toThrow(/images are 7×7×1, the training images 8×8×1; expected the same shape/);
+    writeDataset(dir, 10, 5, { shape: [8, 8] });
+    writeFileSync(join(dir, 'other-train-labels-idx1-ubyte'), idxBytes([10], new Uint8Array(10)));
+    expect(() => loadImageSet(dir)).toThrow(/several training labels files/);
+    const empty = join(root, 'empty');
+    writeDataset(empty, 0, 5);
+    expect(() => loadImageSet(empty)).toThrow(/holds 0 images; expected at least one/);
   });
 });

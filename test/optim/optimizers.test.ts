@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { chain, gradTransforms, loadGradModules, lrMultipliers, optimizerSpec, withLayerControls, SpecError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/index.ts';
+import { chain, gradientTransform, loadGradientTransform, masked, optimizerSpec, withLayerControls, SpecError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/node.ts';
+
+/** The optimiser of `spec` with its updates × `factor` (a learning-rate multiplier on weight `theta`). */
+const times = (spec: string, factor: number) => withLayerControls(optimizerSpec(spec).transform, { lrMult: [{ pattern: 'theta', factor }] }, ['theta']);
 import { expectClose } from '../helpers.ts';
 
 // A least-squares problem on a vector θ: L(θ) = mean((Xθ − y)²).
@@ -20,19 +23,19 @@ function train(transform: GradientTransform, steps: number, lambda = 1): number[
   return Array.from(tf.mul(v, lambda).dataSync());
 }
 
-describe('per-layer learning rates are exact (SPEC: θ = λφ)', () => {
+describe('per-layer learning rates are exact (θ = λφ)', () => {
   const λ = 3;
   it('SGD: training φ equals training θ with lr × λ²', () => {
-    expectClose(train(optimizerSpec('sgd:lr=0.01').transform, 20, λ), train(chain(optimizerSpec('sgd:lr=0.01').transform, lrMultipliers(`theta=${λ * λ}`, ['theta'])), 20), 1e-5);
+    expectClose(train(optimizerSpec('sgd:lr=0.01').transform, 20, λ), train(times('sgd:lr=0.01', λ * λ), 20), 1e-5);
   });
   it('momentum: the same, lr × λ²', () => {
-    expectClose(train(optimizerSpec('momentum:lr=0.005,m=0.9').transform, 20, λ), train(chain(optimizerSpec('momentum:lr=0.005,m=0.9').transform, lrMultipliers(`theta=${λ * λ}`, ['theta'])), 20), 1e-5);
+    expectClose(train(optimizerSpec('momentum:lr=0.005,m=0.9').transform, 20, λ), train(times('momentum:lr=0.005,m=0.9', λ * λ), 20), 1e-5);
   });
   it('Adam: training φ equals training θ with lr × λ (ε negligible)', () => {
     const reparam = train(optimizerSpec('adam:lr=0.01,eps=1e-12').transform, 20, λ);
-    expectClose(reparam, train(chain(optimizerSpec('adam:lr=0.01,eps=1e-12').transform, lrMultipliers(`theta=${λ}`, ['theta'])), 20), 1e-4);
+    expectClose(reparam, train(times('adam:lr=0.01,eps=1e-12', λ), 20), 1e-4);
     // …and not with λ²: scaling gradients is not a learning rate under Adam.
-    expect(Math.abs((reparam[0] as number) - (train(chain(optimizerSpec('adam:lr=0.01,eps=1e-12').transform, lrMultipliers(`theta=${λ * λ}`, ['theta'])), 20)[0] as number))).toBeGreaterThan(1e-3);
+    expect(Math.abs((reparam[0] as number) - (train(times('adam:lr=0.01,eps=1e-12', λ * λ), 20)[0] as number))).toBeGreaterThan(1e-3);
   });
 });
 
@@ -101,22 +104,22 @@ describe('a frozen layer does not move', () => {
     const w = tf.variable(tf.tensor1d([0.5, -1.2]));
     const v = tf.variable(tf.tensor1d([0.5, -1.2]));
     const names = ['a/kernel', 'b/kernel'];
-    const opt = new TransformOptimizer(withLayerControls(optimizerSpec('adamw:lr=0.1,wd=0.5').transform, { grad: 'a:zero' }, names), { 'a/kernel': w, 'b/kernel': v });
+    const opt = new TransformOptimizer(withLayerControls(optimizerSpec('adamw:lr=0.1,wd=0.5').transform, { freeze: ['a'] }, names), { 'a/kernel': w, 'b/kernel': v });
     opt.applyGradients({ [w.name]: tf.tensor1d([1, 1]), [v.name]: tf.tensor1d([1, 1]) });
     expect(Array.from(w.dataSync())).toEqual([0.5, -1.2].map(Math.fround));
     expect(Array.from(v.dataSync())).not.toEqual([0.5, -1.2].map(Math.fround));
     // Zeroing the gradient alone is not enough:
     const u = tf.variable(tf.tensor1d([0.5, -1.2]));
-    new TransformOptimizer(chain(gradTransforms('a:zero', ['a/kernel']), optimizerSpec('adamw:lr=0.1,wd=0.5').transform), { 'a/kernel': u }).applyGradients({ [u.name]: tf.tensor1d([1, 1]) });
+    new TransformOptimizer(chain(masked('a', gradientTransform('zero')), optimizerSpec('adamw:lr=0.1,wd=0.5').transform), { 'a/kernel': u }).applyGradients({ [u.name]: tf.tensor1d([1, 1]) });
     expect(Array.from(u.dataSync())).not.toEqual([0.5, -1.2].map(Math.fround));
   });
 
-  it('masked zero() before the optimiser freezes dense_b, others train', () => {
+  it('masked zero() before the optimiser freezes dense_b, others train', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ name: 'dense_a', units: 4, inputShape: [3] }), tf.layers.dense({ name: 'dense_b', units: 2 })] });
     const before = model.getWeights().map((w) => Array.from(w.dataSync()));
     const names = model.trainableWeights.map((w) => w.originalName);
-    const opt = new TransformOptimizer(chain(gradTransforms('dense_b:zero', names), optimizerSpec('adam:lr=0.1').transform), Object.fromEntries(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable])));
-    for (let i = 0; i < 3; i++) trainStep(model, opt, tf.ones([5, 3]), tf.ones([5, 2]), { loss: (y, p) => tf.losses.meanSquaredError(y, p) as Scalar });
+    const opt = new TransformOptimizer(chain(masked('dense_b', gradientTransform('zero')), optimizerSpec('adam:lr=0.1').transform), Object.fromEntries(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable])));
+    for (let i = 0; i < 3; i++) await trainStep(model, opt, tf.ones([5, 3]), tf.ones([5, 2]), { loss: (y, p) => tf.losses.meanSquaredError(y, p) as Scalar });
     const after = model.getWeights().map((w) => Array.from(w.dataSync()));
     expect(after[2]).toEqual(before[2]);
     expect(after[3]).toEqual(before[3]);
@@ -124,18 +127,17 @@ describe('a frozen layer does not move', () => {
   });
 });
 
-describe('a user gradient module from --grad', () => {
+describe('a user gradient module', () => {
   it('loads, probes and applies the example (sign descent scaled by mean |g|) to matching layers', async () => {
-    await loadGradModules('dense_1:./mnist-demo/examples/sign-gradient.ts');
-    const t = gradTransforms('dense_1:./mnist-demo/examples/sign-gradient.ts', ['dense_1/kernel', 'dense_2/kernel']);
+    const t = withLayerControls(chain(), { grad: [{ pattern: 'dense_1', transform: await loadGradientTransform('./mnist-demo/examples/sign-gradient.ts') }] }, ['dense_1/kernel', 'dense_2/kernel']);
     const g = { 'dense_1/kernel': tf.tensor1d([3, -1, 0, 0.5]), 'dense_2/kernel': tf.tensor1d([3, -1]) };
     const [u] = t.update(g, t.init(g), g);
     expect(Array.from(u['dense_1/kernel']!.dataSync())).toEqual([1.125, -1.125, 0, 1.125]);
     expect(Array.from(u['dense_2/kernel']!.dataSync())).toEqual([3, -1]);
   });
-  it('refuses a module that changes the shape, or was not loaded', async () => {
-    await expect(loadGradModules('dense_1:./test/fixtures/grad/wrong-shape.ts')).rejects.toThrow(/returned shape \[\] for a gradient of shape \[2,3\]/);
-    expect(() => gradTransforms('dense_1:./test/fixtures/grad/zero-grad.ts', ['dense_1/kernel'])).toThrow(/is not loaded/);
+  it('refuses a module that changes the shape, or is not a transform', async () => {
+    await expect(loadGradientTransform('./test/fixtures/grad/wrong-shape.ts')).rejects.toThrow(/returned shape \[\] for a gradient of shape \[2,3\]/);
+    await expect(loadGradientTransform('./test/fixtures/penalties/plain-object.ts')).rejects.toThrow(/default export must be a function/);
   });
 });
 
@@ -145,10 +147,11 @@ describe('bad optimiser and per-layer specs', () => {
     ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/],
     ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/],
     ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/],
-    ['pattern', () => lrMultipliers('desne*=2', names), /--lr-mult: 'desne\*' matches no weight; layers: conv2d_1, dense_2/],
-    ['factor', () => lrMultipliers('conv2d_1=-1', names), /--lr-mult conv2d_1=-1 is not allowed/],
-    ['transform', () => gradTransforms('conv*:clip=1', names), /unknown transform 'clip'.*accepted: clipvalue, clipnorm, clipl1, scale, zero/],
-    ['value', () => gradTransforms('conv*:clipnorm=0', names), /clipnorm=0 is not allowed; expected a finite number > 0/],
+    ['pattern', () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names), /learning-rate multiplier pattern 'desne\*' matches no weight; layers: conv2d_1, dense_2/],
+    ['factor', () => withLayerControls(chain(), { lrMult: [{ pattern: 'conv2d_1', factor: -1 }] }, names), /learning-rate multiplier of conv2d_1=-1 is not allowed/],
+    ['freeze', () => withLayerControls(chain(), { freeze: ['dense_9'] }, names), /freeze pattern 'dense_9' matches no weight/],
+    ['transform', () => gradientTransform('clip:1'), /unknown gradient transform 'clip'.*Accepted: clipvalue, clipnorm, clipl1, scale, zero/],
+    ['value', () => gradientTransform('clipnorm:0'), /clipnorm parameter c=0 is not allowed; expected a finite number > 0/],
   ])('%s', (_, f, message) => {
     expect(f).toThrow(SpecError);
     expect(f).toThrow(message);

@@ -17,7 +17,7 @@ import {
   tf,
   type PenaltyRegularizer,
   type PenxConstraint,
-} from '../../src/index.ts';
+} from '../../src/node.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definePenalty, loadPenalty, penalty, SpecError, tf, trainStep, type Tensor } from '../../src/index.ts';
+import { definePenalty, loadPenalty, penalty, SpecError, tf, trainStep, type Tensor } from '../../src/node.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 describe('the README example: log-sum penalty', () => {
@@ -18,7 +18,7 @@ describe('the README example: log-sum penalty', () => {
   it('trains a layer like a built-in does', async () => {
     const reg = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:0.1');
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelRegularizer: reg })] });
-    const r = trainStep(model, tf.train.sgd(0.1), tf.ones([4, 3]), tf.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]), {
+    const r = await trainStep(model, tf.train.sgd(0.1), tf.ones([4, 3]), tf.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]), {
       loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
     });
     expect(r.penaltyLoss).toBeGreaterThan(0);

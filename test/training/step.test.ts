@@ -35,7 +35,7 @@ function sgdByHand(penaltyGrad: (w: number) => number = () => 0): number[][] {
   return W0.map((row, i) => row.map((w, j) => w - LR * (X.reduce((s, x, r) => s + (2 / n) * x[i]! * (P[r]![j]! - Y[r]![j]!), 0) + penaltyGrad(w))));
 }
 
-/** Keras's MinMaxNorm on the columns (axis 0) of a row-major matrix, from SPEC.md. */
+/** Keras's MinMaxNorm on the columns (axis 0) of a row-major matrix: w · desired/(ε + n), desired = rate·clip(n, min, max) + (1−rate)·n. */
 function minMaxNormByHand(w: number[][], min: number, max: number, rate: number): number[] {
   const out = w.map((r) => [...r]);
   for (let j = 0; j < w[0]!.length; j++) {
@@ -47,35 +47,35 @@ function minMaxNormByHand(w: number[][], min: number, max: number, rate: number)
 }
 
 describe('trainStep', () => {
-  it.each([0, 0.1, 0.5, 1])('applies MinMaxNorm (rate %s) after the update, as SPEC.md computes it', (rate) => {
+  it.each([0, 0.1, 0.5, 1])('applies MinMaxNorm (rate %s) after the update, as Keras computes it', async (rate) => {
     const m = model({ kernelConstraint: constraint(`minmaxnorm:min=0.5,max=1,rate=${rate}`) });
-    trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    await trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
     const got = Array.from(m.getWeights()[0]!.dataSync());
     expectClose(got, minMaxNormByHand(sgdByHand(), 0.5, 1, rate), 1e-5, 1e-6);
     // The columns' norms really were over max before the constraint, so the check is not vacuous.
     expect(minMaxNormByHand(sgdByHand(), 0.5, 1, 1)).not.toEqual(sgdByHand().flat());
   });
 
-  it('without a constraint, the weights are the plain SGD update', () => {
+  it('without a constraint, the weights are the plain SGD update', async () => {
     const m = model({});
-    trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    await trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
     expectClose(Array.from(m.getWeights()[0]!.dataSync()), sgdByHand().flat(), 1e-5, 1e-6);
   });
 
-  it('adds the penalty to the loss and its gradient to the update', () => {
+  it('adds the penalty to the loss and its gradient to the update', async () => {
     const m = model({ kernelRegularizer: penalty('l2:0.01') });
-    const r = trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    const r = await trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
     expectClose([r.penaltyLoss], [0.01 * W0.flat().reduce((s, w) => s + w * w, 0)], 1e-5);
     expectClose(Array.from(m.getWeights()[0]!.dataSync()), sgdByHand((w) => 0.02 * w).flat(), 1e-5, 1e-6);
   });
 
-  it('does not leak tensors', () => {
+  it('does not leak tensors', async () => {
     const m = model({ kernelRegularizer: penalty('deadzone:0.01'), kernelConstraint: constraint('maxnorm:m=1') });
     const opt = tf.train.adam(0.01);
     const [x, y] = [tf.tensor2d(X), tf.tensor2d(Y)];
-    trainStep(m, opt, x, y, { loss: mse });
+    await trainStep(m, opt, x, y, { loss: mse });
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) trainStep(m, opt, x, y, { loss: mse });
+    for (let i = 0; i < 5; i++) await trainStep(m, opt, x, y, { loss: mse });
     expect(tf.memory().numTensors).toBe(before);
   });
 });

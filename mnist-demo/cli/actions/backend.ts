@@ -1,0 +1,19 @@
+/** Starting the backend the options chose, and saying which (with how many threads) on stderr. */
+import { selectBackend, type BackendInfo } from '../../../src/node.ts';
+import type { BackendFlags } from '../backend-options.ts';
+import { wholeNumber } from '../numbers.ts';
+
+/** Start the chosen backend and say which one (and how many threads) on stderr. */
+export async function startBackend(flags: BackendFlags): Promise<BackendInfo> {
+  const threads = wholeNumber(flags.threads, '--threads', 1);
+  const info = await selectBackend(flags.backend, { parallel: flags.parallel, ...(threads === undefined ? {} : { threads }) });
+  console.error(`backend: ${describeBackend(info)}`);
+  return info;
+}
+
+/** e.g. `wasm, 2 threads (data-parallel)`, `onnxruntime, 2 threads (its own threads)`. */
+export function describeBackend(info: BackendInfo): string {
+  const own = info.name === 'wasm' ? " (wasm's threaded build)" : ' (its own threads)';
+  const how = info.threads === 1 || info.name === 'tensorflow' || info.name === 'cpu' ? '' : info.parallel === 'data' ? ' (data-parallel)' : own;
+  return `${info.name}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${how}${info.note ? ` (${info.note})` : ''}`;
+}

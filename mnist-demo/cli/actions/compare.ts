@@ -1,0 +1,49 @@
+/**
+ * `penx compare`: train one run per penalty (and optimiser) with the same settings, then draw them
+ * side by side: `<out>/<name>/<run>/` per run, the comparison's figures and report in `<out>/<name>/`.
+ */
+import { join } from 'node:path';
+import { isModuleRef, loadPenalty, optimizerSpec, parseSpec, SpecError, splitSpecList } from '../../../src/node.ts';
+import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
+import type { BackendFlags } from '../backend-options.ts';
+import type { ExperimentFlags } from '../experiment-options.ts';
+import { parseExperiment, runNameFor } from './parse-experiment.ts';
+import { printSummary, trainRuns } from './session.ts';
+
+export interface CompareFlags extends ExperimentFlags {
+  readonly penalties: string;
+  readonly optimizers?: string;
+}
+
+/** The runs of a comparison: every penalty under every optimiser (default the experiment's). */
+export async function comparisonRuns(specs: readonly string[], optimizers: readonly string[] | undefined): Promise<PenaltyRun[]> {
+  const opts = optimizers?.map((o) => optimizerSpec(o).spec);
+  const runs: PenaltyRun[] = [];
+  for (const spec of specs) {
+    const penalty = await loadPenalty(spec);
+    const name = parseSpec(spec).name;
+    for (const optimizer of opts ?? [undefined]) {
+      runs.push({
+        penalty,
+        ...(isModuleRef(name) ? { module: name } : {}),
+        ...(optimizer ? { optimizer } : {}),
+        name: runNameFor(penalty.spec) + (optimizer && opts!.length > 1 ? `__${runNameFor(optimizer)}` : ''),
+      });
+    }
+  }
+  const dup = runs.find((r, i) => runs.findIndex((o) => o.name === r.name) !== i);
+  if (dup) throw new SpecError(`--penalties names ${dup.penalty.spec} twice; each penalty once`);
+  return runs;
+}
+
+/** Train the runs into `<out>/<name>` and draw the comparison; prints the summary and where the report is. */
+export async function compareRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, name: string): Promise<void> {
+  printSummary(await trainRuns(exp, runs, flags, name));
+  console.log(`report: ${join(exp.out, name, 'report.html')}`);
+}
+
+export async function compare(flags: CompareFlags): Promise<void> {
+  const exp = await parseExperiment(flags);
+  const optimizers = flags.optimizers?.split(';').map((o) => o.trim()).filter(Boolean);
+  await compareRuns(exp, await comparisonRuns(splitSpecList(flags.penalties), optimizers), flags, flags.name ?? 'compare');
+}

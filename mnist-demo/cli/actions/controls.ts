@@ -1,0 +1,77 @@
+/**
+ * The command line's grammar for per-layer controls, parsed into the library's structured form:
+ *
+ *   --lr-mult 'conv2d_1=0.1,dense*=2'                 → lrMult: [{ pattern, factor }]
+ *   --grad 'conv*:clipnorm=1,scale=0.5;dense_2:zero'  → grad: [{ pattern, transform }], freeze: ['dense_2']
+ *   --grad 'dense_1:./my-transform.ts'                → a user's module (a function of the gradient)
+ *
+ * Entries of --grad are `pattern:item[,item]` separated by `;`; an item is `kind[=value]` (a
+ * gradient transform of the catalogue: clipvalue, clipnorm, clipl1, scale, zero) or a module path.
+ * `zero` freezes the layer (its gradient and its update are zeroed).
+ */
+import { gradientTransformCatalog, isModuleRef, loadGradientTransform, parseNumber, SpecError, type GradControl, type LayerControls, type LrMultControl } from '../../../src/node.ts';
+
+/** The non-empty trimmed pieces of `text` between `separator`s. */
+const pieces = (text: string, separator: string) =>
+  text
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function parseLrMult(text: string): LrMultControl[] {
+  return pieces(text, ',').map((item) => {
+    const eq = item.lastIndexOf('=');
+    if (eq <= 0) throw new SpecError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
+    const pattern = item.slice(0, eq).trim();
+    return { pattern, factor: parseNumber(item.slice(eq + 1), `--lr-mult factor for ${pattern}`) };
+  });
+}
+
+/** The `pattern:items` entries of --grad, in order. */
+function gradEntries(text: string): Array<{ pattern: string; items: string[] }> {
+  return pieces(text, ';').map((entry) => {
+    const colon = entry.indexOf(':');
+    if (colon <= 0) throw new SpecError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
+    return { pattern: entry.slice(0, colon).trim(), items: entry.slice(colon + 1).split(',').map((i) => i.trim()) };
+  });
+}
+
+/** One --grad item as a transform spec: `clipnorm=1` → `clipnorm:1`; a module path as is. */
+function itemSpec(item: string, pattern: string): string {
+  if (isModuleRef(item)) return item;
+  const [kind = '', value, ...rest] = item.split('=');
+  if (!gradientTransformCatalog.get(kind)) {
+    throw new SpecError(`--grad: unknown transform '${kind}' for ${pattern}; accepted: ${gradientTransformCatalog.names().join(', ')}, or a module path such as ./my-transform.ts`);
+  }
+  if (rest.length > 0) throw new SpecError(`--grad: '${item}' has more than one '='`);
+  return value === undefined ? kind : `${kind}:${value}`;
+}
+
+/** --grad text as gradient controls and freezes; modules are imported and probed. */
+export async function parseGrad(text: string): Promise<Pick<LayerControls, 'grad' | 'freeze'>> {
+  const grad: GradControl[] = [];
+  const freeze: string[] = [];
+  for (const { pattern, items } of gradEntries(text)) {
+    for (const item of items) {
+      if (item === 'zero') {
+        freeze.push(pattern);
+        continue;
+      }
+      const spec = itemSpec(item, pattern);
+      try {
+        grad.push(isModuleRef(spec) ? { pattern, transform: await loadGradientTransform(spec), name: spec } : { pattern, transform: spec });
+        if (!isModuleRef(spec)) gradientTransformCatalog.resolve(spec);
+      } catch (err) {
+        if (err instanceof SpecError) throw new SpecError(`--grad ${pattern}: ${err.message}`);
+        throw err;
+      }
+    }
+  }
+  return { ...(grad.length ? { grad } : {}), ...(freeze.length ? { freeze } : {}) };
+}
+
+/** Both flags as the library's layer controls (undefined when neither is given). */
+export async function parseControls(lrMult: string | undefined, grad: string | undefined): Promise<LayerControls | undefined> {
+  if (lrMult === undefined && grad === undefined) return undefined;
+  return { ...(lrMult !== undefined ? { lrMult: parseLrMult(lrMult) } : {}), ...(grad !== undefined ? await parseGrad(grad) : {}) };
+}

@@ -1,0 +1,67 @@
+/**
+ * Training progress as `fit` callbacks: a bar with ETA, losses and accuracy on a terminal (plain
+ * lines at every tenth of an epoch on a pipe or file), and one line per finished epoch.
+ */
+import cliProgress from 'cli-progress';
+import type { BatchProgress, FitCallback } from '../../../src/node.ts';
+
+const fmt = (x: number | null, d = 4) => (x !== null && Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+/** The bar (or lines) during an epoch; `stop()` ends a bar before other output. */
+function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: BatchProgress): void; stop(): void } {
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | penalty {pen} | acc {acc}`, stream, hideCursor: true, etaBuffer: 50 },
+      cliProgress.Presets.shades_classic,
+    );
+    let epochShown = 0;
+    return {
+      onBatch: (p) => {
+        const payload = { epoch: p.epoch, epochs: p.epochs, loss: fmt(p.dataLoss), pen: fmt(p.penaltyLoss, 5), acc: fmt(p.accuracy, 3) };
+        if (p.epoch !== epochShown) {
+          if (epochShown !== 0) bar.stop();
+          bar.start(p.batches, p.batch, payload);
+          epochShown = p.epoch;
+        } else bar.update(p.batch, payload);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let t0 = performance.now();
+  let lastTenth = -1;
+  return {
+    onBatch: (p) => {
+      if (p.batch === 1) {
+        t0 = performance.now();
+        lastTenth = -1;
+      }
+      const tenth = Math.floor((10 * p.batch) / p.batches);
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      const eta = (((performance.now() - t0) / p.batch) * (p.batches - p.batch)) / 1000;
+      stream.write(`${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta.toFixed(0)}s loss ${fmt(p.dataLoss)} penalty ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+/** Callbacks showing a run's progress under `label` (e.g. `[2/6 l1:1e-4]`) on stderr. */
+export function progressCallbacks(label: string, stream: NodeJS.WriteStream = process.stderr): FitCallback {
+  const bar = batchProgress(label, stream);
+  return {
+    onTrainBegin: (record) => {
+      if (record.epochs.length > 0) stream.write(`${label} resuming after epoch ${record.epochs.length}\n`);
+    },
+    onBatchEnd: (p) => bar.onBatch(p),
+    onEpochEnd: (epoch, record) => {
+      bar.stop();
+      const last = record.epochs.at(-1);
+      const snap = epoch === 0 ? record.initial : last!;
+      stream.write(
+        `${label} epoch ${snap.epoch}: test loss ${fmt(snap.testLoss)} acc ${fmt(snap.testAcc)}` +
+          (epoch > 0 && last ? ` | train loss ${fmt(last.trainLoss)} penalty ${fmt(last.penaltyLoss, 5)} | ${last.seconds.toFixed(1)} s` : ' (untrained)') +
+          ` | |w|<1e-3: ${(100 * snap.sparsity.lt1e3).toFixed(1)}%\n`,
+      );
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * `penx start` (what `npm start` runs): the main job — the six reference penalties compared on
+ * the bundled MNIST, sized to finish in a few minutes on a 2-core machine: a seeded subset and a
+ * few epochs. The full experiment is the same comparison with all data and 40 epochs.
+ */
+import { splitSpecList } from '../../../src/node.ts';
+import type { Experiment } from '../../experiment/types.ts';
+import type { BackendFlags } from '../backend-options.ts';
+import { FULL_COMMAND, QUICK, REFERENCE_PENALTIES } from '../commands/reference.ts';
+import { REFERENCE_OPTIMIZER } from '../experiment-options.ts';
+import { comparisonRuns, compareRuns } from './compare.ts';
+
+export async function start(flags: BackendFlags): Promise<void> {
+  console.error(
+    `penx start: ${QUICK.epochs} epochs on ${QUICK.trainSize} of the 60 000 training images (tested on ${QUICK.testSize}), ` +
+      `sized to finish in a few minutes on 2 cores; ${QUICK.out}/${QUICK.name} is replaced.\nThe full 40-epoch experiment: ${FULL_COMMAND}`,
+  );
+  const exp: Experiment = {
+    model: { kind: 'reference' },
+    penalizeBias: false,
+    data: { trainSize: QUICK.trainSize, testSize: QUICK.testSize },
+    epochs: QUICK.epochs,
+    batchSize: 128,
+    seed: 42,
+    optimizer: REFERENCE_OPTIMIZER,
+    trackNorms: 'epoch',
+    out: QUICK.out,
+    resume: false,
+    force: true,
+  };
+  await compareRuns(exp, await comparisonRuns(splitSpecList(REFERENCE_PENALTIES), undefined), flags, QUICK.name);
+}

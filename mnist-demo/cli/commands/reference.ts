@@ -1,0 +1,7 @@
+/** The reference experiment's names and sizes, as the commands' defaults and help show them. */
+export const REFERENCE_PENALTIES = 'none,l1:1e-4,l2:1e-4,l3:1e-4,l4:1e-4,deadzone:1e-4';
+
+/** What `npm start` runs: a seeded subset, a few epochs. */
+export const QUICK = { trainSize: 6000, testSize: 2000, epochs: 3, out: 'figures/runs', name: 'quickstart' } as const;
+
+export const FULL_COMMAND = `npx penx compare --penalties ${REFERENCE_PENALTIES} --epochs 40 --name reference`;

@@ -1,0 +1,28 @@
+/** `penx train`, `penx compare` and `penx start`: their options and help (the work is in ../actions/, loaded when run). */
+import type { Command } from 'commander';
+import type { CompareFlags } from '../actions/compare.ts';
+import type { TrainFlags } from '../actions/train.ts';
+import { addBackendOptions, type BackendFlags } from '../backend-options.ts';
+import { addExperimentOptions } from '../experiment-options.ts';
+import { REFERENCE_PENALTIES } from './reference.ts';
+
+export function addTrainingCommands(program: Command): void {
+  addExperimentOptions(
+    program
+      .command('train')
+      .description('train a model (default: the reference CNN on MNIST) with one penalty; after every epoch, a histogram of all weights')
+      .requiredOption('--penalty <spec>', 'the penalty on every kernel, e.g. l1:1e-4 or ./my-penalty.ts:1e-4 (see penx penalties)'),
+  ).action(async (flags: TrainFlags) => (await import('../actions/train.ts')).train(flags));
+
+  addExperimentOptions(
+    program
+      .command('compare')
+      .description('train a model once per penalty and compare the weight histograms side by side')
+      .option('--penalties <list>', 'comma-separated penalty specs', REFERENCE_PENALTIES)
+      .option('--optimizers <list>', "semicolon-separated optimiser specs; every penalty is trained under each, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'"),
+  ).action(async (flags: CompareFlags) => (await import('../actions/compare.ts')).compare(flags));
+
+  addBackendOptions(program.command('start').description('the main job: compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST (a few minutes)')).action(async (flags: BackendFlags) =>
+    (await import('../actions/start.ts')).start(flags),
+  );
+}

@@ -1,0 +1,52 @@
+/** The options `penx train` and `penx compare` share (parsed by actions/parse-experiment.ts). */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { addBackendOptions, type BackendFlags } from './backend-options.ts';
+
+/** Options as commander gives them (text). */
+export interface ExperimentFlags extends BackendFlags {
+  readonly model?: string;
+  readonly constraint?: string;
+  readonly epochs: string;
+  readonly batchSize: string;
+  readonly seed: string;
+  readonly trainSize?: string;
+  readonly testSize?: string;
+  readonly data?: string;
+  readonly out: string;
+  readonly name?: string;
+  readonly resume?: boolean;
+  readonly force?: boolean;
+  readonly penalizeBias?: boolean;
+  readonly optimizer: string;
+  readonly lrMult?: string;
+  readonly grad?: string;
+  readonly trackNorms: 'epoch' | 'batch';
+}
+
+/** The reference experiment's optimiser. */
+export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
+
+export function addExperimentOptions(cmd: Command): Command {
+  return addBackendOptions(
+    cmd
+      .option('--model <module|dir>', 'the model: a module whose default export is (inputShape, numClasses) => tf.LayersModel, or a folder with a TF.js model.json (default: the reference CNN)')
+      .option('--constraint <spec>', 'constraint on every kernel, e.g. maxnorm:m=2 (see penx constraints)')
+      .option('--epochs <n>', 'epochs to train', '40')
+      .option('--batch-size <n>', 'batch size', '128')
+      .option('--seed <n>', 'seed of the initial weights, the batch order and the subsets', '42')
+      .option('--train-size <n>', 'train on a seeded subset of n images (default: all)')
+      .option('--test-size <n>', 'evaluate on a seeded subset of n images (default: all)')
+      .option('--data <dir>', 'folder with the four MNIST-format IDX files, .gz or not: any image size, channels and classes (default: the bundled MNIST)')
+      .option('--out <dir>', 'folder the run folders go in', 'figures/runs')
+      .option('--name <name>', 'the run (or comparison) folder name; default from the penalty')
+      .option('--resume', 'continue an interrupted run from its last finished epoch')
+      .option('--force', 'replace an existing run folder')
+      .option('--penalize-bias', 'put the penalty on biases too')
+      .option('--optimizer <spec>', 'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)', REFERENCE_OPTIMIZER)
+      .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
+      .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)")
+      .addOption(new Option('--track-norms <when>', 'record per-channel kernel norms every epoch or every batch').choices(['epoch', 'batch']).default('epoch')),
+  );
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The model of an experiment, for a given data set:
+ *
+ *   source (reference | module default-exporting (inputShape, numClasses, { seed }) => model | model.json folder)
+ *     ─► built ─► checked against the data (input shape per image, one output per class)
+ *     ─► the run's penalty (and constraint) put on every kernel
+ */
+import { attachToKernels, importDefaultExport, loadModel, SpecError, tf, type PenaltyRegularizer, type PenxConstraint } from '../../src/node.ts';
+import { referenceModel, type ModelBuilder } from '../model.ts';
+import type { ModelSource } from './types.ts';
+
+/** The data a model must fit: per-image shape (channels last) and class count. */
+export interface DataShape {
+  readonly shape: readonly number[];
+  readonly classes: number;
+}
+
+/** A function building a fresh model for a seed (the source's builder, or a loaded folder's copy). */
+export type MakeModel = (seed: number) => Promise<tf.LayersModel>;
+
+function describe(source: ModelSource): string {
+  return source.kind === 'reference' ? 'the reference model' : source.kind === 'module' ? `model module ${source.path}` : `model folder ${source.dir}`;
+}
+
+/** The per-sample shape of a symbolic shape, `?` for a free dimension. */
+const perSample = (shape: ReadonlyArray<number | null> | undefined) => (shape ?? []).slice(1).map((d) => (d === null ? '?' : d));
+
+/** Throws a SpecError (naming the expected shapes) unless `model` takes the data's images and has one output per class. */
+export function checkModelFits(model: tf.LayersModel, data: DataShape, what: string): void {
+  const input = model.inputs[0]?.shape ?? [];
+  const inputOk = input.length === data.shape.length + 1 && input.slice(1).every((d, i) => d === null || d === data.shape[i]);
+  if (!inputOk) throw new SpecError(`${what} takes inputs of shape [${perSample(input)}] per sample; the data's images are [${data.shape}] (rows, columns, channels), so the model's input shape must be [${data.shape}]`);
+  const output = model.outputs[0]?.shape ?? [];
+  if (output.length !== 2 || output[1] !== data.classes) {
+    throw new SpecError(`${what} has outputs of shape [${perSample(output)}] per sample; the data has ${data.classes} classes, so the output shape must be [${data.classes}]`);
+  }
+}
+
+/** How to build the source's model for the data (module imported and folder loaded once). */
+export async function modelMaker(source: ModelSource, data: DataShape): Promise<MakeModel> {
+  const what = describe(source);
+  if (source.kind === 'folder') {
+    const loaded = await loadModel(source.dir).catch((err: Error) => {
+      throw new SpecError(`${what}: cannot be loaded as a TF.js model (${err.message.split('\n')[0]})`);
+    });
+    checkModelFits(loaded, data, what);
+    return async () => attachToKernels(loaded, {});
+  }
+  let builder: ModelBuilder = referenceModel;
+  if (source.kind === 'module') {
+    const exported = await importDefaultExport(source.path, process.cwd(), 'model');
+    if (typeof exported !== 'function') throw new SpecError(`${what}: its default export must be a function (inputShape, numClasses) => tf.LayersModel`);
+    builder = exported as ModelBuilder;
+  }
+  const make: MakeModel = async (seed) => {
+    let model: unknown;
+    try {
+      model = await builder([...data.shape], data.classes, { seed });
+    } catch (err) {
+      throw new SpecError(`${what} threw building a model for inputs [${data.shape}] and ${data.classes} classes: ${(err as Error).message}`);
+    }
+    if (!(model instanceof tf.LayersModel)) throw new SpecError(`${what} returned ${typeof model}, not a tf.LayersModel`);
+    checkModelFits(model, data, what);
+    return model;
+  };
+  return make;
+}
+
+/** The model of one run: built for the seed, with the penalty and constraint on every kernel. */
+export async function runModel(make: MakeModel, seed: number, controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint }): Promise<tf.LayersModel> {
+  const built = await make(seed);
+  try {
+    return await attachToKernels(built, controls);
+  } finally {
+    built.dispose();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Running an experiment's runs, as `penx train` (one run) and `penx compare` (several) do:
+ *
+ *   data (IDX folder or the bundled MNIST) ─► tensors (images, one-hot labels), once
+ *   model maker (checked against the data) ─► per run: model with the run's penalty on every kernel
+ *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json, checkpoint, figures)
+ */
+import { join } from 'node:path';
+import { fitToFolder, gradientsFor, identity, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord, type TensorData } from '../../src/node.ts';
+import { modelMaker, runModel, type MakeModel } from './model-source.ts';
+import type { Experiment, PenaltyRun } from './types.ts';
+
+/** What the command line shows while a run trains. */
+export interface RunHooks {
+  /** Callbacks for the run (progress, per-epoch lines). */
+  callbacks(run: PenaltyRun, index: number): FitCallback[];
+  /** A note (e.g. why one thread is used). */
+  note(message: string): void;
+}
+
+/** Images [n, rows, cols, channels] and one-hot labels [n, classes] as tensors. */
+function tensorsOf(split: ImageSplit, set: ImageSet): TensorData {
+  const y = new Float32Array(split.count * set.classes);
+  for (let i = 0; i < split.count; i++) y[i * set.classes + (split.labels[i] as number)] = 1;
+  return { x: tf.tensor4d(split.images, [split.count, ...set.shape]), y: tf.tensor2d(y, [split.count, set.classes]) };
+}
+
+/** The data of an experiment as tensors, and the model maker checked against it. */
+export interface Prepared {
+  readonly train: TensorData;
+  readonly test: TensorData;
+  readonly source: string;
+  readonly make: MakeModel;
+  dispose(): void;
+}
+
+/** The data as tensors and the model maker, with the per-layer controls checked against the model's weights. */
+export async function prepare(exp: Experiment, set: ImageSet): Promise<Prepared> {
+  const make = await modelMaker(exp.model, set);
+  if (exp.controls) {
+    const probe = await make(exp.seed);
+    try {
+      withLayerControls(identity, exp.controls, weightNames(probe));
+    } finally {
+      probe.dispose();
+    }
+  }
+  const train = tensorsOf(set.train, set);
+  const test = tensorsOf(set.test, set);
+  return { train, test, source: set.source, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
+}
+
+/** Train one run of the experiment into `<out>/<…dir>/<run.name>`. */
+export async function trainRun(exp: Experiment, run: PenaltyRun, index: number, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
+  const model = await runModel(data.make, exp.seed, { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
+  const { gradients, note } = await gradientsFor(model, backend.workers);
+  if (note) hooks.note(note);
+  try {
+    return await fitToFolder(model, data.train, {
+      dir,
+      resume: exp.resume,
+      force: exp.force,
+      name: run.name,
+      epochs: exp.epochs,
+      batchSize: exp.batchSize,
+      seed: exp.seed,
+      optimizer: run.optimizer ?? exp.optimizer,
+      ...(exp.controls ? { controls: exp.controls } : {}),
+      loss: 'categoricalCrossentropy',
+      validationData: data.test,
+      trackNorms: exp.trackNorms,
+      gradients,
+      callbacks: hooks.callbacks(run, index),
+      info: {
+        data: data.source,
+        ...(exp.model.kind === 'module' ? { modelSource: exp.model.path } : exp.model.kind === 'folder' ? { modelSource: exp.model.dir } : {}),
+        ...(run.module ? { penaltyModule: run.module } : {}),
+        backend: backend.name,
+        threads: gradients.threads > 1 ? backend.threads : backend.parallel === 'threads' ? backend.threads : 1,
+        parallel: backend.parallel,
+        versions: versions(),
+      },
+    });
+  } finally {
+    await gradients.close();
+    model.dispose();
+  }
+}
+
+/** The run folder of `run` in the experiment's output folder (and a comparison's subfolder). */
+export function runDir(exp: Experiment, run: PenaltyRun, comparison?: string): string {
+  return comparison === undefined ? join(exp.out, run.name) : join(exp.out, comparison, run.name);
+}

@@ -1,0 +1,42 @@
+/**
+ * What the command line asks for, parsed and checked: an experiment (the settings every run of a
+ * `penx train` or `penx compare` shares) and the runs in it (a penalty, an optimiser, a name).
+ */
+import type { LayerControls, PenaltyRegularizer, PenxConstraint } from '../../src/index.ts';
+
+/** Where the model comes from. */
+export type ModelSource =
+  | { readonly kind: 'reference' }
+  | { readonly kind: 'module'; readonly path: string }
+  | { readonly kind: 'folder'; readonly dir: string };
+
+export interface Experiment {
+  readonly model: ModelSource;
+  readonly constraint?: PenxConstraint;
+  readonly penalizeBias: boolean;
+  /** A folder of IDX files (default: the bundled MNIST), and seeded subsets. */
+  readonly data: { readonly dir?: string; readonly trainSize?: number; readonly testSize?: number };
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Seed of the initial weights, the batch order and the subsets. */
+  readonly seed: number;
+  /** Optimiser spec, e.g. `adadelta:lr=1,rho=0.95` (the reference). */
+  readonly optimizer: string;
+  readonly controls?: LayerControls;
+  readonly trackNorms: 'epoch' | 'batch';
+  /** The folder run folders go in. */
+  readonly out: string;
+  readonly resume: boolean;
+  readonly force: boolean;
+}
+
+/** One run of an experiment. */
+export interface PenaltyRun {
+  readonly penalty: PenaltyRegularizer;
+  /** The user module the penalty came from, if any. */
+  readonly module?: string;
+  /** The optimiser, when it differs from the experiment's. */
+  readonly optimizer?: string;
+  /** The run's folder name. */
+  readonly name: string;
+}

@@ -1,0 +1,7 @@
+/** The backend choices and parallel modes, by name (no backend is loaded by importing this). */
+export const BACKENDS = ['auto', 'tensorflow', 'onnxruntime', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+/** How threads share the work: `data` cuts each batch among worker threads; `threads` uses the backend's own pool. */
+export const PARALLEL_MODES = ['data', 'threads'] as const;
+export type ParallelMode = (typeof PARALLEL_MODES)[number];

@@ -1,0 +1,64 @@
+/**
+ * Reading IDX files (the MNIST format): a big-endian header — two zero bytes, a type byte (0x08 =
+ * unsigned byte), the number of dimensions — then one 32-bit size per dimension, then the data.
+ * Gzipped files (`.gz`) are inflated first. Every check names the file and what was expected.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { SpecError } from '../spec/errors.ts';
+
+/** Bad, missing or inconsistent data: the CLI exits with code 2. */
+export class DataError extends SpecError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataError';
+  }
+}
+
+export interface IdxArray {
+  readonly dims: number[];
+  /** The raw unsigned bytes, row-major. */
+  readonly data: Uint8Array;
+}
+
+/** Parse IDX bytes of unsigned-byte data with `rank` dimensions (or one of several ranks); `file` names it in errors. */
+export function parseIdx(bytes: Uint8Array, ranks: number | readonly number[], file: string): IdxArray {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (err) {
+      throw new DataError(`${file}: not a valid gzip file (${(err as Error).message})`);
+    }
+  }
+  const allowed = typeof ranks === 'number' ? [ranks] : ranks;
+  const rank = allowed.find((r) => r === bytes[3]) ?? (allowed[0] as number);
+  const headerSize = 4 + 4 * rank;
+  if (bytes.length < headerSize) {
+    throw new DataError(`${file}: ${bytes.length} bytes is too short for an IDX header (expected at least ${headerSize} bytes)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0);
+  if (magic !== (0x00000800 | rank)) {
+    const hex = (x: number) => `0x${x.toString(16).padStart(8, '0')}`;
+    const expected = allowed.map((r) => hex(0x800 | r)).join(' or ');
+    throw new DataError(`${file}: wrong magic number ${hex(magic)}, expected ${expected} (unsigned bytes, ${allowed.join(' or ')} dimension${rank > 1 ? 's' : ''})`);
+  }
+  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (bytes.length !== headerSize + size) {
+    const what = bytes.length < headerSize + size ? 'truncated' : 'too long';
+    throw new DataError(`${file}: ${what}: ${bytes.length} bytes, expected ${headerSize + size} (header ${headerSize} + ${dims.join('×')} items)`);
+  }
+  return { dims, data: bytes.subarray(headerSize) };
+}
+
+/** Read and parse an IDX file. */
+export function readIdx(path: string, rank: number | readonly number[]): IdxArray {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new DataError(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseIdx(bytes, rank, path);
+}

@@ -1,0 +1,48 @@
+/**
+ * Statistics of weights: the reference experiment's histogram (100 bins over [−1, 1], as a density, with the
+ * counts below, above and exactly at zero) and sparsity (fractions of |w| < 1e-3 and < 1e-2).
+ * They take several arrays at once, so all of a network's weights count as one flat vector.
+ */
+import type { Histogram, Sparsity } from '../record/schema.ts';
+
+export const HIST_BINS = 100;
+export const HIST_LO = -1;
+export const HIST_HI = 1;
+
+export function histogram(parts: readonly ArrayLike<number>[], bins = HIST_BINS, lo = HIST_LO, hi = HIST_HI): Histogram {
+  const counts = new Float64Array(bins);
+  const width = (hi - lo) / bins;
+  let below = 0;
+  let above = 0;
+  let zeros = 0;
+  let count = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const v = part[i] as number;
+      count++;
+      if (v === 0) zeros++;
+      if (v < lo) below++;
+      else if (v > hi) above++;
+      else counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
+    }
+  }
+  const density = Array.from(counts, (c) => (count === 0 ? 0 : c / (count * width)));
+  return { lo, hi, density, below, above, zeros, count };
+}
+
+export function sparsity(parts: readonly ArrayLike<number>[]): Sparsity {
+  let n = 0;
+  let lt1e3 = 0;
+  let lt1e2 = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const a = Math.abs(part[i] as number);
+      n++;
+      if (a < 1e-2) {
+        lt1e2++;
+        if (a < 1e-3) lt1e3++;
+      }
+    }
+  }
+  return { lt1e3: n === 0 ? 0 : lt1e3 / n, lt1e2: n === 0 ? 0 : lt1e2 / n };
+}

@@ -1,0 +1,33 @@
+/**
+ * penalty-explorer for Node: everything of the root entry, plus what needs Node —
+ *
+ *   backends      selectBackend (tensorflow / onnxruntime / wasm / cpu), threads
+ *   parallel      ShardedGradients: each batch cut among worker threads (both cores)
+ *   user modules  loadPenalty / loadConstraint / loadGradientTransform / loadSpec / importDefaultExport
+ *   files         saveModel / loadModel, IDX image sets, run folders (fitToFolder: run.json, checkpoint,
+ *                 figures, report.html; resumable), figures to SVG/PNG, the report page
+ */
+export * from './index.ts';
+
+export { selectBackend, currentBackend, BACKENDS, PARALLEL_MODES, type BackendChoice, type BackendInfo, type BackendOptions, type ParallelMode } from './backends/select.ts';
+export { ShardedGradients, shardsOf } from './parallel/sharded.ts';
+export { gradientsFor } from './parallel/gradients-for.ts';
+
+export { importDefaultExport, loadSpec } from './spec/module.ts';
+export { loadPenalty, loadConstraint } from './spec/loaders.ts';
+export { loadGradientTransform } from './optim/load.ts';
+
+export { saveModel, loadModel } from './io/model-folder.ts';
+export { writeFileAtomic } from './io/atomic.ts';
+export { DataError, parseIdx, readIdx, type IdxArray } from './io/idx.ts';
+export { loadImageSet, IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit } from './io/image-set.ts';
+export { versions } from './io/versions.ts';
+
+export { fitToFolder, type FolderOptions } from './record/fit-to-folder.ts';
+export { claimFolder, hasContent, readRunJson, writeRunJson, RUN_JSON, type FolderPolicy } from './record/folder.ts';
+export { loadCheckpoint, saveCheckpoint, CHECKPOINT, type Checkpoint } from './record/checkpoint.ts';
+export { FolderExistsError, ResumeMismatchError } from './record/errors.ts';
+
+export { renderSvg, svgToPng, writeFigure, FONT_FILES } from './viz/render/render.ts';
+export { drawRun, drawComparison, epochFile } from './viz/render/draw.ts';
+export { writeReport, vegaScript } from './viz/render/report-file.ts';

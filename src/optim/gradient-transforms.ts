@@ -1,0 +1,97 @@
+/**
+ * The gradient transforms that can be named in a spec (`clipnorm:1`, `clipvalue:c=0.5`, `zero`),
+ * in one catalogue, and `defineGradientTransform` for your own. A spec's bare value is the
+ * transform's first parameter: `clipnorm:1` is `clipnorm:c=1`.
+ *
+ *   clipvalue:c   g ← clip(g, −c, c)
+ *   clipnorm:c    g ← g · min(1, c / ‖g‖₂)
+ *   clipl1:c      g ← g · min(1, c / ‖g‖₁)
+ *   scale:s       g ← s·g
+ *   zero          g ← 0   (to freeze a layer, see `LayerControls.freeze`)
+ */
+import { Catalog, named, stamped, type CatalogEntry } from '../spec/catalog.ts';
+import { SpecError } from '../spec/errors.ts';
+import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { tf, type Tensor } from '../tf.ts';
+import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
+import type { GradientTransform } from './transform.ts';
+
+export interface GradientTransformEntry extends CatalogEntry {
+  readonly make: (params: ParamValues) => GradientTransform;
+}
+
+/** A user's transform of one weight's gradient: same shape back. */
+export type GradientFunction<P extends ParamValues = ParamValues> = (grad: Tensor, weight: Tensor, name: string, params: P) => Tensor;
+
+const bound = (doc: string) => ({ default: 1, above: 0, doc });
+
+const ENTRIES: Record<string, Omit<GradientTransformEntry, 'name' | 'builtin'>> = {
+  clipvalue: { formula: 'g ← clip(g, −c, c)', doc: 'Clip each entry. Example: clipvalue:0.5', params: { c: bound('bound') }, make: ({ c }) => clipByValue(c as number) },
+  clipnorm: { formula: 'g ← g · min(1, c / ‖g‖₂)', doc: 'Clip the L2 norm of each weight\'s gradient. Example: clipnorm:1', params: { c: bound('largest L2 norm') }, make: ({ c }) => clipByNorm(c as number) },
+  clipl1: { formula: 'g ← g · min(1, c / ‖g‖₁)', doc: 'Clip the L1 norm of each weight\'s gradient. Example: clipl1:10', params: { c: bound('largest L1 norm') }, make: ({ c }) => clipByL1Norm(c as number) },
+  scale: { formula: 'g ← s·g', doc: 'Scale the gradient. Example: scale:0.5', params: { s: { default: 1, doc: 'factor' } }, make: ({ s }) => scale(s as number) },
+  zero: { formula: 'g ← 0', doc: 'Zero the gradient (an optimiser with decoupled decay still moves the weight; freeze to stop it).', params: {}, make: () => zero() },
+};
+
+/** Throws a SpecError unless `t` returns a gradient of the same shape on a probe gradient; `what` names it. */
+export function probeTransform(t: GradientTransform, what = 'gradient transform'): void {
+  const shape = [2, 3];
+  let out: unknown;
+  try {
+    out = tf.tidy(() => {
+      const g = tf.ones(shape);
+      const [u] = t.update({ 'probe/kernel': g }, t.init({ 'probe/kernel': g }), { 'probe/kernel': g });
+      const r = u['probe/kernel'];
+      return r instanceof tf.Tensor ? `shape [${r.shape.join()}]` : typeof r;
+    });
+  } catch (err) {
+    throw new SpecError(`${what} threw on a probe gradient of shape [${shape}]: ${(err as Error).message ?? String(err)}`);
+  }
+  if (out !== `shape [${shape.join()}]`) throw new SpecError(`${what} returned ${out} for a gradient of shape [${shape}]; it must return the gradient's shape`);
+}
+
+export const gradientTransformCatalog: Catalog<GradientTransformEntry, GradientTransform> = new Catalog<GradientTransformEntry, GradientTransform>({
+  kind: 'gradient transform',
+  builtins: named(ENTRIES, (name, e) => stamped('gradient transform', { ...e, name, builtin: true })),
+  positional: { name: 'value', of: (e) => Object.values(e.params)[0], asFirstParam: true },
+  bind: (b) => b.entry.make(b.params),
+  probe: (t) => probeTransform(t),
+});
+
+export interface DefineGradientTransformOptions<D extends ParamDefs> {
+  readonly name: string;
+  readonly params?: D;
+  /** The new gradient of one weight, same shape as `grad`. */
+  readonly fn: GradientFunction<ParamValues<D>>;
+  readonly formula?: string;
+  readonly doc?: string;
+}
+
+/**
+ * Define (and register) a gradient transform of one weight's gradient.
+ *
+ * @example
+ * export default defineGradientTransform({
+ *   name: 'sign',
+ *   formula: 'g ← sign(g)·mean|g|',
+ *   fn: (g) => tf.mul(tf.sign(g), tf.mean(tf.abs(g))),
+ * });
+ */
+export function defineGradientTransform<D extends ParamDefs = Record<never, never>>(options: DefineGradientTransformOptions<D>): GradientTransformEntry {
+  const fn = options.fn as GradientFunction;
+  return gradientTransformCatalog.register(
+    stamped('gradient transform', {
+      name: options.name,
+      builtin: false,
+      formula: options.formula ?? `g ← ${options.name}(g)`,
+      doc: options.doc ?? `User-defined gradient transform ${options.name}.`,
+      params: options.params ?? {},
+      make: (p: ParamValues) => fromFunction((g, w, n) => fn(g, w, n, p)),
+    }),
+  );
+}
+
+/** A gradient transform from its spec, e.g. `clipnorm:1`. */
+export function gradientTransform(spec: string): GradientTransform {
+  return gradientTransformCatalog.resolve(spec);
+}

@@ -1,0 +1,92 @@
+/**
+ * Per-layer controls, as transforms around the optimiser:
+ *
+ *   withLayerControls(optimizer, { grad, lrMult, freeze }, names)
+ *     = chain(gradient transforms (masked, in order), optimizer, learning-rate multipliers, freezes)
+ *
+ * - `grad`: each entry's transform on the gradients of the weights its pattern matches, before
+ *   the optimiser (a transform, or a spec such as `clipnorm:1`).
+ * - `lrMult`: the optimiser's *update* of matching weights × the factor (every matching pattern's
+ *   factor multiplies): exactly a per-layer learning rate, whatever the optimiser.
+ * - `freeze`: matching weights do not move: gradient and final update zeroed (an optimiser with
+ *   decoupled weight decay, AdamW, would otherwise still move them).
+ *
+ * Patterns are globs over weight names (`conv2d_1/kernel`) or layer names (`conv2d_1`, `dense*`).
+ * Every pattern must match a weight of the model, so a typo is an error, not a silent no-op.
+ *
+ * @example
+ * withLayerControls(optimizerSpec('adam').transform, {
+ *   grad: [{ pattern: 'conv*', transform: 'clipnorm:1' }],
+ *   lrMult: [{ pattern: 'conv2d_1', factor: 0.1 }],
+ *   freeze: ['dense_2'],
+ * }, weightNames(model));
+ */
+import { SpecError } from '../spec/errors.ts';
+import { checkParam, formatNumber } from '../spec/params.ts';
+import { tf } from '../tf.ts';
+import { zero } from './clip.ts';
+import { gradientTransform } from './gradient-transforms.ts';
+import { matcher } from './names.ts';
+import { chain, identity, mapTree, masked, stateless, type GradientTransform } from './transform.ts';
+
+export interface GradControl {
+  readonly pattern: string;
+  /** A transform, or a gradient-transform spec such as `clipnorm:1`. */
+  readonly transform: GradientTransform | string;
+  /** How a run record names a transform given as an object (e.g. its module path); default `custom`. */
+  readonly name?: string;
+}
+
+export interface LrMultControl {
+  readonly pattern: string;
+  readonly factor: number;
+}
+
+export interface LayerControls {
+  readonly grad?: readonly GradControl[];
+  readonly lrMult?: readonly LrMultControl[];
+  readonly freeze?: readonly string[];
+}
+
+function checkMatches(pattern: string, names: readonly string[], what: string): void {
+  if (!names.some(matcher(pattern))) {
+    const layers = [...new Set(names.map((n) => n.split('/')[0]))];
+    throw new SpecError(`${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`);
+  }
+}
+
+/** The optimiser's updates of matching weights × their factors. */
+function lrMultipliers(controls: readonly LrMultControl[], names: readonly string[]): GradientTransform {
+  const factors = controls.map(({ pattern, factor }) => {
+    checkParam(`learning-rate multiplier of ${pattern}`, factor, { default: 1, min: 0, doc: '' });
+    checkMatches(pattern, names, 'learning-rate multiplier');
+    return [matcher(pattern), factor] as const;
+  });
+  return stateless((u) => mapTree(u, (t, name) => tf.mul(t, factors.reduce((f, [m, x]) => (m(name) ? f * x : f), 1))));
+}
+
+/** The optimiser with its per-layer controls, in their order. */
+export function withLayerControls(optimizer: GradientTransform, controls: LayerControls, names: readonly string[]): GradientTransform {
+  const grads = (controls.grad ?? []).map(({ pattern, transform }) => {
+    checkMatches(pattern, names, 'gradient transform');
+    return masked(pattern, typeof transform === 'string' ? gradientTransform(transform) : transform);
+  });
+  const frozen = controls.freeze ?? [];
+  for (const pattern of frozen) checkMatches(pattern, names, 'freeze');
+  return chain(
+    frozen.length > 0 ? masked(frozen, zero()) : identity,
+    ...grads,
+    optimizer,
+    controls.lrMult?.length ? lrMultipliers(controls.lrMult, names) : identity,
+    frozen.length > 0 ? masked(frozen, zero()) : identity,
+  );
+}
+
+/** The controls as text for a run record: `conv2d_1=0.1,dense*=2`, `conv*:clipnorm:1;dense_1:custom`, `dense_2`. */
+export function describeLayerControls(controls: LayerControls): { lrMult?: string; grad?: string; freeze?: string } {
+  const out: { lrMult?: string; grad?: string; freeze?: string } = {};
+  if (controls.lrMult?.length) out.lrMult = controls.lrMult.map((c) => `${c.pattern}=${formatNumber(c.factor)}`).join(',');
+  if (controls.grad?.length) out.grad = controls.grad.map((c) => `${c.pattern}:${typeof c.transform === 'string' ? c.transform : (c.name ?? 'custom')}`).join(';');
+  if (controls.freeze?.length) out.freeze = controls.freeze.join(',');
+  return out;
+}

@@ -1,0 +1,38 @@
+/** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild. */
+import { tf, type Tensor } from '../tf.ts';
+
+/** Tensors (weights or their gradients, in model order) concatenated into one flat array. */
+export function flatTensors(tensors: readonly Tensor[]): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(tensors.reduce((s, t) => s + t.size, 0));
+  let off = 0;
+  for (const t of tensors) {
+    out.set(t.dataSync() as Float32Array, off);
+    off += t.size;
+  }
+  return out;
+}
+
+/** Write flat weights into the variables (assign, not setWeights: no constraint is applied). */
+export function assignFlat(vars: readonly tf.Variable[], flat: Float32Array): void {
+  let off = 0;
+  for (const v of vars) {
+    tf.tidy(() => v.assign(tf.tensor(flat.subarray(off, off + v.size), v.shape, 'float32')));
+    off += v.size;
+  }
+  if (off !== flat.length) throw new Error(`expected ${off} weights, got ${flat.length}`);
+}
+
+/** The topology of a model with every regularizer and constraint removed (workers compute the data loss only). */
+export function bareTopology(model: tf.LayersModel): unknown {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /_(regularizer|constraint)$/.test(k) ? null : strip(x)]));
+  };
+  return strip(model.toJSON(null, false));
+}
+
+/** The trainable variables of a model, in order. */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((lv) => lv.read() as tf.Variable);
+}

@@ -1,0 +1,19 @@
+/**
+ * The gradient strategy for a model on the current backend: sharded over `workers` worker threads
+ * when it can be (a named loss, a model TF.js can rebuild from its JSON in a worker), else this
+ * thread alone, with the reason.
+ */
+import type { tf } from '../tf.ts';
+import { localGradients, type GradientStrategy } from '../training/gradients.ts';
+import { isNamedLoss, type LossSpec } from '../training/losses.ts';
+import { ShardedGradients } from './sharded.ts';
+
+export async function gradientsFor(model: tf.LayersModel, workers: number, loss: LossSpec = 'categoricalCrossentropy'): Promise<{ gradients: GradientStrategy; note?: string }> {
+  if (workers === 0) return { gradients: localGradients };
+  if (!isNamedLoss(loss)) return { gradients: localGradients, note: 'one thread: a loss given as a function cannot run on worker threads' };
+  try {
+    return { gradients: await ShardedGradients.start(model, workers) };
+  } catch (err) {
+    return { gradients: localGradients, note: `one thread: the model cannot be rebuilt on worker threads (${(err as Error).message.split('\n')[0]})` };
+  }
+}

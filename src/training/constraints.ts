@@ -1,0 +1,39 @@
+/**
+ * Applying the layers' constraints (`kernelConstraint`, `biasConstraint`) to their weights, as
+ * Keras does after every update. TF.js's own `fit` ignores them (its optimisers write the
+ * variables directly, tensorflow/tfjs#3345).
+ */
+import { tf, type Tensor } from '../tf.ts';
+
+/**
+ * Project every weight that has a constraint: w ← constraint(w). With `measure`, also return, per
+ * constrained weight, the share of its output channels (last axis) the constraint changed.
+ */
+export function applyConstraints(model: tf.LayersModel, measure = false): Record<string, number> {
+  const names: string[] = [];
+  const shares: Tensor[] = [];
+  for (const lv of model.weights) {
+    if (lv.constraint == null) continue;
+    const v = lv.read() as tf.Variable;
+    tf.tidy(() => {
+      const after = lv.constraint.apply(v);
+      if (measure) {
+        const changed = tf.greater(tf.abs(tf.sub(after, v)), tf.mul(1e-6, tf.add(1, tf.abs(v))));
+        const perChannel = tf.any(tf.reshape(changed, [-1, v.shape[v.rank - 1] ?? 1]), 0);
+        names.push(lv.originalName);
+        shares.push(tf.keep(tf.mean(tf.cast(perChannel, 'float32'))));
+      }
+      v.assign(after);
+    });
+  }
+  if (shares.length === 0) return {};
+  // One download for all constrained weights.
+  const values = tf.tidy(() => tf.stack(shares).dataSync());
+  tf.dispose(shares);
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? 0]));
+}
+
+/** True when some weight of the model has a constraint. */
+export function hasConstraints(model: tf.LayersModel): boolean {
+  return model.weights.some((lv) => lv.constraint != null);
+}

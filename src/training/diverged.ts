@@ -1,0 +1,18 @@
+/** The training loss became NaN or infinite: the run stopped; the record keeps everything up to the last good epoch. */
+import type { RunRecord } from '../record/schema.ts';
+
+export class DivergedError extends Error {
+  /** The run record up to the last finished epoch, with `stopped` saying where and why. */
+  readonly record: RunRecord;
+
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    what: string,
+    record: RunRecord,
+  ) {
+    super(`the ${what} became NaN or infinite at epoch ${epoch}, batch ${batch}; the run stopped, keeping everything up to epoch ${epoch - 1}`);
+    this.name = 'DivergedError';
+    this.record = { ...record, stopped: { epoch, batch, reason: this.message } };
+  }
+}

@@ -1,0 +1,34 @@
+/** Test accuracy after each finished epoch, one line per run. */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../record/schema.ts';
+import { EPOCH_ENCODING } from './axes.ts';
+import { runLabels } from './format.ts';
+import { CONFIG, runColor, SIZE } from './theme.ts';
+
+export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
+  const labels = runLabels(runs);
+  // Epoch 0 (an untrained model at ~10%) would flatten the curves of interest; shown only when
+  // a run has no finished epoch.
+  const values = runs.flatMap((run, i) =>
+    (run.epochs.length ? run.epochs : [run.initial]).map((s) => ({ run: labels[i], epoch: s.epoch, acc: s.testAcc, loss: s.testLoss })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Test accuracy', subtitle: 'after each epoch' },
+    ...SIZE.line,
+    data: { values },
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x: EPOCH_ENCODING,
+      y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.1%' } },
+      color: runColor(labels),
+      tooltip: [
+        { field: 'run', title: 'penalty' },
+        { field: 'epoch' },
+        { field: 'acc', title: 'test acc', format: '.4f' },
+        { field: 'loss', title: 'test loss', format: '.4f' },
+      ],
+    },
+    config: CONFIG,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Runs side by side: histograms of all weights with rows = epochs and columns = runs (headed by
+ * their penalty specs), all on one x and one y scale, each panel noting its test loss and accuracy
+ * (or that the run has no such epoch).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../record/schema.ts';
+import { barsEncoding } from './axes.ts';
+import { binRows, lastEpoch, weightRange } from './data.ts';
+import { indexFacet } from './facets.ts';
+import { fixed4, runLabels } from './format.ts';
+import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
+import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
+
+export interface CompareOptions extends HistogramScaleOptions {
+  /** The epochs to show (rows); default: up to four spread over 0..N, first and last included. */
+  readonly epochs?: number[];
+}
+
+/** Up to `most` epochs spread evenly over 0..last, always with 0 and last. */
+export function spreadEpochs(last: number, most = 4): number[] {
+  if (last + 1 <= most) return Array.from({ length: last + 1 }, (_, i) => i);
+  return [...new Set(Array.from({ length: most }, (_, i) => Math.round((i * last) / (most - 1))))];
+}
+
+export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions = {}): TopLevelSpec {
+  const labels = runLabels(runs);
+  const epochs = options.epochs ?? spreadEpochs(Math.max(0, ...runs.map(lastEpoch)));
+  const cells = epochs.flatMap((epoch, row) =>
+    runs.map((run, col) => ({ row, col, epoch, run, s: [run.initial, ...run.epochs].find((s) => s.epoch === epoch) })),
+  );
+  const missing = epochs.filter((e) => !cells.some((c) => c.epoch === e && c.s));
+  if (missing.length) throw new RangeError(`no run has epoch ${missing.join(', ')}`);
+  const hs = cells.flatMap((c) => (c.s ? [c.s.histogram] : []));
+  const values = cells.flatMap(({ row, col, epoch, run, s }): object[] => {
+    const at = { row, col, epoch, run: labels[col] };
+    if (!s) return [{ ...at, bin: 0, x0: null, x1: null, density: null, note: `no epoch ${epoch} (last: ${lastEpoch(run)})` }];
+    const note = `loss=${fixed4(s.testLoss)} acc=${fixed4(s.testAcc)}`;
+    return binRows(s.histogram).map((r) => ({ ...at, ...r, note }));
+  });
+  const { width, height } = SIZE.panel;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Weights of each run, side by side', subtitle: 'all weights · rows: epochs · columns: penalties · shared axes' },
+    data: { values },
+    facet: {
+      row: indexFacet('row', epochs.map((e) => `epoch=${e}`), { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' }),
+      column: indexFacet('col', labels, { labelFontWeight: 'bold' }),
+    },
+    spec: {
+      width,
+      height,
+      layer: [
+        { mark: { type: 'bar', color: BAR_COLOR }, encoding: barsEncoding(weightRange(hs), sharedDensity(hs, options), PANEL_TICKS) },
+        {
+          transform: [{ filter: 'datum.bin === 0' }],
+          mark: { type: 'text', align: 'right', baseline: 'top', fontSize: 10, color: '#444' },
+          encoding: { text: { field: 'note' }, x: { value: width - 4 }, y: { value: 4 } },
+        },
+      ],
+    },
+    resolve: SHARED_SCALES,
+    config: CONFIG,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Rows for the figures, taken from a `RunRecord`: one row per histogram bin, per epoch and per
+ * run, plus lookups of a snapshot by epoch and of the density range a set of histograms needs.
+ */
+import { snapshots, type Histogram, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
+
+/** One histogram bar: the bin [x0, x1) and its density. */
+export interface BinRow {
+  readonly bin: number;
+  readonly x0: number;
+  readonly x1: number;
+  readonly density: number;
+}
+
+/** The bars of a histogram, in bin order. */
+export function binRows(h: Histogram): BinRow[] {
+  const width = (h.hi - h.lo) / h.density.length;
+  return h.density.map((density, bin) => ({ bin, x0: h.lo + bin * width, x1: h.lo + (bin + 1) * width, density }));
+}
+
+/** The snapshot of `epoch`: 0 is the initial model, otherwise the finished epoch of that number. */
+export function snapshotAt(run: RunRecord, epoch: number): WeightsSnapshot {
+  const found = snapshots(run).find((s) => s.epoch === epoch);
+  if (!found) {
+    const last = run.epochs.at(-1)?.epoch ?? 0;
+    throw new RangeError(`run ${run.config.name} has no epoch ${epoch} (it has epochs 0..${last})`);
+  }
+  return found;
+}
+
+/** The histogram of one layer of a snapshot, or of all weights for `all`. */
+export function layerHistogram(s: WeightsSnapshot, layer: string): Histogram | undefined {
+  return layer === 'all' ? s.histogram : s.layers.find((l) => l.name === layer)?.histogram;
+}
+
+/** The last epoch of a run (0 when none finished). */
+export function lastEpoch(run: RunRecord): number {
+  return run.epochs.at(-1)?.epoch ?? 0;
+}
+
+/** The x range shared by histograms (the widest [lo, hi] among them). */
+export function weightRange(hs: readonly Histogram[]): [number, number] {
+  return [Math.min(...hs.map((h) => h.lo)), Math.max(...hs.map((h) => h.hi))];
+}
+
+/** The largest density among histograms (for a shared y axis). */
+export function maxDensity(hs: readonly Histogram[]): number {
+  return Math.max(0, ...hs.map((h) => Math.max(0, ...h.density)));
+}
+
+/** The density of a single weight in one bin: the smallest non-zero density the histograms can show. */
+export function oneWeightDensity(hs: readonly Histogram[]): number {
+  const one = hs.map((h) => h.density.length / ((h.hi - h.lo) * Math.max(1, h.count)));
+  return one.length ? Math.min(...one) : 1e-3;
+}

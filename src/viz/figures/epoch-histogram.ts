@@ -1,0 +1,27 @@
+/** The histogram of all the network's weights at one epoch, titled `epoch=E loss=L acc=A`. */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../record/schema.ts';
+import { barsEncoding } from './axes.ts';
+import { binRows, snapshotAt, weightRange } from './data.ts';
+import { countsLine, snapshotTitle } from './format.ts';
+import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
+import { BAR_COLOR, CONFIG, SIZE } from './theme.ts';
+
+/** The subtitle line naming the penalty. */
+export function penaltyLine(run: RunRecord): string {
+  return `penalty ${run.config.penalty}  (${run.config.penaltyFormula})`;
+}
+
+export function epochHistogramSpec(run: RunRecord, epoch: number, options: HistogramScaleOptions = {}): TopLevelSpec {
+  const s = snapshotAt(run, epoch);
+  const h = s.histogram;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: snapshotTitle(s), subtitle: [penaltyLine(run), countsLine(h)] },
+    ...SIZE.single,
+    data: { values: binRows(h) },
+    mark: { type: 'bar', color: BAR_COLOR },
+    encoding: barsEncoding(weightRange([h]), sharedDensity([h], options)),
+    config: CONFIG,
+  };
+}

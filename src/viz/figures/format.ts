@@ -1,0 +1,83 @@
+/**
+ * Text of the figures and the report, in one place: the `epoch=E loss=L acc=A` title, weight
+ * counts, and number formats (plain JavaScript, so the output does not depend on the locale).
+ */
+import { optimizerCatalog } from '../../optim/index.ts';
+import { formatSpec, parseSpec } from '../../spec/parse.ts';
+import type { Histogram, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
+
+/** `x` with 4 decimals (`0.0412`); `n/a` for a score that was not measured (null). */
+export function fixed4(x: number | null): string {
+  if (x === null) return 'n/a';
+  return Number.isFinite(x) ? x.toFixed(4) : String(x);
+}
+
+/** An integer with comma grouping: 1199882 → `1,199,882`. */
+export function grouped(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A fraction as a percentage with 2 decimals: 0.12345 → `12.35%`. */
+export function percent(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+/** A share as a short percentage: `0%`, `<0.1%`, `12.5%`, `100%`. */
+export function shortPercent(x: number): string {
+  if (x === 0) return '0%';
+  if (x > 0 && x < 0.001) return '<0.1%';
+  return `${Number((100 * x).toFixed(1))}%`;
+}
+
+/** The title of one snapshot: `epoch=3 loss=0.0412 acc=0.9871`. */
+export function snapshotTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc'>): string {
+  return `epoch=${s.epoch} loss=${fixed4(s.testLoss)} acc=${fixed4(s.testAcc)}`;
+}
+
+/** The edge value as written in counts, with a real minus sign: −1, 1, 0.5. */
+function edge(x: number): string {
+  return x < 0 ? `−${-x}` : String(x);
+}
+
+/** How many weights fall outside the histogram or are exactly 0. */
+export function countsLine(h: Histogram): string {
+  return `${grouped(h.count)} weights · below ${edge(h.lo)}: ${grouped(h.below)} · above ${edge(h.hi)}: ${grouped(h.above)} · exactly 0: ${grouped(h.zeros)}`;
+}
+
+/** Whether the runs were trained with different optimisers (then labels name them). */
+function optimizersDiffer(runs: readonly RunRecord[]): boolean {
+  return new Set(runs.map((r) => r.config.optimizer)).size > 1;
+}
+
+/**
+ * The legend / column label of each run: its penalty spec, plus its optimiser spec when the runs'
+ * optimisers differ (so `l2:1e-4 · adam:lr=0.001` and `none · adamw:lr=0.001,wd=1e-4` are told
+ * apart), with the run's name added when two labels would still be equal (e.g. two seeds of
+ * `l1:1e-4`).
+ */
+/** An optimiser spec without the parameters left at their defaults (lr and wd always shown): `adamw:lr=0.001,wd=1e-4`. */
+export function shortOptimizer(spec: string): string {
+  try {
+    const parsed = parseSpec(spec);
+    const entry = optimizerCatalog.get(parsed.name);
+    if (!entry) return spec;
+    const kept = parsed.params.filter(([k, v]) => k === 'lr' || k === 'wd' || !(k in entry.params) || Number(v) !== entry.params[k]!.default);
+    return formatSpec(parsed.name, undefined, Object.fromEntries(kept.map(([k, v]) => [k, Number(v)])));
+  } catch {
+    return spec;
+  }
+}
+
+export function runLabels(runs: readonly RunRecord[]): string[] {
+  const withOptimizer = optimizersDiffer(runs);
+  const base = runs.map((r) => (withOptimizer ? `${r.config.penalty} · ${shortOptimizer(r.config.optimizer)}` : r.config.penalty));
+  const labels = runs.map((r, i) => (base.indexOf(base[i] as string) === base.lastIndexOf(base[i] as string) ? base[i] as string : `${base[i]} (${r.config.name || `run ${i + 1}`})`));
+  // Still equal (same penalty, optimiser and name): number them.
+  return labels.map((l, i) => (labels.indexOf(l) === labels.lastIndexOf(l) ? l : `${l} #${i + 1}`));
+}
+
+/** The title of the legend of `runLabels`: `penalty`, or `penalty · optimizer` when those differ. */
+export function runLabelsTitle(runs: readonly RunRecord[]): string {
+  return optimizersDiffer(runs) ? 'penalty · optimizer' : 'penalty';
+}

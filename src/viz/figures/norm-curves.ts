@@ -1,0 +1,117 @@
+/**
+ * The kernels' output-channel norms over training: one panel per layer with the mean (solid) and
+ * the max (dashed) channel norm, one colour per run. x is the epoch, fractional between epochs
+ * when the run recorded norms after every batch (`trackNorms: 'batch'`). A norm constraint's
+ * bounds are drawn as horizontal rules. Each panel has its own y scale from 0 (layers' norms
+ * differ by an order of magnitude); x is shared.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { EPOCH_ENCODING } from './axes.ts';
+import { runLabels, runLabelsTitle } from './format.ts';
+import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
+import { boundRules, boundsSubtitle, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
+import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+import type { RunRecord } from '../../record/schema.ts';
+
+/** The two curves per layer and run, as legend labels. */
+export const NORM_STATS = ['mean', 'max'] as const;
+
+const PANEL = { width: 210, height: 150 } as const;
+
+/** `stat` as a dashed/solid line, legend titled `channel norm`. */
+const STAT_DASH = {
+  field: 'stat',
+  type: 'nominal',
+  title: 'channel norm',
+  sort: [...NORM_STATS],
+  legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
+  scale: { domain: [...NORM_STATS], range: [[1, 0], [5, 3]] },
+} as const;
+
+/**
+ * The colour of runs, titled `penalty` or `penalty · optimizer` as their labels are: each run keeps
+ * its colour of the other figures, and runs without norms stay out of the legend.
+ */
+function colorOf(runs: readonly RunRecord[], labels: readonly string[]) {
+  const base = runColor(labels);
+  const shown = runs.flatMap((run, i) => (hasNorms(run) ? [i] : []));
+  const scale = { domain: shown.map((i) => labels[i] ?? ''), range: shown.map((i) => base.scale.range[i] ?? 'black') };
+  return { ...base, title: runLabelsTitle(runs), sort: scale.domain, scale };
+}
+
+export interface NormCurvesOptions {
+  /** Size of each layer's panel; default 210 × 150. */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {}): TopLevelSpec {
+  const panel = { width: options.width ?? PANEL.width, height: options.height ?? PANEL.height };
+  const title = 'Channel norms over training';
+  const layers = normLayers(runs);
+  if (!layers.length) return emptyFigure(title, 'these records have no channel norms (written before they were tracked)');
+  const labels = runLabels(runs);
+  const values: object[] = runs.flatMap((run, i) =>
+    normCurve(run).flatMap((p) => {
+      const panel = layers.indexOf(p.layer);
+      return NORM_STATS.map((stat) => ({ kind: 'curve', panel, run: labels[i], stat, epoch: p.epoch, norm: p[stat], at: p.at }));
+    }),
+  );
+  // One rule per distinct bound in every panel, labelled (with the run when runs' bounds differ).
+  const bounds = runs.flatMap((run, i) => boundRules(run.config.constraintBounds).map((r) => ({ ...r, run: labels[i] ?? '' })));
+  const distinct = [...new Map(bounds.map((b) => [b.bound, b])).values()];
+  const sameBounds = new Set(runs.map((r) => JSON.stringify(r.config.constraintBounds ?? null))).size === 1;
+  for (const panel of layers.keys()) {
+    for (const b of sameBounds ? distinct : bounds) values.push({ kind: 'bound', panel, bound: b.bound, label: sameBounds ? b.label : `${b.label} (${b.run})` });
+  }
+  const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: [
+        `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
+        ...boundsSubtitle(runs, labels),
+      ],
+    },
+    data: { values },
+    ...layerFacet(layers.map((l) => normLayerLabel(runs, l))),
+    spec: {
+      ...panel,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'curve'" }],
+          mark: { type: 'line', strokeWidth: 1.8, clip: true },
+          encoding: {
+            x: EPOCH_ENCODING,
+            y: { field: 'norm', type: 'quantitative', title: NORM_TITLE, scale: { zero: true, nice: true } },
+            color: colorOf(runs, labels),
+            strokeDash: STAT_DASH,
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'curve' && datum.at === 'epoch'" }],
+          mark: { type: 'point', filled: true, size: batches ? 16 : 24, opacity: 1 },
+          encoding: {
+            x: EPOCH_ENCODING,
+            y: { field: 'norm', type: 'quantitative' },
+            color: colorOf(runs, labels),
+            tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'epoch', format: '.3~f' }, { field: 'stat' }, { field: 'norm', format: '.4f' }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'bound'" }],
+          mark: { type: 'rule', color: BOUND_COLOR, strokeWidth: 1.2, strokeDash: [4, 3] },
+          encoding: { y: { field: 'bound', type: 'quantitative' } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'bound'" }],
+          mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, fontSize: 10, color: BOUND_COLOR },
+          encoding: { y: { field: 'bound', type: 'quantitative' }, x: { value: panel.width - 3 }, text: { field: 'label' } },
+        },
+      ],
+    },
+    resolve: { scale: { x: 'shared', y: 'independent' } },
+    config: { ...CONFIG, legend: { ...CONFIG.legend, direction: 'horizontal' } },
+  } as TopLevelSpec;
+}

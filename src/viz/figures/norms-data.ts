@@ -1,0 +1,212 @@
+/**
+ * Rows for the channel-norm figures, taken from a `RunRecord`: each layer's output-channel norms
+ * binned over [0, xMax] as shares of its channels, the limits several such histograms share, the
+ * mean/max curves (per epoch, or per batch with `trackNorms: 'batch'`), and the constraint's
+ * bounds. Records written before norms were tracked have no `norms`: they read as empty here.
+ */
+import { snapshots, type BatchNorms, type ChannelNorms, type EpochRecord, type RunConfig, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
+import { spreadEpochs } from './compare-histograms.ts';
+import { lastEpoch } from './data.ts';
+import { indexFacet } from './facets.ts';
+import { shortPercent } from './format.ts';
+import { niceMax } from './histogram-scale.ts';
+
+/** Bins of the channel-norm histograms over [0, xMax]. */
+export const NORM_BINS = 40;
+
+/** The snapshot's channel norms; none for records from before they were tracked. */
+export function snapshotNorms(s: WeightsSnapshot): readonly ChannelNorms[] {
+  return (s as Partial<WeightsSnapshot>).norms ?? [];
+}
+
+/** The epoch's per-batch norms; none unless the run used `trackNorms: 'batch'`. */
+export function epochBatchNorms(e: EpochRecord): readonly BatchNorms[] {
+  return e.batchNorms ?? [];
+}
+
+/** Whether the run recorded any channel norms (old records did not). */
+export function hasNorms(run: RunRecord): boolean {
+  return snapshots(run).some((s) => snapshotNorms(s).some((n) => n.norms.length > 0));
+}
+
+/** The layers with channel norms, in model order, over all runs. */
+export function normLayers(runs: readonly RunRecord[]): string[] {
+  const names: string[] = [];
+  for (const run of runs) for (const s of snapshots(run)) for (const n of snapshotNorms(s)) if (!names.includes(n.layer)) names.push(n.layer);
+  return names;
+}
+
+/** A layer's column/panel label with its channel count: `conv2d_2 · 64 ch`. */
+export function normLayerLabel(runs: readonly RunRecord[], layer: string): string {
+  for (const run of runs) {
+    for (const s of snapshots(run)) {
+      const n = snapshotNorms(s).find((l) => l.layer === layer);
+      if (n) return `${layer} · ${n.norms.length} ch`;
+    }
+  }
+  return layer;
+}
+
+/** The bounds as drawn: `min=0.5`, `max=2` (a rule each; min = 0 is the axis itself and is left out). */
+export function boundRules(bounds: RunConfig['constraintBounds']): Array<{ bound: number; label: string }> {
+  if (!bounds) return [];
+  const rules: Array<{ bound: number; label: string }> = [];
+  if (bounds.min !== undefined && bounds.min > 0 && bounds.min !== bounds.max) rules.push({ bound: bounds.min, label: `min=${bounds.min}` });
+  if (bounds.max !== undefined) rules.push({ bound: bounds.max, label: bounds.min === bounds.max ? `norm=${bounds.max}` : `max=${bounds.max}` });
+  return rules;
+}
+
+/** `min=…, max=…, axis=…` of a constraint's bounds. */
+export function boundsText(bounds: NonNullable<RunConfig['constraintBounds']>): string {
+  return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, `axis=${bounds.axis}`].filter(Boolean).join(', ');
+}
+
+/** A run's constraint in words: its spec, and a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */
+export function constraintText(config: RunConfig): string | undefined {
+  const b = config.constraintBounds;
+  if (!config.constraint && !b) return undefined;
+  const name = config.constraint ?? 'norm constraint';
+  return b ? `${name} (${boundsText(b)})` : name;
+}
+
+/**
+ * The constraints of the runs, one line each: a single line when every run that has one has the
+ * same, else one per run, led by its label. `bounded`: only norm constraints (the ones with bounds).
+ */
+export function constraintLines(runs: readonly RunRecord[], labels: readonly string[], which: 'any' | 'bounded'): string[] {
+  const texts = runs.map((r) => (which === 'bounded' && !r.config.constraintBounds ? undefined : constraintText(r.config)));
+  const distinct = [...new Set(texts.filter((t): t is string => t !== undefined))];
+  return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
+}
+
+/** The subtitle line about the red rules of the runs' norm constraints; none when no run has one. */
+export function boundsSubtitle(runs: readonly RunRecord[], labels: readonly string[]): string[] {
+  const lines = constraintLines(runs, labels, 'bounded');
+  return lines.length ? [`red rules: norm constraint bounds — ${lines.join('; ')}`] : [];
+}
+
+/** One bar of a channel-norm histogram: the bin [x0, x1) and the share of the layer's channels in it. */
+export interface NormBinRow {
+  readonly bin: number;
+  readonly x0: number;
+  readonly x1: number;
+  readonly share: number;
+}
+
+/**
+ * `norms` binned over [0, xMax] in right-closed bins (x0, x1] (0 in the first), so norms held at a
+ * constraint's bound sit just left of its rule; `above`: how many exceed xMax.
+ */
+export function normBins(norms: readonly number[], xMax: number, bins = NORM_BINS): { rows: NormBinRow[]; above: number } {
+  const width = xMax / bins;
+  const counts = new Array<number>(bins).fill(0);
+  let above = 0;
+  for (const n of norms) {
+    if (!(n <= xMax * (1 + 1e-12))) {
+      above++;
+      continue;
+    }
+    const i = Math.min(bins - 1, Math.max(0, Math.ceil(n / width - 1e-9) - 1));
+    counts[i] = (counts[i] ?? 0) + 1;
+  }
+  const total = Math.max(1, norms.length);
+  return { rows: counts.map((c, bin) => ({ bin, x0: bin * width, x1: (bin + 1) * width, share: c / total })), above };
+}
+
+/** The note of a histogram cell: `projected 12.5%` (with a constraint) and `3 > 2.5` (norms beyond xMax); '' when neither. */
+export function normCellNote(projected: number | undefined, above: number, xMax: number): string {
+  return [projected === undefined ? '' : `projected ${shortPercent(projected)}`, above ? `${above} > ${xMax}` : ''].filter(Boolean).join(' · ');
+}
+
+/** 3 to 6 intervals of a round step (1, 2, 2.5, 5 × 10^k) from 0 to xMax, when there are such; else 4. */
+export function normTicks(xMax: number): number[] {
+  const round = (step: number) => {
+    const m = step / 10 ** Math.floor(Math.log10(step));
+    return [1, 2, 2.5, 5, 10].some((r) => Math.abs(m - r) < 1e-9);
+  };
+  const parts = [4, 5, 3, 6].find((k) => round(xMax / k)) ?? 4;
+  return Array.from({ length: parts + 1 }, (_, i) => Number(((xMax * i) / parts).toPrecision(10)));
+}
+
+/** The limits channel-norm histograms share: x over [0, xMax], y (share of channels) over [0, yMax]. */
+export interface NormLimits {
+  readonly xMax: number;
+  readonly yMax: number;
+}
+
+export interface NormLimitOptions {
+  /** A fixed right end of the norm axis (so figures of different runs compare); default from the data. */
+  readonly xMax?: number;
+  /** A fixed top of the share axis; default from the data. */
+  readonly yMax?: number;
+  readonly bins?: number;
+}
+
+/**
+ * Limits for the histograms of `epochs` (default all) of `runs`: xMax a round number above every
+ * norm and constraint bound, yMax a round number above the largest share of any bin.
+ */
+export function normsLimits(runs: readonly RunRecord[], options: NormLimitOptions & { epochs?: readonly number[] } = {}): NormLimits {
+  const shown = runs.flatMap((run) => snapshots(run).filter((s) => !options.epochs || options.epochs.includes(s.epoch)).map((s) => snapshotNorms(s)));
+  const norms = shown.flatMap((ls) => ls.map((l) => l.norms));
+  const bounds = runs.flatMap((run) => boundRules(run.config.constraintBounds).map((r) => r.bound * 1.05));
+  const xMax = options.xMax ?? niceMax(Math.max(0, ...norms.flatMap((ns) => ns.filter(Number.isFinite)), ...bounds));
+  const shares = norms.flatMap((ns) => normBins(ns, xMax, options.bins).rows.map((r) => r.share));
+  // 10% headroom above the tallest bar, for the cells' notes.
+  return { xMax, yMax: options.yMax ?? Math.min(1, niceMax(1.1 * Math.max(0, ...shares))) };
+}
+
+/** The epochs a norms grid shows: all when few, else `most` spread over 0..last (first and last kept). */
+export function normEpochs(runs: readonly RunRecord[], most: number): number[] {
+  return spreadEpochs(Math.max(0, ...runs.map(lastEpoch)), most);
+}
+
+/** One point of a mean/max curve: `epoch` is fractional for per-batch norms (epoch − 1 + batch/batches). */
+export interface NormCurvePoint {
+  readonly layer: string;
+  readonly epoch: number;
+  readonly mean: number;
+  readonly max: number;
+  /** `epoch`: an end-of-epoch snapshot (and epoch 0); `batch`: after one batch. */
+  readonly at: 'epoch' | 'batch';
+}
+
+/**
+ * The mean and max channel norm of every layer over training: one point per snapshot, plus one per
+ * recorded batch (batch b of B in epoch e at e − 1 + b/B; batches counted from 1, or from 0), at
+ * most `perEpoch` of them evenly spread per epoch (469 batches an epoch would only bloat figures
+ * and the report).
+ */
+export function normCurve(run: RunRecord, perEpoch = 50): NormCurvePoint[] {
+  const points: NormCurvePoint[] = snapshotNorms(run.initial).map((n) => ({ layer: n.layer, epoch: 0, mean: n.mean, max: n.max, at: 'epoch' }));
+  for (const e of run.epochs) {
+    const batches = epochBatchNorms(e);
+    if (batches.length) {
+      const first = Math.min(...batches.map((b) => b.batch));
+      const offset = first === 0 ? 1 : 0;
+      const count = Math.max(...batches.map((b) => b.batch)) + offset;
+      const step = batches.length / Math.max(1, perEpoch);
+      const kept = batches.length <= perEpoch ? batches : Array.from({ length: perEpoch }, (_, k) => batches[Math.round((k + 1) * step) - 1]).filter((b) => b !== undefined);
+      for (const b of kept) {
+        const x = e.epoch - 1 + (b.batch + offset) / count;
+        for (const l of b.layers) points.push({ layer: l.layer, epoch: x, mean: l.mean, max: l.max, at: 'batch' });
+      }
+    }
+    for (const n of snapshotNorms(e)) points.push({ layer: n.layer, epoch: e.epoch, mean: n.mean, max: n.max, at: 'epoch' });
+  }
+  return points;
+}
+
+/** Whether any run recorded a constraint's projections. */
+export function hasProjections(runs: readonly RunRecord[]): boolean {
+  return runs.some((run) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
+}
+
+/**
+ * The facet of per-layer panels: one row of columns up to five layers (headers in one shared row),
+ * else wrapped in rows of three.
+ */
+export function layerFacet(labels: readonly string[]): { facet: object; columns?: number } {
+  const field = indexFacet('panel', labels, { labelFontWeight: 'bold' });
+  return labels.length <= 5 ? { facet: { column: field } } : { facet: field, columns: 3 };
+}

@@ -1,0 +1,58 @@
+/** How sparse the weights get: fractions |w| < 1e-3 and |w| < 1e-2 over epochs, one colour per run. */
+import type { TopLevelSpec } from 'vega-lite';
+import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { EPOCH_ENCODING } from './axes.ts';
+import { runLabels } from './format.ts';
+import { CONFIG, LINE_LEGEND, runColor, SIZE } from './theme.ts';
+
+/** The two thresholds, as legend labels, and which sparsity field holds each. */
+export const THRESHOLDS = [
+  { label: '|w| < 1e-3', key: 'lt1e3' },
+  { label: '|w| < 1e-2', key: 'lt1e2' },
+] as const;
+
+export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
+  const labels = runLabels(runs);
+  const values = runs.flatMap((run, i) =>
+    snapshots(run).flatMap((s) => THRESHOLDS.map((t) => ({ run: labels[i], epoch: s.epoch, threshold: t.label, fraction: s.sparsity[t.key] }))),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Sparsity', subtitle: 'fraction of all weights near zero, after each epoch (0 = initial)' },
+    ...SIZE.line,
+    data: { values },
+    encoding: {
+      x: EPOCH_ENCODING,
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of weights', scale: { zero: true, nice: true }, axis: { format: '.1%' } },
+      color: runColor(labels),
+      detail: { field: 'threshold', type: 'nominal' },
+    },
+    layer: [
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          strokeDash: {
+            field: 'threshold',
+            type: 'nominal',
+            title: 'threshold',
+            sort: THRESHOLDS.map((t) => t.label),
+            legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
+            scale: { domain: THRESHOLDS.map((t) => t.label), range: [[1, 0], [6, 3]] },
+          },
+        },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 30, opacity: 1 },
+        encoding: {
+          tooltip: [
+            { field: 'run', title: 'penalty' },
+            { field: 'epoch' },
+            { field: 'threshold' },
+            { field: 'fraction', format: '.2%' },
+          ],
+        },
+      },
+    ],
+    config: CONFIG,
+  };
+}

@@ -1,0 +1,20 @@
+/** Writing report.html in Node: Vega's browser build is read from the installed `vega` package and inlined. */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { RunRecord } from '../../record/schema.ts';
+import { writeFileAtomic } from '../../io/atomic.ts';
+import { reportHtml } from '../report/index.ts';
+
+const require = createRequire(import.meta.url);
+let cached: string | undefined;
+
+/** Vega's browser build (it sits next to the schema file the package exports). */
+export async function vegaScript(): Promise<string> {
+  return (cached ??= await readFile(join(dirname(require.resolve('vega/vega-schema.json')), 'vega.min.js'), 'utf8'));
+}
+
+/** The report page of `runs`, written atomically to `path`. */
+export async function writeReport(path: string, runs: RunRecord[], options: { title?: string } = {}): Promise<void> {
+  await writeFileAtomic(path, await reportHtml(runs, { ...options, vegaScript: await vegaScript() }));
+}

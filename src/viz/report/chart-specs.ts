@@ -1,0 +1,83 @@
+/**
+ * The report's charts, compiled from Vega-Lite to Vega in Node so the page needs only Vega:
+ * the histogram (linear and log variants) whose data (`bins`) and y axis (signals `ymax`,
+ * `symc`, `yticks`) the page sets, the static sparsity and accuracy charts, and, when the runs
+ * recorded channel norms, the norm histograms per layer (data `norms`, set by the page for the
+ * selected epoch) and the static mean/max norm curves.
+ */
+import type { Spec } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { accuracySpec } from '../figures/index.ts';
+import { barsEncoding, densityEncoding, type DensityScale } from '../figures/index.ts';
+import { weightRange } from '../figures/index.ts';
+import { toVega } from '../figures/index.ts';
+import { sparsitySpec } from '../figures/index.ts';
+import { indexFacet } from '../figures/index.ts';
+import { normCurvesSpec } from '../figures/index.ts';
+import { normCellLayers } from '../figures/index.ts';
+import { BAR_COLOR, CONFIG, FONT_STACK, PANEL_TICKS, SHARED_SCALES } from '../figures/index.ts';
+import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { pageModel, type NormsModel, type PageModel } from './page-model.ts';
+
+export interface ReportSpecs {
+  readonly histogram: Record<DensityScale, Spec>;
+  readonly sparsity: Spec;
+  readonly accuracy: Spec;
+  /** Present when some run recorded channel norms. */
+  readonly norms?: Spec;
+  readonly normCurves?: Spec;
+}
+
+/** In the browser DejaVu Sans may be missing; fall back to the usual sans-serif fonts. */
+const PAGE_CONFIG = { ...CONFIG, font: FONT_STACK };
+
+function forPage(spec: TopLevelSpec): Promise<Spec> {
+  return toVega({ ...spec, config: PAGE_CONFIG } as TopLevelSpec);
+}
+
+/** The histogram chart of one run, driven by the page. */
+export function pageHistogramSpec(scale: DensityScale, range: readonly [number, number], size: { width: number; height: number }, ticks = 10): TopLevelSpec {
+  return {
+    ...size,
+    params: [
+      { name: 'ymax', value: 1 },
+      { name: 'symc', value: 1e-3 },
+      { name: 'yticks', value: [0, 1] },
+    ],
+    data: { name: 'bins' },
+    mark: { type: 'bar', color: BAR_COLOR, tooltip: true },
+    encoding: barsEncoding(range, densityEncoding({ scale, yMax: { expr: 'ymax' }, floor: { expr: 'symc' }, ticks: { expr: 'yticks' } }), ticks),
+    config: PAGE_CONFIG,
+  };
+}
+
+/**
+ * The channel-norm histograms of one run at one epoch, a column per layer on the model's shared
+ * limits; the page sets the data `norms`: rows with `col` and `kind` bar/bound/note.
+ */
+export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: number }): TopLevelSpec {
+  return {
+    data: { name: 'norms' },
+    facet: { column: indexFacet('col', norms.labels, { labelFontWeight: 'bold' }) },
+    spec: { ...cell, layer: normCellLayers(norms) },
+    resolve: SHARED_SCALES,
+    config: PAGE_CONFIG,
+  } as TopLevelSpec;
+}
+
+export async function reportSpecs(runs: RunRecord[], model: PageModel = pageModel(runs)): Promise<ReportSpecs> {
+  const range = weightRange(runs.flatMap((r) => snapshots(r).flatMap((s) => [s.histogram, ...s.layers.map((l) => l.histogram)])));
+  const several = runs.length > 1;
+  const size = several ? { width: 340, height: 200 } : { width: 860, height: 320 };
+  const ticks = several ? PANEL_TICKS : 10;
+  const norms = model.norms;
+  return {
+    histogram: {
+      linear: await forPage(pageHistogramSpec('linear', range, size, ticks)),
+      log: await forPage(pageHistogramSpec('log', range, size, ticks)),
+    },
+    sparsity: await forPage(sparsitySpec(runs)),
+    accuracy: await forPage(accuracySpec(runs)),
+    ...(norms ? { norms: await forPage(pageNormsSpec(norms, several ? { width: 120, height: 80 } : { width: 150, height: 100 })), normCurves: await forPage(normCurvesSpec(runs, { width: 165, height: 120 })) } : {}),
+  };
+}

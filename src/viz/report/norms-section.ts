@@ -1,0 +1,66 @@
+/**
+ * The report's `#norms` section ("Weight norms"), present when some run recorded channel norms:
+ * per run a card with the channel-norm histograms of every layer at the selected epoch (`#norms-I`,
+ * drawn by the page script; `.norms-title` names the epoch), the mean/max curves over training
+ * (`#norm-curves`), and, with a norm constraint, per run a table of the share of slices it
+ * projected per epoch and layer (rows carry `data-epoch`, so the page highlights the selected one).
+ * `#norms` carries the selected epoch as `data-epoch`.
+ */
+import { runLabels, shortPercent } from '../figures/index.ts';
+import { constraintLines, hasNorms, normLayers, snapshotNorms } from '../figures/index.ts';
+import type { RunRecord } from '../../record/schema.ts';
+import { esc, table } from './html.ts';
+import type { PageModel } from './page-model.ts';
+
+const DASH = '—';
+
+function projectedTable(run: RunRecord, layers: readonly string[], selected: number): string {
+  const epochs = run.epochs.filter((e) => snapshotNorms(e).some((n) => n.projected !== undefined));
+  const rows = epochs.map((e) => [
+    String(e.epoch),
+    ...layers.map((layer) => {
+      const p = snapshotNorms(e).find((n) => n.layer === layer)?.projected;
+      return p === undefined ? DASH : shortPercent(p);
+    }),
+  ]);
+  const attrs = epochs.map((e) => `data-epoch="${e.epoch}"${e.epoch === selected ? ' class="selected"' : ''}`);
+  return table(['epoch', ...layers].map(esc), rows, 'class="projected"', attrs);
+}
+
+/** The whole `#norms` section, or '' when no run has channel norms. */
+export function normsSection(runs: readonly RunRecord[], model: PageModel): string {
+  if (!model.norms) return '';
+  const labels = runLabels(runs);
+  const several = runs.length > 1;
+  const selected = model.lastEpoch;
+  const cards = runs.map((run, i) => {
+    const head = several ? `<div class="run-label">${esc(labels[i] ?? '')}</div>` : '';
+    const body = hasNorms(run)
+      ? `<div class="norms-title" data-run="${i}">${esc(model.runs[i]?.titles[selected] ?? '')}</div><div class="chart" id="norms-${i}"></div>`
+      : '<p class="note">no channel norms in this record (written before they were tracked)</p>';
+    return `<div class="card">${head}${body}</div>`;
+  });
+  const bounded = constraintLines(runs, labels, 'bounded');
+  const boundsNote = bounded.length
+    ? ` Red rules: the bounds of the norm constraint — ${esc(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
+    : '';
+  const withProjections = runs.map((run, i) => [run, i] as const).filter(([run]) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
+  const layers = normLayers(runs);
+  const projected = withProjections.length
+    ? [
+        '<h3>Share of the constraint\'s slices it projected (rescaled), mean over each epoch\'s steps</h3>',
+        `<div class="tables">${withProjections
+          .map(([run, i]) => `<div class="run-projected">${several ? `<h3>${esc(labels[i] ?? '')}</h3>` : ''}${projectedTable(run, layers, selected)}</div>`)
+          .join('\n')}</div>`,
+      ]
+    : [];
+  return [
+    `<section id="norms" data-epoch="${selected}">`,
+    '<h2>Weight norms</h2>',
+    `<p class="note">The L2 norm of each output channel of each layer's kernel at the selected epoch, as shares of the layer's channels, on the same axes for every epoch${several ? ', layer and run' : ' and layer'}.${boundsNote}</p>`,
+    `<div class="cards">\n${cards.join('\n')}\n</div>`,
+    '<div class="chart" id="norm-curves"></div>',
+    ...projected,
+    '</section>',
+  ].join('\n');
+}

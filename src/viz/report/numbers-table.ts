@@ -1,0 +1,80 @@
+/**
+ * The report's `#numbers` section: the runs' configurations side by side, and for each run a
+ * table of its numbers per epoch (rows carry `data-epoch`, so the page can highlight the
+ * selected epoch).
+ */
+import { fixed4, grouped, percent, runLabels } from '../figures/index.ts';
+import { boundsText } from '../figures/index.ts';
+import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
+import { esc, table } from './html.ts';
+
+const DASH = '—';
+
+/** Configuration rows: label and how to read it from a run's config. */
+const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = [
+  ['penalty', (c) => c.penalty],
+  ['formula', (c) => c.penaltyFormula],
+  ['penalty module', (c) => c.penaltyModule ?? DASH],
+  ['constraint', (c) => c.constraint ?? DASH],
+  ['constraint bounds', (c) => (c.constraintBounds ? boundsText(c.constraintBounds) : DASH)],
+  ['penalize bias', (c) => (c.penalizeBias ? 'yes' : 'no')],
+  ['optimizer', (c) => c.optimizer],
+  ['lr multipliers', (c) => c.lrMult ?? DASH],
+  ['gradient transforms', (c) => c.grad ?? DASH],
+  // Absent in records from before norms were tracked.
+  ['track norms', (c) => c.trackNorms ?? DASH],
+  ['epochs', (c) => String(c.epochs)],
+  ['batch size', (c) => String(c.batchSize)],
+  ['seed', (c) => String(c.seed)],
+  ['train / test size', (c) => `${grouped(c.trainSize)} / ${grouped(c.testSize)}`],
+  ['data', (c) => c.data],
+  ['backend', (c) => c.backend],
+  ['threads', (c) => (c.parallel === 'data' && c.threads > 1 ? `${c.threads} (data-parallel)` : String(c.threads))],
+  ['versions', (c) => Object.entries(c.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
+  ['started', (c) => c.startedAt],
+  ['run folder', (c) => c.name],
+];
+
+export const NUMBER_COLUMNS = ['epoch', 'train loss', 'penalty loss', 'test loss', 'test acc', '|w| < 1e-3', '|w| < 1e-2', 'seconds'];
+
+function configTable(runs: readonly RunRecord[]): string {
+  const labels = runLabels(runs);
+  const rows = CONFIG_ROWS.map(([label, read]) => [esc(label), ...runs.map((r) => `<code>${esc(read(r.config))}</code>`)]);
+  const stops = runs.map((r) => (r.stopped ? `stopped at epoch ${r.stopped.epoch}, batch ${r.stopped.batch}: ${r.stopped.reason}` : ''));
+  if (stops.some(Boolean)) rows.push(['stopped', ...stops.map((s) => esc(s || DASH))]);
+  return table(['', ...labels.map(esc)], rows, 'class="config"');
+}
+
+function epochRow(s: WeightsSnapshot | EpochRecord): string[] {
+  const e = 'trainLoss' in s ? s : undefined;
+  return [
+    String(s.epoch),
+    e ? fixed4(e.trainLoss) : DASH,
+    e ? (e.penaltyLoss === 0 ? '0' : e.penaltyLoss.toPrecision(4)) : DASH,
+    fixed4(s.testLoss),
+    fixed4(s.testAcc),
+    percent(s.sparsity.lt1e3),
+    percent(s.sparsity.lt1e2),
+    e ? e.seconds.toFixed(1) : DASH,
+  ];
+}
+
+/** The whole `#numbers` section. */
+export function numbersSection(runs: readonly RunRecord[], selected: number): string {
+  const labels = runLabels(runs);
+  const tables = runs.map((run, i) => {
+    const snaps = [run.initial, ...run.epochs];
+    const attrs = snaps.map((s) => `data-epoch="${s.epoch}"${s.epoch === selected ? ' class="selected"' : ''}`);
+    const caption = runs.length > 1 ? `<h3>${esc(labels[i] ?? '')}</h3>` : '';
+    return `<div class="run-numbers">${caption}${table(NUMBER_COLUMNS.map(esc), snaps.map(epochRow), 'class="numbers"', attrs)}</div>`;
+  });
+  return [
+    '<section id="numbers">',
+    '<h2>Numbers per epoch</h2>',
+    '<p class="note">Epoch 0 is the untrained model. Losses are means over the epoch\'s batches; the penalty loss is λ·penalty.</p>',
+    `<div class="tables">${tables.join('\n')}</div>`,
+    '<h2>Configuration</h2>',
+    configTable(runs),
+    '</section>',
+  ].join('\n');
+}

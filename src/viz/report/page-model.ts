@@ -1,0 +1,140 @@
+/**
+ * What the report's page script needs, computed in Node: per run the title of every epoch and the
+ * histograms of every layer (and of all weights), indexed by epoch, and per layer the y axis that
+ * all runs and epochs share (its top, and the symlog constant and ticks of the log view); and,
+ * when the runs recorded channel norms, per run and epoch each layer's binned channel norms (on
+ * limits shared by all runs, layers and epochs), the constraint's projected share and bounds.
+ */
+import { logTicks } from '../figures/index.ts';
+import { lastEpoch, layerHistogram, maxDensity, oneWeightDensity } from '../figures/index.ts';
+import { runLabels, snapshotTitle } from '../figures/index.ts';
+import { niceMax } from '../figures/index.ts';
+import { boundRules, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
+import { snapshots, type Histogram, type RunRecord } from '../../record/schema.ts';
+
+/** `all` (every weight) first, then the layers in model order. */
+export const ALL_LAYERS = 'all';
+
+export interface HistogramData {
+  readonly lo: number;
+  readonly hi: number;
+  readonly density: number[];
+}
+
+export interface AxisModel {
+  readonly ymax: number;
+  readonly symc: number;
+  readonly yticks: number[];
+}
+
+export interface RunModel {
+  readonly label: string;
+  /** Indexed by epoch (0..lastEpoch): `epoch=E loss=L acc=A`, or why there is none. */
+  readonly titles: string[];
+  /** Per layer (and `all`), indexed by epoch; null where the run has no such epoch or layer. */
+  readonly hist: Record<string, Array<HistogramData | null>>;
+  /** Channel norms indexed by epoch, then by layer (`NormsModel.layers`); null where not recorded. */
+  readonly norms: Array<Array<NormCell | null> | null>;
+  /** The norm constraint's bounds as rules (none without a constraint). */
+  readonly bounds: Array<{ bound: number; label: string }>;
+}
+
+/** One layer's channel norms at one epoch: the share of channels in each bin of [0, xMax]. */
+export interface NormCell {
+  readonly shares: number[];
+  /** Channels whose norm exceeds xMax. */
+  readonly above: number;
+  /** Share of the constraint's slices it projected during the epoch, when recorded. */
+  readonly projected?: number;
+  /** The cell's note (`projected 12.5%`, norms beyond xMax), or ''. */
+  readonly note: string;
+}
+
+/** The layers and shared limits of the norm histograms. */
+export interface NormsModel {
+  readonly layers: string[];
+  /** `conv2d_2 · 64 ch`. */
+  readonly labels: string[];
+  readonly xMax: number;
+  readonly yMax: number;
+  readonly bins: number;
+}
+
+export interface PageModel {
+  readonly lastEpoch: number;
+  readonly layers: string[];
+  readonly axes: Record<string, AxisModel>;
+  readonly runs: RunModel[];
+  /** Absent when no run recorded channel norms. */
+  readonly norms?: NormsModel;
+}
+
+function layerNames(runs: readonly RunRecord[]): string[] {
+  const names: string[] = [];
+  for (const run of runs) for (const l of run.initial.layers) if (!names.includes(l.name)) names.push(l.name);
+  return names;
+}
+
+export function pageModel(runs: readonly RunRecord[]): PageModel {
+  const last = Math.max(0, ...runs.map(lastEpoch));
+  const layers = [ALL_LAYERS, ...layerNames(runs)];
+  const labels = runLabels(runs);
+  const epochs = Array.from({ length: last + 1 }, (_, e) => e);
+  const normsModel = normsOf(runs);
+  const runModels = runs.map((run, i): RunModel => {
+    const byEpoch = new Map(snapshots(run).map((s) => [s.epoch, s]));
+    const titles = epochs.map((e) => {
+      const s = byEpoch.get(e);
+      return s ? snapshotTitle(s) : `epoch=${e}: not reached (last epoch ${lastEpoch(run)})`;
+    });
+    const hist = Object.fromEntries(
+      layers.map((layer) => {
+        const hs = epochs.map((e) => {
+          const s = byEpoch.get(e);
+          const h = s && layerHistogram(s, layer);
+          return h ? { lo: h.lo, hi: h.hi, density: h.density.map(round6) } : null;
+        });
+        return [layer, hs];
+      }),
+    );
+    const norms = epochs.map((e) => {
+      const s = byEpoch.get(e);
+      const ns = s ? snapshotNorms(s) : [];
+      if (!ns.length || !normsModel) return null;
+      return normsModel.layers.map((layer): NormCell | null => {
+        const n = ns.find((l) => l.layer === layer);
+        if (!n) return null;
+        const { rows, above } = normBins(n.norms, normsModel.xMax, normsModel.bins);
+        return { shares: rows.map((r) => round6(r.share)), above, ...(n.projected === undefined ? {} : { projected: round6(n.projected) }), note: normCellNote(n.projected, above, normsModel.xMax) };
+      });
+    });
+    return { label: labels[i] ?? run.config.penalty, titles, hist, norms, bounds: boundRules(run.config.constraintBounds) };
+  });
+  const axes = Object.fromEntries(
+    layers.map((layer) => {
+      const hs = runs.flatMap((run) => snapshots(run).flatMap((s) => layerHistogram(s, layer) ?? []));
+      return [layer, axisOf(hs)];
+    }),
+  );
+  return { lastEpoch: last, layers, axes, runs: runModels, ...(normsModel ? { norms: normsModel } : {}) };
+}
+
+/** The norm histograms' layers and limits, shared by all runs and epochs; none without norms. */
+function normsOf(runs: readonly RunRecord[]): NormsModel | undefined {
+  const layers = normLayers(runs);
+  if (!layers.length) return undefined;
+  const { xMax, yMax } = normsLimits(runs);
+  const labels = layers.map((layer) => normLayerLabel(runs, layer));
+  return { layers, labels, xMax, yMax, bins: NORM_BINS };
+}
+
+/** Six significant digits are plenty for drawing and keep the page small. */
+function round6(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+function axisOf(hs: readonly Histogram[]): AxisModel {
+  const ymax = niceMax(maxDensity(hs));
+  const symc = oneWeightDensity(hs);
+  return { ymax, symc, yticks: logTicks(symc, ymax) };
+}

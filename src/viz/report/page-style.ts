@@ -1,0 +1,34 @@
+/** The report page's style sheet. */
+import { BAR_COLOR, FONT_STACK } from '../figures/index.ts';
+
+export const PAGE_STYLE = `
+:root { --ink: #222; --muted: #666; --line: #ddd; --accent: ${BAR_COLOR}; --hi: #fff3c4; }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 20px 28px 40px; font: 14px/1.45 ${FONT_STACK}; color: var(--ink); background: #fff; }
+h1 { font-size: 22px; margin: 0 0 2px; }
+h2 { font-size: 17px; margin: 26px 0 8px; }
+h3 { font-size: 14px; margin: 0 0 6px; }
+.sub, .note { color: var(--muted); margin: 0 0 8px; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+#controls { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: center;
+  padding: 10px 14px; margin: 14px 0 6px; background: #f6f7f9; border: 1px solid var(--line); border-radius: 6px; }
+#controls label, #controls fieldset { display: flex; align-items: center; gap: 8px; }
+#controls fieldset { border: 0; margin: 0; padding: 0; }
+#controls legend { float: left; margin-right: 8px; padding: 0; }
+#epoch { width: min(420px, 50vw); accent-color: var(--accent); }
+#epoch-value { display: inline-block; min-width: 2.5em; font-weight: bold; font-variant-numeric: tabular-nums; }
+#title { font-size: 19px; font-variant-numeric: tabular-nums; margin: 14px 0 8px; }
+.cards { display: flex; flex-wrap: wrap; gap: 14px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+.run-label { font-weight: bold; }
+.run-title, .norms-title { color: var(--muted); font-variant-numeric: tabular-nums; }
+#norm-curves { margin-top: 14px; overflow-x: auto; }
+.charts { display: flex; flex-wrap: wrap; gap: 18px; }
+.tables { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th { background: #f6f7f9; font-weight: 600; }
+table.config th, table.config td { text-align: left; white-space: normal; vertical-align: top; }
+table.config td:first-child { color: var(--muted); white-space: nowrap; }
+tr.selected td { background: var(--hi); font-weight: bold; }
+`;

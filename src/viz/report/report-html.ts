@@ -1,0 +1,84 @@
+/**
+ * One self-contained HTML page for a run (`penx train`) or a set of runs (`penx compare`): Vega's
+ * own script, the data and the precompiled Vega specs are all inline, so the page works offline
+ * from a file. Controls: `#epoch` (slider), `scale` radios (linear/log), `#layer` (all or one
+ * layer); `#title` (and `.run-title` per run when several) follow the selected epoch, as does the
+ * `#norms` section (channel-norm histograms, when the runs recorded norms).
+ */
+import { runLabels } from '../figures/index.ts';
+import type { RunRecord } from '../../record/schema.ts';
+import { reportSpecs } from './chart-specs.ts';
+import { esc, inlineScript, jsonScript } from './html.ts';
+import { normsSection } from './norms-section.ts';
+import { numbersSection } from './numbers-table.ts';
+import { ALL_LAYERS, pageModel, type PageModel } from './page-model.ts';
+import { PAGE_SCRIPT } from './page-script.ts';
+import { PAGE_STYLE } from './page-style.ts';
+
+
+function controls(model: PageModel): string {
+  const layerOptions = model.layers.map((l) => `<option value="${esc(l)}">${l === ALL_LAYERS ? 'all layers' : esc(l)}</option>`).join('');
+  return `<section id="controls">
+<label for="epoch">epoch <input id="epoch" type="range" min="0" max="${model.lastEpoch}" step="1" value="${model.lastEpoch}"><output id="epoch-value" for="epoch">${model.lastEpoch}</output></label>
+<fieldset><legend>density</legend>
+<label><input type="radio" name="scale" value="linear" checked> linear</label>
+<label><input type="radio" name="scale" value="log"> log</label></fieldset>
+<label for="layer">weights <select id="layer">${layerOptions}</select></label>
+</section>`;
+}
+
+function histograms(model: PageModel): string {
+  const first = model.runs[0]?.titles[model.lastEpoch] ?? '';
+  if (model.runs.length === 1) {
+    return `<h2 id="title">${esc(first)}</h2>\n<section id="histograms" class="cards"><div class="card"><div class="chart" id="hist-0"></div></div></section>`;
+  }
+  const cards = model.runs.map(
+    (run, i) =>
+      `<div class="card"><div class="run-label">${esc(run.label)}</div><div class="run-title">${esc(run.titles[model.lastEpoch] ?? '')}</div><div class="chart" id="hist-${i}"></div></div>`,
+  );
+  return `<h2 id="title">epoch=${model.lastEpoch}</h2>\n<section id="histograms" class="cards">\n${cards.join('\n')}\n</section>`;
+}
+
+function subtitle(runs: readonly RunRecord[]): string {
+  if (runs.length === 1) {
+    const c = runs[0]?.config;
+    return c ? `penalty <code>${esc(c.penalty)}</code> (${esc(c.penaltyFormula)}) · ${esc(c.name)}` : '';
+  }
+  return `${runs.length} runs: ${runLabels(runs).map((l) => `<code>${esc(l)}</code>`).join(', ')}`;
+}
+
+export interface ReportOptions {
+  readonly title?: string;
+  /** Vega's browser build (its source text), inlined so the page works offline. */
+  readonly vegaScript: string;
+}
+
+export async function reportHtml(runs: RunRecord[], options: ReportOptions): Promise<string> {
+  if (runs.length === 0) throw new Error('reportHtml needs at least one run');
+  const model = pageModel(runs);
+  const title = options.title ?? (runs.length === 1 ? `penalty-explorer: ${runs[0]?.config.name}` : `penalty-explorer: ${runs.length} runs`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<header><h1>${esc(title)}</h1><p class="sub">${subtitle(runs)}</p></header>
+${controls(model)}
+${histograms(model)}
+<p class="note">Histogram of the weights over [lo, hi] as a density (it integrates to the fraction inside). Log: a symlog axis, linear below the density of one weight. The y axis is shared by all epochs${runs.length > 1 ? ' and runs' : ''}.</p>
+<h2>Sparsity and accuracy</h2>
+<section class="charts"><div id="sparsity"></div><div id="accuracy"></div></section>
+${normsSection(runs, model)}
+${numbersSection(runs, model.lastEpoch)}
+${jsonScript('penx-model', model)}
+${jsonScript('penx-specs', await reportSpecs(runs, model))}
+${inlineScript(options.vegaScript)}
+${inlineScript(PAGE_SCRIPT)}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,154 @@
+/**
+ * Every kernel the onnxruntime backend replaces agrees with the stock cpu backend (relative error
+ * ≤ 1e-4): Conv2D and its two gradients over strides, paddings, kernel sizes, channel counts and
+ * batch sizes; the fused forms; matrix products with and without transposes; max pooling and its
+ * gradient (with ties); the large-tensor elementwise kernels and sums.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/backends/select.ts';
+import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/large-ops.ts';
+import { tf, type Tensor } from '../../src/tf.ts';
+import { on, relErr } from '../fixtures/parity.ts';
+
+const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
+
+/** Non-finite values must match exactly (NaN for NaN, the same infinity); the finite ones within `tolerance`. */
+function expectClose(c: Float32Array, o: Float32Array, label: string, tolerance: number): void {
+  expect(o.length, `${label} size`).toBe(c.length);
+  const finite = (a: Float32Array) => a.map((v, j) => (Number.isFinite(c[j]!) && Number.isFinite(o[j]!) ? v : 0));
+  c.forEach((v, j) => {
+    if (!Number.isFinite(v) || !Number.isFinite(o[j]!)) expect(Object.is(v, o[j]) || v === o[j], `${label}[${j}]: ${v} vs ${o[j]}`).toBe(true);
+  });
+  expect(relErr(finite(c), finite(o)), label).toBeLessThan(tolerance);
+}
+
+async function agree(f: () => Tensor[], tolerance = 1e-4): Promise<void> {
+  const cpu = await on('cpu', f);
+  const ort = await on('onnxruntime', f);
+  expect(ort).toHaveLength(cpu.length);
+  cpu.forEach((c, i) => expectClose(c, ort[i]!, `output ${i}`, tolerance));
+}
+
+beforeAll(async () => {
+  await selectBackend('onnxruntime', { threads: 1 });
+  await tf.setBackend('cpu');
+});
+
+describe('Conv2D and its gradients on onnxruntime = on cpu', () => {
+  type Case = [batch: number, size: number, cin: number, cout: number, k: number, stride: number, pad: 'same' | 'valid'];
+  const cases: Case[] = [];
+  const channels = [1, 3, 8, 16, 5, 2];
+  let i = 0;
+  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const k of [1, 3, 5]) {
+    cases.push([1 + (i % 4), 9 + (i % 2), channels[i % channels.length]!, channels[(i + 2) % channels.length]!, k, stride, pad]);
+    i++;
+  }
+  // The extremes: 128 channels in and out; a batch of 128; the reference model's first layer.
+  cases.push([2, 6, 128, 128, 3, 1, 'same'], [128, 8, 1, 4, 3, 2, 'valid'], [1, 28, 1, 32, 3, 1, 'valid'], [4, 12, 64, 16, 3, 1, 'valid']);
+
+  it.each(cases)('batch %i, %ipx, %i→%i channels, kernel %i, stride %i, %s: y, dx, dw', async (n, size, cin, cout, k, stride, pad) => {
+    const x = data(n * size * size * cin, 1);
+    const w = data(k * k * cin * cout, 2);
+    await agree(() => {
+      const xt = tf.tensor4d(x, [n, size, size, cin]);
+      const wt = tf.tensor4d(w, [k, k, cin, cout]);
+      const g = tf.grads((a: Tensor, b: Tensor) => {
+        const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+        return tf.sum(tf.mul(y, tf.sin(tf.range(0, y.size).reshape(y.shape))));
+      });
+      return [tf.conv2d(xt, wt, stride, pad), ...g([xt, wt])];
+    });
+  });
+
+  it.each(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const)('fused conv2d with bias and %s', async (activation) => {
+    const x = data(2 * 7 * 7 * 3, 3);
+    const w = data(3 * 3 * 3 * 4, 4);
+    await agree(() => [
+      tf.fused.conv2d({
+        x: tf.tensor4d(x, [2, 7, 7, 3]),
+        filter: tf.tensor4d(w, [3, 3, 3, 4]),
+        strides: 1,
+        pad: 'same',
+        bias: tf.tensor1d([0.1, -0.2, 0.3, -0.4]),
+        activation,
+        ...(activation === 'prelu' ? { preluActivationWeights: tf.scalar(0.1) } : {}),
+        ...(activation === 'leakyrelu' ? { leakyreluAlpha: 0.3 } : {}),
+      }),
+    ]);
+  });
+});
+
+describe('matrix products on onnxruntime = on cpu', () => {
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('rank 2 and rank 3, transposeA %s, transposeB %s, with their gradients', async (ta, tb) => {
+    const a2 = data(6 * 40, 4);
+    const b2 = data(40 * 7, 5);
+    await agree(() => {
+      const a = tf.tensor2d(a2, ta ? [40, 6] : [6, 40]);
+      const b = tf.tensor2d(b2, tb ? [7, 40] : [40, 7]);
+      const a3 = tf.tensor3d(a2, ta ? [2, 20, 6] : [2, 6, 20]);
+      const b3 = tf.tensor3d(b2, tb ? [2, 7, 20] : [2, 20, 7]);
+      const grads = tf.grads((p: Tensor, q: Tensor) => tf.sum(tf.square(tf.matMul(p, q, ta, tb))))([a, b]);
+      return [tf.matMul(a, b, ta, tb), tf.matMul(a3, b3, ta, tb), ...grads];
+    });
+  });
+
+  it.each(['linear', 'relu', 'sigmoid'] as const)('fused matMul with bias and %s (a dense layer)', async (activation) => {
+    await agree(() => [tf.fused.matMul({ a: tf.tensor2d(data(5 * 9, 6), [5, 9]), b: tf.tensor2d(data(9 * 4, 7), [9, 4]), bias: tf.tensor1d([1, -1, 0.5, 0]), activation })]);
+  });
+});
+
+describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => {
+  it.each([
+    [2, 2, 'valid', 24],
+    [3, 2, 'same', 9],
+    [2, 1, 'valid', 9],
+  ] as const)('MaxPool and its gradient: pool %i, stride %i, %s, %ipx (ties of zeros after a ReLU)', async (pool, stride, pad, size) => {
+    const x = data(4 * size * size * 8, 3).map((v) => Math.max(0, v));
+    await agree(() => {
+      const xt = tf.tensor4d(x, [4, size, size, 8]);
+      const g = tf.grad((a: Tensor) => {
+        const y = tf.maxPool(a as tf.Tensor4D, pool, stride, pad);
+        return tf.sum(tf.mul(y, tf.cos(tf.range(0, y.size).reshape(y.shape))));
+      });
+      return [tf.maxPool(xt, pool, stride, pad), g(xt)];
+    });
+  });
+
+  it('elementwise kernels above and below the size where they move to ONNX Runtime (with a broadcast bias, NaN and ±∞)', async () => {
+    for (const n of [MIN_ORT_ELEMENTS / 64 - 1, 2 * MIN_ORT_ELEMENTS / 64]) {
+      const v = data(n * 64, 8);
+      v[0] = NaN;
+      v[1] = Infinity;
+      v[2] = -Infinity;
+      v[3] = 0;
+      await agree(() => {
+        const x = tf.tensor2d(v, [n, 64]);
+        const y = tf.tensor2d(data(n * 64, 9).map((u) => u + 2), [n, 64]);
+        const bias = tf.tensor1d(data(64, 10));
+        return [tf.add(x, bias), tf.sub(x, y), tf.mul(x, y), tf.div(x, y), tf.relu(x), tf.step(x), tf.step(x, 0.3), tf.sqrt(tf.abs(x)), tf.square(x), tf.neg(x), tf.sign(x), tf.abs(x)];
+      });
+    }
+  });
+
+  it.each([
+    [[40, 30, 30], [0, 1], false],
+    [[40, 30, 30], [0, 1, 2], true],
+    [[30, 40, 30], [1], false],
+    [[30, 40, 30], [2, 0], true],
+  ] as const)('Sum of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
+    const x = data(shape.reduce((a, b) => a * b, 1), 11);
+    await agree(() => [tf.sum(tf.tensor(x, [...shape]), [...axes], keepDims)]);
+  });
+});
+
+describe('the kernels above ran on ONNX Runtime', () => {
+  it('built a session for each kernel shape', async () => {
+    const { sessionCount } = await import('../../src/backends/onnxruntime/index.ts');
+    expect(sessionCount()).toBeGreaterThan(60);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Choosing the onnxruntime backend: its thread settings, and the fallback when onnxruntime-node
+ * does not load (simulated: its binding module throws as a missing package does) — `auto` goes
+ * on to wasm as before, saying why; asking for `onnxruntime` by name is a SpecError.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** A fresh copy of select.ts (its chosen backend is per module instance). */
+async function freshSelect() {
+  vi.resetModules();
+  return import('../../src/backends/select.ts');
+}
+
+afterEach(() => {
+  vi.doUnmock('../../src/backends/onnxruntime/binding.ts');
+});
+
+describe('selectBackend with onnxruntime-node installed', () => {
+  it("'onnxruntime': data-parallel by default (one ORT thread per shard), or ORT's own threads", async () => {
+    const { selectBackend, BACKENDS } = await freshSelect();
+    expect(BACKENDS).toEqual(['auto', 'tensorflow', 'onnxruntime', 'wasm', 'cpu']);
+    expect(await selectBackend('onnxruntime', { threads: 2 })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'data', workers: 1 });
+    const { tf } = await import('../../src/tf.ts');
+    expect(tf.getBackend()).toBe('onnxruntime');
+    const { sessionThreads } = await import('../../src/backends/onnxruntime/sessions.ts');
+    expect(sessionThreads()).toEqual({ intraOp: 1, spinning: false });
+    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'threads', workers: 0 });
+    expect(sessionThreads()).toEqual({ intraOp: 2, spinning: false });
+  });
+
+  it("'auto' takes onnxruntime when @tensorflow/tfjs-node does not load", async () => {
+    const { selectBackend } = await freshSelect();
+    const info = await selectBackend('auto', { threads: 2 });
+    let tfjsNode = true;
+    try {
+      (await import('node:module')).createRequire(import.meta.url)('@tensorflow/tfjs-node');
+    } catch {
+      tfjsNode = false;
+    }
+    expect(info.name).toBe(tfjsNode ? 'tensorflow' : 'onnxruntime');
+  });
+});
+
+describe('selectBackend when onnxruntime-node does not load', () => {
+  const simulateMissing = () =>
+    vi.doMock('../../src/backends/onnxruntime/binding.ts', () => ({
+      loadBinding: () => {
+        throw new Error("Cannot find module 'onnxruntime-node/dist/binding.js'\nRequire stack: …");
+      },
+    }));
+
+  it("'auto' falls back to wasm, with a note saying why", async () => {
+    simulateMissing();
+    const { selectBackend } = await freshSelect();
+    const info = await selectBackend('auto', { threads: 2 });
+    expect(info.name).toBe('wasm');
+    expect(info.workers).toBe(1);
+    expect(info.note).toMatch(/onnxruntime-node did not load \(Cannot find module 'onnxruntime-node\/dist\/binding\.js'\); using wasm$/);
+  });
+
+  it("'onnxruntime' by name is a SpecError that names the backend, not a command-line flag", async () => {
+    simulateMissing();
+    const { selectBackend } = await freshSelect();
+    const { SpecError } = await import('../../src/spec/errors.ts');
+    const err = await selectBackend('onnxruntime').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as Error).message).toBe("backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'");
+  });
+});

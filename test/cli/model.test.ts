@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { saveModel, tf } from '../../src/node.ts';
+import type { RunRecord } from '../../src/record/schema.ts';
+import { writeDataset } from '../data/idx-files.ts';
+import { penx } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+
+// 12×12 RGB images in 5 classes, as 4-D IDX files (an image set that is not MNIST-shaped).
+const data = join(root, 'rgb');
+writeDataset(data, 64, 20, { shape: [12, 12, 3], classes: 5, prefix: 'tiny-', gzip: true });
+const SMALL = ['--data', data, '--epochs', '1', '--batch-size', '16', '--out', join(root, 'runs')];
+
+describe('penx train --model', () => {
+  it('trains a model module on an RGB set with 5 classes, the penalty on every kernel', async () => {
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/strided-cnn.ts', '--name', 'module', ...SMALL);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/12×12×3, 5 classes/);
+    const run = readRun(join(root, 'runs', 'module'));
+    expect(run.config.model).toEqual({ name: 'strided_cnn', source: './test/fixtures/models/strided-cnn.ts', weights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5, inputShape: [12, 12, 3], outputShape: [5] });
+    expect(run.config.penalty).toBe('l1:1e-4');
+    expect(run.epochs[0]!.layers.map((l) => [l.name, l.penalty > 0])).toEqual([['conv_a', true], ['conv_b', true], ['head', true]]);
+    expect(existsSync(join(root, 'runs', 'module', 'report.html'))).toBe(true);
+  }, 120_000);
+
+  it('trains a saved TF.js model (a model.json folder)', async () => {
+    const dir = join(root, 'saved');
+    const model = tf.sequential({ name: 'saved_dense', layers: [tf.layers.flatten({ inputShape: [12, 12, 3] }), tf.layers.dense({ units: 8, activation: 'relu' }), tf.layers.dense({ units: 5, activation: 'softmax' })] });
+    await saveModel(model, dir);
+    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--model', dir, '--name', 'folder', ...SMALL);
+    expect(r.code, r.stderr).toBe(0);
+    const run = readRun(join(root, 'runs', 'folder'));
+    expect(run.config.model).toMatchObject({ name: 'saved_dense', source: dir, inputShape: [12, 12, 3], outputShape: [5] });
+    expect(run.config.penalty).toBe('deadzone:1e-4,a=0.25');
+  }, 120_000);
+
+  it('refuses a model that does not fit the data, saying which shape was expected, and writes nothing', async () => {
+    const r = await penx('train', '--penalty', 'l1', '--model', './test/fixtures/models/fixed-mnist.ts', '--name', 'misfit', ...SMALL);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/takes inputs of shape \[28,28,1\] per sample; the data's images are \[12,12,3\].*must be \[12,12,3\]/);
+    expect(existsSync(join(root, 'runs', 'misfit'))).toBe(false);
+    const missing = await penx('train', '--penalty', 'l1', '--model', './test/fixtures/models/nope.ts', ...SMALL);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/model module '.\/test\/fixtures\/models\/nope.ts' not found/);
+    const notModel = await penx('train', '--penalty', 'l1', '--model', join(root, 'rgb'), ...SMALL);
+    expect(notModel.code).toBe(2);
+    expect(notModel.stderr).toMatch(/cannot be loaded as a TF.js model/);
+  }, 120_000);
+});

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachToKernels, constraint, lossOf, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, shardsOf, tf, trainStep, type LossName } from '../../src/node.ts';
+import { referenceModel } from '../../mnist-demo/model.ts';
+import { relErr } from '../fixtures/parity.ts';
+
+const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11)));
+
+describe('shardsOf', () => {
+  it.each([
+    [128, 2, [64, 64]],
+    [96, 3, [32, 32, 32]],
+    [7, 2, [4, 3]],
+    [1, 3, [1]],
+  ])('%i samples in %i shards', (n, parts, sizes) => {
+    const shards = shardsOf(n, parts);
+    expect(shards.map((s) => s.end - s.start).sort((a, b) => b - a)).toEqual(sizes);
+    expect(shards[0]!.start).toBe(0);
+    expect(shards.at(-1)!.end).toBe(n);
+    shards.slice(1).forEach((s, i) => expect(s.start).toBe(shards[i]!.end));
+  });
+});
+
+describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
+  let sharded: ShardedGradients;
+  const n = 6;
+  const xs = data(n * 28 * 28, 1);
+  const labels = [3, 1, 4, 1, 5, 9];
+  const batch = () => [tf.tensor4d(xs, [n, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)] as const;
+  const model = async () => {
+    const built = referenceModel([28, 28, 1], 10, { seed: 11 });
+    const m = await attachToKernels(built, { penalty: penalty('l2:1e-3'), constraint: constraint('maxnorm:m=1.5,axis=-1') });
+    built.dispose();
+    return m;
+  };
+
+  beforeAll(async () => {
+    await selectBackend('wasm', { threads: 2 });
+    const m = await model();
+    sharded = await ShardedGradients.start(m, 1);
+    m.dispose();
+  }, 60_000);
+  afterAll(async () => sharded?.close());
+
+  it('two steps equal the one-thread step from the same weights (weights, loss, accuracy, projections)', async () => {
+    const one = await model();
+    const two = await model();
+    const optOne = optimizerFor(one, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+    const optTwo = optimizerFor(two, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+    const [x, y] = batch();
+    for (let step = 0; step < 2; step++) {
+      const a = await trainStep(one, optOne, x, y, { measureConstraints: true });
+      const b = await trainStep(two, optTwo, x, y, { gradients: sharded, measureConstraints: true });
+      expect(b.dataLoss).toBeCloseTo(a.dataLoss, 4);
+      expect(b.penaltyLoss).toBeCloseTo(a.penaltyLoss, 5);
+      expect(b.accuracy).toBeCloseTo(a.accuracy, 6);
+      expect(Object.keys(b.projected)).toEqual(Object.keys(a.projected));
+      expect(Object.keys(a.projected)).toContain('conv2d_2/kernel');
+    }
+    const wa = one.getWeights().map((w) => w.dataSync());
+    const wb = two.getWeights().map((w) => w.dataSync());
+    wa.forEach((w, i) => expect(relErr(w, wb[i]!)).toBeLessThan(1e-4));
+    // The step really moved the weights (otherwise equality would prove nothing).
+    const fresh = await model();
+    expect(relErr(fresh.getWeights()[2]!.dataSync(), wb[2]!)).toBeGreaterThan(1e-3);
+    tf.dispose([x, y]);
+    [one, two, fresh].forEach((m) => m.dispose());
+    optOne.dispose();
+    optTwo.dispose();
+  }, 60_000);
+
+  it.each<[LossName, (y: tf.Tensor) => tf.Tensor]>([
+    ['sparseCategoricalCrossentropy', (y) => tf.argMax(y, -1)],
+    ['meanSquaredError', (y) => y],
+  ])('the summed shard gradients of %s equal the whole batch’s', async (name, labelsOf) => {
+    const m = await model();
+    const [x, y1] = batch();
+    const y = labelsOf(y1);
+    const whole = await (await import('../../src/node.ts')).localGradients.gradients(m, x, y, lossOf(name));
+    const split = await sharded.gradients(m, x, y, lossOf(name));
+    expect(split.lossSum).toBeCloseTo(whole.lossSum, 3);
+    for (const key of Object.keys(whole.grads)) expect(relErr(whole.grads[key]!.dataSync(), split.grads[key]!.dataSync()), key).toBeLessThan(1e-4);
+    tf.dispose([x, y1, y, ...Object.values(whole.grads), ...Object.values(split.grads)]);
+    m.dispose();
+  }, 60_000);
+
+  it('evaluation shared between threads equals a direct computation on the whole batch', async () => {
+    const m = await model();
+    const [x, y] = batch();
+    const b = await sharded.evaluate(m, x, y, lossOf('categoricalCrossentropy'));
+    // The softmax's input: the model without its last layer.
+    const logits = tf.model({ inputs: m.inputs, outputs: m.layers.at(-2)!.output as tf.SymbolicTensor });
+    const p = tf.tidy(() => logits.predict(x) as tf.Tensor);
+    const expectedLoss = tf.tidy(() => tf.losses.softmaxCrossEntropy(y, p).dataSync()[0]! * n);
+    const expectedCorrect = tf.tidy(() => tf.sum(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1))).dataSync()[0]!);
+    expect(b.lossSum).toBeCloseTo(expectedLoss, 3);
+    expect(b.correct).toBe(expectedCorrect);
+    tf.dispose([x, y, p]);
+    m.dispose();
+  }, 60_000);
+
+  it('leaves no tensors behind on the main thread', async () => {
+    const m = await model();
+    const opt = optimizerFor(m, optimizerSpec('sgd:lr=0.01').transform);
+    const [x, y] = batch();
+    await trainStep(m, opt, x, y, { gradients: sharded });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) await trainStep(m, opt, x, y, { gradients: sharded });
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    opt.dispose();
+    m.dispose();
+  }, 60_000);
+
+  it('a worker failure rejects the step with its message; the worker survives it', async () => {
+    const m = await model();
+    const bad = tf.zeros([4, 27, 27, 1]);
+    const y = tf.zeros([4, 10]);
+    await expect(sharded.evaluate(m, bad, y, lossOf('categoricalCrossentropy'))).rejects.toThrow(/shape/);
+    const good = tf.zeros([4, 28, 28, 1]);
+    const ok = await sharded.evaluate(m, good, y, lossOf('categoricalCrossentropy'));
+    expect(ok.correct).toBeGreaterThanOrEqual(0);
+    tf.dispose([bad, good, y]);
+    m.dispose();
+  }, 60_000);
+
+  it('refuses a loss given as a function (it cannot be sent to a worker)', async () => {
+    const m = await model();
+    const [x, y] = batch();
+    await expect(sharded.gradients(m, x, y, lossOf((a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar))).rejects.toThrow(/function cannot be computed on worker threads/);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+});

@@ -1,0 +1,352 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareNormsGridSpec,
+  constraintLines,
+  constraintText,
+  hasNorms,
+  normBins,
+  normCurve,
+  normCurvesSpec,
+  normsGridSpec,
+  normsLimits,
+  normTicks,
+  projectedSpec,
+  runLabels,
+  shortPercent,
+  spreadEpochs,
+} from '../../../src/viz/figures/index.ts';
+import { snapshots } from '../../../src/record/schema.ts';
+import { renderSvg } from '../../../src/viz/render/render.ts';
+import { headerLabels, plain } from './spec-helpers.ts';
+import { makeRunRecord, REFERENCE_LAYERS, withoutNorms } from '../../fixtures/run-record-fixture.ts';
+
+const rowsOf = (spec: any, kind: string): any[] => spec.data.values.filter((v: { kind: string }) => v.kind === kind);
+const layerOf = (spec: any, kind: string): any => spec.spec.layer.find((l: any) => l.transform?.[0]?.filter === `datum.kind === '${kind}'`);
+
+const LAYERS = REFERENCE_LAYERS;
+const run = makeRunRecord({ epochs: 4, penalty: 'l1:1e-4', layers: LAYERS });
+const bounded = makeRunRecord({ epochs: 4, penalty: 'none', layers: LAYERS, constraintBounds: { max: 2, axis: 0 } });
+
+describe('the fixture\'s channel norms', () => {
+  it('has norms per layer with the reference CNN\'s channel counts, mean and max', () => {
+    expect(run.config.trackNorms).toBe('epoch');
+    for (const s of snapshots(run)) {
+      expect(s.norms.map((n) => [n.layer, n.norms.length])).toEqual([
+        ['conv2d_1', 32],
+        ['conv2d_2', 64],
+        ['conv2d_3', 128],
+        ['dense_1', 128],
+        ['dense_2', 10],
+      ]);
+      for (const n of s.norms) {
+        expect(n.mean).toBeCloseTo(n.norms.reduce((a, x) => a + x, 0) / n.norms.length, 12);
+        expect(n.max).toBe(Math.max(...n.norms));
+        expect(n.projected).toBeUndefined();
+      }
+    }
+    expect(run.epochs[0]?.batchNorms).toBeUndefined();
+  });
+
+  it('clips norms to a constraint\'s bounds and records the projected share after epoch 0', () => {
+    expect(bounded.config).toMatchObject({ constraint: 'maxnorm:m=2,axis=0', constraintBounds: { max: 2, axis: 0 } });
+    expect(bounded.initial.norms.every((n) => n.projected === undefined)).toBe(true);
+    for (const e of bounded.epochs) for (const n of e.norms) {
+      expect(n.max).toBeLessThanOrEqual(2);
+      expect(n.projected).toBeGreaterThanOrEqual(0);
+      expect(n.projected).toBeLessThanOrEqual(1);
+    }
+    expect(bounded.epochs.at(-1)?.norms.some((n) => (n.projected ?? 0) > 0.2)).toBe(true);
+  });
+
+  it('records batch norms and the optimiser when asked, and old records lack norms', () => {
+    const r = makeRunRecord({ epochs: 2, layers: LAYERS, batchNorms: 10, optimizer: 'adamw:lr=0.001,wd=1e-4' });
+    expect(r.config).toMatchObject({ trackNorms: 'batch', optimizer: 'adamw:lr=0.001,wd=1e-4' });
+    expect(r.epochs[1]?.batchNorms?.map((b) => b.batch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(r.epochs[1]?.batchNorms?.at(-1)?.layers.map((l) => l.mean)).toEqual(r.epochs[1]?.norms.map((n) => n.mean));
+    const old = withoutNorms(r);
+    expect(hasNorms(old)).toBe(false);
+    expect('norms' in old.initial).toBe(false);
+    expect('trackNorms' in old.config).toBe(false);
+  });
+});
+
+describe('normBins and normTicks', () => {
+  it('bins norms right-closed over [0, xMax] as shares, counting norms beyond xMax', () => {
+    const { rows, above } = normBins([0, 0.5, 1, 1, 1.7, 2.5], 2, 4);
+    expect(rows.map((r) => [r.x0, r.x1])).toEqual([[0, 0.5], [0.5, 1], [1, 1.5], [1.5, 2]]);
+    // 0 and 0.5 in (0, 0.5]; 1 twice in (0.5, 1]; 1.7 in (1.5, 2]; 2.5 beyond.
+    expect(rows.map((r) => r.share * 6)).toEqual([2, 2, 0, 1]);
+    expect(above).toBe(1);
+  });
+
+  it('puts ticks at round steps', () => {
+    expect(normTicks(2.5)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    expect(normTicks(4)).toEqual([0, 1, 2, 3, 4]);
+    expect(normTicks(1.5)).toEqual([0, 0.5, 1, 1.5]);
+  });
+});
+
+describe('normsGridSpec', () => {
+  const spec = plain(normsGridSpec(run));
+
+  it('has rows = epochs 0..N and columns = layers with their channel counts', () => {
+    expect(spec.facet.row.field).toBe('row');
+    expect(spec.facet.column.field).toBe('col');
+    expect(headerLabels(spec.facet.row.header)).toEqual(['epoch=0', 'epoch=1', 'epoch=2', 'epoch=3', 'epoch=4']);
+    expect(headerLabels(spec.facet.column.header)).toEqual(['conv2d_1 · 32 ch', 'conv2d_2 · 64 ch', 'conv2d_3 · 128 ch', 'dense_1 · 128 ch', 'dense_2 · 10 ch']);
+  });
+
+  it('shows up to six spread epochs of a long run, or the epochs asked for', () => {
+    const long = makeRunRecord({ epochs: 20, layers: LAYERS });
+    expect(headerLabels(plain(normsGridSpec(long)).facet.row.header)).toEqual(spreadEpochs(20, 6).map((e) => `epoch=${e}`));
+    expect(spreadEpochs(20, 6)).toEqual([0, 4, 8, 12, 16, 20]);
+    expect(headerLabels(plain(normsGridSpec(long, { epochs: [0, 20] })).facet.row.header)).toEqual(['epoch=0', 'epoch=20']);
+  });
+
+  it('shares one explicit x and y domain over all cells, fitted to the data', () => {
+    const bars = layerOf(spec, 'bar');
+    expect(spec.resolve).toEqual({ scale: { x: 'shared', y: 'shared' } });
+    const [x0, xMax] = bars.encoding.x.scale.domain;
+    const [y0, yMax] = bars.encoding.y.scale.domain;
+    expect([x0, y0]).toEqual([0, 0]);
+    const norms = snapshots(run).flatMap((s) => s.norms.flatMap((n) => n.norms));
+    expect(xMax).toBeGreaterThanOrEqual(Math.max(...norms));
+    expect(xMax).toBeLessThan(Math.max(...norms) * 1.6);
+    const shares = rowsOf(spec, 'bar').map((r) => r.share);
+    expect(yMax).toBeGreaterThanOrEqual(Math.max(...shares));
+    expect(yMax).toBeLessThanOrEqual(1);
+    expect(rowsOf(spec, 'bar').every((r) => r.x0 >= 0 && r.x1 <= xMax + 1e-12)).toBe(true);
+  });
+
+  it('holds each cell\'s channel norms as shares adding up to 1', () => {
+    for (const [row, s] of snapshots(run).entries()) {
+      for (const [col, n] of s.norms.entries()) {
+        const cell = rowsOf(spec, 'bar').filter((r) => r.row === row && r.col === col);
+        expect(cell).toHaveLength(40);
+        expect(cell[0]).toMatchObject({ epoch: s.epoch, layer: n.layer });
+        expect(cell.reduce((a, r) => a + r.share, 0)).toBeCloseTo(1, 12);
+        expect(cell.reduce((a, r) => a + r.share * n.norms.length, 0)).toBeCloseTo(n.norms.length, 9);
+      }
+    }
+  });
+
+  it('honours given xMax/yMax, so runs with different penalty strengths compare on the same axes', () => {
+    const weak = makeRunRecord({ epochs: 4, penalty: 'l2:1e-4', layers: LAYERS });
+    const strong = makeRunRecord({ epochs: 4, penalty: 'l2:1e-3', layers: LAYERS });
+    const own = [weak, strong].map((r) => layerOf(plain(normsGridSpec(r)), 'bar').encoding);
+    expect(own[0].x.scale.domain).not.toEqual(own[1].x.scale.domain);
+    const limits = normsLimits([weak, strong]);
+    const shared = [weak, strong].map((r) => layerOf(plain(normsGridSpec(r, limits)), 'bar').encoding);
+    for (const enc of shared) {
+      expect(enc.x.scale.domain).toEqual([0, limits.xMax]);
+      expect(enc.y.scale.domain).toEqual([0, limits.yMax]);
+    }
+    const fixed = plain(normsGridSpec(strong, { xMax: 1, yMax: 0.6 }));
+    expect(layerOf(fixed, 'bar').encoding.x.scale.domain).toEqual([0, 1]);
+    expect(layerOf(fixed, 'bar').encoding.y.scale.domain).toEqual([0, 0.6]);
+    // Norms beyond a given xMax are counted in the cell's note.
+    expect(rowsOf(fixed, 'note').some((r) => / > 1$/.test(r.note))).toBe(true);
+  });
+
+  it('draws the constraint\'s bounds as vertical rules and notes the projected share per cell', () => {
+    const spec = plain(normsGridSpec(bounded));
+    const rule = layerOf(spec, 'bound');
+    expect(rule.mark.type).toBe('rule');
+    expect(rule.encoding.x.field).toBe('bound');
+    expect(rule.encoding.x.scale.domain).toEqual(layerOf(spec, 'bar').encoding.x.scale.domain);
+    expect(rule.encoding.y).toBeUndefined();
+    const rules = rowsOf(spec, 'bound');
+    expect(rules).toHaveLength(5 * 5);
+    expect(new Set(rules.map((r) => r.bound))).toEqual(new Set([2]));
+    expect(layerOf(spec, 'bar').encoding.x.scale.domain[1]).toBeGreaterThan(2);
+    for (const [row, e] of [bounded.initial, ...bounded.epochs].entries()) {
+      for (const [col, n] of e.norms.entries()) {
+        const notes = rowsOf(spec, 'note').filter((r) => r.row === row && r.col === col).map((r) => r.note);
+        expect(notes).toEqual(n.projected === undefined ? [] : [`projected ${shortPercent(n.projected)}`]);
+      }
+    }
+    expect(spec.title.subtitle.join(' ')).toContain('maxnorm:m=2,axis=0');
+    expect(rowsOf(plain(normsGridSpec(run)), 'bound')).toEqual([]);
+  });
+
+  it('draws both bounds of minmaxnorm and the one of unitnorm', () => {
+    const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
+    expect([...new Set(rowsOf(plain(normsGridSpec(minmax)), 'bound').map((r) => r.bound))]).toEqual([0.5, 1.5]);
+    const unit = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 1, max: 1, axis: 0 } });
+    expect([...new Set(rowsOf(plain(normsGridSpec(unit)), 'bound').map((r) => r.boundLabel))]).toEqual(['norm=1']);
+  });
+
+  it('does not crash on records without norms: it says so instead', async () => {
+    const spec = plain(normsGridSpec(withoutNorms(run)));
+    expect(spec.facet).toBeUndefined();
+    expect(JSON.stringify(spec)).toContain('no channel norms');
+    await expect(renderSvg(normsGridSpec(withoutNorms(run)))).resolves.toContain('no channel norms');
+  });
+});
+
+describe('compareNormsGridSpec', () => {
+  const adamL2 = makeRunRecord({ epochs: 6, penalty: 'l2:1e-4', layers: LAYERS, optimizer: 'adam:lr=0.001' });
+  const adamw = makeRunRecord({ epochs: 6, penalty: 'none', layers: LAYERS, optimizer: 'adamw:lr=0.001,wd=1e-4', seed: 2 });
+
+  it('stacks one grid per run, titled by its label, on the same axes and epochs', () => {
+    const spec = plain(compareNormsGridSpec([adamL2, adamw]));
+    expect(spec.vconcat).toHaveLength(2);
+    expect(spec.vconcat.map((g: any) => g.title.text)).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
+    const [a, b] = spec.vconcat.map((g: any) => g.spec.layer[0].encoding);
+    expect(a.x.scale.domain).toEqual(b.x.scale.domain);
+    expect(a.y.scale.domain).toEqual(b.y.scale.domain);
+    const limits = normsLimits([adamL2, adamw], { epochs: [0, 2, 4, 6] });
+    expect(a.x.scale.domain).toEqual([0, limits.xMax]);
+    expect(spec.vconcat.map((g: any) => headerLabels(g.facet.row.header))).toEqual([
+      ['epoch=0', 'epoch=2', 'epoch=4', 'epoch=6'],
+      ['epoch=0', 'epoch=2', 'epoch=4', 'epoch=6'],
+    ]);
+  });
+
+  it('keeps a place for a run without norms', () => {
+    const spec = plain(compareNormsGridSpec([adamL2, withoutNorms(adamw)]));
+    expect(spec.vconcat[1].facet).toBeUndefined();
+    expect(JSON.stringify(spec.vconcat[1])).toContain('no channel norms');
+  });
+});
+
+describe('normCurvesSpec', () => {
+  it('draws mean and max per layer after each epoch: a panel per layer, dashes for the statistic', () => {
+    const spec = plain(normCurvesSpec([run]));
+    expect(spec.facet.column.field).toBe('panel');
+    expect(headerLabels(spec.facet.column.header)).toEqual(['conv2d_1 · 32 ch', 'conv2d_2 · 64 ch', 'conv2d_3 · 128 ch', 'dense_1 · 128 ch', 'dense_2 · 10 ch']);
+    const line = spec.spec.layer[0];
+    expect(line.mark.type).toBe('line');
+    expect(line.encoding.strokeDash.scale.domain).toEqual(['mean', 'max']);
+    expect(line.encoding.y.field).toBe('norm');
+    expect(line.encoding.x.field).toBe('epoch');
+    const curves = rowsOf(spec, 'curve');
+    expect(curves).toHaveLength(5 * 2 * 5);
+    for (const s of snapshots(run)) {
+      for (const [panel, n] of s.norms.entries()) {
+        expect(curves).toContainEqual({ kind: 'curve', panel, run: 'l1:1e-4', stat: 'mean', epoch: s.epoch, norm: n.mean, at: 'epoch' });
+        expect(curves).toContainEqual({ kind: 'curve', panel, run: 'l1:1e-4', stat: 'max', epoch: s.epoch, norm: n.max, at: 'epoch' });
+      }
+    }
+    expect(rowsOf(spec, 'bound')).toEqual([]);
+  });
+
+  it('uses batch norms when recorded, at epoch − 1 + batch/batches', () => {
+    const r = makeRunRecord({ epochs: 3, layers: LAYERS, batchNorms: 10 });
+    const points = normCurve(r);
+    expect(points.filter((p) => p.at === 'batch')).toHaveLength(3 * 10 * 5);
+    const b = r.epochs[1]?.batchNorms?.[4];
+    const p = points.find((q) => q.at === 'batch' && q.layer === 'dense_1' && Math.abs(q.epoch - 1.5) < 1e-12);
+    expect(p?.mean).toBe(b?.layers.find((l) => l.layer === 'dense_1')?.mean);
+    const xs = rowsOf(plain(normCurvesSpec([r])), 'curve').map((v) => v.epoch);
+    expect(xs).toContain(0.1);
+    expect(xs).toContain(2.7);
+    expect(plain(normCurvesSpec([r])).title.subtitle[0]).toContain('after every batch');
+    // Long epochs are thinned to evenly spread batches, the last one kept.
+    const long = makeRunRecord({ epochs: 2, layers: LAYERS, batchNorms: 469 });
+    const thinned = normCurve(long).filter((q) => q.at === 'batch' && q.layer === 'conv2d_1');
+    expect(thinned).toHaveLength(2 * 50);
+    expect(thinned.map((q) => q.epoch)).toContain(2);
+    expect(thinned[0]?.epoch).toBeCloseTo(9 / 469, 12);
+    // Batches counted from 0 land on the same places.
+    const zero = { ...r, epochs: r.epochs.map((e) => ({ ...e, batchNorms: e.batchNorms?.map((x) => ({ ...x, batch: x.batch - 1 })) })) };
+    expect(normCurve(zero).map((q) => q.epoch)).toEqual(points.map((q) => q.epoch));
+  });
+
+  it('draws the constraint\'s bounds as horizontal rules in every panel', () => {
+    const spec = plain(normCurvesSpec([bounded]));
+    const rule = spec.spec.layer.find((l: any) => l.mark.type === 'rule');
+    expect(rule.encoding.y.field).toBe('bound');
+    expect(rule.encoding.x).toBeUndefined();
+    expect(rowsOf(spec, 'bound').map((r) => [r.panel, r.bound, r.label])).toEqual([0, 1, 2, 3, 4].map((p) => [p, 2, 'max=2']));
+  });
+
+  it('gives each run one colour, labelled so Adam + L2 and AdamW are told apart', () => {
+    const adamL2 = makeRunRecord({ epochs: 3, penalty: 'l2:1e-4', layers: LAYERS, optimizer: 'adam:lr=0.001' });
+    const adamw = makeRunRecord({ epochs: 3, penalty: 'none', layers: LAYERS, optimizer: 'adamw:lr=0.001,wd=1e-4' });
+    const spec = plain(normCurvesSpec([adamL2, adamw]));
+    const color = spec.spec.layer[0].encoding.color;
+    expect(color.scale.domain).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
+    expect(new Set(color.scale.range).size).toBe(2);
+    expect(color.title).toBe('penalty · optimizer');
+    expect(new Set(rowsOf(spec, 'curve').map((v) => v.run))).toEqual(new Set(color.scale.domain));
+  });
+
+  it('leaves runs without norms out, and says so when none has any', () => {
+    const spec = plain(normCurvesSpec([run, withoutNorms(makeRunRecord({ epochs: 2, penalty: 'none' }))]));
+    expect(spec.spec.layer[0].encoding.color.scale.domain).toEqual(['l1:1e-4']);
+    expect(plain(normCurvesSpec([withoutNorms(run)])).title.text).toBe('Channel norms over training');
+    expect(JSON.stringify(plain(normCurvesSpec([withoutNorms(run)])))).toContain('no channel norms');
+  });
+});
+
+describe('runLabels with optimisers', () => {
+  const l2adam = makeRunRecord({ epochs: 1, penalty: 'l2:1e-4', optimizer: 'adam:lr=0.001' });
+  const noneAdamw = makeRunRecord({ epochs: 1, penalty: 'none', optimizer: 'adamw:lr=0.001,wd=1e-4' });
+  const l2adamw = makeRunRecord({ epochs: 1, penalty: 'l2:1e-4', optimizer: 'adamw:lr=0.001,wd=1e-4' });
+
+  it('adds the optimiser when the runs\' optimisers differ', () => {
+    expect(runLabels([l2adam, noneAdamw])).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
+    // Run records hold normalised specs: parameters at their defaults are left out of labels.
+    const full = makeRunRecord({ epochs: 1, penalty: 'none', optimizer: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.98,eps=1e-7' });
+    expect(runLabels([l2adam, full])).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4,beta2=0.98']);
+    expect(runLabels([l2adam, l2adamw])).toEqual(['l2:1e-4 · adam:lr=0.001', 'l2:1e-4 · adamw:lr=0.001,wd=1e-4']);
+  });
+
+  it('keeps penalty-only labels when all runs share the optimiser', () => {
+    expect(runLabels([l2adam, makeRunRecord({ epochs: 1, penalty: 'none', optimizer: 'adam:lr=0.001' })])).toEqual(['l2:1e-4', 'none']);
+  });
+});
+
+describe('constraintText and constraintLines', () => {
+  const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
+  const nonneg = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'nonneg' });
+  it('names the constraint and a norm constraint\'s bounds', () => {
+    expect(constraintText(bounded.config)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0)');
+    expect(constraintText(nonneg.config)).toBe('nonneg');
+    expect(constraintText(run.config)).toBeUndefined();
+  });
+  it('gives one line when the runs agree, else one per run led by its label', () => {
+    expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0)']);
+    expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual(['a: maxnorm:m=2,axis=0 (max=2, axis=0)', `b: ${constraintText(minmax.config)}`]);
+    expect(constraintLines([run], ['a'], 'any')).toEqual([]);
+  });
+  it('keeps only norm constraints when asked for bounded ones', () => {
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'bounded')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0)']);
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'any')).toEqual(['a: nonneg', 'b: maxnorm:m=2,axis=0 (max=2, axis=0)']);
+  });
+});
+
+describe('projectedSpec', () => {
+  it('plots the projected share per epoch and layer, one colour per run, on one y scale', () => {
+    const spec = plain(projectedSpec([bounded]));
+    expect(spec.resolve).toEqual({ scale: { x: 'shared', y: 'shared' } });
+    expect(headerLabels(spec.facet.column.header)).toEqual(LAYERS);
+    expect(spec.data.values).toHaveLength(4 * 5);
+    for (const e of bounded.epochs) {
+      for (const [panel, n] of e.norms.entries()) expect(spec.data.values).toContainEqual({ panel, run: 'none', epoch: e.epoch, projected: n.projected });
+    }
+    expect(spec.spec.encoding.y.scale.domain[1]).toBeGreaterThanOrEqual(Math.max(...spec.data.values.map((v: any) => v.projected)));
+    expect(spec.title.subtitle.join(' ')).toContain('maxnorm:m=2,axis=0');
+  });
+
+  it('says "no norm constraint" in its title without one', () => {
+    expect(plain(projectedSpec([run])).title.text).toContain('no norm constraint');
+    expect(plain(projectedSpec([withoutNorms(run)])).title.text).toContain('no norm constraint');
+  });
+});
+
+describe('rendering the norm figures', () => {
+  it('renders them with and without bounds, for one and two runs, and for old records', async () => {
+    const two = [makeRunRecord({ epochs: 2, penalty: 'l2:1e-4', layers: LAYERS, optimizer: 'adam:lr=0.001', batchNorms: 5 }), bounded];
+    const specs = [
+      normsGridSpec(bounded),
+      compareNormsGridSpec(two),
+      normCurvesSpec(two),
+      projectedSpec(two),
+      normCurvesSpec([withoutNorms(run)]),
+      compareNormsGridSpec([withoutNorms(run)]),
+    ];
+    for (const spec of specs) expect((await renderSvg(spec)).startsWith('<svg')).toBe(true);
+  });
+});

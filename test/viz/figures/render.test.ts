@@ -1,0 +1,54 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { epochHistogramSpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
+import { renderSvg, svgToPng, writeFigure } from '../../../src/viz/render/render.ts';
+import { makeRunRecord, withScores } from '../../fixtures/run-record-fixture.ts';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Width and height from a PNG's IHDR chunk (which must come first). */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  expect(new TextDecoder().decode(png.subarray(12, 16))).toBe('IHDR');
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+const run = withScores(makeRunRecord({ epochs: 3 }), 3, { testLoss: 0.041234, testAcc: 0.987149 });
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('rendering', () => {
+  it('renders a spec to SVG with its text in DejaVu Sans, and the SVG to a PNG', async () => {
+    const svg = await renderSvg(epochHistogramSpec(run, 3));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('epoch=3 loss=0.0412 acc=0.9871');
+    expect(svg).toContain('DejaVu Sans');
+    const png = svgToPng(svg);
+    const { width, height } = pngSize(png);
+    expect(width).toBeGreaterThan(0);
+    expect(height).toBeGreaterThan(0);
+    // 2× zoom by default; scale 1 gives the SVG's own size.
+    const one = pngSize(svgToPng(svg, { scale: 1 }));
+    expect(width).toBe(2 * one.width);
+    expect(svg).toContain(`width="${one.width}"`);
+  });
+
+  it('writes .png (and .svg when asked) without leaving temporary files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'penx-figures-'));
+    dirs.push(dir);
+    await writeFigure(join(dir, 'epoch-003'), epochHistogramSpec(run, 3), { svg: true });
+    await writeFigure(join(dir, 'sub', 'sparsity'), sparsitySpec([run]));
+    expect((await readdir(dir)).sort()).toEqual(['epoch-003.png', 'epoch-003.svg', 'sub']);
+    expect(await readdir(join(dir, 'sub'))).toEqual(['sparsity.png']);
+    pngSize(new Uint8Array(await readFile(join(dir, 'sub', 'sparsity.png'))));
+    expect(await readFile(join(dir, 'epoch-003.svg'), 'utf8')).toContain('epoch=3 loss=0.0412 acc=0.9871');
+    // Overwriting an existing figure works the same way.
+    await writeFigure(join(dir, 'epoch-003'), epochHistogramSpec(run, 2));
+    expect((await readdir(dir)).sort()).toEqual(['epoch-003.png', 'epoch-003.svg', 'sub']);
+  });
+});

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { shortPercent } from '../../../src/viz/figures/index.ts';
+import { pageModel, reportHtml as pageOf, type ReportOptions } from '../../../src/viz/report/index.ts';
+import { vegaScript } from '../../../src/viz/render/report-file.ts';
+import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
+
+const one = [withScores(makeRunRecord({ epochs: 4, penalty: 'deadzone:1e-4,a=0.25' }), 4, { testLoss: 0.041234, testAcc: 0.987149 })];
+const three = [
+  makeRunRecord({ epochs: 4, penalty: 'none' }),
+  makeRunRecord({ epochs: 4, penalty: 'l1:1e-4', seed: 2 }),
+  makeRunRecord({ epochs: 3, penalty: 'logsum:1e-4,eps=0.05', seed: 3 }),
+];
+
+const VEGA = await vegaScript();
+const reportHtml = (runs: Parameters<typeof pageOf>[0], options: Partial<ReportOptions> = {}) => pageOf(runs, { vegaScript: VEGA, ...options });
+
+/** The JSON inside `<script type="application/json" id="…">`. */
+function embedded(html: string, id: string): any {
+  const match = new RegExp(`<script type="application/json" id="${id}">(.*?)</script>`, 's').exec(html);
+  if (!match?.[1]) throw new Error(`no #${id} in the page`);
+  return JSON.parse(match[1]);
+}
+
+/** The page without its scripts' contents (small enough to print when an assertion fails). */
+async function markup(runs: Parameters<typeof pageOf>[0], options?: Partial<ReportOptions>): Promise<string> {
+  return (await reportHtml(runs, options)).replace(/(<script\b[^>]*>)[\s\S]*?<\/script>/g, '$1…</script>');
+}
+
+describe('reportHtml', () => {
+  it('is one self-contained page: Vega inline, no external resources', async () => {
+    const html = await reportHtml(one);
+    const page = await markup(one);
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page.match(/\b(src|href)=|@import|url\(/gi)).toBeNull();
+    expect(page.match(/<script>/g)).toHaveLength(2); // vega.min.js and the page script
+    expect(html.includes('globalThis:t||self).vega={}')).toBe(true);
+    expect(html.length).toBeGreaterThan(400_000);
+  });
+
+  it('has the controls: #epoch slider 0..N, linear/log radios, #layer with all and each layer', async () => {
+    const html = await markup(one);
+    expect(html).toMatch(/<input id="epoch" type="range" min="0" max="4" step="1" value="4">/);
+    expect(html).toMatch(/<input type="radio" name="scale" value="linear" checked>/);
+    expect(html).toMatch(/<input type="radio" name="scale" value="log">/);
+    const options = [...html.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    expect(options).toEqual(['all', 'conv2d_1', 'conv2d_2', 'dense_1', 'dense_2']);
+  });
+
+  it('titles the selected (last) epoch and highlights its row; shows the configuration', async () => {
+    const html = await markup(one, { title: 'my run' });
+    expect(html).toContain('<title>my run</title>');
+    expect(html).toContain('<h2 id="title">epoch=4 loss=0.0412 acc=0.9871</h2>');
+    expect(html).not.toContain('class="run-title"');
+    expect(html.match(/<tr data-epoch="\d+"/g)).toHaveLength(5);
+    expect(html).toContain('<tr data-epoch="4" class="selected">');
+    expect(html).toContain('<section id="numbers">');
+    for (const text of ['deadzone:1e-4,a=0.25', 'λ·Σ max(0, |w| − a)', 'wasm', '4 (data-parallel)', '60,000 / 10,000']) expect(html).toContain(text);
+  });
+
+  it('has one .run-title per run for several runs, and #title shows the epoch only', async () => {
+    const html = await markup(three);
+    expect(html).toContain('<h2 id="title">epoch=4</h2>');
+    expect(html.match(/class="run-title"/g)).toHaveLength(3);
+    expect(html).toContain('epoch=4: not reached (last epoch 3)');
+    expect(html.match(/<table class="numbers">/g)).toHaveLength(3);
+  });
+
+  it('embeds the data and specs precompiled to Vega', async () => {
+    const html = await reportHtml(three);
+    const specs = embedded(html, 'penx-specs');
+    for (const spec of [specs.histogram.linear, specs.histogram.log, specs.sparsity, specs.accuracy]) {
+      expect(spec.$schema).toMatch(/vega\/v\d/);
+      expect(spec.$schema).not.toMatch(/vega-lite/);
+    }
+    const signals = specs.histogram.log.signals.map((s: { name: string }) => s.name);
+    expect(signals).toEqual(expect.arrayContaining(['ymax', 'symc', 'yticks']));
+    expect(specs.histogram.log.data.map((d: { name: string }) => d.name)).toContain('bins');
+    expect(embedded(html, 'penx-model')).toEqual(JSON.parse(JSON.stringify(pageModel(three))));
+  });
+});
+
+describe('pageModel', () => {
+  it('indexes titles and histograms by epoch, per layer, with one y axis per layer', () => {
+    const model = pageModel(three);
+    expect(model.lastEpoch).toBe(4);
+    expect(model.layers).toEqual(['all', 'conv2d_1', 'conv2d_2', 'dense_1', 'dense_2']);
+    expect(model.runs.map((r) => r.label)).toEqual(['none', 'l1:1e-4', 'logsum:1e-4,eps=0.05']);
+    const run = three[1];
+    expect(model.runs[1]?.titles[2]).toBe(`epoch=2 loss=${run?.epochs[1]?.testLoss!.toFixed(4)} acc=${run?.epochs[1]?.testAcc!.toFixed(4)}`);
+    expect(model.runs[1]?.hist['dense_1']?.[2]?.density[50]).toBeCloseTo(run?.epochs[1]?.layers[2]?.histogram.density[50] ?? NaN, 4);
+    expect(model.runs[2]?.hist['all']?.[4]).toBeNull();
+    const top = Math.max(...three.flatMap((r) => [r.initial, ...r.epochs]).flatMap((s) => s.histogram.density));
+    expect(model.axes['all']?.ymax).toBeGreaterThanOrEqual(top);
+    expect(model.axes['all']?.yticks[0]).toBe(0);
+  });
+});
+
+describe('the Weight norms section', () => {
+  const bounded = [
+    makeRunRecord({
+      epochs: 4,
+      penalty: 'none',
+      layers: REFERENCE_LAYERS,
+      constraintBounds: { max: 2, axis: 0 },
+      batchNorms: 5,
+      optimizer: 'adamw:lr=0.001,wd=1e-4',
+      lrMult: 'conv2d_1=0.1,dense*=2',
+      grad: 'conv*:clipnorm=1',
+    }),
+  ];
+
+  it('has #norms with the histograms\' container, the curves and the epoch\'s title, at the last epoch', async () => {
+    const html = await markup(bounded);
+    expect(html).toContain('<section id="norms" data-epoch="4">');
+    expect(html).toContain('<h2>Weight norms</h2>');
+    expect(html).toContain('<div class="chart" id="norms-0"></div>');
+    expect(html).toContain('<div class="chart" id="norm-curves"></div>');
+    const e4 = bounded[0]?.epochs[3];
+    expect(html).toContain(`<div class="norms-title" data-run="0">epoch=4 loss=${e4?.testLoss!.toFixed(4)} acc=${e4?.testAcc!.toFixed(4)}</div>`);
+    expect(html).toContain('Red rules: the bounds of the norm constraint — maxnorm:m=2,axis=0 (max=2, axis=0). They bound');
+    // The existing sections and controls are still there.
+    expect(html).toContain('<section id="numbers">');
+    expect(html).toMatch(/<input id="epoch" type="range" min="0" max="4" step="1" value="4">/);
+  });
+
+  it('tabulates the projected share per epoch and layer, rows marked by epoch', async () => {
+    const html = await markup(bounded);
+    const table = /<table class="projected">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    expect([...table.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['epoch', ...REFERENCE_LAYERS]);
+    expect([...table.matchAll(/<tr data-epoch="(\d+)"/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4']);
+    expect(table).toContain('<tr data-epoch="4" class="selected">');
+    const e2 = bounded[0]?.epochs[1];
+    const row2 = /<tr data-epoch="2">(.*?)<\/tr>/.exec(table)?.[1] ?? '';
+    expect([...row2.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(['2', ...(e2?.norms ?? []).map((n) => shortPercent(n.projected ?? NaN))]);
+    expect(await markup(three)).not.toContain('class="projected"');
+  });
+
+  it('shows optimizer, lr multipliers, gradient transforms, norm tracking, constraint and bounds in the configuration', async () => {
+    const html = await markup(bounded);
+    const config = /<table class="config">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    const row = (label: string) => new RegExp(`<tr><td>${label}</td><td><code>([^<]*)</code></td></tr>`).exec(config)?.[1];
+    expect(row('optimizer')).toBe('adamw:lr=0.001,wd=1e-4');
+    expect(row('lr multipliers')).toBe('conv2d_1=0.1,dense*=2');
+    expect(row('gradient transforms')).toBe('conv*:clipnorm=1');
+    expect(row('track norms')).toBe('batch');
+    expect(row('constraint')).toBe('maxnorm:m=2,axis=0');
+    expect(row('constraint bounds')).toBe('max=2, axis=0');
+    const plainConfig = /<table class="config">([\s\S]*?)<\/table>/.exec(await markup(one))?.[1] ?? '';
+    expect(plainConfig).toContain('<tr><td>track norms</td><td><code>epoch</code></td></tr>');
+    expect(plainConfig).toContain('<tr><td>lr multipliers</td><td><code>—</code></td></tr>');
+  });
+
+  it('embeds per epoch and layer the binned norms on limits shared by all, and the norm specs', async () => {
+    const html = await reportHtml(bounded);
+    const model = embedded(html, 'penx-model');
+    expect(model.norms.layers).toEqual(REFERENCE_LAYERS);
+    expect(model.norms.labels[1]).toBe('conv2d_2 · 64 ch');
+    const all = [bounded[0]?.initial, ...(bounded[0]?.epochs ?? [])].flatMap((s) => s?.norms.flatMap((n) => n.norms) ?? []);
+    expect(model.norms.xMax).toBeGreaterThanOrEqual(Math.max(...all));
+    const cell = model.runs[0].norms[2][3];
+    expect(cell.shares).toHaveLength(model.norms.bins);
+    expect(cell.shares.reduce((a: number, s: number) => a + s, 0)).toBeCloseTo(1, 5);
+    expect(cell.projected).toBeCloseTo(bounded[0]?.epochs[1]?.norms[3]?.projected ?? NaN, 5);
+    expect(cell.note).toMatch(/^projected \d/);
+    expect(model.runs[0].norms[0][3].note).toBe('');
+    expect(model.runs[0].bounds).toEqual([{ bound: 2, label: 'max=2' }]);
+    const specs = embedded(html, 'penx-specs');
+    expect(specs.norms.data.map((d: { name: string }) => d.name)).toContain('norms');
+    expect(specs.normCurves.$schema).toMatch(/vega\/v\d/);
+  });
+
+  it('is left out for records without norms, and says which run has none in a comparison', async () => {
+    const old = [withoutNorms(makeRunRecord({ epochs: 2 }))];
+    const html = await markup(old);
+    expect(html).not.toContain('id="norms"');
+    expect(embedded(await reportHtml(old), 'penx-model').norms).toBeUndefined();
+    expect(embedded(await reportHtml(old), 'penx-specs').norms).toBeUndefined();
+    expect(html).toContain('<tr><td>track norms</td><td><code>—</code></td></tr>');
+    const mixed = await markup([...bounded, ...old]);
+    expect(mixed).toContain('id="norms-0"');
+    expect(mixed).not.toContain('id="norms-1"');
+    expect(mixed).toContain('no channel norms in this record');
+  });
+});
