@@ -4,7 +4,9 @@
  *   cli                  the `penx` command
  *   worker, bench-cpu-worker   worker-thread scripts, found next to the modules that start them
  * The ES modules of all entries share chunks, so the command and a user's module importing the
- * package use one copy of the library. Dependencies (TF.js, vega, …) stay external.
+ * package use one copy of the library. Dependencies (TF.js, vega, …) stay external. Files are
+ * overwritten in place (`prepare`, run by `npm ci`, removes dist/ first), so a
+ * command running from dist/ while it is rebuilt never finds it empty.
  */
 import { defineConfig } from 'tsdown';
 
@@ -15,7 +17,6 @@ const library = { index: 'src/index.ts', viz: 'src/viz/index.ts', node: 'src/nod
 export default defineConfig([
   {
     ...shared,
-    clean: true,
     entry: { ...library, worker: 'src/parallel/worker-main.ts', cli: 'mnist-demo/bin/penx.ts', 'bench-cpu-worker': 'mnist-demo/bench-cpu-main.ts' },
     format: 'esm',
     dts: false,

@@ -23,6 +23,9 @@ export { probePenalty } from './penalties/probe.ts';
 export { abs } from './penalties/ops.ts';
 export { PenaltyRegularizer, regularizerClassName } from './penalties/regularizer.ts';
 export { attachToKernels, type KernelControls } from './penalties/attach.ts';
+export { proximalPenalty, isProximal, splitProxFlag, PROX_FLAG } from './penalties/proximal.ts';
+export { softThreshold, elasticNetProx, deadZoneProx } from './penalties/prox-ops.ts';
+export { type ProximalOperator } from './penalties/definition.ts';
 
 // Constraints.
 export { BUILTIN_CONSTRAINTS, EPSILON, normsAlong, type BuiltinConstraintName } from './constraints/builtins.ts';
@@ -36,7 +39,7 @@ export * from './optim/index.ts';
 
 // Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit.
 export { trainStep, type StepResult, type TrainStepOptions } from './training/step.ts';
-export { applyConstraints, hasConstraints } from './training/constraints.ts';
+export { applyConstraints, checkConstraints, hasConstraints } from './training/constraints.ts';
 export { penaltyLoss, type BatchGradients } from './training/batch-math.ts';
 export { lossOf, isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec } from './training/losses.ts';
 export { localGradients, EVAL_CHUNK, type GradientStrategy } from './training/gradients.ts';
@@ -46,11 +49,14 @@ export { type FitData, type TensorData } from './training/fit-data.ts';
 export { DivergedError } from './training/diverged.ts';
 export { enforceConstraints, recordWeights, type WeightRecorder } from './training/callbacks.ts';
 export { mulberry32, permutation } from './training/random.ts';
+export { pruneCurve, pruneWeights, checkLevels, prunableWeights, type PruneCurveOptions, type PruneOptions, type PruneScope } from './training/prune-curve.ts';
 
 // Monitors: what the weights look like.
 export { snapshotWeights, weightKind, type Scores } from './monitor/snapshot.ts';
 export { histogram, sparsity, HIST_BINS, HIST_LO, HIST_HI } from './monitor/stats.ts';
 export { batchNorms, channelNorms, kernelOf, normsOfValues } from './monitor/norms.ts';
+export { PRUNE_LEVELS, pruneSmallest, prunedCount, sortedMagnitudes, zeroShare } from './monitor/prune.ts';
+export { bestEncoding, decodeSparse, encodeSparse, encodingSizes, indexBytes, matrixShape, sizeOf, SPARSE_FORMAT, type NamedWeights, type SizeOf, type SparseEncoding, type SparseEntry, type SparseIndex } from './io/sparse.ts';
 
 // The run record.
 export * from './record/schema.ts';

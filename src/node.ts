@@ -10,6 +10,7 @@
 export * from './index.ts';
 
 export { selectBackend, currentBackend, BACKENDS, PARALLEL_MODES, type BackendChoice, type BackendInfo, type BackendOptions, type ParallelMode } from './backends/select.ts';
+export { silenceCpuAdvert, useQuietCpu } from './backends/advert.ts';
 export { ShardedGradients, shardsOf } from './parallel/sharded.ts';
 export { gradientsFor } from './parallel/gradients-for.ts';
 
@@ -22,12 +23,22 @@ export { writeFileAtomic } from './io/atomic.ts';
 export { DataError, parseIdx, readIdx, type IdxArray } from './io/idx.ts';
 export { loadImageSet, IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit } from './io/image-set.ts';
 export { versions } from './io/versions.ts';
+export { writeSparseWeights, readSparseWeights, modelWeights, assignWeights, SPARSE_BIN, SPARSE_JSON } from './io/sparse-files.ts';
 
 export { fitToFolder, type FolderOptions } from './record/fit-to-folder.ts';
-export { claimFolder, hasContent, readRunJson, writeRunJson, RUN_JSON, type FolderPolicy } from './record/folder.ts';
+export { checkRunName, claimFolder, emptyFolder, hasContent, isToolFolder, makeFolder, readRunJson, removeLeftovers, removeMadeFolders, writeRunJson, RUN_JSON, type ClaimedFolder, type FolderPolicy } from './record/folder.ts';
+export { lockFolder, LockedError, LOCK_FILE } from './record/lock.ts';
 export { loadCheckpoint, saveCheckpoint, CHECKPOINT, type Checkpoint } from './record/checkpoint.ts';
 export { FolderExistsError, ResumeMismatchError } from './record/errors.ts';
 
 export { renderSvg, svgToPng, writeFigure, FONT_FILES } from './viz/render/render.ts';
 export { drawRun, drawComparison, epochFile } from './viz/render/draw.ts';
 export { writeReport, vegaScript } from './viz/render/report-file.ts';
+
+export { serveDashboard, RunsIndex, insideRoot, type Dashboard, type ServeOptions, type RunEntry } from './serve/index.ts';
+export { penaltyCurves, type PenaltyCurveOptions } from './viz/render/penalty-curves.ts';
+export type { DrawOptions } from './viz/render/draw.ts';
+export { fineHistogram, logAbsHistogram, FINE_LINEAR, FINE_LOG, type FineGrid } from './monitor/fine.ts';
+export { percentiles, PERCENTILES } from './monitor/percentiles.ts';
+export { decodeCounts, encodeCounts } from './monitor/counts.ts';
+export { BatchLosses } from './monitor/batch-losses.ts';

@@ -18,18 +18,30 @@ describe('README', () => {
   });
 });
 
-describe('README library example', () => {
-  it('runs as written, against the built package (fit on a model of its own)', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdirSync, writeFileSync } = await import('node:fs');
-    const section = readme.slice(readme.indexOf('### Train any model and see its weights'));
-    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(snippet).toBeDefined();
-    // Inside the repository, so `penalty-explorer` resolves to this package (dist/) by its own name.
-    mkdirSync('tmp', { recursive: true });
-    writeFileSync('tmp/readme-fit.mts', snippet!);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'tmp/readme-fit.mts'], { encoding: 'utf8' });
+/** Run the first TypeScript block after `heading` as a user would, against the built package; its output. */
+async function runSnippet(heading: string, file: string): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const section = readme.slice(readme.indexOf(heading));
+  const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(snippet, heading).toBeDefined();
+  // Inside the repository, so `penalty-explorer` resolves to this package (dist/) by its own name.
+  mkdirSync('tmp', { recursive: true });
+  writeFileSync(`tmp/${file}`, snippet!);
+  return execFileSync(process.execPath, ['--import', 'tsx', `tmp/${file}`], { encoding: 'utf8' });
+}
+
+describe('README library examples run as written, against the built package', () => {
+  it('fit on a model of its own', async () => {
+    const out = await runSnippet('### Train any model and see its weights', 'readme-fit.mts');
     expect(out).toMatch(/^accuracy (0\.\d+|1), \|w\| < 1e-3: \d+\.\d %$/m);
     expect(out).toMatch(/hidden: kernel 256, bias 32/);
   }, 60_000);
+
+  it('exact zeros with a proximal L1 penalty, and the prune curve', async () => {
+    const out = await runSnippet('### Exact zeros, the prune curve and the sparse size', 'readme-prox.mts');
+    const zeros = Number(/^exact zeros: (\d+) of 387 weights$/m.exec(out)?.[1]);
+    expect(zeros).toBeGreaterThan(0);
+    expect(out).toMatch(/^99\.5 % pruned: acc \d\.\d{3}, \d+ B sparse \(\d+\.\d× smaller\)$/m);
+  }, 90_000);
 });

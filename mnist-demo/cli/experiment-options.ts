@@ -22,6 +22,10 @@ export interface ExperimentFlags extends BackendFlags {
   readonly lrMult?: string;
   readonly grad?: string;
   readonly trackNorms: 'epoch' | 'batch';
+  /** `--serve [port]`: the live dashboard over --out while training (true: the default port). */
+  readonly serve?: boolean | string;
+  readonly host?: string;
+  readonly pruneEpochs: string;
 }
 
 /** The reference experiment's optimiser. */
@@ -46,7 +50,10 @@ export function addExperimentOptions(cmd: Command): Command {
       .option('--optimizer <spec>', 'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)', REFERENCE_OPTIMIZER)
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
       .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)")
-      .addOption(new Option('--track-norms <when>', 'record per-channel kernel norms every epoch or every batch').choices(['epoch', 'batch']).default('epoch')),
+      .option('--serve [port]', 'start the live dashboard over the --out folder (as penx serve) and keep it open after training, until Ctrl-C')
+      .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1, this machine only)')
+      .addOption(new Option('--track-norms <when>', 'record per-channel kernel norms every epoch or every batch').choices(['epoch', 'batch']).default('epoch'))
+      .option('--prune-epochs <when>', 'after which epochs to measure the prune curve (test accuracy with the k % smallest kernel weights set to 0, and the sparse size): last, all, none, or a list such as 10,20,40', 'last'),
   );
 }
 

@@ -6,7 +6,8 @@
  *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json, checkpoint, figures)
  */
 import { join } from 'node:path';
-import { fitToFolder, gradientsFor, identity, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord, type TensorData } from '../../src/node.ts';
+import { checkConstraints, SpecError, fitToFolder, gradientsFor, identity, penalty, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord, type TensorData } from '../../src/node.ts';
+import { loadData } from '../data/mnist.ts';
 import { modelMaker, runModel, type MakeModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
@@ -29,25 +30,35 @@ function tensorsOf(split: ImageSplit, set: ImageSet): TensorData {
 export interface Prepared {
   readonly train: TensorData;
   readonly test: TensorData;
+  /** Where the data came from, its shape and classes, its sizes (for messages). */
+  readonly set: Pick<ImageSet, 'source' | 'shape' | 'classes'> & { readonly trainCount: number; readonly testCount: number };
   readonly source: string;
   readonly make: MakeModel;
   dispose(): void;
 }
 
-/** The data as tensors and the model maker, with the per-layer controls checked against the model's weights. */
-export async function prepare(exp: Experiment, set: ImageSet): Promise<Prepared> {
+/**
+ * The experiment's data (its IDX folder or the bundled MNIST, seeded subsets) as tensors, and the
+ * model maker, with the batch size, the per-layer controls and the constraint checked first.
+ */
+export async function prepare(exp: Experiment): Promise<Prepared> {
+  const set = loadData(exp.data.dir, { ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}), ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}), seed: exp.seed });
+  if (exp.batchSize > set.train.count) throw new SpecError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
   const make = await modelMaker(exp.model, set);
-  if (exp.controls) {
-    const probe = await make(exp.seed);
+  // Checked on the model before anything is written: the per-layer patterns, and the constraint on every weight it will apply to.
+  if (exp.controls || exp.constraint) {
+    const probe = await runModel(make, exp.seed, { penalty: penalty('none'), penalizeBias: false, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
     try {
-      withLayerControls(identity, exp.controls, weightNames(probe));
+      if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe));
+      checkConstraints(probe);
     } finally {
       probe.dispose();
     }
   }
   const train = tensorsOf(set.train, set);
   const test = tensorsOf(set.test, set);
-  return { train, test, source: set.source, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
+  const summary = { source: set.source, shape: set.shape, classes: set.classes, trainCount: set.train.count, testCount: set.test.count };
+  return { train, test, set: summary, source: set.source, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
 }
 
 /** Train one run of the experiment into `<out>/<…dir>/<run.name>`. */
@@ -66,9 +77,11 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, index: number, 
       seed: exp.seed,
       optimizer: run.optimizer ?? exp.optimizer,
       ...(exp.controls ? { controls: exp.controls } : {}),
+      onNote: hooks.note,
       loss: 'categoricalCrossentropy',
       validationData: data.test,
       trackNorms: exp.trackNorms,
+      ...(exp.prune ? { prune: exp.prune } : {}),
       gradients,
       callbacks: hooks.callbacks(run, index),
       info: {

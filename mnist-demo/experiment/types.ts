@@ -2,7 +2,7 @@
  * What the command line asks for, parsed and checked: an experiment (the settings every run of a
  * `penx train` or `penx compare` shares) and the runs in it (a penalty, an optimiser, a name).
  */
-import type { LayerControls, PenaltyRegularizer, PenxConstraint } from '../../src/index.ts';
+import type { LayerControls, PenaltyRegularizer, PenxConstraint, PruneOptions } from '../../src/index.ts';
 
 /** Where the model comes from. */
 export type ModelSource =
@@ -24,6 +24,8 @@ export interface Experiment {
   readonly optimizer: string;
   readonly controls?: LayerControls;
   readonly trackNorms: 'epoch' | 'batch';
+  /** When to measure the prune curve; absent: never. */
+  readonly prune?: PruneOptions;
   /** The folder run folders go in. */
   readonly out: string;
   readonly resume: boolean;

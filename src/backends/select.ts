@@ -97,7 +97,16 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
     // ONNX Runtime takes new thread settings for the sessions it makes from now on.
     if (current.name === ORT_BACKEND && !(await startOrt(threads, parallel))) return (current = ortInfo(threads, parallel));
     await tf.setBackend(current.name);
-    // Data-parallel wasm runs single-threaded here, so only the worker count changes.
+    if (current.name === 'wasm') {
+      // The wasm module is built once per process, threaded or not: a request it cannot honour is refused.
+      if (parallel !== current.parallel) {
+        throw new SpecError(`the wasm backend already runs with parallel '${current.parallel}' in this process; parallel '${parallel}' needs a new process`);
+      }
+      if (parallel === 'threads' && threads !== current.threads) {
+        throw new SpecError(`the wasm backend already runs ${current.threads} threads in this process; ${threads} threads need a new process`);
+      }
+    }
+    // Data-parallel runs single-threaded here, so only the worker count changes.
     if (current.parallel === 'data' && parallel === 'data') current = { ...current, threads, workers: threads - 1 };
     return current;
   }

@@ -6,7 +6,7 @@
  * load. Here the `wasm` backend is registered with the same module, given the module's own script
  * file and the worker script written to a temporary folder (removed at exit).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +20,22 @@ interface EmscriptenModule {
 }
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 
+/** Temporary folders of the worker script: `penx-wasm-<pid>-<random>`, removed at exit. */
+const TMP_PREFIX = 'penx-wasm-';
+
+/** Remove the folders that processes killed before their exit left behind (their pid is gone). */
+export function removeStaleWasmFolders(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^penx-wasm-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Register the threaded `wasm` backend with `threads` threads (call before tf.setBackend('wasm')). */
 export function registerThreadedWasm(threads: number, priority = 2): void {
   const wasmPkg = require('@tensorflow/tfjs-backend-wasm') as { BackendWasm: new (m: unknown) => tf.KernelBackend; setThreadsCount(n: number): void };
@@ -27,7 +43,8 @@ export function registerThreadedWasm(threads: number, priority = 2): void {
   const factory = require(join(outDir, 'tfjs-backend-wasm-threaded-simd.js')) as Factory;
   const { wasmWorkerContents } = require(join(outDir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
 
-  const dir = mkdtempSync(join(tmpdir(), 'penx-wasm-'));
+  removeStaleWasmFolders();
+  const dir = mkdtempSync(join(tmpdir(), `${TMP_PREFIX}${process.pid}-`));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const workerPath = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
   // The workers evaluate the module's own script file, which is already on disk.

@@ -1,7 +1,10 @@
 /**
  * The built-in constraints, with Keras semantics (ε = 1e-7). Norms are L2 norms of the slices
- * along `axis` (negative counts from the end): for a Dense kernel [in, out], axis 0 constrains
- * each unit's incoming weights.
+ * along `axis` — one axis or several (`axis=0+1+2`), negative counting from the end: for a Dense
+ * kernel [in, out], axis 0 constrains each unit's incoming weights; for a Conv2D kernel
+ * [h, w, in, out], `axis=0+1+2` constrains each filter (Keras's per-filter form). `perchannel=1`
+ * takes the norms over every axis but the last, whatever the kernel's rank: each filter of a
+ * Conv2D, each unit of a Dense — one spec for all the kernels of a model.
  */
 import { tf, type Tensor } from '../tf.ts';
 import { named } from '../spec/catalog.ts';
@@ -10,17 +13,26 @@ import { constraintBody, makeConstraintDefinition, type ConstraintBody, type Con
 
 export const EPSILON = 1e-7;
 
-const axisParam = { default: 0, integer: true, doc: 'axis along which norms are taken (negative counts from the end)' } as const;
+const axisParam = { default: 0, integer: true, list: true, doc: 'axis or axes (0+1+2) along which norms are taken (negative counts from the end)' } as const;
+const perChannelParam = { default: 0, min: 0, max: 1, integer: true, quiet: true, doc: '1: norms over every axis but the last (per output channel), instead of axis' } as const;
 
-/** ‖w‖ along `axis`, kept as a broadcastable dimension. */
-export function normsAlong(w: Tensor, axis: number): Tensor {
-  const a = axis < 0 ? w.rank + axis : axis;
-  if (a < 0 || a >= w.rank) throw new SpecError(`axis=${axis} is out of range for a weight of rank ${w.rank} (shape [${w.shape}])`);
-  return tf.sqrt(tf.sum(tf.square(w), a, true));
+/** The axes the norms are taken along: `axis`, or with `perchannel` every axis but the last. */
+function normAxes(w: Tensor, axis: readonly number[], perchannel: number): readonly number[] {
+  return perchannel === 1 ? Array.from({ length: Math.max(1, w.rank - 1) }, (_, i) => i) : axis;
+}
+
+/** ‖w‖ along `axis` (one axis or several), kept as broadcastable dimensions. */
+export function normsAlong(w: Tensor, axis: number | readonly number[]): Tensor {
+  const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => {
+    const i = a < 0 ? w.rank + a : a;
+    if (i < 0 || i >= w.rank) throw new SpecError(`axis=${a} is out of range for a weight of rank ${w.rank} (shape [${w.shape}])`);
+    return i;
+  });
+  return tf.sqrt(tf.sum(tf.square(w), axes, true));
 }
 
 /** w rescaled so each slice's norm n becomes `desired(n)`: w · desired / (ε + n). */
-function rescale(w: Tensor, axis: number, desired: (n: Tensor) => Tensor): Tensor {
+function rescale(w: Tensor, axis: readonly number[], desired: (n: Tensor) => Tensor): Tensor {
   const n = normsAlong(w, axis);
   return tf.mul(w, tf.div(desired(n), tf.add(EPSILON, n)));
 }
@@ -28,9 +40,9 @@ function rescale(w: Tensor, axis: number, desired: (n: Tensor) => Tensor): Tenso
 const BODIES = {
   maxnorm: constraintBody({
     formula: 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)',
-    doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0',
-    params: { m: { default: 2, min: 0, doc: 'largest norm allowed' }, axis: axisParam },
-    fn: (w, { m, axis }) => rescale(w, axis, (n) => tf.clipByValue(n, 0, m)),
+    doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0 (Dense), maxnorm:m=2,axis=0+1+2 (per Conv2D filter), maxnorm:m=2,perchannel=1 (per output channel of any kernel)',
+    params: { m: { default: 2, min: 0, doc: 'largest norm allowed' }, axis: axisParam, perchannel: perChannelParam },
+    fn: (w, { m, axis, perchannel }) => rescale(w, normAxes(w, axis, perchannel), (n) => tf.clipByValue(n, 0, m)),
   }),
   nonneg: constraintBody({
     formula: 'w · [w ≥ 0]',
@@ -41,8 +53,8 @@ const BODIES = {
   unitnorm: constraintBody({
     formula: 'w / (ε + ‖w‖)',
     doc: 'Scales each slice to norm 1. Example: unitnorm:axis=0',
-    params: { axis: axisParam },
-    fn: (w, { axis }) => tf.div(w, tf.add(EPSILON, normsAlong(w, axis))),
+    params: { axis: axisParam, perchannel: perChannelParam },
+    fn: (w, { axis, perchannel }) => tf.div(w, tf.add(EPSILON, normsAlong(w, normAxes(w, axis, perchannel)))),
   }),
   minmaxnorm: constraintBody({
     formula: 'w · (rate·clip(‖w‖, min, max) + (1−rate)·‖w‖) / (ε + ‖w‖)',
@@ -52,10 +64,11 @@ const BODIES = {
       max: { default: 1, min: 0, doc: 'largest norm' },
       rate: { default: 1, min: 0, max: 1, doc: 'share of the way to move the norm per step (1 = strict)' },
       axis: axisParam,
+      perchannel: perChannelParam,
     },
     check: ({ min, max }) => (min > max ? `minmaxnorm needs min ≤ max, got min=${min}, max=${max}` : undefined),
-    fn: (w, { min, max, rate, axis }) =>
-      rescale(w, axis, (n) => tf.add(tf.mul(rate, tf.clipByValue(n, min, max)), tf.mul(1 - rate, n))),
+    fn: (w, { min, max, rate, axis, perchannel }) =>
+      rescale(w, normAxes(w, axis, perchannel), (n) => tf.add(tf.mul(rate, tf.clipByValue(n, min, max)), tf.mul(1 - rate, n))),
   }),
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
 } as const satisfies Record<string, ConstraintBody<any>>;

@@ -4,7 +4,7 @@
  * Gzipped files (`.gz`) are inflated first. Every check names the file and what was expected.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { SpecError } from '../spec/errors.ts';
 
 /** Bad, missing or inconsistent data: the CLI exits with code 2. */
@@ -21,15 +21,47 @@ export interface IdxArray {
   readonly data: Uint8Array;
 }
 
+/** The bytes an IDX header declares: header plus items (undefined when `head` is too short to say). */
+function declaredSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const rank = head[3] as number;
+  const headerSize = 4 + 4 * rank;
+  if (head.length < headerSize) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let size = 1;
+  for (let i = 0; i < rank; i++) size *= view.getUint32(4 + 4 * i);
+  return headerSize + size;
+}
+
+/**
+ * Inflate a gzipped IDX file, never to more than its header declares: the header is read from the
+ * first few compressed bytes, then inflation stops at that size (a small file that inflates to
+ * gigabytes is refused at once).
+ */
+function gunzipCapped(bytes: Uint8Array, file: string): Uint8Array {
+  let cap: number | undefined;
+  for (const n of [64, 512, 4096]) {
+    try {
+      cap = declaredSize(gunzipSync(bytes.subarray(0, Math.min(n, bytes.length)), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 22 }));
+    } catch {
+      cap = undefined;
+    }
+    if (cap !== undefined || n >= bytes.length) break;
+  }
+  try {
+    // One byte over the declared size shows a file that is too long (reported by the size check).
+    return gunzipSync(bytes, { maxOutputLength: (cap ?? 1 << 20) + 1 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DataError(`${file}: inflates to more than the ${cap ?? 'header'} bytes its IDX header declares; the file is corrupt or not an IDX file`);
+    }
+    throw new DataError(`${file}: not a valid gzip file (${(err as Error).message})`);
+  }
+}
+
 /** Parse IDX bytes of unsigned-byte data with `rank` dimensions (or one of several ranks); `file` names it in errors. */
 export function parseIdx(bytes: Uint8Array, ranks: number | readonly number[], file: string): IdxArray {
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (err) {
-      throw new DataError(`${file}: not a valid gzip file (${(err as Error).message})`);
-    }
-  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipCapped(bytes, file);
   const allowed = typeof ranks === 'number' ? [ranks] : ranks;
   const rank = allowed.find((r) => r === bytes[3]) ?? (allowed[0] as number);
   const headerSize = 4 + 4 * rank;

@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '../tf.ts';
+import { SpecError } from '../spec/errors.ts';
 import { replaceDirAtomic } from './atomic.ts';
 
 const MODEL_JSON = 'model.json';
@@ -42,5 +43,14 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const bytes = await readFile(join(dir, WEIGHTS_BIN));
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const weightSpecs = json.weightsManifest.flatMap((m) => m.weights);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+  } catch (err) {
+    // A user's penalty or constraint is known once its module is imported; say so instead of TF.js's bare message.
+    const unknown = /Unknown (regularizer|constraint): penx\.(?:constraint\.)?([\w-]+)/.exec((err as Error).message);
+    if (!unknown) throw err;
+    const [, kind, name] = unknown;
+    const define = kind === 'regularizer' ? 'definePenalty' : 'defineConstraint';
+    throw new SpecError(`${dir} uses the ${kind === 'regularizer' ? 'penalty' : 'constraint'} '${name}', which is not defined in this process; import its module (the one calling ${define}({ name: '${name}', … })) before loading the model`);
+  }
 }

@@ -5,6 +5,8 @@
  *                            ─► the layer: all its weights together, its penalty term
  *                            ─► its kernel's output-channel norms
  *   all weights flattened together ─► one histogram (100 bins over [−1, 1], a density) and sparsity
+ *   each weight tensor ─► fine histograms (1000 linear bins, 240 log10|w| bins; see fine.ts) for re-binning
+ *   each weight tensor, layer and all weights ─► percentiles (min, 7 … 93 %, max; see percentiles.ts)
  *
  * "All weights" are every weight tensor of every layer (kernels, biases, and others such as a
  * batch normalisation's), downloaded once each.
@@ -12,6 +14,8 @@
 import { tf } from '../tf.ts';
 import type { ChannelNorms, LayerStats, WeightKind, WeightsSnapshot } from '../record/schema.ts';
 import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
+import { fineHistogram, logAbsHistogram } from './fine.ts';
+import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { histogram, sparsity } from './stats.ts';
 
 /** `kernel` for names ending in kernel (`conv2d_1/kernel`, `…/depthwise_kernel`), `bias`, else `other`. */
@@ -34,6 +38,7 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
   const all: Float32Array[] = [];
   const layers: LayerStats[] = [];
   const norms: ChannelNorms[] = [];
+  const sortedLayers: Float32Array[] = [];
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
     const values = layer.weights.map((w) => w.read().dataSync() as Float32Array);
@@ -46,6 +51,9 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
     const terms = layer.calculateLosses();
     const penalty = terms.reduce((s, t) => s + (t.dataSync()[0] ?? 0), 0);
     tf.dispose(terms);
+    const sorted = values.map((v) => sortedValues([v]));
+    const sortedLayer = mergeSorted(sorted);
+    sortedLayers.push(sortedLayer);
     layers.push({
       name: layer.name,
       count: values.reduce((s, v) => s + v.length, 0),
@@ -54,9 +62,20 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
       penalty,
       weights: layer.weights.map((w, i) => {
         const v = values[i] as Float32Array;
-        return { name: w.originalName, kind: weightKind(w.originalName), shape: [...w.shape] as number[], histogram: histogram([v]), sparsity: sparsity([v]) };
+        return {
+          name: w.originalName,
+          kind: weightKind(w.originalName),
+          shape: [...w.shape] as number[],
+          histogram: histogram([v]),
+          sparsity: sparsity([v]),
+          fine: fineHistogram([v]),
+          logAbs: logAbsHistogram([v]),
+          percentiles: percentilesOfSorted(sorted[i] as Float32Array),
+        };
       }),
+      percentiles: percentilesOfSorted(sortedLayer),
     });
   }
-  return { epoch, testLoss: scores.loss, testAcc: scores.acc, histogram: histogram(all), sparsity: sparsity(all), layers, norms };
+  const percentiles = percentilesOfSorted(mergeSorted(sortedLayers));
+  return { epoch, testLoss: scores.loss, testAcc: scores.acc, histogram: histogram(all), sparsity: sparsity(all), percentiles, layers, norms };
 }

@@ -14,3 +14,5 @@ export {
 export { describeLayerControls, withLayerControls, type GradControl, type LayerControls, type LrMultControl } from './layer-controls.ts';
 export { globToRegExp, matcher } from './names.ts';
 export { TransformOptimizer, optimizerFor, weightNames } from './transform-optimizer.ts';
+export { proximal, stepSizes, type ProxTerm, type ProxTerms } from './prox.ts';
+export { proximalTerms, withProximal } from './prox-terms.ts';

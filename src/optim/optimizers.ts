@@ -29,7 +29,7 @@ const ENTRIES = {
   adadelta: entry('a ← ρa + (1−ρ)g²; Δ = g·√(d + ε)/√(a + ε); w ← w − lr·Δ', 'Adadelta as in Keras (the reference experiment: lr 1.0, ρ 0.95)', { lr: lr(1), rho: rate(0.95, 'decay'), eps }, ({ lr, rho, eps }) =>
     chain(scaleByAdadelta(rho, eps), scale(-lr)),
   ),
-  rmsprop: entry('a ← ρa + (1−ρ)g²; w ← w − lr·g/(√a + ε)', 'RMSprop as in Keras. Example: rmsprop:lr=1e-3', { lr: lr(1e-3), rho: rate(0.9, 'decay'), eps }, ({ lr, rho, eps }) => chain(scaleByRms(rho, eps), scale(-lr))),
+  rmsprop: entry('a ← ρa + (1−ρ)g²; w ← w − lr·g/√(a + ε)', 'RMSprop as in Keras and TF.js. Example: rmsprop:lr=1e-3', { lr: lr(1e-3), rho: rate(0.9, 'decay'), eps }, ({ lr, rho, eps }) => chain(scaleByRms(rho, eps), scale(-lr))),
   adamw: entry('w ← w − lr·(m̂/(√v̂ + ε) + wd·w)', 'Adam with decoupled weight decay, apart from the adaptive step. Example: adamw:lr=1e-3,wd=1e-4', { lr: lr(1e-3), wd: { default: 1e-4, min: 0, doc: 'weight decay' }, beta1: rate(0.9, 'first-moment decay'), beta2: rate(0.999, 'second-moment decay'), eps }, ({ lr, wd, beta1, beta2, eps }) =>
     chain(scaleByAdam(beta1, beta2, eps), addDecayedWeights(wd), scale(-lr)),
   ),

@@ -4,7 +4,7 @@
  *
  *   trace(m)               v ← m·v + g;  u = v                                (momentum)
  *   scaleByAdam(b1,b2,ε)   m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  u = m̂ / (√v̂ + ε)
- *   scaleByRms(ρ, ε)       a ← ρ·a + (1−ρ)·g²;  u = g / (√a + ε)                (Keras RMSprop)
+ *   scaleByRms(ρ, ε)       a ← ρ·a + (1−ρ)·g²;  u = g / √(a + ε)                (Keras and TF.js RMSprop)
  *   scaleByAdadelta(ρ, ε)  a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²  (Keras)
  *   addDecayedWeights(wd)  u ← u + wd·w                                        (decoupled decay)
  */
@@ -54,7 +54,7 @@ export function scaleByRms(rho = 0.9, eps = 1e-7): GradientTransform {
       const u = mapTree(g, (t, k) => {
         const a = ema(slot(s, 'a', k), tf.square(t), rho);
         next[`a:${k}`] = a;
-        return tf.div(t, tf.add(tf.sqrt(a), eps));
+        return tf.div(t, tf.sqrt(tf.add(a, eps)));
       });
       return [u, next];
     },

@@ -5,6 +5,7 @@
 import { tf, type Tensor } from '../tf.ts';
 import { named } from '../spec/catalog.ts';
 import { abs } from './ops.ts';
+import { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 import { makePenaltyDefinition, penaltyBody, type PenaltyBody, type PenaltyDefinition } from './definition.ts';
 
 /** Σ|w|^p with the subgradient 0 at w = 0 (plain autodiff gives 0·∞ = NaN there for p < 1). */
@@ -38,6 +39,7 @@ const BODIES = {
     doc: 'Lasso. Drives many weights to 0, fast. Example: l1:1e-4',
     params: {},
     fn: (w) => abs(w),
+    prox: (w, tau) => softThreshold(w, tau),
   }),
   l2: penaltyBody({
     formula: 'Σw²',
@@ -54,6 +56,7 @@ const BODIES = {
     },
     defaultStrength: 1,
     fn: (w, { l1, l2 }) => tf.add(tf.mul(l1, abs(w)), tf.mul(l2, tf.square(w))),
+    prox: (w, tau, { l1, l2 }) => elasticNetProx(w, tau, l1, l2),
   }),
   l3: penaltyBody({
     formula: 'Σ|w|³',
@@ -78,6 +81,7 @@ const BODIES = {
     doc: 'L1 outside [−a, a], nothing inside; element-wise, never negative. Example: deadzone:1e-4,a=0.25',
     params: { a: { default: 0.25, min: 0, doc: 'half-width of the penalty-free zone' } },
     fn: (w, { a }) => tf.relu(tf.sub(abs(w), a)),
+    prox: (w, tau, { a }) => deadZoneProx(w, tau, a),
   }),
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
 } as const satisfies Record<string, PenaltyBody<any>>;

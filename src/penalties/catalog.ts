@@ -7,8 +7,9 @@ import { tfjsBound } from '../spec/tfjs-classes.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
-import { makePenaltyDefinition, type PenaltyDefinition } from './definition.ts';
+import { makePenaltyDefinition, type PenaltyDefinition, type ProximalOperator } from './definition.ts';
 import { probePenalty } from './probe.ts';
+import { proximalPenalty, splitProxFlag } from './proximal.ts';
 import { PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
 
 export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = new Catalog<PenaltyDefinition, PenaltyRegularizer>({
@@ -16,7 +17,8 @@ export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = ne
   builtins: BUILTIN_PENALTIES,
   positional: { name: 'strength', of: (e) => (e.takesStrength ? { default: e.defaultStrength, min: 0, doc: 'strength λ' } : undefined) },
   probe: probePenalty,
-  ...tfjsBound(regularizerClasses, () => penaltyCatalog),
+  // A saved proximal penalty (config `prox: true`) loads back in proximal mode.
+  ...tfjsBound(regularizerClasses, () => ({ fromConfig: (name, config) => (config['prox'] === true ? proximalPenalty(penaltyCatalog.fromConfig(name, config)) : penaltyCatalog.fromConfig(name, config)) })),
 });
 
 export interface DefinePenaltyOptions<D extends ParamDefs> {
@@ -31,6 +33,8 @@ export interface DefinePenaltyOptions<D extends ParamDefs> {
   readonly doc?: string;
   /** The strength when a spec gives none (default 1e-4). */
   readonly defaultStrength?: number;
+  /** Its proximal operator argmin_x ½(x − w)² + τ·φ(x), element-wise (τ a tensor like w), for the `,prox` mode. */
+  readonly prox?: ProximalOperator<ParamValues<D>>;
 }
 
 /**
@@ -56,6 +60,7 @@ export function definePenalty<D extends ParamDefs = Record<never, never>>(option
         params: options.params ?? ({} as D),
         fn: options.fn,
         ...(options.defaultStrength === undefined ? {} : { defaultStrength: options.defaultStrength }),
+        ...(options.prox ? { prox: options.prox } : {}),
       },
       false,
     ),
@@ -67,19 +72,23 @@ export interface PenaltySpec {
   readonly name: string;
   readonly strength?: number;
   readonly params?: Readonly<Record<string, number>>;
+  /** Proximal mode (see `proximalPenalty`), as the spec item `,prox`. */
+  readonly prox?: boolean;
 }
 
 /**
  * A regularizer from a spec string (`l1:1e-4`, `deadzone:1e-4,a=0.3`) or object; built-ins and
  * penalties already defined in this process (a module path is imported by `loadPenalty` in
- * `penalty-explorer/node`).
+ * `penalty-explorer/node`). A trailing `,prox` (`l1:1e-4,prox`) gives the proximal mode
+ * (`proximalPenalty`): exact zeros instead of a subgradient.
  *
  * @example
  * const reg = penalty('lp:1e-4,p=3');
  * reg.apply(tf.tensor([-2, 1]));   // 1e-4 · (8 + 1)
  */
 export function penalty(spec: string | PenaltySpec): PenaltyRegularizer {
-  return penaltyCatalog.resolve(
-    typeof spec === 'string' ? spec : { name: spec.name, ...(spec.strength === undefined ? {} : { positional: spec.strength }), ...(spec.params ? { params: spec.params } : {}) },
-  );
+  const flag = typeof spec === 'string' ? splitProxFlag(spec) : { spec, prox: spec.prox === true };
+  const s = flag.spec;
+  const reg = penaltyCatalog.resolve(typeof s === 'string' ? s : { name: s.name, ...(s.strength === undefined ? {} : { positional: s.strength }), ...(s.params ? { params: s.params } : {}) });
+  return flag.prox ? proximalPenalty(reg) : reg;
 }

@@ -23,12 +23,29 @@ export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
   readonly defaultStrength?: number;
   /** False for a penalty that takes no strength (`none`). */
   readonly takesStrength?: boolean;
+  /** Its proximal operator, when it has one (see `ProximalOperator`). */
+  readonly prox?: ProximalOperator<ParamValues<D>>;
 }
+
+/**
+ * The proximal operator of a penalty φ, element-wise: for each weight w with step τ ≥ 0,
+ *
+ *   prox(w, τ) = argmin_x ½(x − w)² + τ·φ(x)
+ *
+ * (τ is the strength λ times the step size that weight just took; a tensor of w's shape). L1's is
+ * the soft threshold sign(w)·max(0, |w| − τ), which sets weights to exactly 0.
+ *
+ * @example
+ * prox: (w, tau) => tf.mul(tf.sign(w), tf.relu(tf.sub(tf.abs(w), tau)))   // L1
+ */
+export type ProximalOperator<P extends ParamValues = ParamValues> = (w: Tensor, tau: Tensor, params: P) => Tensor;
 
 export interface PenaltyDefinition extends CatalogEntry {
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
   readonly defaultStrength: number;
   readonly takesStrength: boolean;
+  /** The proximal operator, for penalties that have one (l1, l1l2, deadzone, user penalties that declare it). */
+  readonly prox?: ProximalOperator;
 }
 
 /** Identity, for type inference of a penalty body's parameter names. */
@@ -46,6 +63,7 @@ export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: P
     fn: body.fn as PenaltyDefinition['fn'],
     defaultStrength: body.defaultStrength ?? DEFAULT_STRENGTH,
     takesStrength: body.takesStrength ?? true,
+    ...(body.prox ? { prox: body.prox as ProximalOperator } : {}),
   });
 }
 

@@ -70,14 +70,17 @@ export function penaltyFields(model: tf.LayersModel): PenaltyFields {
 function boundsOf(c: PenxConstraint | undefined): RunConfig['constraintBounds'] {
   if (!c) return undefined;
   const p = c.params as Record<string, number>;
-  const axis = p['axis'] ?? 0;
+  const axes = c.params['axis'] ?? [0];
+  // One axis as a number (as records have always said), several as a list.
+  const axis = typeof axes === 'number' ? axes : axes.length === 1 ? (axes[0] as number) : [...axes];
+  const perChannel = p['perchannel'] === 1 ? { perChannel: true } : {};
   switch (c.definition.name) {
     case 'maxnorm':
-      return { max: p['m'] as number, axis };
+      return { max: p['m'] as number, axis, ...perChannel };
     case 'unitnorm':
-      return { min: 1, max: 1, axis };
+      return { min: 1, max: 1, axis, ...perChannel };
     case 'minmaxnorm':
-      return { min: p['min'] as number, max: p['max'] as number, axis };
+      return { min: p['min'] as number, max: p['max'] as number, axis, ...perChannel };
     default:
       return undefined;
   }

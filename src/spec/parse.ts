@@ -10,7 +10,7 @@
  * values, bounds) is checked by `bindSpec` against a catalogue.
  */
 import { SpecError } from './errors.ts';
-import { formatNumber } from './params.ts';
+import { formatNumber, type ParamValue } from './params.ts';
 
 export interface ParsedSpec {
   /** The text as the user gave it. */
@@ -61,14 +61,18 @@ export function parseSpec(text: string): ParsedSpec {
   return { text, name, positional: positional?.trim(), params };
 }
 
+/** Flag items a spec may end with, e.g. `l1:1e-4,prox` (a penalty in proximal mode). */
+export const SPEC_FLAGS = ['prox'] as const;
+
 /**
- * Split a comma-separated list of specs, e.g. `none,l1:1e-4,deadzone:1e-4,a=0.3`: a piece that is
- * `key=value` continues the spec before it; any other piece starts a new one.
+ * Split a comma-separated list of specs, e.g. `none,l1:1e-4,prox,deadzone:1e-4,a=0.3`: a piece
+ * that is `key=value` or a flag (`prox`) continues the spec before it; any other piece starts a new one.
  */
 export function splitSpecList(text: string): string[] {
   const specs: string[] = [];
   for (const piece of text.split(',')) {
-    const continues = /^\s*[A-Za-z_][\w.-]*\s*=/.test(piece) && !piece.includes(':');
+    const flag = (SPEC_FLAGS as readonly string[]).includes(piece.trim());
+    const continues = flag || (/^\s*[A-Za-z_][\w.-]*\s*=/.test(piece) && !piece.includes(':'));
     if (continues && specs.length > 0) specs[specs.length - 1] += `,${piece}`;
     else specs.push(piece);
   }
@@ -76,7 +80,7 @@ export function splitSpecList(text: string): string[] {
 }
 
 /** The normalised text of a bound spec: `name[:positional][,key=value]*`, numbers shortest-form. */
-export function formatSpec(name: string, positional: number | undefined, params: Readonly<Record<string, number>>): string {
+export function formatSpec(name: string, positional: number | undefined, params: Readonly<Record<string, ParamValue>>): string {
   const items = [
     ...(positional === undefined ? [] : [formatNumber(positional)]),
     ...Object.entries(params).map(([k, v]) => `${k}=${formatNumber(v)}`),

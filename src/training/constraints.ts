@@ -4,6 +4,7 @@
  * variables directly, tensorflow/tfjs#3345).
  */
 import { tf, type Tensor } from '../tf.ts';
+import { SpecError } from '../spec/errors.ts';
 
 /**
  * Project every weight that has a constraint: w ← constraint(w). With `measure`, also return, per
@@ -17,13 +18,15 @@ export function applyConstraints(model: tf.LayersModel, measure = false): Record
     const v = lv.read() as tf.Variable;
     tf.tidy(() => {
       const after = lv.constraint.apply(v);
+      // A constraint that returns its input (or a view of the same data) leaves the weight as it is.
+      const same = after.dataId === v.dataId;
       if (measure) {
         const changed = tf.greater(tf.abs(tf.sub(after, v)), tf.mul(1e-6, tf.add(1, tf.abs(v))));
         const perChannel = tf.any(tf.reshape(changed, [-1, v.shape[v.rank - 1] ?? 1]), 0);
         names.push(lv.originalName);
-        shares.push(tf.keep(tf.mean(tf.cast(perChannel, 'float32'))));
+        shares.push(tf.keep(same ? tf.scalar(0) : tf.mean(tf.cast(perChannel, 'float32'))));
       }
-      v.assign(after);
+      if (!same) v.assign(after);
     });
   }
   if (shares.length === 0) return {};
@@ -36,4 +39,30 @@ export function applyConstraints(model: tf.LayersModel, measure = false): Record
 /** True when some weight of the model has a constraint. */
 export function hasConstraints(model: tf.LayersModel): boolean {
   return model.weights.some((lv) => lv.constraint != null);
+}
+
+/**
+ * Throws a SpecError naming the weight when one of the model's constraints cannot be applied to
+ * it (an axis out of range, a function that throws, a wrong shape or non-finite values), so a bad
+ * constraint stops a run before it starts. The weights are not changed.
+ */
+export function checkConstraints(model: tf.LayersModel): void {
+  for (const lv of model.weights) {
+    if (lv.constraint == null) continue;
+    const v = lv.read();
+    let problem: string | undefined;
+    try {
+      problem = tf.tidy(() => {
+        const out = lv.constraint.apply(v);
+        if (!(out instanceof tf.Tensor) || out.shape.join() !== v.shape.join()) return `it returned ${out instanceof tf.Tensor ? `shape [${out.shape}]` : typeof out}`;
+        return out.dataSync().every(Number.isFinite) ? undefined : 'it returned non-finite values';
+      });
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    if (problem) {
+      const spec = (lv.constraint as { spec?: string }).spec ?? lv.constraint.getClassName();
+      throw new SpecError(`constraint ${spec} cannot be applied to ${lv.originalName} (shape [${v.shape}]): ${problem}`);
+    }
+  }
 }

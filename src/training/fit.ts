@@ -21,17 +21,20 @@
 import { tf, type Tensor } from '../tf.ts';
 import { SpecError } from '../spec/errors.ts';
 import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
+import { BatchLosses } from '../monitor/batch-losses.ts';
 import { batchNorms } from '../monitor/norms.ts';
 import { snapshotWeights, type Scores } from '../monitor/snapshot.ts';
 import { modelInfo, penaltyFields } from '../record/config.ts';
 import { RUN_FORMAT, type BatchNorms, type EpochRecord, type RunConfig, type RunRecord } from '../record/schema.ts';
-import { hasConstraints } from './constraints.ts';
+import { checkConstraints, hasConstraints } from './constraints.ts';
 import { DivergedError } from './diverged.ts';
 import { evaluate } from './evaluate.ts';
 import { checkTensorData, datasetBatches, isTensorData, tensorBatches, type FitData, type TensorData } from './fit-data.ts';
 import { localGradients, type GradientStrategy } from './gradients.ts';
 import { lossOf, type LossSpec } from './losses.ts';
 import { trainStep } from './step.ts';
+import { checkPruneOptions, pruneAfter, type PruneOptions } from './prune-curve.ts';
+import { proximalTerms, withProximal } from '../optim/prox-terms.ts';
 
 /** Running means over the epoch so far, after each batch. */
 export interface BatchProgress {
@@ -58,6 +61,8 @@ export interface FitCallback {
   onBatchEnd?(progress: BatchProgress, ctx: FitContext): void | Promise<void>;
   /** After each snapshot is in the record: epoch 0 (the untrained model) and every finished epoch. */
   onEpochEnd?(epoch: number, record: RunRecord, ctx: FitContext): void | Promise<void>;
+  /** While the prune curve after `epoch` is measured: `done` of `total` evaluations of the validation data. */
+  onPruneProgress?(progress: { epoch: number; done: number; total: number }, ctx: FitContext): void | Promise<void>;
 }
 
 /** Where a run came from and ran, for its record (what `fit` cannot see itself). */
@@ -100,9 +105,14 @@ export interface FitOptions {
   /** Continue this record: train the epochs after its last one. */
   readonly from?: RunRecord;
   readonly info?: RunInfo;
+  /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`), or after the epochs and at the levels given; needs validationData. */
+  readonly prune?: boolean | PruneOptions;
 }
 
 const DEFAULT_BATCH = 32;
+
+/** Resolves after the event loop's next turn (setImmediate in Node, a zero timeout in browsers). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 const DEFAULT_OPTIMIZER = 'adam';
 
 function wholeNumber(value: number, what: string, min: number): number {
@@ -115,11 +125,13 @@ function optimizerOf(model: tf.LayersModel, options: FitOptions): { optimizer: t
   const o = options.optimizer ?? DEFAULT_OPTIMIZER;
   if (o instanceof tf.Optimizer) {
     if (options.controls) throw new SpecError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
+    if (Object.keys(proximalTerms(model)).length > 0) throw new SpecError('a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)');
     return { optimizer: o, owned: false };
   }
   const transform = typeof o === 'string' ? optimizerSpec(o).transform : o;
   const chained = options.controls ? withLayerControls(transform, options.controls, weightNames(model)) : transform;
-  return { optimizer: optimizerFor(model, chained), owned: true };
+  // Penalties in proximal mode: their proximal step after the update (src/optim/prox.ts).
+  return { optimizer: optimizerFor(model, withProximal(model, chained)), owned: true };
 }
 
 /** The optimiser as the record names it: its normalised spec, `custom` for a transform, or a tf.Optimizer's class. */
@@ -170,8 +182,14 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
   lossOf(options.loss);
-  if (isTensorData(data)) checkTensorData(model, data, 'training data');
+  if (isTensorData(data)) {
+    checkTensorData(model, data, 'training data');
+    const n = data.x.shape[0] ?? 0;
+    if (batchSize > n) throw new SpecError(`batch size ${batchSize} is larger than the training data (${n} samples); give at most ${n}`);
+  }
   if (options.validationData) checkTensorData(model, options.validationData, 'validation data');
+  checkPruneOptions(options.prune, options.validationData !== undefined);
+  checkConstraints(model);
   const source = isTensorData(data) ? tensorBatches(data, batchSize, options.seed ?? 42, options.shuffle ?? true) : datasetBatches(data);
   const strategy = options.gradients ?? localGradients;
   const { optimizer, owned } = optimizerOf(model, options);
@@ -192,6 +210,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       let [sumLoss, sumPen, sumAcc, batches] = [0, 0, 0, 0];
       const projectedSum: Record<string, number> = {};
       const perBatch: BatchNorms[] = [];
+      const losses = new BatchLosses();
       for await (const [x, y] of source.batches(epoch)) {
         let r;
         try {
@@ -203,11 +222,14 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         if (!Number.isFinite(r.dataLoss) || !Number.isFinite(r.penaltyLoss)) {
           throw new DivergedError(epoch, batches, Number.isFinite(r.dataLoss) ? 'penalty loss' : 'data loss', record);
         }
+        losses.add(r.dataLoss, r.penaltyLoss);
         for (const [k, v] of Object.entries(r.projected)) projectedSum[k] = (projectedSum[k] ?? 0) + v;
         if (options.trackNorms === 'batch') perBatch.push(batchNorms(model, batches));
         [sumLoss, sumPen, sumAcc] = [sumLoss + r.dataLoss, sumPen + r.penaltyLoss, sumAcc + r.accuracy];
         const progress = { epoch, epochs, batch: batches, batches: source.count, dataLoss: sumLoss / batches, penaltyLoss: sumPen / batches, accuracy: sumAcc / batches };
         for (const c of callbacks) await c.onBatchEnd?.(progress, ctx);
+        // A turn of the event loop: signals (Ctrl-C) and messages are seen during an epoch too.
+        await nextTurn();
       }
       if (batches === 0) throw new SpecError(`the training data gave no batches in epoch ${epoch}`);
       const projected = Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]));
@@ -218,8 +240,12 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         trainAcc: orNull(sumAcc / batches),
         seconds: (performance.now() - t0) / 1000,
         ...(options.trackNorms === 'batch' ? { batchNorms: perBatch } : {}),
+        batchLosses: losses.take(),
       };
-      record = { ...record, epochs: [...record.epochs, entry] };
+      const curve = await pruneAfter(model, epoch, epochs, options, strategy, async (done, total) => {
+        for (const c of callbacks) await c.onPruneProgress?.({ epoch, done, total }, ctx);
+      });
+      record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
       for (const c of callbacks) await c.onEpochEnd?.(epoch, record, ctx);
     }
     return record;

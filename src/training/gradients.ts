@@ -19,8 +19,12 @@ export interface GradientStrategy {
   close(): Promise<void>;
 }
 
-/** Samples per forward pass when evaluating: keeps activations small. */
-export const EVAL_CHUNK = 1000;
+/**
+ * Samples per forward pass when evaluating: keeps activations, and a backend's buffers for that
+ * shape, small (on the reference CNN with onnxruntime, peak RSS 1.0 GB at 256 against 1.4 GB at
+ * 1000, at the same speed).
+ */
+export const EVAL_CHUNK = 256;
 
 /** Everything on this thread. */
 export const localGradients: GradientStrategy = {

@@ -1,6 +1,7 @@
 /**
  * Nothing accumulates over 1000 training steps on the onnxruntime backend: TF.js tensors, ONNX
- * Runtime sessions, the pool of output arrays, and the process's resident memory (a leak of
+ * Runtime sessions, the pool of output arrays (and those in use), deferred convolutions, and the
+ * process's resident memory (a leak of
  * native memory, ORT's or the arrays', shows only there). Every step's activations are ~0.3 MB
  * per tensor, so leaking one of them a step would add ~250 MB.
  */
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, trainStep } from '../../src/index.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
-import { poolOf } from '../../src/backends/onnxruntime/host.ts';
+import { deferredOf, poolOf } from '../../src/backends/onnxruntime/host.ts';
 
 describe('no leaks on onnxruntime over 1000 steps', () => {
   it('tensors, sessions, pooled arrays and RSS are flat', async () => {
@@ -27,12 +28,13 @@ describe('no leaks on onnxruntime over 1000 steps', () => {
     const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.randomUniform([16], 0, 10, 'int32', 2), 10);
     const pool = poolOf(tf.backend());
-    const seen: Record<number, { tensors: number; bytes: number; sessions: number; pooled: number; rss: number }> = {};
+    const seen: Record<number, { tensors: number; bytes: number; sessions: number; pooled: number; inUse: number; pending: number; rss: number }> = {};
     for (let step = 1; step <= 1000; step++) {
       await trainStep(controlled, opt, x, y);
       if (step === 200 || step === 1000) {
         const m = tf.memory();
-        seen[step] = { tensors: m.numTensors, bytes: m.numBytes, sessions: sessionCount(), pooled: pool.stats().tracked, rss: process.memoryUsage().rss / 2 ** 20 };
+        const { tracked, inUse } = pool.stats();
+        seen[step] = { tensors: m.numTensors, bytes: m.numBytes, sessions: sessionCount(), pooled: tracked, inUse, pending: deferredOf(tf.backend()).size, rss: process.memoryUsage().rss / 2 ** 20 };
       }
     }
     const [a, b] = [seen[200]!, seen[1000]!];
@@ -40,6 +42,8 @@ describe('no leaks on onnxruntime over 1000 steps', () => {
     expect(b.bytes).toBe(a.bytes);
     expect(b.sessions).toBe(a.sessions);
     expect(b.pooled).toBe(a.pooled);
+    expect(b.inUse).toBe(a.inUse);
+    expect(b.pending).toBe(0);
     expect(b.rss - a.rss, `RSS ${a.rss.toFixed(0)} MB at step 200, ${b.rss.toFixed(0)} MB at step 1000`).toBeLessThan(40);
     tf.dispose([x, y]);
     controlled.dispose();

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backends/select.ts';
-import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/large-ops.ts';
+import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/light-kernels.ts';
 import { tf, type Tensor } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
@@ -130,9 +130,41 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
         const x = tf.tensor2d(v, [n, 64]);
         const y = tf.tensor2d(data(n * 64, 9).map((u) => u + 2), [n, 64]);
         const bias = tf.tensor1d(data(64, 10));
-        return [tf.add(x, bias), tf.sub(x, y), tf.mul(x, y), tf.div(x, y), tf.relu(x), tf.step(x), tf.step(x, 0.3), tf.sqrt(tf.abs(x)), tf.square(x), tf.neg(x), tf.sign(x), tf.abs(x)];
+        const one = tf.tensor2d([[0.7]]);
+        // Broadcasts of a scalar, a [1, 1] and a bias on either side, as the optimisers and layers make them.
+        const broadcasts = [tf.mul(x, 0.95), tf.sub(1, x), tf.div(one, y), tf.sub(bias, x), tf.div(bias, y), tf.mul(one, x), tf.add(tf.reshape(bias, [1, 64]), x)];
+        return [tf.add(x, bias), tf.sub(x, y), tf.mul(x, y), tf.div(x, y), tf.relu(x), tf.step(x), tf.step(x, 0.3), tf.sqrt(tf.abs(x)), tf.square(x), tf.neg(x), tf.sign(x), tf.abs(x), ...broadcasts];
       });
     }
+  });
+
+  it('the gradient of Relu (one kernel on onnxruntime), also of second order, for finite and infinite activations', async () => {
+    for (const n of [64, 2 * MIN_ORT_ELEMENTS]) {
+      const v = data(n, 12);
+      v[0] = Infinity;
+      v[1] = -Infinity;
+      v[2] = 0;
+      await agree(() => {
+        const x = tf.tensor1d(v);
+        const w = tf.tensor1d(data(n, 13));
+        const first = (a: Tensor, u: Tensor) => tf.grad((b: Tensor) => tf.sum(tf.mul(tf.relu(b), u)))(a);
+        // Second order: through the gradient kernel, with respect to the activation and to dy.
+        const byX = tf.grad((a: Tensor) => tf.sum(tf.mul(first(a, w), w)))(x);
+        const byDy = tf.grad((u: Tensor) => tf.sum(tf.mul(first(x, u), tf.cos(u))))(w);
+        return [first(x, w), byX, byDy];
+      });
+    }
+  });
+
+  it('NaN activations: the onnxruntime Relu gradient gives dy·0 there (TF.js: NaN); the cpu backend keeps its own', async () => {
+    const v = data(2 * MIN_ORT_ELEMENTS, 14);
+    v[5] = NaN;
+    const grad = () => [tf.grad((a: Tensor) => tf.sum(tf.mul(tf.relu(a), 2)))(tf.tensor1d(v))];
+    const [cpu] = await on('cpu', grad);
+    const [ort] = await on('onnxruntime', grad);
+    expect(cpu![5]).toBeNaN();
+    expect(ort![5]).toBe(0);
+    expect(relErr(cpu!.filter((_, i) => i !== 5), ort!.filter((_, i) => i !== 5))).toBe(0);
   });
 
   it.each([

@@ -73,3 +73,12 @@ describe('optimisers on wasm = on cpu (three steps of a small network with a pen
     });
   }
 });
+
+describe('selectBackend called again', () => {
+  it('changes the data-parallel worker count, and refuses a parallel mode the running wasm module cannot take', async () => {
+    expect(await selectBackend('wasm', { threads: 2 })).toMatchObject({ name: 'wasm', parallel: 'data', threads: 2, workers: 1 });
+    await expect(selectBackend('wasm', { threads: 2, parallel: 'threads' })).rejects.toThrow(/already runs with parallel 'data'.*'threads' needs a new process/);
+    await expect(selectBackend('auto', { parallel: 'threads' })).rejects.toThrow(/parallel 'threads' needs a new process/);
+    expect(await selectBackend('wasm', { threads: 1 })).toMatchObject({ name: 'wasm', parallel: 'data', threads: 1, workers: 0 });
+  });
+});

@@ -96,7 +96,7 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
     expect(relErr([cpu.r.dataLoss, cpu.r.penaltyLoss], [wasm.r.dataLoss, wasm.r.penaltyLoss])).toBeLessThan(1e-4);
     expect(cpu.weights).toHaveLength(10);
     cpu.weights.forEach((w, i) => expect(relErr(w, wasm.weights[i]!), `weight ${i}`).toBeLessThan(1e-4));
-  });
+  }, 180_000);
 });
 
 describe('no tensor leaks on wasm', () => {

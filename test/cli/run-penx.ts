@@ -7,14 +7,37 @@ export interface Run {
   readonly stderr: string;
 }
 
-export function penx(...args: string[]): Promise<Run> {
+/** How to start the process: extra environment, Node options before the script (e.g. a preload). */
+export interface RunOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly nodeArgs?: readonly string[];
+}
+
+export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['dist/cli.mjs', ...args], { encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [...(options.nodeArgs ?? []), 'dist/cli.mjs', ...args],
+      { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...options.env } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : err.signal === 'SIGKILL' ? 137 : 1) : 0, stdout, stderr }),
     );
   });
 }
 
+export function penx(...args: string[]): Promise<Run> {
+  return penxWith({}, ...args);
+}
+
+/** Start `penx` in the background, its output ignored. */
 export function spawnPenx(...args: string[]): ChildProcess {
   return spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: 'ignore' });
+}
+
+/** Start `penx` in the background, collecting its stderr. */
+export function spawnPenxPiped(...args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stderr: () => text, exited };
 }

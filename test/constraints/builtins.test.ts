@@ -64,3 +64,54 @@ describe('built-in constraints', () => {
     expect(() => constraint('maxnorm:axis=2').apply(tf.tensor2d(W))).toThrow(SpecError);
   });
 });
+
+describe('constraints on several axes, and constraints that change nothing', () => {
+  it('maxnorm over axes 0+1+2 bounds each Conv2D filter (Keras per-filter form)', () => {
+    const w = tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 5);
+    const out = constraint('maxnorm:m=1,axis=0+1+2').apply(w);
+    const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(out), [0, 1, 2])).dataSync());
+    const before = tf.tidy(() => tf.sqrt(tf.sum(tf.square(w), [0, 1, 2])).dataSync());
+    // Every filter started above the bound (so the check is not vacuous) and ends on it.
+    expect(Math.min(...before)).toBeGreaterThan(1);
+    expectClose(Array.from(norms), [1, 1, 1, 1], 1e-5);
+  });
+
+  it('a user constraint returning its input leaves the weight as is during training', async () => {
+    const { defineConstraint, applyConstraints } = await import('../../src/index.ts');
+    defineConstraint({ name: 'ident', fn: (w) => w });
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], kernelConstraint: constraint('ident') })] });
+    const before = Array.from(model.getWeights()[0]!.dataSync());
+    expect(applyConstraints(model, true)).toEqual({ 'dense_Dense1/kernel': 0 });
+    expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual(before);
+  });
+
+  it('a constraint that cannot apply to a weight is refused before training, naming the weight', async () => {
+    const { checkConstraints } = await import('../../src/index.ts');
+    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelConstraint: constraint('maxnorm:m=1,axis=2') })] });
+    expect(() => checkConstraints(model)).toThrow(/constraint maxnorm:m=1,axis=2 cannot be applied to d\/kernel \(shape \[3,2\]\): axis=2 is out of range/);
+  });
+
+  it('"projected" is the share of output channels (last axis) in which the constraint changed a weight', async () => {
+    const { applyConstraints } = await import('../../src/index.ts');
+    // A conv kernel [1, 2, 1, 4]; maxnorm over axis 0+1+2 with m = 1: channels 0 and 2 are above 1, 1 and 3 within.
+    const k = [2, 0.1, 0.5, 0.1, 0, 0.2, 1, 0.3];
+    const layer = tf.layers.conv2d({ inputShape: [2, 2, 1], filters: 4, kernelSize: [1, 2], kernelConstraint: constraint('maxnorm:m=1,axis=0+1+2') });
+    const model = tf.sequential({ layers: [layer] });
+    layer.setWeights([tf.tensor4d(k, [1, 2, 1, 4]), tf.zeros([4])]);
+    (model.getWeights()[0] as unknown as tf.Variable).assign(tf.tensor4d(k, [1, 2, 1, 4]));
+    expect(Object.values(applyConstraints(model, true))[0]).toBeCloseTo(0.5, 6);
+  });
+});
+
+describe('perchannel=1: one spec for every kernel of a model', () => {
+  it('bounds each Conv2D filter and each Dense unit alike', () => {
+    const c = constraint('maxnorm:m=0.5,perchannel=1');
+    for (const shape of [[3, 3, 2, 4], [6, 5]] as const) {
+      const w = tf.randomNormal([...shape], 0, 1, 'float32', 9);
+      const axes = shape.slice(0, -1).map((_, i) => i);
+      const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(c.apply(w)), axes)).dataSync());
+      expectClose(Array.from(norms), Array.from({ length: shape.at(-1)! }, () => 0.5), 1e-5);
+    }
+    expect(c.spec).toBe('maxnorm:m=0.5,axis=0,perchannel=1');
+  });
+});

@@ -113,3 +113,15 @@ describe('image sets of any shape and class count', () => {
     expect(() => loadImageSet(empty)).toThrow(/holds 0 images; expected at least one/);
   });
 });
+
+describe('a gzip that inflates to more than its header declares', () => {
+  it('is refused at once, without inflating it', () => {
+    // The header declares 10 images of 28×28 (7 856 bytes); the stream holds 20 MB.
+    const big = new Uint8Array(16 + 20 * 1024 * 1024);
+    big.set(idxBytes([10, 28, 28], new Uint8Array(0)).subarray(0, 16));
+    const bomb = gzipSync(big);
+    const t0 = performance.now();
+    expect(() => parseIdx(bomb, 3, 'bomb.gz')).toThrow(/bomb\.gz: inflates to more than the 7856 bytes its IDX header declares/);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+});

@@ -77,9 +77,16 @@ describe('optimisers against their formulas by hand', () => {
     expect(Math.abs(adamL2[2]! - expected[2]!)).toBeGreaterThan(0.1);
   });
 
-  it('RMSprop (Keras) and SGD', () => {
+  it('RMSprop as Keras and TF.js compute it, g/√(a + ε), and SGD', () => {
     const a = g1.map((g) => 0.1 * g * g);
-    expectClose(steps('rmsprop:lr=0.01,rho=0.9', [g1]), [0.5, -1.2, 3].map((w, i) => w - (0.01 * g1[i]!) / (Math.sqrt(a[i]!) + 1e-7)), 1e-5);
+    expectClose(steps('rmsprop:lr=0.01,rho=0.9', [g1]), [0.5, -1.2, 3].map((w, i) => w - (0.01 * g1[i]!) / Math.sqrt(a[i]! + 1e-7)), 1e-5);
+    // A small gradient shows the difference from g/(√a + ε): |g| = 1e-3 moves by 2.236·lr, not 3.16·lr.
+    expectClose([steps('rmsprop:lr=1,rho=0.9', [[1e-3]], [0])[0]!], [-1e-3 / Math.sqrt(0.1 * 1e-6 + 1e-7)], 1e-5);
+    expect(-steps('rmsprop:lr=1,rho=0.9', [[1e-3]], [0])[0]!).toBeCloseTo(2.236, 3);
+    // TF.js's own RMSprop agrees.
+    const v = tf.variable(tf.tensor1d([0]));
+    tf.train.rmsprop(1, 0.9, 0, 1e-7).applyGradients({ [v.name]: tf.tensor1d([1e-3]) });
+    expect(v.dataSync()[0]).toBeCloseTo(steps('rmsprop:lr=1,rho=0.9', [[1e-3]], [0])[0]!, 4);
     expectClose(steps('sgd:lr=0.1', [g1]), [0.5 - 1, -1.2 + 0.03, 3 - 0.002], 1e-6);
   });
 
@@ -117,7 +124,6 @@ describe('a frozen layer does not move', () => {
   it('masked zero() before the optimiser freezes dense_b, others train', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ name: 'dense_a', units: 4, inputShape: [3] }), tf.layers.dense({ name: 'dense_b', units: 2 })] });
     const before = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const names = model.trainableWeights.map((w) => w.originalName);
     const opt = new TransformOptimizer(chain(masked('dense_b', gradientTransform('zero')), optimizerSpec('adam:lr=0.1').transform), Object.fromEntries(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable])));
     for (let i = 0; i < 3; i++) await trainStep(model, opt, tf.ones([5, 3]), tf.ones([5, 2]), { loss: (y, p) => tf.losses.meanSquaredError(y, p) as Scalar });
     const after = model.getWeights().map((w) => Array.from(w.dataSync()));

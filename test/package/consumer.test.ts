@@ -15,7 +15,7 @@ const repo = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const root = mkdtempSync(join(tmpdir(), 'penx-consumer-'));
 const project = join(root, 'project');
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true }), 120_000);
 
 function run(cmd: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 32 << 20 });

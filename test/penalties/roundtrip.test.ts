@@ -54,7 +54,7 @@ describe('round trip over every registry entry', () => {
 
   for (const def of constraintCatalog.list()) {
     it(`constraint ${def.name}: to JSON and back, same spec and values`, () => {
-      const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, k === 'axis' ? 1 : k === 'rate' ? 0.3 : p.default + 0.2]));
+      const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, k === 'axis' ? 1 : p.integer ? (p.max ?? p.default + 1) : k === 'rate' ? 0.3 : p.default + 0.2]));
       const c = constraint(formatSpec(def.name, undefined, params));
       const back = throughJson(c) as PenxConstraint;
       expect(back.spec).toBe(c.spec);
@@ -104,5 +104,17 @@ describe('a model with a user penalty', () => {
     expect(got.predictions).toEqual(Array.from((model.predict(tf.tensor2d(X)) as tf.Tensor).dataSync()));
     expect(got.penalty).toBe(penaltyLoss(model).dataSync()[0]);
     expect(got.regularizer).toBe('logsum:0.002,eps=0.05');
+  });
+});
+
+describe('loading a model whose penalty is not defined here', () => {
+  it('says which penalty, and to import its module first', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'penx-unknown-'));
+    dirs.push(dir);
+    const layer = { class_name: 'Dense', config: { name: 'd', units: 1, batch_input_shape: [null, 2], kernel_regularizer: { class_name: 'penx.neverdefined', config: { strength: 1 } } } };
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [layer] } }, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }));
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(0));
+    await expect(loadModel(dir)).rejects.toThrow(/uses the penalty 'neverdefined', which is not defined in this process; import its module \(the one calling definePenalty\(\{ name: 'neverdefined'/);
   });
 });

@@ -47,3 +47,14 @@ describe('definePenalty', () => {
     expect(() => penalty('scaled:1e-4,t=1')).toThrow(/unknown parameter 't'.*accepts: s=1/);
   });
 });
+
+describe('the formula shown with λ', () => {
+  it('puts a sum of terms in parentheses, and nothing else', async () => {
+    const { lossFormula } = await import('../../src/index.ts');
+    const pair = definePenalty({ name: 'pairsum', formula: 'Σ|w| + Σw²', fn: (w) => tf.add(tf.abs(w), tf.square(w)) });
+    expect(lossFormula(pair)).toBe('λ·(Σ|w| + Σw²)');
+    expect(lossFormula(penalty('deadzone').definition)).toBe('λ·Σ max(0, |w| − a)');
+    expect(lossFormula(penalty('l1l2').definition)).toBe('λ·(l1·Σ|w| + l2·Σw²)');
+    expect(lossFormula(penalty('l1').definition)).toBe('λ·Σ|w|');
+  });
+});

@@ -41,3 +41,32 @@ describe('formatting', () => {
     expect(formatSpec('none', undefined, {})).toBe('none');
   });
 });
+
+describe('numbers that a float cannot hold are refused, not rounded', () => {
+  it.each([
+    ['l1:1e-400', /strength of l1 '1e-400' is too small for a 64-bit float \(it would be 0\)/],
+    ['l1:1e400', /strength of l1 '1e400' is too large for a 64-bit float/],
+    ['lp:1e-4,p=1e-999', /lp parameter p '1e-999' is too small/],
+  ])('%s', async (spec, message) => {
+    const { penalty } = await import('../../src/index.ts');
+    expect(() => penalty(spec)).toThrow(SpecError);
+    expect(() => penalty(spec)).toThrow(message);
+  });
+  it('still reads 0, 0.0, 0e5 and tiny numbers that fit', async () => {
+    const { penalty } = await import('../../src/index.ts');
+    expect(penalty('l1:0e5').strength).toBe(0);
+    expect(penalty('l1:0.000').strength).toBe(0);
+    expect(penalty('l1:1e-300').strength).toBe(1e-300);
+  });
+});
+
+describe('list parameters (axis=0+1+2)', () => {
+  it('parse, normalise and print with +', async () => {
+    const { constraint } = await import('../../src/index.ts');
+    expect(constraint('maxnorm:m=2,axis=0+1+2').spec).toBe('maxnorm:m=2,axis=0+1+2');
+    expect(constraint('maxnorm:m=2').spec).toBe('maxnorm:m=2,axis=0');
+    expect(constraint('maxnorm:m=2,axis=0+1+2').params['axis']).toEqual([0, 1, 2]);
+    expect(() => constraint('maxnorm:axis=0+0.5')).toThrow(/maxnorm parameter axis=0.5 is not allowed; expected an integer/);
+    expect(() => constraint('maxnorm:axis=1+1')).toThrow(/names a value twice/);
+  });
+});

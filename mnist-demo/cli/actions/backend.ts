@@ -1,11 +1,17 @@
 /** Starting the backend the options chose, and saying which (with how many threads) on stderr. */
+import os from 'node:os';
 import { selectBackend, type BackendInfo } from '../../../src/node.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { wholeNumber } from '../numbers.ts';
 
 /** Start the chosen backend and say which one (and how many threads) on stderr. */
 export async function startBackend(flags: BackendFlags): Promise<BackendInfo> {
-  const threads = wholeNumber(flags.threads, '--threads', 1);
+  let threads = wholeNumber(flags.threads, '--threads', 1);
+  const cores = os.availableParallelism();
+  if (threads !== undefined && threads > cores) {
+    console.error(`penx: --threads ${threads} is more than the ${cores} cores here; using ${cores}`);
+    threads = cores;
+  }
   const info = await selectBackend(flags.backend, { parallel: flags.parallel, ...(threads === undefined ? {} : { threads }) });
   console.error(`backend: ${describeBackend(info)}`);
   return info;

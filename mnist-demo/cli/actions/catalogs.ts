@@ -1,7 +1,7 @@
 /**
  * `penx penalties|constraints|optimizers [SPEC…]`: with no spec, the catalogue as a table; with
  * specs, each one parsed by the same parser every command uses and printed in its normalised form
- * with its formula (exit 2 if any is bad).
+ * with its formula (exit 2 if any is bad). With `--json`, the same as data (see catalog-json.ts).
  */
 import {
   constraintCatalog,
@@ -12,17 +12,22 @@ import {
   lossFormula,
   penaltyCatalog,
   SpecError,
-  tf,
   type PenaltyDefinition,
 } from '../../../src/index.ts';
-import { loadConstraint, loadPenalty } from '../../../src/spec/loaders.ts';
+import { loadConstraint } from '../../../src/spec/loaders.ts';
+import { loadRunPenalty } from './parse-experiment.ts';
+import { useQuietCpu } from '../../../src/backends/advert.ts';
 import { table } from '../table.ts';
+import { entryJson, printJson } from './catalog-json.ts';
+
+/** `--json`: print data instead of text. */
+interface JsonOutput {
+  readonly json?: boolean;
+}
 
 /** Checking specs computes only on tiny probe tensors: the cpu backend suffices. */
 async function quietCpu(): Promise<void> {
-  await tf.setBackend('cpu');
-  // The cpu backend prints an advert for tfjs-node on first use; not here.
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  await useQuietCpu();
 }
 
 function strengthText(def: PenaltyDefinition): string {
@@ -40,7 +45,8 @@ function penaltyTable(): string {
     return [def.name, lossFormula(def), [strengthText(def), params].filter(Boolean).join(', ') || '—'];
   });
   return catalogTable('added to the loss', rows, [
-    'Spec: name[:strength][,key=value]*   e.g. l1:1e-4  deadzone:1e-4,a=0.25  lp:1e-4,p=3  none',
+    'Spec: name[:strength][,key=value]*[,prox]   e.g. l1:1e-4  deadzone:1e-4,a=0.25  lp:1e-4,p=3  none',
+    'Proximal mode (,prox): l1, l1l2 and deadzone (and penalties defined with a prox) as a proximal step after each update: exact zeros, e.g. l1:1e-4,prox',
     'Your own: a module whose default export is definePenalty({ name, params, fn }), e.g. ./my-penalty.ts:1e-4,k=2',
   ]);
 }
@@ -74,18 +80,22 @@ interface Resolved {
   readonly from?: string;
 }
 
-async function describeSpecs(specs: readonly string[], load: (s: string) => Promise<Resolved>): Promise<number> {
+async function describeSpecs(specs: readonly string[], load: (s: string) => Promise<Resolved>, json = false): Promise<number> {
   let bad = 0;
+  const out: object[] = [];
   for (const text of specs) {
     try {
       const r = await load(text);
-      console.log(`${r.spec}\t${r.formula}${r.from ? `\t(from ${r.from})` : ''}`);
+      if (json) out.push({ input: text, ...r });
+      else console.log(`${r.spec}\t${r.formula}${r.from ? `\t(from ${r.from})` : ''}`);
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
       console.error(`penx: error: ${err.message}`);
+      if (json) out.push({ input: text, error: err.message });
       bad++;
     }
   }
+  if (json) printJson(out);
   return bad === 0 ? 0 : 2;
 }
 
@@ -93,36 +103,40 @@ async function describeSpecs(specs: readonly string[], load: (s: string) => Prom
 const origin = (text: string, builtin: boolean) => (builtin ? {} : { from: text.split(/[:,]/)[0] as string });
 
 /** A catalogue command: with no specs its table; else each spec checked (exit code 2 if any is bad). */
-async function listOrCheck(specs: readonly string[], tableText: () => string, load: (s: string) => Promise<Resolved>): Promise<number> {
+async function listOrCheck(specs: readonly string[], tableText: () => string, load: (s: string) => Promise<Resolved>, json?: () => object[]): Promise<number> {
   if (specs.length === 0) {
-    console.log(tableText());
+    if (json) printJson(json());
+    else console.log(tableText());
     return 0;
   }
-  return describeSpecs(specs, load);
+  return describeSpecs(specs, load, Boolean(json));
 }
 
 /** `penx penalties [SPEC…]`. */
-export async function penalties(specs: readonly string[]): Promise<number> {
+export async function penalties(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
   await quietCpu();
+  const json = () => penaltyCatalog.list().map((d) => entryJson(d, lossFormula(d), d.takesStrength ? { strength: { default: d.defaultStrength, min: 0 } } : {}));
   return listOrCheck(specs, penaltyTable, async (s) => {
-    const r = await loadPenalty(s);
+    const { penalty: r } = await loadRunPenalty(s);
     return { spec: r.spec, formula: lossFormula(r.definition), ...origin(s, r.definition.builtin) };
-  });
+  }, options.json ? json : undefined);
 }
 
 /** `penx constraints [SPEC…]`. */
-export async function constraints(specs: readonly string[]): Promise<number> {
+export async function constraints(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
   await quietCpu();
+  const json = () => constraintCatalog.list().map((d) => entryJson(d, `w ← ${d.formula}`));
   return listOrCheck(specs, constraintTable, async (s) => {
     const c = await loadConstraint(s);
     return { spec: c.spec, formula: c.definition.formula, ...origin(s, c.definition.builtin) };
-  });
+  }, options.json ? json : undefined);
 }
 
 /** `penx optimizers [SPEC…]`. */
-export async function optimizers(specs: readonly string[]): Promise<number> {
+export async function optimizers(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
+  const json = () => optimizerCatalog.list().map((d) => entryJson(d, d.formula));
   return listOrCheck(specs, optimizerTable, async (s) => {
     const o = optimizerSpec(s);
     return { spec: o.spec, formula: o.entry.formula };
-  });
+  }, options.json ? json : undefined);
 }

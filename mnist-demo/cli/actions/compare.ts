@@ -3,11 +3,12 @@
  * side by side: `<out>/<name>/<run>/` per run, the comparison's figures and report in `<out>/<name>/`.
  */
 import { join } from 'node:path';
-import { isModuleRef, loadPenalty, optimizerSpec, parseSpec, SpecError, splitSpecList } from '../../../src/node.ts';
+import { checkRunName, optimizerSpec, SpecError, splitSpecList } from '../../../src/node.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
-import { parseExperiment, runNameFor } from './parse-experiment.ts';
+import { runNameFor } from '../../experiment/names.ts';
+import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { printSummary, trainRuns } from './session.ts';
 
 export interface CompareFlags extends ExperimentFlags {
@@ -20,12 +21,11 @@ export async function comparisonRuns(specs: readonly string[], optimizers: reado
   const opts = optimizers?.map((o) => optimizerSpec(o).spec);
   const runs: PenaltyRun[] = [];
   for (const spec of specs) {
-    const penalty = await loadPenalty(spec);
-    const name = parseSpec(spec).name;
+    const { penalty, module } = await loadRunPenalty(spec);
     for (const optimizer of opts ?? [undefined]) {
       runs.push({
         penalty,
-        ...(isModuleRef(name) ? { module: name } : {}),
+        ...(module ? { module } : {}),
         ...(optimizer ? { optimizer } : {}),
         name: runNameFor(penalty.spec) + (optimizer && opts!.length > 1 ? `__${runNameFor(optimizer)}` : ''),
       });
@@ -44,6 +44,11 @@ export async function compareRuns(exp: Experiment, runs: readonly PenaltyRun[], 
 
 export async function compare(flags: CompareFlags): Promise<void> {
   const exp = await parseExperiment(flags);
+  const penalties = splitSpecList(flags.penalties);
+  if (penalties.length === 0) throw new SpecError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
   const optimizers = flags.optimizers?.split(';').map((o) => o.trim()).filter(Boolean);
-  await compareRuns(exp, await comparisonRuns(splitSpecList(flags.penalties), optimizers), flags, flags.name ?? 'compare');
+  if (optimizers?.length === 0) throw new SpecError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+  const name = flags.name ?? 'compare';
+  checkRunName(name, '--name');
+  await compareRuns(exp, await comparisonRuns(penalties, optimizers), flags, name);
 }

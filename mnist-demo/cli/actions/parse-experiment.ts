@@ -4,7 +4,7 @@
  * training starts.
  */
 import { resolve } from 'node:path';
-import { isModuleRef, loadConstraint, optimizerSpec, SpecError } from '../../../src/node.ts';
+import { checkRunName, isModuleRef, loadConstraint, loadPenalty, optimizerSpec, parseSpec, SpecError, splitProxFlag, useQuietCpu, type PenaltyRegularizer, type PruneOptions } from '../../../src/node.ts';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { wholeNumber } from '../numbers.ts';
@@ -17,8 +17,10 @@ function modelSource(text: string | undefined): ModelSource {
 }
 
 export async function parseExperiment(flags: ExperimentFlags): Promise<Experiment> {
+  // Checking specs computes on probe tensors before any backend is chosen: no TF.js advert for it.
+  await useQuietCpu();
   if (flags.resume && flags.force) throw new SpecError('--resume and --force contradict each other; give one');
-  if (flags.name !== undefined && !/^[\w.,:=+-]+$/.test(flags.name)) throw new SpecError(`--name '${flags.name}' must be a plain folder name (letters, digits, . _ - , : = +)`);
+  if (flags.name !== undefined) checkRunName(flags.name, '--name');
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);
   const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
@@ -34,13 +36,28 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     optimizer: optimizerSpec(flags.optimizer).spec,
     ...(controls ? { controls } : {}),
     trackNorms: flags.trackNorms,
+    ...pruneOption(flags.pruneEpochs),
     out: flags.out,
     resume: flags.resume === true,
     force: flags.force === true,
   };
 }
 
-/** A folder name for a penalty spec: `deadzone:1e-4,a=0.25` → `deadzone_1e-4_a=0.25`. */
-export function runNameFor(spec: string): string {
-  return spec.replace(/[:,]/g, '_');
+
+/**
+ * A run's penalty from its spec — a built-in, a defined name or a module path — with an optional
+ * trailing `,prox` (proximal mode: exact zeros), and the module it came from.
+ */
+export async function loadRunPenalty(spec: string): Promise<{ penalty: PenaltyRegularizer; module?: string }> {
+  const name = parseSpec(splitProxFlag(spec).spec).name;
+  return { penalty: await loadPenalty(spec), ...(isModuleRef(name) ? { module: name } : {}) };
+}
+
+/** `--prune-epochs`: `last` (default), `all`, `none`, or a list of epochs such as `10,20,40`. */
+export function pruneOption(text: string | undefined): { prune?: PruneOptions } {
+  const t = (text ?? 'last').trim();
+  if (t === 'none') return {};
+  if (t === 'last' || t === 'all') return { prune: { epochs: t } };
+  const epochs = t.split(',').map((e) => wholeNumber(e.trim(), '--prune-epochs', 1) as number);
+  return { prune: { epochs } };
 }

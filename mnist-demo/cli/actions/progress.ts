@@ -1,6 +1,7 @@
 /**
  * Training progress as `fit` callbacks: a bar with ETA, losses and accuracy on a terminal (plain
- * lines at every tenth of an epoch on a pipe or file), and one line per finished epoch.
+ * lines at every tenth of an epoch on a pipe or file), a line every few evaluations of the prune
+ * curve, and one line per finished epoch.
  */
 import cliProgress from 'cli-progress';
 import type { BatchProgress, FitCallback } from '../../../src/node.ts';
@@ -48,11 +49,20 @@ function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: 
 /** Callbacks showing a run's progress under `label` (e.g. `[2/6 l1:1e-4]`) on stderr. */
 export function progressCallbacks(label: string, stream: NodeJS.WriteStream = process.stderr): FitCallback {
   const bar = batchProgress(label, stream);
+  let pruneStart = performance.now();
   return {
     onTrainBegin: (record) => {
       if (record.epochs.length > 0) stream.write(`${label} resuming after epoch ${record.epochs.length}\n`);
     },
     onBatchEnd: (p) => bar.onBatch(p),
+    onPruneProgress: ({ epoch, done, total }) => {
+      bar.stop();
+      if (done === 1) pruneStart = performance.now();
+      // Every fourth evaluation and the last: a line every few seconds on the reference model.
+      if (done % 4 !== 0 && done !== total) return;
+      const eta = (((performance.now() - pruneStart) / done) * (total - done)) / 1000;
+      stream.write(`${label} prune curve after epoch ${epoch}: ${done}/${total} evaluations, eta ${eta.toFixed(0)}s\n`);
+    },
     onEpochEnd: (epoch, record) => {
       bar.stop();
       const last = record.epochs.at(-1);

@@ -6,36 +6,53 @@
  *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► run 1 … run n ─► comparison figures
  */
 import { join } from 'node:path';
-import { claimFolder, drawComparison, type RunRecord } from '../../../src/node.ts';
-import { loadData } from '../../data/mnist.ts';
+import { claimFolder, drawComparison, hasContent, makeFolder, removeMadeFolders, SpecError, type RunRecord } from '../../../src/node.ts';
 import { prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { startBackend } from './backend.ts';
 import { progressCallbacks } from './progress.ts';
+import { dashboardFor, keepServing } from './serve.ts';
 
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
 export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
-  const backend = await startBackend(flags);
-  const set = loadData(exp.data.dir, { ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}), ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}), seed: exp.seed });
-  const data = await prepare(exp, set);
+  if (runs.length === 0) throw new SpecError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
+  // Where the runs go is checked before any work: made, and writable (and removed again, while
+  // still empty, when the command stops before a run is written).
+  const made = makeFolder(exp.out);
   try {
-    const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
-    if (comparison !== undefined) await claimFolder(where, exp, 'comparison folder');
+    return await trainIn(exp, runs, flags, comparison);
+  } catch (err) {
+    removeMadeFolders(made);
+    throw err;
+  }
+}
+
+async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
+  const dashboard = await dashboardFor(flags, exp.out);
+  const backend = await startBackend(flags);
+  const data = await prepare(exp);
+  const set = data.set;
+  const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
+  const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison folder');
+  try {
     const what = runs.length === 1 ? (runs[0]?.penalty.spec ?? '') : `${runs.length} runs`;
-    console.error(`training ${what} on ${set.train.count} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.test.count}, ${exp.epochs} epochs → ${where}`);
+    console.error(`training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`);
     const records: RunRecord[] = [];
     for (const [i, run] of runs.entries()) {
       const label = runs.length === 1 ? `[${run.penalty.spec}]` : `[${i + 1}/${runs.length} ${run.penalty.spec}${run.optimizer ? ` ${run.optimizer.split(':')[0]}` : ''}]`;
       // In a comparison each run resumes or starts fresh: the folder was cleared above when forced.
       const runExp = comparison === undefined ? exp : { ...exp, force: false, resume: true };
-      records.push(
-        await trainRun(runExp, run, i, data, backend, { callbacks: () => [progressCallbacks(label)], note: (m) => console.error(`${label} ${m}`) }, runDir(exp, run, comparison)),
-      );
+      const dir = runDir(exp, run, comparison);
+      const note = (m: string) => console.error(`${label} ${m}`);
+      if (comparison === undefined && exp.resume && !hasContent(dir)) note(`nothing to resume in ${dir}: starting a new run`);
+      records.push(await trainRun(runExp, run, i, data, backend, { callbacks: () => [progressCallbacks(label)], note }, dir));
     }
     if (comparison !== undefined) await drawComparison(where, records, runs.map((r) => r.name));
+    if (dashboard) await keepServing(dashboard);
     return records;
   } finally {
+    claimed?.release();
     data.dispose();
   }
 }

@@ -24,6 +24,7 @@ export async function start(flags: BackendFlags): Promise<void> {
     seed: 42,
     optimizer: REFERENCE_OPTIMIZER,
     trackNorms: 'epoch',
+    prune: { epochs: 'last' },
     out: QUICK.out,
     resume: false,
     force: true,

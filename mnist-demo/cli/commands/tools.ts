@@ -1,6 +1,9 @@
-/** `penx plot`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
-import type { Command } from 'commander';
+/** `penx plot`, `penx serve`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
+import { Option, type Command } from 'commander';
 import type { BenchFlags } from '../actions/bench.ts';
+import type { PlotFlags } from '../actions/plot.ts';
+import type { PruneFlags } from '../actions/prune.ts';
+import type { ServeFlags } from '../actions/serve.ts';
 import { addBackendOptions } from '../backend-options.ts';
 
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
@@ -8,7 +11,27 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .command('plot')
     .description('redraw the figures and report of run folders (or comparison folders) from their run.json')
     .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json)')
-    .action(async (dirs: string[]) => (await import('../actions/plot.ts')).plot(dirs));
+    .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
+    .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
+    .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
+
+  program
+    .command('serve')
+    .description('a live dashboard over a folder of runs and comparisons: overlay any runs, every view, updated while they train')
+    .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', 'figures/runs')
+    .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
+    .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
+    .action(async (dir: string, flags: ServeFlags) => (await import('../actions/serve.ts')).serve(dir, flags));
+
+  program
+    .command('prune')
+    .description("write a run's trained model pruned at the largest level of its prune curve whose test accuracy is within --max-drop points: a TF.js model (zeros in place) and a sparse export")
+    .argument('<run-dir>', 'a run folder (with run.json and checkpoint/) whose run measured the prune curve after its last epoch')
+    .option('--max-drop <points>', 'the largest loss of test accuracy allowed, in percentage points', '0.5')
+    .addOption(new Option('--scope <scope>', 'the k % smallest of all kernels together, or of each layer').choices(['global', 'layer']).default('global'))
+    .option('--out <dir>', 'where to write model/, weights.sparse.bin, weights.sparse.json and prune.json (default RUN_DIR/pruned)')
+    .option('--json', 'print what was written as one JSON object')
+    .action(async (dir: string, flags: PruneFlags) => (await import('../actions/prune.ts')).prune(dir, flags));
 
   addBackendOptions(
     program
@@ -32,6 +55,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .command(name)
       .description(description)
       .argument('[spec...]', argument)
-      .action(async (specs: string[]) => setExit(await (await import('../actions/catalogs.ts'))[name](specs)));
+      .option('--json', 'print JSON (the catalogue, or one object per spec) instead of text')
+      .action(async (specs: string[], flags: { json?: boolean }) => setExit(await (await import('../actions/catalogs.ts'))[name](specs, flags)));
   }
 }

@@ -3,11 +3,13 @@
  * kernels are the stock `cpu` backend's (tensor data are plain TypedArrays, handed to ONNX Runtime
  * with no copy), and whose heavy kernels are then replaced (kernels.ts):
  *
- *   registerHostBackend(name) ─► tf.registerBackend(name, new cpu-backend instance + its BufferPool)
+ *   registerHostBackend(name) ─► tf.registerBackend(name, new cpu-backend instance + its BufferPool
+ *                                                     + its DeferredConvs)
  *                              ─► every cpu kernel registered again under `name`
  */
 import { tf } from '../../tf.ts';
 import { BufferPool } from './buffer-pool.ts';
+import { DeferredConvs } from './deferred.ts';
 
 /** The cpu backend's data store: values of each tensor, a TypedArray for numeric dtypes. */
 export interface HostBackend extends tf.KernelBackend {
@@ -16,12 +18,20 @@ export interface HostBackend extends tf.KernelBackend {
 }
 
 const pools = new WeakMap<tf.KernelBackend, BufferPool>();
+const deferreds = new WeakMap<tf.KernelBackend, DeferredConvs>();
 
 /** The buffer pool of a host backend made here. */
 export function poolOf(backend: tf.KernelBackend): BufferPool {
   const p = pools.get(backend);
   if (!p) throw new Error('not a host backend of the onnxruntime kernels');
   return p;
+}
+
+/** The deferred convolutions of a host backend made here. */
+export function deferredOf(backend: tf.KernelBackend): DeferredConvs {
+  const d = deferreds.get(backend);
+  if (!d) throw new Error('not a host backend of the onnxruntime kernels');
+  return d;
 }
 
 /** Register `name` as a copy of the cpu backend (instance and kernels); idempotent. */
@@ -37,6 +47,7 @@ export function registerHostBackend(name: string): void {
     const pool = new BufferPool();
     pool.attach(b);
     pools.set(b, pool);
+    deferreds.set(b, new DeferredConvs(b, pool));
     return b;
   }, 0);
   for (const k of tf.getKernelsForBackend('cpu')) {

@@ -4,12 +4,17 @@
  *
  *   startOnnxruntime(threads)
  *     ─► binding.ts   load onnxruntime-node's binding (throws when it is not installed)
- *     ─► host.ts      TF.js backend 'onnxruntime' = a cpu backend instance + the cpu kernels
+ *     ─► host.ts      TF.js backend 'onnxruntime' = a cpu backend instance + the cpu kernels,
+ *                       its pool of output arrays (buffer-pool.ts) and deferred convs (deferred.ts)
  *     ─► kernels.ts   Conv2D, FusedConv2D, Conv2DBackprop{Input,Filter}, BatchMatMul, _FusedMatMul
- *                       replaced by ONNX graphs (conv-graphs.ts, filter-grad-graph.ts, matmul-graph.ts,
- *                       built with onnx-model.ts), one cached session per shape (sessions.ts),
- *                       run synchronously on the host's arrays (run.ts)
- *     ─► large-ops.ts elementwise ops and Sum on large tensors, MaxPool and MaxPoolGrad, likewise
+ *                       replaced by ONNX graphs, chosen per shape (conv-plans.ts): Winograd F(4, 3) /
+ *                       F(2, 3) for 3×3 stride-1 convs (winograd-graphs.ts), else ONNX Runtime's Conv
+ *                       (conv-graphs.ts, filter-grad-graph.ts); matmul-graph.ts; all built with
+ *                       onnx-model.ts, one cached session per shape (sessions.ts), run synchronously on
+ *                       the host's arrays, a batch in pieces where that pays (run.ts)
+ *     ─► light-kernels.ts  elementwise ops, Sum, MaxPool, MaxPoolGrad (pool-loops.ts), Relu's gradient
+ *                       (relu-grad.ts): ONNX Runtime for large tensors, loops over the host's arrays for
+ *                       small broadcasts; a training-time Conv2D ─► bias Add ─► Relu fused into one run
  *     ─► tf.setBackend('onnxruntime')
  *
  * Threads: `intraOp` ORT threads per session; 1 in data-parallel shard workers, idle threads
@@ -19,7 +24,7 @@ import { tf } from '../../tf.ts';
 import { loadBinding, type SessionThreads } from './binding.ts';
 import { registerHostBackend } from './host.ts';
 import { registerOrtKernels } from './kernels.ts';
-import { registerLargeTensorKernels } from './large-ops.ts';
+import { registerLightKernels } from './light-kernels.ts';
 import { setSessionThreads } from './sessions.ts';
 
 /** The TF.js name of the backend. */
@@ -33,7 +38,7 @@ export async function startOnnxruntime(threads: SessionThreads): Promise<void> {
   if (!registered) {
     registerHostBackend(ORT_BACKEND);
     registerOrtKernels(ORT_BACKEND);
-    registerLargeTensorKernels(ORT_BACKEND);
+    registerLightKernels(ORT_BACKEND);
     registered = true;
   }
   setSessionThreads(threads);

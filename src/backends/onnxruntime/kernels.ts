@@ -3,20 +3,25 @@
  * (run.ts), each falling back to the host's stock kernel for a case its graph does not cover
  * (NCHW data, prelu, a rounding mode ONNX lacks, a dtype other than float32):
  *
- *   Conv2D, FusedConv2D (bias + activation)  ─► conv-graphs.ts        convForwardGraph
- *   Conv2DBackpropInput                      ─► conv-graphs.ts        convInputGradGraph
- *   Conv2DBackpropFilter                     ─► filter-grad-graph.ts  convFilterGradGraph
- *   BatchMatMul, _FusedMatMul                ─► matmul-graph.ts       matMulGraph
+ *   Conv2D, FusedConv2D (bias + activation)  ─► conv-plans.ts    forwardRun       } Winograd or direct by
+ *   Conv2DBackpropInput                      ─► conv-plans.ts    inputGradRun     } shape, a run per piece
+ *   Conv2DBackpropFilter                     ─► conv-plans.ts    filterGradGraph    of the batch
+ *   BatchMatMul, _FusedMatMul                ─► matmul-graph.ts  matMulGraph
  */
 import { tf } from '../../tf.ts';
-import { convGeometry, geometryKey, type TfConvAttrs } from './conv-geometry.ts';
-import { convForwardGraph, convInputGradGraph } from './conv-graphs.ts';
-import { convFilterGradGraph } from './filter-grad-graph.ts';
+import { convGeometry, geometryKey, type ConvGeometry, type TfConvAttrs } from './conv-geometry.ts';
+import { convPieces, filterGradGraph, forwardKernel, forwardRun, inputGradRun, type ConvRun } from './conv-plans.ts';
+import { deferredOf } from './host.ts';
 import { matMulGraph } from './matmul-graph.ts';
 import { replaceKernel, sizeOf, type KernelAttrs, type KernelInputs } from './replace-kernel.ts';
-import { runGraph } from './run.ts';
+import { runGraph, runInPieces } from './run.ts';
 
 type TensorInfo = tf.TensorInfo;
+
+/** Run `run`'s graphs for `g` piece by piece of the batch (axis 0 of the first input; the others whole). */
+function convInPieces(backend: tf.KernelBackend, kernel: string, g: ConvGeometry, run: ConvRun, inputs: TensorInfo[]): TensorInfo | undefined {
+  return runInPieces(backend, convPieces(kernel, g, run, inputs.length), inputs)?.[0];
+}
 
 function convForward(inputs: KernelInputs, attrs: KernelAttrs, backend: tf.KernelBackend): TensorInfo | undefined {
   const { x, filter, bias, preluActivationWeights } = inputs;
@@ -24,8 +29,12 @@ function convForward(inputs: KernelInputs, attrs: KernelAttrs, backend: tf.Kerne
   const alpha = attrs['leakyreluAlpha'] as number | undefined;
   const g = convGeometry(x!.shape, filter!.shape, attrs as unknown as TfConvAttrs);
   if (!g || preluActivationWeights || (bias && sizeOf(bias) !== g.outC)) return undefined;
-  const key = `Conv2D|${geometryKey(g)}|${bias ? 'bias' : ''}|${activation ?? 'linear'}|${alpha ?? ''}`;
-  return runGraph(backend, key, () => convForwardGraph(g, bias !== undefined, activation, alpha), bias ? [x!, filter!, bias] : [x!, filter!])?.[0];
+  // A plain conv (TF.js's training-time conv layer: its bias and activation come as kernels of their own) waits for them.
+  if (!bias && (activation ?? 'linear') === 'linear') {
+    const deferred = deferredOf(backend).conv(g, x!, filter!);
+    if (deferred) return deferred;
+  }
+  return convInPieces(backend, forwardKernel(bias !== undefined, activation, alpha), g, forwardRun(g, bias !== undefined, activation, alpha), bias ? [x!, filter!, bias] : [x!, filter!]);
 }
 
 function outShapeOfMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): number[] {
@@ -59,12 +68,12 @@ export function registerOrtKernels(backendName: string): void {
   replaceKernel(backendName, tf.Conv2DBackpropInput, ({ dy, filter }, attrs, backend) => {
     const g = convGeometry(attrs['inputShape'] as number[], filter!.shape, attrs as unknown as TfConvAttrs);
     if (!g) return undefined;
-    return runGraph(backend, `Conv2DBackpropInput|${geometryKey(g)}`, () => convInputGradGraph(g), [dy!, filter!])?.[0];
+    return convInPieces(backend, 'Conv2DBackpropInput', g, inputGradRun(g), [dy!, filter!]);
   });
   replaceKernel(backendName, tf.Conv2DBackpropFilter, ({ x, dy }, attrs, backend) => {
     const g = convGeometry(x!.shape, attrs['filterShape'] as number[], attrs as unknown as TfConvAttrs);
     if (!g) return undefined;
-    return runGraph(backend, `Conv2DBackpropFilter|${geometryKey(g)}`, () => convFilterGradGraph(g), [x!, dy!])?.[0];
+    return runGraph(backend, `Conv2DBackpropFilter|${geometryKey(g)}`, () => filterGradGraph(g), [x!, dy!])?.[0];
   });
   replaceKernel(backendName, tf.BatchMatMul, matMul);
   replaceKernel(backendName, tf._FusedMatMul, matMul);

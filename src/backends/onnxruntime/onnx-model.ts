@@ -41,6 +41,12 @@ export interface GraphSpec {
   readonly outputs: readonly ValueSpec[];
   readonly nodes: readonly NodeSpec[];
   readonly constants?: readonly ConstantSpec[];
+  /**
+   * Run its session with ONNX Runtime's memory arena: for a small graph with large intermediates
+   * that runs every step, whose intermediates are then reused instead of freshly allocated (and
+   * page-faulted) on every run.
+   */
+  readonly arena?: boolean;
 }
 
 /** ONNX IR version 8 and the opsets used: ONNX 17, ONNX Runtime's contrib domain 1. */

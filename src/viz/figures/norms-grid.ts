@@ -2,8 +2,8 @@
  * Histograms of the kernels' output-channel norms: rows = epochs, columns = layers, every cell on
  * the same x ([0, xMax]) and y ([0, yMax], share of the layer's channels) limits, given or computed
  * from the data. So two runs drawn with the same `xMax`/`yMax` compare cell by cell. A norm
- * constraint's bounds are drawn as vertical rules, and each cell notes the share of slices the
- * constraint projected during that epoch (and how many norms lie beyond xMax, if any).
+ * constraint's bounds are drawn as vertical rules, and each cell notes the share of output channels
+ * (last axis) in which the constraint changed a weight during that epoch (and how many norms lie beyond xMax, if any).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PositionDef } from 'vega-lite/types_unstable/channeldef.js';

@@ -1,6 +1,6 @@
 /**
- * How hard a norm constraint works: per layer, the share of its constraint slices that the
- * constraint rescaled, averaged over each epoch's steps (`projected` in the record), one colour
+ * How hard a norm constraint works: per layer, the share of the kernel's output channels
+ * (slices along its last axis) in which the constraint changed a weight, averaged over each epoch's steps (`projected` in the record), one colour
  * per run, on one y scale for all layers. Without a constraint there is nothing to show: the spec
  * then only says so in its title (`no norm constraint`), and `drawRun`/`drawComparison` skip the
  * figure (see `hasProjections`).
@@ -33,7 +33,7 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: title,
-      subtitle: ['share of each kernel\'s constraint slices rescaled after an update, mean over the epoch\'s steps', ...constraints],
+      subtitle: ['share of each kernel\'s output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch\'s steps', ...constraints],
     },
     data: { values },
     ...layerFacet(layers),

@@ -1,10 +1,14 @@
-/** Writing report.html in Node: Vega's browser build is read from the installed `vega` package and inlined. */
+/**
+ * Writing report.html in Node: Vega's browser build is read from the installed `vega` package and
+ * inlined, and the runs' penalties are sampled for the penalty-shape view.
+ */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { RunRecord } from '../../record/schema.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { reportHtml } from '../report/index.ts';
+import { penaltyCurves } from './penalty-curves.ts';
 
 const require = createRequire(import.meta.url);
 let cached: string | undefined;
@@ -16,5 +20,6 @@ export async function vegaScript(): Promise<string> {
 
 /** The report page of `runs`, written atomically to `path`. */
 export async function writeReport(path: string, runs: RunRecord[], options: { title?: string } = {}): Promise<void> {
-  await writeFileAtomic(path, await reportHtml(runs, { ...options, vegaScript: await vegaScript() }));
+  const penalties = await penaltyCurves(runs);
+  await writeFileAtomic(path, await reportHtml(runs, { ...options, vegaScript: await vegaScript(), penalties }));
 }

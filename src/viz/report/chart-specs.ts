@@ -18,6 +18,7 @@ import { normCellLayers } from '../figures/index.ts';
 import { BAR_COLOR, CONFIG, FONT_STACK, PANEL_TICKS, SHARED_SCALES } from '../figures/index.ts';
 import { snapshots, type RunRecord } from '../../record/schema.ts';
 import { pageModel, type NormsModel, type PageModel } from './page-model.ts';
+import { viewsSpecs, type ReportPenalties, type ViewsSpecs } from './views-specs.ts';
 
 export interface ReportSpecs {
   readonly histogram: Record<DensityScale, Spec>;
@@ -26,6 +27,8 @@ export interface ReportSpecs {
   /** Present when some run recorded channel norms. */
   readonly norms?: Spec;
   readonly normCurves?: Spec;
+  /** The views beyond the histogram (overlay, log10|w|, heatmaps, ridgeline, bands, curves, penalty shapes). */
+  readonly views: ViewsSpecs;
 }
 
 /** In the browser DejaVu Sans may be missing; fall back to the usual sans-serif fonts. */
@@ -65,7 +68,7 @@ export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: 
   } as TopLevelSpec;
 }
 
-export async function reportSpecs(runs: RunRecord[], model: PageModel = pageModel(runs)): Promise<ReportSpecs> {
+export async function reportSpecs(runs: RunRecord[], model: PageModel = pageModel(runs), penalties?: ReportPenalties): Promise<ReportSpecs> {
   const range = weightRange(runs.flatMap((r) => snapshots(r).flatMap((s) => [s.histogram, ...s.layers.map((l) => l.histogram)])));
   const several = runs.length > 1;
   const size = several ? { width: 340, height: 200 } : { width: 860, height: 320 };
@@ -78,6 +81,7 @@ export async function reportSpecs(runs: RunRecord[], model: PageModel = pageMode
     },
     sparsity: await forPage(sparsitySpec(runs)),
     accuracy: await forPage(accuracySpec(runs)),
+    views: await viewsSpecs(runs, model, range, penalties),
     ...(norms ? { norms: await forPage(pageNormsSpec(norms, several ? { width: 120, height: 80 } : { width: 150, height: 100 })), normCurves: await forPage(normCurvesSpec(runs, { width: 165, height: 120 })) } : {}),
   };
 }

@@ -2,8 +2,8 @@
  * The report's `#norms` section ("Weight norms"), present when some run recorded channel norms:
  * per run a card with the channel-norm histograms of every layer at the selected epoch (`#norms-I`,
  * drawn by the page script; `.norms-title` names the epoch), the mean/max curves over training
- * (`#norm-curves`), and, with a norm constraint, per run a table of the share of slices it
- * projected per epoch and layer (rows carry `data-epoch`, so the page highlights the selected one).
+ * (`#norm-curves`), and, with a norm constraint, per run a table of the share of output channels
+ * (last axis) in which it changed a weight, per epoch and layer (rows carry `data-epoch`, so the page highlights the selected one).
  * `#norms` carries the selected epoch as `data-epoch`.
  */
 import { runLabels, shortPercent } from '../figures/index.ts';
@@ -36,7 +36,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const cards = runs.map((run, i) => {
     const head = several ? `<div class="run-label">${esc(labels[i] ?? '')}</div>` : '';
     const body = hasNorms(run)
-      ? `<div class="norms-title" data-run="${i}">${esc(model.runs[i]?.titles[selected] ?? '')}</div><div class="chart" id="norms-${i}"></div>`
+      ? `<div class="norms-title" data-run="${i}">${esc(model.runs[i]?.titles[selected] ?? '')}</div><div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
       : '<p class="note">no channel norms in this record (written before they were tracked)</p>';
     return `<div class="card">${head}${body}</div>`;
   });
@@ -48,7 +48,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const layers = normLayers(runs);
   const projected = withProjections.length
     ? [
-        '<h3>Share of the constraint\'s slices it projected (rescaled), mean over each epoch\'s steps</h3>',
+        '<h3>Share of output channels (last axis) in which the constraint changed a weight, mean over each epoch\'s steps</h3>',
         `<div class="tables">${withProjections
           .map(([run, i]) => `<div class="run-projected">${several ? `<h3>${esc(labels[i] ?? '')}</h3>` : ''}${projectedTable(run, layers, selected)}</div>`)
           .join('\n')}</div>`,
@@ -59,7 +59,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
     '<h2>Weight norms</h2>',
     `<p class="note">The L2 norm of each output channel of each layer's kernel at the selected epoch, as shares of the layer's channels, on the same axes for every epoch${several ? ', layer and run' : ' and layer'}.${boundsNote}</p>`,
     `<div class="cards">\n${cards.join('\n')}\n</div>`,
-    '<div class="chart" id="norm-curves"></div>',
+    '<div class="downloads" id="dl-norm-curves"></div><div class="chart" id="norm-curves"></div>',
     ...projected,
     '</section>',
   ].join('\n');

@@ -6,6 +6,7 @@
 import { fixed4, grouped, percent, runLabels } from '../figures/index.ts';
 import { boundsText } from '../figures/index.ts';
 import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
+import { rowsCsv } from './csv.ts';
 import { esc, table } from './html.ts';
 
 const DASH = '—';
@@ -59,6 +60,19 @@ function epochRow(s: WeightsSnapshot | EpochRecord): string[] {
   ];
 }
 
+/** The numbers of every run per epoch as CSV: a `run` column, then NUMBER_COLUMNS (full precision). */
+export function numbersCsv(runs: readonly RunRecord[]): string {
+  const labels = runLabels(runs);
+  const rows = runs.flatMap((run, i) =>
+    [run.initial, ...run.epochs].map((s) => {
+      const e = 'trainLoss' in s ? (s as EpochRecord) : undefined;
+      const values = [s.epoch, e?.trainLoss, e?.penaltyLoss, s.testLoss, s.testAcc, s.sparsity.lt1e3, s.sparsity.lt1e2, e?.seconds];
+      return { run: labels[i] ?? '', ...Object.fromEntries(NUMBER_COLUMNS.map((c, k) => [c, values[k] ?? null])) };
+    }),
+  );
+  return rowsCsv(rows);
+}
+
 /** The whole `#numbers` section. */
 export function numbersSection(runs: readonly RunRecord[], selected: number): string {
   const labels = runLabels(runs);
@@ -71,6 +85,7 @@ export function numbersSection(runs: readonly RunRecord[], selected: number): st
   return [
     '<section id="numbers">',
     '<h2>Numbers per epoch</h2>',
+    '<div class="downloads" id="dl-numbers"></div>',
     '<p class="note">Epoch 0 is the untrained model. Losses are means over the epoch\'s batches; the penalty loss is λ·penalty.</p>',
     `<div class="tables">${tables.join('\n')}</div>`,
     '<h2>Configuration</h2>',

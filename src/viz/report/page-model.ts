@@ -11,6 +11,7 @@ import { runLabels, snapshotTitle } from '../figures/index.ts';
 import { niceMax } from '../figures/index.ts';
 import { boundRules, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
 import { snapshots, type Histogram, type RunRecord } from '../../record/schema.ts';
+import { viewsModel, type ViewsModel } from './views-model.ts';
 
 /** `all` (every weight) first, then the layers in model order. */
 export const ALL_LAYERS = 'all';
@@ -44,7 +45,7 @@ export interface NormCell {
   readonly shares: number[];
   /** Channels whose norm exceeds xMax. */
   readonly above: number;
-  /** Share of the constraint's slices it projected during the epoch, when recorded. */
+  /** Share of the kernel's output channels (last axis) in which the constraint changed a weight during the epoch, when recorded. */
   readonly projected?: number;
   /** The cell's note (`projected 12.5%`, norms beyond xMax), or ''. */
   readonly note: string;
@@ -67,6 +68,8 @@ export interface PageModel {
   readonly runs: RunModel[];
   /** Absent when no run recorded channel norms. */
   readonly norms?: NormsModel;
+  /** The data of the views beyond the histogram (log10|w|, percentiles), per run. */
+  readonly views: ViewsModel;
 }
 
 function layerNames(runs: readonly RunRecord[]): string[] {
@@ -116,7 +119,7 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
       return [layer, axisOf(hs)];
     }),
   );
-  return { lastEpoch: last, layers, axes, runs: runModels, ...(normsModel ? { norms: normsModel } : {}) };
+  return { lastEpoch: last, layers, axes, runs: runModels, ...(normsModel ? { norms: normsModel } : {}), views: viewsModel(runs, layers, epochs) };
 }
 
 /** The norm histograms' layers and limits, shared by all runs and epochs; none without norms. */

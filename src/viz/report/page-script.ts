@@ -4,8 +4,10 @@
  * view's `bins` data and axis signals (rebuilding the views only to switch linear/log), updates
  * the titles and moves the highlighted row of `#numbers`. With channel norms, it also keeps one
  * view per run for the norm histograms (`#norms-I`, data `norms` set for the selected epoch) and
- * updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected rows). After each
- * redraw it sets `document.body.dataset.drawn` to a counter, so tests can wait for it.
+ * updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected rows). The views
+ * beyond the histogram are views-script.ts's (`penxViews`, redrawn with the same state), and every
+ * chart gets PNG/SVG/CSV buttons (download-script.ts). After each redraw it sets
+ * `document.body.dataset.drawn` to a counter, so tests can wait for it.
  */
 export const PAGE_SCRIPT = String.raw`
 (function () {
@@ -60,6 +62,7 @@ export const PAGE_SCRIPT = String.raw`
       var el = document.getElementById('norms-' + i);
       return el ? new vega.View(vega.parse(specs.norms), { renderer: 'svg', container: el, hover: true }) : null;
     });
+    normViews.forEach(function (v, i) { penxViews.downloads('norms-' + i, 'norms-' + i, function () { return normViews[i]; }, 'norms'); });
   }
 
   function updateText() {
@@ -90,6 +93,7 @@ export const PAGE_SCRIPT = String.raw`
       // resize(): the facet's size follows the data (no columns where the run lacks the epoch).
       if (view) jobs.push(view.data('norms', normRows(i)).resize().runAsync());
     });
+    jobs.push(penxViews.redraw(state));
     updateText();
     return Promise.all(jobs).then(function () {
       document.body.dataset.drawn = String(++drawn);
@@ -97,9 +101,9 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function staticChart(id, spec) {
-    new vega.View(vega.parse(spec), { renderer: 'svg', container: document.getElementById(id), hover: true })
-      .runAsync()
-      .catch(function (error) { console.error(error); });
+    var view = new vega.View(vega.parse(spec), { renderer: 'svg', container: document.getElementById(id), hover: true });
+    penxViews.downloads(id, id, function () { return view; }, 'source_0');
+    view.runAsync().catch(function (error) { console.error(error); });
   }
 
   var slider = document.getElementById('epoch');
@@ -127,6 +131,11 @@ export const PAGE_SCRIPT = String.raw`
   staticChart('accuracy', specs.accuracy);
   if (specs.normCurves && document.getElementById('norm-curves')) staticChart('norm-curves', specs.normCurves);
   buildNormViews();
+  model.runs.forEach(function (run, i) { penxViews.downloads('hist-' + i, 'histogram-' + (i + 1), function () { return views[i]; }, 'bins'); });
+  penxDownloads(document.getElementById('dl-numbers'), 'numbers', null, function () {
+    return { text: JSON.parse(document.getElementById('penx-numbers-csv').textContent) };
+  });
+  penxViews.build(model, specs.views);
   redraw();
 })();
 `;

@@ -31,4 +31,8 @@ th { background: #f6f7f9; font-weight: 600; }
 table.config th, table.config td { text-align: left; white-space: normal; vertical-align: top; }
 table.config td:first-child { color: var(--muted); white-space: nowrap; }
 tr.selected td { background: var(--hi); font-weight: bold; }
+.card-head { display: flex; gap: 10px; align-items: baseline; justify-content: space-between; }
+.view-card { max-width: 100%; overflow-x: auto; }
+.downloads { display: flex; gap: 4px; justify-content: flex-end; margin: 2px 0; }
+button.download { font: 11px ${FONT_STACK}; padding: 1px 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
 `;

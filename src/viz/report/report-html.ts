@@ -10,10 +10,16 @@ import type { RunRecord } from '../../record/schema.ts';
 import { reportSpecs } from './chart-specs.ts';
 import { esc, inlineScript, jsonScript } from './html.ts';
 import { normsSection } from './norms-section.ts';
+import { pruneSection } from './prune-section.ts';
 import { numbersSection } from './numbers-table.ts';
 import { ALL_LAYERS, pageModel, type PageModel } from './page-model.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
+import { DOWNLOAD_SCRIPT } from './download-script.ts';
+import { numbersCsv } from './numbers-table.ts';
+import { viewsSection } from './views-section.ts';
+import { VIEWS_SCRIPT } from './views-script.ts';
+import type { ReportPenalties } from './views-specs.ts';
 
 
 function controls(model: PageModel): string {
@@ -30,11 +36,11 @@ function controls(model: PageModel): string {
 function histograms(model: PageModel): string {
   const first = model.runs[0]?.titles[model.lastEpoch] ?? '';
   if (model.runs.length === 1) {
-    return `<h2 id="title">${esc(first)}</h2>\n<section id="histograms" class="cards"><div class="card"><div class="chart" id="hist-0"></div></div></section>`;
+    return `<h2 id="title">${esc(first)}</h2>\n<section id="histograms" class="cards"><div class="card"><div class="downloads" id="dl-hist-0"></div><div class="chart" id="hist-0"></div></div></section>`;
   }
   const cards = model.runs.map(
     (run, i) =>
-      `<div class="card"><div class="run-label">${esc(run.label)}</div><div class="run-title">${esc(run.titles[model.lastEpoch] ?? '')}</div><div class="chart" id="hist-${i}"></div></div>`,
+      `<div class="card"><div class="run-label">${esc(run.label)}</div><div class="run-title">${esc(run.titles[model.lastEpoch] ?? '')}</div><div class="downloads" id="dl-hist-${i}"></div><div class="chart" id="hist-${i}"></div></div>`,
   );
   return `<h2 id="title">epoch=${model.lastEpoch}</h2>\n<section id="histograms" class="cards">\n${cards.join('\n')}\n</section>`;
 }
@@ -51,11 +57,14 @@ export interface ReportOptions {
   readonly title?: string;
   /** Vega's browser build (its source text), inlined so the page works offline. */
   readonly vegaScript: string;
+  /** The runs' penalties sampled in Node (penalty-explorer/node's `penaltyCurves`), for the penalty-shape view. */
+  readonly penalties?: ReportPenalties;
 }
 
 export async function reportHtml(runs: RunRecord[], options: ReportOptions): Promise<string> {
   if (runs.length === 0) throw new Error('reportHtml needs at least one run');
   const model = pageModel(runs);
+  const specs = await reportSpecs(runs, model, options.penalties);
   const title = options.title ?? (runs.length === 1 ? `penalty-explorer: ${runs[0]?.config.name}` : `penalty-explorer: ${runs.length} runs`);
   return `<!doctype html>
 <html lang="en">
@@ -70,14 +79,17 @@ export async function reportHtml(runs: RunRecord[], options: ReportOptions): Pro
 ${controls(model)}
 ${histograms(model)}
 <p class="note">Histogram of the weights over [lo, hi] as a density (it integrates to the fraction inside). Log: a symlog axis, linear below the density of one weight. The y axis is shared by all epochs${runs.length > 1 ? ' and runs' : ''}.</p>
+${viewsSection(specs.views)}
 <h2>Sparsity and accuracy</h2>
-<section class="charts"><div id="sparsity"></div><div id="accuracy"></div></section>
+<section class="charts"><div><div class="downloads" id="dl-sparsity"></div><div id="sparsity"></div></div><div><div class="downloads" id="dl-accuracy"></div><div id="accuracy"></div></div></section>
 ${normsSection(runs, model)}
+${await pruneSection(runs)}
 ${numbersSection(runs, model.lastEpoch)}
 ${jsonScript('penx-model', model)}
-${jsonScript('penx-specs', await reportSpecs(runs, model))}
+${jsonScript('penx-specs', specs)}
+${jsonScript('penx-numbers-csv', numbersCsv(runs))}
 ${inlineScript(options.vegaScript)}
-${inlineScript(PAGE_SCRIPT)}
+${inlineScript(DOWNLOAD_SCRIPT + VIEWS_SCRIPT + PAGE_SCRIPT)}
 </body>
 </html>
 `;

@@ -328,6 +328,8 @@ describe('projectedSpec', () => {
     }
     expect(spec.spec.encoding.y.scale.domain[1]).toBeGreaterThanOrEqual(Math.max(...spec.data.values.map((v: any) => v.projected)));
     expect(spec.title.subtitle.join(' ')).toContain('maxnorm:m=2,axis=0');
+    // The record's meaning of "projected" (see RunRecord's norms), not the constraint's own slices.
+    expect(spec.title.subtitle[0]).toContain('output channels (last axis) in which the constraint changed a weight');
   });
 
   it('says "no norm constraint" in its title without one', () => {

@@ -32,7 +32,7 @@ describe('reportHtml', () => {
     const page = await markup(one);
     expect(page.startsWith('<!doctype html>')).toBe(true);
     expect(page.match(/\b(src|href)=|@import|url\(/gi)).toBeNull();
-    expect(page.match(/<script>/g)).toHaveLength(2); // vega.min.js and the page script
+    expect(page.match(/<script>/g)).toHaveLength(2); // vega.min.js and the page's scripts (downloads, views, controls)
     expect(html.includes('globalThis:t||self).vega={}')).toBe(true);
     expect(html.length).toBeGreaterThan(400_000);
   });

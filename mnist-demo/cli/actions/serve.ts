@@ -1,0 +1,81 @@
+/**
+ * `penx serve [DIR] [--port N] [--host ADDR]`, and `--serve` on train/compare: the live dashboard
+ * over a folder of runs, until Ctrl-C. Its address is printed on stdout when it listens.
+ *
+ *   folder checked ─► server on host:port (port 6060 by default, a free one when taken) ─► address printed
+ *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
+ */
+import { existsSync, statSync } from 'node:fs';
+import { serveDashboard, SpecError, useQuietCpu, type Dashboard } from '../../../src/node.ts';
+
+export interface ServeFlags {
+  readonly port?: string;
+  readonly host?: string;
+}
+
+/** The port asked for: a whole number 0–65535; 0 is any free port. */
+function portOf(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SpecError(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+/** The port used when none is given (a free one when it is taken). */
+export const DEFAULT_PORT = 6060;
+
+/** Starts the dashboard over `dir` and prints its address. */
+export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SpecError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
+  const port = portOf(flags.port, portFlag);
+  const host = flags.host ?? '127.0.0.1';
+  let dashboard: Dashboard;
+  try {
+    dashboard = await serveDashboard({ dir, host, port: port ?? DEFAULT_PORT });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (port === undefined && code === 'EADDRINUSE') dashboard = await serveDashboard({ dir, host, port: 0 });
+    else if (code === 'EADDRINUSE') throw new SpecError(`port ${port} is taken; give another with ${portFlag}, or 0 for any free port`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new SpecError(`cannot listen on ${host}: not an address of this machine`);
+    else throw err;
+  }
+  console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
+  return dashboard;
+}
+
+/**
+ * Resolves on Ctrl-C (or SIGTERM), after closing the dashboard: then Ctrl-C is the normal end (exit
+ * code 0), not an interruption to continue with --resume, so the command line's own handler goes.
+ */
+export function serveUntilStopped(dashboard: Dashboard): Promise<void> {
+  process.removeAllListeners('SIGINT');
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void dashboard.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `penx serve`. */
+export async function serve(dir: string, flags: ServeFlags): Promise<void> {
+  // The penalty-shape view evaluates penalties on tiny tensors: the quiet cpu backend.
+  await useQuietCpu();
+  await serveUntilStopped(await startDashboard(dir, flags));
+}
+
+/** `--serve [port]` / `--host` of train and compare: the dashboard over the output folder, or none. */
+export async function dashboardFor(flags: object, dir: string): Promise<Dashboard | undefined> {
+  const { serve: asked, host } = flags as { serve?: boolean | string; host?: string };
+  if (asked === undefined || asked === false) return undefined;
+  return startDashboard(dir, { ...(typeof asked === 'string' ? { port: asked } : {}), ...(host ? { host } : {}) }, '--serve');
+}
+
+/** After training: say so, and serve until Ctrl-C. */
+export async function keepServing(dashboard: Dashboard): Promise<void> {
+  console.error(`training finished; the dashboard stays at ${dashboard.url} until Ctrl-C`);
+  await serveUntilStopped(dashboard);
+}

@@ -1,0 +1,103 @@
+/**
+ * `penx sweep --queue URL`: a sweep on a BullMQ queue for `penx worker` processes to train.
+ *
+ *   submit ─► registry + jobs (experiment/sweep-queue.ts) ─► --detach: return
+ *          ─► follow: the runs' states and progress, polled each second, printed as they change
+ *          ─► all done or failed ─► the sweep's figures (when its folder is here) ─► exit 0, or 1 if any failed
+ *   --status [--json] ─► done / running / waiting / failed, and each run
+ *   --remove          ─► the sweep's jobs and name taken off the queue
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeFolder, SpecError } from '../../../src/node.ts';
+import { drawSweep } from '../../experiment/sweep-draw.ts';
+import { SweepQueue, type RunOnQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
+import { readSweepJson, writeSweepJson, type SweepRecord } from '../../experiment/sweep-record.ts';
+import { printRuns, printStatus, progressText } from './sweep-print.ts';
+
+const POLL_MS = 1_000;
+
+/** The sweep named `name` on the queue, or a SpecError saying there is none. */
+async function onQueue(q: SweepQueue, name: string): Promise<SweepRecord> {
+  const record = await q.record(name);
+  if (!record) throw new SpecError(`there is no sweep named ${name} on the queue at ${q.url}`);
+  return record;
+}
+
+async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): Promise<T> {
+  const q = await SweepQueue.open(url);
+  try {
+    return await work(q);
+  } finally {
+    await q.close();
+  }
+}
+
+export async function sweepStatus(url: string, name: string, json: boolean): Promise<number> {
+  return withQueue(url, async (q) => {
+    const status = await q.status(await onQueue(q, name));
+    if (json) console.log(JSON.stringify({ queue: url, ...status }, null, 1));
+    else printStatus(status, url);
+    return 0;
+  });
+}
+
+export async function removeSweep(url: string, name: string): Promise<number> {
+  return withQueue(url, async (q) => {
+    const removed = await q.remove(await onQueue(q, name));
+    console.log(`removed sweep ${name} from ${url}: ${removed} job(s); its folder stays`);
+    return 0;
+  });
+}
+
+/** What changed for a run since the last look, as a line; undefined when nothing worth saying did. */
+function change(was: RunOnQueue | undefined, now: RunOnQueue): string | undefined {
+  const label = `[${now.run}]`;
+  if (was?.state === now.state) {
+    const epoch = (r?: RunOnQueue) => (r?.progress?.testAcc === undefined ? -1 : r.progress.epoch);
+    return now.state === 'running' && epoch(now) !== epoch(was) ? `${label} ${progressText(now)} (${now.worker ?? '?'})` : undefined;
+  }
+  if (now.state === 'running') return `${label} running on ${now.worker ?? '?'}${now.attempts > 1 ? ` (attempt ${now.attempts})` : ''}`;
+  if (now.state === 'done') return `${label} done: ${progressText(now)}${now.result ? `, test acc ${now.result.testAcc?.toFixed(4) ?? 'n/a'}` : ''}`;
+  if (now.state === 'failed') return `${label} failed: ${now.reason ?? '?'}`;
+  return was ? `${label} back on the queue${now.reason ? ` (${now.reason})` : ' (its worker stopped)'}` : undefined;
+}
+
+/** Print the sweep's runs as they change, until none is running or waiting. */
+async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> {
+  const seen = new Map<string, RunOnQueue>();
+  for (;;) {
+    const status = await q.status(record);
+    for (const r of status.runs) {
+      const line = change(seen.get(r.run), r);
+      if (line) console.error(line);
+      seen.set(r.run, r);
+    }
+    if (status.counts.running + status.counts.waiting === 0) return status;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+export async function queueSweep(url: string, record: SweepRecord, dir: string, detach: boolean): Promise<number> {
+  return withQueue(url, async (q) => {
+    const { again, retried } = await q.submit(record);
+    // The sweep record goes into the (shared) sweep folder; workers write it too when it is missing.
+    makeFolder(dir);
+    if (!readSweepJson(dir)) await writeSweepJson(dir, record);
+    console.error(
+      `sweep ${record.name}: ${record.runs.length} run${record.runs.length === 1 ? '' : 's'} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
+        (detach ? 'train them with penx worker' : 'waiting for penx worker processes to train them (Ctrl-C stops waiting, not the sweep)'),
+    );
+    if (detach) {
+      console.log(`status: penx sweep --queue ${url} --name ${record.name} --status`);
+      return 0;
+    }
+    const status = await follow(q, record);
+    const here = record.runs.some((r) => existsSync(join(dir, r.name)));
+    if (here) printRuns(record, await drawSweep(dir, record));
+    else printStatus(status, url);
+    const c = status.counts;
+    console.log(`sweep ${record.name}: ${c.done} done, ${c.failed} failed${here ? `; report: ${join(dir, 'report.html')}` : `; the runs are in the workers' folder, not in ${dir}`}`);
+    return c.failed > 0 ? 1 : 0;
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * `penx sweep-run TASK` (internal): the child process that trains one run of a sweep for
+ * `penx sweep` or `penx worker` (see experiment/sweep-child.ts). It resumes the run from its
+ * checkpoint when there is one and starts it (over) otherwise, and reports over IPC.
+ *
+ *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► backend
+ *   ─► data ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
+ */
+import { basename, dirname } from 'node:path';
+import { DivergedError, isModuleRef, loadPenalty, LockedError, parseSpec, SpecError, type FitCallback } from '../../../src/node.ts';
+import { prepare, trainRun } from '../../experiment/run.ts';
+import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
+import type { ExperimentFlags } from '../experiment-options.ts';
+import { startBackend } from './backend.ts';
+import { parseExperiment } from './parse-experiment.ts';
+import { progressCallbacks } from './progress.ts';
+
+/** Exit code of a child whose parent went away: the run is left for the queue to hand out again. */
+const ORPHANED = 75;
+
+function send(m: ChildMessage): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
+}
+
+/**
+ * Exit when the parent is gone (even by kill -9: this process was handed to another parent), so a
+ * run it left is never trained by two processes. Checked at the start and after every batch and
+ * epoch: training awaits only promises the backend settles at once, so the event loop (and with
+ * it the IPC channel's end, or a signal) would not be seen until the run ends.
+ */
+function leaveIfOrphaned(parent: number): void {
+  if (process.ppid !== parent || !process.connected) process.exit(ORPHANED);
+}
+
+/** Messages to the parent (where it began, tenths of epochs, each epoch's scores), and a look at it after every batch and epoch. */
+function reporting(parent: number): FitCallback {
+  let tenth = -1;
+  return {
+    onTrainBegin: (record) => {
+      leaveIfOrphaned(parent);
+      void send({ kind: 'begin', resumedAfter: record.epochs.length, epochs: record.config.epochs });
+    },
+    onBatchEnd: async (p) => {
+      leaveIfOrphaned(parent);
+      const t = Math.floor((10 * p.batch) / p.batches) + 10 * p.epoch;
+      if (t !== tenth) {
+        tenth = t;
+        void send({ kind: 'progress', epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches });
+      }
+      // A turn of the event loop: the IPC channel and signals are seen during an epoch too.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    onEpochEnd: (epoch, record) => {
+      leaveIfOrphaned(parent);
+      const last = record.epochs.at(-1);
+      if (epoch > 0 && last) void send({ kind: 'epoch', epoch, epochs: record.config.epochs, testAcc: last.testAcc, sparsity: last.sparsity.lt1e3 });
+    },
+  };
+}
+
+export async function sweepRun(taskJson: string): Promise<void> {
+  const task = JSON.parse(taskJson) as SweepTask;
+  process.on('disconnect', () => process.exit(ORPHANED));
+  leaveIfOrphaned(task.parent);
+  try {
+    // Always "resume": a run with a checkpoint continues from it, one without starts (over).
+    const flags = {
+      ...task.settings,
+      seed: String(task.run.seed),
+      threads: String(task.threads),
+      out: dirname(task.dir),
+      name: basename(task.dir),
+      resume: true,
+    } as unknown as ExperimentFlags;
+    const exp = await parseExperiment(flags);
+    const penalty = await loadPenalty(task.run.penalty);
+    const name = parseSpec(task.run.penalty).name;
+    const run = { penalty, ...(isModuleRef(name) ? { module: name } : {}), name: task.run.name };
+    const backend = await startBackend(flags);
+    const data = await prepare(exp);
+    try {
+      const hooks = { callbacks: () => [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`) };
+      const record = await trainRun(exp, run, 0, data, backend, hooks, task.dir);
+      const last = record.epochs.at(-1);
+      await send({ kind: 'done', epochs: record.epochs.length, testAcc: last?.testAcc ?? null, sparsity: last?.sparsity.lt1e3 ?? 0 });
+    } finally {
+      data.dispose();
+    }
+  } catch (err) {
+    // The run's settings are at fault (training it again fails again), unless another process has its folder.
+    const settings = (err instanceof SpecError && !(err instanceof LockedError)) || err instanceof DivergedError;
+    await send({ kind: 'error', message: (err as Error).message, settings });
+    throw err;
+  }
+}

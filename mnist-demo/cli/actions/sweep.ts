@@ -1,0 +1,134 @@
+/**
+ * `penx sweep`: a grid of penalties × strengths × seeds, one ordinary run folder per run in
+ * `<out>/<name>/`, with `sweep.json` and the sweep's figures and report beside them.
+ *
+ *   flags ─► grid (every spec bound) + the shared settings (checked) ─► the sweep record
+ *     local (default) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
+ *     --queue URL     ─► on the BullMQ queue (sweep-queue-actions.ts): followed, or --detach
+ *     --status / --remove with --queue ─► what the queue holds of the sweep
+ */
+import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { hasContent, makeFolder, parseNumber, SpecError, splitSpecList } from '../../../src/node.ts';
+import { drawSweep } from '../../experiment/sweep-draw.ts';
+import { expandGrid, type SweepGrid } from '../../experiment/sweep-grid.ts';
+import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
+import { readSweepJson, runState, settingsDiffer, SWEEP_FORMAT, writeSweepJson, type RunState, type SweepRecord, type SweepSettings } from '../../experiment/sweep-record.ts';
+import type { ExperimentFlags } from '../experiment-options.ts';
+import { wholeNumber } from '../numbers.ts';
+import { parseExperiment } from './parse-experiment.ts';
+import { dashboardFor, keepServing } from './serve.ts';
+import { printRuns } from './sweep-print.ts';
+import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
+
+export interface SweepFlags extends ExperimentFlags {
+  readonly penalties: string;
+  readonly strengths: string;
+  readonly seeds?: string;
+  readonly jobs?: string;
+  readonly queue?: string;
+  readonly detach?: boolean;
+  readonly status?: boolean;
+  readonly json?: boolean;
+  readonly remove?: boolean;
+}
+
+/**
+ * Runs trained at once by default. On this project's 2-core machine (see the README's sweep
+ * section) two runs at once, one thread each, finished a grid of four small runs as soon as one
+ * run at a time on both threads (data-parallel), never later on average; more than half of a small
+ * run's time (start, evaluation, snapshots, figures) is on one thread, which two runs at once
+ * overlap, and each run's weights are then those of `penx train --threads 1`.
+ */
+export const DEFAULT_JOBS = 2;
+
+/**
+ * The options that are not settings of the runs: the sweep's own, each run's seed and folder, and
+ * this machine's (threads, the dashboard). Every other option is a training option every run shares.
+ */
+const NOT_SETTINGS: ReadonlySet<string> = new Set(['penalties', 'strengths', 'seeds', 'jobs', 'queue', 'detach', 'status', 'json', 'remove', 'seed', 'out', 'name', 'resume', 'force', 'threads', 'serve', 'host']);
+
+/** The sweep's settings: the training options as given (text), the same for every run. */
+function settingsOf(flags: SweepFlags): SweepSettings {
+  return Object.fromEntries(Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean')));
+}
+
+const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+function gridOf(flags: SweepFlags): SweepGrid {
+  return {
+    penalties: splitSpecList(flags.penalties),
+    strengths: list(flags.strengths).map((s) => parseNumber(s, '--strengths: a strength')),
+    seeds: list(flags.seeds ?? flags.seed).map((s) => wholeNumber(s, '--seeds: a seed', 0)),
+  };
+}
+
+/** The sweep record the flags describe, every spec and setting checked. */
+async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
+  const grid = gridOf(flags);
+  if (grid.seeds.length === 0) throw new SpecError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
+  await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
+  return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
+}
+
+export async function sweep(flags: SweepFlags): Promise<number> {
+  const name = flags.name ?? 'sweep';
+  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach)) throw new SpecError(`--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`);
+  if (flags.json && !flags.status) throw new SpecError('--json goes with --status');
+  if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
+  if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
+  if (flags.queue !== undefined && flags.force) throw new SpecError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
+  if (flags.queue !== undefined && flags.serve !== undefined) throw new SpecError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
+  const record = await recordOf(flags, name);
+  if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
+  return sweepLocally(record, flags);
+}
+
+/** Take the sweep folder: new, the same sweep again (its grid may grow), or with --force started over. */
+async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean): Promise<void> {
+  const was = hasContent(dir) ? readSweepJson(dir) : undefined;
+  if (hasContent(dir) && !force) {
+    if (!was) throw new SpecError(`${dir} exists and holds no sweep (no sweep.json); give the sweep another --name, or --force to replace that folder`);
+    const why = settingsDiffer(was.settings, record.settings);
+    if (why) throw new SpecError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
+  }
+  if (force && hasContent(dir)) {
+    if (!was) throw new SpecError(`refusing to delete ${dir}: it holds no sweep (no sweep.json); choose another --name`);
+    await rm(dir, { recursive: true, force: true });
+  }
+  makeFolder(dir);
+  await writeSweepJson(dir, record);
+}
+
+async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<number> {
+  const dir = join(flags.out, record.name);
+  await claimSweepFolder(dir, record, flags.force === true);
+  const epochs = Number(record.settings.epochs);
+  const states = record.runs.map((r) => runState(join(dir, r.name), epochs));
+  const todo = record.runs.filter((_, i) => states[i]!.state === 'partial' || states[i]!.state === 'new');
+  const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
+  const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
+  const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
+  // Each run gets the same threads however many are left, so its result does not depend on when it ran.
+  console.error(
+    `sweep ${record.name}: ${record.runs.length} runs → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ` +
+      `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`,
+  );
+  const dashboard = await dashboardFor(flags, flags.out);
+  const outcomes = await runLocally(record, dir, todo, {
+    jobs,
+    threads,
+    onLine: (line) => process.stderr.write(`${line}\n`),
+    onFinished: async (run, outcome) => {
+      console.error(outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`);
+      await drawSweep(dir, record);
+    },
+  });
+  const final = await drawSweep(dir, record);
+  printRuns(record, final);
+  const crashed = [...outcomes.values()].filter((o) => o.kind === 'failed').length;
+  console.log(`report: ${join(dir, 'report.html')}`);
+  if (dashboard) await keepServing(dashboard);
+  return crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0;
+}

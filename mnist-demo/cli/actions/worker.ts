@@ -1,0 +1,40 @@
+/**
+ * `penx worker --queue URL --out DIR`: train runs of queued sweeps on this machine until stopped
+ * (experiment/sweep-worker.ts). Ctrl-C or SIGTERM puts its runs back on the queue and exits; a
+ * second one exits at once.
+ */
+import { availableParallelism } from 'node:os';
+import { startWorker } from '../../experiment/sweep-worker.ts';
+import { wholeNumber } from '../numbers.ts';
+
+export interface WorkerFlags {
+  readonly queue: string;
+  readonly out: string;
+  readonly concurrency: string;
+  readonly threads?: string;
+}
+
+export async function worker(flags: WorkerFlags): Promise<void> {
+  const concurrency = wholeNumber(flags.concurrency, '--concurrency', 1);
+  const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
+  const w = await startWorker({
+    url: flags.queue,
+    out: flags.out,
+    concurrency,
+    threads,
+    log: (line) => console.log(line),
+    onLine: (line) => console.error(line),
+  });
+  // This command's own stop replaces the command line's Ctrl-C handling (which exits at once).
+  process.removeAllListeners('SIGINT');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`worker ${w.name}: ${signal}: putting its runs back on the queue and stopping (again to stop at once)`);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      void w.stop().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

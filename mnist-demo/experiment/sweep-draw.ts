@@ -1,0 +1,76 @@
+/**
+ * Drawing a sweep's figures and report into its folder, from its record and its run folders:
+ *
+ *   sweep.json + each run's run.json ─► finished runs ─► sparsity.png/.svg, accuracy.png/.svg
+ *   (score against strength, one line per penalty, seeds as a band) ─► report.html: the two
+ *   figures inline, the grid and its settings, one row per run (state, scores, a link to its report)
+ *
+ * report.html has no script: it opens from a file, offline. Drawing again (after every finished
+ * run) replaces all of it.
+ */
+import { join } from 'node:path';
+import { renderSvg, svgToPng, writeFileAtomic, type RunRecord } from '../../src/node.ts';
+import { sweepSpec, type SweepMetric } from '../../src/viz/figures/index.ts';
+import { esc, table } from '../../src/viz/report/html.ts';
+import { PAGE_STYLE } from '../../src/viz/report/page-style.ts';
+import { runState, type RunState, type SweepRecord } from './sweep-record.ts';
+
+const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${(100 * x).toFixed(2)}%`);
+
+/** A run's row: its state and, when it has one, its scores after the last epoch. */
+function runRow(record: SweepRecord, i: number, state: RunState): string[] {
+  const run = record.runs[i]!;
+  const scores = state.state === 'done' || state.state === 'failed' ? state.record.epochs.at(-1) : undefined;
+  const what =
+    state.state === 'done' ? 'done' : state.state === 'failed' ? `failed: ${esc(state.reason)}` : state.state === 'partial' ? `${state.epochs} of ${record.settings.epochs} epochs` : 'not started';
+  const link = state.state === 'new' ? esc(run.name) : `<a href="${esc(encodeURIComponent(run.name))}/report.html">${esc(run.name)}</a>`;
+  return [link, `<code>${esc(run.penalty)}</code>`, run.strength === null ? '—' : esc(run.strength), esc(run.seed), what, scores?.testAcc?.toFixed(4) ?? '', pct(scores?.sparsity.lt1e3), pct(scores?.sparsity.lt1e2)];
+}
+
+function page(record: SweepRecord, states: readonly RunState[], svgs: readonly string[]): string {
+  const { penalties, strengths, seeds } = record.grid;
+  const count = (s: RunState['state']) => states.filter((x) => x.state === s).length;
+  const settings = Object.entries(record.settings)
+    .map(([k, v]) => `${esc(k)}=<code>${esc(String(v))}</code>`)
+    .join(' · ');
+  const rows = states.map((s, i) => runRow(record, i, s));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>penalty-explorer sweep: ${esc(record.name)}</title>
+<style>${PAGE_STYLE} td:first-child, td:nth-child(2), td:nth-child(5), th:first-child, th:nth-child(2), th:nth-child(5) { text-align: left; } .figures svg { max-width: 100%; height: auto; }</style>
+</head>
+<body>
+<header><h1>penalty-explorer sweep: ${esc(record.name)}</h1>
+<p class="sub">${plural(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${esc(p)}</code>`).join(', ')}) × ${plural(strengths.length, 'strength')} (${strengths.map((s) => esc(s)).join(', ')}) × ${plural(seeds.length, 'seed')} (${seeds.map((s) => esc(s)).join(', ')}) = ${plural(record.runs.length, 'run')}: ${count('done')} done, ${count('partial')} under way, ${count('failed')} failed, ${count('new')} not started</p>
+<p class="note">${settings}</p></header>
+<h2>Scores against strength</h2>
+<section class="charts figures">${svgs.length ? svgs.map((s) => `<div>${s}</div>`).join('\n') : '<p class="note">No run has finished yet.</p>'}</section>
+<h2>Runs</h2>
+${table(['run', 'penalty', 'λ', 'seed', 'state', 'test acc', '|w| &lt; 1e-3', '|w| &lt; 1e-2'], rows)}
+</body>
+</html>
+`;
+}
+
+/** Draw the sweep in `dir` (its figures from the finished runs, and report.html); returns the states of its runs. */
+export async function drawSweep(dir: string, record: SweepRecord): Promise<RunState[]> {
+  const epochs = Number(record.settings.epochs);
+  const states = record.runs.map((run) => runState(join(dir, run.name), epochs));
+  const finished: RunRecord[] = states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
+  const svgs: string[] = [];
+  if (finished.length > 0) {
+    for (const metric of METRICS) {
+      const svg = await renderSvg(sweepSpec(finished, metric));
+      await writeFileAtomic(join(dir, `${metric}.svg`), svg);
+      await writeFileAtomic(join(dir, `${metric}.png`), svgToPng(svg));
+      svgs.push(svg);
+    }
+  }
+  await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs));
+  return states;
+}

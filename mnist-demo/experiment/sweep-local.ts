@@ -1,0 +1,62 @@
+/**
+ * A sweep on this machine, no server: its runs trained `jobs` at a time, each in its own child
+ * process with `threads / jobs` threads, finished runs skipped, unfinished ones resumed.
+ *
+ *   runs ─► state of each folder: done (skip) · failed (skip; NaN again if retrained) · partial (resume) · new
+ *        ─► `jobs` slots, each: next run ─► child process (sweep-child.ts) ─► outcome ─► onFinished
+ *           (a failure not of the run's settings, e.g. a crash, is tried once more)
+ */
+import { join } from 'node:path';
+import { trainInChild, type ChildMessage, type ChildOutcome } from './sweep-child.ts';
+import type { SweepRun } from './sweep-grid.ts';
+import type { SweepRecord } from './sweep-record.ts';
+
+/** How a local sweep is run and shown. */
+export interface LocalSchedule {
+  /** Runs trained at once. */
+  readonly jobs: number;
+  /** Threads in all, split evenly between `jobs` runs (at least one each); a run gets its share even when fewer are left, so its result does not depend on when it ran. */
+  readonly threads: number;
+  /** A progress line of a child (already labelled). */
+  onLine(line: string): void;
+  /** A run ended (called one at a time, in the order they end). */
+  onFinished(run: SweepRun, outcome: ChildOutcome): Promise<void>;
+  /** Messages of a run's child, as they come. */
+  onMessage?(run: SweepRun, message: ChildMessage): void;
+}
+
+/** How long a run that failed for a reason not in its settings waits before its second (last) try. */
+const RETRY_MS = 3_000;
+
+/** Threads each of `jobs` runs gets out of `threads`. */
+export function threadsPerRun(threads: number, jobs: number): number {
+  return Math.max(1, Math.floor(threads / jobs));
+}
+
+/** Train `todo` (runs of `record`, whose folders are in `dir`) as `schedule` says; the outcomes by run name. */
+export async function runLocally(record: SweepRecord, dir: string, todo: readonly SweepRun[], schedule: LocalSchedule): Promise<Map<string, ChildOutcome>> {
+  const outcomes = new Map<string, ChildOutcome>();
+  const waiting = [...todo];
+  const threads = threadsPerRun(schedule.threads, schedule.jobs);
+  let finishing = Promise.resolve();
+  const slot = async () => {
+    for (let run = waiting.shift(); run; run = waiting.shift()) {
+      const index = record.runs.indexOf(run) + 1;
+      const label = `[${index}/${record.runs.length} ${run.penalty} seed=${run.seed}]`;
+      const current = run;
+      const train = () => trainInChild({ run: current, settings: record.settings, dir: join(dir, current.name), threads, label }, (m) => schedule.onMessage?.(current, m), schedule.onLine).outcome;
+      let outcome = await train();
+      // A failure not of the run's settings (a crash, its folder still held by a process that is going away) gets one more try.
+      if (outcome.kind === 'failed' && !outcome.settings) {
+        schedule.onLine(`${label} ${outcome.message}; trying once more in ${RETRY_MS / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        outcome = await train();
+      }
+      outcomes.set(run.name, outcome);
+      finishing = finishing.then(() => schedule.onFinished(current, outcome));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(schedule.jobs, todo.length) }, slot));
+  await finishing;
+  return outcomes;
+}

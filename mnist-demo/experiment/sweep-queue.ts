@@ -1,0 +1,243 @@
+/**
+ * Sweeps on a BullMQ queue in Redis: the protocol `penx sweep --queue` and `penx worker` share.
+ *
+ *   URL ─► checked (redis://HOST:PORT[/DB]) ─► reached once, fast (no reconnect loop) or a SpecError
+ *   sweep ─► registry `penx:sweeps` (name → sweep record): a different sweep of that name is refused
+ *         ─► one job per run on the queue `penx-sweeps`, id `<sweep>/<run>` (re-adding keeps the job)
+ *   status ─► each run's job: waiting · running (progress, worker) · done · failed
+ *
+ * Jobs are retried elsewhere when a worker dies: its lock expires within LOCKS.lockDuration and a
+ * live worker's stalled check (every LOCKS.stalledInterval) puts the job back; a failed process is
+ * retried JOB_OPTIONS.attempts times; a run whose settings are at fault fails once (the worker
+ * throws BullMQ's UnrecoverableError).
+ */
+import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { SpecError } from '../../src/node.ts';
+import type { SweepRun } from './sweep-grid.ts';
+import { settingsDiffer, type SweepRecord, type SweepSettings } from './sweep-record.ts';
+
+/** The one queue every sweep on a Redis server shares (workers serve them all). */
+export const QUEUE_NAME = 'penx-sweeps';
+/** The hash of the sweeps on the queue: name → sweep record (JSON). */
+const REGISTRY = 'penx:sweeps';
+
+/**
+ * Job locks, short so a dead worker's run goes to another within seconds: a lock lasts 6 s and is
+ * renewed every 3 s by the worker's main process (which only waits on its training children, so
+ * renewals are never late); a live worker checks for expired locks every 2 s. A killed worker's
+ * run is back on the queue 6–10 s after its death.
+ */
+export const LOCKS = { lockDuration: 6_000, stalledInterval: 2_000, maxStalledCount: 10 } as const;
+
+/** A run whose training process failed (not its settings) is tried this many times, 3 s apart. */
+export const JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'fixed', delay: 3_000 }, removeOnComplete: false, removeOnFail: false };
+
+/** What a job carries: everything a worker needs to train the run. */
+export interface SweepJob {
+  readonly sweep: string;
+  readonly run: SweepRun;
+  readonly settings: SweepSettings;
+}
+
+/** What a worker reports while training (`job.progress`). */
+export interface SweepProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** After the last finished epoch. */
+  readonly testAcc?: number | null;
+  readonly sparsity?: number;
+}
+
+/** What a finished job returns. */
+export interface SweepResult {
+  /** Epochs already trained before this attempt (by a worker that died, or an earlier sweep). */
+  readonly resumedAfter: number;
+  readonly epochs: number;
+  readonly testAcc: number | null;
+  readonly sparsity: number;
+  /** True when the run had finished already and nothing was trained. */
+  readonly skipped?: boolean;
+}
+
+/** Where a Redis server is, and how to log in: options both ioredis and BullMQ take. */
+export interface RedisAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly username?: string;
+  readonly password?: string;
+  readonly db?: number;
+  readonly tls?: Record<string, never>;
+}
+
+/** The address in a `redis://[[user]:password@]HOST[:PORT][/DB]` (or `rediss://`) URL; a SpecError when it is not one. */
+export function redisOptions(url: string): RedisAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new SpecError(`'${url}' is not a Redis URL; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new SpecError(`'${url}' is not a Redis URL (it starts with ${u.protocol}//); expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+  if (!u.hostname) throw new SpecError(`'${url}' names no host; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+  const db = u.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) throw new SpecError(`'${url}': the path must be a database number (e.g. redis://127.0.0.1:6379/0), got /${db}`);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : 6379,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(db ? { db: Number(db) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/** Check that Redis answers at `url`, once and quickly (3 s at most); a SpecError saying why not. */
+export async function checkRedis(url: string): Promise<RedisAddress> {
+  const options = redisOptions(url);
+  const probe = new Redis({ ...options, lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  let cause: Error | undefined;
+  probe.on('error', (err: Error) => (cause ??= err));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    const why = (cause ?? (err as Error)).message;
+    throw new SpecError(`cannot reach Redis at ${url} (${why}); is redis-server running there, and reachable from here?`);
+  } finally {
+    probe.disconnect();
+  }
+  return options;
+}
+
+/** The job id of a run: `<sweep>/<run>` (BullMQ ids cannot hold ':'). */
+export function jobId(sweep: string, run: string): string {
+  return `${encodeURIComponent(sweep)}/${encodeURIComponent(run)}`;
+}
+
+/** Where a run of a sweep on the queue stands. */
+export type QueueState = 'done' | 'running' | 'waiting' | 'failed';
+
+export interface RunOnQueue {
+  readonly run: string;
+  readonly state: QueueState;
+  readonly attempts: number;
+  readonly progress?: SweepProgress;
+  readonly result?: SweepResult;
+  /** The worker that has (or had) it. */
+  readonly worker?: string;
+  readonly reason?: string;
+}
+
+/** A sweep's runs on the queue, and how many are in each state. */
+export interface SweepStatus {
+  readonly sweep: string;
+  readonly counts: Readonly<Record<QueueState, number>>;
+  readonly runs: readonly RunOnQueue[];
+}
+
+function stateOf(bull: string): QueueState {
+  if (bull === 'completed') return 'done';
+  if (bull === 'active') return 'running';
+  if (bull === 'failed') return 'failed';
+  return 'waiting';
+}
+
+/** A connection to the sweeps of one Redis server. */
+export class SweepQueue {
+  private constructor(
+    readonly url: string,
+    readonly queue: Queue<SweepJob, SweepResult>,
+    private readonly redis: Redis,
+  ) {}
+
+  /** Connect (checked first, so a wrong or unreachable URL fails fast). */
+  static async open(url: string): Promise<SweepQueue> {
+    const options = await checkRedis(url);
+    const redis = new Redis({ ...options, maxRetriesPerRequest: 2 });
+    redis.on('error', () => undefined);
+    const queue = new Queue<SweepJob, SweepResult>(QUEUE_NAME, { connection: { ...options, maxRetriesPerRequest: 2 } });
+    queue.on('error', () => undefined);
+    return new SweepQueue(url, queue, redis);
+  }
+
+  /** The sweep named `name` on this queue, if any. */
+  async record(name: string): Promise<SweepRecord | undefined> {
+    const json = await this.redis.hget(REGISTRY, name);
+    return json ? (JSON.parse(json) as SweepRecord) : undefined;
+  }
+
+  /** Put `record` on the queue: its registry entry, then a job per run; a different sweep of the same name is refused. Returns the runs whose failed jobs were retried. */
+  async submit(record: SweepRecord): Promise<{ readonly again: boolean; readonly retried: string[] }> {
+    const added = await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
+    const again = added === 0;
+    if (again) {
+      const was = (await this.record(record.name))!;
+      const why = settingsDiffer(was.settings, record.settings) ?? (JSON.stringify(was.runs) !== JSON.stringify(record.runs) ? `its grid has ${was.runs.length} runs (${gridText(was)}), this one ${record.runs.length} (${gridText(record)})` : undefined);
+      if (why) throw new SpecError(`a different sweep named ${record.name} is already on the queue at ${this.url} (${why}); give this one another name, or remove that one first (penx sweep --queue ${this.url} --name ${record.name} --remove)`);
+    }
+    await this.queue.addBulk(record.runs.map((run) => ({ name: 'run', data: { sweep: record.name, run, settings: record.settings }, opts: { ...JOB_OPTIONS, jobId: jobId(record.name, run.name) } })));
+    const retried: string[] = [];
+    for (const job of await this.jobs(record)) {
+      if (job && (await job.getState()) === 'failed') {
+        await job.retry('failed');
+        retried.push(job.data.run.name);
+      }
+    }
+    return { again, retried };
+  }
+
+  private jobs(record: SweepRecord): Promise<Array<Job<SweepJob, SweepResult> | undefined>> {
+    return Promise.all(record.runs.map((run) => this.queue.getJob(jobId(record.name, run.name))));
+  }
+
+  /** Each run's state on the queue. */
+  async status(record: SweepRecord): Promise<SweepStatus> {
+    const runs: RunOnQueue[] = [];
+    const jobs = await this.jobs(record);
+    for (const [i, job] of jobs.entries()) {
+      const run = record.runs[i]!.name;
+      if (!job) {
+        runs.push({ run, state: 'waiting', attempts: 0, reason: 'not on the queue' });
+        continue;
+      }
+      const state = stateOf(await job.getState());
+      const progress = typeof job.progress === 'object' ? (job.progress as unknown as SweepProgress) : undefined;
+      runs.push({
+        run,
+        state,
+        attempts: job.attemptsStarted,
+        ...(progress ? { progress } : {}),
+        ...(state === 'done' && job.returnvalue ? { result: job.returnvalue } : {}),
+        ...(job.processedBy ? { worker: job.processedBy } : {}),
+        ...(state === 'failed' || (state === 'waiting' && job.failedReason) ? { reason: job.failedReason } : {}),
+      });
+    }
+    const counts = { done: 0, running: 0, waiting: 0, failed: 0 };
+    for (const r of runs) counts[r.state]++;
+    return { sweep: record.name, counts, runs };
+  }
+
+  /** Remove a sweep that no worker is training: its jobs and its registry entry. */
+  async remove(record: SweepRecord): Promise<number> {
+    const jobs = (await this.jobs(record)).filter((j): j is Job<SweepJob, SweepResult> => j !== undefined);
+    const active = [];
+    for (const job of jobs) if ((await job.getState()) === 'active') active.push(job.data.run.name);
+    if (active.length) throw new SpecError(`sweep ${record.name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
+    for (const job of jobs) await job.remove();
+    await this.redis.hdel(REGISTRY, record.name);
+    return jobs.length;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.redis.disconnect();
+  }
+}
+
+/** `2 penalties × 3 strengths × 2 seeds`. */
+function gridText(r: SweepRecord): string {
+  return `${r.grid.penalties.length} penalties × ${r.grid.strengths.length} strengths × ${r.grid.seeds.length} seeds`;
+}

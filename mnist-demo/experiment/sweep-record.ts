@@ -1,0 +1,85 @@
+/**
+ * A sweep on disk: `<out>/<sweep>/sweep.json` (the sweep record: its grid, the settings its runs
+ * share, and the runs) next to one ordinary run folder per run, and what state each run folder is in.
+ *
+ *   <out>/<sweep>/sweep.json                 this record
+ *   <out>/<sweep>/<run>/run.json, checkpoint/ …   each run, as `penx train` writes it
+ *   <out>/<sweep>/sparsity.png, accuracy.png, report.html   the sweep's figures (sweep-draw.ts)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKPOINT, readRunJson, RUN_JSON, SpecError, writeFileAtomic, type RunRecord } from '../../src/node.ts';
+import { completeDir } from '../../src/io/atomic.ts';
+import type { SweepGrid, SweepRun } from './sweep-grid.ts';
+
+export const SWEEP_FORMAT = 'penalty-explorer/sweep@1';
+export const SWEEP_JSON = 'sweep.json';
+
+/**
+ * The settings every run of a sweep shares: the training options as given (text, so every process
+ * that trains a run parses them the same way), without the seed, the folders and the threads.
+ */
+export type SweepSettings = Readonly<Record<string, string | boolean>>;
+
+/**
+ * The sweep record (`sweep.json`).
+ *
+ * @example
+ * { "format": "penalty-explorer/sweep@1", "name": "lambda", "grid": { "penalties": ["l1", "none"], "strengths": [1e-4, 1e-3], "seeds": [1, 2] },
+ *   "settings": { "epochs": "40", "batchSize": "128", … }, "runs": [{ "name": "l1_1e-4_seed=1", "penalty": "l1:1e-4", "strength": 1e-4, "seed": 1 }, …] }
+ */
+export interface SweepRecord {
+  readonly format: typeof SWEEP_FORMAT;
+  readonly name: string;
+  readonly grid: SweepGrid;
+  readonly settings: SweepSettings;
+  readonly runs: readonly SweepRun[];
+}
+
+/** The sweep record of `dir`, or undefined when it has none; a SpecError when it is not one. */
+export function readSweepJson(dir: string): SweepRecord | undefined {
+  const path = join(dir, SWEEP_JSON);
+  if (!existsSync(path)) return undefined;
+  let record: SweepRecord;
+  try {
+    record = JSON.parse(readFileSync(path, 'utf8')) as SweepRecord;
+  } catch (err) {
+    throw new SpecError(`${path}: cannot be read as a sweep record (${(err as Error).message})`);
+  }
+  if (record.format !== SWEEP_FORMAT) throw new SpecError(`${path}: not a sweep record (format ${JSON.stringify(record.format)}, expected ${SWEEP_FORMAT})`);
+  return record;
+}
+
+/** Write `record` as `dir/sweep.json` (atomically). */
+export async function writeSweepJson(dir: string, record: SweepRecord): Promise<void> {
+  await writeFileAtomic(join(dir, SWEEP_JSON), JSON.stringify(record, null, 1));
+}
+
+/** The first setting two sweeps disagree on, as `key: was → now`; undefined when they agree. */
+export function settingsDiffer(was: SweepSettings, now: SweepSettings): string | undefined {
+  for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    if (was[key] !== now[key]) return `${key}: ${JSON.stringify(was[key] ?? null)} → ${JSON.stringify(now[key] ?? null)}`;
+  }
+  return undefined;
+}
+
+/** Where a run folder stands. */
+export type RunState =
+  /** All epochs trained. */
+  | { readonly state: 'done'; readonly record: RunRecord }
+  /** Stopped for a reason that training again would repeat (the loss became NaN). */
+  | { readonly state: 'failed'; readonly reason: string; readonly record: RunRecord }
+  /** Some epochs trained, with a checkpoint to resume from. */
+  | { readonly state: 'partial'; readonly epochs: number }
+  /** Nothing to resume from (no folder, or no epoch finished): start it (over). */
+  | { readonly state: 'new' };
+
+/** The state of the run folder `dir` of a run of `epochs` epochs. */
+export function runState(dir: string, epochs: number): RunState {
+  if (!existsSync(join(dir, RUN_JSON))) return { state: 'new' };
+  const record = readRunJson(dir);
+  if (record.stopped) return { state: 'failed', reason: record.stopped.reason, record };
+  const resumable = completeDir(join(dir, CHECKPOINT)) !== undefined;
+  if (record.epochs.length >= epochs && resumable) return { state: 'done', record };
+  return resumable ? { state: 'partial', epochs: record.epochs.length } : { state: 'new' };
+}

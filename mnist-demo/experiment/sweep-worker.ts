@@ -1,0 +1,161 @@
+/**
+ * A machine's share of queued sweeps (`penx worker`): a BullMQ worker that takes runs and trains
+ * each in a child process into the shared folder, reporting progress through the queue.
+ *
+ *   job ─► <out>/<sweep>/sweep.json (from the registry, when missing) ─► the run folder's state:
+ *        done ─► skipped · failed before ─► UnrecoverableError · otherwise ─► child (resume or start)
+ *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
+ *        NaN) ─► UnrecoverableError (failed once) · crashed ─► an error (retried)
+ *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
+ *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
+ *   the last run of a sweep ends ─► the sweep's figures and report drawn
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { LOCK_FILE } from '../../src/node.ts';
+import { drawSweep } from './sweep-draw.ts';
+import { trainInChild, type ChildMessage, type TrainingChild } from './sweep-child.ts';
+import { threadsPerRun } from './sweep-local.ts';
+import { LOCKS, QUEUE_NAME, SweepQueue, redisOptions, type SweepJob, type SweepProgress, type SweepResult } from './sweep-queue.ts';
+import { readSweepJson, runState, writeSweepJson } from './sweep-record.ts';
+
+export interface WorkerOptions {
+  readonly url: string;
+  /** The shared folder the sweeps' folders are in. */
+  readonly out: string;
+  /** Runs trained at once. */
+  readonly concurrency: number;
+  /** Threads in all, split between the runs trained at once. */
+  readonly threads: number;
+  /** One line of the worker's log. */
+  log(line: string): void;
+  /** A progress line of a training child. */
+  onLine(line: string): void;
+}
+
+/** A started worker; `stop()` puts its runs back on the queue and closes it. */
+export interface SweepWorker {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+/** The job's progress as the queue keeps it: the position, and the scores of the last finished epoch. */
+function progressOf(m: ChildMessage, last: SweepProgress | undefined): SweepProgress | undefined {
+  if (m.kind === 'progress') return { ...last, epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches };
+  if (m.kind === 'epoch') return { epoch: m.epoch, epochs: m.epochs, batch: last?.batches ?? 0, batches: last?.batches ?? 0, testAcc: m.testAcc, sparsity: m.sparsity };
+  return undefined;
+}
+
+/**
+ * Remove the folder lock a sweep run's trainer left on another machine. The queue's job lock, which
+ * this worker holds now, says who trains a run; a lock of a trainer on another host cannot be
+ * checked for life from here, and that trainer has lost its job (its machine died or stalled).
+ */
+function breakForeignLock(dir: string): void {
+  const path = join(dir, LOCK_FILE);
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as { host?: string; command?: string };
+    if (holder.host !== hostname() && holder.command?.includes('sweep-run')) rmSync(path, { force: true });
+  } catch {
+    // no lock, or one being written: the trainer's own check decides
+  }
+}
+
+export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
+  const queue = await SweepQueue.open(options.url);
+  const connection = redisOptions(options.url);
+  const name = `${hostname()}:${process.pid}`;
+  const threads = threadsPerRun(options.threads, options.concurrency);
+  const children = new Map<string, TrainingChild>();
+  const lost = new Set<string>();
+  let stopping = false;
+
+  const trainJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
+    const { sweep, run, settings } = job.data;
+    const id = `${sweep}/${run.name}`;
+    const sweepDir = join(options.out, sweep);
+    const dir = join(sweepDir, run.name);
+    await mkdir(sweepDir, { recursive: true });
+    if (!readSweepJson(sweepDir)) {
+      const record = await queue.record(sweep);
+      if (record) await writeSweepJson(sweepDir, record);
+    }
+    const state = runState(dir, Number(settings.epochs));
+    if (state.state === 'done') {
+      options.log(`skipped ${id}: finished already`);
+      const last = state.record.epochs.at(-1);
+      return { resumedAfter: state.record.epochs.length, epochs: state.record.epochs.length, testAcc: last?.testAcc ?? null, sparsity: last?.sparsity.lt1e3 ?? 0, skipped: true };
+    }
+    if (state.state === 'failed') {
+      options.log(`failed ${id}: it stopped before (${state.reason})`);
+      throw new UnrecoverableError(state.reason);
+    }
+    breakForeignLock(dir);
+    options.log(`took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`);
+    let progress: SweepProgress | undefined;
+    const child = trainInChild(
+      { run, settings, dir, threads, label: `[${id}]` },
+      (m) => {
+        if (m.kind === 'begin' && m.resumedAfter > 0) options.log(`${id}: resuming after epoch ${m.resumedAfter}`);
+        progress = progressOf(m, progress) ?? progress;
+        if (m.kind === 'progress' || m.kind === 'epoch') void job.updateProgress(progress as SweepProgress).catch(() => undefined);
+      },
+      options.onLine,
+    );
+    children.set(job.id!, child);
+    const outcome = await child.outcome.finally(() => children.delete(job.id!));
+    if (outcome.kind === 'done') {
+      options.log(`done ${id}: ${outcome.epochs} epochs (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`);
+      return { resumedAfter: outcome.resumedAfter, epochs: outcome.epochs, testAcc: outcome.testAcc, sparsity: outcome.sparsity };
+    }
+    if (lost.delete(job.id!)) throw new Error(`${name} lost the lock of ${id} and stopped training it`);
+    if (stopping) {
+      options.log(`put back ${id}: this worker is stopping`);
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    options.log(`failed ${id}: ${outcome.message}`);
+    throw outcome.settings ? new UnrecoverableError(outcome.message) : new Error(outcome.message);
+  };
+
+  const worker = new Worker<SweepJob, SweepResult>(QUEUE_NAME, trainJob, {
+    connection: { ...connection, maxRetriesPerRequest: null },
+    concurrency: options.concurrency,
+    name,
+    ...LOCKS,
+  });
+  worker.on('error', (err) => options.log(`queue: ${err.message}`));
+  worker.on('lockRenewalFailed', (ids) => {
+    for (const id of ids) {
+      lost.add(id);
+      children.get(id)?.process.kill('SIGTERM');
+    }
+  });
+  // When a sweep's last run ends (done, or failed for good), draw its figures.
+  const drawIfFinished = async (job: Job<SweepJob, SweepResult> | undefined) => {
+    if (!job) return;
+    const record = await queue.record(job.data.sweep);
+    if (!record) return;
+    const status = await queue.status(record);
+    if (status.counts.running + status.counts.waiting > 0) return;
+    await drawSweep(join(options.out, record.name), record);
+    options.log(`sweep ${record.name} finished: ${status.counts.done} done, ${status.counts.failed} failed; report: ${join(options.out, record.name, 'report.html')}`);
+  };
+  const drawLater = (job: Job<SweepJob, SweepResult> | undefined) => void drawIfFinished(job).catch((err: Error) => options.log(`could not draw the sweep: ${err.message}`));
+  worker.on('completed', drawLater);
+  worker.on('failed', drawLater);
+  await worker.waitUntilReady();
+  options.log(`worker ${name}: ${options.concurrency} run${options.concurrency === 1 ? '' : 's'} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, into ${options.out}; waiting for runs on ${options.url}`);
+  return {
+    name,
+    stop: async () => {
+      stopping = true;
+      for (const child of children.values()) child.process.kill('SIGTERM');
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The runs under the dashboard's folder, found by walking it for `run.json` (not into
+ * `checkpoint/`, hidden folders or node_modules; at most `MAX_DEPTH` levels), each read once per
+ * change (by modification time and size). A run whose parent folder has `compare.json` (a
+ * comparison) or `sweep.json` (a sweep) belongs to that group, listed in the group's order. `signature()` changes whenever a run appears, disappears or is rewritten — the
+ * server polls it to tell pages about new epochs.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { readRunRecord } from '../record/read.ts';
+import type { RunRecord } from '../record/schema.ts';
+
+const MAX_DEPTH = 4;
+const SKIP = new Set(['checkpoint', 'node_modules']);
+/** A folder holding one of these groups the runs in it: a comparison (runs: names), a sweep (runs: { name }). */
+const GROUP_FILES = ['compare.json', 'sweep.json'];
+
+/** One run as the page lists it. */
+export interface RunEntry {
+  /** Its folder relative to the served folder, with `/` (also its id in the page and the API). */
+  readonly id: string;
+  readonly name: string;
+  readonly penalty: string;
+  readonly optimizer: string;
+  /** The comparison or sweep folder it belongs to (relative), or '' for a run on its own. */
+  readonly comparison: string;
+  /** Finished epochs, and the epochs it was started for. */
+  readonly epochs: number;
+  readonly target: number;
+  readonly stopped: boolean;
+  /** Layer names and weight names (`dense_1/kernel`) of its last snapshot. */
+  readonly layers: string[];
+  readonly weights: string[];
+  /** When run.json was last written (ms since 1970). */
+  readonly modified: number;
+}
+
+interface Cached {
+  readonly stamp: string;
+  readonly record: RunRecord;
+}
+
+export class RunsIndex {
+  private readonly cache = new Map<string, Cached>();
+  constructor(private readonly root: string) {}
+
+  /** The run folders under the root (relative ids), in a stable order. */
+  private folders(): string[] {
+    const found: string[] = [];
+    const walk = (rel: string, depth: number) => {
+      let names: string[];
+      try {
+        names = readdirSync(join(this.root, rel));
+      } catch {
+        return;
+      }
+      if (names.includes('run.json')) found.push(rel);
+      if (depth >= MAX_DEPTH) return;
+      for (const name of names.sort()) {
+        if (name.startsWith('.') || SKIP.has(name)) continue;
+        const child = rel ? posix.join(rel, name) : name;
+        try {
+          if (statSync(join(this.root, child)).isDirectory()) walk(child, depth + 1);
+        } catch {
+          /* vanished meanwhile */
+        }
+      }
+    };
+    walk('', 0);
+    return found;
+  }
+
+  /** The record of a run id, read again only when run.json changed; undefined when unreadable. */
+  record(id: string): RunRecord | undefined {
+    const file = join(this.root, id, 'run.json');
+    try {
+      const st = statSync(file);
+      const stamp = `${st.mtimeMs}:${st.size}`;
+      const hit = this.cache.get(id);
+      if (hit?.stamp === stamp) return hit.record;
+      const record = readRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+      this.cache.set(id, { stamp, record });
+      return record;
+    } catch {
+      // Missing, or caught half-written by a writer that does not rename: the last good copy.
+      return this.cache.get(id)?.record;
+    }
+  }
+
+  /** The run names of a group folder (its compare.json's or sweep.json's runs), in its order ([] when unreadable). */
+  private compareOrder(rel: string): string[] {
+    for (const file of GROUP_FILES) {
+      try {
+        const runs = (JSON.parse(readFileSync(join(this.root, rel, file), 'utf8')) as { runs?: unknown }).runs;
+        if (Array.isArray(runs)) return runs.map((r) => String(r !== null && typeof r === 'object' && 'name' in r ? r.name : r));
+      } catch {
+        // not this kind of group, or unreadable
+      }
+    }
+    return [];
+  }
+
+  /** Every readable run; a comparison's runs in the comparison's order. */
+  list(): RunEntry[] {
+    const entries = this.entries();
+    const orders = new Map<string, string[]>();
+    const rank = (e: RunEntry) => {
+      if (!e.comparison) return 0;
+      if (!orders.has(e.comparison)) orders.set(e.comparison, this.compareOrder(e.comparison));
+      const i = orders.get(e.comparison)?.indexOf(posix.basename(e.id)) ?? -1;
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    const folderOf = (e: RunEntry) => (e.comparison || posix.dirname(e.id));
+    return entries
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => (folderOf(a.e) === folderOf(b.e) ? rank(a.e) - rank(b.e) || a.i - b.i : a.i - b.i))
+      .map(({ e }) => e);
+  }
+
+  private entries(): RunEntry[] {
+    return this.folders().flatMap((id): RunEntry[] => {
+      const r = this.record(id);
+      if (!r) return [];
+      const parent = posix.dirname(id) === '.' ? '' : posix.dirname(id);
+      const last = r.epochs.at(-1) ?? r.initial;
+      return [
+        {
+          id,
+          name: r.config.name,
+          penalty: r.config.penalty,
+          optimizer: r.config.optimizer,
+          comparison: id !== '' && GROUP_FILES.some((f) => existsSync(join(this.root, parent, f))) ? parent : '',
+          epochs: r.epochs.length,
+          target: r.config.epochs,
+          stopped: Boolean(r.stopped),
+          layers: last.layers.map((l) => l.name),
+          weights: last.layers.flatMap((l) => (l.weights ?? []).map((w) => w.name)),
+          modified: Math.round(statSync(join(this.root, id, 'run.json')).mtimeMs),
+        },
+      ];
+    });
+  }
+
+  /** A text that changes whenever any run.json appears, disappears or is rewritten. */
+  signature(): string {
+    return this.folders()
+      .map((id) => {
+        try {
+          const st = statSync(join(this.root, id, 'run.json'));
+          return `${id}:${st.mtimeMs}:${st.size}`;
+        } catch {
+          return `${id}:gone`;
+        }
+      })
+      .join('|');
+  }
+}

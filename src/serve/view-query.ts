@@ -1,0 +1,59 @@
+/**
+ * The query of a view request (`/api/view/overlay?runs=a,b&epoch=3&layer=all&scale=log&bins=30&range=-0.5,0.5`)
+ * read into the runs asked for and the view's options; bad values are refused with a message.
+ */
+import type { ViewOptions } from '../viz/figures/index.ts';
+
+/** A query the server refuses (400). */
+export class QueryError extends Error {}
+
+function num(q: URLSearchParams, key: string, check: (x: number) => boolean, what: string): number | undefined {
+  const text = q.get(key);
+  if (text === null || text === '') return undefined;
+  const x = Number(text);
+  if (!Number.isFinite(x) || !check(x)) throw new QueryError(`${key} must be ${what}, got ${JSON.stringify(text)}`);
+  return x;
+}
+
+function oneOf<T extends string>(q: URLSearchParams, key: string, values: readonly T[]): T | undefined {
+  const text = q.get(key);
+  if (text === null || text === '') return undefined;
+  if (!values.includes(text as T)) throw new QueryError(`${key} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
+/** `lo,hi` with lo < hi. */
+export function parseRange(text: string): [number, number] | undefined {
+  const parts = text.split(',').map((s) => Number(s.trim()));
+  return parts.length === 2 && parts.every(Number.isFinite) && (parts[0] as number) < (parts[1] as number) ? [parts[0] as number, parts[1] as number] : undefined;
+}
+
+export interface ViewQuery {
+  readonly runs: string[];
+  readonly options: ViewOptions;
+}
+
+export function parseViewQuery(q: URLSearchParams): ViewQuery {
+  const runs = (q.get('runs') ?? '').split(',').filter((s) => s !== '');
+  const rangeText = q.get('range');
+  const range = rangeText ? parseRange(rangeText) : undefined;
+  if (rangeText && !range) throw new QueryError(`range must be lo,hi with lo < hi, got ${JSON.stringify(rangeText)}`);
+  const epoch = num(q, 'epoch', (x) => Number.isInteger(x) && x >= 0, 'a whole number ≥ 0');
+  const bins = num(q, 'bins', (x) => Number.isInteger(x) && x >= 1 && x <= 2000, 'a whole number from 1 to 2000');
+  const smoothing = num(q, 'smoothing', (x) => x >= 0 && x < 1, 'in [0, 1)');
+  const scale = oneOf(q, 'scale', ['linear', 'log'] as const);
+  const color = oneOf(q, 'color', ['linear', 'log'] as const);
+  const layer = q.get('layer') || undefined;
+  return {
+    runs,
+    options: {
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(bins === undefined ? {} : { bins }),
+      ...(range ? { range } : {}),
+      ...(smoothing === undefined ? {} : { smoothing }),
+      ...(scale ? { scale } : {}),
+      ...(color ? { color } : {}),
+      ...(layer ? { layer } : {}),
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Training curves, runs overlaid: train loss, test loss, the penalty term λ·penalty and test
+ * accuracy over epochs (losses on log axes). Where a record has per-batch losses, the train loss
+ * and penalty panels draw them too: the raw values faintly and an exponential moving average
+ * (TensorBoard's smoothing, debiased) over them.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../record/schema.ts';
+import { runLabels, runLabelsTitle } from './format.ts';
+import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+
+export interface CurvesOptions {
+  /** Weight of the moving average of per-batch values, 0 (none) to < 1; default 0.6 (TensorBoard's). */
+  readonly smoothing?: number;
+}
+
+/** The panels: which row field each draws, its title and y scale. */
+const PANELS = [
+  { metric: 'train loss', log: true },
+  { metric: 'test loss', log: true },
+  { metric: 'penalty term', log: true },
+  { metric: 'test accuracy', log: false },
+] as const;
+
+/** TensorBoard's smoothing: s_t = w·s_{t−1} + (1 − w)·x_t, divided by 1 − w^t so the start is not pulled to 0. */
+export function smooth(xs: readonly number[], weight: number): number[] {
+  let s = 0;
+  return xs.map((x, t) => {
+    s = weight * s + (1 - weight) * x;
+    return weight === 0 ? x : s / (1 - weight ** (t + 1));
+  });
+}
+
+interface Row {
+  readonly run: string;
+  readonly metric: string;
+  readonly epoch: number;
+  readonly value: number;
+  readonly kind: 'epoch' | 'batch' | 'smoothed';
+}
+
+function rowsOf(run: RunRecord, label: string, smoothing: number): Row[] {
+  const rows: Row[] = [];
+  const add = (metric: string, epoch: number, value: number | null, kind: Row['kind'] = 'epoch') => {
+    if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind });
+  };
+  add('test loss', 0, run.initial.testLoss);
+  if (!run.epochs.length) add('test accuracy', 0, run.initial.testAcc);
+  const batch: Record<'train loss' | 'penalty term', { x: number; v: number }[]> = { 'train loss': [], 'penalty term': [] };
+  for (const e of run.epochs) {
+    add('train loss', e.epoch, e.trainLoss);
+    add('penalty term', e.epoch, e.penaltyLoss);
+    add('test loss', e.epoch, e.testLoss);
+    add('test accuracy', e.epoch, e.testAcc);
+    const b = e.batchLosses;
+    if (b) {
+      const n = b.data.length;
+      b.data.forEach((v, i) => batch['train loss'].push({ x: e.epoch - 1 + (i + 1) / n, v }));
+      b.penalty.forEach((v, i) => batch['penalty term'].push({ x: e.epoch - 1 + (i + 1) / b.penalty.length, v }));
+    }
+  }
+  for (const [metric, points] of Object.entries(batch)) {
+    const s = smooth(points.map((p) => p.v), smoothing);
+    points.forEach((p, i) => {
+      add(metric, p.x, p.v, 'batch');
+      add(metric, p.x, s[i] as number, 'smoothed');
+    });
+  }
+  // Log axes: only positive values (a run without a penalty has none to draw).
+  return rows.filter((r) => r.metric === 'test accuracy' || r.value > 0);
+}
+
+export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopLevelSpec {
+  const labels = runLabels(runs);
+  const smoothing = options.smoothing ?? 0.6;
+  const values = runs.flatMap((run, i) => rowsOf(run, labels[i] as string, smoothing));
+  const batches = values.some((r) => r.kind === 'batch');
+  // The legend's symbols as solid lines (the first layer, per-batch values, is faint).
+  const color = { ...runColor(labels), title: runLabelsTitle(runs), legend: { ...LINE_LEGEND, symbolOpacity: 1 } };
+  const panel = (metric: string, log: boolean) => ({
+    title: { text: metric, fontSize: 13 },
+    width: 250,
+    height: 160,
+    transform: [{ filter: { field: 'metric', equal: metric } }],
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', scale: { zero: false, nice: false }, axis: { tickMinStep: 1, format: 'd' } },
+      y: { field: 'value', type: 'quantitative', title: metric, scale: log ? { type: 'log' } : { zero: false }, axis: { format: log ? '~g' : '.1%' } },
+      color,
+    },
+    layer: [
+      { transform: [{ filter: "datum.kind === 'batch'" }], mark: { type: 'line', strokeWidth: 0.8, opacity: 0.25 }, encoding: { detail: { field: 'run' } } },
+      { transform: [{ filter: "datum.kind === 'smoothed'" }], mark: { type: 'line', strokeWidth: 1.4 } },
+      {
+        transform: [{ filter: "datum.kind === 'epoch'" }],
+        mark: { type: 'line', point: { filled: true, size: 24 }, strokeWidth: batches ? 0 : 2 },
+        encoding: { tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'epoch' }, { field: 'value', title: metric, format: '.5~g' }] },
+      },
+    ],
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Training curves',
+      subtitle: [
+        'per epoch (0 = initial): mean train loss and λ·penalty over its batches, test loss and accuracy after it; losses on log axes',
+        ...(batches ? [`per batch: raw values faint, moving average (smoothing ${smoothing}) drawn; points: epoch means`] : []),
+      ],
+    },
+    data: { values },
+    concat: PANELS.map((p) => panel(p.metric, p.log)),
+    columns: 2,
+    resolve: { scale: { color: 'shared' } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}

@@ -1,0 +1,92 @@
+/**
+ * Histograms over epochs as heatmaps, one per run side by side on shared scales: x the weight (or
+ * log10|w|, with a column for exact zeros), y the epoch (0 = initial, at the top), colour the share
+ * of the run's weights in the bin (linear or log colour). Empty bins stay white.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { evenTicks } from './axes.ts';
+import { linearCounts, logAbsCounts, rebin, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { indexFacet } from './facets.ts';
+import { runLabels } from './format.ts';
+import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
+import { emptyFigure } from './norms-grid.ts';
+import { binningText, selectionText } from './selection.ts';
+import { CONFIG, SHARED_SCALES } from './theme.ts';
+
+export interface HeatmapOptions extends BinningOptions {
+  /** `weight` (default): linear bins of w; `logabs`: bins of log10|w| (`perDecade` per decade) and a column for w = 0. */
+  readonly axis?: 'weight' | 'logabs';
+  /** Colour scale of the shares: log (default: small shares stay visible) or linear. */
+  readonly color?: 'linear' | 'log';
+  /** For `logabs`: bins per decade (default 5) and the decades shown (default those with weights). */
+  readonly perDecade?: number;
+  readonly decades?: readonly [number, number];
+}
+
+/** A share as a percentage with two significant digits: `21%`, `0.0012%`. */
+const SHARE_LABEL = "format(datum.value * 100, '.2~r') + '%'";
+
+/** The width of the zero column, in decades, left of the first decade. */
+const ZERO_GAP = 0.8;
+
+export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): TopLevelSpec {
+  const labels = runLabels(runs);
+  const log = options.axis === 'logabs';
+  const title = log ? 'log10|w| over epochs, run by run' : 'Weights over epochs, run by run';
+  const countsOf = (run: RunRecord) => snapshots(run).map((s) => ({ epoch: s.epoch, c: log ? logAbsCounts(s, options.layer) : linearCounts(s, options.layer) }));
+  const perRun = runs.map(countsOf);
+  if (log && !perRun.some((r) => r.some((e) => e.c))) return emptyFigure(title, 'no log10|w| histograms in these records (written before they were recorded)');
+  const decades = options.decades ?? occupiedDecades(perRun.flatMap((r) => r.flatMap((e) => (e.c ? [e.c] : []))));
+  const [lo, hi] = log ? decades : (options.range ?? REFERENCE_BINNING.range);
+  const bins = log ? Math.round((hi - lo) * (options.perDecade ?? 5)) : (options.bins ?? REFERENCE_BINNING.bins);
+  const values = perRun.flatMap((epochs, col) =>
+    epochs.flatMap(({ epoch, c }): object[] => {
+      if (!c) return [];
+      const r = rebin(c, bins, [lo, hi]);
+      const n = Math.max(1, c.count);
+      const width = (hi - lo) / bins;
+      const cells = Array.from(r.counts, (k, i) => ({ col, epoch, x0: lo + i * width, x1: lo + (i + 1) * width, share: k / n })).filter((d) => d.share > 0);
+      const zero = log && c.zeros > 0 ? [{ col, epoch, x0: lo - ZERO_GAP, x1: lo - 0.2, share: c.zeros / n }] : [];
+      return [...cells, ...zero];
+    }),
+  );
+  const domain = log ? [lo - ZERO_GAP, hi] : [lo, hi];
+  const x = log
+    ? { scale: { domain, nice: false, zero: false }, title: '|w| (log scale); left column: w = 0', axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` } }
+    : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '~g' } };
+  const last = Math.max(0, ...runs.map((r) => r.epochs.at(-1)?.epoch ?? 0));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: [
+        `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
+      ],
+    },
+    data: { values },
+    transform: [{ calculate: 'datum.epoch - 0.5', as: 'y0' }, { calculate: 'datum.epoch + 0.5', as: 'y1' }],
+    facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
+    spec: {
+      width: runs.length > 3 ? 190 : 260,
+      height: Math.min(320, Math.max(120, 8 * (last + 1))),
+      mark: { type: 'rect' },
+      encoding: {
+        x: { field: 'x0', type: 'quantitative', ...x },
+        x2: { field: 'x1' },
+        y: { field: 'y0', type: 'quantitative', title: 'epoch', scale: { domain: [-0.5, last + 0.5], reverse: true, nice: false, zero: false }, axis: { tickMinStep: 1, format: 'd' } },
+        y2: { field: 'y1' },
+        color: {
+          field: 'share',
+          type: 'quantitative',
+          title: 'share of weights',
+          scale: options.color === 'linear' ? { scheme: 'viridis' } : { type: 'log', scheme: 'viridis' },
+          legend: { labelExpr: SHARE_LABEL, orient: 'right', direction: 'vertical', gradientLength: 160 },
+        },
+        tooltip: [{ field: 'epoch' }, { field: 'x0', title: log ? 'log10|w| from' : 'from', format: '.4~g' }, { field: 'x1', title: 'to', format: '.4~g' }, { field: 'share', format: '.3~%' }],
+      },
+    },
+    resolve: { scale: { ...SHARED_SCALES.scale, color: 'shared' } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}

@@ -1,0 +1,117 @@
+/**
+ * |w| on a log axis: the share of weights in each bin of log10|w| (e.g. 1e-8 … 10), with exact
+ * zeros counted apart in their own column — whether a penalty drives weights to 1e-2, 1e-5 or
+ * exactly 0, which linear bins 0.02 wide cannot tell. Runs overlaid (one step line each, a bar
+ * each for the zeros); one run is the per-run, per-epoch view.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { snapshots, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
+import { logAbsCounts, rebin, type BinCounts } from './binning.ts';
+import { emptyFigure } from './norms-grid.ts';
+import { runLabels, runLabelsTitle } from './format.ts';
+import { defaultEpoch, selectionText } from './selection.ts';
+import { CONFIG, runColor, SIZE } from './theme.ts';
+
+export interface LogAbsOptions {
+  readonly epoch?: number;
+  /** Which weights (as BinningOptions.layer); default all. */
+  readonly layer?: string;
+  /** Bins per decade; default 10 (the record keeps 20). */
+  readonly perDecade?: number;
+  /** Decades shown, as exponents [lo, hi]; default the decades any run has weights in. */
+  readonly decades?: readonly [number, number];
+  /** The share axis: linear (default) or log. */
+  readonly scale?: 'linear' | 'log';
+}
+
+/** `1e-8`, `0.01`, `1`, `10`: the label of 10^k. */
+export const DECADE_LABEL = "datum.value < -2 || datum.value > 2 ? '1e' + datum.value : format(pow(10, datum.value), '~g')";
+
+/** The decades [lo, hi] (integers) holding any weight of the counts given. */
+export function occupiedDecades(cs: readonly BinCounts[]): [number, number] {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const c of cs) {
+    const width = (c.hi - c.lo) / c.counts.length;
+    c.counts.forEach((k, i) => {
+      if (k > 0) [lo, hi] = [Math.min(lo, c.lo + i * width), Math.max(hi, c.lo + (i + 1) * width)];
+    });
+  }
+  return Number.isFinite(lo) ? [Math.floor(lo + 1e-9), Math.ceil(hi - 1e-9)] : [-8, 1];
+}
+
+/** The log10|w| counts of a snapshot's selection re-binned, as shares of all its weights. */
+export function logAbsShares(c: BinCounts, perDecade: number, decades: readonly [number, number]): { x: number; share: number }[] {
+  const r = rebin(c, Math.round((decades[1] - decades[0]) * perDecade), decades);
+  const n = Math.max(1, c.count);
+  const width = (r.hi - r.lo) / r.counts.length;
+  const rows = Array.from(r.counts, (k, i) => ({ x: r.lo + i * width, share: k / n }));
+  return [...rows, { x: r.hi, share: rows.at(-1)?.share ?? 0 }];
+}
+
+export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopLevelSpec {
+  const labels = runLabels(runs);
+  const epoch = options.epoch ?? defaultEpoch(runs);
+  const perDecade = options.perDecade ?? 10;
+  const at = (run: RunRecord): WeightsSnapshot | undefined => snapshots(run).find((s) => s.epoch === epoch);
+  const counts = runs.map((run) => {
+    const s = at(run);
+    return s && logAbsCounts(s, options.layer);
+  });
+  const title = `|w| on a log axis at epoch ${epoch}`;
+  if (!counts.some(Boolean)) return emptyFigure(title, 'no log10|w| histograms in these records (written before they were recorded)');
+  const missing = labels.filter((_, i) => !counts[i]);
+  const decades = options.decades ?? occupiedDecades(counts.flatMap((c) => (c ? [c] : [])));
+  const values = counts.flatMap((c, i): object[] => {
+    if (!c) return [];
+    const run = labels[i];
+    const n = Math.max(1, c.count);
+    return [
+      ...logAbsShares(c, perDecade, decades).map((r) => ({ kind: 'bin', run, ...r })),
+      { kind: 'zero', run, share: c.zeros / n, zeros: c.zeros, tiny: c.below, huge: c.above },
+    ];
+  });
+  const color = { ...runColor(labels), title: runLabelsTitle(runs) };
+  const y = {
+    field: 'share',
+    type: 'quantitative',
+    title: `share of weights per bin (${perDecade}/decade)`,
+    scale: options.scale === 'log' ? { type: 'symlog', constant: 1e-6 } : { zero: true },
+    axis: { format: '~%' },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: [`${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`, ...(missing.length ? [`not in ${missing.join(', ')}`] : [])],
+    },
+    data: { values },
+    hconcat: [
+      {
+        width: 60 + 14 * runs.length,
+        height: SIZE.single.height,
+        transform: [{ filter: "datum.kind === 'zero'" }],
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'run', type: 'nominal', title: 'w = 0', sort: labels, axis: { labels: false, ticks: false } },
+          y: { ...y, title: 'share of weights' },
+          color,
+          tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'zeros', title: 'exactly 0', format: ',d' }, { field: 'share', format: '.3~%' }, { field: 'tiny', title: `0 < |w| < 1e${decades[0]}` }],
+        },
+      },
+      {
+        width: SIZE.single.width - 60,
+        height: SIZE.single.height,
+        transform: [{ filter: "datum.kind === 'bin'" }],
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: '|w| (log scale)', scale: { domain: [decades[0], decades[1]], nice: false, zero: false }, axis: { tickMinStep: 1, labelExpr: DECADE_LABEL } },
+          y,
+          color,
+          tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'x', title: 'log10|w| from', format: '.2f' }, { field: 'share', format: '.3~%' }],
+        },
+      },
+    ],
+    resolve: { scale: { y: 'independent' } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}

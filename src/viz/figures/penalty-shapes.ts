@@ -1,0 +1,71 @@
+/**
+ * Penalty shapes: λ·φ(w) and its slope d(λ·φ)/dw over a weight range, for each compared penalty —
+ * the graphs that explain why L1 drives weights to exactly 0 (a constant pull, even near 0), L2
+ * only shrinks them (a pull ∝ w), and L3/L4 leave small weights alone. The curves are sampled
+ * outside (penalty-explorer/node's `penaltyCurves` evaluates each penalty, user modules too), so
+ * this stays a pure function of data.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { emptyFigure } from './norms-grid.ts';
+import { CONFIG, LINE_LEGEND, RUN_COLORS } from './theme.ts';
+
+/** One penalty sampled over a range of w. */
+export interface PenaltyCurve {
+  /** The normalised spec, e.g. `l1:1e-4` (matched to runs' `config.penalty`). */
+  readonly spec: string;
+  /** What it adds to the loss, e.g. `λ·Σ|w|`. */
+  readonly formula: string;
+  /** λ·φ(w) for a single weight w, and its derivative. */
+  readonly points: ReadonlyArray<{ readonly w: number; readonly value: number; readonly slope: number }>;
+}
+
+export interface PenaltyShapesOptions {
+  /** Specs that could not be evaluated (e.g. a module no longer found), named in the subtitle. */
+  readonly missing?: readonly string[];
+}
+
+export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: PenaltyShapesOptions = {}): TopLevelSpec {
+  const title = 'Penalty shapes';
+  if (!curves.length) return emptyFigure(title, `no penalty could be evaluated${options.missing?.length ? ` (${options.missing.join(', ')})` : ''}`);
+  const specs = curves.map((c) => c.spec);
+  const values = curves.flatMap((c) => c.points.map((p) => ({ penalty: c.spec, ...p })));
+  const color = {
+    field: 'penalty',
+    type: 'nominal',
+    title: 'penalty',
+    sort: specs,
+    legend: LINE_LEGEND,
+    scale: { domain: specs, range: specs.map((_, i) => RUN_COLORS[i % RUN_COLORS.length] ?? 'black') },
+  };
+  const panel = (field: 'value' | 'slope', text: string) => ({
+    title: { text, fontSize: 13 },
+    width: 270,
+    height: 200,
+    mark: { type: 'line', strokeWidth: 2 },
+    encoding: {
+      x: { field: 'w', type: 'quantitative', title: 'weight w', scale: { nice: false, zero: false } },
+      y: { field, type: 'quantitative', title: text, axis: { format: '~g' } },
+      color,
+      tooltip: [{ field: 'penalty' }, { field: 'w', format: '.3~g' }, { field, format: '.4~g' }],
+    },
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: [
+        'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
+        // Three formulas a line, so the title stays within the two panels' width.
+        ...chunks(curves.map((c) => `${c.spec} = ${c.formula}`), 3).map((line) => line.join(' · ')),
+        ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
+      ],
+    },
+    data: { values },
+    hconcat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}

@@ -1,0 +1,66 @@
+/**
+ * Histograms over epochs offset one above another (TensorBoard's offset view, a ridgeline), one
+ * column per run on shared scales: epoch 0 at the top, each later epoch in front of the earlier.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { evenTicks } from './axes.ts';
+import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { indexFacet } from './facets.ts';
+import { runLabels } from './format.ts';
+import { stepRows } from './overlay.ts';
+import { binningText, selectionText } from './selection.ts';
+import { CONFIG, RUN_COLORS, SHARED_SCALES } from './theme.ts';
+
+export interface RidgelineOptions extends BinningOptions {
+  /** Ridge heights from the density on a linear (default) or log scale. */
+  readonly scale?: 'linear' | 'log';
+  /** How many epoch rows the tallest ridge spans; default 2.5. */
+  readonly overlap?: number;
+}
+
+/** Whole epochs 0..last, at most about 12 of them (every k-th). */
+function epochTicks(last: number): number[] {
+  const step = Math.max(1, Math.ceil((last + 1) / 12));
+  return Array.from({ length: Math.floor(last / step) + 1 }, (_, i) => i * step);
+}
+
+export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {}): TopLevelSpec {
+  const labels = runLabels(runs);
+  const range = options.range ?? REFERENCE_BINNING.range;
+  const hists = runs.map((run) => snapshots(run).map((s) => ({ epoch: s.epoch, h: binnedHistogram(s, options) })));
+  const all = hists.flatMap((r) => r.flatMap((e) => (e.h ? e.h.density : [])));
+  const top = Math.max(1e-12, ...all);
+  const floor = Math.max(1e-9, top * 1e-4);
+  const height = (d: number) => (options.scale === 'log' ? Math.log1p(d / floor) / Math.log1p(top / floor) : d / top) * (options.overlap ?? 2.5);
+  const values = hists.flatMap((epochs, col) =>
+    epochs.flatMap(({ epoch, h }) => (h ? stepRows(h).map((r) => ({ col, epoch, x: r.x, density: r.density, base: epoch, ridge: epoch - height(r.density) })) : [])),
+  );
+  const last = Math.max(0, ...runs.map((r) => r.epochs.at(-1)?.epoch ?? 0));
+  const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Weights over epochs, offset',
+      subtitle: [`${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`],
+    },
+    data: { values },
+    facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
+    spec: {
+      width: runs.length > 3 ? 190 : 260,
+      height: Math.min(360, Math.max(140, 14 * (last + 3))),
+      mark: { type: 'area', interpolate: 'step-after', fillOpacity: 0.75, line: { color: '#222', strokeWidth: 0.6 } },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: 'weight', scale: { domain: [range[0], range[1]], nice: false, zero: false }, axis: { values: evenTicks(range, 4), format: '~g' } },
+        y: { field: 'ridge', type: 'quantitative', title: 'epoch', scale: { domain: [-(options.overlap ?? 2.5) - 0.2, last + 0.3], reverse: true, nice: false, zero: false }, axis: { values: epochTicks(last), format: 'd' } },
+        y2: { field: 'base' },
+        detail: { field: 'epoch', type: 'ordinal' },
+        order: { field: 'epoch', type: 'quantitative' },
+        color: { field: 'col', type: 'ordinal', legend: null, scale: { domain: labels.map((_, i) => i), range: labels.map((_, i) => color(i)) } },
+        tooltip: [{ field: 'epoch' }, { field: 'x', title: 'bin from', format: '.4~g' }, { field: 'density', format: '.4~g' }],
+      },
+    },
+    resolve: SHARED_SCALES,
+    config: CONFIG,
+  } as TopLevelSpec;
+}

@@ -1,0 +1,35 @@
+/**
+ * What the histogram figures say about their weights and binning, and which epoch they default to:
+ * `all weights`, `kernels`, `dense_1 (kernel and bias)`, `dense_1/kernel`; `100 bins over [−1, 1]`.
+ */
+import type { RunRecord } from '../../record/schema.ts';
+import { REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { lastEpoch } from './data.ts';
+
+/** The selection in words. */
+export function selectionText(layer = 'all'): string {
+  if (layer === 'all') return 'all weights';
+  if (layer === 'kernels' || layer === 'biases') return `all ${layer}`;
+  return layer.includes('/') ? layer : `${layer} (all its weights)`;
+}
+
+/** A number for axis ranges: −1, 0.5 (with a real minus sign). */
+function edge(x: number): string {
+  return x < 0 ? `−${-x}` : String(x);
+}
+
+/** `100 bins over [−1, 1]`. */
+export function binningText(options: BinningOptions): string {
+  const [lo, hi] = options.range ?? REFERENCE_BINNING.range;
+  return `${options.bins ?? REFERENCE_BINNING.bins} bins over [${edge(lo)}, ${edge(hi)}]`;
+}
+
+/** The epoch a figure of several runs shows by default: the last epoch of the longest run. */
+export function defaultEpoch(runs: readonly RunRecord[]): number {
+  return Math.max(0, ...runs.map(lastEpoch));
+}
+
+/** The largest epoch any run reached, and every epoch 0..that. */
+export function allEpochs(runs: readonly RunRecord[]): number[] {
+  return Array.from({ length: defaultEpoch(runs) + 1 }, (_, e) => e);
+}

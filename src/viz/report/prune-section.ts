@@ -1,0 +1,49 @@
+/**
+ * The report's `#prune` section ("Prune curve and sparse size"), present when some run measured a
+ * prune curve: the figure (`#prune-curve`, drawn by its own small script once Vega has loaded) and
+ * per run a table of every level — test accuracy pruned over all kernels and in each layer apart,
+ * the share of kernel weights at 0, and the weights' bytes dense, sparse, and their ratio.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { CONFIG, FONT_STACK, fixed4, grouped, percent, runLabels, toVega } from '../figures/index.ts';
+import { latestPruneCurve, pruneCurveSpec } from '../figures/prune-curve.ts';
+import type { PrunePoint, RunRecord } from '../../record/schema.ts';
+import { esc, inlineScript, jsonScript, table } from './html.ts';
+
+const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
+
+/** Renders the spec in `#penx-prune-spec` into `#prune-curve` once the page (and Vega) has loaded. */
+const DRAW = `document.addEventListener('DOMContentLoaded', function () {
+  var spec = JSON.parse(document.getElementById('penx-prune-spec').textContent);
+  new vega.View(vega.parse(spec), { renderer: 'svg', container: '#prune-curve', hover: true }).runAsync();
+});`;
+
+function rows(global: readonly PrunePoint[], perLayer: readonly PrunePoint[]): string[][] {
+  return global.map((p) => {
+    const layer = perLayer.find((q) => q.level === p.level);
+    return [String(p.level), fixed4(p.testAcc), layer ? fixed4(layer.testAcc) : '—', percent(p.zeros), grouped(p.size.dense), grouped(p.size.sparse), `${p.size.ratio.toFixed(1)}×`];
+  });
+}
+
+/** The whole `#prune` section, or '' when no run measured a prune curve. */
+export async function pruneSection(runs: readonly RunRecord[]): Promise<string> {
+  const labels = runLabels(runs);
+  const curves = runs.map((run, i) => ({ label: labels[i] as string, latest: latestPruneCurve(run) })).filter((c) => c.latest);
+  if (curves.length === 0) return '';
+  const spec = await toVega({ ...pruneCurveSpec([...runs]), config: { ...CONFIG, font: FONT_STACK } } as TopLevelSpec);
+  const tables = curves.map(({ label, latest }) => {
+    const { epoch, curve } = latest!;
+    const caption = `<h3>${runs.length > 1 ? `${esc(label)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights</h3>`;
+    return `<div class="run-prune">${caption}${table(COLUMNS.map(esc), rows(curve.global, curve.perLayer), 'class="prune"')}</div>`;
+  });
+  return [
+    '<section id="prune">',
+    '<h2>Prune curve and sparse size</h2>',
+    '<p class="note">Test accuracy when the k % smallest |w| of the kernels are set to 0 — over all kernels together, or in each layer apart — with the weights restored after each measurement. Level 0 is the trained model, with its own exact zeros. Sizes: every weight as float32 (dense), and each kernel stored as CSR or COO with the narrowest index type that fits, whichever is smaller (sparse; biases dense). <code>penx prune RUN_DIR --max-drop 0.5</code> writes the model at the largest level within a given accuracy drop.</p>',
+    '<div class="chart" id="prune-curve"></div>',
+    `<div class="tables">${tables.join('\n')}</div>`,
+    jsonScript('penx-prune-spec', spec),
+    inlineScript(DRAW),
+    '</section>',
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+/**
+ * The report's views beyond the histogram, compiled to Vega in Node (their data set by
+ * views-script.ts where they follow the controls):
+ *
+ *   overlay (linear/log)  data `overlay`  runs' step lines at the selected epoch and layer; y from the signals ymax, symc, yticks
+ *   logAbs                data `logabs`   log10|w| at the selected epoch and layer, zeros apart
+ *   heatmap, heatmapLog   data `heat`, `heatlog`   over epochs, the selected layer
+ *   ridgeline             data `ridge`    over epochs, offset
+ *   bands                 data `bands`    percentiles over epochs
+ *   curves, penalty       inline          losses and accuracy; penalty shapes (when sampled in Node)
+ *
+ * Each named-data spec is the figure function's spec (figures/) with its data replaced by a name
+ * and its title left to the page (the selected layer changes it).
+ */
+import type { Spec } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import {
+  bandsSpec,
+  CONFIG,
+  curvesSpec,
+  densityEncoding,
+  evenTicks,
+  FONT_STACK,
+  heatmapSpec,
+  logAbsSpec,
+  penaltyShapesSpec,
+  ridgelineSpec,
+  runColor,
+  runLabels,
+  runLabelsTitle,
+  toVega,
+  type DensityScale,
+  type PenaltyCurve,
+} from '../figures/index.ts';
+import type { RunRecord } from '../../record/schema.ts';
+import type { PageModel } from './page-model.ts';
+
+export interface ViewsSpecs {
+  readonly overlay: Record<DensityScale, Spec>;
+  readonly heatmap: Spec;
+  readonly ridgeline: Spec;
+  readonly bands: Spec;
+  readonly curves: Spec;
+  /** Present when the records have log10|w| histograms. */
+  readonly logAbs?: Spec;
+  readonly heatmapLog?: Spec;
+  /** Present when penalty curves were given. */
+  readonly penalty?: Spec;
+}
+
+/** Penalty curves sampled in Node (`penaltyCurves`), for the penalty-shape view. */
+export interface ReportPenalties {
+  readonly curves: readonly PenaltyCurve[];
+  readonly missing: readonly string[];
+}
+
+const PAGE_CONFIG = { ...CONFIG, font: FONT_STACK };
+
+/** A figure's spec fed by the page: its data named, its title dropped, the page's font. */
+function named(spec: TopLevelSpec, name: string): Promise<Spec> {
+  const { title: _title, ...rest } = spec as TopLevelSpec & { title?: unknown };
+  return toVega({ ...rest, data: { name }, config: PAGE_CONFIG } as TopLevelSpec);
+}
+
+/** The overlay chart: one step line per run over `range`, y driven by the page's axis signals. */
+export function pageOverlaySpec(runs: readonly RunRecord[], scale: DensityScale, range: readonly [number, number]): TopLevelSpec {
+  const labels = runLabels(runs);
+  return {
+    width: 560,
+    height: 300,
+    params: [
+      { name: 'ymax', value: 1 },
+      { name: 'symc', value: 1e-3 },
+      { name: 'yticks', value: [0, 1] },
+    ],
+    data: { name: 'overlay' },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: 'weight', scale: { domain: [range[0], range[1]], nice: false, zero: false }, axis: { values: evenTicks(range, 10), format: '~g' } },
+      y: { ...densityEncoding({ scale, yMax: { expr: 'ymax' }, floor: { expr: 'symc' }, ticks: { expr: 'yticks' } }), field: 'density' },
+      color: { ...runColor(labels), title: runLabelsTitle(runs) },
+      tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'x', title: 'bin from', format: '.4~g' }, { field: 'density', format: '.4~g' }],
+    },
+    config: PAGE_CONFIG,
+  } as TopLevelSpec;
+}
+
+export async function viewsSpecs(runs: RunRecord[], model: PageModel, range: readonly [number, number], penalties?: ReportPenalties): Promise<ViewsSpecs> {
+  const log = model.views.logAbs;
+  const decades = log?.decades;
+  return {
+    overlay: { linear: await toVega(pageOverlaySpec(runs, 'linear', range)), log: await toVega(pageOverlaySpec(runs, 'log', range)) },
+    heatmap: await named(heatmapSpec(runs, { range }), 'heat'),
+    ridgeline: await named(ridgelineSpec(runs, { range }), 'ridge'),
+    bands: await named(bandsSpec(runs), 'bands'),
+    curves: await toVega({ ...curvesSpec(runs), config: PAGE_CONFIG } as TopLevelSpec),
+    ...(decades && log
+      ? {
+          logAbs: await named(logAbsSpec(runs, { decades, perDecade: log.perDecade }), 'logabs'),
+          heatmapLog: await named(heatmapSpec(runs, { axis: 'logabs', decades, perDecade: log.perDecade }), 'heatlog'),
+        }
+      : {}),
+    ...(penalties ? { penalty: await toVega({ ...penaltyShapesSpec(penalties.curves, { missing: penalties.missing }), config: PAGE_CONFIG } as TopLevelSpec) } : {}),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The command line as a careful user tries it: nothing outside the run folder touched, every kill
+ * repaired (kills injected at file writes by a preload, not by timing), every bad input refused
+ * early with exit code 2 and nothing written.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/record/schema.ts';
+import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
+const KILL = ['--import', './test/fixtures/kill-at.mjs'];
+const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const killAt = (spec: string) => ({ env: { PENX_KILL_AT: spec }, nodeArgs: KILL });
+
+describe('nothing outside the run folder is touched', () => {
+  it('refuses every --name that is not one plain segment, even with --force; nothing is deleted', async () => {
+    const base = join(root, 'names');
+    mkdirSync(join(base, 'p', 'out', 'other'), { recursive: true });
+    mkdirSync(join(base, 'p', 'precious'), { recursive: true });
+    writeFileSync(join(base, 'p', 'precious', 'keep.txt'), 'keep');
+    for (const name of ['..', '.', '../precious', 'a/b', '/tmp', 'x'.repeat(300)]) {
+      const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', '--out', join(base, 'p', 'out'), '--name', name, '--force', ...TINY);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(/--name '.*' (is not a folder name|contains a path separator|is \d+ bytes long)/);
+    }
+    const c = await penx('compare', '--penalties', 'l1', '--epochs', '1', '--out', join(base, 'p', 'out'), '--name', '..', '--force', ...TINY);
+    expect(c.code).toBe(2);
+    expect(readdirSync(join(base, 'p')).sort()).toEqual(['out', 'precious']);
+    expect(readdirSync(join(base, 'p', 'out'))).toEqual(['other']);
+    expect(readFileSync(join(base, 'p', 'precious', 'keep.txt'), 'utf8')).toBe('keep');
+  }, 120_000);
+
+  it('--force deletes only a folder this tool wrote', async () => {
+    const out = join(root, 'force');
+    mkdirSync(join(out, 'mine'), { recursive: true });
+    writeFileSync(join(out, 'mine', 'notes.txt'), 'not a run');
+    const r = await penx('train', '--penalty', 'l1', '--epochs', '1', '--out', out, '--name', 'mine', '--force', ...TINY);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to delete .*mine: it is not a folder written by penalty-explorer/);
+    expect(readdirSync(join(out, 'mine'))).toEqual(['notes.txt']);
+  }, 60_000);
+
+  it('a second process on the same run folder stops with exit 2 naming the holder', async () => {
+    const out = join(root, 'lock');
+    const first = spawnPenxPiped('train', '--penalty', 'l2:1e-4', '--epochs', '30', '--out', out, '--name', 'same', ...TINY);
+    const lock = join(out, 'same', '.penx.lock');
+    while (!existsSync(lock) && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const second = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', '--out', out, '--name', 'same', '--resume', ...TINY);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`same is in use by process ${first.child.pid} \\(.*train --penalty l2:1e-4`));
+    // The killed holder's lock is stale: the next process takes it over and resumes.
+    const third = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', '--out', out, '--name', 'same', '--resume', ...TINY);
+    expect(third.code, third.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  }, 120_000);
+});
+
+describe('crash and resume', () => {
+  it('a kill after the last checkpoint but before run.json: --resume brings run.json, figures and report in line', async () => {
+    const out = join(root, 'repair');
+    const args = ['train', '--penalty', 'l1:1e-4', '--epochs', '2', '--out', out, '--name', 'r', ...TINY];
+    // run.json is renamed into place for epoch 0, 1, 2: die before the third.
+    const killed = await penxWith(killAt('rename|/r/run.json|3'), ...args);
+    expect(killed.code).toBe(137);
+    const dir = join(out, 'r');
+    expect(readRun(dir).epochs).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8')).epochs).toHaveLength(2);
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
+    const resumed = await penx(...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readRun(dir).epochs).toHaveLength(2);
+    expect(existsSync(join(dir, 'epoch-002.png'))).toBe(true);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('epoch=2 loss=');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.includes('.tmp-') || f.endsWith('.old'))).toEqual([]);
+  }, 120_000);
+
+  it('compare --resume after a kill in a later run’s first epoch restarts that run alone', async () => {
+    const out = join(root, 'cmp');
+    const args = ['compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', '--out', out, '--name', 'c', ...TINY];
+    // The second run's first checkpoint: killed as it would be swapped in.
+    const killed = await penxWith(killAt('rename|/c/l1_1e-4/checkpoint|1'), ...args);
+    expect(killed.code).toBe(137);
+    const first = join(out, 'c', 'none', 'checkpoint', 'model', 'weights.bin');
+    const before = statSync(first).mtimeMs;
+    const refused = await penx(...args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/use --resume to continue it or --force to start it over/);
+    const resumed = await penx(...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/has no finished epoch to resume: the run starts over/);
+    expect(statSync(first).mtimeMs).toBe(before);
+    expect(readRun(join(out, 'c', 'l1_1e-4')).epochs).toHaveLength(1);
+  }, 180_000);
+
+  it('--resume with another thread count is said and recorded per session; --resume of nothing says so', async () => {
+    const out = join(root, 'threads');
+    const base = ['train', '--penalty', 'none', '--out', out, '--name', 't', '--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm'];
+    const fresh = await penx(...base, '--epochs', '1', '--threads', '2', '--resume');
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stderr).toMatch(/nothing to resume in .*t: starting a new run/);
+    const again = await penx(...base, '--epochs', '2', '--threads', '1', '--resume');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/resuming on 1 thread\(s\) .* where the run used 2 .*weights will differ slightly/);
+    const run = readRun(join(out, 't'));
+    expect(run.sessions?.map((s) => [s.fromEpoch, s.threads])).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
+  }, 120_000);
+
+  it('Ctrl-C: exit 130 and one line saying how to continue', async () => {
+    const out = join(root, 'sigint');
+    const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '20', '--out', out, '--name', 'i', ...TINY);
+    while (!existsSync(join(out, 'i', 'run.json')) && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train --penalty l1:1e-4 --epochs 20 .*--name i .*--resume$/m);
+    expect(existsSync(join(out, 'i', '.penx.lock'))).toBe(false);
+  }, 60_000);
+});
+
+describe('bad input: exit 2, a message, nothing written', () => {
+  it.each<[string, string[], RegExp]>([
+    ['an --out under a file', ['--out', '__FILE__/x'], /is a file, not a folder/],
+    ['an --out that takes no folders', ['--out', '/proc/penx-x'], /cannot make \/proc\/penx-x/],
+    ['a 300-character name', ['--name', 'n'.repeat(300)], /is 300 bytes long \(at most 255\)/],
+    ['a batch larger than the training set', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(256 images\)/],
+    ['a strength that underflows', ['--penalty', 'l1:1e-400'], /too small for a 64-bit float/],
+    ['a constraint that cannot apply to a kernel', ['--constraint', 'maxnorm:m=2,axis=3'], /cannot be applied to dense_1\/kernel \(shape \[3200,128\]\): axis=3 is out of range/],
+  ])('%s', async (_, flags, message) => {
+    const out = join(root, 'bad');
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    const given = flags.map((f) => f.replace('__FILE__', file));
+    const penaltyFlag = given.includes('--penalty') ? [] : ['--penalty', 'l1'];
+    const t0 = performance.now();
+    const r = await penx('train', ...penaltyFlag, '--epochs', '1', '--train-size', '256', '--test-size', '128', '--out', out, '--backend', 'wasm', ...given);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  }, 60_000);
+
+  it('empty lists of penalties or optimisers', async () => {
+    for (const flags of [['--penalties', ''], ['--penalties', ','], ['--optimizers', '']]) {
+      const r = await penx('compare', ...flags, '--epochs', '1', '--out', join(root, 'empty'));
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/names no (penalty|optimiser)/);
+    }
+  }, 60_000);
+
+  it('more threads than cores: said, and capped', async () => {
+    const r = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', join(root, 'many'), '--threads', '64', ...TINY.slice(0, 8));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/--threads 64 is more than the \d+ cores here; using \d+/);
+  }, 60_000);
+
+  it('modules: exactly the path given; two modules defining one name are refused; no TF.js advert', async () => {
+    const dir = join(root, 'mods');
+    mkdirSync(dir, { recursive: true });
+    const body = (name: string, f: string) => `import { definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: '${name}', fn: (w) => ${f} });\n`;
+    // Inside the repository, so 'penalty-explorer' resolves to this package.
+    const here = join('tmp', 'hardening-mods');
+    mkdirSync(here, { recursive: true });
+    writeFileSync(join(here, 'p.ts'), body('fromts', 'tf.square(w)'));
+    writeFileSync(join(here, 'p.js'), body('fromjs', 'tf.abs(w)'));
+    writeFileSync(join(here, 'q.js'), body('fromts', 'tf.exp(w)'));
+    const exact = await penx('penalties', `./${here}/p.js`, `./${here}/p.ts`);
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(exact.stdout).toMatch(/^fromjs:1e-4\t.*\(from \.\/tmp\/hardening-mods\/p\.js\)$/m);
+    const dup = await penx('penalties', `./${here}/p.ts`, `./${here}/q.js`);
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toMatch(/penalty 'fromts' is already defined by another module, differently; give each penalty its own name/);
+    const grad = await penx('train', '--penalty', `./${here}/p.ts`, '--grad', 'nope:clipnorm=1', '--epochs', '1', '--out', join(dir, 'o'), ...TINY);
+    expect(grad.code).toBe(2);
+    expect(grad.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+  }, 60_000);
+});

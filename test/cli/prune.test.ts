@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/record/schema.ts';
+import { loadModel, readSparseWeights } from '../../src/node.ts';
+import { splitSpecList } from '../../src/index.ts';
+import { penx } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
+const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+
+describe('proximal penalties and penx prune on a tiny run', () => {
+  const out = join(root, 'runs');
+  const dir = join(out, 'l1_1e-4_prox');
+
+  it('penx penalties reads the ,prox mode and refuses it for a penalty without a proximal operator', async () => {
+    const ok = await penx('penalties', 'l1:1e-4,prox', 'deadzone:1e-4,a=0.1,prox');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^l1:1e-4,prox\tλ·Σ\|w\|$/m);
+    expect(ok.stdout).toMatch(/^deadzone:1e-4,a=0\.1,prox\t/m);
+    const bad = await penx('penalties', 'l2:1e-4,prox');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/penalty l2 has no proximal operator/);
+    expect(splitSpecList('none,l1:1e-4,prox,deadzone:1e-4,a=0.3,prox')).toEqual(['none', 'l1:1e-4,prox', 'deadzone:1e-4,a=0.3,prox']);
+  });
+
+  it('penx train records the prune curve after the last epoch and draws it', async () => {
+    const r = await penx('train', '--penalty', 'l1:1e-4,prox', '--epochs', '1', '--out', out, ...SMALL);
+    expect(r.code, r.stderr).toBe(0);
+    const run = readRun(dir);
+    expect(run.config.penalty).toBe('l1:1e-4,prox');
+    const curve = run.epochs[0]!.prune!;
+    expect(curve.global.map((p) => p.level)).toEqual([0, 50, 70, 80, 90, 95, 97, 98, 99, 99.5]);
+    expect(curve.perLayer.map((p) => p.level)).toEqual(curve.global.map((p) => p.level));
+    expect(curve.global[0]!.testAcc).toBe(run.epochs[0]!.testAcc);
+    // round(k·n/100) of the n kernel weights are 0 after pruning, or more when the run left more at 0.
+    for (const p of curve.global) expect(Math.round(p.zeros * curve.weights)).toBeGreaterThanOrEqual(Math.round((p.level / 100) * curve.weights));
+    expect(curve.global.at(-1)!.size.ratio).toBeGreaterThan(50);
+    expect(existsSync(join(dir, 'prune-curve.png'))).toBe(true);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="prune-curve"');
+    // Progress while it is measured: 10 levels × 2 scopes, level 0 once.
+    expect(r.stderr).toMatch(/prune curve after epoch 1: 4\/19 evaluations, eta \d+s/);
+    expect(r.stderr).toMatch(/prune curve after epoch 1: 19\/19 evaluations, eta 0s/);
+  }, 180_000);
+
+  it('penx prune writes the model at the largest level within --max-drop, and a sparse export that reads back to its weights', async () => {
+    const curve = readRun(dir).epochs[0]!.prune!;
+    const maxDrop = 5;
+    const base = curve.global[0]!.testAcc!;
+    const expected = curve.global.filter((p) => 100 * (base - p.testAcc!) <= maxDrop + 1e-9).at(-1)!;
+    const r = await penx('prune', dir, '--max-drop', String(maxDrop), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { level: number; testAcc: number; size: { dense: number; sparse: number }; model: string; sparse: string[] };
+    expect(result).toMatchObject({ level: expected.level, testAcc: expected.testAcc, size: expected.size });
+    const model = await loadModel(join(dir, 'pruned', 'model'));
+    const kernels = model.weights.filter((w) => w.originalName.endsWith('kernel')).map((w) => w.read().dataSync() as Float32Array);
+    const zeros = kernels.reduce((s, k) => s + k.filter((v) => v === 0).length, 0);
+    expect(zeros / curve.weights).toBeCloseTo(expected.zeros, 10);
+    expect(statSync(join(dir, 'pruned', 'weights.sparse.bin')).size).toBe(expected.size.sparse);
+    const back = await readSparseWeights(join(dir, 'pruned'));
+    expect(back.map((w) => w.name)).toEqual(model.weights.map((w) => w.originalName));
+    back.forEach((w, i) => {
+      const mine = model.weights[i]!.read().dataSync() as Float32Array;
+      expect(Buffer.from(w.values.buffer).equals(Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength)), w.name).toBe(true);
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'pruned', 'prune.json'), 'utf8'))).toMatchObject({ level: expected.level });
+
+    const text = await penx('prune', dir, '--max-drop', '0', '--out', join(root, 'strict'));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^l1:1e-4,prox: \d+(\.\d+)? % of the kernel weights set to 0 \(global\), after epoch 1$/m);
+    expect(text.stdout).toMatch(/KiB dense \(float32\) → .* KiB sparse, [\d.]+× smaller/);
+  }, 120_000);
+
+  it('penx prune refuses a run without a prune curve and a bad --max-drop', async () => {
+    const run = readRun(dir);
+    const bare = join(root, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'run.json'), JSON.stringify({ ...run, epochs: run.epochs.map(({ prune: _p, ...e }) => e) }));
+    const r = await penx('prune', bare);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/run\.json has no prune curve after epoch 1/);
+    const bad = await penx('prune', dir, '--max-drop', 'lots');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-drop must be accuracy points/);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * `penx serve` as a user runs it, over runs that `penx compare` and `penx train` really wrote:
+ * loopback only by default, nothing outside its folder (path traversal refused over raw HTTP),
+ * and the page in headless Chromium (Debian's): no console errors, no request leaving the server,
+ * runs overlaid, downloads, and a new epoch written by a running `penx train` shown without reload.
+ * `penx train --serve` starts the same dashboard next to training and keeps it until Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { penx } from '../cli/run-penx.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64'];
+
+const out = mkdtempSync(join(tmpdir(), 'penx-serve-'));
+const children: ChildProcess[] = [];
+let url = '';
+let browser: Browser | undefined;
+
+/** Starts `penx ARGS…` and resolves with the dashboard address it prints. */
+function startPenx(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let text = '';
+  child.stdout?.on('data', (d) => (text += String(d)));
+  child.stderr?.on('data', (d) => (text += String(d)));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /dashboard: (http:\/\/\S+)/.exec(text);
+      if (m) {
+        clearInterval(timer);
+        resolve({ child, url: m[1] as string, output: () => text });
+      }
+    }, 50);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`penx ${args.join(' ')} exited with ${code}: ${text}`));
+    });
+  });
+}
+
+/** A raw GET (the path sent as is, no URL folding), with an optional Host header. */
+function rawGet(path: string, host?: string): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path, headers: host ? { host } : {} }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += String(d)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  const c = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...SMALL, '--out', out, '--name', 'cmp');
+  expect(c.code, c.stderr).toBe(0);
+  const t = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...SMALL, '--out', out, '--name', 'live');
+  expect(t.code, t.stderr).toBe(0);
+  symlinkSync('/etc', join(out, 'outside'));
+  url = (await startPenx(['serve', out, '--port', '0'])).url;
+  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe('penx serve over HTTP', () => {
+  it('listens on loopback and lists the runs, a comparison\'s in its order', async () => {
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    const { status, body } = await rawGet('/api/runs');
+    expect(status).toBe(200);
+    const runs = (JSON.parse(body) as { runs: Array<{ id: string; comparison: string; epochs: number }> }).runs;
+    expect(runs.map((r) => [r.id, r.comparison, r.epochs])).toEqual([
+      ['cmp/none', 'cmp', 1],
+      ['cmp/l1_1e-4', 'cmp', 1],
+      ['live', '', 1],
+    ]);
+  });
+
+  it('serves files under its folder and refuses every way out of it', async () => {
+    expect((await rawGet('/files/cmp/compare.json')).status).toBe(200);
+    expect((await rawGet('/files/live/curves.png')).status).toBe(200);
+    for (const path of ['/files/../../../../etc/passwd', '/files/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/files/cmp%2f..%2f..%2f..%2fetc%2fpasswd', '/files/outside/passwd', '/files/cmp/..%5c..%5cetc']) {
+      const r = await rawGet(path);
+      expect(r.status, path).toBe(403);
+      expect(r.body, path).not.toContain('root:');
+    }
+    expect((await rawGet('/files/cmp/nothing.png')).status).toBe(404);
+  });
+
+  it('answers only to its own address (no DNS rebinding) and refuses bad view queries', async () => {
+    expect((await rawGet('/api/runs', 'evil.example:80')).status).toBe(403);
+    expect((await rawGet('/api/view/overlay?runs=cmp/none&bins=0')).status).toBe(400);
+    const unknown = await rawGet('/api/view/overlay?runs=../../etc');
+    expect([unknown.status, JSON.parse(unknown.body).error]).toEqual([400, 'no run "../../etc" under the served folder']);
+    expect((await rawGet('/api/view/nope?runs=cmp/none')).status).toBe(400);
+    const csv = await rawGet('/api/csv/overlay?runs=cmp/none,live&epoch=1&bins=20&range=-0.5,0.5');
+    expect(csv.status).toBe(200);
+    expect(csv.body.split('\n')[0]).toBe('kind,run,x,density,w,value');
+    expect(csv.body.split('\n').filter((l) => l.startsWith('bin,')).length).toBe(2 * 21);
+  });
+});
+
+describe('the dashboard in Chromium, and penx train --serve', () => {
+  it('loads without errors or outside requests, overlays runs, downloads; a new epoch of a running penx train --serve shows without reload', async () => {
+    const page = hasChromium ? await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true }) : undefined;
+    const errors: string[] = [];
+    const outside: string[] = [];
+    if (page) {
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (r) => {
+        if (!r.url().startsWith(url) && !/^(blob|data):/.test(r.url())) outside.push(r.url());
+      });
+      await page.goto(`${url}?runs=cmp/none,cmp/l1_1e-4`);
+      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
+      const legend = () => page.locator('#view-overlay svg').first().textContent();
+      expect(await legend()).toContain('l1:1e-4');
+      expect(await legend()).not.toContain('l2:1e-4');
+      expect(await page.locator('#views .card').count()).toBeGreaterThanOrEqual(8);
+      // The prune curve penx compare measured after the last epoch, one line per run.
+      const prune = await page.locator('#view-prune-curve svg').first().textContent();
+      expect(prune).toContain('Prune curve');
+      expect(prune).toContain('after epoch 1');
+      expect(prune).toContain('l1:1e-4');
+
+      // Overlay a run from another folder.
+      const drawn = Number(await page.evaluate(() => document.body.dataset.drawn));
+      await page.locator('input[type=checkbox][value="live"]').check();
+      await page.waitForFunction((n) => Number(document.body.dataset.drawn) > n, drawn);
+      expect(await legend()).toContain('l2:1e-4');
+
+      // Downloads: the chart as PNG and SVG, its numbers as CSV.
+      const save = async (which: string) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#view-overlay button[data-download="${which}"]`).click()]);
+        return readFileSync((await download.path()) as string);
+      };
+      expect((await save('png')).subarray(1, 4).toString()).toBe('PNG');
+      expect((await save('svg')).toString()).toContain('<svg');
+      expect((await save('csv')).toString().split('\n')[0]).toBe('kind,run,x,density,w,value');
+      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    }
+
+    // penx train --serve continues `live` to epoch 2, with a dashboard of its own over the same folder.
+    const training = await startPenx(['train', '--penalty', 'l2:1e-4', '--epochs', '2', ...SMALL, '--out', out, '--name', 'live', '--resume', '--serve', '0']);
+    expect(new URL(training.url).hostname).toBe('127.0.0.1');
+    const deadline = Date.now() + 90_000;
+    while (!training.output().includes('training finished') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const listed = await fetch(new URL('/api/runs', training.url)).then((r) => r.json() as Promise<{ runs: Array<{ id: string; epochs: number }> }>);
+    expect(listed.runs.map((r) => [r.id, r.epochs])).toEqual([['cmp/none', 1], ['cmp/l1_1e-4', 1], ['live', 2]]);
+
+    if (page) {
+      // The first page, never reloaded, shows epoch 2.
+      await page.waitForFunction(() => document.querySelector('.epochs[data-run="live"]')?.textContent === '2/2', undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => document.getElementById('epoch')?.getAttribute('max') === '2' && document.getElementById('epoch-value')?.textContent === '2');
+      await page.waitForFunction(() => /Runs overlaid at epoch 2/.test(document.querySelector('#view-overlay svg')?.textContent ?? ''));
+      expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+      expect(errors).toEqual([]);
+      expect(outside).toEqual([]);
+      await page.close();
+    }
+
+    // Ctrl-C ends the dashboard that outlived the training: a normal end.
+    const exited = new Promise<number | null>((resolve) => training.child.on('exit', resolve));
+    training.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(training.output()).toContain('done: 2 epochs');
+  }, 150_000);
+});

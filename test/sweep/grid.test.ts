@@ -1,0 +1,28 @@
+/** A sweep's grid expanded into runs: names, specs, order, and the grids refused. */
+import { describe, expect, it } from 'vitest';
+import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
+
+describe('expandGrid', () => {
+  it('one run per penalty × strength × seed, named from its settings; a penalty without a strength once per seed', async () => {
+    const runs = await expandGrid({ penalties: ['deadzone,a=0.3', 'none'], strengths: [1e-5, 1e-3], seeds: [7, 8] });
+    expect(runs).toEqual([
+      { name: 'deadzone_1e-5_a=0.3_seed=7', penalty: 'deadzone:1e-5,a=0.3', strength: 1e-5, seed: 7 },
+      { name: 'deadzone_1e-5_a=0.3_seed=8', penalty: 'deadzone:1e-5,a=0.3', strength: 1e-5, seed: 8 },
+      { name: 'deadzone_0.001_a=0.3_seed=7', penalty: 'deadzone:0.001,a=0.3', strength: 1e-3, seed: 7 },
+      { name: 'deadzone_0.001_a=0.3_seed=8', penalty: 'deadzone:0.001,a=0.3', strength: 1e-3, seed: 8 },
+      { name: 'none_seed=7', penalty: 'none', strength: null, seed: 7 },
+      { name: 'none_seed=8', penalty: 'none', strength: null, seed: 8 },
+    ]);
+  });
+
+  it('refuses grids of no runs, strengths that are not > 0, a penalty with its own strength, a run twice, a bad spec', async () => {
+    await expect(expandGrid({ penalties: [], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/no penalties: the grid has 0 runs/);
+    await expect(expandGrid({ penalties: ['l1'], strengths: [1e-4], seeds: [] })).rejects.toThrow(/no seeds: the grid has 0 runs/);
+    await expect(expandGrid({ penalties: ['l1'], strengths: [], seeds: [1] })).rejects.toThrow(/no strengths for l1/);
+    await expect(expandGrid({ penalties: ['l1'], strengths: [0], seeds: [1] })).rejects.toThrow(/strengths must be finite numbers > 0/);
+    await expect(expandGrid({ penalties: ['l1:1e-4'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/has a strength; give penalties without one/);
+    await expect(expandGrid({ penalties: ['l1'], strengths: [1e-4, 0.0001], seeds: [1] })).rejects.toThrow(/the run l1_1e-4_seed=1 twice/);
+    await expect(expandGrid({ penalties: ['deadzone,a=-1'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/deadzone parameter a=-1 is not allowed/);
+    await expect(expandGrid({ penalties: ['nosuch'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/unknown penalty 'nosuch'/);
+  });
+});

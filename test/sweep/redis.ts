@@ -1,0 +1,46 @@
+/**
+ * The Redis the sweep tests put runs on: the one `.ci/run` started (PENX_REDIS_URL), else one of
+ * Debian's redis-server started here on a free loopback port, else none (the queue tests skip,
+ * unless PENX_REQUIRE_REDIS is set: then its absence fails them, as in CI).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+export const required = Boolean(process.env.PENX_REQUIRE_REDIS);
+
+export interface TestRedis {
+  readonly url: string;
+  stop(): void;
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A Redis to test against, or undefined when there is none here. */
+export async function testRedis(): Promise<TestRedis | undefined> {
+  const given = process.env.PENX_REDIS_URL;
+  if (given) return { url: given, stop: () => undefined };
+  if (!existsSync(REDIS_SERVER)) return undefined;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'penx-redis-'));
+  const server = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') {
+      return { url: `redis://127.0.0.1:${port}`, stop: () => (server.kill(), rmSync(dir, { recursive: true, force: true })) };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  server.kill();
+  throw new Error(`${REDIS_SERVER} did not answer on port ${port}`);
+}

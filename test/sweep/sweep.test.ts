@@ -1,0 +1,270 @@
+/**
+ * `penx sweep` and `penx worker` end to end, with tiny runs (256 images, 2 epochs, wasm, one
+ * thread each, so a run's weights are the same in any process): a local sweep killed and
+ * restarted; the same grid on a real Redis with two workers, one of them killed with kill -9 in
+ * the middle of a run; every run's final weights against the same run trained alone by
+ * `penx train`. The queue tests skip without Redis, unless PENX_REQUIRE_REDIS is set (CI).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/record/schema.ts';
+import { serveDashboard } from '../../src/serve/index.ts';
+import { penx, type Run } from '../cli/run-penx.ts';
+import { freePort, required, testRedis } from './redis.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-sweep-'));
+const redis = await testRedis();
+afterAll(() => {
+  redis?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const SMALL = ['--train-size', '256', '--test-size', '128', '--epochs', '2', '--batch-size', '64', '--backend', 'wasm'];
+const GRID = ['--penalties', 'l1,none', '--strengths', '1e-4,1e-3', '--seeds', '3'];
+/** The grid's runs: folder name, penalty, seed. */
+const RUNS = [
+  ['l1_1e-4_seed=3', 'l1:1e-4', '3'],
+  ['l1_0.001_seed=3', 'l1:0.001', '3'],
+  ['none_seed=3', 'none', '3'],
+] as const;
+
+const weights = (dir: string) => readFileSync(join(dir, 'checkpoint', 'model', 'weights.bin'));
+const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const finished = (dir: string) => existsSync(join(dir, 'run.json')) && readRun(dir).epochs.length === 2;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until `ok()` holds, polling; fails after `ms`. */
+async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Every process started in the background, killed at the end whatever happened. */
+const started: ChildProcess[] = [];
+afterAll(() => started.forEach((c) => c.kill('SIGKILL')));
+
+/** A `penx` process in the background, its stdout and stderr lines collected. */
+function background(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  const out: string[] = [];
+  const err: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => out.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => err.push(l));
+  return { child, out, err, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+/** Processes still training a run of `folder` (a `penx sweep-run` child left behind would show here). */
+function trainersOf(folder: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return cmd.includes('sweep-run') && cmd.includes(folder);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+// The same runs trained alone, one `penx train` each (two at a time), in the background from the start.
+const alone = join(root, 'alone');
+let references: Promise<Run[]>;
+beforeAll(() => {
+  const train = ([name, penalty, seed]: (typeof RUNS)[number]) => penx('train', '--penalty', penalty, '--seed', seed, ...SMALL, '--threads', '1', '--out', alone, '--name', name);
+  references = (async () => [...(await Promise.all(RUNS.slice(0, 2).map(train))), await train(RUNS[2])])();
+});
+
+const local = join(root, 'local');
+
+describe('penx sweep on this machine', () => {
+  it('a sweep killed after its first finished run, started again, skips the finished runs and completes', async () => {
+    const args = ['sweep', ...GRID, ...SMALL, '--jobs', '2', '--threads', '2', '--out', local, '--name', 's'];
+    const first = background(...args);
+    await until(() => first.err.some((l) => / done: test acc/.test(l)) || first.child.exitCode !== null, 180_000, 'a finished run');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const dir = join(local, 's');
+    const done = RUNS.filter(([name]) => finished(join(dir, name))).map(([name]) => name);
+    expect(done.length).toBeGreaterThanOrEqual(1);
+    expect(done.length).toBeLessThan(RUNS.length);
+    // Its training children go with it (their parent gone), releasing their folders; looked at
+    // twice, a second apart, so a child started just before the kill is seen too.
+    for (const _ of [1, 2]) {
+      await until(() => trainersOf(dir).length === 0, 30_000, 'the killed sweep’s children to exit');
+      await sleep(1_000);
+    }
+    const stamps = done.map((name) => statSync(join(dir, name, 'checkpoint', 'model', 'weights.bin')).mtimeMs);
+
+    const again = await penx(...args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`${done.length} done (skipped)`);
+    expect(done.map((name) => statSync(join(dir, name, 'checkpoint', 'model', 'weights.bin')).mtimeMs)).toEqual(stamps);
+    for (const [name] of RUNS) expect(finished(join(dir, name)), name).toBe(true);
+    expect(again.stdout).toContain(`report: ${join(dir, 'report.html')}`);
+
+    const record = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    expect(record).toMatchObject({ format: 'penalty-explorer/sweep@1', name: 's', grid: { penalties: ['l1', 'none'], strengths: [1e-4, 1e-3], seeds: [3] }, settings: { epochs: '2', trainSize: '256', backend: 'wasm' } });
+    expect(record.runs.map((r: { name: string }) => r.name)).toEqual(RUNS.map(([name]) => name));
+    for (const f of ['sparsity.png', 'accuracy.png', 'sparsity.svg', 'accuracy.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    for (const [name] of RUNS) expect(html).toContain(`href="${encodeURIComponent(name)}/report.html"`);
+    expect(html).toContain('3 done, 0 under way, 0 failed, 0 not started');
+  }, 300_000);
+
+  it('penx serve groups the sweep\'s runs in its order and draws their scores against strength', async () => {
+    const board = await serveDashboard({ dir: local });
+    try {
+      const get = async (path: string) => {
+        const r = await fetch(new URL(path, board.url));
+        return { status: r.status, body: (await r.json()) as any };
+      };
+      const { body } = await get('/api/runs');
+      expect(body.runs.map((r: { id: string; comparison: string }) => [r.id, r.comparison])).toEqual(RUNS.map(([name]) => [`s/${name}`, 's']));
+      expect(body.views.map((v: { id: string }) => v.id)).toEqual(expect.arrayContaining(['strength-sparsity', 'strength-accuracy']));
+      const ids = RUNS.map(([name]) => `s/${name}`).join(',');
+      for (const metric of ['sparsity', 'accuracy'] as const) {
+        const view = await get(`/api/view/strength-${metric}?runs=${encodeURIComponent(ids)}`);
+        expect(view.status, metric).toBe(200);
+        // The compiled Vega carries one mean per (penalty, λ) cell: l1 at both strengths, none once.
+        const rows = view.body.data.find((d: { values?: unknown[] }) => Array.isArray(d.values)).values as Array<{ kind: string; penalty: string; strength: number | null; mean?: number }>;
+        const cells = rows.filter((r) => r.kind === 'curve' || r.kind === 'flat').map((r) => [r.penalty, r.strength]);
+        expect(cells, metric).toEqual([['l1', 1e-4], ['l1', 1e-3], ['none', null]]);
+        const run = readRun(join(local, 's', 'l1_0.001_seed=3'));
+        const mean = rows.find((r) => r.kind === 'curve' && r.strength === 1e-3)!.mean;
+        expect(mean).toBeCloseTo(metric === 'sparsity' ? run.epochs[1]!.sparsity.lt1e3 : run.epochs[1]!.testAcc!, 9);
+      }
+    } finally {
+      await board.close();
+    }
+  });
+
+  it('refuses a sweep folder holding a sweep of other settings, and a grid of no runs', async () => {
+    const other = await penx('sweep', ...GRID, ...SMALL.map((a) => (a === '256' ? '512' : a)), '--out', local, '--name', 's');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/holds a sweep with other settings \(trainSize: "256" → "512"\)/);
+    const none = await penx('sweep', '--penalties', 'l1', '--strengths', '', '--out', local, '--name', 'empty');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/the grid has 0 runs/);
+    expect(existsSync(join(local, 'empty'))).toBe(false);
+  }, 30_000);
+});
+
+describe('penx sweep --queue and penx worker on Redis', () => {
+  it.runIf(!redis && required)('needs Redis (PENX_REQUIRE_REDIS is set)', () => {
+    throw new Error('PENX_REQUIRE_REDIS is set but neither PENX_REDIS_URL nor /usr/bin/redis-server is there: install redis-server (apt-get install -y redis-server)');
+  });
+  if (!redis) return;
+  const url = redis.url;
+  const shared = join(root, 'shared');
+  const name = `q${process.pid}`;
+  const workers = [background('worker', '--queue', url, '--out', shared, '--threads', '1'), background('worker', '--queue', url, '--out', shared, '--threads', '1')];
+
+  it('two workers, one killed with kill -9 in the middle of a run: the run resumes on the other, the sweep completes, each run finished once', async () => {
+    await until(() => workers.every((w) => w.out.some((l) => l.startsWith('worker '))), 60_000, 'the workers to start');
+    const submitted = await penx('sweep', '--queue', url, ...GRID, ...SMALL, '--out', shared, '--name', name, '--detach');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(submitted.stderr).toContain(`3 runs put on the queue at ${url}`);
+
+    // The first run taken: its worker is killed once the run's first epoch is checkpointed.
+    const took = new RegExp(`^took ${name}/(\\S+) \\(attempt 1\\)`);
+    let victim = -1;
+    await until(() => (victim = workers.findIndex((w) => w.out.some((l) => took.test(l)))) >= 0, 60_000, 'a worker to take a run');
+    const run = took.exec(workers[victim]!.out.find((l) => took.test(l))!)![1]!;
+    const runDir = join(shared, name, run);
+    await until(() => existsSync(join(runDir, 'checkpoint', 'run.json')) && (JSON.parse(readFileSync(join(runDir, 'checkpoint', 'run.json'), 'utf8')) as RunRecord).epochs.length >= 1, 120_000, 'epoch 1');
+    workers[victim]!.child.kill('SIGKILL');
+    await workers[victim]!.exited;
+    expect(readRun(runDir).epochs.length).toBeLessThan(2);
+    const survivor = workers[1 - victim]!;
+
+    // Following the sweep (the same command without --detach) ends when every run is done.
+    const followed = await penx('sweep', '--queue', url, ...GRID, ...SMALL, '--out', shared, '--name', name);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toMatch(new RegExp(`sweep ${name}: 3 done, 0 failed; report: `));
+    expect(followed.stderr).toContain(`[${run}] done`);
+    expect(trainersOf(runDir)).toEqual([]);
+
+    const status = await penx('sweep', '--queue', url, '--name', name, '--status', '--json');
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.stdout) as { counts: Record<string, number>; runs: Array<{ run: string; state: string; attempts: number; result?: { resumedAfter: number; epochs: number } }> };
+    expect(json.counts).toEqual({ done: 3, running: 0, waiting: 0, failed: 0 });
+    const killed = json.runs.find((r) => r.run === run)!;
+    expect(killed.attempts).toBe(2);
+    expect(killed.result).toMatchObject({ resumedAfter: 1, epochs: 2 });
+
+    // The survivor resumed the killed run from its checkpoint; no run was trained to the end twice.
+    expect(survivor.out).toContain(`took ${name}/${run} (attempt 2, 1 epoch done)`);
+    expect(survivor.out).toContain(`${name}/${run}: resuming after epoch 1`);
+    expect(survivor.out.some((l) => l.startsWith(`done ${name}/${run}: 2 epochs (1 trained here)`))).toBe(true);
+    const doneLines = workers.flatMap((w) => w.out).filter((l) => l.startsWith(`done ${name}/`));
+    expect(doneLines.map((l) => l.split(':')[0]!.slice(`done ${name}/`.length)).sort()).toEqual(RUNS.map(([n]) => n).sort());
+    for (const [n] of RUNS) expect(finished(join(shared, name, n)), n).toBe(true);
+    expect(existsSync(join(shared, name, 'sweep.json'))).toBe(true);
+    expect(existsSync(join(shared, name, 'sparsity.png'))).toBe(true);
+  }, 300_000);
+
+  it('a run that fails for a reason in its settings (the loss becomes infinite) is failed once, not retried', async () => {
+    const r = await penx('sweep', '--queue', url, '--penalties', 'l2', '--strengths', '1e300', '--seeds', '1', ...SMALL, '--out', shared, '--name', `${name}-nan`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('0 done, 1 failed');
+    const status = JSON.parse((await penx('sweep', '--queue', url, '--name', `${name}-nan`, '--status', '--json')).stdout) as { counts: Record<string, number>; runs: Array<{ attempts: number; reason: string }> };
+    expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
+    expect(status.runs[0]!.attempts).toBe(1);
+    expect(status.runs[0]!.reason).toMatch(/penalty loss became NaN or infinite at epoch 1, batch 1/);
+  }, 120_000);
+
+  it('bad input stops at once with exit 2: an unreachable Redis, a wrong URL, a grid of no runs, a second sweep of the same name', async () => {
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    const t0 = Date.now();
+    const unreachable = await penx('sweep', '--queue', closed, ...GRID, ...SMALL, '--name', 'x');
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toMatch(new RegExp(`cannot reach Redis at ${closed} \\(connect ECONNREFUSED`));
+    const worker = await penx('worker', '--queue', closed, '--out', shared);
+    expect(worker.code).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const wrong = await penx('sweep', '--queue', url.replace('redis:', 'http:'), ...GRID, '--name', 'x');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/is not a Redis URL/);
+    const empty = await penx('sweep', '--queue', url, '--penalties', 'l1', '--seeds', '', '--name', 'x');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/the grid has 0 runs/);
+    // On database 1, where no worker listens: the first sweep stays waiting, the second is refused.
+    const idle = `${url.replace(/\/\d+$/, '')}/1`;
+    const first = await penx('sweep', '--queue', idle, ...GRID, ...SMALL, '--out', shared, '--name', 'dup', '--detach');
+    expect(first.code, first.stderr).toBe(0);
+    const same = await penx('sweep', '--queue', idle, ...GRID, ...SMALL.map((a) => (a === '2' ? '3' : a)), '--out', shared, '--name', 'dup', '--detach');
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/a different sweep named dup is already on the queue at .*\(epochs: "2" → "3"\); .*--name dup --remove/);
+    const status = JSON.parse((await penx('sweep', '--queue', idle, '--name', 'dup', '--status', '--json')).stdout) as { counts: Record<string, number> };
+    expect(status.counts).toEqual({ done: 0, running: 0, waiting: 3, failed: 0 });
+    expect((await penx('sweep', '--queue', idle, '--name', 'dup', '--remove')).code).toBe(0);
+    expect((await penx('sweep', '--queue', idle, '--name', 'dup', '--status')).code).toBe(2);
+  }, 60_000);
+
+  it('the survivor stops on SIGTERM', async () => {
+    const live = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
+    live.child.kill('SIGTERM');
+    expect(await live.exited).toBe(0);
+  }, 20_000);
+});
+
+describe('every sweep run ends like the same run trained alone', () => {
+  it('the checkpoint weights of the local and the queued sweep equal those of penx train, byte for byte', async () => {
+    const runs = await references;
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    for (const [name] of RUNS) {
+      expect(weights(join(local, 's', name)).equals(weights(join(alone, name))), `local ${name}`).toBe(true);
+      if (redis) expect(weights(join(root, 'shared', `q${process.pid}`, name)).equals(weights(join(alone, name))), `queued ${name}`).toBe(true);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,93 @@
+/**
+ * The report's views in headless Chromium (Debian's), from real records: overlay, log10|w|,
+ * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
+ * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportHtml } from '../../../src/viz/report/index.ts';
+import { penaltyCurves } from '../../../src/viz/render/penalty-curves.ts';
+import { vegaScript } from '../../../src/viz/render/report-file.ts';
+import type { RunRecord } from '../../../src/record/schema.ts';
+import { fineRuns } from '../views/fine-runs.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const present = existsSync(CHROMIUM);
+if (!present && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+
+let browser: Browser | undefined;
+let dir = '';
+let runs: RunRecord[] = [];
+
+beforeAll(async () => {
+  runs = await fineRuns(['none', 'l1:1e-2', 'l2:1e-2'], 3);
+  dir = await mkdtemp(join(tmpdir(), 'penx-report-views-'));
+  if (present) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function redraw(page: Page, change: () => Promise<unknown>): Promise<void> {
+  const before = Number(await page.evaluate(() => document.body.dataset.drawn));
+  await change();
+  await page.waitForFunction((n) => Number(document.body.dataset.drawn) > n, before);
+}
+
+describe.skipIf(!present)('report views in Chromium', () => {
+  it('draws every view, follows the controls, and downloads charts and numbers', async () => {
+    const file = join(dir, 'report.html');
+    await writeFile(file, await reportHtml(runs, { vegaScript: await vegaScript(), penalties: await penaltyCurves(runs) }));
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
+    const url = pathToFileURL(file).href;
+    await page.goto(url);
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
+
+    for (const id of ['overlay', 'log-abs', 'heatmap', 'heatmap-log', 'ridgeline', 'bands', 'curves', 'penalty']) {
+      expect(await page.locator(`#view-${id} svg`).count(), id).toBe(1);
+    }
+    const lines = () => page.locator('#view-overlay g.mark-line path').count();
+    expect(await lines()).toBe(3);
+    expect(await page.locator('#view-heatmap g.mark-rect path').count()).toBeGreaterThan(100);
+    expect(await page.locator('.view-epoch').first().textContent()).toBe('3');
+
+    await redraw(page, () => page.locator('#layer').selectOption('hidden'));
+    expect(await page.locator('.view-layer').first().textContent()).toBe('hidden');
+    await redraw(page, () => page.locator('#epoch').fill('1'));
+    expect(await page.locator('.view-epoch').first().textContent()).toBe('1');
+    await redraw(page, () => page.locator('input[name="scale"][value="log"]').check());
+    expect(await lines()).toBe(3);
+
+    const save = async (box: string, which: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#dl-${box} button[data-download="${which}"]`).click()]);
+      return readFileSync((await download.path()) as string).toString('latin1');
+    };
+    const csv = (await save('view-overlay', 'csv')).split('\n');
+    expect(csv[0]).toBe('run,x,density');
+    expect(csv.filter((l) => l.startsWith('l2')).length).toBe(101);
+    expect((await save('view-heatmap', 'png')).slice(1, 4)).toBe('PNG');
+    expect(await save('view-bands', 'svg')).toContain('<svg');
+    expect((await save('hist-0', 'csv')).split('\n')[0]).toContain('density');
+    expect((await save('sparsity', 'csv')).split('\n').length).toBeGreaterThan(10);
+    const numbers = (await save('numbers', 'csv')).split('\n');
+    expect(numbers[0]).toBe('run,epoch,train loss,penalty loss,test loss,test acc,|w| < 1e-3,|w| < 1e-2,seconds');
+    expect(numbers.length).toBe(1 + 3 * 4 + 1);
+
+    expect(errors).toEqual([]);
+    expect(requests.filter((r) => r !== url && !/^(blob|data):/.test(r))).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

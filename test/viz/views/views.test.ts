@@ -1,0 +1,248 @@
+/**
+ * The views as data: what each figure draws and on which scales, from real records (`fit` on a
+ * small model) — overlay, log10|w|, heatmaps, ridgeline, bands, curves, penalty shapes — and that
+ * every view compiles to Vega; re-binning a record (`rebinRun`) and records without fine histograms.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  bandsSpec,
+  binnedHistogram,
+  curvesSpec,
+  heatmapSpec,
+  logAbsSpec,
+  overlaySpec,
+  penaltyShapesSpec,
+  rebinRun,
+  ridgelineSpec,
+  runLabels,
+  selectionPercentiles,
+  smooth,
+  toVega,
+  VIEWS,
+} from '../../../src/viz/index.ts';
+import { penaltyCurves } from '../../../src/viz/render/penalty-curves.ts';
+import { viewCsv } from '../../../src/viz/report/csv.ts';
+import { snapshots, type EpochRecord, type RunRecord } from '../../../src/record/schema.ts';
+import { plain } from '../figures/spec-helpers.ts';
+import { fineRuns } from './fine-runs.ts';
+
+let runs: RunRecord[] = [];
+beforeAll(async () => {
+  runs = await fineRuns(['none', 'l1:1e-2', 'l2:1e-2'], 3);
+});
+
+/** Strip fine histograms and percentiles: a record as written before they were recorded. */
+function coarse(run: RunRecord): RunRecord {
+  const strip = <S extends RunRecord['initial']>(s: S): S => ({
+    ...s,
+    percentiles: undefined,
+    layers: s.layers.map((l) => ({ ...l, percentiles: undefined, weights: l.weights?.map((w) => ({ ...w, fine: undefined, logAbs: undefined, percentiles: undefined })) })),
+  });
+  return JSON.parse(JSON.stringify({ ...run, initial: strip(run.initial), epochs: run.epochs.map(strip) }));
+}
+
+describe('overlay', () => {
+  it('one step line per run at the epoch, on shared axes, linear or log density', () => {
+    const spec = plain(overlaySpec(runs, { epoch: 2 }));
+    const lines = spec.layer[0];
+    expect(lines.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
+    expect(lines.encoding.color.scale.domain).toEqual(runLabels(runs));
+    expect(lines.encoding.x.scale.domain).toEqual([-1, 1]);
+    const rows = spec.data.values.filter((r: { kind: string }) => r.kind === 'bin');
+    expect(rows).toHaveLength(3 * 101); // 100 bins + the last edge, per run
+    // The line's heights are the run's histogram at that epoch.
+    const h = binnedHistogram(snapshots(runs[1] as RunRecord)[2]!);
+    expect(rows.filter((r: { run: string }) => r.run === runs[1]!.config.penalty).slice(0, 100).map((r: { density: number }) => r.density)).toEqual(h?.density);
+    expect(plain(overlaySpec(runs, { scale: 'log' })).layer[0].encoding.y.scale.type).toBe('symlog');
+    expect(spec.title.text).toBe('Runs overlaid at epoch 2');
+  });
+
+  it('draws each run\'s penalty faintly on its own axis when given, and re-bins', async () => {
+    const { curves } = await penaltyCurves(runs);
+    const spec = plain(overlaySpec(runs, { penalties: curves, bins: 40, range: [-0.5, 0.5] }));
+    expect(spec.layer).toHaveLength(2);
+    expect(spec.resolve.scale.y).toBe('independent');
+    const faint = spec.data.values.filter((r: { kind: string }) => r.kind === 'penalty');
+    expect(Math.min(...faint.map((r: { w: number }) => r.w))).toBeGreaterThanOrEqual(-0.5);
+    expect(spec.data.values.filter((r: { kind: string; run: string }) => r.kind === 'bin' && r.run === 'none')).toHaveLength(41);
+    expect(spec.title.subtitle[0]).toContain('40 bins over [−0.5, 0.5]');
+  });
+
+  it('names the runs that have not reached the epoch', () => {
+    const short = { ...(runs[0] as RunRecord), epochs: (runs[0] as RunRecord).epochs.slice(0, 1) };
+    const spec = plain(overlaySpec([short, runs[1] as RunRecord], { epoch: 3 }));
+    expect(spec.title.subtitle.join(' ')).toContain('not reached by none');
+  });
+});
+
+describe('log10|w|', () => {
+  it('shares per log bin and the share of exact zeros, per run', () => {
+    const spec = plain(logAbsSpec(runs, { epoch: 0 }));
+    const zeros = spec.data.values.filter((r: { kind: string }) => r.kind === 'zero');
+    // Epoch 0: the biases (16 + 3 of 6·16 + 16 + 16·3 + 3 = 163 weights) are exactly 0.
+    expect(zeros.map((r: { share: number }) => r.share)).toEqual([19 / 163, 19 / 163, 19 / 163]);
+    const bins = spec.data.values.filter((r: { kind: string; run: string }) => r.kind === 'bin' && r.run === 'none');
+    const inside = bins.slice(0, -1).reduce((s: number, r: { share: number }) => s + r.share, 0);
+    expect(inside + 19 / 163).toBeCloseTo(1, 9); // every weight is a zero or in a bin
+    const [zeroPanel, logPanel] = spec.hconcat;
+    expect(zeroPanel.mark.type).toBe('bar');
+    expect(logPanel.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
+    expect(logPanel.encoding.x.scale.domain[1]).toBeGreaterThan(logPanel.encoding.x.scale.domain[0]);
+  });
+
+  it('says so for records without log10|w| histograms', () => {
+    expect(plain(logAbsSpec(runs.map(coarse))).title.text).toContain('|w| on a log axis');
+    expect(JSON.stringify(logAbsSpec(runs.map(coarse)))).toContain('no log10|w| histograms');
+  });
+});
+
+describe('over epochs', () => {
+  it('heatmap: a column per run, epochs down the y axis, colour the share of weights (log)', () => {
+    const spec = plain(heatmapSpec(runs));
+    expect(spec.spec.mark.type).toBe('rect');
+    expect(spec.spec.encoding.y.scale.reverse).toBe(true);
+    expect(spec.spec.encoding.color.scale.type).toBe('log');
+    expect(spec.resolve.scale).toMatchObject({ x: 'shared', y: 'shared', color: 'shared' });
+    const rows = spec.data.values as Array<{ col: number; epoch: number; share: number }>;
+    expect(new Set(rows.map((r) => r.col))).toEqual(new Set([0, 1, 2]));
+    expect(rows.every((r) => r.share > 0)).toBe(true);
+    // Each run's epoch: the shares add up to the share of weights inside [−1, 1].
+    const h = binnedHistogram(snapshots(runs[0] as RunRecord)[1]!)!;
+    const sum = rows.filter((r) => r.col === 0 && r.epoch === 1).reduce((s, r) => s + r.share, 0);
+    expect(sum).toBeCloseTo(1 - (h.below + h.above) / h.count, 9);
+    expect(plain(heatmapSpec(runs, { color: 'linear' })).spec.encoding.color.scale.type).toBeUndefined();
+  });
+
+  it('heatmap of log10|w| has a column for exact zeros left of the decades', () => {
+    const spec = plain(heatmapSpec(runs, { axis: 'logabs' }));
+    const [lo] = spec.spec.encoding.x.scale.domain;
+    const zeros = spec.data.values.filter((r: { x0: number }) => r.x0 === lo);
+    expect(zeros.length).toBeGreaterThan(0);
+    expect(spec.spec.encoding.x.title).toContain('w = 0');
+  });
+
+  it('ridgeline: one ridge per epoch, offset by epoch, heights on one scale for all runs', () => {
+    const spec = plain(ridgelineSpec(runs));
+    expect(spec.spec.mark).toMatchObject({ type: 'area', interpolate: 'step-after' });
+    const rows = spec.data.values as Array<{ epoch: number; base: number; ridge: number }>;
+    expect(rows.every((r) => r.base === r.epoch && r.ridge <= r.epoch)).toBe(true);
+    expect(Math.min(...rows.map((r) => r.ridge - r.epoch))).toBeCloseTo(-2.5, 9); // the tallest bin spans 2.5 rows
+  });
+
+  it('bands: the recorded percentiles per run and epoch, TensorBoard\'s bands', () => {
+    const spec = plain(bandsSpec(runs));
+    const row = spec.data.values.find((r: { col: number; epoch: number }) => r.col === 1 && r.epoch === 3);
+    const p = snapshots(runs[1] as RunRecord)[3]!.percentiles!;
+    expect([row.p0, row.p7, row.p16, row.p31, row.p50, row.p69, row.p84, row.p93, row.p100]).toEqual(p);
+    expect(spec.spec.layer.filter((l: { mark: { type: string } }) => l.mark.type === 'area')).toHaveLength(4);
+    // Without recorded percentiles they are read off the histogram, and the subtitle says so.
+    const est = selectionPercentiles(snapshots(coarse(runs[1] as RunRecord))[3]!)!;
+    expect(est.estimated).toBe(true);
+    expect(est.values[4]).toBeCloseTo(p[4] as number, 1);
+    expect(plain(bandsSpec(runs.map(coarse))).title.subtitle.join(' ')).toContain('read off the 100-bin histograms');
+  });
+});
+
+describe('curves', () => {
+  it('train loss, test loss, penalty term and accuracy per epoch, runs overlaid, losses on log axes', () => {
+    const spec = plain(curvesSpec(runs));
+    expect(spec.concat.map((c: { title: { text: string } }) => c.title.text)).toEqual(['train loss', 'test loss', 'penalty term', 'test accuracy']);
+    expect(spec.concat.map((c: { encoding: { y: { scale: { type?: string } } } }) => c.encoding.y.scale.type ?? 'linear')).toEqual(['log', 'log', 'log', 'linear']);
+    const rows = spec.data.values as Array<{ run: string; metric: string; epoch: number; value: number }>;
+    expect(rows.find((r) => r.run === runs[1]!.config.penalty && r.metric === 'train loss' && r.epoch === 2)?.value).toBe((runs[1]!.epochs[1] as EpochRecord).trainLoss);
+    expect(rows.some((r) => r.run === 'none' && r.metric === 'penalty term')).toBe(false); // 0 has no place on a log axis
+    expect(rows.filter((r) => r.metric === 'test loss' && r.run === 'none').map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('per-batch losses, when recorded, drawn raw and smoothed as TensorBoard does', () => {
+    const run = runs[1] as RunRecord;
+    const withBatches = { ...run, epochs: run.epochs.map((e, i) => ({ ...e, batchLosses: { data: [4, 2, 1, 1].map((x) => x + i), penalty: [0.1, 0.1, 0.1, 0.1] } })) };
+    const rows = plain(curvesSpec([withBatches], { smoothing: 0.5 })).data.values as Array<{ metric: string; kind: string; epoch: number; value: number }>;
+    const raw = rows.filter((r) => r.metric === 'train loss' && r.kind === 'batch');
+    expect(raw.map((r) => r.epoch).slice(0, 4)).toEqual([0.25, 0.5, 0.75, 1]);
+    const smoothed = rows.filter((r) => r.metric === 'train loss' && r.kind === 'smoothed').map((r) => r.value);
+    // s1 = 4; s2 = (0.5·0.5·4 + 0.5·2)/(1 − 0.25) = (1 + 1)/0.75
+    expect(smoothed[0]).toBeCloseTo(4, 12);
+    expect(smoothed[1]).toBeCloseTo(2 / 0.75, 12);
+    expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('penalty shapes', () => {
+  it('λ·φ(w) and its slope, sampled through the catalogue: closed forms for L1 and L2', async () => {
+    const { curves, missing } = await penaltyCurves(runs, { range: [-1, 1], points: 21 });
+    expect(missing).toEqual([]);
+    const [l1, l2] = [curves.find((c) => c.spec === runs[1]!.config.penalty)!, curves.find((c) => c.spec === runs[2]!.config.penalty)!];
+    for (const p of l1.points) {
+      expect(p.value).toBeCloseTo(1e-2 * Math.abs(p.w), 7);
+      expect(p.slope).toBeCloseTo(1e-2 * Math.sign(p.w), 7); // 0 at w = 0
+    }
+    for (const p of l2.points) {
+      expect(p.value).toBeCloseTo(1e-2 * p.w * p.w, 7);
+      expect(p.slope).toBeCloseTo(2e-2 * p.w, 6);
+    }
+    const spec = plain(penaltyShapesSpec(curves));
+    expect(spec.hconcat.map((h: { encoding: { y: { field: string } } }) => h.encoding.y.field)).toEqual(['value', 'slope']);
+    expect(spec.hconcat[0].encoding.color.scale.domain).toEqual(runs.map((r) => r.config.penalty));
+    // Each penalty's formula in the subtitle, three a line (wide titles would widen the figure).
+    expect(spec.title.subtitle.slice(1)).toEqual(['none = 0 · l1:0.01 = λ·Σ|w| · l2:0.01 = λ·Σw²']);
+  });
+
+  it('a user penalty is sampled from the module its record names; one that no longer loads is named', async () => {
+    const user = { ...(runs[0] as RunRecord), config: { ...(runs[0] as RunRecord).config, penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './mnist-demo/examples/logsum-penalty.ts' } };
+    const gone = { ...user, config: { ...user.config, penalty: 'gone:1e-4', penaltyModule: './no/such/module.ts' } };
+    const { curves, missing } = await penaltyCurves([user, gone], { points: 11 });
+    const at = (w: number) => curves[0]!.points.find((p) => Math.abs(p.w - w) < 1e-12)!;
+    expect(at(0.6).value).toBeCloseTo(1e-4 * Math.log1p(0.6 / 0.05), 9);
+    expect(at(0.6).slope).toBeCloseTo(1e-4 / (0.05 + 0.6), 9);
+    expect(missing).toEqual(['gone:1e-4']);
+    expect(JSON.stringify(penaltyShapesSpec(curves, { missing }))).toContain('not evaluated: gone:1e-4');
+  });
+});
+
+describe('every view', () => {
+  it('compiles to Vega for one run and for several, and its numbers export as CSV', async () => {
+    const { curves } = await penaltyCurves(runs);
+    for (const view of VIEWS) {
+      for (const set of [[runs[0] as RunRecord], runs]) {
+        const spec = view.spec(set, { epoch: 1, layer: 'hidden' }, { penalties: curves });
+        const vega = await toVega(spec);
+        expect(vega.marks?.length ?? 0, view.id).toBeGreaterThan(0);
+        const csv = viewCsv(spec);
+        expect(csv.split('\n').length, view.id).toBeGreaterThan(2);
+      }
+    }
+  });
+
+  it('selections: a layer, one weight tensor, kernels or biases', () => {
+    const s = snapshots(runs[0] as RunRecord)[1]!;
+    const count = (layer: string) => {
+      const h = binnedHistogram(s, { layer, range: [-5, 5], bins: 10 })!;
+      return h.count;
+    };
+    expect([count('all'), count('hidden'), count('hidden/kernel'), count('kernels'), count('biases'), count('out')]).toEqual([163, 112, 96, 144, 19, 51]);
+    expect(binnedHistogram(s, { layer: 'nope' })).toBeUndefined();
+  });
+});
+
+describe('re-binning a record', () => {
+  it('every histogram of the record at the bins and range asked for, from the fine histograms', () => {
+    const r = rebinRun(runs[1] as RunRecord, { bins: 30, range: [-0.6, 0.6] });
+    const s = r.epochs[2]!;
+    expect([s.histogram.lo, s.histogram.hi, s.histogram.density.length]).toEqual([-0.6, 0.6, 30]);
+    expect(s.layers[0]?.histogram.density).toHaveLength(30);
+    expect(s.layers[0]?.weights?.[0]?.histogram.density).toHaveLength(30);
+    // Bins of 0.04 are 10 fine bins each: counts are whole numbers.
+    const counts = s.histogram.density.map((d) => d * 0.04 * s.histogram.count);
+    for (const c of counts) expect(Math.abs(c - Math.round(c))).toBeLessThan(1e-9);
+    expect(counts.reduce((a, c) => a + c, 0) + s.histogram.below + s.histogram.above).toBeCloseTo(s.histogram.count, 6);
+  });
+
+  it('records without fine histograms re-bin their 100 bins in proportion', () => {
+    const r = rebinRun(coarse(runs[1] as RunRecord), { bins: 50 });
+    const before = (runs[1] as RunRecord).epochs[0]!.histogram.density;
+    const after = r.epochs[0]!.histogram.density;
+    expect(after).toHaveLength(50);
+    after.forEach((d, i) => expect(d).toBeCloseTo(((before[2 * i] as number) + (before[2 * i + 1] as number)) / 2, 9));
+  });
+});
