@@ -29,6 +29,7 @@ const SCOPES = [
 export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height: number } = { width: 520, height: 240 }): TopLevelSpec {
   const labels = runLabels(runs);
   const measured = runs.map((run, i) => ({ label: labels[i] as string, latest: latestPruneCurve(run) })).filter((r) => r.latest);
+  if (measured.length === 0) return notMeasuredSpec();
   const shown = measured.map((r) => r.label);
   const levels = [...new Set(measured.flatMap((r) => r.latest!.curve.global.map((p) => p.level)))].sort((a, b) => a - b);
   const rows = measured.flatMap(({ label, latest }) =>
@@ -52,10 +53,8 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: measured.length ? 'Prune curve' : 'Prune curve: not measured for these runs',
-      subtitle: measured.length
-        ? `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`
-        : 'measured after the epochs given to fit (option prune) or penx (--prune-epochs), with test data',
+      text: 'Prune curve',
+      subtitle: `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`,
     },
     data: { values: rows },
     vconcat: [
@@ -120,6 +119,20 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
       },
     ],
     resolve: { scale: { color: 'shared' } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+/** What the figure shows when no run measured a prune curve: a line saying so, and how to measure one. */
+function notMeasuredSpec(): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Prune curve: not measured for these runs', subtitle: 'measured after the epochs given to fit (option prune) or to penx (--prune-epochs), on the test data' },
+    width: 520,
+    height: 20,
+    data: { values: [{ text: 'no run chosen has a prune curve' }] },
+    mark: { type: 'text', align: 'left', x: 0, fontSize: 12, color: '#555' },
+    encoding: { text: { field: 'text', type: 'nominal' } },
     config: CONFIG,
   } as TopLevelSpec;
 }
