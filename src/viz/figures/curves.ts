@@ -77,6 +77,8 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   const batches = values.some((r) => r.kind === 'batch');
   // The legend's symbols as solid lines (the first layer, per-batch values, is faint).
   const color = { ...runColor(labels), title: runLabelsTitle(runs), legend: { ...LINE_LEGEND, symbolOpacity: 1 } };
+  // Epoch means as points only where per-batch lines are drawn; joined by a line elsewhere (test loss, accuracy).
+  const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
   const panel = (metric: string, log: boolean) => ({
     title: { text: metric, fontSize: 13 },
     width: 250,
@@ -92,7 +94,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       { transform: [{ filter: "datum.kind === 'smoothed'" }], mark: { type: 'line', strokeWidth: 1.4 } },
       {
         transform: [{ filter: "datum.kind === 'epoch'" }],
-        mark: { type: 'line', point: { filled: true, size: 24 }, strokeWidth: batches ? 0 : 2 },
+        mark: { type: 'line', point: { filled: true, size: 24 }, strokeWidth: perBatch(metric) ? 0 : 2 },
         encoding: { tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'epoch' }, { field: 'value', title: metric, format: '.5~g' }] },
       },
     ],

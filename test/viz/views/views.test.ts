@@ -165,6 +165,10 @@ describe('curves', () => {
     expect(smoothed[0]).toBeCloseTo(4, 12);
     expect(smoothed[1]).toBeCloseTo(2 / 0.75, 12);
     expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3]);
+    // Epoch means: points only under the per-batch lines, a line where there are none.
+    const spec = plain(curvesSpec([withBatches], { smoothing: 0.5 }));
+    const epochStroke = (title: string) => spec.concat.find((p: { title: { text: string } }) => p.title.text === title).layer[2].mark.strokeWidth;
+    expect([epochStroke('train loss'), epochStroke('test loss'), epochStroke('test accuracy')]).toEqual([0, 2, 2]);
   });
 });
 
