@@ -11,7 +11,7 @@ export { tf, type Tensor, type Scalar } from './tf.ts';
 
 // Specs and the one catalogue mechanism behind penalties, constraints, optimisers and gradient transforms.
 export { SpecError } from './spec/errors.ts';
-export { parseSpec, splitSpecList, formatSpec, isModuleRef, type ParsedSpec } from './spec/parse.ts';
+export { parseSpec, splitSpecList, formatSpec, isModuleRef, PROX_FLAG, type ParsedSpec } from './spec/parse.ts';
 export { formatNumber, describeParams, parseNumber, checkParam, type ParamDef, type ParamDefs, type ParamValues } from './spec/params.ts';
 export { Catalog, type Binding, type CatalogEntry, type Kind, type SpecObject } from './spec/catalog.ts';
 
@@ -23,7 +23,7 @@ export { probePenalty } from './penalties/probe.ts';
 export { abs } from './penalties/ops.ts';
 export { PenaltyRegularizer, regularizerClassName } from './penalties/regularizer.ts';
 export { attachToKernels, type KernelControls } from './penalties/attach.ts';
-export { proximalPenalty, isProximal, splitProxFlag, PROX_FLAG } from './penalties/proximal.ts';
+export { proximalPenalty, isProximal, splitProxFlag } from './penalties/proximal.ts';
 export { softThreshold, elasticNetProx, deadZoneProx } from './penalties/prox-ops.ts';
 export { type ProximalOperator } from './penalties/definition.ts';
 

@@ -27,8 +27,8 @@ export { writeSparseWeights, readSparseWeights, modelWeights, assignWeights, SPA
 
 export { fitToFolder, type FolderOptions } from './record/fit-to-folder.ts';
 export { checkRunName, claimFolder, emptyFolder, hasContent, isToolFolder, makeFolder, readRunJson, removeLeftovers, removeMadeFolders, writeRunJson, RUN_JSON, type ClaimedFolder, type FolderPolicy } from './record/folder.ts';
-export { lockFolder, LockedError, LOCK_FILE } from './record/lock.ts';
-export { loadCheckpoint, saveCheckpoint, CHECKPOINT, type Checkpoint } from './record/checkpoint.ts';
+export { breakLock, lockFolder, lockHolder, LockedError, LOCK_FILE, type LockHolder } from './record/lock.ts';
+export { checkpointDir, loadCheckpoint, saveCheckpoint, CHECKPOINT, type Checkpoint } from './record/checkpoint.ts';
 export { FolderExistsError, ResumeMismatchError } from './record/errors.ts';
 
 export { renderSvg, svgToPng, writeFigure, FONT_FILES } from './viz/render/render.ts';

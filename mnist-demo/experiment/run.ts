@@ -14,7 +14,7 @@ import type { Experiment, PenaltyRun } from './types.ts';
 /** What the command line shows while a run trains. */
 export interface RunHooks {
   /** Callbacks for the run (progress, per-epoch lines). */
-  callbacks(run: PenaltyRun, index: number): FitCallback[];
+  readonly callbacks: readonly FitCallback[];
   /** A note (e.g. why one thread is used). */
   note(message: string): void;
 }
@@ -32,7 +32,6 @@ export interface Prepared {
   readonly test: TensorData;
   /** Where the data came from, its shape and classes, its sizes (for messages). */
   readonly set: Pick<ImageSet, 'source' | 'shape' | 'classes'> & { readonly trainCount: number; readonly testCount: number };
-  readonly source: string;
   readonly make: MakeModel;
   dispose(): void;
 }
@@ -58,11 +57,11 @@ export async function prepare(exp: Experiment): Promise<Prepared> {
   const train = tensorsOf(set.train, set);
   const test = tensorsOf(set.test, set);
   const summary = { source: set.source, shape: set.shape, classes: set.classes, trainCount: set.train.count, testCount: set.test.count };
-  return { train, test, set: summary, source: set.source, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
+  return { train, test, set: summary, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
 }
 
-/** Train one run of the experiment into `<out>/<…dir>/<run.name>`. */
-export async function trainRun(exp: Experiment, run: PenaltyRun, index: number, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
+/** Train one run of the experiment into its run folder `dir`. */
+export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
   const model = await runModel(data.make, exp.seed, { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
   const { gradients, note } = await gradientsFor(model, backend.workers);
   if (note) hooks.note(note);
@@ -83,9 +82,9 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, index: number, 
       trackNorms: exp.trackNorms,
       ...(exp.prune ? { prune: exp.prune } : {}),
       gradients,
-      callbacks: hooks.callbacks(run, index),
+      callbacks: [...hooks.callbacks],
       info: {
-        data: data.source,
+        data: data.set.source,
         ...(exp.model.kind === 'module' ? { modelSource: exp.model.path } : exp.model.kind === 'folder' ? { modelSource: exp.model.dir } : {}),
         ...(run.module ? { penaltyModule: run.module } : {}),
         backend: backend.name,

@@ -9,7 +9,7 @@
  * run) replaces all of it.
  */
 import { join } from 'node:path';
-import { renderSvg, svgToPng, writeFileAtomic, type RunRecord } from '../../src/node.ts';
+import { writeFigure, writeFileAtomic, type RunRecord } from '../../src/node.ts';
 import { sweepSpec, type SweepMetric } from '../../src/viz/figures/index.ts';
 import { esc, table } from '../../src/viz/report/html.ts';
 import { PAGE_STYLE } from '../../src/viz/report/page-style.ts';
@@ -64,12 +64,7 @@ export async function drawSweep(dir: string, record: SweepRecord): Promise<RunSt
   const finished: RunRecord[] = states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
   const svgs: string[] = [];
   if (finished.length > 0) {
-    for (const metric of METRICS) {
-      const svg = await renderSvg(sweepSpec(finished, metric));
-      await writeFileAtomic(join(dir, `${metric}.svg`), svg);
-      await writeFileAtomic(join(dir, `${metric}.png`), svgToPng(svg));
-      svgs.push(svg);
-    }
+    for (const metric of METRICS) svgs.push(await writeFigure(join(dir, metric), sweepSpec(finished, metric), { svg: true }));
   }
   await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs));
   return states;

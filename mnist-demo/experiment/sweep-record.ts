@@ -8,8 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKPOINT, readRunJson, RUN_JSON, SpecError, writeFileAtomic, type RunRecord } from '../../src/node.ts';
-import { completeDir } from '../../src/io/atomic.ts';
+import { checkpointDir, readRunJson, RUN_JSON, SpecError, writeFileAtomic, type RunRecord } from '../../src/node.ts';
 import type { SweepGrid, SweepRun } from './sweep-grid.ts';
 
 export const SWEEP_FORMAT = 'penalty-explorer/sweep@1';
@@ -79,7 +78,13 @@ export function runState(dir: string, epochs: number): RunState {
   if (!existsSync(join(dir, RUN_JSON))) return { state: 'new' };
   const record = readRunJson(dir);
   if (record.stopped) return { state: 'failed', reason: record.stopped.reason, record };
-  const resumable = completeDir(join(dir, CHECKPOINT)) !== undefined;
+  const resumable = checkpointDir(dir) !== undefined;
   if (record.epochs.length >= epochs && resumable) return { state: 'done', record };
   return resumable ? { state: 'partial', epochs: record.epochs.length } : { state: 'new' };
+}
+
+/** A run's epochs and its scores after the last one (test accuracy, share of |w| < 1e-3), as the sweep reports them. */
+export function lastScores(record: RunRecord): { epochs: number; testAcc: number | null; sparsity: number } {
+  const last = record.epochs.at(-1);
+  return { epochs: record.epochs.length, testAcc: last?.testAcc ?? null, sparsity: last?.sparsity.lt1e3 ?? 0 };
 }

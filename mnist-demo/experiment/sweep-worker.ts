@@ -10,17 +10,16 @@
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
  *   the last run of a sweep ends ─► the sweep's figures and report drawn
  */
-import { readFileSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { LOCK_FILE } from '../../src/node.ts';
+import { breakLock, lockHolder } from '../../src/node.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { trainInChild, type ChildMessage, type TrainingChild } from './sweep-child.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { LOCKS, QUEUE_NAME, SweepQueue, redisOptions, type SweepJob, type SweepProgress, type SweepResult } from './sweep-queue.ts';
-import { readSweepJson, runState, writeSweepJson } from './sweep-record.ts';
+import { lastScores, readSweepJson, runState, writeSweepJson } from './sweep-record.ts';
 
 export interface WorkerOptions {
   readonly url: string;
@@ -55,13 +54,9 @@ function progressOf(m: ChildMessage, last: SweepProgress | undefined): SweepProg
  * checked for life from here, and that trainer has lost its job (its machine died or stalled).
  */
 function breakForeignLock(dir: string): void {
-  const path = join(dir, LOCK_FILE);
-  try {
-    const holder = JSON.parse(readFileSync(path, 'utf8')) as { host?: string; command?: string };
-    if (holder.host !== hostname() && holder.command?.includes('sweep-run')) rmSync(path, { force: true });
-  } catch {
-    // no lock, or one being written: the trainer's own check decides
-  }
+  // No lock, or one being written: the trainer's own check decides.
+  const holder = lockHolder(dir);
+  if (holder && holder.host !== hostname() && holder.command.includes('sweep-run')) breakLock(dir);
 }
 
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
@@ -86,8 +81,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const state = runState(dir, Number(settings.epochs));
     if (state.state === 'done') {
       options.log(`skipped ${id}: finished already`);
-      const last = state.record.epochs.at(-1);
-      return { resumedAfter: state.record.epochs.length, epochs: state.record.epochs.length, testAcc: last?.testAcc ?? null, sparsity: last?.sparsity.lt1e3 ?? 0, skipped: true };
+      return { resumedAfter: state.record.epochs.length, ...lastScores(state.record), skipped: true };
     }
     if (state.state === 'failed') {
       options.log(`failed ${id}: it stopped before (${state.reason})`);

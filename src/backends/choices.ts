@@ -5,3 +5,6 @@ export type BackendChoice = (typeof BACKENDS)[number];
 /** How threads share the work: `data` cuts each batch among worker threads; `threads` uses the backend's own pool. */
 export const PARALLEL_MODES = ['data', 'threads'] as const;
 export type ParallelMode = (typeof PARALLEL_MODES)[number];
+
+/** The TF.js name of the onnxruntime backend. */
+export const ORT_BACKEND = 'onnxruntime';

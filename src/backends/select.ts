@@ -15,11 +15,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { tf } from '../tf.ts';
 import { SpecError } from '../spec/errors.ts';
+import { silenceCpuAdvert } from './advert.ts';
 import { registerWasmTrainingKernels } from './wasm-training.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
-import { ORT_BACKEND, startOnnxruntime } from './onnxruntime/index.ts';
 
-import { BACKENDS, PARALLEL_MODES, type ParallelMode } from './choices.ts';
+import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 
 export { BACKENDS, PARALLEL_MODES, type BackendChoice, type ParallelMode } from './choices.ts';
 
@@ -58,6 +58,8 @@ function tfjsNodeLoads(): boolean {
 /** Start the onnxruntime backend; the reason it did not load, or undefined when it did. */
 async function startOrt(threads: number, parallel: ParallelMode): Promise<string | undefined> {
   try {
+    // Loaded on first use: ONNX Runtime's binding and the ONNX schema cost nothing to other backends.
+    const { startOnnxruntime } = await import('./onnxruntime/index.ts');
     await startOnnxruntime({ intraOp: parallel === 'data' ? 1 : threads, spinning: false });
     return undefined;
   } catch (e) {
@@ -136,7 +138,7 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   }
   await tf.setBackend('cpu');
   // The cpu backend prints an advert for tfjs-node on first use; we say it plainly instead.
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  silenceCpuAdvert();
   current = { name: 'cpu', threads: 1, parallel: 'threads', workers: 0, ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}) };
   return current;
 }

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { processAlive } from '../record/lock.ts';
 import { tf } from '../tf.ts';
 
 const require = createRequire(import.meta.url);
@@ -26,13 +27,8 @@ const TMP_PREFIX = 'penx-wasm-';
 /** Remove the folders that processes killed before their exit left behind (their pid is gone). */
 export function removeStaleWasmFolders(): void {
   for (const name of readdirSync(tmpdir())) {
-    const pid = Number(/^penx-wasm-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true });
-    }
+    const pid = name.startsWith(TMP_PREFIX) ? Number(/^(\d+)-/.exec(name.slice(TMP_PREFIX.length))?.[1]) : 0;
+    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 

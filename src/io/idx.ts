@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 import { SpecError } from '../spec/errors.ts';
 
-/** Bad, missing or inconsistent data: the CLI exits with code 2. */
+/** Bad, missing or inconsistent data (a SpecError: the input is at fault, not the program). */
 export class DataError extends SpecError {
   constructor(message: string) {
     super(message);

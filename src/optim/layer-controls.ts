@@ -73,13 +73,9 @@ export function withLayerControls(optimizer: GradientTransform, controls: LayerC
   });
   const frozen = controls.freeze ?? [];
   for (const pattern of frozen) checkMatches(pattern, names, 'freeze');
-  return chain(
-    frozen.length > 0 ? masked(frozen, zero()) : identity,
-    ...grads,
-    optimizer,
-    controls.lrMult?.length ? lrMultipliers(controls.lrMult, names) : identity,
-    frozen.length > 0 ? masked(frozen, zero()) : identity,
-  );
+  // A frozen weight gets no gradient in, and no update out.
+  const freeze = frozen.length > 0 ? masked(frozen, zero()) : identity;
+  return chain(freeze, ...grads, optimizer, controls.lrMult?.length ? lrMultipliers(controls.lrMult, names) : identity, freeze);
 }
 
 /** The controls as text for a run record: `conv2d_1=0.1,dense*=2`, `conv*:clipnorm:1;dense_1:custom`, `dense_2`. */

@@ -4,7 +4,7 @@
  * or a plain function `(grad, weight, name) => tensor` (then it takes no parameters).
  */
 import { SpecError } from '../spec/errors.ts';
-import { importDefaultExport, loadSpec } from '../spec/module.ts';
+import { importDefaultExport } from '../spec/module.ts';
 import { isModuleRef, parseSpec } from '../spec/parse.ts';
 import { gradientTransformCatalog, probeTransform, type GradientFunction } from './gradient-transforms.ts';
 import { fromFunction } from './clip.ts';
@@ -21,7 +21,7 @@ export async function loadGradientTransform(spec: string, options: { cwd?: strin
   if (!isModuleRef(parsed.name)) return gradientTransformCatalog.resolve(spec);
   const cwd = options.cwd ?? process.cwd();
   const exported = await importDefaultExport(parsed.name, cwd, 'gradient transform');
-  if (gradientTransformCatalog.isEntry(exported)) return loadSpec(gradientTransformCatalog, spec, options);
+  if (gradientTransformCatalog.isEntry(exported)) return gradientTransformCatalog.resolveEntry(exported, parsed);
   if (typeof exported !== 'function') {
     throw new SpecError(`gradient transform module '${parsed.name}': its default export must be a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })`);
   }

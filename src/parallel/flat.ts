@@ -31,8 +31,3 @@ export function bareTopology(model: tf.LayersModel): unknown {
   };
   return strip(model.toJSON(null, false));
 }
-
-/** The trainable variables of a model, in order. */
-export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((lv) => lv.read() as tf.Variable);
-}

@@ -8,7 +8,6 @@ import { Worker } from 'node:worker_threads';
 import { currentBackend } from '../backends/select.ts';
 import { tf } from '../tf.ts';
 
-const tfBackendName = () => tf.getBackend();
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 import { bareTopology } from './flat.ts';
 
@@ -55,7 +54,7 @@ export class ShardPool {
 
   /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
   static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
-    const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? tfBackendName() };
+    const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? tf.getBackend() };
     const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
     try {
       await Promise.all(workers.map(whenReady));

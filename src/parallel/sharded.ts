@@ -15,10 +15,10 @@
  * await sharded.close();
  */
 import { tf, type Tensor } from '../tf.ts';
-import { batchGradients, evaluateChunked, type BatchGradients } from '../training/batch-math.ts';
+import { batchGradients, evaluateChunked, trainableVariables, type BatchGradients } from '../training/batch-math.ts';
 import { EVAL_CHUNK, type GradientStrategy } from '../training/gradients.ts';
 import { LOSS_NAMES, type Loss, type LossName } from '../training/losses.ts';
-import { flatTensors, trainableVariables } from './flat.ts';
+import { flatTensors } from './flat.ts';
 import { ShardPool, type RequestBody } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 

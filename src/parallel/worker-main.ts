@@ -7,9 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/select.ts';
 import { tf } from '../tf.ts';
-import { batchGradients, evaluateChunked } from '../training/batch-math.ts';
+import { batchGradients, evaluateChunked, trainableVariables } from '../training/batch-math.ts';
 import { lossOf } from '../training/losses.ts';
-import { assignFlat, flatTensors, trainableVariables } from './flat.ts';
+import { assignFlat, flatTensors } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
 
 const port = parentPort;

@@ -12,11 +12,10 @@
 import { tf, type Scalar, type Tensor } from '../tf.ts';
 import type { Binding } from '../spec/catalog.ts';
 import { SpecError } from '../spec/errors.ts';
+import { PROX_FLAG } from '../spec/parse.ts';
 import type { PenaltyDefinition } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
-/** The spec item that asks for the proximal mode: `l1:1e-4,prox`. */
-export const PROX_FLAG = 'prox';
 
 type RegularizerClass = new (binding: Binding<PenaltyDefinition>) => PenaltyRegularizer;
 
@@ -73,6 +72,6 @@ export function proximalPenalty(reg: PenaltyRegularizer): PenaltyRegularizer {
 
 /** A spec with its trailing `,prox` item taken off: `l1:1e-4,prox` → { spec: 'l1:1e-4', prox: true }. */
 export function splitProxFlag(spec: string): { spec: string; prox: boolean } {
-  const m = /^(.*?),\s*prox\s*$/.exec(spec.trim());
+  const m = new RegExp(`^(.*?),\\s*${PROX_FLAG}\\s*$`).exec(spec.trim());
   return m ? { spec: m[1] as string, prox: true } : { spec, prox: false };
 }

@@ -38,8 +38,13 @@ async function readArrayBuffer(path: string): Promise<ArrayBuffer> {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
+/** The run folder's complete checkpoint folder (after a kill mid-write, the one kept), or undefined when it has none. */
+export function checkpointDir(runDir: string): string | undefined {
+  return completeDir(join(runDir, CHECKPOINT));
+}
+
 export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undefined> {
-  const dir = completeDir(join(runDir, CHECKPOINT));
+  const dir = checkpointDir(runDir);
   if (!dir) return undefined;
   const run = readRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
   return {

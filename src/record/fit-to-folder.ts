@@ -66,6 +66,9 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
 export async function fitToFolder(model: tf.LayersModel, data: FitData, options: FolderOptions): Promise<RunRecord> {
   const { dir } = options;
   checkConstraints(model);
+  const now = runConfig(model, data, options);
+  /** The record with its sessions: a fresh run's first one added. */
+  const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
   const folder = claimFolder(dir, options, 'run folder');
   try {
     const checkpoint = folder.resumed ? await loadCheckpoint(dir) : undefined;
@@ -74,9 +77,6 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
       emptyFolder(dir);
     }
     const draw = options.figures ?? true;
-    const now = runConfig(model, data, options);
-    /** The record with its sessions: a fresh run's first one added. */
-    const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
     let from: RunRecord | undefined;
     if (checkpoint) {
       from = resumed(checkpoint, now, options);
@@ -103,7 +103,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
       ],
     }).then(withSessions);
   } catch (err) {
-    if (err instanceof DivergedError) await writeRunJson(dir, { ...err.record, sessions: err.record.sessions ?? [sessionOf(runConfig(model, data, options), 0)] });
+    if (err instanceof DivergedError) await writeRunJson(dir, withSessions(err.record));
     throw err;
   } finally {
     folder.release();

@@ -142,7 +142,7 @@ export function claimFolder(dir: string, policy: FolderPolicy, what: string): Cl
     if (content.length > 0 && !policy.resume) {
       if (!policy.force) throw new FolderExistsError(dir, what);
       if (!isToolFolder(dir)) {
-        throw new SpecError(`refusing to delete ${dir}: it is not a folder written by penalty-explorer (no ${MARKERS.slice(0, 3).join(', ')} or compare.json); choose another name or folder`);
+        throw new SpecError(`refusing to delete ${dir}: it is not a folder written by penalty-explorer (no ${MARKERS.filter((m) => !m.endsWith('.old')).join(', ')}); choose another name or folder`);
       }
       for (const name of content) rmSync(join(dir, name), { recursive: true, force: true });
     }

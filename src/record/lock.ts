@@ -13,7 +13,8 @@ import { SpecError } from '../spec/errors.ts';
 
 export const LOCK_FILE = '.penx.lock';
 
-interface Holder {
+/** Who holds a folder's lock. */
+export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly command: string;
@@ -24,14 +25,15 @@ interface Holder {
 export class LockedError extends SpecError {
   constructor(
     readonly dir: string,
-    readonly holder: Holder,
+    readonly holder: LockHolder,
   ) {
     super(`${dir} is in use by process ${holder.pid} (${holder.command || 'penalty-explorer'}, since ${holder.since}); wait for it to finish, or stop it`);
     this.name = 'LockedError';
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs on this machine. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -40,18 +42,31 @@ function alive(pid: number): boolean {
   }
 }
 
-function readHolder(path: string): Holder | undefined {
+function readHolder(path: string): LockHolder | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
   } catch {
     return undefined;
   }
 }
 
+/** The holder of `dir`'s lock, or undefined when it has none (or one being written). */
+export function lockHolder(dir: string): LockHolder | undefined {
+  return readHolder(join(dir, LOCK_FILE));
+}
+
+/**
+ * Remove `dir`'s lock whatever holds it: for a caller that knows its holder has lost the folder
+ * (e.g. a trainer on another host whose job was taken over), which this lock cannot check itself.
+ */
+export function breakLock(dir: string): void {
+  rmSync(join(dir, LOCK_FILE), { force: true });
+}
+
 /** Take the lock of `dir` (which must exist); returns its release. */
 export function lockFolder(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
-  const me: Holder = { pid: process.pid, host: hostname(), command: process.argv.slice(1).join(' '), since: new Date().toISOString() };
+  const me: LockHolder = { pid: process.pid, host: hostname(), command: process.argv.slice(1).join(' '), since: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, JSON.stringify(me), { flag: 'wx' });
@@ -60,7 +75,7 @@ export function lockFolder(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw err;
       const holder = readHolder(path);
       // A lock of a live process (on this host; another host's is trusted as live) is respected.
-      if (holder && holder.pid !== process.pid && (holder.host !== me.host || alive(holder.pid))) throw new LockedError(dir, holder);
+      if (holder && holder.pid !== process.pid && (holder.host !== me.host || processAlive(holder.pid))) throw new LockedError(dir, holder);
       rmSync(path, { force: true });
     }
   }

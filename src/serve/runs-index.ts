@@ -37,6 +37,7 @@ export interface RunEntry {
 
 interface Cached {
   readonly stamp: string;
+  readonly modified: number;
   readonly record: RunRecord;
 }
 
@@ -79,7 +80,7 @@ export class RunsIndex {
       const hit = this.cache.get(id);
       if (hit?.stamp === stamp) return hit.record;
       const record = readRunRecord(JSON.parse(readFileSync(file, 'utf8')));
-      this.cache.set(id, { stamp, record });
+      this.cache.set(id, { stamp, modified: Math.round(st.mtimeMs), record });
       return record;
     } catch {
       // Missing, or caught half-written by a writer that does not rename: the last good copy.
@@ -98,6 +99,11 @@ export class RunsIndex {
       }
     }
     return [];
+  }
+
+  /** The ids of the run folders under the root, without reading them (a path outside it is never one). */
+  ids(): Set<string> {
+    return new Set(this.folders());
   }
 
   /** Every readable run; a comparison's runs in the comparison's order. */
@@ -135,7 +141,7 @@ export class RunsIndex {
           stopped: Boolean(r.stopped),
           layers: last.layers.map((l) => l.name),
           weights: last.layers.flatMap((l) => (l.weights ?? []).map((w) => w.name)),
-          modified: Math.round(statSync(join(this.root, id, 'run.json')).mtimeMs),
+          modified: this.cache.get(id)?.modified ?? 0,
         },
       ];
     });

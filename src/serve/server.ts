@@ -15,8 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import send from 'send';
-import type { TopLevelSpec } from 'vega-lite';
-import { toVega, viewById, VIEWS, CONFIG, FONT_STACK, type ViewData } from '../viz/figures/index.ts';
+import { forPage, viewById, VIEWS, type ViewData } from '../viz/figures/index.ts';
 import { penaltyCurves } from '../viz/render/penalty-curves.ts';
 import { vegaScript } from '../viz/render/report-file.ts';
 import { viewCsv } from '../viz/report/csv.ts';
@@ -81,7 +80,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
   const vega = await vegaScript();
 
   const recordsOf = (ids: readonly string[]): RunRecord[] => {
-    const known = new Set(index.list().map((r) => r.id));
+    const known = index.ids();
     return ids.map((id) => {
       const r = known.has(id) ? index.record(id) : undefined;
       if (!r) throw new QueryError(`no run ${JSON.stringify(id)} under the served folder`);
@@ -95,7 +94,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs);
     if (!runs.length) throw new QueryError('no runs chosen');
-    const data: ViewData = view.id === 'penalty' || view.id === 'overlay' ? await penaltyData(runs, q.options.range) : {};
+    const data: ViewData = view.needsPenalties ? await penaltyData(runs, q.options.range) : {};
     return view.spec(runs, q.options, data);
   };
 
@@ -118,7 +117,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
       try {
         const spec = await viewOf(url, view[2] as string);
         if (view[1] === 'csv') return reply(res, 200, 'text/csv; charset=utf-8', viewCsv(spec), { 'content-disposition': `attachment; filename="${view[2]}.csv"` });
-        return json(res, await toVega({ ...spec, config: { ...CONFIG, font: FONT_STACK } } as TopLevelSpec));
+        return json(res, await forPage(spec));
       } catch (err) {
         if (err instanceof QueryError || err instanceof RangeError) return fail(res, 400, err.message);
         throw err;

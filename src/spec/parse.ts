@@ -61,8 +61,11 @@ export function parseSpec(text: string): ParsedSpec {
   return { text, name, positional: positional?.trim(), params };
 }
 
-/** Flag items a spec may end with, e.g. `l1:1e-4,prox` (a penalty in proximal mode). */
-export const SPEC_FLAGS = ['prox'] as const;
+/** The spec item that asks for a penalty's proximal mode: `l1:1e-4,prox`. */
+export const PROX_FLAG = 'prox';
+
+/** Flag items a spec may end with. */
+const SPEC_FLAGS: readonly string[] = [PROX_FLAG];
 
 /**
  * Split a comma-separated list of specs, e.g. `none,l1:1e-4,prox,deadzone:1e-4,a=0.3`: a piece
@@ -71,7 +74,7 @@ export const SPEC_FLAGS = ['prox'] as const;
 export function splitSpecList(text: string): string[] {
   const specs: string[] = [];
   for (const piece of text.split(',')) {
-    const flag = (SPEC_FLAGS as readonly string[]).includes(piece.trim());
+    const flag = SPEC_FLAGS.includes(piece.trim());
     const continues = flag || (/^\s*[A-Za-z_][\w.-]*\s*=/.test(piece) && !piece.includes(':'));
     if (continues && specs.length > 0) specs[specs.length - 1] += `,${piece}`;
     else specs.push(piece);

@@ -41,13 +41,6 @@ export class NamedClasses<C extends Ctor<tf.serialization.Serializable>> {
     }
     return cls;
   }
-
-  /** The registered class for `name`. */
-  get(name: string): C {
-    const cls = this.classes.get(name);
-    if (!cls) throw new Error(`internal: no TF.js class registered for ${this.prefix}${name}`);
-    return cls;
-  }
 }
 
 /**

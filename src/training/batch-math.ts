@@ -42,9 +42,14 @@ export function lossAndCorrect(model: tf.LayersModel, x: Tensor, y: Tensor, loss
   return [loss.sum(y, pred, logits), loss.correct ? loss.correct(y, pred) : tf.scalar(NaN)];
 }
 
+/** The trainable variables of a model, in order. */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((lv) => lv.read() as tf.Variable);
+}
+
 /** Gradients with respect to the model's trainable weights of  scale · Σ loss + penalties, in training mode. */
 export function batchGradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss, scale: number): BatchGradients {
-  const vars = model.trainableWeights.map((lv) => lv.read() as tf.Variable);
+  const vars = trainableVariables(model);
   let parts: Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
     const [sum, correct] = lossAndCorrect(model, x, y, loss, true);

@@ -70,13 +70,14 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
     const { loss, acc } = await evaluate(model, data, evalOptions);
     await options.onProgress?.(++done, total);
     const kernels = vars.map((lv, i) => ({ name: lv.originalName, shape: lv.shape as number[], values: pruned[i] as Float32Array }));
-    const zeros = pruned.reduce((s, v) => s + zeroShare(v) * v.length, 0);
+    const shares = pruned.map(zeroShare);
+    const zeros = pruned.reduce((s, v, i) => s + (shares[i] as number) * v.length, 0);
     return {
       level,
       testLoss: Number.isFinite(loss) ? loss : null,
       testAcc: acc,
       zeros: zeros / n,
-      layers: kernels.map((k) => ({ name: k.name, zeros: zeroShare(k.values) })),
+      layers: kernels.map((k, i) => ({ name: k.name, zeros: shares[i] as number })),
       size: sizeOf([...kernels, ...others], (name) => prunable.has(name)),
     };
   };

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/record/schema.ts';
+import { readRunJson } from '../../src/record/folder.ts';
 import { penx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-controls-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SMALL = ['--train-size', '256', '--test-size', '64', '--batch-size', '64', '--epochs', '1', '--threads', '2', '--out', root];
-const readRun = (name: string) => JSON.parse(readFileSync(join(root, name, 'run.json'), 'utf8')) as RunRecord;
+const readRun = (name: string) => readRunJson(join(root, name));
 
 describe('weight controls from the command line', () => {
   it('AdamW, a per-layer learning rate, a frozen layer and per-batch norms are applied and recorded', async () => {
@@ -56,7 +56,7 @@ describe('weight controls from the command line', () => {
     expect(r.code, r.stderr).toBe(0);
     const runs = (JSON.parse(readFileSync(join(root, 'cmp', 'compare.json'), 'utf8')) as { runs: string[] }).runs;
     expect(runs).toEqual(['l2_1e-4__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7', 'l2_1e-4__adamw_lr=0.001_wd=1e-4_beta1=0.9_beta2=0.999_eps=1e-7', 'none__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7', 'none__adamw_lr=0.001_wd=1e-4_beta1=0.9_beta2=0.999_eps=1e-7']);
-    const opt = (name: string) => (JSON.parse(readFileSync(join(root, 'cmp', name, 'run.json'), 'utf8')) as RunRecord).config.optimizer;
+    const opt = (name: string) => readRun(join('cmp', name)).config.optimizer;
     expect(opt(runs[1]!)).toMatch(/^adamw:/);
     expect(r.stdout).toMatch(/^l2:1e-4 adam:lr=0.001\s+test acc/m);
   }, 180_000);

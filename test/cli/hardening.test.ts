@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/record/schema.ts';
+import { readRunJson } from '../../src/record/folder.ts';
 import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
@@ -15,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
 const KILL = ['--import', './test/fixtures/kill-at.mjs'];
-const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const readRun = readRunJson;
 const killAt = (spec: string) => ({ env: { PENX_KILL_AT: spec }, nodeArgs: KILL });
 
 describe('nothing outside the run folder is touched', () => {

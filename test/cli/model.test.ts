@@ -1,15 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { saveModel, tf } from '../../src/node.ts';
-import type { RunRecord } from '../../src/record/schema.ts';
+import { readRunJson } from '../../src/record/folder.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const readRun = readRunJson;
 
 // 12×12 RGB images in 5 classes, as 4-D IDX files (an image set that is not MNIST-shaped).
 const data = join(root, 'rgb');

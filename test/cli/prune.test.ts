@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/record/schema.ts';
+import { readRunJson } from '../../src/record/folder.ts';
 import { loadModel, readSparseWeights } from '../../src/node.ts';
 import { splitSpecList } from '../../src/index.ts';
 import { penx } from './run-penx.ts';
@@ -11,7 +11,7 @@ const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
-const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const readRun = readRunJson;
 
 describe('proximal penalties and penx prune on a tiny run', () => {
   const out = join(root, 'runs');

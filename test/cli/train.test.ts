@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.ts';
+import { readRunJson } from '../../src/record/folder.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx, spawnPenx } from './run-penx.ts';
 
@@ -12,7 +13,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
-const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const readRun = readRunJson;
 
 describe('penx train (tiny, end to end)', () => {
   const out = join(root, 'runs');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.ts';
+import { readRunJson } from '../../src/record/folder.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { penx, type Run } from '../cli/run-penx.ts';
 import { freePort, required, testRedis } from './redis.ts';
@@ -33,7 +34,7 @@ const RUNS = [
 ] as const;
 
 const weights = (dir: string) => readFileSync(join(dir, 'checkpoint', 'model', 'weights.bin'));
-const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+const readRun = readRunJson;
 const finished = (dir: string) => existsSync(join(dir, 'run.json')) && readRun(dir).epochs.length === 2;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

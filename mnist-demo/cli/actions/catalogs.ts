@@ -25,10 +25,6 @@ interface JsonOutput {
   readonly json?: boolean;
 }
 
-/** Checking specs computes only on tiny probe tensors: the cpu backend suffices. */
-async function quietCpu(): Promise<void> {
-  await useQuietCpu();
-}
 
 function strengthText(def: PenaltyDefinition): string {
   return def.takesStrength ? `λ=${formatNumber(def.defaultStrength)} (≥ 0)` : '';
@@ -114,7 +110,8 @@ async function listOrCheck(specs: readonly string[], tableText: () => string, lo
 
 /** `penx penalties [SPEC…]`. */
 export async function penalties(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
-  await quietCpu();
+  // Checking specs computes only on tiny probe tensors: the cpu backend suffices.
+  await useQuietCpu();
   const json = () => penaltyCatalog.list().map((d) => entryJson(d, lossFormula(d), d.takesStrength ? { strength: { default: d.defaultStrength, min: 0 } } : {}));
   return listOrCheck(specs, penaltyTable, async (s) => {
     const { penalty: r } = await loadRunPenalty(s);
@@ -124,7 +121,8 @@ export async function penalties(specs: readonly string[], options: JsonOutput = 
 
 /** `penx constraints [SPEC…]`. */
 export async function constraints(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
-  await quietCpu();
+  // Checking specs computes only on tiny probe tensors: the cpu backend suffices.
+  await useQuietCpu();
   const json = () => constraintCatalog.list().map((d) => entryJson(d, `w ← ${d.formula}`));
   return listOrCheck(specs, constraintTable, async (s) => {
     const c = await loadConstraint(s);

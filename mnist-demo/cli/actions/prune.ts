@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import {
-  CHECKPOINT,
+  checkpointDir,
   loadModel,
   loadPenalty,
   modelWeights,
@@ -25,7 +25,6 @@ import {
   type PrunePoint,
   type PruneScope,
 } from '../../../src/node.ts';
-import { completeDir } from '../../../src/io/atomic.ts';
 
 export interface PruneFlags {
   readonly maxDrop: string;
@@ -76,7 +75,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   if (!last) throw new SpecError(`${dir}: the run has no finished epoch to prune`);
   const curve = last.prune;
   if (!curve) throw new SpecError(`${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`);
-  const checkpoint = completeDir(join(dir, CHECKPOINT));
+  const checkpoint = checkpointDir(dir);
   if (!checkpoint) throw new SpecError(`${dir}: no checkpoint/ with the trained model`);
   const { point, trained } = chooseLevel(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
   // A user penalty must be defined before its model loads.

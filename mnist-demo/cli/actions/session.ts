@@ -46,7 +46,7 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: Back
       const dir = runDir(exp, run, comparison);
       const note = (m: string) => console.error(`${label} ${m}`);
       if (comparison === undefined && exp.resume && !hasContent(dir)) note(`nothing to resume in ${dir}: starting a new run`);
-      records.push(await trainRun(runExp, run, i, data, backend, { callbacks: () => [progressCallbacks(label)], note }, dir));
+      records.push(await trainRun(runExp, run, data, backend, { callbacks: [progressCallbacks(label)], note }, dir));
     }
     if (comparison !== undefined) await drawComparison(where, records, runs.map((r) => r.name));
     if (dashboard) await keepServing(dashboard);

@@ -7,12 +7,13 @@
  *   ─► data ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
  */
 import { basename, dirname } from 'node:path';
-import { DivergedError, isModuleRef, loadPenalty, LockedError, parseSpec, SpecError, type FitCallback } from '../../../src/node.ts';
+import { DivergedError, LockedError, SpecError, type FitCallback } from '../../../src/node.ts';
 import { prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
+import { lastScores } from '../../experiment/sweep-record.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { startBackend } from './backend.ts';
-import { parseExperiment } from './parse-experiment.ts';
+import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { progressCallbacks } from './progress.ts';
 
 /** Exit code of a child whose parent went away: the run is left for the queue to hand out again. */
@@ -25,8 +26,8 @@ function send(m: ChildMessage): Promise<void> {
 /**
  * Exit when the parent is gone (even by kill -9: this process was handed to another parent), so a
  * run it left is never trained by two processes. Checked at the start and after every batch and
- * epoch: training awaits only promises the backend settles at once, so the event loop (and with
- * it the IPC channel's end, or a signal) would not be seen until the run ends.
+ * epoch (`fit` gives the event loop a turn after every batch, so the IPC channel's end and signals
+ * are seen during an epoch too).
  */
 function leaveIfOrphaned(parent: number): void {
   if (process.ppid !== parent || !process.connected) process.exit(ORPHANED);
@@ -40,15 +41,13 @@ function reporting(parent: number): FitCallback {
       leaveIfOrphaned(parent);
       void send({ kind: 'begin', resumedAfter: record.epochs.length, epochs: record.config.epochs });
     },
-    onBatchEnd: async (p) => {
+    onBatchEnd: (p) => {
       leaveIfOrphaned(parent);
       const t = Math.floor((10 * p.batch) / p.batches) + 10 * p.epoch;
       if (t !== tenth) {
         tenth = t;
         void send({ kind: 'progress', epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches });
       }
-      // A turn of the event loop: the IPC channel and signals are seen during an epoch too.
-      await new Promise((resolve) => setImmediate(resolve));
     },
     onEpochEnd: (epoch, record) => {
       leaveIfOrphaned(parent);
@@ -73,16 +72,13 @@ export async function sweepRun(taskJson: string): Promise<void> {
       resume: true,
     } as unknown as ExperimentFlags;
     const exp = await parseExperiment(flags);
-    const penalty = await loadPenalty(task.run.penalty);
-    const name = parseSpec(task.run.penalty).name;
-    const run = { penalty, ...(isModuleRef(name) ? { module: name } : {}), name: task.run.name };
+    const run = { ...(await loadRunPenalty(task.run.penalty)), name: task.run.name };
     const backend = await startBackend(flags);
     const data = await prepare(exp);
     try {
-      const hooks = { callbacks: () => [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`) };
-      const record = await trainRun(exp, run, 0, data, backend, hooks, task.dir);
-      const last = record.epochs.at(-1);
-      await send({ kind: 'done', epochs: record.epochs.length, testAcc: last?.testAcc ?? null, sparsity: last?.sparsity.lt1e3 ?? 0 });
+      const hooks = { callbacks: [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`) };
+      const record = await trainRun(exp, run, data, backend, hooks, task.dir);
+      await send({ kind: 'done', ...lastScores(record) });
     } finally {
       data.dispose();
     }

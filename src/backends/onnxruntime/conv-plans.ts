@@ -28,7 +28,7 @@ import { winogradApplies, winogradFilterGradGraph, winogradForwardGraph, winogra
 export const MAX_PIECE = 128;
 
 /** Fewer channels than this in or out: the direct forms (Winograd's products would be too thin). */
-export const MIN_WINOGRAD_CHANNELS = 8;
+const MIN_WINOGRAD_CHANNELS = 8;
 /** Floats of transformed tiles per chunk (the larger of input and output side): about L2's size. */
 const CHUNK_FLOATS = 384 * 1024;
 

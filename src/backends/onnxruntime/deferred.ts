@@ -18,6 +18,7 @@ import type { tf } from '../../tf.ts';
 import type { BufferPool } from './buffer-pool.ts';
 import type { ConvGeometry } from './conv-geometry.ts';
 import { convPieces, forwardKernel, forwardRun } from './conv-plans.ts';
+import { floatsOf } from './host.ts';
 import { runPieces } from './run.ts';
 
 /** Activations below this many floats are computed at once (deferring them saves little). */
@@ -49,7 +50,7 @@ export class DeferredConvs {
   private quiet = 0;
   private readonly store: Storage;
 
-  constructor(backend: tf.KernelBackend, private readonly pool: BufferPool) {
+  constructor(private readonly backend: tf.KernelBackend, private readonly pool: BufferPool) {
     this.store = backend as unknown as Storage;
     const data = this.store.data;
     const get = data.get.bind(data);
@@ -88,7 +89,7 @@ export class DeferredConvs {
 
   /** conv(x, w) as a pending tensor; undefined (compute it now) when small or not float32 on the host. */
   conv(g: ConvGeometry, x: tf.TensorInfo, w: tf.TensorInfo): tf.TensorInfo | undefined {
-    const [xv, wv] = [this.floats(x), this.floats(w)];
+    const [xv, wv] = [floatsOf(this.backend, x), floatsOf(this.backend, w)];
     if (!xv || !wv || g.n * g.outH * g.outW * g.outC < MIN_DEFERRED) return undefined;
     return this.defer({ g, x: xv, w: wv, out: this.pool.take(g.n * g.outH * g.outW * g.outC) });
   }
@@ -98,11 +99,9 @@ export class DeferredConvs {
     const p = this.pending.get(c.dataId);
     if (!p || p.bias || b.dtype !== 'float32' || outShape.length !== c.shape.length || outShape.some((d, i) => d !== c.shape[i])) return undefined;
     if (b.shape.some((d, i) => d !== 1 && i !== b.shape.length - 1) || b.shape.at(-1) !== p.g.outC) return undefined;
-    const bv = this.floats(b);
+    const bv = floatsOf(this.backend, b);
     if (!bv) return undefined;
-    this.pool.retain(p.x);
-    this.pool.retain(p.w);
-    return this.defer({ ...p, bias: bv.slice(), out: this.pool.take(p.out.length) }, true);
+    return this.defer({ ...p, bias: bv.slice(), out: this.pool.take(p.out.length) });
   }
 
   /** relu(x) for a pending x, in one run with its conv and bias; undefined when x is not pending. */
@@ -124,17 +123,9 @@ export class DeferredConvs {
     return this.pending.has(t.dataId);
   }
 
-  private floats(t: tf.TensorInfo): Float32Array | undefined {
-    if (t.dtype !== 'float32') return undefined;
-    const v = this.store.data.get(t.dataId)?.values;
-    return v instanceof Float32Array ? v : undefined;
-  }
-
-  private defer(p: Pending, retained = false): tf.TensorInfo {
-    if (!retained) {
-      this.pool.retain(p.x);
-      this.pool.retain(p.w);
-    }
+  private defer(p: Pending): tf.TensorInfo {
+    this.pool.retain(p.x);
+    this.pool.retain(p.w);
     const t = this.store.makeTensorInfo([p.g.n, p.g.outH, p.g.outW, p.g.outC], 'float32', p.out);
     this.pending.set(t.dataId, p);
     return t;

@@ -18,9 +18,9 @@ import { int64s, type ConstantSpec, type GraphSpec, type NodeSpec } from './onnx
 const CHUNK_FLOATS = 512 * 1024;
 
 /** Samples per chunk for the conv `g`. */
-export function chunkSamples(g: ConvGeometry, chunkFloats = CHUNK_FLOATS): number {
+function chunkSamples(g: ConvGeometry): number {
   const perSample = g.outH * g.outW * g.kh * g.kw * g.inC;
-  return Math.max(1, Math.min(g.n, Math.floor(chunkFloats / perSample)));
+  return Math.max(1, Math.min(g.n, Math.floor(CHUNK_FLOATS / perSample)));
 }
 
 /** Nodes building chunk `c`'s im2col [rows, kh·kw·ci] from the (padded) input `xp`. */
@@ -51,7 +51,7 @@ function im2colChunk(g: ConvGeometry, c: number, begin: number, end: number, nod
 }
 
 /** dW of the conv from x and dy. */
-export function convFilterGradGraph(g: ConvGeometry, chunkFloats = CHUNK_FLOATS): GraphSpec {
+export function convFilterGradGraph(g: ConvGeometry): GraphSpec {
   const inputs = [
     { name: 'x', shape: [g.n, g.inH, g.inW, g.inC] },
     { name: 'dy', shape: [g.n, g.outH, g.outW, g.outC] },
@@ -81,7 +81,7 @@ export function convFilterGradGraph(g: ConvGeometry, chunkFloats = CHUNK_FLOATS)
   } else {
     nodes.push({ op: 'Identity', inputs: ['x'], outputs: ['xp'] });
   }
-  const per = chunkSamples(g, chunkFloats);
+  const per = chunkSamples(g);
   const parts: string[] = [];
   for (let c = 0; c * per < g.n; c++) parts.push(im2colChunk(g, c, c * per, Math.min(g.n, (c + 1) * per), nodes, constants));
   nodes.push(parts.length === 1 ? { op: 'Identity', inputs: parts, outputs: ['sum'] } : { op: 'Sum', inputs: parts, outputs: ['sum'] }, { op: 'Reshape', inputs: ['sum', 'ws'], outputs: ['dw'] });

@@ -21,14 +21,13 @@
  * sleeping rather than spinning, so two workers share two cores without stealing them.
  */
 import { tf } from '../../tf.ts';
+import { ORT_BACKEND } from '../choices.ts';
 import { loadBinding, type SessionThreads } from './binding.ts';
 import { registerHostBackend } from './host.ts';
 import { registerOrtKernels } from './kernels.ts';
 import { registerLightKernels } from './light-kernels.ts';
 import { setSessionThreads } from './sessions.ts';
 
-/** The TF.js name of the backend. */
-export const ORT_BACKEND = 'onnxruntime';
 
 let registered = false;
 
@@ -45,4 +44,5 @@ export async function startOnnxruntime(threads: SessionThreads): Promise<void> {
   if (!(await tf.setBackend(ORT_BACKEND))) throw new Error(`TF.js could not start the ${ORT_BACKEND} backend`);
 }
 
-export { clearSessions, sessionCount } from './sessions.ts';
+export { sessionCount } from './sessions.ts';
+export { ORT_BACKEND };

@@ -20,10 +20,10 @@ import type { GraphSpec } from './onnx-model.ts';
 import { runGraph } from './run.ts';
 
 /** The kernel's name, TF.js-style but namespaced. */
-export const RELU_GRAD = 'PenxReluGrad';
+const RELU_GRAD = 'PenxReluGrad';
 
 /** dx = dy · [y > 0] for tensors of `shape`. */
-export function reluGradGraph(shape: readonly number[]): GraphSpec {
+function reluGradGraph(shape: readonly number[]): GraphSpec {
   return {
     inputs: [{ name: 'dy', shape }, { name: 'y', shape }],
     outputs: [{ name: 'dx', shape }],

@@ -11,7 +11,7 @@
  * `undefined` when the graph does not apply or an input is not float32: the caller then runs the
  * host's own kernel.
  */
-import type { tf } from '../../tf.ts';
+import { tf } from '../../tf.ts';
 import { floatsOf, poolOf, tensorOf } from './host.ts';
 import type { GraphSpec } from './onnx-model.ts';
 import { cachedSession } from './sessions.ts';
@@ -34,11 +34,11 @@ export interface Pieces {
 }
 
 type Session = NonNullable<ReturnType<typeof cachedSession>>;
-const sizeOf = (shape: readonly number[]) => shape.reduce((p, q) => p * q, 1);
+type Runs = Array<{ start: number; n: number; session: Session }>;
 
 /** The sessions of `p`'s runs, or undefined when a graph does not apply. */
-function sessionsOf(p: Pieces): Array<{ start: number; n: number; session: Session }> | undefined {
-  const runs: Array<{ start: number; n: number; session: Session }> = [];
+function sessionsOf(p: Pieces): Runs | undefined {
+  const runs: Runs = [];
   for (let start = 0; start < p.samples; start += p.piece) {
     const n = Math.min(p.piece, p.samples - start);
     const { key, build } = p.graph(n);
@@ -49,16 +49,8 @@ function sessionsOf(p: Pieces): Array<{ start: number; n: number; session: Sessi
   return runs;
 }
 
-/** The whole outputs' shapes of `p` (the first run's outputs, with the batch's samples). */
-export function outputShapes(p: Pieces): number[][] | undefined {
-  const runs = sessionsOf(p);
-  return runs?.[0]!.session.outputs.map((o) => (p.samples === runs[0]!.n ? [...o.shape] : [p.samples, ...o.shape.slice(1)]));
-}
-
-/** Run `p`'s graphs on arrays, writing the whole outputs `outs`; false when a graph does not apply. */
-export function runPieces(p: Pieces, feeds: readonly Float32Array[], outs: readonly Float32Array[]): boolean {
-  const runs = sessionsOf(p);
-  if (!runs) return false;
+/** Run the sessions of `p` on arrays, writing the whole outputs `outs`. */
+function runSessions(p: Pieces, runs: Runs, feeds: readonly Float32Array[], outs: readonly Float32Array[]): void {
   for (const { start, n, session } of runs) {
     const view = (a: Float32Array) => (n === p.samples ? a : a.subarray((a.length / p.samples) * start, (a.length / p.samples) * (start + n)));
     session.run(
@@ -66,6 +58,13 @@ export function runPieces(p: Pieces, feeds: readonly Float32Array[], outs: reado
       outs.map(view),
     );
   }
+}
+
+/** Run `p`'s graphs on arrays, writing the whole outputs `outs`; false when a graph does not apply. */
+export function runPieces(p: Pieces, feeds: readonly Float32Array[], outs: readonly Float32Array[]): boolean {
+  const runs = sessionsOf(p);
+  if (!runs) return false;
+  runSessions(p, runs, feeds, outs);
   return true;
 }
 
@@ -77,12 +76,14 @@ export function runInPieces(backend: tf.KernelBackend, p: Pieces, inputs: readon
     if (!f) return undefined;
     feeds.push(f);
   }
-  const shapes = outputShapes(p);
-  if (!shapes) return undefined;
+  const runs = sessionsOf(p);
+  if (!runs) return undefined;
+  // The whole outputs' shapes: the first run's, with the batch's samples.
+  const shapes = runs[0]!.session.outputs.map((o) => (p.samples === runs[0]!.n ? [...o.shape] : [p.samples, ...o.shape.slice(1)]));
   const pool = poolOf(backend);
-  const outs = shapes.map((s) => pool.take(sizeOf(s)));
+  const outs = shapes.map((s) => pool.take(tf.util.sizeFromShape(s)));
   try {
-    runPieces(p, feeds, outs);
+    runSessions(p, runs, feeds, outs);
   } catch (e) {
     outs.forEach((o) => pool.giveBack(o));
     throw e;

@@ -30,7 +30,7 @@ export interface WinogradTransforms {
   readonly AT: Matrix;
 }
 
-export const F2: WinogradTransforms = {
+const F2: WinogradTransforms = {
   m: 2,
   BT: [
     [1, 0, -1, 0],
@@ -50,7 +50,7 @@ export const F2: WinogradTransforms = {
   ],
 };
 
-export const F4: WinogradTransforms = {
+const F4: WinogradTransforms = {
   m: 4,
   BT: [
     [4, 0, -5, 0, 1, 0],

@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../record/schema.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, lastEpoch, weightRange } from './data.ts';
+import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';
 import { fixed4, runLabels } from './format.ts';
 import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
@@ -25,7 +26,7 @@ export function spreadEpochs(last: number, most = 4): number[] {
 
 export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
-  const epochs = options.epochs ?? spreadEpochs(Math.max(0, ...runs.map(lastEpoch)));
+  const epochs = options.epochs ?? spreadEpochs(defaultEpoch(runs));
   const cells = epochs.flatMap((epoch, row) =>
     runs.map((run, col) => ({ row, col, epoch, run, s: [run.initial, ...run.epochs].find((s) => s.epoch === epoch) })),
   );

@@ -4,6 +4,7 @@
  */
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { CONFIG, FONT_STACK } from './theme.ts';
 
 let compiler: Promise<typeof import('vega-lite')> | undefined;
 
@@ -11,4 +12,12 @@ let compiler: Promise<typeof import('vega-lite')> | undefined;
 export async function toVega(spec: TopLevelSpec): Promise<Spec> {
   const { compile } = await (compiler ??= import('vega-lite'));
   return compile(spec).spec;
+}
+
+/** The theme for web pages: in the browser DejaVu Sans may be missing, so the usual sans-serif fonts follow it. */
+export const PAGE_CONFIG = { ...CONFIG, font: FONT_STACK };
+
+/** The spec compiled to Vega for a web page (the report, the dashboard). */
+export function forPage(spec: TopLevelSpec): Promise<Spec> {
+  return toVega({ ...spec, config: PAGE_CONFIG } as TopLevelSpec);
 }

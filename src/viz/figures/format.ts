@@ -35,8 +35,8 @@ export function snapshotTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 't
   return `epoch=${s.epoch} loss=${fixed4(s.testLoss)} acc=${fixed4(s.testAcc)}`;
 }
 
-/** The edge value as written in counts, with a real minus sign: −1, 1, 0.5. */
-function edge(x: number): string {
+/** A range edge as written in counts and axis texts, with a real minus sign: −1, 1, 0.5. */
+export function edge(x: number): string {
   return x < 0 ? `−${-x}` : String(x);
 }
 

@@ -11,7 +11,7 @@ import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { binningText, selectionText } from './selection.ts';
+import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, SHARED_SCALES } from './theme.ts';
 
 export interface HeatmapOptions extends BinningOptions {
@@ -55,7 +55,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
   const x = log
     ? { scale: { domain, nice: false, zero: false }, title: '|w| (log scale); left column: w = 0', axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` } }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '~g' } };
-  const last = Math.max(0, ...runs.map((r) => r.epochs.at(-1)?.epoch ?? 0));
+  const last = defaultEpoch(runs);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {

@@ -5,7 +5,7 @@ export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
 export { accuracySpec } from './accuracy.ts';
 export { compareHistogramsSpec, spreadEpochs, type CompareOptions } from './compare-histograms.ts';
 export { layerHistogramSpec } from './layer-histogram.ts';
-export { toVega } from './compile.ts';
+export { forPage, toVega, PAGE_CONFIG } from './compile.ts';
 export { sharedDensity, niceMax, type HistogramScaleOptions } from './histogram-scale.ts';
 export { barsEncoding, densityEncoding, evenTicks, logTicks, type DensityScale } from './axes.ts';
 export { binRows, layerHistogram, lastEpoch, maxDensity, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';

@@ -6,7 +6,7 @@
  */
 import { snapshots, type BatchNorms, type ChannelNorms, type EpochRecord, type RunConfig, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
 import { spreadEpochs } from './compare-histograms.ts';
-import { lastEpoch } from './data.ts';
+import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';
 import { shortPercent } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
@@ -158,7 +158,7 @@ export function normsLimits(runs: readonly RunRecord[], options: NormLimitOption
 
 /** The epochs a norms grid shows: all when few, else `most` spread over 0..last (first and last kept). */
 export function normEpochs(runs: readonly RunRecord[], most: number): number[] {
-  return spreadEpochs(Math.max(0, ...runs.map(lastEpoch)), most);
+  return spreadEpochs(defaultEpoch(runs), most);
 }
 
 /** One point of a mean/max curve: `epoch` is fractional for per-batch norms (epoch − 1 + batch/batches). */

@@ -127,7 +127,7 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
 function notMeasuredSpec(): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Prune curve: not measured for these runs', subtitle: 'measured after the epochs given to fit (option prune) or to penx (--prune-epochs), on the test data' },
+    title: { text: 'Prune curve: not measured for these runs', subtitle: 'measured on the validation data after the epochs that fit\'s prune option names' },
     width: 520,
     height: 20,
     data: { values: [{ text: 'no run chosen has a prune curve' }] },

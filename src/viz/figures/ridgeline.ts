@@ -9,7 +9,7 @@ import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binni
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { stepRows } from './overlay.ts';
-import { binningText, selectionText } from './selection.ts';
+import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, RUN_COLORS, SHARED_SCALES } from './theme.ts';
 
 export interface RidgelineOptions extends BinningOptions {
@@ -36,7 +36,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   const values = hists.flatMap((epochs, col) =>
     epochs.flatMap(({ epoch, h }) => (h ? stepRows(h).map((r) => ({ col, epoch, x: r.x, density: r.density, base: epoch, ridge: epoch - height(r.density) })) : [])),
   );
-  const last = Math.max(0, ...runs.map((r) => r.epochs.at(-1)?.epoch ?? 0));
+  const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -5,6 +5,7 @@
 import type { RunRecord } from '../../record/schema.ts';
 import { REFERENCE_BINNING, type BinningOptions } from './binning.ts';
 import { lastEpoch } from './data.ts';
+import { edge } from './format.ts';
 
 /** The selection in words. */
 export function selectionText(layer = 'all'): string {
@@ -13,10 +14,6 @@ export function selectionText(layer = 'all'): string {
   return layer.includes('/') ? layer : `${layer} (all its weights)`;
 }
 
-/** A number for axis ranges: −1, 0.5 (with a real minus sign). */
-function edge(x: number): string {
-  return x < 0 ? `−${-x}` : String(x);
-}
 
 /** `100 bins over [−1, 1]`. */
 export function binningText(options: BinningOptions): string {

@@ -54,6 +54,8 @@ export interface View {
   readonly title: string;
   /** Whether it shows one epoch (follows the epoch slider). */
   readonly perEpoch: boolean;
+  /** Whether it draws the penalties' shapes (`ViewData.penalties`, sampled in Node). */
+  readonly needsPenalties?: true;
   spec(runs: RunRecord[], options: ViewOptions, data: ViewData): TopLevelSpec;
 }
 
@@ -64,6 +66,7 @@ export const VIEWS: readonly View[] = [
     id: 'overlay',
     title: 'Runs overlaid',
     perEpoch: true,
+    needsPenalties: true,
     spec: (runs, o, d) => overlaySpec(runs, { ...binning(o), ...(o.epoch === undefined ? {} : { epoch: o.epoch }), scale: o.scale ?? 'linear', ...(d.penalties ? { penalties: d.penalties } : {}) }),
   },
   {
@@ -77,7 +80,7 @@ export const VIEWS: readonly View[] = [
   { id: 'ridgeline', title: 'Offset over epochs', perEpoch: false, spec: (runs, o) => ridgelineSpec(runs, { ...binning(o), scale: o.scale ?? 'linear' }) },
   { id: 'bands', title: 'Distributions over epochs', perEpoch: false, spec: (runs, o) => bandsSpec(runs, o.layer ? { layer: o.layer } : {}) },
   { id: 'curves', title: 'Training curves', perEpoch: false, spec: (runs, o) => curvesSpec(runs, o.smoothing === undefined ? {} : { smoothing: o.smoothing }) },
-  { id: 'penalty', title: 'Penalty shapes', perEpoch: false, spec: (_runs, _o, d) => penaltyShapesSpec(d.penalties ?? [], d.missingPenalties ? { missing: d.missingPenalties } : {}) },
+  { id: 'penalty', title: 'Penalty shapes', perEpoch: false, needsPenalties: true, spec: (_runs, _o, d) => penaltyShapesSpec(d.penalties ?? [], d.missingPenalties ? { missing: d.missingPenalties } : {}) },
   { id: 'sparsity', title: 'Sparsity', perEpoch: false, spec: (runs) => sparsitySpec(runs) },
   { id: 'prune-curve', title: 'Prune curve', perEpoch: false, spec: (runs) => pruneCurveSpec(runs) },
   { id: 'strength-sparsity', title: 'Sparsity against strength', perEpoch: false, spec: (runs) => sweepSpec(runs, 'sparsity') },

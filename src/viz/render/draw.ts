@@ -17,7 +17,7 @@
  * the last epoch on one set of axes, linear and log density, penalties drawn faintly).
  *
  * `binning` (bins and range) re-bins every histogram from the record's fine histograms (see
- * `rebinRun`), as `penx plot --bins N --range lo,hi` does.
+ * `rebinRun`), at the bins and range asked for.
  *
  * The norm figures need channel norms: records written before they were tracked get none of them,
  * and projected.png only exists when some run recorded a constraint's projections.

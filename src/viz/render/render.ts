@@ -69,10 +69,10 @@ export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Ar
   return new Uint8Array(resvg.render().asPng());
 }
 
-
-/** Writes `<path>.png`, and `<path>.svg` when asked. */
-export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: { svg?: boolean } = {}): Promise<void> {
+/** Writes `<path>.png`, and `<path>.svg` when asked; returns the SVG text. */
+export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: { svg?: boolean } = {}): Promise<string> {
   const svg = await renderSvg(spec);
   await writeFileAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
   if (options.svg) await writeFileAtomic(`${pathWithoutExtension}.svg`, svg);
+  return svg;
 }

@@ -10,12 +10,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import { accuracySpec } from '../figures/index.ts';
 import { barsEncoding, densityEncoding, type DensityScale } from '../figures/index.ts';
 import { weightRange } from '../figures/index.ts';
-import { toVega } from '../figures/index.ts';
+import { forPage, PAGE_CONFIG } from '../figures/index.ts';
 import { sparsitySpec } from '../figures/index.ts';
 import { indexFacet } from '../figures/index.ts';
 import { normCurvesSpec } from '../figures/index.ts';
 import { normCellLayers } from '../figures/index.ts';
-import { BAR_COLOR, CONFIG, FONT_STACK, PANEL_TICKS, SHARED_SCALES } from '../figures/index.ts';
+import { BAR_COLOR, PANEL_TICKS, SHARED_SCALES } from '../figures/index.ts';
 import { snapshots, type RunRecord } from '../../record/schema.ts';
 import { pageModel, type NormsModel, type PageModel } from './page-model.ts';
 import { viewsSpecs, type ReportPenalties, type ViewsSpecs } from './views-specs.ts';
@@ -31,12 +31,6 @@ export interface ReportSpecs {
   readonly views: ViewsSpecs;
 }
 
-/** In the browser DejaVu Sans may be missing; fall back to the usual sans-serif fonts. */
-const PAGE_CONFIG = { ...CONFIG, font: FONT_STACK };
-
-function forPage(spec: TopLevelSpec): Promise<Spec> {
-  return toVega({ ...spec, config: PAGE_CONFIG } as TopLevelSpec);
-}
 
 /** The histogram chart of one run, driven by the page. */
 export function pageHistogramSpec(scale: DensityScale, range: readonly [number, number], size: { width: number; height: number }, ticks = 10): TopLevelSpec {

@@ -6,7 +6,7 @@
  * limits shared by all runs, layers and epochs), the constraint's projected share and bounds.
  */
 import { logTicks } from '../figures/index.ts';
-import { lastEpoch, layerHistogram, maxDensity, oneWeightDensity } from '../figures/index.ts';
+import { allEpochs, defaultEpoch, lastEpoch, layerHistogram, maxDensity, oneWeightDensity } from '../figures/index.ts';
 import { runLabels, snapshotTitle } from '../figures/index.ts';
 import { niceMax } from '../figures/index.ts';
 import { boundRules, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
@@ -79,10 +79,10 @@ function layerNames(runs: readonly RunRecord[]): string[] {
 }
 
 export function pageModel(runs: readonly RunRecord[]): PageModel {
-  const last = Math.max(0, ...runs.map(lastEpoch));
+  const last = defaultEpoch(runs);
   const layers = [ALL_LAYERS, ...layerNames(runs)];
   const labels = runLabels(runs);
-  const epochs = Array.from({ length: last + 1 }, (_, e) => e);
+  const epochs = allEpochs(runs);
   const normsModel = normsOf(runs);
   const runModels = runs.map((run, i): RunModel => {
     const byEpoch = new Map(snapshots(run).map((s) => [s.epoch, s]));

@@ -4,8 +4,7 @@
  * per run a table of every level — test accuracy pruned over all kernels and in each layer apart,
  * the share of kernel weights at 0, and the weights' bytes dense, sparse, and their ratio.
  */
-import type { TopLevelSpec } from 'vega-lite';
-import { CONFIG, FONT_STACK, fixed4, grouped, percent, runLabels, toVega } from '../figures/index.ts';
+import { fixed4, forPage, grouped, percent, runLabels } from '../figures/index.ts';
 import { latestPruneCurve, pruneCurveSpec } from '../figures/prune-curve.ts';
 import type { PrunePoint, RunRecord } from '../../record/schema.ts';
 import { esc, inlineScript, jsonScript, table } from './html.ts';
@@ -30,7 +29,7 @@ export async function pruneSection(runs: readonly RunRecord[]): Promise<string> 
   const labels = runLabels(runs);
   const curves = runs.map((run, i) => ({ label: labels[i] as string, latest: latestPruneCurve(run) })).filter((c) => c.latest);
   if (curves.length === 0) return '';
-  const spec = await toVega({ ...pruneCurveSpec([...runs]), config: { ...CONFIG, font: FONT_STACK } } as TopLevelSpec);
+  const spec = await forPage(pruneCurveSpec([...runs]));
   const tables = curves.map(({ label, latest }) => {
     const { epoch, curve } = latest!;
     const caption = `<h3>${runs.length > 1 ? `${esc(label)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights</h3>`;
@@ -39,7 +38,7 @@ export async function pruneSection(runs: readonly RunRecord[]): Promise<string> 
   return [
     '<section id="prune">',
     '<h2>Prune curve and sparse size</h2>',
-    '<p class="note">Test accuracy when the k % smallest |w| of the kernels are set to 0 — over all kernels together, or in each layer apart — with the weights restored after each measurement. Level 0 is the trained model, with its own exact zeros. Sizes: every weight as float32 (dense), and each kernel stored as CSR or COO with the narrowest index type that fits, whichever is smaller (sparse; biases dense). <code>penx prune RUN_DIR --max-drop 0.5</code> writes the model at the largest level within a given accuracy drop.</p>',
+    '<p class="note">Test accuracy when the k % smallest |w| of the kernels are set to 0 — over all kernels together, or in each layer apart — with the weights restored after each measurement. Level 0 is the trained model, with its own exact zeros. Sizes: every weight as float32 (dense), and each kernel stored as CSR or COO with the narrowest index type that fits, whichever is smaller (sparse; biases dense). <code>pruneWeights(model, level)</code> sets the smallest kernel weights of a model to 0, as a level of the curve does.</p>',
     '<div class="chart" id="prune-curve"></div>',
     `<div class="tables">${tables.join('\n')}</div>`,
     jsonScript('penx-prune-spec', spec),

@@ -16,13 +16,13 @@ import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import {
   bandsSpec,
-  CONFIG,
   curvesSpec,
   densityEncoding,
   evenTicks,
-  FONT_STACK,
+  forPage,
   heatmapSpec,
   logAbsSpec,
+  PAGE_CONFIG,
   penaltyShapesSpec,
   ridgelineSpec,
   runColor,
@@ -54,7 +54,6 @@ export interface ReportPenalties {
   readonly missing: readonly string[];
 }
 
-const PAGE_CONFIG = { ...CONFIG, font: FONT_STACK };
 
 /** A figure's spec fed by the page: its data named, its title dropped, the page's font. */
 function named(spec: TopLevelSpec, name: string): Promise<Spec> {
@@ -93,13 +92,13 @@ export async function viewsSpecs(runs: RunRecord[], model: PageModel, range: rea
     heatmap: await named(heatmapSpec(runs, { range }), 'heat'),
     ridgeline: await named(ridgelineSpec(runs, { range }), 'ridge'),
     bands: await named(bandsSpec(runs), 'bands'),
-    curves: await toVega({ ...curvesSpec(runs), config: PAGE_CONFIG } as TopLevelSpec),
+    curves: await forPage(curvesSpec(runs)),
     ...(decades && log
       ? {
           logAbs: await named(logAbsSpec(runs, { decades, perDecade: log.perDecade }), 'logabs'),
           heatmapLog: await named(heatmapSpec(runs, { axis: 'logabs', decades, perDecade: log.perDecade }), 'heatlog'),
         }
       : {}),
-    ...(penalties ? { penalty: await toVega({ ...penaltyShapesSpec(penalties.curves, { missing: penalties.missing }), config: PAGE_CONFIG } as TopLevelSpec) } : {}),
+    ...(penalties ? { penalty: await forPage(penaltyShapesSpec(penalties.curves, { missing: penalties.missing })) } : {}),
   };
 }
