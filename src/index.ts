@@ -10,7 +10,8 @@
 export { tf, type Tensor, type Scalar } from './tf.ts';
 
 // Specs and the one catalogue mechanism behind penalties, constraints, optimisers and gradient transforms.
-export { SpecError } from './spec/errors.ts';
+export { InterruptedError, SpecError } from './spec/errors.ts';
+export { UserCodeError } from './spec/user-code.ts';
 export { parseSpec, splitSpecList, formatSpec, isModuleRef, PROX_FLAG, type ParsedSpec } from './spec/parse.ts';
 export { formatNumber, describeParams, parseNumber, checkParam, type ParamDef, type ParamDefs, type ParamValues } from './spec/params.ts';
 export { Catalog, type Binding, type CatalogEntry, type Kind, type SpecObject } from './spec/catalog.ts';
@@ -60,5 +61,7 @@ export { bestEncoding, decodeSparse, encodeSparse, encodingSizes, indexBytes, ma
 
 // The run record.
 export * from './record/schema.ts';
-export { readRunRecord, RecordFormatError } from './record/read.ts';
+export { readRunRecord, RecordFormatError, schemaProblems } from './record/read.ts';
+export { runRecordSchema, penaltyCurveSchema } from './record/run-schema.ts';
+export { samplePenaltyCurve, STORED_CURVE } from './penalties/curve.ts';
 export { modelInfo, penaltyFields } from './record/config.ts';

@@ -16,9 +16,10 @@ export { gradientsFor } from './parallel/gradients-for.ts';
 
 export { importDefaultExport, loadSpec } from './spec/module.ts';
 export { loadPenalty, loadConstraint } from './spec/loaders.ts';
+export { guardUserCode } from './spec/guard.ts';
 export { loadGradientTransform } from './optim/load.ts';
 
-export { saveModel, loadModel } from './io/model-folder.ts';
+export { saveModel, loadModel, type LoadModelOptions } from './io/model-folder.ts';
 export { writeFileAtomic } from './io/atomic.ts';
 export { DataError, parseIdx, readIdx, type IdxArray } from './io/idx.ts';
 export { loadImageSet, IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit } from './io/image-set.ts';
@@ -26,10 +27,13 @@ export { versions } from './io/versions.ts';
 export { writeSparseWeights, readSparseWeights, modelWeights, assignWeights, SPARSE_BIN, SPARSE_JSON } from './io/sparse-files.ts';
 
 export { fitToFolder, type FolderOptions } from './record/fit-to-folder.ts';
-export { checkRunName, claimFolder, emptyFolder, hasContent, isToolFolder, makeFolder, readRunJson, removeLeftovers, removeMadeFolders, writeRunJson, RUN_JSON, type ClaimedFolder, type FolderPolicy } from './record/folder.ts';
-export { breakLock, lockFolder, lockHolder, LockedError, LOCK_FILE, type LockHolder } from './record/lock.ts';
+export { checkFolder, checkRunName, claimFolder, emptyFolder, hasContent, isToolFolder, lockOwnFolder, makeFolder, openFolder, readRunJson, removeLeftovers, removeMadeFolders, writeRunJson, RUN_JSON, type ClaimedFolder, type FolderPolicy } from './record/folder.ts';
+export { FOLDER_FORMAT, FOLDER_KINDS, folderMarkerSchema, folderNameSchema, keptNote, kindText, markFolder, MARKER_FILE, ownedEntries, readMarker, removeOwned, type FolderKind, type FolderMarker, type Removed } from './record/owner.ts';
+export { COMPARE_FORMAT, COMPARE_JSON, compareRecordSchema, readCompareJson, type CompareRecord } from './record/compare.ts';
+export { breakLock, lockFolder, lockHolder, LockedError, LOCK_FILE, processStart, type LockHolder } from './record/lock.ts';
+export { redactCredentials } from './io/redact.ts';
 export { checkpointDir, loadCheckpoint, saveCheckpoint, CHECKPOINT, type Checkpoint } from './record/checkpoint.ts';
-export { FolderExistsError, ResumeMismatchError } from './record/errors.ts';
+export { FolderExistsError, NotOwnedError, ResumeMismatchError } from './record/errors.ts';
 
 export { renderSvg, svgToPng, writeFigure, FONT_FILES } from './viz/render/render.ts';
 export { drawRun, drawComparison, epochFile } from './viz/render/draw.ts';

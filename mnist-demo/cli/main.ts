@@ -5,11 +5,17 @@
  *   argv ──► commander (commands, --help) ──► command action (../actions/) ──► exit code
  *                                   │
  *                                   ├─ SpecError / usage error ──► one message on stderr, exit 2
- *                                   └─ DivergedError (NaN loss) ──► one message on stderr, exit 1
+ *                                   ├─ DivergedError (NaN loss) ──► one message on stderr, exit 1
+ *                                   └─ InterruptedError (Ctrl-C, see interrupts.ts) ──► how to continue, exit 130
+ *
+ * Every message shown passes through `redactCredentials`: a password in a URL is never printed.
  */
 import { Command, CommanderError } from 'commander';
+import { redactCredentials } from '../../src/io/redact.ts';
 import { FolderExistsError } from '../../src/record/errors.ts';
-import { SpecError } from '../../src/spec/errors.ts';
+import { InterruptedError, SpecError } from '../../src/spec/errors.ts';
+import { guardUserCode } from '../../src/spec/guard.ts';
+import { installInterrupts, Interrupts } from './interrupts.ts';
 import { DivergedError } from '../../src/training/diverged.ts';
 import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands } from './commands/tools.ts';
@@ -31,12 +37,13 @@ function interruptNote(argv: readonly string[]): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
-  // Ctrl-C: one line saying how to continue, exit code 130 (the lock of a run folder goes at exit;
-  // temporary files are removed by the next run in that folder).
-  process.once('SIGINT', () => {
-    console.error(`\npenx: interrupted${interruptNote(argv)}`);
-    process.exit(130);
-  });
+  // Ctrl-C: a run stops at its next safe point (a second Ctrl-C exits at once), with one line saying
+  // how to continue, exit code 130; user code that never returns is interrupted by the guard.
+  const interrupts = new Interrupts((code) => process.exit(code), (line) => console.error(line), () => redactCredentials(interruptNote(argv)));
+  installInterrupts(interrupts);
+  process.on('SIGINT', () => interrupts.onSignal());
+  guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });
+  const say = (line: string) => console.error(redactCredentials(line));
   const program = new Command('penx')
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
     .version('0.1.0')
@@ -53,18 +60,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof FolderExistsError) {
-      console.error(`penx: error: ${err.what} ${err.dir} already exists; use --resume to continue it or --force to start it over`);
+      say(`penx: error: ${err.what} ${err.dir} already exists; use --resume to continue it or --force to start it over`);
       return 2;
     }
     if (err instanceof SpecError) {
-      console.error(`penx: error: ${err.message}`);
+      say(`penx: error: ${err.message}`);
       return 2;
     }
     if (err instanceof DivergedError) {
-      console.error(`penx: stopped: ${err.message}`);
+      say(`penx: stopped: ${err.message}`);
       return 1;
     }
-    throw err;
+    if (err instanceof InterruptedError) {
+      say(interrupts.stoppedText());
+      return 130;
+    }
+    // A fault of penx itself: its stack, with any password in it hidden.
+    say(redactCredentials((err as Error)?.stack ?? String(err)));
+    return 1;
   }
   return exitCode;
 }

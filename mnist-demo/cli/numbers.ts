@@ -1,12 +1,30 @@
-/** Whole-number flags, checked the same way on every command. */
+/**
+ * Numeric flags, all read by the one number grammar the specs use (`parseNumber`: decimal or
+ * exponent notation; no hex, no empty text, no trailing junk, nothing a float cannot hold), then
+ * checked against the flag's range.
+ */
+import { parseNumber } from '../../src/spec/params.ts';
 import { SpecError } from '../../src/spec/errors.ts';
 
-/** `text` as a whole number ≥ `min`, or a SpecError naming the flag; undefined stays undefined. */
-export function wholeNumber(text: string, flag: string, min: number): number;
-export function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined;
-export function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
+/** `text` as a number within [min, max] (`what` says what is accepted, e.g. `accuracy points between 0 and 100 (e.g. 0.5)`), or a SpecError naming the flag. */
+export function numberFlag(text: string, flag: string, bounds: { readonly min?: number; readonly max?: number }, what: string): number {
+  let x: number;
+  try {
+    x = parseNumber(text, flag);
+  } catch {
+    x = NaN;
+  }
+  if (!Number.isFinite(x) || (bounds.min !== undefined && x < bounds.min) || (bounds.max !== undefined && x > bounds.max)) throw new SpecError(`${flag} must be ${what}, got '${text}'`);
+  return x;
+}
+
+/** `text` as a whole number ≥ `min` (and ≤ `max`), or a SpecError naming the flag; undefined stays undefined. */
+export function wholeNumber(text: string, flag: string, min: number, max?: number): number;
+export function wholeNumber(text: string | undefined, flag: string, min: number, max?: number): number | undefined;
+export function wholeNumber(text: string | undefined, flag: string, min: number, max?: number): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < min) throw new SpecError(`${flag} must be a whole number ≥ ${min}, got '${text}'`);
+  const what = `a whole number ≥ ${min}${max === undefined ? '' : ` and ≤ ${max}`}`;
+  const n = numberFlag(text, flag, { min, ...(max === undefined ? {} : { max }) }, what);
+  if (!Number.isInteger(n)) throw new SpecError(`${flag} must be ${what}, got '${text}'`);
   return n;
 }

@@ -17,6 +17,8 @@ export interface RunHooks {
   readonly callbacks: readonly FitCallback[];
   /** A note (e.g. why one thread is used). */
   note(message: string): void;
+  /** Once aborted, the run stops at its next safe point (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /** Images [n, rows, cols, channels] and one-hot labels [n, classes] as tensors. */
@@ -83,6 +85,7 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
       ...(exp.prune ? { prune: exp.prune } : {}),
       gradients,
       callbacks: [...hooks.callbacks],
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
       info: {
         data: data.set.source,
         ...(exp.model.kind === 'module' ? { modelSource: exp.model.path } : exp.model.kind === 'folder' ? { modelSource: exp.model.dir } : {}),

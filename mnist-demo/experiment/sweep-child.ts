@@ -54,6 +54,11 @@ function selfCommand(): string[] {
 /** Start a child training `task`; `onMessage` sees its messages, `onLine` its stderr lines. */
 export function trainInChild(task: Omit<SweepTask, 'parent'>, onMessage: (m: ChildMessage) => void, onLine: (line: string) => void): TrainingChild {
   const child = spawn(process.execPath, [...selfCommand(), 'sweep-run', JSON.stringify({ ...task, parent: process.pid })], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // This process ending (Ctrl-C, an error) ends the child too, even one stuck in user code that
+  // cannot see its parent go (SIGTERM's default action needs no JavaScript).
+  const stopChild = () => child.kill('SIGTERM');
+  process.on('exit', stopChild);
+  child.once('close', () => process.off('exit', stopChild));
   let resumedAfter = 0;
   let last: ChildMessage | undefined;
   const tail: string[] = [];

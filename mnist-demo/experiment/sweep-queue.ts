@@ -13,9 +13,9 @@
  */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { SpecError } from '../../src/node.ts';
+import { redactCredentials, SpecError } from '../../src/node.ts';
 import type { SweepRun } from './sweep-grid.ts';
-import { settingsDiffer, type SweepRecord, type SweepSettings } from './sweep-record.ts';
+import { parseSweepRecord, settingsDiffer, type SweepRecord, type SweepSettings } from './sweep-record.ts';
 
 /** The one queue every sweep on a Redis server shares (workers serve them all). */
 export const QUEUE_NAME = 'penx-sweeps';
@@ -74,16 +74,17 @@ export interface RedisAddress {
 
 /** The address in a `redis://[[user]:password@]HOST[:PORT][/DB]` (or `rediss://`) URL; a SpecError when it is not one. */
 export function redisOptions(url: string): RedisAddress {
+  const shown = redactCredentials(url);
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new SpecError(`'${url}' is not a Redis URL; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+    throw new SpecError(`'${shown}' is not a Redis URL; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new SpecError(`'${url}' is not a Redis URL (it starts with ${u.protocol}//); expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
-  if (!u.hostname) throw new SpecError(`'${url}' names no host; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new SpecError(`'${shown}' is not a Redis URL (it starts with ${u.protocol}//); expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+  if (!u.hostname) throw new SpecError(`'${shown}' names no host; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
   const db = u.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw new SpecError(`'${url}': the path must be a database number (e.g. redis://127.0.0.1:6379/0), got /${db}`);
+  if (db !== '' && !/^\d+$/.test(db)) throw new SpecError(`'${shown}': the path must be a database number (e.g. redis://127.0.0.1:6379/0), got /${db}`);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port: u.port ? Number(u.port) : 6379,
@@ -105,7 +106,7 @@ export async function checkRedis(url: string): Promise<RedisAddress> {
     await probe.ping();
   } catch (err) {
     const why = (cause ?? (err as Error)).message;
-    throw new SpecError(`cannot reach Redis at ${url} (${why}); is redis-server running there, and reachable from here?`);
+    throw new SpecError(`cannot reach Redis at ${redactCredentials(url)} (${redactCredentials(why)}); is redis-server running there, and reachable from here?`);
   } finally {
     probe.disconnect();
   }
@@ -115,6 +116,24 @@ export async function checkRedis(url: string): Promise<RedisAddress> {
 /** The job id of a run: `<sweep>/<run>` (BullMQ ids cannot hold ':'). */
 export function jobId(sweep: string, run: string): string {
   return `${encodeURIComponent(sweep)}/${encodeURIComponent(run)}`;
+}
+
+/** Why a run of a sweep is waiting with no job: the queue does not have it (Redis lost it, or it was never put on). */
+export const NOT_ON_QUEUE = 'not on the queue';
+
+/**
+ * True for an error of a lost or not yet restored connection to Redis (a restart, a network
+ * failure, Redis still loading its data), after which the same request may succeed again.
+ */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; code?: string } | null;
+  if (!e || typeof e !== 'object') return false;
+  return (
+    e.name === 'MaxRetriesPerRequestError' ||
+    /^(LOADING|MASTERDOWN|TRYAGAIN)\b/.test(e.message ?? '') ||
+    /Connection is closed|Stream isn't writeable|connect ECONN|read ECONNRESET|write EPIPE|ETIMEDOUT|socket closed/i.test(e.message ?? '') ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN'].includes(e.code ?? '')
+  );
 }
 
 /** Where a run of a sweep on the queue stands. */
@@ -148,6 +167,7 @@ function stateOf(bull: string): QueueState {
 /** A connection to the sweeps of one Redis server. */
 export class SweepQueue {
   private constructor(
+    /** The queue's URL as shown: its password hidden. */
     readonly url: string,
     readonly queue: Queue<SweepJob, SweepResult>,
     private readonly redis: Redis,
@@ -160,13 +180,13 @@ export class SweepQueue {
     redis.on('error', () => undefined);
     const queue = new Queue<SweepJob, SweepResult>(QUEUE_NAME, { connection: { ...options, maxRetriesPerRequest: 2 } });
     queue.on('error', () => undefined);
-    return new SweepQueue(url, queue, redis);
+    return new SweepQueue(redactCredentials(url), queue, redis);
   }
 
   /** The sweep named `name` on this queue, if any. */
   async record(name: string): Promise<SweepRecord | undefined> {
     const json = await this.redis.hget(REGISTRY, name);
-    return json ? (JSON.parse(json) as SweepRecord) : undefined;
+    return json ? parseSweepRecord(JSON.parse(json), `the sweep ${name} on the queue at ${this.url}`) : undefined;
   }
 
   /** Put `record` on the queue: its registry entry, then a job per run; a different sweep of the same name is refused. Returns the runs whose failed jobs were retried. */
@@ -178,7 +198,7 @@ export class SweepQueue {
       const why = settingsDiffer(was.settings, record.settings) ?? (JSON.stringify(was.runs) !== JSON.stringify(record.runs) ? `its grid has ${was.runs.length} runs (${gridText(was)}), this one ${record.runs.length} (${gridText(record)})` : undefined);
       if (why) throw new SpecError(`a different sweep named ${record.name} is already on the queue at ${this.url} (${why}); give this one another name, or remove that one first (penx sweep --queue ${this.url} --name ${record.name} --remove)`);
     }
-    await this.queue.addBulk(record.runs.map((run) => ({ name: 'run', data: { sweep: record.name, run, settings: record.settings }, opts: { ...JOB_OPTIONS, jobId: jobId(record.name, run.name) } })));
+    await this.add(record, record.runs);
     const retried: string[] = [];
     for (const job of await this.jobs(record)) {
       if (job && (await job.getState()) === 'failed') {
@@ -187,6 +207,25 @@ export class SweepQueue {
       }
     }
     return { again, retried };
+  }
+
+  /** A job for each of `runs` (one already on the queue under its id is kept as it is). */
+  private async add(record: SweepRecord, runs: readonly SweepRun[]): Promise<void> {
+    await this.queue.addBulk(runs.map((run) => ({ name: 'run', data: { sweep: record.name, run, settings: record.settings }, opts: { ...JOB_OPTIONS, jobId: jobId(record.name, run.name) } })));
+  }
+
+  /**
+   * Put back what the queue lost of `record` — after Redis lost its data (a restart without
+   * persistence): its registry entry, and a job for every run that has none. Finished runs are
+   * put back too: the worker that takes one finds its folder finished (the run folders are the
+   * truth) and skips it. Returns the runs put back.
+   */
+  async restore(record: SweepRecord): Promise<string[]> {
+    await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
+    const jobs = await this.jobs(record);
+    const lost = record.runs.filter((_, i) => jobs[i] === undefined);
+    if (lost.length) await this.add(record, lost);
+    return lost.map((r) => r.name);
   }
 
   private jobs(record: SweepRecord): Promise<Array<Job<SweepJob, SweepResult> | undefined>> {
@@ -200,7 +239,7 @@ export class SweepQueue {
     for (const [i, job] of jobs.entries()) {
       const run = record.runs[i]!.name;
       if (!job) {
-        runs.push({ run, state: 'waiting', attempts: 0, reason: 'not on the queue' });
+        runs.push({ run, state: 'waiting', attempts: 0, reason: NOT_ON_QUEUE });
         continue;
       }
       const state = stateOf(await job.getState());

@@ -8,7 +8,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointDir, readRunJson, RUN_JSON, SpecError, writeFileAtomic, type RunRecord } from '../../src/node.ts';
+import { z } from 'zod';
+import { checkpointDir, folderNameSchema, readRunJson, RUN_JSON, schemaProblems, SpecError, writeFileAtomic, type RunRecord } from '../../src/node.ts';
 import type { SweepGrid, SweepRun } from './sweep-grid.ts';
 
 export const SWEEP_FORMAT = 'penalty-explorer/sweep@1';
@@ -35,18 +36,33 @@ export interface SweepRecord {
   readonly runs: readonly SweepRun[];
 }
 
+/** The sweep record's schema (a test proves its type equals `SweepRecord`). */
+export const sweepRecordSchema = z.object({
+  format: z.literal(SWEEP_FORMAT),
+  name: folderNameSchema,
+  grid: z.object({ penalties: z.array(z.string()), strengths: z.array(z.number()), seeds: z.array(z.number()) }),
+  settings: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  runs: z.array(z.object({ name: folderNameSchema, penalty: z.string(), strength: z.number().nullable(), seed: z.number() })),
+});
+
+/** The sweep record in `json` (from sweep.json, or the queue's registry), checked; a SpecError saying where it came from (`where`) and what is wrong. */
+export function parseSweepRecord(json: unknown, where: string): SweepRecord {
+  const parsed = sweepRecordSchema.safeParse(json);
+  if (!parsed.success) throw new SpecError(`${where}: not a valid ${SWEEP_FORMAT} record: ${schemaProblems(parsed.error)}`);
+  return parsed.data;
+}
+
 /** The sweep record of `dir`, or undefined when it has none; a SpecError when it is not one. */
 export function readSweepJson(dir: string): SweepRecord | undefined {
   const path = join(dir, SWEEP_JSON);
   if (!existsSync(path)) return undefined;
-  let record: SweepRecord;
+  let json: unknown;
   try {
-    record = JSON.parse(readFileSync(path, 'utf8')) as SweepRecord;
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new SpecError(`${path}: cannot be read as a sweep record (${(err as Error).message})`);
   }
-  if (record.format !== SWEEP_FORMAT) throw new SpecError(`${path}: not a sweep record (format ${JSON.stringify(record.format)}, expected ${SWEEP_FORMAT})`);
-  return record;
+  return parseSweepRecord(json, path);
 }
 
 /** Write `record` as `dir/sweep.json` (atomically). */

@@ -10,11 +10,10 @@
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
  *   the last run of a sweep ends ─► the sweep's figures and report drawn
  */
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { breakLock, lockHolder } from '../../src/node.ts';
+import { breakLock, checkRunName, lockHolder, openFolder, redactCredentials, SpecError } from '../../src/node.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { trainInChild, type ChildMessage, type TrainingChild } from './sweep-child.ts';
 import { threadsPerRun } from './sweep-local.ts';
@@ -65,6 +64,8 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const name = `${hostname()}:${process.pid}`;
   const threads = threadsPerRun(options.threads, options.concurrency);
   const children = new Map<string, TrainingChild>();
+  /** The sweep folders this worker writes in (listed in their manifests while it runs). */
+  const opened = new Map<string, () => void>();
   const lost = new Set<string>();
   let stopping = false;
 
@@ -73,7 +74,14 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const id = `${sweep}/${run.name}`;
     const sweepDir = join(options.out, sweep);
     const dir = join(sweepDir, run.name);
-    await mkdir(sweepDir, { recursive: true });
+    try {
+      checkRunName(sweep, 'the sweep name');
+      checkRunName(run.name, 'the run name');
+      if (!opened.has(sweepDir)) opened.set(sweepDir, openFolder(sweepDir, 'sweep'));
+    } catch (err) {
+      if (err instanceof SpecError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
     if (!readSweepJson(sweepDir)) {
       const record = await queue.record(sweep);
       if (record) await writeSweepJson(sweepDir, record);
@@ -121,7 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     name,
     ...LOCKS,
   });
-  worker.on('error', (err) => options.log(`queue: ${err.message}`));
+  worker.on('error', (err) => options.log(`queue: ${redactCredentials(err.message)}`));
   worker.on('lockRenewalFailed', (ids) => {
     for (const id of ids) {
       lost.add(id);
@@ -142,7 +150,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   worker.on('completed', drawLater);
   worker.on('failed', drawLater);
   await worker.waitUntilReady();
-  options.log(`worker ${name}: ${options.concurrency} run${options.concurrency === 1 ? '' : 's'} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, into ${options.out}; waiting for runs on ${options.url}`);
+  options.log(`worker ${name}: ${options.concurrency} run${options.concurrency === 1 ? '' : 's'} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, into ${options.out}; waiting for runs on ${queue.url}`);
   return {
     name,
     stop: async () => {
@@ -150,6 +158,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       for (const child of children.values()) child.process.kill('SIGTERM');
       await worker.close();
       await queue.close();
+      for (const stop of opened.values()) stop();
     },
   };
 }

@@ -11,6 +11,7 @@ import { tf, type Tensor } from '../tf.ts';
 import type { Binding } from '../spec/catalog.ts';
 import type { ParamValues } from '../spec/params.ts';
 import { NamedClasses, tfjsBaseClass } from '../spec/tfjs-classes.ts';
+import { runUserCode } from '../spec/user-code.ts';
 import { constrainedValue, type ConstraintDefinition } from './definition.ts';
 
 /** tfjs-layers' Constraint base class (not exported; `getConstraint` checks `instanceof` it). */
@@ -31,7 +32,9 @@ export class PenxConstraint extends Constraint {
   }
 
   apply(w: Tensor): Tensor {
-    return constrainedValue(this.definition, w, this.params);
+    const def = this.definition;
+    if (def.builtin) return constrainedValue(def, w, this.params);
+    return runUserCode(def, () => `constraint ${this.spec}`, () => constrainedValue(def, w, this.params));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -2,17 +2,20 @@
  * Writing files and folders so that a crash never leaves a half-written one in place, and what
  * is written survives a power loss:
  *
- *   file:    temporary sibling `.<name>.<pid>.<rand>.tmp` ─► write ─► fsync ─► rename ─► fsync the folder
- *   folder:  filled under `<dir>.tmp-<pid>` ─► every file and the folder fsynced ─► the old one moved
- *            to `<dir>.old` ─► the new one renamed in ─► `<dir>.old` removed
+ *   file:    temporary sibling `.<name>.<pid>.<rand>.penx-tmp` ─► write ─► fsync ─► rename ─► fsync the folder
+ *   folder:  filled under `<dir>.penx-tmp-<pid>` ─► every file and the folder fsynced ─► the old one
+ *            moved to `<dir>.penx-old` ─► the new one renamed in ─► `<dir>.penx-old` removed
  *
- * One of `dir` and `<dir>.old` is always complete (see `completeDir`); leftovers of a killed
- * process match `isLeftover` and are removed by the next one (see record/folder.ts).
+ * One of `dir` and `<dir>.penx-old` is always complete (see `completeDir`). The temporary names
+ * carry `penx-` so that no user's file is ever taken for one: leftovers of a killed process match
+ * `isLeftover` and are removed by the next one, only in a folder proven to be the tool's (see
+ * record/folder.ts). Whoever keeps a manifest of a folder's files hears of every name written into
+ * it (`watchWrites`) before the name appears.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** Flush a file or folder to disk. */
 async function fsyncPath(path: string): Promise<void> {
@@ -34,15 +37,50 @@ async function fsyncTree(dir: string): Promise<void> {
   await fsyncPath(dir);
 }
 
-/** True for the temporary names this module writes: `.x.<pid>.<hex>.tmp`, `<dir>.tmp-<pid>`, `<dir>.old`. */
+const TMP_FILE = /^\..+\.\d+\.[0-9a-f]+\.penx-tmp$/;
+const TMP_DIR = /.\.penx-tmp-\d+$/;
+const OLD_DIR = /.\.penx-old$/;
+
+/** True for the temporary names this module writes: `.x.<pid>.<hex>.penx-tmp`, `<dir>.penx-tmp-<pid>`, `<dir>.penx-old`. */
 export function isLeftover(name: string): boolean {
-  return /^\..*\.\d+\.[0-9a-f]+\.tmp$/.test(name) || /\.tmp-\d+$/.test(name) || /\.old$/.test(name);
+  return TMP_FILE.test(name) || TMP_DIR.test(name) || OLD_DIR.test(name);
+}
+
+/** The folder a half-replaced `<dir>.penx-old` stands for, or undefined for another name. */
+export function oldCopyOf(name: string): string | undefined {
+  return OLD_DIR.test(name) ? name.slice(0, -'.penx-old'.length) : undefined;
+}
+
+/** A temporary name in `dir` for writing `name` (a leftover by `isLeftover` if the writer dies). */
+export function tempFileFor(dir: string, name: string): string {
+  return join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.penx-tmp`);
+}
+
+/** Who hears of names written, per folder (absolute path). */
+const watchers = new Map<string, (name: string) => void>();
+
+/**
+ * Call `onName(name)` before each file or folder this module writes directly in `dir` (not below
+ * it) appears under its final name; returns the function that stops it. One watcher per folder.
+ */
+export function watchWrites(dir: string, onName: (name: string) => void): () => void {
+  const key = resolve(dir);
+  watchers.set(key, onName);
+  return () => {
+    if (watchers.get(key) === onName) watchers.delete(key);
+  };
+}
+
+/** Tell the watcher of `path`'s folder that `path` is about to be written. */
+function announce(path: string): void {
+  watchers.get(resolve(dirname(path)))?.(basename(path));
 }
 
 /** Write `data` to `path` through a temporary file in the same folder, fsync and a rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempFileFor(dirname(path), basename(path));
+  announce(path);
   try {
     const handle = await open(temp, 'w');
     try {
@@ -64,8 +102,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * complete (see `completeDir`).
  */
 export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  const old = `${dir}.old`;
+  const tmp = `${dir}.penx-tmp-${process.pid}`;
+  const old = `${dir}.penx-old`;
+  announce(dir);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
@@ -82,9 +121,9 @@ export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Pr
   await rm(old, { recursive: true, force: true });
 }
 
-/** The complete one of `dir` and `<dir>.old` (after a crash in replaceDirAtomic), if any. */
+/** The complete one of `dir` and `<dir>.penx-old` (after a crash in replaceDirAtomic), if any. */
 export function completeDir(dir: string): string | undefined {
   if (existsSync(dir)) return dir;
-  if (existsSync(`${dir}.old`)) return `${dir}.old`;
+  if (existsSync(`${dir}.penx-old`)) return `${dir}.penx-old`;
   return undefined;
 }

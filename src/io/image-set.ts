@@ -8,7 +8,7 @@
  *
  * Images are [n, rows, cols] (grey) or [n, rows, cols, channels]; classes = largest label + 1.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { permutation } from '../training/random.ts';
 import { DataError, readIdx } from './idx.ts';
@@ -110,6 +110,7 @@ function subset(raw: RawSplit, size: number | undefined, seed: number): ImageSpl
  */
 export function loadImageSet(dir: string, options: ImageSetOptions = {}): ImageSet {
   if (!existsSync(dir)) throw new DataError(`data folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new DataError(`${dir} is a file, not a folder; give the folder that holds the four IDX files (${EXPECTED})`);
   const names = readdirSync(dir);
   const train = readRaw(locate(dir, names, 'trainImages', 'training images'), locate(dir, names, 'trainLabels', 'training labels'));
   const test = readRaw(locate(dir, names, 'testImages', 'test images'), locate(dir, names, 'testLabels', 'test labels'));

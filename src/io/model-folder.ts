@@ -35,11 +35,49 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   );
 }
 
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
+/** A layer config's regularizers and constraints: keys such as `kernel_regularizer`, `bias_constraint`. */
+const CONTROL_KEY = /_(regularizer|constraint)$/;
+
+/**
+ * Set every regularizer and constraint in a model topology whose class this process does not
+ * know (a user's, whose module was not imported) to none; returns their class names.
+ */
+function dropUnknownControls(node: unknown, dropped: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const x of node) dropUnknownControls(x, dropped);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(obj)) {
+    const cls = (value as { class_name?: unknown } | null)?.class_name;
+    if (CONTROL_KEY.test(key) && typeof cls === 'string' && !(cls in tf.serialization.SerializationMap.getMap().classNameMap)) {
+      obj[key] = null;
+      dropped.add(cls);
+    } else dropUnknownControls(value, dropped);
+  }
+}
+
+/** What `loadModel` may do with a model it cannot fully rebuild. */
+export interface LoadModelOptions {
+  /**
+   * Leave out the regularizers and constraints whose classes are not defined in this process (a
+   * user's penalty whose module is not imported): the weights load, their names are given to this.
+   * Without it such a model is refused.
+   */
+  readonly dropUnknown?: (classNames: readonly string[]) => void;
+}
+
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
   const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as {
     modelTopology: object;
     weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
   };
+  if (options.dropUnknown) {
+    const dropped = new Set<string>();
+    dropUnknownControls(json.modelTopology, dropped);
+    if (dropped.size) options.dropUnknown([...dropped]);
+  }
   const bytes = await readFile(join(dir, WEIGHTS_BIN));
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const weightSpecs = json.weightsManifest.flatMap((m) => m.weights);

@@ -9,6 +9,7 @@
  *   scale:s       g ← s·g
  *   zero          g ← 0   (to freeze a layer, see `LayerControls.freeze`)
  */
+import { runUserCode, UserCodeError } from '../spec/user-code.ts';
 import { Catalog, named, stamped, type CatalogEntry } from '../spec/catalog.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { ParamDefs, ParamValues } from '../spec/params.ts';
@@ -45,7 +46,8 @@ export function probeTransform(t: GradientTransform, what = 'gradient transform'
       return r instanceof tf.Tensor ? `shape [${r.shape.join()}]` : typeof r;
     });
   } catch (err) {
-    throw new SpecError(`${what} threw on a probe gradient of shape [${shape}]: ${(err as Error).message ?? String(err)}`);
+    const reason = err instanceof UserCodeError ? err.reason : ((err as Error).message ?? String(err));
+    throw new SpecError(`${what} threw on a probe gradient of shape [${shape}]: ${reason}`);
   }
   if (out !== `shape [${shape.join()}]`) throw new SpecError(`${what} returned ${out} for a gradient of shape [${shape}]; it must return the gradient's shape`);
 }
@@ -79,16 +81,15 @@ export interface DefineGradientTransformOptions<D extends ParamDefs> {
  */
 export function defineGradientTransform<D extends ParamDefs = Record<never, never>>(options: DefineGradientTransformOptions<D>): GradientTransformEntry {
   const fn = options.fn as GradientFunction;
-  return gradientTransformCatalog.register(
-    stamped('gradient transform', {
-      name: options.name,
-      builtin: false,
-      formula: options.formula ?? `g ← ${options.name}(g)`,
-      doc: options.doc ?? `User-defined gradient transform ${options.name}.`,
-      params: options.params ?? {},
-      make: (p: ParamValues) => fromFunction((g, w, n) => fn(g, w, n, p)),
-    }),
-  );
+  const entry: GradientTransformEntry = stamped('gradient transform', {
+    name: options.name,
+    builtin: false,
+    formula: options.formula ?? `g ← ${options.name}(g)`,
+    doc: options.doc ?? `User-defined gradient transform ${options.name}.`,
+    params: options.params ?? {},
+    make: (p: ParamValues) => fromFunction((g, w, n) => runUserCode(entry, () => `gradient transform ${options.name} (of ${n})`, () => fn(g, w, n, p))),
+  });
+  return gradientTransformCatalog.register(entry);
 }
 
 /** A gradient transform from its spec, e.g. `clipnorm:1`. */

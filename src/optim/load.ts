@@ -4,6 +4,7 @@
  * or a plain function `(grad, weight, name) => tensor` (then it takes no parameters).
  */
 import { SpecError } from '../spec/errors.ts';
+import { noteOrigin, runUserCode } from '../spec/user-code.ts';
 import { importDefaultExport } from '../spec/module.ts';
 import { isModuleRef, parseSpec } from '../spec/parse.ts';
 import { gradientTransformCatalog, probeTransform, type GradientFunction } from './gradient-transforms.ts';
@@ -21,13 +22,16 @@ export async function loadGradientTransform(spec: string, options: { cwd?: strin
   if (!isModuleRef(parsed.name)) return gradientTransformCatalog.resolve(spec);
   const cwd = options.cwd ?? process.cwd();
   const exported = await importDefaultExport(parsed.name, cwd, 'gradient transform');
-  if (gradientTransformCatalog.isEntry(exported)) return gradientTransformCatalog.resolveEntry(exported, parsed);
+  if (gradientTransformCatalog.isEntry(exported)) {
+    noteOrigin(exported, parsed.name);
+    return gradientTransformCatalog.resolveEntry(exported, parsed);
+  }
   if (typeof exported !== 'function') {
     throw new SpecError(`gradient transform module '${parsed.name}': its default export must be a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })`);
   }
   if (parsed.positional !== undefined || parsed.params.length > 0) throw new SpecError(`gradient transform module '${parsed.name}' exports a plain function, which takes no parameters; got '${spec}'`);
   const fn = exported as GradientFunction;
-  const t = fromFunction((g, w, n) => fn(g, w, n, {}));
+  const t = fromFunction((g, w, n) => runUserCode(fn, () => `gradient transform ${parsed.name} (of ${n})`, () => fn(g, w, n, {})));
   probeTransform(t, `gradient transform module '${parsed.name}'`);
   return t;
 }

@@ -1,6 +1,7 @@
 /** Checking a user's penalty on probe values before anything trains. */
 import { tf, type Tensor } from '../tf.ts';
 import { SpecError } from '../spec/errors.ts';
+import { UserCodeError } from '../spec/user-code.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** Values a probe evaluates a penalty on: zero, tiny, around the default dead zone, large, both signs. */
@@ -23,6 +24,7 @@ export function probePenalty(reg: PenaltyRegularizer): void {
       return [v, g.dataSync().every(Number.isFinite)] as [number, boolean];
     });
   } catch (err) {
+    if (err instanceof UserCodeError) throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${err.reason}`);
     if (err instanceof SpecError) throw new SpecError(`penalty module for ${name}: ${err.message}`);
     throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${(err as Error).message ?? String(err)}`);
   }

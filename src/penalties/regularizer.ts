@@ -14,6 +14,7 @@ import { tf, type Scalar, type Tensor } from '../tf.ts';
 import type { Binding } from '../spec/catalog.ts';
 import type { ParamValues } from '../spec/params.ts';
 import { NamedClasses, tfjsBaseClass } from '../spec/tfjs-classes.ts';
+import { runUserCode } from '../spec/user-code.ts';
 import { penaltyValue, type PenaltyDefinition } from './definition.ts';
 
 /** tfjs-layers' Regularizer base class (not exported; `getRegularizer` checks `instanceof` it). */
@@ -41,9 +42,11 @@ export class PenaltyRegularizer extends Regularizer {
     return tf.tidy(() => tf.mul(this.strength, this.value(w)));
   }
 
-  /** The penalty of w without the strength. */
+  /** The penalty of w without the strength (a user's penalty called through `runUserCode`). */
   value(w: Tensor): Scalar {
-    return penaltyValue(this.definition, w, this.params);
+    const def = this.definition;
+    if (def.builtin) return penaltyValue(def, w, this.params);
+    return runUserCode(def, () => `penalty ${this.spec}`, () => penaltyValue(def, w, this.params));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,7 +1,9 @@
 /**
  * What a run record says about the model it trained, read off the model itself: its shapes and
- * size, the penalty on its kernels (the layers' regularizers), the constraint and its norm bounds.
+ * size, the penalty on its kernels (the layers' regularizers) and each penalty's curve (sampled
+ * here, so figures never need the penalty's code), the constraint and its norm bounds.
  */
+import { samplePenaltyCurve } from '../penalties/curve.ts';
 import { lossFormula } from '../penalties/definition.ts';
 import { PenaltyRegularizer } from '../penalties/regularizer.ts';
 import { PenxConstraint } from '../constraints/constraint.ts';
@@ -42,7 +44,16 @@ function describeRegularizer(r: unknown): { spec: string; formula: string } | un
   return { spec, formula: spec };
 }
 
-type PenaltyFields = Pick<RunConfig, 'penalty' | 'penaltyFormula' | 'penalizeBias' | 'constraint' | 'constraintBounds'>;
+type PenaltyFields = Pick<RunConfig, 'penalty' | 'penaltyFormula' | 'penaltyCurves' | 'penalizeBias' | 'constraint' | 'constraintBounds'>;
+
+/** Each distinct penalty of this library on the layers' weights (not `none`), sampled. */
+function curvesOf(layers: ReadonlyArray<RegularizedLayer>): NonNullable<RunConfig['penaltyCurves']> {
+  const regs = new Map<string, PenaltyRegularizer>();
+  for (const l of layers) {
+    for (const r of [l.kernelRegularizer, l.biasRegularizer]) if (isPenalty(r) && r.definition.name !== 'none' && !regs.has(r.spec)) regs.set(r.spec, r);
+  }
+  return [...regs.values()].flatMap((r) => samplePenaltyCurve(r) ?? []);
+}
 
 /** The penalty on the model's kernels (one spec when all kernels carry the same, else each layer's), on biases, and the kernels' constraint. */
 export function penaltyFields(model: tf.LayersModel): PenaltyFields {
@@ -58,8 +69,10 @@ export function penaltyFields(model: tf.LayersModel): PenaltyFields {
     specs.length === 1 && kernels[0]?.reg ? { penalty: specs[0] as string, penaltyFormula: kernels[0].reg.formula }
     : specs.length <= 1 ? { penalty: 'none', penaltyFormula: '0' }
     : { penalty: kernels.map((k) => `${k.layer}: ${k.reg?.spec ?? 'none'}`).join('; '), penaltyFormula: 'per layer' };
+  const curves = curvesOf(layers);
   return {
     ...penalty,
+    ...(curves.length ? { penaltyCurves: curves } : {}),
     penalizeBias: layers.some((l) => describeRegularizer(l.biasRegularizer) !== undefined),
     ...(constraint ? { constraint: constraint.spec } : {}),
     ...(bounds ? { constraintBounds: bounds } : {}),

@@ -1,10 +1,12 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   constraints checked ─► folder claimed (made, locked, leftovers removed; new, resume or force)
+ *   constraints checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
- *      resume without one (killed before its first epoch ended): the run starts over
+ *      resume without one (killed before its first epoch ended): the run starts over (what the
+ *      tool wrote deleted, anything else kept and said)
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
@@ -27,6 +29,7 @@ import { drawRun } from '../viz/render/draw.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { ResumeMismatchError } from './errors.ts';
 import { claimFolder, emptyFolder, writeRunJson, type FolderPolicy } from './folder.ts';
+import { keptNote } from './owner.ts';
 import type { RunConfig, RunRecord, RunSession } from './schema.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
@@ -69,12 +72,17 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
-  const folder = claimFolder(dir, options, 'run folder');
+  const folder = claimFolder(dir, options, 'run');
   try {
+    const sayKept = (kept: readonly string[]) => {
+      const note = keptNote(dir, kept);
+      if (note) options.onNote?.(note);
+    };
+    sayKept(folder.kept);
     const checkpoint = folder.resumed ? await loadCheckpoint(dir) : undefined;
     if (folder.resumed && !checkpoint) {
       options.onNote?.(`${dir} has no finished epoch to resume: the run starts over`);
-      emptyFolder(dir);
+      sayKept(emptyFolder(dir));
     }
     const draw = options.figures ?? true;
     let from: RunRecord | undefined;

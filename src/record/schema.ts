@@ -3,7 +3,9 @@
  * (rewritten atomically after every epoch). Figures and reports are pure functions of it.
  *
  * Versioned by `format`: this is `penalty-explorer/run@2`; `readRunRecord` also reads
- * `penalty-explorer/run@1` (records of the MNIST-only trainer) and upgrades them.
+ * `penalty-explorer/run@1` (records of the MNIST-only trainer) and upgrades them. Every record
+ * read is checked against its schema (run-schema.ts; a test proves the two types equal): change
+ * both together.
  */
 
 export const RUN_FORMAT = 'penalty-explorer/run@2';
@@ -178,6 +180,19 @@ export interface PruneCurve {
   readonly seconds: number;
 }
 
+/**
+ * A penalty sampled at single weights w: λ·φ(w) and its slope d(λ·φ)/dw, as the penalty-shape
+ * figures draw it. Training stores the curves of the model's penalties in the record, so drawing a
+ * record never evaluates (or imports) a penalty's code.
+ */
+export interface PenaltyCurve {
+  /** The normalised spec, e.g. `l1:1e-4` (matched to runs' `config.penalty`). */
+  readonly spec: string;
+  /** What it adds to the loss, e.g. `λ·Σ|w|`. */
+  readonly formula: string;
+  readonly points: ReadonlyArray<{ readonly w: number; readonly value: number; readonly slope: number }>;
+}
+
 /** The model a run trained: enough to tell runs apart and to check data against it. */
 export interface ModelInfo {
   /** The model's own name, e.g. `reference_cnn`. */
@@ -210,8 +225,10 @@ export interface RunConfig extends RunPlace {
   readonly penalty: string;
   /** The penalty's formula, e.g. `λ·Σ max(0, |w| − a)`. */
   readonly penaltyFormula: string;
-  /** Module path for a user penalty, else absent. */
+  /** Module path for a user penalty, else absent. Only said, never imported: a record is data. */
   readonly penaltyModule?: string;
+  /** Each distinct penalty on the model's weights sampled over w ∈ [−2, 2] when training began (records before it lack them). */
+  readonly penaltyCurves?: readonly PenaltyCurve[];
   /** Normalised constraint spec, when the kernels have one. */
   readonly constraint?: string;
   /** True when biases carry the penalty too. */

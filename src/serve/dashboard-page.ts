@@ -13,7 +13,7 @@ export function dashboardPage(dir: string): string {
 <body>
 <header><h1>penalty-explorer</h1><p class="sub">runs under <code>${esc(dir)}</code> · <span id="status">loading…</span></p></header>
 <div id="layout">
-<aside id="runs" aria-label="runs"><p class="note">Pick runs to overlay (any folder).</p><div id="run-list"></div></aside>
+<aside id="runs" aria-label="runs"><p class="note">Pick runs to overlay (any folder).</p><div id="run-list"></div><div id="skipped" class="note" hidden></div></aside>
 <main>
 <section id="controls">
 <label for="epoch">epoch <input id="epoch" type="range" min="0" max="0" step="1" value="0"><output id="epoch-value" for="epoch">0</output></label>

@@ -46,6 +46,27 @@ export const DASHBOARD_SCRIPT = String.raw`
     return newest.comparison ? state.runs.filter(function (r) { return r.comparison === newest.comparison; }).map(function (r) { return r.id; }) : [newest.id];
   }
 
+  /** The run.json files that are not valid records: named, with why, so a bad one is not silently missing. */
+  function skippedList(skipped) {
+    var box = $('skipped');
+    box.textContent = '';
+    box.hidden = skipped.length === 0;
+    if (!skipped.length) return;
+    var head = document.createElement('p');
+    head.textContent = 'Skipped (not a valid run record):';
+    box.appendChild(head);
+    var list = document.createElement('ul');
+    skipped.forEach(function (s) {
+      var item = document.createElement('li');
+      var id = document.createElement('code');
+      id.textContent = s.id + '/run.json';
+      item.appendChild(id);
+      item.appendChild(document.createTextNode(' — ' + s.reason));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+
   function runList() {
     var list = $('run-list');
     list.textContent = '';
@@ -185,6 +206,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     return getJson('/api/runs').then(function (body) {
       state.runs = body.runs;
       state.views = body.views;
+      skippedList(body.skipped || []);
       if (first) { state.selected = defaultSelection(); first = false; }
       state.selected = state.selected.filter(function (id) { return state.runs.some(function (r) { return r.id === id; }); });
       runList();

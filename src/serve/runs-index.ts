@@ -1,13 +1,19 @@
 /**
  * The runs under the dashboard's folder, found by walking it for `run.json` (not into
  * `checkpoint/`, hidden folders or node_modules; at most `MAX_DEPTH` levels), each read once per
- * change (by modification time and size). A run whose parent folder has `compare.json` (a
- * comparison) or `sweep.json` (a sweep) belongs to that group, listed in the group's order. `signature()` changes whenever a run appears, disappears or is rewritten — the
- * server polls it to tell pages about new epochs.
+ * change (by modification time and size) and checked against the run record's schema. A run
+ * whose parent folder has `compare.json` (a comparison) or `sweep.json` (a sweep) belongs to that
+ * group, listed in the group's order. `signature()` changes whenever a run appears, disappears or
+ * is rewritten — the server polls it to tell pages about new epochs.
+ *
+ * Only what lies inside the folder is served: every folder and run.json is judged by its real
+ * path (symbolic links resolved), a link leading out is not followed, and a folder reached a
+ * second time (a link loop, or a link to a folder inside) is not listed again. A run.json that is
+ * not a valid record is skipped and named (`skipped()`), never half-used.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { readRunRecord } from '../record/read.ts';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { readRunRecord, RecordFormatError } from '../record/read.ts';
 import type { RunRecord } from '../record/schema.ts';
 
 const MAX_DEPTH = 4;
@@ -41,21 +47,45 @@ interface Cached {
   readonly record: RunRecord;
 }
 
+/** A run.json the index could not use, and why. */
+export interface SkippedRun {
+  readonly id: string;
+  readonly reason: string;
+}
+
 export class RunsIndex {
   private readonly cache = new Map<string, Cached>();
+  /** Run ids whose run.json is not a valid record, with why (as of their last reading). */
+  private readonly invalid = new Map<string, { stamp: string; reason: string }>();
   constructor(private readonly root: string) {}
 
-  /** The run folders under the root (relative ids), in a stable order. */
+  /** The real path of `path` when it lies inside the root's real path, else undefined. */
+  private inside(path: string): string | undefined {
+    try {
+      const rootReal = realpathSync(this.root);
+      const real = realpathSync(path);
+      const rel = relative(rootReal, real);
+      return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep)) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The run folders under the root (relative ids), in a stable order; each real folder once. */
   private folders(): string[] {
     const found: string[] = [];
+    const seen = new Set<string>();
     const walk = (rel: string, depth: number) => {
+      const real = this.inside(join(this.root, rel));
+      if (real === undefined || seen.has(real)) return;
+      seen.add(real);
       let names: string[];
       try {
-        names = readdirSync(join(this.root, rel));
+        names = readdirSync(real);
       } catch {
         return;
       }
-      if (names.includes('run.json')) found.push(rel);
+      if (names.includes('run.json') && this.inside(join(real, 'run.json'))) found.push(rel);
       if (depth >= MAX_DEPTH) return;
       for (const name of names.sort()) {
         if (name.startsWith('.') || SKIP.has(name)) continue;
@@ -63,7 +93,7 @@ export class RunsIndex {
         try {
           if (statSync(join(this.root, child)).isDirectory()) walk(child, depth + 1);
         } catch {
-          /* vanished meanwhile */
+          /* vanished meanwhile, or a broken link */
         }
       }
     };
@@ -71,28 +101,46 @@ export class RunsIndex {
     return found;
   }
 
-  /** The record of a run id, read again only when run.json changed; undefined when unreadable. */
+  /** The record of a run id, read again only when run.json changed; undefined when it cannot be read or is not a valid record. */
   record(id: string): RunRecord | undefined {
-    const file = join(this.root, id, 'run.json');
+    const file = this.inside(join(this.root, id, 'run.json'));
+    if (file === undefined) return undefined;
+    let stamp = '';
     try {
       const st = statSync(file);
-      const stamp = `${st.mtimeMs}:${st.size}`;
+      stamp = `${st.mtimeMs}:${st.size}`;
       const hit = this.cache.get(id);
       if (hit?.stamp === stamp) return hit.record;
+      if (this.invalid.get(id)?.stamp === stamp) return undefined;
       const record = readRunRecord(JSON.parse(readFileSync(file, 'utf8')));
       this.cache.set(id, { stamp, modified: Math.round(st.mtimeMs), record });
+      this.invalid.delete(id);
       return record;
-    } catch {
-      // Missing, or caught half-written by a writer that does not rename: the last good copy.
+    } catch (err) {
+      // Valid JSON that is not a run record: skipped and named. Missing, or caught half-written
+      // by a writer that does not rename (not JSON): the last good copy.
+      if (err instanceof RecordFormatError) {
+        this.cache.delete(id);
+        this.invalid.set(id, { stamp, reason: err.message });
+        return undefined;
+      }
       return this.cache.get(id)?.record;
     }
+  }
+
+  /** The run.json files under the root that are not valid run records, and why. */
+  skipped(): SkippedRun[] {
+    const ids = this.ids();
+    return [...this.invalid.entries()].filter(([id]) => ids.has(id)).map(([id, { reason }]) => ({ id, reason }));
   }
 
   /** The run names of a group folder (its compare.json's or sweep.json's runs), in its order ([] when unreadable). */
   private compareOrder(rel: string): string[] {
     for (const file of GROUP_FILES) {
       try {
-        const runs = (JSON.parse(readFileSync(join(this.root, rel, file), 'utf8')) as { runs?: unknown }).runs;
+        const path = this.inside(join(this.root, rel, file));
+        if (path === undefined) continue;
+        const runs = (JSON.parse(readFileSync(path, 'utf8')) as { runs?: unknown }).runs;
         if (Array.isArray(runs)) return runs.map((r) => String(r !== null && typeof r === 'object' && 'name' in r ? r.name : r));
       } catch {
         // not this kind of group, or unreadable

@@ -3,7 +3,7 @@
  *
  *   GET /                      the page (dashboard-page.ts)
  *   GET /assets/…              its script, style and Vega's browser build — nothing from elsewhere
- *   GET /api/runs              the runs under the folder (RunsIndex)
+ *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records
  *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for, compiled to Vega
  *   GET /api/csv/ID?…          the numbers of that view as CSV
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
@@ -110,7 +110,10 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/assets/vega.min.js') return reply(res, 200, 'text/javascript; charset=utf-8', vega);
     if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DOWNLOAD_SCRIPT + DASHBOARD_SCRIPT);
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
-    if (path === '/api/runs') return json(res, { runs: index.list(), views: VIEWS.map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
+    if (path === '/api/runs') {
+      const runs = index.list();
+      return json(res, { runs, skipped: index.skipped(), views: VIEWS.map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
+    }
     if (path === '/api/events') return events(req, res);
     const view = /^\/api\/(view|csv)\/([a-z-]+)$/.exec(path);
     if (view) {

@@ -8,3 +8,14 @@ export class SpecError extends Error {
     this.name = 'SpecError';
   }
 }
+
+/**
+ * The work was stopped on request — an aborted signal (`fit`'s `signal`), or Ctrl-C while user
+ * code ran under `guardUserCode` — at a point where nothing is half-written.
+ */
+export class InterruptedError extends Error {
+  constructor(message = 'interrupted') {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}

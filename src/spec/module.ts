@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Catalog, CatalogEntry } from './catalog.ts';
 import { SpecError } from './errors.ts';
+import { noteOrigin } from './user-code.ts';
 import { isModuleRef, parseSpec } from './parse.ts';
 
 const DEFINE: Record<string, string> = { penalty: 'definePenalty', constraint: 'defineConstraint', 'gradient transform': 'defineGradientTransform' };
@@ -69,5 +70,6 @@ export async function loadSpec<E extends CatalogEntry, B>(catalog: Catalog<E, B>
   if (!catalog.isEntry(exported)) {
     throw new SpecError(`${catalog.kind} module '${parsed.name}': its default export is not made by ${DEFINE[catalog.kind] ?? 'define…'}({ name, params, fn })`);
   }
+  noteOrigin(exported, parsed.name);
   return catalog.resolveEntry(exported, parsed);
 }

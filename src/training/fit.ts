@@ -6,6 +6,8 @@
  *     ─► for each epoch: batches (seeded order) ─► trainStep (loss + penalties ─► gradients
  *        ─► transforms ─► optimiser ─► constraints) ─► NaN/∞ stops the run
  *        ─► evaluate ─► snapshot (histograms, sparsity, per layer, channel norms) ─► record ─► callbacks
+ *   `signal` aborted ─► InterruptedError at the next safe point: after the current batch, a prune
+ *   evaluation or the epoch's callbacks (never between a step's parts)
  *
  * Returns the run record (the schema of `run.json`). Continuing a record (`from`) starts after its
  * last epoch; with the restored weights and optimiser state (see penalty-explorer/node's run
@@ -19,7 +21,7 @@
  * record.epochs.at(-1)?.sparsity.lt1e3;   // share of |w| < 1e-3 after the last epoch
  */
 import { tf, type Tensor } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
+import { InterruptedError, SpecError } from '../spec/errors.ts';
 import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
 import { BatchLosses } from '../monitor/batch-losses.ts';
 import { batchNorms } from '../monitor/norms.ts';
@@ -107,6 +109,8 @@ export interface FitOptions {
   readonly info?: RunInfo;
   /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`), or after the epochs and at the levels given; needs validationData. */
   readonly prune?: boolean | PruneOptions;
+  /** Stop at the next safe point once aborted: `fit` throws an InterruptedError (the record so far is what the callbacks saw). */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_BATCH = 32;
@@ -188,7 +192,10 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     if (batchSize > n) throw new SpecError(`batch size ${batchSize} is larger than the training data (${n} samples); give at most ${n}`);
   }
   if (options.validationData) checkTensorData(model, options.validationData, 'validation data');
-  checkPruneOptions(options.prune, options.validationData !== undefined);
+  checkPruneOptions(options.prune, options.validationData !== undefined, epochs);
+  const stopIfAsked = (where: string) => {
+    if (options.signal?.aborted) throw new InterruptedError(`stopped ${where}`);
+  };
   checkConstraints(model);
   const source = isTensorData(data) ? tensorBatches(data, batchSize, options.seed ?? 42, options.shuffle ?? true) : datasetBatches(data);
   const strategy = options.gradients ?? localGradients;
@@ -204,6 +211,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       for (const c of callbacks) await c.onEpochEnd?.(0, record, ctx);
     }
     for (const c of callbacks) await c.onTrainBegin?.(record, ctx);
+    stopIfAsked('before the first batch');
 
     for (let epoch = record.epochs.length + 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
@@ -230,6 +238,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         for (const c of callbacks) await c.onBatchEnd?.(progress, ctx);
         // A turn of the event loop: signals (Ctrl-C) and messages are seen during an epoch too.
         await nextTurn();
+        stopIfAsked(`in epoch ${epoch} after batch ${batches}`);
       }
       if (batches === 0) throw new SpecError(`the training data gave no batches in epoch ${epoch}`);
       const projected = Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]));
@@ -244,9 +253,12 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       };
       const curve = await pruneAfter(model, epoch, epochs, options, strategy, async (done, total) => {
         for (const c of callbacks) await c.onPruneProgress?.({ epoch, done, total }, ctx);
+        await nextTurn();
+        stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
       });
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
       for (const c of callbacks) await c.onEpochEnd?.(epoch, record, ctx);
+      if (epoch < epochs) stopIfAsked(`after epoch ${epoch}`);
     }
     return record;
   } finally {

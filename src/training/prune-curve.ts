@@ -107,12 +107,17 @@ export interface PruneOptions {
 }
 
 /** What `fit`'s options say about pruning, checked before training: a SpecError without validation data or with bad levels. */
-export function checkPruneOptions(prune: boolean | PruneOptions | undefined, hasValidation: boolean): void {
+export function checkPruneOptions(prune: boolean | PruneOptions | undefined, hasValidation: boolean, epochs?: number): void {
   if (prune === undefined || prune === false) return;
   if (!hasValidation) throw new SpecError('the prune curve needs validation data (validationData) to measure accuracy on');
   if (typeof prune === 'object') {
     checkLevels(prune.levels ?? PRUNE_LEVELS);
-    if (Array.isArray(prune.epochs)) for (const e of prune.epochs) if (!Number.isInteger(e) || e < 1) throw new SpecError(`prune epoch ${e} is not allowed; expected a whole number ≥ 1`);
+    if (Array.isArray(prune.epochs)) {
+      for (const e of prune.epochs) {
+        if (!Number.isInteger(e) || e < 1) throw new SpecError(`prune epoch ${e} is not allowed; expected a whole number ≥ 1`);
+        if (epochs !== undefined && e > epochs) throw new SpecError(`prune epoch ${e} is after the run's last epoch (${epochs}); give epochs from 1 to ${epochs}`);
+      }
+    }
   }
 }
 

@@ -42,7 +42,7 @@ describe('nothing outside the run folder is touched', () => {
     writeFileSync(join(out, 'mine', 'notes.txt'), 'not a run');
     const r = await penx('train', '--penalty', 'l1', '--epochs', '1', '--out', out, '--name', 'mine', '--force', ...TINY);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to delete .*mine: it is not a folder written by penalty-explorer/);
+    expect(r.stderr).toMatch(/refusing to delete .*mine: it was not written by penalty-explorer/);
     expect(readdirSync(join(out, 'mine'))).toEqual(['notes.txt']);
   }, 60_000);
 
@@ -55,7 +55,7 @@ describe('nothing outside the run folder is touched', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`same is in use by process ${first.child.pid} \\(.*train --penalty l2:1e-4`));
+    expect(second.stderr).toMatch(new RegExp(`same is in use by process ${first.child.pid} on .* \\(.*train --penalty l2:1e-4`));
     // The killed holder's lock is stale: the next process takes it over and resumes.
     const third = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', '--out', out, '--name', 'same', '--resume', ...TINY);
     expect(third.code, third.stderr).toBe(0);
@@ -73,13 +73,13 @@ describe('crash and resume', () => {
     const dir = join(out, 'r');
     expect(readRun(dir).epochs).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8')).epochs).toHaveLength(2);
-    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
+    expect(readdirSync(dir).some((f) => f.endsWith('.penx-tmp'))).toBe(true);
     const resumed = await penx(...args, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(readRun(dir).epochs).toHaveLength(2);
     expect(existsSync(join(dir, 'epoch-002.png'))).toBe(true);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('epoch=2 loss=');
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.includes('.tmp-') || f.endsWith('.old'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('penx-tmp') || f.endsWith('.penx-old'))).toEqual([]);
   }, 120_000);
 
   it('compare --resume after a kill in a later run’s first epoch restarts that run alone', async () => {

@@ -11,6 +11,8 @@ export interface Run {
 export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly nodeArgs?: readonly string[];
+  /** Kill the process (SIGKILL) after this many ms: a command that hangs fails its test instead of the run. */
+  readonly timeoutMs?: number;
 }
 
 export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
@@ -18,7 +20,7 @@ export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [...(options.nodeArgs ?? []), 'dist/cli.mjs', ...args],
-      { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...options.env } },
+      { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...options.env }, ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}) },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : err.signal === 'SIGKILL' ? 137 : 1) : 0, stdout, stderr }),
     );
   });

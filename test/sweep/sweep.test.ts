@@ -16,6 +16,7 @@ import { readRunJson } from '../../src/record/folder.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { penx, type Run } from '../cli/run-penx.ts';
 import { freePort, required, testRedis } from './redis.ts';
+import { sleep, until } from '../wait.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-'));
 const redis = await testRedis();
@@ -36,16 +37,6 @@ const RUNS = [
 const weights = (dir: string) => readFileSync(join(dir, 'checkpoint', 'model', 'weights.bin'));
 const readRun = readRunJson;
 const finished = (dir: string) => existsSync(join(dir, 'run.json')) && readRun(dir).epochs.length === 2;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Wait until `ok()` holds, polling; fails after `ms`. */
-async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** Every process started in the background, killed at the end whatever happened. */
 const started: ChildProcess[] = [];

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { penx } from '../cli/run-penx.ts';
+import { claimFolder } from '../../src/record/folder.ts';
 import { fineRuns } from './views/fine-runs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'penx-plot-'));
@@ -16,7 +17,8 @@ let written = '';
 
 beforeAll(async () => {
   const [record] = await fineRuns(['l1:1e-2'], 2);
-  mkdirSync(run);
+  // A run folder of penx's (its marker), as fitToFolder would make it.
+  claimFolder(run, {}, 'run').release();
   written = JSON.stringify(record);
   writeFileSync(join(run, 'run.json'), written);
 }, 60_000);

@@ -25,18 +25,19 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
   const controls = await parseControls(flags.lrMult, flags.grad);
   const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
   const testSize = wholeNumber(flags.testSize, '--test-size', 1);
+  const epochs = wholeNumber(flags.epochs, '--epochs', 1);
   return {
     model: modelSource(flags.model),
     ...(constraint ? { constraint } : {}),
     penalizeBias: flags.penalizeBias === true,
     data: { ...(flags.data === undefined ? {} : { dir: flags.data }), ...(trainSize === undefined ? {} : { trainSize }), ...(testSize === undefined ? {} : { testSize }) },
-    epochs: wholeNumber(flags.epochs, '--epochs', 1),
+    epochs,
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
     seed: wholeNumber(flags.seed, '--seed', 0),
     optimizer: optimizerSpec(flags.optimizer).spec,
     ...(controls ? { controls } : {}),
     trackNorms: flags.trackNorms,
-    ...pruneOption(flags.pruneEpochs),
+    ...pruneOption(flags.pruneEpochs, epochs),
     out: flags.out,
     resume: flags.resume === true,
     force: flags.force === true,
@@ -53,11 +54,13 @@ export async function loadRunPenalty(spec: string): Promise<{ penalty: PenaltyRe
   return { penalty: await loadPenalty(spec), ...(isModuleRef(name) ? { module: name } : {}) };
 }
 
-/** `--prune-epochs`: `last` (default), `all`, `none`, or a list of epochs such as `10,20,40`. */
-export function pruneOption(text: string | undefined): { prune?: PruneOptions } {
+/** `--prune-epochs`: `last` (default), `all`, `none`, or a list of epochs such as `10,20,40`, each within the run's `last` epochs. */
+export function pruneOption(text: string | undefined, last: number): { prune?: PruneOptions } {
   const t = (text ?? 'last').trim();
   if (t === 'none') return {};
   if (t === 'last' || t === 'all') return { prune: { epochs: t } };
   const epochs = t.split(',').map((e) => wholeNumber(e.trim(), '--prune-epochs', 1) as number);
+  const late = epochs.find((e) => e > last);
+  if (late !== undefined) throw new SpecError(`--prune-epochs ${late} is after the last epoch: the run has ${last} epoch${last === 1 ? '' : 's'} (--epochs); give epochs from 1 to ${last}, or last, all or none`);
   return { prune: { epochs } };
 }

@@ -1,11 +1,17 @@
 /**
- * `penx plot RUN_DIR… [--bins N] [--range lo,hi]`: redraw every figure and report from run.json
+ * `penx plot DIR… [--bins N] [--range lo,hi]`: redraw every figure and report from run.json
  * files, without training; with --bins/--range every histogram is re-binned from the record's fine
  * histograms.
+ *
+ *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn)
+ *   ─► each folder a run or a comparison of this tool's (its marker), locked while it is drawn
+ *      (a run being trained is refused) ─► figures and report redrawn (reading never imports code)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { drawComparison, drawRun, readRunJson, RUN_JSON, SpecError, useQuietCpu, type DrawOptions } from '../../../src/node.ts';
+import { COMPARE_JSON, drawComparison, drawRun, lockOwnFolder, readCompareJson, readRunJson, RUN_JSON, SpecError, useQuietCpu, type DrawOptions, type RunRecord } from '../../../src/node.ts';
+import { parseRange } from '../../../src/serve/view-query.ts';
+import { wholeNumber } from '../numbers.ts';
 
 export interface PlotFlags {
   readonly bins?: string;
@@ -14,37 +20,51 @@ export interface PlotFlags {
 
 /** The binning the flags ask for; a SpecError naming the flag when one is bad. */
 export function binningOf(flags: PlotFlags): DrawOptions['binning'] {
-  const bins = flags.bins === undefined ? undefined : Number(flags.bins);
-  if (bins !== undefined && !(Number.isInteger(bins) && bins >= 1 && bins <= 2000)) throw new SpecError(`--bins must be a whole number from 1 to 2000, got ${JSON.stringify(flags.bins)}`);
+  const bins = wholeNumber(flags.bins, '--bins', 1, 2000);
   let range: [number, number] | undefined;
   if (flags.range !== undefined) {
-    const parts = flags.range.split(',').map((p) => Number(p.trim()));
-    if (parts.length !== 2 || !parts.every((p) => Number.isFinite(p)) || !((parts[0] as number) < (parts[1] as number))) {
-      throw new SpecError(`--range must be lo,hi with lo < hi, e.g. -0.5,0.5; got ${JSON.stringify(flags.range)}`);
-    }
-    range = [parts[0] as number, parts[1] as number];
+    range = parseRange(flags.range);
+    if (!range) throw new SpecError(`--range must be lo,hi with lo < hi, e.g. -0.5,0.5; got ${JSON.stringify(flags.range)}`);
   }
   return bins === undefined && range === undefined ? undefined : { ...(bins === undefined ? {} : { bins }), ...(range ? { range } : {}) };
+}
+
+/** A folder to redraw, its records read and checked. */
+type Target =
+  | { readonly kind: 'run'; readonly dir: string; readonly record: RunRecord }
+  | { readonly kind: 'comparison'; readonly dir: string; readonly names: readonly string[]; readonly runs: readonly RunRecord[] };
+
+function readTarget(dir: string): Target {
+  if (existsSync(join(dir, COMPARE_JSON))) {
+    const names = readCompareJson(dir).runs;
+    return { kind: 'comparison', dir, names, runs: names.map((n) => readRunJson(join(dir, n))) };
+  }
+  if (existsSync(join(dir, RUN_JSON))) return { kind: 'run', dir, record: readRunJson(dir) };
+  throw new SpecError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
 }
 
 /** Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). */
 export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Promise<void> {
   const binning = binningOf(flags);
-  // The penalty-shape figures evaluate penalties on tiny tensors: the quiet cpu backend.
+  const targets = dirs.map(readTarget);
+  // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   const options = { all: true, ...(binning ? { binning } : {}) };
-  for (const dir of dirs) {
-    if (existsSync(join(dir, 'compare.json'))) {
-      const names = (JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8')) as { runs: string[] }).runs;
-      const runs = names.map((n) => readRunJson(join(dir, n)));
-      for (const [i, run] of runs.entries()) await drawRun(join(dir, names[i] as string), run, options);
-      await drawComparison(dir, runs, names, binning ? { binning } : {});
-      console.log(`redrew ${dir} (${runs.length} runs)`);
-    } else if (existsSync(join(dir, RUN_JSON))) {
-      await drawRun(dir, readRunJson(dir), options);
-      console.log(`redrew ${dir}`);
-    } else {
-      throw new SpecError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+  for (const t of targets) {
+    const releases: Array<() => void> = [];
+    try {
+      releases.push(lockOwnFolder(t.dir, t.kind));
+      if (t.kind === 'comparison') {
+        for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
+        for (const [i, run] of t.runs.entries()) await drawRun(join(t.dir, t.names[i] as string), run, options);
+        await drawComparison(t.dir, t.runs, t.names, binning ? { binning } : {});
+        console.log(`redrew ${t.dir} (${t.runs.length} runs)`);
+      } else {
+        await drawRun(t.dir, t.record, options);
+        console.log(`redrew ${t.dir}`);
+      }
+    } finally {
+      for (const release of releases.reverse()) release();
     }
   }
 }

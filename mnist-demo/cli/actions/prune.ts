@@ -3,15 +3,23 @@
  * allows, written as a TF.js model (zeros in place) and a sparse export:
  *
  *   run.json ─► the prune curve after the last epoch ─► the largest level whose test accuracy is
- *   within --max-drop points of level 0's ─► checkpoint/model loaded ─► that level's pruning applied
- *   ─► <out>/model/ (loadModel) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
+ *   within --max-drop points of level 0's ─► the output folder judged: never inside a run's
+ *   checkpoint; new, empty, or a pruned model's folder of this tool's (what the tool wrote there
+ *   replaced), else refused untouched ─► the run locked (a run being trained is refused)
+ *   ─► checkpoint/model loaded (importing no code: a user penalty's regularizer left out)
+ *   ─► that level's pruning applied ─► <out>/model/ (loadModel) + <out>/weights.sparse.bin +
+ *   weights.sparse.json + <out>/prune.json
  */
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   checkpointDir,
+  claimFolder,
+  isToolFolder,
+  keptNote,
   loadModel,
-  loadPenalty,
+  lockOwnFolder,
   modelWeights,
+  readMarker,
   pruneWeights,
   readRunJson,
   saveModel,
@@ -24,7 +32,10 @@ import {
   SPARSE_JSON,
   type PrunePoint,
   type PruneScope,
+  type RunRecord,
+  type tf,
 } from '../../../src/node.ts';
+import { numberFlag } from '../numbers.ts';
 
 export interface PruneFlags {
   readonly maxDrop: string;
@@ -51,12 +62,6 @@ export interface PruneResult {
   readonly sparse: readonly [string, string];
 }
 
-function maxDropOf(text: string): number {
-  const x = Number(text);
-  if (text.trim() === '' || !Number.isFinite(x) || x < 0 || x > 100) throw new SpecError(`--max-drop must be accuracy points between 0 and 100 (e.g. 0.5), got '${text}'`);
-  return x;
-}
-
 /** The largest level whose accuracy is at most `maxDrop` points below the first (level 0) point's. */
 export function chooseLevel(points: readonly PrunePoint[], maxDrop: number): { point: PrunePoint; trained: PrunePoint } {
   const trained = points[0];
@@ -67,50 +72,84 @@ export function chooseLevel(points: readonly PrunePoint[], maxDrop: number): { p
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
+/** True when `dir` is (or lies inside) a run's checkpoint folder: its checkpoint, or a half-replaced copy of it. */
+function insideCheckpoint(dir: string): string | undefined {
+  for (let at = resolve(dir); dirname(at) !== at; at = dirname(at)) {
+    if (/^checkpoint(\.penx-old|\.penx-tmp-\d+)?$/.test(basename(at)) && readMarker(dirname(at))?.kind === 'run') return at;
+  }
+  return undefined;
+}
+
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
-  const maxDrop = maxDropOf(flags.maxDrop);
-  await useQuietCpu();
+  const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   const record = readRunJson(dir);
   const last = record.epochs.at(-1);
   if (!last) throw new SpecError(`${dir}: the run has no finished epoch to prune`);
   const curve = last.prune;
   if (!curve) throw new SpecError(`${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`);
-  const checkpoint = checkpointDir(dir);
-  if (!checkpoint) throw new SpecError(`${dir}: no checkpoint/ with the trained model`);
   const { point, trained } = chooseLevel(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
-  // A user penalty must be defined before its model loads.
-  if (record.config.penaltyModule) await loadPenalty(record.config.penaltyModule);
-  const model = await loadModel(join(checkpoint, 'model'));
+  const out = flags.out ?? join(dir, 'pruned');
+  const checkpointAt = insideCheckpoint(out);
+  if (checkpointAt) throw new SpecError(`--out ${out} is inside the run's checkpoint ${checkpointAt}, which --resume continues from; give another folder`);
+  // A run of the tool's is locked while it is read (a run being trained is refused); another folder is only read.
+  const own = isToolFolder(dir, 'run');
+  if (!own && flags.out === undefined) throw new SpecError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
+  const releases: Array<() => void> = [];
   try {
-    const pruned = new Set(pruneWeights(model, point.level, flags.scope));
-    const out = flags.out ?? join(dir, 'pruned');
-    const weights = modelWeights(model);
-    await saveModel(model, join(out, 'model'));
-    await writeSparseWeights(out, weights, (name) => pruned.has(name));
-    const size = sizeOf(weights, (name) => pruned.has(name));
-    const result: PruneResult = {
-      run: record.config.name,
-      epoch: last.epoch,
-      scope: flags.scope,
-      level: point.level,
-      testAcc: point.testAcc as number,
-      trainedAcc: trained.testAcc as number,
-      drop: 100 * ((trained.testAcc as number) - (point.testAcc as number)),
-      maxDrop,
-      size,
-      model: join(out, 'model'),
-      sparse: [join(out, SPARSE_BIN), join(out, SPARSE_JSON)],
-    };
-    await writeFileAtomic(join(out, 'prune.json'), JSON.stringify(result, null, 1));
-    if (flags.json) {
-      console.log(JSON.stringify(result, null, 1));
-      return;
+    if (own) releases.push(lockOwnFolder(dir, 'run'));
+    const checkpoint = checkpointDir(dir);
+    if (!checkpoint) throw new SpecError(`${dir}: no checkpoint/ with the trained model`);
+    const target = claimFolder(out, { force: true }, 'pruned');
+    releases.push(() => target.release());
+    const kept = keptNote(out, target.kept);
+    if (kept) console.error(kept);
+    await useQuietCpu();
+    // Reading a run imports no code: a user penalty's regularizer is left out of the pruned model (it only matters for training).
+    const model = await loadModel(join(checkpoint, 'model'), {
+      dropUnknown: (names) => console.error(`penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`),
+    });
+    try {
+      await writePruned(model, record, { point, trained, last: last.epoch, maxDrop, out, flags });
+    } finally {
+      model.dispose();
     }
-    console.log(`${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${last.epoch}`);
-    console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`);
-    console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
-    console.log(`wrote ${result.model} (TF.js, zeros in place) and ${result.sparse.join(' + ')}`);
   } finally {
-    model.dispose();
+    for (const release of releases.reverse()) release();
   }
+}
+
+/** Prune `model` at the chosen level and write it to `out`: the model, its sparse export and prune.json; print what was written. */
+async function writePruned(
+  model: tf.LayersModel,
+  record: RunRecord,
+  chosen: { readonly point: PrunePoint; readonly trained: PrunePoint; readonly last: number; readonly maxDrop: number; readonly out: string; readonly flags: PruneFlags },
+): Promise<void> {
+  const { point, trained, maxDrop, out, flags } = chosen;
+  const pruned = new Set(pruneWeights(model, point.level, flags.scope));
+  const weights = modelWeights(model);
+  await saveModel(model, join(out, 'model'));
+  await writeSparseWeights(out, weights, (name) => pruned.has(name));
+  const size = sizeOf(weights, (name) => pruned.has(name));
+  const result: PruneResult = {
+    run: record.config.name,
+    epoch: chosen.last,
+    scope: flags.scope,
+    level: point.level,
+    testAcc: point.testAcc as number,
+    trainedAcc: trained.testAcc as number,
+    drop: 100 * ((trained.testAcc as number) - (point.testAcc as number)),
+    maxDrop,
+    size,
+    model: join(out, 'model'),
+    sparse: [join(out, SPARSE_BIN), join(out, SPARSE_JSON)],
+  };
+  await writeFileAtomic(join(out, 'prune.json'), JSON.stringify(result, null, 1));
+  if (flags.json) {
+    console.log(JSON.stringify(result, null, 1));
+    return;
+  }
+  console.log(`${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`);
+  console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`);
+  console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
+  console.log(`wrote ${result.model} (TF.js, zeros in place) and ${result.sparse.join(' + ')}`);
 }

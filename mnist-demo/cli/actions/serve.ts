@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { serveDashboard, SpecError, useQuietCpu, type Dashboard } from '../../../src/node.ts';
+import { wholeNumber } from '../numbers.ts';
 
 export interface ServeFlags {
   readonly port?: string;
@@ -15,10 +16,7 @@ export interface ServeFlags {
 
 /** The port asked for: a whole number 0–65535; 0 is any free port. */
 function portOf(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SpecError(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(text)}`);
-  return port;
+  return text === undefined ? undefined : wholeNumber(text, flag, 0, 65535);
 }
 
 /** The port used when none is given (a free one when it is taken). */

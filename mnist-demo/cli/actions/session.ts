@@ -6,36 +6,42 @@
  *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► run 1 … run n ─► comparison figures
  */
 import { join } from 'node:path';
-import { claimFolder, drawComparison, hasContent, makeFolder, removeMadeFolders, SpecError, type RunRecord } from '../../../src/node.ts';
+import { checkFolder, claimFolder, drawComparison, hasContent, keptNote, makeFolder, removeMadeFolders, SpecError, type RunRecord } from '../../../src/node.ts';
 import { prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { startBackend } from './backend.ts';
 import { progressCallbacks } from './progress.ts';
+import { interruptible } from '../interrupts.ts';
 import { dashboardFor, keepServing } from './serve.ts';
 
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
 export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
   if (runs.length === 0) throw new SpecError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
+  // A folder that is not penx's (or of another kind) is refused before any work, untouched.
+  if (comparison === undefined) checkFolder(runDir(exp, runs[0]!), 'run', exp);
+  else checkFolder(join(exp.out, comparison), 'comparison', exp);
   // Where the runs go is checked before any work: made, and writable (and removed again, while
   // still empty, when the command stops before a run is written).
   const made = makeFolder(exp.out);
   try {
-    return await trainIn(exp, runs, flags, comparison);
+    return await interruptible((signal) => trainIn(exp, runs, flags, signal, comparison));
   } catch (err) {
     removeMadeFolders(made);
     throw err;
   }
 }
 
-async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
+async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, signal: AbortSignal, comparison?: string): Promise<RunRecord[]> {
   const dashboard = await dashboardFor(flags, exp.out);
   const backend = await startBackend(flags);
   const data = await prepare(exp);
   const set = data.set;
   const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
-  const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison folder');
+  const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison');
   try {
+    const kept = claimed && keptNote(where, claimed.kept);
+    if (kept) console.error(kept);
     const what = runs.length === 1 ? (runs[0]?.penalty.spec ?? '') : `${runs.length} runs`;
     console.error(`training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`);
     const records: RunRecord[] = [];
@@ -46,7 +52,7 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: Back
       const dir = runDir(exp, run, comparison);
       const note = (m: string) => console.error(`${label} ${m}`);
       if (comparison === undefined && exp.resume && !hasContent(dir)) note(`nothing to resume in ${dir}: starting a new run`);
-      records.push(await trainRun(runExp, run, data, backend, { callbacks: [progressCallbacks(label)], note }, dir));
+      records.push(await trainRun(runExp, run, data, backend, { callbacks: [progressCallbacks(label)], note, signal }, dir));
     }
     if (comparison !== undefined) await drawComparison(where, records, runs.map((r) => r.name));
     if (dashboard) await keepServing(dashboard);

@@ -2,16 +2,18 @@
  * `penx sweep --queue URL`: a sweep on a BullMQ queue for `penx worker` processes to train.
  *
  *   submit ─► registry + jobs (experiment/sweep-queue.ts) ─► --detach: return
- *          ─► follow: the runs' states and progress, polled each second, printed as they change
+ *          ─► follow: the runs' states and progress, polled each second, printed as they change;
+ *             Redis lost (restarted) ─► said, reconnected ─► what the queue lost put back
+ *             (workers skip a run whose folder is finished: the run folders are the truth)
  *          ─► all done or failed ─► the sweep's figures (when its folder is here) ─► exit 0, or 1 if any failed
  *   --status [--json] ─► done / running / waiting / failed, and each run
  *   --remove          ─► the sweep's jobs and name taken off the queue
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeFolder, SpecError } from '../../../src/node.ts';
+import { openFolder, redactCredentials, SpecError } from '../../../src/node.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import { SweepQueue, type RunOnQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
+import { isConnectionError, NOT_ON_QUEUE, SweepQueue, type RunOnQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
 import { readSweepJson, writeSweepJson, type SweepRecord } from '../../experiment/sweep-record.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
@@ -24,10 +26,14 @@ async function onQueue(q: SweepQueue, name: string): Promise<SweepRecord> {
   return record;
 }
 
+/** Run `work` on the queue at `url`; a lost connection ends it with a SpecError naming the queue (its password hidden). */
 async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): Promise<T> {
   const q = await SweepQueue.open(url);
   try {
     return await work(q);
+  } catch (err) {
+    if (isConnectionError(err)) throw new SpecError(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); try again when it answers`);
+    throw err;
   } finally {
     await q.close();
   }
@@ -36,8 +42,8 @@ async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): P
 export async function sweepStatus(url: string, name: string, json: boolean): Promise<number> {
   return withQueue(url, async (q) => {
     const status = await q.status(await onQueue(q, name));
-    if (json) console.log(JSON.stringify({ queue: url, ...status }, null, 1));
-    else printStatus(status, url);
+    if (json) console.log(JSON.stringify({ queue: q.url, ...status }, null, 1));
+    else printStatus(status, q.url);
     return 0;
   });
 }
@@ -45,7 +51,7 @@ export async function sweepStatus(url: string, name: string, json: boolean): Pro
 export async function removeSweep(url: string, name: string): Promise<number> {
   return withQueue(url, async (q) => {
     const removed = await q.remove(await onQueue(q, name));
-    console.log(`removed sweep ${name} from ${url}: ${removed} job(s); its folder stays`);
+    console.log(`removed sweep ${name} from ${q.url}: ${removed} job(s); its folder stays`);
     return 0;
   });
 }
@@ -63,39 +69,69 @@ function change(was: RunOnQueue | undefined, now: RunOnQueue): string | undefine
   return was ? `${label} back on the queue${now.reason ? ` (${now.reason})` : ' (its worker stopped)'}` : undefined;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The sweep's status; when Redis is gone, said once and waited for (the clients reconnect by
+ * themselves), and once it answers, what it lost of the sweep put back.
+ */
+async function statusSurviving(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> {
+  let lost = false;
+  for (;;) {
+    try {
+      const status = await q.status(record);
+      if (lost || status.runs.some((r) => r.reason === NOT_ON_QUEUE)) {
+        const back = await q.restore(record);
+        if (lost) console.error(`Redis at ${q.url} answers again`);
+        lost = false;
+        if (back.length) {
+          console.error(`${back.length} run${back.length === 1 ? '' : 's'} put back on the queue, which had lost ${back.length === 1 ? 'it' : 'them'} (a worker skips a run whose folder is finished): ${back.join(', ')}`);
+          continue;
+        }
+      }
+      return status;
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      if (!lost) console.error(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); reconnecting (Ctrl-C stops following, not the sweep)`);
+      lost = true;
+      await sleep(POLL_MS);
+    }
+  }
+}
+
 /** Print the sweep's runs as they change, until none is running or waiting. */
 async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> {
   const seen = new Map<string, RunOnQueue>();
   for (;;) {
-    const status = await q.status(record);
+    const status = await statusSurviving(q, record);
     for (const r of status.runs) {
       const line = change(seen.get(r.run), r);
       if (line) console.error(line);
       seen.set(r.run, r);
     }
     if (status.counts.running + status.counts.waiting === 0) return status;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }
 
 export async function queueSweep(url: string, record: SweepRecord, dir: string, detach: boolean): Promise<number> {
+  // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one; workers write it too when it is missing.
+  openFolder(dir, 'sweep');
+  if (!readSweepJson(dir)) await writeSweepJson(dir, record);
   return withQueue(url, async (q) => {
     const { again, retried } = await q.submit(record);
-    // The sweep record goes into the (shared) sweep folder; workers write it too when it is missing.
-    makeFolder(dir);
-    if (!readSweepJson(dir)) await writeSweepJson(dir, record);
     console.error(
-      `sweep ${record.name}: ${record.runs.length} run${record.runs.length === 1 ? '' : 's'} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
+      `sweep ${record.name}: ${record.runs.length} run${record.runs.length === 1 ? '' : 's'} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${q.url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
         (detach ? 'train them with penx worker' : 'waiting for penx worker processes to train them (Ctrl-C stops waiting, not the sweep)'),
     );
     if (detach) {
-      console.log(`status: penx sweep --queue ${url} --name ${record.name} --status`);
+      console.log(`status: penx sweep --queue ${q.url} --name ${record.name} --status`);
       return 0;
     }
     const status = await follow(q, record);
     const here = record.runs.some((r) => existsSync(join(dir, r.name)));
     if (here) printRuns(record, await drawSweep(dir, record));
-    else printStatus(status, url);
+    else printStatus(status, q.url);
     const c = status.counts;
     console.log(`sweep ${record.name}: ${c.done} done, ${c.failed} failed${here ? `; report: ${join(dir, 'report.html')}` : `; the runs are in the workers' folder, not in ${dir}`}`);
     return c.failed > 0 ? 1 : 0;

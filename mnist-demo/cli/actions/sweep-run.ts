@@ -15,6 +15,7 @@ import type { ExperimentFlags } from '../experiment-options.ts';
 import { startBackend } from './backend.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { progressCallbacks } from './progress.ts';
+import { interruptible } from '../interrupts.ts';
 
 /** Exit code of a child whose parent went away: the run is left for the queue to hand out again. */
 const ORPHANED = 75;
@@ -76,8 +77,10 @@ export async function sweepRun(taskJson: string): Promise<void> {
     const backend = await startBackend(flags);
     const data = await prepare(exp);
     try {
-      const hooks = { callbacks: [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`) };
-      const record = await trainRun(exp, run, data, backend, hooks, task.dir);
+      const record = await interruptible((signal) => {
+        const hooks = { callbacks: [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`), signal };
+        return trainRun(exp, run, data, backend, hooks, task.dir);
+      });
       await send({ kind: 'done', ...lastScores(record) });
     } finally {
       data.dispose();

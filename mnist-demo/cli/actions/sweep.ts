@@ -7,10 +7,9 @@
  *     --queue URL     ─► on the BullMQ queue (sweep-queue-actions.ts): followed, or --detach
  *     --status / --remove with --queue ─► what the queue holds of the sweep
  */
-import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { hasContent, makeFolder, parseNumber, SpecError, splitSpecList } from '../../../src/node.ts';
+import { hasContent, keptNote, kindText, NotOwnedError, openFolder, parseNumber, readMarker, removeOwned, SpecError, splitSpecList } from '../../../src/node.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid, type SweepGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
@@ -85,25 +84,35 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   return sweepLocally(record, flags);
 }
 
-/** Take the sweep folder: new, the same sweep again (its grid may grow), or with --force started over. */
-async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean): Promise<void> {
-  const was = hasContent(dir) ? readSweepJson(dir) : undefined;
-  if (hasContent(dir) && !force) {
-    if (!was) throw new SpecError(`${dir} exists and holds no sweep (no sweep.json); give the sweep another --name, or --force to replace that folder`);
-    const why = settingsDiffer(was.settings, record.settings);
-    if (why) throw new SpecError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
+/**
+ * Take the sweep folder: new, the same sweep again (its grid may grow), or with --force started
+ * over (what the tool wrote in it deleted, anything else kept and said). A folder that is not a
+ * sweep of this tool's is refused untouched. Returns the function that stops listing what is written in it.
+ */
+async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean): Promise<() => void> {
+  if (hasContent(dir)) {
+    const marker = readMarker(dir);
+    if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new');
+    if (marker.kind !== 'sweep') throw new SpecError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
+    if (force) {
+      const kept = keptNote(dir, removeOwned(dir).kept);
+      if (kept) console.error(kept);
+    } else {
+      const was = readSweepJson(dir);
+      if (!was) throw new SpecError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
+      const why = settingsDiffer(was.settings, record.settings);
+      if (why) throw new SpecError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
+    }
   }
-  if (force && hasContent(dir)) {
-    if (!was) throw new SpecError(`refusing to delete ${dir}: it holds no sweep (no sweep.json); choose another --name`);
-    await rm(dir, { recursive: true, force: true });
-  }
-  makeFolder(dir);
+  const stop = openFolder(dir, 'sweep');
   await writeSweepJson(dir, record);
+  return stop;
 }
 
 async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<number> {
   const dir = join(flags.out, record.name);
   await claimSweepFolder(dir, record, flags.force === true);
+  // The sweep's folder stays listed for this process (its figures are redrawn after every run).
   const epochs = Number(record.settings.epochs);
   const states = record.runs.map((r) => runState(join(dir, r.name), epochs));
   const todo = record.runs.filter((_, i) => states[i]!.state === 'partial' || states[i]!.state === 'new');

@@ -1,23 +1,16 @@
 /**
  * Penalty shapes: λ·φ(w) and its slope d(λ·φ)/dw over a weight range, for each compared penalty —
  * the graphs that explain why L1 drives weights to exactly 0 (a constant pull, even near 0), L2
- * only shrinks them (a pull ∝ w), and L3/L4 leave small weights alone. The curves are sampled
- * outside (penalty-explorer/node's `penaltyCurves` evaluates each penalty, user modules too), so
+ * only shrinks them (a pull ∝ w), and L3/L4 leave small weights alone. The curves come from the
+ * run records (training stores them; penalty-explorer/node's `penaltyCurves` takes them out), so
  * this stays a pure function of data.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { PenaltyCurve } from '../../record/schema.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, LINE_LEGEND, RUN_COLORS } from './theme.ts';
 
-/** One penalty sampled over a range of w. */
-export interface PenaltyCurve {
-  /** The normalised spec, e.g. `l1:1e-4` (matched to runs' `config.penalty`). */
-  readonly spec: string;
-  /** What it adds to the loss, e.g. `λ·Σ|w|`. */
-  readonly formula: string;
-  /** λ·φ(w) for a single weight w, and its derivative. */
-  readonly points: ReadonlyArray<{ readonly w: number; readonly value: number; readonly slope: number }>;
-}
+export type { PenaltyCurve };
 
 export interface PenaltyShapesOptions {
   /** Specs that could not be evaluated (e.g. a module no longer found), named in the subtitle. */

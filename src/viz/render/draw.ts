@@ -44,6 +44,7 @@ import { hasPruneCurve, pruneCurveSpec } from '../figures/prune-curve.ts';
 import { writeReport } from './report-file.ts';
 import { snapshots, type RunRecord } from '../../record/schema.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord } from '../../record/compare.ts';
 
 export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '0')}`;
 
@@ -109,5 +110,6 @@ export async function drawComparison(dir: string, records: readonly RunRecord[],
   }
   await drawViews(dir, [...runs], [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS], options.binning);
   await writeReport(join(dir, 'report.html'), [...runs], { title: 'penalty-explorer: comparison' });
-  await writeFileAtomic(join(dir, 'compare.json'), JSON.stringify({ format: 'penalty-explorer/compare@1', runs: runNames }, null, 1));
+  const record: CompareRecord = { format: COMPARE_FORMAT, runs: [...runNames] };
+  await writeFileAtomic(join(dir, COMPARE_JSON), JSON.stringify(record, null, 1));
 }

@@ -21,6 +21,8 @@ import {
   VIEWS,
 } from '../../../src/viz/index.ts';
 import { penaltyCurves } from '../../../src/viz/render/penalty-curves.ts';
+import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
+import { loadPenalty } from '../../../src/spec/loaders.ts';
 import { viewCsv } from '../../../src/viz/report/csv.ts';
 import { snapshots, type EpochRecord, type RunRecord } from '../../../src/record/schema.ts';
 import { plain } from '../figures/spec-helpers.ts';
@@ -192,10 +194,14 @@ describe('penalty shapes', () => {
     expect(spec.title.subtitle.slice(1)).toEqual(['none = 0 · l1:0.01 = λ·Σ|w| · l2:0.01 = λ·Σw²']);
   });
 
-  it('a user penalty is sampled from the module its record names; one that no longer loads is named', async () => {
-    const user = { ...(runs[0] as RunRecord), config: { ...(runs[0] as RunRecord).config, penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './mnist-demo/examples/logsum-penalty.ts' } };
-    const gone = { ...user, config: { ...user.config, penalty: 'gone:1e-4', penaltyModule: './no/such/module.ts' } };
-    const { curves, missing } = await penaltyCurves([user, gone], { points: 11 });
+  it('a user penalty is drawn from the curve its record stores; one whose record has none is named (its module never imported)', async () => {
+    const logsum = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05');
+    const stored = samplePenaltyCurve(logsum)!;
+    const base = runs[0] as RunRecord;
+    const user = { ...base, config: { ...base.config, penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './no/such/module.ts', penaltyCurves: [stored] } };
+    const gone = { ...user, config: { ...user.config, penalty: 'gone:1e-4', penaltyCurves: [] } };
+    const { curves, missing } = await penaltyCurves([user, gone]);
+    expect(curves[0]!.points.map((p) => p.w)).toEqual(stored.points.filter((p) => Math.abs(p.w) <= 1).map((p) => p.w));
     const at = (w: number) => curves[0]!.points.find((p) => Math.abs(p.w - w) < 1e-12)!;
     expect(at(0.6).value).toBeCloseTo(1e-4 * Math.log1p(0.6 / 0.05), 9);
     expect(at(0.6).slope).toBeCloseTo(1e-4 / (0.05 + 0.6), 9);

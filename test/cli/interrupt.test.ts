@@ -1,0 +1,97 @@
+/**
+ * Robustness of a run (issue 20, point 10): `--data` naming a file, a user penalty that throws
+ * in the middle of a run (exit 2 naming the penalty and its module, no stack), and Ctrl-C while a
+ * user penalty never returns: the first SIGINT stops the run (exit 130, lock released, how to
+ * continue said), the second exits at once.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
+import { penx, spawnPenxPiped } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
+const here = join('tmp', `interrupt-${process.pid}`);
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(here, { recursive: true, force: true });
+});
+
+const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1', '--prune-epochs', 'none'];
+const stuckMark = join(root, 'stuck.txt');
+
+beforeAll(() => {
+  mkdirSync(here, { recursive: true });
+  // Both behave on the probe's 4×4 tensor and on the one-weight tensors of the penalty's curve; on a real kernel one throws, one never returns.
+  writeFileSync(
+    join(here, 'throws.ts'),
+    `import { abs, definePenalty } from 'penalty-explorer';\nexport default definePenalty({ name: 'boomy', fn: (w) => { if (w.size > 1000) throw new Error('boom at a large kernel'); return abs(w); } });\n`,
+  );
+  writeFileSync(
+    join(here, 'stuck.ts'),
+    `import { writeFileSync } from 'node:fs';\nimport { abs, definePenalty } from 'penalty-explorer';\nexport default definePenalty({ name: 'stuck', fn: (w) => { if (w.size > 1000) { writeFileSync(${JSON.stringify(stuckMark)}, 'stuck'); for (;;) {} } return abs(w); } });\n`,
+  );
+});
+
+describe('failures name what failed', () => {
+  it('--data naming a file: exit 2, the file named', async () => {
+    const file = join(root, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await penx('train', '--penalty', 'l1', '--epochs', '1', '--data', file, ...TINY, '--out', join(root, 'o1'));
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${file} is a file, not a folder`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  }, 30_000);
+
+  it('a user penalty that throws during the run: exit 2, the penalty and its module named, no stack', async () => {
+    const r = await penx('train', '--penalty', `./${here}/throws.ts:1e-4`, '--epochs', '1', ...TINY, '--out', join(root, 'o2'), '--name', 't');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`penalty boomy:1e-4 \\(from \\./${here}/throws\\.ts\\) threw: boom at a large kernel`));
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(root, 'o2', 't', '.penx.lock'))).toBe(false);
+  }, 60_000);
+});
+
+describe('Ctrl-C', () => {
+  it('a user penalty that never returns: the first SIGINT stops the run, exit 130, the lock released', async () => {
+    const out = join(root, 'o3');
+    const run = spawnPenxPiped('train', '--penalty', `./${here}/stuck.ts:1e-4`, '--epochs', '2', ...TINY, '--out', out, '--name', 's');
+    try {
+      const t0 = Date.now();
+      while (!existsSync(stuckMark) && run.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(stuckMark), run.stderr()).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      run.child.kill('SIGINT');
+      const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 15 s after SIGINT'), 15_000))]);
+      expect(code, run.stderr()).toBe(130);
+      expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
+      expect(existsSync(join(out, 's', '.penx.lock'))).toBe(false);
+      expect(readdirSync(join(out, 's')).filter((f) => f.includes('penx-tmp'))).toEqual([]);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('the first SIGINT during a run asks it to stop at its next safe point; the second exits at once', async () => {
+    const exits: number[] = [];
+    const said: string[] = [];
+    const interrupts = new Interrupts((code) => void exits.push(code), (m) => said.push(m), () => '; continue it with: penx train --resume');
+    // Outside a run there is nothing to stop cleanly: at once.
+    interrupts.onSignal();
+    expect(exits).toEqual([130]);
+    let seen: AbortSignal | undefined;
+    await interrupts.during(async (signal) => {
+      seen = signal;
+      interrupts.onSignal();
+      expect(signal.aborted).toBe(true);
+      expect(exits).toEqual([130]);
+      expect(said.at(-1)).toMatch(/stopping at the next safe point; Ctrl-C again to stop at once/);
+      interrupts.onSignal();
+      expect(exits).toEqual([130, 130]);
+    });
+    expect(seen?.aborted).toBe(true);
+    // A stop that ends a run is said with how to continue.
+    expect(interrupts.stoppedText()).toBe('penx: interrupted; continue it with: penx train --resume');
+  });
+});

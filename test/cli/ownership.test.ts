@@ -1,0 +1,172 @@
+/**
+ * Nothing outside the tool's own files is touched (issue 20, points 1–4, 11, 12): a user's folder
+ * with files survives every command pointed at it, a refused command changes nothing, `--force`
+ * deletes only what the tool's manifest lists, `penx prune --out` writes only into its own folder,
+ * `penx plot` leaves a run being trained alone, and every numeric flag reads numbers one way.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRunJson } from '../../src/record/folder.ts';
+import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
+import { tree, userFolder } from './tree.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-own-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1'];
+const out = join(root, 'runs');
+/** A finished run (with its prune curve) and a finished comparison, written by penx itself. */
+const trained = join(out, 'trained');
+const comparison = join(out, 'cmp');
+
+beforeAll(async () => {
+  const [t, c] = await Promise.all([
+    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'trained'),
+    penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'none', '--out', out, '--name', 'cmp'),
+  ]);
+  expect(t.code, t.stderr).toBe(0);
+  expect(c.code, c.stderr).toBe(0);
+}, 240_000);
+
+/** A project folder of a user's, with names a careless clean-up would take for its own. */
+const PROJECT = {
+  'src/main.py': 'print(1)\n',
+  'notes.txt': 'years of work',
+  'report.old': 'the previous report',
+  'thesis.old': 'the previous thesis',
+  'build.tmp-1234/out.bin': 'built',
+  '.keys.123.abc.tmp': 'secret',
+  'checkpoint/model.pt': 'weights',
+  'train.py': 'import torch\n',
+  'paper.tex': '\\documentclass{article}',
+};
+
+describe('--resume continues only a folder of the same kind that this tool wrote', () => {
+  it('train --resume on a user folder: exit 2, nothing touched', async () => {
+    const dir = userFolder(join(out, 'project'), PROJECT);
+    const before = tree(dir);
+    const r = await penx('train', '--penalty', 'l1', '--epochs', '1', ...TINY, '--out', out, '--name', 'project', '--resume');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cannot resume .*project: it was not written by penalty-explorer/);
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(dir)).toEqual(before);
+  }, 60_000);
+
+  it('train --resume on a comparison, compare --resume on a run: exit 2, nothing touched', async () => {
+    const cmp = tree(comparison);
+    const asRun = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'cmp', '--resume');
+    expect(asRun.code, asRun.stderr).toBe(2);
+    expect(asRun.stderr).toMatch(/cmp holds a comparison, not a run/);
+    expect(tree(comparison)).toEqual(cmp);
+    const run = tree(trained);
+    const asComparison = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'trained', '--resume');
+    expect(asComparison.code, asComparison.stderr).toBe(2);
+    expect(asComparison.stderr).toMatch(/trained holds a run, not a comparison/);
+    expect(tree(trained)).toEqual(run);
+  }, 60_000);
+});
+
+describe('a refused command changes nothing; --force deletes only what the manifest lists', () => {
+  it('a user folder with leftover-looking names: refused without flags, with --resume and with --force, nothing renamed or deleted', async () => {
+    const dir = userFolder(join(out, 'lookalike'), PROJECT);
+    const before = tree(dir);
+    for (const flag of [[], ['--resume'], ['--force']]) {
+      const r = await penx('train', '--penalty', 'l1', '--epochs', '1', ...TINY, '--out', out, '--name', 'lookalike', ...flag);
+      expect(r.code, `${flag} ${r.stderr}`).toBe(2);
+      expect(tree(dir), flag.join(' ')).toEqual(before);
+    }
+    const c = await penx('compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', out, '--name', 'lookalike', '--force');
+    expect(c.code).toBe(2);
+    expect(tree(dir)).toEqual(before);
+  }, 120_000);
+
+  it('--force on a run folder of this tool: its own files replaced, the user’s kept and named', async () => {
+    const dir = join(out, 'forced');
+    cpSync(trained, dir, { recursive: true });
+    userFolder(dir, { 'notes.txt': 'mine', 'thesis.old': 'mine too', 'data/raw.csv': '1,2' });
+    const r = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'none', '--out', out, '--name', 'forced', '--force');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kept 3 entries penalty-explorer did not write: data, notes\.txt, thesis\.old/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'thesis.old'), 'utf8')).toBe('mine too');
+    expect(readFileSync(join(dir, 'data', 'raw.csv'), 'utf8')).toBe('1,2');
+    expect(readRunJson(dir).config.penalty).toBe('l2:1e-4');
+    // The old run's prune curve figure is gone with the rest of the old run.
+    expect(existsSync(join(dir, 'prune-curve.png'))).toBe(false);
+  }, 60_000);
+});
+
+describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {
+  it('a user folder, the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
+    const user = userFolder(join(root, 'model-user'), { 'model/my.h5': 'keras weights' });
+    const userBefore = tree(user);
+    const checkpointBefore = tree(join(trained, 'checkpoint'));
+    for (const target of [user, join(trained, 'checkpoint'), join(trained, 'checkpoint', 'pruned'), join(trained, 'checkpoint', 'model')]) {
+      const r = await penx('prune', trained, '--max-drop', '50', '--out', target);
+      expect(r.code, `${target}: ${r.stderr}`).toBe(2);
+    }
+    expect(tree(user)).toEqual(userBefore);
+    expect(tree(join(trained, 'checkpoint'))).toEqual(checkpointBefore);
+    const t0 = Date.now();
+    const proc = await penxWith({ timeoutMs: 30_000 }, 'prune', trained, '--out', '/proc/penx-x');
+    expect(proc.code, proc.stderr).toBe(2);
+    expect(proc.stderr).toMatch(/cannot make \/proc\/penx-x/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 120_000);
+
+  it('its own folder is replaced on the next prune', async () => {
+    const first = await penx('prune', trained, '--max-drop', '50', '--out', join(root, 'pruned-here'));
+    expect(first.code, first.stderr).toBe(0);
+    const again = await penx('prune', trained, '--max-drop', '100', '--out', join(root, 'pruned-here'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'pruned-here', 'prune.json'), 'utf8')).maxDrop).toBe(100);
+  }, 60_000);
+});
+
+describe('penx plot and a run being trained', () => {
+  it('refuses while another process holds the run’s lock, naming it and saying how to clear a lock', async () => {
+    const busy = spawnPenxPiped('train', '--penalty', 'l2:1e-4', '--epochs', '30', ...TINY, '--out', out, '--name', 'busy');
+    try {
+      while (!existsSync(join(out, 'busy', 'run.json')) && busy.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      const r = await penx('plot', join(out, 'busy'));
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`busy is in use by process ${busy.child.pid} `));
+      expect(r.stderr).toMatch(/\.penx\.lock/);
+    } finally {
+      busy.child.kill('SIGKILL');
+      await busy.exited;
+    }
+  }, 60_000);
+
+  it('refuses a folder this tool did not write', async () => {
+    const dir = join(root, 'copied-record');
+    userFolder(dir, { 'report.html': 'my own page' });
+    cpSync(join(trained, 'run.json'), join(dir, 'run.json'));
+    const before = tree(dir);
+    const r = await penx('plot', dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/not written by penalty-explorer/);
+    expect(tree(dir)).toEqual(before);
+  }, 30_000);
+});
+
+describe('flags: one number grammar, plain run names, prune epochs within the run', () => {
+  it.each<[string, string[], RegExp]>([
+    ['--max-drop 0x10', ['prune', '__RUN__', '--max-drop', '0x10'], /--max-drop must be/],
+    ['--bins 0x10', ['plot', '__RUN__', '--bins', '0x10'], /--bins must be/],
+    ['--port 0x10', ['serve', '__OUT__', '--port', '0x10'], /--port must be/],
+    ['--epochs 0x10', ['train', '--penalty', 'l1', '--epochs', '0x10', '--out', '__OUT__'], /--epochs must be a whole number/],
+    ['--range 0x1,1', ['plot', '__RUN__', '--range', '-0x1,1'], /--range must be/],
+    ['a name with a newline', ['train', '--penalty', 'l1', '--epochs', '1', '--out', '__OUT__', '--name', 'a\nb'], /--name .* control character/],
+    ['a name with an escape', ['compare', '--penalties', 'l1', '--epochs', '1', '--out', '__OUT__', '--name', 'a\u001b[31mb'], /--name .* control character/],
+    ['--prune-epochs past --epochs', ['train', '--penalty', 'l1', '--epochs', '1', '--prune-epochs', '99', '--out', '__OUT__'], /--prune-epochs 99 .* the run has 1 epoch/],
+  ])('%s is refused with exit 2', async (_, args, message) => {
+    const before = readdirSync(out).sort();
+    const r = await penxWith({ timeoutMs: 20_000 }, ...args.map((a) => a.replace('__RUN__', trained).replace('__OUT__', out)));
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(out).sort()).toEqual(before);
+  }, 30_000);
+});

@@ -1,0 +1,35 @@
+/** A user's folder as tests make it, and what is in a folder (every path, each file's bytes), to prove a command left it alone. */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Make `dir` with these files (relative path → content); a path ending in `/` is an empty folder. */
+export function userFolder(dir: string, files: Readonly<Record<string, string>>): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [path, content] of Object.entries(files)) {
+    if (path.endsWith('/')) mkdirSync(join(dir, path), { recursive: true });
+    else {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+  }
+  return dir;
+}
+
+/** Every path below `dir` (relative) with a digest of what it is: a file's bytes, a folder, a link's target. */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(join(dir, path));
+      if (st.isSymbolicLink()) out[path] = `link → ${readlinkSync(join(dir, path))}`;
+      else if (st.isDirectory()) {
+        out[`${path}/`] = 'folder';
+        walk(path);
+      } else out[path] = createHash('sha256').update(readFileSync(join(dir, path))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
+}
