@@ -10,7 +10,7 @@
  * `penx bench --all` runs the first part for every backend that starts, one after another in
  * this process, and the cpu reference once.
  */
-import { attachToKernels, localGradients, lossOf, optimizerFor, optimizerSpec, penalty, ShardedGradients, tf, trainStep, type BackendInfo } from '../src/node.ts';
+import { attachToKernels, localGradients, objectiveOf, optimizerFor, optimizerSpec, penalty, ShardedGradients, tf, trainStep, type BackendInfo } from '../src/node.ts';
 import { cpuMsPerStep } from './bench-cpu.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
 
@@ -71,9 +71,9 @@ export async function stepper(workers: number, batchSize: number) {
   const gradients = workers > 0 ? await ShardedGradients.start(model, workers) : localGradients;
   const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
   const [x, y] = batch(batchSize);
-  const loss = lossOf('categoricalCrossentropy');
+  const objective = objectiveOf(model, 'categoricalCrossentropy');
   return {
-    forward: () => gradients.evaluate(model, x, y, loss),
+    forward: () => gradients.evaluate(model, { xs: [x], ys: [y] }, objective),
     step: () => trainStep(model, opt, x, y, { gradients }),
     dispose: async () => {
       await gradients.close();

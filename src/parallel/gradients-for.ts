@@ -5,12 +5,13 @@
  */
 import type { tf } from '../tf.ts';
 import { localGradients, type GradientStrategy } from '../training/gradients.ts';
-import { isNamedLoss, type LossSpec } from '../training/losses.ts';
+import { namedObjective, objectiveOf, type LossOption, type MetricsOption } from '../training/objective.ts';
 import { ShardedGradients } from './sharded.ts';
 
-export async function gradientsFor(model: tf.LayersModel, workers: number, loss: LossSpec = 'categoricalCrossentropy'): Promise<{ gradients: GradientStrategy; note?: string }> {
+export async function gradientsFor(model: tf.LayersModel, workers: number, loss: LossOption = 'categoricalCrossentropy', metrics?: MetricsOption): Promise<{ gradients: GradientStrategy; note?: string }> {
   if (workers === 0) return { gradients: localGradients };
-  if (!isNamedLoss(loss)) return { gradients: localGradients, note: 'one thread: a loss given as a function cannot run on worker threads' };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
+  if (!namedObjective(objectiveOf(model, loss, metrics))) return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {
