@@ -1,6 +1,6 @@
 /** The body of the cpu timing thread started by bench-cpu.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { tf } from '../src/node.ts';
+import { tf } from 'penalty-explorer/node';
 import type { CpuJob } from './bench-cpu.ts';
 import { median, stepper, timeCalls } from './bench.ts';
 

@@ -10,7 +10,7 @@
  * `penx bench --all` runs the first part for every backend that starts, one after another in
  * this process, and the cpu reference once.
  */
-import { attachToKernels, localGradients, objectiveOf, optimizerFor, optimizerSpec, penalty, ShardedGradients, tf, trainStep, type BackendInfo } from '../src/node.ts';
+import { attachToKernels, localGradients, objectiveOf, optimizerFor, optimizerSpec, penalty, ShardedGradients, tf, trainStep, type BackendInfo } from 'penalty-explorer/node';
 import { cpuMsPerStep } from './bench-cpu.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
 

@@ -9,64 +9,246 @@
  */
 export { tf, type Tensor, type Scalar } from './tf.ts';
 
-// Specs and the one catalogue mechanism behind penalties, constraints, optimisers and gradient transforms.
-export { InterruptedError, SpecError } from './spec/errors.ts';
-export { UserCodeError } from './spec/user-code.ts';
-export { parseSpec, splitSpecList, formatSpec, isModuleRef, PROX_FLAG, type ParsedSpec } from './spec/parse.ts';
-export { formatNumber, describeParams, parseNumber, checkParam, type ParamDef, type ParamDefs, type ParamValues } from './spec/params.ts';
-export { Catalog, type Binding, type CatalogEntry, type Kind, type SpecObject } from './spec/catalog.ts';
+// What can go wrong, by class (also penalty-explorer/errors).
+export {
+  DataError,
+  FolderExistsError,
+  InterruptedError,
+  IOError,
+  LockedError,
+  NotOwnedError,
+  PenaltyExplorerError,
+  RecordFormatError,
+  redactCredentials,
+  ResumeMismatchError,
+  SpecError,
+  UsageError,
+  UserCodeError,
+  type LockHolder,
+} from './errors.ts';
+
+// The registry: specs and the one catalogue mechanism behind penalties, constraints, optimisers and gradient transforms.
+export {
+  Catalog,
+  checkParam,
+  describeParams,
+  formatNumber,
+  formatSpec,
+  isModuleRef,
+  parseNumber,
+  parseRange,
+  parseSpec,
+  PROX_FLAG,
+  splitSpecList,
+  type Binding,
+  type CatalogEntry,
+  type Kind,
+  type ParamDef,
+  type ParamDefs,
+  type ParamValues,
+  type ParsedSpec,
+  type SpecObject,
+} from './registry/index.ts';
 
 // Penalties.
-export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './penalties/builtins.ts';
-export { DEFAULT_STRENGTH, lossFormula, penaltyValue, type PenaltyDefinition } from './penalties/definition.ts';
-export { penaltyCatalog, definePenalty, penalty, type DefinePenaltyOptions, type PenaltySpec } from './penalties/catalog.ts';
-export { probePenalty } from './penalties/probe.ts';
-export { abs } from './penalties/ops.ts';
-export { PenaltyRegularizer, regularizerClassName } from './penalties/regularizer.ts';
-export { attachToKernels, type KernelControls } from './penalties/attach.ts';
-export { proximalPenalty, isProximal, splitProxFlag } from './penalties/proximal.ts';
-export { softThreshold, elasticNetProx, deadZoneProx } from './penalties/prox-ops.ts';
-export { type ProximalOperator } from './penalties/definition.ts';
+export {
+  abs,
+  attachToKernels,
+  BUILTIN_PENALTIES,
+  deadZoneProx,
+  DEFAULT_STRENGTH,
+  definePenalty,
+  elasticNetProx,
+  isProximal,
+  lossFormula,
+  penalty,
+  penaltyCatalog,
+  PenaltyRegularizer,
+  penaltyValue,
+  probePenalty,
+  proximalPenalty,
+  regularizerClassName,
+  samplePenaltyCurve,
+  softThreshold,
+  splitProxFlag,
+  STORED_CURVE,
+  type BuiltinPenaltyName,
+  type DefinePenaltyOptions,
+  type KernelControls,
+  type PenaltyDefinition,
+  type PenaltySpec,
+  type ProximalOperator,
+} from './penalties/index.ts';
 
 // Constraints.
-export { BUILTIN_CONSTRAINTS, EPSILON, normsAlong, type BuiltinConstraintName } from './constraints/builtins.ts';
-export { type ConstraintDefinition } from './constraints/definition.ts';
-export { constraintCatalog, defineConstraint, constraint, type DefineConstraintOptions } from './constraints/catalog.ts';
-export { probeConstraint } from './constraints/probe.ts';
-export { PenxConstraint } from './constraints/constraint.ts';
+export {
+  BUILTIN_CONSTRAINTS,
+  constraint,
+  constraintCatalog,
+  defineConstraint,
+  EPSILON,
+  normsAlong,
+  PenxConstraint,
+  probeConstraint,
+  type BuiltinConstraintName,
+  type ConstraintDefinition,
+  type DefineConstraintOptions,
+} from './constraints/index.ts';
 
 // Optimisers and gradient transforms (Optax-style).
-export * from './optim/index.ts';
-
-// Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit.
-export { trainStep, type StepResult, type TrainStepOptions } from './training/step.ts';
-export { applyConstraints, checkConstraints, hasConstraints } from './training/constraints.ts';
-export { penaltyLoss, type Batch, type BatchGradients, type BatchScores } from './training/batch-math.ts';
-export { lossOf, isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec } from './training/losses.ts';
-export { objectiveOf, type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, type Objective } from './training/objective.ts';
-export { localGradients, EVAL_CHUNK, type GradientStrategy } from './training/gradients.ts';
-export { evaluate } from './training/evaluate.ts';
-export { fit, runConfig, FIT_OPTION_KEYS, type BatchProgress, type FitCallback, type FitContext, type FitOptions, type RunInfo, type TrainBegin } from './training/fit.ts';
-export { type DatasetBatch, type FitData, type TensorData, type Tensors, type ValidationData } from './training/fit-data.ts';
-export { DivergedError } from './training/diverged.ts';
-export { checkModelFitPenalties, enforceConstraints, recordWeights, type WeightRecorder } from './training/callbacks.ts';
-export { mulberry32, permutation } from './training/random.ts';
-export { withSeededRandom, mixSeeds } from './training/seeded-random.ts';
+export {
+  addDecayedWeights,
+  chain,
+  clipByL1Norm,
+  clipByNorm,
+  clipByValue,
+  defineGradientTransform,
+  describeLayerControls,
+  fromFunction,
+  globToRegExp,
+  gradientTransform,
+  gradientTransformCatalog,
+  identity,
+  mapTree,
+  masked,
+  matcher,
+  optimizerCatalog,
+  optimizerFor,
+  optimizerSpec,
+  proximal,
+  proximalTerms,
+  scale,
+  scaleByAdadelta,
+  scaleByAdam,
+  scaleByRms,
+  stateless,
+  stepSizes,
+  trace,
+  TransformOptimizer,
+  weightNames,
+  withLayerControls,
+  withProximal,
+  zero,
+  type DefineGradientTransformOptions,
+  type GradControl,
+  type GradientFunction,
+  type GradientTransform,
+  type GradientTransformEntry,
+  type LayerControls,
+  type LrMultControl,
+  type OptimizerEntry,
+  type OptimizerName,
+  type OptimizerSpec,
+  type ProxTerm,
+  type ProxTerms,
+  type State,
+  type Tree,
+} from './optim/index.ts';
 
 // What a model holds: every weight with its layer, trainability, penalty and constraint, wherever TF.js keeps them.
-export { inventory, checkInventory, type Inventory, type LayerEntry, type WeightEntry } from './model/inventory.ts';
-export { pruneCurve, pruneWeights, checkLevels, prunableWeights, type PruneCurveOptions, type PruneOptions, type PruneScope } from './training/prune-curve.ts';
+export { checkInventory, inventory, type Inventory, type LayerEntry, type WeightEntry } from './model/index.ts';
+
+// Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit, the prune curve.
+export {
+  applyConstraints,
+  checkConstraints,
+  checkLevels,
+  checkModelFitPenalties,
+  describeConstraint,
+  describePenalty,
+  DivergedError,
+  enforceConstraints,
+  EVAL_CHUNK,
+  evaluate,
+  fit,
+  FIT_OPTION_KEYS,
+  hasConstraints,
+  isNamedLoss,
+  localGradients,
+  LOSS_NAMES,
+  lossOf,
+  mixSeeds,
+  modelInfo,
+  mulberry32,
+  objectiveOf,
+  penaltyFields,
+  penaltyLoss,
+  permutation,
+  prunableWeights,
+  pruneCurve,
+  pruneLevelWithin,
+  pruneWeights,
+  recordWeights,
+  runConfig,
+  trainStep,
+  weightInfos,
+  withSeededRandom,
+  type Batch,
+  type BatchGradients,
+  type BatchProgress,
+  type BatchScores,
+  type DatasetBatch,
+  type FitCallback,
+  type FitContext,
+  type FitData,
+  type FitOptions,
+  type GradientStrategy,
+  type Loss,
+  type LossFn,
+  type LossName,
+  type LossOption,
+  type LossSpec,
+  type Metric,
+  type MetricFn,
+  type MetricSpec,
+  type MetricsOption,
+  type Objective,
+  type PruneCurveOptions,
+  type PruneOptions,
+  type PruneScope,
+  type RunInfo,
+  type StepResult,
+  type TensorData,
+  type Tensors,
+  type TrainBegin,
+  type TrainStepOptions,
+  type ValidationData,
+  type WeightRecorder,
+} from './training/index.ts';
 
 // Monitors: what the weights look like.
-export { snapshotWeights, weightKind, type Scores } from './monitor/snapshot.ts';
-export { histogram, sparsity, HIST_BINS, HIST_LO, HIST_HI } from './monitor/stats.ts';
-export { batchNorms, channelNorms, kernelOf, normsOfValues } from './monitor/norms.ts';
-export { PRUNE_LEVELS, pruneSmallest, prunedCount, sortedMagnitudes, zeroShare } from './monitor/prune.ts';
-export { bestEncoding, decodeSparse, encodeSparse, encodingSizes, indexBytes, matrixShape, sizeOf, SPARSE_FORMAT, type NamedWeights, type SizeOf, type SparseEncoding, type SparseEntry, type SparseIndex } from './io/sparse.ts';
+export {
+  batchNorms,
+  bestEncoding,
+  channelNorms,
+  decodeSparse,
+  encodeSparse,
+  encodingSizes,
+  HIST_BINS,
+  HIST_HI,
+  HIST_LO,
+  histogram,
+  indexBytes,
+  kernelOf,
+  matrixShape,
+  normsOfValues,
+  PRUNE_LEVELS,
+  prunedCount,
+  pruneSmallest,
+  sizeOf,
+  snapshotWeights,
+  sortedMagnitudes,
+  SPARSE_FORMAT,
+  sparsity,
+  weightKind,
+  zeroShare,
+  type NamedWeights,
+  type Scores,
+  type SizeOf,
+  type SparseEncoding,
+  type SparseEntry,
+  type SparseIndex,
+} from './monitor/index.ts';
 
-// The run record.
-export * from './record/schema.ts';
-export { readRunRecord, RecordFormatError, schemaProblems } from './record/read.ts';
-export { runRecordSchema, penaltyCurveSchema } from './record/run-schema.ts';
-export { samplePenaltyCurve, STORED_CURVE } from './penalties/curve.ts';
-export { describeConstraint, describePenalty, modelInfo, penaltyFields, weightInfos } from './record/config.ts';
+// The record formats: run, comparison and sweep records, and the marker of a folder this tool wrote.
+export * from './formats/index.ts';

@@ -6,7 +6,7 @@
  *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json, checkpoint, figures)
  */
 import { join } from 'node:path';
-import { checkConstraints, SpecError, fitToFolder, gradientsFor, identity, penalty, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord } from '../../src/node.ts';
+import { checkConstraints, fitToFolder, gradientsFor, identity, penalty, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord, UsageError } from 'penalty-explorer/node';
 import { loadData } from '../data/mnist.ts';
 import { modelMaker, runModel, type MakeModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
@@ -44,7 +44,7 @@ export interface Prepared {
  */
 export async function prepare(exp: Experiment): Promise<Prepared> {
   const set = loadData(exp.data.dir, { ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}), ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}), seed: exp.seed });
-  if (exp.batchSize > set.train.count) throw new SpecError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
+  if (exp.batchSize > set.train.count) throw new UsageError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
   const make = await modelMaker(exp.model, set);
   // Checked on the model before anything is written: the per-layer patterns, and the constraint on every weight it will apply to.
   if (exp.controls || exp.constraint) {

@@ -10,8 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { SweepRun } from './sweep-grid.ts';
-import type { SweepSettings } from './sweep-record.ts';
+import type { SweepRun, SweepSettings } from 'penalty-explorer/node';
 
 /** One run for one child process to train. */
 export interface SweepTask {

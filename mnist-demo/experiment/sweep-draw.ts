@@ -9,11 +9,9 @@
  * run) replaces all of it.
  */
 import { join } from 'node:path';
-import { writeFigure, writeFileAtomic, type RunRecord } from '../../src/node.ts';
-import { sweepSpec, type SweepMetric } from '../../src/viz/figures/index.ts';
-import { esc, table } from '../../src/viz/report/html.ts';
-import { PAGE_STYLE } from '../../src/viz/report/page-style.ts';
-import { runState, type RunState, type SweepRecord } from './sweep-record.ts';
+import { writeFigure, writeFileAtomic, type RunRecord, type SweepRecord } from 'penalty-explorer/node';
+import { esc, PAGE_STYLE, sweepSpec, table, type SweepMetric } from 'penalty-explorer/viz';
+import { runState, type RunState } from './sweep-state.ts';
 
 const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -8,8 +8,7 @@
  */
 import { join } from 'node:path';
 import { trainInChild, type ChildMessage, type ChildOutcome } from './sweep-child.ts';
-import type { SweepRun } from './sweep-grid.ts';
-import type { SweepRecord } from './sweep-record.ts';
+import type { SweepRecord, SweepRun } from 'penalty-explorer/node';
 
 /** How a local sweep is run and shown. */
 export interface LocalSchedule {

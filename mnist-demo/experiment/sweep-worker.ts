@@ -13,12 +13,12 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { breakLock, checkRunName, lockHolder, openFolder, redactCredentials, SpecError } from '../../src/node.ts';
+import { breakLock, checkRunName, lockHolder, openFolder, PenaltyExplorerError, readSweepJson, redactCredentials, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from './sweep-draw.ts';
 import { trainInChild, type ChildMessage, type TrainingChild } from './sweep-child.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { LOCKS, QUEUE_NAME, SweepQueue, redisOptions, type SweepJob, type SweepProgress, type SweepResult } from './sweep-queue.ts';
-import { lastScores, readSweepJson, runState, writeSweepJson } from './sweep-record.ts';
+import { lastScores, runState } from './sweep-state.ts';
 
 export interface WorkerOptions {
   readonly url: string;
@@ -79,7 +79,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       checkRunName(run.name, 'the run name');
       if (!opened.has(sweepDir)) opened.set(sweepDir, openFolder(sweepDir, 'sweep'));
     } catch (err) {
-      if (err instanceof SpecError) throw new UnrecoverableError(err.message);
+      if (err instanceof PenaltyExplorerError) throw new UnrecoverableError(err.message);
       throw err;
     }
     if (!readSweepJson(sweepDir)) {

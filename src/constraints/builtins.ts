@@ -7,8 +7,8 @@
  * Conv2D, each unit of a Dense — one spec for all the kernels of a model.
  */
 import { tf, type Tensor } from '../tf.ts';
-import { named } from '../spec/catalog.ts';
-import { SpecError } from '../spec/errors.ts';
+import { named } from '../registry/index.ts';
+import { SpecError } from '../errors.ts';
 import { constraintBody, makeConstraintDefinition, type ConstraintBody, type ConstraintDefinition } from './definition.ts';
 
 export const EPSILON = 1e-7;

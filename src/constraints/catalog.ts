@@ -2,9 +2,9 @@
  * The constraint catalogue (built-ins + user definitions), `defineConstraint` and
  * `constraint(spec)` (a spec to a TF.js constraint).
  */
-import { Catalog } from '../spec/catalog.ts';
-import { tfjsBound } from '../spec/tfjs-classes.ts';
-import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { Catalog } from '../registry/index.ts';
+import { tfjsBound } from '../model/index.ts';
+import type { ParamDefs, ParamValues } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_CONSTRAINTS } from './builtins.ts';
 import { constraintClasses, PenxConstraint } from './constraint.ts';

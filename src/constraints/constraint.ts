@@ -8,10 +8,10 @@
  * tf.layers.dense({ units: 10, kernelConstraint: constraint('maxnorm:m=2') });
  */
 import { tf, type Tensor } from '../tf.ts';
-import type { Binding } from '../spec/catalog.ts';
-import type { ParamValues } from '../spec/params.ts';
-import { NamedClasses, tfjsBaseClass } from '../spec/tfjs-classes.ts';
-import { runUserCode } from '../spec/user-code.ts';
+import type { Binding } from '../registry/index.ts';
+import type { ParamValues } from '../registry/index.ts';
+import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
+import { runUserCode } from '../registry/index.ts';
 import { constrainedValue, type ConstraintDefinition } from './definition.ts';
 
 /** tfjs-layers' Constraint base class (not exported; `getConstraint` checks `instanceof` it). */

@@ -3,9 +3,9 @@
  * shape, applied to the weight after every optimiser update (Keras semantics).
  */
 import { tf, type Tensor } from '../tf.ts';
-import { stamped, type CatalogEntry } from '../spec/catalog.ts';
-import { SpecError } from '../spec/errors.ts';
-import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { stamped, type CatalogEntry } from '../registry/index.ts';
+import { SpecError } from '../errors.ts';
+import type { ParamDefs, ParamValues } from '../registry/index.ts';
 
 export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
   /** What the constraint does to w, e.g. `w · clip(‖w‖, 0, m) / (ε + ‖w‖)`. */

@@ -1,7 +1,6 @@
 /** Checking a constraint on a probe tensor before anything trains. */
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
-import { UserCodeError } from '../spec/user-code.ts';
+import { SpecError, UserCodeError } from '../errors.ts';
 import type { PenxConstraint } from './constraint.ts';
 
 /** Throws a SpecError if the constraint throws or returns a wrong shape or non-finite values on a probe tensor. */

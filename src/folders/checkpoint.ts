@@ -6,11 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { completeDir, replaceDirAtomic, writeFileAtomic } from '../io/atomic.ts';
-import { saveModel, type SaveOptions } from '../io/model-folder.ts';
+import { completeDir, replaceDirAtomic, writeFileAtomic } from '../io/index.ts';
+import { saveModel, type SaveOptions } from '../io/index.ts';
 import { tf } from '../tf.ts';
-import { readRunRecord } from './read.ts';
-import type { RunRecord } from './schema.ts';
+import { readRunRecord } from '../formats/index.ts';
+import type { RunRecord } from '../formats/index.ts';
 
 export const CHECKPOINT = 'checkpoint';
 

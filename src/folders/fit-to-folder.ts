@@ -21,17 +21,18 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 import type { tf } from '../tf.ts';
-import { checkConstraints } from '../training/constraints.ts';
-import { DivergedError } from '../training/diverged.ts';
-import type { FitData } from '../training/fit-data.ts';
-import { fit, FIT_OPTION_KEYS, runConfig, type FitOptions } from '../training/fit.ts';
-import { checkOptionKeys } from '../training/option-keys.ts';
-import { drawRun } from '../viz/render/draw.ts';
+import { checkConstraints } from '../training/index.ts';
+import { DivergedError } from '../training/index.ts';
+import type { FitData } from '../training/index.ts';
+import { fit, FIT_OPTION_KEYS, runConfig, type FitOptions } from '../training/index.ts';
+import { checkOptionKeys } from '../training/index.ts';
+import { drawRun } from '../render/index.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { ResumeMismatchError } from './errors.ts';
-import { claimFolder, emptyFolder, writeRunJson, type FolderPolicy } from './folder.ts';
+import { ResumeMismatchError } from '../errors.ts';
+import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
+import { writeRunJson } from './records.ts';
 import { keptNote } from './owner.ts';
-import type { RunConfig, RunRecord, RunSession } from './schema.ts';
+import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */

@@ -9,22 +9,18 @@
  *   ─► the tool's own leftovers removed ─► with content: resume it, with force delete what its
  *   manifest lists (and say what stays), or refuse
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SpecError } from '../spec/errors.ts';
-import { isLeftover, oldCopyOf, writeFileAtomic } from '../io/atomic.ts';
-import { FolderExistsError, NotOwnedError } from './errors.ts';
+import { FolderExistsError, IOError, NotOwnedError, UsageError } from '../errors.ts';
+import { kindText, MARKER_FILE, type FolderKind } from '../formats/index.ts';
+import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { lockFolder } from './lock.ts';
-import { contentOf, kindText, markFolder, MARKER_FILE, noteInParent, readMarker, removeOwned, trackOwned, type FolderKind } from './owner.ts';
-import { readRunRecord, RecordFormatError } from './read.ts';
-import type { RunRecord } from './schema.ts';
-
-export const RUN_JSON = 'run.json';
+import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned } from './owner.ts';
 
 /** Longest name a file system takes for one path segment, in bytes. */
 const MAX_NAME_BYTES = 255;
 
-/** Throws a SpecError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long). */
+/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long). */
 export function checkRunName(name: string, what = 'run name'): void {
   const problem =
     name === '' ? 'is empty'
@@ -35,7 +31,7 @@ export function checkRunName(name: string, what = 'run name'): void {
     : undefined;
   // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
   const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
-  if (problem) throw new SpecError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
+  if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
 }
 
 /** True when `dir` exists and holds something besides this tool's marker, lock and leftovers of a killed run. */
@@ -51,7 +47,7 @@ export function isToolFolder(dir: string, kind?: FolderKind): boolean {
 
 /**
  * Make `dir` and any missing parents one level at a time, after checking the nearest existing
- * ancestor is a writable folder; a SpecError says what is wrong (a file in the way, no permission,
+ * ancestor is a writable folder; an IOError says what is wrong (a file in the way, no permission,
  * a name too long, a location that takes no folders such as /proc). Returns the folders it made,
  * outermost first (see `removeMadeFolders`).
  */
@@ -64,11 +60,11 @@ export function makeFolder(dir: string): string[] {
     if (up === at) break;
     at = up;
   }
-  if (existsSync(at) && !statSync(at).isDirectory()) throw new SpecError(`cannot make ${dir}: ${at} is a file, not a folder`);
+  if (existsSync(at) && !statSync(at).isDirectory()) throw new IOError(`cannot make ${dir}: ${at} is a file, not a folder`);
   try {
     accessSync(at, constants.W_OK);
   } catch {
-    if (missing.length > 0) throw new SpecError(`cannot make ${dir}: ${at} is not writable`);
+    if (missing.length > 0) throw new IOError(`cannot make ${dir}: ${at} is not writable`);
   }
   const made: string[] = [];
   for (const path of missing) {
@@ -79,13 +75,13 @@ export function makeFolder(dir: string): string[] {
       // Another process made it meanwhile (runs of a sweep start together): that is as good.
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(path).isDirectory()) continue;
       removeMadeFolders(made);
-      throw new SpecError(`cannot make ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new IOError(`cannot make ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
   try {
     accessSync(dir, constants.W_OK);
   } catch {
-    throw new SpecError(`${dir} is not writable`);
+    throw new IOError(`${dir} is not writable`);
   }
   return made;
 }
@@ -140,13 +136,13 @@ export interface ClaimedFolder {
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
   if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new SpecError(`${dir} is a file, not a folder`);
+  if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);
   if (!marker) {
-    if (hasContent(dir)) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new');
+    if (hasContent(dir)) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
     return;
   }
-  if (marker.kind !== kind) throw new SpecError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched; choose another name or folder`);
+  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched; choose another name or folder`);
 }
 
 /**
@@ -156,7 +152,7 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
  * every name the tool writes into it goes into its manifest.
  */
 export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind): ClaimedFolder {
-  if (policy.resume && policy.force) throw new SpecError('resume and force contradict each other; give one');
+  if (policy.resume && policy.force) throw new UsageError('resume and force contradict each other; give one');
   checkFolder(dir, kind, policy);
   const made = makeFolder(dir);
   const unlock = lockFolder(dir);
@@ -193,8 +189,8 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
  */
 export function lockOwnFolder(dir: string, kind: FolderKind): () => void {
   const marker = readMarker(dir);
-  if (!marker) throw new NotOwnedError(dir, 'write');
-  if (marker.kind !== kind) throw new SpecError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+  if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
+  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
   const unlock = lockFolder(dir);
   removeLeftovers(dir);
   const untrack = trackOwned(dir);
@@ -221,20 +217,4 @@ export function openFolder(dir: string, kind: FolderKind): () => void {
 /** Delete what the tool wrote in `dir`, a folder of its own, keeping its lock and marker (a run restarted from scratch); returns what stays. */
 export function emptyFolder(dir: string): readonly string[] {
   return removeOwned(dir).kept;
-}
-
-/** Write the run record as `run.json` (atomically; compact JSON: a 40-epoch run of the reference model is a few MB). */
-export async function writeRunJson(dir: string, record: RunRecord): Promise<void> {
-  await writeFileAtomic(join(dir, RUN_JSON), JSON.stringify(record));
-}
-
-/** The run record in `dir/run.json`; a SpecError naming the file when it is missing or not a run record. */
-export function readRunJson(dir: string): RunRecord {
-  const path = join(dir, RUN_JSON);
-  try {
-    return readRunRecord(JSON.parse(readFileSync(path, 'utf8')));
-  } catch (err) {
-    const why = err instanceof RecordFormatError ? err.message : (err as Error).message;
-    throw new SpecError(`${path}: cannot be read as a run record (${why})`);
-  }
 }

@@ -7,63 +7,16 @@
  *             pid started at another time than the holder did) ─► the stale lock is taken over
  *   ─► released by the holder when done, and at its exit
  *
- * A process's start time is read from Linux's /proc (boot id and start time since boot); where
- * there is no /proc, a live pid is taken for the holder.
+ * A process's start time is read from Linux's /proc (io/process.ts); where there is no /proc, a
+ * live pid is taken for the holder.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { redactCredentials } from '../io/redact.ts';
-import { SpecError } from '../spec/errors.ts';
+import { LockedError, redactCredentials, type LockHolder } from '../errors.ts';
+import { processAlive, processStart } from '../io/index.ts';
 
 export const LOCK_FILE = '.penx.lock';
-
-/** Who holds a folder's lock. */
-export interface LockHolder {
-  readonly pid: number;
-  readonly host: string;
-  readonly command: string;
-  readonly since: string;
-  /** When the holder process started (`processStart`), so a recycled pid is not taken for it; absent where unknown. */
-  readonly started?: string;
-}
-
-/** Another process holds the folder's lock. */
-export class LockedError extends SpecError {
-  constructor(
-    readonly dir: string,
-    readonly holder: LockHolder,
-  ) {
-    super(
-      `${dir} is in use by process ${holder.pid} on ${holder.host} (${holder.command || 'penalty-explorer'}, since ${holder.since}); wait for it to finish, or stop it; ` +
-        `if process ${holder.pid} is not penx working in this folder (e.g. it ran on a machine that is gone), clear the lock: remove ${join(dir, LOCK_FILE)}`,
-    );
-    this.name = 'LockedError';
-  }
-}
-
-/** Whether a process with this pid runs on this machine. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** When process `pid` started: `<boot id>:<start time in clock ticks since boot>`, from /proc; undefined where that cannot be read. */
-export function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses): state is field 3, start time field 22.
-    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return start ? `${boot}:${start}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whether the holder of a lock on this host still runs: its pid is alive and, where both are known, started when the holder did. */
 function holderAlive(holder: LockHolder): boolean {
@@ -107,7 +60,7 @@ export function lockFolder(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw err;
       const holder = readHolder(path);
       // A lock of a live process (on this host; another host's is trusted as live) is respected.
-      if (holder && holder.pid !== process.pid && (holder.host !== me.host || holderAlive(holder))) throw new LockedError(dir, holder);
+      if (holder && holder.pid !== process.pid && (holder.host !== me.host || holderAlive(holder))) throw new LockedError(dir, holder, path);
       rmSync(path, { force: true });
     }
   }

@@ -13,35 +13,9 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { isLeftover, tempFileFor, watchWrites } from '../io/atomic.ts';
+import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
+import { folderMarkerSchema, FOLDER_FORMAT, MARKER_FILE, type FolderKind, type FolderMarker } from '../formats/index.ts';
 import { LOCK_FILE } from './lock.ts';
-
-export const MARKER_FILE = '.penx-folder.jsonl';
-export const FOLDER_FORMAT = 'penalty-explorer/folder@1';
-
-/** What a folder of this tool holds: a run, a comparison of runs, a sweep of runs, a pruned model. */
-export const FOLDER_KINDS = ['run', 'comparison', 'sweep', 'pruned'] as const;
-
-/** The marker's schema: the first line of `.penx-folder.jsonl`. */
-export const folderMarkerSchema = z.object({
-  format: z.literal(FOLDER_FORMAT),
-  kind: z.enum(FOLDER_KINDS),
-  /** A random id, new for every folder. */
-  id: z.string().min(1),
-  /** When the folder was made its own (ISO time). */
-  created: z.string(),
-});
-export type FolderMarker = z.output<typeof folderMarkerSchema>;
-export type FolderKind = FolderMarker['kind'];
-
-/** A folder name inside a record (a comparison's or a sweep's run): one plain path segment, no control characters. */
-export const folderNameSchema = z.string().regex(/^(?!\.\.?$)[^/\\\p{Cc}]+$/u, 'a folder name (one plain path segment)');
-
-/** `a run`, `a comparison`, … for messages. */
-export function kindText(kind: FolderKind): string {
-  return kind === 'pruned' ? 'a pruned model' : `a ${kind}`;
-}
 
 /** The tool's own files in every folder it owns: never content, never deleted by name. */
 const OWN = new Set([MARKER_FILE, LOCK_FILE]);

@@ -1,6 +1,6 @@
 /**
- * Reading a run record from its JSON, checked against its schema (run-schema.ts): the current
- * format (`penalty-explorer/run@3`) as is, older ones checked against their own schema and
+ * Reading a run record from its JSON (read.ts), checked against its schema (run-schema.ts): the
+ * current format (`penalty-explorer/run@3`) as is, older ones checked against their own schema and
  * upgraded step by step. Reading is data only: it never evaluates or imports anything.
  *
  *   JSON ─► an object with a known format? ─► run@1 ─► run@2 ─► schema ─► run@3 ─► schema ─► RunRecord
@@ -18,47 +18,30 @@
  *         `model.fit` had the penalties in `trainLoss` — taken off here with the epoch's penalty
  *         at its end, the nearest the record holds.
  */
-import { z } from 'zod';
-import { parseSpec } from '../spec/parse.ts';
+import type { z } from 'zod';
+import { parseSpec } from '../registry/index.ts';
+import { readRecord, type RecordFormat } from './read.ts';
 import { runRecordSchema, runRecordV2Schema } from './run-schema.ts';
-import { RUN_FORMAT, type ConstraintInfo, type LayerStats, type PenaltyInfo, type RunRecord, type WeightInfo } from './schema.ts';
+import { RUN_FORMAT, type ConstraintInfo, type LayerStats, type PenaltyInfo, type RunRecord, type WeightInfo } from './run.ts';
 
 const V1 = 'penalty-explorer/run@1';
 const V2 = 'penalty-explorer/run@2';
 
-/** Not a run record of a format this version reads, or one that does not fit its schema. */
-export class RecordFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RecordFormatError';
-  }
-}
-
-/** The first few problems of a failed parse, as `config.name: expected string, got undefined; …`. */
-export function schemaProblems(error: z.ZodError, most = 3): string {
-  const path = (p: readonly PropertyKey[]) => p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
-  const shown = error.issues.slice(0, most).map((i) => `${path(i.path) || '(the record)'}: ${i.message.replace(/^Invalid input: /, '')}`);
-  const more = error.issues.length - shown.length;
-  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
-}
-
-/** `json` parsed by `schema`, or a RecordFormatError saying where it does not fit. */
-function parsed<S extends z.ZodType>(schema: S, json: unknown, format: unknown): z.output<S> {
-  const r = schema.safeParse(json);
-  if (!r.success) throw new RecordFormatError(`not a valid ${String(format)} record: ${schemaProblems(r.error)}`);
-  return r.data;
-}
+/** The run record's format: run@3, and run@2 and run@1 upgraded to it. */
+const RUN: RecordFormat<RunRecord> = {
+  what: 'run record',
+  format: RUN_FORMAT,
+  schema: runRecordSchema,
+  older: [
+    { format: V2, schema: runRecordV2Schema, upgrade: (r: V2Record) => fromV2(r) },
+    // run@1 had no loss (it trained the reference CNN's cross-entropy from the logits): run@2 with that loss.
+    { format: V1, upgrade: (r: { config?: unknown }) => ({ ...r, format: V2, config: { loss: 'categoricalCrossentropy', ...(typeof r.config === 'object' ? r.config : {}) } }) },
+  ],
+};
 
 /** The run record in `json` (parsed), upgraded to the current format; throws RecordFormatError otherwise. */
 export function readRunRecord(json: unknown): RunRecord {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new RecordFormatError('not a run record (not a JSON object)');
-  const r = json as { format?: unknown; config?: unknown };
-  if (r.format !== RUN_FORMAT && r.format !== V2 && r.format !== V1) {
-    throw new RecordFormatError(`not a penalty-explorer run record: format ${JSON.stringify(r.format)}, expected ${RUN_FORMAT} (or ${V2}, ${V1})`);
-  }
-  if (r.format === RUN_FORMAT) return parsed(runRecordSchema, json, r.format);
-  const v2 = r.format === V1 ? { ...r, format: V2, config: { loss: 'categoricalCrossentropy', ...(typeof r.config === 'object' ? r.config : {}) } } : json;
-  return parsed(runRecordSchema, fromV2(parsed(runRecordV2Schema, v2, r.format)), r.format);
+  return readRecord(RUN, json);
 }
 
 /** A run@2 record, as its schema reads it. */

@@ -10,7 +10,7 @@
  * Keys the schema does not know are dropped.
  */
 import { z } from 'zod';
-import { RUN_FORMAT } from './schema.ts';
+import { RUN_FORMAT } from './run.ts';
 
 const num = z.union([z.number(), z.null()]).transform((x) => x ?? NaN);
 const nums = z.array(num);

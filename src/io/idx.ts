@@ -5,15 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
-import { SpecError } from '../spec/errors.ts';
-
-/** Bad, missing or inconsistent data (a SpecError: the input is at fault, not the program). */
-export class DataError extends SpecError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataError';
-  }
-}
+import { DataError } from '../errors.ts';
 
 export interface IdxArray {
   readonly dims: number[];

@@ -19,7 +19,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
+import { SpecError, DataError } from '../errors.ts';
 import { replaceDirAtomic } from './atomic.ts';
 
 const MODEL_JSON = 'model.json';
@@ -89,13 +89,13 @@ export function makePortable(topology: unknown): PortableEntry[] {
   return out;
 }
 
-/** The topology with what `makePortable` took out put back, in place; a SpecError when the topology does not match its metadata. */
+/** The topology with what `makePortable` took out put back, in place; a DataError when the topology does not match its metadata. */
 export function restorePortable(topology: unknown, entries: readonly PortableEntry[], dir: string): void {
   for (const e of entries) {
     const parent = e.path.slice(0, -1).reduce<unknown>((n, k) => (n === null || typeof n !== 'object' ? undefined : (n as Record<string | number, unknown>)[k]), topology);
     const key = e.path.at(-1) as string;
     if (parent === null || typeof parent !== 'object' || JSON.stringify((parent as Json)[key] ?? null) !== JSON.stringify(e.portable)) {
-      throw new SpecError(`${dir}/${MODEL_JSON}: its topology does not match its ${PORTABLE_KEY} metadata at ${e.path.join('/')}; was it edited? Load it with plain TF.js, or save it again`);
+      throw new DataError(`${dir}/${MODEL_JSON}: its topology does not match its ${PORTABLE_KEY} metadata at ${e.path.join('/')}; was it edited? Load it with plain TF.js, or save it again`);
     }
     (parent as Json)[key] = e.original;
   }
@@ -172,7 +172,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   };
   const portable = json.userDefinedMetadata?.[PORTABLE_KEY];
   if (portable) {
-    if (portable.format !== PORTABLE_FORMAT || !Array.isArray(portable.replaced)) throw new SpecError(`${dir}/${MODEL_JSON}: its ${PORTABLE_KEY} metadata is of format ${JSON.stringify(portable.format)}, expected ${PORTABLE_FORMAT}`);
+    if (portable.format !== PORTABLE_FORMAT || !Array.isArray(portable.replaced)) throw new DataError(`${dir}/${MODEL_JSON}: its ${PORTABLE_KEY} metadata is of format ${JSON.stringify(portable.format)}, expected ${PORTABLE_FORMAT}`);
     restorePortable(json.modelTopology, portable.replaced, dir);
   }
   if (options.dropUnknown) {

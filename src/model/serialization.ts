@@ -4,8 +4,8 @@
  * it rebuilds the object through the catalogue (`Catalog.fromConfig`).
  */
 import { tf } from '../tf.ts';
-import type { Binding, CatalogEntry } from './catalog.ts';
-import { tfjsCamelCase } from './params.ts';
+import type { Binding, CatalogEntry } from '../registry/index.ts';
+import { tfjsCamelCase } from '../registry/index.ts';
 
 type Ctor<T> = abstract new (...args: never[]) => T;
 

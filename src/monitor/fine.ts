@@ -7,8 +7,8 @@
  * Counts, not densities (they add up across tensors, so a layer's or all weights' histogram is the
  * sum of its tensors'), stored as run-length text (see counts.ts).
  */
-import type { FineHistogram } from '../record/schema.ts';
-import { encodeCounts } from './counts.ts';
+import type { FineHistogram } from '../formats/index.ts';
+import { encodeCounts } from '../formats/index.ts';
 
 /** A fine histogram's grid: `bins` equal bins over [lo, hi] (of w, or of log10|w|). */
 export interface FineGrid {

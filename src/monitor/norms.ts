@@ -4,8 +4,8 @@
  * all layers (after every batch with `trackNorms: 'batch'`).
  */
 import { tf } from '../tf.ts';
-import { inventory } from '../model/inventory.ts';
-import type { BatchNorms, ChannelNorms } from '../record/schema.ts';
+import { inventory } from '../model/index.ts';
+import type { BatchNorms, ChannelNorms } from '../formats/index.ts';
 
 /** The layer's kernel variable (its first weight whose name ends in `kernel`; an RNN's input kernel), if it has one. */
 export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {

@@ -13,8 +13,8 @@
  * Every weight is downloaded once, and the penalties in one download.
  */
 import { tf } from '../tf.ts';
-import { inventory, type WeightEntry } from '../model/inventory.ts';
-import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../record/schema.ts';
+import { inventory, type WeightEntry } from '../model/index.ts';
+import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
 import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
 import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';

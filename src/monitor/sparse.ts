@@ -13,7 +13,7 @@
  * The encoding writes, per tensor in order, its values (float32), then its indices, then (CSR) its
  * row starts, all little-endian and unpadded, so the bytes written are exactly the sizes above.
  */
-import { SpecError } from '../spec/errors.ts';
+import { SpecError, DataError } from '../errors.ts';
 
 export type SparseEncoding = 'dense' | 'csr' | 'coo';
 
@@ -178,15 +178,15 @@ export function encodeSparse(weights: readonly NamedWeights[], sparse?: (name: s
   return { index: { format: SPARSE_FORMAT, byteOrder: 'little-endian', bytes: offset, weights: entries }, data };
 }
 
-/** The weights of an encoding, as they were encoded. A SpecError when the index does not fit the data. */
+/** The weights of an encoding, as they were encoded. A DataError when the index does not fit the data. */
 export function decodeSparse(index: SparseIndex, data: Uint8Array): NamedWeights[] {
-  if (index.format !== SPARSE_FORMAT) throw new SpecError(`not a sparse weights index: format ${JSON.stringify(index.format)}, expected ${SPARSE_FORMAT}`);
-  if (data.byteLength !== index.bytes) throw new SpecError(`sparse weights data has ${data.byteLength} bytes; its index says ${index.bytes}`);
+  if (index.format !== SPARSE_FORMAT) throw new DataError(`not a sparse weights index: format ${JSON.stringify(index.format)}, expected ${SPARSE_FORMAT}`);
+  if (data.byteLength !== index.bytes) throw new DataError(`sparse weights data has ${data.byteLength} bytes; its index says ${index.bytes}`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return index.weights.map((e) => {
     const [rows, cols] = matrixShape(e.shape);
     const values = new Float32Array(rows * cols);
-    if (e.offset + e.bytes > data.byteLength) throw new SpecError(`sparse weights ${e.name}: bytes ${e.offset}…${e.offset + e.bytes} are past the data's end (${data.byteLength})`);
+    if (e.offset + e.bytes > data.byteLength) throw new DataError(`sparse weights ${e.name}: bytes ${e.offset}…${e.offset + e.bytes} are past the data's end (${data.byteLength})`);
     if (e.encoding === 'dense') {
       for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(e.offset + 4 * i, true);
       return { name: e.name, shape: e.shape, values };

@@ -9,10 +9,10 @@
  *   scale:s       g ← s·g
  *   zero          g ← 0   (to freeze a layer, see `LayerControls.freeze`)
  */
-import { runUserCode, UserCodeError } from '../spec/user-code.ts';
-import { Catalog, named, stamped, type CatalogEntry } from '../spec/catalog.ts';
-import { SpecError } from '../spec/errors.ts';
-import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { runUserCode } from '../registry/index.ts';
+import { Catalog, named, stamped, type CatalogEntry } from '../registry/index.ts';
+import { SpecError, UserCodeError } from '../errors.ts';
+import type { ParamDefs, ParamValues } from '../registry/index.ts';
 import { tf, type Tensor } from '../tf.ts';
 import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import type { GradientTransform } from './transform.ts';

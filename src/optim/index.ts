@@ -16,3 +16,4 @@ export { globToRegExp, matcher } from './names.ts';
 export { TransformOptimizer, optimizerFor, weightNames } from './transform-optimizer.ts';
 export { proximal, stepSizes, type ProxTerm, type ProxTerms } from './prox.ts';
 export { proximalTerms, withProximal } from './prox-terms.ts';
+export { probeTransform } from './gradient-transforms.ts';

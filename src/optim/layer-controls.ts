@@ -21,8 +21,8 @@
  *   freeze: ['dense_2'],
  * }, weightNames(model));
  */
-import { SpecError } from '../spec/errors.ts';
-import { checkParam, formatNumber } from '../spec/params.ts';
+import { UsageError } from '../errors.ts';
+import { checkParam, formatNumber } from '../registry/index.ts';
 import { tf } from '../tf.ts';
 import { zero } from './clip.ts';
 import { gradientTransform } from './gradient-transforms.ts';
@@ -51,7 +51,7 @@ export interface LayerControls {
 function checkMatches(pattern: string, names: readonly string[], what: string): void {
   if (!names.some(matcher(pattern))) {
     const layers = [...new Set(names.map((n) => n.split('/')[0]))];
-    throw new SpecError(`${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`);
+    throw new UsageError(`${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`);
   }
 }
 

@@ -4,10 +4,10 @@
  * what `fit` adds to the optimiser chain by itself. Weights and their regularizers are found as
  * everywhere else (model/inventory.ts): a recurrent layer's kernels too.
  */
-import { inventory } from '../model/inventory.ts';
-import { isProximal } from '../penalties/proximal.ts';
-import type { PenaltyRegularizer } from '../penalties/regularizer.ts';
-import { SpecError } from '../spec/errors.ts';
+import { inventory } from '../model/index.ts';
+import { isProximal } from '../penalties/index.ts';
+import type { PenaltyRegularizer } from '../penalties/index.ts';
+import { SpecError } from '../errors.ts';
 import type { tf } from '../tf.ts';
 import { proximal, type ProxTerms } from './prox.ts';
 import type { GradientTransform } from './transform.ts';

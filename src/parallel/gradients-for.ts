@@ -4,8 +4,8 @@
  * thread alone, with the reason.
  */
 import type { tf } from '../tf.ts';
-import { localGradients, type GradientStrategy } from '../training/gradients.ts';
-import { namedObjective, objectiveOf, type LossOption, type MetricsOption } from '../training/objective.ts';
+import { localGradients, type GradientStrategy } from '../training/index.ts';
+import { namedObjective, objectiveOf, type LossOption, type MetricsOption } from '../training/index.ts';
 import { ShardedGradients } from './sharded.ts';
 
 export async function gradientsFor(model: tf.LayersModel, workers: number, loss: LossOption = 'categoricalCrossentropy', metrics?: MetricsOption): Promise<{ gradients: GradientStrategy; note?: string }> {

@@ -5,7 +5,7 @@
  *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
  */
 import { Worker } from 'node:worker_threads';
-import { currentBackend } from '../backends/select.ts';
+import { currentBackend } from '../backends/index.ts';
 import { tf } from '../tf.ts';
 
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';

@@ -16,10 +16,10 @@
  * await sharded.close();
  */
 import { tf, type Tensor } from '../tf.ts';
-import { addScores, batchGradients, evaluateChunked, samplesOf, sliceBatch, trainableVariables, type Batch, type BatchGradients, type BatchScores } from '../training/batch-math.ts';
-import { EVAL_CHUNK, type GradientStrategy } from '../training/gradients.ts';
-import { namedObjective, type Objective } from '../training/objective.ts';
-import { mixSeeds } from '../training/seeded-random.ts';
+import { addScores, batchGradients, evaluateChunked, samplesOf, sliceBatch, trainableVariables, type Batch, type BatchGradients, type BatchScores } from '../training/index.ts';
+import { EVAL_CHUNK, type GradientStrategy } from '../training/index.ts';
+import { namedObjective, type Objective } from '../training/index.ts';
+import { mixSeeds } from '../training/index.ts';
 import { flatTensors } from './flat.ts';
 import { ShardPool, type RequestBody } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';

@@ -11,8 +11,8 @@
  * The model must be one TF.js can serialise (its layers registered). `none` puts no penalty on.
  */
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
-import type { PenxConstraint } from '../constraints/constraint.ts';
+import { UsageError } from '../errors.ts';
+import type { PenxConstraint } from '../constraints/index.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 export interface KernelControls {
@@ -58,7 +58,7 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
   try {
     topology = model.toJSON(null, false) as Json;
   } catch (err) {
-    throw new SpecError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
+    throw new UsageError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
   }
   setConfigs(topology, controls);
   const out = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });

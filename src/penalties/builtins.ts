@@ -3,7 +3,7 @@
  * Formulas are without the strength λ (applied outside); the table in the README lists them.
  */
 import { tf, type Tensor } from '../tf.ts';
-import { named } from '../spec/catalog.ts';
+import { named } from '../registry/index.ts';
 import { abs } from './ops.ts';
 import { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 import { makePenaltyDefinition, penaltyBody, type PenaltyBody, type PenaltyDefinition } from './definition.ts';

@@ -2,9 +2,9 @@
  * The penalty catalogue (built-ins + user definitions), `definePenalty` (the one way to add a
  * penalty) and `penalty(spec)` (a spec to a TF.js regularizer).
  */
-import { Catalog } from '../spec/catalog.ts';
-import { tfjsBound } from '../spec/tfjs-classes.ts';
-import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { Catalog } from '../registry/index.ts';
+import { tfjsBound } from '../model/index.ts';
+import type { ParamDefs, ParamValues } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
 import { makePenaltyDefinition, type PenaltyDefinition, type ProximalOperator } from './definition.ts';

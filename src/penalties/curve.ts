@@ -9,8 +9,8 @@
  * samplePenaltyCurve(penalty('l1:1e-4'), [-1, 1], 201).points[200];   // { w: 1, value: 1e-4, slope: 1e-4 }
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
-import type { PenaltyCurve } from '../record/schema.ts';
-import { InterruptedError } from '../spec/errors.ts';
+import type { PenaltyCurve } from '../formats/index.ts';
+import { InterruptedError } from '../errors.ts';
 import { lossFormula } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 

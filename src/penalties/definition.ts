@@ -5,9 +5,9 @@
  * (a scalar).
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { stamped, type CatalogEntry } from '../spec/catalog.ts';
-import { SpecError } from '../spec/errors.ts';
-import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { stamped, type CatalogEntry } from '../registry/index.ts';
+import { SpecError } from '../errors.ts';
+import type { ParamDefs, ParamValues } from '../registry/index.ts';
 
 /** The strength a spec gets when it gives none: the reference experiment's. */
 export const DEFAULT_STRENGTH = 1e-4;

@@ -10,9 +10,9 @@
  * Its spec reads `l1:1e-4,prox`; its saved config carries `prox: true`.
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
-import type { Binding } from '../spec/catalog.ts';
-import { SpecError } from '../spec/errors.ts';
-import { PROX_FLAG } from '../spec/parse.ts';
+import type { Binding } from '../registry/index.ts';
+import { SpecError } from '../errors.ts';
+import { PROX_FLAG } from '../registry/index.ts';
 import type { PenaltyDefinition } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 

@@ -11,10 +11,10 @@
  * tf.layers.dense({ units: 10, kernelRegularizer: penalty('deadzone:1e-4,a=0.25') });
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
-import type { Binding } from '../spec/catalog.ts';
-import type { ParamValues } from '../spec/params.ts';
-import { NamedClasses, tfjsBaseClass } from '../spec/tfjs-classes.ts';
-import { runUserCode } from '../spec/user-code.ts';
+import type { Binding } from '../registry/index.ts';
+import type { ParamValues } from '../registry/index.ts';
+import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
+import { runUserCode } from '../registry/index.ts';
 import { penaltyValue, type PenaltyDefinition } from './definition.ts';
 
 /** tfjs-layers' Regularizer base class (not exported; `getRegularizer` checks `instanceof` it). */

@@ -11,7 +11,7 @@
  * strength, a transform's first parameter) and how bound values become its object.
  */
 import { brand, type Brand } from './brand.ts';
-import { SpecError } from './errors.ts';
+import { SpecError } from '../errors.ts';
 import { checkParam, defaultValue, describeBounds, describeParams, formatNumber, parseNumber, parseParam, pickParams, type ParamDef, type ParamDefs, type ParamValue, type ParamValues } from './params.ts';
 import { formatSpec, isModuleRef, parseSpec, type ParsedSpec } from './parse.ts';
 

@@ -4,7 +4,7 @@
  * readable formatting. A parameter is a number, or — declared `list` — a list of numbers written
  * with `+` between them (`axis=0+1+2`; a `,` separates parameters).
  */
-import { SpecError } from './errors.ts';
+import { SpecError } from '../errors.ts';
 
 export interface ParamDef {
   /** The default value (a list parameter's default is its one-element list). */
@@ -45,6 +45,21 @@ export function parseNumber(text: string | undefined, what: string): number {
   if (x === 0 && /[1-9]/.test(t.replace(/[eE].*$/, ''))) throw new SpecError(`${what} '${t}' is too small for a 64-bit float (it would be 0); expected a number of magnitude ≥ 1e-300`);
   if (!Number.isFinite(x) && !/Infinity/.test(t)) throw new SpecError(`${what} '${t}' is too large for a 64-bit float; expected a number of magnitude ≤ 1e300`);
   return x;
+}
+
+/** A number by the specs' grammar (`parseNumber`), NaN when it is not one. */
+export function numberOrNaN(text: string): number {
+  try {
+    return parseNumber(text, 'a number');
+  } catch {
+    return NaN;
+  }
+}
+
+/** `lo,hi` with lo < hi, by the specs' number grammar; undefined when it is not one. */
+export function parseRange(text: string): [number, number] | undefined {
+  const parts = text.split(',').map((s) => numberOrNaN(s.trim()));
+  return parts.length === 2 && parts.every(Number.isFinite) && (parts[0] as number) < (parts[1] as number) ? [parts[0] as number, parts[1] as number] : undefined;
 }
 
 /** The bounds of a parameter as text, e.g. "≥ 0", "> 0, integer". */

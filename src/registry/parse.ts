@@ -9,7 +9,7 @@
  * `minmaxnorm:min=0,max=5,rate=0.1`. Parsing is purely textual; meaning (known names, numeric
  * values, bounds) is checked by `bindSpec` against a catalogue.
  */
-import { SpecError } from './errors.ts';
+import { SpecError } from '../errors.ts';
 import { formatNumber, type ParamValue } from './params.ts';
 
 export interface ParsedSpec {

@@ -8,7 +8,7 @@
  *
  * Built-ins are the library's own code and are called directly.
  */
-import { InterruptedError, SpecError } from './errors.ts';
+import { InterruptedError, PenaltyExplorerError, UserCodeError } from '../errors.ts';
 
 /** How user code is called: directly, or by a runner that can interrupt it. */
 export type UserCodeRunner = <T>(call: () => T) => T;
@@ -30,25 +30,12 @@ export function noteOrigin(entry: object, path: string): void {
   origins.set(entry, path);
 }
 
-/** User code threw: what threw (e.g. `penalty logsum:1e-4 (from ./logsum.ts)`) and its message. */
-export class UserCodeError extends SpecError {
-  constructor(
-    /** What threw, with the module it came from when known. */
-    readonly what: string,
-    /** The user code's own message. */
-    readonly reason: string,
-  ) {
-    super(`${what} threw: ${reason}`);
-    this.name = 'UserCodeError';
-  }
-}
-
 /** `call()`, the code of the user definition `entry` (described by `what()`), through the installed runner. */
 export function runUserCode<T>(entry: object, what: () => string, call: () => T): T {
   try {
     return runner(call);
   } catch (err) {
-    if (err instanceof InterruptedError || err instanceof SpecError) throw err;
+    if (err instanceof InterruptedError || err instanceof PenaltyExplorerError) throw err;
     const from = origins.get(entry);
     throw new UserCodeError(`${what()}${from ? ` (from ${from})` : ''}`, err instanceof Error ? err.message : String(err));
   }

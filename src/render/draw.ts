@@ -36,16 +36,16 @@ import {
   normsGridSpec,
   projectedSpec,
   sparsitySpec,
-} from '../figures/index.ts';
-import { rebinRun } from '../figures/rebin-run.ts';
-import { lastEpoch, viewById, type BinningOptions, type ViewOptions } from '../figures/index.ts';
+} from '../viz/index.ts';
+import { rebinRun } from '../viz/index.ts';
+import { lastEpoch, viewById, type BinningOptions, type ViewOptions } from '../viz/index.ts';
 import { penaltyCurves } from './penalty-curves.ts';
 import { writeFigure } from './render.ts';
-import { hasPruneCurve, pruneCurveSpec } from '../figures/prune-curve.ts';
+import { hasPruneCurve, pruneCurveSpec } from '../viz/index.ts';
 import { writeReport } from './report-file.ts';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
-import { writeFileAtomic } from '../../io/atomic.ts';
-import { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord } from '../../record/compare.ts';
+import { snapshots, type RunRecord } from '../formats/index.ts';
+import { writeFileAtomic } from '../io/index.ts';
+import { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord } from '../formats/index.ts';
 
 export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '0')}`;
 

@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { RunRecord } from '../../record/schema.ts';
-import { writeFileAtomic } from '../../io/atomic.ts';
-import { reportHtml } from '../report/index.ts';
+import type { RunRecord } from '../formats/index.ts';
+import { writeFileAtomic } from '../io/index.ts';
+import { reportHtml } from '../viz/index.ts';
 import { penaltyCurves } from './penalty-curves.ts';
 
 const require = createRequire(import.meta.url);

@@ -13,9 +13,9 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
-import { readRunRecord, RecordFormatError } from '../record/read.ts';
-import { NON_TRAINABLE } from '../viz/figures/data.ts';
-import type { RunRecord } from '../record/schema.ts';
+import { RecordFormatError } from '../errors.ts';
+import { readRunRecord, type RunRecord } from '../formats/index.ts';
+import { NON_TRAINABLE } from '../viz/index.ts';
 
 const MAX_DEPTH = 4;
 const SKIP = new Set(['checkpoint', 'node_modules']);

@@ -15,18 +15,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import send from 'send';
-import { forPage, viewById, VIEWS, type ViewData } from '../viz/figures/index.ts';
-import { penaltyCurves } from '../viz/render/penalty-curves.ts';
-import { vegaScript } from '../viz/render/report-file.ts';
-import { viewCsv } from '../viz/report/csv.ts';
-import type { RunRecord } from '../record/schema.ts';
+import { forPage, viewById, VIEWS, type ViewData } from '../viz/index.ts';
+import { penaltyCurves } from '../render/index.ts';
+import { vegaScript } from '../render/index.ts';
+import { viewCsv } from '../viz/index.ts';
+import type { RunRecord } from '../formats/index.ts';
 import { DASHBOARD_SCRIPT } from './dashboard-script.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
-import { DOWNLOAD_SCRIPT } from '../viz/report/download-script.ts';
+import { DOWNLOAD_SCRIPT } from '../viz/index.ts';
 
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */

@@ -12,7 +12,7 @@
  * `seed`, every random op of the pass (dropout masks, noise) draws from it (seeded-random.ts).
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { penaltyTerms } from '../model/inventory.ts';
+import { penaltyTerms } from '../model/index.ts';
 import { forward } from './forward.ts';
 import type { Objective } from './objective.ts';
 import { withSeededRandom } from './seeded-random.ts';

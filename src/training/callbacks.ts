@@ -14,12 +14,12 @@
  * recorder.record;   // { format: 'penalty-explorer/run@3', initial, epochs: [...] }
  */
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
-import { checkInventory, inventory, makersOf } from '../model/inventory.ts';
-import { isProximal } from '../penalties/proximal.ts';
-import { snapshotWeights } from '../monitor/snapshot.ts';
-import { modelInfo, penaltyFields } from '../record/config.ts';
-import { RUN_FORMAT, type EpochRecord, type Metrics, type RunRecord } from '../record/schema.ts';
+import { SpecError, UsageError } from '../errors.ts';
+import { checkInventory, inventory, makersOf } from '../model/index.ts';
+import { isProximal } from '../penalties/index.ts';
+import { snapshotWeights } from '../monitor/index.ts';
+import { modelInfo, penaltyFields } from './run-config.ts';
+import { RUN_FORMAT, type EpochRecord, type Metrics, type RunRecord } from '../formats/index.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 
@@ -51,7 +51,7 @@ function metricsIn(logs: tf.Logs | undefined, prefix: '' | 'val_'): Metrics {
 }
 
 /**
- * Throws a SpecError naming the weight when TF.js's own `model.fit` would train without one of the
+ * Throws a UsageError naming the weight when TF.js's own `model.fit` would train without one of the
  * model's penalties: one its `calculateLosses()` does not reach (a recurrent layer's cell, a
  * Bidirectional layer's), or one in proximal mode.
  */
@@ -63,8 +63,8 @@ export function checkModelFitPenalties(model: tf.LayersModel): void {
     for (const maker of makersOf(entry.layer)) {
       const dropped = maker.losses.some((f) => !reached.has(f));
       for (const w of entry.weights.filter((x) => x.regularizer && maker.weights.includes(x.variable))) {
-        if (dropped) throw new SpecError(`the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`);
-        if (isProximal(w.regularizer)) throw new SpecError(`the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`);
+        if (dropped) throw new UsageError(`the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`);
+        if (isProximal(w.regularizer)) throw new UsageError(`the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`);
       }
     }
   }

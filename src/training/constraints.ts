@@ -4,7 +4,7 @@
  * variables directly, tensorflow/tfjs#3345).
  */
 import { tf, type Tensor } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
+import { SpecError } from '../errors.ts';
 
 /**
  * Project every weight that has a constraint: w ← constraint(w). With `measure`, also return, per

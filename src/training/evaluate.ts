@@ -1,6 +1,6 @@
 /** Evaluating a model on data: the mean loss, the accuracy and the metrics, with any gradient strategy's threads. */
 import type { tf } from '../tf.ts';
-import type { Metrics } from '../record/schema.ts';
+import type { Metrics } from '../formats/index.ts';
 import { batchOf, type TensorData } from './fit-data.ts';
 import { localGradients, type GradientStrategy } from './gradients.ts';
 import { objectiveOf, type LossOption, type Objective } from './objective.ts';

@@ -30,14 +30,14 @@
  * record.epochs.at(-1)?.sparsity.lt1e3;   // share of |w| < 1e-3 after the last epoch
  */
 import { tf } from '../tf.ts';
-import { InterruptedError, SpecError } from '../spec/errors.ts';
-import { checkInventory } from '../model/inventory.ts';
+import { InterruptedError, DataError, UsageError } from '../errors.ts';
+import { checkInventory } from '../model/index.ts';
 import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
-import { BatchLosses } from '../monitor/batch-losses.ts';
-import { batchNorms } from '../monitor/norms.ts';
-import { snapshotWeights, type Scores } from '../monitor/snapshot.ts';
-import { modelInfo, penaltyFields } from '../record/config.ts';
-import { RUN_FORMAT, type BatchNorms, type EpochRecord, type RunConfig, type RunRecord } from '../record/schema.ts';
+import { BatchLosses } from '../monitor/index.ts';
+import { batchNorms } from '../monitor/index.ts';
+import { snapshotWeights, type Scores } from '../monitor/index.ts';
+import { modelInfo, penaltyFields } from './run-config.ts';
+import { RUN_FORMAT, type BatchNorms, type EpochRecord, type RunConfig, type RunRecord } from '../formats/index.ts';
 import { addScores, sliceBatch, type Batch, type BatchScores } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
 import { DivergedError } from './diverged.ts';
@@ -50,7 +50,7 @@ import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
 import { accuracyOf, trainStep } from './step.ts';
 import { checkPruneOptions, pruneAfter, type PruneOptions } from './prune-curve.ts';
 import { isTfCallback, TfCallbacks, type TfCallback } from './tfjs-callbacks.ts';
-import { proximalTerms, withProximal } from '../optim/prox-terms.ts';
+import { proximalTerms, withProximal } from '../optim/index.ts';
 
 /** Running means over the epoch so far, after each batch. */
 export interface BatchProgress {
@@ -172,7 +172,7 @@ const DEFAULT_OPTIMIZER = 'adam';
 const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 function wholeNumber(value: number, what: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new SpecError(`${what} must be a whole number ≥ ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`${what} must be a whole number ≥ ${min}, got ${value}`);
   return value;
 }
 
@@ -183,8 +183,8 @@ const isTfOptimizer = (o: unknown): o is tf.Optimizer => typeof o === 'object' &
 function optimizerOf(model: tf.LayersModel, options: FitOptions): { optimizer: tf.Optimizer; owned: boolean } {
   const o = options.optimizer ?? DEFAULT_OPTIMIZER;
   if (isTfOptimizer(o)) {
-    if (options.controls) throw new SpecError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
-    if (Object.keys(proximalTerms(model)).length > 0) throw new SpecError('a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)');
+    if (options.controls) throw new UsageError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
+    if (Object.keys(proximalTerms(model)).length > 0) throw new UsageError('a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)');
     return { optimizer: o, owned: false };
   }
   const transform = typeof o === 'string' ? optimizerSpec(o).transform : o;
@@ -238,12 +238,12 @@ function checkedData(model: tf.LayersModel, data: FitData, options: FitOptions):
   const train = isTensorData(data) ? checkTensorData(model, data, 'training data') : undefined;
   const s = options.validationSplit;
   if (s === undefined) return { ...(train ? { train } : {}), ...(validation ? { validation } : {}) };
-  if (!(s > 0 && s < 1)) throw new SpecError(`validationSplit must be a share between 0 and 1 (exclusive), got ${s}`);
-  if (validation) throw new SpecError('give validationData or validationSplit, not both');
-  if (!train) throw new SpecError('validationSplit takes tensors; for a dataset give validationData');
+  if (!(s > 0 && s < 1)) throw new UsageError(`validationSplit must be a share between 0 and 1 (exclusive), got ${s}`);
+  if (validation) throw new UsageError('give validationData or validationSplit, not both');
+  if (!train) throw new UsageError('validationSplit takes tensors; for a dataset give validationData');
   const n = train.xs[0]?.shape[0] ?? 0;
   const at = Math.floor(n * (1 - s));
-  if (at < 1 || at >= n) throw new SpecError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
+  if (at < 1 || at >= n) throw new UsageError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
   return { train, at };
 }
 
@@ -272,7 +272,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const objective = objectiveOf(model, options.loss, options.metrics);
   const sizes = splitSizes(model, data, options);
   const n = Number.isNaN(sizes.train) ? Infinity : sizes.train;
-  if (batchSize > n) throw new SpecError(`batch size ${batchSize} is larger than the training data (${n} samples); give at most ${n}`);
+  if (batchSize > n) throw new UsageError(`batch size ${batchSize} is larger than the training data (${n} samples); give at most ${n}`);
   checkPruneOptions(options.prune, sizes.validation > 0, epochs);
   const stopIfAsked = (where: string) => {
     if (options.signal?.aborted) throw new InterruptedError(`stopped ${where}`);
@@ -344,7 +344,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         await nextTurn();
         stopIfAsked(`in epoch ${epoch} after batch ${batches}`);
       }
-      if (batches === 0) throw new SpecError(`the training data gave no batches in epoch ${epoch}`);
+      if (batches === 0) throw new DataError(`the training data gave no batches in epoch ${epoch}`);
       const total = sums;
       const projected = Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]));
       const entry: EpochRecord = {

@@ -15,11 +15,9 @@
  * curve.global.find((p) => p.level === 90)?.testAcc;   // accuracy with 90 % of the kernel weights at 0
  */
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
-import { sizeOf, type NamedWeights } from '../io/sparse.ts';
-import { pruneSmallest, PRUNE_LEVELS, sortedMagnitudes, zeroShare } from '../monitor/prune.ts';
-import { weightKind } from '../monitor/snapshot.ts';
-import type { PruneCurve, PrunePoint } from '../record/schema.ts';
+import { DataError, UsageError } from '../errors.ts';
+import { PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare, type NamedWeights } from '../monitor/index.ts';
+import type { PruneCurve, PrunePoint } from '../formats/index.ts';
 import { evaluate } from './evaluate.ts';
 import type { TensorData } from './fit-data.ts';
 import type { GradientStrategy } from './gradients.ts';
@@ -39,7 +37,7 @@ export interface PruneCurveOptions {
 
 /** The levels, checked: finite, 0 ≤ k < 100, ascending without repeats. */
 export function checkLevels(levels: readonly number[]): number[] {
-  for (const k of levels) if (!Number.isFinite(k) || k < 0 || k >= 100) throw new SpecError(`prune level ${k} is not allowed; expected a percent ≥ 0 and < 100`);
+  for (const k of levels) if (!Number.isFinite(k) || k < 0 || k >= 100) throw new UsageError(`prune level ${k} is not allowed; expected a percent ≥ 0 and < 100`);
   return [...new Set(levels)].sort((a, b) => a - b);
 }
 
@@ -57,7 +55,7 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
   const t0 = performance.now();
   const levels = checkLevels(options.levels ?? PRUNE_LEVELS);
   const vars = prunableWeights(model);
-  if (vars.length === 0) throw new SpecError(`model ${model.name} has no trainable kernel to prune`);
+  if (vars.length === 0) throw new UsageError(`model ${model.name} has no trainable kernel to prune`);
   const prunable = new Set(vars.map((lv) => lv.originalName));
   const originals = vars.map((lv) => (lv.read().dataSync() as Float32Array).slice());
   const others: NamedWeights[] = model.weights.filter((lv) => !prunable.has(lv.originalName)).map((lv) => ({ name: lv.originalName, shape: lv.shape as number[], values: lv.read().dataSync() as Float32Array }));
@@ -108,16 +106,16 @@ export interface PruneOptions {
   readonly levels?: readonly number[];
 }
 
-/** What `fit`'s options say about pruning, checked before training: a SpecError without validation data or with bad levels. */
+/** What `fit`'s options say about pruning, checked before training: a UsageError without validation data or with bad levels. */
 export function checkPruneOptions(prune: boolean | PruneOptions | undefined, hasValidation: boolean, epochs?: number): void {
   if (prune === undefined || prune === false) return;
-  if (!hasValidation) throw new SpecError('the prune curve needs validation data (validationData) to measure accuracy on');
+  if (!hasValidation) throw new UsageError('the prune curve needs validation data (validationData) to measure accuracy on');
   if (typeof prune === 'object') {
     checkLevels(prune.levels ?? PRUNE_LEVELS);
     if (Array.isArray(prune.epochs)) {
       for (const e of prune.epochs) {
-        if (!Number.isInteger(e) || e < 1) throw new SpecError(`prune epoch ${e} is not allowed; expected a whole number ≥ 1`);
-        if (epochs !== undefined && e > epochs) throw new SpecError(`prune epoch ${e} is after the run's last epoch (${epochs}); give epochs from 1 to ${epochs}`);
+        if (!Number.isInteger(e) || e < 1) throw new UsageError(`prune epoch ${e} is not allowed; expected a whole number ≥ 1`);
+        if (epochs !== undefined && e > epochs) throw new UsageError(`prune epoch ${e} is after the run's last epoch (${epochs}); give epochs from 1 to ${epochs}`);
       }
     }
   }
@@ -160,4 +158,19 @@ export function pruneWeights(model: tf.LayersModel, level: number, scope: PruneS
   const values = vars.map((lv) => lv.read().dataSync() as Float32Array);
   assign(vars, scope === 'global' ? pruneSmallest(values, level) : values.map((v) => pruneSmallest([v], level)[0] as Float32Array));
   return vars.map((lv) => lv.originalName);
+}
+
+/**
+ * The point of a prune curve (`global` or `perLayer`) at the largest level whose test accuracy is
+ * at most `maxDrop` percentage points below the trained model's (the first point, level 0), and
+ * that first point; a DataError when the curve has no accuracy at level 0.
+ *
+ * @example
+ * const { point } = pruneLevelWithin(record.epochs.at(-1)!.prune!.global, 0.5);   // point.level: e.g. 80
+ */
+export function pruneLevelWithin(points: readonly PrunePoint[], maxDrop: number): { point: PrunePoint; trained: PrunePoint } {
+  const trained = points[0];
+  if (!trained || trained.level !== 0 || trained.testAcc === null) throw new DataError('the prune curve has no accuracy at level 0 (the trained model) to compare with');
+  const within = points.filter((p) => p.testAcc !== null && 100 * ((trained.testAcc as number) - p.testAcc) <= maxDrop + 1e-9);
+  return { point: within.at(-1) ?? trained, trained };
 }

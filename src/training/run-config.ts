@@ -6,15 +6,15 @@
  *   (with a norm constraint's bounds) ─► the run's one-line summaries: penalty, formula, constraint
  *   ─► each distinct penalty's curve (sampled here, so figures never need the penalty's code)
  */
-import { sampleCurve, samplePenaltyCurve } from '../penalties/curve.ts';
-import { lossFormula } from '../penalties/definition.ts';
-import { PenaltyRegularizer } from '../penalties/regularizer.ts';
-import { PenxConstraint } from '../constraints/constraint.ts';
-import { inventory, type Constraint, type Regularizer } from '../model/inventory.ts';
-import { weightKind } from '../monitor/snapshot.ts';
-import { formatNumber } from '../spec/params.ts';
+import { sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
+import { lossFormula } from '../penalties/index.ts';
+import { PenaltyRegularizer } from '../penalties/index.ts';
+import { PenxConstraint } from '../constraints/index.ts';
+import { inventory, type Constraint, type Regularizer } from '../model/index.ts';
+import { weightKind } from '../monitor/index.ts';
+import { formatNumber } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
-import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from './schema.ts';
+import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
 
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
 const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);

@@ -18,7 +18,7 @@
  * every step: TF.js seeds that op with the number itself. That is repeatable too, and left as is.
  */
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
+import { SpecError, UsageError } from '../errors.ts';
 import { mulberry32 } from './random.ts';
 
 /** A 32-bit hash of whole numbers (each mixed in with a multiply-xorshift round). */
@@ -75,7 +75,7 @@ export function drawsRandom(model: tf.LayersModel): boolean {
 let verified = false;
 
 /**
- * Throws a SpecError when TF.js's unseeded random ops do not draw from `Math.random` (a TF.js
+ * Throws a UsageError when TF.js's unseeded random ops do not draw from `Math.random` (a TF.js
  * version that changed it): a seeded run could not be repeated. Checked once per process.
  */
 export function checkSeededRandom(): void {
@@ -83,7 +83,7 @@ export function checkSeededRandom(): void {
   const draw = (seed: number) => withSeededRandom(seed, () => tf.tidy(() => Array.from(tf.randomUniform([8]).dataSync())));
   const [a, b, c] = [draw(1), draw(1), draw(2)];
   if (a.join() !== b.join() || a.join() === c.join()) {
-    throw new SpecError(`TF.js ${tf.version_core} no longer seeds its random ops from Math.random, so dropout masks and noise cannot be made repeatable from the run's seed; this library was tested with TF.js 4.22`);
+    throw new UsageError(`TF.js ${tf.version_core} no longer seeds its random ops from Math.random, so dropout masks and noise cannot be made repeatable from the run's seed; this library was tested with TF.js 4.22`);
   }
   verified = true;
 }

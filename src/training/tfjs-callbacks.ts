@@ -12,7 +12,7 @@
  * early stopping does): `fit` checks it after every epoch.
  */
 import { tf } from '../tf.ts';
-import type { RunRecord } from '../record/schema.ts';
+import type { RunRecord } from '../formats/index.ts';
 import type { Batch } from './batch-math.ts';
 import type { StepResult } from './step.ts';
 

@@ -14,8 +14,8 @@
  * that never returns — is not covered; each call costs a fraction of a millisecond.
  */
 import vm from 'node:vm';
-import { InterruptedError } from './errors.ts';
-import { setUserCodeRunner } from './user-code.ts';
+import { InterruptedError } from '../errors.ts';
+import { setUserCodeRunner } from '../registry/index.ts';
 
 const CALL = Symbol.for('penalty-explorer.userCall');
 

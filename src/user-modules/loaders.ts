@@ -1,10 +1,15 @@
-/** `loadPenalty` and `loadConstraint`: a spec that may name a user's module (Node only; see module.ts). */
-import { constraintCatalog } from '../constraints/catalog.ts';
-import type { PenxConstraint } from '../constraints/constraint.ts';
-import { penaltyCatalog } from '../penalties/catalog.ts';
-import type { PenaltyRegularizer } from '../penalties/regularizer.ts';
-import { proximalPenalty, splitProxFlag } from '../penalties/proximal.ts';
-import { loadSpec } from './module.ts';
+/**
+ * `loadPenalty`, `loadConstraint` and `loadGradientTransform`: a spec that may name a user's module
+ * (Node only; see import.ts). A gradient transform's module exports either
+ * `defineGradientTransform({ name, params, fn })` or a plain function `(grad, weight, name) => tensor`
+ * (which then takes no parameters).
+ */
+import { constraintCatalog, type PenxConstraint } from '../constraints/index.ts';
+import { SpecError } from '../errors.ts';
+import { fromFunction, gradientTransformCatalog, probeTransform, type GradientFunction, type GradientTransform } from '../optim/index.ts';
+import { penaltyCatalog, proximalPenalty, splitProxFlag, type PenaltyRegularizer } from '../penalties/index.ts';
+import { isModuleRef, noteOrigin, parseSpec, runUserCode } from '../registry/index.ts';
+import { importDefaultExport, loadSpec } from './import.ts';
 
 /**
  * Like `penalty()`, but also imports a module path (`./my-penalty.ts:1e-4,k=2`) and probes the
@@ -22,4 +27,29 @@ export async function loadPenalty(spec: string, options: { cwd?: string } = {}):
 /** Like `constraint()`, but also imports a module path and probes the result. */
 export function loadConstraint(spec: string, options: { cwd?: string } = {}): Promise<PenxConstraint> {
   return loadSpec(constraintCatalog, spec, options);
+}
+
+/**
+ * The transform of a spec: `clipnorm:1`, or `./my-transform.ts[:params]`.
+ *
+ * @example
+ * const t = await loadGradientTransform('./mnist-demo/examples/sign-gradient.ts');
+ */
+export async function loadGradientTransform(spec: string, options: { cwd?: string } = {}): Promise<GradientTransform> {
+  const parsed = parseSpec(spec);
+  if (!isModuleRef(parsed.name)) return gradientTransformCatalog.resolve(spec);
+  const cwd = options.cwd ?? process.cwd();
+  const exported = await importDefaultExport(parsed.name, cwd, 'gradient transform');
+  if (gradientTransformCatalog.isEntry(exported)) {
+    noteOrigin(exported, parsed.name);
+    return gradientTransformCatalog.resolveEntry(exported, parsed);
+  }
+  if (typeof exported !== 'function') {
+    throw new SpecError(`gradient transform module '${parsed.name}': its default export must be a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })`);
+  }
+  if (parsed.positional !== undefined || parsed.params.length > 0) throw new SpecError(`gradient transform module '${parsed.name}' exports a plain function, which takes no parameters; got '${spec}'`);
+  const fn = exported as GradientFunction;
+  const t = fromFunction((g, w, n) => runUserCode(fn, () => `gradient transform ${parsed.name} (of ${n})`, () => fn(g, w, n, {})));
+  probeTransform(t, `gradient transform module '${parsed.name}'`);
+  return t;
 }

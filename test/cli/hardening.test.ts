@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRunJson } from '../../src/record/folder.ts';
+import { readRunJson } from '../../src/folders/records.ts';
 import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { saveModel, tf } from '../../src/node.ts';
-import { readRunJson } from '../../src/record/folder.ts';
+import { readRunJson } from '../../src/folders/records.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx } from './run-penx.ts';
 

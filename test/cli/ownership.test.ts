@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRunJson } from '../../src/record/folder.ts';
+import { readRunJson } from '../../src/folders/records.ts';
 import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRunJson } from '../../src/record/folder.ts';
+import { readRunJson } from '../../src/folders/records.ts';
 import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
 import { bitsOf, plainTfjsPredict } from '../fixtures/portable/plain-tfjs.ts';
 import { splitSpecList } from '../../src/index.ts';

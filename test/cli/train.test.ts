@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/record/schema.ts';
-import { readRunJson } from '../../src/record/folder.ts';
+import type { RunRecord } from '../../src/formats/run.ts';
+import { readRunJson } from '../../src/folders/records.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx, spawnPenx } from './run-penx.ts';
 

@@ -2,15 +2,15 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRunName, claimFolder, FolderExistsError, openFolder, hasContent, LOCK_FILE, lockFolder, LockedError, makeFolder, MARKER_FILE, ownedEntries, processStart, removeLeftovers, removeOwned, SpecError, writeFileAtomic } from '../../src/node.ts';
-import { noteOwned } from '../../src/record/owner.ts';
+import { checkRunName, claimFolder, FolderExistsError, openFolder, hasContent, LOCK_FILE, lockFolder, LockedError, makeFolder, MARKER_FILE, ownedEntries, processStart, removeLeftovers, removeOwned, UsageError, writeFileAtomic } from '../../src/node.ts';
+import { noteOwned } from '../../src/folders/owner.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('run names', () => {
   it.each(['..', '.', 'a/b', '../x', '/abs', 'x\\y', '', 'n'.repeat(300), 'a\nb', 'tab\there', 'esc\u001b[0m', 'nul\0'])('refuses %j: one plain path segment only', (name) => {
-    expect(() => checkRunName(name)).toThrow(SpecError);
+    expect(() => checkRunName(name)).toThrow(UsageError);
   });
   it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255)])('takes %j', (name) => {
     expect(() => checkRunName(name)).not.toThrow();

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { readRunRecord, RecordFormatError } from '../../src/record/read.ts';
-import { runRecordSchema } from '../../src/record/run-schema.ts';
-import { RUN_FORMAT, type RunRecord } from '../../src/record/schema.ts';
+import { RecordFormatError } from '../../src/errors.ts';
+import { readRunRecord } from '../../src/formats/run-read.ts';
+import { runRecordSchema } from '../../src/formats/run-schema.ts';
+import { RUN_FORMAT, type RunRecord } from '../../src/formats/run.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 import { fineRuns } from '../viz/views/fine-runs.ts';
-import { sweepRecordSchema, type SweepRecord } from '../../mnist-demo/experiment/sweep-record.ts';
+import { sweepRecordSchema, type SweepRecord } from '../../src/formats/sweep.ts';
 
 /** Readonly-ness aside, the same type. */
 type Mutable<T> = T extends ReadonlyArray<infer U> ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;

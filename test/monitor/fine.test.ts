@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchLosses } from '../../src/monitor/batch-losses.ts';
-import { decodeCounts, encodeCounts } from '../../src/monitor/counts.ts';
+import { decodeCounts, encodeCounts } from '../../src/formats/counts.ts';
 import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
 import { mergeSorted, percentiles, PERCENTILES, sortedValues } from '../../src/monitor/percentiles.ts';
 import { histogram } from '../../src/monitor/stats.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chain, gradientTransform, loadGradientTransform, masked, optimizerSpec, withLayerControls, SpecError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/node.ts';
+import { chain, gradientTransform, loadGradientTransform, masked, optimizerSpec, withLayerControls, SpecError, UsageError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/node.ts';
 
 /** The optimiser of `spec` with its updates × `factor` (a learning-rate multiplier on weight `theta`). */
 const times = (spec: string, factor: number) => withLayerControls(optimizerSpec(spec).transform, { lrMult: [{ pattern: 'theta', factor }] }, ['theta']);
@@ -150,16 +150,16 @@ describe('a user gradient module', () => {
 describe('bad optimiser and per-layer specs', () => {
   const names = ['conv2d_1/kernel', 'conv2d_1/bias', 'dense_2/kernel'];
   it.each([
-    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/],
-    ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/],
-    ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/],
-    ['pattern', () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names), /learning-rate multiplier pattern 'desne\*' matches no weight; layers: conv2d_1, dense_2/],
-    ['factor', () => withLayerControls(chain(), { lrMult: [{ pattern: 'conv2d_1', factor: -1 }] }, names), /learning-rate multiplier of conv2d_1=-1 is not allowed/],
-    ['freeze', () => withLayerControls(chain(), { freeze: ['dense_9'] }, names), /freeze pattern 'dense_9' matches no weight/],
-    ['transform', () => gradientTransform('clip:1'), /unknown gradient transform 'clip'.*Accepted: clipvalue, clipnorm, clipl1, scale, zero/],
-    ['value', () => gradientTransform('clipnorm:0'), /clipnorm parameter c=0 is not allowed; expected a finite number > 0/],
-  ])('%s', (_, f, message) => {
-    expect(f).toThrow(SpecError);
+    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/, SpecError],
+    ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/, SpecError],
+    ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/, SpecError],
+    ['pattern', () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names), /learning-rate multiplier pattern 'desne\*' matches no weight; layers: conv2d_1, dense_2/, UsageError],
+    ['factor', () => withLayerControls(chain(), { lrMult: [{ pattern: 'conv2d_1', factor: -1 }] }, names), /learning-rate multiplier of conv2d_1=-1 is not allowed/, SpecError],
+    ['freeze', () => withLayerControls(chain(), { freeze: ['dense_9'] }, names), /freeze pattern 'dense_9' matches no weight/, UsageError],
+    ['transform', () => gradientTransform('clip:1'), /unknown gradient transform 'clip'.*Accepted: clipvalue, clipnorm, clipl1, scale, zero/, SpecError],
+    ['value', () => gradientTransform('clipnorm:0'), /clipnorm parameter c=0 is not allowed; expected a finite number > 0/, SpecError],
+  ])('%s', (_, f, message, kind) => {
+    expect(f).toThrow(kind);
     expect(f).toThrow(message);
   });
 });

@@ -27,7 +27,7 @@ let browser: Browser | undefined;
 
 /** Starts `penx ARGS…` and resolves with the dashboard address it prints. */
 function startPenx(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
   child.stdout?.on('data', (d) => (text += String(d)));

@@ -1,8 +1,8 @@
 /** The sweep figures as data: what is plotted (means, bands, seeds), on which scales, from run records. */
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/record/schema.ts';
+import type { RunRecord } from '../../src/formats/run.ts';
 import { sweepAxes, sweepCells, sweepSpec } from '../../src/viz/figures/index.ts';
-import { renderSvg } from '../../src/viz/render/render.ts';
+import { renderSvg } from '../../src/render/render.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 
 /** A one-epoch record of `penalty` and `seed` whose last epoch has these scores. */

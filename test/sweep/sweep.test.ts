@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/record/schema.ts';
-import { readRunJson } from '../../src/record/folder.ts';
+import type { RunRecord } from '../../src/formats/run.ts';
+import { readRunJson } from '../../src/folders/records.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { penx, type Run } from '../cli/run-penx.ts';
 import { freePort, required, testRedis } from './redis.ts';
@@ -44,7 +44,7 @@ afterAll(() => started.forEach((c) => c.kill('SIGKILL')));
 
 /** A `penx` process in the background, its stdout and stderr lines collected. */
 function background(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   const out: string[] = [];
   const err: string[] = [];

@@ -10,7 +10,7 @@ import {
   recordWeights,
   RUN_FORMAT,
   snapshots,
-  SpecError,
+  DataError,
   tf,
   trainStep,
   type RunRecord,
@@ -191,7 +191,7 @@ describe('fit on a model that is not the reference CNN', () => {
     const model = dense();
     const x = tf.zeros([6, 5]);
     const y = tf.zeros([6, 3]);
-    await expect(fit(model, { x, y }, { epochs: 1 })).rejects.toThrow(SpecError);
+    await expect(fit(model, { x, y }, { epochs: 1 })).rejects.toThrow(DataError);
     await expect(fit(model, { x, y }, { epochs: 1 })).rejects.toThrow(/the model takes inputs of shape \[4\] per sample, the data's are \[5\]/);
     await expect(fit(model, { x: tf.zeros([6, 4]), y: tf.zeros([5, 3]) }, { epochs: 1 })).rejects.toThrow(/x has 6 samples but y has 5/);
     await expect(fit(model, { x: tf.zeros([6, 4]), y }, { epochs: 0 })).rejects.toThrow(/epochs must be a whole number ≥ 1/);

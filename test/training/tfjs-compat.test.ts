@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluate, fit, fitToFolder, penalty, SpecError, tf, type FitCallback } from '../../src/node.ts';
+import { evaluate, fit, fitToFolder, penalty, tf, UsageError, type FitCallback } from '../../src/node.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-compat-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -98,7 +98,7 @@ describe('options', () => {
     ['classWeight', /option 'classWeight' is not supported; class weights are not supported/],
     ['initialEpoch', /continue a run with 'from'/],
   ])('%s is refused, naming the nearest known key', async (key, message) => {
-    await expect(fit(mlp(), data(), { epochs: 1, [key]: 1 } as never)).rejects.toThrow(SpecError);
+    await expect(fit(mlp(), data(), { epochs: 1, [key]: 1 } as never)).rejects.toThrow(UsageError);
     await expect(fit(mlp(), data(), { epochs: 1, [key]: 1 } as never)).rejects.toThrow(message);
   });
 

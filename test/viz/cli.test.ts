@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { penx } from '../cli/run-penx.ts';
-import { claimFolder } from '../../src/record/folder.ts';
+import { claimFolder } from '../../src/folders/folder.ts';
 import { fineRuns } from './views/fine-runs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'penx-plot-'));

@@ -1,5 +1,5 @@
 /** `penx bench`: how fast the reference model trains here (see mnist-demo/bench.ts); `--all`: every backend side by side. */
-import { selectBackend, SpecError, type BackendInfo } from '../../../src/node.ts';
+import { PenaltyExplorerError, selectBackend, type BackendInfo } from 'penalty-explorer/node';
 import { cpuReference, runBench, type BenchOptions, type BenchResult } from '../../bench.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { describeBackend, startBackend } from './backend.ts';
@@ -52,7 +52,7 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Bench
     try {
       info = await selectBackend(name, { parallel: flags.parallel, ...(threads === undefined ? {} : { threads }) });
     } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
+      if (!(e instanceof PenaltyExplorerError)) throw e;
       console.error(`backend ${name}: skipped (${e.message})`);
       continue;
     }

@@ -11,12 +11,13 @@ import {
   optimizerSpec,
   lossFormula,
   penaltyCatalog,
+  loadConstraint,
+  PenaltyExplorerError,
   SpecError,
+  useQuietCpu,
   type PenaltyDefinition,
-} from '../../../src/index.ts';
-import { loadConstraint } from '../../../src/spec/loaders.ts';
+} from 'penalty-explorer/node';
 import { loadRunPenalty } from './parse-experiment.ts';
-import { useQuietCpu } from '../../../src/backends/advert.ts';
 import { table } from '../table.ts';
 import { entryJson, printJson } from './catalog-json.ts';
 
@@ -85,7 +86,7 @@ async function describeSpecs(specs: readonly string[], load: (s: string) => Prom
       if (json) out.push({ input: text, ...r });
       else console.log(`${r.spec}\t${r.formula}${r.from ? `\t(from ${r.from})` : ''}`);
     } catch (err) {
-      if (!(err instanceof SpecError)) throw err;
+      if (!(err instanceof PenaltyExplorerError)) throw err;
       console.error(`penx: error: ${err.message}`);
       if (json) out.push({ input: text, error: err.message });
       bad++;

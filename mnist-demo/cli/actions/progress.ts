@@ -4,7 +4,7 @@
  * curve, and one line per finished epoch.
  */
 import cliProgress from 'cli-progress';
-import type { BatchProgress, FitCallback } from '../../../src/node.ts';
+import type { BatchProgress, FitCallback } from 'penalty-explorer/node';
 
 const fmt = (x: number | null, d = 4) => (x !== null && Number.isFinite(x) ? x.toFixed(d) : String(x));
 

@@ -6,7 +6,7 @@
  *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► run 1 … run n ─► comparison figures
  */
 import { join } from 'node:path';
-import { checkFolder, claimFolder, drawComparison, hasContent, keptNote, makeFolder, removeMadeFolders, SpecError, type RunRecord } from '../../../src/node.ts';
+import { checkFolder, claimFolder, drawComparison, hasContent, keptNote, makeFolder, removeMadeFolders, type RunRecord, UsageError } from 'penalty-explorer/node';
 import { prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -17,7 +17,7 @@ import { dashboardFor, keepServing } from './serve.ts';
 
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
 export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
-  if (runs.length === 0) throw new SpecError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
+  if (runs.length === 0) throw new UsageError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
   // A folder that is not penx's (or of another kind) is refused before any work, untouched.
   if (comparison === undefined) checkFolder(runDir(exp, runs[0]!), 'run', exp);
   else checkFolder(join(exp.out, comparison), 'comparison', exp);

@@ -1,6 +1,7 @@
 /** What `penx sweep` prints: a sweep's runs from their folders, or from the queue. */
 import type { RunOnQueue, SweepStatus } from '../../experiment/sweep-queue.ts';
-import type { RunState, SweepRecord } from '../../experiment/sweep-record.ts';
+import type { SweepRecord } from 'penalty-explorer/node';
+import type { RunState } from '../../experiment/sweep-state.ts';
 import { table } from '../table.ts';
 
 const scores = (s: RunState) => {

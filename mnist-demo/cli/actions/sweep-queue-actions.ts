@@ -11,10 +11,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openFolder, redactCredentials, SpecError } from '../../../src/node.ts';
+import { IOError, openFolder, readSweepJson, redactCredentials, UsageError, writeSweepJson, type SweepRecord } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { isConnectionError, NOT_ON_QUEUE, SweepQueue, type RunOnQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
-import { readSweepJson, writeSweepJson, type SweepRecord } from '../../experiment/sweep-record.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
 const POLL_MS = 1_000;
@@ -22,7 +21,7 @@ const POLL_MS = 1_000;
 /** The sweep named `name` on the queue, or a SpecError saying there is none. */
 async function onQueue(q: SweepQueue, name: string): Promise<SweepRecord> {
   const record = await q.record(name);
-  if (!record) throw new SpecError(`there is no sweep named ${name} on the queue at ${q.url}`);
+  if (!record) throw new UsageError(`there is no sweep named ${name} on the queue at ${q.url}`);
   return record;
 }
 
@@ -32,7 +31,7 @@ async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): P
   try {
     return await work(q);
   } catch (err) {
-    if (isConnectionError(err)) throw new SpecError(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); try again when it answers`);
+    if (isConnectionError(err)) throw new IOError(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); try again when it answers`);
     throw err;
   } finally {
     await q.close();

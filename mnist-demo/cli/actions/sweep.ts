@@ -9,11 +9,30 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { hasContent, keptNote, kindText, NotOwnedError, openFolder, parseNumber, readMarker, removeOwned, SpecError, splitSpecList } from '../../../src/node.ts';
+import {
+  hasContent,
+  IOError,
+  keptNote,
+  kindText,
+  MARKER_FILE,
+  NotOwnedError,
+  openFolder,
+  parseNumber,
+  readMarker,
+  readSweepJson,
+  removeOwned,
+  splitSpecList,
+  SWEEP_FORMAT,
+  UsageError,
+  writeSweepJson,
+  type SweepGrid,
+  type SweepRecord,
+  type SweepSettings,
+} from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import { expandGrid, type SweepGrid } from '../../experiment/sweep-grid.ts';
+import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
-import { readSweepJson, runState, settingsDiffer, SWEEP_FORMAT, writeSweepJson, type RunState, type SweepRecord, type SweepSettings } from '../../experiment/sweep-record.ts';
+import { runState, settingsDiffer, type RunState } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { wholeNumber } from '../numbers.ts';
 import { parseExperiment } from './parse-experiment.ts';
@@ -66,19 +85,19 @@ function gridOf(flags: SweepFlags): SweepGrid {
 /** The sweep record the flags describe, every spec and setting checked. */
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   const grid = gridOf(flags);
-  if (grid.seeds.length === 0) throw new SpecError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
+  if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
   await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
   return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
 }
 
 export async function sweep(flags: SweepFlags): Promise<number> {
   const name = flags.name ?? 'sweep';
-  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach)) throw new SpecError(`--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`);
-  if (flags.json && !flags.status) throw new SpecError('--json goes with --status');
+  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach)) throw new UsageError(`--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`);
+  if (flags.json && !flags.status) throw new UsageError('--json goes with --status');
   if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
-  if (flags.queue !== undefined && flags.force) throw new SpecError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
-  if (flags.queue !== undefined && flags.serve !== undefined) throw new SpecError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
+  if (flags.queue !== undefined && flags.force) throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
+  if (flags.queue !== undefined && flags.serve !== undefined) throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
   const record = await recordOf(flags, name);
   if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
   return sweepLocally(record, flags);
@@ -92,16 +111,16 @@ export async function sweep(flags: SweepFlags): Promise<number> {
 async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean): Promise<() => void> {
   if (hasContent(dir)) {
     const marker = readMarker(dir);
-    if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new');
-    if (marker.kind !== 'sweep') throw new SpecError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
+    if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new', MARKER_FILE);
+    if (marker.kind !== 'sweep') throw new IOError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
     if (force) {
       const kept = keptNote(dir, removeOwned(dir).kept);
       if (kept) console.error(kept);
     } else {
       const was = readSweepJson(dir);
-      if (!was) throw new SpecError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
+      if (!was) throw new IOError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
       const why = settingsDiffer(was.settings, record.settings);
-      if (why) throw new SpecError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
+      if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
     }
   }
   const stop = openFolder(dir, 'sweep');

@@ -1,6 +1,6 @@
 /** `penx train`: train a model (the reference CNN by default) with one penalty; per-epoch figures and a report. */
 import { join } from 'node:path';
-import { useQuietCpu } from '../../../src/node.ts';
+import { useQuietCpu } from 'penalty-explorer/node';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { runNameFor } from '../../experiment/names.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';

@@ -4,7 +4,7 @@ import type { CompareFlags } from '../actions/compare.ts';
 import type { TrainFlags } from '../actions/train.ts';
 import { addBackendOptions, type BackendFlags } from '../backend-options.ts';
 import { addExperimentOptions } from '../experiment-options.ts';
-import { REFERENCE_PENALTIES } from './reference.ts';
+import { REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 
 export function addTrainingCommands(program: Command): void {
   addExperimentOptions(

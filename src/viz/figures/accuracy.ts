@@ -1,6 +1,6 @@
 /** Test accuracy after each finished epoch, one line per run. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels } from './format.ts';
 import { CONFIG, runColor, SIZE } from './theme.ts';

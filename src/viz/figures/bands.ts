@@ -3,7 +3,7 @@
  * run on shared scales: min–max, 7–93 %, 16–84 %, 31–69 % as ever darker bands around the median.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { selectionPercentiles } from './binning.ts';
 import { indexFacet } from './facets.ts';

@@ -11,8 +11,8 @@
  * multiple of 0.004 on the linear grid, e.g. the reference 100 bins over [−1, 1]).
  */
 import { layerHistogram, NON_TRAINABLE } from './data.ts';
-import { decodeCounts } from '../../monitor/counts.ts';
-import type { FineHistogram, Histogram, WeightStats, WeightsSnapshot } from '../../record/schema.ts';
+import { decodeCounts } from '../../formats/index.ts';
+import type { FineHistogram, Histogram, WeightStats, WeightsSnapshot } from '../../formats/index.ts';
 
 /** Counts in equal bins over [lo, hi], with what falls outside or is exactly 0. */
 export interface BinCounts {

@@ -4,7 +4,7 @@
  * (or that the run has no such epoch).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, lastEpoch, weightRange } from './data.ts';
 import { defaultEpoch } from './selection.ts';

@@ -5,7 +5,7 @@
  * (TensorBoard's smoothing, debiased) over them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
 

@@ -3,7 +3,7 @@
  * run, plus lookups of a snapshot by epoch and of the density range a set of histograms needs.
  */
 import { grouped } from './format.ts';
-import { snapshots, type Histogram, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
+import { snapshots, type Histogram, type RunRecord, type WeightsSnapshot } from '../../formats/index.ts';
 
 /** One histogram bar: the bin [x0, x1) and its density. */
 export interface BinRow {

@@ -1,6 +1,6 @@
 /** The histogram of all the network's weights at one epoch, titled `epoch=E loss=L acc=A`. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
 import { countsLine, snapshotTitle } from './format.ts';

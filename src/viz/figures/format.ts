@@ -2,9 +2,8 @@
  * Text of the figures and the report, in one place: the `epoch=E loss=L acc=A` title, weight
  * counts, and number formats (plain JavaScript, so the output does not depend on the locale).
  */
-import { optimizerCatalog } from '../../optim/index.ts';
-import { formatSpec, parseSpec } from '../../spec/parse.ts';
-import type { Histogram, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
+import { formatSpec, OPTIMIZER_SIGNATURES, parseSpec } from '../../registry/index.ts';
+import type { Histogram, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
 
 /** `x` with 4 decimals (`0.0412`); `n/a` for a score that was not measured (null). */
 export function fixed4(x: number | null): string {
@@ -60,9 +59,10 @@ function optimizersDiffer(runs: readonly RunRecord[]): boolean {
 export function shortOptimizer(spec: string): string {
   try {
     const parsed = parseSpec(spec);
-    const entry = optimizerCatalog.get(parsed.name);
-    if (!entry) return spec;
-    const kept = parsed.params.filter(([k, v]) => k === 'lr' || k === 'wd' || !(k in entry.params) || Number(v) !== entry.params[k]!.default);
+    const signature = Object.hasOwn(OPTIMIZER_SIGNATURES, parsed.name) ? OPTIMIZER_SIGNATURES[parsed.name as keyof typeof OPTIMIZER_SIGNATURES] : undefined;
+    if (!signature) return spec;
+    const params: Readonly<Record<string, { readonly default: number }>> = signature.params;
+    const kept = parsed.params.filter(([k, v]) => k === 'lr' || k === 'wd' || !(k in params) || Number(v) !== params[k]?.default);
     return formatSpec(parsed.name, undefined, Object.fromEntries(kept.map(([k, v]) => [k, Number(v)])));
   } catch {
     return spec;

@@ -4,7 +4,7 @@
  * of the run's weights in the bin (linear or log colour). Empty bins stay white.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { evenTicks } from './axes.ts';
 import { linearCounts, logAbsCounts, rebin, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
 import { indexFacet } from './facets.ts';

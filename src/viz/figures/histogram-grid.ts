@@ -1,6 +1,6 @@
 /** All of a run's snapshots (epoch 0..N) as small multiples with shared x and y scales. */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';

@@ -5,7 +5,7 @@
  * statistics) follow in panels of their own, labelled `non-trainable` and drawn in grey.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding, densityEncoding } from './axes.ts';
 import { binRows, snapshotAt, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';

@@ -5,7 +5,7 @@
  * each for the zeros); one run is the per-run, per-epoch view.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
+import { snapshots, type RunRecord, type WeightsSnapshot } from '../../formats/index.ts';
 import { logAbsCounts, rebin, type BinCounts } from './binning.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { runLabels, runLabelsTitle } from './format.ts';

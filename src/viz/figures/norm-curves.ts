@@ -11,7 +11,7 @@ import { runLabels, runLabelsTitle } from './format.ts';
 import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
 import { boundRules, boundsSubtitle, layerBounds, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 
 /** The two curves per layer and run, as legend labels. */
 export const NORM_STATS = ['mean', 'max'] as const;

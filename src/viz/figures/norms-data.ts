@@ -4,7 +4,7 @@
  * mean/max curves (per epoch, or per batch with `trackNorms: 'batch'`), and the bounds of the
  * norm constraint on each layer's kernel (only where one is). Records written before norms were tracked have no `norms`: they read as empty here.
  */
-import { snapshots, type BatchNorms, type ChannelNorms, type ConstraintInfo, type EpochRecord, type NormBounds, type RunConfig, type RunRecord, type WeightInfo, type WeightsSnapshot } from '../../record/schema.ts';
+import { snapshots, type BatchNorms, type ChannelNorms, type ConstraintInfo, type EpochRecord, type NormBounds, type RunConfig, type RunRecord, type WeightInfo, type WeightsSnapshot } from '../../formats/index.ts';
 import { spreadEpochs } from './compare-histograms.ts';
 import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';

@@ -4,7 +4,7 @@
  * penalty λ·φ(w), drawn faintly (dashed, right axis) over the weights it acts on.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { evenTicks, type DensityScale } from './axes.ts';
 import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
 import { runLabels, runLabelsTitle } from './format.ts';

@@ -6,7 +6,7 @@
  * this stays a pure function of data.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PenaltyCurve } from '../../record/schema.ts';
+import type { PenaltyCurve } from '../../formats/index.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, LINE_LEGEND, RUN_COLORS } from './theme.ts';
 

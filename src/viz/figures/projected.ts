@@ -6,7 +6,7 @@
  * figure (see `hasProjections`).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { niceMax } from './histogram-scale.ts';

@@ -5,7 +5,7 @@
  * Each run's latest curve is drawn (the one after its last measured epoch).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PruneCurve, RunRecord } from '../../record/schema.ts';
+import type { PruneCurve, RunRecord } from '../../formats/index.ts';
 import { runLabels } from './format.ts';
 import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
 

@@ -3,7 +3,7 @@
  * column per run on shared scales: epoch 0 at the top, each later epoch in front of the earlier.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { evenTicks } from './axes.ts';
 import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
 import { indexFacet } from './facets.ts';

@@ -2,7 +2,7 @@
  * What the histogram figures say about their weights and binning, and which epoch they default to:
  * `all weights`, `kernels`, `dense_1 (kernel and bias)`, `dense_1/kernel`; `100 bins over [−1, 1]`.
  */
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { REFERENCE_BINNING, type BinningOptions } from './binning.ts';
 import { lastEpoch } from './data.ts';
 import { edge } from './format.ts';

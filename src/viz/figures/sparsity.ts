@@ -1,6 +1,6 @@
 /** How sparse the weights get: fractions |w| < 1e-3 and |w| < 1e-2 over epochs, one colour per run. */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels } from './format.ts';
 import { CONFIG, LINE_LEGEND, runColor, SIZE } from './theme.ts';

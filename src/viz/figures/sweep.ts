@@ -10,8 +10,8 @@
  * const spec = sweepSpec(records, 'sparsity');   // records: the sweep's finished runs
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
-import { parseSpec } from '../../spec/parse.ts';
+import type { RunRecord } from '../../formats/index.ts';
+import { parseSpec } from '../../registry/index.ts';
 import { CONFIG, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
 
 /** What a sweep figure plots: the share of |w| < 1e-3, or the test accuracy, after the last epoch. */

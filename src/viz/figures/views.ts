@@ -16,7 +16,7 @@
  *   strength-sparsity, strength-accuracy   a sweep's score against λ, seeds as a band   —
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import type { DensityScale } from './axes.ts';
 import { bandsSpec } from './bands.ts';
 import type { BinningOptions } from './binning.ts';

@@ -16,7 +16,7 @@ import { indexFacet } from '../figures/index.ts';
 import { normCurvesSpec } from '../figures/index.ts';
 import { normCellLayers } from '../figures/index.ts';
 import { BAR_COLOR, PANEL_TICKS, SHARED_SCALES } from '../figures/index.ts';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { pageModel, type NormsModel, type PageModel } from './page-model.ts';
 import { viewsSpecs, type ReportPenalties, type ViewsSpecs } from './views-specs.ts';
 

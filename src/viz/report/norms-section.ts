@@ -8,7 +8,7 @@
  */
 import { runLabels, shortPercent } from '../figures/index.ts';
 import { constraintLines, hasNorms, normLayers, snapshotNorms } from '../figures/index.ts';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { esc, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
 

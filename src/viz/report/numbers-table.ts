@@ -5,7 +5,7 @@
  */
 import { fixed4, grouped, percent, runLabels } from '../figures/index.ts';
 import { constraintText } from '../figures/index.ts';
-import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
+import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
 import { rowsCsv } from './csv.ts';
 import { esc, table } from './html.ts';
 

@@ -10,7 +10,7 @@ import { allEpochs, defaultEpoch, lastEpoch, layerHistogram, maxDensity, NON_TRA
 import { runLabels, snapshotTitle } from '../figures/index.ts';
 import { niceMax } from '../figures/index.ts';
 import { boundRules, layerBounds, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
-import { snapshots, type Histogram, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type Histogram, type RunRecord } from '../../formats/index.ts';
 import { viewsModel, type ViewsModel } from './views-model.ts';
 
 /** `all` (every weight) first, then the layers in model order. */

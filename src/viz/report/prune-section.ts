@@ -5,8 +5,8 @@
  * the share of kernel weights at 0, and the weights' bytes dense, sparse, and their ratio.
  */
 import { fixed4, forPage, grouped, percent, runLabels } from '../figures/index.ts';
-import { latestPruneCurve, pruneCurveSpec } from '../figures/prune-curve.ts';
-import type { PrunePoint, RunRecord } from '../../record/schema.ts';
+import { latestPruneCurve, pruneCurveSpec } from '../figures/index.ts';
+import type { PrunePoint, RunRecord } from '../../formats/index.ts';
 import { esc, inlineScript, jsonScript, table } from './html.ts';
 
 const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];

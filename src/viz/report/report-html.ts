@@ -6,7 +6,7 @@
  * `#norms` section (channel-norm histograms, when the runs recorded norms).
  */
 import { runLabels } from '../figures/index.ts';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import { reportSpecs } from './chart-specs.ts';
 import { esc, inlineScript, jsonScript } from './html.ts';
 import { normsSection } from './norms-section.ts';

@@ -5,7 +5,7 @@
  * digits keep the page small.
  */
 import { logAbsCounts, logAbsShares, occupiedDecades, selectionPercentiles } from '../figures/index.ts';
-import { snapshots, type RunRecord } from '../../record/schema.ts';
+import { snapshots, type RunRecord } from '../../formats/index.ts';
 
 /** One epoch's log10|w| histogram: shares per bin (bin k starts at decades[0] + k/perDecade) and of exact zeros. */
 export interface LogAbsCell {

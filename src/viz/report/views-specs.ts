@@ -32,7 +32,7 @@ import {
   type DensityScale,
   type PenaltyCurve,
 } from '../figures/index.ts';
-import type { RunRecord } from '../../record/schema.ts';
+import type { RunRecord } from '../../formats/index.ts';
 import type { PageModel } from './page-model.ts';
 
 export interface ViewsSpecs {

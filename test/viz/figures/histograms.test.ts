@@ -7,7 +7,7 @@ import {
   layerHistogramSpec,
   spreadEpochs,
 } from '../../../src/viz/figures/index.ts';
-import { snapshots } from '../../../src/record/schema.ts';
+import { snapshots } from '../../../src/formats/run.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
 import { makeRunRecord, withScores } from '../../fixtures/run-record-fixture.ts';
 

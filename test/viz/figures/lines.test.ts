@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracySpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
-import { snapshots } from '../../../src/record/schema.ts';
+import { snapshots } from '../../../src/formats/run.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 import { plain } from './spec-helpers.ts';
 

@@ -15,8 +15,8 @@ import {
   shortPercent,
   spreadEpochs,
 } from '../../../src/viz/figures/index.ts';
-import { snapshots, type RunRecord } from '../../../src/record/schema.ts';
-import { renderSvg } from '../../../src/viz/render/render.ts';
+import { snapshots, type RunRecord } from '../../../src/formats/run.ts';
+import { renderSvg } from '../../../src/render/render.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms } from '../../fixtures/run-record-fixture.ts';
 

@@ -4,7 +4,7 @@
  * and a figure that says so when no run has one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../../src/record/schema.ts';
+import type { RunRecord } from '../../../src/formats/run.ts';
 import { hasPruneCurve, latestPruneCurve, pruneCurveSpec, toVega } from '../../../src/viz/index.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 import { plain } from './spec-helpers.ts';

@@ -12,8 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { reportHtml } from '../../../src/viz/report/index.ts';
-import { vegaScript } from '../../../src/viz/render/report-file.ts';
-import type { RunRecord } from '../../../src/record/schema.ts';
+import { vegaScript } from '../../../src/render/report-file.ts';
+import type { RunRecord } from '../../../src/formats/run.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

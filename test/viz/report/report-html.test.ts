@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { pageModel, reportHtml as pageOf, type ReportOptions } from '../../../src/viz/report/index.ts';
-import { vegaScript } from '../../../src/viz/render/report-file.ts';
+import { vegaScript } from '../../../src/render/report-file.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
 const one = [withScores(makeRunRecord({ epochs: 4, penalty: 'deadzone:1e-4,a=0.25' }), 4, { testLoss: 0.041234, testAcc: 0.987149 })];

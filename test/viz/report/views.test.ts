@@ -11,9 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportHtml } from '../../../src/viz/report/index.ts';
-import { penaltyCurves } from '../../../src/viz/render/penalty-curves.ts';
-import { vegaScript } from '../../../src/viz/render/report-file.ts';
-import type { RunRecord } from '../../../src/record/schema.ts';
+import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
+import { vegaScript } from '../../../src/render/report-file.ts';
+import type { RunRecord } from '../../../src/formats/run.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

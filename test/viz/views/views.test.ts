@@ -20,11 +20,11 @@ import {
   toVega,
   VIEWS,
 } from '../../../src/viz/index.ts';
-import { penaltyCurves } from '../../../src/viz/render/penalty-curves.ts';
+import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
-import { loadPenalty } from '../../../src/spec/loaders.ts';
+import { loadPenalty } from '../../../src/user-modules/loaders.ts';
 import { viewCsv } from '../../../src/viz/report/csv.ts';
-import { snapshots, type EpochRecord, type RunRecord } from '../../../src/record/schema.ts';
+import { snapshots, type EpochRecord, type RunRecord } from '../../../src/formats/run.ts';
 import { plain } from '../figures/spec-helpers.ts';
 import { fineRuns } from './fine-runs.ts';
 
