@@ -6,8 +6,7 @@
  *                       and max channel norm per layer), projected.png (with a norm constraint)
  *   comparison folder:  histograms.png (runs side by side per epoch), sparsity.png, accuracy.png,
  *                       norms.png (one grid per run, stacked, same axes), norm-curves.png (all runs),
- *                       projected.png (when a run has a norm constraint), report.html,
- *                       compare.json (the runs, in order)
+ *                       projected.png (when a run has a norm constraint), report.html
  *
  * The views over epochs (PNG and SVG, in both folders, in a run folder once the run has ended or
  * with `all`; see figures/views.ts): heatmap (histograms
@@ -100,7 +99,8 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
   await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
 }
 
-export async function drawComparison(dir: string, records: readonly RunRecord[], runNames: readonly string[], options: Pick<DrawOptions, 'binning'> = {}): Promise<void> {
+/** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'). */
+export async function drawComparison(dir: string, records: readonly RunRecord[], options: Pick<DrawOptions, 'binning'> = {}): Promise<void> {
   const runs = options.binning ? records.map((r) => rebinRun(r, options.binning ?? {})) : records;
   await writeFigure(join(dir, 'histograms'), compareHistogramsSpec([...runs]));
   await writeFigure(join(dir, 'sparsity'), sparsitySpec([...runs]));
@@ -113,6 +113,4 @@ export async function drawComparison(dir: string, records: readonly RunRecord[],
   }
   await drawViews(dir, [...runs], [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS], options.binning);
   await writeReport(join(dir, 'report.html'), [...runs], { title: 'penalty-explorer: comparison' });
-  const record: CompareRecord = { format: COMPARE_FORMAT, runs: [...runNames] };
-  await writeFileAtomic(join(dir, COMPARE_JSON), JSON.stringify(record, null, 1));
 }

@@ -56,7 +56,7 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
       if (t.kind === 'comparison') {
         for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
         for (const [i, run] of t.runs.entries()) await drawRun(join(t.dir, t.names[i] as string), run, options);
-        await drawComparison(t.dir, t.runs, t.names, binning ? { binning } : {});
+        await drawComparison(t.dir, t.runs, binning ? { binning } : {});
         console.log(`redrew ${t.dir} (${t.runs.length} runs)`);
       } else {
         await drawRun(t.dir, t.record, options);

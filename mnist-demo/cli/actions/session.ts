@@ -6,7 +6,7 @@
  *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► run 1 … run n ─► comparison figures
  */
 import { join } from 'node:path';
-import { checkFolder, claimFolder, drawComparison, hasContent, keptNote, makeFolder, removeMadeFolders, type RunRecord, UsageError } from 'penalty-explorer/node';
+import { checkFolder, claimFolder, drawComparison, hasContent, keptNote, makeFolder, removeMadeFolders, type RunRecord, UsageError, writeCompareJson } from 'penalty-explorer/node';
 import { prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -54,7 +54,10 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: Back
       if (comparison === undefined && exp.resume && !hasContent(dir)) note(`nothing to resume in ${dir}: starting a new run`);
       records.push(await trainRun(runExp, run, data, backend, { callbacks: [progressCallbacks(label)], note, signal }, dir));
     }
-    if (comparison !== undefined) await drawComparison(where, records, runs.map((r) => r.name));
+    if (comparison !== undefined) {
+      await drawComparison(where, records);
+      await writeCompareJson(where, runs.map((r) => r.name));
+    }
     if (dashboard) await keepServing(dashboard);
     return records;
   } finally {
