@@ -216,18 +216,22 @@ export {
   type WeightRecorder,
 } from './training/index.ts';
 
-// Monitors: what the weights look like.
+// Monitors: measurements kept in each epoch's record — the default ones (what the weights look like), and yours.
 export {
+  batchLossesMonitor,
   batchNorms,
+  batchNormsMonitor,
   bestEncoding,
   channelNorms,
   decodeSparse,
+  defaultMonitors,
   encodeSparse,
   encodingSizes,
   HIST_BINS,
   HIST_HI,
   HIST_LO,
   histogram,
+  isMonitor,
   indexBytes,
   kernelOf,
   matrixShape,
@@ -241,13 +245,21 @@ export {
   SPARSE_FORMAT,
   sparsity,
   weightKind,
+  weightStatistics,
+  weightStatisticsMonitor,
   zeroShare,
+  type BatchEnd,
+  type EpochEnd,
+  type Monitor,
+  type MonitorContext,
+  type MonitoredFields,
   type NamedWeights,
   type Scores,
   type SizeOf,
   type SparseEncoding,
   type SparseEntry,
   type SparseIndex,
+  type WeightStatistics,
 } from './monitor/index.ts';
 
 // The record formats: run, comparison and sweep records, and the marker of a folder this tool wrote.

@@ -82,4 +82,4 @@ export {
 } from './folders/index.ts';
 export { drawComparison, drawRun, epochFile, FONT_FILES, penaltyCurves, pngRendering, renderSvg, svgToPng, vegaScript, writeFigure, writeReport, type DrawOptions, type PenaltyCurveOptions } from './render/index.ts';
 export { insideRoot, RunsIndex, serveDashboard, type Dashboard, type RunEntry, type ServeOptions } from './serve/index.ts';
-export { BatchLosses, FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram, percentiles, PERCENTILES, type FineGrid } from './monitor/index.ts';
+export { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram, percentiles, PERCENTILES, type FineGrid } from './monitor/index.ts';

@@ -34,6 +34,7 @@ const batchNorms = z.object({ batch: num, layers: z.array(z.object({ layer: z.st
 const snapshotV2Shape = { epoch: num, testLoss: nullable, testAcc: nullable, histogram, sparsity, percentiles: nums.optional(), layers: z.array(layerStatsV2), norms: z.array(channelNorms) };
 const snapshotShape = {
   ...snapshotV2Shape,
+  monitors: z.record(z.string(), z.json()).optional(),
   testMetrics: metrics.optional(),
   layers: z.array(layerStats),
   nonTrainable: z.object({ count: num, histogram, sparsity, percentiles: nums.optional(), layers: z.array(layerStats) }).optional(),
@@ -62,6 +63,9 @@ const placeShape = {
   versions: z.record(z.string(), z.string()),
   startedAt: z.string(),
 };
+
+/** A user's monitor: its section's name and its view (a Vega-Lite spec without data). */
+const monitorInfo = z.object({ name: z.string(), view: z.object({ title: z.string(), spec: z.record(z.string(), z.json()) }).optional() });
 
 /** A penalty's curve as training stores it. */
 export const penaltyCurveSchema = z.object({ spec: z.string(), formula: z.string(), points: z.array(z.object({ w: num, value: num, slope: num })) });
@@ -110,7 +114,7 @@ const recordShape = {
 /** The run record, format `penalty-explorer/run@3`. */
 export const runRecordSchema = z.object({
   format: z.literal(RUN_FORMAT),
-  config: z.object({ ...configShape, weights: z.array(weightInfo), trainer: z.enum(['fit', 'model.fit']).optional(), metrics: z.array(z.string()).optional() }),
+  config: z.object({ ...configShape, weights: z.array(weightInfo), trainer: z.enum(['fit', 'model.fit']).optional(), metrics: z.array(z.string()).optional(), monitors: z.array(monitorInfo).optional() }),
   initial: z.object(snapshotShape),
   epochs: z.array(z.object({ ...snapshotShape, ...epochShape, trainMetrics: metrics.optional() })),
   ...recordShape,

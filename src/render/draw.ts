@@ -37,7 +37,7 @@ import {
   sparsitySpec,
 } from '../viz/index.ts';
 import { rebinRun } from '../viz/index.ts';
-import { lastEpoch, viewById, type BinningOptions, type ViewOptions } from '../viz/index.ts';
+import { lastEpoch, MONITOR_VIEW, viewById, viewsOf, type BinningOptions, type ViewOptions } from '../viz/index.ts';
 import { penaltyCurves } from './penalty-curves.ts';
 import { writeFigure } from './render.ts';
 import { hasPruneCurve, pruneCurveSpec } from '../viz/index.ts';
@@ -76,6 +76,13 @@ const OVER_EPOCHS = [
   ['log-abs', 'log-abs'],
 ] as const;
 
+/** The views the runs' user monitors bring, each to `monitor-NAME.png` and `.svg`. */
+function monitorFigures(runs: readonly RunRecord[]): Array<readonly [string, string]> {
+  return viewsOf(runs)
+    .filter((v) => v.id.startsWith(MONITOR_VIEW))
+    .map((v) => [v.id, v.id] as const);
+}
+
 /** The run's figures; the per-epoch image only for the newest snapshot unless `all`. */
 export async function drawRun(runDir: string, record: RunRecord, options: DrawOptions = {}): Promise<void> {
   const run = options.binning ? rebinRun(record, options.binning) : record;
@@ -95,7 +102,7 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
     if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
   }
   // Drawn once the run has ended (they take a second or two; the report shows them every epoch).
-  if (options.all || run.stopped || lastEpoch(run) >= run.config.epochs) await drawViews(runDir, [run], OVER_EPOCHS, options.binning);
+  if (options.all || run.stopped || lastEpoch(run) >= run.config.epochs) await drawViews(runDir, [run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning);
   await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
 }
 
@@ -111,6 +118,6 @@ export async function drawComparison(dir: string, records: readonly RunRecord[],
     await writeFigure(join(dir, 'norm-curves'), normCurvesSpec([...runs]));
     if (hasProjections(runs)) await writeFigure(join(dir, 'projected'), projectedSpec([...runs]));
   }
-  await drawViews(dir, [...runs], [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS], options.binning);
+  await drawViews(dir, [...runs], [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS, ...monitorFigures(runs)], options.binning);
   await writeReport(join(dir, 'report.html'), [...runs], { title: 'penalty-explorer: comparison' });
 }

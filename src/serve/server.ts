@@ -15,7 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import send from 'send';
-import { forPage, viewById, VIEWS, type ViewData } from '../viz/index.ts';
+import { forPage, viewById, viewsOf, type ViewData } from '../viz/index.ts';
 import { penaltyCurves } from '../render/index.ts';
 import { vegaScript } from '../render/index.ts';
 import { viewCsv } from '../viz/index.ts';
@@ -90,7 +90,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
 
   const viewOf = async (url: URL, id: string) => {
     const view = viewById(id);
-    if (!view) throw new QueryError(`no view ${JSON.stringify(id)}; views: ${VIEWS.map((v) => v.id).join(', ')}`);
+    if (!view) throw new QueryError(`no view ${JSON.stringify(id)}; views: ${viewsOf([]).map((v) => v.id).join(', ')}, monitor-NAME`);
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs);
     if (!runs.length) throw new QueryError('no runs chosen');
@@ -112,10 +112,12 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
     if (path === '/api/runs') {
       const runs = index.list();
-      return json(res, { runs, skipped: index.skipped(), views: VIEWS.map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
+      // The views of every run served: the built-in ones, and those the runs' user monitors bring.
+      const records = runs.flatMap((r) => index.record(r.id) ?? []);
+      return json(res, { runs, skipped: index.skipped(), views: viewsOf(records).map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
     }
     if (path === '/api/events') return events(req, res);
-    const view = /^\/api\/(view|csv)\/([a-z-]+)$/.exec(path);
+    const view = /^\/api\/(view|csv)\/([A-Za-z0-9_-]+)$/.exec(path);
     if (view) {
       try {
         const spec = await viewOf(url, view[2] as string);

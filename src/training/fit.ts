@@ -33,11 +33,9 @@ import { tf } from '../tf.ts';
 import { InterruptedError, DataError, UsageError } from '../errors.ts';
 import { checkInventory } from '../model/index.ts';
 import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
-import { BatchLosses } from '../monitor/index.ts';
-import { batchNorms } from '../monitor/index.ts';
-import { snapshotWeights, type Scores } from '../monitor/index.ts';
+import { checkMonitors, defaultMonitors, monitorInfos, MonitorRun, type Monitor, type MonitorContext, type MonitoredFields, type Scores } from '../monitor/index.ts';
 import { modelInfo, penaltyFields } from './run-config.ts';
-import { RUN_FORMAT, type BatchNorms, type EpochRecord, type RunConfig, type RunRecord } from '../formats/index.ts';
+import { RUN_FORMAT, type EpochRecord, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { addScores, sliceBatch, type Batch, type BatchScores } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
 import { DivergedError } from './diverged.ts';
@@ -134,6 +132,8 @@ export interface FitOptions {
   readonly gradients?: GradientStrategy;
   /** Record per-channel kernel norms every epoch (default) or also after every batch. */
   readonly trackNorms?: 'epoch' | 'batch';
+  /** Your monitors: each one's section of every snapshot is kept under `monitors[name]`, and its view shown by the report and the dashboard (see `Monitor`). */
+  readonly monitors?: readonly Monitor[];
   /** The run's name in its record and legends; default the model's name. */
   readonly name?: string;
   /** Continue this record: train the epochs after its last one. */
@@ -150,7 +150,7 @@ export interface FitOptions {
 /** Every option `fit` knows (an unknown key is an error naming the nearest of these). */
 export const FIT_OPTION_KEYS = [
   'epochs', 'batchSize', 'optimizer', 'controls', 'loss', 'metrics', 'validationData', 'validationSplit', 'seed', 'shuffle',
-  'callbacks', 'gradients', 'trackNorms', 'name', 'from', 'info', 'prune', 'verbose', 'signal',
+  'callbacks', 'gradients', 'trackNorms', 'monitors', 'name', 'from', 'info', 'prune', 'verbose', 'signal',
 ] as const satisfies ReadonlyArray<keyof FitOptions>;
 
 /** TF.js `fit` options this one does not take, with what to do instead. */
@@ -216,6 +216,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     loss: objective.losses.map((l) => l.name).join(', '),
     metrics: metricNames(objective),
     trainer: 'fit',
+    ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}),
     trackNorms: options.trackNorms ?? 'epoch',
     epochs: options.epochs,
     batchSize: options.batchSize ?? DEFAULT_BATCH,
@@ -266,6 +267,7 @@ function splitOf(model: tf.LayersModel, data: FitData, options: FitOptions): { t
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<RunRecord> {
   checkOptionKeys(options, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
+  checkMonitors(options.monitors ?? []);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
   const seed = options.seed ?? DEFAULT_SEED;
@@ -299,14 +301,26 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     return { loss: orNull(r.loss), acc: r.acc, metrics: r.metrics };
   };
   const measure = hasConstraints(model);
+  // The default monitors write the record's own fields; the user's, sections of their own.
+  const monitors = new MonitorRun<MonitoredFields>(defaultMonitors({ trackNorms: options.trackNorms ?? 'epoch' }), options.monitors ?? []);
+  const watched: MonitorContext = { model, ...(validation ? { validationData: { x: validation.xs, y: validation.ys } } : {}) };
+  /** A snapshot of the model after `epoch`: its evaluation, then every monitor's section. */
+  const snapshot = async (epoch: number) => {
+    const scores = await scoresOf();
+    const { fields, monitors: sections } = await monitors.epochEnd(epoch, watched);
+    const s = { epoch, testLoss: scores.loss, testAcc: scores.acc, ...(scores.metrics ? { testMetrics: scores.metrics } : {}), ...fields } as WeightsSnapshot & Partial<MonitoredFields>;
+    return { snapshot: s, sections };
+  };
   try {
-    const config = options.from ? { ...options.from.config, epochs } : runConfig(model, data, options);
+    const config = options.from ? { ...options.from.config, epochs, ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}) } : runConfig(model, data, options);
     for (const c of ours) await c.onTrainBegin?.({ config, resumedAfter: options.from?.epochs.length ?? 0 }, ctx);
     await theirs.trainBegin();
+    await monitors.trainBegin(watched);
     let record: RunRecord;
     if (options.from) record = { ...options.from, config };
     else {
-      record = { format: RUN_FORMAT, config, initial: snapshotWeights(model, 0, await scoresOf()), epochs: [] };
+      const { snapshot: initial, sections } = await snapshot(0);
+      record = { format: RUN_FORMAT, config, initial: { ...initial, ...(sections ? { monitors: sections } : {}) }, epochs: [] };
       for (const c of ours) await c.onEpochEnd?.(0, record, ctx);
     }
     stopIfAsked('before the first batch');
@@ -317,9 +331,6 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       await theirs.epochBegin(epoch);
       let sums: BatchScores = { scores: [], n: 0 };
       let [penaltySum, batches] = [0, 0];
-      const projectedSum: Record<string, number> = {};
-      const perBatch: BatchNorms[] = [];
-      const losses = new BatchLosses();
       for await (const batch of source.batches(epoch)) {
         let r;
         try {
@@ -334,9 +345,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         }
         sums = sums.n === 0 ? r.sums : addScores([sums, r.sums]);
         penaltySum += r.penaltyLoss * r.sums.n;
-        losses.add(r.dataLoss, r.penaltyLoss);
-        for (const [k, v] of Object.entries(r.projected)) projectedSum[k] = (projectedSum[k] ?? 0) + v;
-        if (options.trackNorms === 'batch') perBatch.push(batchNorms(model, batches));
+        await monitors.batchEnd({ epoch, batch: batches, dataLoss: r.dataLoss, penaltyLoss: r.penaltyLoss, projected: r.projected }, watched);
         const progress = { epoch, epochs, batch: batches, batches: source.count, dataLoss: (sums.scores[0] ?? NaN) / sums.n, penaltyLoss: penaltySum / sums.n, accuracy: accuracyOf(objective, sums.scores, sums.n) };
         await theirs.batchEnd(batches - 1, r);
         for (const c of ours) await c.onBatchEnd?.(progress, ctx);
@@ -346,15 +355,20 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       }
       if (batches === 0) throw new DataError(`the training data gave no batches in epoch ${epoch}`);
       const total = sums;
-      const projected = Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]));
+      const {
+        snapshot: { batchLosses, batchNorms, ...measured },
+        sections,
+      } = await snapshot(epoch);
+      // run@3's order: the snapshot, the epoch's training numbers, then the per-batch ones.
       const entry: EpochRecord = {
-        ...snapshotWeights(model, epoch, await scoresOf(), projected),
+        ...measured,
         trainLoss: (total.scores[0] ?? NaN) / total.n,
         trainAcc: orNull(accuracyOf(objective, total.scores, total.n)),
         trainMetrics: metricsOf(objective, total.scores, total.n),
         seconds: (performance.now() - t0) / 1000,
-        ...(options.trackNorms === 'batch' ? { batchNorms: perBatch } : {}),
-        batchLosses: losses.take(),
+        ...(batchNorms ? { batchNorms } : {}),
+        ...(batchLosses ? { batchLosses } : {}),
+        ...(sections ? { monitors: sections } : {}),
       };
       const curve = await pruneAfter(model, epoch, epochs, { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective }, strategy, async (done, n) => {
         for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);

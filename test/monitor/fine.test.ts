@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { BatchLosses } from '../../src/monitor/batch-losses.ts';
 import { decodeCounts, encodeCounts } from '../../src/formats/counts.ts';
 import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
 import { mergeSorted, percentiles, PERCENTILES, sortedValues } from '../../src/monitor/percentiles.ts';
@@ -98,15 +97,5 @@ describe('snapshot', () => {
     expect(s.percentiles).toEqual(s.layers[0]?.percentiles);
     expect(decodeCounts(kernel?.fine?.counts ?? '', FINE_LINEAR.bins).reduce((a, k) => a + k, 0)).toBe(20);
     model.dispose();
-  });
-});
-
-describe('per-batch losses', () => {
-  it('keeps each batch\'s data loss and penalty (4 significant digits), one epoch at a time', () => {
-    const log = new BatchLosses();
-    log.add(2.301234, 0.0123456);
-    log.add(1.5, 0);
-    expect(log.take()).toEqual({ data: [2.301, 1.5], penalty: [0.01235, 0] });
-    expect(log.take()).toEqual({ data: [], penalty: [] });
   });
 });

@@ -62,6 +62,7 @@ export { bandsSpec, BAND_FIELDS } from './bands.ts';
 export { curvesSpec, smooth, type CurvesOptions } from './curves.ts';
 export { penaltyShapesSpec, type PenaltyCurve, type PenaltyShapesOptions } from './penalty-shapes.ts';
 export { sweepAxes, sweepCells, sweepSpec, type SweepCell, type SweepMetric } from './sweep.ts';
-export { VIEWS, viewById, type View, type ViewData, type ViewOptions } from './views.ts';
+export { MONITOR_VIEW, VIEWS, viewById, viewsOf, type View, type ViewData, type ViewOptions } from './views.ts';
+export { monitorRows, monitorViewSpec, monitorViews, type MonitorRow } from './monitor-view.ts';
 export { rebinRun } from './rebin-run.ts';
 export { pruneCurveSpec, latestPruneCurve, hasPruneCurve } from './prune-curve.ts';

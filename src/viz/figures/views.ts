@@ -14,6 +14,7 @@
  *   sparsity      share of |w| < 1e-3 and < 1e-2              —
  *   prune-curve   accuracy with the k % smallest |w| set to 0  —
  *   strength-sparsity, strength-accuracy   a sweep's score against λ, seeds as a band   —
+ *   monitor-NAME  a user monitor's view over its sections     — (the runs' own: viewsOf)
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
@@ -23,6 +24,7 @@ import type { BinningOptions } from './binning.ts';
 import { curvesSpec } from './curves.ts';
 import { heatmapSpec } from './heatmap.ts';
 import { logAbsSpec } from './log-abs.ts';
+import { monitorViewSpec, monitorViews } from './monitor-view.ts';
 import { overlaySpec } from './overlay.ts';
 import { penaltyShapesSpec, type PenaltyCurve } from './penalty-shapes.ts';
 import { pruneCurveSpec } from './prune-curve.ts';
@@ -87,7 +89,21 @@ export const VIEWS: readonly View[] = [
   { id: 'strength-accuracy', title: 'Test accuracy against strength', perEpoch: false, spec: (runs) => sweepSpec(runs, 'accuracy') },
 ];
 
-/** The view of an id; undefined for an unknown id. */
+/** The id of a user monitor's view. */
+export const MONITOR_VIEW = 'monitor-';
+
+/** The view of user monitor `name` (its spec drawn over its sections, see monitor-view.ts). */
+function monitorView(name: string, title: string): View {
+  return { id: `${MONITOR_VIEW}${name}`, title, perEpoch: false, spec: (runs) => monitorViewSpec(runs, name) };
+}
+
+/** The views of `runs`: every view of VIEWS, then the views their user monitors bring. */
+export function viewsOf(runs: readonly RunRecord[]): View[] {
+  return [...VIEWS, ...monitorViews(runs).map((m) => monitorView(m.name, m.view.title))];
+}
+
+/** The view of an id (`monitor-NAME` for a user monitor's view); undefined for an unknown id. */
 export function viewById(id: string): View | undefined {
+  if (id.startsWith(MONITOR_VIEW) && id.length > MONITOR_VIEW.length) return monitorView(id.slice(MONITOR_VIEW.length), `Monitor ${id.slice(MONITOR_VIEW.length)}`);
   return VIEWS.find((v) => v.id === id);
 }

@@ -142,6 +142,11 @@ var penxViews = (function () {
     });
     downloads('view-overlay', 'overlay', function () { return views.overlay; }, 'overlay');
     ['curves', 'penalty'].forEach(function (id) { if (views[id]) views[id].runAsync(); });
+    specs.monitors.forEach(function (m) {
+      views[m.id] = view('view-' + m.id, m.spec);
+      downloads('view-' + m.id, m.id, function () { return views[m.id]; }, null);
+      if (views[m.id]) views[m.id].runAsync();
+    });
   }
 
   function redraw(s) {

@@ -2,8 +2,10 @@
  * The report's `#views` section: a card per view (`#view-ID` for its chart, `#dl-view-ID` for
  * its download buttons), headed by what it shows; `.view-layer` and `.view-epoch` follow the
  * controls. Views the records cannot feed (log10|w| without fine histograms, penalty shapes not
- * sampled) are left out.
+ * sampled) are left out. The views of the runs' user monitors follow, one card each.
  */
+import { MONITOR_VIEW } from '../figures/index.ts';
+import { esc } from './html.ts';
 import type { ViewsSpecs } from './views-specs.ts';
 
 function card(id: string, title: string, note: string): string {
@@ -22,6 +24,7 @@ export function viewsSection(specs: ViewsSpecs): string {
     card('bands', 'Distributions over epochs', `${layer}; bands: min–max, 7–93 %, 16–84 %, 31–69 %; line: the median`),
     card('curves', 'Training curves', 'train loss, test loss, the penalty term and test accuracy per epoch'),
     ...(specs.penalty ? [card('penalty', 'Penalty shapes', 'λ·φ(w) for one weight w, and its slope, per penalty')] : []),
+    ...specs.monitors.map((m) => card(m.id, esc(m.title), `your monitor ${esc(m.id.slice(MONITOR_VIEW.length))}: its section after each epoch`)),
   ];
   return `<h2>Views</h2>\n<section id="views" class="cards">\n${cards.join('\n')}\n</section>`;
 }

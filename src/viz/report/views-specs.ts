@@ -8,6 +8,7 @@
  *   ridgeline             data `ridge`    over epochs, offset
  *   bands                 data `bands`    percentiles over epochs
  *   curves, penalty       inline          losses and accuracy; penalty shapes (when sampled in Node)
+ *   monitors              inline          the views the runs' user monitors bring (monitor-NAME)
  *
  * Each named-data spec is the figure function's spec (figures/) with its data replaced by a name
  * and its title left to the page (the selected layer changes it).
@@ -31,6 +32,8 @@ import {
   toVega,
   type DensityScale,
   type PenaltyCurve,
+  viewsOf,
+  MONITOR_VIEW,
 } from '../figures/index.ts';
 import type { RunRecord } from '../../formats/index.ts';
 import type { PageModel } from './page-model.ts';
@@ -46,6 +49,8 @@ export interface ViewsSpecs {
   readonly heatmapLog?: Spec;
   /** Present when penalty curves were given. */
   readonly penalty?: Spec;
+  /** The views the runs' user monitors bring (`monitor-NAME`), with their data inline. */
+  readonly monitors: ReadonlyArray<{ readonly id: string; readonly title: string; readonly spec: Spec }>;
 }
 
 /** Penalty curves sampled in Node (`penaltyCurves`), for the penalty-shape view. */
@@ -100,5 +105,10 @@ export async function viewsSpecs(runs: RunRecord[], model: PageModel, range: rea
         }
       : {}),
     ...(penalties ? { penalty: await forPage(penaltyShapesSpec(penalties.curves, { missing: penalties.missing })) } : {}),
+    monitors: await Promise.all(
+      viewsOf(runs)
+        .filter((v) => v.id.startsWith(MONITOR_VIEW))
+        .map(async (v) => ({ id: v.id, title: v.title, spec: await forPage(v.spec(runs, {}, {})) })),
+    ),
   };
 }
