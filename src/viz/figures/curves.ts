@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
-import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 export interface CurvesOptions {
   /** Weight of the moving average of per-batch values, 0 (none) to < 1; default 0.6 (TensorBoard's). */
@@ -102,14 +102,10 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     ],
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Training curves',
-      subtitle: [
+    ...figureHead('Training curves', [
         'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
         ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
-      ],
-    },
+      ]),
     data: { values },
     concat: PANELS.map((p) => panel(p.metric, p.log)),
     columns: 2,

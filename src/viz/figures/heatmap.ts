@@ -12,7 +12,7 @@ import { runLabels } from './format.ts';
 import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, SHARED_SCALES } from './theme.ts';
 
 export interface HeatmapOptions extends BinningOptions {
   /** `weight` (default): linear bins of w; `logabs`: bins of log10|w| (`perDecade` per decade) and a column for w = 0. */
@@ -57,13 +57,9 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '~g' } };
   const last = defaultEpoch(runs);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
+    ...figureHead(title, [
         `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
-      ],
-    },
+      ]),
     data: { values },
     transform: [{ calculate: 'datum.epoch - 0.5', as: 'y0' }, { calculate: 'datum.epoch + 0.5', as: 'y1' }],
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },

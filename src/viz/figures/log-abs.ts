@@ -10,7 +10,7 @@ import { logAbsCounts, rebin, type BinCounts } from './binning.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 export interface LogAbsOptions {
   readonly epoch?: number;
@@ -79,11 +79,7 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
     axis: { format: '~%' },
   };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [`${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`, ...(missing.length ? [`not in ${missing.join(', ')}`] : [])],
-    },
+    ...figureHead(title, [`${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`, ...(missing.length ? [`not in ${missing.join(', ')}`] : [])]),
     data: { values },
     hconcat: [
       {

@@ -15,7 +15,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type JsonValue, type MonitorInfo, type MonitorView, snapshots, type RunRecord } from '../../formats/index.ts';
 import { runLabels } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { CONFIG, SIZE } from './theme.ts';
+import { CONFIG, figureHead, SIZE } from './theme.ts';
 
 export type MonitorRow = { readonly run: string; readonly epoch: number } & Record<string, JsonValue>;
 
@@ -53,10 +53,9 @@ export function monitorViewSpec(runs: readonly RunRecord[], name: string): TopLe
   if (!values.length) return emptyFigure(info.view.title, `no run chosen recorded a section '${name}'`);
   const spec = info.view.spec as Record<string, unknown>;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...figureHead(info.view.title, `monitor ${name}, after each epoch (0 = initial)`),
     ...SIZE.line,
     ...spec,
-    title: { text: info.view.title, subtitle: `monitor ${name}, after each epoch (0 = initial)` },
     data: { values },
     config: { ...CONFIG, ...((spec['config'] as object | undefined) ?? {}) },
   } as TopLevelSpec;

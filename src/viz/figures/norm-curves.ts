@@ -10,7 +10,7 @@ import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
 import { boundRules, boundsSubtitle, layerBounds, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
-import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 import type { RunRecord } from '../../formats/index.ts';
 
 /** The two curves per layer and run, as legend labels. */
@@ -67,14 +67,10 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
   });
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
+    ...figureHead(title, [
         `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
         ...boundsSubtitle(runs, labels),
-      ],
-    },
+      ]),
     data: { values },
     ...layerFacet(layers.map((l) => normLayerLabel(runs, l))),
     spec: {

@@ -13,7 +13,7 @@ import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { boundRules, boundsSubtitle, constraintText, layerBounds, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
-import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
+import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface NormsGridOptions extends NormLimitOptions {
   /** The epochs to show (rows); default: all, or up to `most` spread over 0..N. */
@@ -115,8 +115,7 @@ function shareEncoding(yMax: number): PositionDef<string> {
 /** A figure saying there is nothing to draw (records from before channel norms were recorded). */
 export function emptyFigure(title: string, why: string): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title },
+    ...figureHead(title),
     ...SIZE.line,
     height: 40,
     data: { values: [{ why }] },
@@ -135,11 +134,7 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
   const epochs = options.epochs ?? normEpochs([run], options.most ?? 6);
   const limits = normsLimits([run], { ...options, epochs });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [penaltyLine(run), `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · shared axes`, ...boundsLine(run)],
-    },
+    ...figureHead(title, [penaltyLine(run), `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · shared axes`, ...boundsLine(run)]),
     ...runGrid(run, epochs, limits, options.bins),
     config: CONFIG,
   } as TopLevelSpec;
@@ -157,14 +152,10 @@ export function compareNormsGridSpec(runs: RunRecord[], options: NormsGridOption
   const epochs = options.epochs ?? normEpochs(runs, options.most ?? 4);
   const limits = normsLimits(withNorms, { ...options, epochs });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
+    ...figureHead(title, [
         'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
         ...boundsSubtitle(runs, labels),
-      ],
-    },
+      ]),
     vconcat: runs.map((run, i) => (normLayers([run]).length ? runGrid(run, epochs, limits, options.bins, labels[i]) : emptyPart(labels[i] ?? run.config.name))),
     spacing: 24,
     config: CONFIG,

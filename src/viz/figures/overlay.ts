@@ -11,7 +11,7 @@ import { runLabels, runLabelsTitle } from './format.ts';
 import { sharedDensity } from './histogram-scale.ts';
 import type { PenaltyCurve } from './penalty-shapes.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 export interface OverlayOptions extends BinningOptions {
   /** The epoch (0 = initial); default the last epoch of the longest run. */
@@ -63,11 +63,7 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
     ...(penaltyRows.length ? ['dashed: each run\'s penalty λ·φ(w), right axis'] : []),
   ];
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `Runs overlaid at epoch ${epoch}`,
-      subtitle: [`${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`, ...notes],
-    },
+    ...figureHead(`Runs overlaid at epoch ${epoch}`, [`${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`, ...notes]),
     ...SIZE.single,
     data: { values: [...values, ...penaltyRows] },
     layer: penaltyRows.length ? [lines, faint] : [lines],

@@ -12,7 +12,7 @@ import { runLabels, runLabelsTitle } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
 import { constraintLines, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { CONFIG, runColor, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
 
 const PANEL = { width: 210, height: 130 } as const;
 
@@ -30,11 +30,7 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
   const constraints = constraintLines(runs, labels, 'any');
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: ['share of each kernel\'s output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch\'s steps', ...constraints],
-    },
+    ...figureHead(title, ['share of each kernel\'s output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch\'s steps', ...constraints]),
     data: { values },
     ...layerFacet(layers),
     spec: {

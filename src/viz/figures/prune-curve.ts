@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
 import { runLabels } from './format.ts';
-import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 /** The latest prune curve of a run and the epoch it was measured after, if it has one. */
 export function latestPruneCurve(run: RunRecord): { epoch: number; curve: PruneCurve } | undefined {
@@ -51,11 +51,7 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
   const x = { field: 'level', type: 'ordinal', sort: levels.map(String), title: 'kernel weights set to 0 (%, the smallest |w| first)', axis: { labelAngle: 0 } } as const;
   const color = runColor(shown);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Prune curve',
-      subtitle: `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`,
-    },
+    ...figureHead('Prune curve', `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`),
     data: { values: rows },
     vconcat: [
       {
@@ -126,8 +122,7 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
 /** What the figure shows when no run measured a prune curve: a line saying so, and how to measure one. */
 function notMeasuredSpec(): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Prune curve: not measured for these runs', subtitle: 'measured on the validation data after the epochs that fit\'s prune option names' },
+    ...figureHead('Prune curve: not measured for these runs', 'measured on the validation data after the epochs that fit\'s prune option names'),
     width: 520,
     height: 20,
     data: { values: [{ text: 'no run chosen has a prune curve' }] },

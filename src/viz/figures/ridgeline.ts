@@ -10,7 +10,7 @@ import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { stepRows } from './overlay.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, RUN_COLORS, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, RUN_COLORS, SHARED_SCALES } from './theme.ts';
 
 export interface RidgelineOptions extends BinningOptions {
   /** Ridge heights from the density on a linear (default) or log scale. */
@@ -39,11 +39,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Weights over epochs, offset',
-      subtitle: [`${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`],
-    },
+    ...figureHead('Weights over epochs, offset', [`${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`]),
     data: { values },
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
     spec: {

@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { snapshots, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels } from './format.ts';
-import { CONFIG, LINE_LEGEND, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
 /** The two thresholds, as legend labels, and which sparsity field holds each. */
 export const THRESHOLDS = [
@@ -17,8 +17,7 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
     snapshots(run).flatMap((s) => THRESHOLDS.map((t) => ({ run: labels[i], epoch: s.epoch, threshold: t.label, fraction: s.sparsity[t.key] }))),
   );
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Sparsity', subtitle: 'fraction of all weights near zero, after each epoch (0 = initial)' },
+    ...figureHead('Sparsity', 'fraction of all weights near zero, after each epoch (0 = initial)'),
     ...SIZE.line,
     data: { values },
     encoding: {

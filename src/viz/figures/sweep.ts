@@ -12,7 +12,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { parseSpec } from '../../registry/index.ts';
-import { CONFIG, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
 
 /** What a sweep figure plots: the share of |w| < 1e-3, or the test accuracy, after the last epoch. */
 export type SweepMetric = 'sparsity' | 'accuracy';
@@ -92,11 +92,7 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
   const y2 = { field: 'hi' } as const;
   const format = metric === 'sparsity' ? '.2%' : '.4f';
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: TEXT[metric].title,
-      subtitle: `${TEXT[metric].what} after each run's newest epoch; line: mean of ${seeds} seed${seeds === 1 ? '' : 's'}, band: lowest to highest seed`,
-    },
+    ...figureHead(TEXT[metric].title, `${TEXT[metric].what} after each run's newest epoch; line: mean of ${seeds} seed${seeds === 1 ? '' : 's'}, band: lowest to highest seed`),
     ...SIZE.line,
     data: { values: rows },
     layer: [
