@@ -20,13 +20,12 @@ import { penaltyCurves } from '../render/index.ts';
 import { vegaScript } from '../render/index.ts';
 import { viewCsv } from '../viz/index.ts';
 import type { RunRecord } from '../formats/index.ts';
-import { DASHBOARD_SCRIPT } from './dashboard-script.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
-import { DOWNLOAD_SCRIPT } from '../viz/index.ts';
+import { DASHBOARD_SCRIPT } from '../viz/index.ts';
 
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */
@@ -108,7 +107,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/') return reply(res, 200, 'text/html; charset=utf-8', dashboardPage(root));
     if (path === '/favicon.ico') return reply(res, 204, 'image/x-icon', '');
     if (path === '/assets/vega.min.js') return reply(res, 200, 'text/javascript; charset=utf-8', vega);
-    if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DOWNLOAD_SCRIPT + DASHBOARD_SCRIPT);
+    if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_SCRIPT);
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
     if (path === '/api/runs') {
       const runs = index.list();

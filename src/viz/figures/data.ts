@@ -14,7 +14,7 @@ export interface BinRow {
 }
 
 /** The bars of a histogram, in bin order. */
-export function binRows(h: Histogram): BinRow[] {
+export function binRows(h: Pick<Histogram, 'lo' | 'hi' | 'density'>): BinRow[] {
   const width = (h.hi - h.lo) / h.density.length;
   return h.density.map((density, bin) => ({ bin, x0: h.lo + bin * width, x1: h.lo + (bin + 1) * width, density }));
 }

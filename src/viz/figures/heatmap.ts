@@ -28,7 +28,8 @@ export interface HeatmapOptions extends BinningOptions {
 const SHARE_LABEL = "format(datum.value * 100, '.2~r') + '%'";
 
 /** The width of the zero column, in decades, left of the first decade. */
-const ZERO_GAP = 0.8;
+/** The gap left of the log10|w| axis where the column of w = 0 is drawn (in decades). */
+export const ZERO_GAP = 0.8;
 
 export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);

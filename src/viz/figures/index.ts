@@ -56,8 +56,8 @@ export {
 export { allEpochs, binningText, defaultEpoch, selectionText } from './selection.ts';
 export { overlaySpec, stepRows, type OverlayOptions } from './overlay.ts';
 export { logAbsSpec, logAbsShares, occupiedDecades, DECADE_LABEL, type LogAbsOptions } from './log-abs.ts';
-export { heatmapSpec, type HeatmapOptions } from './heatmap.ts';
-export { ridgelineSpec, type RidgelineOptions } from './ridgeline.ts';
+export { heatmapSpec, ZERO_GAP, type HeatmapOptions } from './heatmap.ts';
+export { ridgeHeight, ridgelineSpec, RIDGE_OVERLAP, type RidgelineOptions } from './ridgeline.ts';
 export { bandsSpec, BAND_FIELDS } from './bands.ts';
 export { curvesSpec, smooth, type CurvesOptions } from './curves.ts';
 export { penaltyShapesSpec, type PenaltyCurve, type PenaltyShapesOptions } from './penalty-shapes.ts';

@@ -6,4 +6,5 @@ export { normsSection } from './norms-section.ts';
 export { esc, inlineScript, jsonScript, table } from './html.ts';
 export { PAGE_STYLE } from './page-style.ts';
 export { viewCsv } from './csv.ts';
-export { DOWNLOAD_SCRIPT } from './download-script.ts';
+export { DASHBOARD_SCRIPT } from './page-scripts.ts';
+export type { ViewsSpecs } from './views-specs.ts';

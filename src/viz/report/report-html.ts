@@ -13,12 +13,10 @@ import { normsSection } from './norms-section.ts';
 import { pruneSection } from './prune-section.ts';
 import { numbersSection } from './numbers-table.ts';
 import { ALL_LAYERS, pageModel, type PageModel } from './page-model.ts';
-import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
-import { DOWNLOAD_SCRIPT } from './download-script.ts';
 import { numbersCsv } from './numbers-table.ts';
 import { viewsSection } from './views-section.ts';
-import { VIEWS_SCRIPT } from './views-script.ts';
+import { REPORT_SCRIPT } from './page-scripts.ts';
 import type { ReportPenalties } from './views-specs.ts';
 
 
@@ -89,7 +87,7 @@ ${jsonScript('penx-model', model)}
 ${jsonScript('penx-specs', specs)}
 ${jsonScript('penx-numbers-csv', numbersCsv(runs))}
 ${inlineScript(options.vegaScript)}
-${inlineScript(DOWNLOAD_SCRIPT + VIEWS_SCRIPT + PAGE_SCRIPT)}
+${inlineScript(REPORT_SCRIPT)}
 </body>
 </html>
 `;

@@ -1,5 +1,5 @@
 /**
- * What the report's views beyond the histogram need, computed in Node (see views-script.ts): per
+ * What the report's views beyond the histogram need, computed in Node (see ../pages/report-views.ts): per
  * run, layer (and `all`) and epoch, the shares of log10|w| bins (5 per decade over the decades any
  * run has weights in) with the share of exact zeros, and the percentiles of w. Four significant
  * digits keep the page small.

@@ -1,6 +1,6 @@
 /**
  * The report's views beyond the histogram, compiled to Vega in Node (their data set by
- * views-script.ts where they follow the controls):
+ * the page, src/viz/pages/report-views.ts, where they follow the controls):
  *
  *   overlay (linear/log)  data `overlay`  runs' step lines at the selected epoch and layer; y from the signals ymax, symc, yticks
  *   logAbs                data `logabs`   log10|w| at the selected epoch and layer, zeros apart

@@ -152,7 +152,7 @@ describe('layerHistogramSpec', () => {
 
 describe('binRows', () => {
   it('splits [lo, hi] into equal bins', () => {
-    const rows = binRows({ lo: -1, hi: 1, density: [0.25, 0.75], below: 0, above: 0, zeros: 0, count: 4 });
+    const rows = binRows({ lo: -1, hi: 1, density: [0.25, 0.75] });
     expect(rows).toEqual([{ bin: 0, x0: -1, x1: 0, density: 0.25 }, { bin: 1, x0: 0, x1: 1, density: 0.75 }]);
   });
 });
