@@ -65,7 +65,7 @@ export async function prepare(exp: Experiment): Promise<Prepared> {
 /** Train one run of the experiment into its run folder `dir`. */
 export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
   const model = await runModel(data.make, exp.seed, { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
-  const { gradients, note } = await gradientsFor(model, backend.workers);
+  const { gradients, note } = await gradientsFor(model, backend);
   if (note) hooks.note(note);
   try {
     return await fitToFolder(model, data.train, {

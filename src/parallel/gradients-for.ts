@@ -1,14 +1,51 @@
 /**
- * The gradient strategy for a model on the current backend: sharded over `workers` worker threads
- * when it can be (a named loss, a model TF.js can rebuild from its JSON in a worker), else this
- * thread alone, with the reason.
+ * The gradient strategy for a model on the current backend, with the reason when it is not the
+ * fastest one:
+ *
+ *   onnxruntime, a model the fused graph expresses ─► FusedGradients: one ONNX Runtime graph per
+ *       step on all the threads (src/backends/onnxruntime/fused/)
+ *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
+ *       model TF.js can rebuild from its JSON in a worker), else this thread alone
  */
-import type { tf } from '../tf.ts';
+import { tf } from '../tf.ts';
+import { ORT_BACKEND } from '../backends/choices.ts';
 import { localGradients, type GradientStrategy } from '../training/gradients.ts';
 import { isNamedLoss, type LossSpec } from '../training/losses.ts';
 import { ShardedGradients } from './sharded.ts';
 
-export async function gradientsFor(model: tf.LayersModel, workers: number, loss: LossSpec = 'categoricalCrossentropy'): Promise<{ gradients: GradientStrategy; note?: string }> {
+/** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
+export type GradientPath = 'fused' | 'per-kernel';
+
+export interface ChosenGradients {
+  readonly gradients: GradientStrategy;
+  readonly path: GradientPath;
+  /** Why the per-kernel path, or why fewer threads (for the run's record and the command line). */
+  readonly note?: string;
+}
+
+/** The backend's threads as `selectBackend` gave them. */
+export interface ThreadsInfo {
+  readonly name: string;
+  readonly threads: number;
+  /** Shard workers for the per-kernel path. */
+  readonly workers: number;
+}
+
+export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, loss: LossSpec = 'categoricalCrossentropy'): Promise<ChosenGradients> {
+  let why: string | undefined;
+  if (backend.name === ORT_BACKEND && tf.getBackend() === ORT_BACKEND) {
+    // Loaded only here: other backends never load ONNX Runtime's binding.
+    const { FusedGradients } = await import('../backends/onnxruntime/fused/strategy.ts');
+    const fused = FusedGradients.start(model, loss, backend.threads);
+    if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
+    why = `per-kernel: ${fused}`;
+  }
+  const perKernel = await shardedFor(model, backend.workers, loss);
+  const note = [why, perKernel.note].filter(Boolean).join('; ');
+  return { gradients: perKernel.gradients, path: 'per-kernel', ...(note ? { note } : {}) };
+}
+
+async function shardedFor(model: tf.LayersModel, workers: number, loss: LossSpec): Promise<{ gradients: GradientStrategy; note?: string }> {
   if (workers === 0) return { gradients: localGradients };
   if (!isNamedLoss(loss)) return { gradients: localGradients, note: 'one thread: a loss given as a function cannot run on worker threads' };
   try {

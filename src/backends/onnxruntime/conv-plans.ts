@@ -70,6 +70,20 @@ export function convPieces(kernel: string, g: ConvGeometry, run: ConvRun, inputs
   };
 }
 
+/** y = activation(conv(x, w) + bias) over the whole batch of `g.n` samples in one graph (Winograd's chunks inside it). */
+export function forwardGraph(g: ConvGeometry, hasBias: boolean, activation?: string): GraphSpec | undefined {
+  if (!winograd(g)) return convForwardGraph(g, hasBias, activation);
+  const { m, chunk } = planFor(g.n, g.outH, g.outW, g.inC, g.outC);
+  return winogradForwardGraph(g, { m, chunk }, hasBias, activation);
+}
+
+/** dx of the conv from dy and w over the whole batch in one graph; its inputs are named x (dy) and w for Winograd, dy and w otherwise. */
+export function inputGradGraph(g: ConvGeometry): GraphSpec | undefined {
+  if (!winograd(g)) return convInputGradGraph(g);
+  const { m, chunk } = planFor(g.n, g.inH, g.inW, g.outC, g.inC);
+  return winogradInputGradGraph(g)({ m, chunk });
+}
+
 /** The cache key part of a forward conv's options. */
 export const forwardKernel = (hasBias: boolean, activation?: string, leakyreluAlpha?: number): string => `Conv2D|${hasBias ? 'bias' : ''}|${activation ?? 'linear'}|${leakyreluAlpha ?? ''}`;
 

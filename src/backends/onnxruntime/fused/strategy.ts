@@ -1,0 +1,120 @@
+/**
+ * The fused gradient strategy: each training step's data gradients from one run of the model's
+ * fused graph (runner.ts), the step itself unchanged (src/training/step.ts):
+ *
+ *   batch ─► fused graph (forward, loss, backward of every layer; ONNX Runtime's threads)
+ *         ─► data gradients + penalty gradients (TF.js autodiff of the layers' regularizers:
+ *            built-in and user penalties alike) ─► the step: transforms, optimiser, proximal step,
+ *            constraints, as on every path
+ *
+ * `FusedGradients.start` gives the strategy, or the reason the model cannot be fused (then the
+ * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of EVAL_CHUNK.
+ *
+ * @example
+ * const fused = FusedGradients.start(model, 'categoricalCrossentropy', 2);
+ * if (typeof fused !== 'string') await fit(model, data, { gradients: fused, … });
+ */
+import { tf, type Tensor } from '../../../tf.ts';
+import { batchGradients, evaluateChunked, penaltyLoss, trainableVariables, type BatchGradients } from '../../../training/batch-math.ts';
+import { EVAL_CHUNK, type GradientStrategy } from '../../../training/gradients.ts';
+import { lossOf, type Loss, type LossSpec } from '../../../training/losses.ts';
+import { ORT_BACKEND } from '../../choices.ts';
+import type { SessionThreads } from '../binding.ts';
+import { floatsOf } from '../host.ts';
+import { planFused } from './plan.ts';
+import { FusedRunner } from './runner.ts';
+
+export class FusedGradients implements GradientStrategy {
+  readonly path = 'fused' as const;
+
+  private constructor(
+    private readonly model: tf.LayersModel,
+    private readonly loss: Loss,
+    private readonly runner: FusedRunner,
+    readonly threads: number,
+  ) {}
+
+  /**
+   * The fused strategy for `model` trained with `loss` on `threads` ONNX Runtime threads, or why
+   * it cannot be (the onnxruntime backend is not the current one, or the graph cannot express the
+   * model: a layer, an activation, the loss).
+   */
+  static start(model: tf.LayersModel, loss: LossSpec = 'categoricalCrossentropy', threads = 1, spinning = true): FusedGradients | string {
+    if (tf.getBackend() !== ORT_BACKEND) return `the backend is ${tf.getBackend()} (the fused graph runs on onnxruntime)`;
+    const l = lossOf(loss);
+    const plan = planFused(model, l);
+    if (typeof plan === 'string') return plan;
+    const odd = plan.weights.find((w) => w.dtype !== 'float32');
+    if (odd) return `weight ${odd.originalName} is ${odd.dtype}`;
+    const trained = new Set(model.trainableWeights);
+    const sessionThreads: SessionThreads = { intraOp: threads, spinning };
+    return new FusedGradients(model, l, new FusedRunner(plan, trained, sessionThreads), threads);
+  }
+
+  /** Sessions built so far (one per batch size in use; for tests). */
+  get sessions(): number {
+    return this.runner.sessions;
+  }
+
+  private fits(model: tf.LayersModel, loss: Loss, x: Tensor, y: Tensor): boolean {
+    const backend = tf.backend();
+    return model === this.model && loss.name === this.loss.name && tf.getBackend() === ORT_BACKEND && floatsOf(backend, x) !== undefined && floatsOf(backend, y) !== undefined;
+  }
+
+  async gradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<BatchGradients> {
+    const n = x.shape[0] ?? 0;
+    if (!this.fits(model, loss, x, y) || n === 0) return batchGradients(model, x, y, loss, 1 / (n || 1));
+    const backend = tf.backend();
+    const r = this.runner.run(true, floatsOf(backend, x)!, floatsOf(backend, y)!, n, y.shape.slice(1), 1 / n);
+    const grads: tf.NamedTensorMap = {};
+    for (const { weight, values } of r.gradients) grads[(weight.read() as tf.Variable).name] = tf.tensor(values, weight.shape as number[], 'float32');
+    const penalty = this.addPenalties(grads);
+    return { grads, lossSum: r.lossSum, correct: r.correct, penalty, n };
+  }
+
+  /** Add the gradients of the layers' regularizers to the data gradients (in place); their value. */
+  private addPenalties(grads: tf.NamedTensorMap): number {
+    if (!this.model.layers.some((l) => l.calculateLosses().length > 0 || hasRegularizer(l))) return 0;
+    const vars = trainableVariables(this.model);
+    const { value, grads: pen } = tf.variableGrads(() => penaltyLoss(this.model), vars);
+    for (const v of vars) {
+      const g = pen[v.name];
+      if (!g) continue;
+      const data = grads[v.name];
+      if (data) {
+        grads[v.name] = tf.add(data, g);
+        tf.dispose([data, g]);
+      } else grads[v.name] = g;
+    }
+    const total = value.dataSync()[0] ?? NaN;
+    value.dispose();
+    return total;
+  }
+
+  async evaluate(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<{ lossSum: number; correct: number }> {
+    const n = x.shape[0] ?? 0;
+    if (!this.fits(model, loss, x, y) || n === 0) return evaluateChunked(model, x, y, loss, EVAL_CHUNK);
+    const backend = tf.backend();
+    const [xs, ys] = [floatsOf(backend, x)!, floatsOf(backend, y)!];
+    const xSize = xs.length / n;
+    const ySize = ys.length / n;
+    let lossSum = 0;
+    let correct = 0;
+    for (let s = 0; s < n; s += EVAL_CHUNK) {
+      const rows = Math.min(EVAL_CHUNK, n - s);
+      const r = this.runner.run(false, xs.subarray(s * xSize), ys.subarray(s * ySize), rows, y.shape.slice(1), 1, Math.min(EVAL_CHUNK, n));
+      lossSum += r.lossSum;
+      correct += r.correct;
+    }
+    return { lossSum, correct };
+  }
+
+  async close(): Promise<void> {
+    this.runner.dispose();
+  }
+}
+
+/** Whether a layer has any regularizer set (a Sequential reports no losses before its first call). */
+function hasRegularizer(layer: tf.layers.Layer): boolean {
+  return Object.entries(layer).some(([k, v]) => /Regularizer$/.test(k) && v != null);
+}
