@@ -19,7 +19,9 @@ export type GradientPath = 'fused' | 'per-kernel';
 export interface ChosenGradients {
   readonly gradients: GradientStrategy;
   readonly path: GradientPath;
-  /** Why the per-kernel path, or why fewer threads (for the run's record and the command line). */
+  /** On the onnxruntime backend, why the per-kernel path: what the fused graph cannot express. */
+  readonly why?: string;
+  /** Why fewer threads than asked (a loss or model the workers cannot take). */
   readonly note?: string;
 }
 
@@ -38,11 +40,10 @@ export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, 
     const { FusedGradients } = await import('../backends/onnxruntime/fused/strategy.ts');
     const fused = FusedGradients.start(model, loss, backend.threads);
     if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
-    why = `per-kernel: ${fused}`;
+    why = fused;
   }
   const perKernel = await shardedFor(model, backend.workers, loss);
-  const note = [why, perKernel.note].filter(Boolean).join('; ');
-  return { gradients: perKernel.gradients, path: 'per-kernel', ...(note ? { note } : {}) };
+  return { gradients: perKernel.gradients, path: 'per-kernel', ...(why ? { why } : {}), ...(perKernel.note ? { note: perKernel.note } : {}) };
 }
 
 async function shardedFor(model: tf.LayersModel, workers: number, loss: LossSpec): Promise<{ gradients: GradientStrategy; note?: string }> {

@@ -11,6 +11,8 @@ import type { Loss } from './losses.ts';
 export interface GradientStrategy {
   /** Threads computing each batch. */
   readonly threads: number;
+  /** `fused` when each step is one graph of the whole model (the onnxruntime backend's); default `per-kernel`. */
+  readonly path?: 'fused' | 'per-kernel';
   /** Gradients of (mean data loss + penalties) on the batch, by variable name. */
   gradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<BatchGradients>;
   /** Σ loss and correct count on (x, y), without training. */

@@ -55,6 +55,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** An int32 constant (indices for Gather). */
+  int32s(values: Int32Array): string {
+    const name = this.fresh();
+    this.constants.push({ name, dims: [values.length], values });
+    return name;
+  }
+
   reshape(x: string, shape: readonly number[]): string {
     return this.op('Reshape', [x, this.ints(shape)]);
   }
