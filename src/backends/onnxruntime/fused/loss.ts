@@ -88,7 +88,7 @@ export const LOSS_EMITTERS: Readonly<Record<string, LossEmitter>> = {
   sparseCategoricalCrossentropy: (b, v) => crossEntropy(b, v, oneHot(b, v.labels, v.width), b.op('Cast', [b.reshape(v.labels, [-1])], { to: 7 })),
   meanSquaredError: (b, v) => {
     const diff = b.reshape(b.op('Sub', [v.out, v.labels]), [v.n, v.width]);
-    const perSample = b.op('ReduceMean', [b.op('Mul', [diff, diff]), b.ints([-1])], { keepdims: 0 });
+    const perSample = b.op('ReduceMean', [b.op('Mul', [diff, diff])], { axes: [-1], keepdims: 0 });
     const lossSum = maskedSum(b, perSample, v.mask);
     const correct = b.op('Identity', [b.scalar(NaN)]);
     if (!v.training) return { lossSum, correct };

@@ -102,7 +102,7 @@ export const planAveragePooling2D: LayerPlanner = (layer, inShape) => {
     forward(b, x, ctx) {
       const n = ctx.n;
       const cropped = b.pad(x, [0, 0, 0, 0], [0, t.oh * t.kh - t.h, t.ow * t.kw - t.w, 0]);
-      const y = b.op('ReduceMean', [b.reshape(cropped, [n, t.oh, t.kh, t.ow, t.kw, t.c]), b.ints([2, 4])], { keepdims: 0 });
+      const y = b.op('ReduceMean', [b.reshape(cropped, [n, t.oh, t.kh, t.ow, t.kw, t.c])], { axes: [2, 4], keepdims: 0 });
       return {
         y,
         backward: (bb, dy, needDx) => {
