@@ -45,7 +45,7 @@ export function cachedSession(key: string, build: () => GraphSpec | undefined): 
     unsupported.add(key);
     return undefined;
   }
-  const s = new OrtSession(encodeModel(g), threads, g.inputs, g.outputs, g.arena === true);
+  const s = new OrtSession(encodeModel(g), threads, g.inputs, g.outputs, { arena: g.arena === true });
   cache.set(key, s);
   if (cache.size > MAX_SESSIONS) {
     const [oldest, session] = cache.entries().next().value as [string, OrtSession];

@@ -2,9 +2,9 @@
  * Running a plan's fused graphs on TF.js tensors of the onnxruntime backend, with no copy of the
  * weights or of a full batch:
  *
- *   session per (training or evaluation, batch size, label shape), built on first use and kept;
- *   a smaller batch (the epoch's last, an evaluation's last chunk) runs in the next larger
- *   session, padded (mask 0) — so an epoch of training needs one session and an evaluation one
+ *   one session per (training or evaluation, label shape), for the largest batch seen (a larger
+ *   batch replaces it); a smaller batch (the epoch's last, an evaluation's last chunk) runs in it
+ *   padded (mask 0) — so training needs one session and evaluation one
  *
  *   feeds    x, labels: the tensors' own arrays (a padded batch: copied into the session's staging arrays)
  *            weights: the variables' own arrays; dropout multipliers: drawn by TF.js, padded
@@ -77,7 +77,15 @@ export class FusedRunner {
     }
     if (best) return best;
     const graph = fusedGraph(this.plan, size, labelShape, training, (w) => this.trained.has(w));
-    const session = new OrtSession(encodeModel(graph.spec), this.threads, graph.spec.inputs, graph.spec.outputs, true);
+    // Graph optimisations measured no faster on these graphs, and cost seconds to load a large one.
+    const session = new OrtSession(encodeModel(graph.spec), this.threads, graph.spec.inputs, graph.spec.outputs, { arena: true, optimization: 'basic' });
+    // A smaller session of this kind is not needed any more: its batches fit this one.
+    for (const [key, old] of this.runners) {
+      if (key.startsWith(`${kind}|`)) {
+        old.session.dispose();
+        this.runners.delete(key);
+      }
+    }
     const r: Runner = { graph, session, labelShape, stage: {} };
     this.runners.set(`${kind}|${size}`, r);
     return r;

@@ -74,7 +74,8 @@ export class FusedGradients implements GradientStrategy {
 
   /** Add the gradients of the layers' regularizers to the data gradients (in place); their value. */
   private addPenalties(grads: tf.NamedTensorMap): number {
-    if (!this.model.layers.some((l) => l.calculateLosses().length > 0 || hasRegularizer(l))) return 0;
+    // The layers' loss functions (their regularizers), not their values: calculateLosses() would compute them.
+    if (!this.model.layers.some((l) => l.losses.length > 0)) return 0;
     const vars = trainableVariables(this.model);
     const { value, grads: pen } = tf.variableGrads(() => penaltyLoss(this.model), vars);
     for (const v of vars) {
@@ -112,9 +113,4 @@ export class FusedGradients implements GradientStrategy {
   async close(): Promise<void> {
     this.runner.dispose();
   }
-}
-
-/** Whether a layer has any regularizer set (a Sequential reports no losses before its first call). */
-function hasRegularizer(layer: tf.layers.Layer): boolean {
-  return Object.entries(layer).some(([k, v]) => /Regularizer$/.test(k) && v != null);
 }
