@@ -2,7 +2,7 @@
 """PyTorch peer of `penx bench`: the reference model trained the same way, timed the same way.
 
     python3 mnist-demo/bench/pytorch-peer.py [--threads N] [--batch-size 128] [--steps 20]
-                                             [--data DIR] [--json]
+                                             [--data DIR] [--eval-images N] [--json]
 
 Same model as mnist-demo/model.ts (Conv2D 32 3x3 relu, Conv2D 64 3x3 relu, MaxPool 2, Conv2D 128
 3x3 relu, MaxPool 2, Flatten, Dense 128 relu, Dense 10), every kernel from N(0, 0.25^2) and
@@ -12,8 +12,10 @@ added to the loss, batch 128.
 
 Timed like `penx bench`: the first `--steps` training steps of a fresh model on the first batches
 of MNIST in a seeded order (from the IDX files in --data; random images and labels without it),
-after `--warmup` untimed steps on a copy; the forward pass (inference, no gradients) on one batch.
-Medians. Prints a JSON object with --json (the fields of `penx bench --json` it can measure).
+after `--warmup` untimed steps on a copy; the forward pass (inference, no gradients) on one batch;
+with --data, the evaluation of the 10 000 test images. Medians; the epoch projected as `penx bench`
+does (steps of an epoch x the median step + the evaluation). Prints a JSON object with --json (the
+fields of `penx bench --json` it can measure).
 
 Needs PyTorch (Debian: python3-torch); it is never a dependency of penalty-explorer. Exits 3 when
 torch cannot be imported.
@@ -49,9 +51,9 @@ def read_idx(path):
     return torch.frombuffer(bytearray(body), dtype=torch.uint8).reshape(dims)
 
 
-def mnist(folder):
-    images = read_idx(os.path.join(folder, "train-images-idx3-ubyte")).float().div_(255.0).unsqueeze(1)
-    labels = read_idx(os.path.join(folder, "train-labels-idx1-ubyte")).long()
+def mnist(folder, split="train"):
+    images = read_idx(os.path.join(folder, f"{split}-images-idx3-ubyte")).float().div_(255.0).unsqueeze(1)
+    labels = read_idx(os.path.join(folder, f"{split}-labels-idx1-ubyte")).long()
     return images, labels
 
 
@@ -102,6 +104,7 @@ def main():
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--data", help="folder of MNIST's IDX files (uncompressed); random data without it")
+    p.add_argument("--eval-images", type=int, help="test images the evaluation is timed on, projected to all (default all)")
     p.add_argument("--json", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -137,6 +140,18 @@ def main():
             if i >= a.warmup:
                 forward.append((time.perf_counter() - t0) * 1000)
 
+    # The epoch's evaluation of the test set (10 000 images with --data), in chunks of 256.
+    eval_s = 0.0
+    if a.data:
+        tx, ty = mnist(a.data, "t10k")
+        count = min(tx.shape[0], a.eval_images or tx.shape[0])
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            for i in range(0, count, 256):
+                j = min(count, i + 256)
+                F.cross_entropy(model(tx[i:j]), ty[i:j], reduction="sum").item()
+        eval_s = (time.perf_counter() - t0) * tx.shape[0] / count
+
     step_ms = statistics.median(times)
     fwd_ms = statistics.median(forward)
     out = {
@@ -147,7 +162,8 @@ def main():
         "forwardMs": round(fwd_ms, 1),
         "trainStepMs": round(step_ms, 1),
         "stepToForward": round(step_ms / fwd_ms, 2),
-        "epochSeconds": round(step_ms / n * EPOCH_SAMPLES / 1000, 1),
+        "evalSeconds": round(eval_s, 2),
+        "epochSeconds": round(-(-EPOCH_SAMPLES // n) * step_ms / 1000 + eval_s, 1),
         "msPerSample": round(step_ms / n, 3),
     }
     if a.json:
