@@ -17,7 +17,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachToKernels, fit, optimizerFor, optimizerSpec, penalty, tf, trainStep, type RunRecord } from '../../src/index.ts';
 import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
-import { poolOf } from '../../src/backends/onnxruntime/host.ts';
+import { poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { batchGradients } from '../../src/training/batch-math.ts';

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backends/select.ts';
-import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/light-kernels.ts';
+import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
 import { tf, type Tensor } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 

@@ -22,7 +22,7 @@ describe('selectBackend with onnxruntime-node installed', () => {
     expect(await selectBackend('onnxruntime', { threads: 2 })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'data', workers: 1 });
     const { tf } = await import('../../src/tf.ts');
     expect(tf.getBackend()).toBe('onnxruntime');
-    const { sessionThreads } = await import('../../src/backends/onnxruntime/sessions.ts');
+    const { sessionThreads } = await import('../../src/backends/onnxruntime/runtime/sessions.ts');
     expect(sessionThreads()).toEqual({ intraOp: 1, spinning: false });
     expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'threads', workers: 0 });
     expect(sessionThreads()).toEqual({ intraOp: 2, spinning: false });

@@ -12,7 +12,7 @@
  *
  * A loss given as a function is not expressed here: the model takes the per-kernel path.
  */
-import type { GraphBuilder } from '../graph-builder.ts';
+import type { GraphBuilder } from '../onnx/builder.ts';
 
 /** Clip of probabilities (Keras's ε), as losses.ts. */
 const EPSILON = 1e-7;

@@ -14,9 +14,9 @@
  * ONNX Runtime runs each graph with `threads` intra-op threads of its own.
  */
 import { tf } from '../../../tf.ts';
-import { OrtSession, type SessionThreads } from '../binding.ts';
-import { floatsOf, poolOf } from '../host.ts';
-import { encodeModel } from '../onnx-model.ts';
+import { OrtSession, type SessionThreads } from '../runtime/binding.ts';
+import { floatsOf, poolOf } from '../runtime/storage.ts';
+import { encodeModel } from '../onnx/model.ts';
 import type { LayerWeight } from './layers/layer.ts';
 import type { FusedPlan } from './plan.ts';
 import { fusedGraph, type FusedGraph } from './training-graph.ts';

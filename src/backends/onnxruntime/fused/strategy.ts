@@ -19,8 +19,8 @@ import { batchGradients, evaluateChunked, penaltyLoss, trainableVariables, type 
 import { EVAL_CHUNK, type GradientStrategy } from '../../../training/gradients.ts';
 import { lossOf, type Loss, type LossSpec } from '../../../training/losses.ts';
 import { ORT_BACKEND } from '../../choices.ts';
-import type { SessionThreads } from '../binding.ts';
-import { floatsOf } from '../host.ts';
+import type { SessionThreads } from '../runtime/binding.ts';
+import { floatsOf } from '../runtime/storage.ts';
 import { planFused } from './plan.ts';
 import { FusedRunner } from './runner.ts';
 

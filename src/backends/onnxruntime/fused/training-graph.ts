@@ -11,8 +11,8 @@
  * The gradients are those of scale·Σ mask·loss: a batch padded to n gives exactly the gradient of
  * its real samples.
  */
-import { GraphBuilder } from '../graph-builder.ts';
-import type { GraphSpec, ValueSpec } from '../onnx-model.ts';
+import { GraphBuilder } from '../onnx/builder.ts';
+import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
 import type { EmitContext, ExtraInput, LayerWeight } from './layers/layer.ts';
 import type { FusedPlan } from './plan.ts';
 

@@ -14,7 +14,7 @@
  *
  * Anything else is not expressed here: the model takes the per-kernel path.
  */
-import type { GraphBuilder } from '../../graph-builder.ts';
+import type { GraphBuilder } from '../../onnx/builder.ts';
 
 /** What a layer's backward pass has of its activation: the pre-activation z and the output y. */
 export interface Saved {

@@ -8,9 +8,9 @@
  *                             ─► dw = filter gradient of (x, dz)      (Winograd F(2, 3) or im2col products)
  *                             ─► dx = input gradient of (dz, w)       (only below the first layer)
  */
-import { convGeometry, type ConvGeometry } from '../../conv-geometry.ts';
-import { filterGradGraph, forwardGraph, inputGradGraph } from '../../conv-plans.ts';
-import type { GraphBuilder } from '../../graph-builder.ts';
+import { convGeometry, type ConvGeometry } from '../../graphs/conv-geometry.ts';
+import { filterGradGraph, forwardGraph, inputGradGraph } from '../../graphs/conv-plans.ts';
+import type { GraphBuilder } from '../../onnx/builder.ts';
 import { activationOf } from './activation.ts';
 import { configOf, pair, type LayerPlanner } from './layer.ts';
 

@@ -9,7 +9,7 @@
  * Shapes here are per sample (no batch axis); graph values carry the batch `ctx.n` first.
  */
 import type { tf } from '../../../../tf.ts';
-import type { GraphBuilder } from '../../graph-builder.ts';
+import type { GraphBuilder } from '../../onnx/builder.ts';
 
 /** A TF.js layer weight (its `read()` is the variable). */
 export type LayerWeight = tf.LayerVariable;

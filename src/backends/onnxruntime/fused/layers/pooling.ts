@@ -12,7 +12,7 @@
  *   positions (i, j) ─► [n, oh, kh, ow, kw, c] ─► dx [n, oh·kh, ow·kw, c] ─► zero rows/columns past the
  *   last window (floor sizing)
  */
-import type { GraphBuilder } from '../../graph-builder.ts';
+import type { GraphBuilder } from '../../onnx/builder.ts';
 import { configOf, pair, type LayerPlanner } from './layer.ts';
 
 interface Tiling {
