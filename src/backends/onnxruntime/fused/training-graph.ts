@@ -13,7 +13,7 @@
  */
 import { GraphBuilder } from '../onnx/builder.ts';
 import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
-import type { EmitContext, ExtraInput, LayerWeight } from './layers/layer.ts';
+import type { EmitContext, Emitted, ExtraInput, LayerWeight } from './layers/layer.ts';
 import type { FusedPlan } from './plan.ts';
 
 /** A per-step graph input: its shape (batch first when it has one) and how to fill it. */
@@ -61,11 +61,11 @@ export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly numb
   };
 
   let value = 'x';
-  const backwards: Array<(b: GraphBuilder, dy: string, needDx: boolean) => string | undefined> = [];
+  const emitted: Emitted[] = [];
   for (const layer of plan.layers) {
-    const emitted = layer.forward(b, value, ctx);
-    backwards.push(emitted.backward);
-    value = emitted.y;
+    const e = layer.forward(b, value, ctx);
+    emitted.push(e);
+    value = e.y;
   }
   const width = prod(plan.outShape);
   const loss = plan.loss(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training });
@@ -76,7 +76,14 @@ export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly numb
     // dx is wanted below a layer only while some layer further down has a trained weight.
     const below = plan.layers.map((_, i) => plan.layers.slice(0, i).some((l) => l.weights.some((w) => trains(w))));
     let dy: string | undefined = b.reshape(loss.dOut!, [n, ...plan.outShape]);
-    for (let i = backwards.length - 1; i >= 0 && dy !== undefined; i--) dy = backwards[i]!(b, dy, below[i]!);
+    let gated = false;
+    for (let i = emitted.length - 1; i >= 0 && dy !== undefined; i--) {
+      const e = emitted[i]!;
+      // A relu layer under a max pooling: the pooling gates dy (on its small output), the relu's mask is left out.
+      const gate = e.gatingBackward !== undefined && i > 0 && emitted[i - 1]!.gatedBackward !== undefined && below[i]!;
+      dy = (gated ? e.gatedBackward! : gate ? e.gatingBackward! : e.backward)(b, dy, below[i]!);
+      gated = gate;
+    }
   }
   const gradients = plan.weights.filter((w) => grads.has(w));
   gradients.forEach((w, i) => b.op('Identity', [grads.get(w)!], undefined, `g${i}`));

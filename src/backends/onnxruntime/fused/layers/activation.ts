@@ -3,7 +3,7 @@
  * the backward exactly as TF.js differentiates it (the same formula on the same saved tensor):
  *
  *   linear    y = z                     dz = dy
- *   relu      y = max(z, 0)             dz = dy·[y > 0]                  (TF.js: dy·step(x))
+ *   relu      y = max(z, 0)             dz = dy·sign(y) = dy·[y > 0]     (TF.js: dy·step(x))
  *   relu6     y = min(max(z, 0), 6)     dz = dy·[z ≤ 6]·[z > 0]
  *   elu       y = z > 0 ? z : eᶻ − 1    dz = y ≥ 0 ? dy : dy·(y + 1)      (TF.js's EluGrad, on y)
  *   selu      y = s·(z > 0 ? z : α(eᶻ − 1))   dz = z > 0 ? s·dy : s·α·dy·eᶻ
@@ -42,7 +42,8 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
     name: 'relu',
     needsZ: false,
     forward: (b, z) => b.op('Relu', [z]),
-    backward: (b, dy, { y }) => b.op('Mul', [dy, mask(b, b.op('Greater', [y, b.scalar(0)]))]),
+    // y ≥ 0, so sign(y) = [y > 0]: one pass, no boolean mask.
+    backward: (b, dy, { y }) => b.op('Mul', [dy, b.op('Sign', [y])]),
   },
   relu6: {
     name: 'relu6',

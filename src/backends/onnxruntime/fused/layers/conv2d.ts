@@ -45,17 +45,18 @@ export const planConv2D: LayerPlanner = (layer, inShape, activation) => {
       const [out] = b.inline(fwd, feeds);
       const z = out!;
       const y = fused ? z : act.forward(b, z);
-      return {
-        y,
-        backward: (bb, dy, needDx) => {
-          const dz = act.backward(bb, dy, { z, y });
+      const backward = (bb: GraphBuilder, dz: string, needDx: boolean): string | undefined => {
           if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, [0, 1, 2]));
           if (ctx.trains(kernel)) ctx.gradient(kernel, bb.inline(filterGradGraph(g), { x, dy: dz })[0]!);
           if (!needDx) return undefined;
           const back = inputGradGraph(g);
           if (!back) throw new Error(`${layer.name}: no input-gradient graph for its geometry`);
           return bb.inline(back, { x: dz, dy: dz, w })[0];
-        },
+      };
+      return {
+        y,
+        backward: (bb, dy, needDx) => backward(bb, act.backward(bb, dy, { z, y }), needDx),
+        ...(act.name === 'relu' ? { gatedBackward: backward } : {}),
       };
     },
   };

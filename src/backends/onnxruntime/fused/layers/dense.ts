@@ -5,7 +5,7 @@
  *   backward   dz = act'(dy) ─► dW = xᵀ·dz, db = Σ dz over n, dx = dz·Wᵀ   (Gemm with transA / transB)
  */
 import { activationOf } from './activation.ts';
-import { configOf, type LayerPlanner } from './layer.ts';
+import { configOf, type Backward, type LayerPlanner } from './layer.ts';
 
 export const planDense: LayerPlanner = (layer, inShape, activation) => {
   const c = configOf(layer);
@@ -23,14 +23,15 @@ export const planDense: LayerPlanner = (layer, inShape, activation) => {
       const w = ctx.weight(kernel);
       const z = b.op('Gemm', bias ? [x, w, ctx.weight(bias)] : [x, w]);
       const y = act.forward(b, z);
+      const backward: Backward = (bb, dz, needDx) => {
+        if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, [0]));
+        if (ctx.trains(kernel)) ctx.gradient(kernel, bb.op('Gemm', [x, dz], { transA: 1 }));
+        return needDx ? bb.op('Gemm', [dz, w], { transB: 1 }) : undefined;
+      };
       return {
         y,
-        backward: (bb, dy, needDx) => {
-          const dz = act.backward(bb, dy, { z, y });
-          if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, [0]));
-          if (ctx.trains(kernel)) ctx.gradient(kernel, bb.op('Gemm', [x, dz], { transA: 1 }));
-          return needDx ? bb.op('Gemm', [dz, w], { transB: 1 }) : undefined;
-        },
+        backward: (bb, dy, needDx) => backward(bb, act.backward(bb, dy, { z, y }), needDx),
+        ...(act.name === 'relu' ? { gatedBackward: backward } : {}),
       };
     },
   };

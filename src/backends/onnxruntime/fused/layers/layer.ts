@@ -33,11 +33,24 @@ export interface EmitContext {
 /** How an extra input is filled before each run: its values for `n` real samples (the caller pads). */
 export type ExtraInput = (n: number) => tf.Tensor;
 
+/** A layer's backward pass: dx from dy (undefined when not `needDx`); the weights' gradients go to the context. */
+export type Backward = (b: GraphBuilder, dy: string, needDx: boolean) => string | undefined;
+
 /** A layer's forward pass emitted: its output, and the emitter of its backward pass. */
 export interface Emitted {
   readonly y: string;
-  /** dx of the layer from dy (undefined when not `needDx`); the weights' gradients go to the context. */
-  readonly backward: (b: GraphBuilder, dy: string, needDx: boolean) => string | undefined;
+  readonly backward: Backward;
+  /**
+   * For a layer whose output is relu(z): its backward from a dy that is already 0 wherever the
+   * output is 0 (the relu's own mask left out).
+   */
+  readonly gatedBackward?: Backward;
+  /**
+   * For a layer whose input is a relu's output (≥ 0) and whose dx is 0 wherever that input is 0
+   * once dy is gated by its own output's sign (max pooling): that backward, so the layer below
+   * may leave its relu mask out (a pass over its whole output saved).
+   */
+  readonly gatingBackward?: Backward;
 }
 
 export interface LayerEmitter {

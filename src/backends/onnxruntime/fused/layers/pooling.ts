@@ -13,7 +13,7 @@
  *   last window (floor sizing)
  */
 import type { GraphBuilder } from '../../onnx/builder.ts';
-import { configOf, pair, type LayerPlanner } from './layer.ts';
+import { configOf, pair, type Backward, type LayerPlanner } from './layer.ts';
 
 interface Tiling {
   readonly h: number;
@@ -73,20 +73,25 @@ export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
       const x5 = b.reshape(x, [n, 1, t.h, t.w, t.c]);
       const y5 = b.op('MaxPool', [x5], { kernel_shape: [t.kh, t.kw, 1], strides: [t.kh, t.kw, 1] });
       const y = b.reshape(y5, [n, t.oh, t.ow, t.c]);
+      const backward: Backward = (bb, dy, needDx) => {
+        if (!needDx) return undefined;
+        const zero = bb.scalar(0);
+        let taken: string | undefined;
+        const parts = positions(bb, x, t).map((p) => {
+          const equal = bb.op('Equal', [p, y]);
+          const first = taken === undefined ? equal : bb.op('And', [equal, bb.op('Not', [taken])]);
+          taken = taken === undefined ? equal : bb.op('Or', [taken, equal]);
+          return bb.op('Where', [first, dy, zero]);
+        });
+        return assemble(bb, parts, t, n);
+      };
       return {
         y,
-        backward: (bb, dy, needDx) => {
-          if (!needDx) return undefined;
-          const zero = bb.scalar(0);
-          let taken: string | undefined;
-          const parts = positions(bb, x, t).map((p) => {
-            const equal = bb.op('Equal', [p, y]);
-            const first = taken === undefined ? equal : bb.op('And', [equal, bb.op('Not', [taken])]);
-            taken = taken === undefined ? equal : bb.op('Or', [taken, equal]);
-            return bb.op('Where', [first, dy, zero]);
-          });
-          return assemble(bb, parts, t, n);
-        },
+        backward,
+        // Over a relu's output (x ≥ 0): a window whose maximum is 0 passes nothing below its relu;
+        // one whose maximum is > 0 passes dy to a position where x > 0. So gating dy by sign(y)
+        // here equals the relu's mask on dx, on a tensor kh·kw times smaller.
+        gatingBackward: (bb, dy, needDx) => backward(bb, bb.op('Mul', [dy, bb.op('Sign', [y])]), needDx),
       };
     },
   };
