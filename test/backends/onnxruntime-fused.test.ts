@@ -6,7 +6,7 @@
  * reference model too. Models and losses it cannot express give a reason and train per kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, optimizerFor, optimizerSpec, penalty, tf, trainStep, type StepResult } from '../../src/index.ts';
+import { attachToKernels, definePenalty, optimizerFor, optimizerSpec, penalty, tf, trainStep, type StepResult } from '../../src/index.ts';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { gradientsFor } from '../../src/parallel/gradients-for.ts';
@@ -131,6 +131,40 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     const cpu = await onCpu(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2);
     expect(Object.keys(cpu.grads).sort()).toEqual(['0:kernel', '1:bias']);
     expectSame(cpu, await fused(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2));
+  }, 60_000);
+});
+
+describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
+  // A user's penalty (TF.js autodiff, added to the graph's gradients) beside the built-ins (in the graph).
+  const logCosh = definePenalty({ name: 'fusedlogcosh', fn: (w: tf.Tensor) => tf.log(tf.cosh(w)) });
+  it.each(['l1:1e-2', 'l2:1e-2', 'l1l2:1,l1=1e-2,l2=3e-2', 'l3:1e-2', 'l4:1e-2', 'lp:1e-2,p=3', 'lp:1e-2,p=1.5', 'deadzone:1e-2,a=0.1', 'fusedlogcosh:1e-2'])('%s on kernels and biases: value and gradients', async (spec) => {
+    expect(logCosh.name).toBe('fusedlogcosh');
+    const run = async (backend: string, spec: string) => {
+      const base = await modelOn(backend, () => seq(img(6, 6, 2), tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 3, activation: 'softmax' }))(), 5);
+      // Some weights exactly 0 (the gradients' edge: sign(0) = 0).
+      (base.weights[1]!.read() as tf.Variable).assign(tf.zeros(base.weights[1]!.shape as number[]));
+      const model = await attachToKernels(base, { penalty: penalty(spec), penalizeBias: true });
+      const [x, y] = [tf.tensor4d(data(2 * 72, 3), [2, 6, 6, 2]), tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat()];
+      const f = backend === 'onnxruntime' ? FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+      if (typeof f === 'string') throw new Error(f);
+      const g = f ? await f.gradients(model, x, y, lossOf(undefined)) : batchGradients(model, x, y, lossOf(undefined), 1 / 2);
+      const out = { penalty: g.penalty, grads: byPlace(model, g.grads) };
+      tf.dispose([x, y, ...Object.values(g.grads)]);
+      await f?.close();
+      model.dispose();
+      base.dispose();
+      return out;
+    };
+    // The penalty's own gradient: with it minus without it (the data gradient is much larger).
+    const penaltyPart = async (backend: string) => {
+      const [withIt, without] = [await run(backend, spec), await run(backend, 'none')];
+      return { penalty: withIt.penalty, grads: Object.fromEntries(Object.entries(withIt.grads).map(([k, g]) => [k, g.map((v, i) => v - without.grads[k]![i]!)])) };
+    };
+    const [cpu, ort] = [await penaltyPart('cpu'), await penaltyPart('onnxruntime')];
+    expect(cpu.penalty).toBeGreaterThan(0);
+    expect(relErr([cpu.penalty], [ort.penalty])).toBeLessThan(1e-5);
+    expect(Object.keys(ort.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
+    for (const [k, g] of Object.entries(cpu.grads)) expect(relErr(g, ort.grads[k]!), k).toBeLessThan(1e-3);
   }, 60_000);
 });
 

@@ -17,6 +17,7 @@ import { configOf, type LayerEmitter, type LayerPlanner, type LayerWeight } from
 import { planAveragePooling2D, planMaxPooling2D } from './layers/pooling.ts';
 import { planFlatten, planReshape } from './layers/reshape.ts';
 import { LOSS_EMITTERS, type LossEmitter } from './loss.ts';
+import { graphPenalties, type GraphPenalty, type TfjsPenalty } from './penalties.ts';
 
 /** The layer kinds the fused graph expresses, by TF.js class name. */
 const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
@@ -42,6 +43,10 @@ export interface FusedPlan {
   readonly weights: readonly LayerWeight[];
   readonly loss: LossEmitter;
   readonly lossName: string;
+  /** The built-in penalties the graph computes (value and gradient). */
+  readonly penalties: readonly GraphPenalty[];
+  /** The regularizers left to TF.js (a user's penalty): autodiff adds their gradients. */
+  readonly tfjsPenalties: readonly TfjsPenalty[];
   /** Whether the loss reads logits (the final softmax skipped). */
   readonly logits: boolean;
 }
@@ -94,5 +99,6 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
   if (expected.join() !== shape.join()) return `internal: the fused graph's output [${shape}] differs from the model's [${expected}]`;
   if (loss.name !== 'meanSquaredError' && shape.length !== 1) return `the model's output has shape [${shape}] per sample (a classification loss takes [classes])`;
   const weights = layers.flatMap((l) => l.weights);
-  return { inShape: shape0, outShape: shape, layers, weights, loss: lossEmitter, lossName: loss.name, logits };
+  const { inGraph, rest } = graphPenalties(chain);
+  return { inShape: shape0, outShape: shape, layers, weights, loss: lossEmitter, lossName: loss.name, logits, penalties: inGraph, tfjsPenalties: rest };
 }

@@ -33,6 +33,8 @@ interface Runner {
 export interface FusedResult {
   readonly lossSum: number;
   readonly correct: number;
+  /** Σ λ·penalty of the built-in penalties the graph computes (0 in an evaluation graph). */
+  readonly penalty: number;
   readonly gradients: ReadonlyArray<{ readonly weight: LayerWeight; readonly values: Float32Array }>;
 }
 
@@ -55,7 +57,7 @@ function padded(a: Float32Array, rows: number, size: number, stage: Float32Array
 export class FusedRunner {
   private readonly runners = new Map<string, Runner>();
   private readonly masks = new Map<string, Float32Array>();
-  private readonly sums = new Float32Array(2);
+  private readonly sums = new Float32Array(3);
 
   constructor(
     readonly plan: FusedPlan,
@@ -127,15 +129,14 @@ export class FusedRunner {
       ];
       const pool = poolOf(tf.backend());
       const grads = graph.gradients.map((w) => pool.take(prod(w.shape as number[])));
-      const loss = this.sums.subarray(0, 1);
-      const correct = this.sums.subarray(1, 2);
+      const [loss, correct, penalty] = [0, 1, 2].map((i) => this.sums.subarray(i, i + 1)) as [Float32Array, Float32Array, Float32Array];
       try {
-        r.session.run(feeds, [loss, correct, ...grads]);
+        r.session.run(feeds, [loss, correct, penalty, ...grads]);
       } catch (e) {
         grads.forEach((g) => pool.giveBack(g));
         throw e;
       }
-      return { lossSum: loss[0]!, correct: correct[0]!, gradients: graph.gradients.map((weight, i) => ({ weight, values: grads[i]! })) };
+      return { lossSum: loss[0]!, correct: correct[0]!, penalty: penalty[0]!, gradients: graph.gradients.map((weight, i) => ({ weight, values: grads[i]! })) };
     } finally {
       tf.dispose(extras);
     }

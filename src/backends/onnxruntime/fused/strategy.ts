@@ -3,9 +3,9 @@
  * fused graph (runner.ts), the step itself unchanged (src/training/step.ts):
  *
  *   batch ─► fused graph (forward, loss, backward of every layer; ONNX Runtime's threads)
- *         ─► data gradients + penalty gradients (TF.js autodiff of the layers' regularizers:
- *            built-in and user penalties alike) ─► the step: transforms, optimiser, proximal step,
- *            constraints, as on every path
+ *         ─► + the gradients of the penalties: the built-in ones inside the graph (penalties.ts),
+ *            a user's by TF.js autodiff of its regularizer ─► the step: transforms, optimiser,
+ *            proximal step, constraints, as on every path
  *
  * `FusedGradients.start` gives the strategy, or the reason the model cannot be fused (then the
  * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of EVAL_CHUNK.
@@ -15,7 +15,7 @@
  * if (typeof fused !== 'string') await fit(model, data, { gradients: fused, … });
  */
 import { tf, type Tensor } from '../../../tf.ts';
-import { batchGradients, evaluateChunked, penaltyLoss, trainableVariables, type BatchGradients } from '../../../training/batch-math.ts';
+import { batchGradients, evaluateChunked, trainableVariables, type BatchGradients } from '../../../training/batch-math.ts';
 import { EVAL_CHUNK, type GradientStrategy } from '../../../training/gradients.ts';
 import { lossOf, type Loss, type LossSpec } from '../../../training/losses.ts';
 import { ORT_BACKEND } from '../../choices.ts';
@@ -68,16 +68,19 @@ export class FusedGradients implements GradientStrategy {
     const r = this.runner.run(true, floatsOf(backend, x)!, floatsOf(backend, y)!, n, y.shape.slice(1), 1 / n);
     const grads: tf.NamedTensorMap = {};
     for (const { weight, values } of r.gradients) grads[(weight.read() as tf.Variable).name] = tf.tensor(values, weight.shape as number[], 'float32');
-    const penalty = this.addPenalties(grads);
+    const penalty = r.penalty + this.addTfjsPenalties(grads);
     return { grads, lossSum: r.lossSum, correct: r.correct, penalty, n };
   }
 
-  /** Add the gradients of the layers' regularizers to the data gradients (in place); their value. */
-  private addPenalties(grads: tf.NamedTensorMap): number {
-    // The layers' loss functions (their regularizers), not their values: calculateLosses() would compute them.
-    if (!this.model.layers.some((l) => l.losses.length > 0)) return 0;
+  /**
+   * Add the gradients of the regularizers the graph leaves to TF.js (a user's penalty) to the
+   * data gradients (in place); their value.
+   */
+  private addTfjsPenalties(grads: tf.NamedTensorMap): number {
+    const rest = this.runner.plan.tfjsPenalties;
+    if (rest.length === 0) return 0;
     const vars = trainableVariables(this.model);
-    const { value, grads: pen } = tf.variableGrads(() => penaltyLoss(this.model), vars);
+    const { value, grads: pen } = tf.variableGrads(() => tf.addN(rest.map((p) => p.regularizer.apply(p.weight.read()))) as tf.Scalar, vars);
     for (const v of vars) {
       const g = pen[v.name];
       if (!g) continue;

@@ -7,6 +7,7 @@
  *   forward  x ─► layer 1 ─► … ─► layer L ─► out (logits when the final softmax is left out)
  *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]
  *   backward dOut ─► layer L's backward ─► … ─► layer 1's (no dx there)  ─► g0 … (trained weights' gradients)
+ *   penalty  the built-in penalties (penalties.ts): penalty = Σ λ·φ(w), λ·φ'(w) added to the gradients
  *
  * The gradients are those of scale·Σ mask·loss: a batch padded to n gives exactly the gradient of
  * its real samples.
@@ -30,7 +31,7 @@ export interface FusedGraph {
   readonly weights: readonly LayerWeight[];
   /** The per-step inputs e0, e1, … */
   readonly extras: readonly ExtraSpec[];
-  /** The weights whose gradients are the outputs g0, g1, … (after loss_sum and correct). */
+  /** The weights whose gradients are the outputs g0, g1, … (after loss_sum, correct and penalty). */
   readonly gradients: readonly LayerWeight[];
 }
 
@@ -85,6 +86,18 @@ export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly numb
       gated = gate;
     }
   }
+  // The built-in penalties: λ·Σφ(w) into `penalty`, λ·φ'(w) added to the trained weights' gradients.
+  const values: string[] = [];
+  if (training) {
+    for (const p of plan.penalties) {
+      const { value, grad } = p.graph(b, ctx.weight(p.weight), p.params);
+      const lambda = b.scalar(p.strength);
+      values.push(b.op('Mul', [lambda, value]));
+      const data = grads.get(p.weight);
+      if (data) grads.set(p.weight, b.op('Add', [data, b.op('Mul', [lambda, grad])]));
+    }
+  }
+  b.op(values.length === 0 ? 'Identity' : 'Sum', values.length === 0 ? [b.scalar(0)] : values, undefined, 'penalty');
   const gradients = plan.weights.filter((w) => grads.has(w));
   gradients.forEach((w, i) => b.op('Identity', [grads.get(w)!], undefined, `g${i}`));
 
@@ -99,6 +112,7 @@ export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly numb
   const outputs: ValueSpec[] = [
     { name: 'loss_sum', shape: [] },
     { name: 'correct', shape: [] },
+    { name: 'penalty', shape: [] },
     ...gradients.map((w, i) => ({ name: `g${i}`, shape: w.shape as number[] })),
   ];
   return { spec: b.graph(inputs, outputs, true), n, training, weights: plan.weights, extras, gradients };
