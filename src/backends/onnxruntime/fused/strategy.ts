@@ -20,6 +20,7 @@ import { EVAL_CHUNK, type GradientStrategy } from '../../../training/gradients.t
 import { lossOf, type Loss, type LossSpec } from '../../../training/losses.ts';
 import { ORT_BACKEND } from '../../choices.ts';
 import type { SessionThreads } from '../runtime/binding.ts';
+import { sessionThreads as sessionThreadsNow, setSessionThreads } from '../runtime/sessions.ts';
 import { floatsOf } from '../runtime/storage.ts';
 import { planFused } from './plan.ts';
 import { FusedRunner } from './runner.ts';
@@ -32,6 +33,8 @@ export class FusedGradients implements GradientStrategy {
     private readonly loss: Loss,
     private readonly runner: FusedRunner,
     readonly threads: number,
+    /** The kernel sessions' threads before this strategy started (restored by close). */
+    private readonly kernelThreads: SessionThreads,
   ) {}
 
   /**
@@ -48,7 +51,11 @@ export class FusedGradients implements GradientStrategy {
     if (odd) return `weight ${odd.originalName} is ${odd.dtype}`;
     const trained = new Set(model.trainableWeights);
     const sessionThreads: SessionThreads = { intraOp: threads, spinning };
-    return new FusedGradients(model, l, new FusedRunner(plan, trained, sessionThreads), threads);
+    // The rest of the step (penalties of TF.js, the optimiser's elementwise ops on large weights)
+    // runs on the backend's kernel sessions: on every thread too while no shard worker shares them.
+    const before = sessionThreadsNow();
+    setSessionThreads({ intraOp: threads, spinning: false });
+    return new FusedGradients(model, l, new FusedRunner(plan, trained, sessionThreads), threads, before);
   }
 
   /** Sessions built so far (one per batch size in use; for tests). */
@@ -115,5 +122,6 @@ export class FusedGradients implements GradientStrategy {
 
   async close(): Promise<void> {
     this.runner.dispose();
+    setSessionThreads(this.kernelThreads);
   }
 }
