@@ -12,7 +12,7 @@ async function freshSelect() {
 }
 
 afterEach(() => {
-  vi.doUnmock('../../src/backends/onnxruntime/binding.ts');
+  vi.doUnmock('../../src/backends/onnxruntime/runtime/binding.ts');
 });
 
 describe('selectBackend with onnxruntime-node installed', () => {
@@ -43,7 +43,7 @@ describe('selectBackend with onnxruntime-node installed', () => {
 
 describe('selectBackend when onnxruntime-node does not load', () => {
   const simulateMissing = () =>
-    vi.doMock('../../src/backends/onnxruntime/binding.ts', () => ({
+    vi.doMock('../../src/backends/onnxruntime/runtime/binding.ts', () => ({
       loadBinding: () => {
         throw new Error("Cannot find module 'onnxruntime-node/dist/binding.js'\nRequire stack: …");
       },
