@@ -42,7 +42,7 @@ export class FusedGradients implements GradientStrategy {
    * it cannot be (the onnxruntime backend is not the current one, or the graph cannot express the
    * model: a layer, an activation, the loss).
    */
-  static start(model: tf.LayersModel, loss: LossSpec = 'categoricalCrossentropy', threads = 1, spinning = true): FusedGradients | string {
+  static start(model: tf.LayersModel, loss: LossSpec = 'categoricalCrossentropy', threads = 1, spinning = false): FusedGradients | string {
     if (tf.getBackend() !== ORT_BACKEND) return `the backend is ${tf.getBackend()} (the fused graph runs on onnxruntime)`;
     const l = lossOf(loss);
     const plan = planFused(model, l);
