@@ -10,6 +10,7 @@
  *   Add Sub Multiply RealDiv            add.ts … (ONNX Runtime when large, loops when small)
  *   Relu Sqrt Neg Abs Sign Square Step  relu.ts … (ONNX Runtime when large)
  *   Sum, MaxPool, MaxPoolGrad           sum.ts, max-pool.ts, max-pool-grad.ts
+ *   GatherV2 along axis 0               gather-v2.ts (rows copied: a training batch drawn from the data)
  *   Relu's gradient                     relu-grad.ts (a kernel of its own, PenxReluGrad)
  */
 import { absConfig } from './abs.ts';
@@ -21,6 +22,7 @@ import { conv2dConfig } from './conv2d.ts';
 import { MIN_ORT_ELEMENTS } from './elementwise.ts';
 import { fusedConv2dConfig } from './fused-conv2d.ts';
 import { fusedMatMulConfig } from './fused-mat-mul.ts';
+import { gatherV2Config } from './gather-v2.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { maxPoolConfig } from './max-pool.ts';
 import { multiplyConfig } from './multiply.ts';
@@ -58,6 +60,7 @@ export const ORT_KERNELS: readonly OrtKernelConfig[] = [
   sumConfig,
   maxPoolConfig,
   maxPoolGradConfig,
+  gatherV2Config,
 ];
 
 /** Replace the kernels on `backendName` (a host backend made by runtime/host.ts) and route Relu's gradient. */
