@@ -204,7 +204,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       return {
         backend: info.name,
         threads: info.threads,
-        parallel: path === 'fused' ? 'threads' : info.parallel,
+        parallel: gradients.parallel ?? info.parallel,
         gradients: path,
         batchSize: B,
         forwardMs: round(forwardMs),

@@ -3,7 +3,8 @@
  * fastest one:
  *
  *   onnxruntime, a model the fused graph expresses ─► FusedGradients: one ONNX Runtime graph per
- *       step on all the threads (src/backends/onnxruntime/fused/)
+ *       step, on every thread — data-parallel shards (`parallel: 'data'`) or ONNX Runtime's own
+ *       threads (src/backends/onnxruntime/fused/)
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
  *       model TF.js can rebuild from its JSON in a worker), else this thread alone
  */
@@ -29,6 +30,8 @@ export interface ChosenGradients {
 export interface ThreadsInfo {
   readonly name: string;
   readonly threads: number;
+  /** How they share the work: shards on worker threads (`data`) or the backend's own threads. */
+  readonly parallel: 'data' | 'threads';
   /** Shard workers for the per-kernel path. */
   readonly workers: number;
 }
@@ -38,7 +41,7 @@ export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, 
   if (backend.name === ORT_BACKEND && tf.getBackend() === ORT_BACKEND) {
     // Loaded only here: other backends never load ONNX Runtime's binding.
     const { FusedGradients } = await import('../backends/onnxruntime/fused/strategy.ts');
-    const fused = FusedGradients.start(model, loss, backend.threads);
+    const fused = await FusedGradients.start(model, loss, backend.threads, backend.parallel);
     if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
     why = fused;
   }

@@ -169,7 +169,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
     backend: info.backend ?? tf.getBackend(),
     threads: info.threads ?? strategy.threads,
-    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: strategy.path === 'fused' ? ('threads' as const) : ('data' as const) } : {}),
+    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: strategy.parallel ?? 'data' } : {}),
     gradients: strategy.path ?? 'per-kernel',
     ...(info.gradientsWhy ? { gradientsWhy: info.gradientsWhy } : {}),
     versions: { '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core, ...info.versions },

@@ -13,6 +13,8 @@ export interface GradientStrategy {
   readonly threads: number;
   /** `fused` when each step is one graph of the whole model (the onnxruntime backend's); default `per-kernel`. */
   readonly path?: 'fused' | 'per-kernel';
+  /** How its threads share a batch: shards on worker threads (`data`, the default) or the backend's own threads. */
+  readonly parallel?: 'data' | 'threads';
   /** Gradients of (mean data loss + penalties) on the batch, by variable name. */
   gradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<BatchGradients>;
   /** Σ loss and correct count on (x, y), without training. */

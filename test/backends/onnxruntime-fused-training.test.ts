@@ -57,7 +57,7 @@ describe('training through the fused graph = kernel by kernel', () => {
     const data = mnist();
     const run = async (fused: boolean) => {
       const model = await attachToKernels(smoothModel(), { penalty: penalty('l1:1e-4') });
-      const f = fused ? FusedGradients.start(model, 'categoricalCrossentropy', 2) : localGradients;
+      const f = fused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : localGradients;
       if (typeof f === 'string') throw new Error(f);
       const record: RunRecord = await fit(model, data.train, { epochs: 1, batchSize: 64, optimizer: 'adadelta:lr=1,rho=0.95', loss: 'categoricalCrossentropy', validationData: data.test, gradients: f as GradientStrategy, seed: 5 });
       const weights = model.getWeights().map((t) => t.dataSync().slice());
@@ -79,7 +79,7 @@ describe('training through the fused graph = kernel by kernel', () => {
     await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' });
     const data = mnist();
     const model = await attachToKernels(referenceModel([28, 28, 1], 10, { seed: 42 }), { penalty: penalty('l1:1e-4') });
-    const fused = FusedGradients.start(model, 'categoricalCrossentropy', 2);
+    const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2);
     if (typeof fused === 'string') throw new Error(fused);
     const errors: number[] = [];
     // Each step: both paths' gradients from the weights as they are; training goes on with the fused ones.
@@ -119,7 +119,7 @@ describe('no leaks through the fused graph over 1000 steps', () => {
       ],
     });
     const model = await attachToKernels(small, { penalty: penalty('l2:1e-4') });
-    const fused = FusedGradients.start(model, 'categoricalCrossentropy', 2);
+    const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2);
     if (typeof fused === 'string') throw new Error(fused);
     const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
     // Two batch sizes, as an epoch has (its last batch runs padded in the same session).

@@ -2,8 +2,9 @@
  * The fused training graph (src/backends/onnxruntime/fused/) computes what the cpu backend
  * computes: for every layer kind and activation it expresses, every loss, a padded batch, frozen
  * layers and a seeded dropout, the loss sum, correct count and every weight's gradient agree with
- * TF.js's own autodiff on the cpu backend within 1e-4 (relative); a full training step of the
- * reference model too. Models and losses it cannot express give a reason and train per kernel.
+ * TF.js's own autodiff on the cpu backend within 1e-4 (relative) — on ONNX Runtime's threads and
+ * data-parallel (shards on this thread and a worker); a full training step of the reference model
+ * too. Models and losses it cannot express give a reason and train per kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachToKernels, definePenalty, optimizerFor, optimizerSpec, penalty, tf, trainStep, type StepResult } from '../../src/index.ts';
@@ -61,10 +62,13 @@ async function onCpu(build: () => tf.LayersModel, x: Float32Array, xShape: numbe
   return out;
 }
 
-/** The same from the fused graph, run at `size` samples (a padded batch when size > n). */
-async function fused(build: () => tf.LayersModel, x: Float32Array, xShape: number[], loss: LossName, n: number, size = n): Promise<Grads & { sessions: number }> {
+/**
+ * The same from the fused graph, run at `size` samples (a padded batch when size > n), on two
+ * threads: ONNX Runtime's own, or this thread and a worker each running a shard (`data`).
+ */
+async function fused(build: () => tf.LayersModel, x: Float32Array, xShape: number[], loss: LossName, n: number, size = n, parallel: 'threads' | 'data' = 'threads'): Promise<Grads & { sessions: number }> {
   const m = await modelOn('onnxruntime', build, 5);
-  const f = FusedGradients.start(m, loss, 2);
+  const f = await FusedGradients.start(m, loss, 2, parallel);
   if (typeof f === 'string') throw new Error(`not fused: ${f}`);
   const yAll = labels(loss, size, m.outputs[0]!.shape.slice(1) as number[]);
   const [xt, yt] = [tf.tensor(x, xShape), tf.slice(yAll, 0, n)];
@@ -111,7 +115,10 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     const shape = [n, ...inShape];
     // Whole numbers in 0..3 on images: many equal values in a window (ties of max pooling).
     const x = inShape.length === 3 ? Float32Array.from(data(n * inShape.reduce((a, b) => a * b, 1), 2), (v) => Math.round(Math.abs(v) * 3)) : data(n * inShape[0]!, 2);
-    expectSame(await onCpu(build, x, shape, loss, n), await fused(build, x, shape, loss, n));
+    const cpu = await onCpu(build, x, shape, loss, n);
+    expectSame(cpu, await fused(build, x, shape, loss, n));
+    // Data-parallel: two shards of 3, on this thread and a worker.
+    expectSame(cpu, await fused(build, x, shape, loss, n, n, 'data'));
   }, 60_000);
 
   it('a batch smaller than the session runs padded, with the gradient of its real samples', async () => {
@@ -119,7 +126,10 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     const x = data(3 * 64, 4);
     const ort = await fused(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3, 8);
     expect(ort.sessions).toBe(1);
-    expectSame(await onCpu(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3), ort);
+    const cpu = await onCpu(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3);
+    expectSame(cpu, ort);
+    // Data-parallel shards of 2 and 1 in sessions of 4 (built for the batch of 8).
+    expectSame(cpu, await fused(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3, 8, 'data'));
   }, 60_000);
 
   it('frozen layers get no gradient; a seeded dropout drops what it drops on cpu', async () => {
@@ -131,6 +141,8 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     const cpu = await onCpu(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2);
     expect(Object.keys(cpu.grads).sort()).toEqual(['0:kernel', '1:bias']);
     expectSame(cpu, await fused(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2));
+    // The dropout multiplier drawn for the whole batch, its rows cut with the batch's.
+    expectSame(cpu, await fused(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2, 2, 'data'));
   }, 60_000);
 });
 
@@ -145,7 +157,7 @@ describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
       (base.weights[1]!.read() as tf.Variable).assign(tf.zeros(base.weights[1]!.shape as number[]));
       const model = await attachToKernels(base, { penalty: penalty(spec), penalizeBias: true });
       const [x, y] = [tf.tensor4d(data(2 * 72, 3), [2, 6, 6, 2]), tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat()];
-      const f = backend === 'onnxruntime' ? FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+      const f = backend === 'onnxruntime' ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
       if (typeof f === 'string') throw new Error(f);
       const g = f ? await f.gradients(model, x, y, lossOf(undefined)) : batchGradients(model, x, y, lossOf(undefined), 1 / 2);
       const out = { penalty: g.penalty, grads: byPlace(model, g.grads) };
@@ -174,11 +186,11 @@ describe('the reference model', () => {
   const onehot = () => tf.oneHot(tf.tensor1d([3, 1], 'int32'), 10).toFloat();
 
   it('its gradients (with an L1 penalty): fused = cpu', async () => {
-    const run = async (backend: string, useFused: boolean) => {
+    const run = async (backend: string, useFused: boolean, parallel: 'threads' | 'data' = 'threads') => {
       await tf.setBackend(backend);
       const model = await attachToKernels(referenceModel([28, 28, 1], 10, { seed: 7 }), { penalty: penalty('l1:1e-4') });
       const [x, y] = [tf.tensor4d(xs, [N, 28, 28, 1]), onehot()];
-      const strategy = useFused ? FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+      const strategy = useFused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2, parallel) : undefined;
       if (typeof strategy === 'string') throw new Error(strategy);
       const g = strategy ? await strategy.gradients(model, x, y, lossOf(undefined)) : batchGradients(model, x, y, lossOf(undefined), 1 / N);
       const out = { g: Object.values(g.grads).map((t) => Array.from(t.dataSync())), numbers: [g.lossSum, g.penalty, g.correct] };
@@ -188,17 +200,19 @@ describe('the reference model', () => {
       return out;
     };
     const cpu = await run('cpu', false);
-    const ort = await run('onnxruntime', true);
-    expect(ort.g).toHaveLength(10);
-    cpu.g.forEach((g, i) => expect(relErr(g, ort.g[i]!), `gradient ${i}`).toBeLessThan(1e-4));
-    expect(relErr(cpu.numbers, ort.numbers)).toBeLessThan(1e-4);
+    for (const parallel of ['threads', 'data'] as const) {
+      const ort = await run('onnxruntime', true, parallel);
+      expect(ort.g).toHaveLength(10);
+      cpu.g.forEach((g, i) => expect(relErr(g, ort.g[i]!), `${parallel}: gradient ${i}`).toBeLessThan(1e-4));
+      expect(relErr(cpu.numbers, ort.numbers), parallel).toBeLessThan(1e-4);
+    }
   }, 120_000);
 
   it('one full training step (deadzone penalty, momentum): fused = cpu', async () => {
     const step = async (backend: string, useFused: boolean): Promise<{ r: StepResult; weights: number[][] }> => {
       await tf.setBackend(backend);
       const model = await attachToKernels(referenceModel([28, 28, 1], 10, { seed: 7 }), { penalty: penalty('deadzone:1e-4') });
-      const strategy = useFused ? FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+      const strategy = useFused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
       if (typeof strategy === 'string') throw new Error(strategy);
       const [x, y] = [tf.tensor4d(xs, [N, 28, 28, 1]), onehot()];
       const r = await trainStep(model, optimizerFor(model, optimizerSpec('momentum:lr=0.01,m=0.9').transform), x, y, strategy ? { gradients: strategy } : {});
@@ -231,9 +245,9 @@ describe('what the fused graph cannot express takes the per-kernel path, with th
   ] as const)('%s', async (_, build, loss, why) => {
     await tf.setBackend('onnxruntime');
     const model = build();
-    const reason = FusedGradients.start(model, loss);
+    const reason = await FusedGradients.start(model, loss);
     expect(reason).toMatch(why);
-    const chosen = await gradientsFor(model, { name: 'onnxruntime', threads: 2, workers: 0 }, loss);
+    const chosen = await gradientsFor(model, { name: 'onnxruntime', threads: 2, parallel: 'data', workers: 0 }, loss);
     expect(chosen.path).toBe('per-kernel');
     expect(chosen.why).toBe(reason);
     // It trains all the same.

@@ -11,7 +11,7 @@
  * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of EVAL_CHUNK.
  *
  * @example
- * const fused = FusedGradients.start(model, 'categoricalCrossentropy', 2);
+ * const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2);
  * if (typeof fused !== 'string') await fit(model, data, { gradients: fused, … });
  */
 import { tf, type Tensor } from '../../../tf.ts';
@@ -24,6 +24,8 @@ import { sessionThreads as sessionThreadsNow, setSessionThreads } from '../runti
 import { floatsOf } from '../runtime/storage.ts';
 import { planFused } from './plan.ts';
 import { FusedRunner } from './runner.ts';
+import { SessionWorkers } from './workers.ts';
+import type { ParallelMode } from '../../choices.ts';
 
 export class FusedGradients implements GradientStrategy {
   readonly path = 'fused' as const;
@@ -35,14 +37,21 @@ export class FusedGradients implements GradientStrategy {
     readonly threads: number,
     /** The kernel sessions' threads before this strategy started (restored by close). */
     private readonly kernelThreads: SessionThreads,
+    private readonly workers?: SessionWorkers,
   ) {}
 
+  /** How the threads share a step: `data` (shards on worker threads) or `threads` (ONNX Runtime's own). */
+  get parallel(): ParallelMode {
+    return this.workers ? 'data' : 'threads';
+  }
+
   /**
-   * The fused strategy for `model` trained with `loss` on `threads` ONNX Runtime threads, or why
-   * it cannot be (the onnxruntime backend is not the current one, or the graph cannot express the
-   * model: a layer, an activation, the loss).
+   * The fused strategy for `model` trained with `loss` on `threads` threads — ONNX Runtime's own
+   * (`threads`), or this thread and `threads − 1` worker threads each running a shard of the batch
+   * (`data`) — or why it cannot be (the onnxruntime backend is not the current one, or the graph
+   * cannot express the model: a layer, an activation, the loss).
    */
-  static start(model: tf.LayersModel, loss: LossSpec = 'categoricalCrossentropy', threads = 1, spinning = false): FusedGradients | string {
+  static async start(model: tf.LayersModel, loss: LossSpec = 'categoricalCrossentropy', threads = 1, parallel: ParallelMode = 'threads'): Promise<FusedGradients | string> {
     if (tf.getBackend() !== ORT_BACKEND) return `the backend is ${tf.getBackend()} (the fused graph runs on onnxruntime)`;
     const l = lossOf(loss);
     const plan = planFused(model, l);
@@ -50,12 +59,14 @@ export class FusedGradients implements GradientStrategy {
     const odd = plan.weights.find((w) => w.dtype !== 'float32');
     if (odd) return `weight ${odd.originalName} is ${odd.dtype}`;
     const trained = new Set(model.trainableWeights);
-    const sessionThreads: SessionThreads = { intraOp: threads, spinning };
+    // Data-parallel: this thread's shard and (threads − 1) workers', one ONNX Runtime thread each.
+    const workers = parallel === 'data' && threads > 1 ? await SessionWorkers.start(threads - 1) : undefined;
+    const sessionThreads: SessionThreads = { intraOp: workers ? 1 : threads, spinning: false };
     // The rest of the step (penalties of TF.js, the optimiser's elementwise ops on large weights)
     // runs on the backend's kernel sessions: on every thread too while no shard worker shares them.
     const before = sessionThreadsNow();
     setSessionThreads({ intraOp: threads, spinning: false });
-    return new FusedGradients(model, l, new FusedRunner(plan, trained, sessionThreads), threads, before);
+    return new FusedGradients(model, l, new FusedRunner(plan, trained, sessionThreads, workers), threads, before, workers);
   }
 
   /** Sessions built so far (one per batch size in use; for tests). */
@@ -72,7 +83,7 @@ export class FusedGradients implements GradientStrategy {
     const n = x.shape[0] ?? 0;
     if (!this.fits(model, loss, x, y) || n === 0) return batchGradients(model, x, y, loss, 1 / (n || 1));
     const backend = tf.backend();
-    const r = this.runner.run(true, floatsOf(backend, x)!, floatsOf(backend, y)!, n, y.shape.slice(1), 1 / n);
+    const r = await this.runner.run(true, floatsOf(backend, x)!, floatsOf(backend, y)!, n, y.shape.slice(1), 1 / n);
     const grads: tf.NamedTensorMap = {};
     for (const { weight, values } of r.gradients) grads[(weight.read() as tf.Variable).name] = tf.tensor(values, weight.shape as number[], 'float32');
     const penalty = r.penalty + this.addTfjsPenalties(grads);
@@ -113,7 +124,7 @@ export class FusedGradients implements GradientStrategy {
     let correct = 0;
     for (let s = 0; s < n; s += EVAL_CHUNK) {
       const rows = Math.min(EVAL_CHUNK, n - s);
-      const r = this.runner.run(false, xs.subarray(s * xSize), ys.subarray(s * ySize), rows, y.shape.slice(1), 1, Math.min(EVAL_CHUNK, n));
+      const r = await this.runner.run(false, xs.subarray(s * xSize), ys.subarray(s * ySize), rows, y.shape.slice(1), 1, Math.min(EVAL_CHUNK, n));
       lossSum += r.lossSum;
       correct += r.correct;
     }
@@ -122,6 +133,7 @@ export class FusedGradients implements GradientStrategy {
 
   async close(): Promise<void> {
     this.runner.dispose();
+    await this.workers?.close();
     setSessionThreads(this.kernelThreads);
   }
 }

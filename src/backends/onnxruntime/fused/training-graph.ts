@@ -37,8 +37,12 @@ export interface FusedGraph {
 
 const prod = (s: readonly number[]) => s.reduce((a, d) => a * d, 1);
 
-/** The graph of `plan` for n samples with labels of `labelShape` per sample; `trains(w)` says which weights get gradients. */
-export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly number[], training: boolean, trains: (w: LayerWeight) => boolean): FusedGraph {
+/**
+ * The graph of `plan` for n samples with labels of `labelShape` per sample; `trains(w)` says which
+ * weights get gradients; `penalties` false leaves the built-in penalties out (a data-parallel shard
+ * other than the first).
+ */
+export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly number[], training: boolean, trains: (w: LayerWeight) => boolean, penalties = true): FusedGraph {
   const b = new GraphBuilder('v');
   const extras: ExtraSpec[] = [];
   const grads = new Map<LayerWeight, string>();
@@ -88,7 +92,7 @@ export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly numb
   }
   // The built-in penalties: λ·Σφ(w) into `penalty`, λ·φ'(w) added to the trained weights' gradients.
   const values: string[] = [];
-  if (training) {
+  if (training && penalties) {
     for (const p of plan.penalties) {
       const { value, grad } = p.graph(b, ctx.weight(p.weight), p.params);
       const lambda = b.scalar(p.strength);
