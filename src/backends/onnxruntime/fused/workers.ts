@@ -10,7 +10,8 @@
  *
  * The caller runs its own shard meanwhile, on its thread.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { awaitReply, startWorkers } from '../../workers.ts';
 import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
 import { encodeModel } from '../onnx/model.ts';
 import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED } from './protocol.ts';
@@ -63,14 +64,8 @@ export class SessionWorkers {
 
   /** Start `count` workers (each with ONNX Runtime loaded). */
   static async start(count: number): Promise<SessionWorkers> {
-    const workers = Array.from({ length: count }, () => new Worker(new URL('./fused-worker.mjs', import.meta.url)));
-    try {
-      await Promise.all(workers.map((w) => reply(w, 0)));
-    } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw e;
-    }
-    return new SessionWorkers(workers);
+    const ready = (m: { type: string; id: number; error?: string }) => (m.id !== 0 ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed to start: ${m.error ?? m.type}`));
+    return new SessionWorkers(await startWorkers(new URL('./fused-worker.mjs', import.meta.url), count, undefined, ready));
   }
 
   get count(): number {
@@ -101,23 +96,5 @@ export class SessionWorkers {
 
 /** The worker's reply `{ type: 'ok', id }` (0: started), or its failure. */
 function reply(w: Worker, id: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (e?: Error) => {
-      w.off('message', onMessage);
-      w.off('error', done);
-      w.off('exit', onExit);
-      if (e) reject(e);
-      else resolve();
-    };
-    const onMessage = (m: { type: string; id: number; error?: string }) => {
-      if (m.id !== id) return;
-      if (m.type === 'ok') done();
-      else done(new Error(`a fused-graph worker failed: ${m.error ?? m.type}`));
-    };
-    const onExit = (code: number) => done(new Error(`a fused-graph worker exited (code ${code})`));
-    w.on('message', onMessage);
-    w.on('error', done);
-    w.on('exit', onExit);
-  });
+  return awaitReply(w, (m: { type: string; id: number; error?: string }) => (m.id !== id ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed: ${m.error ?? m.type}`)));
 }
-
