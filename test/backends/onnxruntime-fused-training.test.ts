@@ -11,8 +11,8 @@
  *   another order, and the paths part (measured: 1e-7 apart for 2–5 steps, then 1e-3 after a
  *   step where one such unit flips, on MNIST and on random images alike; the smooth model stays
  *   within 3e-6 over 16 steps).
- * - Nothing accumulates over 1000 fused steps (TF.js tensors, the backend's sessions and pooled
- *   arrays, the strategy's sessions, resident memory).
+ * - Nothing accumulates over 1000 fused steps, data-parallel (TF.js tensors, the backend's sessions
+ *   and pooled arrays, the strategy's sessions, resident memory with the worker's).
  */
 import { describe, expect, it } from 'vitest';
 import { attachToKernels, fit, optimizerFor, optimizerSpec, penalty, tf, trainStep, type RunRecord } from '../../src/index.ts';
@@ -119,7 +119,8 @@ describe('no leaks through the fused graph over 1000 steps', () => {
       ],
     });
     const model = await attachToKernels(small, { penalty: penalty('l2:1e-4') });
-    const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2);
+    // Data-parallel (the default): this thread's sessions and a worker's over shared arrays.
+    const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2, 'data');
     if (typeof fused === 'string') throw new Error(fused);
     const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
     // Two batch sizes, as an epoch has (its last batch runs padded in the same session).
