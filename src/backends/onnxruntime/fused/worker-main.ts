@@ -7,7 +7,7 @@
  *   'dispose' { id } ─► the session freed
  */
 import { parentPort } from 'node:worker_threads';
-import { loadBinding, OrtSession } from '../runtime/binding.ts';
+import { loadBinding, OrtSession, type SessionOptions } from '../runtime/binding.ts';
 import type { ValueSpec } from '../onnx/model.ts';
 import { DONE, FAILED } from './protocol.ts';
 
@@ -19,7 +19,7 @@ interface Shared {
 }
 
 type Message =
-  | { type: 'session'; id: number; model: Uint8Array; inputs: ValueSpec[]; outputs: ValueSpec[]; shared: Shared; options: { arena: boolean; optimization: 'disabled' | 'basic' | 'extended' | 'all' } }
+  | { type: 'session'; id: number; model: Uint8Array; inputs: ValueSpec[]; outputs: ValueSpec[]; shared: Shared; options: SessionOptions }
   | { type: 'run'; id: number }
   | { type: 'dispose'; id: number };
 

@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { awaitReply, startWorkers } from '../../workers.ts';
 import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
 import { encodeModel } from '../onnx/model.ts';
+import type { SessionOptions } from '../runtime/binding.ts';
 import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED } from './protocol.ts';
 
 /** How long a run may take before the worker is given up (a run of the reference model takes well under a second). */
@@ -73,7 +74,7 @@ export class SessionWorkers {
   }
 
   /** A session of `g` in every worker. */
-  async create(g: GraphSpec, options: { arena: boolean; optimization: 'disabled' | 'basic' | 'extended' | 'all' }): Promise<RemoteSession[]> {
+  async create(g: GraphSpec, options: SessionOptions): Promise<RemoteSession[]> {
     const model = encodeModel(g);
     return Promise.all(
       this.workers.map(async (w) => {
