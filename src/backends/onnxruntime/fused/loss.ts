@@ -3,7 +3,7 @@
  * over the real samples (mask m: 1 for a sample, 0 for padding), with its gradient scaled by
  * `scale` (1 / samples in the batch) and, for a classification loss, the correct count:
  *
- *   categoricalCrossentropy (logits)   ls = logsoftmax(z); loss = −Σ y·ls;  dz = (eˡˢ − y)·m·scale
+ *   categoricalCrossentropy (logits)   ls = logsoftmax(z); loss = −Σ y·ls;  dz = (eˡˢ − y)·m·scale  (eˡˢ < 1e-20 taken as 0)
  *   categoricalCrossentropy (probs)    p̂ = clip(p, ε, 1 − ε); loss = −Σ y·log p̂;  dp = −y/p̂·[ε ≤ p ≤ 1 − ε]·m·scale
  *   sparseCategoricalCrossentropy      the same with y = one-hot of the class index (indices outside give zeros)
  *   softmaxCrossEntropyFromLogits      the logits form on the model's raw output
@@ -16,6 +16,8 @@ import type { GraphBuilder } from '../onnx/builder.ts';
 
 /** Clip of probabilities (Keras's ε), as losses.ts. */
 const EPSILON = 1e-7;
+/** Log-probabilities below this give a softmax of 0 in the gradient (e^−46 ≈ 1e-20; see crossEntropy). */
+const SOFTMAX_FLOOR = -46;
 
 export interface LossValues {
   /** Σ m·loss, a scalar. */
@@ -71,7 +73,13 @@ function crossEntropy(b: GraphBuilder, v: LossInputs, y: string, labelIndex: str
     const perSample = b.op('Neg', [b.op('ReduceSum', [b.op('Mul', [y, ls]), b.ints([-1])], { keepdims: 0 })]);
     const lossSum = maskedSum(b, perSample, v.mask);
     if (!v.training) return { lossSum, correct };
-    return { lossSum, correct, dOut: b.op('Mul', [b.op('Sub', [b.op('Exp', [ls]), y]), rowScale(b, v)]) };
+    // softmax = e^ls, taken as 0 below e^−46 (1e-20): a confident or saturated softmax gives
+    // probabilities down to 1e-44, denormal floats that the whole backward pass of that sample
+    // then carries at a fraction of the speed, for a gradient twenty orders of magnitude below
+    // the batch's. Measured on the reference model (2 threads, data-parallel): steps 600–900
+    // took 233–246 ms of CPU with the floor against 337–379 ms without, the first 150 alike.
+    const softmax = b.op('Where', [b.op('Less', [ls, b.scalar(SOFTMAX_FLOOR)]), b.scalar(0), b.op('Exp', [ls])]);
+    return { lossSum, correct, dOut: b.op('Mul', [b.op('Sub', [softmax, y]), rowScale(b, v)]) };
   }
   const clipped = b.op('Clip', [v.out, b.scalar(EPSILON), b.scalar(1 - EPSILON)]);
   const perSample = b.op('Neg', [b.op('ReduceSum', [b.op('Mul', [y, b.op('Log', [clipped])]), b.ints([-1])], { keepdims: 0 })]);
