@@ -17,7 +17,13 @@
  * `penx bench --all` runs the first part for every backend that starts, one after another in
  * this process, the cpu reference once, and PyTorch (bench/pytorch-peer.py) when it can.
  */
-import { attachToKernels, evaluate, fit, gradientsFor, optimizerFor, optimizerSpec, penalty, snapshotWeights, tf, trainStep, type BackendInfo, type GradientStrategy, type TensorData } from '../src/node.ts';
+import { attachToKernels, evaluate, fit, gradientsFor, optimizerFor, optimizerSpec, penalty, snapshotWeights, tf, trainStep, type BackendInfo, type BatchProgress, type GradientStrategy } from '../src/node.ts';
+
+/** Images and one-hot labels of one split. */
+interface Split {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor;
+}
 import { cpuMsPerStep } from './bench-cpu.ts';
 import { loadData } from './data/mnist.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
@@ -80,9 +86,9 @@ export async function timeCalls(f: () => Promise<unknown>, warmups: number, repe
 }
 
 /** MNIST as `penx train` loads it (the bundled set): training and test images, one-hot labels. */
-function mnist(): { train: TensorData; test: TensorData } {
+function mnist(): { train: Split; test: Split } {
   const set = loadData(undefined, {});
-  const split = (s: typeof set.train): TensorData => {
+  const split = (s: typeof set.train): Split => {
     const y = new Float32Array(s.count * set.classes);
     for (let i = 0; i < s.count; i++) y[i * set.classes + (s.labels[i] as number)] = 1;
     return { x: tf.tensor4d(s.images, [s.count, ...set.shape]), y: tf.tensor2d(y, [s.count, set.classes]) };
@@ -105,7 +111,7 @@ class Enough extends Error {}
  * `fit` on `train` from a fresh model, stopped after `batches` batches: the times between batches
  * (ms; the first from the start), and the tensors alive after the second batch and after the last.
  */
-async function fitBatches(model: tf.LayersModel, gradients: GradientStrategy, train: TensorData, batchSize: number, batches: number): Promise<{ times: number[]; tensors: number[] }> {
+async function fitBatches(model: tf.LayersModel, gradients: GradientStrategy, train: Split, batchSize: number, batches: number): Promise<{ times: number[]; tensors: number[] }> {
   const times: number[] = [];
   const tensors: number[] = [];
   let last = performance.now();
@@ -118,7 +124,7 @@ async function fitBatches(model: tf.LayersModel, gradients: GradientStrategy, tr
       gradients,
       callbacks: [
         {
-          onBatchEnd: ({ batch }) => {
+          onBatchEnd: ({ batch }: BatchProgress) => {
             const now = performance.now();
             times.push(now - last);
             last = now;

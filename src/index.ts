@@ -41,15 +41,20 @@ export * from './optim/index.ts';
 // Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit.
 export { trainStep, type StepResult, type TrainStepOptions } from './training/step.ts';
 export { applyConstraints, checkConstraints, hasConstraints } from './training/constraints.ts';
-export { penaltyLoss, type BatchGradients } from './training/batch-math.ts';
+export { penaltyLoss, type Batch, type BatchGradients, type BatchScores } from './training/batch-math.ts';
 export { lossOf, isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec } from './training/losses.ts';
+export { objectiveOf, type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, type Objective } from './training/objective.ts';
 export { localGradients, EVAL_CHUNK, type GradientStrategy } from './training/gradients.ts';
 export { evaluate } from './training/evaluate.ts';
-export { fit, runConfig, type BatchProgress, type FitCallback, type FitContext, type FitOptions, type RunInfo } from './training/fit.ts';
-export { type FitData, type TensorData } from './training/fit-data.ts';
+export { fit, runConfig, FIT_OPTION_KEYS, type BatchProgress, type FitCallback, type FitContext, type FitOptions, type RunInfo, type TrainBegin } from './training/fit.ts';
+export { type DatasetBatch, type FitData, type TensorData, type Tensors, type ValidationData } from './training/fit-data.ts';
 export { DivergedError } from './training/diverged.ts';
-export { enforceConstraints, recordWeights, type WeightRecorder } from './training/callbacks.ts';
+export { checkModelFitPenalties, enforceConstraints, recordWeights, type WeightRecorder } from './training/callbacks.ts';
 export { mulberry32, permutation } from './training/random.ts';
+export { withSeededRandom, mixSeeds } from './training/seeded-random.ts';
+
+// What a model holds: every weight with its layer, trainability, penalty and constraint, wherever TF.js keeps them.
+export { inventory, checkInventory, type Inventory, type LayerEntry, type WeightEntry } from './model/inventory.ts';
 export { pruneCurve, pruneWeights, checkLevels, prunableWeights, type PruneCurveOptions, type PruneOptions, type PruneScope } from './training/prune-curve.ts';
 
 // Monitors: what the weights look like.
@@ -64,4 +69,4 @@ export * from './record/schema.ts';
 export { readRunRecord, RecordFormatError, schemaProblems } from './record/read.ts';
 export { runRecordSchema, penaltyCurveSchema } from './record/run-schema.ts';
 export { samplePenaltyCurve, STORED_CURVE } from './penalties/curve.ts';
-export { modelInfo, penaltyFields } from './record/config.ts';
+export { describeConstraint, describePenalty, modelInfo, penaltyFields, weightInfos } from './record/config.ts';

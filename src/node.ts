@@ -19,7 +19,7 @@ export { loadPenalty, loadConstraint } from './spec/loaders.ts';
 export { guardUserCode } from './spec/guard.ts';
 export { loadGradientTransform } from './optim/load.ts';
 
-export { saveModel, loadModel, type LoadModelOptions } from './io/model-folder.ts';
+export { saveModel, loadModel, makePortable, restorePortable, PORTABLE_FORMAT, PORTABLE_KEY, type LoadModelOptions, type PortableEntry, type SaveOptions } from './io/model-folder.ts';
 export { writeFileAtomic } from './io/atomic.ts';
 export { DataError, parseIdx, readIdx, type IdxArray } from './io/idx.ts';
 export { loadImageSet, IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit } from './io/image-set.ts';

@@ -16,6 +16,22 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toMatch(/^npm test\b/m);
   });
+
+  it('names the model module signature as penx train --help does', async () => {
+    const { penx } = await import('./cli/run-penx.ts');
+    const help = (await penx('train', '--help')).stdout.replace(/\s+/g, ' ');
+    const signature = '(inputShape, numClasses, { seed }) => tf.LayersModel';
+    expect(help).toContain(`default export is ${signature} (or a Promise of one)`);
+    expect(readme).toContain(`\`${signature}\` (or a Promise of one)`);
+  });
+
+  it('has a repository field, so the registry page resolves the README’s images, and says how to keep the fast backend', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { repository?: { type: string; url: string } };
+    expect(pkg.repository?.type).toBe('git');
+    expect(pkg.repository?.url).toMatch(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+    expect(readme).toContain("echo 'onnxruntime-node-install=skip' >> .npmrc");
+    expect(readFileSync('.npmrc', 'utf8')).toContain('onnxruntime-node-install=skip');
+  });
 });
 
 /** Run the first TypeScript block after `heading` as a user would, against the built package; its output. */
@@ -35,7 +51,10 @@ describe('README library examples run as written, against the built package', ()
   it('fit on a model of its own', async () => {
     const out = await runSnippet('### Train any model and see its weights', 'readme-fit.mts');
     expect(out).toMatch(/^accuracy (0\.\d+|1), \|w\| < 1e-3: \d+\.\d %$/m);
-    expect(out).toMatch(/hidden: kernel 256, bias 32/);
+    // Each weight's penalty and constraint, and the penalty as the sum of the per-weight terms.
+    expect(out).toContain('hidden/kernel: l1:0.001, maxnorm:m=2,axis=0');
+    expect(out).toContain('out/bias: no penalty, no constraint');
+    expect(out).toMatch(/^penalty [\d.e-]+ = Σ [\d.e-]+ \+ 0 \+ [\d.e-]+ \+ 0$/m);
   }, 60_000);
 
   it('exact zeros with a proximal L1 penalty, and the prune curve', async () => {

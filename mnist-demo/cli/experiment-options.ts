@@ -18,6 +18,7 @@ export interface ExperimentFlags extends BackendFlags {
   readonly resume?: boolean;
   readonly force?: boolean;
   readonly penalizeBias?: boolean;
+  readonly portable?: boolean;
   readonly optimizer: string;
   readonly lrMult?: string;
   readonly grad?: string;
@@ -34,7 +35,7 @@ export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 export function addExperimentOptions(cmd: Command): Command {
   return addBackendOptions(
     cmd
-      .option('--model <module|dir>', 'the model: a module whose default export is (inputShape, numClasses) => tf.LayersModel, or a folder with a TF.js model.json (default: the reference CNN)')
+      .option('--model <module|dir>', 'the model: a module whose default export is (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one), or a folder with a TF.js model.json (default: the reference CNN)')
       .option('--constraint <spec>', 'constraint on every kernel, e.g. maxnorm:m=2 (see penx constraints)')
       .option('--epochs <n>', 'epochs to train', '40')
       .option('--batch-size <n>', 'batch size', '128')
@@ -47,6 +48,7 @@ export function addExperimentOptions(cmd: Command): Command {
       .option('--resume', 'continue an interrupted run from its last finished epoch')
       .option('--force', 'replace an existing run folder')
       .option('--penalize-bias', 'put the penalty on biases too')
+      .option('--portable', "save the checkpoint's model so plain TF.js loads it too (L1, L2, L1L2 as TF.js's L1L2; other penalties and constraints listed in model.json for loadModel)")
       .option('--optimizer <spec>', 'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)', REFERENCE_OPTIMIZER)
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
       .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)")

@@ -49,7 +49,7 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
   let builder: ModelBuilder = referenceModel;
   if (source.kind === 'module') {
     const exported = await importDefaultExport(source.path, process.cwd(), 'model');
-    if (typeof exported !== 'function') throw new SpecError(`${what}: its default export must be a function (inputShape, numClasses) => tf.LayersModel`);
+    if (typeof exported !== 'function') throw new SpecError(`${what}: its default export must be a function (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one)`);
     builder = exported as ModelBuilder;
   }
   const make: MakeModel = async (seed) => {

@@ -6,7 +6,7 @@
  *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json, checkpoint, figures)
  */
 import { join } from 'node:path';
-import { checkConstraints, SpecError, fitToFolder, gradientsFor, identity, penalty, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord, type TensorData } from '../../src/node.ts';
+import { checkConstraints, SpecError, fitToFolder, gradientsFor, identity, penalty, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord } from '../../src/node.ts';
 import { loadData } from '../data/mnist.ts';
 import { modelMaker, runModel, type MakeModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
@@ -22,7 +22,7 @@ export interface RunHooks {
 }
 
 /** Images [n, rows, cols, channels] and one-hot labels [n, classes] as tensors. */
-function tensorsOf(split: ImageSplit, set: ImageSet): TensorData {
+function tensorsOf(split: ImageSplit, set: ImageSet): { x: tf.Tensor; y: tf.Tensor } {
   const y = new Float32Array(split.count * set.classes);
   for (let i = 0; i < split.count; i++) y[i * set.classes + (split.labels[i] as number)] = 1;
   return { x: tf.tensor4d(split.images, [split.count, ...set.shape]), y: tf.tensor2d(y, [split.count, set.classes]) };
@@ -30,8 +30,8 @@ function tensorsOf(split: ImageSplit, set: ImageSet): TensorData {
 
 /** The data of an experiment as tensors, and the model maker checked against it. */
 export interface Prepared {
-  readonly train: TensorData;
-  readonly test: TensorData;
+  readonly train: { readonly x: tf.Tensor; readonly y: tf.Tensor };
+  readonly test: { readonly x: tf.Tensor; readonly y: tf.Tensor };
   /** Where the data came from, its shape and classes, its sizes (for messages). */
   readonly set: Pick<ImageSet, 'source' | 'shape' | 'classes'> & { readonly trainCount: number; readonly testCount: number };
   readonly make: MakeModel;
@@ -74,6 +74,7 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
       dir,
       resume: exp.resume,
       force: exp.force,
+      portable: exp.portable,
       name: run.name,
       epochs: exp.epochs,
       batchSize: exp.batchSize,

@@ -14,6 +14,8 @@ export interface Experiment {
   readonly model: ModelSource;
   readonly constraint?: PenxConstraint;
   readonly penalizeBias: boolean;
+  /** Save the checkpoint's model portable (loadable by plain TF.js). */
+  readonly portable: boolean;
   /** A folder of IDX files (default: the bundled MNIST), and seeded subsets. */
   readonly data: { readonly dir?: string; readonly trainSize?: number; readonly testSize?: number };
   readonly epochs: number;

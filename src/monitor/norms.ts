@@ -4,9 +4,10 @@
  * all layers (after every batch with `trackNorms: 'batch'`).
  */
 import { tf } from '../tf.ts';
+import { inventory } from '../model/inventory.ts';
 import type { BatchNorms, ChannelNorms } from '../record/schema.ts';
 
-/** The layer's kernel variable (its first weight whose name ends in `kernel`), if it has one. */
+/** The layer's kernel variable (its first weight whose name ends in `kernel`; an RNN's input kernel), if it has one. */
 export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {
   return layer.weights.find((w) => /kernel$/.test(w.originalName));
 }
@@ -35,9 +36,9 @@ export function channelNorms(layer: string, norms: number[], projected?: number)
 
 /** Mean and max channel norm of every kernel, computed on the backend with a single download. */
 export function batchNorms(model: tf.LayersModel, batch: number): BatchNorms {
-  const kernels = model.layers.flatMap((layer) => {
-    const kernel = kernelOf(layer);
-    return kernel ? [{ layer: layer.name, channels: kernel.shape[kernel.shape.length - 1] ?? 1, kernel }] : [];
+  const kernels = inventory(model).layers.flatMap((entry) => {
+    const kernel = kernelOf(entry.layer);
+    return kernel ? [{ layer: entry.name, channels: kernel.shape[kernel.shape.length - 1] ?? 1, kernel }] : [];
   });
   const all = tf.tidy(() => tf.concat(kernels.map(({ kernel, channels }) => tf.sqrt(tf.sum(tf.square(tf.reshape(kernel.read(), [-1, channels])), 0)))).dataSync());
   let at = 0;

@@ -1,33 +1,78 @@
 /**
  * The weights' state of any model, as recorded after each epoch (and at epoch 0):
  *
- *   every layer with weights ─► each weight tensor: kind (kernel / bias / other), histogram, sparsity
- *                            ─► the layer: all its weights together, its penalty term
- *                            ─► its kernel's output-channel norms
- *   all weights flattened together ─► one histogram (100 bins over [−1, 1], a density) and sparsity
- *   each weight tensor ─► fine histograms (1000 linear bins, 240 log10|w| bins; see fine.ts) for re-binning
- *   each weight tensor, layer and all weights ─► percentiles (min, 7 … 93 %, max; see percentiles.ts)
+ *   inventory (every weight, wherever TF.js keeps it; nested models' layers by their path)
+ *   each weight tensor ─► kind (kernel / bias / other), trainable or not, histogram, sparsity,
+ *                         fine histograms (1000 linear bins, 240 log10|w| bins; see fine.ts),
+ *                         percentiles (min, 7 … 93 %, max; see percentiles.ts), its λ·penalty
+ *   each layer ─► its trainable weights together (and apart, its non-trainable ones), its penalty
+ *              ─► its kernel's output-channel norms
+ *   all trainable weights flattened together ─► one histogram (100 bins over [−1, 1], a density),
+ *   sparsity, percentiles; the non-trainable ones the same, apart; Σ penalties = penaltyLoss
  *
- * "All weights" are every weight tensor of every layer (kernels, biases, and others such as a
- * batch normalisation's), downloaded once each.
+ * Every weight is downloaded once, and the penalties in one download.
  */
 import { tf } from '../tf.ts';
-import type { ChannelNorms, LayerStats, WeightKind, WeightsSnapshot } from '../record/schema.ts';
+import { inventory, type WeightEntry } from '../model/inventory.ts';
+import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../record/schema.ts';
 import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
 import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { histogram, sparsity } from './stats.ts';
 
-/** `kernel` for names ending in kernel (`conv2d_1/kernel`, `…/depthwise_kernel`), `bias`, else `other`. */
+/** `kernel` for names ending in kernel (`conv2d_1/kernel`, `…/depthwise_kernel`) or embeddings, `bias`, else `other`. */
 export function weightKind(name: string): WeightKind {
   const last = name.split('/').at(-1) ?? name;
-  return /kernel(_\d+)?$/.test(last) ? 'kernel' : /bias(_\d+)?$/.test(last) ? 'bias' : 'other';
+  return /(kernel|embeddings)(_\d+)?$/.test(last) ? 'kernel' : /bias(_\d+)?$/.test(last) ? 'bias' : 'other';
 }
 
-/** What the snapshot says about the model's evaluation: mean loss and accuracy, null when not measured. */
+/** What the snapshot says about the model's evaluation: mean loss and accuracy, null when not measured, and the metrics. */
 export interface Scores {
   readonly loss: number | null;
   readonly acc: number | null;
+  readonly metrics?: Metrics;
+}
+
+/** Each penalised weight's λ·penalty now, in one download. */
+function penaltiesOf(weights: readonly WeightEntry[]): Map<WeightEntry, number> {
+  const penalised = weights.filter((w) => w.regularizer);
+  if (penalised.length === 0) return new Map();
+  const values = tf.tidy(() => tf.stack(penalised.map((w) => w.regularizer!.apply(w.variable.read()))).dataSync());
+  return new Map(penalised.map((w, i) => [w, values[i] ?? NaN]));
+}
+
+interface Part {
+  readonly values: Float32Array;
+  readonly sorted: Float32Array;
+  readonly stats: WeightStats;
+}
+
+/** A layer's weights (those of `parts`) together, with its sorted and raw values kept for the totals. */
+interface Group {
+  readonly stats: LayerStats;
+  readonly sorted: Float32Array;
+  readonly values: readonly Float32Array[];
+}
+
+function group(name: string, parts: readonly Part[]): Group {
+  const values = parts.map((p) => p.values);
+  const sorted = mergeSorted(parts.map((p) => p.sorted));
+  const stats: LayerStats = {
+    name,
+    count: values.reduce((s, v) => s + v.length, 0),
+    histogram: histogram(values),
+    sparsity: sparsity(values),
+    penalty: parts.reduce((s, p) => s + (p.stats.penalty ?? 0), 0),
+    weights: parts.map((p) => p.stats),
+    percentiles: percentilesOfSorted(sorted),
+  };
+  return { stats, sorted, values };
+}
+
+/** Several layers' weights flattened together. */
+function together(groups: readonly Group[]) {
+  const values = groups.flatMap((g) => g.values);
+  return { histogram: histogram(values), sparsity: sparsity(values), percentiles: percentilesOfSorted(mergeSorted(groups.map((g) => g.sorted))) };
 }
 
 /**
@@ -35,47 +80,53 @@ export interface Scores {
  * constraint changed during the epoch (from the steps' measurements).
  */
 export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Scores, projected?: Readonly<Record<string, number>>): WeightsSnapshot {
-  const all: Float32Array[] = [];
-  const layers: LayerStats[] = [];
+  const inv = inventory(model);
+  const penalties = penaltiesOf(inv.weights);
+  const trained: Group[] = [];
+  const fixed: Group[] = [];
   const norms: ChannelNorms[] = [];
-  const sortedLayers: Float32Array[] = [];
-  for (const layer of model.layers) {
-    if (layer.weights.length === 0) continue;
-    const values = layer.weights.map((w) => w.read().dataSync() as Float32Array);
-    all.push(...values);
-    const kernel = kernelOf(layer);
-    if (kernel) {
-      const channels = kernel.shape[kernel.shape.length - 1] ?? 1;
-      norms.push(channelNorms(layer.name, normsOfValues(values[layer.weights.indexOf(kernel)] as Float32Array, channels), projected?.[kernel.originalName]));
-    }
-    const terms = layer.calculateLosses();
-    const penalty = terms.reduce((s, t) => s + (t.dataSync()[0] ?? 0), 0);
-    tf.dispose(terms);
-    const sorted = values.map((v) => sortedValues([v]));
-    const sortedLayer = mergeSorted(sorted);
-    sortedLayers.push(sortedLayer);
-    layers.push({
-      name: layer.name,
-      count: values.reduce((s, v) => s + v.length, 0),
-      histogram: histogram(values),
-      sparsity: sparsity(values),
-      penalty,
-      weights: layer.weights.map((w, i) => {
-        const v = values[i] as Float32Array;
-        return {
-          name: w.originalName,
-          kind: weightKind(w.originalName),
-          shape: [...w.shape] as number[],
-          histogram: histogram([v]),
-          sparsity: sparsity([v]),
-          fine: fineHistogram([v]),
-          logAbs: logAbsHistogram([v]),
-          percentiles: percentilesOfSorted(sorted[i] as Float32Array),
-        };
-      }),
-      percentiles: percentilesOfSorted(sortedLayer),
+  for (const entry of inv.layers) {
+    const parts = entry.weights.map((w): Part => {
+      const values = w.variable.read().dataSync() as Float32Array;
+      const sorted = sortedValues([values]);
+      const penalty = penalties.get(w);
+      const stats: WeightStats = {
+        name: w.name,
+        kind: weightKind(w.name),
+        shape: [...w.variable.shape] as number[],
+        trainable: w.trainable,
+        ...(penalty === undefined ? {} : { penalty }),
+        histogram: histogram([values]),
+        sparsity: sparsity([values]),
+        fine: fineHistogram([values]),
+        logAbs: logAbsHistogram([values]),
+        percentiles: percentilesOfSorted(sorted),
+      };
+      return { values, sorted, stats };
     });
+    const kernel = kernelOf(entry.layer);
+    const k = kernel ? entry.weights.findIndex((w) => w.variable === kernel) : -1;
+    if (kernel && k >= 0) {
+      const channels = kernel.shape[kernel.shape.length - 1] ?? 1;
+      norms.push(channelNorms(entry.name, normsOfValues((parts[k] as Part).values, channels), projected?.[kernel.originalName]));
+    }
+    const mine = parts.filter((p) => p.stats.trainable);
+    const theirs = parts.filter((p) => !p.stats.trainable);
+    if (mine.length) trained.push(group(entry.name, mine));
+    if (theirs.length) fixed.push(group(entry.name, theirs));
   }
-  const percentiles = percentilesOfSorted(mergeSorted(sortedLayers));
-  return { epoch, testLoss: scores.loss, testAcc: scores.acc, histogram: histogram(all), sparsity: sparsity(all), percentiles, layers, norms };
+  const nonTrainable: NonTrainableStats | undefined = fixed.length
+    ? { count: fixed.reduce((s, g) => s + g.stats.count, 0), ...together(fixed), layers: fixed.map((g) => g.stats) }
+    : undefined;
+  return {
+    epoch,
+    testLoss: scores.loss,
+    testAcc: scores.acc,
+    ...(scores.metrics ? { testMetrics: scores.metrics } : {}),
+    ...together(trained),
+    layers: trained.map((g) => g.stats),
+    ...(nonTrainable ? { nonTrainable } : {}),
+    norms,
+    penaltyLoss: [...penalties.values()].reduce((s, v) => s + v, 0),
+  };
 }

@@ -1,10 +1,10 @@
 /**
- * The proximal terms of a model: every weight whose layer regularizer is a penalty in proximal
- * mode (`l1:1e-4,prox`), by weight name, with its strength and operator — what `proximal` needs,
- * and what `fit` adds to the optimiser chain by itself.
- *
- *   layer.kernelRegularizer (proximal) ─► `<layer>/kernel`   biasRegularizer ─► `<layer>/bias`, …
+ * The proximal terms of a model: every weight whose regularizer is a penalty in proximal mode
+ * (`l1:1e-4,prox`), by weight name, with its strength and operator — what `proximal` needs, and
+ * what `fit` adds to the optimiser chain by itself. Weights and their regularizers are found as
+ * everywhere else (model/inventory.ts): a recurrent layer's kernels too.
  */
+import { inventory } from '../model/inventory.ts';
 import { isProximal } from '../penalties/proximal.ts';
 import type { PenaltyRegularizer } from '../penalties/regularizer.ts';
 import { SpecError } from '../spec/errors.ts';
@@ -12,33 +12,16 @@ import type { tf } from '../tf.ts';
 import { proximal, type ProxTerms } from './prox.ts';
 import type { GradientTransform } from './transform.ts';
 
-/** A layer's `<x>Regularizer` attribute → the weight it regularises, by the end of its name. */
-const WEIGHT_OF: Readonly<Record<string, string>> = {
-  kernel: 'kernel',
-  bias: 'bias',
-  depthwise: 'depthwise_kernel',
-  pointwise: 'pointwise_kernel',
-  recurrent: 'recurrent_kernel',
-  embeddings: 'embeddings',
-  gamma: 'gamma',
-  beta: 'beta',
-};
-
-/** Weight name → strength and proximal operator, for every weight whose regularizer is proximal. */
+/** Weight name → strength and proximal operator, for every weight whose regularizer is proximal (wherever TF.js keeps it). */
 export function proximalTerms(model: tf.LayersModel): ProxTerms {
   const terms: Record<string, ProxTerms[string]> = {};
-  for (const layer of model.layers) {
-    for (const [key, value] of Object.entries(layer)) {
-      const m = /^(\w+)Regularizer$/.exec(key);
-      if (!m || !isProximal(value)) continue;
-      const reg = value as PenaltyRegularizer;
-      const suffix = WEIGHT_OF[m[1] as string];
-      const weight = suffix === undefined ? undefined : layer.trainableWeights.find((w) => w.originalName.endsWith(`/${suffix}`));
-      if (!weight) throw new SpecError(`layer ${layer.name}: the proximal penalty ${reg.spec} on its ${key} regularises no trainable weight this library can name; use the penalty without ,prox there`);
-      const prox = reg.definition.prox;
-      if (!prox) continue;
-      terms[weight.originalName] = { strength: reg.strength, prox: (w, tau) => prox(w, tau, reg.params) };
-    }
+  for (const w of inventory(model).weights) {
+    if (!w.regularizer || !isProximal(w.regularizer)) continue;
+    const reg = w.regularizer as PenaltyRegularizer;
+    if (!w.trainable) throw new SpecError(`the proximal penalty ${reg.spec} on ${w.name} acts on a weight that is not trained; use the penalty without ,prox there`);
+    const prox = reg.definition.prox;
+    if (!prox) continue;
+    terms[w.name] = { strength: reg.strength, prox: (x, tau) => prox(x, tau, reg.params) };
   }
   return terms;
 }

@@ -11,7 +11,7 @@
 import { tf } from '../tf.ts';
 import { ORT_BACKEND } from '../backends/choices.ts';
 import { localGradients, type GradientStrategy } from '../training/gradients.ts';
-import { isNamedLoss, type LossSpec } from '../training/losses.ts';
+import { namedObjective, objectiveOf, type LossOption, type MetricsOption } from '../training/objective.ts';
 import { ShardedGradients } from './sharded.ts';
 
 /** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
@@ -36,22 +36,23 @@ export interface ThreadsInfo {
   readonly workers: number;
 }
 
-export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, loss: LossSpec = 'categoricalCrossentropy'): Promise<ChosenGradients> {
+export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, loss: LossOption = 'categoricalCrossentropy', metrics?: MetricsOption): Promise<ChosenGradients> {
   let why: string | undefined;
   if (backend.name === ORT_BACKEND && tf.getBackend() === ORT_BACKEND) {
     // Loaded only here: other backends never load ONNX Runtime's binding.
     const { FusedGradients } = await import('../backends/onnxruntime/fused/strategy.ts');
-    const fused = await FusedGradients.start(model, loss, backend.threads, backend.parallel);
+    const fused = await FusedGradients.start(model, objectiveOf(model, loss, metrics), backend.threads, backend.parallel);
     if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
     why = fused;
   }
-  const perKernel = await shardedFor(model, backend.workers, loss);
+  const perKernel = await shardedFor(model, backend.workers, loss, metrics);
   return { gradients: perKernel.gradients, path: 'per-kernel', ...(why ? { why } : {}), ...(perKernel.note ? { note: perKernel.note } : {}) };
 }
 
-async function shardedFor(model: tf.LayersModel, workers: number, loss: LossSpec): Promise<{ gradients: GradientStrategy; note?: string }> {
+async function shardedFor(model: tf.LayersModel, workers: number, loss: LossOption, metrics?: MetricsOption): Promise<{ gradients: GradientStrategy; note?: string }> {
   if (workers === 0) return { gradients: localGradients };
-  if (!isNamedLoss(loss)) return { gradients: localGradients, note: 'one thread: a loss given as a function cannot run on worker threads' };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
+  if (!namedObjective(objectiveOf(model, loss, metrics))) return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {

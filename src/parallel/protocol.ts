@@ -1,13 +1,13 @@
 /**
  * Messages between the main thread and a shard worker (worker.mjs → worker-main.ts).
  *
- *   main ──{ weights, x, y, scale, loss }──► worker: gradients of scale·Σ loss over its shard
- *   main ◄──{ grads, lossSum, correct }───── worker
- *   main ──{ weights?, x, y, loss }────────► worker: Σ loss and correct count only (evaluation)
+ *   main ──{ weights, x, y, scale, objective, seed }──► worker: gradients of scale·Σ loss over its shard
+ *   main ◄──{ grads, scores }───────────────────────── worker
+ *   main ──{ weights?, x, y, objective }──────────────► worker: the scores only (evaluation)
  *
- * Weights and gradients travel flat, in the order of the model's trainable weights.
+ * Weights and gradients travel flat, in the order of the model's trainable weights; the objective
+ * by its names (the worker rebuilds it with `objectiveOf`).
  */
-import type { LossName } from '../training/losses.ts';
 
 export interface ShardBatch {
   /** Inputs of the shard, flat, with their shape [n, …inputShape]. */
@@ -16,7 +16,8 @@ export interface ShardBatch {
   /** Labels of the shard, flat, with their shape [n, …]. */
   readonly y: Float32Array;
   readonly yShape: number[];
-  readonly loss: LossName;
+  /** The loss of each output and the metrics, by name. */
+  readonly objective: { readonly losses: string[]; readonly metrics: ReadonlyArray<{ readonly spec: string; readonly output: number }> };
 }
 
 export interface GradsRequest extends ShardBatch {
@@ -25,6 +26,8 @@ export interface GradsRequest extends ShardBatch {
   readonly weights: Float32Array;
   /** Multiplies the summed per-sample loss: 1 / (samples in the whole batch). */
   readonly scale: number;
+  /** Seed of the shard's random ops (dropout masks, noise); absent: TF.js's own. */
+  readonly seed?: number;
 }
 
 export interface EvalRequest extends ShardBatch {
@@ -39,10 +42,9 @@ export type Request = GradsRequest | EvalRequest;
 
 export interface ShardResult {
   readonly id: number;
-  /** Σ of per-sample losses over the shard (not scaled). */
-  readonly lossSum: number;
-  /** Samples predicted right (NaN for a loss without accuracy). */
-  readonly correct: number;
+  /** The shard's sums (see `scoreTensors`; not scaled). */
+  readonly scores: number[];
+  readonly n: number;
   /** With `grads` requests: d(scale·lossSum)/dw, flat. */
   readonly grads?: Float32Array;
 }

@@ -6,8 +6,9 @@
  *   shards  ─► workers ─► their gradients ─► Σ ─► (the step: optimiser update, constraints)
  *
  * Each shard contributes Σ its per-sample losses / batch size, so the summed gradient equals the
- * gradient of the whole batch on one thread (up to float rounding). A loss given as a function
- * cannot be sent to a worker: use a named loss, or local gradients.
+ * gradient of the whole batch on one thread (up to float rounding). A loss or metric given as a
+ * function cannot be sent to a worker, nor a model of several inputs or outputs: use named ones,
+ * or local gradients. Shard i's random ops draw from `mixSeeds(seed, i)`, this thread's being shard 0.
  *
  * @example
  * const sharded = await ShardedGradients.start(model, 1);   // this thread + 1 worker: both cores
@@ -15,15 +16,16 @@
  * await sharded.close();
  */
 import { tf, type Tensor } from '../tf.ts';
-import { batchGradients, evaluateChunked, trainableVariables, type BatchGradients } from '../training/batch-math.ts';
+import { addScores, batchGradients, evaluateChunked, samplesOf, sliceBatch, trainableVariables, type Batch, type BatchGradients, type BatchScores } from '../training/batch-math.ts';
 import { EVAL_CHUNK, type GradientStrategy } from '../training/gradients.ts';
-import { LOSS_NAMES, type Loss, type LossName } from '../training/losses.ts';
+import { namedObjective, type Objective } from '../training/objective.ts';
+import { mixSeeds } from '../training/seeded-random.ts';
 import { flatTensors } from './flat.ts';
 import { ShardPool, type RequestBody } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 
 /** The fields a shard fills in. */
-type Batch = 'id' | 'x' | 'xShape' | 'y' | 'yShape';
+type BatchFields = 'id' | 'x' | 'xShape' | 'y' | 'yShape';
 
 interface Shard {
   readonly start: number;
@@ -50,11 +52,17 @@ function handled<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-function lossName(loss: Loss): LossName {
-  if (!(LOSS_NAMES as readonly string[]).includes(loss.name)) {
-    throw new Error(`a loss given as a function cannot be computed on worker threads; use a named loss (${LOSS_NAMES.join(', ')}) or local gradients`);
-  }
-  return loss.name as LossName;
+/** The objective by its names, for the workers; an Error when it cannot go there. */
+function sendable(objective: Objective): GradsRequest['objective'] {
+  const named = namedObjective(objective);
+  if (!named) throw new Error('a loss or metric given as a function cannot be computed on worker threads; use named ones, or local gradients');
+  return named;
+}
+
+/** The batch's one input and one target; an Error for a model of several (worker threads take one of each). */
+function single(batch: Batch): [Tensor, Tensor] {
+  if (batch.xs.length !== 1 || batch.ys.length !== 1) throw new Error('a model of several inputs or outputs cannot be computed on worker threads; use local gradients');
+  return [batch.xs[0] as Tensor, batch.ys[0] as Tensor];
 }
 
 /** The rows [start, end) of a tensor, downloaded. */
@@ -82,18 +90,20 @@ export class ShardedGradients implements GradientStrategy {
     return 1 + (this.pool?.size ?? 0);
   }
 
-  async gradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<BatchGradients> {
-    const n = x.shape[0] ?? 0;
+  async gradients(model: tf.LayersModel, batch: Batch, objective: Objective, seed?: number): Promise<BatchGradients> {
+    const n = samplesOf(batch);
     const [mine, ...theirs] = shardsOf(n, this.threads);
-    if (!mine || theirs.length === 0) return batchGradients(model, x, y, loss, 1 / n);
+    const seedOf = (part: number) => (seed === undefined ? undefined : mixSeeds(seed, part));
+    if (!mine || theirs.length === 0) return batchGradients(model, batch, objective, 1 / n, seedOf(0));
+    const [x, y] = single(batch);
     const vars = trainableVariables(model);
-    const remote = this.send(theirs, x, y, { type: 'grads', weights: flatTensors(vars), scale: 1 / n, loss: lossName(loss) });
-    const [xm, ym] = [tf.slice(x, 0, mine.end), tf.slice(y, 0, mine.end)];
+    const remote = this.send(theirs, x, y, (i) => ({ type: 'grads', weights: flatTensors(vars), scale: 1 / n, objective: sendable(objective), ...(seed === undefined ? {} : { seed: seedOf(i + 1) }) }));
+    const part = sliceBatch(batch, 0, mine.end);
     let own: BatchGradients;
     try {
-      own = batchGradients(model, xm, ym, loss, 1 / n);
+      own = batchGradients(model, part, objective, 1 / n, seedOf(0));
     } finally {
-      tf.dispose([xm, ym]);
+      tf.dispose([...part.xs, ...part.ys]);
     }
     const results = await remote;
     const summed: tf.NamedTensorMap = {};
@@ -104,43 +114,38 @@ export class ShardedGradients implements GradientStrategy {
       off += v.size;
     }
     tf.dispose(Object.values(own.grads));
-    return {
-      grads: summed,
-      lossSum: results.reduce((s, r) => s + r.lossSum, own.lossSum),
-      correct: results.reduce((s, r) => s + r.correct, own.correct),
-      penalty: own.penalty,
-      n,
-    };
+    return { grads: summed, ...addScores([own, ...results]), penalty: own.penalty };
   }
 
-  async evaluate(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<{ lossSum: number; correct: number }> {
-    const n = x.shape[0] ?? 0;
+  async evaluate(model: tf.LayersModel, batch: Batch, objective: Objective): Promise<BatchScores> {
+    const n = samplesOf(batch);
     const [mine, ...theirs] = shardsOf(n, this.threads);
-    if (!mine || theirs.length === 0) return evaluateChunked(model, x, y, loss, EVAL_CHUNK);
-    const remote = this.send(theirs, x, y, { type: 'eval', weights: flatTensors(trainableVariables(model)), chunk: EVAL_CHUNK, loss: lossName(loss) });
-    const [xm, ym] = [tf.slice(x, 0, mine.end), tf.slice(y, 0, mine.end)];
-    let own: { lossSum: number; correct: number };
+    if (!mine || theirs.length === 0) return evaluateChunked(model, batch, objective, EVAL_CHUNK);
+    const [x, y] = single(batch);
+    const remote = this.send(theirs, x, y, () => ({ type: 'eval', weights: flatTensors(trainableVariables(model)), chunk: EVAL_CHUNK, objective: sendable(objective) }));
+    const part = sliceBatch(batch, 0, mine.end);
+    let own: BatchScores;
     try {
-      own = evaluateChunked(model, xm, ym, loss, EVAL_CHUNK);
+      own = evaluateChunked(model, part, objective, EVAL_CHUNK);
     } finally {
-      tf.dispose([xm, ym]);
+      tf.dispose([...part.xs, ...part.ys]);
     }
-    return (await remote).reduce((t, r) => ({ lossSum: t.lossSum + r.lossSum, correct: t.correct + r.correct }), own);
+    return addScores([own, ...(await remote)]);
   }
 
   async close(): Promise<void> {
     await this.pool?.close();
   }
 
-  /** Send worker i shard i of (x, y) with `request`'s other fields; resolves to their replies, handled at once. */
-  private send(shards: Shard[], x: Tensor, y: Tensor, request: Omit<GradsRequest, Batch> | Omit<EvalRequest, Batch>): Promise<ShardResult[]> {
+  /** Send worker i shard i of (x, y) with `request(i)`'s other fields; resolves to their replies, handled at once. */
+  private send(shards: Shard[], x: Tensor, y: Tensor, request: (i: number) => Omit<GradsRequest, BatchFields> | Omit<EvalRequest, BatchFields>): Promise<ShardResult[]> {
     const pool = this.pool as ShardPool;
     return handled(
       Promise.all(
         shards.map((s, i) => {
           const xs = rows(x, s);
           const ys = rows(y, s);
-          return pool.run(i, { ...request, x: xs.data, xShape: xs.shape, y: ys.data, yShape: ys.shape } as RequestBody);
+          return pool.run(i, { ...request(i), x: xs.data, xShape: xs.shape, y: ys.data, yShape: ys.shape } as RequestBody);
         }),
       ),
     );

@@ -4,11 +4,12 @@
  *   start: backend ─► model from the bare topology ─► 'ready'
  *   each request: weights (if sent) ─► forward (+ backward) on the shard ─► reply
  */
+import { outputNamesOf } from '../model/inventory.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/select.ts';
 import { tf } from '../tf.ts';
 import { batchGradients, evaluateChunked, trainableVariables } from '../training/batch-math.ts';
-import { lossOf } from '../training/losses.ts';
+import { objectiveOf, type Objective } from '../training/objective.ts';
 import { assignFlat, flatTensors } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
 
@@ -22,19 +23,33 @@ async function setUp(setup: WorkerSetup) {
   return { model, vars: trainableVariables(model) };
 }
 
+/** The objective a request names, rebuilt once per distinct one. */
+const objectives = new Map<string, Objective>();
+function objectiveFor(model: tf.LayersModel, o: Request['objective']): Objective {
+  const key = JSON.stringify(o);
+  let objective = objectives.get(key);
+  if (!objective) {
+    const metrics = Object.fromEntries(outputNamesOf(model).map((name, i) => [name, o.metrics.filter((m) => m.output === i).map((m) => m.spec)]));
+    objectives.set(key, (objective = objectiveOf(model, o.losses as never, metrics)));
+  }
+  return objective;
+}
+
 function handle(model: tf.LayersModel, vars: tf.Variable[], m: Request): void {
   if (m.weights) assignFlat(vars, m.weights);
   const x = tf.tensor(m.x, m.xShape, 'float32');
   const y = tf.tensor(m.y, m.yShape, 'float32');
+  const batch = { xs: [x], ys: [y] };
+  const objective = objectiveFor(model, m.objective);
   try {
     if (m.type === 'eval') {
-      post({ id: m.id, ...evaluateChunked(model, x, y, lossOf(m.loss), m.chunk) });
+      post({ id: m.id, ...evaluateChunked(model, batch, objective, m.chunk) });
       return;
     }
-    const { grads, lossSum, correct } = batchGradients(model, x, y, lossOf(m.loss), m.scale);
+    const { grads, scores, n } = batchGradients(model, batch, objective, m.scale, m.seed);
     const flat = flatTensors(vars.map((v) => grads[v.name]!));
     tf.dispose(Object.values(grads));
-    post({ id: m.id, lossSum, correct, grads: flat }, [flat.buffer]);
+    post({ id: m.id, scores, n, grads: flat }, [flat.buffer]);
   } finally {
     tf.dispose([x, y]);
   }

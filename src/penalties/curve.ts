@@ -8,7 +8,7 @@
  * @example
  * samplePenaltyCurve(penalty('l1:1e-4'), [-1, 1], 201).points[200];   // { w: 1, value: 1e-4, slope: 1e-4 }
  */
-import { tf, type Tensor } from '../tf.ts';
+import { tf, type Scalar, type Tensor } from '../tf.ts';
 import type { PenaltyCurve } from '../record/schema.ts';
 import { InterruptedError } from '../spec/errors.ts';
 import { lossFormula } from './definition.ts';
@@ -22,8 +22,16 @@ export const STORED_CURVE = { range: [-2, 2] as const, points: 401 };
  * penalty is not finite there, or cannot be evaluated on a single weight (it throws).
  */
 export function samplePenaltyCurve(reg: PenaltyRegularizer, range: readonly [number, number] = STORED_CURVE.range, points = STORED_CURVE.points): PenaltyCurve | undefined {
+  return sampleCurve((w) => tf.mul(reg.strength, reg.value(w)) as Scalar, reg.spec, lossFormula(reg.definition), range, points);
+}
+
+/**
+ * Any penalty term (`term(w)`: its λ·φ of a weight tensor — e.g. TF.js's own regularizer's
+ * `apply`) sampled as `samplePenaltyCurve` does, under the spec and formula given.
+ */
+export function sampleCurve(term: (w: Tensor) => Scalar, spec: string, formula: string, range: readonly [number, number] = STORED_CURVE.range, points = STORED_CURVE.points): PenaltyCurve | undefined {
   const step = (range[1] - range[0]) / (points - 1);
-  const f = tf.valueAndGrad((w: Tensor) => tf.mul(reg.strength, reg.value(w)));
+  const f = tf.valueAndGrad(term);
   let out: Array<{ w: number; value: number; slope: number }>;
   try {
     out = Array.from({ length: points }, (_, i) => {
@@ -37,5 +45,5 @@ export function samplePenaltyCurve(reg: PenaltyRegularizer, range: readonly [num
     if (err instanceof InterruptedError) throw err;
     return undefined;
   }
-  return out.every((p) => Number.isFinite(p.value) && Number.isFinite(p.slope)) ? { spec: reg.spec, formula: lossFormula(reg.definition), points: out } : undefined;
+  return out.every((p) => Number.isFinite(p.value) && Number.isFinite(p.slope)) ? { spec, formula, points: out } : undefined;
 }

@@ -7,18 +7,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { completeDir, replaceDirAtomic, writeFileAtomic } from '../io/atomic.ts';
-import { saveModel } from '../io/model-folder.ts';
+import { saveModel, type SaveOptions } from '../io/model-folder.ts';
 import { tf } from '../tf.ts';
 import { readRunRecord } from './read.ts';
 import type { RunRecord } from './schema.ts';
 
 export const CHECKPOINT = 'checkpoint';
 
-export async function saveCheckpoint(runDir: string, model: tf.LayersModel, optimizer: tf.Optimizer, run: RunRecord): Promise<void> {
+/** Write the checkpoint; `portable`: its model loadable by plain TF.js too (see io/model-folder.ts). */
+export async function saveCheckpoint(runDir: string, model: tf.LayersModel, optimizer: tf.Optimizer, run: RunRecord, options: SaveOptions = {}): Promise<void> {
   const named = await optimizer.getWeights();
   const encoded = await tf.io.encodeWeights(named);
   await replaceDirAtomic(join(runDir, CHECKPOINT), async (tmp) => {
-    await saveModel(model, join(tmp, 'model'));
+    await saveModel(model, join(tmp, 'model'), options);
     const data = encoded.data;
     const bytes = new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
     await writeFileAtomic(join(tmp, 'optimizer.bin'), bytes);
@@ -62,7 +63,11 @@ export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undef
       tf.dispose(Object.values(weights));
       const optSpecs = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
       const opt = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'optimizer.bin')), optSpecs);
-      await optimizer.setWeights(optSpecs.map((s) => ({ name: s.name, tensor: opt[s.name] as tf.Tensor })));
+      // The optimiser's state is named after the weights (`0/m:dense_1/kernel`): the saved run's
+      // names put into this model's, by position (a model built again in one process gets new names).
+      const renamed = new Map(run.config.weights.map((w, i) => [w.name, model.weights[i]?.originalName ?? w.name]));
+      const current = (name: string) => name.replace(/:(.+)$/, (_, w: string) => `:${renamed.get(w) ?? w}`);
+      await optimizer.setWeights(optSpecs.map((s) => ({ name: current(s.name), tensor: opt[s.name] as tf.Tensor })));
     },
   };
 }

@@ -1,91 +1,141 @@
 /**
- * What a run record says about the model it trained, read off the model itself: its shapes and
- * size, the penalty on its kernels (the layers' regularizers) and each penalty's curve (sampled
- * here, so figures never need the penalty's code), the constraint and its norm bounds.
+ * What a run record says about the model it trained, read off the model itself:
+ *
+ *   inventory (every weight, wherever TF.js keeps it) ─► per weight: shape, kind, trainable, its
+ *   penalty (this library's by its spec, a user's, TF.js's own by class and config) and constraint
+ *   (with a norm constraint's bounds) ─► the run's one-line summaries: penalty, formula, constraint
+ *   ─► each distinct penalty's curve (sampled here, so figures never need the penalty's code)
  */
-import { samplePenaltyCurve } from '../penalties/curve.ts';
+import { sampleCurve, samplePenaltyCurve } from '../penalties/curve.ts';
 import { lossFormula } from '../penalties/definition.ts';
 import { PenaltyRegularizer } from '../penalties/regularizer.ts';
 import { PenxConstraint } from '../constraints/constraint.ts';
-import { kernelOf } from '../monitor/norms.ts';
+import { inventory, type Constraint, type Regularizer } from '../model/inventory.ts';
+import { weightKind } from '../monitor/snapshot.ts';
+import { formatNumber } from '../spec/params.ts';
 import type { tf } from '../tf.ts';
-import type { ModelInfo, RunConfig } from './schema.ts';
-
-interface RegularizedLayer {
-  kernelRegularizer?: unknown;
-  biasRegularizer?: unknown;
-  kernelConstraint?: unknown;
-}
+import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from './schema.ts';
 
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
+const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);
 
-/** The model's name, size and per-sample shapes. */
+/** The model's name, size and per-sample shapes (of its first input and output). */
 export function modelInfo(model: tf.LayersModel, source?: string): ModelInfo {
   return {
     name: model.name,
     ...(source ? { source } : {}),
-    weights: model.weights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0),
+    weights: model.weights.reduce((s, w) => s + sizeOf(w.shape), 0),
+    trainableWeights: model.trainableWeights.reduce((s, w) => s + sizeOf(w.shape), 0),
     inputShape: perSample(model.inputs[0]?.shape),
     outputShape: perSample(model.outputs[0]?.shape),
   };
 }
 
 /** True for this library's regularizers, also when made by another copy of the package (its CommonJS build). */
-const isPenalty = (r: unknown): r is PenaltyRegularizer => r instanceof PenaltyRegularizer || (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string');
-const isConstraint = (c: unknown): c is PenxConstraint => c instanceof PenxConstraint || (typeof c === 'object' && c !== null && 'definition' in c && typeof (c as { spec?: unknown }).spec === 'string');
+export const isPenalty = (r: unknown): r is PenaltyRegularizer => r instanceof PenaltyRegularizer || (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string' && 'strength' in r);
+/** True for this library's constraints, likewise. */
+export const isPenxConstraint = (c: unknown): c is PenxConstraint => c instanceof PenxConstraint || (typeof c === 'object' && c !== null && 'definition' in c && typeof (c as { spec?: unknown }).spec === 'string' && !('strength' in c));
 
-/** A regularizer as spec text and formula: this library's by its spec, others by class and config. */
-function describeRegularizer(r: unknown): { spec: string; formula: string } | undefined {
-  if (r == null) return undefined;
-  if (isPenalty(r)) return r.definition.name === 'none' ? undefined : { spec: r.spec, formula: lossFormula(r.definition) };
-  const s = r as tf.serialization.Serializable;
-  const config = Object.entries(s.getConfig?.() ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-  const spec = `tfjs.${s.getClassName?.() ?? 'regularizer'}${config.length ? `:${config.join(',')}` : ''}`;
-  return { spec, formula: spec };
+/** A TF.js class as spec text: `tfjs.L1L2:l1=0.01,l2=0`. */
+function tfjsSpec(s: tf.serialization.Serializable): { spec: string; className: string; config: Record<string, unknown> } {
+  const className = s.getClassName?.() ?? 'unknown';
+  const config = (s.getConfig?.() ?? {}) as Record<string, unknown>;
+  const text = Object.entries(config).map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`);
+  return { spec: `tfjs.${className}${text.length ? `:${text.join(',')}` : ''}`, className, config };
 }
 
-type PenaltyFields = Pick<RunConfig, 'penalty' | 'penaltyFormula' | 'penaltyCurves' | 'penalizeBias' | 'constraint' | 'constraintBounds'>;
+/** A TF.js L1L2's formula and λ, in this library's terms (l1l2's when it has both terms). */
+function l1l2Terms(config: Record<string, unknown>): { formula: string; strength: number | null } {
+  const l1 = typeof config['l1'] === 'number' ? config['l1'] : 0;
+  const l2 = typeof config['l2'] === 'number' ? config['l2'] : 0;
+  if (l2 === 0) return { formula: 'λ·Σ|w|', strength: l1 };
+  if (l1 === 0) return { formula: 'λ·Σw²', strength: l2 };
+  return { formula: `λ·(${formatNumber(l1)}·Σ|w| + ${formatNumber(l2)}·Σw²)`, strength: 1 };
+}
 
-/** Each distinct penalty of this library on the layers' weights (not `none`), sampled. */
-function curvesOf(layers: ReadonlyArray<RegularizedLayer>): NonNullable<RunConfig['penaltyCurves']> {
-  const regs = new Map<string, PenaltyRegularizer>();
-  for (const l of layers) {
-    for (const r of [l.kernelRegularizer, l.biasRegularizer]) if (isPenalty(r) && r.definition.name !== 'none' && !regs.has(r.spec)) regs.set(r.spec, r);
+/** What a regularizer is: spec, λ, formula and source (undefined for this library's `none`). */
+export function describePenalty(r: Regularizer): PenaltyInfo | undefined {
+  if (isPenalty(r)) {
+    if (r.definition.name === 'none') return undefined;
+    return { spec: r.spec, strength: r.definition.takesStrength ? r.strength : null, formula: lossFormula(r.definition), source: r.definition.builtin ? 'builtin' : 'user' };
   }
-  return [...regs.values()].flatMap((r) => samplePenaltyCurve(r) ?? []);
+  const { spec, className, config } = tfjsSpec(r);
+  const terms = className === 'L1L2' ? l1l2Terms(config) : { formula: spec, strength: null };
+  return { spec, ...terms, source: 'tfjs', tfjs: { className, config } };
 }
 
-/** The penalty on the model's kernels (one spec when all kernels carry the same, else each layer's), on biases, and the kernels' constraint. */
-export function penaltyFields(model: tf.LayersModel): PenaltyFields {
-  const layers = model.layers as unknown as Array<RegularizedLayer & { name: string }>;
-  const withKernel = new Set(model.layers.filter((l) => kernelOf(l)).map((l) => l.name));
-  const kernels = layers.filter((l) => withKernel.has(l.name)).map((l) => ({ layer: l.name, reg: describeRegularizer(l.kernelRegularizer) }));
-  const specs = [...new Set(kernels.map((k) => k.reg?.spec ?? 'none'))];
-  const constraints = layers.flatMap((l) => (isConstraint(l.kernelConstraint) ? [l.kernelConstraint] : []));
-  // One constraint when every constrained kernel has the same spec (each layer holds its own copy).
-  const constraint = new Set(constraints.map((c) => c.spec)).size === 1 ? constraints[0] : undefined;
-  const bounds = boundsOf(constraint);
-  const penalty =
-    specs.length === 1 && kernels[0]?.reg ? { penalty: specs[0] as string, penaltyFormula: kernels[0].reg.formula }
-    : specs.length <= 1 ? { penalty: 'none', penaltyFormula: '0' }
-    : { penalty: kernels.map((k) => `${k.layer}: ${k.reg?.spec ?? 'none'}`).join('; '), penaltyFormula: 'per layer' };
-  const curves = curvesOf(layers);
+/** What a constraint is: spec, source, and a norm constraint's bounds. */
+export function describeConstraint(c: Constraint): ConstraintInfo {
+  if (isPenxConstraint(c)) {
+    const bounds = penxBounds(c);
+    return { spec: c.spec, source: c.definition.builtin ? 'builtin' : 'user', ...(bounds ? { bounds } : {}) };
+  }
+  const { spec, className, config } = tfjsSpec(c);
+  const bounds = tfjsBounds(className, config);
+  return { spec, source: 'tfjs', ...(bounds ? { bounds } : {}) };
+}
+
+/** Every weight of the model with what acts on it, in model order. */
+export function weightInfos(model: tf.LayersModel): WeightInfo[] {
+  return inventory(model).weights.map((w) => {
+    const penalty = w.regularizer ? describePenalty(w.regularizer) : undefined;
+    return {
+      name: w.name,
+      layer: w.layer,
+      shape: w.variable.shape as number[],
+      kind: weightKind(w.name),
+      trainable: w.trainable,
+      ...(penalty ? { penalty } : {}),
+      ...(w.constraint ? { constraint: describeConstraint(w.constraint) } : {}),
+    };
+  });
+}
+
+type PenaltyFields = Pick<RunConfig, 'weights' | 'penalty' | 'penaltyFormula' | 'penaltyCurves' | 'penalizeBias' | 'constraint'>;
+
+/** The distinct values in order of first appearance. */
+const distinct = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/** The record's summaries from the per-weight list (see RunConfig). */
+export function summaries(weights: readonly WeightInfo[]): Omit<PenaltyFields, 'weights' | 'penaltyCurves'> {
+  const penalties = weights.flatMap((w) => (w.penalty ? [w.penalty] : []));
+  const specs = distinct(penalties.map((p) => p.spec));
+  const constraints = distinct(weights.flatMap((w) => (w.constraint ? [w.constraint.spec] : [])));
   return {
-    ...penalty,
-    ...(curves.length ? { penaltyCurves: curves } : {}),
-    penalizeBias: layers.some((l) => describeRegularizer(l.biasRegularizer) !== undefined),
-    ...(constraint ? { constraint: constraint.spec } : {}),
-    ...(bounds ? { constraintBounds: bounds } : {}),
+    penalty: specs.length === 0 ? 'none' : specs.join(' + '),
+    penaltyFormula: specs.length === 0 ? '0' : specs.length === 1 ? (penalties[0] as PenaltyInfo).formula : 'per weight',
+    penalizeBias: weights.some((w) => w.kind === 'bias' && w.penalty),
+    ...(constraints.length === 1 ? { constraint: constraints[0] as string } : constraints.length > 1 ? { constraint: constraints.join(' + ') } : {}),
   };
 }
 
-/** The norm bounds a norm constraint enforces, for figures. */
-function boundsOf(c: PenxConstraint | undefined): RunConfig['constraintBounds'] {
-  if (!c) return undefined;
-  const p = c.params as Record<string, number>;
-  const axes = c.params['axis'] ?? [0];
+/** Each distinct penalty on the model's weights (this library's, a user's, TF.js's own), sampled. */
+function curvesOf(model: tf.LayersModel): NonNullable<RunConfig['penaltyCurves']> {
+  const regs = new Map<string, { reg: Regularizer; info: PenaltyInfo }>();
+  for (const w of inventory(model).weights) {
+    const info = w.regularizer ? describePenalty(w.regularizer) : undefined;
+    if (w.regularizer && info && !regs.has(info.spec)) regs.set(info.spec, { reg: w.regularizer, info });
+  }
+  return [...regs.values()].flatMap(({ reg, info }) => (isPenalty(reg) ? samplePenaltyCurve(reg) : sampleCurve((x) => reg.apply(x), info.spec, info.formula)) ?? []);
+}
+
+/** Every weight's penalty and constraint, the run's one-line summaries of them, and each penalty's curve. */
+export function penaltyFields(model: tf.LayersModel): PenaltyFields {
+  const weights = weightInfos(model);
+  const curves = curvesOf(model);
+  return { weights, ...summaries(weights), ...(curves.length ? { penaltyCurves: curves } : {}) };
+}
+
+const axisOf = (axes: number | readonly number[] | undefined): number | number[] => {
+  const a = axes ?? 0;
   // One axis as a number (as records have always said), several as a list.
-  const axis = typeof axes === 'number' ? axes : axes.length === 1 ? (axes[0] as number) : [...axes];
+  return typeof a === 'number' ? a : a.length === 1 ? (a[0] as number) : [...a];
+};
+
+/** The norm bounds this library's norm constraint enforces, for figures. */
+function penxBounds(c: PenxConstraint): NormBounds | undefined {
+  const p = c.params as Record<string, number>;
+  const axis = axisOf(c.params['axis']);
   const perChannel = p['perchannel'] === 1 ? { perChannel: true } : {};
   switch (c.definition.name) {
     case 'maxnorm':
@@ -94,6 +144,22 @@ function boundsOf(c: PenxConstraint | undefined): RunConfig['constraintBounds'] 
       return { min: 1, max: 1, axis, ...perChannel };
     case 'minmaxnorm':
       return { min: p['min'] as number, max: p['max'] as number, axis, ...perChannel };
+    default:
+      return undefined;
+  }
+}
+
+/** The norm bounds of TF.js's own norm constraints (MaxNorm, UnitNorm, MinMaxNorm). */
+function tfjsBounds(className: string, config: Record<string, unknown>): NormBounds | undefined {
+  const axis = axisOf(config['axis'] as number | number[] | undefined);
+  const num = (k: string) => (typeof config[k] === 'number' ? (config[k] as number) : undefined);
+  switch (className) {
+    case 'MaxNorm':
+      return { max: num('maxValue') ?? 2, axis };
+    case 'UnitNorm':
+      return { min: 1, max: 1, axis };
+    case 'MinMaxNorm':
+      return { min: num('minValue') ?? 0, max: num('maxValue') ?? 1, axis };
     default:
       return undefined;
   }

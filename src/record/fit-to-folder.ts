@@ -24,7 +24,8 @@ import type { tf } from '../tf.ts';
 import { checkConstraints } from '../training/constraints.ts';
 import { DivergedError } from '../training/diverged.ts';
 import type { FitData } from '../training/fit-data.ts';
-import { fit, runConfig, type FitOptions } from '../training/fit.ts';
+import { fit, FIT_OPTION_KEYS, runConfig, type FitOptions } from '../training/fit.ts';
+import { checkOptionKeys } from '../training/option-keys.ts';
 import { drawRun } from '../viz/render/draw.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { ResumeMismatchError } from './errors.ts';
@@ -37,12 +38,20 @@ export interface FolderOptions extends FitOptions, FolderPolicy {
   readonly dir: string;
   /** Draw the figures and report.html after every epoch; default true. */
   readonly figures?: boolean;
+  /** Save the checkpoint's model portable: plain TF.js loads it too (`saveModel`'s `portable`). */
+  readonly portable?: boolean;
   /** Told what the folder's state made it do: a run resumed, started over, or resumed with other threads. */
   readonly onNote?: (message: string) => void;
 }
 
 /** The settings that must agree for a run to be resumed (epochs may grow). */
-const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'lrMult', 'grad', 'freeze', 'loss', 'trackNorms', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const satisfies ReadonlyArray<keyof RunConfig>;
+const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'lrMult', 'grad', 'freeze', 'loss', 'metrics', 'trackNorms', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const satisfies ReadonlyArray<keyof RunConfig>;
+
+/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (not its name: a model built again in one process gets new ones). */
+const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
+
+/** What fitToFolder takes besides fit's options. */
+const FOLDER_KEYS = ['dir', 'figures', 'portable', 'onNote', 'resume', 'force'] as const satisfies ReadonlyArray<keyof FolderOptions>;
 
 /** This process's session, from the config a fresh run would get. */
 function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
@@ -56,6 +65,8 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
   for (const key of RESUME_KEYS) {
     if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(options.dir, key, was.config[key], now[key]);
   }
+  const [before, after] = [modelSignature(was.config), modelSignature(now)];
+  if (JSON.stringify(before) !== JSON.stringify(after)) throw new ResumeMismatchError(options.dir, 'model (its weights, their shapes, penalties and constraints)', `${before.length} weights`, `${after.length} weights${before.length === after.length ? ', differing' : ''}`);
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (last.threads !== now.threads || last.parallel !== now.parallel) {
     options.onNote?.(
@@ -68,7 +79,9 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
 
 /** Train with `fit`, keeping the run folder `options.dir` up to date after every epoch; resumable. */
 export async function fitToFolder(model: tf.LayersModel, data: FitData, options: FolderOptions): Promise<RunRecord> {
-  const { dir } = options;
+  checkOptionKeys(options, [...FIT_OPTION_KEYS, ...FOLDER_KEYS], 'fitToFolder');
+  const { dir, figures, portable, onNote, resume, force, ...fitOptions } = options;
+  void [figures, onNote, resume, force];
   checkConstraints(model);
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
@@ -94,16 +107,16 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
       if (draw) await drawRun(dir, from, { all: true });
     }
     return await fit(model, data, {
-      ...options,
+      ...fitOptions,
       ...(from ? { from } : {}),
       callbacks: [
         {
-          onTrainBegin: async (_record, ctx) => {
+          onTrainBegin: async (_begin, ctx) => {
             if (checkpoint) await checkpoint.restore(ctx.model, ctx.optimizer);
           },
           onEpochEnd: async (epoch, record, ctx) => {
             const r = withSessions(record);
-            if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, r);
+            if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, r, { portable: portable === true });
             await writeRunJson(dir, r);
             if (draw) await drawRun(dir, r);
           },

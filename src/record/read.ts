@@ -1,17 +1,30 @@
 /**
  * Reading a run record from its JSON, checked against its schema (run-schema.ts): the current
- * format (`penalty-explorer/run@2`) as is, and `penalty-explorer/run@1` (the MNIST-only
- * trainer's) upgraded first: it had no `loss` (it trained the reference CNN's cross-entropy from
- * the logits) and no `model`. Reading is data only: it never evaluates or imports anything.
+ * format (`penalty-explorer/run@3`) as is, older ones checked against their own schema and
+ * upgraded step by step. Reading is data only: it never evaluates or imports anything.
  *
- *   JSON ─► an object with a known format? ─► run@1 upgraded ─► schema ─► RunRecord
- *                      └─ otherwise, or not fitting the schema ─► RecordFormatError saying where
+ *   JSON ─► an object with a known format? ─► run@1 ─► run@2 ─► schema ─► run@3 ─► schema ─► RunRecord
+ *                      └─ otherwise, or not fitting a schema ─► RecordFormatError saying where
+ *
+ *   run@1 (the MNIST-only trainer's) ─► run@2: it had no `loss` (it trained the reference CNN's
+ *         cross-entropy from the logits) and no `model`
+ *   run@2 ─► run@3: `config.weights` rebuilt from the snapshots' weight names, shapes and kinds,
+ *         with the penalty and constraint the record named (`penalty` on every kernel, and bias
+ *         with `penalizeBias`, or each layer's `layer: spec`; the constraint and its bounds on every
+ *         kernel, as run@2 said); moving statistics marked non-trainable; each snapshot's
+ *         `penaltyLoss` = Σ of its layers' penalties (run@2 recorded them at the snapshot, as run@3
+ *         does). Kept as they were: a run@2 epoch's histograms counted every weight (the
+ *         non-trainable too), its penalties missed a recurrent layer's, and a record of TF.js's
+ *         `model.fit` had the penalties in `trainLoss` — taken off here with the epoch's penalty
+ *         at its end, the nearest the record holds.
  */
 import { z } from 'zod';
-import { runRecordSchema } from './run-schema.ts';
-import { RUN_FORMAT, type RunRecord } from './schema.ts';
+import { parseSpec } from '../spec/parse.ts';
+import { runRecordSchema, runRecordV2Schema } from './run-schema.ts';
+import { RUN_FORMAT, type ConstraintInfo, type LayerStats, type PenaltyInfo, type RunRecord, type WeightInfo } from './schema.ts';
 
 const V1 = 'penalty-explorer/run@1';
+const V2 = 'penalty-explorer/run@2';
 
 /** Not a run record of a format this version reads, or one that does not fit its schema. */
 export class RecordFormatError extends Error {
@@ -29,15 +42,89 @@ export function schemaProblems(error: z.ZodError, most = 3): string {
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
+/** `json` parsed by `schema`, or a RecordFormatError saying where it does not fit. */
+function parsed<S extends z.ZodType>(schema: S, json: unknown, format: unknown): z.output<S> {
+  const r = schema.safeParse(json);
+  if (!r.success) throw new RecordFormatError(`not a valid ${String(format)} record: ${schemaProblems(r.error)}`);
+  return r.data;
+}
+
 /** The run record in `json` (parsed), upgraded to the current format; throws RecordFormatError otherwise. */
 export function readRunRecord(json: unknown): RunRecord {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new RecordFormatError('not a run record (not a JSON object)');
   const r = json as { format?: unknown; config?: unknown };
-  if (r.format !== RUN_FORMAT && r.format !== V1) {
-    throw new RecordFormatError(`not a penalty-explorer run record: format ${JSON.stringify(r.format)}, expected ${RUN_FORMAT} (or ${V1})`);
+  if (r.format !== RUN_FORMAT && r.format !== V2 && r.format !== V1) {
+    throw new RecordFormatError(`not a penalty-explorer run record: format ${JSON.stringify(r.format)}, expected ${RUN_FORMAT} (or ${V2}, ${V1})`);
   }
-  const upgraded = r.format === V1 ? { ...r, format: RUN_FORMAT, config: { loss: 'categoricalCrossentropy', ...(typeof r.config === 'object' ? r.config : {}) } } : json;
-  const parsed = runRecordSchema.safeParse(upgraded);
-  if (!parsed.success) throw new RecordFormatError(`not a valid ${String(r.format)} record: ${schemaProblems(parsed.error)}`);
-  return parsed.data;
+  if (r.format === RUN_FORMAT) return parsed(runRecordSchema, json, r.format);
+  const v2 = r.format === V1 ? { ...r, format: V2, config: { loss: 'categoricalCrossentropy', ...(typeof r.config === 'object' ? r.config : {}) } } : json;
+  return parsed(runRecordSchema, fromV2(parsed(runRecordV2Schema, v2, r.format)), r.format);
+}
+
+/** A run@2 record, as its schema reads it. */
+type V2Record = z.output<typeof runRecordV2Schema>;
+type V2Config = V2Record['config'];
+type V2Snapshot = V2Record['initial'];
+
+const isMoving = (name: string) => /moving_(mean|variance)(_\d+)?$/.test(name);
+
+function penaltyInfo(spec: string, formula: string, module: string | undefined): PenaltyInfo {
+  let strength: number | null = null;
+  try {
+    const p = parseSpec(spec).positional;
+    strength = p === undefined ? null : Number(p);
+  } catch {
+    // A spec this version cannot parse: its strength stays unknown.
+  }
+  return { spec, strength, formula, source: spec.startsWith('tfjs.') ? 'tfjs' : module ? 'user' : 'builtin' };
+}
+
+/** run@2's penalties: one spec (kernels, and biases with penalizeBias) or `layer: spec; …` per layer's kernel. */
+function penaltiesOf(c: V2Config): (w: { layer: string; kind: string }) => PenaltyInfo | undefined {
+  if (c.penalty === 'none') return () => undefined;
+  if (c.penaltyFormula === 'per layer' && c.penalty.includes(': ')) {
+    const byLayer = new Map(c.penalty.split('; ').map((part) => {
+      const at = part.indexOf(': ');
+      return [part.slice(0, at), part.slice(at + 2)] as const;
+    }));
+    return (w) => {
+      const spec = byLayer.get(w.layer);
+      return w.kind === 'kernel' && spec && spec !== 'none' ? penaltyInfo(spec, spec, c.penaltyModule) : undefined;
+    };
+  }
+  const info = penaltyInfo(c.penalty, c.penaltyFormula, c.penaltyModule);
+  return (w) => (w.kind === 'kernel' || (w.kind === 'bias' && c.penalizeBias) ? info : undefined);
+}
+
+function fromV2(r: V2Record): RunRecord {
+  const { constraintBounds, ...config } = r.config;
+  const penalty = penaltiesOf(r.config);
+  const constraint: ConstraintInfo | undefined = config.constraint ? { spec: config.constraint, source: 'builtin', ...(constraintBounds ? { bounds: constraintBounds } : {}) } : undefined;
+  const weights: WeightInfo[] = (r.initial.layers ?? []).flatMap((l) =>
+    (l.weights ?? []).map((w) => {
+      const p = penalty({ layer: l.name, kind: w.kind });
+      return {
+        name: w.name,
+        layer: l.name,
+        shape: w.shape,
+        kind: w.kind,
+        trainable: !isMoving(w.name),
+        ...(p ? { penalty: p } : {}),
+        ...(constraint && w.kind === 'kernel' ? { constraint } : {}),
+      };
+    }),
+  );
+  const modelFit = config.data === 'model.fit';
+  const layers = (ls: V2Snapshot['layers']): LayerStats[] => ls.map(({ weights: ws, ...l }) => ({ ...l, ...(ws ? { weights: ws.map((w) => ({ ...w, trainable: !isMoving(w.name) })) } : {}) }));
+  const snapshot = <S extends V2Snapshot>(s: S) => ({ ...s, layers: layers(s.layers), penaltyLoss: s.layers.reduce((sum, l) => sum + l.penalty, 0) });
+  return {
+    ...r,
+    format: RUN_FORMAT,
+    config: { ...config, weights, trainer: modelFit ? 'model.fit' : 'fit' },
+    initial: snapshot(r.initial),
+    epochs: r.epochs.map((e) => {
+      const s = snapshot(e);
+      return modelFit ? { ...s, trainLoss: e.trainLoss - s.penaltyLoss } : s;
+    }),
+  } as RunRecord;
 }

@@ -2,13 +2,25 @@
  * The record of one training run: what `fit` returns and what a run folder keeps as `run.json`
  * (rewritten atomically after every epoch). Figures and reports are pure functions of it.
  *
- * Versioned by `format`: this is `penalty-explorer/run@2`; `readRunRecord` also reads
- * `penalty-explorer/run@1` (records of the MNIST-only trainer) and upgrades them. Every record
- * read is checked against its schema (run-schema.ts; a test proves the two types equal): change
- * both together.
+ * Versioned by `format`: this is `penalty-explorer/run@3`; `readRunRecord` also reads `run@2` and
+ * `run@1` (records of the MNIST-only trainer) and upgrades them (see read.ts for what each lacked).
+ *
+ * What run@3 says, for any model:
+ * - `config.weights`: every weight tensor, trainable or not, with the penalty (spec, λ, formula,
+ *   source: this library's built-in, a user's definition, or TF.js's own class) and the
+ *   constraint acting on it, wherever TF.js keeps them (a recurrent layer's cell included).
+ * - "All weights" (each snapshot's histogram, sparsity, percentiles, the layers' statistics) are
+ *   the trainable weights; non-trainable ones (a batch normalisation's moving statistics) are in
+ *   `nonTrainable`, apart.
+ * - `penaltyLoss` is Σ λ·penalty over every penalised weight at the snapshot, the sum of the
+ *   per-weight `penalty` terms; `trainLoss` is the data loss alone (no penalties), in `fit` and
+ *   with TF.js's `model.fit` alike.
+ *
+ * Every record read is checked against its schema (run-schema.ts; a test proves the types equal):
+ * change both together.
  */
 
-export const RUN_FORMAT = 'penalty-explorer/run@2';
+export const RUN_FORMAT = 'penalty-explorer/run@3';
 
 /** A histogram of weights: `bins` equal bins over [lo, hi], normalised as a density. */
 export interface Histogram {
@@ -63,6 +75,10 @@ export interface WeightStats {
   readonly name: string;
   readonly kind: WeightKind;
   readonly shape: number[];
+  /** False for weights the optimiser does not train (moving statistics, a frozen layer's). */
+  readonly trainable: boolean;
+  /** λ·penalty of this weight at the snapshot; absent when it carries none. */
+  readonly penalty?: number;
   readonly histogram: Histogram;
   readonly sparsity: Sparsity;
   /** Fine histogram of w (re-binned by figures). */
@@ -73,15 +89,19 @@ export interface WeightStats {
   readonly percentiles?: number[];
 }
 
+/**
+ * One layer's trainable weights together (in a snapshot's `layers`), or its non-trainable ones (in
+ * `nonTrainable.layers`).
+ */
 export interface LayerStats {
-  /** The layer's name, e.g. conv2d_1. */
+  /** The layer's name, e.g. conv2d_1; a nested model's layer by its path, e.g. `encoder/dense_1`. */
   readonly name: string;
-  /** Weights in the layer (all its weight tensors). */
+  /** Weights counted (the scalars of its weight tensors below). */
   readonly count: number;
-  /** All of the layer's weights together. */
+  /** Its weights together. */
   readonly histogram: Histogram;
   readonly sparsity: Sparsity;
-  /** λ·penalty of this layer's regularised weights (0 when none). */
+  /** λ·penalty of these weights (0 when none). */
   readonly penalty: number;
   /** Each weight tensor apart: kernels and biases told apart (records of format run@1 lack it). */
   readonly weights?: WeightStats[];
@@ -112,35 +132,55 @@ export interface BatchNorms {
   readonly layers: ReadonlyArray<{ readonly layer: string; readonly mean: number; readonly max: number }>;
 }
 
+/** The non-trainable weights of a snapshot, apart from "all weights". */
+export interface NonTrainableStats {
+  readonly count: number;
+  readonly histogram: Histogram;
+  readonly sparsity: Sparsity;
+  readonly percentiles?: number[];
+  /** Per layer, its non-trainable weights. */
+  readonly layers: LayerStats[];
+}
+
+/** Metric values by TF.js's log name (`acc`, `mse`, or `<output>_acc` for a model of several outputs); null when not finite. */
+export type Metrics = Readonly<Record<string, number | null>>;
+
 /** The weights' state at one point: after an epoch, or at initialisation (epoch 0). */
 export interface WeightsSnapshot {
   readonly epoch: number;
-  /** Mean loss on the validation data; null without validation data. */
+  /** Mean data loss on the validation data (summed over the outputs); null without validation data. */
   readonly testLoss: number | null;
-  /** Accuracy on the validation data; null without validation data or for a loss without accuracy. */
+  /** Accuracy on the validation data; null without validation data, for a loss without accuracy, or a model of several outputs (see testMetrics). */
   readonly testAcc: number | null;
-  /** All weights (kernels and biases) flattened together. */
+  /** The metrics on the validation data (records before run@3 lack them). */
+  readonly testMetrics?: Metrics;
+  /** All trainable weights (kernels, biases, …) flattened together. */
   readonly histogram: Histogram;
   readonly sparsity: Sparsity;
-  /** Percentiles of all weights, as WeightStats.percentiles (the fine histograms are the layers' weights'). */
+  /** Percentiles of all trainable weights, as WeightStats.percentiles (the fine histograms are the layers' weights'). */
   readonly percentiles?: number[];
+  /** Each layer's trainable weights, in model order. */
   readonly layers: LayerStats[];
+  /** The non-trainable weights; absent when the model has none. */
+  readonly nonTrainable?: NonTrainableStats;
   /** Per-layer output-channel norms of the kernels. */
   readonly norms: ChannelNorms[];
+  /** Σ λ·penalty over every penalised weight at this point: the sum of the weights' `penalty` terms. */
+  readonly penaltyLoss: number;
 }
 
 export interface EpochRecord extends WeightsSnapshot {
-  /** Mean data loss over the epoch's batches. */
+  /** The data loss alone (no penalties), per sample, over the epoch's batches, each before its update; summed over the outputs. */
   readonly trainLoss: number;
-  /** Mean λ·penalty over the epoch's batches. */
-  readonly penaltyLoss: number;
-  /** Mean training accuracy over the epoch's batches; null for a loss without accuracy. */
+  /** Training accuracy over the epoch's batches, per sample; null for a loss without accuracy or a model of several outputs. */
   readonly trainAcc: number | null;
+  /** The metrics over the epoch's batches, per sample (records before run@3 lack them). */
+  readonly trainMetrics?: Metrics;
   /** Wall-clock seconds of this epoch (training + evaluation). */
   readonly seconds: number;
   /** Channel norms after every batch, with `trackNorms: 'batch'`. */
   readonly batchNorms?: BatchNorms[];
-  /** The data loss and λ·penalty of every batch, in order, when recorded (curves draw them smoothed). */
+  /** The data loss and λ·penalty of every batch, before its update, in order, when recorded (curves draw them smoothed). */
   readonly batchLosses?: { readonly data: number[]; readonly penalty: number[] };
   /** The prune curve measured after this epoch, when asked for (records before it lack it). */
   readonly prune?: PruneCurve;
@@ -201,6 +241,8 @@ export interface ModelInfo {
   readonly source?: string;
   /** Scalar weights in all (every weight tensor's size, summed). */
   readonly weights: number;
+  /** Of them, the trainable ones (records before run@3 lack it). */
+  readonly trainableWeights?: number;
   /** Per-sample input and output shapes, e.g. [28, 28, 1] and [10]. */
   readonly inputShape: number[];
   readonly outputShape: number[];
@@ -220,23 +262,83 @@ export interface RunPlace {
   readonly startedAt: string;
 }
 
+/** Where a penalty or constraint is defined. */
+export type Source = 'builtin' | 'user' | 'tfjs';
+
+/** A penalty acting on a weight. */
+export interface PenaltyInfo {
+  /**
+   * Normalised spec: `deadzone:1e-4,a=0.25`, a user penalty's `logsum:1e-4,eps=0.05`, `l1:1e-4,prox`,
+   * or TF.js's own class with its config, `tfjs.L1L2:l1=0.01,l2=0`.
+   */
+  readonly spec: string;
+  /** λ, the strength; for TF.js's L1L2 the factor of its one term, or 1 when it has both; null when unknown. */
+  readonly strength: number | null;
+  /** What it adds to the loss, e.g. `λ·Σ|w|`. */
+  readonly formula: string;
+  /** This library's built-in, a user's definition (`definePenalty`), or TF.js's own regularizer. */
+  readonly source: Source;
+  /** TF.js's own regularizer as TF.js serialises it (data, not code), e.g. `{ className: 'L1L2', config: { l1: 0.01, l2: 0 } }`. */
+  readonly tfjs?: { readonly className: string; readonly config: Readonly<Record<string, unknown>> };
+}
+
+/** The norm bounds a norm constraint enforces (MaxNorm: max; UnitNorm: min = max = 1; MinMaxNorm: both), for figures. */
+export interface NormBounds {
+  readonly min?: number;
+  readonly max?: number;
+  readonly axis: number | readonly number[];
+  /** Norms over every axis but the last (`perchannel=1`): the bounds are the channel norms' own. */
+  readonly perChannel?: boolean;
+}
+
+/** A constraint acting on a weight. */
+export interface ConstraintInfo {
+  /** Normalised spec, e.g. `maxnorm:m=2,axis=0`, or TF.js's own, `tfjs.MaxNorm:maxValue=2,axis=0`. */
+  readonly spec: string;
+  readonly source: Source;
+  /** A norm constraint's bounds. */
+  readonly bounds?: NormBounds;
+}
+
+/** One weight tensor of the model and what acts on it. */
+export interface WeightInfo {
+  /** e.g. `gru/kernel`. */
+  readonly name: string;
+  /** The layer holding it, as the snapshots name it. */
+  readonly layer: string;
+  readonly shape: number[];
+  readonly kind: WeightKind;
+  readonly trainable: boolean;
+  readonly penalty?: PenaltyInfo;
+  readonly constraint?: ConstraintInfo;
+}
+
 export interface RunConfig extends RunPlace {
   /** The run's name (its folder name), used in legends next to the penalty. */
   readonly name: string;
   /** The model trained (records of format run@1 lack it: the reference CNN). */
   readonly model?: ModelInfo;
-  /** Normalised spec of the penalty on the kernels, e.g. `deadzone:1e-4,a=0.25`; `none`; or each weight's when they differ. */
+  /** Every weight tensor, in model order, with its penalty and constraint. */
+  readonly weights: WeightInfo[];
+  /**
+   * The run's penalty in one label: the normalised spec when every penalised weight carries the same
+   * one, e.g. `deadzone:1e-4,a=0.25`; `none`; else the distinct specs, `l1:1e-4 + deadzone:1e-4,a=0.25`.
+   */
   readonly penalty: string;
-  /** The penalty's formula, e.g. `λ·Σ max(0, |w| − a)`. */
+  /** The penalty's formula, e.g. `λ·Σ max(0, |w| − a)`; `per weight` when they differ. */
   readonly penaltyFormula: string;
   /** Module path for a user penalty, else absent. Only said, never imported: a record is data. */
   readonly penaltyModule?: string;
   /** Each distinct penalty on the model's weights sampled over w ∈ [−2, 2] when training began (records before it lack them). */
   readonly penaltyCurves?: readonly PenaltyCurve[];
-  /** Normalised constraint spec, when the kernels have one. */
+  /** The constraint in one label: its spec when every constrained weight has the same one (see `weights` for which). */
   readonly constraint?: string;
-  /** True when biases carry the penalty too. */
+  /** True when some bias carries a penalty. */
   readonly penalizeBias: boolean;
+  /** What trained the run: this library's `fit`, or TF.js's own `model.fit` with `recordWeights` (run@3; older records lack it). */
+  readonly trainer?: 'fit' | 'model.fit';
+  /** The metrics recorded, by TF.js's log name (`acc`, …). */
+  readonly metrics?: string[];
   /** Normalised optimiser spec, e.g. `adamw:lr=0.001,wd=1e-4,…`, or `custom`. */
   readonly optimizer: string;
   /** Per-layer learning-rate multipliers, e.g. `conv2d_1=0.1,dense*=2`. */
@@ -249,14 +351,6 @@ export interface RunConfig extends RunPlace {
   readonly loss: string;
   /** How often channel norms are recorded. */
   readonly trackNorms: 'epoch' | 'batch';
-  /** The norm bounds a norm constraint enforces (MaxNorm: max; UnitNorm: min = max = 1; MinMaxNorm: both), for figures. */
-  readonly constraintBounds?: {
-    readonly min?: number;
-    readonly max?: number;
-    readonly axis: number | readonly number[];
-    /** Norms over every axis but the last (`perchannel=1`): the bounds are the channel norms' own. */
-    readonly perChannel?: boolean;
-  };
   readonly epochs: number;
   readonly batchSize: number;
   /** Seed of the batch order (and, for the command line's models, of the initial weights). */
@@ -284,6 +378,8 @@ export interface RunRecord {
   readonly epochs: EpochRecord[];
   /** Set when the run stopped early (e.g. the loss became NaN). */
   readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
+  /** Set when a callback ended training after `epoch` (TF.js's `model.stopTraining`, e.g. `tf.callbacks.earlyStopping`). */
+  readonly endedEarly?: { readonly epoch: number; readonly reason: string };
   /** Each process that trained the run, in order (run folders; absent in older records). */
   readonly sessions?: RunSession[];
 }

@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { readRunRecord, RecordFormatError } from '../record/read.ts';
+import { NON_TRAINABLE } from '../viz/figures/data.ts';
 import type { RunRecord } from '../record/schema.ts';
 
 const MAX_DEPTH = 4;
@@ -187,8 +188,9 @@ export class RunsIndex {
           epochs: r.epochs.length,
           target: r.config.epochs,
           stopped: Boolean(r.stopped),
-          layers: last.layers.map((l) => l.name),
-          weights: last.layers.flatMap((l) => (l.weights ?? []).map((w) => w.name)),
+          // Non-trainable weights by their labelled layer name (`bn (non-trainable)`) and their own names.
+          layers: [...last.layers.map((l) => l.name), ...(last.nonTrainable?.layers ?? []).map((l) => `${l.name}${NON_TRAINABLE}`)],
+          weights: [...last.layers, ...(last.nonTrainable?.layers ?? [])].flatMap((l) => (l.weights ?? []).map((w) => w.name)),
           modified: this.cache.get(id)?.modified ?? 0,
         },
       ];

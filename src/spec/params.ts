@@ -110,10 +110,19 @@ export function formatNumber(x: ParamValue): string {
 }
 
 /** The declared parameters' values from a saved config (which may hold other keys, e.g. TF.js's customObjects). */
+/**
+ * A name as TF.js reads it back from a saved model: it camel-cases every string of a topology
+ * (`penx.my_penalty` → `penx.myPenalty`, a config key `max_value` → `maxValue`) as it loads it.
+ */
+export function tfjsCamelCase(name: string): string {
+  return name.length <= 1 || !name.includes('_') ? name : name.replace(/[_]+(\w|$)/g, (_, c: string) => c.toUpperCase());
+}
+
 export function pickParams(defs: ParamDefs, config: Readonly<Record<string, unknown>>): ParamValues {
   const out: Record<string, ParamValue> = {};
   for (const [key, def] of Object.entries(defs)) {
-    const v = config[key];
+    // A saved model's config comes back from TF.js with its keys camel-cased (`my_param` → `myParam`).
+    const v = key in config ? config[key] : config[tfjsCamelCase(key)];
     const ok = def.list ? Array.isArray(v) && v.every((x) => typeof x === 'number') : typeof v === 'number';
     out[key] = ok ? (v as ParamValue) : defaultValue(def);
   }

@@ -5,8 +5,10 @@
  */
 import { tf } from '../tf.ts';
 import type { Binding, CatalogEntry } from './catalog.ts';
+import { tfjsCamelCase } from './params.ts';
 
 type Ctor<T> = abstract new (...args: never[]) => T;
+
 
 /** The (unexported) tfjs-layers base class of `sample`, e.g. Regularizer from `tf.regularizers.l1()`. */
 export function tfjsBaseClass(sample: object): abstract new () => tf.serialization.Serializable {
@@ -37,6 +39,13 @@ export class NamedClasses<C extends Ctor<tf.serialization.Serializable>> {
         }
       } as unknown as C;
       tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+      // A name with `_` comes back camel-cased when TF.js loads a model: that name restores it too.
+      const read = tfjsCamelCase(className);
+      if (read !== className) {
+        tf.serialization.registerClass(class extends (cls as unknown as new () => { getConfig(): tf.serialization.ConfigDict }) {
+          static className = read;
+        } as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+      }
       this.classes.set(name, cls);
     }
     return cls;

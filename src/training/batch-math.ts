@@ -2,44 +2,68 @@
  * What one thread computes on (part of) a batch, shared by the local step, the main thread's shard
  * and the shard workers, so all do exactly the same:
  *
- *   lossSum = Σᵢ lossᵢ        correct = #{ i : prediction i right }       penalty = Σ λ·penalty
- *   gradients of  scale · lossSum + penalty     (scale = 1 / samples in the whole batch)
+ *   scores = [Σ data loss over outputs and samples, Σ loss of each output, Σ of each metric]
+ *   penalty = Σ λ·penalty over every penalised weight (model/inventory.ts)
+ *   gradients of  scale · scores[0] + penalty     (scale = 1 / samples in the whole batch)
  *
  * With scale = 1 / batch size the shards' gradients add up to the whole batch's; the penalties
- * are counted once, because only the main thread's model has regularizers.
+ * are counted once, because only the main thread's model has regularizers. A metric's sum is its
+ * batch mean times the samples (TF.js weighs batches by their size), so shards add up too. With a
+ * `seed`, every random op of the pass (dropout masks, noise) draws from it (seeded-random.ts).
  */
 import { tf, type Scalar, type Tensor } from '../tf.ts';
+import { penaltyTerms } from '../model/inventory.ts';
 import { forward } from './forward.ts';
-import type { Loss } from './losses.ts';
+import type { Objective } from './objective.ts';
+import { withSeededRandom } from './seeded-random.ts';
 
-/** Gradients (by variable name; the caller disposes them) and the batch's numbers. */
-export interface BatchGradients {
-  readonly grads: tf.NamedTensorMap;
-  /** Σ of per-sample data losses. */
-  readonly lossSum: number;
-  /** Correct predictions (NaN when the loss has no accuracy). */
-  readonly correct: number;
-  /** Σ λ·penalty of the model's regularizers (0 when it has none). */
-  readonly penalty: number;
-  /** Samples in the batch. */
+/** A batch (or a part of one): the model's inputs and targets, in the order of its inputs and outputs. */
+export interface Batch {
+  readonly xs: readonly Tensor[];
+  readonly ys: readonly Tensor[];
+}
+
+/** Sums over (part of) a batch: see `scoreTensors` for the order of `scores`. */
+export interface BatchScores {
+  readonly scores: number[];
+  /** Samples counted. */
   readonly n: number;
 }
 
-/**
- * Σ of every layer's regularizer terms (a scalar; 0 when nothing is regularised). Summed over the
- * layers, not `model.calculateLosses()`: a Sequential model reports none until its first call.
- */
-export function penaltyLoss(model: tf.LayersModel): Scalar {
-  return tf.tidy(() => {
-    const terms = model.layers.flatMap((l) => l.calculateLosses());
-    return terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as Scalar);
-  });
+/** Gradients (by variable name; the caller disposes them) and the batch's numbers. */
+export interface BatchGradients extends BatchScores {
+  readonly grads: tf.NamedTensorMap;
+  /** Σ λ·penalty of the model's regularizers (0 when it has none), before the update. */
+  readonly penalty: number;
 }
 
-/** [Σ loss, correct count] of the model on x against y, as tensors. */
-export function lossAndCorrect(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss, training: boolean): [Scalar, Scalar] {
-  const { pred, logits } = forward(model, x, loss, training);
-  return [loss.sum(y, pred, logits), loss.correct ? loss.correct(y, pred) : tf.scalar(NaN)];
+/** Samples in a batch. */
+export const samplesOf = (b: Batch): number => b.xs[0]?.shape[0] ?? 0;
+
+/**
+ * Σ λ·penalty over every penalised weight, wherever TF.js keeps its regularizer (a recurrent
+ * layer's cell, a wrapper's layer, a nested model: see model/inventory.ts); a scalar, 0 when
+ * nothing is penalised. Not `model.calculateLosses()`, which misses a recurrent layer's penalties
+ * (and a Sequential model reports none until its first call).
+ */
+export function penaltyLoss(model: tf.LayersModel): Scalar {
+  return tf.tidy(() => penaltyTerms(model).total);
+}
+
+/**
+ * The batch's sums as tensors: [Σ data loss (all outputs), Σ loss of each output, Σ of each metric
+ * (its batch mean × samples)].
+ */
+export function scoreTensors(model: tf.LayersModel, batch: Batch, objective: Objective, training: boolean): Scalar[] {
+  const out = forward(model, batch.xs, objective.losses, training);
+  const n = samplesOf(batch);
+  const losses = objective.losses.map((l, i) => l.sum(batch.ys[i] as Tensor, out.preds[i] as Tensor, out.logits[i] === true));
+  const metrics = objective.metrics.map((m) => {
+    const v = m.fn(batch.ys[m.output] as Tensor, out.probs(m.output));
+    // One value per sample: their sum (a count stays exact); else the batch mean × samples.
+    return (v.size === n ? tf.sum(v) : tf.mul(tf.mean(v), n)) as Scalar;
+  });
+  return [(losses.length === 1 ? losses[0] : tf.addN(losses)) as Scalar, ...losses, ...metrics];
 }
 
 /** The trainable variables of a model, in order. */
@@ -47,36 +71,49 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((lv) => lv.read() as tf.Variable);
 }
 
+/** `fn()` with the random ops drawing from `seed`, or as TF.js draws them without one. */
+const seeded = <T>(seed: number | undefined, fn: () => T): T => (seed === undefined ? fn() : withSeededRandom(seed, fn));
+
 /** Gradients with respect to the model's trainable weights of  scale · Σ loss + penalties, in training mode. */
-export function batchGradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss, scale: number): BatchGradients {
+export function batchGradients(model: tf.LayersModel, batch: Batch, objective: Objective, scale: number, seed?: number): BatchGradients {
   const vars = trainableVariables(model);
   let parts: Tensor | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    const [sum, correct] = lossAndCorrect(model, x, y, loss, true);
-    const pen = penaltyLoss(model);
-    parts = tf.keep(tf.stack([sum, correct, pen]));
-    return tf.add(tf.mul(sum, scale), pen) as Scalar;
-  }, vars);
-  const [lossSum = NaN, correct = NaN, penalty = NaN] = parts ? Array.from(parts.dataSync()) : [];
+  const { value, grads } = seeded(seed, () =>
+    tf.variableGrads(() => {
+      const scores = scoreTensors(model, batch, objective, true);
+      const pen = penaltyTerms(model).total;
+      parts = tf.keep(tf.stack([...scores, pen]));
+      return tf.add(tf.mul(scores[0] as Scalar, scale), pen) as Scalar;
+    }, vars),
+  );
+  const all = parts ? Array.from(parts.dataSync()) : [];
   tf.dispose([value, parts]);
-  return { grads, lossSum, correct, penalty, n: x.shape[0] ?? 0 };
+  return { grads, scores: all.slice(0, -1), penalty: all.at(-1) ?? NaN, n: samplesOf(batch) };
 }
 
-/** Σ loss and correct count of the model on x against y, `chunk` samples at a time (activations stay small). */
-export function evaluateChunked(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss, chunk: number): { lossSum: number; correct: number } {
-  const n = x.shape[0] ?? 0;
-  let lossSum = 0;
-  let correct = 0;
+/** The rows [start, start + size) of every tensor of a batch (views to dispose). */
+export function sliceBatch(b: Batch, start: number, size: number): Batch {
+  return { xs: b.xs.map((t) => tf.slice(t, start, size)), ys: b.ys.map((t) => tf.slice(t, start, size)) };
+}
+
+/** The scores of the model on a batch, `chunk` samples at a time (activations stay small). */
+export function evaluateChunked(model: tf.LayersModel, batch: Batch, objective: Objective, chunk: number): BatchScores {
+  const n = samplesOf(batch);
+  let sums: number[] = [];
   for (let s = 0; s < n; s += chunk) {
     const size = Math.min(chunk, n - s);
-    const [l, c] = tf.tidy(() => {
-      const xs = size === n ? x : tf.slice(x, s, size);
-      const ys = size === n ? y : tf.slice(y, s, size);
-      const out = tf.stack(lossAndCorrect(model, xs, ys, loss, false)).dataSync();
-      return [out[0] ?? NaN, out[1] ?? NaN];
+    const part = tf.tidy(() => {
+      const b = size === n ? batch : sliceBatch(batch, s, size);
+      return Array.from(tf.stack(scoreTensors(model, b, objective, false)).dataSync());
     });
-    lossSum += l;
-    correct += c;
+    sums = sums.length === 0 ? part : sums.map((v, i) => v + (part[i] ?? NaN));
   }
-  return { lossSum, correct };
+  return { scores: sums, n };
+}
+
+/** Element-wise sums of several parts' scores. */
+export function addScores(parts: readonly BatchScores[]): BatchScores {
+  const [first, ...rest] = parts;
+  if (!first) return { scores: [], n: 0 };
+  return rest.reduce((t, p) => ({ scores: t.scores.map((v, i) => v + (p.scores[i] ?? NaN)), n: t.n + p.n }), first);
 }

@@ -1,17 +1,25 @@
 /**
  * For users of TF.js's own `model.fit`: callbacks that record the same per-epoch weight record as
- * `fit` does, and that apply every layer's constraint after each batch (TF.js's `fit` ignores
+ * `fit` does, and that apply every weight's constraint after each batch (TF.js's `fit` ignores
  * `kernelConstraint`, tensorflow/tfjs#3345).
+ *
+ * TF.js's `model.fit` adds to its loss only the penalties `model.calculateLosses()` finds: not a
+ * recurrent layer's (kept on its cell) nor a Bidirectional layer's, and it cannot take a penalty's
+ * proximal step. `recordWeights` stops such a run before its first batch, naming the weight,
+ * rather than record a penalty that does not act.
  *
  * @example
  * const recorder = recordWeights(model, { name: 'my-run' });
  * await model.fit(x, y, { epochs: 5, validationData: [xv, yv], callbacks: [enforceConstraints(model), recorder] });
- * recorder.record;   // { format: 'penalty-explorer/run@2', initial, epochs: [...] }
+ * recorder.record;   // { format: 'penalty-explorer/run@3', initial, epochs: [...] }
  */
 import { tf } from '../tf.ts';
+import { SpecError } from '../spec/errors.ts';
+import { checkInventory, inventory, makersOf } from '../model/inventory.ts';
+import { isProximal } from '../penalties/proximal.ts';
 import { snapshotWeights } from '../monitor/snapshot.ts';
 import { modelInfo, penaltyFields } from '../record/config.ts';
-import { RUN_FORMAT, type EpochRecord, type RunRecord } from '../record/schema.ts';
+import { RUN_FORMAT, type EpochRecord, type Metrics, type RunRecord } from '../record/schema.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 
@@ -24,8 +32,43 @@ export function enforceConstraints(model: tf.LayersModel): tf.CustomCallback {
   });
 }
 
-const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const first = (logs: tf.Logs | undefined, keys: readonly string[]) => num(keys.map((k) => logs?.[k]).find((v) => v !== undefined));
+/** A log value as a number (TF.js passes scalars as tensors in batch logs), null when not finite. */
+function numberOf(x: unknown): number | null {
+  const v = x instanceof tf.Tensor ? (x.dataSync()[0] ?? NaN) : x;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+const first = (logs: tf.Logs | undefined, keys: readonly string[]) => numberOf(keys.map((k) => logs?.[k]).find((v) => v !== undefined));
+
+/** The metrics in TF.js's logs (every key but the losses), training's or (with `prefix` `val_`) validation's. */
+function metricsIn(logs: tf.Logs | undefined, prefix: '' | 'val_'): Metrics {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(logs ?? {})) {
+    if (k === `${prefix}loss` || ['batch', 'size'].includes(k)) continue;
+    if (prefix === '' ? k.startsWith('val_') : !k.startsWith('val_')) continue;
+    out[k.slice(prefix.length)] = numberOf(v);
+  }
+  return out;
+}
+
+/**
+ * Throws a SpecError naming the weight when TF.js's own `model.fit` would train without one of the
+ * model's penalties: one its `calculateLosses()` does not reach (a recurrent layer's cell, a
+ * Bidirectional layer's), or one in proximal mode.
+ */
+export function checkModelFitPenalties(model: tf.LayersModel): void {
+  checkInventory(model);
+  const inv = inventory(model);
+  for (const entry of inv.layers) {
+    const reached = new Set(entry.layer.losses);
+    for (const maker of makersOf(entry.layer)) {
+      const dropped = maker.losses.some((f) => !reached.has(f));
+      for (const w of entry.weights.filter((x) => x.regularizer && maker.weights.includes(x.variable))) {
+        if (dropped) throw new SpecError(`the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`);
+        if (isProximal(w.regularizer)) throw new SpecError(`the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`);
+      }
+    }
+  }
+}
 
 /** A callback of `model.fit` that records the weights after every epoch; `record` holds the run record so far. */
 export interface WeightRecorder extends tf.CustomCallback {
@@ -34,16 +77,21 @@ export interface WeightRecorder extends tf.CustomCallback {
 
 /**
  * A `model.fit` callback recording, at the start and after every epoch, the weights' histograms,
- * sparsity, per-layer statistics and channel norms, with the losses and accuracies `fit` logs
- * (`val_loss`/`val_acc` as the test scores when there is validation data).
+ * sparsity, per-layer and per-weight statistics, penalties and channel norms, with the losses and
+ * metrics `fit` logs (`val_loss`/`val_acc` as the test scores when there is validation data).
+ * `trainLoss` is the data loss alone, as in `fit`'s record: each batch's logged loss less the
+ * penalties before its update. Stops the run (throws) when TF.js's `model.fit` would drop a penalty
+ * (see `checkModelFitPenalties`).
  */
 export function recordWeights(model: tf.LayersModel, options: { name?: string; data?: string } = {}): WeightRecorder {
   let record: RunRecord | undefined;
   let t0 = 0;
-  const penaltyOf = () => tf.tidy(() => penaltyLoss(model).dataSync()[0] ?? 0);
+  let [dataSum, samples, penaltyBefore] = [0, 0, 0];
+  const penaltyNow = () => tf.tidy(() => penaltyLoss(model).dataSync()[0] ?? 0);
   const cb = new tf.CustomCallback({
     onTrainBegin: async (logs) => {
-      const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number } }).params ?? {};
+      checkModelFitPenalties(model);
+      const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};
       record = {
         format: RUN_FORMAT,
         config: {
@@ -51,7 +99,9 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
           model: modelInfo(model),
           ...penaltyFields(model),
           optimizer: model.optimizer?.getClassName() ?? 'unknown',
-          loss: typeof model.loss === 'string' ? model.loss : 'custom',
+          loss: typeof model.loss === 'string' ? model.loss : Array.isArray(model.loss) ? model.loss.map((l) => (typeof l === 'string' ? l : 'custom')).join(', ') : 'custom',
+          metrics: (params.metrics ?? []).filter((m) => m !== 'loss' && !m.startsWith('val_')),
+          trainer: 'model.fit',
           trackNorms: 'epoch',
           epochs: params.epochs ?? 0,
           batchSize: params.batchSize ?? 32,
@@ -70,14 +120,23 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
     },
     onEpochBegin: async () => {
       t0 = performance.now();
+      [dataSum, samples] = [0, 0];
+    },
+    onBatchBegin: async () => {
+      penaltyBefore = penaltyNow();
+    },
+    onBatchEnd: async (_batch, logs) => {
+      const size = numberOf(logs?.['size']) ?? 0;
+      dataSum += ((numberOf(logs?.['loss']) ?? NaN) - penaltyBefore) * size;
+      samples += size;
     },
     onEpochEnd: async (epoch, logs) => {
       if (!record) return;
       const entry: EpochRecord = {
-        ...snapshotWeights(model, epoch + 1, { loss: first(logs, ['val_loss']), acc: first(logs, ['val_acc', 'val_accuracy']) }),
-        trainLoss: first(logs, ['loss']) ?? NaN,
-        penaltyLoss: penaltyOf(),
+        ...snapshotWeights(model, epoch + 1, { loss: first(logs, ['val_loss']), acc: first(logs, ['val_acc', 'val_accuracy']), metrics: metricsIn(logs, 'val_') }),
+        trainLoss: samples > 0 ? dataSum / samples : NaN,
         trainAcc: first(logs, ['acc', 'accuracy']),
+        trainMetrics: metricsIn(logs, ''),
         seconds: (performance.now() - t0) / 1000,
       };
       record = { ...record, epochs: [...record.epochs, entry] };
@@ -85,3 +144,4 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   });
   return Object.defineProperty(cb, 'record', { get: () => record }) as WeightRecorder;
 }
+

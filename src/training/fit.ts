@@ -1,13 +1,22 @@
 /**
  * Training any `tf.LayersModel` with the project's step, and recording what its weights do:
  *
- *   checks (data shapes against the model, options) ─► optimiser (spec, transform chain or tf.Optimizer,
- *   with per-layer controls) ─► epoch 0: evaluate + weight snapshot of the untrained model
- *     ─► for each epoch: batches (seeded order) ─► trainStep (loss + penalties ─► gradients
- *        ─► transforms ─► optimiser ─► constraints) ─► NaN/∞ stops the run
- *        ─► evaluate ─► snapshot (histograms, sparsity, per layer, channel norms) ─► record ─► callbacks
+ *   checks (option keys, data shapes against the model, loss and metrics per output, every
+ *   penalty attributable, constraints, random layers seedable) ─► optimiser (spec, transform chain
+ *   or tf.Optimizer, default Adam, with per-layer controls)
+ *   ─► onTrainBegin ─► epoch 0: evaluate + weight snapshot of the untrained model ─► onEpochEnd(0)
+ *   ─► for each epoch: onEpochBegin ─► batches (seeded order) ─► trainStep (loss + penalties ─►
+ *      gradients ─► transforms ─► optimiser ─► constraints; random ops seeded from (seed, epoch,
+ *      batch)) ─► onBatchEnd ─► NaN/∞ stops the run ─► evaluate ─► snapshot (histograms, sparsity,
+ *      per layer and weight, penalties, channel norms) ─► record ─► onEpochEnd ─► a callback may
+ *      stop training (TF.js's `model.stopTraining`)
+ *   ─► onTrainEnd
  *   `signal` aborted ─► InterruptedError at the next safe point: after the current batch, a prune
  *   evaluation or the epoch's callbacks (never between a step's parts)
+ *
+ * Callbacks are this library's (`FitCallback`: they get the record) or TF.js's own
+ * (`tf.callbacks.earlyStopping`, any `tf.CustomCallback`: they get TF.js's `logs`, `loss`, `acc`,
+ * `val_loss`, `val_acc`, …, with TF.js's 0-based epoch numbers).
  *
  * Returns the run record (the schema of `run.json`). Continuing a record (`from`) starts after its
  * last epoch; with the restored weights and optimiser state (see penalty-explorer/node's run
@@ -16,26 +25,31 @@
  * @example
  * const record = await fit(model, { x, y }, {
  *   epochs: 5, batchSize: 64, optimizer: 'adamw:lr=1e-3,wd=1e-4', loss: 'sparseCategoricalCrossentropy',
- *   validationData: { x: xTest, y: yTest },
+ *   validationData: [xTest, yTest],
  * });
  * record.epochs.at(-1)?.sparsity.lt1e3;   // share of |w| < 1e-3 after the last epoch
  */
-import { tf, type Tensor } from '../tf.ts';
+import { tf } from '../tf.ts';
 import { InterruptedError, SpecError } from '../spec/errors.ts';
+import { checkInventory } from '../model/inventory.ts';
 import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
 import { BatchLosses } from '../monitor/batch-losses.ts';
 import { batchNorms } from '../monitor/norms.ts';
 import { snapshotWeights, type Scores } from '../monitor/snapshot.ts';
 import { modelInfo, penaltyFields } from '../record/config.ts';
 import { RUN_FORMAT, type BatchNorms, type EpochRecord, type RunConfig, type RunRecord } from '../record/schema.ts';
+import { addScores, sliceBatch, type Batch, type BatchScores } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
 import { DivergedError } from './diverged.ts';
-import { evaluate } from './evaluate.ts';
-import { checkTensorData, datasetBatches, isTensorData, tensorBatches, type FitData, type TensorData } from './fit-data.ts';
+import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
+import { checkTensorData, datasetBatches, isTensorData, tensorBatches, tensorsOf, validationOf, type DatasetBatch, type FitData, type TensorData, type ValidationData } from './fit-data.ts';
 import { localGradients, type GradientStrategy } from './gradients.ts';
-import { lossOf, type LossSpec } from './losses.ts';
-import { trainStep } from './step.ts';
+import { objectiveOf, type LossOption, type MetricsOption, type Objective } from './objective.ts';
+import { checkOptionKeys } from './option-keys.ts';
+import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
+import { accuracyOf, trainStep } from './step.ts';
 import { checkPruneOptions, pruneAfter, type PruneOptions } from './prune-curve.ts';
+import { isTfCallback, TfCallbacks, type TfCallback } from './tfjs-callbacks.ts';
 import { proximalTerms, withProximal } from '../optim/prox-terms.ts';
 
 /** Running means over the epoch so far, after each batch. */
@@ -54,17 +68,30 @@ export interface BatchProgress {
 export interface FitContext {
   readonly model: tf.LayersModel;
   readonly optimizer: tf.Optimizer;
+  /** TF.js's logs of the epoch just ended (`loss`, `acc`, `val_loss`, …), in `onEpochEnd` of epochs ≥ 1. */
+  readonly logs?: tf.Logs;
 }
 
-/** Hooks into `fit`; each may be async (fit waits for it). */
+/** What `onTrainBegin` is told: the run's configuration, and where a continued record (`from`) left off. */
+export interface TrainBegin {
+  readonly config: RunConfig;
+  /** The last finished epoch of the record continued, 0 for a fresh run. */
+  readonly resumedAfter: number;
+}
+
+/** Hooks into `fit`, called in this order; each may be async (fit waits for it). */
 export interface FitCallback {
-  /** Before the first batch; `record` holds epoch 0 (or the continued record). */
-  onTrainBegin?(record: RunRecord, ctx: FitContext): void | Promise<void>;
+  /** Before anything else (before epoch 0 is measured). */
+  onTrainBegin?(begin: TrainBegin, ctx: FitContext): void | Promise<void>;
+  /** Before the first batch of each epoch (1, 2, …). */
+  onEpochBegin?(epoch: number, ctx: FitContext): void | Promise<void>;
   onBatchEnd?(progress: BatchProgress, ctx: FitContext): void | Promise<void>;
-  /** After each snapshot is in the record: epoch 0 (the untrained model) and every finished epoch. */
+  /** After each snapshot is in the record: epoch 0 (the untrained model, after onTrainBegin) and every finished epoch. */
   onEpochEnd?(epoch: number, record: RunRecord, ctx: FitContext): void | Promise<void>;
   /** While the prune curve after `epoch` is measured: `done` of `total` evaluations of the validation data. */
   onPruneProgress?(progress: { epoch: number; done: number; total: number }, ctx: FitContext): void | Promise<void>;
+  /** After the last epoch (or the one a callback stopped at), with the finished record. */
+  onTrainEnd?(record: RunRecord, ctx: FitContext): void | Promise<void>;
 }
 
 /** Where a run came from and ran, for its record (what `fit` cannot see itself). */
@@ -91,15 +118,20 @@ export interface FitOptions {
   readonly optimizer?: string | GradientTransform | tf.Optimizer;
   /** Per-layer gradient transforms, learning-rate multipliers and freezes (not with a ready tf.Optimizer). */
   readonly controls?: LayerControls;
-  /** Default `categoricalCrossentropy` (from the logits when the model ends in a softmax). */
-  readonly loss?: LossSpec;
-  /** Evaluated after every epoch (and at epoch 0): test loss and accuracy in the record. */
-  readonly validationData?: TensorData;
-  /** Seed of the batch order; default 42. */
+  /** Default `categoricalCrossentropy` (from the logits when the model ends in a softmax); one per output, or by output name, for a model of several. */
+  readonly loss?: LossOption;
+  /** TF.js's metric names or functions, per output as in `compile`; default `['accuracy']` for a classification loss. */
+  readonly metrics?: MetricsOption;
+  /** Evaluated after every epoch (and at epoch 0): `[x, y]` as TF.js takes it, or `{ x, y }`. */
+  readonly validationData?: ValidationData;
+  /** The last share of the samples (before shuffling) taken as validation data instead, as TF.js does; tensors only. */
+  readonly validationSplit?: number;
+  /** Seed of the batch order and of every random op of training (dropout masks, noise); default 42. */
   readonly seed?: number;
   /** Shuffle tensors' samples every epoch (seeded); default true. */
   readonly shuffle?: boolean;
-  readonly callbacks?: readonly FitCallback[];
+  /** This library's callbacks (`FitCallback`) and TF.js's own (`tf.callbacks.earlyStopping(…)`, `tf.CustomCallback`). */
+  readonly callbacks?: ReadonlyArray<FitCallback | tf.Callback | tf.CustomCallback>;
   /** How gradients are computed; default on this thread (penalty-explorer/node: `ShardedGradients`). */
   readonly gradients?: GradientStrategy;
   /** Record per-channel kernel norms every epoch (default) or also after every batch. */
@@ -111,25 +143,48 @@ export interface FitOptions {
   readonly info?: RunInfo;
   /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`), or after the epochs and at the levels given; needs validationData. */
   readonly prune?: boolean | PruneOptions;
+  /** Accepted for TF.js's sake; `fit` prints nothing. */
+  readonly verbose?: number;
   /** Stop at the next safe point once aborted: `fit` throws an InterruptedError (the record so far is what the callbacks saw). */
   readonly signal?: AbortSignal;
 }
 
+/** Every option `fit` knows (an unknown key is an error naming the nearest of these). */
+export const FIT_OPTION_KEYS = [
+  'epochs', 'batchSize', 'optimizer', 'controls', 'loss', 'metrics', 'validationData', 'validationSplit', 'seed', 'shuffle',
+  'callbacks', 'gradients', 'trackNorms', 'name', 'from', 'info', 'prune', 'verbose', 'signal',
+] as const satisfies ReadonlyArray<keyof FitOptions>;
+
+/** TF.js `fit` options this one does not take, with what to do instead. */
+const NOT_SUPPORTED: Readonly<Record<string, string>> = {
+  classWeight: 'class weights are not supported; resample the data instead',
+  sampleWeight: 'sample weights are not supported',
+  initialEpoch: "continue a run with 'from' (its record), which also restores where it stopped",
+  stepsPerEpoch: 'an epoch is one pass over the tensors, or over the dataset',
+  validationSteps: 'the whole validation data is evaluated after every epoch',
+  validationBatchSize: 'the validation data is evaluated in chunks of its own',
+  yieldEvery: 'fit yields to the event loop after every batch',
+};
+
 const DEFAULT_BATCH = 32;
+const DEFAULT_SEED = 42;
+const DEFAULT_OPTIMIZER = 'adam';
 
 /** Resolves after the event loop's next turn (setImmediate in Node, a zero timeout in browsers). */
 const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-const DEFAULT_OPTIMIZER = 'adam';
 
 function wholeNumber(value: number, what: string, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new SpecError(`${what} must be a whole number ≥ ${min}, got ${value}`);
   return value;
 }
 
-/** The optimiser fit trains with, and its description for the record. */
+/** True for a ready TF.js optimiser (TF.js's own `instanceof` throws on undefined). */
+const isTfOptimizer = (o: unknown): o is tf.Optimizer => typeof o === 'object' && o !== null && o instanceof tf.Optimizer;
+
+/** The optimiser fit trains with, and whether fit made it (and disposes it). */
 function optimizerOf(model: tf.LayersModel, options: FitOptions): { optimizer: tf.Optimizer; owned: boolean } {
   const o = options.optimizer ?? DEFAULT_OPTIMIZER;
-  if (o instanceof tf.Optimizer) {
+  if (isTfOptimizer(o)) {
     if (options.controls) throw new SpecError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
     if (Object.keys(proximalTerms(model)).length > 0) throw new SpecError('a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)');
     return { optimizer: o, owned: false };
@@ -142,7 +197,7 @@ function optimizerOf(model: tf.LayersModel, options: FitOptions): { optimizer: t
 
 /** The optimiser as the record names it: its normalised spec, `custom` for a transform, or a tf.Optimizer's class. */
 function optimizerLabel(o: FitOptions['optimizer']): string {
-  if (o instanceof tf.Optimizer) return o.getClassName();
+  if (isTfOptimizer(o)) return o.getClassName();
   return typeof o === 'object' ? 'custom' : optimizerSpec(o ?? DEFAULT_OPTIMIZER).spec;
 }
 
@@ -150,8 +205,9 @@ function optimizerLabel(o: FitOptions['optimizer']): string {
 export function runConfig(model: tf.LayersModel, data: FitData, options: FitOptions): RunConfig {
   const info = options.info ?? {};
   const strategy = options.gradients ?? localGradients;
-  const train = isTensorData(data) ? (data.x.shape[0] ?? 0) : NaN;
+  const sizes = splitSizes(model, data, options);
   const controls = options.controls ? describeLayerControls(options.controls) : {};
+  const objective = objectiveOf(model, options.loss, options.metrics);
   return {
     name: options.name ?? model.name,
     model: modelInfo(model, info.modelSource),
@@ -159,13 +215,15 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     ...(info.penaltyModule ? { penaltyModule: info.penaltyModule } : {}),
     optimizer: optimizerLabel(options.optimizer),
     ...controls,
-    loss: lossOf(options.loss).name,
+    loss: objective.losses.map((l) => l.name).join(', '),
+    metrics: metricNames(objective),
+    trainer: 'fit',
     trackNorms: options.trackNorms ?? 'epoch',
     epochs: options.epochs,
     batchSize: options.batchSize ?? DEFAULT_BATCH,
-    seed: options.seed ?? 42,
-    trainSize: train,
-    testSize: options.validationData?.x.shape[0] ?? 0,
+    seed: options.seed ?? DEFAULT_SEED,
+    trainSize: sizes.train,
+    testSize: sizes.validation,
     data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
     backend: info.backend ?? tf.getBackend(),
     threads: info.threads ?? strategy.threads,
@@ -177,95 +235,167 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
   };
 }
 
-const orNull = (x: number) => (Number.isFinite(x) ? x : null);
+/** The data checked against the model, and where `validationSplit` cuts the training samples (undefined without it). */
+function checkedData(model: tf.LayersModel, data: FitData, options: FitOptions): { train?: Batch; validation?: Batch; at?: number } {
+  const given = validationOf(options.validationData);
+  const validation = given ? checkTensorData(model, given, 'validation data') : undefined;
+  const train = isTensorData(data) ? checkTensorData(model, data, 'training data') : undefined;
+  const s = options.validationSplit;
+  if (s === undefined) return { ...(train ? { train } : {}), ...(validation ? { validation } : {}) };
+  if (!(s > 0 && s < 1)) throw new SpecError(`validationSplit must be a share between 0 and 1 (exclusive), got ${s}`);
+  if (validation) throw new SpecError('give validationData or validationSplit, not both');
+  if (!train) throw new SpecError('validationSplit takes tensors; for a dataset give validationData');
+  const n = train.xs[0]?.shape[0] ?? 0;
+  const at = Math.floor(n * (1 - s));
+  if (at < 1 || at >= n) throw new SpecError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
+  return { train, at };
+}
 
-/** Mean loss and accuracy on the validation data (null without it). */
-async function scoresOf(model: tf.LayersModel, options: FitOptions, strategy: GradientStrategy): Promise<Scores> {
-  const v = options.validationData;
-  return v ? evaluate(model, v, { ...(options.loss ? { loss: options.loss } : {}), gradients: strategy }) : { loss: null, acc: null };
+/** Samples trained on (NaN for a dataset) and validated on. */
+function splitSizes(model: tf.LayersModel, data: FitData, options: FitOptions): { train: number; validation: number } {
+  const { train, validation, at } = checkedData(model, data, options);
+  const n = train ? (train.xs[0]?.shape[0] ?? 0) : NaN;
+  return at === undefined ? { train: n, validation: validation?.xs[0]?.shape[0] ?? 0 } : { train: at, validation: n - at };
+}
+
+/** The training batch (tensor data) and the validation batch, after `validationSplit` (then as new tensors, in `made`). */
+function splitOf(model: tf.LayersModel, data: FitData, options: FitOptions): { train?: Batch; validation?: Batch; made: tf.Tensor[] } {
+  const { train, validation, at } = checkedData(model, data, options);
+  if (at === undefined || !train) return { ...(train ? { train } : {}), ...(validation ? { validation } : {}), made: [] };
+  const n = train.xs[0]?.shape[0] ?? 0;
+  const [head, tail] = [sliceBatch(train, 0, at), sliceBatch(train, at, n - at)];
+  return { train: head, validation: tail, made: [...tensorsOf(head), ...tensorsOf(tail)] };
 }
 
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<RunRecord> {
+  checkOptionKeys(options, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
-  lossOf(options.loss);
-  if (isTensorData(data)) {
-    checkTensorData(model, data, 'training data');
-    const n = data.x.shape[0] ?? 0;
-    if (batchSize > n) throw new SpecError(`batch size ${batchSize} is larger than the training data (${n} samples); give at most ${n}`);
-  }
-  if (options.validationData) checkTensorData(model, options.validationData, 'validation data');
-  checkPruneOptions(options.prune, options.validationData !== undefined, epochs);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const objective = objectiveOf(model, options.loss, options.metrics);
+  const sizes = splitSizes(model, data, options);
+  const n = Number.isNaN(sizes.train) ? Infinity : sizes.train;
+  if (batchSize > n) throw new SpecError(`batch size ${batchSize} is larger than the training data (${n} samples); give at most ${n}`);
+  checkPruneOptions(options.prune, sizes.validation > 0, epochs);
   const stopIfAsked = (where: string) => {
     if (options.signal?.aborted) throw new InterruptedError(`stopped ${where}`);
   };
   checkConstraints(model);
-  const source = isTensorData(data) ? tensorBatches(data, batchSize, options.seed ?? 42, options.shuffle ?? true) : datasetBatches(data);
+  checkInventory(model);
+  if (drawsRandom(model)) checkSeededRandom();
   const strategy = options.gradients ?? localGradients;
   const { optimizer, owned } = optimizerOf(model, options);
+  // From here on the tensors `validationSplit` made (and the optimiser fit made) are disposed at the end.
+  const { train, validation, made } = splitOf(model, data, options);
+  const source = train ? tensorBatches(train, batchSize, seed, options.shuffle ?? true) : datasetBatches(model, data as tf.data.Dataset<DatasetBatch>);
   const ctx: FitContext = { model, optimizer };
-  const callbacks = options.callbacks ?? [];
+  const ours = (options.callbacks ?? []).filter((c): c is FitCallback => !isTfCallback(c));
+  const theirs = new TfCallbacks(
+    (options.callbacks ?? []).filter((c) => isTfCallback(c)) as unknown as TfCallback[],
+    model,
+    { epochs, initialEpoch: options.from?.epochs.length ?? 0, samples: source.samples, steps: source.count, batchSize, doValidation: validation !== undefined, metrics: logNames(objective, validation !== undefined) },
+  );
+  const validationData: TensorData | undefined = validation ? { x: [...validation.xs], y: [...validation.ys] } : undefined;
+  const scoresOf = async (): Promise<Scores> => {
+    if (!validation) return { loss: null, acc: null };
+    const r = await evaluate(model, validationData as TensorData, { objective, gradients: strategy });
+    return { loss: orNull(r.loss), acc: r.acc, metrics: r.metrics };
+  };
   const measure = hasConstraints(model);
   try {
+    const config = options.from ? { ...options.from.config, epochs } : runConfig(model, data, options);
+    for (const c of ours) await c.onTrainBegin?.({ config, resumedAfter: options.from?.epochs.length ?? 0 }, ctx);
+    await theirs.trainBegin();
     let record: RunRecord;
-    if (options.from) record = { ...options.from, config: { ...options.from.config, epochs } };
+    if (options.from) record = { ...options.from, config };
     else {
-      record = { format: RUN_FORMAT, config: runConfig(model, data, options), initial: snapshotWeights(model, 0, await scoresOf(model, options, strategy)), epochs: [] };
-      for (const c of callbacks) await c.onEpochEnd?.(0, record, ctx);
+      record = { format: RUN_FORMAT, config, initial: snapshotWeights(model, 0, await scoresOf()), epochs: [] };
+      for (const c of ours) await c.onEpochEnd?.(0, record, ctx);
     }
-    for (const c of callbacks) await c.onTrainBegin?.(record, ctx);
     stopIfAsked('before the first batch');
 
     for (let epoch = record.epochs.length + 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
-      let [sumLoss, sumPen, sumAcc, batches] = [0, 0, 0, 0];
+      for (const c of ours) await c.onEpochBegin?.(epoch, ctx);
+      await theirs.epochBegin(epoch);
+      let sums: BatchScores = { scores: [], n: 0 };
+      let [penaltySum, batches] = [0, 0];
       const projectedSum: Record<string, number> = {};
       const perBatch: BatchNorms[] = [];
       const losses = new BatchLosses();
-      for await (const [x, y] of source.batches(epoch)) {
+      for await (const batch of source.batches(epoch)) {
         let r;
         try {
-          r = await trainStep(model, optimizer, x, y, { ...(options.loss ? { loss: options.loss } : {}), gradients: strategy, measureConstraints: measure });
+          await theirs.batchBegin(batches, batch);
+          r = await trainStep(model, optimizer, [...batch.xs], [...batch.ys], { objective, gradients: strategy, measureConstraints: measure, seed: mixSeeds(seed, epoch, batches) });
         } finally {
-          if (isTensorData(data)) tf.dispose([x, y] as Tensor[]);
+          if (source.owned) tf.dispose(tensorsOf(batch));
         }
         batches++;
         if (!Number.isFinite(r.dataLoss) || !Number.isFinite(r.penaltyLoss)) {
           throw new DivergedError(epoch, batches, Number.isFinite(r.dataLoss) ? 'penalty loss' : 'data loss', record);
         }
+        sums = sums.n === 0 ? r.sums : addScores([sums, r.sums]);
+        penaltySum += r.penaltyLoss * r.sums.n;
         losses.add(r.dataLoss, r.penaltyLoss);
         for (const [k, v] of Object.entries(r.projected)) projectedSum[k] = (projectedSum[k] ?? 0) + v;
         if (options.trackNorms === 'batch') perBatch.push(batchNorms(model, batches));
-        [sumLoss, sumPen, sumAcc] = [sumLoss + r.dataLoss, sumPen + r.penaltyLoss, sumAcc + r.accuracy];
-        const progress = { epoch, epochs, batch: batches, batches: source.count, dataLoss: sumLoss / batches, penaltyLoss: sumPen / batches, accuracy: sumAcc / batches };
-        for (const c of callbacks) await c.onBatchEnd?.(progress, ctx);
+        const progress = { epoch, epochs, batch: batches, batches: source.count, dataLoss: (sums.scores[0] ?? NaN) / sums.n, penaltyLoss: penaltySum / sums.n, accuracy: accuracyOf(objective, sums.scores, sums.n) };
+        await theirs.batchEnd(batches - 1, r);
+        for (const c of ours) await c.onBatchEnd?.(progress, ctx);
         // A turn of the event loop: signals (Ctrl-C) and messages are seen during an epoch too.
         await nextTurn();
         stopIfAsked(`in epoch ${epoch} after batch ${batches}`);
       }
       if (batches === 0) throw new SpecError(`the training data gave no batches in epoch ${epoch}`);
+      const total = sums;
       const projected = Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]));
       const entry: EpochRecord = {
-        ...snapshotWeights(model, epoch, await scoresOf(model, options, strategy), projected),
-        trainLoss: sumLoss / batches,
-        penaltyLoss: sumPen / batches,
-        trainAcc: orNull(sumAcc / batches),
+        ...snapshotWeights(model, epoch, await scoresOf(), projected),
+        trainLoss: (total.scores[0] ?? NaN) / total.n,
+        trainAcc: orNull(accuracyOf(objective, total.scores, total.n)),
+        trainMetrics: metricsOf(objective, total.scores, total.n),
         seconds: (performance.now() - t0) / 1000,
         ...(options.trackNorms === 'batch' ? { batchNorms: perBatch } : {}),
         batchLosses: losses.take(),
       };
-      const curve = await pruneAfter(model, epoch, epochs, options, strategy, async (done, total) => {
-        for (const c of callbacks) await c.onPruneProgress?.({ epoch, done, total }, ctx);
+      const curve = await pruneAfter(model, epoch, epochs, { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective }, strategy, async (done, n) => {
+        for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
         await nextTurn();
         stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
       });
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
-      for (const c of callbacks) await c.onEpochEnd?.(epoch, record, ctx);
+      const logs = epochLogs(entry, penaltySum / total.n);
+      for (const c of ours) await c.onEpochEnd?.(epoch, record, { ...ctx, logs });
+      await theirs.epochEnd(epoch, logs);
+      if (theirs.stopRequested && epoch < epochs) {
+        record = { ...record, endedEarly: { epoch, reason: `a callback stopped training after epoch ${epoch} (model.stopTraining)` } };
+        break;
+      }
       if (epoch < epochs) stopIfAsked(`after epoch ${epoch}`);
     }
+    await theirs.trainEnd(record);
+    for (const c of ours) await c.onTrainEnd?.(record, ctx);
     return record;
   } finally {
+    theirs.release();
     if (owned) optimizer.dispose();
+    tf.dispose(made);
   }
+}
+
+/** The names TF.js logs an epoch under: loss, the metrics (and per-output losses), and their val_ twins. */
+function logNames(objective: Objective, validation: boolean): string[] {
+  const names = ['loss', ...metricNames(objective)];
+  return validation ? [...names, ...names.map((n) => `val_${n}`)] : names;
+}
+
+/** TF.js's logs of an epoch: `loss` is the data loss plus the penalties, per sample over the batches (as TF.js's own fit logs it). */
+function epochLogs(e: EpochRecord, penalty: number): tf.Logs {
+  const logs: Record<string, number> = { loss: e.trainLoss + penalty };
+  for (const [k, v] of Object.entries(e.trainMetrics ?? {})) if (v !== null) logs[k] = v;
+  if (e.testLoss !== null) logs['val_loss'] = e.testLoss;
+  for (const [k, v] of Object.entries(e.testMetrics ?? {})) if (v !== null) logs[`val_${k}`] = v;
+  return logs;
 }

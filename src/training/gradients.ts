@@ -4,9 +4,10 @@
  * gradients, which equals the one-thread gradient up to float rounding. The step itself
  * (optimiser, constraints) is the same for both.
  */
-import type { tf, Tensor } from '../tf.ts';
-import { batchGradients, evaluateChunked, type BatchGradients } from './batch-math.ts';
-import type { Loss } from './losses.ts';
+import type { tf } from '../tf.ts';
+import { batchGradients, evaluateChunked, samplesOf, type Batch, type BatchGradients, type BatchScores } from './batch-math.ts';
+import type { Objective } from './objective.ts';
+import { mixSeeds } from './seeded-random.ts';
 
 export interface GradientStrategy {
   /** Threads computing each batch. */
@@ -15,10 +16,13 @@ export interface GradientStrategy {
   readonly path?: 'fused' | 'per-kernel';
   /** How its threads share a batch: shards on worker threads (`data`, the default) or the backend's own threads. */
   readonly parallel?: 'data' | 'threads';
-  /** Gradients of (mean data loss + penalties) on the batch, by variable name. */
-  gradients(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<BatchGradients>;
-  /** Σ loss and correct count on (x, y), without training. */
-  evaluate(model: tf.LayersModel, x: Tensor, y: Tensor, loss: Loss): Promise<{ lossSum: number; correct: number }>;
+  /**
+   * Gradients of (mean data loss + penalties) on the batch, by variable name. With `seed`, the
+   * random ops of the pass draw from it (each thread's part from `mixSeeds(seed, part)`).
+   */
+  gradients(model: tf.LayersModel, batch: Batch, objective: Objective, seed?: number): Promise<BatchGradients>;
+  /** The objective's sums on the batch, without training. */
+  evaluate(model: tf.LayersModel, batch: Batch, objective: Objective): Promise<BatchScores>;
   /** Stop what the strategy started (worker threads). */
   close(): Promise<void>;
 }
@@ -33,7 +37,7 @@ export const EVAL_CHUNK = 256;
 /** Everything on this thread. */
 export const localGradients: GradientStrategy = {
   threads: 1,
-  gradients: async (model, x, y, loss) => batchGradients(model, x, y, loss, 1 / (x.shape[0] ?? 1)),
-  evaluate: async (model, x, y, loss) => evaluateChunked(model, x, y, loss, EVAL_CHUNK),
+  gradients: async (model, batch, objective, seed) => batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
+  evaluate: async (model, batch, objective) => evaluateChunked(model, batch, objective, EVAL_CHUNK),
   close: async () => undefined,
 };

@@ -23,10 +23,12 @@ import type { PruneCurve, PrunePoint } from '../record/schema.ts';
 import { evaluate } from './evaluate.ts';
 import type { TensorData } from './fit-data.ts';
 import type { GradientStrategy } from './gradients.ts';
-import type { LossSpec } from './losses.ts';
+import type { LossOption, Objective } from './objective.ts';
 
 export interface PruneCurveOptions {
-  readonly loss?: LossSpec;
+  readonly loss?: LossOption;
+  /** The loss and metrics as `objectiveOf` made them (instead of `loss`). */
+  readonly objective?: Objective;
   /** Whose threads evaluate (default this thread). */
   readonly gradients?: GradientStrategy;
   /** Percent levels, each in [0, 100); default PRUNE_LEVELS. */
@@ -60,7 +62,7 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
   const originals = vars.map((lv) => (lv.read().dataSync() as Float32Array).slice());
   const others: NamedWeights[] = model.weights.filter((lv) => !prunable.has(lv.originalName)).map((lv) => ({ name: lv.originalName, shape: lv.shape as number[], values: lv.read().dataSync() as Float32Array }));
   const n = originals.reduce((s, v) => s + v.length, 0);
-  const evalOptions = { ...(options.loss ? { loss: options.loss } : {}), ...(options.gradients ? { gradients: options.gradients } : {}) };
+  const evalOptions = { ...(options.loss ? { loss: options.loss } : {}), ...(options.objective ? { objective: options.objective } : {}), ...(options.gradients ? { gradients: options.gradients } : {}) };
 
   // Level 0 is measured once for both scopes.
   const total = 2 * levels.length - (levels.includes(0) ? 1 : 0);
@@ -133,13 +135,13 @@ export async function pruneAfter(
   model: tf.LayersModel,
   epoch: number,
   last: number,
-  options: { prune?: boolean | PruneOptions; validationData?: TensorData; loss?: LossSpec },
+  options: { prune?: boolean | PruneOptions; validationData?: TensorData; objective?: Objective },
   gradients: GradientStrategy,
   onProgress?: PruneCurveOptions['onProgress'],
 ): Promise<PruneCurve | undefined> {
   if (!prunesAfter(options.prune, epoch, last) || !options.validationData) return undefined;
   const levels = typeof options.prune === 'object' ? options.prune.levels : undefined;
-  return pruneCurve(model, options.validationData, { gradients, ...(options.loss ? { loss: options.loss } : {}), ...(levels ? { levels } : {}), ...(onProgress ? { onProgress } : {}) });
+  return pruneCurve(model, options.validationData, { gradients, ...(options.objective ? { objective: options.objective } : {}), ...(levels ? { levels } : {}), ...(onProgress ? { onProgress } : {}) });
 }
 
 /** Which prune: the k % smallest of all kernels together, or of each kernel apart. */

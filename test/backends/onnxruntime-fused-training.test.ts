@@ -20,9 +20,9 @@ import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
 import { poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
 import { selectBackend } from '../../src/backends/select.ts';
-import { batchGradients } from '../../src/training/batch-math.ts';
+import { batchGradients, samplesOf } from '../../src/training/batch-math.ts';
 import { localGradients, type GradientStrategy } from '../../src/training/gradients.ts';
-import { lossOf } from '../../src/training/losses.ts';
+import { objectiveOf } from '../../src/training/objective.ts';
 import { loadData } from '../../mnist-demo/data/mnist.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { relErr } from '../fixtures/parity.ts';
@@ -86,14 +86,14 @@ describe('training through the fused graph = kernel by kernel', () => {
     const compared: GradientStrategy = {
       threads: 2,
       path: 'fused',
-      gradients: async (m, x, y, loss) => {
-        const kernel = batchGradients(m, x, y, loss, 1 / x.shape[0]!);
-        const f = await fused.gradients(m, x, y, loss);
-        errors.push(Math.max(...Object.keys(kernel.grads).map((k) => relErr(kernel.grads[k]!.dataSync(), f.grads[k]!.dataSync())), relErr([kernel.lossSum, kernel.correct, kernel.penalty], [f.lossSum, f.correct, f.penalty])));
+      gradients: async (m, batch, objective, seed) => {
+        const kernel = batchGradients(m, batch, objective, 1 / samplesOf(batch));
+        const f = await fused.gradients(m, batch, objective, seed);
+        errors.push(Math.max(...Object.keys(kernel.grads).map((k) => relErr(kernel.grads[k]!.dataSync(), f.grads[k]!.dataSync())), relErr([...kernel.scores, kernel.penalty], [...f.scores, f.penalty])));
         tf.dispose(Object.values(kernel.grads));
         return f;
       },
-      evaluate: (m, x, y, loss) => fused.evaluate(m, x, y, loss),
+      evaluate: (m, batch, objective) => fused.evaluate(m, batch, objective),
       close: async () => undefined,
     };
     await fit(model, data.train, { epochs: 1, batchSize: 64, optimizer: 'adadelta:lr=1,rho=0.95', gradients: compared, seed: 5 });
@@ -125,13 +125,13 @@ describe('no leaks through the fused graph over 1000 steps', () => {
     const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
     // Two batch sizes, as an epoch has (its last batch runs padded in the same session).
     const batches = [16, 11].map((n, i) => [tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', i), tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 7 + i), 10).toFloat()] as const);
-    const loss = lossOf('categoricalCrossentropy');
+    const objective = objectiveOf(model, 'categoricalCrossentropy');
     const pool = poolOf(tf.backend());
     const seen: Record<number, { tensors: number; bytes: number; sessions: number; fused: number; pooled: number; inUse: number; rss: number }> = {};
     for (let step = 1; step <= 1000; step++) {
       const [x, y] = batches[step % 2 === 1 ? 0 : 1]!;
       await trainStep(model, opt, x, y, { gradients: fused });
-      if (step % 50 === 0) await fused.evaluate(model, x, y, loss);
+      if (step % 50 === 0) await fused.evaluate(model, { xs: [x], ys: [y] }, objective);
       if (step === 200 || step === 1000) {
         const m = tf.memory();
         const { tracked, inUse } = pool.stats();

@@ -12,7 +12,8 @@ import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts
 import { selectBackend } from '../../src/backends/select.ts';
 import { gradientsFor } from '../../src/parallel/gradients-for.ts';
 import { batchGradients } from '../../src/training/batch-math.ts';
-import { lossOf, type LossName } from '../../src/training/losses.ts';
+import type { LossName } from '../../src/training/losses.ts';
+import { objectiveOf } from '../../src/training/objective.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { relErr } from '../fixtures/parity.ts';
 
@@ -55,8 +56,8 @@ async function modelOn(backend: string, build: () => tf.LayersModel, seed: numbe
 async function onCpu(build: () => tf.LayersModel, x: Float32Array, xShape: number[], loss: LossName, n: number): Promise<Grads> {
   const m = await modelOn('cpu', build, 5);
   const [xt, yt] = [tf.tensor(x, xShape), labels(loss, n, (m.outputs[0]!.shape.slice(1) as number[]))];
-  const g = batchGradients(m, xt, yt, lossOf(loss), 1 / n);
-  const out = { numbers: [g.lossSum, g.correct], grads: byPlace(m, g.grads) };
+  const g = batchGradients(m, { xs: [xt], ys: [yt] }, objectiveOf(m, loss), 1 / n);
+  const out = { numbers: g.scores, grads: byPlace(m, g.grads) };
   tf.dispose([xt, yt, ...Object.values(g.grads)]);
   m.dispose();
   return out;
@@ -75,11 +76,11 @@ async function fused(build: () => tf.LayersModel, x: Float32Array, xShape: numbe
   if (size > n) {
     // A larger batch first: the n-sample batch then runs padded in its session.
     const big = tf.concat([tf.tensor(x, xShape), tf.zeros([size - n, ...xShape.slice(1)])]);
-    tf.dispose(Object.values((await f.gradients(m, big, yAll, lossOf(loss))).grads));
+    tf.dispose(Object.values((await f.gradients(m, { xs: [big], ys: [yAll] }, objectiveOf(m, loss))).grads));
     big.dispose();
   }
-  const g = await f.gradients(m, xt, yt, lossOf(loss));
-  const out = { numbers: [g.lossSum, g.correct], grads: byPlace(m, g.grads), sessions: f.sessions };
+  const g = await f.gradients(m, { xs: [xt], ys: [yt] }, objectiveOf(m, loss));
+  const out = { numbers: g.scores, grads: byPlace(m, g.grads), sessions: f.sessions };
   tf.dispose([xt, yt, yAll, ...Object.values(g.grads)]);
   await f.close();
   m.dispose();
@@ -159,7 +160,8 @@ describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
       const [x, y] = [tf.tensor4d(data(2 * 72, 3), [2, 6, 6, 2]), tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat()];
       const f = backend === 'onnxruntime' ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
       if (typeof f === 'string') throw new Error(f);
-      const g = f ? await f.gradients(model, x, y, lossOf(undefined)) : batchGradients(model, x, y, lossOf(undefined), 1 / 2);
+      const [batch, objective] = [{ xs: [x], ys: [y] }, objectiveOf(model, 'categoricalCrossentropy')];
+      const g = f ? await f.gradients(model, batch, objective) : batchGradients(model, batch, objective, 1 / 2);
       const out = { penalty: g.penalty, grads: byPlace(model, g.grads) };
       tf.dispose([x, y, ...Object.values(g.grads)]);
       await f?.close();
@@ -192,8 +194,9 @@ describe('the reference model', () => {
       const [x, y] = [tf.tensor4d(xs, [N, 28, 28, 1]), onehot()];
       const strategy = useFused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2, parallel) : undefined;
       if (typeof strategy === 'string') throw new Error(strategy);
-      const g = strategy ? await strategy.gradients(model, x, y, lossOf(undefined)) : batchGradients(model, x, y, lossOf(undefined), 1 / N);
-      const out = { g: Object.values(g.grads).map((t) => Array.from(t.dataSync())), numbers: [g.lossSum, g.penalty, g.correct] };
+      const [batch, objective] = [{ xs: [x], ys: [y] }, objectiveOf(model, 'categoricalCrossentropy')];
+      const g = strategy ? await strategy.gradients(model, batch, objective) : batchGradients(model, batch, objective, 1 / N);
+      const out = { g: Object.values(g.grads).map((t) => Array.from(t.dataSync())), numbers: [...g.scores, g.penalty] };
       tf.dispose([x, y, ...Object.values(g.grads)]);
       await strategy?.close();
       model.dispose();

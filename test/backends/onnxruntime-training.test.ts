@@ -15,7 +15,7 @@ import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, 
 import { selectBackend } from '../../src/backends/select.ts';
 import { ShardedGradients } from '../../src/parallel/sharded.ts';
 import { batchGradients } from '../../src/training/batch-math.ts';
-import { lossOf } from '../../src/training/losses.ts';
+import { objectiveOf } from '../../src/training/objective.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { relErr } from '../fixtures/parity.ts';
 
@@ -48,8 +48,8 @@ describe('the gradients of the reference model on onnxruntime = on cpu', () => {
       await tf.setBackend(backend);
       const model = await attachToKernels(await referenceModel([28, 28, 1], 10, { seed: 7 }), { penalty: penalty('l1:1e-4') });
       const [x, y] = [tf.tensor4d(xs, [N, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)];
-      const g = batchGradients(model, x, y, lossOf(undefined), 1 / N);
-      const out = { g: Object.values(g.grads).map((t) => Array.from(t.dataSync())), numbers: [g.lossSum, g.penalty, g.correct] };
+      const g = batchGradients(model, { xs: [x], ys: [y] }, objectiveOf(model), 1 / N);
+      const out = { g: Object.values(g.grads).map((t) => Array.from(t.dataSync())), numbers: [...g.scores, g.penalty] };
       tf.dispose([x, y, ...Object.values(g.grads)]);
       model.dispose();
       return out;

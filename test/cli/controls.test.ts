@@ -40,7 +40,10 @@ describe('weight controls from the command line', () => {
     const r = await penx('train', '--penalty', 'none', '--constraint', 'maxnorm:m=1', '--name', 'b', ...SMALL);
     expect(r.code, r.stderr).toBe(0);
     const run = readRun('b');
-    expect(run.config.constraintBounds).toEqual({ max: 1, axis: 0 });
+    // On every kernel, with its bounds.
+    const kernels = run.config.weights.filter((w) => w.kind === 'kernel');
+    expect(kernels.length).toBeGreaterThan(0);
+    for (const k of kernels) expect(k.constraint).toEqual({ spec: 'maxnorm:m=1,axis=0', source: 'builtin', bounds: { max: 1, axis: 0 } });
     const dense1 = run.epochs[0]!.norms.find((n) => n.layer === 'dense_1')!;
     // N(0, 0.25²) columns of 3200 weights start near norm 14; every step projects them back to 1.
     expect(run.initial.norms.find((n) => n.layer === 'dense_1')!.max).toBeGreaterThan(10);

@@ -22,7 +22,7 @@ describe('penx train --model', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/12×12×3, 5 classes/);
     const run = readRun(join(root, 'runs', 'module'));
-    expect(run.config.model).toEqual({ name: 'strided_cnn', source: './test/fixtures/models/strided-cnn.ts', weights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5, inputShape: [12, 12, 3], outputShape: [5] });
+    expect(run.config.model).toEqual({ name: 'strided_cnn', source: './test/fixtures/models/strided-cnn.ts', weights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5, trainableWeights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5, inputShape: [12, 12, 3], outputShape: [5] });
     expect(run.config.penalty).toBe('l1:1e-4');
     expect(run.epochs[0]!.layers.map((l) => [l.name, l.penalty > 0])).toEqual([['conv_a', true], ['conv_b', true], ['head', true]]);
     expect(existsSync(join(root, 'runs', 'module', 'report.html'))).toBe(true);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/record/folder.ts';
-import { loadModel, readSparseWeights } from '../../src/node.ts';
+import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
+import { bitsOf, plainTfjsPredict } from '../fixtures/portable/plain-tfjs.ts';
 import { splitSpecList } from '../../src/index.ts';
 import { penx } from './run-penx.ts';
 
@@ -29,7 +30,7 @@ describe('proximal penalties and penx prune on a tiny run', () => {
   });
 
   it('penx train records the prune curve after the last epoch and draws it', async () => {
-    const r = await penx('train', '--penalty', 'l1:1e-4,prox', '--epochs', '1', '--out', out, ...SMALL);
+    const r = await penx('train', '--penalty', 'l1:1e-4,prox', '--epochs', '1', '--out', out, '--portable', ...SMALL);
     expect(r.code, r.stderr).toBe(0);
     const run = readRun(dir);
     expect(run.config.penalty).toBe('l1:1e-4,prox');
@@ -68,6 +69,17 @@ describe('proximal penalties and penx prune on a tiny run', () => {
       expect(Buffer.from(w.values.buffer).equals(Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength)), w.name).toBe(true);
     });
     expect(JSON.parse(readFileSync(join(dir, 'pruned', 'prune.json'), 'utf8'))).toMatchObject({ level: expected.level });
+
+    // The pruned model, and (with --portable) the checkpoint's, load in plain TF.js and predict what this package's loadModel predicts.
+    await tf.setBackend('cpu');
+    const input = join(root, 'input.json');
+    const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 5);
+    writeFileSync(input, JSON.stringify({ values: Array.from(x.dataSync()), shape: x.shape }));
+    for (const folder of [join(dir, 'pruned', 'model'), join(dir, 'checkpoint', 'model')]) {
+      const ours = await loadModel(folder);
+      expect(plainTfjsPredict(folder, input), folder).toEqual({ bits: bitsOf((ours.predict(x) as tf.Tensor).dataSync() as Float32Array) });
+      ours.dispose();
+    }
 
     const text = await penx('prune', dir, '--max-drop', '0', '--out', join(root, 'strict'));
     expect(text.code, text.stderr).toBe(0);

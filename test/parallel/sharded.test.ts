@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, lossOf, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, shardsOf, tf, trainStep, type LossName } from '../../src/node.ts';
+import { attachToKernels, constraint, objectiveOf, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, shardsOf, tf, trainStep, type LossName } from '../../src/node.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { relErr } from '../fixtures/parity.ts';
 
@@ -75,9 +75,10 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
     const m = await model();
     const [x, y1] = batch();
     const y = labelsOf(y1);
-    const whole = await (await import('../../src/node.ts')).localGradients.gradients(m, x, y, lossOf(name));
-    const split = await sharded.gradients(m, x, y, lossOf(name));
-    expect(split.lossSum).toBeCloseTo(whole.lossSum, 3);
+    const whole = await (await import('../../src/node.ts')).localGradients.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, name));
+    const split = await sharded.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, name));
+    expect(split.scores[0]).toBeCloseTo(whole.scores[0]!, 3);
+    split.scores.forEach((v, i) => expect(v, `score ${i}`).toBeCloseTo(whole.scores[i]!, 3));
     for (const key of Object.keys(whole.grads)) expect(relErr(whole.grads[key]!.dataSync(), split.grads[key]!.dataSync()), key).toBeLessThan(1e-4);
     tf.dispose([x, y1, y, ...Object.values(whole.grads), ...Object.values(split.grads)]);
     m.dispose();
@@ -86,14 +87,15 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
   it('evaluation shared between threads equals a direct computation on the whole batch', async () => {
     const m = await model();
     const [x, y] = batch();
-    const b = await sharded.evaluate(m, x, y, lossOf('categoricalCrossentropy'));
+    const b = await sharded.evaluate(m, { xs: [x], ys: [y] }, objectiveOf(m, 'categoricalCrossentropy'));
     // The softmax's input: the model without its last layer.
     const logits = tf.model({ inputs: m.inputs, outputs: m.layers.at(-2)!.output as tf.SymbolicTensor });
     const p = tf.tidy(() => logits.predict(x) as tf.Tensor);
     const expectedLoss = tf.tidy(() => tf.losses.softmaxCrossEntropy(y, p).dataSync()[0]! * n);
     const expectedCorrect = tf.tidy(() => tf.sum(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1))).dataSync()[0]!);
-    expect(b.lossSum).toBeCloseTo(expectedLoss, 3);
-    expect(b.correct).toBe(expectedCorrect);
+    // scores: [Σ loss, Σ loss of the one output, Σ accuracy].
+    expect(b.scores[0]).toBeCloseTo(expectedLoss, 3);
+    expect(b.scores[2]).toBe(expectedCorrect);
     tf.dispose([x, y, p]);
     m.dispose();
   }, 60_000);
@@ -115,10 +117,10 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
     const m = await model();
     const bad = tf.zeros([4, 27, 27, 1]);
     const y = tf.zeros([4, 10]);
-    await expect(sharded.evaluate(m, bad, y, lossOf('categoricalCrossentropy'))).rejects.toThrow(/shape/);
+    await expect(sharded.evaluate(m, { xs: [bad], ys: [y] }, objectiveOf(m, 'categoricalCrossentropy'))).rejects.toThrow(/shape/);
     const good = tf.zeros([4, 28, 28, 1]);
-    const ok = await sharded.evaluate(m, good, y, lossOf('categoricalCrossentropy'));
-    expect(ok.correct).toBeGreaterThanOrEqual(0);
+    const ok = await sharded.evaluate(m, { xs: [good], ys: [y] }, objectiveOf(m, 'categoricalCrossentropy'));
+    expect(ok.scores[2]).toBeGreaterThanOrEqual(0);
     tf.dispose([bad, good, y]);
     m.dispose();
   }, 60_000);
@@ -126,8 +128,41 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
   it('refuses a loss given as a function (it cannot be sent to a worker)', async () => {
     const m = await model();
     const [x, y] = batch();
-    await expect(sharded.gradients(m, x, y, lossOf((a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar))).rejects.toThrow(/function cannot be computed on worker threads/);
+    await expect(sharded.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar))).rejects.toThrow(/function cannot be computed on worker threads/);
     tf.dispose([x, y]);
     m.dispose();
   });
+});
+
+describe('sharded gradients with random layers: seeded per step and shard', () => {
+  const make = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'sd_a', units: 12, inputShape: [6], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dropout({ rate: 0.5 }),
+        tf.layers.gaussianNoise({ stddev: 0.3 }),
+        tf.layers.dense({ name: 'sd_b', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+  const x = () => tf.randomUniform([32, 6], -1, 1, 'float32', 3);
+  const y = () => tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 3));
+  const bits = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(new Uint32Array(new Float32Array(w.dataSync()).buffer)));
+
+  it('two runs on a worker thread and this one with the same seed end bit-identical; another seed differs', async () => {
+    await selectBackend('cpu');
+    const { fit } = await import('../../src/node.ts');
+    const run = async (seed: number) => {
+      const m = make();
+      const sharded = await ShardedGradients.start(m, 1);
+      try {
+        await fit(m, { x: x(), y: y() }, { epochs: 2, batchSize: 16, optimizer: 'adam:lr=0.05', loss: 'sparseCategoricalCrossentropy', seed, gradients: sharded });
+      } finally {
+        await sharded.close();
+      }
+      return bits(m);
+    };
+    const [a, b, c] = [await run(5), await run(5), await run(6)];
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  }, 60_000);
 });

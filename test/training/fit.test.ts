@@ -81,16 +81,20 @@ describe('fit on a model that is not the reference CNN', () => {
     expect(record.format).toBe(RUN_FORMAT);
     expect(record.config).toMatchObject({
       name: 'blobs',
-      model: { name: 'small_dense', weights: 4 * 8 + 8 + 8 * 3 + 3, inputShape: [4], outputShape: [3] },
+      model: { name: 'small_dense', weights: 4 * 8 + 8 + 8 * 3 + 3, trainableWeights: 4 * 8 + 8 + 8 * 3 + 3, inputShape: [4], outputShape: [3] },
       loss: 'sparseCategoricalCrossentropy',
+      metrics: ['acc'],
+      trainer: 'fit',
       optimizer: 'adam:lr=0.05,beta1=0.9,beta2=0.999,eps=1e-7',
-      penalty: 'hidden: l1:0.001; out: none',
+      penalty: 'l1:0.001',
       trainSize: 96,
       testSize: 30,
       batchSize: 16,
       epochs: 4,
     });
     expect(record.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    // The penalty is on the hidden layer's kernel alone.
+    expect(record.config.weights.map((w) => [w.name, w.penalty?.spec])).toEqual([['hidden/kernel', 'l1:0.001'], ['hidden/bias', undefined], ['out/kernel', undefined], ['out/bias', undefined]]);
     for (const s of snapshots(record)) {
       expect(s.layers.map((l) => l.name)).toEqual(['hidden', 'out']);
       expect(s.layers[0]!.weights!.map((w) => [w.name, w.kind, w.shape])).toEqual([

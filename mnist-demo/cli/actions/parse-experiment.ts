@@ -30,6 +30,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     model: modelSource(flags.model),
     ...(constraint ? { constraint } : {}),
     penalizeBias: flags.penalizeBias === true,
+    portable: flags.portable === true,
     data: { ...(flags.data === undefined ? {} : { dir: flags.data }), ...(trainSize === undefined ? {} : { trainSize }), ...(testSize === undefined ? {} : { testSize }) },
     epochs,
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),

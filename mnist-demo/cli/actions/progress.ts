@@ -51,8 +51,8 @@ export function progressCallbacks(label: string, stream: NodeJS.WriteStream = pr
   const bar = batchProgress(label, stream);
   let pruneStart = performance.now();
   return {
-    onTrainBegin: (record) => {
-      if (record.epochs.length > 0) stream.write(`${label} resuming after epoch ${record.epochs.length}\n`);
+    onTrainBegin: ({ resumedAfter }) => {
+      if (resumedAfter > 0) stream.write(`${label} resuming after epoch ${resumedAfter}\n`);
     },
     onBatchEnd: (p) => bar.onBatch(p),
     onPruneProgress: ({ epoch, done, total }) => {

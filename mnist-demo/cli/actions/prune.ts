@@ -7,8 +7,8 @@
  *   checkpoint; new, empty, or a pruned model's folder of this tool's (what the tool wrote there
  *   replaced), else refused untouched ─► the run locked (a run being trained is refused)
  *   ─► checkpoint/model loaded (importing no code: a user penalty's regularizer left out)
- *   ─► that level's pruning applied ─► <out>/model/ (loadModel) + <out>/weights.sparse.bin +
- *   weights.sparse.json + <out>/prune.json
+ *   ─► that level's pruning applied ─► <out>/model/ (portable: plain TF.js loads it; loadModel puts
+ *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import {
@@ -127,7 +127,8 @@ async function writePruned(
   const { point, trained, maxDrop, out, flags } = chosen;
   const pruned = new Set(pruneWeights(model, point.level, flags.scope));
   const weights = modelWeights(model);
-  await saveModel(model, join(out, 'model'));
+  // Portable: plain TF.js (an app, a browser) loads the pruned model; loadModel puts the penalties back.
+  await saveModel(model, join(out, 'model'), { portable: true });
   await writeSparseWeights(out, weights, (name) => pruned.has(name));
   const size = sizeOf(weights, (name) => pruned.has(name));
   const result: PruneResult = {
@@ -151,5 +152,5 @@ async function writePruned(
   console.log(`${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`);
   console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`);
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
-  console.log(`wrote ${result.model} (TF.js, zeros in place) and ${result.sparse.join(' + ')}`);
+  console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
 }

@@ -18,6 +18,7 @@ export async function start(flags: BackendFlags): Promise<void> {
   const exp: Experiment = {
     model: { kind: 'reference' },
     penalizeBias: false,
+    portable: false,
     data: { trainSize: QUICK.trainSize, testSize: QUICK.testSize },
     epochs: QUICK.epochs,
     batchSize: 128,

@@ -38,9 +38,9 @@ function leaveIfOrphaned(parent: number): void {
 function reporting(parent: number): FitCallback {
   let tenth = -1;
   return {
-    onTrainBegin: (record) => {
+    onTrainBegin: ({ config, resumedAfter }) => {
       leaveIfOrphaned(parent);
-      void send({ kind: 'begin', resumedAfter: record.epochs.length, epochs: record.config.epochs });
+      void send({ kind: 'begin', resumedAfter, epochs: config.epochs });
     },
     onBatchEnd: (p) => {
       leaveIfOrphaned(parent);

@@ -10,6 +10,7 @@
  * flat density inside each fine bin): exact when the new edges fall on the fine grid (every
  * multiple of 0.004 on the linear grid, e.g. the reference 100 bins over [−1, 1]).
  */
+import { layerHistogram, NON_TRAINABLE } from './data.ts';
 import { decodeCounts } from '../../monitor/counts.ts';
 import type { FineHistogram, Histogram, WeightStats, WeightsSnapshot } from '../../record/schema.ts';
 
@@ -43,20 +44,21 @@ export const REFERENCE_BINNING = { bins: 100, range: [-1, 1] } as const;
 export function selectWeights(s: WeightsSnapshot, layer = 'all'): WeightStats[] | undefined {
   const all = s.layers.flatMap((l) => l.weights ?? []);
   if (layer === 'all') return all.length ? all : undefined;
+  const fixed = s.nonTrainable?.layers ?? [];
+  if (layer.endsWith(NON_TRAINABLE)) return fixed.find((l) => l.name === layer.slice(0, -NON_TRAINABLE.length))?.weights;
   if (layer === 'kernels' || layer === 'biases') {
     const some = all.filter((w) => w.kind === (layer === 'kernels' ? 'kernel' : 'bias'));
     return some.length ? some : undefined;
   }
   const ofLayer = s.layers.find((l) => l.name === layer)?.weights;
   if (ofLayer?.length) return ofLayer;
-  const one = all.find((w) => w.name === layer);
+  const one = [...all, ...fixed.flatMap((l) => l.weights ?? [])].find((w) => w.name === layer);
   return one ? [one] : undefined;
 }
 
 /** The recorded 100-bin histogram of a selection, for records without fine histograms. */
 function recordedHistogram(s: WeightsSnapshot, layer: string): Histogram | undefined {
-  if (layer === 'all') return s.histogram;
-  return s.layers.find((l) => l.name === layer)?.histogram ?? s.layers.flatMap((l) => l.weights ?? []).find((w) => w.name === layer)?.histogram;
+  return layerHistogram(s, layer) ?? [...s.layers, ...(s.nonTrainable?.layers ?? [])].flatMap((l) => l.weights ?? []).find((w) => w.name === layer)?.histogram;
 }
 
 /** A fine histogram's counts. */

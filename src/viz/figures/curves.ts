@@ -45,6 +45,8 @@ function rowsOf(run: RunRecord, label: string, smoothing: number): Row[] {
     if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind });
   };
   add('test loss', 0, run.initial.testLoss);
+  // The penalty at epoch 0 (the untrained weights): records before run@3 lack it.
+  add('penalty term', 0, run.initial.penaltyLoss ?? null);
   if (!run.epochs.length) add('test accuracy', 0, run.initial.testAcc);
   const batch: Record<'train loss' | 'penalty term', { x: number; v: number }[]> = { 'train loss': [], 'penalty term': [] };
   for (const e of run.epochs) {
@@ -104,8 +106,8 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     title: {
       text: 'Training curves',
       subtitle: [
-        'per epoch (0 = initial): mean train loss and λ·penalty over its batches, test loss and accuracy after it; losses on log axes',
-        ...(batches ? [`per batch: raw values faint, moving average (smoothing ${smoothing}) drawn; points: epoch means`] : []),
+        'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
+        ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
       ],
     },
     data: { values },

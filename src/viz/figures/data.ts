@@ -2,6 +2,7 @@
  * Rows for the figures, taken from a `RunRecord`: one row per histogram bin, per epoch and per
  * run, plus lookups of a snapshot by epoch and of the density range a set of histograms needs.
  */
+import { grouped } from './format.ts';
 import { snapshots, type Histogram, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
 
 /** One histogram bar: the bin [x0, x1) and its density. */
@@ -28,9 +29,29 @@ export function snapshotAt(run: RunRecord, epoch: number): WeightsSnapshot {
   return found;
 }
 
-/** The histogram of one layer of a snapshot, or of all weights for `all`. */
+/** How the figures and the report name a layer's non-trainable weights: `bn (non-trainable)`. */
+export const NON_TRAINABLE = ' (non-trainable)';
+
+/**
+ * The histogram of one layer's trainable weights in a snapshot, of its non-trainable ones for
+ * `<layer> (non-trainable)`, or of all trainable weights for `all`.
+ */
 export function layerHistogram(s: WeightsSnapshot, layer: string): Histogram | undefined {
-  return layer === 'all' ? s.histogram : s.layers.find((l) => l.name === layer)?.histogram;
+  if (layer === 'all') return s.histogram;
+  if (layer.endsWith(NON_TRAINABLE)) return s.nonTrainable?.layers.find((l) => l.name === layer.slice(0, -NON_TRAINABLE.length))?.histogram;
+  return s.layers.find((l) => l.name === layer)?.histogram;
+}
+
+/**
+ * The line saying what "all weights" leaves out, for subtitles: `1 234 non-trainable weights (bn
+ * moving statistics, …) are apart, not among them`; none when the snapshot has none.
+ */
+export function nonTrainableLine(s: WeightsSnapshot): string[] {
+  const n = s.nonTrainable;
+  if (!n || n.count === 0) return [];
+  const names = n.layers.flatMap((l) => (l.weights ?? []).map((w) => w.name));
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
+  return [`${grouped(n.count)} non-trainable weights (${shown}) are apart, not among them`];
 }
 
 /** The last epoch of a run (0 when none finished). */

@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../record/schema.ts';
 import { barsEncoding } from './axes.ts';
-import { binRows, snapshotAt, weightRange } from './data.ts';
+import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
 import { countsLine, snapshotTitle } from './format.ts';
 import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
 import { BAR_COLOR, CONFIG, SIZE } from './theme.ts';
@@ -17,7 +17,7 @@ export function epochHistogramSpec(run: RunRecord, epoch: number, options: Histo
   const h = s.histogram;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: snapshotTitle(s), subtitle: [penaltyLine(run), countsLine(h)] },
+    title: { text: snapshotTitle(s), subtitle: [penaltyLine(run), countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'), ...nonTrainableLine(s)] },
     ...SIZE.single,
     data: { values: binRows(h) },
     mark: { type: 'bar', color: BAR_COLOR },

@@ -41,8 +41,8 @@ export function edge(x: number): string {
 }
 
 /** How many weights fall outside the histogram or are exactly 0. */
-export function countsLine(h: Histogram): string {
-  return `${grouped(h.count)} weights · below ${edge(h.lo)}: ${grouped(h.below)} · above ${edge(h.hi)}: ${grouped(h.above)} · exactly 0: ${grouped(h.zeros)}`;
+export function countsLine(h: Histogram, what = 'weights'): string {
+  return `${grouped(h.count)} ${what} · below ${edge(h.lo)}: ${grouped(h.below)} · above ${edge(h.hi)}: ${grouped(h.above)} · exactly 0: ${grouped(h.zeros)}`;
 }
 
 /** Whether the runs were trained with different optimisers (then labels name them). */

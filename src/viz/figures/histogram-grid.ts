@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { snapshots, type RunRecord } from '../../record/schema.ts';
 import { barsEncoding } from './axes.ts';
-import { binRows, weightRange } from './data.ts';
+import { binRows, nonTrainableLine, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { grouped, snapshotTitle } from './format.ts';
@@ -18,7 +18,7 @@ export function histogramGridSpec(run: RunRecord, options: HistogramScaleOptions
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Weights per epoch — ${run.config.name}`,
-      subtitle: [penaltyLine(run), `all ${count} weights after each epoch (0 = initial); shared axes`],
+      subtitle: [penaltyLine(run), `all ${count} ${run.initial.nonTrainable ? 'trainable ' : ''}weights after each epoch (0 = initial); shared axes`, ...nonTrainableLine(run.initial)],
     },
     data: { values },
     facet: indexFacet('panel', snaps.map(snapshotTitle)),

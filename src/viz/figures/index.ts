@@ -8,7 +8,7 @@ export { layerHistogramSpec } from './layer-histogram.ts';
 export { forPage, toVega, PAGE_CONFIG } from './compile.ts';
 export { sharedDensity, niceMax, type HistogramScaleOptions } from './histogram-scale.ts';
 export { barsEncoding, densityEncoding, evenTicks, logTicks, type DensityScale } from './axes.ts';
-export { binRows, layerHistogram, lastEpoch, maxDensity, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';
+export { binRows, layerHistogram, lastEpoch, maxDensity, nonTrainableLine, NON_TRAINABLE, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';
 export { countsLine, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
 export { BAR_COLOR, CONFIG, FONT, FONT_STACK, LINE_LEGEND, PANEL_TICKS, RUN_COLORS, runColor, SHARED_SCALES } from './theme.ts';
 export { indexFacet } from './facets.ts';
@@ -22,6 +22,7 @@ export {
   constraintText,
   hasNorms,
   hasProjections,
+  layerBounds,
   normBins,
   normCellNote,
   normCurve,

@@ -1,7 +1,8 @@
 /**
  * One snapshot's weights layer by layer: a histogram per layer (panels in model order), on one x
  * scale; each layer keeps its own y scale, since a 300-weight layer and a million-weight layer
- * have very different shapes.
+ * have very different shapes. A layer's non-trainable weights (a batch normalisation's moving
+ * statistics) follow in panels of their own, labelled `non-trainable` and drawn in grey.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../record/schema.ts';
@@ -12,19 +13,30 @@ import { indexFacet } from './facets.ts';
 import { grouped, snapshotTitle } from './format.ts';
 import { BAR_COLOR, CONFIG, PANEL_TICKS, SIZE } from './theme.ts';
 
+/** The colour of non-trainable weights' bars. */
+export const NON_TRAINABLE_COLOR = '#9a9a9a';
+
 export function layerHistogramSpec(run: RunRecord, epoch: number): TopLevelSpec {
   const s = snapshotAt(run, epoch);
-  const values = s.layers.flatMap((l, panel) => binRows(l.histogram).map((r) => ({ ...r, panel, layer: l.name })));
+  const panels = [
+    ...s.layers.map((l) => ({ l, trainable: true, label: `${l.name} · ${grouped(l.count)} weights` })),
+    ...(s.nonTrainable?.layers ?? []).map((l) => ({ l, trainable: false, label: `${l.name} · non-trainable · ${grouped(l.count)} weights` })),
+  ];
+  const values = panels.flatMap(({ l, trainable }, panel) => binRows(l.histogram).map((r) => ({ ...r, panel, layer: l.name, trainable })));
+  const bars = barsEncoding(weightRange(panels.map((p) => p.l.histogram)), densityEncoding({ scale: 'linear' }), PANEL_TICKS);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: snapshotTitle(s), subtitle: [penaltyLine(run), 'each layer (kernel and bias) on its own: shared x, own y'] },
+    title: {
+      text: snapshotTitle(s),
+      subtitle: [penaltyLine(run), 'each layer (kernel and bias) on its own: shared x, own y', ...(s.nonTrainable ? ['grey: non-trainable weights (not trained; not among "all weights")'] : [])],
+    },
     data: { values },
-    facet: indexFacet('panel', s.layers.map((l) => `${l.name} · ${grouped(l.count)} weights`)),
+    facet: indexFacet('panel', panels.map((p) => p.label)),
     columns: 2,
     spec: {
       ...SIZE.layer,
-      mark: { type: 'bar', color: BAR_COLOR },
-      encoding: barsEncoding(weightRange(s.layers.map((l) => l.histogram)), densityEncoding({ scale: 'linear' }), PANEL_TICKS),
+      mark: { type: 'bar' },
+      encoding: { ...bars, color: { condition: { test: 'datum.trainable', value: BAR_COLOR }, value: NON_TRAINABLE_COLOR } },
     },
     resolve: { scale: { x: 'shared', y: 'independent' } },
     config: CONFIG,

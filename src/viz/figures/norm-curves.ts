@@ -9,7 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
-import { boundRules, boundsSubtitle, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
+import { boundRules, boundsSubtitle, layerBounds, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
 import type { RunRecord } from '../../record/schema.ts';
 
@@ -57,13 +57,14 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
       return NORM_STATS.map((stat) => ({ kind: 'curve', panel, run: labels[i], stat, epoch: p.epoch, norm: p[stat], at: p.at }));
     }),
   );
-  // One rule per distinct bound in every panel, labelled (with the run when runs' bounds differ).
-  const bounds = runs.flatMap((run, i) => boundRules(run.config.constraintBounds).map((r) => ({ ...r, run: labels[i] ?? '' })));
-  const distinct = [...new Map(bounds.map((b) => [b.bound, b])).values()];
-  const sameBounds = new Set(runs.map((r) => JSON.stringify(r.config.constraintBounds ?? null))).size === 1;
-  for (const panel of layers.keys()) {
-    for (const b of sameBounds ? distinct : bounds) values.push({ kind: 'bound', panel, bound: b.bound, label: sameBounds ? b.label : `${b.label} (${b.run})` });
-  }
+  // In each layer's panel, one rule per distinct bound of the constraints on that layer's kernel in
+  // the runs, labelled (with the run when the runs' bounds there differ); none where no run has one.
+  layers.forEach((layer, panel) => {
+    const bounds = runs.flatMap((run, i) => boundRules(layerBounds(run.config, layer)).map((r) => ({ ...r, run: labels[i] ?? '' })));
+    const same = new Set(runs.map((r) => JSON.stringify(layerBounds(r.config, layer) ?? null))).size === 1;
+    const shown = same ? [...new Map(bounds.map((b) => [b.bound, b])).values()] : bounds;
+    for (const b of shown) values.push({ kind: 'bound', panel, bound: b.bound, label: same ? b.label : `${b.label} (${b.run})` });
+  });
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

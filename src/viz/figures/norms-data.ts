@@ -1,10 +1,10 @@
 /**
  * Rows for the channel-norm figures, taken from a `RunRecord`: each layer's output-channel norms
  * binned over [0, xMax] as shares of its channels, the limits several such histograms share, the
- * mean/max curves (per epoch, or per batch with `trackNorms: 'batch'`), and the constraint's
- * bounds. Records written before norms were tracked have no `norms`: they read as empty here.
+ * mean/max curves (per epoch, or per batch with `trackNorms: 'batch'`), and the bounds of the
+ * norm constraint on each layer's kernel (only where one is). Records written before norms were tracked have no `norms`: they read as empty here.
  */
-import { snapshots, type BatchNorms, type ChannelNorms, type EpochRecord, type RunConfig, type RunRecord, type WeightsSnapshot } from '../../record/schema.ts';
+import { snapshots, type BatchNorms, type ChannelNorms, type ConstraintInfo, type EpochRecord, type NormBounds, type RunConfig, type RunRecord, type WeightInfo, type WeightsSnapshot } from '../../record/schema.ts';
 import { spreadEpochs } from './compare-histograms.ts';
 import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';
@@ -48,7 +48,7 @@ export function normLayerLabel(runs: readonly RunRecord[], layer: string): strin
 }
 
 /** The bounds as drawn: `min=0.5`, `max=2` (a rule each; min = 0 is the axis itself and is left out). */
-export function boundRules(bounds: RunConfig['constraintBounds']): Array<{ bound: number; label: string }> {
+export function boundRules(bounds: NormBounds | undefined): Array<{ bound: number; label: string }> {
   if (!bounds) return [];
   const rules: Array<{ bound: number; label: string }> = [];
   if (bounds.min !== undefined && bounds.min > 0 && bounds.min !== bounds.max) rules.push({ bound: bounds.min, label: `min=${bounds.min}` });
@@ -57,16 +57,44 @@ export function boundRules(bounds: RunConfig['constraintBounds']): Array<{ bound
 }
 
 /** `min=…, max=…, axis=…` of a constraint's bounds. */
-export function boundsText(bounds: NonNullable<RunConfig['constraintBounds']>): string {
+export function boundsText(bounds: NormBounds): string {
   return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, `axis=${bounds.axis}`].filter(Boolean).join(', ');
 }
 
-/** A run's constraint in words: its spec, and a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */
-export function constraintText(config: RunConfig): string | undefined {
-  const b = config.constraintBounds;
-  if (!config.constraint && !b) return undefined;
-  const name = config.constraint ?? 'norm constraint';
-  return b ? `${name} (${boundsText(b)})` : name;
+/** The weight whose channel norms a layer's panel shows: the layer's first kernel (as the monitors take it). */
+function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined {
+  return (config.weights ?? []).find((w) => w.layer === layer && /kernel$/.test(w.name));
+}
+
+/** The bounds of the norm constraint on the kernel whose channel norms `layer`'s panel shows; none when it has none. */
+export function layerBounds(config: RunConfig, layer: string): NormBounds | undefined {
+  return normedWeight(config, layer)?.constraint?.bounds;
+}
+
+/** A constraint in words: its spec, a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */
+function constraintWords(c: ConstraintInfo): string {
+  return c.bounds ? `${c.spec} (${boundsText(c.bounds)})` : c.spec;
+}
+
+/**
+ * A run's constraints in words, each with the layers whose kernels (or weights) it covers when it
+ * does not cover them all: `maxnorm:m=2 (max=2, axis=0) on conv2d_1`; undefined without one.
+ * `bounded`: only norm constraints (the ones with bounds).
+ */
+export function constraintText(config: RunConfig, which: 'any' | 'bounded' = 'any'): string | undefined {
+  const weights = config.weights ?? [];
+  const constrained = weights.filter((w) => w.constraint && (which === 'any' || w.constraint.bounds));
+  if (!constrained.length) return undefined;
+  const kernels = weights.filter((w) => w.kind === 'kernel');
+  const specs = [...new Set(constrained.map((w) => w.constraint!.spec))];
+  return specs
+    .map((spec) => {
+      const on = constrained.filter((w) => w.constraint!.spec === spec);
+      const every = kernels.length > 1 && kernels.every((k) => on.includes(k)) && on.every((w) => w.kind === 'kernel');
+      const where = every ? 'on every kernel' : `on ${[...new Set(on.map((w) => (w.kind === 'kernel' ? w.layer : w.name)))].join(', ')}`;
+      return `${constraintWords(on[0]!.constraint!)} ${where}`;
+    })
+    .join('; ');
 }
 
 /**
@@ -74,7 +102,7 @@ export function constraintText(config: RunConfig): string | undefined {
  * same, else one per run, led by its label. `bounded`: only norm constraints (the ones with bounds).
  */
 export function constraintLines(runs: readonly RunRecord[], labels: readonly string[], which: 'any' | 'bounded'): string[] {
-  const texts = runs.map((r) => (which === 'bounded' && !r.config.constraintBounds ? undefined : constraintText(r.config)));
+  const texts = runs.map((r) => constraintText(r.config, which));
   const distinct = [...new Set(texts.filter((t): t is string => t !== undefined))];
   return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
 }
@@ -82,7 +110,7 @@ export function constraintLines(runs: readonly RunRecord[], labels: readonly str
 /** The subtitle line about the red rules of the runs' norm constraints; none when no run has one. */
 export function boundsSubtitle(runs: readonly RunRecord[], labels: readonly string[]): string[] {
   const lines = constraintLines(runs, labels, 'bounded');
-  return lines.length ? [`red rules: norm constraint bounds — ${lines.join('; ')}`] : [];
+  return lines.length ? [`red rules: norm constraint bounds, in the panels of the layers they act on — ${lines.join('; ')}`] : [];
 }
 
 /** One bar of a channel-norm histogram: the bin [x0, x1) and the share of the layer's channels in it. */
@@ -149,7 +177,7 @@ export interface NormLimitOptions {
 export function normsLimits(runs: readonly RunRecord[], options: NormLimitOptions & { epochs?: readonly number[] } = {}): NormLimits {
   const shown = runs.flatMap((run) => snapshots(run).filter((s) => !options.epochs || options.epochs.includes(s.epoch)).map((s) => snapshotNorms(s)));
   const norms = shown.flatMap((ls) => ls.map((l) => l.norms));
-  const bounds = runs.flatMap((run) => boundRules(run.config.constraintBounds).map((r) => r.bound * 1.05));
+  const bounds = runs.flatMap((run) => normLayers([run]).flatMap((layer) => boundRules(layerBounds(run.config, layer)).map((r) => r.bound * 1.05)));
   const xMax = options.xMax ?? niceMax(Math.max(0, ...norms.flatMap((ns) => ns.filter(Number.isFinite)), ...bounds));
   const shares = norms.flatMap((ns) => normBins(ns, xMax, options.bins).rows.map((r) => r.share));
   // 10% headroom above the tallest bar, for the cells' notes.

@@ -12,7 +12,7 @@ import { barsEncoding } from './axes.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
-import { boundRules, boundsSubtitle, constraintText, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
+import { boundRules, boundsSubtitle, constraintText, layerBounds, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
 import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface NormsGridOptions extends NormLimitOptions {
@@ -30,18 +30,18 @@ const CELL = { width: 170, height: 90 } as const;
 
 /** The subtitle line about the constraint's rules. */
 function boundsLine(run: RunRecord): string[] {
-  const b = run.config.constraintBounds;
-  return b ? [`red rules: bounds of ${constraintText(run.config)}; exact for channels where its slices (norms over axis ${b.axis}) are the output channels, e.g. dense kernels with axis=0`] : [];
+  const text = constraintText(run.config, 'bounded');
+  return text ? [`red rules: bounds of ${text}; exact for channels where its slices are the output channels (e.g. dense kernels with axis=0, or perchannel=1)`] : [];
 }
 
 /** One run's grid (a facet spec without $schema/config), on the given limits. */
 function runGrid(run: RunRecord, epochs: readonly number[], limits: NormLimits, bins: number | undefined, title?: string): Record<string, unknown> {
   const layers = normLayers([run]);
   const snaps = [run.initial, ...run.epochs];
-  const rules = boundRules(run.config.constraintBounds);
   const values = epochs.flatMap((epoch, row) =>
     layers.flatMap((layer, col): object[] => {
       const at = { row, col, epoch, layer };
+      const rules = boundRules(layerBounds(run.config, layer));
       const s = snaps.find((x) => x.epoch === epoch);
       const n = s && snapshotNorms(s).find((l) => l.layer === layer);
       const ruleRows = rules.map((r) => ({ ...at, kind: 'bound', bound: r.bound, boundLabel: r.label }));

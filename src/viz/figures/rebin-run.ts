@@ -6,6 +6,7 @@
  */
 import type { Histogram, LayerStats, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
 import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { NON_TRAINABLE } from './data.ts';
 
 export function rebinRun(run: RunRecord, binning: Pick<BinningOptions, 'bins' | 'range'>): RunRecord {
   const o = { bins: binning.bins ?? REFERENCE_BINNING.bins, range: binning.range ?? REFERENCE_BINNING.range };
@@ -15,6 +16,12 @@ export function rebinRun(run: RunRecord, binning: Pick<BinningOptions, 'bins' | 
     histogram: h(s, l.name, l.histogram),
     ...(l.weights ? { weights: l.weights.map((w) => ({ ...w, histogram: h(s, w.name, w.histogram) })) } : {}),
   });
-  const snap = <S extends WeightsSnapshot>(s: S): S => ({ ...s, histogram: h(s, 'all', s.histogram), layers: s.layers.map((l) => layer(s, l)) });
+  const fixed = (s: WeightsSnapshot, l: LayerStats): LayerStats => ({ ...layer(s, { ...l, name: `${l.name}${NON_TRAINABLE}` }), name: l.name });
+  const snap = <S extends WeightsSnapshot>(s: S): S => ({
+    ...s,
+    histogram: h(s, 'all', s.histogram),
+    layers: s.layers.map((l) => layer(s, l)),
+    ...(s.nonTrainable ? { nonTrainable: { ...s.nonTrainable, layers: s.nonTrainable.layers.map((l) => fixed(s, l)) } } : {}),
+  });
   return { ...run, initial: snap(run.initial), epochs: run.epochs.map(snap) };
 }

@@ -31,6 +31,7 @@ import {
   hasNorms,
   hasProjections,
   histogramGridSpec,
+  layerHistogramSpec,
   normCurvesSpec,
   normsGridSpec,
   projectedSpec,
@@ -85,6 +86,8 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
   }
   // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
   await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));
+  // Layer by layer at the newest epoch, non-trainable weights apart and labelled.
+  await writeFigure(join(runDir, 'layers'), layerHistogramSpec(run, lastEpoch(run)));
   await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
   if (hasPruneCurve([run])) await writeFigure(join(runDir, 'prune-curve'), pruneCurveSpec([run]));
   if (hasNorms(run)) {

@@ -2,16 +2,16 @@
  * The penalty curves of runs for the penalty-shape figures, from their records — reading a record
  * never evaluates or imports code named in it:
  *
- *   distinct config.penalty specs ─► the curve training stored in the record (config.penaltyCurves),
- *   cut to the range ─► or, for a record from before curves were stored, a built-in penalty sampled
- *   here (the library's own code) ─► otherwise listed in `missing` (a user penalty of an old record,
- *   per-layer penalties)
+ *   each run's distinct per-weight penalties (config.weights; `none` for a run without any)
+ *   ─► the curve training stored in the record (config.penaltyCurves), cut to the range
+ *   ─► or, for a record from before curves were stored, a built-in penalty sampled here (the
+ *      library's own code) ─► otherwise listed in `missing` (a user penalty of an old record)
  */
 import { penaltyCatalog, penalty } from '../../penalties/catalog.ts';
 import { samplePenaltyCurve } from '../../penalties/curve.ts';
 import { splitProxFlag } from '../../penalties/proximal.ts';
 import { parseSpec } from '../../spec/parse.ts';
-import type { PenaltyCurve, RunRecord } from '../../record/schema.ts';
+import type { PenaltyCurve, PenaltyInfo, RunRecord } from '../../record/schema.ts';
 
 export interface PenaltyCurveOptions {
   /** The range of w; default [−1, 1]. */
@@ -20,9 +20,15 @@ export interface PenaltyCurveOptions {
   readonly points?: number;
 }
 
-/** The stored curve of the run's penalty cut to the range, if the record has one. */
-function stored(run: RunRecord, range: readonly [number, number]): PenaltyCurve | undefined {
-  const curve = run.config.penaltyCurves?.find((c) => c.spec === run.config.penalty);
+/** The distinct penalties of a run, in order (`none` for a run without any: the flat baseline next to the others). */
+function penaltiesOf(run: RunRecord): PenaltyInfo[] {
+  const found = [...new Map(run.config.weights.flatMap((w) => (w.penalty ? [[w.penalty.spec, w.penalty] as const] : []))).values()];
+  return found.length ? found : [{ spec: 'none', strength: null, formula: '0', source: 'builtin' }];
+}
+
+/** The stored curve of a penalty of the run cut to the range, if the record has one. */
+function stored(run: RunRecord, spec: string, range: readonly [number, number]): PenaltyCurve | undefined {
+  const curve = run.config.penaltyCurves?.find((c) => c.spec === spec);
   if (!curve) return undefined;
   const eps = 1e-9 * (range[1] - range[0]);
   return { ...curve, points: curve.points.filter((p) => p.w >= range[0] - eps && p.w <= range[1] + eps) };
@@ -35,23 +41,24 @@ function builtin(spec: string, range: readonly [number, number], points: number)
     if (!penaltyCatalog.get(parseSpec(base).name)?.builtin) return undefined;
     return samplePenaltyCurve(penalty(spec), range, points);
   } catch {
-    // A spec the catalogue does not read (per-layer penalties): not drawn.
+    // A spec the catalogue does not read (TF.js's own, in an old record): not drawn.
     return undefined;
   }
 }
 
-/** Each distinct penalty of `runs` over the range; those the records cannot show in `missing`. */
+/** Each distinct penalty of `runs` (every weight's, not only one per run) over the range; those the records cannot show in `missing`. */
 export async function penaltyCurves(runs: readonly RunRecord[], options: PenaltyCurveOptions = {}): Promise<{ curves: PenaltyCurve[]; missing: string[] }> {
   const range = options.range ?? [-1, 1];
   const points = options.points ?? 201;
   const curves: PenaltyCurve[] = [];
   const missing: string[] = [];
   for (const run of runs) {
-    const spec = run.config.penalty;
-    if (curves.some((c) => c.spec === spec) || missing.includes(spec)) continue;
-    const curve = stored(run, range) ?? builtin(spec, range, points);
-    if (curve?.points.length) curves.push({ ...curve, spec });
-    else missing.push(spec);
+    for (const { spec } of penaltiesOf(run)) {
+      if (curves.some((c) => c.spec === spec) || missing.includes(spec)) continue;
+      const curve = stored(run, spec, range) ?? builtin(spec, range, points);
+      if (curve) curves.push(curve);
+      else missing.push(spec);
+    }
   }
   return { curves, missing };
 }

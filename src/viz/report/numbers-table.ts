@@ -4,7 +4,7 @@
  * selected epoch).
  */
 import { fixed4, grouped, percent, runLabels } from '../figures/index.ts';
-import { boundsText } from '../figures/index.ts';
+import { constraintText } from '../figures/index.ts';
 import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
 import { rowsCsv } from './csv.ts';
 import { esc, table } from './html.ts';
@@ -16,8 +16,7 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['penalty', (c) => c.penalty],
   ['formula', (c) => c.penaltyFormula],
   ['penalty module', (c) => c.penaltyModule ?? DASH],
-  ['constraint', (c) => c.constraint ?? DASH],
-  ['constraint bounds', (c) => (c.constraintBounds ? boundsText(c.constraintBounds) : DASH)],
+  ['constraint', (c) => constraintText(c) ?? DASH],
   ['penalize bias', (c) => (c.penalizeBias ? 'yes' : 'no')],
   ['optimizer', (c) => c.optimizer],
   ['lr multipliers', (c) => c.lrMult ?? DASH],

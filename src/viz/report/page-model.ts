@@ -6,10 +6,10 @@
  * limits shared by all runs, layers and epochs), the constraint's projected share and bounds.
  */
 import { logTicks } from '../figures/index.ts';
-import { allEpochs, defaultEpoch, lastEpoch, layerHistogram, maxDensity, oneWeightDensity } from '../figures/index.ts';
+import { allEpochs, defaultEpoch, lastEpoch, layerHistogram, maxDensity, NON_TRAINABLE, oneWeightDensity } from '../figures/index.ts';
 import { runLabels, snapshotTitle } from '../figures/index.ts';
 import { niceMax } from '../figures/index.ts';
-import { boundRules, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
+import { boundRules, layerBounds, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
 import { snapshots, type Histogram, type RunRecord } from '../../record/schema.ts';
 import { viewsModel, type ViewsModel } from './views-model.ts';
 
@@ -36,8 +36,8 @@ export interface RunModel {
   readonly hist: Record<string, Array<HistogramData | null>>;
   /** Channel norms indexed by epoch, then by layer (`NormsModel.layers`); null where not recorded. */
   readonly norms: Array<Array<NormCell | null> | null>;
-  /** The norm constraint's bounds as rules (none without a constraint). */
-  readonly bounds: Array<{ bound: number; label: string }>;
+  /** Per norms layer (`NormsModel.layers`), the bounds of the norm constraint on its kernel as rules (none where it has none). */
+  readonly bounds: Array<Array<{ bound: number; label: string }>>;
 }
 
 /** One layer's channel norms at one epoch: the share of channels in each bin of [0, xMax]. */
@@ -72,9 +72,12 @@ export interface PageModel {
   readonly views: ViewsModel;
 }
 
+/** The layers the page can show: each layer's trainable weights, then (labelled) its non-trainable ones. */
 function layerNames(runs: readonly RunRecord[]): string[] {
   const names: string[] = [];
-  for (const run of runs) for (const l of run.initial.layers) if (!names.includes(l.name)) names.push(l.name);
+  const add = (n: string) => void (names.includes(n) ? undefined : names.push(n));
+  for (const run of runs) for (const l of run.initial.layers) add(l.name);
+  for (const run of runs) for (const l of run.initial.nonTrainable?.layers ?? []) add(`${l.name}${NON_TRAINABLE}`);
   return names;
 }
 
@@ -111,7 +114,7 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
         return { shares: rows.map((r) => round6(r.share)), above, ...(n.projected === undefined ? {} : { projected: round6(n.projected) }), note: normCellNote(n.projected, above, normsModel.xMax) };
       });
     });
-    return { label: labels[i] ?? run.config.penalty, titles, hist, norms, bounds: boundRules(run.config.constraintBounds) };
+    return { label: labels[i] ?? run.config.penalty, titles, hist, norms, bounds: (normsModel?.layers ?? []).map((layer) => boundRules(layerBounds(run.config, layer))) };
   });
   const axes = Object.fromEntries(
     layers.map((layer) => {

@@ -50,7 +50,7 @@ export const PAGE_SCRIPT = String.raw`
       cell.shares.forEach(function (share, bin) {
         rows.push({ col: col, kind: 'bar', bin: bin, x0: bin * width, x1: (bin + 1) * width, share: share });
       });
-      run.bounds.forEach(function (b) { rows.push({ col: col, kind: 'bound', bound: b.bound, boundLabel: b.label }); });
+      (run.bounds[col] || []).forEach(function (b) { rows.push({ col: col, kind: 'bound', bound: b.bound, boundLabel: b.label }); });
       if (cell.note) rows.push({ col: col, kind: 'note', note: cell.note });
     });
     return rows;

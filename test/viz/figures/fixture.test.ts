@@ -6,7 +6,7 @@ describe('makeRunRecord (the synthetic record the figure tests use)', () => {
   const run = makeRunRecord({ epochs: 4, penalty: 'l1:1e-4', seed: 3 });
 
   it('has epoch 0 and the finished epochs in order', () => {
-    expect(run.format).toBe('penalty-explorer/run@2');
+    expect(run.format).toBe('penalty-explorer/run@3');
     expect(snapshots(run).map((s) => s.epoch)).toEqual([0, 1, 2, 3, 4]);
     expect(run.config).toMatchObject({ penalty: 'l1:1e-4', seed: 3, epochs: 4 });
   });

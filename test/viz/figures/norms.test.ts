@@ -15,7 +15,7 @@ import {
   shortPercent,
   spreadEpochs,
 } from '../../../src/viz/figures/index.ts';
-import { snapshots } from '../../../src/record/schema.ts';
+import { snapshots, type RunRecord } from '../../../src/record/schema.ts';
 import { renderSvg } from '../../../src/viz/render/render.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms } from '../../fixtures/run-record-fixture.ts';
@@ -26,6 +26,12 @@ const layerOf = (spec: any, kind: string): any => spec.spec.layer.find((l: any) 
 const LAYERS = REFERENCE_LAYERS;
 const run = makeRunRecord({ epochs: 4, penalty: 'l1:1e-4', layers: LAYERS });
 const bounded = makeRunRecord({ epochs: 4, penalty: 'none', layers: LAYERS, constraintBounds: { max: 2, axis: 0 } });
+
+/** `run` with its constraint on the first layer's kernel only. */
+function onFirst(run: RunRecord): RunRecord {
+  const first = run.config.weights[0]!.layer;
+  return { ...run, config: { ...run.config, weights: run.config.weights.map((w) => (w.layer === first ? w : (({ constraint: _, ...rest }) => rest)(w))) } };
+}
 
 describe('the fixture\'s channel norms', () => {
   it('has norms per layer with the reference CNN\'s channel counts, mean and max', () => {
@@ -48,7 +54,8 @@ describe('the fixture\'s channel norms', () => {
   });
 
   it('clips norms to a constraint\'s bounds and records the projected share after epoch 0', () => {
-    expect(bounded.config).toMatchObject({ constraint: 'maxnorm:m=2,axis=0', constraintBounds: { max: 2, axis: 0 } });
+    expect(bounded.config.constraint).toBe('maxnorm:m=2,axis=0');
+    for (const w of bounded.config.weights) expect(w.constraint).toEqual(w.kind === 'kernel' ? { spec: 'maxnorm:m=2,axis=0', source: 'builtin', bounds: { max: 2, axis: 0 } } : undefined);
     expect(bounded.initial.norms.every((n) => n.projected === undefined)).toBe(true);
     for (const e of bounded.epochs) for (const n of e.norms) {
       expect(n.max).toBeLessThanOrEqual(2);
@@ -166,6 +173,10 @@ describe('normsGridSpec', () => {
       }
     }
     expect(spec.title.subtitle.join(' ')).toContain('maxnorm:m=2,axis=0');
+    // With the constraint on the first layer's kernel only, only that column has rules.
+    const first = rowsOf(plain(normsGridSpec(onFirst(bounded))), 'bound');
+    expect(first).toHaveLength(5);
+    expect(new Set(first.map((r) => r.col))).toEqual(new Set([0]));
     expect(rowsOf(plain(normsGridSpec(run)), 'bound')).toEqual([]);
   });
 
@@ -253,12 +264,14 @@ describe('normCurvesSpec', () => {
     expect(normCurve(zero).map((q) => q.epoch)).toEqual(points.map((q) => q.epoch));
   });
 
-  it('draws the constraint\'s bounds as horizontal rules in every panel', () => {
+  it('draws the constraint\'s bounds as horizontal rules in every panel of a layer it acts on, and only there', () => {
     const spec = plain(normCurvesSpec([bounded]));
     const rule = spec.spec.layer.find((l: any) => l.mark.type === 'rule');
     expect(rule.encoding.y.field).toBe('bound');
     expect(rule.encoding.x).toBeUndefined();
     expect(rowsOf(spec, 'bound').map((r) => [r.panel, r.bound, r.label])).toEqual([0, 1, 2, 3, 4].map((p) => [p, 2, 'max=2']));
+    // The constraint on the first layer's kernel only: its panel alone has the rule.
+    expect(rowsOf(plain(normCurvesSpec([onFirst(bounded)])), 'bound').map((r) => [r.panel, r.bound])).toEqual([[0, 2]]);
   });
 
   it('gives each run one colour, labelled so Adam + L2 and AdamW are told apart', () => {
@@ -302,18 +315,19 @@ describe('constraintText and constraintLines', () => {
   const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
   const nonneg = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'nonneg' });
   it('names the constraint and a norm constraint\'s bounds', () => {
-    expect(constraintText(bounded.config)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0)');
-    expect(constraintText(nonneg.config)).toBe('nonneg');
+    expect(constraintText(bounded.config)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel');
+    expect(constraintText(nonneg.config)).toBe('nonneg on every kernel');
+    expect(constraintText(onFirst(bounded).config)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on ${LAYERS[0]}`);
     expect(constraintText(run.config)).toBeUndefined();
   });
   it('gives one line when the runs agree, else one per run led by its label', () => {
-    expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0)']);
-    expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual(['a: maxnorm:m=2,axis=0 (max=2, axis=0)', `b: ${constraintText(minmax.config)}`]);
+    expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
+    expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual(['a: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel', `b: ${constraintText(minmax.config)}`]);
     expect(constraintLines([run], ['a'], 'any')).toEqual([]);
   });
   it('keeps only norm constraints when asked for bounded ones', () => {
-    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'bounded')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0)']);
-    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'any')).toEqual(['a: nonneg', 'b: maxnorm:m=2,axis=0 (max=2, axis=0)']);
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'bounded')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'any')).toEqual(['a: nonneg on every kernel', 'b: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
   });
 });
 

@@ -117,7 +117,7 @@ describe('the Weight norms section', () => {
     expect(html).toContain('<div class="chart" id="norm-curves"></div>');
     const e4 = bounded[0]?.epochs[3];
     expect(html).toContain(`<div class="norms-title" data-run="0">epoch=4 loss=${e4?.testLoss!.toFixed(4)} acc=${e4?.testAcc!.toFixed(4)}</div>`);
-    expect(html).toContain('Red rules: the bounds of the norm constraint — maxnorm:m=2,axis=0 (max=2, axis=0). They bound');
+    expect(html).toContain('Red rules: the bounds of the norm constraint — maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel. They bound');
     // The existing sections and controls are still there.
     expect(html).toContain('<section id="numbers">');
     expect(html).toMatch(/<input id="epoch" type="range" min="0" max="4" step="1" value="4">/);
@@ -135,7 +135,7 @@ describe('the Weight norms section', () => {
     expect(await markup(three)).not.toContain('class="projected"');
   });
 
-  it('shows optimizer, lr multipliers, gradient transforms, norm tracking, constraint and bounds in the configuration', async () => {
+  it('shows optimizer, lr multipliers, gradient transforms, norm tracking, and the constraint with its bounds and where it acts in the configuration', async () => {
     const html = await markup(bounded);
     const config = /<table class="config">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     const row = (label: string) => new RegExp(`<tr><td>${label}</td><td><code>([^<]*)</code></td></tr>`).exec(config)?.[1];
@@ -143,8 +143,7 @@ describe('the Weight norms section', () => {
     expect(row('lr multipliers')).toBe('conv2d_1=0.1,dense*=2');
     expect(row('gradient transforms')).toBe('conv*:clipnorm=1');
     expect(row('track norms')).toBe('batch');
-    expect(row('constraint')).toBe('maxnorm:m=2,axis=0');
-    expect(row('constraint bounds')).toBe('max=2, axis=0');
+    expect(row('constraint')).toBe('maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel');
     const plainConfig = /<table class="config">([\s\S]*?)<\/table>/.exec(await markup(one))?.[1] ?? '';
     expect(plainConfig).toContain('<tr><td>track norms</td><td><code>epoch</code></td></tr>');
     expect(plainConfig).toContain('<tr><td>lr multipliers</td><td><code>—</code></td></tr>');
@@ -163,7 +162,8 @@ describe('the Weight norms section', () => {
     expect(cell.projected).toBeCloseTo(bounded[0]?.epochs[1]?.norms[3]?.projected ?? NaN, 5);
     expect(cell.note).toMatch(/^projected \d/);
     expect(model.runs[0].norms[0][3].note).toBe('');
-    expect(model.runs[0].bounds).toEqual([{ bound: 2, label: 'max=2' }]);
+    // Per layer column: the bounds of the constraint on that layer's kernel (here every layer's).
+    expect(model.runs[0].bounds).toEqual(REFERENCE_LAYERS.map(() => [{ bound: 2, label: 'max=2' }]));
     const specs = embedded(html, 'penx-specs');
     expect(specs.norms.data.map((d: { name: string }) => d.name)).toContain('norms');
     expect(specs.normCurves.$schema).toMatch(/vega\/v\d/);

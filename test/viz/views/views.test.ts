@@ -197,9 +197,19 @@ describe('penalty shapes', () => {
   it('a user penalty is drawn from the curve its record stores; one whose record has none is named (its module never imported)', async () => {
     const logsum = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05');
     const stored = samplePenaltyCurve(logsum)!;
-    const base = runs[0] as RunRecord;
-    const user = { ...base, config: { ...base.config, penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './no/such/module.ts', penaltyCurves: [stored] } };
-    const gone = { ...user, config: { ...user.config, penalty: 'gone:1e-4', penaltyCurves: [] } };
+    // A run whose kernels carry a user penalty, as its record names it (a module that is not there: never imported).
+    const withUser = (run: RunRecord, spec: string, curves: RunRecord['config']['penaltyCurves']): RunRecord => ({
+      ...run,
+      config: {
+        ...run.config,
+        penalty: spec,
+        penaltyModule: './no/such/module.ts',
+        penaltyCurves: curves ?? [],
+        weights: run.config.weights.map((w) => (w.kind === 'kernel' ? { ...w, penalty: { spec, strength: 1e-4, formula: 'λ·Σ φ(w)', source: 'user' as const } } : w)),
+      },
+    });
+    const user = withUser(runs[0] as RunRecord, 'logsum:1e-4,eps=0.05', [stored]);
+    const gone = withUser(user, 'gone:1e-4', []);
     const { curves, missing } = await penaltyCurves([user, gone]);
     expect(curves[0]!.points.map((p) => p.w)).toEqual(stored.points.filter((p) => Math.abs(p.w) <= 1).map((p) => p.w));
     const at = (w: number) => curves[0]!.points.find((p) => Math.abs(p.w - w) < 1e-12)!;

@@ -15,6 +15,7 @@
  * autodiff of the layer's regularizer, added to the graph's gradients (strategy.ts).
  */
 import type { tf } from '../../../tf.ts';
+import { penalised } from '../../../model/inventory.ts';
 import { BUILTIN_PENALTIES } from '../../../penalties/builtins.ts';
 import { PenaltyRegularizer } from '../../../penalties/regularizer.ts';
 import type { ParamValues } from '../../../spec/params.ts';
@@ -78,39 +79,24 @@ export interface GraphPenalty {
   readonly graph: PenaltyGraph;
 }
 
-/** The regularizers of a layer's weights: `kernelRegularizer` ─► its kernel, `biasRegularizer` ─► its bias. */
-function regularizersOf(layer: tf.layers.Layer): Array<{ weight: LayerWeight; regularizer: unknown }> {
-  const out: Array<{ weight: LayerWeight; regularizer: unknown }> = [];
-  for (const [key, suffix] of [
-    ['kernelRegularizer', 'kernel'],
-    ['biasRegularizer', 'bias'],
-  ] as const) {
-    const regularizer = (layer as unknown as Record<string, unknown>)[key];
-    const weight = layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
-    if (regularizer != null && weight) out.push({ weight, regularizer });
-  }
-  return out;
-}
-
 /** A weight's regularizer left to TF.js: its value `apply(w)` and gradient by autodiff. */
 export interface TfjsPenalty {
   readonly weight: LayerWeight;
-  readonly regularizer: tf.serialization.Serializable & { apply(w: tf.Tensor): tf.Scalar };
+  readonly regularizer: { apply(w: tf.Tensor): tf.Scalar };
 }
 
 /**
- * The built-in penalties of the layers' weights that the graph computes (`inGraph`), and the
- * regularizers left to TF.js (`rest`: a user's penalty, another regularizer class).
+ * The model's penalised weights (wherever TF.js keeps their regularizers: model/inventory.ts):
+ * the built-in penalties the graph computes (`inGraph`), and the regularizers left to TF.js
+ * (`rest`: a user's penalty, another regularizer class).
  */
-export function graphPenalties(layers: readonly tf.layers.Layer[]): { inGraph: GraphPenalty[]; rest: TfjsPenalty[] } {
+export function graphPenalties(model: tf.LayersModel): { inGraph: GraphPenalty[]; rest: TfjsPenalty[] } {
   const inGraph: GraphPenalty[] = [];
   const rest: TfjsPenalty[] = [];
-  for (const layer of layers) {
-    for (const { weight, regularizer } of regularizersOf(layer)) {
-      const graph = regularizer instanceof PenaltyRegularizer ? GRAPHS.get(regularizer.definition) : undefined;
-      if (graph && regularizer instanceof PenaltyRegularizer) inGraph.push({ weight, strength: regularizer.strength, params: regularizer.params, graph });
-      else if (!(regularizer instanceof PenaltyRegularizer && regularizer.definition === BUILTIN_PENALTIES.none)) rest.push({ weight, regularizer: regularizer as TfjsPenalty['regularizer'] });
-    }
+  for (const { variable: weight, regularizer } of penalised(model)) {
+    const graph = regularizer instanceof PenaltyRegularizer ? GRAPHS.get(regularizer.definition) : undefined;
+    if (graph && regularizer instanceof PenaltyRegularizer) inGraph.push({ weight, strength: regularizer.strength, params: regularizer.params, graph });
+    else if (!(regularizer instanceof PenaltyRegularizer && regularizer.definition === BUILTIN_PENALTIES.none)) rest.push({ weight, regularizer: regularizer as unknown as TfjsPenalty['regularizer'] });
   }
   return { inGraph, rest };
 }

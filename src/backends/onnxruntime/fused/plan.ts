@@ -99,6 +99,6 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
   if (expected.join() !== shape.join()) return `internal: the fused graph's output [${shape}] differs from the model's [${expected}]`;
   if (loss.name !== 'meanSquaredError' && shape.length !== 1) return `the model's output has shape [${shape}] per sample (a classification loss takes [classes])`;
   const weights = layers.flatMap((l) => l.weights);
-  const { inGraph, rest } = graphPenalties(chain);
+  const { inGraph, rest } = graphPenalties(model);
   return { inShape: shape0, outShape: shape, layers, weights, loss: lossEmitter, lossName: loss.name, logits, penalties: inGraph, tfjsPenalties: rest };
 }

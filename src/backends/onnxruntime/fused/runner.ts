@@ -127,16 +127,18 @@ export class FusedRunner {
 
   /**
    * One run on rows [0, n) of `x` and `labels` (flat arrays of whole samples): training (with
-   * gradients of scale·Σ loss) or evaluation. `size`: samples of a new session if none fits.
+   * gradients of scale·Σ loss) or evaluation. `size`: samples of a new session if none fits;
+   * `draw` runs the random draws (a seed's scope).
    */
-  async run(training: boolean, x: Float32Array, labels: Float32Array, n: number, labelShape: readonly number[], scale: number, size = n): Promise<FusedResult> {
+  async run(training: boolean, x: Float32Array, labels: Float32Array, n: number, labelShape: readonly number[], scale: number, size = n, draw: <T>(fn: () => T) => T = (fn) => fn()): Promise<FusedResult> {
     const cuts = shards(n, this.parts);
     const r = await this.runnerFor(training, cuts[0]![1], labelShape, Math.ceil(Math.max(size, n) / this.parts));
     const { graph } = r;
     const rows = graph.n;
     const xRow = prod(this.plan.inShape);
     const yRow = prod(labelShape);
-    const extras = graph.extras.map((e) => e.fill(n));
+    // Dropout multipliers for the whole batch, drawn by TF.js (`draw`: under the step's seed).
+    const extras = draw(() => graph.extras.map((e) => e.fill(n)));
     try {
       const weights = graph.weights.map((w) => arrayOf(w.read(), `weight ${w.originalName}`));
       const extraArrays = extras.map((t) => arrayOf(t, 'a dropout multiplier'));

@@ -1,0 +1,196 @@
+/**
+ * What a model holds, weight by weight, found wherever TF.js keeps it — what the training step
+ * penalises and constrains, and what the record attributes:
+ *
+ *   model.layers, and the layers of nested models (recursively) ─► the record's layers (`outer/inner`)
+ *   each layer ─► the objects that made its weights: the layer itself, an RNN's cell (or stacked
+ *                 cells), a Bidirectional's forward and backward RNNs, a TimeDistributed's layer
+ *   each weight ─► its layer; trainable (one of model.trainableWeights) or not; its constraint (on the
+ *                 variable); its regularizer, the maker's `<x>Regularizer` for the weight's name
+ *                 (kernel ─► kernelRegularizer, recurrent_kernel ─► recurrentRegularizer, …)
+ *
+ * TF.js keeps a recurrent layer's regularizers on its cell, where `model.calculateLosses()` does not
+ * look (so its own `fit` drops them); here they are found. A maker whose loss terms (TF.js's
+ * `losses`) are not exactly the regularizers attributed to its weights (a custom layer's `addLoss`)
+ * is refused by `checkInventory`, naming it: nothing is counted that cannot be attributed.
+ */
+import { tf, type Scalar, type Tensor } from '../tf.ts';
+import { SpecError } from '../spec/errors.ts';
+
+/** A TF.js regularizer (tfjs-layers does not export its base class's type). */
+export interface Regularizer extends tf.serialization.Serializable {
+  apply(w: Tensor): Scalar;
+}
+
+/** A TF.js constraint. */
+export interface Constraint extends tf.serialization.Serializable {
+  apply(w: Tensor): Tensor;
+}
+
+/** One weight tensor of the model and what acts on it. */
+export interface WeightEntry {
+  readonly variable: tf.LayerVariable;
+  /** Its name, e.g. `conv2d_1/kernel` (the variable's `originalName`). */
+  readonly name: string;
+  /** The record's layer holding it, e.g. `conv2d_1`, or `inner/dense_1` in a nested model. */
+  readonly layer: string;
+  /** True when the optimiser trains it (it is among `model.trainableWeights`). */
+  readonly trainable: boolean;
+  /** Its penalty, wherever TF.js keeps it. */
+  readonly regularizer?: Regularizer;
+  readonly constraint?: Constraint;
+}
+
+/** One layer of the record: its path and weights, in the model's order. */
+export interface LayerEntry {
+  readonly name: string;
+  readonly layer: tf.layers.Layer;
+  readonly weights: readonly WeightEntry[];
+}
+
+export interface Inventory {
+  readonly layers: readonly LayerEntry[];
+  /** Every weight, in the order of `model.weights`. */
+  readonly weights: readonly WeightEntry[];
+}
+
+/** A weight's last name part → the attribute of its maker holding its regularizer. */
+const REGULARIZER_OF: Readonly<Record<string, string>> = {
+  kernel: 'kernelRegularizer',
+  recurrent_kernel: 'recurrentRegularizer',
+  bias: 'biasRegularizer',
+  depthwise_kernel: 'depthwiseRegularizer',
+  pointwise_kernel: 'pointwiseRegularizer',
+  embeddings: 'embeddingsRegularizer',
+  gamma: 'gammaRegularizer',
+  beta: 'betaRegularizer',
+  alpha: 'alphaRegularizer',
+};
+
+/** The last part of a weight's name without a uniqueness suffix: `gru/recurrent_kernel_1` → `recurrent_kernel`. */
+export function weightBaseName(name: string): string {
+  return (name.split('/').at(-1) ?? name).replace(/_\d+$/, '');
+}
+
+type Any = Record<string, unknown>;
+const isModel = (l: unknown): l is tf.LayersModel => l instanceof tf.LayersModel;
+
+/** The objects that made `layer`'s weights (and hold their regularizers). */
+export function makersOf(layer: tf.layers.Layer): tf.layers.Layer[] {
+  const l = layer as unknown as Any;
+  if (l['forwardLayer'] && l['backwardLayer']) return [...makersOf(l['forwardLayer'] as tf.layers.Layer), ...makersOf(l['backwardLayer'] as tf.layers.Layer)];
+  if (l['cell'] && typeof l['cell'] === 'object') {
+    const cell = l['cell'] as Any;
+    return Array.isArray(cell['cells']) ? (cell['cells'] as tf.layers.Layer[]) : [cell as unknown as tf.layers.Layer];
+  }
+  if (l['layer'] && typeof l['layer'] === 'object' && typeof (l['layer'] as Any)['getClassName'] === 'function') return makersOf(l['layer'] as tf.layers.Layer);
+  return [layer];
+}
+
+/** The model's layers, nested models' layers in place of the nested model, as [path, layer]; with `all`, those without weights too. */
+function leafLayers(model: tf.LayersModel, all = false, prefix = ''): Array<[string, tf.layers.Layer]> {
+  return model.layers.flatMap((layer): Array<[string, tf.layers.Layer]> => {
+    if (isModel(layer)) return leafLayers(layer, all, `${prefix}${layer.name}/`);
+    return all || layer.weights.length > 0 ? [[`${prefix}${layer.name}`, layer]] : [];
+  });
+}
+
+/** The regularizer `maker` keeps for its weight `w`, if any. */
+function regularizerOf(maker: tf.layers.Layer, w: tf.LayerVariable): Regularizer | undefined {
+  const attr = REGULARIZER_OF[weightBaseName(w.originalName)];
+  const reg = attr ? (maker as unknown as Any)[attr] : undefined;
+  return reg == null ? undefined : (reg as Regularizer);
+}
+
+/**
+ * Every weight of `model` with its layer, trainability, regularizer and constraint (see the file's
+ * comment). Cheap: it reads the layers, no tensor.
+ *
+ * @example
+ * inventory(model).weights.filter((w) => w.regularizer).map((w) => w.name)   // ['gru/kernel', 'emb/embeddings']
+ */
+export function inventory(model: tf.LayersModel): Inventory {
+  const trainable = new Set(model.trainableWeights);
+  const byVariable = new Map<tf.LayerVariable, WeightEntry>();
+  const layers = leafLayers(model).map(([path, layer]): LayerEntry => {
+    const entries: WeightEntry[] = [];
+    for (const maker of makersOf(layer)) {
+      for (const variable of maker.weights) {
+        if (byVariable.has(variable)) continue;
+        const regularizer = regularizerOf(maker, variable);
+        const entry: WeightEntry = {
+          variable,
+          name: variable.originalName,
+          layer: path,
+          trainable: trainable.has(variable),
+          ...(regularizer ? { regularizer } : {}),
+          ...(variable.constraint != null ? { constraint: variable.constraint as Constraint } : {}),
+        };
+        byVariable.set(variable, entry);
+        entries.push(entry);
+      }
+    }
+    return { name: path, layer, weights: entries };
+  });
+  const weights = model.weights.map((v) => {
+    const entry = byVariable.get(v);
+    if (!entry) throw new SpecError(`weight ${v.originalName} of model ${model.name} belongs to no layer this library can find; it cannot be recorded`);
+    return entry;
+  });
+  return { layers, weights };
+}
+
+/** The weights that carry a penalty. */
+export function penalised(model: tf.LayersModel): WeightEntry[] {
+  return inventory(model).weights.filter((w) => w.regularizer !== undefined);
+}
+
+/** Each penalised weight's λ·penalty(w) (in `penalised` order) and their sum, as tensors (inside a tape: differentiable). */
+export function penaltyTerms(model: tf.LayersModel): { terms: Scalar[]; total: Scalar } {
+  const terms = penalised(model).map((w) => w.regularizer!.apply(w.variable.read()));
+  return { terms, total: terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as Scalar) };
+}
+
+/**
+ * Throws a SpecError naming the layer when some loss term TF.js keeps is not a regularizer of one of
+ * its weights (a custom layer's `addLoss`, a regularizer under a name this library does not know):
+ * such a term would be counted without being attributed, or attributed wrongly. Compares, for each
+ * maker of weights, the number of its loss terms and their sum with the regularizers found here.
+ */
+export function checkInventory(model: tf.LayersModel): void {
+  const inv = inventory(model);
+  for (const [name, layer] of leafLayers(model, true)) {
+    for (const maker of makersOf(layer)) {
+      const own = inv.weights.filter((w) => w.regularizer && maker.weights.includes(w.variable));
+      const losses = maker.losses.length;
+      const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
+      if (losses !== own.length) {
+        throw new SpecError(`${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss, or a regularizer under another name, cannot be recorded`);
+      }
+      if (losses === 0) continue;
+      const [theirs, ours] = tf.tidy(() => {
+        const t = maker.calculateLosses();
+        return [tf.addN(t).dataSync()[0] ?? NaN, tf.addN(own.map((w) => w.regularizer!.apply(w.variable.read()))).dataSync()[0] ?? NaN];
+      });
+      // Equal, or both the same non-finite value (a diverging strength is the training's to report).
+      if (!(Object.is(theirs, ours) || Math.abs(theirs - ours) <= 1e-5 * (1 + Math.abs(theirs)) || (Number.isNaN(theirs) && Number.isNaN(ours)))) {
+        throw new SpecError(`${where}: its loss terms sum to ${theirs}, the regularizers attributed to its weights to ${ours}; its penalties cannot be attributed`);
+      }
+    }
+  }
+}
+
+/** The layer making each of the model's outputs (a Sequential model's before it is built, too). */
+export function outputLayersOf(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.outputs.map((t) => t.sourceLayer as tf.layers.Layer);
+}
+
+/** The model's input names, in order, as TF.js names them (the input layers'). */
+export function inputNamesOf(model: tf.LayersModel): string[] {
+  return model.inputs.map((t) => t.sourceLayer.name);
+}
+
+/** The model's output names, in order, as TF.js names them (the output layers'). */
+export function outputNamesOf(model: tf.LayersModel): string[] {
+  return outputLayersOf(model).map((l) => l.name);
+}
