@@ -41,13 +41,13 @@ describe('penx bench', () => {
     expect(j['threads']).toBe(2);
   }, 120_000);
 
-  it('runs on onnxruntime through the fused graph (ONNX Runtime\'s own threads)', async () => {
+  it('runs on onnxruntime through the fused graph, data-parallel by default (a shard on a worker thread)', async () => {
     const r = await penx('bench', '--backend', 'onnxruntime', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^backend: onnxruntime, 2 threads/m);
     expect(r.stderr).toMatch(/the first 2 batches of a real run at batch 8 \(fused\)/);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
-    expect(j).toMatchObject({ backend: 'onnxruntime', threads: 2, parallel: 'threads', gradients: 'fused', batchSize: 8 });
+    expect(j).toMatchObject({ backend: 'onnxruntime', threads: 2, parallel: 'data', gradients: 'fused', batchSize: 8 });
     expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
     expect(j['speedupVsCpu']).toBeGreaterThan(1);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
