@@ -3,7 +3,8 @@
  *
  *   src/dist/          penalty-explorer (the library)
  *     index, viz, node, errors    ES modules (.mjs) + CommonJS (.cjs) + type declarations (.d.mts, .d.cts)
- *     worker                      the shard workers' thread script, found next to the module that starts it
+ *     worker, fused-worker        worker-thread scripts (the shard workers; onnxruntime's fused-graph
+ *                                 shards), found next to the module that starts them
  *   mnist-demo/dist/   penx (the app)
  *     cli                         the `penx` command
  *     bench-cpu-worker            the thread that times the stock cpu backend
@@ -60,7 +61,7 @@ const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/i
 for (const file of ['README.md', 'LICENSE']) copyFileSync(file, `src/${file}`);
 
 export default defineConfig([
-  { ...library, entry: { ...library.entry, worker: 'parallel/worker-main.ts' }, format: 'esm', dts: false },
+  { ...library, entry: { ...library.entry, worker: 'parallel/worker-main.ts', 'fused-worker': 'backends/onnxruntime/fused/worker-main.ts' }, format: 'esm', dts: false },
   { ...library, format: 'cjs', dts: true },
   { ...library, format: 'esm', dts: { emitDtsOnly: true } },
   { ...shared, cwd: 'mnist-demo', entry: { cli: 'cli/penx.ts', 'bench-cpu-worker': 'bench-cpu-main.ts' }, format: 'esm', dts: false },

@@ -65,7 +65,9 @@ export async function prepare(exp: Experiment): Promise<Prepared> {
 /** Train one run of the experiment into its run folder `dir`. */
 export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
   const model = await runModel(data.make, exp.seed, { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
-  const { gradients, note } = await gradientsFor(model, backend.workers);
+  const { gradients, path, why, note } = await gradientsFor(model, backend);
+  if (path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`);
+  if (why) hooks.note(`gradients: per-kernel (${why})`);
   if (note) hooks.note(note);
   try {
     return await fitToFolder(model, data.train, {
@@ -93,7 +95,8 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
         ...(run.module ? { penaltyModule: run.module } : {}),
         backend: backend.name,
         threads: gradients.threads > 1 ? backend.threads : backend.parallel === 'threads' ? backend.threads : 1,
-        parallel: backend.parallel,
+        parallel: gradients.parallel ?? backend.parallel,
+        ...(why ? { gradientsWhy: why } : {}),
         versions: versions(),
       },
     });

@@ -5,3 +5,8 @@
  */
 export { BACKENDS, currentBackend, PARALLEL_MODES, selectBackend, type BackendChoice, type BackendInfo, type BackendOptions, type ParallelMode } from './select.ts';
 export { silenceCpuAdvert, useQuietCpu } from './advert.ts';
+export { ORT_BACKEND } from './choices.ts';
+export { awaitReply, startWorkers, type ReplyCheck } from './workers.ts';
+
+/** The onnxruntime backend's fused-graph gradient strategy, loaded on first use. */
+export const loadFusedGradients = () => import('./onnxruntime/index.ts');

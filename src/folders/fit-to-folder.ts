@@ -56,7 +56,8 @@ const FOLDER_KEYS = ['dir', 'figures', 'portable', 'onNote', 'resume', 'force'] 
 
 /** This process's session, from the config a fresh run would get. */
 function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
-  return { startedAt: new Date().toISOString(), fromEpoch, backend: config.backend, threads: config.threads, ...(config.parallel ? { parallel: config.parallel } : {}), versions: config.versions };
+  const { backend, threads, parallel, gradients, gradientsWhy, versions } = config;
+  return { startedAt: new Date().toISOString(), fromEpoch, backend, threads, ...(parallel ? { parallel } : {}), ...(gradients ? { gradients } : {}), ...(gradientsWhy ? { gradientsWhy } : {}), versions };
 }
 
 /** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */

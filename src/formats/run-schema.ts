@@ -60,6 +60,8 @@ const placeShape = {
   backend: z.string(),
   threads: num,
   parallel: z.enum(['data', 'threads']).optional(),
+  gradients: z.enum(['fused', 'per-kernel']).optional(),
+  gradientsWhy: z.string().optional(),
   versions: z.record(z.string(), z.string()),
   startedAt: z.string(),
 };

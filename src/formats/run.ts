@@ -256,6 +256,10 @@ export interface RunPlace {
   readonly threads: number;
   /** How the threads shared the work: `data` (batch shards) or `threads` (the backend's own); older runs lack it. */
   readonly parallel?: 'data' | 'threads';
+  /** How each step's gradients were computed: `fused` (one ONNX Runtime graph per step) or `per-kernel` (TF.js's kernels); older runs lack it. */
+  readonly gradients?: 'fused' | 'per-kernel';
+  /** Why the per-kernel path was taken on the onnxruntime backend (what the fused graph cannot express). */
+  readonly gradientsWhy?: string;
   readonly versions: Readonly<Record<string, string>>;
   readonly startedAt: string;
 }

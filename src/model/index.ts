@@ -14,6 +14,7 @@ export {
   outputLayersOf,
   outputNamesOf,
   penaltyTerms,
+  penalised,
   type Constraint,
   type Inventory,
   type LayerEntry,

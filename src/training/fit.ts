@@ -103,6 +103,8 @@ export interface RunInfo {
   readonly backend?: string;
   readonly threads?: number;
   readonly parallel?: 'data' | 'threads';
+  /** Why the gradients take the per-kernel path where a fused graph was possible (the backend's reason). */
+  readonly gradientsWhy?: string;
   readonly versions?: Readonly<Record<string, string>>;
 }
 
@@ -226,7 +228,9 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
     backend: info.backend ?? tf.getBackend(),
     threads: info.threads ?? strategy.threads,
-    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: 'data' as const } : {}),
+    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: strategy.parallel ?? 'data' } : {}),
+    gradients: strategy.path ?? 'per-kernel',
+    ...(info.gradientsWhy ? { gradientsWhy: info.gradientsWhy } : {}),
     versions: { '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core, ...info.versions },
     startedAt: new Date().toISOString(),
   };

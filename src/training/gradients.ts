@@ -12,6 +12,10 @@ import { mixSeeds } from './seeded-random.ts';
 export interface GradientStrategy {
   /** Threads computing each batch. */
   readonly threads: number;
+  /** `fused` when each step is one graph of the whole model (the onnxruntime backend's); default `per-kernel`. */
+  readonly path?: 'fused' | 'per-kernel';
+  /** How its threads share a batch: shards on worker threads (`data`, the default) or the backend's own threads. */
+  readonly parallel?: 'data' | 'threads';
   /**
    * Gradients of (mean data loss + penalties) on the batch, by variable name. With `seed`, the
    * random ops of the pass draw from it (each thread's part from `mixSeeds(seed, part)`).

@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadBinding, OrtSession, ortVersion } from '../../src/backends/onnxruntime/binding.ts';
-import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx-model.ts';
+import { loadBinding, OrtSession, ortVersion } from '../../src/backends/onnxruntime/runtime/binding.ts';
+import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx/model.ts';
 
 const relu: GraphSpec = {
   inputs: [{ name: 'x', shape: [2, 3] }],

@@ -4,7 +4,7 @@
  * before or after the Relu, through a clone, and pending tensors are dropped when disposed unread.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deferredOf, poolOf } from '../../src/backends/onnxruntime/host.ts';
+import { deferredOf, poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { tf, type Tensor } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, trainStep } from '../../src/index.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
-import { deferredOf, poolOf } from '../../src/backends/onnxruntime/host.ts';
+import { deferredOf, poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
 
 describe('no leaks on onnxruntime over 1000 steps', () => {
   it('tensors, sessions, pooled arrays and RSS are flat', async () => {

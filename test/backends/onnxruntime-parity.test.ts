@@ -2,11 +2,11 @@
  * Every kernel the onnxruntime backend replaces agrees with the stock cpu backend (relative error
  * ≤ 1e-4): Conv2D and its two gradients over strides, paddings, kernel sizes, channel counts and
  * batch sizes; the fused forms; matrix products with and without transposes; max pooling and its
- * gradient (with ties); the large-tensor elementwise kernels and sums.
+ * gradient (with ties); the large-tensor elementwise kernels and sums; gathering rows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backends/select.ts';
-import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/light-kernels.ts';
+import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
 import { tf, type Tensor } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
@@ -175,6 +175,29 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
   ] as const)('Sum of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
     const x = data(shape.reduce((a, b) => a * b, 1), 11);
     await agree(() => [tf.sum(tf.tensor(x, [...shape]), [...axes], keepDims)]);
+  });
+});
+
+describe('gathering rows (a training batch) on onnxruntime = on cpu', () => {
+  it('GatherV2 along axis 0 of images and labels, with repeats; other axes and an index out of range as the cpu backend has them', async () => {
+    const make = () => [tf.tensor4d(data(50 * 28 * 28, 21), [50, 28, 28, 1]), tf.tensor2d(data(50 * 10, 22), [50, 10])] as const;
+    await agree(() => {
+      const [x, y] = make();
+      const idx = tf.tensor1d([49, 0, 7, 7, 13], 'int32');
+      return [tf.gather(x, idx), tf.gather(y, idx), tf.gather(y, tf.tensor1d([9, 1, 1], 'int32'), 1), tf.gather(y, tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'))];
+    }, Number.MIN_VALUE);
+    const outOfRange = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        try {
+          tf.gather(make()[1], tf.tensor1d([3, 50], 'int32')).dataSync();
+          return 'no error';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      });
+    };
+    expect(await outOfRange('onnxruntime')).toBe(await outOfRange('cpu'));
   });
 });
 

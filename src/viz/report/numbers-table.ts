@@ -30,6 +30,8 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['data', (c) => c.data],
   ['backend', (c) => c.backend],
   ['threads', (c) => (c.parallel === 'data' && c.threads > 1 ? `${c.threads} (data-parallel)` : String(c.threads))],
+  // Absent in records from before the fused path.
+  ['gradients', (c) => (c.gradients ? `${c.gradients}${c.gradientsWhy ? ` (${c.gradientsWhy})` : ''}` : DASH)],
   ['versions', (c) => Object.entries(c.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
   ['started', (c) => c.startedAt],
   ['run folder', (c) => c.name],
