@@ -1,6 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { penx } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-bench-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -30,7 +36,17 @@ describe('penx bench', () => {
     expect(j['epochSeconds'] as number).toBeGreaterThan(evaluation! + snapshot!);
     expect(j['speedupVsCpu']).toBeGreaterThan(1);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
-  }, 120_000);
+
+    // Against a clock of its own: an epoch penx train really ran on the same backend, threads and batch
+    // (256 images: 32 steps of 8, then 256 test images evaluated and the snapshot), timed in its record.
+    const t = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', '--train-size', '256', '--test-size', '256', '--batch-size', '8', '--backend', 'wasm', '--threads', '2', '--out', root, '--name', 'timed');
+    expect(t.code, t.stderr).toBe(0);
+    const ran = (JSON.parse(readFileSync(join(root, 'timed', 'run.json'), 'utf8')) as { epochs: Array<{ seconds: number }> }).epochs[0]!.seconds;
+    const projected = (32 * step!) / 1000 + (evaluation! * 256) / 10_000 + snapshot!;
+    // Generous: other work shares these cores, and the real epoch's first steps are its slowest.
+    expect(ran / projected, `penx train: ${ran} s, bench's projection of it: ${projected} s`).toBeGreaterThan(1 / 3);
+    expect(ran / projected, `penx train: ${ran} s, bench's projection of it: ${projected} s`).toBeLessThan(3);
+  }, 240_000);
 
   it("runs on wasm's threaded build with --parallel threads", async () => {
     const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2', '--parallel', 'threads');
