@@ -20,7 +20,8 @@ const { builtinModules } = require('node:module');
 
 const CORE = `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`;
 /** Packages only Node can load: a browser-safe module must not reach them. */
-const NODE_PACKAGES = '^node_modules/(send|tsx|esbuild|@resvg|dejavu-fonts-ttf|onnxruntime-node|@tensorflow/tfjs-node|@tensorflow/tfjs-backend-wasm|protobufjs|onnx-buf|@bufbuild)/';
+const NODE_PACKAGES =
+  '^node_modules/(send|tsx|esbuild|@resvg|dejavu-fonts-ttf|onnxruntime-node|@tensorflow/tfjs-node|@tensorflow/tfjs-backend-wasm|protobufjs|onnx-buf|@bufbuild)/';
 /** Library folders that need Node. */
 const NODE_FOLDERS = ['folders', 'render', 'serve', 'backends', 'parallel', 'user-modules', 'io'];
 const BROWSER_ENTRIES = '^src/(index|errors|viz/index)\\.ts$';
@@ -82,7 +83,7 @@ module.exports = {
     ...[0, 1, 2, 3].flatMap(throughIndex),
     {
       name: 'onnxruntime-enters-other-folders-through-index',
-      comment: 'The onnxruntime backend groups its internals as it likes; what it uses of the rest of the library, it imports from the folders\' index.ts.',
+      comment: "The onnxruntime backend groups its internals as it likes; what it uses of the rest of the library, it imports from the folders' index.ts.",
       severity: 'error',
       from: { path: UNGUARDED },
       to: { path: '^src/(?!backends/onnxruntime/)[^/]+/', pathNot: ['^src/[^/]+/index\\.ts$', '^src/backends/[^/]+\\.ts$'] },
@@ -148,7 +149,11 @@ module.exports = {
     exclude: { path: ['^(src|mnist-demo)/dist/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.mts', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.mts', '.js', '.mjs', '.cjs', '.json'],
+    },
     cache: false,
   },
 };

@@ -39,7 +39,17 @@ const sideEffectFree = {
 /** The pages' scripts, bundled; written only when they changed. */
 async function bundlePages() {
   const bundle = async (entry) => {
-    const out = await build({ entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', target: 'es2020', write: false, legalComments: 'none', logLevel: 'error', plugins: [sideEffectFree] });
+    const out = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2020',
+      write: false,
+      legalComments: 'none',
+      logLevel: 'error',
+      plugins: [sideEffectFree],
+    });
     return out.outputFiles[0].text;
   };
   const file = 'src/viz/report/page-scripts.ts';
@@ -55,13 +65,28 @@ export const DASHBOARD_SCRIPT = ${JSON.stringify(await bundle('src/viz/pages/das
 await bundlePages();
 
 /** @type {import('tsdown').UserConfig} */
-const shared = { platform: 'node', target: 'node20', outDir: 'dist', shims: true, clean: false, sourcemap: false, fixedExtension: true, tsconfig: '../tsconfig.json', logLevel: 'warn' };
+const shared = {
+  platform: 'node',
+  target: 'node20',
+  outDir: 'dist',
+  shims: true,
+  clean: false,
+  sourcemap: false,
+  fixedExtension: true,
+  tsconfig: '../tsconfig.json',
+  logLevel: 'warn',
+};
 const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/index.ts', node: 'node.ts', errors: 'errors.ts' } };
 
 for (const file of ['README.md', 'LICENSE']) copyFileSync(file, `src/${file}`);
 
 export default defineConfig([
-  { ...library, entry: { ...library.entry, worker: 'parallel/worker-main.ts', 'fused-worker': 'backends/onnxruntime/fused/worker-main.ts' }, format: 'esm', dts: false },
+  {
+    ...library,
+    entry: { ...library.entry, worker: 'parallel/worker-main.ts', 'fused-worker': 'backends/onnxruntime/fused/worker-main.ts' },
+    format: 'esm',
+    dts: false,
+  },
   { ...library, format: 'cjs', dts: true },
   { ...library, format: 'esm', dts: { emitDtsOnly: true } },
   { ...shared, cwd: 'mnist-demo', entry: { cli: 'cli/penx.ts', 'bench-cpu-worker': 'bench-cpu-main.ts' }, format: 'esm', dts: false },

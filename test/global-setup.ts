@@ -16,7 +16,12 @@ const BUILT = new Set(['dist', 'node_modules', 'README.md', 'LICENSE']);
 function newest(path: string): number {
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(path).filter((name) => !BUILT.has(name)).map((name) => newest(join(path, name))));
+  return Math.max(
+    s.mtimeMs,
+    ...readdirSync(path)
+      .filter((name) => !BUILT.has(name))
+      .map((name) => newest(join(path, name))),
+  );
 }
 
 export default function setup(): void {

@@ -14,7 +14,7 @@
 import type { EpochRecord } from '../formats/index.ts';
 import type { Monitor } from './monitor.ts';
 import { batchNorms } from './norms.ts';
-import { weightStatistics, type WeightStatistics } from './snapshot.ts';
+import { type WeightStatistics, weightStatistics } from './snapshot.ts';
 
 /** The fields of an epoch's record the default monitors write. */
 export type MonitoredFields = WeightStatistics & Pick<EpochRecord, 'batchLosses' | 'batchNorms'>;
@@ -55,7 +55,9 @@ export function batchNormsMonitor(): Monitor<Pick<EpochRecord, 'batchNorms'>, No
 }
 
 /** The default monitors of a run: the weights' statistics, the per-batch losses, and with `trackNorms: 'batch'` the per-batch norms. */
-export function defaultMonitors(options: { readonly trackNorms?: 'epoch' | 'batch'; readonly batchLosses?: boolean } = {}): Array<Monitor<Partial<MonitoredFields>>> {
+export function defaultMonitors(
+  options: { readonly trackNorms?: 'epoch' | 'batch'; readonly batchLosses?: boolean } = {},
+): Array<Monitor<Partial<MonitoredFields>>> {
   return [
     weightStatisticsMonitor(),
     ...(options.trackNorms === 'batch' ? [batchNormsMonitor()] : []),

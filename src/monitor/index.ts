@@ -8,12 +8,24 @@
  *             percentiles.ts, norms.ts; batchLosses; batchNorms (with trackNorms 'batch')
  *   pruning: prune.ts (the k % smallest |w| to 0), sparse.ts (CSR / COO sizes and encodings)
  */
-export { checkMonitors, isMonitor, monitorInfos, MonitorRun, type BatchEnd, type EpochEnd, type Monitor, type MonitorContext, type Sections } from './monitor.ts';
-export { batchLossesMonitor, batchNormsMonitor, defaultMonitors, weightStatisticsMonitor, type MonitoredFields } from './defaults.ts';
-export { snapshotWeights, weightKind, weightStatistics, type Scores, type WeightStatistics } from './snapshot.ts';
-export { HIST_BINS, HIST_HI, HIST_LO, histogram, sparsity } from './stats.ts';
+
+export { batchLossesMonitor, batchNormsMonitor, defaultMonitors, type MonitoredFields, weightStatisticsMonitor } from './defaults.ts';
+export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram } from './fine.ts';
+export {
+  type BatchEnd,
+  checkMonitors,
+  type EpochEnd,
+  isMonitor,
+  type Monitor,
+  type MonitorContext,
+  MonitorRun,
+  monitorInfos,
+  type Sections,
+} from './monitor.ts';
 export { batchNorms, channelNorms, kernelOf, normsOfValues } from './norms.ts';
+export { PERCENTILES, percentiles } from './percentiles.ts';
 export { PRUNE_LEVELS, prunedCount, pruneSmallest, sortedMagnitudes, zeroShare } from './prune.ts';
+export { type Scores, snapshotWeights, type WeightStatistics, weightKind, weightStatistics } from './snapshot.ts';
 export {
   bestEncoding,
   decodeSparse,
@@ -21,13 +33,12 @@ export {
   encodingSizes,
   indexBytes,
   matrixShape,
-  sizeOf,
-  SPARSE_FORMAT,
   type NamedWeights,
   type SizeOf,
+  SPARSE_FORMAT,
   type SparseEncoding,
   type SparseEntry,
   type SparseIndex,
+  sizeOf,
 } from './sparse.ts';
-export { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram, type FineGrid } from './fine.ts';
-export { percentiles, PERCENTILES } from './percentiles.ts';
+export { HIST_BINS, HIST_HI, HIST_LO, histogram, sparsity } from './stats.ts';

@@ -99,7 +99,9 @@ export function checkMonitors(monitors: readonly unknown[]): asserts monitors is
     if (seen.has(m.name)) throw new UsageError(`two monitors are named '${m.name}'; give each its own name`);
     seen.add(m.name);
     if (m.view !== undefined && (typeof m.view.title !== 'string' || !isJson(m.view.spec) || Array.isArray(m.view.spec) || typeof m.view.spec !== 'object')) {
-      throw new UsageError(`monitor '${m.name}': its view must be { title, spec } with spec a Vega-Lite spec as plain data (no functions; the record keeps it)`);
+      throw new UsageError(
+        `monitor '${m.name}': its view must be { title, spec } with spec a Vega-Lite spec as plain data (no functions; the record keeps it)`,
+      );
     }
   }
 }
@@ -156,7 +158,10 @@ export class MonitorRun<F extends object> {
     for (const [i, m] of this.user.entries()) {
       const section = await m.onEpochEnd({ epoch, batches: batches[this.defaults.length + i] ?? [] }, context);
       if (section === undefined) continue;
-      if (!isJson(section)) throw new UsageError(`monitor '${m.name}' returned a section JSON cannot keep after epoch ${epoch}; return numbers, strings, booleans, null, arrays and plain objects (a tensor's values as numbers, not the tensor)`);
+      if (!isJson(section))
+        throw new UsageError(
+          `monitor '${m.name}' returned a section JSON cannot keep after epoch ${epoch}; return numbers, strings, booleans, null, arrays and plain objects (a tensor's values as numbers, not the tensor)`,
+        );
       sections[m.name] = asWritten(section);
     }
     return { fields, ...(this.user.length ? { monitors: sections } : {}) };

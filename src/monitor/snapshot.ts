@@ -12,11 +12,12 @@
  *
  * Every weight is downloaded once, and the penalties in one download.
  */
-import { tf } from '../tf.ts';
-import { inventory, type WeightEntry } from '../model/index.ts';
+
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
-import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
+import { inventory, type WeightEntry } from '../model/index.ts';
+import { tf } from '../tf.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
+import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
 import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { histogram, sparsity } from './stats.ts';
 
@@ -83,7 +84,13 @@ export type WeightStatistics = Omit<WeightsSnapshot, 'epoch' | 'testLoss' | 'tes
  * name, the share of channels a constraint changed during the epoch (from the steps' measurements).
  */
 export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Scores, projected?: Readonly<Record<string, number>>): WeightsSnapshot {
-  return { epoch, testLoss: scores.loss, testAcc: scores.acc, ...(scores.metrics ? { testMetrics: scores.metrics } : {}), ...weightStatistics(model, projected) };
+  return {
+    epoch,
+    testLoss: scores.loss,
+    testAcc: scores.acc,
+    ...(scores.metrics ? { testMetrics: scores.metrics } : {}),
+    ...weightStatistics(model, projected),
+  };
 }
 
 /** What the weights of `model` look like now (the statistics of `snapshotWeights`). */

@@ -15,17 +15,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import send from 'send';
-import { forPage, viewById, viewsOf, type ViewData } from '../viz/index.ts';
-import { penaltyCurves } from '../render/index.ts';
-import { vegaScript } from '../render/index.ts';
-import { viewCsv } from '../viz/index.ts';
 import type { RunRecord } from '../formats/index.ts';
+import { penaltyCurves, vegaScript } from '../render/index.ts';
+import { DASHBOARD_SCRIPT, forPage, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
-import { DASHBOARD_SCRIPT } from '../viz/index.ts';
 
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */
@@ -52,7 +49,8 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // Vega evaluates its expressions with Function: 'unsafe-eval'. Nothing is loaded from elsewhere.
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
 };
 
 function reply(res: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}): void {
@@ -89,7 +87,12 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
 
   const viewOf = async (url: URL, id: string) => {
     const view = viewById(id);
-    if (!view) throw new QueryError(`no view ${JSON.stringify(id)}; views: ${viewsOf([]).map((v) => v.id).join(', ')}, monitor-NAME`);
+    if (!view)
+      throw new QueryError(
+        `no view ${JSON.stringify(id)}; views: ${viewsOf([])
+          .map((v) => v.id)
+          .join(', ')}, monitor-NAME`,
+      );
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs);
     if (!runs.length) throw new QueryError('no runs chosen');
@@ -120,7 +123,8 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (view) {
       try {
         const spec = await viewOf(url, view[2] as string);
-        if (view[1] === 'csv') return reply(res, 200, 'text/csv; charset=utf-8', viewCsv(spec), { 'content-disposition': `attachment; filename="${view[2]}.csv"` });
+        if (view[1] === 'csv')
+          return reply(res, 200, 'text/csv; charset=utf-8', viewCsv(spec), { 'content-disposition': `attachment; filename="${view[2]}.csv"` });
         return json(res, await forPage(spec));
       } catch (err) {
         if (err instanceof QueryError || err instanceof RangeError) return fail(res, 400, err.message);

@@ -13,15 +13,16 @@
  * await model.fit(x, y, { epochs: 5, validationData: [xv, yv], callbacks: [enforceConstraints(model), recorder] });
  * recorder.record;   // { format: 'penalty-explorer/run@3', initial, epochs: [...] }
  */
-import { tf } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
+
+import { UsageError } from '../errors.ts';
+import { type EpochRecord, type Metrics, RUN_FORMAT, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { checkInventory, inventory, makersOf } from '../model/index.ts';
+import { checkMonitors, type Monitor, MonitorRun, monitorInfos, type WeightStatistics, weightStatisticsMonitor } from '../monitor/index.ts';
 import { isProximal } from '../penalties/index.ts';
-import { checkMonitors, monitorInfos, MonitorRun, weightStatisticsMonitor, type Monitor, type WeightStatistics } from '../monitor/index.ts';
-import { modelInfo, penaltyFields } from './run-config.ts';
-import { RUN_FORMAT, type EpochRecord, type Metrics, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
+import { tf } from '../tf.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
+import { modelInfo, penaltyFields } from './run-config.ts';
 
 /** After every batch of `model.fit`, project each constrained weight: w ← constraint(w). */
 export function enforceConstraints(model: tf.LayersModel): tf.CustomCallback {
@@ -63,8 +64,14 @@ export function checkModelFitPenalties(model: tf.LayersModel): void {
     for (const maker of makersOf(entry.layer)) {
       const dropped = maker.losses.some((f) => !reached.has(f));
       for (const w of entry.weights.filter((x) => x.regularizer && maker.weights.includes(x.variable))) {
-        if (dropped) throw new UsageError(`the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`);
-        if (isProximal(w.regularizer)) throw new UsageError(`the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`);
+        if (dropped)
+          throw new UsageError(
+            `the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`,
+          );
+        if (isProximal(w.regularizer))
+          throw new UsageError(
+            `the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`,
+          );
       }
     }
   }
@@ -107,7 +114,12 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
           model: modelInfo(model),
           ...penaltyFields(model),
           optimizer: model.optimizer?.getClassName() ?? 'unknown',
-          loss: typeof model.loss === 'string' ? model.loss : Array.isArray(model.loss) ? model.loss.map((l) => (typeof l === 'string' ? l : 'custom')).join(', ') : 'custom',
+          loss:
+            typeof model.loss === 'string'
+              ? model.loss
+              : Array.isArray(model.loss)
+                ? model.loss.map((l) => (typeof l === 'string' ? l : 'custom')).join(', ')
+                : 'custom',
           metrics: (params.metrics ?? []).filter((m) => m !== 'loss' && !m.startsWith('val_')),
           trainer: 'model.fit',
           ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}),
@@ -144,7 +156,11 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
     onEpochEnd: async (epoch, logs) => {
       if (!record) return;
       const entry: EpochRecord = {
-        ...(await snapshot(epoch + 1, { testLoss: first(logs, ['val_loss']), testAcc: first(logs, ['val_acc', 'val_accuracy']), testMetrics: metricsIn(logs, 'val_') })),
+        ...(await snapshot(epoch + 1, {
+          testLoss: first(logs, ['val_loss']),
+          testAcc: first(logs, ['val_acc', 'val_accuracy']),
+          testMetrics: metricsIn(logs, 'val_'),
+        })),
         trainLoss: samples > 0 ? dataSum / samples : NaN,
         trainAcc: first(logs, ['acc', 'accuracy']),
         trainMetrics: metricsIn(logs, ''),
@@ -155,4 +171,3 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   });
   return Object.defineProperty(cb, 'record', { get: () => record }) as WeightRecorder;
 }
-

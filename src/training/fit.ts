@@ -29,26 +29,56 @@
  * });
  * record.epochs.at(-1)?.sparsity.lt1e3;   // share of |w| < 1e-3 after the last epoch
  */
-import { tf } from '../tf.ts';
-import { InterruptedError, DataError, UsageError } from '../errors.ts';
+
+import { DataError, InterruptedError, UsageError } from '../errors.ts';
+import { type EpochRecord, RUN_FORMAT, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { checkInventory } from '../model/index.ts';
-import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
-import { checkMonitors, defaultMonitors, monitorInfos, MonitorRun, type Monitor, type MonitorContext, type MonitoredFields, type Scores } from '../monitor/index.ts';
-import { modelInfo, penaltyFields } from './run-config.ts';
-import { RUN_FORMAT, type EpochRecord, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
-import { addScores, sliceBatch, type Batch, type BatchScores } from './batch-math.ts';
+import {
+  checkMonitors,
+  defaultMonitors,
+  type Monitor,
+  type MonitorContext,
+  type MonitoredFields,
+  MonitorRun,
+  monitorInfos,
+  type Scores,
+} from '../monitor/index.ts';
+import {
+  describeLayerControls,
+  type GradientTransform,
+  type LayerControls,
+  optimizerFor,
+  optimizerSpec,
+  proximalTerms,
+  weightNames,
+  withLayerControls,
+  withProximal,
+} from '../optim/index.ts';
+import { tf } from '../tf.ts';
+import { addScores, type Batch, type BatchScores, sliceBatch } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
 import { DivergedError } from './diverged.ts';
 import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
-import { checkTensorData, datasetBatches, isTensorData, tensorBatches, tensorsOf, validationOf, type DatasetBatch, type FitData, type TensorData, type ValidationData } from './fit-data.ts';
-import { localGradients, type GradientStrategy } from './gradients.ts';
-import { objectiveOf, type LossOption, type MetricsOption, type Objective } from './objective.ts';
+import {
+  checkTensorData,
+  type DatasetBatch,
+  datasetBatches,
+  type FitData,
+  isTensorData,
+  type TensorData,
+  tensorBatches,
+  tensorsOf,
+  type ValidationData,
+  validationOf,
+} from './fit-data.ts';
+import { type GradientStrategy, localGradients } from './gradients.ts';
+import { type LossOption, type MetricsOption, type Objective, objectiveOf } from './objective.ts';
 import { checkOptionKeys } from './option-keys.ts';
+import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
+import { modelInfo, penaltyFields } from './run-config.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
 import { accuracyOf, trainStep } from './step.ts';
-import { checkPruneOptions, pruneAfter, type PruneOptions } from './prune-curve.ts';
-import { isTfCallback, TfCallbacks, type TfCallback } from './tfjs-callbacks.ts';
-import { proximalTerms, withProximal } from '../optim/index.ts';
+import { isTfCallback, type TfCallback, TfCallbacks } from './tfjs-callbacks.ts';
 
 /** Running means over the epoch so far, after each batch. */
 export interface BatchProgress {
@@ -151,8 +181,26 @@ export interface FitOptions {
 
 /** Every option `fit` knows (an unknown key is an error naming the nearest of these). */
 export const FIT_OPTION_KEYS = [
-  'epochs', 'batchSize', 'optimizer', 'controls', 'loss', 'metrics', 'validationData', 'validationSplit', 'seed', 'shuffle',
-  'callbacks', 'gradients', 'trackNorms', 'monitors', 'name', 'from', 'info', 'prune', 'verbose', 'signal',
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'controls',
+  'loss',
+  'metrics',
+  'validationData',
+  'validationSplit',
+  'seed',
+  'shuffle',
+  'callbacks',
+  'gradients',
+  'trackNorms',
+  'monitors',
+  'name',
+  'from',
+  'info',
+  'prune',
+  'verbose',
+  'signal',
 ] as const satisfies ReadonlyArray<keyof FitOptions>;
 
 /** TF.js `fit` options this one does not take, with what to do instead. */
@@ -185,8 +233,12 @@ const isTfOptimizer = (o: unknown): o is tf.Optimizer => typeof o === 'object' &
 function optimizerOf(model: tf.LayersModel, options: FitOptions): { optimizer: tf.Optimizer; owned: boolean } {
   const o = options.optimizer ?? DEFAULT_OPTIMIZER;
   if (isTfOptimizer(o)) {
-    if (options.controls) throw new UsageError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
-    if (Object.keys(proximalTerms(model)).length > 0) throw new UsageError('a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)');
+    if (options.controls)
+      throw new UsageError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
+    if (Object.keys(proximalTerms(model)).length > 0)
+      throw new UsageError(
+        'a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)',
+      );
     return { optimizer: o, owned: false };
   }
   const transform = typeof o === 'string' ? optimizerSpec(o).transform : o;
@@ -248,7 +300,8 @@ function checkedData(model: tf.LayersModel, data: FitData, options: FitOptions):
   if (!train) throw new UsageError('validationSplit takes tensors; for a dataset give validationData');
   const n = train.xs[0]?.shape[0] ?? 0;
   const at = Math.floor(n * (1 - s));
-  if (at < 1 || at >= n) throw new UsageError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
+  if (at < 1 || at >= n)
+    throw new UsageError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
   return { train, at };
 }
 
@@ -293,11 +346,15 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const source = train ? tensorBatches(train, batchSize, seed, options.shuffle ?? true) : datasetBatches(model, data as tf.data.Dataset<DatasetBatch>);
   const ctx: FitContext = { model, optimizer };
   const ours = (options.callbacks ?? []).filter((c): c is FitCallback => !isTfCallback(c));
-  const theirs = new TfCallbacks(
-    (options.callbacks ?? []).filter((c) => isTfCallback(c)) as unknown as TfCallback[],
-    model,
-    { epochs, initialEpoch: options.from?.epochs.length ?? 0, samples: source.samples, steps: source.count, batchSize, doValidation: validation !== undefined, metrics: logNames(objective, validation !== undefined) },
-  );
+  const theirs = new TfCallbacks((options.callbacks ?? []).filter((c) => isTfCallback(c)) as unknown as TfCallback[], model, {
+    epochs,
+    initialEpoch: options.from?.epochs.length ?? 0,
+    samples: source.samples,
+    steps: source.count,
+    batchSize,
+    doValidation: validation !== undefined,
+    metrics: logNames(objective, validation !== undefined),
+  });
   const validationData: TensorData | undefined = validation ? { x: [...validation.xs], y: [...validation.ys] } : undefined;
   const scoresOf = async (): Promise<Scores> => {
     if (!validation) return { loss: null, acc: null };
@@ -312,11 +369,14 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const snapshot = async (epoch: number) => {
     const scores = await scoresOf();
     const { fields, monitors: sections } = await monitors.epochEnd(epoch, watched);
-    const s = { epoch, testLoss: scores.loss, testAcc: scores.acc, ...(scores.metrics ? { testMetrics: scores.metrics } : {}), ...fields } as WeightsSnapshot & Partial<MonitoredFields>;
+    const s = { epoch, testLoss: scores.loss, testAcc: scores.acc, ...(scores.metrics ? { testMetrics: scores.metrics } : {}), ...fields } as WeightsSnapshot &
+      Partial<MonitoredFields>;
     return { snapshot: s, sections };
   };
   try {
-    const config = options.from ? { ...options.from.config, epochs, ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}) } : runConfig(model, data, options);
+    const config = options.from
+      ? { ...options.from.config, epochs, ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}) }
+      : runConfig(model, data, options);
     for (const c of ours) await c.onTrainBegin?.({ config, resumedAfter: options.from?.epochs.length ?? 0 }, ctx);
     await theirs.trainBegin();
     await monitors.trainBegin(watched);
@@ -336,10 +396,15 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       let sums: BatchScores = { scores: [], n: 0 };
       let [penaltySum, batches] = [0, 0];
       for await (const batch of source.batches(epoch)) {
-        let r;
+        let r: Awaited<ReturnType<typeof trainStep>>;
         try {
           await theirs.batchBegin(batches, batch);
-          r = await trainStep(model, optimizer, [...batch.xs], [...batch.ys], { objective, gradients: strategy, measureConstraints: measure, seed: mixSeeds(seed, epoch, batches) });
+          r = await trainStep(model, optimizer, [...batch.xs], [...batch.ys], {
+            objective,
+            gradients: strategy,
+            measureConstraints: measure,
+            seed: mixSeeds(seed, epoch, batches),
+          });
         } finally {
           if (source.owned) tf.dispose(tensorsOf(batch));
         }
@@ -350,7 +415,15 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         sums = sums.n === 0 ? r.sums : addScores([sums, r.sums]);
         penaltySum += r.penaltyLoss * r.sums.n;
         await monitors.batchEnd({ epoch, batch: batches, dataLoss: r.dataLoss, penaltyLoss: r.penaltyLoss, projected: r.projected }, watched);
-        const progress = { epoch, epochs, batch: batches, batches: source.count, dataLoss: (sums.scores[0] ?? NaN) / sums.n, penaltyLoss: penaltySum / sums.n, accuracy: accuracyOf(objective, sums.scores, sums.n) };
+        const progress = {
+          epoch,
+          epochs,
+          batch: batches,
+          batches: source.count,
+          dataLoss: (sums.scores[0] ?? NaN) / sums.n,
+          penaltyLoss: penaltySum / sums.n,
+          accuracy: accuracyOf(objective, sums.scores, sums.n),
+        };
         await theirs.batchEnd(batches - 1, r);
         for (const c of ours) await c.onBatchEnd?.(progress, ctx);
         // A turn of the event loop: signals (Ctrl-C) and messages are seen during an epoch too.
@@ -374,11 +447,18 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         ...(batchLosses ? { batchLosses } : {}),
         ...(sections ? { monitors: sections } : {}),
       };
-      const curve = await pruneAfter(model, epoch, epochs, { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective }, strategy, async (done, n) => {
-        for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
-        await nextTurn();
-        stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
-      });
+      const curve = await pruneAfter(
+        model,
+        epoch,
+        epochs,
+        { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective },
+        strategy,
+        async (done, n) => {
+          for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
+          await nextTurn();
+          stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
+        },
+      );
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
       const logs = epochLogs(entry, penaltySum / total.n);
       for (const c of ours) await c.onEpochEnd?.(epoch, record, { ...ctx, logs });

@@ -24,7 +24,12 @@ describe('selectBackend with onnxruntime-node installed', () => {
     expect(tf.getBackend()).toBe('onnxruntime');
     const { sessionThreads } = await import('../../src/backends/onnxruntime/runtime/sessions.ts');
     expect(sessionThreads()).toEqual({ intraOp: 1, spinning: false });
-    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'threads', workers: 0 });
+    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({
+      name: 'onnxruntime',
+      threads: 2,
+      parallel: 'threads',
+      workers: 0,
+    });
     expect(sessionThreads()).toEqual({ intraOp: 2, spinning: false });
   });
 
@@ -64,6 +69,8 @@ describe('selectBackend when onnxruntime-node does not load', () => {
     const { UsageError } = await import('../../src/errors.ts');
     const err = await selectBackend('onnxruntime').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toBe("backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'");
+    expect((err as Error).message).toBe(
+      "backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'",
+    );
   });
 });

@@ -6,8 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  cpuBackendClass,
+  gradientDepth,
+  isRegisteredBackend,
+  STORAGE_METHODS,
+  silenceAdvert,
+  storageOf,
+} from '../../src/backends/onnxruntime/runtime/tfjs-internals.ts';
 import { tf } from '../../src/index.ts';
-import { cpuBackendClass, gradientDepth, isRegisteredBackend, silenceAdvert, storageOf, STORAGE_METHODS } from '../../src/backends/onnxruntime/runtime/tfjs-internals.ts';
 
 describe('TF.js internals the onnxruntime backend uses', () => {
   it('the installed TF.js is in the peer range the package declares (only the versions tested)', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCounts, encodeCounts } from '../../src/formats/counts.ts';
-import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
-import { mergeSorted, percentiles, PERCENTILES, sortedValues } from '../../src/monitor/percentiles.ts';
-import { histogram } from '../../src/monitor/stats.ts';
-import { snapshotWeights } from '../../src/monitor/snapshot.ts';
 import { tf } from '../../src/index.ts';
+import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
+import { mergeSorted, PERCENTILES, percentiles, sortedValues } from '../../src/monitor/percentiles.ts';
+import { snapshotWeights } from '../../src/monitor/snapshot.ts';
+import { histogram } from '../../src/monitor/stats.ts';
 import { fineCounts, rebin, sumCounts } from '../../src/viz/figures/binning.ts';
 
 describe('run-length counts', () => {
@@ -83,7 +83,9 @@ describe('percentiles', () => {
 describe('snapshot', () => {
   it('records fine and log10|w| histograms and percentiles per weight, per layer and for all weights', () => {
     const model = tf.sequential({
-      layers: [tf.layers.dense({ name: 'd1', units: 5, inputShape: [4], kernelInitializer: tf.initializers.randomUniform({ minval: -1.5, maxval: 1.5, seed: 3 }) })],
+      layers: [
+        tf.layers.dense({ name: 'd1', units: 5, inputShape: [4], kernelInitializer: tf.initializers.randomUniform({ minval: -1.5, maxval: 1.5, seed: 3 }) }),
+      ],
     });
     const s = snapshotWeights(model, 0, { loss: null, acc: null });
     const [kernel, bias] = s.layers[0]?.weights ?? [];

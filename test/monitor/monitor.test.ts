@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
-import { readRunRecord, type RunRecord } from '../../src/formats/index.ts';
+import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
 import { defaultMonitors, type Monitor } from '../../src/monitor/index.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { tf } from '../../src/tf.ts';
@@ -19,7 +19,15 @@ import { fit, recordWeights } from '../../src/training/index.ts';
 import { monitorRows, monitorViewSpec, toVega, viewsOf } from '../../src/viz/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
@@ -51,7 +59,11 @@ const bias: Monitor<{ bias: number[]; batches: number[]; losses: number[] }, { b
   // Rows: one per snapshot and key of the section; the bias's values spread, one point each.
   view: {
     title: 'Hidden bias',
-    spec: { transform: [{ filter: "datum.key === 'bias'" }, { flatten: ['value'] }], mark: 'point', encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } } },
+    spec: {
+      transform: [{ filter: "datum.key === 'bias'" }, { flatten: ['value'] }],
+      mark: 'point',
+      encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } },
+    },
   },
 };
 
@@ -89,7 +101,9 @@ describe('a user monitor with fit', () => {
     const r = await fit(m, { x, y }, { ...OPTIONS, epochs: 1, monitors: [odd] });
     expect(r.epochs[0]?.monitors).toEqual({ odd: { a: null, b: [1, null] } });
     const tensor: Monitor = { name: 'tensor', onEpochEnd: () => tf.zeros([2]) as unknown as number };
-    await expect(fit(m, { x, y }, { ...OPTIONS, epochs: 1, monitors: [tensor] })).rejects.toThrow(/monitor 'tensor' returned a section JSON cannot keep after epoch 0/);
+    await expect(fit(m, { x, y }, { ...OPTIONS, epochs: 1, monitors: [tensor] })).rejects.toThrow(
+      /monitor 'tensor' returned a section JSON cannot keep after epoch 0/,
+    );
     await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [{ ...odd, name: '1st' }] })).rejects.toThrow(UsageError);
     await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [odd, odd] })).rejects.toThrow(/two monitors are named 'odd'/);
     const coded = { ...odd, view: { title: 't', spec: { mark: 'line', transform: [{ calculate: () => 1 }] } } } as unknown as Monitor;
@@ -105,10 +119,19 @@ describe('a user monitor with TF.js’s model.fit', () => {
     m.compile({ optimizer: tf.train.sgd(0.1), loss: 'sparseCategoricalCrossentropy' });
     const rec = recordWeights(m, { monitors: [bias] });
     const seen: number[][] = [];
-    await m.fit(x, y.cast('float32'), { epochs: 2, batchSize: 16, shuffle: false, verbose: 0, callbacks: [rec, new tf.CustomCallback({ onEpochEnd: async () => void seen.push(biasOf(m)) })] });
+    await m.fit(x, y.cast('float32'), {
+      epochs: 2,
+      batchSize: 16,
+      shuffle: false,
+      verbose: 0,
+      callbacks: [rec, new tf.CustomCallback({ onEpochEnd: async () => void seen.push(biasOf(m)) })],
+    });
     const sections = rec.record!.epochs.map((s) => s.monitors?.['bias'] as { bias: number[]; batches: number[] });
     expect(sections.map((s) => s.bias)).toEqual(seen);
-    expect(sections.map((s) => s.batches)).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(sections.map((s) => s.batches)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     expect(rec.record!.config.monitors?.[0]?.name).toBe('bias');
     m.dispose();
   });
@@ -142,7 +165,11 @@ describe('a monitor’s view', () => {
     const spec = monitorViewSpec([made('n', [1, 2])], 'n') as { mark: string; data: { values: unknown[] }; title: { text: string } };
     expect([spec.mark, spec.data.values.length, spec.title.text]).toEqual(['line', 2, 'T']);
     expect(JSON.stringify(monitorViewSpec([made('n', [1])], 'other'))).toContain("no run chosen has a monitor 'other' with a view");
-    expect(viewsOf([made('n', [1])]).map((v) => v.id).at(-1)).toBe('monitor-n');
+    expect(
+      viewsOf([made('n', [1])])
+        .map((v) => v.id)
+        .at(-1),
+    ).toBe('monitor-n');
   });
 
   it('is drawn in the run folder’s figures and report (real Chromium), and served by the dashboard', async () => {
@@ -175,7 +202,11 @@ describe('a monitor’s view', () => {
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`file://${join(dir, 'run', 'report.html')}`);
       // One point per bias and snapshot.
-      await page.waitForFunction(() => document.querySelectorAll('#view-monitor-bias svg path.mark-symbol, #view-monitor-bias svg .mark-symbol path').length >= 12, null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => document.querySelectorAll('#view-monitor-bias svg path.mark-symbol, #view-monitor-bias svg .mark-symbol path').length >= 12,
+        null,
+        { timeout: 20_000 },
+      );
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

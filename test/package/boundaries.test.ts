@@ -45,7 +45,11 @@ describe('boundaries', () => {
       writeFileSync(join(tree, path), text);
     }
     const bin = join(repo, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-    const r = spawnSync(process.execPath, [bin, 'src', 'mnist-demo', '--config', join(repo, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd: tree, encoding: 'utf8', maxBuffer: 32 << 20 });
+    const r = spawnSync(process.execPath, [bin, 'src', 'mnist-demo', '--config', join(repo, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+      cwd: tree,
+      encoding: 'utf8',
+      maxBuffer: 32 << 20,
+    });
     expect(r.stdout, r.stderr).toMatch(/^\{/);
     const { summary } = JSON.parse(r.stdout) as { summary: { violations: Array<{ rule: { name: string }; from: string; to: string }> } };
     const broken = (rule: string) => summary.violations.filter((v) => v.rule.name === rule).map((v) => `${v.from} → ${v.to}`);

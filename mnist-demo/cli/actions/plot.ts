@@ -9,7 +9,21 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPARE_JSON, drawComparison, drawRun, lockOwnFolder, readCompareJson, readRunJson, RUN_JSON, SpecError, useQuietCpu, type DrawOptions, type RunRecord, IOError, UsageError, parseRange } from 'penalty-explorer/node';
+import {
+  COMPARE_JSON,
+  type DrawOptions,
+  drawComparison,
+  drawRun,
+  IOError,
+  lockOwnFolder,
+  parseRange,
+  RUN_JSON,
+  type RunRecord,
+  readCompareJson,
+  readRunJson,
+  UsageError,
+  useQuietCpu,
+} from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface PlotFlags {

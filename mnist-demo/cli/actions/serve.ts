@@ -6,7 +6,7 @@
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
  */
 import { existsSync, statSync } from 'node:fs';
-import { serveDashboard, useQuietCpu, type Dashboard, IOError } from 'penalty-explorer/node';
+import { type Dashboard, IOError, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface ServeFlags {

@@ -3,7 +3,7 @@
  * run on shared scales: min–max, 7–93 %, 16–84 %, 31–69 % as ever darker bands around the median.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { selectionPercentiles } from './binning.ts';
 import { indexFacet } from './facets.ts';
@@ -33,12 +33,15 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     }),
   );
   const color = { ...runColor(labels), legend: null };
-  const tooltip = [{ field: 'epoch' }, ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' }))];
+  const tooltip = [
+    { field: 'epoch' },
+    ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' })),
+  ];
   return {
     ...figureHead('Distributions over epochs', [
-        `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
-        ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
-      ]),
+      `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
+      ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
+    ]),
     data: { values },
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
     spec: {

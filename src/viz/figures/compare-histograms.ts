@@ -7,10 +7,10 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, lastEpoch, weightRange } from './data.ts';
-import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';
 import { fixed4, runLabels } from './format.ts';
-import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
+import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
+import { defaultEpoch } from './selection.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface CompareOptions extends HistogramScaleOptions {
@@ -44,7 +44,11 @@ export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions
     ...figureHead('Weights of each run, side by side', 'all weights · rows: epochs · columns: penalties · shared axes'),
     data: { values },
     facet: {
-      row: indexFacet('row', epochs.map((e) => `epoch=${e}`), { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' }),
+      row: indexFacet(
+        'row',
+        epochs.map((e) => `epoch=${e}`),
+        { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
+      ),
       column: indexFacet('col', labels, { labelFontWeight: 'bold' }),
     },
     spec: {

@@ -62,7 +62,10 @@ function rowsOf(run: RunRecord, label: string, smoothing: number): Row[] {
     }
   }
   for (const [metric, points] of Object.entries(batch)) {
-    const s = smooth(points.map((p) => p.v), smoothing);
+    const s = smooth(
+      points.map((p) => p.v),
+      smoothing,
+    );
     points.forEach((p, i) => {
       add(metric, p.x, p.v, 'batch');
       add(metric, p.x, s[i] as number, 'smoothed');
@@ -103,9 +106,9 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   });
   return {
     ...figureHead('Training curves', [
-        'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
-        ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
-      ]),
+      'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
+      ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
+    ]),
     data: { values },
     concat: PANELS.map((p) => panel(p.metric, p.log)),
     columns: 2,

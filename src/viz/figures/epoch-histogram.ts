@@ -4,7 +4,7 @@ import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
 import { countsLine, snapshotTitle } from './format.ts';
-import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
+import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { BAR_COLOR, CONFIG, figureHead, SIZE } from './theme.ts';
 
 /** The subtitle line naming the penalty. */

@@ -4,9 +4,9 @@
  * of the run's weights in the bin (linear or log colour). Empty bins stay white.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { evenTicks } from './axes.ts';
-import { linearCounts, logAbsCounts, rebin, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { type BinningOptions, linearCounts, logAbsCounts, REFERENCE_BINNING, rebin } from './binning.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
@@ -35,7 +35,8 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
   const labels = runLabels(runs);
   const log = options.axis === 'logabs';
   const title = log ? 'log10|w| over epochs, run by run' : 'Weights over epochs, run by run';
-  const countsOf = (run: RunRecord) => snapshots(run).map((s) => ({ epoch: s.epoch, c: log ? logAbsCounts(s, options.layer) : linearCounts(s, options.layer) }));
+  const countsOf = (run: RunRecord) =>
+    snapshots(run).map((s) => ({ epoch: s.epoch, c: log ? logAbsCounts(s, options.layer) : linearCounts(s, options.layer) }));
   const perRun = runs.map(countsOf);
   if (log && !perRun.some((r) => r.some((e) => e.c))) return emptyFigure(title, 'no log10|w| histograms in these records (written before they were recorded)');
   const decades = options.decades ?? occupiedDecades(perRun.flatMap((r) => r.flatMap((e) => (e.c ? [e.c] : []))));
@@ -54,15 +55,22 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
   );
   const domain = log ? [lo - ZERO_GAP, hi] : [lo, hi];
   const x = log
-    ? { scale: { domain, nice: false, zero: false }, title: '|w| (log scale); left column: w = 0', axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` } }
+    ? {
+        scale: { domain, nice: false, zero: false },
+        title: '|w| (log scale); left column: w = 0',
+        axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` },
+      }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '~g' } };
   const last = defaultEpoch(runs);
   return {
     ...figureHead(title, [
-        `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
-      ]),
+      `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
+    ]),
     data: { values },
-    transform: [{ calculate: 'datum.epoch - 0.5', as: 'y0' }, { calculate: 'datum.epoch + 0.5', as: 'y1' }],
+    transform: [
+      { calculate: 'datum.epoch - 0.5', as: 'y0' },
+      { calculate: 'datum.epoch + 0.5', as: 'y1' },
+    ],
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
     spec: {
       width: runs.length > 3 ? 190 : 260,
@@ -71,7 +79,13 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       encoding: {
         x: { field: 'x0', type: 'quantitative', ...x },
         x2: { field: 'x1' },
-        y: { field: 'y0', type: 'quantitative', title: 'epoch', scale: { domain: [-0.5, last + 0.5], reverse: true, nice: false, zero: false }, axis: { tickMinStep: 1, format: 'd' } },
+        y: {
+          field: 'y0',
+          type: 'quantitative',
+          title: 'epoch',
+          scale: { domain: [-0.5, last + 0.5], reverse: true, nice: false, zero: false },
+          axis: { tickMinStep: 1, format: 'd' },
+        },
         y2: { field: 'y1' },
         color: {
           field: 'share',
@@ -80,7 +94,12 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
           scale: options.color === 'linear' ? { scheme: 'viridis' } : { type: 'log', scheme: 'viridis' },
           legend: { labelExpr: SHARE_LABEL, orient: 'right', direction: 'vertical', gradientLength: 160 },
         },
-        tooltip: [{ field: 'epoch' }, { field: 'x0', title: log ? 'log10|w| from' : 'from', format: '.4~g' }, { field: 'x1', title: 'to', format: '.4~g' }, { field: 'share', format: '.3~%' }],
+        tooltip: [
+          { field: 'epoch' },
+          { field: 'x0', title: log ? 'log10|w| from' : 'from', format: '.4~g' },
+          { field: 'x1', title: 'to', format: '.4~g' },
+          { field: 'share', format: '.3~%' },
+        ],
       },
     },
     resolve: { scale: { ...SHARED_SCALES.scale, color: 'shared' } },

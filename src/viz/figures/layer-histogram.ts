@@ -25,9 +25,16 @@ export function layerHistogramSpec(run: RunRecord, epoch: number): TopLevelSpec 
   const values = panels.flatMap(({ l, trainable }, panel) => binRows(l.histogram).map((r) => ({ ...r, panel, layer: l.name, trainable })));
   const bars = barsEncoding(weightRange(panels.map((p) => p.l.histogram)), densityEncoding({ scale: 'linear' }), PANEL_TICKS);
   return {
-    ...figureHead(snapshotTitle(s), [penaltyLine(run), 'each layer (kernel and bias) on its own: shared x, own y', ...(s.nonTrainable ? ['grey: non-trainable weights (not trained; not among "all weights")'] : [])]),
+    ...figureHead(snapshotTitle(s), [
+      penaltyLine(run),
+      'each layer (kernel and bias) on its own: shared x, own y',
+      ...(s.nonTrainable ? ['grey: non-trainable weights (not trained; not among "all weights")'] : []),
+    ]),
     data: { values },
-    facet: indexFacet('panel', panels.map((p) => p.label)),
+    facet: indexFacet(
+      'panel',
+      panels.map((p) => p.label),
+    ),
     columns: 2,
     spec: {
       ...SIZE.layer,

@@ -12,7 +12,7 @@
  *   a list of numbers                  a row per element   { index, value }
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { type JsonValue, type MonitorInfo, type MonitorView, snapshots, type RunRecord } from '../../formats/index.ts';
+import { type JsonValue, type MonitorInfo, type MonitorView, type RunRecord, snapshots } from '../../formats/index.ts';
 import { runLabels } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';

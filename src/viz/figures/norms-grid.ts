@@ -12,7 +12,22 @@ import { barsEncoding } from './axes.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
-import { boundRules, boundsSubtitle, constraintText, layerBounds, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
+import {
+  boundRules,
+  boundsSubtitle,
+  constraintText,
+  layerBounds,
+  type NormLimitOptions,
+  type NormLimits,
+  normBins,
+  normCellNote,
+  normEpochs,
+  normLayerLabel,
+  normLayers,
+  normsLimits,
+  normTicks,
+  snapshotNorms,
+} from './norms-data.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface NormsGridOptions extends NormLimitOptions {
@@ -31,7 +46,9 @@ const CELL = { width: 170, height: 90 } as const;
 /** The subtitle line about the constraint's rules. */
 function boundsLine(run: RunRecord): string[] {
   const text = constraintText(run.config, 'bounded');
-  return text ? [`red rules: bounds of ${text}; exact for channels where its slices are the output channels (e.g. dense kernels with axis=0, or perchannel=1)`] : [];
+  return text
+    ? [`red rules: bounds of ${text}; exact for channels where its slices are the output channels (e.g. dense kernels with axis=0, or perchannel=1)`]
+    : [];
 }
 
 /** One run's grid (a facet spec without $schema/config), on the given limits. */
@@ -55,8 +72,16 @@ function runGrid(run: RunRecord, epochs: readonly number[], limits: NormLimits, 
     ...(title ? { title: { text: title, anchor: 'start', fontSize: 13 } } : {}),
     data: { values },
     facet: {
-      row: indexFacet('row', epochs.map((e) => `epoch=${e}`), { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' }),
-      column: indexFacet('col', layers.map((l) => normLayerLabel([run], l)), { labelFontWeight: 'bold' }),
+      row: indexFacet(
+        'row',
+        epochs.map((e) => `epoch=${e}`),
+        { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
+      ),
+      column: indexFacet(
+        'col',
+        layers.map((l) => normLayerLabel([run], l)),
+        { labelFontWeight: 'bold' },
+      ),
     },
     spec: { ...CELL, layer: normCellLayers(limits) },
     resolve: SHARED_SCALES,
@@ -134,7 +159,11 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
   const epochs = options.epochs ?? normEpochs([run], options.most ?? 6);
   const limits = normsLimits([run], { ...options, epochs });
   return {
-    ...figureHead(title, [penaltyLine(run), `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · shared axes`, ...boundsLine(run)]),
+    ...figureHead(title, [
+      penaltyLine(run),
+      `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · shared axes`,
+      ...boundsLine(run),
+    ]),
     ...runGrid(run, epochs, limits, options.bins),
     config: CONFIG,
   } as TopLevelSpec;
@@ -153,9 +182,9 @@ export function compareNormsGridSpec(runs: RunRecord[], options: NormsGridOption
   const limits = normsLimits(withNorms, { ...options, epochs });
   return {
     ...figureHead(title, [
-        'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
-        ...boundsSubtitle(runs, labels),
-      ]),
+      'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
+      ...boundsSubtitle(runs, labels),
+    ]),
     vconcat: runs.map((run, i) => (normLayers([run]).length ? runGrid(run, epochs, limits, options.bins, labels[i]) : emptyPart(labels[i] ?? run.config.name))),
     spacing: 24,
     config: CONFIG,

@@ -44,11 +44,14 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
   });
   return {
     ...figureHead(title, [
-        'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
-        // Three formulas a line, so the title stays within the two panels' width.
-        ...chunks(curves.map((c) => `${c.spec} = ${c.formula}`), 3).map((line) => line.join(' · ')),
-        ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
-      ]),
+      'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
+      // Three formulas a line, so the title stays within the two panels' width.
+      ...chunks(
+        curves.map((c) => `${c.spec} = ${c.formula}`),
+        3,
+      ).map((line) => line.join(' · ')),
+      ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
+    ]),
     data: { values },
     hconcat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
     config: CONFIG,

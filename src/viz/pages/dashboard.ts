@@ -75,7 +75,19 @@ export function layerNames(runs: readonly DashboardRun[]): string[] {
 }
 
 function main(): void {
-  const state: State = { runs: [], views: [], selected: [], epoch: 0, follow: true, layer: 'all', scale: 'linear', color: 'log', bins: '', range: '', smoothing: '0.6' };
+  const state: State = {
+    runs: [],
+    views: [],
+    selected: [],
+    epoch: 0,
+    follow: true,
+    layer: 'all',
+    scale: 'linear',
+    color: 'log',
+    bins: '',
+    range: '',
+    smoothing: '0.6',
+  };
   const cards: Record<string, { el: HTMLElement; chart: HTMLElement; view: View | null }> = {};
   let drawn = 0;
   let generation = 0;
@@ -295,7 +307,10 @@ function main(): void {
     });
   }
 
-  const reload = () => loadRuns().then(() => drawAll(false)).catch((error: unknown) => status(String((error as Error)?.message || error), true));
+  const reload = () =>
+    loadRuns()
+      .then(() => drawAll(false))
+      .catch((error: unknown) => status(String((error as Error)?.message || error), true));
   void reload();
   const events = new EventSource('/api/events');
   events.addEventListener('runs', () => void reload());

@@ -80,7 +80,9 @@ export function heatLogRows(model: PageModel, s: PageState): Row[] {
     epochsOf(model).flatMap((epoch) => {
       const c = logCell(model, col, s.layer, epoch);
       if (!c) return [];
-      const bins = c.shares.flatMap((share, k) => (share > 0 ? [{ col, epoch, x0: g.decades[0] + k / g.perDecade, x1: g.decades[0] + (k + 1) / g.perDecade, share }] : []));
+      const bins = c.shares.flatMap((share, k) =>
+        share > 0 ? [{ col, epoch, x0: g.decades[0] + k / g.perDecade, x1: g.decades[0] + (k + 1) / g.perDecade, share }] : [],
+      );
       return c.zero > 0 ? [...bins, { col, epoch, x0: g.decades[0] - ZERO_GAP, x1: g.decades[0] - 0.2, share: c.zero }] : bins;
     }),
   );
@@ -100,7 +102,9 @@ export function ridgeRows(model: PageModel, s: PageState): Row[] {
 /** The percentile bands over epochs. */
 export function bandRows(model: PageModel, s: PageState): Row[] {
   return model.runs.flatMap((run, col) =>
-    (model.views.runs[col]?.percentiles[s.layer] ?? []).flatMap((p, epoch) => (p ? [{ col, run: run.label, epoch, ...Object.fromEntries(BAND_FIELDS.map((n, k) => [n, p[k]])) }] : [])),
+    (model.views.runs[col]?.percentiles[s.layer] ?? []).flatMap((p, epoch) =>
+      p ? [{ col, run: run.label, epoch, ...Object.fromEntries(BAND_FIELDS.map((n, k) => [n, p[k]])) }] : [],
+    ),
   );
 }
 

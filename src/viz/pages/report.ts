@@ -76,7 +76,8 @@ function main(): void {
     });
     const value = byId('epoch-value');
     if (value) value.textContent = String(state.epoch);
-    for (const tr of document.querySelectorAll('#numbers tr[data-epoch], #norms tr[data-epoch]')) tr.classList.toggle('selected', Number(tr.getAttribute('data-epoch')) === state.epoch);
+    for (const tr of document.querySelectorAll('#numbers tr[data-epoch], #norms tr[data-epoch]'))
+      tr.classList.toggle('selected', Number(tr.getAttribute('data-epoch')) === state.epoch);
     byId('norms')?.setAttribute('data-epoch', String(state.epoch));
     for (const el of document.querySelectorAll('.norms-title')) el.textContent = titles[Number(el.getAttribute('data-run'))] ?? '';
   };
@@ -92,7 +93,13 @@ function main(): void {
     });
     // resize(): the facet's size follows the data (no columns where the run lacks the epoch).
     normViews.forEach((view, i) => {
-      if (view) jobs.push(view.data('norms', normRows(model, i, state.epoch)).resize().runAsync());
+      if (view)
+        jobs.push(
+          view
+            .data('norms', normRows(model, i, state.epoch))
+            .resize()
+            .runAsync(),
+        );
     });
     jobs.push(extra.redraw(state));
     updateText();

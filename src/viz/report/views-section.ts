@@ -17,7 +17,9 @@ export function viewsSection(specs: ViewsSpecs): string {
   const epoch = '<span class="view-epoch"></span>';
   const cards = [
     card('overlay', `Runs overlaid at epoch ${epoch}`, `${layer}; one step line per run on the density axis chosen above`),
-    ...(specs.logAbs ? [card('log-abs', `|w| on a log axis at epoch ${epoch}`, `${layer}; share of weights per log10|w| bin (5 per decade); left: the share exactly 0`)] : []),
+    ...(specs.logAbs
+      ? [card('log-abs', `|w| on a log axis at epoch ${epoch}`, `${layer}; share of weights per log10|w| bin (5 per decade); left: the share exactly 0`)]
+      : []),
     card('heatmap', 'Weights over epochs', `${layer}; colour: share of the run's weights in each bin (log); white: none`),
     ...(specs.heatmapLog ? [card('heatmap-log', 'log10|w| over epochs', `${layer}; left column: w = 0`)] : []),
     card('ridgeline', 'Offset over epochs', `${layer}; one ridge per epoch, 0 at the top; height from the density (linear or log, as chosen above)`),

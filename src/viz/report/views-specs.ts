@@ -15,27 +15,27 @@
  */
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../formats/index.ts';
 import {
   bandsSpec,
   curvesSpec,
+  type DensityScale,
   densityEncoding,
   evenTicks,
   forPage,
   heatmapSpec,
   logAbsSpec,
+  MONITOR_VIEW,
   PAGE_CONFIG,
+  type PenaltyCurve,
   penaltyShapesSpec,
   ridgelineSpec,
   runColor,
   runLabels,
   runLabelsTitle,
   toVega,
-  type DensityScale,
-  type PenaltyCurve,
   viewsOf,
-  MONITOR_VIEW,
 } from '../figures/index.ts';
-import type { RunRecord } from '../../formats/index.ts';
 import type { PageModel } from './page-model.ts';
 
 export interface ViewsSpecs {
@@ -59,7 +59,6 @@ export interface ReportPenalties {
   readonly missing: readonly string[];
 }
 
-
 /** A figure's spec fed by the page: its data named, its title dropped, the page's font. */
 function named(spec: TopLevelSpec, name: string): Promise<Spec> {
   const { title: _title, ...rest } = spec as TopLevelSpec & { title?: unknown };
@@ -80,10 +79,20 @@ export function pageOverlaySpec(runs: readonly RunRecord[], scale: DensityScale,
     data: { name: 'overlay' },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: 'weight', scale: { domain: [range[0], range[1]], nice: false, zero: false }, axis: { values: evenTicks(range, 10), format: '~g' } },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: 'weight',
+        scale: { domain: [range[0], range[1]], nice: false, zero: false },
+        axis: { values: evenTicks(range, 10), format: '~g' },
+      },
       y: { ...densityEncoding({ scale, yMax: { expr: 'ymax' }, floor: { expr: 'symc' }, ticks: { expr: 'yticks' } }), field: 'density' },
       color: { ...runColor(labels), title: runLabelsTitle(runs) },
-      tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'x', title: 'bin from', format: '.4~g' }, { field: 'density', format: '.4~g' }],
+      tooltip: [
+        { field: 'run', title: runLabelsTitle(runs) },
+        { field: 'x', title: 'bin from', format: '.4~g' },
+        { field: 'density', format: '.4~g' },
+      ],
     },
     config: PAGE_CONFIG,
   } as TopLevelSpec;

@@ -6,12 +6,12 @@
  * test/serve/dashboard.test.ts, test/monitor/monitor.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_SCRIPT, heatmapSpec, overlaySpec, pageModel, REFERENCE_BINNING, reportHtml, ridgelineSpec, type PageModel } from '../../../src/viz/index.ts';
-import { defaultSelection, layerNames, runGroups, type DashboardRun } from '../../../src/viz/pages/dashboard.ts';
+import type { RunRecord } from '../../../src/formats/index.ts';
+import { DASHBOARD_SCRIPT, heatmapSpec, overlaySpec, type PageModel, pageModel, REFERENCE_BINNING, reportHtml, ridgelineSpec } from '../../../src/viz/index.ts';
+import { type DashboardRun, defaultSelection, layerNames, runGroups } from '../../../src/viz/pages/dashboard.ts';
 import { rowsCsv } from '../../../src/viz/pages/downloads.ts';
 import { normRows } from '../../../src/viz/pages/report.ts';
 import { bandRows, heatRows, overlayRows, ridgeRows } from '../../../src/viz/pages/report-views.ts';
-import type { RunRecord } from '../../../src/formats/index.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 
 let runs: RunRecord[] = [];
@@ -27,7 +27,8 @@ function expectRows(page: ReadonlyArray<Record<string, unknown>>, figure: Readon
   page.forEach((r, i) => {
     for (const [k, v] of Object.entries(r)) {
       const want = figure[i]?.[k];
-      if (typeof v === 'number' && typeof want === 'number') expect(Math.abs(v - want), `row ${i} ${k}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
+      if (typeof v === 'number' && typeof want === 'number')
+        expect(Math.abs(v - want), `row ${i} ${k}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
       else expect(v, `row ${i} ${k}`).toEqual(want);
     }
   });
@@ -40,13 +41,22 @@ describe('the report page’s rows are the figures’ rows', () => {
     for (const layer of ['all', 'hidden']) {
       const at = { epoch: 1, layer, scale: 'linear' as const };
       const bins = valuesOf(overlaySpec(runs, { epoch: 1, layer, range: REFERENCE_BINNING.range })).filter((r) => r['kind'] === 'bin');
-      expectRows(overlayRows(model, at), bins.map(({ run, x, density }) => ({ run, x, density })));
-      expectRows(heatRows(model, at), valuesOf(heatmapSpec(runs, { layer, range: REFERENCE_BINNING.range })).map(({ col, epoch, x0, x1, share }) => ({ col, epoch, x0, x1, share })));
+      expectRows(
+        overlayRows(model, at),
+        bins.map(({ run, x, density }) => ({ run, x, density })),
+      );
+      expectRows(
+        heatRows(model, at),
+        valuesOf(heatmapSpec(runs, { layer, range: REFERENCE_BINNING.range })).map(({ col, epoch, x0, x1, share }) => ({ col, epoch, x0, x1, share })),
+      );
       for (const scale of ['linear', 'log'] as const) {
         // The page's ridges rise from the layer's shared density axis; the figure's from its top density: the same rows, scaled.
         const page = ridgeRows(model, { ...at, scale });
         const figure = valuesOf(ridgelineSpec(runs, { layer, scale, range: REFERENCE_BINNING.range }));
-        expectRows(page.map(({ col, epoch, x, density }) => ({ col, epoch, x, density })), figure.map(({ col, epoch, x, density }) => ({ col, epoch, x, density })));
+        expectRows(
+          page.map(({ col, epoch, x, density }) => ({ col, epoch, x, density })),
+          figure.map(({ col, epoch, x, density }) => ({ col, epoch, x, density })),
+        );
         for (const r of page) expect((r['base'] as number) - (r['ridge'] as number)).toBeGreaterThanOrEqual(0);
       }
     }
@@ -62,12 +72,26 @@ describe('the report page’s rows are the figures’ rows', () => {
 
   it('norms: no rows without channel norms; CSV of rows quotes what needs it', () => {
     expect(normRows(model, 0, 1)).toEqual(model.norms ? expect.any(Array) : []);
-    expect(rowsCsv([{ a: 1, b: 'x,y' }, { b: 'say "hi"', c: null }])).toBe('a,b,c\n1,"x,y",\n,"say ""hi""",\n');
+    expect(
+      rowsCsv([
+        { a: 1, b: 'x,y' },
+        { b: 'say "hi"', c: null },
+      ]),
+    ).toBe('a,b,c\n1,"x,y",\n,"say ""hi""",\n');
   });
 });
 
 describe('the dashboard page', () => {
-  const run = (id: string, modified: number, comparison?: string): DashboardRun => ({ id, modified, penalty: 'none', epochs: 1, target: 1, layers: ['dense'], weights: ['dense/kernel'], ...(comparison ? { comparison } : {}) });
+  const run = (id: string, modified: number, comparison?: string): DashboardRun => ({
+    id,
+    modified,
+    penalty: 'none',
+    epochs: 1,
+    target: 1,
+    layers: ['dense'],
+    weights: ['dense/kernel'],
+    ...(comparison ? { comparison } : {}),
+  });
   const listed = [run('a', 1), run('cmp/x', 5, 'cmp'), run('cmp/y', 3, 'cmp'), run('other/z', 2)];
 
   it('chooses ?runs=, else the newest comparison, else the newest run', () => {

@@ -8,16 +8,25 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportHtml } from '../../../src/viz/report/index.ts';
+import type { RunRecord } from '../../../src/formats/run.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
-import type { RunRecord } from '../../../src/formats/run.ts';
+import { reportHtml } from '../../../src/viz/report/index.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const present = existsSync(CHROMIUM);
 if (!present && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
