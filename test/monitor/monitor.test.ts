@@ -17,18 +17,8 @@ import { serveDashboard } from '../../src/serve/index.ts';
 import { tf } from '../../src/tf.ts';
 import { fit, recordWeights } from '../../src/training/index.ts';
 import { monitorRows, monitorViewSpec, toVega, viewsOf } from '../../src/viz/index.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
 const dirs: string[] = [];

@@ -1,9 +1,3 @@
-/**
- * The report pages in headless Chromium (Debian's, at /usr/bin/chromium): no errors, no network,
- * and the controls work. Skipped when Chromium is missing, unless PENX_REQUIRE_CHROMIUM is set,
- * in which case the missing browser is a failure.
- */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +8,10 @@ import type { RunRecord } from '../../../src/formats/run.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { reportHtml } from '../../../src/viz/report/index.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../../chromium.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const present = existsSync(CHROMIUM);
+const present = hasChromium;
 const required = Boolean(process.env.PENX_REQUIRE_CHROMIUM);
 
 const one = [withScores(makeRunRecord({ epochs: 5, penalty: 'l1:1e-4' }), 2, { testLoss: 0.041234, testAcc: 0.987149 })];
