@@ -3,11 +3,17 @@ import { defineConfig } from 'vitest/config';
 
 // .ci/run sets PENX_TEST_JSON to a path to get machine-readable counts next to the usual output.
 const json = process.env.PENX_TEST_JSON;
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Examples import the package by its name, as a user's code would.
-    alias: { 'penalty-explorer': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    // The app and the examples import the library by its name, as a user's code would: in tests, its sources.
+    alias: [
+      { find: /^penalty-explorer$/, replacement: source('./src/index.ts') },
+      { find: /^penalty-explorer\/node$/, replacement: source('./src/node.ts') },
+      { find: /^penalty-explorer\/viz$/, replacement: source('./src/viz/index.ts') },
+      { find: /^penalty-explorer\/errors$/, replacement: source('./src/errors.ts') },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -1,8 +1,8 @@
 /** The body of the cpu timing thread started by bench-cpu.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { silenceCpuAdvert, tf } from '../src/node.ts';
-import type { CpuJob } from './bench-cpu.ts';
+import { silenceCpuAdvert, tf } from 'penalty-explorer/node';
 import { median, stepper, timeCalls } from './bench.ts';
+import type { CpuJob } from './bench-cpu.ts';
 
 const port = parentPort;
 if (!port) throw new Error('bench-cpu-main.ts runs in a worker thread');

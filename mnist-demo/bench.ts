@@ -17,13 +17,28 @@
  * `penx bench --all` runs the first part for every backend that starts, one after another in
  * this process, the cpu reference once, and PyTorch (bench/pytorch-peer.py) when it can.
  */
-import { attachToKernels, evaluate, fit, gradientsFor, optimizerFor, optimizerSpec, penalty, snapshotWeights, tf, trainStep, type BackendInfo, type BatchProgress, type GradientStrategy } from '../src/node.ts';
+import {
+  attachToKernels,
+  type BackendInfo,
+  type BatchProgress,
+  evaluate,
+  fit,
+  type GradientStrategy,
+  gradientsFor,
+  optimizerFor,
+  optimizerSpec,
+  penalty,
+  snapshotWeights,
+  tf,
+  trainStep,
+} from 'penalty-explorer/node';
 
 /** Images and one-hot labels of one split. */
 interface Split {
   readonly x: tf.Tensor;
   readonly y: tf.Tensor;
 }
+
 import { cpuMsPerStep } from './bench-cpu.ts';
 import { loadData } from './data/mnist.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
@@ -111,7 +126,13 @@ class Enough extends Error {}
  * `fit` on `train` from a fresh model, stopped after `batches` batches: the times between batches
  * (ms; the first from the start), and the tensors alive after the second batch and after the last.
  */
-async function fitBatches(model: tf.LayersModel, gradients: GradientStrategy, train: Split, batchSize: number, batches: number): Promise<{ times: number[]; tensors: number[] }> {
+async function fitBatches(
+  model: tf.LayersModel,
+  gradients: GradientStrategy,
+  train: Split,
+  batchSize: number,
+  batches: number,
+): Promise<{ times: number[]; tensors: number[] }> {
   const times: number[] = [];
   const tensors: number[] = [];
   let last = performance.now();
@@ -148,7 +169,10 @@ async function fitBatches(model: tf.LayersModel, gradients: GradientStrategy, tr
 export async function stepper(batchSize: number): Promise<{ step: () => Promise<unknown>; dispose: () => void }> {
   const model = await benchModel();
   const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
-  const [x, y] = tf.tidy(() => [tf.randomUniform([batchSize, ...MNIST_SHAPE], 0, 1, 'float32', 1), tf.oneHot(tf.randomUniform([batchSize], 0, MNIST_CLASSES, 'int32', 2), MNIST_CLASSES)]);
+  const [x, y] = tf.tidy(() => [
+    tf.randomUniform([batchSize, ...MNIST_SHAPE], 0, 1, 'float32', 1),
+    tf.oneHot(tf.randomUniform([batchSize], 0, MNIST_CLASSES, 'int32', 2), MNIST_CLASSES),
+  ]);
   return {
     step: () => trainStep(model, opt, x!, y!),
     dispose: () => {

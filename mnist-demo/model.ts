@@ -11,7 +11,7 @@
  * @example
  * const model = referenceModel([28, 28, 1], 10, { seed: 42 });
  */
-import { tf } from '../src/index.ts';
+import { tf } from 'penalty-explorer';
 
 /** What a model module's default export is: a function of the data's per-image shape and class count. */
 export type ModelBuilder = (inputShape: number[], numClasses: number, options: { seed: number }) => tf.LayersModel | Promise<tf.LayersModel>;

@@ -1,24 +1,33 @@
 /**
- * Before any test: build dist/ from the sources when it is older than they are, so the tests that
- * run the `penx` command run what the package ships (dist/cli.mjs), never a stale build. Files
- * are overwritten in place (no clean), so a test run elsewhere in the tree never sees an empty dist/.
+ * Before any test: build both packages' dist/ from the sources when they are older than the
+ * sources, so the tests that run the `penx` command run what the packages ship
+ * (mnist-demo/dist/cli.mjs on src/dist/), never a stale build. Files are overwritten in place (no
+ * clean), so a test run elsewhere in the tree never sees an empty dist/.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** The newest modification time of the files below `path`. */
+/** What a build writes, or copies into the sources: not a source. */
+const BUILT = new Set(['dist', 'node_modules', 'README.md', 'LICENSE']);
+
+/** The newest modification time of the source files below `path`. */
 function newest(path: string): number {
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+  return Math.max(
+    s.mtimeMs,
+    ...readdirSync(path)
+      .filter((name) => !BUILT.has(name))
+      .map((name) => newest(join(path, name))),
+  );
 }
 
 export default function setup(): void {
   // PENX_SKIP_BUILD=1: use dist/ as it is (unit tests while another build is in progress).
   if (process.env.PENX_SKIP_BUILD === '1') return;
-  const built = 'dist/cli.mjs';
+  const built = 'mnist-demo/dist/cli.mjs';
   const sources = Math.max(...['src', 'mnist-demo', 'tsdown.config.mjs', 'package.json'].map(newest));
   if (existsSync(built) && statSync(built).mtimeMs > sources) return;
   const require = createRequire(import.meta.url);

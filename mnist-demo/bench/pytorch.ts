@@ -28,7 +28,9 @@ const PYTHONS = ['python3', '/usr/bin/python3'];
 
 /** The script, next to this module in the sources, or in the repository beside dist/. */
 function script(): string | undefined {
-  return [new URL('./pytorch-peer.py', import.meta.url), new URL('../mnist-demo/bench/pytorch-peer.py', import.meta.url)].map((u) => fileURLToPath(u)).find((p) => existsSync(p));
+  return [new URL('./pytorch-peer.py', import.meta.url), new URL('../bench/pytorch-peer.py', import.meta.url)]
+    .map((u) => fileURLToPath(u))
+    .find((p) => existsSync(p));
 }
 
 function run(python: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -47,13 +49,28 @@ function run(python: string, args: string[]): Promise<{ code: number | null; std
 export async function pytorchPeer(threads: number, batchSize: number, steps: number, evalImages?: number): Promise<PeerResult | string> {
   const path = script();
   if (!path) return 'pytorch-peer.py is not here (it is in the repository, not in the package)';
-  const args = [path, '--json', '--threads', String(threads), '--batch-size', String(batchSize), '--steps', String(steps), '--data', bundledMnistDir(), ...(evalImages ? ['--eval-images', String(evalImages)] : [])];
+  const args = [
+    path,
+    '--json',
+    '--threads',
+    String(threads),
+    '--batch-size',
+    String(batchSize),
+    '--steps',
+    String(steps),
+    '--data',
+    bundledMnistDir(),
+    ...(evalImages ? ['--eval-images', String(evalImages)] : []),
+  ];
   let why = 'no python3 found';
   for (const python of PYTHONS) {
     const r = await run(python, args);
     if (r.code === 0) return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as PeerResult;
     if (r.code === null) continue;
-    why = r.code === 3 ? `PyTorch is not installed for ${python} (Debian: apt-get install python3-torch)` : `${python} ${path} failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`}`;
+    why =
+      r.code === 3
+        ? `PyTorch is not installed for ${python} (Debian: apt-get install python3-torch)`
+        : `${python} ${path} failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`}`;
   }
   return why;
 }

@@ -4,24 +4,30 @@
  *
  *   argv ──► commander (commands, --help) ──► command action (../actions/) ──► exit code
  *                                   │
- *                                   ├─ SpecError / usage error ──► one message on stderr, exit 2
+ *                                   ├─ the library's errors, by class (EXIT_CODES) ──► one message on stderr, exit 2
+ *                                   │    UsageError, SpecError, DataError, IOError (bad input: what was wrong, what would be right)
  *                                   ├─ DivergedError (NaN loss) ──► one message on stderr, exit 1
  *                                   └─ InterruptedError (Ctrl-C, see interrupts.ts) ──► how to continue, exit 130
  *
  * Every message shown passes through `redactCredentials`: a password in a URL is never printed.
+ * Only `penalty-explorer/errors` (no TF.js) is loaded up front; the library itself when an action runs.
  */
 import { Command, CommanderError } from 'commander';
-import { redactCredentials } from '../../src/io/redact.ts';
-import { FolderExistsError } from '../../src/record/errors.ts';
-import { InterruptedError, SpecError } from '../../src/spec/errors.ts';
-import { guardUserCode } from '../../src/spec/guard.ts';
-import { installInterrupts, Interrupts } from './interrupts.ts';
-import { DivergedError } from '../../src/training/diverged.ts';
+import { DataError, FolderExistsError, InterruptedError, IOError, redactCredentials, SpecError, UsageError } from 'penalty-explorer/errors';
 import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
+import { Interrupts, installInterrupts } from './interrupts.ts';
 
 /** A shell word, quoted when it holds more than plain characters. */
+/** The exit code of each class of the library's errors: all of them bad input, said in one message. */
+const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
+  [UsageError, 2],
+  [SpecError, 2],
+  [DataError, 2],
+  [IOError, 2],
+];
+
 const shellWord = (a: string) => (/^[\w./:=,+@%-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /** What to say on Ctrl-C: how to continue a training command. */
@@ -39,16 +45,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   // Ctrl-C: a run stops at its next safe point (a second Ctrl-C exits at once), with one line saying
   // how to continue, exit code 130; user code that never returns is interrupted by the guard.
-  const interrupts = new Interrupts((code) => process.exit(code), (line) => console.error(line), () => redactCredentials(interruptNote(argv)));
+  const interrupts = new Interrupts(
+    (code) => process.exit(code),
+    (line) => console.error(line),
+    () => redactCredentials(interruptNote(argv)),
+  );
   installInterrupts(interrupts);
   process.on('SIGINT', () => interrupts.onSignal());
-  guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });
   const say = (line: string) => console.error(redactCredentials(line));
   const program = new Command('penx')
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
     .version('0.1.0')
     .showHelpAfterError('(run penx --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Before any command runs: user code (penalties, constraints, transforms) guarded so Ctrl-C interrupts it.
+    .hook('preAction', async () => {
+      const { guardUserCode } = await import('penalty-explorer/node');
+      guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });
+    });
   addTrainingCommands(program);
   addToolCommands(program, (code) => (exitCode = code));
   addSweepCommands(program, (code) => (exitCode = code));
@@ -63,10 +77,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       say(`penx: error: ${err.what} ${err.dir} already exists; use --resume to continue it or --force to start it over`);
       return 2;
     }
-    if (err instanceof SpecError) {
-      say(`penx: error: ${err.message}`);
-      return 2;
+    const code = EXIT_CODES.find(([cls]) => err instanceof cls)?.[1];
+    if (code !== undefined) {
+      say(`penx: error: ${(err as Error).message}`);
+      return code;
     }
+    // Thrown by a run that trained, so the library is loaded already.
+    const { DivergedError } = await import('penalty-explorer');
     if (err instanceof DivergedError) {
       say(`penx: stopped: ${err.message}`);
       return 1;

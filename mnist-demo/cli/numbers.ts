@@ -3,8 +3,7 @@
  * exponent notation; no hex, no empty text, no trailing junk, nothing a float cannot hold), then
  * checked against the flag's range.
  */
-import { parseNumber } from '../../src/spec/params.ts';
-import { SpecError } from '../../src/spec/errors.ts';
+import { parseNumber, UsageError } from 'penalty-explorer';
 
 /** `text` as a number within [min, max] (`what` says what is accepted, e.g. `accuracy points between 0 and 100 (e.g. 0.5)`), or a SpecError naming the flag. */
 export function numberFlag(text: string, flag: string, bounds: { readonly min?: number; readonly max?: number }, what: string): number {
@@ -14,7 +13,8 @@ export function numberFlag(text: string, flag: string, bounds: { readonly min?: 
   } catch {
     x = NaN;
   }
-  if (!Number.isFinite(x) || (bounds.min !== undefined && x < bounds.min) || (bounds.max !== undefined && x > bounds.max)) throw new SpecError(`${flag} must be ${what}, got '${text}'`);
+  if (!Number.isFinite(x) || (bounds.min !== undefined && x < bounds.min) || (bounds.max !== undefined && x > bounds.max))
+    throw new UsageError(`${flag} must be ${what}, got '${text}'`);
   return x;
 }
 
@@ -25,6 +25,6 @@ export function wholeNumber(text: string | undefined, flag: string, min: number,
   if (text === undefined) return undefined;
   const what = `a whole number ≥ ${min}${max === undefined ? '' : ` and ≤ ${max}`}`;
   const n = numberFlag(text, flag, { min, ...(max === undefined ? {} : { max }) }, what);
-  if (!Number.isInteger(n)) throw new SpecError(`${flag} must be ${what}, got '${text}'`);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} must be ${what}, got '${text}'`);
   return n;
 }

@@ -9,29 +9,8 @@
  * Every spec is bound (and a module penalty imported and probed) here, so a bad grid stops
  * before anything is queued or trained.
  */
-import { loadPenalty, parseSpec, SpecError } from '../../src/node.ts';
+import { loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
-
-/** The axes of a sweep, as given. */
-export interface SweepGrid {
-  /** Penalty specs without a strength, e.g. `l1`, `deadzone,a=0.3`, `none`, `./mine.ts,k=2`. */
-  readonly penalties: readonly string[];
-  /** Strengths λ (> 0), the x axis of the sweep's figures. */
-  readonly strengths: readonly number[];
-  /** Seeds (initial weights, batch order, data subsets). */
-  readonly seeds: readonly number[];
-}
-
-/** One cell of the grid. */
-export interface SweepRun {
-  /** Folder name, e.g. `l1_1e-4_seed=7`. */
-  readonly name: string;
-  /** The penalty with its strength, normalised, e.g. `deadzone:1e-3,a=0.3`. */
-  readonly penalty: string;
-  /** The strength; null for a penalty that takes none (`none`). */
-  readonly strength: number | null;
-  readonly seed: number;
-}
 
 /** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
 function withStrength(text: string, strength: number): string {
@@ -41,27 +20,32 @@ function withStrength(text: string, strength: number): string {
 
 /** The runs of `grid`, penalty-major, then strength, then seed; SpecError for a bad or empty grid. */
 export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
-  if (grid.penalties.length === 0) throw new SpecError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
-  if (grid.seeds.length === 0) throw new SpecError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
+  if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
+  if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
   for (const s of grid.strengths) {
-    if (!(s > 0) || !Number.isFinite(s)) throw new SpecError(`a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got ${s}; put none among the penalties for the baseline`);
+    if (!(s > 0) || !Number.isFinite(s))
+      throw new UsageError(
+        `a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got ${s}; put none among the penalties for the baseline`,
+      );
   }
   const runs: SweepRun[] = [];
   for (const text of grid.penalties) {
     const parsed = parseSpec(text);
-    if (parsed.positional !== undefined) throw new SpecError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
+    if (parsed.positional !== undefined)
+      throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
     const probe = await loadPenalty(text);
     if (!probe.definition.takesStrength) {
       for (const seed of grid.seeds) runs.push({ name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty: probe.spec, strength: null, seed });
       continue;
     }
-    if (grid.strengths.length === 0) throw new SpecError(`the sweep has no strengths for ${parsed.name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
+    if (grid.strengths.length === 0)
+      throw new UsageError(`the sweep has no strengths for ${parsed.name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
     for (const strength of grid.strengths) {
       const penalty = (await loadPenalty(withStrength(text, strength))).spec;
       for (const seed of grid.seeds) runs.push({ name: `${runNameFor(penalty)}_seed=${seed}`, penalty, strength, seed });
     }
   }
   const dup = runs.find((r, i) => runs.findIndex((o) => o.name === r.name) !== i);
-  if (dup) throw new SpecError(`the sweep's grid has the run ${dup.name} twice (a penalty, strength or seed given twice); give each once`);
+  if (dup) throw new UsageError(`the sweep's grid has the run ${dup.name} twice (a penalty, strength or seed given twice); give each once`);
   return runs;
 }

@@ -2,7 +2,7 @@
  * What the command line asks for, parsed and checked: an experiment (the settings every run of a
  * `penx train` or `penx compare` shares) and the runs in it (a penalty, an optimiser, a name).
  */
-import type { LayerControls, PenaltyRegularizer, PenxConstraint, PruneOptions } from '../../src/index.ts';
+import type { LayerControls, PenaltyRegularizer, PenxConstraint, PruneOptions } from 'penalty-explorer';
 
 /** Where the model comes from. */
 export type ModelSource =

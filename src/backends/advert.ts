@@ -3,7 +3,7 @@
  * the first time it computes in Node. The command line says plainly which backend it uses instead.
  */
 import { tf } from '../tf.ts';
-import { silenceAdvert } from './onnxruntime/runtime/tfjs-internals.ts';
+import { silenceAdvert } from './onnxruntime/index.ts';
 
 /** Mark the cpu backend as already used, so it prints no advert (it is made here if it was not yet). */
 export function silenceCpuAdvert(): void {

@@ -13,15 +13,14 @@
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
 import { silenceCpuAdvert } from './advert.ts';
-import { registerWasmTrainingKernels } from './wasm-training.ts';
-import { registerThreadedWasm } from './wasm-threads.ts';
-
 import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
+import { registerThreadedWasm } from './wasm-threads.ts';
+import { registerWasmTrainingKernels } from './wasm-training.ts';
 
-export { BACKENDS, PARALLEL_MODES, type BackendChoice, type ParallelMode } from './choices.ts';
+export { BACKENDS, type BackendChoice, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 
 export interface BackendInfo {
   /** The backend in use: tensorflow, onnxruntime, wasm or cpu. */
@@ -84,17 +83,18 @@ async function startWasm(threads: number): Promise<boolean> {
 }
 
 /**
- * Select and initialise a backend; throws a SpecError for an unknown or unavailable choice.
+ * Select and initialise a backend; throws a UsageError for an unknown or unavailable choice.
  * Once a backend is up it stays for the process (switching would re-start the wasm module).
  */
 export async function selectBackend(choice: string = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   if (!(BACKENDS as readonly string[]).includes(choice)) {
-    throw new SpecError(`unknown backend '${choice}'; expected one of ${BACKENDS.join(', ')}`);
+    throw new UsageError(`unknown backend '${choice}'; expected one of ${BACKENDS.join(', ')}`);
   }
   const threads = options.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) throw new SpecError(`threads must be a whole number ≥ 1, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`threads must be a whole number ≥ 1, got ${threads}`);
   const parallel = options.parallel ?? 'data';
-  if (!(PARALLEL_MODES as readonly string[]).includes(parallel)) throw new SpecError(`unknown parallel mode '${parallel}'; expected one of ${PARALLEL_MODES.join(', ')}`);
+  if (!(PARALLEL_MODES as readonly string[]).includes(parallel))
+    throw new UsageError(`unknown parallel mode '${parallel}'; expected one of ${PARALLEL_MODES.join(', ')}`);
   if (current && (choice === 'auto' || choice === current.name)) {
     // ONNX Runtime takes new thread settings for the sessions it makes from now on.
     if (current.name === ORT_BACKEND && !(await startOrt(threads, parallel))) return (current = ortInfo(threads, parallel));
@@ -102,10 +102,10 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
     if (current.name === 'wasm') {
       // The wasm module is built once per process, threaded or not: a request it cannot honour is refused.
       if (parallel !== current.parallel) {
-        throw new SpecError(`the wasm backend already runs with parallel '${current.parallel}' in this process; parallel '${parallel}' needs a new process`);
+        throw new UsageError(`the wasm backend already runs with parallel '${current.parallel}' in this process; parallel '${parallel}' needs a new process`);
       }
       if (parallel === 'threads' && threads !== current.threads) {
-        throw new SpecError(`the wasm backend already runs ${current.threads} threads in this process; ${threads} threads need a new process`);
+        throw new UsageError(`the wasm backend already runs ${current.threads} threads in this process; ${threads} threads need a new process`);
       }
     }
     // Data-parallel runs single-threaded here, so only the worker count changes.
@@ -114,16 +114,19 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   }
   let note: string | undefined;
   if (choice === 'tensorflow' || choice === 'auto') {
-    if (tfjsNodeLoads() && (await tf.setBackend('tensorflow'))) return (current = { name: 'tensorflow', threads: os.availableParallelism(), parallel: 'threads', workers: 0 });
+    if (tfjsNodeLoads() && (await tf.setBackend('tensorflow')))
+      return (current = { name: 'tensorflow', threads: os.availableParallelism(), parallel: 'threads', workers: 0 });
     if (choice === 'tensorflow') {
-      throw new SpecError(`backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use backend 'auto' or 'wasm'`);
+      throw new UsageError(
+        `backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use backend 'auto' or 'wasm'`,
+      );
     }
     note = '@tensorflow/tfjs-node is not available';
   }
   if (choice === 'onnxruntime' || choice === 'auto') {
     const failed = await startOrt(threads, parallel);
     if (!failed) return (current = ortInfo(threads, parallel, note));
-    if (choice === 'onnxruntime') throw new SpecError(`backend 'onnxruntime' is unavailable: ${failed}; use backend 'auto' or 'wasm'`);
+    if (choice === 'onnxruntime') throw new UsageError(`backend 'onnxruntime' is unavailable: ${failed}; use backend 'auto' or 'wasm'`);
     note = note ? `${note}; ${failed}` : failed;
   }
   if (choice === 'wasm' || choice === 'auto') {
@@ -133,13 +136,19 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
       const actual = (require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }).getThreadsCount();
       return (current = { name: 'wasm', threads: actual, parallel, workers: 0, ...noted });
     }
-    if (choice === 'wasm') throw new SpecError(`backend 'wasm' failed to initialise`);
+    if (choice === 'wasm') throw new UsageError(`backend 'wasm' failed to initialise`);
     note = `${note ?? ''}; wasm did not start`;
   }
   await tf.setBackend('cpu');
   // The cpu backend prints an advert for tfjs-node on first use; we say it plainly instead.
   silenceCpuAdvert();
-  current = { name: 'cpu', threads: 1, parallel: 'threads', workers: 0, ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}) };
+  current = {
+    name: 'cpu',
+    threads: 1,
+    parallel: 'threads',
+    workers: 0,
+    ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}),
+  };
   return current;
 }
 

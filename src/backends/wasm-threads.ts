@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { processAlive } from '../record/lock.ts';
+import { processAlive } from '../io/index.ts';
 import { tf } from '../tf.ts';
 
 const require = createRequire(import.meta.url);

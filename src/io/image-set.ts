@@ -10,8 +10,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { permutation } from '../training/random.ts';
-import { DataError, readIdx } from './idx.ts';
+import { DataError } from '../errors.ts';
+import { permutation } from '../training/index.ts';
+import { readIdx } from './idx.ts';
 
 export interface ImageSplit {
   /** count × (rows·cols·channels) pixels in [0, 1], row-major, channels last. */

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpecError } from '../spec/errors.ts';
+import { DataError } from '../errors.ts';
+import { decodeSparse, encodeSparse, type NamedWeights, type SparseIndex } from '../monitor/index.ts';
 import { tf } from '../tf.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { decodeSparse, encodeSparse, type NamedWeights, type SparseIndex } from './sparse.ts';
 
 export const SPARSE_BIN = 'weights.sparse.bin';
 export const SPARSE_JSON = 'weights.sparse.json';
@@ -34,7 +34,7 @@ export async function readSparseWeights(dir: string): Promise<NamedWeights[]> {
     index = JSON.parse(await readFile(join(dir, SPARSE_JSON), 'utf8')) as SparseIndex;
     bytes = await readFile(join(dir, SPARSE_BIN));
   } catch (err) {
-    throw new SpecError(`${dir}: cannot read a sparse export (${SPARSE_JSON} + ${SPARSE_BIN}): ${(err as Error).message}`);
+    throw new DataError(`${dir}: cannot read a sparse export (${SPARSE_JSON} + ${SPARSE_BIN}): ${(err as Error).message}`);
   }
   return decodeSparse(index, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
@@ -46,14 +46,15 @@ export function modelWeights(model: tf.LayersModel): NamedWeights[] {
 
 /**
  * Put sparse-exported weights into a model with the same weight names (assigned as they are, not
- * through `setWeights`, which would apply constraints). A SpecError naming a missing or misshapen weight.
+ * through `setWeights`, which would apply constraints). A DataError naming a missing or misshapen weight.
  */
 export function assignWeights(model: tf.LayersModel, weights: readonly NamedWeights[]): void {
   const byName = new Map(weights.map((w) => [w.name, w]));
   for (const lv of model.weights) {
     const w = byName.get(lv.originalName);
-    if (!w) throw new SpecError(`the sparse export has no weight ${lv.originalName}`);
-    if (w.shape.length !== lv.shape.length || w.shape.some((d, i) => d !== lv.shape[i])) throw new SpecError(`weight ${lv.originalName} is [${w.shape}] in the export, [${lv.shape}] in the model`);
+    if (!w) throw new DataError(`the sparse export has no weight ${lv.originalName}`);
+    if (w.shape.length !== lv.shape.length || w.shape.some((d, i) => d !== lv.shape[i]))
+      throw new DataError(`weight ${lv.originalName} is [${w.shape}] in the export, [${lv.shape}] in the model`);
     tf.tidy(() => (lv.read() as tf.Variable).assign(tf.tensor(w.values, [...w.shape])));
   }
 }

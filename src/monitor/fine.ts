@@ -7,8 +7,8 @@
  * Counts, not densities (they add up across tensors, so a layer's or all weights' histogram is the
  * sum of its tensors'), stored as run-length text (see counts.ts).
  */
-import type { FineHistogram } from '../record/schema.ts';
-import { encodeCounts } from './counts.ts';
+import type { FineHistogram } from '../formats/index.ts';
+import { encodeCounts } from '../formats/index.ts';
 
 /** A fine histogram's grid: `bins` equal bins over [lo, hi] (of w, or of log10|w|). */
 export interface FineGrid {
@@ -35,7 +35,7 @@ function tally(parts: readonly ArrayLike<number>[], grid: FineGrid, scale: FineH
       const x = scale === 'linear' ? v : v === 0 ? NaN : Math.log10(Math.abs(v));
       if (x < grid.lo) below++;
       else if (x > grid.hi) above++;
-      else if (x === x) counts[Math.min(grid.bins - 1, Math.floor((x - grid.lo) * perUnit))]! += 1;
+      else if (!Number.isNaN(x)) counts[Math.min(grid.bins - 1, Math.floor((x - grid.lo) * perUnit))]! += 1;
     }
   }
   return { scale, ...grid, counts: encodeCounts(counts), below, above, zeros, count };

@@ -3,7 +3,7 @@
  * counts below, above and exactly at zero) and sparsity (fractions of |w| < 1e-3 and < 1e-2).
  * They take several arrays at once, so all of a network's weights count as one flat vector.
  */
-import type { Histogram, Sparsity } from '../record/schema.ts';
+import type { Histogram, Sparsity } from '../formats/index.ts';
 
 export const HIST_BINS = 100;
 export const HIST_LO = -1;

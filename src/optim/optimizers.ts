@@ -2,8 +2,7 @@
  * The optimisers, each a chain of transforms, in one catalogue that feeds specs, their errors and
  * the command line's listing. Spec: `name[:key=value,…]`, e.g. `adamw:lr=1e-3,wd=1e-4`.
  */
-import { Catalog, named, stamped, type Binding, type CatalogEntry } from '../spec/catalog.ts';
-import type { ParamDefs, ParamValues } from '../spec/params.ts';
+import { type Binding, Catalog, type CatalogEntry, named, OPTIMIZER_SIGNATURES, type OptimizerName, type ParamValues, stamped } from '../registry/index.ts';
 import { scale } from './clip.ts';
 import { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
 import { chain, type GradientTransform } from './transform.ts';
@@ -12,30 +11,19 @@ export interface OptimizerEntry extends CatalogEntry {
   readonly build: (p: ParamValues) => GradientTransform;
 }
 
-const lr = (d: number) => ({ default: d, above: 0, doc: 'learning rate' });
-const eps = { default: 1e-7, above: 0, doc: 'added to the denominator' };
-const rate = (d: number, doc: string) => ({ default: d, min: 0, max: 1, doc });
+/** Each signature's transform chain, from its bound parameters. */
+type Builds = { readonly [K in OptimizerName]: (p: ParamValues<(typeof OPTIMIZER_SIGNATURES)[K]['params']>) => GradientTransform };
 
-function entry<D extends ParamDefs>(formula: string, doc: string, params: D, build: (p: ParamValues<D>) => GradientTransform): Omit<OptimizerEntry, 'name' | 'builtin'> {
-  return { formula, doc, params, build: build as OptimizerEntry['build'] };
-}
+const BUILDS: Builds = {
+  sgd: ({ lr }) => chain(scale(-lr)),
+  momentum: ({ lr, m }) => chain(trace(m), scale(-lr)),
+  adam: ({ lr, beta1, beta2, eps }) => chain(scaleByAdam(beta1, beta2, eps), scale(-lr)),
+  adadelta: ({ lr, rho, eps }) => chain(scaleByAdadelta(rho, eps), scale(-lr)),
+  rmsprop: ({ lr, rho, eps }) => chain(scaleByRms(rho, eps), scale(-lr)),
+  adamw: ({ lr, wd, beta1, beta2, eps }) => chain(scaleByAdam(beta1, beta2, eps), addDecayedWeights(wd), scale(-lr)),
+};
 
-const ENTRIES = {
-  sgd: entry('w ← w − lr·g', 'Plain gradient descent. Example: sgd:lr=0.01', { lr: lr(0.01) }, ({ lr }) => chain(scale(-lr))),
-  momentum: entry('v ← m·v + g; w ← w − lr·v', 'SGD with momentum. Example: momentum:lr=0.01,m=0.9', { lr: lr(0.01), m: rate(0.9, 'momentum') }, ({ lr, m }) => chain(trace(m), scale(-lr))),
-  adam: entry('w ← w − lr·m̂/(√v̂ + ε)', 'Adam. Example: adam:lr=1e-3', { lr: lr(1e-3), beta1: rate(0.9, 'first-moment decay'), beta2: rate(0.999, 'second-moment decay'), eps }, ({ lr, beta1, beta2, eps }) =>
-    chain(scaleByAdam(beta1, beta2, eps), scale(-lr)),
-  ),
-  adadelta: entry('a ← ρa + (1−ρ)g²; Δ = g·√(d + ε)/√(a + ε); w ← w − lr·Δ', 'Adadelta as in Keras (the reference experiment: lr 1.0, ρ 0.95)', { lr: lr(1), rho: rate(0.95, 'decay'), eps }, ({ lr, rho, eps }) =>
-    chain(scaleByAdadelta(rho, eps), scale(-lr)),
-  ),
-  rmsprop: entry('a ← ρa + (1−ρ)g²; w ← w − lr·g/√(a + ε)', 'RMSprop as in Keras and TF.js. Example: rmsprop:lr=1e-3', { lr: lr(1e-3), rho: rate(0.9, 'decay'), eps }, ({ lr, rho, eps }) => chain(scaleByRms(rho, eps), scale(-lr))),
-  adamw: entry('w ← w − lr·(m̂/(√v̂ + ε) + wd·w)', 'Adam with decoupled weight decay, apart from the adaptive step. Example: adamw:lr=1e-3,wd=1e-4', { lr: lr(1e-3), wd: { default: 1e-4, min: 0, doc: 'weight decay' }, beta1: rate(0.9, 'first-moment decay'), beta2: rate(0.999, 'second-moment decay'), eps }, ({ lr, wd, beta1, beta2, eps }) =>
-    chain(scaleByAdam(beta1, beta2, eps), addDecayedWeights(wd), scale(-lr)),
-  ),
-} as const;
-
-export type OptimizerName = keyof typeof ENTRIES;
+export type { OptimizerName };
 
 /** An optimiser bound to its parameters: its normalised spec and its transform chain. */
 export interface OptimizerSpec {
@@ -51,7 +39,11 @@ function bindOptimizer(b: Binding<OptimizerEntry>): OptimizerSpec {
 
 export const optimizerCatalog: Catalog<OptimizerEntry, OptimizerSpec> = new Catalog<OptimizerEntry, OptimizerSpec>({
   kind: 'optimizer',
-  builtins: named(ENTRIES, (name, e) => stamped('optimizer', { ...e, name, builtin: true })) as Record<OptimizerName, OptimizerEntry>,
+  builtins: named(
+    OPTIMIZER_SIGNATURES,
+    (name, signature): OptimizerEntry =>
+      stamped('optimizer', { ...signature, name, builtin: true, build: BUILDS[name as OptimizerName] as OptimizerEntry['build'] }),
+  ) as Record<OptimizerName, OptimizerEntry>,
   bind: bindOptimizer,
 });
 

@@ -8,10 +8,10 @@
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
  *       model TF.js can rebuild from its JSON in a worker), else this thread alone
  */
+
+import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
 import { tf } from '../tf.ts';
-import { ORT_BACKEND } from '../backends/choices.ts';
-import { localGradients, type GradientStrategy } from '../training/gradients.ts';
-import { namedObjective, objectiveOf, type LossOption, type MetricsOption } from '../training/objective.ts';
+import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
 import { ShardedGradients } from './sharded.ts';
 
 /** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
@@ -36,11 +36,16 @@ export interface ThreadsInfo {
   readonly workers: number;
 }
 
-export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, loss: LossOption = 'categoricalCrossentropy', metrics?: MetricsOption): Promise<ChosenGradients> {
+export async function gradientsFor(
+  model: tf.LayersModel,
+  backend: ThreadsInfo,
+  loss: LossOption = 'categoricalCrossentropy',
+  metrics?: MetricsOption,
+): Promise<ChosenGradients> {
   let why: string | undefined;
   if (backend.name === ORT_BACKEND && tf.getBackend() === ORT_BACKEND) {
     // Loaded only here: other backends never load ONNX Runtime's binding.
-    const { FusedGradients } = await import('../backends/onnxruntime/fused/strategy.ts');
+    const { FusedGradients } = await loadFusedGradients();
     const fused = await FusedGradients.start(model, objectiveOf(model, loss, metrics), backend.threads, backend.parallel);
     if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
     why = fused;
@@ -49,10 +54,17 @@ export async function gradientsFor(model: tf.LayersModel, backend: ThreadsInfo, 
   return { gradients: perKernel.gradients, path: 'per-kernel', ...(why ? { why } : {}), ...(perKernel.note ? { note: perKernel.note } : {}) };
 }
 
-async function shardedFor(model: tf.LayersModel, workers: number, loss: LossOption, metrics?: MetricsOption): Promise<{ gradients: GradientStrategy; note?: string }> {
+async function shardedFor(
+  model: tf.LayersModel,
+  workers: number,
+  loss: LossOption,
+  metrics?: MetricsOption,
+): Promise<{ gradients: GradientStrategy; note?: string }> {
   if (workers === 0) return { gradients: localGradients };
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
-  if (!namedObjective(objectiveOf(model, loss, metrics))) return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
+  if (!namedObjective(objectiveOf(model, loss, metrics)))
+    return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {

@@ -4,13 +4,11 @@
  *   ShardPool.start(model, n) ─► n × Worker(worker.mjs, bare topology) ─► wait for 'ready'
  *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
  */
-import { Worker } from 'node:worker_threads';
-import { currentBackend } from '../backends/select.ts';
-import { startWorkers } from '../backends/workers.ts';
+import type { Worker } from 'node:worker_threads';
+import { currentBackend, startWorkers } from '../backends/index.ts';
 import { tf } from '../tf.ts';
-
-import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 import { bareTopology } from './flat.ts';
+import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 
 type Pending = { resolve: (r: ShardResult) => void; reject: (e: Error) => void };
 

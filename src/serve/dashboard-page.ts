@@ -1,5 +1,5 @@
 /** The dashboard's page: an empty frame its script fills (runs, controls, one card per view). */
-import { esc } from '../viz/report/html.ts';
+import { esc } from '../viz/index.ts';
 
 export function dashboardPage(dir: string): string {
   return `<!doctype html>

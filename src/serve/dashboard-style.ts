@@ -1,5 +1,5 @@
 /** The dashboard's style sheet (the report's look: same font, colours and cards). */
-import { BAR_COLOR, FONT_STACK } from '../viz/figures/index.ts';
+import { BAR_COLOR, FONT_STACK } from '../viz/index.ts';
 
 export const DASHBOARD_STYLE = `
 :root { --ink: #222; --muted: #666; --line: #ddd; --accent: ${BAR_COLOR}; }

@@ -1,4 +1,5 @@
 /** penx serve: the live dashboard over a folder of runs (Node only). */
-export { serveDashboard, type Dashboard, type ServeOptions } from './server.ts';
-export { RunsIndex, type RunEntry } from './runs-index.ts';
+
 export { insideRoot } from './paths.ts';
+export { type RunEntry, RunsIndex } from './runs-index.ts';
+export { type Dashboard, type ServeOptions, serveDashboard } from './server.ts';

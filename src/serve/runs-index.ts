@@ -3,7 +3,7 @@
  * `checkpoint/`, hidden folders or node_modules; at most `MAX_DEPTH` levels), each read once per
  * change (by modification time and size) and checked against the run record's schema. A run
  * whose parent folder has `compare.json` (a comparison) or `sweep.json` (a sweep) belongs to that
- * group, listed in the group's order. `signature()` changes whenever a run appears, disappears or
+ * group, listed in the order its record (read by its format) gives. `signature()` changes whenever a run appears, disappears or
  * is rewritten — the server polls it to tell pages about new epochs.
  *
  * Only what lies inside the folder is served: every folder and run.json is judged by its real
@@ -13,14 +13,18 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
-import { readRunRecord, RecordFormatError } from '../record/read.ts';
-import { NON_TRAINABLE } from '../viz/figures/data.ts';
-import type { RunRecord } from '../record/schema.ts';
+import { RecordFormatError } from '../errors.ts';
+import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON } from '../formats/index.ts';
+import { NON_TRAINABLE } from '../viz/index.ts';
 
 const MAX_DEPTH = 4;
 const SKIP = new Set(['checkpoint', 'node_modules']);
-/** A folder holding one of these groups the runs in it: a comparison (runs: names), a sweep (runs: { name }). */
-const GROUP_FILES = ['compare.json', 'sweep.json'];
+/** A folder holding one of these records groups the runs in it, in the record's order: a comparison, a sweep. */
+const GROUPS: ReadonlyArray<readonly [string, (json: unknown) => string[]]> = [
+  [COMPARE_JSON, (json) => readCompareRecord(json).runs],
+  [SWEEP_JSON, (json) => readSweepRecord(json).runs.map((r) => r.name)],
+];
+const GROUP_FILES = GROUPS.map(([file]) => file);
 
 /** One run as the page lists it. */
 export interface RunEntry {
@@ -135,16 +139,14 @@ export class RunsIndex {
     return [...this.invalid.entries()].filter(([id]) => ids.has(id)).map(([id, { reason }]) => ({ id, reason }));
   }
 
-  /** The run names of a group folder (its compare.json's or sweep.json's runs), in its order ([] when unreadable). */
+  /** The run names of a group folder (its comparison's or sweep's record, read by its format), in its order ([] when it has none that is valid). */
   private compareOrder(rel: string): string[] {
-    for (const file of GROUP_FILES) {
+    for (const [file, runsOf] of GROUPS) {
       try {
         const path = this.inside(join(this.root, rel, file));
-        if (path === undefined) continue;
-        const runs = (JSON.parse(readFileSync(path, 'utf8')) as { runs?: unknown }).runs;
-        if (Array.isArray(runs)) return runs.map((r) => String(r !== null && typeof r === 'object' && 'name' in r ? r.name : r));
+        if (path !== undefined) return runsOf(JSON.parse(readFileSync(path, 'utf8')));
       } catch {
-        // not this kind of group, or unreadable
+        // not this kind of group, unreadable, or not a valid record
       }
     }
     return [];
@@ -165,7 +167,7 @@ export class RunsIndex {
       const i = orders.get(e.comparison)?.indexOf(posix.basename(e.id)) ?? -1;
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
-    const folderOf = (e: RunEntry) => (e.comparison || posix.dirname(e.id));
+    const folderOf = (e: RunEntry) => e.comparison || posix.dirname(e.id);
     return entries
       .map((e, i) => ({ e, i }))
       .sort((a, b) => (folderOf(a.e) === folderOf(b.e) ? rank(a.e) - rank(b.e) || a.i - b.i : a.i - b.i))

@@ -15,18 +15,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import send from 'send';
-import { forPage, viewById, VIEWS, type ViewData } from '../viz/figures/index.ts';
-import { penaltyCurves } from '../viz/render/penalty-curves.ts';
-import { vegaScript } from '../viz/render/report-file.ts';
-import { viewCsv } from '../viz/report/csv.ts';
-import type { RunRecord } from '../record/schema.ts';
-import { DASHBOARD_SCRIPT } from './dashboard-script.ts';
+import type { RunRecord } from '../formats/index.ts';
+import { penaltyCurves, vegaScript } from '../render/index.ts';
+import { DASHBOARD_SCRIPT, forPage, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
-import { DOWNLOAD_SCRIPT } from '../viz/report/download-script.ts';
 
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */
@@ -53,7 +49,8 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // Vega evaluates its expressions with Function: 'unsafe-eval'. Nothing is loaded from elsewhere.
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
 };
 
 function reply(res: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}): void {
@@ -90,7 +87,12 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
 
   const viewOf = async (url: URL, id: string) => {
     const view = viewById(id);
-    if (!view) throw new QueryError(`no view ${JSON.stringify(id)}; views: ${VIEWS.map((v) => v.id).join(', ')}`);
+    if (!view)
+      throw new QueryError(
+        `no view ${JSON.stringify(id)}; views: ${viewsOf([])
+          .map((v) => v.id)
+          .join(', ')}, monitor-NAME`,
+      );
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs);
     if (!runs.length) throw new QueryError('no runs chosen');
@@ -108,18 +110,21 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/') return reply(res, 200, 'text/html; charset=utf-8', dashboardPage(root));
     if (path === '/favicon.ico') return reply(res, 204, 'image/x-icon', '');
     if (path === '/assets/vega.min.js') return reply(res, 200, 'text/javascript; charset=utf-8', vega);
-    if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DOWNLOAD_SCRIPT + DASHBOARD_SCRIPT);
+    if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_SCRIPT);
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
     if (path === '/api/runs') {
       const runs = index.list();
-      return json(res, { runs, skipped: index.skipped(), views: VIEWS.map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
+      // The views of every run served: the built-in ones, and those the runs' user monitors bring.
+      const records = runs.flatMap((r) => index.record(r.id) ?? []);
+      return json(res, { runs, skipped: index.skipped(), views: viewsOf(records).map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
     }
     if (path === '/api/events') return events(req, res);
-    const view = /^\/api\/(view|csv)\/([a-z-]+)$/.exec(path);
+    const view = /^\/api\/(view|csv)\/([A-Za-z0-9_-]+)$/.exec(path);
     if (view) {
       try {
         const spec = await viewOf(url, view[2] as string);
-        if (view[1] === 'csv') return reply(res, 200, 'text/csv; charset=utf-8', viewCsv(spec), { 'content-disposition': `attachment; filename="${view[2]}.csv"` });
+        if (view[1] === 'csv')
+          return reply(res, 200, 'text/csv; charset=utf-8', viewCsv(spec), { 'content-disposition': `attachment; filename="${view[2]}.csv"` });
         return json(res, await forPage(spec));
       } catch (err) {
         if (err instanceof QueryError || err instanceof RangeError) return fail(res, 400, err.message);

@@ -2,25 +2,16 @@
  * The query of a view request (`/api/view/overlay?runs=a,b&epoch=3&layer=all&scale=log&bins=30&range=-0.5,0.5`)
  * read into the runs asked for and the view's options; bad values are refused with a message.
  */
-import { parseNumber } from '../spec/params.ts';
-import type { ViewOptions } from '../viz/figures/index.ts';
+import { numberOrNaN, parseRange } from '../registry/index.ts';
+import type { ViewOptions } from '../viz/index.ts';
 
 /** A query the server refuses (400). */
 export class QueryError extends Error {}
 
-/** A number by the specs' grammar (`parseNumber`), NaN when it is not one. */
-function numberOf(text: string): number {
-  try {
-    return parseNumber(text, 'a number');
-  } catch {
-    return NaN;
-  }
-}
-
 function num(q: URLSearchParams, key: string, check: (x: number) => boolean, what: string): number | undefined {
   const text = q.get(key);
   if (text === null || text === '') return undefined;
-  const x = numberOf(text);
+  const x = numberOrNaN(text);
   if (!Number.isFinite(x) || !check(x)) throw new QueryError(`${key} must be ${what}, got ${JSON.stringify(text)}`);
   return x;
 }
@@ -30,12 +21,6 @@ function oneOf<T extends string>(q: URLSearchParams, key: string, values: readon
   if (text === null || text === '') return undefined;
   if (!values.includes(text as T)) throw new QueryError(`${key} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
-}
-
-/** `lo,hi` with lo < hi. */
-export function parseRange(text: string): [number, number] | undefined {
-  const parts = text.split(',').map((s) => numberOf(s.trim()));
-  return parts.length === 2 && parts.every(Number.isFinite) && (parts[0] as number) < (parts[1] as number) ? [parts[0] as number, parts[1] as number] : undefined;
 }
 
 export interface ViewQuery {

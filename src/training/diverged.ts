@@ -1,5 +1,5 @@
 /** The training loss became NaN or infinite: the run stopped; the record keeps everything up to the last good epoch. */
-import type { RunRecord } from '../record/schema.ts';
+import type { RunRecord } from '../formats/index.ts';
 
 export class DivergedError extends Error {
   /** The run record up to the last finished epoch, with `stopped` saying where and why. */

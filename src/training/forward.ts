@@ -5,8 +5,8 @@
  * With large initial weights the softmax saturates, and the cross-entropy of clipped probabilities
  * would pass no gradient there. Metrics read the probabilities (the softmax of those logits).
  */
-import { outputLayersOf } from '../model/inventory.ts';
-import { tf, type Tensor } from '../tf.ts';
+import { outputLayersOf } from '../model/index.ts';
+import { type Tensor, tf } from '../tf.ts';
 import type { Loss } from './losses.ts';
 
 interface WithActivation {

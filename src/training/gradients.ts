@@ -5,7 +5,7 @@
  * (optimiser, constraints) is the same for both.
  */
 import type { tf } from '../tf.ts';
-import { batchGradients, evaluateChunked, samplesOf, type Batch, type BatchGradients, type BatchScores } from './batch-math.ts';
+import { type Batch, type BatchGradients, type BatchScores, batchGradients, evaluateChunked, samplesOf } from './batch-math.ts';
 import type { Objective } from './objective.ts';
 import { mixSeeds } from './seeded-random.ts';
 
@@ -37,7 +37,8 @@ export const EVAL_CHUNK = 256;
 /** Everything on this thread. */
 export const localGradients: GradientStrategy = {
   threads: 1,
-  gradients: async (model, batch, objective, seed) => batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
+  gradients: async (model, batch, objective, seed) =>
+    batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
   evaluate: async (model, batch, objective) => evaluateChunked(model, batch, objective, EVAL_CHUNK),
   close: async () => undefined,
 };

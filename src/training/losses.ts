@@ -10,8 +10,9 @@
  *
  * A function `(yTrue, yPred) => scalar` is a loss too: the batch mean, with no accuracy.
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
+
+import { UsageError } from '../errors.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 export const LOSS_NAMES = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'softmaxCrossEntropyFromLogits', 'meanSquaredError'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
@@ -74,7 +75,7 @@ const NAMED: Record<LossName, Loss> = {
 };
 
 /**
- * The loss for a name or function; a SpecError for an unknown name.
+ * The loss for a name or function; a UsageError for an unknown name.
  *
  * @example
  * lossOf('sparseCategoricalCrossentropy').sum(labels, logits, true)
@@ -84,7 +85,7 @@ export function lossOf(spec: LossSpec = 'categoricalCrossentropy'): Loss {
     return { name: 'custom', wantsLogits: false, sum: (y, pred) => tf.mul(spec(y, pred), pred.shape[0] ?? 1) as Scalar };
   }
   const named = (NAMED as Record<string, Loss | undefined>)[spec];
-  if (!named) throw new SpecError(`unknown loss '${spec}'; expected one of ${LOSS_NAMES.join(', ')}, or a function (yTrue, yPred) => scalar`);
+  if (!named) throw new UsageError(`unknown loss '${spec}'; expected one of ${LOSS_NAMES.join(', ')}, or a function (yTrue, yPred) => scalar`);
   return named;
 }
 

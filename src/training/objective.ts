@@ -11,10 +11,11 @@
  * A metric is evaluated on the output's probabilities (the softmax of the logits the loss reads,
  * see forward.ts), averaged per sample over the epoch, as TF.js weights its batches.
  */
-import { outputNamesOf } from '../model/inventory.ts';
-import { tf, type Tensor } from '../tf.ts';
-import { SpecError } from '../spec/errors.ts';
-import { lossOf, type Loss, type LossSpec } from './losses.ts';
+
+import { UsageError } from '../errors.ts';
+import { outputNamesOf } from '../model/index.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type Loss, type LossSpec, lossOf } from './losses.ts';
 import { nearest } from './option-keys.ts';
 
 /** A metric function: per-sample values (or one value for the batch) of yPred against yTrue. */
@@ -90,22 +91,32 @@ function metricOf(spec: MetricSpec, output: number, loss: Loss, units: number | 
   const fn = TFJS_METRICS[spec];
   if (!fn) {
     const known = ['accuracy', 'crossentropy', ...Object.keys(TFJS_METRICS)];
-    throw new SpecError(`unknown metric '${spec}'${nearest(spec, known)}; expected one of ${known.join(', ')}, or a function (yTrue, yPred) => tensor`);
+    throw new UsageError(`unknown metric '${spec}'${nearest(spec, known)}; expected one of ${known.join(', ')}, or a function (yTrue, yPred) => tensor`);
   }
   return { name: `${prefix}${spec}`, output, fn, spec };
 }
 
 /** `value` as given per output: one for all, a list of one per output, or by output name. */
-function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, outputs: readonly string[], isOne: (v: unknown) => v is T, what: string, example: string): T[] {
+function perOutput<T>(
+  value: T | readonly T[] | Readonly<Record<string, T>>,
+  outputs: readonly string[],
+  isOne: (v: unknown) => v is T,
+  what: string,
+  example: string,
+): T[] {
   if (isOne(value)) return outputs.map(() => value);
   if (Array.isArray(value)) {
-    if (value.length !== outputs.length) throw new SpecError(`${what}: ${value.length} given for a model of ${outputs.length} output(s) (${outputs.join(', ')}); give one for each, in order, or ${example}`);
+    if (value.length !== outputs.length)
+      throw new UsageError(
+        `${what}: ${value.length} given for a model of ${outputs.length} output(s) (${outputs.join(', ')}); give one for each, in order, or ${example}`,
+      );
     return value as T[];
   }
   const map = value as Readonly<Record<string, T>>;
-  for (const k of Object.keys(map)) if (!outputs.includes(k)) throw new SpecError(`${what}: the model has no output '${k}'${nearest(k, outputs)}; its outputs are ${outputs.join(', ')}`);
+  for (const k of Object.keys(map))
+    if (!outputs.includes(k)) throw new UsageError(`${what}: the model has no output '${k}'${nearest(k, outputs)}; its outputs are ${outputs.join(', ')}`);
   return outputs.map((o) => {
-    if (!(o in map)) throw new SpecError(`${what}: none given for output '${o}'; give one for each of ${outputs.join(', ')}`);
+    if (!(o in map)) throw new UsageError(`${what}: none given for output '${o}'; give one for each of ${outputs.join(', ')}`);
     return map[o] as T;
   });
 }
@@ -114,7 +125,7 @@ const isLossSpec = (v: unknown): v is LossSpec => typeof v === 'string' || typeo
 
 /**
  * The objective of `model` for `fit`'s `loss` and `metrics` options (see the file's comment); a
- * SpecError naming what is wrong.
+ * UsageError naming what is wrong.
  *
  * @example
  * objectiveOf(model, 'sparseCategoricalCrossentropy').metrics.map((m) => m.name)   // ['acc']

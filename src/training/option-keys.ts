@@ -3,10 +3,10 @@
  * ignores `batch_size` or `epocs`; here they stop the call, naming the nearest known key.
  *
  *   checkOptionKeys({ epocs: 3 }, ['epochs', …], 'fit')
- *   ─► SpecError: fit: unknown option 'epocs' (did you mean 'epochs'?); known: epochs, …
+ *   ─► UsageError: fit: unknown option 'epocs' (did you mean 'epochs'?); known: epochs, …
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { SpecError } from '../spec/errors.ts';
+import { UsageError } from '../errors.ts';
 
 /** ` (did you mean 'x'?)` for the known name nearest to `word` (case and `_` ignored), or '' when none is near. */
 export function nearest(word: string, known: readonly string[]): string {
@@ -19,14 +19,14 @@ export function nearest(word: string, known: readonly string[]): string {
 }
 
 /**
- * Throws a SpecError for each key of `options` that is not in `known`; `notSupported` names keys
+ * Throws a UsageError for each key of `options` that is not in `known`; `notSupported` names keys
  * that mean something elsewhere (TF.js's own `fit` options) with what to do instead.
  */
 export function checkOptionKeys(options: object, known: readonly string[], what: string, notSupported: Readonly<Record<string, string>> = {}): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
     const instead = notSupported[key];
-    if (instead) throw new SpecError(`${what}: option '${key}' is not supported; ${instead}`);
-    throw new SpecError(`${what}: unknown option '${key}'${nearest(key, known)}; known options: ${known.join(', ')}`);
+    if (instead) throw new UsageError(`${what}: option '${key}' is not supported; ${instead}`);
+    throw new UsageError(`${what}: unknown option '${key}'${nearest(key, known)}; known options: ${known.join(', ')}`);
   }
 }

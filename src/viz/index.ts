@@ -1,7 +1,7 @@
 /**
  * penalty-explorer/viz: figures as pure functions from run records to Vega-Lite specs, and the
- * report page (its model, its HTML given Vega's script). Browser-safe; rendering to files is in
- * penalty-explorer/node.
+ * report page (its model, its HTML given Vega's script). Browser-safe, TF.js-free: it reads the
+ * record formats only. Rendering to files is in penalty-explorer/node.
  *
  *   run records ─► figure spec (Vega-Lite) ─► toVega ─► a Vega view (browser) or SVG/PNG (node)
  *   run records ─► pageModel + reportSpecs ─► reportHtml (one self-contained page)

@@ -15,22 +15,25 @@
  *   and pooled arrays, the strategy's sessions, resident memory with the worker's).
  */
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, fit, optimizerFor, optimizerSpec, penalty, tf, trainStep, type RunRecord } from '../../src/index.ts';
-import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
-import { poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
-import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
-import { selectBackend } from '../../src/backends/select.ts';
-import { batchGradients, samplesOf } from '../../src/training/batch-math.ts';
-import { localGradients, type GradientStrategy } from '../../src/training/gradients.ts';
-import { objectiveOf } from '../../src/training/objective.ts';
 import { loadData } from '../../mnist-demo/data/mnist.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
+import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
+import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
+import { poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
+import { selectBackend } from '../../src/backends/select.ts';
+import { attachToKernels, fit, optimizerFor, optimizerSpec, penalty, type RunRecord, tf, trainStep } from '../../src/index.ts';
+import { batchGradients, samplesOf } from '../../src/training/batch-math.ts';
+import { type GradientStrategy, localGradients } from '../../src/training/gradients.ts';
+import { objectiveOf } from '../../src/training/objective.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 /** 500 training and 200 test images of MNIST as tensors (one-hot labels). */
 function mnist(): { train: { x: tf.Tensor; y: tf.Tensor }; test: { x: tf.Tensor; y: tf.Tensor } } {
   const set = loadData(undefined, { trainSize: 500, testSize: 200, seed: 3 });
-  const split = (s: typeof set.train) => ({ x: tf.tensor4d(s.images, [s.count, 28, 28, 1]), y: tf.oneHot(tf.tensor1d(Array.from(s.labels), 'int32'), 10).toFloat() });
+  const split = (s: typeof set.train) => ({
+    x: tf.tensor4d(s.images, [s.count, 28, 28, 1]),
+    y: tf.oneHot(tf.tensor1d(Array.from(s.labels), 'int32'), 10).toFloat(),
+  });
   return { train: split(set.train), test: split(set.test) };
 }
 
@@ -59,7 +62,15 @@ describe('training through the fused graph = kernel by kernel', () => {
       const model = await attachToKernels(smoothModel(), { penalty: penalty('l1:1e-4') });
       const f = fused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : localGradients;
       if (typeof f === 'string') throw new Error(f);
-      const record: RunRecord = await fit(model, data.train, { epochs: 1, batchSize: 64, optimizer: 'adadelta:lr=1,rho=0.95', loss: 'categoricalCrossentropy', validationData: data.test, gradients: f as GradientStrategy, seed: 5 });
+      const record: RunRecord = await fit(model, data.train, {
+        epochs: 1,
+        batchSize: 64,
+        optimizer: 'adadelta:lr=1,rho=0.95',
+        loss: 'categoricalCrossentropy',
+        validationData: data.test,
+        gradients: f as GradientStrategy,
+        seed: 5,
+      });
       const weights = model.getWeights().map((t) => t.dataSync().slice());
       await f.close();
       model.dispose();
@@ -89,7 +100,12 @@ describe('training through the fused graph = kernel by kernel', () => {
       gradients: async (m, batch, objective, seed) => {
         const kernel = batchGradients(m, batch, objective, 1 / samplesOf(batch));
         const f = await fused.gradients(m, batch, objective, seed);
-        errors.push(Math.max(...Object.keys(kernel.grads).map((k) => relErr(kernel.grads[k]!.dataSync(), f.grads[k]!.dataSync())), relErr([...kernel.scores, kernel.penalty], [...f.scores, f.penalty])));
+        errors.push(
+          Math.max(
+            ...Object.keys(kernel.grads).map((k) => relErr(kernel.grads[k]!.dataSync(), f.grads[k]!.dataSync())),
+            relErr([...kernel.scores, kernel.penalty], [...f.scores, f.penalty]),
+          ),
+        );
         tf.dispose(Object.values(kernel.grads));
         return f;
       },
@@ -124,7 +140,9 @@ describe('no leaks through the fused graph over 1000 steps', () => {
     if (typeof fused === 'string') throw new Error(fused);
     const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
     // Two batch sizes, as an epoch has (its last batch runs padded in the same session).
-    const batches = [16, 11].map((n, i) => [tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', i), tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 7 + i), 10).toFloat()] as const);
+    const batches = [16, 11].map(
+      (n, i) => [tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', i), tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 7 + i), 10).toFloat()] as const,
+    );
     const objective = objectiveOf(model, 'categoricalCrossentropy');
     const pool = poolOf(tf.backend());
     const seen: Record<number, { tensors: number; bytes: number; sessions: number; fused: number; pooled: number; inUse: number; rss: number }> = {};
@@ -135,7 +153,15 @@ describe('no leaks through the fused graph over 1000 steps', () => {
       if (step === 200 || step === 1000) {
         const m = tf.memory();
         const { tracked, inUse } = pool.stats();
-        seen[step] = { tensors: m.numTensors, bytes: m.numBytes, sessions: sessionCount(), fused: fused.sessions, pooled: tracked, inUse, rss: process.memoryUsage().rss / 2 ** 20 };
+        seen[step] = {
+          tensors: m.numTensors,
+          bytes: m.numBytes,
+          sessions: sessionCount(),
+          fused: fused.sessions,
+          pooled: tracked,
+          inUse,
+          rss: process.memoryUsage().rss / 2 ** 20,
+        };
       }
     }
     const [a, b] = [seen[200]!, seen[1000]!];

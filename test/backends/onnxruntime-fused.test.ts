@@ -7,14 +7,14 @@
  * too. Models and losses it cannot express give a reason and train per kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, definePenalty, optimizerFor, optimizerSpec, penalty, tf, trainStep, type StepResult } from '../../src/index.ts';
+import { referenceModel } from '../../mnist-demo/model.ts';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
 import { selectBackend } from '../../src/backends/select.ts';
+import { attachToKernels, definePenalty, optimizerFor, optimizerSpec, penalty, type StepResult, tf, trainStep } from '../../src/index.ts';
 import { gradientsFor } from '../../src/parallel/gradients-for.ts';
 import { batchGradients } from '../../src/training/batch-math.ts';
 import type { LossName } from '../../src/training/losses.ts';
 import { objectiveOf } from '../../src/training/objective.ts';
-import { referenceModel } from '../../mnist-demo/model.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number, scale = 1) => Float32Array.from({ length: n }, (_, i) => scale * Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11 + seed));
@@ -55,7 +55,7 @@ async function modelOn(backend: string, build: () => tf.LayersModel, seed: numbe
 /** Loss, correct and gradients of `build`'s model on the cpu backend (TF.js autodiff). */
 async function onCpu(build: () => tf.LayersModel, x: Float32Array, xShape: number[], loss: LossName, n: number): Promise<Grads> {
   const m = await modelOn('cpu', build, 5);
-  const [xt, yt] = [tf.tensor(x, xShape), labels(loss, n, (m.outputs[0]!.shape.slice(1) as number[]))];
+  const [xt, yt] = [tf.tensor(x, xShape), labels(loss, n, m.outputs[0]!.shape.slice(1) as number[])];
   const g = batchGradients(m, { xs: [xt], ys: [yt] }, objectiveOf(m, loss), 1 / n);
   const out = { numbers: g.scores, grads: byPlace(m, g.grads) };
   tf.dispose([xt, yt, ...Object.values(g.grads)]);
@@ -67,7 +67,15 @@ async function onCpu(build: () => tf.LayersModel, x: Float32Array, xShape: numbe
  * The same from the fused graph, run at `size` samples (a padded batch when size > n), on two
  * threads: ONNX Runtime's own, or this thread and a worker each running a shard (`data`).
  */
-async function fused(build: () => tf.LayersModel, x: Float32Array, xShape: number[], loss: LossName, n: number, size = n, parallel: 'threads' | 'data' = 'threads'): Promise<Grads & { sessions: number }> {
+async function fused(
+  build: () => tf.LayersModel,
+  x: Float32Array,
+  xShape: number[],
+  loss: LossName,
+  n: number,
+  size = n,
+  parallel: 'threads' | 'data' = 'threads',
+): Promise<Grads & { sessions: number }> {
   const m = await modelOn('onnxruntime', build, 5);
   const f = await FusedGradients.start(m, loss, 2, parallel);
   if (typeof f === 'string') throw new Error(`not fused: ${f}`);
@@ -94,36 +102,120 @@ function expectSame(cpu: Grads, ort: Grads): void {
 }
 
 const img = (h: number, w: number, c: number) => tf.layers.inputLayer({ inputShape: [h, w, c] });
-const seq = (...layers: tf.layers.Layer[]) => () => tf.sequential({ layers });
+const seq =
+  (...layers: tf.layers.Layer[]) =>
+  () =>
+    tf.sequential({ layers });
 
 beforeAll(async () => {
   await selectBackend('onnxruntime', { threads: 2 });
 });
 
 describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
-  const conv = (filters: number, kernelSize: number, strides: number, padding: 'valid' | 'same', activation: string) => tf.layers.conv2d({ filters, kernelSize, strides, padding, activation: activation as 'relu' });
+  const conv = (filters: number, kernelSize: number, strides: number, padding: 'valid' | 'same', activation: string) =>
+    tf.layers.conv2d({ filters, kernelSize, strides, padding, activation: activation as 'relu' });
   const cases: Array<[string, () => tf.LayersModel, number[], LossName]> = [
-    ['Conv2D 3×3 valid relu (Winograd) ─ Flatten ─ Dense softmax', () => seq(img(10, 10, 8), conv(16, 3, 1, 'valid', 'relu'), tf.layers.flatten(), tf.layers.dense({ units: 5, activation: 'softmax' }))(), [10, 10, 8], 'categoricalCrossentropy'],
-    ['Conv2D 3×3 same tanh ─ Conv2D 5×5 stride 2 sigmoid (direct) ─ GlobalFlatten', () => seq(img(9, 9, 3), conv(8, 3, 1, 'same', 'tanh'), conv(4, 5, 2, 'same', 'sigmoid'), tf.layers.flatten(), tf.layers.dense({ units: 3 }))(), [9, 9, 3], 'softmaxCrossEntropyFromLogits'],
-    ['MaxPooling2D 2×2 on odd sizes, ties (constant regions)', () => seq(img(7, 7, 2), conv(8, 1, 1, 'valid', 'relu'), tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 4, activation: 'softmax' }))(), [7, 7, 2], 'categoricalCrossentropy'],
-    ['MaxPooling2D 3×3 and AveragePooling2D 2×2', () => seq(img(12, 12, 2), conv(8, 3, 1, 'same', 'elu'), tf.layers.maxPooling2d({ poolSize: 3 }), tf.layers.averagePooling2d({ poolSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 4, activation: 'softmax' }))(), [12, 12, 2], 'sparseCategoricalCrossentropy'],
-    ['Dense activations: relu6, selu, softplus, elu, linear, softmax in the middle', () => seq(tf.layers.dense({ inputShape: [6], units: 7, activation: 'relu6' }), tf.layers.dense({ units: 7, activation: 'selu' }), tf.layers.dense({ units: 7, activation: 'softplus' }), tf.layers.dense({ units: 7, activation: 'elu' }), tf.layers.dense({ units: 7, activation: 'softmax' }), tf.layers.dense({ units: 3, activation: 'linear' }))(), [6], 'meanSquaredError'],
-    ['Activation and ReLU layers, Reshape, Dense sigmoid with cross-entropy on probabilities', () => seq(tf.layers.dense({ inputShape: [6], units: 8 }), tf.layers.activation({ activation: 'tanh' }), tf.layers.reLU(), tf.layers.reshape({ targetShape: [2, 4] }), tf.layers.flatten(), tf.layers.dense({ units: 3, activation: 'sigmoid' }))(), [6], 'categoricalCrossentropy'],
-    ['mean squared error of a rank-3 output', () => seq(tf.layers.dense({ inputShape: [5], units: 6, activation: 'relu' }), tf.layers.reshape({ targetShape: [3, 2] }))(), [5], 'meanSquaredError'],
+    [
+      'Conv2D 3×3 valid relu (Winograd) ─ Flatten ─ Dense softmax',
+      () => seq(img(10, 10, 8), conv(16, 3, 1, 'valid', 'relu'), tf.layers.flatten(), tf.layers.dense({ units: 5, activation: 'softmax' }))(),
+      [10, 10, 8],
+      'categoricalCrossentropy',
+    ],
+    [
+      'Conv2D 3×3 same tanh ─ Conv2D 5×5 stride 2 sigmoid (direct) ─ GlobalFlatten',
+      () => seq(img(9, 9, 3), conv(8, 3, 1, 'same', 'tanh'), conv(4, 5, 2, 'same', 'sigmoid'), tf.layers.flatten(), tf.layers.dense({ units: 3 }))(),
+      [9, 9, 3],
+      'softmaxCrossEntropyFromLogits',
+    ],
+    [
+      'MaxPooling2D 2×2 on odd sizes, ties (constant regions)',
+      () =>
+        seq(
+          img(7, 7, 2),
+          conv(8, 1, 1, 'valid', 'relu'),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4, activation: 'softmax' }),
+        )(),
+      [7, 7, 2],
+      'categoricalCrossentropy',
+    ],
+    [
+      'MaxPooling2D 3×3 and AveragePooling2D 2×2',
+      () =>
+        seq(
+          img(12, 12, 2),
+          conv(8, 3, 1, 'same', 'elu'),
+          tf.layers.maxPooling2d({ poolSize: 3 }),
+          tf.layers.averagePooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4, activation: 'softmax' }),
+        )(),
+      [12, 12, 2],
+      'sparseCategoricalCrossentropy',
+    ],
+    [
+      'Dense activations: relu6, selu, softplus, elu, linear, softmax in the middle',
+      () =>
+        seq(
+          tf.layers.dense({ inputShape: [6], units: 7, activation: 'relu6' }),
+          tf.layers.dense({ units: 7, activation: 'selu' }),
+          tf.layers.dense({ units: 7, activation: 'softplus' }),
+          tf.layers.dense({ units: 7, activation: 'elu' }),
+          tf.layers.dense({ units: 7, activation: 'softmax' }),
+          tf.layers.dense({ units: 3, activation: 'linear' }),
+        )(),
+      [6],
+      'meanSquaredError',
+    ],
+    [
+      'Activation and ReLU layers, Reshape, Dense sigmoid with cross-entropy on probabilities',
+      () =>
+        seq(
+          tf.layers.dense({ inputShape: [6], units: 8 }),
+          tf.layers.activation({ activation: 'tanh' }),
+          tf.layers.reLU(),
+          tf.layers.reshape({ targetShape: [2, 4] }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: 'sigmoid' }),
+        )(),
+      [6],
+      'categoricalCrossentropy',
+    ],
+    [
+      'mean squared error of a rank-3 output',
+      () => seq(tf.layers.dense({ inputShape: [5], units: 6, activation: 'relu' }), tf.layers.reshape({ targetShape: [3, 2] }))(),
+      [5],
+      'meanSquaredError',
+    ],
   ];
-  it.each(cases)('%s', async (_, build, inShape, loss) => {
-    const n = 6;
-    const shape = [n, ...inShape];
-    // Whole numbers in 0..3 on images: many equal values in a window (ties of max pooling).
-    const x = inShape.length === 3 ? Float32Array.from(data(n * inShape.reduce((a, b) => a * b, 1), 2), (v) => Math.round(Math.abs(v) * 3)) : data(n * inShape[0]!, 2);
-    const cpu = await onCpu(build, x, shape, loss, n);
-    expectSame(cpu, await fused(build, x, shape, loss, n));
-    // Data-parallel: two shards of 3, on this thread and a worker.
-    expectSame(cpu, await fused(build, x, shape, loss, n, n, 'data'));
-  }, 60_000);
+  it.each(cases)(
+    '%s',
+    async (_, build, inShape, loss) => {
+      const n = 6;
+      const shape = [n, ...inShape];
+      // Whole numbers in 0..3 on images: many equal values in a window (ties of max pooling).
+      const x =
+        inShape.length === 3
+          ? Float32Array.from(data(n * inShape.reduce((a, b) => a * b, 1), 2), (v) => Math.round(Math.abs(v) * 3))
+          : data(n * inShape[0]!, 2);
+      const cpu = await onCpu(build, x, shape, loss, n);
+      expectSame(cpu, await fused(build, x, shape, loss, n));
+      // Data-parallel: two shards of 3, on this thread and a worker.
+      expectSame(cpu, await fused(build, x, shape, loss, n, n, 'data'));
+    },
+    60_000,
+  );
 
   it('a batch smaller than the session runs padded, with the gradient of its real samples', async () => {
-    const build = () => seq(img(8, 8, 1), tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }), tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 4, activation: 'softmax' }))();
+    const build = () =>
+      seq(
+        img(8, 8, 1),
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 4, activation: 'softmax' }),
+      )();
     const x = data(3 * 64, 4);
     const ort = await fused(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3, 8);
     expect(ort.sessions).toBe(1);
@@ -135,7 +227,11 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
 
   it('frozen layers get no gradient; a seeded dropout drops what it drops on cpu', async () => {
     const build = () => {
-      const m = seq(tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu', name: 'frozen' }), tf.layers.dropout({ rate: 0.5, seed: 3 }), tf.layers.dense({ units: 3, activation: 'softmax', name: 'top' }))();
+      const m = seq(
+        tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu', name: 'frozen' }),
+        tf.layers.dropout({ rate: 0.5, seed: 3 }),
+        tf.layers.dense({ units: 3, activation: 'softmax', name: 'top' }),
+      )();
       m.getLayer('frozen').trainable = false;
       return m;
     };
@@ -150,36 +246,53 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
 describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
   // A user's penalty (TF.js autodiff, added to the graph's gradients) beside the built-ins (in the graph).
   const logCosh = definePenalty({ name: 'fusedlogcosh', fn: (w: tf.Tensor) => tf.log(tf.cosh(w)) });
-  it.each(['l1:1e-2', 'l2:1e-2', 'l1l2:1,l1=1e-2,l2=3e-2', 'l3:1e-2', 'l4:1e-2', 'lp:1e-2,p=3', 'lp:1e-2,p=1.5', 'deadzone:1e-2,a=0.1', 'fusedlogcosh:1e-2'])('%s on kernels and biases: value and gradients', async (spec) => {
-    expect(logCosh.name).toBe('fusedlogcosh');
-    const run = async (backend: string, spec: string) => {
-      const base = await modelOn(backend, () => seq(img(6, 6, 2), tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 3, activation: 'softmax' }))(), 5);
-      // Some weights exactly 0 (the gradients' edge: sign(0) = 0).
-      (base.weights[1]!.read() as tf.Variable).assign(tf.zeros(base.weights[1]!.shape as number[]));
-      const model = await attachToKernels(base, { penalty: penalty(spec), penalizeBias: true });
-      const [x, y] = [tf.tensor4d(data(2 * 72, 3), [2, 6, 6, 2]), tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat()];
-      const f = backend === 'onnxruntime' ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
-      if (typeof f === 'string') throw new Error(f);
-      const [batch, objective] = [{ xs: [x], ys: [y] }, objectiveOf(model, 'categoricalCrossentropy')];
-      const g = f ? await f.gradients(model, batch, objective) : batchGradients(model, batch, objective, 1 / 2);
-      const out = { penalty: g.penalty, grads: byPlace(model, g.grads) };
-      tf.dispose([x, y, ...Object.values(g.grads)]);
-      await f?.close();
-      model.dispose();
-      base.dispose();
-      return out;
-    };
-    // The penalty's own gradient: with it minus without it (the data gradient is much larger).
-    const penaltyPart = async (backend: string) => {
-      const [withIt, without] = [await run(backend, spec), await run(backend, 'none')];
-      return { penalty: withIt.penalty, grads: Object.fromEntries(Object.entries(withIt.grads).map(([k, g]) => [k, g.map((v, i) => v - without.grads[k]![i]!)])) };
-    };
-    const [cpu, ort] = [await penaltyPart('cpu'), await penaltyPart('onnxruntime')];
-    expect(cpu.penalty).toBeGreaterThan(0);
-    expect(relErr([cpu.penalty], [ort.penalty])).toBeLessThan(1e-5);
-    expect(Object.keys(ort.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
-    for (const [k, g] of Object.entries(cpu.grads)) expect(relErr(g, ort.grads[k]!), k).toBeLessThan(1e-3);
-  }, 60_000);
+  it.each(['l1:1e-2', 'l2:1e-2', 'l1l2:1,l1=1e-2,l2=3e-2', 'l3:1e-2', 'l4:1e-2', 'lp:1e-2,p=3', 'lp:1e-2,p=1.5', 'deadzone:1e-2,a=0.1', 'fusedlogcosh:1e-2'])(
+    '%s on kernels and biases: value and gradients',
+    async (spec) => {
+      expect(logCosh.name).toBe('fusedlogcosh');
+      const run = async (backend: string, spec: string) => {
+        const base = await modelOn(
+          backend,
+          () =>
+            seq(
+              img(6, 6, 2),
+              tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }),
+              tf.layers.flatten(),
+              tf.layers.dense({ units: 3, activation: 'softmax' }),
+            )(),
+          5,
+        );
+        // Some weights exactly 0 (the gradients' edge: sign(0) = 0).
+        (base.weights[1]!.read() as tf.Variable).assign(tf.zeros(base.weights[1]!.shape as number[]));
+        const model = await attachToKernels(base, { penalty: penalty(spec), penalizeBias: true });
+        const [x, y] = [tf.tensor4d(data(2 * 72, 3), [2, 6, 6, 2]), tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat()];
+        const f = backend === 'onnxruntime' ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+        if (typeof f === 'string') throw new Error(f);
+        const [batch, objective] = [{ xs: [x], ys: [y] }, objectiveOf(model, 'categoricalCrossentropy')];
+        const g = f ? await f.gradients(model, batch, objective) : batchGradients(model, batch, objective, 1 / 2);
+        const out = { penalty: g.penalty, grads: byPlace(model, g.grads) };
+        tf.dispose([x, y, ...Object.values(g.grads)]);
+        await f?.close();
+        model.dispose();
+        base.dispose();
+        return out;
+      };
+      // The penalty's own gradient: with it minus without it (the data gradient is much larger).
+      const penaltyPart = async (backend: string) => {
+        const [withIt, without] = [await run(backend, spec), await run(backend, 'none')];
+        return {
+          penalty: withIt.penalty,
+          grads: Object.fromEntries(Object.entries(withIt.grads).map(([k, g]) => [k, g.map((v, i) => v - without.grads[k]![i]!)])),
+        };
+      };
+      const [cpu, ort] = [await penaltyPart('cpu'), await penaltyPart('onnxruntime')];
+      expect(cpu.penalty).toBeGreaterThan(0);
+      expect(relErr([cpu.penalty], [ort.penalty])).toBeLessThan(1e-5);
+      expect(Object.keys(ort.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
+      for (const [k, g] of Object.entries(cpu.grads)) expect(relErr(g, ort.grads[k]!), k).toBeLessThan(1e-3);
+    },
+    60_000,
+  );
 });
 
 describe('the reference model', () => {
@@ -235,33 +348,62 @@ describe('the reference model', () => {
 describe('what the fused graph cannot express takes the per-kernel path, with the reason', () => {
   const dense = () => tf.layers.dense({ units: 3, activation: 'softmax' });
   it.each([
-    ['a BatchNormalization layer', () => seq(tf.layers.dense({ inputShape: [4], units: 5 }), tf.layers.batchNormalization(), dense())(), 'categoricalCrossentropy', /BatchNormalization/],
-    ['a branching model', () => {
-      const inp = tf.input({ shape: [4] });
-      const a = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
-      const b = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
-      return tf.model({ inputs: inp, outputs: tf.layers.add().apply([a, b]) as tf.SymbolicTensor });
-    }, 'meanSquaredError', /fed by/],
-    ['overlapping max-pool windows', () => seq(img(6, 6, 1), tf.layers.maxPooling2d({ poolSize: 3, strides: 1 }), tf.layers.flatten(), dense())(), 'categoricalCrossentropy', /overlapping/],
-    ['an activation it lacks', () => seq(tf.layers.dense({ inputShape: [4], units: 5, activation: 'swish' }), dense())(), 'categoricalCrossentropy', /activation swish/],
-    ['a loss given as a function', () => seq(tf.layers.dense({ inputShape: [4], units: 3 }))(), ((a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b)))) as never, /loss is a function/],
-  ] as const)('%s', async (_, build, loss, why) => {
-    await tf.setBackend('onnxruntime');
-    const model = build();
-    const reason = await FusedGradients.start(model, loss);
-    expect(reason).toMatch(why);
-    const chosen = await gradientsFor(model, { name: 'onnxruntime', threads: 2, parallel: 'data', workers: 0 }, loss);
-    expect(chosen.path).toBe('per-kernel');
-    expect(chosen.why).toBe(reason);
-    // It trains all the same.
-    const opt = optimizerFor(model, optimizerSpec('sgd:lr=0.1').transform);
-    const inShape = model.inputs[0]!.shape.slice(1) as number[];
-    const x = tf.tensor(data(2 * inShape.reduce((a, b) => a * b, 1), 1), [2, ...inShape]);
-    const y = tf.tensor(data(2 * 3, 2, 0.5).map(Math.abs), [2, 3]);
-    const r = await trainStep(model, opt, x, y, { loss, gradients: chosen.gradients });
-    expect(Number.isFinite(r.dataLoss)).toBe(true);
-    tf.dispose([x, y]);
-    opt.dispose();
-    model.dispose();
-  }, 60_000);
+    [
+      'a BatchNormalization layer',
+      () => seq(tf.layers.dense({ inputShape: [4], units: 5 }), tf.layers.batchNormalization(), dense())(),
+      'categoricalCrossentropy',
+      /BatchNormalization/,
+    ],
+    [
+      'a branching model',
+      () => {
+        const inp = tf.input({ shape: [4] });
+        const a = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
+        const b = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
+        return tf.model({ inputs: inp, outputs: tf.layers.add().apply([a, b]) as tf.SymbolicTensor });
+      },
+      'meanSquaredError',
+      /fed by/,
+    ],
+    [
+      'overlapping max-pool windows',
+      () => seq(img(6, 6, 1), tf.layers.maxPooling2d({ poolSize: 3, strides: 1 }), tf.layers.flatten(), dense())(),
+      'categoricalCrossentropy',
+      /overlapping/,
+    ],
+    [
+      'an activation it lacks',
+      () => seq(tf.layers.dense({ inputShape: [4], units: 5, activation: 'swish' }), dense())(),
+      'categoricalCrossentropy',
+      /activation swish/,
+    ],
+    [
+      'a loss given as a function',
+      () => seq(tf.layers.dense({ inputShape: [4], units: 3 }))(),
+      ((a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b)))) as never,
+      /loss is a function/,
+    ],
+  ] as const)(
+    '%s',
+    async (_, build, loss, why) => {
+      await tf.setBackend('onnxruntime');
+      const model = build();
+      const reason = await FusedGradients.start(model, loss);
+      expect(reason).toMatch(why);
+      const chosen = await gradientsFor(model, { name: 'onnxruntime', threads: 2, parallel: 'data', workers: 0 }, loss);
+      expect(chosen.path).toBe('per-kernel');
+      expect(chosen.why).toBe(reason);
+      // It trains all the same.
+      const opt = optimizerFor(model, optimizerSpec('sgd:lr=0.1').transform);
+      const inShape = model.inputs[0]!.shape.slice(1) as number[];
+      const x = tf.tensor(data(2 * inShape.reduce((a, b) => a * b, 1), 1), [2, ...inShape]);
+      const y = tf.tensor(data(2 * 3, 2, 0.5).map(Math.abs), [2, 3]);
+      const r = await trainStep(model, opt, x, y, { loss, gradients: chosen.gradients });
+      expect(Number.isFinite(r.dataLoss)).toBe(true);
+      tf.dispose([x, y]);
+      opt.dispose();
+      model.dispose();
+    },
+    60_000,
+  );
 });

@@ -10,7 +10,22 @@ import { describe, expect, it } from 'vitest';
 import { penx, spawnPenx } from '../cli/run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-ort-resume-'));
-const ARGS = ['--backend', 'onnxruntime', '--penalty', 'l2:1e-4', '--epochs', '3', '--train-size', '1024', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
+const ARGS = [
+  '--backend',
+  'onnxruntime',
+  '--penalty',
+  'l2:1e-4',
+  '--epochs',
+  '3',
+  '--train-size',
+  '1024',
+  '--test-size',
+  '128',
+  '--batch-size',
+  '64',
+  '--threads',
+  '2',
+];
 
 /** Start a run and kill it (SIGKILL) once its checkpoint has at least one finished epoch; the epochs it had. */
 async function killAfterFirstEpoch(out: string): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * Choosing the onnxruntime backend: its thread settings, and the fallback when onnxruntime-node
  * does not load (simulated: its binding module throws as a missing package does) — `auto` goes
- * on to wasm as before, saying why; asking for `onnxruntime` by name is a SpecError.
+ * on to wasm as before, saying why; asking for `onnxruntime` by name is a UsageError.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -24,7 +24,12 @@ describe('selectBackend with onnxruntime-node installed', () => {
     expect(tf.getBackend()).toBe('onnxruntime');
     const { sessionThreads } = await import('../../src/backends/onnxruntime/runtime/sessions.ts');
     expect(sessionThreads()).toEqual({ intraOp: 1, spinning: false });
-    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'threads', workers: 0 });
+    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({
+      name: 'onnxruntime',
+      threads: 2,
+      parallel: 'threads',
+      workers: 0,
+    });
     expect(sessionThreads()).toEqual({ intraOp: 2, spinning: false });
   });
 
@@ -58,12 +63,14 @@ describe('selectBackend when onnxruntime-node does not load', () => {
     expect(info.note).toMatch(/onnxruntime-node did not load \(Cannot find module 'onnxruntime-node\/dist\/binding\.js'\); using wasm$/);
   });
 
-  it("'onnxruntime' by name is a SpecError that names the backend, not a command-line flag", async () => {
+  it("'onnxruntime' by name is a UsageError that names the backend, not a command-line flag", async () => {
     simulateMissing();
     const { selectBackend } = await freshSelect();
-    const { SpecError } = await import('../../src/spec/errors.ts');
+    const { UsageError } = await import('../../src/errors.ts');
     const err = await selectBackend('onnxruntime').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SpecError);
-    expect((err as Error).message).toBe("backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'");
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(
+      "backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'",
+    );
   });
 });

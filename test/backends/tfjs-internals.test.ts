@@ -2,16 +2,23 @@
  * The contract between the onnxruntime backend and TF.js's internals
  * (src/backends/onnxruntime/runtime/tfjs-internals.ts): every internal it takes is checked here
  * against the installed TF.js, by behaviour, so a TF.js version that changes one fails this test
- * before it fails a training run. package.json's peer range admits only the versions tested.
+ * before it fails a training run. The library's package.json (src/) admits only the versions tested.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  cpuBackendClass,
+  gradientDepth,
+  isRegisteredBackend,
+  STORAGE_METHODS,
+  silenceAdvert,
+  storageOf,
+} from '../../src/backends/onnxruntime/runtime/tfjs-internals.ts';
 import { tf } from '../../src/index.ts';
-import { cpuBackendClass, gradientDepth, isRegisteredBackend, silenceAdvert, storageOf, STORAGE_METHODS } from '../../src/backends/onnxruntime/runtime/tfjs-internals.ts';
 
 describe('TF.js internals the onnxruntime backend uses', () => {
   it('the installed TF.js is in the peer range the package declares (only the versions tested)', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../../src/package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
     const range = pkg.peerDependencies['@tensorflow/tfjs']!;
     const m = /^~(\d+)\.(\d+)\.(\d+)$/.exec(range);
     expect(m, `peer range ${range} is a ~major.minor.patch range`).not.toBeNull();

@@ -1,6 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { penx } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-bench-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -13,11 +19,40 @@ function tfjsNodeInstalled(): boolean {
 
 describe('penx bench', () => {
   it('prints one JSON object with the measured fields', async () => {
-    const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2');
+    const r = await penx(
+      'bench',
+      '--backend',
+      'wasm',
+      '--json',
+      '--batch-size',
+      '8',
+      '--steps',
+      '2',
+      '--cpu-batch-size',
+      '1',
+      '--eval-images',
+      '256',
+      '--threads',
+      '2',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(data-parallel\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
-    for (const key of ['backend', 'threads', 'gradients', 'batchSize', 'forwardMs', 'trainStepMs', 'firstStepMs', 'evalSeconds', 'snapshotSeconds', 'epochSeconds', 'cpuMsPerSample', 'speedupVsCpu', 'peakRssMb']) {
+    for (const key of [
+      'backend',
+      'threads',
+      'gradients',
+      'batchSize',
+      'forwardMs',
+      'trainStepMs',
+      'firstStepMs',
+      'evalSeconds',
+      'snapshotSeconds',
+      'epochSeconds',
+      'cpuMsPerSample',
+      'speedupVsCpu',
+      'peakRssMb',
+    ]) {
       expect(j, key).toHaveProperty(key);
     }
     expect(j).toMatchObject({ backend: 'wasm', threads: 2, parallel: 'data', gradients: 'per-kernel', batchSize: 8 });
@@ -26,14 +61,61 @@ describe('penx bench', () => {
     const [step, evaluation, snapshot] = [j['trainStepMs'], j['evalSeconds'], j['snapshotSeconds']] as number[];
     expect(evaluation).toBeGreaterThan(0);
     expect(snapshot).toBeGreaterThan(0);
-    expect(j['epochSeconds'] as number).toBeGreaterThan(7500 * step! / 1000);
+    expect(j['epochSeconds'] as number).toBeGreaterThan((7500 * step!) / 1000);
     expect(j['epochSeconds'] as number).toBeGreaterThan(evaluation! + snapshot!);
     expect(j['speedupVsCpu']).toBeGreaterThan(1);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
-  }, 120_000);
+
+    // Against a clock of its own: an epoch penx train really ran on the same backend, threads and batch
+    // (256 images: 32 steps of 8, then 256 test images evaluated and the snapshot), timed in its record.
+    const t = await penx(
+      'train',
+      '--penalty',
+      'l1:1e-4',
+      '--epochs',
+      '1',
+      '--train-size',
+      '256',
+      '--test-size',
+      '256',
+      '--batch-size',
+      '8',
+      '--backend',
+      'wasm',
+      '--threads',
+      '2',
+      '--out',
+      root,
+      '--name',
+      'timed',
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const ran = (JSON.parse(readFileSync(join(root, 'timed', 'run.json'), 'utf8')) as { epochs: Array<{ seconds: number }> }).epochs[0]!.seconds;
+    const projected = (32 * step!) / 1000 + (evaluation! * 256) / 10_000 + snapshot!;
+    // Generous: other work shares these cores, and the real epoch's first steps are its slowest.
+    expect(ran / projected, `penx train: ${ran} s, bench's projection of it: ${projected} s`).toBeGreaterThan(1 / 3);
+    expect(ran / projected, `penx train: ${ran} s, bench's projection of it: ${projected} s`).toBeLessThan(3);
+  }, 240_000);
 
   it("runs on wasm's threaded build with --parallel threads", async () => {
-    const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2', '--parallel', 'threads');
+    const r = await penx(
+      'bench',
+      '--backend',
+      'wasm',
+      '--json',
+      '--batch-size',
+      '4',
+      '--steps',
+      '1',
+      '--cpu-batch-size',
+      '1',
+      '--eval-images',
+      '256',
+      '--threads',
+      '2',
+      '--parallel',
+      'threads',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(wasm's threaded build\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
@@ -42,7 +124,22 @@ describe('penx bench', () => {
   }, 120_000);
 
   it('runs on onnxruntime through the fused graph, data-parallel by default (a shard on a worker thread)', async () => {
-    const r = await penx('bench', '--backend', 'onnxruntime', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2');
+    const r = await penx(
+      'bench',
+      '--backend',
+      'onnxruntime',
+      '--json',
+      '--batch-size',
+      '8',
+      '--steps',
+      '2',
+      '--cpu-batch-size',
+      '1',
+      '--eval-images',
+      '256',
+      '--threads',
+      '2',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^backend: onnxruntime, 2 threads/m);
     expect(r.stderr).toMatch(/the first 2 batches of a real run at batch 8 \(fused\)/);

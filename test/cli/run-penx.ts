@@ -1,5 +1,5 @@
 /** Running the real `penx` command from tests, as a user would from a shell: the built dist/cli.mjs. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 
 export interface Run {
   readonly code: number;
@@ -19,8 +19,13 @@ export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...(options.nodeArgs ?? []), 'dist/cli.mjs', ...args],
-      { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...options.env }, ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}) },
+      [...(options.nodeArgs ?? []), 'mnist-demo/dist/cli.mjs', ...args],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 << 20,
+        env: { ...process.env, ...options.env },
+        ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : err.signal === 'SIGKILL' ? 137 : 1) : 0, stdout, stderr }),
     );
   });
@@ -32,12 +37,12 @@ export function penx(...args: string[]): Promise<Run> {
 
 /** Start `penx` in the background, its output ignored. */
 export function spawnPenx(...args: string[]): ChildProcess {
-  return spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: 'ignore' });
+  return spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: 'ignore' });
 }
 
 /** Start `penx` in the background, collecting its stderr. */
 export function spawnPenxPiped(...args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,12 +1,13 @@
 /** `penx bench`: how fast the reference model trains here, as `penx train` runs it (see mnist-demo/bench.ts); `--all`: every backend side by side, and PyTorch when it can run. */
-import { selectBackend, SpecError, type BackendInfo } from '../../../src/node.ts';
+
 import os from 'node:os';
-import { cpuReference, runBench, type BenchOptions, type BenchResult } from '../../bench.ts';
-import { pytorchPeer, type PeerResult } from '../../bench/pytorch.ts';
+import { type BackendInfo, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
+import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
+import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
 import type { BackendFlags } from '../backend-options.ts';
-import { describeBackend, startBackend } from './backend.ts';
 import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';
+import { describeBackend, startBackend } from './backend.ts';
 
 export interface BenchFlags extends BackendFlags {
   readonly json?: boolean;
@@ -22,7 +23,8 @@ export interface BenchFlags extends BackendFlags {
 const ALL_BACKENDS = ['tensorflow', 'onnxruntime', 'wasm'] as const;
 
 function threadsLabel(r: BenchResult): string {
-  const how = r.threads === 1 ? '' : r.parallel === 'data' ? ', data-parallel' : r.backend === 'wasm' ? ", wasm's threaded build" : `, ${r.backend}'s own threads`;
+  const how =
+    r.threads === 1 ? '' : r.parallel === 'data' ? ', data-parallel' : r.backend === 'wasm' ? ", wasm's threaded build" : `, ${r.backend}'s own threads`;
   return `${r.threads} thread${r.threads === 1 ? '' : 's'}${how}`;
 }
 
@@ -35,18 +37,49 @@ const isPeer = (r: Column): r is PeerResult => r.backend === 'pytorch';
 function report(results: readonly Column[]): string {
   const first = results[0]!;
   const cpuBatch = results.find((r): r is BenchResult => !isPeer(r))?.cpuBatchSize ?? '';
-  const row = (label: string, cell: (r: BenchResult) => string, peer: (r: PeerResult) => string = () => '—'): string[] => [label, ...results.map((r) => (isPeer(r) ? peer(r) : cell(r)))];
+  const row = (label: string, cell: (r: BenchResult) => string, peer: (r: PeerResult) => string = () => '—'): string[] => [
+    label,
+    ...results.map((r) => (isPeer(r) ? peer(r) : cell(r))),
+  ];
   const rows = [
     row('threads', threadsLabel, (r) => `${r.threads} (PyTorch ${r.version})`),
-    row('gradients', (r) => (r.gradients === 'fused' ? 'one fused graph per step' : 'kernel by kernel'), () => 'autograd'),
-    row(`forward, batch ${first.batchSize}`, (r) => `${r.forwardMs} ms`, (r) => `${r.forwardMs} ms`),
-    row(`training step, batch ${first.batchSize}`, (r) => `${r.trainStepMs} ms`, (r) => `${r.trainStepMs} ms`),
-    row('step / forward', (r) => `${r.stepToForward}×`, (r) => `${r.stepToForward}×`),
+    row(
+      'gradients',
+      (r) => (r.gradients === 'fused' ? 'one fused graph per step' : 'kernel by kernel'),
+      () => 'autograd',
+    ),
+    row(
+      `forward, batch ${first.batchSize}`,
+      (r) => `${r.forwardMs} ms`,
+      (r) => `${r.forwardMs} ms`,
+    ),
+    row(
+      `training step, batch ${first.batchSize}`,
+      (r) => `${r.trainStepMs} ms`,
+      (r) => `${r.trainStepMs} ms`,
+    ),
+    row(
+      'step / forward',
+      (r) => `${r.stepToForward}×`,
+      (r) => `${r.stepToForward}×`,
+    ),
     row('first step (sessions built)', (r) => `${r.firstStepMs} ms`),
-    row('per sample', (r) => `${r.msPerSample} ms`, (r) => `${r.msPerSample} ms`),
-    row('evaluation of 10 000 test images', (r) => `${r.evalSeconds} s`, (r) => `${r.evalSeconds} s`),
+    row(
+      'per sample',
+      (r) => `${r.msPerSample} ms`,
+      (r) => `${r.msPerSample} ms`,
+    ),
+    row(
+      'evaluation of 10 000 test images',
+      (r) => `${r.evalSeconds} s`,
+      (r) => `${r.evalSeconds} s`,
+    ),
     row('weight snapshot', (r) => `${r.snapshotSeconds} s`),
-    row('one epoch (60 000 samples, evaluation, snapshot)', (r) => `${r.epochSeconds} s`, (r) => `${r.epochSeconds} s`),
+    row(
+      'one epoch (60 000 samples, evaluation, snapshot)',
+      (r) => `${r.epochSeconds} s`,
+      (r) => `${r.epochSeconds} s`,
+    ),
     row(`cpu backend, batch ${cpuBatch}`, (r) => `${r.cpuMsPerSample} ms per sample`),
     row('speed-up over cpu', (r) => `${r.speedupVsCpu}×`),
     row(results.length > 1 ? 'peak memory (RSS, process so far)' : 'peak memory (RSS)', (r) => `${r.peakRssMb} MB`),
@@ -65,7 +98,7 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
     try {
       info = await selectBackend(name, { parallel: flags.parallel, ...(threads === undefined ? {} : { threads }) });
     } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
+      if (!(e instanceof PenaltyExplorerError)) throw e;
       console.error(`backend ${name}: skipped (${e.message})`);
       continue;
     }

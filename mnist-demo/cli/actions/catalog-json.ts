@@ -3,7 +3,7 @@
  * name, formula, doc, parameters with their defaults and bounds, built-in or not), or, for specs,
  * one object per spec (`{ input, spec, formula, from? }`, or `{ input, error }` for a bad one).
  */
-import type { CatalogEntry, ParamDefs } from '../../../src/index.ts';
+import type { CatalogEntry, ParamDefs } from 'penalty-explorer';
 
 /** A parameter as data: its default, bounds and doc. */
 function paramsJson(params: ParamDefs): Record<string, object> {

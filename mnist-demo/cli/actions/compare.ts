@@ -3,11 +3,11 @@
  * side by side: `<out>/<name>/<run>/` per run, the comparison's figures and report in `<out>/<name>/`.
  */
 import { join } from 'node:path';
-import { checkRunName, optimizerSpec, SpecError, splitSpecList } from '../../../src/node.ts';
+import { checkRunName, optimizerSpec, splitSpecList, UsageError } from 'penalty-explorer/node';
+import { runNameFor } from '../../experiment/names.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
-import { runNameFor } from '../../experiment/names.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { printSummary, trainRuns } from './session.ts';
 
@@ -32,7 +32,7 @@ export async function comparisonRuns(specs: readonly string[], optimizers: reado
     }
   }
   const dup = runs.find((r, i) => runs.findIndex((o) => o.name === r.name) !== i);
-  if (dup) throw new SpecError(`--penalties names ${dup.penalty.spec} twice; each penalty once`);
+  if (dup) throw new UsageError(`--penalties names ${dup.penalty.spec} twice; each penalty once`);
   return runs;
 }
 
@@ -45,9 +45,13 @@ export async function compareRuns(exp: Experiment, runs: readonly PenaltyRun[], 
 export async function compare(flags: CompareFlags): Promise<void> {
   const exp = await parseExperiment(flags);
   const penalties = splitSpecList(flags.penalties);
-  if (penalties.length === 0) throw new SpecError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
-  const optimizers = flags.optimizers?.split(';').map((o) => o.trim()).filter(Boolean);
-  if (optimizers?.length === 0) throw new SpecError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+  if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
+  const optimizers = flags.optimizers
+    ?.split(';')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (optimizers?.length === 0)
+    throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
   const name = flags.name ?? 'compare';
   checkRunName(name, '--name');
   await compareRuns(exp, await comparisonRuns(penalties, optimizers), flags, name);

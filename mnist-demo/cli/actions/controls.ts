@@ -9,7 +9,17 @@
  * gradient transform of the catalogue: clipvalue, clipnorm, clipl1, scale, zero) or a module path.
  * `zero` freezes the layer (its gradient and its update are zeroed).
  */
-import { gradientTransformCatalog, isModuleRef, loadGradientTransform, parseNumber, SpecError, type GradControl, type LayerControls, type LrMultControl } from '../../../src/node.ts';
+import {
+  type GradControl,
+  gradientTransformCatalog,
+  isModuleRef,
+  type LayerControls,
+  type LrMultControl,
+  loadGradientTransform,
+  parseNumber,
+  SpecError,
+  UsageError,
+} from 'penalty-explorer/node';
 
 /** The non-empty trimmed pieces of `text` between `separator`s. */
 const pieces = (text: string, separator: string) =>
@@ -21,7 +31,7 @@ const pieces = (text: string, separator: string) =>
 export function parseLrMult(text: string): LrMultControl[] {
   return pieces(text, ',').map((item) => {
     const eq = item.lastIndexOf('=');
-    if (eq <= 0) throw new SpecError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
+    if (eq <= 0) throw new UsageError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
     const pattern = item.slice(0, eq).trim();
     return { pattern, factor: parseNumber(item.slice(eq + 1), `--lr-mult factor for ${pattern}`) };
   });
@@ -31,8 +41,14 @@ export function parseLrMult(text: string): LrMultControl[] {
 function gradEntries(text: string): Array<{ pattern: string; items: string[] }> {
   return pieces(text, ';').map((entry) => {
     const colon = entry.indexOf(':');
-    if (colon <= 0) throw new SpecError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
-    return { pattern: entry.slice(0, colon).trim(), items: entry.slice(colon + 1).split(',').map((i) => i.trim()) };
+    if (colon <= 0) throw new UsageError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
+    return {
+      pattern: entry.slice(0, colon).trim(),
+      items: entry
+        .slice(colon + 1)
+        .split(',')
+        .map((i) => i.trim()),
+    };
   });
 }
 
@@ -41,9 +57,11 @@ function itemSpec(item: string, pattern: string): string {
   if (isModuleRef(item)) return item;
   const [kind = '', value, ...rest] = item.split('=');
   if (!gradientTransformCatalog.get(kind)) {
-    throw new SpecError(`--grad: unknown transform '${kind}' for ${pattern}; accepted: ${gradientTransformCatalog.names().join(', ')}, or a module path such as ./my-transform.ts`);
+    throw new SpecError(
+      `--grad: unknown transform '${kind}' for ${pattern}; accepted: ${gradientTransformCatalog.names().join(', ')}, or a module path such as ./my-transform.ts`,
+    );
   }
-  if (rest.length > 0) throw new SpecError(`--grad: '${item}' has more than one '='`);
+  if (rest.length > 0) throw new UsageError(`--grad: '${item}' has more than one '='`);
   return value === undefined ? kind : `${kind}:${value}`;
 }
 

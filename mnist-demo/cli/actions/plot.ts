@@ -9,8 +9,21 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPARE_JSON, drawComparison, drawRun, lockOwnFolder, readCompareJson, readRunJson, RUN_JSON, SpecError, useQuietCpu, type DrawOptions, type RunRecord } from '../../../src/node.ts';
-import { parseRange } from '../../../src/serve/view-query.ts';
+import {
+  COMPARE_JSON,
+  type DrawOptions,
+  drawComparison,
+  drawRun,
+  IOError,
+  lockOwnFolder,
+  parseRange,
+  RUN_JSON,
+  type RunRecord,
+  readCompareJson,
+  readRunJson,
+  UsageError,
+  useQuietCpu,
+} from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface PlotFlags {
@@ -24,7 +37,7 @@ export function binningOf(flags: PlotFlags): DrawOptions['binning'] {
   let range: [number, number] | undefined;
   if (flags.range !== undefined) {
     range = parseRange(flags.range);
-    if (!range) throw new SpecError(`--range must be lo,hi with lo < hi, e.g. -0.5,0.5; got ${JSON.stringify(flags.range)}`);
+    if (!range) throw new UsageError(`--range must be lo,hi with lo < hi, e.g. -0.5,0.5; got ${JSON.stringify(flags.range)}`);
   }
   return bins === undefined && range === undefined ? undefined : { ...(bins === undefined ? {} : { bins }), ...(range ? { range } : {}) };
 }
@@ -40,7 +53,7 @@ function readTarget(dir: string): Target {
     return { kind: 'comparison', dir, names, runs: names.map((n) => readRunJson(join(dir, n))) };
   }
   if (existsSync(join(dir, RUN_JSON))) return { kind: 'run', dir, record: readRunJson(dir) };
-  throw new SpecError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
 }
 
 /** Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). */
@@ -57,7 +70,7 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
       if (t.kind === 'comparison') {
         for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
         for (const [i, run] of t.runs.entries()) await drawRun(join(t.dir, t.names[i] as string), run, options);
-        await drawComparison(t.dir, t.runs, t.names, binning ? { binning } : {});
+        await drawComparison(t.dir, t.runs, binning ? { binning } : {});
         console.log(`redrew ${t.dir} (${t.runs.length} runs)`);
       } else {
         await drawRun(t.dir, t.record, options);

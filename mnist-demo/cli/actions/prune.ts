@@ -14,27 +14,30 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   checkpointDir,
   claimFolder,
+  DataError,
+  IOError,
   isToolFolder,
   keptNote,
   loadModel,
   lockOwnFolder,
   modelWeights,
-  readMarker,
+  type PrunePoint,
+  type PruneScope,
+  pruneLevelWithin,
   pruneWeights,
+  type RunRecord,
+  readMarker,
   readRunJson,
+  SPARSE_BIN,
+  SPARSE_JSON,
   saveModel,
   sizeOf,
-  SpecError,
+  type tf,
+  UsageError,
   useQuietCpu,
   writeFileAtomic,
   writeSparseWeights,
-  SPARSE_BIN,
-  SPARSE_JSON,
-  type PrunePoint,
-  type PruneScope,
-  type RunRecord,
-  type tf,
-} from '../../../src/node.ts';
+} from 'penalty-explorer/node';
 import { numberFlag } from '../numbers.ts';
 
 export interface PruneFlags {
@@ -62,14 +65,6 @@ export interface PruneResult {
   readonly sparse: readonly [string, string];
 }
 
-/** The largest level whose accuracy is at most `maxDrop` points below the first (level 0) point's. */
-export function chooseLevel(points: readonly PrunePoint[], maxDrop: number): { point: PrunePoint; trained: PrunePoint } {
-  const trained = points[0];
-  if (!trained || trained.level !== 0 || trained.testAcc === null) throw new SpecError('the prune curve has no accuracy at level 0 (the trained model) to compare with');
-  const within = points.filter((p) => p.testAcc !== null && 100 * ((trained.testAcc as number) - p.testAcc) <= maxDrop + 1e-9);
-  return { point: within.at(-1) ?? trained, trained };
-}
-
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** True when `dir` is (or lies inside) a run's checkpoint folder: its checkpoint, or a half-replaced copy of it. */
@@ -84,21 +79,24 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   const record = readRunJson(dir);
   const last = record.epochs.at(-1);
-  if (!last) throw new SpecError(`${dir}: the run has no finished epoch to prune`);
+  if (!last) throw new DataError(`${dir}: the run has no finished epoch to prune`);
   const curve = last.prune;
-  if (!curve) throw new SpecError(`${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`);
-  const { point, trained } = chooseLevel(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
+  if (!curve)
+    throw new DataError(
+      `${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`,
+    );
+  const { point, trained } = pruneLevelWithin(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
   const out = flags.out ?? join(dir, 'pruned');
   const checkpointAt = insideCheckpoint(out);
-  if (checkpointAt) throw new SpecError(`--out ${out} is inside the run's checkpoint ${checkpointAt}, which --resume continues from; give another folder`);
+  if (checkpointAt) throw new UsageError(`--out ${out} is inside the run's checkpoint ${checkpointAt}, which --resume continues from; give another folder`);
   // A run of the tool's is locked while it is read (a run being trained is refused); another folder is only read.
   const own = isToolFolder(dir, 'run');
-  if (!own && flags.out === undefined) throw new SpecError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
+  if (!own && flags.out === undefined) throw new UsageError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
   const releases: Array<() => void> = [];
   try {
     if (own) releases.push(lockOwnFolder(dir, 'run'));
     const checkpoint = checkpointDir(dir);
-    if (!checkpoint) throw new SpecError(`${dir}: no checkpoint/ with the trained model`);
+    if (!checkpoint) throw new IOError(`${dir}: no checkpoint/ with the trained model`);
     const target = claimFolder(out, { force: true }, 'pruned');
     releases.push(() => target.release());
     const kept = keptNote(out, target.kept);
@@ -106,7 +104,10 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     await useQuietCpu();
     // Reading a run imports no code: a user penalty's regularizer is left out of the pruned model (it only matters for training).
     const model = await loadModel(join(checkpoint, 'model'), {
-      dropUnknown: (names) => console.error(`penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`),
+      dropUnknown: (names) =>
+        console.error(
+          `penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`,
+        ),
     });
     try {
       await writePruned(model, record, { point, trained, last: last.epoch, maxDrop, out, flags });
@@ -122,7 +123,14 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
 async function writePruned(
   model: tf.LayersModel,
   record: RunRecord,
-  chosen: { readonly point: PrunePoint; readonly trained: PrunePoint; readonly last: number; readonly maxDrop: number; readonly out: string; readonly flags: PruneFlags },
+  chosen: {
+    readonly point: PrunePoint;
+    readonly trained: PrunePoint;
+    readonly last: number;
+    readonly maxDrop: number;
+    readonly out: string;
+    readonly flags: PruneFlags;
+  },
 ): Promise<void> {
   const { point, trained, maxDrop, out, flags } = chosen;
   const pruned = new Set(pruneWeights(model, point.level, flags.scope));
@@ -149,8 +157,12 @@ async function writePruned(
     console.log(JSON.stringify(result, null, 1));
     return;
   }
-  console.log(`${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`);
-  console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`);
+  console.log(
+    `${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`,
+  );
+  console.log(
+    `test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`,
+  );
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
   console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
 }

@@ -6,7 +6,7 @@
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
  */
 import { existsSync, statSync } from 'node:fs';
-import { serveDashboard, SpecError, useQuietCpu, type Dashboard } from '../../../src/node.ts';
+import { type Dashboard, IOError, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface ServeFlags {
@@ -24,7 +24,7 @@ export const DEFAULT_PORT = 6060;
 
 /** Starts the dashboard over `dir` and prints its address. */
 export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SpecError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
   const port = portOf(flags.port, portFlag);
   const host = flags.host ?? '127.0.0.1';
   let dashboard: Dashboard;
@@ -33,8 +33,8 @@ export async function startDashboard(dir: string, flags: ServeFlags, portFlag = 
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (port === undefined && code === 'EADDRINUSE') dashboard = await serveDashboard({ dir, host, port: 0 });
-    else if (code === 'EADDRINUSE') throw new SpecError(`port ${port} is taken; give another with ${portFlag}, or 0 for any free port`);
-    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new SpecError(`cannot listen on ${host}: not an address of this machine`);
+    else if (code === 'EADDRINUSE') throw new IOError(`port ${port} is taken; give another with ${portFlag}, or 0 for any free port`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new IOError(`cannot listen on ${host}: not an address of this machine`);
     else throw err;
   }
   console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);

@@ -7,15 +7,15 @@
  *   ─► data ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
  */
 import { basename, dirname } from 'node:path';
-import { DivergedError, LockedError, SpecError, type FitCallback } from '../../../src/node.ts';
+import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError } from 'penalty-explorer/node';
 import { prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
-import { lastScores } from '../../experiment/sweep-record.ts';
+import { lastScores } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { progressCallbacks } from './progress.ts';
-import { interruptible } from '../interrupts.ts';
 
 /** Exit code of a child whose parent went away: the run is left for the queue to hand out again. */
 const ORPHANED = 75;
@@ -87,7 +87,7 @@ export async function sweepRun(taskJson: string): Promise<void> {
     }
   } catch (err) {
     // The run's settings are at fault (training it again fails again), unless another process has its folder.
-    const settings = (err instanceof SpecError && !(err instanceof LockedError)) || err instanceof DivergedError;
+    const settings = (err instanceof PenaltyExplorerError && !(err instanceof LockedError)) || err instanceof DivergedError;
     await send({ kind: 'error', message: (err as Error).message, settings });
     throw err;
   }

@@ -9,11 +9,30 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { hasContent, keptNote, kindText, NotOwnedError, openFolder, parseNumber, readMarker, removeOwned, SpecError, splitSpecList } from '../../../src/node.ts';
+import {
+  hasContent,
+  IOError,
+  keptNote,
+  kindText,
+  MARKER_FILE,
+  NotOwnedError,
+  openFolder,
+  parseNumber,
+  readMarker,
+  readSweepJson,
+  removeOwned,
+  SWEEP_FORMAT,
+  type SweepGrid,
+  type SweepRecord,
+  type SweepSettings,
+  splitSpecList,
+  UsageError,
+  writeSweepJson,
+} from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import { expandGrid, type SweepGrid } from '../../experiment/sweep-grid.ts';
+import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
-import { readSweepJson, runState, settingsDiffer, SWEEP_FORMAT, writeSweepJson, type RunState, type SweepRecord, type SweepSettings } from '../../experiment/sweep-record.ts';
+import { type RunState, runState, settingsDiffer } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { wholeNumber } from '../numbers.ts';
 import { parseExperiment } from './parse-experiment.ts';
@@ -46,14 +65,36 @@ export const DEFAULT_JOBS = 2;
  * The options that are not settings of the runs: the sweep's own, each run's seed and folder, and
  * this machine's (threads, the dashboard). Every other option is a training option every run shares.
  */
-const NOT_SETTINGS: ReadonlySet<string> = new Set(['penalties', 'strengths', 'seeds', 'jobs', 'queue', 'detach', 'status', 'json', 'remove', 'seed', 'out', 'name', 'resume', 'force', 'threads', 'serve', 'host']);
+const NOT_SETTINGS: ReadonlySet<string> = new Set([
+  'penalties',
+  'strengths',
+  'seeds',
+  'jobs',
+  'queue',
+  'detach',
+  'status',
+  'json',
+  'remove',
+  'seed',
+  'out',
+  'name',
+  'resume',
+  'force',
+  'threads',
+  'serve',
+  'host',
+]);
 
 /** The sweep's settings: the training options as given (text), the same for every run. */
 function settingsOf(flags: SweepFlags): SweepSettings {
   return Object.fromEntries(Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean')));
 }
 
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 function gridOf(flags: SweepFlags): SweepGrid {
   return {
@@ -66,19 +107,24 @@ function gridOf(flags: SweepFlags): SweepGrid {
 /** The sweep record the flags describe, every spec and setting checked. */
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   const grid = gridOf(flags);
-  if (grid.seeds.length === 0) throw new SpecError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
+  if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
   await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
   return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
 }
 
 export async function sweep(flags: SweepFlags): Promise<number> {
   const name = flags.name ?? 'sweep';
-  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach)) throw new SpecError(`--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`);
-  if (flags.json && !flags.status) throw new SpecError('--json goes with --status');
+  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach))
+    throw new UsageError(
+      `--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`,
+    );
+  if (flags.json && !flags.status) throw new UsageError('--json goes with --status');
   if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
-  if (flags.queue !== undefined && flags.force) throw new SpecError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
-  if (flags.queue !== undefined && flags.serve !== undefined) throw new SpecError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
+  if (flags.queue !== undefined && flags.force)
+    throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
+  if (flags.queue !== undefined && flags.serve !== undefined)
+    throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
   const record = await recordOf(flags, name);
   if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
   return sweepLocally(record, flags);
@@ -92,16 +138,16 @@ export async function sweep(flags: SweepFlags): Promise<number> {
 async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean): Promise<() => void> {
   if (hasContent(dir)) {
     const marker = readMarker(dir);
-    if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new');
-    if (marker.kind !== 'sweep') throw new SpecError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
+    if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new', MARKER_FILE);
+    if (marker.kind !== 'sweep') throw new IOError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
     if (force) {
       const kept = keptNote(dir, removeOwned(dir).kept);
       if (kept) console.error(kept);
     } else {
       const was = readSweepJson(dir);
-      if (!was) throw new SpecError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
+      if (!was) throw new IOError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
       const why = settingsDiffer(was.settings, record.settings);
-      if (why) throw new SpecError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
+      if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
     }
   }
   const stop = openFolder(dir, 'sweep');
@@ -130,7 +176,9 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<num
     threads,
     onLine: (line) => process.stderr.write(`${line}\n`),
     onFinished: async (run, outcome) => {
-      console.error(outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`);
+      console.error(
+        outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`,
+      );
       await drawSweep(dir, record);
     },
   });

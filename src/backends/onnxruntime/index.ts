@@ -25,9 +25,9 @@
  */
 import { tf } from '../../tf.ts';
 import { ORT_BACKEND } from '../choices.ts';
+import { registerOrtKernels } from './kernels/index.ts';
 import { loadBinding, type SessionThreads } from './runtime/binding.ts';
 import { registerHostBackend } from './runtime/host.ts';
-import { registerOrtKernels } from './kernels/index.ts';
 import { setSessionThreads } from './runtime/sessions.ts';
 
 let registered = false;
@@ -44,5 +44,7 @@ export async function startOnnxruntime(threads: SessionThreads): Promise<void> {
   if (!(await tf.setBackend(ORT_BACKEND))) throw new Error(`TF.js could not start the ${ORT_BACKEND} backend`);
 }
 
+export { FusedGradients } from './fused/strategy.ts';
 export { sessionCount } from './runtime/sessions.ts';
+export { silenceAdvert } from './runtime/tfjs-internals.ts';
 export { ORT_BACKEND };

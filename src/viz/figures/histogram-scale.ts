@@ -4,8 +4,8 @@
  * as ticks. Every histogram figure gets its y encoding from here, so shared axes really agree.
  */
 import type { PositionDef } from 'vega-lite/types_unstable/channeldef.js';
-import type { Histogram } from '../../record/schema.ts';
-import { densityEncoding, logTicks, type DensityScale } from './axes.ts';
+import type { Histogram } from '../../formats/index.ts';
+import { type DensityScale, densityEncoding, logTicks } from './axes.ts';
 import { maxDensity, oneWeightDensity } from './data.ts';
 
 export interface HistogramScaleOptions {

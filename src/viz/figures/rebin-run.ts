@@ -4,8 +4,8 @@
  * `penx plot --bins 30 --range -0.5,0.5` — without retraining. Records without fine histograms
  * re-bin their 100-bin histograms (in proportion; exact only on their edges).
  */
-import type { Histogram, LayerStats, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
-import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import type { Histogram, LayerStats, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
+import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
 import { NON_TRAINABLE } from './data.ts';
 
 export function rebinRun(run: RunRecord, binning: Pick<BinningOptions, 'bins' | 'range'>): RunRecord {

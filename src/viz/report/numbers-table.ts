@@ -3,9 +3,9 @@
  * table of its numbers per epoch (rows carry `data-epoch`, so the page can highlight the
  * selected epoch).
  */
-import { fixed4, grouped, percent, runLabels } from '../figures/index.ts';
-import { constraintText } from '../figures/index.ts';
-import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../record/schema.ts';
+
+import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
+import { constraintText, fixed4, grouped, percent, runLabels } from '../figures/index.ts';
 import { rowsCsv } from './csv.ts';
 import { esc, table } from './html.ts';
 
@@ -32,7 +32,13 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['threads', (c) => (c.parallel === 'data' && c.threads > 1 ? `${c.threads} (data-parallel)` : String(c.threads))],
   // Absent in records from before the fused path.
   ['gradients', (c) => (c.gradients ? `${c.gradients}${c.gradientsWhy ? ` (${c.gradientsWhy})` : ''}` : DASH)],
-  ['versions', (c) => Object.entries(c.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
+  [
+    'versions',
+    (c) =>
+      Object.entries(c.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  ],
   ['started', (c) => c.startedAt],
   ['run folder', (c) => c.name],
 ];

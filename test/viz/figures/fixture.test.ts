@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snapshots } from '../../../src/record/schema.ts';
+import { snapshots } from '../../../src/formats/run.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 
 describe('makeRunRecord (the synthetic record the figure tests use)', () => {

@@ -3,22 +3,21 @@
  * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
  * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../src/formats/run.ts';
+import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
+import { vegaScript } from '../../../src/render/report-file.ts';
 import { reportHtml } from '../../../src/viz/report/index.ts';
-import { penaltyCurves } from '../../../src/viz/render/penalty-curves.ts';
-import { vegaScript } from '../../../src/viz/render/report-file.ts';
-import type { RunRecord } from '../../../src/record/schema.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../../chromium.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const present = existsSync(CHROMIUM);
+const present = hasChromium;
 if (!present && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
 let browser: Browser | undefined;

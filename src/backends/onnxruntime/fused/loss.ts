@@ -85,7 +85,9 @@ function crossEntropy(b: GraphBuilder, v: LossInputs, y: string, labelIndex: str
   const perSample = b.op('Neg', [b.op('ReduceSum', [b.op('Mul', [y, b.op('Log', [clipped])]), b.ints([-1])], { keepdims: 0 })]);
   const lossSum = maskedSum(b, perSample, v.mask);
   if (!v.training) return { lossSum, correct };
-  const inside = b.op('Cast', [b.op('And', [b.op('GreaterOrEqual', [v.out, b.scalar(EPSILON)]), b.op('LessOrEqual', [v.out, b.scalar(1 - EPSILON)])])], { to: 1 });
+  const inside = b.op('Cast', [b.op('And', [b.op('GreaterOrEqual', [v.out, b.scalar(EPSILON)]), b.op('LessOrEqual', [v.out, b.scalar(1 - EPSILON)])])], {
+    to: 1,
+  });
   const dOut = b.op('Mul', [b.op('Mul', [b.op('Neg', [b.op('Div', [y, clipped])]), inside]), rowScale(b, v)]);
   return { lossSum, correct, dOut };
 }

@@ -14,11 +14,11 @@
  * A user's penalty (or any other regularizer) is left to TF.js: its value and gradient come from
  * autodiff of the layer's regularizer, added to the graph's gradients (strategy.ts).
  */
+
+import { penalised } from '../../../model/index.ts';
+import { BUILTIN_PENALTIES, PenaltyRegularizer } from '../../../penalties/index.ts';
+import type { ParamValues } from '../../../registry/index.ts';
 import type { tf } from '../../../tf.ts';
-import { penalised } from '../../../model/inventory.ts';
-import { BUILTIN_PENALTIES } from '../../../penalties/builtins.ts';
-import { PenaltyRegularizer } from '../../../penalties/regularizer.ts';
-import type { ParamValues } from '../../../spec/params.ts';
 import type { GraphBuilder } from '../onnx/builder.ts';
 import type { LayerWeight } from './layers/layer.ts';
 
@@ -96,7 +96,8 @@ export function graphPenalties(model: tf.LayersModel): { inGraph: GraphPenalty[]
   for (const { variable: weight, regularizer } of penalised(model)) {
     const graph = regularizer instanceof PenaltyRegularizer ? GRAPHS.get(regularizer.definition) : undefined;
     if (graph && regularizer instanceof PenaltyRegularizer) inGraph.push({ weight, strength: regularizer.strength, params: regularizer.params, graph });
-    else if (!(regularizer instanceof PenaltyRegularizer && regularizer.definition === BUILTIN_PENALTIES.none)) rest.push({ weight, regularizer: regularizer as unknown as TfjsPenalty['regularizer'] });
+    else if (!(regularizer instanceof PenaltyRegularizer && regularizer.definition === BUILTIN_PENALTIES.none))
+      rest.push({ weight, regularizer: regularizer as unknown as TfjsPenalty['regularizer'] });
   }
   return { inGraph, rest };
 }

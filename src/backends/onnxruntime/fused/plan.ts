@@ -8,7 +8,7 @@
  *         ─► FusedPlan { layers, weights (graph inputs, in order), loss }
  */
 import type { tf } from '../../../tf.ts';
-import type { Loss } from '../../../training/losses.ts';
+import type { Loss } from '../../../training/index.ts';
 import { planActivation } from './layers/activation-layer.ts';
 import { planConv2D } from './layers/conv2d.ts';
 import { planDense } from './layers/dense.ts';
@@ -17,7 +17,7 @@ import { configOf, type LayerEmitter, type LayerPlanner, type LayerWeight } from
 import { planAveragePooling2D, planMaxPooling2D } from './layers/pooling.ts';
 import { planFlatten, planReshape } from './layers/reshape.ts';
 import { LOSS_EMITTERS, type LossEmitter } from './loss.ts';
-import { graphPenalties, type GraphPenalty, type TfjsPenalty } from './penalties.ts';
+import { type GraphPenalty, graphPenalties, type TfjsPenalty } from './penalties.ts';
 
 /** The layer kinds the fused graph expresses, by TF.js class name. */
 const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
@@ -53,7 +53,8 @@ export interface FusedPlan {
 
 /** The model's layers as a chain from its input, or why they are not one. */
 function chainOf(model: tf.LayersModel): tf.layers.Layer[] | string {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs (the fused graph takes one of each)`;
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    return `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs (the fused graph takes one of each)`;
   if (model.inputs[0]!.dtype !== 'float32') return `the model's input is ${model.inputs[0]!.dtype}`;
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   let previous: tf.layers.Layer | undefined;
@@ -62,7 +63,8 @@ function chainOf(model: tf.LayersModel): tf.layers.Layer[] | string {
     const from = nodes.length === 1 ? nodes[0]!.inboundLayers : [];
     if (nodes.length !== 1 || from.length !== 1) return `layer ${layer.name} is not fed by exactly one layer once (a branch, a merge or a shared layer)`;
     const source = from[0]!;
-    if (previous ? source !== previous : source.getClassName() !== 'InputLayer') return `layer ${layer.name} is fed by ${source.name}, not by the layer before it (the fused graph takes a chain)`;
+    if (previous ? source !== previous : source.getClassName() !== 'InputLayer')
+      return `layer ${layer.name} is fed by ${source.name}, not by the layer before it (the fused graph takes a chain)`;
     previous = layer;
   }
   if (!previous) return 'the model has no layers';
@@ -76,7 +78,7 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
   if (!lossEmitter) return `the loss is ${loss.name === 'custom' ? 'a function' : loss.name} (the fused graph computes the named losses)`;
   const chain = chainOf(model);
   if (typeof chain === 'string') return chain;
-  const inShape = (model.inputs[0]!.shape.slice(1) as Array<number | null>);
+  const inShape = model.inputs[0]!.shape.slice(1) as Array<number | null>;
   if (inShape.some((d) => d === null)) return `the model's input shape [${inShape.map((d) => d ?? '?')}] has free dimensions`;
   const layers: LayerEmitter[] = [];
   const shape0 = inShape as number[];
@@ -97,7 +99,8 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
   }
   const expected = (last.outputShape as Array<number | null>).slice(1);
   if (expected.join() !== shape.join()) return `internal: the fused graph's output [${shape}] differs from the model's [${expected}]`;
-  if (loss.name !== 'meanSquaredError' && shape.length !== 1) return `the model's output has shape [${shape}] per sample (a classification loss takes [classes])`;
+  if (loss.name !== 'meanSquaredError' && shape.length !== 1)
+    return `the model's output has shape [${shape}] per sample (a classification loss takes [classes])`;
   const weights = layers.flatMap((l) => l.weights);
   const { inGraph, rest } = graphPenalties(model);
   return { inShape: shape0, outShape: shape, layers, weights, loss: lossEmitter, lossName: loss.name, logits, penalties: inGraph, tfjsPenalties: rest };

@@ -17,12 +17,12 @@
  * added here; penalties only in this thread's graph). Without, one session on all the threads.
  */
 import { tf } from '../../../tf.ts';
-import { OrtSession, type SessionThreads } from '../runtime/binding.ts';
 import { encodeModel } from '../onnx/model.ts';
+import { OrtSession, type SessionThreads } from '../runtime/binding.ts';
 import { floatsOf, poolOf } from '../runtime/storage.ts';
 import type { LayerWeight } from './layers/layer.ts';
 import type { FusedPlan } from './plan.ts';
-import { fusedGraph, type FusedGraph } from './training-graph.ts';
+import { type FusedGraph, fusedGraph } from './training-graph.ts';
 import type { RemoteSession, SessionWorkers } from './workers.ts';
 
 /** The sessions of one kind: this thread's and each worker's, for shards of `graph.n` samples. */
@@ -130,7 +130,16 @@ export class FusedRunner {
    * gradients of scale·Σ loss) or evaluation. `size`: samples of a new session if none fits;
    * `draw` runs the random draws (a seed's scope).
    */
-  async run(training: boolean, x: Float32Array, labels: Float32Array, n: number, labelShape: readonly number[], scale: number, size = n, draw: <T>(fn: () => T) => T = (fn) => fn()): Promise<FusedResult> {
+  async run(
+    training: boolean,
+    x: Float32Array,
+    labels: Float32Array,
+    n: number,
+    labelShape: readonly number[],
+    scale: number,
+    size = n,
+    draw: <T>(fn: () => T) => T = (fn) => fn(),
+  ): Promise<FusedResult> {
     const cuts = shards(n, this.parts);
     const r = await this.runnerFor(training, cuts[0]![1], labelShape, Math.ceil(Math.max(size, n) / this.parts));
     const { graph } = r;

@@ -16,11 +16,21 @@
  * const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2);
  * if (typeof fused !== 'string') await fit(model, data, { gradients: fused, … });
  */
-import { tf, type Tensor } from '../../../tf.ts';
-import { samplesOf, trainableVariables, type Batch, type BatchGradients, type BatchScores } from '../../../training/batch-math.ts';
-import { localGradients, type GradientStrategy } from '../../../training/gradients.ts';
-import { objectiveOf, type LossOption, type Objective } from '../../../training/objective.ts';
-import { mixSeeds, withSeededRandom } from '../../../training/seeded-random.ts';
+import { type Tensor, tf } from '../../../tf.ts';
+import {
+  type Batch,
+  type BatchGradients,
+  type BatchScores,
+  type GradientStrategy,
+  type LossOption,
+  localGradients,
+  mixSeeds,
+  type Objective,
+  objectiveOf,
+  samplesOf,
+  trainableVariables,
+  withSeededRandom,
+} from '../../../training/index.ts';
 import type { ParallelMode } from '../../choices.ts';
 import { ORT_BACKEND } from '../../choices.ts';
 import type { SessionThreads } from '../runtime/binding.ts';
@@ -74,7 +84,12 @@ export class FusedGradients implements GradientStrategy {
    * a shard of the batch (`data`) — or why it cannot be (the onnxruntime backend is not the
    * current one, or the graph cannot express the model: a layer, an activation, the loss, a metric).
    */
-  static async start(model: tf.LayersModel, objective: Objective | LossOption = 'categoricalCrossentropy', threads = 1, parallel: ParallelMode = 'threads'): Promise<FusedGradients | string> {
+  static async start(
+    model: tf.LayersModel,
+    objective: Objective | LossOption = 'categoricalCrossentropy',
+    threads = 1,
+    parallel: ParallelMode = 'threads',
+  ): Promise<FusedGradients | string> {
     if (tf.getBackend() !== ORT_BACKEND) return `the backend is ${tf.getBackend()} (the fused graph runs on onnxruntime)`;
     const o = isObjective(objective) ? objective : objectiveOf(model, objective);
     const problem = objectiveProblem(o);

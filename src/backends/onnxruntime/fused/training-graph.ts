@@ -42,7 +42,14 @@ const prod = (s: readonly number[]) => s.reduce((a, d) => a * d, 1);
  * weights get gradients; `penalties` false leaves the built-in penalties out (a data-parallel shard
  * other than the first).
  */
-export function fusedGraph(plan: FusedPlan, n: number, labelShape: readonly number[], training: boolean, trains: (w: LayerWeight) => boolean, penalties = true): FusedGraph {
+export function fusedGraph(
+  plan: FusedPlan,
+  n: number,
+  labelShape: readonly number[],
+  training: boolean,
+  trains: (w: LayerWeight) => boolean,
+  penalties = true,
+): FusedGraph {
   const b = new GraphBuilder('v');
   const extras: ExtraSpec[] = [];
   const grads = new Map<LayerWeight, string>();

@@ -7,8 +7,8 @@
  *   'dispose' { id } ─► the session freed
  */
 import { parentPort } from 'node:worker_threads';
-import { loadBinding, OrtSession, type SessionOptions } from '../runtime/binding.ts';
 import type { ValueSpec } from '../onnx/model.ts';
+import { loadBinding, OrtSession, type SessionOptions } from '../runtime/binding.ts';
 import { DONE, FAILED } from './protocol.ts';
 
 interface Shared {

@@ -65,7 +65,8 @@ export class SessionWorkers {
 
   /** Start `count` workers (each with ONNX Runtime loaded). */
   static async start(count: number): Promise<SessionWorkers> {
-    const ready = (m: { type: string; id: number; error?: string }) => (m.id !== 0 ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed to start: ${m.error ?? m.type}`));
+    const ready = (m: { type: string; id: number; error?: string }) =>
+      m.id !== 0 ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed to start: ${m.error ?? m.type}`);
     return new SessionWorkers(await startWorkers(new URL('./fused-worker.mjs', import.meta.url), count, undefined, ready));
   }
 
@@ -97,5 +98,7 @@ export class SessionWorkers {
 
 /** The worker's reply `{ type: 'ok', id }` (0: started), or its failure. */
 function reply(w: Worker, id: number): Promise<void> {
-  return awaitReply(w, (m: { type: string; id: number; error?: string }) => (m.id !== id ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed: ${m.error ?? m.type}`)));
+  return awaitReply(w, (m: { type: string; id: number; error?: string }) =>
+    m.id !== id ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed: ${m.error ?? m.type}`),
+  );
 }

@@ -12,7 +12,10 @@ export interface ActivationGraph {
 
 /** `activation` (as FusedConv2D and _FusedMatMul name it) from `input` to `output`. */
 export function activationGraph(activation: string | undefined, input: string, output: string, leakyreluAlpha = 0.2): ActivationGraph | undefined {
-  const one = (op: string, attrs?: NodeSpec['attrs']): ActivationGraph => ({ nodes: [{ op, inputs: [input], outputs: [output], ...(attrs ? { attrs } : {}) }], constants: [] });
+  const one = (op: string, attrs?: NodeSpec['attrs']): ActivationGraph => ({
+    nodes: [{ op, inputs: [input], outputs: [output], ...(attrs ? { attrs } : {}) }],
+    constants: [],
+  });
   switch (activation ?? 'linear') {
     case 'linear':
       return one('Identity');

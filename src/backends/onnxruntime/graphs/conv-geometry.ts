@@ -59,7 +59,9 @@ export interface TfPoolAttrs {
 /** Geometry of a 2-D pooling of an NHWC input (outC = inC). */
 export function poolGeometry(xShape: readonly number[], attrs: TfPoolAttrs): ConvGeometry | undefined {
   if (xShape.length !== 4) return undefined;
-  return geometryOf(tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode));
+  return geometryOf(
+    tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode),
+  );
 }
 
 /** `info` in ONNX terms; undefined when ONNX would size the output differently or a size is 0. */
@@ -79,8 +81,10 @@ function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry | undefined 
     dilations: [info.dilationHeight, info.dilationWidth],
     pads: [top, left, bottom, right],
   };
-  const onnxOut = (size: number, before: number, after: number, k: number, s: number, d: number) => Math.floor((size + before + after - (d * (k - 1) + 1)) / s) + 1;
-  const sizesAgree = onnxOut(g.inH, top, bottom, g.kh, g.strides[0], g.dilations[0]) === g.outH && onnxOut(g.inW, left, right, g.kw, g.strides[1], g.dilations[1]) === g.outW;
+  const onnxOut = (size: number, before: number, after: number, k: number, s: number, d: number) =>
+    Math.floor((size + before + after - (d * (k - 1) + 1)) / s) + 1;
+  const sizesAgree =
+    onnxOut(g.inH, top, bottom, g.kh, g.strides[0], g.dilations[0]) === g.outH && onnxOut(g.inW, left, right, g.kw, g.strides[1], g.dilations[1]) === g.outW;
   const positive = [g.n, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC].every((d) => d > 0) && [top, left, bottom, right].every((p) => p >= 0);
   return sizesAgree && positive ? g : undefined;
 }

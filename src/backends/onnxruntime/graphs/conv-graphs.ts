@@ -9,9 +9,10 @@
  * reference model (batch 64, one thread) 19–23 ms with them against 16.4 ms for the NCHW Conv
  * alone, and slower (21–31 ms) for the transpose-free im2col + MatMul form in NHWC.
  */
+
+import { type GraphSpec, int64s, type NodeSpec } from '../onnx/model.ts';
 import { activationGraph } from './activation.ts';
-import { isPointwise, type ConvGeometry } from './conv-geometry.ts';
-import { int64s, type GraphSpec, type NodeSpec } from '../onnx/model.ts';
+import { type ConvGeometry, isPointwise } from './conv-geometry.ts';
 
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
@@ -63,7 +64,8 @@ export function convForwardGraph(g: ConvGeometry, hasBias: boolean, activation?:
 
 /** ConvTranspose's output_padding to reach the input's size exactly; undefined when ONNX cannot. */
 function outputPadding(g: ConvGeometry): [number, number] | undefined {
-  const extra = (size: number, out: number, k: number, s: number, d: number, before: number, after: number) => size - (s * (out - 1) + d * (k - 1) + 1 - before - after);
+  const extra = (size: number, out: number, k: number, s: number, d: number, before: number, after: number) =>
+    size - (s * (out - 1) + d * (k - 1) + 1 - before - after);
   const ph = extra(g.inH, g.outH, g.kh, g.strides[0], g.dilations[0], g.pads[0], g.pads[2]);
   const pw = extra(g.inW, g.outW, g.kw, g.strides[1], g.dilations[1], g.pads[1], g.pads[3]);
   const ok = (p: number, s: number, d: number) => p >= 0 && p < Math.max(s, d);

@@ -14,12 +14,13 @@
  * conv2d_3 13.1 → 7.6, 13.6 → 8.4, 12.2 → 9.0; the three layers' six kernels 111 → ~78 ms.
  * With one input channel (conv2d_1) the direct forms are faster (2 against 8 ms).
  */
-import { geometryKey, type ConvGeometry } from './conv-geometry.ts';
-import { convForwardGraph, convInputGradGraph } from './conv-graphs.ts';
-import { convFilterGradGraph } from './filter-grad-graph.ts';
+
 import type { GraphSpec } from '../onnx/model.ts';
 import type { Pieces } from '../runtime/run.ts';
-import { winogradApplies, winogradFilterGradGraph, winogradForwardGraph, winogradInputGradGraph, type WinogradPlan } from './winograd-graphs.ts';
+import { type ConvGeometry, geometryKey } from './conv-geometry.ts';
+import { convForwardGraph, convInputGradGraph } from './conv-graphs.ts';
+import { convFilterGradGraph } from './filter-grad-graph.ts';
+import { type WinogradPlan, winogradApplies, winogradFilterGradGraph, winogradForwardGraph, winogradInputGradGraph } from './winograd-graphs.ts';
 
 /**
  * Samples per run of a direct forward or input-gradient graph: a whole shard of the reference
@@ -85,7 +86,8 @@ export function inputGradGraph(g: ConvGeometry): GraphSpec | undefined {
 }
 
 /** The cache key part of a forward conv's options. */
-export const forwardKernel = (hasBias: boolean, activation?: string, leakyreluAlpha?: number): string => `Conv2D|${hasBias ? 'bias' : ''}|${activation ?? 'linear'}|${leakyreluAlpha ?? ''}`;
+export const forwardKernel = (hasBias: boolean, activation?: string, leakyreluAlpha?: number): string =>
+  `Conv2D|${hasBias ? 'bias' : ''}|${activation ?? 'linear'}|${leakyreluAlpha ?? ''}`;
 
 /** dx of the conv from dy and w; its graph is undefined when none gives dx's size. */
 export function inputGradRun(g: ConvGeometry): ConvRun {

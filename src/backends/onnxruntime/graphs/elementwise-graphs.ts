@@ -10,7 +10,7 @@
  *                                        measured 2.8 ms on 2.4 M floats against 11 ms with IsNaN and Where)
  *   Sum(axes, keepDims)               ─► ReduceSum
  */
-import { int64s, type ConstantSpec, type GraphSpec, type NodeSpec } from '../onnx/model.ts';
+import { type ConstantSpec, type GraphSpec, int64s, type NodeSpec } from '../onnx/model.ts';
 
 /** TF.js binary kernels and their ONNX operators. */
 export const BINARY_OPS: Readonly<Record<string, string>> = { Add: 'Add', Sub: 'Sub', Multiply: 'Mul', RealDiv: 'Div' };
@@ -21,7 +21,10 @@ export const UNARY_OPS: Readonly<Record<string, string>> = { Relu: 'Relu', Sqrt:
 /** out = op(a, b), shapes broadcast to `outShape`. */
 export function binaryGraph(kernel: string, aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): GraphSpec {
   return {
-    inputs: [{ name: 'a', shape: aShape }, { name: 'b', shape: bShape }],
+    inputs: [
+      { name: 'a', shape: aShape },
+      { name: 'b', shape: bShape },
+    ],
     outputs: [{ name: 'out', shape: outShape }],
     nodes: [{ op: BINARY_OPS[kernel]!, inputs: ['a', 'b'], outputs: ['out'] }],
   };

@@ -4,8 +4,9 @@
  *   rank 2:  Gemm(a, b; transA, transB) ─► + bias ─► activation      (transposes folded into the GEMM)
  *   rank 3+: Transpose (last two axes, if asked) ─► MatMul (batch dims broadcast) ─► + bias ─► activation
  */
-import { activationGraph } from './activation.ts';
+
 import type { GraphSpec, NodeSpec } from '../onnx/model.ts';
+import { activationGraph } from './activation.ts';
 
 /** Shapes and options of one product. */
 export interface MatMulSpec {

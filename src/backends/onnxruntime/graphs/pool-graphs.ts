@@ -10,8 +10,9 @@
  * Like the cpu backend, a window's NaNs are passed over; a window of nothing above the lowest
  * float gives ONNX Runtime's lowest float where the cpu backend gives −∞.
  */
+
+import { type GraphSpec, int64s } from '../onnx/model.ts';
 import type { ConvGeometry } from './conv-geometry.ts';
-import { int64s, type GraphSpec } from '../onnx/model.ts';
 
 /** y = maxPool(x), NHWC. */
 export function maxPoolGraph(g: ConvGeometry): GraphSpec {
@@ -22,7 +23,12 @@ export function maxPoolGraph(g: ConvGeometry): GraphSpec {
     constants: [int64s('x5', [g.n, 1, g.inH, g.inW, g.inC]), int64s('y4', [g.n, g.outH, g.outW, g.outC])],
     nodes: [
       { op: 'Reshape', inputs: ['x', 'x5'], outputs: ['xv'] },
-      { op: 'MaxPool', inputs: ['xv'], outputs: ['yv'], attrs: { kernel_shape: [g.kh, g.kw, 1], strides: [...g.strides, 1], pads: [top, left, 0, bottom, right, 0] } },
+      {
+        op: 'MaxPool',
+        inputs: ['xv'],
+        outputs: ['yv'],
+        attrs: { kernel_shape: [g.kh, g.kw, 1], strides: [...g.strides, 1], pads: [top, left, 0, bottom, right, 0] },
+      },
       { op: 'Reshape', inputs: ['yv', 'y4'], outputs: ['y'] },
     ],
   };

@@ -22,11 +22,12 @@
  * time than a² strided Slices and a Concat per chunk, and a third of the nodes (a fused training
  * graph loads in a fraction of the time).
  */
-import { activationGraph } from './activation.ts';
-import type { ConvGeometry } from './conv-geometry.ts';
+
 import { GraphBuilder } from '../onnx/builder.ts';
 import type { GraphSpec } from '../onnx/model.ts';
-import { kron, reverseColumns, transpose, winogradTransforms, type Matrix } from './winograd-matrices.ts';
+import { activationGraph } from './activation.ts';
+import type { ConvGeometry } from './conv-geometry.ts';
+import { kron, type Matrix, reverseColumns, transpose, winogradTransforms } from './winograd-matrices.ts';
 
 /** How a Winograd graph is cut: outputs per tile and samples per chunk. */
 export interface WinogradPlan {
@@ -145,7 +146,11 @@ function correlationGraph(k: Correlation, plan: WinogradPlan, bias: boolean, act
   });
   b.op('Reshape', [b.concat(outs, 0), b.ints([k.n, k.oh, k.ow, k.co])], undefined, 'y');
   return b.graph(
-    [{ name: 'x', shape: [k.n, k.h, k.w, k.c] }, { name: 'w', shape: [3, 3, k.turned ? k.co : k.c, k.turned ? k.c : k.co] }, ...(bias ? [{ name: 'b', shape: [k.co] }] : [])],
+    [
+      { name: 'x', shape: [k.n, k.h, k.w, k.c] },
+      { name: 'w', shape: [3, 3, k.turned ? k.co : k.c, k.turned ? k.c : k.co] },
+      ...(bias ? [{ name: 'b', shape: [k.co] }] : []),
+    ],
     [{ name: 'y', shape: [k.n, k.oh, k.ow, k.co] }],
   );
 }
@@ -157,7 +162,13 @@ function activate(b: GraphBuilder, x: string, activation: string, leakyreluAlpha
 }
 
 /** y = activation(conv(x, w) + bias), NHWC, for a conv where `winogradApplies`. */
-export function winogradForwardGraph(g: ConvGeometry, plan: WinogradPlan, hasBias: boolean, activation?: string, leakyreluAlpha?: number): GraphSpec | undefined {
+export function winogradForwardGraph(
+  g: ConvGeometry,
+  plan: WinogradPlan,
+  hasBias: boolean,
+  activation?: string,
+  leakyreluAlpha?: number,
+): GraphSpec | undefined {
   const k: Correlation = { n: g.n, h: g.inH, w: g.inW, c: g.inC, oh: g.outH, ow: g.outW, co: g.outC, pads: g.pads, turned: false };
   return correlationGraph(k, plan, hasBias, activation, leakyreluAlpha);
 }
@@ -165,7 +176,17 @@ export function winogradForwardGraph(g: ConvGeometry, plan: WinogradPlan, hasBia
 /** dx of the conv from dy and w (inputs named x and w: dy is the data here), for a conv where `winogradApplies`. */
 export function winogradInputGradGraph(g: ConvGeometry): (plan: WinogradPlan) => GraphSpec {
   const [top, left, bottom, right] = g.pads;
-  const k: Correlation = { n: g.n, h: g.outH, w: g.outW, c: g.outC, oh: g.inH, ow: g.inW, co: g.inC, pads: [2 - top, 2 - left, 2 - bottom, 2 - right], turned: true };
+  const k: Correlation = {
+    n: g.n,
+    h: g.outH,
+    w: g.outW,
+    c: g.outC,
+    oh: g.inH,
+    ow: g.inW,
+    co: g.inC,
+    pads: [2 - top, 2 - left, 2 - bottom, 2 - right],
+    turned: true,
+  };
   return (plan) => correlationGraph(k, plan, false) as GraphSpec;
 }
 
@@ -192,5 +213,11 @@ export function winogradFilterGradGraph(g: ConvGeometry, plan: WinogradPlan): Gr
   const sum = parts.length === 1 ? parts[0]! : b.op('Sum', parts);
   const dw = b.op('MatMul', [GG, b.reshape(sum, [a * a, g.inC * g.outC])]);
   b.op('Reshape', [dw, b.ints([3, 3, g.inC, g.outC])], undefined, 'dw');
-  return b.graph([{ name: 'x', shape: [g.n, g.inH, g.inW, g.inC] }, { name: 'dy', shape: [g.n, g.outH, g.outW, g.outC] }], [{ name: 'dw', shape: [3, 3, g.inC, g.outC] }]);
+  return b.graph(
+    [
+      { name: 'x', shape: [g.n, g.inH, g.inW, g.inC] },
+      { name: 'dy', shape: [g.n, g.outH, g.outW, g.outC] },
+    ],
+    [{ name: 'dw', shape: [3, 3, g.inC, g.outC] }],
+  );
 }

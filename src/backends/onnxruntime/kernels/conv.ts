@@ -3,11 +3,11 @@
  * activation) and a conv run piece by piece of the batch, on the graphs conv-plans.ts chooses.
  */
 import type { tf } from '../../../tf.ts';
-import { convGeometry, type ConvGeometry, type TfConvAttrs } from '../graphs/conv-geometry.ts';
-import { convPieces, forwardKernel, forwardRun, type ConvRun } from '../graphs/conv-plans.ts';
+import { type ConvGeometry, convGeometry, type TfConvAttrs } from '../graphs/conv-geometry.ts';
+import { type ConvRun, convPieces, forwardKernel, forwardRun } from '../graphs/conv-plans.ts';
 import { runInPieces } from '../runtime/run.ts';
 import { deferredOf } from '../runtime/storage.ts';
-import { sizeOf, type KernelAttrs, type KernelInputs } from './replace-kernel.ts';
+import { type KernelAttrs, type KernelInputs, sizeOf } from './replace-kernel.ts';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -28,5 +28,11 @@ export function convForward(inputs: KernelInputs, attrs: KernelAttrs, backend: t
     const deferred = deferredOf(backend).conv(g, x!, filter!);
     if (deferred) return deferred;
   }
-  return convInPieces(backend, forwardKernel(bias !== undefined, activation, alpha), g, forwardRun(g, bias !== undefined, activation, alpha), bias ? [x!, filter!, bias] : [x!, filter!]);
+  return convInPieces(
+    backend,
+    forwardKernel(bias !== undefined, activation, alpha),
+    g,
+    forwardRun(g, bias !== undefined, activation, alpha),
+    bias ? [x!, filter!, bias] : [x!, filter!],
+  );
 }

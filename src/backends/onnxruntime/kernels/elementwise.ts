@@ -15,8 +15,8 @@ import { tf } from '../../../tf.ts';
 import { binaryGraph, unaryGraph } from '../graphs/elementwise-graphs.ts';
 import { runGraph } from '../runtime/run.ts';
 import { deferredOf, floatsOf, tensorOf } from '../runtime/storage.ts';
-import { binaryLoop, periodOf, type BinaryOp } from './loops/elementwise-loops.ts';
-import { sizeOf, type KernelInputs, type OrtKernel, type OrtKernelConfig } from './replace-kernel.ts';
+import { type BinaryOp, binaryLoop, periodOf } from './loops/elementwise-loops.ts';
+import { type KernelInputs, type OrtKernel, type OrtKernelConfig, sizeOf } from './replace-kernel.ts';
 
 /** Outputs from this many elements run on ONNX Runtime (a session call costs ~20 µs). */
 export const MIN_ORT_ELEMENTS = 32 * 1024;

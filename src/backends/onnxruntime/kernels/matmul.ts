@@ -2,7 +2,7 @@
 import { tf } from '../../../tf.ts';
 import { matMulGraph } from '../graphs/matmul-graph.ts';
 import { runGraph } from '../runtime/run.ts';
-import { sizeOf, type KernelAttrs, type KernelInputs } from './replace-kernel.ts';
+import { type KernelAttrs, type KernelInputs, sizeOf } from './replace-kernel.ts';
 
 type TensorInfo = tf.TensorInfo;
 

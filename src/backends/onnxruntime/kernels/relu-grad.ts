@@ -15,7 +15,7 @@
  * (a second derivative), TF.js's own formula runs on the saved input, which the tape can follow
  * (the saved input of a deferred conv is shared, not computed, until then).
  */
-import { tf, type Tensor } from '../../../tf.ts';
+import { type Tensor, tf } from '../../../tf.ts';
 import { reluGradGraph } from '../graphs/relu-grad-graph.ts';
 import { runGraph } from '../runtime/run.ts';
 import { gradientDepth } from '../runtime/tfjs-internals.ts';

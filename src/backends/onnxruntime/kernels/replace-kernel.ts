@@ -25,7 +25,8 @@ export function replaceKernel(backendName: string, kernelName: string, body: Ort
   tf.registerKernel({
     kernelName,
     backendName,
-    kernelFunc: (args) => body(args.inputs as KernelInputs, (args.attrs ?? {}) as KernelAttrs, args.backend as tf.KernelBackend) ?? (stock.kernelFunc(args) as tf.TensorInfo),
+    kernelFunc: (args) =>
+      body(args.inputs as KernelInputs, (args.attrs ?? {}) as KernelAttrs, args.backend as tf.KernelBackend) ?? (stock.kernelFunc(args) as tf.TensorInfo),
   });
 }
 

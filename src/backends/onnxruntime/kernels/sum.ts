@@ -3,7 +3,7 @@ import { tf } from '../../../tf.ts';
 import { sumGraph } from '../graphs/elementwise-graphs.ts';
 import { runGraph } from '../runtime/run.ts';
 import { MIN_ORT_ELEMENTS } from './elementwise.ts';
-import { sizeOf, type OrtKernelConfig } from './replace-kernel.ts';
+import { type OrtKernelConfig, sizeOf } from './replace-kernel.ts';
 
 export const sumConfig: OrtKernelConfig = {
   kernelName: tf.Sum,

@@ -8,7 +8,7 @@
  *   const y = b.op('Relu', [x]);
  *   const [z] = b.inline(someKernelGraph, { x: y, w: 'w1' });
  */
-import { int64s, type AttrValue, type ConstantSpec, type GraphSpec, type NodeSpec, type ValueSpec } from './model.ts';
+import { type AttrValue, type ConstantSpec, type GraphSpec, int64s, type NodeSpec, type ValueSpec } from './model.ts';
 
 export class GraphBuilder {
   readonly nodes: NodeSpec[] = [];

@@ -6,8 +6,15 @@
  *
  * Shapes are static (every dimension known), so ONNX Runtime plans each session's memory once.
  */
-import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
-import { AttributeProtoSchema, AttributeProto_AttributeType, ModelProtoSchema, TensorProtoSchema, TensorProto_DataType, ValueInfoProtoSchema } from 'onnx-buf';
+import { create, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import {
+  AttributeProto_AttributeType,
+  type AttributeProtoSchema,
+  ModelProtoSchema,
+  TensorProto_DataType,
+  type TensorProtoSchema,
+  type ValueInfoProtoSchema,
+} from 'onnx-buf';
 
 /** An attribute value: whole numbers are INT(S); `{ f }` is a FLOAT, `{ floats }` FLOATS; a string is STRING. */
 export type AttrValue = number | readonly number[] | string | { readonly f: number } | { readonly floats: readonly number[] };
@@ -76,7 +83,12 @@ function valueInfo(v: ValueSpec): MessageInitShape<typeof ValueInfoProtoSchema> 
 
 function constant(c: ConstantSpec): MessageInitShape<typeof TensorProtoSchema> {
   const dataType = c.values instanceof Float32Array ? DATA_TYPE.float32 : c.values instanceof Int32Array ? DATA_TYPE.int32 : DATA_TYPE.int64;
-  return { name: c.name, dims: c.dims.map((d) => BigInt(d)), dataType, rawData: new Uint8Array(c.values.buffer as ArrayBuffer, c.values.byteOffset, c.values.byteLength) };
+  return {
+    name: c.name,
+    dims: c.dims.map((d) => BigInt(d)),
+    dataType,
+    rawData: new Uint8Array(c.values.buffer as ArrayBuffer, c.values.byteOffset, c.values.byteLength),
+  };
 }
 
 /** The serialized ONNX model of `g`. */

@@ -15,12 +15,12 @@
  * three kernels of conv2d_2 ~22 ms, the one fused run ~15 ms; two 9 MB activations fewer a step.
  */
 import type { tf } from '../../../tf.ts';
-import type { BufferPool } from './buffer-pool.ts';
 import type { ConvGeometry } from '../graphs/conv-geometry.ts';
 import { convPieces, forwardKernel, forwardRun } from '../graphs/conv-plans.ts';
+import type { BufferPool } from './buffer-pool.ts';
+import { runPieces } from './run.ts';
 import { floatsOf } from './storage.ts';
 import type { HostStorage } from './tfjs-internals.ts';
-import { runPieces } from './run.ts';
 
 /** Activations below this many floats are computed at once (deferring them saves little). */
 const MIN_DEFERRED = 32 * 1024;

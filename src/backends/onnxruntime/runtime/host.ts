@@ -20,16 +20,20 @@ import { cpuBackendClass, isRegisteredBackend, silenceAdvert, storageOf } from '
 export function registerHostBackend(name: string): void {
   if (isRegisteredBackend(name)) return;
   const CpuBackend = cpuBackendClass();
-  tf.registerBackend(name, () => {
-    const b = new CpuBackend();
-    // The cpu backend prints an advert for tfjs-node on first use; this one is not the cpu backend.
-    silenceAdvert(b);
-    const storage = storageOf(b);
-    const pool = new BufferPool();
-    pool.attach(storage);
-    attachHelpers(b, { pool, deferred: new DeferredConvs(b, storage, pool) });
-    return b;
-  }, 0);
+  tf.registerBackend(
+    name,
+    () => {
+      const b = new CpuBackend();
+      // The cpu backend prints an advert for tfjs-node on first use; this one is not the cpu backend.
+      silenceAdvert(b);
+      const storage = storageOf(b);
+      const pool = new BufferPool();
+      pool.attach(storage);
+      attachHelpers(b, { pool, deferred: new DeferredConvs(b, storage, pool) });
+      return b;
+    },
+    0,
+  );
   for (const k of tf.getKernelsForBackend('cpu')) {
     if (!tf.getKernel(k.kernelName, name)) tf.registerKernel({ ...k, backendName: name });
   }

@@ -12,12 +12,17 @@
  * host's own kernel.
  */
 import { tf } from '../../../tf.ts';
-import { floatsOf, poolOf, tensorOf } from './storage.ts';
 import type { GraphSpec } from '../onnx/model.ts';
 import { cachedSession } from './sessions.ts';
+import { floatsOf, poolOf, tensorOf } from './storage.ts';
 
 /** Run the graph cached under `key` (built by `build` on first use) on `inputs`; its outputs as host tensors. */
-export function runGraph(backend: tf.KernelBackend, key: string, build: () => GraphSpec | undefined, inputs: readonly tf.TensorInfo[]): tf.TensorInfo[] | undefined {
+export function runGraph(
+  backend: tf.KernelBackend,
+  key: string,
+  build: () => GraphSpec | undefined,
+  inputs: readonly tf.TensorInfo[],
+): tf.TensorInfo[] | undefined {
   return runInPieces(backend, { samples: 1, piece: 1, batched: inputs.map(() => false), graph: () => ({ key, build }) }, inputs);
 }
 

@@ -7,8 +7,9 @@
  * `key` names the kernel and every shape and attribute that changes the graph. All sessions of
  * a thread share its thread settings (`setSessionThreads`); changing them drops the cache.
  */
-import { OrtSession, type SessionThreads } from './binding.ts';
+
 import { encodeModel, type GraphSpec } from '../onnx/model.ts';
+import { OrtSession, type SessionThreads } from './binding.ts';
 
 /** Sessions kept per thread: the reference model needs about a dozen (training, evaluation, last batch). */
 const MAX_SESSIONS = 96;

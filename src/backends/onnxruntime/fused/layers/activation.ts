@@ -62,7 +62,11 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
     needsZ: true,
     forward: (b, z) => b.op('Selu', [z], { alpha: { f: SELU_SCALEALPHA / SELU_SCALE }, gamma: { f: SELU_SCALE } }),
     backward: (b, dy, { z }) =>
-      b.op('Where', [b.op('Greater', [z, b.scalar(0)]), b.op('Mul', [dy, b.scalar(SELU_SCALE)]), b.op('Mul', [b.op('Mul', [dy, b.scalar(SELU_SCALEALPHA)]), b.op('Exp', [z])])]),
+      b.op('Where', [
+        b.op('Greater', [z, b.scalar(0)]),
+        b.op('Mul', [dy, b.scalar(SELU_SCALE)]),
+        b.op('Mul', [b.op('Mul', [dy, b.scalar(SELU_SCALEALPHA)]), b.op('Exp', [z])]),
+      ]),
   },
   sigmoid: {
     name: 'sigmoid',

@@ -8,11 +8,11 @@
  *                             ─► dw = filter gradient of (x, dz)      (Winograd F(2, 3) or im2col products)
  *                             ─► dx = input gradient of (dz, w)       (only below the first layer)
  */
-import { convGeometry, type ConvGeometry } from '../../graphs/conv-geometry.ts';
+import { type ConvGeometry, convGeometry } from '../../graphs/conv-geometry.ts';
 import { filterGradGraph, forwardGraph, inputGradGraph } from '../../graphs/conv-plans.ts';
 import type { GraphBuilder } from '../../onnx/builder.ts';
 import { activationOf } from './activation.ts';
-import { configOf, pair, type LayerPlanner } from './layer.ts';
+import { configOf, type LayerPlanner, pair } from './layer.ts';
 
 /** Activations the conv graphs apply themselves (backward from y alone). */
 const IN_GRAPH = new Set(['linear', 'relu']);
@@ -28,8 +28,10 @@ export const planConv2D: LayerPlanner = (layer, inShape, activation) => {
   const [kernel, bias] = layer.weights;
   const strides = pair(c['strides']);
   const dilations = pair(c['dilationRate'] ?? 1);
-  if (!kernel || kernel.shape.length !== 4 || !strides || !dilations || layer.weights.length !== (c['useBias'] ? 2 : 1)) return `${layer.name}: Conv2D weights or options the fused graph does not know`;
-  const at = (n: number): ConvGeometry | undefined => convGeometry([n, ...inShape], kernel.shape as number[], { strides, pad: c['padding'] as 'valid' | 'same', dataFormat: 'NHWC', dilations });
+  if (kernel?.shape.length !== 4 || !strides || !dilations || layer.weights.length !== (c['useBias'] ? 2 : 1))
+    return `${layer.name}: Conv2D weights or options the fused graph does not know`;
+  const at = (n: number): ConvGeometry | undefined =>
+    convGeometry([n, ...inShape], kernel.shape as number[], { strides, pad: c['padding'] as 'valid' | 'same', dataFormat: 'NHWC', dilations });
   const g1 = at(1);
   if (!g1 || !forwardGraph(g1, bias !== undefined) || !inputGradGraph(g1)) return `${layer.name}: a Conv2D geometry ONNX sizes differently`;
   const fused = IN_GRAPH.has(act.name);
@@ -46,12 +48,12 @@ export const planConv2D: LayerPlanner = (layer, inShape, activation) => {
       const z = out!;
       const y = fused ? z : act.forward(b, z);
       const backward = (bb: GraphBuilder, dz: string, needDx: boolean): string | undefined => {
-          if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, [0, 1, 2]));
-          if (ctx.trains(kernel)) ctx.gradient(kernel, bb.inline(filterGradGraph(g), { x, dy: dz })[0]!);
-          if (!needDx) return undefined;
-          const back = inputGradGraph(g);
-          if (!back) throw new Error(`${layer.name}: no input-gradient graph for its geometry`);
-          return bb.inline(back, { x: dz, dy: dz, w })[0];
+        if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, [0, 1, 2]));
+        if (ctx.trains(kernel)) ctx.gradient(kernel, bb.inline(filterGradGraph(g), { x, dy: dz })[0]!);
+        if (!needDx) return undefined;
+        const back = inputGradGraph(g);
+        if (!back) throw new Error(`${layer.name}: no input-gradient graph for its geometry`);
+        return bb.inline(back, { x: dz, dy: dz, w })[0];
       };
       return {
         y,

@@ -5,7 +5,7 @@
  *   backward   dz = act'(dy) ─► dW = xᵀ·dz, db = Σ dz over n, dx = dz·Wᵀ   (Gemm with transA / transB)
  */
 import { activationOf } from './activation.ts';
-import { configOf, type Backward, type LayerPlanner } from './layer.ts';
+import { type Backward, configOf, type LayerPlanner } from './layer.ts';
 
 export const planDense: LayerPlanner = (layer, inShape, activation) => {
   const c = configOf(layer);
@@ -14,7 +14,8 @@ export const planDense: LayerPlanner = (layer, inShape, activation) => {
   const act = activationOf(activation ?? (c['activation'] as string | undefined));
   if (!act) return `${layer.name}: activation ${String(c['activation'])}`;
   const [kernel, bias] = layer.weights;
-  if (!kernel || kernel.shape.length !== 2 || kernel.shape[0] !== inShape[0] || layer.weights.length !== (c['useBias'] ? 2 : 1)) return `${layer.name}: Dense weights the fused graph does not know`;
+  if (kernel?.shape.length !== 2 || kernel.shape[0] !== inShape[0] || layer.weights.length !== (c['useBias'] ? 2 : 1))
+    return `${layer.name}: Dense weights the fused graph does not know`;
   const units = kernel.shape[1] as number;
   return {
     outShape: [units],

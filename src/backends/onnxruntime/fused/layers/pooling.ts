@@ -13,7 +13,7 @@
  *   last window (floor sizing)
  */
 import type { GraphBuilder } from '../../onnx/builder.ts';
-import { configOf, pair, type Backward, type LayerPlanner } from './layer.ts';
+import { type Backward, configOf, type LayerPlanner, pair } from './layer.ts';
 
 interface Tiling {
   readonly h: number;
@@ -52,11 +52,13 @@ function tiling(layer: Parameters<LayerPlanner>[0], inShape: readonly number[]):
   if (inShape.length !== 3) return `${layer.name}: ${kind} on inputs of rank ${inShape.length + 1}`;
   const size = pair(c['poolSize']);
   const strides = pair(c['strides'] ?? c['poolSize']);
-  if (!size || !strides || size[0] !== strides[0] || size[1] !== strides[1]) return `${layer.name}: ${kind} with overlapping or spaced windows (pool size ≠ strides)`;
+  if (!size || !strides || size[0] !== strides[0] || size[1] !== strides[1])
+    return `${layer.name}: ${kind} with overlapping or spaced windows (pool size ≠ strides)`;
   const [h, w, ch] = inShape as [number, number, number];
   const [kh, kw] = size;
   // `same` padding needs none when the windows tile the input exactly.
-  if (c['padding'] !== 'valid' && !(c['padding'] === 'same' && h % kh === 0 && w % kw === 0)) return `${layer.name}: ${kind} with padding ${String(c['padding'])} that pads`;
+  if (c['padding'] !== 'valid' && !(c['padding'] === 'same' && h % kh === 0 && w % kw === 0))
+    return `${layer.name}: ${kind} with padding ${String(c['padding'])} that pads`;
   const [oh, ow] = [Math.floor(h / kh), Math.floor(w / kw)];
   if (oh === 0 || ow === 0) return `${layer.name}: ${kind} window larger than its input`;
   return { h, w, c: ch, kh, kw, oh, ow };

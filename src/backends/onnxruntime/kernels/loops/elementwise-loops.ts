@@ -33,16 +33,28 @@ function cycleB(op: BinaryOp, a: Float32Array, b: Float32Array, pb: number, out:
   let j = 0;
   switch (op) {
     case 'Add':
-      for (let i = 0; i < n; i++) { out[i] = (a[i] as number) + (b[j] as number); if (++j === pb) j = 0; }
+      for (let i = 0; i < n; i++) {
+        out[i] = (a[i] as number) + (b[j] as number);
+        if (++j === pb) j = 0;
+      }
       return;
     case 'Sub':
-      for (let i = 0; i < n; i++) { out[i] = (a[i] as number) - (b[j] as number); if (++j === pb) j = 0; }
+      for (let i = 0; i < n; i++) {
+        out[i] = (a[i] as number) - (b[j] as number);
+        if (++j === pb) j = 0;
+      }
       return;
     case 'Multiply':
-      for (let i = 0; i < n; i++) { out[i] = (a[i] as number) * (b[j] as number); if (++j === pb) j = 0; }
+      for (let i = 0; i < n; i++) {
+        out[i] = (a[i] as number) * (b[j] as number);
+        if (++j === pb) j = 0;
+      }
       return;
     case 'RealDiv':
-      for (let i = 0; i < n; i++) { out[i] = (a[i] as number) / (b[j] as number); if (++j === pb) j = 0; }
+      for (let i = 0; i < n; i++) {
+        out[i] = (a[i] as number) / (b[j] as number);
+        if (++j === pb) j = 0;
+      }
       return;
   }
 }
@@ -52,9 +64,15 @@ function cycleA(op: 'Sub' | 'RealDiv', a: Float32Array, pa: number, b: Float32Ar
   const n = out.length;
   let j = 0;
   if (op === 'Sub') {
-    for (let i = 0; i < n; i++) { out[i] = (a[j] as number) - (b[i] as number); if (++j === pa) j = 0; }
+    for (let i = 0; i < n; i++) {
+      out[i] = (a[j] as number) - (b[i] as number);
+      if (++j === pa) j = 0;
+    }
   } else {
-    for (let i = 0; i < n; i++) { out[i] = (a[j] as number) / (b[i] as number); if (++j === pa) j = 0; }
+    for (let i = 0; i < n; i++) {
+      out[i] = (a[j] as number) / (b[i] as number);
+      if (++j === pa) j = 0;
+    }
   }
 }
 

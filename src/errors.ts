@@ -1,0 +1,142 @@
+/**
+ * What can go wrong, by class, so a caller decides what to do (the `penx` command maps each class
+ * to its exit code; the library never does). Every message says what was wrong and what would be
+ * right. Browser-safe: no Node here (also `penalty-explorer/errors`, which loads nothing else).
+ *
+ *   PenaltyExplorerError            something the caller can fix
+ *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
+ *   │  └─ ResumeMismatchError        (a run resumed with other settings than it was started with)
+ *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
+ *   │  └─ UserCodeError              or module behind it; a user's function that threw
+ *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
+ *   │  └─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
+ *   └─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
+ *      ├─ FolderExistsError         not this tool's, or holding something else
+ *      ├─ NotOwnedError
+ *      └─ LockedError
+ *   InterruptedError                the work was stopped on request, at a safe point (not a fault)
+ */
+
+/** Something the caller can fix; the message says what was wrong and what would be right. */
+export class PenaltyExplorerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An option, argument or combination of settings that cannot be used (e.g. a batch larger than the data, resume and force together). */
+export class UsageError extends PenaltyExplorerError {}
+
+/**
+ * A spec — a penalty, constraint, optimiser or gradient transform named as text or as an object —
+ * that cannot be read or bound, or the definition or module behind it.
+ */
+export class SpecError extends PenaltyExplorerError {}
+
+/** User code threw: what threw (e.g. `penalty logsum:1e-4 (from ./logsum.ts)`) and its message. */
+export class UserCodeError extends SpecError {
+  constructor(
+    /** What threw, with the module it came from when known. */
+    readonly what: string,
+    /** The user code's own message. */
+    readonly reason: string,
+  ) {
+    super(`${what} threw: ${reason}`);
+  }
+}
+
+/** Data that cannot be used: a missing, truncated or corrupt data file, tensors that do not fit the model. */
+export class DataError extends PenaltyExplorerError {}
+
+/** Not a record of a format this version reads, or one that does not fit its schema. */
+export class RecordFormatError extends DataError {}
+
+/** A resumed run's settings differ from the ones it was started with. */
+export class ResumeMismatchError extends UsageError {
+  constructor(
+    readonly dir: string,
+    readonly key: string,
+    was: unknown,
+    now: unknown,
+  ) {
+    super(`cannot resume ${dir}: its ${key} is ${JSON.stringify(was)}, this run's is ${JSON.stringify(now)}; use the same settings, or start it over`);
+  }
+}
+
+/** A file or folder that cannot be used: missing, not writable, in use, or not this tool's to write. */
+export class IOError extends PenaltyExplorerError {}
+
+/** The folder already has content, and neither resuming nor replacing it was asked for. */
+export class FolderExistsError extends IOError {
+  constructor(
+    readonly dir: string,
+    /** What the folder is, e.g. `run folder`. */
+    readonly what: string,
+  ) {
+    super(`${what} ${dir} already exists; resume it to continue it, or force to start it over`);
+  }
+}
+
+/** A folder that is not this tool's (it has content and no marker of the tool): never resumed, replaced or written into. */
+export class NotOwnedError extends IOError {
+  constructor(
+    readonly dir: string,
+    /** What was asked: to resume it, to replace it (force), to use it as a new folder, or to write into it (redraw its figures). */
+    readonly asked: 'resume' | 'force' | 'new' | 'write',
+    /** The name of the marker it lacks. */
+    marker: string,
+  ) {
+    const why = `it was not written by penalty-explorer (it has no ${marker} marker); nothing was touched; choose another name or folder`;
+    super(
+      asked === 'resume'
+        ? `cannot resume ${dir}: ${why}`
+        : asked === 'force'
+          ? `refusing to delete ${dir}: ${why}`
+          : asked === 'write'
+            ? `will not write into ${dir}: ${why}`
+            : `${dir} already exists and ${why.replace(/^it /, '')}`,
+    );
+  }
+}
+
+/** Who holds a folder's lock. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly command: string;
+  readonly since: string;
+  /** When the holder process started, so a recycled pid is not taken for it; absent where unknown. */
+  readonly started?: string;
+}
+
+/** Another process holds the folder's lock. */
+export class LockedError extends IOError {
+  constructor(
+    readonly dir: string,
+    readonly holder: LockHolder,
+    /** The lock file, named in the message (how to clear a lock left by a machine that is gone). */
+    lockFile: string,
+  ) {
+    super(
+      `${dir} is in use by process ${holder.pid} on ${holder.host} (${holder.command || 'penalty-explorer'}, since ${holder.since}); wait for it to finish, or stop it; ` +
+        `if process ${holder.pid} is not penx working in this folder (e.g. it ran on a machine that is gone), clear the lock: remove ${lockFile}`,
+    );
+  }
+}
+
+/**
+ * The work was stopped on request — an aborted signal (`fit`'s `signal`), or Ctrl-C while user
+ * code ran under `guardUserCode` — at a point where nothing is half-written.
+ */
+export class InterruptedError extends Error {
+  constructor(message = 'interrupted') {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
+/** `text` with the password of every `scheme://[user]:password@` in it replaced by `***` (`redis://:pw@host` → `redis://:***@host`): messages, logs and lock files never show one. */
+export function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+@/gi, '$1***@');
+}

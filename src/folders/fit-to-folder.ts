@@ -1,0 +1,164 @@
+/**
+ * `fit` with a run folder, as `penx train` uses it (Node only):
+ *
+ *   constraints checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
+ *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
+ *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
+ *      resume without one (killed before its first epoch ended): the run starts over (what the
+ *      tool wrote deleted, anything else kept and said)
+ *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
+ *                              resume  ─► weights and optimiser state restored before the first batch
+ *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
+ *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
+ *   ─► the lock released
+ *
+ * The checkpoint holds the exact weights and optimiser state and batches depend only on
+ * (seed, epoch), so a resumed run ends with the same weights as an uninterrupted one on the same
+ * backend and thread count; each session's backend, threads and versions are in the record.
+ *
+ * @example
+ * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
+ */
+
+import { ResumeMismatchError } from '../errors.ts';
+import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
+import { drawRun } from '../render/index.ts';
+import type { tf } from '../tf.ts';
+import type { FitData } from '../training/index.ts';
+import { checkConstraints, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type FitOptions, fit, runConfig } from '../training/index.ts';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
+import { keptNote } from './owner.ts';
+import { writeRunJson } from './records.ts';
+
+export interface FolderOptions extends FitOptions, FolderPolicy {
+  /** The run folder. */
+  readonly dir: string;
+  /** Draw the figures and report.html after every epoch; default true. */
+  readonly figures?: boolean;
+  /** Save the checkpoint's model portable: plain TF.js loads it too (`saveModel`'s `portable`). */
+  readonly portable?: boolean;
+  /** Told what the folder's state made it do: a run resumed, started over, or resumed with other threads. */
+  readonly onNote?: (message: string) => void;
+}
+
+/** The settings that must agree for a run to be resumed (epochs may grow). */
+const RESUME_KEYS = [
+  'penalty',
+  'constraint',
+  'penalizeBias',
+  'optimizer',
+  'lrMult',
+  'grad',
+  'freeze',
+  'loss',
+  'metrics',
+  'trackNorms',
+  'batchSize',
+  'seed',
+  'trainSize',
+  'testSize',
+  'data',
+  'backend',
+] as const satisfies ReadonlyArray<keyof RunConfig>;
+
+/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (not its name: a model built again in one process gets new ones). */
+const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
+
+/** What fitToFolder takes besides fit's options. */
+const FOLDER_KEYS = ['dir', 'figures', 'portable', 'onNote', 'resume', 'force'] as const satisfies ReadonlyArray<keyof FolderOptions>;
+
+/** This process's session, from the config a fresh run would get. */
+function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
+  const { backend, threads, parallel, gradients, gradientsWhy, versions } = config;
+  return {
+    startedAt: new Date().toISOString(),
+    fromEpoch,
+    backend,
+    threads,
+    ...(parallel ? { parallel } : {}),
+    ...(gradients ? { gradients } : {}),
+    ...(gradientsWhy ? { gradientsWhy } : {}),
+    versions,
+  };
+}
+
+/** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */
+function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
+  const was = checkpoint.run;
+  for (const key of RESUME_KEYS) {
+    if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(options.dir, key, was.config[key], now[key]);
+  }
+  const [before, after] = [modelSignature(was.config), modelSignature(now)];
+  if (JSON.stringify(before) !== JSON.stringify(after))
+    throw new ResumeMismatchError(
+      options.dir,
+      'model (its weights, their shapes, penalties and constraints)',
+      `${before.length} weights`,
+      `${after.length} weights${before.length === after.length ? ', differing' : ''}`,
+    );
+  const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
+  if (last.threads !== now.threads || last.parallel !== now.parallel) {
+    options.onNote?.(
+      `resuming on ${now.threads} thread(s) (${now.parallel ?? 'one'}) where the run used ${last.threads} (${last.parallel ?? 'one'}): sums are taken in another order, so the weights will differ slightly from an uninterrupted run`,
+    );
+  }
+  const sessions = [...(was.sessions ?? [sessionOf(was.config, 0)]), sessionOf(now, was.epochs.length)];
+  return { ...was, sessions };
+}
+
+/** Train with `fit`, keeping the run folder `options.dir` up to date after every epoch; resumable. */
+export async function fitToFolder(model: tf.LayersModel, data: FitData, options: FolderOptions): Promise<RunRecord> {
+  checkOptionKeys(options, [...FIT_OPTION_KEYS, ...FOLDER_KEYS], 'fitToFolder');
+  const { dir, figures, portable, onNote, resume, force, ...fitOptions } = options;
+  void [figures, onNote, resume, force];
+  checkConstraints(model);
+  const now = runConfig(model, data, options);
+  /** The record with its sessions: a fresh run's first one added. */
+  const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
+  const folder = claimFolder(dir, options, 'run');
+  try {
+    const sayKept = (kept: readonly string[]) => {
+      const note = keptNote(dir, kept);
+      if (note) options.onNote?.(note);
+    };
+    sayKept(folder.kept);
+    const checkpoint = folder.resumed ? await loadCheckpoint(dir) : undefined;
+    if (folder.resumed && !checkpoint) {
+      options.onNote?.(`${dir} has no finished epoch to resume: the run starts over`);
+      sayKept(emptyFolder(dir));
+    }
+    const draw = options.figures ?? true;
+    let from: RunRecord | undefined;
+    if (checkpoint) {
+      from = resumed(checkpoint, now, options);
+      // Bring the folder in line with the checkpoint before anything else happens.
+      await writeRunJson(dir, from);
+      if (draw) await drawRun(dir, from, { all: true });
+    }
+    return await fit(model, data, {
+      ...fitOptions,
+      ...(from ? { from } : {}),
+      callbacks: [
+        {
+          onTrainBegin: async (_begin, ctx) => {
+            if (checkpoint) await checkpoint.restore(ctx.model, ctx.optimizer);
+          },
+          onEpochEnd: async (epoch, record, ctx) => {
+            const r = withSessions(record);
+            if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, r, { portable: portable === true });
+            await writeRunJson(dir, r);
+            if (draw) await drawRun(dir, r);
+          },
+        },
+        ...(options.callbacks ?? []),
+      ],
+    }).then(withSessions);
+  } catch (err) {
+    if (err instanceof DivergedError) await writeRunJson(dir, withSessions(err.record));
+    throw err;
+  } finally {
+    folder.release();
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * A run folder on disk (Node only): its `run.json`, and taking a folder for a run, a comparison,
+ * a sweep or a pruned model —
+ *
+ *   name checked (one plain path segment, no control characters) ─► an existing folder judged
+ *   before anything is written: not the tool's (no marker, owner.ts) with content, or the tool's
+ *   of another kind ─► refused, untouched ─► the folder's location made, step by step (never a
+ *   recursive mkdir that can loop) ─► locked (lock.ts) ─► marked the tool's (a new or empty one)
+ *   ─► the tool's own leftovers removed ─► with content: resume it, with force delete what its
+ *   manifest lists (and say what stays), or refuse
+ */
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { FolderExistsError, IOError, NotOwnedError, UsageError } from '../errors.ts';
+import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
+import { isLeftover, oldCopyOf } from '../io/index.ts';
+import { lockFolder } from './lock.ts';
+import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned } from './owner.ts';
+
+/** Longest name a file system takes for one path segment, in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long). */
+export function checkRunName(name: string, what = 'run name'): void {
+  const problem =
+    name === ''
+      ? 'is empty'
+      : name === '.' || name === '..'
+        ? 'is not a folder name'
+        : /[/\\]/.test(name)
+          ? 'contains a path separator'
+          : /\p{Cc}/u.test(name)
+            ? 'contains a control character (a newline, a tab, an escape, …)'
+            : Buffer.byteLength(name) > MAX_NAME_BYTES
+              ? `is ${Buffer.byteLength(name)} bytes long (at most ${MAX_NAME_BYTES})`
+              : undefined;
+  // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
+  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
+  if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
+}
+
+/** True when `dir` exists and holds something besides this tool's marker, lock and leftovers of a killed run. */
+export function hasContent(dir: string): boolean {
+  return contentOf(dir).length > 0;
+}
+
+/** True when `dir` is a folder this tool wrote (it has the tool's marker), of `kind` when given. */
+export function isToolFolder(dir: string, kind?: FolderKind): boolean {
+  const marker = readMarker(dir);
+  return marker !== undefined && (kind === undefined || marker.kind === kind);
+}
+
+/**
+ * Make `dir` and any missing parents one level at a time, after checking the nearest existing
+ * ancestor is a writable folder; an IOError says what is wrong (a file in the way, no permission,
+ * a name too long, a location that takes no folders such as /proc). Returns the folders it made,
+ * outermost first (see `removeMadeFolders`).
+ */
+export function makeFolder(dir: string): string[] {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory()) throw new IOError(`cannot make ${dir}: ${at} is a file, not a folder`);
+  try {
+    accessSync(at, constants.W_OK);
+  } catch {
+    if (missing.length > 0) throw new IOError(`cannot make ${dir}: ${at} is not writable`);
+  }
+  const made: string[] = [];
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+      made.push(path);
+    } catch (err) {
+      // Another process made it meanwhile (runs of a sweep start together): that is as good.
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(path).isDirectory()) continue;
+      removeMadeFolders(made);
+      throw new IOError(`cannot make ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new IOError(`${dir} is not writable`);
+  }
+  return made;
+}
+
+/** Remove folders `makeFolder` made, innermost first, as long as they hold nothing (but the `ignoring` names, removed too): a command that stopped before writing. */
+export function removeMadeFolders(made: readonly string[], ignoring: readonly string[] = []): void {
+  for (const path of [...made].reverse()) {
+    if (!existsSync(path) || !readdirSync(path).every((n) => ignoring.includes(n))) continue;
+    rmSync(path, { recursive: true });
+  }
+}
+
+/**
+ * Remove what a killed process of this tool left in `dir`, a folder of the tool's: temporary
+ * files and folders of atomic writes (names only this tool writes: `….penx-tmp`, `….penx-tmp-<pid>`);
+ * a checkpoint caught between its old and new copy is put back (`checkpoint.penx-old` → `checkpoint`
+ * when only the old one is there). Does nothing in a folder that is not the tool's.
+ */
+export function removeLeftovers(dir: string): void {
+  if (!existsSync(dir) || !readMarker(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (!isLeftover(name)) continue;
+    const path = join(dir, name);
+    const whole = oldCopyOf(name);
+    if (whole !== undefined && !existsSync(join(dir, whole))) renameSync(path, join(dir, whole));
+    else rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** What to do with a folder that already has content. */
+export interface FolderPolicy {
+  /** Continue the run in it. */
+  readonly resume?: boolean;
+  /** Delete it and start over (only a folder this tool wrote). */
+  readonly force?: boolean;
+}
+
+/** A taken folder: release its lock when done. */
+export interface ClaimedFolder {
+  readonly dir: string;
+  /** True when it holds a run to continue (resume was asked and there was content). */
+  readonly resumed: boolean;
+  /** With force: what stays in the folder because the tool did not write it (relative paths). */
+  readonly kept: readonly string[];
+  release(): void;
+}
+
+/**
+ * Judge an existing folder before anything is written into it: refused (NotOwnedError) when it
+ * has content and no marker of this tool, or a marker of another kind. A new or empty folder
+ * passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
+ */
+export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
+  const marker = readMarker(dir);
+  if (!marker) {
+    if (hasContent(dir)) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
+    return;
+  }
+  if (marker.kind !== kind)
+    throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched; choose another name or folder`);
+}
+
+/**
+ * Take `dir` for a folder of `kind`: judged (a folder not the tool's is refused untouched), made,
+ * locked, marked, cleaned of the tool's own leftovers; with content it is resumed, emptied of what
+ * the tool wrote (force; `kept` says what stays) or refused (FolderExistsError). While claimed,
+ * every name the tool writes into it goes into its manifest.
+ */
+export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind): ClaimedFolder {
+  if (policy.resume && policy.force) throw new UsageError('resume and force contradict each other; give one');
+  checkFolder(dir, kind, policy);
+  const made = makeFolder(dir);
+  const unlock = lockFolder(dir);
+  let untrack = () => undefined as void;
+  const release = () => {
+    untrack();
+    unlock();
+  };
+  try {
+    // Judged again under the lock: another process may have marked it meanwhile.
+    checkFolder(dir, kind, policy);
+    if (markFolder(dir, kind).kind !== kind) checkFolder(dir, kind, policy);
+    noteInParent(dir);
+    removeLeftovers(dir);
+    const content = contentOf(dir);
+    let kept: string[] = [];
+    if (content.length > 0 && !policy.resume) {
+      if (!policy.force) throw new FolderExistsError(dir, `${kind} folder`);
+      kept = removeOwned(dir).kept;
+    }
+    untrack = trackOwned(dir);
+    return { dir, resumed: policy.resume === true && content.length > 0, kept, release };
+  } catch (err) {
+    release();
+    if (made.length) removeMadeFolders(made, [MARKER_FILE]);
+    throw err;
+  }
+}
+
+/**
+ * Lock `dir`, an existing folder of the tool's of `kind`, to update what the tool wrote there
+ * (redraw its figures, add a pruned model): a folder that is not the tool's, of another kind or in
+ * use (a run being trained) is refused untouched. Returns the release.
+ */
+export function lockOwnFolder(dir: string, kind: FolderKind): () => void {
+  const marker = readMarker(dir);
+  if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
+  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+  const unlock = lockFolder(dir);
+  removeLeftovers(dir);
+  const untrack = trackOwned(dir);
+  return () => {
+    untrack();
+    unlock();
+  };
+}
+
+/**
+ * Use `dir` as a folder of `kind` without locking it (a sweep's folder, which the processes
+ * training its runs share): judged as by `claimFolder`, made and marked when new, and every name
+ * written into it listed in its manifest from now on. Returns the function that stops listing.
+ */
+export function openFolder(dir: string, kind: FolderKind): () => void {
+  checkFolder(dir, kind, {});
+  makeFolder(dir);
+  markFolder(dir, kind);
+  checkFolder(dir, kind, {});
+  noteInParent(dir);
+  return trackOwned(dir);
+}
+
+/** Delete what the tool wrote in `dir`, a folder of its own, keeping its lock and marker (a run restarted from scratch); returns what stays. */
+export function emptyFolder(dir: string): readonly string[] {
+  return removeOwned(dir).kept;
+}

@@ -1,0 +1,29 @@
+/**
+ * Run folders on disk (Node only): a folder this tool writes is proven its own by a marker and
+ * lists what it wrote (owner.ts); it is taken, locked, resumed or started over by those rules
+ * (folder.ts, lock.ts); its records are read and written through their formats (records.ts); a
+ * run's checkpoint lets it continue exactly where it stopped (checkpoint.ts).
+ *
+ *   fitToFolder (fit-to-folder.ts) ─► claimFolder ─► fit ─► after each epoch: checkpoint/ ─► run.json ─► figures, report
+ */
+
+export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+export { type FolderOptions, fitToFolder } from './fit-to-folder.ts';
+export {
+  type ClaimedFolder,
+  checkFolder,
+  checkRunName,
+  claimFolder,
+  emptyFolder,
+  type FolderPolicy,
+  hasContent,
+  isToolFolder,
+  lockOwnFolder,
+  makeFolder,
+  openFolder,
+  removeLeftovers,
+  removeMadeFolders,
+} from './folder.ts';
+export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
+export { keptNote, markFolder, ownedEntries, type Removed, readMarker, removeOwned } from './owner.ts';
+export { RUN_JSON, readCompareJson, readRunJson, readSweepJson, writeCompareJson, writeRunJson, writeSweepJson } from './records.ts';

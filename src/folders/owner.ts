@@ -1,0 +1,169 @@
+/**
+ * Proof that a folder is this tool's, and the list of what the tool wrote in it (Node only):
+ *
+ *   <dir>/.penx-folder.jsonl   line 1: the marker { format, kind, id, created }
+ *                              then one line per entry the tool wrote directly in <dir> (its name
+ *                              as a JSON string), appended before the entry appears; appends are
+ *                              O_APPEND writes, so processes sharing a folder (a sweep) add at once
+ *
+ * A folder is the tool's only when its marker is there and valid — never guessed from the names
+ * in it. In its own folders the tool deletes only what the manifest lists (`removeOwned`) and
+ * says what it left; a folder that is not its own it never writes into.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
+import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
+import { LOCK_FILE } from './lock.ts';
+
+/** The tool's own files in every folder it owns: never content, never deleted by name. */
+const OWN = new Set([MARKER_FILE, LOCK_FILE]);
+
+/** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
+function plainName(name: unknown): name is string {
+  return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !OWN.has(name);
+}
+
+/** The marker file's lines, or undefined when there is none; a half-written last line is left out. */
+function readLines(dir: string): string[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, MARKER_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** The folder's marker, or undefined when it has none (or one this version cannot read): then it is not the tool's. */
+export function readMarker(dir: string): FolderMarker | undefined {
+  const first = readLines(dir)?.[0];
+  if (first === undefined) return undefined;
+  try {
+    const parsed = folderMarkerSchema.safeParse(JSON.parse(first));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entries the manifest lists, each once in order: plain names only (a line naming a path, `..` or the marker itself is ignored). */
+export function ownedEntries(dir: string): string[] {
+  const names = new Set<string>();
+  for (const line of readLines(dir)?.slice(1) ?? []) {
+    try {
+      const name: unknown = JSON.parse(line);
+      if (plainName(name)) names.add(name);
+    } catch {
+      // a line that is not a name: not an entry
+    }
+  }
+  return [...names];
+}
+
+/** What `dir` holds besides this tool's marker, lock and temporary leftovers. */
+export function contentOf(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((n) => !OWN.has(n) && !isLeftover(n)) : [];
+}
+
+/**
+ * Make `dir` (new or empty) the tool's folder of `kind`: its marker written, atomically and only
+ * once (created by a hard link of a complete file, so among processes marking it at once one
+ * wins and the others read it). Returns the folder's marker, which may be of another kind.
+ */
+export function markFolder(dir: string, kind: FolderKind): FolderMarker {
+  const marker: FolderMarker = { format: FOLDER_FORMAT, kind, id: randomUUID(), created: new Date().toISOString() };
+  const temp = tempFileFor(dir, MARKER_FILE);
+  writeFileSync(temp, `${JSON.stringify(marker)}\n`);
+  try {
+    linkSync(temp, join(dir, MARKER_FILE));
+    return marker;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const there = readMarker(dir);
+    if (!there) throw new Error(`${join(dir, MARKER_FILE)} exists but is not a penalty-explorer folder marker`);
+    return there;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Add `names` to the manifest of `dir` (a folder of the tool's), those it does not list yet. */
+export function noteOwned(dir: string, ...names: string[]): void {
+  const listed = new Set(ownedEntries(dir));
+  const add = names.filter((n) => plainName(n) && !listed.has(n));
+  if (add.length) appendFileSync(join(dir, MARKER_FILE), add.map((n) => `${JSON.stringify(n)}\n`).join(''));
+}
+
+/** List `dir` in its parent's manifest when the parent is a folder of the tool's (a run in a comparison or a sweep). */
+export function noteInParent(dir: string): void {
+  const parent = dirname(resolve(dir));
+  if (readMarker(parent)) noteOwned(parent, basename(resolve(dir)));
+}
+
+/** Add every name written into `dir` from now on (through io/atomic) to its manifest; returns the function that stops it. */
+export function trackOwned(dir: string): () => void {
+  const listed = new Set(ownedEntries(dir));
+  return watchWrites(dir, (name) => {
+    if (listed.has(name) || !plainName(name)) return;
+    listed.add(name);
+    appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify(name)}\n`);
+  });
+}
+
+/** What `removeOwned` did: the entries it deleted, and those it left (not written by the tool), as paths relative to the folder. */
+export interface Removed {
+  readonly removed: string[];
+  readonly kept: string[];
+}
+
+/**
+ * Delete what the manifest of `dir` lists — a listed folder that is itself a folder of the tool's
+ * (a run in a comparison) by the same rule, and then itself when nothing of anyone else is left
+ * in it — and nothing else. The manifest keeps only what is still there.
+ */
+export function removeOwned(dir: string): Removed {
+  const listed = ownedEntries(dir);
+  const removed: string[] = [];
+  const kept: string[] = [];
+  const stays: string[] = [];
+  for (const name of listed) {
+    const path = join(dir, name);
+    let folder: boolean;
+    try {
+      folder = lstatSync(path).isDirectory();
+    } catch {
+      continue;
+    }
+    if (folder && readMarker(path)) {
+      const inner = removeOwned(path);
+      if (inner.kept.length === 0) {
+        rmSync(path, { recursive: true, force: true });
+        removed.push(name);
+      } else {
+        kept.push(...inner.kept.map((k) => `${name}/${k}`));
+        stays.push(name);
+      }
+      continue;
+    }
+    rmSync(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  const listedSet = new Set(listed);
+  kept.push(...contentOf(dir).filter((n) => !listedSet.has(n)));
+  const marker = readLines(dir)?.[0];
+  if (marker !== undefined) {
+    const temp = tempFileFor(dir, MARKER_FILE);
+    writeFileSync(temp, [marker, ...stays.map((n) => JSON.stringify(n))].map((l) => `${l}\n`).join(''));
+    renameSync(temp, join(dir, MARKER_FILE));
+  }
+  return { removed, kept: kept.sort() };
+}
+
+/** What a deletion left, as a note (`runs/x: kept 2 entries penalty-explorer did not write: a, b`), or undefined when it left nothing. */
+export function keptNote(dir: string, kept: readonly string[]): string | undefined {
+  return kept.length ? `${dir}: kept ${kept.length} ${kept.length === 1 ? 'entry' : 'entries'} penalty-explorer did not write: ${kept.join(', ')}` : undefined;
+}

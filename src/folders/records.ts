@@ -1,0 +1,70 @@
+/**
+ * The records of run folders on disk (Node only): `run.json`, `compare.json` and `sweep.json`,
+ * read through their formats' readers (checked, older versions upgraded; reading imports no code)
+ * and written atomically. A file that is missing, is not JSON or does not fit its format is a
+ * DataError naming the file and why.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataError, RecordFormatError } from '../errors.ts';
+import {
+  COMPARE_JSON,
+  type CompareRecord,
+  compareRecord,
+  type RunRecord,
+  readCompareRecord,
+  readRunRecord,
+  readSweepRecord,
+  SWEEP_JSON,
+  type SweepRecord,
+} from '../formats/index.ts';
+import { writeFileAtomic } from '../io/index.ts';
+
+export const RUN_JSON = 'run.json';
+
+/** The record in `path`, read by `read`; a DataError saying `path: cannot be read as a <what> (why)`. */
+function readJsonRecord<T>(path: string, what: string, read: (json: unknown) => T): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new DataError(`${path}: cannot be read as a ${what} (${(err as Error).message})`);
+  }
+  try {
+    return read(json);
+  } catch (err) {
+    if (err instanceof RecordFormatError) throw new DataError(`${path}: cannot be read as a ${what} (${err.message})`);
+    throw err;
+  }
+}
+
+/** Write the run record as `run.json` (atomically; compact JSON: a 40-epoch run of the reference model is a few MB). */
+export async function writeRunJson(dir: string, record: RunRecord): Promise<void> {
+  await writeFileAtomic(join(dir, RUN_JSON), JSON.stringify(record));
+}
+
+/** The run record in `dir/run.json`; a DataError naming the file when it is missing or not a run record. */
+export function readRunJson(dir: string): RunRecord {
+  return readJsonRecord(join(dir, RUN_JSON), 'run record', readRunRecord);
+}
+
+/** Write the comparison record of `runs` (folder names, in order) as `dir/compare.json`. */
+export async function writeCompareJson(dir: string, runs: readonly string[]): Promise<void> {
+  await writeFileAtomic(join(dir, COMPARE_JSON), JSON.stringify(compareRecord(runs), null, 1));
+}
+
+/** The comparison record in `dir/compare.json`; a DataError naming the file and what is wrong. */
+export function readCompareJson(dir: string): CompareRecord {
+  return readJsonRecord(join(dir, COMPARE_JSON), 'comparison record', readCompareRecord);
+}
+
+/** Write `record` as `dir/sweep.json` (atomically). */
+export async function writeSweepJson(dir: string, record: SweepRecord): Promise<void> {
+  await writeFileAtomic(join(dir, SWEEP_JSON), JSON.stringify(record, null, 1));
+}
+
+/** The sweep record of `dir`, or undefined when it has none; a DataError when it is not one. */
+export function readSweepJson(dir: string): SweepRecord | undefined {
+  const path = join(dir, SWEEP_JSON);
+  return existsSync(path) ? readJsonRecord(path, 'sweep record', readSweepRecord) : undefined;
+}

@@ -1,0 +1,35 @@
+/**
+ * The marker of a folder this tool wrote: the first line of its `.penx-folder.jsonl` (see
+ * penalty-explorer/node's run folders, which write it and the manifest lines after it), and the
+ * folder names records hold (a comparison's or a sweep's runs).
+ *
+ * @example
+ * { "format": "penalty-explorer/folder@1", "kind": "run", "id": "0b4f…", "created": "2026-11-25T10:00:00.000Z" }
+ */
+import { z } from 'zod';
+
+export const MARKER_FILE = '.penx-folder.jsonl';
+export const FOLDER_FORMAT = 'penalty-explorer/folder@1';
+
+/** What a folder of this tool holds: a run, a comparison of runs, a sweep of runs, a pruned model. */
+export const FOLDER_KINDS = ['run', 'comparison', 'sweep', 'pruned'] as const;
+
+/** The marker's schema: the first line of `.penx-folder.jsonl`. */
+export const folderMarkerSchema = z.object({
+  format: z.literal(FOLDER_FORMAT),
+  kind: z.enum(FOLDER_KINDS),
+  /** A random id, new for every folder. */
+  id: z.string().min(1),
+  /** When the folder was made its own (ISO time). */
+  created: z.string(),
+});
+export type FolderMarker = z.output<typeof folderMarkerSchema>;
+export type FolderKind = FolderMarker['kind'];
+
+/** A folder name inside a record (a comparison's or a sweep's run): one plain path segment, no control characters. */
+export const folderNameSchema = z.string().regex(/^(?!\.\.?$)[^/\\\p{Cc}]+$/u, 'a folder name (one plain path segment)');
+
+/** `a run`, `a comparison`, … for messages. */
+export function kindText(kind: FolderKind): string {
+  return kind === 'pruned' ? 'a pruned model' : `a ${kind}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * The record formats, owned here and nowhere else — each a versioned JSON document with its types,
+ * its zod schema and a reader that checks it and upgrades older versions (read.ts):
+ *
+ *   run@3        run.json: one training run (run.ts types, run-schema.ts, run-read.ts: run@1, run@2 upgraded)
+ *   compare@1    compare.json: the runs of a comparison, in order
+ *   sweep@1      sweep.json: a sweep's grid, shared settings and runs
+ *   folder@1     .penx-folder.jsonl's first line: the marker of a folder this tool wrote
+ *
+ * Browser-safe and TF.js-free: the figures, the report, the dashboard and the command line all
+ * read records through these. Files are read and written by penalty-explorer/node's run folders.
+ */
+
+export { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord, compareRecord, compareRecordSchema, readCompareRecord } from './compare.ts';
+export { decodeCounts, encodeCounts } from './counts.ts';
+export { FOLDER_FORMAT, FOLDER_KINDS, type FolderKind, type FolderMarker, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE } from './folder.ts';
+export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';
+export {
+  type BatchNorms,
+  type ChannelNorms,
+  type ConstraintInfo,
+  type EpochRecord,
+  type FineHistogram,
+  type Histogram,
+  type JsonValue,
+  type LayerStats,
+  type Metrics,
+  type ModelInfo,
+  type MonitorInfo,
+  type MonitorView,
+  type NonTrainableStats,
+  type NormBounds,
+  type PenaltyCurve,
+  type PenaltyInfo,
+  type PruneCurve,
+  type PrunePoint,
+  RUN_FORMAT,
+  type RunConfig,
+  type RunPlace,
+  type RunRecord,
+  type RunSession,
+  type Source,
+  type SparseSize,
+  type Sparsity,
+  snapshots,
+  type WeightInfo,
+  type WeightKind,
+  type WeightStats,
+  type WeightsSnapshot,
+} from './run.ts';
+export { readRunRecord } from './run-read.ts';
+export { penaltyCurveSchema, runRecordSchema } from './run-schema.ts';
+export { readSweepRecord, SWEEP_FORMAT, SWEEP_JSON, type SweepGrid, type SweepRecord, type SweepRun, type SweepSettings, sweepRecordSchema } from './sweep.ts';

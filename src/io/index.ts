@@ -1,0 +1,22 @@
+/**
+ * Files and processes (Node only): atomic writes (a temporary name, flushed, renamed), IDX image
+ * sets, TF.js model folders (saved portable or not), sparse weight exports, the versions of what
+ * computes, and whether a process runs.
+ */
+export { completeDir, isLeftover, oldCopyOf, replaceDirAtomic, tempFileFor, watchWrites, writeFileAtomic } from './atomic.ts';
+export { type IdxArray, parseIdx, readIdx } from './idx.ts';
+export { IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit, loadImageSet } from './image-set.ts';
+export {
+  type LoadModelOptions,
+  loadModel,
+  makePortable,
+  PORTABLE_FORMAT,
+  PORTABLE_KEY,
+  type PortableEntry,
+  restorePortable,
+  type SaveOptions,
+  saveModel,
+} from './model-folder.ts';
+export { processAlive, processStart } from './process.ts';
+export { assignWeights, modelWeights, readSparseWeights, SPARSE_BIN, SPARSE_JSON, writeSparseWeights } from './sparse-files.ts';
+export { versions } from './versions.ts';

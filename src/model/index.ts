@@ -1,0 +1,24 @@
+/**
+ * What a model holds: every weight with its layer, trainability, penalty and constraint, wherever
+ * TF.js keeps them (a recurrent layer's cell, a Bidirectional's copies, a nested model's layers);
+ * and how TF.js serialises this library's catalogue entries (one class per entry name).
+ *
+ *   model ─► inventory (inventory.ts): layers by path ─► weights ─► regularizer, constraint
+ *   catalogue entry ─► a TF.js class `<prefix><name>` (serialization.ts) ─► saved, loaded back
+ */
+export {
+  type Constraint,
+  checkInventory,
+  type Inventory,
+  inputNamesOf,
+  inventory,
+  type LayerEntry,
+  makersOf,
+  outputLayersOf,
+  outputNamesOf,
+  penalised,
+  penaltyTerms,
+  type Regularizer,
+  type WeightEntry,
+} from './inventory.ts';
+export { NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';

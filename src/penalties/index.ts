@@ -1,0 +1,21 @@
+/**
+ * Penalties: a penalty is a pure function of one weight tensor with named parameters and no
+ * strength inside; λ is applied outside. Each is a TF.js regularizer that saves and loads with the
+ * model, listed by the penalty catalogue (the registry's mechanism).
+ *
+ *   definePenalty({ name, params, fn, prox? }) (definition.ts) ─► penaltyCatalog (catalog.ts; the built-ins
+ *   in builtins.ts) ─► penalty(spec) ─► PenaltyRegularizer (regularizer.ts): apply(w) = λ·φ(w)
+ *   ─► probed on sample tensors (probe.ts) ─► attachToKernels (attach.ts); `,prox` (proximal.ts,
+ *   prox-ops.ts); λ·φ(w) sampled for figures (curve.ts)
+ */
+
+export { attachToKernels, type KernelControls } from './attach.ts';
+export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './builtins.ts';
+export { type DefinePenaltyOptions, definePenalty, type PenaltySpec, penalty, penaltyCatalog } from './catalog.ts';
+export { STORED_CURVE, sampleCurve, samplePenaltyCurve } from './curve.ts';
+export { DEFAULT_STRENGTH, lossFormula, type PenaltyDefinition, type ProximalOperator, penaltyValue } from './definition.ts';
+export { abs } from './ops.ts';
+export { probePenalty } from './probe.ts';
+export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
+export { isProximal, proximalPenalty, splitProxFlag } from './proximal.ts';
+export { PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

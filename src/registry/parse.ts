@@ -1,0 +1,89 @@
+/**
+ * The spec grammar every command and the library read:
+ *
+ *   spec     = name [ ":" item ] { "," key "=" value }
+ *   item     = number | key "=" value        (a bare number is a penalty's strength)
+ *   name     = registry name | module path   (a path starts with "." or "/" or ends in .ts/.js/.mjs/.mts)
+ *
+ * e.g. `l1:1e-4`, `deadzone:1e-4,a=0.25`, `lp:1e-4,p=3`, `none`, `./my-penalty.ts:1e-4,k=2`,
+ * `minmaxnorm:min=0,max=5,rate=0.1`. Parsing is purely textual; meaning (known names, numeric
+ * values, bounds) is checked by `bindSpec` against a catalogue.
+ */
+import { SpecError } from '../errors.ts';
+import { formatNumber, type ParamValue } from './params.ts';
+
+export interface ParsedSpec {
+  /** The text as the user gave it. */
+  readonly text: string;
+  /** A registry name or a module path. */
+  readonly name: string;
+  /** The bare value after `:` (a penalty's strength), as text; undefined when absent. */
+  readonly positional: string | undefined;
+  /** `key=value` pairs in the order given. */
+  readonly params: ReadonlyArray<readonly [string, string]>;
+}
+
+const MODULE_EXT = /\.(?:[cm]?[jt]s)$/;
+
+/** True when `name` names a user module rather than a registry entry. */
+export function isModuleRef(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('/') || MODULE_EXT.test(name);
+}
+
+/** Parse one spec string; throws SpecError on malformed text. */
+export function parseSpec(text: string): ParsedSpec {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new SpecError(`empty spec: expected name[:strength][,key=value]*, e.g. l1:1e-4`);
+  const [head = '', ...rest] = trimmed.split(',');
+  let name = head;
+  let positional: string | undefined;
+  const items: string[] = [];
+  const colon = head.lastIndexOf(':');
+  if (colon >= 0) {
+    name = head.slice(0, colon);
+    const item = head.slice(colon + 1);
+    if (item.includes('=')) items.push(item);
+    else positional = item;
+  }
+  name = name.trim();
+  if (name === '') throw new SpecError(`spec '${text}' has no name before ':'; expected e.g. l1:1e-4`);
+  items.push(...rest);
+  const params: Array<readonly [string, string]> = [];
+  for (const raw of items) {
+    const eq = raw.indexOf('=');
+    const key = eq < 0 ? raw.trim() : raw.slice(0, eq).trim();
+    if (eq < 0 || key === '') {
+      throw new SpecError(`spec '${text}': '${raw}' is not key=value (only the first item after ':' may be a bare strength)`);
+    }
+    if (params.some(([k]) => k === key)) throw new SpecError(`spec '${text}': parameter '${key}' is given twice`);
+    params.push([key, raw.slice(eq + 1).trim()]);
+  }
+  return { text, name, positional: positional?.trim(), params };
+}
+
+/** The spec item that asks for a penalty's proximal mode: `l1:1e-4,prox`. */
+export const PROX_FLAG = 'prox';
+
+/** Flag items a spec may end with. */
+const SPEC_FLAGS: readonly string[] = [PROX_FLAG];
+
+/**
+ * Split a comma-separated list of specs, e.g. `none,l1:1e-4,prox,deadzone:1e-4,a=0.3`: a piece
+ * that is `key=value` or a flag (`prox`) continues the spec before it; any other piece starts a new one.
+ */
+export function splitSpecList(text: string): string[] {
+  const specs: string[] = [];
+  for (const piece of text.split(',')) {
+    const flag = SPEC_FLAGS.includes(piece.trim());
+    const continues = flag || (/^\s*[A-Za-z_][\w.-]*\s*=/.test(piece) && !piece.includes(':'));
+    if (continues && specs.length > 0) specs[specs.length - 1] += `,${piece}`;
+    else specs.push(piece);
+  }
+  return specs.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** The normalised text of a bound spec: `name[:positional][,key=value]*`, numbers shortest-form. */
+export function formatSpec(name: string, positional: number | undefined, params: Readonly<Record<string, ParamValue>>): string {
+  const items = [...(positional === undefined ? [] : [formatNumber(positional)]), ...Object.entries(params).map(([k, v]) => `${k}=${formatNumber(v)}`)];
+  return items.length === 0 ? name : `${name}:${items.join(',')}`;
+}

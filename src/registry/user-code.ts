@@ -1,0 +1,42 @@
+/**
+ * Calling the code of a user's definition — a penalty's, a constraint's or a gradient
+ * transform's function — through one door, so that:
+ *
+ *   it throws ─► UserCodeError naming what threw and the module it came from (a SpecError)
+ *   it never returns ─► in Node, `guardUserCode` (penalty-explorer/node) runs every call so that
+ *     Ctrl-C interrupts it (InterruptedError); without it a call that never returns blocks its thread
+ *
+ * Built-ins are the library's own code and are called directly.
+ */
+import { InterruptedError, PenaltyExplorerError, UserCodeError } from '../errors.ts';
+
+/** How user code is called: directly, or by a runner that can interrupt it. */
+export type UserCodeRunner = <T>(call: () => T) => T;
+
+let runner: UserCodeRunner = (call) => call();
+
+/** Call all user code through `next` from now on (`guardUserCode` installs one); returns the runner it replaced. */
+export function setUserCodeRunner(next: UserCodeRunner): UserCodeRunner {
+  const was = runner;
+  runner = next;
+  return was;
+}
+
+/** The module each user definition was imported from, for messages (set by the Node loaders). */
+const origins = new WeakMap<object, string>();
+
+/** Remember that `entry` (a catalogue entry) came from the module at `path`. */
+export function noteOrigin(entry: object, path: string): void {
+  origins.set(entry, path);
+}
+
+/** `call()`, the code of the user definition `entry` (described by `what()`), through the installed runner. */
+export function runUserCode<T>(entry: object, what: () => string, call: () => T): T {
+  try {
+    return runner(call);
+  } catch (err) {
+    if (err instanceof InterruptedError || err instanceof PenaltyExplorerError) throw err;
+    const from = origins.get(entry);
+    throw new UserCodeError(`${what()}${from ? ` (from ${from})` : ''}`, err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Figures and reports to files (Node only): a Vega-Lite spec rendered to SVG by Vega's headless
+ * view, to PNG by resvg with DejaVu Sans (both optional peer dependencies: without them figures
+ * are written as SVG only), every figure and report.html of a run or comparison folder drawn from
+ * its records.
+ *
+ *   spec ─► renderSvg (render.ts) ─► svgToPng ─► writeFigure (.png, .svg)
+ *   run records ─► drawRun / drawComparison (draw.ts) ─► every figure ─► writeReport (report-file.ts)
+ *   records ─► penaltyCurves (penalty-curves.ts): the penalty shapes training stored
+ */
+export { type DrawOptions, drawComparison, drawRun, epochFile } from './draw.ts';
+export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
+export { FONT_FILES, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
+export { vegaScript, writeReport } from './report-file.ts';

@@ -1,0 +1,121 @@
+/**
+ * Rendering a Vega-Lite spec without a browser: to SVG with Vega's headless view, to PNG with
+ * resvg and DejaVu Sans (no system fonts, so images are the same on every machine), and to files,
+ * written atomically (a temporary name in the same folder, then a rename). Vega is imported on
+ * first use (it is an ES module only, and this module is in the CommonJS build too), and then
+ * measures text with DejaVu Sans's metrics (see font-metrics.ts).
+ *
+ * PNG rendering is optional: `@resvg/resvg-js` and `dejavu-fonts-ttf` are optional peer
+ * dependencies. Without them figures are written as SVG only (`pngRendering()` says why), and
+ * Vega measures text with its own estimate.
+ */
+import { createRequire } from 'node:module';
+import type { TopLevelSpec } from 'vega-lite';
+import { UsageError } from '../errors.ts';
+import { writeFileAtomic } from '../io/index.ts';
+import { FONT, toVega } from '../viz/index.ts';
+import { loadFontMetrics } from './font-metrics.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The module's file when the package resolves, else undefined. */
+function resolved(id: string): string | undefined {
+  try {
+    return require.resolve(id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The DejaVu Sans faces the PNG renderer may use (empty when `dejavu-fonts-ttf` is not installed). */
+export const FONT_FILES: readonly string[] = (() => {
+  const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((f) =>
+    resolved(`dejavu-fonts-ttf/ttf/${f}`),
+  );
+  return files.every((f) => f !== undefined) ? (files as string[]) : [];
+})();
+
+type Resvg = typeof import('@resvg/resvg-js');
+let resvg: Resvg | null | undefined;
+
+/** resvg, or null when it is not installed (or its native binary does not load here). */
+function resvgModule(): Resvg | null {
+  if (resvg === undefined) {
+    try {
+      resvg = require('@resvg/resvg-js') as Resvg;
+    } catch {
+      resvg = null;
+    }
+  }
+  return resvg;
+}
+
+/** Whether figures can be written as PNG here: `{ ok: true }`, or why not (the packages to install). */
+export function pngRendering(): { readonly ok: true } | { readonly ok: false; readonly why: string } {
+  const missing = [...(resvgModule() ? [] : ['@resvg/resvg-js']), ...(FONT_FILES.length ? [] : ['dejavu-fonts-ttf'])];
+  return missing.length === 0
+    ? { ok: true }
+    : { ok: false, why: `PNG figures need ${missing.join(' and ')} (npm install ${missing.join(' ')}); writing SVG only` };
+}
+
+interface TextItem {
+  fontSize?: number;
+  fontWeight?: string | number;
+  text?: unknown;
+}
+
+type Vega = typeof import('vega');
+let loaded: Promise<Vega> | undefined;
+
+/** Vega, with its text width hook (its documented extension point) measuring with the DejaVu faces. */
+function vegaModule(): Promise<Vega> {
+  return (loaded ??= import('vega').then((vega) => {
+    installTextMetrics(vega);
+    return vega;
+  }));
+}
+
+function installTextMetrics(vega: Vega): void {
+  // Without the font files, Vega keeps its own estimate of text widths.
+  if (FONT_FILES.length === 0) return;
+  const regular = loadFontMetrics(FONT_FILES[0] as string);
+  const bold = loadFontMetrics(FONT_FILES[1] as string);
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text?: unknown) => number } }).textMetrics;
+  metrics.width = (item, text) => {
+    const value = text ?? item.text;
+    const size = item.fontSize ?? 11;
+    const isBold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+    return size > 0 && value != null ? (isBold ? bold : regular).width(String(value), size) : 0;
+  };
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const vega = await vegaModule();
+  const view = new vega.View(vega.parse(await toVega(spec)), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The SVG as a PNG on white, at `scale` times its size (default 2, for sharp text); a UsageError when PNG rendering is not installed. */
+export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Array {
+  const png = pngRendering();
+  if (!png.ok) throw new UsageError(png.why.replace(/; writing SVG only$/, ''));
+  const resvg = new (resvgModule() as Resvg).Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    font: { fontFiles: [...FONT_FILES], loadSystemFonts: false, defaultFontFamily: FONT },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
+
+/** Writes `<path>.png` (where PNG rendering is installed), and `<path>.svg` when asked or without PNG; returns the SVG text. */
+export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: { svg?: boolean } = {}): Promise<string> {
+  const svg = await renderSvg(spec);
+  const png = pngRendering().ok;
+  if (png) await writeFileAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
+  if (options.svg || !png) await writeFileAtomic(`${pathWithoutExtension}.svg`, svg);
+  return svg;
+}

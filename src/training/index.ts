@@ -1,0 +1,58 @@
+/**
+ * Training any `tf.LayersModel` with the project's step, and recording what its weights do:
+ *
+ *   trainStep (step.ts): loss + penalties (batch-math.ts, objective.ts, losses.ts) ─► gradients (a
+ *   GradientStrategy: this thread, gradients.ts, or worker threads) ─► transforms ─► optimiser ─►
+ *   constraints (constraints.ts); random ops seeded from (seed, epoch, batch) (seeded-random.ts)
+ *   fit (fit.ts): data (fit-data.ts) ─► epochs of trainStep ─► evaluate ─► monitors ─► run record
+ *   (its config: run-config.ts) ─► callbacks (this library's, TF.js's: tfjs-callbacks.ts)
+ *   recordWeights / enforceConstraints (callbacks.ts): the same record with TF.js's own model.fit
+ *   pruneCurve (prune-curve.ts): accuracy with the k % smallest |w| set to 0
+ */
+
+export {
+  addScores,
+  type Batch,
+  type BatchGradients,
+  type BatchScores,
+  batchGradients,
+  evaluateChunked,
+  penaltyLoss,
+  samplesOf,
+  sliceBatch,
+  trainableVariables,
+} from './batch-math.ts';
+export { checkModelFitPenalties, enforceConstraints, recordWeights, type WeightRecorder } from './callbacks.ts';
+export { applyConstraints, checkConstraints, hasConstraints } from './constraints.ts';
+export { DivergedError } from './diverged.ts';
+export { evaluate } from './evaluate.ts';
+export {
+  type BatchProgress,
+  FIT_OPTION_KEYS,
+  type FitCallback,
+  type FitContext,
+  type FitOptions,
+  fit,
+  type RunInfo,
+  runConfig,
+  type TrainBegin,
+} from './fit.ts';
+export type { DatasetBatch, FitData, TensorData, Tensors, ValidationData } from './fit-data.ts';
+export { EVAL_CHUNK, type GradientStrategy, localGradients } from './gradients.ts';
+export { isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec, lossOf } from './losses.ts';
+export { type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, namedObjective, type Objective, objectiveOf } from './objective.ts';
+export { checkOptionKeys } from './option-keys.ts';
+export {
+  checkLevels,
+  type PruneCurveOptions,
+  type PruneOptions,
+  type PruneScope,
+  prunableWeights,
+  pruneCurve,
+  pruneLevelWithin,
+  pruneWeights,
+} from './prune-curve.ts';
+export { mulberry32, permutation } from './random.ts';
+export { describeConstraint, describePenalty, modelInfo, penaltyFields, weightInfos } from './run-config.ts';
+export { mixSeeds, withSeededRandom } from './seeded-random.ts';
+export { type StepResult, type TrainStepOptions, trainStep } from './step.ts';

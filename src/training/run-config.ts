@@ -1,0 +1,176 @@
+/**
+ * What a run record says about the model it trained, read off the model itself:
+ *
+ *   inventory (every weight, wherever TF.js keeps it) ─► per weight: shape, kind, trainable, its
+ *   penalty (this library's by its spec, a user's, TF.js's own by class and config) and constraint
+ *   (with a norm constraint's bounds) ─► the run's one-line summaries: penalty, formula, constraint
+ *   ─► each distinct penalty's curve (sampled here, so figures never need the penalty's code)
+ */
+
+import { PenxConstraint } from '../constraints/index.ts';
+import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
+import { type Constraint, inventory, type Regularizer } from '../model/index.ts';
+import { weightKind } from '../monitor/index.ts';
+import { lossFormula, PenaltyRegularizer, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
+import { formatNumber } from '../registry/index.ts';
+import type { tf } from '../tf.ts';
+
+const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
+const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);
+
+/** The model's name, size and per-sample shapes (of its first input and output). */
+export function modelInfo(model: tf.LayersModel, source?: string): ModelInfo {
+  return {
+    name: model.name,
+    ...(source ? { source } : {}),
+    weights: model.weights.reduce((s, w) => s + sizeOf(w.shape), 0),
+    trainableWeights: model.trainableWeights.reduce((s, w) => s + sizeOf(w.shape), 0),
+    inputShape: perSample(model.inputs[0]?.shape),
+    outputShape: perSample(model.outputs[0]?.shape),
+  };
+}
+
+/** True for this library's regularizers, also when made by another copy of the package (its CommonJS build). */
+export const isPenalty = (r: unknown): r is PenaltyRegularizer =>
+  r instanceof PenaltyRegularizer ||
+  (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string' && 'strength' in r);
+/** True for this library's constraints, likewise. */
+export const isPenxConstraint = (c: unknown): c is PenxConstraint =>
+  c instanceof PenxConstraint ||
+  (typeof c === 'object' && c !== null && 'definition' in c && typeof (c as { spec?: unknown }).spec === 'string' && !('strength' in c));
+
+/** A TF.js class as spec text: `tfjs.L1L2:l1=0.01,l2=0`. */
+function tfjsSpec(s: tf.serialization.Serializable): { spec: string; className: string; config: Record<string, unknown> } {
+  const className = s.getClassName?.() ?? 'unknown';
+  const config = (s.getConfig?.() ?? {}) as Record<string, unknown>;
+  const text = Object.entries(config).map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`);
+  return { spec: `tfjs.${className}${text.length ? `:${text.join(',')}` : ''}`, className, config };
+}
+
+/** A TF.js L1L2's formula and λ, in this library's terms (l1l2's when it has both terms). */
+function l1l2Terms(config: Record<string, unknown>): { formula: string; strength: number | null } {
+  const l1 = typeof config['l1'] === 'number' ? config['l1'] : 0;
+  const l2 = typeof config['l2'] === 'number' ? config['l2'] : 0;
+  if (l2 === 0) return { formula: 'λ·Σ|w|', strength: l1 };
+  if (l1 === 0) return { formula: 'λ·Σw²', strength: l2 };
+  return { formula: `λ·(${formatNumber(l1)}·Σ|w| + ${formatNumber(l2)}·Σw²)`, strength: 1 };
+}
+
+/** What a regularizer is: spec, λ, formula and source (undefined for this library's `none`). */
+export function describePenalty(r: Regularizer): PenaltyInfo | undefined {
+  if (isPenalty(r)) {
+    if (r.definition.name === 'none') return undefined;
+    return {
+      spec: r.spec,
+      strength: r.definition.takesStrength ? r.strength : null,
+      formula: lossFormula(r.definition),
+      source: r.definition.builtin ? 'builtin' : 'user',
+    };
+  }
+  const { spec, className, config } = tfjsSpec(r);
+  const terms = className === 'L1L2' ? l1l2Terms(config) : { formula: spec, strength: null };
+  return { spec, ...terms, source: 'tfjs', tfjs: { className, config } };
+}
+
+/** What a constraint is: spec, source, and a norm constraint's bounds. */
+export function describeConstraint(c: Constraint): ConstraintInfo {
+  if (isPenxConstraint(c)) {
+    const bounds = penxBounds(c);
+    return { spec: c.spec, source: c.definition.builtin ? 'builtin' : 'user', ...(bounds ? { bounds } : {}) };
+  }
+  const { spec, className, config } = tfjsSpec(c);
+  const bounds = tfjsBounds(className, config);
+  return { spec, source: 'tfjs', ...(bounds ? { bounds } : {}) };
+}
+
+/** Every weight of the model with what acts on it, in model order. */
+export function weightInfos(model: tf.LayersModel): WeightInfo[] {
+  return inventory(model).weights.map((w) => {
+    const penalty = w.regularizer ? describePenalty(w.regularizer) : undefined;
+    return {
+      name: w.name,
+      layer: w.layer,
+      shape: w.variable.shape as number[],
+      kind: weightKind(w.name),
+      trainable: w.trainable,
+      ...(penalty ? { penalty } : {}),
+      ...(w.constraint ? { constraint: describeConstraint(w.constraint) } : {}),
+    };
+  });
+}
+
+type PenaltyFields = Pick<RunConfig, 'weights' | 'penalty' | 'penaltyFormula' | 'penaltyCurves' | 'penalizeBias' | 'constraint'>;
+
+/** The distinct values in order of first appearance. */
+const distinct = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/** The record's summaries from the per-weight list (see RunConfig). */
+export function summaries(weights: readonly WeightInfo[]): Omit<PenaltyFields, 'weights' | 'penaltyCurves'> {
+  const penalties = weights.flatMap((w) => (w.penalty ? [w.penalty] : []));
+  const specs = distinct(penalties.map((p) => p.spec));
+  const constraints = distinct(weights.flatMap((w) => (w.constraint ? [w.constraint.spec] : [])));
+  return {
+    penalty: specs.length === 0 ? 'none' : specs.join(' + '),
+    penaltyFormula: specs.length === 0 ? '0' : specs.length === 1 ? (penalties[0] as PenaltyInfo).formula : 'per weight',
+    penalizeBias: weights.some((w) => w.kind === 'bias' && w.penalty),
+    ...(constraints.length === 1 ? { constraint: constraints[0] as string } : constraints.length > 1 ? { constraint: constraints.join(' + ') } : {}),
+  };
+}
+
+/** Each distinct penalty on the model's weights (this library's, a user's, TF.js's own), sampled. */
+function curvesOf(model: tf.LayersModel): NonNullable<RunConfig['penaltyCurves']> {
+  const regs = new Map<string, { reg: Regularizer; info: PenaltyInfo }>();
+  for (const w of inventory(model).weights) {
+    const info = w.regularizer ? describePenalty(w.regularizer) : undefined;
+    if (w.regularizer && info && !regs.has(info.spec)) regs.set(info.spec, { reg: w.regularizer, info });
+  }
+  return [...regs.values()].flatMap(
+    ({ reg, info }) => (isPenalty(reg) ? samplePenaltyCurve(reg) : sampleCurve((x) => reg.apply(x), info.spec, info.formula)) ?? [],
+  );
+}
+
+/** Every weight's penalty and constraint, the run's one-line summaries of them, and each penalty's curve. */
+export function penaltyFields(model: tf.LayersModel): PenaltyFields {
+  const weights = weightInfos(model);
+  const curves = curvesOf(model);
+  return { weights, ...summaries(weights), ...(curves.length ? { penaltyCurves: curves } : {}) };
+}
+
+const axisOf = (axes: number | readonly number[] | undefined): number | number[] => {
+  const a = axes ?? 0;
+  // One axis as a number (as records have always said), several as a list.
+  return typeof a === 'number' ? a : a.length === 1 ? (a[0] as number) : [...a];
+};
+
+/** The norm bounds this library's norm constraint enforces, for figures. */
+function penxBounds(c: PenxConstraint): NormBounds | undefined {
+  const p = c.params as Record<string, number>;
+  const axis = axisOf(c.params['axis']);
+  const perChannel = p['perchannel'] === 1 ? { perChannel: true } : {};
+  switch (c.definition.name) {
+    case 'maxnorm':
+      return { max: p['m'] as number, axis, ...perChannel };
+    case 'unitnorm':
+      return { min: 1, max: 1, axis, ...perChannel };
+    case 'minmaxnorm':
+      return { min: p['min'] as number, max: p['max'] as number, axis, ...perChannel };
+    default:
+      return undefined;
+  }
+}
+
+/** The norm bounds of TF.js's own norm constraints (MaxNorm, UnitNorm, MinMaxNorm). */
+function tfjsBounds(className: string, config: Record<string, unknown>): NormBounds | undefined {
+  const axis = axisOf(config['axis'] as number | number[] | undefined);
+  const num = (k: string) => (typeof config[k] === 'number' ? (config[k] as number) : undefined);
+  switch (className) {
+    case 'MaxNorm':
+      return { max: num('maxValue') ?? 2, axis };
+    case 'UnitNorm':
+      return { min: 1, max: 1, axis };
+    case 'MinMaxNorm':
+      return { min: num('minValue') ?? 0, max: num('maxValue') ?? 1, axis };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Loading a user's module (TypeScript or JavaScript) named in a spec, e.g. `./my-penalty.ts:1e-4`,
+ * or in an option (a model module, a monitor) (Node only). Every failure names the file and what was
+ * expected: a SpecError for a module named in a spec, a UsageError for one named in an option.
+ *
+ *   path ─► exactly that file ─► import (tsx's loader for TypeScript when Node has none)
+ *        ─► default export ─► a catalogue entry of the expected kind ─► bound to the spec, probed
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SpecError, UsageError } from '../errors.ts';
+import { type Catalog, type CatalogEntry, isModuleRef, noteOrigin, parseSpec } from '../registry/index.ts';
+
+const DEFINE: Record<string, string> = { penalty: 'definePenalty', constraint: 'defineConstraint', 'gradient transform': 'defineGradientTransform' };
+const EXPORT_HINT: Record<string, string> = {
+  penalty: 'the result of definePenalty({ name, params, fn })',
+  constraint: 'the result of defineConstraint({ name, params, fn })',
+  'gradient transform': 'a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })',
+  model: 'a function (inputShape, numClasses) => tf.LayersModel',
+  monitor: 'a monitor: { name, onEpochEnd, … }',
+};
+
+/** The default export of the module at `path` (relative to `cwd`); `what` names it in errors. */
+export async function importDefaultExport(path: string, cwd: string, what: string): Promise<unknown> {
+  // A module named in a spec (of a catalogue's kind) is a spec's; one named in an option is a usage's.
+  const Fail = what in DEFINE ? SpecError : UsageError;
+  const abs = resolve(cwd, path);
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new Fail(`${what} module '${path}' not found (looked for ${abs})`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(pathToFileURL(abs).href);
+  } catch (err) {
+    throw new Fail(`${what} module '${path}' failed to load: ${(err as Error).message ?? String(err)}`);
+  }
+  // A CommonJS module (TypeScript compiled in a CommonJS project) arrives as { default: module.exports }.
+  const cjs = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
+  const exported = cjs && typeof cjs === 'object' && cjs.__esModule ? cjs.default : mod.default;
+  if (exported === undefined) throw new Fail(`${what} module '${path}' has no default export; export default ${EXPORT_HINT[what] ?? 'its definition'}`);
+  return exported;
+}
+
+let tsxRegistered = false;
+
+/**
+ * Import a module; a TypeScript file through tsx's loader, registered once for the process the
+ * first time one is needed (before the import: Node caches a failed import). Registered globally,
+ * not per import, so a user's module importing this package gets the same copy as the caller.
+ */
+async function importModule(url: string): Promise<Record<string, unknown>> {
+  if (/\.[cm]?ts$/.test(url) && !tsxRegistered) {
+    let tsx: [typeof import('tsx/esm/api'), typeof import('tsx/cjs/api')];
+    try {
+      tsx = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    } catch {
+      // tsx is an optional peer dependency: JavaScript modules need nothing, TypeScript ones need it.
+      throw new Error('a TypeScript module needs the package tsx to load (npm install tsx), or give the module compiled to JavaScript');
+    }
+    // Both hooks: a .ts file in a CommonJS project (`npm init -y`) is loaded by Node's CommonJS loader.
+    tsx[0].register();
+    tsx[1].register();
+    tsxRegistered = true;
+  }
+  return (await import(url)) as Record<string, unknown>;
+}
+
+/**
+ * The object for a spec of `catalog`'s kind: a built-in or defined name, or a module path whose
+ * default export is a definition of that kind (imported, bound to the spec's values and probed).
+ *
+ * @example
+ * const reg = await loadSpec(penaltyCatalog, './my-penalty.ts:1e-4,k=2');
+ */
+export async function loadSpec<E extends CatalogEntry, B>(catalog: Catalog<E, B>, spec: string, options: { cwd?: string } = {}): Promise<B> {
+  const parsed = parseSpec(spec);
+  if (!isModuleRef(parsed.name)) return catalog.resolve(spec);
+  const exported = await importDefaultExport(parsed.name, options.cwd ?? process.cwd(), catalog.kind);
+  if (!catalog.isEntry(exported)) {
+    throw new SpecError(
+      `${catalog.kind} module '${parsed.name}': its default export is not made by ${DEFINE[catalog.kind] ?? 'define…'}({ name, params, fn })`,
+    );
+  }
+  noteOrigin(exported, parsed.name);
+  return catalog.resolveEntry(exported, parsed);
+}

@@ -1,0 +1,186 @@
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { noteOwned } from '../../src/folders/owner.ts';
+import {
+  checkRunName,
+  claimFolder,
+  FolderExistsError,
+  hasContent,
+  LOCK_FILE,
+  LockedError,
+  lockFolder,
+  MARKER_FILE,
+  makeFolder,
+  openFolder,
+  ownedEntries,
+  processStart,
+  removeLeftovers,
+  removeOwned,
+  UsageError,
+  writeFileAtomic,
+} from '../../src/node.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-folder-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('run names', () => {
+  it.each(['..', '.', 'a/b', '../x', '/abs', 'x\\y', '', 'n'.repeat(300), 'a\nb', 'tab\there', 'esc\u001b[0m', 'nul\0'])(
+    'refuses %j: one plain path segment only',
+    (name) => {
+      expect(() => checkRunName(name)).toThrow(UsageError);
+    },
+  );
+  it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255)])('takes %j', (name) => {
+    expect(() => checkRunName(name)).not.toThrow();
+  });
+});
+
+describe('claimFolder', () => {
+  it('refuses an existing folder, empties one this tool wrote with force (what it wrote), never another', async () => {
+    const run = join(root, 'run');
+    const claimed = claimFolder(run, {}, 'run');
+    await writeFileAtomic(join(run, 'run.json'), '{}');
+    mkdirSync(join(run, 'checkpoint'));
+    noteOwned(run, 'checkpoint');
+    claimed.release();
+    writeFileSync(join(run, 'notes.txt'), 'mine');
+    expect(ownedEntries(run)).toEqual(['run.json', 'checkpoint']);
+    expect(() => claimFolder(run, {}, 'run')).toThrow(FolderExistsError);
+    const forced = claimFolder(run, { force: true }, 'run');
+    forced.release();
+    expect(forced.kept).toEqual(['notes.txt']);
+    expect(readdirSync(run).sort()).toEqual([MARKER_FILE, 'notes.txt']);
+    const precious = join(root, 'precious');
+    mkdirSync(precious);
+    writeFileSync(join(precious, 'thesis.tex'), 'years of work');
+    expect(() => claimFolder(precious, { force: true }, 'run')).toThrow(/refusing to delete .*precious: it was not written by penalty-explorer/);
+    expect(readdirSync(precious)).toEqual(['thesis.tex']);
+  });
+
+  it('locks the folder: a second claim names the holder; a dead holder’s lock is taken over', () => {
+    const dir = join(root, 'locked');
+    const held = claimFolder(dir, {}, 'run');
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+    // Another live process holds it (the test runner's parent stands in for one).
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'now' }));
+    expect(() => lockFolder(dir)).toThrow(LockedError);
+    expect(() => lockFolder(dir)).toThrow(new RegExp(`in use by process ${process.ppid} on ${hostname()} \\(penx train`));
+    // A killed holder: pid 2^22 + 1 is beyond Linux's pid range, so no process has it.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 4194305, host: hostname(), command: 'penx train', since: 'then' }));
+    const again = lockFolder(dir);
+    again();
+    held.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('leftovers of a killed run are not content, and are removed; a half-swapped checkpoint is put back', () => {
+    const dir = join(root, 'leftovers');
+    claimFolder(dir, {}, 'run').release();
+    mkdirSync(join(dir, 'checkpoint.penx-tmp-4242'), { recursive: true });
+    mkdirSync(join(dir, 'checkpoint.penx-old'), { recursive: true });
+    writeFileSync(join(dir, 'checkpoint.penx-old', 'run.json'), '{}');
+    writeFileSync(join(dir, '.run.json.4242.deadbeef.penx-tmp'), 'half');
+    writeFileSync(join(dir, '.epoch-001.png.4242.00ff00ff.penx-tmp'), 'half');
+    writeFileSync(join(dir, LOCK_FILE), '{}');
+    // Only temporary files and the old checkpoint copy: no run yet as far as "content" goes.
+    expect(hasContent(dir)).toBe(false);
+    // A user's files that only look like leftovers stay.
+    writeFileSync(join(dir, 'thesis.old'), 'mine');
+    writeFileSync(join(dir, '.keys.123.abc.tmp'), 'mine');
+    removeLeftovers(dir);
+    expect(readdirSync(dir).sort()).toEqual(['.keys.123.abc.tmp', LOCK_FILE, MARKER_FILE, 'checkpoint', 'thesis.old'].sort());
+    expect(readdirSync(join(dir, 'checkpoint'))).toEqual(['run.json']);
+    // In a folder that is not the tool's, nothing is removed or renamed.
+    const foreign = join(root, 'foreign-leftovers');
+    mkdirSync(join(foreign, 'checkpoint.penx-old'), { recursive: true });
+    removeLeftovers(foreign);
+    expect(readdirSync(foreign)).toEqual(['checkpoint.penx-old']);
+  });
+});
+
+describe('makeFolder', () => {
+  it('says what is wrong, and never loops: a file in the way, /proc, a read-only folder', () => {
+    const file = join(root, 'afile');
+    writeFileSync(file, '');
+    expect(() => makeFolder(join(file, 'x'))).toThrow(/afile is a file, not a folder/);
+    const t0 = performance.now();
+    expect(() => makeFolder('/proc/penx-x')).toThrow(/cannot make \/proc\/penx-x/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    makeFolder(join(root, 'a', 'b', 'c'));
+    expect(existsSync(join(root, 'a', 'b', 'c'))).toBe(true);
+  });
+});
+
+describe('temporary folders of the threaded wasm build', () => {
+  it('those of killed processes are removed at the next start; live ones are kept', async () => {
+    const { removeStaleWasmFolders } = await import('../../src/backends/wasm-threads.ts');
+    const dead = join(tmpdir(), 'penx-wasm-4194305-test');
+    const live = join(tmpdir(), `penx-wasm-${process.ppid}-test`);
+    mkdirSync(dead, { recursive: true });
+    mkdirSync(live, { recursive: true });
+    removeStaleWasmFolders();
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
+  });
+});
+
+describe('ownership: the marker, the manifest and what --force deletes (issue 20)', () => {
+  it('a foreign folder is refused without a lock or a marker ever written into it', () => {
+    const dir = join(root, 'foreign');
+    mkdirSync(join(dir, 'checkpoint'), { recursive: true });
+    writeFileSync(join(dir, 'run.json'), '{}');
+    writeFileSync(join(dir, 'report.old'), 'mine');
+    for (const policy of [{}, { resume: true }, { force: true }]) {
+      expect(() => claimFolder(dir, policy, 'run')).toThrow(/not written by penalty-explorer/);
+      expect(readdirSync(dir).sort()).toEqual(['checkpoint', 'report.old', 'run.json']);
+    }
+  });
+
+  it('a folder of another kind (a sweep, a comparison) is never resumed or replaced as a run', () => {
+    const sweep = join(root, 'a-sweep');
+    openFolder(sweep, 'sweep')();
+    writeFileSync(join(sweep, 'sweep.json'), '{}');
+    for (const policy of [{}, { resume: true }, { force: true }]) {
+      expect(() => claimFolder(sweep, policy, 'run')).toThrow(/a-sweep holds a sweep, not a run; nothing was touched/);
+    }
+    expect(readdirSync(sweep).sort()).toEqual([MARKER_FILE, 'sweep.json']);
+  });
+
+  it('a manifest naming paths outside its folder deletes nothing outside', () => {
+    const dir = join(root, 'hostile-manifest');
+    const victim = join(root, 'victim');
+    mkdirSync(victim, { recursive: true });
+    writeFileSync(join(victim, 'keep.txt'), 'keep');
+    claimFolder(dir, {}, 'run').release();
+    writeFileSync(join(dir, 'mine.png'), 'png');
+    const lines = ['../victim', '/etc', 'a/b', '.', '..', LOCK_FILE, MARKER_FILE, 'mine.png'].map((n) => JSON.stringify(n));
+    appendFileSync(join(dir, MARKER_FILE), `${lines.join('\n')}\n`);
+    expect(ownedEntries(dir)).toEqual(['mine.png']);
+    const { kept } = removeOwned(dir);
+    expect(kept).toEqual([]);
+    expect(readFileSync(join(victim, 'keep.txt'), 'utf8')).toBe('keep');
+    expect(readdirSync(dir)).toEqual([MARKER_FILE]);
+  });
+
+  it('a lock whose pid now belongs to another process (its start time differs) is taken over; a live holder’s lock names how to clear it', () => {
+    const dir = join(root, 'recycled');
+    mkdirSync(dir);
+    // The test runner's parent is alive, but it is not the process that took this lock.
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'then', started: 'not-its-start' }),
+    );
+    lockFolder(dir)();
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'then', started: processStart(process.ppid) }),
+    );
+    expect(() => lockFolder(dir)).toThrow(LockedError);
+    expect(() => lockFolder(dir)).toThrow(
+      new RegExp(`if process ${process.ppid} is not penx .*remove ${join(dir, LOCK_FILE).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Older records still read: a run@2 record (and a run@1) comes back as run@3 — every weight listed
+ * with the penalty and constraint the old record named, moving statistics marked non-trainable,
+ * each snapshot's penaltyLoss the sum of its layers' penalties, and a TF.js model.fit record's
+ * trainLoss without the penalties it included.
+ */
+import { describe, expect, it } from 'vitest';
+import { RecordFormatError, RUN_FORMAT, readRunRecord } from '../../src/index.ts';
+
+const hist = { lo: -1, hi: 1, density: [0.5, 0.5], below: 0, above: 0, zeros: 0, count: 4 };
+const sp = { lt1e3: 0, lt1e2: 0 };
+const w = (name: string, kind: string, shape: number[]) => ({ name, kind, shape, histogram: hist, sparsity: sp });
+const snapshot = (epoch: number, penalties: [number, number]) => ({
+  epoch,
+  testLoss: 1,
+  testAcc: 0.5,
+  histogram: hist,
+  sparsity: sp,
+  layers: [
+    {
+      name: 'dense_1',
+      count: 6,
+      histogram: hist,
+      sparsity: sp,
+      penalty: penalties[0],
+      weights: [w('dense_1/kernel', 'kernel', [2, 2]), w('dense_1/bias', 'bias', [2])],
+    },
+    {
+      name: 'bn',
+      count: 8,
+      histogram: hist,
+      sparsity: sp,
+      penalty: 0,
+      weights: [w('bn/gamma', 'other', [2]), w('bn/beta', 'other', [2]), w('bn/moving_mean', 'other', [2]), w('bn/moving_variance', 'other', [2])],
+    },
+    {
+      name: 'dense_2',
+      count: 6,
+      histogram: hist,
+      sparsity: sp,
+      penalty: penalties[1],
+      weights: [w('dense_2/kernel', 'kernel', [2, 2]), w('dense_2/bias', 'bias', [2])],
+    },
+  ],
+  norms: [],
+});
+const v2 = (config: Record<string, unknown>) => ({
+  format: 'penalty-explorer/run@2',
+  config: {
+    name: 'old',
+    loss: 'categoricalCrossentropy',
+    penalty: 'l1:1e-4',
+    penaltyFormula: 'λ·Σ|w|',
+    penalizeBias: false,
+    optimizer: 'adam',
+    trackNorms: 'epoch',
+    epochs: 1,
+    batchSize: 32,
+    seed: 42,
+    trainSize: 10,
+    testSize: 5,
+    data: 'tensors',
+    backend: 'cpu',
+    threads: 1,
+    versions: {},
+    startedAt: 'then',
+    ...config,
+  },
+  initial: snapshot(0, [0.02, 0.01]),
+  epochs: [{ ...snapshot(1, [0.03, 0.02]), trainLoss: 0.9, penaltyLoss: 0.04, trainAcc: 0.6, seconds: 1 }],
+});
+
+describe('readRunRecord upgrades older records', () => {
+  it('a run@2 record: weights with its penalty and constraint on every kernel, bounds kept, moving statistics non-trainable', () => {
+    const r = readRunRecord(v2({ constraint: 'maxnorm:m=2,axis=0', constraintBounds: { max: 2, axis: 0 } }));
+    expect(r.format).toBe(RUN_FORMAT);
+    expect(r.config.weights.map((x) => [x.name, x.trainable, x.penalty?.spec, x.constraint?.bounds?.max])).toEqual([
+      ['dense_1/kernel', true, 'l1:1e-4', 2],
+      ['dense_1/bias', true, undefined, undefined],
+      ['bn/gamma', true, undefined, undefined],
+      ['bn/beta', true, undefined, undefined],
+      ['bn/moving_mean', false, undefined, undefined],
+      ['bn/moving_variance', false, undefined, undefined],
+      ['dense_2/kernel', true, 'l1:1e-4', 2],
+      ['dense_2/bias', true, undefined, undefined],
+    ]);
+    expect(r.config.weights[0]!.penalty).toEqual({ spec: 'l1:1e-4', strength: 1e-4, formula: 'λ·Σ|w|', source: 'builtin' });
+    expect('constraintBounds' in r.config).toBe(false);
+    // penaltyLoss: the layers' terms at the snapshot, as run@2 recorded them.
+    expect(r.initial.penaltyLoss).toBeCloseTo(0.03, 12);
+    expect(r.epochs[0]!.penaltyLoss).toBeCloseTo(0.05, 12);
+    expect(r.epochs[0]!.trainLoss).toBe(0.9);
+    expect(r.config.trainer).toBe('fit');
+    expect(r.epochs[0]!.layers[1]!.weights!.map((x) => x.trainable)).toEqual([true, true, false, false]);
+  });
+
+  it('per-layer penalties of run@2 go to their layers’ kernels; a model.fit record loses the penalties from trainLoss', () => {
+    const r = readRunRecord(v2({ penalty: 'dense_1: deadzone:1e-4,a=0.25; dense_2: none', penaltyFormula: 'per layer', data: 'model.fit' }));
+    expect(r.config.weights.filter((x) => x.penalty).map((x) => [x.name, x.penalty!.spec])).toEqual([['dense_1/kernel', 'deadzone:1e-4,a=0.25']]);
+    expect(r.config.trainer).toBe('model.fit');
+    expect(r.epochs[0]!.trainLoss).toBeCloseTo(0.9 - 0.05, 12);
+  });
+
+  it('a run@1 record reads too; anything else is refused', () => {
+    const { loss: _l, ...config } = v2({}).config;
+    const r = readRunRecord({ ...v2({}), format: 'penalty-explorer/run@1', config });
+    expect(r.config.loss).toBe('categoricalCrossentropy');
+    expect(r.config.weights).toHaveLength(8);
+    expect(() => readRunRecord({ ...v2({}), format: 'penalty-explorer/run@9' })).toThrow(RecordFormatError);
+  });
+});

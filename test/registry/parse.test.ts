@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { formatNumber, formatSpec, isModuleRef, parseSpec, SpecError, splitSpecList } from '../../src/index.ts';
+
+describe('parseSpec', () => {
+  it('reads name, strength and parameters', () => {
+    expect(parseSpec('deadzone:1e-4,a=0.25')).toEqual({ text: 'deadzone:1e-4,a=0.25', name: 'deadzone', positional: '1e-4', params: [['a', '0.25']] });
+    expect(parseSpec('none')).toMatchObject({ name: 'none', positional: undefined, params: [] });
+    expect(parseSpec('deadzone,a=0.3')).toMatchObject({ name: 'deadzone', positional: undefined, params: [['a', '0.3']] });
+  });
+  it('takes key=value right after the colon (constraints)', () => {
+    expect(parseSpec('minmaxnorm:min=0,max=5,rate=0.1').params).toEqual([
+      ['min', '0'],
+      ['max', '5'],
+      ['rate', '0.1'],
+    ]);
+  });
+  it('reads module paths, splitting at the last colon', () => {
+    const p = parseSpec('./my-penalty.ts:1e-4,k=2');
+    expect(p).toMatchObject({ name: './my-penalty.ts', positional: '1e-4', params: [['k', '2']] });
+    expect(isModuleRef(p.name)).toBe(true);
+    expect(isModuleRef('l1')).toBe(false);
+    expect(isModuleRef('lib/pen.mjs')).toBe(true);
+  });
+  it.each(['', ':1e-4', 'l1:1e-4,a', 'l1:1e-4,=3', 'deadzone:1e-4,a=1,a=2'])('rejects %j', (text) => {
+    expect(() => parseSpec(text)).toThrow(SpecError);
+  });
+});
+
+describe('splitSpecList', () => {
+  it('keeps key=value pieces with the spec before them', () => {
+    expect(splitSpecList('none,l1:1e-4,deadzone:1e-4,a=0.3,lp:1e-4,p=3')).toEqual(['none', 'l1:1e-4', 'deadzone:1e-4,a=0.3', 'lp:1e-4,p=3']);
+    expect(splitSpecList('minmaxnorm:min=0,max=5,nonneg')).toEqual(['minmaxnorm:min=0,max=5', 'nonneg']);
+  });
+});
+
+describe('formatting', () => {
+  it('prints numbers in their shortest form', () => {
+    expect([1e-4, 0.25, 3, 2.5e-7, 1000, 0, 1e-3].map(formatNumber)).toEqual(['1e-4', '0.25', '3', '2.5e-7', '1000', '0', '0.001']);
+  });
+  it('normalises specs so they parse back to the same thing', () => {
+    const text = formatSpec('deadzone', 1e-4, { a: 0.25 });
+    expect(text).toBe('deadzone:1e-4,a=0.25');
+    expect(parseSpec(text)).toMatchObject({ name: 'deadzone', positional: '1e-4', params: [['a', '0.25']] });
+    expect(formatSpec('maxnorm', undefined, { m: 2 })).toBe('maxnorm:m=2');
+    expect(formatSpec('none', undefined, {})).toBe('none');
+  });
+});
+
+describe('numbers that a float cannot hold are refused, not rounded', () => {
+  it.each([
+    ['l1:1e-400', /strength of l1 '1e-400' is too small for a 64-bit float \(it would be 0\)/],
+    ['l1:1e400', /strength of l1 '1e400' is too large for a 64-bit float/],
+    ['lp:1e-4,p=1e-999', /lp parameter p '1e-999' is too small/],
+  ])('%s', async (spec, message) => {
+    const { penalty } = await import('../../src/index.ts');
+    expect(() => penalty(spec)).toThrow(SpecError);
+    expect(() => penalty(spec)).toThrow(message);
+  });
+  it('still reads 0, 0.0, 0e5 and tiny numbers that fit', async () => {
+    const { penalty } = await import('../../src/index.ts');
+    expect(penalty('l1:0e5').strength).toBe(0);
+    expect(penalty('l1:0.000').strength).toBe(0);
+    expect(penalty('l1:1e-300').strength).toBe(1e-300);
+  });
+});
+
+describe('list parameters (axis=0+1+2)', () => {
+  it('parse, normalise and print with +', async () => {
+    const { constraint } = await import('../../src/index.ts');
+    expect(constraint('maxnorm:m=2,axis=0+1+2').spec).toBe('maxnorm:m=2,axis=0+1+2');
+    expect(constraint('maxnorm:m=2').spec).toBe('maxnorm:m=2,axis=0');
+    expect(constraint('maxnorm:m=2,axis=0+1+2').params['axis']).toEqual([0, 1, 2]);
+    expect(() => constraint('maxnorm:axis=0+0.5')).toThrow(/maxnorm parameter axis=0.5 is not allowed; expected an integer/);
+    expect(() => constraint('maxnorm:axis=1+1')).toThrow(/names a value twice/);
+  });
+});
