@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backends/select.ts';
-import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
+import { HOST_LOOP_ELEMENTS, MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
 import { tf, type Tensor } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
@@ -119,7 +119,7 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     });
   });
 
-  it('elementwise kernels above and below the size where they move to ONNX Runtime (with a broadcast bias, NaN and ±∞)', async () => {
+  it('elementwise kernels below and above MIN_ORT_ELEMENTS, as loops or on the host (with a broadcast bias, NaN and ±∞)', async () => {
     for (const n of [MIN_ORT_ELEMENTS / 64 - 1, 2 * MIN_ORT_ELEMENTS / 64]) {
       const v = data(n * 64, 8);
       v[0] = NaN;
@@ -136,6 +136,23 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
         return [tf.add(x, bias), tf.sub(x, y), tf.mul(x, y), tf.div(x, y), tf.relu(x), tf.step(x), tf.step(x, 0.3), tf.sqrt(tf.abs(x)), tf.square(x), tf.neg(x), tf.sign(x), tf.abs(x), ...broadcasts];
       });
     }
+  });
+
+  it('elementwise kernels past the loops (HOST_LOOP_ELEMENTS) run on ONNX Runtime and agree too', async () => {
+    const n = HOST_LOOP_ELEMENTS / 64 + 1;
+    const v = data(n * 64, 15);
+    v[0] = NaN;
+    const w = v.map((u) => u + 2);
+    const results: Float32Array[][] = [];
+    for (const backend of ['cpu', 'onnxruntime']) {
+      await tf.setBackend(backend);
+      const [x, y, bias] = [tf.tensor2d(v, [n, 64]), tf.tensor2d(w, [n, 64]), tf.tensor1d(v.subarray(0, 64))];
+      const out = [tf.add(x, bias), tf.sub(x, y), tf.div(x, y), tf.sqrt(tf.abs(x)), tf.square(x)];
+      results.push(out.map((t) => t.dataSync() as Float32Array));
+      tf.dispose([x, y, bias, ...out]);
+    }
+    await tf.setBackend('cpu');
+    results[0]!.forEach((c, i) => expectClose(c, results[1]![i]!, `output ${i}`, 1e-6));
   });
 
   it('the gradient of Relu (one kernel on onnxruntime), also of second order, for finite and infinite activations', async () => {
