@@ -42,6 +42,7 @@ function report(results: readonly Column[]): string {
     row(`forward, batch ${first.batchSize}`, (r) => `${r.forwardMs} ms`, (r) => `${r.forwardMs} ms`),
     row(`training step, batch ${first.batchSize}`, (r) => `${r.trainStepMs} ms`, (r) => `${r.trainStepMs} ms`),
     row('step / forward', (r) => `${r.stepToForward}×`, (r) => `${r.stepToForward}×`),
+    row('mean step (the epoch is projected from it)', (r) => `${r.meanStepMs} ms`, (r) => `${r.meanStepMs} ms`),
     row('first step (sessions built)', (r) => `${r.firstStepMs} ms`),
     row('per sample', (r) => `${r.msPerSample} ms`, (r) => `${r.msPerSample} ms`),
     row('evaluation of 10 000 test images', (r) => `${r.evalSeconds} s`, (r) => `${r.evalSeconds} s`),
