@@ -12,7 +12,8 @@
  *     ─► forward passes of one test batch; the epoch's evaluation of the 10 000 test images and
  *        its weight snapshot, as `fit` does them
  *   cpu backend: warm-up ─► training step × m (small batch, in a thread of its own)
- *   ─► epoch (projected) = steps of an epoch × the median step + evaluation + snapshot
+ *   ─► epoch (projected) = steps of an epoch × the mean step + evaluation + snapshot (an epoch is a
+ *      sum: the occasional slow step — a garbage collection, say — counts in it, as in a real run)
  *
  * `penx bench --all` runs the first part for every backend that starts, one after another in
  * this process, the cpu reference once, and PyTorch (bench/pytorch-peer.py) when it can.
@@ -64,6 +65,8 @@ export interface BenchResult {
   readonly forwardMs: number;
   /** Median time between two batches of `fit` (the step, the batch gathered, callbacks). */
   readonly trainStepMs: number;
+  /** Their mean: what an epoch's steps take on average (pauses such as garbage collections included). */
+  readonly meanStepMs: number;
   readonly stepToForward: number;
   /** The first batch of a fresh run: its sessions built (paid once per run). */
   readonly firstStepMs: number;
@@ -71,7 +74,7 @@ export interface BenchResult {
   readonly evalSeconds: number;
   /** The epoch's weight snapshot (histograms, norms, percentiles). */
   readonly snapshotSeconds: number;
-  /** Steps of an epoch × trainStepMs + evaluation + snapshot. */
+  /** Steps of an epoch × meanStepMs + evaluation + snapshot. */
   readonly epochSeconds: number;
   readonly msPerSample: number;
   readonly cpuBatchSize: number;
@@ -228,6 +231,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       const cpuStepMs = cpuMs ?? (await cpuReference(options));
       const forwardMs = median(fwdTimes);
       const trainStepMs = median(steps);
+      const meanStepMs = steps.reduce((a, t) => a + t, 0) / steps.length;
       const trainCount = data.train.x.shape[0] ?? 0;
       const msPerSample = trainStepMs / B;
       const cpuMsPerSample = cpuStepMs / options.cpuBatchSize;
@@ -239,11 +243,12 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
         batchSize: B,
         forwardMs: round(forwardMs),
         trainStepMs: round(trainStepMs),
+        meanStepMs: round(meanStepMs),
         stepToForward: round(trainStepMs / forwardMs, 2),
         firstStepMs: round(first ?? NaN),
         evalSeconds: round(evalSeconds, 2),
         snapshotSeconds: round(snapshotSeconds, 2),
-        epochSeconds: round((Math.ceil(trainCount / B) * trainStepMs) / 1000 + evalSeconds + snapshotSeconds),
+        epochSeconds: round((Math.ceil(trainCount / B) * meanStepMs) / 1000 + evalSeconds + snapshotSeconds),
         msPerSample: round(msPerSample, 3),
         cpuBatchSize: options.cpuBatchSize,
         cpuMsPerSample: round(cpuMsPerSample),

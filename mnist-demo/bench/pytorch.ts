@@ -18,6 +18,7 @@ export interface PeerResult {
   readonly batchSize: number;
   readonly forwardMs: number;
   readonly trainStepMs: number;
+  readonly meanStepMs: number;
   readonly stepToForward: number;
   readonly evalSeconds: number;
   readonly epochSeconds: number;

@@ -5,7 +5,7 @@
  * gradient (with ties); the large-tensor elementwise kernels and sums; gathering rows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
+import { HOST_LOOP_ELEMENTS, MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { type Tensor, tf } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
@@ -123,7 +123,7 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     });
   });
 
-  it('elementwise kernels above and below the size where they move to ONNX Runtime (with a broadcast bias, NaN and ±∞)', async () => {
+  it('elementwise kernels below and above MIN_ORT_ELEMENTS, as loops or on the host (with a broadcast bias, NaN and ±∞)', async () => {
     for (const n of [MIN_ORT_ELEMENTS / 64 - 1, (2 * MIN_ORT_ELEMENTS) / 64]) {
       const v = data(n * 64, 8);
       v[0] = NaN;
@@ -165,6 +165,23 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
         ];
       });
     }
+  });
+
+  it('elementwise kernels past the loops (HOST_LOOP_ELEMENTS) run on ONNX Runtime and agree too', async () => {
+    const n = HOST_LOOP_ELEMENTS / 64 + 1;
+    const v = data(n * 64, 15);
+    v[0] = NaN;
+    const w = v.map((u) => u + 2);
+    const results: Float32Array[][] = [];
+    for (const backend of ['cpu', 'onnxruntime']) {
+      await tf.setBackend(backend);
+      const [x, y, bias] = [tf.tensor2d(v, [n, 64]), tf.tensor2d(w, [n, 64]), tf.tensor1d(v.subarray(0, 64))];
+      const out = [tf.add(x, bias), tf.sub(x, y), tf.div(x, y), tf.sqrt(tf.abs(x)), tf.square(x)];
+      results.push(out.map((t) => t.dataSync() as Float32Array));
+      tf.dispose([x, y, bias, ...out]);
+    }
+    await tf.setBackend('cpu');
+    results[0]!.forEach((c, i) => expectClose(c, results[1]![i]!, `output ${i}`, 1e-6));
   });
 
   it('the gradient of Relu (one kernel on onnxruntime), also of second order, for finite and infinite activations', async () => {

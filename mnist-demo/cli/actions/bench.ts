@@ -63,6 +63,11 @@ function report(results: readonly Column[]): string {
       (r) => `${r.stepToForward}×`,
       (r) => `${r.stepToForward}×`,
     ),
+    row(
+      'mean step (the epoch is projected from it)',
+      (r) => `${r.meanStepMs} ms`,
+      (r) => `${r.meanStepMs} ms`,
+    ),
     row('first step (sessions built)', (r) => `${r.firstStepMs} ms`),
     row(
       'per sample',

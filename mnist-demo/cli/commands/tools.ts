@@ -42,7 +42,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .option('--all', 'time every backend that starts, one after another, and print them side by side')
       .option('--json', 'print one JSON object (with --all: an array, one object per backend) instead of a table')
       .option('--batch-size <n>', 'batch size on the selected backend', '128')
-      .option('--steps <n>', 'timed steps on the selected backend (median taken)', '20')
+      .option('--steps <n>', 'timed steps on the selected backend (the step: their median; the epoch: from their mean)', '20')
       .option('--cpu-batch-size <n>', 'batch size on the cpu backend', '4')
       .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1')
       .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),

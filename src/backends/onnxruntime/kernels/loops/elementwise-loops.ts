@@ -83,3 +83,25 @@ export function binaryLoop(op: BinaryOp, a: Float32Array, pa: number, b: Float32
   else if (op === 'Add' || op === 'Multiply') cycleB(op, b, a, pa, out);
   else cycleA(op, a, pa, b, out);
 }
+
+/** The unary kernels handled here: exactly the float32 operation (Math.sqrt of a float32 rounds to its float32 square root). */
+export type UnaryOp = 'Sqrt' | 'Square' | 'Neg' | 'Abs';
+
+/** out = op(x). */
+export function unaryLoop(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  switch (op) {
+    case 'Sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] as number);
+      return;
+    case 'Square':
+      for (let i = 0; i < n; i++) out[i] = (x[i] as number) * (x[i] as number);
+      return;
+    case 'Neg':
+      for (let i = 0; i < n; i++) out[i] = -(x[i] as number);
+      return;
+    case 'Abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number);
+      return;
+  }
+}
