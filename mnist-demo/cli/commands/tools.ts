@@ -1,9 +1,10 @@
 /** `penx plot`, `penx serve`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { BenchFlags } from '../actions/bench.ts';
 import type { PlotFlags } from '../actions/plot.ts';
 import type { PruneFlags } from '../actions/prune.ts';
 import type { ServeFlags } from '../actions/serve.ts';
+import type { SummaryFlags } from '../actions/summary.ts';
 import { addBackendOptions } from '../backend-options.ts';
 
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
@@ -16,6 +17,17 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
 
   program
+    .command('summary')
+    .description(
+      'the numbers of run or comparison folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0, the spike at 0, the prune level within --max-drop; the spread over seeds',
+    )
+    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json)')
+    .option('--epochs <list>', 'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last)')
+    .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
+    .option('--json', 'print one JSON object instead of tables')
+    .action(async (dirs: string[], flags: SummaryFlags) => (await import('../actions/summary.ts')).summary(dirs, flags));
+
+  program
     .command('serve')
     .description('a live dashboard over a folder of runs and comparisons: overlay any runs, every view, updated while they train')
     .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', 'figures/runs')
@@ -25,7 +37,9 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
 
   program
     .command('prune')
-    .description("write a run's trained model pruned at the largest level of its prune curve whose test accuracy is within --max-drop points: a TF.js model (zeros in place) and a sparse export")
+    .description(
+      "write a run's trained model pruned at the largest level of its prune curve whose test accuracy is within --max-drop points: a TF.js model (zeros in place) and a sparse export",
+    )
     .argument('<run-dir>', 'a run folder (with run.json and checkpoint/) whose run measured the prune curve after its last epoch')
     .option('--max-drop <points>', 'the largest loss of test accuracy allowed, in percentage points', '0.5')
     .addOption(new Option('--scope <scope>', 'the k % smallest of all kernels together, or of each layer').choices(['global', 'layer']).default('global'))
@@ -47,8 +61,16 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   ).action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
 
   const catalogs = [
-    ['penalties', 'list the penalties, or check specs and print their normalised form and formula', 'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4'],
-    ['constraints', 'list the constraints, or check specs and print their normalised form and formula', 'constraint specs to check, e.g. maxnorm:m=2 minmaxnorm:min=0,max=5,rate=0.1'],
+    [
+      'penalties',
+      'list the penalties, or check specs and print their normalised form and formula',
+      'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4',
+    ],
+    [
+      'constraints',
+      'list the constraints, or check specs and print their normalised form and formula',
+      'constraint specs to check, e.g. maxnorm:m=2 minmaxnorm:min=0,max=5,rate=0.1',
+    ],
     ['optimizers', 'list the optimisers, or check specs and print their normalised form and update', 'optimiser specs to check, e.g. adamw:lr=1e-3,wd=1e-4'],
   ] as const;
   for (const [name, description, argument] of catalogs) {
