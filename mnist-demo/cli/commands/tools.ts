@@ -4,6 +4,7 @@ import type { BenchFlags } from '../actions/bench.ts';
 import type { PlotFlags } from '../actions/plot.ts';
 import type { PruneFlags } from '../actions/prune.ts';
 import type { ServeFlags } from '../actions/serve.ts';
+import type { SummaryFlags } from '../actions/summary.ts';
 import { addBackendOptions } from '../backend-options.ts';
 
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
@@ -14,6 +15,17 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
     .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
+
+  program
+    .command('summary')
+    .description(
+      'the numbers of run or comparison folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0, the spike at 0, the prune level within --max-drop; the spread over seeds',
+    )
+    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json)')
+    .option('--epochs <list>', 'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last)')
+    .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
+    .option('--json', 'print one JSON object instead of tables')
+    .action(async (dirs: string[], flags: SummaryFlags) => (await import('../actions/summary.ts')).summary(dirs, flags));
 
   program
     .command('serve')

@@ -1,0 +1,76 @@
+/**
+ * `penx summary DIR… [--epochs 1,10,40|all] [--max-drop 0.5] [--json]`: the numbers of run and
+ * comparison folders, read from their run.json (data only; nothing is written or imported).
+ *
+ *   every record read and checked first (a malformed one: exit 2 naming the file)
+ *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds, or JSON
+ */
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { COMPARE_JSON, IOError, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
+import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import { numberFlag, wholeNumber } from '../numbers.ts';
+import { table } from '../table.ts';
+
+export interface SummaryFlags {
+  readonly epochs?: string;
+  readonly maxDrop: string;
+  readonly json?: boolean;
+}
+
+function readInput(dir: string): SummaryInput {
+  if (existsSync(join(dir, COMPARE_JSON))) {
+    const names = readCompareJson(dir).runs;
+    return { folder: dir, records: names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
+  }
+  if (existsSync(join(dir, RUN_JSON))) return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
+  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+}
+
+/** `--epochs`: `all`, or epochs such as `0,1,10,40` (0: the untrained model); default 0, 1, every 10th and the last. */
+function epochsOf(text: string | undefined, inputs: readonly SummaryInput[]): readonly number[] | 'all' {
+  if (text?.trim() === 'all') return 'all';
+  if (text !== undefined) return text.split(',').map((e) => wholeNumber(e.trim(), '--epochs', 0));
+  const last = Math.max(0, ...inputs.flatMap((i) => i.records.map((r) => r.record.epochs.length)));
+  return [...new Set([0, 1, ...Array.from({ length: Math.floor(last / 10) }, (_, k) => 10 * (k + 1)), last])].filter((e) => e <= last);
+}
+
+const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;
+const points = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${(100 * Math.abs(x)).toFixed(2)}`);
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+function row(e: EpochSummary): string[] {
+  return [
+    String(e.epoch),
+    e.testAcc === null ? '—' : pct(e.testAcc),
+    points(e.deltaToNone),
+    pct(e.nearZero3),
+    pct(e.nearZero2),
+    pct(e.zeros, 3),
+    e.spike === null ? '—' : e.spike.toFixed(2),
+    e.prune ? `${e.prune.level} % → ${e.prune.testAcc === null ? '—' : pct(e.prune.testAcc)}` : '',
+    e.prune ? `${kib(e.prune.sparseBytes)} of ${kib(e.prune.denseBytes)}` : '',
+  ];
+}
+
+/** The summary as text: a table per run, then the spread over seeds. */
+export function summaryText(s: Summary, maxDrop: number): string {
+  const header = ['epoch', 'test acc', 'Δ none (pt)', '|w|<1e-3', '|w|<1e-2', 'w = 0', 'spike at 0', `prune within ${maxDrop} pt`, 'sparse size there'];
+  const parts = s.runs.map(
+    (r) => `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${r.trained} epochs\n${table(header, r.epochs.map(row))}`,
+  );
+  for (const g of s.spread) {
+    const rows = g.epochs.map((e) => [String(e.epoch), pct(e.min), pct(e.max), (100 * (e.max - e.min)).toFixed(2)]);
+    parts.push(`${g.penalty} over seeds ${g.seeds.join(', ')}: test accuracy\n${table(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`);
+  }
+  return parts.join('\n\n');
+}
+
+export function summary(dirs: readonly string[], flags: SummaryFlags): void {
+  const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
+  const inputs = dirs.map(readInput);
+  const epochs = epochsOf(flags.epochs, inputs);
+  if (epochs !== 'all' && epochs.length === 0) throw new UsageError('--epochs must list at least one epoch, e.g. 1,10,40, or be all');
+  const s = summarize(inputs, { epochs, maxDrop });
+  console.log(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop));
+}

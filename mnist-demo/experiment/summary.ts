@@ -1,0 +1,177 @@
+/**
+ * The numbers of a comparison, read from its records: per run and chosen epoch, the test accuracy
+ * (and its difference to the run without a penalty), how many weights sit near or at 0, how sharp
+ * the histogram's spike at 0 is, and how far the model prunes within a given accuracy loss. Runs of
+ * the same penalty with different seeds give the noise floor (the spread of their accuracies).
+ *
+ *   records ─► per run: epochs chosen ─► each epoch's numbers (below)
+ *           ─► runs grouped by penalty over seeds ─► spread of test accuracy per epoch
+ *
+ * A pure function of the records (data only: reading a record never runs code).
+ *
+ * Measures, over all trainable weights (kernels and biases, as the "all weights" histogram):
+ *   nearZero3 / nearZero2   share of |w| < 1e-3 / < 1e-2
+ *   zeros                   share of w = 0 exactly
+ *   spike                   density of the fine histogram within |w| < 0.004 (its two bins at 0)
+ *                           over the density within 0.004 ≤ |w| < 0.012 (the next two bins each
+ *                           side): 1 for a smooth histogram, ≫ 1 for a spike at 0
+ *   prune                   the largest global prune level whose test accuracy is within `maxDrop`
+ *                           points of the run's own, and the sparse size there (after epochs with
+ *                           a prune curve)
+ *
+ * @example
+ * const s = summarize([{ folder: 'figures/reference/penalties', records }], { epochs: [1, 10, 40] });
+ * s.runs[1].epochs[2].spike;   // e.g. 38.5 for L1 after 40 epochs
+ */
+import { decodeCounts, type EpochRecord, pruneLevelWithin, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
+
+/** The fine histogram's bins this module reads: 1000 over [−2, 2], so 0 is the edge between bins 499 and 500. */
+const FINE = { lo: -2, hi: 2, bins: 1000 } as const;
+
+export interface SummaryOptions {
+  /** Epochs to report (0: the untrained model); `'all'`: every recorded epoch. Epochs a run lacks are left out of it. */
+  readonly epochs: readonly number[] | 'all';
+  /** Accuracy loss allowed for the prune level, in percentage points (default 0.5). */
+  readonly maxDrop?: number;
+}
+
+export interface PruneSummary {
+  /** Percent of the kernels' weights set to 0. */
+  readonly level: number;
+  readonly testAcc: number | null;
+  /** Bytes of the weights stored sparse at that level, and dense. */
+  readonly sparseBytes: number;
+  readonly denseBytes: number;
+}
+
+export interface EpochSummary {
+  readonly epoch: number;
+  readonly testAcc: number | null;
+  /** testAcc minus the unpenalised run's of the same folder and seed at this epoch (null without one). */
+  readonly deltaToNone: number | null;
+  readonly nearZero3: number;
+  readonly nearZero2: number;
+  readonly zeros: number;
+  /** Null when the record has no fine histograms (older records) or nothing in the neighbouring bins. */
+  readonly spike: number | null;
+  /** Only after epochs whose prune curve was measured. */
+  readonly prune?: PruneSummary;
+}
+
+export interface RunSummary {
+  /** The comparison (or run) folder, and the run's name in it. */
+  readonly folder: string;
+  readonly name: string;
+  readonly penalty: string;
+  readonly seed: number;
+  /** Epochs trained so far. */
+  readonly trained: number;
+  readonly epochs: readonly EpochSummary[];
+}
+
+export interface SpreadSummary {
+  readonly penalty: string;
+  readonly seeds: readonly number[];
+  /** Per epoch every seed reached: the lowest and highest test accuracy. */
+  readonly epochs: ReadonlyArray<{ readonly epoch: number; readonly min: number; readonly max: number }>;
+}
+
+export interface Summary {
+  readonly runs: readonly RunSummary[];
+  /** Penalties trained with more than one seed. */
+  readonly spread: readonly SpreadSummary[];
+}
+
+/** A folder's records: a comparison's runs, or one run (names as the folder lists them). */
+export interface SummaryInput {
+  readonly folder: string;
+  readonly records: ReadonlyArray<{ readonly name: string; readonly record: RunRecord }>;
+}
+
+/** The share of trainable weights within |w| < 0.004 over the share within 0.004 ≤ |w| < 0.012, as densities. */
+export function spikeAtZero(snapshot: WeightsSnapshot): number | null {
+  let centre = 0;
+  let sides = 0;
+  let seen = false;
+  for (const layer of snapshot.layers) {
+    for (const w of layer.weights ?? []) {
+      if (!w.trainable || !w.fine) continue;
+      const { lo, hi, bins, counts } = w.fine;
+      if (lo !== FINE.lo || hi !== FINE.hi || bins !== FINE.bins) return null;
+      const c = decodeCounts(counts, bins);
+      centre += (c[499] as number) + (c[500] as number);
+      sides += (c[497] as number) + (c[498] as number) + (c[501] as number) + (c[502] as number);
+      seen = true;
+    }
+  }
+  if (!seen || sides === 0) return null;
+  // Two centre bins against four side bins of the same width: densities compared.
+  return centre / 2 / (sides / 4);
+}
+
+function pruneAt(epoch: EpochRecord | WeightsSnapshot, maxDrop: number): PruneSummary | undefined {
+  const curve = 'prune' in epoch ? epoch.prune : undefined;
+  if (!curve || curve.global.length === 0) return undefined;
+  const { point } = pruneLevelWithin(curve.global, maxDrop);
+  return { level: point.level, testAcc: point.testAcc, sparseBytes: point.size.sparse, denseBytes: point.size.dense };
+}
+
+const snapshotsOf = (r: RunRecord): WeightsSnapshot[] => [r.initial, ...r.epochs];
+
+function epochSummary(s: WeightsSnapshot, maxDrop: number): Omit<EpochSummary, 'deltaToNone'> {
+  const prune = pruneAt(s, maxDrop);
+  return {
+    epoch: s.epoch,
+    testAcc: s.testAcc,
+    nearZero3: s.sparsity.lt1e3,
+    nearZero2: s.sparsity.lt1e2,
+    zeros: s.histogram.count === 0 ? 0 : s.histogram.zeros / s.histogram.count,
+    spike: spikeAtZero(s),
+    ...(prune ? { prune } : {}),
+  };
+}
+
+/** Every run's numbers at the chosen epochs, and the spread over seeds. */
+export function summarize(inputs: readonly SummaryInput[], options: SummaryOptions): Summary {
+  const maxDrop = options.maxDrop ?? 0.5;
+  const runs: RunSummary[] = [];
+  for (const { folder, records } of inputs) {
+    const none = records.find((r) => r.record.config.penalty === 'none')?.record;
+    const noneAcc = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s.testAcc] as const) : []);
+    for (const { name, record } of records) {
+      const chosen = snapshotsOf(record).filter((s) => options.epochs === 'all' || options.epochs.includes(s.epoch));
+      runs.push({
+        folder,
+        name,
+        penalty: record.config.penalty,
+        seed: record.config.seed,
+        trained: record.epochs.length,
+        epochs: chosen.map((s) => {
+          const base = noneAcc.get(s.epoch);
+          const deltaToNone = s.testAcc === null || base === undefined || base === null ? null : s.testAcc - base;
+          return { ...epochSummary(s, maxDrop), deltaToNone };
+        }),
+      });
+    }
+  }
+  return { runs, spread: spreadOver(runs) };
+}
+
+function spreadOver(runs: readonly RunSummary[]): SpreadSummary[] {
+  const byPenalty = new Map<string, RunSummary[]>();
+  for (const r of runs) byPenalty.set(r.penalty, [...(byPenalty.get(r.penalty) ?? []), r]);
+  const out: SpreadSummary[] = [];
+  for (const [penalty, group] of byPenalty) {
+    const seeds = [...new Set(group.map((r) => r.seed))];
+    if (seeds.length < 2) continue;
+    const epochs = [...new Set(group.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
+    const rows = epochs.flatMap((epoch) => {
+      const accs = group.map((r) => r.epochs.find((e) => e.epoch === epoch)?.testAcc);
+      if (accs.some((a) => a === undefined || a === null)) return [];
+      const values = accs as number[];
+      return [{ epoch, min: Math.min(...values), max: Math.max(...values) }];
+    });
+    out.push({ penalty, seeds, epochs: rows });
+  }
+  return out;
+}

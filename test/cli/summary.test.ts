@@ -1,0 +1,180 @@
+/**
+ * `penx summary`: the numbers of run and comparison folders, checked against values set by hand in
+ * synthetic records (fine histograms with known counts at 0, prune curves with known accuracies).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spikeAtZero, summarize } from '../../mnist-demo/experiment/summary.ts';
+import { COMPARE_FORMAT, encodeCounts, type PrunePoint, type RunRecord, type WeightsSnapshot } from '../../src/index.ts';
+import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
+import { penx } from './run-penx.ts';
+
+/** 1000 fine bins over [−2, 2]: `centre` weights in each of the two bins at 0, `side` in each of the next two each side, `far` elsewhere. */
+function fineCounts(centre: number, side: number): string {
+  const c = new Array<number>(1000).fill(0);
+  c[499] = c[500] = centre;
+  c[497] = c[498] = c[501] = c[502] = side;
+  c[300] = 7;
+  return encodeCounts(c);
+}
+
+/** `s` with every weight's fine histogram replaced (trainable ones: centre/side; others: a spike that must not count). */
+function withFine(s: WeightsSnapshot, centre: number, side: number): WeightsSnapshot {
+  const fine = (counts: string) => ({ scale: 'linear' as const, lo: -2, hi: 2, bins: 1000, counts, below: 0, above: 0, zeros: 0, count: 1 });
+  const weight = (name: string, trainable: boolean, counts: string) => ({
+    name,
+    kind: 'kernel' as const,
+    shape: [1],
+    trainable,
+    histogram: s.histogram,
+    sparsity: s.sparsity,
+    fine: fine(counts),
+  });
+  const bn = {
+    name: 'bn',
+    count: 4,
+    histogram: s.histogram,
+    sparsity: s.sparsity,
+    penalty: 0,
+    weights: [weight('bn/moving_mean', false, fineCounts(1000, 1))],
+  };
+  return {
+    ...s,
+    layers: s.layers.map((l) => ({ ...l, weights: [weight(`${l.name}/kernel`, true, fineCounts(centre, side))] })),
+    nonTrainable: { count: 4, histogram: s.histogram, sparsity: s.sparsity, layers: [bn] },
+  };
+}
+
+const point = (level: number, testAcc: number, sparse: number): PrunePoint => ({
+  level,
+  testLoss: 0.1,
+  testAcc,
+  zeros: level / 100,
+  layers: [],
+  size: { dense: 1000, sparse, ratio: 1000 / sparse },
+});
+
+/** A record whose every epoch has spike data (centre/side chosen per epoch) and, after its last epoch, a prune curve. */
+function record(penalty: string, seed: number, accs: number[], prune?: PrunePoint[]): RunRecord {
+  let r = makeRunRecord({ epochs: accs.length, penalty, seed });
+  accs.forEach((a, i) => {
+    r = withScores(r, i + 1, { testLoss: 0.1, testAcc: a });
+  });
+  const epochs = r.epochs.map((e, i) => ({ ...e, ...withFine(e, 10 * (i + 1), 5) }));
+  const last = epochs.length - 1;
+  if (prune) epochs[last] = { ...(epochs[last] as (typeof epochs)[number]), prune: { weights: 1000, global: prune, perLayer: prune, seconds: 1 } };
+  return { ...r, initial: withFine(r.initial, 5, 5), epochs };
+}
+
+describe('summarize', () => {
+  it('measures the spike at 0 over trainable weights only, as a ratio of densities', () => {
+    const r = record('l1:1e-4', 1, [0.9, 0.95]);
+    expect(spikeAtZero(r.initial)).toBeCloseTo(1, 12); // 5 per bin at and beside 0: flat
+    // Epoch 2: 20 in each centre bin, 5 in each side bin → (40 / 2) / (20 / 4) = 4; the non-trainable 1000s ignored.
+    expect(spikeAtZero(r.epochs[1] as WeightsSnapshot)).toBeCloseTo(4, 12);
+    expect(spikeAtZero(makeRunRecord({ epochs: 1 }).initial)).toBeNull(); // no fine histograms
+  });
+
+  it('reports accuracy against none, the weights at and near 0, and the largest prune level within the allowed drop', () => {
+    const prune = [point(0, 0.99, 1000), point(50, 0.988, 600), point(70, 0.9851, 400), point(80, 0.98, 300)];
+    const none = record('none', 1, [0.9, 0.95, 0.97]);
+    const l1 = record('l1:1e-4', 1, [0.91, 0.94, 0.975], prune);
+    const s = summarize(
+      [
+        {
+          folder: 'cmp',
+          records: [
+            { name: 'none', record: none },
+            { name: 'l1', record: l1 },
+          ],
+        },
+      ],
+      { epochs: [0, 3] },
+    );
+    const run = s.runs[1]!;
+    expect(run.epochs.map((e) => e.epoch)).toEqual([0, 3]);
+    const last = run.epochs[1]!;
+    expect(last.testAcc).toBe(0.975);
+    expect(last.deltaToNone).toBeCloseTo(0.005, 12);
+    expect(last.nearZero3).toBe(l1.epochs[2]!.sparsity.lt1e3);
+    expect(last.zeros).toBe(l1.epochs[2]!.histogram.zeros / l1.epochs[2]!.histogram.count);
+    expect(last.spike).toBeCloseTo(6, 12); // 30 per centre bin, 5 per side bin
+    // 0.99 − 0.9851 = 0.49 points ≤ 0.5; 0.99 − 0.98 = 1 point > 0.5.
+    expect(last.prune).toEqual({ level: 70, testAcc: 0.9851, sparseBytes: 400, denseBytes: 1000 });
+    expect(run.epochs[0]!.prune).toBeUndefined();
+    expect(summarize([{ folder: 'cmp', records: [{ name: 'l1', record: l1 }] }], { epochs: [3], maxDrop: 0.2 }).runs[0]!.epochs[0]!.prune?.level).toBe(50);
+    expect(summarize([{ folder: 'cmp', records: [{ name: 'l1', record: l1 }] }], { epochs: [3] }).runs[0]!.epochs[0]!.deltaToNone).toBeNull();
+  });
+
+  it('gives the spread of test accuracy over seeds, per epoch every seed reached', () => {
+    const a = record('none', 42, [0.9, 0.95, 0.97]);
+    const b = record('none', 43, [0.92, 0.94]);
+    const c = record('l1:1e-4', 43, [0.9, 0.9]);
+    const s = summarize(
+      [
+        { folder: 'p', records: [{ name: 'none', record: a }] },
+        {
+          folder: 'q',
+          records: [
+            { name: 'none', record: b },
+            { name: 'l1', record: c },
+          ],
+        },
+      ],
+      { epochs: [1, 2, 3] },
+    );
+    // Epoch 3: seed 43 has not reached it; l1 has one seed only.
+    expect(s.spread).toEqual([
+      {
+        penalty: 'none',
+        seeds: [42, 43],
+        epochs: [
+          { epoch: 1, min: 0.9, max: 0.92 },
+          { epoch: 2, min: 0.94, max: 0.95 },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('penx summary', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'penx-summary-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints a table per run of a comparison folder, and JSON with --json', async () => {
+    const cmp = join(dir, 'cmp');
+    const prune = [point(0, 0.99, 1000), point(50, 0.988, 600)];
+    for (const [name, r] of [
+      ['none', record('none', 1, [0.9, 0.95])],
+      ['l1', record('l1:1e-4', 1, [0.91, 0.96], prune)],
+    ] as const) {
+      mkdirSync(join(cmp, name), { recursive: true });
+      writeFileSync(join(cmp, name, 'run.json'), JSON.stringify(r));
+    }
+    writeFileSync(join(cmp, 'compare.json'), JSON.stringify({ format: COMPARE_FORMAT, runs: ['none', 'l1'] }));
+    const text = await penx('summary', cmp);
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${join(cmp, 'l1')}: l1:1e-4, seed 1, 2 epochs`);
+    expect(text.stdout).toMatch(/\n2 +96\.00 % +\+1\.00 .* 50 % → 98\.80 % +1 KiB of 1 KiB/);
+    const json = await penx('summary', cmp, '--json', '--epochs', '2');
+    expect(json.code).toBe(0);
+    const s = JSON.parse(json.stdout) as ReturnType<typeof summarize>;
+    expect(s.runs.map((r) => [r.name, r.epochs.map((e) => e.epoch)])).toEqual([
+      ['none', [2]],
+      ['l1', [2]],
+    ]);
+    expect(s.runs[1]!.epochs[0]!.prune?.level).toBe(50);
+  });
+
+  it('refuses bad input with exit 2 and says what would be right', async () => {
+    const bad = await penx('summary', dir, '--epochs', 'x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/neither run\.json nor compare\.json/);
+    const epochs = await penx('summary', join(dir, 'cmp'), '--epochs', 'ten');
+    expect(epochs.code).toBe(2);
+    expect(epochs.stderr).toMatch(/--epochs must be a whole number ≥ 0/);
+  });
+});
