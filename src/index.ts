@@ -216,6 +216,9 @@ export {
   type WeightRecorder,
 } from './training/index.ts';
 
+// Kernels: the training kernels the wasm backend lacks (register them in a browser before training on wasm).
+export { registerWasmTrainingKernels } from './kernels/index.ts';
+
 // Monitors: what the weights look like.
 export {
   batchNorms,

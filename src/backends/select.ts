@@ -16,7 +16,7 @@ import os from 'node:os';
 import { tf } from '../tf.ts';
 import { SpecError, UsageError } from '../errors.ts';
 import { silenceCpuAdvert } from './advert.ts';
-import { registerWasmTrainingKernels } from './wasm-training.ts';
+import { registerWasmTrainingKernels } from '../kernels/index.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
 
 import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, tf, trainStep, type Tensor } from '../../src/node.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
-import { shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
+import { shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));

@@ -60,7 +60,7 @@ export { heatmapSpec, type HeatmapOptions } from './heatmap.ts';
 export { ridgelineSpec, type RidgelineOptions } from './ridgeline.ts';
 export { bandsSpec, BAND_FIELDS } from './bands.ts';
 export { curvesSpec, smooth, type CurvesOptions } from './curves.ts';
-export { penaltyShapesSpec, type PenaltyCurve, type PenaltyShapesOptions } from './penalty-shapes.ts';
+export { penaltyShapesSpec, storedPenaltyCurves, type PenaltyCurve, type PenaltyShapesOptions } from './penalty-shapes.ts';
 export { sweepAxes, sweepCells, sweepSpec, type SweepCell, type SweepMetric } from './sweep.ts';
 export { VIEWS, viewById, type View, type ViewData, type ViewOptions } from './views.ts';
 export { rebinRun } from './rebin-run.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf, type Tensor } from '../../src/node.ts';
-import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
+import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + seed) * Math.cos(i * 0.047));
