@@ -81,5 +81,5 @@ export {
   type Removed,
 } from './folders/index.ts';
 export { drawComparison, drawRun, epochFile, FONT_FILES, penaltyCurves, pngRendering, renderSvg, svgToPng, vegaScript, writeFigure, writeReport, type DrawOptions, type PenaltyCurveOptions } from './render/index.ts';
-export { insideRoot, RunsIndex, serveDashboard, type Dashboard, type RunEntry, type ServeOptions } from './serve/index.ts';
+export { DASHBOARD_CSP, insideRoot, RunsIndex, serveDashboard, serveStatic, type Dashboard, type Listening, type RunEntry, type ServeOptions, type StaticOptions } from './serve/index.ts';
 export { BatchLosses, FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram, percentiles, PERCENTILES, type FineGrid } from './monitor/index.ts';

@@ -2,3 +2,5 @@
 export { serveDashboard, type Dashboard, type ServeOptions } from './server.ts';
 export { RunsIndex, type RunEntry } from './runs-index.ts';
 export { insideRoot } from './paths.ts';
+export { serveStatic, type StaticOptions } from './static.ts';
+export { DASHBOARD_CSP, type Listening } from './http.ts';
