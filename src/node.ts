@@ -64,6 +64,7 @@ export {
   ownedEntries,
   readCompareJson,
   readMarker,
+  readRunFile,
   readRunJson,
   readSweepJson,
   removeLeftovers,

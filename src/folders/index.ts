@@ -24,5 +24,5 @@ export {
 } from './folder.ts';
 export { keptNote, markFolder, ownedEntries, readMarker, removeOwned, type Removed } from './owner.ts';
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
-export { readCompareJson, readRunJson, readSweepJson, RUN_JSON, writeCompareJson, writeRunJson, writeSweepJson } from './records.ts';
+export { readCompareJson, readRunFile, readRunJson, readSweepJson, RUN_JSON, writeCompareJson, writeRunJson, writeSweepJson } from './records.ts';
 export { CHECKPOINT, checkpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import send from 'send';
-import { fail, listen, securityHeaders, type Listening } from './http.ts';
+import { fail, type Listening, listen, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 
 export interface StaticOptions {
