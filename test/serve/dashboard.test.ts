@@ -6,18 +6,15 @@
  * `penx train --serve` starts the same dashboard next to training and keeps it until Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../chromium.ts';
 import { penx } from '../cli/run-penx.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64'];
 
 const out = mkdtempSync(join(tmpdir(), 'penx-serve-'));
@@ -68,7 +65,7 @@ beforeAll(async () => {
   expect(t.code, t.stderr).toBe(0);
   symlinkSync('/etc', join(out, 'outside'));
   url = (await startPenx(['serve', out, '--port', '0'])).url;
-  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  if (hasChromium) browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -3,22 +3,20 @@
  * and the controls work. Skipped when Chromium is missing, unless PENX_REQUIRE_CHROMIUM is set,
  * in which case the missing browser is a failure.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { reportHtml } from '../../../src/viz/report/index.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
 import type { RunRecord } from '../../../src/formats/run.ts';
+import { CHROMIUM, hasChromium, launchChromium } from '../../chromium.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const present = existsSync(CHROMIUM);
+const present = hasChromium;
 const required = Boolean(process.env.PENX_REQUIRE_CHROMIUM);
 
 const one = [withScores(makeRunRecord({ epochs: 5, penalty: 'l1:1e-4' }), 2, { testLoss: 0.041234, testAcc: 0.987149 })];
@@ -99,7 +97,7 @@ describe('report pages in headless Chromium', () => {
   beforeAll(async () => {
     if (!present) return;
     dir = await mkdtemp(join(tmpdir(), 'penx-report-'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,23 +3,21 @@
  * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
  * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportHtml } from '../../../src/viz/report/index.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
 import type { RunRecord } from '../../../src/formats/run.ts';
 import { fineRuns } from '../views/fine-runs.ts';
+import { hasChromium, launchChromium } from '../../chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const present = existsSync(CHROMIUM);
-if (!present && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+const present = hasChromium;
 
 let browser: Browser | undefined;
 let dir = '';
@@ -28,7 +26,7 @@ let runs: RunRecord[] = [];
 beforeAll(async () => {
   runs = await fineRuns(['none', 'l1:1e-2', 'l2:1e-2'], 3);
   dir = await mkdtemp(join(tmpdir(), 'penx-report-views-'));
-  if (present) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  if (present) browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
