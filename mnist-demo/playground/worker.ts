@@ -24,6 +24,7 @@ import {
   type PenaltyDefinition,
   penalty,
   penaltyCatalog,
+  probePenalty,
   registerWasmTrainingKernels,
   snapshotWeights,
   splitProxFlag,
@@ -78,8 +79,12 @@ async function startBackend(asked: RunSettings['backend']): Promise<void> {
 
 /** The model with the penalty and constraint on every kernel (as `penx train` puts them). */
 async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
-  if (splitProxFlag(s.penalty).spec.split(':')[0] === MINE) defineUserPenalty(s.code);
-  const controls = { penalty: penalty(s.penalty), penalizeBias: false, ...(s.constraint ? { constraint: constraint(s.constraint) } : {}) };
+  const mine = splitProxFlag(s.penalty).spec.split(':')[0] === MINE;
+  if (mine) defineUserPenalty(s.code);
+  const reg = penalty(s.penalty);
+  // As penx checks a penalty module: a finite scalar with a finite gradient on probe weights (0 among them).
+  if (mine) probePenalty(reg);
+  const controls = { penalty: reg, penalizeBias: false, ...(s.constraint ? { constraint: constraint(s.constraint) } : {}) };
   const built = (s.model === 'mlp' ? smallMlp : referenceModel)(MNIST_SHAPE, MNIST_CLASSES, { seed: s.seed });
   try {
     return await attachToKernels(built, controls);
