@@ -12,10 +12,12 @@
 import type { EpochRecord, RunRecord } from 'penalty-explorer';
 import { applyUrl, readSettings, urlOf } from './controls.ts';
 import type { CatalogItem, Catalogs, FromWorker, RunSettings, ToWorker } from './protocol.ts';
-import { drawViews } from './views.ts';
+import { clearViews, drawViews } from './views.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const TITLE = document.title;
+/** What the views area says before any run. */
+const placeholder = document.querySelector('#views .placeholder') as HTMLElement;
 
 interface Current {
   readonly worker: Worker;
@@ -31,6 +33,8 @@ let kept: RunRecord[] = [];
 let runs = 0;
 let autostarted = false;
 let followLatest = true;
+/** Where the epoch in progress was when its weights were last drawn. */
+let liveAt = { batch: 0, batches: 0 };
 
 function spawn(): Worker {
   return new Worker(new URL('worker.js', document.baseURI));
@@ -72,16 +76,17 @@ function shownRuns(): RunRecord[] {
 }
 
 let drawing = false;
-let again = false;
-async function redraw(): Promise<void> {
-  if (drawing) {
-    again = true;
-    return;
-  }
+/** A redraw asked for while one runs: of every view (`all`), of the per-epoch ones, or none. */
+let pending: 'all' | 'epoch' | undefined;
+/** Draws the views again: every one (`all`: a new record), or those of one epoch (the epoch in progress, the slider). */
+async function redraw(what: 'all' | 'epoch' = 'all'): Promise<void> {
+  pending = pending === 'all' || what === 'all' ? 'all' : 'epoch';
+  if (drawing) return;
   drawing = true;
   try {
-    do {
-      again = false;
+    while (pending) {
+      const perEpochOnly = pending === 'epoch';
+      pending = undefined;
       const shown = shownRuns();
       if (!shown.length) continue;
       const slider = $<HTMLInputElement>('epoch');
@@ -89,8 +94,10 @@ async function redraw(): Promise<void> {
       slider.max = String(last);
       if (followLatest) slider.value = String(last);
       $('epoch-value').textContent = slider.value;
-      await drawViews($('views'), shown, Number(slider.value));
-    } while (again);
+      const live = current?.live && Number(slider.value) === last ? liveAt : undefined;
+      $('epoch-note').textContent = live ? `in progress: the weights after batch ${live.batch} of ${live.batches}` : '';
+      await drawViews($('views'), shown, Number(slider.value), perEpochOnly);
+    }
   } catch (err) {
     showError(`could not draw the views: ${(err as Error).message}`);
   } finally {
@@ -110,7 +117,10 @@ function onMessage(run: Current, m: FromWorker): void {
       break;
     case 'live':
       run.live = m.epoch;
-      void redraw();
+      liveAt = { batch: m.batch, batches: m.batches };
+      // How many times the weights were drawn while an epoch ran (for tests and the curious).
+      document.body.dataset.liveDraws = String(Number(document.body.dataset.liveDraws ?? 0) + 1);
+      void redraw('epoch');
       break;
     case 'record':
       run.record = m.record;
@@ -178,10 +188,7 @@ function reset(): void {
   $('progress').textContent = '';
   buttons();
   if (kept.length) void redraw();
-  else
-    $('views')
-      .querySelectorAll('.card')
-      .forEach((c) => c.remove());
+  else clearViews($('views'), placeholder);
 }
 
 function downloadJson(record: RunRecord, file: string): void {
@@ -288,7 +295,7 @@ function main(): void {
   $('epoch').addEventListener('input', () => {
     const slider = $<HTMLInputElement>('epoch');
     followLatest = slider.value === slider.max;
-    void redraw();
+    void redraw('epoch');
   });
   try {
     next = spawn();

@@ -17,6 +17,8 @@ interface Card {
   readonly view: View;
   readonly body: HTMLElement;
   vega?: VegaView;
+  /** The Vega spec drawn (as JSON), to skip drawing it again. */
+  drawn?: string;
 }
 
 const cards = new Map<string, Card>();
@@ -52,8 +54,12 @@ function card(container: HTMLElement, view: View): Card {
   return c;
 }
 
-/** Draws every view of `runs` (at `epoch` for the per-epoch ones) into `container`. */
-export async function drawViews(container: HTMLElement, runs: RunRecord[], epoch: number): Promise<void> {
+/**
+ * Draws the views of `runs` (at `epoch` for the per-epoch ones) into `container`: every view, or
+ * with `perEpochOnly` those that show one epoch (while an epoch runs, and when the epoch slider
+ * moves). A view whose spec did not change is left as it is.
+ */
+export async function drawViews(container: HTMLElement, runs: RunRecord[], epoch: number, perEpochOnly = false): Promise<void> {
   if (cards.size === 0) {
     container.replaceChildren();
     for (const id of PLAYGROUND_VIEWS) {
@@ -65,17 +71,23 @@ export async function drawViews(container: HTMLElement, runs: RunRecord[], epoch
   const { curves, missing } = storedPenaltyCurves(runs);
   const data: ViewData = { penalties: curves, missingPenalties: missing };
   for (const c of cards.values()) {
+    if (perEpochOnly && !c.view.perEpoch) continue;
     const spec = await forPage(c.view.spec(runs, { epoch, scale: 'linear' }, c.view.needsPenalties ? data : {}));
+    const text = JSON.stringify(spec);
+    if (text === c.drawn) continue;
     const holder = document.createElement('div');
     const next = new VegaView(parse(spec), { renderer: 'svg', container: holder, hover: true });
     await next.runAsync();
     c.vega?.finalize();
     c.body.replaceChildren(holder);
     c.vega = next;
+    c.drawn = text;
   }
 }
 
-/** The Vega view drawn in a card (for tests and exports). */
-export function vegaOf(id: string): VegaView | undefined {
-  return cards.get(id)?.vega;
+/** Removes every view (no runs left to show), leaving `placeholder`. */
+export function clearViews(container: HTMLElement, placeholder: Node): void {
+  for (const c of cards.values()) c.vega?.finalize();
+  cards.clear();
+  container.replaceChildren(placeholder);
 }

@@ -16,11 +16,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunRecord, RunsIndex, type RunRecord } from '../../src/node.ts';
 import { hasChromium, launchChromium } from '../chromium.ts';
 import { penx } from '../cli/run-penx.ts';
+import { playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'penx-playground-'));
 let server: ChildProcess | undefined;
@@ -110,6 +112,8 @@ describe('penx playground', () => {
       expect(await page.locator('#backend-info').innerText()).toBe('backend: wasm');
       expect(await page.locator('#speed').innerText()).toMatch(/^[\d,]+ images\/s$/);
       expect(await page.locator('#progress').innerText()).toBe('epoch 1, batch 8/8');
+      // The weights drawn while the epoch ran (every 4 batches: after batch 4 of 8).
+      expect(await page.evaluate(() => Number(document.body.dataset.liveDraws))).toBe(1);
 
       // run.json: a valid record of this run; every weight of the model counted in every histogram.
       const first = readRecord(await download(page, () => page.click('#export'), 'first.json'));
@@ -169,8 +173,15 @@ describe('penx playground', () => {
       expect(await page.locator('.card[data-view="penalty"] svg').textContent()).toContain('mine:1e-4');
       expect(new URL(page.url()).searchParams.get('code')).toBe('tf.sqrt(tf.add(tf.square(w), 1e-4))');
 
+      // From file://, Chromium refuses the worker: the page says so and what to do instead.
+      const local = await context.newPage();
+      local.on('pageerror', (e) => errors.push(e.message));
+      await local.goto(`${pathToFileURL(join(playgroundDir(), 'index.html')).href}?autostart=1`);
+      await local.waitForFunction(() => document.getElementById('state')?.textContent === 'cannot start');
+      expect(await local.locator('#error').innerText()).toContain('open the page over http, e.g. with npx penx playground');
+
       expect(errors).toEqual([]);
-      expect(outside).toEqual([]);
+      expect(outside.filter((u) => !u.startsWith('file:'))).toEqual([]);
       await page.screenshot({ path: join(out, 'playground.png') });
       await context.close();
     },
