@@ -111,6 +111,8 @@ function reporter(s: RunSettings): FitCallback {
         post({ type: 'live', epoch, batch: p.batch, batches: p.batches });
         aside += performance.now() - at;
       }
+      // A turn of the event loop first, so a pause sent during this batch stops before the next one.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       while (paused) await new Promise((resolve) => setTimeout(resolve, 50));
     },
     onEpochEnd: (_epoch, record) => post({ type: 'record', record }),

@@ -19,10 +19,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRunRecord, RunsIndex, type RunRecord } from '../../src/node.ts';
+import { playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
+import { type RunRecord, RunsIndex, readRunRecord } from '../../src/node.ts';
 import { hasChromium, launchChromium } from '../chromium.ts';
 import { penx } from '../cli/run-penx.ts';
-import { playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'penx-playground-'));
 let server: ChildProcess | undefined;
@@ -106,7 +106,7 @@ describe('penx playground', () => {
       page.on('pageerror', (e) => errors.push(e.message));
 
       // A link that starts a run: it finishes on wasm, its speed shown.
-      await page.goto(`${url}?penalty=l1:1e-4&epochs=1&train=512&test=500&backend=wasm&every=4&autostart=1`);
+      await page.goto(`${url}?penalty=l1:1e-4&epochs=1&train=512&test=200&backend=wasm&every=4&autostart=1`);
       await page.waitForFunction(() => document.title.endsWith('— done') || document.title.endsWith('— failed'), null, { timeout: 240_000 });
       expect(await page.title()).toBe('penalty-explorer playground — done');
       expect(await page.locator('#backend-info').innerText()).toBe('backend: wasm');
@@ -117,7 +117,13 @@ describe('penx playground', () => {
 
       // run.json: a valid record of this run; every weight of the model counted in every histogram.
       const first = readRecord(await download(page, () => page.click('#export'), 'first.json'));
-      expect([first.config.penalty, first.config.backend, first.config.trainSize, first.config.testSize, first.config.seed]).toEqual(['l1:1e-4', 'wasm', 512, 500, 42]);
+      expect([first.config.penalty, first.config.backend, first.config.trainSize, first.config.testSize, first.config.seed]).toEqual([
+        'l1:1e-4',
+        'wasm',
+        512,
+        200,
+        42,
+      ]);
       expect(first.epochs).toHaveLength(1);
       expect(first.config.model?.weights).toBeGreaterThan(400_000);
       for (const s of [first.initial, ...first.epochs]) expect(s.histogram.count).toBe(first.config.model?.weights);
@@ -135,6 +141,16 @@ describe('penx playground', () => {
       await page.click('#keep');
       expect(await page.locator('#kept-list li').count()).toBe(1);
       await page.click('#start');
+      // Paused: no batch runs until it resumes (and the record is the same all the same).
+      await page.waitForFunction(() => /^epoch 1, batch [1-5]\//.test(document.getElementById('progress')?.textContent ?? ''));
+      await page.click('#pause');
+      expect(await page.locator('#state').innerText()).toBe('paused');
+      // The batch running when the pause arrived finishes; then nothing moves.
+      await page.waitForTimeout(2500);
+      const at = await page.locator('#progress').innerText();
+      await page.waitForTimeout(1500);
+      expect(await page.locator('#progress').innerText()).toBe(at);
+      await page.click('#pause');
       expect(await finished(page)).toMatch(/^done/);
       const again = readRecord(await download(page, () => page.click('#export'), 'run.json'));
       expect(again.config.name).not.toBe(first.config.name);
@@ -148,6 +164,10 @@ describe('penx playground', () => {
       expect(existsSync(join(out, 'runs', 'from-playground', 'run.json'))).toBe(true);
       expect(existsSync(join(out, 'runs', 'from-playground', 'report.html'))).toBe(true);
       expect(new RunsIndex(join(out, 'runs')).list().map((r) => [r.id, r.epochs])).toEqual([['from-playground', 1]]);
+      // …into a new folder only: the same --out again is refused, and --out goes with a record file only.
+      const twice = await penx('plot', join(out, 'run.json'), '--out', join(out, 'runs', 'from-playground'));
+      expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('from-playground')]);
+      expect((await penx('plot', join(out, 'runs', 'from-playground'), '--out', join(out, 'elsewhere'))).code).toBe(2);
 
       // A broken penalty in the code box: its error in the page, which keeps working.
       await page.selectOption('#model', 'mlp');
