@@ -109,7 +109,7 @@ function onMessage(run: Current, m: FromWorker): void {
   if (run !== current) return;
   switch (m.type) {
     case 'backend':
-      $('backend-info').textContent = `backend: ${m.name}${m.tried.length ? ` (${m.tried.join(', ')} not available)` : ''}`;
+      $('backend-info').textContent = `backend: ${m.name}${m.tried.length ? ` (passed over: ${m.tried.join(', ')})` : ''}`;
       break;
     case 'speed':
       $('speed').textContent = `${Math.round(m.imagesPerSecond).toLocaleString('en')} images/s`;

@@ -56,7 +56,16 @@ function catalogs() {
   };
 }
 
-/** The backend asked for, or the first of webgpu › webgl › wasm that starts. */
+/** True when TF.js's WebGL runs on a software renderer (SwiftShader, llvmpipe): slower than wasm. */
+function softwareWebGl(): boolean {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
+
+/** The backend asked for, or the first of webgpu › webgl (on a GPU) › wasm that starts. */
 async function startBackend(asked: RunSettings['backend']): Promise<void> {
   setWasmPaths(new URL('./', self.location.href).href);
   registerWasmTrainingKernels();
@@ -66,6 +75,11 @@ async function startBackend(asked: RunSettings['backend']): Promise<void> {
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
+        if (asked === 'auto' && name === 'webgl' && softwareWebGl()) {
+          tried.push('webgl on a software renderer');
+          tf.removeBackend(name);
+          continue;
+        }
         post({ type: 'backend', name, tried });
         return;
       }
