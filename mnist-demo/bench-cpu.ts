@@ -17,7 +17,9 @@ export interface CpuJob {
 export function cpuMsPerStep(job: CpuJob): Promise<number> {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./bench-cpu-worker.mjs', import.meta.url), { workerData: job });
-    w.once('message', (m: { ms?: number; error?: string }) => (m.error !== undefined ? reject(new Error(`cpu timing failed: ${m.error}`)) : resolve(m.ms as number)));
+    w.once('message', (m: { ms?: number; error?: string }) =>
+      m.error !== undefined ? reject(new Error(`cpu timing failed: ${m.error}`)) : resolve(m.ms as number),
+    );
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`the cpu timing thread exited (code ${code})`)));
   });

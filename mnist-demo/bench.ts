@@ -1,22 +1,53 @@
 /**
- * The speed of training the reference model on the selected backend, against the stock `cpu`
- * backend in the same process:
+ * The speed of training the reference model on the selected backend, timed as `penx train` runs
+ * it, against the stock `cpu` backend in the same process:
  *
- *   selected backend: warm-up ─► forward × n ─► training step × n   (batch 128, medians; the
- *                     trainer's data-parallel step and evaluation over every thread)
- *   cpu backend:      warm-up ─► training step × m                  (small batch, in a thread of its own)
- *   ─► ms per sample, projected epoch time (60 000 samples), speed-up, peak memory
+ *   selected backend: reference model + L1 penalty, Adadelta, the gradient strategy `penx train`
+ *     picks (gradientsFor: the fused graph on onnxruntime, else per kernel over every thread)
+ *     ─► warm-up: a first `fit` on a copy (sessions built, code compiled)
+ *     ─► `fit` itself on all of MNIST from a fresh model, stopped after `steps` + 1 batches: the
+ *        real loop (batches gathered in the run's seeded order, steps, progress callbacks) over
+ *        the first batches of a real run, where training starts (its numbers are the first
+ *        epoch's); the time between batches is a step
+ *     ─► forward passes of one test batch; the epoch's evaluation of the 10 000 test images and
+ *        its weight snapshot, as `fit` does them
+ *   cpu backend: warm-up ─► training step × m (small batch, in a thread of its own)
+ *   ─► epoch (projected) = steps of an epoch × the median step + evaluation + snapshot
  *
  * `penx bench --all` runs the first part for every backend that starts, one after another in
- * this process, and the cpu reference once.
+ * this process, the cpu reference once, and PyTorch (bench/pytorch-peer.py) when it can.
  */
-import { attachToKernels, localGradients, objectiveOf, optimizerFor, optimizerSpec, penalty, ShardedGradients, tf, trainStep, type BackendInfo } from 'penalty-explorer/node';
+import {
+  attachToKernels,
+  type BackendInfo,
+  type BatchProgress,
+  evaluate,
+  fit,
+  type GradientStrategy,
+  gradientsFor,
+  optimizerFor,
+  optimizerSpec,
+  penalty,
+  snapshotWeights,
+  tf,
+  trainStep,
+} from 'penalty-explorer/node';
+
+/** Images and one-hot labels of one split. */
+interface Split {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor;
+}
+
 import { cpuMsPerStep } from './bench-cpu.ts';
+import { loadData } from './data/mnist.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
 
 export interface BenchOptions {
   readonly batchSize: number;
   readonly steps: number;
+  /** Test images the epoch's evaluation is timed on (projected to the whole test set); default all. */
+  readonly evalImages?: number;
   readonly cpuBatchSize: number;
   readonly cpuSteps: number;
   /** Progress messages (to stderr on the CLI). */
@@ -27,17 +58,27 @@ export interface BenchResult {
   readonly backend: string;
   readonly threads: number;
   readonly parallel: string;
+  /** How gradients are computed: one fused graph per step, or kernel by kernel. */
+  readonly gradients: 'fused' | 'per-kernel';
   readonly batchSize: number;
   readonly forwardMs: number;
+  /** Median time between two batches of `fit` (the step, the batch gathered, callbacks). */
   readonly trainStepMs: number;
   readonly stepToForward: number;
+  /** The first batch of a fresh run: its sessions built (paid once per run). */
+  readonly firstStepMs: number;
+  /** The epoch's evaluation of the test set (10 000 images), as `fit` runs it (timed on `evalImages` of them). */
+  readonly evalSeconds: number;
+  /** The epoch's weight snapshot (histograms, norms, percentiles). */
+  readonly snapshotSeconds: number;
+  /** Steps of an epoch × trainStepMs + evaluation + snapshot. */
   readonly epochSeconds: number;
   readonly msPerSample: number;
   readonly cpuBatchSize: number;
   readonly cpuMsPerSample: number;
   readonly speedupVsCpu: number;
   readonly peakRssMb: number;
-  /** tf.memory().numTensors after the warm-up and after the timed steps: equal when nothing leaks. */
+  /** tf.memory().numTensors after the second batch of the timed run and after its last: equal when nothing leaks. */
   readonly tensorsAfterWarmup: number;
   readonly tensorsAfterSteps: number;
 }
@@ -45,10 +86,6 @@ export interface BenchResult {
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
-}
-
-function batch(n: number): [tf.Tensor, tf.Tensor] {
-  return tf.tidy(() => [tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', 1), tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 2), 10)]);
 }
 
 /** Milliseconds of each of `repeats` calls of `f`, after `warmups` untimed calls. */
@@ -63,21 +100,83 @@ export async function timeCalls(f: () => Promise<unknown>, warmups: number, repe
   return times;
 }
 
-/** The trainer's step (data-parallel over `workers` threads) with the reference optimiser and an L1 penalty. */
-export async function stepper(workers: number, batchSize: number) {
+/** MNIST as `penx train` loads it (the bundled set): training and test images, one-hot labels. */
+function mnist(): { train: Split; test: Split } {
+  const set = loadData(undefined, {});
+  const split = (s: typeof set.train): Split => {
+    const y = new Float32Array(s.count * set.classes);
+    for (let i = 0; i < s.count; i++) y[i * set.classes + (s.labels[i] as number)] = 1;
+    return { x: tf.tensor4d(s.images, [s.count, ...set.shape]), y: tf.tensor2d(y, [s.count, set.classes]) };
+  };
+  return { train: split(set.train), test: split(set.test) };
+}
+
+/** The reference model as `penx train` builds it for the bench's runs: L1 on every kernel. */
+async function benchModel(): Promise<tf.LayersModel> {
   const built = referenceModel(MNIST_SHAPE, MNIST_CLASSES, { seed: 42 });
   const model = await attachToKernels(built, { penalty: penalty('l1:1e-4') });
   built.dispose();
-  const gradients = workers > 0 ? await ShardedGradients.start(model, workers) : localGradients;
+  return model;
+}
+
+/** Thrown by the timing callback to stop `fit` after the batches it needs. */
+class Enough extends Error {}
+
+/**
+ * `fit` on `train` from a fresh model, stopped after `batches` batches: the times between batches
+ * (ms; the first from the start), and the tensors alive after the second batch and after the last.
+ */
+async function fitBatches(
+  model: tf.LayersModel,
+  gradients: GradientStrategy,
+  train: Split,
+  batchSize: number,
+  batches: number,
+): Promise<{ times: number[]; tensors: number[] }> {
+  const times: number[] = [];
+  const tensors: number[] = [];
+  let last = performance.now();
+  try {
+    await fit(model, train, {
+      epochs: 1,
+      batchSize,
+      optimizer: 'adadelta:lr=1,rho=0.95',
+      loss: 'categoricalCrossentropy',
+      gradients,
+      callbacks: [
+        {
+          onBatchEnd: ({ batch }: BatchProgress) => {
+            const now = performance.now();
+            times.push(now - last);
+            last = now;
+            if (batch === Math.min(2, batches)) tensors[0] = tf.memory().numTensors;
+            if (batch === batches) tensors[1] = tf.memory().numTensors;
+            if (batch >= batches) throw new Enough();
+          },
+        },
+      ],
+    });
+  } catch (e) {
+    if (!(e instanceof Enough)) throw e;
+  }
+  return { times, tensors };
+}
+
+/**
+ * One training step of the reference model (L1, Adadelta) on a fixed random batch, for the cpu
+ * reference (its speed per sample is all it gives, and it cannot run a real epoch's worth).
+ */
+export async function stepper(batchSize: number): Promise<{ step: () => Promise<unknown>; dispose: () => void }> {
+  const model = await benchModel();
   const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
-  const [x, y] = batch(batchSize);
-  const objective = objectiveOf(model, 'categoricalCrossentropy');
+  const [x, y] = tf.tidy(() => [
+    tf.randomUniform([batchSize, ...MNIST_SHAPE], 0, 1, 'float32', 1),
+    tf.oneHot(tf.randomUniform([batchSize], 0, MNIST_CLASSES, 'int32', 2), MNIST_CLASSES),
+  ]);
   return {
-    forward: () => gradients.evaluate(model, { xs: [x], ys: [y] }, objective),
-    step: () => trainStep(model, opt, x, y, { gradients }),
-    dispose: async () => {
-      await gradients.close();
-      tf.dispose([x, y]);
+    step: () => trainStep(model, opt, x!, y!),
+    dispose: () => {
+      tf.dispose([x!, y!]);
       opt.dispose();
       model.dispose();
     },
@@ -93,40 +192,73 @@ export async function cpuReference(options: BenchOptions): Promise<number> {
 /** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given. */
 export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
+  const B = options.batchSize;
+  const data = mnist();
+  const loss = { loss: 'categoricalCrossentropy' as const };
+  try {
+    say(`${info.name}: warm-up (2 batches of a first run)`);
+    const warm = await benchModel();
+    const warmGradients = await gradientsFor(warm, info);
+    await fitBatches(warm, warmGradients.gradients, data.train, B, 2);
+    await warmGradients.gradients.close();
+    warm.dispose();
 
-  say(`${info.name}: warm-up and forward passes at batch ${options.batchSize}`);
-  const main = await stepper(info.workers, options.batchSize);
-  const fwdTimes = await timeCalls(main.forward, 2, options.steps);
-  say(`${info.name}: ${options.steps} training steps at batch ${options.batchSize}`);
-  await timeCalls(main.step, 2, 0);
-  const tensorsAfterWarmup = tf.memory().numTensors;
-  const stepTimes = await timeCalls(main.step, 0, options.steps);
-  const tensorsAfterSteps = tf.memory().numTensors;
-  await main.dispose();
+    say(`${info.name}: the first ${options.steps} batches of a real run at batch ${B} (${warmGradients.path})`);
+    const model = await benchModel();
+    const { gradients, path } = await gradientsFor(model, info);
+    try {
+      const run = await fitBatches(model, gradients, data.train, B, options.steps + 1);
+      const [first, ...steps] = run.times;
+      const [tensorsAfterWarmup = NaN, tensorsAfterSteps = NaN] = run.tensors;
+      say(`${info.name}: forward passes; the test set's evaluation and a weight snapshot, as each epoch ends`);
+      const test1 = { x: tf.slice(data.test.x, 0, B), y: tf.slice(data.test.y, 0, B) };
+      const fwdTimes = await timeCalls(() => evaluate(model, test1, { ...loss, gradients }), 2, options.steps);
+      tf.dispose([test1.x, test1.y]);
+      const testCount = data.test.x.shape[0] ?? 0;
+      const evalCount = Math.min(testCount, options.evalImages ?? testCount);
+      const timedTest = evalCount === testCount ? data.test : { x: tf.slice(data.test.x, 0, evalCount), y: tf.slice(data.test.y, 0, evalCount) };
+      let t0 = performance.now();
+      const scores = await evaluate(model, timedTest, { ...loss, gradients });
+      const evalSeconds = ((performance.now() - t0) / 1000) * (testCount / evalCount);
+      if (timedTest !== data.test) tf.dispose([timedTest.x, timedTest.y]);
+      t0 = performance.now();
+      snapshotWeights(model, 1, scores);
+      const snapshotSeconds = (performance.now() - t0) / 1000;
 
-  const cpuStepMs = cpuMs ?? (await cpuReference(options));
-
-  const forwardMs = median(fwdTimes);
-  const trainStepMs = median(stepTimes);
-  const msPerSample = trainStepMs / options.batchSize;
-  const cpuMsPerSample = cpuStepMs / options.cpuBatchSize;
-  return {
-    backend: info.name,
-    threads: info.threads,
-    parallel: info.parallel,
-    batchSize: options.batchSize,
-    forwardMs: round(forwardMs),
-    trainStepMs: round(trainStepMs),
-    stepToForward: round(trainStepMs / forwardMs, 2),
-    epochSeconds: round((msPerSample * 60_000) / 1000),
-    msPerSample: round(msPerSample, 3),
-    cpuBatchSize: options.cpuBatchSize,
-    cpuMsPerSample: round(cpuMsPerSample),
-    speedupVsCpu: round(cpuMsPerSample / msPerSample),
-    peakRssMb: round(process.resourceUsage().maxRSS / 1024),
-    tensorsAfterWarmup,
-    tensorsAfterSteps,
-  };
+      const cpuStepMs = cpuMs ?? (await cpuReference(options));
+      const forwardMs = median(fwdTimes);
+      const trainStepMs = median(steps);
+      const trainCount = data.train.x.shape[0] ?? 0;
+      const msPerSample = trainStepMs / B;
+      const cpuMsPerSample = cpuStepMs / options.cpuBatchSize;
+      return {
+        backend: info.name,
+        threads: info.threads,
+        parallel: gradients.parallel ?? info.parallel,
+        gradients: path,
+        batchSize: B,
+        forwardMs: round(forwardMs),
+        trainStepMs: round(trainStepMs),
+        stepToForward: round(trainStepMs / forwardMs, 2),
+        firstStepMs: round(first ?? NaN),
+        evalSeconds: round(evalSeconds, 2),
+        snapshotSeconds: round(snapshotSeconds, 2),
+        epochSeconds: round((Math.ceil(trainCount / B) * trainStepMs) / 1000 + evalSeconds + snapshotSeconds),
+        msPerSample: round(msPerSample, 3),
+        cpuBatchSize: options.cpuBatchSize,
+        cpuMsPerSample: round(cpuMsPerSample),
+        speedupVsCpu: round(cpuMsPerSample / msPerSample),
+        peakRssMb: round(process.resourceUsage().maxRSS / 1024),
+        tensorsAfterWarmup,
+        tensorsAfterSteps,
+      };
+    } finally {
+      await gradients.close();
+      model.dispose();
+    }
+  } finally {
+    tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y]);
+  }
 }
 
 function round(x: number, digits = 1): number {

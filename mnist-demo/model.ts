@@ -51,7 +51,10 @@ export const MNIST_CLASSES = 10;
  * const model = smallMlp([28, 28, 1], 10, { seed: 42 });
  */
 export function smallMlp(inputShape: number[], numClasses: number, { seed }: { seed: number }): tf.LayersModel {
-  const kernel = (i: number) => ({ kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: seed + i }), biasInitializer: 'zeros' as const });
+  const kernel = (i: number) => ({
+    kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: seed + i }),
+    biasInitializer: 'zeros' as const,
+  });
   return tf.sequential({
     name: 'small_mlp',
     layers: [

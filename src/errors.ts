@@ -54,7 +54,12 @@ export class RecordFormatError extends DataError {}
 
 /** A resumed run's settings differ from the ones it was started with. */
 export class ResumeMismatchError extends UsageError {
-  constructor(readonly dir: string, readonly key: string, was: unknown, now: unknown) {
+  constructor(
+    readonly dir: string,
+    readonly key: string,
+    was: unknown,
+    now: unknown,
+  ) {
     super(`cannot resume ${dir}: its ${key} is ${JSON.stringify(was)}, this run's is ${JSON.stringify(now)}; use the same settings, or start it over`);
   }
 }
@@ -84,10 +89,13 @@ export class NotOwnedError extends IOError {
   ) {
     const why = `it was not written by penalty-explorer (it has no ${marker} marker); nothing was touched; choose another name or folder`;
     super(
-      asked === 'resume' ? `cannot resume ${dir}: ${why}`
-      : asked === 'force' ? `refusing to delete ${dir}: ${why}`
-      : asked === 'write' ? `will not write into ${dir}: ${why}`
-      : `${dir} already exists and ${why.replace(/^it /, '')}`,
+      asked === 'resume'
+        ? `cannot resume ${dir}: ${why}`
+        : asked === 'force'
+          ? `refusing to delete ${dir}: ${why}`
+          : asked === 'write'
+            ? `will not write into ${dir}: ${why}`
+            : `${dir} already exists and ${why.replace(/^it /, '')}`,
     );
   }
 }

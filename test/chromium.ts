@@ -1,13 +1,10 @@
 /**
- * Debian's headless Chromium for the tests that drive pages (report, dashboard, playground), through
- * playwright-core. Without /usr/bin/chromium those tests skip, unless PENX_REQUIRE_CHROMIUM is set
- * (CI): then a missing browser fails the run.
+ * Debian's headless Chromium, as the page tests drive it with playwright-core: where it is, the
+ * flags that keep it quiet (no GPU, no network of its own, no sync), and whether it is here.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-/** Headless, and nothing of the browser's own reaching the network (no updates, sync, QUIC probes). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -19,9 +16,3 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 export const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
-
-/** Starts the browser (close it in afterAll). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}

@@ -16,7 +16,12 @@ const BUILT = new Set(['dist', 'node_modules', 'README.md', 'LICENSE']);
 function newest(path: string): number {
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(path).filter((name) => !BUILT.has(name)).map((name) => newest(join(path, name))));
+  return Math.max(
+    s.mtimeMs,
+    ...readdirSync(path)
+      .filter((name) => !BUILT.has(name))
+      .map((name) => newest(join(path, name))),
+  );
 }
 
 export default function setup(): void {
@@ -31,5 +36,6 @@ export default function setup(): void {
   }
   // The playground's page (npm run build's second step), from the library's and its own sources.
   const page = 'mnist-demo/dist/playground/page.js';
-  if (!existsSync(page) || statSync(page).mtimeMs <= sources) execFileSync(process.execPath, ['mnist-demo/playground/build.mjs', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(page) || statSync(page).mtimeMs <= sources)
+    execFileSync(process.execPath, ['mnist-demo/playground/build.mjs', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }

@@ -1,5 +1,5 @@
 /** Small numeric helpers shared by the tests. */
-import { tf, type Tensor } from '../src/index.ts';
+import { type Tensor, tf } from '../src/index.ts';
 
 /** The scalar value of f at a 1-element tensor holding x. */
 export function at(f: (w: Tensor) => Tensor, x: number): number {
@@ -8,7 +8,12 @@ export function at(f: (w: Tensor) => Tensor, x: number): number {
 
 /** d f / dx at x by TF.js autodiff. */
 export function gradAt(f: (w: Tensor) => Tensor, x: number): number {
-  return tf.tidy(() => tf.grad((w: Tensor) => f(w))(tf.tensor1d([x])).dataSync()[0] ?? NaN);
+  return tf.tidy(
+    () =>
+      tf
+        .grad((w: Tensor) => f(w))(tf.tensor1d([x]))
+        .dataSync()[0] ?? NaN,
+  );
 }
 
 /** Central finite difference of f at x. */

@@ -57,6 +57,20 @@ describe('README library examples run as written, against the built package', ()
     expect(out).toMatch(/^penalty [\d.e-]+ = Σ [\d.e-]+ \+ 0 \+ [\d.e-]+ \+ 0$/m);
   }, 60_000);
 
+  it('a monitor of its own: the dead ReLU units per layer, in every snapshot', async () => {
+    const out = await runSnippet('### Your own measurement: a `Monitor`', 'readme-monitor.mts');
+    const lines = out.trim().split('\n');
+    expect(lines.map((l) => l.replace(/\{.*\}/, '{}'))).toEqual(['epoch 0: dead {}', 'epoch 1: dead {}', 'epoch 2: dead {}', 'epoch 3: dead {}']);
+    for (const line of lines) {
+      const dead = JSON.parse(/\{.*\}/.exec(line)![0]) as Record<string, number>;
+      expect(Object.keys(dead)).toEqual(['hidden']);
+      // A share of 32 units.
+      expect(Number.isInteger(Math.round(dead['hidden']! * 32 * 1e6) / 1e6)).toBe(true);
+      expect(dead['hidden']).toBeGreaterThanOrEqual(0);
+      expect(dead['hidden']).toBeLessThanOrEqual(1);
+    }
+  }, 90_000);
+
   it('exact zeros with a proximal L1 penalty, and the prune curve', async () => {
     const out = await runSnippet('### Exact zeros, the prune curve and the sparse size', 'readme-prox.mts');
     const zeros = Number(/^exact zeros: (\d+) of 387 weights$/m.exec(out)?.[1]);

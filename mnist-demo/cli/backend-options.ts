@@ -1,5 +1,5 @@
 /** The `--backend`, `--threads` and `--parallel` options every computing command takes (started by actions/backend.ts). */
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { BackendChoice, ParallelMode } from 'penalty-explorer/node';
 
 /**
@@ -9,7 +9,9 @@ import type { BackendChoice, ParallelMode } from 'penalty-explorer/node';
  */
 const BACKENDS = ['auto', 'tensorflow', 'onnxruntime', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 const PARALLEL_MODES = ['data', 'threads'] as const satisfies readonly ParallelMode[];
-const offersEvery: [Exclude<BackendChoice, (typeof BACKENDS)[number]>, Exclude<ParallelMode, (typeof PARALLEL_MODES)[number]>] extends [never, never] ? true : never = true;
+const offersEvery: [Exclude<BackendChoice, (typeof BACKENDS)[number]>, Exclude<ParallelMode, (typeof PARALLEL_MODES)[number]>] extends [never, never]
+  ? true
+  : never = true;
 void offersEvery;
 
 export interface BackendFlags {
@@ -23,9 +25,11 @@ export function addBackendOptions(cmd: Command): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .option('--threads <n>', 'threads (cores) to train on (default: one per core)')
     .addOption(
-      new Option('--parallel <mode>', "how the threads share the work: 'data' cuts each batch among worker threads, 'threads' uses the backend's own threads (wasm's threaded build, ONNX Runtime's pool)")
+      new Option(
+        '--parallel <mode>',
+        "how the threads share the work: 'data' cuts each batch among worker threads, 'threads' uses the backend's own threads (wasm's threaded build, ONNX Runtime's pool)",
+      )
         .choices(PARALLEL_MODES)
         .default('data'),
     );
 }
-

@@ -35,7 +35,10 @@ export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 export function addExperimentOptions(cmd: Command): Command {
   return addBackendOptions(
     cmd
-      .option('--model <module|dir>', 'the model: a module whose default export is (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one), or a folder with a TF.js model.json (default: the reference CNN)')
+      .option(
+        '--model <module|dir>',
+        'the model: a module whose default export is (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one), or a folder with a TF.js model.json (default: the reference CNN)',
+      )
       .option('--constraint <spec>', 'constraint on every kernel, e.g. maxnorm:m=2 (see penx constraints)')
       .option('--epochs <n>', 'epochs to train', '40')
       .option('--batch-size <n>', 'batch size', '128')
@@ -48,14 +51,27 @@ export function addExperimentOptions(cmd: Command): Command {
       .option('--resume', 'continue an interrupted run from its last finished epoch')
       .option('--force', 'replace an existing run folder')
       .option('--penalize-bias', 'put the penalty on biases too')
-      .option('--portable', "save the checkpoint's model so plain TF.js loads it too (L1, L2, L1L2 as TF.js's L1L2; other penalties and constraints listed in model.json for loadModel)")
-      .option('--optimizer <spec>', 'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)', REFERENCE_OPTIMIZER)
+      .option(
+        '--portable',
+        "save the checkpoint's model so plain TF.js loads it too (L1, L2, L1L2 as TF.js's L1L2; other penalties and constraints listed in model.json for loadModel)",
+      )
+      .option(
+        '--optimizer <spec>',
+        'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)',
+        REFERENCE_OPTIMIZER,
+      )
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
-      .option('--grad <list>', "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)")
+      .option(
+        '--grad <list>',
+        "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)",
+      )
       .option('--serve [port]', 'start the live dashboard over the --out folder (as penx serve) and keep it open after training, until Ctrl-C')
       .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1, this machine only)')
       .addOption(new Option('--track-norms <when>', 'record per-channel kernel norms every epoch or every batch').choices(['epoch', 'batch']).default('epoch'))
-      .option('--prune-epochs <when>', 'after which epochs to measure the prune curve (test accuracy with the k % smallest kernel weights set to 0, and the sparse size): last, all, none, or a list such as 10,20,40', 'last'),
+      .option(
+        '--prune-epochs <when>',
+        'after which epochs to measure the prune curve (test accuracy with the k % smallest kernel weights set to 0, and the sparse size): last, all, none, or a list such as 10,20,40',
+        'last',
+      ),
   );
 }
-

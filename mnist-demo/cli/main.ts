@@ -14,10 +14,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { DataError, FolderExistsError, InterruptedError, IOError, redactCredentials, SpecError, UsageError } from 'penalty-explorer/errors';
-import { installInterrupts, Interrupts } from './interrupts.ts';
 import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
+import { Interrupts, installInterrupts } from './interrupts.ts';
 
 /** A shell word, quoted when it holds more than plain characters. */
 /** The exit code of each class of the library's errors: all of them bad input, said in one message. */
@@ -45,7 +45,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   // Ctrl-C: a run stops at its next safe point (a second Ctrl-C exits at once), with one line saying
   // how to continue, exit code 130; user code that never returns is interrupted by the guard.
-  const interrupts = new Interrupts((code) => process.exit(code), (line) => console.error(line), () => redactCredentials(interruptNote(argv)));
+  const interrupts = new Interrupts(
+    (code) => process.exit(code),
+    (line) => console.error(line),
+    () => redactCredentials(interruptNote(argv)),
+  );
   installInterrupts(interrupts);
   process.on('SIGINT', () => interrupts.onSignal());
   const say = (line: string) => console.error(redactCredentials(line));

@@ -13,7 +13,8 @@ export function numberFlag(text: string, flag: string, bounds: { readonly min?: 
   } catch {
     x = NaN;
   }
-  if (!Number.isFinite(x) || (bounds.min !== undefined && x < bounds.min) || (bounds.max !== undefined && x > bounds.max)) throw new UsageError(`${flag} must be ${what}, got '${text}'`);
+  if (!Number.isFinite(x) || (bounds.min !== undefined && x < bounds.min) || (bounds.max !== undefined && x > bounds.max))
+    throw new UsageError(`${flag} must be ${what}, got '${text}'`);
   return x;
 }
 

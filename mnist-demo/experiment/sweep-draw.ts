@@ -9,9 +9,9 @@
  * run) replaces all of it.
  */
 import { join } from 'node:path';
-import { writeFigure, writeFileAtomic, type RunRecord, type SweepRecord } from 'penalty-explorer/node';
-import { esc, PAGE_STYLE, sweepSpec, table, type SweepMetric } from 'penalty-explorer/viz';
-import { runState, type RunState } from './sweep-state.ts';
+import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
+import { esc, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
+import { type RunState, runState } from './sweep-state.ts';
 
 const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -22,14 +22,35 @@ function runRow(record: SweepRecord, i: number, state: RunState): string[] {
   const run = record.runs[i]!;
   const scores = state.state === 'done' || state.state === 'failed' ? state.record.epochs.at(-1) : undefined;
   const what =
-    state.state === 'done' ? 'done' : state.state === 'failed' ? `failed: ${esc(state.reason)}` : state.state === 'partial' ? `${state.epochs} of ${record.settings.epochs} epochs` : 'not started';
+    state.state === 'done'
+      ? 'done'
+      : state.state === 'failed'
+        ? `failed: ${esc(state.reason)}`
+        : state.state === 'partial'
+          ? `${state.epochs} of ${record.settings.epochs} epochs`
+          : 'not started';
   const link = state.state === 'new' ? esc(run.name) : `<a href="${esc(encodeURIComponent(run.name))}/report.html">${esc(run.name)}</a>`;
-  return [link, `<code>${esc(run.penalty)}</code>`, run.strength === null ? '—' : esc(run.strength), esc(run.seed), what, scores?.testAcc?.toFixed(4) ?? '', pct(scores?.sparsity.lt1e3), pct(scores?.sparsity.lt1e2)];
+  return [
+    link,
+    `<code>${esc(run.penalty)}</code>`,
+    run.strength === null ? '—' : esc(run.strength),
+    esc(run.seed),
+    what,
+    scores?.testAcc?.toFixed(4) ?? '',
+    pct(scores?.sparsity.lt1e3),
+    pct(scores?.sparsity.lt1e2),
+  ];
 }
 
 function page(record: SweepRecord, states: readonly RunState[], svgs: readonly string[]): string {
   const { penalties, strengths, seeds } = record.grid;
   const count = (s: RunState['state']) => states.filter((x) => x.state === s).length;
+  const grid = [
+    `${plural(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${esc(p)}</code>`).join(', ')})`,
+    `${plural(strengths.length, 'strength')} (${strengths.map((s) => esc(s)).join(', ')})`,
+    `${plural(seeds.length, 'seed')} (${seeds.map((s) => esc(s)).join(', ')})`,
+  ].join(' × ');
+  const progress = `${count('done')} done, ${count('partial')} under way, ${count('failed')} failed, ${count('new')} not started`;
   const settings = Object.entries(record.settings)
     .map(([k, v]) => `${esc(k)}=<code>${esc(String(v))}</code>`)
     .join(' · ');
@@ -44,7 +65,7 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
 </head>
 <body>
 <header><h1>penalty-explorer sweep: ${esc(record.name)}</h1>
-<p class="sub">${plural(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${esc(p)}</code>`).join(', ')}) × ${plural(strengths.length, 'strength')} (${strengths.map((s) => esc(s)).join(', ')}) × ${plural(seeds.length, 'seed')} (${seeds.map((s) => esc(s)).join(', ')}) = ${plural(record.runs.length, 'run')}: ${count('done')} done, ${count('partial')} under way, ${count('failed')} failed, ${count('new')} not started</p>
+<p class="sub">${grid} = ${plural(record.runs.length, 'run')}: ${progress}</p>
 <p class="note">${settings}</p></header>
 <h2>Scores against strength</h2>
 <section class="charts figures">${svgs.length ? svgs.map((s) => `<div>${s}</div>`).join('\n') : '<p class="note">No run has finished yet.</p>'}</section>

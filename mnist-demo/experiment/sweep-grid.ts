@@ -9,7 +9,7 @@
  * Every spec is bound (and a module penalty imported and probed) here, so a bad grid stops
  * before anything is queued or trained.
  */
-import { loadPenalty, parseSpec, SpecError, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
+import { loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
 
 /** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
@@ -23,18 +23,23 @@ export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
   if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
   if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
   for (const s of grid.strengths) {
-    if (!(s > 0) || !Number.isFinite(s)) throw new UsageError(`a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got ${s}; put none among the penalties for the baseline`);
+    if (!(s > 0) || !Number.isFinite(s))
+      throw new UsageError(
+        `a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got ${s}; put none among the penalties for the baseline`,
+      );
   }
   const runs: SweepRun[] = [];
   for (const text of grid.penalties) {
     const parsed = parseSpec(text);
-    if (parsed.positional !== undefined) throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
+    if (parsed.positional !== undefined)
+      throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
     const probe = await loadPenalty(text);
     if (!probe.definition.takesStrength) {
       for (const seed of grid.seeds) runs.push({ name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty: probe.spec, strength: null, seed });
       continue;
     }
-    if (grid.strengths.length === 0) throw new UsageError(`the sweep has no strengths for ${parsed.name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
+    if (grid.strengths.length === 0)
+      throw new UsageError(`the sweep has no strengths for ${parsed.name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
     for (const strength of grid.strengths) {
       const penalty = (await loadPenalty(withStrength(text, strength))).spec;
       for (const seed of grid.seeds) runs.push({ name: `${runNameFor(penalty)}_seed=${seed}`, penalty, strength, seed });

@@ -7,8 +7,8 @@
  *           (a failure not of the run's settings, e.g. a crash, is tried once more)
  */
 import { join } from 'node:path';
-import { trainInChild, type ChildMessage, type ChildOutcome } from './sweep-child.ts';
 import type { SweepRecord, SweepRun } from 'penalty-explorer/node';
+import { type ChildMessage, type ChildOutcome, trainInChild } from './sweep-child.ts';
 
 /** How a local sweep is run and shown. */
 export interface LocalSchedule {
@@ -43,7 +43,12 @@ export async function runLocally(record: SweepRecord, dir: string, todo: readonl
       const index = record.runs.indexOf(run) + 1;
       const label = `[${index}/${record.runs.length} ${run.penalty} seed=${run.seed}]`;
       const current = run;
-      const train = () => trainInChild({ run: current, settings: record.settings, dir: join(dir, current.name), threads, label }, (m) => schedule.onMessage?.(current, m), schedule.onLine).outcome;
+      const train = () =>
+        trainInChild(
+          { run: current, settings: record.settings, dir: join(dir, current.name), threads, label },
+          (m) => schedule.onMessage?.(current, m),
+          schedule.onLine,
+        ).outcome;
       let outcome = await train();
       // A failure not of the run's settings (a crash, its folder still held by a process that is going away) gets one more try.
       if (outcome.kind === 'failed' && !outcome.settings) {

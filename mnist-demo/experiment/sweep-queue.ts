@@ -11,9 +11,9 @@
  * retried JOB_OPTIONS.attempts times; a run whose settings are at fault fails once (the worker
  * throws BullMQ's UnrecoverableError).
  */
-import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { type Job, type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DataError, IOError, readSweepRecord, redactCredentials, UsageError, type SweepRecord, type SweepRun, type SweepSettings } from 'penalty-explorer/node';
+import { DataError, IOError, readSweepRecord, redactCredentials, type SweepRecord, type SweepRun, type SweepSettings, UsageError } from 'penalty-explorer/node';
 import { settingsDiffer } from './sweep-state.ts';
 
 /** The one queue every sweep on a Redis server shares (workers serve them all). */
@@ -80,7 +80,8 @@ export function redisOptions(url: string): RedisAddress {
   } catch {
     throw new UsageError(`'${shown}' is not a Redis URL; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UsageError(`'${shown}' is not a Redis URL (it starts with ${u.protocol}//); expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new UsageError(`'${shown}' is not a Redis URL (it starts with ${u.protocol}//); expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
   if (!u.hostname) throw new UsageError(`'${shown}' names no host; expected redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
   const db = u.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d+$/.test(db)) throw new UsageError(`'${shown}': the path must be a database number (e.g. redis://127.0.0.1:6379/0), got /${db}`);
@@ -97,7 +98,14 @@ export function redisOptions(url: string): RedisAddress {
 /** Check that Redis answers at `url`, once and quickly (3 s at most); a SpecError saying why not. */
 export async function checkRedis(url: string): Promise<RedisAddress> {
   const options = redisOptions(url);
-  const probe = new Redis({ ...options, lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const probe = new Redis({
+    ...options,
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   let cause: Error | undefined;
   probe.on('error', (err: Error) => (cause ??= err));
   try {
@@ -199,8 +207,15 @@ export class SweepQueue {
     const again = added === 0;
     if (again) {
       const was = (await this.record(record.name))!;
-      const why = settingsDiffer(was.settings, record.settings) ?? (JSON.stringify(was.runs) !== JSON.stringify(record.runs) ? `its grid has ${was.runs.length} runs (${gridText(was)}), this one ${record.runs.length} (${gridText(record)})` : undefined);
-      if (why) throw new UsageError(`a different sweep named ${record.name} is already on the queue at ${this.url} (${why}); give this one another name, or remove that one first (penx sweep --queue ${this.url} --name ${record.name} --remove)`);
+      const why =
+        settingsDiffer(was.settings, record.settings) ??
+        (JSON.stringify(was.runs) !== JSON.stringify(record.runs)
+          ? `its grid has ${was.runs.length} runs (${gridText(was)}), this one ${record.runs.length} (${gridText(record)})`
+          : undefined);
+      if (why)
+        throw new UsageError(
+          `a different sweep named ${record.name} is already on the queue at ${this.url} (${why}); give this one another name, or remove that one first (penx sweep --queue ${this.url} --name ${record.name} --remove)`,
+        );
     }
     await this.add(record, record.runs);
     const retried: string[] = [];
@@ -215,7 +230,13 @@ export class SweepQueue {
 
   /** A job for each of `runs` (one already on the queue under its id is kept as it is). */
   private async add(record: SweepRecord, runs: readonly SweepRun[]): Promise<void> {
-    await this.queue.addBulk(runs.map((run) => ({ name: 'run', data: { sweep: record.name, run, settings: record.settings }, opts: { ...JOB_OPTIONS, jobId: jobId(record.name, run.name) } })));
+    await this.queue.addBulk(
+      runs.map((run) => ({
+        name: 'run',
+        data: { sweep: record.name, run, settings: record.settings },
+        opts: { ...JOB_OPTIONS, jobId: jobId(record.name, run.name) },
+      })),
+    );
   }
 
   /**
@@ -268,7 +289,8 @@ export class SweepQueue {
     const jobs = (await this.jobs(record)).filter((j): j is Job<SweepJob, SweepResult> => j !== undefined);
     const active = [];
     for (const job of jobs) if ((await job.getState()) === 'active') active.push(job.data.run.name);
-    if (active.length) throw new UsageError(`sweep ${record.name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
+    if (active.length)
+      throw new UsageError(`sweep ${record.name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
     for (const job of jobs) await job.remove();
     await this.redis.hdel(REGISTRY, record.name);
     return jobs.length;

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointDir, readRunJson, RUN_JSON, type RunRecord, type SweepSettings } from 'penalty-explorer/node';
+import { checkpointDir, RUN_JSON, type RunRecord, readRunJson, type SweepSettings } from 'penalty-explorer/node';
 
 /** The first setting two sweeps disagree on, as `key: was → now`; undefined when they agree. */
 export function settingsDiffer(was: SweepSettings, now: SweepSettings): string | undefined {

@@ -12,12 +12,12 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { breakLock, checkRunName, lockHolder, openFolder, PenaltyExplorerError, readSweepJson, redactCredentials, writeSweepJson } from 'penalty-explorer/node';
+import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
-import { trainInChild, type ChildMessage, type TrainingChild } from './sweep-child.ts';
 import { threadsPerRun } from './sweep-local.ts';
-import { LOCKS, QUEUE_NAME, SweepQueue, redisOptions, type SweepJob, type SweepProgress, type SweepResult } from './sweep-queue.ts';
+import { LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
 import { lastScores, runState } from './sweep-state.ts';
 
 export interface WorkerOptions {
@@ -43,7 +43,8 @@ export interface SweepWorker {
 /** The job's progress as the queue keeps it: the position, and the scores of the last finished epoch. */
 function progressOf(m: ChildMessage, last: SweepProgress | undefined): SweepProgress | undefined {
   if (m.kind === 'progress') return { ...last, epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches };
-  if (m.kind === 'epoch') return { epoch: m.epoch, epochs: m.epochs, batch: last?.batches ?? 0, batches: last?.batches ?? 0, testAcc: m.testAcc, sparsity: m.sparsity };
+  if (m.kind === 'epoch')
+    return { epoch: m.epoch, epochs: m.epochs, batch: last?.batches ?? 0, batches: last?.batches ?? 0, testAcc: m.testAcc, sparsity: m.sparsity };
   return undefined;
 }
 
@@ -96,7 +97,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       throw new UnrecoverableError(state.reason);
     }
     breakForeignLock(dir);
-    options.log(`took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`);
+    options.log(
+      `took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`,
+    );
     let progress: SweepProgress | undefined;
     const child = trainInChild(
       { run, settings, dir, threads, label: `[${id}]` },
@@ -110,7 +113,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     children.set(job.id!, child);
     const outcome = await child.outcome.finally(() => children.delete(job.id!));
     if (outcome.kind === 'done') {
-      options.log(`done ${id}: ${outcome.epochs} epochs (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`);
+      options.log(
+        `done ${id}: ${outcome.epochs} epochs (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`,
+      );
       return { resumedAfter: outcome.resumedAfter, epochs: outcome.epochs, testAcc: outcome.testAcc, sparsity: outcome.sparsity };
     }
     if (lost.delete(job.id!)) throw new Error(`${name} lost the lock of ${id} and stopped training it`);
@@ -144,13 +149,18 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const status = await queue.status(record);
     if (status.counts.running + status.counts.waiting > 0) return;
     await drawSweep(join(options.out, record.name), record);
-    options.log(`sweep ${record.name} finished: ${status.counts.done} done, ${status.counts.failed} failed; report: ${join(options.out, record.name, 'report.html')}`);
+    options.log(
+      `sweep ${record.name} finished: ${status.counts.done} done, ${status.counts.failed} failed; report: ${join(options.out, record.name, 'report.html')}`,
+    );
   };
-  const drawLater = (job: Job<SweepJob, SweepResult> | undefined) => void drawIfFinished(job).catch((err: Error) => options.log(`could not draw the sweep: ${err.message}`));
+  const drawLater = (job: Job<SweepJob, SweepResult> | undefined) =>
+    void drawIfFinished(job).catch((err: Error) => options.log(`could not draw the sweep: ${err.message}`));
   worker.on('completed', drawLater);
   worker.on('failed', drawLater);
   await worker.waitUntilReady();
-  options.log(`worker ${name}: ${options.concurrency} run${options.concurrency === 1 ? '' : 's'} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, into ${options.out}; waiting for runs on ${queue.url}`);
+  options.log(
+    `worker ${name}: ${options.concurrency} run${options.concurrency === 1 ? '' : 's'} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, into ${options.out}; waiting for runs on ${queue.url}`,
+  );
   return {
     name,
     stop: async () => {

@@ -3,11 +3,11 @@
  * the first time it computes in Node. The command line says plainly which backend it uses instead.
  */
 import { tf } from '../tf.ts';
+import { silenceAdvert } from './onnxruntime/index.ts';
 
 /** Mark the cpu backend as already used, so it prints no advert (it is made here if it was not yet). */
 export function silenceCpuAdvert(): void {
-  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
-  if (cpu) cpu.firstUse = false;
+  silenceAdvert(tf.findBackend('cpu'));
 }
 
 /**

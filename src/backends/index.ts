@@ -3,5 +3,20 @@
  * why), with the training kernels wasm lacks (src/kernels/, browser-safe) and its threaded build under Node
  * (wasm-threads.ts); onnxruntime/ runs the heavy kernels on ONNX Runtime.
  */
-export { BACKENDS, currentBackend, PARALLEL_MODES, selectBackend, type BackendChoice, type BackendInfo, type BackendOptions, type ParallelMode } from './select.ts';
+
 export { silenceCpuAdvert, useQuietCpu } from './advert.ts';
+export { ORT_BACKEND } from './choices.ts';
+export {
+  BACKENDS,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendOptions,
+  currentBackend,
+  PARALLEL_MODES,
+  type ParallelMode,
+  selectBackend,
+} from './select.ts';
+export { awaitReply, type ReplyCheck, startWorkers } from './workers.ts';
+
+/** The onnxruntime backend's fused-graph gradient strategy, loaded on first use. */
+export const loadFusedGradients = () => import('./onnxruntime/index.ts');

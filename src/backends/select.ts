@@ -13,15 +13,14 @@
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { tf } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
-import { silenceCpuAdvert } from './advert.ts';
+import { UsageError } from '../errors.ts';
 import { registerWasmTrainingKernels } from '../kernels/index.ts';
+import { tf } from '../tf.ts';
+import { silenceCpuAdvert } from './advert.ts';
+import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
 
-import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
-
-export { BACKENDS, PARALLEL_MODES, type BackendChoice, type ParallelMode } from './choices.ts';
+export { BACKENDS, type BackendChoice, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 
 export interface BackendInfo {
   /** The backend in use: tensorflow, onnxruntime, wasm or cpu. */
@@ -94,7 +93,8 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   const threads = options.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`threads must be a whole number ≥ 1, got ${threads}`);
   const parallel = options.parallel ?? 'data';
-  if (!(PARALLEL_MODES as readonly string[]).includes(parallel)) throw new UsageError(`unknown parallel mode '${parallel}'; expected one of ${PARALLEL_MODES.join(', ')}`);
+  if (!(PARALLEL_MODES as readonly string[]).includes(parallel))
+    throw new UsageError(`unknown parallel mode '${parallel}'; expected one of ${PARALLEL_MODES.join(', ')}`);
   if (current && (choice === 'auto' || choice === current.name)) {
     // ONNX Runtime takes new thread settings for the sessions it makes from now on.
     if (current.name === ORT_BACKEND && !(await startOrt(threads, parallel))) return (current = ortInfo(threads, parallel));
@@ -114,9 +114,12 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   }
   let note: string | undefined;
   if (choice === 'tensorflow' || choice === 'auto') {
-    if (tfjsNodeLoads() && (await tf.setBackend('tensorflow'))) return (current = { name: 'tensorflow', threads: os.availableParallelism(), parallel: 'threads', workers: 0 });
+    if (tfjsNodeLoads() && (await tf.setBackend('tensorflow')))
+      return (current = { name: 'tensorflow', threads: os.availableParallelism(), parallel: 'threads', workers: 0 });
     if (choice === 'tensorflow') {
-      throw new UsageError(`backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use backend 'auto' or 'wasm'`);
+      throw new UsageError(
+        `backend 'tensorflow' is unavailable: @tensorflow/tfjs-node did not load (its libtensorflow is not installed); use backend 'auto' or 'wasm'`,
+      );
     }
     note = '@tensorflow/tfjs-node is not available';
   }
@@ -139,7 +142,13 @@ export async function selectBackend(choice: string = 'auto', options: BackendOpt
   await tf.setBackend('cpu');
   // The cpu backend prints an advert for tfjs-node on first use; we say it plainly instead.
   silenceCpuAdvert();
-  current = { name: 'cpu', threads: 1, parallel: 'threads', workers: 0, ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}) };
+  current = {
+    name: 'cpu',
+    threads: 1,
+    parallel: 'threads',
+    workers: 0,
+    ...(choice === 'auto' ? { note: `WARNING: ${note}; training on the pure-JavaScript cpu backend is very slow (about a day per MNIST epoch)` } : {}),
+  };
   return current;
 }
 

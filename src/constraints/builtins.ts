@@ -6,15 +6,23 @@
  * takes the norms over every axis but the last, whatever the kernel's rank: each filter of a
  * Conv2D, each unit of a Dense — one spec for all the kernels of a model.
  */
-import { tf, type Tensor } from '../tf.ts';
-import { named } from '../registry/index.ts';
+
 import { SpecError } from '../errors.ts';
-import { constraintBody, makeConstraintDefinition, type ConstraintBody, type ConstraintDefinition } from './definition.ts';
+import { named } from '../registry/index.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type ConstraintBody, type ConstraintDefinition, constraintBody, makeConstraintDefinition } from './definition.ts';
 
 export const EPSILON = 1e-7;
 
 const axisParam = { default: 0, integer: true, list: true, doc: 'axis or axes (0+1+2) along which norms are taken (negative counts from the end)' } as const;
-const perChannelParam = { default: 0, min: 0, max: 1, integer: true, quiet: true, doc: '1: norms over every axis but the last (per output channel), instead of axis' } as const;
+const perChannelParam = {
+  default: 0,
+  min: 0,
+  max: 1,
+  integer: true,
+  quiet: true,
+  doc: '1: norms over every axis but the last (per output channel), instead of axis',
+} as const;
 
 /** The axes the norms are taken along: `axis`, or with `perchannel` every axis but the last. */
 function normAxes(w: Tensor, axis: readonly number[], perchannel: number): readonly number[] {
@@ -58,7 +66,7 @@ const BODIES = {
   }),
   minmaxnorm: constraintBody({
     formula: 'w · (rate·clip(‖w‖, min, max) + (1−rate)·‖w‖) / (ε + ‖w‖)',
-    doc: 'Moves each slice\'s norm part of the way (rate) into [min, max]. Example: minmaxnorm:min=0,max=5,rate=0.1',
+    doc: "Moves each slice's norm part of the way (rate) into [min, max]. Example: minmaxnorm:min=0,max=5,rate=0.1",
     params: {
       min: { default: 0, min: 0, doc: 'smallest norm' },
       max: { default: 1, min: 0, doc: 'largest norm' },
@@ -75,4 +83,6 @@ const BODIES = {
 
 export type BuiltinConstraintName = keyof typeof BODIES;
 
-export const BUILTIN_CONSTRAINTS = named(BODIES, (name, body) => makeConstraintDefinition(name, body as ConstraintBody, true)) as Readonly<Record<BuiltinConstraintName, ConstraintDefinition>>;
+export const BUILTIN_CONSTRAINTS = named(BODIES, (name, body) => makeConstraintDefinition(name, body as ConstraintBody, true)) as Readonly<
+  Record<BuiltinConstraintName, ConstraintDefinition>
+>;

@@ -2,13 +2,14 @@
  * The constraint catalogue (built-ins + user definitions), `defineConstraint` and
  * `constraint(spec)` (a spec to a TF.js constraint).
  */
-import { Catalog } from '../registry/index.ts';
+
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
+import { Catalog } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_CONSTRAINTS } from './builtins.ts';
-import { constraintClasses, PenxConstraint } from './constraint.ts';
-import { makeConstraintDefinition, type ConstraintDefinition } from './definition.ts';
+import { constraintClasses, type PenxConstraint } from './constraint.ts';
+import { type ConstraintDefinition, makeConstraintDefinition } from './definition.ts';
 import { probeConstraint } from './probe.ts';
 
 export const constraintCatalog: Catalog<ConstraintDefinition, PenxConstraint> = new Catalog<ConstraintDefinition, PenxConstraint>({

@@ -7,12 +7,12 @@
  * @example
  * tf.layers.dense({ units: 10, kernelConstraint: constraint('maxnorm:m=2') });
  */
-import { tf, type Tensor } from '../tf.ts';
-import type { Binding } from '../registry/index.ts';
-import type { ParamValues } from '../registry/index.ts';
+
 import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
+import type { Binding, ParamValues } from '../registry/index.ts';
 import { runUserCode } from '../registry/index.ts';
-import { constrainedValue, type ConstraintDefinition } from './definition.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type ConstraintDefinition, constrainedValue } from './definition.ts';
 
 /** tfjs-layers' Constraint base class (not exported; `getConstraint` checks `instanceof` it). */
 const Constraint = tfjsBaseClass(tf.constraints.nonNeg());
@@ -34,7 +34,11 @@ export class PenxConstraint extends Constraint {
   apply(w: Tensor): Tensor {
     const def = this.definition;
     if (def.builtin) return constrainedValue(def, w, this.params);
-    return runUserCode(def, () => `constraint ${this.spec}`, () => constrainedValue(def, w, this.params));
+    return runUserCode(
+      def,
+      () => `constraint ${this.spec}`,
+      () => constrainedValue(def, w, this.params),
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -2,10 +2,11 @@
  * What a constraint is: a pure function of one weight tensor returning a tensor of the same
  * shape, applied to the weight after every optimiser update (Keras semantics).
  */
-import { tf, type Tensor } from '../tf.ts';
-import { stamped, type CatalogEntry } from '../registry/index.ts';
+
 import { SpecError } from '../errors.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
+import { type CatalogEntry, stamped } from '../registry/index.ts';
+import { type Tensor, tf } from '../tf.ts';
 
 export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
   /** What the constraint does to w, e.g. `w · clip(‖w‖, 0, m) / (ε + ‖w‖)`. */

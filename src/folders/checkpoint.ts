@@ -6,11 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { completeDir, replaceDirAtomic, writeFileAtomic } from '../io/index.ts';
-import { saveModel, type SaveOptions } from '../io/index.ts';
-import { tf } from '../tf.ts';
-import { readRunRecord } from '../formats/index.ts';
 import type { RunRecord } from '../formats/index.ts';
+import { readRunRecord } from '../formats/index.ts';
+import { completeDir, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
+import { tf } from '../tf.ts';
 
 export const CHECKPOINT = 'checkpoint';
 
@@ -51,7 +50,9 @@ export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undef
   return {
     run,
     restore: async (model, optimizer) => {
-      const modelJson = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
+      const modelJson = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8')) as {
+        weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+      };
       const specs = modelJson.weightsManifest.flatMap((m) => m.weights);
       const weights = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'model', 'weights.bin')), specs);
       if (specs.length !== model.weights.length) throw new Error(`checkpoint has ${specs.length} weights, the model ${model.weights.length}`);

@@ -20,19 +20,17 @@
  * @example
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
-import type { tf } from '../tf.ts';
-import { checkConstraints } from '../training/index.ts';
-import { DivergedError } from '../training/index.ts';
-import type { FitData } from '../training/index.ts';
-import { fit, FIT_OPTION_KEYS, runConfig, type FitOptions } from '../training/index.ts';
-import { checkOptionKeys } from '../training/index.ts';
-import { drawRun } from '../render/index.ts';
-import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+
 import { ResumeMismatchError } from '../errors.ts';
-import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
-import { writeRunJson } from './records.ts';
-import { keptNote } from './owner.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
+import { drawRun } from '../render/index.ts';
+import type { tf } from '../tf.ts';
+import type { FitData } from '../training/index.ts';
+import { checkConstraints, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type FitOptions, fit, runConfig } from '../training/index.ts';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
+import { keptNote } from './owner.ts';
+import { writeRunJson } from './records.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
@@ -46,7 +44,24 @@ export interface FolderOptions extends FitOptions, FolderPolicy {
 }
 
 /** The settings that must agree for a run to be resumed (epochs may grow). */
-const RESUME_KEYS = ['penalty', 'constraint', 'penalizeBias', 'optimizer', 'lrMult', 'grad', 'freeze', 'loss', 'metrics', 'trackNorms', 'batchSize', 'seed', 'trainSize', 'testSize', 'data', 'backend'] as const satisfies ReadonlyArray<keyof RunConfig>;
+const RESUME_KEYS = [
+  'penalty',
+  'constraint',
+  'penalizeBias',
+  'optimizer',
+  'lrMult',
+  'grad',
+  'freeze',
+  'loss',
+  'metrics',
+  'trackNorms',
+  'batchSize',
+  'seed',
+  'trainSize',
+  'testSize',
+  'data',
+  'backend',
+] as const satisfies ReadonlyArray<keyof RunConfig>;
 
 /** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (not its name: a model built again in one process gets new ones). */
 const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
@@ -56,7 +71,17 @@ const FOLDER_KEYS = ['dir', 'figures', 'portable', 'onNote', 'resume', 'force'] 
 
 /** This process's session, from the config a fresh run would get. */
 function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
-  return { startedAt: new Date().toISOString(), fromEpoch, backend: config.backend, threads: config.threads, ...(config.parallel ? { parallel: config.parallel } : {}), versions: config.versions };
+  const { backend, threads, parallel, gradients, gradientsWhy, versions } = config;
+  return {
+    startedAt: new Date().toISOString(),
+    fromEpoch,
+    backend,
+    threads,
+    ...(parallel ? { parallel } : {}),
+    ...(gradients ? { gradients } : {}),
+    ...(gradientsWhy ? { gradientsWhy } : {}),
+    versions,
+  };
 }
 
 /** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */
@@ -66,7 +91,13 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
     if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(options.dir, key, was.config[key], now[key]);
   }
   const [before, after] = [modelSignature(was.config), modelSignature(now)];
-  if (JSON.stringify(before) !== JSON.stringify(after)) throw new ResumeMismatchError(options.dir, 'model (its weights, their shapes, penalties and constraints)', `${before.length} weights`, `${after.length} weights${before.length === after.length ? ', differing' : ''}`);
+  if (JSON.stringify(before) !== JSON.stringify(after))
+    throw new ResumeMismatchError(
+      options.dir,
+      'model (its weights, their shapes, penalties and constraints)',
+      `${before.length} weights`,
+      `${after.length} weights${before.length === after.length ? ', differing' : ''}`,
+    );
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (last.threads !== now.threads || last.parallel !== now.parallel) {
     options.onNote?.(

@@ -12,7 +12,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FolderExistsError, IOError, NotOwnedError, UsageError } from '../errors.ts';
-import { kindText, MARKER_FILE, type FolderKind } from '../formats/index.ts';
+import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { lockFolder } from './lock.ts';
 import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned } from './owner.ts';
@@ -23,12 +23,17 @@ const MAX_NAME_BYTES = 255;
 /** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long). */
 export function checkRunName(name: string, what = 'run name'): void {
   const problem =
-    name === '' ? 'is empty'
-    : name === '.' || name === '..' ? 'is not a folder name'
-    : /[/\\]/.test(name) ? 'contains a path separator'
-    : /\p{Cc}/u.test(name) ? 'contains a control character (a newline, a tab, an escape, …)'
-    : Buffer.byteLength(name) > MAX_NAME_BYTES ? `is ${Buffer.byteLength(name)} bytes long (at most ${MAX_NAME_BYTES})`
-    : undefined;
+    name === ''
+      ? 'is empty'
+      : name === '.' || name === '..'
+        ? 'is not a folder name'
+        : /[/\\]/.test(name)
+          ? 'contains a path separator'
+          : /\p{Cc}/u.test(name)
+            ? 'contains a control character (a newline, a tab, an escape, …)'
+            : Buffer.byteLength(name) > MAX_NAME_BYTES
+              ? `is ${Buffer.byteLength(name)} bytes long (at most ${MAX_NAME_BYTES})`
+              : undefined;
   // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
   const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
   if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
@@ -142,7 +147,8 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
     if (hasContent(dir)) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
     return;
   }
-  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched; choose another name or folder`);
+  if (marker.kind !== kind)
+    throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched; choose another name or folder`);
 }
 
 /**

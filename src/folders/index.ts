@@ -6,12 +6,16 @@
  *
  *   fitToFolder (fit-to-folder.ts) ─► claimFolder ─► fit ─► after each epoch: checkpoint/ ─► run.json ─► figures, report
  */
-export { fitToFolder, type FolderOptions } from './fit-to-folder.ts';
+
+export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+export { type FolderOptions, fitToFolder } from './fit-to-folder.ts';
 export {
+  type ClaimedFolder,
   checkFolder,
   checkRunName,
   claimFolder,
   emptyFolder,
+  type FolderPolicy,
   hasContent,
   isToolFolder,
   lockOwnFolder,
@@ -19,10 +23,7 @@ export {
   openFolder,
   removeLeftovers,
   removeMadeFolders,
-  type ClaimedFolder,
-  type FolderPolicy,
 } from './folder.ts';
-export { keptNote, markFolder, ownedEntries, readMarker, removeOwned, type Removed } from './owner.ts';
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
-export { readCompareJson, readRunFile, readRunJson, readSweepJson, RUN_JSON, writeCompareJson, writeRunJson, writeSweepJson } from './records.ts';
-export { CHECKPOINT, checkpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+export { keptNote, markFolder, ownedEntries, type Removed, readMarker, removeOwned } from './owner.ts';
+export { RUN_JSON, readCompareJson, readRunFile, readRunJson, readSweepJson, writeCompareJson, writeRunJson, writeSweepJson } from './records.ts';

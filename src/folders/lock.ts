@@ -13,7 +13,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LockedError, redactCredentials, type LockHolder } from '../errors.ts';
+import { LockedError, type LockHolder, redactCredentials } from '../errors.ts';
 import { processAlive, processStart } from '../io/index.ts';
 
 export const LOCK_FILE = '.penx.lock';
@@ -51,7 +51,13 @@ export function breakLock(dir: string): void {
 export function lockFolder(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
   const started = processStart(process.pid);
-  const me: LockHolder = { pid: process.pid, host: hostname(), command: redactCredentials(process.argv.slice(1).join(' ')), since: new Date().toISOString(), ...(started ? { started } : {}) };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    command: redactCredentials(process.argv.slice(1).join(' ')),
+    since: new Date().toISOString(),
+    ...(started ? { started } : {}),
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, JSON.stringify(me), { flag: 'wx' });

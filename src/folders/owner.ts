@@ -13,8 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
-import { folderMarkerSchema, FOLDER_FORMAT, MARKER_FILE, type FolderKind, type FolderMarker } from '../formats/index.ts';
 import { LOCK_FILE } from './lock.ts';
 
 /** The tool's own files in every folder it owns: never content, never deleted by name. */

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { DataError, RecordFormatError } from '../errors.ts';
 import {
   COMPARE_JSON,
+  type CompareRecord,
   compareRecord,
+  type RunRecord,
   readCompareRecord,
   readRunRecord,
   readSweepRecord,
   SWEEP_JSON,
-  type CompareRecord,
-  type RunRecord,
   type SweepRecord,
 } from '../formats/index.ts';
 import { writeFileAtomic } from '../io/index.ts';

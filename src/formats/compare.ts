@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { folderNameSchema } from './folder.ts';
-import { readRecord, type RecordFormat } from './read.ts';
+import { type RecordFormat, readRecord } from './read.ts';
 
 export const COMPARE_FORMAT = 'penalty-explorer/compare@1';
 export const COMPARE_JSON = 'compare.json';

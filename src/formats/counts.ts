@@ -28,7 +28,8 @@ export function decodeCounts(text: string, bins: number): Float64Array {
     const star = token.indexOf('*');
     const c = Number(star < 0 ? token : token.slice(0, star));
     const r = star < 0 ? 1 : Number(token.slice(star + 1));
-    if (!Number.isFinite(c) || !Number.isInteger(r) || r < 1 || at + r > bins) throw new RangeError(`bad histogram counts near "${token}" (bin ${at} of ${bins})`);
+    if (!Number.isFinite(c) || !Number.isInteger(r) || r < 1 || at + r > bins)
+      throw new RangeError(`bad histogram counts near "${token}" (bin ${at} of ${bins})`);
     out.fill(c, at, at + r);
     at += r;
   }

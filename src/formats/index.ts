@@ -10,25 +10,31 @@
  * Browser-safe and TF.js-free: the figures, the report, the dashboard and the command line all
  * read records through these. Files are read and written by penalty-explorer/node's run folders.
  */
-export { readRecord, schemaProblems, type OlderVersion, type RecordFormat } from './read.ts';
+
+export { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord, compareRecord, compareRecordSchema, readCompareRecord } from './compare.ts';
+export { decodeCounts, encodeCounts } from './counts.ts';
+export { FOLDER_FORMAT, FOLDER_KINDS, type FolderKind, type FolderMarker, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE } from './folder.ts';
+export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';
 export {
-  RUN_FORMAT,
-  snapshots,
   type BatchNorms,
   type ChannelNorms,
   type ConstraintInfo,
   type EpochRecord,
   type FineHistogram,
   type Histogram,
+  type JsonValue,
   type LayerStats,
   type Metrics,
   type ModelInfo,
+  type MonitorInfo,
+  type MonitorView,
   type NonTrainableStats,
   type NormBounds,
   type PenaltyCurve,
   type PenaltyInfo,
   type PruneCurve,
   type PrunePoint,
+  RUN_FORMAT,
   type RunConfig,
   type RunPlace,
   type RunRecord,
@@ -36,14 +42,12 @@ export {
   type Source,
   type SparseSize,
   type Sparsity,
+  snapshots,
   type WeightInfo,
   type WeightKind,
-  type WeightsSnapshot,
   type WeightStats,
+  type WeightsSnapshot,
 } from './run.ts';
-export { penaltyCurveSchema, runRecordSchema } from './run-schema.ts';
 export { readRunRecord } from './run-read.ts';
-export { decodeCounts, encodeCounts } from './counts.ts';
-export { COMPARE_FORMAT, COMPARE_JSON, compareRecord, compareRecordSchema, readCompareRecord, type CompareRecord } from './compare.ts';
-export { readSweepRecord, SWEEP_FORMAT, SWEEP_JSON, sweepRecordSchema, type SweepGrid, type SweepRecord, type SweepRun, type SweepSettings } from './sweep.ts';
-export { FOLDER_FORMAT, FOLDER_KINDS, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE, type FolderKind, type FolderMarker } from './folder.ts';
+export { penaltyCurveSchema, runRecordSchema } from './run-schema.ts';
+export { readSweepRecord, SWEEP_FORMAT, SWEEP_JSON, type SweepGrid, type SweepRecord, type SweepRun, type SweepSettings, sweepRecordSchema } from './sweep.ts';

@@ -20,9 +20,9 @@
  */
 import type { z } from 'zod';
 import { parseSpec } from '../registry/index.ts';
-import { readRecord, type RecordFormat } from './read.ts';
+import { type RecordFormat, readRecord } from './read.ts';
+import { type ConstraintInfo, type LayerStats, type PenaltyInfo, RUN_FORMAT, type RunRecord, type WeightInfo } from './run.ts';
 import { runRecordSchema, runRecordV2Schema } from './run-schema.ts';
-import { RUN_FORMAT, type ConstraintInfo, type LayerStats, type PenaltyInfo, type RunRecord, type WeightInfo } from './run.ts';
 
 const V1 = 'penalty-explorer/run@1';
 const V2 = 'penalty-explorer/run@2';
@@ -35,7 +35,14 @@ const RUN: RecordFormat<RunRecord> = {
   older: [
     { format: V2, schema: runRecordV2Schema, upgrade: (r: V2Record) => fromV2(r) },
     // run@1 had no loss (it trained the reference CNN's cross-entropy from the logits): run@2 with that loss.
-    { format: V1, upgrade: (r: { config?: unknown }) => ({ ...r, format: V2, config: { loss: 'categoricalCrossentropy', ...(typeof r.config === 'object' ? r.config : {}) } }) },
+    {
+      format: V1,
+      upgrade: (r: { config?: unknown }) => ({
+        ...r,
+        format: V2,
+        config: { loss: 'categoricalCrossentropy', ...(typeof r.config === 'object' ? r.config : {}) },
+      }),
+    },
   ],
 };
 
@@ -66,10 +73,12 @@ function penaltyInfo(spec: string, formula: string, module: string | undefined):
 function penaltiesOf(c: V2Config): (w: { layer: string; kind: string }) => PenaltyInfo | undefined {
   if (c.penalty === 'none') return () => undefined;
   if (c.penaltyFormula === 'per layer' && c.penalty.includes(': ')) {
-    const byLayer = new Map(c.penalty.split('; ').map((part) => {
-      const at = part.indexOf(': ');
-      return [part.slice(0, at), part.slice(at + 2)] as const;
-    }));
+    const byLayer = new Map(
+      c.penalty.split('; ').map((part) => {
+        const at = part.indexOf(': ');
+        return [part.slice(0, at), part.slice(at + 2)] as const;
+      }),
+    );
     return (w) => {
       const spec = byLayer.get(w.layer);
       return w.kind === 'kernel' && spec && spec !== 'none' ? penaltyInfo(spec, spec, c.penaltyModule) : undefined;
@@ -82,7 +91,9 @@ function penaltiesOf(c: V2Config): (w: { layer: string; kind: string }) => Penal
 function fromV2(r: V2Record): RunRecord {
   const { constraintBounds, ...config } = r.config;
   const penalty = penaltiesOf(r.config);
-  const constraint: ConstraintInfo | undefined = config.constraint ? { spec: config.constraint, source: 'builtin', ...(constraintBounds ? { bounds: constraintBounds } : {}) } : undefined;
+  const constraint: ConstraintInfo | undefined = config.constraint
+    ? { spec: config.constraint, source: 'builtin', ...(constraintBounds ? { bounds: constraintBounds } : {}) }
+    : undefined;
   const weights: WeightInfo[] = (r.initial.layers ?? []).flatMap((l) =>
     (l.weights ?? []).map((w) => {
       const p = penalty({ layer: l.name, kind: w.kind });
@@ -98,7 +109,8 @@ function fromV2(r: V2Record): RunRecord {
     }),
   );
   const modelFit = config.data === 'model.fit';
-  const layers = (ls: V2Snapshot['layers']): LayerStats[] => ls.map(({ weights: ws, ...l }) => ({ ...l, ...(ws ? { weights: ws.map((w) => ({ ...w, trainable: !isMoving(w.name) })) } : {}) }));
+  const layers = (ls: V2Snapshot['layers']): LayerStats[] =>
+    ls.map(({ weights: ws, ...l }) => ({ ...l, ...(ws ? { weights: ws.map((w) => ({ ...w, trainable: !isMoving(w.name) })) } : {}) }));
   const snapshot = <S extends V2Snapshot>(s: S) => ({ ...s, layers: layers(s.layers), penaltyLoss: s.layers.reduce((sum, l) => sum + l.penalty, 0) });
   return {
     ...r,

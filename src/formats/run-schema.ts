@@ -18,11 +18,30 @@ const nullable = z.number().nullable();
 const metrics = z.record(z.string(), nullable);
 
 const histogram = z.object({ lo: num, hi: num, density: nums, below: num, above: num, zeros: num, count: num });
-const fineHistogram = z.object({ scale: z.enum(['linear', 'log10abs']), lo: num, hi: num, bins: num, counts: z.string(), below: num, above: num, zeros: num, count: num });
+const fineHistogram = z.object({
+  scale: z.enum(['linear', 'log10abs']),
+  lo: num,
+  hi: num,
+  bins: num,
+  counts: z.string(),
+  below: num,
+  above: num,
+  zeros: num,
+  count: num,
+});
 const sparsity = z.object({ lt1e3: num, lt1e2: num });
 const kind = z.enum(['kernel', 'bias', 'other']);
 
-const weightStatsV2 = z.object({ name: z.string(), kind, shape: nums, histogram, sparsity, fine: fineHistogram.optional(), logAbs: fineHistogram.optional(), percentiles: nums.optional() });
+const weightStatsV2 = z.object({
+  name: z.string(),
+  kind,
+  shape: nums,
+  histogram,
+  sparsity,
+  fine: fineHistogram.optional(),
+  logAbs: fineHistogram.optional(),
+  percentiles: nums.optional(),
+});
 const weightStats = weightStatsV2.extend({ trainable: z.boolean(), penalty: num.optional() });
 
 const layerShape = { name: z.string(), count: num, histogram, sparsity, penalty: num, percentiles: nums.optional() };
@@ -31,9 +50,19 @@ const layerStats = z.object({ ...layerShape, weights: z.array(weightStats).optio
 const channelNorms = z.object({ layer: z.string(), norms: nums, mean: num, max: num, projected: num.optional() });
 const batchNorms = z.object({ batch: num, layers: z.array(z.object({ layer: z.string(), mean: num, max: num })) });
 
-const snapshotV2Shape = { epoch: num, testLoss: nullable, testAcc: nullable, histogram, sparsity, percentiles: nums.optional(), layers: z.array(layerStatsV2), norms: z.array(channelNorms) };
+const snapshotV2Shape = {
+  epoch: num,
+  testLoss: nullable,
+  testAcc: nullable,
+  histogram,
+  sparsity,
+  percentiles: nums.optional(),
+  layers: z.array(layerStatsV2),
+  norms: z.array(channelNorms),
+};
 const snapshotShape = {
   ...snapshotV2Shape,
+  monitors: z.record(z.string(), z.json()).optional(),
   testMetrics: metrics.optional(),
   layers: z.array(layerStats),
   nonTrainable: z.object({ count: num, histogram, sparsity, percentiles: nums.optional(), layers: z.array(layerStats) }).optional(),
@@ -41,7 +70,14 @@ const snapshotShape = {
 };
 
 const sparseSize = z.object({ dense: num, sparse: num, ratio: num });
-const prunePoint = z.object({ level: num, testLoss: nullable, testAcc: nullable, zeros: num, layers: z.array(z.object({ name: z.string(), zeros: num })), size: sparseSize });
+const prunePoint = z.object({
+  level: num,
+  testLoss: nullable,
+  testAcc: nullable,
+  zeros: num,
+  layers: z.array(z.object({ name: z.string(), zeros: num })),
+  size: sparseSize,
+});
 const pruneCurve = z.object({ weights: num, global: z.array(prunePoint), perLayer: z.array(prunePoint), seconds: num });
 
 const epochShape = {
@@ -53,15 +89,27 @@ const epochShape = {
   prune: pruneCurve.optional(),
 };
 
-const modelInfo = z.object({ name: z.string(), source: z.string().optional(), weights: num, trainableWeights: num.optional(), inputShape: nums, outputShape: nums });
+const modelInfo = z.object({
+  name: z.string(),
+  source: z.string().optional(),
+  weights: num,
+  trainableWeights: num.optional(),
+  inputShape: nums,
+  outputShape: nums,
+});
 
 const placeShape = {
   backend: z.string(),
   threads: num,
   parallel: z.enum(['data', 'threads']).optional(),
+  gradients: z.enum(['fused', 'per-kernel']).optional(),
+  gradientsWhy: z.string().optional(),
   versions: z.record(z.string(), z.string()),
   startedAt: z.string(),
 };
+
+/** A user's monitor: its section's name and its view (a Vega-Lite spec without data). */
+const monitorInfo = z.object({ name: z.string(), view: z.object({ title: z.string(), spec: z.record(z.string(), z.json()) }).optional() });
 
 /** A penalty's curve as training stores it. */
 export const penaltyCurveSchema = z.object({ spec: z.string(), formula: z.string(), points: z.array(z.object({ w: num, value: num, slope: num })) });
@@ -74,7 +122,15 @@ const weightInfo = z.object({
   shape: nums,
   kind,
   trainable: z.boolean(),
-  penalty: z.object({ spec: z.string(), strength: nullable, formula: z.string(), source, tfjs: z.object({ className: z.string(), config: z.record(z.string(), z.unknown()) }).optional() }).optional(),
+  penalty: z
+    .object({
+      spec: z.string(),
+      strength: nullable,
+      formula: z.string(),
+      source,
+      tfjs: z.object({ className: z.string(), config: z.record(z.string(), z.unknown()) }).optional(),
+    })
+    .optional(),
   constraint: z.object({ spec: z.string(), source, bounds: normBounds.optional() }).optional(),
 });
 
@@ -110,7 +166,13 @@ const recordShape = {
 /** The run record, format `penalty-explorer/run@3`. */
 export const runRecordSchema = z.object({
   format: z.literal(RUN_FORMAT),
-  config: z.object({ ...configShape, weights: z.array(weightInfo), trainer: z.enum(['fit', 'model.fit']).optional(), metrics: z.array(z.string()).optional() }),
+  config: z.object({
+    ...configShape,
+    weights: z.array(weightInfo),
+    trainer: z.enum(['fit', 'model.fit']).optional(),
+    metrics: z.array(z.string()).optional(),
+    monitors: z.array(monitorInfo).optional(),
+  }),
   initial: z.object(snapshotShape),
   epochs: z.array(z.object({ ...snapshotShape, ...epochShape, trainMetrics: metrics.optional() })),
   ...recordShape,

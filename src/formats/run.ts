@@ -167,6 +167,8 @@ export interface WeightsSnapshot {
   readonly norms: ChannelNorms[];
   /** Σ λ·penalty over every penalised weight at this point: the sum of the weights' `penalty` terms. */
   readonly penaltyLoss: number;
+  /** The sections of the user's monitors at this point, by monitor name (absent without user monitors; see `RunConfig.monitors`). */
+  readonly monitors?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface EpochRecord extends WeightsSnapshot {
@@ -254,8 +256,32 @@ export interface RunPlace {
   readonly threads: number;
   /** How the threads shared the work: `data` (batch shards) or `threads` (the backend's own); older runs lack it. */
   readonly parallel?: 'data' | 'threads';
+  /** How each step's gradients were computed: `fused` (one ONNX Runtime graph per step) or `per-kernel` (TF.js's kernels); older runs lack it. */
+  readonly gradients?: 'fused' | 'per-kernel';
+  /** Why the per-kernel path was taken on the onnxruntime backend (what the fused graph cannot express). */
+  readonly gradientsWhy?: string;
   readonly versions: Readonly<Record<string, string>>;
   readonly startedAt: string;
+}
+
+/** A value JSON can hold: what a monitor's section may be. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A figure of a monitor's sections: a Vega-Lite spec without data (data, not code, so a record
+ * stays data), drawn over rows of the sections (see penalty-explorer/viz's `monitorRows`: `run`,
+ * `epoch`, and `value`, or `key` and `value` for a section that maps names to numbers, or an
+ * element's fields for a list).
+ */
+export interface MonitorView {
+  readonly title: string;
+  readonly spec: { readonly [key: string]: JsonValue };
+}
+
+/** A user's monitor, as the record names it: its section's name and its view. */
+export interface MonitorInfo {
+  readonly name: string;
+  readonly view?: MonitorView;
 }
 
 /** Where a penalty or constraint is defined. */
@@ -335,6 +361,8 @@ export interface RunConfig extends RunPlace {
   readonly trainer?: 'fit' | 'model.fit';
   /** The metrics recorded, by TF.js's log name (`acc`, …). */
   readonly metrics?: string[];
+  /** The user's monitors whose sections the snapshots keep (`monitors`), with the view each brought; absent without any. */
+  readonly monitors?: readonly MonitorInfo[];
   /** Normalised optimiser spec, e.g. `adamw:lr=0.001,wd=1e-4,…`, or `custom`. */
   readonly optimizer: string;
   /** Per-layer learning-rate multipliers, e.g. `conv2d_1=0.1,dense*=2`. */

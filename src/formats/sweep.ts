@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { folderNameSchema } from './folder.ts';
-import { readRecord, type RecordFormat } from './read.ts';
+import { type RecordFormat, readRecord } from './read.ts';
 
 export const SWEEP_FORMAT = 'penalty-explorer/sweep@1';
 export const SWEEP_JSON = 'sweep.json';

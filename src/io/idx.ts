@@ -65,7 +65,9 @@ export function parseIdx(bytes: Uint8Array, ranks: number | readonly number[], f
   if (magic !== (0x00000800 | rank)) {
     const hex = (x: number) => `0x${x.toString(16).padStart(8, '0')}`;
     const expected = allowed.map((r) => hex(0x800 | r)).join(' or ');
-    throw new DataError(`${file}: wrong magic number ${hex(magic)}, expected ${expected} (unsigned bytes, ${allowed.join(' or ')} dimension${rank > 1 ? 's' : ''})`);
+    throw new DataError(
+      `${file}: wrong magic number ${hex(magic)}, expected ${expected} (unsigned bytes, ${allowed.join(' or ')} dimension${rank > 1 ? 's' : ''})`,
+    );
   }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const size = dims.reduce((a, b) => a * b, 1);

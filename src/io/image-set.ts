@@ -10,8 +10,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { permutation } from '../training/index.ts';
 import { DataError } from '../errors.ts';
+import { permutation } from '../training/index.ts';
 import { readIdx } from './idx.ts';
 
 export interface ImageSplit {

@@ -18,8 +18,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DataError, SpecError } from '../errors.ts';
 import { tf } from '../tf.ts';
-import { SpecError, DataError } from '../errors.ts';
 import { replaceDirAtomic } from './atomic.ts';
 
 const MODEL_JSON = 'model.json';
@@ -51,7 +51,8 @@ const PREFIX = 'penx.';
 
 /** A layer config's regularizers and constraints: keys such as `kernel_regularizer`, `bias_constraint`. */
 const CONTROL_KEY = /_(regularizer|constraint)$/;
-const isOurs = (v: unknown): v is Serialized => typeof v === 'object' && v !== null && typeof (v as Serialized).class_name === 'string' && (v as Serialized).class_name.startsWith(PREFIX);
+const isOurs = (v: unknown): v is Serialized =>
+  typeof v === 'object' && v !== null && typeof (v as Serialized).class_name === 'string' && (v as Serialized).class_name.startsWith(PREFIX);
 
 /** TF.js's L1L2 for this library's l1, l2 and l1l2 (same loss: λ·Σ|w| is L1L2 with l1 = λ); null for others. */
 function asTfjs(reg: Serialized): Serialized | null {
@@ -92,10 +93,14 @@ export function makePortable(topology: unknown): PortableEntry[] {
 /** The topology with what `makePortable` took out put back, in place; a DataError when the topology does not match its metadata. */
 export function restorePortable(topology: unknown, entries: readonly PortableEntry[], dir: string): void {
   for (const e of entries) {
-    const parent = e.path.slice(0, -1).reduce<unknown>((n, k) => (n === null || typeof n !== 'object' ? undefined : (n as Record<string | number, unknown>)[k]), topology);
+    const parent = e.path
+      .slice(0, -1)
+      .reduce<unknown>((n, k) => (n === null || typeof n !== 'object' ? undefined : (n as Record<string | number, unknown>)[k]), topology);
     const key = e.path.at(-1) as string;
     if (parent === null || typeof parent !== 'object' || JSON.stringify((parent as Json)[key] ?? null) !== JSON.stringify(e.portable)) {
-      throw new DataError(`${dir}/${MODEL_JSON}: its topology does not match its ${PORTABLE_KEY} metadata at ${e.path.join('/')}; was it edited? Load it with plain TF.js, or save it again`);
+      throw new DataError(
+        `${dir}/${MODEL_JSON}: its topology does not match its ${PORTABLE_KEY} metadata at ${e.path.join('/')}; was it edited? Load it with plain TF.js, or save it again`,
+      );
     }
     (parent as Json)[key] = e.original;
   }
@@ -172,7 +177,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   };
   const portable = json.userDefinedMetadata?.[PORTABLE_KEY];
   if (portable) {
-    if (portable.format !== PORTABLE_FORMAT || !Array.isArray(portable.replaced)) throw new DataError(`${dir}/${MODEL_JSON}: its ${PORTABLE_KEY} metadata is of format ${JSON.stringify(portable.format)}, expected ${PORTABLE_FORMAT}`);
+    if (portable.format !== PORTABLE_FORMAT || !Array.isArray(portable.replaced))
+      throw new DataError(`${dir}/${MODEL_JSON}: its ${PORTABLE_KEY} metadata is of format ${JSON.stringify(portable.format)}, expected ${PORTABLE_FORMAT}`);
     restorePortable(json.modelTopology, portable.replaced, dir);
   }
   if (options.dropUnknown) {
@@ -189,7 +195,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     // even inside the bound: the saved values are put back as they were.
     const exact = tf.io.decodeWeights(weightData, weightSpecs);
     tf.tidy(() => {
-      for (const lv of model.weights) if (lv.constraint != null && exact[lv.originalName]) (lv.read() as tf.Variable).assign(exact[lv.originalName] as tf.Tensor);
+      for (const lv of model.weights)
+        if (lv.constraint != null && exact[lv.originalName]) (lv.read() as tf.Variable).assign(exact[lv.originalName] as tf.Tensor);
     });
     tf.dispose(Object.values(exact));
     return model;
@@ -199,6 +206,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     if (!unknown) throw err;
     const [, kind, name] = unknown;
     const define = kind === 'regularizer' ? 'definePenalty' : 'defineConstraint';
-    throw new SpecError(`${dir} uses the ${kind === 'regularizer' ? 'penalty' : 'constraint'} '${name}', which is not defined in this process; import its module (the one calling ${define}({ name: '${name}', … })) before loading the model`);
+    throw new SpecError(
+      `${dir} uses the ${kind === 'regularizer' ? 'penalty' : 'constraint'} '${name}', which is not defined in this process; import its module (the one calling ${define}({ name: '${name}', … })) before loading the model`,
+    );
   }
 }

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpecError, DataError } from '../errors.ts';
+import { DataError } from '../errors.ts';
+import { decodeSparse, encodeSparse, type NamedWeights, type SparseIndex } from '../monitor/index.ts';
 import { tf } from '../tf.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { decodeSparse, encodeSparse, type NamedWeights, type SparseIndex } from '../monitor/index.ts';
 
 export const SPARSE_BIN = 'weights.sparse.bin';
 export const SPARSE_JSON = 'weights.sparse.json';
@@ -53,7 +53,8 @@ export function assignWeights(model: tf.LayersModel, weights: readonly NamedWeig
   for (const lv of model.weights) {
     const w = byName.get(lv.originalName);
     if (!w) throw new DataError(`the sparse export has no weight ${lv.originalName}`);
-    if (w.shape.length !== lv.shape.length || w.shape.some((d, i) => d !== lv.shape[i])) throw new DataError(`weight ${lv.originalName} is [${w.shape}] in the export, [${lv.shape}] in the model`);
+    if (w.shape.length !== lv.shape.length || w.shape.some((d, i) => d !== lv.shape[i]))
+      throw new DataError(`weight ${lv.originalName} is [${w.shape}] in the export, [${lv.shape}] in the model`);
     tf.tidy(() => (lv.read() as tf.Variable).assign(tf.tensor(w.values, [...w.shape])));
   }
 }

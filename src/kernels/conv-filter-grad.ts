@@ -33,12 +33,24 @@ export function shiftedFilterGradApplies(info: tf.backend_util.Conv2DInfo): bool
   return stride1 && info.inChannels >= 8 && grid <= 1.25 * info.outHeight * info.outWidth;
 }
 
-export function conv2dBackpropFilterShifted(backend: unknown, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo, chunkFloats = CHUNK_FLOATS): TensorInfo {
+export function conv2dBackpropFilterShifted(
+  backend: unknown,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  chunkFloats = CHUNK_FLOATS,
+): TensorInfo {
   const b = asWasm(backend);
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
   const [n, h, w, ci] = x.shape as [number, number, number, number];
   const { outChannels: co, filterHeight: kh, filterWidth: kw } = info;
-  const grid: Grid = { hp: info.outHeight + kh - 1, wp: info.outWidth + kw - 1, top: info.padInfo.top, left: info.padInfo.left, maxShift: (kh - 1) * (info.outWidth + kw - 1) + (kw - 1) };
+  const grid: Grid = {
+    hp: info.outHeight + kh - 1,
+    wp: info.outWidth + kw - 1,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+    maxShift: (kh - 1) * (info.outWidth + kw - 1) + (kw - 1),
+  };
   const perSample = grid.hp * grid.wp;
   const nPer = Math.max(1, Math.min(n, Math.floor(chunkFloats / (perSample * ci))));
   /** Grid positions in chunk j (its last chunk may hold fewer samples). */
@@ -59,7 +71,11 @@ export function conv2dBackpropFilterShifted(backend: unknown, x: TensorInfo, dy:
           for (let q = 0; q < kw; q++) {
             const aView = viewOf(b, dgtInfo, grid.maxShift + start * co - (i * grid.wp + q), [co, chunkSize(j)]);
             try {
-              const prod = matMul({ inputs: { a: aView, b: bView }, backend: backend as tf.KernelBackend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+              const prod = matMul({
+                inputs: { a: aView, b: bView },
+                backend: backend as tf.KernelBackend,
+                attrs: { transposeA: false, transposeB: false },
+              }) as TensorInfo;
               const p = f32(b, prod);
               const at = (i * kw + q) * ci * co;
               for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) acc[at + c * co + o] = (acc[at + c * co + o] as number) + (p[o * ci + c] as number);
@@ -109,7 +125,14 @@ function inputOnGrid(xg: Float32Array, xs: Float32Array, [n, h, w, ci]: [number,
  * dgt = maxShift zeros, then per chunk [Co][chunk's grid]: dy[sample, y, z, o] at grid position
  * (sample·hp + y)·wp + z of its chunk; zeros elsewhere.
  */
-function dyOnGridChannelMajor(dgt: Float32Array, g: Float32Array, [n, oh, ow, co]: [number, number, number, number], { hp, wp, maxShift }: Grid, nPer: number, chunkSize: (j: number) => number): void {
+function dyOnGridChannelMajor(
+  dgt: Float32Array,
+  g: Float32Array,
+  [n, oh, ow, co]: [number, number, number, number],
+  { hp, wp, maxShift }: Grid,
+  nPer: number,
+  chunkSize: (j: number) => number,
+): void {
   dgt.fill(0);
   const perSample = hp * wp;
   let src = 0;

@@ -7,7 +7,7 @@
  * NHWC only, dilation 1 (the reference model's case; Keras's default).
  */
 import { tf } from '../tf.ts';
-import { withScope, type KernelScope } from './kernel-scope.ts';
+import { type KernelScope, withScope } from './kernel-scope.ts';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -39,7 +39,14 @@ function cropTo(s: KernelScope, info: TensorInfo, size: number[]): TensorInfo {
   return s.run('Slice', { x: info }, { begin: size.map(() => 0), size });
 }
 
-export function conv2dBackpropInput(backend: tf.KernelBackend, backendName: string, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: ConvAttrs): TensorInfo {
+export function conv2dBackpropInput(
+  backend: tf.KernelBackend,
+  backendName: string,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  inputShape: number[],
+  attrs: ConvAttrs,
+): TensorInfo {
   const info = convInfo(inputShape, filter.shape, attrs);
   const [n, h, w, ci] = inputShape as [number, number, number, number];
   const [kh, kw] = filter.shape as [number, number];
@@ -50,7 +57,21 @@ export function conv2dBackpropInput(backend: tf.KernelBackend, backendName: stri
     let d = dy;
     if (sh > 1 || sw > 1) {
       const six = s.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, co] });
-      const padded = s.run('PadV2', { x: six }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+      const padded = s.run(
+        'PadV2',
+        { x: six },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       d = s.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, co] });
     }
     // Full correlation with the flipped filter: pad K−1−top before; enough after to cover H.
@@ -65,12 +86,21 @@ export function conv2dBackpropInput(backend: tf.KernelBackend, backendName: stri
     const padRight = Math.max(0, w + kw - 1 - padLeft - d.shape[2]!);
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const wT = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const r = s.run('Conv2D', { x: d, filter: wT }, {
-      strides: [1, 1],
-      pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    });
+    const r = s.run(
+      'Conv2D',
+      { x: d, filter: wT },
+      {
+        strides: [1, 1],
+        pad: [
+          [0, 0],
+          [padTop, padBottom],
+          [padLeft, padRight],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+      },
+    );
     return cropTo(s, r, [n, h, w, ci]);
   });
 }

@@ -6,7 +6,7 @@
  *   im2colT          A[(kh,kw,ci), (n,oh,ow)] = x[n, oh·s+kh−top, ow·s+kw−left, ci]   (0 outside)
  *   sumLeading       out[c] = Σ_r x[r, c]   (a sum over leading axes, e.g. a bias gradient)
  */
-import { tf } from '../tf.ts';
+import type { tf } from '../tf.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
 
 export function maxPoolGrad(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
@@ -47,8 +47,14 @@ function maxPoolGrad2x2({ dx, xs, g, shape }: PoolGradArrays, oh: number, ow: nu
           const i1 = at + c;
           const i2 = at + row;
           const i3 = i2 + c;
-          if ((xs[i1] as number) > best) { best = xs[i1] as number; at = i1; }
-          if ((xs[i2] as number) > best) { best = xs[i2] as number; at = i2; }
+          if ((xs[i1] as number) > best) {
+            best = xs[i1] as number;
+            at = i1;
+          }
+          if ((xs[i2] as number) > best) {
+            best = xs[i2] as number;
+            at = i2;
+          }
           if ((xs[i3] as number) > best) at = i3;
           dx[at] = g[gi] as number;
         }

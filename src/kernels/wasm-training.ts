@@ -15,7 +15,7 @@
  */
 import { tf } from '../tf.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
-import { conv2dBackpropInput, convInfo, type ConvAttrs } from './conv-grads.ts';
+import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
 import { withScope } from './kernel-scope.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
 
@@ -45,7 +45,8 @@ export function registerWasmTrainingKernels(): void {
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     if (!transposeA && !transposeB) return stockMatMul({ inputs, backend, attrs });
     return withScope(backend as tf.KernelBackend, 'wasm', (s) => {
-      const t = (x: TensorInfo) => s.run('Transpose', { x }, { perm: [...x.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)) });
+      const t = (x: TensorInfo) =>
+        s.run('Transpose', { x }, { perm: [...x.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)) });
       const inA = transposeA ? t(a) : a;
       const inB = transposeB ? t(b) : b;
       return s.adopt(stockMatMul({ inputs: { a: inA, b: inB }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo);
@@ -64,7 +65,13 @@ export function registerWasmTrainingKernels(): void {
     const rows = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
     const rest = x.shape.slice(k);
     const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest;
-    return sumLeading(backend, x, rows, rest.reduce((p, q) => p * q, 1), outShape);
+    return sumLeading(
+      backend,
+      x,
+      rows,
+      rest.reduce((p, q) => p * q, 1),
+      outShape,
+    );
   });
 
   replaceKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) => {
@@ -99,7 +106,12 @@ export function registerWasmTrainingKernels(): void {
 
   replaceKernel(tf.MaxPoolGrad, ({ inputs, backend, attrs }) => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-    const a = attrs as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+    const a = attrs as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: 'valid' | 'same' | number;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     return maxPoolGrad(backend, dy, input, info);
   });

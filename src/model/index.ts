@@ -7,16 +7,17 @@
  *   catalogue entry ─► a TF.js class `<prefix><name>` (serialization.ts) ─► saved, loaded back
  */
 export {
+  type Constraint,
   checkInventory,
+  type Inventory,
   inputNamesOf,
   inventory,
+  type LayerEntry,
   makersOf,
   outputLayersOf,
   outputNamesOf,
+  penalised,
   penaltyTerms,
-  type Constraint,
-  type Inventory,
-  type LayerEntry,
   type Regularizer,
   type WeightEntry,
 } from './inventory.ts';

@@ -14,8 +14,9 @@
  * `losses`) are not exactly the regularizers attributed to its weights (a custom layer's `addLoss`)
  * is refused by `checkInventory`, naming it: nothing is counted that cannot be attributed.
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
+
+import { UsageError } from '../errors.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 /** A TF.js regularizer (tfjs-layers does not export its base class's type). */
 export interface Regularizer extends tf.serialization.Serializable {
@@ -165,7 +166,9 @@ export function checkInventory(model: tf.LayersModel): void {
       const losses = maker.losses.length;
       const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
       if (losses !== own.length) {
-        throw new UsageError(`${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss, or a regularizer under another name, cannot be recorded`);
+        throw new UsageError(
+          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss, or a regularizer under another name, cannot be recorded`,
+        );
       }
       if (losses === 0) continue;
       const [theirs, ours] = tf.tidy(() => {
@@ -174,7 +177,9 @@ export function checkInventory(model: tf.LayersModel): void {
       });
       // Equal, or both the same non-finite value (a diverging strength is the training's to report).
       if (!(Object.is(theirs, ours) || Math.abs(theirs - ours) <= 1e-5 * (1 + Math.abs(theirs)) || (Number.isNaN(theirs) && Number.isNaN(ours)))) {
-        throw new UsageError(`${where}: its loss terms sum to ${theirs}, the regularizers attributed to its weights to ${ours}; its penalties cannot be attributed`);
+        throw new UsageError(
+          `${where}: its loss terms sum to ${theirs}, the regularizers attributed to its weights to ${ours}; its penalties cannot be attributed`,
+        );
       }
     }
   }

@@ -3,12 +3,12 @@
  * `tf.serialization` as `<prefix><name>`, so a saved model names the entry it used and loading
  * it rebuilds the object through the catalogue (`Catalog.fromConfig`).
  */
-import { tf } from '../tf.ts';
+
 import type { Binding, CatalogEntry } from '../registry/index.ts';
 import { tfjsCamelCase } from '../registry/index.ts';
+import { tf } from '../tf.ts';
 
 type Ctor<T> = abstract new (...args: never[]) => T;
-
 
 /** The (unexported) tfjs-layers base class of `sample`, e.g. Regularizer from `tf.regularizers.l1()`. */
 export function tfjsBaseClass(sample: object): abstract new () => tf.serialization.Serializable {
@@ -42,9 +42,11 @@ export class NamedClasses<C extends Ctor<tf.serialization.Serializable>> {
       // A name with `_` comes back camel-cased when TF.js loads a model: that name restores it too.
       const read = tfjsCamelCase(className);
       if (read !== className) {
-        tf.serialization.registerClass(class extends (cls as unknown as new () => { getConfig(): tf.serialization.ConfigDict }) {
-          static className = read;
-        } as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+        tf.serialization.registerClass(
+          class extends (cls as unknown as new () => { getConfig(): tf.serialization.ConfigDict }) {
+            static className = read;
+          } as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+        );
       }
       this.classes.set(name, cls);
     }

@@ -35,7 +35,7 @@ function tally(parts: readonly ArrayLike<number>[], grid: FineGrid, scale: FineH
       const x = scale === 'linear' ? v : v === 0 ? NaN : Math.log10(Math.abs(v));
       if (x < grid.lo) below++;
       else if (x > grid.hi) above++;
-      else if (x === x) counts[Math.min(grid.bins - 1, Math.floor((x - grid.lo) * perUnit))]! += 1;
+      else if (!Number.isNaN(x)) counts[Math.min(grid.bins - 1, Math.floor((x - grid.lo) * perUnit))]! += 1;
     }
   }
   return { scale, ...grid, counts: encodeCounts(counts), below, above, zeros, count };

@@ -1,16 +1,31 @@
 /**
- * What the weights look like, measured for any model: the statistics every epoch's record holds
- * (histograms, sparsity, fine and log10|w| histograms, percentiles, penalties, channel norms), the
- * per-batch losses, and magnitude pruning with the weights' sparse size.
+ * Monitors: measurements taken while a model trains, each returning a named section of the epoch's
+ * record (Keras callbacks' shape, monitor.ts). The default ones (defaults.ts) measure what every
+ * record holds, for any model; a user's monitor adds a section of its own, and a view.
  *
- *   inventory ─► snapshotWeights (snapshot.ts): per weight, layer and all together ─► stats.ts,
- *   fine.ts, percentiles.ts, norms.ts ─► the snapshot's fields of the run record
+ *   Monitor: onTrainBegin ─► onBatchEnd (a value kept per batch) ─► onEpochEnd (the section) ─► the record
+ *   defaults: weightStatistics ─► snapshot.ts: per weight, layer and all together ─► stats.ts, fine.ts,
+ *             percentiles.ts, norms.ts; batchLosses; batchNorms (with trackNorms 'batch')
  *   pruning: prune.ts (the k % smallest |w| to 0), sparse.ts (CSR / COO sizes and encodings)
  */
-export { snapshotWeights, weightKind, type Scores } from './snapshot.ts';
-export { HIST_BINS, HIST_HI, HIST_LO, histogram, sparsity } from './stats.ts';
+
+export { batchLossesMonitor, batchNormsMonitor, defaultMonitors, type MonitoredFields, weightStatisticsMonitor } from './defaults.ts';
+export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram } from './fine.ts';
+export {
+  type BatchEnd,
+  checkMonitors,
+  type EpochEnd,
+  isMonitor,
+  type Monitor,
+  type MonitorContext,
+  MonitorRun,
+  monitorInfos,
+  type Sections,
+} from './monitor.ts';
 export { batchNorms, channelNorms, kernelOf, normsOfValues } from './norms.ts';
+export { PERCENTILES, percentiles } from './percentiles.ts';
 export { PRUNE_LEVELS, prunedCount, pruneSmallest, sortedMagnitudes, zeroShare } from './prune.ts';
+export { type Scores, snapshotWeights, type WeightStatistics, weightKind, weightStatistics } from './snapshot.ts';
 export {
   bestEncoding,
   decodeSparse,
@@ -18,14 +33,12 @@ export {
   encodingSizes,
   indexBytes,
   matrixShape,
-  sizeOf,
-  SPARSE_FORMAT,
   type NamedWeights,
   type SizeOf,
+  SPARSE_FORMAT,
   type SparseEncoding,
   type SparseEntry,
   type SparseIndex,
+  sizeOf,
 } from './sparse.ts';
-export { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram, type FineGrid } from './fine.ts';
-export { percentiles, PERCENTILES } from './percentiles.ts';
-export { BatchLosses } from './batch-losses.ts';
+export { HIST_BINS, HIST_HI, HIST_LO, histogram, sparsity } from './stats.ts';

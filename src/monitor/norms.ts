@@ -3,9 +3,10 @@
  * from values already downloaded (each epoch's snapshot), or on the backend in one download for
  * all layers (after every batch with `trackNorms: 'batch'`).
  */
-import { tf } from '../tf.ts';
-import { inventory } from '../model/index.ts';
+
 import type { BatchNorms, ChannelNorms } from '../formats/index.ts';
+import { inventory } from '../model/index.ts';
+import { tf } from '../tf.ts';
 
 /** The layer's kernel variable (its first weight whose name ends in `kernel`; an RNN's input kernel), if it has one. */
 export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {
@@ -40,7 +41,9 @@ export function batchNorms(model: tf.LayersModel, batch: number): BatchNorms {
     const kernel = kernelOf(entry.layer);
     return kernel ? [{ layer: entry.name, channels: kernel.shape[kernel.shape.length - 1] ?? 1, kernel }] : [];
   });
-  const all = tf.tidy(() => tf.concat(kernels.map(({ kernel, channels }) => tf.sqrt(tf.sum(tf.square(tf.reshape(kernel.read(), [-1, channels])), 0)))).dataSync());
+  const all = tf.tidy(() =>
+    tf.concat(kernels.map(({ kernel, channels }) => tf.sqrt(tf.sum(tf.square(tf.reshape(kernel.read(), [-1, channels])), 0)))).dataSync(),
+  );
   let at = 0;
   return {
     batch,

@@ -12,11 +12,12 @@
  *
  * Every weight is downloaded once, and the penalties in one download.
  */
-import { tf } from '../tf.ts';
-import { inventory, type WeightEntry } from '../model/index.ts';
+
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
-import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
+import { inventory, type WeightEntry } from '../model/index.ts';
+import { tf } from '../tf.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
+import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
 import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { histogram, sparsity } from './stats.ts';
 
@@ -75,11 +76,25 @@ function together(groups: readonly Group[]) {
   return { histogram: histogram(values), sparsity: sparsity(values), percentiles: percentilesOfSorted(mergeSorted(groups.map((g) => g.sorted))) };
 }
 
+/** What the weights look like in a snapshot: its fields measured from the weights. */
+export type WeightStatistics = Omit<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc' | 'testMetrics' | 'monitors'>;
+
 /**
- * The snapshot of `model` after `epoch`. `projected`: per kernel name, the share of channels a
- * constraint changed during the epoch (from the steps' measurements).
+ * The snapshot of `model` after `epoch`, with its evaluation's `scores`. `projected`: per kernel
+ * name, the share of channels a constraint changed during the epoch (from the steps' measurements).
  */
 export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Scores, projected?: Readonly<Record<string, number>>): WeightsSnapshot {
+  return {
+    epoch,
+    testLoss: scores.loss,
+    testAcc: scores.acc,
+    ...(scores.metrics ? { testMetrics: scores.metrics } : {}),
+    ...weightStatistics(model, projected),
+  };
+}
+
+/** What the weights of `model` look like now (the statistics of `snapshotWeights`). */
+export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Record<string, number>>): WeightStatistics {
   const inv = inventory(model);
   const penalties = penaltiesOf(inv.weights);
   const trained: Group[] = [];
@@ -119,10 +134,6 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
     ? { count: fixed.reduce((s, g) => s + g.stats.count, 0), ...together(fixed), layers: fixed.map((g) => g.stats) }
     : undefined;
   return {
-    epoch,
-    testLoss: scores.loss,
-    testAcc: scores.acc,
-    ...(scores.metrics ? { testMetrics: scores.metrics } : {}),
     ...together(trained),
     layers: trained.map((g) => g.stats),
     ...(nonTrainable ? { nonTrainable } : {}),

@@ -13,7 +13,7 @@
  * The encoding writes, per tensor in order, its values (float32), then its indices, then (CSR) its
  * row starts, all little-endian and unpadded, so the bytes written are exactly the sizes above.
  */
-import { SpecError, DataError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 
 export type SparseEncoding = 'dense' | 'csr' | 'coo';
 
@@ -139,7 +139,16 @@ export function encodeSparse(weights: readonly NamedWeights[], sparse?: (name: s
     const { encoding, bytes } = sparse && !sparse(w.name) ? { encoding: 'dense' as const, bytes: 4 * w.values.length } : bestEncoding(w.shape, nnz);
     const [rows, cols] = matrixShape(w.shape);
     const ib = encoding === 'csr' ? indexBytes(cols - 1) : encoding === 'coo' ? indexBytes(rows * cols - 1) : 0;
-    entries.push({ name: w.name, shape: [...w.shape], encoding, nnz: encoding === 'dense' ? w.values.length : nnz, offset, bytes, indexBytes: ib, pointerBytes: encoding === 'csr' ? indexBytes(nnz) : 0 });
+    entries.push({
+      name: w.name,
+      shape: [...w.shape],
+      encoding,
+      nnz: encoding === 'dense' ? w.values.length : nnz,
+      offset,
+      bytes,
+      indexBytes: ib,
+      pointerBytes: encoding === 'csr' ? indexBytes(nnz) : 0,
+    });
     offset += bytes;
   }
   const data = new Uint8Array(offset);
@@ -186,7 +195,8 @@ export function decodeSparse(index: SparseIndex, data: Uint8Array): NamedWeights
   return index.weights.map((e) => {
     const [rows, cols] = matrixShape(e.shape);
     const values = new Float32Array(rows * cols);
-    if (e.offset + e.bytes > data.byteLength) throw new DataError(`sparse weights ${e.name}: bytes ${e.offset}…${e.offset + e.bytes} are past the data's end (${data.byteLength})`);
+    if (e.offset + e.bytes > data.byteLength)
+      throw new DataError(`sparse weights ${e.name}: bytes ${e.offset}…${e.offset + e.bytes} are past the data's end (${data.byteLength})`);
     if (e.encoding === 'dense') {
       for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(e.offset + 4 * i, true);
       return { name: e.name, shape: e.shape, values };

@@ -11,8 +11,8 @@
  * @example
  * chain(masked('conv*', clipByNorm(1)), masked('dense_2', zero()), adam(1e-3))
  */
-import { tf, type Tensor } from '../tf.ts';
-import { mapTree, stateless, type GradientTransform } from './transform.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type GradientTransform, mapTree, stateless } from './transform.ts';
 
 export const clipByValue = (c: number): GradientTransform => stateless((g) => mapTree(g, (t) => tf.clipByValue(t, -c, c)));
 

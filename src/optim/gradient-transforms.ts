@@ -9,11 +9,11 @@
  *   scale:s       g ← s·g
  *   zero          g ← 0   (to freeze a layer, see `LayerControls.freeze`)
  */
-import { runUserCode } from '../registry/index.ts';
-import { Catalog, named, stamped, type CatalogEntry } from '../registry/index.ts';
+
 import { SpecError, UserCodeError } from '../errors.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { tf, type Tensor } from '../tf.ts';
+import { Catalog, type CatalogEntry, named, runUserCode, stamped } from '../registry/index.ts';
+import { type Tensor, tf } from '../tf.ts';
 import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import type { GradientTransform } from './transform.ts';
 
@@ -27,11 +27,36 @@ export type GradientFunction<P extends ParamValues = ParamValues> = (grad: Tenso
 const bound = (doc: string) => ({ default: 1, above: 0, doc });
 
 const ENTRIES: Record<string, Omit<GradientTransformEntry, 'name' | 'builtin'>> = {
-  clipvalue: { formula: 'g ← clip(g, −c, c)', doc: 'Clip each entry. Example: clipvalue:0.5', params: { c: bound('bound') }, make: ({ c }) => clipByValue(c as number) },
-  clipnorm: { formula: 'g ← g · min(1, c / ‖g‖₂)', doc: 'Clip the L2 norm of each weight\'s gradient. Example: clipnorm:1', params: { c: bound('largest L2 norm') }, make: ({ c }) => clipByNorm(c as number) },
-  clipl1: { formula: 'g ← g · min(1, c / ‖g‖₁)', doc: 'Clip the L1 norm of each weight\'s gradient. Example: clipl1:10', params: { c: bound('largest L1 norm') }, make: ({ c }) => clipByL1Norm(c as number) },
-  scale: { formula: 'g ← s·g', doc: 'Scale the gradient. Example: scale:0.5', params: { s: { default: 1, doc: 'factor' } }, make: ({ s }) => scale(s as number) },
-  zero: { formula: 'g ← 0', doc: 'Zero the gradient (an optimiser with decoupled decay still moves the weight; freeze to stop it).', params: {}, make: () => zero() },
+  clipvalue: {
+    formula: 'g ← clip(g, −c, c)',
+    doc: 'Clip each entry. Example: clipvalue:0.5',
+    params: { c: bound('bound') },
+    make: ({ c }) => clipByValue(c as number),
+  },
+  clipnorm: {
+    formula: 'g ← g · min(1, c / ‖g‖₂)',
+    doc: "Clip the L2 norm of each weight's gradient. Example: clipnorm:1",
+    params: { c: bound('largest L2 norm') },
+    make: ({ c }) => clipByNorm(c as number),
+  },
+  clipl1: {
+    formula: 'g ← g · min(1, c / ‖g‖₁)',
+    doc: "Clip the L1 norm of each weight's gradient. Example: clipl1:10",
+    params: { c: bound('largest L1 norm') },
+    make: ({ c }) => clipByL1Norm(c as number),
+  },
+  scale: {
+    formula: 'g ← s·g',
+    doc: 'Scale the gradient. Example: scale:0.5',
+    params: { s: { default: 1, doc: 'factor' } },
+    make: ({ s }) => scale(s as number),
+  },
+  zero: {
+    formula: 'g ← 0',
+    doc: 'Zero the gradient (an optimiser with decoupled decay still moves the weight; freeze to stop it).',
+    params: {},
+    make: () => zero(),
+  },
 };
 
 /** Throws a SpecError unless `t` returns a gradient of the same shape on a probe gradient; `what` names it. */
@@ -87,7 +112,14 @@ export function defineGradientTransform<D extends ParamDefs = Record<never, neve
     formula: options.formula ?? `g ← ${options.name}(g)`,
     doc: options.doc ?? `User-defined gradient transform ${options.name}.`,
     params: options.params ?? {},
-    make: (p: ParamValues) => fromFunction((g, w, n) => runUserCode(entry, () => `gradient transform ${options.name} (of ${n})`, () => fn(g, w, n, p))),
+    make: (p: ParamValues) =>
+      fromFunction((g, w, n) =>
+        runUserCode(
+          entry,
+          () => `gradient transform ${options.name} (of ${n})`,
+          () => fn(g, w, n, p),
+        ),
+      ),
   });
   return gradientTransformCatalog.register(entry);
 }

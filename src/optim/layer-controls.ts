@@ -27,7 +27,7 @@ import { tf } from '../tf.ts';
 import { zero } from './clip.ts';
 import { gradientTransform } from './gradient-transforms.ts';
 import { matcher } from './names.ts';
-import { chain, identity, mapTree, masked, stateless, type GradientTransform } from './transform.ts';
+import { chain, type GradientTransform, identity, mapTree, masked, stateless } from './transform.ts';
 
 export interface GradControl {
   readonly pattern: string;
@@ -51,7 +51,9 @@ export interface LayerControls {
 function checkMatches(pattern: string, names: readonly string[], what: string): void {
   if (!names.some(matcher(pattern))) {
     const layers = [...new Set(names.map((n) => n.split('/')[0]))];
-    throw new UsageError(`${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`);
+    throw new UsageError(
+      `${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`,
+    );
   }
 }
 
@@ -62,7 +64,14 @@ function lrMultipliers(controls: readonly LrMultControl[], names: readonly strin
     checkMatches(pattern, names, 'learning-rate multiplier');
     return [matcher(pattern), factor] as const;
   });
-  return stateless((u) => mapTree(u, (t, name) => tf.mul(t, factors.reduce((f, [m, x]) => (m(name) ? f * x : f), 1))));
+  return stateless((u) =>
+    mapTree(u, (t, name) =>
+      tf.mul(
+        t,
+        factors.reduce((f, [m, x]) => (m(name) ? f * x : f), 1),
+      ),
+    ),
+  );
 }
 
 /** The optimiser with its per-layer controls, in their order. */
@@ -82,7 +91,8 @@ export function withLayerControls(optimizer: GradientTransform, controls: LayerC
 export function describeLayerControls(controls: LayerControls): { lrMult?: string; grad?: string; freeze?: string } {
   const out: { lrMult?: string; grad?: string; freeze?: string } = {};
   if (controls.lrMult?.length) out.lrMult = controls.lrMult.map((c) => `${c.pattern}=${formatNumber(c.factor)}`).join(',');
-  if (controls.grad?.length) out.grad = controls.grad.map((c) => `${c.pattern}:${typeof c.transform === 'string' ? c.transform : (c.name ?? 'custom')}`).join(';');
+  if (controls.grad?.length)
+    out.grad = controls.grad.map((c) => `${c.pattern}:${typeof c.transform === 'string' ? c.transform : (c.name ?? 'custom')}`).join(';');
   if (controls.freeze?.length) out.freeze = controls.freeze.join(',');
   return out;
 }

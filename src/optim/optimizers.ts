@@ -2,7 +2,7 @@
  * The optimisers, each a chain of transforms, in one catalogue that feeds specs, their errors and
  * the command line's listing. Spec: `name[:key=value,…]`, e.g. `adamw:lr=1e-3,wd=1e-4`.
  */
-import { Catalog, named, OPTIMIZER_SIGNATURES, stamped, type Binding, type CatalogEntry, type OptimizerName, type ParamValues } from '../registry/index.ts';
+import { type Binding, Catalog, type CatalogEntry, named, OPTIMIZER_SIGNATURES, type OptimizerName, type ParamValues, stamped } from '../registry/index.ts';
 import { scale } from './clip.ts';
 import { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
 import { chain, type GradientTransform } from './transform.ts';
@@ -39,8 +39,10 @@ function bindOptimizer(b: Binding<OptimizerEntry>): OptimizerSpec {
 
 export const optimizerCatalog: Catalog<OptimizerEntry, OptimizerSpec> = new Catalog<OptimizerEntry, OptimizerSpec>({
   kind: 'optimizer',
-  builtins: named(OPTIMIZER_SIGNATURES, (name, signature): OptimizerEntry =>
-    stamped('optimizer', { ...signature, name, builtin: true, build: BUILDS[name as OptimizerName] as OptimizerEntry['build'] }),
+  builtins: named(
+    OPTIMIZER_SIGNATURES,
+    (name, signature): OptimizerEntry =>
+      stamped('optimizer', { ...signature, name, builtin: true, build: BUILDS[name as OptimizerName] as OptimizerEntry['build'] }),
   ) as Record<OptimizerName, OptimizerEntry>,
   bind: bindOptimizer,
 });

@@ -4,12 +4,13 @@
  * what `fit` adds to the optimiser chain by itself. Weights and their regularizers are found as
  * everywhere else (model/inventory.ts): a recurrent layer's kernels too.
  */
-import { inventory } from '../model/index.ts';
-import { isProximal } from '../penalties/index.ts';
-import type { PenaltyRegularizer } from '../penalties/index.ts';
+
 import { SpecError } from '../errors.ts';
+import { inventory } from '../model/index.ts';
+import type { PenaltyRegularizer } from '../penalties/index.ts';
+import { isProximal } from '../penalties/index.ts';
 import type { tf } from '../tf.ts';
-import { proximal, type ProxTerms } from './prox.ts';
+import { type ProxTerms, proximal } from './prox.ts';
 import type { GradientTransform } from './transform.ts';
 
 /** Weight name → strength and proximal operator, for every weight whose regularizer is proximal (wherever TF.js keeps it). */
@@ -18,7 +19,8 @@ export function proximalTerms(model: tf.LayersModel): ProxTerms {
   for (const w of inventory(model).weights) {
     if (!w.regularizer || !isProximal(w.regularizer)) continue;
     const reg = w.regularizer as PenaltyRegularizer;
-    if (!w.trainable) throw new SpecError(`the proximal penalty ${reg.spec} on ${w.name} acts on a weight that is not trained; use the penalty without ,prox there`);
+    if (!w.trainable)
+      throw new SpecError(`the proximal penalty ${reg.spec} on ${w.name} acts on a weight that is not trained; use the penalty without ,prox there`);
     const prox = reg.definition.prox;
     if (!prox) continue;
     terms[w.name] = { strength: reg.strength, prox: (x, tau) => prox(x, tau, reg.params) };

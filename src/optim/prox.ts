@@ -23,8 +23,8 @@
  * @example
  * const opt = optimizerFor(model, proximal(optimizerSpec('sgd:lr=0.1').transform, { 'dense_1/kernel': { strength: 1e-3, prox: softThreshold } }));
  */
-import { tf, type Tensor } from '../tf.ts';
-import { mapTree, type GradientTransform, type Tree } from './transform.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type GradientTransform, mapTree, type Tree } from './transform.ts';
 
 /** What the proximal step needs for one weight: the penalty's strength λ and its proximal operator. */
 export interface ProxTerm {
@@ -46,7 +46,11 @@ export function stepSizes(inner: GradientTransform, grads: Tree, state: Tree, pa
     const pick = (tree: Tree) => Object.fromEntries(names.map((n) => [n, tree[n] as Tensor]));
     // g̃ = g + [g = 0], with fast kernels: 1 − step(|g|) is 1 exactly where g = 0.
     const probe = mapTree(pick(grads), (g) => tf.add(g, tf.sub(1, tf.step(tf.abs(g)))));
-    const [opposite] = inner.update(mapTree(probe, (g) => tf.neg(g)), state, pick(params));
+    const [opposite] = inner.update(
+      mapTree(probe, (g) => tf.neg(g)),
+      state,
+      pick(params),
+    );
     return mapTree(probe, (p, n) => tf.div(tf.abs(tf.sub(updates[n] as Tensor, opposite[n] as Tensor)), tf.add(tf.abs(grads[n] as Tensor), tf.abs(p))));
   });
 }

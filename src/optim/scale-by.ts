@@ -8,8 +8,8 @@
  *   scaleByAdadelta(ρ, ε)  a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²  (Keras)
  *   addDecayedWeights(wd)  u ← u + wd·w                                        (decoupled decay)
  */
-import { tf, type Tensor } from '../tf.ts';
-import { mapTree, stateless, zerosLike, type GradientTransform, type State, type Tree } from './transform.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type GradientTransform, mapTree, type State, stateless, type Tree, zerosLike } from './transform.ts';
 
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
 

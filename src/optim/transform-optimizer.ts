@@ -11,7 +11,7 @@
  * const opt = optimizerFor(model, chain(masked('dense_2', zero()), optimizerSpec('adamw:lr=1e-3').transform));
  * trainStep(model, opt, x, y);
  */
-import { tf, type Tensor } from '../tf.ts';
+import { type Tensor, tf } from '../tf.ts';
 import type { GradientTransform, State, Tree } from './transform.ts';
 
 type NamedTensor = { name: string; tensor: Tensor };
@@ -56,7 +56,10 @@ export class TransformOptimizer extends tf.Optimizer {
       }
     });
     const kept = new Set(Object.values(s));
-    tf.dispose([...Object.values(this.state).filter((t) => !kept.has(t)), ...Object.values(u).filter((t) => !kept.has(t) && !Object.values(grads).includes(t))]);
+    tf.dispose([
+      ...Object.values(this.state).filter((t) => !kept.has(t)),
+      ...Object.values(u).filter((t) => !kept.has(t) && !Object.values(grads).includes(t)),
+    ]);
     this.state = s;
     this.incrementIterations();
   }

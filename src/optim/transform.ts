@@ -8,7 +8,7 @@
  * transforms; `masked` restricts a transform to weights whose names match globs. States are flat
  * maps of tensors, so they can be saved and restored (see TransformOptimizer).
  */
-import { tf, type Tensor } from '../tf.ts';
+import { type Tensor, tf } from '../tf.ts';
 import { matcher } from './names.ts';
 
 export type Tree = Readonly<Record<string, Tensor>>;
@@ -35,7 +35,11 @@ export const identity: GradientTransform = stateless((g) => g);
 export function chain(...transforms: GradientTransform[]): GradientTransform {
   const split = (state: State, i: number): State => {
     const prefix = `${i}/`;
-    return Object.fromEntries(Object.entries(state).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return Object.fromEntries(
+      Object.entries(state)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   };
   const join = (states: State[]): State => Object.fromEntries(states.flatMap((s, i) => Object.entries(s).map(([k, v]) => [`${i}/${k}`, v])));
   return {

@@ -1,5 +1,5 @@
 /** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild. */
-import { tf, type Tensor } from '../tf.ts';
+import { type Tensor, tf } from '../tf.ts';
 
 /** Tensors (weights or their gradients, in model order) concatenated into one flat array. */
 export function flatTensors(tensors: readonly Tensor[]): Float32Array<ArrayBuffer> {

@@ -1,17 +1,70 @@
 /**
- * The gradient strategy for a model on the current backend: sharded over `workers` worker threads
- * when it can be (a named loss, a model TF.js can rebuild from its JSON in a worker), else this
- * thread alone, with the reason.
+ * The gradient strategy for a model on the current backend, with the reason when it is not the
+ * fastest one:
+ *
+ *   onnxruntime, a model the fused graph expresses ─► FusedGradients: one ONNX Runtime graph per
+ *       step, on every thread — data-parallel shards (`parallel: 'data'`) or ONNX Runtime's own
+ *       threads (src/backends/onnxruntime/fused/)
+ *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
+ *       model TF.js can rebuild from its JSON in a worker), else this thread alone
  */
-import type { tf } from '../tf.ts';
-import { localGradients, type GradientStrategy } from '../training/index.ts';
-import { namedObjective, objectiveOf, type LossOption, type MetricsOption } from '../training/index.ts';
+
+import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
+import { tf } from '../tf.ts';
+import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
 import { ShardedGradients } from './sharded.ts';
 
-export async function gradientsFor(model: tf.LayersModel, workers: number, loss: LossOption = 'categoricalCrossentropy', metrics?: MetricsOption): Promise<{ gradients: GradientStrategy; note?: string }> {
+/** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
+export type GradientPath = 'fused' | 'per-kernel';
+
+export interface ChosenGradients {
+  readonly gradients: GradientStrategy;
+  readonly path: GradientPath;
+  /** On the onnxruntime backend, why the per-kernel path: what the fused graph cannot express. */
+  readonly why?: string;
+  /** Why fewer threads than asked (a loss or model the workers cannot take). */
+  readonly note?: string;
+}
+
+/** The backend's threads as `selectBackend` gave them. */
+export interface ThreadsInfo {
+  readonly name: string;
+  readonly threads: number;
+  /** How they share the work: shards on worker threads (`data`) or the backend's own threads. */
+  readonly parallel: 'data' | 'threads';
+  /** Shard workers for the per-kernel path. */
+  readonly workers: number;
+}
+
+export async function gradientsFor(
+  model: tf.LayersModel,
+  backend: ThreadsInfo,
+  loss: LossOption = 'categoricalCrossentropy',
+  metrics?: MetricsOption,
+): Promise<ChosenGradients> {
+  let why: string | undefined;
+  if (backend.name === ORT_BACKEND && tf.getBackend() === ORT_BACKEND) {
+    // Loaded only here: other backends never load ONNX Runtime's binding.
+    const { FusedGradients } = await loadFusedGradients();
+    const fused = await FusedGradients.start(model, objectiveOf(model, loss, metrics), backend.threads, backend.parallel);
+    if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
+    why = fused;
+  }
+  const perKernel = await shardedFor(model, backend.workers, loss, metrics);
+  return { gradients: perKernel.gradients, path: 'per-kernel', ...(why ? { why } : {}), ...(perKernel.note ? { note: perKernel.note } : {}) };
+}
+
+async function shardedFor(
+  model: tf.LayersModel,
+  workers: number,
+  loss: LossOption,
+  metrics?: MetricsOption,
+): Promise<{ gradients: GradientStrategy; note?: string }> {
   if (workers === 0) return { gradients: localGradients };
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
-  if (!namedObjective(objectiveOf(model, loss, metrics))) return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
+  if (!namedObjective(objectiveOf(model, loss, metrics)))
+    return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {

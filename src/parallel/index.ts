@@ -5,5 +5,6 @@
  *   gradientsFor(model, threads) (gradients-for.ts) ─► ShardedGradients (sharded.ts) over a ShardPool
  *   (pool.ts) of workers (worker-main.ts, started from worker.mjs), talking protocol.ts
  */
-export { ShardedGradients, shardsOf } from './sharded.ts';
+
 export { gradientsFor } from './gradients-for.ts';
+export { ShardedGradients, shardsOf } from './sharded.ts';

@@ -4,33 +4,11 @@
  *   ShardPool.start(model, n) ─► n × Worker(worker.mjs, bare topology) ─► wait for 'ready'
  *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
  */
-import { Worker } from 'node:worker_threads';
-import { currentBackend } from '../backends/index.ts';
+import type { Worker } from 'node:worker_threads';
+import { currentBackend, startWorkers } from '../backends/index.ts';
 import { tf } from '../tf.ts';
-
-import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 import { bareTopology } from './flat.ts';
-
-/** Resolves on the worker's 'ready', rejects if it fails or exits first; leaves no listener behind. */
-function whenReady(w: Worker): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const done = (e?: Error) => {
-      w.off('message', onMessage);
-      w.off('error', done);
-      w.off('exit', onExit);
-      if (e) reject(e);
-      else resolve();
-    };
-    const onMessage = (r: Reply) => {
-      if ('type' in r && r.type === 'ready') done();
-      else if ('type' in r && r.type === 'failed') done(new Error(`a shard worker failed to start: ${r.error}`));
-    };
-    const onExit = (code: number) => done(new Error(`a shard worker exited while starting (code ${code})`));
-    w.on('message', onMessage);
-    w.on('error', done);
-    w.on('exit', onExit);
-  });
-}
+import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 
 type Pending = { resolve: (r: ShardResult) => void; reject: (e: Error) => void };
 
@@ -55,13 +33,9 @@ export class ShardPool {
   /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
   static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
     const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? tf.getBackend() };
-    const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
-    try {
-      await Promise.all(workers.map(whenReady));
-    } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw e;
-    }
+    const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) =>
+      'type' in r && r.type === 'ready' ? true : 'type' in r && r.type === 'failed' ? new Error(`a shard worker failed to start: ${r.error}`) : undefined,
+    );
     return new ShardPool(workers);
   }
 

@@ -49,7 +49,11 @@ export interface ShardResult {
   readonly grads?: Float32Array;
 }
 
-export type Reply = ShardResult | { readonly id: number; readonly error: string } | { readonly type: 'ready' } | { readonly type: 'failed'; readonly error: string };
+export type Reply =
+  | ShardResult
+  | { readonly id: number; readonly error: string }
+  | { readonly type: 'ready' }
+  | { readonly type: 'failed'; readonly error: string };
 
 export interface WorkerSetup {
   /** The model's topology (Keras JSON), with regularizers and constraints removed. */

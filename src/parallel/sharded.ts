@@ -15,13 +15,25 @@
  * await fit(model, data, { gradients: sharded, … });
  * await sharded.close();
  */
-import { tf, type Tensor } from '../tf.ts';
-import { addScores, batchGradients, evaluateChunked, samplesOf, sliceBatch, trainableVariables, type Batch, type BatchGradients, type BatchScores } from '../training/index.ts';
-import { EVAL_CHUNK, type GradientStrategy } from '../training/index.ts';
-import { namedObjective, type Objective } from '../training/index.ts';
-import { mixSeeds } from '../training/index.ts';
+import { type Tensor, tf } from '../tf.ts';
+import {
+  addScores,
+  type Batch,
+  type BatchGradients,
+  type BatchScores,
+  batchGradients,
+  EVAL_CHUNK,
+  evaluateChunked,
+  type GradientStrategy,
+  mixSeeds,
+  namedObjective,
+  type Objective,
+  samplesOf,
+  sliceBatch,
+  trainableVariables,
+} from '../training/index.ts';
 import { flatTensors } from './flat.ts';
-import { ShardPool, type RequestBody } from './pool.ts';
+import { type RequestBody, ShardPool } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 
 /** The fields a shard fills in. */
@@ -61,7 +73,8 @@ function sendable(objective: Objective): GradsRequest['objective'] {
 
 /** The batch's one input and one target; an Error for a model of several (worker threads take one of each). */
 function single(batch: Batch): [Tensor, Tensor] {
-  if (batch.xs.length !== 1 || batch.ys.length !== 1) throw new Error('a model of several inputs or outputs cannot be computed on worker threads; use local gradients');
+  if (batch.xs.length !== 1 || batch.ys.length !== 1)
+    throw new Error('a model of several inputs or outputs cannot be computed on worker threads; use local gradients');
   return [batch.xs[0] as Tensor, batch.ys[0] as Tensor];
 }
 
@@ -97,7 +110,13 @@ export class ShardedGradients implements GradientStrategy {
     if (!mine || theirs.length === 0) return batchGradients(model, batch, objective, 1 / n, seedOf(0));
     const [x, y] = single(batch);
     const vars = trainableVariables(model);
-    const remote = this.send(theirs, x, y, (i) => ({ type: 'grads', weights: flatTensors(vars), scale: 1 / n, objective: sendable(objective), ...(seed === undefined ? {} : { seed: seedOf(i + 1) }) }));
+    const remote = this.send(theirs, x, y, (i) => ({
+      type: 'grads',
+      weights: flatTensors(vars),
+      scale: 1 / n,
+      objective: sendable(objective),
+      ...(seed === undefined ? {} : { seed: seedOf(i + 1) }),
+    }));
     const part = sliceBatch(batch, 0, mine.end);
     let own: BatchGradients;
     try {
@@ -110,7 +129,9 @@ export class ShardedGradients implements GradientStrategy {
     let off = 0;
     for (const v of vars) {
       const at = off;
-      summed[v.name] = tf.tidy(() => results.reduce<Tensor>((g, r) => tf.add(g, tf.tensor(r.grads!.subarray(at, at + v.size), v.shape, 'float32')), own.grads[v.name]!));
+      summed[v.name] = tf.tidy(() =>
+        results.reduce<Tensor>((g, r) => tf.add(g, tf.tensor(r.grads!.subarray(at, at + v.size), v.shape, 'float32')), own.grads[v.name]!),
+      );
       off += v.size;
     }
     tf.dispose(Object.values(own.grads));
@@ -122,7 +143,12 @@ export class ShardedGradients implements GradientStrategy {
     const [mine, ...theirs] = shardsOf(n, this.threads);
     if (!mine || theirs.length === 0) return evaluateChunked(model, batch, objective, EVAL_CHUNK);
     const [x, y] = single(batch);
-    const remote = this.send(theirs, x, y, () => ({ type: 'eval', weights: flatTensors(trainableVariables(model)), chunk: EVAL_CHUNK, objective: sendable(objective) }));
+    const remote = this.send(theirs, x, y, () => ({
+      type: 'eval',
+      weights: flatTensors(trainableVariables(model)),
+      chunk: EVAL_CHUNK,
+      objective: sendable(objective),
+    }));
     const part = sliceBatch(batch, 0, mine.end);
     let own: BatchScores;
     try {
@@ -138,7 +164,12 @@ export class ShardedGradients implements GradientStrategy {
   }
 
   /** Send worker i shard i of (x, y) with `request(i)`'s other fields; resolves to their replies, handled at once. */
-  private send(shards: Shard[], x: Tensor, y: Tensor, request: (i: number) => Omit<GradsRequest, BatchFields> | Omit<EvalRequest, BatchFields>): Promise<ShardResult[]> {
+  private send(
+    shards: Shard[],
+    x: Tensor,
+    y: Tensor,
+    request: (i: number) => Omit<GradsRequest, BatchFields> | Omit<EvalRequest, BatchFields>,
+  ): Promise<ShardResult[]> {
     const pool = this.pool as ShardPool;
     return handled(
       Promise.all(

@@ -4,12 +4,12 @@
  *   start: backend ─► model from the bare topology ─► 'ready'
  *   each request: weights (if sent) ─► forward (+ backward) on the shard ─► reply
  */
-import { outputNamesOf } from '../model/index.ts';
+
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/index.ts';
+import { outputNamesOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
-import { batchGradients, evaluateChunked, trainableVariables } from '../training/index.ts';
-import { objectiveOf, type Objective } from '../training/index.ts';
+import { batchGradients, evaluateChunked, type Objective, objectiveOf, trainableVariables } from '../training/index.ts';
 import { assignFlat, flatTensors } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
 

@@ -10,9 +10,10 @@
  *
  * The model must be one TF.js can serialise (its layers registered). `none` puts no penalty on.
  */
-import { tf } from '../tf.ts';
-import { UsageError } from '../errors.ts';
+
 import type { PenxConstraint } from '../constraints/index.ts';
+import { UsageError } from '../errors.ts';
+import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 export interface KernelControls {
@@ -31,7 +32,10 @@ const KERNEL_KEYS = ['kernel', 'recurrent', 'depthwise', 'pointwise', 'embedding
 
 /** Set the regularizer and constraint entries of every layer config in `node` (a topology), in place. */
 function setConfigs(node: unknown, c: KernelControls): void {
-  if (Array.isArray(node)) return node.forEach((n) => setConfigs(n, c));
+  if (Array.isArray(node)) {
+    for (const n of node) setConfigs(n, c);
+    return;
+  }
   if (node === null || typeof node !== 'object') return;
   const o = node as Json;
   const config = o['config'] as Json | undefined;
@@ -62,7 +66,8 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
   }
   setConfigs(topology, controls);
   const out = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
-  if (out.weights.length !== model.weights.length) throw new Error(`internal: the rebuilt model has ${out.weights.length} weights, the original ${model.weights.length}`);
+  if (out.weights.length !== model.weights.length)
+    throw new Error(`internal: the rebuilt model has ${out.weights.length} weights, the original ${model.weights.length}`);
   // Assign, not setWeights: the weights are copied as they are, not projected by the new constraint.
   out.weights.forEach((lv, i) => (lv.read() as tf.Variable).assign(model.weights[i]!.read()));
   return out;

@@ -2,11 +2,12 @@
  * The built-in penalties: the one registry of their names, parameters, defaults and formulas.
  * Formulas are without the strength λ (applied outside); the table in the README lists them.
  */
-import { tf, type Tensor } from '../tf.ts';
+
 import { named } from '../registry/index.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { makePenaltyDefinition, type PenaltyBody, type PenaltyDefinition, penaltyBody } from './definition.ts';
 import { abs } from './ops.ts';
 import { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
-import { makePenaltyDefinition, penaltyBody, type PenaltyBody, type PenaltyDefinition } from './definition.ts';
 
 /** Σ|w|^p with the subgradient 0 at w = 0 (plain autodiff gives 0·∞ = NaN there for p < 1). */
 function sumAbsPow(w: Tensor, p: number): Tensor {
@@ -83,9 +84,11 @@ const BODIES = {
     fn: (w, { a }) => tf.relu(tf.sub(abs(w), a)),
     prox: (w, tau, { a }) => deadZoneProx(w, tau, a),
   }),
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
 } as const satisfies Record<string, PenaltyBody<any>>;
 
 export type BuiltinPenaltyName = keyof typeof BODIES;
 
-export const BUILTIN_PENALTIES = named(BODIES, (name, body) => makePenaltyDefinition(name, body as PenaltyBody, true)) as Readonly<Record<BuiltinPenaltyName, PenaltyDefinition>>;
+export const BUILTIN_PENALTIES = named(BODIES, (name, body) => makePenaltyDefinition(name, body as PenaltyBody, true)) as Readonly<
+  Record<BuiltinPenaltyName, PenaltyDefinition>
+>;

@@ -2,15 +2,16 @@
  * The penalty catalogue (built-ins + user definitions), `definePenalty` (the one way to add a
  * penalty) and `penalty(spec)` (a spec to a TF.js regularizer).
  */
-import { Catalog } from '../registry/index.ts';
+
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
+import { Catalog } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
 import { makePenaltyDefinition, type PenaltyDefinition, type ProximalOperator } from './definition.ts';
 import { probePenalty } from './probe.ts';
 import { proximalPenalty, splitProxFlag } from './proximal.ts';
-import { PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
+import { type PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
 
 export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = new Catalog<PenaltyDefinition, PenaltyRegularizer>({
   kind: 'penalty',
@@ -18,7 +19,10 @@ export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = ne
   positional: { name: 'strength', of: (e) => (e.takesStrength ? { default: e.defaultStrength, min: 0, doc: 'strength λ' } : undefined) },
   probe: probePenalty,
   // A saved proximal penalty (config `prox: true`) loads back in proximal mode.
-  ...tfjsBound(regularizerClasses, () => ({ fromConfig: (name, config) => (config['prox'] === true ? proximalPenalty(penaltyCatalog.fromConfig(name, config)) : penaltyCatalog.fromConfig(name, config)) })),
+  ...tfjsBound(regularizerClasses, () => ({
+    fromConfig: (name, config) =>
+      config['prox'] === true ? proximalPenalty(penaltyCatalog.fromConfig(name, config)) : penaltyCatalog.fromConfig(name, config),
+  })),
 });
 
 export interface DefinePenaltyOptions<D extends ParamDefs> {
@@ -89,6 +93,8 @@ export interface PenaltySpec {
 export function penalty(spec: string | PenaltySpec): PenaltyRegularizer {
   const flag = typeof spec === 'string' ? splitProxFlag(spec) : { spec, prox: spec.prox === true };
   const s = flag.spec;
-  const reg = penaltyCatalog.resolve(typeof s === 'string' ? s : { name: s.name, ...(s.strength === undefined ? {} : { positional: s.strength }), ...(s.params ? { params: s.params } : {}) });
+  const reg = penaltyCatalog.resolve(
+    typeof s === 'string' ? s : { name: s.name, ...(s.strength === undefined ? {} : { positional: s.strength }), ...(s.params ? { params: s.params } : {}) },
+  );
   return flag.prox ? proximalPenalty(reg) : reg;
 }

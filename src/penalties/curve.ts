@@ -8,9 +8,10 @@
  * @example
  * samplePenaltyCurve(penalty('l1:1e-4'), [-1, 1], 201).points[200];   // { w: 1, value: 1e-4, slope: 1e-4 }
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import type { PenaltyCurve } from '../formats/index.ts';
+
 import { InterruptedError } from '../errors.ts';
+import type { PenaltyCurve } from '../formats/index.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 import { lossFormula } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -21,7 +22,11 @@ export const STORED_CURVE = { range: [-2, 2] as const, points: 401 };
  * λ·φ(w) and its slope at `points` evenly spaced single weights over `range`; undefined when the
  * penalty is not finite there, or cannot be evaluated on a single weight (it throws).
  */
-export function samplePenaltyCurve(reg: PenaltyRegularizer, range: readonly [number, number] = STORED_CURVE.range, points = STORED_CURVE.points): PenaltyCurve | undefined {
+export function samplePenaltyCurve(
+  reg: PenaltyRegularizer,
+  range: readonly [number, number] = STORED_CURVE.range,
+  points = STORED_CURVE.points,
+): PenaltyCurve | undefined {
   return sampleCurve((w) => tf.mul(reg.strength, reg.value(w)) as Scalar, reg.spec, lossFormula(reg.definition), range, points);
 }
 
@@ -29,7 +34,13 @@ export function samplePenaltyCurve(reg: PenaltyRegularizer, range: readonly [num
  * Any penalty term (`term(w)`: its λ·φ of a weight tensor — e.g. TF.js's own regularizer's
  * `apply`) sampled as `samplePenaltyCurve` does, under the spec and formula given.
  */
-export function sampleCurve(term: (w: Tensor) => Scalar, spec: string, formula: string, range: readonly [number, number] = STORED_CURVE.range, points = STORED_CURVE.points): PenaltyCurve | undefined {
+export function sampleCurve(
+  term: (w: Tensor) => Scalar,
+  spec: string,
+  formula: string,
+  range: readonly [number, number] = STORED_CURVE.range,
+  points = STORED_CURVE.points,
+): PenaltyCurve | undefined {
   const step = (range[1] - range[0]) / (points - 1);
   const f = tf.valueAndGrad(term);
   let out: Array<{ w: number; value: number; slope: number }>;

@@ -4,10 +4,11 @@
  * φ(w) element-wise (a tensor of w's shape, which the library sums) or the whole-tensor value
  * (a scalar).
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { stamped, type CatalogEntry } from '../registry/index.ts';
+
 import { SpecError } from '../errors.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
+import { type CatalogEntry, stamped } from '../registry/index.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 /** The strength a spec gets when it gives none: the reference experiment's. */
 export const DEFAULT_STRENGTH = 1e-4;

@@ -8,13 +8,14 @@
  *   ─► probed on sample tensors (probe.ts) ─► attachToKernels (attach.ts); `,prox` (proximal.ts,
  *   prox-ops.ts); λ·φ(w) sampled for figures (curve.ts)
  */
-export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './builtins.ts';
-export { DEFAULT_STRENGTH, lossFormula, penaltyValue, type PenaltyDefinition, type ProximalOperator } from './definition.ts';
-export { definePenalty, penalty, penaltyCatalog, type DefinePenaltyOptions, type PenaltySpec } from './catalog.ts';
-export { probePenalty } from './probe.ts';
-export { abs } from './ops.ts';
-export { PenaltyRegularizer, regularizerClassName } from './regularizer.ts';
+
 export { attachToKernels, type KernelControls } from './attach.ts';
-export { isProximal, proximalPenalty, splitProxFlag } from './proximal.ts';
+export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './builtins.ts';
+export { type DefinePenaltyOptions, definePenalty, type PenaltySpec, penalty, penaltyCatalog } from './catalog.ts';
+export { STORED_CURVE, sampleCurve, samplePenaltyCurve } from './curve.ts';
+export { DEFAULT_STRENGTH, lossFormula, type PenaltyDefinition, type ProximalOperator, penaltyValue } from './definition.ts';
+export { abs } from './ops.ts';
+export { probePenalty } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
-export { sampleCurve, samplePenaltyCurve, STORED_CURVE } from './curve.ts';
+export { isProximal, proximalPenalty, splitProxFlag } from './proximal.ts';
+export { PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

@@ -1,7 +1,7 @@
 /**
  * Tensor operations for writing penalties whose gradients are right at w = 0.
  */
-import { tf, type Tensor } from '../tf.ts';
+import { type Tensor, tf } from '../tf.ts';
 
 const absWithSignGrad = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
   const x = args[0] as Tensor;

@@ -1,6 +1,7 @@
 /** Checking a user's penalty on probe values before anything trains. */
-import { tf, type Tensor } from '../tf.ts';
+
 import { SpecError, UserCodeError } from '../errors.ts';
+import { type Tensor, tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** Values a probe evaluates a penalty on: zero, tiny, around the default dead zone, large, both signs. */

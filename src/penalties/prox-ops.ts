@@ -10,7 +10,7 @@
  * exactly 0: the dead zone's stops at ±a. They are written with relu and subtraction only
  * (sign(w)·max(0, |w| − τ) = relu(w − τ) − relu(−w − τ)): the backends' fast element-wise kernels.
  */
-import { tf, type Tensor } from '../tf.ts';
+import { type Tensor, tf } from '../tf.ts';
 
 /**
  * sign(w)·max(0, |w| − τ): L1's proximal operator.

@@ -9,13 +9,13 @@
  *
  * Its spec reads `l1:1e-4,prox`; its saved config carries `prox: true`.
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import type { Binding } from '../registry/index.ts';
+
 import { SpecError } from '../errors.ts';
+import type { Binding } from '../registry/index.ts';
 import { PROX_FLAG } from '../registry/index.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 import type { PenaltyDefinition } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
-
 
 type RegularizerClass = new (binding: Binding<PenaltyDefinition>) => PenaltyRegularizer;
 
@@ -50,7 +50,13 @@ function proxClassOf(base: RegularizerClass): RegularizerClass {
 
 /** True when `reg` is a penalty in proximal mode. */
 export function isProximal(reg: unknown): boolean {
-  return typeof reg === 'object' && reg !== null && 'definition' in reg && typeof (reg as { getConfig?: unknown }).getConfig === 'function' && (reg as PenaltyRegularizer).getConfig()['prox'] === true;
+  return (
+    typeof reg === 'object' &&
+    reg !== null &&
+    'definition' in reg &&
+    typeof (reg as { getConfig?: unknown }).getConfig === 'function' &&
+    (reg as PenaltyRegularizer).getConfig()['prox'] === true
+  );
 }
 
 /**
@@ -64,7 +70,9 @@ export function proximalPenalty(reg: PenaltyRegularizer): PenaltyRegularizer {
   if (isProximal(reg)) return reg;
   const def = reg.definition;
   if (!def.prox) {
-    throw new SpecError(`penalty ${def.name} has no proximal operator; the proximal mode (,prox) takes l1, l1l2, deadzone, or a penalty defined with definePenalty({ …, prox })`);
+    throw new SpecError(
+      `penalty ${def.name} has no proximal operator; the proximal mode (,prox) takes l1, l1l2, deadzone, or a penalty defined with definePenalty({ …, prox })`,
+    );
   }
   const Prox = proxClassOf(reg.constructor as RegularizerClass);
   return new Prox({ entry: def, positional: def.takesStrength ? reg.strength : undefined, params: reg.params, spec: `${reg.spec},${PROX_FLAG}` });

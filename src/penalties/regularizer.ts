@@ -10,12 +10,12 @@
  * @example
  * tf.layers.dense({ units: 10, kernelRegularizer: penalty('deadzone:1e-4,a=0.25') });
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import type { Binding } from '../registry/index.ts';
-import type { ParamValues } from '../registry/index.ts';
+
 import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
+import type { Binding, ParamValues } from '../registry/index.ts';
 import { runUserCode } from '../registry/index.ts';
-import { penaltyValue, type PenaltyDefinition } from './definition.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
+import { type PenaltyDefinition, penaltyValue } from './definition.ts';
 
 /** tfjs-layers' Regularizer base class (not exported; `getRegularizer` checks `instanceof` it). */
 const Regularizer = tfjsBaseClass(tf.regularizers.l1());
@@ -46,7 +46,11 @@ export class PenaltyRegularizer extends Regularizer {
   value(w: Tensor): Scalar {
     const def = this.definition;
     if (def.builtin) return penaltyValue(def, w, this.params);
-    return runUserCode(def, () => `penalty ${this.spec}`, () => penaltyValue(def, w, this.params));
+    return runUserCode(
+      def,
+      () => `penalty ${this.spec}`,
+      () => penaltyValue(def, w, this.params),
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

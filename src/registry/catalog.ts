@@ -10,10 +10,24 @@
  * supplies only what is its own: its built-ins, what a positional value means (a penalty's
  * strength, a transform's first parameter) and how bound values become its object.
  */
-import { brand, type Brand } from './brand.ts';
+
 import { SpecError } from '../errors.ts';
-import { checkParam, defaultValue, describeBounds, describeParams, formatNumber, parseNumber, parseParam, pickParams, type ParamDef, type ParamDefs, type ParamValue, type ParamValues } from './params.ts';
-import { formatSpec, isModuleRef, parseSpec, type ParsedSpec } from './parse.ts';
+import { type Brand, brand } from './brand.ts';
+import {
+  checkParam,
+  defaultValue,
+  describeBounds,
+  describeParams,
+  formatNumber,
+  type ParamDef,
+  type ParamDefs,
+  type ParamValue,
+  type ParamValues,
+  parseNumber,
+  parseParam,
+  pickParams,
+} from './params.ts';
+import { formatSpec, isModuleRef, type ParsedSpec, parseSpec } from './parse.ts';
 
 /** What every catalogue entry has. */
 export interface CatalogEntry {
@@ -145,7 +159,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   require(name: string, specText: string = name): E {
     const entry = this.get(name);
     if (entry) return entry;
-    throw new SpecError(`unknown ${this.kind} '${name}' in '${specText}'. Accepted: ${this.names().join(', ')}, or a module of yours (see the README's "Adding a penalty")`);
+    throw new SpecError(
+      `unknown ${this.kind} '${name}' in '${specText}'. Accepted: ${this.names().join(', ')}, or a module of yours (see the README's "Adding a penalty")`,
+    );
   }
 
   /**
@@ -156,7 +172,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   resolve(spec: string | SpecObject): B {
     const parsed = typeof spec === 'string' ? parseSpec(spec) : fromObject(spec);
     if (isModuleRef(parsed.name)) {
-      throw new SpecError(`'${parsed.text}' names a module; import it first (penalty-explorer/node: load${this.kind === 'penalty' ? 'Penalty' : this.kind === 'constraint' ? 'Constraint' : 'Spec'})`);
+      throw new SpecError(
+        `'${parsed.text}' names a module; import it first (penalty-explorer/node: load${this.kind === 'penalty' ? 'Penalty' : this.kind === 'constraint' ? 'Constraint' : 'Spec'})`,
+      );
     }
     return this.options.bind(this.binding(this.require(parsed.name, parsed.text), parsed));
   }
@@ -174,7 +192,12 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     const positional = this.options.positional;
     const pos = positional?.of(entry);
     const values = pickParams(entry.params, config);
-    const p = pos && positional && !positional.asFirstParam ? (typeof config[positional.name] === 'number' ? (config[positional.name] as number) : pos.default) : undefined;
+    const p =
+      pos && positional && !positional.asFirstParam
+        ? typeof config[positional.name] === 'number'
+          ? (config[positional.name] as number)
+          : pos.default
+        : undefined;
     return this.options.bind({ entry, positional: p, params: values, spec: formatSpec(entry.name, p, shown(entry.params, values)) });
   }
 
@@ -187,7 +210,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     if (parsed.positional !== undefined) {
       if (!pos || !positional) {
         const what = positional ? `no ${positional.name}` : 'key=value parameters only';
-        const how = Object.keys(entry.params).length ? `e.g. ${entry.name}:${Object.keys(entry.params)[0]}=${formatNumber(Object.values(entry.params)[0]!.default)}` : `write just '${entry.name}'`;
+        const how = Object.keys(entry.params).length
+          ? `e.g. ${entry.name}:${Object.keys(entry.params)[0]}=${formatNumber(Object.values(entry.params)[0]!.default)}`
+          : `write just '${entry.name}'`;
         throw new SpecError(`${this.kind} ${entry.name} takes ${what}, got '${parsed.text}'; ${how}`);
       }
       if (positional.asFirstParam) {
@@ -208,7 +233,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     for (const [key, text] of given) {
       const def = entry.params[key];
       if (!def) {
-        throw new SpecError(`unknown parameter '${key}' for ${this.kind} ${entry.name} in '${parsed.text}'; ${entry.name} accepts: ${describeParams(entry.params)}`);
+        throw new SpecError(
+          `unknown parameter '${key}' for ${this.kind} ${entry.name} in '${parsed.text}'; ${entry.name} accepts: ${describeParams(entry.params)}`,
+        );
       }
       values[key] = parseParam(text, def, `${entry.name} parameter ${key}`);
     }
@@ -225,7 +252,9 @@ function shown(defs: ParamDefs, values: Readonly<Record<string, ParamValue>>): R
 
 /** What tells two definitions apart: formula, parameters and the source of their functions. */
 function fingerprint(entry: CatalogEntry): string {
-  const fns = Object.entries(entry).filter(([, v]) => typeof v === 'function').map(([k, v]) => `${k}:${String(v)}`);
+  const fns = Object.entries(entry)
+    .filter(([, v]) => typeof v === 'function')
+    .map(([k, v]) => `${k}:${String(v)}`);
   return JSON.stringify([entry.formula, entry.doc, entry.params, fns]);
 }
 

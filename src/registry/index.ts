@@ -7,8 +7,19 @@
  *   user definitions' code is called through one door (user-code.ts)
  *   the built-in optimisers' parameters as data (optimizer-signatures.ts), for figures' labels
  */
-export { Catalog, named, stamped, type Binding, type CatalogEntry, type Kind, type SpecObject } from './catalog.ts';
-export { checkParam, describeParams, formatNumber, numberOrNaN, parseNumber, parseRange, tfjsCamelCase, type ParamDef, type ParamDefs, type ParamValues } from './params.ts';
-export { noteOrigin, runUserCode, setUserCodeRunner } from './user-code.ts';
-export { formatSpec, isModuleRef, parseSpec, PROX_FLAG, splitSpecList, type ParsedSpec } from './parse.ts';
+export { type Binding, Catalog, type CatalogEntry, type Kind, named, type SpecObject, stamped } from './catalog.ts';
 export { OPTIMIZER_SIGNATURES, type OptimizerName, type OptimizerSignature } from './optimizer-signatures.ts';
+export {
+  checkParam,
+  describeParams,
+  formatNumber,
+  numberOrNaN,
+  type ParamDef,
+  type ParamDefs,
+  type ParamValues,
+  parseNumber,
+  parseRange,
+  tfjsCamelCase,
+} from './params.ts';
+export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitSpecList } from './parse.ts';
+export { noteOrigin, runUserCode, setUserCodeRunner } from './user-code.ts';

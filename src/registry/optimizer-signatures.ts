@@ -18,7 +18,11 @@ const rate = (d: number, doc: string) => ({ default: d, min: 0, max: 1, doc });
 
 export const OPTIMIZER_SIGNATURES = {
   sgd: { formula: 'w ← w − lr·g', doc: 'Plain gradient descent. Example: sgd:lr=0.01', params: { lr: lr(0.01) } },
-  momentum: { formula: 'v ← m·v + g; w ← w − lr·v', doc: 'SGD with momentum. Example: momentum:lr=0.01,m=0.9', params: { lr: lr(0.01), m: rate(0.9, 'momentum') } },
+  momentum: {
+    formula: 'v ← m·v + g; w ← w − lr·v',
+    doc: 'SGD with momentum. Example: momentum:lr=0.01,m=0.9',
+    params: { lr: lr(0.01), m: rate(0.9, 'momentum') },
+  },
   adam: {
     formula: 'w ← w − lr·m̂/(√v̂ + ε)',
     doc: 'Adam. Example: adam:lr=1e-3',
@@ -29,11 +33,21 @@ export const OPTIMIZER_SIGNATURES = {
     doc: 'Adadelta as in Keras (the reference experiment: lr 1.0, ρ 0.95)',
     params: { lr: lr(1), rho: rate(0.95, 'decay'), eps },
   },
-  rmsprop: { formula: 'a ← ρa + (1−ρ)g²; w ← w − lr·g/√(a + ε)', doc: 'RMSprop as in Keras and TF.js. Example: rmsprop:lr=1e-3', params: { lr: lr(1e-3), rho: rate(0.9, 'decay'), eps } },
+  rmsprop: {
+    formula: 'a ← ρa + (1−ρ)g²; w ← w − lr·g/√(a + ε)',
+    doc: 'RMSprop as in Keras and TF.js. Example: rmsprop:lr=1e-3',
+    params: { lr: lr(1e-3), rho: rate(0.9, 'decay'), eps },
+  },
   adamw: {
     formula: 'w ← w − lr·(m̂/(√v̂ + ε) + wd·w)',
     doc: 'Adam with decoupled weight decay, apart from the adaptive step. Example: adamw:lr=1e-3,wd=1e-4',
-    params: { lr: lr(1e-3), wd: { default: 1e-4, min: 0, doc: 'weight decay' }, beta1: rate(0.9, 'first-moment decay'), beta2: rate(0.999, 'second-moment decay'), eps },
+    params: {
+      lr: lr(1e-3),
+      wd: { default: 1e-4, min: 0, doc: 'weight decay' },
+      beta1: rate(0.9, 'first-moment decay'),
+      beta2: rate(0.999, 'second-moment decay'),
+      eps,
+    },
   },
 } as const satisfies Readonly<Record<string, OptimizerSignature>>;
 

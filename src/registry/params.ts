@@ -42,7 +42,8 @@ export function parseNumber(text: string | undefined, what: string): number {
   if (/^[+-]?inf$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
   if (/nan/i.test(t)) return NaN;
   const x = Number(t);
-  if (x === 0 && /[1-9]/.test(t.replace(/[eE].*$/, ''))) throw new SpecError(`${what} '${t}' is too small for a 64-bit float (it would be 0); expected a number of magnitude ≥ 1e-300`);
+  if (x === 0 && /[1-9]/.test(t.replace(/[eE].*$/, '')))
+    throw new SpecError(`${what} '${t}' is too small for a 64-bit float (it would be 0); expected a number of magnitude ≥ 1e-300`);
   if (!Number.isFinite(x) && !/Infinity/.test(t)) throw new SpecError(`${what} '${t}' is too large for a 64-bit float; expected a number of magnitude ≤ 1e300`);
   return x;
 }
@@ -59,7 +60,9 @@ export function numberOrNaN(text: string): number {
 /** `lo,hi` with lo < hi, by the specs' number grammar; undefined when it is not one. */
 export function parseRange(text: string): [number, number] | undefined {
   const parts = text.split(',').map((s) => numberOrNaN(s.trim()));
-  return parts.length === 2 && parts.every(Number.isFinite) && (parts[0] as number) < (parts[1] as number) ? [parts[0] as number, parts[1] as number] : undefined;
+  return parts.length === 2 && parts.every(Number.isFinite) && (parts[0] as number) < (parts[1] as number)
+    ? [parts[0] as number, parts[1] as number]
+    : undefined;
 }
 
 /** The bounds of a parameter as text, e.g. "≥ 0", "> 0, integer". */

@@ -84,9 +84,6 @@ export function splitSpecList(text: string): string[] {
 
 /** The normalised text of a bound spec: `name[:positional][,key=value]*`, numbers shortest-form. */
 export function formatSpec(name: string, positional: number | undefined, params: Readonly<Record<string, ParamValue>>): string {
-  const items = [
-    ...(positional === undefined ? [] : [formatNumber(positional)]),
-    ...Object.entries(params).map(([k, v]) => `${k}=${formatNumber(v)}`),
-  ];
+  const items = [...(positional === undefined ? [] : [formatNumber(positional)]), ...Object.entries(params).map(([k, v]) => `${k}=${formatNumber(v)}`)];
   return items.length === 0 ? name : `${name}:${items.join(',')}`;
 }

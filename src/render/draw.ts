@@ -22,29 +22,33 @@
  * and projected.png only exists when some run recorded a constraint's projections.
  */
 import { join } from 'node:path';
+import { type RunRecord, snapshots } from '../formats/index.ts';
 import {
   accuracySpec,
+  type BinningOptions,
   compareHistogramsSpec,
   compareNormsGridSpec,
   epochHistogramSpec,
   hasNorms,
   hasProjections,
+  hasPruneCurve,
   histogramGridSpec,
+  lastEpoch,
   layerHistogramSpec,
+  MONITOR_VIEW,
   normCurvesSpec,
   normsGridSpec,
   projectedSpec,
+  pruneCurveSpec,
+  rebinRun,
   sparsitySpec,
+  type ViewOptions,
+  viewById,
+  viewsOf,
 } from '../viz/index.ts';
-import { rebinRun } from '../viz/index.ts';
-import { lastEpoch, viewById, type BinningOptions, type ViewOptions } from '../viz/index.ts';
 import { penaltyCurves } from './penalty-curves.ts';
 import { writeFigure } from './render.ts';
-import { hasPruneCurve, pruneCurveSpec } from '../viz/index.ts';
 import { writeReport } from './report-file.ts';
-import { snapshots, type RunRecord } from '../formats/index.ts';
-import { writeFileAtomic } from '../io/index.ts';
-import { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord } from '../formats/index.ts';
 
 export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '0')}`;
 
@@ -57,7 +61,12 @@ export interface DrawOptions {
 }
 
 /** Writes `<dir>/<file>.png` and `.svg` for each view id (as `[file, id, options]`). */
-async function drawViews(dir: string, runs: RunRecord[], views: ReadonlyArray<readonly [string, string, ViewOptions?]>, binning: DrawOptions['binning']): Promise<void> {
+async function drawViews(
+  dir: string,
+  runs: RunRecord[],
+  views: ReadonlyArray<readonly [string, string, ViewOptions?]>,
+  binning: DrawOptions['binning'],
+): Promise<void> {
   const { curves, missing } = await penaltyCurves(runs, binning?.range ? { range: binning.range } : {});
   for (const [file, id, options] of views) {
     const view = viewById(id);
@@ -75,6 +84,13 @@ const OVER_EPOCHS = [
   ['penalty', 'penalty'],
   ['log-abs', 'log-abs'],
 ] as const;
+
+/** The views the runs' user monitors bring, each to `monitor-NAME.png` and `.svg`. */
+function monitorFigures(runs: readonly RunRecord[]): Array<readonly [string, string]> {
+  return viewsOf(runs)
+    .filter((v) => v.id.startsWith(MONITOR_VIEW))
+    .map((v) => [v.id, v.id] as const);
+}
 
 /** The run's figures; the per-epoch image only for the newest snapshot unless `all`. */
 export async function drawRun(runDir: string, record: RunRecord, options: DrawOptions = {}): Promise<void> {
@@ -95,7 +111,8 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
     if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
   }
   // Drawn once the run has ended (they take a second or two; the report shows them every epoch).
-  if (options.all || run.stopped || lastEpoch(run) >= run.config.epochs) await drawViews(runDir, [run], OVER_EPOCHS, options.binning);
+  if (options.all || run.stopped || lastEpoch(run) >= run.config.epochs)
+    await drawViews(runDir, [run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning);
   await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
 }
 
@@ -111,6 +128,11 @@ export async function drawComparison(dir: string, records: readonly RunRecord[],
     await writeFigure(join(dir, 'norm-curves'), normCurvesSpec([...runs]));
     if (hasProjections(runs)) await writeFigure(join(dir, 'projected'), projectedSpec([...runs]));
   }
-  await drawViews(dir, [...runs], [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS], options.binning);
+  await drawViews(
+    dir,
+    [...runs],
+    [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS, ...monitorFigures(runs)],
+    options.binning,
+  );
   await writeReport(join(dir, 'report.html'), [...runs], { title: 'penalty-explorer: comparison' });
 }

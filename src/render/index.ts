@@ -8,7 +8,7 @@
  *   run records ─► drawRun / drawComparison (draw.ts) ─► every figure ─► writeReport (report-file.ts)
  *   records ─► penaltyCurves (penalty-curves.ts): the penalty shapes training stored
  */
-export { drawComparison, drawRun, epochFile, type DrawOptions } from './draw.ts';
+export { type DrawOptions, drawComparison, drawRun, epochFile } from './draw.ts';
+export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
 export { FONT_FILES, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
 export { vegaScript, writeReport } from './report-file.ts';
-export { penaltyCurves, type PenaltyCurveOptions } from './penalty-curves.ts';

@@ -7,11 +7,10 @@
  *   ─► or, for a record from before curves were stored, a built-in penalty sampled here (the
  *      library's own code) ─► otherwise listed in `missing` (a user penalty of an old record)
  */
-import { penaltyCatalog, penalty } from '../penalties/index.ts';
-import { samplePenaltyCurve } from '../penalties/index.ts';
-import { splitProxFlag } from '../penalties/index.ts';
-import { parseSpec } from '../registry/index.ts';
+
 import type { PenaltyCurve, RunRecord } from '../formats/index.ts';
+import { penalty, penaltyCatalog, samplePenaltyCurve, splitProxFlag } from '../penalties/index.ts';
+import { parseSpec } from '../registry/index.ts';
 import { storedPenaltyCurves } from '../viz/index.ts';
 
 export interface PenaltyCurveOptions {

@@ -29,7 +29,9 @@ function resolved(id: string): string | undefined {
 
 /** The DejaVu Sans faces the PNG renderer may use (empty when `dejavu-fonts-ttf` is not installed). */
 export const FONT_FILES: readonly string[] = (() => {
-  const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((f) => resolved(`dejavu-fonts-ttf/ttf/${f}`));
+  const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((f) =>
+    resolved(`dejavu-fonts-ttf/ttf/${f}`),
+  );
   return files.every((f) => f !== undefined) ? (files as string[]) : [];
 })();
 
@@ -51,7 +53,9 @@ function resvgModule(): Resvg | null {
 /** Whether figures can be written as PNG here: `{ ok: true }`, or why not (the packages to install). */
 export function pngRendering(): { readonly ok: true } | { readonly ok: false; readonly why: string } {
   const missing = [...(resvgModule() ? [] : ['@resvg/resvg-js']), ...(FONT_FILES.length ? [] : ['dejavu-fonts-ttf'])];
-  return missing.length === 0 ? { ok: true } : { ok: false, why: `PNG figures need ${missing.join(' and ')} (npm install ${missing.join(' ')}); writing SVG only` };
+  return missing.length === 0
+    ? { ok: true }
+    : { ok: false, why: `PNG figures need ${missing.join(' and ')} (npm install ${missing.join(' ')}); writing SVG only` };
 }
 
 interface TextItem {

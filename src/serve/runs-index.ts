@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { RecordFormatError } from '../errors.ts';
-import { COMPARE_JSON, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON, type RunRecord } from '../formats/index.ts';
+import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON } from '../formats/index.ts';
 import { NON_TRAINABLE } from '../viz/index.ts';
 
 const MAX_DEPTH = 4;
@@ -167,7 +167,7 @@ export class RunsIndex {
       const i = orders.get(e.comparison)?.indexOf(posix.basename(e.id)) ?? -1;
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
-    const folderOf = (e: RunEntry) => (e.comparison || posix.dirname(e.id));
+    const folderOf = (e: RunEntry) => e.comparison || posix.dirname(e.id);
     return entries
       .map((e, i) => ({ e, i }))
       .sort((a, b) => (folderOf(a.e) === folderOf(b.e) ? rank(a.e) - rank(b.e) || a.i - b.i : a.i - b.i))

@@ -13,20 +13,16 @@
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { forPage, viewById, VIEWS, type ViewData } from '../viz/index.ts';
-import { penaltyCurves } from '../render/index.ts';
-import { vegaScript } from '../render/index.ts';
-import { viewCsv } from '../viz/index.ts';
 import type { RunRecord } from '../formats/index.ts';
-import { DASHBOARD_SCRIPT } from './dashboard-script.ts';
+import { penaltyCurves, vegaScript } from '../render/index.ts';
+import { DASHBOARD_SCRIPT, forPage, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
+import { DASHBOARD_CSP, fail as failWith, type Listening, listen, reply as replyWith, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
-import { sendFile } from './static.ts';
 import { RunsIndex } from './runs-index.ts';
+import { sendFile } from './static.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
-import { DOWNLOAD_SCRIPT } from '../viz/index.ts';
-import { DASHBOARD_CSP, fail as failWith, listen, reply as replyWith, securityHeaders, type Listening } from './http.ts';
 
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */
@@ -66,7 +62,12 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
 
   const viewOf = async (url: URL, id: string) => {
     const view = viewById(id);
-    if (!view) throw new QueryError(`no view ${JSON.stringify(id)}; views: ${VIEWS.map((v) => v.id).join(', ')}`);
+    if (!view)
+      throw new QueryError(
+        `no view ${JSON.stringify(id)}; views: ${viewsOf([])
+          .map((v) => v.id)
+          .join(', ')}, monitor-NAME`,
+      );
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs);
     if (!runs.length) throw new QueryError('no runs chosen');
@@ -79,14 +80,16 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/') return reply(res, 200, 'text/html; charset=utf-8', dashboardPage(root));
     if (path === '/favicon.ico') return reply(res, 204, 'image/x-icon', '');
     if (path === '/assets/vega.min.js') return reply(res, 200, 'text/javascript; charset=utf-8', vega);
-    if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DOWNLOAD_SCRIPT + DASHBOARD_SCRIPT);
+    if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_SCRIPT);
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
     if (path === '/api/runs') {
       const runs = index.list();
-      return json(res, { runs, skipped: index.skipped(), views: VIEWS.map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
+      // The views of every run served: the built-in ones, and those the runs' user monitors bring.
+      const records = runs.flatMap((r) => index.record(r.id) ?? []);
+      return json(res, { runs, skipped: index.skipped(), views: viewsOf(records).map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
     }
     if (path === '/api/events') return events(req, res);
-    const view = /^\/api\/(view|csv)\/([a-z-]+)$/.exec(path);
+    const view = /^\/api\/(view|csv)\/([A-Za-z0-9_-]+)$/.exec(path);
     if (view) {
       try {
         const spec = await viewOf(url, view[2] as string);

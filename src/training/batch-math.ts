@@ -11,8 +11,9 @@
  * batch mean times the samples (TF.js weighs batches by their size), so shards add up too. With a
  * `seed`, every random op of the pass (dropout masks, noise) draws from it (seeded-random.ts).
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
+
 import { penaltyTerms } from '../model/index.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 import { forward } from './forward.ts';
 import type { Objective } from './objective.ts';
 import { withSeededRandom } from './seeded-random.ts';

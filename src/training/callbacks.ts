@@ -13,15 +13,16 @@
  * await model.fit(x, y, { epochs: 5, validationData: [xv, yv], callbacks: [enforceConstraints(model), recorder] });
  * recorder.record;   // { format: 'penalty-explorer/run@3', initial, epochs: [...] }
  */
-import { tf } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
+
+import { UsageError } from '../errors.ts';
+import { type EpochRecord, type Metrics, RUN_FORMAT, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { checkInventory, inventory, makersOf } from '../model/index.ts';
+import { checkMonitors, type Monitor, MonitorRun, monitorInfos, type WeightStatistics, weightStatisticsMonitor } from '../monitor/index.ts';
 import { isProximal } from '../penalties/index.ts';
-import { snapshotWeights } from '../monitor/index.ts';
-import { modelInfo, penaltyFields } from './run-config.ts';
-import { RUN_FORMAT, type EpochRecord, type Metrics, type RunRecord } from '../formats/index.ts';
+import { tf } from '../tf.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
+import { modelInfo, penaltyFields } from './run-config.ts';
 
 /** After every batch of `model.fit`, project each constrained weight: w ← constraint(w). */
 export function enforceConstraints(model: tf.LayersModel): tf.CustomCallback {
@@ -63,8 +64,14 @@ export function checkModelFitPenalties(model: tf.LayersModel): void {
     for (const maker of makersOf(entry.layer)) {
       const dropped = maker.losses.some((f) => !reached.has(f));
       for (const w of entry.weights.filter((x) => x.regularizer && maker.weights.includes(x.variable))) {
-        if (dropped) throw new UsageError(`the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`);
-        if (isProximal(w.regularizer)) throw new UsageError(`the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`);
+        if (dropped)
+          throw new UsageError(
+            `the penalty on ${w.name} is kept on its ${maker.getClassName()}, where TF.js's own model.fit does not look: it would train without it; train with this library's fit, which counts it`,
+          );
+        if (isProximal(w.regularizer))
+          throw new UsageError(
+            `the penalty on ${w.name} is in proximal mode (,prox), which TF.js's own model.fit cannot apply; train with this library's fit, or drop ,prox`,
+          );
       }
     }
   }
@@ -83,7 +90,14 @@ export interface WeightRecorder extends tf.CustomCallback {
  * penalties before its update. Stops the run (throws) when TF.js's `model.fit` would drop a penalty
  * (see `checkModelFitPenalties`).
  */
-export function recordWeights(model: tf.LayersModel, options: { name?: string; data?: string } = {}): WeightRecorder {
+export function recordWeights(model: tf.LayersModel, options: { name?: string; data?: string; monitors?: readonly Monitor[] } = {}): WeightRecorder {
+  checkMonitors(options.monitors ?? []);
+  const monitors = new MonitorRun<WeightStatistics>([weightStatisticsMonitor()], options.monitors ?? []);
+  /** The snapshot after `epoch`: the scores TF.js logged, then every monitor's section. */
+  const snapshot = async (epoch: number, scores: Pick<WeightsSnapshot, 'testLoss' | 'testAcc' | 'testMetrics'>): Promise<WeightsSnapshot> => {
+    const { fields, monitors: sections } = await monitors.epochEnd(epoch, { model });
+    return { epoch, ...scores, ...(fields as WeightStatistics), ...(sections ? { monitors: sections } : {}) };
+  };
   let record: RunRecord | undefined;
   let t0 = 0;
   let [dataSum, samples, penaltyBefore] = [0, 0, 0];
@@ -91,6 +105,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   const cb = new tf.CustomCallback({
     onTrainBegin: async (logs) => {
       checkModelFitPenalties(model);
+      await monitors.trainBegin({ model });
       const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};
       record = {
         format: RUN_FORMAT,
@@ -99,9 +114,15 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
           model: modelInfo(model),
           ...penaltyFields(model),
           optimizer: model.optimizer?.getClassName() ?? 'unknown',
-          loss: typeof model.loss === 'string' ? model.loss : Array.isArray(model.loss) ? model.loss.map((l) => (typeof l === 'string' ? l : 'custom')).join(', ') : 'custom',
+          loss:
+            typeof model.loss === 'string'
+              ? model.loss
+              : Array.isArray(model.loss)
+                ? model.loss.map((l) => (typeof l === 'string' ? l : 'custom')).join(', ')
+                : 'custom',
           metrics: (params.metrics ?? []).filter((m) => m !== 'loss' && !m.startsWith('val_')),
           trainer: 'model.fit',
+          ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}),
           trackNorms: 'epoch',
           epochs: params.epochs ?? 0,
           batchSize: params.batchSize ?? 32,
@@ -114,7 +135,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
           versions: { '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core },
           startedAt: new Date().toISOString(),
         },
-        initial: snapshotWeights(model, 0, { loss: first(logs, ['val_loss']), acc: first(logs, ['val_acc', 'val_accuracy']) }),
+        initial: await snapshot(0, { testLoss: first(logs, ['val_loss']), testAcc: first(logs, ['val_acc', 'val_accuracy']) }),
         epochs: [],
       };
     },
@@ -125,15 +146,21 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
     onBatchBegin: async () => {
       penaltyBefore = penaltyNow();
     },
-    onBatchEnd: async (_batch, logs) => {
+    onBatchEnd: async (batch, logs) => {
       const size = numberOf(logs?.['size']) ?? 0;
-      dataSum += ((numberOf(logs?.['loss']) ?? NaN) - penaltyBefore) * size;
+      const dataLoss = (numberOf(logs?.['loss']) ?? NaN) - penaltyBefore;
+      dataSum += dataLoss * size;
       samples += size;
+      await monitors.batchEnd({ epoch: (record?.epochs.length ?? 0) + 1, batch: batch + 1, dataLoss, penaltyLoss: penaltyBefore, projected: {} }, { model });
     },
     onEpochEnd: async (epoch, logs) => {
       if (!record) return;
       const entry: EpochRecord = {
-        ...snapshotWeights(model, epoch + 1, { loss: first(logs, ['val_loss']), acc: first(logs, ['val_acc', 'val_accuracy']), metrics: metricsIn(logs, 'val_') }),
+        ...(await snapshot(epoch + 1, {
+          testLoss: first(logs, ['val_loss']),
+          testAcc: first(logs, ['val_acc', 'val_accuracy']),
+          testMetrics: metricsIn(logs, 'val_'),
+        })),
         trainLoss: samples > 0 ? dataSum / samples : NaN,
         trainAcc: first(logs, ['acc', 'accuracy']),
         trainMetrics: metricsIn(logs, ''),
@@ -144,4 +171,3 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   });
   return Object.defineProperty(cb, 'record', { get: () => record }) as WeightRecorder;
 }
-

@@ -3,8 +3,9 @@
  * Keras does after every update. TF.js's own `fit` ignores them (its optimisers write the
  * variables directly, tensorflow/tfjs#3345).
  */
-import { tf, type Tensor } from '../tf.ts';
+
 import { SpecError } from '../errors.ts';
+import { type Tensor, tf } from '../tf.ts';
 
 /**
  * Project every weight that has a constraint: w ← constraint(w). With `measure`, also return, per
@@ -54,7 +55,8 @@ export function checkConstraints(model: tf.LayersModel): void {
     try {
       problem = tf.tidy(() => {
         const out = lv.constraint.apply(v);
-        if (!(out instanceof tf.Tensor) || out.shape.join() !== v.shape.join()) return `it returned ${out instanceof tf.Tensor ? `shape [${out.shape}]` : typeof out}`;
+        if (!(out instanceof tf.Tensor) || out.shape.join() !== v.shape.join())
+          return `it returned ${out instanceof tf.Tensor ? `shape [${out.shape}]` : typeof out}`;
         return out.dataSync().every(Number.isFinite) ? undefined : 'it returned non-finite values';
       });
     } catch (err) {

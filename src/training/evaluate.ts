@@ -1,9 +1,10 @@
 /** Evaluating a model on data: the mean loss, the accuracy and the metrics, with any gradient strategy's threads. */
-import type { tf } from '../tf.ts';
+
 import type { Metrics } from '../formats/index.ts';
+import type { tf } from '../tf.ts';
 import { batchOf, type TensorData } from './fit-data.ts';
-import { localGradients, type GradientStrategy } from './gradients.ts';
-import { objectiveOf, type LossOption, type Objective } from './objective.ts';
+import { type GradientStrategy, localGradients } from './gradients.ts';
+import { type LossOption, type Objective, objectiveOf } from './objective.ts';
 import { accuracyOf } from './step.ts';
 
 /** null for a value that is not finite. */
@@ -17,7 +18,10 @@ export function metricNames(objective: Objective): string[] {
 /** The metrics of sums (per sample), by TF.js's log names (see `metricNames`). */
 export function metricsOf(objective: Objective, scores: readonly number[], n: number): Metrics {
   // scores: [Σ loss, Σ loss of each output, Σ of each metric]; the outputs' losses are logged only when there are several.
-  const values = [...(objective.outputs.length > 1 ? objective.outputs.map((_, i) => scores[1 + i]) : []), ...objective.metrics.map((_, i) => scores[1 + objective.losses.length + i])];
+  const values = [
+    ...(objective.outputs.length > 1 ? objective.outputs.map((_, i) => scores[1 + i]) : []),
+    ...objective.metrics.map((_, i) => scores[1 + objective.losses.length + i]),
+  ];
   return Object.fromEntries(metricNames(objective).map((name, i) => [name, orNull((values[i] ?? NaN) / n)]));
 }
 

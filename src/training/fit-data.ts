@@ -9,9 +9,10 @@
  * the same batches. Everything is put in the model's input and output order (a `Batch`) and
  * checked against the model before anything trains, with messages saying what to pass.
  */
+
+import { DataError } from '../errors.ts';
 import { inputNamesOf, outputNamesOf } from '../model/index.ts';
-import { tf, type Tensor } from '../tf.ts';
-import { SpecError, DataError } from '../errors.ts';
+import { type Tensor, tf } from '../tf.ts';
 import type { Batch } from './batch-math.ts';
 import { nearest } from './option-keys.ts';
 import { permutation } from './random.ts';
@@ -44,7 +45,9 @@ export interface EpochBatches {
 }
 
 const isTensors = (v: unknown): v is Tensors =>
-  v instanceof tf.Tensor || (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof tf.Tensor)) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every((t) => t instanceof tf.Tensor));
+  v instanceof tf.Tensor ||
+  (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof tf.Tensor)) ||
+  (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every((t) => t instanceof tf.Tensor));
 
 export function isTensorData(d: unknown): d is TensorData {
   return typeof d === 'object' && d !== null && !Array.isArray(d) && isTensors((d as TensorData).x) && isTensors((d as TensorData).y);
@@ -57,7 +60,9 @@ export function validationOf(v: unknown): TensorData | undefined {
     if (v.length === 3) throw new DataError('validationData: sample weights ([x, y, weights]) are not supported; give [x, y]');
     if (v.length === 2 && isTensors(v[0]) && isTensors(v[1])) return { x: v[0], y: v[1] };
   } else if (isTensorData(v)) return v;
-  throw new DataError('validationData must be [x, y] (as TF.js takes it) or { x, y }, with x and y tensors (or, for a model of several inputs or outputs, arrays or maps by name of tensors)');
+  throw new DataError(
+    'validationData must be [x, y] (as TF.js takes it) or { x, y }, with x and y tensors (or, for a model of several inputs or outputs, arrays or maps by name of tensors)',
+  );
 }
 
 /** `t` (one, an array or a map) as one tensor per name of `names`, in order; `what`: `x` or `y`, `kind`: `input` or `output`. */
@@ -68,11 +73,14 @@ export function inOrder(t: Tensors, names: readonly string[], what: string, kind
     return [t];
   }
   if (Array.isArray(t)) {
-    if (t.length !== names.length) throw new DataError(`${what} has ${t.length} tensors, but the model has ${names.length} ${kind}(s) (${names.join(', ')}); ${form}`);
+    if (t.length !== names.length)
+      throw new DataError(`${what} has ${t.length} tensors, but the model has ${names.length} ${kind}(s) (${names.join(', ')}); ${form}`);
     return [...(t as Tensor[])];
   }
   const map = t as Readonly<Record<string, Tensor>>;
-  for (const k of Object.keys(map)) if (!names.includes(k)) throw new DataError(`${what} names ${kind} '${k}'${nearest(k, names)}, which the model does not have; its ${kind}s are ${names.join(', ')}`);
+  for (const k of Object.keys(map))
+    if (!names.includes(k))
+      throw new DataError(`${what} names ${kind} '${k}'${nearest(k, names)}, which the model does not have; its ${kind}s are ${names.join(', ')}`);
   return names.map((n) => {
     const v = map[n];
     if (!(v instanceof tf.Tensor)) throw new DataError(`${what} has no tensor for ${kind} '${n}'; ${form}`);
@@ -101,12 +109,19 @@ export function checkTensorData(model: tf.LayersModel, d: TensorData, what: stri
   batch.xs.forEach((x, i) => {
     const name = one ? 'x' : `x (${inputNamesOf(model)[i]})`;
     if (x.rank < 1 || x.shape[0] === 0) throw new DataError(`${what} has no samples (${name} has shape [${x.shape}]); give at least one`);
-    if (x.shape[0] !== n) throw new DataError(`${what}: ${name} has ${x.shape[0]} samples but ${inputNamesOf(model)[0]} has ${n}; give the same samples to every input`);
+    if (x.shape[0] !== n)
+      throw new DataError(`${what}: ${name} has ${x.shape[0]} samples but ${inputNamesOf(model)[0]} has ${n}; give the same samples to every input`);
     const input = model.inputs[i]?.shape.slice(1) ?? [];
-    if (!same(input, x.shape.slice(1))) throw new DataError(`${what}: the model takes ${one ? 'inputs' : `input ${inputNamesOf(model)[i]}`} of shape ${shapeText(input)} per sample, the data's are [${x.shape.slice(1)}]`);
+    if (!same(input, x.shape.slice(1)))
+      throw new DataError(
+        `${what}: the model takes ${one ? 'inputs' : `input ${inputNamesOf(model)[i]}`} of shape ${shapeText(input)} per sample, the data's are [${x.shape.slice(1)}]`,
+      );
   });
   batch.ys.forEach((y, i) => {
-    if (y.shape[0] !== n) throw new DataError(`${what}: x has ${n} samples but ${outputNamesOf(model).length === 1 ? 'y' : `y (${outputNamesOf(model)[i]})`} has ${y.shape[0]}; give one label (row) per sample`);
+    if (y.shape[0] !== n)
+      throw new DataError(
+        `${what}: x has ${n} samples but ${outputNamesOf(model).length === 1 ? 'y' : `y (${outputNamesOf(model)[i]})`} has ${y.shape[0]}; give one label (row) per sample`,
+      );
   });
   return batch;
 }
@@ -143,7 +158,8 @@ export function datasetBatches(model: tf.LayersModel, ds: tf.data.Dataset<Datase
     async *batches() {
       const it = await ds.iterator();
       for (let r = await it.next(); !r.done; r = await it.next()) {
-        if (!r.value || !isTensors(r.value.xs) || !isTensors(r.value.ys)) throw new DataError('a dataset for fit must yield { xs, ys } batches of tensors (arrays or maps by name for several inputs or outputs)');
+        if (!r.value || !isTensors(r.value.xs) || !isTensors(r.value.ys))
+          throw new DataError('a dataset for fit must yield { xs, ys } batches of tensors (arrays or maps by name for several inputs or outputs)');
         yield batchOf(model, { x: r.value.xs, y: r.value.ys });
       }
     },

@@ -29,28 +29,56 @@
  * });
  * record.epochs.at(-1)?.sparsity.lt1e3;   // share of |w| < 1e-3 after the last epoch
  */
-import { tf } from '../tf.ts';
-import { InterruptedError, DataError, UsageError } from '../errors.ts';
+
+import { DataError, InterruptedError, UsageError } from '../errors.ts';
+import { type EpochRecord, RUN_FORMAT, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { checkInventory } from '../model/index.ts';
-import { describeLayerControls, optimizerFor, optimizerSpec, weightNames, withLayerControls, type GradientTransform, type LayerControls } from '../optim/index.ts';
-import { BatchLosses } from '../monitor/index.ts';
-import { batchNorms } from '../monitor/index.ts';
-import { snapshotWeights, type Scores } from '../monitor/index.ts';
-import { modelInfo, penaltyFields } from './run-config.ts';
-import { RUN_FORMAT, type BatchNorms, type EpochRecord, type RunConfig, type RunRecord } from '../formats/index.ts';
-import { addScores, sliceBatch, type Batch, type BatchScores } from './batch-math.ts';
+import {
+  checkMonitors,
+  defaultMonitors,
+  type Monitor,
+  type MonitorContext,
+  type MonitoredFields,
+  MonitorRun,
+  monitorInfos,
+  type Scores,
+} from '../monitor/index.ts';
+import {
+  describeLayerControls,
+  type GradientTransform,
+  type LayerControls,
+  optimizerFor,
+  optimizerSpec,
+  proximalTerms,
+  weightNames,
+  withLayerControls,
+  withProximal,
+} from '../optim/index.ts';
+import { tf } from '../tf.ts';
+import { addScores, type Batch, type BatchScores, sliceBatch } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
 import { DivergedError } from './diverged.ts';
 import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
-import { checkTensorData, datasetBatches, isTensorData, tensorBatches, tensorsOf, validationOf, type DatasetBatch, type FitData, type TensorData, type ValidationData } from './fit-data.ts';
-import { localGradients, type GradientStrategy } from './gradients.ts';
-import { objectiveOf, type LossOption, type MetricsOption, type Objective } from './objective.ts';
+import {
+  checkTensorData,
+  type DatasetBatch,
+  datasetBatches,
+  type FitData,
+  isTensorData,
+  type TensorData,
+  tensorBatches,
+  tensorsOf,
+  type ValidationData,
+  validationOf,
+} from './fit-data.ts';
+import { type GradientStrategy, localGradients } from './gradients.ts';
+import { type LossOption, type MetricsOption, type Objective, objectiveOf } from './objective.ts';
 import { checkOptionKeys } from './option-keys.ts';
+import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
+import { modelInfo, penaltyFields } from './run-config.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
 import { accuracyOf, trainStep } from './step.ts';
-import { checkPruneOptions, pruneAfter, type PruneOptions } from './prune-curve.ts';
-import { isTfCallback, TfCallbacks, type TfCallback } from './tfjs-callbacks.ts';
-import { proximalTerms, withProximal } from '../optim/index.ts';
+import { isTfCallback, type TfCallback, TfCallbacks } from './tfjs-callbacks.ts';
 
 /** Running means over the epoch so far, after each batch. */
 export interface BatchProgress {
@@ -105,6 +133,8 @@ export interface RunInfo {
   readonly backend?: string;
   readonly threads?: number;
   readonly parallel?: 'data' | 'threads';
+  /** Why the gradients take the per-kernel path where a fused graph was possible (the backend's reason). */
+  readonly gradientsWhy?: string;
   readonly versions?: Readonly<Record<string, string>>;
 }
 
@@ -134,6 +164,8 @@ export interface FitOptions {
   readonly gradients?: GradientStrategy;
   /** Record per-channel kernel norms every epoch (default) or also after every batch. */
   readonly trackNorms?: 'epoch' | 'batch';
+  /** Your monitors: each one's section of every snapshot is kept under `monitors[name]`, and its view shown by the report and the dashboard (see `Monitor`). */
+  readonly monitors?: readonly Monitor[];
   /** The run's name in its record and legends; default the model's name. */
   readonly name?: string;
   /** Continue this record: train the epochs after its last one. */
@@ -149,8 +181,26 @@ export interface FitOptions {
 
 /** Every option `fit` knows (an unknown key is an error naming the nearest of these). */
 export const FIT_OPTION_KEYS = [
-  'epochs', 'batchSize', 'optimizer', 'controls', 'loss', 'metrics', 'validationData', 'validationSplit', 'seed', 'shuffle',
-  'callbacks', 'gradients', 'trackNorms', 'name', 'from', 'info', 'prune', 'verbose', 'signal',
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'controls',
+  'loss',
+  'metrics',
+  'validationData',
+  'validationSplit',
+  'seed',
+  'shuffle',
+  'callbacks',
+  'gradients',
+  'trackNorms',
+  'monitors',
+  'name',
+  'from',
+  'info',
+  'prune',
+  'verbose',
+  'signal',
 ] as const satisfies ReadonlyArray<keyof FitOptions>;
 
 /** TF.js `fit` options this one does not take, with what to do instead. */
@@ -183,8 +233,12 @@ const isTfOptimizer = (o: unknown): o is tf.Optimizer => typeof o === 'object' &
 function optimizerOf(model: tf.LayersModel, options: FitOptions): { optimizer: tf.Optimizer; owned: boolean } {
   const o = options.optimizer ?? DEFAULT_OPTIMIZER;
   if (isTfOptimizer(o)) {
-    if (options.controls) throw new UsageError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
-    if (Object.keys(proximalTerms(model)).length > 0) throw new UsageError('a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)');
+    if (options.controls)
+      throw new UsageError('per-layer controls need an optimiser spec or transform, not a ready tf.Optimizer (its updates cannot be wrapped)');
+    if (Object.keys(proximalTerms(model)).length > 0)
+      throw new UsageError(
+        'a penalty in proximal mode (,prox) needs an optimiser spec or transform, not a ready tf.Optimizer (the proximal step follows its update)',
+      );
     return { optimizer: o, owned: false };
   }
   const transform = typeof o === 'string' ? optimizerSpec(o).transform : o;
@@ -216,6 +270,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     loss: objective.losses.map((l) => l.name).join(', '),
     metrics: metricNames(objective),
     trainer: 'fit',
+    ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}),
     trackNorms: options.trackNorms ?? 'epoch',
     epochs: options.epochs,
     batchSize: options.batchSize ?? DEFAULT_BATCH,
@@ -225,7 +280,9 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
     backend: info.backend ?? tf.getBackend(),
     threads: info.threads ?? strategy.threads,
-    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: 'data' as const } : {}),
+    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: strategy.parallel ?? 'data' } : {}),
+    gradients: strategy.path ?? 'per-kernel',
+    ...(info.gradientsWhy ? { gradientsWhy: info.gradientsWhy } : {}),
     versions: { '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core, ...info.versions },
     startedAt: new Date().toISOString(),
   };
@@ -243,7 +300,8 @@ function checkedData(model: tf.LayersModel, data: FitData, options: FitOptions):
   if (!train) throw new UsageError('validationSplit takes tensors; for a dataset give validationData');
   const n = train.xs[0]?.shape[0] ?? 0;
   const at = Math.floor(n * (1 - s));
-  if (at < 1 || at >= n) throw new UsageError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
+  if (at < 1 || at >= n)
+    throw new UsageError(`validationSplit ${s} of ${n} samples leaves ${at} to train on and ${n - at} to validate; give a share that leaves some of each`);
   return { train, at };
 }
 
@@ -266,6 +324,7 @@ function splitOf(model: tf.LayersModel, data: FitData, options: FitOptions): { t
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<RunRecord> {
   checkOptionKeys(options, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
+  checkMonitors(options.monitors ?? []);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
   const seed = options.seed ?? DEFAULT_SEED;
@@ -287,11 +346,15 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const source = train ? tensorBatches(train, batchSize, seed, options.shuffle ?? true) : datasetBatches(model, data as tf.data.Dataset<DatasetBatch>);
   const ctx: FitContext = { model, optimizer };
   const ours = (options.callbacks ?? []).filter((c): c is FitCallback => !isTfCallback(c));
-  const theirs = new TfCallbacks(
-    (options.callbacks ?? []).filter((c) => isTfCallback(c)) as unknown as TfCallback[],
-    model,
-    { epochs, initialEpoch: options.from?.epochs.length ?? 0, samples: source.samples, steps: source.count, batchSize, doValidation: validation !== undefined, metrics: logNames(objective, validation !== undefined) },
-  );
+  const theirs = new TfCallbacks((options.callbacks ?? []).filter((c) => isTfCallback(c)) as unknown as TfCallback[], model, {
+    epochs,
+    initialEpoch: options.from?.epochs.length ?? 0,
+    samples: source.samples,
+    steps: source.count,
+    batchSize,
+    doValidation: validation !== undefined,
+    metrics: logNames(objective, validation !== undefined),
+  });
   const validationData: TensorData | undefined = validation ? { x: [...validation.xs], y: [...validation.ys] } : undefined;
   const scoresOf = async (): Promise<Scores> => {
     if (!validation) return { loss: null, acc: null };
@@ -299,14 +362,29 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     return { loss: orNull(r.loss), acc: r.acc, metrics: r.metrics };
   };
   const measure = hasConstraints(model);
+  // The default monitors write the record's own fields; the user's, sections of their own.
+  const monitors = new MonitorRun<MonitoredFields>(defaultMonitors({ trackNorms: options.trackNorms ?? 'epoch' }), options.monitors ?? []);
+  const watched: MonitorContext = { model, ...(validation ? { validationData: { x: validation.xs, y: validation.ys } } : {}) };
+  /** A snapshot of the model after `epoch`: its evaluation, then every monitor's section. */
+  const snapshot = async (epoch: number) => {
+    const scores = await scoresOf();
+    const { fields, monitors: sections } = await monitors.epochEnd(epoch, watched);
+    const s = { epoch, testLoss: scores.loss, testAcc: scores.acc, ...(scores.metrics ? { testMetrics: scores.metrics } : {}), ...fields } as WeightsSnapshot &
+      Partial<MonitoredFields>;
+    return { snapshot: s, sections };
+  };
   try {
-    const config = options.from ? { ...options.from.config, epochs } : runConfig(model, data, options);
+    const config = options.from
+      ? { ...options.from.config, epochs, ...(options.monitors?.length ? { monitors: monitorInfos(options.monitors) } : {}) }
+      : runConfig(model, data, options);
     for (const c of ours) await c.onTrainBegin?.({ config, resumedAfter: options.from?.epochs.length ?? 0 }, ctx);
     await theirs.trainBegin();
+    await monitors.trainBegin(watched);
     let record: RunRecord;
     if (options.from) record = { ...options.from, config };
     else {
-      record = { format: RUN_FORMAT, config, initial: snapshotWeights(model, 0, await scoresOf()), epochs: [] };
+      const { snapshot: initial, sections } = await snapshot(0);
+      record = { format: RUN_FORMAT, config, initial: { ...initial, ...(sections ? { monitors: sections } : {}) }, epochs: [] };
       for (const c of ours) await c.onEpochEnd?.(0, record, ctx);
     }
     stopIfAsked('before the first batch');
@@ -317,14 +395,16 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       await theirs.epochBegin(epoch);
       let sums: BatchScores = { scores: [], n: 0 };
       let [penaltySum, batches] = [0, 0];
-      const projectedSum: Record<string, number> = {};
-      const perBatch: BatchNorms[] = [];
-      const losses = new BatchLosses();
       for await (const batch of source.batches(epoch)) {
-        let r;
+        let r: Awaited<ReturnType<typeof trainStep>>;
         try {
           await theirs.batchBegin(batches, batch);
-          r = await trainStep(model, optimizer, [...batch.xs], [...batch.ys], { objective, gradients: strategy, measureConstraints: measure, seed: mixSeeds(seed, epoch, batches) });
+          r = await trainStep(model, optimizer, [...batch.xs], [...batch.ys], {
+            objective,
+            gradients: strategy,
+            measureConstraints: measure,
+            seed: mixSeeds(seed, epoch, batches),
+          });
         } finally {
           if (source.owned) tf.dispose(tensorsOf(batch));
         }
@@ -334,10 +414,16 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         }
         sums = sums.n === 0 ? r.sums : addScores([sums, r.sums]);
         penaltySum += r.penaltyLoss * r.sums.n;
-        losses.add(r.dataLoss, r.penaltyLoss);
-        for (const [k, v] of Object.entries(r.projected)) projectedSum[k] = (projectedSum[k] ?? 0) + v;
-        if (options.trackNorms === 'batch') perBatch.push(batchNorms(model, batches));
-        const progress = { epoch, epochs, batch: batches, batches: source.count, dataLoss: (sums.scores[0] ?? NaN) / sums.n, penaltyLoss: penaltySum / sums.n, accuracy: accuracyOf(objective, sums.scores, sums.n) };
+        await monitors.batchEnd({ epoch, batch: batches, dataLoss: r.dataLoss, penaltyLoss: r.penaltyLoss, projected: r.projected }, watched);
+        const progress = {
+          epoch,
+          epochs,
+          batch: batches,
+          batches: source.count,
+          dataLoss: (sums.scores[0] ?? NaN) / sums.n,
+          penaltyLoss: penaltySum / sums.n,
+          accuracy: accuracyOf(objective, sums.scores, sums.n),
+        };
         await theirs.batchEnd(batches - 1, r);
         for (const c of ours) await c.onBatchEnd?.(progress, ctx);
         // A turn of the event loop: signals (Ctrl-C) and messages are seen during an epoch too.
@@ -346,21 +432,33 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       }
       if (batches === 0) throw new DataError(`the training data gave no batches in epoch ${epoch}`);
       const total = sums;
-      const projected = Object.fromEntries(Object.entries(projectedSum).map(([k, v]) => [k, v / batches]));
+      const {
+        snapshot: { batchLosses, batchNorms, ...measured },
+        sections,
+      } = await snapshot(epoch);
+      // run@3's order: the snapshot, the epoch's training numbers, then the per-batch ones.
       const entry: EpochRecord = {
-        ...snapshotWeights(model, epoch, await scoresOf(), projected),
+        ...measured,
         trainLoss: (total.scores[0] ?? NaN) / total.n,
         trainAcc: orNull(accuracyOf(objective, total.scores, total.n)),
         trainMetrics: metricsOf(objective, total.scores, total.n),
         seconds: (performance.now() - t0) / 1000,
-        ...(options.trackNorms === 'batch' ? { batchNorms: perBatch } : {}),
-        batchLosses: losses.take(),
+        ...(batchNorms ? { batchNorms } : {}),
+        ...(batchLosses ? { batchLosses } : {}),
+        ...(sections ? { monitors: sections } : {}),
       };
-      const curve = await pruneAfter(model, epoch, epochs, { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective }, strategy, async (done, n) => {
-        for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
-        await nextTurn();
-        stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
-      });
+      const curve = await pruneAfter(
+        model,
+        epoch,
+        epochs,
+        { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective },
+        strategy,
+        async (done, n) => {
+          for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
+          await nextTurn();
+          stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
+        },
+      );
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
       const logs = epochLogs(entry, penaltySum / total.n);
       for (const c of ours) await c.onEpochEnd?.(epoch, record, { ...ctx, logs });

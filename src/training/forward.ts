@@ -6,7 +6,7 @@
  * would pass no gradient there. Metrics read the probabilities (the softmax of those logits).
  */
 import { outputLayersOf } from '../model/index.ts';
-import { tf, type Tensor } from '../tf.ts';
+import { type Tensor, tf } from '../tf.ts';
 import type { Loss } from './losses.ts';
 
 interface WithActivation {

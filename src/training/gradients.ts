@@ -5,13 +5,17 @@
  * (optimiser, constraints) is the same for both.
  */
 import type { tf } from '../tf.ts';
-import { batchGradients, evaluateChunked, samplesOf, type Batch, type BatchGradients, type BatchScores } from './batch-math.ts';
+import { type Batch, type BatchGradients, type BatchScores, batchGradients, evaluateChunked, samplesOf } from './batch-math.ts';
 import type { Objective } from './objective.ts';
 import { mixSeeds } from './seeded-random.ts';
 
 export interface GradientStrategy {
   /** Threads computing each batch. */
   readonly threads: number;
+  /** `fused` when each step is one graph of the whole model (the onnxruntime backend's); default `per-kernel`. */
+  readonly path?: 'fused' | 'per-kernel';
+  /** How its threads share a batch: shards on worker threads (`data`, the default) or the backend's own threads. */
+  readonly parallel?: 'data' | 'threads';
   /**
    * Gradients of (mean data loss + penalties) on the batch, by variable name. With `seed`, the
    * random ops of the pass draw from it (each thread's part from `mixSeeds(seed, part)`).
@@ -33,7 +37,8 @@ export const EVAL_CHUNK = 256;
 /** Everything on this thread. */
 export const localGradients: GradientStrategy = {
   threads: 1,
-  gradients: async (model, batch, objective, seed) => batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
+  gradients: async (model, batch, objective, seed) =>
+    batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
   evaluate: async (model, batch, objective) => evaluateChunked(model, batch, objective, EVAL_CHUNK),
   close: async () => undefined,
 };

@@ -9,30 +9,50 @@
  *   recordWeights / enforceConstraints (callbacks.ts): the same record with TF.js's own model.fit
  *   pruneCurve (prune-curve.ts): accuracy with the k % smallest |w| set to 0
  */
-export { applyConstraints, checkConstraints, hasConstraints } from './constraints.ts';
-export { DivergedError } from './diverged.ts';
-export { type DatasetBatch, type FitData, type TensorData, type Tensors, type ValidationData } from './fit-data.ts';
-export { fit, FIT_OPTION_KEYS, runConfig, type BatchProgress, type FitCallback, type FitContext, type FitOptions, type RunInfo, type TrainBegin } from './fit.ts';
-export { checkOptionKeys } from './option-keys.ts';
-export { trainStep, type StepResult, type TrainStepOptions } from './step.ts';
+
 export {
   addScores,
+  type Batch,
+  type BatchGradients,
+  type BatchScores,
   batchGradients,
   evaluateChunked,
   penaltyLoss,
   samplesOf,
   sliceBatch,
   trainableVariables,
-  type Batch,
-  type BatchGradients,
-  type BatchScores,
 } from './batch-math.ts';
-export { isNamedLoss, LOSS_NAMES, lossOf, type Loss, type LossFn, type LossName, type LossSpec } from './losses.ts';
-export { namedObjective, objectiveOf, type LossOption, type Metric, type MetricFn, type MetricsOption, type MetricSpec, type Objective } from './objective.ts';
-export { EVAL_CHUNK, localGradients, type GradientStrategy } from './gradients.ts';
-export { evaluate } from './evaluate.ts';
 export { checkModelFitPenalties, enforceConstraints, recordWeights, type WeightRecorder } from './callbacks.ts';
+export { applyConstraints, checkConstraints, hasConstraints } from './constraints.ts';
+export { DivergedError } from './diverged.ts';
+export { evaluate } from './evaluate.ts';
+export {
+  type BatchProgress,
+  FIT_OPTION_KEYS,
+  type FitCallback,
+  type FitContext,
+  type FitOptions,
+  fit,
+  type RunInfo,
+  runConfig,
+  type TrainBegin,
+} from './fit.ts';
+export type { DatasetBatch, FitData, TensorData, Tensors, ValidationData } from './fit-data.ts';
+export { EVAL_CHUNK, type GradientStrategy, localGradients } from './gradients.ts';
+export { isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec, lossOf } from './losses.ts';
+export { type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, namedObjective, type Objective, objectiveOf } from './objective.ts';
+export { checkOptionKeys } from './option-keys.ts';
+export {
+  checkLevels,
+  type PruneCurveOptions,
+  type PruneOptions,
+  type PruneScope,
+  prunableWeights,
+  pruneCurve,
+  pruneLevelWithin,
+  pruneWeights,
+} from './prune-curve.ts';
 export { mulberry32, permutation } from './random.ts';
-export { mixSeeds, withSeededRandom } from './seeded-random.ts';
-export { checkLevels, prunableWeights, pruneCurve, pruneLevelWithin, pruneWeights, type PruneCurveOptions, type PruneOptions, type PruneScope } from './prune-curve.ts';
 export { describeConstraint, describePenalty, modelInfo, penaltyFields, weightInfos } from './run-config.ts';
+export { mixSeeds, withSeededRandom } from './seeded-random.ts';
+export { type StepResult, type TrainStepOptions, trainStep } from './step.ts';

@@ -10,8 +10,9 @@
  *
  * A function `(yTrue, yPred) => scalar` is a loss too: the batch mean, with no accuracy.
  */
-import { tf, type Scalar, type Tensor } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
+
+import { UsageError } from '../errors.ts';
+import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 export const LOSS_NAMES = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'softmaxCrossEntropyFromLogits', 'meanSquaredError'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];

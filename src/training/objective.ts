@@ -11,10 +11,11 @@
  * A metric is evaluated on the output's probabilities (the softmax of the logits the loss reads,
  * see forward.ts), averaged per sample over the epoch, as TF.js weights its batches.
  */
+
+import { UsageError } from '../errors.ts';
 import { outputNamesOf } from '../model/index.ts';
-import { tf, type Tensor } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
-import { lossOf, type Loss, type LossSpec } from './losses.ts';
+import { type Tensor, tf } from '../tf.ts';
+import { type Loss, type LossSpec, lossOf } from './losses.ts';
 import { nearest } from './option-keys.ts';
 
 /** A metric function: per-sample values (or one value for the batch) of yPred against yTrue. */
@@ -96,14 +97,24 @@ function metricOf(spec: MetricSpec, output: number, loss: Loss, units: number | 
 }
 
 /** `value` as given per output: one for all, a list of one per output, or by output name. */
-function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, outputs: readonly string[], isOne: (v: unknown) => v is T, what: string, example: string): T[] {
+function perOutput<T>(
+  value: T | readonly T[] | Readonly<Record<string, T>>,
+  outputs: readonly string[],
+  isOne: (v: unknown) => v is T,
+  what: string,
+  example: string,
+): T[] {
   if (isOne(value)) return outputs.map(() => value);
   if (Array.isArray(value)) {
-    if (value.length !== outputs.length) throw new UsageError(`${what}: ${value.length} given for a model of ${outputs.length} output(s) (${outputs.join(', ')}); give one for each, in order, or ${example}`);
+    if (value.length !== outputs.length)
+      throw new UsageError(
+        `${what}: ${value.length} given for a model of ${outputs.length} output(s) (${outputs.join(', ')}); give one for each, in order, or ${example}`,
+      );
     return value as T[];
   }
   const map = value as Readonly<Record<string, T>>;
-  for (const k of Object.keys(map)) if (!outputs.includes(k)) throw new UsageError(`${what}: the model has no output '${k}'${nearest(k, outputs)}; its outputs are ${outputs.join(', ')}`);
+  for (const k of Object.keys(map))
+    if (!outputs.includes(k)) throw new UsageError(`${what}: the model has no output '${k}'${nearest(k, outputs)}; its outputs are ${outputs.join(', ')}`);
   return outputs.map((o) => {
     if (!(o in map)) throw new UsageError(`${what}: none given for output '${o}'; give one for each of ${outputs.join(', ')}`);
     return map[o] as T;

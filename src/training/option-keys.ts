@@ -6,7 +6,7 @@
  *   ─► UsageError: fit: unknown option 'epocs' (did you mean 'epochs'?); known: epochs, …
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { SpecError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 
 /** ` (did you mean 'x'?)` for the known name nearest to `word` (case and `_` ignored), or '' when none is near. */
 export function nearest(word: string, known: readonly string[]): string {

@@ -14,10 +14,11 @@
  * const curve = await pruneCurve(model, { x: xTest, y: yTest }, { loss: 'sparseCategoricalCrossentropy' });
  * curve.global.find((p) => p.level === 90)?.testAcc;   // accuracy with 90 % of the kernel weights at 0
  */
-import { tf } from '../tf.ts';
+
 import { DataError, UsageError } from '../errors.ts';
-import { PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare, type NamedWeights } from '../monitor/index.ts';
 import type { PruneCurve, PrunePoint } from '../formats/index.ts';
+import { type NamedWeights, PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare } from '../monitor/index.ts';
+import { tf } from '../tf.ts';
 import { evaluate } from './evaluate.ts';
 import type { TensorData } from './fit-data.ts';
 import type { GradientStrategy } from './gradients.ts';
@@ -37,7 +38,8 @@ export interface PruneCurveOptions {
 
 /** The levels, checked: finite, 0 ≤ k < 100, ascending without repeats. */
 export function checkLevels(levels: readonly number[]): number[] {
-  for (const k of levels) if (!Number.isFinite(k) || k < 0 || k >= 100) throw new UsageError(`prune level ${k} is not allowed; expected a percent ≥ 0 and < 100`);
+  for (const k of levels)
+    if (!Number.isFinite(k) || k < 0 || k >= 100) throw new UsageError(`prune level ${k} is not allowed; expected a percent ≥ 0 and < 100`);
   return [...new Set(levels)].sort((a, b) => a - b);
 }
 
@@ -58,9 +60,15 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
   if (vars.length === 0) throw new UsageError(`model ${model.name} has no trainable kernel to prune`);
   const prunable = new Set(vars.map((lv) => lv.originalName));
   const originals = vars.map((lv) => (lv.read().dataSync() as Float32Array).slice());
-  const others: NamedWeights[] = model.weights.filter((lv) => !prunable.has(lv.originalName)).map((lv) => ({ name: lv.originalName, shape: lv.shape as number[], values: lv.read().dataSync() as Float32Array }));
+  const others: NamedWeights[] = model.weights
+    .filter((lv) => !prunable.has(lv.originalName))
+    .map((lv) => ({ name: lv.originalName, shape: lv.shape as number[], values: lv.read().dataSync() as Float32Array }));
   const n = originals.reduce((s, v) => s + v.length, 0);
-  const evalOptions = { ...(options.loss ? { loss: options.loss } : {}), ...(options.objective ? { objective: options.objective } : {}), ...(options.gradients ? { gradients: options.gradients } : {}) };
+  const evalOptions = {
+    ...(options.loss ? { loss: options.loss } : {}),
+    ...(options.objective ? { objective: options.objective } : {}),
+    ...(options.gradients ? { gradients: options.gradients } : {}),
+  };
 
   // Level 0 is measured once for both scopes.
   const total = 2 * levels.length - (levels.includes(0) ? 1 : 0);
@@ -90,7 +98,14 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
     for (const level of levels) global.push(await measure(level, pruneSmallest(originals, level, sortedAll)));
     for (const level of levels) {
       // Level 0 prunes nothing in either scope: the same model, measured once.
-      perLayer.push(level === 0 ? (global[0] as PrunePoint) : await measure(level, originals.map((v, i) => pruneSmallest([v], level, sortedEach[i])[0] as Float32Array)));
+      perLayer.push(
+        level === 0
+          ? (global[0] as PrunePoint)
+          : await measure(
+              level,
+              originals.map((v, i) => pruneSmallest([v], level, sortedEach[i])[0] as Float32Array),
+            ),
+      );
     }
     return { weights: n, global, perLayer, seconds: (performance.now() - t0) / 1000 };
   } finally {
@@ -115,7 +130,8 @@ export function checkPruneOptions(prune: boolean | PruneOptions | undefined, has
     if (Array.isArray(prune.epochs)) {
       for (const e of prune.epochs) {
         if (!Number.isInteger(e) || e < 1) throw new UsageError(`prune epoch ${e} is not allowed; expected a whole number ≥ 1`);
-        if (epochs !== undefined && e > epochs) throw new UsageError(`prune epoch ${e} is after the run's last epoch (${epochs}); give epochs from 1 to ${epochs}`);
+        if (epochs !== undefined && e > epochs)
+          throw new UsageError(`prune epoch ${e} is after the run's last epoch (${epochs}); give epochs from 1 to ${epochs}`);
       }
     }
   }
@@ -139,7 +155,12 @@ export async function pruneAfter(
 ): Promise<PruneCurve | undefined> {
   if (!prunesAfter(options.prune, epoch, last) || !options.validationData) return undefined;
   const levels = typeof options.prune === 'object' ? options.prune.levels : undefined;
-  return pruneCurve(model, options.validationData, { gradients, ...(options.objective ? { objective: options.objective } : {}), ...(levels ? { levels } : {}), ...(onProgress ? { onProgress } : {}) });
+  return pruneCurve(model, options.validationData, {
+    gradients,
+    ...(options.objective ? { objective: options.objective } : {}),
+    ...(levels ? { levels } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
 }
 
 /** Which prune: the k % smallest of all kernels together, or of each kernel apart. */
@@ -170,7 +191,7 @@ export function pruneWeights(model: tf.LayersModel, level: number, scope: PruneS
  */
 export function pruneLevelWithin(points: readonly PrunePoint[], maxDrop: number): { point: PrunePoint; trained: PrunePoint } {
   const trained = points[0];
-  if (!trained || trained.level !== 0 || trained.testAcc === null) throw new DataError('the prune curve has no accuracy at level 0 (the trained model) to compare with');
+  if (trained?.level !== 0 || trained.testAcc === null) throw new DataError('the prune curve has no accuracy at level 0 (the trained model) to compare with');
   const within = points.filter((p) => p.testAcc !== null && 100 * ((trained.testAcc as number) - p.testAcc) <= maxDrop + 1e-9);
   return { point: within.at(-1) ?? trained, trained };
 }

@@ -6,15 +6,14 @@
  *   (with a norm constraint's bounds) ─► the run's one-line summaries: penalty, formula, constraint
  *   ─► each distinct penalty's curve (sampled here, so figures never need the penalty's code)
  */
-import { sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
-import { lossFormula } from '../penalties/index.ts';
-import { PenaltyRegularizer } from '../penalties/index.ts';
+
 import { PenxConstraint } from '../constraints/index.ts';
-import { inventory, type Constraint, type Regularizer } from '../model/index.ts';
+import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
+import { type Constraint, inventory, type Regularizer } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
+import { lossFormula, PenaltyRegularizer, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
 import { formatNumber } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
-import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
 
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
 const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);
@@ -32,9 +31,13 @@ export function modelInfo(model: tf.LayersModel, source?: string): ModelInfo {
 }
 
 /** True for this library's regularizers, also when made by another copy of the package (its CommonJS build). */
-export const isPenalty = (r: unknown): r is PenaltyRegularizer => r instanceof PenaltyRegularizer || (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string' && 'strength' in r);
+export const isPenalty = (r: unknown): r is PenaltyRegularizer =>
+  r instanceof PenaltyRegularizer ||
+  (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string' && 'strength' in r);
 /** True for this library's constraints, likewise. */
-export const isPenxConstraint = (c: unknown): c is PenxConstraint => c instanceof PenxConstraint || (typeof c === 'object' && c !== null && 'definition' in c && typeof (c as { spec?: unknown }).spec === 'string' && !('strength' in c));
+export const isPenxConstraint = (c: unknown): c is PenxConstraint =>
+  c instanceof PenxConstraint ||
+  (typeof c === 'object' && c !== null && 'definition' in c && typeof (c as { spec?: unknown }).spec === 'string' && !('strength' in c));
 
 /** A TF.js class as spec text: `tfjs.L1L2:l1=0.01,l2=0`. */
 function tfjsSpec(s: tf.serialization.Serializable): { spec: string; className: string; config: Record<string, unknown> } {
@@ -57,7 +60,12 @@ function l1l2Terms(config: Record<string, unknown>): { formula: string; strength
 export function describePenalty(r: Regularizer): PenaltyInfo | undefined {
   if (isPenalty(r)) {
     if (r.definition.name === 'none') return undefined;
-    return { spec: r.spec, strength: r.definition.takesStrength ? r.strength : null, formula: lossFormula(r.definition), source: r.definition.builtin ? 'builtin' : 'user' };
+    return {
+      spec: r.spec,
+      strength: r.definition.takesStrength ? r.strength : null,
+      formula: lossFormula(r.definition),
+      source: r.definition.builtin ? 'builtin' : 'user',
+    };
   }
   const { spec, className, config } = tfjsSpec(r);
   const terms = className === 'L1L2' ? l1l2Terms(config) : { formula: spec, strength: null };
@@ -116,7 +124,9 @@ function curvesOf(model: tf.LayersModel): NonNullable<RunConfig['penaltyCurves']
     const info = w.regularizer ? describePenalty(w.regularizer) : undefined;
     if (w.regularizer && info && !regs.has(info.spec)) regs.set(info.spec, { reg: w.regularizer, info });
   }
-  return [...regs.values()].flatMap(({ reg, info }) => (isPenalty(reg) ? samplePenaltyCurve(reg) : sampleCurve((x) => reg.apply(x), info.spec, info.formula)) ?? []);
+  return [...regs.values()].flatMap(
+    ({ reg, info }) => (isPenalty(reg) ? samplePenaltyCurve(reg) : sampleCurve((x) => reg.apply(x), info.spec, info.formula)) ?? [],
+  );
 }
 
 /** Every weight's penalty and constraint, the run's one-line summaries of them, and each penalty's curve. */

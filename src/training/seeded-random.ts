@@ -17,8 +17,9 @@
  * A layer given its own `seed` (`tf.layers.dropout({ rate, seed: 1 })`) draws the same mask at
  * every step: TF.js seeds that op with the number itself. That is repeatable too, and left as is.
  */
+
+import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
-import { SpecError, UsageError } from '../errors.ts';
 import { mulberry32 } from './random.ts';
 
 /** A 32-bit hash of whole numbers (each mixed in with a multiply-xorshift round). */
@@ -67,7 +68,9 @@ export function drawsRandom(model: tf.LayersModel): boolean {
     const cell = o['cell'] as Record<string, unknown> | undefined;
     const rates = [cell?.['dropout'], cell?.['recurrentDropout'], o['dropout'], o['recurrentDropout']];
     if (rates.some((r) => typeof r === 'number' && r > 0)) return true;
-    return [o['layer'], o['forwardLayer'], o['backwardLayer']].some((x) => x instanceof Object && typeof (x as tf.layers.Layer).getClassName === 'function' && visit(x as tf.layers.Layer));
+    return [o['layer'], o['forwardLayer'], o['backwardLayer']].some(
+      (x) => x instanceof Object && typeof (x as tf.layers.Layer).getClassName === 'function' && visit(x as tf.layers.Layer),
+    );
   };
   return model.layers.some(visit);
 }
@@ -83,7 +86,9 @@ export function checkSeededRandom(): void {
   const draw = (seed: number) => withSeededRandom(seed, () => tf.tidy(() => Array.from(tf.randomUniform([8]).dataSync())));
   const [a, b, c] = [draw(1), draw(1), draw(2)];
   if (a.join() !== b.join() || a.join() === c.join()) {
-    throw new UsageError(`TF.js ${tf.version_core} no longer seeds its random ops from Math.random, so dropout masks and noise cannot be made repeatable from the run's seed; this library was tested with TF.js 4.22`);
+    throw new UsageError(
+      `TF.js ${tf.version_core} no longer seeds its random ops from Math.random, so dropout masks and noise cannot be made repeatable from the run's seed; this library was tested with TF.js 4.22`,
+    );
   }
   verified = true;
 }

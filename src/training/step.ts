@@ -13,8 +13,8 @@ import { tf } from '../tf.ts';
 import type { BatchGradients } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 import { batchOf, type Tensors } from './fit-data.ts';
-import { localGradients, type GradientStrategy } from './gradients.ts';
-import { objectiveOf, type LossOption, type Objective } from './objective.ts';
+import { type GradientStrategy, localGradients } from './gradients.ts';
+import { type LossOption, type Objective, objectiveOf } from './objective.ts';
 
 export interface TrainStepOptions {
   /** The data loss; default categorical cross-entropy (from the logits when the model ends in a softmax); one per output, or by output name, for a model of several. */
@@ -64,5 +64,11 @@ export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, 
   optimizer.applyGradients(g.grads);
   const projected = applyConstraints(model, options.measureConstraints === true);
   tf.dispose(Object.values(g.grads));
-  return { dataLoss: (g.scores[0] ?? NaN) / g.n, penaltyLoss: g.penalty, accuracy: accuracyOf(objective, g.scores, g.n), projected, sums: { scores: g.scores, n: g.n } };
+  return {
+    dataLoss: (g.scores[0] ?? NaN) / g.n,
+    penaltyLoss: g.penalty,
+    accuracy: accuracyOf(objective, g.scores, g.n),
+    projected,
+    sums: { scores: g.scores, n: g.n },
+  };
 }

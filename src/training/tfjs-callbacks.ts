@@ -11,8 +11,9 @@
  * on the validation data. A callback stops training by setting `model.stopTraining` (TF.js's
  * early stopping does): `fit` checks it after every epoch.
  */
-import { tf } from '../tf.ts';
+
 import type { RunRecord } from '../formats/index.ts';
+import { tf } from '../tf.ts';
 import type { Batch } from './batch-math.ts';
 import type { StepResult } from './step.ts';
 
@@ -47,7 +48,12 @@ export class TfCallbacks {
     if (model instanceof tf.Sequential && !model.built) model.build();
     for (const c of callbacks) {
       c.setModel(model);
-      c.setParams({ ...params, samples: Number.isFinite(params.samples) ? params.samples : null, steps: Number.isFinite(params.steps) ? params.steps : null, verbose: 0 });
+      c.setParams({
+        ...params,
+        samples: Number.isFinite(params.samples) ? params.samples : null,
+        steps: Number.isFinite(params.steps) ? params.steps : null,
+        verbose: 0,
+      });
     }
     // As TF.js's fit does: a stop asked for by an earlier run does not carry over.
     model.stopTraining = false;

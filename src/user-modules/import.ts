@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpecError, UsageError } from '../errors.ts';
-import { isModuleRef, noteOrigin, parseSpec, type Catalog, type CatalogEntry } from '../registry/index.ts';
+import { type Catalog, type CatalogEntry, isModuleRef, noteOrigin, parseSpec } from '../registry/index.ts';
 
 const DEFINE: Record<string, string> = { penalty: 'definePenalty', constraint: 'defineConstraint', 'gradient transform': 'defineGradientTransform' };
 const EXPORT_HINT: Record<string, string> = {
@@ -64,7 +64,6 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   return (await import(url)) as Record<string, unknown>;
 }
 
-
 /**
  * The object for a spec of `catalog`'s kind: a built-in or defined name, or a module path whose
  * default export is a definition of that kind (imported, bound to the spec's values and probed).
@@ -77,7 +76,9 @@ export async function loadSpec<E extends CatalogEntry, B>(catalog: Catalog<E, B>
   if (!isModuleRef(parsed.name)) return catalog.resolve(spec);
   const exported = await importDefaultExport(parsed.name, options.cwd ?? process.cwd(), catalog.kind);
   if (!catalog.isEntry(exported)) {
-    throw new SpecError(`${catalog.kind} module '${parsed.name}': its default export is not made by ${DEFINE[catalog.kind] ?? 'define…'}({ name, params, fn })`);
+    throw new SpecError(
+      `${catalog.kind} module '${parsed.name}': its default export is not made by ${DEFINE[catalog.kind] ?? 'define…'}({ name, params, fn })`,
+    );
   }
   noteOrigin(exported, parsed.name);
   return catalog.resolveEntry(exported, parsed);

@@ -7,6 +7,7 @@
  *   constraint, gradient transform) ─► the catalogue's object, probed
  *   guard.ts: every call of user code in a `vm` script with breakOnSigint
  */
+
+export { guardUserCode } from './guard.ts';
 export { importDefaultExport, loadSpec } from './import.ts';
 export { loadConstraint, loadGradientTransform, loadPenalty } from './loaders.ts';
-export { guardUserCode } from './guard.ts';

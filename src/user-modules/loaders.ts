@@ -6,8 +6,8 @@
  */
 import { constraintCatalog, type PenxConstraint } from '../constraints/index.ts';
 import { SpecError } from '../errors.ts';
-import { fromFunction, gradientTransformCatalog, probeTransform, type GradientFunction, type GradientTransform } from '../optim/index.ts';
-import { penaltyCatalog, proximalPenalty, splitProxFlag, type PenaltyRegularizer } from '../penalties/index.ts';
+import { fromFunction, type GradientFunction, type GradientTransform, gradientTransformCatalog, probeTransform } from '../optim/index.ts';
+import { type PenaltyRegularizer, penaltyCatalog, proximalPenalty, splitProxFlag } from '../penalties/index.ts';
 import { isModuleRef, noteOrigin, parseSpec, runUserCode } from '../registry/index.ts';
 import { importDefaultExport, loadSpec } from './import.ts';
 
@@ -45,11 +45,20 @@ export async function loadGradientTransform(spec: string, options: { cwd?: strin
     return gradientTransformCatalog.resolveEntry(exported, parsed);
   }
   if (typeof exported !== 'function') {
-    throw new SpecError(`gradient transform module '${parsed.name}': its default export must be a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })`);
+    throw new SpecError(
+      `gradient transform module '${parsed.name}': its default export must be a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })`,
+    );
   }
-  if (parsed.positional !== undefined || parsed.params.length > 0) throw new SpecError(`gradient transform module '${parsed.name}' exports a plain function, which takes no parameters; got '${spec}'`);
+  if (parsed.positional !== undefined || parsed.params.length > 0)
+    throw new SpecError(`gradient transform module '${parsed.name}' exports a plain function, which takes no parameters; got '${spec}'`);
   const fn = exported as GradientFunction;
-  const t = fromFunction((g, w, n) => runUserCode(fn, () => `gradient transform ${parsed.name} (of ${n})`, () => fn(g, w, n, {})));
+  const t = fromFunction((g, w, n) =>
+    runUserCode(
+      fn,
+      () => `gradient transform ${parsed.name} (of ${n})`,
+      () => fn(g, w, n, {}),
+    ),
+  );
   probeTransform(t, `gradient transform module '${parsed.name}'`);
   return t;
 }

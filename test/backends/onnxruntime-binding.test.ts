@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadBinding, OrtSession, ortVersion } from '../../src/backends/onnxruntime/binding.ts';
-import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx-model.ts';
+import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx/model.ts';
+import { loadBinding, OrtSession, ortVersion } from '../../src/backends/onnxruntime/runtime/binding.ts';
 
 const relu: GraphSpec = {
   inputs: [{ name: 'x', shape: [2, 3] }],
@@ -32,7 +32,9 @@ describe('onnxruntime-node binding', () => {
   });
 
   it("the native run returns its outputs, not a Promise, while the public API's run is asynchronous", async () => {
-    const { binding } = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as { binding: { InferenceSession: new () => { loadModel(...a: unknown[]): void; run(...a: unknown[]): unknown } } };
+    const { binding } = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as {
+      binding: { InferenceSession: new () => { loadModel(...a: unknown[]): void; run(...a: unknown[]): unknown } };
+    };
     const bytes = encodeModel(relu);
     const native = new binding.InferenceSession();
     native.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {});

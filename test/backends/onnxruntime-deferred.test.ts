@@ -4,9 +4,9 @@
  * before or after the Relu, through a clone, and pending tensors are dropped when disposed unread.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deferredOf, poolOf } from '../../src/backends/onnxruntime/host.ts';
+import { deferredOf, poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
 import { selectBackend } from '../../src/backends/select.ts';
-import { tf, type Tensor } from '../../src/tf.ts';
+import { type Tensor, tf } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
@@ -29,9 +29,18 @@ describe('deferred convolutions on onnxruntime = the cpu backend', () => {
   it('the conv, the biased conv and the relu read right, in any order: after the fused relu, before it, through clones', async () => {
     const cpu = await on('cpu', () => Object.values(chain()));
     const orders: Array<() => Tensor[]> = [
-      () => { const { c, z, y } = chain(); return [c, z, y]; },
-      () => { const { c, z, y } = chain(); return [y, z, c].reverse(); },
-      () => { const { c, z } = chain(); return [tf.clone(c), tf.clone(z), tf.relu(tf.clone(z))]; },
+      () => {
+        const { c, z, y } = chain();
+        return [c, z, y];
+      },
+      () => {
+        const { c, z, y } = chain();
+        return [y, z, c].reverse();
+      },
+      () => {
+        const { c, z } = chain();
+        return [tf.clone(c), tf.clone(z), tf.relu(tf.clone(z))];
+      },
     ];
     for (const f of orders) {
       await tf.setBackend('onnxruntime');

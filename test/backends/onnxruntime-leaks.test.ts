@@ -6,16 +6,17 @@
  * per tensor, so leaking one of them a step would add ~250 MB.
  */
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, trainStep } from '../../src/index.ts';
-import { selectBackend } from '../../src/backends/select.ts';
 import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
-import { deferredOf, poolOf } from '../../src/backends/onnxruntime/host.ts';
+import { deferredOf, poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
+import { selectBackend } from '../../src/backends/select.ts';
+import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, trainStep } from '../../src/index.ts';
 
 describe('no leaks on onnxruntime over 1000 steps', () => {
   it('tensors, sessions, pooled arrays and RSS are flat', async () => {
     await selectBackend('onnxruntime', { threads: 1 });
     // Strided and padded convolutions, pooling and a dense layer: every kind of replaced kernel.
-    const conv = (filters: number, strides: number) => tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: strides > 1 ? 'same' : 'valid', activation: 'relu' });
+    const conv = (filters: number, strides: number) =>
+      tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: strides > 1 ? 'same' : 'valid', activation: 'relu' });
     const model = tf.sequential();
     model.add(tf.layers.inputLayer({ inputShape: [28, 28, 1] }));
     model.add(conv(8, 1));
@@ -34,7 +35,15 @@ describe('no leaks on onnxruntime over 1000 steps', () => {
       if (step === 200 || step === 1000) {
         const m = tf.memory();
         const { tracked, inUse } = pool.stats();
-        seen[step] = { tensors: m.numTensors, bytes: m.numBytes, sessions: sessionCount(), pooled: tracked, inUse, pending: deferredOf(tf.backend()).size, rss: process.memoryUsage().rss / 2 ** 20 };
+        seen[step] = {
+          tensors: m.numTensors,
+          bytes: m.numBytes,
+          sessions: sessionCount(),
+          pooled: tracked,
+          inUse,
+          pending: deferredOf(tf.backend()).size,
+          rss: process.memoryUsage().rss / 2 ** 20,
+        };
       }
     }
     const [a, b] = [seen[200]!, seen[1000]!];

@@ -2,12 +2,12 @@
  * Every kernel the onnxruntime backend replaces agrees with the stock cpu backend (relative error
  * ≤ 1e-4): Conv2D and its two gradients over strides, paddings, kernel sizes, channel counts and
  * batch sizes; the fused forms; matrix products with and without transposes; max pooling and its
- * gradient (with ties); the large-tensor elementwise kernels and sums.
+ * gradient (with ties); the large-tensor elementwise kernels and sums; gathering rows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
 import { selectBackend } from '../../src/backends/select.ts';
-import { MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/light-kernels.ts';
-import { tf, type Tensor } from '../../src/tf.ts';
+import { type Tensor, tf } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
@@ -39,10 +39,12 @@ describe('Conv2D and its gradients on onnxruntime = on cpu', () => {
   const cases: Case[] = [];
   const channels = [1, 3, 8, 16, 5, 2];
   let i = 0;
-  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const k of [1, 3, 5]) {
-    cases.push([1 + (i % 4), 9 + (i % 2), channels[i % channels.length]!, channels[(i + 2) % channels.length]!, k, stride, pad]);
-    i++;
-  }
+  for (const stride of [1, 2])
+    for (const pad of ['same', 'valid'] as const)
+      for (const k of [1, 3, 5]) {
+        cases.push([1 + (i % 4), 9 + (i % 2), channels[i % channels.length]!, channels[(i + 2) % channels.length]!, k, stride, pad]);
+        i++;
+      }
   // The extremes: 128 channels in and out; a batch of 128; the reference model's first layer.
   cases.push([2, 6, 128, 128, 3, 1, 'same'], [128, 8, 1, 4, 3, 2, 'valid'], [1, 28, 1, 32, 3, 1, 'valid'], [4, 12, 64, 16, 3, 1, 'valid']);
 
@@ -98,7 +100,9 @@ describe('matrix products on onnxruntime = on cpu', () => {
   });
 
   it.each(['linear', 'relu', 'sigmoid'] as const)('fused matMul with bias and %s (a dense layer)', async (activation) => {
-    await agree(() => [tf.fused.matMul({ a: tf.tensor2d(data(5 * 9, 6), [5, 9]), b: tf.tensor2d(data(9 * 4, 7), [9, 4]), bias: tf.tensor1d([1, -1, 0.5, 0]), activation })]);
+    await agree(() => [
+      tf.fused.matMul({ a: tf.tensor2d(data(5 * 9, 6), [5, 9]), b: tf.tensor2d(data(9 * 4, 7), [9, 4]), bias: tf.tensor1d([1, -1, 0.5, 0]), activation }),
+    ]);
   });
 });
 
@@ -120,7 +124,7 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
   });
 
   it('elementwise kernels above and below the size where they move to ONNX Runtime (with a broadcast bias, NaN and ±∞)', async () => {
-    for (const n of [MIN_ORT_ELEMENTS / 64 - 1, 2 * MIN_ORT_ELEMENTS / 64]) {
+    for (const n of [MIN_ORT_ELEMENTS / 64 - 1, (2 * MIN_ORT_ELEMENTS) / 64]) {
       const v = data(n * 64, 8);
       v[0] = NaN;
       v[1] = Infinity;
@@ -128,12 +132,37 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
       v[3] = 0;
       await agree(() => {
         const x = tf.tensor2d(v, [n, 64]);
-        const y = tf.tensor2d(data(n * 64, 9).map((u) => u + 2), [n, 64]);
+        const y = tf.tensor2d(
+          data(n * 64, 9).map((u) => u + 2),
+          [n, 64],
+        );
         const bias = tf.tensor1d(data(64, 10));
         const one = tf.tensor2d([[0.7]]);
         // Broadcasts of a scalar, a [1, 1] and a bias on either side, as the optimisers and layers make them.
-        const broadcasts = [tf.mul(x, 0.95), tf.sub(1, x), tf.div(one, y), tf.sub(bias, x), tf.div(bias, y), tf.mul(one, x), tf.add(tf.reshape(bias, [1, 64]), x)];
-        return [tf.add(x, bias), tf.sub(x, y), tf.mul(x, y), tf.div(x, y), tf.relu(x), tf.step(x), tf.step(x, 0.3), tf.sqrt(tf.abs(x)), tf.square(x), tf.neg(x), tf.sign(x), tf.abs(x), ...broadcasts];
+        const broadcasts = [
+          tf.mul(x, 0.95),
+          tf.sub(1, x),
+          tf.div(one, y),
+          tf.sub(bias, x),
+          tf.div(bias, y),
+          tf.mul(one, x),
+          tf.add(tf.reshape(bias, [1, 64]), x),
+        ];
+        return [
+          tf.add(x, bias),
+          tf.sub(x, y),
+          tf.mul(x, y),
+          tf.div(x, y),
+          tf.relu(x),
+          tf.step(x),
+          tf.step(x, 0.3),
+          tf.sqrt(tf.abs(x)),
+          tf.square(x),
+          tf.neg(x),
+          tf.sign(x),
+          tf.abs(x),
+          ...broadcasts,
+        ];
       });
     }
   });
@@ -164,7 +193,12 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     const [ort] = await on('onnxruntime', grad);
     expect(cpu![5]).toBeNaN();
     expect(ort![5]).toBe(0);
-    expect(relErr(cpu!.filter((_, i) => i !== 5), ort!.filter((_, i) => i !== 5))).toBe(0);
+    expect(
+      relErr(
+        cpu!.filter((_, i) => i !== 5),
+        ort!.filter((_, i) => i !== 5),
+      ),
+    ).toBe(0);
   });
 
   it.each([
@@ -173,8 +207,49 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     [[30, 40, 30], [1], false],
     [[30, 40, 30], [2, 0], true],
   ] as const)('Sum of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
-    const x = data(shape.reduce((a, b) => a * b, 1), 11);
+    const x = data(
+      shape.reduce((a, b) => a * b, 1),
+      11,
+    );
     await agree(() => [tf.sum(tf.tensor(x, [...shape]), [...axes], keepDims)]);
+  });
+});
+
+describe('gathering rows (a training batch) on onnxruntime = on cpu', () => {
+  it('GatherV2 along axis 0 of images and labels, with repeats; other axes and an index out of range as the cpu backend has them', async () => {
+    const make = () => [tf.tensor4d(data(50 * 28 * 28, 21), [50, 28, 28, 1]), tf.tensor2d(data(50 * 10, 22), [50, 10])] as const;
+    await agree(() => {
+      const [x, y] = make();
+      const idx = tf.tensor1d([49, 0, 7, 7, 13], 'int32');
+      return [
+        tf.gather(x, idx),
+        tf.gather(y, idx),
+        tf.gather(y, tf.tensor1d([9, 1, 1], 'int32'), 1),
+        tf.gather(
+          y,
+          tf.tensor2d(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [2, 2],
+            'int32',
+          ),
+        ),
+      ];
+    }, Number.MIN_VALUE);
+    const outOfRange = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        try {
+          tf.gather(make()[1], tf.tensor1d([3, 50], 'int32')).dataSync();
+          return 'no error';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      });
+    };
+    expect(await outOfRange('onnxruntime')).toBe(await outOfRange('cpu'));
   });
 });
 

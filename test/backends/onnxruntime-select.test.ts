@@ -12,7 +12,7 @@ async function freshSelect() {
 }
 
 afterEach(() => {
-  vi.doUnmock('../../src/backends/onnxruntime/binding.ts');
+  vi.doUnmock('../../src/backends/onnxruntime/runtime/binding.ts');
 });
 
 describe('selectBackend with onnxruntime-node installed', () => {
@@ -22,9 +22,14 @@ describe('selectBackend with onnxruntime-node installed', () => {
     expect(await selectBackend('onnxruntime', { threads: 2 })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'data', workers: 1 });
     const { tf } = await import('../../src/tf.ts');
     expect(tf.getBackend()).toBe('onnxruntime');
-    const { sessionThreads } = await import('../../src/backends/onnxruntime/sessions.ts');
+    const { sessionThreads } = await import('../../src/backends/onnxruntime/runtime/sessions.ts');
     expect(sessionThreads()).toEqual({ intraOp: 1, spinning: false });
-    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({ name: 'onnxruntime', threads: 2, parallel: 'threads', workers: 0 });
+    expect(await selectBackend('onnxruntime', { threads: 2, parallel: 'threads' })).toEqual({
+      name: 'onnxruntime',
+      threads: 2,
+      parallel: 'threads',
+      workers: 0,
+    });
     expect(sessionThreads()).toEqual({ intraOp: 2, spinning: false });
   });
 
@@ -43,7 +48,7 @@ describe('selectBackend with onnxruntime-node installed', () => {
 
 describe('selectBackend when onnxruntime-node does not load', () => {
   const simulateMissing = () =>
-    vi.doMock('../../src/backends/onnxruntime/binding.ts', () => ({
+    vi.doMock('../../src/backends/onnxruntime/runtime/binding.ts', () => ({
       loadBinding: () => {
         throw new Error("Cannot find module 'onnxruntime-node/dist/binding.js'\nRequire stack: …");
       },
@@ -64,6 +69,8 @@ describe('selectBackend when onnxruntime-node does not load', () => {
     const { UsageError } = await import('../../src/errors.ts');
     const err = await selectBackend('onnxruntime').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toBe("backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'");
+    expect((err as Error).message).toBe(
+      "backend 'onnxruntime' is unavailable: onnxruntime-node did not load (Cannot find module 'onnxruntime-node/dist/binding.js'); use backend 'auto' or 'wasm'",
+    );
   });
 });

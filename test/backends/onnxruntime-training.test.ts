@@ -11,12 +11,12 @@
  * are compared too.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, trainStep, type StepResult } from '../../src/index.ts';
+import { referenceModel } from '../../mnist-demo/model.ts';
 import { selectBackend } from '../../src/backends/select.ts';
+import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, type StepResult, tf, trainStep } from '../../src/index.ts';
 import { ShardedGradients } from '../../src/parallel/sharded.ts';
 import { batchGradients } from '../../src/training/batch-math.ts';
 import { objectiveOf } from '../../src/training/objective.ts';
-import { referenceModel } from '../../mnist-demo/model.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const N = 2;
@@ -71,10 +71,14 @@ describe('one training step of the reference model on onnxruntime = on cpu', () 
   it.each([
     ['on this thread', 0],
     ['data-parallel, this thread + 1 worker', 1],
-  ])('%s', async (_, workers) => {
-    const ort = await step('onnxruntime', workers);
-    expect(relErr([cpu.r.dataLoss, cpu.r.penaltyLoss, cpu.r.accuracy], [ort.r.dataLoss, ort.r.penaltyLoss, ort.r.accuracy])).toBeLessThan(1e-4);
-    expect(cpu.weights).toHaveLength(10);
-    cpu.weights.forEach((w, i) => expect(relErr(w, ort.weights[i]!), `weight ${i}`).toBeLessThan(1e-4));
-  }, 60_000);
+  ])(
+    '%s',
+    async (_, workers) => {
+      const ort = await step('onnxruntime', workers);
+      expect(relErr([cpu.r.dataLoss, cpu.r.penaltyLoss, cpu.r.accuracy], [ort.r.dataLoss, ort.r.penaltyLoss, ort.r.accuracy])).toBeLessThan(1e-4);
+      expect(cpu.weights).toHaveLength(10);
+      cpu.weights.forEach((w, i) => expect(relErr(w, ort.weights[i]!), `weight ${i}`).toBeLessThan(1e-4));
+    },
+    60_000,
+  );
 });

@@ -7,13 +7,13 @@
  * including batches cut into chunks run one by one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OrtSession } from '../../src/backends/onnxruntime/binding.ts';
-import { convGeometry } from '../../src/backends/onnxruntime/conv-geometry.ts';
-import { MAX_PIECE } from '../../src/backends/onnxruntime/conv-plans.ts';
-import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx-model.ts';
-import { winogradFilterGradGraph, winogradForwardGraph, winogradInputGradGraph } from '../../src/backends/onnxruntime/winograd-graphs.ts';
+import { convGeometry } from '../../src/backends/onnxruntime/graphs/conv-geometry.ts';
+import { MAX_PIECE } from '../../src/backends/onnxruntime/graphs/conv-plans.ts';
+import { winogradFilterGradGraph, winogradForwardGraph, winogradInputGradGraph } from '../../src/backends/onnxruntime/graphs/winograd-graphs.ts';
+import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx/model.ts';
+import { OrtSession } from '../../src/backends/onnxruntime/runtime/binding.ts';
 import { selectBackend } from '../../src/backends/select.ts';
-import { tf, type Tensor } from '../../src/tf.ts';
+import { type Tensor, tf } from '../../src/tf.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));

@@ -4,7 +4,21 @@
  * three optimiser steps of a small network.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_CONSTRAINTS, BUILTIN_PENALTIES, constraint, formatSpec, optimizerCatalog, optimizerFor, optimizerSpec, penalty, selectBackend, tf, trainStep, type Scalar, type Tensor } from '../../src/node.ts';
+import {
+  BUILTIN_CONSTRAINTS,
+  BUILTIN_PENALTIES,
+  constraint,
+  formatSpec,
+  optimizerCatalog,
+  optimizerFor,
+  optimizerSpec,
+  penalty,
+  type Scalar,
+  selectBackend,
+  type Tensor,
+  tf,
+  trainStep,
+} from '../../src/node.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 /** Weights with exact zeros, values at ±0.25 (the dead zone's edge) and a spread of magnitudes. */
@@ -50,13 +64,25 @@ describe('optimisers on wasm = on cpu (three steps of a small network with a pen
         await tf.setBackend(backend);
         const model = tf.sequential({
           layers: [
-            tf.layers.dense({ units: 5, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ stddev: 0.5, seed: 3 }), kernelRegularizer: penalty('l1:1e-2') }),
+            tf.layers.dense({
+              units: 5,
+              inputShape: [4],
+              activation: 'relu',
+              kernelInitializer: tf.initializers.randomNormal({ stddev: 0.5, seed: 3 }),
+              kernelRegularizer: penalty('l1:1e-2'),
+            }),
             tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.5, seed: 4 }) }),
           ],
         });
         const opt = optimizerFor(model, optimizerSpec(spec).transform);
-        const x = tf.tensor2d(Array.from({ length: 24 }, (_, i) => Math.cos(i)), [6, 4]);
-        const y = tf.tensor2d(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [6, 2]);
+        const x = tf.tensor2d(
+          Array.from({ length: 24 }, (_, i) => Math.cos(i)),
+          [6, 4],
+        );
+        const y = tf.tensor2d(
+          Array.from({ length: 12 }, (_, i) => Math.sin(i)),
+          [6, 2],
+        );
         for (let i = 0; i < n; i++) await trainStep(model, opt, x, y, { loss: (t, p) => tf.losses.meanSquaredError(t, p) as Scalar });
         const out = model.getWeights().map((w) => w.dataSync() as Float32Array);
         tf.dispose([x, y]);
@@ -77,7 +103,9 @@ describe('optimisers on wasm = on cpu (three steps of a small network with a pen
 describe('selectBackend called again', () => {
   it('changes the data-parallel worker count, and refuses a parallel mode the running wasm module cannot take', async () => {
     expect(await selectBackend('wasm', { threads: 2 })).toMatchObject({ name: 'wasm', parallel: 'data', threads: 2, workers: 1 });
-    await expect(selectBackend('wasm', { threads: 2, parallel: 'threads' })).rejects.toThrow(/already runs with parallel 'data'.*'threads' needs a new process/);
+    await expect(selectBackend('wasm', { threads: 2, parallel: 'threads' })).rejects.toThrow(
+      /already runs with parallel 'data'.*'threads' needs a new process/,
+    );
     await expect(selectBackend('auto', { parallel: 'threads' })).rejects.toThrow(/parallel 'threads' needs a new process/);
     expect(await selectBackend('wasm', { threads: 1 })).toMatchObject({ name: 'wasm', parallel: 'data', threads: 1, workers: 0 });
   });

@@ -1,7 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, tf, trainStep, type Tensor } from '../../src/node.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
+import {
+  attachToKernels,
+  constraint,
+  optimizerFor,
+  optimizerSpec,
+  penalty,
+  ShardedGradients,
+  selectBackend,
+  type Tensor,
+  tf,
+  trainStep,
+} from '../../src/node.ts';
 import { on, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
@@ -13,7 +24,9 @@ beforeAll(async () => {
 
 describe('wasm training kernels agree with the cpu backend (relative error ≤ 1e-4)', () => {
   const cases: Array<[batch: number, size: number, cin: number, cout: number, k: number, stride: number, pad: 'same' | 'valid']> = [];
-  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const k of [1, 3, 5]) cases.push([stride === 1 ? 3 : 2, 9, k === 3 ? 16 : 3, k === 5 ? 1 : 8, k, stride, pad]);
+  for (const stride of [1, 2])
+    for (const pad of ['same', 'valid'] as const)
+      for (const k of [1, 3, 5]) cases.push([stride === 1 ? 3 : 2, 9, k === 3 ? 16 : 3, k === 5 ? 1 : 8, k, stride, pad]);
   cases.push([1, 28, 1, 32, 3, 1, 'valid'], [5, 12, 64, 16, 3, 1, 'valid'], [2, 10, 7, 5, 3, 2, 'same']);
 
   it.each(cases)('Conv2D gradients: batch %i, %ipx, %i→%i channels, kernel %i, stride %i, %s', async (n, size, cin, cout, k, stride, pad) => {
@@ -59,7 +72,10 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
     [[3, 4, 5], [1, 0], false],
     [[3, 4, 5], [1, 2], false],
   ] as const)('Sum of shape %j over axes %j (keepDims %s), as in bias gradients', async (shape, axes, keepDims) => {
-    const x = data(shape.reduce((a, b) => a * b, 1), 6);
+    const x = data(
+      shape.reduce((a, b) => a * b, 1),
+      6,
+    );
     const f = () => [tf.sum(tf.tensor(x, [...shape]), [...axes], keepDims)];
     const [cpu] = await on('cpu', f);
     const [wasm] = await on('wasm', f);
@@ -104,7 +120,16 @@ describe('no tensor leaks on wasm', () => {
     await tf.setBackend('wasm');
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelRegularizer: penalty('l1:1e-4'), kernelConstraint: constraint('minmaxnorm:max=2,rate=0.5') }),
+        tf.layers.conv2d({
+          inputShape: [8, 8, 1],
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+          kernelRegularizer: penalty('l1:1e-4'),
+          kernelConstraint: constraint('minmaxnorm:max=2,rate=0.5'),
+        }),
         tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', kernelRegularizer: penalty('deadzone:1e-4') }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
         tf.layers.flatten(),

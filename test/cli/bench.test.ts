@@ -1,6 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { penx } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-bench-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -13,25 +19,103 @@ function tfjsNodeInstalled(): boolean {
 
 describe('penx bench', () => {
   it('prints one JSON object with the measured fields', async () => {
-    const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
+    const r = await penx(
+      'bench',
+      '--backend',
+      'wasm',
+      '--json',
+      '--batch-size',
+      '8',
+      '--steps',
+      '2',
+      '--cpu-batch-size',
+      '1',
+      '--eval-images',
+      '256',
+      '--threads',
+      '2',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(data-parallel\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
-    for (const key of ['backend', 'threads', 'batchSize', 'forwardMs', 'trainStepMs', 'epochSeconds', 'cpuMsPerSample', 'speedupVsCpu', 'peakRssMb']) {
+    for (const key of [
+      'backend',
+      'threads',
+      'gradients',
+      'batchSize',
+      'forwardMs',
+      'trainStepMs',
+      'firstStepMs',
+      'evalSeconds',
+      'snapshotSeconds',
+      'epochSeconds',
+      'cpuMsPerSample',
+      'speedupVsCpu',
+      'peakRssMb',
+    ]) {
       expect(j, key).toHaveProperty(key);
     }
-    expect(j['backend']).toBe('wasm');
-    expect(j['threads']).toBe(2);
-    expect(j['parallel']).toBe('data');
-    expect(j['batchSize']).toBe(8);
+    expect(j).toMatchObject({ backend: 'wasm', threads: 2, parallel: 'data', gradients: 'per-kernel', batchSize: 8 });
     expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
-    expect(j['epochSeconds']).toBeCloseTo(((j['trainStepMs'] as number) / 8) * 60, 0);
+    // An epoch is its 7 500 steps of 8 samples, the test set's evaluation and the snapshot.
+    const [step, evaluation, snapshot] = [j['trainStepMs'], j['evalSeconds'], j['snapshotSeconds']] as number[];
+    expect(evaluation).toBeGreaterThan(0);
+    expect(snapshot).toBeGreaterThan(0);
+    expect(j['epochSeconds'] as number).toBeGreaterThan((7500 * step!) / 1000);
+    expect(j['epochSeconds'] as number).toBeGreaterThan(evaluation! + snapshot!);
     expect(j['speedupVsCpu']).toBeGreaterThan(1);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
-  }, 120_000);
+
+    // Against a clock of its own: an epoch penx train really ran on the same backend, threads and batch
+    // (256 images: 32 steps of 8, then 256 test images evaluated and the snapshot), timed in its record.
+    const t = await penx(
+      'train',
+      '--penalty',
+      'l1:1e-4',
+      '--epochs',
+      '1',
+      '--train-size',
+      '256',
+      '--test-size',
+      '256',
+      '--batch-size',
+      '8',
+      '--backend',
+      'wasm',
+      '--threads',
+      '2',
+      '--out',
+      root,
+      '--name',
+      'timed',
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const ran = (JSON.parse(readFileSync(join(root, 'timed', 'run.json'), 'utf8')) as { epochs: Array<{ seconds: number }> }).epochs[0]!.seconds;
+    const projected = (32 * step!) / 1000 + (evaluation! * 256) / 10_000 + snapshot!;
+    // Generous: other work shares these cores, and the real epoch's first steps are its slowest.
+    expect(ran / projected, `penx train: ${ran} s, bench's projection of it: ${projected} s`).toBeGreaterThan(1 / 3);
+    expect(ran / projected, `penx train: ${ran} s, bench's projection of it: ${projected} s`).toBeLessThan(3);
+  }, 240_000);
 
   it("runs on wasm's threaded build with --parallel threads", async () => {
-    const r = await penx('bench', '--backend', 'wasm', '--json', '--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--threads', '2', '--parallel', 'threads');
+    const r = await penx(
+      'bench',
+      '--backend',
+      'wasm',
+      '--json',
+      '--batch-size',
+      '4',
+      '--steps',
+      '1',
+      '--cpu-batch-size',
+      '1',
+      '--eval-images',
+      '256',
+      '--threads',
+      '2',
+      '--parallel',
+      'threads',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(wasm's threaded build\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
@@ -39,34 +123,56 @@ describe('penx bench', () => {
     expect(j['threads']).toBe(2);
   }, 120_000);
 
-  it('runs on onnxruntime, data-parallel (each shard worker with its own ONNX Runtime sessions)', async () => {
-    const r = await penx('bench', '--backend', 'onnxruntime', '--json', '--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--threads', '2');
+  it('runs on onnxruntime through the fused graph, data-parallel by default (a shard on a worker thread)', async () => {
+    const r = await penx(
+      'bench',
+      '--backend',
+      'onnxruntime',
+      '--json',
+      '--batch-size',
+      '8',
+      '--steps',
+      '2',
+      '--cpu-batch-size',
+      '1',
+      '--eval-images',
+      '256',
+      '--threads',
+      '2',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^backend: onnxruntime, 2 threads/m);
+    expect(r.stderr).toMatch(/the first 2 batches of a real run at batch 8 \(fused\)/);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
-    expect(j).toMatchObject({ backend: 'onnxruntime', threads: 2, parallel: 'data', batchSize: 8 });
+    expect(j).toMatchObject({ backend: 'onnxruntime', threads: 2, parallel: 'data', gradients: 'fused', batchSize: 8 });
     expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
     expect(j['speedupVsCpu']).toBeGreaterThan(1);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
   }, 120_000);
 
   it('--all times every backend that starts, in one process: a JSON array, or a table side by side', async () => {
-    const small = ['--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--threads', '2'];
+    const small = ['--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2'];
     const r = await penx('bench', '--all', '--json', ...small);
     expect(r.code, r.stderr).toBe(0);
     const all = JSON.parse(r.stdout) as Array<Record<string, number | string>>;
     const names = all.map((j) => j['backend']);
-    expect(names).toEqual([...(tfjsNodeInstalled() ? ['tensorflow'] : []), 'onnxruntime', 'wasm']);
+    expect(names.filter((n) => n !== 'pytorch')).toEqual([...(tfjsNodeInstalled() ? ['tensorflow'] : []), 'onnxruntime', 'wasm']);
     if (!tfjsNodeInstalled()) expect(r.stderr).toMatch(/^backend tensorflow: skipped \(backend 'tensorflow' is unavailable/m);
-    for (const j of all) {
-      expect(j).toMatchObject({ threads: 2, parallel: 'data', batchSize: 4, cpuBatchSize: 1 });
+    const backends = all.filter((j) => j['backend'] !== 'pytorch');
+    for (const j of backends) {
+      expect(j).toMatchObject({ threads: 2, batchSize: 4, cpuBatchSize: 1 });
       expect(j['cpuMsPerSample']).toBe(all[0]!['cpuMsPerSample']);
       expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
     }
+    // PyTorch beside them when it imports here (Debian's python3-torch), else a line saying why not.
+    const peer = all.find((j) => j['backend'] === 'pytorch');
+    if (peer) expect(peer).toMatchObject({ threads: 2, batchSize: 4 });
+    else expect(r.stderr).toMatch(/^pytorch: skipped \(/m);
+    expect(all.at(-1)!['backend']).toBe(peer ? 'pytorch' : 'wasm');
     const t = await penx('bench', '--all', ...small);
     expect(t.code, t.stderr).toBe(0);
-    expect(t.stdout).toMatch(/^measure +(tensorflow +)?onnxruntime +wasm$/m);
-    expect(t.stdout).toMatch(/^one epoch \(60 000 samples\) +[\d.]+ s +[\d.]+ s/m);
+    expect(t.stdout).toMatch(new RegExp(`^measure +(tensorflow +)?onnxruntime +wasm${peer ? ' +pytorch' : ''}$`, 'm'));
+    expect(t.stdout).toMatch(/^one epoch \(60 000 samples, evaluation, snapshot\) +[\d.]+ s +[\d.]+ s/m);
   }, 240_000);
 
   it('refuses an unknown backend, parallel mode or a bad thread count with exit 2', async () => {

@@ -12,16 +12,43 @@ const readRun = (name: string) => readRunJson(join(root, name));
 
 describe('weight controls from the command line', () => {
   it('AdamW, a per-layer learning rate, a frozen layer and per-batch norms are applied and recorded', async () => {
-    const r = await penx('train', '--penalty', 'l2:1e-4', '--optimizer', 'adamw:lr=1e-3,wd=1e-4', '--lr-mult', 'conv2d_1=0.1', '--grad', 'dense_2:zero;conv*:clipnorm=1', '--track-norms', 'batch', '--name', 'a', ...SMALL);
+    const r = await penx(
+      'train',
+      '--penalty',
+      'l2:1e-4',
+      '--optimizer',
+      'adamw:lr=1e-3,wd=1e-4',
+      '--lr-mult',
+      'conv2d_1=0.1',
+      '--grad',
+      'dense_2:zero;conv*:clipnorm=1',
+      '--track-norms',
+      'batch',
+      '--name',
+      'a',
+      ...SMALL,
+    );
     expect(r.code, r.stderr).toBe(0);
     const run = readRun('a');
-    expect(run.config).toMatchObject({ optimizer: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.999,eps=1e-7', lrMult: 'conv2d_1=0.1', grad: 'conv*:clipnorm:1', freeze: 'dense_2', trackNorms: 'batch' });
+    expect(run.config).toMatchObject({
+      optimizer: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.999,eps=1e-7',
+      lrMult: 'conv2d_1=0.1',
+      grad: 'conv*:clipnorm:1',
+      freeze: 'dense_2',
+      trackNorms: 'batch',
+    });
     const [e0, e1] = [run.initial, run.epochs[0]!];
     const norms = (s: typeof e0, layer: string) => s.norms.find((n) => n.layer === layer)!.norms;
     // dense_2 is frozen: its channel norms did not move; the others did.
     expect(norms(e1, 'dense_2')).toEqual(norms(e0, 'dense_2'));
     expect(norms(e1, 'dense_1')).not.toEqual(norms(e0, 'dense_1'));
-    expect(e0.norms.map((n) => [n.layer, n.norms.length])).toEqual([['conv2d_1', 32], ['conv2d_2', 64], ['conv2d_3', 128], ['dense_1', 128], ['dense_2', 10]]);
+    expect(e0.norms.map((n) => [n.layer, n.norms.length])).toEqual([
+      ['conv2d_1', 32],
+      ['conv2d_2', 64],
+      ['conv2d_3', 128],
+      ['dense_1', 128],
+      ['dense_2', 10],
+    ]);
     expect(e1.batchNorms?.map((b) => b.batch)).toEqual([1, 2, 3, 4]);
     expect(e1.batchNorms?.[3]?.layers.find((l) => l.layer === 'dense_1')?.max).toBeCloseTo(Math.max(...norms(e1, 'dense_1')), 5);
   }, 120_000);
@@ -58,7 +85,12 @@ describe('weight controls from the command line', () => {
     const r = await penx('compare', '--penalties', 'l2:1e-4,none', '--optimizers', 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4', '--name', 'cmp', ...SMALL);
     expect(r.code, r.stderr).toBe(0);
     const runs = (JSON.parse(readFileSync(join(root, 'cmp', 'compare.json'), 'utf8')) as { runs: string[] }).runs;
-    expect(runs).toEqual(['l2_1e-4__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7', 'l2_1e-4__adamw_lr=0.001_wd=1e-4_beta1=0.9_beta2=0.999_eps=1e-7', 'none__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7', 'none__adamw_lr=0.001_wd=1e-4_beta1=0.9_beta2=0.999_eps=1e-7']);
+    expect(runs).toEqual([
+      'l2_1e-4__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7',
+      'l2_1e-4__adamw_lr=0.001_wd=1e-4_beta1=0.9_beta2=0.999_eps=1e-7',
+      'none__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7',
+      'none__adamw_lr=0.001_wd=1e-4_beta1=0.9_beta2=0.999_eps=1e-7',
+    ]);
     const opt = (name: string) => readRun(join('cmp', name)).config.optimizer;
     expect(opt(runs[1]!)).toMatch(/^adamw:/);
     expect(r.stdout).toMatch(/^l2:1e-4 adam:lr=0.001\s+test acc/m);

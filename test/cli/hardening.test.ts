@@ -102,7 +102,23 @@ describe('crash and resume', () => {
 
   it('--resume with another thread count is said and recorded per session; --resume of nothing says so', async () => {
     const out = join(root, 'threads');
-    const base = ['train', '--penalty', 'none', '--out', out, '--name', 't', '--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm'];
+    const base = [
+      'train',
+      '--penalty',
+      'none',
+      '--out',
+      out,
+      '--name',
+      't',
+      '--train-size',
+      '256',
+      '--test-size',
+      '128',
+      '--batch-size',
+      '64',
+      '--backend',
+      'wasm',
+    ];
     const fresh = await penx(...base, '--epochs', '1', '--threads', '2', '--resume');
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stderr).toMatch(/nothing to resume in .*t: starting a new run/);
@@ -134,25 +150,37 @@ describe('bad input: exit 2, a message, nothing written', () => {
     ['a 300-character name', ['--name', 'n'.repeat(300)], /is 300 bytes long \(at most 255\)/],
     ['a batch larger than the training set', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(256 images\)/],
     ['a strength that underflows', ['--penalty', 'l1:1e-400'], /too small for a 64-bit float/],
-    ['a constraint that cannot apply to a kernel', ['--constraint', 'maxnorm:m=2,axis=3'], /cannot be applied to dense_1\/kernel \(shape \[3200,128\]\): axis=3 is out of range/],
-  ])('%s', async (_, flags, message) => {
-    const out = join(root, 'bad');
-    const file = join(root, 'a-file');
-    writeFileSync(file, '');
-    const given = flags.map((f) => f.replace('__FILE__', file));
-    const penaltyFlag = given.includes('--penalty') ? [] : ['--penalty', 'l1'];
-    const t0 = performance.now();
-    const r = await penx('train', ...penaltyFlag, '--epochs', '1', '--train-size', '256', '--test-size', '128', '--out', out, '--backend', 'wasm', ...given);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(r.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
-    expect(performance.now() - t0).toBeLessThan(30_000);
-    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
-  }, 60_000);
+    [
+      'a constraint that cannot apply to a kernel',
+      ['--constraint', 'maxnorm:m=2,axis=3'],
+      /cannot be applied to dense_1\/kernel \(shape \[3200,128\]\): axis=3 is out of range/,
+    ],
+  ])(
+    '%s',
+    async (_, flags, message) => {
+      const out = join(root, 'bad');
+      const file = join(root, 'a-file');
+      writeFileSync(file, '');
+      const given = flags.map((f) => f.replace('__FILE__', file));
+      const penaltyFlag = given.includes('--penalty') ? [] : ['--penalty', 'l1'];
+      const t0 = performance.now();
+      const r = await penx('train', ...penaltyFlag, '--epochs', '1', '--train-size', '256', '--test-size', '128', '--out', out, '--backend', 'wasm', ...given);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+      expect(performance.now() - t0).toBeLessThan(30_000);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    },
+    60_000,
+  );
 
   it('empty lists of penalties or optimisers', async () => {
-    for (const flags of [['--penalties', ''], ['--penalties', ','], ['--optimizers', '']]) {
+    for (const flags of [
+      ['--penalties', ''],
+      ['--penalties', ','],
+      ['--optimizers', ''],
+    ]) {
       const r = await penx('compare', ...flags, '--epochs', '1', '--out', join(root, 'empty'));
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/names no (penalty|optimiser)/);
@@ -168,7 +196,8 @@ describe('bad input: exit 2, a message, nothing written', () => {
   it('modules: exactly the path given; two modules defining one name are refused; no TF.js advert', async () => {
     const dir = join(root, 'mods');
     mkdirSync(dir, { recursive: true });
-    const body = (name: string, f: string) => `import { definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: '${name}', fn: (w) => ${f} });\n`;
+    const body = (name: string, f: string) =>
+      `import { definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: '${name}', fn: (w) => ${f} });\n`;
     // Inside the repository, so 'penalty-explorer' resolves to this package.
     const here = join('tmp', 'hardening-mods');
     mkdirSync(here, { recursive: true });

@@ -76,7 +76,11 @@ describe('Ctrl-C', () => {
   it('the first SIGINT during a run asks it to stop at its next safe point; the second exits at once', async () => {
     const exits: number[] = [];
     const said: string[] = [];
-    const interrupts = new Interrupts((code) => void exits.push(code), (m) => said.push(m), () => '; continue it with: penx train --resume');
+    const interrupts = new Interrupts(
+      (code) => void exits.push(code),
+      (m) => said.push(m),
+      () => '; continue it with: penx train --resume',
+    );
     // Outside a run there is nothing to stop cleanly: at once.
     interrupts.onSignal();
     expect(exits).toEqual([130]);

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { saveModel, tf } from '../../src/node.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import { saveModel, tf } from '../../src/node.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx } from './run-penx.ts';
 
@@ -22,15 +22,33 @@ describe('penx train --model', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/12×12×3, 5 classes/);
     const run = readRun(join(root, 'runs', 'module'));
-    expect(run.config.model).toEqual({ name: 'strided_cnn', source: './test/fixtures/models/strided-cnn.ts', weights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5, trainableWeights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5, inputShape: [12, 12, 3], outputShape: [5] });
+    expect(run.config.model).toEqual({
+      name: 'strided_cnn',
+      source: './test/fixtures/models/strided-cnn.ts',
+      weights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5,
+      trainableWeights: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 6 * 6 * 6 * 5 + 5,
+      inputShape: [12, 12, 3],
+      outputShape: [5],
+    });
     expect(run.config.penalty).toBe('l1:1e-4');
-    expect(run.epochs[0]!.layers.map((l) => [l.name, l.penalty > 0])).toEqual([['conv_a', true], ['conv_b', true], ['head', true]]);
+    expect(run.epochs[0]!.layers.map((l) => [l.name, l.penalty > 0])).toEqual([
+      ['conv_a', true],
+      ['conv_b', true],
+      ['head', true],
+    ]);
     expect(existsSync(join(root, 'runs', 'module', 'report.html'))).toBe(true);
   }, 120_000);
 
   it('trains a saved TF.js model (a model.json folder)', async () => {
     const dir = join(root, 'saved');
-    const model = tf.sequential({ name: 'saved_dense', layers: [tf.layers.flatten({ inputShape: [12, 12, 3] }), tf.layers.dense({ units: 8, activation: 'relu' }), tf.layers.dense({ units: 5, activation: 'softmax' })] });
+    const model = tf.sequential({
+      name: 'saved_dense',
+      layers: [
+        tf.layers.flatten({ inputShape: [12, 12, 3] }),
+        tf.layers.dense({ units: 8, activation: 'relu' }),
+        tf.layers.dense({ units: 5, activation: 'softmax' }),
+      ],
+    });
     await saveModel(model, dir);
     const r = await penx('train', '--penalty', 'deadzone:1e-4', '--model', dir, '--name', 'folder', ...SMALL);
     expect(r.code, r.stderr).toBe(0);

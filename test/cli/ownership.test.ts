@@ -161,12 +161,20 @@ describe('flags: one number grammar, plain run names, prune epochs within the ru
     ['--range 0x1,1', ['plot', '__RUN__', '--range', '-0x1,1'], /--range must be/],
     ['a name with a newline', ['train', '--penalty', 'l1', '--epochs', '1', '--out', '__OUT__', '--name', 'a\nb'], /--name .* control character/],
     ['a name with an escape', ['compare', '--penalties', 'l1', '--epochs', '1', '--out', '__OUT__', '--name', 'a\u001b[31mb'], /--name .* control character/],
-    ['--prune-epochs past --epochs', ['train', '--penalty', 'l1', '--epochs', '1', '--prune-epochs', '99', '--out', '__OUT__'], /--prune-epochs 99 .* the run has 1 epoch/],
-  ])('%s is refused with exit 2', async (_, args, message) => {
-    const before = readdirSync(out).sort();
-    const r = await penxWith({ timeoutMs: 20_000 }, ...args.map((a) => a.replace('__RUN__', trained).replace('__OUT__', out)));
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(readdirSync(out).sort()).toEqual(before);
-  }, 30_000);
+    [
+      '--prune-epochs past --epochs',
+      ['train', '--penalty', 'l1', '--epochs', '1', '--prune-epochs', '99', '--out', '__OUT__'],
+      /--prune-epochs 99 .* the run has 1 epoch/,
+    ],
+  ])(
+    '%s is refused with exit 2',
+    async (_, args, message) => {
+      const before = readdirSync(out).sort();
+      const r = await penxWith({ timeoutMs: 20_000 }, ...args.map((a) => a.replace('__RUN__', trained).replace('__OUT__', out)));
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(readdirSync(out).sort()).toEqual(before);
+    },
+    30_000,
+  );
 });

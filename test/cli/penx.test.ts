@@ -5,13 +5,19 @@ describe('penx', () => {
   it.concurrent('--help lists the commands', async () => {
     const r = await penx('--help');
     expect(r.code).toBe(0);
-    for (const cmd of ['train', 'compare', 'plot', 'start', 'bench', 'penalties', 'constraints', 'optimizers']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    for (const cmd of ['train', 'compare', 'plot', 'start', 'bench', 'penalties', 'constraints', 'optimizers'])
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
   });
 
   it.concurrent('penalties prints the table from the registry', async () => {
     const r = await penx('penalties');
     expect(r.code).toBe(0);
-    for (const line of [/^l1\s+λ·Σ\|w\|\s+λ=1e-4/m, /^deadzone\s+λ·Σ max\(0, \|w\| − a\)\s+λ=1e-4 \(≥ 0\), a=0\.25 \(≥ 0\)/m, /^lp\s+λ·Σ\|w\|\^p\s+.*p=2 \(> 0\)/m, /^none\s+0\s+—/m]) {
+    for (const line of [
+      /^l1\s+λ·Σ\|w\|\s+λ=1e-4/m,
+      /^deadzone\s+λ·Σ max\(0, \|w\| − a\)\s+λ=1e-4 \(≥ 0\), a=0\.25 \(≥ 0\)/m,
+      /^lp\s+λ·Σ\|w\|\^p\s+.*p=2 \(> 0\)/m,
+      /^none\s+0\s+—/m,
+    ]) {
       expect(r.stdout).toMatch(line);
     }
     expect(r.stderr).toBe('');

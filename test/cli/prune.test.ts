@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
+import { splitSpecList } from '../../src/index.ts';
 import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
 import { bitsOf, plainTfjsPredict } from '../fixtures/portable/plain-tfjs.ts';
-import { splitSpecList } from '../../src/index.ts';
 import { penx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));

@@ -38,7 +38,10 @@ function edited(dir: string, edit: (record: { config: Record<string, unknown> })
 
 beforeAll(async () => {
   mkdirSync(here, { recursive: true });
-  writeFileSync(join(here, 'evil.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'imported by ' + process.argv.join(' '));\nexport default {};\n`);
+  writeFileSync(
+    join(here, 'evil.mjs'),
+    `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'imported by ' + process.argv.join(' '));\nexport default {};\n`,
+  );
   const t = await penx('train', '--penalty', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05', '--epochs', '1', ...TINY, '--out', out, '--name', 'user');
   expect(t.code, t.stderr).toBe(0);
   const evil = `./${here}/evil.mjs`;

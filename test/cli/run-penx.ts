@@ -1,5 +1,5 @@
 /** Running the real `penx` command from tests, as a user would from a shell: the built dist/cli.mjs. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 
 export interface Run {
   readonly code: number;
@@ -20,7 +20,12 @@ export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [...(options.nodeArgs ?? []), 'mnist-demo/dist/cli.mjs', ...args],
-      { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...options.env }, ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}) },
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 << 20,
+        env: { ...process.env, ...options.env },
+        ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : err.signal === 'SIGKILL' ? 137 : 1) : 0, stdout, stderr }),
     );
   });

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/formats/run.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import type { RunRecord } from '../../src/formats/run.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx, spawnPenx } from './run-penx.ts';
 
@@ -25,7 +25,17 @@ describe('penx train (tiny, end to end)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/report: .*deadzone_1e-4_a=0\.25\/report\.html/);
     const run = readRun(dir);
-    expect(run.config).toMatchObject({ penalty: 'deadzone:1e-4,a=0.25', backend: 'wasm', threads: 2, parallel: 'data', seed: 42, trainSize: 256, testSize: 128, batchSize: 64, epochs: 2 });
+    expect(run.config).toMatchObject({
+      penalty: 'deadzone:1e-4,a=0.25',
+      backend: 'wasm',
+      threads: 2,
+      parallel: 'data',
+      seed: 42,
+      trainSize: 256,
+      testSize: 128,
+      batchSize: 64,
+      epochs: 2,
+    });
     expect(run.config.versions).toHaveProperty('@tensorflow/tfjs');
     expect(run.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     for (const e of [run.initial, ...run.epochs]) {
@@ -47,13 +57,16 @@ describe('penx train (tiny, end to end)', () => {
       expect(isPng(join(dir, `${f}.png`)), f).toBe(true);
       expect(readFileSync(join(dir, `${f}.svg`), 'utf8')).toMatch(/^<svg/);
     }
-    expect(readFileSync(join(dir, 'epoch-002.svg'), 'utf8')).toContain(`epoch=2 loss=${run.epochs[1]!.testLoss!.toFixed(4)} acc=${run.epochs[1]!.testAcc!.toFixed(4)}`);
+    expect(readFileSync(join(dir, 'epoch-002.svg'), 'utf8')).toContain(
+      `epoch=2 loss=${run.epochs[1]!.testLoss!.toFixed(4)} acc=${run.epochs[1]!.testAcc!.toFixed(4)}`,
+    );
     expect(isPng(join(dir, 'histograms.png'))).toBe(true);
     expect(isPng(join(dir, 'sparsity.png'))).toBe(true);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('id="epoch"');
     expect(html).not.toMatch(/<script[^>]+src=/);
-    for (const f of ['model/model.json', 'model/weights.bin', 'optimizer.bin', 'optimizer.json', 'run.json']) expect(existsSync(join(dir, 'checkpoint', f)), f).toBe(true);
+    for (const f of ['model/model.json', 'model/weights.bin', 'optimizer.bin', 'optimizer.json', 'run.json'])
+      expect(existsSync(join(dir, 'checkpoint', f)), f).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   }, 120_000);
 
@@ -142,7 +155,19 @@ describe('bad data and diverging runs', () => {
     const data = join(root, 'gzdata');
     writeDataset(data, 64, 32, { gzip: true });
     const out = join(root, 'gzruns');
-    const r = await penx('train', '--penalty', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05', '--data', data, '--out', out, '--epochs', '1', '--batch-size', '32');
+    const r = await penx(
+      'train',
+      '--penalty',
+      './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--batch-size',
+      '32',
+    );
     expect(r.code).toBe(0);
     const run = readRun(join(out, 'logsum_1e-4_eps=0.05'));
     expect(run.config).toMatchObject({ penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './mnist-demo/examples/logsum-penalty.ts', trainSize: 64, data });

@@ -27,7 +27,10 @@ export function tree(dir: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[`${path}/`] = 'folder';
         walk(path);
-      } else out[path] = createHash('sha256').update(readFileSync(join(dir, path))).digest('hex');
+      } else
+        out[path] = createHash('sha256')
+          .update(readFileSync(join(dir, path)))
+          .digest('hex');
     }
   };
   walk('');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CONSTRAINTS, constraint, EPSILON, SpecError, tf, type BuiltinConstraintName } from '../../src/index.ts';
+import { BUILTIN_CONSTRAINTS, type BuiltinConstraintName, constraint, EPSILON, SpecError, tf } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 /** A 3×4 matrix as rows, and the hand computations of Keras's constraints on it. */
@@ -106,11 +106,18 @@ describe('constraints on several axes, and constraints that change nothing', () 
 describe('perchannel=1: one spec for every kernel of a model', () => {
   it('bounds each Conv2D filter and each Dense unit alike', () => {
     const c = constraint('maxnorm:m=0.5,perchannel=1');
-    for (const shape of [[3, 3, 2, 4], [6, 5]] as const) {
+    for (const shape of [
+      [3, 3, 2, 4],
+      [6, 5],
+    ] as const) {
       const w = tf.randomNormal([...shape], 0, 1, 'float32', 9);
       const axes = shape.slice(0, -1).map((_, i) => i);
       const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(c.apply(w)), axes)).dataSync());
-      expectClose(Array.from(norms), Array.from({ length: shape.at(-1)! }, () => 0.5), 1e-5);
+      expectClose(
+        Array.from(norms),
+        Array.from({ length: shape.at(-1)! }, () => 0.5),
+        1e-5,
+      );
     }
     expect(c.spec).toBe('maxnorm:m=0.5,axis=0,perchannel=1');
   });

@@ -41,7 +41,8 @@ export function writeDataset(dir: string, n: number, m: number, options: Dataset
   const rank = shape.length + 1;
   const pixels = shape.reduce((a, b) => a * b, 1);
   const prefix = options.prefix ?? '';
-  const put = (name: string, bytes: Uint8Array) => writeFileSync(join(dir, `${prefix}${name}${options.gzip ? '.gz' : ''}`), options.gzip ? gzipSync(bytes) : bytes);
+  const put = (name: string, bytes: Uint8Array) =>
+    writeFileSync(join(dir, `${prefix}${name}${options.gzip ? '.gz' : ''}`), options.gzip ? gzipSync(bytes) : bytes);
   const train = split(n, 0, pixels, options.classes);
   const test = split(m, 3, pixels, options.classes);
   put(`train-images-idx${rank}-ubyte`, idxBytes([n, ...shape], train.images));

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadData } from '../../mnist-demo/data/mnist.ts';
 import { DataError } from '../../src/errors.ts';
 import { parseIdx, readIdx } from '../../src/io/idx.ts';
-import { loadData } from '../../mnist-demo/data/mnist.ts';
 import { loadImageSet } from '../../src/io/image-set.ts';
 import { idxBytes, split, writeDataset } from './idx-files.ts';
 

@@ -2,16 +2,36 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRunName, claimFolder, FolderExistsError, openFolder, hasContent, LOCK_FILE, lockFolder, LockedError, makeFolder, MARKER_FILE, ownedEntries, processStart, removeLeftovers, removeOwned, UsageError, writeFileAtomic } from '../../src/node.ts';
 import { noteOwned } from '../../src/folders/owner.ts';
+import {
+  checkRunName,
+  claimFolder,
+  FolderExistsError,
+  hasContent,
+  LOCK_FILE,
+  LockedError,
+  lockFolder,
+  MARKER_FILE,
+  makeFolder,
+  openFolder,
+  ownedEntries,
+  processStart,
+  removeLeftovers,
+  removeOwned,
+  UsageError,
+  writeFileAtomic,
+} from '../../src/node.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('run names', () => {
-  it.each(['..', '.', 'a/b', '../x', '/abs', 'x\\y', '', 'n'.repeat(300), 'a\nb', 'tab\there', 'esc\u001b[0m', 'nul\0'])('refuses %j: one plain path segment only', (name) => {
-    expect(() => checkRunName(name)).toThrow(UsageError);
-  });
+  it.each(['..', '.', 'a/b', '../x', '/abs', 'x\\y', '', 'n'.repeat(300), 'a\nb', 'tab\there', 'esc\u001b[0m', 'nul\0'])(
+    'refuses %j: one plain path segment only',
+    (name) => {
+      expect(() => checkRunName(name)).toThrow(UsageError);
+    },
+  );
   it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255)])('takes %j', (name) => {
     expect(() => checkRunName(name)).not.toThrow();
   });
@@ -149,10 +169,18 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     const dir = join(root, 'recycled');
     mkdirSync(dir);
     // The test runner's parent is alive, but it is not the process that took this lock.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'then', started: 'not-its-start' }));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'then', started: 'not-its-start' }),
+    );
     lockFolder(dir)();
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'then', started: processStart(process.ppid) }));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'then', started: processStart(process.ppid) }),
+    );
     expect(() => lockFolder(dir)).toThrow(LockedError);
-    expect(() => lockFolder(dir)).toThrow(new RegExp(`if process ${process.ppid} is not penx .*remove ${join(dir, LOCK_FILE).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    expect(() => lockFolder(dir)).toThrow(
+      new RegExp(`if process ${process.ppid} is not penx .*remove ${join(dir, LOCK_FILE).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
   });
 });

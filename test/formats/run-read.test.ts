@@ -5,7 +5,7 @@
  * trainLoss without the penalties it included.
  */
 import { describe, expect, it } from 'vitest';
-import { readRunRecord, RecordFormatError, RUN_FORMAT } from '../../src/index.ts';
+import { RecordFormatError, RUN_FORMAT, readRunRecord } from '../../src/index.ts';
 
 const hist = { lo: -1, hi: 1, density: [0.5, 0.5], below: 0, above: 0, zeros: 0, count: 4 };
 const sp = { lt1e3: 0, lt1e2: 0 };
@@ -17,15 +17,55 @@ const snapshot = (epoch: number, penalties: [number, number]) => ({
   histogram: hist,
   sparsity: sp,
   layers: [
-    { name: 'dense_1', count: 6, histogram: hist, sparsity: sp, penalty: penalties[0], weights: [w('dense_1/kernel', 'kernel', [2, 2]), w('dense_1/bias', 'bias', [2])] },
-    { name: 'bn', count: 8, histogram: hist, sparsity: sp, penalty: 0, weights: [w('bn/gamma', 'other', [2]), w('bn/beta', 'other', [2]), w('bn/moving_mean', 'other', [2]), w('bn/moving_variance', 'other', [2])] },
-    { name: 'dense_2', count: 6, histogram: hist, sparsity: sp, penalty: penalties[1], weights: [w('dense_2/kernel', 'kernel', [2, 2]), w('dense_2/bias', 'bias', [2])] },
+    {
+      name: 'dense_1',
+      count: 6,
+      histogram: hist,
+      sparsity: sp,
+      penalty: penalties[0],
+      weights: [w('dense_1/kernel', 'kernel', [2, 2]), w('dense_1/bias', 'bias', [2])],
+    },
+    {
+      name: 'bn',
+      count: 8,
+      histogram: hist,
+      sparsity: sp,
+      penalty: 0,
+      weights: [w('bn/gamma', 'other', [2]), w('bn/beta', 'other', [2]), w('bn/moving_mean', 'other', [2]), w('bn/moving_variance', 'other', [2])],
+    },
+    {
+      name: 'dense_2',
+      count: 6,
+      histogram: hist,
+      sparsity: sp,
+      penalty: penalties[1],
+      weights: [w('dense_2/kernel', 'kernel', [2, 2]), w('dense_2/bias', 'bias', [2])],
+    },
   ],
   norms: [],
 });
 const v2 = (config: Record<string, unknown>) => ({
   format: 'penalty-explorer/run@2',
-  config: { name: 'old', loss: 'categoricalCrossentropy', penalty: 'l1:1e-4', penaltyFormula: 'λ·Σ|w|', penalizeBias: false, optimizer: 'adam', trackNorms: 'epoch', epochs: 1, batchSize: 32, seed: 42, trainSize: 10, testSize: 5, data: 'tensors', backend: 'cpu', threads: 1, versions: {}, startedAt: 'then', ...config },
+  config: {
+    name: 'old',
+    loss: 'categoricalCrossentropy',
+    penalty: 'l1:1e-4',
+    penaltyFormula: 'λ·Σ|w|',
+    penalizeBias: false,
+    optimizer: 'adam',
+    trackNorms: 'epoch',
+    epochs: 1,
+    batchSize: 32,
+    seed: 42,
+    trainSize: 10,
+    testSize: 5,
+    data: 'tensors',
+    backend: 'cpu',
+    threads: 1,
+    versions: {},
+    startedAt: 'then',
+    ...config,
+  },
   initial: snapshot(0, [0.02, 0.01]),
   epochs: [{ ...snapshot(1, [0.03, 0.02]), trainLoss: 0.9, penaltyLoss: 0.04, trainAcc: 0.6, seconds: 1 }],
 });

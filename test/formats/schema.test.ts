@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { RecordFormatError } from '../../src/errors.ts';
-import { readRunRecord } from '../../src/formats/run-read.ts';
-import { runRecordSchema } from '../../src/formats/run-schema.ts';
 import { RUN_FORMAT, type RunRecord } from '../../src/formats/run.ts';
+import { readRunRecord } from '../../src/formats/run-read.ts';
+import type { runRecordSchema } from '../../src/formats/run-schema.ts';
+import type { SweepRecord, sweepRecordSchema } from '../../src/formats/sweep.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 import { fineRuns } from '../viz/views/fine-runs.ts';
-import { sweepRecordSchema, type SweepRecord } from '../../src/formats/sweep.ts';
 
 /** Readonly-ness aside, the same type. */
 type Mutable<T> = T extends ReadonlyArray<infer U> ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;

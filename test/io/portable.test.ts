@@ -24,11 +24,41 @@ const model = () =>
   tf.sequential({
     name: 'portable',
     layers: [
-      tf.layers.dense({ name: 'a', units: 6, inputShape: [4], activation: 'relu', kernelInitializer: init(1), kernelRegularizer: penalty('l1:1e-3'), biasRegularizer: penalty('l2:1e-3'), kernelConstraint: constraint('maxnorm:m=1.5') }),
-      tf.layers.dense({ name: 'b', units: 6, activation: 'tanh', kernelInitializer: init(2), kernelRegularizer: penalty('l1l2:1,l1=1e-4,l2=2e-4'), biasConstraint: tf.constraints.nonNeg() }),
-      tf.layers.dense({ name: 'c', units: 5, activation: 'relu', kernelInitializer: init(3), kernelRegularizer: penalty('deadzone:1e-3,a=0.1'), kernelConstraint: constraint('nonneg') }),
+      tf.layers.dense({
+        name: 'a',
+        units: 6,
+        inputShape: [4],
+        activation: 'relu',
+        kernelInitializer: init(1),
+        kernelRegularizer: penalty('l1:1e-3'),
+        biasRegularizer: penalty('l2:1e-3'),
+        kernelConstraint: constraint('maxnorm:m=1.5'),
+      }),
+      tf.layers.dense({
+        name: 'b',
+        units: 6,
+        activation: 'tanh',
+        kernelInitializer: init(2),
+        kernelRegularizer: penalty('l1l2:1,l1=1e-4,l2=2e-4'),
+        biasConstraint: tf.constraints.nonNeg(),
+      }),
+      tf.layers.dense({
+        name: 'c',
+        units: 5,
+        activation: 'relu',
+        kernelInitializer: init(3),
+        kernelRegularizer: penalty('deadzone:1e-3,a=0.1'),
+        kernelConstraint: constraint('nonneg'),
+      }),
       tf.layers.dense({ name: 'd', units: 4, kernelInitializer: init(4), kernelRegularizer: penalty('portable_cubic:1e-3') }),
-      tf.layers.dense({ name: 'e', units: 3, activation: 'softmax', kernelInitializer: init(5), kernelRegularizer: penalty('l1:1e-3,prox'), biasRegularizer: tf.regularizers.l2({ l2: 1e-3 }) }),
+      tf.layers.dense({
+        name: 'e',
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: init(5),
+        kernelRegularizer: penalty('l1:1e-3,prox'),
+        biasRegularizer: tf.regularizers.l2({ l2: 1e-3 }),
+      }),
     ],
   });
 
@@ -39,7 +69,11 @@ describe('saveModel(model, dir, { portable: true })', () => {
     await tf.setBackend('cpu');
     const m = model();
     const x = tf.randomUniform([10, 4], -1, 1, 'float32', 7);
-    await fit(m, { x, y: tf.tensor1d(Array.from({ length: 10 }, (_, i) => i % 3)) }, { epochs: 2, batchSize: 5, optimizer: 'adam:lr=0.02', loss: 'sparseCategoricalCrossentropy' });
+    await fit(
+      m,
+      { x, y: tf.tensor1d(Array.from({ length: 10 }, (_, i) => i % 3)) },
+      { epochs: 2, batchSize: 5, optimizer: 'adam:lr=0.02', loss: 'sparseCategoricalCrossentropy' },
+    );
     writeFileSync(join(root, 'input.json'), JSON.stringify({ values: Array.from(x.dataSync()), shape: x.shape }));
     const expected = Array.from(new Uint32Array(new Float32Array((m.predict(x) as tf.Tensor).dataSync()).buffer));
 
@@ -58,7 +92,13 @@ describe('saveModel(model, dir, { portable: true })', () => {
     expect(layers[0].bias_regularizer).toEqual({ class_name: 'L1L2', config: { l1: 0, l2: 1e-3 } });
     expect(layers[1].kernel_regularizer.config.l1).toBeCloseTo(1e-4, 12);
     expect(layers[1].kernel_regularizer.config.l2).toBeCloseTo(2e-4, 12);
-    expect([layers[2].kernel_regularizer, layers[3].kernel_regularizer, layers[4].kernel_regularizer, layers[0].kernel_constraint, layers[2].kernel_constraint]).toEqual([null, null, null, null, null]);
+    expect([
+      layers[2].kernel_regularizer,
+      layers[3].kernel_regularizer,
+      layers[4].kernel_regularizer,
+      layers[0].kernel_constraint,
+      layers[2].kernel_constraint,
+    ]).toEqual([null, null, null, null, null]);
     expect(layers[1].bias_constraint.class_name).toBe('NonNeg');
     expect(layers[4].bias_regularizer.class_name).toBe('L1L2');
     const listed = json.userDefinedMetadata['penalty-explorer'];

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bestEncoding, decodeSparse, encodeSparse, encodingSizes, indexBytes, mulberry32, sizeOf, type NamedWeights } from '../../src/index.ts';
+import { bestEncoding, decodeSparse, encodeSparse, encodingSizes, indexBytes, mulberry32, type NamedWeights, sizeOf } from '../../src/index.ts';
 import { readSparseWeights, SPARSE_BIN, SPARSE_JSON, writeSparseWeights } from '../../src/node.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sparse-'));
@@ -13,7 +13,7 @@ function sparseValues(size: number, density: number, seed: number): Float32Array
   const rand = mulberry32(seed);
   const v = new Float32Array(size);
   for (let i = 0; i < size; i++) if (rand() < density) v[i] = (rand() - 0.5) * 2;
-  v[v.findIndex((x) => x === 0)] = -0;
+  v[v.indexOf(0)] = -0;
   return v;
 }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, tf, type Tensor } from '../../src/node.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
+import { selectBackend, type Tensor, tf } from '../../src/node.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + seed) * Math.cos(i * 0.047));
@@ -48,7 +48,8 @@ describe('the shifted-product filter gradient (wasm) equals the cpu backend’s'
   });
 
   it('is used where it measured faster: conv2d_2 of the reference model, not conv2d_3 or strided convolutions', () => {
-    const info = (shape: [number, number, number, number], filter: [number, number, number, number], stride = 1) => tf.backend_util.computeConv2DInfo(shape, filter, stride, 1, 'valid');
+    const info = (shape: [number, number, number, number], filter: [number, number, number, number], stride = 1) =>
+      tf.backend_util.computeConv2DInfo(shape, filter, stride, 1, 'valid');
     expect(shiftedFilterGradApplies(info([64, 26, 26, 32], [3, 3, 32, 64]))).toBe(true);
     expect(shiftedFilterGradApplies(info([64, 12, 12, 64], [3, 3, 64, 128]))).toBe(false);
     expect(shiftedFilterGradApplies(info([64, 28, 28, 1], [3, 3, 1, 32]))).toBe(false);

@@ -4,7 +4,7 @@
  * and — for checking by hand — what each penalty adds and what each constraint guarantees, stated
  * here independently of the library (by weight name and formula).
  */
-import { constraint, definePenalty, penalty, tf, type LossOption, type Tensors } from '../../src/index.ts';
+import { constraint, definePenalty, type LossOption, penalty, type Tensors, tf } from '../../src/index.ts';
 
 // A user's penalty: λ·Σ|w|³, defined as a user would.
 definePenalty({ name: 'conf_cubic', formula: 'Σ|w|³', fn: (w) => tf.mul(tf.abs(w), tf.square(w)) });
@@ -12,11 +12,26 @@ definePenalty({ name: 'conf_cubic', formula: 'Σ|w|³', fn: (w) => tf.mul(tf.abs
 /** What a penalty adds for one weight tensor, by hand (float64). */
 export type ByHand = (w: Float32Array) => number;
 const sum = (w: Float32Array, f: (x: number) => number) => w.reduce((s, x) => s + f(x), 0);
-export const L1 = (l: number): ByHand => (w) => l * sum(w, Math.abs);
-export const L2 = (l: number): ByHand => (w) => l * sum(w, (x) => x * x);
-export const L1L2 = (l: number, a: number, b: number): ByHand => (w) => l * (a * sum(w, Math.abs) + b * sum(w, (x) => x * x));
-export const DEADZONE = (l: number, a: number): ByHand => (w) => l * sum(w, (x) => Math.max(0, Math.abs(x) - a));
-export const CUBIC = (l: number): ByHand => (w) => l * sum(w, (x) => Math.abs(x) ** 3);
+export const L1 =
+  (l: number): ByHand =>
+  (w) =>
+    l * sum(w, Math.abs);
+export const L2 =
+  (l: number): ByHand =>
+  (w) =>
+    l * sum(w, (x) => x * x);
+export const L1L2 =
+  (l: number, a: number, b: number): ByHand =>
+  (w) =>
+    l * (a * sum(w, Math.abs) + b * sum(w, (x) => x * x));
+export const DEADZONE =
+  (l: number, a: number): ByHand =>
+  (w) =>
+    l * sum(w, (x) => Math.max(0, Math.abs(x) - a));
+export const CUBIC =
+  (l: number): ByHand =>
+  (w) =>
+    l * sum(w, (x) => Math.abs(x) ** 3);
 
 /** The norms of the slices of a row-major tensor taken over `axes` (the others index the slices). */
 export function sliceNorms(w: Float32Array, shape: readonly number[], axes: readonly number[]): number[] {
@@ -32,8 +47,14 @@ export function sliceNorms(w: Float32Array, shape: readonly number[], axes: read
 
 /** How far a weight is outside what its constraint guarantees (0 when it holds), by hand. */
 export type Holds = (w: Float32Array, shape: readonly number[]) => number;
-export const MAXNORM = (m: number, axes: readonly number[] = [0]): Holds => (w, shape) => Math.max(0, ...sliceNorms(w, shape, axes).map((n) => n - m * (1 + 1e-5)));
-export const UNITNORM = (axes: readonly number[] = [0]): Holds => (w, shape) => Math.max(0, ...sliceNorms(w, shape, axes).map((n) => Math.abs(n - 1) - 1e-4));
+export const MAXNORM =
+  (m: number, axes: readonly number[] = [0]): Holds =>
+  (w, shape) =>
+    Math.max(0, ...sliceNorms(w, shape, axes).map((n) => n - m * (1 + 1e-5)));
+export const UNITNORM =
+  (axes: readonly number[] = [0]): Holds =>
+  (w, shape) =>
+    Math.max(0, ...sliceNorms(w, shape, axes).map((n) => Math.abs(n - 1) - 1e-4));
 export const NONNEG: Holds = (w) => Math.max(0, ...Array.from(w, (x) => -x));
 
 export interface ModelCase {
@@ -51,9 +72,18 @@ export interface ModelCase {
 
 // TF.js types a norm constraint's axis as one number; its code takes several (as Keras does).
 const N = 16;
-const classes = (k: number) => tf.tensor1d(Array.from({ length: N }, (_, i) => i % k), 'float32');
+const classes = (k: number) =>
+  tf.tensor1d(
+    Array.from({ length: N }, (_, i) => i % k),
+    'float32',
+  );
 const uniform = (shape: number[], seed: number) => tf.randomUniform([N, ...shape], -1, 1, 'float32', seed);
-const tokens = (len: number, vocab: number) => tf.tensor2d(Array.from({ length: N * len }, (_, i) => (i * 7 + Math.floor(i / len)) % vocab), [N, len], 'int32');
+const tokens = (len: number, vocab: number) =>
+  tf.tensor2d(
+    Array.from({ length: N * len }, (_, i) => (i * 7 + Math.floor(i / len)) % vocab),
+    [N, len],
+    'int32',
+  );
 const sym = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => l.apply(x) as tf.SymbolicTensor;
 const dense = (name: string, units: number, extra: Parameters<typeof tf.layers.dense>[0] = { units }) => tf.layers.dense({ ...extra, name, units });
 const head = (name = 'head', k = 3) => dense(name, k, { units: k, activation: 'softmax' });
@@ -65,7 +95,13 @@ export const CASES: readonly ModelCase[] = [
     build: () =>
       tf.sequential({
         layers: [
-          dense('mlp_a', 8, { units: 8, inputShape: [5], activation: 'relu', kernelRegularizer: penalty('l1:1e-3'), kernelConstraint: constraint('maxnorm:m=1.2') }),
+          dense('mlp_a', 8, {
+            units: 8,
+            inputShape: [5],
+            activation: 'relu',
+            kernelRegularizer: penalty('l1:1e-3'),
+            kernelConstraint: constraint('maxnorm:m=1.2'),
+          }),
           dense('mlp_b', 6, { units: 6, activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 2e-3 }), biasConstraint: tf.constraints.nonNeg() }),
           dense('mlp_out', 3, { units: 3, activation: 'softmax', kernelRegularizer: penalty('conf_cubic:1e-2') }),
         ],
@@ -86,8 +122,22 @@ export const CASES: readonly ModelCase[] = [
     build: () =>
       tf.sequential({
         layers: [
-          tf.layers.conv2d({ name: 'ref_c1', inputShape: [12, 12, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelRegularizer: penalty('deadzone:1e-3,a=0.1') }),
-          tf.layers.conv2d({ name: 'ref_c2', filters: 8, kernelSize: 3, activation: 'relu', kernelRegularizer: penalty('deadzone:1e-3,a=0.1'), kernelConstraint: constraint('maxnorm:m=1,axis=0+1+2') }),
+          tf.layers.conv2d({
+            name: 'ref_c1',
+            inputShape: [12, 12, 1],
+            filters: 8,
+            kernelSize: 3,
+            activation: 'relu',
+            kernelRegularizer: penalty('deadzone:1e-3,a=0.1'),
+          }),
+          tf.layers.conv2d({
+            name: 'ref_c2',
+            filters: 8,
+            kernelSize: 3,
+            activation: 'relu',
+            kernelRegularizer: penalty('deadzone:1e-3,a=0.1'),
+            kernelConstraint: constraint('maxnorm:m=1,axis=0+1+2'),
+          }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
           tf.layers.conv2d({ name: 'ref_c3', filters: 8, kernelSize: 3, activation: 'relu', kernelRegularizer: tf.regularizers.l1({ l1: 1e-3 }) }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -110,7 +160,15 @@ export const CASES: readonly ModelCase[] = [
     build: () => {
       const input = tf.input({ shape: [6] });
       const a = sym(dense('br_a', 4, { units: 4, activation: 'relu', kernelRegularizer: penalty('deadzone:1e-2,a=0.2') }), input);
-      const b = sym(dense('br_b', 4, { units: 4, activation: 'tanh', kernelRegularizer: tf.regularizers.l1l2({ l1: 1e-3, l2: 1e-3 }), kernelConstraint: tf.constraints.unitNorm({ axis: 0 }) }), input);
+      const b = sym(
+        dense('br_b', 4, {
+          units: 4,
+          activation: 'tanh',
+          kernelRegularizer: tf.regularizers.l1l2({ l1: 1e-3, l2: 1e-3 }),
+          kernelConstraint: tf.constraints.unitNorm({ axis: 0 }),
+        }),
+        input,
+      );
       const joined = sym(tf.layers.concatenate(), [a, b]);
       return tf.model({ inputs: input, outputs: sym(head('br_out'), joined) });
     },
@@ -126,8 +184,22 @@ export const CASES: readonly ModelCase[] = [
     build: () =>
       tf.sequential({
         layers: [
-          tf.layers.embedding({ name: 'emb', inputDim: 11, outputDim: 4, inputLength: 8, embeddingsRegularizer: penalty('l2:1e-2'), embeddingsConstraint: constraint('maxnorm:m=1,axis=1') }),
-          tf.layers.conv1d({ name: 'emb_conv', filters: 5, kernelSize: 3, activation: 'relu', kernelRegularizer: penalty('conf_cubic:1e-2'), kernelConstraint: tf.constraints.maxNorm({ maxValue: 1.5, axis: [0, 1] as unknown as number }) }),
+          tf.layers.embedding({
+            name: 'emb',
+            inputDim: 11,
+            outputDim: 4,
+            inputLength: 8,
+            embeddingsRegularizer: penalty('l2:1e-2'),
+            embeddingsConstraint: constraint('maxnorm:m=1,axis=1'),
+          }),
+          tf.layers.conv1d({
+            name: 'emb_conv',
+            filters: 5,
+            kernelSize: 3,
+            activation: 'relu',
+            kernelRegularizer: penalty('conf_cubic:1e-2'),
+            kernelConstraint: tf.constraints.maxNorm({ maxValue: 1.5, axis: [0, 1] as unknown as number }),
+          }),
           tf.layers.globalMaxPooling1d(),
           head('emb_out'),
         ],
@@ -148,7 +220,14 @@ export const CASES: readonly ModelCase[] = [
     build: () =>
       tf.sequential({
         layers: [
-          tf.layers.gru({ name: 'gru', units: 4, inputShape: [5, 3], kernelRegularizer: penalty('deadzone:1e-2,a=0.1'), recurrentRegularizer: tf.regularizers.l1({ l1: 1e-3 }), recurrentConstraint: constraint('maxnorm:m=1.5') }),
+          tf.layers.gru({
+            name: 'gru',
+            units: 4,
+            inputShape: [5, 3],
+            kernelRegularizer: penalty('deadzone:1e-2,a=0.1'),
+            recurrentRegularizer: tf.regularizers.l1({ l1: 1e-3 }),
+            recurrentConstraint: constraint('maxnorm:m=1.5'),
+          }),
           head('gru_out'),
         ],
       }),
@@ -163,7 +242,18 @@ export const CASES: readonly ModelCase[] = [
     name: 'LSTM',
     build: () =>
       tf.sequential({
-        layers: [tf.layers.lstm({ name: 'lstm', units: 3, inputShape: [4, 3], kernelRegularizer: penalty('l1:1e-3'), recurrentRegularizer: penalty('l2:1e-3'), biasRegularizer: penalty('l2:1e-2'), kernelConstraint: constraint('nonneg') }), head('lstm_out')],
+        layers: [
+          tf.layers.lstm({
+            name: 'lstm',
+            units: 3,
+            inputShape: [4, 3],
+            kernelRegularizer: penalty('l1:1e-3'),
+            recurrentRegularizer: penalty('l2:1e-3'),
+            biasRegularizer: penalty('l2:1e-2'),
+            kernelConstraint: constraint('nonneg'),
+          }),
+          head('lstm_out'),
+        ],
       }),
     data: () => ({ x: uniform([4, 3], 5), y: classes(3) }),
     penalties: [
@@ -177,7 +267,14 @@ export const CASES: readonly ModelCase[] = [
     name: 'Bidirectional LSTM',
     build: () =>
       tf.sequential({
-        layers: [tf.layers.bidirectional({ name: 'bi', inputShape: [4, 3], layer: tf.layers.lstm({ units: 2, kernelRegularizer: penalty('l1:1e-2'), recurrentConstraint: tf.constraints.maxNorm({ maxValue: 1 }) }) as tf.RNN }), head('bi_out')],
+        layers: [
+          tf.layers.bidirectional({
+            name: 'bi',
+            inputShape: [4, 3],
+            layer: tf.layers.lstm({ units: 2, kernelRegularizer: penalty('l1:1e-2'), recurrentConstraint: tf.constraints.maxNorm({ maxValue: 1 }) }) as tf.RNN,
+          }),
+          head('bi_out'),
+        ],
       }),
     data: () => ({ x: uniform([4, 3], 6), y: classes(3) }),
     penalties: [
@@ -211,7 +308,11 @@ export const CASES: readonly ModelCase[] = [
     name: 'LayerNormalization',
     build: () =>
       tf.sequential({
-        layers: [dense('ln_in', 6, { units: 6, inputShape: [5], kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelConstraint: constraint('unitnorm') }), tf.layers.layerNormalization({ name: 'ln', gammaRegularizer: penalty('deadzone:1e-2,a=0.5'), betaRegularizer: penalty('l1:1e-3') }), head('ln_out')],
+        layers: [
+          dense('ln_in', 6, { units: 6, inputShape: [5], kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelConstraint: constraint('unitnorm') }),
+          tf.layers.layerNormalization({ name: 'ln', gammaRegularizer: penalty('deadzone:1e-2,a=0.5'), betaRegularizer: penalty('l1:1e-3') }),
+          head('ln_out'),
+        ],
       }),
     data: () => ({ x: uniform([5], 8), y: classes(3) }),
     penalties: [
@@ -232,7 +333,12 @@ export const CASES: readonly ModelCase[] = [
           tf.layers.flatten(),
           tf.layers.gaussianNoise({ stddev: 0.2 }),
           tf.layers.dropout({ rate: 0.4 }),
-          dense('drop_d', 5, { units: 5, activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelConstraint: constraint('maxnorm:m=1,perchannel=1') }),
+          dense('drop_d', 5, {
+            units: 5,
+            activation: 'relu',
+            kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }),
+            kernelConstraint: constraint('maxnorm:m=1,perchannel=1'),
+          }),
           head('drop_out'),
         ],
       }),
@@ -248,7 +354,15 @@ export const CASES: readonly ModelCase[] = [
     build: () =>
       tf.sequential({
         layers: [
-          tf.layers.depthwiseConv2d({ name: 'dw', inputShape: [6, 6, 2], kernelSize: 3, depthMultiplier: 2, depthwiseRegularizer: penalty('l1:1e-2'), depthwiseConstraint: tf.constraints.maxNorm({ maxValue: 1, axis: [0, 1] as unknown as number }), biasRegularizer: penalty('l2:1e-2') }),
+          tf.layers.depthwiseConv2d({
+            name: 'dw',
+            inputShape: [6, 6, 2],
+            kernelSize: 3,
+            depthMultiplier: 2,
+            depthwiseRegularizer: penalty('l1:1e-2'),
+            depthwiseConstraint: tf.constraints.maxNorm({ maxValue: 1, axis: [0, 1] as unknown as number }),
+            biasRegularizer: penalty('l2:1e-2'),
+          }),
           tf.layers.flatten(),
           head('dw_out'),
         ],
@@ -265,7 +379,15 @@ export const CASES: readonly ModelCase[] = [
     build: () =>
       tf.sequential({
         layers: [
-          tf.layers.separableConv2d({ name: 'sep', inputShape: [6, 6, 2], filters: 3, kernelSize: 3, depthwiseRegularizer: penalty('deadzone:1e-2,a=0.05'), pointwiseRegularizer: tf.regularizers.l1({ l1: 1e-3 }), pointwiseConstraint: constraint('nonneg') }),
+          tf.layers.separableConv2d({
+            name: 'sep',
+            inputShape: [6, 6, 2],
+            filters: 3,
+            kernelSize: 3,
+            depthwiseRegularizer: penalty('deadzone:1e-2,a=0.05'),
+            pointwiseRegularizer: tf.regularizers.l1({ l1: 1e-3 }),
+            pointwiseConstraint: constraint('nonneg'),
+          }),
           tf.layers.flatten(),
           head('sep_out'),
         ],
@@ -281,7 +403,19 @@ export const CASES: readonly ModelCase[] = [
     name: 'Conv2DTranspose',
     build: () =>
       tf.sequential({
-        layers: [tf.layers.conv2dTranspose({ name: 'up', inputShape: [3, 3, 2], filters: 2, kernelSize: 2, strides: 2, kernelRegularizer: penalty('l2:1e-2'), kernelConstraint: constraint('maxnorm:m=0.8,axis=0+1+3') }), tf.layers.flatten(), head('up_out')],
+        layers: [
+          tf.layers.conv2dTranspose({
+            name: 'up',
+            inputShape: [3, 3, 2],
+            filters: 2,
+            kernelSize: 2,
+            strides: 2,
+            kernelRegularizer: penalty('l2:1e-2'),
+            kernelConstraint: constraint('maxnorm:m=0.8,axis=0+1+3'),
+          }),
+          tf.layers.flatten(),
+          head('up_out'),
+        ],
       }),
     data: () => ({ x: uniform([3, 3, 2], 12), y: classes(3) }),
     penalties: [{ weight: /^up\/kernel$/, spec: 'l2:0.01', byHand: L2(1e-2) }],
@@ -291,7 +425,18 @@ export const CASES: readonly ModelCase[] = [
     name: 'nested model',
     heavy: true,
     build: () => {
-      const inner = tf.sequential({ name: 'inner', layers: [dense('inner_d', 4, { units: 4, inputShape: [4], activation: 'relu', kernelRegularizer: penalty('conf_cubic:1e-2'), kernelConstraint: tf.constraints.nonNeg() })] });
+      const inner = tf.sequential({
+        name: 'inner',
+        layers: [
+          dense('inner_d', 4, {
+            units: 4,
+            inputShape: [4],
+            activation: 'relu',
+            kernelRegularizer: penalty('conf_cubic:1e-2'),
+            kernelConstraint: tf.constraints.nonNeg(),
+          }),
+        ],
+      });
       const input = tf.input({ shape: [5] });
       const h = sym(dense('outer_d', 4, { units: 4, activation: 'relu', kernelRegularizer: penalty('l1:1e-3') }), input);
       return tf.model({ inputs: input, outputs: sym(head('outer_out'), sym(inner, h)) });
@@ -324,7 +469,15 @@ export const CASES: readonly ModelCase[] = [
     heavy: true,
     build: () => {
       const input = tf.input({ shape: [5] });
-      const h = sym(dense('mo_h', 6, { units: 6, activation: 'relu', kernelRegularizer: penalty('l1l2:1,l1=1e-3,l2=1e-3'), kernelConstraint: constraint('minmaxnorm:min=0.2,max=1,rate=1') }), input);
+      const h = sym(
+        dense('mo_h', 6, {
+          units: 6,
+          activation: 'relu',
+          kernelRegularizer: penalty('l1l2:1,l1=1e-3,l2=1e-3'),
+          kernelConstraint: constraint('minmaxnorm:min=0.2,max=1,rate=1'),
+        }),
+        input,
+      );
       const cls = sym(dense('mo_cls', 3, { units: 3, activation: 'softmax', kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }) }), h);
       const reg = sym(dense('mo_reg', 2, { units: 2, kernelRegularizer: penalty('conf_cubic:1e-2') }), h);
       return tf.model({ inputs: input, outputs: [cls, reg] });
@@ -336,7 +489,13 @@ export const CASES: readonly ModelCase[] = [
       { weight: /^mo_cls\/kernel$/, spec: 'tfjs.L1L2:l1=0,l2=0.001', byHand: L2(1e-3) },
       { weight: /^mo_reg\/kernel$/, spec: 'conf_cubic:0.01', byHand: CUBIC(1e-2) },
     ],
-    constraints: [{ weight: /^mo_h\/kernel$/, spec: 'minmaxnorm:min=0.2,max=1,rate=1,axis=0', holds: (w, shape) => Math.max(0, ...sliceNorms(w, shape, [0]).map((n) => Math.max(n - 1 - 1e-5, 0.2 - 1e-5 - n))) }],
+    constraints: [
+      {
+        weight: /^mo_h\/kernel$/,
+        spec: 'minmaxnorm:min=0.2,max=1,rate=1,axis=0',
+        holds: (w, shape) => Math.max(0, ...sliceNorms(w, shape, [0]).map((n) => Math.max(n - 1 - 1e-5, 0.2 - 1e-5 - n))),
+      },
+    ],
   },
 ];
 

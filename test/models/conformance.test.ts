@@ -17,8 +17,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fit, fitToFolder, snapshots, tf, type FitCallback, type RunRecord, type WeightStats } from '../../src/node.ts';
-import { CASES, REFUSED, type ModelCase } from './cases.ts';
+import { type FitCallback, fit, fitToFolder, type RunRecord, snapshots, tf, type WeightStats } from '../../src/node.ts';
+import { CASES, type ModelCase, REFUSED } from './cases.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-models-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -29,7 +29,11 @@ const OPTIONS = { epochs: 2, batchSize: 8, optimizer: 'adam:lr=0.02', seed: 11 }
 const initial = new Map<string, tf.Tensor[]>();
 function build(c: ModelCase): tf.LayersModel {
   const m = c.build();
-  if (!initial.has(c.name)) initial.set(c.name, m.getWeights().map((w) => tf.keep(w.clone())));
+  if (!initial.has(c.name))
+    initial.set(
+      c.name,
+      m.getWeights().map((w) => tf.keep(w.clone())),
+    );
   m.setWeights(initial.get(c.name)!);
   return m;
 }
@@ -80,7 +84,11 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
   it('trains; the record is exactly the model’s weights, its penalties and constraints', async () => {
     model = build(c);
     const watch = constraintWatch(c);
-    record = await fit(model, c.data(), { ...OPTIONS, ...(c.loss ? { loss: c.loss } : { loss: 'sparseCategoricalCrossentropy' }), callbacks: [watch.callback] });
+    record = await fit(model, c.data(), {
+      ...OPTIONS,
+      ...(c.loss ? { loss: c.loss } : { loss: 'sparseCategoricalCrossentropy' }),
+      callbacks: [watch.callback],
+    });
     const last = record.epochs.at(-1)!;
 
     // Every weight: its statistics as counted here; trainable ones among "all weights", the others apart.
@@ -91,8 +99,16 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
       const s = statsOf(last, lv.originalName);
       expect(s, `${lv.originalName} recorded`).toBeDefined();
       const mine = binCounts(w);
-      expect([s!.histogram.count, s!.histogram.zeros, s!.histogram.below, s!.histogram.above], lv.originalName).toEqual([w.length, mine.zeros, mine.below, mine.above]);
-      expect(s!.histogram.density.map((d) => Math.round(d * w.length * 0.02)), lv.originalName).toEqual(mine.counts);
+      expect([s!.histogram.count, s!.histogram.zeros, s!.histogram.below, s!.histogram.above], lv.originalName).toEqual([
+        w.length,
+        mine.zeros,
+        mine.below,
+        mine.above,
+      ]);
+      expect(
+        s!.histogram.density.map((d) => Math.round(d * w.length * 0.02)),
+        lv.originalName,
+      ).toEqual(mine.counts);
       expect(s!.trainable).toBe(trainable.has(lv.originalName));
       if (trainable.has(lv.originalName)) inAll += w.length;
       else apart += w.length;
@@ -102,15 +118,24 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
 
     // Attribution: exactly the case's penalised and constrained weights, with their specs.
     const config = Object.fromEntries(record.config.weights.map((w) => [w.name, w]));
-    const penalised = Object.entries(config).filter(([, w]) => w.penalty).map(([n]) => n).sort();
+    const penalised = Object.entries(config)
+      .filter(([, w]) => w.penalty)
+      .map(([n]) => n)
+      .sort();
     expect(penalised).toEqual(c.penalties.flatMap((p) => Object.keys(config).filter((n) => p.weight.test(n))).sort());
     for (const p of c.penalties) for (const [n, w] of Object.entries(config)) if (p.weight.test(n)) expect(w.penalty!.spec, n).toBe(p.spec);
-    const constrained = Object.entries(config).filter(([, w]) => w.constraint).map(([n]) => n).sort();
+    const constrained = Object.entries(config)
+      .filter(([, w]) => w.constraint)
+      .map(([n]) => n)
+      .sort();
     expect(constrained).toEqual(c.constraints.flatMap((k) => Object.keys(config).filter((n) => k.weight.test(n))).sort());
     for (const k of c.constraints) for (const [n, w] of Object.entries(config)) if (k.weight.test(n)) expect(w.constraint!.spec, n).toBe(k.spec);
 
     // penaltyLoss: by hand from the weights, and the sum of the per-weight terms, at every snapshot's end (here the last).
-    const byHand = c.penalties.reduce((s, p) => s + model.weights.filter((w) => p.weight.test(w.originalName)).reduce((t, w) => t + p.byHand(valuesOf(w)), 0), 0);
+    const byHand = c.penalties.reduce(
+      (s, p) => s + model.weights.filter((w) => p.weight.test(w.originalName)).reduce((t, w) => t + p.byHand(valuesOf(w)), 0),
+      0,
+    );
     expect(last.penaltyLoss).toBeGreaterThan(0);
     expect(Math.abs(last.penaltyLoss - byHand)).toBeLessThanOrEqual(1e-5 * byHand + 1e-9);
     for (const s of snapshots(record)) {
@@ -130,24 +155,28 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     expect(bits(again)).toEqual(bits(model));
   });
 
-  it.runIf(c.heavy === true)('resumed from its folder it ends bit-identical to an uninterrupted run; its figures and report are drawn', async () => {
-    const options = { ...OPTIONS, ...(c.loss ? { loss: c.loss } : { loss: 'sparseCategoricalCrossentropy' as const }), validationData: c.data() };
-    const dir = (name: string) => join(root, c.name.replace(/\W+/g, '_'), name);
-    const whole = build(c);
-    const wr = await fitToFolder(whole, c.data(), { ...options, dir: dir('whole') });
-    await fitToFolder(build(c), c.data(), { ...options, dir: dir('parts'), epochs: 1, figures: false });
-    const resumed = build(c);
-    await fitToFolder(resumed, c.data(), { ...options, dir: dir('parts'), resume: true, figures: false });
-    expect(bits(resumed)).toEqual(bits(whole));
-    expect(bits(whole)).toEqual(bits(model));
-    // The figures and the report of the uninterrupted run.
-    for (const f of ['epoch-000.png', 'epoch-002.png', 'histograms.png', 'norms.png', 'curves.png', 'penalty.png', 'report.html']) {
-      expect(existsSync(join(dir('whole'), f)), f).toBe(true);
-      expect(statSync(join(dir('whole'), f)).size, f).toBeGreaterThan(1000);
-    }
-    const report = readFileSync(join(dir('whole'), 'report.html'), 'utf8');
-    for (const w of wr.config.weights.filter((x) => x.penalty)) expect(report).toContain(w.penalty!.spec.split(':')[0]);
-  }, 120_000);
+  it.runIf(c.heavy === true)(
+    'resumed from its folder it ends bit-identical to an uninterrupted run; its figures and report are drawn',
+    async () => {
+      const options = { ...OPTIONS, ...(c.loss ? { loss: c.loss } : { loss: 'sparseCategoricalCrossentropy' as const }), validationData: c.data() };
+      const dir = (name: string) => join(root, c.name.replace(/\W+/g, '_'), name);
+      const whole = build(c);
+      const wr = await fitToFolder(whole, c.data(), { ...options, dir: dir('whole') });
+      await fitToFolder(build(c), c.data(), { ...options, dir: dir('parts'), epochs: 1, figures: false });
+      const resumed = build(c);
+      await fitToFolder(resumed, c.data(), { ...options, dir: dir('parts'), resume: true, figures: false });
+      expect(bits(resumed)).toEqual(bits(whole));
+      expect(bits(whole)).toEqual(bits(model));
+      // The figures and the report of the uninterrupted run.
+      for (const f of ['epoch-000.png', 'epoch-002.png', 'histograms.png', 'norms.png', 'curves.png', 'penalty.png', 'report.html']) {
+        expect(existsSync(join(dir('whole'), f)), f).toBe(true);
+        expect(statSync(join(dir('whole'), f)).size, f).toBeGreaterThan(1000);
+      }
+      const report = readFileSync(join(dir('whole'), 'report.html'), 'utf8');
+      for (const w of wr.config.weights.filter((x) => x.penalty)) expect(report).toContain(w.penalty!.spec.split(':')[0]);
+    },
+    120_000,
+  );
 });
 
 describe('where TF.js or the library cannot, a clear error', () => {

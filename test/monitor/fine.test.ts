@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BatchLosses } from '../../src/monitor/batch-losses.ts';
 import { decodeCounts, encodeCounts } from '../../src/formats/counts.ts';
-import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
-import { mergeSorted, percentiles, PERCENTILES, sortedValues } from '../../src/monitor/percentiles.ts';
-import { histogram } from '../../src/monitor/stats.ts';
-import { snapshotWeights } from '../../src/monitor/snapshot.ts';
 import { tf } from '../../src/index.ts';
+import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
+import { mergeSorted, PERCENTILES, percentiles, sortedValues } from '../../src/monitor/percentiles.ts';
+import { snapshotWeights } from '../../src/monitor/snapshot.ts';
+import { histogram } from '../../src/monitor/stats.ts';
 import { fineCounts, rebin, sumCounts } from '../../src/viz/figures/binning.ts';
 
 describe('run-length counts', () => {
@@ -84,7 +83,9 @@ describe('percentiles', () => {
 describe('snapshot', () => {
   it('records fine and log10|w| histograms and percentiles per weight, per layer and for all weights', () => {
     const model = tf.sequential({
-      layers: [tf.layers.dense({ name: 'd1', units: 5, inputShape: [4], kernelInitializer: tf.initializers.randomUniform({ minval: -1.5, maxval: 1.5, seed: 3 }) })],
+      layers: [
+        tf.layers.dense({ name: 'd1', units: 5, inputShape: [4], kernelInitializer: tf.initializers.randomUniform({ minval: -1.5, maxval: 1.5, seed: 3 }) }),
+      ],
     });
     const s = snapshotWeights(model, 0, { loss: null, acc: null });
     const [kernel, bias] = s.layers[0]?.weights ?? [];
@@ -98,15 +99,5 @@ describe('snapshot', () => {
     expect(s.percentiles).toEqual(s.layers[0]?.percentiles);
     expect(decodeCounts(kernel?.fine?.counts ?? '', FINE_LINEAR.bins).reduce((a, k) => a + k, 0)).toBe(20);
     model.dispose();
-  });
-});
-
-describe('per-batch losses', () => {
-  it('keeps each batch\'s data loss and penalty (4 significant digits), one epoch at a time', () => {
-    const log = new BatchLosses();
-    log.add(2.301234, 0.0123456);
-    log.add(1.5, 0);
-    expect(log.take()).toEqual({ data: [2.301, 1.5], penalty: [0.01235, 0] });
-    expect(log.take()).toEqual({ data: [], penalty: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, penalty, pruneCurve, pruneSmallest, pruneWeights, sizeOf, tf, type PruneCurve } from '../../src/index.ts';
+import { fit, type PruneCurve, penalty, pruneCurve, pruneSmallest, pruneWeights, sizeOf, tf } from '../../src/index.ts';
 
 /** Reference: zero the m = round(k·n/100) smallest |w| (stable: ties by position) over the concatenation of `parts`. */
 function referencePrune(parts: Float32Array[], level: number): Float32Array[] {
@@ -14,7 +14,14 @@ function referencePrune(parts: Float32Array[], level: number): Float32Array[] {
 function tinyModel(): tf.LayersModel {
   return tf.sequential({
     layers: [
-      tf.layers.dense({ name: 'h', units: 8, inputShape: [6], activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ stddev: 0.8, seed: 1 }), biasInitializer: tf.initializers.constant({ value: 0.05 }) }),
+      tf.layers.dense({
+        name: 'h',
+        units: 8,
+        inputShape: [6],
+        activation: 'relu',
+        kernelInitializer: tf.initializers.randomNormal({ stddev: 0.8, seed: 1 }),
+        biasInitializer: tf.initializers.constant({ value: 0.05 }),
+      }),
       tf.layers.dense({ name: 'out', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ stddev: 0.8, seed: 2 }) }),
     ],
   });
@@ -56,24 +63,50 @@ describe('prune curve', () => {
     await fit(model, data(256, 3), { epochs: 3, batchSize: 32, optimizer: 'adam:lr=0.02', loss: 'categoricalCrossentropy' });
     const before = model.weights.map((w) => Buffer.from((w.read().dataSync() as Float32Array).buffer.slice(0)));
     const progress: Array<[number, number]> = [];
-    const curve: PruneCurve = await pruneCurve(model, test, { levels, loss: 'categoricalCrossentropy', onProgress: (done, total) => void progress.push([done, total]) });
+    const curve: PruneCurve = await pruneCurve(model, test, {
+      levels,
+      loss: 'categoricalCrossentropy',
+      onProgress: (done, total) => void progress.push([done, total]),
+    });
     // One evaluation per level and scope, level 0 once: 4 + 3.
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7].map((d) => [d, 7]));
     const after = model.weights.map((w) => Buffer.from((w.read().dataSync() as Float32Array).buffer.slice(0)));
     after.forEach((b, i) => expect(b.equals(before[i]!), model.weights[i]!.originalName).toBe(true));
 
     const kernels = [model.weights[0]!, model.weights[2]!].map((w) => (w.read().dataSync() as Float32Array).slice());
-    const biases = [model.weights[1]!, model.weights[3]!].map((w) => ({ name: w.originalName, shape: w.shape as number[], values: w.read().dataSync() as Float32Array }));
+    const biases = [model.weights[1]!, model.weights[3]!].map((w) => ({
+      name: w.originalName,
+      shape: w.shape as number[],
+      values: w.read().dataSync() as Float32Array,
+    }));
     expect(curve.weights).toBe(6 * 8 + 8 * 3);
     expect(curve.global.map((p) => p.level)).toEqual(levels);
-    for (const [scope, points] of [['global', curve.global], ['perLayer', curve.perLayer]] as const) {
+    for (const [scope, points] of [
+      ['global', curve.global],
+      ['perLayer', curve.perLayer],
+    ] as const) {
       for (const p of points) {
         const pruned = scope === 'global' ? referencePrune(kernels, p.level) : kernels.map((k) => referencePrune([k], p.level)[0]!);
         expect(p.testAcc, `${scope} ${p.level}`).toBeCloseTo(directAccuracy(model, pruned, test), 10);
         const zeros = pruned.reduce((s, k) => s + k.filter((v) => v === 0).length, 0);
         expect(p.zeros).toBeCloseTo(zeros / curve.weights, 10);
         expect(p.layers.map((l) => l.name)).toEqual(['h/kernel', 'out/kernel']);
-        expect(p.size).toEqual(sizeOf([...pruned.map((values, i) => ({ name: ['h/kernel', 'out/kernel'][i]!, shape: [[6, 8], [8, 3]][i]!, values })), ...biases], (n) => n.endsWith('kernel')));
+        expect(p.size).toEqual(
+          sizeOf(
+            [
+              ...pruned.map((values, i) => ({
+                name: ['h/kernel', 'out/kernel'][i]!,
+                shape: [
+                  [6, 8],
+                  [8, 3],
+                ][i]!,
+                values,
+              })),
+              ...biases,
+            ],
+            (n) => n.endsWith('kernel'),
+          ),
+        );
       }
     }
     expect(curve.perLayer[0]).toEqual(curve.global[0]);
@@ -91,14 +124,23 @@ describe('prune curve', () => {
       ],
     });
     withPenalty.setWeights(model.getWeights());
-    const record = await fit(withPenalty, data(256, 3), { epochs: 3, batchSize: 32, optimizer: 'sgd:lr=0.5', loss: 'categoricalCrossentropy', validationData: test, prune: { epochs: [2, 3], levels } });
+    const record = await fit(withPenalty, data(256, 3), {
+      epochs: 3,
+      batchSize: 32,
+      optimizer: 'sgd:lr=0.5',
+      loss: 'categoricalCrossentropy',
+      validationData: test,
+      prune: { epochs: [2, 3], levels },
+    });
     expect(record.epochs.map((e) => e.prune !== undefined)).toEqual([false, true, true]);
     const last = record.epochs.at(-1)!;
     const zeros = last.layers.flatMap((l) => l.weights!.filter((w) => w.kind === 'kernel')).reduce((s, w) => s + w.histogram.zeros, 0);
     expect(zeros).toBeGreaterThan(0);
     expect(last.prune!.global[0]!.zeros).toBeCloseTo(zeros / last.prune!.weights, 10);
     expect(last.prune!.global[0]!.testAcc).toBe(last.testAcc);
-    await expect(fit(withPenalty, data(64, 3), { epochs: 1, batchSize: 32, loss: 'categoricalCrossentropy', prune: true })).rejects.toThrow(/prune curve needs validation data/);
+    await expect(fit(withPenalty, data(64, 3), { epochs: 1, batchSize: 32, loss: 'categoricalCrossentropy', prune: true })).rejects.toThrow(
+      /prune curve needs validation data/,
+    );
   });
 
   it('pruneWeights applies one level in place', () => {

@@ -21,6 +21,11 @@ describe('weights histogram', () => {
   });
 
   it('sparsity is the share of |w| under 1e-3 and 1e-2', () => {
-    expect(sparsity([[0, 5e-4, -9e-4, 5e-3, -0.5], [1e-3, 0.02, 1e-2]])).toEqual({ lt1e3: 3 / 8, lt1e2: 5 / 8 });
+    expect(
+      sparsity([
+        [0, 5e-4, -9e-4, 5e-3, -0.5],
+        [1e-3, 0.02, 1e-2],
+      ]),
+    ).toEqual({ lt1e3: 3 / 8, lt1e2: 5 / 8 });
   });
 });

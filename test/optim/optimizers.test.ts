@@ -1,12 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { chain, gradientTransform, loadGradientTransform, masked, optimizerSpec, withLayerControls, SpecError, UsageError, tf, TransformOptimizer, trainStep, type GradientTransform, type Scalar, type Tensor } from '../../src/node.ts';
+import {
+  chain,
+  type GradientTransform,
+  gradientTransform,
+  loadGradientTransform,
+  masked,
+  optimizerSpec,
+  type Scalar,
+  SpecError,
+  type Tensor,
+  TransformOptimizer,
+  tf,
+  trainStep,
+  UsageError,
+  withLayerControls,
+} from '../../src/node.ts';
 
 /** The optimiser of `spec` with its updates × `factor` (a learning-rate multiplier on weight `theta`). */
 const times = (spec: string, factor: number) => withLayerControls(optimizerSpec(spec).transform, { lrMult: [{ pattern: 'theta', factor }] }, ['theta']);
+
 import { expectClose } from '../helpers.ts';
 
 // A least-squares problem on a vector θ: L(θ) = mean((Xθ − y)²).
-const X = tf.tensor2d([[1, 2, -1], [0.5, -1, 2], [2, 0.3, 0.7], [-1, 1, 1]]);
+const X = tf.tensor2d([
+  [1, 2, -1],
+  [0.5, -1, 2],
+  [2, 0.3, 0.7],
+  [-1, 1, 1],
+]);
 const Y = tf.tensor1d([1, -2, 0.5, 3]);
 const loss = (theta: Tensor) => tf.mean(tf.square(tf.sub(tf.squeeze(tf.matMul(X, tf.reshape(theta, [3, 1]))), Y))) as Scalar;
 const THETA0 = [0.3, -0.7, 1.2];
@@ -79,7 +100,11 @@ describe('optimisers against their formulas by hand', () => {
 
   it('RMSprop as Keras and TF.js compute it, g/√(a + ε), and SGD', () => {
     const a = g1.map((g) => 0.1 * g * g);
-    expectClose(steps('rmsprop:lr=0.01,rho=0.9', [g1]), [0.5, -1.2, 3].map((w, i) => w - (0.01 * g1[i]!) / Math.sqrt(a[i]! + 1e-7)), 1e-5);
+    expectClose(
+      steps('rmsprop:lr=0.01,rho=0.9', [g1]),
+      [0.5, -1.2, 3].map((w, i) => w - (0.01 * g1[i]!) / Math.sqrt(a[i]! + 1e-7)),
+      1e-5,
+    );
     // A small gradient shows the difference from g/(√a + ε): |g| = 1e-3 moves by 2.236·lr, not 3.16·lr.
     expectClose([steps('rmsprop:lr=1,rho=0.9', [[1e-3]], [0])[0]!], [-1e-3 / Math.sqrt(0.1 * 1e-6 + 1e-7)], 1e-5);
     expect(-steps('rmsprop:lr=1,rho=0.9', [[1e-3]], [0])[0]!).toBeCloseTo(2.236, 3);
@@ -111,20 +136,28 @@ describe('a frozen layer does not move', () => {
     const w = tf.variable(tf.tensor1d([0.5, -1.2]));
     const v = tf.variable(tf.tensor1d([0.5, -1.2]));
     const names = ['a/kernel', 'b/kernel'];
-    const opt = new TransformOptimizer(withLayerControls(optimizerSpec('adamw:lr=0.1,wd=0.5').transform, { freeze: ['a'] }, names), { 'a/kernel': w, 'b/kernel': v });
+    const opt = new TransformOptimizer(withLayerControls(optimizerSpec('adamw:lr=0.1,wd=0.5').transform, { freeze: ['a'] }, names), {
+      'a/kernel': w,
+      'b/kernel': v,
+    });
     opt.applyGradients({ [w.name]: tf.tensor1d([1, 1]), [v.name]: tf.tensor1d([1, 1]) });
     expect(Array.from(w.dataSync())).toEqual([0.5, -1.2].map(Math.fround));
     expect(Array.from(v.dataSync())).not.toEqual([0.5, -1.2].map(Math.fround));
     // Zeroing the gradient alone is not enough:
     const u = tf.variable(tf.tensor1d([0.5, -1.2]));
-    new TransformOptimizer(chain(masked('a', gradientTransform('zero')), optimizerSpec('adamw:lr=0.1,wd=0.5').transform), { 'a/kernel': u }).applyGradients({ [u.name]: tf.tensor1d([1, 1]) });
+    new TransformOptimizer(chain(masked('a', gradientTransform('zero')), optimizerSpec('adamw:lr=0.1,wd=0.5').transform), { 'a/kernel': u }).applyGradients({
+      [u.name]: tf.tensor1d([1, 1]),
+    });
     expect(Array.from(u.dataSync())).not.toEqual([0.5, -1.2].map(Math.fround));
   });
 
   it('masked zero() before the optimiser freezes dense_b, others train', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ name: 'dense_a', units: 4, inputShape: [3] }), tf.layers.dense({ name: 'dense_b', units: 2 })] });
     const before = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const opt = new TransformOptimizer(chain(masked('dense_b', gradientTransform('zero')), optimizerSpec('adam:lr=0.1').transform), Object.fromEntries(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable])));
+    const opt = new TransformOptimizer(
+      chain(masked('dense_b', gradientTransform('zero')), optimizerSpec('adam:lr=0.1').transform),
+      Object.fromEntries(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable])),
+    );
     for (let i = 0; i < 3; i++) await trainStep(model, opt, tf.ones([5, 3]), tf.ones([5, 2]), { loss: (y, p) => tf.losses.meanSquaredError(y, p) as Scalar });
     const after = model.getWeights().map((w) => Array.from(w.dataSync()));
     expect(after[2]).toEqual(before[2]);
@@ -135,7 +168,10 @@ describe('a frozen layer does not move', () => {
 
 describe('a user gradient module', () => {
   it('loads, probes and applies the example (sign descent scaled by mean |g|) to matching layers', async () => {
-    const t = withLayerControls(chain(), { grad: [{ pattern: 'dense_1', transform: await loadGradientTransform('./mnist-demo/examples/sign-gradient.ts') }] }, ['dense_1/kernel', 'dense_2/kernel']);
+    const t = withLayerControls(chain(), { grad: [{ pattern: 'dense_1', transform: await loadGradientTransform('./mnist-demo/examples/sign-gradient.ts') }] }, [
+      'dense_1/kernel',
+      'dense_2/kernel',
+    ]);
     const g = { 'dense_1/kernel': tf.tensor1d([3, -1, 0, 0.5]), 'dense_2/kernel': tf.tensor1d([3, -1]) };
     const [u] = t.update(g, t.init(g), g);
     expect(Array.from(u['dense_1/kernel']!.dataSync())).toEqual([1.125, -1.125, 0, 1.125]);
@@ -153,8 +189,18 @@ describe('bad optimiser and per-layer specs', () => {
     ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/, SpecError],
     ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/, SpecError],
     ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/, SpecError],
-    ['pattern', () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names), /learning-rate multiplier pattern 'desne\*' matches no weight; layers: conv2d_1, dense_2/, UsageError],
-    ['factor', () => withLayerControls(chain(), { lrMult: [{ pattern: 'conv2d_1', factor: -1 }] }, names), /learning-rate multiplier of conv2d_1=-1 is not allowed/, SpecError],
+    [
+      'pattern',
+      () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names),
+      /learning-rate multiplier pattern 'desne\*' matches no weight; layers: conv2d_1, dense_2/,
+      UsageError,
+    ],
+    [
+      'factor',
+      () => withLayerControls(chain(), { lrMult: [{ pattern: 'conv2d_1', factor: -1 }] }, names),
+      /learning-rate multiplier of conv2d_1=-1 is not allowed/,
+      SpecError,
+    ],
     ['freeze', () => withLayerControls(chain(), { freeze: ['dense_9'] }, names), /freeze pattern 'dense_9' matches no weight/, UsageError],
     ['transform', () => gradientTransform('clip:1'), /unknown gradient transform 'clip'.*Accepted: clipvalue, clipnorm, clipl1, scale, zero/, SpecError],
     ['value', () => gradientTransform('clipnorm:0'), /clipnorm parameter c=0 is not allowed; expected a finite number > 0/, SpecError],

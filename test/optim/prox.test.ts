@@ -9,12 +9,12 @@ import {
   proximal,
   softThreshold,
   stepSizes,
+  type Tensor,
+  type Tree,
   tf,
   trainStep,
   withLayerControls,
   withProximal,
-  type Tensor,
-  type Tree,
 } from '../../src/index.ts';
 import { expectClose, values } from '../helpers.ts';
 
@@ -24,7 +24,9 @@ const soft = (w: number, tau: number) => Math.sign(w) * Math.max(0, Math.abs(w) 
 
 /** A linear model y = x·w (no bias) with the kernel set to `w`. */
 function linear(w: number[], reg?: ReturnType<typeof penalty>): tf.LayersModel {
-  const model = tf.sequential({ layers: [tf.layers.dense({ name: 'lin', units: 1, inputShape: [w.length], useBias: false, ...(reg ? { kernelRegularizer: reg } : {}) })] });
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ name: 'lin', units: 1, inputShape: [w.length], useBias: false, ...(reg ? { kernelRegularizer: reg } : {}) })],
+  });
   (model.weights[0]!.read() as tf.Variable).assign(tf.tensor2d(w, [w.length, 1]));
   return model;
 }
@@ -64,11 +66,15 @@ describe('proximal step sizes η = |u(g) − u(−g̃)| / (|g| + |g̃|), g̃ = g
       const t = optimizerSpec(spec).transform;
       const [u] = t.update(tree(g), t.init(tree(p)), tree(p));
       const expected = arr(u['a/kernel']).map((x, i) => Math.abs(x) / Math.abs(g['a/kernel'][i]!));
-      expectClose(eta(spec).filter((_, i) => i !== 2), expected.filter((_, i) => i !== 2), 1e-5);
+      expectClose(
+        eta(spec).filter((_, i) => i !== 2),
+        expected.filter((_, i) => i !== 2),
+        1e-5,
+      );
     }
   });
 
-  it('is lr·(1 − β1)/(1 − β1ᵗ)/(√v̂ + ε) for Adam, and AdamW\'s decay does not enter it', () => {
+  it("is lr·(1 − β1)/(1 − β1ᵗ)/(√v̂ + ε) for Adam, and AdamW's decay does not enter it", () => {
     const g1 = [0.3, -0.2, 0.1, 0.4];
     const [b1, b2, lr, eps] = [0.9, 0.999, 1e-3, 1e-7];
     // Adam's second update for gradient x after g1: −lr·m̂/(√v̂ + ε).
@@ -149,7 +155,11 @@ describe('proximal L1 against closed forms', () => {
     const w = tf.tensor1d([-0.6, -0.3, 0.05, 0.26, 0.4]);
     const tau = tf.scalar(0.1);
     const l1l2 = penalty('l1l2:1,l1=0.5,l2=2').definition.prox!;
-    expectClose(arr(l1l2(w, tau, { l1: 0.5, l2: 2 })), [-0.6, -0.3, 0.05, 0.26, 0.4].map((v) => soft(v, 0.05) / 1.4), 1e-6);
+    expectClose(
+      arr(l1l2(w, tau, { l1: 0.5, l2: 2 })),
+      [-0.6, -0.3, 0.05, 0.26, 0.4].map((v) => soft(v, 0.05) / 1.4),
+      1e-6,
+    );
     const dz = penalty('deadzone:1,a=0.25').definition.prox!;
     // inside [−a, a] unchanged; just outside it stops at ±a; far outside it moves τ.
     expectClose(arr(dz(w, tau, { a: 0.25 })), [-0.5, -0.25, 0.05, 0.25, 0.3], 1e-6);
@@ -186,7 +196,9 @@ describe('proximal mode of a penalty', () => {
   it('a ready tf.Optimizer is refused for a proximal penalty', async () => {
     const model = linear([1, 1], penalty('l1:0.1,prox'));
     const x = tf.ones([4, 2]);
-    await expect(fit(model, { x, y: tf.ones([4, 1]) }, { epochs: 1, batchSize: 4, optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' })).rejects.toThrow(/proximal mode .* needs an optimiser spec/);
+    await expect(fit(model, { x, y: tf.ones([4, 1]) }, { epochs: 1, batchSize: 4, optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' })).rejects.toThrow(
+      /proximal mode .* needs an optimiser spec/,
+    );
   });
 
   it('proximal() leaves weights without a term to the optimiser alone', () => {

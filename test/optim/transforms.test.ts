@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { chain, clipByL1Norm, clipByNorm, clipByValue, fromFunction, identity, masked, scale, tf, zero, type GradientTransform, type Tree } from '../../src/index.ts';
+import {
+  chain,
+  clipByL1Norm,
+  clipByNorm,
+  clipByValue,
+  fromFunction,
+  type GradientTransform,
+  identity,
+  masked,
+  scale,
+  type Tree,
+  tf,
+  zero,
+} from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 const G = { 'conv2d_1/kernel': [3, -4, 0.5, -0.5], 'dense_2/kernel': [0.1, -2, 2, 1] };
@@ -16,7 +29,11 @@ describe('gradient transforms on hand-made gradients', () => {
   });
   it('clip by L2 norm scales the tensor down to the norm, leaves smaller ones alone', () => {
     // ‖[3, −4, 0.5, −0.5]‖₂ = √25.5
-    expectClose(run(clipByNorm(2))['conv2d_1/kernel']!, [3, -4, 0.5, -0.5].map((x) => (x * 2) / Math.sqrt(25.5)), 1e-6);
+    expectClose(
+      run(clipByNorm(2))['conv2d_1/kernel']!,
+      [3, -4, 0.5, -0.5].map((x) => (x * 2) / Math.sqrt(25.5)),
+      1e-6,
+    );
     expectClose(run(clipByNorm(100))['conv2d_1/kernel']!, [3, -4, 0.5, -0.5], 1e-7);
   });
   it('clip by L1 norm', () => {

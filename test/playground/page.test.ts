@@ -17,12 +17,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Download, Page } from 'playwright-core';
+import { type Browser, chromium, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
 import { type RunRecord, RunsIndex, readRunRecord } from '../../src/node.ts';
-import { hasChromium, launchChromium } from '../chromium.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
 import { penx } from '../cli/run-penx.ts';
+
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
 const out = mkdtempSync(join(tmpdir(), 'penx-playground-'));
 let server: ChildProcess | undefined;
@@ -47,7 +49,7 @@ function startPlayground(): Promise<string> {
 
 beforeAll(async () => {
   url = await startPlayground();
-  if (hasChromium) browser = await launchChromium();
+  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 60_000);
 
 afterAll(async () => {

@@ -8,7 +8,11 @@ describe('parseSpec', () => {
     expect(parseSpec('deadzone,a=0.3')).toMatchObject({ name: 'deadzone', positional: undefined, params: [['a', '0.3']] });
   });
   it('takes key=value right after the colon (constraints)', () => {
-    expect(parseSpec('minmaxnorm:min=0,max=5,rate=0.1').params).toEqual([['min', '0'], ['max', '5'], ['rate', '0.1']]);
+    expect(parseSpec('minmaxnorm:min=0,max=5,rate=0.1').params).toEqual([
+      ['min', '0'],
+      ['max', '5'],
+      ['rate', '0.1'],
+    ]);
   });
   it('reads module paths, splitting at the last colon', () => {
     const p = parseSpec('./my-penalty.ts:1e-4,k=2');

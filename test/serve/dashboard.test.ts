@@ -5,16 +5,17 @@
  * runs overlaid, downloads, and a new epoch written by a running `penx train` shown without reload.
  * `penx train --serve` starts the same dashboard next to training and keeps it until Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../chromium.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
 import { penx } from '../cli/run-penx.ts';
 
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64'];
 
 const out = mkdtempSync(join(tmpdir(), 'penx-serve-'));
@@ -65,7 +66,7 @@ beforeAll(async () => {
   expect(t.code, t.stderr).toBe(0);
   symlinkSync('/etc', join(out, 'outside'));
   url = (await startPenx(['serve', out, '--port', '0'])).url;
-  if (hasChromium) browser = await launchChromium();
+  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }, 180_000);
 
 afterAll(async () => {
@@ -75,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('penx serve over HTTP', () => {
-  it('listens on loopback and lists the runs, a comparison\'s in its order', async () => {
+  it("listens on loopback and lists the runs, a comparison's in its order", async () => {
     expect(new URL(url).hostname).toBe('127.0.0.1');
     const { status, body } = await rawGet('/api/runs');
     expect(status).toBe(200);
@@ -90,7 +91,13 @@ describe('penx serve over HTTP', () => {
   it('serves files under its folder and refuses every way out of it', async () => {
     expect((await rawGet('/files/cmp/compare.json')).status).toBe(200);
     expect((await rawGet('/files/live/curves.png')).status).toBe(200);
-    for (const path of ['/files/../../../../etc/passwd', '/files/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/files/cmp%2f..%2f..%2f..%2fetc%2fpasswd', '/files/outside/passwd', '/files/cmp/..%5c..%5cetc']) {
+    for (const path of [
+      '/files/../../../../etc/passwd',
+      '/files/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/files/cmp%2f..%2f..%2f..%2fetc%2fpasswd',
+      '/files/outside/passwd',
+      '/files/cmp/..%5c..%5cetc',
+    ]) {
       const r = await rawGet(path);
       expect(r.status, path).toBe(403);
       expect(r.body, path).not.toContain('root:');
@@ -157,12 +164,18 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     const deadline = Date.now() + 90_000;
     while (!training.output().includes('training finished') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const listed = await fetch(new URL('/api/runs', training.url)).then((r) => r.json() as Promise<{ runs: Array<{ id: string; epochs: number }> }>);
-    expect(listed.runs.map((r) => [r.id, r.epochs])).toEqual([['cmp/none', 1], ['cmp/l1_1e-4', 1], ['live', 2]]);
+    expect(listed.runs.map((r) => [r.id, r.epochs])).toEqual([
+      ['cmp/none', 1],
+      ['cmp/l1_1e-4', 1],
+      ['live', 2],
+    ]);
 
     if (page) {
       // The first page, never reloaded, shows epoch 2.
       await page.waitForFunction(() => document.querySelector('.epochs[data-run="live"]')?.textContent === '2/2', undefined, { timeout: 20_000 });
-      await page.waitForFunction(() => document.getElementById('epoch')?.getAttribute('max') === '2' && document.getElementById('epoch-value')?.textContent === '2');
+      await page.waitForFunction(
+        () => document.getElementById('epoch')?.getAttribute('max') === '2' && document.getElementById('epoch-value')?.textContent === '2',
+      );
       await page.waitForFunction(() => /Runs overlaid at epoch 2/.test(document.querySelector('#view-overlay svg')?.textContent ?? ''));
       expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
       expect(errors).toEqual([]);

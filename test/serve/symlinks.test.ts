@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveDashboard, type Dashboard } from '../../src/serve/index.ts';
+import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'penx-links-'));

@@ -1,8 +1,8 @@
 /** The sweep figures as data: what is plotted (means, bands, seeds), on which scales, from run records. */
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/formats/run.ts';
-import { sweepAxes, sweepCells, sweepSpec } from '../../src/viz/figures/index.ts';
 import { renderSvg } from '../../src/render/render.ts';
+import { sweepAxes, sweepCells, sweepSpec } from '../../src/viz/figures/index.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 
 /** A one-epoch record of `penalty` and `seed` whose last epoch has these scores. */
@@ -22,7 +22,11 @@ const RUNS = [
   run('none', 2, 0.93, 0.03),
 ];
 
-type Layer = { transform: Array<{ filter: string }>; mark: { type: string }; encoding: Record<string, { field?: string; scale?: Record<string, unknown>; axis?: Record<string, unknown> }> };
+type Layer = {
+  transform: Array<{ filter: string }>;
+  mark: { type: string };
+  encoding: Record<string, { field?: string; scale?: Record<string, unknown>; axis?: Record<string, unknown> }>;
+};
 const layers = (spec: unknown) => (spec as { layer: Layer[] }).layer;
 const rows = (spec: unknown) => (spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
 

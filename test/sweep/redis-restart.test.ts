@@ -5,15 +5,15 @@
  * sweep: once as a restart (the queue kept), once with its data lost. The follower reconnects
  * and puts back what is not finished — the run folders are the truth — and the sweep completes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { penx } from '../cli/run-penx.ts';
-import { freePort, REDIS_SERVER, required } from './redis.ts';
 import { sleep, until } from '../wait.ts';
+import { freePort, REDIS_SERVER, required } from './redis.ts';
 
 const hasRedis = existsSync(REDIS_SERVER);
 const root = mkdtempSync(join(tmpdir(), 'penx-restart-'));
@@ -22,7 +22,6 @@ afterAll(() => {
   for (const c of started) c.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 });
-
 
 function background(...args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,9 +38,17 @@ const data = join(root, 'redis');
 /** This test's redis-server, persistent as the README says; resolves when it answers. */
 async function startRedis(port: number): Promise<ChildProcess> {
   mkdirSync(data, { recursive: true });
-  const server = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--requirepass', SECRET, '--appendonly', 'yes', '--save', '', '--dir', data], { stdio: 'ignore' });
+  const server = spawn(
+    REDIS_SERVER,
+    ['--bind', '127.0.0.1', '--port', String(port), '--requirepass', SECRET, '--appendonly', 'yes', '--save', '', '--dir', data],
+    { stdio: 'ignore' },
+  );
   started.push(server);
-  await until(() => spawnSync('redis-cli', ['-p', String(port), '-a', SECRET, '--no-auth-warning', 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG', 10_000, 'redis-server to answer');
+  await until(
+    () => spawnSync('redis-cli', ['-p', String(port), '-a', SECRET, '--no-auth-warning', 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG',
+    10_000,
+    'redis-server to answer',
+  );
   return server;
 }
 
@@ -79,7 +86,8 @@ describe('a queued sweep and Redis restarts', () => {
     redis = await startRedis(port);
 
     // Once a run has finished, Redis loses everything: the follower puts the rest back.
-    const done = (name: string) => existsSync(join(shared, 'r', name, 'run.json')) && JSON.parse(readFileSync(join(shared, 'r', name, 'run.json'), 'utf8')).epochs.length === 2;
+    const done = (name: string) =>
+      existsSync(join(shared, 'r', name, 'run.json')) && JSON.parse(readFileSync(join(shared, 'r', name, 'run.json'), 'utf8')).epochs.length === 2;
     await until(() => RUNS.some(done), 120_000, 'a finished run');
     await stopRedis(redis, 'SIGKILL');
     rmSync(data, { recursive: true, force: true });
@@ -88,9 +96,15 @@ describe('a queued sweep and Redis restarts', () => {
 
     const code = await Promise.race([follower.exited, sleep(240_000).then(() => 'timeout')]);
     expect(code, follower.lines.join('\n')).toBe(0);
-    expect(follower.lines).toContain('sweep r: 3 done, 0 failed; report: ' + join(shared, 'r', 'report.html'));
-    expect(follower.lines.some((l) => /lost the connection to Redis at .*; reconnecting/.test(l)), follower.lines.join('\n')).toBe(true);
-    expect(follower.lines.some((l) => /put back on the queue/.test(l)), follower.lines.join('\n')).toBe(true);
+    expect(follower.lines).toContain(`sweep r: 3 done, 0 failed; report: ${join(shared, 'r', 'report.html')}`);
+    expect(
+      follower.lines.some((l) => /lost the connection to Redis at .*; reconnecting/.test(l)),
+      follower.lines.join('\n'),
+    ).toBe(true);
+    expect(
+      follower.lines.some((l) => /put back on the queue/.test(l)),
+      follower.lines.join('\n'),
+    ).toBe(true);
     for (const name of RUNS) expect(done(name), name).toBe(true);
 
     const status = await penx('sweep', '--queue', url, '--name', 'r', '--status');
@@ -109,7 +123,10 @@ describe('a queued sweep and Redis restarts', () => {
     const everything = [...worker.lines, ...follower.lines, status.stdout, status.stderr, json.stdout, unreachable.stderr, badUrl.stderr].join('\n');
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toMatch(/MaxRetriesPerRequestError|^\s+at /m);
-    expect(worker.lines.some((l) => l.includes(shown)), worker.lines.join('\n')).toBe(true);
+    expect(
+      worker.lines.some((l) => l.includes(shown)),
+      worker.lines.join('\n'),
+    ).toBe(true);
     await stopRedis(redis, 'SIGTERM');
   }, 420_000);
 });

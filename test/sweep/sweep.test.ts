@@ -5,18 +5,18 @@
  * the middle of a run; every run's final weights against the same run trained alone by
  * `penx train`. The queue tests skip without Redis, unless PENX_REQUIRE_REDIS is set (CI).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/formats/run.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { penx, type Run } from '../cli/run-penx.ts';
-import { freePort, required, testRedis } from './redis.ts';
 import { sleep, until } from '../wait.ts';
+import { freePort, required, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-'));
 const redis = await testRedis();
@@ -72,7 +72,8 @@ function trainersOf(folder: string): number[] {
 const alone = join(root, 'alone');
 let references: Promise<Run[]>;
 beforeAll(() => {
-  const train = ([name, penalty, seed]: (typeof RUNS)[number]) => penx('train', '--penalty', penalty, '--seed', seed, ...SMALL, '--threads', '1', '--out', alone, '--name', name);
+  const train = ([name, penalty, seed]: (typeof RUNS)[number]) =>
+    penx('train', '--penalty', penalty, '--seed', seed, ...SMALL, '--threads', '1', '--out', alone, '--name', name);
   references = (async () => [...(await Promise.all(RUNS.slice(0, 2).map(train))), await train(RUNS[2])])();
 });
 
@@ -105,7 +106,12 @@ describe('penx sweep on this machine', () => {
     expect(again.stdout).toContain(`report: ${join(dir, 'report.html')}`);
 
     const record = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
-    expect(record).toMatchObject({ format: 'penalty-explorer/sweep@1', name: 's', grid: { penalties: ['l1', 'none'], strengths: [1e-4, 1e-3], seeds: [3] }, settings: { epochs: '2', trainSize: '256', backend: 'wasm' } });
+    expect(record).toMatchObject({
+      format: 'penalty-explorer/sweep@1',
+      name: 's',
+      grid: { penalties: ['l1', 'none'], strengths: [1e-4, 1e-3], seeds: [3] },
+      settings: { epochs: '2', trainSize: '256', backend: 'wasm' },
+    });
     expect(record.runs.map((r: { name: string }) => r.name)).toEqual(RUNS.map(([name]) => name));
     for (const f of ['sparsity.png', 'accuracy.png', 'sparsity.svg', 'accuracy.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -113,7 +119,7 @@ describe('penx sweep on this machine', () => {
     expect(html).toContain('3 done, 0 under way, 0 failed, 0 not started');
   }, 300_000);
 
-  it('penx serve groups the sweep\'s runs in its order and draws their scores against strength', async () => {
+  it("penx serve groups the sweep's runs in its order and draws their scores against strength", async () => {
     const board = await serveDashboard({ dir: local });
     try {
       const get = async (path: string) => {
@@ -128,9 +134,18 @@ describe('penx sweep on this machine', () => {
         const view = await get(`/api/view/strength-${metric}?runs=${encodeURIComponent(ids)}`);
         expect(view.status, metric).toBe(200);
         // The compiled Vega carries one mean per (penalty, λ) cell: l1 at both strengths, none once.
-        const rows = view.body.data.find((d: { values?: unknown[] }) => Array.isArray(d.values)).values as Array<{ kind: string; penalty: string; strength: number | null; mean?: number }>;
+        const rows = view.body.data.find((d: { values?: unknown[] }) => Array.isArray(d.values)).values as Array<{
+          kind: string;
+          penalty: string;
+          strength: number | null;
+          mean?: number;
+        }>;
         const cells = rows.filter((r) => r.kind === 'curve' || r.kind === 'flat').map((r) => [r.penalty, r.strength]);
-        expect(cells, metric).toEqual([['l1', 1e-4], ['l1', 1e-3], ['none', null]]);
+        expect(cells, metric).toEqual([
+          ['l1', 1e-4],
+          ['l1', 1e-3],
+          ['none', null],
+        ]);
         const run = readRun(join(local, 's', 'l1_0.001_seed=3'));
         const mean = rows.find((r) => r.kind === 'curve' && r.strength === 1e-3)!.mean;
         expect(mean).toBeCloseTo(metric === 'sparsity' ? run.epochs[1]!.sparsity.lt1e3 : run.epochs[1]!.testAcc!, 9);
@@ -153,13 +168,18 @@ describe('penx sweep on this machine', () => {
 
 describe('penx sweep --queue and penx worker on Redis', () => {
   it.runIf(!redis && required)('needs Redis (PENX_REQUIRE_REDIS is set)', () => {
-    throw new Error('PENX_REQUIRE_REDIS is set but neither PENX_REDIS_URL nor /usr/bin/redis-server is there: install redis-server (apt-get install -y redis-server)');
+    throw new Error(
+      'PENX_REQUIRE_REDIS is set but neither PENX_REDIS_URL nor /usr/bin/redis-server is there: install redis-server (apt-get install -y redis-server)',
+    );
   });
   if (!redis) return;
   const url = redis.url;
   const shared = join(root, 'shared');
   const name = `q${process.pid}`;
-  const workers = [background('worker', '--queue', url, '--out', shared, '--threads', '1'), background('worker', '--queue', url, '--out', shared, '--threads', '1')];
+  const workers = [
+    background('worker', '--queue', url, '--out', shared, '--threads', '1'),
+    background('worker', '--queue', url, '--out', shared, '--threads', '1'),
+  ];
 
   it('two workers, one killed with kill -9 in the middle of a run: the run resumes on the other, the sweep completes, each run finished once', async () => {
     await until(() => workers.every((w) => w.out.some((l) => l.startsWith('worker '))), 60_000, 'the workers to start');
@@ -173,7 +193,13 @@ describe('penx sweep --queue and penx worker on Redis', () => {
     await until(() => (victim = workers.findIndex((w) => w.out.some((l) => took.test(l)))) >= 0, 60_000, 'a worker to take a run');
     const run = took.exec(workers[victim]!.out.find((l) => took.test(l))!)![1]!;
     const runDir = join(shared, name, run);
-    await until(() => existsSync(join(runDir, 'checkpoint', 'run.json')) && (JSON.parse(readFileSync(join(runDir, 'checkpoint', 'run.json'), 'utf8')) as RunRecord).epochs.length >= 1, 120_000, 'epoch 1');
+    await until(
+      () =>
+        existsSync(join(runDir, 'checkpoint', 'run.json')) &&
+        (JSON.parse(readFileSync(join(runDir, 'checkpoint', 'run.json'), 'utf8')) as RunRecord).epochs.length >= 1,
+      120_000,
+      'epoch 1',
+    );
     workers[victim]!.child.kill('SIGKILL');
     await workers[victim]!.exited;
     expect(readRun(runDir).epochs.length).toBeLessThan(2);
@@ -188,7 +214,10 @@ describe('penx sweep --queue and penx worker on Redis', () => {
 
     const status = await penx('sweep', '--queue', url, '--name', name, '--status', '--json');
     expect(status.code).toBe(0);
-    const json = JSON.parse(status.stdout) as { counts: Record<string, number>; runs: Array<{ run: string; state: string; attempts: number; result?: { resumedAfter: number; epochs: number } }> };
+    const json = JSON.parse(status.stdout) as {
+      counts: Record<string, number>;
+      runs: Array<{ run: string; state: string; attempts: number; result?: { resumedAfter: number; epochs: number } }>;
+    };
     expect(json.counts).toEqual({ done: 3, running: 0, waiting: 0, failed: 0 });
     const killed = json.runs.find((r) => r.run === run)!;
     expect(killed.attempts).toBe(2);
@@ -206,10 +235,28 @@ describe('penx sweep --queue and penx worker on Redis', () => {
   }, 300_000);
 
   it('a run that fails for a reason in its settings (the loss becomes infinite) is failed once, not retried', async () => {
-    const r = await penx('sweep', '--queue', url, '--penalties', 'l2', '--strengths', '1e300', '--seeds', '1', ...SMALL, '--out', shared, '--name', `${name}-nan`);
+    const r = await penx(
+      'sweep',
+      '--queue',
+      url,
+      '--penalties',
+      'l2',
+      '--strengths',
+      '1e300',
+      '--seeds',
+      '1',
+      ...SMALL,
+      '--out',
+      shared,
+      '--name',
+      `${name}-nan`,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('0 done, 1 failed');
-    const status = JSON.parse((await penx('sweep', '--queue', url, '--name', `${name}-nan`, '--status', '--json')).stdout) as { counts: Record<string, number>; runs: Array<{ attempts: number; reason: string }> };
+    const status = JSON.parse((await penx('sweep', '--queue', url, '--name', `${name}-nan`, '--status', '--json')).stdout) as {
+      counts: Record<string, number>;
+      runs: Array<{ attempts: number; reason: string }>;
+    };
     expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
     expect(status.runs[0]!.attempts).toBe(1);
     expect(status.runs[0]!.reason).toMatch(/penalty loss became NaN or infinite at epoch 1, batch 1/);

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   constraint,
+  DataError,
   DivergedError,
   enforceConstraints,
   fit,
   optimizerFor,
   optimizerSpec,
   penalty,
-  recordWeights,
   RUN_FORMAT,
+  type RunRecord,
+  recordWeights,
   snapshots,
-  DataError,
   tf,
   trainStep,
-  type RunRecord,
 } from '../../src/index.ts';
 
 /** Three separable classes of 4-feature points (seeded), as tensors: x [n, 4], labels [n] and one-hot [n, 3]. */
@@ -44,7 +44,12 @@ const dense = (options: { reg?: boolean; softmax?: boolean; constraint?: string 
         ...(options.reg ? { kernelRegularizer: penalty('l1:1e-3') } : {}),
         ...(options.constraint ? { kernelConstraint: constraint(options.constraint) } : {}),
       }),
-      tf.layers.dense({ name: 'out', units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }), ...(options.softmax ? { activation: 'softmax' } : {}) }),
+      tf.layers.dense({
+        name: 'out',
+        units: 3,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+        ...(options.softmax ? { activation: 'softmax' } : {}),
+      }),
     ],
   });
 
@@ -53,10 +58,34 @@ const convNet = () =>
   tf.sequential({
     name: 'strided_cnn',
     layers: [
-      tf.layers.conv2d({ name: 'c1', inputShape: [8, 8, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }), kernelRegularizer: penalty('deadzone:1e-3,a=0.1') }),
-      tf.layers.conv2d({ name: 'c2', filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }), kernelRegularizer: penalty('deadzone:1e-3,a=0.1') }),
+      tf.layers.conv2d({
+        name: 'c1',
+        inputShape: [8, 8, 2],
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+        kernelRegularizer: penalty('deadzone:1e-3,a=0.1'),
+      }),
+      tf.layers.conv2d({
+        name: 'c2',
+        filters: 6,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }),
+        kernelRegularizer: penalty('deadzone:1e-3,a=0.1'),
+      }),
       tf.layers.flatten({ name: 'flat' }),
-      tf.layers.dense({ name: 'head', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }), kernelRegularizer: penalty('deadzone:1e-3,a=0.1') }),
+      tf.layers.dense({
+        name: 'head',
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }),
+        kernelRegularizer: penalty('deadzone:1e-3,a=0.1'),
+      }),
     ],
   });
 
@@ -69,15 +98,19 @@ describe('fit on a model that is not the reference CNN', () => {
     const train = blobs(96);
     const test = blobs(30, 7);
     const model = dense({ reg: true, softmax: true });
-    const record = await fit(model, { x: train.x, y: train.sparse }, {
-      epochs: 4,
-      batchSize: 16,
-      optimizer: 'adam:lr=0.05',
-      loss: 'sparseCategoricalCrossentropy',
-      validationData: { x: test.x, y: test.sparse },
-      seed: 3,
-      name: 'blobs',
-    });
+    const record = await fit(
+      model,
+      { x: train.x, y: train.sparse },
+      {
+        epochs: 4,
+        batchSize: 16,
+        optimizer: 'adam:lr=0.05',
+        loss: 'sparseCategoricalCrossentropy',
+        validationData: { x: test.x, y: test.sparse },
+        seed: 3,
+        name: 'blobs',
+      },
+    );
     expect(record.format).toBe(RUN_FORMAT);
     expect(record.config).toMatchObject({
       name: 'blobs',
@@ -94,7 +127,12 @@ describe('fit on a model that is not the reference CNN', () => {
     });
     expect(record.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     // The penalty is on the hidden layer's kernel alone.
-    expect(record.config.weights.map((w) => [w.name, w.penalty?.spec])).toEqual([['hidden/kernel', 'l1:0.001'], ['hidden/bias', undefined], ['out/kernel', undefined], ['out/bias', undefined]]);
+    expect(record.config.weights.map((w) => [w.name, w.penalty?.spec])).toEqual([
+      ['hidden/kernel', 'l1:0.001'],
+      ['hidden/bias', undefined],
+      ['out/kernel', undefined],
+      ['out/bias', undefined],
+    ]);
     for (const s of snapshots(record)) {
       expect(s.layers.map((l) => l.name)).toEqual(['hidden', 'out']);
       expect(s.layers[0]!.weights!.map((w) => [w.name, w.kind, w.shape])).toEqual([
@@ -103,7 +141,10 @@ describe('fit on a model that is not the reference CNN', () => {
       ]);
       expect(s.histogram.count).toBe(67);
       expect(s.layers.reduce((n, l) => n + l.count, 0)).toBe(67);
-      expect(s.norms.map((n) => [n.layer, n.norms.length])).toEqual([['hidden', 8], ['out', 3]]);
+      expect(s.norms.map((n) => [n.layer, n.norms.length])).toEqual([
+        ['hidden', 8],
+        ['out', 3],
+      ]);
     }
     // Only the hidden layer carries a penalty.
     expect(record.epochs[0]!.layers[0]!.penalty).toBeGreaterThan(0);
@@ -116,14 +157,24 @@ describe('fit on a model that is not the reference CNN', () => {
 
   it('a conv net with same padding and stride 2 and a softmax Dense head: histograms for every layer', async () => {
     const x = tf.randomUniform([24, 8, 8, 2], 0, 1, 'float32', 11);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 24 }, (_, i) => i % 3), 'int32'), 3);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 24 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
     const model = convNet();
     const record = await fit(model, { x, y }, { epochs: 2, batchSize: 8, optimizer: 'sgd:lr=0.1', validationData: { x, y } });
     expect(record.config.penalty).toBe('deadzone:0.001,a=0.1');
     expect(record.config.loss).toBe('categoricalCrossentropy');
     for (const s of snapshots(record)) {
       expect(s.layers.map((l) => l.name)).toEqual(['c1', 'c2', 'head']);
-      expect(s.layers.map((l) => l.weights!.map((w) => w.kind))).toEqual([['kernel', 'bias'], ['kernel', 'bias'], ['kernel', 'bias']]);
+      expect(s.layers.map((l) => l.weights!.map((w) => w.kind))).toEqual([
+        ['kernel', 'bias'],
+        ['kernel', 'bias'],
+        ['kernel', 'bias'],
+      ]);
       expect(s.layers[0]!.weights![0]!.shape).toEqual([3, 3, 2, 4]);
       expect(s.histogram.count).toBe(3 * 3 * 2 * 4 + 4 + 3 * 3 * 4 * 6 + 6 + 4 * 4 * 6 * 3 + 3);
       expect(s.norms.map((n) => n.norms.length)).toEqual([4, 6, 3]);
@@ -167,7 +218,10 @@ describe('fit on a model that is not the reference CNN', () => {
 
   it('takes a tf.data.Dataset of { xs, ys } batches', async () => {
     const data = blobs(30);
-    const ds = tf.data.zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.oneHot)) }).batch(10) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+    const ds = tf.data.zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.oneHot)) }).batch(10) as unknown as tf.data.Dataset<{
+      xs: tf.Tensor;
+      ys: tf.Tensor;
+    }>;
     const record = await fit(dense(), ds, { epochs: 2, optimizer: 'sgd:lr=0.1' });
     expect(record.config.data).toBe('dataset');
     expect(record.epochs).toHaveLength(2);
@@ -178,7 +232,9 @@ describe('fit on a model that is not the reference CNN', () => {
   it('stops with DivergedError when the loss becomes infinite, keeping the record so far', async () => {
     const data = blobs(30);
     const model = dense();
-    const err = await fit(model, { x: data.x, y: data.oneHot }, { epochs: 5, batchSize: 10, optimizer: 'sgd:lr=1e30', loss: 'meanSquaredError' }).catch((e: unknown) => e);
+    const err = await fit(model, { x: data.x, y: data.oneHot }, { epochs: 5, batchSize: 10, optimizer: 'sgd:lr=1e30', loss: 'meanSquaredError' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(DivergedError);
     const d = err as DivergedError;
     expect(d.record.stopped).toMatchObject({ epoch: d.epoch, batch: d.batch });
@@ -202,9 +258,28 @@ describe('fit on a model that is not the reference CNN', () => {
 describe('the loss reads the logits of a model that ends in a softmax', () => {
   it('categorical cross-entropy of a saturated softmax still has a gradient (as Keras computes it)', async () => {
     // Huge weights: the softmax is exactly one-hot (saturated) for every sample.
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax', kernelInitializer: tf.initializers.constant({ value: 0 }), biasInitializer: tf.initializers.constant({ value: 0 }) })] });
-    model.layers[0]!.setWeights([tf.tensor2d([[300, -300, 0], [0, 0, 0]]), tf.zeros([3])]);
-    const x = tf.tensor2d([[1, 0], [1, 0]]);
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          units: 3,
+          inputShape: [2],
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.constant({ value: 0 }),
+          biasInitializer: tf.initializers.constant({ value: 0 }),
+        }),
+      ],
+    });
+    model.layers[0]!.setWeights([
+      tf.tensor2d([
+        [300, -300, 0],
+        [0, 0, 0],
+      ]),
+      tf.zeros([3]),
+    ]);
+    const x = tf.tensor2d([
+      [1, 0],
+      [1, 0],
+    ]);
     const y = tf.oneHot(tf.tensor1d([1, 1], 'int32'), 3);
     // Cross-entropy from the logits [300, −300, 0]: 600 for label 1, by hand.
     const r = await trainStep(model, tf.train.sgd(1e-3), x, y);
@@ -222,7 +297,13 @@ describe('callbacks for TF.js model.fit', () => {
       const model = dense({ softmax: true, constraint: 'maxnorm:m=0.5' });
       model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
       const recorder = recordWeights(model, { name: 'keras-style' });
-      await model.fit(data.x, data.oneHot, { epochs: 3, batchSize: 20, validationData: [data.x, data.oneHot], callbacks: withConstraints ? [enforceConstraints(model), recorder] : [recorder], verbose: 0 });
+      await model.fit(data.x, data.oneHot, {
+        epochs: 3,
+        batchSize: 20,
+        validationData: [data.x, data.oneHot],
+        callbacks: withConstraints ? [enforceConstraints(model), recorder] : [recorder],
+        verbose: 0,
+      });
       const norms = tf.tidy(() => tf.norm(model.getWeights()[0]!, 'euclidean', 0).dataSync());
       model.dispose();
       return { record: recorder.record!, maxNorm: Math.max(...norms) };
@@ -234,7 +315,14 @@ describe('callbacks for TF.js model.fit', () => {
     expect(on.maxNorm).toBeLessThanOrEqual(0.5 + 1e-5);
     const r = on.record;
     expect(r.format).toBe(RUN_FORMAT);
-    expect(r.config).toMatchObject({ name: 'keras-style', loss: 'categoricalCrossentropy', constraint: 'maxnorm:m=0.5,axis=0', epochs: 3, batchSize: 20, trainSize: 60 });
+    expect(r.config).toMatchObject({
+      name: 'keras-style',
+      loss: 'categoricalCrossentropy',
+      constraint: 'maxnorm:m=0.5,axis=0',
+      epochs: 3,
+      batchSize: 20,
+      trainSize: 60,
+    });
     expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     for (const s of snapshots(r)) {
       expect(s.layers.map((l) => l.name)).toEqual(['hidden', 'out']);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attachToKernels, fit, fitToFolder, penalty, penaltyCurves, recordWeights, snapshots, tf, trainStep, type RunRecord } from '../../src/node.ts';
+import { attachToKernels, fit, fitToFolder, penalty, penaltyCurves, type RunRecord, recordWeights, snapshots, tf, trainStep } from '../../src/node.ts';
 import { normsGridSpec } from '../../src/viz/index.ts';
 
 /** Every row of every inline data set of a Vega-Lite spec. */
@@ -16,8 +16,13 @@ function rowsOf(spec: unknown): Record<string, unknown>[] {
   if (Array.isArray(spec)) return spec.flatMap(rowsOf);
   if (spec === null || typeof spec !== 'object') return [];
   const o = spec as Record<string, unknown>;
-  const own = o['data'] && Array.isArray((o['data'] as { values?: unknown }).values) ? ((o['data'] as { values: Record<string, unknown>[] }).values) : [];
-  return [...own, ...Object.entries(o).filter(([k]) => k !== 'data').flatMap(([, v]) => rowsOf(v))];
+  const own = o['data'] && Array.isArray((o['data'] as { values?: unknown }).values) ? (o['data'] as { values: Record<string, unknown>[] }).values : [];
+  return [
+    ...own,
+    ...Object.entries(o)
+      .filter(([k]) => k !== 'data')
+      .flatMap(([, v]) => rowsOf(v)),
+  ];
 }
 
 const root = mkdtempSync(join(tmpdir(), 'penx-truth-'));
@@ -41,38 +46,78 @@ function weight(model: tf.LayersModel, suffix: string): tf.Tensor {
 /** Tokens → Embedding (L2) → GRU (dead zone on its kernel, TF.js's L1 on its recurrent kernel) → Dense softmax. */
 function gruModel(withPenalties = true) {
   const tokens = tf.input({ shape: [5], dtype: 'int32', name: 'tokens' });
-  const emb = tf.layers.embedding({ name: 'emb', inputDim: 7, outputDim: 3, embeddingsInitializer: init(1), ...(withPenalties ? { embeddingsRegularizer: penalty('l2:0.01') } : {}) }).apply(tokens) as tf.SymbolicTensor;
+  const emb = tf.layers
+    .embedding({
+      name: 'emb',
+      inputDim: 7,
+      outputDim: 3,
+      embeddingsInitializer: init(1),
+      ...(withPenalties ? { embeddingsRegularizer: penalty('l2:0.01') } : {}),
+    })
+    .apply(tokens) as tf.SymbolicTensor;
   const gru = tf.layers
-    .gru({ name: 'gru', units: 4, kernelInitializer: init(2), recurrentInitializer: init(3), ...(withPenalties ? { kernelRegularizer: penalty('deadzone:0.05,a=0.1'), recurrentRegularizer: tf.regularizers.l1({ l1: 0.02 }) } : {}) })
+    .gru({
+      name: 'gru',
+      units: 4,
+      kernelInitializer: init(2),
+      recurrentInitializer: init(3),
+      ...(withPenalties ? { kernelRegularizer: penalty('deadzone:0.05,a=0.1'), recurrentRegularizer: tf.regularizers.l1({ l1: 0.02 }) } : {}),
+    })
     .apply(emb) as tf.SymbolicTensor;
   const out = tf.layers.dense({ name: 'out', units: 2, activation: 'softmax', kernelInitializer: init(4) }).apply(gru) as tf.SymbolicTensor;
   return tf.model({ name: 'gru_model', inputs: tokens, outputs: out });
 }
 
 const tokenData = () => ({
-  x: tf.tensor2d(Array.from({ length: 12 * 5 }, (_, i) => (i * 5 + Math.floor(i / 5)) % 7), [12, 5], 'int32'),
-  y: tf.tensor1d(Array.from({ length: 12 }, (_, i) => i % 2), 'float32'),
+  x: tf.tensor2d(
+    Array.from({ length: 12 * 5 }, (_, i) => (i * 5 + Math.floor(i / 5)) % 7),
+    [12, 5],
+    'int32',
+  ),
+  y: tf.tensor1d(
+    Array.from({ length: 12 }, (_, i) => i % 2),
+    'float32',
+  ),
 });
 
 /** Bidirectional LSTM (L1) → TimeDistributed Dense (L2) → pooling → a nested model (dead zone) → Dense. */
 function wrappedModel() {
-  const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ name: 'inner_dense', units: 3, inputShape: [4], kernelInitializer: init(7), kernelRegularizer: penalty('deadzone:0.1,a=0.05') })] });
+  const inner = tf.sequential({
+    name: 'inner',
+    layers: [
+      tf.layers.dense({ name: 'inner_dense', units: 3, inputShape: [4], kernelInitializer: init(7), kernelRegularizer: penalty('deadzone:0.1,a=0.05') }),
+    ],
+  });
   const input = tf.input({ shape: [4, 3] });
-  const bi = tf.layers.bidirectional({ name: 'bi', layer: tf.layers.lstm({ units: 2, returnSequences: true, kernelInitializer: init(5), kernelRegularizer: penalty('l1:0.01') }) as tf.RNN }).apply(input) as tf.SymbolicTensor;
-  const td = tf.layers.timeDistributed({ name: 'td', layer: tf.layers.dense({ units: 4, kernelInitializer: init(6), kernelRegularizer: penalty('l2:0.03') }) }).apply(bi) as tf.SymbolicTensor;
+  const bi = tf.layers
+    .bidirectional({
+      name: 'bi',
+      layer: tf.layers.lstm({ units: 2, returnSequences: true, kernelInitializer: init(5), kernelRegularizer: penalty('l1:0.01') }) as tf.RNN,
+    })
+    .apply(input) as tf.SymbolicTensor;
+  const td = tf.layers
+    .timeDistributed({ name: 'td', layer: tf.layers.dense({ units: 4, kernelInitializer: init(6), kernelRegularizer: penalty('l2:0.03') }) })
+    .apply(bi) as tf.SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(td) as tf.SymbolicTensor;
   const nested = inner.apply(pooled) as tf.SymbolicTensor;
   const out = tf.layers.dense({ name: 'head', units: 2, activation: 'softmax', kernelInitializer: init(8) }).apply(nested) as tf.SymbolicTensor;
   return tf.model({ name: 'wrapped', inputs: input, outputs: out });
 }
 
-const seqData = () => ({ x: tf.randomUniform([10, 4, 3], -1, 1, 'float32', 3), y: tf.tensor1d(Array.from({ length: 10 }, (_, i) => i % 2), 'float32') });
+const seqData = () => ({
+  x: tf.randomUniform([10, 4, 3], -1, 1, 'float32', 3),
+  y: tf.tensor1d(
+    Array.from({ length: 10 }, (_, i) => i % 2),
+    'float32',
+  ),
+});
 
 describe('1. penalties wherever TF.js keeps them', () => {
   it('a GRU’s kernel and recurrent penalties count: penaltyLoss by hand, and their gradient reaches the kernel', async () => {
     const model = gruModel();
     const { x, y } = tokenData();
-    const byHand = () => deadzone(0.05, 0.1)(weight(model, 'gru/kernel')) + l1(0.02)(weight(model, 'gru/recurrent_kernel')) + l2(0.01)(weight(model, 'emb/embeddings'));
+    const byHand = () =>
+      deadzone(0.05, 0.1)(weight(model, 'gru/kernel')) + l1(0.02)(weight(model, 'gru/recurrent_kernel')) + l2(0.01)(weight(model, 'emb/embeddings'));
     const record = await fit(model, { x, y }, { epochs: 1, batchSize: 12, optimizer: tf.train.sgd(0), loss: 'sparseCategoricalCrossentropy' });
     expect(byHand()).toBeGreaterThan(0.02);
     expect(record.initial.penaltyLoss).toBeCloseTo(byHand(), 5);
@@ -110,13 +155,19 @@ describe('1. penalties wherever TF.js keeps them', () => {
     const { x, y } = seqData();
     const record = await fit(model, { x, y }, { epochs: 1, batchSize: 10, optimizer: tf.train.sgd(0), loss: 'sparseCategoricalCrossentropy' });
     const kernels = model.weights.filter((w) => /(kernel|embeddings)$/.test(w.originalName));
-    expect(record.epochs[0]!.penaltyLoss).toBeCloseTo(kernels.reduce((s, w) => s + l1(0.001)(w.read()), 0), 6);
+    expect(record.epochs[0]!.penaltyLoss).toBeCloseTo(
+      kernels.reduce((s, w) => s + l1(0.001)(w.read()), 0),
+      6,
+    );
     const penalised = record.config.weights.filter((w) => w.penalty).map((w) => w.name.split('/').at(-1));
     expect(penalised).toContain('recurrent_kernel');
     const g = tokenData();
     const gr = await fit(gru, g, { epochs: 1, batchSize: 12, optimizer: tf.train.sgd(0), loss: 'sparseCategoricalCrossentropy' });
     const gruKernels = gru.weights.filter((w) => /(kernel|embeddings)$/.test(w.originalName));
-    expect(gr.epochs[0]!.penaltyLoss).toBeCloseTo(gruKernels.reduce((s, w) => s + l1(0.001)(w.read()), 0), 6);
+    expect(gr.epochs[0]!.penaltyLoss).toBeCloseTo(
+      gruKernels.reduce((s, w) => s + l1(0.001)(w.read()), 0),
+      6,
+    );
   });
 
   it('with TF.js’s own model.fit, a penalty it would drop (a GRU’s) stops the run with a clear error', async () => {
@@ -133,12 +184,26 @@ describe('2. attribution, per weight', () => {
     tf.sequential({
       name: 'mixed',
       layers: [
-        tf.layers.dense({ name: 'a', units: 6, inputShape: [4], activation: 'relu', kernelInitializer: init(11), kernelRegularizer: tf.regularizers.l1({ l1: 0.01 }), kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.9, axis: 0 }) }),
+        tf.layers.dense({
+          name: 'a',
+          units: 6,
+          inputShape: [4],
+          activation: 'relu',
+          kernelInitializer: init(11),
+          kernelRegularizer: tf.regularizers.l1({ l1: 0.01 }),
+          kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.9, axis: 0 }),
+        }),
         tf.layers.dense({ name: 'b', units: 5, activation: 'relu', kernelInitializer: init(12), kernelRegularizer: penalty('deadzone:0.02,a=0.2') }),
         tf.layers.dense({ name: 'c', units: 3, activation: 'softmax', kernelInitializer: init(13) }),
       ],
     });
-  const data = () => ({ x: tf.randomUniform([30, 4], -1, 1, 'float32', 5), y: tf.tensor1d(Array.from({ length: 30 }, (_, i) => i % 3), 'float32') });
+  const data = () => ({
+    x: tf.randomUniform([30, 4], -1, 1, 'float32', 5),
+    y: tf.tensor1d(
+      Array.from({ length: 30 }, (_, i) => i % 3),
+      'float32',
+    ),
+  });
 
   it('each weight’s penalty and constraint are recorded — TF.js’s own too — and penaltyLoss is the sum of the per-weight terms', async () => {
     const model = mixed();
@@ -151,7 +216,10 @@ describe('2. attribution, per weight', () => {
     expect(byName['c/kernel']!.penalty).toBeUndefined();
     for (const s of snapshots(record)) {
       const terms = s.layers.flatMap((l) => l.weights!.map((w) => w.penalty ?? 0));
-      expect(s.penaltyLoss).toBeCloseTo(terms.reduce((a, b) => a + b, 0), 9);
+      expect(s.penaltyLoss).toBeCloseTo(
+        terms.reduce((a, b) => a + b, 0),
+        9,
+      );
     }
     const last = record.epochs.at(-1)!;
     expect(last.penaltyLoss).toBeCloseTo(l1(0.01)(weight(model, 'a/kernel')) + deadzone(0.02, 0.2)(weight(model, 'b/kernel')), 6);
@@ -187,12 +255,21 @@ describe('3. trainable and non-trainable weights apart', () => {
       ],
     });
     const trainable = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
-    const record = await fit(model, { x: tf.randomUniform([16, 4], -1, 1, 'float32', 9), y: tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2)) }, { epochs: 1, batchSize: 8, optimizer: 'sgd:lr=0.1', loss: 'sparseCategoricalCrossentropy' });
+    const record = await fit(
+      model,
+      { x: tf.randomUniform([16, 4], -1, 1, 'float32', 9), y: tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2)) },
+      { epochs: 1, batchSize: 8, optimizer: 'sgd:lr=0.1', loss: 'sparseCategoricalCrossentropy' },
+    );
     for (const s of snapshots(record)) {
       expect(s.histogram.count).toBe(trainable);
       expect(s.layers.reduce((n, l) => n + l.count, 0)).toBe(trainable);
       expect(s.nonTrainable!.count).toBe(12);
-      expect(s.nonTrainable!.layers.map((l) => l.weights!.map((w) => [w.name, w.trainable]))).toEqual([[['bn/moving_mean', false], ['bn/moving_variance', false]]]);
+      expect(s.nonTrainable!.layers.map((l) => l.weights!.map((w) => [w.name, w.trainable]))).toEqual([
+        [
+          ['bn/moving_mean', false],
+          ['bn/moving_variance', false],
+        ],
+      ]);
     }
     expect(record.config.weights.filter((w) => !w.trainable).map((w) => w.name)).toEqual(['bn/moving_mean', 'bn/moving_variance']);
   });
@@ -254,12 +331,29 @@ describe('5. fit without an optimiser', () => {
 describe('6. trainLoss has one meaning: the data loss, without penalties', () => {
   it('fit and recordWeights with model.fit record the same trainLoss and penaltyLoss', async () => {
     const make = () =>
-      tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax', kernelInitializer: init(51), kernelRegularizer: penalty('l2:0.5') })] });
-    const d = { x: tf.randomUniform([20, 4], -1, 1, 'float32', 4), y: tf.oneHot(tf.tensor1d(Array.from({ length: 20 }, (_, i) => i % 3), 'int32'), 3) };
+      tf.sequential({
+        layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax', kernelInitializer: init(51), kernelRegularizer: penalty('l2:0.5') })],
+      });
+    const d = {
+      x: tf.randomUniform([20, 4], -1, 1, 'float32', 4),
+      y: tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: 20 }, (_, i) => i % 3),
+          'int32',
+        ),
+        3,
+      ),
+    };
     const a = make();
     const b = make();
     // The data loss of the untrained model: one full batch trains from exactly these weights.
-    const dataLoss = tf.tidy(() => tf.metrics.categoricalCrossentropy(d.y, a.predict(d.x) as tf.Tensor).mean().dataSync()[0] ?? NaN);
+    const dataLoss = tf.tidy(
+      () =>
+        tf.metrics
+          .categoricalCrossentropy(d.y, a.predict(d.x) as tf.Tensor)
+          .mean()
+          .dataSync()[0] ?? NaN,
+    );
     const viaFit = await fit(a, d, { epochs: 1, batchSize: 20, optimizer: 'sgd:lr=0.1', shuffle: false });
     b.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     const recorder = recordWeights(b);

@@ -23,7 +23,18 @@ const DRAWS: ReadonlyArray<readonly [string, () => number[]]> = [
       ['GaussianNoise', () => tf.layers.gaussianNoise({ stddev: 1 }), x2],
       ['GaussianDropout', () => tf.layers.gaussianDropout({ rate: 0.5 }), x2],
       ['AlphaDropout', () => tf.layers.alphaDropout({ rate: 0.5 }), x2],
-      ['GRU with dropout', () => tf.layers.gru({ units: 3, dropout: 0.5, recurrentDropout: 0.5, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 4 }) }), x3],
+      [
+        'GRU with dropout',
+        () =>
+          tf.layers.gru({
+            units: 3,
+            dropout: 0.5,
+            recurrentDropout: 0.5,
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+            recurrentInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+          }),
+        x3,
+      ],
     ] as const
   ).map(([name, make, input]) => {
     const layer = make();
@@ -43,9 +54,11 @@ describe('TF.js draws its unseeded random numbers from Math.random', () => {
     const before = Math.random;
     withSeededRandom(3, () => tf.tidy(() => tf.randomUniform([2])));
     expect(Math.random).toBe(before);
-    expect(() => withSeededRandom(3, () => {
-      throw new Error('boom');
-    })).toThrow('boom');
+    expect(() =>
+      withSeededRandom(3, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(Math.random).toBe(before);
   });
 

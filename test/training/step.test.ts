@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { penalty, constraint, tf, trainStep, type Scalar, type Tensor } from '../../src/index.ts';
+import { constraint, penalty, type Scalar, type Tensor, tf, trainStep } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 // A linear Dense layer without bias, one SGD step on mean squared error: everything by hand.

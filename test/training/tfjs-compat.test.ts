@@ -8,13 +8,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluate, fit, fitToFolder, penalty, tf, UsageError, type FitCallback } from '../../src/node.ts';
+import { evaluate, type FitCallback, fit, fitToFolder, penalty, tf, UsageError } from '../../src/node.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-compat-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-const labels = (n: number, k: number) => tf.tensor1d(Array.from({ length: n }, (_, i) => i % k), 'float32');
+const labels = (n: number, k: number) =>
+  tf.tensor1d(
+    Array.from({ length: n }, (_, i) => i % k),
+    'float32',
+  );
 const mlp = () =>
   tf.sequential({
     name: 'mlp',
@@ -35,7 +39,12 @@ function twoByTwo() {
   const reg = tf.layers.dense({ name: 'reg', units: 1, kernelInitializer: init(6) }).apply(h) as tf.SymbolicTensor;
   return tf.model({ name: 'two_by_two', inputs: [a, b], outputs: [cls, reg] });
 }
-const twoData = (n = 20) => ({ a: tf.randomUniform([n, 3], -1, 1, 'float32', 7), b: tf.randomUniform([n, 2], -1, 1, 'float32', 8), cls: labels(n, 3), reg: tf.randomUniform([n, 1], -1, 1, 'float32', 9) });
+const twoData = (n = 20) => ({
+  a: tf.randomUniform([n, 3], -1, 1, 'float32', 7),
+  b: tf.randomUniform([n, 2], -1, 1, 'float32', 8),
+  cls: labels(n, 3),
+  reg: tf.randomUniform([n, 1], -1, 1, 'float32', 9),
+});
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
 describe('data in TF.js’s forms', () => {
@@ -47,8 +56,12 @@ describe('data in TF.js’s forms', () => {
     expect(a.epochs[0]!.testLoss).not.toBeNull();
     expect(a.epochs[0]!.testLoss).toBe(b.epochs[0]!.testLoss);
     expect(a.config.testSize).toBe(12);
-    await expect(fit(mlp(), d, { epochs: 1, validationData: [v.x, v.y, v.y] as never })).rejects.toThrow(/sample weights \(\[x, y, weights\]\) are not supported; give \[x, y\]/);
-    await expect(fit(mlp(), d, { epochs: 1, validationData: v.x as never })).rejects.toThrow(/validationData must be \[x, y\] \(as TF\.js takes it\) or \{ x, y \}/);
+    await expect(fit(mlp(), d, { epochs: 1, validationData: [v.x, v.y, v.y] as never })).rejects.toThrow(
+      /sample weights \(\[x, y, weights\]\) are not supported; give \[x, y\]/,
+    );
+    await expect(fit(mlp(), d, { epochs: 1, validationData: v.x as never })).rejects.toThrow(
+      /validationData must be \[x, y\] \(as TF\.js takes it\) or \{ x, y \}/,
+    );
   });
 
   it('validationSplit takes the last share of the samples, as TF.js does', async () => {
@@ -64,8 +77,27 @@ describe('data in TF.js’s forms', () => {
     const byArray = twoByTwo();
     const byName = twoByTwo();
     byName.setWeights(byArray.getWeights());
-    const ra = await fit(byArray, { x: [d.a, d.b], y: [d.cls, d.reg] }, { ...options, loss: ['sparseCategoricalCrossentropy', 'meanSquaredError'], validationData: [[d.a, d.b], [d.cls, d.reg]] });
-    const rb = await fit(byName, { x: { b: d.b, a: d.a }, y: { reg: d.reg, cls: d.cls } }, { ...options, loss: { reg: 'meanSquaredError', cls: 'sparseCategoricalCrossentropy' }, validationData: { x: { a: d.a, b: d.b }, y: { cls: d.cls, reg: d.reg } } });
+    const ra = await fit(
+      byArray,
+      { x: [d.a, d.b], y: [d.cls, d.reg] },
+      {
+        ...options,
+        loss: ['sparseCategoricalCrossentropy', 'meanSquaredError'],
+        validationData: [
+          [d.a, d.b],
+          [d.cls, d.reg],
+        ],
+      },
+    );
+    const rb = await fit(
+      byName,
+      { x: { b: d.b, a: d.a }, y: { reg: d.reg, cls: d.cls } },
+      {
+        ...options,
+        loss: { reg: 'meanSquaredError', cls: 'sparseCategoricalCrossentropy' },
+        validationData: { x: { a: d.a, b: d.b }, y: { cls: d.cls, reg: d.reg } },
+      },
+    );
     expect(weightsOf(byArray)).toEqual(weightsOf(byName));
     expect(ra.config.loss).toBe('sparseCategoricalCrossentropy, meanSquaredError');
     // Accuracy per output, as TF.js logs it with several outputs; no single accuracy.
@@ -73,7 +105,9 @@ describe('data in TF.js’s forms', () => {
     expect(ra.epochs[0]!.testAcc).toBeNull();
     // The test loss is TF.js's: the sum of the outputs' losses, here by TF.js's own functions on its predictions.
     const [cls, reg] = byArray.predict([d.a, d.b]) as tf.Tensor[];
-    const theirs = tf.tidy(() => [tf.metrics.categoricalCrossentropy(tf.oneHot(tf.cast(d.cls, 'int32'), 3), cls!), tf.metrics.MSE(d.reg, reg!)].map((t) => t.mean().dataSync()[0] ?? NaN));
+    const theirs = tf.tidy(() =>
+      [tf.metrics.categoricalCrossentropy(tf.oneHot(tf.cast(d.cls, 'int32'), 3), cls!), tf.metrics.MSE(d.reg, reg!)].map((t) => t.mean().dataSync()[0] ?? NaN),
+    );
     const ours = await evaluate(byArray, { x: [d.a, d.b], y: [d.cls, d.reg] }, { loss: ['sparseCategoricalCrossentropy', 'meanSquaredError'] });
     expect(ours.metrics['cls_loss']).toBeCloseTo(theirs[0]!, 5);
     expect(ours.metrics['reg_loss']).toBeCloseTo(theirs[1]!, 5);
@@ -84,9 +118,15 @@ describe('data in TF.js’s forms', () => {
   it('refuses a wrong form with a message saying what to pass', async () => {
     const d = twoData();
     const m = twoByTwo();
-    await expect(fit(m, { x: d.a, y: [d.cls, d.reg] }, { epochs: 1 })).rejects.toThrow(/x is one tensor, but the model has 2 inputs \(a, b\); give x as \[a, b\] or \{ a: …, b: … \}/);
-    await expect(fit(m, { x: { a: d.a, bb: d.b }, y: [d.cls, d.reg] }, { epochs: 1 })).rejects.toThrow(/x names input 'bb' \(did you mean 'b'\?\), which the model does not have/);
-    await expect(fit(m, { x: [d.a, d.b], y: [d.cls, d.reg] }, { epochs: 1, loss: ['meanSquaredError'] })).rejects.toThrow(/loss: 1 given for a model of 2 output\(s\) \(cls, reg\)/);
+    await expect(fit(m, { x: d.a, y: [d.cls, d.reg] }, { epochs: 1 })).rejects.toThrow(
+      /x is one tensor, but the model has 2 inputs \(a, b\); give x as \[a, b\] or \{ a: …, b: … \}/,
+    );
+    await expect(fit(m, { x: { a: d.a, bb: d.b }, y: [d.cls, d.reg] }, { epochs: 1 })).rejects.toThrow(
+      /x names input 'bb' \(did you mean 'b'\?\), which the model does not have/,
+    );
+    await expect(fit(m, { x: [d.a, d.b], y: [d.cls, d.reg] }, { epochs: 1, loss: ['meanSquaredError'] })).rejects.toThrow(
+      /loss: 1 given for a model of 2 output\(s\) \(cls, reg\)/,
+    );
   });
 });
 
@@ -104,7 +144,9 @@ describe('options', () => {
 
   it('fitToFolder checks its own options too, and nothing is written', async () => {
     const dir = join(root, 'typo');
-    await expect(fitToFolder(mlp(), data(), { dir, epochs: 1, figure: false } as never)).rejects.toThrow(/fitToFolder: unknown option 'figure' \(did you mean 'figures'\?\)/);
+    await expect(fitToFolder(mlp(), data(), { dir, epochs: 1, figure: false } as never)).rejects.toThrow(
+      /fitToFolder: unknown option 'figure' \(did you mean 'figures'\?\)/,
+    );
     expect((await import('node:fs')).existsSync(dir)).toBe(false);
   });
 });
@@ -114,7 +156,14 @@ describe('TF.js’s callbacks', () => {
     const stop = tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 0 });
     const d = data();
     // No learning: val_loss never improves after the first epoch.
-    const r = await fit(mlp(), d, { epochs: 10, batchSize: 8, optimizer: tf.train.sgd(0), loss: 'sparseCategoricalCrossentropy', validationData: [d.x, d.y], callbacks: [stop] });
+    const r = await fit(mlp(), d, {
+      epochs: 10,
+      batchSize: 8,
+      optimizer: tf.train.sgd(0),
+      loss: 'sparseCategoricalCrossentropy',
+      validationData: [d.x, d.y],
+      callbacks: [stop],
+    });
     expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(r.endedEarly).toMatchObject({ epoch: 2 });
   });
@@ -152,7 +201,19 @@ describe('TF.js’s callbacks', () => {
       onTrainEnd: (record) => void events.push(`trainEnd ${record.epochs.length}`),
     };
     await fit(mlp(), data(16), { epochs: 2, batchSize: 8, loss: 'sparseCategoricalCrossentropy', callbacks: [cb] });
-    expect(events).toEqual(['trainBegin 2 0', 'epochEnd 0 0', 'epochBegin 1', 'batch 1.1', 'batch 1.2', 'epochEnd 1 1', 'epochBegin 2', 'batch 2.1', 'batch 2.2', 'epochEnd 2 2', 'trainEnd 2']);
+    expect(events).toEqual([
+      'trainBegin 2 0',
+      'epochEnd 0 0',
+      'epochBegin 1',
+      'batch 1.1',
+      'batch 1.2',
+      'epochEnd 1 1',
+      'epochBegin 2',
+      'batch 2.1',
+      'batch 2.2',
+      'epochEnd 2 2',
+      'trainEnd 2',
+    ]);
   });
 });
 
@@ -169,7 +230,13 @@ describe('metrics', () => {
     const maxAbs = (yt: tf.Tensor, yp: tf.Tensor) => tf.max(tf.abs(tf.sub(yt, yp)), -1);
     const given = await fit(reg, { x: d.x, y }, { epochs: 1, batchSize: 8, loss: 'meanSquaredError', metrics: ['mae', maxAbs], validationData: [d.x, y] });
     expect(given.config.metrics).toEqual(['mae', 'maxAbs']);
-    const mae = tf.tidy(() => tf.metrics.meanAbsoluteError(y, reg.predict(d.x) as tf.Tensor).mean().dataSync()[0]!);
+    const mae = tf.tidy(
+      () =>
+        tf.metrics
+          .meanAbsoluteError(y, reg.predict(d.x) as tf.Tensor)
+          .mean()
+          .dataSync()[0]!,
+    );
     expect(given.epochs[0]!.testMetrics!['mae']).toBeCloseTo(mae, 5);
     expect(given.epochs[0]!.trainMetrics!['maxAbs']).toBeGreaterThan(0);
     await expect(fit(reg, { x: d.x, y }, { epochs: 1, metrics: ['accuracyy'] })).rejects.toThrow(/unknown metric 'accuracyy' \(did you mean 'accuracy'\?\)/);

@@ -3,12 +3,12 @@
  * its fine histograms without retraining (run.json untouched) and draws the views; the catalogue
  * commands' `--json`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { penx } from '../cli/run-penx.ts';
 import { claimFolder } from '../../src/folders/folder.ts';
+import { penx } from '../cli/run-penx.ts';
 import { fineRuns } from './views/fine-runs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'penx-plot-'));
@@ -28,19 +28,40 @@ describe('penx plot --bins --range', () => {
   it('re-binned figures and report, the views drawn, run.json untouched', async () => {
     const r = await penx('plot', run, '--bins', '30', '--range', '-0.6,0.6');
     expect(r.code, r.stderr).toBe(0);
-    for (const f of ['epoch-002.png', 'epoch-002.svg', 'histograms.png', 'heatmap.png', 'heatmap.svg', 'heatmap-log.png', 'ridgeline.png', 'bands.png', 'curves.png', 'penalty.png', 'log-abs.png', 'report.html']) {
+    for (const f of [
+      'epoch-002.png',
+      'epoch-002.svg',
+      'histograms.png',
+      'heatmap.png',
+      'heatmap.svg',
+      'heatmap-log.png',
+      'ridgeline.png',
+      'bands.png',
+      'curves.png',
+      'penalty.png',
+      'log-abs.png',
+      'report.html',
+    ]) {
       expect(existsSync(join(run, f)), f).toBe(true);
     }
     expect(readFileSync(join(run, 'run.json'), 'utf8')).toBe(written);
     // The per-epoch image's weight axis now ends at ±0.6; the report's histograms have 30 bins.
     expect(readFileSync(join(run, 'epoch-002.svg'), 'utf8')).toContain('−0.6');
-    const model = JSON.parse(/<script type="application\/json" id="penx-model">(.*?)<\/script>/s.exec(readFileSync(join(run, 'report.html'), 'utf8'))?.[1] ?? '{}');
+    const model = JSON.parse(
+      /<script type="application\/json" id="penx-model">(.*?)<\/script>/s.exec(readFileSync(join(run, 'report.html'), 'utf8'))?.[1] ?? '{}',
+    );
     expect(model.runs[0].hist.all[2].density).toHaveLength(30);
     expect([model.runs[0].hist.all[2].lo, model.runs[0].hist.all[2].hi]).toEqual([-0.6, 0.6]);
   }, 60_000);
 
   it('refuses bad bins and ranges with exit code 2', async () => {
-    for (const args of [['--bins', '0'], ['--bins', '2.5'], ['--range', '1,-1'], ['--range', 'a,b'], ['--range', '0.5']]) {
+    for (const args of [
+      ['--bins', '0'],
+      ['--bins', '2.5'],
+      ['--range', '1,-1'],
+      ['--range', 'a,b'],
+      ['--range', '0.5'],
+    ]) {
       const r = await penx('plot', run, ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/penx: error: --(bins|range) must be/);
@@ -52,7 +73,12 @@ describe('catalogues as JSON', () => {
   it('penalties, constraints and optimizers --json: every entry with formula and parameters', async () => {
     const p = await penx('penalties', '--json');
     expect(p.code).toBe(0);
-    const penalties = JSON.parse(p.stdout) as Array<{ name: string; formula: string; params: Record<string, { default: number }>; strength?: { default: number } }>;
+    const penalties = JSON.parse(p.stdout) as Array<{
+      name: string;
+      formula: string;
+      params: Record<string, { default: number }>;
+      strength?: { default: number };
+    }>;
     const deadzone = penalties.find((e) => e.name === 'deadzone');
     expect(deadzone?.formula).toBe('λ·Σ max(0, |w| − a)');
     expect(deadzone?.params.a?.default).toBe(0.25);

@@ -1,6 +1,6 @@
 /** Starting the backend the options chose, and saying which (with how many threads) on stderr. */
 import os from 'node:os';
-import { selectBackend, type BackendInfo } from 'penalty-explorer/node';
+import { type BackendInfo, selectBackend } from 'penalty-explorer/node';
 import type { BackendFlags } from '../backend-options.ts';
 import { wholeNumber } from '../numbers.ts';
 

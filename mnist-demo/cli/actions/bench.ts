@@ -1,10 +1,13 @@
-/** `penx bench`: how fast the reference model trains here (see mnist-demo/bench.ts); `--all`: every backend side by side. */
-import { PenaltyExplorerError, selectBackend, type BackendInfo } from 'penalty-explorer/node';
-import { cpuReference, runBench, type BenchOptions, type BenchResult } from '../../bench.ts';
+/** `penx bench`: how fast the reference model trains here, as `penx train` runs it (see mnist-demo/bench.ts); `--all`: every backend side by side, and PyTorch when it can run. */
+
+import os from 'node:os';
+import { type BackendInfo, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
+import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
+import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
 import type { BackendFlags } from '../backend-options.ts';
-import { describeBackend, startBackend } from './backend.ts';
 import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';
+import { describeBackend, startBackend } from './backend.ts';
 
 export interface BenchFlags extends BackendFlags {
   readonly json?: boolean;
@@ -13,28 +16,71 @@ export interface BenchFlags extends BackendFlags {
   readonly steps: string;
   readonly cpuBatchSize: string;
   readonly cpuSteps: string;
+  readonly evalImages?: string;
 }
 
 /** The backends `--all` tries, fastest kind first (cpu is the reference every row is compared with). */
 const ALL_BACKENDS = ['tensorflow', 'onnxruntime', 'wasm'] as const;
 
 function threadsLabel(r: BenchResult): string {
-  const how = r.threads === 1 ? '' : r.parallel === 'data' ? ', data-parallel' : r.backend === 'wasm' ? ", wasm's threaded build" : `, ${r.backend}'s own threads`;
+  const how =
+    r.threads === 1 ? '' : r.parallel === 'data' ? ', data-parallel' : r.backend === 'wasm' ? ", wasm's threaded build" : `, ${r.backend}'s own threads`;
   return `${r.threads} thread${r.threads === 1 ? '' : 's'}${how}`;
 }
 
-/** The measures of each result, one column per result. */
-function report(results: readonly BenchResult[]): string {
+/** A bench result or PyTorch's (which lacks the cpu comparison and the tensor counts). */
+type Column = BenchResult | PeerResult;
+
+const isPeer = (r: Column): r is PeerResult => r.backend === 'pytorch';
+
+/** The measures of each result, one column per result ('—' where a column has no such measure). */
+function report(results: readonly Column[]): string {
   const first = results[0]!;
-  const row = (label: string, cell: (r: BenchResult) => string): string[] => [label, ...results.map(cell)];
+  const cpuBatch = results.find((r): r is BenchResult => !isPeer(r))?.cpuBatchSize ?? '';
+  const row = (label: string, cell: (r: BenchResult) => string, peer: (r: PeerResult) => string = () => '—'): string[] => [
+    label,
+    ...results.map((r) => (isPeer(r) ? peer(r) : cell(r))),
+  ];
   const rows = [
-    row('threads', threadsLabel),
-    row(`forward, batch ${first.batchSize}`, (r) => `${r.forwardMs} ms`),
-    row(`training step, batch ${first.batchSize}`, (r) => `${r.trainStepMs} ms`),
-    row('step / forward', (r) => `${r.stepToForward}×`),
-    row('per sample', (r) => `${r.msPerSample} ms`),
-    row('one epoch (60 000 samples)', (r) => `${r.epochSeconds} s`),
-    row(`cpu backend, batch ${first.cpuBatchSize}`, (r) => `${r.cpuMsPerSample} ms per sample`),
+    row('threads', threadsLabel, (r) => `${r.threads} (PyTorch ${r.version})`),
+    row(
+      'gradients',
+      (r) => (r.gradients === 'fused' ? 'one fused graph per step' : 'kernel by kernel'),
+      () => 'autograd',
+    ),
+    row(
+      `forward, batch ${first.batchSize}`,
+      (r) => `${r.forwardMs} ms`,
+      (r) => `${r.forwardMs} ms`,
+    ),
+    row(
+      `training step, batch ${first.batchSize}`,
+      (r) => `${r.trainStepMs} ms`,
+      (r) => `${r.trainStepMs} ms`,
+    ),
+    row(
+      'step / forward',
+      (r) => `${r.stepToForward}×`,
+      (r) => `${r.stepToForward}×`,
+    ),
+    row('first step (sessions built)', (r) => `${r.firstStepMs} ms`),
+    row(
+      'per sample',
+      (r) => `${r.msPerSample} ms`,
+      (r) => `${r.msPerSample} ms`,
+    ),
+    row(
+      'evaluation of 10 000 test images',
+      (r) => `${r.evalSeconds} s`,
+      (r) => `${r.evalSeconds} s`,
+    ),
+    row('weight snapshot', (r) => `${r.snapshotSeconds} s`),
+    row(
+      'one epoch (60 000 samples, evaluation, snapshot)',
+      (r) => `${r.epochSeconds} s`,
+      (r) => `${r.epochSeconds} s`,
+    ),
+    row(`cpu backend, batch ${cpuBatch}`, (r) => `${r.cpuMsPerSample} ms per sample`),
     row('speed-up over cpu', (r) => `${r.speedupVsCpu}×`),
     row(results.length > 1 ? 'peak memory (RSS, process so far)' : 'peak memory (RSS)', (r) => `${r.peakRssMb} MB`),
     row('tensors after warm-up / after steps', (r) => `${r.tensorsAfterWarmup} / ${r.tensorsAfterSteps}`),
@@ -42,11 +88,11 @@ function report(results: readonly BenchResult[]): string {
   return table(['measure', ...results.map((r) => r.backend)], rows);
 }
 
-/** Bench every backend that starts, in this process; the cpu reference is timed once. */
-async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<BenchResult[]> {
+/** Bench every backend that starts, in this process; the cpu reference is timed once; PyTorch last, when it can run. */
+async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Column[]> {
   const threads = wholeNumber(flags.threads, '--threads', 1);
   const cpuMs = await cpuReference(options);
-  const results: BenchResult[] = [];
+  const results: Column[] = [];
   for (const name of ALL_BACKENDS) {
     let info: BackendInfo;
     try {
@@ -59,6 +105,10 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Bench
     console.error(`backend: ${describeBackend(info)}`);
     results.push(await runBench(info, options, cpuMs));
   }
+  options.progress?.(`pytorch: ${options.steps} training steps at batch ${options.batchSize} (bench/pytorch-peer.py)`);
+  const peer = await pytorchPeer(threads ?? os.availableParallelism(), options.batchSize, options.steps, options.evalImages);
+  if (typeof peer === 'string') console.error(`pytorch: skipped (${peer})`);
+  else results.push(peer);
   return results;
 }
 
@@ -68,6 +118,7 @@ export async function bench(flags: BenchFlags): Promise<void> {
     steps: wholeNumber(flags.steps, '--steps', 1),
     cpuBatchSize: wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1),
     cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 1),
+    ...(flags.evalImages === undefined ? {} : { evalImages: wholeNumber(flags.evalImages, '--eval-images', 1) }),
     progress: (m: string) => console.error(`… ${m}`),
   };
   if (flags.all) {

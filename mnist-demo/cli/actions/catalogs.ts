@@ -7,25 +7,23 @@ import {
   constraintCatalog,
   describeParams,
   formatNumber,
+  loadConstraint,
+  lossFormula,
   optimizerCatalog,
   optimizerSpec,
-  lossFormula,
-  penaltyCatalog,
-  loadConstraint,
-  PenaltyExplorerError,
-  SpecError,
-  useQuietCpu,
   type PenaltyDefinition,
+  PenaltyExplorerError,
+  penaltyCatalog,
+  useQuietCpu,
 } from 'penalty-explorer/node';
-import { loadRunPenalty } from './parse-experiment.ts';
 import { table } from '../table.ts';
 import { entryJson, printJson } from './catalog-json.ts';
+import { loadRunPenalty } from './parse-experiment.ts';
 
 /** `--json`: print data instead of text. */
 interface JsonOutput {
   readonly json?: boolean;
 }
-
 
 function strengthText(def: PenaltyDefinition): string {
   return def.takesStrength ? `λ=${formatNumber(def.defaultStrength)} (≥ 0)` : '';
@@ -113,11 +111,17 @@ async function listOrCheck(specs: readonly string[], tableText: () => string, lo
 export async function penalties(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
   // Checking specs computes only on tiny probe tensors: the cpu backend suffices.
   await useQuietCpu();
-  const json = () => penaltyCatalog.list().map((d) => entryJson(d, lossFormula(d), d.takesStrength ? { strength: { default: d.defaultStrength, min: 0 } } : {}));
-  return listOrCheck(specs, penaltyTable, async (s) => {
-    const { penalty: r } = await loadRunPenalty(s);
-    return { spec: r.spec, formula: lossFormula(r.definition), ...origin(s, r.definition.builtin) };
-  }, options.json ? json : undefined);
+  const json = () =>
+    penaltyCatalog.list().map((d) => entryJson(d, lossFormula(d), d.takesStrength ? { strength: { default: d.defaultStrength, min: 0 } } : {}));
+  return listOrCheck(
+    specs,
+    penaltyTable,
+    async (s) => {
+      const { penalty: r } = await loadRunPenalty(s);
+      return { spec: r.spec, formula: lossFormula(r.definition), ...origin(s, r.definition.builtin) };
+    },
+    options.json ? json : undefined,
+  );
 }
 
 /** `penx constraints [SPEC…]`. */
@@ -125,17 +129,27 @@ export async function constraints(specs: readonly string[], options: JsonOutput 
   // Checking specs computes only on tiny probe tensors: the cpu backend suffices.
   await useQuietCpu();
   const json = () => constraintCatalog.list().map((d) => entryJson(d, `w ← ${d.formula}`));
-  return listOrCheck(specs, constraintTable, async (s) => {
-    const c = await loadConstraint(s);
-    return { spec: c.spec, formula: c.definition.formula, ...origin(s, c.definition.builtin) };
-  }, options.json ? json : undefined);
+  return listOrCheck(
+    specs,
+    constraintTable,
+    async (s) => {
+      const c = await loadConstraint(s);
+      return { spec: c.spec, formula: c.definition.formula, ...origin(s, c.definition.builtin) };
+    },
+    options.json ? json : undefined,
+  );
 }
 
 /** `penx optimizers [SPEC…]`. */
 export async function optimizers(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
   const json = () => optimizerCatalog.list().map((d) => entryJson(d, d.formula));
-  return listOrCheck(specs, optimizerTable, async (s) => {
-    const o = optimizerSpec(s);
-    return { spec: o.spec, formula: o.entry.formula };
-  }, options.json ? json : undefined);
+  return listOrCheck(
+    specs,
+    optimizerTable,
+    async (s) => {
+      const o = optimizerSpec(s);
+      return { spec: o.spec, formula: o.entry.formula };
+    },
+    options.json ? json : undefined,
+  );
 }

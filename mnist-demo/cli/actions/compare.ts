@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import { checkRunName, optimizerSpec, splitSpecList, UsageError } from 'penalty-explorer/node';
+import { runNameFor } from '../../experiment/names.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
-import { runNameFor } from '../../experiment/names.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { printSummary, trainRuns } from './session.ts';
 
@@ -46,8 +46,12 @@ export async function compare(flags: CompareFlags): Promise<void> {
   const exp = await parseExperiment(flags);
   const penalties = splitSpecList(flags.penalties);
   if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
-  const optimizers = flags.optimizers?.split(';').map((o) => o.trim()).filter(Boolean);
-  if (optimizers?.length === 0) throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+  const optimizers = flags.optimizers
+    ?.split(';')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (optimizers?.length === 0)
+    throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
   const name = flags.name ?? 'compare';
   checkRunName(name, '--name');
   await compareRuns(exp, await comparisonRuns(penalties, optimizers), flags, name);

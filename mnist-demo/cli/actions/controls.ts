@@ -9,7 +9,17 @@
  * gradient transform of the catalogue: clipvalue, clipnorm, clipl1, scale, zero) or a module path.
  * `zero` freezes the layer (its gradient and its update are zeroed).
  */
-import { gradientTransformCatalog, isModuleRef, loadGradientTransform, parseNumber, SpecError, type GradControl, type LayerControls, type LrMultControl, UsageError } from 'penalty-explorer/node';
+import {
+  type GradControl,
+  gradientTransformCatalog,
+  isModuleRef,
+  type LayerControls,
+  type LrMultControl,
+  loadGradientTransform,
+  parseNumber,
+  SpecError,
+  UsageError,
+} from 'penalty-explorer/node';
 
 /** The non-empty trimmed pieces of `text` between `separator`s. */
 const pieces = (text: string, separator: string) =>
@@ -32,7 +42,13 @@ function gradEntries(text: string): Array<{ pattern: string; items: string[] }> 
   return pieces(text, ';').map((entry) => {
     const colon = entry.indexOf(':');
     if (colon <= 0) throw new UsageError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
-    return { pattern: entry.slice(0, colon).trim(), items: entry.slice(colon + 1).split(',').map((i) => i.trim()) };
+    return {
+      pattern: entry.slice(0, colon).trim(),
+      items: entry
+        .slice(colon + 1)
+        .split(',')
+        .map((i) => i.trim()),
+    };
   });
 }
 
@@ -41,7 +57,9 @@ function itemSpec(item: string, pattern: string): string {
   if (isModuleRef(item)) return item;
   const [kind = '', value, ...rest] = item.split('=');
   if (!gradientTransformCatalog.get(kind)) {
-    throw new SpecError(`--grad: unknown transform '${kind}' for ${pattern}; accepted: ${gradientTransformCatalog.names().join(', ')}, or a module path such as ./my-transform.ts`);
+    throw new SpecError(
+      `--grad: unknown transform '${kind}' for ${pattern}; accepted: ${gradientTransformCatalog.names().join(', ')}, or a module path such as ./my-transform.ts`,
+    );
   }
   if (rest.length > 0) throw new UsageError(`--grad: '${item}' has more than one '='`);
   return value === undefined ? kind : `${kind}:${value}`;

@@ -4,7 +4,19 @@
  * training starts.
  */
 import { resolve } from 'node:path';
-import { checkRunName, isModuleRef, loadConstraint, loadPenalty, optimizerSpec, parseSpec, splitProxFlag, useQuietCpu, type PenaltyRegularizer, type PruneOptions, UsageError } from 'penalty-explorer/node';
+import {
+  checkRunName,
+  isModuleRef,
+  loadConstraint,
+  loadPenalty,
+  optimizerSpec,
+  type PenaltyRegularizer,
+  type PruneOptions,
+  parseSpec,
+  splitProxFlag,
+  UsageError,
+  useQuietCpu,
+} from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { wholeNumber } from '../numbers.ts';
@@ -31,7 +43,11 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     ...(constraint ? { constraint } : {}),
     penalizeBias: flags.penalizeBias === true,
     portable: flags.portable === true,
-    data: { ...(flags.data === undefined ? {} : { dir: flags.data }), ...(trainSize === undefined ? {} : { trainSize }), ...(testSize === undefined ? {} : { testSize }) },
+    data: {
+      ...(flags.data === undefined ? {} : { dir: flags.data }),
+      ...(trainSize === undefined ? {} : { trainSize }),
+      ...(testSize === undefined ? {} : { testSize }),
+    },
     epochs,
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
     seed: wholeNumber(flags.seed, '--seed', 0),
@@ -44,7 +60,6 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     force: flags.force === true,
   };
 }
-
 
 /**
  * A run's penalty from its spec — a built-in, a defined name or a module path — with an optional
@@ -62,6 +77,9 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
   if (t === 'last' || t === 'all') return { prune: { epochs: t } };
   const epochs = t.split(',').map((e) => wholeNumber(e.trim(), '--prune-epochs', 1) as number);
   const late = epochs.find((e) => e > last);
-  if (late !== undefined) throw new UsageError(`--prune-epochs ${late} is after the last epoch: the run has ${last} epoch${last === 1 ? '' : 's'} (--epochs); give epochs from 1 to ${last}, or last, all or none`);
+  if (late !== undefined)
+    throw new UsageError(
+      `--prune-epochs ${late} is after the last epoch: the run has ${last} epoch${last === 1 ? '' : 's'} (--epochs); give epochs from 1 to ${last}, or last, all or none`,
+    );
   return { prune: { epochs } };
 }

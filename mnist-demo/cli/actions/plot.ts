@@ -12,7 +12,24 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { claimFolder, COMPARE_JSON, drawComparison, drawRun, lockOwnFolder, readCompareJson, readRunFile, readRunJson, RUN_JSON, writeRunJson, SpecError, useQuietCpu, type DrawOptions, type RunRecord, IOError, UsageError, parseRange } from 'penalty-explorer/node';
+import {
+  COMPARE_JSON,
+  claimFolder,
+  type DrawOptions,
+  drawComparison,
+  drawRun,
+  IOError,
+  lockOwnFolder,
+  parseRange,
+  RUN_JSON,
+  type RunRecord,
+  readCompareJson,
+  readRunFile,
+  readRunJson,
+  UsageError,
+  useQuietCpu,
+  writeRunJson,
+} from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface PlotFlags {

@@ -12,7 +12,12 @@ const fmt = (x: number | null, d = 4) => (x !== null && Number.isFinite(x) ? x.t
 function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: BatchProgress): void; stop(): void } {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | penalty {pen} | acc {acc}`, stream, hideCursor: true, etaBuffer: 50 },
+      {
+        format: `${label} epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | penalty {pen} | acc {acc}`,
+        stream,
+        hideCursor: true,
+        etaBuffer: 50,
+      },
       cliProgress.Presets.shades_classic,
     );
     let epochShown = 0;
@@ -40,7 +45,9 @@ function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: 
       if (tenth === lastTenth) return;
       lastTenth = tenth;
       const eta = (((performance.now() - t0) / p.batch) * (p.batches - p.batch)) / 1000;
-      stream.write(`${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta.toFixed(0)}s loss ${fmt(p.dataLoss)} penalty ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`);
+      stream.write(
+        `${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta.toFixed(0)}s loss ${fmt(p.dataLoss)} penalty ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`,
+      );
     },
     stop: () => undefined,
   };

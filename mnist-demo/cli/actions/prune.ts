@@ -11,7 +11,33 @@
  *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
  */
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkpointDir, claimFolder, isToolFolder, keptNote, loadModel, lockOwnFolder, modelWeights, readMarker, pruneLevelWithin, pruneWeights, readRunJson, saveModel, sizeOf, useQuietCpu, writeFileAtomic, writeSparseWeights, SPARSE_BIN, SPARSE_JSON, type PrunePoint, type PruneScope, type RunRecord, type tf, DataError, IOError, UsageError } from 'penalty-explorer/node';
+import {
+  checkpointDir,
+  claimFolder,
+  DataError,
+  IOError,
+  isToolFolder,
+  keptNote,
+  loadModel,
+  lockOwnFolder,
+  modelWeights,
+  type PrunePoint,
+  type PruneScope,
+  pruneLevelWithin,
+  pruneWeights,
+  type RunRecord,
+  readMarker,
+  readRunJson,
+  SPARSE_BIN,
+  SPARSE_JSON,
+  saveModel,
+  sizeOf,
+  type tf,
+  UsageError,
+  useQuietCpu,
+  writeFileAtomic,
+  writeSparseWeights,
+} from 'penalty-explorer/node';
 import { numberFlag } from '../numbers.ts';
 
 export interface PruneFlags {
@@ -55,7 +81,10 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const last = record.epochs.at(-1);
   if (!last) throw new DataError(`${dir}: the run has no finished epoch to prune`);
   const curve = last.prune;
-  if (!curve) throw new DataError(`${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`);
+  if (!curve)
+    throw new DataError(
+      `${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`,
+    );
   const { point, trained } = pruneLevelWithin(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
   const out = flags.out ?? join(dir, 'pruned');
   const checkpointAt = insideCheckpoint(out);
@@ -75,7 +104,10 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     await useQuietCpu();
     // Reading a run imports no code: a user penalty's regularizer is left out of the pruned model (it only matters for training).
     const model = await loadModel(join(checkpoint, 'model'), {
-      dropUnknown: (names) => console.error(`penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`),
+      dropUnknown: (names) =>
+        console.error(
+          `penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`,
+        ),
     });
     try {
       await writePruned(model, record, { point, trained, last: last.epoch, maxDrop, out, flags });
@@ -91,7 +123,14 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
 async function writePruned(
   model: tf.LayersModel,
   record: RunRecord,
-  chosen: { readonly point: PrunePoint; readonly trained: PrunePoint; readonly last: number; readonly maxDrop: number; readonly out: string; readonly flags: PruneFlags },
+  chosen: {
+    readonly point: PrunePoint;
+    readonly trained: PrunePoint;
+    readonly last: number;
+    readonly maxDrop: number;
+    readonly out: string;
+    readonly flags: PruneFlags;
+  },
 ): Promise<void> {
   const { point, trained, maxDrop, out, flags } = chosen;
   const pruned = new Set(pruneWeights(model, point.level, flags.scope));
@@ -118,8 +157,12 @@ async function writePruned(
     console.log(JSON.stringify(result, null, 1));
     return;
   }
-  console.log(`${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`);
-  console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`);
+  console.log(
+    `${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`,
+  );
+  console.log(
+    `test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`,
+  );
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
   console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
 }

@@ -6,13 +6,24 @@
  *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► run 1 … run n ─► comparison figures
  */
 import { join } from 'node:path';
-import { checkFolder, claimFolder, drawComparison, hasContent, keptNote, makeFolder, removeMadeFolders, type RunRecord, UsageError, writeCompareJson } from 'penalty-explorer/node';
+import {
+  checkFolder,
+  claimFolder,
+  drawComparison,
+  hasContent,
+  keptNote,
+  makeFolder,
+  type RunRecord,
+  removeMadeFolders,
+  UsageError,
+  writeCompareJson,
+} from 'penalty-explorer/node';
 import { prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
+import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
 import { progressCallbacks } from './progress.ts';
-import { interruptible } from '../interrupts.ts';
 import { dashboardFor, keepServing } from './serve.ts';
 
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
@@ -43,10 +54,13 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: Back
     const kept = claimed && keptNote(where, claimed.kept);
     if (kept) console.error(kept);
     const what = runs.length === 1 ? (runs[0]?.penalty.spec ?? '') : `${runs.length} runs`;
-    console.error(`training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`);
+    console.error(
+      `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`,
+    );
     const records: RunRecord[] = [];
     for (const [i, run] of runs.entries()) {
-      const label = runs.length === 1 ? `[${run.penalty.spec}]` : `[${i + 1}/${runs.length} ${run.penalty.spec}${run.optimizer ? ` ${run.optimizer.split(':')[0]}` : ''}]`;
+      const label =
+        runs.length === 1 ? `[${run.penalty.spec}]` : `[${i + 1}/${runs.length} ${run.penalty.spec}${run.optimizer ? ` ${run.optimizer.split(':')[0]}` : ''}]`;
       // In a comparison each run resumes or starts fresh: the folder was cleared above when forced.
       const runExp = comparison === undefined ? exp : { ...exp, force: false, resume: true };
       const dir = runDir(exp, run, comparison);
@@ -56,7 +70,10 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: Back
     }
     if (comparison !== undefined) {
       await drawComparison(where, records);
-      await writeCompareJson(where, runs.map((r) => r.name));
+      await writeCompareJson(
+        where,
+        runs.map((r) => r.name),
+      );
     }
     if (dashboard) await keepServing(dashboard);
     return records;
@@ -73,6 +90,8 @@ export function printSummary(runs: readonly RunRecord[]): void {
     if (!last) continue;
     const label = runs.some((o) => o.config.optimizer !== r.config.optimizer) ? `${r.config.penalty} ${r.config.optimizer.split(',')[0]}` : r.config.penalty;
     const acc = last.testAcc === null ? 'n/a' : last.testAcc.toFixed(4);
-    console.log(`${label.padEnd(24)} test acc ${acc}  |w|<1e-3 ${(100 * last.sparsity.lt1e3).toFixed(1).padStart(5)}%  |w|<1e-2 ${(100 * last.sparsity.lt1e2).toFixed(1).padStart(5)}%`);
+    console.log(
+      `${label.padEnd(24)} test acc ${acc}  |w|<1e-3 ${(100 * last.sparsity.lt1e3).toFixed(1).padStart(5)}%  |w|<1e-2 ${(100 * last.sparsity.lt1e2).toFixed(1).padStart(5)}%`,
+    );
   }
 }

@@ -1,6 +1,7 @@
 /** What `penx sweep` prints: a sweep's runs from their folders, or from the queue. */
-import type { RunOnQueue, SweepStatus } from '../../experiment/sweep-queue.ts';
+
 import type { SweepRecord } from 'penalty-explorer/node';
+import type { RunOnQueue, SweepStatus } from '../../experiment/sweep-queue.ts';
 import type { RunState } from '../../experiment/sweep-state.ts';
 import { table } from '../table.ts';
 
@@ -12,22 +13,37 @@ const scores = (s: RunState) => {
 /** One line per run: its state and scores after the last epoch. */
 export function printRuns(record: SweepRecord, states: readonly RunState[]): void {
   const what = (s: RunState) => (s.state === 'partial' ? `${s.epochs}/${record.settings.epochs} epochs` : s.state === 'new' ? 'not started' : s.state);
-  console.log(table(['run', 'state', 'test acc', '|w|<1e-3'], record.runs.map((r, i) => [r.name, what(states[i]!), ...scores(states[i]!)])));
+  console.log(
+    table(
+      ['run', 'state', 'test acc', '|w|<1e-3'],
+      record.runs.map((r, i) => [r.name, what(states[i]!), ...scores(states[i]!)]),
+    ),
+  );
 }
 
 /** A run's progress on the queue: `epoch 3/40 35%; after epoch 2: acc 0.9812, |w|<1e-3 12.3%`, or `40 epochs (resumed after 12)` when done. */
 export function progressText(r: RunOnQueue): string {
   const p = r.progress;
-  if (r.state === 'done' && r.result) return `${r.result.epochs} epochs${r.result.skipped ? ' (finished before)' : r.result.resumedAfter ? ` (resumed after ${r.result.resumedAfter})` : ''}`;
+  if (r.state === 'done' && r.result)
+    return `${r.result.epochs} epochs${r.result.skipped ? ' (finished before)' : r.result.resumedAfter ? ` (resumed after ${r.result.resumedAfter})` : ''}`;
   if (!p) return '';
-  const scores = p.testAcc === undefined ? '' : `; after epoch ${p.batch === p.batches ? p.epoch : p.epoch - 1}: acc ${p.testAcc?.toFixed(4) ?? 'n/a'}, |w|<1e-3 ${(100 * (p.sparsity ?? 0)).toFixed(1)}%`;
+  const scores =
+    p.testAcc === undefined
+      ? ''
+      : `; after epoch ${p.batch === p.batches ? p.epoch : p.epoch - 1}: acc ${p.testAcc?.toFixed(4) ?? 'n/a'}, |w|<1e-3 ${(100 * (p.sparsity ?? 0)).toFixed(1)}%`;
   return `epoch ${p.epoch}/${p.epochs} ${Math.round((100 * p.batch) / Math.max(1, p.batches))}%${scores}`;
 }
 
 /** The counts of a sweep on the queue, then one line per run. */
 export function printStatus(status: SweepStatus, url: string): void {
   const c = status.counts;
-  console.log(`sweep ${status.sweep} on ${url}: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed (${status.runs.length} run${status.runs.length === 1 ? '' : 's'})`);
-  console.log(table(['run', 'state', 'progress', 'worker', 'note'], status.runs.map((r) => [r.run, r.state, progressText(r), r.worker ?? '', r.reason ?? ''])));
+  console.log(
+    `sweep ${status.sweep} on ${url}: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed (${status.runs.length} run${status.runs.length === 1 ? '' : 's'})`,
+  );
+  console.log(
+    table(
+      ['run', 'state', 'progress', 'worker', 'note'],
+      status.runs.map((r) => [r.run, r.state, progressText(r), r.worker ?? '', r.reason ?? '']),
+    ),
+  );
 }
-

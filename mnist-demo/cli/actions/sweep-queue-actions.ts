@@ -11,9 +11,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { IOError, openFolder, readSweepJson, redactCredentials, UsageError, writeSweepJson, type SweepRecord } from 'penalty-explorer/node';
+import { IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import { isConnectionError, NOT_ON_QUEUE, SweepQueue, type RunOnQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
+import { isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
 const POLL_MS = 1_000;
@@ -31,7 +31,8 @@ async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): P
   try {
     return await work(q);
   } catch (err) {
-    if (isConnectionError(err)) throw new IOError(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); try again when it answers`);
+    if (isConnectionError(err))
+      throw new IOError(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); try again when it answers`);
     throw err;
   } finally {
     await q.close();
@@ -84,14 +85,19 @@ async function statusSurviving(q: SweepQueue, record: SweepRecord): Promise<Swee
         if (lost) console.error(`Redis at ${q.url} answers again`);
         lost = false;
         if (back.length) {
-          console.error(`${back.length} run${back.length === 1 ? '' : 's'} put back on the queue, which had lost ${back.length === 1 ? 'it' : 'them'} (a worker skips a run whose folder is finished): ${back.join(', ')}`);
+          console.error(
+            `${back.length} run${back.length === 1 ? '' : 's'} put back on the queue, which had lost ${back.length === 1 ? 'it' : 'them'} (a worker skips a run whose folder is finished): ${back.join(', ')}`,
+          );
           continue;
         }
       }
       return status;
     } catch (err) {
       if (!isConnectionError(err)) throw err;
-      if (!lost) console.error(`lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); reconnecting (Ctrl-C stops following, not the sweep)`);
+      if (!lost)
+        console.error(
+          `lost the connection to Redis at ${q.url} (${redactCredentials((err as Error).message)}); reconnecting (Ctrl-C stops following, not the sweep)`,
+        );
       lost = true;
       await sleep(POLL_MS);
     }
@@ -132,7 +138,9 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
     if (here) printRuns(record, await drawSweep(dir, record));
     else printStatus(status, q.url);
     const c = status.counts;
-    console.log(`sweep ${record.name}: ${c.done} done, ${c.failed} failed${here ? `; report: ${join(dir, 'report.html')}` : `; the runs are in the workers' folder, not in ${dir}`}`);
+    console.log(
+      `sweep ${record.name}: ${c.done} done, ${c.failed} failed${here ? `; report: ${join(dir, 'report.html')}` : `; the runs are in the workers' folder, not in ${dir}`}`,
+    );
     return c.failed > 0 ? 1 : 0;
   });
 }

@@ -7,15 +7,15 @@
  *   ─► data ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
  */
 import { basename, dirname } from 'node:path';
-import { DivergedError, LockedError, PenaltyExplorerError, type FitCallback } from 'penalty-explorer/node';
+import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError } from 'penalty-explorer/node';
 import { prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
 import { lastScores } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { progressCallbacks } from './progress.ts';
-import { interruptible } from '../interrupts.ts';
 
 /** Exit code of a child whose parent went away: the run is left for the queue to hand out again. */
 const ORPHANED = 75;

@@ -21,18 +21,18 @@ import {
   readMarker,
   readSweepJson,
   removeOwned,
-  splitSpecList,
   SWEEP_FORMAT,
-  UsageError,
-  writeSweepJson,
   type SweepGrid,
   type SweepRecord,
   type SweepSettings,
+  splitSpecList,
+  UsageError,
+  writeSweepJson,
 } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
-import { runState, settingsDiffer, type RunState } from '../../experiment/sweep-state.ts';
+import { type RunState, runState, settingsDiffer } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { wholeNumber } from '../numbers.ts';
 import { parseExperiment } from './parse-experiment.ts';
@@ -65,14 +65,36 @@ export const DEFAULT_JOBS = 2;
  * The options that are not settings of the runs: the sweep's own, each run's seed and folder, and
  * this machine's (threads, the dashboard). Every other option is a training option every run shares.
  */
-const NOT_SETTINGS: ReadonlySet<string> = new Set(['penalties', 'strengths', 'seeds', 'jobs', 'queue', 'detach', 'status', 'json', 'remove', 'seed', 'out', 'name', 'resume', 'force', 'threads', 'serve', 'host']);
+const NOT_SETTINGS: ReadonlySet<string> = new Set([
+  'penalties',
+  'strengths',
+  'seeds',
+  'jobs',
+  'queue',
+  'detach',
+  'status',
+  'json',
+  'remove',
+  'seed',
+  'out',
+  'name',
+  'resume',
+  'force',
+  'threads',
+  'serve',
+  'host',
+]);
 
 /** The sweep's settings: the training options as given (text), the same for every run. */
 function settingsOf(flags: SweepFlags): SweepSettings {
   return Object.fromEntries(Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean')));
 }
 
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 function gridOf(flags: SweepFlags): SweepGrid {
   return {
@@ -92,12 +114,17 @@ async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
 
 export async function sweep(flags: SweepFlags): Promise<number> {
   const name = flags.name ?? 'sweep';
-  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach)) throw new UsageError(`--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`);
+  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach))
+    throw new UsageError(
+      `--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`,
+    );
   if (flags.json && !flags.status) throw new UsageError('--json goes with --status');
   if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
-  if (flags.queue !== undefined && flags.force) throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
-  if (flags.queue !== undefined && flags.serve !== undefined) throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
+  if (flags.queue !== undefined && flags.force)
+    throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
+  if (flags.queue !== undefined && flags.serve !== undefined)
+    throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
   const record = await recordOf(flags, name);
   if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
   return sweepLocally(record, flags);
@@ -149,7 +176,9 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<num
     threads,
     onLine: (line) => process.stderr.write(`${line}\n`),
     onFinished: async (run, outcome) => {
-      console.error(outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`);
+      console.error(
+        outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`,
+      );
       await drawSweep(dir, record);
     },
   });

@@ -1,8 +1,8 @@
 /** `penx train`: train a model (the reference CNN by default) with one penalty; per-epoch figures and a report. */
 import { join } from 'node:path';
 import { useQuietCpu } from 'penalty-explorer/node';
-import type { ExperimentFlags } from '../experiment-options.ts';
 import { runNameFor } from '../../experiment/names.ts';
+import type { ExperimentFlags } from '../experiment-options.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { trainRuns } from './session.ts';
 
@@ -18,5 +18,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   const run = { penalty, ...(module ? { module } : {}), name: flags.name ?? runNameFor(penalty.spec) };
   const [record] = await trainRuns(exp, [run], flags);
   const last = record?.epochs.at(-1);
-  console.log(`done: ${record?.epochs.length ?? 0} epochs, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; report: ${join(exp.out, run.name, 'report.html')}`);
+  console.log(
+    `done: ${record?.epochs.length ?? 0} epochs, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; report: ${join(exp.out, run.name, 'report.html')}`,
+  );
 }

@@ -10,8 +10,14 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
   addExperimentOptions(
     program
       .command('sweep')
-      .description('train a grid of penalties × strengths × seeds, one run folder each (finished runs skipped, unfinished resumed), and draw scores against strength; here, or on a queue for penx worker processes')
-      .option('--penalties <list>', 'penalties without strengths, comma-separated, e.g. l1,l2,deadzone,a=0.3 (none: the baseline, once per seed)', 'l1,l2,deadzone')
+      .description(
+        'train a grid of penalties × strengths × seeds, one run folder each (finished runs skipped, unfinished resumed), and draw scores against strength; here, or on a queue for penx worker processes',
+      )
+      .option(
+        '--penalties <list>',
+        'penalties without strengths, comma-separated, e.g. l1,l2,deadzone,a=0.3 (none: the baseline, once per seed)',
+        'l1,l2,deadzone',
+      )
       .option('--strengths <list>', 'strengths λ > 0, comma-separated', '1e-5,1e-4,1e-3')
       .option('--seeds <list>', 'seeds, comma-separated (default: --seed)')
       .option('--jobs <n>', 'runs trained at once on this machine, the threads (--threads) split between them (default: 2, one thread each on 2 cores)')
@@ -24,7 +30,9 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
 
   program
     .command('worker')
-    .description('train runs of sweeps put on a queue (penx sweep --queue) into the shared folder --out, until stopped; a run whose worker dies goes to another')
+    .description(
+      'train runs of sweeps put on a queue (penx sweep --queue) into the shared folder --out, until stopped; a run whose worker dies goes to another',
+    )
     .requiredOption('--queue <url>', QUEUE)
     .option('--out <dir>', 'the shared folder the sweeps are in (as penx sweep --out)', 'figures/runs')
     .option('--concurrency <n>', 'runs trained at once here, the threads split between them', '1')

@@ -1,5 +1,5 @@
 /** `penx plot`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { BenchFlags } from '../actions/bench.ts';
 import type { PlaygroundFlags } from '../actions/playground.ts';
 import type { PlotFlags } from '../actions/plot.ts';
@@ -10,7 +10,9 @@ import { addBackendOptions } from '../backend-options.ts';
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
   program
     .command('plot')
-    .description("redraw the figures and report of run folders (or comparison folders) from their run.json, or draw a run record file (the playground's run.json) into a new run folder")
+    .description(
+      "redraw the figures and report of run folders (or comparison folders) from their run.json, or draw a run record file (the playground's run.json) into a new run folder",
+    )
     .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json); or one run record file (e.g. run.json from the playground)')
     .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
     .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
@@ -27,7 +29,9 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
 
   program
     .command('playground')
-    .description('the playground in your browser: train on MNIST with any penalty (or one you type), watch the weights move; served on this machine, nothing opened')
+    .description(
+      'the playground in your browser: train on MNIST with any penalty (or one you type), watch the weights move; served on this machine, nothing opened',
+    )
     .option('--port <n>', 'the port (default 6070, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
     .option('--json', 'print the address as one JSON object { url, dir }')
@@ -35,7 +39,9 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
 
   program
     .command('prune')
-    .description("write a run's trained model pruned at the largest level of its prune curve whose test accuracy is within --max-drop points: a TF.js model (zeros in place) and a sparse export")
+    .description(
+      "write a run's trained model pruned at the largest level of its prune curve whose test accuracy is within --max-drop points: a TF.js model (zeros in place) and a sparse export",
+    )
     .argument('<run-dir>', 'a run folder (with run.json and checkpoint/) whose run measured the prune curve after its last epoch')
     .option('--max-drop <points>', 'the largest loss of test accuracy allowed, in percentage points', '0.5')
     .addOption(new Option('--scope <scope>', 'the k % smallest of all kernels together, or of each layer').choices(['global', 'layer']).default('global'))
@@ -52,12 +58,21 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .option('--batch-size <n>', 'batch size on the selected backend', '128')
       .option('--steps <n>', 'timed steps on the selected backend (median taken)', '20')
       .option('--cpu-batch-size <n>', 'batch size on the cpu backend', '4')
-      .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1'),
+      .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1')
+      .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),
   ).action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
 
   const catalogs = [
-    ['penalties', 'list the penalties, or check specs and print their normalised form and formula', 'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4'],
-    ['constraints', 'list the constraints, or check specs and print their normalised form and formula', 'constraint specs to check, e.g. maxnorm:m=2 minmaxnorm:min=0,max=5,rate=0.1'],
+    [
+      'penalties',
+      'list the penalties, or check specs and print their normalised form and formula',
+      'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4',
+    ],
+    [
+      'constraints',
+      'list the constraints, or check specs and print their normalised form and formula',
+      'constraint specs to check, e.g. maxnorm:m=2 minmaxnorm:min=0,max=5,rate=0.1',
+    ],
     ['optimizers', 'list the optimisers, or check specs and print their normalised form and update', 'optimiser specs to check, e.g. adamw:lr=1e-3,wd=1e-4'],
   ] as const;
   for (const [name, description, argument] of catalogs) {

@@ -1,10 +1,10 @@
 /** `penx train`, `penx compare` and `penx start`: their options and help (the work is in ../actions/, loaded when run). */
 import type { Command } from 'commander';
+import { REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 import type { CompareFlags } from '../actions/compare.ts';
 import type { TrainFlags } from '../actions/train.ts';
 import { addBackendOptions, type BackendFlags } from '../backend-options.ts';
 import { addExperimentOptions } from '../experiment-options.ts';
-import { REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 
 export function addTrainingCommands(program: Command): void {
   addExperimentOptions(
@@ -22,7 +22,7 @@ export function addTrainingCommands(program: Command): void {
       .option('--optimizers <list>', "semicolon-separated optimiser specs; every penalty is trained under each, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'"),
   ).action(async (flags: CompareFlags) => (await import('../actions/compare.ts')).compare(flags));
 
-  addBackendOptions(program.command('start').description('the main job: compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST (a few minutes)')).action(async (flags: BackendFlags) =>
-    (await import('../actions/start.ts')).start(flags),
-  );
+  addBackendOptions(
+    program.command('start').description('the main job: compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST (a few minutes)'),
+  ).action(async (flags: BackendFlags) => (await import('../actions/start.ts')).start(flags));
 }

@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels } from './format.ts';
-import { CONFIG, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
   const labels = runLabels(runs);
@@ -13,8 +13,7 @@ export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
     (run.epochs.length ? run.epochs : [run.initial]).map((s) => ({ run: labels[i], epoch: s.epoch, acc: s.testAcc, loss: s.testLoss })),
   );
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Test accuracy', subtitle: 'after each epoch' },
+    ...figureHead('Test accuracy', 'after each epoch'),
     ...SIZE.line,
     data: { values },
     mark: { type: 'line', point: true, strokeWidth: 2 },

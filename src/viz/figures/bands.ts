@@ -3,13 +3,13 @@
  * run on shared scales: min–max, 7–93 %, 16–84 %, 31–69 % as ever darker bands around the median.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { selectionPercentiles } from './binning.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { selectionText } from './selection.ts';
-import { CONFIG, runColor, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
 
 /** The percentile fields of a row, in the recorded order. */
 export const BAND_FIELDS = ['p0', 'p7', 'p16', 'p31', 'p50', 'p69', 'p84', 'p93', 'p100'] as const;
@@ -33,16 +33,15 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     }),
   );
   const color = { ...runColor(labels), legend: null };
-  const tooltip = [{ field: 'epoch' }, ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' }))];
+  const tooltip = [
+    { field: 'epoch' },
+    ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' })),
+  ];
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Distributions over epochs',
-      subtitle: [
-        `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
-        ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
-      ],
-    },
+    ...figureHead('Distributions over epochs', [
+      `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
+      ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
+    ]),
     data: { values },
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
     spec: {

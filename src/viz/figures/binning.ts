@@ -10,9 +10,10 @@
  * flat density inside each fine bin): exact when the new edges fall on the fine grid (every
  * multiple of 0.004 on the linear grid, e.g. the reference 100 bins over [−1, 1]).
  */
-import { layerHistogram, NON_TRAINABLE } from './data.ts';
-import { decodeCounts } from '../../formats/index.ts';
+
 import type { FineHistogram, Histogram, WeightStats, WeightsSnapshot } from '../../formats/index.ts';
+import { decodeCounts } from '../../formats/index.ts';
+import { layerHistogram, NON_TRAINABLE } from './data.ts';
 
 /** Counts in equal bins over [lo, hi], with what falls outside or is exactly 0. */
 export interface BinCounts {
@@ -69,7 +70,16 @@ export function fineCounts(f: FineHistogram): BinCounts {
 /** A recorded density histogram back as counts. */
 export function histogramCounts(h: Histogram): BinCounts {
   const width = (h.hi - h.lo) / h.density.length;
-  return { lo: h.lo, hi: h.hi, counts: Float64Array.from(h.density, (d) => d * width * h.count), below: h.below, above: h.above, zeros: h.zeros, count: h.count, fine: false };
+  return {
+    lo: h.lo,
+    hi: h.hi,
+    counts: Float64Array.from(h.density, (d) => d * width * h.count),
+    below: h.below,
+    above: h.above,
+    zeros: h.zeros,
+    count: h.count,
+    fine: false,
+  };
 }
 
 /** Counts on one grid added up. */
@@ -120,7 +130,8 @@ export function rebin(c: BinCounts, bins: number, range: readonly [number, numbe
     const k1 = Math.ceil((b - lo) / dst - 1e-9) - 1;
     if (b <= lo + 1e-9 * src) below += n;
     else if (a >= hi - 1e-9 * src) above += n;
-    else if (k0 === k1) out[k0]! += n; // inside one new bin: exact
+    else if (k0 === k1)
+      out[k0]! += n; // inside one new bin: exact
     else {
       below += (n * Math.max(0, lo - a)) / src;
       above += (n * Math.max(0, b - hi)) / src;
@@ -139,7 +150,15 @@ export function rebin(c: BinCounts, bins: number, range: readonly [number, numbe
 export function toDensity(c: BinCounts): Histogram {
   const width = (c.hi - c.lo) / c.counts.length;
   const n = Math.max(1, c.count);
-  return { lo: c.lo, hi: c.hi, density: Array.from(c.counts, (k) => k / (n * width)), below: Math.round(c.below), above: Math.round(c.above), zeros: c.zeros, count: c.count };
+  return {
+    lo: c.lo,
+    hi: c.hi,
+    density: Array.from(c.counts, (k) => k / (n * width)),
+    below: Math.round(c.below),
+    above: Math.round(c.above),
+    zeros: c.zeros,
+    count: c.count,
+  };
 }
 
 /** The histogram of a selection at a binning (default the reference's 100 bins over [−1, 1]); undefined when the snapshot lacks the selection. */
@@ -155,7 +174,9 @@ export function binnedHistogram(s: WeightsSnapshot, options: BinningOptions = {}
 export function selectionPercentiles(s: WeightsSnapshot, layer = 'all'): { values: number[]; estimated: boolean } | undefined {
   const ws = selectWeights(s, layer);
   const recorded =
-    layer === 'all' ? s.percentiles : (s.layers.find((l) => l.name === layer)?.percentiles ?? (ws?.length === 1 && ws[0]?.name === layer ? ws[0].percentiles : undefined));
+    layer === 'all'
+      ? s.percentiles
+      : (s.layers.find((l) => l.name === layer)?.percentiles ?? (ws?.length === 1 && ws[0]?.name === layer ? ws[0].percentiles : undefined));
   if (recorded?.length) return { values: recorded, estimated: false };
   const c = linearCounts(s, layer);
   return c ? { values: percentilesOfCounts(c), estimated: true } : undefined;

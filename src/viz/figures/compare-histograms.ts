@@ -7,11 +7,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, lastEpoch, weightRange } from './data.ts';
-import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';
 import { fixed4, runLabels } from './format.ts';
-import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
-import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
+import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
+import { defaultEpoch } from './selection.ts';
+import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface CompareOptions extends HistogramScaleOptions {
   /** The epochs to show (rows); default: up to four spread over 0..N, first and last included. */
@@ -41,11 +41,14 @@ export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions
   });
   const { width, height } = SIZE.panel;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Weights of each run, side by side', subtitle: 'all weights · rows: epochs · columns: penalties · shared axes' },
+    ...figureHead('Weights of each run, side by side', 'all weights · rows: epochs · columns: penalties · shared axes'),
     data: { values },
     facet: {
-      row: indexFacet('row', epochs.map((e) => `epoch=${e}`), { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' }),
+      row: indexFacet(
+        'row',
+        epochs.map((e) => `epoch=${e}`),
+        { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
+      ),
       column: indexFacet('col', labels, { labelFontWeight: 'bold' }),
     },
     spec: {

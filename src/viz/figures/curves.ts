@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
-import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 export interface CurvesOptions {
   /** Weight of the moving average of per-batch values, 0 (none) to < 1; default 0.6 (TensorBoard's). */
@@ -62,7 +62,10 @@ function rowsOf(run: RunRecord, label: string, smoothing: number): Row[] {
     }
   }
   for (const [metric, points] of Object.entries(batch)) {
-    const s = smooth(points.map((p) => p.v), smoothing);
+    const s = smooth(
+      points.map((p) => p.v),
+      smoothing,
+    );
     points.forEach((p, i) => {
       add(metric, p.x, p.v, 'batch');
       add(metric, p.x, s[i] as number, 'smoothed');
@@ -102,14 +105,10 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     ],
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Training curves',
-      subtitle: [
-        'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
-        ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
-      ],
-    },
+    ...figureHead('Training curves', [
+      'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
+      ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
+    ]),
     data: { values },
     concat: PANELS.map((p) => panel(p.metric, p.log)),
     columns: 2,

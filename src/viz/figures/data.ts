@@ -2,8 +2,9 @@
  * Rows for the figures, taken from a `RunRecord`: one row per histogram bin, per epoch and per
  * run, plus lookups of a snapshot by epoch and of the density range a set of histograms needs.
  */
+
+import { type Histogram, type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
 import { grouped } from './format.ts';
-import { snapshots, type Histogram, type RunRecord, type WeightsSnapshot } from '../../formats/index.ts';
 
 /** One histogram bar: the bin [x0, x1) and its density. */
 export interface BinRow {
@@ -14,7 +15,7 @@ export interface BinRow {
 }
 
 /** The bars of a histogram, in bin order. */
-export function binRows(h: Histogram): BinRow[] {
+export function binRows(h: Pick<Histogram, 'lo' | 'hi' | 'density'>): BinRow[] {
   const width = (h.hi - h.lo) / h.density.length;
   return h.density.map((density, bin) => ({ bin, x0: h.lo + bin * width, x1: h.lo + (bin + 1) * width, density }));
 }

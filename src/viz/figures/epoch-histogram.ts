@@ -4,8 +4,8 @@ import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
 import { countsLine, snapshotTitle } from './format.ts';
-import { sharedDensity, type HistogramScaleOptions } from './histogram-scale.ts';
-import { BAR_COLOR, CONFIG, SIZE } from './theme.ts';
+import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
+import { BAR_COLOR, CONFIG, figureHead, SIZE } from './theme.ts';
 
 /** The subtitle line naming the penalty. */
 export function penaltyLine(run: RunRecord): string {
@@ -16,8 +16,7 @@ export function epochHistogramSpec(run: RunRecord, epoch: number, options: Histo
   const s = snapshotAt(run, epoch);
   const h = s.histogram;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: snapshotTitle(s), subtitle: [penaltyLine(run), countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'), ...nonTrainableLine(s)] },
+    ...figureHead(snapshotTitle(s), [penaltyLine(run), countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'), ...nonTrainableLine(s)]),
     ...SIZE.single,
     data: { values: binRows(h) },
     mark: { type: 'bar', color: BAR_COLOR },

@@ -2,8 +2,9 @@
  * Text of the figures and the report, in one place: the `epoch=E loss=L acc=A` title, weight
  * counts, and number formats (plain JavaScript, so the output does not depend on the locale).
  */
-import { formatSpec, OPTIMIZER_SIGNATURES, parseSpec } from '../../registry/index.ts';
+
 import type { Histogram, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
+import { formatSpec, OPTIMIZER_SIGNATURES, parseSpec } from '../../registry/index.ts';
 
 /** `x` with 4 decimals (`0.0412`); `n/a` for a score that was not measured (null). */
 export function fixed4(x: number | null): string {
@@ -72,7 +73,9 @@ export function shortOptimizer(spec: string): string {
 export function runLabels(runs: readonly RunRecord[]): string[] {
   const withOptimizer = optimizersDiffer(runs);
   const base = runs.map((r) => (withOptimizer ? `${r.config.penalty} · ${shortOptimizer(r.config.optimizer)}` : r.config.penalty));
-  const labels = runs.map((r, i) => (base.indexOf(base[i] as string) === base.lastIndexOf(base[i] as string) ? base[i] as string : `${base[i]} (${r.config.name || `run ${i + 1}`})`));
+  const labels = runs.map((r, i) =>
+    base.indexOf(base[i] as string) === base.lastIndexOf(base[i] as string) ? (base[i] as string) : `${base[i]} (${r.config.name || `run ${i + 1}`})`,
+  );
   // Still equal (same penalty, optimiser and name): number them.
   return labels.map((l, i) => (labels.indexOf(l) === labels.lastIndexOf(l) ? l : `${l} #${i + 1}`));
 }

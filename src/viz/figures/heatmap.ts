@@ -4,15 +4,15 @@
  * of the run's weights in the bin (linear or log colour). Empty bins stay white.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { evenTicks } from './axes.ts';
-import { linearCounts, logAbsCounts, rebin, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { type BinningOptions, linearCounts, logAbsCounts, REFERENCE_BINNING, rebin } from './binning.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, SHARED_SCALES } from './theme.ts';
 
 export interface HeatmapOptions extends BinningOptions {
   /** `weight` (default): linear bins of w; `logabs`: bins of log10|w| (`perDecade` per decade) and a column for w = 0. */
@@ -28,13 +28,15 @@ export interface HeatmapOptions extends BinningOptions {
 const SHARE_LABEL = "format(datum.value * 100, '.2~r') + '%'";
 
 /** The width of the zero column, in decades, left of the first decade. */
-const ZERO_GAP = 0.8;
+/** The gap left of the log10|w| axis where the column of w = 0 is drawn (in decades). */
+export const ZERO_GAP = 0.8;
 
 export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const log = options.axis === 'logabs';
   const title = log ? 'log10|w| over epochs, run by run' : 'Weights over epochs, run by run';
-  const countsOf = (run: RunRecord) => snapshots(run).map((s) => ({ epoch: s.epoch, c: log ? logAbsCounts(s, options.layer) : linearCounts(s, options.layer) }));
+  const countsOf = (run: RunRecord) =>
+    snapshots(run).map((s) => ({ epoch: s.epoch, c: log ? logAbsCounts(s, options.layer) : linearCounts(s, options.layer) }));
   const perRun = runs.map(countsOf);
   if (log && !perRun.some((r) => r.some((e) => e.c))) return emptyFigure(title, 'no log10|w| histograms in these records (written before they were recorded)');
   const decades = options.decades ?? occupiedDecades(perRun.flatMap((r) => r.flatMap((e) => (e.c ? [e.c] : []))));
@@ -53,19 +55,22 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
   );
   const domain = log ? [lo - ZERO_GAP, hi] : [lo, hi];
   const x = log
-    ? { scale: { domain, nice: false, zero: false }, title: '|w| (log scale); left column: w = 0', axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` } }
+    ? {
+        scale: { domain, nice: false, zero: false },
+        title: '|w| (log scale); left column: w = 0',
+        axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` },
+      }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '~g' } };
   const last = defaultEpoch(runs);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
-        `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
-      ],
-    },
+    ...figureHead(title, [
+      `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
+    ]),
     data: { values },
-    transform: [{ calculate: 'datum.epoch - 0.5', as: 'y0' }, { calculate: 'datum.epoch + 0.5', as: 'y1' }],
+    transform: [
+      { calculate: 'datum.epoch - 0.5', as: 'y0' },
+      { calculate: 'datum.epoch + 0.5', as: 'y1' },
+    ],
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
     spec: {
       width: runs.length > 3 ? 190 : 260,
@@ -74,7 +79,13 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       encoding: {
         x: { field: 'x0', type: 'quantitative', ...x },
         x2: { field: 'x1' },
-        y: { field: 'y0', type: 'quantitative', title: 'epoch', scale: { domain: [-0.5, last + 0.5], reverse: true, nice: false, zero: false }, axis: { tickMinStep: 1, format: 'd' } },
+        y: {
+          field: 'y0',
+          type: 'quantitative',
+          title: 'epoch',
+          scale: { domain: [-0.5, last + 0.5], reverse: true, nice: false, zero: false },
+          axis: { tickMinStep: 1, format: 'd' },
+        },
         y2: { field: 'y1' },
         color: {
           field: 'share',
@@ -83,7 +94,12 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
           scale: options.color === 'linear' ? { scheme: 'viridis' } : { type: 'log', scheme: 'viridis' },
           legend: { labelExpr: SHARE_LABEL, orient: 'right', direction: 'vertical', gradientLength: 160 },
         },
-        tooltip: [{ field: 'epoch' }, { field: 'x0', title: log ? 'log10|w| from' : 'from', format: '.4~g' }, { field: 'x1', title: 'to', format: '.4~g' }, { field: 'share', format: '.3~%' }],
+        tooltip: [
+          { field: 'epoch' },
+          { field: 'x0', title: log ? 'log10|w| from' : 'from', format: '.4~g' },
+          { field: 'x1', title: 'to', format: '.4~g' },
+          { field: 'share', format: '.3~%' },
+        ],
       },
     },
     resolve: { scale: { ...SHARED_SCALES.scale, color: 'shared' } },

@@ -5,7 +5,7 @@
  */
 import type { PositionDef } from 'vega-lite/types_unstable/channeldef.js';
 import type { Histogram } from '../../formats/index.ts';
-import { densityEncoding, logTicks, type DensityScale } from './axes.ts';
+import { type DensityScale, densityEncoding, logTicks } from './axes.ts';
 import { maxDensity, oneWeightDensity } from './data.ts';
 
 export interface HistogramScaleOptions {

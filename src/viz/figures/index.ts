@@ -1,20 +1,49 @@
 /** The figures: pure functions from run records to Vega-Lite specs (rendering to files is in ../render/). */
-export { epochHistogramSpec, penaltyLine } from './epoch-histogram.ts';
-export { histogramGridSpec } from './histogram-grid.ts';
-export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
+
 export { accuracySpec } from './accuracy.ts';
-export { compareHistogramsSpec, spreadEpochs, type CompareOptions } from './compare-histograms.ts';
-export { layerHistogramSpec } from './layer-histogram.ts';
-export { forPage, toVega, PAGE_CONFIG } from './compile.ts';
-export { sharedDensity, niceMax, type HistogramScaleOptions } from './histogram-scale.ts';
-export { barsEncoding, densityEncoding, evenTicks, logTicks, type DensityScale } from './axes.ts';
-export { binRows, layerHistogram, lastEpoch, maxDensity, nonTrainableLine, NON_TRAINABLE, oneWeightDensity, snapshotAt, weightRange, type BinRow } from './data.ts';
-export { countsLine, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
-export { BAR_COLOR, CONFIG, FONT, FONT_STACK, LINE_LEGEND, PANEL_TICKS, RUN_COLORS, runColor, SHARED_SCALES } from './theme.ts';
+export { barsEncoding, type DensityScale, densityEncoding, evenTicks, logTicks } from './axes.ts';
+export { BAND_FIELDS, bandsSpec } from './bands.ts';
+export {
+  type BinCounts,
+  type BinningOptions,
+  binnedHistogram,
+  fineCounts,
+  histogramCounts,
+  linearCounts,
+  logAbsCounts,
+  percentilesOfCounts,
+  REFERENCE_BINNING,
+  rebin,
+  selectionPercentiles,
+  selectWeights,
+  sumCounts,
+  toDensity,
+} from './binning.ts';
+export { type CompareOptions, compareHistogramsSpec, spreadEpochs } from './compare-histograms.ts';
+export { forPage, PAGE_CONFIG, toVega } from './compile.ts';
+export { type CurvesOptions, curvesSpec, smooth } from './curves.ts';
+export {
+  type BinRow,
+  binRows,
+  lastEpoch,
+  layerHistogram,
+  maxDensity,
+  NON_TRAINABLE,
+  nonTrainableLine,
+  oneWeightDensity,
+  snapshotAt,
+  weightRange,
+} from './data.ts';
+export { epochHistogramSpec, penaltyLine } from './epoch-histogram.ts';
 export { indexFacet } from './facets.ts';
-export { normsGridSpec, compareNormsGridSpec, emptyFigure, normCellLayers, BOUND_COLOR, type NormsGridOptions } from './norms-grid.ts';
-export { normCurvesSpec, NORM_STATS, type NormCurvesOptions } from './norm-curves.ts';
-export { projectedSpec } from './projected.ts';
+export { countsLine, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
+export { type HeatmapOptions, heatmapSpec, ZERO_GAP } from './heatmap.ts';
+export { histogramGridSpec } from './histogram-grid.ts';
+export { type HistogramScaleOptions, niceMax, sharedDensity } from './histogram-scale.ts';
+export { layerHistogramSpec } from './layer-histogram.ts';
+export { DECADE_LABEL, type LogAbsOptions, logAbsShares, logAbsSpec, occupiedDecades } from './log-abs.ts';
+export { type MonitorRow, monitorRows, monitorViewSpec, monitorViews } from './monitor-view.ts';
+export { NORM_STATS, type NormCurvesOptions, normCurvesSpec } from './norm-curves.ts';
 export {
   boundRules,
   boundsText,
@@ -23,6 +52,11 @@ export {
   hasNorms,
   hasProjections,
   layerBounds,
+  NORM_BINS,
+  type NormBinRow,
+  type NormCurvePoint,
+  type NormLimitOptions,
+  type NormLimits,
   normBins,
   normCellNote,
   normCurve,
@@ -31,37 +65,16 @@ export {
   normsLimits,
   normTicks,
   snapshotNorms,
-  NORM_BINS,
-  type NormBinRow,
-  type NormCurvePoint,
-  type NormLimits,
-  type NormLimitOptions,
 } from './norms-data.ts';
-export {
-  binnedHistogram,
-  fineCounts,
-  histogramCounts,
-  linearCounts,
-  logAbsCounts,
-  percentilesOfCounts,
-  rebin,
-  REFERENCE_BINNING,
-  selectionPercentiles,
-  selectWeights,
-  sumCounts,
-  toDensity,
-  type BinCounts,
-  type BinningOptions,
-} from './binning.ts';
-export { allEpochs, binningText, defaultEpoch, selectionText } from './selection.ts';
-export { overlaySpec, stepRows, type OverlayOptions } from './overlay.ts';
-export { logAbsSpec, logAbsShares, occupiedDecades, DECADE_LABEL, type LogAbsOptions } from './log-abs.ts';
-export { heatmapSpec, type HeatmapOptions } from './heatmap.ts';
-export { ridgelineSpec, type RidgelineOptions } from './ridgeline.ts';
-export { bandsSpec, BAND_FIELDS } from './bands.ts';
-export { curvesSpec, smooth, type CurvesOptions } from './curves.ts';
-export { penaltyShapesSpec, storedPenaltyCurves, type PenaltyCurve, type PenaltyShapesOptions } from './penalty-shapes.ts';
-export { sweepAxes, sweepCells, sweepSpec, type SweepCell, type SweepMetric } from './sweep.ts';
-export { VIEWS, viewById, type View, type ViewData, type ViewOptions } from './views.ts';
+export { BOUND_COLOR, compareNormsGridSpec, emptyFigure, type NormsGridOptions, normCellLayers, normsGridSpec } from './norms-grid.ts';
+export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
+export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
+export { projectedSpec } from './projected.ts';
+export { hasPruneCurve, latestPruneCurve, pruneCurveSpec } from './prune-curve.ts';
 export { rebinRun } from './rebin-run.ts';
-export { pruneCurveSpec, latestPruneCurve, hasPruneCurve } from './prune-curve.ts';
+export { RIDGE_OVERLAP, type RidgelineOptions, ridgeHeight, ridgelineSpec } from './ridgeline.ts';
+export { allEpochs, binningText, defaultEpoch, selectionText } from './selection.ts';
+export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
+export { type SweepCell, type SweepMetric, sweepAxes, sweepCells, sweepSpec } from './sweep.ts';
+export { BAR_COLOR, CONFIG, FONT, FONT_STACK, LINE_LEGEND, PANEL_TICKS, RUN_COLORS, runColor, SHARED_SCALES } from './theme.ts';
+export { MONITOR_VIEW, VIEWS, type View, type ViewData, type ViewOptions, viewById, viewsOf } from './views.ts';

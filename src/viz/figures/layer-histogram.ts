@@ -11,7 +11,7 @@ import { binRows, snapshotAt, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { grouped, snapshotTitle } from './format.ts';
-import { BAR_COLOR, CONFIG, PANEL_TICKS, SIZE } from './theme.ts';
+import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SIZE } from './theme.ts';
 
 /** The colour of non-trainable weights' bars. */
 export const NON_TRAINABLE_COLOR = '#9a9a9a';
@@ -25,13 +25,16 @@ export function layerHistogramSpec(run: RunRecord, epoch: number): TopLevelSpec 
   const values = panels.flatMap(({ l, trainable }, panel) => binRows(l.histogram).map((r) => ({ ...r, panel, layer: l.name, trainable })));
   const bars = barsEncoding(weightRange(panels.map((p) => p.l.histogram)), densityEncoding({ scale: 'linear' }), PANEL_TICKS);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: snapshotTitle(s),
-      subtitle: [penaltyLine(run), 'each layer (kernel and bias) on its own: shared x, own y', ...(s.nonTrainable ? ['grey: non-trainable weights (not trained; not among "all weights")'] : [])],
-    },
+    ...figureHead(snapshotTitle(s), [
+      penaltyLine(run),
+      'each layer (kernel and bias) on its own: shared x, own y',
+      ...(s.nonTrainable ? ['grey: non-trainable weights (not trained; not among "all weights")'] : []),
+    ]),
     data: { values },
-    facet: indexFacet('panel', panels.map((p) => p.label)),
+    facet: indexFacet(
+      'panel',
+      panels.map((p) => p.label),
+    ),
     columns: 2,
     spec: {
       ...SIZE.layer,

@@ -5,12 +5,12 @@
  * each for the zeros); one run is the per-run, per-epoch view.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord, type WeightsSnapshot } from '../../formats/index.ts';
-import { logAbsCounts, rebin, type BinCounts } from './binning.ts';
-import { emptyFigure } from './norms-grid.ts';
+import { type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
+import { type BinCounts, logAbsCounts, rebin } from './binning.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
+import { emptyFigure } from './norms-grid.ts';
 import { defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 export interface LogAbsOptions {
   readonly epoch?: number;
@@ -79,11 +79,10 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
     axis: { format: '~%' },
   };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [`${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`, ...(missing.length ? [`not in ${missing.join(', ')}`] : [])],
-    },
+    ...figureHead(title, [
+      `${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`,
+      ...(missing.length ? [`not in ${missing.join(', ')}`] : []),
+    ]),
     data: { values },
     hconcat: [
       {
@@ -95,7 +94,12 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
           x: { field: 'run', type: 'nominal', title: 'w = 0', sort: labels, axis: { labels: false, ticks: false } },
           y: { ...y, title: 'share of weights' },
           color,
-          tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'zeros', title: 'exactly 0', format: ',d' }, { field: 'share', format: '.3~%' }, { field: 'tiny', title: `0 < |w| < 1e${decades[0]}` }],
+          tooltip: [
+            { field: 'run', title: runLabelsTitle(runs) },
+            { field: 'zeros', title: 'exactly 0', format: ',d' },
+            { field: 'share', format: '.3~%' },
+            { field: 'tiny', title: `0 < |w| < 1e${decades[0]}` },
+          ],
         },
       },
       {
@@ -104,10 +108,20 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
         transform: [{ filter: "datum.kind === 'bin'" }],
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: '|w| (log scale)', scale: { domain: [decades[0], decades[1]], nice: false, zero: false }, axis: { tickMinStep: 1, labelExpr: DECADE_LABEL } },
+          x: {
+            field: 'x',
+            type: 'quantitative',
+            title: '|w| (log scale)',
+            scale: { domain: [decades[0], decades[1]], nice: false, zero: false },
+            axis: { tickMinStep: 1, labelExpr: DECADE_LABEL },
+          },
           y,
           color,
-          tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'x', title: 'log10|w| from', format: '.2f' }, { field: 'share', format: '.3~%' }],
+          tooltip: [
+            { field: 'run', title: runLabelsTitle(runs) },
+            { field: 'x', title: 'log10|w| from', format: '.2f' },
+            { field: 'share', format: '.3~%' },
+          ],
         },
       },
     ],

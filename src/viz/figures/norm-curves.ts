@@ -6,12 +6,12 @@
  * differ by an order of magnitude); x is shared.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
+import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
-import { boundRules, boundsSubtitle, layerBounds, hasNorms, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
-import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
-import type { RunRecord } from '../../formats/index.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 /** The two curves per layer and run, as legend labels. */
 export const NORM_STATS = ['mean', 'max'] as const;
@@ -25,7 +25,13 @@ const STAT_DASH = {
   title: 'channel norm',
   sort: [...NORM_STATS],
   legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
-  scale: { domain: [...NORM_STATS], range: [[1, 0], [5, 3]] },
+  scale: {
+    domain: [...NORM_STATS],
+    range: [
+      [1, 0],
+      [5, 3],
+    ],
+  },
 } as const;
 
 /**
@@ -67,14 +73,10 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
   });
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
-        `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
-        ...boundsSubtitle(runs, labels),
-      ],
-    },
+    ...figureHead(title, [
+      `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
+      ...boundsSubtitle(runs, labels),
+    ]),
     data: { values },
     ...layerFacet(layers.map((l) => normLayerLabel(runs, l))),
     spec: {

@@ -4,12 +4,23 @@
  * mean/max curves (per epoch, or per batch with `trackNorms: 'batch'`), and the bounds of the
  * norm constraint on each layer's kernel (only where one is). Records written before norms were tracked have no `norms`: they read as empty here.
  */
-import { snapshots, type BatchNorms, type ChannelNorms, type ConstraintInfo, type EpochRecord, type NormBounds, type RunConfig, type RunRecord, type WeightInfo, type WeightsSnapshot } from '../../formats/index.ts';
+import {
+  type BatchNorms,
+  type ChannelNorms,
+  type ConstraintInfo,
+  type EpochRecord,
+  type NormBounds,
+  type RunConfig,
+  type RunRecord,
+  snapshots,
+  type WeightInfo,
+  type WeightsSnapshot,
+} from '../../formats/index.ts';
 import { spreadEpochs } from './compare-histograms.ts';
-import { defaultEpoch } from './selection.ts';
 import { indexFacet } from './facets.ts';
 import { shortPercent } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
+import { defaultEpoch } from './selection.ts';
 
 /** Bins of the channel-norm histograms over [0, xMax]. */
 export const NORM_BINS = 40;
@@ -58,7 +69,9 @@ export function boundRules(bounds: NormBounds | undefined): Array<{ bound: numbe
 
 /** `min=…, max=…, axis=…` of a constraint's bounds. */
 export function boundsText(bounds: NormBounds): string {
-  return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, `axis=${bounds.axis}`].filter(Boolean).join(', ');
+  return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, `axis=${bounds.axis}`]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** The weight whose channel norms a layer's panel shows: the layer's first kernel (as the monitors take it). */
@@ -175,7 +188,11 @@ export interface NormLimitOptions {
  * norm and constraint bound, yMax a round number above the largest share of any bin.
  */
 export function normsLimits(runs: readonly RunRecord[], options: NormLimitOptions & { epochs?: readonly number[] } = {}): NormLimits {
-  const shown = runs.flatMap((run) => snapshots(run).filter((s) => !options.epochs || options.epochs.includes(s.epoch)).map((s) => snapshotNorms(s)));
+  const shown = runs.flatMap((run) =>
+    snapshots(run)
+      .filter((s) => !options.epochs || options.epochs.includes(s.epoch))
+      .map((s) => snapshotNorms(s)),
+  );
   const norms = shown.flatMap((ls) => ls.map((l) => l.norms));
   const bounds = runs.flatMap((run) => normLayers([run]).flatMap((layer) => boundRules(layerBounds(run.config, layer)).map((r) => r.bound * 1.05)));
   const xMax = options.xMax ?? niceMax(Math.max(0, ...norms.flatMap((ns) => ns.filter(Number.isFinite)), ...bounds));
@@ -214,7 +231,10 @@ export function normCurve(run: RunRecord, perEpoch = 50): NormCurvePoint[] {
       const offset = first === 0 ? 1 : 0;
       const count = Math.max(...batches.map((b) => b.batch)) + offset;
       const step = batches.length / Math.max(1, perEpoch);
-      const kept = batches.length <= perEpoch ? batches : Array.from({ length: perEpoch }, (_, k) => batches[Math.round((k + 1) * step) - 1]).filter((b) => b !== undefined);
+      const kept =
+        batches.length <= perEpoch
+          ? batches
+          : Array.from({ length: perEpoch }, (_, k) => batches[Math.round((k + 1) * step) - 1]).filter((b) => b !== undefined);
       for (const b of kept) {
         const x = e.epoch - 1 + (b.batch + offset) / count;
         for (const l of b.layers) points.push({ layer: l.layer, epoch: x, mean: l.mean, max: l.max, at: 'batch' });

@@ -12,8 +12,23 @@ import { barsEncoding } from './axes.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
-import { boundRules, boundsSubtitle, constraintText, layerBounds, normBins, normCellNote, normEpochs, normLayerLabel, normLayers, normsLimits, normTicks, snapshotNorms, type NormLimitOptions, type NormLimits } from './norms-data.ts';
-import { BAR_COLOR, CONFIG, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
+import {
+  boundRules,
+  boundsSubtitle,
+  constraintText,
+  layerBounds,
+  type NormLimitOptions,
+  type NormLimits,
+  normBins,
+  normCellNote,
+  normEpochs,
+  normLayerLabel,
+  normLayers,
+  normsLimits,
+  normTicks,
+  snapshotNorms,
+} from './norms-data.ts';
+import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
 export interface NormsGridOptions extends NormLimitOptions {
   /** The epochs to show (rows); default: all, or up to `most` spread over 0..N. */
@@ -31,7 +46,9 @@ const CELL = { width: 170, height: 90 } as const;
 /** The subtitle line about the constraint's rules. */
 function boundsLine(run: RunRecord): string[] {
   const text = constraintText(run.config, 'bounded');
-  return text ? [`red rules: bounds of ${text}; exact for channels where its slices are the output channels (e.g. dense kernels with axis=0, or perchannel=1)`] : [];
+  return text
+    ? [`red rules: bounds of ${text}; exact for channels where its slices are the output channels (e.g. dense kernels with axis=0, or perchannel=1)`]
+    : [];
 }
 
 /** One run's grid (a facet spec without $schema/config), on the given limits. */
@@ -55,8 +72,16 @@ function runGrid(run: RunRecord, epochs: readonly number[], limits: NormLimits, 
     ...(title ? { title: { text: title, anchor: 'start', fontSize: 13 } } : {}),
     data: { values },
     facet: {
-      row: indexFacet('row', epochs.map((e) => `epoch=${e}`), { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' }),
-      column: indexFacet('col', layers.map((l) => normLayerLabel([run], l)), { labelFontWeight: 'bold' }),
+      row: indexFacet(
+        'row',
+        epochs.map((e) => `epoch=${e}`),
+        { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
+      ),
+      column: indexFacet(
+        'col',
+        layers.map((l) => normLayerLabel([run], l)),
+        { labelFontWeight: 'bold' },
+      ),
     },
     spec: { ...CELL, layer: normCellLayers(limits) },
     resolve: SHARED_SCALES,
@@ -115,8 +140,7 @@ function shareEncoding(yMax: number): PositionDef<string> {
 /** A figure saying there is nothing to draw (records from before channel norms were recorded). */
 export function emptyFigure(title: string, why: string): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title },
+    ...figureHead(title),
     ...SIZE.line,
     height: 40,
     data: { values: [{ why }] },
@@ -135,11 +159,11 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
   const epochs = options.epochs ?? normEpochs([run], options.most ?? 6);
   const limits = normsLimits([run], { ...options, epochs });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [penaltyLine(run), `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · shared axes`, ...boundsLine(run)],
-    },
+    ...figureHead(title, [
+      penaltyLine(run),
+      `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · shared axes`,
+      ...boundsLine(run),
+    ]),
     ...runGrid(run, epochs, limits, options.bins),
     config: CONFIG,
   } as TopLevelSpec;
@@ -157,14 +181,10 @@ export function compareNormsGridSpec(runs: RunRecord[], options: NormsGridOption
   const epochs = options.epochs ?? normEpochs(runs, options.most ?? 4);
   const limits = normsLimits(withNorms, { ...options, epochs });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
-        'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
-        ...boundsSubtitle(runs, labels),
-      ],
-    },
+    ...figureHead(title, [
+      'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
+      ...boundsSubtitle(runs, labels),
+    ]),
     vconcat: runs.map((run, i) => (normLayers([run]).length ? runGrid(run, epochs, limits, options.bins, labels[i]) : emptyPart(labels[i] ?? run.config.name))),
     spacing: 24,
     config: CONFIG,

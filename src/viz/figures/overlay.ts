@@ -4,14 +4,14 @@
  * penalty λ·φ(w), drawn faintly (dashed, right axis) over the weights it acts on.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
-import { evenTicks, type DensityScale } from './axes.ts';
-import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
+import { type DensityScale, evenTicks } from './axes.ts';
+import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { sharedDensity } from './histogram-scale.ts';
 import type { PenaltyCurve } from './penalty-shapes.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 export interface OverlayOptions extends BinningOptions {
   /** The epoch (0 = initial); default the last epoch of the longest run. */
@@ -39,9 +39,18 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
   const hs = found.flatMap((h) => (h ? [h] : []));
   const values: object[] = found.flatMap((h, i) => (h ? stepRows(h).map((r) => ({ kind: 'bin', run: labels[i], ...r })) : []));
   const penaltyRows = (options.penalties ?? []).flatMap((c) =>
-    runs.some((r) => r.config.penalty === c.spec) ? c.points.filter((p) => p.w >= range[0] && p.w <= range[1]).map((p) => ({ kind: 'penalty', run: labels[runs.findIndex((r) => r.config.penalty === c.spec)], w: p.w, value: p.value })) : [],
+    runs.some((r) => r.config.penalty === c.spec)
+      ? c.points
+          .filter((p) => p.w >= range[0] && p.w <= range[1])
+          .map((p) => ({ kind: 'penalty', run: labels[runs.findIndex((r) => r.config.penalty === c.spec)], w: p.w, value: p.value }))
+      : [],
   );
-  const x = { type: 'quantitative' as const, title: 'weight', scale: { domain: [range[0], range[1]], nice: false, zero: false }, axis: { values: evenTicks(range, 10), format: '~g' } };
+  const x = {
+    type: 'quantitative' as const,
+    title: 'weight',
+    scale: { domain: [range[0], range[1]], nice: false, zero: false },
+    axis: { values: evenTicks(range, 10), format: '~g' },
+  };
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   const lines = {
     transform: [{ filter: "datum.kind === 'bin'" }],
@@ -50,24 +59,31 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
       x: { field: 'x', ...x },
       y: sharedDensity(hs, { scale: options.scale ?? 'linear' }),
       color,
-      tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'x', title: 'bin from', format: '.4~g' }, { field: 'density', format: '.4~g' }],
+      tooltip: [
+        { field: 'run', title: runLabelsTitle(runs) },
+        { field: 'x', title: 'bin from', format: '.4~g' },
+        { field: 'density', format: '.4~g' },
+      ],
     },
   };
   const faint = {
     transform: [{ filter: "datum.kind === 'penalty'" }],
     mark: { type: 'line', strokeDash: [5, 3], strokeWidth: 1.2, opacity: 0.55 },
-    encoding: { x: { field: 'w', ...x }, y: { field: 'value', type: 'quantitative', title: 'λ·φ(w) (dashed)', axis: { orient: 'right', format: '~g', grid: false } }, color },
+    encoding: {
+      x: { field: 'w', ...x },
+      y: { field: 'value', type: 'quantitative', title: 'λ·φ(w) (dashed)', axis: { orient: 'right', format: '~g', grid: false } },
+      color,
+    },
   };
   const notes = [
     ...(missing.length ? [`not reached by ${missing.join(', ')}`] : []),
-    ...(penaltyRows.length ? ['dashed: each run\'s penalty λ·φ(w), right axis'] : []),
+    ...(penaltyRows.length ? ["dashed: each run's penalty λ·φ(w), right axis"] : []),
   ];
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `Runs overlaid at epoch ${epoch}`,
-      subtitle: [`${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`, ...notes],
-    },
+    ...figureHead(`Runs overlaid at epoch ${epoch}`, [
+      `${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`,
+      ...notes,
+    ]),
     ...SIZE.single,
     data: { values: [...values, ...penaltyRows] },
     layer: penaltyRows.length ? [lines, faint] : [lines],

@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PenaltyCurve, PenaltyInfo, RunRecord } from '../../formats/index.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { CONFIG, LINE_LEGEND, RUN_COLORS } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS } from './theme.ts';
 
 export type { PenaltyCurve };
 
@@ -80,16 +80,15 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
     },
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: [
-        'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
-        // Three formulas a line, so the title stays within the two panels' width.
-        ...chunks(curves.map((c) => `${c.spec} = ${c.formula}`), 3).map((line) => line.join(' · ')),
-        ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
-      ],
-    },
+    ...figureHead(title, [
+      'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
+      // Three formulas a line, so the title stays within the two panels' width.
+      ...chunks(
+        curves.map((c) => `${c.spec} = ${c.formula}`),
+        3,
+      ).map((line) => line.join(' · ')),
+      ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
+    ]),
     data: { values },
     hconcat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
     config: CONFIG,

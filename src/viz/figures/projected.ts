@@ -12,36 +12,43 @@ import { runLabels, runLabelsTitle } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
 import { constraintLines, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { CONFIG, runColor, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
 
 const PANEL = { width: 210, height: 130 } as const;
 
 export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
   const title = 'Constraint projections';
-  if (!hasProjections(runs)) return emptyFigure(`${title} — no norm constraint`, 'no run recorded a norm constraint\'s projections');
+  if (!hasProjections(runs)) return emptyFigure(`${title} — no norm constraint`, "no run recorded a norm constraint's projections");
   const labels = runLabels(runs);
   const layers = normLayers(runs);
   const values = runs.flatMap((run, i) =>
     run.epochs.flatMap((e) =>
-      snapshotNorms(e).flatMap((n) => (n.projected === undefined ? [] : [{ panel: layers.indexOf(n.layer), run: labels[i], epoch: e.epoch, projected: n.projected }])),
+      snapshotNorms(e).flatMap((n) =>
+        n.projected === undefined ? [] : [{ panel: layers.indexOf(n.layer), run: labels[i], epoch: e.epoch, projected: n.projected }],
+      ),
     ),
   );
   const top = Math.min(1, niceMax(Math.max(...values.map((v) => v.projected))));
   const constraints = constraintLines(runs, labels, 'any');
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: title,
-      subtitle: ['share of each kernel\'s output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch\'s steps', ...constraints],
-    },
+    ...figureHead(title, [
+      "share of each kernel's output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch's steps",
+      ...constraints,
+    ]),
     data: { values },
     ...layerFacet(layers),
     spec: {
       ...PANEL,
       encoding: {
         x: EPOCH_ENCODING,
-        y: { field: 'projected', type: 'quantitative', title: 'projected share', scale: { domain: [0, top], nice: false, zero: true }, axis: { format: '~%', tickCount: 4 } },
+        y: {
+          field: 'projected',
+          type: 'quantitative',
+          title: 'projected share',
+          scale: { domain: [0, top], nice: false, zero: true },
+          axis: { format: '~%', tickCount: 4 },
+        },
         color,
       },
       layer: [

@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
 import { runLabels } from './format.ts';
-import { CONFIG, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 /** The latest prune curve of a run and the epoch it was measured after, if it has one. */
 export function latestPruneCurve(run: RunRecord): { epoch: number; curve: PruneCurve } | undefined {
@@ -48,14 +48,16 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
     ),
   );
   const epochs = [...new Set(measured.map((r) => r.latest!.epoch))];
-  const x = { field: 'level', type: 'ordinal', sort: levels.map(String), title: 'kernel weights set to 0 (%, the smallest |w| first)', axis: { labelAngle: 0 } } as const;
+  const x = {
+    field: 'level',
+    type: 'ordinal',
+    sort: levels.map(String),
+    title: 'kernel weights set to 0 (%, the smallest |w| first)',
+    axis: { labelAngle: 0 },
+  } as const;
   const color = runColor(shown);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Prune curve',
-      subtitle: `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`,
-    },
+    ...figureHead('Prune curve', `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`),
     data: { values: rows },
     vconcat: [
       {
@@ -70,7 +72,20 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
           {
             mark: { type: 'line', strokeWidth: 2 },
             encoding: {
-              strokeDash: { field: 'scope', type: 'nominal', title: 'pruned over', sort: SCOPES.map((s) => s.label), legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' }, scale: { domain: SCOPES.map((s) => s.label), range: [[1, 0], [5, 3]] } },
+              strokeDash: {
+                field: 'scope',
+                type: 'nominal',
+                title: 'pruned over',
+                sort: SCOPES.map((s) => s.label),
+                legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
+                scale: {
+                  domain: SCOPES.map((s) => s.label),
+                  range: [
+                    [1, 0],
+                    [5, 3],
+                  ],
+                },
+              },
             },
           },
           {
@@ -94,7 +109,10 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
         layer: [
           {
             mark: { type: 'rule', color: '#999', strokeDash: [4, 3] },
-            encoding: { y: { aggregate: 'max', field: 'dense', type: 'quantitative' }, tooltip: [{ aggregate: 'max', field: 'dense', title: 'dense float32 (KiB)', format: ',.1f' }] },
+            encoding: {
+              y: { aggregate: 'max', field: 'dense', type: 'quantitative' },
+              tooltip: [{ aggregate: 'max', field: 'dense', title: 'dense float32 (KiB)', format: ',.1f' }],
+            },
           },
           {
             mark: { type: 'text', color: '#777', align: 'right', baseline: 'bottom', dy: -3, x: { expr: 'width' } },
@@ -104,7 +122,13 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
             mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
             encoding: {
               x,
-              y: { field: 'sparse', type: 'quantitative', title: 'size stored sparse (KiB, log)', scale: { type: 'log' }, axis: { values: [1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000], format: ',~r' } },
+              y: {
+                field: 'sparse',
+                type: 'quantitative',
+                title: 'size stored sparse (KiB, log)',
+                scale: { type: 'log' },
+                axis: { values: [1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000], format: ',~r' },
+              },
               color,
               tooltip: [
                 { field: 'run', title: 'penalty' },
@@ -126,8 +150,7 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
 /** What the figure shows when no run measured a prune curve: a line saying so, and how to measure one. */
 function notMeasuredSpec(): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Prune curve: not measured for these runs', subtitle: 'measured on the validation data after the epochs that fit\'s prune option names' },
+    ...figureHead('Prune curve: not measured for these runs', "measured on the validation data after the epochs that fit's prune option names"),
     width: 520,
     height: 20,
     data: { values: [{ text: 'no run chosen has a prune curve' }] },

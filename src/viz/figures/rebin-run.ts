@@ -5,7 +5,7 @@
  * re-bin their 100-bin histograms (in proportion; exact only on their edges).
  */
 import type { Histogram, LayerStats, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
-import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
 import { NON_TRAINABLE } from './data.ts';
 
 export function rebinRun(run: RunRecord, binning: Pick<BinningOptions, 'bins' | 'range'>): RunRecord {

@@ -3,14 +3,14 @@
  * column per run on shared scales: epoch 0 at the top, each later epoch in front of the earlier.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
-import { evenTicks } from './axes.ts';
-import { binnedHistogram, REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
+import { type DensityScale, evenTicks } from './axes.ts';
+import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { stepRows } from './overlay.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, RUN_COLORS, SHARED_SCALES } from './theme.ts';
+import { CONFIG, figureHead, RUN_COLORS, SHARED_SCALES } from './theme.ts';
 
 export interface RidgelineOptions extends BinningOptions {
   /** Ridge heights from the density on a linear (default) or log scale. */
@@ -25,25 +25,32 @@ function epochTicks(last: number): number[] {
   return Array.from({ length: Math.floor(last / step) + 1 }, (_, i) => i * step);
 }
 
+/** How far above its epoch's baseline a ridge rises for density `d`: `top` (the largest density) rises `overlap` epochs; log: log1p below a floor of top/10⁴. */
+export function ridgeHeight(top: number, scale: DensityScale, overlap = RIDGE_OVERLAP): (d: number) => number {
+  const floor = Math.max(1e-9, top * 1e-4);
+  return (d) => (scale === 'log' ? Math.log1p(d / floor) / Math.log1p(top / floor) : d / top) * overlap;
+}
+
+/** How many epochs the highest ridge rises. */
+export const RIDGE_OVERLAP = 2.5;
+
 export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const range = options.range ?? REFERENCE_BINNING.range;
   const hists = runs.map((run) => snapshots(run).map((s) => ({ epoch: s.epoch, h: binnedHistogram(s, options) })));
   const all = hists.flatMap((r) => r.flatMap((e) => (e.h ? e.h.density : [])));
-  const top = Math.max(1e-12, ...all);
-  const floor = Math.max(1e-9, top * 1e-4);
-  const height = (d: number) => (options.scale === 'log' ? Math.log1p(d / floor) / Math.log1p(top / floor) : d / top) * (options.overlap ?? 2.5);
+  const height = ridgeHeight(Math.max(1e-12, ...all), options.scale ?? 'linear', options.overlap);
   const values = hists.flatMap((epochs, col) =>
-    epochs.flatMap(({ epoch, h }) => (h ? stepRows(h).map((r) => ({ col, epoch, x: r.x, density: r.density, base: epoch, ridge: epoch - height(r.density) })) : [])),
+    epochs.flatMap(({ epoch, h }) =>
+      h ? stepRows(h).map((r) => ({ col, epoch, x: r.x, density: r.density, base: epoch, ridge: epoch - height(r.density) })) : [],
+    ),
   );
   const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Weights over epochs, offset',
-      subtitle: [`${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`],
-    },
+    ...figureHead('Weights over epochs, offset', [
+      `${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`,
+    ]),
     data: { values },
     facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
     spec: {
@@ -51,8 +58,20 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
       height: Math.min(360, Math.max(140, 14 * (last + 3))),
       mark: { type: 'area', interpolate: 'step-after', fillOpacity: 0.75, line: { color: '#222', strokeWidth: 0.6 } },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: 'weight', scale: { domain: [range[0], range[1]], nice: false, zero: false }, axis: { values: evenTicks(range, 4), format: '~g' } },
-        y: { field: 'ridge', type: 'quantitative', title: 'epoch', scale: { domain: [-(options.overlap ?? 2.5) - 0.2, last + 0.3], reverse: true, nice: false, zero: false }, axis: { values: epochTicks(last), format: 'd' } },
+        x: {
+          field: 'x',
+          type: 'quantitative',
+          title: 'weight',
+          scale: { domain: [range[0], range[1]], nice: false, zero: false },
+          axis: { values: evenTicks(range, 4), format: '~g' },
+        },
+        y: {
+          field: 'ridge',
+          type: 'quantitative',
+          title: 'epoch',
+          scale: { domain: [-(options.overlap ?? RIDGE_OVERLAP) - 0.2, last + 0.3], reverse: true, nice: false, zero: false },
+          axis: { values: epochTicks(last), format: 'd' },
+        },
         y2: { field: 'base' },
         detail: { field: 'epoch', type: 'ordinal' },
         order: { field: 'epoch', type: 'quantitative' },

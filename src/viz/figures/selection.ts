@@ -3,7 +3,7 @@
  * `all weights`, `kernels`, `dense_1 (kernel and bias)`, `dense_1/kernel`; `100 bins over [−1, 1]`.
  */
 import type { RunRecord } from '../../formats/index.ts';
-import { REFERENCE_BINNING, type BinningOptions } from './binning.ts';
+import { type BinningOptions, REFERENCE_BINNING } from './binning.ts';
 import { lastEpoch } from './data.ts';
 import { edge } from './format.ts';
 
@@ -13,7 +13,6 @@ export function selectionText(layer = 'all'): string {
   if (layer === 'kernels' || layer === 'biases') return `all ${layer}`;
   return layer.includes('/') ? layer : `${layer} (all its weights)`;
 }
-
 
 /** `100 bins over [−1, 1]`. */
 export function binningText(options: BinningOptions): string {

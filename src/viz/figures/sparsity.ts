@@ -1,9 +1,9 @@
 /** How sparse the weights get: fractions |w| < 1e-3 and |w| < 1e-2 over epochs, one colour per run. */
 import type { TopLevelSpec } from 'vega-lite';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels } from './format.ts';
-import { CONFIG, LINE_LEGEND, runColor, SIZE } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
 /** The two thresholds, as legend labels, and which sparsity field holds each. */
 export const THRESHOLDS = [
@@ -17,8 +17,7 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
     snapshots(run).flatMap((s) => THRESHOLDS.map((t) => ({ run: labels[i], epoch: s.epoch, threshold: t.label, fraction: s.sparsity[t.key] }))),
   );
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Sparsity', subtitle: 'fraction of all weights near zero, after each epoch (0 = initial)' },
+    ...figureHead('Sparsity', 'fraction of all weights near zero, after each epoch (0 = initial)'),
     ...SIZE.line,
     data: { values },
     encoding: {
@@ -37,19 +36,20 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
             title: 'threshold',
             sort: THRESHOLDS.map((t) => t.label),
             legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
-            scale: { domain: THRESHOLDS.map((t) => t.label), range: [[1, 0], [6, 3]] },
+            scale: {
+              domain: THRESHOLDS.map((t) => t.label),
+              range: [
+                [1, 0],
+                [6, 3],
+              ],
+            },
           },
         },
       },
       {
         mark: { type: 'point', filled: true, size: 30, opacity: 1 },
         encoding: {
-          tooltip: [
-            { field: 'run', title: 'penalty' },
-            { field: 'epoch' },
-            { field: 'threshold' },
-            { field: 'fraction', format: '.2%' },
-          ],
+          tooltip: [{ field: 'run', title: 'penalty' }, { field: 'epoch' }, { field: 'threshold' }, { field: 'fraction', format: '.2%' }],
         },
       },
     ],

@@ -12,7 +12,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { parseSpec } from '../../registry/index.ts';
-import { CONFIG, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
 
 /** What a sweep figure plots: the share of |w| < 1e-3, or the test accuracy, after the last epoch. */
 export type SweepMetric = 'sparsity' | 'accuracy';
@@ -74,7 +74,14 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
   const seeds = new Set(runs.map((r) => r.config.seed)).size;
   const rows = cells.flatMap((c) => [
     { kind: c.strength === null ? 'flat' : 'curve', penalty: c.penalty, strength: c.strength, mean: c.mean, lo: c.lo, hi: c.hi, seeds: c.values.length },
-    ...c.values.map((v) => ({ kind: c.strength === null ? 'flat-seed' : 'seed', penalty: c.penalty, strength: c.strength, value: v.value, seed: v.seed, run: v.run })),
+    ...c.values.map((v) => ({
+      kind: c.strength === null ? 'flat-seed' : 'seed',
+      penalty: c.penalty,
+      strength: c.strength,
+      value: v.value,
+      seed: v.seed,
+      run: v.run,
+    })),
   ]);
   const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
   const color = {
@@ -87,16 +94,22 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
   } as const;
   // The grid's strengths are the only ones there are: the ticks, with room around the outer ones.
   const strengths = [...new Set(cells.flatMap((c) => (c.strength === null ? [] : [c.strength])))].sort((a, b) => a - b);
-  const x = { field: 'strength', type: 'quantitative', title: 'strength λ', scale: { type: 'log', nice: false, padding: 18 }, axis: { values: strengths, format: '~e' } } as const;
-  const y = (field: string) => ({ field, type: 'quantitative', title: TEXT[metric].axis, scale: { zero: false, nice: true }, axis: { format: '.2~%' } }) as const;
+  const x = {
+    field: 'strength',
+    type: 'quantitative',
+    title: 'strength λ',
+    scale: { type: 'log', nice: false, padding: 18 },
+    axis: { values: strengths, format: '~e' },
+  } as const;
+  const y = (field: string) =>
+    ({ field, type: 'quantitative', title: TEXT[metric].axis, scale: { zero: false, nice: true }, axis: { format: '.2~%' } }) as const;
   const y2 = { field: 'hi' } as const;
   const format = metric === 'sparsity' ? '.2%' : '.4f';
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: TEXT[metric].title,
-      subtitle: `${TEXT[metric].what} after each run's newest epoch; line: mean of ${seeds} seed${seeds === 1 ? '' : 's'}, band: lowest to highest seed`,
-    },
+    ...figureHead(
+      TEXT[metric].title,
+      `${TEXT[metric].what} after each run's newest epoch; line: mean of ${seeds} seed${seeds === 1 ? '' : 's'}, band: lowest to highest seed`,
+    ),
     ...SIZE.line,
     data: { values: rows },
     layer: [

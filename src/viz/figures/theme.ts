@@ -56,3 +56,11 @@ export function runColor(labels: readonly string[]) {
 
 /** The font in browsers (the report), where DejaVu Sans may not be installed. */
 export const FONT_STACK = `"${FONT}", Verdana, "Helvetica Neue", Arial, sans-serif`;
+
+/** The Vega-Lite schema every figure names. */
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** The head every figure opens with: the schema, and its title (the text; the subtitle's line or lines). */
+export function figureHead(text: string, subtitle?: string | readonly string[]): { $schema: string; title: { text: string; subtitle?: string | string[] } } {
+  return { $schema: VEGA_LITE_SCHEMA, title: subtitle === undefined ? { text } : { text, subtitle: typeof subtitle === 'string' ? subtitle : [...subtitle] } };
+}

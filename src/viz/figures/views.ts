@@ -14,6 +14,7 @@
  *   sparsity      share of |w| < 1e-3 and < 1e-2              —
  *   prune-curve   accuracy with the k % smallest |w| set to 0  —
  *   strength-sparsity, strength-accuracy   a sweep's score against λ, seeds as a band   —
+ *   monitor-NAME  a user monitor's view over its sections     — (the runs' own: viewsOf)
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
@@ -23,8 +24,9 @@ import type { BinningOptions } from './binning.ts';
 import { curvesSpec } from './curves.ts';
 import { heatmapSpec } from './heatmap.ts';
 import { logAbsSpec } from './log-abs.ts';
+import { monitorViewSpec, monitorViews } from './monitor-view.ts';
 import { overlaySpec } from './overlay.ts';
-import { penaltyShapesSpec, type PenaltyCurve } from './penalty-shapes.ts';
+import { type PenaltyCurve, penaltyShapesSpec } from './penalty-shapes.ts';
 import { pruneCurveSpec } from './prune-curve.ts';
 import { ridgelineSpec } from './ridgeline.ts';
 import { sparsitySpec } from './sparsity.ts';
@@ -59,7 +61,11 @@ export interface View {
   spec(runs: RunRecord[], options: ViewOptions, data: ViewData): TopLevelSpec;
 }
 
-const binning = (o: ViewOptions): BinningOptions => ({ ...(o.layer ? { layer: o.layer } : {}), ...(o.bins ? { bins: o.bins } : {}), ...(o.range ? { range: o.range } : {}) });
+const binning = (o: ViewOptions): BinningOptions => ({
+  ...(o.layer ? { layer: o.layer } : {}),
+  ...(o.bins ? { bins: o.bins } : {}),
+  ...(o.range ? { range: o.range } : {}),
+});
 
 export const VIEWS: readonly View[] = [
   {
@@ -67,27 +73,60 @@ export const VIEWS: readonly View[] = [
     title: 'Runs overlaid',
     perEpoch: true,
     needsPenalties: true,
-    spec: (runs, o, d) => overlaySpec(runs, { ...binning(o), ...(o.epoch === undefined ? {} : { epoch: o.epoch }), scale: o.scale ?? 'linear', ...(d.penalties ? { penalties: d.penalties } : {}) }),
+    spec: (runs, o, d) =>
+      overlaySpec(runs, {
+        ...binning(o),
+        ...(o.epoch === undefined ? {} : { epoch: o.epoch }),
+        scale: o.scale ?? 'linear',
+        ...(d.penalties ? { penalties: d.penalties } : {}),
+      }),
   },
   {
     id: 'log-abs',
     title: '|w| on a log axis',
     perEpoch: true,
-    spec: (runs, o) => logAbsSpec(runs, { ...(o.layer ? { layer: o.layer } : {}), ...(o.epoch === undefined ? {} : { epoch: o.epoch }), scale: o.scale ?? 'linear' }),
+    spec: (runs, o) =>
+      logAbsSpec(runs, { ...(o.layer ? { layer: o.layer } : {}), ...(o.epoch === undefined ? {} : { epoch: o.epoch }), scale: o.scale ?? 'linear' }),
   },
   { id: 'heatmap', title: 'Weights over epochs', perEpoch: false, spec: (runs, o) => heatmapSpec(runs, { ...binning(o), color: o.color ?? 'log' }) },
-  { id: 'heatmap-log', title: 'log10|w| over epochs', perEpoch: false, spec: (runs, o) => heatmapSpec(runs, { ...binning(o), axis: 'logabs', color: o.color ?? 'log' }) },
+  {
+    id: 'heatmap-log',
+    title: 'log10|w| over epochs',
+    perEpoch: false,
+    spec: (runs, o) => heatmapSpec(runs, { ...binning(o), axis: 'logabs', color: o.color ?? 'log' }),
+  },
   { id: 'ridgeline', title: 'Offset over epochs', perEpoch: false, spec: (runs, o) => ridgelineSpec(runs, { ...binning(o), scale: o.scale ?? 'linear' }) },
   { id: 'bands', title: 'Distributions over epochs', perEpoch: false, spec: (runs, o) => bandsSpec(runs, o.layer ? { layer: o.layer } : {}) },
   { id: 'curves', title: 'Training curves', perEpoch: false, spec: (runs, o) => curvesSpec(runs, o.smoothing === undefined ? {} : { smoothing: o.smoothing }) },
-  { id: 'penalty', title: 'Penalty shapes', perEpoch: false, needsPenalties: true, spec: (_runs, _o, d) => penaltyShapesSpec(d.penalties ?? [], d.missingPenalties ? { missing: d.missingPenalties } : {}) },
+  {
+    id: 'penalty',
+    title: 'Penalty shapes',
+    perEpoch: false,
+    needsPenalties: true,
+    spec: (_runs, _o, d) => penaltyShapesSpec(d.penalties ?? [], d.missingPenalties ? { missing: d.missingPenalties } : {}),
+  },
   { id: 'sparsity', title: 'Sparsity', perEpoch: false, spec: (runs) => sparsitySpec(runs) },
   { id: 'prune-curve', title: 'Prune curve', perEpoch: false, spec: (runs) => pruneCurveSpec(runs) },
   { id: 'strength-sparsity', title: 'Sparsity against strength', perEpoch: false, spec: (runs) => sweepSpec(runs, 'sparsity') },
   { id: 'strength-accuracy', title: 'Test accuracy against strength', perEpoch: false, spec: (runs) => sweepSpec(runs, 'accuracy') },
 ];
 
-/** The view of an id; undefined for an unknown id. */
+/** The id of a user monitor's view. */
+export const MONITOR_VIEW = 'monitor-';
+
+/** The view of user monitor `name` (its spec drawn over its sections, see monitor-view.ts). */
+function monitorView(name: string, title: string): View {
+  return { id: `${MONITOR_VIEW}${name}`, title, perEpoch: false, spec: (runs) => monitorViewSpec(runs, name) };
+}
+
+/** The views of `runs`: every view of VIEWS, then the views their user monitors bring. */
+export function viewsOf(runs: readonly RunRecord[]): View[] {
+  return [...VIEWS, ...monitorViews(runs).map((m) => monitorView(m.name, m.view.title))];
+}
+
+/** The view of an id (`monitor-NAME` for a user monitor's view); undefined for an unknown id. */
 export function viewById(id: string): View | undefined {
+  if (id.startsWith(MONITOR_VIEW) && id.length > MONITOR_VIEW.length)
+    return monitorView(id.slice(MONITOR_VIEW.length), `Monitor ${id.slice(MONITOR_VIEW.length)}`);
   return VIEWS.find((v) => v.id === id);
 }

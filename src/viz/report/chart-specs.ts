@@ -7,18 +7,25 @@
  */
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { accuracySpec } from '../figures/index.ts';
-import { barsEncoding, densityEncoding, type DensityScale } from '../figures/index.ts';
-import { weightRange } from '../figures/index.ts';
-import { forPage, PAGE_CONFIG } from '../figures/index.ts';
-import { sparsitySpec } from '../figures/index.ts';
-import { indexFacet } from '../figures/index.ts';
-import { normCurvesSpec } from '../figures/index.ts';
-import { normCellLayers } from '../figures/index.ts';
-import { BAR_COLOR, PANEL_TICKS, SHARED_SCALES } from '../figures/index.ts';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
-import { pageModel, type NormsModel, type PageModel } from './page-model.ts';
-import { viewsSpecs, type ReportPenalties, type ViewsSpecs } from './views-specs.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
+import {
+  accuracySpec,
+  BAR_COLOR,
+  barsEncoding,
+  type DensityScale,
+  densityEncoding,
+  forPage,
+  indexFacet,
+  normCellLayers,
+  normCurvesSpec,
+  PAGE_CONFIG,
+  PANEL_TICKS,
+  SHARED_SCALES,
+  sparsitySpec,
+  weightRange,
+} from '../figures/index.ts';
+import { type NormsModel, type PageModel, pageModel } from './page-model.ts';
+import { type ReportPenalties, type ViewsSpecs, viewsSpecs } from './views-specs.ts';
 
 export interface ReportSpecs {
   readonly histogram: Record<DensityScale, Spec>;
@@ -30,7 +37,6 @@ export interface ReportSpecs {
   /** The views beyond the histogram (overlay, log10|w|, heatmaps, ridgeline, bands, curves, penalty shapes). */
   readonly views: ViewsSpecs;
 }
-
 
 /** The histogram chart of one run, driven by the page. */
 export function pageHistogramSpec(scale: DensityScale, range: readonly [number, number], size: { width: number; height: number }, ticks = 10): TopLevelSpec {
@@ -76,6 +82,11 @@ export async function reportSpecs(runs: RunRecord[], model: PageModel = pageMode
     sparsity: await forPage(sparsitySpec(runs)),
     accuracy: await forPage(accuracySpec(runs)),
     views: await viewsSpecs(runs, model, range, penalties),
-    ...(norms ? { norms: await forPage(pageNormsSpec(norms, several ? { width: 120, height: 80 } : { width: 150, height: 100 })), normCurves: await forPage(normCurvesSpec(runs, { width: 165, height: 120 })) } : {}),
+    ...(norms
+      ? {
+          norms: await forPage(pageNormsSpec(norms, several ? { width: 120, height: 80 } : { width: 150, height: 100 })),
+          normCurves: await forPage(normCurvesSpec(runs, { width: 165, height: 120 })),
+        }
+      : {}),
   };
 }

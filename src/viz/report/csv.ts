@@ -18,7 +18,7 @@ function cell(v: unknown): string {
 export function rowsCsv(rows: readonly Record<string, unknown>[]): string {
   const columns: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  return [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+  return `${[columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
 }
 
 /** The CSV of a spec's inline data; just a header-less empty text when it has none. */

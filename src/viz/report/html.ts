@@ -9,7 +9,10 @@ export function esc(text: string | number): string {
 
 /** `value` as a `<script type="application/json">` element; `<` is escaped so nothing ends it early. */
 export function jsonScript(id: string, value: unknown): string {
-  const json = JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `<script type="application/json" id="${esc(id)}">${json}</script>`;
 }
 

@@ -6,9 +6,9 @@
  * (last axis) in which it changed a weight, per epoch and layer (rows carry `data-epoch`, so the page highlights the selected one).
  * `#norms` carries the selected epoch as `data-epoch`.
  */
-import { runLabels, shortPercent } from '../figures/index.ts';
-import { constraintLines, hasNorms, normLayers, snapshotNorms } from '../figures/index.ts';
+
 import type { RunRecord } from '../../formats/index.ts';
+import { constraintLines, hasNorms, normLayers, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
 import { esc, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
 
@@ -44,11 +44,13 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const boundsNote = bounded.length
     ? ` Red rules: the bounds of the norm constraint — ${esc(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
     : '';
-  const withProjections = runs.map((run, i) => [run, i] as const).filter(([run]) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
+  const withProjections = runs
+    .map((run, i) => [run, i] as const)
+    .filter(([run]) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
   const layers = normLayers(runs);
   const projected = withProjections.length
     ? [
-        '<h3>Share of output channels (last axis) in which the constraint changed a weight, mean over each epoch\'s steps</h3>',
+        "<h3>Share of output channels (last axis) in which the constraint changed a weight, mean over each epoch's steps</h3>",
         `<div class="tables">${withProjections
           .map(([run, i]) => `<div class="run-projected">${several ? `<h3>${esc(labels[i] ?? '')}</h3>` : ''}${projectedTable(run, layers, selected)}</div>`)
           .join('\n')}</div>`,

@@ -3,9 +3,9 @@
  * table of its numbers per epoch (rows carry `data-epoch`, so the page can highlight the
  * selected epoch).
  */
-import { fixed4, grouped, percent, runLabels } from '../figures/index.ts';
-import { constraintText } from '../figures/index.ts';
+
 import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
+import { constraintText, fixed4, grouped, percent, runLabels } from '../figures/index.ts';
 import { rowsCsv } from './csv.ts';
 import { esc, table } from './html.ts';
 
@@ -30,7 +30,15 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['data', (c) => c.data],
   ['backend', (c) => c.backend],
   ['threads', (c) => (c.parallel === 'data' && c.threads > 1 ? `${c.threads} (data-parallel)` : String(c.threads))],
-  ['versions', (c) => Object.entries(c.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
+  // Absent in records from before the fused path.
+  ['gradients', (c) => (c.gradients ? `${c.gradients}${c.gradientsWhy ? ` (${c.gradientsWhy})` : ''}` : DASH)],
+  [
+    'versions',
+    (c) =>
+      Object.entries(c.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  ],
   ['started', (c) => c.startedAt],
   ['run folder', (c) => c.name],
 ];

@@ -5,13 +5,31 @@
  * when the runs recorded channel norms, per run and epoch each layer's binned channel norms (on
  * limits shared by all runs, layers and epochs), the constraint's projected share and bounds.
  */
-import { logTicks } from '../figures/index.ts';
-import { allEpochs, defaultEpoch, lastEpoch, layerHistogram, maxDensity, NON_TRAINABLE, oneWeightDensity } from '../figures/index.ts';
-import { runLabels, snapshotTitle } from '../figures/index.ts';
-import { niceMax } from '../figures/index.ts';
-import { boundRules, layerBounds, normBins, normCellNote, normLayerLabel, normLayers, normsLimits, NORM_BINS, snapshotNorms } from '../figures/index.ts';
-import { snapshots, type Histogram, type RunRecord } from '../../formats/index.ts';
-import { viewsModel, type ViewsModel } from './views-model.ts';
+
+import { type Histogram, type RunRecord, snapshots } from '../../formats/index.ts';
+import {
+  allEpochs,
+  boundRules,
+  defaultEpoch,
+  lastEpoch,
+  layerBounds,
+  layerHistogram,
+  logTicks,
+  maxDensity,
+  NON_TRAINABLE,
+  NORM_BINS,
+  niceMax,
+  normBins,
+  normCellNote,
+  normLayerLabel,
+  normLayers,
+  normsLimits,
+  oneWeightDensity,
+  runLabels,
+  snapshotNorms,
+  snapshotTitle,
+} from '../figures/index.ts';
+import { type ViewsModel, viewsModel } from './views-model.ts';
 
 /** `all` (every weight) first, then the layers in model order. */
 export const ALL_LAYERS = 'all';
@@ -111,10 +129,21 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
         const n = ns.find((l) => l.layer === layer);
         if (!n) return null;
         const { rows, above } = normBins(n.norms, normsModel.xMax, normsModel.bins);
-        return { shares: rows.map((r) => round6(r.share)), above, ...(n.projected === undefined ? {} : { projected: round6(n.projected) }), note: normCellNote(n.projected, above, normsModel.xMax) };
+        return {
+          shares: rows.map((r) => round6(r.share)),
+          above,
+          ...(n.projected === undefined ? {} : { projected: round6(n.projected) }),
+          note: normCellNote(n.projected, above, normsModel.xMax),
+        };
       });
     });
-    return { label: labels[i] ?? run.config.penalty, titles, hist, norms, bounds: (normsModel?.layers ?? []).map((layer) => boundRules(layerBounds(run.config, layer))) };
+    return {
+      label: labels[i] ?? run.config.penalty,
+      titles,
+      hist,
+      norms,
+      bounds: (normsModel?.layers ?? []).map((layer) => boundRules(layerBounds(run.config, layer))),
+    };
   });
   const axes = Object.fromEntries(
     layers.map((layer) => {

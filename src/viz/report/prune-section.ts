@@ -4,9 +4,9 @@
  * per run a table of every level — test accuracy pruned over all kernels and in each layer apart,
  * the share of kernel weights at 0, and the weights' bytes dense, sparse, and their ratio.
  */
-import { fixed4, forPage, grouped, percent, runLabels } from '../figures/index.ts';
-import { latestPruneCurve, pruneCurveSpec } from '../figures/index.ts';
+
 import type { PrunePoint, RunRecord } from '../../formats/index.ts';
+import { fixed4, forPage, grouped, latestPruneCurve, percent, pruneCurveSpec, runLabels } from '../figures/index.ts';
 import { esc, inlineScript, jsonScript, table } from './html.ts';
 
 const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
@@ -20,7 +20,15 @@ const DRAW = `document.addEventListener('DOMContentLoaded', function () {
 function rows(global: readonly PrunePoint[], perLayer: readonly PrunePoint[]): string[][] {
   return global.map((p) => {
     const layer = perLayer.find((q) => q.level === p.level);
-    return [String(p.level), fixed4(p.testAcc), layer ? fixed4(layer.testAcc) : '—', percent(p.zeros), grouped(p.size.dense), grouped(p.size.sparse), `${p.size.ratio.toFixed(1)}×`];
+    return [
+      String(p.level),
+      fixed4(p.testAcc),
+      layer ? fixed4(layer.testAcc) : '—',
+      percent(p.zeros),
+      grouped(p.size.dense),
+      grouped(p.size.sparse),
+      `${p.size.ratio.toFixed(1)}×`,
+    ];
   });
 }
 
@@ -38,7 +46,12 @@ export async function pruneSection(runs: readonly RunRecord[]): Promise<string> 
   return [
     '<section id="prune">',
     '<h2>Prune curve and sparse size</h2>',
-    '<p class="note">Test accuracy when the k % smallest |w| of the kernels are set to 0 — over all kernels together, or in each layer apart — with the weights restored after each measurement. Level 0 is the trained model, with its own exact zeros. Sizes: every weight as float32 (dense), and each kernel stored as CSR or COO with the narrowest index type that fits, whichever is smaller (sparse; biases dense). <code>pruneWeights(model, level)</code> sets the smallest kernel weights of a model to 0, as a level of the curve does.</p>',
+    `<p class="note">${[
+      'Test accuracy when the k % smallest |w| of the kernels are set to 0 — over all kernels together, or in each layer apart — with the weights restored after each measurement.',
+      'Level 0 is the trained model, with its own exact zeros.',
+      'Sizes: every weight as float32 (dense), and each kernel stored as CSR or COO with the narrowest index type that fits, whichever is smaller (sparse; biases dense).',
+      '<code>pruneWeights(model, level)</code> sets the smallest kernel weights of a model to 0, as a level of the curve does.',
+    ].join(' ')}</p>`,
     '<div class="chart" id="prune-curve"></div>',
     `<div class="tables">${tables.join('\n')}</div>`,
     jsonScript('penx-prune-spec', spec),

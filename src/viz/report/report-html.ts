@@ -5,22 +5,19 @@
  * layer); `#title` (and `.run-title` per run when several) follow the selected epoch, as does the
  * `#norms` section (channel-norm histograms, when the runs recorded norms).
  */
-import { runLabels } from '../figures/index.ts';
+
 import type { RunRecord } from '../../formats/index.ts';
+import { runLabels } from '../figures/index.ts';
 import { reportSpecs } from './chart-specs.ts';
 import { esc, inlineScript, jsonScript } from './html.ts';
 import { normsSection } from './norms-section.ts';
-import { pruneSection } from './prune-section.ts';
-import { numbersSection } from './numbers-table.ts';
-import { ALL_LAYERS, pageModel, type PageModel } from './page-model.ts';
-import { PAGE_SCRIPT } from './page-script.ts';
+import { numbersCsv, numbersSection } from './numbers-table.ts';
+import { ALL_LAYERS, type PageModel, pageModel } from './page-model.ts';
+import { REPORT_SCRIPT } from './page-scripts.ts';
 import { PAGE_STYLE } from './page-style.ts';
-import { DOWNLOAD_SCRIPT } from './download-script.ts';
-import { numbersCsv } from './numbers-table.ts';
+import { pruneSection } from './prune-section.ts';
 import { viewsSection } from './views-section.ts';
-import { VIEWS_SCRIPT } from './views-script.ts';
 import type { ReportPenalties } from './views-specs.ts';
-
 
 function controls(model: PageModel): string {
   const layerOptions = model.layers.map((l) => `<option value="${esc(l)}">${l === ALL_LAYERS ? 'all layers' : esc(l)}</option>`).join('');
@@ -50,7 +47,9 @@ function subtitle(runs: readonly RunRecord[]): string {
     const c = runs[0]?.config;
     return c ? `penalty <code>${esc(c.penalty)}</code> (${esc(c.penaltyFormula)}) · ${esc(c.name)}` : '';
   }
-  return `${runs.length} runs: ${runLabels(runs).map((l) => `<code>${esc(l)}</code>`).join(', ')}`;
+  return `${runs.length} runs: ${runLabels(runs)
+    .map((l) => `<code>${esc(l)}</code>`)
+    .join(', ')}`;
 }
 
 export interface ReportOptions {
@@ -89,7 +88,7 @@ ${jsonScript('penx-model', model)}
 ${jsonScript('penx-specs', specs)}
 ${jsonScript('penx-numbers-csv', numbersCsv(runs))}
 ${inlineScript(options.vegaScript)}
-${inlineScript(DOWNLOAD_SCRIPT + VIEWS_SCRIPT + PAGE_SCRIPT)}
+${inlineScript(REPORT_SCRIPT)}
 </body>
 </html>
 `;

@@ -1,11 +1,12 @@
 /**
- * What the report's views beyond the histogram need, computed in Node (see views-script.ts): per
+ * What the report's views beyond the histogram need, computed in Node (see ../pages/report-views.ts): per
  * run, layer (and `all`) and epoch, the shares of log10|w| bins (5 per decade over the decades any
  * run has weights in) with the share of exact zeros, and the percentiles of w. Four significant
  * digits keep the page small.
  */
+
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { logAbsCounts, logAbsShares, occupiedDecades, selectionPercentiles } from '../figures/index.ts';
-import { snapshots, type RunRecord } from '../../formats/index.ts';
 
 /** One epoch's log10|w| histogram: shares per bin (bin k starts at decades[0] + k/perDecade) and of exact zeros. */
 export interface LogAbsCell {
@@ -41,7 +42,9 @@ export function viewsModel(runs: readonly RunRecord[], layers: readonly string[]
         const s = byEpoch.get(e);
         const c = s && decades ? logAbsCounts(s, layer) : undefined;
         if (!c || !decades) return null;
-        const shares = logAbsShares(c, PER_DECADE, decades).slice(0, -1).map((r) => round4(r.share));
+        const shares = logAbsShares(c, PER_DECADE, decades)
+          .slice(0, -1)
+          .map((r) => round4(r.share));
         return { shares, zero: round4(c.zeros / Math.max(1, c.count)) };
       }),
       percentiles: each((layer, e) => {

@@ -1,6 +1,6 @@
 /**
  * The report's views beyond the histogram, compiled to Vega in Node (their data set by
- * views-script.ts where they follow the controls):
+ * the page, src/viz/pages/report-views.ts, where they follow the controls):
  *
  *   overlay (linear/log)  data `overlay`  runs' step lines at the selected epoch and layer; y from the signals ymax, symc, yticks
  *   logAbs                data `logabs`   log10|w| at the selected epoch and layer, zeros apart
@@ -8,31 +8,34 @@
  *   ridgeline             data `ridge`    over epochs, offset
  *   bands                 data `bands`    percentiles over epochs
  *   curves, penalty       inline          losses and accuracy; penalty shapes (when sampled in Node)
+ *   monitors              inline          the views the runs' user monitors bring (monitor-NAME)
  *
  * Each named-data spec is the figure function's spec (figures/) with its data replaced by a name
  * and its title left to the page (the selected layer changes it).
  */
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../../formats/index.ts';
 import {
   bandsSpec,
   curvesSpec,
+  type DensityScale,
   densityEncoding,
   evenTicks,
   forPage,
   heatmapSpec,
   logAbsSpec,
+  MONITOR_VIEW,
   PAGE_CONFIG,
+  type PenaltyCurve,
   penaltyShapesSpec,
   ridgelineSpec,
   runColor,
   runLabels,
   runLabelsTitle,
   toVega,
-  type DensityScale,
-  type PenaltyCurve,
+  viewsOf,
 } from '../figures/index.ts';
-import type { RunRecord } from '../../formats/index.ts';
 import type { PageModel } from './page-model.ts';
 
 export interface ViewsSpecs {
@@ -46,6 +49,8 @@ export interface ViewsSpecs {
   readonly heatmapLog?: Spec;
   /** Present when penalty curves were given. */
   readonly penalty?: Spec;
+  /** The views the runs' user monitors bring (`monitor-NAME`), with their data inline. */
+  readonly monitors: ReadonlyArray<{ readonly id: string; readonly title: string; readonly spec: Spec }>;
 }
 
 /** Penalty curves sampled in Node (`penaltyCurves`), for the penalty-shape view. */
@@ -53,7 +58,6 @@ export interface ReportPenalties {
   readonly curves: readonly PenaltyCurve[];
   readonly missing: readonly string[];
 }
-
 
 /** A figure's spec fed by the page: its data named, its title dropped, the page's font. */
 function named(spec: TopLevelSpec, name: string): Promise<Spec> {
@@ -75,10 +79,20 @@ export function pageOverlaySpec(runs: readonly RunRecord[], scale: DensityScale,
     data: { name: 'overlay' },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: 'weight', scale: { domain: [range[0], range[1]], nice: false, zero: false }, axis: { values: evenTicks(range, 10), format: '~g' } },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: 'weight',
+        scale: { domain: [range[0], range[1]], nice: false, zero: false },
+        axis: { values: evenTicks(range, 10), format: '~g' },
+      },
       y: { ...densityEncoding({ scale, yMax: { expr: 'ymax' }, floor: { expr: 'symc' }, ticks: { expr: 'yticks' } }), field: 'density' },
       color: { ...runColor(labels), title: runLabelsTitle(runs) },
-      tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'x', title: 'bin from', format: '.4~g' }, { field: 'density', format: '.4~g' }],
+      tooltip: [
+        { field: 'run', title: runLabelsTitle(runs) },
+        { field: 'x', title: 'bin from', format: '.4~g' },
+        { field: 'density', format: '.4~g' },
+      ],
     },
     config: PAGE_CONFIG,
   } as TopLevelSpec;
@@ -100,5 +114,10 @@ export async function viewsSpecs(runs: RunRecord[], model: PageModel, range: rea
         }
       : {}),
     ...(penalties ? { penalty: await forPage(penaltyShapesSpec(penalties.curves, { missing: penalties.missing })) } : {}),
+    monitors: await Promise.all(
+      viewsOf(runs)
+        .filter((v) => v.id.startsWith(MONITOR_VIEW))
+        .map(async (v) => ({ id: v.id, title: v.title, spec: await forPage(v.spec(runs, {}, {})) })),
+    ),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countsLine, fixed4, grouped, logTicks, niceMax, runLabels, snapshotTitle } from '../../../src/viz/figures/index.ts';
 import { loadFontMetrics } from '../../../src/render/font-metrics.ts';
 import { FONT_FILES } from '../../../src/render/render.ts';
+import { countsLine, fixed4, grouped, logTicks, niceMax, runLabels, snapshotTitle } from '../../../src/viz/figures/index.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 
 describe('figure text', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  binRows,
-  compareHistogramsSpec,
-  epochHistogramSpec,
-  histogramGridSpec,
-  layerHistogramSpec,
-  spreadEpochs,
-} from '../../../src/viz/figures/index.ts';
 import { snapshots } from '../../../src/formats/run.ts';
-import { headerLabels, plain } from './spec-helpers.ts';
+import { binRows, compareHistogramsSpec, epochHistogramSpec, histogramGridSpec, layerHistogramSpec, spreadEpochs } from '../../../src/viz/figures/index.ts';
 import { makeRunRecord, withScores } from '../../fixtures/run-record-fixture.ts';
-
+import { headerLabels, plain } from './spec-helpers.ts';
 
 const run = withScores(makeRunRecord({ epochs: 5, penalty: 'deadzone:1e-4,a=0.25' }), 3, { testLoss: 0.041234, testAcc: 0.987149 });
 
@@ -29,7 +21,7 @@ describe('epochHistogramSpec', () => {
     expect(counts).toContain(`exactly 0: ${s?.histogram.zeros.toLocaleString('en-US')}`);
   });
 
-  it('draws one bar per bin with the record\'s densities, x over [lo, hi]', () => {
+  it("draws one bar per bin with the record's densities, x over [lo, hi]", () => {
     const spec = plain(epochHistogramSpec(run, 3));
     const h = run.epochs[2]?.histogram;
     expect(spec.data.values.map((r: { density: number }) => r.density)).toEqual(h?.density);
@@ -74,7 +66,7 @@ describe('histogramGridSpec', () => {
     expect(spec.spec.encoding.y.scale.domainMax).toBeLessThan(top * 1.3);
   });
 
-  it('holds every snapshot\'s densities', () => {
+  it("holds every snapshot's densities", () => {
     for (const [panel, s] of snapshots(run).entries()) {
       const rows = spec.data.values.filter((r: { panel: number }) => r.panel === panel);
       expect(rows.map((r: { density: number }) => r.density)).toEqual(s.histogram.density);
@@ -102,14 +94,14 @@ describe('compareHistogramsSpec', () => {
     expect(typeof bars.encoding.y.scale.domainMax).toBe('number');
   });
 
-  it('places each run\'s densities at its epoch, with a loss/acc note', () => {
+  it("places each run's densities at its epoch, with a loss/acc note", () => {
     const spec = plain(compareHistogramsSpec(runs, { epochs: [0, 2, 4] }));
     for (const [col, r] of runs.entries()) {
       const rows = spec.data.values.filter((v: { col: number; epoch: number }) => v.col === col && v.epoch === 2);
       const s = r.epochs[1];
       expect(rows.map((v: { density: number }) => v.density)).toEqual(s?.histogram.density);
       expect(rows[0].run).toBe(r.config.penalty);
-      expect(rows[0].note).toBe(`loss=${s?.testLoss!.toFixed(4)} acc=${s?.testAcc!.toFixed(4)}`);
+      expect(rows[0].note).toBe(`loss=${s!.testLoss!.toFixed(4)} acc=${s!.testAcc!.toFixed(4)}`);
     }
   });
 
@@ -135,11 +127,16 @@ describe('compareHistogramsSpec', () => {
 });
 
 describe('layerHistogramSpec', () => {
-  it('has one panel per layer with that layer\'s densities, a shared x and the snapshot title', () => {
+  it("has one panel per layer with that layer's densities, a shared x and the snapshot title", () => {
     const spec = plain(layerHistogramSpec(run, 3));
     const s = run.epochs[2];
     expect(spec.title.text).toBe('epoch=3 loss=0.0412 acc=0.9871');
-    expect(headerLabels(spec.facet.header)).toEqual(['conv2d_1 · 320 weights', 'conv2d_2 · 18,496 weights', 'dense_1 · 1,179,776 weights', 'dense_2 · 1,290 weights']);
+    expect(headerLabels(spec.facet.header)).toEqual([
+      'conv2d_1 · 320 weights',
+      'conv2d_2 · 18,496 weights',
+      'dense_1 · 1,179,776 weights',
+      'dense_2 · 1,290 weights',
+    ]);
     for (const [panel, layer] of (s?.layers ?? []).entries()) {
       const rows = spec.data.values.filter((v: { panel: number }) => v.panel === panel);
       expect(rows.map((v: { density: number }) => v.density)).toEqual(layer.histogram.density);
@@ -152,7 +149,10 @@ describe('layerHistogramSpec', () => {
 
 describe('binRows', () => {
   it('splits [lo, hi] into equal bins', () => {
-    const rows = binRows({ lo: -1, hi: 1, density: [0.25, 0.75], below: 0, above: 0, zeros: 0, count: 4 });
-    expect(rows).toEqual([{ bin: 0, x0: -1, x1: 0, density: 0.25 }, { bin: 1, x0: 0, x1: 1, density: 0.75 }]);
+    const rows = binRows({ lo: -1, hi: 1, density: [0.25, 0.75] });
+    expect(rows).toEqual([
+      { bin: 0, x0: -1, x1: 0, density: 0.25 },
+      { bin: 1, x0: 0, x1: 1, density: 0.75 },
+    ]);
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { accuracySpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
 import { snapshots } from '../../../src/formats/run.ts';
+import { accuracySpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 import { plain } from './spec-helpers.ts';
-
 
 const runs = [
   makeRunRecord({ epochs: 4, penalty: 'none' }),

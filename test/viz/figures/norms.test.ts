@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type RunRecord, snapshots } from '../../../src/formats/run.ts';
+import { renderSvg } from '../../../src/render/render.ts';
 import {
   compareNormsGridSpec,
   constraintLines,
@@ -15,10 +17,8 @@ import {
   shortPercent,
   spreadEpochs,
 } from '../../../src/viz/figures/index.ts';
-import { snapshots, type RunRecord } from '../../../src/formats/run.ts';
-import { renderSvg } from '../../../src/render/render.ts';
-import { headerLabels, plain } from './spec-helpers.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms } from '../../fixtures/run-record-fixture.ts';
+import { headerLabels, plain } from './spec-helpers.ts';
 
 const rowsOf = (spec: any, kind: string): any[] => spec.data.values.filter((v: { kind: string }) => v.kind === kind);
 const layerOf = (spec: any, kind: string): any => spec.spec.layer.find((l: any) => l.transform?.[0]?.filter === `datum.kind === '${kind}'`);
@@ -33,8 +33,8 @@ function onFirst(run: RunRecord): RunRecord {
   return { ...run, config: { ...run.config, weights: run.config.weights.map((w) => (w.layer === first ? w : (({ constraint: _, ...rest }) => rest)(w))) } };
 }
 
-describe('the fixture\'s channel norms', () => {
-  it('has norms per layer with the reference CNN\'s channel counts, mean and max', () => {
+describe("the fixture's channel norms", () => {
+  it("has norms per layer with the reference CNN's channel counts, mean and max", () => {
     expect(run.config.trackNorms).toBe('epoch');
     for (const s of snapshots(run)) {
       expect(s.norms.map((n) => [n.layer, n.norms.length])).toEqual([
@@ -53,15 +53,17 @@ describe('the fixture\'s channel norms', () => {
     expect(run.epochs[0]?.batchNorms).toBeUndefined();
   });
 
-  it('clips norms to a constraint\'s bounds and records the projected share after epoch 0', () => {
+  it("clips norms to a constraint's bounds and records the projected share after epoch 0", () => {
     expect(bounded.config.constraint).toBe('maxnorm:m=2,axis=0');
-    for (const w of bounded.config.weights) expect(w.constraint).toEqual(w.kind === 'kernel' ? { spec: 'maxnorm:m=2,axis=0', source: 'builtin', bounds: { max: 2, axis: 0 } } : undefined);
+    for (const w of bounded.config.weights)
+      expect(w.constraint).toEqual(w.kind === 'kernel' ? { spec: 'maxnorm:m=2,axis=0', source: 'builtin', bounds: { max: 2, axis: 0 } } : undefined);
     expect(bounded.initial.norms.every((n) => n.projected === undefined)).toBe(true);
-    for (const e of bounded.epochs) for (const n of e.norms) {
-      expect(n.max).toBeLessThanOrEqual(2);
-      expect(n.projected).toBeGreaterThanOrEqual(0);
-      expect(n.projected).toBeLessThanOrEqual(1);
-    }
+    for (const e of bounded.epochs)
+      for (const n of e.norms) {
+        expect(n.max).toBeLessThanOrEqual(2);
+        expect(n.projected).toBeGreaterThanOrEqual(0);
+        expect(n.projected).toBeLessThanOrEqual(1);
+      }
     expect(bounded.epochs.at(-1)?.norms.some((n) => (n.projected ?? 0) > 0.2)).toBe(true);
   });
 
@@ -80,7 +82,12 @@ describe('the fixture\'s channel norms', () => {
 describe('normBins and normTicks', () => {
   it('bins norms right-closed over [0, xMax] as shares, counting norms beyond xMax', () => {
     const { rows, above } = normBins([0, 0.5, 1, 1, 1.7, 2.5], 2, 4);
-    expect(rows.map((r) => [r.x0, r.x1])).toEqual([[0, 0.5], [0.5, 1], [1, 1.5], [1.5, 2]]);
+    expect(rows.map((r) => [r.x0, r.x1])).toEqual([
+      [0, 0.5],
+      [0.5, 1],
+      [1, 1.5],
+      [1.5, 2],
+    ]);
     // 0 and 0.5 in (0, 0.5]; 1 twice in (0.5, 1]; 1.7 in (1.5, 2]; 2.5 beyond.
     expect(rows.map((r) => r.share * 6)).toEqual([2, 2, 0, 1]);
     expect(above).toBe(1);
@@ -100,7 +107,13 @@ describe('normsGridSpec', () => {
     expect(spec.facet.row.field).toBe('row');
     expect(spec.facet.column.field).toBe('col');
     expect(headerLabels(spec.facet.row.header)).toEqual(['epoch=0', 'epoch=1', 'epoch=2', 'epoch=3', 'epoch=4']);
-    expect(headerLabels(spec.facet.column.header)).toEqual(['conv2d_1 · 32 ch', 'conv2d_2 · 64 ch', 'conv2d_3 · 128 ch', 'dense_1 · 128 ch', 'dense_2 · 10 ch']);
+    expect(headerLabels(spec.facet.column.header)).toEqual([
+      'conv2d_1 · 32 ch',
+      'conv2d_2 · 64 ch',
+      'conv2d_3 · 128 ch',
+      'dense_1 · 128 ch',
+      'dense_2 · 10 ch',
+    ]);
   });
 
   it('shows up to six spread epochs of a long run, or the epochs asked for', () => {
@@ -125,7 +138,7 @@ describe('normsGridSpec', () => {
     expect(rowsOf(spec, 'bar').every((r) => r.x0 >= 0 && r.x1 <= xMax + 1e-12)).toBe(true);
   });
 
-  it('holds each cell\'s channel norms as shares adding up to 1', () => {
+  it("holds each cell's channel norms as shares adding up to 1", () => {
     for (const [row, s] of snapshots(run).entries()) {
       for (const [col, n] of s.norms.entries()) {
         const cell = rowsOf(spec, 'bar').filter((r) => r.row === row && r.col === col);
@@ -155,7 +168,7 @@ describe('normsGridSpec', () => {
     expect(rowsOf(fixed, 'note').some((r) => / > 1$/.test(r.note))).toBe(true);
   });
 
-  it('draws the constraint\'s bounds as vertical rules and notes the projected share per cell', () => {
+  it("draws the constraint's bounds as vertical rules and notes the projected share per cell", () => {
     const spec = plain(normsGridSpec(bounded));
     const rule = layerOf(spec, 'bound');
     expect(rule.mark.type).toBe('rule');
@@ -168,7 +181,9 @@ describe('normsGridSpec', () => {
     expect(layerOf(spec, 'bar').encoding.x.scale.domain[1]).toBeGreaterThan(2);
     for (const [row, e] of [bounded.initial, ...bounded.epochs].entries()) {
       for (const [col, n] of e.norms.entries()) {
-        const notes = rowsOf(spec, 'note').filter((r) => r.row === row && r.col === col).map((r) => r.note);
+        const notes = rowsOf(spec, 'note')
+          .filter((r) => r.row === row && r.col === col)
+          .map((r) => r.note);
         expect(notes).toEqual(n.projected === undefined ? [] : [`projected ${shortPercent(n.projected)}`]);
       }
     }
@@ -225,7 +240,13 @@ describe('normCurvesSpec', () => {
   it('draws mean and max per layer after each epoch: a panel per layer, dashes for the statistic', () => {
     const spec = plain(normCurvesSpec([run]));
     expect(spec.facet.column.field).toBe('panel');
-    expect(headerLabels(spec.facet.column.header)).toEqual(['conv2d_1 · 32 ch', 'conv2d_2 · 64 ch', 'conv2d_3 · 128 ch', 'dense_1 · 128 ch', 'dense_2 · 10 ch']);
+    expect(headerLabels(spec.facet.column.header)).toEqual([
+      'conv2d_1 · 32 ch',
+      'conv2d_2 · 64 ch',
+      'conv2d_3 · 128 ch',
+      'dense_1 · 128 ch',
+      'dense_2 · 10 ch',
+    ]);
     const line = spec.spec.layer[0];
     expect(line.mark.type).toBe('line');
     expect(line.encoding.strokeDash.scale.domain).toEqual(['mean', 'max']);
@@ -264,7 +285,7 @@ describe('normCurvesSpec', () => {
     expect(normCurve(zero).map((q) => q.epoch)).toEqual(points.map((q) => q.epoch));
   });
 
-  it('draws the constraint\'s bounds as horizontal rules in every panel of a layer it acts on, and only there', () => {
+  it("draws the constraint's bounds as horizontal rules in every panel of a layer it acts on, and only there", () => {
     const spec = plain(normCurvesSpec([bounded]));
     const rule = spec.spec.layer.find((l: any) => l.mark.type === 'rule');
     expect(rule.encoding.y.field).toBe('bound');
@@ -298,7 +319,7 @@ describe('runLabels with optimisers', () => {
   const noneAdamw = makeRunRecord({ epochs: 1, penalty: 'none', optimizer: 'adamw:lr=0.001,wd=1e-4' });
   const l2adamw = makeRunRecord({ epochs: 1, penalty: 'l2:1e-4', optimizer: 'adamw:lr=0.001,wd=1e-4' });
 
-  it('adds the optimiser when the runs\' optimisers differ', () => {
+  it("adds the optimiser when the runs' optimisers differ", () => {
     expect(runLabels([l2adam, noneAdamw])).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
     // Run records hold normalised specs: parameters at their defaults are left out of labels.
     const full = makeRunRecord({ epochs: 1, penalty: 'none', optimizer: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.98,eps=1e-7' });
@@ -314,7 +335,7 @@ describe('runLabels with optimisers', () => {
 describe('constraintText and constraintLines', () => {
   const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
   const nonneg = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'nonneg' });
-  it('names the constraint and a norm constraint\'s bounds', () => {
+  it("names the constraint and a norm constraint's bounds", () => {
     expect(constraintText(bounded.config)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel');
     expect(constraintText(nonneg.config)).toBe('nonneg on every kernel');
     expect(constraintText(onFirst(bounded).config)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on ${LAYERS[0]}`);
@@ -322,12 +343,18 @@ describe('constraintText and constraintLines', () => {
   });
   it('gives one line when the runs agree, else one per run led by its label', () => {
     expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
-    expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual(['a: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel', `b: ${constraintText(minmax.config)}`]);
+    expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual([
+      'a: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel',
+      `b: ${constraintText(minmax.config)}`,
+    ]);
     expect(constraintLines([run], ['a'], 'any')).toEqual([]);
   });
   it('keeps only norm constraints when asked for bounded ones', () => {
     expect(constraintLines([nonneg, bounded], ['a', 'b'], 'bounded')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
-    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'any')).toEqual(['a: nonneg on every kernel', 'b: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
+    expect(constraintLines([nonneg, bounded], ['a', 'b'], 'any')).toEqual([
+      'a: nonneg on every kernel',
+      'b: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel',
+    ]);
   });
 });
 

@@ -28,7 +28,10 @@ describe('pruneCurveSpec', () => {
       const label = run.config.penalty;
       const global = rows.filter((r) => r.run === label && r.scope === 'all kernels together');
       const perLayer = rows.filter((r) => r.run === label && r.scope === 'each layer apart');
-      expect(global.map((r) => [r.level, r.acc]), `run ${i}`).toEqual(curve.global.map((p) => [String(p.level), p.testAcc]));
+      expect(
+        global.map((r) => [r.level, r.acc]),
+        `run ${i}`,
+      ).toEqual(curve.global.map((p) => [String(p.level), p.testAcc]));
       expect(perLayer.map((r) => [r.level, r.acc])).toEqual(curve.perLayer.map((p) => [String(p.level), p.testAcc]));
       expect(global.map((r) => r.sparse)).toEqual(curve.global.map((p) => p.size.sparse / 1024));
     }

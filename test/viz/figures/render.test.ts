@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { epochHistogramSpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
 import { renderSvg, svgToPng, writeFigure } from '../../../src/render/render.ts';
+import { epochHistogramSpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
 import { makeRunRecord, withScores } from '../../fixtures/run-record-fixture.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -1,19 +1,14 @@
-/**
- * The report pages in headless Chromium (Debian's, at /usr/bin/chromium): no errors, no network,
- * and the controls work. Skipped when Chromium is missing, unless PENX_REQUIRE_CHROMIUM is set,
- * in which case the missing browser is a failure.
- */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../src/formats/run.ts';
+import { vegaScript } from '../../../src/render/report-file.ts';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { reportHtml } from '../../../src/viz/report/index.ts';
-import { vegaScript } from '../../../src/render/report-file.ts';
-import type { RunRecord } from '../../../src/formats/run.ts';
-import { CHROMIUM, hasChromium, launchChromium } from '../../chromium.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../../chromium.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
 const present = hasChromium;
@@ -73,7 +68,14 @@ async function setEpoch(page: Page, epoch: number): Promise<void> {
 }
 
 const bounded = [
-  makeRunRecord({ epochs: 5, penalty: 'none', layers: REFERENCE_LAYERS, constraintBounds: { max: 2, axis: 0 }, batchNorms: 8, optimizer: 'adamw:lr=0.001,wd=1e-4' }),
+  makeRunRecord({
+    epochs: 5,
+    penalty: 'none',
+    layers: REFERENCE_LAYERS,
+    constraintBounds: { max: 2, axis: 0 },
+    batchNorms: 8,
+    optimizer: 'adamw:lr=0.001,wd=1e-4',
+  }),
 ];
 const mixed = [
   makeRunRecord({ epochs: 5, penalty: 'l2:1e-4', layers: REFERENCE_LAYERS, optimizer: 'adam:lr=0.001' }),
@@ -82,8 +84,7 @@ const mixed = [
 ];
 
 /** The bars of run i's norm histograms (their path data, so a change of epoch shows). */
-const normBars = (page: Page, i: number) =>
-  page.$$eval(`#norms-${i} svg .mark-rect path`, (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+const normBars = (page: Page, i: number) => page.$$eval(`#norms-${i} svg .mark-rect path`, (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
 const normTexts = (page: Page, i: number) => page.$$eval(`#norms-${i} svg text`, (ts) => ts.map((t) => t.textContent ?? ''));
 
 const selectedEpochs = (page: Page) => page.$$eval('#numbers tr.selected', (rows) => rows.map((r) => r.getAttribute('data-epoch')));
@@ -97,7 +98,7 @@ describe('report pages in headless Chromium', () => {
   beforeAll(async () => {
     if (!present) return;
     dir = await mkdtemp(join(tmpdir(), 'penx-report-'));
-    browser = await launchChromium();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
   afterAll(async () => {
     await browser?.close();
@@ -106,7 +107,7 @@ describe('report pages in headless Chromium', () => {
 
   it.skipIf(!present)('one run: epoch slider, log scale and layer choice work, with no errors or requests', async () => {
     const { page, url, errors, requests } = await open('one-run', one);
-    expect(await page.textContent('#title')).toBe(`epoch=5 loss=${one[0]?.epochs[4]?.testLoss!.toFixed(4)} acc=${one[0]?.epochs[4]?.testAcc!.toFixed(4)}`);
+    expect(await page.textContent('#title')).toBe(`epoch=5 loss=${one[0]!.epochs[4]!.testLoss!.toFixed(4)} acc=${one[0]!.epochs[4]!.testAcc!.toFixed(4)}`);
     expect(await selectedEpochs(page)).toEqual(['5']);
     expect(await page.$$eval('#sparsity svg, #accuracy svg, #hist-0 svg', (svgs) => svgs.length)).toBe(3);
     expect(await barCount(page)).toBeGreaterThan(0);
@@ -141,7 +142,7 @@ describe('report pages in headless Chromium', () => {
     await setEpoch(page, 3);
     expect(await page.textContent('#title')).toBe('epoch=3');
     const titles = await page.$$eval('.run-title', (els) => els.map((e) => e.textContent));
-    expect(titles).toEqual(three.map((r) => `epoch=3 loss=${r.epochs[2]?.testLoss!.toFixed(4)} acc=${r.epochs[2]?.testAcc!.toFixed(4)}`));
+    expect(titles).toEqual(three.map((r) => `epoch=3 loss=${r.epochs[2]!.testLoss!.toFixed(4)} acc=${r.epochs[2]!.testAcc!.toFixed(4)}`));
     expect(await selectedEpochs(page)).toEqual(['3', '3', '3']);
 
     await redraw(page, () => page.check('input[name="scale"][value="log"]'));
@@ -192,10 +193,16 @@ describe('report pages in headless Chromium', () => {
     expect((await normBars(page, 0)).length).toBeGreaterThan(0);
     // The second run has no epoch 5: no bars, and its title says so.
     expect(await normBars(page, 1)).toEqual([]);
-    expect(await page.$$eval('.norms-title', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^epoch=5 loss=/), 'epoch=5: not reached (last epoch 4)']);
+    expect(await page.$$eval('.norms-title', (els) => els.map((e) => e.textContent))).toEqual([
+      expect.stringMatching(/^epoch=5 loss=/),
+      'epoch=5: not reached (last epoch 4)',
+    ]);
     await setEpoch(page, 3);
     expect((await normBars(page, 1)).length).toBeGreaterThan(0);
-    expect(await page.$$eval('.norms-title', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^epoch=3 loss=/), expect.stringMatching(/^epoch=3 loss=/)]);
+    expect(await page.$$eval('.norms-title', (els) => els.map((e) => e.textContent))).toEqual([
+      expect.stringMatching(/^epoch=3 loss=/),
+      expect.stringMatching(/^epoch=3 loss=/),
+    ]);
     expect(await page.$$eval('#norm-curves svg text', (ts) => ts.map((t) => t.textContent))).toEqual(
       expect.arrayContaining(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']),
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { vegaScript } from '../../../src/render/report-file.ts';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { pageModel, reportHtml as pageOf, type ReportOptions } from '../../../src/viz/report/index.ts';
-import { vegaScript } from '../../../src/render/report-file.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
 const one = [withScores(makeRunRecord({ epochs: 4, penalty: 'deadzone:1e-4,a=0.25' }), 4, { testLoss: 0.041234, testAcc: 0.987149 })];
@@ -86,7 +86,7 @@ describe('pageModel', () => {
     expect(model.layers).toEqual(['all', 'conv2d_1', 'conv2d_2', 'dense_1', 'dense_2']);
     expect(model.runs.map((r) => r.label)).toEqual(['none', 'l1:1e-4', 'logsum:1e-4,eps=0.05']);
     const run = three[1];
-    expect(model.runs[1]?.titles[2]).toBe(`epoch=2 loss=${run?.epochs[1]?.testLoss!.toFixed(4)} acc=${run?.epochs[1]?.testAcc!.toFixed(4)}`);
+    expect(model.runs[1]!.titles[2]).toBe(`epoch=2 loss=${run!.epochs[1]!.testLoss!.toFixed(4)} acc=${run!.epochs[1]!.testAcc!.toFixed(4)}`);
     expect(model.runs[1]?.hist['dense_1']?.[2]?.density[50]).toBeCloseTo(run?.epochs[1]?.layers[2]?.histogram.density[50] ?? NaN, 4);
     expect(model.runs[2]?.hist['all']?.[4]).toBeNull();
     const top = Math.max(...three.flatMap((r) => [r.initial, ...r.epochs]).flatMap((s) => s.histogram.density));
@@ -109,14 +109,14 @@ describe('the Weight norms section', () => {
     }),
   ];
 
-  it('has #norms with the histograms\' container, the curves and the epoch\'s title, at the last epoch', async () => {
+  it("has #norms with the histograms' container, the curves and the epoch's title, at the last epoch", async () => {
     const html = await markup(bounded);
     expect(html).toContain('<section id="norms" data-epoch="4">');
     expect(html).toContain('<h2>Weight norms</h2>');
     expect(html).toContain('<div class="chart" id="norms-0"></div>');
     expect(html).toContain('<div class="chart" id="norm-curves"></div>');
     const e4 = bounded[0]?.epochs[3];
-    expect(html).toContain(`<div class="norms-title" data-run="0">epoch=4 loss=${e4?.testLoss!.toFixed(4)} acc=${e4?.testAcc!.toFixed(4)}</div>`);
+    expect(html).toContain(`<div class="norms-title" data-run="0">epoch=4 loss=${e4!.testLoss!.toFixed(4)} acc=${e4!.testAcc!.toFixed(4)}</div>`);
     expect(html).toContain('Red rules: the bounds of the norm constraint — maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel. They bound');
     // The existing sections and controls are still there.
     expect(html).toContain('<section id="numbers">');

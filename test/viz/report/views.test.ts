@@ -8,16 +8,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportHtml } from '../../../src/viz/report/index.ts';
+import type { RunRecord } from '../../../src/formats/run.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
-import type { RunRecord } from '../../../src/formats/run.ts';
+import { reportHtml } from '../../../src/viz/report/index.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../../chromium.ts';
 import { fineRuns } from '../views/fine-runs.ts';
-import { hasChromium, launchChromium } from '../../chromium.ts';
 
 const present = hasChromium;
+if (!present && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
 let browser: Browser | undefined;
 let dir = '';
@@ -26,7 +27,7 @@ let runs: RunRecord[] = [];
 beforeAll(async () => {
   runs = await fineRuns(['none', 'l1:1e-2', 'l2:1e-2'], 3);
   dir = await mkdtemp(join(tmpdir(), 'penx-report-views-'));
-  if (present) browser = await launchChromium();
+  if (present) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * with a large strength and plain SGD drives weights toward 0 within a few epochs. Each run measures
  * its prune curve after the last epoch.
  */
-import { fit, penalty, tf, type RunRecord } from '../../../src/index.ts';
+import { fit, penalty, type RunRecord, tf } from '../../../src/index.ts';
 
 function data(n: number) {
   let s = 7;
@@ -23,11 +23,38 @@ export async function fineRuns(specs: readonly string[], epochs = 3): Promise<Ru
     const model = tf.sequential({
       name: 'tiny',
       layers: [
-        tf.layers.dense({ name: 'hidden', units: 16, inputShape: [6], activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ stddev: 0.3, seed: 1 }), ...(reg ? { kernelRegularizer: reg } : {}) }),
-        tf.layers.dense({ name: 'out', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ stddev: 0.3, seed: 2 }), ...(reg ? { kernelRegularizer: penalty(spec) } : {}) }),
+        tf.layers.dense({
+          name: 'hidden',
+          units: 16,
+          inputShape: [6],
+          activation: 'relu',
+          kernelInitializer: tf.initializers.randomNormal({ stddev: 0.3, seed: 1 }),
+          ...(reg ? { kernelRegularizer: reg } : {}),
+        }),
+        tf.layers.dense({
+          name: 'out',
+          units: 3,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.randomNormal({ stddev: 0.3, seed: 2 }),
+          ...(reg ? { kernelRegularizer: penalty(spec) } : {}),
+        }),
       ],
     });
-    runs.push(await fit(model, { x, y }, { epochs, batchSize: 32, optimizer: 'sgd:lr=0.1', loss: 'sparseCategoricalCrossentropy', validationData: { x, y }, prune: true, name: spec.replace(/[:=,]/g, '_') }));
+    runs.push(
+      await fit(
+        model,
+        { x, y },
+        {
+          epochs,
+          batchSize: 32,
+          optimizer: 'sgd:lr=0.1',
+          loss: 'sparseCategoricalCrossentropy',
+          validationData: { x, y },
+          prune: true,
+          name: spec.replace(/[:=,]/g, '_'),
+        },
+      ),
+    );
     model.dispose();
   }
   tf.dispose([x, y]);

@@ -4,6 +4,10 @@
  * every view compiles to Vega; re-binning a record (`rebinRun`) and records without fine histograms.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EpochRecord, type RunRecord, snapshots } from '../../../src/formats/run.ts';
+import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
+import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
+import { loadPenalty } from '../../../src/user-modules/loaders.ts';
 import {
   bandsSpec,
   binnedHistogram,
@@ -20,11 +24,7 @@ import {
   toVega,
   VIEWS,
 } from '../../../src/viz/index.ts';
-import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
-import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
-import { loadPenalty } from '../../../src/user-modules/loaders.ts';
 import { viewCsv } from '../../../src/viz/report/csv.ts';
-import { snapshots, type EpochRecord, type RunRecord } from '../../../src/formats/run.ts';
 import { plain } from '../figures/spec-helpers.ts';
 import { fineRuns } from './fine-runs.ts';
 
@@ -38,7 +38,11 @@ function coarse(run: RunRecord): RunRecord {
   const strip = <S extends RunRecord['initial']>(s: S): S => ({
     ...s,
     percentiles: undefined,
-    layers: s.layers.map((l) => ({ ...l, percentiles: undefined, weights: l.weights?.map((w) => ({ ...w, fine: undefined, logAbs: undefined, percentiles: undefined })) })),
+    layers: s.layers.map((l) => ({
+      ...l,
+      percentiles: undefined,
+      weights: l.weights?.map((w) => ({ ...w, fine: undefined, logAbs: undefined, percentiles: undefined })),
+    })),
   });
   return JSON.parse(JSON.stringify({ ...run, initial: strip(run.initial), epochs: run.epochs.map(strip) }));
 }
@@ -54,12 +58,17 @@ describe('overlay', () => {
     expect(rows).toHaveLength(3 * 101); // 100 bins + the last edge, per run
     // The line's heights are the run's histogram at that epoch.
     const h = binnedHistogram(snapshots(runs[1] as RunRecord)[2]!);
-    expect(rows.filter((r: { run: string }) => r.run === runs[1]!.config.penalty).slice(0, 100).map((r: { density: number }) => r.density)).toEqual(h?.density);
+    expect(
+      rows
+        .filter((r: { run: string }) => r.run === runs[1]!.config.penalty)
+        .slice(0, 100)
+        .map((r: { density: number }) => r.density),
+    ).toEqual(h?.density);
     expect(plain(overlaySpec(runs, { scale: 'log' })).layer[0].encoding.y.scale.type).toBe('symlog');
     expect(spec.title.text).toBe('Runs overlaid at epoch 2');
   });
 
-  it('draws each run\'s penalty faintly on its own axis when given, and re-bins', async () => {
+  it("draws each run's penalty faintly on its own axis when given, and re-bins", async () => {
     const { curves } = await penaltyCurves(runs);
     const spec = plain(overlaySpec(runs, { penalties: curves, bins: 40, range: [-0.5, 0.5] }));
     expect(spec.layer).toHaveLength(2);
@@ -131,7 +140,7 @@ describe('over epochs', () => {
     expect(Math.min(...rows.map((r) => r.ridge - r.epoch))).toBeCloseTo(-2.5, 9); // the tallest bin spans 2.5 rows
   });
 
-  it('bands: the recorded percentiles per run and epoch, TensorBoard\'s bands', () => {
+  it("bands: the recorded percentiles per run and epoch, TensorBoard's bands", () => {
     const spec = plain(bandsSpec(runs));
     const row = spec.data.values.find((r: { col: number; epoch: number }) => r.col === 1 && r.epoch === 3);
     const p = snapshots(runs[1] as RunRecord)[3]!.percentiles!;
@@ -149,16 +158,26 @@ describe('curves', () => {
   it('train loss, test loss, penalty term and accuracy per epoch, runs overlaid, losses on log axes', () => {
     const spec = plain(curvesSpec(runs));
     expect(spec.concat.map((c: { title: { text: string } }) => c.title.text)).toEqual(['train loss', 'test loss', 'penalty term', 'test accuracy']);
-    expect(spec.concat.map((c: { encoding: { y: { scale: { type?: string } } } }) => c.encoding.y.scale.type ?? 'linear')).toEqual(['log', 'log', 'log', 'linear']);
+    expect(spec.concat.map((c: { encoding: { y: { scale: { type?: string } } } }) => c.encoding.y.scale.type ?? 'linear')).toEqual([
+      'log',
+      'log',
+      'log',
+      'linear',
+    ]);
     const rows = spec.data.values as Array<{ run: string; metric: string; epoch: number; value: number }>;
-    expect(rows.find((r) => r.run === runs[1]!.config.penalty && r.metric === 'train loss' && r.epoch === 2)?.value).toBe((runs[1]!.epochs[1] as EpochRecord).trainLoss);
+    expect(rows.find((r) => r.run === runs[1]!.config.penalty && r.metric === 'train loss' && r.epoch === 2)?.value).toBe(
+      (runs[1]!.epochs[1] as EpochRecord).trainLoss,
+    );
     expect(rows.some((r) => r.run === 'none' && r.metric === 'penalty term')).toBe(false); // 0 has no place on a log axis
     expect(rows.filter((r) => r.metric === 'test loss' && r.run === 'none').map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
   });
 
   it('per-batch losses, when recorded, drawn raw and smoothed as TensorBoard does', () => {
     const run = runs[1] as RunRecord;
-    const withBatches = { ...run, epochs: run.epochs.map((e, i) => ({ ...e, batchLosses: { data: [4, 2, 1, 1].map((x) => x + i), penalty: [0.1, 0.1, 0.1, 0.1] } })) };
+    const withBatches = {
+      ...run,
+      epochs: run.epochs.map((e, i) => ({ ...e, batchLosses: { data: [4, 2, 1, 1].map((x) => x + i), penalty: [0.1, 0.1, 0.1, 0.1] } })),
+    };
     const rows = plain(curvesSpec([withBatches], { smoothing: 0.5 })).data.values as Array<{ metric: string; kind: string; epoch: number; value: number }>;
     const raw = rows.filter((r) => r.metric === 'train loss' && r.kind === 'batch');
     expect(raw.map((r) => r.epoch).slice(0, 4)).toEqual([0.25, 0.5, 0.75, 1]);
@@ -205,7 +224,9 @@ describe('penalty shapes', () => {
         penalty: spec,
         penaltyModule: './no/such/module.ts',
         penaltyCurves: curves ?? [],
-        weights: run.config.weights.map((w) => (w.kind === 'kernel' ? { ...w, penalty: { spec, strength: 1e-4, formula: 'λ·Σ φ(w)', source: 'user' as const } } : w)),
+        weights: run.config.weights.map((w) =>
+          w.kind === 'kernel' ? { ...w, penalty: { spec, strength: 1e-4, formula: 'λ·Σ φ(w)', source: 'user' as const } } : w,
+        ),
       },
     });
     const user = withUser(runs[0] as RunRecord, 'logsum:1e-4,eps=0.05', [stored]);

@@ -1,0 +1,106 @@
+/**
+ * Activation functions in the fused training graph: the forward from the pre-activation z, and
+ * the backward exactly as TF.js differentiates it (the same formula on the same saved tensor):
+ *
+ *   linear    y = z                     dz = dy
+ *   relu      y = max(z, 0)             dz = dy·sign(y) = dy·[y > 0]     (TF.js: dy·step(x))
+ *   relu6     y = min(max(z, 0), 6)     dz = dy·[z ≤ 6]·[z > 0]
+ *   elu       y = z > 0 ? z : eᶻ − 1    dz = y ≥ 0 ? dy : dy·(y + 1)      (TF.js's EluGrad, on y)
+ *   selu      y = s·(z > 0 ? z : α(eᶻ − 1))   dz = z > 0 ? s·dy : s·α·dy·eᶻ
+ *   sigmoid   y = 1/(1 + e⁻ᶻ)           dz = dy·y·(1 − y)
+ *   tanh      y = tanh z                dz = (1 − y²)·dy
+ *   softplus  y = log(1 + eᶻ)           dz = dy·sigmoid(z)
+ *   softmax   y = softmax(z) (last axis)   dz = dy·y − Σ(dy·y)·y           (TF.js's Softmax gradient)
+ *
+ * Anything else is not expressed here: the model takes the per-kernel path.
+ */
+import type { GraphBuilder } from '../../onnx/builder.ts';
+
+/** What a layer's backward pass has of its activation: the pre-activation z and the output y. */
+export interface Saved {
+  readonly z: string;
+  readonly y: string;
+}
+
+export interface Activation {
+  readonly name: string;
+  /** Whether the backward pass reads z (else y is enough, and z need not be kept apart). */
+  readonly needsZ: boolean;
+  forward(b: GraphBuilder, z: string): string;
+  backward(b: GraphBuilder, dy: string, saved: Saved): string;
+}
+
+/** SELU's constants, as TF.js has them. */
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALEALPHA = 1.7580993408473768;
+
+const mask = (b: GraphBuilder, cond: string): string => b.op('Cast', [cond], { to: 1 });
+
+const ACTIVATIONS: Readonly<Record<string, Activation>> = {
+  linear: { name: 'linear', needsZ: false, forward: (_b, z) => z, backward: (_b, dy) => dy },
+  relu: {
+    name: 'relu',
+    needsZ: false,
+    forward: (b, z) => b.op('Relu', [z]),
+    // y ≥ 0, so sign(y) = [y > 0]: one pass, no boolean mask.
+    backward: (b, dy, { y }) => b.op('Mul', [dy, b.op('Sign', [y])]),
+  },
+  relu6: {
+    name: 'relu6',
+    needsZ: true,
+    forward: (b, z) => b.op('Clip', [z, b.scalar(0), b.scalar(6)]),
+    backward: (b, dy, { z }) => b.op('Mul', [dy, mask(b, b.op('And', [b.op('LessOrEqual', [z, b.scalar(6)]), b.op('Greater', [z, b.scalar(0)])]))]),
+  },
+  elu: {
+    name: 'elu',
+    needsZ: false,
+    forward: (b, z) => b.op('Elu', [z], { alpha: { f: 1 } }),
+    backward: (b, dy, { y }) => b.op('Where', [b.op('GreaterOrEqual', [y, b.scalar(0)]), dy, b.op('Mul', [dy, b.op('Add', [y, b.scalar(1)])])]),
+  },
+  selu: {
+    name: 'selu',
+    needsZ: true,
+    forward: (b, z) => b.op('Selu', [z], { alpha: { f: SELU_SCALEALPHA / SELU_SCALE }, gamma: { f: SELU_SCALE } }),
+    backward: (b, dy, { z }) =>
+      b.op('Where', [
+        b.op('Greater', [z, b.scalar(0)]),
+        b.op('Mul', [dy, b.scalar(SELU_SCALE)]),
+        b.op('Mul', [b.op('Mul', [dy, b.scalar(SELU_SCALEALPHA)]), b.op('Exp', [z])]),
+      ]),
+  },
+  sigmoid: {
+    name: 'sigmoid',
+    needsZ: false,
+    forward: (b, z) => b.op('Sigmoid', [z]),
+    backward: (b, dy, { y }) => b.op('Mul', [dy, b.op('Mul', [y, b.op('Sub', [b.scalar(1), y])])]),
+  },
+  tanh: {
+    name: 'tanh',
+    needsZ: false,
+    forward: (b, z) => b.op('Tanh', [z]),
+    backward: (b, dy, { y }) => b.op('Mul', [b.op('Sub', [b.scalar(1), b.op('Mul', [y, y])]), dy]),
+  },
+  softplus: {
+    name: 'softplus',
+    needsZ: true,
+    forward: (b, z) => b.op('Softplus', [z]),
+    backward: (b, dy, { z }) => b.op('Mul', [dy, b.op('Sigmoid', [z])]),
+  },
+  softmax: {
+    name: 'softmax',
+    needsZ: false,
+    forward: (b, z) => b.op('Softmax', [z], { axis: -1 }),
+    backward: (b, dy, { y }) => {
+      const dyY = b.op('Mul', [dy, y]);
+      return b.op('Sub', [dyY, b.op('Mul', [b.op('ReduceSum', [dyY, b.ints([-1])], { keepdims: 1 }), y])]);
+    },
+  },
+};
+
+/** The activation of a layer config's `activation` name, or undefined when the graph does not express it. */
+export function activationOf(name: string | undefined): Activation | undefined {
+  return ACTIVATIONS[name ?? 'linear'];
+}
+
+/** Names of the activations the fused graph expresses. */
+export const FUSED_ACTIVATIONS = Object.keys(ACTIVATIONS);

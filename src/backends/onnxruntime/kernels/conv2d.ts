@@ -1,0 +1,6 @@
+/** Conv2D: ONNX Runtime's Conv or Winograd, by shape (conv.ts); deferred until its bias and relu come. */
+import { tf } from '../../../tf.ts';
+import { convForward } from './conv.ts';
+import type { OrtKernelConfig } from './replace-kernel.ts';
+
+export const conv2dConfig: OrtKernelConfig = { kernelName: tf.Conv2D, body: convForward };

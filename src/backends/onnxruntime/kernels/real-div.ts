@@ -1,0 +1,4 @@
+/** RealDiv (a / b): ONNX Runtime for large outputs, a loop for small ones (elementwise.ts). */
+import { binaryKernel } from './elementwise.ts';
+
+export const realDivConfig = binaryKernel('RealDiv');

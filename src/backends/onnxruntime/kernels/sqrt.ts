@@ -1,0 +1,4 @@
+/** Sqrt: ONNX Runtime for large tensors (elementwise.ts). */
+import { unaryKernel } from './elementwise.ts';
+
+export const sqrtConfig = unaryKernel('Sqrt');

@@ -1,0 +1,4 @@
+/** Square: ONNX Runtime for large tensors (elementwise.ts). */
+import { unaryKernel } from './elementwise.ts';
+
+export const squareConfig = unaryKernel('Square');

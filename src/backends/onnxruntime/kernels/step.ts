@@ -1,0 +1,4 @@
+/** Step(alpha): ONNX Runtime for large tensors (elementwise.ts). */
+import { unaryKernel } from './elementwise.ts';
+
+export const stepConfig = unaryKernel('Step');

@@ -1,0 +1,169 @@
+/**
+ * Monitors: measurements taken while a model trains, kept in the run record — Keras callbacks'
+ * shape, each returning a named section of the epoch's record:
+ *
+ *   onTrainBegin ─► onEpochEnd(epoch 0: the untrained model) ─► for each epoch:
+ *     onBatchEnd after every batch (what it returns is kept for the epoch)
+ *     ─► onEpochEnd({ epoch, batches }) ─► the epoch's section
+ *
+ * The default monitors (defaults.ts) write the record's own fields (run@3: histograms, sparsity,
+ * percentiles, per layer and weight, penalties, channel norms, per-batch losses and norms). A
+ * user's monitor writes a section of its own, kept under `monitors[name]` of every snapshot
+ * (epoch 0 and each epoch; a JSON value, non-finite numbers kept as null), and may bring a view: a Vega-Lite spec (data, not code) that the report
+ * and the dashboard draw over its sections.
+ *
+ * @example
+ * const meanAbs: Monitor<Record<string, number>> = {
+ *   name: 'meanAbs',
+ *   onEpochEnd: (_epoch, { model }) => Object.fromEntries(model.layers.filter((l) => l.weights.length).map((l) => [l.name, tf.tidy(() => tf.mean(tf.abs(l.weights[0]!.read())).dataSync()[0]!)])),
+ *   view: { title: 'Mean |w| of each layer’s kernel', spec: { mark: 'line', encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' }, color: { field: 'key' } } } },
+ * };
+ * await fit(model, data, { epochs: 5, validationData, monitors: [meanAbs] });   // record.epochs[i].monitors.meanAbs
+ */
+import { UsageError } from '../errors.ts';
+import type { JsonValue, MonitorInfo, MonitorView } from '../formats/index.ts';
+import type { tf } from '../tf.ts';
+
+/** What a monitor is told at every call: the model being trained, and the data it is validated on. */
+export interface MonitorContext {
+  readonly model: tf.LayersModel;
+  /** The validation data `fit` evaluates on (inputs and targets, in the model's order); absent without any. */
+  readonly validationData?: { readonly x: readonly tf.Tensor[]; readonly y: readonly tf.Tensor[] };
+}
+
+/** One training batch, just after its update. */
+export interface BatchEnd {
+  readonly epoch: number;
+  /** 1, 2, … within the epoch. */
+  readonly batch: number;
+  /** The batch's mean data loss and Σ λ·penalty, before its update. */
+  readonly dataLoss: number;
+  readonly penaltyLoss: number;
+  /** Per constrained weight (e.g. `conv2d_1/kernel`), the share of its output channels the constraint changed in this step (measured when the model has constraints). */
+  readonly projected: Readonly<Record<string, number>>;
+}
+
+/** The end of an epoch (epoch 0: the untrained model, before any batch). */
+export interface EpochEnd<B = unknown> {
+  readonly epoch: number;
+  /** What `onBatchEnd` returned after each of the epoch's batches, in order (empty at epoch 0). */
+  readonly batches: readonly B[];
+}
+
+/** A measurement kept in each epoch's record. `S`: the section it returns; `B`: what it keeps from each batch. */
+export interface Monitor<S = unknown, B = unknown> {
+  /** The section's name; a user's monitor's section is `monitors[name]` of each snapshot. Letters, digits, `_` and `-`, starting with a letter. */
+  readonly name: string;
+  /** Before anything is measured. */
+  onTrainBegin?(context: MonitorContext): void | Promise<void>;
+  /** After every training batch: a value kept for the epoch (undefined: nothing). */
+  onBatchEnd?(batch: BatchEnd, context: MonitorContext): B | undefined | Promise<B | undefined>;
+  /** After each epoch, and at epoch 0: the epoch's section (a JSON value for a user's monitor), or undefined for none. */
+  onEpochEnd(epoch: EpochEnd<B>, context: MonitorContext): S | undefined | Promise<S | undefined>;
+  /** A figure of the sections over epochs and runs, which the report and the dashboard show (a user's monitor only). */
+  readonly view?: MonitorView;
+}
+
+const NAME = /^[A-Za-z][\w-]*$/;
+
+/** True for a value JSON can hold: numbers, strings, booleans, null, arrays and plain objects of them. */
+function isJson(x: unknown): x is JsonValue {
+  if (x === null || typeof x === 'string' || typeof x === 'boolean' || typeof x === 'number') return true;
+  if (Array.isArray(x)) return x.every(isJson);
+  if (typeof x !== 'object') return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return (proto === Object.prototype || proto === null) && Object.values(x as Record<string, unknown>).every(isJson);
+}
+
+/** `x` as JSON writes and reads it back: a non-finite number becomes null. */
+function asWritten(x: JsonValue): JsonValue {
+  if (typeof x === 'number') return Number.isFinite(x) ? x : null;
+  if (Array.isArray(x)) return x.map(asWritten);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, asWritten(v)]));
+  return x;
+}
+
+/** True for an object that has a monitor's shape (a module's default export, for instance). */
+export function isMonitor(x: unknown): x is Monitor {
+  if (typeof x !== 'object' || x === null) return false;
+  const m = x as Partial<Monitor>;
+  return typeof m.name === 'string' && typeof m.onEpochEnd === 'function';
+}
+
+/** Throws a UsageError unless `monitors` are monitors with distinct names of letters, digits, `_` and `-`, and views that are data. */
+export function checkMonitors(monitors: readonly unknown[]): asserts monitors is readonly Monitor[] {
+  const seen = new Set<string>();
+  for (const m of monitors) {
+    if (!isMonitor(m)) throw new UsageError('a monitor is an object { name, onEpochEnd(epoch, context), onBatchEnd?, onTrainBegin?, view? }');
+    if (!NAME.test(m.name)) throw new UsageError(`monitor name '${m.name}' is not allowed; use letters, digits, '_' or '-', starting with a letter`);
+    if (seen.has(m.name)) throw new UsageError(`two monitors are named '${m.name}'; give each its own name`);
+    seen.add(m.name);
+    if (m.view !== undefined && (typeof m.view.title !== 'string' || !isJson(m.view.spec) || Array.isArray(m.view.spec) || typeof m.view.spec !== 'object')) {
+      throw new UsageError(
+        `monitor '${m.name}': its view must be { title, spec } with spec a Vega-Lite spec as plain data (no functions; the record keeps it)`,
+      );
+    }
+  }
+}
+
+/** What the record says about the user's monitors (config.monitors). */
+export function monitorInfos(monitors: readonly Monitor[]): MonitorInfo[] {
+  return monitors.map((m) => ({ name: m.name, ...(m.view ? { view: { title: m.view.title, spec: m.view.spec } } : {}) }));
+}
+
+/** A snapshot's parts from monitors: the default monitors' fields of the record, and the user's monitors' sections. */
+export interface Sections<F> {
+  readonly fields: F;
+  readonly monitors?: Readonly<Record<string, JsonValue>>;
+}
+
+/**
+ * The monitors of one run, called in order: the default ones (their sections are fields of the
+ * record, `F`) and the user's (their sections kept under `monitors`, checked to be JSON).
+ */
+export class MonitorRun<F extends object> {
+  private batches: unknown[][];
+
+  constructor(
+    private readonly defaults: ReadonlyArray<Monitor<Partial<F>>>,
+    private readonly user: readonly Monitor[] = [],
+  ) {
+    checkMonitors(user);
+    this.batches = this.all().map(() => []);
+  }
+
+  private all(): readonly Monitor[] {
+    return [...this.defaults, ...this.user];
+  }
+
+  async trainBegin(context: MonitorContext): Promise<void> {
+    for (const m of this.all()) await m.onTrainBegin?.(context);
+  }
+
+  async batchEnd(batch: BatchEnd, context: MonitorContext): Promise<void> {
+    for (const [i, m] of this.all().entries()) {
+      if (!m.onBatchEnd) continue;
+      const value = await m.onBatchEnd(batch, context);
+      if (value !== undefined) this.batches[i]?.push(value);
+    }
+  }
+
+  /** Every monitor's section of the epoch; the batches kept for it are dropped. */
+  async epochEnd(epoch: number, context: MonitorContext): Promise<Sections<Partial<F>>> {
+    const batches = this.batches;
+    this.batches = this.all().map(() => []);
+    let fields: Partial<F> = {};
+    for (const [i, m] of this.defaults.entries()) fields = { ...fields, ...(await m.onEpochEnd({ epoch, batches: batches[i] ?? [] }, context)) };
+    const sections: Record<string, JsonValue> = {};
+    for (const [i, m] of this.user.entries()) {
+      const section = await m.onEpochEnd({ epoch, batches: batches[this.defaults.length + i] ?? [] }, context);
+      if (section === undefined) continue;
+      if (!isJson(section))
+        throw new UsageError(
+          `monitor '${m.name}' returned a section JSON cannot keep after epoch ${epoch}; return numbers, strings, booleans, null, arrays and plain objects (a tensor's values as numbers, not the tensor)`,
+        );
+      sections[m.name] = asWritten(section);
+    }
+    return { fields, ...(this.user.length ? { monitors: sections } : {}) };
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The dashboard page's script (bundled at build time into DASHBOARD_SCRIPT; Vega's own script
+ * runs first):
+ *
+ *   /api/runs ─► the run list (checkboxes, grouped by comparison folder; all text set as text)
+ *   choice of runs and controls ─► /api/view/ID?runs=…&epoch=…&layer=…  ─► one Vega view per card
+ *   /api/events `runs` (a run.json changed) ─► the list reloaded ─► the cards redrawn; the epoch
+ *   slider follows the newest epoch while it sits at the last one
+ *
+ * First choice of runs: `?runs=a,b` in the page's address, else the newest comparison (or run).
+ * After each redraw `document.body.dataset.drawn` counts up (tests wait for it).
+ */
+import type { Spec } from 'vega';
+import { addDownloads } from './downloads.ts';
+import { newView, type View } from './vega.ts';
+
+/** A run as /api/runs lists it (serve/runs-index.ts's RunEntry). */
+export interface DashboardRun {
+  readonly id: string;
+  readonly comparison?: string;
+  readonly penalty: string;
+  readonly name?: string;
+  readonly epochs: number;
+  readonly target: number;
+  readonly stopped?: boolean;
+  readonly modified: number;
+  readonly layers: string[];
+  readonly weights: string[];
+}
+
+/** A view as /api/runs lists it. */
+export interface DashboardView {
+  readonly id: string;
+  readonly title: string;
+  readonly perEpoch: boolean;
+}
+
+interface State {
+  runs: DashboardRun[];
+  views: DashboardView[];
+  selected: string[];
+  epoch: number;
+  follow: boolean;
+  layer: string;
+  scale: string;
+  color: string;
+  bins: string;
+  range: string;
+  smoothing: string;
+}
+
+/** The runs chosen first: `?runs=a,b` (those that exist), else the newest comparison's runs, or the newest run. */
+export function defaultSelection(runs: readonly DashboardRun[], asked: string | null): string[] {
+  if (asked) return asked.split(',').filter((id) => runs.some((r) => r.id === id));
+  const newest = [...runs].sort((a, b) => b.modified - a.modified)[0];
+  if (!newest) return [];
+  return newest.comparison ? runs.filter((r) => r.comparison === newest.comparison).map((r) => r.id) : [newest.id];
+}
+
+/** The runs grouped by comparison folder (or parent folder), groups in order of first appearance. */
+export function runGroups(runs: readonly DashboardRun[]): Array<[string, DashboardRun[]]> {
+  const groups = new Map<string, DashboardRun[]>();
+  for (const r of runs) {
+    const g = r.comparison || (r.id.includes('/') ? r.id.slice(0, r.id.lastIndexOf('/')) : '.');
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  return [...groups];
+}
+
+/** The layer menu: all, kernels, biases, then every layer and weight of the chosen runs. */
+export function layerNames(runs: readonly DashboardRun[]): string[] {
+  const names = ['all', 'kernels', 'biases'];
+  for (const r of runs) for (const n of [...r.layers, ...r.weights]) if (!names.includes(n)) names.push(n);
+  return names;
+}
+
+function main(): void {
+  const state: State = {
+    runs: [],
+    views: [],
+    selected: [],
+    epoch: 0,
+    follow: true,
+    layer: 'all',
+    scale: 'linear',
+    color: 'log',
+    bins: '',
+    range: '',
+    smoothing: '0.6',
+  };
+  const cards: Record<string, { el: HTMLElement; chart: HTMLElement; view: View | null }> = {};
+  let drawn = 0;
+  let generation = 0;
+  let first = true;
+  const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+  const status = (text: string, error?: boolean) => {
+    const el = $('status');
+    el.textContent = text;
+    el.className = error ? 'error' : '';
+  };
+
+  const getJson = async <T>(url: string): Promise<T> => {
+    const r = await fetch(url, { cache: 'no-store' });
+    const body = (await r.json()) as T & { error?: string };
+    if (!r.ok) throw new Error(body?.error ? body.error : r.statusText);
+    return body;
+  };
+
+  const chosen = () => state.runs.filter((r) => state.selected.includes(r.id));
+
+  /** The run.json files that are not valid records: named, with why, so a bad one is not silently missing. */
+  const skippedList = (skipped: ReadonlyArray<{ id: string; reason: string }>) => {
+    const box = $('skipped');
+    box.textContent = '';
+    box.hidden = skipped.length === 0;
+    if (!skipped.length) return;
+    const head = document.createElement('p');
+    head.textContent = 'Skipped (not a valid run record):';
+    box.appendChild(head);
+    const list = document.createElement('ul');
+    for (const s of skipped) {
+      const item = document.createElement('li');
+      const id = document.createElement('code');
+      id.textContent = `${s.id}/run.json`;
+      item.appendChild(id);
+      item.appendChild(document.createTextNode(` — ${s.reason}`));
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+  };
+
+  const runList = () => {
+    const list = $('run-list');
+    list.textContent = '';
+    for (const [g, runs] of runGroups(state.runs)) {
+      const fs = document.createElement('fieldset');
+      const legend = document.createElement('legend');
+      legend.textContent = g;
+      fs.appendChild(legend);
+      for (const r of runs) {
+        const label = document.createElement('label');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.value = r.id;
+        box.checked = state.selected.includes(r.id);
+        box.addEventListener('change', () => {
+          state.selected = state.runs.filter((x) => (x.id === r.id ? box.checked : state.selected.includes(x.id))).map((x) => x.id);
+          controls();
+          void drawAll(false);
+        });
+        const text = document.createElement('span');
+        text.className = 'run';
+        text.textContent = r.penalty + (r.name && r.name !== r.penalty ? ` · ${r.name}` : '');
+        const epochs = document.createElement('span');
+        epochs.className = 'epochs';
+        epochs.setAttribute('data-run', r.id);
+        epochs.textContent = `${r.epochs}/${r.target}${r.stopped ? ' stopped' : ''}`;
+        label.appendChild(box);
+        label.appendChild(text);
+        label.appendChild(epochs);
+        fs.appendChild(label);
+      }
+      list.appendChild(fs);
+    }
+  };
+
+  const controls = () => {
+    const runs = chosen();
+    const max = runs.reduce((m, r) => Math.max(m, r.epochs), 0);
+    const slider = $<HTMLInputElement>('epoch');
+    slider.max = String(max);
+    if (state.follow || state.epoch > max) state.epoch = max;
+    slider.value = String(state.epoch);
+    $('epoch-value').textContent = String(state.epoch);
+    const select = $<HTMLSelectElement>('layer');
+    const names = layerNames(runs);
+    const keep = names.includes(state.layer) ? state.layer : 'all';
+    select.textContent = '';
+    for (const n of names) {
+      const o = document.createElement('option');
+      o.value = n;
+      o.textContent = n === 'all' ? 'all weights' : n;
+      select.appendChild(o);
+    }
+    select.value = state.layer = keep;
+  };
+
+  const query = (view: DashboardView) => {
+    const q = new URLSearchParams();
+    q.set('runs', state.selected.join(','));
+    if (view.perEpoch) q.set('epoch', String(state.epoch));
+    q.set('layer', state.layer);
+    q.set('scale', state.scale);
+    q.set('color', state.color);
+    if (state.bins) q.set('bins', state.bins);
+    if (state.range) q.set('range', state.range);
+    if (state.smoothing !== '') q.set('smoothing', state.smoothing);
+    return q.toString();
+  };
+
+  const card = (view: DashboardView) => {
+    const known = cards[view.id];
+    if (known) return known;
+    const el = document.createElement('div');
+    el.className = 'card';
+    el.id = `view-${view.id}`;
+    const head = document.createElement('div');
+    head.className = 'card-head';
+    const h = document.createElement('h2');
+    h.textContent = view.title;
+    const downloads = document.createElement('div');
+    downloads.className = 'downloads';
+    const chart = document.createElement('div');
+    chart.className = 'chart';
+    head.appendChild(h);
+    head.appendChild(downloads);
+    el.appendChild(head);
+    el.appendChild(chart);
+    $('views').appendChild(el);
+    const c: { el: HTMLElement; chart: HTMLElement; view: View | null } = { el, chart, view: null };
+    addDownloads(
+      downloads,
+      view.id,
+      () => c.view,
+      () => ({ url: `/api/csv/${view.id}?${query(view)}` }),
+    );
+    cards[view.id] = c;
+    return c;
+  };
+
+  const draw = async (view: DashboardView, gen: number) => {
+    const c = card(view);
+    try {
+      const spec = await getJson<Spec>(`/api/view/${view.id}?${query(view)}`);
+      if (gen !== generation) return;
+      c.view?.finalize();
+      c.chart.textContent = '';
+      c.view = newView(spec, c.chart);
+      await c.view.runAsync();
+    } catch (error) {
+      if (gen !== generation) return;
+      c.chart.textContent = '';
+      const p = document.createElement('p');
+      p.className = 'error';
+      p.textContent = String((error as Error)?.message || error);
+      c.chart.appendChild(p);
+    }
+  };
+
+  const drawAll = async (onlyPerEpoch: boolean) => {
+    const gen = ++generation;
+    if (!state.selected.length) {
+      status('no run chosen');
+      return;
+    }
+    const views = state.views.filter((v) => !onlyPerEpoch || v.perEpoch);
+    await Promise.all(views.map((v) => draw(v, gen)));
+    if (gen !== generation) return;
+    const runs = chosen();
+    status(`${runs.length} run${runs.length === 1 ? '' : 's'} · epoch ${state.epoch} · live`);
+    document.body.dataset['drawn'] = String(++drawn);
+  };
+
+  const loadRuns = async () => {
+    const body = await getJson<{ runs: DashboardRun[]; views: DashboardView[]; skipped?: Array<{ id: string; reason: string }> }>('/api/runs');
+    state.runs = body.runs;
+    state.views = body.views;
+    skippedList(body.skipped ?? []);
+    if (first) {
+      state.selected = defaultSelection(state.runs, new URLSearchParams(location.search).get('runs'));
+      first = false;
+    }
+    state.selected = state.selected.filter((id) => state.runs.some((r) => r.id === id));
+    runList();
+    controls();
+  };
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = (onlyPerEpoch: boolean) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void drawAll(onlyPerEpoch), 120);
+  };
+
+  $('epoch').addEventListener('input', () => {
+    state.epoch = Number($<HTMLInputElement>('epoch').value);
+    state.follow = state.epoch === Number($<HTMLInputElement>('epoch').max);
+    $('epoch-value').textContent = String(state.epoch);
+    later(true);
+  });
+  $('layer').addEventListener('change', () => {
+    state.layer = $<HTMLSelectElement>('layer').value;
+    void drawAll(false);
+  });
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="scale"], input[name="color"]')) {
+    radio.addEventListener('change', () => {
+      if (!radio.checked) return;
+      if (radio.name === 'scale') state.scale = radio.value;
+      else state.color = radio.value;
+      void drawAll(false);
+    });
+  }
+  for (const id of ['bins', 'range', 'smoothing'] as const) {
+    $(id).addEventListener('change', () => {
+      state[id] = $<HTMLInputElement>(id).value.trim();
+      void drawAll(false);
+    });
+  }
+
+  const reload = () =>
+    loadRuns()
+      .then(() => drawAll(false))
+      .catch((error: unknown) => status(String((error as Error)?.message || error), true));
+  void reload();
+  const events = new EventSource('/api/events');
+  events.addEventListener('runs', () => void reload());
+}
+
+// In the page (not when Node imports this module to test its functions).
+if (typeof document !== 'undefined' && document.getElementById('run-list')) main();

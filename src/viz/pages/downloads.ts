@@ -1,0 +1,63 @@
+/**
+ * Download buttons for a chart, shared by the report and the dashboard: `addDownloads(box, name,
+ * getView, csv)` adds PNG, SVG (unless `getView` is null: a table) and CSV buttons to `box`; the
+ * images come from the chart's Vega view (`toImageURL`, `toSVG`); `csv()` returns `{ url }` (the
+ * dashboard's server makes it) or `{ text }` (the report, from the view's data). Nothing is
+ * fetched from elsewhere: blob and data URLs only.
+ */
+import type { View } from './vega.ts';
+
+/** Where a chart's CSV comes from: a URL of the server, or text made in the page. */
+export type CsvSource = { readonly url: string } | { readonly text: string };
+
+/** CSV text of data rows: a column per key any row has, in order of appearance. */
+export function rowsCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
+  const columns: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const cell = (v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const t = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  return `${[columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+}
+
+function save(href: string, file: string, revoke: boolean): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = file;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  if (revoke) setTimeout(() => URL.revokeObjectURL(href), 1000);
+}
+
+export function addDownloads(box: HTMLElement, name: string, getView: (() => View | null | undefined) | null, csv: () => CsvSource): void {
+  box.textContent = '';
+  const button = (label: string, onClick: () => void) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'download';
+    b.textContent = label;
+    b.setAttribute('data-download', label.toLowerCase());
+    b.addEventListener('click', onClick);
+    box.appendChild(b);
+  };
+  if (getView) {
+    button('PNG', () => {
+      void getView()
+        ?.toImageURL('png', 2)
+        .then((url) => save(url, `${name}.png`, false));
+    });
+    button('SVG', () => {
+      void getView()
+        ?.toSVG()
+        .then((svg) => save(URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })), `${name}.svg`, true));
+    });
+  }
+  button('CSV', () => {
+    const c = csv();
+    if ('url' in c) save(c.url, `${name}.csv`, false);
+    else save(URL.createObjectURL(new Blob([c.text], { type: 'text/csv' })), `${name}.csv`, true);
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * The report page's script (bundled at build time into REPORT_SCRIPT; run after Vega's own
+ * script). It keeps one Vega view per run for the histogram and, when the epoch, layer or scale
+ * changes, sets the view's `bins` data and axis signals (rebuilding the views only to switch
+ * linear/log), updates the titles and moves the highlighted row of `#numbers`. With channel norms,
+ * it also keeps one view per run for the norm histograms (`#norms-I`, data `norms` set for the
+ * selected epoch) and updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected
+ * rows). The views beyond the histogram are report-views.ts's, redrawn with the same state, and
+ * every chart gets PNG/SVG/CSV buttons (downloads.ts). After each redraw it sets
+ * `document.body.dataset.drawn` to a counter, so tests can wait for it.
+ *
+ *   #penx-model, #penx-specs (JSON) ─► views ─► controls (epoch, scale, layer) ─► redraw
+ */
+import type { Spec } from 'vega';
+import { binRows } from '../figures/index.ts';
+import type { PageModel, ReportSpecs } from '../report/index.ts';
+import { addDownloads } from './downloads.ts';
+import { type PageState, reportViews } from './report-views.ts';
+import { newView, type View } from './vega.ts';
+
+/** The rows of run `i`'s norm histograms at `epoch`: bars, bound rules and notes per layer column. */
+export function normRows(model: PageModel, i: number, epoch: number): Array<Record<string, unknown>> {
+  const run = model.runs[i];
+  const cells = run?.norms[epoch];
+  if (!run || !cells || !model.norms) return [];
+  const width = model.norms.xMax / model.norms.bins;
+  return cells.flatMap((cell, col) => {
+    if (!cell) return [];
+    return [
+      ...cell.shares.map((share, bin) => ({ col, kind: 'bar', bin, x0: bin * width, x1: (bin + 1) * width, share })),
+      ...(run.bounds[col] ?? []).map((b) => ({ col, kind: 'bound', bound: b.bound, boundLabel: b.label })),
+      ...(cell.note ? [{ col, kind: 'note', note: cell.note }] : []),
+    ];
+  });
+}
+
+const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
+const json = <T>(id: string): T => JSON.parse(byId(id)?.textContent ?? 'null') as T;
+
+function main(): void {
+  const model = json<PageModel>('penx-model');
+  const specs = json<ReportSpecs>('penx-specs');
+  const extra = reportViews();
+  let state: PageState = { epoch: model.lastEpoch, scale: 'linear', layer: 'all' };
+  let views: View[] = [];
+  let normViews: Array<View | null> = [];
+  let viewScale: string | null = null;
+  let drawn = 0;
+
+  const buildViews = () => {
+    for (const v of views) v.finalize();
+    views = model.runs.map((_run, i) => {
+      const el = byId(`hist-${i}`) as HTMLElement;
+      el.textContent = '';
+      return newView(specs.histogram[state.scale], el);
+    });
+    viewScale = state.scale;
+  };
+
+  const buildNormViews = () => {
+    if (!specs.norms || !model.norms) return;
+    const spec = specs.norms;
+    normViews = model.runs.map((_run, i) => {
+      const el = byId(`norms-${i}`);
+      return el ? newView(spec, el) : null;
+    });
+    normViews.forEach((_v, i) => extra.downloads(`norms-${i}`, `norms-${i}`, () => normViews[i], 'norms'));
+  };
+
+  const updateText = () => {
+    const titles = model.runs.map((run) => run.titles[state.epoch] ?? '');
+    const title = byId('title');
+    if (title) title.textContent = model.runs.length === 1 ? (titles[0] ?? '') : `epoch=${state.epoch}`;
+    document.querySelectorAll('.run-title').forEach((el, i) => {
+      el.textContent = titles[i] ?? '';
+    });
+    const value = byId('epoch-value');
+    if (value) value.textContent = String(state.epoch);
+    for (const tr of document.querySelectorAll('#numbers tr[data-epoch], #norms tr[data-epoch]'))
+      tr.classList.toggle('selected', Number(tr.getAttribute('data-epoch')) === state.epoch);
+    byId('norms')?.setAttribute('data-epoch', String(state.epoch));
+    for (const el of document.querySelectorAll('.norms-title')) el.textContent = titles[Number(el.getAttribute('data-run'))] ?? '';
+  };
+
+  const redraw = () => {
+    if (viewScale !== state.scale) buildViews();
+    const axis = model.axes[state.layer];
+    const jobs: Array<Promise<unknown>> = views.map((view, i) => {
+      const h = model.runs[i]?.hist[state.layer]?.[state.epoch];
+      if (axis) view.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
+      view.data('bins', h ? binRows(h) : []);
+      return view.runAsync();
+    });
+    // resize(): the facet's size follows the data (no columns where the run lacks the epoch).
+    normViews.forEach((view, i) => {
+      if (view)
+        jobs.push(
+          view
+            .data('norms', normRows(model, i, state.epoch))
+            .resize()
+            .runAsync(),
+        );
+    });
+    jobs.push(extra.redraw(state));
+    updateText();
+    return Promise.all(jobs)
+      .then(() => {
+        document.body.dataset['drawn'] = String(++drawn);
+      })
+      .catch((error: unknown) => console.error(error));
+  };
+
+  const staticChart = (id: string, spec: Spec) => {
+    const el = byId(id);
+    if (!el) return;
+    const view = newView(spec, el);
+    extra.downloads(id, id, () => view, 'source_0');
+    view.runAsync().catch((error: unknown) => console.error(error));
+  };
+
+  const slider = byId<HTMLInputElement>('epoch') as HTMLInputElement;
+  const onEpoch = () => {
+    const epoch = Number(slider.value);
+    if (epoch !== state.epoch) {
+      state = { ...state, epoch };
+      void redraw();
+    }
+  };
+  slider.addEventListener('input', onEpoch);
+  slider.addEventListener('change', onEpoch);
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="scale"]')) {
+    radio.addEventListener('change', () => {
+      if (radio.checked && radio.value !== state.scale) {
+        state = { ...state, scale: radio.value === 'log' ? 'log' : 'linear' };
+        void redraw();
+      }
+    });
+  }
+  const layer = byId<HTMLSelectElement>('layer') as HTMLSelectElement;
+  layer.addEventListener('change', () => {
+    if (layer.value !== state.layer) {
+      state = { ...state, layer: layer.value };
+      void redraw();
+    }
+  });
+
+  const checked = document.querySelector<HTMLInputElement>('input[name="scale"]:checked');
+  state = { epoch: Number(slider.value), scale: checked?.value === 'log' ? 'log' : 'linear', layer: layer.value };
+  staticChart('sparsity', specs.sparsity);
+  staticChart('accuracy', specs.accuracy);
+  if (specs.normCurves && byId('norm-curves')) staticChart('norm-curves', specs.normCurves);
+  buildNormViews();
+  model.runs.forEach((_run, i) => extra.downloads(`hist-${i}`, `histogram-${i + 1}`, () => views[i], 'bins'));
+  const numbers = byId('dl-numbers');
+  if (numbers) addDownloads(numbers, 'numbers', null, () => ({ text: json<string>('penx-numbers-csv') }));
+  extra.build(model, specs.views);
+  void redraw();
+}
+
+// In the page (not when Node imports this module to test its rows).
+if (typeof document !== 'undefined' && document.getElementById('penx-model')) main();

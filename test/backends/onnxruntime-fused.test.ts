@@ -1,0 +1,409 @@
+/**
+ * The fused training graph (src/backends/onnxruntime/fused/) computes what the cpu backend
+ * computes: for every layer kind and activation it expresses, every loss, a padded batch, frozen
+ * layers and a seeded dropout, the loss sum, correct count and every weight's gradient agree with
+ * TF.js's own autodiff on the cpu backend within 1e-4 (relative) — on ONNX Runtime's threads and
+ * data-parallel (shards on this thread and a worker); a full training step of the reference model
+ * too. Models and losses it cannot express give a reason and train per kernel.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceModel } from '../../mnist-demo/model.ts';
+import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
+import { selectBackend } from '../../src/backends/select.ts';
+import { attachToKernels, definePenalty, optimizerFor, optimizerSpec, penalty, type StepResult, tf, trainStep } from '../../src/index.ts';
+import { gradientsFor } from '../../src/parallel/gradients-for.ts';
+import { batchGradients } from '../../src/training/batch-math.ts';
+import type { LossName } from '../../src/training/losses.ts';
+import { objectiveOf } from '../../src/training/objective.ts';
+import { relErr } from '../fixtures/parity.ts';
+
+const data = (n: number, seed: number, scale = 1) => Float32Array.from({ length: n }, (_, i) => scale * Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11 + seed));
+
+/** Labels for a loss: one-hot rows, class indices, or regression targets of the output's shape. */
+function labels(loss: LossName, n: number, outShape: number[]): tf.Tensor {
+  const classes = outShape[0] ?? 1;
+  if (loss === 'meanSquaredError') return tf.tensor(data(n * outShape.reduce((a, b) => a * b, 1), 9), [n, ...outShape]);
+  const idx = Array.from({ length: n }, (_, i) => (i * 7 + 3) % classes);
+  if (loss === 'sparseCategoricalCrossentropy') return tf.tensor2d(idx, [n, 1]);
+  return tf.oneHot(tf.tensor1d(idx, 'int32'), classes).toFloat();
+}
+
+interface Grads {
+  readonly numbers: number[];
+  /** By the weight's place among the model's trainable weights (names differ from model to model). */
+  readonly grads: Record<string, Float32Array>;
+}
+
+/** Gradients keyed by the weight's place and kind, e.g. `2:kernel`. */
+function byPlace(model: tf.LayersModel, grads: tf.NamedTensorMap): Record<string, Float32Array> {
+  return Object.fromEntries(
+    model.trainableWeights.flatMap((lv, i) => {
+      const g = grads[(lv.read() as tf.Variable).name];
+      return g ? [[`${i}:${lv.originalName.split('/').at(-1)}`, g.dataSync() as Float32Array]] : [];
+    }),
+  );
+}
+
+/** A fresh model from `build` with the same weights on every backend (`seed`), made on the current backend. */
+async function modelOn(backend: string, build: () => tf.LayersModel, seed: number): Promise<tf.LayersModel> {
+  await tf.setBackend(backend);
+  const m = build();
+  m.weights.forEach((w, i) => (w.read() as tf.Variable).assign(tf.tensor(data(w.shape.reduce((a, b) => a! * b!, 1)!, seed + i, 0.4), w.shape as number[])));
+  return m;
+}
+
+/** Loss, correct and gradients of `build`'s model on the cpu backend (TF.js autodiff). */
+async function onCpu(build: () => tf.LayersModel, x: Float32Array, xShape: number[], loss: LossName, n: number): Promise<Grads> {
+  const m = await modelOn('cpu', build, 5);
+  const [xt, yt] = [tf.tensor(x, xShape), labels(loss, n, m.outputs[0]!.shape.slice(1) as number[])];
+  const g = batchGradients(m, { xs: [xt], ys: [yt] }, objectiveOf(m, loss), 1 / n);
+  const out = { numbers: g.scores, grads: byPlace(m, g.grads) };
+  tf.dispose([xt, yt, ...Object.values(g.grads)]);
+  m.dispose();
+  return out;
+}
+
+/**
+ * The same from the fused graph, run at `size` samples (a padded batch when size > n), on two
+ * threads: ONNX Runtime's own, or this thread and a worker each running a shard (`data`).
+ */
+async function fused(
+  build: () => tf.LayersModel,
+  x: Float32Array,
+  xShape: number[],
+  loss: LossName,
+  n: number,
+  size = n,
+  parallel: 'threads' | 'data' = 'threads',
+): Promise<Grads & { sessions: number }> {
+  const m = await modelOn('onnxruntime', build, 5);
+  const f = await FusedGradients.start(m, loss, 2, parallel);
+  if (typeof f === 'string') throw new Error(`not fused: ${f}`);
+  const yAll = labels(loss, size, m.outputs[0]!.shape.slice(1) as number[]);
+  const [xt, yt] = [tf.tensor(x, xShape), tf.slice(yAll, 0, n)];
+  if (size > n) {
+    // A larger batch first: the n-sample batch then runs padded in its session.
+    const big = tf.concat([tf.tensor(x, xShape), tf.zeros([size - n, ...xShape.slice(1)])]);
+    tf.dispose(Object.values((await f.gradients(m, { xs: [big], ys: [yAll] }, objectiveOf(m, loss))).grads));
+    big.dispose();
+  }
+  const g = await f.gradients(m, { xs: [xt], ys: [yt] }, objectiveOf(m, loss));
+  const out = { numbers: g.scores, grads: byPlace(m, g.grads), sessions: f.sessions };
+  tf.dispose([xt, yt, yAll, ...Object.values(g.grads)]);
+  await f.close();
+  m.dispose();
+  return out;
+}
+
+function expectSame(cpu: Grads, ort: Grads): void {
+  expect(Object.keys(ort.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
+  for (const [k, g] of Object.entries(cpu.grads)) expect(relErr(g, ort.grads[k]!), k).toBeLessThan(1e-4);
+  expect(relErr(cpu.numbers.filter(Number.isFinite), ort.numbers.filter(Number.isFinite)), 'loss sum and correct count').toBeLessThan(1e-4);
+}
+
+const img = (h: number, w: number, c: number) => tf.layers.inputLayer({ inputShape: [h, w, c] });
+const seq =
+  (...layers: tf.layers.Layer[]) =>
+  () =>
+    tf.sequential({ layers });
+
+beforeAll(async () => {
+  await selectBackend('onnxruntime', { threads: 2 });
+});
+
+describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
+  const conv = (filters: number, kernelSize: number, strides: number, padding: 'valid' | 'same', activation: string) =>
+    tf.layers.conv2d({ filters, kernelSize, strides, padding, activation: activation as 'relu' });
+  const cases: Array<[string, () => tf.LayersModel, number[], LossName]> = [
+    [
+      'Conv2D 3×3 valid relu (Winograd) ─ Flatten ─ Dense softmax',
+      () => seq(img(10, 10, 8), conv(16, 3, 1, 'valid', 'relu'), tf.layers.flatten(), tf.layers.dense({ units: 5, activation: 'softmax' }))(),
+      [10, 10, 8],
+      'categoricalCrossentropy',
+    ],
+    [
+      'Conv2D 3×3 same tanh ─ Conv2D 5×5 stride 2 sigmoid (direct) ─ GlobalFlatten',
+      () => seq(img(9, 9, 3), conv(8, 3, 1, 'same', 'tanh'), conv(4, 5, 2, 'same', 'sigmoid'), tf.layers.flatten(), tf.layers.dense({ units: 3 }))(),
+      [9, 9, 3],
+      'softmaxCrossEntropyFromLogits',
+    ],
+    [
+      'MaxPooling2D 2×2 on odd sizes, ties (constant regions)',
+      () =>
+        seq(
+          img(7, 7, 2),
+          conv(8, 1, 1, 'valid', 'relu'),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4, activation: 'softmax' }),
+        )(),
+      [7, 7, 2],
+      'categoricalCrossentropy',
+    ],
+    [
+      'MaxPooling2D 3×3 and AveragePooling2D 2×2',
+      () =>
+        seq(
+          img(12, 12, 2),
+          conv(8, 3, 1, 'same', 'elu'),
+          tf.layers.maxPooling2d({ poolSize: 3 }),
+          tf.layers.averagePooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4, activation: 'softmax' }),
+        )(),
+      [12, 12, 2],
+      'sparseCategoricalCrossentropy',
+    ],
+    [
+      'Dense activations: relu6, selu, softplus, elu, linear, softmax in the middle',
+      () =>
+        seq(
+          tf.layers.dense({ inputShape: [6], units: 7, activation: 'relu6' }),
+          tf.layers.dense({ units: 7, activation: 'selu' }),
+          tf.layers.dense({ units: 7, activation: 'softplus' }),
+          tf.layers.dense({ units: 7, activation: 'elu' }),
+          tf.layers.dense({ units: 7, activation: 'softmax' }),
+          tf.layers.dense({ units: 3, activation: 'linear' }),
+        )(),
+      [6],
+      'meanSquaredError',
+    ],
+    [
+      'Activation and ReLU layers, Reshape, Dense sigmoid with cross-entropy on probabilities',
+      () =>
+        seq(
+          tf.layers.dense({ inputShape: [6], units: 8 }),
+          tf.layers.activation({ activation: 'tanh' }),
+          tf.layers.reLU(),
+          tf.layers.reshape({ targetShape: [2, 4] }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: 'sigmoid' }),
+        )(),
+      [6],
+      'categoricalCrossentropy',
+    ],
+    [
+      'mean squared error of a rank-3 output',
+      () => seq(tf.layers.dense({ inputShape: [5], units: 6, activation: 'relu' }), tf.layers.reshape({ targetShape: [3, 2] }))(),
+      [5],
+      'meanSquaredError',
+    ],
+  ];
+  it.each(cases)(
+    '%s',
+    async (_, build, inShape, loss) => {
+      const n = 6;
+      const shape = [n, ...inShape];
+      // Whole numbers in 0..3 on images: many equal values in a window (ties of max pooling).
+      const x =
+        inShape.length === 3
+          ? Float32Array.from(data(n * inShape.reduce((a, b) => a * b, 1), 2), (v) => Math.round(Math.abs(v) * 3))
+          : data(n * inShape[0]!, 2);
+      const cpu = await onCpu(build, x, shape, loss, n);
+      expectSame(cpu, await fused(build, x, shape, loss, n));
+      // Data-parallel: two shards of 3, on this thread and a worker.
+      expectSame(cpu, await fused(build, x, shape, loss, n, n, 'data'));
+    },
+    60_000,
+  );
+
+  it('a batch smaller than the session runs padded, with the gradient of its real samples', async () => {
+    const build = () =>
+      seq(
+        img(8, 8, 1),
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 4, activation: 'softmax' }),
+      )();
+    const x = data(3 * 64, 4);
+    const ort = await fused(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3, 8);
+    expect(ort.sessions).toBe(1);
+    const cpu = await onCpu(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3);
+    expectSame(cpu, ort);
+    // Data-parallel shards of 2 and 1 in sessions of 4 (built for the batch of 8).
+    expectSame(cpu, await fused(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3, 8, 'data'));
+  }, 60_000);
+
+  it('frozen layers get no gradient; a seeded dropout drops what it drops on cpu', async () => {
+    const build = () => {
+      const m = seq(
+        tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu', name: 'frozen' }),
+        tf.layers.dropout({ rate: 0.5, seed: 3 }),
+        tf.layers.dense({ units: 3, activation: 'softmax', name: 'top' }),
+      )();
+      m.getLayer('frozen').trainable = false;
+      return m;
+    };
+    const cpu = await onCpu(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2);
+    expect(Object.keys(cpu.grads).sort()).toEqual(['0:kernel', '1:bias']);
+    expectSame(cpu, await fused(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2));
+    // The dropout multiplier drawn for the whole batch, its rows cut with the batch's.
+    expectSame(cpu, await fused(build, data(12, 1), [2, 6], 'categoricalCrossentropy', 2, 2, 'data'));
+  }, 60_000);
+});
+
+describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
+  // A user's penalty (TF.js autodiff, added to the graph's gradients) beside the built-ins (in the graph).
+  const logCosh = definePenalty({ name: 'fusedlogcosh', fn: (w: tf.Tensor) => tf.log(tf.cosh(w)) });
+  it.each(['l1:1e-2', 'l2:1e-2', 'l1l2:1,l1=1e-2,l2=3e-2', 'l3:1e-2', 'l4:1e-2', 'lp:1e-2,p=3', 'lp:1e-2,p=1.5', 'deadzone:1e-2,a=0.1', 'fusedlogcosh:1e-2'])(
+    '%s on kernels and biases: value and gradients',
+    async (spec) => {
+      expect(logCosh.name).toBe('fusedlogcosh');
+      const run = async (backend: string, spec: string) => {
+        const base = await modelOn(
+          backend,
+          () =>
+            seq(
+              img(6, 6, 2),
+              tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }),
+              tf.layers.flatten(),
+              tf.layers.dense({ units: 3, activation: 'softmax' }),
+            )(),
+          5,
+        );
+        // Some weights exactly 0 (the gradients' edge: sign(0) = 0).
+        (base.weights[1]!.read() as tf.Variable).assign(tf.zeros(base.weights[1]!.shape as number[]));
+        const model = await attachToKernels(base, { penalty: penalty(spec), penalizeBias: true });
+        const [x, y] = [tf.tensor4d(data(2 * 72, 3), [2, 6, 6, 2]), tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat()];
+        const f = backend === 'onnxruntime' ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+        if (typeof f === 'string') throw new Error(f);
+        const [batch, objective] = [{ xs: [x], ys: [y] }, objectiveOf(model, 'categoricalCrossentropy')];
+        const g = f ? await f.gradients(model, batch, objective) : batchGradients(model, batch, objective, 1 / 2);
+        const out = { penalty: g.penalty, grads: byPlace(model, g.grads) };
+        tf.dispose([x, y, ...Object.values(g.grads)]);
+        await f?.close();
+        model.dispose();
+        base.dispose();
+        return out;
+      };
+      // The penalty's own gradient: with it minus without it (the data gradient is much larger).
+      const penaltyPart = async (backend: string) => {
+        const [withIt, without] = [await run(backend, spec), await run(backend, 'none')];
+        return {
+          penalty: withIt.penalty,
+          grads: Object.fromEntries(Object.entries(withIt.grads).map(([k, g]) => [k, g.map((v, i) => v - without.grads[k]![i]!)])),
+        };
+      };
+      const [cpu, ort] = [await penaltyPart('cpu'), await penaltyPart('onnxruntime')];
+      expect(cpu.penalty).toBeGreaterThan(0);
+      expect(relErr([cpu.penalty], [ort.penalty])).toBeLessThan(1e-5);
+      expect(Object.keys(ort.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
+      for (const [k, g] of Object.entries(cpu.grads)) expect(relErr(g, ort.grads[k]!), k).toBeLessThan(1e-3);
+    },
+    60_000,
+  );
+});
+
+describe('the reference model', () => {
+  const N = 2;
+  const xs = Float32Array.from({ length: N * 28 * 28 }, (_, i) => Math.abs(Math.sin(i * 1.37 + 6) * Math.cos(i * 0.11)));
+  const onehot = () => tf.oneHot(tf.tensor1d([3, 1], 'int32'), 10).toFloat();
+
+  it('its gradients (with an L1 penalty): fused = cpu', async () => {
+    const run = async (backend: string, useFused: boolean, parallel: 'threads' | 'data' = 'threads') => {
+      await tf.setBackend(backend);
+      const model = await attachToKernels(referenceModel([28, 28, 1], 10, { seed: 7 }), { penalty: penalty('l1:1e-4') });
+      const [x, y] = [tf.tensor4d(xs, [N, 28, 28, 1]), onehot()];
+      const strategy = useFused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2, parallel) : undefined;
+      if (typeof strategy === 'string') throw new Error(strategy);
+      const [batch, objective] = [{ xs: [x], ys: [y] }, objectiveOf(model, 'categoricalCrossentropy')];
+      const g = strategy ? await strategy.gradients(model, batch, objective) : batchGradients(model, batch, objective, 1 / N);
+      const out = { g: Object.values(g.grads).map((t) => Array.from(t.dataSync())), numbers: [...g.scores, g.penalty] };
+      tf.dispose([x, y, ...Object.values(g.grads)]);
+      await strategy?.close();
+      model.dispose();
+      return out;
+    };
+    const cpu = await run('cpu', false);
+    for (const parallel of ['threads', 'data'] as const) {
+      const ort = await run('onnxruntime', true, parallel);
+      expect(ort.g).toHaveLength(10);
+      cpu.g.forEach((g, i) => expect(relErr(g, ort.g[i]!), `${parallel}: gradient ${i}`).toBeLessThan(1e-4));
+      expect(relErr(cpu.numbers, ort.numbers), parallel).toBeLessThan(1e-4);
+    }
+  }, 120_000);
+
+  it('one full training step (deadzone penalty, momentum): fused = cpu', async () => {
+    const step = async (backend: string, useFused: boolean): Promise<{ r: StepResult; weights: number[][] }> => {
+      await tf.setBackend(backend);
+      const model = await attachToKernels(referenceModel([28, 28, 1], 10, { seed: 7 }), { penalty: penalty('deadzone:1e-4') });
+      const strategy = useFused ? await FusedGradients.start(model, 'categoricalCrossentropy', 2) : undefined;
+      if (typeof strategy === 'string') throw new Error(strategy);
+      const [x, y] = [tf.tensor4d(xs, [N, 28, 28, 1]), onehot()];
+      const r = await trainStep(model, optimizerFor(model, optimizerSpec('momentum:lr=0.01,m=0.9').transform), x, y, strategy ? { gradients: strategy } : {});
+      const weights = model.getWeights().map((t) => Array.from(t.dataSync()));
+      await strategy?.close();
+      tf.dispose([x, y]);
+      model.dispose();
+      return { r, weights };
+    };
+    const cpu = await step('cpu', false);
+    const ort = await step('onnxruntime', true);
+    expect(relErr([cpu.r.dataLoss, cpu.r.penaltyLoss, cpu.r.accuracy], [ort.r.dataLoss, ort.r.penaltyLoss, ort.r.accuracy])).toBeLessThan(1e-4);
+    cpu.weights.forEach((w, i) => expect(relErr(w, ort.weights[i]!), `weight ${i}`).toBeLessThan(1e-4));
+  }, 120_000);
+});
+
+describe('what the fused graph cannot express takes the per-kernel path, with the reason', () => {
+  const dense = () => tf.layers.dense({ units: 3, activation: 'softmax' });
+  it.each([
+    [
+      'a BatchNormalization layer',
+      () => seq(tf.layers.dense({ inputShape: [4], units: 5 }), tf.layers.batchNormalization(), dense())(),
+      'categoricalCrossentropy',
+      /BatchNormalization/,
+    ],
+    [
+      'a branching model',
+      () => {
+        const inp = tf.input({ shape: [4] });
+        const a = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
+        const b = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
+        return tf.model({ inputs: inp, outputs: tf.layers.add().apply([a, b]) as tf.SymbolicTensor });
+      },
+      'meanSquaredError',
+      /fed by/,
+    ],
+    [
+      'overlapping max-pool windows',
+      () => seq(img(6, 6, 1), tf.layers.maxPooling2d({ poolSize: 3, strides: 1 }), tf.layers.flatten(), dense())(),
+      'categoricalCrossentropy',
+      /overlapping/,
+    ],
+    [
+      'an activation it lacks',
+      () => seq(tf.layers.dense({ inputShape: [4], units: 5, activation: 'swish' }), dense())(),
+      'categoricalCrossentropy',
+      /activation swish/,
+    ],
+    [
+      'a loss given as a function',
+      () => seq(tf.layers.dense({ inputShape: [4], units: 3 }))(),
+      ((a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b)))) as never,
+      /loss is a function/,
+    ],
+  ] as const)(
+    '%s',
+    async (_, build, loss, why) => {
+      await tf.setBackend('onnxruntime');
+      const model = build();
+      const reason = await FusedGradients.start(model, loss);
+      expect(reason).toMatch(why);
+      const chosen = await gradientsFor(model, { name: 'onnxruntime', threads: 2, parallel: 'data', workers: 0 }, loss);
+      expect(chosen.path).toBe('per-kernel');
+      expect(chosen.why).toBe(reason);
+      // It trains all the same.
+      const opt = optimizerFor(model, optimizerSpec('sgd:lr=0.1').transform);
+      const inShape = model.inputs[0]!.shape.slice(1) as number[];
+      const x = tf.tensor(data(2 * inShape.reduce((a, b) => a * b, 1), 1), [2, ...inShape]);
+      const y = tf.tensor(data(2 * 3, 2, 0.5).map(Math.abs), [2, 3]);
+      const r = await trainStep(model, opt, x, y, { loss, gradients: chosen.gradients });
+      expect(Number.isFinite(r.dataLoss)).toBe(true);
+      tf.dispose([x, y]);
+      opt.dispose();
+      model.dispose();
+    },
+    60_000,
+  );
+});

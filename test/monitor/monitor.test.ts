@@ -1,0 +1,205 @@
+/**
+ * The Monitor interface as a user meets it: a monitor's sections kept in every snapshot of the
+ * record (fit, fitToFolder, recordWeights with TF.js's model.fit), its batches handed back at the
+ * epoch's end, sections checked to be JSON, names and views checked; its view in the record, as
+ * rows and a figure, in the report (drawn in real Chromium) and on the dashboard's API.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.ts';
+import { fitToFolder } from '../../src/folders/index.ts';
+import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
+import { defaultMonitors, type Monitor } from '../../src/monitor/index.ts';
+import { serveDashboard } from '../../src/serve/index.ts';
+import { tf } from '../../src/tf.ts';
+import { fit, recordWeights } from '../../src/training/index.ts';
+import { monitorRows, monitorViewSpec, toVega, viewsOf } from '../../src/viz/index.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
+
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function model(): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ name: 'hidden', units: 4, inputShape: [3], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({ name: 'out', units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+}
+const x = tf.randomNormal([40, 3], 0, 1, 'float32', 3);
+const y = tf.argMax(tf.matMul(x, tf.randomNormal([3, 2], 0, 1, 'float32', 4)), 1);
+const OPTIONS = { epochs: 2, batchSize: 16, loss: 'sparseCategoricalCrossentropy', validationData: [x, y] as [tf.Tensor, tf.Tensor], seed: 5 } as const;
+
+/** The hidden layer's bias now: read straight from the model. */
+const biasOf = (m: tf.LayersModel) => Array.from(m.getLayer('hidden').getWeights()[1]!.dataSync());
+
+/** Its section: the hidden bias; its batches: each batch's number and data loss. */
+const bias: Monitor<{ bias: number[]; batches: number[]; losses: number[] }, { batch: number; loss: number }> = {
+  name: 'bias',
+  onBatchEnd: (b) => ({ batch: b.batch, loss: b.dataLoss }),
+  onEpochEnd: ({ batches }, { model: m }) => ({ bias: biasOf(m), batches: batches.map((b) => b.batch), losses: batches.map((b) => b.loss) }),
+  // Rows: one per snapshot and key of the section; the bias's values spread, one point each.
+  view: {
+    title: 'Hidden bias',
+    spec: {
+      transform: [{ filter: "datum.key === 'bias'" }, { flatten: ['value'] }],
+      mark: 'point',
+      encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } },
+    },
+  },
+};
+
+describe('a user monitor with fit', () => {
+  it('keeps its section in every snapshot, as the model was then, with the epoch’s batches', async () => {
+    const m = model();
+    const seen: number[][] = [];
+    const record = await fit(m, { x, y }, { ...OPTIONS, monitors: [bias], callbacks: [{ onEpochEnd: () => void seen.push(biasOf(m)) }] });
+    // The bias a callback read at the same points (epoch 0 and after each epoch).
+    const sections = [record.initial, ...record.epochs].map((s) => s.monitors?.['bias'] as { bias: number[]; batches: number[]; losses: number[] });
+    expect(sections.map((s) => s.bias)).toEqual(seen);
+    // 40 samples in batches of 16: 3 batches an epoch, none at epoch 0.
+    expect(sections.map((s) => s.batches)).toEqual([[], [1, 2, 3], [1, 2, 3]]);
+    // The batch losses the default monitor keeps (4 significant digits) are the ones handed to ours.
+    for (const e of record.epochs) expect(e.batchLosses?.data).toEqual(sections[e.epoch]!.losses.map((l) => Number(l.toPrecision(4))));
+    expect(record.config.monitors).toEqual([{ name: 'bias', view: bias.view }]);
+    // The record with its sections is a valid run@3 record, as JSON keeps it.
+    expect(readRunRecord(JSON.parse(JSON.stringify(record)))).toEqual(record);
+    m.dispose();
+  });
+
+  it('adds nothing to the record without user monitors', async () => {
+    const m = model();
+    const record = await fit(m, { x, y }, OPTIONS);
+    expect(record.config.monitors).toBeUndefined();
+    expect([record.initial, ...record.epochs].some((s) => 'monitors' in s)).toBe(false);
+    expect(defaultMonitors().map((d) => d.name)).toEqual(['weightStatistics', 'batchLosses']);
+    expect(defaultMonitors({ trackNorms: 'batch' }).map((d) => d.name)).toEqual(['weightStatistics', 'batchNorms', 'batchLosses']);
+    m.dispose();
+  });
+
+  it('keeps a non-finite number as null, and refuses what JSON cannot keep, bad names and views with code', async () => {
+    const m = model();
+    const odd: Monitor = { name: 'odd', onEpochEnd: () => ({ a: Number.NaN, b: [1, Number.POSITIVE_INFINITY] }) };
+    const r = await fit(m, { x, y }, { ...OPTIONS, epochs: 1, monitors: [odd] });
+    expect(r.epochs[0]?.monitors).toEqual({ odd: { a: null, b: [1, null] } });
+    const tensor: Monitor = { name: 'tensor', onEpochEnd: () => tf.zeros([2]) as unknown as number };
+    await expect(fit(m, { x, y }, { ...OPTIONS, epochs: 1, monitors: [tensor] })).rejects.toThrow(
+      /monitor 'tensor' returned a section JSON cannot keep after epoch 0/,
+    );
+    await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [{ ...odd, name: '1st' }] })).rejects.toThrow(UsageError);
+    await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [odd, odd] })).rejects.toThrow(/two monitors are named 'odd'/);
+    const coded = { ...odd, view: { title: 't', spec: { mark: 'line', transform: [{ calculate: () => 1 }] } } } as unknown as Monitor;
+    await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [coded] })).rejects.toThrow(/its view must be \{ title, spec \}/);
+    await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [{ name: 'x' } as unknown as Monitor] })).rejects.toThrow(/a monitor is an object/);
+    m.dispose();
+  });
+});
+
+describe('a user monitor with TF.js’s model.fit', () => {
+  it('recordWeights keeps its sections too', async () => {
+    const m = model();
+    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'sparseCategoricalCrossentropy' });
+    const rec = recordWeights(m, { monitors: [bias] });
+    const seen: number[][] = [];
+    await m.fit(x, y.cast('float32'), {
+      epochs: 2,
+      batchSize: 16,
+      shuffle: false,
+      verbose: 0,
+      callbacks: [rec, new tf.CustomCallback({ onEpochEnd: async () => void seen.push(biasOf(m)) })],
+    });
+    const sections = rec.record!.epochs.map((s) => s.monitors?.['bias'] as { bias: number[]; batches: number[] });
+    expect(sections.map((s) => s.bias)).toEqual(seen);
+    expect(sections.map((s) => s.batches)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(rec.record!.config.monitors?.[0]?.name).toBe('bias');
+    m.dispose();
+  });
+});
+
+describe('a monitor’s view', () => {
+  /** A record with a section of each shape (made up, so the rows are known). */
+  const made = (name: string, values: unknown[]): RunRecord => {
+    const base = { epoch: 0, monitors: { [name]: values[0] } };
+    return {
+      config: { penalty: 'none', optimizer: 'adam', name: 'r', monitors: [{ name, view: { title: 'T', spec: { mark: 'line' } } }] },
+      initial: base,
+      epochs: values.slice(1).map((v, i) => ({ epoch: i + 1, monitors: { [name]: v } })),
+    } as unknown as RunRecord;
+  };
+
+  it('rows: a number, an object of numbers, a list of objects, a list of numbers', () => {
+    expect(monitorRows([made('n', [1, 2])], 'n')).toEqual([
+      { run: 'none', epoch: 0, value: 1 },
+      { run: 'none', epoch: 1, value: 2 },
+    ]);
+    expect(monitorRows([made('o', [{ a: 1, b: null }])], 'o')).toEqual([
+      { run: 'none', epoch: 0, key: 'a', value: 1 },
+      { run: 'none', epoch: 0, key: 'b', value: null },
+    ]);
+    expect(monitorRows([made('l', [[{ layer: 'h', dead: 0.5 }]])], 'l')).toEqual([{ layer: 'h', dead: 0.5, run: 'none', epoch: 0 }]);
+    expect(monitorRows([made('v', [[3, 4]])], 'v')).toEqual([
+      { run: 'none', epoch: 0, index: 0, value: 3 },
+      { run: 'none', epoch: 0, index: 1, value: 4 },
+    ]);
+    const spec = monitorViewSpec([made('n', [1, 2])], 'n') as { mark: string; data: { values: unknown[] }; title: { text: string } };
+    expect([spec.mark, spec.data.values.length, spec.title.text]).toEqual(['line', 2, 'T']);
+    expect(JSON.stringify(monitorViewSpec([made('n', [1])], 'other'))).toContain("no run chosen has a monitor 'other' with a view");
+    expect(
+      viewsOf([made('n', [1])])
+        .map((v) => v.id)
+        .at(-1),
+    ).toBe('monitor-n');
+  });
+
+  it('is drawn in the run folder’s figures and report (real Chromium), and served by the dashboard', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'penx-monitor-'));
+    dirs.push(dir);
+    const m = model();
+    const record = await fitToFolder(m, { x, y }, { ...OPTIONS, dir: join(dir, 'run'), monitors: [bias] });
+    m.dispose();
+    expect((await toVega(monitorViewSpec([record], 'bias'))).marks?.length).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'run', 'monitor-bias.png'))).toBe(true);
+    const html = readFileSync(join(dir, 'run', 'report.html'), 'utf8');
+    expect(html).toContain('id="view-monitor-bias"');
+
+    const dashboard = await serveDashboard({ dir });
+    try {
+      const runs = (await (await fetch(`${dashboard.url}api/runs`)).json()) as { views: Array<{ id: string; title: string }> };
+      expect(runs.views.at(-1)).toEqual({ id: 'monitor-bias', title: 'Hidden bias', perEpoch: false });
+      const spec = (await (await fetch(`${dashboard.url}api/view/monitor-bias?runs=run`)).json()) as { data: Array<{ name: string; values?: unknown[] }> };
+      // 3 snapshots × the section's 3 keys.
+      expect(spec.data.find((d) => d.values)?.values).toHaveLength(9);
+    } finally {
+      await dashboard.close();
+    }
+
+    if (!hasChromium) return;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`file://${join(dir, 'run', 'report.html')}`);
+      // One point per bias and snapshot.
+      await page.waitForFunction(
+        () => document.querySelectorAll('#view-monitor-bias svg path.mark-symbol, #view-monitor-bias svg .mark-symbol path').length >= 12,
+        null,
+        { timeout: 20_000 },
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});
