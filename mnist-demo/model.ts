@@ -42,3 +42,27 @@ referenceModel satisfies ModelBuilder;
 /** MNIST's shape and classes: the reference model as trained by `npm start`. */
 export const MNIST_SHAPE = [28, 28, 1];
 export const MNIST_CLASSES = 10;
+
+/**
+ * A small MLP for the playground (about 0.1 M weights): Flatten ─ Dense 128 relu ─ Dense (classes)
+ * ─ softmax; kernels from N(0, 0.05²) (seeded), biases at zero.
+ *
+ * @example
+ * const model = smallMlp([28, 28, 1], 10, { seed: 42 });
+ */
+export function smallMlp(inputShape: number[], numClasses: number, { seed }: { seed: number }): tf.LayersModel {
+  const kernel = (i: number) => ({
+    kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: seed + i }),
+    biasInitializer: 'zeros' as const,
+  });
+  return tf.sequential({
+    name: 'small_mlp',
+    layers: [
+      tf.layers.flatten({ name: 'flatten', inputShape }),
+      tf.layers.dense({ name: 'dense_1', units: 128, activation: 'relu', ...kernel(0) }),
+      tf.layers.dense({ name: 'dense_2', units: numClasses, ...kernel(1) }),
+      tf.layers.activation({ name: 'softmax', activation: 'softmax' }),
+    ],
+  });
+}
+smallMlp satisfies ModelBuilder;

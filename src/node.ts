@@ -49,6 +49,7 @@ export {
   RUN_JSON,
   readCompareJson,
   readMarker,
+  readRunFile,
   readRunJson,
   readSweepJson,
   removeLeftovers,
@@ -106,5 +107,16 @@ export {
   writeFigure,
   writeReport,
 } from './render/index.ts';
-export { type Dashboard, insideRoot, type RunEntry, RunsIndex, type ServeOptions, serveDashboard } from './serve/index.ts';
+export {
+  DASHBOARD_CSP,
+  type Dashboard,
+  insideRoot,
+  type Listening,
+  type RunEntry,
+  RunsIndex,
+  type ServeOptions,
+  type StaticOptions,
+  serveDashboard,
+  serveStatic,
+} from './serve/index.ts';
 export { guardUserCode, importDefaultExport, loadConstraint, loadGradientTransform, loadPenalty, loadSpec } from './user-modules/index.ts';

@@ -1,6 +1,6 @@
 /**
  * TF.js backends (Node only): `selectBackend` takes tensorflow › onnxruntime › wasm › cpu (and says
- * why), with the training kernels wasm lacks (wasm-training.ts) and its threaded build under Node
+ * why), with the training kernels wasm lacks (src/kernels/, browser-safe) and its threaded build under Node
  * (wasm-threads.ts); onnxruntime/ runs the heavy kernels on ONNX Runtime.
  */
 

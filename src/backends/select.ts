@@ -14,11 +14,11 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { UsageError } from '../errors.ts';
+import { registerWasmTrainingKernels } from '../kernels/index.ts';
 import { tf } from '../tf.ts';
 import { silenceCpuAdvert } from './advert.ts';
 import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
-import { registerWasmTrainingKernels } from './wasm-training.ts';
 
 export { BACKENDS, type BackendChoice, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 

@@ -45,7 +45,12 @@ export async function writeRunJson(dir: string, record: RunRecord): Promise<void
 
 /** The run record in `dir/run.json`; a DataError naming the file when it is missing or not a run record. */
 export function readRunJson(dir: string): RunRecord {
-  return readJsonRecord(join(dir, RUN_JSON), 'run record', readRunRecord);
+  return readRunFile(join(dir, RUN_JSON));
+}
+
+/** The run record in the file `path` (a run.json anywhere, e.g. downloaded from the playground); a DataError naming it when it is not one. */
+export function readRunFile(path: string): RunRecord {
+  return readJsonRecord(path, 'run record', readRunRecord);
 }
 
 /** Write the comparison record of `runs` (folder names, in order) as `dir/compare.json`. */

@@ -12,16 +12,16 @@
  * Bound to 127.0.0.1 unless a host is given; while bound to loopback, requests whose Host header
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import send from 'send';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunRecord } from '../formats/index.ts';
 import { penaltyCurves, vegaScript } from '../render/index.ts';
 import { DASHBOARD_SCRIPT, forPage, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
+import { DASHBOARD_CSP, fail as failWith, type Listening, listen, reply as replyWith, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
+import { sendFile } from './static.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
 
 export interface ServeOptions {
@@ -36,42 +36,17 @@ export interface ServeOptions {
 }
 
 /** A running dashboard. */
-export interface Dashboard {
-  /** Its address, e.g. `http://127.0.0.1:6060/`. */
-  readonly url: string;
-  readonly server: Server;
-  close(): Promise<void>;
-}
+export type Dashboard = Listening;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  // Vega evaluates its expressions with Function: 'unsafe-eval'. Nothing is loaded from elsewhere.
-  'content-security-policy':
-    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
-};
-
-function reply(res: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS, ...extra });
-  res.end(body);
-}
-
+const SECURITY_HEADERS = securityHeaders(DASHBOARD_CSP);
+const reply = (res: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}) =>
+  replyWith(res, status, type, body, { ...SECURITY_HEADERS, ...extra });
 const json = (res: ServerResponse, value: unknown, status = 200) => reply(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
-const fail = (res: ServerResponse, status: number, message: string) => json(res, { error: message }, status);
-
-/** The host part of a Host header: `127.0.0.1:6060` → `127.0.0.1`, `[::1]:6060` → `[::1]`. */
-function hostName(header: string | undefined): string {
-  if (!header) return '';
-  return header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : (header.split(':')[0] ?? '');
-}
+const fail = (res: ServerResponse, status: number, message: string) => failWith(res, status, message, SECURITY_HEADERS);
 
 /** Starts the dashboard over `options.dir`. */
 export async function serveDashboard(options: ServeOptions): Promise<Dashboard> {
   const root = options.dir;
-  const host = options.host ?? '127.0.0.1';
-  const loopbackOnly = LOOPBACK.has(host);
   const index = new RunsIndex(root);
   const clients = new Set<ServerResponse>();
   const vega = await vegaScript();
@@ -100,12 +75,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     return view.spec(runs, q.options, data);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (loopbackOnly && !LOOPBACK.has(hostName(req.headers.host))) return fail(res, 403, 'this dashboard answers only to its loopback address');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'only GET');
-    // A `..` segment (plain or percent-encoded) is refused before the URL parser folds it away.
-    if (hasDotDot((req.url ?? '/').split('?')[0] ?? '/')) return fail(res, 403, 'outside the served folder');
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const path = url.pathname;
     if (path === '/') return reply(res, 200, 'text/html; charset=utf-8', dashboardPage(root));
     if (path === '/favicon.ico') return reply(res, 204, 'image/x-icon', '');
@@ -134,13 +104,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path.startsWith('/files/')) {
       const rel = insideRoot(root, path.slice('/files/'.length));
       if (rel === undefined) return fail(res, 403, 'outside the served folder');
-      send(req, rel, { root, dotfiles: 'deny', index: false })
-        .on('error', (err: { status?: number }) => fail(res, err.status ?? 500, err.status === 404 ? 'no such file' : 'cannot read that file'))
-        .on('headers', (r: ServerResponse) => {
-          for (const [k, v] of Object.entries(SECURITY_HEADERS)) r.setHeader(k, v);
-        })
-        .pipe(res);
-      return;
+      return sendFile(req, res, root, rel, SECURITY_HEADERS);
     }
     fail(res, 404, 'not found');
   };
@@ -169,40 +133,18 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
   }, options.pollMs ?? 1000);
   timer.unref();
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => {
-      if (!res.headersSent) fail(res, 500, err.message);
-      else res.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${shown}:${address.port}/`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
+  return listen(
+    {
+      ...(options.host ? { host: options.host } : {}),
+      port: options.port ?? 0,
+      csp: DASHBOARD_CSP,
+      onClose: () => {
         clearInterval(timer);
         for (const c of clients) c.end();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** True when a request path has a `..` segment, also percent-encoded (`%2e%2e`, `..%2f`). */
-function hasDotDot(rawPath: string): boolean {
-  let decoded = rawPath;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return true;
-  }
-  return decoded.split(/[/\\]/).some((part) => part === '..');
+      },
+    },
+    handle,
+  );
 }
 
 /** The penalty curves of the runs over the range (default [−1, 1]). */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceModel } from '../../mnist-demo/model.ts';
-import { shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
+import { shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
 import {
   attachToKernels,
   constraint,

@@ -1,16 +1,20 @@
 /**
  * `penx plot DIR… [--bins N] [--range lo,hi]`: redraw every figure and report from run.json
  * files, without training; with --bins/--range every histogram is re-binned from the record's fine
- * histograms.
+ * histograms. `penx plot FILE.json [--out DIR]`: a run record from elsewhere (the playground's
+ * export) drawn into a new run folder of this tool's (default: the file's name without .json).
  *
  *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn)
  *   ─► each folder a run or a comparison of this tool's (its marker), locked while it is drawn
- *      (a run being trained is refused) ─► figures and report redrawn (reading never imports code)
+ *      (a run being trained is refused); a record file: its new folder claimed (a folder with
+ *      content is refused untouched) and the record written in it
+ *   ─► figures and report drawn (reading never imports code)
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   COMPARE_JSON,
+  claimFolder,
   type DrawOptions,
   drawComparison,
   drawRun,
@@ -20,15 +24,19 @@ import {
   RUN_JSON,
   type RunRecord,
   readCompareJson,
+  readRunFile,
   readRunJson,
   UsageError,
   useQuietCpu,
+  writeRunJson,
 } from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface PlotFlags {
   readonly bins?: string;
   readonly range?: string;
+  /** For a record file: the new run folder to draw it into. */
+  readonly out?: string;
 }
 
 /** The binning the flags ask for; a SpecError naming the flag when one is bad. */
@@ -45,9 +53,11 @@ export function binningOf(flags: PlotFlags): DrawOptions['binning'] {
 /** A folder to redraw, its records read and checked. */
 type Target =
   | { readonly kind: 'run'; readonly dir: string; readonly record: RunRecord }
+  | { readonly kind: 'file'; readonly dir: string; readonly record: RunRecord }
   | { readonly kind: 'comparison'; readonly dir: string; readonly names: readonly string[]; readonly runs: readonly RunRecord[] };
 
-function readTarget(dir: string): Target {
+function readTarget(dir: string, out: string | undefined): Target {
+  if (existsSync(dir) && statSync(dir).isFile()) return { kind: 'file', dir: out ?? join(dirname(dir), basename(dir, '.json')), record: readRunFile(dir) };
   if (existsSync(join(dir, COMPARE_JSON))) {
     const names = readCompareJson(dir).runs;
     return { kind: 'comparison', dir, names, runs: names.map((n) => readRunJson(join(dir, n))) };
@@ -59,13 +69,24 @@ function readTarget(dir: string): Target {
 /** Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). */
 export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Promise<void> {
   const binning = binningOf(flags);
-  const targets = dirs.map(readTarget);
+  if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
+    throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
+  }
+  const targets = dirs.map((d) => readTarget(d, flags.out));
   // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   const options = { all: true, ...(binning ? { binning } : {}) };
   for (const t of targets) {
     const releases: Array<() => void> = [];
     try {
+      if (t.kind === 'file') {
+        const claimed = claimFolder(t.dir, {}, 'run');
+        releases.push(claimed.release);
+        await writeRunJson(t.dir, t.record);
+        await drawRun(t.dir, t.record, options);
+        console.log(`drew ${t.record.config.name} into ${t.dir}`);
+        continue;
+      }
       releases.push(lockOwnFolder(t.dir, t.kind));
       if (t.kind === 'comparison') {
         for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));

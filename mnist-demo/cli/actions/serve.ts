@@ -6,7 +6,7 @@
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
  */
 import { existsSync, statSync } from 'node:fs';
-import { type Dashboard, IOError, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
+import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { wholeNumber } from '../numbers.ts';
 
 export interface ServeFlags {
@@ -22,21 +22,29 @@ function portOf(text: string | undefined, flag: string): number | undefined {
 /** The port used when none is given (a free one when it is taken). */
 export const DEFAULT_PORT = 6060;
 
+/**
+ * Listens with `start` on the port asked for (`flag`'s value), or on `fallback` — and on any free
+ * port when that is taken; an IOError naming the flag when the port asked for is taken or the host
+ * is not this machine's.
+ */
+export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback: number, start: (host: string, port: number) => Promise<T>): Promise<T> {
+  const port = portOf(flags.port, flag);
+  const host = flags.host ?? '127.0.0.1';
+  try {
+    return await start(host, port ?? fallback);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (port === undefined && code === 'EADDRINUSE') return start(host, 0);
+    if (code === 'EADDRINUSE') throw new IOError(`port ${port} is taken; give another with ${flag}, or 0 for any free port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new IOError(`cannot listen on ${host}: not an address of this machine`);
+    throw err;
+  }
+}
+
 /** Starts the dashboard over `dir` and prints its address. */
 export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
-  const port = portOf(flags.port, portFlag);
-  const host = flags.host ?? '127.0.0.1';
-  let dashboard: Dashboard;
-  try {
-    dashboard = await serveDashboard({ dir, host, port: port ?? DEFAULT_PORT });
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (port === undefined && code === 'EADDRINUSE') dashboard = await serveDashboard({ dir, host, port: 0 });
-    else if (code === 'EADDRINUSE') throw new IOError(`port ${port} is taken; give another with ${portFlag}, or 0 for any free port`);
-    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new IOError(`cannot listen on ${host}: not an address of this machine`);
-    else throw err;
-  }
+  const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
   console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
   return dashboard;
 }
@@ -45,7 +53,7 @@ export async function startDashboard(dir: string, flags: ServeFlags, portFlag = 
  * Resolves on Ctrl-C (or SIGTERM), after closing the dashboard: then Ctrl-C is the normal end (exit
  * code 0), not an interruption to continue with --resume, so the command line's own handler goes.
  */
-export function serveUntilStopped(dashboard: Dashboard): Promise<void> {
+export function serveUntilStopped(dashboard: Listening): Promise<void> {
   process.removeAllListeners('SIGINT');
   return new Promise((resolve) => {
     const stop = () => {

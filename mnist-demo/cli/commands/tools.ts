@@ -1,6 +1,7 @@
-/** `penx plot`, `penx serve`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
+/** `penx plot`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
 import { type Command, Option } from 'commander';
 import type { BenchFlags } from '../actions/bench.ts';
+import type { PlaygroundFlags } from '../actions/playground.ts';
 import type { PlotFlags } from '../actions/plot.ts';
 import type { PruneFlags } from '../actions/prune.ts';
 import type { ServeFlags } from '../actions/serve.ts';
@@ -10,10 +11,13 @@ import { addBackendOptions } from '../backend-options.ts';
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
   program
     .command('plot')
-    .description('redraw the figures and report of run folders (or comparison folders) from their run.json')
-    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json)')
+    .description(
+      "redraw the figures and report of run folders (or comparison folders) from their run.json, or draw a run record file (the playground's run.json) into a new run folder",
+    )
+    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json); or one run record file (e.g. run.json from the playground)')
     .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
     .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
+    .option('--out <dir>', "with a run record file: the new run folder to draw it into (default: the file's name without .json, next to it)")
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
 
   program
@@ -34,6 +38,16 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
     .action(async (dir: string, flags: ServeFlags) => (await import('../actions/serve.ts')).serve(dir, flags));
+
+  program
+    .command('playground')
+    .description(
+      'the playground in your browser: train on MNIST with any penalty (or one you type), watch the weights move; served on this machine, nothing opened',
+    )
+    .option('--port <n>', 'the port (default 6070, or a free one when that is taken)')
+    .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
+    .option('--json', 'print the address as one JSON object { url, dir }')
+    .action(async (flags: PlaygroundFlags) => (await import('../actions/playground.ts')).playground(flags));
 
   program
     .command('prune')

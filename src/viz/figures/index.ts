@@ -68,7 +68,7 @@ export {
 } from './norms-data.ts';
 export { BOUND_COLOR, compareNormsGridSpec, emptyFigure, type NormsGridOptions, normCellLayers, normsGridSpec } from './norms-grid.ts';
 export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
-export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec } from './penalty-shapes.ts';
+export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
 export { projectedSpec } from './projected.ts';
 export { hasPruneCurve, latestPruneCurve, pruneCurveSpec } from './prune-curve.ts';
 export { rebinRun } from './rebin-run.ts';

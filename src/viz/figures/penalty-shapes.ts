@@ -6,11 +6,48 @@
  * this stays a pure function of data.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PenaltyCurve } from '../../formats/index.ts';
+import type { PenaltyCurve, PenaltyInfo, RunRecord } from '../../formats/index.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS } from './theme.ts';
 
 export type { PenaltyCurve };
+
+/** The distinct penalties of a run, in order (`none` for a run without any: the flat baseline next to the others). */
+function runPenalties(run: RunRecord): PenaltyInfo[] {
+  const found = [...new Map(run.config.weights.flatMap((w) => (w.penalty ? [[w.penalty.spec, w.penalty] as const] : []))).values()];
+  return found.length ? found : [{ spec: 'none', strength: null, formula: '0', source: 'builtin' }];
+}
+
+/** The stored curve of a penalty of the run (training samples each one into the record) cut to the range, if the record has one. */
+function storedCurve(run: RunRecord, spec: string, range: readonly [number, number]): PenaltyCurve | undefined {
+  const curve = run.config.penaltyCurves?.find((c) => c.spec === spec);
+  if (!curve) return undefined;
+  const eps = 1e-9 * (range[1] - range[0]);
+  return { ...curve, points: curve.points.filter((p) => p.w >= range[0] - eps && p.w <= range[1] + eps) };
+}
+
+/**
+ * Each distinct penalty of `runs` over the range, from the curves their records store — reading no
+ * code, so a page can draw it — or else from `fallback` (penalty-explorer/node's `penaltyCurves`
+ * samples a built-in there, for a record from before curves were stored); `missing` names the rest.
+ */
+export function storedPenaltyCurves(
+  runs: readonly RunRecord[],
+  range: readonly [number, number] = [-1, 1],
+  fallback: (spec: string) => PenaltyCurve | undefined = () => undefined,
+): { curves: PenaltyCurve[]; missing: string[] } {
+  const curves: PenaltyCurve[] = [];
+  const missing: string[] = [];
+  for (const run of runs) {
+    for (const { spec } of runPenalties(run)) {
+      if (curves.some((c) => c.spec === spec) || missing.includes(spec)) continue;
+      const curve = storedCurve(run, spec, range) ?? fallback(spec);
+      if (curve) curves.push(curve);
+      else missing.push(spec);
+    }
+  }
+  return { curves, missing };
+}
 
 export interface PenaltyShapesOptions {
   /** Specs that could not be evaluated (e.g. a module no longer found), named in the subtitle. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/backends/conv-filter-grad.ts';
+import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
 import { selectBackend, type Tensor, tf } from '../../src/node.ts';
 import { relErr } from '../fixtures/parity.ts';
 

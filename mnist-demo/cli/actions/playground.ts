@@ -1,0 +1,43 @@
+/**
+ * `penx playground [--port N] [--host ADDR] [--json]`: the playground page (built by `npm run build`
+ * into this package's dist/playground/) served on loopback with the dashboard's rules, until Ctrl-C.
+ * It opens nothing: the address is printed (and the page loads nothing from elsewhere).
+ *
+ *   dist/playground/index.html there? ─► static server on host:port (6070, or a free one when taken)
+ *   ─► address printed (--json: one JSON object) ─► serving until SIGINT/SIGTERM
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { IOError, serveStatic } from 'penalty-explorer/node';
+import { listenOnPort, type ServeFlags, serveUntilStopped } from './serve.ts';
+
+export interface PlaygroundFlags extends ServeFlags {
+  readonly json?: boolean;
+}
+
+/** The port used when none is given (a free one when it is taken). */
+export const PLAYGROUND_PORT = 6070;
+
+/**
+ * What the page may do: Vega's expressions and the code box's penalty are compiled with Function
+ * ('unsafe-eval'), TF.js compiles WebAssembly ('wasm-unsafe-eval'); scripts, the worker, the data
+ * and the .wasm files come from this server only; figures are exported as data: and blob: URLs.
+ */
+export const PLAYGROUND_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
+
+/** The built playground: this package's dist/playground/. */
+export function playgroundDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('penx/package.json')), 'dist', 'playground');
+}
+
+/** `penx playground`. */
+export async function playground(flags: PlaygroundFlags): Promise<void> {
+  const dir = playgroundDir();
+  if (!existsSync(join(dir, 'index.html'))) throw new IOError(`the playground is not built (no ${join(dir, 'index.html')}); run npm run build`);
+  const site = await listenOnPort(flags, '--port', PLAYGROUND_PORT, (host, port) => serveStatic({ dir, host, port, csp: PLAYGROUND_CSP }));
+  if (flags.json) console.log(JSON.stringify({ url: site.url, dir }));
+  else console.log(`playground: ${site.url} (Ctrl-C to stop); e.g. ${site.url}?penalty=l1:1e-4&epochs=1&train=512&backend=wasm&autostart=1`);
+  await serveUntilStopped(site);
+}

@@ -1,0 +1,144 @@
+/**
+ * The page's controls: one list of them, read from the form into a run's settings and written to and
+ * read from the URL, so a link reproduces a run (`?penalty=l1:1e-4&epochs=1&train=512&backend=wasm&autostart=1`).
+ *
+ *   URL parameter   control(s)                         example
+ *   model           model                              cnn | mlp
+ *   penalty         penalty, strength, parameters, prox  l1:1e-4 · deadzone:1e-4,a=0.3 · l1:1e-4,prox · mine:1e-3
+ *   code            the code box (penalty mine)        tf.log1p(tf.div(abs(w), 0.05))
+ *   constraint      constraint, its parameters         maxnorm:m=2
+ *   optimizer, lr   optimiser, learning rate           adam, 0.001
+ *   epochs, train, test, batch, seed, backend, every   (one control each)
+ *   autostart       start at once                      1
+ */
+import type { RunSettings } from './protocol.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const input = (id: string) => $<HTMLInputElement>(id);
+const select = (id: string) => $<HTMLSelectElement>(id);
+
+/** The controls one number each: URL parameter = element id. */
+const NUMBERS = ['epochs', 'train', 'test', 'batch', 'seed', 'every'] as const;
+/** The controls one choice or text each. */
+const PLAIN = ['model', 'backend', 'lr'] as const;
+
+/** `name:a,b,c` as its name and items (`prox`, `k=v`, a positional value). */
+function splitSpec(text: string): { name: string; items: string[] } {
+  const at = text.indexOf(':');
+  const name = (at < 0 ? text : text.slice(0, at)).trim();
+  const items =
+    at < 0
+      ? []
+      : text
+          .slice(at + 1)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  return { name, items };
+}
+
+/** A spec from its name and items, `name` alone when there are none. */
+const joinSpec = (name: string, items: readonly string[]) => (items.length ? `${name}:${items.join(',')}` : name);
+
+/** The penalty spec the controls make: `l1:1e-4,a=0.3,prox`. */
+export function penaltySpec(): string {
+  const name = select('penalty').value;
+  if (name === 'none') return 'none';
+  const strength = input('strength').value.trim();
+  const params = input('params').value.trim();
+  return joinSpec(name, [...(strength ? [strength] : []), ...(params ? [params] : []), ...(input('prox').checked ? ['prox'] : [])]);
+}
+
+function setPenalty(spec: string): void {
+  const { name, items } = splitSpec(spec);
+  setChoice(select('penalty'), name);
+  const positional = items.filter((i) => i !== 'prox' && !i.includes('='));
+  input('strength').value = positional[0] ?? input('strength').value;
+  input('params').value = items.filter((i) => i.includes('=')).join(',');
+  input('prox').checked = items.includes('prox');
+}
+
+function constraintSpec(): string {
+  const name = select('constraint').value;
+  const params = input('cparams').value.trim();
+  return name ? joinSpec(name, params ? [params] : []) : '';
+}
+
+function setConstraint(spec: string): void {
+  const { name, items } = splitSpec(spec);
+  setChoice(select('constraint'), name);
+  input('cparams').value = items.join(',');
+}
+
+/** Selects `value`, adding it as an option when the list lacks it (the worker then says what is wrong). */
+function setChoice(el: HTMLSelectElement, value: string): void {
+  if (![...el.options].some((o) => o.value === value)) el.add(new Option(value, value));
+  el.value = value;
+}
+
+/** The settings of a run from the controls (numbers checked by the form's bounds). */
+export function readSettings(name: string): RunSettings {
+  const n = (id: string) => {
+    const el = input(id);
+    const v = Number(el.value);
+    if (!el.checkValidity() || !Number.isFinite(v))
+      throw new Error(`${el.closest('label')?.textContent?.trim() ?? id}: ${el.validationMessage || 'not a number'}`);
+    return v;
+  };
+  const lr = Number(input('lr').value);
+  if (!(lr > 0)) throw new Error(`learning rate: give a number above 0, got ${JSON.stringify(input('lr').value)}`);
+  return {
+    model: select('model').value as RunSettings['model'],
+    penalty: penaltySpec(),
+    code: $<HTMLTextAreaElement>('code').value,
+    constraint: constraintSpec(),
+    optimizer: `${select('optimizer').value}:lr=${lr}`,
+    epochs: n('epochs'),
+    train: n('train'),
+    test: n('test'),
+    batch: n('batch'),
+    seed: n('seed'),
+    backend: select('backend').value as RunSettings['backend'],
+    every: n('every'),
+    name,
+  };
+}
+
+/** The URL parameters of the controls as they are now. */
+export function urlOf(): URLSearchParams {
+  const q = new URLSearchParams();
+  q.set('model', select('model').value);
+  q.set('penalty', penaltySpec());
+  if (select('penalty').value === 'mine') q.set('code', $<HTMLTextAreaElement>('code').value);
+  const c = constraintSpec();
+  if (c) q.set('constraint', c);
+  q.set('optimizer', select('optimizer').value);
+  for (const id of PLAIN) if (id !== 'model') q.set(id, input(id).value);
+  for (const id of NUMBERS) q.set(id, input(id).value);
+  return q;
+}
+
+/** Sets the controls from URL parameters; returns whether to start at once. */
+export function applyUrl(q: URLSearchParams): boolean {
+  for (const id of [...PLAIN, ...NUMBERS]) {
+    const v = q.get(id);
+    if (v === null) continue;
+    const el = $<HTMLInputElement | HTMLSelectElement>(id);
+    if (el instanceof HTMLSelectElement) setChoice(el, v);
+    else el.value = v;
+  }
+  const code = q.get('code');
+  if (code !== null) $<HTMLTextAreaElement>('code').value = code;
+  const penalty = q.get('penalty');
+  if (penalty !== null) setPenalty(penalty);
+  const constraint = q.get('constraint');
+  if (constraint !== null) setConstraint(constraint);
+  const optimizer = q.get('optimizer');
+  if (optimizer !== null) {
+    const { name, items } = splitSpec(optimizer);
+    setChoice(select('optimizer'), name);
+    const lr = items.find((i) => i.startsWith('lr='));
+    if (lr) input('lr').value = lr.slice(3);
+  }
+  return q.get('autostart') === '1';
+}

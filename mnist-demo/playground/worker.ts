@@ -1,0 +1,180 @@
+/**
+ * The playground's training worker: one run per worker, so the page stays responsive and a run can
+ * be stopped at once (the page terminates the worker).
+ *
+ *   catalog? ─► the registry's penalties, constraints, optimisers
+ *   start ─► backend: webgpu › webgl › wasm (or the one asked; wasm with this library's training
+ *            kernels, its .wasm files next to this script) ─► the MNIST subset (fetched, seeded
+ *            subsets) ─► the model (reference CNN or MLP) with the penalty (a built-in or the code
+ *            box's `mine`, probed) and constraint on every kernel ─► the library's `fit`, seeded
+ *          ─► record after epoch 0 and every epoch; every N batches the weights so far; speed
+ *          ─► done (the finished record) | failed (what, where)
+ */
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+import {
+  attachToKernels,
+  type CatalogEntry,
+  constraint,
+  constraintCatalog,
+  type EpochRecord,
+  type FitCallback,
+  fit,
+  optimizerCatalog,
+  type PenaltyDefinition,
+  penalty,
+  penaltyCatalog,
+  probePenalty,
+  registerWasmTrainingKernels,
+  snapshotWeights,
+  splitProxFlag,
+  tf,
+  UsageError,
+} from 'penalty-explorer';
+import { MNIST_CLASSES, MNIST_SHAPE, referenceModel, smallMlp } from '../model.ts';
+import { fetchSubset, tensorsOf } from './data.ts';
+import type { CatalogItem, FromWorker, RunSettings, ToWorker } from './protocol.ts';
+import { defineUserPenalty, MINE } from './user-penalty.ts';
+
+const post = (message: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(message);
+const BACKENDS = ['webgpu', 'webgl', 'wasm'] as const;
+let paused = false;
+let started = false;
+
+function item(e: CatalogEntry, extra: Partial<CatalogItem> = {}): CatalogItem {
+  const params = Object.fromEntries(
+    Object.entries(e.params).map(([k, p]) => [k, { ...(typeof p.default === 'number' ? { default: p.default } : {}), ...(p.doc ? { doc: p.doc } : {}) }]),
+  );
+  return { name: e.name, formula: e.formula, doc: e.doc, params, ...extra };
+}
+
+function catalogs() {
+  return {
+    penalties: penaltyCatalog.list().map((e) => item(e, (e as PenaltyDefinition).prox ? { prox: true } : {})),
+    constraints: constraintCatalog.list().map((e) => item(e)),
+    optimizers: optimizerCatalog.list().map((e) => item(e)),
+  };
+}
+
+/** True when TF.js's WebGL runs on a software renderer (SwiftShader, llvmpipe): slower than wasm. */
+function softwareWebGl(): boolean {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
+
+/** The backend asked for, or the first of webgpu › webgl (on a GPU) › wasm that starts. */
+async function startBackend(asked: RunSettings['backend']): Promise<void> {
+  setWasmPaths(new URL('./', self.location.href).href);
+  registerWasmTrainingKernels();
+  const order = asked === 'auto' ? BACKENDS : [asked];
+  const tried: string[] = [];
+  for (const name of order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        if (asked === 'auto' && name === 'webgl' && softwareWebGl()) {
+          tried.push('webgl on a software renderer');
+          tf.removeBackend(name);
+          continue;
+        }
+        post({ type: 'backend', name, tried });
+        return;
+      }
+    } catch {
+      // Not in this browser: the next one.
+    }
+    tried.push(name);
+  }
+  throw new UsageError(`no backend of ${order.join(', ')} starts in this browser${asked === 'auto' ? '' : '; try backend auto'}`);
+}
+
+/** The model with the penalty and constraint on every kernel (as `penx train` puts them). */
+async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
+  const mine = splitProxFlag(s.penalty).spec.split(':')[0] === MINE;
+  if (mine) defineUserPenalty(s.code);
+  const reg = penalty(s.penalty);
+  // As penx checks a penalty module: a finite scalar with a finite gradient on probe weights (0 among them).
+  if (mine) probePenalty(reg);
+  const controls = { penalty: reg, penalizeBias: false, ...(s.constraint ? { constraint: constraint(s.constraint) } : {}) };
+  const built = (s.model === 'mlp' ? smallMlp : referenceModel)(MNIST_SHAPE, MNIST_CLASSES, { seed: s.seed });
+  try {
+    return await attachToKernels(built, controls);
+  } finally {
+    built.dispose();
+  }
+}
+
+/** Live weights, speed and the record to the page while `fit` runs; waits while paused. */
+function reporter(s: RunSettings): FitCallback {
+  let t0 = 0;
+  let aside = 0;
+  return {
+    onEpochBegin: () => {
+      t0 = performance.now();
+      aside = 0;
+    },
+    onBatchEnd: async (p, { model }) => {
+      const seconds = (performance.now() - t0 - aside) / 1000;
+      post({ type: 'speed', imagesPerSecond: (p.batch * s.batch) / seconds, epoch: p.epoch, batch: p.batch, batches: p.batches });
+      if (s.every > 0 && p.batch % s.every === 0 && p.batch < p.batches) {
+        const at = performance.now();
+        const epoch: EpochRecord = { ...snapshotWeights(model, p.epoch, { loss: null, acc: null }), trainLoss: p.dataLoss, trainAcc: p.accuracy, seconds };
+        post({ type: 'live', epoch, batch: p.batch, batches: p.batches });
+        aside += performance.now() - at;
+      }
+      // A turn of the event loop first, so a pause sent during this batch stops before the next one.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      while (paused) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    onEpochEnd: (_epoch, record) => post({ type: 'record', record }),
+  };
+}
+
+async function run(s: RunSettings): Promise<void> {
+  let where: 'penalty' | 'settings' | 'training' = 'settings';
+  try {
+    const [subset] = await Promise.all([fetchSubset(self.location.href), startBackend(s.backend)]);
+    const h = subset.header;
+    if (s.train > h.train || s.test > h.test)
+      throw new UsageError(`the playground bundles ${h.train} training and ${h.test} test images; ask for at most that many`);
+    where = 'penalty';
+    const model = await buildModel(s);
+    where = 'training';
+    const train = tensorsOf(subset.trainImages, subset.trainLabels, h.train, s.train, s.seed, h);
+    const test = tensorsOf(subset.testImages, subset.testLabels, h.test, s.test, s.seed + 1, h);
+    const record = await fit(model, train, {
+      epochs: s.epochs,
+      batchSize: s.batch,
+      seed: s.seed,
+      optimizer: s.optimizer,
+      loss: 'categoricalCrossentropy',
+      validationData: test,
+      name: s.name,
+      callbacks: [reporter(s)],
+      info: {
+        data: `${h.source}; ${s.train} of its ${h.train} training and ${s.test} of its ${h.test} test images (seed ${s.seed})`,
+        modelSource: `playground: ${s.model === 'mlp' ? 'small MLP' : 'reference CNN'}`,
+        backend: tf.getBackend(),
+        threads: 1,
+      },
+    });
+    post({ type: 'done', record });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    post({ type: 'failed', message, where });
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const m = event.data;
+  if (m.type === 'catalog') post({ type: 'catalog', catalogs: catalogs() });
+  else if (m.type === 'pause') paused = true;
+  else if (m.type === 'resume') paused = false;
+  else if (m.type === 'start' && !started) {
+    started = true;
+    void run(m.settings);
+  }
+};

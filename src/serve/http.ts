@@ -1,0 +1,109 @@
+/**
+ * The rules every server of this tool keeps (the dashboard, the playground):
+ *
+ *   bound to 127.0.0.1 unless a host is given ─► while on loopback, a request whose Host header names
+ *   another host is refused (no DNS rebinding) ─► GET and HEAD only ─► a `..` segment (plain or
+ *   percent-encoded) refused before the URL parser folds it away ─► every answer with security
+ *   headers (nothing loaded from elsewhere) and no caching
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The content security policy of the dashboard: Vega evaluates its expressions with Function ('unsafe-eval'). */
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
+
+/** The security headers of every answer, with the page's content security policy. */
+export function securityHeaders(csp: string): Record<string, string> {
+  return { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'content-security-policy': csp };
+}
+
+/** A whole answer, never cached. */
+export function reply(res: ServerResponse, status: number, type: string, body: string | Uint8Array, headers: Record<string, string>): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+/** A JSON error answer `{ error }`. */
+export function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string>): void {
+  reply(res, status, 'application/json; charset=utf-8', JSON.stringify({ error: message }), headers);
+}
+
+/** The host part of a Host header: `127.0.0.1:6060` → `127.0.0.1`, `[::1]:6060` → `[::1]`. */
+function hostName(header: string | undefined): string {
+  if (!header) return '';
+  return header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : (header.split(':')[0] ?? '');
+}
+
+/** True when a request path has a `..` segment, also percent-encoded (`%2e%2e`, `..%2f`). */
+function hasDotDot(rawPath: string): boolean {
+  let decoded = rawPath;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return true;
+  }
+  return decoded.split(/[/\\]/).some((part) => part === '..');
+}
+
+/** A listening server. */
+export interface Listening {
+  /** Its address, e.g. `http://127.0.0.1:6060/`. */
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  /** The address to listen on; default 127.0.0.1 (loopback only). */
+  readonly host?: string;
+  /** The port; default 0 (any free port). */
+  readonly port?: number;
+  /** The content security policy of every answer. */
+  readonly csp: string;
+  /** Called on close, before the server stops. */
+  readonly onClose?: () => void;
+}
+
+/**
+ * Listens with the rules above; `handle` gets only requests that passed them (its URL parsed) and
+ * answers; a handler that throws answers 500 with the message.
+ */
+export async function listen(
+  options: ListenOptions,
+  handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void,
+): Promise<Listening> {
+  const host = options.host ?? '127.0.0.1';
+  const loopbackOnly = LOOPBACK.has(host);
+  const headers = securityHeaders(options.csp);
+  const server = createServer((req, res) => {
+    const run = async () => {
+      if (loopbackOnly && !LOOPBACK.has(hostName(req.headers.host))) return fail(res, 403, 'this server answers only to its loopback address', headers);
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'only GET', headers);
+      if (hasDotDot((req.url ?? '/').split('?')[0] ?? '/')) return fail(res, 403, 'outside the served folder', headers);
+      await handle(req, res, new URL(req.url ?? '/', 'http://localhost'));
+    };
+    run().catch((err: Error) => {
+      if (!res.headersSent) fail(res, 500, err.message, headers);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shown}:${address.port}/`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        options.onClose?.();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * A folder of static files (a built web page) served with the dashboard's rules (http.ts): loopback
+ * only by default, nothing outside the folder (symbolic links followed and checked), no dot files,
+ * `/` answered with the folder's index.html, security headers on every answer.
+ *
+ * @example
+ * const site = await serveStatic({ dir: 'mnist-demo/dist/playground', csp: PLAYGROUND_CSP });
+ * console.log(site.url);
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import send from 'send';
+import { fail, type Listening, listen, securityHeaders } from './http.ts';
+import { insideRoot } from './paths.ts';
+
+export interface StaticOptions {
+  /** The folder to serve. */
+  readonly dir: string;
+  /** The address to listen on; default 127.0.0.1 (loopback only). */
+  readonly host?: string;
+  /** The port; default 0 (any free port). */
+  readonly port?: number;
+  /** The content security policy of every answer. */
+  readonly csp: string;
+}
+
+/** Streams the file `rel` (checked by insideRoot) under `root`, with `headers`; 404 when missing. */
+export function sendFile(req: IncomingMessage, res: ServerResponse, root: string, rel: string, headers: Record<string, string>): void {
+  send(req, rel, { root, dotfiles: 'deny', index: false, cacheControl: false })
+    .on('error', (err: { status?: number }) => fail(res, err.status ?? 500, err.status === 404 ? 'no such file' : 'cannot read that file', headers))
+    .on('headers', (r: ServerResponse) => {
+      for (const [k, v] of Object.entries({ ...headers, 'cache-control': 'no-store' })) r.setHeader(k, v);
+    })
+    .pipe(res);
+}
+
+/** Serves the files under `options.dir` until closed. */
+export function serveStatic(options: StaticOptions): Promise<Listening> {
+  const root = options.dir;
+  const headers = securityHeaders(options.csp);
+  return listen(options, (req, res, url) => {
+    const rel = insideRoot(root, url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
+    if (rel === undefined) return fail(res, 403, 'outside the served folder', headers);
+    sendFile(req, res, root, rel, headers);
+  });
+}

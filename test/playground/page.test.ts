@@ -1,0 +1,212 @@
+/**
+ * The playground as a user runs it: `penx playground` serving the built page (npm run build), the
+ * page in headless Chromium (Debian's), one page load doing the checks in the order a user would:
+ *
+ *   ?penalty=l1:1e-4&epochs=1&train=512&backend=wasm&autostart=1 ─► the run finishes ("— done"),
+ *   on wasm, its speed shown ─► run.json exported: a valid run record (the library's schema), its
+ *   histograms counting every weight of the model ─► the overlay exported as PNG and SVG ─► kept;
+ *   the same run started again ─► its record bit-identical but for the run's name and clock times,
+ *   both runs overlaid ─► `penx plot` draws the export into a new run folder, `penx serve`'s index
+ *   lists it ─► a broken penalty in the code box: its error shown, the page keeps working ─► a
+ *   working one: in the record and the penalty-shapes view
+ *
+ * and all along: no request leaves the page's origin, no console errors.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Download, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
+import { type RunRecord, RunsIndex, readRunRecord } from '../../src/node.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
+import { penx } from '../cli/run-penx.ts';
+
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+
+const out = mkdtempSync(join(tmpdir(), 'penx-playground-'));
+let server: ChildProcess | undefined;
+let url = '';
+let browser: Browser | undefined;
+
+/** Starts `penx playground --port 0 --json` and resolves with the address it prints. */
+function startPlayground(): Promise<string> {
+  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'playground', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = child;
+  let text = '';
+  child.stdout?.on('data', (d) => (text += String(d)));
+  child.stderr?.on('data', (d) => (text += String(d)));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', () => {
+      const line = text.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.on('exit', (code) => reject(new Error(`penx playground exited with ${code}: ${text}`)));
+  });
+}
+
+beforeAll(async () => {
+  url = await startPlayground();
+  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGINT');
+  rmSync(out, { recursive: true, force: true });
+});
+
+/** The file a click downloads, saved under `out`. */
+async function download(page: Page, click: () => Promise<unknown>, name: string): Promise<string> {
+  const [d] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, unknown];
+  const path = join(out, name);
+  await d.saveAs(path);
+  return path;
+}
+
+const readRecord = (path: string): RunRecord => readRunRecord(JSON.parse(readFileSync(path, 'utf8')));
+
+/** The record without what differs between two runs of the same settings: its name and clock times. */
+function timeless(r: RunRecord): unknown {
+  return { ...r, config: { ...r.config, name: '', startedAt: '' }, epochs: r.epochs.map((e) => ({ ...e, seconds: 0 })) };
+}
+
+/** Waits until the status line says the current run is done (or stopped), and returns it. */
+async function finished(page: Page): Promise<string> {
+  await page.waitForFunction(() => /^(done|stopped)/.test(document.getElementById('state')?.textContent ?? ''), null, { timeout: 240_000 });
+  return page.locator('#state').innerText();
+}
+
+describe('penx playground', () => {
+  it('has --help and serves the built page on loopback', async () => {
+    const help = await penx('playground', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--port');
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
+  });
+
+  it.skipIf(!hasChromium)(
+    'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
+    async () => {
+      const context = await (browser as Browser).newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+      const errors: string[] = [];
+      const outside: string[] = [];
+      const origin = new URL(url).origin;
+      context.on('request', (r) => {
+        const u = r.url();
+        if (!u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:')) outside.push(u);
+      });
+      const page = await context.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+
+      // A link that starts a run: it finishes on wasm, its speed shown.
+      await page.goto(`${url}?penalty=l1:1e-4&epochs=1&train=512&test=200&backend=wasm&every=4&autostart=1`);
+      await page.waitForFunction(() => document.title.endsWith('— done') || document.title.endsWith('— failed'), null, { timeout: 240_000 });
+      expect(await page.title()).toBe('penalty-explorer playground — done');
+      expect(await page.locator('#backend-info').innerText()).toBe('backend: wasm');
+      expect(await page.locator('#speed').innerText()).toMatch(/^[\d,]+ images\/s$/);
+      expect(await page.locator('#progress').innerText()).toBe('epoch 1, batch 8/8');
+      // The weights drawn while the epoch ran (every 4 batches: after batch 4 of 8).
+      expect(await page.evaluate(() => Number(document.body.dataset.liveDraws))).toBe(1);
+
+      // run.json: a valid record of this run; every weight of the model counted in every histogram.
+      const first = readRecord(await download(page, () => page.click('#export'), 'first.json'));
+      expect([first.config.penalty, first.config.backend, first.config.trainSize, first.config.testSize, first.config.seed]).toEqual([
+        'l1:1e-4',
+        'wasm',
+        512,
+        200,
+        42,
+      ]);
+      expect(first.epochs).toHaveLength(1);
+      expect(first.config.model?.weights).toBeGreaterThan(400_000);
+      for (const s of [first.initial, ...first.epochs]) expect(s.histogram.count).toBe(first.config.model?.weights);
+      expect(first.epochs[0]?.testAcc).toBeGreaterThan(0.1);
+
+      // Figures: the overlay as PNG and SVG.
+      const overlay = page.locator('.card[data-view="overlay"]');
+      const png = readFileSync(await download(page, () => overlay.getByRole('button', { name: 'PNG' }).click(), 'overlay.png'));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      const svg = readFileSync(await download(page, () => overlay.getByRole('button', { name: 'SVG' }).click(), 'overlay.svg'), 'utf8');
+      expect(svg).toContain('<svg');
+      expect(svg).toContain('l1:1e-4');
+
+      // Kept, then the same run again: bit-identical but for its name and clock times; both overlaid.
+      await page.click('#keep');
+      expect(await page.locator('#kept-list li').count()).toBe(1);
+      await page.click('#start');
+      // Paused: no batch runs until it resumes (and the record is the same all the same).
+      await page.waitForFunction(() => /^epoch 1, batch [1-5]\//.test(document.getElementById('progress')?.textContent ?? ''));
+      await page.click('#pause');
+      expect(await page.locator('#state').innerText()).toBe('paused');
+      // The batch running when the pause arrived finishes; then nothing moves.
+      await page.waitForTimeout(2500);
+      const at = await page.locator('#progress').innerText();
+      await page.waitForTimeout(1500);
+      expect(await page.locator('#progress').innerText()).toBe(at);
+      await page.click('#pause');
+      expect(await finished(page)).toMatch(/^done/);
+      const again = readRecord(await download(page, () => page.click('#export'), 'run.json'));
+      expect(again.config.name).not.toBe(first.config.name);
+      expect(timeless(again)).toEqual(timeless(first));
+      await page.waitForFunction(() => (document.querySelector('.card[data-view="overlay"] svg')?.textContent ?? '').includes('run 2'));
+      expect(await overlay.locator('svg').textContent()).toContain('run 1');
+
+      // penx plot draws the export into a new run folder; penx serve's index lists it.
+      const plotted = await penx('plot', join(out, 'run.json'), '--out', join(out, 'runs', 'from-playground'));
+      expect(plotted.code, plotted.stderr).toBe(0);
+      expect(existsSync(join(out, 'runs', 'from-playground', 'run.json'))).toBe(true);
+      expect(existsSync(join(out, 'runs', 'from-playground', 'report.html'))).toBe(true);
+      expect(new RunsIndex(join(out, 'runs')).list().map((r) => [r.id, r.epochs])).toEqual([['from-playground', 1]]);
+      // …into a new folder only: the same --out again is refused, and --out goes with a record file only.
+      const twice = await penx('plot', join(out, 'run.json'), '--out', join(out, 'runs', 'from-playground'));
+      expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('from-playground')]);
+      expect((await penx('plot', join(out, 'runs', 'from-playground'), '--out', join(out, 'elsewhere'))).code).toBe(2);
+
+      // A broken penalty in the code box: its error in the page, which keeps working.
+      await page.selectOption('#model', 'mlp');
+      await page.fill('#train', '256');
+      await page.selectOption('#penalty', 'mine');
+      await page.fill('#code', 'tf.log(abs(w))');
+      await page.click('#start');
+      expect(await finished(page)).toBe('stopped');
+      expect(await page.locator('#code-error').isVisible()).toBe(true);
+      expect(await page.locator('#code-error').innerText()).toMatch(/penalty mine returned -Infinity .*must be finite/);
+      expect(await page.locator('#kept-list li').count()).toBe(1);
+      expect(await page.isEnabled('#start')).toBe(true);
+
+      // A working one: in the record (spec, formula, curve) and in the penalty-shapes view.
+      await page.fill('#code', 'tf.sqrt(tf.add(tf.square(w), 1e-4))');
+      await page.click('#start');
+      expect(await finished(page)).toMatch(/^done/);
+      expect(await page.locator('#code-error').isVisible()).toBe(false);
+      const mine = readRecord(await download(page, () => page.click('#export'), 'mine.json'));
+      expect(mine.config.penalty).toBe('mine:1e-4');
+      expect(mine.config.penaltyFormula).toBe('λ·tf.sqrt(tf.add(tf.square(w), 1e-4))');
+      expect(mine.config.penaltyCurves?.map((c) => c.spec)).toEqual(['mine:1e-4']);
+      expect(await page.locator('.card[data-view="penalty"] svg').textContent()).toContain('mine:1e-4');
+      expect(new URL(page.url()).searchParams.get('code')).toBe('tf.sqrt(tf.add(tf.square(w), 1e-4))');
+
+      // From file://, Chromium refuses the worker: the page says so and what to do instead.
+      const local = await context.newPage();
+      local.on('pageerror', (e) => errors.push(e.message));
+      await local.goto(`${pathToFileURL(join(playgroundDir(), 'index.html')).href}?autostart=1`);
+      await local.waitForFunction(() => document.getElementById('state')?.textContent === 'cannot start');
+      expect(await local.locator('#error').innerText()).toContain('open the page over http, e.g. with npx penx playground');
+
+      expect(errors).toEqual([]);
+      expect(outside.filter((u) => !u.startsWith('file:'))).toEqual([]);
+      await page.screenshot({ path: join(out, 'playground.png') });
+      await context.close();
+    },
+    600_000,
+  );
+});

@@ -1,0 +1,69 @@
+/**
+ * serveStatic (what `penx playground` serves the page with): the dashboard's rules over a folder
+ * of files — loopback only, answering only to its own address, GET only, nothing outside the folder
+ * (`..`, encoded or not; a symbolic link out), no dot files, `/` as index.html, the policy given on
+ * every answer.
+ */
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Listening, serveStatic } from '../../src/node.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'penx-static-'));
+let site: Listening;
+
+function raw(path: string, options: { host?: string; method?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const u = new URL(site.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: u.hostname, port: u.port, path, method: options.method ?? 'GET', headers: options.host ? { host: options.host } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += String(d)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>page</title>');
+  writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir, '.secret'), 'hidden');
+  symlinkSync('/etc', join(dir, 'outside'));
+  site = await serveStatic({ dir, port: 0, csp: "default-src 'self'" });
+});
+
+afterAll(async () => {
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serveStatic', () => {
+  it('serves the folder on loopback, / as index.html, with the policy and no caching', async () => {
+    expect(new URL(site.url).hostname).toBe('127.0.0.1');
+    const index = await raw('/');
+    expect([index.status, index.body]).toEqual([200, '<!doctype html><title>page</title>']);
+    expect(index.headers['content-security-policy']).toBe("default-src 'self'");
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    expect(index.headers['cache-control']).toBe('no-store');
+    const js = await raw('/app.js');
+    expect([js.status, js.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect((await raw('/missing.js')).status).toBe(404);
+  });
+
+  it('refuses every way out of the folder, dot files, other hosts and other methods', async () => {
+    for (const path of ['/../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/x%2f..%2f..%2fetc%2fpasswd', '/outside/passwd', '/..%5c..%5cetc']) {
+      const r = await raw(path);
+      expect(r.status, path).toBe(403);
+      expect(r.body, path).not.toContain('root:');
+    }
+    expect((await raw('/.secret')).status).toBe(403);
+    expect((await raw('/', { host: 'evil.example:80' })).status).toBe(403);
+    expect((await raw('/', { method: 'POST' })).status).toBe(405);
+  });
+});
