@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The reference study (issue 23): every run of it, resumable. Run from the repository's root after
+# `npm ci`: `bash figures/reference/run-study.sh`. Stopped at any point (Ctrl-C, a kill, a reboot),
+# the same command continues each run from its last finished epoch; finished runs are kept as they are.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+penx() { node dist/cli.mjs "$@"; }
+
+# The seven runs: the original study's six penalties at 1e-4 (dead zone a = 0.25) and L1's proximal
+# step, 40 epochs on all 60 000 images, the 10 000 test images after every epoch, prune curves after
+# epochs 10, 20 and 40. The reference CNN, N(0, 0.25²) kernels, Adadelta (lr 1, rho 0.95), batch 128, seed 42.
+penx compare --penalties none,l1:1e-4,l2:1e-4,l3:1e-4,l4:1e-4,deadzone:1e-4,l1:1e-4,prox \
+  --epochs 40 --prune-epochs 10,20,40 --seed 42 --out figures/reference --name penalties --resume "$@"
+
+# The noise floor: none and L1 with two more seeds, 10 epochs each.
+for seed in 43 44; do
+  penx compare --penalties none,l1:1e-4 --epochs 10 --prune-epochs 10 --seed "$seed" \
+    --out figures/reference --name "seed-$seed" --resume "$@"
+done
