@@ -17,24 +17,29 @@ function tfjsNodeInstalled(): boolean {
   }
 }
 
+/** `penx bench --json` on `backend` at batch 8 over 2 steps, 1 cpu sample, 256 test images, 2 threads (and `extra` flags). */
+const smallBench = (backend: string, ...extra: string[]) =>
+  penx(
+    'bench',
+    '--backend',
+    backend,
+    ...extra,
+    '--json',
+    '--batch-size',
+    '8',
+    '--steps',
+    '2',
+    '--cpu-batch-size',
+    '1',
+    '--eval-images',
+    '256',
+    '--threads',
+    '2',
+  );
+
 describe('penx bench', () => {
   it('prints one JSON object with the measured fields', async () => {
-    const r = await penx(
-      'bench',
-      '--backend',
-      'wasm',
-      '--json',
-      '--batch-size',
-      '8',
-      '--steps',
-      '2',
-      '--cpu-batch-size',
-      '1',
-      '--eval-images',
-      '256',
-      '--threads',
-      '2',
-    );
+    const r = await smallBench('wasm');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(data-parallel\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
@@ -125,22 +130,7 @@ describe('penx bench', () => {
   }, 120_000);
 
   it('runs on onnxruntime through the fused graph, data-parallel by default (a shard on a worker thread)', async () => {
-    const r = await penx(
-      'bench',
-      '--backend',
-      'onnxruntime',
-      '--json',
-      '--batch-size',
-      '8',
-      '--steps',
-      '2',
-      '--cpu-batch-size',
-      '1',
-      '--eval-images',
-      '256',
-      '--threads',
-      '2',
-    );
+    const r = await smallBench('onnxruntime');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^backend: onnxruntime, 2 threads/m);
     expect(r.stderr).toMatch(/the first 2 batches of a real run at batch 8 \(fused\)/);
