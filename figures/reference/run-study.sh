@@ -4,7 +4,7 @@
 # the same command continues each run from its last finished epoch; finished runs are kept as they are.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-penx() { node dist/cli.mjs "$@"; }
+penx() { node mnist-demo/dist/cli.mjs "$@"; }
 
 # The seven runs: the original study's six penalties at 1e-4 (dead zone a = 0.25) and L1's proximal
 # step, 40 epochs on all 60 000 images, the 10 000 test images after every epoch, prune curves after
