@@ -7,7 +7,7 @@ import { penx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-controls-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const SMALL = ['--train-size', '256', '--test-size', '64', '--batch-size', '64', '--epochs', '1', '--threads', '2', '--out', root];
+const SMALL = ['--train-size', '256', '--test-size', '64', '--batch-size', '64', '--epochs', '1', '--threads', '1', '--prune-epochs', 'none', '--out', root];
 const readRun = (name: string) => readRunJson(join(root, name));
 
 describe('weight controls from the command line', () => {

@@ -13,7 +13,7 @@ import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
+const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1', '--prune-epochs', 'none'];
 const KILL = ['--import', './test/fixtures/kill-at.mjs'];
 const readRun = readRunJson;
 const killAt = (spec: string) => ({ env: { PENX_KILL_AT: spec }, nodeArgs: KILL });

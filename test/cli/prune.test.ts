@@ -11,7 +11,7 @@ import { penx } from './run-penx.ts';
 const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1'];
 const readRun = readRunJson;
 
 describe('proximal penalties and penx prune on a tiny run', () => {

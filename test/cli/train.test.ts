@@ -10,7 +10,8 @@ import { penx, spawnPenx } from './run-penx.ts';
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '2'];
+// One thread: no worker threads to start in every tiny run; the first test runs the data-parallel path (two threads).
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1', '--prune-epochs', 'none'];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
 const readRun = readRunJson;
@@ -20,7 +21,7 @@ describe('penx train (tiny, end to end)', () => {
   const dir = join(out, 'deadzone_1e-4_a=0.25');
 
   it('writes run.json, the figures, the report and the checkpoint', async () => {
-    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '2', '--out', out, ...SMALL);
+    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '2', '--out', out, ...SMALL, '--threads', '2');
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads/m);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/report: .*deadzone_1e-4_a=0\.25\/report\.html/);
@@ -93,7 +94,7 @@ describe('penx train (tiny, end to end)', () => {
 
 describe('resume', () => {
   it('after kill -9, --resume ends with the same weights as an uninterrupted run', async () => {
-    const args = ['--penalty', 'l2:1e-4', '--epochs', '3', '--train-size', '1024', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
+    const args = ['--penalty', 'l2:1e-4', '--epochs', '3', '--train-size', '512', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
     const killedOut = join(root, 'killed');
     const child = spawnPenx('train', ...args, '--out', killedOut, '--name', 'r');
     const runJson = join(killedOut, 'r', 'checkpoint', 'run.json');

@@ -25,7 +25,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--epochs', '2', '--batch-size', '64', '--backend', 'wasm'];
+const SMALL = ['--train-size', '256', '--test-size', '128', '--epochs', '2', '--batch-size', '64', '--backend', 'wasm', '--prune-epochs', 'none'];
 const GRID = ['--penalties', 'l1,none', '--strengths', '1e-4,1e-3', '--seeds', '3'];
 /** The grid's runs: folder name, penalty, seed. */
 const RUNS = [
