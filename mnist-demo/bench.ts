@@ -50,6 +50,7 @@ export interface BenchOptions {
   /** Test images the epoch's evaluation is timed on (projected to the whole test set); default all. */
   readonly evalImages?: number;
   readonly cpuBatchSize: number;
+  /** Timed steps on the stock cpu backend, the speed-up's reference; 0 leaves the comparison out. */
   readonly cpuSteps: number;
   /** Progress messages (to stderr on the CLI). */
   readonly progress?: (message: string) => void;
@@ -78,8 +79,9 @@ export interface BenchResult {
   readonly epochSeconds: number;
   readonly msPerSample: number;
   readonly cpuBatchSize: number;
-  readonly cpuMsPerSample: number;
-  readonly speedupVsCpu: number;
+  /** The stock cpu backend's step per sample, and how many times faster this backend is; absent when the cpu was not timed (cpuSteps 0). */
+  readonly cpuMsPerSample?: number;
+  readonly speedupVsCpu?: number;
   readonly peakRssMb: number;
   /** tf.memory().numTensors after the second batch of the timed run and after its last: equal when nothing leaks. */
   readonly tensorsAfterWarmup: number;
@@ -186,14 +188,15 @@ export async function stepper(batchSize: number): Promise<{ step: () => Promise<
   };
 }
 
-/** Milliseconds of a training step on the stock cpu backend (batch `cpuBatchSize`), timed in a thread of its own. */
-export async function cpuReference(options: BenchOptions): Promise<number> {
+/** Milliseconds of a training step on the stock cpu backend (batch `cpuBatchSize`), timed in a thread of its own; undefined with `cpuSteps` 0. */
+export async function cpuReference(options: BenchOptions): Promise<number | undefined> {
+  if (options.cpuSteps === 0) return undefined;
   (options.progress ?? (() => undefined))(`cpu: ${options.cpuSteps} training step${options.cpuSteps === 1 ? '' : 's'} at batch ${options.cpuBatchSize} (slow)`);
   return cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
 }
 
-/** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given. */
-export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number): Promise<BenchResult> {
+/** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given (`null`: not measured). */
+export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number | null): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
   const B = options.batchSize;
   const data = mnist();
@@ -228,13 +231,13 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       snapshotWeights(model, 1, scores);
       const snapshotSeconds = (performance.now() - t0) / 1000;
 
-      const cpuStepMs = cpuMs ?? (await cpuReference(options));
+      const cpuStepMs = cpuMs === undefined ? await cpuReference(options) : (cpuMs ?? undefined);
       const forwardMs = median(fwdTimes);
       const trainStepMs = median(steps);
       const meanStepMs = steps.reduce((a, t) => a + t, 0) / steps.length;
       const trainCount = data.train.x.shape[0] ?? 0;
       const msPerSample = trainStepMs / B;
-      const cpuMsPerSample = cpuStepMs / options.cpuBatchSize;
+      const cpuMsPerSample = cpuStepMs === undefined ? undefined : cpuStepMs / options.cpuBatchSize;
       return {
         backend: info.name,
         threads: info.threads,
@@ -251,8 +254,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
         epochSeconds: round((Math.ceil(trainCount / B) * meanStepMs) / 1000 + evalSeconds + snapshotSeconds),
         msPerSample: round(msPerSample, 3),
         cpuBatchSize: options.cpuBatchSize,
-        cpuMsPerSample: round(cpuMsPerSample),
-        speedupVsCpu: round(cpuMsPerSample / msPerSample),
+        ...(cpuMsPerSample === undefined ? {} : { cpuMsPerSample: round(cpuMsPerSample), speedupVsCpu: round(cpuMsPerSample / msPerSample) }),
         peakRssMb: round(process.resourceUsage().maxRSS / 1024),
         tensorsAfterWarmup,
         tensorsAfterSteps,

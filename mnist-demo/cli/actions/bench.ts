@@ -85,8 +85,8 @@ function report(results: readonly Column[]): string {
       (r) => `${r.epochSeconds} s`,
       (r) => `${r.epochSeconds} s`,
     ),
-    row(`cpu backend, batch ${cpuBatch}`, (r) => `${r.cpuMsPerSample} ms per sample`),
-    row('speed-up over cpu', (r) => `${r.speedupVsCpu}×`),
+    row(`cpu backend, batch ${cpuBatch}`, (r) => (r.cpuMsPerSample === undefined ? 'not timed (--cpu-steps 0)' : `${r.cpuMsPerSample} ms per sample`)),
+    row('speed-up over cpu', (r) => (r.speedupVsCpu === undefined ? '—' : `${r.speedupVsCpu}×`)),
     row(results.length > 1 ? 'peak memory (RSS, process so far)' : 'peak memory (RSS)', (r) => `${r.peakRssMb} MB`),
     row('tensors after warm-up / after steps', (r) => `${r.tensorsAfterWarmup} / ${r.tensorsAfterSteps}`),
   ];
@@ -108,7 +108,7 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
       continue;
     }
     console.error(`backend: ${describeBackend(info)}`);
-    results.push(await runBench(info, options, cpuMs));
+    results.push(await runBench(info, options, cpuMs ?? null));
   }
   options.progress?.(`pytorch: ${options.steps} training steps at batch ${options.batchSize} (bench/pytorch-peer.py)`);
   const peer = await pytorchPeer(threads ?? os.availableParallelism(), options.batchSize, options.steps, options.evalImages);
@@ -122,7 +122,7 @@ export async function bench(flags: BenchFlags): Promise<void> {
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
     steps: wholeNumber(flags.steps, '--steps', 1),
     cpuBatchSize: wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1),
-    cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 1),
+    cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 0),
     ...(flags.evalImages === undefined ? {} : { evalImages: wholeNumber(flags.evalImages, '--eval-images', 1) }),
     progress: (m: string) => console.error(`… ${m}`),
   };

@@ -70,7 +70,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .option('--batch-size <n>', 'batch size on the selected backend', '128')
       .option('--steps <n>', 'timed steps on the selected backend (the step: their median; the epoch: from their mean)', '20')
       .option('--cpu-batch-size <n>', 'batch size on the cpu backend', '4')
-      .option('--cpu-steps <n>', 'timed steps on the cpu backend', '1')
+      .option('--cpu-steps <n>', "timed steps on the stock cpu backend, the speed-up's reference (0: leave it out)", '1')
       .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),
   ).action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
 
