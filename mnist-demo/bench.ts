@@ -8,7 +8,8 @@
  *     ─► `fit` itself on all of MNIST from a fresh model, stopped after `steps` + 1 batches: the
  *        real loop (batches gathered in the run's seeded order, steps, progress callbacks) over
  *        the first batches of a real run, where training starts (its numbers are the first
- *        epoch's); the time between batches is a step
+ *        epoch's); the time between batches is a step, and the process's CPU time in it (how
+ *        many cores the step kept busy: fewer when another process had them)
  *     ─► forward passes of one test batch; the epoch's evaluation of the 10 000 test images and
  *        its weight snapshot, as `fit` does them
  *   cpu backend: warm-up ─► training step × m (small batch, in a thread of its own)
@@ -68,6 +69,14 @@ export interface BenchResult {
   readonly trainStepMs: number;
   /** Their mean: what an epoch's steps take on average (pauses such as garbage collections included). */
   readonly meanStepMs: number;
+  /** The process's CPU time per step (every thread), mean over the same steps. */
+  readonly stepCpuTimeMs: number;
+  /**
+   * stepCpuTimeMs / meanStepMs: the cores the step kept busy. Alone on the machine the data-parallel
+   * step keeps nearly all of its threads busy; well below that, another process had the cores
+   * while this bench ran (its times are not the machine's).
+   */
+  readonly coresBusy: number;
   readonly stepToForward: number;
   /** The first batch of a fresh run: its sessions built (paid once per run). */
   readonly firstStepMs: number;
@@ -137,10 +146,12 @@ async function fitBatches(
   train: Split,
   batchSize: number,
   batches: number,
-): Promise<{ times: number[]; tensors: number[] }> {
+): Promise<{ times: number[]; cpu: number[]; tensors: number[] }> {
   const times: number[] = [];
+  const cpu: number[] = [];
   const tensors: number[] = [];
   let last = performance.now();
+  let lastCpu = cpuMs();
   try {
     await fit(model, train, {
       epochs: 1,
@@ -151,9 +162,10 @@ async function fitBatches(
       callbacks: [
         {
           onBatchEnd: ({ batch }: BatchProgress) => {
-            const now = performance.now();
+            const [now, nowCpu] = [performance.now(), cpuMs()];
             times.push(now - last);
-            last = now;
+            cpu.push(nowCpu - lastCpu);
+            [last, lastCpu] = [now, nowCpu];
             if (batch === Math.min(2, batches)) tensors[0] = tf.memory().numTensors;
             if (batch === batches) tensors[1] = tf.memory().numTensors;
             if (batch >= batches) throw new Enough();
@@ -164,7 +176,13 @@ async function fitBatches(
   } catch (e) {
     if (!(e instanceof Enough)) throw e;
   }
-  return { times, tensors };
+  return { times, cpu, tensors };
+}
+
+/** The process's CPU time so far (every thread), ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /**
@@ -215,6 +233,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
     try {
       const run = await fitBatches(model, gradients, data.train, B, options.steps + 1);
       const [first, ...steps] = run.times;
+      const stepsCpu = run.cpu.slice(1);
       const [tensorsAfterWarmup = NaN, tensorsAfterSteps = NaN] = run.tensors;
       say(`${info.name}: forward passes; the test set's evaluation and a weight snapshot, as each epoch ends`);
       const test1 = { x: tf.slice(data.test.x, 0, B), y: tf.slice(data.test.y, 0, B) };
@@ -235,6 +254,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       const forwardMs = median(fwdTimes);
       const trainStepMs = median(steps);
       const meanStepMs = steps.reduce((a, t) => a + t, 0) / steps.length;
+      const stepCpuTimeMs = stepsCpu.reduce((a, t) => a + t, 0) / stepsCpu.length;
       const trainCount = data.train.x.shape[0] ?? 0;
       const msPerSample = trainStepMs / B;
       const cpuMsPerSample = cpuStepMs === undefined ? undefined : cpuStepMs / options.cpuBatchSize;
@@ -247,6 +267,8 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
         forwardMs: round(forwardMs),
         trainStepMs: round(trainStepMs),
         meanStepMs: round(meanStepMs),
+        stepCpuTimeMs: round(stepCpuTimeMs),
+        coresBusy: round(stepCpuTimeMs / meanStepMs, 2),
         stepToForward: round(trainStepMs / forwardMs, 2),
         firstStepMs: round(first ?? NaN),
         evalSeconds: round(evalSeconds, 2),

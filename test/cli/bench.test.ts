@@ -51,6 +51,8 @@ describe('penx bench', () => {
       'forwardMs',
       'trainStepMs',
       'meanStepMs',
+      'stepCpuTimeMs',
+      'coresBusy',
       'firstStepMs',
       'evalSeconds',
       'snapshotSeconds',
@@ -70,6 +72,9 @@ describe('penx bench', () => {
     expect(j['epochSeconds'] as number).toBeGreaterThan((7500 * step!) / 1000);
     expect(j['epochSeconds'] as number).toBeGreaterThan(evaluation! + snapshot!);
     expect(j['speedupVsCpu']).toBeGreaterThan(1);
+    // The process's CPU time per step (every thread's), and the cores it kept busy: that time per wall-clock step.
+    expect(j['stepCpuTimeMs']).toBeGreaterThan(0);
+    expect(j['coresBusy'] as number).toBeCloseTo((j['stepCpuTimeMs'] as number) / (j['meanStepMs'] as number), 1);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
 
     // Against a clock of its own: an epoch penx train really ran on the same backend, threads and batch

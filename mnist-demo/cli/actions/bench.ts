@@ -68,6 +68,7 @@ function report(results: readonly Column[]): string {
       (r) => `${r.meanStepMs} ms`,
       (r) => `${r.meanStepMs} ms`,
     ),
+    row('CPU time per step (cores kept busy)', (r) => `${r.stepCpuTimeMs} ms (${r.coresBusy})`),
     row('first step (sessions built)', (r) => `${r.firstStepMs} ms`),
     row(
       'per sample',
