@@ -44,6 +44,9 @@ interface Panel {
   readonly curves: ReadonlyArray<{ readonly label: string; readonly epoch: number; readonly curve: PruneCurve }>;
 }
 
+/** `epoch 10` or `epochs 10, 20`. */
+const epochsText = (epochs: readonly number[]) => `epoch${epochs.length > 1 ? 's' : ''} ${epochRanges(epochs)}`;
+
 /** The panels: one of each run's latest curve, or one per epoch asked for; and what each leaves out. */
 function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs: readonly number[] | undefined): { panels: Panel[]; notes: string[] } {
   if (!epochs) {
@@ -53,7 +56,7 @@ function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs:
     });
     const shown = [...new Set(curves.map((c) => c.epoch))];
     const more = prunedEpochs(runs).filter((e) => !shown.includes(e));
-    return { panels: [{ curves }], notes: more.length ? [`curves also measured after epoch ${epochRanges(more)}, not drawn here`] : [] };
+    return { panels: [{ curves }], notes: more.length ? [`curves also measured after ${epochsText(more)}, not drawn here`] : [] };
   }
   const panels = epochs.map((epoch) => ({
     title: `after epoch ${epoch}`,
@@ -198,7 +201,7 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
   });
   const after = several
     ? `after epochs ${options.epochs?.join(', ')}, one panel each`
-    : `after epoch ${epochRanges([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
+    : `after ${epochsText([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
   const what = `test accuracy with the k % smallest kernel weights set to 0, ${after}; 0 % is the trained model`;
   return {
     ...figureHead('Prune curve', notes.length ? [what, ...notes] : what),
