@@ -84,7 +84,8 @@ export interface ComparisonOptions extends Pick<DrawOptions, 'binning'> {
 }
 
 /** The options of ComparisonOptions that name epochs. */
-export type EpochOption = 'histogramEpochs' | 'overlayEpochs' | 'pruneEpochs';
+const EPOCH_OPTIONS = ['histogramEpochs', 'overlayEpochs', 'pruneEpochs'] as const;
+export type EpochOption = (typeof EPOCH_OPTIONS)[number];
 
 /** Epochs an option asks for that no run recorded (for `pruneEpochs`: measured no prune curve after), and those recorded. */
 export interface EpochGap {
@@ -175,7 +176,7 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
 
 /** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'); a UsageError, before anything is written, for an epoch no run recorded. */
 export async function drawComparison(dir: string, records: readonly RunRecord[], options: ComparisonOptions = {}): Promise<void> {
-  const empty = (['histogramEpochs', 'overlayEpochs', 'pruneEpochs'] as const).filter((o) => options[o]?.length === 0);
+  const empty = EPOCH_OPTIONS.filter((o) => options[o]?.length === 0);
   if (empty.length) throw new UsageError(`${empty.join(', ')}: give at least one epoch, or leave it out for the default`);
   const gaps = epochGaps(records, options);
   if (gaps.length) throw new UsageError(gaps.map((g) => epochGapText(g, g.option)).join('; '));
