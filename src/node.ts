@@ -93,10 +93,15 @@ export {
 export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram, PERCENTILES, percentiles } from './monitor/index.ts';
 export { gradientsFor, ShardedGradients, shardsOf } from './parallel/index.ts';
 export {
+  type ComparisonOptions,
   type DrawOptions,
   drawComparison,
   drawRun,
+  type EpochGap,
+  type EpochOption,
   epochFile,
+  epochGaps,
+  epochGapText,
   FONT_FILES,
   type PenaltyCurveOptions,
   penaltyCurves,

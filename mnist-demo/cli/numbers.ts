@@ -28,3 +28,8 @@ export function wholeNumber(text: string | undefined, flag: string, min: number,
   if (!Number.isInteger(n)) throw new UsageError(`${flag} must be ${what}, got '${text}'`);
   return n;
 }
+
+/** Comma-separated whole numbers ≥ `min` (e.g. epochs `0,1,10,40`), in the order given; a SpecError naming the flag when one is not. */
+export function wholeNumbers(text: string, flag: string, min: number): number[] {
+  return text.split(',').map((e) => wholeNumber(e.trim(), flag, min));
+}

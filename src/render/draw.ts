@@ -5,8 +5,9 @@
  *                       norms.png (channel-norm histograms: epochs × layers), norm-curves.png (mean
  *                       and max channel norm per layer), projected.png (with a norm constraint)
  *   comparison folder:  histograms.png (runs side by side per epoch), sparsity.png, accuracy.png,
- *                       norms.png (one grid per run, stacked, same axes), norm-curves.png (all runs),
- *                       projected.png (when a run has a norm constraint), report.html
+ *                       prune-curve.png, norms.png (one grid per run, stacked, same axes),
+ *                       norm-curves.png (all runs), projected.png (when a run has a norm
+ *                       constraint), report.html
  *
  * The views over epochs (PNG and SVG, in both folders, in a run folder once the run has ended or
  * with `all`; see figures/views.ts): heatmap (histograms
@@ -15,6 +16,10 @@
  * epoch, zeros apart); in a comparison folder also overlay and overlay-log (the runs' histograms at
  * the last epoch on one set of axes, linear and log density, penalties drawn faintly).
  *
+ * A comparison's epochs (ComparisonOptions): the rows of histograms.png, more epochs to overlay the
+ * runs at (overlay-, overlay-log- and log-abs-epoch-EEE each), the prune curves shown side by side.
+ * They are checked before anything is written: an epoch no run recorded is refused (`epochGaps`).
+ *
  * `binning` (bins and range) re-bins every histogram from the record's fine histograms (see
  * `rebinRun`), at the bins and range asked for.
  *
@@ -22,6 +27,7 @@
  * and projected.png only exists when some run recorded a constraint's projections.
  */
 import { join } from 'node:path';
+import { UsageError } from '../errors.ts';
 import { type RunRecord, snapshots } from '../formats/index.ts';
 import {
   accuracySpec,
@@ -29,6 +35,7 @@ import {
   compareHistogramsSpec,
   compareNormsGridSpec,
   epochHistogramSpec,
+  epochRanges,
   hasNorms,
   hasProjections,
   hasPruneCurve,
@@ -40,7 +47,9 @@ import {
   normsGridSpec,
   projectedSpec,
   pruneCurveSpec,
+  prunedEpochs,
   rebinRun,
+  recordedEpochs,
   sparsitySpec,
   type ViewOptions,
   viewById,
@@ -58,6 +67,55 @@ export interface DrawOptions {
   readonly all?: boolean;
   /** Bins and range of every histogram (default: the reference's 100 bins over [−1, 1]). */
   readonly binning?: Pick<BinningOptions, 'bins' | 'range'>;
+}
+
+/** Which epochs a comparison's figures show, besides its binning. */
+export interface ComparisonOptions extends Pick<DrawOptions, 'binning'> {
+  /** The rows of histograms.png (default: up to four spread over 0..the last epoch, both included). */
+  readonly histogramEpochs?: readonly number[];
+  /**
+   * More epochs to overlay the runs at: `overlay-epoch-EEE` (linear density), `overlay-log-epoch-EEE`
+   * (log density) and `log-abs-epoch-EEE` (log10|w|), PNG and SVG, each (overlay.png, overlay-log.png
+   * and log-abs.png show the last epoch either way).
+   */
+  readonly overlayEpochs?: readonly number[];
+  /** The prune curves measured after these epochs, side by side in prune-curve.png, or `all` of them (default: each run's latest). */
+  readonly pruneEpochs?: readonly number[] | 'all';
+}
+
+/** The options of ComparisonOptions that name epochs. */
+const EPOCH_OPTIONS = ['histogramEpochs', 'overlayEpochs', 'pruneEpochs'] as const;
+export type EpochOption = (typeof EPOCH_OPTIONS)[number];
+
+/** Epochs an option asks for that no run recorded (for `pruneEpochs`: measured no prune curve after), and those recorded. */
+export interface EpochGap {
+  readonly option: EpochOption;
+  readonly missing: readonly number[];
+  readonly recorded: readonly number[];
+}
+
+/** The epochs of `options` no run recorded, per option (empty when every one is there; `all` prune curves never miss). */
+export function epochGaps(runs: readonly RunRecord[], options: ComparisonOptions): EpochGap[] {
+  const gap = (option: EpochOption, epochs: readonly number[] | 'all' | undefined, recorded: readonly number[]): EpochGap[] => {
+    const missing = epochs === 'all' ? [] : (epochs ?? []).filter((e) => !recorded.includes(e));
+    return missing.length ? [{ option, missing, recorded }] : [];
+  };
+  const snapped = recordedEpochs(runs);
+  return [
+    ...gap('histogramEpochs', options.histogramEpochs, snapped),
+    ...gap('overlayEpochs', options.overlayEpochs, snapped),
+    ...gap('pruneEpochs', options.pruneEpochs, prunedEpochs(runs)),
+  ];
+}
+
+/** A gap in words, `what` naming the option (e.g. the flag it came from). */
+export function epochGapText(gap: EpochGap, what: string): string {
+  const s = gap.missing.length > 1 ? 's' : '';
+  if (gap.option !== 'pruneEpochs') return `${what}: no run has epoch${s} ${gap.missing.join(', ')}; the runs have epochs ${epochRanges(gap.recorded)}`;
+  const measured = gap.recorded.length
+    ? `the runs measured one after epoch${gap.recorded.length > 1 ? 's' : ''} ${epochRanges(gap.recorded)}`
+    : 'no run measured one';
+  return `${what}: no run measured a prune curve after epoch${s} ${gap.missing.join(', ')}; ${measured}`;
 }
 
 /** Writes `<dir>/<file>.png` and `.svg` for each view id (as `[file, id, options]`). */
@@ -116,22 +174,36 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
   await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
 }
 
-/** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'). */
-export async function drawComparison(dir: string, records: readonly RunRecord[], options: Pick<DrawOptions, 'binning'> = {}): Promise<void> {
+/** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'); a UsageError, before anything is written, for an epoch no run recorded. */
+export async function drawComparison(dir: string, records: readonly RunRecord[], options: ComparisonOptions = {}): Promise<void> {
+  const empty = EPOCH_OPTIONS.filter((o) => options[o]?.length === 0);
+  if (empty.length) throw new UsageError(`${empty.join(', ')}: give at least one epoch, or leave it out for the default`);
+  const gaps = epochGaps(records, options);
+  if (gaps.length) throw new UsageError(gaps.map((g) => epochGapText(g, g.option)).join('; '));
   const runs = options.binning ? records.map((r) => rebinRun(r, options.binning ?? {})) : records;
-  await writeFigure(join(dir, 'histograms'), compareHistogramsSpec([...runs]));
+  const histogramEpochs = options.histogramEpochs ? { epochs: [...options.histogramEpochs] } : {};
+  const pruneEpochs = options.pruneEpochs === 'all' ? prunedEpochs(runs) : options.pruneEpochs;
+  await writeFigure(join(dir, 'histograms'), compareHistogramsSpec([...runs], histogramEpochs));
   await writeFigure(join(dir, 'sparsity'), sparsitySpec([...runs]));
   await writeFigure(join(dir, 'accuracy'), accuracySpec([...runs]));
-  if (hasPruneCurve(runs)) await writeFigure(join(dir, 'prune-curve'), pruneCurveSpec([...runs]));
+  if (hasPruneCurve(runs)) await writeFigure(join(dir, 'prune-curve'), pruneCurveSpec([...runs], pruneEpochs ? { epochs: pruneEpochs } : {}));
   if (runs.some(hasNorms)) {
     await writeFigure(join(dir, 'norms'), compareNormsGridSpec([...runs]));
     await writeFigure(join(dir, 'norm-curves'), normCurvesSpec([...runs]));
     if (hasProjections(runs)) await writeFigure(join(dir, 'projected'), projectedSpec([...runs]));
   }
+  const atEpochs = (options.overlayEpochs ?? []).flatMap((epoch) => {
+    const at = epochFile(epoch);
+    return [
+      [`overlay-${at}`, 'overlay', { epoch }],
+      [`overlay-log-${at}`, 'overlay', { epoch, scale: 'log' }],
+      [`log-abs-${at}`, 'log-abs', { epoch }],
+    ] as const;
+  });
   await drawViews(
     dir,
     [...runs],
-    [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...OVER_EPOCHS, ...monitorFigures(runs)],
+    [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...atEpochs, ...OVER_EPOCHS, ...monitorFigures(runs)],
     options.binning,
   );
   await writeReport(join(dir, 'report.html'), [...runs], { title: 'penalty-explorer: comparison' });

@@ -8,7 +8,17 @@
  *   run records ─► drawRun / drawComparison (draw.ts) ─► every figure ─► writeReport (report-file.ts)
  *   records ─► penaltyCurves (penalty-curves.ts): the penalty shapes training stored
  */
-export { type DrawOptions, drawComparison, drawRun, epochFile } from './draw.ts';
+export {
+  type ComparisonOptions,
+  type DrawOptions,
+  drawComparison,
+  drawRun,
+  type EpochGap,
+  type EpochOption,
+  epochFile,
+  epochGaps,
+  epochGapText,
+} from './draw.ts';
 export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
 export { FONT_FILES, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
 export { vegaScript, writeReport } from './report-file.ts';

@@ -19,7 +19,7 @@ import {
 } from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
-import { wholeNumber } from '../numbers.ts';
+import { wholeNumber, wholeNumbers } from '../numbers.ts';
 import { parseControls } from './controls.ts';
 
 function modelSource(text: string | undefined): ModelSource {
@@ -75,7 +75,7 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
   const t = (text ?? 'last').trim();
   if (t === 'none') return {};
   if (t === 'last' || t === 'all') return { prune: { epochs: t } };
-  const epochs = t.split(',').map((e) => wholeNumber(e.trim(), '--prune-epochs', 1) as number);
+  const epochs = wholeNumbers(t, '--prune-epochs', 1);
   const late = epochs.find((e) => e > last);
   if (late !== undefined)
     throw new UsageError(

@@ -1,10 +1,13 @@
 /**
- * `penx plot DIR… [--bins N] [--range lo,hi]`: redraw every figure and report from run.json
- * files, without training; with --bins/--range every histogram is re-binned from the record's fine
- * histograms. `penx plot FILE.json [--out DIR]`: a run record from elsewhere (the playground's
- * export) drawn into a new run folder of this tool's (default: the file's name without .json).
+ * `penx plot DIR… [--bins N] [--range lo,hi] [--epochs LIST] [--overlay-epochs LIST]
+ * [--prune-epochs LIST|all]`: redraw every figure and report from run.json files, without training;
+ * with --bins/--range every histogram is re-binned from the record's fine histograms; the epoch
+ * flags choose a comparison's epochs (histogram rows, more overlays, prune curves side by side).
+ * `penx plot FILE.json [--out DIR]`: a run record from elsewhere (the playground's export) drawn
+ * into a new run folder of this tool's (default: the file's name without .json).
  *
- *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn)
+ *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn),
+ *   and every epoch asked for found in each comparison (one no run has: exit 2, nothing drawn)
  *   ─► each folder a run or a comparison of this tool's (its marker), locked while it is drawn
  *      (a run being trained is refused); a record file: its new folder claimed (a folder with
  *      content is refused untouched) and the record written in it
@@ -14,10 +17,14 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   COMPARE_JSON,
+  type ComparisonOptions,
   claimFolder,
   type DrawOptions,
   drawComparison,
   drawRun,
+  type EpochOption,
+  epochGaps,
+  epochGapText,
   IOError,
   lockOwnFolder,
   parseRange,
@@ -30,13 +37,39 @@ import {
   useQuietCpu,
   writeRunJson,
 } from 'penalty-explorer/node';
-import { wholeNumber } from '../numbers.ts';
+import { wholeNumber, wholeNumbers } from '../numbers.ts';
 
 export interface PlotFlags {
   readonly bins?: string;
   readonly range?: string;
   /** For a record file: the new run folder to draw it into. */
   readonly out?: string;
+  /** A comparison's histograms.png rows, e.g. `0,1,2,5,10,20,30,40`. */
+  readonly epochs?: string;
+  /** A comparison's extra overlays, e.g. `1,10,40`. */
+  readonly overlayEpochs?: string;
+  /** A comparison's prune curves side by side, e.g. `10,20,40`, or `all`. */
+  readonly pruneEpochs?: string;
+}
+
+/** The flag of each epoch option of a comparison. */
+const EPOCH_FLAGS: Readonly<Record<EpochOption, string>> = { histogramEpochs: '--epochs', overlayEpochs: '--overlay-epochs', pruneEpochs: '--prune-epochs' };
+
+/** A list of epochs, ascending, each once; a SpecError naming the flag when one is not an epoch. */
+function epochsFlag(text: string | undefined, flag: string): number[] | undefined {
+  return text === undefined ? undefined : [...new Set(wholeNumbers(text, flag, 0))].sort((a, b) => a - b);
+}
+
+/** The comparison epochs the flags ask for (each left out when its flag is). */
+export function comparisonEpochsOf(flags: PlotFlags): Omit<ComparisonOptions, 'binning'> {
+  const histogramEpochs = epochsFlag(flags.epochs, EPOCH_FLAGS.histogramEpochs);
+  const overlayEpochs = epochsFlag(flags.overlayEpochs, EPOCH_FLAGS.overlayEpochs);
+  const pruneEpochs = flags.pruneEpochs?.trim() === 'all' ? 'all' : epochsFlag(flags.pruneEpochs, EPOCH_FLAGS.pruneEpochs);
+  return {
+    ...(histogramEpochs ? { histogramEpochs } : {}),
+    ...(overlayEpochs ? { overlayEpochs } : {}),
+    ...(pruneEpochs ? { pruneEpochs } : {}),
+  };
 }
 
 /** The binning the flags ask for; a SpecError naming the flag when one is bad. */
@@ -72,7 +105,18 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
   if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
     throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
   }
+  const epochs = comparisonEpochsOf(flags);
   const targets = dirs.map((d) => readTarget(d, flags.out));
+  const asked = (Object.keys(epochs) as EpochOption[]).map((o) => EPOCH_FLAGS[o]);
+  const single = targets.find((t) => t.kind !== 'comparison');
+  if (asked.length && single)
+    throw new UsageError(
+      `${asked.join(', ')} choose a comparison folder's epochs (penx compare's, with compare.json); ${single.dir} is a run: its histograms.png and report show every epoch`,
+    );
+  for (const t of targets) {
+    const gaps = t.kind === 'comparison' ? epochGaps(t.runs, epochs) : [];
+    if (gaps.length) throw new UsageError(`${t.dir}: ${gaps.map((g) => epochGapText(g, EPOCH_FLAGS[g.option])).join('; ')}`);
+  }
   // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   const options = { all: true, ...(binning ? { binning } : {}) };
@@ -91,7 +135,7 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
       if (t.kind === 'comparison') {
         for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
         for (const [i, run] of t.runs.entries()) await drawRun(join(t.dir, t.names[i] as string), run, options);
-        await drawComparison(t.dir, t.runs, binning ? { binning } : {});
+        await drawComparison(t.dir, t.runs, { ...epochs, ...(binning ? { binning } : {}) });
         console.log(`redrew ${t.dir} (${t.runs.length} runs)`);
       } else {
         await drawRun(t.dir, t.record, options);

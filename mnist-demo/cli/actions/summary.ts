@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { COMPARE_JSON, IOError, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
-import { numberFlag, wholeNumber } from '../numbers.ts';
+import { numberFlag, wholeNumbers } from '../numbers.ts';
 import { table } from '../table.ts';
 
 export interface SummaryFlags {
@@ -30,7 +30,7 @@ function readInput(dir: string): SummaryInput {
 /** `--epochs`: `all`, or epochs such as `0,1,10,40` (0: the untrained model); default 0, 1, every 10th and the last. */
 function epochsOf(text: string | undefined, inputs: readonly SummaryInput[]): readonly number[] | 'all' {
   if (text?.trim() === 'all') return 'all';
-  if (text !== undefined) return text.split(',').map((e) => wholeNumber(e.trim(), '--epochs', 0));
+  if (text !== undefined) return wholeNumbers(text, '--epochs', 0);
   const last = Math.max(0, ...inputs.flatMap((i) => i.records.map((r) => r.record.epochs.length)));
   return [...new Set([0, 1, ...Array.from({ length: Math.floor(last / 10) }, (_, k) => 10 * (k + 1)), last])].filter((e) => e <= last);
 }

@@ -12,12 +12,24 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   program
     .command('plot')
     .description(
-      "redraw the figures and report of run folders (or comparison folders) from their run.json, or draw a run record file (the playground's run.json) into a new run folder",
+      "redraw the figures and report of run folders (or comparison folders) from their run.json, or draw a run record file (the playground's run.json) into a new run folder; an epoch no run has is refused (exit 2) before anything is drawn",
     )
     .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json); or one run record file (e.g. run.json from the playground)')
     .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
     .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
     .option('--out <dir>', "with a run record file: the new run folder to draw it into (default: the file's name without .json, next to it)")
+    .option(
+      '--epochs <list>',
+      "a comparison's histograms.png: one row per epoch, e.g. 0,1,2,5,10,20,30,40 (0: untrained; default up to four spread over all epochs)",
+    )
+    .option(
+      '--overlay-epochs <list>',
+      'a comparison: the runs overlaid at these epochs too, e.g. 1,10,40: overlay-epoch-EEE.png (linear), overlay-log-epoch-EEE.png (log density) and log-abs-epoch-EEE.png (log10|w|) each (overlay.png etc. show the last epoch)',
+    )
+    .option(
+      '--prune-epochs <list>',
+      "a comparison's prune-curve.png: the curves measured after these epochs side by side, e.g. 10,20,40, or all (default each run's latest)",
+    )
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
 
   program

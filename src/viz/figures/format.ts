@@ -84,3 +84,15 @@ export function runLabels(runs: readonly RunRecord[]): string[] {
 export function runLabelsTitle(runs: readonly RunRecord[]): string {
   return optimizersDiffer(runs) ? 'penalty · optimizer' : 'penalty';
 }
+
+/** Ascending epochs with their runs shortened: `0–10, 20, 30–32` (`none` for none). */
+export function epochRanges(epochs: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < epochs.length; ) {
+    let j = i;
+    while (j + 1 < epochs.length && epochs[j + 1] === (epochs[j] as number) + 1) j++;
+    parts.push(j > i + 1 ? `${epochs[i]}–${epochs[j]}` : epochs.slice(i, j + 1).join(', '));
+    i = j + 1;
+  }
+  return parts.length ? parts.join(', ') : 'none';
+}

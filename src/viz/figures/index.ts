@@ -36,7 +36,7 @@ export {
 } from './data.ts';
 export { epochHistogramSpec, penaltyLine } from './epoch-histogram.ts';
 export { indexFacet } from './facets.ts';
-export { countsLine, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
+export { countsLine, epochRanges, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
 export { type HeatmapOptions, heatmapSpec, ZERO_GAP } from './heatmap.ts';
 export { histogramGridSpec } from './histogram-grid.ts';
 export { type HistogramScaleOptions, niceMax, sharedDensity } from './histogram-scale.ts';
@@ -70,10 +70,10 @@ export { BOUND_COLOR, compareNormsGridSpec, emptyFigure, type NormsGridOptions, 
 export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
 export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
 export { projectedSpec } from './projected.ts';
-export { hasPruneCurve, latestPruneCurve, pruneCurveSpec } from './prune-curve.ts';
+export { hasPruneCurve, latestPruneCurve, type PruneCurveOptions, pruneCurveSpec, prunedEpochs } from './prune-curve.ts';
 export { rebinRun } from './rebin-run.ts';
 export { RIDGE_OVERLAP, type RidgelineOptions, ridgeHeight, ridgelineSpec } from './ridgeline.ts';
-export { allEpochs, binningText, defaultEpoch, selectionText } from './selection.ts';
+export { allEpochs, binningText, defaultEpoch, recordedEpochs, selectionText } from './selection.ts';
 export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
 export { type SweepCell, type SweepMetric, sweepAxes, sweepCells, sweepSpec } from './sweep.ts';
 export { BAR_COLOR, CONFIG, FONT, FONT_STACK, LINE_LEGEND, PANEL_TICKS, RUN_COLORS, runColor, SHARED_SCALES } from './theme.ts';

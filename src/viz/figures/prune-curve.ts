@@ -2,17 +2,23 @@
  * The prune curve, one line per run: test accuracy when the k % smallest |w| of the kernels are set
  * to 0 (solid: over all kernels together; dashed: in each layer apart), and below it the weights'
  * size stored sparse at each level (global pruning) against the dense float32 size (grey rule).
- * Each run's latest curve is drawn (the one after its last measured epoch).
+ * By default each run's latest curve is drawn (the one after its last measured epoch); with
+ * `epochs`, the curves measured after each of them side by side, one panel per epoch on shared axes.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
-import { runLabels } from './format.ts';
+import { epochRanges, runLabels } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 /** The latest prune curve of a run and the epoch it was measured after, if it has one. */
 export function latestPruneCurve(run: RunRecord): { epoch: number; curve: PruneCurve } | undefined {
   const e = [...run.epochs].reverse().find((x) => x.prune);
   return e?.prune ? { epoch: e.epoch, curve: e.prune } : undefined;
+}
+
+/** The epochs after which some run measured a prune curve, ascending. */
+export function prunedEpochs(runs: readonly RunRecord[]): number[] {
+  return [...new Set(runs.flatMap((r) => r.epochs.filter((e) => e.prune).map((e) => e.epoch)))].sort((a, b) => a - b);
 }
 
 /** True when some run measured a prune curve. */
@@ -25,29 +31,74 @@ const SCOPES = [
   { key: 'perLayer', label: 'each layer apart' },
 ] as const;
 
+export interface PruneCurveOptions {
+  /** The curves measured after these epochs, one panel each (a run without a curve there is left out of it); default each run's latest, in one panel. */
+  readonly epochs?: readonly number[];
+  /** Size of one accuracy plot (the size plot under it is 0.6 as high); default 520 × 240, or 360 × 240 a panel when there are several. */
+  readonly size?: { readonly width: number; readonly height: number };
+}
+
+/** One panel's curves: per run shown, its label, the curve and the epoch it was measured after. */
+interface Panel {
+  readonly title?: string;
+  readonly curves: ReadonlyArray<{ readonly label: string; readonly epoch: number; readonly curve: PruneCurve }>;
+}
+
+/** `epoch 10` or `epochs 10, 20`. */
+const epochsText = (epochs: readonly number[]) => `epoch${epochs.length > 1 ? 's' : ''} ${epochRanges(epochs)}`;
+
+/** The panels: one of each run's latest curve, or one per epoch asked for; and what each leaves out. */
+function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs: readonly number[] | undefined): { panels: Panel[]; notes: string[] } {
+  if (!epochs) {
+    const curves = runs.flatMap((run, i) => {
+      const latest = latestPruneCurve(run);
+      return latest ? [{ label: labels[i] as string, ...latest }] : [];
+    });
+    const shown = [...new Set(curves.map((c) => c.epoch))];
+    const more = prunedEpochs(runs).filter((e) => !shown.includes(e));
+    return { panels: [{ curves }], notes: more.length ? [`curves also measured after ${epochsText(more)}, not drawn here`] : [] };
+  }
+  const panels = epochs.map((epoch) => ({
+    title: `after epoch ${epoch}`,
+    curves: runs.flatMap((run, i) => {
+      const curve = run.epochs.find((e) => e.epoch === epoch)?.prune;
+      return curve ? [{ label: labels[i] as string, epoch, curve }] : [];
+    }),
+  }));
+  const notes = panels.flatMap((p, k) => {
+    const absent = labels.filter((l) => !p.curves.some((c) => c.label === l));
+    return absent.length ? [`no curve after epoch ${epochs[k]}: ${absent.join(', ')}`] : [];
+  });
+  return { panels, notes };
+}
+
 /** The prune-curve figure of `runs` (those without a curve are left out). */
-export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height: number } = { width: 520, height: 240 }): TopLevelSpec {
+export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
-  const measured = runs.map((run, i) => ({ label: labels[i] as string, latest: latestPruneCurve(run) })).filter((r) => r.latest);
-  if (measured.length === 0) return notMeasuredSpec();
-  const shown = measured.map((r) => r.label);
-  const levels = [...new Set(measured.flatMap((r) => r.latest!.curve.global.map((p) => p.level)))].sort((a, b) => a - b);
-  const rows = measured.flatMap(({ label, latest }) =>
-    SCOPES.flatMap((s) =>
-      latest!.curve[s.key].map((p) => ({
-        run: label,
-        scope: s.label,
-        level: String(p.level),
-        acc: p.testAcc,
-        zeros: p.zeros,
-        dense: p.size.dense / 1024,
-        sparse: p.size.sparse / 1024,
-        ratio: p.size.ratio,
-        epoch: latest!.epoch,
-      })),
+  const { panels, notes } = panelsOf(runs, labels, options.epochs);
+  if (panels.every((p) => p.curves.length === 0)) return notMeasuredSpec();
+  const several = panels.length > 1;
+  const size = options.size ?? { width: several ? 360 : 520, height: 240 };
+  const shown = labels.filter((l) => panels.some((p) => p.curves.some((c) => c.label === l)));
+  const levels = [...new Set(panels.flatMap((p) => p.curves.flatMap((c) => c.curve.global.map((x) => x.level))))].sort((a, b) => a - b);
+  const rows = panels.flatMap(({ curves }, panel) =>
+    curves.flatMap(({ label, epoch, curve }) =>
+      SCOPES.flatMap((s) =>
+        curve[s.key].map((p) => ({
+          panel,
+          run: label,
+          scope: s.label,
+          level: String(p.level),
+          acc: p.testAcc,
+          zeros: p.zeros,
+          dense: p.size.dense / 1024,
+          sparse: p.size.sparse / 1024,
+          ratio: p.size.ratio,
+          epoch,
+        })),
+      ),
     ),
   );
-  const epochs = [...new Set(measured.map((r) => r.latest!.epoch))];
   const x = {
     field: 'level',
     type: 'ordinal',
@@ -56,92 +107,106 @@ export function pruneCurveSpec(runs: RunRecord[], size: { width: number; height:
     axis: { labelAngle: 0 },
   } as const;
   const color = runColor(shown);
-  return {
-    ...figureHead('Prune curve', `test accuracy with the k % smallest kernel weights set to 0, after epoch ${epochs.join(', ')}; 0 % is the trained model`),
-    data: { values: rows },
-    vconcat: [
+  const accuracy = {
+    ...size,
+    encoding: {
+      x: { ...x, title: null },
+      y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.0%' } },
+      color,
+      detail: { field: 'scope', type: 'nominal' },
+    },
+    layer: [
       {
-        ...size,
+        mark: { type: 'line', strokeWidth: 2 },
         encoding: {
-          x: { ...x, title: null },
-          y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.0%' } },
-          color,
-          detail: { field: 'scope', type: 'nominal' },
-        },
-        layer: [
-          {
-            mark: { type: 'line', strokeWidth: 2 },
-            encoding: {
-              strokeDash: {
-                field: 'scope',
-                type: 'nominal',
-                title: 'pruned over',
-                sort: SCOPES.map((s) => s.label),
-                legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
-                scale: {
-                  domain: SCOPES.map((s) => s.label),
-                  range: [
-                    [1, 0],
-                    [5, 3],
-                  ],
-                },
-              },
-            },
-          },
-          {
-            mark: { type: 'point', filled: true, size: 30, opacity: 1 },
-            encoding: {
-              tooltip: [
-                { field: 'run', title: 'penalty' },
-                { field: 'scope', title: 'pruned over' },
-                { field: 'level', title: 'set to 0 (%)' },
-                { field: 'acc', title: 'test acc', format: '.4f' },
-                { field: 'zeros', title: 'kernel weights at 0', format: '.2%' },
+          strokeDash: {
+            field: 'scope',
+            type: 'nominal',
+            title: 'pruned over',
+            sort: SCOPES.map((s) => s.label),
+            legend: { ...LINE_LEGEND, symbolStrokeColor: '#333' },
+            scale: {
+              domain: SCOPES.map((s) => s.label),
+              range: [
+                [1, 0],
+                [5, 3],
               ],
             },
           },
-        ],
+        },
       },
       {
-        ...size,
-        height: Math.round(size.height * 0.6),
-        transform: [{ filter: `datum.scope === '${SCOPES[0].label}'` }],
-        layer: [
-          {
-            mark: { type: 'rule', color: '#999', strokeDash: [4, 3] },
-            encoding: {
-              y: { aggregate: 'max', field: 'dense', type: 'quantitative' },
-              tooltip: [{ aggregate: 'max', field: 'dense', title: 'dense float32 (KiB)', format: ',.1f' }],
-            },
-          },
-          {
-            mark: { type: 'text', color: '#777', align: 'right', baseline: 'bottom', dy: -3, x: { expr: 'width' } },
-            encoding: { y: { aggregate: 'max', field: 'dense', type: 'quantitative' }, text: { value: 'dense (float32)' } },
-          },
-          {
-            mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
-            encoding: {
-              x,
-              y: {
-                field: 'sparse',
-                type: 'quantitative',
-                title: 'size stored sparse (KiB, log)',
-                scale: { type: 'log' },
-                axis: { values: [1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000], format: ',~r' },
-              },
-              color,
-              tooltip: [
-                { field: 'run', title: 'penalty' },
-                { field: 'level', title: 'set to 0 (%)' },
-                { field: 'sparse', title: 'sparse (KiB)', format: ',.1f' },
-                { field: 'dense', title: 'dense float32 (KiB)', format: ',.1f' },
-                { field: 'ratio', title: 'dense / sparse', format: '.1f' },
-              ],
-            },
-          },
-        ],
+        mark: { type: 'point', filled: true, size: 30, opacity: 1 },
+        encoding: {
+          tooltip: [
+            { field: 'run', title: 'penalty' },
+            { field: 'epoch', title: 'after epoch' },
+            { field: 'scope', title: 'pruned over' },
+            { field: 'level', title: 'set to 0 (%)' },
+            { field: 'acc', title: 'test acc', format: '.4f' },
+            { field: 'zeros', title: 'kernel weights at 0', format: '.2%' },
+          ],
+        },
       },
     ],
+  };
+  const stored = {
+    ...size,
+    height: Math.round(size.height * 0.6),
+    transform: [{ filter: `datum.scope === '${SCOPES[0].label}'` }],
+    layer: [
+      {
+        mark: { type: 'rule', color: '#999', strokeDash: [4, 3] },
+        encoding: {
+          y: { aggregate: 'max', field: 'dense', type: 'quantitative' },
+          tooltip: [{ aggregate: 'max', field: 'dense', title: 'dense float32 (KiB)', format: ',.1f' }],
+        },
+      },
+      {
+        mark: { type: 'text', color: '#777', align: 'right', baseline: 'bottom', dy: -3 },
+        encoding: { x: { value: size.width }, y: { aggregate: 'max', field: 'dense', type: 'quantitative' }, text: { value: 'dense (float32)' } },
+      },
+      {
+        mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
+        encoding: {
+          x,
+          y: {
+            field: 'sparse',
+            type: 'quantitative',
+            title: 'size stored sparse (KiB, log)',
+            scale: { type: 'log' },
+            axis: { values: [1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000], format: ',~r' },
+          },
+          color,
+          tooltip: [
+            { field: 'run', title: 'penalty' },
+            { field: 'epoch', title: 'after epoch' },
+            { field: 'level', title: 'set to 0 (%)' },
+            { field: 'sparse', title: 'sparse (KiB)', format: ',.1f' },
+            { field: 'dense', title: 'dense float32 (KiB)', format: ',.1f' },
+            { field: 'ratio', title: 'dense / sparse', format: '.1f' },
+          ],
+        },
+      },
+    ],
+  };
+  // Several panels: a row of accuracy plots (titled by epoch) over a row of size plots, each row on one y scale.
+  const row = (unit: object, titled: boolean) => ({
+    hconcat: panels.map((p, i) => ({
+      ...unit,
+      ...(titled ? { title: p.title } : {}),
+      transform: [{ filter: `datum.panel === ${i}` }, ...(('transform' in unit && (unit.transform as object[])) || [])],
+    })),
+    resolve: { scale: { y: 'shared', color: 'shared' } },
+  });
+  const after = several
+    ? `after epochs ${options.epochs?.join(', ')}, one panel each`
+    : `after ${epochsText([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
+  const what = `test accuracy with the k % smallest kernel weights set to 0, ${after}; 0 % is the trained model`;
+  return {
+    ...figureHead('Prune curve', notes.length ? [what, ...notes] : what),
+    data: { values: rows },
+    vconcat: several ? [row(accuracy, true), row(stored, false)] : [accuracy, stored],
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec;

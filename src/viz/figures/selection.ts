@@ -2,7 +2,7 @@
  * What the histogram figures say about their weights and binning, and which epoch they default to:
  * `all weights`, `kernels`, `dense_1 (kernel and bias)`, `dense_1/kernel`; `100 bins over [−1, 1]`.
  */
-import type { RunRecord } from '../../formats/index.ts';
+import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { type BinningOptions, REFERENCE_BINNING } from './binning.ts';
 import { lastEpoch } from './data.ts';
 import { edge } from './format.ts';
@@ -28,4 +28,9 @@ export function defaultEpoch(runs: readonly RunRecord[]): number {
 /** The largest epoch any run reached, and every epoch 0..that. */
 export function allEpochs(runs: readonly RunRecord[]): number[] {
   return Array.from({ length: defaultEpoch(runs) + 1 }, (_, e) => e);
+}
+
+/** Every epoch some run has a snapshot of (0: the untrained model), ascending. */
+export function recordedEpochs(runs: readonly RunRecord[]): number[] {
+  return [...new Set(runs.flatMap((r) => snapshots(r).map((s) => s.epoch)))].sort((a, b) => a - b);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFontMetrics } from '../../../src/render/font-metrics.ts';
 import { FONT_FILES } from '../../../src/render/render.ts';
-import { countsLine, fixed4, grouped, logTicks, niceMax, runLabels, snapshotTitle } from '../../../src/viz/figures/index.ts';
+import { countsLine, epochRanges, fixed4, grouped, logTicks, niceMax, recordedEpochs, runLabels, snapshotTitle } from '../../../src/viz/figures/index.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 
 describe('figure text', () => {
@@ -13,6 +13,13 @@ describe('figure text', () => {
     expect(countsLine({ lo: -1, hi: 1, density: [], below: 3, above: 4, zeros: 1500, count: 2000000 })).toBe(
       '2,000,000 weights · below −1: 3 · above 1: 4 · exactly 0: 1,500',
     );
+  });
+
+  it('writes epochs with their runs shortened, and lists the epochs runs recorded', () => {
+    expect(epochRanges([0, 1, 2, 3, 5, 10, 11, 20, 30, 31, 32])).toBe('0–3, 5, 10, 11, 20, 30–32');
+    expect(epochRanges([7])).toBe('7');
+    expect(epochRanges([])).toBe('none');
+    expect(recordedEpochs([makeRunRecord({ epochs: 2 }), makeRunRecord({ epochs: 4, seed: 2 })])).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('labels runs by penalty spec, adding the run name only when penalties repeat', () => {

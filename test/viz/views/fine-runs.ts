@@ -2,7 +2,7 @@
  * Real run records with fine histograms, log10|w| histograms and percentiles, made by `fit` on a
  * small dense model (cpu backend, a second or so): one run per penalty, same data and seed. L1
  * with a large strength and plain SGD drives weights toward 0 within a few epochs. Each run measures
- * its prune curve after the last epoch.
+ * its prune curve after the last epoch (or after the epochs `pruneEpochs` names).
  */
 import { fit, penalty, type RunRecord, tf } from '../../../src/index.ts';
 
@@ -15,7 +15,7 @@ function data(n: number) {
 }
 
 /** One run per penalty spec (e.g. `none`, `l1:1e-2`), `epochs` epochs of 128 samples. */
-export async function fineRuns(specs: readonly string[], epochs = 3): Promise<RunRecord[]> {
+export async function fineRuns(specs: readonly string[], epochs = 3, pruneEpochs: readonly number[] | 'last' | 'all' = 'last'): Promise<RunRecord[]> {
   const { x, y } = data(128);
   const runs: RunRecord[] = [];
   for (const spec of specs) {
@@ -50,7 +50,7 @@ export async function fineRuns(specs: readonly string[], epochs = 3): Promise<Ru
           optimizer: 'sgd:lr=0.1',
           loss: 'sparseCategoricalCrossentropy',
           validationData: { x, y },
-          prune: true,
+          prune: { epochs: pruneEpochs },
           name: spec.replace(/[:=,]/g, '_'),
         },
       ),

@@ -1,0 +1,83 @@
+/**
+ * A comparison drawn at the reference study's size — seven runs (none, L1–L4, the dead zone, L1
+ * with its proximal step) of 40 epochs, synthetic records — with the epochs the study shows: its
+ * figures stay a size one can read (each fits 1 800 × 1 200 px before the PNG's 2× scale), the
+ * histogram grid has the eight rows asked for, and an epoch no run recorded is refused, named with
+ * the epochs there are, before anything is written.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.ts';
+import type { RunRecord } from '../../src/formats/run.ts';
+import { drawComparison, epochGaps, epochGapText } from '../../src/render/draw.ts';
+import { renderSvg } from '../../src/render/render.ts';
+import { accuracySpec, compareHistogramsSpec, curvesSpec, heatmapSpec, sparsitySpec } from '../../src/viz/figures/index.ts';
+import { makeRunRecord, REFERENCE_LAYERS } from '../fixtures/run-record-fixture.ts';
+import { headerLabels, plain } from '../viz/figures/spec-helpers.ts';
+
+const PENALTIES = ['none', 'l1:1e-4', 'l2:1e-4', 'l3:1e-4', 'l4:1e-4', 'deadzone:1e-4,a=0.25', 'l1:1e-4,prox'];
+const STUDY_EPOCHS = [0, 1, 2, 5, 10, 20, 30, 40];
+const runs: RunRecord[] = PENALTIES.map((penalty, i) => makeRunRecord({ epochs: 40, penalty, seed: i + 1, layers: REFERENCE_LAYERS }));
+
+/** The SVG's size in pixels (the PNG is twice that). */
+async function svgSize(spec: Parameters<typeof renderSvg>[0]): Promise<{ width: number; height: number }> {
+  const svg = await renderSvg(spec);
+  const [, width, height] = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg) ?? [];
+  return { width: Number(width), height: Number(height) };
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the study’s comparison: 7 runs × 40 epochs', () => {
+  it('draws the histogram grid with one row per epoch asked for and a column per run, at a readable size', async () => {
+    const spec = compareHistogramsSpec(runs, { epochs: STUDY_EPOCHS });
+    const p = plain(spec);
+    expect(headerLabels(p.facet.row.header)).toEqual(STUDY_EPOCHS.map((e) => `epoch=${e}`));
+    expect(headerLabels(p.facet.column.header)).toEqual(PENALTIES);
+    expect(p.spec.width).toBeGreaterThanOrEqual(200);
+    const size = await svgSize(spec);
+    expect(size.width).toBeLessThanOrEqual(1800);
+    expect(size.height).toBeLessThanOrEqual(1200);
+  });
+
+  it('keeps the views over all 40 epochs (heatmap, sparsity, accuracy, curves) within 1 800 × 1 200 px', async () => {
+    for (const [name, spec] of [
+      ['heatmap', heatmapSpec(runs)],
+      ['sparsity', sparsitySpec(runs)],
+      ['accuracy', accuracySpec(runs)],
+      ['curves', curvesSpec(runs)],
+    ] as const) {
+      const size = await svgSize(spec);
+      expect(size.width, name).toBeLessThanOrEqual(1800);
+      expect(size.height, name).toBeLessThanOrEqual(1200);
+      expect(size.height, name).toBeGreaterThan(250);
+    }
+  }, 120_000);
+
+  it('finds the epochs no run recorded, per option, and says which there are', () => {
+    expect(epochGaps(runs, { histogramEpochs: STUDY_EPOCHS, overlayEpochs: [1, 10, 40] })).toEqual([]);
+    const gaps = epochGaps(runs, { histogramEpochs: [0, 41, 50], overlayEpochs: [40], pruneEpochs: [10] });
+    expect(gaps).toEqual([
+      { option: 'histogramEpochs', missing: [41, 50], recorded: Array.from({ length: 41 }, (_, e) => e) },
+      { option: 'pruneEpochs', missing: [10], recorded: [] },
+    ]);
+    expect(epochGapText(gaps[0]!, '--epochs')).toBe('--epochs: no run has epochs 41, 50; the runs have epochs 0–40');
+    expect(epochGapText(gaps[1]!, '--prune-epochs')).toBe('--prune-epochs: no run measured a prune curve after epoch 10; no run measured one');
+    // `all` prune curves are whatever was measured: never missing.
+    expect(epochGaps(runs, { pruneEpochs: 'all' })).toEqual([]);
+  });
+
+  it('refuses an epoch no run recorded, or an empty list, before writing anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'penx-epochs-'));
+    dirs.push(dir);
+    await expect(drawComparison(dir, runs, { overlayEpochs: [1, 41] })).rejects.toThrow(UsageError);
+    await expect(drawComparison(dir, runs, { overlayEpochs: [1, 41] })).rejects.toThrow('overlayEpochs: no run has epoch 41; the runs have epochs 0–40');
+    await expect(drawComparison(dir, runs, { histogramEpochs: [] })).rejects.toThrow(/histogramEpochs: give at least one epoch/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
