@@ -35,7 +35,7 @@ describe('proximal penalties and penx prune on a tiny run', () => {
     const run = readRun(dir);
     expect(run.config.penalty).toBe('l1:1e-4,prox');
     const curve = run.epochs[0]!.prune!;
-    expect(curve.global.map((p) => p.level)).toEqual([0, 50, 70, 80, 90, 95, 97, 98, 99, 99.5]);
+    expect(curve.global.map((p) => p.level)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 98, 99, 99.5]);
     expect(curve.perLayer.map((p) => p.level)).toEqual(curve.global.map((p) => p.level));
     expect(curve.global[0]!.testAcc).toBe(run.epochs[0]!.testAcc);
     // round(k·n/100) of the n kernel weights are 0 after pruning, or more when the run left more at 0.
@@ -44,8 +44,8 @@ describe('proximal penalties and penx prune on a tiny run', () => {
     expect(existsSync(join(dir, 'prune-curve.png'))).toBe(true);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="prune-curve"');
     // Progress while it is measured: 10 levels × 2 scopes, level 0 once.
-    expect(r.stderr).toMatch(/prune curve after epoch 1: 4\/19 evaluations, eta \d+s/);
-    expect(r.stderr).toMatch(/prune curve after epoch 1: 19\/19 evaluations, eta 0s/);
+    expect(r.stderr).toMatch(/prune curve after epoch 1: 4\/29 evaluations, eta \d+s/);
+    expect(r.stderr).toMatch(/prune curve after epoch 1: 29\/29 evaluations, eta 0s/);
   }, 180_000);
 
   it('penx prune writes the model at the largest level within --max-drop, and a sparse export that reads back to its weights', async () => {
