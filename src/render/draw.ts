@@ -65,6 +65,12 @@ export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '
 export interface DrawOptions {
   /** Every per-epoch image (default: only the newest snapshot's). */
   readonly all?: boolean;
+  /**
+   * The figures over the epochs so far (histograms, layers, sparsity, prune curve, norms) too; default
+   * true. A run in progress leaves them out between redraws: the newest epoch's image and the report
+   * are drawn either way.
+   */
+  readonly summary?: boolean;
   /** Bins and range of every histogram (default: the reference's 100 bins over [−1, 1]). */
   readonly binning?: Pick<BinningOptions, 'bins' | 'range'>;
 }
@@ -157,20 +163,22 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
   for (const s of options.all ? snaps : snaps.slice(-1)) {
     await writeFigure(join(runDir, epochFile(s.epoch)), epochHistogramSpec(run, s.epoch), { svg: true });
   }
-  // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
-  await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));
-  // Layer by layer at the newest epoch, non-trainable weights apart and labelled.
-  await writeFigure(join(runDir, 'layers'), layerHistogramSpec(run, lastEpoch(run)));
-  await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
-  if (hasPruneCurve([run])) await writeFigure(join(runDir, 'prune-curve'), pruneCurveSpec([run]));
-  if (hasNorms(run)) {
-    await writeFigure(join(runDir, 'norms'), normsGridSpec(run));
-    await writeFigure(join(runDir, 'norm-curves'), normCurvesSpec([run]));
-    if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
+  const ended = run.stopped !== undefined || lastEpoch(run) >= run.config.epochs;
+  if (options.summary !== false || options.all || ended) {
+    // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
+    await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));
+    // Layer by layer at the newest epoch, non-trainable weights apart and labelled.
+    await writeFigure(join(runDir, 'layers'), layerHistogramSpec(run, lastEpoch(run)));
+    await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
+    if (hasPruneCurve([run])) await writeFigure(join(runDir, 'prune-curve'), pruneCurveSpec([run]));
+    if (hasNorms(run)) {
+      await writeFigure(join(runDir, 'norms'), normsGridSpec(run));
+      await writeFigure(join(runDir, 'norm-curves'), normCurvesSpec([run]));
+      if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
+    }
   }
   // Drawn once the run has ended (they take a second or two; the report shows them every epoch).
-  if (options.all || run.stopped || lastEpoch(run) >= run.config.epochs)
-    await drawViews(runDir, [run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning);
+  if (options.all || ended) await drawViews(runDir, [run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning);
   await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
 }
 

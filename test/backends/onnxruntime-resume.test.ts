@@ -18,13 +18,15 @@ const ARGS = [
   '--epochs',
   '3',
   '--train-size',
-  '1024',
+  '512',
   '--test-size',
   '128',
   '--batch-size',
   '64',
   '--threads',
   '2',
+  '--prune-epochs',
+  'none',
 ];
 
 /** Start a run and kill it (SIGKILL) once its checkpoint has at least one finished epoch; the epochs it had. */

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
-import { penx } from './run-penx.ts';
+import { penx, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-controls-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const SMALL = ['--train-size', '256', '--test-size', '64', '--batch-size', '64', '--epochs', '1', '--threads', '1', '--prune-epochs', 'none', '--out', root];
+const SMALL = [...TINY, '--test-size', '64', '--epochs', '1', '--out', root];
 const readRun = (name: string) => readRunJson(join(root, name));
 
 describe('weight controls from the command line', () => {
@@ -49,8 +49,10 @@ describe('weight controls from the command line', () => {
       ['dense_1', 128],
       ['dense_2', 10],
     ]);
-    expect(e1.batchNorms?.map((b) => b.batch)).toEqual([1, 2, 3, 4]);
-    expect(e1.batchNorms?.[3]?.layers.find((l) => l.layer === 'dense_1')?.max).toBeCloseTo(Math.max(...norms(e1, 'dense_1')), 5);
+    expect(e1.batchNorms?.map((b) => b.batch)).toEqual([1, 2]);
+    // The last batch's norms are the epoch's, up to float32 rounding (sums taken in another order).
+    const [lastBatch, epochEnd] = [e1.batchNorms?.[1]?.layers.find((l) => l.layer === 'dense_1')?.max ?? Number.NaN, Math.max(...norms(e1, 'dense_1'))];
+    expect(Math.abs(lastBatch - epochEnd) / epochEnd).toBeLessThan(1e-6);
   }, 120_000);
 
   it('a user gradient module from --grad: zero gradients keep dense_2 where it started', async () => {

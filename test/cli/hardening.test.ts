@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
-import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
+import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1', '--prune-epochs', 'none'];
 const KILL = ['--import', './test/fixtures/kill-at.mjs'];
 const readRun = readRunJson;
 const killAt = (spec: string) => ({ env: { PENX_KILL_AT: spec }, nodeArgs: KILL });
@@ -102,23 +101,7 @@ describe('crash and resume', () => {
 
   it('--resume with another thread count is said and recorded per session; --resume of nothing says so', async () => {
     const out = join(root, 'threads');
-    const base = [
-      'train',
-      '--penalty',
-      'none',
-      '--out',
-      out,
-      '--name',
-      't',
-      '--train-size',
-      '256',
-      '--test-size',
-      '128',
-      '--batch-size',
-      '64',
-      '--backend',
-      'wasm',
-    ];
+    const base = ['train', '--penalty', 'none', '--out', out, '--name', 't', ...TINY];
     const fresh = await penx(...base, '--epochs', '1', '--threads', '2', '--resume');
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stderr).toMatch(/nothing to resume in .*t: starting a new run/);
@@ -148,7 +131,7 @@ describe('bad input: exit 2, a message, nothing written', () => {
     ['an --out under a file', ['--out', '__FILE__/x'], /is a file, not a folder/],
     ['an --out that takes no folders', ['--out', '/proc/penx-x'], /cannot make \/proc\/penx-x/],
     ['a 300-character name', ['--name', 'n'.repeat(300)], /is 300 bytes long \(at most 255\)/],
-    ['a batch larger than the training set', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(256 images\)/],
+    ['a batch larger than the training set', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(128 images\)/],
     ['a strength that underflows', ['--penalty', 'l1:1e-400'], /too small for a 64-bit float/],
     [
       'a constraint that cannot apply to a kernel',
@@ -164,7 +147,7 @@ describe('bad input: exit 2, a message, nothing written', () => {
       const given = flags.map((f) => f.replace('__FILE__', file));
       const penaltyFlag = given.includes('--penalty') ? [] : ['--penalty', 'l1'];
       const t0 = performance.now();
-      const r = await penx('train', ...penaltyFlag, '--epochs', '1', '--train-size', '256', '--test-size', '128', '--out', out, '--backend', 'wasm', ...given);
+      const r = await penx('train', ...penaltyFlag, '--epochs', '1', ...TINY, '--out', out, ...given);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -188,7 +171,7 @@ describe('bad input: exit 2, a message, nothing written', () => {
   }, 60_000);
 
   it('more threads than cores: said, and capped', async () => {
-    const r = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', join(root, 'many'), '--threads', '64', ...TINY.slice(0, 8));
+    const r = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', join(root, 'many'), ...TINY, '--threads', '64');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/--threads 64 is more than the \d+ cores here; using \d+/);
   }, 60_000);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
-import { penx, spawnPenxPiped } from './run-penx.ts';
+import { penx, spawnPenxPiped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
 const here = join('tmp', `interrupt-${process.pid}`);
@@ -18,7 +18,6 @@ afterAll(() => {
   rmSync(here, { recursive: true, force: true });
 });
 
-const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1', '--prune-epochs', 'none'];
 const stuckMark = join(root, 'stuck.txt');
 
 beforeAll(() => {

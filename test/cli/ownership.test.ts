@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
-import { penx, penxWith, spawnPenxPiped } from './run-penx.ts';
+import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-own-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1'];
 const out = join(root, 'runs');
 /** A finished run (with its prune curve) and a finished comparison, written by penx itself. */
 const trained = join(out, 'trained');
@@ -23,8 +22,8 @@ const comparison = join(out, 'cmp');
 
 beforeAll(async () => {
   const [t, c] = await Promise.all([
-    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'trained'),
-    penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'none', '--out', out, '--name', 'cmp'),
+    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'last', '--out', out, '--name', 'trained'),
+    penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'cmp'),
   ]);
   expect(t.code, t.stderr).toBe(0);
   expect(c.code, c.stderr).toBe(0);
@@ -86,7 +85,7 @@ describe('a refused command changes nothing; --force deletes only what the manif
     const dir = join(out, 'forced');
     cpSync(trained, dir, { recursive: true });
     userFolder(dir, { 'notes.txt': 'mine', 'thesis.old': 'mine too', 'data/raw.csv': '1,2' });
-    const r = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'none', '--out', out, '--name', 'forced', '--force');
+    const r = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'forced', '--force');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/kept 3 entries penalty-explorer did not write: data, notes\.txt, thesis\.old/);
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');

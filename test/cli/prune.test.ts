@@ -6,12 +6,12 @@ import { readRunJson } from '../../src/folders/records.ts';
 import { splitSpecList } from '../../src/index.ts';
 import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
 import { bitsOf, plainTfjsPredict } from '../fixtures/portable/plain-tfjs.ts';
-import { penx } from './run-penx.ts';
+import { penx, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1'];
+const SMALL = [...TINY, '--prune-epochs', 'last'];
 const readRun = readRunJson;
 
 describe('proximal penalties and penx prune on a tiny run', () => {

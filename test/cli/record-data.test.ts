@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDashboard } from '../../src/serve/index.ts';
-import { penx } from './run-penx.ts';
+import { penx, TINY } from './run-penx.ts';
 import { tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-data-'));
@@ -22,7 +22,8 @@ afterAll(() => {
   rmSync(here, { recursive: true, force: true });
 });
 
-const TINY = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1'];
+// With its prune curve: penx prune reads it.
+const USER_RUN = ['--epochs', '1', ...TINY, '--prune-epochs', 'last'];
 const out = join(root, 'runs');
 const user = join(out, 'user');
 const hostile = join(out, 'hostile');
@@ -42,7 +43,7 @@ beforeAll(async () => {
     join(here, 'evil.mjs'),
     `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'imported by ' + process.argv.join(' '));\nexport default {};\n`,
   );
-  const t = await penx('train', '--penalty', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05', '--epochs', '1', ...TINY, '--out', out, '--name', 'user');
+  const t = await penx('train', '--penalty', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05', ...USER_RUN, '--out', out, '--name', 'user');
   expect(t.code, t.stderr).toBe(0);
   const evil = `./${here}/evil.mjs`;
   edited(hostile, (r) => void (r.config.penaltyModule = evil));

@@ -15,6 +15,27 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * A tiny run of the reference CNN, for tests about the command line rather than about training:
+ * 128 training images (two batches of 64), 128 test images, ONNX Runtime on one thread (quick to
+ * start, and the same weights in every process), no prune curve. A test about wasm, threads or the
+ * prune curve gives those flags after these (the last one given counts).
+ */
+export const TINY: readonly string[] = [
+  '--train-size',
+  '128',
+  '--test-size',
+  '128',
+  '--batch-size',
+  '64',
+  '--backend',
+  'onnxruntime',
+  '--threads',
+  '1',
+  '--prune-epochs',
+  'none',
+];
+
 export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(

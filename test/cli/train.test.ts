@@ -5,13 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { writeDataset } from '../data/idx-files.ts';
-import { penx, spawnPenx } from './run-penx.ts';
+import { penx, spawnPenx, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-// One thread: no worker threads to start in every tiny run; the first test runs the data-parallel path (two threads).
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--threads', '1', '--prune-epochs', 'none'];
+// The first test runs wasm's data-parallel path (two threads); the others a TINY run.
+const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--prune-epochs', 'none'];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
 const readRun = readRunJson;
@@ -81,11 +81,11 @@ describe('penx train (tiny, end to end)', () => {
   }, 60_000);
 
   it('refuses an existing run folder without --resume or --force, and replaces it with --force', async () => {
-    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '1', '--out', out, ...SMALL);
+    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '1', '--out', out, ...TINY);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/run folder .*deadzone_1e-4_a=0\.25 already exists; use --resume to continue it or --force to start it over/);
     expect(readRun(dir).epochs).toHaveLength(2);
-    const f = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '1', '--out', out, '--force', ...SMALL);
+    const f = await penx('train', '--penalty', 'deadzone:1e-4', '--epochs', '1', '--out', out, '--force', ...TINY);
     expect(f.code).toBe(0);
     expect(readRun(dir).epochs).toHaveLength(1);
     expect(existsSync(join(dir, 'epoch-002.png'))).toBe(false);
@@ -93,8 +93,9 @@ describe('penx train (tiny, end to end)', () => {
 });
 
 describe('resume', () => {
+  // On wasm (onnxruntime's own test: test/backends/onnxruntime-resume.test.ts).
   it('after kill -9, --resume ends with the same weights as an uninterrupted run', async () => {
-    const args = ['--penalty', 'l2:1e-4', '--epochs', '3', '--train-size', '512', '--test-size', '128', '--batch-size', '64', '--threads', '2'];
+    const args = ['--penalty', 'l2:1e-4', '--epochs', '3', ...SMALL, '--threads', '1'];
     const killedOut = join(root, 'killed');
     const child = spawnPenx('train', ...args, '--out', killedOut, '--name', 'r');
     const runJson = join(killedOut, 'r', 'checkpoint', 'run.json');
@@ -176,7 +177,7 @@ describe('bad data and diverging runs', () => {
 
   it('a loss that becomes infinite stops the run, naming epoch and batch, keeping epoch 0', async () => {
     const out = join(root, 'diverge');
-    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '2', ...SMALL);
+    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '2', ...TINY);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/penx: stopped: the penalty loss became NaN or infinite at epoch 1, batch 1/);
     const run = readRun(join(out, 'd'));
@@ -189,7 +190,7 @@ describe('bad data and diverging runs', () => {
 describe('penx compare (tiny)', () => {
   it('trains each penalty and writes the comparison', async () => {
     const out = join(root, 'cmp');
-    const r = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...SMALL);
+    const r = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...TINY);
     expect(r.code).toBe(0);
     const dir = join(out, 'c');
     expect(JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'))).toMatchObject({ runs: ['none', 'lp_1e-4_p=3'] });
@@ -197,7 +198,7 @@ describe('penx compare (tiny)', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('lp:1e-4,p=3');
     expect(readRun(join(dir, 'none')).epochs).toHaveLength(1);
     expect(r.stdout).toMatch(/^lp:1e-4,p=3\s+test acc/m);
-    const again = await penx('compare', '--penalties', 'none', '--epochs', '1', '--out', out, '--name', 'c', ...SMALL);
+    const again = await penx('compare', '--penalties', 'none', '--epochs', '1', '--out', out, '--name', 'c', ...TINY);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/comparison folder .* already exists/);
   }, 180_000);

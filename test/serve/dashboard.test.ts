@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
-import { penx } from '../cli/run-penx.ts';
+import { penx, TINY } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64'];
+// With the prune curve after the last epoch: the dashboard draws it.
+const SMALL = [...TINY, '--prune-epochs', 'last'];
 
 const out = mkdtempSync(join(tmpdir(), 'penx-serve-'));
 const children: ChildProcess[] = [];

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx } from '../cli/run-penx.ts';
+import { penx, TINY } from '../cli/run-penx.ts';
 import { sleep, until } from '../wait.ts';
 import { freePort, REDIS_SERVER, required } from './redis.ts';
 
@@ -58,7 +58,7 @@ async function stopRedis(server: ChildProcess, signal: NodeJS.Signals): Promise<
   await gone;
 }
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--epochs', '2', '--batch-size', '64', '--backend', 'wasm', '--prune-epochs', 'none'];
+const SMALL = [...TINY, '--epochs', '2'];
 const GRID = ['--penalties', 'l1,none', '--strengths', '1e-4,1e-3', '--seeds', '5'];
 const RUNS = ['l1_1e-4_seed=5', 'l1_0.001_seed=5', 'none_seed=5'];
 

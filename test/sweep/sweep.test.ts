@@ -1,5 +1,5 @@
 /**
- * `penx sweep` and `penx worker` end to end, with tiny runs (256 images, 2 epochs, wasm, one
+ * `penx sweep` and `penx worker` end to end, with tiny runs (128 images, 2 epochs, ONNX Runtime, one
  * thread each, so a run's weights are the same in any process): a local sweep killed and
  * restarted; the same grid on a real Redis with two workers, one of them killed with kill -9 in
  * the middle of a run; every run's final weights against the same run trained alone by
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
-import { penx, type Run } from '../cli/run-penx.ts';
+import { penx, type Run, TINY } from '../cli/run-penx.ts';
 import { sleep, until } from '../wait.ts';
 import { freePort, required, testRedis } from './redis.ts';
 
@@ -25,7 +25,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const SMALL = ['--train-size', '256', '--test-size', '128', '--epochs', '2', '--batch-size', '64', '--backend', 'wasm', '--prune-epochs', 'none'];
+const SMALL = [...TINY, '--epochs', '2'];
 const GRID = ['--penalties', 'l1,none', '--strengths', '1e-4,1e-3', '--seeds', '3'];
 /** The grid's runs: folder name, penalty, seed. */
 const RUNS = [
@@ -110,7 +110,7 @@ describe('penx sweep on this machine', () => {
       format: 'penalty-explorer/sweep@1',
       name: 's',
       grid: { penalties: ['l1', 'none'], strengths: [1e-4, 1e-3], seeds: [3] },
-      settings: { epochs: '2', trainSize: '256', backend: 'wasm' },
+      settings: { epochs: '2', trainSize: '128', backend: 'onnxruntime' },
     });
     expect(record.runs.map((r: { name: string }) => r.name)).toEqual(RUNS.map(([name]) => name));
     for (const f of ['sparsity.png', 'accuracy.png', 'sparsity.svg', 'accuracy.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
@@ -156,9 +156,9 @@ describe('penx sweep on this machine', () => {
   });
 
   it('refuses a sweep folder holding a sweep of other settings, and a grid of no runs', async () => {
-    const other = await penx('sweep', ...GRID, ...SMALL.map((a) => (a === '256' ? '512' : a)), '--out', local, '--name', 's');
+    const other = await penx('sweep', ...GRID, ...SMALL, '--train-size', '512', '--out', local, '--name', 's');
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/holds a sweep with other settings \(trainSize: "256" → "512"\)/);
+    expect(other.stderr).toMatch(/holds a sweep with other settings \(trainSize: "128" → "512"\)/);
     const none = await penx('sweep', '--penalties', 'l1', '--strengths', '', '--out', local, '--name', 'empty');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/the grid has 0 runs/);
@@ -281,7 +281,7 @@ describe('penx sweep --queue and penx worker on Redis', () => {
     const idle = `${url.replace(/\/\d+$/, '')}/1`;
     const first = await penx('sweep', '--queue', idle, ...GRID, ...SMALL, '--out', shared, '--name', 'dup', '--detach');
     expect(first.code, first.stderr).toBe(0);
-    const same = await penx('sweep', '--queue', idle, ...GRID, ...SMALL.map((a) => (a === '2' ? '3' : a)), '--out', shared, '--name', 'dup', '--detach');
+    const same = await penx('sweep', '--queue', idle, ...GRID, ...SMALL, '--epochs', '3', '--out', shared, '--name', 'dup', '--detach');
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/a different sweep named dup is already on the queue at .*\(epochs: "2" → "3"\); .*--name dup --remove/);
     const status = JSON.parse((await penx('sweep', '--queue', idle, '--name', 'dup', '--status', '--json')).stdout) as { counts: Record<string, number> };

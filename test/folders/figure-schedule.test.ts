@@ -1,0 +1,84 @@
+/**
+ * When fitToFolder draws what: every epoch its own histogram and the report; the figures over all
+ * epochs (histograms, layers, sparsity, …) once SUMMARY_EVERY_MS have passed since they were last
+ * drawn (or the run started), and always after the last epoch. The clock is the test's own.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { fitToFolder, SUMMARY_EVERY_MS } from '../../src/folders/fit-to-folder.ts';
+import { tf } from '../../src/tf.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-schedule-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+const model = () =>
+  tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+const x = tf.randomNormal([32, 3], 0, 1, 'float32', 3);
+const y = tf.argMax(tf.matMul(x, tf.randomNormal([3, 2], 0, 1, 'float32', 4)), 1);
+
+/** For each snapshot (0, 1, …): which of the run folder's figures were drawn right after it (each one looked at is then deleted, so the next epoch shows what it drew itself). */
+async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
+  // The clock moves `epochMs` per epoch and nothing else: what is drawn depends on it alone.
+  let now = 1_000_000;
+  vi.spyOn(performance, 'now').mockImplementation(() => now);
+  const seen: Array<{ epoch: boolean; report: boolean; histograms: boolean; sparsity: boolean; heatmap: boolean }> = [];
+  const m = model();
+  await fitToFolder(m, { x, y }, {
+    dir,
+    epochs,
+    batchSize: 16,
+    loss: 'sparseCategoricalCrossentropy',
+    validationData: [x, y],
+    seed: 5,
+    callbacks: [
+      {
+        onEpochEnd: (epoch) => {
+          const drawn = (f: string) => {
+            const there = existsSync(join(dir, f));
+            rmSync(join(dir, f), { force: true });
+            return there;
+          };
+          seen.push({
+            epoch: drawn(`epoch-${String(epoch).padStart(3, '0')}.png`),
+            report: drawn('report.html'),
+            histograms: drawn('histograms.png'),
+            sparsity: drawn('sparsity.png'),
+            heatmap: drawn('heatmap.png'),
+          });
+          now += epochMs;
+        },
+      },
+    ],
+  });
+  m.dispose();
+  return seen;
+}
+
+describe('fitToFolder: what is drawn after each epoch', () => {
+  it('short epochs: each epoch’s histogram and the report every epoch, the figures over epochs after the last one only', async () => {
+    const seen = await drawnPerEpoch(join(root, 'short'), 3, 1_000);
+    expect(seen.map((s) => s.epoch)).toEqual([true, true, true, true]);
+    expect(seen.map((s) => s.report)).toEqual([true, true, true, true]);
+    expect(seen.map((s) => s.histograms)).toEqual([false, false, false, true]);
+    expect(seen.map((s) => s.sparsity)).toEqual([false, false, false, true]);
+    expect(seen.map((s) => s.heatmap)).toEqual([false, false, false, true]);
+  }, 60_000);
+
+  it('long epochs: the figures over epochs are redrawn after every epoch once SUMMARY_EVERY_MS have passed', async () => {
+    const seen = await drawnPerEpoch(join(root, 'long'), 3, SUMMARY_EVERY_MS);
+    // Epoch 0 comes before any time has passed; from epoch 1 on each epoch took SUMMARY_EVERY_MS.
+    expect(seen.map((s) => s.histograms)).toEqual([false, true, true, true]);
+    expect(seen.map((s) => s.sparsity)).toEqual([false, true, true, true]);
+    expect(seen.map((s) => s.report)).toEqual([true, true, true, true]);
+    // The views over epochs (a second or two each) only once the run has ended.
+    expect(seen.map((s) => s.heatmap)).toEqual([false, false, false, true]);
+  }, 60_000);
+});
