@@ -213,8 +213,8 @@ export async function cpuReference(options: BenchOptions): Promise<number | unde
   return cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
 }
 
-/** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given (`null`: not measured). */
-export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number | null): Promise<BenchResult> {
+/** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given (with `cpuSteps` 0, never). */
+export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
   const B = options.batchSize;
   const data = mnist();
@@ -250,7 +250,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       snapshotWeights(model, 1, scores);
       const snapshotSeconds = (performance.now() - t0) / 1000;
 
-      const cpuStepMs = cpuMs === undefined ? await cpuReference(options) : (cpuMs ?? undefined);
+      const cpuStepMs = cpuMs ?? (await cpuReference(options));
       const forwardMs = median(fwdTimes);
       const trainStepMs = median(steps);
       const meanStepMs = steps.reduce((a, t) => a + t, 0) / steps.length;

@@ -40,7 +40,7 @@ async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
     seed: 5,
     callbacks: [
       {
-        onEpochEnd: (epoch) => {
+        onEpochEnd: (epoch: number) => {
           const drawn = (f: string) => {
             const there = existsSync(join(dir, f));
             rmSync(join(dir, f), { force: true });

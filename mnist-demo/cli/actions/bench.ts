@@ -109,7 +109,7 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
       continue;
     }
     console.error(`backend: ${describeBackend(info)}`);
-    results.push(await runBench(info, options, cpuMs ?? null));
+    results.push(await runBench(info, options, cpuMs));
   }
   options.progress?.(`pytorch: ${options.steps} training steps at batch ${options.batchSize} (bench/pytorch-peer.py)`);
   const peer = await pytorchPeer(threads ?? os.availableParallelism(), options.batchSize, options.steps, options.evalImages);
