@@ -31,33 +31,37 @@ async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
   vi.spyOn(performance, 'now').mockImplementation(() => now);
   const seen: Array<{ epoch: boolean; report: boolean; histograms: boolean; sparsity: boolean; heatmap: boolean }> = [];
   const m = model();
-  await fitToFolder(m, { x, y }, {
-    dir,
-    epochs,
-    batchSize: 16,
-    loss: 'sparseCategoricalCrossentropy',
-    validationData: [x, y],
-    seed: 5,
-    callbacks: [
-      {
-        onEpochEnd: (epoch: number) => {
-          const drawn = (f: string) => {
-            const there = existsSync(join(dir, f));
-            rmSync(join(dir, f), { force: true });
-            return there;
-          };
-          seen.push({
-            epoch: drawn(`epoch-${String(epoch).padStart(3, '0')}.png`),
-            report: drawn('report.html'),
-            histograms: drawn('histograms.png'),
-            sparsity: drawn('sparsity.png'),
-            heatmap: drawn('heatmap.png'),
-          });
-          now += epochMs;
+  await fitToFolder(
+    m,
+    { x, y },
+    {
+      dir,
+      epochs,
+      batchSize: 16,
+      loss: 'sparseCategoricalCrossentropy',
+      validationData: [x, y],
+      seed: 5,
+      callbacks: [
+        {
+          onEpochEnd: (epoch: number) => {
+            const drawn = (f: string) => {
+              const there = existsSync(join(dir, f));
+              rmSync(join(dir, f), { force: true });
+              return there;
+            };
+            seen.push({
+              epoch: drawn(`epoch-${String(epoch).padStart(3, '0')}.png`),
+              report: drawn('report.html'),
+              histograms: drawn('histograms.png'),
+              sparsity: drawn('sparsity.png'),
+              heatmap: drawn('heatmap.png'),
+            });
+            now += epochMs;
+          },
         },
-      },
-    ],
-  });
+      ],
+    },
+  );
   m.dispose();
   return seen;
 }
