@@ -70,6 +70,8 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
       { kind: 'zero', run, share: c.zeros / n, zeros: c.zeros, tiny: c.below, huge: c.above },
     ];
   });
+  // With no weight exactly 0 the zeros' axis would be the single tick 0 %: give it 0–1 % and say so.
+  const noZeros = counts.every((c) => !c || c.zeros === 0);
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   const y = {
     field: 'share',
@@ -81,6 +83,7 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
   return {
     ...figureHead(title, [
       `${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`,
+      ...(noZeros ? ['no weight is exactly 0'] : []),
       ...(missing.length ? [`not in ${missing.join(', ')}`] : []),
     ]),
     data: { values },
@@ -92,7 +95,7 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
         mark: { type: 'bar' },
         encoding: {
           x: { field: 'run', type: 'nominal', title: 'w = 0', sort: labels, axis: { labels: false, ticks: false } },
-          y: { ...y, title: 'share of weights' },
+          y: { ...y, title: 'share of weights', ...(noZeros ? { scale: { ...y.scale, domain: [0, 0.01] } } : {}) },
           color,
           tooltip: [
             { field: 'run', title: runLabelsTitle(runs) },

@@ -1,7 +1,8 @@
 /**
  * Several runs' histograms at one epoch on shared axes: one step line per run (its colour), on a
  * linear or log density axis — the comparison TensorBoard cannot draw. Optionally each run's
- * penalty λ·φ(w), drawn faintly (dashed, right axis) over the weights it acts on.
+ * penalty λ·φ(w), drawn faintly (dashed, right axis) over the weights it acts on — not for a run
+ * without one (`none`: λ·φ = 0 everywhere would only draw a line along the axis).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
@@ -39,7 +40,7 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
   const hs = found.flatMap((h) => (h ? [h] : []));
   const values: object[] = found.flatMap((h, i) => (h ? stepRows(h).map((r) => ({ kind: 'bin', run: labels[i], ...r })) : []));
   const penaltyRows = (options.penalties ?? []).flatMap((c) =>
-    runs.some((r) => r.config.penalty === c.spec)
+    runs.some((r) => r.config.penalty === c.spec) && c.points.some((p) => p.value !== 0)
       ? c.points
           .filter((p) => p.w >= range[0] && p.w <= range[1])
           .map((p) => ({ kind: 'penalty', run: labels[runs.findIndex((r) => r.config.penalty === c.spec)], w: p.w, value: p.value }))

@@ -76,6 +76,8 @@ describe('overlay', () => {
     const faint = spec.data.values.filter((r: { kind: string }) => r.kind === 'penalty');
     expect(Math.min(...faint.map((r: { w: number }) => r.w))).toBeGreaterThanOrEqual(-0.5);
     expect(spec.data.values.filter((r: { kind: string; run: string }) => r.kind === 'bin' && r.run === 'none')).toHaveLength(41);
+    // A dashed line per penalised run; none (λ·φ = 0 everywhere) gets none.
+    expect([...new Set(faint.map((r: { run: string }) => r.run))]).toEqual(runLabels(runs).slice(1));
     expect(spec.title.subtitle[0]).toContain('40 bins over [−0.5, 0.5]');
   });
 
@@ -99,6 +101,18 @@ describe('log10|w|', () => {
     expect(zeroPanel.mark.type).toBe('bar');
     expect(logPanel.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
     expect(logPanel.encoding.x.scale.domain[1]).toBeGreaterThan(logPanel.encoding.x.scale.domain[0]);
+  });
+
+  it("with no weight exactly 0: the zeros' axis shows 0–1 % and the subtitle says so", () => {
+    // Kernels only, of the last epoch: nothing is exactly 0 (the biases are, at epoch 0).
+    const layer = runs[0]!.initial.layers[0]!.name;
+    const at0 = plain(logAbsSpec(runs, { epoch: 0 }));
+    expect(at0.hconcat[0].encoding.y.scale.domain).toBeUndefined();
+    expect(at0.title.subtitle.join(' ')).not.toContain('no weight is exactly 0');
+    const spec = plain(logAbsSpec(runs, { epoch: 3, layer: `${layer}/kernel` }));
+    expect(spec.data.values.filter((r: { kind: string }) => r.kind === 'zero').map((r: { zeros: number }) => r.zeros)).toEqual([0, 0, 0]);
+    expect(spec.hconcat[0].encoding.y.scale.domain).toEqual([0, 0.01]);
+    expect(spec.title.subtitle.join(' ')).toContain('no weight is exactly 0');
   });
 
   it('says so for records without log10|w| histograms', () => {
