@@ -7,7 +7,8 @@
  *         backward each window's gradient goes to its FIRST maximum in row-major order, as TF.js:
  *                  index = the first (i, j) with x(i,j) = y (Equal/Where from the last position
  *                  back, on tensors the size of y) ─► dx = MaxUnpool(dy, index) (zeros elsewhere,
- *                  rows/columns past the last window included: floor sizing)
+ *                  rows/columns past the last window included: floor sizing); for a Winograd conv
+ *                  above it, with a row of zeros after the batch (layer.ts `takesTail`)
  *   avg   forward  y = mean of the window positions
  *         backward dx(i,j) = dy / (kh·kw), spread by Expand ─► zero rows/columns past the last window
  */
@@ -81,16 +82,16 @@ export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
       const x5 = b.reshape(x, [n, 1, t.h, t.w, t.c]);
       const y5 = b.op('MaxPool', [x5], { kernel_shape: [t.kh, t.kw, 1], strides: [t.kh, t.kw, 1] });
       const y = b.reshape(y5, [n, t.oh, t.ow, t.c]);
-      const backward: Backward = (bb, dy, needDx) => {
+      const backward: Backward = (bb, dy, needDx, tail = false) => {
         if (!needDx) return undefined;
-        const shape5 = [n, 1, t.h, t.w, t.c];
-        return bb.reshape(
-          bb.op('MaxUnpool', [bb.reshape(dy, [n, 1, t.oh, t.ow, t.c]), bb.reshape(firstMaxima(bb, x, y, t, n), [n, 1, t.oh, t.ow, t.c]), bb.ints(shape5)], {
-            kernel_shape: [t.kh, t.kw, 1],
-            strides: [t.kh, t.kw, 1],
-          }),
-          [n, t.h, t.w, t.c],
-        );
+        // The indices are flat: with a tail, the batch is one tall image [n·h + 1, w] (the row after it never indexed).
+        const view = tail ? [1, 1, n * t.oh, t.ow, t.c] : [n, 1, t.oh, t.ow, t.c];
+        const out = tail ? [1, 1, n * t.h + 1, t.w, t.c] : [n, 1, t.h, t.w, t.c];
+        const dx = bb.op('MaxUnpool', [bb.reshape(dy, view), bb.reshape(firstMaxima(bb, x, y, t, n), view), bb.ints(out)], {
+          kernel_shape: [t.kh, t.kw, 1],
+          strides: [t.kh, t.kw, 1],
+        });
+        return bb.reshape(dx, tail ? [n * t.h + 1, t.w, t.c] : [n, t.h, t.w, t.c]);
       };
       return {
         y,
@@ -98,7 +99,7 @@ export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
         // Over a relu's output (x ≥ 0): a window whose maximum is 0 passes nothing below its relu;
         // one whose maximum is > 0 passes dy to a position where x > 0. So gating dy by sign(y)
         // here equals the relu's mask on dx, on a tensor kh·kw times smaller.
-        gatingBackward: (bb, dy, needDx) => backward(bb, bb.op('Mul', [dy, bb.op('Sign', [y])]), needDx),
+        gatingBackward: (bb, dy, needDx, tail) => backward(bb, bb.op('Mul', [dy, bb.op('Sign', [y])]), needDx, tail),
       };
     },
   };
