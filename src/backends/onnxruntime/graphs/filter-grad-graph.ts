@@ -79,7 +79,14 @@ export function convFilterGradGraph(g: ConvGeometry): GraphSpec {
   }
   const [top, left, bottom, right] = g.pads;
   const padded = g.pads.some((p) => p > 0);
-  const constants: ConstantSpec[] = [int64s('axis0', [0]), int64s('axes12', [1, 2]), int64s('steps', g.strides), int64s('ws', outputs[0]!.shape)];
+  const per = chunkSamples(g);
+  // Chunks are Slices of the batch along axis 0, unless one chunk is the whole batch.
+  const constants: ConstantSpec[] = [
+    ...(per < g.n ? [int64s('axis0', [0])] : []),
+    int64s('axes12', [1, 2]),
+    int64s('steps', g.strides),
+    int64s('ws', outputs[0]!.shape),
+  ];
   const nodes: NodeSpec[] = [];
   if (padded) {
     constants.push(int64s('pads', [0, top, left, 0, 0, bottom, right, 0]));
@@ -87,7 +94,6 @@ export function convFilterGradGraph(g: ConvGeometry): GraphSpec {
   } else {
     nodes.push({ op: 'Identity', inputs: ['x'], outputs: ['xp'] });
   }
-  const per = chunkSamples(g);
   const parts: string[] = [];
   for (let c = 0; c * per < g.n; c++) parts.push(im2colChunk(g, c, c * per, Math.min(g.n, (c + 1) * per), nodes, constants));
   nodes.push(parts.length === 1 ? { op: 'Identity', inputs: parts, outputs: ['sum'] } : { op: 'Sum', inputs: parts, outputs: ['sum'] }, {
