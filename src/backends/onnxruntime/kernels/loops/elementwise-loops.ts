@@ -72,8 +72,14 @@ function sameB(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array
  */
 function cycleB(op: BinaryOp, a: Float32Array, b: Float32Array, pb: number, out: Float32Array): void {
   const n = out.length;
-  if (pb === 1) return scalarB(op, a, b[0] as number, out);
-  if (pb === n) return sameB(op, a, b, out);
+  if (pb === 1) scalarB(op, a, b[0] as number, out);
+  else if (pb === n) sameB(op, a, b, out);
+  else cycleEvery(op, a, b, pb, out);
+}
+
+/** out = a op b, with `b` repeating every `pb` elements (a bias). */
+function cycleEvery(op: BinaryOp, a: Float32Array, b: Float32Array, pb: number, out: Float32Array): void {
+  const n = out.length;
   let j = 0;
   switch (op) {
     case 'Add':
