@@ -141,6 +141,22 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'categoricalCrossentropy',
     ],
     [
+      // The pooling hands the Winograd conv above it dy with a row of zeros after the batch (its
+      // padding and, 9 being odd, its filter gradient's last tiles read there).
+      'Conv2D 3×3 same relu ─ Conv2D 3×3 valid relu (Winograd) ─ MaxPooling2D 2×2 on an odd size',
+      () =>
+        seq(
+          img(11, 11, 8),
+          conv(8, 3, 1, 'same', 'relu'),
+          conv(16, 3, 1, 'valid', 'relu'),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4, activation: 'softmax' }),
+        )(),
+      [11, 11, 8],
+      'categoricalCrossentropy',
+    ],
+    [
       'MaxPooling2D 3×3 and AveragePooling2D 2×2',
       () =>
         seq(

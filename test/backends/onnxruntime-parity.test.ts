@@ -141,6 +141,9 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
         // Broadcasts of a scalar, a [1, 1] and a bias on either side, as the optimisers and layers make them.
         const broadcasts = [
           tf.mul(x, 0.95),
+          tf.add(x, 0.3),
+          tf.sub(x, 0.25),
+          tf.div(x, 3),
           tf.sub(1, x),
           tf.div(one, y),
           tf.sub(bias, x),

@@ -89,12 +89,16 @@ export function fusedGraph(
     const below = plan.layers.map((_, i) => plan.layers.slice(0, i).some((l) => l.weights.some((w) => trains(w))));
     let dy: string | undefined = b.reshape(loss.dOut!, [n, ...plan.outShape]);
     let gated = false;
+    let tailed = false;
     for (let i = emitted.length - 1; i >= 0 && dy !== undefined; i--) {
       const e = emitted[i]!;
       // A relu layer under a max pooling: the pooling gates dy (on its small output), the relu's mask is left out.
       const gate = e.gatingBackward !== undefined && i > 0 && emitted[i - 1]!.gatedBackward !== undefined && below[i]!;
-      dy = (gated ? e.gatedBackward! : gate ? e.gatingBackward! : e.backward)(b, dy, below[i]!);
+      // …and hands it dy with the row of zeros it would append (a copy saved) when it takes one.
+      const tail = gate && emitted[i - 1]!.takesTail === true;
+      dy = gated ? e.gatedBackward!(b, dy, below[i]!, tailed) : gate ? e.gatingBackward!(b, dy, below[i]!, tail) : e.backward(b, dy, below[i]!);
       gated = gate;
+      tailed = tail;
     }
   }
   // The built-in penalties: λ·Σφ(w) into `penalty`, λ·φ'(w) added to the trained weights' gradients.

@@ -78,11 +78,23 @@ export function forwardGraph(g: ConvGeometry, hasBias: boolean, activation?: str
   return winogradForwardGraph(g, { m, chunk }, hasBias, activation);
 }
 
+/**
+ * Whether the conv's gradient graphs take dy with a row of zeros after the batch, [n·outH + 1,
+ * outW, outC] (`tail`): the Winograd ones (the input gradient reads its padding there instead of
+ * a copy of dy with a zero row appended).
+ */
+export function takesTail(g: ConvGeometry): boolean {
+  return winograd(g);
+}
+
 /** dx of the conv from dy and w over the whole batch in one graph; its inputs are named x (dy) and w for Winograd, dy and w otherwise. */
-export function inputGradGraph(g: ConvGeometry): GraphSpec | undefined {
-  if (!winograd(g)) return convInputGradGraph(g);
+export function inputGradGraph(g: ConvGeometry, tail = false): GraphSpec | undefined {
+  if (!winograd(g)) {
+    if (tail) throw new Error('internal: a direct input gradient takes no tail');
+    return convInputGradGraph(g);
+  }
   const { m, chunk } = planFor(g.n, g.inH, g.inW, g.outC, g.inC);
-  return winogradInputGradGraph(g)({ m, chunk });
+  return winogradInputGradGraph(g, tail)({ m, chunk });
 }
 
 /** The cache key part of a forward conv's options. */
@@ -101,8 +113,11 @@ export function inputGradRun(g: ConvGeometry): ConvRun {
  * where F(4, 3)'s larger transform entries (up to 8² on dy's side) lose accuracy (measured 3e-4
  * relative error over 40 samples of 24×24): F(2, 3) only (5e-7).
  */
-export function filterGradGraph(g: ConvGeometry): GraphSpec {
-  if (!winograd(g)) return convFilterGradGraph(g);
+export function filterGradGraph(g: ConvGeometry, tail = false): GraphSpec {
+  if (!winograd(g)) {
+    if (tail) throw new Error('internal: a direct filter gradient takes no tail');
+    return convFilterGradGraph(g);
+  }
   const { chunk } = planFor(g.n, g.outH, g.outW, g.inC, g.outC, 2);
-  return winogradFilterGradGraph(g, { m: 2, chunk });
+  return winogradFilterGradGraph(g, { m: 2, chunk }, tail);
 }

@@ -28,15 +28,19 @@ function chunkSamples(g: ConvGeometry): number {
 function im2colChunk(g: ConvGeometry, c: number, begin: number, end: number, nodes: NodeSpec[], constants: ConstantSpec[]): string {
   const [sh, sw] = g.strides;
   const [dh, dw] = g.dilations;
-  constants.push(int64s(`b${c}`, [begin]), int64s(`e${c}`, [end]));
-  nodes.push({ op: 'Slice', inputs: ['xp', `b${c}`, `e${c}`, 'axis0'], outputs: [`x${c}`] });
+  // A chunk of the whole batch reads x and dy as they are (a Slice would copy them).
+  const whole = begin === 0 && end === g.n;
+  if (!whole) {
+    constants.push(int64s(`b${c}`, [begin]), int64s(`e${c}`, [end]));
+    nodes.push({ op: 'Slice', inputs: ['xp', `b${c}`, `e${c}`, 'axis0'], outputs: [`x${c}`] });
+  }
   const parts: string[] = [];
   for (let i = 0; i < g.kh; i++) {
     for (let j = 0; j < g.kw; j++) {
       const name = `x${c}_${i}_${j}`;
       if (c === 0)
         constants.push(int64s(`s${i}_${j}`, [i * dh, j * dw]), int64s(`t${i}_${j}`, [i * dh + (g.outH - 1) * sh + 1, j * dw + (g.outW - 1) * sw + 1]));
-      nodes.push({ op: 'Slice', inputs: [`x${c}`, `s${i}_${j}`, `t${i}_${j}`, 'axes12', 'steps'], outputs: [name] });
+      nodes.push({ op: 'Slice', inputs: [whole ? 'xp' : `x${c}`, `s${i}_${j}`, `t${i}_${j}`, 'axes12', 'steps'], outputs: [name] });
       parts.push(name);
     }
   }
@@ -45,8 +49,8 @@ function im2colChunk(g: ConvGeometry, c: number, begin: number, end: number, nod
   nodes.push(
     { op: 'Concat', inputs: parts, outputs: [`cat${c}`], attrs: { axis: 3 } },
     { op: 'Reshape', inputs: [`cat${c}`, `cols${c}`], outputs: [`col${c}`] },
-    { op: 'Slice', inputs: ['dy', `b${c}`, `e${c}`, 'axis0'], outputs: [`dy${c}`] },
-    { op: 'Reshape', inputs: [`dy${c}`, `dys${c}`], outputs: [`d${c}`] },
+    ...(whole ? [] : [{ op: 'Slice', inputs: ['dy', `b${c}`, `e${c}`, 'axis0'], outputs: [`dy${c}`] }]),
+    { op: 'Reshape', inputs: [whole ? 'dy' : `dy${c}`, `dys${c}`], outputs: [`d${c}`] },
     { op: 'Gemm', inputs: [`col${c}`, `d${c}`], outputs: [`g${c}`], attrs: { transA: 1 } },
   );
   return `g${c}`;
@@ -75,7 +79,14 @@ export function convFilterGradGraph(g: ConvGeometry): GraphSpec {
   }
   const [top, left, bottom, right] = g.pads;
   const padded = g.pads.some((p) => p > 0);
-  const constants: ConstantSpec[] = [int64s('axis0', [0]), int64s('axes12', [1, 2]), int64s('steps', g.strides), int64s('ws', outputs[0]!.shape)];
+  const per = chunkSamples(g);
+  // Chunks are Slices of the batch along axis 0, unless one chunk is the whole batch.
+  const constants: ConstantSpec[] = [
+    ...(per < g.n ? [int64s('axis0', [0])] : []),
+    int64s('axes12', [1, 2]),
+    int64s('steps', g.strides),
+    int64s('ws', outputs[0]!.shape),
+  ];
   const nodes: NodeSpec[] = [];
   if (padded) {
     constants.push(int64s('pads', [0, top, left, 0, 0, bottom, right, 0]));
@@ -83,7 +94,6 @@ export function convFilterGradGraph(g: ConvGeometry): GraphSpec {
   } else {
     nodes.push({ op: 'Identity', inputs: ['x'], outputs: ['xp'] });
   }
-  const per = chunkSamples(g);
   const parts: string[] = [];
   for (let c = 0; c * per < g.n; c++) parts.push(im2colChunk(g, c, c * per, Math.min(g.n, (c + 1) * per), nodes, constants));
   nodes.push(parts.length === 1 ? { op: 'Identity', inputs: parts, outputs: ['sum'] } : { op: 'Sum', inputs: parts, outputs: ['sum'] }, {

@@ -53,6 +53,8 @@ interface Correlation {
   readonly pads: readonly [number, number, number, number];
   /** The filter turned 180° with its channels swapped: the input gradient of a forward conv. */
   readonly turned: boolean;
+  /** x comes as [n·h + 1, w, c]: a row of zeros after the batch (tapRows). */
+  readonly tail: boolean;
 }
 
 const matrix = (b: GraphBuilder, M: Matrix): string => b.floats([M.length, M[0]!.length], Float32Array.from(M.flat()));
@@ -101,7 +103,8 @@ function rowOf(g: Grid, k: number, y: number, x: number): number {
  * (positions rows × cols, the data at (top, left) of it): the data's rows as they are when the
  * grid is the data, else with one row of zeros after them where the taps outside the data read.
  * The zero row costs one block copy of the data: measured on conv2d_2's input gradient (64
- * samples, one thread) ~1 ms, against 5.8 ms for zero-padding the data to the grid (Pad).
+ * samples, one thread) ~1 ms, against 5.8 ms for zero-padding the data to the grid (Pad); none
+ * when x comes with zeros after the batch (`tail`: [n·h + 1, w, c]).
  */
 function tapRows(
   b: GraphBuilder,
@@ -109,12 +112,20 @@ function tapRows(
   shape: readonly [number, number, number, number],
   [top, left]: readonly [number, number],
   grid: Grid,
+  tail = false,
 ): { rows: string; grid: Grid } {
   const [n, h, w, c] = shape;
-  const flat = b.reshape(x, [n * h * w, c]);
+  const flat = b.reshape(x, [(tail ? n * h + 1 : n * h) * w, c]);
   if (grid.rows === h && grid.cols === w && top === 0 && left === 0) return { rows: flat, grid };
-  return { rows: b.concat([flat, b.floats([1, c], new Float32Array(c))], 0), grid: { ...grid, padded: { h, w, top, left, zero: n * h * w } } };
+  const rows = tail ? flat : b.concat([flat, b.floats([1, c], new Float32Array(c))], 0);
+  return { rows, grid: { ...grid, padded: { h, w, top, left, zero: n * h * w } } };
 }
+
+/** A graph input of NHWC `shape`, or [n·h + 1, w, c] with a tail. */
+const dataInput = (name: string, [n, h, w, c]: readonly [number, number, number, number], tail: boolean) => ({
+  name,
+  shape: tail ? [n * h + 1, w, c] : [n, h, w, c],
+});
 
 /**
  * Row indices into a [n·rows·cols, c] view of samples [s, e) giving each tile's size² taps:
@@ -163,7 +174,7 @@ function correlationGraph(k: Correlation, plan: WinogradPlan, bias: boolean, act
   const taps = k.turned ? b.transpose('w', [0, 1, 3, 2]) : 'w';
   const U = b.reshape(b.op('MatMul', [GG, b.reshape(taps, [9, k.c * k.co])]), [a * a, k.c, k.co]);
   const [top, left] = k.pads;
-  const { rows, grid } = tapRows(b, 'x', [k.n, k.h, k.w, k.c], [top, left], { rows: hp, cols: wp, th, tw, size: a, m });
+  const { rows, grid } = tapRows(b, 'x', [k.n, k.h, k.w, k.c], [top, left], { rows: hp, cols: wp, th, tw, size: a, m }, k.tail);
   const pixels = new Map<number, string>();
   const outs = chunksOf(k.n, plan.chunk).map((chunk) => {
     const nb = chunk[1] - chunk[0];
@@ -179,7 +190,7 @@ function correlationGraph(k: Correlation, plan: WinogradPlan, bias: boolean, act
   b.op('Reshape', [b.concat(outs, 0), b.ints([k.n, k.oh, k.ow, k.co])], undefined, 'y');
   return b.graph(
     [
-      { name: 'x', shape: [k.n, k.h, k.w, k.c] },
+      dataInput('x', [k.n, k.h, k.w, k.c], k.tail),
       { name: 'w', shape: [3, 3, k.turned ? k.co : k.c, k.turned ? k.c : k.co] },
       ...(bias ? [{ name: 'b', shape: [k.co] }] : []),
     ],
@@ -201,12 +212,12 @@ export function winogradForwardGraph(
   activation?: string,
   leakyreluAlpha?: number,
 ): GraphSpec | undefined {
-  const k: Correlation = { n: g.n, h: g.inH, w: g.inW, c: g.inC, oh: g.outH, ow: g.outW, co: g.outC, pads: g.pads, turned: false };
+  const k: Correlation = { n: g.n, h: g.inH, w: g.inW, c: g.inC, oh: g.outH, ow: g.outW, co: g.outC, pads: g.pads, turned: false, tail: false };
   return correlationGraph(k, plan, hasBias, activation, leakyreluAlpha);
 }
 
-/** dx of the conv from dy and w (inputs named x and w: dy is the data here), for a conv where `winogradApplies`. */
-export function winogradInputGradGraph(g: ConvGeometry): (plan: WinogradPlan) => GraphSpec {
+/** dx of the conv from dy and w (inputs named x and w: dy is the data here; with `tail`, [n·outH + 1, outW, outC]), for a conv where `winogradApplies`. */
+export function winogradInputGradGraph(g: ConvGeometry, tail = false): (plan: WinogradPlan) => GraphSpec {
   const [top, left, bottom, right] = g.pads;
   const k: Correlation = {
     n: g.n,
@@ -218,12 +229,13 @@ export function winogradInputGradGraph(g: ConvGeometry): (plan: WinogradPlan) =>
     co: g.inC,
     pads: [2 - top, 2 - left, 2 - bottom, 2 - right],
     turned: true,
+    tail,
   };
   return (plan) => correlationGraph(k, plan, false) as GraphSpec;
 }
 
-/** dw [3, 3, ci, co] of the conv from x and dy, for a conv where `winogradApplies`. */
-export function winogradFilterGradGraph(g: ConvGeometry, plan: WinogradPlan): GraphSpec {
+/** dw [3, 3, ci, co] of the conv from x and dy (with `tail`, [n·outH + 1, outW, outC]), for a conv where `winogradApplies`. */
+export function winogradFilterGradGraph(g: ConvGeometry, plan: WinogradPlan, tail = false): GraphSpec {
   const F = winogradTransforms(plan.m);
   const m = plan.m;
   const a = m + 2;
@@ -233,7 +245,7 @@ export function winogradFilterGradGraph(g: ConvGeometry, plan: WinogradPlan): Gr
   const [BT, A, GG] = [matrix(b, F.BT), matrix(b, transpose(F.AT)), matrix(b, kron(transpose(F.G), transpose(F.G)))];
   const [top, left] = g.pads;
   const xs = tapRows(b, 'x', [g.n, g.inH, g.inW, g.inC], [top, left], { rows: hp, cols: wp, th, tw, size: a, m });
-  const dys = tapRows(b, 'dy', [g.n, g.outH, g.outW, g.outC], [0, 0], { rows: th * m, cols: tw * m, th, tw, size: m, m });
+  const dys = tapRows(b, 'dy', [g.n, g.outH, g.outW, g.outC], [0, 0], { rows: th * m, cols: tw * m, th, tw, size: m, m }, tail);
   const parts = chunksOf(g.n, plan.chunk).map((chunk) => {
     const t = (chunk[1] - chunk[0]) * th * tw;
     const D = b.op('Gather', [xs.rows, tapIndex(b, chunk, xs.grid)], { axis: 0 });
@@ -246,10 +258,7 @@ export function winogradFilterGradGraph(g: ConvGeometry, plan: WinogradPlan): Gr
   const dw = b.op('MatMul', [GG, b.reshape(sum, [a * a, g.inC * g.outC])]);
   b.op('Reshape', [dw, b.ints([3, 3, g.inC, g.outC])], undefined, 'dw');
   return b.graph(
-    [
-      { name: 'x', shape: [g.n, g.inH, g.inW, g.inC] },
-      { name: 'dy', shape: [g.n, g.outH, g.outW, g.outC] },
-    ],
+    [{ name: 'x', shape: [g.n, g.inH, g.inW, g.inC] }, dataInput('dy', [g.n, g.outH, g.outW, g.outC], tail)],
     [{ name: 'dw', shape: [3, 3, g.inC, g.outC] }],
   );
 }

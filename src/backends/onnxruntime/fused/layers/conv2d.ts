@@ -9,7 +9,7 @@
  *                             ─► dx = input gradient of (dz, w)       (only below the first layer)
  */
 import { type ConvGeometry, convGeometry } from '../../graphs/conv-geometry.ts';
-import { filterGradGraph, forwardGraph, inputGradGraph } from '../../graphs/conv-plans.ts';
+import { filterGradGraph, forwardGraph, inputGradGraph, takesTail } from '../../graphs/conv-plans.ts';
 import type { GraphBuilder } from '../../onnx/builder.ts';
 import { activationOf } from './activation.ts';
 import { configOf, type LayerPlanner, pair } from './layer.ts';
@@ -47,18 +47,19 @@ export const planConv2D: LayerPlanner = (layer, inShape, activation) => {
       const [out] = b.inline(fwd, feeds);
       const z = out!;
       const y = fused ? z : act.forward(b, z);
-      const backward = (bb: GraphBuilder, dz: string, needDx: boolean): string | undefined => {
-        if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, [0, 1, 2]));
-        if (ctx.trains(kernel)) ctx.gradient(kernel, bb.inline(filterGradGraph(g), { x, dy: dz })[0]!);
+      // `tail`: dz as [n·h + 1, w, c] (a row of zeros after the batch; only when takesTail).
+      const backward = (bb: GraphBuilder, dz: string, needDx: boolean, tail = false): string | undefined => {
+        if (bias && ctx.trains(bias)) ctx.gradient(bias, bb.sum(dz, tail ? [0, 1] : [0, 1, 2]));
+        if (ctx.trains(kernel)) ctx.gradient(kernel, bb.inline(filterGradGraph(g, tail), { x, dy: dz })[0]!);
         if (!needDx) return undefined;
-        const back = inputGradGraph(g);
+        const back = inputGradGraph(g, tail);
         if (!back) throw new Error(`${layer.name}: no input-gradient graph for its geometry`);
         return bb.inline(back, { x: dz, dy: dz, w })[0];
       };
       return {
         y,
         backward: (bb, dy, needDx) => backward(bb, act.backward(bb, dy, { z, y }), needDx),
-        ...(act.name === 'relu' ? { gatedBackward: backward } : {}),
+        ...(act.name === 'relu' ? { gatedBackward: backward, takesTail: takesTail(g) } : {}),
       };
     },
   };

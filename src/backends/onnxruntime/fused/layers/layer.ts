@@ -33,8 +33,12 @@ export interface EmitContext {
 /** How an extra input is filled before each run: its values for `n` real samples (the caller pads). */
 export type ExtraInput = (n: number) => tf.Tensor;
 
-/** A layer's backward pass: dx from dy (undefined when not `needDx`); the weights' gradients go to the context. */
-export type Backward = (b: GraphBuilder, dy: string, needDx: boolean) => string | undefined;
+/**
+ * A layer's backward pass: dx from dy (undefined when not `needDx`); the weights' gradients go to
+ * the context. `tail` (a gating backward's dx, a gated backward's dy; see `takesTail`): the
+ * gradient as [n·h + 1, w, c], the batch's n images stacked and one row of zeros after them.
+ */
+export type Backward = (b: GraphBuilder, dy: string, needDx: boolean, tail?: boolean) => string | undefined;
 
 /** A layer's forward pass emitted: its output, and the emitter of its backward pass. */
 export interface Emitted {
@@ -51,6 +55,11 @@ export interface Emitted {
    * may leave its relu mask out (a pass over its whole output saved).
    */
   readonly gatingBackward?: Backward;
+  /**
+   * Whether the gated backward takes dy with a row of zeros after the batch (`tail`): where it
+   * would copy dy to append one (a Winograd input gradient's padding reads zeros there).
+   */
+  readonly takesTail?: boolean;
 }
 
 export interface LayerEmitter {

@@ -1,19 +1,22 @@
 /**
  * MaxPooling2D and AveragePooling2D with non-overlapping windows (pool size = strides, channels
- * last, windows inside the input) in the fused graph. x [n, h, w, c] is cut into its kh·kw
- * window positions, each a strided Slice [n, oh, ow, c] (whole channel vectors copied):
+ * last, windows inside the input) in the fused graph; window position (i, j) of x [n, h, w, c] is
+ * a strided Slice [n, oh, ow, c] (whole channel vectors copied):
  *
  *   max   forward  y = MaxPool of x viewed as [n, 1, h, w, c] (window 1 along c; no transpose)
  *         backward each window's gradient goes to its FIRST maximum in row-major order, as TF.js:
- *                  e(i,j) = [x(i,j) = y] and no earlier position took it  ─► dx(i,j) = e(i,j)·dy
+ *                  index = the first (i, j) with x(i,j) = y (Equal/Where from the last position
+ *                  back, on tensors the size of y) ─► dx = MaxUnpool(dy, index) (zeros elsewhere,
+ *                  rows/columns past the last window included: floor sizing); for a Winograd conv
+ *                  above it, with a row of zeros after the batch (layer.ts `takesTail`)
  *   avg   forward  y = mean of the window positions
- *         backward dx(i,j) = dy / (kh·kw)
- *
- *   positions (i, j) ─► [n, oh, kh, ow, kw, c] ─► dx [n, oh·kh, ow·kw, c] ─► zero rows/columns past the
- *   last window (floor sizing)
+ *         backward dx(i,j) = dy / (kh·kw), spread by Expand ─► zero rows/columns past the last window
  */
 import type { GraphBuilder } from '../../onnx/builder.ts';
 import { type Backward, configOf, type LayerPlanner, pair } from './layer.ts';
+
+/** ONNX's data type number of int64. */
+const INT64 = 7;
 
 interface Tiling {
   readonly h: number;
@@ -25,24 +28,28 @@ interface Tiling {
   readonly ow: number;
 }
 
-/** The kh·kw window positions of x, row-major, each [n, oh, ow, c]. */
-function positions(b: GraphBuilder, x: string, t: Tiling): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < t.kh; i++) {
-    for (let j = 0; j < t.kw; j++) out.push(b.slice(x, [i, j], [i + (t.oh - 1) * t.kh + 1, j + (t.ow - 1) * t.kw + 1], [1, 2], [t.kh, t.kw]));
-  }
-  return out;
+/** Window position (i, j) of x: every window's element there, [n, oh, ow, c] (a strided Slice). */
+function position(b: GraphBuilder, x: string, t: Tiling, i: number, j: number): string {
+  return b.slice(x, [i, j], [i + (t.oh - 1) * t.kh + 1, j + (t.ow - 1) * t.kw + 1], [1, 2], [t.kh, t.kw]);
 }
 
-/** dx [n, h, w, c] from each window position's gradient [n, oh, ow, c] (row-major). */
-function assemble(b: GraphBuilder, parts: readonly string[], t: Tiling, n: number): string {
-  const rows: string[] = [];
-  for (let i = 0; i < t.kh; i++) {
-    const cols = parts.slice(i * t.kw, (i + 1) * t.kw).map((p) => b.reshape(p, [n, t.oh, 1, t.ow, 1, t.c]));
-    rows.push(b.concat(cols, 4));
+/**
+ * Each window's first maximum (row-major, as TF.js) as a flat index into x [n, h, w, c]: the
+ * positions compared with y from the last back, so the earliest equal one is taken; the last
+ * position needs no comparison (no earlier one equal: it holds the maximum).
+ */
+function firstMaxima(b: GraphBuilder, x: string, y: string, t: Tiling, n: number): string {
+  // The chain on float offsets (exact below 2²⁴): measured faster than on int64s.
+  const offset = (i: number, j: number) => b.scalar((i * t.w + j) * t.c);
+  let off = offset(t.kh - 1, t.kw - 1);
+  for (let k = t.kh * t.kw - 2; k >= 0; k--) {
+    const [i, j] = [Math.floor(k / t.kw), k % t.kw];
+    off = b.op('Where', [b.op('Equal', [position(b, x, t, i, j), y]), offset(i, j), off]);
   }
-  const whole = b.reshape(b.concat(rows, 2), [n, t.oh * t.kh, t.ow * t.kw, t.c]);
-  return b.pad(whole, [0, 0, 0, 0], [0, t.h - t.oh * t.kh, t.w - t.ow * t.kw, 0]);
+  // The window's first position: sample s·h·w·c + row r·kh·w·c + column q·kw·c + channel.
+  const range = (count: number, step: number, shape: readonly number[]) => b.reshape(b.ints(Array.from({ length: count }, (_, i) => i * step)), shape);
+  const within = b.op('Add', [b.op('Add', [range(t.oh, t.kh * t.w * t.c, [t.oh, 1, 1]), range(t.ow, t.kw * t.c, [t.ow, 1])]), range(t.c, 1, [t.c])]);
+  return b.op('Add', [b.op('Add', [b.op('Cast', [off], { to: INT64 }), within]), range(n, t.h * t.w * t.c, [n, 1, 1, 1])]);
 }
 
 function tiling(layer: Parameters<LayerPlanner>[0], inShape: readonly number[]): Tiling | string {
@@ -75,17 +82,16 @@ export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
       const x5 = b.reshape(x, [n, 1, t.h, t.w, t.c]);
       const y5 = b.op('MaxPool', [x5], { kernel_shape: [t.kh, t.kw, 1], strides: [t.kh, t.kw, 1] });
       const y = b.reshape(y5, [n, t.oh, t.ow, t.c]);
-      const backward: Backward = (bb, dy, needDx) => {
+      const backward: Backward = (bb, dy, needDx, tail = false) => {
         if (!needDx) return undefined;
-        const zero = bb.scalar(0);
-        let taken: string | undefined;
-        const parts = positions(bb, x, t).map((p) => {
-          const equal = bb.op('Equal', [p, y]);
-          const first = taken === undefined ? equal : bb.op('And', [equal, bb.op('Not', [taken])]);
-          taken = taken === undefined ? equal : bb.op('Or', [taken, equal]);
-          return bb.op('Where', [first, dy, zero]);
+        // The indices are flat: with a tail, the batch is one tall image [n·h + 1, w] (the row after it never indexed).
+        const view = tail ? [1, 1, n * t.oh, t.ow, t.c] : [n, 1, t.oh, t.ow, t.c];
+        const out = tail ? [1, 1, n * t.h + 1, t.w, t.c] : [n, 1, t.h, t.w, t.c];
+        const dx = bb.op('MaxUnpool', [bb.reshape(dy, view), bb.reshape(firstMaxima(bb, x, y, t, n), view), bb.ints(out)], {
+          kernel_shape: [t.kh, t.kw, 1],
+          strides: [t.kh, t.kw, 1],
         });
-        return assemble(bb, parts, t, n);
+        return bb.reshape(dx, tail ? [n * t.h + 1, t.w, t.c] : [n, t.h, t.w, t.c]);
       };
       return {
         y,
@@ -93,7 +99,7 @@ export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
         // Over a relu's output (x ≥ 0): a window whose maximum is 0 passes nothing below its relu;
         // one whose maximum is > 0 passes dy to a position where x > 0. So gating dy by sign(y)
         // here equals the relu's mask on dx, on a tensor kh·kw times smaller.
-        gatingBackward: (bb, dy, needDx) => backward(bb, bb.op('Mul', [dy, bb.op('Sign', [y])]), needDx),
+        gatingBackward: (bb, dy, needDx, tail) => backward(bb, bb.op('Mul', [dy, bb.op('Sign', [y])]), needDx, tail),
       };
     },
   };
