@@ -20,9 +20,9 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
-    // Two files at a time, whatever the core count: most of the slow files wait on `penx` subprocesses
-    // (start-up, files, a second process), which leaves room for a second file on two cores.
-    maxWorkers: Number(process.env.PENX_TEST_WORKERS ?? 2),
+    // Three files at a time, whatever the core count: the slow files wait on `penx` subprocesses,
+    // sleeps and polls (start-up, files, a second process); with two, the suite kept 1.5 of 2 cores busy.
+    maxWorkers: Number(process.env.PENX_TEST_WORKERS ?? 3),
     ...(json ? { reporters: ['default', 'json'], outputFile: { json } } : {}),
   },
 });
