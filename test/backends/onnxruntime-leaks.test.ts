@@ -4,12 +4,25 @@
  * process's resident memory (a leak of
  * native memory, ORT's or the arrays', shows only there). Every step's activations are ~0.3 MB
  * per tensor, so leaking one of them a step would add ~250 MB.
+ *
+ * Garbage is collected before each measurement: V8 grows its heap lazily, so without it the
+ * uncollected garbage of 800 steps (≈ 20–50 MB) shows in RSS and the check fails by chance.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { sessionCount } from '../../src/backends/onnxruntime/index.ts';
 import { deferredOf, poolOf } from '../../src/backends/onnxruntime/runtime/storage.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { attachToKernels, constraint, optimizerFor, optimizerSpec, penalty, tf, trainStep } from '../../src/index.ts';
+
+/** V8's full garbage collection, exposed at run time (vitest's workers start without --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+}
 
 describe('no leaks on onnxruntime over 1000 steps', () => {
   it('tensors, sessions, pooled arrays and RSS are flat', async () => {
@@ -29,10 +42,14 @@ describe('no leaks on onnxruntime over 1000 steps', () => {
     const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.randomUniform([16], 0, 10, 'int32', 2), 10);
     const pool = poolOf(tf.backend());
-    const seen: Record<number, { tensors: number; bytes: number; sessions: number; pooled: number; inUse: number; pending: number; rss: number }> = {};
+    const seen: Record<
+      number,
+      { tensors: number; bytes: number; sessions: number; pooled: number; inUse: number; pending: number; rss: number; heap: number }
+    > = {};
     for (let step = 1; step <= 1000; step++) {
       await trainStep(controlled, opt, x, y);
       if (step === 200 || step === 1000) {
+        collectGarbage();
         const m = tf.memory();
         const { tracked, inUse } = pool.stats();
         seen[step] = {
@@ -43,6 +60,7 @@ describe('no leaks on onnxruntime over 1000 steps', () => {
           inUse,
           pending: deferredOf(tf.backend()).size,
           rss: process.memoryUsage().rss / 2 ** 20,
+          heap: process.memoryUsage().heapUsed / 2 ** 20,
         };
       }
     }
@@ -53,6 +71,7 @@ describe('no leaks on onnxruntime over 1000 steps', () => {
     expect(b.pooled).toBe(a.pooled);
     expect(b.inUse).toBe(a.inUse);
     expect(b.pending).toBe(0);
+    expect(b.heap - a.heap, `JS heap ${a.heap.toFixed(1)} MB at step 200, ${b.heap.toFixed(1)} MB at step 1000`).toBeLessThan(5);
     expect(b.rss - a.rss, `RSS ${a.rss.toFixed(0)} MB at step 200, ${b.rss.toFixed(0)} MB at step 1000`).toBeLessThan(40);
     tf.dispose([x, y]);
     controlled.dispose();
