@@ -44,9 +44,11 @@ function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: 
       const tenth = Math.floor((10 * p.batch) / p.batches);
       if (tenth === lastTenth) return;
       lastTenth = tenth;
-      const eta = (((performance.now() - t0) / p.batch) * (p.batches - p.batch)) / 1000;
+      // Timed from the end of batch 1 (what came before it — evaluation, figures — is not training):
+      // unknown until a second batch has ended.
+      const eta = p.batch > 1 ? `${((((performance.now() - t0) / (p.batch - 1)) * (p.batches - p.batch)) / 1000).toFixed(0)}s` : '?';
       stream.write(
-        `${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta.toFixed(0)}s loss ${fmt(p.dataLoss)} penalty ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`,
+        `${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta} loss ${fmt(p.dataLoss)} penalty ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`,
       );
     },
     stop: () => undefined,

@@ -1,0 +1,35 @@
+/**
+ * The progress lines `penx train` prints on a pipe: one per tenth of an epoch, the ETA timed from
+ * the end of the epoch's first batch (evaluation and figures before it are not training time).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { progressCallbacks } from '../../mnist-demo/cli/actions/progress.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+function pipe(): { stream: NodeJS.WriteStream; lines: string[] } {
+  const lines: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => lines.push(s.trimEnd()) } as unknown as NodeJS.WriteStream;
+  return { stream, lines };
+}
+
+describe('progress lines', () => {
+  it('a line per tenth; the ETA is unknown after batch 1, then the time per batch since batch 1 times the batches left', () => {
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const { stream, lines } = pipe();
+    const cb = progressCallbacks('[1/1 l1]', stream);
+    const ctx = {} as never;
+    // 60 s of evaluation and figures before the epoch's first batch, then 2 s per batch.
+    now = 60_000;
+    for (let batch = 1; batch <= 20; batch++) {
+      now += 2000;
+      cb.onBatchEnd?.({ epoch: 2, epochs: 3, batch, batches: 20, dataLoss: 0.5, penaltyLoss: 0.01, accuracy: 0.9 }, ctx);
+    }
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('[1/1 l1] epoch 2/3   5% eta ? loss 0.5000 penalty 0.01000 acc 0.900');
+    // After batch 2: 2 s for one batch since batch 1, 18 batches left.
+    expect(lines[1]).toMatch(/epoch 2\/3  10% eta 36s /);
+    expect(lines[10]).toMatch(/epoch 2\/3 100% eta 0s /);
+  });
+});
