@@ -170,7 +170,9 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
     // Layer by layer at the newest epoch, non-trainable weights apart and labelled.
     await writeFigure(join(runDir, 'layers'), layerHistogramSpec(run, lastEpoch(run)));
     await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
-    if (hasPruneCurve([run])) await writeFigure(join(runDir, 'prune-curve'), pruneCurveSpec([run]));
+    // Every measured curve, a panel each (after epochs 10, 20 and 40, say), not only the latest.
+    const pruned = prunedEpochs([run]);
+    if (pruned.length) await writeFigure(join(runDir, 'prune-curve'), pruneCurveSpec([run], pruned.length > 1 ? { epochs: pruned } : {}));
     if (hasNorms(run)) {
       await writeFigure(join(runDir, 'norms'), normsGridSpec(run));
       await writeFigure(join(runDir, 'norm-curves'), normCurvesSpec([run]));

@@ -8,6 +8,7 @@ body { margin: 0; padding: 20px 28px 40px; font: 14px/1.45 ${FONT_STACK}; color:
 h1 { font-size: 22px; margin: 0 0 2px; }
 h2 { font-size: 17px; margin: 26px 0 8px; }
 h3 { font-size: 14px; margin: 0 0 6px; }
+details.run-prune summary { font-size: 14px; font-weight: bold; margin: 0 0 6px; cursor: pointer; }
 .sub, .note { color: var(--muted); margin: 0 0 8px; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 #controls { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: center;

@@ -1,12 +1,14 @@
 /**
  * The report's `#prune` section ("Prune curve and sparse size"), present when some run measured a
- * prune curve: the figure (`#prune-curve`, drawn by its own small script once Vega has loaded) and
- * per run a table of every level — test accuracy pruned over all kernels and in each layer apart,
- * the share of kernel weights at 0, and the weights' bytes dense, sparse, and their ratio.
+ * prune curve: the figure (`#prune-curve`, drawn by its own small script once Vega has loaded; a
+ * panel per epoch a curve was measured after) and per run and measured epoch a table of every level
+ * — test accuracy pruned over all kernels and in each layer apart, the share of kernel weights at 0,
+ * and the weights' bytes dense, sparse, and their ratio. Each run's latest table is open, its
+ * earlier ones folded.
  */
 
 import type { PrunePoint, RunRecord } from '../../formats/index.ts';
-import { fixed4, forPage, grouped, latestPruneCurve, percent, pruneCurveSpec, runLabels } from '../figures/index.ts';
+import { fixed4, forPage, grouped, percent, pruneCurveSpec, prunedEpochs, runLabels } from '../figures/index.ts';
 import { esc, inlineScript, jsonScript, table } from './html.ts';
 
 const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
@@ -35,13 +37,18 @@ function rows(global: readonly PrunePoint[], perLayer: readonly PrunePoint[]): s
 /** The whole `#prune` section, or '' when no run measured a prune curve. */
 export async function pruneSection(runs: readonly RunRecord[]): Promise<string> {
   const labels = runLabels(runs);
-  const curves = runs.map((run, i) => ({ label: labels[i] as string, latest: latestPruneCurve(run) })).filter((c) => c.latest);
-  if (curves.length === 0) return '';
-  const spec = await forPage(pruneCurveSpec([...runs]));
-  const tables = curves.map(({ label, latest }) => {
-    const { epoch, curve } = latest!;
-    const caption = `<h3>${runs.length > 1 ? `${esc(label)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights</h3>`;
-    return `<div class="run-prune">${caption}${table(COLUMNS.map(esc), rows(curve.global, curve.perLayer), 'class="prune"')}</div>`;
+  const pruned = prunedEpochs(runs);
+  if (pruned.length === 0) return '';
+  const spec = await forPage(pruneCurveSpec([...runs], pruned.length > 1 ? { epochs: pruned } : {}));
+  const tables = runs.flatMap((run, i) => {
+    const measured = run.epochs.filter((e) => e.prune).reverse();
+    return measured.map(({ epoch, prune }, k) => {
+      const curve = prune!;
+      const title = `${runs.length > 1 ? `${esc(labels[i] as string)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights`;
+      const body = table(COLUMNS.map(esc), rows(curve.global, curve.perLayer), 'class="prune"');
+      // The latest curve open; the earlier ones folded under their title.
+      return k === 0 ? `<div class="run-prune"><h3>${title}</h3>${body}</div>` : `<details class="run-prune"><summary>${title}</summary>${body}</details>`;
+    });
   });
   return [
     '<section id="prune">',
