@@ -33,7 +33,7 @@ export function barsEncoding(range: readonly [number, number], y: PositionDef<st
       type: 'quantitative',
       title: 'weight',
       scale: { domain: [range[0], range[1]], nice: false, zero: false },
-      axis: { values: evenTicks(range, ticks), format: '~g' },
+      axis: { values: evenTicks(range, ticks), format: '.4~g' },
     },
     x2: { field: 'x1' },
     y,

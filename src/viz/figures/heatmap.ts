@@ -60,7 +60,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
         title: '|w| (log scale); left column: w = 0',
         axis: { values: [lo - ZERO_GAP / 2 - 0.1, ...evenTicks([lo, hi], hi - lo)], labelExpr: `datum.value < ${lo} ? '0' : ${DECADE_LABEL}` },
       }
-    : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '~g' } };
+    : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '.4~g' } };
   const last = defaultEpoch(runs);
   return {
     ...figureHead(title, [

@@ -44,6 +44,7 @@ export { layerHistogramSpec } from './layer-histogram.ts';
 export { DECADE_LABEL, type LogAbsOptions, logAbsShares, logAbsSpec, occupiedDecades } from './log-abs.ts';
 export { type MonitorRow, monitorRows, monitorViewSpec, monitorViews } from './monitor-view.ts';
 export { NORM_STATS, type NormCurvesOptions, normCurvesSpec } from './norm-curves.ts';
+export { type CompareNormsOptions, compareNormsGridSpec } from './norms-compare.ts';
 export {
   boundRules,
   boundsText,
@@ -66,7 +67,7 @@ export {
   normTicks,
   snapshotNorms,
 } from './norms-data.ts';
-export { BOUND_COLOR, compareNormsGridSpec, emptyFigure, type NormsGridOptions, normCellLayers, normsGridSpec } from './norms-grid.ts';
+export { BOUND_COLOR, emptyFigure, type NormsGridOptions, normCellLayers, normsGridSpec } from './norms-grid.ts';
 export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
 export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
 export { projectedSpec } from './projected.ts';

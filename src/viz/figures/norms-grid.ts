@@ -11,10 +11,8 @@ import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
-import { runLabels } from './format.ts';
 import {
   boundRules,
-  boundsSubtitle,
   constraintText,
   layerBounds,
   type NormLimitOptions,
@@ -90,13 +88,14 @@ function runGrid(run: RunRecord, epochs: readonly number[], limits: NormLimits, 
 
 /**
  * The layers of one histogram cell, over rows with `kind`: `bar` (x0, x1, share), `bound` (a
- * constraint bound: a vertical rule at `bound`) and `note` (text in the top left corner).
+ * constraint bound: a vertical rule at `bound`) and `note` (text in the top left corner); the share
+ * axis titled `shareTitle` (null: untitled).
  */
-export function normCellLayers(limits: NormLimits): object[] {
-  const bars = barsEncoding([0, limits.xMax], shareEncoding(limits.yMax), PANEL_TICKS);
+export function normCellLayers(limits: NormLimits, shareTitle: string | null = 'share of channels'): object[] {
+  const bars = barsEncoding([0, limits.xMax], { ...shareEncoding(limits.yMax), title: shareTitle }, PANEL_TICKS);
   const ticks = normTicks(limits.xMax);
   // tickCount too: Vega thins explicit values down to the default count (width / 40).
-  const x = { ...bars.x, title: NORM_TITLE, axis: { values: ticks, tickCount: ticks.length, format: '~g' } };
+  const x = { ...bars.x, title: NORM_TITLE, axis: { values: ticks, tickCount: ticks.length, format: '.4~g' } };
   const xScale = { domain: [0, limits.xMax], nice: false, zero: false };
   return [
     {
@@ -150,7 +149,7 @@ export function emptyFigure(title: string, why: string): TopLevelSpec {
   };
 }
 
-const NO_NORMS = 'this record has no channel norms (written before they were tracked)';
+export const NO_NORMS = 'this record has no channel norms (written before they were tracked)';
 
 /** The grid of one run: rows = epochs, columns = layers, shared x and y limits. */
 export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): TopLevelSpec {
@@ -167,38 +166,4 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
     ...runGrid(run, epochs, limits, options.bins),
     config: CONFIG,
   } as TopLevelSpec;
-}
-
-/**
- * The grids of several runs stacked, one per run (titled by its label), all on the same limits and
- * the same epochs (default up to `most` = 4 spread over the longest run).
- */
-export function compareNormsGridSpec(runs: RunRecord[], options: NormsGridOptions = {}): TopLevelSpec {
-  const title = 'Channel norms per layer, run by run';
-  const withNorms = runs.filter((r) => normLayers([r]).length);
-  if (!withNorms.length) return emptyFigure(title, NO_NORMS);
-  const labels = runLabels(runs);
-  const epochs = options.epochs ?? normEpochs(runs, options.most ?? 4);
-  const limits = normsLimits(withNorms, { ...options, epochs });
-  return {
-    ...figureHead(title, [
-      'L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers · the same axes in every grid',
-      ...boundsSubtitle(runs, labels),
-    ]),
-    vconcat: runs.map((run, i) => (normLayers([run]).length ? runGrid(run, epochs, limits, options.bins, labels[i]) : emptyPart(labels[i] ?? run.config.name))),
-    spacing: 24,
-    config: CONFIG,
-  } as TopLevelSpec;
-}
-
-/** A stacked part for a run without norms. */
-function emptyPart(label: string) {
-  return {
-    title: { text: label, anchor: 'start', fontSize: 13 },
-    width: CELL.width,
-    height: 20,
-    data: { values: [{ why: NO_NORMS }] },
-    mark: { type: 'text', align: 'left', fontSize: 11, color: '#666' },
-    encoding: { text: { field: 'why' }, x: { value: 0 }, y: { value: 10 } },
-  };
 }

@@ -50,7 +50,7 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
     type: 'quantitative' as const,
     title: 'weight',
     scale: { domain: [range[0], range[1]], nice: false, zero: false },
-    axis: { values: evenTicks(range, 10), format: '~g' },
+    axis: { values: evenTicks(range, 10), format: '.4~g' },
   };
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   const lines = {

@@ -9,6 +9,7 @@ import {
   normBins,
   normCurve,
   normCurvesSpec,
+  normLayerLabel,
   normsGridSpec,
   normsLimits,
   normTicks,
@@ -24,6 +25,7 @@ const rowsOf = (spec: any, kind: string): any[] => spec.data.values.filter((v: {
 const layerOf = (spec: any, kind: string): any => spec.spec.layer.find((l: any) => l.transform?.[0]?.filter === `datum.kind === '${kind}'`);
 
 const LAYERS = REFERENCE_LAYERS;
+const normLayerLabelOf = (run: RunRecord, layer: string) => normLayerLabel([run], layer);
 const run = makeRunRecord({ epochs: 4, penalty: 'l1:1e-4', layers: LAYERS });
 const bounded = makeRunRecord({ epochs: 4, penalty: 'none', layers: LAYERS, constraintBounds: { max: 2, axis: 0 } });
 
@@ -213,26 +215,56 @@ describe('normsGridSpec', () => {
 describe('compareNormsGridSpec', () => {
   const adamL2 = makeRunRecord({ epochs: 6, penalty: 'l2:1e-4', layers: LAYERS, optimizer: 'adam:lr=0.001' });
   const adamw = makeRunRecord({ epochs: 6, penalty: 'none', layers: LAYERS, optimizer: 'adamw:lr=0.001,wd=1e-4', seed: 2 });
+  const short = makeRunRecord({ epochs: 3, penalty: 'l1:1e-4', layers: LAYERS, seed: 3 });
 
-  it('stacks one grid per run, titled by its label, on the same axes and epochs', () => {
+  it('rows = runs, columns = layers: each column on its own norm axis, bars after the last epoch over the initial outline', () => {
     const spec = plain(compareNormsGridSpec([adamL2, adamw]));
-    expect(spec.vconcat).toHaveLength(2);
-    expect(spec.vconcat.map((g: any) => g.title.text)).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
-    const [a, b] = spec.vconcat.map((g: any) => g.spec.layer[0].encoding);
-    expect(a.x.scale.domain).toEqual(b.x.scale.domain);
-    expect(a.y.scale.domain).toEqual(b.y.scale.domain);
-    const limits = normsLimits([adamL2, adamw], { epochs: [0, 2, 4, 6] });
-    expect(a.x.scale.domain).toEqual([0, limits.xMax]);
-    expect(spec.vconcat.map((g: any) => headerLabels(g.facet.row.header))).toEqual([
-      ['epoch=0', 'epoch=2', 'epoch=4', 'epoch=6'],
-      ['epoch=0', 'epoch=2', 'epoch=4', 'epoch=6'],
-    ]);
+    expect(spec.hconcat.map((c: any) => c.title.text)).toEqual(LAYERS.map((l) => normLayerLabelOf(adamL2, l)));
+    for (const [col, column] of spec.hconcat.entries()) {
+      const layer = LAYERS[col]!;
+      // Its own axis: the largest norm of this layer over both runs' shown and initial snapshots.
+      const norms = [adamL2, adamw].flatMap((r) =>
+        [0, 6].flatMap(
+          (e) =>
+            snapshots(r)
+              .find((s) => s.epoch === e)!
+              .norms.find((n) => n.layer === layer)!.norms,
+        ),
+      );
+      const [, xMax] = layerOf(column, 'bar').encoding.x.scale.domain;
+      expect(xMax).toBeGreaterThanOrEqual(Math.max(...norms));
+      expect(xMax).toBeLessThan(2 * Math.max(...norms));
+      expect(headerLabels(column.facet.row.header)).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
+      for (const [row, run] of [adamL2, adamw].entries()) {
+        const at = (kind: string) => rowsOf(column, kind).filter((v) => v.row === row);
+        const last = run.epochs.at(-1)!.norms.find((n) => n.layer === layer)!.norms;
+        expect(at('bar').reduce((a, v) => a + v.share * last.length, 0)).toBeCloseTo(last.length, 6);
+        expect(at('initial').map((v) => v.share)).toEqual([
+          ...normBins(run.initial.norms.find((n) => n.layer === layer)!.norms, xMax).rows.map((r) => r.share),
+          at('initial').at(-2).share,
+        ]);
+      }
+    }
+    // One share axis everywhere.
+    expect(new Set(spec.hconcat.map((c: any) => layerOf(c, 'bar').encoding.y.scale.domain[1])).size).toBe(1);
+    expect(spec.title.subtitle[0]).toContain('bars after epoch 6');
   });
 
-  it('keeps a place for a run without norms', () => {
-    const spec = plain(compareNormsGridSpec([adamL2, withoutNorms(adamw)]));
-    expect(spec.vconcat[1].facet).toBeUndefined();
-    expect(JSON.stringify(spec.vconcat[1])).toContain('no channel norms');
+  it('says where a run has no such epoch or no norms', () => {
+    const spec = plain(compareNormsGridSpec([adamL2, short, withoutNorms(adamw)]));
+    const notes = rowsOf(spec.hconcat[0], 'note');
+    expect(notes.map((n) => [n.row, n.note])).toEqual([
+      [1, 'no epoch 6'],
+      [2, 'no norms'],
+    ]);
+    expect(plain(compareNormsGridSpec([short, adamL2], { epoch: 3 })).title.subtitle[0]).toContain('bars after epoch 3');
+  });
+
+  it('labels a small norm axis exactly (0.25, not 0.3)', async () => {
+    const svg = await renderSvg(compareNormsGridSpec([adamL2], { xMax: 1 }));
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toContain('0.25');
+    expect(labels).toContain('0.75');
   });
 });
 
