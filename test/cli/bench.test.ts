@@ -17,25 +17,11 @@ function tfjsNodeInstalled(): boolean {
   }
 }
 
-/** `penx bench --json` on `backend` at batch 8 over 2 steps, 1 cpu sample, 256 test images, 2 threads (and `extra` flags). */
-const smallBench = (backend: string, ...extra: string[]) =>
-  penx(
-    'bench',
-    '--backend',
-    backend,
-    ...extra,
-    '--json',
-    '--batch-size',
-    '8',
-    '--steps',
-    '2',
-    '--cpu-batch-size',
-    '1',
-    '--eval-images',
-    '256',
-    '--threads',
-    '2',
-  );
+/** The small bench every test runs: batch 8 over 2 steps, 1 cpu sample, 256 test images, 2 threads. */
+const SMALL = ['--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2'];
+
+/** `penx bench --json` on `backend`, SMALL, and `extra` flags after it (the last of a repeated flag counts). */
+const smallBench = (backend: string, ...extra: string[]) => penx('bench', '--backend', backend, '--json', ...SMALL, ...extra);
 
 describe('penx bench', () => {
   it('prints one JSON object with the measured fields', async () => {
@@ -107,31 +93,13 @@ describe('penx bench', () => {
   }, 240_000);
 
   it("runs on wasm's threaded build with --parallel threads", async () => {
-    const r = await penx(
-      'bench',
-      '--backend',
-      'wasm',
-      '--json',
-      '--batch-size',
-      '4',
-      '--steps',
-      '1',
-      '--cpu-batch-size',
-      '1',
-      '--eval-images',
-      '256',
-      '--threads',
-      '2',
-      '--parallel',
-      'threads',
-      '--cpu-steps',
-      '0',
-    );
+    const r = await smallBench('wasm', '--batch-size', '4', '--steps', '1', '--parallel', 'threads', '--cpu-steps', '0');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^backend: wasm, 2 threads \(wasm's threaded build\)/m);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
     expect(j['parallel']).toBe('threads');
     expect(j['threads']).toBe(2);
+    expect(j['batchSize']).toBe(4);
   }, 120_000);
 
   it('runs on onnxruntime through the fused graph, data-parallel by default (a shard on a worker thread); --cpu-steps 0 leaves the cpu out', async () => {
@@ -149,7 +117,7 @@ describe('penx bench', () => {
   }, 120_000);
 
   it('--all times every backend that starts, in one process: a JSON array, or a table side by side', async () => {
-    const small = ['--batch-size', '4', '--steps', '1', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2'];
+    const small = [...SMALL, '--batch-size', '4', '--steps', '1'];
     const r = await penx('bench', '--all', '--json', ...small);
     expect(r.code, r.stderr).toBe(0);
     const all = JSON.parse(r.stdout) as Array<Record<string, number | string>>;
