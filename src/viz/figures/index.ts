@@ -44,6 +44,8 @@ export { layerHistogramSpec } from './layer-histogram.ts';
 export { DECADE_LABEL, type LogAbsOptions, logAbsShares, logAbsSpec, occupiedDecades } from './log-abs.ts';
 export { type MonitorRow, monitorRows, monitorViewSpec, monitorViews } from './monitor-view.ts';
 export { NORM_STATS, type NormCurvesOptions, normCurvesSpec } from './norm-curves.ts';
+export { BOUND_COLOR, NORM_TITLE, normCellLayers } from './norms-cell.ts';
+export { type LayerNormLimits, layerNormLimits, type NormsRow } from './norms-columns.ts';
 export { type CompareNormsOptions, compareNormsGridSpec } from './norms-compare.ts';
 export {
   boundRules,
@@ -67,7 +69,7 @@ export {
   normTicks,
   snapshotNorms,
 } from './norms-data.ts';
-export { BOUND_COLOR, emptyFigure, type NormsGridOptions, normCellLayers, normsGridSpec } from './norms-grid.ts';
+export { emptyFigure, type NormsGridOptions, normsGridSpec } from './norms-grid.ts';
 export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
 export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
 export { projectedSpec } from './projected.ts';

@@ -9,8 +9,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
+import { BOUND_COLOR, NORM_TITLE } from './norms-cell.ts';
 import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
-import { BOUND_COLOR, emptyFigure, NORM_TITLE } from './norms-grid.ts';
+import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 /** The two curves per layer and run, as legend labels. */

@@ -23,9 +23,10 @@ export function normRows(model: PageModel, i: number, epoch: number): Array<Reco
   const run = model.runs[i];
   const cells = run?.norms[epoch];
   if (!run || !cells || !model.norms) return [];
-  const width = model.norms.xMax / model.norms.bins;
+  const { xMax, bins } = model.norms;
   return cells.flatMap((cell, col) => {
     if (!cell) return [];
+    const width = (xMax[col] as number) / bins;
     return [
       ...cell.shares.map((share, bin) => ({ col, kind: 'bar', bin, x0: bin * width, x1: (bin + 1) * width, share })),
       ...(run.bounds[col] ?? []).map((b) => ({ col, kind: 'bound', bound: b.bound, boundLabel: b.label })),

@@ -15,12 +15,10 @@ import {
   type DensityScale,
   densityEncoding,
   forPage,
-  indexFacet,
   normCellLayers,
   normCurvesSpec,
   PAGE_CONFIG,
   PANEL_TICKS,
-  SHARED_SCALES,
   sparsitySpec,
   weightRange,
 } from '../figures/index.ts';
@@ -55,15 +53,20 @@ export function pageHistogramSpec(scale: DensityScale, range: readonly [number, 
 }
 
 /**
- * The channel-norm histograms of one run at one epoch, a column per layer on the model's shared
- * limits; the page sets the data `norms`: rows with `col` and `kind` bar/bound/note.
+ * The channel-norm histograms of one run at one epoch, a column per layer, each on its own norm
+ * axis and all on one share axis (the model's limits); the page sets the data `norms`: rows with
+ * `col` and `kind` bar/bound/note.
  */
 export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: number }): TopLevelSpec {
   return {
     data: { name: 'norms' },
-    facet: { column: indexFacet('col', norms.labels, { labelFontWeight: 'bold' }) },
-    spec: { ...cell, layer: normCellLayers(norms) },
-    resolve: SHARED_SCALES,
+    hconcat: norms.layers.map((_, col) => ({
+      title: { text: norms.labels[col] as string, fontSize: 12 },
+      transform: [{ filter: `datum.col === ${col}` }],
+      ...cell,
+      layer: normCellLayers({ xMax: norms.xMax[col] as number, yMax: norms.yMax }, col === 0 ? 'share of channels' : null),
+    })),
+    spacing: 14,
     config: PAGE_CONFIG,
   } as TopLevelSpec;
 }

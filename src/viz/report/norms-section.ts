@@ -59,7 +59,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   return [
     `<section id="norms" data-epoch="${selected}">`,
     '<h2>Weight norms</h2>',
-    `<p class="note">The L2 norm of each output channel of each layer's kernel at the selected epoch, as shares of the layer's channels, on the same axes for every epoch${several ? ', layer and run' : ' and layer'}.${boundsNote}</p>`,
+    `<p class="note">The L2 norm of each output channel of each layer's kernel at the selected epoch, as shares of the layer's channels, each layer on its own norm axis, the same for every epoch${several ? ' and run' : ''}, and one share axis for all.${boundsNote}</p>`,
     `<div class="cards">\n${cards.join('\n')}\n</div>`,
     '<div class="downloads" id="dl-norm-curves"></div><div class="chart" id="norm-curves"></div>',
     ...projected,

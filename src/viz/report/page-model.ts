@@ -14,6 +14,7 @@ import {
   lastEpoch,
   layerBounds,
   layerHistogram,
+  layerNormLimits,
   logTicks,
   maxDensity,
   NON_TRAINABLE,
@@ -22,8 +23,6 @@ import {
   normBins,
   normCellNote,
   normLayerLabel,
-  normLayers,
-  normsLimits,
   oneWeightDensity,
   runLabels,
   snapshotNorms,
@@ -58,7 +57,7 @@ export interface RunModel {
   readonly bounds: Array<Array<{ bound: number; label: string }>>;
 }
 
-/** One layer's channel norms at one epoch: the share of channels in each bin of [0, xMax]. */
+/** One layer's channel norms at one epoch: the share of channels in each bin of [0, the layer's xMax]. */
 export interface NormCell {
   readonly shares: number[];
   /** Channels whose norm exceeds xMax. */
@@ -69,12 +68,13 @@ export interface NormCell {
   readonly note: string;
 }
 
-/** The layers and shared limits of the norm histograms. */
+/** The layers and limits of the norm histograms. */
 export interface NormsModel {
   readonly layers: string[];
   /** `conv2d_2 · 64 ch`. */
   readonly labels: string[];
-  readonly xMax: number;
+  /** Per layer, the right end of its norm axis. */
+  readonly xMax: number[];
   readonly yMax: number;
   readonly bins: number;
 }
@@ -125,15 +125,16 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
       const s = byEpoch.get(e);
       const ns = s ? snapshotNorms(s) : [];
       if (!ns.length || !normsModel) return null;
-      return normsModel.layers.map((layer): NormCell | null => {
+      return normsModel.layers.map((layer, col): NormCell | null => {
         const n = ns.find((l) => l.layer === layer);
         if (!n) return null;
-        const { rows, above } = normBins(n.norms, normsModel.xMax, normsModel.bins);
+        const xMax = normsModel.xMax[col] as number;
+        const { rows, above } = normBins(n.norms, xMax, normsModel.bins);
         return {
           shares: rows.map((r) => round6(r.share)),
           above,
           ...(n.projected === undefined ? {} : { projected: round6(n.projected) }),
-          note: normCellNote(n.projected, above, normsModel.xMax),
+          note: normCellNote(n.projected, above, xMax),
         };
       });
     });
@@ -154,11 +155,10 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
   return { lastEpoch: last, layers, axes, runs: runModels, ...(normsModel ? { norms: normsModel } : {}), views: viewsModel(runs, layers, epochs) };
 }
 
-/** The norm histograms' layers and limits, shared by all runs and epochs; none without norms. */
+/** The norm histograms' layers and limits (each layer's norm axis, one share axis), shared by all runs and epochs; none without norms. */
 function normsOf(runs: readonly RunRecord[]): NormsModel | undefined {
-  const layers = normLayers(runs);
+  const { layers, xMax, yMax } = layerNormLimits(runs.flatMap((run) => snapshots(run).map((s) => ({ run, epoch: s.epoch }))));
   if (!layers.length) return undefined;
-  const { xMax, yMax } = normsLimits(runs);
   const labels = layers.map((layer) => normLayerLabel(runs, layer));
   return { layers, labels, xMax, yMax, bins: NORM_BINS };
 }

@@ -104,46 +104,56 @@ describe('normBins and normTicks', () => {
 
 describe('normsGridSpec', () => {
   const spec = plain(normsGridSpec(run));
+  /** Every column's rows of `kind`. */
+  const allRows = (spec: any, kind: string): any[] => spec.hconcat.flatMap((c: any) => rowsOf(c, kind));
+  const LABELS = ['conv2d_1 · 32 ch', 'conv2d_2 · 64 ch', 'conv2d_3 · 128 ch', 'dense_1 · 128 ch', 'dense_2 · 10 ch'];
 
   it('has rows = epochs 0..N and columns = layers with their channel counts', () => {
-    expect(spec.facet.row.field).toBe('row');
-    expect(spec.facet.column.field).toBe('col');
-    expect(headerLabels(spec.facet.row.header)).toEqual(['epoch=0', 'epoch=1', 'epoch=2', 'epoch=3', 'epoch=4']);
-    expect(headerLabels(spec.facet.column.header)).toEqual([
-      'conv2d_1 · 32 ch',
-      'conv2d_2 · 64 ch',
-      'conv2d_3 · 128 ch',
-      'dense_1 · 128 ch',
-      'dense_2 · 10 ch',
-    ]);
+    expect(spec.hconcat.map((c: any) => c.title.text)).toEqual(LABELS);
+    for (const c of spec.hconcat) {
+      expect(c.facet.row.field).toBe('row');
+      expect(headerLabels(c.facet.row.header)).toEqual(['epoch=0', 'epoch=1', 'epoch=2', 'epoch=3', 'epoch=4']);
+    }
+    // The row labels on the first column only.
+    expect(spec.hconcat[0].facet.row.header.labels).toBeUndefined();
+    expect(spec.hconcat.slice(1).every((c: any) => c.facet.row.header.labels === false)).toBe(true);
   });
 
   it('shows up to six spread epochs of a long run, or the epochs asked for', () => {
     const long = makeRunRecord({ epochs: 20, layers: LAYERS });
-    expect(headerLabels(plain(normsGridSpec(long)).facet.row.header)).toEqual(spreadEpochs(20, 6).map((e) => `epoch=${e}`));
+    expect(headerLabels(plain(normsGridSpec(long)).hconcat[0].facet.row.header)).toEqual(spreadEpochs(20, 6).map((e) => `epoch=${e}`));
     expect(spreadEpochs(20, 6)).toEqual([0, 4, 8, 12, 16, 20]);
-    expect(headerLabels(plain(normsGridSpec(long, { epochs: [0, 20] })).facet.row.header)).toEqual(['epoch=0', 'epoch=20']);
+    expect(headerLabels(plain(normsGridSpec(long, { epochs: [0, 20] })).hconcat[0].facet.row.header)).toEqual(['epoch=0', 'epoch=20']);
   });
 
-  it('shares one explicit x and y domain over all cells, fitted to the data', () => {
-    const bars = layerOf(spec, 'bar');
-    expect(spec.resolve).toEqual({ scale: { x: 'shared', y: 'shared' } });
-    const [x0, xMax] = bars.encoding.x.scale.domain;
-    const [y0, yMax] = bars.encoding.y.scale.domain;
-    expect([x0, y0]).toEqual([0, 0]);
-    const norms = snapshots(run).flatMap((s) => s.norms.flatMap((n) => n.norms));
-    expect(xMax).toBeGreaterThanOrEqual(Math.max(...norms));
-    expect(xMax).toBeLessThan(Math.max(...norms) * 1.6);
-    const shares = rowsOf(spec, 'bar').map((r) => r.share);
+  it('gives each layer its own norm axis, fitted to its norms, and every cell one share axis', () => {
+    const yTops = new Set<number>();
+    for (const [col, c] of spec.hconcat.entries()) {
+      const bars = layerOf(c, 'bar');
+      expect(c.resolve).toEqual({ scale: { x: 'shared', y: 'shared' } });
+      const [x0, xMax] = bars.encoding.x.scale.domain;
+      const [y0, yMax] = bars.encoding.y.scale.domain;
+      expect([x0, y0]).toEqual([0, 0]);
+      const norms = snapshots(run).flatMap((s) => s.norms[col]!.norms);
+      expect(xMax).toBeGreaterThanOrEqual(Math.max(...norms));
+      expect(xMax).toBeLessThan(Math.max(...norms) * 1.6);
+      expect(rowsOf(c, 'bar').every((r) => r.x0 >= 0 && r.x1 <= xMax + 1e-12)).toBe(true);
+      yTops.add(yMax);
+    }
+    expect(yTops.size).toBe(1);
+    const [yMax] = [...yTops];
+    const shares = allRows(spec, 'bar').map((r) => r.share);
     expect(yMax).toBeGreaterThanOrEqual(Math.max(...shares));
     expect(yMax).toBeLessThanOrEqual(1);
-    expect(rowsOf(spec, 'bar').every((r) => r.x0 >= 0 && r.x1 <= xMax + 1e-12)).toBe(true);
+    // The first conv's norms (~1) and dense_1's (~15) are not on one axis.
+    const tops = spec.hconcat.map((c: any) => layerOf(c, 'bar').encoding.x.scale.domain[1]);
+    expect(tops[3] / tops[0]).toBeGreaterThan(3);
   });
 
   it("holds each cell's channel norms as shares adding up to 1", () => {
     for (const [row, s] of snapshots(run).entries()) {
       for (const [col, n] of s.norms.entries()) {
-        const cell = rowsOf(spec, 'bar').filter((r) => r.row === row && r.col === col);
+        const cell = rowsOf(spec.hconcat[col], 'bar').filter((r) => r.row === row && r.col === col);
         expect(cell).toHaveLength(40);
         expect(cell[0]).toMatchObject({ epoch: s.epoch, layer: n.layer });
         expect(cell.reduce((a, r) => a + r.share, 0)).toBeCloseTo(1, 12);
@@ -152,61 +162,62 @@ describe('normsGridSpec', () => {
     }
   });
 
-  it('honours given xMax/yMax, so runs with different penalty strengths compare on the same axes', () => {
+  it('honours given xMax/yMax (every column), so runs with different penalty strengths compare on the same axes', () => {
     const weak = makeRunRecord({ epochs: 4, penalty: 'l2:1e-4', layers: LAYERS });
     const strong = makeRunRecord({ epochs: 4, penalty: 'l2:1e-3', layers: LAYERS });
-    const own = [weak, strong].map((r) => layerOf(plain(normsGridSpec(r)), 'bar').encoding);
-    expect(own[0].x.scale.domain).not.toEqual(own[1].x.scale.domain);
     const limits = normsLimits([weak, strong]);
-    const shared = [weak, strong].map((r) => layerOf(plain(normsGridSpec(r, limits)), 'bar').encoding);
-    for (const enc of shared) {
-      expect(enc.x.scale.domain).toEqual([0, limits.xMax]);
-      expect(enc.y.scale.domain).toEqual([0, limits.yMax]);
+    for (const r of [weak, strong]) {
+      for (const c of plain(normsGridSpec(r, limits)).hconcat) {
+        expect(layerOf(c, 'bar').encoding.x.scale.domain).toEqual([0, limits.xMax]);
+        expect(layerOf(c, 'bar').encoding.y.scale.domain).toEqual([0, limits.yMax]);
+      }
     }
     const fixed = plain(normsGridSpec(strong, { xMax: 1, yMax: 0.6 }));
-    expect(layerOf(fixed, 'bar').encoding.x.scale.domain).toEqual([0, 1]);
-    expect(layerOf(fixed, 'bar').encoding.y.scale.domain).toEqual([0, 0.6]);
+    expect(layerOf(fixed.hconcat[2], 'bar').encoding.x.scale.domain).toEqual([0, 1]);
+    expect(layerOf(fixed.hconcat[2], 'bar').encoding.y.scale.domain).toEqual([0, 0.6]);
     // Norms beyond a given xMax are counted in the cell's note.
-    expect(rowsOf(fixed, 'note').some((r) => / > 1$/.test(r.note))).toBe(true);
+    expect(allRows(fixed, 'note').some((r) => / > 1$/.test(r.note))).toBe(true);
   });
 
   it("draws the constraint's bounds as vertical rules and notes the projected share per cell", () => {
     const spec = plain(normsGridSpec(bounded));
-    const rule = layerOf(spec, 'bound');
-    expect(rule.mark.type).toBe('rule');
-    expect(rule.encoding.x.field).toBe('bound');
-    expect(rule.encoding.x.scale.domain).toEqual(layerOf(spec, 'bar').encoding.x.scale.domain);
-    expect(rule.encoding.y).toBeUndefined();
-    const rules = rowsOf(spec, 'bound');
+    for (const c of spec.hconcat) {
+      const rule = layerOf(c, 'bound');
+      expect(rule.mark.type).toBe('rule');
+      expect(rule.encoding.x.field).toBe('bound');
+      expect(rule.encoding.x.scale.domain).toEqual(layerOf(c, 'bar').encoding.x.scale.domain);
+      expect(rule.encoding.y).toBeUndefined();
+      expect(layerOf(c, 'bar').encoding.x.scale.domain[1]).toBeGreaterThan(2);
+    }
+    const rules = allRows(spec, 'bound');
     expect(rules).toHaveLength(5 * 5);
     expect(new Set(rules.map((r) => r.bound))).toEqual(new Set([2]));
-    expect(layerOf(spec, 'bar').encoding.x.scale.domain[1]).toBeGreaterThan(2);
     for (const [row, e] of [bounded.initial, ...bounded.epochs].entries()) {
       for (const [col, n] of e.norms.entries()) {
-        const notes = rowsOf(spec, 'note')
-          .filter((r) => r.row === row && r.col === col)
+        const notes = rowsOf(spec.hconcat[col], 'note')
+          .filter((r) => r.row === row)
           .map((r) => r.note);
         expect(notes).toEqual(n.projected === undefined ? [] : [`projected ${shortPercent(n.projected)}`]);
       }
     }
     expect(spec.title.subtitle.join(' ')).toContain('maxnorm:m=2,axis=0');
     // With the constraint on the first layer's kernel only, only that column has rules.
-    const first = rowsOf(plain(normsGridSpec(onFirst(bounded))), 'bound');
+    const first = allRows(plain(normsGridSpec(onFirst(bounded))), 'bound');
     expect(first).toHaveLength(5);
     expect(new Set(first.map((r) => r.col))).toEqual(new Set([0]));
-    expect(rowsOf(plain(normsGridSpec(run)), 'bound')).toEqual([]);
+    expect(allRows(plain(normsGridSpec(run)), 'bound')).toEqual([]);
   });
 
   it('draws both bounds of minmaxnorm and the one of unitnorm', () => {
     const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
-    expect([...new Set(rowsOf(plain(normsGridSpec(minmax)), 'bound').map((r) => r.bound))]).toEqual([0.5, 1.5]);
+    expect([...new Set(allRows(plain(normsGridSpec(minmax)), 'bound').map((r) => r.bound))]).toEqual([0.5, 1.5]);
     const unit = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 1, max: 1, axis: 0 } });
-    expect([...new Set(rowsOf(plain(normsGridSpec(unit)), 'bound').map((r) => r.boundLabel))]).toEqual(['norm=1']);
+    expect([...new Set(allRows(plain(normsGridSpec(unit)), 'bound').map((r) => r.boundLabel))]).toEqual(['norm=1']);
   });
 
   it('does not crash on records without norms: it says so instead', async () => {
     const spec = plain(normsGridSpec(withoutNorms(run)));
-    expect(spec.facet).toBeUndefined();
+    expect(spec.hconcat).toBeUndefined();
     expect(JSON.stringify(spec)).toContain('no channel norms');
     await expect(renderSvg(normsGridSpec(withoutNorms(run)))).resolves.toContain('no channel norms');
   });

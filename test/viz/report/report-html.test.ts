@@ -149,13 +149,17 @@ describe('the Weight norms section', () => {
     expect(plainConfig).toContain('<tr><td>lr multipliers</td><td><code>—</code></td></tr>');
   });
 
-  it('embeds per epoch and layer the binned norms on limits shared by all, and the norm specs', async () => {
+  it('embeds per epoch and layer the binned norms on limits shared by all epochs (a norm axis per layer), and the norm specs', async () => {
     const html = await reportHtml(bounded);
     const model = embedded(html, 'penx-model');
     expect(model.norms.layers).toEqual(REFERENCE_LAYERS);
     expect(model.norms.labels[1]).toBe('conv2d_2 · 64 ch');
-    const all = [bounded[0]?.initial, ...(bounded[0]?.epochs ?? [])].flatMap((s) => s?.norms.flatMap((n) => n.norms) ?? []);
-    expect(model.norms.xMax).toBeGreaterThanOrEqual(Math.max(...all));
+    for (const [col, layer] of REFERENCE_LAYERS.entries()) {
+      const all = [bounded[0]?.initial, ...(bounded[0]?.epochs ?? [])].flatMap((s) => s?.norms.find((n) => n.layer === layer)?.norms ?? []);
+      // At least the layer's largest norm and its max-norm bound (2), rounded up.
+      expect(model.norms.xMax[col]).toBeGreaterThanOrEqual(Math.max(2, ...all));
+      expect(model.norms.xMax[col]).toBeLessThan(1.6 * Math.max(2, ...all));
+    }
     const cell = model.runs[0].norms[2][3];
     expect(cell.shares).toHaveLength(model.norms.bins);
     expect(cell.shares.reduce((a: number, s: number) => a + s, 0)).toBeCloseTo(1, 5);
