@@ -6,3 +6,19 @@ export const FAILED = 1;
 export const CONTROL_WORDS = 2;
 /** Bytes for the error text of a failed run. */
 export const ERROR_BYTES = 2048;
+
+/**
+ * The control words of a worker's loop channel (split loops, kernels/loops/split-loops.ts), an
+ * Int32Array over a SharedArrayBuffer: [messages posted, the last task claimed, the last task the
+ * worker finished, failed (1 when a task threw)]. Tasks are numbered 1, 2, … and each is claimed
+ * once, by the worker or by the caller taking it back (a compare-exchange from the one before).
+ * The tasks themselves ({ seq, task }, and `LEAVE`) are messages on the channel's port, read
+ * synchronously.
+ */
+export const LOOP_POSTED = 0;
+export const LOOP_CLAIMED = 1;
+export const LOOP_DONE = 2;
+export const LOOP_FAILED = 3;
+export const LOOP_WORDS = 4;
+/** The message that ends a worker's serving of loop tasks (it returns to its messages). */
+export const LEAVE = 'leave';

@@ -33,6 +33,7 @@ import {
 } from '../../../training/index.ts';
 import type { ParallelMode } from '../../choices.ts';
 import { ORT_BACKEND } from '../../choices.ts';
+import { loopHelpers, setLoopHelpers } from '../kernels/loops/split-loops.ts';
 import type { SessionThreads } from '../runtime/binding.ts';
 import { sessionThreads as sessionThreadsNow, setSessionThreads } from '../runtime/sessions.ts';
 import { floatsOf } from '../runtime/storage.ts';
@@ -106,6 +107,8 @@ export class FusedGradients implements GradientStrategy {
     // runs on the backend's kernel sessions: on every thread too while no shard worker shares them.
     const before = sessionThreadsNow();
     setSessionThreads({ intraOp: threads, spinning: false });
+    // …and its large element-wise loops are cut across the shard workers, idle after their shards.
+    if (workers) setLoopHelpers(workers.loopHelpers);
     return new FusedGradients(model, o, new FusedRunner(plan, trained, sessionThreads, workers), threads, before, workers);
   }
 
@@ -185,6 +188,7 @@ export class FusedGradients implements GradientStrategy {
   }
 
   async close(): Promise<void> {
+    if (this.workers && loopHelpers() === this.workers.loopHelpers) setLoopHelpers([]);
     this.runner.dispose();
     await this.workers?.close();
     setSessionThreads(this.kernelThreads);
