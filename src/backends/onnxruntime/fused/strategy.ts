@@ -5,7 +5,8 @@
  *   batch ─► fused graph (forward, loss, accuracy, backward of every layer; every thread)
  *         ─► + the gradients of the penalties: the built-in ones inside the graph (penalties.ts),
  *            a user's by TF.js autodiff of its regularizer ─► the step: transforms, optimiser,
- *            proximal step, constraints, as on every path
+ *            proximal step, constraints, as on every path (data-parallel: its large element-wise
+ *            loops cut across this thread and the shard workers, idle then; split-loops.ts)
  *
  * `FusedGradients.start` gives the strategy, or the reason the model cannot be fused (then the
  * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of 128 samples.
