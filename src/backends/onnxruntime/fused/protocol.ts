@@ -20,5 +20,10 @@ export const LOOP_CLAIMED = 1;
 export const LOOP_DONE = 2;
 export const LOOP_FAILED = 3;
 export const LOOP_WORDS = 4;
+/**
+ * How long a side spins for the other (the next task, a task's end) before it sleeps in
+ * Atomics.wait: a wake-up from it costs ~50–100 µs here, as much as half a task.
+ */
+export const LOOP_SPIN_MS = 0.5;
 /** The message that ends a worker's serving of loop tasks (it returns to its messages). */
 export const LEAVE = 'leave';

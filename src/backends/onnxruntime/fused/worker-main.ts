@@ -13,7 +13,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_
 import { type LoopTask, runTask } from '../kernels/loops/split-loops.ts';
 import type { ValueSpec } from '../onnx/model.ts';
 import { loadBinding, OrtSession, type SessionOptions } from '../runtime/binding.ts';
-import { DONE, FAILED, LEAVE, LOOP_CLAIMED, LOOP_DONE, LOOP_FAILED, LOOP_POSTED } from './protocol.ts';
+import { DONE, FAILED, LEAVE, LOOP_CLAIMED, LOOP_DONE, LOOP_FAILED, LOOP_POSTED, LOOP_SPIN_MS } from './protocol.ts';
 
 interface Shared {
   readonly inputs: Float32Array[];
@@ -42,6 +42,9 @@ function serveLoops(port: MessagePort, control: Int32Array): void {
   for (;;) {
     const got = receiveMessageOnPort(port);
     if (!got) {
+      // The tasks come in bursts (an optimiser's ops): a short spin before sleeping saves a wake-up each.
+      const until = performance.now() + LOOP_SPIN_MS;
+      while (Atomics.load(control, LOOP_POSTED) === taken && performance.now() < until);
       Atomics.wait(control, LOOP_POSTED, taken);
       continue;
     }

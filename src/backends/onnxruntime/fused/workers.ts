@@ -18,7 +18,7 @@ import { type LoopHelper, type LoopTask, runTask } from '../kernels/loops/split-
 import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
 import { encodeModel } from '../onnx/model.ts';
 import type { SessionOptions } from '../runtime/binding.ts';
-import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED, LEAVE, LOOP_CLAIMED, LOOP_DONE, LOOP_FAILED, LOOP_POSTED, LOOP_WORDS } from './protocol.ts';
+import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED, LEAVE, LOOP_CLAIMED, LOOP_DONE, LOOP_FAILED, LOOP_POSTED, LOOP_SPIN_MS, LOOP_WORDS } from './protocol.ts';
 
 /** How long a run may take before the worker is given up (a run of the reference model takes well under a second). */
 const TIMEOUT_MS = 120_000;
@@ -97,6 +97,8 @@ export class LoopLink implements LoopHelper {
       runTask(task);
       return;
     }
+    const until = performance.now() + LOOP_SPIN_MS;
+    while (Atomics.load(this.control, LOOP_DONE) < seq && performance.now() < until);
     for (;;) {
       const done = Atomics.load(this.control, LOOP_DONE);
       if (done >= seq) break;
