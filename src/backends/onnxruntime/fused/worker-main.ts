@@ -8,6 +8,7 @@
  *                 ─► serving loop tasks (split-loops.ts: the optimiser's update after the shards)
  *                    until LEAVE, which the caller posts before its next message
  *   'dispose' { id } ─► the session freed
+ *   'close' ─► every session freed ─► { ok, id: −1 } (then the caller ends the thread)
  */
 import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { type LoopTask, runTask } from '../kernels/loops/split-loops.ts';
@@ -26,7 +27,8 @@ type Message =
   | { type: 'session'; id: number; model: Uint8Array; inputs: ValueSpec[]; outputs: ValueSpec[]; shared: Shared; options: SessionOptions }
   | { type: 'run'; id: number }
   | { type: 'dispose'; id: number }
-  | { type: 'loops'; port: MessagePort; control: Int32Array };
+  | { type: 'loops'; port: MessagePort; control: Int32Array }
+  | { type: 'close' };
 
 const port = parentPort;
 if (!port) throw new Error('worker-main.ts runs in a worker thread');
@@ -102,6 +104,11 @@ try {
     } else if (m.type === 'dispose') {
       sessions.get(m.id)?.session.dispose();
       sessions.delete(m.id);
+    } else if (m.type === 'close') {
+      // Every session freed before the thread is ended (not torn down under a running thread).
+      for (const s of sessions.values()) s.session.dispose();
+      sessions.clear();
+      port.postMessage({ type: 'ok', id: -1 });
     }
   });
   port.postMessage({ type: 'ok', id: 0 });

@@ -23,6 +23,9 @@ import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED, LEAVE, LOOP_CLAIMED, LOOP_DON
 /** How long a run may take before the worker is given up (a run of the reference model takes well under a second). */
 const TIMEOUT_MS = 120_000;
 
+/** How long a closing worker may take to free its sessions before its thread is ended anyway. */
+const CLOSE_TIMEOUT_MS = 5000;
+
 const size = (v: ValueSpec) => v.shape.reduce((a, d) => a * d, 1);
 const shared = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
 
@@ -183,11 +186,16 @@ export class SessionWorkers {
     );
   }
 
+  /** End the workers: each leaves its loop serving, frees its sessions and answers, then its thread is ended. */
   async close(): Promise<void> {
     await Promise.all(
-      this.links.map((link) => {
+      this.links.map(async (link) => {
+        const closed = reply(link.worker, -1).catch(() => undefined);
         link.send({ type: 'close' });
-        return link.worker.terminate();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)))]);
+        clearTimeout(timer);
+        await link.worker.terminate();
       }),
     );
   }
