@@ -5,7 +5,8 @@
  *   batch ─► fused graph (forward, loss, accuracy, backward of every layer; every thread)
  *         ─► + the gradients of the penalties: the built-in ones inside the graph (penalties.ts),
  *            a user's by TF.js autodiff of its regularizer ─► the step: transforms, optimiser,
- *            proximal step, constraints, as on every path
+ *            proximal step, constraints, as on every path (data-parallel: its large element-wise
+ *            loops cut across this thread and the shard workers, idle then; split-loops.ts)
  *
  * `FusedGradients.start` gives the strategy, or the reason the model cannot be fused (then the
  * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of 128 samples.
@@ -33,6 +34,7 @@ import {
 } from '../../../training/index.ts';
 import type { ParallelMode } from '../../choices.ts';
 import { ORT_BACKEND } from '../../choices.ts';
+import { loopHelpers, setLoopHelpers } from '../kernels/loops/split-loops.ts';
 import type { SessionThreads } from '../runtime/binding.ts';
 import { sessionThreads as sessionThreadsNow, setSessionThreads } from '../runtime/sessions.ts';
 import { floatsOf } from '../runtime/storage.ts';
@@ -106,6 +108,8 @@ export class FusedGradients implements GradientStrategy {
     // runs on the backend's kernel sessions: on every thread too while no shard worker shares them.
     const before = sessionThreadsNow();
     setSessionThreads({ intraOp: threads, spinning: false });
+    // …and its large element-wise loops are cut across the shard workers, idle after their shards.
+    if (workers) setLoopHelpers(workers.loopHelpers);
     return new FusedGradients(model, o, new FusedRunner(plan, trained, sessionThreads, workers), threads, before, workers);
   }
 
@@ -185,6 +189,7 @@ export class FusedGradients implements GradientStrategy {
   }
 
   async close(): Promise<void> {
+    if (this.workers && loopHelpers() === this.workers.loopHelpers) setLoopHelpers([]);
     this.runner.dispose();
     await this.workers?.close();
     setSessionThreads(this.kernelThreads);

@@ -11,7 +11,9 @@
  *   Sqrt Square Neg Abs        up to HOST_LOOP_ELEMENTS ─► loops; larger ─► ONNX Runtime
  *   Relu Sign Step, Sum        large ─► ONNX Runtime
  *
- * The loops write into the pool's arrays (buffer-pool.ts). An ONNX Runtime run costs more than its
+ * The loops write into the pool's arrays (buffer-pool.ts); while helper threads are idle (the
+ * fused graph's shard workers), large ones are cut across them (loops/split-loops.ts), into the
+ * pool's shared arrays. An ONNX Runtime run costs more than its
  * arithmetic at the optimiser's sizes: onnxruntime-node returns every output as a fresh ArrayBuffer
  * (a zeroed allocation and a copy, on top of the array it wrote), which for Adadelta on the
  * reference model came to 31 MB a step and a full garbage collection of the JS heap every step
@@ -25,7 +27,8 @@ import { tf } from '../../../tf.ts';
 import { binaryGraph, unaryGraph } from '../graphs/elementwise-graphs.ts';
 import { runGraph } from '../runtime/run.ts';
 import { deferredOf, floatsOf, poolOf, tensorOf } from '../runtime/storage.ts';
-import { type BinaryOp, binaryLoop, periodOf, type UnaryOp, unaryLoop } from './loops/elementwise-loops.ts';
+import { type BinaryOp, periodOf, type UnaryOp } from './loops/elementwise-loops.ts';
+import { sharedOutputs, splitBinary, splitUnary } from './loops/split-loops.ts';
 import { type KernelInputs, type OrtKernel, type OrtKernelConfig, sizeOf } from './replace-kernel.ts';
 
 /** Outputs from this many elements run on ONNX Runtime (a session call costs ~20 µs). */
@@ -44,8 +47,8 @@ function loopBinary(kernel: BinaryOp, { a, b }: KernelInputs, outShape: number[]
   const pa = periodOf(a!.shape, outShape);
   const pb = periodOf(b!.shape, outShape);
   if (!av || !bv || pa === undefined || pb === undefined || (pa !== n && pb !== n) || n === 0) return undefined;
-  const out = poolOf(backend).take(n);
-  binaryLoop(kernel, av, pa, bv, pb, out);
+  const out = sharedOutputs(n) ? poolOf(backend).takeShared(n) : poolOf(backend).take(n);
+  splitBinary(kernel, av, pa, bv, pb, out);
   return tensorOf(backend, outShape, out);
 }
 
@@ -71,8 +74,8 @@ export function unaryKernel(kernel: string): OrtKernelConfig {
     if (fused) return fused;
     const xs = LOOPED_UNARY.has(kernel) && sizeOf(x!) <= HOST_LOOP_ELEMENTS ? floatsOf(backend, x!) : undefined;
     if (xs) {
-      const out = poolOf(backend).take(xs.length);
-      unaryLoop(kernel as UnaryOp, xs, out);
+      const out = sharedOutputs(xs.length) ? poolOf(backend).takeShared(xs.length) : poolOf(backend).take(xs.length);
+      splitUnary(kernel as UnaryOp, xs, out);
       return tensorOf(backend, [...x!.shape], out);
     }
     if (sizeOf(x!) < MIN_ORT_ELEMENTS) return undefined;

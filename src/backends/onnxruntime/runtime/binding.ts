@@ -82,6 +82,8 @@ function tensor(data: Float32Array, dims: readonly number[]): BindingTensor {
 /** One loaded model; `run` is synchronous and writes the outputs into the arrays given. */
 export class OrtSession {
   private readonly native: NativeSession;
+  /** Per input, the array a shared feed is copied into. */
+  private readonly copies = new Map<number, Float32Array>();
 
   constructor(
     model: Uint8Array,
@@ -110,16 +112,29 @@ export class OrtSession {
     });
   }
 
-  /** Run with `feeds[i]` for input i, writing output j into `outs[j]` (preallocated, the right size). */
+  /**
+   * Run with `feeds[i]` for input i, writing output j into `outs[j]` (preallocated, the right
+   * size, not shared). The binding refuses memory of a SharedArrayBuffer ("Invalid argument"):
+   * a shared feed (an array the split loops wrote, buffer-pool.ts) is copied first.
+   */
   run(feeds: readonly Float32Array[], outs: readonly Float32Array[]): void {
     const f: Record<string, BindingTensor> = {};
-    this.inputs.forEach((v, i) => (f[v.name] = tensor(feeds[i]!, v.shape)));
+    this.inputs.forEach((v, i) => (f[v.name] = tensor(this.unshared(feeds[i]!, i), v.shape)));
     const o: Record<string, BindingTensor> = {};
     this.outputs.forEach((v, i) => (o[v.name] = tensor(outs[i]!, v.shape)));
     const r = this.native.run(f, o, {});
     if (r === null || typeof r !== 'object' || typeof (r as { then?: unknown }).then === 'function') {
       throw new Error('onnxruntime-node changed: the native run no longer returns its outputs synchronously');
     }
+  }
+
+  /** `a`, or its copy in this input's own array when `a` is shared. */
+  private unshared(a: Float32Array, input: number): Float32Array {
+    if (typeof SharedArrayBuffer === 'undefined' || !(a.buffer instanceof SharedArrayBuffer)) return a;
+    let own = this.copies.get(input);
+    if (own?.length !== a.length) this.copies.set(input, (own = new Float32Array(a.length)));
+    own.set(a);
+    return own;
   }
 
   /** Free the native session (ORT's memory for it). */

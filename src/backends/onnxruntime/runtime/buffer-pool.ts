@@ -30,6 +30,14 @@ const IDLE_MS = 5000;
 /** Smaller arrays are not worth pooling (their memory is already warm in the allocator). */
 const MIN_POOLED_FLOATS = 16 * 1024;
 
+/** The free list of arrays of n floats: plain (n) or shared (−n). */
+const freeKey = (n: number, shared: boolean): number => (shared ? -n : n);
+
+/** Whether `values` is a typed array over a SharedArrayBuffer. */
+export function isSharedView(values: unknown): values is Float32Array {
+  return values instanceof Float32Array && typeof SharedArrayBuffer !== 'undefined' && values.buffer instanceof SharedArrayBuffer;
+}
+
 interface Tracked {
   views: number;
 }
@@ -37,17 +45,31 @@ interface Tracked {
 /** A pool of Float32Arrays for one host backend instance. */
 export class BufferPool {
   private readonly tracked = new Map<ArrayBufferLike, Tracked>();
-  /** Free arrays by length, each with when it was freed. */
+  /** Free arrays by `freeKey`, each with when it was freed. */
   private readonly free = new Map<number, Array<{ a: Float32Array; since: number }>>();
   private freeBytes = 0;
   private lastSweep = 0;
 
   /** An array of n floats, its contents undefined: the caller writes every element. */
   take(n: number): Float32Array {
+    return this.takeOf(n, false);
+  }
+
+  /**
+   * An array of n floats over a SharedArrayBuffer (helper threads write it: split loops), its
+   * contents undefined. ONNX Runtime takes no shared memory (binding.ts copies it), and a read
+   * of its tensor by user code gives a copy.
+   */
+  takeShared(n: number): Float32Array {
+    return this.takeOf(n, true);
+  }
+
+  private takeOf(n: number, shared: boolean): Float32Array {
     this.dropIdle();
-    if (n < MIN_POOLED_FLOATS || n > MAX_POOLED_FLOATS) return new Float32Array(n);
-    const reused = this.free.get(n)?.pop()?.a;
-    const a = reused ?? new Float32Array(n);
+    const fresh = () => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+    if (n < MIN_POOLED_FLOATS || n > MAX_POOLED_FLOATS) return fresh();
+    const reused = this.free.get(freeKey(n, shared))?.pop()?.a;
+    const a = reused ?? fresh();
     if (reused) this.freeBytes -= a.byteLength;
     this.tracked.set(a.buffer, { views: 0 });
     return a;
@@ -121,12 +143,17 @@ export class BufferPool {
       if (gone && !b.data.has(dataId)) this.view(values, -1);
       return gone;
     };
+    // A shared array is read as a copy (it stays the pool's); any other escapes to the reader.
     b.readSync = (dataId) => {
-      this.escape(b.data.get(dataId)?.values);
+      const values = b.data.get(dataId)?.values;
+      if (isSharedView(values)) return values.slice();
+      this.escape(values);
       return readSync(dataId);
     };
     b.read = (dataId) => {
-      this.escape(b.data.get(dataId)?.values);
+      const values = b.data.get(dataId)?.values;
+      if (isSharedView(values)) return Promise.resolve(values.slice());
+      this.escape(values);
       return read(dataId);
     };
   }
@@ -149,9 +176,10 @@ export class BufferPool {
       this.tracked.delete(buffer);
       return;
     }
-    const list = this.free.get(a.length) ?? [];
+    const key = freeKey(a.length, isSharedView(a));
+    const list = this.free.get(key) ?? [];
     list.push({ a, since: performance.now() });
-    this.free.set(a.length, list);
+    this.free.set(key, list);
     this.freeBytes += a.byteLength;
   }
 }
