@@ -17,11 +17,17 @@ export const NORM_TITLE = 'channel norm ‖w‖₂';
  * constraint bound: a vertical rule at `bound`) and `note` (text in the top left corner); the share
  * axis titled `shareTitle` (null: untitled).
  */
+/** The norm axis of a cell over [0, xMax] (field x0), with round ticks. */
+export function normAxisX(xMax: number): Record<string, unknown> {
+  const ticks = normTicks(xMax);
+  const { x } = barsEncoding([0, xMax], shareEncoding(1), PANEL_TICKS);
+  // tickCount too: Vega thins explicit values down to the default count (width / 40).
+  return { ...x, title: NORM_TITLE, axis: { values: ticks, tickCount: ticks.length, format: '.4~g' } };
+}
+
 export function normCellLayers(limits: NormLimits, shareTitle: string | null = 'share of channels'): object[] {
   const bars = barsEncoding([0, limits.xMax], { ...shareEncoding(limits.yMax), title: shareTitle }, PANEL_TICKS);
-  const ticks = normTicks(limits.xMax);
-  // tickCount too: Vega thins explicit values down to the default count (width / 40).
-  const x = { ...bars.x, title: NORM_TITLE, axis: { values: ticks, tickCount: ticks.length, format: '.4~g' } };
+  const x = normAxisX(limits.xMax);
   const xScale = { domain: [0, limits.xMax], nice: false, zero: false };
   return [
     {
@@ -52,7 +58,7 @@ export function normCellLayers(limits: NormLimits, shareTitle: string | null = '
 }
 
 /** y of the norm histograms: the share of the layer's channels in each bin, over [0, yMax]. */
-function shareEncoding(yMax: number): PositionDef<string> {
+export function shareEncoding(yMax: number): PositionDef<string> {
   return {
     field: 'share',
     type: 'quantitative',

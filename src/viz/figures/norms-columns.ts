@@ -11,7 +11,7 @@
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { indexFacet } from './facets.ts';
 import { niceMax } from './histogram-scale.ts';
-import { NORM_TITLE, normCellLayers } from './norms-cell.ts';
+import { normAxisX, normCellLayers, shareEncoding } from './norms-cell.ts';
 import {
   boundRules,
   layerBounds,
@@ -21,7 +21,6 @@ import {
   normCellNote,
   normLayerLabel,
   normLayers,
-  normTicks,
   snapshotNorms,
 } from './norms-data.ts';
 import { SHARED_SCALES } from './theme.ts';
@@ -110,14 +109,9 @@ function outlineLayer(xMax: number, yMax: number): object {
     transform: [{ filter: "datum.kind === 'initial'" }],
     mark: { type: 'line', interpolate: 'step-after', color: OUTLINE_COLOR, strokeWidth: 1.2 },
     encoding: {
-      x: {
-        field: 'x0',
-        type: 'quantitative',
-        title: NORM_TITLE,
-        scale: { domain: [0, xMax], nice: false, zero: false },
-        axis: { values: normTicks(xMax), tickCount: normTicks(xMax).length, format: '.4~g' },
-      },
-      y: { field: 'share', type: 'quantitative', title: null, scale: { domain: [0, yMax], nice: false, zero: true } },
+      // The bars' axes (the first layer's axes are the ones drawn).
+      x: normAxisX(xMax),
+      y: { ...shareEncoding(yMax), title: null },
     },
   };
 }
