@@ -7,4 +7,5 @@
  *   run records ─► pageModel + reportSpecs ─► reportHtml (one self-contained page)
  */
 export * from './figures/index.ts';
+export { PACKED_JSON_TYPE, packJson, unpackJson } from './packed/index.ts';
 export * from './report/index.ts';

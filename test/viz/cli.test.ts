@@ -3,12 +3,14 @@
  * its fine histograms without retraining (run.json untouched) and draws the views; the catalogue
  * commands' `--json`.
  */
+
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimFolder } from '../../src/folders/folder.ts';
 import { penx } from '../cli/run-penx.ts';
+import { embedded } from './report/embedded.ts';
 import { fineRuns } from './views/fine-runs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'penx-plot-'));
@@ -47,9 +49,7 @@ describe('penx plot --bins --range', () => {
     expect(readFileSync(join(run, 'run.json'), 'utf8')).toBe(written);
     // The per-epoch image's weight axis now ends at ±0.6; the report's histograms have 30 bins.
     expect(readFileSync(join(run, 'epoch-002.svg'), 'utf8')).toContain('−0.6');
-    const model = JSON.parse(
-      /<script type="application\/json" id="penx-model">(.*?)<\/script>/s.exec(readFileSync(join(run, 'report.html'), 'utf8'))?.[1] ?? '{}',
-    );
+    const model = await embedded(readFileSync(join(run, 'report.html'), 'utf8'), 'penx-model');
     expect(model.runs[0].hist.all[2].density).toHaveLength(30);
     expect([model.runs[0].hist.all[2].lo, model.runs[0].hist.all[2].hi]).toEqual([-0.6, 0.6]);
   }, 60_000);

@@ -3,6 +3,12 @@
  * accuracy over epochs (losses on log axes). Where a record has per-batch losses, the train loss
  * and penalty panels draw them too: the raw values faintly and an exponential moving average
  * (TensorBoard's smoothing, debiased) over them.
+ *
+ * A long record has tens of thousands of batches (469 an epoch for 40 epochs on MNIST), far more
+ * than a panel has pixels. Past `maxBatchPoints` per series, every k consecutive batches (one k for
+ * the whole figure) become one band from their lowest to their highest raw value, and the moving
+ * average is drawn at each band's last batch: the figure shows the same spread and trend, and its
+ * spec (inlined in reports) stays small.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
@@ -12,6 +18,8 @@ import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 export interface CurvesOptions {
   /** Weight of the moving average of per-batch values, 0 (none) to < 1; default 0.6 (TensorBoard's). */
   readonly smoothing?: number;
+  /** Per-batch points a series may draw before k batches are drawn as one band; default 600. */
+  readonly maxBatchPoints?: number;
 }
 
 /** The panels: which row field each draws, its title and y scale. */
@@ -36,40 +44,59 @@ interface Row {
   readonly metric: string;
   readonly epoch: number;
   readonly value: number;
+  /** Batch bands only: the highest raw value of the band (`value` is the lowest). */
+  readonly high?: number;
   readonly kind: 'epoch' | 'batch' | 'smoothed';
 }
 
-function rowsOf(run: RunRecord, label: string, smoothing: number): Row[] {
+type BatchSeries = Record<'train loss' | 'penalty term', { x: number; v: number }[]>;
+
+function batchSeriesOf(run: RunRecord): BatchSeries {
+  const batch: BatchSeries = { 'train loss': [], 'penalty term': [] };
+  for (const e of run.epochs) {
+    const b = e.batchLosses;
+    if (b) {
+      b.data.forEach((v, i) => batch['train loss'].push({ x: e.epoch - 1 + (i + 1) / b.data.length, v }));
+      b.penalty.forEach((v, i) => batch['penalty term'].push({ x: e.epoch - 1 + (i + 1) / b.penalty.length, v }));
+    }
+  }
+  return batch;
+}
+
+/** `k` consecutive batches to a band: the smallest k that keeps every series within `max` points. */
+export function batchesPerBand(runs: readonly RunRecord[], max: number): number {
+  const longest = Math.max(0, ...runs.flatMap((run) => Object.values(batchSeriesOf(run)).map((points) => points.length)));
+  return Math.max(1, Math.ceil(longest / max));
+}
+
+function rowsOf(run: RunRecord, label: string, smoothing: number, k: number): Row[] {
   const rows: Row[] = [];
-  const add = (metric: string, epoch: number, value: number | null, kind: Row['kind'] = 'epoch') => {
-    if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind });
+  const add = (metric: string, epoch: number, value: number | null, kind: Row['kind'] = 'epoch', high?: number) => {
+    if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind, ...(high === undefined ? {} : { high }) });
   };
   add('test loss', 0, run.initial.testLoss);
   // The penalty at epoch 0 (the untrained weights): records before run@3 lack it.
   add('penalty term', 0, run.initial.penaltyLoss ?? null);
   if (!run.epochs.length) add('test accuracy', 0, run.initial.testAcc);
-  const batch: Record<'train loss' | 'penalty term', { x: number; v: number }[]> = { 'train loss': [], 'penalty term': [] };
   for (const e of run.epochs) {
     add('train loss', e.epoch, e.trainLoss);
     add('penalty term', e.epoch, e.penaltyLoss);
     add('test loss', e.epoch, e.testLoss);
     add('test accuracy', e.epoch, e.testAcc);
-    const b = e.batchLosses;
-    if (b) {
-      const n = b.data.length;
-      b.data.forEach((v, i) => batch['train loss'].push({ x: e.epoch - 1 + (i + 1) / n, v }));
-      b.penalty.forEach((v, i) => batch['penalty term'].push({ x: e.epoch - 1 + (i + 1) / b.penalty.length, v }));
-    }
   }
-  for (const [metric, points] of Object.entries(batch)) {
+  for (const [metric, points] of Object.entries(batchSeriesOf(run))) {
     const s = smooth(
       points.map((p) => p.v),
       smoothing,
     );
-    points.forEach((p, i) => {
-      add(metric, p.x, p.v, 'batch');
-      add(metric, p.x, s[i] as number, 'smoothed');
-    });
+    for (let start = 0; start < points.length; start += k) {
+      const end = Math.min(start + k, points.length) - 1;
+      const raw = points.slice(start, end + 1).map((p) => p.v);
+      const x = (points[end] as { x: number }).x;
+      if (k === 1) add(metric, x, raw[0] as number, 'batch');
+      else add(metric, x, Math.min(...raw), 'batch', Math.max(...raw));
+      add(metric, x, s[end] as number, 'smoothed');
+    }
   }
   // Log axes: only positive values (a run without a penalty has none to draw).
   return rows.filter((r) => r.metric === 'test accuracy' || r.value > 0);
@@ -78,7 +105,8 @@ function rowsOf(run: RunRecord, label: string, smoothing: number): Row[] {
 export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const smoothing = options.smoothing ?? 0.6;
-  const values = runs.flatMap((run, i) => rowsOf(run, labels[i] as string, smoothing));
+  const k = batchesPerBand(runs, options.maxBatchPoints ?? 600);
+  const values = runs.flatMap((run, i) => rowsOf(run, labels[i] as string, smoothing, k));
   const batches = values.some((r) => r.kind === 'batch');
   // The legend's symbols as solid lines (the first layer, per-batch values, is faint).
   const color = { ...runColor(labels), title: runLabelsTitle(runs), legend: { ...LINE_LEGEND, symbolOpacity: 1 } };
@@ -95,7 +123,13 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       color,
     },
     layer: [
-      { transform: [{ filter: "datum.kind === 'batch'" }], mark: { type: 'line', strokeWidth: 0.8, opacity: 0.25 }, encoding: { detail: { field: 'run' } } },
+      k === 1
+        ? { transform: [{ filter: "datum.kind === 'batch'" }], mark: { type: 'line', strokeWidth: 0.8, opacity: 0.25 }, encoding: { detail: { field: 'run' } } }
+        : {
+            transform: [{ filter: "datum.kind === 'batch'" }],
+            mark: { type: 'area', opacity: 0.2 },
+            encoding: { y2: { field: 'high' }, detail: { field: 'run' } },
+          },
       { transform: [{ filter: "datum.kind === 'smoothed'" }], mark: { type: 'line', strokeWidth: 1.4 } },
       {
         transform: [{ filter: "datum.kind === 'epoch'" }],
@@ -107,7 +141,11 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   return {
     ...figureHead('Training curves', [
       'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
-      ...(batches ? [`per batch (before its update): raw values faint, moving average (smoothing ${smoothing}) drawn; points: per epoch`] : []),
+      ...(batches
+        ? [
+            `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''}, moving average (smoothing ${smoothing}) drawn; points: per epoch`,
+          ]
+        : []),
     ]),
     data: { values },
     concat: PANELS.map((p) => panel(p.metric, p.log)),

@@ -75,7 +75,9 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
     spec: {
       width: runs.length > 3 ? 190 : 260,
       height: Math.min(320, Math.max(120, 8 * (last + 1))),
-      mark: { type: 'rect' },
+      // No ARIA label per cell: a 40-epoch comparison has ~30 000 cells, and their labels were
+      // half of its SVG (the tooltip still tells a cell's numbers).
+      mark: { type: 'rect', aria: false },
       encoding: {
         x: { field: 'x0', type: 'quantitative', ...x },
         x2: { field: 'x1' },

@@ -9,10 +9,11 @@
  * every chart gets PNG/SVG/CSV buttons (downloads.ts). After each redraw it sets
  * `document.body.dataset.drawn` to a counter, so tests can wait for it.
  *
- *   #penx-model, #penx-specs (JSON) ─► views ─► controls (epoch, scale, layer) ─► redraw
+ *   #penx-model, #penx-specs (packed JSON: src/viz/packed) ─► unpacked ─► views ─► controls (epoch, scale, layer) ─► redraw
  */
 import type { Spec } from 'vega';
 import { binRows } from '../figures/index.ts';
+import { PACKED_JSON_TYPE, unpackJson } from '../packed/index.ts';
 import type { PageModel, ReportSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { type PageState, reportViews } from './report-views.ts';
@@ -37,10 +38,11 @@ export function normRows(model: PageModel, i: number, epoch: number): Array<Reco
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
 const json = <T>(id: string): T => JSON.parse(byId(id)?.textContent ?? 'null') as T;
+/** An embedded value: plain JSON or packed (`packJson`: the page model and specs). */
+const embedded = async <T>(id: string): Promise<T> =>
+  byId(id)?.getAttribute('type') === PACKED_JSON_TYPE ? unpackJson<T>(byId(id)?.textContent ?? '') : json<T>(id);
 
-function main(): void {
-  const model = json<PageModel>('penx-model');
-  const specs = json<ReportSpecs>('penx-specs');
+function main(model: PageModel, specs: ReportSpecs): void {
   const extra = reportViews();
   let state: PageState = { epoch: model.lastEpoch, scale: 'linear', layer: 'all' };
   let views: View[] = [];
@@ -159,4 +161,8 @@ function main(): void {
 }
 
 // In the page (not when Node imports this module to test its rows).
-if (typeof document !== 'undefined' && document.getElementById('penx-model')) main();
+if (typeof document !== 'undefined' && document.getElementById('penx-model')) {
+  Promise.all([embedded<PageModel>('penx-model'), embedded<ReportSpecs>('penx-specs')])
+    .then(([model, specs]) => main(model, specs))
+    .catch((error: unknown) => console.error(error));
+}

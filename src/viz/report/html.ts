@@ -1,4 +1,5 @@
 /** Small helpers for writing HTML safely: escaping text and embedding JSON or scripts inline. */
+import { PACKED_JSON_TYPE, packJson } from '../packed/index.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -14,6 +15,11 @@ export function jsonScript(id: string, value: unknown): string {
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
   return `<script type="application/json" id="${esc(id)}">${json}</script>`;
+}
+
+/** `value` packed (src/viz/packed: gzip, base64) in a `<script type="application/gzip+base64">` element. */
+export async function packedJsonScript(id: string, value: unknown): Promise<string> {
+  return `<script type="${PACKED_JSON_TYPE}" id="${esc(id)}">${await packJson(value)}</script>`;
 }
 
 /** JavaScript source as an inline `<script>` element. */

@@ -1,6 +1,7 @@
 /**
  * One self-contained HTML page for a run (`penx train`) or a set of runs (`penx compare`): Vega's
- * own script, the data and the precompiled Vega specs are all inline, so the page works offline
+ * own script, the data and the precompiled Vega specs are all inline (the page model and specs
+ * packed: gzip, base64), so the page works offline
  * from a file. Controls: `#epoch` (slider), `scale` radios (linear/log), `#layer` (all or one
  * layer); `#title` (and `.run-title` per run when several) follow the selected epoch, as does the
  * `#norms` section (channel-norm histograms, when the runs recorded norms).
@@ -9,7 +10,7 @@
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels } from '../figures/index.ts';
 import { reportSpecs } from './chart-specs.ts';
-import { esc, inlineScript, jsonScript } from './html.ts';
+import { esc, inlineScript, jsonScript, packedJsonScript } from './html.ts';
 import { normsSection } from './norms-section.ts';
 import { numbersCsv, numbersSection } from './numbers-table.ts';
 import { ALL_LAYERS, type PageModel, pageModel } from './page-model.ts';
@@ -84,8 +85,8 @@ ${viewsSection(specs.views)}
 ${normsSection(runs, model)}
 ${await pruneSection(runs)}
 ${numbersSection(runs, model.lastEpoch)}
-${jsonScript('penx-model', model)}
-${jsonScript('penx-specs', specs)}
+${await packedJsonScript('penx-model', model)}
+${await packedJsonScript('penx-specs', specs)}
 ${jsonScript('penx-numbers-csv', numbersCsv(runs))}
 ${inlineScript(options.vegaScript)}
 ${inlineScript(REPORT_SCRIPT)}

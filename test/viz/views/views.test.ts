@@ -10,6 +10,7 @@ import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { loadPenalty } from '../../../src/user-modules/loaders.ts';
 import {
   bandsSpec,
+  batchesPerBand,
   binnedHistogram,
   curvesSpec,
   heatmapSpec,
@@ -136,6 +137,7 @@ describe('over epochs', () => {
     const sum = rows.filter((r) => r.col === 0 && r.epoch === 1).reduce((s, r) => s + r.share, 0);
     expect(sum).toBeCloseTo(1 - (h.below + h.above) / h.count, 9);
     expect(plain(heatmapSpec(runs, { color: 'linear' })).spec.encoding.color.scale.type).toBeUndefined();
+    expect(spec.spec.mark.aria).toBe(false); // thousands of cells: no ARIA label each in the SVG
   });
 
   it('heatmap of log10|w| has a column for exact zeros left of the decades', () => {
@@ -204,6 +206,35 @@ describe('curves', () => {
     const spec = plain(curvesSpec([withBatches], { smoothing: 0.5 }));
     const epochStroke = (title: string) => spec.concat.find((p: { title: { text: string } }) => p.title.text === title).layer[2].mark.strokeWidth;
     expect([epochStroke('train loss'), epochStroke('test loss'), epochStroke('test accuracy')]).toEqual([0, 2, 2]);
+  });
+
+  it('a long record: k batches to a band from their lowest to their highest loss, the moving average at each band end', () => {
+    const run = runs[1] as RunRecord;
+    // 3 epochs × 500 batches = 1 500 points a series; at most 600 drawn → bands of k = 3 batches.
+    const loss = (epoch: number, i: number) => 1 + ((epoch * 500 + i) % 7) / 10 + epoch;
+    const long = {
+      ...run,
+      epochs: run.epochs.map((e, n) => ({ ...e, batchLosses: { data: Array.from({ length: 500 }, (_, i) => loss(n, i)), penalty: Array(500).fill(0.1) } })),
+    };
+    expect(batchesPerBand([long], 600)).toBe(3);
+    const spec = plain(curvesSpec([long], { smoothing: 0.5, maxBatchPoints: 600 }));
+    const rows = spec.data.values as Array<{ metric: string; kind: string; epoch: number; value: number; high?: number }>;
+    const bands = rows.filter((r) => r.metric === 'train loss' && r.kind === 'batch');
+    expect(bands).toHaveLength(500);
+    const all = [0, 1, 2].flatMap((n) => Array.from({ length: 500 }, (_, i) => loss(n, i)));
+    // Band 10 holds batches 30, 31, 32; it ends at batch 33 of 500 in epoch 1.
+    expect(bands[10]).toMatchObject({ value: Math.min(...all.slice(30, 33)), high: Math.max(...all.slice(30, 33)) });
+    expect(bands[10]!.epoch).toBeCloseTo(33 / 500, 12);
+    const smoothed = rows.filter((r) => r.metric === 'train loss' && r.kind === 'smoothed');
+    expect(smoothed).toHaveLength(500);
+    expect(smoothed[10]!.value).toBeCloseTo(smooth(all, 0.5)[32] as number, 12);
+    // Drawn as an area from `value` to `high`, the note saying how many batches a band holds.
+    const panel = spec.concat.find((p: { title: { text: string } }) => p.title.text === 'train loss');
+    expect(panel.layer[0].mark.type).toBe('area');
+    expect(panel.layer[0].encoding.y2).toEqual({ field: 'high' });
+    expect(spec.title.subtitle.join(' ')).toContain('lowest to highest of each 3 batches');
+    // A short record keeps one point a batch and a line.
+    expect(plain(curvesSpec([long], { maxBatchPoints: 1500 })).concat[0].layer[0].mark.type).toBe('line');
   });
 });
 
