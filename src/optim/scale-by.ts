@@ -10,11 +10,9 @@
  */
 import { type Tensor, tf } from '../tf.ts';
 import { type GradientTransform, mapTree, type State, stateless, type Tree, zerosLike } from './transform.ts';
+import { adadeltaStep, ema } from './update-kernels.ts';
 
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
-
-/** Exponential moving average: decay·prev + (1 − decay)·x. */
-const ema = (prev: Tensor, x: Tensor, decay: number): Tensor => tf.add(tf.mul(prev, decay), tf.mul(x, 1 - decay));
 
 export function trace(momentum: number): GradientTransform {
   return {
@@ -67,10 +65,10 @@ export function scaleByAdadelta(rho = 0.95, eps = 1e-7): GradientTransform {
     update: (g, s) => {
       const next: Record<string, Tensor> = {};
       const u = mapTree(g, (t, k) => {
-        const a = ema(slot(s, 'a', k), tf.square(t), rho);
-        const delta = tf.mul(tf.div(tf.sqrt(tf.add(slot(s, 'd', k), eps)), tf.sqrt(tf.add(a, eps))), t);
+        // One kernel where the backend has one (update-kernels.ts), the same ops otherwise.
+        const [delta, a, d] = adadeltaStep(t, slot(s, 'a', k), slot(s, 'd', k), rho, eps);
         next[`a:${k}`] = a;
-        next[`d:${k}`] = ema(slot(s, 'd', k), tf.square(delta), rho);
+        next[`d:${k}`] = d;
         return delta;
       });
       return [u, next];

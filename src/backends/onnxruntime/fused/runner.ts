@@ -14,9 +14,12 @@
  * Threads: with `workers` (data-parallel), the batch is cut into shards — this thread's first,
  * then one per worker thread (workers.ts), each a session of one ONNX Runtime thread over shared
  * arrays (the worker's shard of the batch and the weights copied in, its gradients read back and
- * added here; penalties only in this thread's graph). Without, one session on all the threads.
+ * added here — into a shared array when the step's loops are cut across the workers, so the
+ * optimiser's loops over the gradient can be cut too; penalties only in this thread's graph).
+ * Without, one session on all the threads.
  */
 import { tf } from '../../../tf.ts';
+import { sharedOutputs } from '../kernels/loops/split-loops.ts';
 import { encodeModel } from '../onnx/model.ts';
 import { OrtSession, type SessionThreads } from '../runtime/binding.ts';
 import { floatsOf, poolOf } from '../runtime/storage.ts';
@@ -187,7 +190,15 @@ export class FusedRunner {
           const remote = r.remote[i]!;
           remote.wait();
           for (let j = 0; j < 3; j++) total[j] = total[j]! + remote.outputs[j]![0]!;
-          grads.forEach((g, j) => addInto(g, remote.outputs[3 + j]!));
+          grads.forEach((g, j) => {
+            // The first sum goes into a shared array when loops over it are cut across threads.
+            const sum = i === 0 && sharedOutputs(g.length) ? pool.takeShared(g.length) : g;
+            addInto(g, remote.outputs[3 + j]!, sum);
+            if (sum !== g) {
+              pool.giveBack(g);
+              grads[j] = sum;
+            }
+          });
         }
         return { lossSum: total[0]!, correct: total[1]!, penalty: total[2]!, gradients: graph.gradients.map((weight, i) => ({ weight, values: grads[i]! })) };
       } catch (e) {
@@ -217,7 +228,7 @@ export class FusedRunner {
   }
 }
 
-/** g += h, element-wise. */
-function addInto(g: Float32Array, h: Float32Array): void {
-  for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (h[i] as number);
+/** out = g + h, element-wise (out may be g). */
+function addInto(g: Float32Array, h: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < g.length; i++) out[i] = (g[i] as number) + (h[i] as number);
 }

@@ -12,8 +12,10 @@
  *   Sum, MaxPool, MaxPoolGrad           sum.ts, max-pool.ts, max-pool-grad.ts
  *   GatherV2 along axis 0               gather-v2.ts (rows copied: a training batch drawn from the data)
  *   Relu's gradient                     relu-grad.ts (a kernel of its own, PenxReluGrad)
+ *   Adadelta's step                     adadelta.ts (a kernel of its own, PenxAdadelta: one loop)
  */
 import { absConfig } from './abs.ts';
+import { registerAdadelta } from './adadelta.ts';
 import { addConfig } from './add.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { conv2dConfig } from './conv2d.ts';
@@ -63,8 +65,9 @@ export const ORT_KERNELS: readonly OrtKernelConfig[] = [
   gatherV2Config,
 ];
 
-/** Replace the kernels on `backendName` (a host backend made by runtime/host.ts) and route Relu's gradient. */
+/** Replace the kernels on `backendName` (a host backend made by runtime/host.ts), route Relu's gradient and add Adadelta's step. */
 export function registerOrtKernels(backendName: string): void {
   for (const k of ORT_KERNELS) replaceKernel(backendName, k.kernelName, k.body);
   registerReluGrad(backendName, MIN_ORT_ELEMENTS);
+  registerAdadelta(backendName);
 }

@@ -12,6 +12,7 @@
  * here whole. Each element is computed by the same float32 operation as before: the results are
  * bit for bit those of one thread.
  */
+import { type AdadeltaArrays, type AdadeltaConstants, adadeltaLoop } from './adadelta-loop.ts';
 import { type BinaryOp, binaryLoop, type UnaryOp, unaryLoop } from './elementwise-loops.ts';
 
 /**
@@ -33,7 +34,16 @@ export type LoopTask =
       readonly from: number;
       readonly to: number;
     }
-  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: Float32Array; readonly out: Float32Array; readonly from: number; readonly to: number };
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: Float32Array; readonly out: Float32Array; readonly from: number; readonly to: number }
+  | {
+      readonly kind: 'adadelta';
+      readonly arrays: AdadeltaArrays;
+      readonly constants: AdadeltaConstants;
+      /** The first output (u): the loop's size. */
+      readonly out: Float32Array;
+      readonly from: number;
+      readonly to: number;
+    };
 
 /** A thread that runs loop tasks: `ready` while it is idle, `start` hands it one, `finish` waits for it (throws its error). */
 export interface LoopHelper {
@@ -63,6 +73,10 @@ const isShared = (a: Float32Array): boolean => typeof SharedArrayBuffer !== 'und
 
 /** Run a task's range on this thread. */
 export function runTask(t: LoopTask): void {
+  if (t.kind === 'adadelta') {
+    adadeltaLoop(t.arrays, t.constants, t.from, t.to);
+    return;
+  }
   const n = t.out.length;
   const out = t.out.subarray(t.from, t.to);
   // A full-size side is cut like the output; a repeating one (from a multiple of its period) is whole.
@@ -71,7 +85,7 @@ export function runTask(t: LoopTask): void {
   else binaryLoop(t.op, ...part(t.a, t.pa), ...part(t.b, t.pb), out);
 }
 
-/** The task over the whole output, cut across the idle helpers when it is large and shared; `period`: cuts at its multiples. */
+/** The task over the whole output, cut across the idle helpers when it is large and shared (`full`: the other full-size arrays); `period`: cuts at its multiples. */
 function runSplit(task: LoopTask, full: readonly Float32Array[], period: number): void {
   const n = task.out.length;
   const free = n >= MIN_SPLIT_ELEMENTS && isShared(task.out) && full.every(isShared) ? helpers.filter((h) => h.ready()) : [];
@@ -127,4 +141,15 @@ export function splitUnary(op: UnaryOp, x: Float32Array, out: Float32Array): voi
     return;
   }
   runSplit({ kind: 'unary', op, x, out, from: 0, to: out.length }, [x], 1);
+}
+
+/** Adadelta's step (adadelta-loop.ts), cut across the idle helpers when large and every array is shared. */
+export function splitAdadelta(arrays: AdadeltaArrays, constants: AdadeltaConstants): void {
+  const n = arrays.u.length;
+  if (n < MIN_SPLIT_ELEMENTS || helpers.length === 0) {
+    adadeltaLoop(arrays, constants, 0, n);
+    return;
+  }
+  const { g, a, d, aOut, dOut } = arrays;
+  runSplit({ kind: 'adadelta', arrays, constants, out: arrays.u, from: 0, to: n }, [g, a, d, aOut, dOut], 1);
 }
