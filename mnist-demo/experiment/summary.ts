@@ -15,6 +15,11 @@
  *   spike                   density of the fine histogram within |w| < 0.004 (its two bins at 0)
  *                           over the density within 0.004 ≤ |w| < 0.012 (the next two bins each
  *                           side): 1 for a smooth histogram, ≫ 1 for a spike at 0
+ *   nearZero002             share of |w| < 0.02 (trainable weights, from the fine histogram):
+ *                           exactly the two bins at 0 of the reference histogram (100 bins over
+ *                           [−1, 1]), the spike the reference figures show
+ *   medianAbs               median |w| (trainable weights), to the log10|w| histogram's bin: its
+ *                           geometric centre, within 6 % (20 bins a decade)
  *   prune                   the largest global prune level whose test accuracy is within `maxDrop`
  *                           points of the run's own, and the sparse size there (after epochs with
  *                           a prune curve)
@@ -27,6 +32,8 @@ import { decodeCounts, type EpochRecord, pruneLevelWithin, type RunRecord, type 
 
 /** The fine histogram's bins this module reads: 1000 over [−2, 2], so 0 is the edge between bins 499 and 500. */
 const FINE = { lo: -2, hi: 2, bins: 1000 } as const;
+/** The log10|w| histogram's bins: 240 over [−10, 2], 20 a decade. */
+const LOG = { lo: -10, hi: 2, bins: 240 } as const;
 
 export interface SummaryOptions {
   /** Epochs to report (0: the untrained model); `'all'`: every recorded epoch. Epochs a run lacks are left out of it. */
@@ -54,6 +61,10 @@ export interface EpochSummary {
   readonly zeros: number;
   /** Null when the record has no fine histograms (older records) or nothing in the neighbouring bins. */
   readonly spike: number | null;
+  /** Share of trainable weights with |w| < 0.02 (null without fine histograms). */
+  readonly nearZero002: number | null;
+  /** Median |w| of the trainable weights, to the log10|w| bin (null without log histograms). */
+  readonly medianAbs: number | null;
   /** Only after epochs whose prune curve was measured. */
   readonly prune?: PruneSummary;
 }
@@ -88,25 +99,63 @@ export interface SummaryInput {
   readonly records: ReadonlyArray<{ readonly name: string; readonly record: RunRecord }>;
 }
 
-/** The share of trainable weights within |w| < 0.004 over the share within 0.004 ≤ |w| < 0.012, as densities. */
-export function spikeAtZero(snapshot: WeightsSnapshot): number | null {
-  let centre = 0;
-  let sides = 0;
-  let seen = false;
+/** A fine histogram's counts summed over the trainable weights of a snapshot (null when one lacks it or has another grid). */
+function trainableCounts(
+  snapshot: WeightsSnapshot,
+  which: 'fine' | 'logAbs',
+  grid: { readonly lo: number; readonly hi: number; readonly bins: number },
+): { counts: Float64Array; zeros: number; below: number; count: number } | null {
+  const counts = new Float64Array(grid.bins);
+  let [zeros, below, count, seen] = [0, 0, 0, false];
   for (const layer of snapshot.layers) {
     for (const w of layer.weights ?? []) {
-      if (!w.trainable || !w.fine) continue;
-      const { lo, hi, bins, counts } = w.fine;
-      if (lo !== FINE.lo || hi !== FINE.hi || bins !== FINE.bins) return null;
-      const c = decodeCounts(counts, bins);
-      centre += (c[499] as number) + (c[500] as number);
-      sides += (c[497] as number) + (c[498] as number) + (c[501] as number) + (c[502] as number);
+      if (!w.trainable) continue;
+      const h = w[which];
+      if (!h || h.lo !== grid.lo || h.hi !== grid.hi || h.bins !== grid.bins) return null;
+      const c = decodeCounts(h.counts, h.bins);
+      for (let i = 0; i < grid.bins; i++) counts[i] = (counts[i] as number) + (c[i] as number);
+      zeros += h.zeros;
+      below += h.below;
+      count += h.count;
       seen = true;
     }
   }
-  if (!seen || sides === 0) return null;
+  return seen ? { counts, zeros, below, count } : null;
+}
+
+/** The share of trainable weights within |w| < 0.004 over the share within 0.004 ≤ |w| < 0.012, as densities. */
+export function spikeAtZero(snapshot: WeightsSnapshot): number | null {
+  const h = trainableCounts(snapshot, 'fine', FINE);
+  if (!h) return null;
+  const c = h.counts;
+  const centre = (c[499] as number) + (c[500] as number);
+  const sides = (c[497] as number) + (c[498] as number) + (c[501] as number) + (c[502] as number);
   // Two centre bins against four side bins of the same width: densities compared.
-  return centre / 2 / (sides / 4);
+  return sides === 0 ? null : centre / 2 / (sides / 4);
+}
+
+/** The share of trainable weights with |w| < 0.02: the fine histogram's ten bins at 0 (0.004 wide each). */
+export function shareWithin002(snapshot: WeightsSnapshot): number | null {
+  const h = trainableCounts(snapshot, 'fine', FINE);
+  if (!h || h.count === 0) return null;
+  let inside = 0;
+  for (let i = 495; i < 505; i++) inside += h.counts[i] as number;
+  return inside / h.count;
+}
+
+/** The median |w| of the trainable weights, as the geometric centre of the log10|w| bin that holds it (0 when over half are 0). */
+export function medianAbs(snapshot: WeightsSnapshot): number | null {
+  const h = trainableCounts(snapshot, 'logAbs', LOG);
+  if (!h || h.count === 0) return null;
+  const half = h.count / 2;
+  let seen = h.zeros + h.below;
+  if (seen >= half) return 0;
+  const width = (LOG.hi - LOG.lo) / LOG.bins;
+  for (let i = 0; i < LOG.bins; i++) {
+    seen += h.counts[i] as number;
+    if (seen >= half) return 10 ** (LOG.lo + (i + 0.5) * width);
+  }
+  return null; // over half above the grid (|w| > 100)
 }
 
 function pruneAt(epoch: EpochRecord | WeightsSnapshot, maxDrop: number): PruneSummary | undefined {
@@ -127,6 +176,8 @@ function epochSummary(s: WeightsSnapshot, maxDrop: number): Omit<EpochSummary, '
     nearZero2: s.sparsity.lt1e2,
     zeros: s.histogram.count === 0 ? 0 : s.histogram.zeros / s.histogram.count,
     spike: spikeAtZero(s),
+    nearZero002: shareWithin002(s),
+    medianAbs: medianAbs(s),
     ...(prune ? { prune } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spikeAtZero, summarize } from '../../mnist-demo/experiment/summary.ts';
+import { medianAbs, shareWithin002, spikeAtZero, summarize } from '../../mnist-demo/experiment/summary.ts';
 import { COMPARE_FORMAT, encodeCounts, type PrunePoint, type RunRecord, type WeightsSnapshot } from '../../src/index.ts';
 import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
 import { penx } from './run-penx.ts';
@@ -75,6 +75,53 @@ describe('summarize', () => {
     // Epoch 2: 20 in each centre bin, 5 in each side bin → (40 / 2) / (20 / 4) = 4; the non-trainable 1000s ignored.
     expect(spikeAtZero(r.epochs[1] as WeightsSnapshot)).toBeCloseTo(4, 12);
     expect(spikeAtZero(makeRunRecord({ epochs: 1 }).initial)).toBeNull(); // no fine histograms
+  });
+
+  it("counts |w| < 0.02 as the fine histogram's ten bins at 0, over trainable weights only", () => {
+    const r = record('l1:1e-4', 1, [0.9, 0.95]);
+    // Epoch 2 per trainable tensor: 20 + 20 at 0, 4 × 5 beside (all inside ±0.012), 7 far out; count 1 each (as withFine sets it).
+    const e = r.epochs[1] as WeightsSnapshot;
+    const tensors = e.layers.length;
+    expect(shareWithin002(e)).toBeCloseTo((60 * tensors) / (1 * tensors), 12);
+    // Bins 495 and 504 are the last inside (|w| < 0.02), 494 and 505 the first outside.
+    const c = new Array<number>(1000).fill(0);
+    c[494] = 1000;
+    c[495] = 1;
+    c[504] = 2;
+    c[505] = 1000;
+    const fine = { scale: 'linear' as const, lo: -2, hi: 2, bins: 1000, counts: encodeCounts(c), below: 0, above: 0, zeros: 0, count: 2003 };
+    const one = { ...e, layers: [{ ...e.layers[0]!, weights: [{ ...e.layers[0]!.weights![0]!, fine }] }] };
+    expect(shareWithin002(one)).toBeCloseTo(3 / 2003, 15);
+    expect(shareWithin002(makeRunRecord({ epochs: 1 }).initial)).toBeNull();
+  });
+
+  it('reads the median |w| off the log10|w| histogram, as the geometric centre of its bin', () => {
+    const e = record('l1:1e-4', 1, [0.9]).epochs[0] as WeightsSnapshot;
+    const logAbs = (counts: number[], zeros: number, below: number) => ({
+      scale: 'log10abs' as const,
+      lo: -10,
+      hi: 2,
+      bins: 240,
+      counts: encodeCounts(counts),
+      below,
+      above: 0,
+      zeros,
+      count: zeros + below + counts.reduce((a, b) => a + b, 0),
+    });
+    const withLog = (h: ReturnType<typeof logAbs>) => ({ ...e, layers: [{ ...e.layers[0]!, weights: [{ ...e.layers[0]!.weights![0]!, logAbs: h }] }] });
+    const c = new Array<number>(240).fill(0);
+    c[120] = 3; // log10|w| in [−4, −3.95): 1e-4 ≤ |w| < 1.12e-4
+    c[200] = 2; // |w| in [1, 1.12)
+    // 5 nonzero weights and 0 zeros: the third lies in bin 120, centre 10^(−3.975).
+    expect(medianAbs(withLog(logAbs(c, 0, 0)))).toBeCloseTo(10 ** -3.975, 15);
+    // With 4 exact zeros (and 1 below the grid) half of 10 is reached before any bin: the median is 0.
+    expect(medianAbs(withLog(logAbs(c, 4, 1)))).toBe(0);
+    // With 2 zeros, the 3.5th of 7 still lies in bin 120; with 1 zero and 3 more in bin 200 it moves there.
+    expect(medianAbs(withLog(logAbs(c, 2, 0)))).toBeCloseTo(10 ** -3.975, 15);
+    const d = [...c];
+    d[200] = 5;
+    expect(medianAbs(withLog(logAbs(d, 1, 0)))).toBeCloseTo(10 ** 0.025, 14);
+    expect(medianAbs(e)).toBeNull(); // no log histograms in the fixture
   });
 
   it('reports accuracy against none, the weights at and near 0, and the largest prune level within the allowed drop', () => {

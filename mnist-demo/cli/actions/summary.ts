@@ -46,8 +46,10 @@ function row(e: EpochSummary): string[] {
     points(e.deltaToNone),
     pct(e.nearZero3),
     pct(e.nearZero2),
+    e.nearZero002 === null ? '—' : pct(e.nearZero002, 1),
     pct(e.zeros, 3),
     e.spike === null ? '—' : e.spike.toFixed(2),
+    e.medianAbs === null ? '—' : e.medianAbs < 1e-3 && e.medianAbs > 0 ? e.medianAbs.toExponential(1) : e.medianAbs.toPrecision(2),
     e.prune ? `${e.prune.level} % → ${e.prune.testAcc === null ? '—' : pct(e.prune.testAcc)}` : '',
     e.prune ? `${kib(e.prune.sparseBytes)} of ${kib(e.prune.denseBytes)}` : '',
   ];
@@ -55,7 +57,19 @@ function row(e: EpochSummary): string[] {
 
 /** The summary as text: a table per run, then the spread over seeds. */
 export function summaryText(s: Summary, maxDrop: number): string {
-  const header = ['epoch', 'test acc', 'Δ none (pt)', '|w|<1e-3', '|w|<1e-2', 'w = 0', 'spike at 0', `prune within ${maxDrop} pt`, 'sparse size there'];
+  const header = [
+    'epoch',
+    'test acc',
+    'Δ none (pt)',
+    '|w|<1e-3',
+    '|w|<1e-2',
+    '|w|<0.02',
+    'w = 0',
+    'spike at 0',
+    'median |w|',
+    `prune within ${maxDrop} pt`,
+    'sparse size there',
+  ];
   const parts = s.runs.map(
     (r) => `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${r.trained} epochs\n${table(header, r.epochs.map(row))}`,
   );
