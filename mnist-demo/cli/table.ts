@@ -16,3 +16,9 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
       .trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** The same table as GitHub Markdown: a pipe in a cell (as in |w|) is escaped so it stays text. */
+export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -190,7 +190,7 @@ describe('penx summary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'penx-summary-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints a table per run of a comparison folder, and JSON with --json', async () => {
+  it('prints a table per run of a comparison folder, Markdown with --markdown and JSON with --json', async () => {
     const cmp = join(dir, 'cmp');
     const prune = [point(0, 0.99, 1000), point(50, 0.988, 600)];
     for (const [name, r] of [
@@ -206,6 +206,14 @@ describe('penx summary', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${join(cmp, 'l1')}: l1:1e-4, seed 1, 2 epochs`);
     expect(text.stdout).toMatch(/\n2 +96\.00 % +\+1\.00 .* 50 % → 98\.80 % +1 KiB of 1 KiB/);
+    const md = await penx('summary', cmp, '--markdown', '--epochs', '2');
+    expect(md.code).toBe(0);
+    // A pipe inside a cell is escaped, so each row has as many cells as the header.
+    expect(md.stdout).toContain('| epoch | test acc | Δ none (pt) | \\|w\\|<1e-3 | \\|w\\|<1e-2 | \\|w\\|<0.02 |');
+    const rowsOf = md.stdout.split('\n').filter((l) => l.startsWith('| 2 |'));
+    expect(rowsOf).toHaveLength(2);
+    for (const r of rowsOf) expect(r.replaceAll('\\|', '').split('|')).toHaveLength(13);
+    expect(rowsOf[1]).toMatch(/^\| 2 \| 96\.00 % \| \+1\.00 \|.*\| 50 % → 98\.80 % \| 1 KiB of 1 KiB \|$/);
     const json = await penx('summary', cmp, '--json', '--epochs', '2');
     expect(json.code).toBe(0);
     const s = JSON.parse(json.stdout) as ReturnType<typeof summarize>;
@@ -223,5 +231,8 @@ describe('penx summary', () => {
     const epochs = await penx('summary', join(dir, 'cmp'), '--epochs', 'ten');
     expect(epochs.code).toBe(2);
     expect(epochs.stderr).toMatch(/--epochs must be a whole number ≥ 0/);
+    const both = await penx('summary', join(dir, 'cmp'), '--json', '--markdown');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--json and --markdown are two outputs/);
   });
 });

@@ -1,21 +1,22 @@
 /**
- * `penx summary DIR… [--epochs 1,10,40|all] [--max-drop 0.5] [--json]`: the numbers of run and
+ * `penx summary DIR… [--epochs 1,10,40|all] [--max-drop 0.5] [--json | --markdown]`: the numbers of run and
  * comparison folders, read from their run.json (data only; nothing is written or imported).
  *
  *   every record read and checked first (a malformed one: exit 2 naming the file)
- *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds, or JSON
+ *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { COMPARE_JSON, IOError, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
-import { table } from '../table.ts';
+import { markdownTable, table } from '../table.ts';
 
 export interface SummaryFlags {
   readonly epochs?: string;
   readonly maxDrop: string;
   readonly json?: boolean;
+  readonly markdown?: boolean;
 }
 
 function readInput(dir: string): SummaryInput {
@@ -55,8 +56,9 @@ function row(e: EpochSummary): string[] {
   ];
 }
 
-/** The summary as text: a table per run, then the spread over seeds. */
-export function summaryText(s: Summary, maxDrop: number): string {
+/** The summary as text: a table per run, then the spread over seeds; as Markdown tables with `markdown`. */
+export function summaryText(s: Summary, maxDrop: number, markdown = false): string {
+  const tableOf = markdown ? markdownTable : table;
   const header = [
     'epoch',
     'test acc',
@@ -71,20 +73,24 @@ export function summaryText(s: Summary, maxDrop: number): string {
     'sparse size there',
   ];
   const parts = s.runs.map(
-    (r) => `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${r.trained} epochs\n${table(header, r.epochs.map(row))}`,
+    (r) =>
+      `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${r.trained} epochs\n${markdown ? '\n' : ''}${tableOf(header, r.epochs.map(row))}`,
   );
   for (const g of s.spread) {
     const rows = g.epochs.map((e) => [String(e.epoch), pct(e.min), pct(e.max), (100 * (e.max - e.min)).toFixed(2)]);
-    parts.push(`${g.penalty} over seeds ${g.seeds.join(', ')}: test accuracy\n${table(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`);
+    parts.push(
+      `${g.penalty} over seeds ${g.seeds.join(', ')}: test accuracy\n${markdown ? '\n' : ''}${tableOf(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`,
+    );
   }
   return parts.join('\n\n');
 }
 
 export function summary(dirs: readonly string[], flags: SummaryFlags): void {
+  if (flags.json && flags.markdown) throw new UsageError('--json and --markdown are two outputs: give one of them');
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   const inputs = dirs.map(readInput);
   const epochs = epochsOf(flags.epochs, inputs);
   if (epochs !== 'all' && epochs.length === 0) throw new UsageError('--epochs must list at least one epoch, e.g. 1,10,40, or be all');
   const s = summarize(inputs, { epochs, maxDrop });
-  console.log(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop));
+  console.log(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop, flags.markdown));
 }

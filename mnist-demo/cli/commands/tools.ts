@@ -41,6 +41,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--epochs <list>', 'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last)')
     .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
     .option('--json', 'print one JSON object instead of tables')
+    .option('--markdown', 'print the tables as GitHub Markdown (for a README or an issue)')
     .action(async (dirs: string[], flags: SummaryFlags) => (await import('../actions/summary.ts')).summary(dirs, flags));
 
   program
