@@ -30,3 +30,26 @@ export const LOOP_WORDS = 4;
 export const LOOP_SPIN_MS = 0.1;
 /** The message that ends a worker's serving of loop tasks (it returns to its messages). */
 export const LEAVE = 'leave';
+
+/** How long one Atomics.wait of `waitAwake` blocks before it looks at the clock. */
+export const WAIT_SLICE_MS = 1000;
+
+/**
+ * Atomics.wait on `control[index]` while it holds `value`, giving up after `timeoutMs` of time the
+ * process was running: it waits in slices, and a slice that took far longer than asked — the
+ * process was stopped (Ctrl-Z, SIGSTOP, a suspended machine) with its workers — counts as two
+ * slices, so a resumed process does not give up a worker that was stopped along with it.
+ * 'ok' as soon as the word is not `value` (woken or changed); 'timed-out' when the budget is spent.
+ *
+ * @example
+ * if (waitAwake(control, DONE, runs - 1, 120_000) === 'timed-out') throw new Error('no answer');
+ */
+export function waitAwake(control: Int32Array, index: number, value: number, timeoutMs: number, sliceMs = WAIT_SLICE_MS): 'ok' | 'timed-out' {
+  let spent = 0;
+  for (;;) {
+    const start = performance.now();
+    if (Atomics.wait(control, index, value, Math.max(0, Math.min(sliceMs, timeoutMs - spent))) !== 'timed-out') return 'ok';
+    spent += Math.min(performance.now() - start, 2 * sliceMs);
+    if (spent >= timeoutMs) return 'timed-out';
+  }
+}

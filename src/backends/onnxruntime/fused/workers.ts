@@ -18,9 +18,22 @@ import { type LoopHelper, type LoopTask, runTask } from '../kernels/loops/split-
 import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
 import { encodeModel } from '../onnx/model.ts';
 import type { SessionOptions } from '../runtime/binding.ts';
-import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED, LEAVE, LOOP_CLAIMED, LOOP_DONE, LOOP_FAILED, LOOP_POSTED, LOOP_SPIN_MS, LOOP_WORDS } from './protocol.ts';
+import {
+  CONTROL_WORDS,
+  DONE,
+  ERROR_BYTES,
+  FAILED,
+  LEAVE,
+  LOOP_CLAIMED,
+  LOOP_DONE,
+  LOOP_FAILED,
+  LOOP_POSTED,
+  LOOP_SPIN_MS,
+  LOOP_WORDS,
+  waitAwake,
+} from './protocol.ts';
 
-/** How long a run may take before the worker is given up (a run of the reference model takes well under a second). */
+/** How long a run may take before the worker is given up (a run of the reference model takes well under a second); time the process was stopped does not count (waitAwake). */
 const TIMEOUT_MS = 120_000;
 
 /** How long a closing worker may take to free its sessions before its thread is ended anyway. */
@@ -105,7 +118,7 @@ export class LoopLink implements LoopHelper {
     for (;;) {
       const done = Atomics.load(this.control, LOOP_DONE);
       if (done >= seq) break;
-      if (Atomics.wait(this.control, LOOP_DONE, done, TIMEOUT_MS) === 'timed-out') throw new Error('a fused-graph worker did not finish a loop');
+      if (waitAwake(this.control, LOOP_DONE, done, TIMEOUT_MS) === 'timed-out') throw new Error('a fused-graph worker did not finish a loop');
     }
     if (Atomics.exchange(this.control, LOOP_FAILED, 0) !== 0) throw new Error('a fused-graph worker failed a loop task');
   }
@@ -133,7 +146,7 @@ export class RemoteSession {
   /** Block until the run started last is done; throws its error. */
   wait(): void {
     while (Atomics.load(this.control, DONE) < this.runs) {
-      if (Atomics.wait(this.control, DONE, this.runs - 1, TIMEOUT_MS) === 'timed-out') throw new Error('a fused-graph worker did not answer');
+      if (waitAwake(this.control, DONE, this.runs - 1, TIMEOUT_MS) === 'timed-out') throw new Error('a fused-graph worker did not answer');
     }
     if (Atomics.load(this.control, FAILED) !== 0) {
       const text = new TextDecoder().decode(this.error.slice()).replace(/\0+$/, '');
