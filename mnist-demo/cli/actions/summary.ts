@@ -38,6 +38,8 @@ function epochsOf(text: string | undefined, inputs: readonly SummaryInput[]): re
 
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;
 const points = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${(100 * Math.abs(x)).toFixed(2)}`);
+/** 0 when over half the weights are exactly 0; small values in exponent form. */
+const medianText = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 function row(e: EpochSummary): string[] {
@@ -50,7 +52,7 @@ function row(e: EpochSummary): string[] {
     e.nearZero002 === null ? '—' : pct(e.nearZero002, 1),
     pct(e.zeros, 3),
     e.spike === null ? '—' : e.spike.toFixed(2),
-    e.medianAbs === null ? '—' : e.medianAbs < 1e-3 && e.medianAbs > 0 ? e.medianAbs.toExponential(1) : e.medianAbs.toPrecision(2),
+    e.medianAbs === null ? '—' : medianText(e.medianAbs),
     e.prune ? `${e.prune.level} % → ${e.prune.testAcc === null ? '—' : pct(e.prune.testAcc)}` : '',
     e.prune ? `${kib(e.prune.sparseBytes)} of ${kib(e.prune.denseBytes)}` : '',
   ];
