@@ -99,12 +99,20 @@ export interface SummaryInput {
   readonly records: ReadonlyArray<{ readonly name: string; readonly record: RunRecord }>;
 }
 
+/** A histogram's counts summed over trainable weights, with its zeros, values below the grid and all values. */
+interface Summed {
+  counts: Float64Array;
+  zeros: number;
+  below: number;
+  count: number;
+}
+
 /** A fine histogram's counts summed over the trainable weights of a snapshot (null when one lacks it or has another grid). */
 function trainableCounts(
   snapshot: WeightsSnapshot,
   which: 'fine' | 'logAbs',
   grid: { readonly lo: number; readonly hi: number; readonly bins: number },
-): { counts: Float64Array; zeros: number; below: number; count: number } | null {
+): Summed | null {
   const counts = new Float64Array(grid.bins);
   let [zeros, below, count, seen] = [0, 0, 0, false];
   for (const layer of snapshot.layers) {
@@ -125,7 +133,10 @@ function trainableCounts(
 
 /** The share of trainable weights within |w| < 0.004 over the share within 0.004 ≤ |w| < 0.012, as densities. */
 export function spikeAtZero(snapshot: WeightsSnapshot): number | null {
-  const h = trainableCounts(snapshot, 'fine', FINE);
+  return spikeOf(trainableCounts(snapshot, 'fine', FINE));
+}
+
+function spikeOf(h: Summed | null): number | null {
   if (!h) return null;
   const c = h.counts;
   const centre = (c[499] as number) + (c[500] as number);
@@ -136,7 +147,10 @@ export function spikeAtZero(snapshot: WeightsSnapshot): number | null {
 
 /** The share of trainable weights with |w| < 0.02: the fine histogram's ten bins at 0 (0.004 wide each). */
 export function shareWithin002(snapshot: WeightsSnapshot): number | null {
-  const h = trainableCounts(snapshot, 'fine', FINE);
+  return within002Of(trainableCounts(snapshot, 'fine', FINE));
+}
+
+function within002Of(h: Summed | null): number | null {
   if (!h || h.count === 0) return null;
   let inside = 0;
   for (let i = 495; i < 505; i++) inside += h.counts[i] as number;
@@ -169,14 +183,15 @@ const snapshotsOf = (r: RunRecord): WeightsSnapshot[] => [r.initial, ...r.epochs
 
 function epochSummary(s: WeightsSnapshot, maxDrop: number): Omit<EpochSummary, 'deltaToNone'> {
   const prune = pruneAt(s, maxDrop);
+  const fine = trainableCounts(s, 'fine', FINE); // decoded once for both measures that read it
   return {
     epoch: s.epoch,
     testAcc: s.testAcc,
     nearZero3: s.sparsity.lt1e3,
     nearZero2: s.sparsity.lt1e2,
     zeros: s.histogram.count === 0 ? 0 : s.histogram.zeros / s.histogram.count,
-    spike: spikeAtZero(s),
-    nearZero002: shareWithin002(s),
+    spike: spikeOf(fine),
+    nearZero002: within002Of(fine),
     medianAbs: medianAbs(s),
     ...(prune ? { prune } : {}),
   };
