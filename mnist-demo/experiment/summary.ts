@@ -28,12 +28,15 @@
  * const s = summarize([{ folder: 'figures/reference/penalties', records }], { epochs: [1, 10, 40] });
  * s.runs[1].epochs[2].spike;   // 291 for the study's L1 after 40 epochs (86 after 10)
  */
-import { decodeCounts, type EpochRecord, pruneLevelWithin, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
+import { decodeCounts, type EpochRecord, FINE_LINEAR, FINE_LOG, type FineGrid, pruneLevelWithin, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
 
-/** The fine histogram's bins this module reads: 1000 over [−2, 2], so 0 is the edge between bins 499 and 500. */
-const FINE = { lo: -2, hi: 2, bins: 1000 } as const;
+/** The fine histogram's bins the monitors record and this module reads: 1000 over [−2, 2], 0.004 wide. */
+const FINE = FINE_LINEAR;
+/** The bin whose lower edge is w = 0 (500 on that grid), and how many bins each side hold |w| < 0.02 (5). */
+const ZERO = Math.round((-FINE.lo * FINE.bins) / (FINE.hi - FINE.lo));
+const BINS_002 = Math.round((0.02 * FINE.bins) / (FINE.hi - FINE.lo));
 /** The log10|w| histogram's bins: 240 over [−10, 2], 20 a decade. */
-const LOG = { lo: -10, hi: 2, bins: 240 } as const;
+const LOG = FINE_LOG;
 
 export interface SummaryOptions {
   /** Epochs to report (0: the untrained model); `'all'`: every recorded epoch. Epochs a run lacks are left out of it. */
@@ -108,11 +111,7 @@ interface Summed {
 }
 
 /** A fine histogram's counts summed over the trainable weights of a snapshot (null when one lacks it or has another grid). */
-function trainableCounts(
-  snapshot: WeightsSnapshot,
-  which: 'fine' | 'logAbs',
-  grid: { readonly lo: number; readonly hi: number; readonly bins: number },
-): Summed | null {
+function trainableCounts(snapshot: WeightsSnapshot, which: 'fine' | 'logAbs', grid: FineGrid): Summed | null {
   const counts = new Float64Array(grid.bins);
   let [zeros, below, count, seen] = [0, 0, 0, false];
   for (const layer of snapshot.layers) {
@@ -139,8 +138,9 @@ export function spikeAtZero(snapshot: WeightsSnapshot): number | null {
 function spikeOf(h: Summed | null): number | null {
   if (!h) return null;
   const c = h.counts;
-  const centre = (c[499] as number) + (c[500] as number);
-  const sides = (c[497] as number) + (c[498] as number) + (c[501] as number) + (c[502] as number);
+  const at = (offset: number) => c[ZERO + offset] as number;
+  const centre = at(-1) + at(0);
+  const sides = at(-3) + at(-2) + at(1) + at(2);
   // Two centre bins against four side bins of the same width: densities compared.
   return sides === 0 ? null : centre / 2 / (sides / 4);
 }
@@ -153,7 +153,7 @@ export function shareWithin002(snapshot: WeightsSnapshot): number | null {
 function within002Of(h: Summed | null): number | null {
   if (!h || h.count === 0) return null;
   let inside = 0;
-  for (let i = 495; i < 505; i++) inside += h.counts[i] as number;
+  for (let i = ZERO - BINS_002; i < ZERO + BINS_002; i++) inside += h.counts[i] as number;
   return inside / h.count;
 }
 

@@ -2,11 +2,13 @@
  * `penx summary`: the numbers of run and comparison folders, checked against values set by hand in
  * synthetic records (fine histograms with known counts at 0, prune curves with known accuracies).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { medianAbs, shareWithin002, spikeAtZero, summarize } from '../../mnist-demo/experiment/summary.ts';
+import { markFolder } from '../../src/folders/index.ts';
+import { MARKER_FILE } from '../../src/formats/index.ts';
 import { COMPARE_FORMAT, encodeCounts, type PrunePoint, type RunRecord, type WeightsSnapshot } from '../../src/index.ts';
 import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
 import { penx } from './run-penx.ts';
@@ -222,6 +224,43 @@ describe('penx summary', () => {
       ['l1', [2]],
     ]);
     expect(s.runs[1]!.epochs[0]!.prune?.level).toBe(50);
+  });
+
+  it('reads a comparison still training: the runs its manifest lists that are marked runs with a record', async () => {
+    const live = join(dir, 'live');
+    mkdirSync(live);
+    markFolder(live, 'comparison');
+    const runs = { none: record('none', 1, [0.9, 0.95]), l1: record('l1:1e-4', 1, [0.91]) };
+    for (const [name, r] of Object.entries(runs)) {
+      mkdirSync(join(live, name));
+      markFolder(join(live, name), 'run');
+      writeFileSync(join(live, name, 'run.json'), JSON.stringify(r));
+    }
+    // Listed but not started (no record yet); listed but not a marked run; a record the manifest does not list.
+    mkdirSync(join(live, 'l2'));
+    markFolder(join(live, 'l2'), 'run');
+    mkdirSync(join(live, 'unmarked'));
+    writeFileSync(join(live, 'unmarked', 'run.json'), JSON.stringify(runs.none));
+    mkdirSync(join(live, 'unlisted'));
+    markFolder(join(live, 'unlisted'), 'run');
+    writeFileSync(join(live, 'unlisted', 'run.json'), JSON.stringify(runs.none));
+    appendFileSync(join(live, MARKER_FILE), ['none', 'l1', 'l2', 'unmarked'].map((n) => `${JSON.stringify(n)}\n`).join(''));
+    const out = await penx('summary', live, '--json', '--epochs', '1');
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('a comparison in progress (no compare.json yet): its 2 runs with a record so far');
+    const s = JSON.parse(out.stdout) as ReturnType<typeof summarize>;
+    expect(s.runs.map((r) => [r.name, r.trained])).toEqual([
+      ['none', 2],
+      ['l1', 1],
+    ]);
+    expect(s.runs[1]!.epochs.map((e) => e.deltaToNone)).toEqual([expect.closeTo(0.01, 9)]);
+    // A folder that is no comparison of the tool's stays refused, records inside or not.
+    const plain = join(dir, 'plain');
+    mkdirSync(join(plain, 'none'), { recursive: true });
+    writeFileSync(join(plain, 'none', 'run.json'), JSON.stringify(runs.none));
+    const refused = await penx('summary', plain);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/neither run\.json nor compare\.json/);
   });
 
   it('refuses bad input with exit 2 and says what would be right', async () => {

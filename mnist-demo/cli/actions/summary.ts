@@ -1,13 +1,14 @@
 /**
  * `penx summary DIR… [--epochs 1,10,40|all] [--max-drop 0.5] [--json | --markdown]`: the numbers of run and
- * comparison folders, read from their run.json (data only; nothing is written or imported).
+ * comparison folders (finished, or still training), read from their run.json (data only; nothing is
+ * written or imported).
  *
  *   every record read and checked first (a malformed one: exit 2 naming the file)
  *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { COMPARE_JSON, IOError, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
+import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
 import { markdownTable, table } from '../table.ts';
@@ -25,6 +26,15 @@ function readInput(dir: string): SummaryInput {
     return { folder: dir, records: names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
   }
   if (existsSync(join(dir, RUN_JSON))) return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
+  // A comparison still training (compare.json comes when its last run ends): its runs so far are
+  // the run folders its manifest lists, each proven a run by its own marker, that have a record.
+  if (isToolFolder(dir, 'comparison')) {
+    const names = ownedEntries(dir).filter((n) => isToolFolder(join(dir, n), 'run') && existsSync(join(dir, n, RUN_JSON)));
+    if (names.length > 0) {
+      console.error(`${dir}: a comparison in progress (no ${COMPARE_JSON} yet): its ${names.length} runs with a record so far`);
+      return { folder: dir, records: names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
+    }
+  }
   throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
 }
 
