@@ -36,14 +36,20 @@ const SELU_SCALEALPHA = 1.7580993408473768;
 
 const mask = (b: GraphBuilder, cond: string): string => b.op('Cast', [cond], { to: 1 });
 
+/**
+ * [y > 0] as floats, for a relu's output y: Greater and Cast, measured faster than Sign(y) (one
+ * op, but a scalar loop in ONNX Runtime): dy·mask on [64, 26, 26, 32], one thread, 3.3 against
+ * 4.7 ms. A NaN activation gives 0 here (its loss is NaN already: the run stops as diverged).
+ */
+export const reluMask = (b: GraphBuilder, y: string): string => mask(b, b.op('Greater', [y, b.scalar(0)]));
+
 const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   linear: { name: 'linear', needsZ: false, forward: (_b, z) => z, backward: (_b, dy) => dy },
   relu: {
     name: 'relu',
     needsZ: false,
     forward: (b, z) => b.op('Relu', [z]),
-    // y ≥ 0, so sign(y) = [y > 0]: one pass, no boolean mask.
-    backward: (b, dy, { y }) => b.op('Mul', [dy, b.op('Sign', [y])]),
+    backward: (b, dy, { y }) => b.op('Mul', [dy, reluMask(b, y)]),
   },
   relu6: {
     name: 'relu6',
