@@ -6,7 +6,7 @@
  * is refused with exit code 2, naming the flag, the epoch and the epochs there are, before
  * anything is drawn; the flags go with comparison folders only.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +78,37 @@ describe('penx plot --epochs --overlay-epochs --prune-epochs', () => {
     await writeFigure(join(here, 'histograms'), compareHistogramsSpec(runs, { epochs: [0, 1, 3] }));
     await writeFigure(join(here, 'prune-curve'), pruneCurveSpec(runs, { epochs: [1, 3] }));
     for (const f of ['histograms.png', 'prune-curve.png']) expect(readFileSync(join(cmp, f)).equals(readFileSync(join(here, f))), f).toBe(true);
+  }, 180_000);
+});
+
+describe('penx plot on a comparison that has not finished (no compare.json yet)', () => {
+  it('draws the runs with a record so far, those its manifest lists as marked runs; a folder not its own stays refused', async () => {
+    const records = NAMES.map((n) => readRunJson(join(cmp, n)));
+    const live = join(root, 'live');
+    claimFolder(live, {}, 'comparison').release();
+    claimFolder(join(live, 'none'), {}, 'run').release();
+    await writeRunJson(join(live, 'none'), records[0]!);
+    // A run not started yet (marked, listed, no record), and a record in a folder that is no run of the tool's.
+    claimFolder(join(live, 'l1'), {}, 'run').release();
+    mkdirSync(join(live, 'stray'));
+    writeFileSync(join(live, 'stray', 'run.json'), JSON.stringify(records[1]));
+    const r = await penx('plot', live, '--epochs', '0,3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${live}: a comparison in progress (no compare.json yet): 1 run with a record so far`);
+    expect(r.stdout).toContain(`redrew ${live} (1 run)`);
+    const here = mkdtempSync(join(root, 'live-here-'));
+    await writeFigure(join(here, 'histograms'), compareHistogramsSpec([records[0]!], { epochs: [0, 3] }));
+    expect(readFileSync(join(live, 'histograms.png')).equals(readFileSync(join(here, 'histograms.png')))).toBe(true);
+    expect(existsSync(join(live, 'compare.json'))).toBe(false);
+    expect(readdirSync(join(live, 'stray'))).toEqual(['run.json']);
+
+    const plain = join(root, 'plain');
+    mkdirSync(join(plain, 'none'), { recursive: true });
+    writeFileSync(join(plain, 'none', 'run.json'), JSON.stringify(records[0]));
+    const before = tree(plain);
+    const refused = await penx('plot', plain);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/neither run\.json nor compare\.json/);
+    expect(tree(plain)).toEqual(before);
   }, 180_000);
 });

@@ -29,7 +29,7 @@ describe('progress lines', () => {
     expect(lines).toHaveLength(11);
     expect(lines[0]).toBe('[1/1 l1] epoch 2/3   5% eta ? loss 0.5000 penalty 0.01000 acc 0.900');
     // After batch 2: 2 s for one batch since batch 1, 18 batches left.
-    expect(lines[1]).toMatch(/epoch 2\/3  10% eta 36s /);
+    expect(lines[1]).toMatch(/epoch 2\/3 {2}10% eta 36s /);
     expect(lines[10]).toMatch(/epoch 2\/3 100% eta 0s /);
   });
 });

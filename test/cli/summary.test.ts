@@ -247,7 +247,7 @@ describe('penx summary', () => {
     appendFileSync(join(live, MARKER_FILE), ['none', 'l1', 'l2', 'unmarked'].map((n) => `${JSON.stringify(n)}\n`).join(''));
     const out = await penx('summary', live, '--json', '--epochs', '1');
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toContain('a comparison in progress (no compare.json yet): its 2 runs with a record so far');
+    expect(out.stderr).toContain('a comparison in progress (no compare.json yet): 2 runs with a record so far');
     const s = JSON.parse(out.stdout) as ReturnType<typeof summarize>;
     expect(s.runs.map((r) => [r.name, r.trained])).toEqual([
       ['none', 2],

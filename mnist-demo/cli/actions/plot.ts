@@ -6,7 +6,8 @@
  * `penx plot FILE.json [--out DIR]`: a run record from elsewhere (the playground's export) drawn
  * into a new run folder of this tool's (default: the file's name without .json).
  *
- *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn),
+ *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn;
+ *   a comparison not finished yet: its runs so far, comparison-runs.ts),
  *   and every epoch asked for found in each comparison (one no run has: exit 2, nothing drawn)
  *   ─► each folder a run or a comparison of this tool's (its marker), locked while it is drawn
  *      (a run being trained is refused); a record file: its new folder claimed (a folder with
@@ -16,7 +17,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
-  COMPARE_JSON,
   type ComparisonOptions,
   claimFolder,
   type DrawOptions,
@@ -30,7 +30,6 @@ import {
   parseRange,
   RUN_JSON,
   type RunRecord,
-  readCompareJson,
   readRunFile,
   readRunJson,
   UsageError,
@@ -38,6 +37,7 @@ import {
   writeRunJson,
 } from 'penalty-explorer/node';
 import { wholeNumber, wholeNumbers } from '../numbers.ts';
+import { comparisonRuns, runsText, unfinishedNote } from './comparison-runs.ts';
 
 export interface PlotFlags {
   readonly bins?: string;
@@ -91,8 +91,10 @@ type Target =
 
 function readTarget(dir: string, out: string | undefined): Target {
   if (existsSync(dir) && statSync(dir).isFile()) return { kind: 'file', dir: out ?? join(dirname(dir), basename(dir, '.json')), record: readRunFile(dir) };
-  if (existsSync(join(dir, COMPARE_JSON))) {
-    const names = readCompareJson(dir).runs;
+  const comparison = comparisonRuns(dir);
+  if (comparison) {
+    if (!comparison.finished) console.error(unfinishedNote(dir, comparison));
+    const { names } = comparison;
     return { kind: 'comparison', dir, names, runs: names.map((n) => readRunJson(join(dir, n))) };
   }
   if (existsSync(join(dir, RUN_JSON))) return { kind: 'run', dir, record: readRunJson(dir) };
@@ -136,7 +138,7 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
         for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
         for (const [i, run] of t.runs.entries()) await drawRun(join(t.dir, t.names[i] as string), run, options);
         await drawComparison(t.dir, t.runs, { ...epochs, ...(binning ? { binning } : {}) });
-        console.log(`redrew ${t.dir} (${t.runs.length} runs)`);
+        console.log(`redrew ${t.dir} (${runsText(t.runs.length)})`);
       } else {
         await drawRun(t.dir, t.record, options);
         console.log(`redrew ${t.dir}`);

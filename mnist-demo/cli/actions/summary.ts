@@ -8,10 +8,11 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
+import { IOError, RUN_JSON, readRunJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
 import { markdownTable, table } from '../table.ts';
+import { comparisonRuns, unfinishedNote } from './comparison-runs.ts';
 
 export interface SummaryFlags {
   readonly epochs?: string;
@@ -21,20 +22,12 @@ export interface SummaryFlags {
 }
 
 function readInput(dir: string): SummaryInput {
-  if (existsSync(join(dir, COMPARE_JSON))) {
-    const names = readCompareJson(dir).runs;
-    return { folder: dir, records: names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
+  const comparison = comparisonRuns(dir);
+  if (comparison) {
+    if (!comparison.finished) console.error(unfinishedNote(dir, comparison));
+    return { folder: dir, records: comparison.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
   }
   if (existsSync(join(dir, RUN_JSON))) return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
-  // A comparison still training (compare.json comes when its last run ends): its runs so far are
-  // the run folders its manifest lists, each proven a run by its own marker, that have a record.
-  if (isToolFolder(dir, 'comparison')) {
-    const names = ownedEntries(dir).filter((n) => isToolFolder(join(dir, n), 'run') && existsSync(join(dir, n, RUN_JSON)));
-    if (names.length > 0) {
-      console.error(`${dir}: a comparison in progress (no ${COMPARE_JSON} yet): its ${names.length} runs with a record so far`);
-      return { folder: dir, records: names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
-    }
-  }
   throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
 }
 

@@ -14,7 +14,10 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .description(
       "redraw the figures and report of run folders (or comparison folders) from their run.json, or draw a run record file (the playground's run.json) into a new run folder; an epoch no run has is refused (exit 2) before anything is drawn",
     )
-    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json); or one run record file (e.g. run.json from the playground)')
+    .argument(
+      '<dir...>',
+      'run folders (with run.json) or comparison folders (with compare.json, or not finished: their runs so far); or one run record file (e.g. run.json from the playground)',
+    )
     .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
     .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
     .option('--out <dir>', "with a run record file: the new run folder to draw it into (default: the file's name without .json, next to it)")
@@ -37,7 +40,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .description(
       'the numbers of run or comparison folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0 (|w| < 1e-3, 1e-2, 0.02; w = 0), the spike at 0, the median |w|, the prune level within --max-drop; the spread over seeds',
     )
-    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json, or still training: their runs so far)')
+    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json, or not finished: their runs so far)')
     .option('--epochs <list>', 'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last)')
     .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
     .option('--json', 'print one JSON object instead of tables')

@@ -1,0 +1,35 @@
+/**
+ * The runs of a comparison folder, by name, for the commands that read one (`penx summary`,
+ * `penx plot`): those its compare.json lists once `penx compare` has finished; before that (a
+ * comparison stopped between sittings, or still training) the run folders its manifest lists, each
+ * proven a run by its own marker, that have a record — ownership from markers the tool wrote, never
+ * from folder names.
+ *
+ * @example
+ * const c = comparisonRuns('figures/reference/penalties');   // { names: ['none', 'l1_1e-4', …], finished: true }
+ */
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPARE_JSON, isToolFolder, ownedEntries, RUN_JSON, readCompareJson } from 'penalty-explorer/node';
+
+export interface ComparisonRuns {
+  readonly names: readonly string[];
+  /** Whether compare.json lists them (the comparison finished); false: the runs with a record so far. */
+  readonly finished: boolean;
+}
+
+/** The comparison's runs, or undefined when `dir` is no comparison of this tool's with a run recorded. */
+export function comparisonRuns(dir: string): ComparisonRuns | undefined {
+  if (existsSync(join(dir, COMPARE_JSON))) return { names: readCompareJson(dir).runs, finished: true };
+  if (!isToolFolder(dir, 'comparison')) return undefined;
+  const names = ownedEntries(dir).filter((n) => isToolFolder(join(dir, n), 'run') && existsSync(join(dir, n, RUN_JSON)));
+  return names.length > 0 ? { names, finished: false } : undefined;
+}
+
+/** What a command says when it reads a comparison that has not finished. */
+export const unfinishedNote = (dir: string, runs: ComparisonRuns): string =>
+  `${dir}: a comparison in progress (no ${COMPARE_JSON} yet): ${runsText(runs.names.length)} with a record so far`;
+
+/** `1 run`, `2 runs`. */
+export const runsText = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
