@@ -5,7 +5,8 @@
  *
  *   PenaltyExplorerError            something the caller can fix
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
- *   │  └─ ResumeMismatchError        (a run resumed with other settings than it was started with)
+ *   │  ├─ ResumeMismatchError        (a run resumed with other settings than it was started with)
+ *   │  └─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
  *   │  └─ UserCodeError              or module behind it; a user's function that threw
  *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
@@ -61,6 +62,23 @@ export class ResumeMismatchError extends UsageError {
     now: unknown,
   ) {
     super(`cannot resume ${dir}: its ${key} is ${JSON.stringify(was)}, this run's is ${JSON.stringify(now)}; use the same settings, or start it over`);
+  }
+}
+
+/**
+ * A run to continue whose run.json holds finished epochs but whose checkpoint is gone (removed once
+ * the run was done, say): training on needs the checkpoint, and starting over would throw the
+ * record away, so neither happens.
+ */
+export class CheckpointMissingError extends UsageError {
+  constructor(
+    readonly dir: string,
+    readonly finished: number,
+    readonly wanted: number,
+  ) {
+    super(
+      `cannot resume ${dir}: its run.json holds ${finished} finished epoch${finished === 1 ? '' : 's'} but its checkpoint is gone, which training on to ${wanted} needs; nothing was changed (restore its checkpoint folder, or start the run over)`,
+    );
   }
 }
 

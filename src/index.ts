@@ -25,6 +25,7 @@ export {
 
 // What can go wrong, by class (also penalty-explorer/errors).
 export {
+  CheckpointMissingError,
   DataError,
   FolderExistsError,
   InterruptedError,

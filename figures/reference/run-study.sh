@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The reference study (issue 23): every run of it, resumable. Run from the repository's root after
 # `npm ci`: `bash figures/reference/run-study.sh`. Stopped at any point (Ctrl-C, a kill, a reboot),
-# the same command continues each run from its last finished epoch; finished runs are kept as they are.
+# the same command continues each run from its last finished epoch; finished runs are kept as they are
+# (their records, even with the checkpoints removed), and the figures are drawn again from them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 penx() { node mnist-demo/dist/cli.mjs "$@"; }
@@ -17,3 +18,6 @@ for seed in 43 44; do
   penx compare --penalties none,l1:1e-4 --epochs 10 --prune-epochs 10 --seed "$seed" \
     --out figures/reference --name "seed-$seed" --resume "$@"
 done
+
+# The study's figures: the histogram grid, overlays and prune curves at the epochs the README shows.
+penx plot figures/reference/penalties --epochs 0,1,2,5,10,20,30,40 --overlay-epochs 1,10,40 --prune-epochs 10,20,40

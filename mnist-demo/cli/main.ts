@@ -13,13 +13,21 @@
  * Only `penalty-explorer/errors` (no TF.js) is loaded up front; the library itself when an action runs.
  */
 import { Command, CommanderError } from 'commander';
-import { DataError, FolderExistsError, InterruptedError, IOError, redactCredentials, SpecError, UsageError } from 'penalty-explorer/errors';
+import {
+  CheckpointMissingError,
+  DataError,
+  FolderExistsError,
+  InterruptedError,
+  IOError,
+  redactCredentials,
+  SpecError,
+  UsageError,
+} from 'penalty-explorer/errors';
 import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
 import { Interrupts, installInterrupts } from './interrupts.ts';
 
-/** A shell word, quoted when it holds more than plain characters. */
 /** The exit code of each class of the library's errors: all of them bad input, said in one message. */
 const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
   [UsageError, 2],
@@ -28,6 +36,7 @@ const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Err
   [IOError, 2],
 ];
 
+/** A shell word, quoted when it holds more than plain characters. */
 const shellWord = (a: string) => (/^[\w./:=,+@%-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /** What to say on Ctrl-C: how to continue a training command. */
@@ -75,6 +84,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (err instanceof FolderExistsError) {
       say(`penx: error: ${err.what} ${err.dir} already exists; use --resume to continue it or --force to start it over`);
+      return 2;
+    }
+    if (err instanceof CheckpointMissingError) {
+      say(`penx: error: ${err.message}; --force starts it over, its record replaced`);
       return 2;
     }
     const code = EXIT_CODES.find(([cls]) => err instanceof cls)?.[1];

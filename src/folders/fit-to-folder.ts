@@ -5,8 +5,10 @@
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
- *      resume without one (killed before its first epoch ended): the run starts over (what the
- *      tool wrote deleted, anything else kept and said)
+ *      resume without one: finished epochs in run.json (the checkpoint removed once the run was
+ *      done) kept as they are when none is left to train, refused when one is (never thrown away);
+ *      none (killed before its first epoch ended): the run starts over (what the tool wrote
+ *      deleted, anything else kept and said)
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
@@ -21,7 +23,9 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 
-import { ResumeMismatchError } from '../errors.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckpointMissingError, ResumeMismatchError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { drawRun } from '../render/index.ts';
 import type { tf } from '../tf.ts';
@@ -30,7 +34,7 @@ import { checkConstraints, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
-import { writeRunJson } from './records.ts';
+import { RUN_JSON, readRunJson, writeRunJson } from './records.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
@@ -95,20 +99,25 @@ function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
   };
 }
 
-/** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */
-function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
-  const was = checkpoint.run;
+/** A ResumeMismatchError when `was`, a run recorded in `dir`, was trained with other settings or another model than `now`. */
+function checkSameRun(was: RunRecord, now: RunConfig, dir: string): void {
   for (const key of RESUME_KEYS) {
-    if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(options.dir, key, was.config[key], now[key]);
+    if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(dir, key, was.config[key], now[key]);
   }
   const [before, after] = [modelSignature(was.config), modelSignature(now)];
   if (JSON.stringify(before) !== JSON.stringify(after))
     throw new ResumeMismatchError(
-      options.dir,
+      dir,
       'model (its weights, their shapes, penalties and constraints)',
       `${before.length} weights`,
       `${after.length} weights${before.length === after.length ? ', differing' : ''}`,
     );
+}
+
+/** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */
+function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
+  const was = checkpoint.run;
+  checkSameRun(was, now, options.dir);
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (last.threads !== now.threads || last.parallel !== now.parallel) {
     options.onNote?.(
@@ -137,6 +146,15 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
     sayKept(folder.kept);
     const checkpoint = folder.resumed ? await loadCheckpoint(dir) : undefined;
     if (folder.resumed && !checkpoint) {
+      // Finished epochs in run.json without a checkpoint (removed once the run was done): kept as
+      // they are when no epoch is left to train, refused when one is; never thrown away.
+      const recorded = existsSync(join(dir, RUN_JSON)) ? readRunJson(dir) : undefined;
+      if (recorded && recorded.epochs.length > 0) {
+        checkSameRun(recorded, now, dir);
+        if (recorded.epochs.length < now.epochs) throw new CheckpointMissingError(dir, recorded.epochs.length, now.epochs);
+        options.onNote?.(`${dir} is finished (${recorded.epochs.length} epochs): kept as it is`);
+        return recorded;
+      }
       options.onNote?.(`${dir} has no finished epoch to resume: the run starts over`);
       sayKept(emptyFolder(dir));
     }

@@ -99,6 +99,46 @@ describe('crash and resume', () => {
     expect(readRun(join(out, 'c', 'l1_1e-4')).epochs).toHaveLength(1);
   }, 180_000);
 
+  it('finished runs whose checkpoints were removed: compare --resume keeps their records; training on is refused, nothing changed', async () => {
+    const out = join(root, 'nockpt');
+    const args = ['compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', '--prune-epochs', 'none', '--out', out, '--name', 'done', ...TINY];
+    const first = await penx(...args);
+    expect(first.code, first.stderr).toBe(0);
+    const runs = ['none', 'l1_1e-4'].map((n) => join(out, 'done', n));
+    // As a finished study is committed: its records kept, checkpoints and per-run images left out.
+    for (const dir of runs) for (const f of readdirSync(dir)) if (!['run.json', '.penx-folder.jsonl'].includes(f)) rmSync(join(dir, f), { recursive: true });
+    const records = runs.map((dir) => readFileSync(join(dir, 'run.json'), 'utf8'));
+    const again = await penx(...args, '--resume');
+    expect(again.code, again.stderr).toBe(0);
+    for (const dir of runs) expect(again.stderr).toContain(`${dir} is finished (2 epochs): kept as it is`);
+    expect(runs.map((dir) => readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual(records);
+    for (const dir of runs) expect(readdirSync(dir).sort()).toEqual(['.penx-folder.jsonl', 'run.json']);
+    expect(existsSync(join(out, 'done', 'compare.json'))).toBe(true);
+
+    const more = await penx(
+      'train',
+      '--penalty',
+      'none',
+      '--epochs',
+      '3',
+      '--prune-epochs',
+      'none',
+      '--out',
+      join(out, 'done'),
+      '--name',
+      'none',
+      '--resume',
+      ...TINY,
+    );
+    expect(more.code).toBe(2);
+    expect(more.stderr).toContain(
+      `penx: error: cannot resume ${runs[0]}: its run.json holds 2 finished epochs but its checkpoint is gone, which training on to 3 needs; nothing was changed`,
+    );
+    expect(more.stderr).toMatch(/--force starts it over, its record replaced$/m);
+    expect(readFileSync(join(runs[0]!, 'run.json'), 'utf8')).toBe(records[0]);
+    expect(readdirSync(runs[0]!).sort()).toEqual(['.penx-folder.jsonl', 'run.json']);
+  }, 180_000);
+
   it('--resume with another thread count is said and recorded per session; --resume of nothing says so', async () => {
     const out = join(root, 'threads');
     const base = ['train', '--penalty', 'none', '--out', out, '--name', 't', ...TINY];
