@@ -99,9 +99,14 @@ function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
   };
 }
 
-/** A ResumeMismatchError when `was`, a run recorded in `dir`, was trained with other settings or another model than `now`. */
-function checkSameRun(was: RunRecord, now: RunConfig, dir: string): void {
+/**
+ * A ResumeMismatchError when `was`, a run recorded in `dir`, was trained with other settings or
+ * another model than `now`; `trains` false (a finished run only kept) leaves the backend out: no
+ * step of it runs here.
+ */
+function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true): void {
   for (const key of RESUME_KEYS) {
+    if (key === 'backend' && !trains) continue;
     if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(dir, key, was.config[key], now[key]);
   }
   const [before, after] = [modelSignature(was.config), modelSignature(now)];
@@ -150,8 +155,9 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
       // they are when no epoch is left to train, refused when one is; never thrown away.
       const recorded = existsSync(join(dir, RUN_JSON)) ? readRunJson(dir) : undefined;
       if (recorded && recorded.epochs.length > 0) {
-        checkSameRun(recorded, now, dir);
-        if (recorded.epochs.length < now.epochs) throw new CheckpointMissingError(dir, recorded.epochs.length, now.epochs);
+        const finished = recorded.epochs.length >= now.epochs;
+        checkSameRun(recorded, now, dir, !finished);
+        if (!finished) throw new CheckpointMissingError(dir, recorded.epochs.length, now.epochs);
         options.onNote?.(`${dir} is finished (${recorded.epochs.length} epochs): kept as it is`);
         return recorded;
       }

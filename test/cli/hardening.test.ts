@@ -114,6 +114,14 @@ describe('crash and resume', () => {
     expect(runs.map((dir) => readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual(records);
     for (const dir of runs) expect(readdirSync(dir).sort()).toEqual(['.penx-folder.jsonl', 'run.json']);
     expect(existsSync(join(out, 'done', 'compare.json'))).toBe(true);
+    // Kept on another backend too (no step runs); another seed is another run: refused.
+    const wasm = await penx(...args, '--resume', '--backend', 'wasm');
+    expect(wasm.code, wasm.stderr).toBe(0);
+    expect(runs.map((dir) => readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual(records);
+    const seed = await penx(...args, '--resume', '--seed', '7');
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/cannot resume .*none: its seed is 42, this run's is 7/);
+    expect(runs.map((dir) => readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual(records);
 
     const more = await penx(
       'train',
