@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointDir, RUN_JSON, type RunRecord, readRunJson, type SweepSettings } from 'penalty-explorer/node';
+import { checkpointDir, RUN_JSON, type RunRecord, readRunFile, readRunJson, type SweepSettings } from 'penalty-explorer/node';
 
 /** The first setting two sweeps disagree on, as `key: was → now`; undefined when they agree. */
 export function settingsDiffer(was: SweepSettings, now: SweepSettings): string | undefined {
@@ -25,7 +25,7 @@ export type RunState =
   | { readonly state: 'done'; readonly record: RunRecord }
   /** Stopped for a reason that training again would repeat (the loss became NaN). */
   | { readonly state: 'failed'; readonly reason: string; readonly record: RunRecord }
-  /** Some epochs trained, with a checkpoint to resume from. */
+  /** Some epochs trained, with a checkpoint to resume from (`epochs`: the checkpoint's). */
   | { readonly state: 'partial'; readonly epochs: number }
   /** Nothing to resume from (no folder, or no epoch finished): start it (over). */
   | { readonly state: 'new' };
@@ -35,9 +35,11 @@ export function runState(dir: string, epochs: number): RunState {
   if (!existsSync(join(dir, RUN_JSON))) return { state: 'new' };
   const record = readRunJson(dir);
   if (record.stopped) return { state: 'failed', reason: record.stopped.reason, record };
-  const resumable = checkpointDir(dir) !== undefined;
-  if (record.epochs.length >= epochs && resumable) return { state: 'done', record };
-  return resumable ? { state: 'partial', epochs: record.epochs.length } : { state: 'new' };
+  const checkpoint = checkpointDir(dir);
+  if (record.epochs.length >= epochs && checkpoint) return { state: 'done', record };
+  // The epochs a resume continues after: the checkpoint's (run.json is written just after it, so a
+  // kill between the two leaves run.json one epoch behind).
+  return checkpoint ? { state: 'partial', epochs: readRunFile(join(checkpoint, RUN_JSON)).epochs.length } : { state: 'new' };
 }
 
 /** A run's epochs and its scores after the last one (test accuracy, share of |w| < 1e-3), as the sweep reports them. */
