@@ -11,7 +11,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPARE_JSON, isToolFolder, ownedEntries, RUN_JSON, readCompareJson } from 'penalty-explorer/node';
+import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson } from 'penalty-explorer/node';
 
 export interface ComparisonRuns {
   readonly names: readonly string[];
@@ -28,8 +28,22 @@ export function comparisonRuns(dir: string): ComparisonRuns | undefined {
 }
 
 /** What a command says when it reads a comparison that has not finished. */
-export const unfinishedNote = (dir: string, runs: ComparisonRuns): string =>
+const unfinishedNote = (dir: string, runs: ComparisonRuns): string =>
   `${dir}: a comparison in progress (no ${COMPARE_JSON} yet): ${runsText(runs.names.length)} with a record so far`;
+
+/**
+ * What a folder given to a reading command holds: a comparison's runs (one not finished said on
+ * stderr) or `'run'` (its run.json); an IOError saying what would be right when neither.
+ */
+export function recordsIn(dir: string): ComparisonRuns | 'run' {
+  const comparison = comparisonRuns(dir);
+  if (comparison) {
+    if (!comparison.finished) console.error(unfinishedNote(dir, comparison));
+    return comparison;
+  }
+  if (existsSync(join(dir, RUN_JSON))) return 'run';
+  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+}
 
 /** `1 run`, `2 runs`. */
 export const runsText = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;

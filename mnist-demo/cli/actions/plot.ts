@@ -25,10 +25,8 @@ import {
   type EpochOption,
   epochGaps,
   epochGapText,
-  IOError,
   lockOwnFolder,
   parseRange,
-  RUN_JSON,
   type RunRecord,
   readRunFile,
   readRunJson,
@@ -37,7 +35,7 @@ import {
   writeRunJson,
 } from 'penalty-explorer/node';
 import { wholeNumber, wholeNumbers } from '../numbers.ts';
-import { comparisonRuns, runsText, unfinishedNote } from './comparison-runs.ts';
+import { recordsIn, runsText } from './comparison-runs.ts';
 
 export interface PlotFlags {
   readonly bins?: string;
@@ -91,14 +89,9 @@ type Target =
 
 function readTarget(dir: string, out: string | undefined): Target {
   if (existsSync(dir) && statSync(dir).isFile()) return { kind: 'file', dir: out ?? join(dirname(dir), basename(dir, '.json')), record: readRunFile(dir) };
-  const comparison = comparisonRuns(dir);
-  if (comparison) {
-    if (!comparison.finished) console.error(unfinishedNote(dir, comparison));
-    const { names } = comparison;
-    return { kind: 'comparison', dir, names, runs: names.map((n) => readRunJson(join(dir, n))) };
-  }
-  if (existsSync(join(dir, RUN_JSON))) return { kind: 'run', dir, record: readRunJson(dir) };
-  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+  const found = recordsIn(dir);
+  if (found === 'run') return { kind: 'run', dir, record: readRunJson(dir) };
+  return { kind: 'comparison', dir, names: found.names, runs: found.names.map((n) => readRunJson(join(dir, n))) };
 }
 
 /** Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). */

@@ -6,13 +6,12 @@
  *   every record read and checked first (a malformed one: exit 2 naming the file)
  *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
  */
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { IOError, RUN_JSON, readRunJson, UsageError } from 'penalty-explorer/node';
+import { readRunJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
 import { markdownTable, table } from '../table.ts';
-import { comparisonRuns, unfinishedNote } from './comparison-runs.ts';
+import { recordsIn } from './comparison-runs.ts';
 
 export interface SummaryFlags {
   readonly epochs?: string;
@@ -22,13 +21,9 @@ export interface SummaryFlags {
 }
 
 function readInput(dir: string): SummaryInput {
-  const comparison = comparisonRuns(dir);
-  if (comparison) {
-    if (!comparison.finished) console.error(unfinishedNote(dir, comparison));
-    return { folder: dir, records: comparison.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
-  }
-  if (existsSync(join(dir, RUN_JSON))) return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
-  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+  const found = recordsIn(dir);
+  if (found === 'run') return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
+  return { folder: dir, records: found.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
 }
 
 /** `--epochs`: `all`, or epochs such as `0,1,10,40` (0: the untrained model); default 0, 1, every 10th and the last. */
