@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convGeometry } from '../../src/backends/onnxruntime/graphs/conv-geometry.ts';
-import { MAX_PIECE } from '../../src/backends/onnxruntime/graphs/conv-plans.ts';
+import { filterGradGraph, forwardGraph, MAX_PIECE } from '../../src/backends/onnxruntime/graphs/conv-plans.ts';
 import { winogradFilterGradGraph, winogradForwardGraph, winogradInputGradGraph } from '../../src/backends/onnxruntime/graphs/winograd-graphs.ts';
 import { encodeModel, type GraphSpec } from '../../src/backends/onnxruntime/onnx/model.ts';
 import { OrtSession } from '../../src/backends/onnxruntime/runtime/binding.ts';
@@ -83,5 +83,24 @@ describe('convolutions the kernels run by Winograd, through TF.js = on cpu', () 
     const cpu = await on('cpu', f);
     const ort = await on('onnxruntime', f);
     cpu.forEach((c, i) => expect(relErr(c, ort[i]!), `output ${i}`).toBeLessThan(1e-4));
+  });
+});
+
+describe('the filter gradient on whole F(4, 3) tiles reads x as the forward does', () => {
+  /** The Gathers of x's taps in a graph (the index constants' contents), and the graph's F(4, 3) or F(2, 3) input transform. */
+  const xTaps = (g: GraphSpec): string[] => {
+    const flat = g.nodes.find((n) => n.op === 'Reshape' && n.inputs[0] === 'x')!.outputs[0];
+    const consts = new Map((g.constants ?? []).map((c) => [c.name, Array.from(c.values as Int32Array).join(',')]));
+    return g.nodes.filter((n) => n.op === 'Gather' && n.inputs[0] === flat).map((n) => consts.get(n.inputs[1]!)!);
+  };
+  it.each([
+    [64, 26, 32, 64, 'valid', true], // conv2d_2 of the reference model: 24×24 out
+    [64, 12, 64, 128, 'valid', false], // conv2d_3: 10×10 out, part tiles: F(2, 3), nothing shared
+  ] as const)('batch %i, %ipx, %i→%i, %s: shared %s', (n, size, cin, cout, pad, shared) => {
+    const g = convGeometry([n, size, size, cin], [3, 3, cin, cout], { strides: 1, pad })!;
+    const fwd = xTaps(forwardGraph(g, true, 'relu')!);
+    const dw = xTaps(filterGradGraph(g, true));
+    expect(dw.length).toBeGreaterThan(1);
+    expect(dw.every((taps) => fwd.includes(taps))).toBe(shared);
   });
 });

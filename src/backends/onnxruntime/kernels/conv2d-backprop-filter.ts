@@ -1,4 +1,4 @@
-/** Conv2DBackpropFilter: the filter gradient as one long-K product (Winograd F(2, 3) or im2col; conv-plans.ts filterGradGraph). */
+/** Conv2DBackpropFilter: the filter gradient as one long-K product (Winograd or im2col; conv-plans.ts filterGradGraph). */
 import { tf } from '../../../tf.ts';
 import { convGeometry, geometryKey, type TfConvAttrs } from '../graphs/conv-geometry.ts';
 import { filterGradGraph } from '../graphs/conv-plans.ts';

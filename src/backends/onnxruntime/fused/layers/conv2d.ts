@@ -5,7 +5,7 @@
  *
  *   forward    y = act(conv(x, w) + b)         relu and linear inside the conv graph; others after it
  *   backward   dz = act'(dy)  ─► db = Σ dz over (n, h, w)
- *                             ─► dw = filter gradient of (x, dz)      (Winograd F(2, 3) or im2col products)
+ *                             ─► dw = filter gradient of (x, dz)      (Winograd or im2col products)
  *                             ─► dx = input gradient of (dz, w)       (only below the first layer)
  */
 import { type ConvGeometry, convGeometry } from '../../graphs/conv-geometry.ts';
