@@ -7,9 +7,7 @@
  *   <out>/<sweep>/<run>/run.json, checkpoint/ …   each run, as `penx train` writes it
  *   <out>/<sweep>/sparsity.png, accuracy.png, report.html   the sweep's figures (sweep-draw.ts)
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkpointDir, RUN_JSON, type RunRecord, readRunFile, readRunJson, type SweepSettings } from 'penalty-explorer/node';
+import { type RunFolderState, type RunRecord, runFolderState, type SweepSettings } from 'penalty-explorer/node';
 
 /** The first setting two sweeps disagree on, as `key: was → now`; undefined when they agree. */
 export function settingsDiffer(was: SweepSettings, now: SweepSettings): string | undefined {
@@ -19,27 +17,22 @@ export function settingsDiffer(was: SweepSettings, now: SweepSettings): string |
   return undefined;
 }
 
-/** Where a run folder stands. */
+/**
+ * Where a run folder stands for the sweep: the library's `runFolderState`, with a run that stopped
+ * (its loss became NaN) or that cannot continue (fewer epochs than the sweep's and no checkpoint)
+ * `failed`: training it again would stop or be refused again.
+ */
 export type RunState =
-  /** All epochs trained. */
-  | { readonly state: 'done'; readonly record: RunRecord }
-  /** Stopped for a reason that training again would repeat (the loss became NaN). */
-  | { readonly state: 'failed'; readonly reason: string; readonly record: RunRecord }
-  /** Some epochs trained, with a checkpoint to resume from (`epochs`: the checkpoint's). */
-  | { readonly state: 'partial'; readonly epochs: number }
-  /** Nothing to resume from (no folder, or no epoch finished): start it (over). */
-  | { readonly state: 'new' };
+  | Exclude<RunFolderState, { readonly state: 'stranded' }>
+  | { readonly state: 'failed'; readonly reason: string; readonly record: RunRecord };
 
 /** The state of the run folder `dir` of a run of `epochs` epochs. */
 export function runState(dir: string, epochs: number): RunState {
-  if (!existsSync(join(dir, RUN_JSON))) return { state: 'new' };
-  const record = readRunJson(dir);
-  if (record.stopped) return { state: 'failed', reason: record.stopped.reason, record };
-  const checkpoint = checkpointDir(dir);
-  if (record.epochs.length >= epochs && checkpoint) return { state: 'done', record };
-  // The epochs a resume continues after: the checkpoint's (run.json is written just after it, so a
-  // kill between the two leaves run.json one epoch behind).
-  return checkpoint ? { state: 'partial', epochs: readRunFile(join(checkpoint, RUN_JSON)).epochs.length } : { state: 'new' };
+  const s = runFolderState(dir, epochs);
+  if (s.record?.stopped) return { state: 'failed', reason: s.record.stopped.reason, record: s.record };
+  if (s.state !== 'stranded') return s;
+  const reason = `${s.record.epochs.length} of ${epochs} epochs recorded and no checkpoint to continue from (remove its folder to train it from the start)`;
+  return { state: 'failed', reason, record: s.record };
 }
 
 /** A run's epochs and its scores after the last one (test accuracy, share of |w| < 1e-3), as the sweep reports them. */

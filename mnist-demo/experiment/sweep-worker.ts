@@ -3,7 +3,8 @@
  * each in a child process into the shared folder, reporting progress through the queue.
  *
  *   job ─► <out>/<sweep>/sweep.json (from the registry, when missing) ─► the run folder's state:
- *        done ─► skipped · failed before ─► UnrecoverableError · otherwise ─► child (resume or start)
+ *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
+ *        UnrecoverableError · otherwise ─► child (resume or start)
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
  *        NaN) ─► UnrecoverableError (failed once) · crashed ─► an error (retried)
  *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
@@ -93,7 +94,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       return { resumedAfter: state.record.epochs.length, ...lastScores(state.record), skipped: true };
     }
     if (state.state === 'failed') {
-      options.log(`failed ${id}: it stopped before (${state.reason})`);
+      options.log(`failed ${id}: ${state.reason}`);
       throw new UnrecoverableError(state.reason);
     }
     breakForeignLock(dir);

@@ -5,10 +5,10 @@
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
- *      resume without one: finished epochs in run.json (the checkpoint removed once the run was
- *      done) kept as they are when none is left to train, refused when one is (never thrown away);
- *      none (killed before its first epoch ended): the run starts over (what the tool wrote
- *      deleted, anything else kept and said)
+ *      resume without one (runFolderState): finished epochs in run.json (the checkpoint removed
+ *      once the run was done) kept as they are when none is left to train, refused when one is
+ *      (never thrown away); none (killed before its first epoch ended): the run starts over (what
+ *      the tool wrote deleted, anything else kept and said)
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
@@ -23,8 +23,6 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { CheckpointMissingError, ResumeMismatchError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { drawRun } from '../render/index.ts';
@@ -34,7 +32,8 @@ import { checkConstraints, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
-import { RUN_JSON, readRunJson, writeRunJson } from './records.ts';
+import { writeRunJson } from './records.ts';
+import { runFolderState } from './run-state.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
@@ -149,21 +148,23 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
       if (note) options.onNote?.(note);
     };
     sayKept(folder.kept);
-    const checkpoint = folder.resumed ? await loadCheckpoint(dir) : undefined;
-    if (folder.resumed && !checkpoint) {
-      // Finished epochs in run.json without a checkpoint (removed once the run was done): kept as
-      // they are when no epoch is left to train, refused when one is; never thrown away.
-      const recorded = existsSync(join(dir, RUN_JSON)) ? readRunJson(dir) : undefined;
-      if (recorded && recorded.epochs.length > 0) {
-        const finished = recorded.epochs.length >= now.epochs;
-        checkSameRun(recorded, now, dir, !finished);
-        if (!finished) throw new CheckpointMissingError(dir, recorded.epochs.length, now.epochs);
-        options.onNote?.(`${dir} is finished (${recorded.epochs.length} epochs): kept as it is`);
-        return recorded;
-      }
+    // What a resume finds (run-state.ts): finished epochs without a checkpoint (removed once the
+    // run was done) are kept when no epoch is left to train, refused when one is; never thrown away.
+    const state = folder.resumed ? runFolderState(dir, now.epochs) : undefined;
+    if (state?.state === 'done' && !state.checkpoint) {
+      checkSameRun(state.record, now, dir, false);
+      options.onNote?.(`${dir} is finished (${state.record.epochs.length} epochs): kept as it is`);
+      return state.record;
+    }
+    if (state?.state === 'stranded') {
+      checkSameRun(state.record, now, dir, true);
+      throw new CheckpointMissingError(dir, state.record.epochs.length, now.epochs);
+    }
+    if (state?.state === 'new') {
       options.onNote?.(`${dir} has no finished epoch to resume: the run starts over`);
       sayKept(emptyFolder(dir));
     }
+    const checkpoint = state && state.state !== 'new' ? await loadCheckpoint(dir) : undefined;
     const draw = options.figures ?? true;
     // From the start: epoch 0's figures over epochs would show one epoch.
     let summarised = performance.now();

@@ -117,6 +117,16 @@ describe('penx sweep on this machine', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     for (const [name] of RUNS) expect(html).toContain(`href="${encodeURIComponent(name)}/report.html"`);
     expect(html).toContain('3 done, 0 under way, 0 failed, 0 not started');
+
+    // A finished run whose checkpoint was removed (to keep only its record) is finished too.
+    const [bare] = RUNS[0]!;
+    rmSync(join(dir, bare, 'checkpoint'), { recursive: true });
+    const recordStamp = statSync(join(dir, bare, 'run.json')).mtimeMs;
+    const third = await penx(...args);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain(`${RUNS.length} done (skipped)`);
+    expect(statSync(join(dir, bare, 'run.json')).mtimeMs).toBe(recordStamp);
+    expect(existsSync(join(dir, bare, 'checkpoint'))).toBe(false);
   }, 300_000);
 
   it("penx serve groups the sweep's runs in its order and draws their scores against strength", async () => {

@@ -1,0 +1,44 @@
+/**
+ * Where a run folder stands for a run of a given number of epochs, read from its records alone
+ * (run.json and the checkpoint's run.json; no model loaded). `fitToFolder` decides from it what a
+ * resume does, and a sweep which runs are left, so the two never disagree:
+ *
+ *   every epoch in run.json, not behind its checkpoint ─► done      (checkpoint or not: kept)
+ *   else a checkpoint                                  ─► partial   (continues after its epochs)
+ *   else some epochs in run.json                       ─► stranded  (nothing to continue from)
+ *   else                                               ─► new       (starts over)
+ *
+ * run.json is written just after the checkpoint, so a run killed between the two has run.json one
+ * epoch behind: `partial` then counts the checkpoint's epochs, which a resume continues after.
+ *
+ * @example
+ * const s = runFolderState('runs/l1', 40);
+ * if (s.state === 'done') console.log(s.record.epochs.at(-1)?.testAcc);
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunRecord } from '../formats/index.ts';
+import { checkpointDir } from './checkpoint.ts';
+import { RUN_JSON, readRunFile, readRunJson } from './records.ts';
+
+export type RunFolderState =
+  /** Every epoch asked for is in run.json; `checkpoint`: whether one is there too. */
+  | { readonly state: 'done'; readonly record: RunRecord; readonly checkpoint: boolean }
+  /** A checkpoint to continue from, after its `epochs`; `record`: run.json, when there is one. */
+  | { readonly state: 'partial'; readonly epochs: number; readonly record?: RunRecord }
+  /** Fewer epochs in run.json than asked for and no checkpoint (removed once the run was done with fewer). */
+  | { readonly state: 'stranded'; readonly record: RunRecord }
+  /** No checkpoint and no finished epoch (no folder, or killed in its first epoch); `record`: run.json, when there is one. */
+  | { readonly state: 'new'; readonly record?: RunRecord };
+
+/** The state of the run folder `dir` for a run of `epochs` epochs; a DataError when a record there is not one. */
+export function runFolderState(dir: string, epochs: number): RunFolderState {
+  const record = existsSync(join(dir, RUN_JSON)) ? readRunJson(dir) : undefined;
+  const recorded = record?.epochs.length ?? 0;
+  const checkpoint = checkpointDir(dir);
+  const saved = checkpoint ? readRunFile(join(checkpoint, RUN_JSON)).epochs.length : 0;
+  if (record && recorded >= epochs && recorded >= saved) return { state: 'done', record, checkpoint: checkpoint !== undefined };
+  if (checkpoint) return { state: 'partial', epochs: saved, ...(record ? { record } : {}) };
+  if (record && recorded > 0) return { state: 'stranded', record };
+  return { state: 'new', ...(record ? { record } : {}) };
+}

@@ -1,0 +1,33 @@
+/** Where a run folder stands (src/folders/run-state.ts), from the records a run leaves after each epoch. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFolderState } from '../../src/folders/index.ts';
+import { recordsFolder } from '../fixtures/run-folder-fixture.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-run-state-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const runFolder = (name: string, recorded?: number, checkpointed?: number) => recordsFolder(root, name, recorded, checkpointed);
+
+describe('runFolderState', () => {
+  it('done when run.json holds every epoch, with its checkpoint or without (removed once the run was done)', () => {
+    expect(runFolderState(runFolder('done', 2, 2), 2)).toMatchObject({ state: 'done', checkpoint: true });
+    expect(runFolderState(runFolder('done-bare', 3), 2)).toMatchObject({ state: 'done', checkpoint: false, record: { epochs: { length: 3 } } });
+  });
+
+  it("partial with a checkpoint, after the checkpoint's epochs: killed between the checkpoint and run.json, run.json is one behind", () => {
+    expect(runFolderState(runFolder('between', 0, 1), 2)).toMatchObject({ state: 'partial', epochs: 1 });
+    expect(runFolderState(runFolder('no-record', undefined, 1), 2)).toEqual({ state: 'partial', epochs: 1 });
+    expect(runFolderState(runFolder('partial', 1, 1), 3)).toMatchObject({ state: 'partial', epochs: 1 });
+    // The last epoch's checkpoint written, run.json not yet: still to be brought in line.
+    expect(runFolderState(runFolder('last-between', 1, 2), 2)).toMatchObject({ state: 'partial', epochs: 2 });
+  });
+
+  it('stranded with fewer epochs than asked for and no checkpoint; new with no finished epoch', () => {
+    expect(runFolderState(runFolder('stranded', 2), 4)).toMatchObject({ state: 'stranded', record: { epochs: { length: 2 } } });
+    expect(runFolderState(runFolder('first-epoch', 0), 2)).toMatchObject({ state: 'new' });
+    expect(runFolderState(join(root, 'absent'), 2)).toEqual({ state: 'new' });
+  });
+});
