@@ -9,7 +9,8 @@
  *   else                                               ─► new       (starts over)
  *
  * run.json is written just after the checkpoint, so a run killed between the two has run.json one
- * epoch behind: `partial` then counts the checkpoint's epochs, which a resume continues after.
+ * epoch behind: `partial` then counts the checkpoint's epochs, which a resume continues after
+ * (and rewrites run.json from, so a run.json that cannot be read is no obstacle there).
  *
  * @example
  * const s = runFolderState('runs/l1', 40);
@@ -17,6 +18,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { checkpointDir } from './checkpoint.ts';
 import { RUN_JSON, readRunFile, readRunJson } from './records.ts';
@@ -31,12 +33,23 @@ export type RunFolderState =
   /** No checkpoint and no finished epoch (no folder, or killed in its first epoch); `record`: run.json, when there is one. */
   | { readonly state: 'new'; readonly record?: RunRecord };
 
+/** run.json, or undefined when there is none — or when it cannot be read and a checkpoint can rewrite it (a resume does). */
+function readRecord(dir: string, checkpointed: boolean): RunRecord | undefined {
+  if (!existsSync(join(dir, RUN_JSON))) return undefined;
+  try {
+    return readRunJson(dir);
+  } catch (err) {
+    if (checkpointed && err instanceof DataError) return undefined;
+    throw err;
+  }
+}
+
 /** The state of the run folder `dir` for a run of `epochs` epochs; a DataError when a record there is not one. */
 export function runFolderState(dir: string, epochs: number): RunFolderState {
-  const record = existsSync(join(dir, RUN_JSON)) ? readRunJson(dir) : undefined;
-  const recorded = record?.epochs.length ?? 0;
   const checkpoint = checkpointDir(dir);
   const saved = checkpoint ? readRunFile(join(checkpoint, RUN_JSON)).epochs.length : 0;
+  const record = readRecord(dir, checkpoint !== undefined);
+  const recorded = record?.epochs.length ?? 0;
   if (record && recorded >= epochs && recorded >= saved) return { state: 'done', record, checkpoint: checkpoint !== undefined };
   if (checkpoint) return { state: 'partial', epochs: saved, ...(record ? { record } : {}) };
   if (record && recorded > 0) return { state: 'stranded', record };

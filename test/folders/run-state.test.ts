@@ -1,8 +1,9 @@
 /** Where a run folder stands (src/folders/run-state.ts), from the records a run leaves after each epoch. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DataError } from '../../src/errors.ts';
 import { runFolderState } from '../../src/folders/index.ts';
 import { recordsFolder } from '../fixtures/run-folder-fixture.ts';
 
@@ -23,6 +24,13 @@ describe('runFolderState', () => {
     expect(runFolderState(runFolder('partial', 1, 1), 3)).toMatchObject({ state: 'partial', epochs: 1 });
     // The last epoch's checkpoint written, run.json not yet: still to be brought in line.
     expect(runFolderState(runFolder('last-between', 1, 2), 2)).toMatchObject({ state: 'partial', epochs: 2 });
+    // A run.json that is not a record: the checkpoint's record rewrites it on resume; without a checkpoint, a DataError.
+    const garbled = runFolder('garbled', 1, 1);
+    writeFileSync(join(garbled, 'run.json'), '{"format": "nonsense"');
+    expect(runFolderState(garbled, 2)).toEqual({ state: 'partial', epochs: 1 });
+    const lost = runFolder('garbled-bare', 1);
+    writeFileSync(join(lost, 'run.json'), '{"format": "nonsense"');
+    expect(() => runFolderState(lost, 2)).toThrow(DataError);
   });
 
   it('stranded with fewer epochs than asked for and no checkpoint; new with no finished epoch', () => {
