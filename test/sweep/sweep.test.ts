@@ -6,7 +6,7 @@
  * `penx train`. The queue tests skip without Redis, unless PENX_REQUIRE_REDIS is set (CI).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -118,15 +118,18 @@ describe('penx sweep on this machine', () => {
     for (const [name] of RUNS) expect(html).toContain(`href="${encodeURIComponent(name)}/report.html"`);
     expect(html).toContain('3 done, 0 under way, 0 failed, 0 not started');
 
-    // A finished run whose checkpoint was removed (to keep only its record) is finished too.
+    // A finished run whose checkpoint was removed (to keep only its record) is finished too. (The
+    // checkpoint is put back after: the last test compares its weights.)
     const [bare] = RUNS[0]!;
-    rmSync(join(dir, bare, 'checkpoint'), { recursive: true });
+    const aside = join(root, 'checkpoint-aside');
+    renameSync(join(dir, bare, 'checkpoint'), aside);
     const recordStamp = statSync(join(dir, bare, 'run.json')).mtimeMs;
     const third = await penx(...args);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toContain(`${RUNS.length} done (skipped)`);
     expect(statSync(join(dir, bare, 'run.json')).mtimeMs).toBe(recordStamp);
     expect(existsSync(join(dir, bare, 'checkpoint'))).toBe(false);
+    renameSync(aside, join(dir, bare, 'checkpoint'));
   }, 300_000);
 
   it("penx serve groups the sweep's runs in its order and draws their scores against strength", async () => {
