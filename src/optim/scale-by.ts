@@ -10,7 +10,7 @@
  */
 import { type Tensor, tf } from '../tf.ts';
 import { type GradientTransform, mapTree, type State, stateless, type Tree, zerosLike } from './transform.ts';
-import { adadeltaStep, ema } from './update-kernels.ts';
+import { adadeltaStep, adamStep, ema } from './update-kernels.ts';
 
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
 
@@ -33,11 +33,11 @@ export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-7): GradientTransform
       const c2 = tf.sub(1, tf.pow(b2, count));
       const next: Record<string, Tensor> = { count };
       const u = mapTree(g, (t, k) => {
-        const m = ema(slot(s, 'm', k), t, b1);
-        const v = ema(slot(s, 'v', k), tf.square(t), b2);
+        // One kernel where the backend has one (update-kernels.ts), the same ops otherwise.
+        const [delta, m, v] = adamStep(t, slot(s, 'm', k), slot(s, 'v', k), c1, c2, b1, b2, eps);
         next[`m:${k}`] = m;
         next[`v:${k}`] = v;
-        return tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
+        return delta;
       });
       return [u, next];
     },

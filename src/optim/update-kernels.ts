@@ -1,23 +1,30 @@
 /**
  * Optimiser updates as one kernel where the backend has one. Adadelta's step is ~16 element-wise
- * ops, each a pass over the weights and a new tensor; a backend may register the whole step as
- * one kernel under an explicit name, which computes every element by the same float32 operations
- * in the same order (so the results are bit for bit those of the ops):
+ * ops and Adam's ~12, each a pass over the weights and a new tensor; a backend may register a
+ * whole step as one kernel under an explicit name, which computes every element by the same
+ * float32 operations in the same order (so the results are bit for bit those of the ops):
  *
- *   adadeltaStep(g, a, d) ─► backend has kernel PenxAdadelta, float32, same shapes ─► one kernel
- *                         └─► anything else (cpu, wasm, webgl, …) ─► the composed TF.js ops
+ *   adadeltaStep(g, a, d) / adamStep(g, m, v, c1, c2)
+ *     ─► backend has the kernel (PenxAdadelta / PenxAdam), float32, same shapes ─► one kernel
+ *     └─► anything else (cpu, wasm, webgl, …) ─► the composed TF.js ops
  *
- *   a' = ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a' + ε);  d' = ρ·d + (1−ρ)·u²
+ *   Adadelta  a' = ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a' + ε);  d' = ρ·d + (1−ρ)·u²
+ *   Adam      m' = β₁·m + (1−β₁)·g;  v' = β₂·v + (1−β₂)·g²;  u = (m'/c₁) / (√(v'/c₂) + ε)
+ *             (c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ: the bias corrections, float32 scalars)
  *
- * (the onnxruntime backend registers it: src/backends/onnxruntime/kernels/adadelta.ts).
+ * (the onnxruntime backend registers both: src/backends/onnxruntime/kernels/update-steps.ts).
  *
  * @example
  * const [u, a1, d1] = adadeltaStep(g, a, d, 0.95, 1e-7);
+ * const [u2, m1, v1] = adamStep(g, m, v, tf.scalar(0.1), tf.scalar(0.001), 0.9, 0.999, 1e-7);
  */
 import { type Tensor, tf } from '../tf.ts';
 
 /** The fused Adadelta step's kernel name: inputs g, a, d; attributes rho, eps; outputs [u, a', d']. */
 export const ADADELTA_KERNEL = 'PenxAdadelta';
+
+/** The fused Adam step's kernel name: inputs g, m, v, c1, c2 (scalars); attributes b1, b2, eps; outputs [u, m', v']. */
+export const ADAM_KERNEL = 'PenxAdam';
 
 /** Exponential moving average: decay·prev + (1 − decay)·x. */
 export const ema = (prev: Tensor, x: Tensor, decay: number): Tensor => tf.add(tf.mul(prev, decay), tf.mul(x, 1 - decay));
@@ -27,6 +34,13 @@ export function adadeltaComposed(g: Tensor, a: Tensor, d: Tensor, rho: number, e
   const a1 = ema(a, tf.square(g), rho);
   const u = tf.mul(tf.div(tf.sqrt(tf.add(d, eps)), tf.sqrt(tf.add(a1, eps))), g);
   return [u, a1, ema(d, tf.square(u), rho)];
+}
+
+/** Adam's step by TF.js ops: [u, m', v'] (the formula above; c1, c2 the bias corrections). */
+export function adamComposed(g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, b1: number, b2: number, eps: number): [Tensor, Tensor, Tensor] {
+  const m1 = ema(m, g, b1);
+  const v1 = ema(v, tf.square(g), b2);
+  return [tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(v1, c2)), eps)), m1, v1];
 }
 
 /** Whether the current backend runs `kernel` on these float32 tensors of one shape. */
@@ -39,4 +53,11 @@ function hasKernel(kernel: string, ts: readonly Tensor[]): boolean {
 export function adadeltaStep(g: Tensor, a: Tensor, d: Tensor, rho: number, eps: number): [Tensor, Tensor, Tensor] {
   if (!hasKernel(ADADELTA_KERNEL, [g, a, d])) return adadeltaComposed(g, a, d, rho, eps);
   return tf.engine().runKernel(ADADELTA_KERNEL, { g, a, d }, { rho, eps }) as unknown as [Tensor, Tensor, Tensor];
+}
+
+/** Adam's step [u, m', v'] from the gradient g, the averages m (of g) and v (of g²) and the bias corrections c1, c2 (float32 scalars): one kernel where the backend has it. */
+export function adamStep(g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, b1: number, b2: number, eps: number): [Tensor, Tensor, Tensor] {
+  const scalars = [c1, c2].every((c) => c.dtype === 'float32' && c.rank === 0);
+  if (!scalars || !hasKernel(ADAM_KERNEL, [g, m, v])) return adamComposed(g, m, v, c1, c2, b1, b2, eps);
+  return tf.engine().runKernel(ADAM_KERNEL, { g, m, v, c1, c2 }, { b1, b2, eps }) as unknown as [Tensor, Tensor, Tensor];
 }

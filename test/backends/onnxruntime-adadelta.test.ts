@@ -1,5 +1,5 @@
 /**
- * Adadelta's step as one kernel on the onnxruntime backend (PenxAdadelta, kernels/adadelta.ts)
+ * Adadelta's step as one kernel on the onnxruntime backend (PenxAdadelta, kernels/update-steps.ts)
  * gives bit for bit what the composed TF.js ops give:
  *
  * - on random tensors (small, and large enough to be cut), against the composed ops on the cpu
@@ -10,57 +10,17 @@
  * - an optimiser saved after 3 steps (getWeights) and restored into a new one (setWeights) ends
  *   6 steps where an uninterrupted one does.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { referenceModel } from '../../mnist-demo/model.ts';
+import { describe, expect, it } from 'vitest';
 import { ORT_BACKEND } from '../../src/backends/choices.ts';
-import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
-import { registerAdadelta } from '../../src/backends/onnxruntime/kernels/adadelta.ts';
 import { adadeltaLoop } from '../../src/backends/onnxruntime/kernels/loops/adadelta-loop.ts';
-import {
-  type LoopHelper,
-  type LoopTask,
-  MIN_SPLIT_ELEMENTS,
-  runTask,
-  setLoopHelpers,
-  splitAdadelta,
-} from '../../src/backends/onnxruntime/kernels/loops/split-loops.ts';
-import { selectBackend } from '../../src/backends/select.ts';
-import { attachToKernels, fit, penalty, type Tensor, tf } from '../../src/index.ts';
+import { MIN_SPLIT_ELEMENTS, setLoopHelpers, splitStep } from '../../src/backends/onnxruntime/kernels/loops/split-loops.ts';
+import { type Tensor, tf } from '../../src/index.ts';
 import { ADADELTA_KERNEL, adadeltaComposed, adadeltaStep, optimizerFor, optimizerSpec } from '../../src/optim/index.ts';
 import { trainStep } from '../../src/training/index.ts';
+import { countCalls, differ, InThread, same, shared, sixFusedSteps, stepKernelHooks, values } from '../fixtures/update-steps.ts';
 
 const RHO = 0.95;
 const EPS = 1e-7;
-
-/** n values with signs, a spread of magnitudes and some zeros; `positive`: |value| (an average of squares). */
-function values(n: number, seed: number, positive = false): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, (_, i) => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const v = i % 101 === 7 ? 0 : ((s / 2 ** 31) * 2 - 1) * 10 ** ((i % 9) - 6);
-    return positive ? Math.abs(v) : v;
-  });
-}
-
-const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
-/** Elements whose bits differ, and the first such index (a cheap message, not a diff of 100 000 numbers). */
-function differ(a: Float32Array, b: Float32Array): { count: number; first: number; size: number } {
-  const [x, y] = [bits(a), bits(b)];
-  let count = 0;
-  let first = -1;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] === y[i]) continue;
-    count++;
-    if (first < 0) first = i;
-  }
-  return { count, first, size: b.length - a.length };
-}
-const same = { count: 0, first: -1, size: 0 };
-const shared = (a: Float32Array) => {
-  const s = new Float32Array(new SharedArrayBuffer(a.length * 4));
-  s.set(a);
-  return s;
-};
 
 /** The step's [u, a', d'] by the backend `name` (with `step`: adadeltaStep or the composed ops). */
 async function stepOn(name: string, step: typeof adadeltaStep, g: Float32Array, a: Float32Array, d: Float32Array): Promise<Float32Array[]> {
@@ -68,44 +28,7 @@ async function stepOn(name: string, step: typeof adadeltaStep, g: Float32Array, 
   return tf.tidy(() => step(tf.tensor1d(g), tf.tensor1d(a), tf.tensor1d(d), RHO, EPS).map((t) => t.dataSync() as Float32Array));
 }
 
-/** Wrap the registered PenxAdadelta so its calls are counted. */
-function countCalls(): { calls: number } {
-  const count = { calls: 0 };
-  const kernel = tf.getKernel(ADADELTA_KERNEL, ORT_BACKEND)!;
-  tf.unregisterKernel(ADADELTA_KERNEL, ORT_BACKEND);
-  tf.registerKernel({
-    ...kernel,
-    kernelFunc: (args) => {
-      count.calls++;
-      return kernel.kernelFunc(args);
-    },
-  });
-  return count;
-}
-
-/** A helper on this thread: runs its tasks when waited for. */
-class InThread implements LoopHelper {
-  readonly tasks: LoopTask[] = [];
-  ready(): boolean {
-    return true;
-  }
-  start(task: LoopTask): void {
-    this.tasks.push(task);
-  }
-  finish(): void {
-    this.tasks.forEach(runTask);
-  }
-}
-
-beforeAll(async () => {
-  await selectBackend('onnxruntime', { threads: 1 });
-});
-
-afterEach(async () => {
-  setLoopHelpers([]);
-  registerAdadelta(ORT_BACKEND);
-  await tf.setBackend(ORT_BACKEND);
-});
+stepKernelHooks();
 
 describe('PenxAdadelta = the composed ops, bit for bit', () => {
   it.each([7, 1000, MIN_SPLIT_ELEMENTS + 3])('%i elements: against cpu and onnxruntime ops, and the closed form', async (n) => {
@@ -152,7 +75,7 @@ describe('PenxAdadelta = the composed ops, bit for bit', () => {
       aOut: shared(new Float32Array(n)),
       dOut: shared(new Float32Array(n)),
     };
-    splitAdadelta(cut, { rho: RHO, eps: EPS });
+    splitStep({ kind: 'adadelta', arrays: cut, constants: { rho: RHO, eps: EPS }, out: cut.u, from: 0, to: n });
     expect(helpers.map((h) => h.tasks.length)).toEqual([1, 1]);
     const ranges = [[0, helpers[0]!.tasks[0]!.from], ...helpers.map((h) => [h.tasks[0]!.from, h.tasks[0]!.to])];
     expect(ranges.flat()).toEqual([0, Math.round(n / 3), Math.round(n / 3), Math.round((2 * n) / 3), Math.round((2 * n) / 3), n]);
@@ -162,7 +85,7 @@ describe('PenxAdadelta = the composed ops, bit for bit', () => {
     // The gradient not shared: the whole loop here.
     const here = [new InThread()];
     setLoopHelpers(here);
-    splitAdadelta({ ...cut, g }, { rho: RHO, eps: EPS });
+    splitStep({ kind: 'adadelta', arrays: { ...cut, g }, constants: { rho: RHO, eps: EPS }, out: cut.u, from: 0, to: n });
     expect(here[0]!.tasks).toHaveLength(0);
     expect(differ(cut.u, one.u)).toEqual(same);
   });
@@ -170,7 +93,7 @@ describe('PenxAdadelta = the composed ops, bit for bit', () => {
   it('a backend without the kernel runs the composed ops', async () => {
     const [g, a, d] = [values(50, 7), values(50, 8, true), values(50, 9, true)];
     const before = await stepOn(ORT_BACKEND, adadeltaStep, g, a, d);
-    const counted = countCalls();
+    const counted = countCalls(ADADELTA_KERNEL);
     await stepOn(ORT_BACKEND, adadeltaStep, g, a, d);
     expect(counted.calls).toBe(1);
     tf.unregisterKernel(ADADELTA_KERNEL, ORT_BACKEND);
@@ -182,34 +105,12 @@ describe('PenxAdadelta = the composed ops, bit for bit', () => {
 
 describe('training with PenxAdadelta', () => {
   it('data-parallel fused steps: weights and state after 6 steps = with the composed ops', async () => {
-    await selectBackend('onnxruntime', { threads: 2, parallel: 'data' });
-    const count = 6 * 32;
-    const x = tf.randomUniform([count, 28, 28, 1], 0, 1, 'float32', 11);
-    const y = tf.oneHot(tf.randomUniform([count], 0, 10, 'int32', 12), 10).toFloat();
-    let counted = { calls: 0 };
-    const train = async (fusedKernel: boolean) => {
-      registerAdadelta(ORT_BACKEND);
-      if (fusedKernel) counted = countCalls();
-      else tf.unregisterKernel(ADADELTA_KERNEL, ORT_BACKEND);
-      const model = await attachToKernels(referenceModel([28, 28, 1], 10, { seed: 42 }), { penalty: penalty('l1:1e-4') });
-      const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2, 'data');
-      if (typeof fused === 'string') throw new Error(fused);
-      const optimizer = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
-      await fit(model, { x, y }, { epochs: 1, batchSize: 32, optimizer, gradients: fused, seed: 5 });
-      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-      const state = (await optimizer.getWeights()).map((w) => w.tensor.dataSync() as Float32Array);
-      await fused.close();
-      optimizer.dispose();
-      model.dispose();
-      return [...weights, ...state];
-    };
-    const composed = await train(false);
-    const kernel = await train(true);
+    const composed = await sixFusedSteps('adadelta:lr=1,rho=0.95', ADADELTA_KERNEL, false);
+    const kernel = await sixFusedSteps('adadelta:lr=1,rho=0.95', ADADELTA_KERNEL, true);
     // Every trained weight (10) once a step.
-    expect(counted.calls).toBe(6 * 10);
-    expect(kernel).toHaveLength(composed.length);
-    kernel.forEach((w, i) => expect(differ(w, composed[i]!), `array ${i}`).toEqual(same));
-    tf.dispose([x, y]);
+    expect(kernel.calls).toBe(6 * 10);
+    expect(kernel.arrays).toHaveLength(composed.arrays.length);
+    kernel.arrays.forEach((w, i) => expect(differ(w, composed.arrays[i]!), `array ${i}`).toEqual(same));
   }, 180_000);
 
   it('an optimiser restored from getWeights after 3 steps ends where an uninterrupted one does', async () => {

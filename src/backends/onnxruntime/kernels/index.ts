@@ -12,10 +12,9 @@
  *   Sum, MaxPool, MaxPoolGrad           sum.ts, max-pool.ts, max-pool-grad.ts
  *   GatherV2 along axis 0               gather-v2.ts (rows copied: a training batch drawn from the data)
  *   Relu's gradient                     relu-grad.ts (a kernel of its own, PenxReluGrad)
- *   Adadelta's step                     adadelta.ts (a kernel of its own, PenxAdadelta: one loop)
+ *   Adadelta's and Adam's steps         update-steps.ts (kernels of their own, PenxAdadelta and PenxAdam: one loop each)
  */
 import { absConfig } from './abs.ts';
-import { registerAdadelta } from './adadelta.ts';
 import { addConfig } from './add.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { conv2dConfig } from './conv2d.ts';
@@ -39,6 +38,7 @@ import { squareConfig } from './square.ts';
 import { stepConfig } from './step.ts';
 import { subConfig } from './sub.ts';
 import { sumConfig } from './sum.ts';
+import { registerUpdateSteps } from './update-steps.ts';
 
 /** Every replaced kernel. */
 export const ORT_KERNELS: readonly OrtKernelConfig[] = [
@@ -65,9 +65,9 @@ export const ORT_KERNELS: readonly OrtKernelConfig[] = [
   gatherV2Config,
 ];
 
-/** Replace the kernels on `backendName` (a host backend made by runtime/host.ts), route Relu's gradient and add Adadelta's step. */
+/** Replace the kernels on `backendName` (a host backend made by runtime/host.ts), route Relu's gradient and add the optimisers' steps (Adadelta, Adam). */
 export function registerOrtKernels(backendName: string): void {
   for (const k of ORT_KERNELS) replaceKernel(backendName, k.kernelName, k.body);
   registerReluGrad(backendName, MIN_ORT_ELEMENTS);
-  registerAdadelta(backendName);
+  registerUpdateSteps(backendName);
 }

@@ -13,6 +13,7 @@
  * bit for bit those of one thread.
  */
 import { type AdadeltaArrays, type AdadeltaConstants, adadeltaLoop } from './adadelta-loop.ts';
+import { type AdamArrays, type AdamConstants, adamLoop } from './adam-loop.ts';
 import { type BinaryOp, binaryLoop, type UnaryOp, unaryLoop } from './elementwise-loops.ts';
 
 /**
@@ -35,11 +36,22 @@ export type LoopTask =
       readonly to: number;
     }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: Float32Array; readonly out: Float32Array; readonly from: number; readonly to: number }
+  | StepTask;
+
+/** An optimiser's step as one loop (adadelta-loop.ts, adam-loop.ts): every array full-size, `out` its first output (u). */
+export type StepTask =
   | {
       readonly kind: 'adadelta';
       readonly arrays: AdadeltaArrays;
       readonly constants: AdadeltaConstants;
-      /** The first output (u): the loop's size. */
+      readonly out: Float32Array;
+      readonly from: number;
+      readonly to: number;
+    }
+  | {
+      readonly kind: 'adam';
+      readonly arrays: AdamArrays;
+      readonly constants: AdamConstants;
       readonly out: Float32Array;
       readonly from: number;
       readonly to: number;
@@ -75,6 +87,10 @@ const isShared = (a: Float32Array): boolean => typeof SharedArrayBuffer !== 'und
 export function runTask(t: LoopTask): void {
   if (t.kind === 'adadelta') {
     adadeltaLoop(t.arrays, t.constants, t.from, t.to);
+    return;
+  }
+  if (t.kind === 'adam') {
+    adamLoop(t.arrays, t.constants, t.from, t.to);
     return;
   }
   const n = t.out.length;
@@ -143,13 +159,10 @@ export function splitUnary(op: UnaryOp, x: Float32Array, out: Float32Array): voi
   runSplit({ kind: 'unary', op, x, out, from: 0, to: out.length }, [x], 1);
 }
 
-/** Adadelta's step (adadelta-loop.ts), cut across the idle helpers when large and every array is shared. */
-export function splitAdadelta(arrays: AdadeltaArrays, constants: AdadeltaConstants): void {
-  const n = arrays.u.length;
-  if (n < MIN_SPLIT_ELEMENTS || helpers.length === 0) {
-    adadeltaLoop(arrays, constants, 0, n);
-    return;
-  }
-  const { g, a, d, aOut, dOut } = arrays;
-  runSplit({ kind: 'adadelta', arrays, constants, out: arrays.u, from: 0, to: n }, [g, a, d, aOut, dOut], 1);
+/** An optimiser's step over all its elements (`from`, `to` ignored), cut across the idle helpers when large and every array is shared. */
+export function splitStep(task: StepTask): void {
+  const n = task.out.length;
+  const whole = { ...task, from: 0, to: n } as StepTask;
+  if (n < MIN_SPLIT_ELEMENTS || helpers.length === 0) runTask(whole);
+  else runSplit(whole, Object.values(task.arrays), 1);
 }
