@@ -18,4 +18,14 @@ export { proximalTerms, withProximal } from './prox-terms.ts';
 export { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
 export { chain, type GradientTransform, identity, mapTree, masked, type State, stateless, type Tree } from './transform.ts';
 export { optimizerFor, TransformOptimizer, weightNames } from './transform-optimizer.ts';
-export { ADADELTA_KERNEL, ADAM_KERNEL, adadeltaComposed, adadeltaStep, adamComposed, adamStep } from './update-kernels.ts';
+export {
+  ADADELTA_KERNEL,
+  ADAM_KERNEL,
+  adadeltaComposed,
+  adadeltaStep,
+  adamComposed,
+  adamStep,
+  RMS_KERNEL,
+  rmsComposed,
+  rmsStep,
+} from './update-kernels.ts';

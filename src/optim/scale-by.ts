@@ -10,7 +10,7 @@
  */
 import { type Tensor, tf } from '../tf.ts';
 import { type GradientTransform, mapTree, type State, stateless, type Tree, zerosLike } from './transform.ts';
-import { adadeltaStep, adamStep, ema } from './update-kernels.ts';
+import { adadeltaStep, adamStep, rmsStep } from './update-kernels.ts';
 
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
 
@@ -50,9 +50,10 @@ export function scaleByRms(rho = 0.9, eps = 1e-7): GradientTransform {
     update: (g, s) => {
       const next: Record<string, Tensor> = {};
       const u = mapTree(g, (t, k) => {
-        const a = ema(slot(s, 'a', k), tf.square(t), rho);
+        // One kernel where the backend has one (update-kernels.ts), the same ops otherwise.
+        const [delta, a] = rmsStep(t, slot(s, 'a', k), rho, eps);
         next[`a:${k}`] = a;
-        return tf.div(t, tf.sqrt(tf.add(a, eps)));
+        return delta;
       });
       return [u, next];
     },

@@ -12,7 +12,7 @@
  *   Sum, MaxPool, MaxPoolGrad           sum.ts, max-pool.ts, max-pool-grad.ts
  *   GatherV2 along axis 0               gather-v2.ts (rows copied: a training batch drawn from the data)
  *   Relu's gradient                     relu-grad.ts (a kernel of its own, PenxReluGrad)
- *   Adadelta's and Adam's steps         update-steps.ts (kernels of their own, PenxAdadelta and PenxAdam: one loop each)
+ *   optimisers' steps                   update-steps.ts (kernels of their own, PenxAdadelta, PenxAdam, PenxRms: one loop each)
  */
 import { absConfig } from './abs.ts';
 import { addConfig } from './add.ts';
@@ -65,7 +65,7 @@ export const ORT_KERNELS: readonly OrtKernelConfig[] = [
   gatherV2Config,
 ];
 
-/** Replace the kernels on `backendName` (a host backend made by runtime/host.ts), route Relu's gradient and add the optimisers' steps (Adadelta, Adam). */
+/** Replace the kernels on `backendName` (a host backend made by runtime/host.ts), route Relu's gradient and add the optimisers' steps (Adadelta, Adam, RMSprop). */
 export function registerOrtKernels(backendName: string): void {
   for (const k of ORT_KERNELS) replaceKernel(backendName, k.kernelName, k.body);
   registerReluGrad(backendName, MIN_ORT_ELEMENTS);

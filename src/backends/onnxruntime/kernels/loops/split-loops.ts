@@ -15,6 +15,7 @@
 import { type AdadeltaArrays, type AdadeltaConstants, adadeltaLoop } from './adadelta-loop.ts';
 import { type AdamArrays, type AdamConstants, adamLoop } from './adam-loop.ts';
 import { type BinaryOp, binaryLoop, type UnaryOp, unaryLoop } from './elementwise-loops.ts';
+import { type RmsArrays, type RmsConstants, rmsLoop } from './rms-loop.ts';
 
 /**
  * Loops of fewer elements run here whole: a task's message and wake-up cost ~50–100 µs of both
@@ -38,24 +39,18 @@ export type LoopTask =
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: Float32Array; readonly out: Float32Array; readonly from: number; readonly to: number }
   | StepTask;
 
-/** An optimiser's step as one loop (adadelta-loop.ts, adam-loop.ts): every array full-size, `out` its first output (u). */
-export type StepTask =
-  | {
-      readonly kind: 'adadelta';
-      readonly arrays: AdadeltaArrays;
-      readonly constants: AdadeltaConstants;
-      readonly out: Float32Array;
-      readonly from: number;
-      readonly to: number;
-    }
-  | {
-      readonly kind: 'adam';
-      readonly arrays: AdamArrays;
-      readonly constants: AdamConstants;
-      readonly out: Float32Array;
-      readonly from: number;
-      readonly to: number;
-    };
+/** A step's task: its arrays (every one full-size), its constants, `out` its first output (u), elements [from, to). */
+interface Step<K extends string, A, C> {
+  readonly kind: K;
+  readonly arrays: A;
+  readonly constants: C;
+  readonly out: Float32Array;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** An optimiser's step as one loop (adadelta-loop.ts, adam-loop.ts, rms-loop.ts). */
+export type StepTask = Step<'adadelta', AdadeltaArrays, AdadeltaConstants> | Step<'adam', AdamArrays, AdamConstants> | Step<'rms', RmsArrays, RmsConstants>;
 
 /** A thread that runs loop tasks: `ready` while it is idle, `start` hands it one, `finish` waits for it (throws its error). */
 export interface LoopHelper {
@@ -91,6 +86,10 @@ export function runTask(t: LoopTask): void {
   }
   if (t.kind === 'adam') {
     adamLoop(t.arrays, t.constants, t.from, t.to);
+    return;
+  }
+  if (t.kind === 'rms') {
+    rmsLoop(t.arrays, t.constants, t.from, t.to);
     return;
   }
   const n = t.out.length;
