@@ -21,6 +21,7 @@ export { optimizerFor, TransformOptimizer, weightNames } from './transform-optim
 export {
   ADADELTA_KERNEL,
   ADAM_KERNEL,
+  type AdamStepOptions,
   adadeltaComposed,
   adadeltaStep,
   adamComposed,

@@ -34,7 +34,7 @@ export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-7): GradientTransform
       const next: Record<string, Tensor> = { count };
       const u = mapTree(g, (t, k) => {
         // One kernel where the backend has one (update-kernels.ts), the same ops otherwise.
-        const [delta, m, v] = adamStep(t, slot(s, 'm', k), slot(s, 'v', k), c1, c2, b1, b2, eps);
+        const [delta, m, v] = adamStep(t, slot(s, 'm', k), slot(s, 'v', k), { c1, c2, b1, b2, eps });
         next[`m:${k}`] = m;
         next[`v:${k}`] = v;
         return delta;

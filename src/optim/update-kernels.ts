@@ -1,6 +1,6 @@
 /**
  * Optimiser updates as one kernel where the backend has one. Adadelta's step is ~16 element-wise
- * ops and Adam's ~12, each a pass over the weights and a new tensor; a backend may register a
+ * ops, Adam's ~12 and RMSprop's ~6, each a pass over the weights and a new tensor; a backend may register a
  * whole step as one kernel under an explicit name, which computes every element by the same
  * float32 operations in the same order (so the results are bit for bit those of the ops):
  *
@@ -17,7 +17,7 @@
  *
  * @example
  * const [u, a1, d1] = adadeltaStep(g, a, d, 0.95, 1e-7);
- * const [u2, m1, v1] = adamStep(g, m, v, tf.scalar(0.1), tf.scalar(0.001), 0.9, 0.999, 1e-7);
+ * const [u2, m1, v1] = adamStep(g, m, v, { c1: tf.scalar(0.1), c2: tf.scalar(0.001), b1: 0.9, b2: 0.999, eps: 1e-7 });
  */
 import { type Tensor, tf } from '../tf.ts';
 
@@ -40,8 +40,17 @@ export function adadeltaComposed(g: Tensor, a: Tensor, d: Tensor, rho: number, e
   return [u, a1, ema(d, tf.square(u), rho)];
 }
 
-/** Adam's step by TF.js ops: [u, m', v'] (the formula above; c1, c2 the bias corrections). */
-export function adamComposed(g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, b1: number, b2: number, eps: number): [Tensor, Tensor, Tensor] {
+/** Adam's hyperparameters and this step's bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ (float32 scalars). */
+export interface AdamStepOptions {
+  readonly c1: Tensor;
+  readonly c2: Tensor;
+  readonly b1: number;
+  readonly b2: number;
+  readonly eps: number;
+}
+
+/** Adam's step by TF.js ops: [u, m', v'] (the formula above). */
+export function adamComposed(g: Tensor, m: Tensor, v: Tensor, { c1, c2, b1, b2, eps }: AdamStepOptions): [Tensor, Tensor, Tensor] {
   const m1 = ema(m, g, b1);
   const v1 = ema(v, tf.square(g), b2);
   return [tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(v1, c2)), eps)), m1, v1];
@@ -65,10 +74,11 @@ export function adadeltaStep(g: Tensor, a: Tensor, d: Tensor, rho: number, eps: 
   return tf.engine().runKernel(ADADELTA_KERNEL, { g, a, d }, { rho, eps }) as unknown as [Tensor, Tensor, Tensor];
 }
 
-/** Adam's step [u, m', v'] from the gradient g, the averages m (of g) and v (of g²) and the bias corrections c1, c2 (float32 scalars): one kernel where the backend has it. */
-export function adamStep(g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, b1: number, b2: number, eps: number): [Tensor, Tensor, Tensor] {
+/** Adam's step [u, m', v'] from the gradient g and the averages m (of g) and v (of g²): one kernel where the backend has it. */
+export function adamStep(g: Tensor, m: Tensor, v: Tensor, options: AdamStepOptions): [Tensor, Tensor, Tensor] {
+  const { c1, c2, b1, b2, eps } = options;
   const scalars = [c1, c2].every((c) => c.dtype === 'float32' && c.rank === 0);
-  if (!scalars || !hasKernel(ADAM_KERNEL, [g, m, v])) return adamComposed(g, m, v, c1, c2, b1, b2, eps);
+  if (!scalars || !hasKernel(ADAM_KERNEL, [g, m, v])) return adamComposed(g, m, v, options);
   return tf.engine().runKernel(ADAM_KERNEL, { g, m, v, c1, c2 }, { b1, b2, eps }) as unknown as [Tensor, Tensor, Tensor];
 }
 

@@ -27,7 +27,7 @@ async function stepOn(name: string, step: typeof adamStep, count: number, g: Flo
   await tf.setBackend(name);
   return tf.tidy(() => {
     const [c1, c2] = corrections(count) as [tf.Tensor, tf.Tensor];
-    return step(tf.tensor1d(g), tf.tensor1d(m), tf.tensor1d(v), c1, c2, B1, B2, EPS).map((t) => t.dataSync() as Float32Array);
+    return step(tf.tensor1d(g), tf.tensor1d(m), tf.tensor1d(v), { c1, c2, b1: B1, b2: B2, eps: EPS }).map((t) => t.dataSync() as Float32Array);
   });
 }
 
@@ -98,7 +98,7 @@ describe('PenxAdam = the composed ops, bit for bit', () => {
     const counted = countCalls(ADAM_KERNEL);
     const before = await stepOn(ORT_BACKEND, adamStep, 3, g, m, v);
     expect(counted.calls).toBe(1);
-    tf.tidy(() => adamStep(tf.tensor1d(g), tf.tensor1d(m), tf.tensor1d(v), tf.tensor1d([0.1]), tf.scalar(0.01), B1, B2, EPS));
+    tf.tidy(() => adamStep(tf.tensor1d(g), tf.tensor1d(m), tf.tensor1d(v), { c1: tf.tensor1d([0.1]), c2: tf.scalar(0.01), b1: B1, b2: B2, eps: EPS }));
     expect(counted.calls).toBe(1);
     tf.unregisterKernel(ADAM_KERNEL, ORT_BACKEND);
     const composed = await stepOn(ORT_BACKEND, adamStep, 3, g, m, v);
