@@ -3,7 +3,7 @@
  * (run.json and the checkpoint's run.json; no model loaded). `fitToFolder` decides from it what a
  * resume does, and a sweep which runs are left, so the two never disagree:
  *
- *   every epoch in run.json, not behind its checkpoint ─► done      (checkpoint or not: kept)
+ *   every epoch in run.json                            ─► done      (checkpoint or not: kept)
  *   else a checkpoint                                  ─► partial   (continues after its epochs)
  *   else some epochs in run.json                       ─► stranded  (nothing to continue from)
  *   else                                               ─► new       (starts over)
@@ -47,11 +47,11 @@ function readRecord(dir: string, checkpointed: boolean): RunRecord | undefined {
 /** The state of the run folder `dir` for a run of `epochs` epochs; a DataError when a record there is not one. */
 export function runFolderState(dir: string, epochs: number): RunFolderState {
   const checkpoint = checkpointDir(dir);
-  const saved = checkpoint ? readRunFile(join(checkpoint, RUN_JSON)).epochs.length : 0;
   const record = readRecord(dir, checkpoint !== undefined);
   const recorded = record?.epochs.length ?? 0;
-  if (record && recorded >= epochs && recorded >= saved) return { state: 'done', record, checkpoint: checkpoint !== undefined };
-  if (checkpoint) return { state: 'partial', epochs: saved, ...(record ? { record } : {}) };
+  if (record && recorded >= epochs) return { state: 'done', record, checkpoint: checkpoint !== undefined };
+  // The checkpoint's record only here: a finished run's (a sweep reads every run's) is not read twice.
+  if (checkpoint) return { state: 'partial', epochs: readRunFile(join(checkpoint, RUN_JSON)).epochs.length, ...(record ? { record } : {}) };
   if (record && recorded > 0) return { state: 'stranded', record };
   return { state: 'new', ...(record ? { record } : {}) };
 }

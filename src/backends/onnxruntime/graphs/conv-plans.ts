@@ -116,10 +116,11 @@ export function inputGradRun(g: ConvGeometry): ConvRun {
  * Gather and input transform, is the forward's own: ONNX Runtime's common-subexpression
  * elimination keeps one of each in a fused training graph. Measured on conv2d_2 (24×24 out, 64
  * samples, one thread): the filter gradient alone 15.4 → 10.8 ms, and the whole training graph
- * 80.9 → 71.7 ms (alternated). The largest error relative to the largest entry, against float64 sums: 1.2e-6
- * on ReLU activations (F(2, 3): 3e-7); on sines, whose products nearly cancel, 3.4e-5 over 128
- * samples and 2.3e-4 over 256 (F(2, 3): 1.1e-5 and 7.7e-5), and 1.4e-6 over 512 samples of a
- * 32×32 `same` conv. On conv2d_3 (10×10 out, part tiles) F(4, 3) gained nothing (7.8 → 8.2 ms).
+ * 80.9 → 71.7 ms (alternated). The largest error relative to the largest entry, against float64
+ * sums: 1.2e-6 on ReLU activations (F(2, 3): 3e-7); on sines, whose products nearly cancel,
+ * 3.4e-5 over 128 samples and 2.3e-4 over 256 (F(2, 3): 1.1e-5 and 7.7e-5), and 1.4e-6 over 512
+ * samples of a 32×32 `same` conv. On conv2d_3 (10×10 out, part tiles) F(4, 3) gained nothing
+ * (7.8 → 8.2 ms).
  */
 export function filterGradGraph(g: ConvGeometry, tail = false): GraphSpec {
   if (!winograd(g)) {
