@@ -7,11 +7,11 @@ import type { CpuJob } from './bench-cpu.ts';
 const port = parentPort;
 if (!port) throw new Error('bench-cpu-main.ts runs in a worker thread');
 try {
-  const { batchSize, steps } = workerData as CpuJob;
+  const { batchSize, steps, optimizer } = workerData as CpuJob;
   // The cpu backend prints an advert for tfjs-node on first use; the bench says what it is.
   silenceCpuAdvert();
   await tf.setBackend('cpu');
-  const cpu = await stepper(batchSize);
+  const cpu = await stepper(batchSize, optimizer);
   const ms = median(await timeCalls(cpu.step, 1, steps));
   cpu.dispose();
   port.postMessage({ ms });

@@ -3,7 +3,7 @@
  * isolate, so the reference is not skewed by the state the fast backend left behind (in the same
  * thread it measured up to 3.5× slower after a one-thread wasm run).
  *
- *   cpuMsPerStep(batch, steps) ─► Worker(bench-cpu-worker.mjs ─► bench-cpu-main.ts):
+ *   cpuMsPerStep(batch, steps, optimizer) ─► Worker(bench-cpu-worker.mjs ─► bench-cpu-main.ts):
  *                                   cpu backend, warm-up, steps ─► median ms
  */
 import { Worker } from 'node:worker_threads';
@@ -11,6 +11,8 @@ import { Worker } from 'node:worker_threads';
 export interface CpuJob {
   readonly batchSize: number;
   readonly steps: number;
+  /** The optimiser's spec. */
+  readonly optimizer: string;
 }
 
 /** Median milliseconds of a training step on the cpu backend, measured in a new thread. */

@@ -2,7 +2,7 @@
  * The speed of training the reference model on the selected backend, timed as `penx train` runs
  * it, against the stock `cpu` backend in the same process:
  *
- *   selected backend: reference model + L1 penalty, Adadelta, the gradient strategy `penx train`
+ *   selected backend: reference model + L1 penalty, Adadelta (or the optimiser given), the gradient strategy `penx train`
  *     picks (gradientsFor: the fused graph on onnxruntime, else per kernel over every thread)
  *     ─► warm-up: a first `fit` on a copy (sessions built, code compiled)
  *     ─► `fit` itself on all of MNIST from a fresh model, stopped after `steps` + 1 batches: the
@@ -45,8 +45,13 @@ import { cpuMsPerStep } from './bench-cpu.ts';
 import { loadData } from './data/mnist.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
 
+/** The reference experiment's optimiser, the one timed unless another is given. */
+export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
+
 export interface BenchOptions {
   readonly batchSize: number;
+  /** The optimiser's spec (default REFERENCE_OPTIMIZER), for the timed backend and the cpu reference. */
+  readonly optimizer?: string;
   readonly steps: number;
   /** Test images the epoch's evaluation is timed on (projected to the whole test set); default all. */
   readonly evalImages?: number;
@@ -59,6 +64,8 @@ export interface BenchOptions {
 
 export interface BenchResult {
   readonly backend: string;
+  /** The optimiser's spec, as `penx train` records it. */
+  readonly optimizer: string;
   readonly threads: number;
   readonly parallel: string;
   /** How gradients are computed: one fused graph per step, or kernel by kernel. */
@@ -146,6 +153,7 @@ async function fitBatches(
   train: Split,
   batchSize: number,
   batches: number,
+  optimizer: string,
 ): Promise<{ times: number[]; cpu: number[]; tensors: number[] }> {
   const times: number[] = [];
   const cpu: number[] = [];
@@ -156,7 +164,7 @@ async function fitBatches(
     await fit(model, train, {
       epochs: 1,
       batchSize,
-      optimizer: 'adadelta:lr=1,rho=0.95',
+      optimizer,
       loss: 'categoricalCrossentropy',
       gradients,
       callbacks: [
@@ -186,12 +194,12 @@ function cpuMs(): number {
 }
 
 /**
- * One training step of the reference model (L1, Adadelta) on a fixed random batch, for the cpu
+ * One training step of the reference model (L1, `optimizer`) on a fixed random batch, for the cpu
  * reference (its speed per sample is all it gives, and it cannot run a real epoch's worth).
  */
-export async function stepper(batchSize: number): Promise<{ step: () => Promise<unknown>; dispose: () => void }> {
+export async function stepper(batchSize: number, optimizer: string): Promise<{ step: () => Promise<unknown>; dispose: () => void }> {
   const model = await benchModel();
-  const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
+  const opt = optimizerFor(model, optimizerSpec(optimizer).transform);
   const [x, y] = tf.tidy(() => [
     tf.randomUniform([batchSize, ...MNIST_SHAPE], 0, 1, 'float32', 1),
     tf.oneHot(tf.randomUniform([batchSize], 0, MNIST_CLASSES, 'int32', 2), MNIST_CLASSES),
@@ -210,20 +218,21 @@ export async function stepper(batchSize: number): Promise<{ step: () => Promise<
 export async function cpuReference(options: BenchOptions): Promise<number | undefined> {
   if (options.cpuSteps === 0) return undefined;
   (options.progress ?? (() => undefined))(`cpu: ${options.cpuSteps} training step${options.cpuSteps === 1 ? '' : 's'} at batch ${options.cpuBatchSize} (slow)`);
-  return cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps });
+  return cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps, optimizer: options.optimizer ?? REFERENCE_OPTIMIZER });
 }
 
 /** Time the selected backend; `cpuMs` (from `cpuReference`) is measured here unless given (with `cpuSteps` 0, never). */
 export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
   const B = options.batchSize;
+  const optimizer = options.optimizer ?? REFERENCE_OPTIMIZER;
   const data = mnist();
   const loss = { loss: 'categoricalCrossentropy' as const };
   try {
     say(`${info.name}: warm-up (2 batches of a first run)`);
     const warm = await benchModel();
     const warmGradients = await gradientsFor(warm, info);
-    await fitBatches(warm, warmGradients.gradients, data.train, B, 2);
+    await fitBatches(warm, warmGradients.gradients, data.train, B, 2, optimizer);
     await warmGradients.gradients.close();
     warm.dispose();
 
@@ -231,7 +240,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
     const model = await benchModel();
     const { gradients, path } = await gradientsFor(model, info);
     try {
-      const run = await fitBatches(model, gradients, data.train, B, options.steps + 1);
+      const run = await fitBatches(model, gradients, data.train, B, options.steps + 1, optimizer);
       const [first, ...steps] = run.times;
       const stepsCpu = run.cpu.slice(1);
       const [tensorsAfterWarmup = NaN, tensorsAfterSteps = NaN] = run.tensors;
@@ -260,6 +269,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       const cpuMsPerSample = cpuStepMs === undefined ? undefined : cpuStepMs / options.cpuBatchSize;
       return {
         backend: info.name,
+        optimizer,
         threads: info.threads,
         parallel: gradients.parallel ?? info.parallel,
         gradients: path,

@@ -109,11 +109,25 @@ describe('penx bench', () => {
     expect(r.stderr).toMatch(/the first 2 batches of a real run at batch 8 \(fused\)/);
     const j = JSON.parse(r.stdout) as Record<string, number | string>;
     expect(j).toMatchObject({ backend: 'onnxruntime', threads: 2, parallel: 'data', gradients: 'fused', batchSize: 8 });
+    // The reference's optimiser unless another is given, as penx train records it.
+    expect(j['optimizer']).toBe('adadelta:lr=1,rho=0.95,eps=1e-7');
     expect(j['trainStepMs']).toBeGreaterThan(j['forwardMs'] as number);
     expect(j).not.toHaveProperty('cpuMsPerSample');
     expect(j).not.toHaveProperty('speedupVsCpu');
     expect(r.stderr).not.toMatch(/cpu: \d+ training step/);
     expect(j['tensorsAfterSteps']).toBe(j['tensorsAfterWarmup']);
+  }, 120_000);
+
+  it('--optimizer times the optimiser given (the timed run takes its steps: an absurd rate diverges); a bad spec is refused with exit 2', async () => {
+    const r = await smallBench('onnxruntime', '--cpu-steps', '0', '--optimizer', 'adam:lr=1e-3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ optimizer: 'adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-7', gradients: 'fused' });
+    const wild = await smallBench('onnxruntime', '--cpu-steps', '0', '--optimizer', 'sgd:lr=1e12');
+    expect(wild.code).toBe(1);
+    expect(wild.stderr).toMatch(/loss became NaN or infinite/);
+    const bad = await smallBench('onnxruntime', '--optimizer', 'adamx');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown optimizer 'adamx'.*Accepted: sgd, momentum, adam/);
   }, 120_000);
 
   it('--all times every backend that starts, in one process: a JSON array, or a table side by side', async () => {
@@ -141,6 +155,7 @@ describe('penx bench', () => {
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout).toMatch(new RegExp(`^measure +(tensorflow +)?onnxruntime +wasm${peer ? ' +pytorch' : ''}$`, 'm'));
     expect(t.stdout).toMatch(/^one epoch \(60 000 samples, evaluation, snapshot\) +[\d.]+ s +[\d.]+ s/m);
+    expect(t.stdout).toMatch(/^optimiser +adadelta:lr=1,rho=0.95,eps=1e-7 +adadelta:lr=1,rho=0.95,eps=1e-7/m);
     expect(t.stdout).toMatch(/^cpu backend, batch 1 +not timed \(--cpu-steps 0\) +not timed/m);
   }, 240_000);
 

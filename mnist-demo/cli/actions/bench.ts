@@ -1,9 +1,9 @@
 /** `penx bench`: how fast the reference model trains here, as `penx train` runs it (see mnist-demo/bench.ts); `--all`: every backend side by side, and PyTorch when it can run. */
 
 import os from 'node:os';
-import { type BackendInfo, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
+import { type BackendInfo, optimizerSpec, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
 import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
-import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
+import { type BenchOptions, type BenchResult, cpuReference, REFERENCE_OPTIMIZER, runBench } from '../../bench.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';
@@ -17,6 +17,7 @@ export interface BenchFlags extends BackendFlags {
   readonly cpuBatchSize: string;
   readonly cpuSteps: string;
   readonly evalImages?: string;
+  readonly optimizer?: string;
 }
 
 /** The backends `--all` tries, fastest kind first (cpu is the reference every row is compared with). */
@@ -27,6 +28,9 @@ function threadsLabel(r: BenchResult): string {
     r.threads === 1 ? '' : r.parallel === 'data' ? ', data-parallel' : r.backend === 'wasm' ? ", wasm's threaded build" : `, ${r.backend}'s own threads`;
   return `${r.threads} thread${r.threads === 1 ? '' : 's'}${how}`;
 }
+
+/** The reference experiment's optimiser as specs are recorded (normalised: every parameter given). */
+const referenceOptimizer = (): string => optimizerSpec(REFERENCE_OPTIMIZER).spec;
 
 /** A bench result or PyTorch's (which lacks the cpu comparison and the tensor counts). */
 type Column = BenchResult | PeerResult;
@@ -43,6 +47,7 @@ function report(results: readonly Column[]): string {
   ];
   const rows = [
     row('threads', threadsLabel, (r) => `${r.threads} (PyTorch ${r.version})`),
+    row('optimiser', (r) => r.optimizer, referenceOptimizer),
     row(
       'gradients',
       (r) => (r.gradients === 'fused' ? 'one fused graph per step' : 'kernel by kernel'),
@@ -111,6 +116,10 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
     console.error(`backend: ${describeBackend(info)}`);
     results.push(await runBench(info, options, cpuMs));
   }
+  if (options.optimizer !== undefined && options.optimizer !== referenceOptimizer()) {
+    console.error(`pytorch: skipped (bench/pytorch-peer.py trains with the reference's ${referenceOptimizer()} only)`);
+    return results;
+  }
   options.progress?.(`pytorch: ${options.steps} training steps at batch ${options.batchSize} (bench/pytorch-peer.py)`);
   const peer = await pytorchPeer(threads ?? os.availableParallelism(), options.batchSize, options.steps, options.evalImages);
   if (typeof peer === 'string') console.error(`pytorch: skipped (${peer})`);
@@ -121,6 +130,7 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
 export async function bench(flags: BenchFlags): Promise<void> {
   const options: BenchOptions = {
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
+    optimizer: optimizerSpec(flags.optimizer ?? REFERENCE_OPTIMIZER).spec,
     steps: wholeNumber(flags.steps, '--steps', 1),
     cpuBatchSize: wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1),
     cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 0),

@@ -87,6 +87,10 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .option('--steps <n>', 'timed steps on the selected backend (the step: their median; the epoch: from their mean)', '20')
       .option('--cpu-batch-size <n>', 'batch size on the cpu backend', '4')
       .option('--cpu-steps <n>', "timed steps on the stock cpu backend, the speed-up's reference (0: leave it out)", '1')
+      .option(
+        '--optimizer <spec>',
+        "the optimiser to time, as penx train takes it, e.g. adam:lr=1e-3 (default: the reference's, adadelta:lr=1,rho=0.95; PyTorch's column only for it)",
+      )
       .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),
   ).action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
 
