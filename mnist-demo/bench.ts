@@ -2,8 +2,9 @@
  * The speed of training the reference model on the selected backend, timed as `penx train` runs
  * it, against the stock `cpu` backend in the same process:
  *
- *   selected backend: reference model + L1 penalty, Adadelta (or the optimiser given), the gradient strategy `penx train`
- *     picks (gradientsFor: the fused graph on onnxruntime, else per kernel over every thread)
+ *   selected backend: reference model + L1 penalty, Adadelta (or the optimiser given), the
+ *     gradient strategy `penx train` picks (gradientsFor: the fused graph on onnxruntime, else
+ *     per kernel over every thread)
  *     ─► warm-up: a first `fit` on a copy (sessions built, code compiled)
  *     ─► `fit` itself on all of MNIST from a fresh model, stopped after `steps` + 1 batches: the
  *        real loop (batches gathered in the run's seeded order, steps, progress callbacks) over
@@ -225,7 +226,7 @@ export async function cpuReference(options: BenchOptions): Promise<number | unde
 export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?: number): Promise<BenchResult> {
   const say = options.progress ?? (() => undefined);
   const B = options.batchSize;
-  const optimizer = options.optimizer ?? REFERENCE_OPTIMIZER;
+  const optimizer = optimizerSpec(options.optimizer ?? REFERENCE_OPTIMIZER).spec;
   const data = mnist();
   const loss = { loss: 'categoricalCrossentropy' as const };
   try {
