@@ -44,10 +44,8 @@ interface Split {
 
 import { cpuMsPerStep } from './bench-cpu.ts';
 import { loadData } from './data/mnist.ts';
+import { REFERENCE_OPTIMIZER } from './experiment/reference.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
-
-/** The reference experiment's optimiser, the one timed unless another is given. */
-export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 
 export interface BenchOptions {
   readonly batchSize: number;

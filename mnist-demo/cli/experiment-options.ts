@@ -1,6 +1,7 @@
 /** The options `penx train` and `penx compare` share (parsed by actions/parse-experiment.ts). */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { REFERENCE_OPTIMIZER } from '../experiment/reference.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
 
 /** Options as commander gives them (text). */
@@ -28,9 +29,6 @@ export interface ExperimentFlags extends BackendFlags {
   readonly host?: string;
   readonly pruneEpochs: string;
 }
-
-/** The reference experiment's optimiser. */
-export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 
 export function addExperimentOptions(cmd: Command): Command {
   return addBackendOptions(

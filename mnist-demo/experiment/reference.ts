@@ -1,6 +1,9 @@
 /** The reference experiment's names and sizes, as the commands' defaults and help show them. */
 export const REFERENCE_PENALTIES = 'none,l1:1e-4,l2:1e-4,l3:1e-4,l4:1e-4,deadzone:1e-4';
 
+/** The reference experiment's optimiser: Keras's Adadelta, as the original study ran it. */
+export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
+
 /** What `npm start` runs: a seeded subset, a few epochs. */
 export const QUICK = { trainSize: 6000, testSize: 2000, epochs: 3, out: 'figures/runs', name: 'quickstart' } as const;
 

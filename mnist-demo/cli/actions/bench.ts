@@ -3,7 +3,8 @@
 import os from 'node:os';
 import { type BackendInfo, optimizerSpec, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
 import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
-import { type BenchOptions, type BenchResult, cpuReference, REFERENCE_OPTIMIZER, runBench } from '../../bench.ts';
+import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
+import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';

@@ -4,10 +4,9 @@
  * few epochs. The full experiment is the same comparison with all data and 40 epochs.
  */
 import { splitSpecList } from 'penalty-explorer/node';
-import { FULL_COMMAND, QUICK, REFERENCE_PENALTIES } from '../../experiment/reference.ts';
+import { FULL_COMMAND, QUICK, REFERENCE_OPTIMIZER, REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 import type { Experiment } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
-import { REFERENCE_OPTIMIZER } from '../experiment-options.ts';
 import { compareRuns, comparisonRuns } from './compare.ts';
 
 export async function start(flags: BackendFlags): Promise<void> {

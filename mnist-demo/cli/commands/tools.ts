@@ -1,5 +1,6 @@
 /** `penx plot`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
 import { type Command, Option } from 'commander';
+import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
 import type { BenchFlags } from '../actions/bench.ts';
 import type { PlaygroundFlags } from '../actions/playground.ts';
 import type { PlotFlags } from '../actions/plot.ts';
@@ -89,7 +90,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .option('--cpu-steps <n>', "timed steps on the stock cpu backend, the speed-up's reference (0: leave it out)", '1')
       .option(
         '--optimizer <spec>',
-        "the optimiser to time, as penx train takes it, e.g. adam:lr=1e-3 (default: the reference's, adadelta:lr=1,rho=0.95; PyTorch's column only for it)",
+        `the optimiser to time, as penx train takes it, e.g. adam:lr=1e-3 (default: the reference's, ${REFERENCE_OPTIMIZER}; PyTorch's column only for it)`,
       )
       .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),
   ).action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
