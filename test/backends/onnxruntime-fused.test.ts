@@ -88,6 +88,8 @@ async function fused(
     big.dispose();
   }
   const g = await f.gradients(m, { xs: [xt], ys: [yt] }, objectiveOf(m, loss));
+  // The graph ran (a batch it cannot take goes to the per-kernel path, which builds no session).
+  expect(f.sessions).toBeGreaterThan(0);
   const out = { numbers: g.scores, grads: byPlace(m, g.grads), sessions: f.sessions };
   tf.dispose([xt, yt, yAll, ...Object.values(g.grads)]);
   await f.close();
@@ -239,6 +241,38 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     expectSame(cpu, ort);
     // Data-parallel shards of 2 and 1 in sessions of 4 (built for the batch of 8).
     expectSame(cpu, await fused(build, x, [3, 8, 8, 1], 'categoricalCrossentropy', 3, 8, 'data'));
+  }, 60_000);
+
+  it('int32 labels (as tf.oneHot makes them, or class indices) and int32 images run the graph, as float ones', async () => {
+    const build = () =>
+      seq(
+        img(6, 6, 2),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      )();
+    const n = 5;
+    const pixels = Array.from(data(n * 72, 6), (v) => Math.round(Math.abs(v) * 9));
+    const classes = Array.from({ length: n }, (_, i) => (i * 2 + 1) % 3);
+    const floatsOf = (t: tf.Tensor) => [t.dataSync() as Float32Array];
+    for (const [loss, ys] of [
+      ['categoricalCrossentropy', () => [tf.oneHot(tf.tensor1d(classes, 'int32'), 3), tf.oneHot(tf.tensor1d(classes, 'int32'), 3).toFloat()]],
+      ['sparseCategoricalCrossentropy', () => [tf.tensor2d(classes, [n, 1], 'int32'), tf.tensor2d(classes, [n, 1], 'float32')]],
+    ] as const) {
+      const m = await modelOn('onnxruntime', build, 5);
+      const f = await FusedGradients.start(m, loss, 2);
+      if (typeof f === 'string') throw new Error(`not fused: ${f}`);
+      const [yInt, yFloat] = ys();
+      const [xInt, xFloat] = [tf.tensor4d(pixels, [n, 6, 6, 2], 'int32'), tf.tensor4d(pixels, [n, 6, 6, 2], 'float32')];
+      const asInts = await f.gradients(m, { xs: [xInt], ys: [yInt!] }, objectiveOf(m, loss));
+      expect(f.sessions, loss).toBe(1);
+      const asFloats = await f.gradients(m, { xs: [xFloat], ys: [yFloat!] }, objectiveOf(m, loss));
+      expect(asInts.scores, loss).toEqual(asFloats.scores);
+      for (const [k, g] of Object.entries(asFloats.grads)) expect(floatsOf(asInts.grads[k]!), `${loss} ${k}`).toEqual(floatsOf(g));
+      tf.dispose([xInt, xFloat, yInt!, yFloat!, ...Object.values(asInts.grads), ...Object.values(asFloats.grads)]);
+      await f.close();
+      m.dispose();
+    }
   }, 60_000);
 
   it('frozen layers get no gradient; a seeded dropout drops what it drops on cpu', async () => {

@@ -48,6 +48,19 @@ import { SessionWorkers } from './workers.ts';
  */
 const FUSED_EVAL_CHUNK = 128;
 
+/**
+ * A batch tensor's values as the graph's float32 input: its own array when it holds one, else
+ * read and converted (int32 labels, as `tf.oneHot` makes them; int32 or bool images): exact for
+ * whole numbers below 2²⁴. Only strings and complex numbers have none (then the per-kernel path).
+ */
+function floatsFor(backend: tf.KernelBackend, t: Tensor): Float32Array | undefined {
+  const own = floatsOf(backend, t);
+  if (own) return own;
+  if (t.dtype === 'string' || t.dtype === 'complex64') return undefined;
+  const values = backend.readSync(t.dataId);
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+}
+
 const isObjective = (o: unknown): o is Objective => typeof o === 'object' && o !== null && 'losses' in o && 'metrics' in o;
 
 /** Why the graph cannot score `objective`: only one loss and, at most, its accuracy. */
@@ -124,7 +137,7 @@ export class FusedGradients implements GradientStrategy {
     if (tf.getBackend() !== ORT_BACKEND) return undefined;
     const [x, y] = [batch.xs[0]!, batch.ys[0]!];
     const backend = tf.backend();
-    const [xs, ys] = [floatsOf(backend, x), floatsOf(backend, y)];
+    const [xs, ys] = [floatsFor(backend, x), floatsFor(backend, y)];
     return xs && ys && samplesOf(batch) > 0 ? [xs, ys, y] : undefined;
   }
 
