@@ -83,11 +83,11 @@ const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, 
 /** What fitToFolder takes besides fit's options. */
 const FOLDER_KEYS = ['dir', 'figures', 'portable', 'onNote', 'resume', 'force'] as const satisfies ReadonlyArray<keyof FolderOptions>;
 
-/** This process's session, from the config a fresh run would get. */
+/** A session from the config its process made as it started (a fresh run's, or a record's from before sessions were kept). */
 function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
-  const { backend, threads, parallel, gradients, gradientsWhy, versions } = config;
+  const { backend, threads, parallel, gradients, gradientsWhy, versions, startedAt } = config;
   return {
-    startedAt: new Date().toISOString(),
+    startedAt,
     fromEpoch,
     backend,
     threads,

@@ -158,6 +158,7 @@ describe('crash and resume', () => {
     const fresh = await penx(...base, '--epochs', '1', '--threads', '2', '--resume');
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stderr).toMatch(/nothing to resume in .*t: starting a new run/);
+    const between = new Date().toISOString();
     const again = await penx(...base, '--epochs', '2', '--threads', '1', '--resume');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/resuming on 1 thread\(s\) .* where the run used 2 .*weights will differ slightly/);
@@ -166,6 +167,10 @@ describe('crash and resume', () => {
       [0, 2],
       [1, 1],
     ]);
+    // Each session when its process started: the first one by the run's own start (fit's config, made
+    // as training began), not at its last write.
+    expect(run.sessions![0]!.startedAt <= run.config.startedAt).toBe(true);
+    expect(run.sessions![0]!.startedAt < between && between < run.sessions![1]!.startedAt).toBe(true);
   }, 120_000);
 
   it('Ctrl-C: exit 130 and one line saying how to continue', async () => {
