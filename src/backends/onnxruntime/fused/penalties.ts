@@ -16,7 +16,7 @@
  */
 
 import { penalised } from '../../../model/index.ts';
-import { BUILTIN_PENALTIES, PenaltyRegularizer } from '../../../penalties/index.ts';
+import { BUILTIN_PENALTIES, isProximal, PenaltyRegularizer } from '../../../penalties/index.ts';
 import type { ParamValues } from '../../../registry/index.ts';
 import type { tf } from '../../../tf.ts';
 import type { GraphBuilder } from '../onnx/builder.ts';
@@ -77,6 +77,8 @@ export interface GraphPenalty {
   readonly strength: number;
   readonly params: ParamValues;
   readonly graph: PenaltyGraph;
+  /** In proximal mode (`,prox`): its value counts, its gradient does not (the step's proximal operator applies it). */
+  readonly proximal: boolean;
 }
 
 /** A weight's regularizer left to TF.js: its value `apply(w)` and gradient by autodiff. */
@@ -95,7 +97,8 @@ export function graphPenalties(model: tf.LayersModel): { inGraph: GraphPenalty[]
   const rest: TfjsPenalty[] = [];
   for (const { variable: weight, regularizer } of penalised(model)) {
     const graph = regularizer instanceof PenaltyRegularizer ? GRAPHS.get(regularizer.definition) : undefined;
-    if (graph && regularizer instanceof PenaltyRegularizer) inGraph.push({ weight, strength: regularizer.strength, params: regularizer.params, graph });
+    if (graph && regularizer instanceof PenaltyRegularizer)
+      inGraph.push({ weight, strength: regularizer.strength, params: regularizer.params, graph, proximal: isProximal(regularizer) });
     else if (!(regularizer instanceof PenaltyRegularizer && regularizer.definition === BUILTIN_PENALTIES.none))
       rest.push({ weight, regularizer: regularizer as unknown as TfjsPenalty['regularizer'] });
   }

@@ -8,6 +8,7 @@
  *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]
  *   backward dOut ─► layer L's backward ─► … ─► layer 1's (no dx there)  ─► g0 … (trained weights' gradients)
  *   penalty  the built-in penalties (penalties.ts): penalty = Σ λ·φ(w), λ·φ'(w) added to the gradients
+ *            (a proximal-mode penalty's value only)
  *
  * The gradients are those of scale·Σ mask·loss: a batch padded to n gives exactly the gradient of
  * its real samples.
@@ -101,7 +102,8 @@ export function fusedGraph(
       tailed = tail;
     }
   }
-  // The built-in penalties: λ·Σφ(w) into `penalty`, λ·φ'(w) added to the trained weights' gradients.
+  // The built-in penalties: λ·Σφ(w) into `penalty`, λ·φ'(w) added to the trained weights' gradients
+  // (not for a penalty in proximal mode: the step applies its proximal operator instead).
   const values: string[] = [];
   if (training && penalties) {
     for (const p of plan.penalties) {
@@ -109,7 +111,7 @@ export function fusedGraph(
       const lambda = b.scalar(p.strength);
       values.push(b.op('Mul', [lambda, value]));
       const data = grads.get(p.weight);
-      if (data) grads.set(p.weight, b.op('Add', [data, b.op('Mul', [lambda, grad])]));
+      if (data && !p.proximal) grads.set(p.weight, b.op('Add', [data, b.op('Mul', [lambda, grad])]));
     }
   }
   b.op(values.length === 0 ? 'Identity' : 'Sum', values.length === 0 ? [b.scalar(0)] : values, undefined, 'penalty');
