@@ -28,7 +28,7 @@ import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { drawRun } from '../render/index.ts';
 import type { tf } from '../tf.ts';
 import type { FitData } from '../training/index.ts';
-import { checkConstraints, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type FitOptions, fit, runConfig } from '../training/index.ts';
+import { checkConstraints, checkGradientsOption, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type FitOptions, fit, runConfig } from '../training/index.ts';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
@@ -138,6 +138,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, options:
   const { dir, figures, portable, onNote, resume, force, ...fitOptions } = options;
   void [figures, onNote, resume, force];
   checkConstraints(model);
+  checkGradientsOption(model, options);
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });

@@ -321,6 +321,12 @@ function splitOf(model: tf.LayersModel, data: FitData, options: FitOptions): { t
   return { train: head, validation: tail, made: [...tensorsOf(head), ...tensorsOf(tail)] };
 }
 
+/** A UsageError when `options.gradients` cannot train `model` on fit's objective (started for another one). */
+export function checkGradientsOption(model: tf.LayersModel, options: FitOptions): void {
+  const refused = options.gradients?.refusal?.(model, objectiveOf(model, options.loss, options.metrics));
+  if (refused) throw new UsageError(`the gradients option cannot train this: ${refused}`);
+}
+
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<RunRecord> {
   checkOptionKeys(options, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
@@ -339,6 +345,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   checkConstraints(model);
   checkInventory(model);
   if (drawsRandom(model)) checkSeededRandom();
+  checkGradientsOption(model, options);
   const strategy = options.gradients ?? localGradients;
   const { optimizer, owned } = optimizerOf(model, options);
   // From here on the tensors `validationSplit` made (and the optimiser fit made) are disposed at the end.

@@ -23,6 +23,11 @@ export interface GradientStrategy {
   gradients(model: tf.LayersModel, batch: Batch, objective: Objective, seed?: number): Promise<BatchGradients>;
   /** The objective's sums on the batch, without training. */
   evaluate(model: tf.LayersModel, batch: Batch, objective: Objective): Promise<BatchScores>;
+  /**
+   * Why it cannot train `model` on `objective` (it was started for another model or objective),
+   * or undefined when it can; `fit` refuses to start on a reason rather than train another way.
+   */
+  refusal?(model: tf.LayersModel, objective: Objective): string | undefined;
   /** Stop what the strategy started (worker threads). */
   close(): Promise<void>;
 }

@@ -28,6 +28,7 @@ export { DivergedError } from './diverged.ts';
 export { evaluate } from './evaluate.ts';
 export {
   type BatchProgress,
+  checkGradientsOption,
   FIT_OPTION_KEYS,
   type FitCallback,
   type FitContext,

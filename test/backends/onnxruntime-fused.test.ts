@@ -6,11 +6,15 @@
  * data-parallel (shards on this thread and a worker); a full training step of the reference model
  * too. Models and losses it cannot express give a reason and train per kernel.
  */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
 import { selectBackend } from '../../src/backends/select.ts';
-import { attachToKernels, definePenalty, optimizerFor, optimizerSpec, penalty, type StepResult, tf, trainStep } from '../../src/index.ts';
+import { fitToFolder } from '../../src/folders/index.ts';
+import { attachToKernels, definePenalty, fit, optimizerFor, optimizerSpec, penalty, type StepResult, tf, trainStep } from '../../src/index.ts';
 import { gradientsFor } from '../../src/parallel/gradients-for.ts';
 import { batchGradients } from '../../src/training/batch-math.ts';
 import type { LossName } from '../../src/training/losses.ts';
@@ -273,6 +277,31 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       await f.close();
       m.dispose();
     }
+  }, 60_000);
+
+  it('fit refuses fused gradients started for another model or objective, before writing anything; trains fused with its own', async () => {
+    const build = () => seq(img(4, 4, 1), tf.layers.flatten(), tf.layers.dense({ units: 3, activation: 'softmax' }))();
+    const [m, other] = [await modelOn('onnxruntime', build, 5), await modelOn('onnxruntime', build, 6)];
+    const f = await FusedGradients.start(m, 'categoricalCrossentropy', 2);
+    if (typeof f === 'string') throw new Error(`not fused: ${f}`);
+    const x = tf.tensor4d(data(8 * 16, 2), [8, 4, 4, 1]);
+    const classes = tf.tensor2d([0, 1, 2, 0, 1, 2, 0, 1], [8, 1]);
+    const oneHot = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3);
+    const settings = { epochs: 1, batchSize: 4, optimizer: 'sgd:lr=0.1', gradients: f } as const;
+    await expect(fit(m, { x, y: classes }, { ...settings, loss: 'sparseCategoricalCrossentropy' })).rejects.toThrow(
+      /started for loss categoricalCrossentropy, metrics \[acc\]; this training has loss sparseCategoricalCrossentropy, metrics \[acc\]/,
+    );
+    await expect(fit(other, { x, y: oneHot }, { ...settings, loss: 'categoricalCrossentropy' })).rejects.toThrow(/started for another model/);
+    const dir = join(mkdtempSync(join(tmpdir(), 'penx-refused-')), 'run');
+    await expect(fitToFolder(m, { x, y: oneHot }, { ...settings, dir, figures: false, metrics: [] })).rejects.toThrow(/metrics \[\]/);
+    expect(existsSync(dir)).toBe(false);
+    // With the model and objective it was started for, the graph trains (it builds its session).
+    const record = await fit(m, { x, y: oneHot }, { ...settings, loss: 'categoricalCrossentropy' });
+    expect([record.config.gradients, f.sessions]).toEqual(['fused', 1]);
+    tf.dispose([x, classes, oneHot]);
+    await f.close();
+    m.dispose();
+    other.dispose();
   }, 60_000);
 
   it('frozen layers get no gradient; a seeded dropout drops what it drops on cpu', async () => {

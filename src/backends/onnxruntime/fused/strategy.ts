@@ -131,9 +131,18 @@ export class FusedGradients implements GradientStrategy {
     return this.runner.sessions;
   }
 
+  refusal(model: tf.LayersModel, objective: Objective): string | undefined {
+    if (model !== this.model) return 'the fused gradients were started for another model (start them for the one trained)';
+    if (signature(objective) !== signature(this.objective)) {
+      const says = (o: Objective) => `loss ${o.losses.map((l) => l.name).join(', ')}, metrics [${o.metrics.map((m) => m.name).join(', ')}]`;
+      return `the fused gradients were started for ${says(this.objective)}; this training has ${says(objective)} (start them with the same loss and metrics)`;
+    }
+    return undefined;
+  }
+
   /** The batch's two arrays when the graph can take them (the model and objective it was built for). */
   private arraysOf(model: tf.LayersModel, batch: Batch, objective: Objective): [Float32Array, Float32Array, Tensor] | undefined {
-    if (model !== this.model || signature(objective) !== signature(this.objective) || batch.xs.length !== 1 || batch.ys.length !== 1) return undefined;
+    if (this.refusal(model, objective) || batch.xs.length !== 1 || batch.ys.length !== 1) return undefined;
     if (tf.getBackend() !== ORT_BACKEND) return undefined;
     const [x, y] = [batch.xs[0]!, batch.ys[0]!];
     const backend = tf.backend();
