@@ -28,7 +28,17 @@ import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { drawRun } from '../render/index.ts';
 import type { tf } from '../tf.ts';
 import type { FitData } from '../training/index.ts';
-import { checkConstraints, checkGradientsOption, checkOptionKeys, DivergedError, FIT_OPTION_KEYS, type FitOptions, fit, runConfig } from '../training/index.ts';
+import {
+  checkConstraints,
+  checkGradientsOption,
+  checkOptionKeys,
+  DivergedError,
+  FIT_OPTION_KEYS,
+  type FitOptions,
+  fit,
+  runConfig,
+  withBatchSizeOf,
+} from '../training/index.ts';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
@@ -133,8 +143,9 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
 }
 
 /** Train with `fit`, keeping the run folder `options.dir` up to date after every epoch; resumable. */
-export async function fitToFolder(model: tf.LayersModel, data: FitData, options: FolderOptions): Promise<RunRecord> {
-  checkOptionKeys(options, [...FIT_OPTION_KEYS, ...FOLDER_KEYS], 'fitToFolder');
+export async function fitToFolder(model: tf.LayersModel, data: FitData, given: FolderOptions): Promise<RunRecord> {
+  checkOptionKeys(given, [...FIT_OPTION_KEYS, ...FOLDER_KEYS], 'fitToFolder');
+  const options = (await withBatchSizeOf(data, given)) as FolderOptions;
   const { dir, figures, portable, onNote, resume, force, ...fitOptions } = options;
   void [figures, onNote, resume, force];
   checkConstraints(model);

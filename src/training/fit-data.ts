@@ -149,6 +149,19 @@ export function tensorBatches(data: Batch, batchSize: number, seed: number, shuf
 }
 
 /** The batches of a dataset of { xs, ys }, as it yields them. */
+/** The samples in a dataset's first batch (its batch size): one element read from a fresh iterator, then freed. */
+export async function datasetBatchSize(ds: tf.data.Dataset<DatasetBatch>): Promise<number> {
+  const it = await ds.iterator();
+  const first = await it.next();
+  if (first.done || !first.value || !isTensors(first.value.xs))
+    throw new DataError('a dataset for fit must yield { xs, ys } batches of tensors (arrays or maps by name for several inputs or outputs)');
+  const xs = first.value.xs;
+  const one = xs instanceof tf.Tensor ? xs : Array.isArray(xs) ? xs[0]! : Object.values(xs)[0]!;
+  const size = one.shape[0] ?? 1;
+  tf.dispose(first.value as unknown as tf.TensorContainer);
+  return size;
+}
+
 export function datasetBatches(model: tf.LayersModel, ds: tf.data.Dataset<DatasetBatch>): EpochBatches {
   const count = Number.isFinite(ds.size) && ds.size !== null ? ds.size : NaN;
   return {

@@ -63,6 +63,7 @@ import {
   checkTensorData,
   type DatasetBatch,
   datasetBatches,
+  datasetBatchSize,
   type FitData,
   isTensorData,
   type TensorData,
@@ -321,6 +322,20 @@ function splitOf(model: tf.LayersModel, data: FitData, options: FitOptions): { t
   return { train: head, validation: tail, made: [...tensorsOf(head), ...tensorsOf(tail)] };
 }
 
+/**
+ * The options with a dataset's own batch size as `batchSize` (what its record states); a
+ * UsageError when the options give another one (a dataset brings its batches: `dataset.batch(n)`).
+ */
+export async function withBatchSizeOf(data: FitData, options: FitOptions): Promise<FitOptions> {
+  if (isTensorData(data)) return options;
+  const size = await datasetBatchSize(data);
+  if (options.batchSize !== undefined && options.batchSize !== size)
+    throw new UsageError(
+      `batchSize ${options.batchSize} with a dataset of batches of ${size}: a dataset brings its own batches (dataset.batch(n)); leave batchSize out`,
+    );
+  return { ...options, batchSize: size };
+}
+
 /** A UsageError when `options.gradients` cannot train `model` on fit's objective (started for another one). */
 export function checkGradientsOption(model: tf.LayersModel, options: FitOptions): void {
   const refused = options.gradients?.refusal?.(model, objectiveOf(model, options.loss, options.metrics));
@@ -328,8 +343,9 @@ export function checkGradientsOption(model: tf.LayersModel, options: FitOptions)
 }
 
 /** Train `model` on `data` with the project's step; returns the run record. */
-export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<RunRecord> {
-  checkOptionKeys(options, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
+export async function fit(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
+  checkOptionKeys(given, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
+  const options = await withBatchSizeOf(data, given);
   checkMonitors(options.monitors ?? []);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);

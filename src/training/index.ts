@@ -37,6 +37,7 @@ export {
   type RunInfo,
   runConfig,
   type TrainBegin,
+  withBatchSizeOf,
 } from './fit.ts';
 export type { DatasetBatch, FitData, TensorData, Tensors, ValidationData } from './fit-data.ts';
 export { EVAL_CHUNK, type GradientStrategy, localGradients } from './gradients.ts';

@@ -224,6 +224,12 @@ describe('fit on a model that is not the reference CNN', () => {
     }>;
     const record = await fit(dense(), ds, { epochs: 2, optimizer: 'sgd:lr=0.1' });
     expect(record.config.data).toBe('dataset');
+    // The batch size the record states is the dataset's own; another one given is refused.
+    expect(record.config.batchSize).toBe(10);
+    await expect(fit(dense(), ds, { epochs: 1, batchSize: 32, optimizer: 'sgd:lr=0.1' })).rejects.toThrow(
+      'batchSize 32 with a dataset of batches of 10: a dataset brings its own batches (dataset.batch(n)); leave batchSize out',
+    );
+    expect((await fit(dense(), ds, { epochs: 1, batchSize: 10, optimizer: 'sgd:lr=0.1' })).config.batchSize).toBe(10);
     expect(record.epochs).toHaveLength(2);
     expect(record.epochs[0]!.testLoss).toBeNull();
     tf.dispose([data.x, data.sparse, data.oneHot]);
