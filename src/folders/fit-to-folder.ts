@@ -194,6 +194,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     }
     return await fit(model, data, {
       ...fitOptions,
+      // One start for the record's config and its first session.
+      info: { ...fitOptions.info, startedAt: now.startedAt },
       ...(from ? { from } : {}),
       callbacks: [
         {

@@ -137,6 +137,8 @@ export interface RunInfo {
   /** Why the gradients take the per-kernel path where a fused graph was possible (the backend's reason). */
   readonly gradientsWhy?: string;
   readonly versions?: Readonly<Record<string, string>>;
+  /** When the run started (ISO 8601), if before `fit` was called; default when `fit` starts. */
+  readonly startedAt?: string;
 }
 
 export interface FitOptions {
@@ -285,7 +287,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     gradients: strategy.path ?? 'per-kernel',
     ...(info.gradientsWhy ? { gradientsWhy: info.gradientsWhy } : {}),
     versions: { '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core, ...info.versions },
-    startedAt: new Date().toISOString(),
+    startedAt: info.startedAt ?? new Date().toISOString(),
   };
 }
 
