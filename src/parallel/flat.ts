@@ -1,6 +1,21 @@
 /** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild. */
 import { type Tensor, tf } from '../tf.ts';
 
+/** Every variable of a model, trainable or not (frozen layers, moving statistics), in `model.weights` order. */
+export function allVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.weights.map((lv) => lv.read() as tf.Variable);
+}
+
+/**
+ * The shape and trainability of each of `model.weights`, in order: two models with the same layout
+ * take each other's flat weights, and their trainable weights are the same ones. (`model.weights`
+ * lists the trainable weights first, so the order itself depends on which layers are frozen.)
+ */
+export function weightLayout(model: tf.LayersModel): string {
+  const trainable = new Set(model.trainableWeights);
+  return model.weights.map((w) => `${w.shape.join('x')}${trainable.has(w) ? '' : ' frozen'}`).join(', ');
+}
+
 /** Tensors (weights or their gradients, in model order) concatenated into one flat array. */
 export function flatTensors(tensors: readonly Tensor[]): Float32Array<ArrayBuffer> {
   const out = new Float32Array(tensors.reduce((s, t) => s + t.size, 0));

@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { currentBackend, startWorkers } from '../backends/index.ts';
 import { tf } from '../tf.ts';
-import { bareTopology } from './flat.ts';
+import { bareTopology, weightLayout } from './flat.ts';
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 
 type Pending = { resolve: (r: ShardResult) => void; reject: (e: Error) => void };
@@ -32,7 +32,7 @@ export class ShardPool {
 
   /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
   static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
-    const setup: WorkerSetup = { topology: bareTopology(model), backend: currentBackend()?.name ?? tf.getBackend() };
+    const setup: WorkerSetup = { topology: bareTopology(model), layout: weightLayout(model), backend: currentBackend()?.name ?? tf.getBackend() };
     const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) =>
       'type' in r && r.type === 'ready' ? true : 'type' in r && r.type === 'failed' ? new Error(`a shard worker failed to start: ${r.error}`) : undefined,
     );

@@ -5,8 +5,9 @@
  *   main ◄──{ grads, scores }───────────────────────── worker
  *   main ──{ weights?, x, y, objective }──────────────► worker: the scores only (evaluation)
  *
- * Weights and gradients travel flat, in the order of the model's trainable weights; the objective
- * by its names (the worker rebuilds it with `objectiveOf`).
+ * Weights travel flat, every one of them (trainable and not: a frozen layer's, moving statistics)
+ * in the order of `model.weights`; gradients flat, in the order of the trainable weights; the
+ * objective by its names (the worker rebuilds it with `objectiveOf`).
  */
 
 export interface ShardBatch {
@@ -23,6 +24,7 @@ export interface ShardBatch {
 export interface GradsRequest extends ShardBatch {
   readonly type: 'grads';
   readonly id: number;
+  /** Every weight of the model (`model.weights` order). */
   readonly weights: Float32Array;
   /** Multiplies the summed per-sample loss: 1 / (samples in the whole batch). */
   readonly scale: number;
@@ -33,6 +35,7 @@ export interface GradsRequest extends ShardBatch {
 export interface EvalRequest extends ShardBatch {
   readonly type: 'eval';
   readonly id: number;
+  /** Every weight of the model (`model.weights` order), when sent. */
   readonly weights?: Float32Array;
   /** Samples per forward pass. */
   readonly chunk: number;
@@ -58,6 +61,8 @@ export type Reply =
 export interface WorkerSetup {
   /** The model's topology (Keras JSON), with regularizers and constraints removed. */
   readonly topology: unknown;
+  /** The model's `weightLayout`: the worker refuses to start when the model it rebuilds has another. */
+  readonly layout: string;
   /** The backend the main thread runs (each worker starts its own, single-threaded). */
   readonly backend: string;
 }

@@ -2,7 +2,7 @@
  * Gradients computed data-parallel: every batch is cut into shards, this thread computes one and
  * each worker thread (its own single-threaded backend) another; the gradients are summed here.
  *
- *   weights ─► workers                   this thread: its shard's gradients + the penalties
+ *   weights ─► workers (every one: frozen too)  this thread: its shard's gradients + the penalties
  *   shards  ─► workers ─► their gradients ─► Σ ─► (the step: optimiser update, constraints)
  *
  * Each shard contributes Σ its per-sample losses / batch size, so the summed gradient equals the
@@ -32,7 +32,7 @@ import {
   sliceBatch,
   trainableVariables,
 } from '../training/index.ts';
-import { flatTensors } from './flat.ts';
+import { allVariables, flatTensors, weightLayout } from './flat.ts';
 import { type RequestBody, ShardPool } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 
@@ -87,16 +87,32 @@ function rows(t: Tensor, s: Shard): { data: Float32Array; shape: number[] } {
   return { data: data.slice(), shape };
 }
 
+/** Every weight of `model` for the workers, flat; an Error when its layout is not the one the workers rebuilt. */
+function weightsFor(model: tf.LayersModel, layout: string): Float32Array {
+  const now = weightLayout(model);
+  if (now !== layout)
+    throw new Error(
+      `the model's weights (${now}) are not laid out as when the shard workers started (${layout}): a layer frozen or unfrozen since? Start them again`,
+    );
+  return flatTensors(allVariables(model));
+}
+
 export class ShardedGradients implements GradientStrategy {
-  private constructor(private readonly pool: ShardPool | undefined) {}
+  private constructor(
+    private readonly pool: ShardPool | undefined,
+    /** The `weightLayout` of the model the workers rebuilt. */
+    private readonly layout: string,
+  ) {}
 
   /**
    * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread).
    * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there).
+   * Each step sends every weight, trainable or not; the models it is then given must have the same
+   * weights, frozen alike (else the step throws).
    */
   static async start(model: tf.LayersModel, workers: number): Promise<ShardedGradients> {
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
-    return new ShardedGradients(workers > 0 ? await ShardPool.start(model, workers) : undefined);
+    return new ShardedGradients(workers > 0 ? await ShardPool.start(model, workers) : undefined, weightLayout(model));
   }
 
   get threads(): number {
@@ -110,9 +126,10 @@ export class ShardedGradients implements GradientStrategy {
     if (!mine || theirs.length === 0) return batchGradients(model, batch, objective, 1 / n, seedOf(0));
     const [x, y] = single(batch);
     const vars = trainableVariables(model);
+    const weights = weightsFor(model, this.layout);
     const remote = this.send(theirs, x, y, (i) => ({
       type: 'grads',
-      weights: flatTensors(vars),
+      weights,
       scale: 1 / n,
       objective: sendable(objective),
       ...(seed === undefined ? {} : { seed: seedOf(i + 1) }),
@@ -143,9 +160,10 @@ export class ShardedGradients implements GradientStrategy {
     const [mine, ...theirs] = shardsOf(n, this.threads);
     if (!mine || theirs.length === 0) return evaluateChunked(model, batch, objective, EVAL_CHUNK);
     const [x, y] = single(batch);
+    const weights = weightsFor(model, this.layout);
     const remote = this.send(theirs, x, y, () => ({
       type: 'eval',
-      weights: flatTensors(trainableVariables(model)),
+      weights,
       chunk: EVAL_CHUNK,
       objective: sendable(objective),
     }));

@@ -1,8 +1,8 @@
 /**
  * A shard worker: its own single-threaded backend (the main thread's kind) and a copy of the model's layers.
  *
- *   start: backend ─► model from the bare topology ─► 'ready'
- *   each request: weights (if sent) ─► forward (+ backward) on the shard ─► reply
+ *   start: backend ─► model from the bare topology (the main thread's weight layout, or 'failed') ─► 'ready'
+ *   each request: every weight (if sent: trainable and not) ─► forward (+ backward) on the shard ─► reply
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +10,7 @@ import { selectBackend } from '../backends/index.ts';
 import { outputNamesOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { batchGradients, evaluateChunked, type Objective, objectiveOf, trainableVariables } from '../training/index.ts';
-import { assignFlat, flatTensors } from './flat.ts';
+import { allVariables, assignFlat, flatTensors, weightLayout } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
 
 const port = parentPort;
@@ -20,7 +20,9 @@ const post = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, tra
 async function setUp(setup: WorkerSetup) {
   await selectBackend(setup.backend, { threads: 1, parallel: 'threads' });
   const model = await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] });
-  return { model, vars: trainableVariables(model) };
+  const layout = weightLayout(model);
+  if (layout !== setup.layout) throw new Error(`the model rebuilt here has other weights (${layout}) than the main thread's (${setup.layout})`);
+  return { model, vars: trainableVariables(model), all: allVariables(model) };
 }
 
 /** The objective a request names, rebuilt once per distinct one. */
@@ -35,8 +37,9 @@ function objectiveFor(model: tf.LayersModel, o: Request['objective']): Objective
   return objective;
 }
 
-function handle(model: tf.LayersModel, vars: tf.Variable[], m: Request): void {
-  if (m.weights) assignFlat(vars, m.weights);
+/** `vars`: the trainable variables (gradients), `all`: every variable (the weights sent). */
+function handle(model: tf.LayersModel, vars: tf.Variable[], all: tf.Variable[], m: Request): void {
+  if (m.weights) assignFlat(all, m.weights);
   const x = tf.tensor(m.x, m.xShape, 'float32');
   const y = tf.tensor(m.y, m.yShape, 'float32');
   const batch = { xs: [x], ys: [y] };
@@ -56,10 +59,10 @@ function handle(model: tf.LayersModel, vars: tf.Variable[], m: Request): void {
 }
 
 try {
-  const { model, vars } = await setUp(workerData as WorkerSetup);
+  const { model, vars, all } = await setUp(workerData as WorkerSetup);
   port.on('message', (m: Request) => {
     try {
-      handle(model, vars, m);
+      handle(model, vars, all, m);
     } catch (e) {
       post({ id: m.id, error: e instanceof Error ? e.message : String(e) });
     }
