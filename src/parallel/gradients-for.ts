@@ -6,13 +6,14 @@
  *       step, on every thread — data-parallel shards (`parallel: 'data'`) or ONNX Runtime's own
  *       threads (src/backends/onnxruntime/fused/)
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
- *       model TF.js can rebuild from its JSON in a worker), else this thread alone
+ *       model TF.js can rebuild from its JSON in a worker, no layer bound to the whole batch such as
+ *       BatchNormalization), else this thread alone, with a note saying why
  */
 
 import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
 import { tf } from '../tf.ts';
 import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
-import { ShardedGradients } from './sharded.ts';
+import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients } from './sharded.ts';
 
 /** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
 export type GradientPath = 'fused' | 'per-kernel';
@@ -65,6 +66,8 @@ async function shardedFor(
     return { gradients: localGradients, note: 'one thread: a model of several inputs or outputs cannot run on worker threads' };
   if (!namedObjective(objectiveOf(model, loss, metrics)))
     return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
+  const bound = batchBoundLayer(model);
+  if (bound) return { gradients: localGradients, note: `one thread: ${BATCH_BOUND_WHY(bound)}` };
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {

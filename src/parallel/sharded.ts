@@ -8,13 +8,18 @@
  * Each shard contributes Σ its per-sample losses / batch size, so the summed gradient equals the
  * gradient of the whole batch on one thread (up to float rounding). A loss or metric given as a
  * function cannot be sent to a worker, nor a model of several inputs or outputs: use named ones,
- * or local gradients. Shard i's random ops draw from `mixSeeds(seed, i)`, this thread's being shard 0.
+ * or local gradients. Nor a model with a layer whose training-mode output depends on the whole batch
+ * or which updates state of its own while training (BatchNormalization: batch statistics, moving
+ * mean and variance): each shard would normalise with its own statistics and each worker keep its
+ * own moving ones (`batchBoundLayer`). Shard i's random ops draw from `mixSeeds(seed, i)`, this thread's being shard 0.
  *
  * @example
  * const sharded = await ShardedGradients.start(model, 1);   // this thread + 1 worker: both cores
  * await fit(model, data, { gradients: sharded, … });
  * await sharded.close();
  */
+
+import { inventory, makersOf } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import {
   addScores,
@@ -87,6 +92,26 @@ function rows(t: Tensor, s: Shard): { data: Float32Array; shape: number[] } {
   return { data: data.slice(), shape };
 }
 
+/** Layers whose training-mode output depends on the whole batch, whatever their weights. */
+const BATCH_BOUND = new Set(['BatchNormalization']);
+
+/**
+ * The first layer of `model` that cannot be split across shards without changing the result, as
+ * `path (Class)`: a BatchNormalization (its training output uses the batch's statistics, and it
+ * updates its moving ones), or any trainable layer keeping non-trainable weights of its own (state
+ * it may update while training); undefined when there is none.
+ */
+export function batchBoundLayer(model: tf.LayersModel): string | undefined {
+  for (const { name, layer } of inventory(model).layers)
+    for (const maker of makersOf(layer))
+      if (BATCH_BOUND.has(maker.getClassName()) || (maker.trainable && maker.nonTrainableWeights.length > 0)) return `${name} (${maker.getClassName()})`;
+  return undefined;
+}
+
+/** Why a model with the layer `bound` (see `batchBoundLayer`) is not split across threads. */
+export const BATCH_BOUND_WHY = (bound: string): string =>
+  `layer ${bound} uses the whole batch's statistics or keeps state of its own while training, which shards on worker threads would change`;
+
 /** Every weight of `model` for the workers, flat; an Error when its layout is not the one the workers rebuilt. */
 function weightsFor(model: tf.LayersModel, layout: string): Float32Array {
   const now = weightLayout(model);
@@ -106,12 +131,15 @@ export class ShardedGradients implements GradientStrategy {
 
   /**
    * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread).
-   * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there).
+   * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there),
+   * and with workers for a model that cannot be split across shards (`batchBoundLayer`).
    * Each step sends every weight, trainable or not; the models it is then given must have the same
    * weights, frozen alike (else the step throws).
    */
   static async start(model: tf.LayersModel, workers: number): Promise<ShardedGradients> {
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
+    const bound = workers > 0 ? batchBoundLayer(model) : undefined;
+    if (bound) throw new Error(`${BATCH_BOUND_WHY(bound)}; use local gradients`);
     return new ShardedGradients(workers > 0 ? await ShardPool.start(model, workers) : undefined, weightLayout(model));
   }
 

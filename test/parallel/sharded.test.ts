@@ -256,3 +256,47 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     m.dispose();
   });
 });
+
+describe('a model with BatchNormalization is not split across threads', () => {
+  const make = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'bn_a', units: 6, inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.batchNormalization({ name: 'bn_norm' }),
+        tf.layers.dense({ name: 'bn_b', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+
+  it('gradientsFor on wasm with 2 threads takes one thread, says why, and its gradients are the one-thread ones', async () => {
+    const { gradientsFor, localGradients } = await import('../../src/node.ts');
+    const backend = await selectBackend('wasm', { threads: 2 });
+    expect(backend.workers).toBe(1);
+    const m = make();
+    const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy', ['accuracy']);
+    expect(chosen.path).toBe('per-kernel');
+    expect(chosen.gradients.threads).toBe(1);
+    expect(chosen.note).toMatch(/^one thread: layer bn_norm \(BatchNormalization\) uses the whole batch's statistics/);
+    // Batch statistics: the shards' halves have other means than the whole batch.
+    const b = {
+      xs: [
+        tf.tensor2d(
+          Array.from({ length: 40 }, (_, i) => (i < 20 ? i * 0.1 : -i * 0.3)),
+          [10, 4],
+        ),
+      ],
+      ys: [tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 2, 1, 0, 0], 'int32'), 3)],
+    };
+    const objective = objectiveOf(m, 'categoricalCrossentropy', ['accuracy']);
+    const one = await localGradients.gradients(m, b, objective);
+    const got = await chosen.gradients.gradients(m, b, objective);
+    got.scores.forEach((v, i) => expect(Math.abs(v - one.scores[i]!), `score ${i}`).toBeLessThan(1e-5));
+    for (const key of Object.keys(one.grads)) {
+      const [a, g] = [one.grads[key]!.dataSync(), got.grads[key]!.dataSync()];
+      a.forEach((v, i) => expect(Math.abs(v - g[i]!), `${key}[${i}]`).toBeLessThan(1e-5));
+    }
+    await expect(ShardedGradients.start(m, 1)).rejects.toThrow(/bn_norm \(BatchNormalization\)/);
+    tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(got.grads)]);
+    await chosen.gradients.close();
+    m.dispose();
+  }, 60_000);
+});
