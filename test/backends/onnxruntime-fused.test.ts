@@ -1,8 +1,8 @@
 /**
  * The fused training graph (src/backends/onnxruntime/fused/) computes what the cpu backend
  * computes: for every layer kind and activation it expresses, every loss, a padded batch, frozen
- * layers and a seeded dropout, the loss sum, correct count and every weight's gradient agree with
- * TF.js's own autodiff on the cpu backend within 1e-4 (relative) — on ONNX Runtime's threads and
+ * layers (a TF.js regularizer on one counted, with no gradient) and a seeded dropout, the loss sum,
+ * correct count and every weight's gradient agree with TF.js's own autodiff on the cpu backend within 1e-4 (relative) — on ONNX Runtime's threads and
  * data-parallel (shards on this thread and a worker); a full training step of the reference model
  * too. Models and losses it cannot express give a reason and train per kernel.
  */
@@ -387,6 +387,47 @@ describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
     },
     60_000,
   );
+});
+
+describe('a TF.js regularizer on a frozen layer, fused = cpu', () => {
+  it('counts its value without a gradient (none to take: the layer is not trained), and the model trains', async () => {
+    const build = () => {
+      const m = seq(
+        tf.layers.dense({ inputShape: [4], units: 5, activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 0.03 }) }),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      )();
+      m.layers[0]!.trainable = false;
+      return m;
+    };
+    const x = data(6 * 4, 2);
+    const run = async (backend: string) => {
+      const m = await modelOn(backend, build, 5);
+      const [xt, yt] = [tf.tensor(x, [6, 4]), labels('categoricalCrossentropy', 6, [3])];
+      const f = backend === 'onnxruntime' ? await FusedGradients.start(m, 'categoricalCrossentropy', 2) : undefined;
+      if (typeof f === 'string') throw new Error(`not fused: ${f}`);
+      const [batch, objective] = [{ xs: [xt], ys: [yt] }, objectiveOf(m, 'categoricalCrossentropy')];
+      const g = f ? await f.gradients(m, batch, objective) : batchGradients(m, batch, objective, 1 / 6);
+      if (f) expect(f.sessions, 'the graph ran').toBeGreaterThan(0);
+      const out = { penalty: g.penalty, grads: byPlace(m, g.grads), numbers: g.scores };
+      tf.dispose(Object.values(g.grads));
+      // A training step: the frozen kernel stays, its penalty still counted.
+      const opt = optimizerFor(m, optimizerSpec('sgd:lr=0.1').transform);
+      const frozen = m.layers[0]!.getWeights()[0]!.dataSync().slice();
+      const step = await trainStep(m, opt, xt, yt, f ? { gradients: f } : {});
+      expect(Array.from(m.layers[0]!.getWeights()[0]!.dataSync())).toEqual(Array.from(frozen));
+      tf.dispose([xt, yt]);
+      opt.dispose();
+      await f?.close();
+      m.dispose();
+      return { ...out, stepPenalty: step.penaltyLoss };
+    };
+    const [cpu, ort] = [await run('cpu'), await run('onnxruntime')];
+    expect(cpu.penalty).toBeGreaterThan(0);
+    expect(relErr([cpu.penalty], [ort.penalty])).toBeLessThan(1e-5);
+    expect(relErr([cpu.stepPenalty], [ort.stepPenalty])).toBeLessThan(1e-5);
+    expectSame(cpu, ort);
+    expect(Object.keys(ort.grads).sort()).toEqual(['0:kernel', '1:bias']);
+  }, 60_000);
 });
 
 describe('the reference model', () => {

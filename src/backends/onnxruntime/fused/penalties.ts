@@ -12,7 +12,8 @@
  *   deadzone  Σ max(0, |w| − a)       sign(w)·[|w| − a > 0]
  *
  * A user's penalty (or any other regularizer) is left to TF.js: its value and gradient come from
- * autodiff of the layer's regularizer, added to the graph's gradients (strategy.ts).
+ * autodiff of the layer's regularizer, added to the graph's gradients (strategy.ts); on a weight
+ * not trained (a frozen layer's), its value only.
  */
 
 import { penalised } from '../../../model/index.ts';

@@ -171,13 +171,22 @@ export class FusedGradients implements GradientStrategy {
 
   /**
    * Add the gradients of the regularizers the graph leaves to TF.js (a user's penalty) to the
-   * data gradients (in place); their value.
+   * data gradients (in place); their value. A regularizer of a weight not trained (a frozen layer's)
+   * counts its value and gets no gradient (`tf.variableGrads` would find no trained variable in it).
    */
   private addTfjsPenalties(grads: tf.NamedTensorMap): number {
     const rest = this.runner.plan.tfjsPenalties;
     if (rest.length === 0) return 0;
     const vars = trainableVariables(this.model);
-    const { value, grads: pen } = tf.variableGrads(() => tf.addN(rest.map((p) => p.regularizer.apply(p.weight.read()))) as tf.Scalar, vars);
+    const trained = new Set<tf.Variable>(vars);
+    const sum = (ps: typeof rest) => tf.addN(ps.map((p) => p.regularizer.apply(p.weight.read()))) as tf.Scalar;
+    const [onTrained, onFrozen] = [
+      rest.filter((p) => trained.has(p.weight.read() as tf.Variable)),
+      rest.filter((p) => !trained.has(p.weight.read() as tf.Variable)),
+    ];
+    let total = onFrozen.length === 0 ? 0 : tf.tidy(() => sum(onFrozen).dataSync()[0] ?? NaN);
+    if (onTrained.length === 0) return total;
+    const { value, grads: pen } = tf.variableGrads(() => sum(onTrained), vars);
     for (const v of vars) {
       const g = pen[v.name];
       if (!g) continue;
@@ -187,7 +196,7 @@ export class FusedGradients implements GradientStrategy {
         tf.dispose([data, g]);
       } else grads[v.name] = g;
     }
-    const total = value.dataSync()[0] ?? NaN;
+    total += value.dataSync()[0] ?? NaN;
     value.dispose();
     return total;
   }
