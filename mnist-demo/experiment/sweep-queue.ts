@@ -201,22 +201,26 @@ export class SweepQueue {
     }
   }
 
+  /** Refuse (UsageError) `record` when a different sweep of its name is on the queue; reads only, so it can be asked before anything is written. */
+  async checkSubmittable(record: SweepRecord): Promise<void> {
+    const was = await this.record(record.name);
+    if (!was) return;
+    const why =
+      settingsDiffer(was.settings, record.settings) ??
+      (JSON.stringify(was.runs) !== JSON.stringify(record.runs)
+        ? `its grid has ${was.runs.length} runs (${gridText(was)}), this one ${record.runs.length} (${gridText(record)})`
+        : undefined);
+    if (why)
+      throw new UsageError(
+        `a different sweep named ${record.name} is already on the queue at ${this.url} (${why}); give this one another name, or remove that one first (penx sweep --queue ${this.url} --name ${record.name} --remove)`,
+      );
+  }
+
   /** Put `record` on the queue: its registry entry, then a job per run; a different sweep of the same name is refused. Returns the runs whose failed jobs were retried. */
   async submit(record: SweepRecord): Promise<{ readonly again: boolean; readonly retried: string[] }> {
     const added = await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
     const again = added === 0;
-    if (again) {
-      const was = (await this.record(record.name))!;
-      const why =
-        settingsDiffer(was.settings, record.settings) ??
-        (JSON.stringify(was.runs) !== JSON.stringify(record.runs)
-          ? `its grid has ${was.runs.length} runs (${gridText(was)}), this one ${record.runs.length} (${gridText(record)})`
-          : undefined);
-      if (why)
-        throw new UsageError(
-          `a different sweep named ${record.name} is already on the queue at ${this.url} (${why}); give this one another name, or remove that one first (penx sweep --queue ${this.url} --name ${record.name} --remove)`,
-        );
-    }
+    if (again) await this.checkSubmittable(record);
     await this.add(record, record.runs);
     const retried: string[] = [];
     for (const job of await this.jobs(record)) {

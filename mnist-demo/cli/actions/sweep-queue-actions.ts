@@ -120,10 +120,13 @@ async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> 
 }
 
 export async function queueSweep(url: string, record: SweepRecord, dir: string, detach: boolean): Promise<number> {
-  // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one; workers write it too when it is missing.
-  openFolder(dir, 'sweep');
-  if (!readSweepJson(dir)) await writeSweepJson(dir, record);
+  // Refused before anything is written: a wrong or unreachable URL (SweepQueue.open), a different
+  // sweep of this name on the queue, a folder that is not a sweep folder of the tool's (openFolder).
   return withQueue(url, async (q) => {
+    await q.checkSubmittable(record);
+    // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one; workers write it too when it is missing.
+    openFolder(dir, 'sweep');
+    if (!readSweepJson(dir)) await writeSweepJson(dir, record);
     const { again, retried } = await q.submit(record);
     console.error(
       `sweep ${record.name}: ${record.runs.length} run${record.runs.length === 1 ? '' : 's'} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${q.url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +

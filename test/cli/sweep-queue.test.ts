@@ -1,0 +1,57 @@
+/**
+ * `penx sweep --queue` refused: a wrong URL, an unreachable Redis, a different sweep of the same
+ * name on the queue. Each exits 2 and leaves the disk as it was: no sweep folder, no sweep.json,
+ * nothing in --out (the URL and the queue are checked before the sweep folder is claimed).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, testRedis } from '../sweep/redis.ts';
+import { penx, TINY } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-sweep-queue-'));
+const redis = await testRedis();
+afterAll(() => {
+  redis?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const GRID = ['--penalties', 'l1', '--strengths', '1e-4', '--seeds', '3', ...TINY, '--epochs', '2'];
+
+describe('penx sweep --queue refused changes nothing on disk', () => {
+  it('a URL that is not a Redis URL: exit 2, the folder not made', async () => {
+    const out = join(root, 'http');
+    const r = await penx('sweep', '--queue', 'http://x', ...GRID, '--out', out, '--name', 's');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/'http:\/\/x' is not a Redis URL .*expected redis:\/\/HOST:PORT/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a Redis nothing answers at: exit 2, the folder not made', async () => {
+    const out = join(root, 'closed');
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    for (const url of ['redis://127.0.0.1:1', closed]) {
+      const r = await penx('sweep', '--queue', url, ...GRID, '--out', out, '--name', 's');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`cannot reach Redis at ${url}`);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it.runIf(redis)('a different sweep of the same name on the queue: exit 2, the second folder not made', async () => {
+    // Database 2: no worker of another test listens there.
+    const url = `${redis!.url.replace(/\/\d+$/, '')}/2`;
+    const name = `refused${process.pid}`;
+    const first = join(root, 'first');
+    const ok = await penx('sweep', '--queue', url, ...GRID, '--out', first, '--name', name, '--detach');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(join(first, name, 'sweep.json'))).toBe(true);
+    const second = join(root, 'second');
+    const other = await penx('sweep', '--queue', url, ...GRID, '--epochs', '3', '--out', second, '--name', name, '--detach');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(new RegExp(`a different sweep named ${name} is already on the queue`));
+    expect(existsSync(second)).toBe(false);
+    expect((await penx('sweep', '--queue', url, '--name', name, '--remove')).code).toBe(0);
+  });
+});
