@@ -13,7 +13,8 @@
  *   │  └─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
  *   └─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
  *      ├─ FolderExistsError         not this tool's, or holding something else
- *      ├─ NotOwnedError
+ *      ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)
+ *      │  └─ NotOwnedError
  *      └─ LockedError
  *   InterruptedError                the work was stopped on request, at a safe point (not a fault)
  */
@@ -96,17 +97,32 @@ export class FolderExistsError extends IOError {
   }
 }
 
-/** A folder that is not this tool's (it has content and no marker of the tool): never resumed, replaced or written into. */
-export class NotOwnedError extends IOError {
+/**
+ * A folder that is in the way and is left untouched: not this tool's, or of another kind. `problem`
+ * says what is wrong with it; the message adds the remedy any caller has (another name or folder).
+ */
+export class FolderRefusedError extends IOError {
   constructor(
     readonly dir: string,
+    /** What is wrong, without what to do about it. */
+    readonly problem: string,
+  ) {
+    super(`${problem}; choose another name or folder`);
+  }
+}
+
+/** A folder that is not this tool's (it has content and no marker of the tool): never resumed, replaced or written into. */
+export class NotOwnedError extends FolderRefusedError {
+  constructor(
+    dir: string,
     /** What was asked: to resume it, to replace it (force), to use it as a new folder, or to write into it (redraw its figures). */
     readonly asked: 'resume' | 'force' | 'new' | 'write',
     /** The name of the marker it lacks. */
     marker: string,
   ) {
-    const why = `it was not written by penalty-explorer (it has no ${marker} marker); nothing was touched; choose another name or folder`;
+    const why = `it was not written by penalty-explorer (it has no ${marker} marker); nothing was touched`;
     super(
+      dir,
       asked === 'resume'
         ? `cannot resume ${dir}: ${why}`
         : asked === 'force'

@@ -28,6 +28,7 @@ export {
   CheckpointMissingError,
   DataError,
   FolderExistsError,
+  FolderRefusedError,
   InterruptedError,
   IOError,
   LockedError,

@@ -17,8 +17,10 @@ import {
   CheckpointMissingError,
   DataError,
   FolderExistsError,
+  FolderRefusedError,
   InterruptedError,
   IOError,
+  NotOwnedError,
   redactCredentials,
   SpecError,
   UsageError,
@@ -48,6 +50,17 @@ function interruptNote(argv: readonly string[]): string {
   }
   if (command === 'sweep') return '; continue it with the same command: finished runs are skipped, the others resume';
   return command === 'start' ? '; npm start starts over; the runs so far are in figures/runs/quickstart' : '';
+}
+
+/** What to do about a folder in the way, in the flags of the command that met it. */
+function folderRemedy(command: string | undefined, err: FolderExistsError | FolderRefusedError): string {
+  if (command === 'start')
+    return `penx start always writes ${err.dir}: move or rename that folder, or run the same comparison elsewhere with penx compare --out DIR --name NAME`;
+  if (command === 'plot') return err instanceof NotOwnedError && err.asked === 'write' ? 'penx plot redraws folders penx wrote' : 'give another --out';
+  if (command === 'prune') return err instanceof NotOwnedError && err.asked === 'write' ? 'give a run folder penx trained' : 'give another --out';
+  if (command === 'worker') return 'give another --out';
+  if (err instanceof FolderExistsError) return 'use --resume to continue it or --force to start it over';
+  return 'give another --name or --out';
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -83,7 +96,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof FolderExistsError) {
-      say(`penx: error: ${err.what} ${err.dir} already exists; use --resume to continue it or --force to start it over`);
+      say(`penx: error: ${err.what} ${err.dir} already exists; ${folderRemedy(argv[0], err)}`);
+      return 2;
+    }
+    if (err instanceof FolderRefusedError) {
+      say(`penx: error: ${err.problem}; ${folderRemedy(argv[0], err)}`);
       return 2;
     }
     if (err instanceof CheckpointMissingError) {

@@ -11,7 +11,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FolderExistsError, IOError, NotOwnedError, UsageError } from '../errors.ts';
+import { FolderExistsError, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { lockFolder } from './lock.ts';
@@ -147,8 +147,7 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
     if (hasContent(dir)) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
     return;
   }
-  if (marker.kind !== kind)
-    throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched; choose another name or folder`);
+  if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
 }
 
 /**

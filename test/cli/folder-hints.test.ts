@@ -1,0 +1,66 @@
+/**
+ * A folder in the way is refused with a remedy in the refused command's own flags: `penx plot
+ * FILE --out DIR` says to give another --out (plot has no --resume or --force), `penx start` says
+ * that it always writes figures/runs/quickstart (it has no --name or --out). Nothing is changed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { claimFolder } from '../../src/folders/folder.ts';
+import { writeRunJson } from '../../src/folders/records.ts';
+import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+import { penx, type Run } from './run-penx.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-folder-hints-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const CLI = resolve('mnist-demo/dist/cli.mjs');
+
+/** `penx` run in `cwd`. */
+function penxIn(cwd: string, ...args: string[]): Promise<Run> {
+  return new Promise((done) =>
+    execFile(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' }, (err, stdout, stderr) =>
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+describe('a folder in the way: the remedy fits the command', () => {
+  it('penx plot FILE --out DIR, DIR a run folder of penx or a folder of the user: give another --out', async () => {
+    const file = join(root, 'record.json');
+    writeFileSync(file, JSON.stringify(makeRunRecord({ epochs: 1 })));
+    const own = join(root, 'own');
+    claimFolder(own, {}, 'run').release();
+    await writeRunJson(own, makeRunRecord({ epochs: 1 }));
+    const before = readdirSync(own).sort();
+    const exists = await penx('plot', file, '--out', own);
+    expect(exists.code).toBe(2);
+    expect(exists.stderr).toMatch(new RegExp(`run folder ${own} already exists; give another --out\\n`));
+    expect(exists.stderr).not.toMatch(/--resume|--force/);
+    expect(readdirSync(own).sort()).toEqual(before);
+
+    const users = join(root, 'users');
+    mkdirSync(users);
+    writeFileSync(join(users, 'notes.txt'), 'mine');
+    const notOwned = await penx('plot', file, '--out', users);
+    expect(notOwned.code).toBe(2);
+    expect(notOwned.stderr).toMatch(/was not written by penalty-explorer .*nothing was touched; give another --out\n/);
+    expect(readdirSync(users)).toEqual(['notes.txt']);
+  });
+
+  it("penx start refusing the user's figures/runs/quickstart: says start always writes there, names no flag start lacks", async () => {
+    const cwd = join(root, 'project');
+    const quick = join(cwd, 'figures', 'runs', 'quickstart');
+    mkdirSync(quick, { recursive: true });
+    writeFileSync(join(quick, 'notes.txt'), 'mine');
+    const r = await penxIn(cwd, 'start');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /refusing to delete figures\/runs\/quickstart: .*nothing was touched; penx start always writes figures\/runs\/quickstart: move or rename that folder/,
+    );
+    expect(r.stderr).not.toMatch(/choose another name or folder/);
+    expect(readdirSync(quick)).toEqual(['notes.txt']);
+  });
+});
