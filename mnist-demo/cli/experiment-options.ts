@@ -1,4 +1,4 @@
-/** The options `penx train` and `penx compare` share (parsed by actions/parse-experiment.ts). */
+/** The options `penx train`, `penx compare` and `penx sweep` share (parsed by actions/parse-experiment.ts). */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { REFERENCE_OPTIMIZER } from '../experiment/reference.ts';
@@ -30,7 +30,17 @@ export interface ExperimentFlags extends BackendFlags {
   readonly pruneEpochs: string;
 }
 
-export function addExperimentOptions(cmd: Command): Command {
+/** The help of the options whose meaning differs between the commands. */
+export interface ExperimentHelp {
+  /** `--name`: what it names and its default. */
+  readonly name: string;
+  /** `--resume`. */
+  readonly resume: string;
+  /** `--force`. */
+  readonly force: string;
+}
+
+export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Command {
   return addBackendOptions(
     cmd
       .option(
@@ -45,9 +55,9 @@ export function addExperimentOptions(cmd: Command): Command {
       .option('--test-size <n>', 'evaluate on a seeded subset of n images (default: all)')
       .option('--data <dir>', 'folder with the four MNIST-format IDX files, .gz or not: any image size, channels and classes (default: the bundled MNIST)')
       .option('--out <dir>', 'folder the run folders go in', 'figures/runs')
-      .option('--name <name>', 'the run (or comparison) folder name; default from the penalty')
-      .option('--resume', 'continue an interrupted run from its last finished epoch')
-      .option('--force', 'replace an existing run folder')
+      .option('--name <name>', help.name)
+      .option('--resume', help.resume)
+      .option('--force', help.force)
       .option('--penalize-bias', 'put the penalty on biases too')
       .option(
         '--portable',

@@ -52,6 +52,21 @@ describe('penx', () => {
     // npm start (the ~8-minute main job) is run by hand, not in CI: its help says what it does.
     expect((await penx('start', '--help')).stdout).toMatch(/compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST/);
   });
+
+  it.concurrent("--name, --resume and --force say what they do in each command, and --name's default is that command's", async () => {
+    // The help with its line breaks undone.
+    const help = async (cmd: string) => (await penx(cmd, '--help')).stdout.replace(/\s+/g, ' ');
+    const [train, compare, sweep] = await Promise.all(['train', 'compare', 'sweep'].map(help));
+    expect(train).toContain('--name <name> the run folder name (default from the penalty, e.g. l1_1e-4)');
+    expect(train).toContain('--resume continue an interrupted run from its last finished epoch');
+    expect(compare).toContain('--name <name> the comparison folder name (default: compare;');
+    expect(compare).toContain('--force replace an existing comparison folder');
+    expect(sweep).toContain("--name <name> the sweep folder name and the sweep's name on a queue (default: sweep)");
+    expect(sweep).toContain(
+      '--resume changes nothing, accepted for symmetry with train and compare: a sweep always skips finished runs and resumes the others',
+    );
+    for (const text of [compare, sweep]) expect(text).not.toContain('default from the penalty');
+  });
 });
 
 // Each bad input: exit code 2 and one message saying what was wrong and what is accepted.

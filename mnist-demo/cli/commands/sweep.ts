@@ -26,6 +26,11 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
       .option('--status', 'with --queue: how many runs of the sweep are done, running, waiting and failed, and each run')
       .option('--json', 'with --status: one JSON object')
       .option('--remove', 'with --queue: take the sweep (its waiting, finished and failed runs, and its name) off the queue'),
+    {
+      name: "the sweep folder name and the sweep's name on a queue (default: sweep); with --status or --remove, the sweep to look at",
+      resume: 'changes nothing, accepted for symmetry with train and compare: a sweep always skips finished runs and resumes the others',
+      force: 'start the sweep folder over: what penx wrote in it deleted (not with --queue)',
+    },
   ).action(async (flags: SweepFlags) => setExit(await (await import('../actions/sweep.ts')).sweep(flags)));
 
   program

@@ -12,6 +12,11 @@ export function addTrainingCommands(program: Command): void {
       .command('train')
       .description('train a model (default: the reference CNN on MNIST) with one penalty; after every epoch, a histogram of all weights')
       .requiredOption('--penalty <spec>', 'the penalty on every kernel, e.g. l1:1e-4 or ./my-penalty.ts:1e-4 (see penx penalties)'),
+    {
+      name: 'the run folder name (default from the penalty, e.g. l1_1e-4)',
+      resume: 'continue an interrupted run from its last finished epoch',
+      force: 'replace an existing run folder',
+    },
   ).action(async (flags: TrainFlags) => (await import('../actions/train.ts')).train(flags));
 
   addExperimentOptions(
@@ -20,6 +25,11 @@ export function addTrainingCommands(program: Command): void {
       .description('train a model once per penalty and compare the weight histograms side by side')
       .option('--penalties <list>', 'comma-separated penalty specs', REFERENCE_PENALTIES)
       .option('--optimizers <list>', "semicolon-separated optimiser specs; every penalty is trained under each, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'"),
+    {
+      name: 'the comparison folder name (default: compare; its runs are named from their penalties)',
+      resume: 'continue an interrupted comparison: finished runs kept, the others resumed from their last finished epoch',
+      force: 'replace an existing comparison folder',
+    },
   ).action(async (flags: CompareFlags) => (await import('../actions/compare.ts')).compare(flags));
 
   addBackendOptions(
