@@ -3,11 +3,12 @@
  * comparison folders (finished, or still training), read from their run.json (data only; nothing is
  * written or imported).
  *
- *   every record read and checked first (a malformed one: exit 2 naming the file)
+ *   every record read and checked first (a malformed one: exit 2 naming the file; an epoch of
+ *   --epochs no run of a folder has: exit 2 naming the epochs there are)
  *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
  */
 import { basename, join } from 'node:path';
-import { readRunJson, UsageError } from 'penalty-explorer/node';
+import { epochGaps, epochGapText, readRunJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
 import { markdownTable, table } from '../table.ts';
@@ -91,6 +92,17 @@ export function summary(dirs: readonly string[], flags: SummaryFlags): void {
   const inputs = dirs.map(readInput);
   const epochs = epochsOf(flags.epochs, inputs);
   if (epochs !== 'all' && epochs.length === 0) throw new UsageError('--epochs must list at least one epoch, e.g. 1,10,40, or be all');
+  // An epoch no run of a folder has is refused, as penx plot does, rather than shown as empty tables.
+  for (const input of inputs) {
+    const gaps =
+      epochs === 'all'
+        ? []
+        : epochGaps(
+            input.records.map((r) => r.record),
+            { histogramEpochs: epochs },
+          );
+    if (gaps.length) throw new UsageError(`${input.folder}: ${gaps.map((g) => epochGapText(g, '--epochs')).join('; ')}`);
+  }
   const s = summarize(inputs, { epochs, maxDrop });
   console.log(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop, flags.markdown));
 }

@@ -42,7 +42,10 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       'the numbers of run or comparison folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0 (|w| < 1e-3, 1e-2, 0.02; w = 0), the spike at 0, the median |w|, the prune level within --max-drop; the spread over seeds',
     )
     .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json, or not finished: their runs so far)')
-    .option('--epochs <list>', 'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last)')
+    .option(
+      '--epochs <list>',
+      'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last); an epoch no run has is refused (exit 2)',
+    )
     .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
     .option('--json', 'print one JSON object instead of tables')
     .option('--markdown', 'print the tables as GitHub Markdown (for a README or an issue)')
