@@ -64,6 +64,13 @@ describe('penx plot --epochs --overlay-epochs --prune-epochs', () => {
   it('draws the histogram rows, the overlays and the prune curves asked for', async () => {
     const r = await penx('plot', cmp, '--epochs', '3,0,1', '--overlay-epochs', '1,3', '--prune-epochs', '1,3');
     expect(r.code, r.stderr).toBe(0);
+    // Progress on stderr, a line per run and one for the comparison's figures; stdout says only what was redrawn.
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      `drawing ${join(cmp, 'none')} (run 1/2)`,
+      `drawing ${join(cmp, 'l1')} (run 2/2)`,
+      `drawing ${cmp}: the comparison's figures`,
+    ]);
+    expect(r.stdout).toBe(`redrew ${cmp} (2 runs)\n`);
     for (const e of ['001', '003'])
       for (const f of [`overlay-epoch-${e}`, `overlay-log-epoch-${e}`, `log-abs-epoch-${e}`])
         for (const ext of ['png', 'svg']) expect(existsSync(join(cmp, `${f}.${ext}`)), `${f}.${ext}`).toBe(true);

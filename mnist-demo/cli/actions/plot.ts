@@ -12,7 +12,8 @@
  *   ─► each folder a run or a comparison of this tool's (its marker), locked while it is drawn
  *      (a run being trained is refused); a record file: its new folder claimed (a folder with
  *      content is refused untouched) and the record written in it
- *   ─► figures and report drawn (reading never imports code)
+ *   ─► figures and report drawn (reading never imports code); a comparison says on stderr each
+ *      run it draws, then its own figures
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -129,7 +130,13 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
       releases.push(lockOwnFolder(t.dir, t.kind));
       if (t.kind === 'comparison') {
         for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
-        for (const [i, run] of t.runs.entries()) await drawRun(join(t.dir, t.names[i] as string), run, options);
+        // Progress on stderr, a line before each run and before the comparison's own figures (a big comparison takes half a minute).
+        for (const [i, run] of t.runs.entries()) {
+          const dir = join(t.dir, t.names[i] as string);
+          console.error(`drawing ${dir} (run ${i + 1}/${t.runs.length})`);
+          await drawRun(dir, run, options);
+        }
+        console.error(`drawing ${t.dir}: the comparison's figures`);
         await drawComparison(t.dir, t.runs, { ...epochs, ...(binning ? { binning } : {}) });
         console.log(`redrew ${t.dir} (${runsText(t.runs.length)})`);
       } else {
