@@ -32,6 +32,41 @@ describe('README', () => {
     expect(readme).toContain("echo 'onnxruntime-node-install=skip' >> .npmrc");
     expect(readFileSync('.npmrc', 'utf8')).toContain('onnxruntime-node-install=skip');
   });
+
+  it('installs the fast backend: onnxruntime-node is an optional peer dependency, so the install line names it', () => {
+    const lib = JSON.parse(readFileSync('src/package.json', 'utf8')) as {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    expect(lib.peerDependencies['onnxruntime-node']).toBeDefined();
+    expect(lib.peerDependenciesMeta['onnxruntime-node']?.optional).toBe(true);
+    const section = readme.slice(readme.indexOf('## The library'));
+    expect(section).toMatch(/^npm install penalty-explorer @tensorflow\/tfjs onnxruntime-node\b/m);
+    // What happens without it.
+    expect(section.replace(/\s+/g, ' ')).toContain('Without it, training runs on WebAssembly');
+  });
+
+  it('Layout names src/render/ as a folder of src/ (it is not under viz/)', () => {
+    const layout = readme.slice(readme.indexOf('## Layout')).replace(/\s+/g, ' ');
+    expect(layout).toMatch(/ · `render\/` \(/);
+    expect(layout).not.toMatch(/`viz\/` \([^)]*`render\/`/);
+  });
+});
+
+describe('CONTRIBUTING', () => {
+  it('lists every PENX_ environment variable the tests and their configuration read', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = [
+      'vitest.config.ts',
+      ...readdirSync('test', { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `test/${f}`),
+    ];
+    const used = new Set(files.flatMap((f) => readFileSync(f, 'utf8').match(/process\.env\.PENX_\w+/g) ?? []).map((m) => m.slice('process.env.'.length)));
+    expect(used).toContain('PENX_TEST_WORKERS');
+    const contributing = readFileSync('CONTRIBUTING.md', 'utf8');
+    for (const name of used) expect(contributing, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+  });
 });
 
 /** Run the first TypeScript block after `heading` as a user would, against the built package; its output. */
