@@ -75,7 +75,12 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
   const t = (text ?? 'last').trim();
   if (t === 'none') return {};
   if (t === 'last' || t === 'all') return { prune: { epochs: t } };
-  const epochs = wholeNumbers(t, '--prune-epochs', 1);
+  let epochs: number[];
+  try {
+    epochs = wholeNumbers(t, '--prune-epochs', 1);
+  } catch {
+    throw new UsageError(`--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got '${t}'`);
+  }
   const late = epochs.find((e) => e > last);
   if (late !== undefined)
     throw new UsageError(

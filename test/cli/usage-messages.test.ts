@@ -1,0 +1,15 @@
+/**
+ * Usage errors say what would be right in the refused command's terms: the words --prune-epochs
+ * accepts, the help of the command given (not penx's), and what to do about an --out where no
+ * folder can be made. Each exits 2 having written nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { penx } from './run-penx.ts';
+
+describe('usage messages name what would be right', () => {
+  it.concurrent('--prune-epochs foo names last, all, none and an epoch list', async () => {
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--prune-epochs', 'foo');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got 'foo'");
+  });
+});
