@@ -88,6 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   addTrainingCommands(program);
   addToolCommands(program, (code) => (exitCode = code));
   addSweepCommands(program, (code) => (exitCode = code));
+  // A usage error of a command points at that command's help.
+  for (const command of program.commands) command.showHelpAfterError(`(run penx ${command.name()} --help for usage)`);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

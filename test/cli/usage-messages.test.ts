@@ -12,4 +12,14 @@ describe('usage messages name what would be right', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got 'foo'");
   });
+
+  it.concurrent("an unknown option points at the command's own --help", async () => {
+    for (const command of ['compare', 'plot', 'sweep']) {
+      const r = await penx(command, '--bogus');
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toMatch(new RegExp(`unknown option '--bogus'\\n\\(run penx ${command} --help for usage\\)`));
+    }
+    // Before any command: penx's own help.
+    expect((await penx('--bogus')).stderr).toContain('(run penx --help for usage)');
+  });
 });
