@@ -50,6 +50,15 @@ export function isToolFolder(dir: string, kind?: FolderKind): boolean {
   return marker !== undefined && (kind === undefined || marker.kind === kind);
 }
 
+/** Why `mkdir path` failed, in words, with the system's code. */
+function mkdirFailure(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `${dirname(path)} takes no new folders (ENOENT)`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `no permission to make folders in ${dirname(path)} (${code})`;
+  if (code === 'ENAMETOOLONG') return `the name is too long (${code})`;
+  return code ?? (err as Error).message;
+}
+
 /**
  * Make `dir` and any missing parents one level at a time, after checking the nearest existing
  * ancestor is a writable folder; an IOError says what is wrong (a file in the way, no permission,
@@ -80,7 +89,7 @@ export function makeFolder(dir: string): string[] {
       // Another process made it meanwhile (runs of a sweep start together): that is as good.
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(path).isDirectory()) continue;
       removeMadeFolders(made);
-      throw new IOError(`cannot make ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new IOError(`cannot make ${path}: ${mkdirFailure(path, err)}; choose a folder elsewhere`);
     }
   }
   try {

@@ -4,7 +4,7 @@
  * folder can be made. Each exits 2 having written nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { penx } from './run-penx.ts';
+import { penx, TINY } from './run-penx.ts';
 
 describe('usage messages name what would be right', () => {
   it.concurrent('--prune-epochs foo names last, all, none and an epoch list', async () => {
@@ -21,5 +21,11 @@ describe('usage messages name what would be right', () => {
     }
     // Before any command: penx's own help.
     expect((await penx('--bogus')).stderr).toContain('(run penx --help for usage)');
+  });
+
+  it.concurrent('an --out where no folder can be made says why and what to do', async () => {
+    const r = await penx('train', '--penalty', 'none', ...TINY, '--epochs', '1', '--out', '/proc/penx-x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot make /proc/penx-x: /proc takes no new folders (ENOENT); choose a folder elsewhere');
   });
 });
