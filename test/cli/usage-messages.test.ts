@@ -3,6 +3,9 @@
  * accepts, the help of the command given (not penx's), and what to do about an --out where no
  * folder can be made. Each exits 2 having written nothing.
  */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { penx, TINY } from './run-penx.ts';
 
@@ -21,6 +24,17 @@ describe('usage messages name what would be right', () => {
     }
     // Before any command: penx's own help.
     expect((await penx('--bogus')).stderr).toContain('(run penx --help for usage)');
+  });
+
+  it.concurrent('--host without --serve is refused (it would be ignored), writing nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'penx-host-'));
+    const penalties = { train: ['--penalty', 'none'], compare: ['--penalties', 'none,l1:1e-4'], sweep: ['--penalties', 'l1', '--strengths', '1e-4'] };
+    for (const [command, given] of Object.entries(penalties)) {
+      const r = await penx(command, ...given, ...TINY, '--epochs', '1', '--out', out, '--host', '0.0.0.0');
+      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, command).toContain("--host 0.0.0.0 is the live dashboard's address: add --serve, or leave --host out");
+    }
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it.concurrent('an --out where no folder can be made says why and what to do', async () => {

@@ -28,10 +28,17 @@ function modelSource(text: string | undefined): ModelSource {
   return { kind: 'folder', dir: resolve(text) };
 }
 
+/** `--host` is the dashboard's address: refused without `--serve` (it would be ignored). */
+export function checkHost(flags: { readonly host?: string; readonly serve?: boolean | string }): void {
+  if (flags.host !== undefined && (flags.serve === undefined || flags.serve === false))
+    throw new UsageError(`--host ${flags.host} is the live dashboard's address: add --serve, or leave --host out`);
+}
+
 export async function parseExperiment(flags: ExperimentFlags): Promise<Experiment> {
   // Checking specs computes on probe tensors before any backend is chosen: no TF.js advert for it.
   await useQuietCpu();
   if (flags.resume && flags.force) throw new UsageError('--resume and --force contradict each other; give one');
+  checkHost(flags);
   if (flags.name !== undefined) checkRunName(flags.name, '--name');
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);
