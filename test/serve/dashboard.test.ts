@@ -89,6 +89,19 @@ describe('penx serve over HTTP', () => {
     ]);
   });
 
+  it('--json prints its address as one JSON object on stdout, nothing else there', async () => {
+    const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'serve', out, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    child.stdout?.on('data', (d) => (stdout += String(d)));
+    while (!stdout.includes('\n') && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const printed = JSON.parse(stdout) as { url: string; dir: string };
+    expect(printed.dir).toBe(out);
+    expect(printed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(printed.url)).status).toBe(200);
+    child.kill('SIGINT');
+  });
+
   it('serves files under its folder and refuses every way out of it', async () => {
     expect((await rawGet('/files/cmp/compare.json')).status).toBe(200);
     expect((await rawGet('/files/live/curves.png')).status).toBe(200);

@@ -1,6 +1,7 @@
 /**
- * `penx serve [DIR] [--port N] [--host ADDR]`, and `--serve` on train/compare: the live dashboard
- * over a folder of runs, until Ctrl-C. Its address is printed on stdout when it listens.
+ * `penx serve [DIR] [--port N] [--host ADDR] [--json]`, and `--serve` on train/compare: the live
+ * dashboard over a folder of runs, until Ctrl-C. Its address is printed on stdout when it listens
+ * (--json: one JSON object { url, dir }).
  *
  *   folder checked ─► server on host:port (port 6060 by default, a free one when taken) ─► address printed
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
@@ -12,6 +13,8 @@ import { wholeNumber } from '../numbers.ts';
 export interface ServeFlags {
   readonly port?: string;
   readonly host?: string;
+  /** Print the address as one JSON object { url, dir } (the port may be a free one). */
+  readonly json?: boolean;
 }
 
 /** The port asked for: a whole number 0–65535; 0 is any free port. */
@@ -45,7 +48,8 @@ export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback:
 export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
   const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
-  console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
+  if (flags.json) console.log(JSON.stringify({ url: dashboard.url, dir }));
+  else console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
   return dashboard;
 }
 

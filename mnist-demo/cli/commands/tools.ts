@@ -57,6 +57,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', 'figures/runs')
     .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
+    .option('--json', 'print the address as one JSON object { url, dir }')
     .action(async (dir: string, flags: ServeFlags) => (await import('../actions/serve.ts')).serve(dir, flags));
 
   program
