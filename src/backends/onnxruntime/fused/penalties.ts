@@ -23,35 +23,35 @@ import type { tf } from '../../../tf.ts';
 import type { GraphBuilder } from '../onnx/builder.ts';
 import type { LayerWeight } from './layers/layer.ts';
 
-/** φ(w) summed (a scalar) and its gradient, of the graph value `w`. */
-type PenaltyGraph = (b: GraphBuilder, w: string, p: ParamValues) => { value: string; grad: string };
+/** φ(w) summed (a scalar), and its gradient built when asked (a proximal-mode penalty never asks), of the graph value `w`. */
+type PenaltyGraph = (b: GraphBuilder, w: string, p: ParamValues) => { value: string; grad: () => string };
 
 const sum = (b: GraphBuilder, x: string): string => b.op('ReduceSum', [x], { keepdims: 0 });
 const mul = (b: GraphBuilder, x: string, y: string): string => b.op('Mul', [x, y]);
 
 const GRAPHS: ReadonlyMap<unknown, PenaltyGraph> = new Map<unknown, PenaltyGraph>([
-  [BUILTIN_PENALTIES.l1, (b, w) => ({ value: sum(b, b.op('Abs', [w])), grad: b.op('Sign', [w]) })],
-  [BUILTIN_PENALTIES.l2, (b, w) => ({ value: sum(b, mul(b, w, w)), grad: mul(b, w, b.scalar(2)) })],
+  [BUILTIN_PENALTIES.l1, (b, w) => ({ value: sum(b, b.op('Abs', [w])), grad: () => b.op('Sign', [w]) })],
+  [BUILTIN_PENALTIES.l2, (b, w) => ({ value: sum(b, mul(b, w, w)), grad: () => mul(b, w, b.scalar(2)) })],
   [
     BUILTIN_PENALTIES.l1l2,
     (b, w, p) => {
       const [l1, l2] = [b.scalar(p['l1'] as number), b.scalar(p['l2'] as number)];
       const value = sum(b, b.op('Add', [mul(b, l1, b.op('Abs', [w])), mul(b, l2, mul(b, w, w))]));
-      return { value, grad: b.op('Add', [mul(b, l1, b.op('Sign', [w])), mul(b, l2, mul(b, w, b.scalar(2)))]) };
+      return { value, grad: () => b.op('Add', [mul(b, l1, b.op('Sign', [w])), mul(b, l2, mul(b, w, b.scalar(2)))]) };
     },
   ],
   [
     BUILTIN_PENALTIES.l3,
     (b, w) => {
       const [a, sq] = [b.op('Abs', [w]), mul(b, w, w)];
-      return { value: sum(b, mul(b, a, sq)), grad: b.op('Add', [mul(b, a, mul(b, w, b.scalar(2))), mul(b, sq, b.op('Sign', [w]))]) };
+      return { value: sum(b, mul(b, a, sq)), grad: () => b.op('Add', [mul(b, a, mul(b, w, b.scalar(2))), mul(b, sq, b.op('Sign', [w]))]) };
     },
   ],
   [
     BUILTIN_PENALTIES.l4,
     (b, w) => {
       const sq = mul(b, w, w);
-      return { value: sum(b, mul(b, sq, sq)), grad: mul(b, mul(b, sq, b.scalar(2)), mul(b, w, b.scalar(2))) };
+      return { value: sum(b, mul(b, sq, sq)), grad: () => mul(b, mul(b, sq, b.scalar(2)), mul(b, w, b.scalar(2))) };
     },
   ],
   [
@@ -59,15 +59,18 @@ const GRAPHS: ReadonlyMap<unknown, PenaltyGraph> = new Map<unknown, PenaltyGraph
     (b, w, p) => {
       const power = p['p'] as number;
       const a = b.op('Abs', [w]);
-      const g = mul(b, b.scalar(power), mul(b, b.op('Sign', [w]), b.op('Pow', [a, b.scalar(power - 1)])));
-      return { value: sum(b, b.op('Pow', [a, b.scalar(power)])), grad: b.op('Where', [b.op('Equal', [w, b.scalar(0)]), b.scalar(0), g]) };
+      const grad = () => {
+        const g = mul(b, b.scalar(power), mul(b, b.op('Sign', [w]), b.op('Pow', [a, b.scalar(power - 1)])));
+        return b.op('Where', [b.op('Equal', [w, b.scalar(0)]), b.scalar(0), g]);
+      };
+      return { value: sum(b, b.op('Pow', [a, b.scalar(power)])), grad };
     },
   ],
   [
     BUILTIN_PENALTIES.deadzone,
     (b, w, p) => {
       const over = b.op('Sub', [b.op('Abs', [w]), b.scalar(p['a'] as number)]);
-      return { value: sum(b, b.op('Relu', [over])), grad: mul(b, b.op('Sign', [w]), b.op('Cast', [b.op('Greater', [over, b.scalar(0)])], { to: 1 })) };
+      return { value: sum(b, b.op('Relu', [over])), grad: () => mul(b, b.op('Sign', [w]), b.op('Cast', [b.op('Greater', [over, b.scalar(0)])], { to: 1 })) };
     },
   ],
 ]);

@@ -111,7 +111,7 @@ export function fusedGraph(
       const lambda = b.scalar(p.strength);
       values.push(b.op('Mul', [lambda, value]));
       const data = grads.get(p.weight);
-      if (data && !p.proximal) grads.set(p.weight, b.op('Add', [data, b.op('Mul', [lambda, grad])]));
+      if (data && !p.proximal) grads.set(p.weight, b.op('Add', [data, b.op('Mul', [lambda, grad()])]));
     }
   }
   b.op(values.length === 0 ? 'Identity' : 'Sum', values.length === 0 ? [b.scalar(0)] : values, undefined, 'penalty');
