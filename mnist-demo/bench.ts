@@ -32,6 +32,7 @@ import {
   optimizerSpec,
   penalty,
   snapshotWeights,
+  stepThreads,
   tf,
   trainStep,
 } from 'penalty-explorer/node';
@@ -65,8 +66,10 @@ export interface BenchResult {
   readonly backend: string;
   /** The optimiser's spec, as `penx train` records it. */
   readonly optimizer: string;
+  /** The threads each step really ran on. */
   readonly threads: number;
-  readonly parallel: string;
+  /** How they shared it; absent on one thread. */
+  readonly parallel?: 'data' | 'threads';
   /** How gradients are computed: one fused graph per step, or kernel by kernel. */
   readonly gradients: 'fused' | 'per-kernel';
   readonly batchSize: number;
@@ -269,8 +272,7 @@ export async function runBench(info: BackendInfo, options: BenchOptions, cpuMs?:
       return {
         backend: info.name,
         optimizer,
-        threads: info.threads,
-        parallel: gradients.parallel ?? info.parallel,
+        ...stepThreads(gradients, info),
         gradients: path,
         batchSize: B,
         forwardMs: round(forwardMs),

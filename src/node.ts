@@ -93,7 +93,7 @@ export {
   writeSparseWeights,
 } from './io/index.ts';
 export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram, PERCENTILES, percentiles } from './monitor/index.ts';
-export { gradientsFor, ShardedGradients, shardsOf } from './parallel/index.ts';
+export { gradientsFor, ShardedGradients, shardsOf, stepThreads } from './parallel/index.ts';
 export {
   type ComparisonOptions,
   type DrawOptions,

@@ -37,6 +37,27 @@ export interface ThreadsInfo {
   readonly workers: number;
 }
 
+/**
+ * The threads a step really computes each batch on, as a record states them: how many, and how
+ * they share it (only when more than one: `data` or `threads` means nothing on one thread).
+ *
+ *   strategy on n > 1 threads ─► { threads: n, parallel: its own (default data) }
+ *   one thread of its own, a backend with its own threads (wasm's threaded build, tensorflow)
+ *                            ─► { threads: the backend's, parallel: 'threads' }
+ *   otherwise (e.g. the shards fell back to this thread) ─► { threads: 1 }
+ *
+ * Example: `stepThreads(localGradients, { name: 'onnxruntime', threads: 2, parallel: 'data', workers: 1 })`
+ * is `{ threads: 1 }`.
+ */
+export function stepThreads(
+  strategy: Pick<GradientStrategy, 'threads' | 'parallel'>,
+  backend: Omit<ThreadsInfo, 'workers'>,
+): { threads: number; parallel?: 'data' | 'threads' } {
+  if (strategy.threads > 1) return { threads: strategy.threads, parallel: strategy.parallel ?? 'data' };
+  if (backend.parallel === 'threads' && backend.threads > 1) return { threads: backend.threads, parallel: 'threads' };
+  return { threads: 1 };
+}
+
 export async function gradientsFor(
   model: tf.LayersModel,
   backend: ThreadsInfo,

@@ -6,5 +6,5 @@
  *   (pool.ts) of workers (worker-main.ts, started from worker.mjs), talking protocol.ts
  */
 
-export { gradientsFor } from './gradients-for.ts';
+export { gradientsFor, stepThreads } from './gradients-for.ts';
 export { ShardedGradients, shardsOf } from './sharded.ts';

@@ -263,6 +263,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
   const sizes = splitSizes(model, data, options);
   const controls = options.controls ? describeLayerControls(options.controls) : {};
   const objective = objectiveOf(model, options.loss, options.metrics);
+  const threads = info.threads ?? strategy.threads;
   return {
     name: options.name ?? model.name,
     model: modelInfo(model, info.modelSource),
@@ -282,8 +283,9 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     testSize: sizes.validation,
     data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
     backend: info.backend ?? tf.getBackend(),
-    threads: info.threads ?? strategy.threads,
-    ...(info.parallel ? { parallel: info.parallel } : strategy.threads > 1 ? { parallel: strategy.parallel ?? 'data' } : {}),
+    threads,
+    // How threads share a batch means nothing on one thread.
+    ...(threads > 1 ? { parallel: info.parallel ?? strategy.parallel ?? 'data' } : {}),
     gradients: strategy.path ?? 'per-kernel',
     ...(info.gradientsWhy ? { gradientsWhy: info.gradientsWhy } : {}),
     versions: { '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core, ...info.versions },

@@ -167,6 +167,9 @@ describe('crash and resume', () => {
       [0, 2],
       [1, 1],
     ]);
+    // How threads share a batch, only where there were several: one thread has no `parallel`.
+    expect(run.sessions![0]!.parallel).toBe('data');
+    expect(run.sessions![1]).not.toHaveProperty('parallel');
     // Each session when its process started: the first one at the run's own start, not at its last write.
     expect(run.sessions![0]!.startedAt).toBe(run.config.startedAt);
     expect(run.sessions![0]!.startedAt < between && between < run.sessions![1]!.startedAt).toBe(true);

@@ -268,13 +268,15 @@ describe('a model with BatchNormalization is not split across threads', () => {
     });
 
   it('gradientsFor on wasm with 2 threads takes one thread, says why, and its gradients are the one-thread ones', async () => {
-    const { gradientsFor, localGradients } = await import('../../src/node.ts');
+    const { gradientsFor, localGradients, stepThreads } = await import('../../src/node.ts');
     const backend = await selectBackend('wasm', { threads: 2 });
     expect(backend.workers).toBe(1);
     const m = make();
     const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy', ['accuracy']);
     expect(chosen.path).toBe('per-kernel');
     expect(chosen.gradients.threads).toBe(1);
+    // What a record says: one thread, no `parallel` (the backend's data-parallel shards are not used).
+    expect(stepThreads(chosen.gradients, backend)).toEqual({ threads: 1 });
     expect(chosen.note).toMatch(/^one thread: layer bn_norm \(BatchNormalization\) uses the whole batch's statistics/);
     // Batch statistics: the shards' halves have other means than the whole batch.
     const b = {
@@ -299,4 +301,17 @@ describe('a model with BatchNormalization is not split across threads', () => {
     await chosen.gradients.close();
     m.dispose();
   }, 60_000);
+});
+
+describe('stepThreads: the threads a record states', () => {
+  const ort = { name: 'onnxruntime', threads: 2, parallel: 'data' as const };
+  it('several threads with how they share a batch; one thread without', async () => {
+    const { stepThreads } = await import('../../src/node.ts');
+    expect(stepThreads({ threads: 2 }, ort)).toEqual({ threads: 2, parallel: 'data' });
+    expect(stepThreads({ threads: 2, parallel: 'threads' }, ort)).toEqual({ threads: 2, parallel: 'threads' });
+    expect(stepThreads({ threads: 1 }, ort)).toEqual({ threads: 1 });
+    // One thread of the strategy's own on a backend with threads of its own (tensorflow, wasm's threaded build).
+    expect(stepThreads({ threads: 1 }, { name: 'tensorflow', threads: 4, parallel: 'threads' })).toEqual({ threads: 4, parallel: 'threads' });
+    expect(stepThreads({ threads: 1 }, { name: 'wasm', threads: 1, parallel: 'threads' })).toEqual({ threads: 1 });
+  });
 });

@@ -229,6 +229,14 @@ describe('2. attribution, per weight', () => {
     expect([...boundLayers]).toEqual(['a']);
   });
 
+  it('threads: `parallel` only where a batch was shared by several (a caller saying `data` for one thread is not believed)', async () => {
+    const one = await fit(mixed(), data(), { epochs: 1, batchSize: 10, loss: 'sparseCategoricalCrossentropy', info: { threads: 1, parallel: 'data' } });
+    expect(one.config.threads).toBe(1);
+    expect(one.config).not.toHaveProperty('parallel');
+    const two = await fit(mixed(), data(), { epochs: 1, batchSize: 10, loss: 'sparseCategoricalCrossentropy', info: { threads: 2, parallel: 'threads' } });
+    expect(two.config).toMatchObject({ threads: 2, parallel: 'threads' });
+  });
+
   it('an Embedding’s penalty is in the record’s penalty', async () => {
     const record = await fit(gruModel(), tokenData(), { epochs: 1, batchSize: 6, optimizer: 'sgd:lr=0.1', loss: 'sparseCategoricalCrossentropy' });
     expect(record.config.penalty).toContain('l2:0.01');
