@@ -6,8 +6,9 @@
  *       step, on every thread — data-parallel shards (`parallel: 'data'`) or ONNX Runtime's own
  *       threads (src/backends/onnxruntime/fused/)
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
- *       model TF.js can rebuild from its JSON in a worker, no layer bound to the whole batch such as
- *       BatchNormalization), else this thread alone, with a note saying why
+ *       model TF.js can rebuild from its JSON in a worker — TF.js's own layer classes: a user's is
+ *       not registered there —, no layer bound to the whole batch such as BatchNormalization), else
+ *       this thread alone, with a note saying why
  */
 
 import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';

@@ -92,7 +92,11 @@ function rows(t: Tensor, s: Shard): { data: Float32Array; shape: number[] } {
   return { data: data.slice(), shape };
 }
 
-/** Layers whose training-mode output depends on the whole batch, whatever their weights. */
+/**
+ * TF.js's own layers whose training-mode output depends on the whole batch, whatever their weights.
+ * Only TF.js's own layers reach the workers: they rebuild the model from its JSON, where a user's
+ * layer class is not registered, so a model with one stays on this thread whatever it computes.
+ */
 const BATCH_BOUND = new Set(['BatchNormalization']);
 
 /**

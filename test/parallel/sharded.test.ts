@@ -315,3 +315,40 @@ describe('stepThreads: the threads a record states', () => {
     expect(stepThreads({ threads: 1 }, { name: 'wasm', threads: 1, parallel: 'threads' })).toEqual({ threads: 1 });
   });
 });
+
+describe('a layer class of the user’s own is not split across threads', () => {
+  /** Stateless and bound to the batch: subtracts the batch's mean (shards would subtract their own). */
+  class BatchCentre extends tf.layers.Layer {
+    static readonly className = 'PenxTestBatchCentre';
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      return tf.sub(x, tf.mean(x, 0, true));
+    }
+  }
+  tf.serialization.registerClass(BatchCentre);
+
+  it('gradientsFor on wasm with 2 threads takes one thread and says why; its gradients are the one-thread ones', async () => {
+    const { gradientsFor, localGradients, stepThreads } = await import('../../src/node.ts');
+    const backend = await selectBackend('wasm', { threads: 2 });
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'uc_a', units: 5, inputShape: [3], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        new BatchCentre({ name: 'uc_centre' }),
+        tf.layers.dense({ name: 'uc_b', units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
+    });
+    const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
+    // The workers rebuild the model from its JSON, where the user's class is not registered.
+    expect(chosen.gradients.threads).toBe(1);
+    expect(chosen.note).toMatch(/^one thread: the model cannot be rebuilt on worker threads \(.*PenxTestBatchCentre/);
+    expect(stepThreads(chosen.gradients, backend)).toEqual({ threads: 1 });
+    const b = { xs: [tf.tensor2d(data(24, 5), [8, 3])], ys: [tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0, 0, 1], 'int32'), 2)] };
+    const objective = objectiveOf(m, 'categoricalCrossentropy');
+    const one = await localGradients.gradients(m, b, objective);
+    const got = await chosen.gradients.gradients(m, b, objective);
+    for (const key of Object.keys(one.grads)) expect(relErr(got.grads[key]!.dataSync(), one.grads[key]!.dataSync()), key).toBe(0);
+    tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(got.grads)]);
+    await chosen.gradients.close();
+    m.dispose();
+  }, 60_000);
+});
