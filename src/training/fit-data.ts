@@ -148,9 +148,16 @@ export function tensorBatches(data: Batch, batchSize: number, seed: number, shuf
   };
 }
 
-/** The batches of a dataset of { xs, ys }, as it yields them. */
-/** The samples in a dataset's first batch (its batch size): one element read from a fresh iterator, then freed. */
+/** Each dataset's batch size, once read (fitToFolder and the fit it calls ask for it both). */
+const batchSizes = new WeakMap<tf.data.Dataset<DatasetBatch>, number>();
+
+/**
+ * The samples in a dataset's first batch (its batch size): one element read from a fresh iterator,
+ * then freed; read once per dataset.
+ */
 export async function datasetBatchSize(ds: tf.data.Dataset<DatasetBatch>): Promise<number> {
+  const known = batchSizes.get(ds);
+  if (known !== undefined) return known;
   const it = await ds.iterator();
   const first = await it.next();
   if (first.done || !first.value || !isTensors(first.value.xs))
@@ -159,9 +166,11 @@ export async function datasetBatchSize(ds: tf.data.Dataset<DatasetBatch>): Promi
   const one = xs instanceof tf.Tensor ? xs : Array.isArray(xs) ? xs[0]! : Object.values(xs)[0]!;
   const size = one.shape[0] ?? 1;
   tf.dispose(first.value as unknown as tf.TensorContainer);
+  batchSizes.set(ds, size);
   return size;
 }
 
+/** The batches of a dataset of { xs, ys }, as it yields them. */
 export function datasetBatches(model: tf.LayersModel, ds: tf.data.Dataset<DatasetBatch>): EpochBatches {
   const count = Number.isFinite(ds.size) && ds.size !== null ? ds.size : NaN;
   return {
