@@ -1,9 +1,9 @@
 /** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild. */
 import { type Tensor, tf } from '../tf.ts';
 
-/** Every variable of a model, trainable or not (frozen layers, moving statistics), in `model.weights` order. */
-export function allVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.weights.map((lv) => lv.read() as tf.Variable);
+/** The variables of a model that are not trained (a frozen layer's weights), in `model.nonTrainableWeights` order. */
+export function frozenVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.nonTrainableWeights.map((lv) => lv.read() as tf.Variable);
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * Messages between the main thread and a shard worker (worker.mjs → worker-main.ts).
  *
- *   main ──{ weights, x, y, scale, objective, seed }──► worker: gradients of scale·Σ loss over its shard
- *   main ◄──{ grads, scores }───────────────────────── worker
- *   main ──{ weights?, x, y, objective }──────────────► worker: the scores only (evaluation)
+ *   main ──{ weights, frozen?, x, y, scale, objective, seed }──► worker: gradients of scale·Σ loss over its shard
+ *   main ◄──{ grads, scores }─────────────────────────────────── worker
+ *   main ──{ weights, frozen?, x, y, objective }────────────────► worker: the scores only (evaluation)
  *
- * Weights travel flat, every one of them (trainable and not: a frozen layer's, moving statistics)
- * in the order of `model.weights`; gradients flat, in the order of the trainable weights; the
- * objective by its names (the worker rebuilds it with `objectiveOf`).
+ * Weights travel flat: the trainable ones with every request (`model.trainableWeights` order), the
+ * others (a frozen layer's) in `model.nonTrainableWeights` order only when this worker has not got
+ * them as they are now; gradients flat, in the order of the trainable weights; the objective by its
+ * names (the worker rebuilds it with `objectiveOf`).
  */
 
 export interface ShardBatch {
@@ -24,8 +25,10 @@ export interface ShardBatch {
 export interface GradsRequest extends ShardBatch {
   readonly type: 'grads';
   readonly id: number;
-  /** Every weight of the model (`model.weights` order). */
+  /** The trainable weights (`model.trainableWeights` order). */
   readonly weights: Float32Array;
+  /** The non-trainable weights (`model.nonTrainableWeights` order), when they changed since this worker got them. */
+  readonly frozen?: Float32Array;
   /** Multiplies the summed per-sample loss: 1 / (samples in the whole batch). */
   readonly scale: number;
   /** Seed of the shard's random ops (dropout masks, noise); absent: TF.js's own. */
@@ -35,8 +38,10 @@ export interface GradsRequest extends ShardBatch {
 export interface EvalRequest extends ShardBatch {
   readonly type: 'eval';
   readonly id: number;
-  /** Every weight of the model (`model.weights` order), when sent. */
-  readonly weights?: Float32Array;
+  /** The trainable weights (`model.trainableWeights` order). */
+  readonly weights: Float32Array;
+  /** The non-trainable weights (`model.nonTrainableWeights` order), when they changed since this worker got them. */
+  readonly frozen?: Float32Array;
   /** Samples per forward pass. */
   readonly chunk: number;
 }

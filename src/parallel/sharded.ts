@@ -37,7 +37,7 @@ import {
   sliceBatch,
   trainableVariables,
 } from '../training/index.ts';
-import { allVariables, flatTensors, weightLayout } from './flat.ts';
+import { flatTensors, frozenVariables, weightLayout } from './flat.ts';
 import { type RequestBody, ShardPool } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 
@@ -116,17 +116,23 @@ export function batchBoundLayer(model: tf.LayersModel): string | undefined {
 export const BATCH_BOUND_WHY = (bound: string): string =>
   `layer ${bound} uses the whole batch's statistics or keeps state of its own while training, which shards on worker threads would change`;
 
-/** Every weight of `model` for the workers, flat; an Error when its layout is not the one the workers rebuilt. */
-function weightsFor(model: tf.LayersModel, layout: string): Float32Array {
+/** An Error when `model`'s weights are not laid out as the model the workers rebuilt (`layout`). */
+function checkLayout(model: tf.LayersModel, layout: string): void {
   const now = weightLayout(model);
   if (now !== layout)
     throw new Error(
       `the model's weights (${now}) are not laid out as when the shard workers started (${layout}): a layer frozen or unfrozen since? Start them again`,
     );
-  return flatTensors(allVariables(model));
 }
 
 export class ShardedGradients implements GradientStrategy {
+  /**
+   * Per worker, the frozen variables' data as it last got them (a variable's `dataId` changes
+   * whenever it is assigned): they are sent again only when one differs — another model, or
+   * `setWeights` on a frozen layer.
+   */
+  private readonly sentFrozen: Array<readonly object[] | undefined> = [];
+
   private constructor(
     private readonly pool: ShardPool | undefined,
     /** The `weightLayout` of the model the workers rebuilt. */
@@ -137,8 +143,8 @@ export class ShardedGradients implements GradientStrategy {
    * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread).
    * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there),
    * and with workers for a model that cannot be split across shards (`batchBoundLayer`).
-   * Each step sends every weight, trainable or not; the models it is then given must have the same
-   * weights, frozen alike (else the step throws).
+   * Each step sends the trainable weights, and the frozen ones when they changed since a worker got
+   * them; the models it is then given must have the same weights, frozen alike (else the step throws).
    */
   static async start(model: tf.LayersModel, workers: number): Promise<ShardedGradients> {
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
@@ -157,11 +163,14 @@ export class ShardedGradients implements GradientStrategy {
     const seedOf = (part: number) => (seed === undefined ? undefined : mixSeeds(seed, part));
     if (!mine || theirs.length === 0) return batchGradients(model, batch, objective, 1 / n, seedOf(0));
     const [x, y] = single(batch);
+    checkLayout(model, this.layout);
     const vars = trainableVariables(model);
-    const weights = weightsFor(model, this.layout);
+    const weights = flatTensors(vars);
+    const frozen = this.frozenFor(model, theirs.length);
     const remote = this.send(theirs, x, y, (i) => ({
       type: 'grads',
       weights,
+      ...frozen(i),
       scale: 1 / n,
       objective: sendable(objective),
       ...(seed === undefined ? {} : { seed: seedOf(i + 1) }),
@@ -192,10 +201,13 @@ export class ShardedGradients implements GradientStrategy {
     const [mine, ...theirs] = shardsOf(n, this.threads);
     if (!mine || theirs.length === 0) return evaluateChunked(model, batch, objective, EVAL_CHUNK);
     const [x, y] = single(batch);
-    const weights = weightsFor(model, this.layout);
-    const remote = this.send(theirs, x, y, () => ({
+    checkLayout(model, this.layout);
+    const weights = flatTensors(trainableVariables(model));
+    const frozen = this.frozenFor(model, theirs.length);
+    const remote = this.send(theirs, x, y, (i) => ({
       type: 'eval',
       weights,
+      ...frozen(i),
       chunk: EVAL_CHUNK,
       objective: sendable(objective),
     }));
@@ -211,6 +223,23 @@ export class ShardedGradients implements GradientStrategy {
 
   async close(): Promise<void> {
     await this.pool?.close();
+  }
+
+  /**
+   * For workers 0 … count − 1: `{ frozen }` (the model's frozen weights, flat, read once) for each
+   * that has not got them as they are now, `{}` for the others; marked as sent.
+   */
+  private frozenFor(model: tf.LayersModel, count: number): (i: number) => { frozen?: Float32Array } {
+    const vars = frozenVariables(model);
+    const ids = vars.map((v) => v.dataId);
+    let flat: Float32Array | undefined;
+    const stale = Array.from({ length: count }, (_, i) => {
+      const sent = this.sentFrozen[i];
+      const changed = vars.length > 0 && (sent === undefined || sent.some((id, k) => id !== ids[k]));
+      this.sentFrozen[i] = ids;
+      return changed;
+    });
+    return (i) => (stale[i] ? { frozen: (flat ??= flatTensors(vars)) } : {});
   }
 
   /** Send worker i shard i of (x, y) with `request(i)`'s other fields; resolves to their replies, handled at once. */

@@ -2,7 +2,7 @@
  * A shard worker: its own single-threaded backend (the main thread's kind) and a copy of the model's layers.
  *
  *   start: backend ─► model from the bare topology (the main thread's weight layout, or 'failed') ─► 'ready'
- *   each request: every weight (if sent: trainable and not) ─► forward (+ backward) on the shard ─► reply
+ *   each request: the trainable weights (and the frozen ones, when sent) ─► forward (+ backward) on the shard ─► reply
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +10,7 @@ import { selectBackend } from '../backends/index.ts';
 import { outputNamesOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { batchGradients, evaluateChunked, type Objective, objectiveOf, trainableVariables } from '../training/index.ts';
-import { allVariables, assignFlat, flatTensors, weightLayout } from './flat.ts';
+import { assignFlat, flatTensors, frozenVariables, weightLayout } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
 
 const port = parentPort;
@@ -22,7 +22,7 @@ async function setUp(setup: WorkerSetup) {
   const model = await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] });
   const layout = weightLayout(model);
   if (layout !== setup.layout) throw new Error(`the model rebuilt here has other weights (${layout}) than the main thread's (${setup.layout})`);
-  return { model, vars: trainableVariables(model), all: allVariables(model) };
+  return { model, vars: trainableVariables(model), frozen: frozenVariables(model) };
 }
 
 /** The objective a request names, rebuilt once per distinct one. */
@@ -37,9 +37,10 @@ function objectiveFor(model: tf.LayersModel, o: Request['objective']): Objective
   return objective;
 }
 
-/** `vars`: the trainable variables (gradients), `all`: every variable (the weights sent). */
-function handle(model: tf.LayersModel, vars: tf.Variable[], all: tf.Variable[], m: Request): void {
-  if (m.weights) assignFlat(all, m.weights);
+/** `vars`: the trainable variables (weights sent every time, gradients), `frozen`: the others (sent when changed). */
+function handle(model: tf.LayersModel, vars: tf.Variable[], frozen: tf.Variable[], m: Request): void {
+  assignFlat(vars, m.weights);
+  if (m.frozen) assignFlat(frozen, m.frozen);
   const x = tf.tensor(m.x, m.xShape, 'float32');
   const y = tf.tensor(m.y, m.yShape, 'float32');
   const batch = { xs: [x], ys: [y] };
@@ -59,10 +60,10 @@ function handle(model: tf.LayersModel, vars: tf.Variable[], all: tf.Variable[], 
 }
 
 try {
-  const { model, vars, all } = await setUp(workerData as WorkerSetup);
+  const { model, vars, frozen } = await setUp(workerData as WorkerSetup);
   port.on('message', (m: Request) => {
     try {
-      handle(model, vars, all, m);
+      handle(model, vars, frozen, m);
     } catch (e) {
       post({ id: m.id, error: e instanceof Error ? e.message : String(e) });
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import {
   attachToKernels,
@@ -245,6 +245,43 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     evalSplit.scores.forEach((v, i) => expect(Math.abs(v - evalOne.scores[i]!), `eval score ${i}`).toBeLessThan(1e-5));
     tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(split.grads)]);
     m.dispose();
+  }, 60_000);
+
+  it('sends the frozen weights to a worker only when it has not got them as they are: first step, another model, setWeights', async () => {
+    const { localGradients } = await import('../../src/node.ts');
+    const { ShardPool } = await import('../../src/parallel/pool.ts');
+    const run = vi.spyOn(ShardPool.prototype, 'run');
+    const sent = () => run.mock.calls.splice(0).map(([, body]) => ('frozen' in body ? (body.frozen?.length ?? 0) : 0));
+    const fresh = await ShardedGradients.start(make(), 1);
+    const m = make();
+    const b = batch();
+    const objective = objectiveOf(m, 'categoricalCrossentropy');
+    const step = async () => tf.dispose(Object.values((await fresh.gradients(m, b, objective)).grads));
+    try {
+      await step();
+      await step();
+      await fresh.evaluate(m, b, objective);
+      expect(sent()).toEqual([5 * 8 + 8, 0, 0]);
+      // New values for the frozen layer: sent again, and the worker computes with them.
+      const values = [tf.fill([5, 8], 0.3), tf.fill([8], -0.2)];
+      m.layers[0]!.setWeights(values);
+      tf.dispose(values);
+      const one = await localGradients.gradients(m, b, objective);
+      const split = await fresh.gradients(m, b, objective);
+      expect(sent()).toEqual([5 * 8 + 8]);
+      for (const key of Object.keys(one.grads)) expect(relErr(split.grads[key]!.dataSync(), one.grads[key]!.dataSync()), key).toBeLessThan(1e-5);
+      tf.dispose([...Object.values(one.grads), ...Object.values(split.grads)]);
+      // Another model of the same layout: its frozen weights are sent.
+      const other = make();
+      tf.dispose(Object.values((await fresh.gradients(other, b, objective)).grads));
+      expect(sent()).toEqual([5 * 8 + 8]);
+      other.dispose();
+    } finally {
+      run.mockRestore();
+      tf.dispose([...b.xs, ...b.ys]);
+      m.dispose();
+      await fresh.close();
+    }
   }, 60_000);
 
   it('refuses a model frozen otherwise than the one the workers rebuilt', async () => {
