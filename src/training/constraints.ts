@@ -1,20 +1,25 @@
 /**
- * Applying the layers' constraints (`kernelConstraint`, `biasConstraint`) to their weights, as
- * Keras does after every update. TF.js's own `fit` ignores them (its optimisers write the
- * variables directly, tensorflow/tfjs#3345).
+ * Applying the layers' constraints (`kernelConstraint`, `biasConstraint`) to their trainable
+ * weights, as Keras does after every update (its optimiser projects the variables it updates): a
+ * frozen layer (`trainable: false`) keeps its weights as they are. TF.js's own `fit` ignores
+ * constraints (its optimisers write the variables directly, tensorflow/tfjs#3345).
  */
 
 import { SpecError } from '../errors.ts';
 import { type Tensor, tf } from '../tf.ts';
 
 /**
- * Project every weight that has a constraint: w ← constraint(w). With `measure`, also return, per
- * constrained weight, the share of its output channels (last axis) the constraint changed.
+ * Project every trainable weight that has a constraint: w ← constraint(w); non-trainable weights
+ * (a frozen layer's) are left alone. With `measure`, also return, per constrained weight, the
+ * share of its output channels (last axis) the constraint changed.
+ *
+ * @example
+ * applyConstraints(model, true);   // { 'dense_1/kernel': 0.25 }: a quarter of its units were projected
  */
 export function applyConstraints(model: tf.LayersModel, measure = false): Record<string, number> {
   const names: string[] = [];
   const shares: Tensor[] = [];
-  for (const lv of model.weights) {
+  for (const lv of model.trainableWeights) {
     if (lv.constraint == null) continue;
     const v = lv.read() as tf.Variable;
     tf.tidy(() => {
@@ -37,9 +42,9 @@ export function applyConstraints(model: tf.LayersModel, measure = false): Record
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? 0]));
 }
 
-/** True when some weight of the model has a constraint. */
+/** True when some trainable weight of the model has a constraint (one `applyConstraints` projects). */
 export function hasConstraints(model: tf.LayersModel): boolean {
-  return model.weights.some((lv) => lv.constraint != null);
+  return model.trainableWeights.some((lv) => lv.constraint != null);
 }
 
 /**

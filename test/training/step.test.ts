@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constraint, penalty, type Scalar, type Tensor, tf, trainStep } from '../../src/index.ts';
+import { applyConstraints, constraint, enforceConstraints, penalty, type Scalar, type Tensor, tf, trainStep } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 // A linear Dense layer without bias, one SGD step on mean squared error: everything by hand.
@@ -77,5 +77,24 @@ describe('trainStep', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) await trainStep(m, opt, x, y, { loss: mse });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("leaves a frozen layer's constrained weights alone (Keras projects only the variables it trains)", async () => {
+    // The first layer is frozen with MaxNorm m = 0.5 on its columns, whose norms are far above it.
+    const frozen = tf.layers.dense({ units: 2, useBias: false, inputShape: [3], trainable: false, kernelConstraint: constraint('maxnorm:m=0.5') });
+    const trained = tf.layers.dense({ units: 2, kernelConstraint: constraint('nonneg') });
+    const m = tf.sequential({ layers: [frozen, trained] });
+    const [kFrozen, kTrained] = [frozen.weights[0]!, trained.weights[0]!];
+    (kFrozen.read() as tf.Variable).assign(tf.tensor2d(W0));
+    expect(Math.min(...[0, 1].map((j) => Math.hypot(...W0.map((r) => r[j]!))))).toBeGreaterThan(0.5);
+    await trainStep(m, tf.train.sgd(LR), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    const w0 = Array.from(tf.tensor2d(W0).dataSync());
+    expect(Array.from(kFrozen.read().dataSync())).toEqual(w0);
+    // The trained layer is still projected: no negative weight left in its kernel.
+    expect(Math.min(...kTrained.read().dataSync())).toBeGreaterThanOrEqual(0);
+    // The same for applyConstraints and the callback for TF.js's model.fit.
+    expect(Object.keys(applyConstraints(m, true))).toEqual([kTrained.originalName]);
+    await enforceConstraints(m).onBatchEnd(0, {});
+    expect(Array.from(kFrozen.read().dataSync())).toEqual(w0);
   });
 });
