@@ -15,6 +15,8 @@ export interface OptimizerSignature {
 const lr = (d: number) => ({ default: d, above: 0, doc: 'learning rate' });
 const eps = { default: 1e-7, above: 0, doc: 'added to the denominator' };
 const rate = (d: number, doc: string) => ({ default: d, min: 0, max: 1, doc });
+/** Adam's moment decays: β = 1 would divide by its bias correction 1 − βᵗ = 0 (NaN weights on the first step). */
+const beta = (d: number, doc: string) => ({ default: d, min: 0, below: 1, doc });
 
 export const OPTIMIZER_SIGNATURES = {
   sgd: { formula: 'w ← w − lr·g', doc: 'Plain gradient descent. Example: sgd:lr=0.01', params: { lr: lr(0.01) } },
@@ -26,7 +28,7 @@ export const OPTIMIZER_SIGNATURES = {
   adam: {
     formula: 'w ← w − lr·m̂/(√v̂ + ε)',
     doc: 'Adam. Example: adam:lr=1e-3',
-    params: { lr: lr(1e-3), beta1: rate(0.9, 'first-moment decay'), beta2: rate(0.999, 'second-moment decay'), eps },
+    params: { lr: lr(1e-3), beta1: beta(0.9, 'first-moment decay'), beta2: beta(0.999, 'second-moment decay'), eps },
   },
   adadelta: {
     formula: 'a ← ρa + (1−ρ)g²; Δ = g·√(d + ε)/√(a + ε); w ← w − lr·Δ',
@@ -44,8 +46,8 @@ export const OPTIMIZER_SIGNATURES = {
     params: {
       lr: lr(1e-3),
       wd: { default: 1e-4, min: 0, doc: 'weight decay' },
-      beta1: rate(0.9, 'first-moment decay'),
-      beta2: rate(0.999, 'second-moment decay'),
+      beta1: beta(0.9, 'first-moment decay'),
+      beta2: beta(0.999, 'second-moment decay'),
       eps,
     },
   },

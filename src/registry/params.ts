@@ -16,6 +16,8 @@ export interface ParamDef {
   readonly above?: number;
   /** Inclusive upper bound. */
   readonly max?: number;
+  /** Exclusive upper bound. */
+  readonly below?: number;
   readonly integer?: boolean;
   /** A list of numbers, each within the bounds: `0+1+2`. */
   readonly list?: boolean;
@@ -71,6 +73,7 @@ export function describeBounds(def: ParamDef): string {
   if (def.min !== undefined) parts.push(`≥ ${formatNumber(def.min)}`);
   if (def.above !== undefined) parts.push(`> ${formatNumber(def.above)}`);
   if (def.max !== undefined) parts.push(`≤ ${formatNumber(def.max)}`);
+  if (def.below !== undefined) parts.push(`< ${formatNumber(def.below)}`);
   return parts.join(', ');
 }
 
@@ -95,6 +98,7 @@ export function checkParam(what: string, value: number, def: ParamDef): void {
     (def.min !== undefined && value < def.min) ||
     (def.above !== undefined && value <= def.above) ||
     (def.max !== undefined && value > def.max) ||
+    (def.below !== undefined && value >= def.below) ||
     (def.integer === true && !Number.isInteger(value));
   if (bad) throw new SpecError(`${what}=${formatNumber(value)} is not allowed; expected ${expected}`);
 }

@@ -189,6 +189,9 @@ describe('bad optimiser and per-layer specs', () => {
     ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/, SpecError],
     ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/, SpecError],
     ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/, SpecError],
+    // β = 1 makes Adam's bias correction 1 − βᵗ zero: NaN weights on the first step.
+    ['beta1', () => optimizerSpec('adam:beta1=1'), /adam parameter beta1=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
+    ['beta2', () => optimizerSpec('adamw:beta2=1'), /adamw parameter beta2=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
     [
       'pattern',
       () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names),
