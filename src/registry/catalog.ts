@@ -137,7 +137,8 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   /**
    * Add a user definition. Defining a name again with the same definition (a module imported
    * twice, by two copies of this package) replaces it; a different definition under a name already
-   * defined is refused, so two modules cannot silently shadow each other.
+   * defined is refused, so two modules cannot silently shadow each other. A declaration its own
+   * bounds refuse is refused too (see `checkDeclaration`).
    */
   register(entry: E): E {
     if (!NAME.test(entry.name)) {
@@ -146,6 +147,7 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     if (Object.hasOwn(this.options.builtins, entry.name)) {
       throw new SpecError(`${this.kind} name '${entry.name}' is taken by a built-in; built-ins: ${Object.keys(this.options.builtins).join(', ')}`);
     }
+    this.checkDeclaration(entry);
     const earlier = this.user.get(entry.name);
     if (earlier && fingerprint(earlier) !== fingerprint(entry)) {
       throw new SpecError(`${this.kind} '${entry.name}' is already defined by another module, differently; give each ${this.kind} its own name`);
@@ -153,6 +155,33 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     this.user.set(entry.name, entry);
     this.options.onAdd?.(entry);
     return entry;
+  }
+
+  /**
+   * A SpecError unless a definition's own declarations hold: every default within its parameter's
+   * bounds, the positional value's default too (a penalty's `defaultStrength`: finite, ≥ 0), and no
+   * parameter named as the positional value (`strength`: a saved model keeps both under one key).
+   */
+  private checkDeclaration(entry: E): void {
+    const positional = this.options.positional;
+    const pos = positional?.asFirstParam ? undefined : positional?.of(entry);
+    const what = `${this.kind} ${entry.name}`;
+    if (pos && positional) {
+      if (Object.hasOwn(entry.params, positional.name))
+        throw new SpecError(`${what} declares a parameter '${positional.name}', the name of its ${positional.name} (λ); give the parameter another name`);
+      try {
+        checkParam(`default ${positional.name}`, pos.default, pos);
+      } catch (err) {
+        throw new SpecError(`${what}: ${(err as Error).message}`);
+      }
+    }
+    for (const [key, def] of Object.entries(entry.params)) {
+      try {
+        checkParam(`default of parameter ${key}`, def.default, def);
+      } catch (err) {
+        throw new SpecError(`${what}: ${(err as Error).message}; give a default within its own bounds`);
+      }
+    }
   }
 
   /** The entry of `name`, or a SpecError that lists what is accepted. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definePenalty, loadPenalty, penalty, SpecError, type Tensor, tf, trainStep } from '../../src/node.ts';
+import { defineConstraint, definePenalty, loadPenalty, penalty, SpecError, type Tensor, tf, trainStep } from '../../src/node.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 describe('the README example: log-sum penalty', () => {
@@ -66,6 +66,31 @@ describe('definePenalty', () => {
     definePenalty({ name: 'scaled', params: { s: { default: 1, above: 0, doc: 'scale' } }, fn: (w, { s }) => tf.mul(s, tf.square(w)) });
     expect(() => penalty('scaled:1e-4,s=0')).toThrow(/scaled parameter s=0 is not allowed; expected a finite number > 0/);
     expect(() => penalty('scaled:1e-4,t=1')).toThrow(/unknown parameter 't'.*accepts: s=1/);
+  });
+
+  it('refuses a declaration its own bounds refuse: a default out of bounds, a negative or NaN default strength', () => {
+    const fn = (w: Tensor) => tf.abs(w);
+    // eps = 0 by default would make penalty('badeps') a division by zero, Infinity in the loss.
+    expect(() => definePenalty({ name: 'badeps', params: { eps: { default: 0, above: 0, doc: '' } }, fn })).toThrow(
+      /penalty badeps: default of parameter eps=0 is not allowed; expected a finite number > 0/,
+    );
+    expect(() => definePenalty({ name: 'badk', params: { k: { default: 1.5, integer: true, doc: '' } }, fn })).toThrow(
+      /k=1.5 is not allowed; expected an integer/,
+    );
+    expect(() => definePenalty({ name: 'negative', defaultStrength: -1, fn })).toThrow(
+      /penalty negative: default strength=-1 is not allowed; expected a finite number ≥ 0/,
+    );
+    expect(() => definePenalty({ name: 'nanstrength', defaultStrength: Number.NaN, fn })).toThrow(SpecError);
+    expect(() => defineConstraint({ name: 'badm', params: { m: { default: -1, min: 0, doc: '' } }, fn: (w) => w })).toThrow(
+      /constraint badm: default of parameter m=-1 is not allowed/,
+    );
+    for (const name of ['badeps', 'badk', 'negative', 'nanstrength']) expect(() => penalty(name)).toThrow(/unknown penalty/);
+  });
+
+  it("refuses a parameter named 'strength': a saved model keeps λ under that key, so λ would not survive a save", () => {
+    expect(() =>
+      definePenalty({ name: 'selfstrength', params: { strength: { default: 1, doc: '' } }, fn: (w, { strength }) => tf.mul(strength, tf.abs(w)) }),
+    ).toThrow(/penalty selfstrength declares a parameter 'strength', the name of its strength \(λ\); give the parameter another name/);
   });
 });
 
