@@ -15,6 +15,7 @@ import { SpecError } from '../errors.ts';
 import { type Brand, brand } from './brand.ts';
 import {
   checkParam,
+  configParam,
   defaultValue,
   describeBounds,
   describeParams,
@@ -215,18 +216,24 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     return bound;
   }
 
-  /** The object for values restored from a saved config (`{ strength, ...params }`). */
+  /**
+   * The object for values restored from a saved config (`{ strength, ...params }`), checked as a
+   * spec's values are: a value out of bounds or not a number (a model file edited, or written by
+   * something else) is a SpecError, not a default. A parameter the config lacks takes its default.
+   */
   fromConfig(name: string, config: Readonly<Record<string, unknown>>): B {
     const entry = this.require(name);
+    const what = `saved ${this.kind} ${name}`;
     const positional = this.options.positional;
-    const pos = positional?.of(entry);
-    const values = pickParams(entry.params, config);
-    const p =
-      pos && positional && !positional.asFirstParam
-        ? typeof config[positional.name] === 'number'
-          ? (config[positional.name] as number)
-          : pos.default
-        : undefined;
+    const pos = positional?.asFirstParam ? undefined : positional?.of(entry);
+    const values = pickParams(entry.params, config, what);
+    let p: number | undefined;
+    if (pos && positional) {
+      if (!(positional.name in config)) throw new SpecError(`${what} has no ${positional.name} in its config; expected ${describeValue(pos)}`);
+      p = configParam(config[positional.name], pos, `${what}: ${positional.name}`) as number;
+    }
+    const problem = this.options.check?.(entry, values);
+    if (problem) throw new SpecError(`${what}: ${problem}`);
     return this.options.bind({ entry, positional: p, params: values, spec: formatSpec(entry.name, p, shown(entry.params, values)) });
   }
 

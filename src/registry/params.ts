@@ -131,7 +131,6 @@ export function formatNumber(x: ParamValue): string {
   return exp.length < plain.length ? exp : plain;
 }
 
-/** The declared parameters' values from a saved config (which may hold other keys, e.g. TF.js's customObjects). */
 /**
  * A name as TF.js reads it back from a saved model: it camel-cases every string of a topology
  * (`penx.my_penalty` → `penx.myPenalty`, a config key `max_value` → `maxValue`) as it loads it.
@@ -140,13 +139,34 @@ export function tfjsCamelCase(name: string): string {
   return name.length <= 1 || !name.includes('_') ? name : name.replace(/[_]+(\w|$)/g, (_, c: string) => c.toUpperCase());
 }
 
-export function pickParams(defs: ParamDefs, config: Readonly<Record<string, unknown>>): ParamValues {
+/**
+ * A declared parameter's value as a saved config holds it, checked as a spec's would be: a number
+ * (a list parameter: a list of numbers, or one number) within its bounds; a SpecError naming `what`
+ * otherwise (JSON keeps NaN and ±Infinity as null).
+ *
+ * @example
+ * configParam(-1, { default: 2, min: 0, doc: '' }, 'maxnorm parameter m');   // SpecError: … m=-1 is not allowed; expected a finite number ≥ 0
+ */
+export function configParam(value: unknown, def: ParamDef, what: string): ParamValue {
+  const items = def.list && Array.isArray(value) ? value : [value];
+  for (const x of items) {
+    if (typeof x !== 'number') throw new SpecError(`${what} is ${JSON.stringify(x) ?? String(x)}, not a number`);
+    checkParam(what, x, def);
+  }
+  return def.list ? (items as number[]) : (value as number);
+}
+
+/**
+ * The declared parameters' values from a saved config (which may hold other keys, e.g. TF.js's
+ * customObjects): a parameter the config lacks takes its default (one declared since the model was
+ * saved); one it holds must be valid (`configParam`), never silently replaced.
+ */
+export function pickParams(defs: ParamDefs, config: Readonly<Record<string, unknown>>, what: string): ParamValues {
   const out: Record<string, ParamValue> = {};
   for (const [key, def] of Object.entries(defs)) {
     // A saved model's config comes back from TF.js with its keys camel-cased (`my_param` → `myParam`).
-    const v = key in config ? config[key] : config[tfjsCamelCase(key)];
-    const ok = def.list ? Array.isArray(v) && v.every((x) => typeof x === 'number') : typeof v === 'number';
-    out[key] = ok ? (v as ParamValue) : defaultValue(def);
+    const name = key in config ? key : tfjsCamelCase(key);
+    out[key] = name in config ? configParam(config[name], def, `${what} parameter ${key}`) : defaultValue(def);
   }
   return out as ParamValues;
 }

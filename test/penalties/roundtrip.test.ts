@@ -144,3 +144,46 @@ describe('loading a model whose penalty is not defined here', () => {
     );
   });
 });
+
+describe('a saved config is checked as a spec is', () => {
+  /** A one-Dense model as TF.js loads it from its JSON, the kernel's regularizer and constraint as given. */
+  const load = (regularizer: unknown, constraint: unknown = null) =>
+    tf.loadLayersModel(
+      tf.io.fromMemory({
+        class_name: 'Sequential',
+        config: {
+          name: 's',
+          layers: [
+            {
+              class_name: 'Dense',
+              config: { name: 'd', units: 2, batch_input_shape: [null, 3], kernel_regularizer: regularizer, kernel_constraint: constraint },
+            },
+          ],
+        },
+      }),
+    );
+  const regularizerOf = (m: tf.LayersModel) => (m.layers[0] as unknown as { kernelRegularizer: PenaltyRegularizer }).kernelRegularizer;
+
+  it('a value out of bounds, or not a number, stops the load naming it (it had loaded, or become the default, silently)', async () => {
+    await expect(load({ class_name: 'penx.l1', config: { strength: -0.5 } })).rejects.toThrow(
+      /saved penalty l1: strength=-0.5 is not allowed; expected a finite number ≥ 0/,
+    );
+    // Not the default 1e-4 in place of a strength written as text.
+    await expect(load({ class_name: 'penx.l1', config: { strength: '0.5' } })).rejects.toThrow(/saved penalty l1: strength is "0.5", not a number/);
+    await expect(load({ class_name: 'penx.lp', config: { strength: 0.1, p: 0 } })).rejects.toThrow(/saved penalty lp parameter p=0 is not allowed/);
+    await expect(load({ class_name: 'penx.deadzone', config: { strength: 0.1, a: null } })).rejects.toThrow(/saved penalty deadzone parameter a is null/);
+    await expect(load(null, { class_name: 'penx.constraint.maxnorm', config: { m: -1, axis: [0] } })).rejects.toThrow(
+      /saved constraint maxnorm parameter m=-1 is not allowed/,
+    );
+    await expect(load(null, { class_name: 'penx.constraint.minmaxnorm', config: { min: 3, max: 1, rate: 1, axis: [0] } })).rejects.toThrow(
+      /saved constraint minmaxnorm: minmaxnorm needs min ≤ max/,
+    );
+  });
+
+  it('a valid config loads as saved; a parameter it lacks (declared since) takes its default', async () => {
+    expect(regularizerOf(await load({ class_name: 'penx.lp', config: { strength: 0.25, p: 3 } })).spec).toBe('lp:0.25,p=3');
+    expect(regularizerOf(await load({ class_name: 'penx.deadzone', config: { strength: 0.25 } })).spec).toBe('deadzone:0.25,a=0.25');
+    const m = await load(null, { class_name: 'penx.constraint.maxnorm', config: { m: 2, axis: 1 } });
+    expect((m.layers[0] as unknown as { kernelConstraint: PenxConstraint }).kernelConstraint.spec).toBe('maxnorm:m=2,axis=1');
+  });
+});
