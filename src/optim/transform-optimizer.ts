@@ -11,6 +11,7 @@
  * const opt = optimizerFor(model, chain(masked('dense_2', zero()), optimizerSpec('adamw:lr=1e-3').transform));
  * trainStep(model, opt, x, y);
  */
+import { UsageError } from '../errors.ts';
 import { type Tensor, tf } from '../tf.ts';
 import type { GradientTransform, State, Tree } from './transform.ts';
 
@@ -87,9 +88,21 @@ export class TransformOptimizer extends tf.Optimizer {
   }
 }
 
-/** An optimiser applying `transform` to the trainable weights of `model`. */
+/**
+ * An optimiser applying `transform` to the trainable weights of `model`, by weight name. A
+ * UsageError when two trainable weights share a name (layers of one name in two nested models):
+ * their state, masks and learning rates could not be told apart.
+ */
 export function optimizerFor(model: tf.LayersModel, transform: GradientTransform): TransformOptimizer {
-  const params = Object.fromEntries(model.trainableWeights.map((lv) => [lv.originalName, lv.read() as tf.Variable]));
+  const params: Record<string, tf.Variable> = {};
+  for (const lv of model.trainableWeights) {
+    const earlier = params[lv.originalName];
+    if (earlier)
+      throw new UsageError(
+        `two trainable weights of model ${model.name} are both named ${lv.originalName} (variables ${earlier.name} and ${(lv.read() as tf.Variable).name}): the optimiser's state, masks and learning rates go by weight name; give their layers distinct names (in nested models too)`,
+      );
+    params[lv.originalName] = lv.read() as tf.Variable;
+  }
   return new TransformOptimizer(transform, params);
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   chain,
+  fit,
   type GradientTransform,
   gradientTransform,
   loadGradientTransform,
   masked,
+  optimizerFor,
   optimizerSpec,
   type Scalar,
   SpecError,
@@ -210,5 +212,26 @@ describe('bad optimiser and per-layer specs', () => {
   ])('%s', (_, f, message, kind) => {
     expect(f).toThrow(kind);
     expect(f).toThrow(message);
+  });
+});
+
+describe('weights of one name in two nested models', () => {
+  it('are refused before training, naming them (one was dropped from the optimiser, which failed at the first batch)', async () => {
+    const sub = (name: string) => tf.sequential({ name, layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3] })] });
+    const input = tf.input({ shape: [3] });
+    const both = tf.layers.concatenate().apply([sub('left').apply(input), sub('right').apply(input)] as tf.SymbolicTensor[]);
+    const model = tf.model({ name: 'twins', inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(both) as tf.SymbolicTensor });
+    const message = /two trainable weights of model twins are both named d\/kernel \(variables d\/kernel and d\/kernel_1\).*give their layers distinct names/;
+    expect(() => optimizerFor(model, optimizerSpec('sgd').transform)).toThrow(message);
+    const begun: string[] = [];
+    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
+    await expect(
+      fit(
+        model,
+        { x, y: tf.zeros([4, 2]) },
+        { epochs: 1, batchSize: 4, loss: 'meanSquaredError', callbacks: [{ onTrainBegin: () => void begun.push('begin') }] },
+      ),
+    ).rejects.toThrow(message);
+    expect(begun).toEqual([]);
   });
 });
