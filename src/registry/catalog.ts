@@ -200,7 +200,7 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
    * modules are imported by the Node entry's loaders.
    */
   resolve(spec: string | SpecObject): B {
-    const parsed = typeof spec === 'string' ? parseSpec(spec) : fromObject(spec);
+    const parsed = typeof spec === 'string' ? parseSpec(spec) : fromObject(spec, this.options.positional?.name ?? 'value');
     if (isModuleRef(parsed.name)) {
       throw new SpecError(
         `'${parsed.text}' names a module; import it first (penalty-explorer/node: load${this.kind === 'penalty' ? 'Penalty' : this.kind === 'constraint' ? 'Constraint' : 'Spec'})`,
@@ -300,9 +300,16 @@ function describeValue(def: ParamDef): string {
   return `${def.integer ? 'a whole number' : 'a finite number'}${bounds ? ` ${bounds}` : ''}`;
 }
 
-function fromObject(spec: SpecObject): ParsedSpec {
-  const params = Object.entries(spec.params ?? {}).map(([k, v]) => [k, formatNumber(v)] as const);
-  const positional = spec.positional === undefined ? undefined : formatNumber(spec.positional);
+/** A spec object's value as spec text; a SpecError for anything but a number or a list of numbers (from JavaScript, `'0.1'`). */
+function objectValue(v: unknown, what: string): string {
+  const ok = typeof v === 'number' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number'));
+  if (!ok) throw new SpecError(`${what} must be a number, got ${JSON.stringify(v) ?? String(v)}`);
+  return formatNumber(v as ParamValue);
+}
+
+function fromObject(spec: SpecObject, positionalName: string): ParsedSpec {
+  const params = Object.entries(spec.params ?? {}).map(([k, v]) => [k, objectValue(v, `${spec.name} parameter ${k}`)] as const);
+  const positional = spec.positional === undefined ? undefined : objectValue(spec.positional, `${positionalName} of ${spec.name}`);
   const text = [positional === undefined ? spec.name : `${spec.name}:${positional}`, ...params.map(([k, v]) => `${k}=${v}`)].join(',');
   return { text, name: spec.name, positional, params };
 }

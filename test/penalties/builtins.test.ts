@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PENALTIES, type BuiltinPenaltyName, penalty, type Tensor, tf } from '../../src/index.ts';
+import { BUILTIN_PENALTIES, type BuiltinPenaltyName, type PenaltySpec, penalty, SpecError, type Tensor, tf } from '../../src/index.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 const λ = 0.5;
@@ -97,5 +97,20 @@ describe('dead-zone penalty', () => {
         .apply(tf.tensor([0.1, -0.2, 0.25, -0.25, 0]))
         .dataSync()[0],
     ).toBe(0);
+  });
+});
+
+describe('a penalty spec object from JavaScript', () => {
+  it('with a value that is not a number is a SpecError naming it (it was a TypeError, "x.map is not a function")', () => {
+    const bad = (o: unknown) => () => penalty(o as PenaltySpec);
+    for (const [o, message] of [
+      [{ name: 'lp', strength: 1e-4, params: { p: '3' } }, /lp parameter p must be a number, got "3"/],
+      [{ name: 'l1', strength: '0.1' }, /strength of l1 must be a number, got "0.1"/],
+      [{ name: 'l1', strength: null }, /strength of l1 must be a number, got null/],
+    ] as const) {
+      expect(bad(o)).toThrow(SpecError);
+      expect(bad(o)).toThrow(message);
+    }
+    expect(penalty({ name: 'lp', strength: 1e-4, params: { p: 3 } }).spec).toBe('lp:1e-4,p=3');
   });
 });
