@@ -6,21 +6,24 @@
  */
 
 import { SpecError } from '../errors.ts';
+import { matcher } from '../optim/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
 /**
  * Project every trainable weight that has a constraint: w ← constraint(w); non-trainable weights
- * (a frozen layer's) are left alone. With `measure`, also return, per constrained weight, the
- * share of its output channels (last axis) the constraint changed.
+ * (a frozen layer's) are left alone, and so are the weights whose names match `frozen` (patterns
+ * as in `LayerControls.freeze`: frozen by the optimiser, they do not move). With `measure`, also
+ * return, per constrained weight, the share of its output channels (last axis) the constraint changed.
  *
  * @example
  * applyConstraints(model, true);   // { 'dense_1/kernel': 0.25 }: a quarter of its units were projected
  */
-export function applyConstraints(model: tf.LayersModel, measure = false): Record<string, number> {
+export function applyConstraints(model: tf.LayersModel, measure = false, frozen: readonly string[] = []): Record<string, number> {
   const names: string[] = [];
   const shares: Tensor[] = [];
+  const isFrozen = frozen.length > 0 ? matcher(frozen) : () => false;
   for (const lv of model.trainableWeights) {
-    if (lv.constraint == null) continue;
+    if (lv.constraint == null || isFrozen(lv.originalName)) continue;
     const v = lv.read() as tf.Variable;
     tf.tidy(() => {
       const after = lv.constraint.apply(v);

@@ -431,6 +431,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
             gradients: strategy,
             measureConstraints: measure,
             seed: mixSeeds(seed, epoch, batches),
+            ...(options.controls?.freeze ? { frozen: options.controls.freeze } : {}),
           });
         } finally {
           if (source.owned) tf.dispose(tensorsOf(batch));

@@ -27,6 +27,8 @@ export interface TrainStepOptions {
   readonly measureConstraints?: boolean;
   /** Seed of the step's random ops (dropout masks, noise); default: TF.js's own, unseeded. */
   readonly seed?: number;
+  /** Weight-name patterns the optimiser freezes (`LayerControls.freeze`): their constraints are not applied either. */
+  readonly frozen?: readonly string[];
 }
 
 export interface StepResult {
@@ -62,7 +64,7 @@ export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, 
   const objective = options.objective ?? objectiveOf(model, options.loss);
   const g = await strategy.gradients(model, batchOf(model, { x, y }), objective, options.seed);
   optimizer.applyGradients(g.grads);
-  const projected = applyConstraints(model, options.measureConstraints === true);
+  const projected = applyConstraints(model, options.measureConstraints === true, options.frozen);
   tf.dispose(Object.values(g.grads));
   return {
     dataLoss: (g.scores[0] ?? NaN) / g.n,

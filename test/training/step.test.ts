@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyConstraints, constraint, enforceConstraints, penalty, type Scalar, type Tensor, tf, trainStep } from '../../src/index.ts';
+import { applyConstraints, constraint, enforceConstraints, fit, penalty, type Scalar, type Tensor, tf, trainStep } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 // A linear Dense layer without bias, one SGD step on mean squared error: everything by hand.
@@ -96,5 +96,26 @@ describe('trainStep', () => {
     expect(Object.keys(applyConstraints(m, true))).toEqual([kTrained.originalName]);
     await enforceConstraints(m).onBatchEnd(0, {});
     expect(Array.from(kFrozen.read().dataSync())).toEqual(w0);
+  });
+
+  it('fit with controls { freeze }: a frozen weight with a constraint does not move either (its projection skipped too)', async () => {
+    const first = tf.layers.dense({ name: 'fc_a', units: 2, useBias: false, inputShape: [3], kernelConstraint: constraint('maxnorm:m=0.5') });
+    const m = tf.sequential({ layers: [first, tf.layers.dense({ name: 'fc_b', units: 2, kernelConstraint: constraint('nonneg') })] });
+    const k = first.weights[0]!;
+    (k.read() as tf.Variable).assign(tf.tensor2d(W0));
+    const w0 = Array.from(tf.tensor2d(W0).dataSync());
+    const record = await fit(
+      m,
+      { x: tf.tensor2d(X), y: tf.tensor2d(Y) },
+      { epochs: 2, batchSize: X.length, optimizer: 'sgd:lr=0.1', loss: 'meanSquaredError', controls: { freeze: ['fc_a/*'] } },
+    );
+    expect(Array.from(k.read().dataSync())).toEqual(w0);
+    expect(Math.min(...m.layers[1]!.getWeights()[0]!.dataSync())).toBeGreaterThanOrEqual(0);
+    expect(record.config.freeze).toBe('fc_a/*');
+    // trainStep takes the same patterns; without them the constraint projects (no update: lr 0).
+    await trainStep(m, tf.train.sgd(0), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse, frozen: ['fc_a/kernel'] });
+    expect(Array.from(k.read().dataSync())).toEqual(w0);
+    await trainStep(m, tf.train.sgd(0), tf.tensor2d(X), tf.tensor2d(Y), { loss: mse });
+    expect(Math.max(...[0, 1].map((j) => Math.hypot(...[0, 1, 2].map((i) => k.read().dataSync()[i * 2 + j]!))))).toBeCloseTo(0.5, 5);
   });
 });
