@@ -106,6 +106,34 @@ describe('README library examples run as written, against the built package', ()
     }
   }, 90_000);
 
+  it('a run folder on the chosen backend: gradientsFor takes selectBackend’s answer, and the run is written', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve } = await import('node:path');
+    const section = readme.slice(readme.indexOf('### Run folders, backends and both cores'));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(snippet).toBeDefined();
+    // The snippet's model and data (the README leaves them to the reader), then what it chose.
+    const preamble = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+const x = tf.randomNormal([64, 4], 0, 1, 'float32', 1);
+const y = tf.argMax(tf.matMul(x, tf.randomNormal([4, 3], 0, 1, 'float32', 2)), 1);
+const [xv, yv] = [x, y];
+`;
+    mkdirSync('tmp', { recursive: true });
+    writeFileSync('tmp/readme-node.mjs', `${preamble}${snippet}\nconsole.log(JSON.stringify({ note: note ?? null, epochs: record.epochs.length }));\n`);
+    // Its run folder (runs/mine) in a folder of its own: the working directory, not the repository.
+    const cwd = mkdtempSync(join(tmpdir(), 'penx-readme-'));
+    try {
+      const out = execFileSync(process.execPath, [resolve('tmp/readme-node.mjs')], { cwd, encoding: 'utf8' });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ note: null, epochs: 10 });
+      expect(existsSync(join(cwd, 'runs', 'mine', 'run.json'))).toBe(true);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('exact zeros with a proximal L1 penalty, and the prune curve', async () => {
     const out = await runSnippet('### Exact zeros, the prune curve and the sparse size', 'readme-prox.mts');
     const zeros = Number(/^exact zeros: (\d+) of 387 weights$/m.exec(out)?.[1]);

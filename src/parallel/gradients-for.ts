@@ -12,6 +12,7 @@
  */
 
 import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
+import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
 import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients } from './sharded.ts';
@@ -59,12 +60,23 @@ export function stepThreads(
   return { threads: 1 };
 }
 
+ * The gradient strategy for `model` on the backend `selectBackend` chose (its whole answer, not one
+ * of its numbers): fused when onnxruntime can express the model, else sharded over
+ * `backend.workers` worker threads when the model allows, else this thread with a `note` saying why.
+ *
+ *   const backend = await selectBackend('auto');
+ *   const { gradients, note } = await gradientsFor(model, backend, 'sparseCategoricalCrossentropy');
+ *
+ * A `backend` that is not such an object (e.g. `backend.workers`, a number) is refused with a
+ * `UsageError`: before, it silently gave one thread with a note blaming the model.
+ */
 export async function gradientsFor(
   model: tf.LayersModel,
   backend: ThreadsInfo,
   loss: LossOption = 'categoricalCrossentropy',
   metrics?: MetricsOption,
 ): Promise<ChosenGradients> {
+  checkThreadsInfo(backend);
   let why: string | undefined;
   if (backend.name === ORT_BACKEND && tf.getBackend() === ORT_BACKEND) {
     // Loaded only here: other backends never load ONNX Runtime's binding.
@@ -75,6 +87,31 @@ export async function gradientsFor(
   }
   const perKernel = await shardedFor(model, backend.workers, loss, metrics);
   return { gradients: perKernel.gradients, path: 'per-kernel', ...(why ? { why } : {}), ...(perKernel.note ? { note: perKernel.note } : {}) };
+}
+
+/** Refuses anything but a `ThreadsInfo` (what `selectBackend` returns), naming what was given. */
+function checkThreadsInfo(backend: unknown): asserts backend is ThreadsInfo {
+  const b = backend as Partial<ThreadsInfo> | null;
+  const whole = (n: unknown, min: number) => Number.isInteger(n) && (n as number) >= min;
+  if (
+    typeof b === 'object' &&
+    b !== null &&
+    typeof b.name === 'string' &&
+    whole(b.threads, 1) &&
+    (b.parallel === 'data' || b.parallel === 'threads') &&
+    whole(b.workers, 0)
+  )
+    return;
+  const shown = (v: unknown) => (typeof v === 'object' && v !== null ? typeof v : JSON.stringify(v));
+  const got =
+    typeof backend === 'object' && backend !== null
+      ? `{ ${Object.entries(backend)
+          .map(([k, v]) => `${k}: ${shown(v)}`)
+          .join(', ')} }`
+      : String(backend);
+  throw new UsageError(
+    `gradientsFor(model, backend): backend must be what selectBackend returns, { name, threads ≥ 1, parallel: 'data' | 'threads', workers ≥ 0 }, got ${got}`,
+  );
 }
 
 async function shardedFor(

@@ -389,3 +389,21 @@ describe('a layer class of the user’s own is not split across threads', () => 
     m.dispose();
   }, 60_000);
 });
+describe('gradientsFor takes what selectBackend returns', () => {
+  it('refuses a number (backend.workers) or a partial object with a UsageError naming the form, instead of one thread and a note blaming the model', async () => {
+    const { gradientsFor, UsageError } = await import('../../src/node.ts');
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });
+    for (const wrong of [1, undefined, { name: 'wasm', threads: 2 }, { name: 'wasm', threads: 0, parallel: 'data', workers: 0 }]) {
+      const chosen = gradientsFor(m, wrong as never);
+      await expect(chosen, JSON.stringify(wrong)).rejects.toThrow(UsageError);
+      await expect(chosen).rejects.toThrow(
+        /backend must be what selectBackend returns, \{ name, threads ≥ 1, parallel: 'data' \| 'threads', workers ≥ 0 \}, got /,
+      );
+    }
+    await expect(gradientsFor(m, 1 as never)).rejects.toThrow(/, got 1$/);
+    // The right form still works.
+    const chosen = await gradientsFor(m, { name: 'wasm', threads: 1, parallel: 'data', workers: 0 });
+    expect(chosen.gradients.threads).toBe(1);
+    m.dispose();
+  });
+});
