@@ -58,7 +58,8 @@ function epochRow(s: WeightsSnapshot | EpochRecord): string[] {
   return [
     String(s.epoch),
     e ? fixed4(e.trainLoss) : DASH,
-    e ? (e.penaltyLoss === 0 ? '0' : e.penaltyLoss.toPrecision(4)) : DASH,
+    // Every snapshot has its penalty, epoch 0 (the untrained weights) too.
+    s.penaltyLoss === 0 ? '0' : s.penaltyLoss.toPrecision(4),
     fixed4(s.testLoss),
     fixed4(s.testAcc),
     percent(s.sparsity.lt1e3),
@@ -73,7 +74,7 @@ export function numbersCsv(runs: readonly RunRecord[]): string {
   const rows = runs.flatMap((run, i) =>
     [run.initial, ...run.epochs].map((s) => {
       const e = 'trainLoss' in s ? (s as EpochRecord) : undefined;
-      const values = [s.epoch, e?.trainLoss, e?.penaltyLoss, s.testLoss, s.testAcc, s.sparsity.lt1e3, s.sparsity.lt1e2, e?.seconds];
+      const values = [s.epoch, e?.trainLoss, s.penaltyLoss, s.testLoss, s.testAcc, s.sparsity.lt1e3, s.sparsity.lt1e2, e?.seconds];
       return { run: labels[i] ?? '', ...Object.fromEntries(NUMBER_COLUMNS.map((c, k) => [c, values[k] ?? null])) };
     }),
   );

@@ -3,6 +3,7 @@ import { vegaScript } from '../../../src/render/report-file.ts';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { PACKED_JSON_TYPE } from '../../../src/viz/packed/index.ts';
 import { pageModel, reportHtml as pageOf, type ReportOptions } from '../../../src/viz/report/index.ts';
+import { numbersCsv } from '../../../src/viz/report/numbers-table.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 import { embedded } from './embedded.ts';
 
@@ -50,6 +51,16 @@ describe('reportHtml', () => {
     expect(html).toContain('<tr data-epoch="4" class="selected">');
     expect(html).toContain('<section id="numbers">');
     for (const text of ['deadzone:1e-4,a=0.25', 'λ·Σ max(0, |w| − a)', 'wasm', '4 (data-parallel)', '60,000 / 10,000']) expect(html).toContain(text);
+  });
+
+  it("tabulates epoch 0's penalty (the untrained weights' λ·penalty, in every record) in the page and the CSV", async () => {
+    const run = makeRunRecord({ epochs: 2, penalty: 'l1:1e-4' });
+    const html = await markup([run]);
+    const row0 = /<tr data-epoch="0"[^>]*>([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+    const cells = [...row0.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(cells.slice(0, 3)).toEqual(['0', '—', run.initial.penaltyLoss.toPrecision(4)]);
+    const csv = numbersCsv([run]).split('\n');
+    expect(csv[1]?.split(',').slice(1, 4)).toEqual(['0', '', String(run.initial.penaltyLoss)]);
   });
 
   it('has one .run-title per run for several runs, and #title shows the epoch only', async () => {
