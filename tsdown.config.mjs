@@ -13,14 +13,17 @@
  * one copy of the library (the workspace links node_modules/penalty-explorer to src/). The ES
  * modules of the library's entries share chunks. Dependencies (TF.js, vega, …) stay external.
  * Files are overwritten in place (`prepare`, run by `npm ci`, builds), so a command running from
- * dist/ while it is rebuilt never finds it empty. The library's package also gets the README and
+ * dist/ while it is rebuilt never finds it empty; once every build of a dist/ is done, the files an
+ * older build left there (chunks under names of other hashes) are removed, so `npm pack` ships this
+ * build only. The library's package also gets the README and
  * LICENSE (copied into src/, where npm packs them).
  *
  * First, the browser pages' scripts (src/viz/pages/, TypeScript modules sharing the figures' code)
  * are bundled by esbuild for the browser, each into one script, and written as strings to
  * src/viz/report/page-scripts.ts (generated, not in git), which the report and the dashboard inline.
  */
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { defineConfig } from 'tsdown';
 
@@ -64,6 +67,32 @@ export const DASHBOARD_SCRIPT = ${JSON.stringify(await bundle('src/viz/pages/das
 
 await bundlePages();
 
+/**
+ * The hooks that remove from each output folder, once all `configs` writing there are done, the
+ * files none of them wrote: chunks of an older build (their names carry another hash). Folders in
+ * it (the playground) are left alone. e.g. `const hooks = staleRemover(configs)`, one object given to every config.
+ */
+function staleRemover(configs) {
+  const left = new Map();
+  for (const c of configs) {
+    const dir = resolve(c.cwd ?? '.', c.outDir);
+    left.set(dir, (left.get(dir) ?? 0) + 1);
+  }
+  const written = new Map([...left.keys()].map((dir) => [dir, new Set()]));
+  return {
+    'build:done': ({ chunks, options }) => {
+      const dir = resolve(options.outDir);
+      if (!left.has(dir)) throw new Error(`tsdown.config.mjs: no build count for ${dir}`);
+      for (const c of chunks) written.get(dir).add(resolve(c.outDir, c.fileName));
+      left.set(dir, left.get(dir) - 1);
+      if (left.get(dir) > 0) return;
+      for (const name of readdirSync(dir)) {
+        const file = join(dir, name);
+        if (!written.get(dir).has(file) && statSync(file).isFile()) rmSync(file);
+      }
+    },
+  };
+}
 /** @type {import('tsdown').UserConfig} */
 const shared = {
   platform: 'node',
@@ -80,7 +109,7 @@ const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/i
 
 for (const file of ['README.md', 'LICENSE']) copyFileSync(file, `src/${file}`);
 
-export default defineConfig([
+const configs = [
   {
     ...library,
     entry: { ...library.entry, worker: 'parallel/worker-main.ts', 'fused-worker': 'backends/onnxruntime/fused/worker-main.ts' },
@@ -90,4 +119,7 @@ export default defineConfig([
   { ...library, format: 'cjs', dts: true },
   { ...library, format: 'esm', dts: { emitDtsOnly: true } },
   { ...shared, cwd: 'mnist-demo', entry: { cli: 'cli/penx.ts', 'bench-cpu-worker': 'bench-cpu-main.ts' }, format: 'esm', dts: false },
-]);
+];
+const hooks = staleRemover(configs);
+
+export default defineConfig(configs.map((c) => ({ ...c, hooks })));
