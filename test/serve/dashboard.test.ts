@@ -133,6 +133,21 @@ describe('penx serve over HTTP', () => {
 });
 
 describe('the dashboard in Chromium, and penx train --serve', () => {
+  it.runIf(hasChromium)('in a narrow window (420 px) puts the run list above the views, each as wide as the window', async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 420, height: 900 } });
+    await page.goto(`${url}?runs=cmp/none`);
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
+    const box = (selector: string) => page.locator(selector).first().boundingBox() as Promise<{ x: number; y: number; width: number; height: number }>;
+    const [runs, main, card] = await Promise.all([box('#runs'), box('main'), box('#views .card')]);
+    expect(runs.y + runs.height).toBeLessThanOrEqual(main.y);
+    // Beside a 280 px run list the views had 80 px of the window's 420.
+    expect(main.width).toBeGreaterThanOrEqual(380);
+    expect(card.width).toBeGreaterThanOrEqual(380);
+    // A figure wider than that scrolls in its card; the page itself does not.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await page.close();
+  });
+
   it('loads without errors or outside requests, overlays runs, downloads; a new epoch of a running penx train --serve shows without reload', async () => {
     const page = hasChromium ? await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true }) : undefined;
     const errors: string[] = [];
