@@ -20,20 +20,23 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 #epoch-value { display: inline-block; min-width: 2.5em; font-weight: bold; font-variant-numeric: tabular-nums; }
 #title { font-size: 19px; font-variant-numeric: tabular-nums; margin: 14px 0 8px; }
 .cards { display: flex; flex-wrap: wrap; gap: 14px; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+/* Never wider than the window: a wider figure or table scrolls in its own box, the page does not. */
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; max-width: 100%; overflow-x: auto; }
 .run-label { font-weight: bold; }
 .run-title, .norms-title { color: var(--muted); font-variant-numeric: tabular-nums; }
 #norm-curves { margin-top: 14px; overflow-x: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
+.charts > div { max-width: 100%; overflow-x: auto; }
 .tables { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.tables > *, .chart { max-width: 100%; min-width: 0; }
+.chart { overflow-x: auto; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; display: block; max-width: 100%; overflow-x: auto; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { background: #f6f7f9; font-weight: 600; }
 table.config th, table.config td { text-align: left; white-space: normal; vertical-align: top; }
 table.config td:first-child { color: var(--muted); white-space: nowrap; }
 tr.selected td { background: var(--hi); font-weight: bold; }
 .card-head { display: flex; gap: 10px; align-items: baseline; justify-content: space-between; }
-.view-card { max-width: 100%; overflow-x: auto; }
 .downloads { display: flex; gap: 4px; justify-content: flex-end; margin: 2px 0; }
 button.download { font: 11px ${FONT_STACK}; padding: 1px 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
 `;

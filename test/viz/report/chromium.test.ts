@@ -105,6 +105,22 @@ describe('report pages in headless Chromium', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it.skipIf(!present)('in a narrow window (420 px): no sideways page, every download button in view; wide figures and tables scroll in their box', async () => {
+    const { page, errors } = await open('narrow', three);
+    await page.setViewportSize({ width: 420, height: 900 });
+    // Before, the histogram cards, the sparsity and accuracy charts and the tables widened the page to 1062 px.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    const rights = await page.$$eval('button.download', (bs) => bs.map((b) => [b.closest('[id]')?.id ?? '', b.getBoundingClientRect().right] as const));
+    expect(rights.length).toBeGreaterThan(10);
+    for (const [where, right] of rights) expect(right, where).toBeLessThanOrEqual(420);
+    // The numbers table, wider than the window, scrolls in its own box.
+    const table = await page.$eval('table.numbers', (t) => ({ client: t.clientWidth, scroll: t.scrollWidth }));
+    expect(table.client).toBeLessThanOrEqual(420);
+    expect(table.scroll).toBeGreaterThan(table.client);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!present)('one run: epoch slider, log scale and layer choice work, with no errors or requests', async () => {
     const { page, url, errors, requests } = await open('one-run', one);
     expect(await page.textContent('#title')).toBe(`epoch=5 loss=${one[0]!.epochs[4]!.testLoss!.toFixed(4)} acc=${one[0]!.epochs[4]!.testAcc!.toFixed(4)}`);
