@@ -90,6 +90,19 @@ describe('penx playground', () => {
     expect(page.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
   });
 
+  it.skipIf(!hasChromium)('in a narrow window (400 px): the controls above the views, each as wide as the window, the page not sideways', async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 400, height: 900 } });
+    await page.goto(url);
+    const box = (selector: string) => page.locator(selector).first().boundingBox() as Promise<{ x: number; y: number; width: number; height: number }>;
+    const [controls, main] = await Promise.all([box('#controls'), box('main')]);
+    expect(controls.y + controls.height).toBeLessThanOrEqual(main.y);
+    // Beside the 300 px controls, the views had what was left of the window and overflowed it.
+    expect(main.width).toBeGreaterThanOrEqual(360);
+    expect(main.x + main.width).toBeLessThanOrEqual(400);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)(
     'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
     async () => {
