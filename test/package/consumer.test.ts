@@ -208,6 +208,32 @@ export const folder = fitToFolder;
     typecheck('ts-node', { types: ['node'] });
   }, 120_000);
 
+  it('type-checks every entry in a project of moduleResolution node (node10, what module commonjs implies), skipLibCheck as tsc --init sets it', () => {
+    // Node10 resolution reads no `exports`: without `typesVersions`, ./viz, ./node and ./errors were TS2307 "Cannot find module".
+    write(
+      join(project, 'ts-node10', 'index.ts'),
+      `import { penalty, type RunRecord } from 'penalty-explorer';
+import { histogramGridSpec } from 'penalty-explorer/viz';
+import { selectBackend, type BackendInfo } from 'penalty-explorer/node';
+import { UsageError } from 'penalty-explorer/errors';
+export const reg = penalty('l1:1e-4');
+export const spec = (r: RunRecord) => histogramGridSpec(r);
+export const backend: Promise<BackendInfo> = selectBackend('auto');
+export const error: Error = new UsageError('x');
+`,
+    );
+    write(
+      join(project, 'ts-node10', 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node10', target: 'es2022', noEmit: true, skipLibCheck: true, types: ['node'] },
+        files: ['index.ts'],
+      }),
+    );
+    const r = run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts-node10'], project);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  }, 120_000);
+
   it('bundles for the browser: the root and ./viz entries (esbuild, platform browser)', () => {
     write(
       join(project, 'web', 'entry.mjs'),
