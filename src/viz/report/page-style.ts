@@ -10,6 +10,7 @@ h2 { font-size: 17px; margin: 26px 0 8px; }
 h3 { font-size: 14px; margin: 0 0 6px; }
 details.run-prune summary { font-size: 14px; font-weight: bold; margin: 0 0 6px; cursor: pointer; }
 .sub, .note { color: var(--muted); margin: 0 0 8px; }
+.progress { color: #9a5b00; font-weight: 600; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 #controls { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: center;
   padding: 10px 14px; margin: 14px 0 6px; background: #f6f7f9; border: 1px solid var(--line); border-radius: 6px; }

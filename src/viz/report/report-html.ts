@@ -43,14 +43,30 @@ function histograms(model: PageModel): string {
   return `<h2 id="title">epoch=${model.lastEpoch}</h2>\n<section id="histograms" class="cards">\n${cards.join('\n')}\n</section>`;
 }
 
+/**
+ * How far a run got, when it is not all its epochs: the report is rewritten after every epoch, so
+ * one opened while training runs (or after it was interrupted) must say it shows part of the run.
+ * e.g. `1 of 3 epochs: unfinished`, `stopped at epoch 2, batch 5`, `ended early after epoch 4`; '' when done.
+ */
+function progressText(run: RunRecord): string {
+  if (run.stopped) return `stopped at epoch ${run.stopped.epoch}, batch ${run.stopped.batch}`;
+  if (run.endedEarly) return `ended early after epoch ${run.endedEarly.epoch}`;
+  return run.epochs.length < run.config.epochs ? `${run.epochs.length} of ${run.config.epochs} epochs: unfinished` : '';
+}
+
+/** The progress of a run as a `<span class="progress">` between `open` and `close`, or '' when it is done. */
+function progressSpan(run: RunRecord, open = ' · ', close = ''): string {
+  const text = progressText(run);
+  return text ? `${open}<span class="progress">${esc(text)}</span>${close}` : '';
+}
+
 function subtitle(runs: readonly RunRecord[]): string {
   if (runs.length === 1) {
-    const c = runs[0]?.config;
-    return c ? `penalty <code>${esc(c.penalty)}</code> (${esc(c.penaltyFormula)}) · ${esc(c.name)}` : '';
+    const run = runs[0];
+    return run ? `penalty <code>${esc(run.config.penalty)}</code> (${esc(run.config.penaltyFormula)}) · ${esc(run.config.name)}${progressSpan(run)}` : '';
   }
-  return `${runs.length} runs: ${runLabels(runs)
-    .map((l) => `<code>${esc(l)}</code>`)
-    .join(', ')}`;
+  const labels = runLabels(runs);
+  return `${runs.length} runs: ${runs.map((run, i) => `<code>${esc(labels[i] ?? '')}</code>${progressSpan(run, ' (', ')')}`).join(', ')}`;
 }
 
 export interface ReportOptions {

@@ -63,6 +63,21 @@ describe('reportHtml', () => {
     expect(csv[1]?.split(',').slice(1, 4)).toEqual(['0', '', String(run.initial.penaltyLoss)]);
   });
 
+  it('says when it shows part of a run (written after every epoch: opened while training, or after an interruption)', async () => {
+    const done = makeRunRecord({ epochs: 2, penalty: 'l1:1e-4' });
+    const partial = { ...done, config: { ...done.config, epochs: 5 } };
+    const sub = async (runs: Parameters<typeof pageOf>[0]) => /<p class="sub">([\s\S]*?)<\/p>/.exec(await markup(runs))?.[1] ?? '';
+    expect(await sub([done])).not.toContain('class="progress"');
+    expect(await sub([partial])).toContain(' · <span class="progress">2 of 5 epochs: unfinished</span>');
+    expect(await sub([{ ...partial, stopped: { epoch: 3, batch: 7, reason: 'loss is NaN' } }])).toContain(
+      '<span class="progress">stopped at epoch 3, batch 7</span>',
+    );
+    expect(await sub([{ ...partial, endedEarly: { epoch: 2, reason: 'stopTraining' } }])).toContain('<span class="progress">ended early after epoch 2</span>');
+    const both = await sub([done, { ...partial, config: { ...partial.config, penalty: 'l2:1e-4' } }]);
+    expect(both.match(/class="progress"/g)).toHaveLength(1);
+    expect(both).toContain('(<span class="progress">2 of 5 epochs: unfinished</span>)');
+  });
+
   it('has one .run-title per run for several runs, and #title shows the epoch only', async () => {
     const html = await markup(three);
     expect(html).toContain('<h2 id="title">epoch=4</h2>');
