@@ -60,6 +60,7 @@ export function stepThreads(
   return { threads: 1 };
 }
 
+/**
  * The gradient strategy for `model` on the backend `selectBackend` chose (its whole answer, not one
  * of its numbers): fused when onnxruntime can express the model, else sharded over
  * `backend.workers` worker threads when the model allows, else this thread with a `note` saying why.
@@ -68,7 +69,7 @@ export function stepThreads(
  *   const { gradients, note } = await gradientsFor(model, backend, 'sparseCategoricalCrossentropy');
  *
  * A `backend` that is not such an object (e.g. `backend.workers`, a number) is refused with a
- * `UsageError`: before, it silently gave one thread with a note blaming the model.
+ * `UsageError`.
  */
 export async function gradientsFor(
   model: tf.LayersModel,
