@@ -3,23 +3,27 @@
  * `<out>/<name>/`, with `sweep.json` and the sweep's figures and report beside them.
  *
  *   flags ─► grid (every spec bound) + the shared settings (checked) ─► the sweep record
- *     local (default) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
+ *     local (default) ─► --jobs, --threads checked, the dashboard started ─► the folder taken (--force:
+ *       what penx wrote deleted) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
  *     --queue URL     ─► on the BullMQ queue (sweep-queue-actions.ts): followed, or --detach
  *     --status / --remove with --queue ─► what the queue holds of the sweep
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Dashboard,
   hasContent,
   IOError,
   keptNote,
   kindText,
   MARKER_FILE,
+  makeFolder,
   NotOwnedError,
   openFolder,
   parseNumber,
   readMarker,
   readSweepJson,
+  removeMadeFolders,
   removeOwned,
   SWEEP_FORMAT,
   type SweepGrid,
@@ -158,20 +162,29 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
 
 async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<number> {
   const dir = join(flags.out, record.name);
-  await claimSweepFolder(dir, record, flags.force === true);
-  // The sweep's folder stays listed for this process (its figures are redrawn after every run).
+  // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
+  const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
+  const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
+  const made = makeFolder(flags.out);
+  let dashboard: Dashboard | undefined;
+  try {
+    dashboard = await dashboardFor(flags, flags.out);
+    // The sweep's folder stays listed for this process (its figures are redrawn after every run).
+    await claimSweepFolder(dir, record, flags.force === true);
+  } catch (err) {
+    await dashboard?.close();
+    removeMadeFolders(made);
+    throw err;
+  }
   const epochs = Number(record.settings.epochs);
   const states = record.runs.map((r) => runState(join(dir, r.name), epochs));
   const todo = record.runs.filter((_, i) => states[i]!.state === 'partial' || states[i]!.state === 'new');
-  const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
-  const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
   const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   // Each run gets the same threads however many are left, so its result does not depend on when it ran.
   console.error(
     `sweep ${record.name}: ${record.runs.length} runs → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ` +
       `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`,
   );
-  const dashboard = await dashboardFor(flags, flags.out);
   const outcomes = await runLocally(record, dir, todo, {
     jobs,
     threads,

@@ -1,0 +1,42 @@
+/**
+ * A refused command changes nothing, also when the refusal comes from a flag checked late or from
+ * the second of several folders: every folder is judged and every flag checked before the first
+ * byte is written or deleted (`--force` deletes, so a refusal after it would lose a finished run).
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { penx, TINY } from './run-penx.ts';
+import { tree } from './tree.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-refused-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const out = join(root, 'runs');
+const SWEEP = ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--epochs', '1', ...TINY, '--jobs', '1', '--out', out];
+
+beforeAll(async () => {
+  const s = await penx(...SWEEP, '--name', 'sw');
+  expect(s.code, s.stderr).toBe(0);
+}, 120_000);
+
+describe('penx sweep --force with a bad flag', () => {
+  it.each<[string, string[], RegExp]>([
+    ['--jobs 0', ['--jobs', '0'], /--jobs must be a whole number/],
+    ['--threads 0', ['--threads', '0'], /--threads must be a whole number/],
+    ['--serve 99999', ['--serve', '99999'], /--serve must be a whole number/],
+  ])(
+    '%s: exit 2, the finished sweep untouched',
+    async (name, flag, message) => {
+      const dir = join(out, name.replace(/\W/g, ''));
+      cpSync(join(out, 'sw'), dir, { recursive: true });
+      const before = tree(dir);
+      const r = await penx(...SWEEP, '--name', name.replace(/\W/g, ''), '--force', ...flag);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(tree(dir)).toEqual(before);
+    },
+    60_000,
+  );
+});
