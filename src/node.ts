@@ -26,6 +26,7 @@ export {
   type Checkpoint,
   type ClaimedFolder,
   checkFolder,
+  checkOwnFolder,
   checkpointDir,
   checkRunName,
   claimFolder,

@@ -197,14 +197,22 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
 }
 
 /**
+ * Throws unless `dir` is an existing folder of the tool's of `kind` (NotOwnedError, IOError);
+ * writes nothing: a command updating several folders judges them all before it touches one.
+ */
+export function checkOwnFolder(dir: string, kind: FolderKind): void {
+  const marker = readMarker(dir);
+  if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
+  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+}
+
+/**
  * Lock `dir`, an existing folder of the tool's of `kind`, to update what the tool wrote there
  * (redraw its figures, add a pruned model): a folder that is not the tool's, of another kind or in
  * use (a run being trained) is refused untouched. Returns the release.
  */
 export function lockOwnFolder(dir: string, kind: FolderKind): () => void {
-  const marker = readMarker(dir);
-  if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
-  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+  checkOwnFolder(dir, kind);
   const unlock = lockFolder(dir);
   removeLeftovers(dir);
   const untrack = trackOwned(dir);

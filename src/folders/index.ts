@@ -12,6 +12,7 @@ export { type FolderOptions, fitToFolder } from './fit-to-folder.ts';
 export {
   type ClaimedFolder,
   checkFolder,
+  checkOwnFolder,
   checkRunName,
   claimFolder,
   emptyFolder,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { penx, TINY } from './run-penx.ts';
-import { tree } from './tree.ts';
+import { tree, userFolder } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-refused-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -17,8 +17,12 @@ const out = join(root, 'runs');
 const SWEEP = ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--epochs', '1', ...TINY, '--jobs', '1', '--out', out];
 
 beforeAll(async () => {
-  const s = await penx(...SWEEP, '--name', 'sw');
+  const [s, t] = await Promise.all([
+    penx(...SWEEP, '--name', 'sw'),
+    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'run'),
+  ]);
   expect(s.code, s.stderr).toBe(0);
+  expect(t.code, t.stderr).toBe(0);
 }, 120_000);
 
 describe('penx sweep --force with a bad flag', () => {
@@ -39,4 +43,17 @@ describe('penx sweep --force with a bad flag', () => {
     },
     60_000,
   );
+});
+
+describe('penx plot of several folders, one of them refused', () => {
+  it('a run of penx and then a folder it did not write: exit 2, the run not redrawn', async () => {
+    const user = userFolder(join(root, 'copied'), { 'report.html': 'my own page' });
+    cpSync(join(out, 'run', 'run.json'), join(user, 'run.json'));
+    const before = { run: tree(join(out, 'run')), user: tree(user) };
+    const r = await penx('plot', join(out, 'run'), user, '--bins', '7');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/not written by penalty-explorer/);
+    expect(r.stdout).not.toMatch(/redrew/);
+    expect({ run: tree(join(out, 'run')), user: tree(user) }).toEqual(before);
+  }, 60_000);
 });

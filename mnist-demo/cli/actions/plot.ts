@@ -8,7 +8,8 @@
  *
  *   every record read and checked first (a malformed one: exit 2 naming the file; nothing drawn;
  *   a comparison not finished yet: its runs so far, comparison-runs.ts),
- *   and every epoch asked for found in each comparison (one no run has: exit 2, nothing drawn)
+ *   every epoch asked for found in each comparison (one no run has: exit 2, nothing drawn),
+ *   and every folder judged (one not penx's to draw into: exit 2, nothing drawn)
  *   ─► each folder a run or a comparison of this tool's (its marker), locked while it is drawn
  *      (a run being trained is refused); a record file: its new folder claimed (a folder with
  *      content is refused untouched) and the record written in it
@@ -19,6 +20,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   type ComparisonOptions,
+  checkFolder,
+  checkOwnFolder,
   claimFolder,
   type DrawOptions,
   drawComparison,
@@ -26,6 +29,8 @@ import {
   type EpochOption,
   epochGaps,
   epochGapText,
+  FolderExistsError,
+  hasContent,
   lockOwnFolder,
   parseRange,
   type RunRecord,
@@ -95,6 +100,20 @@ function readTarget(dir: string, out: string | undefined): Target {
   return { kind: 'comparison', dir, names: found.names, runs: found.names.map((n) => readRunJson(join(dir, n))) };
 }
 
+/**
+ * Refuses a target that is not penx's to draw into — a record file's folder that holds anything, a
+ * folder (or a comparison's run) that is not the tool's of its kind — writing nothing.
+ */
+function checkTarget(t: Target): void {
+  if (t.kind === 'file') {
+    checkFolder(t.dir, 'run', {});
+    if (hasContent(t.dir)) throw new FolderExistsError(t.dir, 'run folder');
+    return;
+  }
+  checkOwnFolder(t.dir, t.kind);
+  if (t.kind === 'comparison') for (const n of t.names) checkOwnFolder(join(t.dir, n), 'run');
+}
+
 /** Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). */
 export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Promise<void> {
   const binning = binningOf(flags);
@@ -113,6 +132,8 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
     const gaps = t.kind === 'comparison' ? epochGaps(t.runs, epochs) : [];
     if (gaps.length) throw new UsageError(`${t.dir}: ${gaps.map((g) => epochGapText(g, EPOCH_FLAGS[g.option])).join('; ')}`);
   }
+  // Every folder judged before the first is drawn: a refused command changes nothing.
+  for (const t of targets) checkTarget(t);
   // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   const options = { all: true, ...(binning ? { binning } : {}) };
