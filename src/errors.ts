@@ -111,7 +111,7 @@ export class FolderRefusedError extends IOError {
   }
 }
 
-/** A folder that is not this tool's (it has content and no marker of the tool): never resumed, replaced or written into. */
+/** A folder that is not this tool's (it has content, or an invalid marker file, and no valid marker of the tool): never resumed, replaced or written into. */
 export class NotOwnedError extends FolderRefusedError {
   constructor(
     dir: string,
@@ -120,7 +120,7 @@ export class NotOwnedError extends FolderRefusedError {
     /** The name of the marker it lacks. */
     marker: string,
   ) {
-    const why = `it was not written by penalty-explorer (it has no ${marker} marker); nothing was touched`;
+    const why = `it was not written by penalty-explorer (it has no valid ${marker} marker); nothing was touched`;
     super(
       dir,
       asked === 'resume'

@@ -145,7 +145,7 @@ export interface ClaimedFolder {
 
 /**
  * Judge an existing folder before anything is written into it: refused (NotOwnedError) when it
- * has content and no marker of this tool, or a marker of another kind. A new or empty folder
+ * has content, or a marker file that is not valid, and no marker of this tool; or a marker of another kind. A new or empty folder
  * passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
@@ -153,7 +153,9 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
   if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);
   if (!marker) {
-    if (hasContent(dir)) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
+    // A marker file that is not a valid marker (forged, cut short, of a newer format) is not an empty folder's: never overwritten.
+    if (hasContent(dir) || existsSync(join(dir, MARKER_FILE)))
+      throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
     return;
   }
   if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);

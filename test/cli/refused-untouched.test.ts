@@ -57,3 +57,15 @@ describe('penx plot of several folders, one of them refused', () => {
     expect({ run: tree(join(out, 'run')), user: tree(user) }).toEqual(before);
   }, 60_000);
 });
+
+describe('a folder whose marker file is no valid marker', () => {
+  it('penx train into it: exit 2 before any work, the folder as it was', async () => {
+    const dir = userFolder(join(out, 'cut-short'), { '.penx-folder.jsonl': '{"format":"penalty-explorer/folder@1","kind":"run"' });
+    const before = tree(dir);
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'cut-short');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cut-short already exists and was not written by penalty-explorer/);
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(dir)).toEqual(before);
+  }, 60_000);
+});

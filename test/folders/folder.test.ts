@@ -13,6 +13,7 @@ import {
   lockFolder,
   MARKER_FILE,
   makeFolder,
+  NotOwnedError,
   openFolder,
   ownedEntries,
   processStart,
@@ -136,6 +137,25 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     for (const policy of [{}, { resume: true }, { force: true }]) {
       expect(() => claimFolder(dir, policy, 'run')).toThrow(/not written by penalty-explorer/);
       expect(readdirSync(dir).sort()).toEqual(['checkpoint', 'report.old', 'run.json']);
+    }
+  });
+
+  it('a folder holding only a marker file that is no valid marker (cut short, forged, of a newer format) is refused untouched', () => {
+    const markers = {
+      'cut-short': '{"format":"penalty-explorer/folder@1","kind":"run","id":"x","created":"2026-01-01T00:00:00.000Z"}',
+      forged: 'my notes, in a file of that name\n',
+      newer: '{"format":"penalty-explorer/folder@9","kind":"run","id":"x","created":"2026-01-01T00:00:00.000Z"}\n',
+    };
+    for (const [name, text] of Object.entries(markers)) {
+      const dir = join(root, `bad-marker-${name}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, MARKER_FILE), text);
+      for (const policy of [{}, { resume: true }, { force: true }]) {
+        expect(() => claimFolder(dir, policy, 'run'), name).toThrow(NotOwnedError);
+        expect(readdirSync(dir), name).toEqual([MARKER_FILE]);
+      }
+      expect(() => openFolder(dir, 'sweep'), name).toThrow(NotOwnedError);
+      expect(readFileSync(join(dir, MARKER_FILE), 'utf8'), name).toBe(text);
     }
   });
 
