@@ -3,7 +3,7 @@
  * the second of several folders: every folder is judged and every flag checked before the first
  * byte is written or deleted (`--force` deletes, so a refusal after it would lose a finished run).
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const SWEEP = ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '
 beforeAll(async () => {
   const [s, t] = await Promise.all([
     penx(...SWEEP, '--name', 'sw'),
-    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'run'),
+    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'last', '--out', out, '--name', 'run'),
   ]);
   expect(s.code, s.stderr).toBe(0);
   expect(t.code, t.stderr).toBe(0);
@@ -67,5 +67,17 @@ describe('a folder whose marker file is no valid marker', () => {
     expect(r.stderr).toMatch(/cut-short already exists and was not written by penalty-explorer/);
     expect(r.stderr).not.toMatch(/^backend:/m);
     expect(tree(dir)).toEqual(before);
+  }, 60_000);
+});
+
+describe('penx prune --out through a symbolic link', () => {
+  it('a folder inside the run’s checkpoint reached by a link: exit 2, the checkpoint as it was', async () => {
+    const link = join(root, 'to-checkpoint');
+    symlinkSync(join(out, 'run', 'checkpoint'), link);
+    const before = tree(join(out, 'run', 'checkpoint'));
+    const r = await penx('prune', join(out, 'run'), '--max-drop', '50', '--out', join(link, 'pruned'));
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/is inside the run's checkpoint/);
+    expect(tree(join(out, 'run', 'checkpoint'))).toEqual(before);
   }, 60_000);
 });

@@ -10,6 +10,7 @@
  *   ─► that level's pruning applied ─► <out>/model/ (portable: plain TF.js loads it; loadModel puts
  *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   checkpointDir,
@@ -67,9 +68,20 @@ export interface PruneResult {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** True when `dir` is (or lies inside) a run's checkpoint folder: its checkpoint, or a half-replaced copy of it. */
+/** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
+function realPathOf(path: string): string {
+  const rest: string[] = [];
+  let at = resolve(path);
+  while (!existsSync(at) && dirname(at) !== at) {
+    rest.unshift(basename(at));
+    at = dirname(at);
+  }
+  return join(realpathSync(at), ...rest);
+}
+
+/** True when `dir` is (or lies inside, also through a symbolic link) a run's checkpoint folder: its checkpoint, or a half-replaced copy of it. */
 function insideCheckpoint(dir: string): string | undefined {
-  for (let at = resolve(dir); dirname(at) !== at; at = dirname(at)) {
+  for (let at = realPathOf(dir); dirname(at) !== at; at = dirname(at)) {
     if (/^checkpoint(\.penx-old|\.penx-tmp-\d+)?$/.test(basename(at)) && readMarker(dirname(at))?.kind === 'run') return at;
   }
   return undefined;
