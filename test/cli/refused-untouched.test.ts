@@ -3,7 +3,7 @@
  * the second of several folders: every folder is judged and every flag checked before the first
  * byte is written or deleted (`--force` deletes, so a refusal after it would lose a finished run).
  */
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,5 +79,20 @@ describe('penx prune --out through a symbolic link', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/is inside the run's checkpoint/);
     expect(tree(join(out, 'run', 'checkpoint'))).toEqual(before);
+  }, 60_000);
+});
+
+describe('penx prune --out a folder that is not penx’s', () => {
+  it('exit 2 before the run is locked: the run folder not written to (no lock, its leftovers kept)', async () => {
+    const run = join(out, 'run');
+    const user = userFolder(join(root, 'my-models'), { 'model.h5': 'keras weights' });
+    // A leftover of a killed penx in the run: removed only by a command that goes ahead.
+    writeFileSync(join(run, '.report.html.99999.abcd.penx-tmp'), 'half');
+    const before = { run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs };
+    const r = await penx('prune', run, '--max-drop', '50', '--out', user);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/not written by penalty-explorer/);
+    expect({ run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs }).toEqual(before);
+    rmSync(join(run, '.report.html.99999.abcd.penx-tmp'), { force: true });
   }, 60_000);
 });

@@ -13,6 +13,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
+  checkFolder,
   checkpointDir,
   claimFolder,
   DataError,
@@ -104,6 +105,8 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   // A run of the tool's is locked while it is read (a run being trained is refused); another folder is only read.
   const own = isToolFolder(dir, 'run');
   if (!own && flags.out === undefined) throw new UsageError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
+  // The output folder judged before the run is locked: a refused prune changes nothing, in the run either.
+  checkFolder(out, 'pruned', { force: true });
   const releases: Array<() => void> = [];
   try {
     if (own) releases.push(lockOwnFolder(dir, 'run'));
