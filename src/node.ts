@@ -28,6 +28,7 @@ export {
   checkFolder,
   checkOwnFolder,
   checkpointDir,
+  checkpointHolding,
   checkRunName,
   claimFolder,
   emptyFolder,

@@ -2,18 +2,19 @@
  * A run folder on disk (Node only): its `run.json`, and taking a folder for a run, a comparison,
  * a sweep or a pruned model —
  *
- *   name checked (one plain path segment, no control characters) ─► an existing folder judged
- *   before anything is written: not the tool's (no marker, owner.ts) with content, or the tool's
- *   of another kind ─► refused, untouched ─► the folder's location made, step by step (never a
+ *   name checked (one plain path segment, no control characters) ─► the folder judged before
+ *   anything is written: inside a run's checkpoint (which the run replaces whole), not the tool's
+ *   (no marker, owner.ts) with content, or the tool's of another kind ─► refused, untouched ─► the folder's location made, step by step (never a
  *   recursive mkdir that can loop) ─► locked (lock.ts) ─► marked the tool's (a new or empty one)
  *   ─► the tool's own leftovers removed ─► with content: resume it, with force delete what its
  *   manifest lists (and say what stays), or refuse
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FolderExistsError, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
+import { CHECKPOINT } from './checkpoint.ts';
 import { lockFolder } from './lock.ts';
 import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned } from './owner.ts';
 
@@ -37,6 +38,32 @@ export function checkRunName(name: string, what = 'run name'): void {
   // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
   const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
   if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
+}
+
+/** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
+function realPathOf(path: string): string {
+  const rest: string[] = [];
+  let at = resolve(path);
+  while (!existsSync(at) && dirname(at) !== at) {
+    rest.unshift(basename(at));
+    at = dirname(at);
+  }
+  return join(realpathSync(at), ...rest);
+}
+
+/**
+ * The run checkpoint that `dir` is or lies in (symbolic links followed): a run's `checkpoint/`, or
+ * a half-replaced copy of it, which the run replaces whole after every epoch; undefined otherwise.
+ *
+ * @example
+ * checkpointHolding('runs/l1/checkpoint/pruned')   // '/home/me/runs/l1/checkpoint' when runs/l1 is a run of penx's
+ */
+export function checkpointHolding(dir: string): string | undefined {
+  const name = new RegExp(`^${CHECKPOINT}(\\.penx-old|\\.penx-tmp-\\d+)?$`);
+  for (let at = realPathOf(dir); dirname(at) !== at; at = dirname(at)) {
+    if (name.test(basename(at)) && readMarker(dirname(at))?.kind === 'run') return at;
+  }
+  return undefined;
 }
 
 /** True when `dir` exists and holds something besides this tool's marker, lock and leftovers of a killed run. */
@@ -144,11 +171,14 @@ export interface ClaimedFolder {
 }
 
 /**
- * Judge an existing folder before anything is written into it: refused (NotOwnedError) when it
- * has content, or a marker file that is not valid, and no marker of this tool; or a marker of another kind. A new or empty folder
- * passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
+ * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
+ * checkpoint; an existing one refused (NotOwnedError) when it has content, or a marker file that is
+ * not valid, and no marker of this tool; or a marker of another kind. A new or empty folder passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
+  const checkpoint = checkpointHolding(dir);
+  if (checkpoint)
+    throw new FolderRefusedError(dir, `${dir} is inside the run's checkpoint ${checkpoint}, which the run replaces after every epoch; nothing was touched`);
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);

@@ -13,6 +13,7 @@ export {
   type ClaimedFolder,
   checkFolder,
   checkOwnFolder,
+  checkpointHolding,
   checkRunName,
   claimFolder,
   emptyFolder,

@@ -96,3 +96,22 @@ describe('penx prune --out a folder that is not penx’s', () => {
     rmSync(join(run, '.report.html.99999.abcd.penx-tmp'), { force: true });
   }, 60_000);
 });
+
+describe('a run’s checkpoint is never a place for another folder', () => {
+  it.each<[string, (checkpoint: string) => string[]]>([
+    ['penx train --out RUN/checkpoint', (c) => ['train', '--penalty', 'l2:1e-4', '--epochs', '1', ...TINY, '--out', c, '--name', 'inner']],
+    ['penx compare --out RUN/checkpoint', (c) => ['compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', c, '--name', 'inner']],
+    ['penx sweep --out RUN/checkpoint', (c) => [...SWEEP.slice(0, -2), '--out', c, '--name', 'inner']],
+  ])(
+    '%s: exit 2, the checkpoint as it was (the run would delete it with its next checkpoint)',
+    async (_, args) => {
+      const checkpoint = join(out, 'run', 'checkpoint');
+      const before = tree(checkpoint);
+      const r = await penx(...args(checkpoint));
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/is inside the run's checkpoint/);
+      expect(tree(checkpoint)).toEqual(before);
+    },
+    60_000,
+  );
+});

@@ -10,8 +10,7 @@
  *   ─► that level's pruning applied ─► <out>/model/ (portable: plain TF.js loads it; loadModel puts
  *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   checkFolder,
   checkpointDir,
@@ -28,7 +27,6 @@ import {
   pruneLevelWithin,
   pruneWeights,
   type RunRecord,
-  readMarker,
   readRunJson,
   SPARSE_BIN,
   SPARSE_JSON,
@@ -69,25 +67,6 @@ export interface PruneResult {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
-function realPathOf(path: string): string {
-  const rest: string[] = [];
-  let at = resolve(path);
-  while (!existsSync(at) && dirname(at) !== at) {
-    rest.unshift(basename(at));
-    at = dirname(at);
-  }
-  return join(realpathSync(at), ...rest);
-}
-
-/** True when `dir` is (or lies inside, also through a symbolic link) a run's checkpoint folder: its checkpoint, or a half-replaced copy of it. */
-function insideCheckpoint(dir: string): string | undefined {
-  for (let at = realPathOf(dir); dirname(at) !== at; at = dirname(at)) {
-    if (/^checkpoint(\.penx-old|\.penx-tmp-\d+)?$/.test(basename(at)) && readMarker(dirname(at))?.kind === 'run') return at;
-  }
-  return undefined;
-}
-
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   const record = readRunJson(dir);
@@ -100,12 +79,10 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     );
   const { point, trained } = pruneLevelWithin(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
   const out = flags.out ?? join(dir, 'pruned');
-  const checkpointAt = insideCheckpoint(out);
-  if (checkpointAt) throw new UsageError(`--out ${out} is inside the run's checkpoint ${checkpointAt}, which --resume continues from; give another folder`);
   // A run of the tool's is locked while it is read (a run being trained is refused); another folder is only read.
   const own = isToolFolder(dir, 'run');
   if (!own && flags.out === undefined) throw new UsageError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
-  // The output folder judged before the run is locked: a refused prune changes nothing, in the run either.
+  // The output folder judged (never inside a run's checkpoint) before the run is locked: a refused prune changes nothing, in the run either.
   checkFolder(out, 'pruned', { force: true });
   const releases: Array<() => void> = [];
   try {
