@@ -16,7 +16,7 @@ import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
 import { lockFolder } from './lock.ts';
-import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned } from './owner.ts';
+import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf } from './owner.ts';
 
 /** Longest name a file system takes for one path segment, in bytes. */
 const MAX_NAME_BYTES = 255;
@@ -172,8 +172,9 @@ export interface ClaimedFolder {
 
 /**
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
- * checkpoint; an existing one refused (NotOwnedError) when it has content, or a marker file that is
- * not valid, and no marker of this tool; or a marker of another kind. A new or empty folder passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
+ * checkpoint; an existing one refused (NotOwnedError) when it has no valid marker of this tool and
+ * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
+ * marker's temporary file; or a marker of another kind. A new or empty folder passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
   const checkpoint = checkpointHolding(dir);
@@ -183,9 +184,9 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
   if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);
   if (!marker) {
-    // A marker file that is not a valid marker (forged, cut short, of a newer format) is not an empty folder's: never overwritten.
-    if (hasContent(dir) || existsSync(join(dir, MARKER_FILE)))
-      throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
+    // Without a marker, everything is someone's: a marker file that is no valid one (forged, cut short, of a
+    // newer format), names like the tool's leftovers; only what taking a folder writes before its marker is not.
+    if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
     return;
   }
   if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);

@@ -70,6 +70,16 @@ export function contentOf(dir: string): string[] {
 }
 
 /**
+ * What `dir`, a folder without a valid marker, holds besides what taking it writes before its
+ * marker (the lock, the marker's temporary file, both left by a process killed meanwhile): all of
+ * it someone else's, leftover-like names too (`notes.penx-old` is a user's file there).
+ */
+export function unmarkedContentOf(dir: string): string[] {
+  const markerTemp = (n: string) => n.startsWith(`.${MARKER_FILE}.`) && isLeftover(n);
+  return existsSync(dir) ? readdirSync(dir).filter((n) => n !== LOCK_FILE && !markerTemp(n)) : [];
+}
+
+/**
  * Make `dir` (new or empty) the tool's folder of `kind`: its marker written, atomically and only
  * once (created by a hard link of a complete file, so among processes marking it at once one
  * wins and the others read it). Returns the folder's marker, which may be of another kind.

@@ -159,6 +159,29 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     }
   });
 
+  it('a folder without a marker holding only names like leftovers (a user’s files) is refused untouched; one a killed claim left is taken', () => {
+    const dir = join(root, 'lookalike-leftovers');
+    mkdirSync(join(dir, 'data.penx-tmp-1234'), { recursive: true });
+    writeFileSync(join(dir, 'data.penx-tmp-1234', 'raw.csv'), '1,2');
+    writeFileSync(join(dir, 'thesis.penx-old'), 'my thesis');
+    writeFileSync(join(dir, '.notes.txt.77.beef.penx-tmp'), 'my notes');
+    const before = readdirSync(dir).sort();
+    for (const policy of [{}, { resume: true }, { force: true }]) {
+      expect(() => claimFolder(dir, policy, 'run')).toThrow(NotOwnedError);
+      expect(readdirSync(dir).sort()).toEqual(before);
+    }
+    expect(() => openFolder(dir, 'sweep')).toThrow(NotOwnedError);
+    expect(readFileSync(join(dir, 'thesis.penx-old'), 'utf8')).toBe('my thesis');
+    // What a claim killed before its marker leaves: its lock and the marker's temporary file.
+    const killed = join(root, 'killed-claim');
+    mkdirSync(killed);
+    writeFileSync(join(killed, LOCK_FILE), JSON.stringify({ pid: 999_999_999, host: hostname(), command: 'penx', since: '' }));
+    writeFileSync(join(killed, `.${MARKER_FILE}.999999999.abcd.penx-tmp`), '{');
+    const claimed = claimFolder(killed, {}, 'run');
+    claimed.release();
+    expect(readdirSync(killed)).toEqual([MARKER_FILE]);
+  });
+
   it('a folder of another kind (a sweep, a comparison) is never resumed or replaced as a run', () => {
     const sweep = join(root, 'a-sweep');
     openFolder(sweep, 'sweep')();
