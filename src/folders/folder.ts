@@ -15,13 +15,16 @@ import { FolderExistsError, FolderRefusedError, IOError, NotOwnedError, UsageErr
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
-import { lockFolder } from './lock.ts';
-import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf } from './owner.ts';
+import { LOCK_FILE, lockFolder } from './lock.ts';
+import { contentOf, markFolder, noteInParent, readMarker, removeOwned, reservedName, trackOwned, unmarkedContentOf } from './owner.ts';
 
 /** Longest name a file system takes for one path segment, in bytes. */
 const MAX_NAME_BYTES = 255;
 
-/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long). */
+/** How the names `reservedName` keeps are spelled, for messages. */
+const RESERVED_TEXT = `${MARKER_FILE}, ${LOCK_FILE}, names ending in .penx-tmp, .penx-tmp-<pid> or .penx-old`;
+
+/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long, not one of the tool's own file names). */
 export function checkRunName(name: string, what = 'run name'): void {
   const problem =
     name === ''
@@ -34,7 +37,9 @@ export function checkRunName(name: string, what = 'run name'): void {
             ? 'contains a control character (a newline, a tab, an escape, …)'
             : Buffer.byteLength(name) > MAX_NAME_BYTES
               ? `is ${Buffer.byteLength(name)} bytes long (at most ${MAX_NAME_BYTES})`
-              : undefined;
+              : reservedName(name)
+                ? `is kept for penalty-explorer's own files (${RESERVED_TEXT})`
+                : undefined;
   // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
   const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
   if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
@@ -180,6 +185,8 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
   const checkpoint = checkpointHolding(dir);
   if (checkpoint)
     throw new FolderRefusedError(dir, `${dir} is inside the run's checkpoint ${checkpoint}, which the run replaces after every epoch; nothing was touched`);
+  if (reservedName(basename(resolve(dir))))
+    throw new FolderRefusedError(dir, `${dir} is named as penalty-explorer's own files are (${RESERVED_TEXT}); nothing was touched`);
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);

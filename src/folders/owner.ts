@@ -20,6 +20,18 @@ import { LOCK_FILE } from './lock.ts';
 /** The tool's own files in every folder it owns: never content, never deleted by name. */
 const OWN = new Set([MARKER_FILE, LOCK_FILE]);
 
+/**
+ * True for a name this tool keeps for its own files in its folders — the marker, the lock, the
+ * temporary names of its writes — and never gives a folder of its own: a run called `.penx.lock`
+ * would take its parent's lock, one called `x.penx-old` would be cleaned away as a leftover.
+ *
+ * @example
+ * reservedName('.penx.lock')   // true
+ */
+export function reservedName(name: string): boolean {
+  return OWN.has(name) || isLeftover(name);
+}
+
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
 function plainName(name: unknown): name is string {
   return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !OWN.has(name);

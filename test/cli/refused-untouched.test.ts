@@ -115,3 +115,17 @@ describe('a run’s checkpoint is never a place for another folder', () => {
     60_000,
   );
 });
+
+describe('a folder named as penx’s own files', () => {
+  it('train --name .penx.lock inside a run, prune --out RUN/x.penx-old: exit 2, the run as it was (its lock and clean-up would take them)', async () => {
+    const run = join(out, 'run');
+    const before = tree(run);
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', run, '--name', '.penx.lock');
+    expect(train.code, train.stderr).toBe(2);
+    expect(train.stderr).toMatch(/--name '\.penx\.lock' is kept for penalty-explorer's own files/);
+    const prune = await penx('prune', run, '--max-drop', '50', '--out', join(run, 'x.penx-old'));
+    expect(prune.code, prune.stderr).toBe(2);
+    expect(prune.stderr).toMatch(/named as penalty-explorer's own files are/);
+    expect(tree(run)).toEqual(before);
+  }, 60_000);
+});

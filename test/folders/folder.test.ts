@@ -33,9 +33,19 @@ describe('run names', () => {
       expect(() => checkRunName(name)).toThrow(UsageError);
     },
   );
-  it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255)])('takes %j', (name) => {
+  it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255), 'x.penx-old.bak', 'penx-tmp'])('takes %j', (name) => {
     expect(() => checkRunName(name)).not.toThrow();
   });
+  it.each([LOCK_FILE, MARKER_FILE, 'data.penx-old', 'data.penx-tmp-12', '.run.json.12.ab.penx-tmp'])(
+    'refuses %j: a name kept for the tool’s own files, and no folder is taken under it',
+    (name) => {
+      expect(() => checkRunName(name)).toThrow(/kept for penalty-explorer's own files/);
+      const parent = join(root, `reserved-${name.replace(/\W/g, '_')}`);
+      claimFolder(parent, {}, 'run').release();
+      expect(() => claimFolder(join(parent, name), {}, 'run')).toThrow(/named as penalty-explorer's own files are/);
+      expect(readdirSync(parent)).toEqual([MARKER_FILE]);
+    },
+  );
 });
 
 describe('claimFolder', () => {
