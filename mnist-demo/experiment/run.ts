@@ -60,13 +60,7 @@ export interface Prepared {
  * model maker, with the batch size, the per-layer controls and the constraint checked first.
  */
 export async function prepare(exp: Experiment): Promise<Prepared> {
-  const set = loadData(exp.data.dir, {
-    ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}),
-    ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}),
-    seed: exp.seed,
-  });
-  if (exp.batchSize > set.train.count)
-    throw new UsageError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
+  const set = checkedData(exp);
   const make = await modelMaker(exp.model, set);
   // Checked on the model before anything is written: the per-layer patterns, and the constraint on every weight it will apply to.
   if (exp.controls || exp.constraint) {
@@ -129,6 +123,21 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
     await gradients.close();
     model.dispose();
   }
+}
+
+/**
+ * The experiment's image set, loaded and checked against its settings (subset sizes the data has,
+ * a batch no larger than the training set): a DataError or UsageError otherwise.
+ */
+export function checkedData(exp: Experiment): ImageSet {
+  const set = loadData(exp.data.dir, {
+    ...(exp.data.trainSize ? { trainSize: exp.data.trainSize } : {}),
+    ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}),
+    seed: exp.seed,
+  });
+  if (exp.batchSize > set.train.count)
+    throw new UsageError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
+  return set;
 }
 
 /** The run folder of `run` in the experiment's output folder (and a comparison's subfolder). */

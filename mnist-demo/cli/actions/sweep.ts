@@ -33,6 +33,7 @@ import {
   UsageError,
   writeSweepJson,
 } from 'penalty-explorer/node';
+import { checkedData } from '../../experiment/run.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
@@ -108,11 +109,15 @@ function gridOf(flags: SweepFlags): SweepGrid {
   };
 }
 
-/** The sweep record the flags describe, every spec and setting checked. */
+/**
+ * The sweep record the flags describe, every spec and setting checked — and for a sweep on this
+ * machine the data too (its runs read it in child processes, after the folder is taken).
+ */
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   const grid = gridOf(flags);
   if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
-  await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
+  const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
+  if (flags.queue === undefined) checkedData(exp);
   return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
 }
 
