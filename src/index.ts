@@ -56,6 +56,8 @@ export {
   batchNorms,
   batchNormsMonitor,
   bestEncoding,
+  type ChannelLayout,
+  channelLayout,
   channelNorms,
   decodeSparse,
   defaultMonitors,

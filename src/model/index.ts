@@ -20,5 +20,6 @@ export {
   penaltyTerms,
   type Regularizer,
   type WeightEntry,
+  weightBaseName,
 } from './inventory.ts';
 export { NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';

@@ -22,7 +22,7 @@ export {
   monitorInfos,
   type Sections,
 } from './monitor.ts';
-export { batchNorms, channelNorms, kernelOf, normsOfValues } from './norms.ts';
+export { batchNorms, type ChannelLayout, channelLayout, channelNorms, kernelOf, normsOfValues } from './norms.ts';
 export { PERCENTILES, percentiles } from './percentiles.ts';
 export { PRUNE_LEVELS, prunedCount, pruneSmallest, sortedMagnitudes, zeroShare } from './prune.ts';
 export { type Scores, snapshotWeights, type WeightStatistics, weightKind, weightStatistics } from './snapshot.ts';

@@ -1,22 +1,65 @@
 /**
- * Per-layer L2 norms of the kernels' output channels (the slices along the kernel's last axis):
- * from values already downloaded (each epoch's snapshot), or on the backend in one download for
- * all layers (after every batch with `trackNorms: 'batch'`).
+ * Per-layer L2 norms of the kernels' output channels: from values already downloaded (each
+ * epoch's snapshot), or on the backend in one download for all layers (after every batch with
+ * `trackNorms: 'batch'`). Where a kernel keeps its output channels depends on the layer:
+ *
+ *   Dense [in, out], Conv1D/2D/3D [k…, in, out], an RNN's input kernel  ─► the last axis
+ *   DepthwiseConv2D depthwise_kernel [kh, kw, in, mult]                 ─► the last two axes (in·mult channels)
+ *   SeparableConv1D/2D pointwise_kernel [1…, in·mult, out]              ─► the last axis of the pointwise kernel
+ *   Conv2DTranspose/Conv3DTranspose kernel [k…, out, in]               ─► the second last axis
+ *
+ * so channel c holds the values at flat (row-major) index i with ⌊i / inner⌋ mod channels = c.
  */
 
 import type { BatchNorms, ChannelNorms } from '../formats/index.ts';
-import { inventory } from '../model/index.ts';
+import { inventory, makersOf, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 
-/** The layer's kernel variable (its first weight whose name ends in `kernel`; an RNN's input kernel), if it has one. */
+/**
+ * The layer's kernel whose output channels are the layer's: a separable convolution's pointwise
+ * kernel, else its first weight whose name ends in `kernel` (an RNN's input kernel), if it has one.
+ */
 export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {
-  return layer.weights.find((w) => /kernel$/.test(w.originalName));
+  return layer.weights.find((w) => weightBaseName(w.originalName) === 'pointwise_kernel') ?? layer.weights.find((w) => /kernel$/.test(w.originalName));
 }
 
-/** ‖w[…, c]‖₂ for each channel c of a row-major kernel whose last axis has `channels` entries. */
-export function normsOfValues(values: ArrayLike<number>, channels: number): number[] {
+/** Where a kernel keeps its output channels: `channels` of them, each run `inner` values long in its row-major data. */
+export interface ChannelLayout {
+  readonly kernel: tf.LayerVariable;
+  readonly channels: number;
+  readonly inner: number;
+}
+
+/**
+ * The layout of the output channels of `layer`'s kernel (see the file's comment), if it has a kernel.
+ *
+ * @example
+ * channelLayout(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }))   // built on 4 channels: { channels: 8, inner: 1 }
+ * channelLayout(tf.layers.conv2dTranspose({ filters: 6, kernelSize: 2 }))             // built on 3 channels: { channels: 6, inner: 3 }
+ */
+export function channelLayout(layer: tf.layers.Layer): ChannelLayout | undefined {
+  const kernel = kernelOf(layer);
+  if (!kernel) return undefined;
+  const shape = kernel.shape;
+  const last = shape[shape.length - 1] ?? 1;
+  const before = shape.length > 1 ? (shape[shape.length - 2] ?? 1) : 1;
+  const maker = makersOf(layer).find((m) => m.weights.includes(kernel)) ?? layer;
+  if (weightBaseName(kernel.originalName) === 'depthwise_kernel') return { kernel, channels: before * last, inner: 1 };
+  if (/Transpose$/.test(maker.getClassName())) return { kernel, channels: before, inner: last };
+  return { kernel, channels: last, inner: 1 };
+}
+
+/**
+ * ‖channel c‖₂ for each of `channels` channels of a row-major kernel whose channel c holds the
+ * values at index i with ⌊i / inner⌋ mod channels = c (`inner` 1: the last axis).
+ *
+ * @example
+ * normsOfValues([3, 0, 4, 0], 2)      // [5, 0]: columns of [[3, 0], [4, 0]]
+ * normsOfValues([3, 4, 0, 0], 2, 2)   // [5, 0]: rows of [[3, 4], [0, 0]]
+ */
+export function normsOfValues(values: ArrayLike<number>, channels: number, inner = 1): number[] {
   const sums = new Float64Array(channels);
-  for (let i = 0; i < values.length; i++) sums[i % channels]! += (values[i] as number) ** 2;
+  for (let i = 0; i < values.length; i++) sums[Math.floor(i / inner) % channels]! += (values[i] as number) ** 2;
   return Array.from(sums, Math.sqrt);
 }
 
@@ -38,11 +81,11 @@ export function channelNorms(layer: string, norms: number[], projected?: number)
 /** Mean and max channel norm of every kernel, computed on the backend with a single download. */
 export function batchNorms(model: tf.LayersModel, batch: number): BatchNorms {
   const kernels = inventory(model).layers.flatMap((entry) => {
-    const kernel = kernelOf(entry.layer);
-    return kernel ? [{ layer: entry.name, channels: kernel.shape[kernel.shape.length - 1] ?? 1, kernel }] : [];
+    const layout = channelLayout(entry.layer);
+    return layout ? [{ layer: entry.name, ...layout }] : [];
   });
   const all = tf.tidy(() =>
-    tf.concat(kernels.map(({ kernel, channels }) => tf.sqrt(tf.sum(tf.square(tf.reshape(kernel.read(), [-1, channels])), 0)))).dataSync(),
+    tf.concat(kernels.map(({ kernel, channels, inner }) => tf.sqrt(tf.sum(tf.square(tf.reshape(kernel.read(), [-1, channels, inner])), [0, 2])))).dataSync(),
   );
   let at = 0;
   return {

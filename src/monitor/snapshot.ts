@@ -6,7 +6,7 @@
  *                         fine histograms (1000 linear bins, 240 log10|w| bins; see fine.ts),
  *                         percentiles (min, 7 … 93 %, max; see percentiles.ts), its λ·penalty
  *   each layer ─► its trainable weights together (and apart, its non-trainable ones), its penalty
- *              ─► its kernel's output-channel norms
+ *              ─► its kernel's output-channel norms (whichever axis holds them: norms.ts)
  *   all trainable weights flattened together ─► one histogram (100 bins over [−1, 1], a density),
  *   sparsity, percentiles; the non-trainable ones the same, apart; Σ penalties = penaltyLoss
  *
@@ -17,7 +17,7 @@ import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, 
 import { inventory, type WeightEntry } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
-import { channelNorms, kernelOf, normsOfValues } from './norms.ts';
+import { channelLayout, channelNorms, normsOfValues } from './norms.ts';
 import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { histogram, sparsity } from './stats.ts';
 
@@ -119,11 +119,11 @@ export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Rec
       };
       return { values, sorted, stats };
     });
-    const kernel = kernelOf(entry.layer);
-    const k = kernel ? entry.weights.findIndex((w) => w.variable === kernel) : -1;
-    if (kernel && k >= 0) {
-      const channels = kernel.shape[kernel.shape.length - 1] ?? 1;
-      norms.push(channelNorms(entry.name, normsOfValues((parts[k] as Part).values, channels), projected?.[kernel.originalName]));
+    const layout = channelLayout(entry.layer);
+    const k = layout ? entry.weights.findIndex((w) => w.variable === layout.kernel) : -1;
+    if (layout && k >= 0) {
+      const values = (parts[k] as Part).values;
+      norms.push(channelNorms(entry.name, normsOfValues(values, layout.channels, layout.inner), projected?.[layout.kernel.originalName]));
     }
     const mine = parts.filter((p) => p.stats.trainable);
     const theirs = parts.filter((p) => !p.stats.trainable);
