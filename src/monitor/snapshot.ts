@@ -10,9 +10,11 @@
  *   all trainable weights flattened together ─► one histogram (100 bins over [−1, 1], a density),
  *   sparsity, percentiles; the non-trainable ones the same, apart; Σ penalties = penaltyLoss
  *
- * Every weight is downloaded once, and the penalties in one download.
+ * Every weight is downloaded once, and the penalties in one download. A NaN weight cannot be
+ * measured: it stops the snapshot, naming the weight (checkMeasurable).
  */
 
+import { DataError } from '../errors.ts';
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
 import { inventory, type WeightEntry } from '../model/index.ts';
 import { tf } from '../tf.ts';
@@ -32,6 +34,23 @@ export interface Scores {
   readonly loss: number | null;
   readonly acc: number | null;
   readonly metrics?: Metrics;
+}
+
+/**
+ * Throws a DataError naming the weight when some of its values are NaN: a NaN has no bin, no
+ * magnitude and no order, so its histograms, sparsity, percentiles and norms would silently leave
+ * it out (a diverged model; TF.js's own `fit` trains on through NaN).
+ *
+ * @example
+ * checkMeasurable('dense/kernel', new Float32Array([1, NaN]))   // throws: 1 of its 2 values are NaN
+ */
+export function checkMeasurable(name: string, values: ArrayLike<number>): void {
+  let nan = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) nan++;
+  if (nan > 0)
+    throw new DataError(
+      `weight ${name}: ${nan} of its ${values.length} values are NaN (the model has diverged), so its histogram, sparsity and norms cannot be measured; lower the learning rate or the penalty`,
+    );
 }
 
 /** Each penalised weight's λ·penalty now, in one download. */
@@ -103,6 +122,7 @@ export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Rec
   for (const entry of inv.layers) {
     const parts = entry.weights.map((w): Part => {
       const values = w.variable.read().dataSync() as Float32Array;
+      checkMeasurable(w.name, values);
       const sorted = sortedValues([values]);
       const penalty = penalties.get(w);
       const stats: WeightStats = {

@@ -1,0 +1,46 @@
+/**
+ * A NaN weight has no bin, no magnitude and no order: the record must not count it silently out of
+ * its histograms, sparsity, percentiles and norms. A snapshot of a model holding one stops, naming
+ * the weight; TF.js's own model.fit trains on through NaN, so recordWeights is where it shows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../../src/errors.ts';
+import { weightStatistics } from '../../src/monitor/snapshot.ts';
+import { recordWeights } from '../../src/training/index.ts';
+
+const model = () => tf.sequential({ layers: [tf.layers.dense({ name: 'hidden', units: 3, inputShape: [2] }), tf.layers.dense({ name: 'out', units: 1 })] });
+
+describe('NaN weights are refused, not left out', () => {
+  it('a snapshot of a NaN weight throws a DataError naming it and its count; ±∞ is still measured (below/above)', () => {
+    const m = model();
+    const kernel = m.layers[0]!.weights[0]!;
+    kernel.write(tf.tensor2d([Number.NaN, 1, 2, 3, Number.NaN, 0.5], [2, 3]));
+    expect(() => weightStatistics(m)).toThrow(DataError);
+    expect(() => weightStatistics(m)).toThrow(/hidden\/kernel: 2 of its 6 values are NaN/);
+    kernel.write(tf.tensor2d([Number.POSITIVE_INFINITY, 1, 2, 3, Number.NEGATIVE_INFINITY, 0.5], [2, 3]));
+    const s = weightStatistics(m);
+    expect([s.histogram.below, s.histogram.above]).toEqual([1, 3]);
+  });
+
+  it('recordWeights with TF.js’s own model.fit: a diverging run stops at the first NaN snapshot, the epochs before kept', async () => {
+    const m = model();
+    m.compile({ optimizer: tf.train.sgd(1e6), loss: 'meanSquaredError' });
+    const x = tf.tensor2d(
+      Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) - 5),
+      [16, 2],
+    );
+    const y = tf.tensor2d(
+      Array.from({ length: 16 }, (_, i) => (i % 5) * 10),
+      [16, 1],
+    );
+    const recorder = recordWeights(m);
+    await expect(m.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0, callbacks: [recorder] })).rejects.toThrow(/values are NaN/);
+    // Every epoch the record holds measured every weight: its histogram's bins, below and above add up to its count.
+    for (const s of [recorder.record!.initial, ...recorder.record!.epochs]) {
+      const h = s.histogram;
+      const inBins = Math.round(h.density.reduce((sum, d) => sum + d, 0) * ((h.hi - h.lo) / h.density.length) * h.count);
+      expect(inBins + h.below + h.above).toBe(h.count);
+    }
+  });
+});
