@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   constraints checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   trainable weights and constraints checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -32,6 +32,7 @@ import {
   checkConstraints,
   checkGradientsOption,
   checkOptionKeys,
+  checkTrainable,
   DivergedError,
   FIT_OPTION_KEYS,
   type FitOptions,
@@ -148,6 +149,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   const options = (await withBatchSizeOf(data, given)) as FolderOptions;
   const { dir, figures, portable, onNote, resume, force, ...fitOptions } = options;
   void [figures, onNote, resume, force];
+  checkTrainable(model);
   checkConstraints(model);
   checkGradientsOption(model, options);
   const now = runConfig(model, data, options);

@@ -346,6 +346,21 @@ export function checkGradientsOption(model: tf.LayersModel, options: FitOptions)
   if (refused) throw new UsageError(`the gradients option cannot train this: ${refused}`);
 }
 
+/**
+ * A UsageError when `model` has no trainable weight (every layer frozen, or none with weights):
+ * there is nothing to train (TF.js's own message, from deep in its gradients, does not say so).
+ *
+ * @example
+ * checkTrainable(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], trainable: false })] }))   // throws
+ */
+export function checkTrainable(model: tf.LayersModel): void {
+  if (model.trainableWeights.length > 0) return;
+  const frozen = model.weights.length;
+  throw new UsageError(
+    `model ${model.name} has no trainable weights (${frozen ? `all ${frozen} of its weight tensors are frozen` : 'it has no weights'}), so there is nothing to train; make a layer trainable (layer.trainable = true)`,
+  );
+}
+
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
   checkOptionKeys(given, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
@@ -362,6 +377,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   const stopIfAsked = (where: string) => {
     if (options.signal?.aborted) throw new InterruptedError(`stopped ${where}`);
   };
+  checkTrainable(model);
   checkConstraints(model);
   checkInventory(model);
   if (drawsRandom(model)) checkSeededRandom();

@@ -29,6 +29,7 @@ export { evaluate } from './evaluate.ts';
 export {
   type BatchProgress,
   checkGradientsOption,
+  checkTrainable,
   FIT_OPTION_KEYS,
   type FitCallback,
   type FitContext,
