@@ -19,6 +19,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, SpecError } from '../errors.ts';
+import { completeTopology } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { replaceDirAtomic } from './atomic.ts';
 
@@ -119,7 +120,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
         tf.io.withSaveHandler(async (artifacts) => {
           const data = artifacts.weightData;
           const bytes = data === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
-          const topology = artifacts.modelTopology;
+          const topology = completeTopology(artifacts.modelTopology, model);
           const replaced = options.portable ? makePortable(topology) : [];
           const json = {
             format: artifacts.format,

@@ -5,6 +5,7 @@
  *
  *   model ─► inventory (inventory.ts): layers by path ─► weights ─► regularizer, constraint
  *   catalogue entry ─► a TF.js class `<prefix><name>` (serialization.ts) ─► saved, loaded back
+ *   topology ─► what TF.js's serialisation leaves out put back (topology.ts)
  */
 export {
   type Constraint,
@@ -23,3 +24,4 @@ export {
   weightBaseName,
 } from './inventory.ts';
 export { NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';
+export { completeTopology } from './topology.ts';

@@ -1,4 +1,5 @@
 /** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild. */
+import { completeTopology } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
 /** The variables of a model that are not trained (a frozen layer's weights), in `model.nonTrainableWeights` order. */
@@ -44,5 +45,5 @@ export function bareTopology(model: tf.LayersModel): unknown {
     if (v === null || typeof v !== 'object') return v;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /_(regularizer|constraint)$/.test(k) ? null : strip(x)]));
   };
-  return strip(model.toJSON(null, false));
+  return strip(completeTopology(model.toJSON(null, false), model));
 }

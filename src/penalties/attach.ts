@@ -13,6 +13,7 @@
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
+import { completeTopology } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -60,7 +61,7 @@ function setConfigs(node: unknown, c: KernelControls): void {
 export async function attachToKernels(model: tf.LayersModel, controls: KernelControls): Promise<tf.LayersModel> {
   let topology: Json;
   try {
-    topology = model.toJSON(null, false) as Json;
+    topology = completeTopology(model.toJSON(null, false) as Json, model);
   } catch (err) {
     throw new UsageError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
   }
