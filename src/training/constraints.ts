@@ -6,14 +6,28 @@
  */
 
 import { SpecError } from '../errors.ts';
+import { inventory } from '../model/index.ts';
+import { type ChannelLayout, channelLayout } from '../monitor/index.ts';
 import { matcher } from '../optim/index.ts';
 import { type Tensor, tf } from '../tf.ts';
+
+/** Each layer's channel kernel with where it keeps its output channels (channelLayout), by variable. */
+function layoutsOf(model: tf.LayersModel): Map<tf.LayerVariable, ChannelLayout> {
+  const out = new Map<tf.LayerVariable, ChannelLayout>();
+  for (const { layer } of inventory(model).layers) {
+    const layout = channelLayout(layer);
+    if (layout) out.set(layout.kernel, layout);
+  }
+  return out;
+}
 
 /**
  * Project every trainable weight that has a constraint: w ← constraint(w); non-trainable weights
  * (a frozen layer's) are left alone, and so are the weights whose names match `frozen` (patterns
  * as in `LayerControls.freeze`: frozen by the optimiser, they do not move). With `measure`, also
- * return, per constrained weight, the share of its output channels (last axis) the constraint changed.
+ * return, per constrained weight, the share of its output channels the constraint changed: a
+ * layer's channel kernel's channels as its norms count them (`channelLayout`: e.g. a
+ * Conv2DTranspose's second last axis), another weight's last axis.
  *
  * @example
  * applyConstraints(model, true);   // { 'dense_1/kernel': 0.25 }: a quarter of its units were projected
@@ -22,6 +36,7 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
   const names: string[] = [];
   const shares: Tensor[] = [];
   const isFrozen = frozen.length > 0 ? matcher(frozen) : () => false;
+  const layouts = measure ? layoutsOf(model) : undefined;
   for (const lv of model.trainableWeights) {
     if (lv.constraint == null || isFrozen(lv.originalName)) continue;
     const v = lv.read() as tf.Variable;
@@ -31,7 +46,8 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
       const same = after.dataId === v.dataId;
       if (measure) {
         const changed = tf.greater(tf.abs(tf.sub(after, v)), tf.mul(1e-6, tf.add(1, tf.abs(v))));
-        const perChannel = tf.any(tf.reshape(changed, [-1, v.shape[v.rank - 1] ?? 1]), 0);
+        const layout = layouts?.get(lv) ?? { channels: v.shape[v.rank - 1] ?? 1, inner: 1 };
+        const perChannel = tf.any(tf.reshape(changed, [-1, layout.channels, layout.inner]), [0, 2]);
         names.push(lv.originalName);
         shares.push(tf.keep(same ? tf.scalar(0) : tf.mean(tf.cast(perChannel, 'float32'))));
       }

@@ -98,6 +98,22 @@ describe('trainStep', () => {
     expect(Array.from(kFrozen.read().dataSync())).toEqual(w0);
   });
 
+  it("the share a constraint changed counts a layer's output channels where its norms do (a Conv2DTranspose's second last axis)", () => {
+    // Kernel [2, 2, filters 3, in 2]; per-filter max norm: only filter 0 (norm 4) is above 0.5.
+    const t = tf.layers.conv2dTranspose({
+      name: 'tr',
+      filters: 3,
+      kernelSize: 2,
+      inputShape: [3, 3, 2],
+      kernelConstraint: constraint('maxnorm:m=0.5,axis=0+1+3'),
+    });
+    const m = tf.sequential({ layers: [t] });
+    const values = Array.from({ length: 2 * 2 * 3 * 2 }, (_, i) => (Math.floor(i / 2) % 3 === 0 ? Math.SQRT2 : 0.01));
+    (t.weights[0]!.read() as tf.Variable).assign(tf.tensor4d(values, [2, 2, 3, 2]));
+    const shares = applyConstraints(m, true);
+    expect(shares['tr/kernel']).toBeCloseTo(1 / 3, 6);
+  });
+
   it('fit with controls { freeze }: a frozen weight with a constraint does not move either (its projection skipped too)', async () => {
     const first = tf.layers.dense({ name: 'fc_a', units: 2, useBias: false, inputShape: [3], kernelConstraint: constraint('maxnorm:m=0.5') });
     const m = tf.sequential({ layers: [first, tf.layers.dense({ name: 'fc_b', units: 2, kernelConstraint: constraint('nonneg') })] });
