@@ -37,10 +37,15 @@ function plainName(name: unknown): name is string {
   return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !OWN.has(name);
 }
 
-/** The marker file's lines, or undefined when there is none; a half-written last line is left out. */
+/**
+ * The marker file's lines, or undefined when there is none — or when it is not a plain file of
+ * the folder's own (a symbolic link would make the folder another's and send appends elsewhere);
+ * a half-written last line is left out.
+ */
 function readLines(dir: string): string[] | undefined {
   let text: string;
   try {
+    if (!lstatSync(join(dir, MARKER_FILE)).isFile()) return undefined;
     text = readFileSync(join(dir, MARKER_FILE), 'utf8');
   } catch {
     return undefined;

@@ -3,7 +3,7 @@
  * the second of several folders: every folder is judged and every flag checked before the first
  * byte is written or deleted (`--force` deletes, so a refusal after it would lose a finished run).
  */
-import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,20 @@ describe('a folder whose marker file is no valid marker', () => {
     expect(r.stderr).toMatch(/cut-short already exists and was not written by penalty-explorer/);
     expect(r.stderr).not.toMatch(/^backend:/m);
     expect(tree(dir)).toEqual(before);
+  }, 60_000);
+});
+
+describe('a folder whose marker is a symbolic link (to another run’s marker)', () => {
+  it('penx train into it: exit 2, the linked marker as it was', async () => {
+    const dir = userFolder(join(out, 'linked-marker'), {});
+    const target = join(out, 'run', '.penx-folder.jsonl');
+    symlinkSync(target, join(dir, '.penx-folder.jsonl'));
+    const [before, linked] = [readFileSync(target, 'utf8'), tree(dir)];
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'linked-marker');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/linked-marker already exists and was not written by penalty-explorer/);
+    expect(readFileSync(target, 'utf8')).toBe(before);
+    expect(tree(dir)).toEqual(linked);
   }, 60_000);
 });
 
