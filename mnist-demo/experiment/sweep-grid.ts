@@ -9,13 +9,23 @@
  * Every spec is bound (and a module penalty imported and probed) here, so a bad grid stops
  * before anything is queued or trained.
  */
-import { loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
+import { isModuleRef, loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
 
 /** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
 function withStrength(text: string, strength: number): string {
   const parsed = parseSpec(text);
   return `${parsed.name}:${strength}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}`;
+}
+
+/**
+ * The spec a run is trained from: the bound penalty's normalised spec, with a module's path kept in
+ * place of its name (the run's own process imports it again): `./logsum.ts` + `logsum:1e-4,eps=0.05`
+ * → `./logsum.ts:1e-4,eps=0.05`.
+ */
+function runSpec(text: string, bound: string): string {
+  const { name } = parseSpec(text);
+  return isModuleRef(name) ? `${name}${bound.slice(bound.search(/[:,]|$/))}` : bound;
 }
 
 /** The runs of `grid`, penalty-major, then strength, then seed; SpecError for a bad or empty grid. */
@@ -35,14 +45,16 @@ export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
       throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
     const probe = await loadPenalty(text);
     if (!probe.definition.takesStrength) {
-      for (const seed of grid.seeds) runs.push({ name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty: probe.spec, strength: null, seed });
+      const penalty = runSpec(text, probe.spec);
+      for (const seed of grid.seeds) runs.push({ name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty, strength: null, seed });
       continue;
     }
     if (grid.strengths.length === 0)
       throw new UsageError(`the sweep has no strengths for ${parsed.name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
     for (const strength of grid.strengths) {
-      const penalty = (await loadPenalty(withStrength(text, strength))).spec;
-      for (const seed of grid.seeds) runs.push({ name: `${runNameFor(penalty)}_seed=${seed}`, penalty, strength, seed });
+      const bound = (await loadPenalty(withStrength(text, strength))).spec;
+      const penalty = runSpec(text, bound);
+      for (const seed of grid.seeds) runs.push({ name: `${runNameFor(bound)}_seed=${seed}`, penalty, strength, seed });
     }
   }
   const dup = runs.find((r, i) => runs.findIndex((o) => o.name === r.name) !== i);

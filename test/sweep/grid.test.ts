@@ -1,4 +1,5 @@
 /** A sweep's grid expanded into runs: names, specs, order, and the grids refused. */
+import { loadPenalty } from 'penalty-explorer/node';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 
@@ -24,5 +25,12 @@ describe('expandGrid', () => {
     await expect(expandGrid({ penalties: ['l1'], strengths: [1e-4, 0.0001], seeds: [1] })).rejects.toThrow(/the run l1_1e-4_seed=1 twice/);
     await expect(expandGrid({ penalties: ['deadzone,a=-1'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/deadzone parameter a=-1 is not allowed/);
     await expect(expandGrid({ penalties: ['nosuch'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/unknown penalty 'nosuch'/);
+  });
+  it("keeps a module penalty's path in each run's spec, so the run's own process loads it again", async () => {
+    const path = './mnist-demo/examples/logsum-penalty.ts';
+    const runs = await expandGrid({ penalties: [`${path},eps=0.05`], strengths: [1e-4], seeds: [3] });
+    expect(runs).toEqual([{ name: 'logsum_1e-4_eps=0.05_seed=3', penalty: `${path}:1e-4,eps=0.05`, strength: 1e-4, seed: 3 }]);
+    // What the run's child process does with it (sweep-run.ts): load it from its spec alone.
+    expect((await loadPenalty(runs[0]!.penalty)).spec).toBe('logsum:1e-4,eps=0.05');
   });
 });
