@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
 import { esc, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
-import { type RunState, runState } from './sweep-state.ts';
+import { type RunState, runState, withFailure } from './sweep-state.ts';
 
 const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -20,7 +20,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 /** A run's row: its state and, when it has one, its scores after the last epoch. */
 function runRow(record: SweepRecord, i: number, state: RunState): string[] {
   const run = record.runs[i]!;
-  const scores = state.state === 'done' || state.state === 'failed' ? state.record.epochs.at(-1) : undefined;
+  const scores = state.state === 'done' || state.state === 'failed' ? state.record?.epochs.at(-1) : undefined;
   const what =
     state.state === 'done'
       ? 'done'
@@ -76,10 +76,13 @@ ${table(['run', 'penalty', 'λ', 'seed', 'state', 'test acc', '|w| &lt; 1e-3', '
 `;
 }
 
-/** Draw the sweep in `dir` (its figures from the finished runs, and report.html); returns the states of its runs. */
-export async function drawSweep(dir: string, record: SweepRecord): Promise<RunState[]> {
+/**
+ * Draw the sweep in `dir` (its figures from the finished runs, and report.html); returns the states
+ * of its runs. `failures`: the runs that failed in this sitting, by name, with why.
+ */
+export async function drawSweep(dir: string, record: SweepRecord, failures: ReadonlyMap<string, string> = new Map()): Promise<RunState[]> {
   const epochs = Number(record.settings.epochs);
-  const states = record.runs.map((run) => runState(join(dir, run.name), epochs));
+  const states = record.runs.map((run) => withFailure(runState(join(dir, run.name), epochs), failures.get(run.name)));
   const finished: RunRecord[] = states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
   const svgs: string[] = [];
   if (finished.length > 0) {

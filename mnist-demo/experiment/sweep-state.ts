@@ -20,11 +20,12 @@ export function settingsDiffer(was: SweepSettings, now: SweepSettings): string |
 /**
  * Where a run folder stands for the sweep: the library's `runFolderState`, with a run that stopped
  * (its loss became NaN) or that cannot continue (fewer epochs than the sweep's and no checkpoint)
- * `failed`: training it again would stop or be refused again.
+ * `failed`: training it again would stop or be refused again. A run that failed in this sitting
+ * (its process ended in an error) is `failed` too, with no record when it wrote none.
  */
 export type RunState =
   | Exclude<RunFolderState, { readonly state: 'stranded' }>
-  | { readonly state: 'failed'; readonly reason: string; readonly record: RunRecord };
+  | { readonly state: 'failed'; readonly reason: string; readonly record?: RunRecord };
 
 /** The state of the run folder `dir` of a run of `epochs` epochs. */
 export function runState(dir: string, epochs: number): RunState {
@@ -33,6 +34,18 @@ export function runState(dir: string, epochs: number): RunState {
   if (s.state !== 'stranded') return s;
   const reason = `${s.record.epochs.length} of ${epochs} epochs recorded and no checkpoint to continue from (remove its folder to train it from the start)`;
   return { state: 'failed', reason, record: s.record };
+}
+
+/**
+ * `state` with the failure of this sitting put in: a run not finished whose process failed is
+ * `failed` with that reason (its record kept, if it wrote one), not `new` or `partial`.
+ *
+ * @example
+ * withFailure({ state: 'new' }, 'penalty boom:1e-4 threw: …')   // { state: 'failed', reason: 'penalty boom:1e-4 threw: …' }
+ */
+export function withFailure(state: RunState, failure: string | undefined): RunState {
+  if (failure === undefined || state.state === 'done' || state.state === 'failed') return state;
+  return { state: 'failed', reason: failure, ...(state.state === 'partial' ? { record: state.record } : {}) };
 }
 
 /** A run's epochs and its scores after the last one (test accuracy, share of |w| < 1e-3), as the sweep reports them. */

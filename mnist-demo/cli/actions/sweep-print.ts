@@ -6,7 +6,7 @@ import type { RunState } from '../../experiment/sweep-state.ts';
 import { table } from '../table.ts';
 
 const scores = (s: RunState) => {
-  const last = s.state === 'done' || s.state === 'failed' ? s.record.epochs.at(-1) : undefined;
+  const last = s.state === 'done' || s.state === 'failed' ? s.record?.epochs.at(-1) : undefined;
   return [last?.testAcc?.toFixed(4) ?? '', last ? `${(100 * last.sparsity.lt1e3).toFixed(1)}%` : ''];
 };
 

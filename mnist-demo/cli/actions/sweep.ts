@@ -190,6 +190,7 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<num
     `sweep ${record.name}: ${record.runs.length} runs → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ` +
       `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`,
   );
+  const failures = new Map<string, string>();
   const outcomes = await runLocally(record, dir, todo, {
     jobs,
     threads,
@@ -198,10 +199,12 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<num
       console.error(
         outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`,
       );
-      await drawSweep(dir, record);
+      if (outcome.kind === 'failed') failures.set(run.name, outcome.message);
+      await drawSweep(dir, record, failures);
     },
   });
-  const final = await drawSweep(dir, record);
+  // Runs that failed here are shown failed (with why), not as not started or under way.
+  const final = await drawSweep(dir, record, failures);
   printRuns(record, final);
   const crashed = [...outcomes.values()].filter((o) => o.kind === 'failed').length;
   console.log(`report: ${join(dir, 'report.html')}`);
