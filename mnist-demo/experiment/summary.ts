@@ -57,7 +57,7 @@ export interface PruneSummary {
 export interface EpochSummary {
   readonly epoch: number;
   readonly testAcc: number | null;
-  /** testAcc minus the unpenalised run's of the same folder and seed at this epoch (null without one). */
+  /** testAcc minus the unpenalised run's of the same folder, seed and optimiser at this epoch (null without one). */
   readonly deltaToNone: number | null;
   readonly nearZero3: number;
   readonly nearZero2: number;
@@ -197,14 +197,23 @@ function epochSummary(s: WeightsSnapshot, maxDrop: number): Omit<EpochSummary, '
   };
 }
 
+/**
+ * The run without a penalty that `record` is compared with: of the same folder, seed and optimiser
+ * (a comparison trained under several optimisers has one per optimiser), or undefined.
+ */
+function baselineOf(record: RunRecord, records: SummaryInput['records']): RunRecord | undefined {
+  const { seed, optimizer } = record.config;
+  return records.find((r) => r.record.config.penalty === 'none' && r.record.config.seed === seed && r.record.config.optimizer === optimizer)?.record;
+}
+
 /** Every run's numbers at the chosen epochs, and the spread over seeds. */
 export function summarize(inputs: readonly SummaryInput[], options: SummaryOptions): Summary {
   const maxDrop = options.maxDrop ?? 0.5;
   const runs: RunSummary[] = [];
   for (const { folder, records } of inputs) {
-    const none = records.find((r) => r.record.config.penalty === 'none')?.record;
-    const noneAcc = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s.testAcc] as const) : []);
     for (const { name, record } of records) {
+      const none = baselineOf(record, records);
+      const noneAcc = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s.testAcc] as const) : []);
       const chosen = snapshotsOf(record).filter((s) => options.epochs === 'all' || options.epochs.includes(s.epoch));
       runs.push({
         folder,

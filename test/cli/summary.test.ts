@@ -157,6 +157,24 @@ describe('summarize', () => {
     expect(summarize([{ folder: 'cmp', records: [{ name: 'l1', record: l1 }] }], { epochs: [3] }).runs[0]!.epochs[0]!.deltaToNone).toBeNull();
   });
 
+  it("compares each run with the run without a penalty of its own seed and optimiser, not the folder's first", () => {
+    const run = (penalty: string, seed: number, optimizer: string, accs: number[]) => ({
+      name: `${penalty}_${seed}_${optimizer}`,
+      record: { ...record(penalty, seed, accs), config: { ...record(penalty, seed, accs).config, optimizer } },
+    });
+    const records = [
+      run('none', 1, 'adam:lr=1e-3', [0.9]),
+      run('none', 1, 'sgd:lr=0.01', [0.8]),
+      run('none', 2, 'sgd:lr=0.01', [0.7]),
+      run('l1:1e-4', 1, 'sgd:lr=0.01', [0.85]),
+      run('l1:1e-4', 2, 'sgd:lr=0.01', [0.75]),
+      run('l1:1e-4', 3, 'sgd:lr=0.01', [0.75]),
+    ];
+    const s = summarize([{ folder: 'cmp', records }], { epochs: [1] });
+    const deltas = s.runs.map((r) => r.epochs[0]!.deltaToNone);
+    expect(deltas).toEqual([0, 0, 0, expect.closeTo(0.05, 12), expect.closeTo(0.05, 12), null]);
+  });
+
   it('gives the spread of test accuracy over seeds, per epoch every seed reached', () => {
     const a = record('none', 42, [0.9, 0.95, 0.97]);
     const b = record('none', 43, [0.92, 0.94]);
