@@ -4,8 +4,9 @@
  *
  *   name checked (one plain path segment, no control characters) ─► the folder judged before
  *   anything is written: inside a run's checkpoint (which the run replaces whole), not the tool's
- *   (no marker, owner.ts) with content, or the tool's of another kind ─► refused, untouched ─► the folder's location made, step by step (never a
- *   recursive mkdir that can loop) ─► locked (lock.ts) ─► marked the tool's (a new or empty one)
+ *   (no marker, owner.ts) with content, or the tool's of another kind ─► refused, untouched
+ *   ─► the folder's location made, step by step (never a recursive mkdir that can loop)
+ *   ─► locked (lock.ts) ─► marked the tool's (a new or empty one)
  *   ─► the tool's own leftovers removed ─► with content: resume it, with force delete what its
  *   manifest lists (and say what stays), or refuse
  */
@@ -179,7 +180,8 @@ export interface ClaimedFolder {
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
  * checkpoint; an existing one refused (NotOwnedError) when it has no valid marker of this tool and
  * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
- * marker's temporary file; or a marker of another kind. A new or empty folder passes. `claimFolder` does this itself; a caller may do it earlier, before slow work.
+ * marker's temporary file; or a marker of another kind. A new or empty folder passes.
+ * `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
   const checkpoint = checkpointHolding(dir);
