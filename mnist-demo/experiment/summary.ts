@@ -1,11 +1,12 @@
 /**
  * The numbers of a comparison, read from its records: per run and chosen epoch, the test accuracy
  * (and its difference to the run without a penalty), how many weights sit near or at 0, how sharp
- * the histogram's spike at 0 is, and how far the model prunes within a given accuracy loss. Runs of
- * the same penalty with different seeds give the noise floor (the spread of their accuracies).
+ * the histogram's spike at 0 is, and how far the model prunes within a given accuracy loss. Runs
+ * that differ only in their seed give the noise floor (the spread of their accuracies).
  *
  *   records ─► per run: epochs chosen ─► each epoch's numbers (below)
- *           ─► runs grouped by penalty over seeds ─► spread of test accuracy per epoch
+ *           ─► runs grouped by setup (every training setting but the seed) ─► spread of test
+ *              accuracy per epoch
  *
  * A pure function of the records (data only: reading a record never runs code).
  *
@@ -85,6 +86,11 @@ export interface RunSummary {
 
 export interface SpreadSummary {
   readonly penalty: string;
+  /**
+   * The settings that set this group apart from the other groups of the same penalty (e.g. its
+   * optimiser), by the record's config names; empty when the penalty has one group.
+   */
+  readonly setup: Readonly<Record<string, Setting>>;
   readonly seeds: readonly number[];
   /** Per epoch every seed reached: the lowest and highest test accuracy. */
   readonly epochs: ReadonlyArray<{ readonly epoch: number; readonly min: number; readonly max: number }>;
@@ -197,24 +203,51 @@ function epochSummary(s: WeightsSnapshot, maxDrop: number): Omit<EpochSummary, '
   };
 }
 
+/** A training setting as a record's config holds it (undefined: not set). */
+type Setting = string | number | boolean | undefined;
+
+/** What the penalty is: the settings a run without one leaves out of its comparison. */
+const PENALTY_SETTINGS = new Set(['penalty', 'penaltyModule', 'penalizeBias']);
+
 /**
- * The run without a penalty that `record` is compared with: of the same folder, seed and optimiser
- * (a comparison trained under several optimisers has one per optimiser), or undefined.
+ * The settings that decide how a run trains, but for its seed: two runs of equal setups differ
+ * only by chance (the seed's initial weights, batch order and data subsets).
+ */
+function setupOf(config: RunRecord['config']): Record<string, Setting> {
+  const { penalty, penaltyModule, penalizeBias, constraint, trainer, optimizer, lrMult, grad, freeze, loss, batchSize, trainSize, testSize, data } = config;
+  return {
+    model: config.model?.name,
+    modelSource: config.model?.source,
+    ...{ penalty, penaltyModule, penalizeBias, constraint, trainer, optimizer, lrMult, grad, freeze, loss, batchSize, trainSize, testSize, data },
+  };
+}
+
+const sameSetting = (a: Record<string, Setting>, b: Record<string, Setting>, skip: ReadonlySet<string> = new Set()) =>
+  Object.keys(a).every((k) => skip.has(k) || a[k] === b[k]);
+
+/**
+ * The run without a penalty that `record` is compared with: of the same folder and seed, and the
+ * same setup but for the penalty (a comparison trained under several optimisers has one per
+ * optimiser), or undefined.
  */
 function baselineOf(record: RunRecord, records: SummaryInput['records']): RunRecord | undefined {
-  const { seed, optimizer } = record.config;
-  return records.find((r) => r.record.config.penalty === 'none' && r.record.config.seed === seed && r.record.config.optimizer === optimizer)?.record;
+  const setup = setupOf(record.config);
+  return records.find(
+    (r) => r.record.config.penalty === 'none' && r.record.config.seed === record.config.seed && sameSetting(setup, setupOf(r.record.config), PENALTY_SETTINGS),
+  )?.record;
 }
 
 /** Every run's numbers at the chosen epochs, and the spread over seeds. */
 export function summarize(inputs: readonly SummaryInput[], options: SummaryOptions): Summary {
   const maxDrop = options.maxDrop ?? 0.5;
   const runs: RunSummary[] = [];
+  const setups: Record<string, Setting>[] = [];
   for (const { folder, records } of inputs) {
     for (const { name, record } of records) {
       const none = baselineOf(record, records);
       const noneAcc = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s.testAcc] as const) : []);
       const chosen = snapshotsOf(record).filter((s) => options.epochs === 'all' || options.epochs.includes(s.epoch));
+      setups.push(setupOf(record.config));
       runs.push({
         folder,
         name,
@@ -229,16 +262,23 @@ export function summarize(inputs: readonly SummaryInput[], options: SummaryOptio
       });
     }
   }
-  return { runs, spread: spreadOver(runs) };
+  return { runs, spread: spreadOver(runs, setups) };
 }
 
-function spreadOver(runs: readonly RunSummary[]): SpreadSummary[] {
-  const byPenalty = new Map<string, RunSummary[]>();
-  for (const r of runs) byPenalty.set(r.penalty, [...(byPenalty.get(r.penalty) ?? []), r]);
+/** The spread over seeds of each group of runs with one setup (`setups[i]`: run i's) and more than one seed. */
+function spreadOver(runs: readonly RunSummary[], setups: readonly Record<string, Setting>[]): SpreadSummary[] {
+  const groups: { setup: Record<string, Setting>; runs: RunSummary[] }[] = [];
+  runs.forEach((r, i) => {
+    const setup = setups[i]!;
+    const group = groups.find((g) => sameSetting(g.setup, setup));
+    if (group) group.runs.push(r);
+    else groups.push({ setup, runs: [r] });
+  });
+  const seedsOf = (group: readonly RunSummary[]) => [...new Set(group.map((r) => r.seed))];
+  const spread = groups.filter((g) => seedsOf(g.runs).length > 1);
   const out: SpreadSummary[] = [];
-  for (const [penalty, group] of byPenalty) {
-    const seeds = [...new Set(group.map((r) => r.seed))];
-    if (seeds.length < 2) continue;
+  for (const { setup, runs: group } of spread) {
+    const seeds = seedsOf(group);
     const epochs = [...new Set(group.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
     const rows = epochs.flatMap((epoch) => {
       const accs = group.map((r) => r.epochs.find((e) => e.epoch === epoch)?.testAcc);
@@ -246,7 +286,10 @@ function spreadOver(runs: readonly RunSummary[]): SpreadSummary[] {
       const values = accs as number[];
       return [{ epoch, min: Math.min(...values), max: Math.max(...values) }];
     });
-    out.push({ penalty, seeds, epochs: rows });
+    // What tells this group from the other groups of its penalty.
+    const others = spread.filter((g) => g.setup !== setup && g.setup['penalty'] === setup['penalty']);
+    const apart = Object.fromEntries(Object.entries(setup).filter(([k, v]) => others.some((g) => g.setup[k] !== v)));
+    out.push({ penalty: group[0]!.penalty, setup: apart, seeds, epochs: rows });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { medianAbs, shareWithin002, spikeAtZero, summarize } from '../../mnist-demo/experiment/summary.ts';
 import { markFolder } from '../../src/folders/index.ts';
 import { MARKER_FILE } from '../../src/formats/index.ts';
-import { COMPARE_FORMAT, encodeCounts, type PrunePoint, type RunRecord, type WeightsSnapshot } from '../../src/index.ts';
+import { COMPARE_FORMAT, encodeCounts, type PrunePoint, type RunRecord, SWEEP_FORMAT, type WeightsSnapshot } from '../../src/index.ts';
 import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
 import { penx } from './run-penx.ts';
 
@@ -175,6 +175,28 @@ describe('summarize', () => {
     expect(deltas).toEqual([0, 0, 0, expect.closeTo(0.05, 12), expect.closeTo(0.05, 12), null]);
   });
 
+  it('takes as the run without a penalty only one of the same setup: not one of another batch size', () => {
+    const withConfig = (r: RunRecord, change: Partial<RunRecord['config']>): RunRecord => ({ ...r, config: { ...r.config, ...change } });
+    const records = [
+      { name: 'none64', record: withConfig(record('none', 1, [0.9]), { batchSize: 64 }) },
+      { name: 'l1', record: withConfig(record('l1:1e-4', 1, [0.85]), { batchSize: 128 }) },
+    ];
+    expect(summarize([{ folder: 'cmp', records }], { epochs: [1] }).runs[1]!.epochs[0]!.deltaToNone).toBeNull();
+  });
+
+  it('spreads over seeds only runs that differ in nothing but the seed, and says what sets each group apart', () => {
+    const run = (seed: number, optimizer: string, acc: number) => ({
+      name: `none_${seed}_${optimizer}`,
+      record: { ...record('none', seed, [acc]), config: { ...record('none', seed, [acc]).config, optimizer } },
+    });
+    const records = [run(1, 'adam:lr=1e-3', 0.97), run(2, 'adam:lr=1e-3', 0.96), run(1, 'sgd:lr=0.01', 0.8), run(2, 'sgd:lr=0.01', 0.7)];
+    const s = summarize([{ folder: 'cmp', records }], { epochs: [1] });
+    expect(s.spread).toEqual([
+      { penalty: 'none', setup: { optimizer: 'adam:lr=1e-3' }, seeds: [1, 2], epochs: [{ epoch: 1, min: 0.96, max: 0.97 }] },
+      { penalty: 'none', setup: { optimizer: 'sgd:lr=0.01' }, seeds: [1, 2], epochs: [{ epoch: 1, min: 0.7, max: 0.8 }] },
+    ]);
+  });
+
   it('gives the spread of test accuracy over seeds, per epoch every seed reached', () => {
     const a = record('none', 42, [0.9, 0.95, 0.97]);
     const b = record('none', 43, [0.92, 0.94]);
@@ -196,6 +218,7 @@ describe('summarize', () => {
     expect(s.spread).toEqual([
       {
         penalty: 'none',
+        setup: {},
         seeds: [42, 43],
         epochs: [
           { epoch: 1, min: 0.9, max: 0.92 },
@@ -279,6 +302,38 @@ describe('penx summary', () => {
     const refused = await penx('summary', plain);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/neither run\.json nor compare\.json/);
+  });
+
+  it('reads a sweep folder: its runs with a record, the spread over its seeds, what is not finished on stderr', async () => {
+    const sweep = join(dir, 'sweep');
+    mkdirSync(sweep);
+    markFolder(sweep, 'sweep');
+    const runs = [
+      { name: 'none_seed=1', penalty: 'none', strength: null, seed: 1 },
+      { name: 'none_seed=2', penalty: 'none', strength: null, seed: 2 },
+      { name: 'l1_1e-4_seed=1', penalty: 'l1:1e-4', strength: 1e-4, seed: 1 },
+      { name: 'l1_1e-4_seed=2', penalty: 'l1:1e-4', strength: 1e-4, seed: 2 },
+    ];
+    const grid = { penalties: ['none', 'l1'], strengths: [1e-4], seeds: [1, 2] };
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ format: SWEEP_FORMAT, name: 'sweep', grid, settings: { epochs: '2' }, runs }));
+    const accs: Record<string, number[]> = { 'none_seed=1': [0.9, 0.95], 'none_seed=2': [0.92, 0.93], 'l1_1e-4_seed=1': [0.91, 0.96] };
+    for (const r of runs.slice(0, 3)) {
+      mkdirSync(join(sweep, r.name));
+      markFolder(join(sweep, r.name), 'run');
+      writeFileSync(join(sweep, r.name, 'run.json'), JSON.stringify(record(r.penalty, r.seed, accs[r.name]!)));
+    }
+    mkdirSync(join(sweep, runs[3]!.name));
+    markFolder(join(sweep, runs[3]!.name), 'run');
+    const out = await penx('summary', sweep, '--json', '--epochs', '2');
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('a sweep not finished: 3 runs of 4 with a record so far, 0 of them short of 2 epochs');
+    const s = JSON.parse(out.stdout) as ReturnType<typeof summarize>;
+    expect(s.runs.map((r) => [r.name, r.epochs[0]!.testAcc, r.epochs[0]!.deltaToNone])).toEqual([
+      ['none_seed=1', 0.95, 0],
+      ['none_seed=2', 0.93, 0],
+      ['l1_1e-4_seed=1', 0.96, expect.closeTo(0.01, 9)],
+    ]);
+    expect(s.spread).toEqual([{ penalty: 'none', setup: {}, seeds: [1, 2], epochs: [{ epoch: 2, min: 0.93, max: 0.95 }] }]);
   });
 
   it('refuses bad input with exit 2 and says what would be right', async () => {

@@ -1,18 +1,19 @@
 /**
- * `penx summary DIR… [--epochs 1,10,40|all] [--max-drop 0.5] [--json | --markdown]`: the numbers of run and
- * comparison folders (finished, or still training), read from their run.json (data only; nothing is
- * written or imported).
+ * `penx summary DIR… [--epochs 1,10,40|all] [--max-drop 0.5] [--json | --markdown]`: the numbers of run,
+ * comparison and sweep folders (finished, or still training), read from their run.json (data only;
+ * nothing is written or imported).
  *
  *   every record read and checked first (a malformed one: exit 2 naming the file; an epoch of
  *   --epochs no run of any folder has: exit 2 naming the epochs there are)
  *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
  */
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { epochGaps, epochGapText, readRunJson, UsageError } from 'penalty-explorer/node';
-import { type EpochSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
+import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
 import { markdownTable, table } from '../table.ts';
-import { recordsIn } from './comparison-runs.ts';
+import { recordsIn, runsText } from './comparison-runs.ts';
 
 export interface SummaryFlags {
   readonly epochs?: string;
@@ -21,7 +22,31 @@ export interface SummaryFlags {
   readonly markdown?: boolean;
 }
 
+/**
+ * A sweep's runs that have a record so far, in the sweep record's order: each proven a run by its
+ * own marker (undefined when `dir` is no sweep of the tool's). Which are not finished is said on
+ * stderr, as for a comparison still training.
+ */
+function sweepInput(dir: string): SummaryInput | undefined {
+  if (!isToolFolder(dir, 'sweep')) return undefined;
+  const sweep = readSweepJson(dir);
+  if (!sweep) return undefined;
+  const names = sweep.runs.map((r) => r.name).filter((n) => isToolFolder(join(dir, n), 'run') && existsSync(join(dir, n, RUN_JSON)));
+  if (names.length === 0)
+    throw new IOError(`${dir}: a sweep with no run recorded yet (${runsText(sweep.runs.length)} planned); summarise it once one has trained`);
+  const records = names.map((name) => ({ name, record: readRunJson(join(dir, name)) }));
+  const epochs = Number(sweep.settings['epochs']);
+  const short = records.filter((r) => !(r.record.epochs.length >= epochs)).length;
+  if (names.length < sweep.runs.length || short > 0)
+    console.error(
+      `${dir}: a sweep not finished: ${runsText(names.length)} of ${sweep.runs.length} with a record so far, ${short} of them short of ${sweep.settings['epochs']} epochs`,
+    );
+  return { folder: dir, records };
+}
+
 function readInput(dir: string): SummaryInput {
+  const sweep = sweepInput(dir);
+  if (sweep) return sweep;
   const found = recordsIn(dir);
   if (found === 'run') return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
   return { folder: dir, records: found.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
@@ -57,6 +82,12 @@ function row(e: EpochSummary): string[] {
   ];
 }
 
+/** What sets a group of seeds apart from the other groups of its penalty, e.g. ` (optimizer adam:lr=1e-3)`. */
+function setupText(setup: SpreadSummary['setup']): string {
+  const parts = Object.entries(setup).map(([k, v]) => `${k} ${v ?? 'not set'}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 /** The summary as text: a table per run, then the spread over seeds; as Markdown tables with `markdown`. */
 export function summaryText(s: Summary, maxDrop: number, markdown = false): string {
   const tableOf = markdown ? markdownTable : table;
@@ -80,7 +111,7 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
   for (const g of s.spread) {
     const rows = g.epochs.map((e) => [String(e.epoch), pct(e.min), pct(e.max), (100 * (e.max - e.min)).toFixed(2)]);
     parts.push(
-      `${g.penalty} over seeds ${g.seeds.join(', ')}: test accuracy\n${markdown ? '\n' : ''}${tableOf(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`,
+      `${g.penalty}${setupText(g.setup)} over seeds ${g.seeds.join(', ')}: test accuracy\n${markdown ? '\n' : ''}${tableOf(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`,
     );
   }
   return parts.join('\n\n');

@@ -39,9 +39,12 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   program
     .command('summary')
     .description(
-      'the numbers of run or comparison folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0 (|w| < 1e-3, 1e-2, 0.02; w = 0), the spike at 0, the median |w|, the prune level within --max-drop; the spread over seeds',
+      'the numbers of run, comparison or sweep folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0 (|w| < 1e-3, 1e-2, 0.02; w = 0), the spike at 0, the median |w|, the prune level within --max-drop; the spread over seeds',
     )
-    .argument('<dir...>', 'run folders (with run.json) or comparison folders (with compare.json, or not finished: their runs so far)')
+    .argument(
+      '<dir...>',
+      'run folders (with run.json), comparison folders (with compare.json, or not finished: their runs so far) or sweep folders (their runs with a record so far)',
+    )
     .option(
       '--epochs <list>',
       'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last); an epoch no run has is refused (exit 2)',
