@@ -14,16 +14,21 @@ export interface OptimizerSignature {
 
 const lr = (d: number) => ({ default: d, above: 0, doc: 'learning rate' });
 const eps = { default: 1e-7, above: 0, doc: 'added to the denominator' };
-const rate = (d: number, doc: string) => ({ default: d, min: 0, max: 1, doc });
+/**
+ * A running average's decay, below 1: with 1 the average never leaves its start (RMSprop's and
+ * Adadelta's a stays 0, so their steps become g/√ε and plain SGD; momentum's v sums every gradient
+ * ever seen).
+ */
+const decay = (d: number, doc: string) => ({ default: d, min: 0, below: 1, doc });
 /** Adam's moment decays: β = 1 would divide by its bias correction 1 − βᵗ = 0 (NaN weights on the first step). */
-const beta = (d: number, doc: string) => ({ default: d, min: 0, below: 1, doc });
+const beta = decay;
 
 export const OPTIMIZER_SIGNATURES = {
   sgd: { formula: 'w ← w − lr·g', doc: 'Plain gradient descent. Example: sgd:lr=0.01', params: { lr: lr(0.01) } },
   momentum: {
     formula: 'v ← m·v + g; w ← w − lr·v',
     doc: 'SGD with momentum. Example: momentum:lr=0.01,m=0.9',
-    params: { lr: lr(0.01), m: rate(0.9, 'momentum') },
+    params: { lr: lr(0.01), m: decay(0.9, 'momentum') },
   },
   adam: {
     formula: 'w ← w − lr·m̂/(√v̂ + ε)',
@@ -33,12 +38,12 @@ export const OPTIMIZER_SIGNATURES = {
   adadelta: {
     formula: 'a ← ρa + (1−ρ)g²; Δ = g·√(d + ε)/√(a + ε); w ← w − lr·Δ',
     doc: 'Adadelta as in Keras (the reference experiment: lr 1.0, ρ 0.95)',
-    params: { lr: lr(1), rho: rate(0.95, 'decay'), eps },
+    params: { lr: lr(1), rho: decay(0.95, 'decay'), eps },
   },
   rmsprop: {
     formula: 'a ← ρa + (1−ρ)g²; w ← w − lr·g/√(a + ε)',
     doc: 'RMSprop as in Keras and TF.js. Example: rmsprop:lr=1e-3',
-    params: { lr: lr(1e-3), rho: rate(0.9, 'decay'), eps },
+    params: { lr: lr(1e-3), rho: decay(0.9, 'decay'), eps },
   },
   adamw: {
     formula: 'w ← w − lr·(m̂/(√v̂ + ε) + wd·w)',

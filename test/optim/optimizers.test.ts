@@ -194,6 +194,10 @@ describe('bad optimiser and per-layer specs', () => {
     // β = 1 makes Adam's bias correction 1 − βᵗ zero: NaN weights on the first step.
     ['beta1', () => optimizerSpec('adam:beta1=1'), /adam parameter beta1=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
     ['beta2', () => optimizerSpec('adamw:beta2=1'), /adamw parameter beta2=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
+    // ρ = 1 leaves RMSprop's and Adadelta's average at 0 (steps g/√ε, plain SGD); m = 1 sums every gradient.
+    ['rho', () => optimizerSpec('rmsprop:rho=1'), /rmsprop parameter rho=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
+    ['rho', () => optimizerSpec('adadelta:rho=1'), /adadelta parameter rho=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
+    ['m', () => optimizerSpec('momentum:m=1'), /momentum parameter m=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
     [
       'pattern',
       () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names),
