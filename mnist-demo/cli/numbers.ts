@@ -33,3 +33,8 @@ export function wholeNumber(text: string | undefined, flag: string, min: number,
 export function wholeNumbers(text: string, flag: string, min: number): number[] {
   return text.split(',').map((e) => wholeNumber(e.trim(), flag, min));
 }
+
+/** A port a flag asks for: a whole number 0–65535 (0: any free port); undefined when not given. */
+export function portNumber(text: string | undefined, flag: string): number | undefined {
+  return text === undefined ? undefined : wholeNumber(text, flag, 0, 65535);
+}

@@ -3,7 +3,7 @@
  * the second of several folders: every folder is judged and every flag checked before the first
  * byte is written or deleted (`--force` deletes, so a refusal after it would lose a finished run).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,27 @@ describe('penx sweep --force with a bad flag', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(tree(dir)).toEqual(before);
+    },
+    60_000,
+  );
+});
+
+describe('penx train refused on a late-checked value', () => {
+  it.each<[string, string[], RegExp]>([
+    ['--serve 99999', ['--serve', '99999'], /--serve must be a whole number/],
+    ['--batch-size 1000', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(128 images\)/],
+    ['--model missing.mjs', ['--model', './missing.mjs'], /model module '\.\/missing\.mjs' not found/],
+  ])(
+    '%s: exit 2, the output folder never made (its parent not even touched)',
+    async (_name, flag, message) => {
+      const parent = mkdtempSync(join(root, 'parent-'));
+      const stamp = new Date('2020-01-01T00:00:00Z');
+      utimesSync(parent, stamp, stamp);
+      const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', join(parent, 'runs'), ...flag);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(tree(parent)).toEqual({});
+      expect(statSync(parent).mtime).toEqual(stamp);
     },
     60_000,
   );

@@ -19,7 +19,7 @@ import {
 } from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
-import { wholeNumber, wholeNumbers } from '../numbers.ts';
+import { portNumber, wholeNumber, wholeNumbers } from '../numbers.ts';
 import { parseControls } from './controls.ts';
 
 function modelSource(text: string | undefined): ModelSource {
@@ -28,8 +28,12 @@ function modelSource(text: string | undefined): ModelSource {
   return { kind: 'folder', dir: resolve(text) };
 }
 
-/** `--host` is the dashboard's address: refused without `--serve` (it would be ignored). */
-export function checkHost(flags: { readonly host?: string; readonly serve?: boolean | string }): void {
+/**
+ * The live dashboard's flags, before anything is read or written: `--serve`'s port, and `--host`
+ * (refused without `--serve`: it would be ignored).
+ */
+export function checkServe(flags: { readonly host?: string; readonly serve?: boolean | string }): void {
+  if (typeof flags.serve === 'string') portNumber(flags.serve, '--serve');
   if (flags.host !== undefined && (flags.serve === undefined || flags.serve === false))
     throw new UsageError(`--host ${flags.host} is the live dashboard's address: add --serve, or leave --host out`);
 }
@@ -38,7 +42,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
   // Checking specs computes on probe tensors before any backend is chosen: no TF.js advert for it.
   await useQuietCpu();
   if (flags.resume && flags.force) throw new UsageError('--resume and --force contradict each other; give one');
-  checkHost(flags);
+  checkServe(flags);
   if (flags.name !== undefined) checkRunName(flags.name, '--name');
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);

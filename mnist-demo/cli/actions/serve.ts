@@ -8,18 +8,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
-import { wholeNumber } from '../numbers.ts';
+import { portNumber } from '../numbers.ts';
 
 export interface ServeFlags {
   readonly port?: string;
   readonly host?: string;
   /** Print the address as one JSON object { url, dir } (the port may be a free one). */
   readonly json?: boolean;
-}
-
-/** The port asked for: a whole number 0–65535; 0 is any free port. */
-function portOf(text: string | undefined, flag: string): number | undefined {
-  return text === undefined ? undefined : wholeNumber(text, flag, 0, 65535);
 }
 
 /** The port used when none is given (a free one when it is taken). */
@@ -31,7 +26,7 @@ export const DEFAULT_PORT = 6060;
  * is not this machine's.
  */
 export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback: number, start: (host: string, port: number) => Promise<T>): Promise<T> {
-  const port = portOf(flags.port, flag);
+  const port = portNumber(flags.port, flag);
   const host = flags.host ?? '127.0.0.1';
   try {
     return await start(host, port ?? fallback);

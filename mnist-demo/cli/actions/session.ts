@@ -3,10 +3,14 @@
  * turned into tensors, the model checked, then each run trained with progress on stderr; a
  * comparison is drawn when there are several.
  *
- *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► run 1 … run n ─► comparison figures
+ *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► the output folder made
+ *   ─► run 1 … run n ─► comparison figures
+ *
+ * A command refused on its data or model has written nothing (not even the output folder).
  */
 import { join } from 'node:path';
 import {
+  type BackendInfo,
   checkFolder,
   claimFolder,
   drawComparison,
@@ -18,7 +22,7 @@ import {
   UsageError,
   writeCompareJson,
 } from 'penalty-explorer/node';
-import { prepare, runDir, trainRun } from '../../experiment/run.ts';
+import { type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { interruptible } from '../interrupts.ts';
@@ -32,21 +36,36 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
   // A folder that is not penx's (or of another kind) is refused before any work, untouched.
   if (comparison === undefined) checkFolder(runDir(exp, runs[0]!), 'run', exp);
   else checkFolder(join(exp.out, comparison), 'comparison', exp);
-  // Where the runs go is checked before any work: made, and writable (and removed again, while
-  // still empty, when the command stops before a run is written).
-  const made = makeFolder(exp.out);
-  try {
-    return await interruptible((signal) => trainIn(exp, runs, flags, signal, comparison));
-  } catch (err) {
-    removeMadeFolders(made);
-    throw err;
-  }
+  return interruptible(async (signal) => {
+    const backend = await startBackend(flags);
+    // The data and the model are checked before anything is written.
+    const data = await prepare(exp);
+    try {
+      // Where the runs go: made, and writable (and removed again, while still empty, when the
+      // command stops before a run is written).
+      const made = makeFolder(exp.out);
+      try {
+        return await trainIn(exp, runs, { flags, backend, data, signal }, comparison);
+      } catch (err) {
+        removeMadeFolders(made);
+        throw err;
+      }
+    } finally {
+      data.dispose();
+    }
+  });
 }
 
-async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, signal: AbortSignal, comparison?: string): Promise<RunRecord[]> {
+/** What a session's runs train with. */
+interface Session {
+  readonly flags: BackendFlags;
+  readonly backend: BackendInfo;
+  readonly data: Prepared;
+  readonly signal: AbortSignal;
+}
+
+async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { flags, backend, data, signal }: Session, comparison?: string): Promise<RunRecord[]> {
   const dashboard = await dashboardFor(flags, exp.out);
-  const backend = await startBackend(flags);
-  const data = await prepare(exp);
   const set = data.set;
   const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
   const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison');
@@ -79,7 +98,6 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], flags: Back
     return records;
   } finally {
     claimed?.release();
-    data.dispose();
   }
 }
 

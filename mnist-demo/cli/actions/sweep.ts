@@ -40,7 +40,7 @@ import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { type RunState, runState, settingsDiffer } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { wholeNumber } from '../numbers.ts';
-import { checkHost, parseExperiment } from './parse-experiment.ts';
+import { checkServe, parseExperiment } from './parse-experiment.ts';
 import { dashboardFor, keepServing } from './serve.ts';
 import { printRuns } from './sweep-print.ts';
 import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
@@ -132,7 +132,7 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
   if (flags.queue !== undefined && flags.force)
     throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
-  checkHost(flags);
+  checkServe(flags);
   if (flags.queue !== undefined && flags.serve !== undefined)
     throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
   const record = await recordOf(flags, name);
