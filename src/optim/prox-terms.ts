@@ -21,9 +21,8 @@ export function proximalTerms(model: tf.LayersModel): ProxTerms {
     const reg = w.regularizer as PenaltyRegularizer;
     if (!w.trainable)
       throw new SpecError(`the proximal penalty ${reg.spec} on ${w.name} acts on a weight that is not trained; use the penalty without ,prox there`);
-    const prox = reg.definition.prox;
-    if (!prox) continue;
-    terms[w.name] = { strength: reg.strength, prox: (x, tau) => prox(x, tau, reg.params) };
+    if (!reg.definition.prox) continue;
+    terms[w.name] = { strength: reg.strength, prox: (x, tau) => reg.prox(x, tau) };
   }
   return terms;
 }

@@ -104,3 +104,19 @@ export function penaltyValue(def: PenaltyDefinition, w: Tensor, params: ParamVal
     );
   });
 }
+
+/**
+ * The proximal operator's new weights, prox(w, τ): a SpecError unless it is a tensor of w's shape
+ * (a scalar would be broadcast over every weight).
+ */
+export function proxValue(def: PenaltyDefinition, w: Tensor, tau: Tensor, params: ParamValues): Tensor {
+  if (!def.prox) throw new SpecError(`penalty ${def.name} has no proximal operator`);
+  const out = def.prox(w, tau, params);
+  if (!(out instanceof tf.Tensor) || out.shape.length !== w.shape.length || out.shape.some((d, i) => d !== w.shape[i])) {
+    const got = out instanceof tf.Tensor ? `a tensor of shape [${out.shape}]` : typeof out;
+    throw new SpecError(
+      `the proximal operator of penalty ${def.name} returned ${got} for weights of shape [${w.shape}]; it must return the new weights, of their shape`,
+    );
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
 import type { Binding, ParamValues } from '../registry/index.ts';
 import { runUserCode } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
-import { type PenaltyDefinition, penaltyValue } from './definition.ts';
+import { type PenaltyDefinition, penaltyValue, proxValue } from './definition.ts';
 
 /** tfjs-layers' Regularizer base class (not exported; `getRegularizer` checks `instanceof` it). */
 const Regularizer = tfjsBaseClass(tf.regularizers.l1());
@@ -50,6 +50,20 @@ export class PenaltyRegularizer extends Regularizer {
       def,
       () => `penalty ${this.spec}`,
       () => penaltyValue(def, w, this.params),
+    );
+  }
+
+  /**
+   * Its proximal operator's new weights prox(w, τ) (τ: a tensor of w's shape); a user's called
+   * through `runUserCode`, its result checked to be of w's shape. A SpecError for a penalty without one.
+   */
+  prox(w: Tensor, tau: Tensor): Tensor {
+    const def = this.definition;
+    if (def.builtin) return proxValue(def, w, tau, this.params);
+    return runUserCode(
+      def,
+      () => `proximal operator of penalty ${this.spec}`,
+      () => proxValue(def, w, tau, this.params),
     );
   }
 

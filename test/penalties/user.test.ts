@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { defineConstraint, definePenalty, loadPenalty, penalty, SpecError, type Tensor, tf, trainStep } from '../../src/node.ts';
+import {
+  defineConstraint,
+  definePenalty,
+  loadPenalty,
+  optimizerFor,
+  optimizerSpec,
+  penalty,
+  SpecError,
+  type Tensor,
+  tf,
+  trainStep,
+  UserCodeError,
+  withProximal,
+} from '../../src/node.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 describe('the README example: log-sum penalty', () => {
@@ -91,6 +104,46 @@ describe('definePenalty', () => {
     expect(() =>
       definePenalty({ name: 'selfstrength', params: { strength: { default: 1, doc: '' } }, fn: (w, { strength }) => tf.mul(strength, tf.abs(w)) }),
     ).toThrow(/penalty selfstrength declares a parameter 'strength', the name of its strength \(λ\); give the parameter another name/);
+  });
+});
+
+describe("a user's proximal operator", () => {
+  it('is probed with the penalty: one that throws, returns another shape or a non-finite weight is refused before training', async () => {
+    for (const [file, message] of [
+      ['prox-throws.ts', /the proximal operator of penalty proxthrows threw on a probe tensor of shape \[4,4\]: boom inside the prox/],
+      ['prox-scalar.ts', /the proximal operator of penalty proxscalar returned a tensor of shape \[\] for weights of shape \[4,4\]/],
+      ['prox-non-finite.ts', /the proximal operator of penalty proxnonfinite returned a non-finite weight on a probe tensor/],
+    ] as const) {
+      await expect(loadPenalty(`./test/fixtures/penalties/${file}:1e-3,prox`)).rejects.toThrow(message);
+      // The same definition without ,prox: still a bad definition, refused alike.
+      await expect(loadPenalty(`./test/fixtures/penalties/${file}:1e-3`)).rejects.toThrow(SpecError);
+    }
+  });
+
+  it('in training: an error names it, and a result of another shape stops the step (it was broadcast over every weight)', async () => {
+    const step = async (spec: string) => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelRegularizer: penalty(spec) })] });
+      const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const opt = optimizerFor(model, withProximal(model, optimizerSpec('sgd:lr=0.1').transform));
+      const run = trainStep(model, opt, tf.ones([4, 3]), tf.ones([4, 2]), { loss: 'meanSquaredError' });
+      await expect(run).rejects.toThrow(SpecError);
+      await run.catch(() => undefined);
+      return { run, before, after: model.getWeights().map((w) => Array.from(w.dataSync())) };
+    };
+    definePenalty({
+      name: 'proxlater',
+      fn: (w) => tf.abs(w),
+      prox: () => {
+        throw new Error('boom in training');
+      },
+    });
+    const thrown = await step('proxlater:0.1,prox');
+    await expect(thrown.run).rejects.toThrow(UserCodeError);
+    await expect(thrown.run).rejects.toThrow(/proximal operator of penalty proxlater:0.1,prox threw: boom in training/);
+    definePenalty({ name: 'proxsum', fn: (w) => tf.abs(w), prox: (w) => tf.sum(w) });
+    const summed = await step('proxsum:0.1,prox');
+    await expect(summed.run).rejects.toThrow(/the proximal operator of penalty proxsum returned a tensor of shape \[\] for weights of shape \[3,2\]/);
+    expect(summed.after).toEqual(summed.before);
   });
 });
 
