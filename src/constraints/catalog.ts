@@ -5,7 +5,7 @@
 
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog } from '../registry/index.ts';
+import { Catalog, checkUserFunction } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_CONSTRAINTS } from './builtins.ts';
 import { constraintClasses, type PenxConstraint } from './constraint.ts';
@@ -41,6 +41,7 @@ export interface DefineConstraintOptions<D extends ParamDefs> {
  * });
  */
 export function defineConstraint<D extends ParamDefs = Record<never, never>>(options: DefineConstraintOptions<D>): ConstraintDefinition {
+  checkUserFunction(`constraint ${options.name}`, 'fn', options.fn, '(w, params) => tensor');
   return constraintCatalog.register(
     makeConstraintDefinition(
       options.name,

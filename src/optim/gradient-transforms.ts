@@ -12,7 +12,7 @@
 
 import { SpecError, UserCodeError } from '../errors.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog, type CatalogEntry, named, runUserCode, stamped } from '../registry/index.ts';
+import { Catalog, type CatalogEntry, checkUserFunction, named, runUserCode, stamped } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import type { GradientTransform } from './transform.ts';
@@ -105,6 +105,7 @@ export interface DefineGradientTransformOptions<D extends ParamDefs> {
  * });
  */
 export function defineGradientTransform<D extends ParamDefs = Record<never, never>>(options: DefineGradientTransformOptions<D>): GradientTransformEntry {
+  checkUserFunction(`gradient transform ${options.name}`, 'fn', options.fn, '(grad, weight, name, params) => tensor');
   const fn = options.fn as GradientFunction;
   const entry: GradientTransformEntry = stamped('gradient transform', {
     name: options.name,

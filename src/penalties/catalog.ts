@@ -5,7 +5,7 @@
 
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog } from '../registry/index.ts';
+import { Catalog, checkUserFunction } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
 import { makePenaltyDefinition, type PenaltyDefinition, type ProximalOperator } from './definition.ts';
@@ -55,6 +55,8 @@ export interface DefinePenaltyOptions<D extends ParamDefs> {
  * });
  */
 export function definePenalty<D extends ParamDefs = Record<never, never>>(options: DefinePenaltyOptions<D>): PenaltyDefinition {
+  checkUserFunction(`penalty ${options.name}`, 'fn', options.fn, '(w, params) => tensor');
+  checkUserFunction(`penalty ${options.name}`, 'prox', options.prox, '(w, tau, params) => tensor', true);
   return penaltyCatalog.register(
     makePenaltyDefinition(
       options.name,

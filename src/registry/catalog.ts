@@ -177,6 +177,8 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
       }
     }
     for (const [key, def] of Object.entries(entry.params)) {
+      if (typeof (def as Partial<ParamDef> | null)?.default !== 'number')
+        throw new SpecError(`${what}: parameter ${key} has no default; declare it as { default: a number, doc: '…' } (bounds optional)`);
       try {
         checkParam(`default of parameter ${key}`, def.default, def);
       } catch (err) {

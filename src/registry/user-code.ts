@@ -8,7 +8,7 @@
  *
  * Built-ins are the library's own code and are called directly.
  */
-import { InterruptedError, PenaltyExplorerError, UserCodeError } from '../errors.ts';
+import { InterruptedError, PenaltyExplorerError, SpecError, UserCodeError } from '../errors.ts';
 
 /** How user code is called: directly, or by a runner that can interrupt it. */
 export type UserCodeRunner = <T>(call: () => T) => T;
@@ -39,4 +39,16 @@ export function runUserCode<T>(entry: object, what: () => string, call: () => T)
     const from = origins.get(entry);
     throw new UserCodeError(`${what()}${from ? ` (from ${from})` : ''}`, err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * A SpecError unless `value`, the option `key` of a user's `define…` call, is a function (or, when
+ * `optional`, absent): a definition is refused where it is written, not at its first call in training.
+ *
+ * @example
+ * checkUserFunction('penalty logsum', 'fn', 3, '(w, params) => tensor');   // SpecError: penalty logsum: fn must be a function (w, params) => tensor, got number
+ */
+export function checkUserFunction(what: string, key: string, value: unknown, signature: string, optional = false): void {
+  if (typeof value === 'function' || (optional && value === undefined)) return;
+  throw new SpecError(`${what}: ${key} must be a function ${signature}, got ${value === null ? 'null' : typeof value}`);
 }

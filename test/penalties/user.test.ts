@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   defineConstraint,
+  defineGradientTransform,
   definePenalty,
   loadPenalty,
   optimizerFor,
@@ -98,6 +99,21 @@ describe('definePenalty', () => {
       /constraint badm: default of parameter m=-1 is not allowed/,
     );
     for (const name of ['badeps', 'badk', 'negative', 'nanstrength']) expect(() => penalty(name)).toThrow(/unknown penalty/);
+  });
+
+  it('refuses a definition whose fn or prox is not a function, or a parameter without a default, saying so (it was accepted, or "Cannot read properties of undefined")', () => {
+    const fn = (w: Tensor) => tf.abs(w);
+    expect(() => definePenalty({ name: 'fnnumber', fn: 3 as never })).toThrow(/penalty fnnumber: fn must be a function \(w, params\) => tensor, got number/);
+    expect(() => definePenalty({ name: 'proxstring', fn, prox: 'soft' as never })).toThrow(
+      /penalty proxstring: prox must be a function \(w, tau, params\) => tensor, got string/,
+    );
+    expect(() => defineConstraint({ name: 'cnull', fn: null as never })).toThrow(/constraint cnull: fn must be a function \(w, params\) => tensor, got null/);
+    expect(() => defineGradientTransform({ name: 'gmissing', fn: undefined as never })).toThrow(/gradient transform gmissing: fn must be a function/);
+    expect(() => definePenalty({ name: 'nodefault', params: { k: { doc: 'k' } } as never, fn })).toThrow(
+      /penalty nodefault: parameter k has no default; declare it as \{ default: a number, doc: '…' \}/,
+    );
+    expect(() => defineConstraint({ name: 'numparam', params: { c: 0.5 } as never, fn })).toThrow(/constraint numparam: parameter c has no default/);
+    for (const name of ['fnnumber', 'proxstring', 'nodefault']) expect(() => penalty(name)).toThrow(/unknown penalty/);
   });
 
   it("refuses a parameter named 'strength': a saved model keeps λ under that key, so λ would not survive a save", () => {
