@@ -29,6 +29,13 @@ function normAxes(w: Tensor, axis: readonly number[], perchannel: number): reado
   return perchannel === 1 ? Array.from({ length: Math.max(1, w.rank - 1) }, (_, i) => i) : axis;
 }
 
+/** The message when both `perchannel=1` and an axis other than the default are given: one would be ignored. */
+function axisAndPerChannel({ axis, perchannel }: { axis: readonly number[]; perchannel: number }): string | undefined {
+  return perchannel === 1 && !(axis.length === 1 && axis[0] === 0)
+    ? `perchannel=1 takes the norms over every axis but the last, so it cannot be given with axis=${axis.join('+')}; give one of them`
+    : undefined;
+}
+
 /** ‖w‖ along `axis` (one axis or several), kept as broadcastable dimensions. */
 export function normsAlong(w: Tensor, axis: number | readonly number[]): Tensor {
   const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => {
@@ -50,6 +57,7 @@ const BODIES = {
     formula: 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)',
     doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0 (Dense), maxnorm:m=2,axis=0+1+2 (per Conv2D filter), maxnorm:m=2,perchannel=1 (per output channel of any kernel)',
     params: { m: { default: 2, min: 0, doc: 'largest norm allowed' }, axis: axisParam, perchannel: perChannelParam },
+    check: axisAndPerChannel,
     fn: (w, { m, axis, perchannel }) => rescale(w, normAxes(w, axis, perchannel), (n) => tf.clipByValue(n, 0, m)),
   }),
   nonneg: constraintBody({
@@ -62,6 +70,7 @@ const BODIES = {
     formula: 'w / (ε + ‖w‖)',
     doc: 'Scales each slice to norm 1. Example: unitnorm:axis=0',
     params: { axis: axisParam, perchannel: perChannelParam },
+    check: axisAndPerChannel,
     fn: (w, { axis, perchannel }) => tf.div(w, tf.add(EPSILON, normsAlong(w, normAxes(w, axis, perchannel)))),
   }),
   minmaxnorm: constraintBody({
@@ -74,7 +83,7 @@ const BODIES = {
       axis: axisParam,
       perchannel: perChannelParam,
     },
-    check: ({ min, max }) => (min > max ? `minmaxnorm needs min ≤ max, got min=${min}, max=${max}` : undefined),
+    check: (p) => (p.min > p.max ? `minmaxnorm needs min ≤ max, got min=${p.min}, max=${p.max}` : axisAndPerChannel(p)),
     fn: (w, { min, max, rate, axis, perchannel }) =>
       rescale(w, normAxes(w, axis, perchannel), (n) => tf.add(tf.mul(rate, tf.clipByValue(n, min, max)), tf.mul(1 - rate, n))),
   }),

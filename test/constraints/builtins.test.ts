@@ -60,6 +60,14 @@ describe('built-in constraints', () => {
     const out = constraint('minmaxnorm:min=0,max=1,rate=0.5').apply(tf.tensor2d([[3], [4]]));
     expectClose([norm(Array.from(out.dataSync()))], [3], 1e-5);
   });
+  it('refuses perchannel=1 given with another axis (the axis was ignored silently)', () => {
+    for (const spec of ['maxnorm:m=2,axis=1,perchannel=1', 'unitnorm:axis=0+1,perchannel=1', 'minmaxnorm:max=2,axis=-1,perchannel=1']) {
+      expect(() => constraint(spec)).toThrow(SpecError);
+      expect(() => constraint(spec)).toThrow(/perchannel=1 takes the norms over every axis but the last, so it cannot be given with axis=/);
+    }
+    expect(() => constraint('minmaxnorm:min=3,max=2,perchannel=1')).toThrow(/minmaxnorm needs min ≤ max/);
+    expect(constraint('maxnorm:m=2,perchannel=1').spec).toBe('maxnorm:m=2,axis=0,perchannel=1');
+  });
   it('rejects an axis outside the weight', () => {
     expect(() => constraint('maxnorm:axis=2').apply(tf.tensor2d(W))).toThrow(SpecError);
   });
