@@ -12,6 +12,22 @@ describe('README', () => {
     expect(file).toContain(snippet!.trim());
   });
 
+  it('says what the probe checks: the gradient at the non-zero probe weights only (√|w| passes, its slope at 0 infinite)', async () => {
+    const { abs, definePenalty, penalty, probePenalty, tf } = await import('../src/index.ts');
+    definePenalty({ name: 'sqrtabs', fn: (w) => tf.sqrt(abs(w)) });
+    const reg = penalty('sqrtabs:1');
+    expect(() => probePenalty(reg)).not.toThrow();
+    expect(
+      Number.isFinite(
+        tf
+          .grad((w: import('../src/index.ts').Tensor) => reg.apply(w))(tf.tensor1d([0]))
+          .dataSync()[0],
+      ),
+    ).toBe(false);
+    const playground = readme.slice(readme.indexOf('## The playground'), readme.indexOf('## The library'));
+    expect(playground.replace(/\s+/g, ' ')).toContain('a finite scalar on probe weights, 0 among them, and a finite gradient at the non-zero ones');
+  });
+
   it('quick start is the two commands CI and users run', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toMatch(/^npm test\b/m);
