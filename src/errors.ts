@@ -62,7 +62,9 @@ export class ResumeMismatchError extends UsageError {
     was: unknown,
     now: unknown,
   ) {
-    super(`cannot resume ${dir}: its ${key} is ${JSON.stringify(was)}, this run's is ${JSON.stringify(now)}; use the same settings, or start it over`);
+    // A setting left out is undefined, which JSON.stringify gives back as undefined: shown as none.
+    const shown = (x: unknown) => JSON.stringify(x) ?? 'none';
+    super(`cannot resume ${dir}: its ${key} is ${shown(was)}, this run's is ${shown(now)}; use the same settings, or start it over`);
   }
 }
 

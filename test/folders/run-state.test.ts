@@ -39,3 +39,13 @@ describe('runFolderState', () => {
     expect(runFolderState(join(root, 'absent'), 2)).toEqual({ state: 'new' });
   });
 });
+
+describe('a resume with other settings', () => {
+  it('names a setting given on one side only as none (it printed "undefined")', async () => {
+    const { ResumeMismatchError } = await import('../../src/index.ts');
+    expect(new ResumeMismatchError('runs/a', 'constraint', 'maxnorm:m=2,axis=0', undefined).message).toBe(
+      `cannot resume runs/a: its constraint is "maxnorm:m=2,axis=0", this run's is none; use the same settings, or start it over`,
+    );
+    expect(new ResumeMismatchError('runs/a', 'grad', undefined, 'dense_1:zero').message).toMatch(/its grad is none, this run's is "dense_1:zero"/);
+  });
+});
