@@ -9,6 +9,7 @@ import {
   constraintCatalog,
   formatSpec,
   loadModel,
+  type ParamDef,
   type PenaltyRegularizer,
   type PenxConstraint,
   penalty,
@@ -56,16 +57,32 @@ describe('round trip over every registry entry', () => {
   }
 
   for (const def of constraintCatalog.list()) {
-    it(`constraint ${def.name}: to JSON and back, same spec and values`, () => {
-      const params = Object.fromEntries(
-        Object.entries(def.params).map(([k, p]) => [k, k === 'axis' ? 1 : p.integer ? (p.max ?? p.default + 1) : k === 'rate' ? 0.3 : p.default + 0.2]),
-      );
-      const c = constraint(formatSpec(def.name, undefined, params));
-      const back = throughJson(c) as PenxConstraint;
-      expect(back.spec).toBe(c.spec);
-      const w = probe();
-      expect(Array.from(back.apply(w).dataSync())).toEqual(Array.from(c.apply(w).dataSync()));
-    });
+    // Every parameter off its default; an axis and perchannel=1 exclude each other, so one spec with each.
+    const variants = 'perchannel' in def.params ? (['axis', 'perchannel'] as const) : (['axis'] as const);
+    for (const chosen of variants) {
+      it(`constraint ${def.name} (${chosen} set): to JSON and back, same spec and values`, () => {
+        const value = (k: string, p: ParamDef) =>
+          k === 'axis'
+            ? chosen === 'axis'
+              ? 1
+              : p.default
+            : k === 'perchannel'
+              ? chosen === 'perchannel'
+                ? 1
+                : p.default
+              : p.integer
+                ? (p.max ?? p.default + 1)
+                : k === 'rate'
+                  ? 0.3
+                  : p.default + 0.2;
+        const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, value(k, p)]));
+        const c = constraint(formatSpec(def.name, undefined, params));
+        const back = throughJson(c) as PenxConstraint;
+        expect(back.spec).toBe(c.spec);
+        const w = probe();
+        expect(Array.from(back.apply(w).dataSync())).toEqual(Array.from(c.apply(w).dataSync()));
+      });
+    }
   }
 });
 
