@@ -51,6 +51,20 @@ export class UserCodeError extends SpecError {
 /** Data that cannot be used: a missing, truncated or corrupt data file, tensors that do not fit the model. */
 export class DataError extends PenaltyExplorerError {}
 
+/**
+ * A weight holds NaN or ±∞ values (a diverged model): it has no place in a histogram's bins, no
+ * norm and no percentile that JSON can hold, so it cannot be measured.
+ */
+export class NonFiniteWeightsError extends DataError {
+  constructor(
+    /** The weight's name. */
+    readonly weight: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Not a record of a format this version reads, or one that does not fit its schema. */
 export class RecordFormatError extends DataError {}
 

@@ -33,6 +33,7 @@ export {
   IOError,
   LockedError,
   type LockHolder,
+  NonFiniteWeightsError,
   NotOwnedError,
   PenaltyExplorerError,
   RecordFormatError,

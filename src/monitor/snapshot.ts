@@ -10,11 +10,11 @@
  *   all trainable weights flattened together ─► one histogram (100 bins over [−1, 1], a density),
  *   sparsity, percentiles; the non-trainable ones the same, apart; Σ penalties = penaltyLoss
  *
- * Every weight is downloaded once, and the penalties in one download. A NaN weight cannot be
- * measured: it stops the snapshot, naming the weight (checkMeasurable).
+ * Every weight is downloaded once, and the penalties in one download. A NaN or infinite weight
+ * cannot be measured: it stops the snapshot, naming the weight (checkMeasurable).
  */
 
-import { DataError } from '../errors.ts';
+import { NonFiniteWeightsError } from '../errors.ts';
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
 import { inventory, type WeightEntry } from '../model/index.ts';
 import { tf } from '../tf.ts';
@@ -37,19 +37,22 @@ export interface Scores {
 }
 
 /**
- * Throws a DataError naming the weight when some of its values are NaN: a NaN has no bin, no
- * magnitude and no order, so its histograms, sparsity, percentiles and norms would silently leave
- * it out (a diverged model; TF.js's own `fit` trains on through NaN).
+ * Throws a NonFiniteWeightsError (a DataError) naming the weight when some of its values are NaN
+ * or ±∞ (a diverged model; TF.js's own `fit` trains on through them): a NaN has no bin, no
+ * magnitude and no order, so the histograms, sparsity and percentiles would silently leave it out,
+ * and an infinite weight's norm and percentiles are numbers JSON cannot hold (they would be
+ * written as null, "not measured").
  *
  * @example
- * checkMeasurable('dense/kernel', new Float32Array([1, NaN]))   // throws: 1 of its 2 values are NaN
+ * checkMeasurable('dense/kernel', new Float32Array([1, NaN]))   // throws: 1 of its 2 values are NaN or infinite
  */
 export function checkMeasurable(name: string, values: ArrayLike<number>): void {
-  let nan = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) nan++;
-  if (nan > 0)
-    throw new DataError(
-      `weight ${name}: ${nan} of its ${values.length} values are NaN (the model has diverged), so its histogram, sparsity and norms cannot be measured; lower the learning rate or the penalty`,
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad++;
+  if (bad > 0)
+    throw new NonFiniteWeightsError(
+      name,
+      `weight ${name}: ${bad} of its ${values.length} values are NaN or infinite (the model has diverged), so its histogram, sparsity and norms cannot be measured; lower the learning rate or the penalty`,
     );
 }
 

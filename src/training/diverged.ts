@@ -1,4 +1,7 @@
-/** The training loss became NaN or infinite: the run stopped; the record keeps everything up to the last good epoch. */
+/**
+ * The training loss, or a weight at an epoch's end, became NaN or infinite: the run stopped; the
+ * record keeps everything up to the last good epoch.
+ */
 import type { RunRecord } from '../formats/index.ts';
 
 export class DivergedError extends Error {

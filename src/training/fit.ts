@@ -8,7 +8,8 @@
  *   ─► for each epoch: onEpochBegin ─► batches (seeded order) ─► trainStep (loss + penalties ─►
  *      gradients ─► transforms ─► optimiser ─► constraints; random ops seeded from (seed, epoch,
  *      batch)) ─► onBatchEnd ─► NaN/∞ stops the run ─► evaluate ─► snapshot (histograms, sparsity,
- *      per layer and weight, penalties, channel norms) ─► record ─► onEpochEnd ─► a callback may
+ *      per layer and weight, penalties, channel norms; a NaN/∞ weight stops the run) ─► record
+ *      ─► onEpochEnd ─► a callback may
  *      stop training (TF.js's `model.stopTraining`)
  *   ─► onTrainEnd
  *   `signal` aborted ─► InterruptedError at the next safe point: after the current batch, a prune
@@ -30,7 +31,7 @@
  * record.epochs.at(-1)?.sparsity.lt1e3;   // share of |w| < 1e-3 after the last epoch
  */
 
-import { DataError, InterruptedError, UsageError } from '../errors.ts';
+import { DataError, InterruptedError, NonFiniteWeightsError, UsageError } from '../errors.ts';
 import { type EpochRecord, RUN_FORMAT, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { checkInventory } from '../model/index.ts';
 import {
@@ -479,7 +480,10 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
       const {
         snapshot: { batchLosses, batchNorms, ...measured },
         sections,
-      } = await snapshot(epoch);
+      } = await snapshot(epoch).catch((err: unknown) => {
+        // A weight NaN or ±∞ while the losses stayed finite (a dead ReLU's bias at −∞): diverged too.
+        throw err instanceof NonFiniteWeightsError ? new DivergedError(epoch, batches, `weight ${err.weight}`, record) : err;
+      });
       // run@3's order: the snapshot, the epoch's training numbers, then the per-batch ones.
       const entry: EpochRecord = {
         ...measured,

@@ -1,13 +1,15 @@
 /**
- * A NaN weight has no bin, no magnitude and no order: the record must not count it silently out of
- * its histograms, sparsity, percentiles and norms. A snapshot of a model holding one stops, naming
- * the weight; TF.js's own model.fit trains on through NaN, so recordWeights is where it shows.
+ * A NaN weight has no bin, no magnitude and no order, and an infinite one a norm JSON cannot hold:
+ * the record must not count them silently out of (or as null into) its histograms, sparsity,
+ * percentiles and norms. A snapshot of a model holding one stops, naming the weight; TF.js's own
+ * model.fit trains on through NaN, so recordWeights is where it shows; this library's fit stops the
+ * run as diverged.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../../src/errors.ts';
+import { DataError, NonFiniteWeightsError } from '../../src/errors.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
-import { recordWeights } from '../../src/training/index.ts';
+import { DivergedError, fit, recordWeights } from '../../src/training/index.ts';
 
 // Seeded, small initial weights: every other weight inside the histogram's range, whatever the run.
 const small = (seed: number) => tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed });
@@ -20,15 +22,51 @@ const model = () =>
   });
 
 describe('NaN weights are refused, not left out', () => {
-  it('a snapshot of a NaN weight throws a DataError naming it and its count; ±∞ is still measured (below/above)', () => {
+  it('a snapshot of a NaN or ±∞ weight throws a DataError naming it and its count', () => {
     const m = model();
     const kernel = m.layers[0]!.weights[0]!;
     kernel.write(tf.tensor2d([Number.NaN, 1, 2, 3, Number.NaN, 0.5], [2, 3]));
     expect(() => weightStatistics(m)).toThrow(DataError);
-    expect(() => weightStatistics(m)).toThrow(/hidden\/kernel: 2 of its 6 values are NaN/);
+    expect(() => weightStatistics(m)).toThrow(/hidden\/kernel: 2 of its 6 values are NaN or infinite/);
+    // An infinite weight's norm and percentiles are numbers JSON writes as null ("not measured").
     kernel.write(tf.tensor2d([Number.POSITIVE_INFINITY, 1, 2, 3, Number.NEGATIVE_INFINITY, 0.5], [2, 3]));
+    expect(() => weightStatistics(m)).toThrow(NonFiniteWeightsError);
+    expect(() => weightStatistics(m)).toThrow(/hidden\/kernel: 2 of its 6 values are NaN or infinite/);
+    kernel.write(tf.tensor2d([1e30, 1, 2, 3, -1e30, 0.5], [2, 3]));
     const s = weightStatistics(m);
     expect([s.histogram.below, s.histogram.above]).toEqual([1, 3]);
+  });
+
+  it('fit: a weight gone to −∞ while the loss stays finite (a dead ReLU unit) stops the run as diverged, the record so far kept', async () => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'hidden', units: 3, inputShape: [2], activation: 'relu', kernelInitializer: small(1) }),
+        tf.layers.dense({ name: 'out', units: 1, kernelInitializer: small(2) }),
+      ],
+    });
+    const x = tf.tensor2d(
+      Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) / 10),
+      [16, 2],
+    );
+    const y = tf.tensor2d(
+      Array.from({ length: 16 }, (_, i) => (i % 5) / 5),
+      [16, 1],
+    );
+    // After epoch 1, unit 0's bias goes to −∞: relu(−∞) = 0, its gradient 0, the loss finite.
+    const kill = new tf.CustomCallback({
+      onEpochEnd: async (epoch) => {
+        if (epoch === 0) m.layers[0]!.weights[1]!.write(tf.tensor1d([Number.NEGATIVE_INFINITY, 0, 0]));
+      },
+    });
+    const err = await fit(m, { x, y }, { epochs: 3, batchSize: 8, optimizer: 'sgd:lr=0.01', loss: 'meanSquaredError', callbacks: [kill] }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DivergedError);
+    const d = err as DivergedError;
+    expect(d.message).toMatch(/the weight hidden\/bias became NaN or infinite at epoch 2, batch 2/);
+    expect(d.record.epochs).toHaveLength(1);
+    expect(d.record.stopped).toMatchObject({ epoch: 2, batch: 2 });
+    tf.dispose([x, y]);
   });
 
   it('recordWeights with TF.js’s own model.fit: a diverging run stops at the first NaN snapshot, the epochs before kept', async () => {
