@@ -145,7 +145,8 @@ function onMessage(run: Current, m: FromWorker): void {
     case 'failed':
       run.done = true;
       run.worker.terminate();
-      setState('stopped');
+      // Refused before training (its settings or penalty), or stopped by an error during it.
+      setState(m.where === 'training' ? `stopped: failed${run.record ? ` after ${run.record.epochs.length} epochs` : ''}` : 'not started: refused');
       showError(m.message, m.where === 'penalty' && $<HTMLSelectElement>('penalty').value === 'mine' ? 'code' : 'page');
       buttons();
       if (autostarted) document.title = `${TITLE} — failed`;

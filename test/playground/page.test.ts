@@ -73,9 +73,9 @@ function timeless(r: RunRecord): unknown {
   return { ...r, config: { ...r.config, name: '', startedAt: '' }, epochs: r.epochs.map((e) => ({ ...e, seconds: 0 })) };
 }
 
-/** Waits until the status line says the current run is done (or stopped), and returns it. */
+/** Waits until the status line says the current run is done (or stopped, or not started), and returns it. */
 async function finished(page: Page): Promise<string> {
-  await page.waitForFunction(() => /^(done|stopped)/.test(document.getElementById('state')?.textContent ?? ''), null, { timeout: 240_000 });
+  await page.waitForFunction(() => /^(done|stopped|not started)/.test(document.getElementById('state')?.textContent ?? ''), null, { timeout: 240_000 });
   return page.locator('#state').innerText();
 }
 
@@ -190,7 +190,7 @@ describe('penx playground', () => {
       await page.selectOption('#penalty', 'mine');
       await page.fill('#code', 'tf.log(abs(w))');
       await page.click('#start');
-      expect(await finished(page)).toBe('stopped');
+      expect(await finished(page)).toBe('not started: refused');
       expect(await page.locator('#code-error').isVisible()).toBe(true);
       expect(await page.locator('#code-error').innerText()).toMatch(/penalty mine returned -Infinity .*must be finite/);
       expect(await page.locator('#kept-list li').count()).toBe(1);
