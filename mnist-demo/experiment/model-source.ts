@@ -2,7 +2,8 @@
  * The model of an experiment, for a given data set:
  *
  *   source (reference | module default-exporting (inputShape, numClasses, { seed }) => model | model.json folder)
- *     ─► built ─► checked against the data (input shape per image, one output per class)
+ *     ─► built, its unseeded initializers drawing from the seed (a module's: built twice, once, to
+ *        check its weights repeat) ─► checked against the data (input shape per image, one output per class)
  *     ─► the run's penalty (and constraint) put on every kernel
  */
 import {
@@ -10,10 +11,12 @@ import {
   DataError,
   importDefaultExport,
   loadModel,
+  mixSeeds,
   type PenaltyRegularizer,
   type PenxConstraint,
   tf,
   UsageError,
+  withSeededRandom,
 } from 'penalty-explorer/node';
 import { type ModelBuilder, referenceModel } from '../model.ts';
 import type { ModelSource } from './types.ts';
@@ -50,7 +53,39 @@ export function checkModelFits(model: tf.LayersModel, data: DataShape, what: str
   }
 }
 
-/** How to build the source's model for the data (module imported and folder loaded once). */
+/**
+ * `builder`'s model for `seed`, its initial weights repeatable from the seed: the builder's synchronous
+ * part runs with TF.js's unseeded random ops (an initializer given no seed: TF.js's default) drawing
+ * from a generator seeded by `mixSeeds(seed)` (`withSeededRandom`), so a module's plain
+ * `tf.layers.dense({ units: 32 })` starts from the same weights for the same seed. What an async
+ * builder makes after an await is not reached: `modelMaker` checks a module's weights repeat.
+ *
+ * @example
+ * const model = await buildSeeded((shape, n) => tf.sequential({ layers: [tf.layers.dense({ inputShape: shape, units: n })] }), { shape: [4], classes: 3 }, 42);
+ */
+function buildSeeded(builder: ModelBuilder, data: DataShape, seed: number): Promise<unknown> {
+  // Wrapped: the builder may return a Promise, which withSeededRandom refuses (its seeded part is the synchronous one).
+  const { out } = withSeededRandom(mixSeeds(seed), () => ({ out: builder([...data.shape], data.classes, { seed }) }));
+  return Promise.resolve(out);
+}
+
+/** True when `a` and `b` hold the same weights, value for value (initial weights are finite). */
+function sameWeights(a: tf.LayersModel, b: tf.LayersModel): boolean {
+  const [wa, wb] = [a.getWeights(), b.getWeights()];
+  return (
+    wa.length === wb.length &&
+    wa.every((w, i) => {
+      const [x, y] = [w.dataSync(), (wb[i] as tf.Tensor).dataSync()];
+      return x.length === y.length && x.every((v, j) => v === y[j]);
+    })
+  );
+}
+
+/**
+ * How to build the source's model for the data (module imported and folder loaded once). A module's
+ * model is built twice on the first call, to check its initial weights repeat from the seed (a
+ * UsageError otherwise: a run's record says it repeats from its seed).
+ */
 export async function modelMaker(source: ModelSource, data: DataShape): Promise<MakeModel> {
   const what = describe(source);
   if (source.kind === 'folder') {
@@ -67,15 +102,31 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
       throw new UsageError(`${what}: its default export must be a function (inputShape, numClasses, { seed }) => tf.LayersModel (or a Promise of one)`);
     builder = exported as ModelBuilder;
   }
-  const make: MakeModel = async (seed) => {
+  const build = async (seed: number): Promise<tf.LayersModel> => {
     let model: unknown;
     try {
-      model = await builder([...data.shape], data.classes, { seed });
+      model = await buildSeeded(builder, data, seed);
     } catch (err) {
       throw new UsageError(`${what} threw building a model for inputs [${data.shape}] and ${data.classes} classes: ${(err as Error).message}`);
     }
     if (!(model instanceof tf.LayersModel)) throw new UsageError(`${what} returned ${typeof model}, not a tf.LayersModel`);
     checkModelFits(model, data, what);
+    return model;
+  };
+  let repeats = source.kind !== 'module';
+  const make: MakeModel = async (seed) => {
+    const model = await build(seed);
+    if (!repeats) {
+      const again = await build(seed);
+      repeats = sameWeights(model, again);
+      again.dispose();
+      if (!repeats) {
+        model.dispose();
+        throw new UsageError(
+          `${what} built two models with different initial weights from the same seed ${seed}, so a run would not repeat from --seed: its weights come from a source the seed does not reach (an initializer made after an await, or a random source of its own); give its initializers the seed it is passed, e.g. kernelInitializer: tf.initializers.glorotUniform({ seed })`,
+        );
+      }
+    }
     return model;
   };
   return make;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,5 +68,27 @@ describe('penx train --model', () => {
     const notModel = await penx('train', '--penalty', 'l1', '--model', join(root, 'rgb'), ...SMALL);
     expect(notModel.code).toBe(2);
     expect(notModel.stderr).toMatch(/cannot be loaded as a TF.js model/);
+  }, 120_000);
+
+  it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
+    const train = (name: string, seed: string) =>
+      penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts', '--name', name, '--seed', seed, ...SMALL);
+    const [a, b, c] = [await train('unseeded-a', '5'), await train('unseeded-b', '5'), await train('unseeded-c', '6')];
+    for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
+    const [ra, rb, rc] = ['a', 'b', 'c'].map((n) => readRun(join(root, 'runs', `unseeded-${n}`)));
+    expect(rb!.initial).toEqual(ra!.initial);
+    const trained = (n: string) => readFileSync(join(root, 'runs', `unseeded-${n}`, 'checkpoint', 'model', 'weights.bin'));
+    expect(trained('b').equals(trained('a'))).toBe(true);
+    expect(rb!.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram])).toEqual(ra!.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram]));
+    expect(rc!.initial.histogram).not.toEqual(ra!.initial.histogram);
+  }, 120_000);
+
+  it('refuses a module whose initial weights the seed does not reach, and writes nothing', async () => {
+    const r = await penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-after-await.ts', '--name', 'late', ...SMALL);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /built two models with different initial weights from the same seed 42, so a run would not repeat from --seed.*glorotUniform\(\{ seed \}\)/,
+    );
+    expect(existsSync(join(root, 'runs', 'late'))).toBe(false);
   }, 120_000);
 });
