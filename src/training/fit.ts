@@ -158,7 +158,7 @@ export interface FitOptions {
   readonly validationData?: ValidationData;
   /** The last share of the samples (before shuffling) taken as validation data instead, as TF.js does; tensors only. */
   readonly validationSplit?: number;
-  /** Seed of the batch order and of every random op of training (dropout masks, noise); default 42. */
+  /** Seed of the batch order and of every random op of training (dropout masks, noise); default 42, or the seed of the record continued (`from`). */
   readonly seed?: number;
   /** Shuffle tensors' samples every epoch (seeded); default true. */
   readonly shuffle?: boolean;
@@ -172,7 +172,7 @@ export interface FitOptions {
   readonly monitors?: readonly Monitor[];
   /** The run's name in its record and legends; default the model's name. */
   readonly name?: string;
-  /** Continue this record: train the epochs after its last one. */
+  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused). */
   readonly from?: RunRecord;
   readonly info?: RunInfo;
   /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`), or after the epochs and at the levels given; needs validationData. */
@@ -230,6 +230,23 @@ function wholeNumber(value: number, what: string, min: number): number {
   return value;
 }
 
+/**
+ * The run's seed: `seed`, else the seed of the record continued (`from`), else 42. A UsageError for
+ * a `seed` other than the continued record's: its new epochs would not repeat from the seed it records.
+ *
+ * @example
+ * seedOf({ epochs: 2, from: recordOfSeed7 })   // 7
+ */
+function seedOf(options: FitOptions): number {
+  const was = options.from?.config.seed;
+  const seed = options.seed ?? was ?? DEFAULT_SEED;
+  if (was !== undefined && seed !== was)
+    throw new UsageError(
+      `the record continued (from) was trained with seed ${was}, this run gives seed ${seed}: its epochs would not repeat from the seed it records; give seed ${was} or leave seed out`,
+    );
+  return seed;
+}
+
 /** True for a ready TF.js optimiser (TF.js's own `instanceof` throws on undefined). */
 const isTfOptimizer = (o: unknown): o is tf.Optimizer => typeof o === 'object' && o !== null && o instanceof tf.Optimizer;
 
@@ -279,7 +296,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     trackNorms: options.trackNorms ?? 'epoch',
     epochs: options.epochs,
     batchSize: options.batchSize ?? DEFAULT_BATCH,
-    seed: options.seed ?? DEFAULT_SEED,
+    seed: seedOf(options),
     trainSize: sizes.train,
     testSize: sizes.validation,
     data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
@@ -369,7 +386,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   checkMonitors(options.monitors ?? []);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
-  const seed = options.seed ?? DEFAULT_SEED;
+  const seed = seedOf(options);
   const objective = objectiveOf(model, options.loss, options.metrics);
   const sizes = splitSizes(model, data, options);
   const n = Number.isNaN(sizes.train) ? Infinity : sizes.train;

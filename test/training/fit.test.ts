@@ -216,6 +216,23 @@ describe('fit on a model that is not the reference CNN', () => {
     tf.dispose([data.x, data.sparse, data.oneHot]);
   });
 
+  it("continuing a record without a seed trains with the record's seed; another seed is refused", async () => {
+    const data = blobs(48);
+    const xy = { x: data.x, y: data.oneHot };
+    const whole = dense();
+    await fit(whole, xy, { epochs: 2, batchSize: 16, optimizer: 'sgd:lr=0.1', seed: 7 });
+    const parts = dense();
+    const first = await fit(parts, xy, { epochs: 1, batchSize: 16, optimizer: 'sgd:lr=0.1', seed: 7 });
+    await expect(fit(parts, xy, { epochs: 2, batchSize: 16, optimizer: 'sgd:lr=0.1', seed: 8, from: first })).rejects.toThrow(
+      'the record continued (from) was trained with seed 7, this run gives seed 8: its epochs would not repeat from the seed it records; give seed 7 or leave seed out',
+    );
+    const rest = await fit(parts, xy, { epochs: 2, batchSize: 16, optimizer: 'sgd:lr=0.1', from: first });
+    expect(rest.config.seed).toBe(7);
+    // The batches of epoch 2 came in seed 7's order, as in the uninterrupted run.
+    expect(weightsOf(parts)).toEqual(weightsOf(whole));
+    tf.dispose([data.x, data.sparse, data.oneHot]);
+  });
+
   it('takes a tf.data.Dataset of { xs, ys } batches', async () => {
     const data = blobs(30);
     const ds = tf.data.zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.oneHot)) }).batch(10) as unknown as tf.data.Dataset<{
