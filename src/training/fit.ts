@@ -232,7 +232,8 @@ function wholeNumber(value: number, what: string, min: number): number {
 
 /**
  * The run's seed: `seed`, else the seed of the record continued (`from`), else 42. A UsageError for
- * a `seed` other than the continued record's: its new epochs would not repeat from the seed it records.
+ * a seed that is not a whole number, or other than the continued record's: its new epochs would not
+ * repeat from the seed it records.
  *
  * @example
  * seedOf({ epochs: 2, from: recordOfSeed7 })   // 7
@@ -240,6 +241,8 @@ function wholeNumber(value: number, what: string, min: number): number {
 function seedOf(options: FitOptions): number {
   const was = options.from?.config.seed;
   const seed = options.seed ?? was ?? DEFAULT_SEED;
+  // 1.5 drew the masks of 1, NaN and Infinity were recorded as null: a seed is a whole number.
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`seed must be a whole number (at most 2^53 − 1 in size), got ${String(seed)}`);
   if (was !== undefined && seed !== was)
     throw new UsageError(
       `the record continued (from) was trained with seed ${was}, this run gives seed ${seed}: its epochs would not repeat from the seed it records; give seed ${was} or leave seed out`,

@@ -16,6 +16,17 @@ describe('usage messages name what would be right', () => {
     expect(r.stderr).toContain("--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got 'foo'");
   });
 
+  it.concurrent('a seed too large to be a whole number in JavaScript (2^53 + 1 reads as 2^53) is refused as typed, writing nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'penx-seed-'));
+    const given = { train: ['--penalty', 'none', '--seed'], sweep: ['--penalties', 'l1', '--strengths', '1e-4', '--seeds'] };
+    for (const [command, flags] of Object.entries(given)) {
+      const r = await penx(command, ...flags, '9007199254740993', ...TINY, '--epochs', '1', '--out', out);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, command).toMatch(/seeds?(: a seed)? must be a whole number ≥ 0 and ≤ 9007199254740991, got '9007199254740993'/);
+    }
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it.concurrent("an unknown option points at the command's own --help", async () => {
     for (const command of ['compare', 'plot', 'sweep']) {
       const r = await penx(command, '--bogus');

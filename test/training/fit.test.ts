@@ -233,6 +233,16 @@ describe('fit on a model that is not the reference CNN', () => {
     tf.dispose([data.x, data.sparse, data.oneHot]);
   });
 
+  it('refuses a seed that is not a whole number (1.5 drew the masks of 1; NaN was recorded as null)', async () => {
+    const data = blobs(12);
+    for (const seed of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])
+      await expect(fit(dense(), { x: data.x, y: data.oneHot }, { epochs: 1, batchSize: 6, seed })).rejects.toThrow(
+        `seed must be a whole number (at most 2^53 − 1 in size), got ${String(seed)}`,
+      );
+    expect((await fit(dense(), { x: data.x, y: data.oneHot }, { epochs: 1, batchSize: 6, seed: -3 })).config.seed).toBe(-3);
+    tf.dispose([data.x, data.sparse, data.oneHot]);
+  });
+
   it('takes a tf.data.Dataset of { xs, ys } batches', async () => {
     const data = blobs(30);
     const ds = tf.data.zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.oneHot)) }).batch(10) as unknown as tf.data.Dataset<{

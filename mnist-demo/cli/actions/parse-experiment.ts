@@ -61,7 +61,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     },
     epochs,
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
-    seed: wholeNumber(flags.seed, '--seed', 0),
+    seed: wholeNumber(flags.seed, '--seed', 0, Number.MAX_SAFE_INTEGER),
     optimizer: optimizerSpec(flags.optimizer).spec,
     ...(controls ? { controls } : {}),
     trackNorms: flags.trackNorms,

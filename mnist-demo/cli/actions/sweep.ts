@@ -105,7 +105,7 @@ function gridOf(flags: SweepFlags): SweepGrid {
   return {
     penalties: splitSpecList(flags.penalties),
     strengths: list(flags.strengths).map((s) => parseNumber(s, '--strengths: a strength')),
-    seeds: list(flags.seeds ?? flags.seed).map((s) => wholeNumber(s, '--seeds: a seed', 0)),
+    seeds: list(flags.seeds ?? flags.seed).map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
   };
 }
 
