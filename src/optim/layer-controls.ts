@@ -48,11 +48,19 @@ export interface LayerControls {
   readonly freeze?: readonly string[];
 }
 
+/** A layer name TF.js made itself (`dense_Dense5`: its class, numbered by a counter of the whole process). */
+const AUTO_NAME = /^[a-z0-9]+(_[a-z0-9]+)*_[A-Z][A-Za-z0-9]*?\d+$/;
+
 function checkMatches(pattern: string, names: readonly string[], what: string): void {
   if (!names.some(matcher(pattern))) {
-    const layers = [...new Set(names.map((n) => n.split('/')[0]))];
+    const layers = [...new Set(names.map((n) => n.split('/')[0]!))];
+    const auto = layers.find((l) => AUTO_NAME.test(l));
+    // Such a name changes with every model built (a trial model, each run of a comparison).
+    const hint = auto
+      ? `; names TF.js numbers itself, such as ${auto}, change with every model built: match them with a glob (${auto.split('_')[0]}*) or name the layers`
+      : '';
     throw new UsageError(
-      `${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)`,
+      `${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)${hint}`,
     );
   }
 }

@@ -205,6 +205,13 @@ describe('bad optimiser and per-layer specs', () => {
       UsageError,
     ],
     [
+      'auto-named layers',
+      () =>
+        withLayerControls(chain(), { lrMult: [{ pattern: 'dense_Dense1', factor: 0 }] }, ['dense_Dense5/kernel', 'dense_Dense5/bias', 'conv2d_Conv2D2/kernel']),
+      /pattern 'dense_Dense1' matches no weight; .*names TF\.js numbers itself, such as dense_Dense5, change with every model built: match them with a glob \(dense\*\) or name the layers/,
+      UsageError,
+    ],
+    [
       'factor',
       () => withLayerControls(chain(), { lrMult: [{ pattern: 'conv2d_1', factor: -1 }] }, names),
       /learning-rate multiplier of conv2d_1=-1 is not allowed/,
