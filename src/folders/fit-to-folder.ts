@@ -12,6 +12,8 @@
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
+ *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`, known
+ *      only once fit returns), and the figures over epochs are drawn as after a last epoch
  *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
  *   ─► the lock released
  *
@@ -213,7 +215,16 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
         },
         ...(options.callbacks ?? []),
       ],
-    }).then(withSessions);
+    }).then(async (r) => {
+      const done = withSessions(r);
+      // fit sets endedEarly after the epoch's callbacks: without this, run.json and the report
+      // would call the run unfinished, and the figures over epochs would never be drawn.
+      if (done.endedEarly) {
+        await writeRunJson(dir, done);
+        if (draw) await drawRun(dir, done);
+      }
+      return done;
+    });
   } catch (err) {
     if (err instanceof DivergedError) await writeRunJson(dir, withSessions(err.record));
     throw err;

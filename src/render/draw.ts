@@ -163,7 +163,7 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
   for (const s of options.all ? snaps : snaps.slice(-1)) {
     await writeFigure(join(runDir, epochFile(s.epoch)), epochHistogramSpec(run, s.epoch), { svg: true });
   }
-  const ended = run.stopped !== undefined || lastEpoch(run) >= run.config.epochs;
+  const ended = run.stopped !== undefined || run.endedEarly !== undefined || lastEpoch(run) >= run.config.epochs;
   if (options.summary !== false || options.all || ended) {
     // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
     await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));

@@ -1,13 +1,15 @@
 /**
  * When fitToFolder draws what: every epoch its own histogram and the report; the figures over all
  * epochs (histograms, layers, sparsity, …) once SUMMARY_EVERY_MS have passed since they were last
- * drawn (or the run started), and always after the last epoch. The clock is the test's own.
+ * drawn (or the run started), and always after the last epoch, or after the epoch a callback
+ * stopped the run at (which run.json then says). The clock is the test's own.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fitToFolder, SUMMARY_EVERY_MS } from '../../src/folders/fit-to-folder.ts';
+import { readRunRecord } from '../../src/formats/index.ts';
 import { tf } from '../../src/tf.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-schedule-'));
@@ -84,5 +86,33 @@ describe('fitToFolder: what is drawn after each epoch', () => {
     expect(seen.map((s) => s.report)).toEqual([true, true, true, true]);
     // The views over epochs (a second or two each) only once the run has ended.
     expect(seen.map((s) => s.heatmap)).toEqual([false, false, false, true]);
+  }, 60_000);
+});
+
+describe('fitToFolder: a run a callback stops (model.stopTraining)', () => {
+  it('run.json says it ended early, the report does not call it unfinished, and the figures over epochs are drawn', async () => {
+    const dir = join(root, 'early');
+    const m = model();
+    // TF.js's own callback protocol: setting model.stopTraining after epoch 2 (TF.js counts from 0).
+    const stop = new tf.CustomCallback({
+      onEpochEnd: async (epoch: number) => {
+        if (epoch === 1) m.stopTraining = true;
+      },
+    });
+    const record = await fitToFolder(
+      m,
+      { x, y },
+      { dir, epochs: 5, batchSize: 16, loss: 'sparseCategoricalCrossentropy', validationData: [x, y], seed: 5, callbacks: [stop] },
+    );
+    m.dispose();
+    expect(record.endedEarly?.epoch).toBe(2);
+    // Before, run.json was last written inside the epoch's callbacks, before fit knew the run ended.
+    const disk = readRunRecord(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')));
+    expect(disk.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(disk.endedEarly).toEqual(record.endedEarly);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<span class="progress">ended early after epoch 2</span>');
+    expect(html).not.toContain('unfinished');
+    for (const f of ['histograms.png', 'sparsity.png', 'layers.png', 'heatmap.png', 'curves.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
   }, 60_000);
 });
