@@ -4,6 +4,8 @@
  * size stored sparse at each level (global pruning) against the dense float32 size (grey rule).
  * By default each run's latest curve is drawn (the one after its last measured epoch); with
  * `epochs`, the curves measured after each of them side by side, one panel per epoch on shared axes.
+ * A run without a curve to draw (a comparison stopped before its last epoch, say) is named in the
+ * subtitle: `no curve measured: l1:1e-4`.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
@@ -56,7 +58,14 @@ function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs:
     });
     const shown = [...new Set(curves.map((c) => c.epoch))];
     const more = prunedEpochs(runs).filter((e) => !shown.includes(e));
-    return { panels: [{ curves }], notes: more.length ? [`curves also measured after ${epochsText(more)}, not drawn here`] : [] };
+    const absent = labels.filter((l) => !curves.some((c) => c.label === l));
+    return {
+      panels: [{ curves }],
+      notes: [
+        ...(more.length ? [`curves also measured after ${epochsText(more)}, not drawn here`] : []),
+        ...(absent.length ? [`no curve measured: ${absent.join(', ')}`] : []),
+      ],
+    };
   }
   const panels = epochs.map((epoch) => ({
     title: `after epoch ${epoch}`,
@@ -72,7 +81,7 @@ function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs:
   return { panels, notes };
 }
 
-/** The prune-curve figure of `runs` (those without a curve are left out). */
+/** The prune-curve figure of `runs` (those without a curve are left out, and named in the subtitle). */
 export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const { panels, notes } = panelsOf(runs, labels, options.epochs);

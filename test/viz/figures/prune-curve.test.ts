@@ -46,9 +46,15 @@ describe('pruneCurveSpec', () => {
     expect((await toVega(pruneCurveSpec(runs))).marks?.length).toBeGreaterThan(0);
   });
 
-  it('leaves out runs without a curve, and says so when none has one', async () => {
+  it('leaves out runs without a curve and names them, and says so when none has one', async () => {
     const spec = plain(pruneCurveSpec([runs[0]!, unpruned(runs[1]!)]));
     expect(new Set(spec.data.values.map((r: { run: string }) => r.run))).toEqual(new Set([runs[0]!.config.penalty]));
+    // The run left out is named, not silently dropped from a figure that reads as all the runs.
+    expect(spec.title.subtitle).toEqual([
+      'test accuracy with the k % smallest kernel weights set to 0, after epoch 2; 0 % is the trained model',
+      'curves also measured after epoch 1, not drawn here',
+      `no curve measured: ${runs[1]!.config.penalty}`,
+    ]);
     expect(hasPruneCurve([unpruned(runs[0]!)])).toBe(false);
     const none = plain(pruneCurveSpec([unpruned(runs[0]!), unpruned(runs[1]!)]));
     expect(none.title.text).toBe('Prune curve: not measured for these runs');
