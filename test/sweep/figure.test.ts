@@ -66,7 +66,17 @@ describe('sweep figures', () => {
     const flat = rows(spec).find((r) => r.kind === 'flat')!;
     expect(flat).toMatchObject({ penalty: 'none', lo: 0.93, hi: 0.95, seeds: 2 });
     expect(rows(spec).filter((r) => r.kind === 'seed')).toHaveLength(5);
-    expect((spec as { title: { subtitle: string } }).title.subtitle).toContain('mean of 2 seeds');
+    // deadzone's point is one seed, not a mean of two: the subtitle says so.
+    expect((spec as { title: { subtitle: string } }).title.subtitle).toContain('mean of 2 seeds (1 for deadzone (a=0.25) at λ=1e-4),');
+  });
+
+  it('say over how many seeds each mean is when cells have different counts (a sweep drawn before its runs all finished)', () => {
+    const subtitle = (runs: RunRecord[]) => (sweepSpec(runs, 'accuracy') as { title: { subtitle: string } }).title.subtitle;
+    // All three seeds of none done, one of l1's: l1's point is that one run, not a mean of three.
+    const partial = [run('none', 1, 0.9, 0.1), run('none', 2, 0.8, 0.1), run('none', 3, 0.7, 0.1), run('l1:1e-4', 1, 0.6, 0.2)];
+    expect(subtitle(partial)).toContain('line: mean of 3 seeds (1 for l1 at λ=1e-4), band');
+    expect(subtitle(partial.slice(0, 3))).toContain('line: mean of 3 seeds, band');
+    expect(subtitle([run('l1:0.001', 1, 0.6, 0.2)])).toContain('line: mean of 1 seed, band');
   });
 
   it('render to SVG with one legend entry per penalty', async () => {

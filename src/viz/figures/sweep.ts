@@ -5,6 +5,7 @@
  *   runs ─► (penalty without λ, λ, seed) from each record's config ─► the score after its last epoch
  *        ─► per (penalty, λ): mean over seeds (line and points), min–max (band), each seed (dots)
  *   a penalty without a strength (`none`) ─► a dashed horizontal line at its mean, its band across
+ *   the subtitle says over how many seeds the means are, naming the cells with fewer
  *
  * @example
  * const spec = sweepSpec(records, 'sparsity');   // records: the sweep's finished runs
@@ -67,11 +68,22 @@ const TEXT: Record<SweepMetric, { title: string; axis: string; what: string }> =
   accuracy: { title: 'Test accuracy against strength', axis: 'test accuracy', what: 'test accuracy' },
 };
 
+/**
+ * How many seeds each point's mean is over: `mean of 2 seeds`, or, when some cells have fewer (a
+ * sweep drawn before all its runs finished), those cells named: `mean of 2 seeds (1 for l1 at λ=1e-4)`.
+ */
+function seedsText(cells: readonly SweepCell[]): string {
+  const most = Math.max(0, ...cells.map((c) => c.values.length));
+  const plural = (n: number) => `${n} seed${n === 1 ? '' : 's'}`;
+  const fewer = cells.filter((c) => c.values.length < most);
+  const named = fewer.map((c) => `${c.values.length} for ${c.penalty}${c.strength === null ? '' : ` at λ=${c.strength.toExponential()}`}`);
+  return `mean of ${plural(most)}${named.length ? ` (${named.join(', ')})` : ''}`;
+}
+
 /** The score of every run against λ: one line per penalty (mean over seeds), a band from the lowest to the highest seed. */
 export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopLevelSpec {
   const cells = sweepCells(runs, metric);
   const penalties = [...new Set(cells.map((c) => c.penalty))];
-  const seeds = new Set(runs.map((r) => r.config.seed)).size;
   const rows = cells.flatMap((c) => [
     { kind: c.strength === null ? 'flat' : 'curve', penalty: c.penalty, strength: c.strength, mean: c.mean, lo: c.lo, hi: c.hi, seeds: c.values.length },
     ...c.values.map((v) => ({
@@ -106,10 +118,7 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
   const y2 = { field: 'hi' } as const;
   const format = metric === 'sparsity' ? '.2%' : '.4f';
   return {
-    ...figureHead(
-      TEXT[metric].title,
-      `${TEXT[metric].what} after each run's newest epoch; line: mean of ${seeds} seed${seeds === 1 ? '' : 's'}, band: lowest to highest seed`,
-    ),
+    ...figureHead(TEXT[metric].title, `${TEXT[metric].what} after each run's newest epoch; line: ${seedsText(cells)}, band: lowest to highest seed`),
     ...SIZE.line,
     data: { values: rows },
     layer: [
