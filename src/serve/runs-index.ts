@@ -39,6 +39,8 @@ export interface RunEntry {
   readonly epochs: number;
   readonly target: number;
   readonly stopped: boolean;
+  /** Whether a callback ended training early (`endedEarly`): fewer epochs than `target`, yet done. */
+  readonly endedEarly: boolean;
   /** Layer names and weight names (`dense_1/kernel`) of its last snapshot. */
   readonly layers: string[];
   readonly weights: string[];
@@ -190,6 +192,7 @@ export class RunsIndex {
           epochs: r.epochs.length,
           target: r.config.epochs,
           stopped: Boolean(r.stopped),
+          endedEarly: Boolean(r.endedEarly),
           // Non-trainable weights by their labelled layer name (`bn (non-trainable)`) and their own names.
           layers: [...last.layers.map((l) => l.name), ...(last.nonTrainable?.layers ?? []).map((l) => `${l.name}${NON_TRAINABLE}`)],
           weights: [...last.layers, ...(last.nonTrainable?.layers ?? [])].flatMap((l) => (l.weights ?? []).map((w) => w.name)),

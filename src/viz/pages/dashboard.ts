@@ -23,6 +23,7 @@ export interface DashboardRun {
   readonly epochs: number;
   readonly target: number;
   readonly stopped?: boolean;
+  readonly endedEarly?: boolean;
   readonly modified: number;
   readonly layers: string[];
   readonly weights: string[];
@@ -55,6 +56,14 @@ export function defaultSelection(runs: readonly DashboardRun[], asked: string | 
   const newest = [...runs].sort((a, b) => b.modified - a.modified)[0];
   if (!newest) return [];
   return newest.comparison ? runs.filter((r) => r.comparison === newest.comparison).map((r) => r.id) : [newest.id];
+}
+
+/**
+ * How far a run got, as the run list shows it: `3/10` (under way or interrupted), `3/10 stopped`
+ * (diverged or refused), `3/10 ended early` (a callback ended training), `10/10`.
+ */
+export function epochsText(r: Pick<DashboardRun, 'epochs' | 'target' | 'stopped' | 'endedEarly'>): string {
+  return `${r.epochs}/${r.target}${r.stopped ? ' stopped' : r.endedEarly ? ' ended early' : ''}`;
 }
 
 /** The runs grouped by comparison folder (or parent folder), groups in order of first appearance. */
@@ -155,7 +164,7 @@ function main(): void {
         const epochs = document.createElement('span');
         epochs.className = 'epochs';
         epochs.setAttribute('data-run', r.id);
-        epochs.textContent = `${r.epochs}/${r.target}${r.stopped ? ' stopped' : ''}`;
+        epochs.textContent = epochsText(r);
         label.appendChild(box);
         label.appendChild(text);
         label.appendChild(epochs);
