@@ -17,6 +17,7 @@ import {
   type WeightsSnapshot,
 } from '../../formats/index.ts';
 import { spreadEpochs } from './compare-histograms.ts';
+import { NON_TRAINABLE } from './data.ts';
 import { indexFacet } from './facets.ts';
 import { shortPercent } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
@@ -47,15 +48,20 @@ export function normLayers(runs: readonly RunRecord[]): string[] {
   return names;
 }
 
-/** A layer's column/panel label with its channel count: `conv2d_2 · 64 ch`. */
+/**
+ * A layer's column/panel label with its channel count: `conv2d_2 · 64 ch`; a frozen layer's (its
+ * kernel not trainable in the runs' configs) says so as the histograms do: `dense_1 (non-trainable) · 16 ch`.
+ */
 export function normLayerLabel(runs: readonly RunRecord[], layer: string): string {
+  const frozen = runs.some((run) => normedWeight(run.config, layer)?.trainable === false);
+  const name = frozen ? `${layer}${NON_TRAINABLE}` : layer;
   for (const run of runs) {
     for (const s of snapshots(run)) {
       const n = snapshotNorms(s).find((l) => l.layer === layer);
-      if (n) return `${layer} · ${n.norms.length} ch`;
+      if (n) return `${name} · ${n.norms.length} ch`;
     }
   }
-  return layer;
+  return name;
 }
 
 /** The bounds as drawn: `min=0.5`, `max=2` (a rule each; min = 0 is the axis itself and is left out). */

@@ -18,6 +18,7 @@ import {
   shortPercent,
   spreadEpochs,
 } from '../../../src/viz/figures/index.ts';
+import { pageModel } from '../../../src/viz/report/index.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms } from '../../fixtures/run-record-fixture.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
 
@@ -276,6 +277,24 @@ describe('compareNormsGridSpec', () => {
     const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(labels).toContain('0.25');
     expect(labels).toContain('0.75');
+  });
+});
+
+describe('a frozen layer’s norms (its kernel not trainable)', () => {
+  /** `run` with dense_1 frozen, as a model with `trainable: false` on it records it. */
+  const frozen: RunRecord = {
+    ...run,
+    config: { ...run.config, weights: run.config.weights.map((w) => (w.layer === 'dense_1' ? { ...w, trainable: false } : w)) },
+  };
+
+  it('are labelled non-trainable in the norm histograms, the norm curves and the report, as in the layer histograms', async () => {
+    expect(normLayerLabel([frozen], 'dense_1')).toBe('dense_1 (non-trainable) · 128 ch');
+    expect(normLayerLabel([frozen], 'conv2d_1')).toBe('conv2d_1 · 32 ch');
+    expect(plain(normsGridSpec(frozen)).hconcat.map((c: any) => c.title.text)).toContain('dense_1 (non-trainable) · 128 ch');
+    expect(headerLabels(plain(normCurvesSpec([frozen])).facet.column.header)).toContain('dense_1 (non-trainable) · 128 ch');
+    expect(pageModel([frozen]).norms?.labels).toContain('dense_1 (non-trainable) · 128 ch');
+    // Drawn: before, the frozen layer's panel read `dense_1 · 128 ch`, like the trained ones.
+    expect(await renderSvg(normCurvesSpec([frozen]))).toContain('>dense_1 (non-trainable) · 128 ch<');
   });
 });
 
