@@ -12,7 +12,7 @@ import { runLabels, runLabelsTitle } from './format.ts';
 import { BOUND_COLOR, NORM_TITLE } from './norms-cell.ts';
 import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
 
 /** The two curves per layer and run, as legend labels. */
 export const NORM_STATS = ['mean', 'max'] as const;
@@ -40,10 +40,11 @@ const STAT_DASH = {
  * its colour of the other figures, and runs without norms stay out of the legend.
  */
 function colorOf(runs: readonly RunRecord[], labels: readonly string[]) {
-  const base = runColor(labels);
-  const shown = runs.flatMap((run, i) => (hasNorms(run) ? [i] : []));
-  const scale = { domain: shown.map((i) => labels[i] ?? ''), range: shown.map((i) => base.scale.range[i] ?? 'black') };
-  return { ...base, title: runLabelsTitle(runs), sort: scale.domain, scale };
+  return shownRunColor(
+    labels,
+    labels.filter((_, i) => runs[i] && hasNorms(runs[i])),
+    runLabelsTitle(runs),
+  );
 }
 
 export interface NormCurvesOptions {

@@ -9,8 +9,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
-import { epochRanges, runLabels } from './format.ts';
-import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
+import { epochRanges, runLabels, runLabelsTitle } from './format.ts';
+import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
 
 /** The latest prune curve of a run and the epoch it was measured after, if it has one. */
 export function latestPruneCurve(run: RunRecord): { epoch: number; curve: PruneCurve } | undefined {
@@ -115,7 +115,8 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     title: 'kernel weights set to 0 (%, the smallest |w| first)',
     axis: { labelAngle: 0 },
   } as const;
-  const color = runColor(shown);
+  // Each run in its colour of the other figures (a run without a curve leaves its colour unused).
+  const color = shownRunColor(labels, shown, runLabelsTitle(runs));
   const accuracy = {
     ...size,
     encoding: {

@@ -54,6 +54,16 @@ export function runColor(labels: readonly string[]) {
   } as const;
 }
 
+/**
+ * `runColor` for a figure that draws only some of the runs (`shown`, by label): each keeps its
+ * colour of the other figures, the others stay out of the legend, titled `title`.
+ */
+export function shownRunColor(labels: readonly string[], shown: readonly string[], title: string) {
+  const base = runColor(labels);
+  const domain = labels.filter((l) => shown.includes(l));
+  return { ...base, title, sort: domain, scale: { domain, range: domain.map((l) => base.scale.range[labels.indexOf(l)] ?? 'black') } };
+}
+
 /** The font in browsers (the report), where DejaVu Sans may not be installed. */
 export const FONT_STACK = `"${FONT}", Verdana, "Helvetica Neue", Arial, sans-serif`;
 

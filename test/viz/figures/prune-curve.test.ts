@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/run.ts';
-import { hasPruneCurve, latestPruneCurve, pruneCurveSpec, prunedEpochs, toVega } from '../../../src/viz/index.ts';
+import { hasPruneCurve, latestPruneCurve, pruneCurveSpec, prunedEpochs, RUN_COLORS, sparsitySpec, toVega } from '../../../src/viz/index.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 import { plain } from './spec-helpers.ts';
 
@@ -60,6 +60,17 @@ describe('pruneCurveSpec', () => {
     expect(none.title.text).toBe('Prune curve: not measured for these runs');
     expect(none.data.values).toEqual([{ text: 'no run chosen has a prune curve' }]);
     expect((await toVega(pruneCurveSpec([unpruned(runs[0]!)]))).marks?.length).toBe(1);
+  });
+
+  it('draws each run in its colour of the other figures, also when an earlier run has no curve', () => {
+    const two = [unpruned(runs[0]!), runs[1]!];
+    const color = (spec: any) => spec.vconcat[0].encoding.color;
+    const prune = color(plain(pruneCurveSpec(two)));
+    // The sparsity and accuracy figures give run i RUN_COLORS[i]; before, the prune curve gave the
+    // second run the first run's colour, since the first had no curve.
+    const sparsity = plain(sparsitySpec(two)).encoding.color.scale;
+    expect(prune.scale).toEqual({ domain: [runs[1]!.config.penalty], range: [sparsity.range[1]] });
+    expect(prune.scale.range[0]).toBe(RUN_COLORS[1]);
   });
 
   it('says which measured curves the default leaves out', () => {
