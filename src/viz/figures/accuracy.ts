@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
-import { runLabels } from './format.ts';
+import { runLabels, runLabelsTitle } from './format.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
@@ -20,9 +20,9 @@ export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
     encoding: {
       x: EPOCH_ENCODING,
       y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.1%' } },
-      color: runColor(labels),
+      color: { ...runColor(labels), title: runLabelsTitle(runs) },
       tooltip: [
-        { field: 'run', title: 'penalty' },
+        { field: 'run', title: runLabelsTitle(runs) },
         { field: 'epoch' },
         { field: 'acc', title: 'test acc', format: '.4f' },
         { field: 'loss', title: 'test loss', format: '.4f' },

@@ -149,7 +149,7 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
         mark: { type: 'point', filled: true, size: 30, opacity: 1 },
         encoding: {
           tooltip: [
-            { field: 'run', title: 'penalty' },
+            { field: 'run', title: color.title },
             { field: 'epoch', title: 'after epoch' },
             { field: 'scope', title: 'pruned over' },
             { field: 'level', title: 'set to 0 (%)' },
@@ -189,7 +189,7 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
           },
           color,
           tooltip: [
-            { field: 'run', title: 'penalty' },
+            { field: 'run', title: color.title },
             { field: 'epoch', title: 'after epoch' },
             { field: 'level', title: 'set to 0 (%)' },
             { field: 'sparse', title: 'sparse (KiB)', format: ',.1f' },

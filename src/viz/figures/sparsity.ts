@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
-import { runLabels } from './format.ts';
+import { runLabels, runLabelsTitle } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
 /** The two thresholds, as legend labels, and which sparsity field holds each. */
@@ -23,7 +23,7 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
     encoding: {
       x: EPOCH_ENCODING,
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of weights', scale: { zero: true, nice: true }, axis: { format: '.1%' } },
-      color: runColor(labels),
+      color: { ...runColor(labels), title: runLabelsTitle(runs) },
       detail: { field: 'threshold', type: 'nominal' },
     },
     layer: [
@@ -49,7 +49,7 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
       {
         mark: { type: 'point', filled: true, size: 30, opacity: 1 },
         encoding: {
-          tooltip: [{ field: 'run', title: 'penalty' }, { field: 'epoch' }, { field: 'threshold' }, { field: 'fraction', format: '.2%' }],
+          tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'epoch' }, { field: 'threshold' }, { field: 'fraction', format: '.2%' }],
         },
       },
     ],

@@ -63,3 +63,21 @@ describe('accuracySpec', () => {
     expect(plain(accuracySpec([fresh])).data.values).toEqual([{ run: 'l1:1e-4', epoch: 0, acc: fresh.initial.testAcc, loss: fresh.initial.testLoss }]);
   });
 });
+
+describe('runs of several optimisers', () => {
+  const mixed = [
+    makeRunRecord({ epochs: 2, penalty: 'l2:1e-4', optimizer: 'adam:lr=0.001' }),
+    makeRunRecord({ epochs: 2, penalty: 'none', optimizer: 'adamw:lr=0.001,wd=1e-4' }),
+  ];
+  it.each([
+    ['sparsitySpec', sparsitySpec],
+    ['accuracySpec', accuracySpec],
+  ])('%s: the legend and tooltip are titled by what the labels name, penalty · optimizer', (_name, specOf) => {
+    const spec = plain(specOf(mixed));
+    expect(spec.encoding.color.scale.domain).toEqual(['l2:1e-4 · adam:lr=0.001', 'none · adamw:lr=0.001,wd=1e-4']);
+    expect(spec.encoding.color.title).toBe('penalty · optimizer');
+    const tooltips = JSON.stringify(spec).match(/\{"field":"run","title":"[^"]*"\}/g) ?? [];
+    expect(tooltips.length).toBeGreaterThan(0);
+    for (const t of tooltips) expect(t).toContain('"title":"penalty · optimizer"');
+  });
+});
