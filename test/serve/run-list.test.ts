@@ -73,4 +73,26 @@ describe('the dashboard’s run list', () => {
     },
     60_000,
   );
+
+  it.skipIf(!hasChromium)(
+    'in Chromium: with its one run unchosen, no chart of it is left on the page',
+    async () => {
+      const page = await (browser as Browser).newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${dashboard?.url}?runs=done`);
+      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+      expect(await page.locator('#views .card').count()).toBeGreaterThan(0);
+      await page.locator('#run-list input[type=checkbox]:checked').first().uncheck();
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'no run chosen', null, { timeout: 30_000 });
+      // Before, the cards kept the unchosen run's charts under the status 'no run chosen'.
+      expect(await page.locator('#views .card').count()).toBe(0);
+      // Chosen again: its charts come back.
+      await page.locator('#run-list input[type=checkbox]').first().check();
+      await page.waitForFunction(() => document.querySelectorAll('#views .card svg, #views .card canvas').length > 0, null, { timeout: 30_000 });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
 });

@@ -260,6 +260,12 @@ function main(): void {
   const drawAll = async (onlyPerEpoch: boolean) => {
     const gen = ++generation;
     if (!state.selected.length) {
+      // No run: no chart of one left standing (the cards come back with the next run chosen).
+      for (const [id, c] of Object.entries(cards)) {
+        c.view?.finalize();
+        c.el.remove();
+        delete cards[id];
+      }
       status('no run chosen');
       return;
     }
