@@ -167,9 +167,10 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     // What a resume finds (run-state.ts): finished epochs without a checkpoint (removed once the
     // run was done) are kept when no epoch is left to train, refused when one is; never thrown away.
     const state = folder.resumed ? runFolderState(dir, now.epochs) : undefined;
-    if (state?.state === 'done' && !state.checkpoint) {
+    if (state?.state === 'done' && (!state.checkpoint || state.record.endedEarly)) {
       checkSameRun(state.record, now, dir, false);
-      options.onNote?.(`${dir} is finished (${state.record.epochs.length} epochs): kept as it is`);
+      const why = state.record.endedEarly ? `, ended early by a callback after epoch ${state.record.endedEarly.epoch}` : '';
+      options.onNote?.(`${dir} is finished (${state.record.epochs.length} epochs${why}): kept as it is`);
       return state.record;
     }
     if (state?.state === 'stranded') {

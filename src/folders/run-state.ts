@@ -3,7 +3,8 @@
  * (run.json and the checkpoint's run.json; no model loaded). `fitToFolder` decides from it what a
  * resume does, and a sweep which runs are left, so the two never disagree:
  *
- *   every epoch in run.json                            ─► done      (checkpoint or not: kept)
+ *   every epoch in run.json, or ended by a callback    ─► done      (checkpoint or not: kept)
+ *     (`endedEarly`) of a run started for that many
  *   else a checkpoint                                  ─► partial   (continues after its epochs)
  *   else some epochs in run.json                       ─► stranded  (nothing to continue from)
  *   else                                               ─► new       (starts over)
@@ -24,7 +25,7 @@ import { checkpointDir } from './checkpoint.ts';
 import { RUN_JSON, readRunFile, readRunJson } from './records.ts';
 
 export type RunFolderState =
-  /** Every epoch asked for is in run.json; `checkpoint`: whether one is there too. */
+  /** Every epoch asked for is in run.json (or the run ended early, by a callback); `checkpoint`: whether one is there too. */
   | { readonly state: 'done'; readonly record: RunRecord; readonly checkpoint: boolean }
   /** A checkpoint to continue from, after its `epochs`; `record`: run.json, when there is one. */
   | { readonly state: 'partial'; readonly epochs: number; readonly record?: RunRecord }
@@ -49,7 +50,10 @@ export function runFolderState(dir: string, epochs: number): RunFolderState {
   const checkpoint = checkpointDir(dir);
   const record = readRecord(dir, checkpoint !== undefined);
   const recorded = record?.epochs.length ?? 0;
-  if (record && recorded >= epochs) return { state: 'done', record, checkpoint: checkpoint !== undefined };
+  // A run a callback ended (`endedEarly`) is done for as many epochs as it was started for: a
+  // resume of it would train the epochs its callback chose not to.
+  const ended = record?.endedEarly !== undefined && record.config.epochs >= epochs;
+  if (record && (recorded >= epochs || ended)) return { state: 'done', record, checkpoint: checkpoint !== undefined };
   // The checkpoint's record only here: a finished run's (a sweep reads every run's) is not read twice.
   if (checkpoint) return { state: 'partial', epochs: readRunFile(join(checkpoint, RUN_JSON)).epochs.length, ...(record ? { record } : {}) };
   if (record && recorded > 0) return { state: 'stranded', record };

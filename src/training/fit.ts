@@ -445,8 +445,11 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
     await theirs.trainBegin();
     await monitors.trainBegin(watched);
     let record: RunRecord;
-    if (options.from) record = { ...options.from, config };
-    else {
+    if (options.from) {
+      // Continued past where a callback ended it: no longer ended early.
+      const { endedEarly: _ended, ...from } = options.from;
+      record = { ...from, config };
+    } else {
       const { snapshot: initial, sections } = await snapshot(0);
       record = { format: RUN_FORMAT, config, initial: { ...initial, ...(sections ? { monitors: sections } : {}) }, epochs: [] };
       for (const c of ours) await c.onEpochEnd?.(0, record, ctx);

@@ -114,5 +114,29 @@ describe('fitToFolder: a run a callback stops (model.stopTraining)', () => {
     expect(html).toContain('<span class="progress">ended early after epoch 2</span>');
     expect(html).not.toContain('unfinished');
     for (const f of ['histograms.png', 'sparsity.png', 'layers.png', 'heatmap.png', 'curves.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+
+    // Resumed as it was started: finished, kept as it is (before, epochs 3–5 were trained, which the callback had ruled out).
+    const notes: string[] = [];
+    const before = readFileSync(join(dir, 'run.json'), 'utf8');
+    const again = model();
+    const resumed = await fitToFolder(
+      again,
+      { x, y },
+      { dir, epochs: 5, batchSize: 16, loss: 'sparseCategoricalCrossentropy', validationData: [x, y], seed: 5, resume: true, onNote: (n) => notes.push(n) },
+    );
+    again.dispose();
+    expect(resumed.epochs).toHaveLength(2);
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
+    expect(notes.join('\n')).toMatch(/is finished \(2 epochs, ended early by a callback after epoch 2\): kept as it is/);
+    // Asked for more epochs than it was started for: it goes on, and is no longer said to have ended early.
+    const more = model();
+    const longer = await fitToFolder(
+      more,
+      { x, y },
+      { dir, epochs: 6, batchSize: 16, loss: 'sparseCategoricalCrossentropy', validationData: [x, y], seed: 5, resume: true },
+    );
+    more.dispose();
+    expect(longer.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(longer.endedEarly).toBeUndefined();
   }, 60_000);
 });

@@ -1,10 +1,11 @@
 /** Where a run folder stands (src/folders/run-state.ts), from the records a run leaves after each epoch. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.ts';
 import { runFolderState } from '../../src/folders/index.ts';
+import type { RunRecord } from '../../src/formats/index.ts';
 import { recordsFolder } from '../fixtures/run-folder-fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-run-state-'));
@@ -31,6 +32,17 @@ describe('runFolderState', () => {
     const lost = runFolder('garbled-bare', 1);
     writeFileSync(join(lost, 'run.json'), '{"format": "nonsense"');
     expect(() => runFolderState(lost, 2)).toThrow(DataError);
+  });
+
+  it('done when a callback ended the run (endedEarly) before the epochs it was started for; partial when asked for more', () => {
+    const dir = runFolder('ended-early', 2, 2);
+    const r = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+    const ended = { ...r, config: { ...r.config, epochs: 5 }, endedEarly: { epoch: 2, reason: 'a callback stopped training after epoch 2' } };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(ended));
+    writeFileSync(join(dir, 'checkpoint', 'run.json'), JSON.stringify(ended));
+    // Before, a resume (or a sweep) went on to train epochs 3–5, which the callback had chosen not to.
+    expect(runFolderState(dir, 5)).toMatchObject({ state: 'done', checkpoint: true, record: { epochs: { length: 2 } } });
+    expect(runFolderState(dir, 8)).toMatchObject({ state: 'partial', epochs: 2 });
   });
 
   it('stranded with fewer epochs than asked for and no checkpoint; new with no finished epoch', () => {
