@@ -175,7 +175,7 @@ export interface FitOptions {
   /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused). */
   readonly from?: RunRecord;
   readonly info?: RunInfo;
-  /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`), or after the epochs and at the levels given; needs validationData. */
+  /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`; a run a callback ends early: the epoch it ends after), or after the epochs and at the levels given; needs validationData. */
   readonly prune?: boolean | PruneOptions;
   /** Accepted for TF.js's sake; `fit` prints nothing. */
   readonly verbose?: number;
@@ -518,24 +518,30 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
         ...(batchLosses ? { batchLosses } : {}),
         ...(sections ? { monitors: sections } : {}),
       };
-      const curve = await pruneAfter(
-        model,
-        epoch,
-        epochs,
-        { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective },
-        strategy,
-        async (done, n) => {
-          for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
-          await nextTurn();
-          stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
-        },
-      );
+      /** The prune curve asked for after `epoch`, were `last` the run's last epoch. */
+      const pruned = (last: number) =>
+        pruneAfter(
+          model,
+          epoch,
+          last,
+          { ...(options.prune === undefined ? {} : { prune: options.prune }), ...(validationData ? { validationData } : {}), objective },
+          strategy,
+          async (done, n) => {
+            for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
+            await nextTurn();
+            stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
+          },
+        );
+      const curve = await pruned(epochs);
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
       const logs = epochLogs(entry, penaltySum / total.n);
       for (const c of ours) await c.onEpochEnd?.(epoch, record, { ...ctx, logs });
       await theirs.epochEnd(epoch, logs);
       if (theirs.stopRequested && epoch < epochs) {
-        record = { ...record, endedEarly: { epoch, reason: `a callback stopped training after epoch ${epoch} (model.stopTraining)` } };
+        // This epoch is the run's last: the curve asked for after the last epoch is measured now.
+        const atEnd = curve ? undefined : await pruned(epoch);
+        const ended = atEnd ? [...record.epochs.slice(0, -1), { ...entry, prune: atEnd }] : record.epochs;
+        record = { ...record, epochs: ended, endedEarly: { epoch, reason: `a callback stopped training after epoch ${epoch} (model.stopTraining)` } };
         break;
       }
       if (epoch < epochs) stopIfAsked(`after epoch ${epoch}`);

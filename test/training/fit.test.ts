@@ -262,6 +262,26 @@ describe('fit on a model that is not the reference CNN', () => {
     tf.dispose([data.x, data.sparse, data.oneHot]);
   });
 
+  it('a run a callback ends early gets the prune curve asked for after the last epoch, after the epoch it ends', async () => {
+    const data = blobs(30);
+    const model = dense();
+    const stop = new tf.CustomCallback({
+      onEpochEnd: async (epoch: number) => {
+        if (epoch === 1) model.stopTraining = true;
+      },
+    });
+    const record = await fit(
+      model,
+      { x: data.x, y: data.oneHot },
+      { epochs: 5, batchSize: 10, loss: 'categoricalCrossentropy', validationData: { x: data.x, y: data.oneHot }, prune: true, callbacks: [stop] },
+    );
+    expect(record.endedEarly?.epoch).toBe(2);
+    // Before, 'the last epoch' meant epoch 5, which never came: no curve at all.
+    expect(record.epochs.map((e) => e.prune !== undefined)).toEqual([false, true]);
+    expect(record.epochs[1]!.prune!.global[0]!.level).toBe(0);
+    tf.dispose([data.x, data.sparse, data.oneHot]);
+  });
+
   it('stops with DivergedError when the loss becomes infinite, keeping the record so far', async () => {
     const data = blobs(30);
     const model = dense();
