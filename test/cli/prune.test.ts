@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,4 +99,17 @@ describe('proximal penalties and penx prune on a tiny run', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--max-drop must be accuracy points/);
   });
+
+  it('penx prune --json refuses a run whose checkpoint is damaged: exit 2, one message on stderr, nothing on stdout, no output folder', async () => {
+    const damaged = join(root, 'damaged');
+    cpSync(dir, damaged, { recursive: true });
+    rmSync(join(damaged, 'pruned'), { recursive: true, force: true });
+    truncateSync(join(damaged, 'checkpoint', 'model', 'weights.bin'), 1000);
+    const r = await penx('prune', damaged, '--json');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^penx: error: .*damaged\/checkpoint\/model: cannot be loaded as a TF\.js model \(.+\); train the run again/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(damaged, 'pruned'))).toBe(false);
+  }, 60_000);
 });

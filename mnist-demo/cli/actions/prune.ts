@@ -6,7 +6,8 @@
  *   within --max-drop points of level 0's ─► the output folder judged: never inside a run's
  *   checkpoint; new, empty, or a pruned model's folder of this tool's (what the tool wrote there
  *   replaced), else refused untouched ─► the run locked (a run being trained is refused)
- *   ─► checkpoint/model loaded (importing no code: a user penalty's regularizer left out)
+ *   ─► checkpoint/model loaded (importing no code: a user penalty's regularizer left out; one TF.js
+ *   cannot read: a DataError, exit 2, nothing written) ─► the output folder claimed
  *   ─► that level's pruning applied ─► <out>/model/ (portable: plain TF.js loads it; loadModel puts
  *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
  */
@@ -22,6 +23,7 @@ import {
   loadModel,
   lockOwnFolder,
   modelWeights,
+  PenaltyExplorerError,
   type PrunePoint,
   type PruneScope,
   pruneLevelWithin,
@@ -89,25 +91,42 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     if (own) releases.push(lockOwnFolder(dir, 'run'));
     const checkpoint = checkpointDir(dir);
     if (!checkpoint) throw new IOError(`${dir}: no checkpoint/ with the trained model`);
-    const target = claimFolder(out, { force: true }, 'pruned');
-    releases.push(() => target.release());
-    const kept = keptNote(out, target.kept);
-    if (kept) console.error(kept);
     await useQuietCpu();
-    // Reading a run imports no code: a user penalty's regularizer is left out of the pruned model (it only matters for training).
-    const model = await loadModel(join(checkpoint, 'model'), {
-      dropUnknown: (names) =>
-        console.error(
-          `penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`,
-        ),
-    });
+    // The model loaded before the output folder is claimed: a checkpoint that cannot be read leaves nothing behind.
+    const model = await checkpointModel(join(checkpoint, 'model'));
     try {
+      const target = claimFolder(out, { force: true }, 'pruned');
+      releases.push(() => target.release());
+      const kept = keptNote(out, target.kept);
+      if (kept) console.error(kept);
       await writePruned(model, record, { point, trained, last: last.epoch, maxDrop, out, flags });
     } finally {
       model.dispose();
     }
   } finally {
     for (const release of releases.reverse()) release();
+  }
+}
+
+/**
+ * The checkpoint's trained model, importing no code (a user penalty's regularizer is left out of the
+ * pruned model, and said: it only matters for training). A checkpoint TF.js cannot read (a truncated
+ * weights.bin, say) is bad input: a DataError naming the folder, e.g.
+ * `run/checkpoint/model: cannot be loaded as a TF.js model (…should have 288 values but has 250)`.
+ */
+async function checkpointModel(dir: string): Promise<tf.LayersModel> {
+  try {
+    return await loadModel(dir, {
+      dropUnknown: (names) =>
+        console.error(
+          `penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`,
+        ),
+    });
+  } catch (err) {
+    if (err instanceof PenaltyExplorerError) throw err;
+    throw new DataError(
+      `${dir}: cannot be loaded as a TF.js model (${(err as Error).message.split('\n')[0]}); train the run again, or give a run whose checkpoint is whole`,
+    );
   }
 }
 
