@@ -2,10 +2,12 @@
  * The state a run needs to continue exactly where it stopped, written after every epoch into
  * `<run>/checkpoint/`: the model (`model/`, loadable with `loadModel`), the optimiser's state
  * (`optimizer.bin` + `optimizer.json`) and the run record so far (`run.json`). Restoring assigns
- * the saved values to the variables directly (not `setWeights`, which would re-apply constraints).
+ * the saved values to the variables directly (not `setWeights`, which would re-apply constraints);
+ * a checkpoint whose files do not restore into the model (damaged, or another model's) is a DataError.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DataError, PenaltyExplorerError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { readRunRecord } from '../formats/index.ts';
 import { completeDir, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
@@ -50,25 +52,39 @@ export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undef
   return {
     run,
     restore: async (model, optimizer) => {
-      const modelJson = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8')) as {
-        weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
-      };
-      const specs = modelJson.weightsManifest.flatMap((m) => m.weights);
-      const weights = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'model', 'weights.bin')), specs);
-      if (specs.length !== model.weights.length) throw new Error(`checkpoint has ${specs.length} weights, the model ${model.weights.length}`);
-      // By position: variable names get suffixes when several models live in one process.
-      model.weights.forEach((lv, i) => {
-        const saved = weights[(specs[i] as tf.io.WeightsManifestEntry).name] as tf.Tensor;
-        (lv.read() as tf.Variable).assign(saved);
-      });
-      tf.dispose(Object.values(weights));
-      const optSpecs = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
-      const opt = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'optimizer.bin')), optSpecs);
-      // The optimiser's state is named after the weights (`0/m:dense_1/kernel`): the saved run's
-      // names put into this model's, by position (a model built again in one process gets new names).
-      const renamed = new Map(run.config.weights.map((w, i) => [w.name, model.weights[i]?.originalName ?? w.name]));
-      const current = (name: string) => name.replace(/:(.+)$/, (_, w: string) => `:${renamed.get(w) ?? w}`);
-      await optimizer.setWeights(optSpecs.map((s) => ({ name: current(s.name), tensor: opt[s.name] as tf.Tensor })));
+      try {
+        await restoreInto(dir, run, model, optimizer);
+      } catch (err) {
+        if (err instanceof PenaltyExplorerError) throw err;
+        throw new DataError(`${dir}: cannot be restored (${(err as Error).message.split('\n')[0]}): the checkpoint is damaged or not of this model`);
+      }
     },
   };
+}
+
+/**
+ * Assign the checkpoint's saved weights and optimiser state to `model` and `optimizer`. TF.js's own
+ * error when a file does not match its manifest (a truncated weights.bin: `the tensor should have
+ * 288 values but has 250`) is what the caller turns into a DataError.
+ */
+async function restoreInto(dir: string, run: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
+  const modelJson = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8')) as {
+    weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+  };
+  const specs = modelJson.weightsManifest.flatMap((m) => m.weights);
+  if (specs.length !== model.weights.length) throw new Error(`checkpoint has ${specs.length} weights, the model ${model.weights.length}`);
+  const weights = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'model', 'weights.bin')), specs);
+  // By position: variable names get suffixes when several models live in one process.
+  model.weights.forEach((lv, i) => {
+    const saved = weights[(specs[i] as tf.io.WeightsManifestEntry).name] as tf.Tensor;
+    (lv.read() as tf.Variable).assign(saved);
+  });
+  tf.dispose(Object.values(weights));
+  const optSpecs = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
+  const opt = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'optimizer.bin')), optSpecs);
+  // The optimiser's state is named after the weights (`0/m:dense_1/kernel`): the saved run's
+  // names put into this model's, by position (a model built again in one process gets new names).
+  const renamed = new Map(run.config.weights.map((w, i) => [w.name, model.weights[i]?.originalName ?? w.name]));
+  const current = (name: string) => name.replace(/:(.+)$/, (_, w: string) => `:${renamed.get(w) ?? w}`);
+  await optimizer.setWeights(optSpecs.map((s) => ({ name: current(s.name), tensor: opt[s.name] as tf.Tensor })));
 }

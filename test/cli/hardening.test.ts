@@ -3,7 +3,7 @@
  * repaired (kills injected at file writes by a preload, not by timing), every bad input refused
  * early with exit code 2 and nothing written.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,18 @@ describe('crash and resume', () => {
     const again = await penx(...args, '--resume');
     expect(again.code, again.stderr).toBe(0);
     expect(readRun(dir).epochs).toHaveLength(2);
+  }, 120_000);
+
+  it('--resume of a run whose checkpoint is damaged: exit 2 with one message naming it, no stack trace', async () => {
+    const out = join(root, 'damaged');
+    const args = ['train', '--penalty', 'l1:1e-4', '--out', out, '--name', 'r', ...TINY];
+    const first = await penx(...args, '--epochs', '1');
+    expect(first.code, first.stderr).toBe(0);
+    truncateSync(join(out, 'r', 'checkpoint', 'model', 'weights.bin'), 1000);
+    const resumed = await penx(...args, '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toMatch(/^penx: error: .*\/r\/checkpoint: cannot be restored \(.+\): the checkpoint is damaged or not of this model$/m);
+    expect(resumed.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
   it('compare --resume after a kill in a later run’s first epoch restarts that run alone', async () => {
