@@ -17,7 +17,7 @@ import {
   useQuietCpu,
 } from 'penalty-explorer/node';
 import { table } from '../table.ts';
-import { entryJson, printJson } from './catalog-json.ts';
+import { entryJson, printJson, stdoutToStderr } from './catalog-json.ts';
 import { loadRunPenalty } from './parse-experiment.ts';
 
 /** `--json`: print data instead of text. */
@@ -80,7 +80,7 @@ async function describeSpecs(specs: readonly string[], load: (s: string) => Prom
   const out: object[] = [];
   for (const text of specs) {
     try {
-      const r = await load(text);
+      const r = json ? await stdoutToStderr(() => load(text)) : await load(text);
       if (json) out.push({ input: text, ...r });
       else console.log(`${r.spec}\t${r.formula}${r.from ? `\t(from ${r.from})` : ''}`);
     } catch (err) {
