@@ -45,46 +45,73 @@ export function checkpointDir(runDir: string): string | undefined {
   return completeDir(join(runDir, CHECKPOINT));
 }
 
-export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undefined> {
-  const dir = checkpointDir(runDir);
-  if (!dir) return undefined;
-  const run = readRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
-  return {
-    run,
-    restore: async (model, optimizer) => {
-      try {
-        await restoreInto(dir, run, model, optimizer);
-      } catch (err) {
-        if (err instanceof PenaltyExplorerError) throw err;
-        throw new DataError(`${dir}: cannot be restored (${(err as Error).message.split('\n')[0]}): the checkpoint is damaged or not of this model`);
-      }
-    },
-  };
+/** The checkpoint's saved tensors, decoded from its files against their manifests (the caller disposes them). */
+interface Saved {
+  readonly specs: tf.io.WeightsManifestEntry[];
+  readonly weights: tf.NamedTensorMap;
+  readonly optSpecs: tf.io.WeightsManifestEntry[];
+  readonly opt: tf.NamedTensorMap;
 }
 
-/**
- * Assign the checkpoint's saved weights and optimiser state to `model` and `optimizer`. TF.js's own
- * error when a file does not match its manifest (a truncated weights.bin: `the tensor should have
- * 288 values but has 250`) is what the caller turns into a DataError.
- */
-async function restoreInto(dir: string, run: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
+async function readSaved(dir: string): Promise<Saved> {
   const modelJson = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8')) as {
     weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
   };
   const specs = modelJson.weightsManifest.flatMap((m) => m.weights);
-  if (specs.length !== model.weights.length) throw new Error(`checkpoint has ${specs.length} weights, the model ${model.weights.length}`);
-  const weights = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'model', 'weights.bin')), specs);
-  // By position: variable names get suffixes when several models live in one process.
-  model.weights.forEach((lv, i) => {
-    const saved = weights[(specs[i] as tf.io.WeightsManifestEntry).name] as tf.Tensor;
-    (lv.read() as tf.Variable).assign(saved);
-  });
-  tf.dispose(Object.values(weights));
   const optSpecs = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
-  const opt = tf.io.decodeWeights(await readArrayBuffer(join(dir, 'optimizer.bin')), optSpecs);
-  // The optimiser's state is named after the weights (`0/m:dense_1/kernel`): the saved run's
-  // names put into this model's, by position (a model built again in one process gets new names).
-  const renamed = new Map(run.config.weights.map((w, i) => [w.name, model.weights[i]?.originalName ?? w.name]));
-  const current = (name: string) => name.replace(/:(.+)$/, (_, w: string) => `:${renamed.get(w) ?? w}`);
-  await optimizer.setWeights(optSpecs.map((s) => ({ name: current(s.name), tensor: opt[s.name] as tf.Tensor })));
+  const modelBytes = await readArrayBuffer(join(dir, 'model', 'weights.bin'));
+  const optBytes = await readArrayBuffer(join(dir, 'optimizer.bin'));
+  const weights = tf.io.decodeWeights(modelBytes, specs);
+  try {
+    return { specs, weights, optSpecs, opt: tf.io.decodeWeights(optBytes, optSpecs) };
+  } catch (err) {
+    tf.dispose(Object.values(weights));
+    throw err;
+  }
+}
+
+/** `work`, with any failure that is not already the library's turned into a DataError naming the checkpoint. */
+async function asDataError<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof PenaltyExplorerError) throw err;
+    throw new DataError(`${dir}: cannot be restored (${(err as Error).message.split('\n')[0]}): the checkpoint is damaged or not of this model`);
+  }
+}
+
+/**
+ * The run folder's checkpoint, or undefined when it has none. Its files are read and decoded here
+ * already, so a damaged one (a truncated weights.bin: `the tensor should have 288 values but has
+ * 250`) is a DataError before a resumed run changes anything in the folder.
+ */
+export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undefined> {
+  const dir = checkpointDir(runDir);
+  if (!dir) return undefined;
+  const run = readRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
+  await asDataError(dir, async () => {
+    const saved = await readSaved(dir);
+    tf.dispose([...Object.values(saved.weights), ...Object.values(saved.opt)]);
+  });
+  return { run, restore: (model, optimizer) => asDataError(dir, () => restoreInto(dir, run, model, optimizer)) };
+}
+
+/** Assign the checkpoint's saved weights and optimiser state to `model` and `optimizer`. */
+async function restoreInto(dir: string, run: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
+  const { specs, weights, optSpecs, opt } = await readSaved(dir);
+  try {
+    if (specs.length !== model.weights.length) throw new Error(`checkpoint has ${specs.length} weights, the model ${model.weights.length}`);
+    // By position: variable names get suffixes when several models live in one process.
+    model.weights.forEach((lv, i) => {
+      const saved = weights[(specs[i] as tf.io.WeightsManifestEntry).name] as tf.Tensor;
+      (lv.read() as tf.Variable).assign(saved);
+    });
+    // The optimiser's state is named after the weights (`0/m:dense_1/kernel`): the saved run's
+    // names put into this model's, by position (a model built again in one process gets new names).
+    const renamed = new Map(run.config.weights.map((w, i) => [w.name, model.weights[i]?.originalName ?? w.name]));
+    const current = (name: string) => name.replace(/:(.+)$/, (_, w: string) => `:${renamed.get(w) ?? w}`);
+    await optimizer.setWeights(optSpecs.map((s) => ({ name: current(s.name), tensor: opt[s.name] as tf.Tensor })));
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
 }

@@ -86,16 +86,19 @@ describe('crash and resume', () => {
     expect(readRun(dir).epochs).toHaveLength(2);
   }, 120_000);
 
-  it('--resume of a run whose checkpoint is damaged: exit 2 with one message naming it, no stack trace', async () => {
+  it('--resume of a run whose checkpoint is damaged: exit 2 with one message naming it, no stack trace, run.json untouched', async () => {
     const out = join(root, 'damaged');
     const args = ['train', '--penalty', 'l1:1e-4', '--out', out, '--name', 'r', ...TINY];
     const first = await penx(...args, '--epochs', '1');
     expect(first.code, first.stderr).toBe(0);
     truncateSync(join(out, 'r', 'checkpoint', 'model', 'weights.bin'), 1000);
+    const record = readFileSync(join(out, 'r', 'run.json'), 'utf8');
     const resumed = await penx(...args, '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(2);
     expect(resumed.stderr).toMatch(/^penx: error: .*\/r\/checkpoint: cannot be restored \(.+\): the checkpoint is damaged or not of this model$/m);
     expect(resumed.stderr).not.toMatch(/\n\s+at /);
+    // Refused before anything changed: run.json keeps its sessions (no session that never trained).
+    expect(readFileSync(join(out, 'r', 'run.json'), 'utf8')).toBe(record);
   }, 120_000);
 
   it('compare --resume after a kill in a later run’s first epoch restarts that run alone', async () => {
