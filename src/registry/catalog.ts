@@ -191,9 +191,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   require(name: string, specText: string = name): E {
     const entry = this.get(name);
     if (entry) return entry;
-    throw new SpecError(
-      `unknown ${this.kind} '${name}' in '${specText}'. Accepted: ${this.names().join(', ')}, or a module of yours (see the README's "Adding a penalty")`,
-    );
+    // Optimisers are built in only (no module defines one).
+    const yours = this.kind === 'optimizer' ? '' : `, or a module of yours (see the README's "Adding a penalty")`;
+    throw new SpecError(`unknown ${this.kind} '${name}' in '${specText}'. Accepted: ${this.names().join(', ')}${yours}`);
   }
 
   /**
@@ -204,6 +204,7 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   resolve(spec: string | SpecObject): B {
     const parsed = typeof spec === 'string' ? parseSpec(spec) : fromObject(spec, this.options.positional?.name ?? 'value');
     if (isModuleRef(parsed.name)) {
+      if (this.kind === 'optimizer') throw new SpecError(`'${parsed.text}' names a module; optimizers are built in: ${this.names().join(', ')}`);
       throw new SpecError(
         `'${parsed.text}' names a module; import it first (penalty-explorer/node: load${this.kind === 'penalty' ? 'Penalty' : this.kind === 'constraint' ? 'Constraint' : 'Spec'})`,
       );

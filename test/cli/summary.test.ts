@@ -339,7 +339,7 @@ describe('penx summary', () => {
   it('refuses bad input with exit 2 and says what would be right', async () => {
     const bad = await penx('summary', dir, '--epochs', 'x');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/neither run\.json nor compare\.json/);
+    expect(bad.stderr).toMatch(/neither run\.json nor compare\.json; give a folder written by penx train, penx compare or penx sweep/);
     const epochs = await penx('summary', join(dir, 'cmp'), '--epochs', 'ten');
     expect(epochs.code).toBe(2);
     expect(epochs.stderr).toMatch(/--epochs must be a whole number ≥ 0/);

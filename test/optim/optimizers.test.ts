@@ -188,7 +188,14 @@ describe('a user gradient module', () => {
 describe('bad optimiser and per-layer specs', () => {
   const names = ['conv2d_1/kernel', 'conv2d_1/bias', 'dense_2/kernel'];
   it.each([
-    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw/, SpecError],
+    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw$/, SpecError],
+    // No module defines an optimiser: neither message sends the user to one (or to the library's loaders).
+    [
+      'module',
+      () => optimizerSpec('./my-opt.ts'),
+      /^'\.\/my-opt\.ts' names a module; optimizers are built in: sgd, momentum, adam, adadelta, rmsprop, adamw$/,
+      SpecError,
+    ],
     ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/, SpecError],
     ['positional', () => optimizerSpec('adam:0.1'), /takes key=value parameters/, SpecError],
     // β = 1 makes Adam's bias correction 1 − βᵗ zero: NaN weights on the first step.

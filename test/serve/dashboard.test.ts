@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
@@ -90,7 +90,10 @@ describe('penx serve over HTTP', () => {
   });
 
   it('--json prints its address as one JSON object on stdout, nothing else there', async () => {
-    const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'serve', out, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Given relative to the working folder: printed as an absolute path, as penx playground prints its own.
+    const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'serve', relative(process.cwd(), out), '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let stdout = '';
     child.stdout?.on('data', (d) => (stdout += String(d)));

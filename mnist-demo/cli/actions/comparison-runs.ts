@@ -33,16 +33,17 @@ const unfinishedNote = (dir: string, runs: ComparisonRuns): string =>
 
 /**
  * What a folder given to a reading command holds: a comparison's runs (one not finished said on
- * stderr) or `'run'` (its run.json); an IOError saying what would be right when neither.
+ * stderr) or `'run'` (its run.json); an IOError saying what would be right when neither (`writers`:
+ * the commands whose folders the reading command takes).
  */
-export function recordsIn(dir: string): ComparisonRuns | 'run' {
+export function recordsIn(dir: string, writers = 'penx train or penx compare'): ComparisonRuns | 'run' {
   const comparison = comparisonRuns(dir);
   if (comparison) {
     if (!comparison.finished) console.error(unfinishedNote(dir, comparison));
     return comparison;
   }
   if (existsSync(join(dir, RUN_JSON))) return 'run';
-  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by penx train or penx compare`);
+  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by ${writers}`);
 }
 
 /** `1 run`, `2 runs`. */

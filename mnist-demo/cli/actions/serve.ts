@@ -7,6 +7,7 @@
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
  */
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { portNumber } from '../numbers.ts';
 
@@ -43,7 +44,7 @@ export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback:
 export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
   const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
-  if (flags.json) console.log(JSON.stringify({ url: dashboard.url, dir }));
+  if (flags.json) console.log(JSON.stringify({ url: dashboard.url, dir: resolve(dir) }));
   else console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
   return dashboard;
 }

@@ -47,7 +47,7 @@ function sweepInput(dir: string): SummaryInput | undefined {
 function readInput(dir: string): SummaryInput {
   const sweep = sweepInput(dir);
   if (sweep) return sweep;
-  const found = recordsIn(dir);
+  const found = recordsIn(dir, 'penx train, penx compare or penx sweep');
   if (found === 'run') return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
   return { folder: dir, records: found.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
 }
