@@ -5,7 +5,7 @@
  * By default each run's latest curve is drawn (the one after its last measured epoch); with
  * `epochs`, the curves measured after each of them side by side, one panel per epoch on shared axes.
  * A run without a curve to draw (a comparison stopped before its last epoch, say) is named in the
- * subtitle: `no curve measured: l1:1e-4`.
+ * subtitle: `no curve measured for "l1:1e-4"` (quoted: a run may be called `none`).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
@@ -63,7 +63,7 @@ function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs:
       panels: [{ curves }],
       notes: [
         ...(more.length ? [`curves also measured after ${epochsText(more)}, not drawn here`] : []),
-        ...(absent.length ? [`no curve measured: ${absent.join(', ')}`] : []),
+        ...(absent.length ? [`no curve measured for ${absent.map((a) => `"${a}"`).join(', ')}`] : []),
       ],
     };
   }
@@ -121,7 +121,7 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     ...size,
     encoding: {
       x: { ...x, title: null },
-      y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.0%' } },
+      y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.1~%' } },
       color,
       detail: { field: 'scope', type: 'nominal' },
     },

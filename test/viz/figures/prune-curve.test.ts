@@ -5,7 +5,8 @@
  * curves after each epoch side by side on shared axes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../../src/formats/run.ts';
+import type { PrunePoint, RunRecord } from '../../../src/formats/run.ts';
+import { renderSvg } from '../../../src/render/render.ts';
 import { hasPruneCurve, latestPruneCurve, pruneCurveSpec, prunedEpochs, RUN_COLORS, sparsitySpec, toVega } from '../../../src/viz/index.ts';
 import { fineRuns } from '../views/fine-runs.ts';
 import { plain } from './spec-helpers.ts';
@@ -53,7 +54,7 @@ describe('pruneCurveSpec', () => {
     expect(spec.title.subtitle).toEqual([
       'test accuracy with the k % smallest kernel weights set to 0, after epoch 2; 0 % is the trained model',
       'curves also measured after epoch 1, not drawn here',
-      `no curve measured: ${runs[1]!.config.penalty}`,
+      `no curve measured for "${runs[1]!.config.penalty}"`,
     ]);
     expect(hasPruneCurve([unpruned(runs[0]!)])).toBe(false);
     const none = plain(pruneCurveSpec([unpruned(runs[0]!), unpruned(runs[1]!)]));
@@ -112,5 +113,28 @@ describe('pruneCurveSpec with epochs', () => {
     expect(panel0).toEqual(new Set(['none']));
     expect(panel1).toEqual(new Set(['none', runs[1]!.config.penalty]));
     expect(spec.title.subtitle).toContain(`no curve after epoch 1: ${runs[1]!.config.penalty}`);
+  });
+});
+
+describe('the prune curve’s accuracy axis', () => {
+  it('labels every tick apart when the accuracies span a few points (ticks every 0.5 %: 98.5 % is not another 99 %)', async () => {
+    const point = (level: number, testAcc: number): PrunePoint => ({
+      level,
+      testLoss: 0.1,
+      testAcc,
+      zeros: level / 100,
+      layers: [],
+      size: { dense: 1000, sparse: 900, ratio: 1.1 },
+    });
+    const curve = [point(0, 0.99), point(50, 0.985), point(90, 0.97), point(95, 0.955)];
+    const last = runs[1]!.epochs.length - 1;
+    const run = {
+      ...runs[1]!,
+      epochs: runs[1]!.epochs.map((e, i) => (i === last ? { ...e, prune: { weights: 1000, global: curve, perLayer: curve, seconds: 1 } } : e)),
+    };
+    const svg = await renderSvg(pruneCurveSpec([run]));
+    const labels = [...svg.matchAll(/>(\d+(?:\.\d)?%)</g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(3);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 });
