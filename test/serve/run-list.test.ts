@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
@@ -49,6 +49,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The dashboard in a new page with `runs` chosen, once it has drawn, and the page errors seen. */
+async function openDashboard(runs: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await (browser as Browser).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${dashboard?.url}?runs=${runs}`);
+  await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+  return { page, errors };
+}
+
 describe('the dashboard’s run list', () => {
   it('says of each run how far it got: under way, stopped, ended early or done', () => {
     expect(epochsText({ epochs: 2, target: 5 })).toBe('2/5');
@@ -60,11 +70,7 @@ describe('the dashboard’s run list', () => {
   it.skipIf(!hasChromium)(
     'in Chromium: a run a callback ended is not shown as one under way',
     async () => {
-      const page = await (browser as Browser).newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${dashboard?.url}?runs=done`);
-      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+      const { page, errors } = await openDashboard('done');
       const texts = Object.fromEntries(await page.$$eval('#run-list .epochs', (els) => els.map((e) => [e.getAttribute('data-run'), e.textContent] as const)));
       // Before, the ended-early run read '2/5', as the run still under way does.
       expect(texts).toEqual({ done: '5/5', partial: '2/5', stopped: '2/5 stopped', early: '2/5 ended early' });
@@ -77,11 +83,7 @@ describe('the dashboard’s run list', () => {
   it.skipIf(!hasChromium)(
     'in Chromium: with its one run unchosen, no chart of it is left on the page',
     async () => {
-      const page = await (browser as Browser).newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${dashboard?.url}?runs=done`);
-      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+      const { page, errors } = await openDashboard('done');
       expect(await page.locator('#views .card').count()).toBeGreaterThan(0);
       await page.locator('#run-list input[type=checkbox]:checked').first().uncheck();
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'no run chosen', null, { timeout: 30_000 });
