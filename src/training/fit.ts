@@ -9,8 +9,8 @@
  *      gradients ─► transforms ─► optimiser ─► constraints; random ops seeded from (seed, epoch,
  *      batch)) ─► onBatchEnd ─► NaN/∞ stops the run ─► evaluate ─► snapshot (histograms, sparsity,
  *      per layer and weight, penalties, channel norms; a NaN/∞ weight stops the run) ─► record
- *      ─► onEpochEnd ─► a callback may
- *      stop training (TF.js's `model.stopTraining`)
+ *      ─► onEpochEnd ─► a callback may stop training (TF.js's `model.stopTraining`: that epoch's
+ *      prune curve then as the last epoch's)
  *   ─► onTrainEnd
  *   `signal` aborted ─► InterruptedError at the next safe point: after the current batch, a prune
  *   evaluation or the epoch's callbacks (never between a step's parts)
