@@ -128,6 +128,19 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'categoricalCrossentropy',
     ],
     [
+      'Conv2D 3×3 stride 2 same relu on one channel ─ Conv2D 2×2 stride 2 valid (thin: im2col forwards)',
+      () =>
+        seq(
+          img(9, 9, 1),
+          conv(4, 3, 2, 'same', 'relu'),
+          tf.layers.conv2d({ filters: 3, kernelSize: 2, strides: 2, padding: 'valid' }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3 }),
+        )(),
+      [9, 9, 1],
+      'softmaxCrossEntropyFromLogits',
+    ],
+    [
       'Conv2D 3×3 same tanh ─ Conv2D 5×5 stride 2 sigmoid (direct) ─ GlobalFlatten',
       () => seq(img(9, 9, 3), conv(8, 3, 1, 'same', 'tanh'), conv(4, 5, 2, 'same', 'sigmoid'), tf.layers.flatten(), tf.layers.dense({ units: 3 }))(),
       [9, 9, 3],
