@@ -1,5 +1,6 @@
 /** Running the real `penx` command from tests, as a user would from a shell: the built dist/cli.mjs. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 
 export interface Run {
   readonly code: number;
@@ -13,6 +14,8 @@ export interface RunOptions {
   readonly nodeArgs?: readonly string[];
   /** Kill the process (SIGKILL) after this many ms: a command that hangs fails its test instead of the run. */
   readonly timeoutMs?: number;
+  /** The folder to run it in (default the project's). */
+  readonly cwd?: string;
 }
 
 /**
@@ -36,13 +39,17 @@ export const TINY: readonly string[] = [
   'none',
 ];
 
+/** The built command line, by its absolute path (a test may run it in another folder). */
+const CLI = resolve('mnist-demo/dist/cli.mjs');
+
 export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...(options.nodeArgs ?? []), 'mnist-demo/dist/cli.mjs', ...args],
+      [...(options.nodeArgs ?? []), CLI, ...args],
       {
         encoding: 'utf8',
+        ...(options.cwd ? { cwd: options.cwd } : {}),
         maxBuffer: 16 << 20,
         env: { ...process.env, ...options.env },
         ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),

@@ -36,3 +36,14 @@ export function tree(dir: string): Record<string, string> {
   walk('');
   return out;
 }
+
+/**
+ * The files below `dir` as absolute paths, sorted: what penx wrote there, less its own marker and
+ * lock, and less the folders given in `skip` (its runs, listed on their own).
+ */
+export function filesBelow(dir: string, skip: readonly string[] = []): string[] {
+  return Object.keys(tree(dir))
+    .filter((p) => !p.endsWith('/') && !p.split('/').at(-1)!.startsWith('.penx') && !skip.some((s) => p.startsWith(`${s}/`)))
+    .map((p) => join(dir, p))
+    .sort();
+}

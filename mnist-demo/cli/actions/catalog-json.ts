@@ -2,7 +2,7 @@
  * `--json` of `penx penalties|constraints|optimizers`: the catalogue as data (one object per entry:
  * name, formula, doc, parameters with their defaults and bounds, built-in or not), or, for specs,
  * one object per spec (`{ input, spec, formula, from? }`, or `{ input, error }` for a bad one).
- * That document is all stdout holds: what a user's module prints while it is loaded goes to stderr.
+ * That document is all stdout holds: what a user's module prints while it is loaded goes to stderr (../json.ts).
  */
 import type { CatalogEntry, ParamDefs } from 'penalty-explorer';
 
@@ -14,24 +14,4 @@ function paramsJson(params: ParamDefs): Record<string, object> {
 /** One catalogue entry as data; `extra` adds kind-specific fields (a penalty's strength). */
 export function entryJson(def: CatalogEntry, formula: string, extra: object = {}): object {
   return { name: def.name, formula, doc: def.doc, ...extra, params: paramsJson(def.params), builtin: def.builtin };
-}
-
-/** Printed as one JSON document (two-space indentation), for scripts. */
-export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2));
-}
-
-/**
- * Runs `work` (a user's module imported and probed, say) with whatever it writes to stdout sent to
- * stderr, so a module that prints (`console.log('loaded')`) cannot break the JSON document printed
- * after it; e.g. `await stdoutToStderr(() => loadRunPenalty('./noisy.ts:1e-4'))`.
- */
-export async function stdoutToStderr<T>(work: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = write;
-  }
 }

@@ -16,8 +16,9 @@ import {
   penaltyCatalog,
   useQuietCpu,
 } from 'penalty-explorer/node';
+import { printJson, stdoutToStderr } from '../json.ts';
 import { table } from '../table.ts';
-import { entryJson, printJson, stdoutToStderr } from './catalog-json.ts';
+import { entryJson } from './catalog-json.ts';
 import { loadRunPenalty } from './parse-experiment.ts';
 
 /** `--json`: print data instead of text. */

@@ -2,18 +2,22 @@
  * `penx compare`: train one run per penalty (and optimiser) with the same settings, then draw them
  * side by side: `<out>/<name>/<run>/` per run, the comparison's figures and report in `<out>/<name>/`.
  */
-import { join } from 'node:path';
-import { checkRunName, optimizerSpec, splitSpecList, UsageError } from 'penalty-explorer/node';
+import { join, resolve } from 'node:path';
+import { checkRunName, DivergedError, optimizerSpec, splitSpecList, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from '../../experiment/names.ts';
+import { runDir } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { withJson } from '../json.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
+import { folderJson } from './run-json.ts';
 import { printSummary, trainRuns } from './session.ts';
 
 export interface CompareFlags extends ExperimentFlags {
   readonly penalties: string;
   readonly optimizers?: string;
+  readonly json?: boolean;
 }
 
 /** The runs of a comparison: every penalty under every optimiser (default the experiment's). */
@@ -36,23 +40,56 @@ export async function comparisonRuns(specs: readonly string[], optimizers: reado
   return runs;
 }
 
-/** Train the runs into `<out>/<name>` and draw the comparison; prints the summary and where the report is. */
-export async function compareRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, name: string): Promise<void> {
-  printSummary(await trainRuns(exp, runs, flags, name));
-  console.log(`report: ${join(exp.out, name, 'report.html')}`);
+/** A comparison to train: the settings, its runs and its folder's name (in `exp.out`). */
+export interface ComparisonPlan {
+  readonly exp: Experiment;
+  readonly runs: readonly PenaltyRun[];
+  readonly name: string;
+}
+
+/**
+ * Plan the comparison (flags checked, modules loaded), train its runs into `<out>/<name>` and draw
+ * it; prints the summary and where the report is. `--json`: instead one JSON document at the end,
+ * `{ out, kind: 'comparison', dir, files, runs }` (run-json.ts), also when a run diverged (exit 1).
+ */
+export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: BackendFlags & { readonly json?: boolean }): Promise<void> {
+  let planned: ComparisonPlan | undefined;
+  await withJson(
+    flags.json,
+    async () => {
+      planned = await plan();
+      const { exp, runs, name } = planned;
+      printSummary(await trainRuns(exp, runs, flags, name));
+      console.log(`report: ${join(exp.out, name, 'report.html')}`);
+    },
+    () => {
+      const { exp, runs, name } = planned as ComparisonPlan;
+      return {
+        out: resolve(exp.out),
+        ...folderJson(
+          'comparison',
+          join(exp.out, name),
+          runs.map((r) => runDir(exp, r, name)),
+        ),
+      };
+    },
+    (err) => err instanceof DivergedError,
+  );
 }
 
 export async function compare(flags: CompareFlags): Promise<void> {
-  const exp = await parseExperiment(flags);
-  const penalties = splitSpecList(flags.penalties);
-  if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
-  const optimizers = flags.optimizers
-    ?.split(';')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  if (optimizers?.length === 0)
-    throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
-  const name = flags.name ?? 'compare';
-  checkRunName(name, '--name');
-  await compareRuns(exp, await comparisonRuns(penalties, optimizers), flags, name);
+  await compareRuns(async () => {
+    const exp = await parseExperiment(flags);
+    const penalties = splitSpecList(flags.penalties);
+    if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
+    const optimizers = flags.optimizers
+      ?.split(';')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    if (optimizers?.length === 0)
+      throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+    const name = flags.name ?? 'compare';
+    checkRunName(name, '--name');
+    return { exp, runs: await comparisonRuns(penalties, optimizers), name };
+  }, flags);
 }

@@ -1,7 +1,7 @@
 /**
  * `penx start` (what `npm start` runs): the main job — the six reference penalties compared on
  * the bundled MNIST, sized to finish in a few minutes on a 2-core machine: a seeded subset and a
- * few epochs. The full experiment is the same comparison with all data and 40 epochs.
+ * few epochs. The full experiment is the same comparison with all data and 40 epochs. `--json`: as `penx compare --json`.
  */
 import { splitSpecList } from 'penalty-explorer/node';
 import { FULL_COMMAND, QUICK, REFERENCE_OPTIMIZER, REFERENCE_PENALTIES } from '../../experiment/reference.ts';
@@ -9,7 +9,12 @@ import type { Experiment } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { compareRuns, comparisonRuns } from './compare.ts';
 
-export async function start(flags: BackendFlags): Promise<void> {
+export interface StartFlags extends BackendFlags {
+  /** One JSON document at the end, as `penx compare --json` prints it. */
+  readonly json?: boolean;
+}
+
+export async function start(flags: StartFlags): Promise<void> {
   console.error(
     `penx start: ${QUICK.epochs} epochs on ${QUICK.trainSize} of the 60 000 training images (tested on ${QUICK.testSize}), ` +
       `sized to finish in a few minutes on 2 cores; ${QUICK.out}/${QUICK.name} is replaced.\nThe full 40-epoch experiment: ${FULL_COMMAND}`,
@@ -29,5 +34,5 @@ export async function start(flags: BackendFlags): Promise<void> {
     resume: false,
     force: true,
   };
-  await compareRuns(exp, await comparisonRuns(splitSpecList(REFERENCE_PENALTIES), undefined), flags, QUICK.name);
+  await compareRuns(async () => ({ exp, runs: await comparisonRuns(splitSpecList(REFERENCE_PENALTIES), undefined), name: QUICK.name }), flags);
 }

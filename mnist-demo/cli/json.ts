@@ -1,0 +1,47 @@
+/**
+ * The `--json` contract every command keeps: stdout holds exactly one JSON document, printed at the
+ * end; progress and human text go to stderr. A refused command (exit 2) prints no document: its one
+ * message is on stderr, as without --json.
+ */
+
+/** Printed as one JSON document (two-space indentation), for scripts. */
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/**
+ * Runs `work` (a user's module imported and probed, say) with whatever it writes to stdout sent to
+ * stderr, so a module that prints (`console.log('loaded')`) cannot break the JSON document printed
+ * after it; e.g. `await stdoutToStderr(() => loadRunPenalty('./noisy.ts:1e-4'))`.
+ */
+export async function stdoutToStderr<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+/**
+ * A command's work under `--json`: whatever it prints on stdout sent to stderr, then `document()`
+ * (read from what the work wrote) printed as the one JSON document; without `json`, the work alone.
+ * When the work fails, the document is printed only for a failure `alsoOn` accepts (a run that
+ * diverged: the runs so far, exit 1), and the failure goes on (its message on stderr, its exit code).
+ *
+ * @example
+ * await withJson(flags.json, () => trainRuns(…), () => trainingJson(out, [dir]), (e) => e instanceof DivergedError);
+ */
+export async function withJson<T>(json: boolean | undefined, work: () => Promise<T>, document: () => unknown, alsoOn?: (err: unknown) => boolean): Promise<T> {
+  if (!json) return work();
+  let result: T;
+  try {
+    result = await stdoutToStderr(work);
+  } catch (err) {
+    if (alsoOn?.(err)) printJson(document());
+    throw err;
+  }
+  printJson(document());
+  return result;
+}

@@ -1,0 +1,131 @@
+/**
+ * `--json` of the commands that write folders (train, compare, start): stdout is
+ * one JSON document, printed at the end, saying what is on disk — each run's folder, its final scores
+ * exactly as run.json records them, whether it diverged or ended early, and every file penx wrote
+ * (absolute paths, checked against the files really there). A refused command prints no document:
+ * exit 2, one message on stderr, as the other --json commands do.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readRunJson } from '../../src/folders/records.ts';
+import { penx, penxWith, TINY } from './run-penx.ts';
+import { filesBelow } from './tree.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-json-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface RunDoc {
+  readonly name: string;
+  readonly dir: string;
+  readonly epochs: number;
+  readonly epoch: number;
+  readonly testAcc: number | null;
+  readonly testLoss: number | null;
+  readonly sparsity: object;
+  readonly stopped: object | null;
+  readonly endedEarly: object | null;
+  readonly files: string[];
+  readonly state?: string;
+}
+
+interface FolderDoc {
+  readonly out?: string;
+  readonly kind: string;
+  readonly dir: string;
+  readonly files?: string[];
+  readonly runs: RunDoc[];
+}
+
+/** stdout as the one JSON document it must be (JSON.parse refuses anything before or after it). */
+const documentOf = <T>(stdout: string): T => JSON.parse(stdout) as T;
+
+/** A run of the document checked against its folder: the scores as run.json has them, the files as they are on disk. */
+function expectRunOnDisk(run: RunDoc, dir: string): void {
+  const record = readRunJson(dir);
+  const last = record.epochs.at(-1) ?? record.initial;
+  expect(run).toMatchObject({
+    name: record.config.name,
+    dir,
+    epochs: record.config.epochs,
+    epoch: last.epoch,
+    testAcc: last.testAcc,
+    testLoss: last.testLoss,
+    sparsity: last.sparsity,
+    stopped: record.stopped ?? null,
+    endedEarly: record.endedEarly ?? null,
+  });
+  expect(run.files.every(isAbsolute)).toBe(true);
+  expect(run.files).toContain(join(dir, 'run.json'));
+  expect([...run.files].sort()).toEqual(filesBelow(dir));
+}
+
+/** A refusal under --json: exit 2, no document, one message on stderr. */
+function expectRefused(r: { code: number; stdout: string; stderr: string }, message: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(message);
+}
+
+describe('penx train --json', () => {
+  const out = join(root, 'runs');
+  const dir = join(out, 'l1_1e-4');
+
+  it('train: one document at the end, the run as written; progress on stderr only', async () => {
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', '--out', out, ...TINY, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = documentOf<FolderDoc>(r.stdout);
+    expect(doc).toMatchObject({ out, kind: 'run', dir });
+    expect(doc.runs).toHaveLength(1);
+    expectRunOnDisk(doc.runs[0]!, dir);
+    expect(doc.runs[0]!.epoch).toBe(1);
+    expect(r.stderr).toMatch(/\[l1:1e-4\] epoch 1: test loss/);
+    expect(r.stderr).toMatch(/^done: 1 epochs/m);
+  }, 120_000);
+
+  it('a refusal prints no document: train with a bad penalty', async () => {
+    expectRefused(await penx('train', '--penalty', 'nosuch:1e-4', '--out', out, ...TINY, '--json'), /^penx: error: .*nosuch/m);
+    expect(readdirSync(out)).toEqual(['l1_1e-4']);
+  }, 60_000);
+
+  it('train of a run that diverges: the document still, with where it stopped; exit 1', async () => {
+    const r = await penx('train', '--penalty', 'l2:1e38', '--name', 'd', '--epochs', '1', '--out', out, ...TINY, '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^penx: stopped: the penalty loss became NaN or infinite at epoch 1, batch 1/m);
+    const run = documentOf<FolderDoc>(r.stdout).runs[0]!;
+    expectRunOnDisk(run, join(out, 'd'));
+    expect(run).toMatchObject({ epoch: 0, stopped: { epoch: 1, batch: 1 } });
+  }, 120_000);
+});
+
+describe('penx compare --json', () => {
+  const out = join(root, 'cmp');
+  const dir = join(out, 'c');
+  const names = ['none', 'l1_1e-4'];
+
+  it('compare: the comparison folder, its own files, each run as written', async () => {
+    const r = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', '--out', out, '--name', 'c', ...TINY, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = documentOf<FolderDoc>(r.stdout);
+    expect(doc).toMatchObject({ out, kind: 'comparison', dir });
+    expect(doc.files).toContain(join(dir, 'compare.json'));
+    expect(doc.files).toContain(join(dir, 'report.html'));
+    expect([...doc.files!].sort()).toEqual(filesBelow(dir, names));
+    expect(doc.runs.map((run) => run.name)).toEqual(names);
+    for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
+    expect(r.stderr).toMatch(/^report: /m);
+  }, 180_000);
+});
+
+describe('penx start --json', () => {
+  // The job itself takes minutes (npm start, run by hand); its document is penx compare's (compareRuns).
+  it("refusing the user's figures/runs/quickstart prints no document", async () => {
+    const cwd = join(root, 'project');
+    const quick = join(cwd, 'figures', 'runs', 'quickstart');
+    mkdirSync(quick, { recursive: true });
+    writeFileSync(join(quick, 'notes.txt'), 'mine');
+    expectRefused(await penxWith({ cwd }, 'start', '--json'), /^penx: error: refusing to delete figures\/runs\/quickstart/m);
+    expect(readdirSync(quick)).toEqual(['notes.txt']);
+  });
+});
