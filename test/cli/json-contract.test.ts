@@ -1,5 +1,5 @@
 /**
- * `--json` of the commands that write folders (train, compare, start): stdout is
+ * `--json` of the commands that write folders (train, compare, a local sweep, start): stdout is
  * one JSON document, printed at the end, saying what is on disk — each run's folder, its final scores
  * exactly as run.json records them, whether it diverged or ended early, and every file penx wrote
  * (absolute paths, checked against the files really there). A refused command prints no document:
@@ -116,6 +116,30 @@ describe('penx compare --json', () => {
     for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
     expect(r.stderr).toMatch(/^report: /m);
   }, 180_000);
+});
+
+describe('penx sweep --json on this machine', () => {
+  const out = join(root, 'sweeps');
+  const dir = join(out, 's');
+
+  it('the sweep folder, its own files, each run with its state, as written', async () => {
+    const grid = ['--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1'];
+    const r = await penxWith({ env: { PENX_TEST_WORKERS: '1' } }, 'sweep', ...grid, '--epochs', '1', ...TINY, '--out', out, '--name', 's', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = documentOf<FolderDoc>(r.stdout);
+    expect(doc).toMatchObject({ out, kind: 'sweep', dir });
+    expect(doc.files).toContain(join(dir, 'sweep.json'));
+    expect([...doc.files!].sort()).toEqual(filesBelow(dir, ['l1_1e-4_seed=1']));
+    expect(doc.runs.map((run) => [run.name, run.state])).toEqual([['l1_1e-4_seed=1', 'done']]);
+    expectRunOnDisk(doc.runs[0]!, join(dir, 'l1_1e-4_seed=1'));
+  }, 180_000);
+
+  it('--json with --queue but not --status is refused, no document', async () => {
+    expectRefused(
+      await penx('sweep', '--queue', 'redis://127.0.0.1:1', '--json'),
+      /^penx: error: --json goes with --status on a queue, or with a sweep on this machine/m,
+    );
+  });
 });
 
 describe('penx start --json', () => {

@@ -1,9 +1,11 @@
 /** What `penx sweep` prints: a sweep's runs from their folders, or from the queue. */
 
+import { join, resolve } from 'node:path';
 import type { SweepRecord } from 'penalty-explorer/node';
 import type { RunOnQueue, SweepStatus } from '../../experiment/sweep-queue.ts';
 import type { RunState } from '../../experiment/sweep-state.ts';
 import { table } from '../table.ts';
+import { folderJson, hasRecord, runJson } from './run-json.ts';
 
 const scores = (s: RunState) => {
   const last = s.state === 'done' || s.state === 'failed' ? s.record?.epochs.at(-1) : undefined;
@@ -19,6 +21,24 @@ export function printRuns(record: SweepRecord, states: readonly RunState[]): voi
       record.runs.map((r, i) => [r.name, what(states[i]!), ...scores(states[i]!)]),
     ),
   );
+}
+
+/**
+ * `--json` of a sweep on this machine: `{ out, kind: 'sweep', dir, files, runs }`, every run of the
+ * grid in order with its `state` (done, failed with its `reason`, partial, new) and, when it has a
+ * run.json, the run's fields (run-json.ts), else its `name` and `dir`.
+ */
+export function sweepJson(out: string, dir: string, record: SweepRecord, states: readonly RunState[]): object {
+  const runs = record.runs.map((r, i) => {
+    const s = states[i]!;
+    const runDir = join(dir, r.name);
+    return {
+      state: s.state,
+      ...(s.state === 'failed' ? { reason: s.reason } : {}),
+      ...(hasRecord(runDir) ? runJson(runDir) : { name: r.name, dir: resolve(runDir) }),
+    };
+  });
+  return { out: resolve(out), ...folderJson('sweep', dir, []), runs };
 }
 
 /** A run's progress on the queue: `epoch 3/40 35%; after epoch 2: acc 0.9812, |w|<1e-3 12.3%`, or `40 epochs (resumed after 12)` when done. */

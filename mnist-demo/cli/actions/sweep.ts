@@ -5,6 +5,7 @@
  *   flags ─► grid (every spec bound) + the shared settings (checked) ─► the sweep record
  *     local (default) ─► --jobs, --threads checked, the dashboard started ─► the folder taken (--force:
  *       what penx wrote deleted) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
+ *       ─► the runs' table (--json: one JSON document, sweep-print.ts)
  *     --queue URL     ─► on the BullMQ queue (sweep-queue-actions.ts): followed, or --detach
  *     --status / --remove with --queue ─► what the queue holds of the sweep
  */
@@ -39,10 +40,11 @@ import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { type RunState, runState, settingsDiffer } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
 import { checkServe, parseExperiment } from './parse-experiment.ts';
 import { dashboardFor, keepServing } from './serve.ts';
-import { printRuns } from './sweep-print.ts';
+import { printRuns, sweepJson } from './sweep-print.ts';
 import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
 
 export interface SweepFlags extends ExperimentFlags {
@@ -127,7 +129,8 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     throw new UsageError(
       `--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`,
     );
-  if (flags.json && !flags.status) throw new UsageError('--json goes with --status');
+  if (flags.json && flags.queue !== undefined && !flags.status)
+    throw new UsageError('--json goes with --status on a queue, or with a sweep on this machine (no --queue)');
   if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
   if (flags.queue !== undefined && flags.force)
@@ -135,9 +138,19 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   checkServe(flags);
   if (flags.queue !== undefined && flags.serve !== undefined)
     throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
-  const record = await recordOf(flags, name);
-  if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
-  return sweepLocally(record, flags);
+  // A sweep on this machine with --json: one JSON document at the end (sweep-print.ts), also when a run failed (exit 1).
+  let local: { readonly record: SweepRecord; readonly states: readonly RunState[] } | undefined;
+  return withJson(
+    flags.json,
+    async () => {
+      const record = await recordOf(flags, name);
+      if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
+      const { code, states } = await sweepLocally(record, flags);
+      local = { record, states };
+      return code;
+    },
+    () => local && sweepJson(flags.out, join(flags.out, name), local.record, local.states),
+  );
 }
 
 /**
@@ -165,7 +178,8 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
   return stop;
 }
 
-async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<number> {
+/** Train the sweep's runs not finished on this machine: the exit code (1 when a run failed) and where each run stands at the end. */
+async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ code: number; states: RunState[] }> {
   const dir = join(flags.out, record.name);
   // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
   const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
@@ -209,5 +223,5 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<num
   const crashed = [...outcomes.values()].filter((o) => o.kind === 'failed').length;
   console.log(`report: ${join(dir, 'report.html')}`);
   if (dashboard) await keepServing(dashboard);
-  return crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0;
+  return { code: crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0, states: final };
 }

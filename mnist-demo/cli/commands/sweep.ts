@@ -24,7 +24,10 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
       .option('--queue <url>', `put the runs on ${QUEUE}, for penx worker processes to train, and follow them`)
       .option('--detach', 'with --queue: put the runs on the queue and return')
       .option('--status', 'with --queue: how many runs of the sweep are done, running, waiting and failed, and each run')
-      .option('--json', 'with --status: one JSON object')
+      .option(
+        '--json',
+        "one JSON object: with --status, the queue's runs; on this machine, at the end, the sweep folder and each run with its state, final scores and files (progress on stderr)",
+      )
       .option('--remove', 'with --queue: take the sweep (its waiting, finished and failed runs, and its name) off the queue'),
     {
       name: "the sweep folder name and the sweep's name on a queue (default: sweep); with --status or --remove, the sweep to look at",
