@@ -1,5 +1,5 @@
 /**
- * `--json` of the commands that write folders (train, compare, a local sweep, start): stdout is
+ * `--json` of the commands that write folders (train, compare, a local sweep, start, plot): stdout is
  * one JSON document, printed at the end, saying what is on disk — each run's folder, its final scores
  * exactly as run.json records them, whether it diverged or ended early, and every file penx wrote
  * (absolute paths, checked against the files really there). A refused command prints no document:
@@ -68,7 +68,7 @@ function expectRefused(r: { code: number; stdout: string; stderr: string }, mess
   expect(r.stderr).toMatch(message);
 }
 
-describe('penx train --json', () => {
+describe('penx train --json, then penx plot --json on the same run', () => {
   const out = join(root, 'runs');
   const dir = join(out, 'l1_1e-4');
 
@@ -84,8 +84,19 @@ describe('penx train --json', () => {
     expect(r.stderr).toMatch(/^done: 1 epochs/m);
   }, 120_000);
 
-  it('a refusal prints no document: train with a bad penalty', async () => {
+  it('plot: the run redrawn, as written', async () => {
+    const r = await penx('plot', dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = documentOf<{ folders: FolderDoc[] }>(r.stdout);
+    expect(doc.folders).toHaveLength(1);
+    expect(doc.folders[0]).toMatchObject({ kind: 'run', dir });
+    expectRunOnDisk(doc.folders[0]!.runs[0]!, dir);
+    expect(r.stderr).toMatch(/^redrew /m);
+  }, 60_000);
+
+  it('refusals print no document: train with a bad penalty, plot of a folder that is no run', async () => {
     expectRefused(await penx('train', '--penalty', 'nosuch:1e-4', '--out', out, ...TINY, '--json'), /^penx: error: .*nosuch/m);
+    expectRefused(await penx('plot', root, '--json'), /^penx: error: .*has neither run\.json nor compare\.json/m);
     expect(readdirSync(out)).toEqual(['l1_1e-4']);
   }, 60_000);
 
@@ -99,7 +110,7 @@ describe('penx train --json', () => {
   }, 120_000);
 });
 
-describe('penx compare --json', () => {
+describe('penx compare --json, then penx plot --json on the comparison', () => {
   const out = join(root, 'cmp');
   const dir = join(out, 'c');
   const names = ['none', 'l1_1e-4'];
@@ -116,6 +127,15 @@ describe('penx compare --json', () => {
     for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
     expect(r.stderr).toMatch(/^report: /m);
   }, 180_000);
+
+  it('plot: the comparison and its runs redrawn, as written', async () => {
+    const r = await penx('plot', dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const [folder] = documentOf<{ folders: FolderDoc[] }>(r.stdout).folders;
+    expect(folder).toMatchObject({ kind: 'comparison', dir });
+    expect([...folder!.files!].sort()).toEqual(filesBelow(dir, names));
+    for (const run of folder!.runs) expectRunOnDisk(run, join(dir, run.name));
+  }, 120_000);
 });
 
 describe('penx sweep --json on this machine', () => {

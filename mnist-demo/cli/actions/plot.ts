@@ -14,7 +14,7 @@
  *      (a run being trained is refused); a record file: its new folder claimed (a folder with
  *      content is refused untouched) and the record written in it
  *   ─► figures and report drawn (reading never imports code); a comparison says on stderr each
- *      run it draws, then its own figures
+ *      run it draws, then its own figures ─► with --json, one JSON document: the folders drawn
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -40,8 +40,10 @@ import {
   useQuietCpu,
   writeRunJson,
 } from 'penalty-explorer/node';
+import { withJson } from '../json.ts';
 import { wholeNumber, wholeNumbers } from '../numbers.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
+import { folderJson } from './run-json.ts';
 
 export interface PlotFlags {
   readonly bins?: string;
@@ -54,6 +56,8 @@ export interface PlotFlags {
   readonly overlayEpochs?: string;
   /** A comparison's prune curves side by side, e.g. `10,20,40`, or `all`. */
   readonly pruneEpochs?: string;
+  /** One JSON document at the end: the folders drawn, their runs and files. */
+  readonly json?: boolean;
 }
 
 /** The flag of each epoch option of a comparison. */
@@ -114,9 +118,37 @@ function checkTarget(t: Target): void {
   if (t.kind === 'comparison') for (const n of t.names) checkOwnFolder(join(t.dir, n), 'run');
 }
 
-/** Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). */
+/**
+ * Redraw each folder: a comparison (compare.json) with its runs, or one run (run.json). `--json`:
+ * one JSON document at the end, `{ folders: [{ kind: 'run' | 'comparison', dir, files?, runs }] }`
+ * (run-json.ts), each folder in the order given.
+ */
 export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Promise<void> {
-  const binning = binningOf(flags);
+  let targets: readonly Target[] = [];
+  await withJson(
+    flags.json,
+    async () => {
+      targets = readTargets(dirs, flags);
+      await drawTargets(targets, flags);
+    },
+    () => ({
+      folders: targets.map((t) =>
+        t.kind === 'comparison'
+          ? folderJson(
+              'comparison',
+              t.dir,
+              t.names.map((n) => join(t.dir, n)),
+            )
+          : folderJson('run', t.dir),
+      ),
+    }),
+  );
+}
+
+/** Every record read and every folder judged before the first is drawn: a refused command changes nothing. */
+function readTargets(dirs: readonly string[], flags: PlotFlags): Target[] {
+  // --bins and --range checked first, before any record is read.
+  binningOf(flags);
   if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
     throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
   }
@@ -132,8 +164,13 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
     const gaps = t.kind === 'comparison' ? epochGaps(t.runs, epochs) : [];
     if (gaps.length) throw new UsageError(`${t.dir}: ${gaps.map((g) => epochGapText(g, EPOCH_FLAGS[g.option])).join('; ')}`);
   }
-  // Every folder judged before the first is drawn: a refused command changes nothing.
   for (const t of targets) checkTarget(t);
+  return targets;
+}
+
+async function drawTargets(targets: readonly Target[], flags: PlotFlags): Promise<void> {
+  const binning = binningOf(flags);
+  const epochs = comparisonEpochsOf(flags);
   // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   const options = { all: true, ...(binning ? { binning } : {}) };

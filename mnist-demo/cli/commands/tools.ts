@@ -34,6 +34,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       '--prune-epochs <list>',
       "a comparison's prune-curve.png: the curves measured after these epochs side by side, e.g. 10,20,40, or all (default each run's latest)",
     )
+    .option('--json', 'at the end, print one JSON object: each folder drawn, its runs with their final scores, and its files (progress on stderr)')
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
 
   program
