@@ -7,6 +7,7 @@ import { splitSpecList } from '../../src/index.ts';
 import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
 import { bitsOf, plainTfjsPredict } from '../fixtures/portable/plain-tfjs.ts';
 import { penx, TINY } from './run-penx.ts';
+import { filesBelow } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -69,6 +70,11 @@ describe('proximal penalties and penx prune on a tiny run', () => {
       expect(Buffer.from(w.values.buffer).equals(Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength)), w.name).toBe(true);
     });
     expect(JSON.parse(readFileSync(join(dir, 'pruned', 'prune.json'), 'utf8'))).toMatchObject({ level: expected.level });
+    // --json lists every file it wrote, prune.json too, by absolute path: exactly those in the output folder.
+    const written = JSON.parse(r.stdout) as { out: string; files: string[] };
+    expect(written.out).toBe(join(dir, 'pruned'));
+    expect(written.files).toContain(join(dir, 'pruned', 'prune.json'));
+    expect([...written.files].sort()).toEqual(filesBelow(join(dir, 'pruned')));
 
     // The pruned model, and (with --portable) the checkpoint's, load in plain TF.js and predict what this package's loadModel predicts.
     await tf.setBackend('cpu');

@@ -10,8 +10,9 @@
  *   cannot read: a DataError, exit 2, nothing written) ─► the output folder claimed
  *   ─► that level's pruning applied ─► <out>/model/ (portable: plain TF.js loads it; loadModel puts
  *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
+ *   ─► what was written said (--json: prune.json's fields, the folder and every file written, one JSON document)
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   checkFolder,
   checkpointDir,
@@ -40,7 +41,9 @@ import {
   writeFileAtomic,
   writeSparseWeights,
 } from 'penalty-explorer/node';
+import { printJson } from '../json.ts';
 import { numberFlag } from '../numbers.ts';
+import { filesWritten } from './run-json.ts';
 
 export interface PruneFlags {
   readonly maxDrop: string;
@@ -49,7 +52,7 @@ export interface PruneFlags {
   readonly json?: boolean;
 }
 
-/** What `penx prune` did, as `--json` prints it and `prune.json` keeps it. */
+/** What `penx prune` did, as `prune.json` keeps it; `--json` prints it with `out` and `files` (every file written, prune.json too), absolute. */
 export interface PruneResult {
   readonly run: string;
   readonly epoch: number;
@@ -165,7 +168,7 @@ async function writePruned(
   };
   await writeFileAtomic(join(out, 'prune.json'), JSON.stringify(result, null, 1));
   if (flags.json) {
-    console.log(JSON.stringify(result, null, 1));
+    printJson({ ...result, out: resolve(out), files: filesWritten(out) });
     return;
   }
   console.log(
