@@ -5,7 +5,7 @@
  * (absolute paths, checked against the files really there). A refused command prints no document:
  * exit 2, one message on stderr, as the other --json commands do.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,8 +38,26 @@ interface FolderDoc {
   readonly runs: RunDoc[];
 }
 
+/** Every document parsed, for the README's check at the end. */
+const seen: object[] = [];
+
 /** stdout as the one JSON document it must be (JSON.parse refuses anything before or after it). */
-const documentOf = <T>(stdout: string): T => JSON.parse(stdout) as T;
+function documentOf<T extends object>(stdout: string): T {
+  const doc = JSON.parse(stdout) as T;
+  seen.push(doc);
+  return doc;
+}
+
+/** The keys of a document's objects, nested (not those of a run's `sparsity`, `stopped` or `endedEarly`, which run.json defines). */
+function keysOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      if (!['sparsity', 'stopped', 'endedEarly'].includes(k)) keysOf(v, into);
+    }
+  return into;
+}
 
 /** A run of the document checked against its folder: the scores as run.json has them, the files as they are on disk. */
 function expectRunOnDisk(run: RunDoc, dir: string): void {
@@ -171,5 +189,18 @@ describe('penx start --json', () => {
     writeFileSync(join(quick, 'notes.txt'), 'mine');
     expectRefused(await penxWith({ cwd }, 'start', '--json'), /^penx: error: refusing to delete figures\/runs\/quickstart/m);
     expect(readdirSync(quick)).toEqual(['notes.txt']);
+  });
+});
+
+describe("the README's Scripting section", () => {
+  it('names every field the documents above hold', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Scripting'), readme.indexOf('## Reliability'));
+    expect(seen.length).toBeGreaterThan(0);
+    // A field is named in code: alone (`files`) or in a shape (`{ out, kind: "run", dir, runs: [run] }`).
+    const spans = section.match(/`[^`\n]+`/g) ?? [];
+    const named = (k: string) => spans.some((span) => new RegExp(`\\b${k}\\b`).test(span));
+    const missing = [...keysOf(seen)].filter((k) => !named(k));
+    expect(missing).toEqual([]);
   });
 });
