@@ -1,20 +1,31 @@
 /**
- * Ctrl-C on the command line:
+ * Ctrl-C (SIGINT) and SIGTERM on the command line, alike but for the exit code (130 and 143,
+ * 128 + the signal's number, that of the first signal):
  *
- *   outside a run (nothing to stop cleanly) ─► the `interrupted` line, exit 130 at once
- *   during a run (`during`) ─► 1st SIGINT: the run's signal aborted; `fit` stops at its next safe
- *     point (after the current batch) and the command ends with the `interrupted` line, exit 130
+ *   outside a run (nothing to stop cleanly) ─► the `interrupted` line, exit at once
+ *   during a run (`during`) ─► 1st signal: the run's signal aborted; `fit` stops at its next safe
+ *     point (after the current batch), its folder's lock released, and the command ends with the
+ *     `interrupted` line: the run folder is as its last checkpoint left it, resumable
  *     user code running then (a penalty that never returns) ─► interrupted by the guard
- *     (src/spec/guard.ts), which uses the signal up: `userCodeInterrupted` counts it as the 1st
- *   ─► 2nd SIGINT ─► exit 130 at once
+ *     (src/user-modules/guard.ts) on SIGINT only, which uses the signal up: `userCodeInterrupted`
+ *     counts it as the 1st (SIGTERM cannot reach code that never returns: SIGINT or SIGKILL can)
+ *   ─► 2nd signal ─► exit at once (a lock is released at the process's exit)
  *
  * Nothing is half-written either way: every file goes through a temporary name and a rename.
  */
+
+/** The signals a command stops on, and the conventional exit code of each (128 + its number). */
+export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** A signal a command stops on. */
+export type StopSignal = keyof typeof STOP_SIGNALS;
 
 /** The process's Ctrl-C handling (one per process; `main` installs it). */
 export class Interrupts {
   private controller: AbortController | undefined;
   private asked = false;
+  /** The first signal received (its exit code is the command's). */
+  private first: StopSignal | undefined;
 
   constructor(
     /** Ends the process. */
@@ -25,21 +36,28 @@ export class Interrupts {
     private readonly howToContinue: () => string,
   ) {}
 
-  /** What SIGINT does. */
-  onSignal(): void {
+  /** What SIGINT (or SIGTERM) does. */
+  onSignal(signal: StopSignal = 'SIGINT'): void {
+    this.first ??= signal;
     if (this.controller && !this.asked) {
       this.asked = true;
-      this.say('\npenx: stopping at the next safe point; Ctrl-C again to stop at once');
+      this.say(`\npenx: stopping at the next safe point; ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to stop at once`);
       this.controller.abort();
       return;
     }
     this.say(`\n${this.stoppedText()}`);
-    this.exit(130);
+    this.exit(this.exitCode());
   }
 
   /** SIGINT was used up interrupting user code: the run stops; the next SIGINT exits at once. */
   userCodeInterrupted(): void {
+    this.first ??= 'SIGINT';
     this.asked = true;
+  }
+
+  /** The exit code of a stopped command: that of the first signal (130 for SIGINT, 143 for SIGTERM). */
+  exitCode(): number {
+    return STOP_SIGNALS[this.first ?? 'SIGINT'];
   }
 
   /** Run `work` as a run that a first SIGINT stops at its next safe point (through `signal`). */
@@ -62,12 +80,12 @@ export class Interrupts {
 
 let installed: Interrupts | undefined;
 
-/** Make `interrupts` the process's (main does, with SIGINT routed to it). */
+/** Make `interrupts` the process's (main does, with SIGINT and SIGTERM routed to it). */
 export function installInterrupts(interrupts: Interrupts): void {
   installed = interrupts;
 }
 
-/** Run `work` as a run a first Ctrl-C stops cleanly (with no Interrupts installed, as in tests calling actions: never stopped). */
+/** Run `work` as a run a first Ctrl-C or SIGTERM stops cleanly (with no Interrupts installed, as in tests calling actions: never stopped). */
 export function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   return installed ? installed.during(work) : work(new AbortController().signal);
 }

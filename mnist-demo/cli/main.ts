@@ -7,7 +7,7 @@
  *                                   ├─ the library's errors, by class (EXIT_CODES) ──► one message on stderr, exit 2
  *                                   │    UsageError, SpecError, DataError, IOError (bad input: what was wrong, what would be right)
  *                                   ├─ DivergedError (NaN loss) ──► one message on stderr, exit 1
- *                                   └─ InterruptedError (Ctrl-C, see interrupts.ts) ──► how to continue, exit 130
+ *                                   └─ InterruptedError (Ctrl-C or SIGTERM, see interrupts.ts) ──► how to continue, exit 130 (143)
  *
  * Every message shown passes through `redactCredentials`: a password in a URL is never printed.
  * Only `penalty-explorer/errors` (no TF.js) is loaded up front; the library itself when an action runs.
@@ -28,7 +28,7 @@ import {
 import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
-import { Interrupts, installInterrupts } from './interrupts.ts';
+import { Interrupts, installInterrupts, STOP_SIGNALS, type StopSignal } from './interrupts.ts';
 
 /** The exit code of each class of the library's errors: all of them bad input, said in one message. */
 const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
@@ -65,15 +65,16 @@ function folderRemedy(command: string | undefined, err: FolderExistsError | Fold
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
-  // Ctrl-C: a run stops at its next safe point (a second Ctrl-C exits at once), with one line saying
-  // how to continue, exit code 130; user code that never returns is interrupted by the guard.
+  // Ctrl-C or SIGTERM: a run stops at its next safe point (a second signal exits at once), its lock
+  // released, with one line saying how to continue, exit code 130 (SIGTERM: 143); user code that
+  // never returns is interrupted by the guard (on SIGINT).
   const interrupts = new Interrupts(
     (code) => process.exit(code),
     (line) => console.error(line),
     () => redactCredentials(interruptNote(argv)),
   );
   installInterrupts(interrupts);
-  process.on('SIGINT', () => interrupts.onSignal());
+  for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(signal, () => interrupts.onSignal(signal));
   const say = (line: string) => console.error(redactCredentials(line));
   const program = new Command('penx')
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
@@ -122,7 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (err instanceof InterruptedError) {
       say(interrupts.stoppedText());
-      return 130;
+      return interrupts.exitCode();
     }
     // A fault of penx itself: its stack, with any password in it hidden.
     say(redactCredentials((err as Error)?.stack ?? String(err)));

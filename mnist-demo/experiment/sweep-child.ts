@@ -55,9 +55,10 @@ export function trainInChild(task: Omit<SweepTask, 'parent'>, onMessage: (m: Chi
   const child = spawn(process.execPath, [...selfCommand(), 'sweep-run', JSON.stringify({ ...task, parent: process.pid })], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  // This process ending (Ctrl-C, an error) ends the child too, even one stuck in user code that
-  // cannot see its parent go (SIGTERM's default action needs no JavaScript).
-  const stopChild = () => child.kill('SIGTERM');
+  // This process ending (Ctrl-C, SIGTERM, an error) ends the child too: SIGINT stops it at its
+  // next safe point, its lock released, even one stuck in user code that cannot see its parent go
+  // (the guard's watchdog interrupts that on SIGINT; a SIGTERM handler could not run).
+  const stopChild = () => child.kill('SIGINT');
   process.on('exit', stopChild);
   child.once('close', () => process.off('exit', stopChild));
   let resumedAfter = 0;

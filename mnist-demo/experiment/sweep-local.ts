@@ -5,10 +5,13 @@
  *   runs ─► state of each folder: done (skip) · failed (skip; NaN again if retrained) · partial (resume) · new
  *        ─► `jobs` slots, each: next run ─► child process (sweep-child.ts) ─► outcome ─► onFinished
  *           (a failure not of the run's settings, e.g. a crash, is tried once more)
+ *   `signal` aborted (Ctrl-C, SIGTERM) ─► no run started; each running child sent SIGINT (it stops at
+ *        its next safe point, its lock released) and awaited ─► InterruptedError
  */
 import { join } from 'node:path';
+import { InterruptedError } from 'penalty-explorer/errors';
 import type { SweepRecord, SweepRun } from 'penalty-explorer/node';
-import { type ChildMessage, type ChildOutcome, trainInChild } from './sweep-child.ts';
+import { type ChildMessage, type ChildOutcome, type TrainingChild, trainInChild } from './sweep-child.ts';
 
 /** How a local sweep is run and shown. */
 export interface LocalSchedule {
@@ -22,6 +25,8 @@ export interface LocalSchedule {
   onFinished(run: SweepRun, outcome: ChildOutcome): Promise<void>;
   /** Messages of a run's child, as they come. */
   onMessage?(run: SweepRun, message: ChildMessage): void;
+  /** Stops the sweep once aborted: running runs stopped at their next safe point, no more started. */
+  readonly signal?: AbortSignal;
 }
 
 /** How long a run that failed for a reason not in its settings waits before its second (last) try. */
@@ -38,29 +43,52 @@ export async function runLocally(record: SweepRecord, dir: string, todo: readonl
   const waiting = [...todo];
   const threads = threadsPerRun(schedule.threads, schedule.jobs);
   let finishing = Promise.resolve();
+  const running = new Set<TrainingChild>();
+  const { signal } = schedule;
+  const stop = () => {
+    waiting.length = 0;
+    for (const child of running) child.process.kill('SIGINT');
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   const slot = async () => {
-    for (let run = waiting.shift(); run; run = waiting.shift()) {
+    for (let run = signal?.aborted ? undefined : waiting.shift(); run; run = waiting.shift()) {
       const index = record.runs.indexOf(run) + 1;
       const label = `[${index}/${record.runs.length} ${run.penalty} seed=${run.seed}]`;
       const current = run;
-      const train = () =>
-        trainInChild(
+      const train = async () => {
+        const child = trainInChild(
           { run: current, settings: record.settings, dir: join(dir, current.name), threads, label },
           (m) => schedule.onMessage?.(current, m),
           schedule.onLine,
-        ).outcome;
+        );
+        running.add(child);
+        try {
+          return await child.outcome;
+        } finally {
+          running.delete(child);
+        }
+      };
       let outcome = await train();
+      // Stopped on request: not a failure of the run, which resumes next time.
+      if (signal?.aborted) break;
       // A failure not of the run's settings (a crash, its folder still held by a process that is going away) gets one more try.
       if (outcome.kind === 'failed' && !outcome.settings) {
         schedule.onLine(`${label} ${outcome.message}; trying once more in ${RETRY_MS / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        if (signal?.aborted) break;
         outcome = await train();
+        if (signal?.aborted) break;
       }
       outcomes.set(run.name, outcome);
       finishing = finishing.then(() => schedule.onFinished(current, outcome));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(schedule.jobs, todo.length) }, slot));
+  try {
+    await Promise.all(Array.from({ length: Math.min(schedule.jobs, todo.length) }, slot));
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
   await finishing;
+  if (signal?.aborted) throw new InterruptedError('the sweep was stopped');
   return outcomes;
 }

@@ -139,7 +139,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   worker.on('lockRenewalFailed', (ids) => {
     for (const id of ids) {
       lost.add(id);
-      children.get(id)?.process.kill('SIGTERM');
+      // At once, not at its next safe point: another worker may be training the run already (it
+      // takes the folder's lock over, which this child leaves behind).
+      children.get(id)?.process.kill('SIGKILL');
     }
   });
   // When a sweep's last run ends (done, or failed for good), draw its figures.
@@ -166,7 +168,8 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     name,
     stop: async () => {
       stopping = true;
-      for (const child of children.values()) child.process.kill('SIGTERM');
+      // SIGINT: even a child stuck in user code stops (the guard's watchdog), its lock released.
+      for (const child of children.values()) child.process.kill('SIGINT');
       await worker.close();
       await queue.close();
       for (const stop of opened.values()) stop();

@@ -55,6 +55,7 @@ export async function startDashboard(dir: string, flags: ServeFlags, portFlag = 
  */
 export function serveUntilStopped(dashboard: Listening): Promise<void> {
   process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   return new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -40,6 +40,7 @@ import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { type RunState, runState, settingsDiffer } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
 import { checkServe, parseExperiment } from './parse-experiment.ts';
@@ -205,18 +206,22 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ c
       `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`,
   );
   const failures = new Map<string, string>();
-  const outcomes = await runLocally(record, dir, todo, {
-    jobs,
-    threads,
-    onLine: (line) => process.stderr.write(`${line}\n`),
-    onFinished: async (run, outcome) => {
-      console.error(
-        outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`,
-      );
-      if (outcome.kind === 'failed') failures.set(run.name, outcome.message);
-      await drawSweep(dir, record, failures);
-    },
-  });
+  // Ctrl-C or SIGTERM stops the running runs at their next safe point (resumed by the same command).
+  const outcomes = await interruptible((signal) =>
+    runLocally(record, dir, todo, {
+      signal,
+      jobs,
+      threads,
+      onLine: (line) => process.stderr.write(`${line}\n`),
+      onFinished: async (run, outcome) => {
+        console.error(
+          outcome.kind === 'done' ? `[${run.name}] done: test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}` : `[${run.name}] failed: ${outcome.message}`,
+        );
+        if (outcome.kind === 'failed') failures.set(run.name, outcome.message);
+        await drawSweep(dir, record, failures);
+      },
+    }),
+  );
   // Runs that failed here are shown failed (with why), not as not started or under way.
   const final = await drawSweep(dir, record, failures);
   printRuns(record, final);

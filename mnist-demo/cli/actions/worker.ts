@@ -25,8 +25,9 @@ export async function worker(flags: WorkerFlags): Promise<void> {
     log: (line) => console.log(line),
     onLine: (line) => console.error(line),
   });
-  // This command's own stop replaces the command line's Ctrl-C handling (which exits at once).
+  // This command's own stop replaces the command line's Ctrl-C and SIGTERM handling (which exits at once).
   process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`worker ${w.name}: ${signal}: putting its runs back on the queue and stopping (again to stop at once)`);
