@@ -4,6 +4,7 @@
  * byte is written or deleted (`--force` deletes, so a refusal after it would lose a finished run).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,37 @@ describe('penx train refused on a late-checked value', () => {
       const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', join(parent, 'runs'), ...flag);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
+      expect(tree(parent)).toEqual({});
+      expect(statSync(parent).mtime).toEqual(stamp);
+    },
+    60_000,
+  );
+});
+
+describe('--serve PORT on a port another process holds (found only when listening)', () => {
+  let held: Server | undefined;
+  let port = 0;
+  beforeAll(async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    held = server;
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => held?.close());
+
+  it.each<[string, string[]]>([
+    ['train', ['train', '--penalty', 'l1:1e-4']],
+    ['compare', ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c']],
+    ['sweep', ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1', '--name', 's']],
+  ])(
+    '%s: exit 2 naming the port, the output folder never made (its parent not even touched)',
+    async (_name, command) => {
+      const parent = mkdtempSync(join(root, 'port-'));
+      const stamp = new Date('2020-01-01T00:00:00Z');
+      utimesSync(parent, stamp, stamp);
+      const r = await penx(...command, '--epochs', '1', ...TINY, '--out', join(parent, 'runs'), '--serve', String(port));
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`port ${port} is taken; give another with --serve`));
       expect(tree(parent)).toEqual({});
       expect(statSync(parent).mtime).toEqual(stamp);
     },

@@ -40,9 +40,8 @@ export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback:
   }
 }
 
-/** Starts the dashboard over `dir` and prints its address. */
+/** Starts the dashboard over `dir` (which may not exist yet: its runs are listed as they appear) and prints its address. */
 export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
   const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
   if (flags.json) console.log(JSON.stringify({ url: dashboard.url, dir: resolve(dir) }));
   else console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
@@ -71,10 +70,15 @@ export function serveUntilStopped(dashboard: Listening): Promise<void> {
 export async function serve(dir: string, flags: ServeFlags): Promise<void> {
   // The penalty-shape view evaluates penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
   await serveUntilStopped(await startDashboard(dir, flags));
 }
 
-/** `--serve [port]` / `--host` of train and compare: the dashboard over the output folder, or none. */
+/**
+ * `--serve [port]` / `--host` of train, compare and sweep: the dashboard over the output folder, or
+ * none. Called before the folder is made, so a port that is taken refuses the command with nothing
+ * written (listening is the only proof that a port is free).
+ */
 export async function dashboardFor(flags: object, dir: string): Promise<Dashboard | undefined> {
   const { serve: asked, host } = flags as { serve?: boolean | string; host?: string };
   if (asked === undefined || asked === false) return undefined;

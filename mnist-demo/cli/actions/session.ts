@@ -3,16 +3,19 @@
  * turned into tensors, the model checked, then each run trained with progress on stderr; a
  * comparison is drawn when there are several.
  *
- *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► the output folder made
+ *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► dashboard listening (--serve)
+ *   ─► the output folder made
  *   ─► run 1 … run n ─► comparison figures
  *
- * A command refused on its data or model has written nothing (not even the output folder).
+ * A command refused on its data, its model or its dashboard's port has written nothing (not even the
+ * output folder).
  */
 import { join } from 'node:path';
 import {
   type BackendInfo,
   checkFolder,
   claimFolder,
+  type Dashboard,
   drawComparison,
   hasContent,
   keptNote,
@@ -40,16 +43,21 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     const backend = await startBackend(flags);
     // The data and the model are checked before anything is written.
     const data = await prepare(exp);
+    // The dashboard listens before the folder is made: a port taken is refused with nothing written.
+    const dashboard = await dashboardFor(flags, exp.out);
     try {
       // Where the runs go: made, and writable (and removed again, while still empty, when the
       // command stops before a run is written).
       const made = makeFolder(exp.out);
       try {
-        return await trainIn(exp, runs, { flags, backend, data, signal }, comparison);
+        return await trainIn(exp, runs, { backend, data, signal, dashboard }, comparison);
       } catch (err) {
         removeMadeFolders(made);
         throw err;
       }
+    } catch (err) {
+      await dashboard?.close();
+      throw err;
     } finally {
       data.dispose();
     }
@@ -58,14 +66,14 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
 
 /** What a session's runs train with. */
 interface Session {
-  readonly flags: BackendFlags;
   readonly backend: BackendInfo;
   readonly data: Prepared;
   readonly signal: AbortSignal;
+  /** The live dashboard over the output folder (`--serve`), already listening. */
+  readonly dashboard: Dashboard | undefined;
 }
 
-async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { flags, backend, data, signal }: Session, comparison?: string): Promise<RunRecord[]> {
-  const dashboard = await dashboardFor(flags, exp.out);
+async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, data, signal, dashboard }: Session, comparison?: string): Promise<RunRecord[]> {
   const set = data.set;
   const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
   const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison');

@@ -12,7 +12,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
-  type Dashboard,
   hasContent,
   IOError,
   keptNote,
@@ -185,10 +184,11 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ c
   // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
   const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
   const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
-  const made = makeFolder(flags.out);
-  let dashboard: Dashboard | undefined;
+  // Listening first: a port taken is refused before any folder is made.
+  const dashboard = await dashboardFor(flags, flags.out);
+  let made: string[] = [];
   try {
-    dashboard = await dashboardFor(flags, flags.out);
+    made = makeFolder(flags.out);
     // The sweep's folder stays listed for this process (its figures are redrawn after every run).
     await claimSweepFolder(dir, record, flags.force === true);
   } catch (err) {
