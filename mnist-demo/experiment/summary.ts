@@ -29,7 +29,8 @@
  * const s = summarize([{ folder: 'figures/reference/penalties', records }], { epochs: [1, 10, 40] });
  * s.runs[1].epochs[2].spike;   // 291 for the study's L1 after 40 epochs (86 after 10)
  */
-import { decodeCounts, type EpochRecord, FINE_LINEAR, FINE_LOG, type FineGrid, pruneLevelWithin, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
+import { decodeCounts, type EpochRecord, FINE_LINEAR, FINE_LOG, type FineGrid, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
+import { type CurveAt, pruneLevelOf } from './prune-level.ts';
 
 /** The fine histogram's bins the monitors record and this module reads: 1000 over [−2, 2], 0.004 wide. */
 const FINE = FINE_LINEAR;
@@ -105,7 +106,8 @@ export interface Summary {
 /** A folder's records: a comparison's runs, or one run (names as the folder lists them). */
 export interface SummaryInput {
   readonly folder: string;
-  readonly records: ReadonlyArray<{ readonly name: string; readonly record: RunRecord }>;
+  /** Each run: its name, record and (for messages) its folder, by default `<folder>/<name>`. */
+  readonly records: ReadonlyArray<{ readonly name: string; readonly record: RunRecord; readonly dir?: string }>;
 }
 
 /** A histogram's counts summed over trainable weights, with its zeros, values below the grid and all values. */
@@ -178,17 +180,17 @@ export function medianAbs(snapshot: WeightsSnapshot): number | null {
   return null; // over half above the grid (|w| > 100)
 }
 
-function pruneAt(epoch: EpochRecord | WeightsSnapshot, maxDrop: number): PruneSummary | undefined {
+function pruneAt(epoch: EpochRecord | WeightsSnapshot, maxDrop: number, at: CurveAt): PruneSummary | undefined {
   const curve = 'prune' in epoch ? epoch.prune : undefined;
   if (!curve || curve.global.length === 0) return undefined;
-  const { point } = pruneLevelWithin(curve.global, maxDrop);
+  const { point } = pruneLevelOf(at, curve.global, maxDrop);
   return { level: point.level, testAcc: point.testAcc, sparseBytes: point.size.sparse, denseBytes: point.size.dense };
 }
 
 const snapshotsOf = (r: RunRecord): WeightsSnapshot[] => [r.initial, ...r.epochs];
 
-function epochSummary(s: WeightsSnapshot, maxDrop: number): Omit<EpochSummary, 'deltaToNone'> {
-  const prune = pruneAt(s, maxDrop);
+function epochSummary(s: WeightsSnapshot, maxDrop: number, at: CurveAt): Omit<EpochSummary, 'deltaToNone'> {
+  const prune = pruneAt(s, maxDrop, at);
   const fine = trainableCounts(s, 'fine', FINE); // decoded once for both measures that read it
   return {
     epoch: s.epoch,
@@ -243,7 +245,7 @@ export function summarize(inputs: readonly SummaryInput[], options: SummaryOptio
   const runs: RunSummary[] = [];
   const setups: Record<string, Setting>[] = [];
   for (const { folder, records } of inputs) {
-    for (const { name, record } of records) {
+    for (const { name, record, dir } of records) {
       const none = baselineOf(record, records);
       const noneAcc = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s.testAcc] as const) : []);
       const chosen = snapshotsOf(record).filter((s) => options.epochs === 'all' || options.epochs.includes(s.epoch));
@@ -257,7 +259,13 @@ export function summarize(inputs: readonly SummaryInput[], options: SummaryOptio
         epochs: chosen.map((s) => {
           const base = noneAcc.get(s.epoch);
           const deltaToNone = s.testAcc === null || base === undefined || base === null ? null : s.testAcc - base;
-          return { ...epochSummary(s, maxDrop), deltaToNone };
+          const at = {
+            file: `${dir ?? `${folder}/${name}`}/run.json`,
+            index: record.epochs.indexOf(s as EpochRecord),
+            scope: 'global',
+            command: 'penx summary',
+          } as const;
+          return { ...epochSummary(s, maxDrop, at), deltaToNone };
         }),
       });
     }

@@ -106,6 +106,33 @@ describe('proximal penalties and penx prune on a tiny run', () => {
     expect(bad.stderr).toMatch(/--max-drop must be accuracy points/);
   });
 
+  it('a prune curve whose level 0 has no accuracy (an edited record): penx prune and penx summary refused naming the file and the field', async () => {
+    const edited = join(root, 'edited');
+    cpSync(dir, edited, { recursive: true });
+    rmSync(join(edited, 'pruned'), { recursive: true, force: true });
+    const run = readRun(edited);
+    const [first, ...rest] = run.epochs[0]!.prune!.perLayer;
+    const prune = { ...run.epochs[0]!.prune!, perLayer: [{ ...first!, testAcc: null }, ...rest] };
+    writeFileSync(join(edited, 'run.json'), JSON.stringify({ ...run, epochs: [{ ...run.epochs[0]!, prune }] }));
+    const before = readFileSync(join(edited, 'run.json'), 'utf8');
+    const pruned = await penx('prune', edited, '--scope', 'layer');
+    expect(pruned.code, pruned.stderr).toBe(2);
+    const field = (command: string, scope: string) =>
+      new RegExp(
+        `^penx: error: ${edited}/run\\.json: epochs\\[0\\]\\.prune\\.${scope}\\[0\\]\\.testAcc is null: .*; ${command} refused: remove that curve's "prune"`,
+        'm',
+      );
+    expect(pruned.stderr).toMatch(field('penx prune', 'perLayer'));
+    expect(existsSync(join(edited, 'pruned'))).toBe(false);
+    expect(readFileSync(join(edited, 'run.json'), 'utf8')).toBe(before);
+    // Summary reads the global curve: the same edit there, beside a sound run, names the edited one.
+    writeFileSync(join(edited, 'run.json'), JSON.stringify({ ...run, epochs: [{ ...run.epochs[0]!, prune: { ...prune, global: prune.perLayer } }] }));
+    const summary = await penx('summary', dir, edited);
+    expect(summary.code, summary.stderr).toBe(2);
+    expect(summary.stderr).toMatch(field('penx summary', 'global'));
+    expect(summary.stdout).toBe('');
+  }, 60_000);
+
   it('penx prune --json refuses a run whose checkpoint is damaged: exit 2, one message on stderr, nothing on stdout, no output folder', async () => {
     const damaged = join(root, 'damaged');
     cpSync(dir, damaged, { recursive: true });

@@ -27,8 +27,8 @@ import {
   PenaltyExplorerError,
   type PrunePoint,
   type PruneScope,
-  pruneLevelWithin,
   pruneWeights,
+  RUN_JSON,
   type RunRecord,
   readRunJson,
   SPARSE_BIN,
@@ -41,6 +41,7 @@ import {
   writeFileAtomic,
   writeSparseWeights,
 } from 'penalty-explorer/node';
+import { pruneLevelOf } from '../../experiment/prune-level.ts';
 import { printJson } from '../json.ts';
 import { numberFlag } from '../numbers.ts';
 import { filesWritten } from './run-json.ts';
@@ -82,7 +83,9 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     throw new DataError(
       `${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`,
     );
-  const { point, trained } = pruneLevelWithin(flags.scope === 'layer' ? curve.perLayer : curve.global, maxDrop);
+  const scope = flags.scope === 'layer' ? 'perLayer' : 'global';
+  const at = { file: join(dir, RUN_JSON), index: record.epochs.length - 1, scope, command: 'penx prune' } as const;
+  const { point, trained } = pruneLevelOf(at, curve[scope], maxDrop);
   const out = flags.out ?? join(dir, 'pruned');
   // A run of the tool's is locked while it is read (a run being trained is refused); another folder is only read.
   const own = isToolFolder(dir, 'run');

@@ -48,7 +48,7 @@ function readInput(dir: string): SummaryInput {
   const sweep = sweepInput(dir);
   if (sweep) return sweep;
   const found = recordsIn(dir, 'penx train, penx compare or penx sweep');
-  if (found === 'run') return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir) }] };
+  if (found === 'run') return { folder: dir, records: [{ name: basename(dir), record: readRunJson(dir), dir }] };
   return { folder: dir, records: found.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
 }
 
