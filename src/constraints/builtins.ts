@@ -3,8 +3,12 @@
  * along `axis` — one axis or several (`axis=0+1+2`), negative counting from the end: for a Dense
  * kernel [in, out], axis 0 constrains each unit's incoming weights; for a Conv2D kernel
  * [h, w, in, out], `axis=0+1+2` constrains each filter (Keras's per-filter form). `perchannel=1`
- * takes the norms over every axis but the last, whatever the kernel's rank: each filter of a
- * Conv2D, each unit of a Dense — one spec for all the kernels of a model.
+ * takes the norms over every axis but the last, whatever the weight's rank: each filter of a
+ * Conv2D, each unit of a Dense — one spec for all the kernels of a model. A rank-1 weight (a bias,
+ * a vector kernel) holds one value per output channel, so there each value is its own channel and
+ * its norm is |w_i| — as its tracked channel norms and projected share count it:
+ *
+ *   maxnorm:m=1,perchannel=1 on [3, −4, 0.3]   ─► [1, −1, 0.3]   (not the vector scaled to norm 1)
  */
 
 import { SpecError } from '../errors.ts';
@@ -21,12 +25,12 @@ const perChannelParam = {
   max: 1,
   integer: true,
   quiet: true,
-  doc: '1: norms over every axis but the last (per output channel), instead of axis',
+  doc: "1: norms over every axis but the last (per output channel), instead of axis; on a rank-1 weight (a bias) each value is its channel's, norm |w_i|",
 } as const;
 
-/** The axes the norms are taken along: `axis`, or with `perchannel` every axis but the last. */
+/** The axes the norms are taken along: `axis`, or with `perchannel` every axis but the last (none for a rank-1 weight: |w_i|). */
 function normAxes(w: Tensor, axis: readonly number[], perchannel: number): readonly number[] {
-  return perchannel === 1 ? Array.from({ length: Math.max(1, w.rank - 1) }, (_, i) => i) : axis;
+  return perchannel === 1 ? Array.from({ length: w.rank - 1 }, (_, i) => i) : axis;
 }
 
 /** The message when both `perchannel=1` and an axis other than the default are given: one would be ignored. */
@@ -36,14 +40,21 @@ function axisAndPerChannel({ axis, perchannel }: { axis: readonly number[]; perc
     : undefined;
 }
 
-/** ‖w‖ along `axis` (one axis or several), kept as broadcastable dimensions. */
+/**
+ * ‖w‖ along `axis` (one axis or several), kept as broadcastable dimensions; along no axis (`[]`),
+ * each value's own norm |w_i|.
+ *
+ * @example
+ * normsAlong(tf.tensor2d([[3, 0], [4, 1]]), 0)   // [[5, 1]]
+ * normsAlong(tf.tensor1d([3, -4]), [])           // [3, 4]
+ */
 export function normsAlong(w: Tensor, axis: number | readonly number[]): Tensor {
   const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => {
     const i = a < 0 ? w.rank + a : a;
     if (i < 0 || i >= w.rank) throw new SpecError(`axis=${a} is out of range for a weight of rank ${w.rank} (shape [${w.shape}])`);
     return i;
   });
-  return tf.sqrt(tf.sum(tf.square(w), axes, true));
+  return axes.length === 0 ? tf.abs(w) : tf.sqrt(tf.sum(tf.square(w), axes, true));
 }
 
 /** w rescaled so each slice's norm n becomes `desired(n)`: w · desired / (ε + n). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CONSTRAINTS, type BuiltinConstraintName, constraint, EPSILON, SpecError, tf } from '../../src/index.ts';
+import { BUILTIN_CONSTRAINTS, type BuiltinConstraintName, constraint, EPSILON, normsAlong, SpecError, tf } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
 
 /** A 3×4 matrix as rows, and the hand computations of Keras's constraints on it. */
@@ -128,5 +128,21 @@ describe('perchannel=1: one spec for every kernel of a model', () => {
       );
     }
     expect(c.spec).toBe('maxnorm:m=0.5,axis=0,perchannel=1');
+  });
+
+  it('on a rank-1 weight (a bias, one value per output channel): each value is its channel, |w_i| bounded on its own', () => {
+    // A vector of norm 5: the whole vector's norm would scale every value (to 0.6, -0.8, 0.06, …).
+    const b = tf.tensor1d([3, -4, 0.3, -0.2]);
+    const by = (spec: string) => Array.from(constraint(spec).apply(b).dataSync());
+    expectClose(by('maxnorm:m=1,perchannel=1'), [1, -1, 0.3, -0.2], 1e-5);
+    expectClose(
+      by('unitnorm:perchannel=1'),
+      [3, -4, 0.3, -0.2].map((x) => x / (EPSILON + Math.abs(x))),
+      1e-5,
+    );
+    expectClose(by('minmaxnorm:min=0.5,max=2,perchannel=1'), [2, -2, 0.5, -0.5], 1e-5);
+    // As the tracked channel norms of a rank-1 kernel are its |w_i|, and the projected share counts each value.
+    expect(BUILTIN_CONSTRAINTS.maxnorm.params['perchannel']?.doc).toMatch(/on a rank-1 weight \(a bias\) each value is its channel's, norm \|w_i\|/);
+    expectClose(Array.from(normsAlong(b, []).dataSync()), [3, 4, 0.3, 0.2], 1e-7);
   });
 });
