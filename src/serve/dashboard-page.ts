@@ -1,4 +1,5 @@
-/** The dashboard's page: an empty frame its script fills (runs, controls, one card per view). */
+/** The dashboard's page: an empty frame its script fills (runs, controls, one card per view), with the served folder's name (`data-served`: its own runs' group). */
+import { basename, resolve } from 'node:path';
 import { esc } from '../viz/index.ts';
 
 export function dashboardPage(dir: string): string {
@@ -10,7 +11,7 @@ export function dashboardPage(dir: string): string {
 <title>penalty-explorer dashboard</title>
 <link rel="stylesheet" href="/assets/dashboard.css">
 </head>
-<body>
+<body data-served="${esc(basename(resolve(dir)) || resolve(dir))}">
 <header><h1>penalty-explorer</h1><p class="sub">runs under <code>${esc(dir)}</code> · <span id="status">loading…</span></p></header>
 <div id="layout">
 <aside id="runs" aria-label="runs"><p class="note">Pick runs to overlay (any folder).</p><div id="run-list"></div><div id="skipped" class="note" hidden></div></aside>

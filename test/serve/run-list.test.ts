@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/formats/run.ts';
@@ -74,6 +74,18 @@ describe('the dashboard’s run list', () => {
       const texts = Object.fromEntries(await page.$$eval('#run-list .epochs', (els) => els.map((e) => [e.getAttribute('data-run'), e.textContent] as const)));
       // Before, the ended-early run read '2/5', as the run still under way does.
       expect(texts).toEqual({ done: '5/5', partial: '2/5', stopped: '2/5 stopped', early: '2/5 ended early' });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'in Chromium: the runs directly in the served folder are grouped under its name, not "."',
+    async () => {
+      const { page, errors } = await openDashboard('done');
+      const legends = await page.$$eval('#run-list fieldset > legend', (els) => els.map((e) => e.textContent));
+      expect(legends).toEqual([`${basename(dir)} (served folder)`]);
       expect(errors).toEqual([]);
       await page.close();
     },

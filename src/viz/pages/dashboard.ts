@@ -8,6 +8,7 @@
  *   slider follows the newest epoch while it sits at the last one
  *
  * First choice of runs: `?runs=a,b` in the page's address, else the newest comparison (or run).
+ * The served folder's own name is the page's `document.body.dataset.served` (its runs' group).
  * After each redraw `document.body.dataset.drawn` counts up (tests wait for it).
  */
 import type { Spec } from 'vega';
@@ -66,11 +67,18 @@ export function epochsText(r: Pick<DashboardRun, 'epochs' | 'target' | 'stopped'
   return `${r.epochs}/${r.target}${r.stopped ? ' stopped' : r.endedEarly ? ' ended early' : ''}`;
 }
 
-/** The runs grouped by comparison folder (or parent folder), groups in order of first appearance. */
-export function runGroups(runs: readonly DashboardRun[]): Array<[string, DashboardRun[]]> {
+/**
+ * The runs grouped by comparison folder (or parent folder, its path under the served folder),
+ * groups in order of first appearance; the runs directly in the served folder (or the served
+ * folder itself, a run) under the served folder's own name, `served`.
+ *
+ * @example
+ * runGroups(runs, 'runs')   // [['runs (served folder)', [a]], ['cmp', [cmp/x, cmp/y]]] for ids a, cmp/x, cmp/y
+ */
+export function runGroups(runs: readonly DashboardRun[], served: string): Array<[string, DashboardRun[]]> {
   const groups = new Map<string, DashboardRun[]>();
   for (const r of runs) {
-    const g = r.comparison || (r.id.includes('/') ? r.id.slice(0, r.id.lastIndexOf('/')) : '.');
+    const g = r.comparison || (r.id.includes('/') ? r.id.slice(0, r.id.lastIndexOf('/')) : served ? `${served} (served folder)` : 'served folder');
     groups.set(g, [...(groups.get(g) ?? []), r]);
   }
   return [...groups];
@@ -142,7 +150,7 @@ function main(): void {
   const runList = () => {
     const list = $('run-list');
     list.textContent = '';
-    for (const [g, runs] of runGroups(state.runs)) {
+    for (const [g, runs] of runGroups(state.runs, document.body.dataset['served'] ?? '')) {
       const fs = document.createElement('fieldset');
       const legend = document.createElement('legend');
       legend.textContent = g;

@@ -102,8 +102,8 @@ describe('the dashboard page', () => {
   });
 
   it('groups runs by comparison or folder, and lists every layer and weight once', () => {
-    expect(runGroups(listed).map(([g, rs]) => [g, rs.map((r) => r.id)])).toEqual([
-      ['.', ['a']],
+    expect(runGroups(listed, 'runs').map(([g, rs]) => [g, rs.map((r) => r.id)])).toEqual([
+      ['runs (served folder)', ['a']],
       ['cmp', ['cmp/x', 'cmp/y']],
       ['other', ['other/z']],
     ]);
