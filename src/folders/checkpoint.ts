@@ -29,6 +29,17 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, opti
   });
 }
 
+/**
+ * Replace the record in `runDir`'s checkpoint with `run`, the record of the same weights made
+ * complete (a run a callback ended: the prune curve measured after its last epoch, which came
+ * after the checkpoint was written), so a continuation of it starts from the complete record.
+ * Nothing when the run has no checkpoint.
+ */
+export async function updateCheckpointRecord(runDir: string, run: RunRecord): Promise<void> {
+  const dir = checkpointDir(runDir);
+  if (dir) await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(run));
+}
+
 export interface Checkpoint {
   readonly run: RunRecord;
   /** Put the saved weights and optimiser state into a freshly built model and optimiser. */

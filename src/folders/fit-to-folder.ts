@@ -13,7 +13,8 @@
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
  *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`, known
- *      only once fit returns), and the figures over epochs are drawn as after a last epoch
+ *      only once fit returns), the checkpoint's record too (with the prune curve measured after its
+ *      epoch, for a continuation), and the figures over epochs are drawn as after a last epoch
  *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
  *   ─► the lock released
  *
@@ -42,7 +43,7 @@ import {
   runConfig,
   withBatchSizeOf,
 } from '../training/index.ts';
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
 import { writeRunJson } from './records.ts';
@@ -219,9 +220,12 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     }).then(async (r) => {
       const done = withSessions(r);
       // fit sets endedEarly after the epoch's callbacks: without this, run.json and the report
-      // would call the run unfinished, and the figures over epochs would never be drawn.
+      // would call the run unfinished, and the figures over epochs would never be drawn. The
+      // checkpoint (of this epoch's weights) gets the same record: it has the prune curve measured
+      // after the checkpoint was written, which a continuation with more epochs keeps.
       if (done.endedEarly) {
         await writeRunJson(dir, done);
+        await updateCheckpointRecord(dir, done);
         if (draw) await drawRun(dir, done);
       }
       return done;

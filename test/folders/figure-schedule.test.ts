@@ -140,3 +140,39 @@ describe('fitToFolder: a run a callback stops (model.stopTraining)', () => {
     expect(longer.endedEarly).toBeUndefined();
   }, 60_000);
 });
+
+describe('fitToFolder: a run a callback ended, continued with more epochs', () => {
+  it('keeps the prune curve measured after the epoch it ended at (the checkpoint’s record has it too)', async () => {
+    const dir = join(root, 'early-prune');
+    const options = {
+      dir,
+      batchSize: 16,
+      loss: 'sparseCategoricalCrossentropy' as const,
+      validationData: [x, y] as [tf.Tensor, tf.Tensor],
+      seed: 5,
+      prune: true,
+    };
+    const m = model();
+    const stop = new tf.CustomCallback({
+      onEpochEnd: async (epoch: number) => {
+        if (epoch === 1) m.stopTraining = true;
+      },
+    });
+    const ended = await fitToFolder(m, { x, y }, { ...options, epochs: 5, callbacks: [stop] });
+    m.dispose();
+    const curve = ended.epochs.at(-1)?.prune;
+    expect(ended.endedEarly?.epoch).toBe(2);
+    expect(curve?.global[0]?.level).toBe(0);
+    // The record the continuation starts from: the checkpoint's, the same as run.json.
+    expect(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'run.json'), 'utf8'));
+    const more = model();
+    // More epochs than it was started for (5): it goes on.
+    const longer = await fitToFolder(more, { x, y }, { ...options, epochs: 6, resume: true });
+    more.dispose();
+    expect(longer.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Before, epoch 2's curve was lost: the checkpoint was written before it was measured.
+    expect(longer.epochs[1]?.prune).toEqual(curve);
+    expect(longer.epochs.map((e) => e.prune !== undefined)).toEqual([false, true, false, false, false, true]);
+    expect(readRunRecord(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).epochs[1]?.prune).toEqual(curve);
+  }, 60_000);
+});
