@@ -44,7 +44,7 @@ const BODIES = {
   }),
   l2: penaltyBody({
     formula: 'Σw²',
-    doc: 'Weight decay / ridge. Gathers weights at 0 more slowly than L1. Example: l2:1e-4',
+    doc: "Weight decay / ridge; gradient 2λ·w, so PyTorch's weight_decay=wd is l2:wd/2. Gathers weights at 0 more slowly than L1. Example: l2:1e-4",
     params: {},
     fn: (w) => tf.square(w),
   }),
