@@ -5,6 +5,7 @@
  *   trace(m)               v ← m·v + g;  u = v                                (momentum)
  *   scaleByAdam(b1,b2,ε)   m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  u = m̂ / (√v̂ + ε)
  *   scaleByRms(ρ, ε)       a ← ρ·a + (1−ρ)·g²;  u = g / √(a + ε)                (Keras and TF.js RMSprop)
+ *                          (PyTorch's RMSprop adds ε outside the root: u = g / (√a + ε))
  *   scaleByAdadelta(ρ, ε)  a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²  (Keras)
  *   addDecayedWeights(wd)  u ← u + wd·w                                        (decoupled decay)
  */

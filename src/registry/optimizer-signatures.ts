@@ -42,7 +42,7 @@ export const OPTIMIZER_SIGNATURES = {
   },
   rmsprop: {
     formula: 'a ← ρa + (1−ρ)g²; w ← w − lr·g/√(a + ε)',
-    doc: 'RMSprop as in Keras and TF.js. Example: rmsprop:lr=1e-3',
+    doc: 'RMSprop as in Keras and TF.js: ε inside the root (PyTorch adds it outside, g/(√a + ε)). Example: rmsprop:lr=1e-3',
     params: { lr: lr(1e-3), rho: decay(0.9, 'decay'), eps },
   },
   adamw: {
