@@ -4,7 +4,8 @@
  * transform's first parameter: `clipnorm:1` is `clipnorm:c=1`.
  *
  *   clipvalue:c   g ← clip(g, −c, c)
- *   clipnorm:c    g ← g · min(1, c / ‖g‖₂)
+ *   clipnorm:c    g ← g · min(1, c / ‖g‖₂)   (‖g‖ of each weight tensor, as Keras's clipnorm; not
+ *                                           the global norm of PyTorch's clip_grad_norm_)
  *   clipl1:c      g ← g · min(1, c / ‖g‖₁)
  *   scale:s       g ← s·g
  *   zero          g ← 0   (to freeze a layer, see `LayerControls.freeze`)
