@@ -17,8 +17,11 @@
  * term (relative error ≈ 1e-7·|history| / |g|). For the built-in optimisers: SGD and momentum
  * η = lr (so SGD + prox is exactly ISTA); RMSprop and Adadelta η = |u| / |g|, their own per-weight
  * step (lr/√(a + ε), lr·√(d + ε)/√(a + ε)); Adam and AdamW η = lr·(1 − β1)/(1 − β1ᵗ)/(√v̂ + ε)
- * (AdamW's decay does not change sign with g, so it is not in η). Per-layer learning-rate
- * multipliers scale η; frozen weights get η = 0 and so are not thresholded.
+ * (AdamW's decay does not change sign with g, so it is not in η). These closed forms hold for g ≠ 0:
+ * where g = 0 the unit probe also enters v̂ (RMSprop's and Adadelta's a), so η is smaller than the
+ * limit g → 0 (Adam: |u(0) − u(−1)|, up to hundreds of times), and where |g| ≲ 1e-7·|history| the
+ * two updates round alike and η is 0 that step. Per-layer learning-rate multipliers scale η;
+ * frozen weights get η = 0 and so are not thresholded.
  *
  * @example
  * const opt = optimizerFor(model, proximal(optimizerSpec('sgd:lr=0.1').transform, { 'dense_1/kernel': { strength: 1e-3, prox: softThreshold } }));
