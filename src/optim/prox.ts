@@ -8,13 +8,15 @@
  * which gives exact zeros) and η is the step size that weight just took: the part of the update
  * that follows this step's gradient g, per unit of it,
  *
- *   η = |u(g) − u(−g̃)| / (|g| + |g̃|),   g̃ = g where g ≠ 0, else 1
+ *   η = |u(g) − u(−g)| / (2|g|)   where g ≠ 0 (the odd part of the update in g)
+ *   η = |u(g) − u(−g̃)|           where g = 0, g̃ = g + [g = 0] (the slope of the update between
+ *                                 no gradient and a unit one)
  *
- * i.e. the odd part of the update in g, |u(g) − u(−g)| / (2|g|) (where g = 0: the slope of the
- * update between no gradient and a unit one). It costs one more run of the optimiser's pure
- * `update` on the same state, for the proximal weights only; with momentum (or Adam's first
- * moment) both updates carry the same history term, so η is exact up to float32 rounding of that
- * term (relative error ≈ 1e-7·|history| / |g|). For the built-in optimisers: SGD and momentum
+ * It costs one more run of the optimiser's pure `update` on the same state, for the proximal
+ * weights only (two for a weight with zeros in its gradient: a transform of the whole tensor,
+ * clipnorm, must see −g itself for the odd part, and g̃ for the zeros); with momentum (or Adam's
+ * first moment) both updates carry the same history term, so η is exact up to float32 rounding of
+ * that term (relative error ≈ 1e-7·|history| / |g|). For the built-in optimisers: SGD and momentum
  * η = lr (so SGD + prox is exactly ISTA); RMSprop and Adadelta η = |u| / |g|, their own per-weight
  * step (lr/√(a + ε), lr·√(d + ε)/√(a + ε)); Adam and AdamW η = lr·(1 − β1)/(1 − β1ᵗ)/(√v̂ + ε)
  * (AdamW's decay does not change sign with g, so it is not in η). These closed forms hold for g ≠ 0:
@@ -41,20 +43,33 @@ export type ProxTerms = Readonly<Record<string, ProxTerm>>;
 
 /**
  * η of every weight in `updates` (its update u(g) by `inner` at `state`): |u(g) − u(−g̃)| / (|g| + |g̃|),
- * g̃ = g where g ≠ 0, else 1. The state is not advanced.
+ * g̃ = g where g ≠ 0, else 1. The state is not advanced. Where g ≠ 0 the probe is −g itself, so a
+ * transform of the whole tensor (clipnorm) scales it as it scaled g; a weight with zeros in its
+ * gradient takes a second run of `inner` for them, with g̃ (one download says which weights).
  */
 export function stepSizes(inner: GradientTransform, grads: Tree, state: Tree, params: Tree, updates: Tree): Tree {
+  const names = Object.keys(updates);
+  if (names.length === 0) return {};
   return tf.tidy(() => {
-    const names = Object.keys(updates);
-    const pick = (tree: Tree) => Object.fromEntries(names.map((n) => [n, tree[n] as Tensor]));
-    // g̃ = g + [g = 0], with fast kernels: 1 − step(|g|) is 1 exactly where g = 0.
-    const probe = mapTree(pick(grads), (g) => tf.add(g, tf.sub(1, tf.step(tf.abs(g)))));
-    const [opposite] = inner.update(
-      mapTree(probe, (g) => tf.neg(g)),
-      state,
-      pick(params),
-    );
-    return mapTree(probe, (p, n) => tf.div(tf.abs(tf.sub(updates[n] as Tensor, opposite[n] as Tensor)), tf.add(tf.abs(grads[n] as Tensor), tf.abs(p))));
+    const g = Object.fromEntries(names.map((n) => [n, grads[n] as Tensor]));
+    /** |u(g) − u(−p)| / (|g| + |p|) for the weights `of`, from the probes p. */
+    const slopes = (of: readonly string[], probe: (n: string) => Tensor): Tree => {
+      const probes = Object.fromEntries(of.map((n) => [n, probe(n)]));
+      const [opposite] = inner.update(
+        mapTree(probes, (p) => tf.neg(p)),
+        state,
+        Object.fromEntries(of.map((n) => [n, params[n] as Tensor])),
+      );
+      return mapTree(probes, (p, n) => tf.div(tf.abs(tf.sub(updates[n] as Tensor, opposite[n] as Tensor)), tf.add(tf.abs(g[n] as Tensor), tf.abs(p))));
+    };
+    // [g = 0] with fast kernels: 1 − step(|g|) is 1 exactly where g = 0.
+    const zero = mapTree(g, (t) => tf.sub(1, tf.step(tf.abs(t))));
+    const hasZero = tf.stack(names.map((n) => tf.max(zero[n] as Tensor))).dataSync();
+    const withZeros = names.filter((_, i) => (hasZero[i] ?? 0) > 0);
+    const odd = slopes(names, (n) => g[n] as Tensor);
+    if (withZeros.length === 0) return odd;
+    const unit = slopes(withZeros, (n) => tf.add(g[n] as Tensor, zero[n] as Tensor));
+    return { ...odd, ...mapTree(unit, (t, n) => tf.where(tf.equal(g[n] as Tensor, 0), t, odd[n] as Tensor)) };
   });
 }
 

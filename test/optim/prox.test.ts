@@ -93,6 +93,18 @@ describe('proximal step sizes η = |u(g) − u(−g̃)| / (|g| + |g̃|), g̃ = g
     expectClose(eta('adamw:lr=1e-3,wd=0.1', g, g1), expected, 1e-4);
   });
 
+  it('is the odd part where g ≠ 0 even when a transform of the whole tensor (clipnorm) sees zeros in it', () => {
+    // SGD after clipnorm:1 on g = [0.3, −0.4, 0, 0] (‖g‖ = 0.5, not clipped): u = −0.1·g, so the
+    // odd part is 0.1 where g ≠ 0. The unit probe of the zeros must not enter it: g̃ = [0.3, −0.4, 1, 1]
+    // has ‖g̃‖ = 1.5, clipped by 2/3, which gave (0.1 + 0.0667)/2 = 0.0833 there. Where g = 0: the
+    // slope to a unit gradient, clipped with the probe, 0.1·(1/1.5).
+    const names = ['a/kernel'];
+    const t = withLayerControls(optimizerSpec('sgd:lr=0.1').transform, { grad: [{ pattern: 'a', transform: 'clipnorm:1' }] }, names);
+    const grads = tree({ 'a/kernel': [0.3, -0.4, 0, 0] });
+    const [u] = t.update(grads, t.init(grads), grads);
+    expectClose(arr(stepSizes(t, grads, t.init(grads), grads, u)['a/kernel']), [0.1, 0.1, 0.1 / 1.5, 0.1 / 1.5], 1e-6);
+  });
+
   it('scales with a per-layer learning-rate multiplier and is 0 for a frozen weight', () => {
     const names = ['a/kernel', 'b/kernel'];
     const t = withLayerControls(optimizerSpec('sgd:lr=0.1').transform, { lrMult: [{ pattern: 'a', factor: 0.5 }], freeze: ['b'] }, names);
