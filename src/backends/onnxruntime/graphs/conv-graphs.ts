@@ -7,8 +7,7 @@
  *
  * The transposes run inside the same session as the convolution: measured on conv2d_2 of the
  * reference model (batch 64, one thread) 19–23 ms with them against 16.4 ms for the NCHW Conv
- * alone, and slower (21–31 ms) for the transpose-free im2col + MatMul form in NHWC (which a thin
- * conv, on one input channel, takes instead: conv-plans.ts).
+ * alone, and slower (21–31 ms) for the transpose-free im2col + MatMul form in NHWC.
  */
 
 import { type GraphSpec, int64s, type NodeSpec } from '../onnx/model.ts';

@@ -8,23 +8,19 @@
  *       gradient, one run of the session per chunk (on views of the batch: no Slice, no Concat);
  *       for the filter gradient, chunks inside one graph (their products add up)
  *   anything else ─► ONNX Runtime's Conv / ConvTranspose (conv-graphs.ts) and the im2col filter
- *       gradient (im2col-graphs.ts), in pieces of at most MAX_PIECE samples; the forward of a
- *       thin conv (kh·kw·ci ≤ THIN_K: a first conv on few channels) is im2col and one product,
- *       NHWC (im2col-graphs.ts), whose im2col a fused graph shares with the filter gradient
+ *       gradient (filter-grad-graph.ts), in pieces of at most MAX_PIECE samples
  *
  * Measured per kernel on the reference model (batch 64, one thread, CPU ms, direct → Winograd):
  * conv2d_2 forward 24.5 → 14.8, input gradient 21.6 → 16–19, filter gradient 21.0 → 18.2 (F(2, 3));
  * conv2d_3 13.1 → 7.6, 13.6 → 8.4, 12.2 → 9.0; the three layers' six kernels 111 → ~78 ms.
- * With one input channel (conv2d_1) the direct forms are faster (2 against 8 ms), and of them
- * im2col and one product (1.25 ms) faster than Conv with its NHWC transposes (1.74 ms).
+ * With one input channel (conv2d_1) the direct forms are faster (2 against 8 ms).
  */
 
 import type { GraphSpec } from '../onnx/model.ts';
 import type { Pieces } from '../runtime/run.ts';
-import { activationGraph } from './activation.ts';
-import { type ConvGeometry, geometryKey, isPointwise } from './conv-geometry.ts';
+import { type ConvGeometry, geometryKey } from './conv-geometry.ts';
 import { convForwardGraph, convInputGradGraph } from './conv-graphs.ts';
-import { convFilterGradGraph, im2colForwardGraph } from './im2col-graphs.ts';
+import { convFilterGradGraph } from './filter-grad-graph.ts';
 import { type WinogradPlan, winogradApplies, winogradFilterGradGraph, winogradForwardGraph, winogradInputGradGraph } from './winograd-graphs.ts';
 
 /**
@@ -35,9 +31,6 @@ export const MAX_PIECE = 128;
 
 /** Fewer channels than this in or out: the direct forms (Winograd's products would be too thin). */
 const MIN_WINOGRAD_CHANNELS = 8;
-/** Input values per output (kh·kw·ci) up to which a direct forward is im2col and one product. */
-const THIN_K = 16;
-
 /** Floats of transformed tiles per chunk (the larger of input and output side): about L2's size. */
 const CHUNK_FLOATS = 384 * 1024;
 
@@ -47,13 +40,6 @@ function planFor(n: number, oh: number, ow: number, c: number, co: number, only?
   const m = only ?? (work(4) <= work(2) ? 4 : 2);
   const perSample = work(m) * Math.max(c, co);
   return { m, chunk: Math.max(1, Math.min(n, Math.round(CHUNK_FLOATS / perSample))) };
-}
-
-/** The forward of a conv Winograd does not take: im2col and one product when thin (not 1×1: that is one product as it is), else Conv; undefined for an activation ONNX lacks here. */
-function directForwardGraph(g: ConvGeometry, hasBias: boolean, activation?: string, leakyreluAlpha?: number): GraphSpec | undefined {
-  if (isPointwise(g) || g.kh * g.kw * g.inC > THIN_K) return convForwardGraph(g, hasBias, activation, leakyreluAlpha);
-  const act = activationGraph(activation, 'z', 'a', leakyreluAlpha);
-  return act && im2colForwardGraph(g, hasBias, act);
 }
 
 function winograd(g: ConvGeometry): boolean {
@@ -68,7 +54,7 @@ export interface ConvRun {
 
 /** y = activation(conv(x, w) + bias), NHWC; its graph is undefined for an activation ONNX lacks here. */
 export function forwardRun(g: ConvGeometry, hasBias: boolean, activation?: string, leakyreluAlpha?: number): ConvRun {
-  if (!winograd(g)) return { piece: MAX_PIECE, graph: (p) => directForwardGraph(p, hasBias, activation, leakyreluAlpha) };
+  if (!winograd(g)) return { piece: MAX_PIECE, graph: (p) => convForwardGraph(p, hasBias, activation, leakyreluAlpha) };
   const { m, chunk } = planFor(g.n, g.outH, g.outW, g.inC, g.outC);
   return { piece: chunk, graph: (p) => winogradForwardGraph(p, { m, chunk: p.n }, hasBias, activation, leakyreluAlpha) };
 }
@@ -88,7 +74,7 @@ export function convPieces(kernel: string, g: ConvGeometry, run: ConvRun, inputs
 
 /** y = activation(conv(x, w) + bias) over the whole batch of `g.n` samples in one graph (Winograd's chunks inside it). */
 export function forwardGraph(g: ConvGeometry, hasBias: boolean, activation?: string): GraphSpec | undefined {
-  if (!winograd(g)) return directForwardGraph(g, hasBias, activation);
+  if (!winograd(g)) return convForwardGraph(g, hasBias, activation);
   const { m, chunk } = planFor(g.n, g.outH, g.outW, g.inC, g.outC);
   return winogradForwardGraph(g, { m, chunk }, hasBias, activation);
 }
