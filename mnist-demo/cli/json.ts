@@ -24,9 +24,24 @@ export async function stdoutToStderr<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The running `withJson`'s document, to print before the work's end (`printJsonNow`). */
+let pending: (() => void) | undefined;
+
+/**
+ * Print the running command's `--json` document now, once: `keepServing` does, when training is
+ * done and the dashboard stays until Ctrl-C, so a script has the document when the work is done
+ * (not when the dashboard stops). Without a command under `--json`, nothing.
+ */
+export function printJsonNow(): void {
+  const print = pending;
+  pending = undefined;
+  print?.();
+}
+
 /**
  * A command's work under `--json`: whatever it prints on stdout sent to stderr, then `document()`
- * (read from what the work wrote) printed as the one JSON document; without `json`, the work alone.
+ * (read from what the work wrote) printed as the one JSON document — or earlier, when the work
+ * calls `printJsonNow` (it then only serves the dashboard); without `json`, the work alone.
  * When the work fails, the document is printed only for a failure `alsoOn` accepts (a run that
  * diverged: the runs so far, exit 1), and the failure goes on (its message on stderr, its exit code).
  *
@@ -35,13 +50,23 @@ export async function stdoutToStderr<T>(work: () => Promise<T>): Promise<T> {
  */
 export async function withJson<T>(json: boolean | undefined, work: () => Promise<T>, document: () => unknown, alsoOn?: (err: unknown) => boolean): Promise<T> {
   if (!json) return work();
+  // The real stdout's write: the work's own prints go to stderr meanwhile.
+  const write = process.stdout.write.bind(process.stdout);
+  let printed = false;
+  const print = () => {
+    printed = true;
+    write(`${JSON.stringify(document(), null, 2)}\n`);
+  };
+  pending = print;
   let result: T;
   try {
     result = await stdoutToStderr(work);
   } catch (err) {
-    if (alsoOn?.(err)) printJson(document());
+    if (!printed && alsoOn?.(err)) print();
     throw err;
+  } finally {
+    pending = undefined;
   }
-  printJson(document());
+  if (!printed) print();
   return result;
 }

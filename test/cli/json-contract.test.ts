@@ -5,11 +5,13 @@
  * (absolute paths, checked against the files really there). A refused command prints no document:
  * exit 2, one message on stderr, as the other --json commands do.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
+import { until } from '../wait.ts';
 import { penx, penxWith, TINY } from './run-penx.ts';
 import { filesBelow } from './tree.ts';
 
@@ -117,6 +119,38 @@ describe('penx train --json, then penx plot --json on the same run', () => {
     expectRefused(await penx('plot', root, '--json'), /^penx: error: .*has neither run\.json nor compare\.json/m);
     expect(readdirSync(out)).toEqual(['l1_1e-4']);
   }, 60_000);
+
+  it('train --serve: the document when training is done, while the dashboard stays until Ctrl-C (exit 0, no second document)', async () => {
+    const served = join(root, 'served');
+    const child = spawn(
+      process.execPath,
+      ['mnist-demo/dist/cli.mjs', 'train', '--penalty', 'l1:1e-4', '--epochs', '1', '--out', served, ...TINY, '--serve', '0', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const parsed = () => {
+      try {
+        return JSON.parse(stdout) as FolderDoc;
+      } catch {
+        return undefined;
+      }
+    };
+    await until(() => parsed() !== undefined || child.exitCode !== null, 120_000, 'the document or an exit');
+    expect(child.exitCode, stderr).toBeNull();
+    const doc = documentOf<FolderDoc>(stdout);
+    expect(doc).toMatchObject({ kind: 'run', dir: join(served, 'l1_1e-4') });
+    expectRunOnDisk(doc.runs[0]!, join(served, 'l1_1e-4'));
+    expect(stderr).toMatch(/the dashboard stays at http/);
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(doc);
+  }, 150_000);
 
   it('train of a run that diverges: the document still, with where it stopped; exit 1', async () => {
     const r = await penx('train', '--penalty', 'l2:1e38', '--name', 'd', '--epochs', '1', '--out', out, ...TINY, '--json');

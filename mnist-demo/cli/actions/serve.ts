@@ -9,6 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
+import { printJsonNow } from '../json.ts';
 import { portNumber } from '../numbers.ts';
 
 export interface ServeFlags {
@@ -85,8 +86,9 @@ export async function dashboardFor(flags: object, dir: string): Promise<Dashboar
   return startDashboard(dir, { ...(typeof asked === 'string' ? { port: asked } : {}), ...(host ? { host } : {}) }, '--serve');
 }
 
-/** After training: say so, and serve until Ctrl-C. */
+/** After training: say so (and print the `--json` document, the work being done), and serve until Ctrl-C. */
 export async function keepServing(dashboard: Dashboard): Promise<void> {
+  printJsonNow();
   console.error(`training finished; the dashboard stays at ${dashboard.url} until Ctrl-C`);
   await serveUntilStopped(dashboard);
 }

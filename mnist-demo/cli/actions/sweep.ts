@@ -12,6 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Dashboard,
   hasContent,
   IOError,
   keptNote,
@@ -145,8 +146,9 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     async () => {
       const record = await recordOf(flags, name);
       if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
-      const { code, states } = await sweepLocally(record, flags);
+      const { code, states, dashboard } = await sweepLocally(record, flags);
       local = { record, states };
+      if (dashboard) await keepServing(dashboard);
       return code;
     },
     () => local && sweepJson(flags.out, join(flags.out, name), local.record, local.states),
@@ -178,8 +180,8 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
   return stop;
 }
 
-/** Train the sweep's runs not finished on this machine: the exit code (1 when a run failed) and where each run stands at the end. */
-async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ code: number; states: RunState[] }> {
+/** Train the sweep's runs not finished on this machine: the exit code (1 when a run failed), where each run stands at the end, and the `--serve` dashboard, still listening. */
+async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ code: number; states: RunState[]; dashboard: Dashboard | undefined }> {
   const dir = join(flags.out, record.name);
   // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
   const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
@@ -227,6 +229,5 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ c
   printRuns(record, final);
   const crashed = [...outcomes.values()].filter((o) => o.kind === 'failed').length;
   console.log(`report: ${join(dir, 'report.html')}`);
-  if (dashboard) await keepServing(dashboard);
-  return { code: crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0, states: final };
+  return { code: crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0, states: final, dashboard };
 }
