@@ -120,38 +120,6 @@ describe('penx train --json, then penx plot --json on the same run', () => {
     expect(readdirSync(out)).toEqual(['l1_1e-4']);
   }, 60_000);
 
-  it('train --serve: the document when training is done, while the dashboard stays until Ctrl-C (exit 0, no second document)', async () => {
-    const served = join(root, 'served');
-    const child = spawn(
-      process.execPath,
-      ['mnist-demo/dist/cli.mjs', 'train', '--penalty', 'l1:1e-4', '--epochs', '1', '--out', served, ...TINY, '--serve', '0', '--json'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const parsed = () => {
-      try {
-        return JSON.parse(stdout) as FolderDoc;
-      } catch {
-        return undefined;
-      }
-    };
-    await until(() => parsed() !== undefined || child.exitCode !== null, 120_000, 'the document or an exit');
-    expect(child.exitCode, stderr).toBeNull();
-    const doc = documentOf<FolderDoc>(stdout);
-    expect(doc).toMatchObject({ kind: 'run', dir: join(served, 'l1_1e-4') });
-    expectRunOnDisk(doc.runs[0]!, join(served, 'l1_1e-4'));
-    expect(stderr).toMatch(/the dashboard stays at http/);
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(doc);
-  }, 150_000);
-
   it('train of a run that diverges: the document still, with where it stopped; exit 1', async () => {
     const r = await penx('train', '--penalty', 'l2:1e38', '--name', 'd', '--epochs', '1', '--out', out, ...TINY, '--json');
     expect(r.code).toBe(1);
@@ -179,6 +147,43 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
     for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
     expect(r.stderr).toMatch(/^report: /m);
   }, 180_000);
+
+  it('compare --serve: the document when training is done, every folder released, while the dashboard stays until Ctrl-C (exit 0, no second document)', async () => {
+    const served = join(root, 'served');
+    const child = spawn(
+      process.execPath,
+      ['mnist-demo/dist/cli.mjs', 'compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', '--out', served, '--name', 'c', ...TINY, '--serve', '0', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const parsed = () => {
+      try {
+        return JSON.parse(stdout) as FolderDoc;
+      } catch {
+        return undefined;
+      }
+    };
+    const serving = () => parsed() !== undefined && /the dashboard stays at http/.test(stderr);
+    await until(() => serving() || child.exitCode !== null, 120_000, 'the document and the dashboard, or an exit');
+    expect(child.exitCode, stderr).toBeNull();
+    const doc = documentOf<FolderDoc>(stdout);
+    const dir = join(served, 'c');
+    expect(doc).toMatchObject({ kind: 'comparison', dir });
+    for (const run of doc.runs) expectRunOnDisk(run, run.dir);
+    // While it serves, nothing is locked: the comparison redraws (it was refused as in use).
+    expect((readdirSync(served, { recursive: true }) as string[]).filter((f) => f.endsWith('.penx.lock'))).toEqual([]);
+    const redrawn = await penx('plot', dir);
+    expect(redrawn.code, redrawn.stderr).toBe(0);
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(doc);
+  }, 150_000);
 
   it('plot: the comparison and its runs redrawn, as written', async () => {
     const r = await penx('plot', dir, '--json');

@@ -88,7 +88,7 @@ export async function dashboardFor(flags: object, dir: string): Promise<Dashboar
 
 /** After training: say so (and print the `--json` document, the work being done), and serve until Ctrl-C. */
 export async function keepServing(dashboard: Dashboard): Promise<void> {
-  printJsonNow();
   console.error(`training finished; the dashboard stays at ${dashboard.url} until Ctrl-C`);
+  printJsonNow();
   await serveUntilStopped(dashboard);
 }

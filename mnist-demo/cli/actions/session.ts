@@ -15,7 +15,6 @@ import {
   type BackendInfo,
   checkFolder,
   claimFolder,
-  type Dashboard,
   drawComparison,
   hasContent,
   keptNote,
@@ -45,12 +44,13 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     const data = await prepare(exp);
     // The dashboard listens before the folder is made: a port taken is refused with nothing written.
     const dashboard = await dashboardFor(flags, exp.out);
+    let records: RunRecord[];
     try {
       // Where the runs go: made, and writable (and removed again, while still empty, when the
       // command stops before a run is written).
       const made = makeFolder(exp.out);
       try {
-        return await trainIn(exp, runs, { backend, data, signal, dashboard }, comparison);
+        records = await trainIn(exp, runs, { backend, data, signal }, comparison);
       } catch (err) {
         removeMadeFolders(made);
         throw err;
@@ -61,6 +61,10 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     } finally {
       data.dispose();
     }
+    // Served with every folder released (a redraw or a prune of what was trained is not refused
+    // as in use) and the data freed.
+    if (dashboard) await keepServing(dashboard);
+    return records;
   });
 }
 
@@ -69,11 +73,9 @@ interface Session {
   readonly backend: BackendInfo;
   readonly data: Prepared;
   readonly signal: AbortSignal;
-  /** The live dashboard over the output folder (`--serve`), already listening. */
-  readonly dashboard: Dashboard | undefined;
 }
 
-async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, data, signal, dashboard }: Session, comparison?: string): Promise<RunRecord[]> {
+async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, data, signal }: Session, comparison?: string): Promise<RunRecord[]> {
   const set = data.set;
   const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
   const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison');
@@ -102,7 +104,6 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
         runs.map((r) => r.name),
       );
     }
-    if (dashboard) await keepServing(dashboard);
     return records;
   } finally {
     claimed?.release();
