@@ -118,19 +118,49 @@ export function urlOf(): URLSearchParams {
   return q;
 }
 
-/** Sets the controls from URL parameters; returns whether to start at once. */
-export function applyUrl(q: URLSearchParams): boolean {
+/** Every URL parameter the page reads. */
+const PARAMS = new Set<string>([...PLAIN, ...NUMBERS, 'code', 'penalty', 'constraint', 'optimizer', 'autostart']);
+
+/** What a link asks for: whether to start at once, and what in it the controls cannot hold (nothing starts then). */
+export interface UrlRequest {
+  readonly autostart: boolean;
+  /** One sentence per bad parameter: what was wrong, what would be right. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Sets the controls from URL parameters and says what of them could not be set, rather than let a
+ * control keep its own value in silence: `?model=foo` (not cnn or mlp), `?seed=abc` (a number
+ * control that refuses it), `?optimizer=sgd:lr=0.1,momentum=0.9` (only lr has a control),
+ * `?penalty=l1:1e-4,5` (one strength), `?epoch=1` (no such parameter), `?autostart=yes`.
+ */
+export function applyUrl(q: URLSearchParams): UrlRequest {
+  const problems: string[] = [];
+  for (const key of new Set(q.keys())) if (!PARAMS.has(key)) problems.push(`unknown parameter '${key}'; the parameters are ${[...PARAMS].join(', ')}`);
   for (const id of [...PLAIN, ...NUMBERS]) {
     const v = q.get(id);
     if (v === null) continue;
     const el = $<HTMLInputElement | HTMLSelectElement>(id);
-    if (el instanceof HTMLSelectElement) setChoice(el, v);
-    else el.value = v;
+    if (el instanceof HTMLSelectElement) {
+      const values = [...el.options].map((o) => o.value);
+      if (values.includes(v)) el.value = v;
+      else problems.push(`${id}: '${v}' is not one of ${values.join(', ')}`);
+    } else {
+      el.value = v;
+      // A number control empties itself on text it cannot hold.
+      if (el.value !== v) problems.push(`${id}: give a number, got '${v}'`);
+    }
   }
   const code = q.get('code');
   if (code !== null) $<HTMLTextAreaElement>('code').value = code;
   const penalty = q.get('penalty');
-  if (penalty !== null) setPenalty(penalty);
+  if (penalty !== null) {
+    const extra = splitSpec(penalty)
+      .items.filter((i) => i !== 'prox' && !i.includes('='))
+      .slice(1);
+    if (extra.length) problems.push(`penalty: '${penalty}' has one strength, then parameters as name=value; ${extra.join(', ')} is neither`);
+    setPenalty(penalty);
+  }
   const constraint = q.get('constraint');
   if (constraint !== null) setConstraint(constraint);
   const optimizer = q.get('optimizer');
@@ -139,6 +169,10 @@ export function applyUrl(q: URLSearchParams): boolean {
     setChoice(select('optimizer'), name);
     const lr = items.find((i) => i.startsWith('lr='));
     if (lr) input('lr').value = lr.slice(3);
+    const other = items.filter((i) => !i.startsWith('lr='));
+    if (other.length) problems.push(`optimizer: the page sets only its learning rate (lr=…), not ${other.join(', ')}`);
   }
-  return q.get('autostart') === '1';
+  const autostart = q.get('autostart');
+  if (autostart !== null && autostart !== '1' && autostart !== '0') problems.push(`autostart: give 1 (or 0), got '${autostart}'`);
+  return { autostart: autostart === '1', problems };
 }

@@ -259,12 +259,19 @@ function ready(catalogs: Catalogs): void {
   fill($('optimizer'), catalogs.optimizers);
   $<HTMLSelectElement>('penalty').value = 'l1';
   $<HTMLSelectElement>('optimizer').value = 'adam';
-  const auto = applyUrl(new URLSearchParams(location.search));
+  const link = applyUrl(new URLSearchParams(location.search));
   penaltyDoc(catalogs);
   $('penalty').addEventListener('change', () => penaltyDoc(catalogs));
   $('controls').addEventListener('change', () => history.replaceState(null, '', `?${urlOf()}`));
   setState('ready');
-  if (auto) {
+  if (link.problems.length) {
+    // A link that cannot be followed as written starts nothing.
+    showError(`this link's parameters: ${link.problems.join('; ')}`);
+    if (link.autostart) {
+      setState('not started: refused');
+      document.title = `${TITLE} — failed`;
+    }
+  } else if (link.autostart) {
     autostarted = true;
     start();
   }

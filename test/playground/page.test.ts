@@ -103,6 +103,30 @@ describe('penx playground', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('a link with parameters the controls cannot hold: each reported, nothing started', async () => {
+    const page = await (browser as Browser).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const bad = 'model=foo&seed=abc&optimizer=sgd:lr=0.1,momentum=0.9&penalty=l1:1e-4,5&epoch=1&backend=cpu&autostart=1';
+    await page.goto(`${url}?${bad}`);
+    await page.waitForFunction(() => document.title.endsWith('— done') || document.title.endsWith('— failed'));
+    // Before, a CNN trained with seed 0 and plain sgd, its record silent about what the link asked for.
+    expect(await page.locator('#state').innerText()).toBe('not started: refused');
+    const error = await page.locator('#error').innerText();
+    for (const said of [
+      "model: 'foo' is not one of cnn, mlp",
+      "seed: give a number, got 'abc'",
+      'not momentum=0.9',
+      '5 is neither',
+      "unknown parameter 'epoch'",
+    ])
+      expect(error).toContain(said);
+    expect(await page.locator('#backend-info').innerText()).toBe('');
+    expect(await page.isEnabled('#start')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)(
     'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
     async () => {
