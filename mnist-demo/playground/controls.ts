@@ -81,8 +81,9 @@ export function readSettings(name: string): RunSettings {
   const n = (id: string) => {
     const el = input(id);
     const v = Number(el.value);
-    if (!el.checkValidity() || !Number.isFinite(v))
-      throw new Error(`${el.closest('label')?.textContent?.trim() ?? id}: ${el.validationMessage || 'not a number'}`);
+    // An emptied control is valid to the form (none is required) and Number('') is 0: refused here.
+    if (!el.checkValidity() || !el.value.trim() || !Number.isFinite(v))
+      throw new Error(`${el.closest('label')?.textContent?.trim() ?? id}: ${el.validationMessage || 'give a number'}`);
     return v;
   };
   const lr = Number(input('lr').value);

@@ -127,6 +127,18 @@ describe('penx playground', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('an emptied number control: refused, nothing started', async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1`);
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
+    await page.fill('#seed', '');
+    await page.click('#start');
+    // Before, Number('') made it seed 0, and the run started.
+    expect(await page.locator('#error').innerText()).toBe('seed: give a number');
+    expect(await page.locator('#state').innerText()).toBe('ready');
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)(
     'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
     async () => {
