@@ -144,6 +144,7 @@ function onMessage(run: Current, m: FromWorker): void {
     }
     case 'failed':
       run.done = true;
+      if (m.record) run.record = m.record;
       run.worker.terminate();
       // Refused before training (its settings or penalty), or stopped by an error during it.
       setState(m.where === 'training' ? `stopped: failed${run.record ? ` after ${run.record.epochs.length} epochs` : ''}` : 'not started: refused');

@@ -64,4 +64,10 @@ export type FromWorker =
   | { readonly type: 'live'; readonly epoch: EpochRecord; readonly batch: number; readonly batches: number }
   | { readonly type: 'speed'; readonly imagesPerSecond: number; readonly epoch: number; readonly batch: number; readonly batches: number }
   | { readonly type: 'done'; readonly record: RunRecord }
-  | { readonly type: 'failed'; readonly message: string; readonly where: 'penalty' | 'settings' | 'training' };
+  | {
+      readonly type: 'failed';
+      readonly message: string;
+      readonly where: 'penalty' | 'settings' | 'training';
+      /** The record up to the last good epoch, with `stopped` saying where and why (a run that diverged). */
+      readonly record?: RunRecord;
+    };

@@ -8,7 +8,7 @@
  *            subsets) ─► the model (reference CNN or MLP) with the penalty (a built-in or the code
  *            box's `mine`, probed) and constraint on every kernel ─► the library's `fit`, seeded
  *          ─► record after epoch 0 and every epoch; every N batches the weights so far; speed
- *          ─► done (the finished record) | failed (what, where)
+ *          ─► done (the finished record) | failed (what, where; a diverged run's record with `stopped`)
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -17,6 +17,7 @@ import {
   type CatalogEntry,
   constraint,
   constraintCatalog,
+  DivergedError,
   type EpochRecord,
   type FitCallback,
   fit,
@@ -164,7 +165,8 @@ async function run(s: RunSettings): Promise<void> {
     post({ type: 'done', record });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    post({ type: 'failed', message, where });
+    // A run that diverged: its record says where it stopped and why, as penx train writes it.
+    post({ type: 'failed', message, where, ...(err instanceof DivergedError ? { record: err.record } : {}) });
   }
 }
 

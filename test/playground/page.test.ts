@@ -139,6 +139,18 @@ describe('penx playground', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('a run that diverges: its exported record says where it stopped and why', async () => {
+    const context = await (browser as Browser).newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=3&optimizer=sgd&lr=1e30&every=0&autostart=1`);
+    expect(await finished(page)).toBe('stopped: failed after 1 epochs');
+    const record = readRecord(await download(page, () => page.click('#export'), 'diverged.json'));
+    // Before, the export was the last epoch's record: 1 of 3 epochs, nothing saying the run had stopped.
+    expect(record.epochs).toHaveLength(1);
+    expect(record.stopped).toEqual({ epoch: 2, batch: 1, reason: await page.locator('#error').innerText() });
+    await context.close();
+  });
+
   it.skipIf(!hasChromium)(
     'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
     async () => {
