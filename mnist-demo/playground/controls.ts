@@ -53,7 +53,8 @@ function setPenalty(spec: string): void {
   const { name, items } = splitSpec(spec);
   setChoice(select('penalty'), name);
   const positional = items.filter((i) => i !== 'prox' && !i.includes('='));
-  input('strength').value = positional[0] ?? input('strength').value;
+  // No strength in the link: the penalty's own default (l1l2's is 1), as `penx train --penalty l1l2` takes it.
+  input('strength').value = positional[0] ?? '';
   input('params').value = items.filter((i) => i.includes('=')).join(',');
   input('prox').checked = items.includes('prox');
 }

@@ -151,6 +151,17 @@ describe('penx playground', () => {
     await context.close();
   });
 
+  it.skipIf(!hasChromium)("a link's penalty without a strength: the penalty's own default, as penx takes it", async () => {
+    const context = await (browser as Browser).newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=l1l2&autostart=1`);
+    expect(await finished(page)).toMatch(/^done/);
+    const record = readRecord(await download(page, () => page.click('#export'), 'l1l2.json'));
+    // Before, the strength box's 1e-4 stood in for l1l2's default strength 1.
+    expect(record.config.weights?.find((w) => w.kind === 'kernel')?.penalty?.strength).toBe(1);
+    await context.close();
+  });
+
   it.skipIf(!hasChromium)(
     'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
     async () => {
