@@ -169,8 +169,11 @@ export function applyUrl(q: URLSearchParams): UrlRequest {
   if (optimizer !== null) {
     const { name, items } = splitSpec(optimizer);
     setChoice(select('optimizer'), name);
-    const lr = items.find((i) => i.startsWith('lr='));
-    if (lr) input('lr').value = lr.slice(3);
+    const lr = items.find((i) => i.startsWith('lr='))?.slice(3);
+    const asked = q.get('lr');
+    if (lr !== undefined && asked !== null && Number(lr) !== Number(asked))
+      problems.push(`optimizer: lr=${lr} there and lr=${asked} as its own parameter; give one learning rate`);
+    if (lr !== undefined) input('lr').value = lr;
     const other = items.filter((i) => !i.startsWith('lr='));
     if (other.length) problems.push(`optimizer: the page sets only its learning rate (lr=…), not ${other.join(', ')}`);
   }

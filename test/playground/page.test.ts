@@ -107,7 +107,7 @@ describe('penx playground', () => {
     const page = await (browser as Browser).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const bad = 'model=foo&seed=abc&optimizer=sgd:lr=0.1,momentum=0.9&penalty=l1:1e-4,5&epoch=1&backend=cpu&autostart=1';
+    const bad = 'model=foo&seed=abc&optimizer=sgd:lr=0.1,momentum=0.9&lr=0.5&penalty=l1:1e-4,5&epoch=1&backend=cpu&autostart=1';
     await page.goto(`${url}?${bad}`);
     await page.waitForFunction(() => document.title.endsWith('— done') || document.title.endsWith('— failed'));
     // Before, a CNN trained with seed 0 and plain sgd, its record silent about what the link asked for.
@@ -119,6 +119,7 @@ describe('penx playground', () => {
       'not momentum=0.9',
       '5 is neither',
       "unknown parameter 'epoch'",
+      'give one learning rate',
     ])
       expect(error).toContain(said);
     expect(await page.locator('#backend-info').innerText()).toBe('');
