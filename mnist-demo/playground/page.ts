@@ -165,6 +165,8 @@ function start(): void {
     settings = readSettings(`run ${runs + 1}`);
   } catch (err) {
     showError((err as Error).message);
+    setState('not started: refused');
+    if (autostarted) document.title = `${TITLE} — failed`;
     return;
   }
   runs++;

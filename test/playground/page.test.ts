@@ -128,7 +128,7 @@ describe('penx playground', () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)('an emptied number control: refused, nothing started', async () => {
+  it.skipIf(!hasChromium)('an emptied number control, a bad learning rate: refused, nothing started, an autostarted link says failed', async () => {
     const page = await (browser as Browser).newPage();
     await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1`);
     await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
@@ -136,7 +136,11 @@ describe('penx playground', () => {
     await page.click('#start');
     // Before, Number('') made it seed 0, and the run started.
     expect(await page.locator('#error').innerText()).toBe('seed: give a number');
-    expect(await page.locator('#state').innerText()).toBe('ready');
+    expect(await page.locator('#state').innerText()).toBe('not started: refused');
+    // Refused from a link with autostart=1: the title says so (before, it stayed as it was, and a script waited for ever).
+    await page.goto(`${url}?model=mlp&backend=cpu&lr=abc&autostart=1`);
+    await page.waitForFunction(() => document.getElementById('state')?.textContent !== 'loading…');
+    expect([await page.locator('#state').innerText(), await page.title()]).toEqual(['not started: refused', 'penalty-explorer playground — failed']);
     await page.close();
   });
 
