@@ -145,4 +145,18 @@ describe('proximal penalties and penx prune on a tiny run', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(damaged, 'pruned'))).toBe(false);
   }, 60_000);
+
+  it('penx prune refuses a run killed between its checkpoint and its run.json: the weights are not those the curve was measured on', async () => {
+    // On disk after such a kill: the checkpoint (weights and record) one epoch past run.json.
+    const killed = join(root, 'killed');
+    cpSync(dir, killed, { recursive: true });
+    rmSync(join(killed, 'pruned'), { recursive: true, force: true });
+    const saved = readRun(join(killed, 'checkpoint'));
+    writeFileSync(join(killed, 'checkpoint', 'run.json'), JSON.stringify({ ...saved, epochs: [...saved.epochs, { ...saved.epochs[0]!, epoch: 2 }] }));
+    const r = await penx('prune', killed, '--json');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/checkpoint\/run\.json ends at epoch 2, .*killed\/run\.json at epoch 1: .*penx train --resume/);
+    expect(existsSync(join(killed, 'pruned'))).toBe(false);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
  *   within --max-drop points of level 0's ─► the output folder judged: never inside a run's
  *   checkpoint; new, empty, or a pruned model's folder of this tool's (what the tool wrote there
  *   replaced), else refused untouched ─► the run locked (a run being trained is refused)
+ *   ─► the checkpoint's last epoch the record's (else refused: a run killed between the two writes)
  *   ─► checkpoint/model loaded (importing no code: a user penalty's regularizer left out; one TF.js
  *   cannot read: a DataError, exit 2, nothing written) ─► the output folder claimed
  *   ─► that level's pruning applied ─► <out>/model/ (portable: plain TF.js loads it; loadModel puts
@@ -97,6 +98,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     if (own) releases.push(lockOwnFolder(dir, 'run'));
     const checkpoint = checkpointDir(dir);
     if (!checkpoint) throw new IOError(`${dir}: no checkpoint/ with the trained model`);
+    checkSameEpoch(dir, checkpoint, last.epoch);
     await useQuietCpu();
     // The model loaded before the output folder is claimed: a checkpoint that cannot be read leaves nothing behind.
     const model = await checkpointModel(join(checkpoint, 'model'));
@@ -112,6 +114,21 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   } finally {
     for (const release of releases.reverse()) release();
   }
+}
+
+/**
+ * Refuse a checkpoint whose weights are not those of run.json's last epoch: a run killed after
+ * writing epoch E's checkpoint and before its run.json says epoch E − 1, whose prune curve the
+ * level would be chosen from while epoch E's weights were pruned (prune.json's accuracy a lie).
+ * A DataError, e.g. `run/checkpoint/run.json ends at epoch 6, run/run.json at epoch 5: …`.
+ */
+function checkSameEpoch(dir: string, checkpoint: string, epoch: number): void {
+  const saved = readRunJson(checkpoint).epochs.at(-1)?.epoch;
+  if (saved !== epoch)
+    throw new DataError(
+      `${join(checkpoint, RUN_JSON)} ends at epoch ${saved ?? 'none'}, ${join(dir, RUN_JSON)} at epoch ${epoch}: the checkpoint's weights are not the ones the prune curve was measured on; ` +
+        `run penx train --resume on the run to bring run.json in line with its checkpoint, then prune`,
+    );
 }
 
 /**
