@@ -151,4 +151,30 @@ describe('prune curve', () => {
     [0, 2].forEach((wi, i) => expect(model.weights[wi]!.read().dataSync()).toEqual(expected[i]));
     expect(() => pruneWeights(model, 100)).toThrow(/prune level 100 is not allowed/);
   });
+
+  it("pruneWeights prunes only trainable kernels: a frozen layer's kernel, biases and BatchNormalization's weights stay bit for bit", () => {
+    const init = (seed: number) => tf.initializers.randomNormal({ stddev: 0.8, seed });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'h', units: 8, inputShape: [6], kernelInitializer: init(1), biasInitializer: init(4) }),
+        tf.layers.batchNormalization({ name: 'bn', movingMeanInitializer: init(5), gammaInitializer: init(6) }),
+        tf.layers.dense({ name: 'frozen', units: 5, trainable: false, kernelInitializer: init(2) }),
+        tf.layers.dense({ name: 'out', units: 3, kernelInitializer: init(3) }),
+      ],
+    });
+    const before = model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
+    expect(pruneWeights(model, 90)).toEqual(['h/kernel', 'out/kernel']);
+    const names = model.weights.map((w) => w.originalName);
+    const kernels = ['h/kernel', 'out/kernel'].map((name) => names.indexOf(name));
+    const expected = referencePrune(
+      kernels.map((i) => before[i]!),
+      90,
+    );
+    expect(names).toContain('frozen/kernel');
+    expect(names).toContain('bn/moving_mean');
+    model.weights.forEach((w, i) => {
+      const k = kernels.indexOf(i);
+      expect(w.read().dataSync(), w.originalName).toEqual(k < 0 ? before[i] : expected[k]);
+    });
+  });
 });
