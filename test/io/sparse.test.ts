@@ -67,4 +67,34 @@ describe('sparse export', () => {
     back.forEach((w, i) => expect(bits(w).equals(bits(weights[i]!)), w.name).toBe(true));
     await expect(readSparseWeights(join(root, 'missing'))).rejects.toThrow(/cannot read a sparse export/);
   });
+
+  it('decodes, as the README describes the files, without this package: the same bits', async () => {
+    const dir = join(root, 'readme');
+    await writeSparseWeights(dir, weights);
+    const index = JSON.parse(readFileSync(join(dir, SPARSE_JSON), 'utf8'));
+    const bin = readFileSync(join(dir, SPARSE_BIN));
+    expect(index).toMatchObject({ format: 'penalty-explorer/sparse@1', byteOrder: 'little-endian', bytes: bin.byteLength });
+    const uint = (at: number, n: number) => (n === 1 ? bin.readUInt8(at) : n === 2 ? bin.readUInt16LE(at) : bin.readUInt32LE(at));
+    const decoded = (e: { shape: number[]; encoding: string; nnz: number; offset: number; indexBytes: number; pointerBytes: number }) => {
+      const cols = e.shape.at(-1) ?? 1;
+      const rows = e.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const v = new Float32Array(rows * cols);
+      const value = (k: number) => bin.readFloatLE(e.offset + 4 * k);
+      const at = e.offset + 4 * e.nnz;
+      if (e.encoding === 'dense') v.forEach((_, i) => (v[i] = value(i)));
+      else if (e.encoding === 'coo') for (let k = 0; k < e.nnz; k++) v[uint(at + k * e.indexBytes, e.indexBytes)] = value(k);
+      else {
+        const starts = at + e.nnz * e.indexBytes;
+        for (let r = 0; r < rows; r++)
+          for (let k = uint(starts + r * e.pointerBytes, e.pointerBytes); k < uint(starts + (r + 1) * e.pointerBytes, e.pointerBytes); k++)
+            v[r * cols + uint(at + k * e.indexBytes, e.indexBytes)] = value(k);
+      }
+      return v;
+    };
+    expect(new Set(index.weights.map((e: { encoding: string }) => e.encoding))).toEqual(new Set(['csr', 'coo', 'dense']));
+    index.weights.forEach((e: Parameters<typeof decoded>[0] & { name: string }, i: number) => {
+      expect(e.name).toBe(weights[i]!.name);
+      expect(bits({ ...weights[i]!, values: decoded(e) }).equals(bits(weights[i]!)), e.name).toBe(true);
+    });
+  });
 });
