@@ -9,7 +9,8 @@
  *   constraint      constraint, its parameters         maxnorm:m=2
  *   optimizer, lr   optimiser, learning rate           adam, 0.001
  *   epochs, train, test, batch, seed, backend, every   (one control each)
- *   autostart       start at once                      1
+ *   autostart       start at once (not a link's code:  1
+ *                   that waits for Start)
  */
 import type { RunSettings } from './protocol.ts';
 
@@ -126,6 +127,8 @@ const PARAMS = new Set<string>([...PLAIN, ...NUMBERS, 'code', 'penalty', 'constr
 /** What a link asks for: whether to start at once, and what in it the controls cannot hold (nothing starts then). */
 export interface UrlRequest {
   readonly autostart: boolean;
+  /** The link's code is the penalty trained: code from a link runs only once the user pressed Start. */
+  readonly runsCode: boolean;
   /** One sentence per bad parameter: what was wrong, what would be right. */
   readonly problems: readonly string[];
 }
@@ -179,5 +182,5 @@ export function applyUrl(q: URLSearchParams): UrlRequest {
   }
   const autostart = q.get('autostart');
   if (autostart !== null && autostart !== '1' && autostart !== '0') problems.push(`autostart: give 1 (or 0), got '${autostart}'`);
-  return { autostart: autostart === '1', problems };
+  return { autostart: autostart === '1', runsCode: code !== null && select('penalty').value === 'mine', problems };
 }

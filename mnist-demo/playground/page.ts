@@ -3,7 +3,7 @@
  * kept runs and exports.
  *
  *   load ─► a worker (the next run's) lists the registry's penalties, constraints, optimisers
- *        ─► controls set from the URL ─► autostart=1: Start
+ *        ─► controls set from the URL ─► autostart=1: Start (a link's code: the user's Start)
  *   Start ─► settings read from the controls (URL updated) ─► the worker trains ─► records and live
  *            weights drawn (views.ts) ─► done: `document.title` ends with "— done" (autostarted runs)
  *   Pause/Resume ─► the worker waits between batches · Reset ─► the worker is terminated, a new one waits
@@ -274,6 +274,9 @@ function ready(catalogs: Catalogs): void {
       setState('not started: refused');
       document.title = `${TITLE} — failed`;
     }
+  } else if (link.autostart && link.runsCode) {
+    // Code from a link is JavaScript: it runs only once the user has read it and pressed Start.
+    setState('ready: this link carries code for the penalty mine — read it in the code box, then press Start');
   } else if (link.autostart) {
     autostarted = true;
     start();

@@ -144,6 +144,19 @@ describe('penx playground', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)("a link's code with autostart=1 waits for the user's Start, then trains", async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=mine:1e-4&code=tf.sum(tf.square(w))&autostart=1`);
+    await page.waitForFunction(() => document.getElementById('state')?.textContent !== 'loading…');
+    // Before, the link's JavaScript ran at once, with no one having read it.
+    await page.waitForTimeout(1000);
+    expect(await page.locator('#state').innerText()).toMatch(/^ready: this link carries code for the penalty mine/);
+    expect(await page.inputValue('#code')).toBe('tf.sum(tf.square(w))');
+    await page.click('#start');
+    expect(await finished(page)).toMatch(/^done/);
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)('a run that diverges: its exported record says where it stopped and why', async () => {
     const context = await (browser as Browser).newContext({ acceptDownloads: true });
     const page = await context.newPage();
