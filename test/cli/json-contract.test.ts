@@ -170,19 +170,24 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
       }
     };
     const serving = () => parsed() !== undefined && /the dashboard stays at http/.test(stderr);
-    await until(() => serving() || child.exitCode !== null, 120_000, 'the document and the dashboard, or an exit');
-    expect(child.exitCode, stderr).toBeNull();
-    const doc = documentOf<FolderDoc>(stdout);
-    const dir = join(served, 'c');
-    expect(doc).toMatchObject({ kind: 'comparison', dir });
-    for (const run of doc.runs) expectRunOnDisk(run, run.dir);
-    // While it serves, nothing is locked: the comparison redraws (it was refused as in use).
-    expect((readdirSync(served, { recursive: true }) as string[]).filter((f) => f.endsWith('.penx.lock'))).toEqual([]);
-    const redrawn = await penx('plot', dir);
-    expect(redrawn.code, redrawn.stderr).toBe(0);
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(doc);
+    try {
+      await until(() => serving() || child.exitCode !== null, 120_000, 'the document and the dashboard, or an exit');
+      expect(child.exitCode, stderr).toBeNull();
+      const doc = documentOf<FolderDoc>(stdout);
+      const dir = join(served, 'c');
+      expect(doc).toMatchObject({ kind: 'comparison', dir });
+      for (const run of doc.runs) expectRunOnDisk(run, run.dir);
+      // While it serves, nothing is locked: the comparison redraws (it was refused as in use).
+      expect((readdirSync(served, { recursive: true }) as string[]).filter((f) => f.endsWith('.penx.lock'))).toEqual([]);
+      const redrawn = await penx('plot', dir);
+      expect(redrawn.code, redrawn.stderr).toBe(0);
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(0);
+      expect(JSON.parse(stdout)).toEqual(doc);
+    } finally {
+      // A failed check leaves no dashboard serving after the test.
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   }, 150_000);
 
   it('plot: the comparison and its runs redrawn, as written', async () => {
