@@ -190,6 +190,7 @@ function reset(): void {
   setState(kept.length ? `${kept.length} kept` : 'ready');
   $('speed').textContent = '';
   $('progress').textContent = '';
+  $('backend-info').textContent = '';
   buttons();
   if (kept.length) void redraw();
   else clearViews($('views'), placeholder);

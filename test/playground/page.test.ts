@@ -154,6 +154,10 @@ describe('penx playground', () => {
     expect(await page.inputValue('#code')).toBe('tf.sum(tf.square(w))');
     await page.click('#start');
     expect(await finished(page)).toMatch(/^done/);
+    expect(await page.locator('#backend-info').innerText()).toBe('backend: cpu');
+    // Reset clears what was said of the run (before, its backend line stayed).
+    await page.click('#reset');
+    expect([await page.locator('#state').innerText(), await page.locator('#backend-info').innerText()]).toEqual(['ready', '']);
     await page.close();
   });
 
