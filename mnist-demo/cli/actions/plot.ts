@@ -128,8 +128,9 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
   await withJson(
     flags.json,
     async () => {
-      targets = readTargets(dirs, flags);
-      await drawTargets(targets, flags);
+      const read = readTargets(dirs, flags);
+      targets = read.targets;
+      await drawTargets(read);
     },
     () => ({
       folders: targets.map((t) =>
@@ -145,10 +146,17 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
   );
 }
 
+/** What `plot` draws: the folders, and the options the flags give. */
+interface Drawing {
+  readonly targets: readonly Target[];
+  readonly binning: DrawOptions['binning'];
+  readonly epochs: Omit<ComparisonOptions, 'binning'>;
+}
+
 /** Every record read and every folder judged before the first is drawn: a refused command changes nothing. */
-function readTargets(dirs: readonly string[], flags: PlotFlags): Target[] {
+function readTargets(dirs: readonly string[], flags: PlotFlags): Drawing {
   // --bins and --range checked first, before any record is read.
-  binningOf(flags);
+  const binning = binningOf(flags);
   if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
     throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
   }
@@ -165,12 +173,10 @@ function readTargets(dirs: readonly string[], flags: PlotFlags): Target[] {
     if (gaps.length) throw new UsageError(`${t.dir}: ${gaps.map((g) => epochGapText(g, EPOCH_FLAGS[g.option])).join('; ')}`);
   }
   for (const t of targets) checkTarget(t);
-  return targets;
+  return { targets, binning, epochs };
 }
 
-async function drawTargets(targets: readonly Target[], flags: PlotFlags): Promise<void> {
-  const binning = binningOf(flags);
-  const epochs = comparisonEpochsOf(flags);
+async function drawTargets({ targets, binning, epochs }: Drawing): Promise<void> {
   // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   const options = { all: true, ...(binning ? { binning } : {}) };
