@@ -335,6 +335,43 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
   }, 60_000);
 });
 
+describe('labels that do not fit the loss: as on cpu, never broadcast in the graph', () => {
+  const model = () => seq(tf.layers.dense({ inputShape: [4], units: 3, activation: 'softmax' }))();
+  const n = 4;
+  it.each([
+    // Class indices given to a categorical loss: TF.js refuses them; the graph would broadcast the one column.
+    ['class indices for categoricalCrossentropy', 'categoricalCrossentropy', () => tf.tensor2d([0, 1, 2, 1], [n, 1])],
+    ['one-hot rows of 4 classes for 3 outputs', 'categoricalCrossentropy', () => tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4).toFloat()],
+    ['one-hot rows for sparseCategoricalCrossentropy', 'sparseCategoricalCrossentropy', () => tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3).toFloat()],
+    ['targets of 4 for 3 outputs', 'meanSquaredError', () => tf.ones([n, 4])],
+    ['one target broadcast to 3 outputs', 'meanSquaredError', () => tf.tensor2d([0, 1, 2, 1], [n, 1])],
+  ] as const)(
+    '%s',
+    async (_, loss, y) => {
+      const outcome = async (backend: string) => {
+        const m = await modelOn(backend, model, 5);
+        const f = backend === 'onnxruntime' ? await FusedGradients.start(m, loss, 2) : undefined;
+        if (typeof f === 'string') throw new Error(f);
+        const batch = { xs: [tf.tensor(data(n * 4, 2), [n, 4])], ys: [y()] };
+        try {
+          const g = f ? await f.gradients(m, batch, objectiveOf(m, loss)) : batchGradients(m, batch, objectiveOf(m, loss), 1 / n);
+          return { numbers: g.scores, grads: byPlace(m, g.grads) };
+        } catch (e) {
+          return (e as Error).message;
+        } finally {
+          await f?.close();
+          m.dispose();
+        }
+      };
+      const [cpu, ort] = [await outcome('cpu'), await outcome('onnxruntime')];
+      if (typeof cpu === 'string') expect(ort).toBe(cpu);
+      else if (typeof ort === 'string') throw new Error(`fused threw where cpu did not: ${ort}`);
+      else expectSame(cpu, ort);
+    },
+    60_000,
+  );
+});
+
 describe('penalties in the fused graph = TF.js autodiff on cpu', () => {
   // A user's penalty (TF.js autodiff, added to the graph's gradients) beside the built-ins (in the graph).
   const logCosh = definePenalty({ name: 'fusedlogcosh', fn: (w: tf.Tensor) => tf.log(tf.cosh(w)) });

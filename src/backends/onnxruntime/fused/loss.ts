@@ -10,6 +10,12 @@
  *   meanSquaredError                   loss = mean (ŷ − y)² over a sample's outputs;  dŷ = 2(ŷ − y)/D·m·scale
  *   correct                            Σ m·[argmax ŷ = argmax y]  (first index on ties, as TF.js)
  *
+ * Labels per sample (`takes`): one-hot rows of the output's shape; one class index ([] or [1]); for
+ * the squared error, the output's shape or one that broadcasts to it along the same axes (e.g. [1]
+ * for [3]). Other labels would broadcast in the graph where TF.js refuses them (class indices given
+ * to a categorical loss), or fail inside ONNX Runtime: such a batch takes TF.js's path, which
+ * computes or refuses it as the cpu backend does.
+ *
  * A loss given as a function is not expressed here: the model takes the per-kernel path.
  */
 import type { GraphBuilder } from '../onnx/builder.ts';
@@ -92,16 +98,38 @@ function crossEntropy(b: GraphBuilder, v: LossInputs, y: string, labelIndex: str
   return { lossSum, correct, dOut };
 }
 
-export const LOSS_EMITTERS: Readonly<Record<string, LossEmitter>> = {
-  categoricalCrossentropy: (b, v) => crossEntropy(b, v, v.labels, b.op('ArgMax', [v.labels], { axis: -1, keepdims: 0 })),
-  softmaxCrossEntropyFromLogits: (b, v) => crossEntropy(b, { ...v, logits: true }, v.labels, b.op('ArgMax', [v.labels], { axis: -1, keepdims: 0 })),
-  sparseCategoricalCrossentropy: (b, v) => crossEntropy(b, v, oneHot(b, v.labels, v.width), b.op('Cast', [b.reshape(v.labels, [-1])], { to: 7 })),
-  meanSquaredError: (b, v) => {
-    const diff = b.reshape(b.op('Sub', [v.out, v.labels]), [v.n, v.width]);
-    const perSample = b.op('ReduceMean', [b.op('Mul', [diff, diff])], { axes: [-1], keepdims: 0 });
-    const lossSum = maskedSum(b, perSample, v.mask);
-    const correct = b.op('Identity', [b.scalar(NaN)]);
-    if (!v.training) return { lossSum, correct };
-    return { lossSum, correct, dOut: b.op('Mul', [b.op('Mul', [diff, b.scalar(2 / v.width)]), rowScale(b, v)]) };
+/** A loss in the graph, and which labels (per-sample shape) it reads as TF.js does, for outputs of `outShape` per sample. */
+export interface FusedLoss {
+  readonly emit: LossEmitter;
+  takes(labelShape: readonly number[], outShape: readonly number[]): boolean;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const oneHotRows = (labelShape: readonly number[], outShape: readonly number[]): boolean => sameShape(labelShape, outShape);
+const classIndex = (labelShape: readonly number[]): boolean => labelShape.length === 0 || sameShape(labelShape, [1]);
+
+export const FUSED_LOSSES: Readonly<Record<string, FusedLoss>> = {
+  categoricalCrossentropy: {
+    emit: (b, v) => crossEntropy(b, v, v.labels, b.op('ArgMax', [v.labels], { axis: -1, keepdims: 0 })),
+    takes: oneHotRows,
+  },
+  softmaxCrossEntropyFromLogits: {
+    emit: (b, v) => crossEntropy(b, { ...v, logits: true }, v.labels, b.op('ArgMax', [v.labels], { axis: -1, keepdims: 0 })),
+    takes: oneHotRows,
+  },
+  sparseCategoricalCrossentropy: {
+    emit: (b, v) => crossEntropy(b, v, oneHot(b, v.labels, v.width), b.op('Cast', [b.reshape(v.labels, [-1])], { to: 7 })),
+    takes: classIndex,
+  },
+  meanSquaredError: {
+    emit: (b, v) => {
+      const diff = b.reshape(b.op('Sub', [v.out, v.labels]), [v.n, v.width]);
+      const perSample = b.op('ReduceMean', [b.op('Mul', [diff, diff])], { axes: [-1], keepdims: 0 });
+      const lossSum = maskedSum(b, perSample, v.mask);
+      const correct = b.op('Identity', [b.scalar(NaN)]);
+      if (!v.training) return { lossSum, correct };
+      return { lossSum, correct, dOut: b.op('Mul', [b.op('Mul', [diff, b.scalar(2 / v.width)]), rowScale(b, v)]) };
+    },
+    takes: (labelShape, outShape) => labelShape.length === outShape.length && labelShape.every((d, i) => d === outShape[i] || d === 1),
   },
 };

@@ -16,7 +16,7 @@ import { planDropout } from './layers/dropout.ts';
 import { configOf, type LayerEmitter, type LayerPlanner, type LayerWeight } from './layers/layer.ts';
 import { planAveragePooling2D, planMaxPooling2D } from './layers/pooling.ts';
 import { planFlatten, planReshape } from './layers/reshape.ts';
-import { LOSS_EMITTERS, type LossEmitter } from './loss.ts';
+import { FUSED_LOSSES, type FusedLoss } from './loss.ts';
 import { type GraphPenalty, graphPenalties, type TfjsPenalty } from './penalties.ts';
 
 /** The layer kinds the fused graph expresses, by TF.js class name. */
@@ -41,7 +41,8 @@ export interface FusedPlan {
   readonly layers: readonly LayerEmitter[];
   /** Every weight the graph reads, in the model's order (graph inputs w0, w1, …). */
   readonly weights: readonly LayerWeight[];
-  readonly loss: LossEmitter;
+  /** The loss in the graph, and the labels it takes. */
+  readonly loss: FusedLoss;
   readonly lossName: string;
   /** The built-in penalties the graph computes (value and gradient). */
   readonly penalties: readonly GraphPenalty[];
@@ -74,8 +75,8 @@ function chainOf(model: tf.LayersModel): tf.layers.Layer[] | string {
 
 /** The model's fused plan with `loss`, or the reason it has none. */
 export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string {
-  const lossEmitter = LOSS_EMITTERS[loss.name];
-  if (!lossEmitter) return `the loss is ${loss.name === 'custom' ? 'a function' : loss.name} (the fused graph computes the named losses)`;
+  const fusedLoss = FUSED_LOSSES[loss.name];
+  if (!fusedLoss) return `the loss is ${loss.name === 'custom' ? 'a function' : loss.name} (the fused graph computes the named losses)`;
   const chain = chainOf(model);
   if (typeof chain === 'string') return chain;
   const inShape = model.inputs[0]!.shape.slice(1) as Array<number | null>;
@@ -103,5 +104,5 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
     return `the model's output has shape [${shape}] per sample (a classification loss takes [classes])`;
   const weights = layers.flatMap((l) => l.weights);
   const { inGraph, rest } = graphPenalties(model);
-  return { inShape: shape0, outShape: shape, layers, weights, loss: lossEmitter, lossName: loss.name, logits, penalties: inGraph, tfjsPenalties: rest };
+  return { inShape: shape0, outShape: shape, layers, weights, loss: fusedLoss, lossName: loss.name, logits, penalties: inGraph, tfjsPenalties: rest };
 }

@@ -140,11 +140,16 @@ export class FusedGradients implements GradientStrategy {
     return undefined;
   }
 
-  /** The batch's two arrays when the graph can take them (the model and objective it was built for). */
+  /**
+   * The batch's two arrays when the graph can take them (the model and objective it was built for,
+   * labels of a shape its loss reads as TF.js does: else TF.js computes or refuses them, as on cpu).
+   */
   private arraysOf(model: tf.LayersModel, batch: Batch, objective: Objective): [Float32Array, Float32Array, Tensor] | undefined {
     if (this.refusal(model, objective) || batch.xs.length !== 1 || batch.ys.length !== 1) return undefined;
     if (tf.getBackend() !== ORT_BACKEND) return undefined;
     const [x, y] = [batch.xs[0]!, batch.ys[0]!];
+    const { loss, outShape } = this.runner.plan;
+    if (!loss.takes(y.shape.slice(1), outShape)) return undefined;
     const backend = tf.backend();
     const [xs, ys] = [floatsFor(backend, x), floatsFor(backend, y)];
     return xs && ys && samplesOf(batch) > 0 ? [xs, ys, y] : undefined;

@@ -81,7 +81,7 @@ export function fusedGraph(
     value = e.y;
   }
   const width = prod(plan.outShape);
-  const loss = plan.loss(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training });
+  const loss = plan.loss.emit(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training });
   b.op('Identity', [loss.lossSum], undefined, 'loss_sum');
   b.op('Identity', [loss.correct], undefined, 'correct');
 
