@@ -335,6 +335,48 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
   }, 60_000);
 });
 
+describe('layers frozen or unfrozen after the fused gradients started (fine-tuning in two phases)', () => {
+  it('the gradients follow the trainable weights at each step, as on cpu', async () => {
+    const build = () =>
+      seq(
+        tf.layers.dense({ inputShape: [4], units: 5, activation: 'tanh' }),
+        tf.layers.dense({ units: 4, activation: 'relu' }),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      )();
+    const [cpuModel, ortModel] = [await modelOn('cpu', build, 5), await modelOn('onnxruntime', build, 5)];
+    const f = await FusedGradients.start(ortModel, 'categoricalCrossentropy', 2);
+    if (typeof f === 'string') throw new Error(f);
+    const x = data(6 * 4, 2);
+    /** Gradients on both backends with `frozen` layers not trainable, by variable name (in the model's order). */
+    const both = async (frozen: number[]) => {
+      const out: Grads[] = [];
+      for (const [backend, m] of [
+        ['cpu', cpuModel],
+        ['onnxruntime', ortModel],
+      ] as const) {
+        await tf.setBackend(backend);
+        m.layers.forEach((l, i) => (l.trainable = !frozen.includes(i)));
+        const batch = { xs: [tf.tensor(x, [6, 4])], ys: [labels('categoricalCrossentropy', 6, [3])] };
+        const objective = objectiveOf(m, 'categoricalCrossentropy');
+        const g = backend === 'cpu' ? batchGradients(m, batch, objective, 1 / 6) : await f.gradients(m, batch, objective);
+        // Keyed by the weight's place in the model (all weights, trainable or not) and the names it has.
+        const place = new Map(m.weights.map((w, i) => [(w.read() as tf.Variable).name, i]));
+        out.push({ numbers: g.scores, grads: Object.fromEntries(Object.entries(g.grads).map(([k, t]) => [`${place.get(k)}`, t.dataSync() as Float32Array])) });
+        tf.dispose([...batch.xs, ...batch.ys, ...Object.values(g.grads)]);
+      }
+      return out as [Grads, Grads];
+    };
+    for (const frozen of [[], [0], [0, 1], [2], []]) {
+      const [cpu, ort] = await both(frozen);
+      expect(Object.keys(ort.grads).sort(), `frozen ${frozen}`).toEqual(Object.keys(cpu.grads).sort());
+      expectSame(cpu, ort);
+    }
+    await f.close();
+    cpuModel.dispose();
+    ortModel.dispose();
+  }, 60_000);
+});
+
 describe('labels that do not fit the loss: as on cpu, never broadcast in the graph', () => {
   const model = () => seq(tf.layers.dense({ inputShape: [4], units: 3, activation: 'softmax' }))();
   const n = 4;

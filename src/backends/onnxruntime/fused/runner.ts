@@ -4,7 +4,9 @@
  *
  *   one session per (training or evaluation, label shape), for the largest batch seen (a larger
  *   batch replaces it); a smaller batch (the epoch's last, an evaluation's last chunk) runs in it
- *   padded (mask 0) — so training needs one session and evaluation one
+ *   padded (mask 0) — so training needs one session and evaluation one. The weights trained are
+ *   the model's trainable ones at each run (`trained()`): a layer frozen or unfrozen since the
+ *   sessions were built (e.g. fine-tuning in two phases) gets new sessions with its gradients
  *
  *   feeds    x, labels: the tensors' own arrays (a padded batch: copied into staging arrays)
  *            weights: the variables' own arrays; dropout multipliers: drawn by TF.js, padded
@@ -77,10 +79,13 @@ export class FusedRunner {
   private readonly runners = new Map<string, Runner>();
   private readonly masks = new Map<string, Float32Array>();
   private readonly sums = new Float32Array(3);
+  /** The weights the sessions in `runners` compute gradients of. */
+  private trainedNow: ReadonlySet<LayerWeight> = new Set();
 
   constructor(
     readonly plan: FusedPlan,
-    private readonly trained: ReadonlySet<LayerWeight>,
+    /** The weights trained now (the model's trainable weights). */
+    private readonly trained: () => ReadonlySet<LayerWeight>,
     private readonly threads: SessionThreads,
     private readonly workers?: SessionWorkers,
   ) {}
@@ -102,7 +107,8 @@ export class FusedRunner {
       if (key.startsWith(`${kind}|`) && r.graph.n >= rows && (!best || r.graph.n < best.graph.n)) best = r;
     }
     if (best) return best;
-    const trains = (w: LayerWeight) => this.trained.has(w);
+    const trained = this.trainedNow;
+    const trains = (w: LayerWeight) => trained.has(w);
     const graph = fusedGraph(this.plan, size, labelShape, training, trains);
     const session = new OrtSession(encodeModel(graph.spec), this.threads, graph.spec.inputs, graph.spec.outputs, SESSION);
     // The workers' shards leave the penalties to this thread's.
@@ -143,6 +149,12 @@ export class FusedRunner {
     size = n,
     draw: <T>(fn: () => T) => T = (fn) => fn(),
   ): Promise<FusedResult> {
+    const trained = this.trained();
+    if (this.plan.weights.some((w) => trained.has(w) !== this.trainedNow.has(w))) {
+      // Another set of weights trained: the sessions built for the last one give the wrong gradients.
+      this.dispose();
+      this.trainedNow = trained;
+    }
     const cuts = shards(n, this.parts);
     const r = await this.runnerFor(training, cuts[0]![1], labelShape, Math.ceil(Math.max(size, n) / this.parts));
     const { graph } = r;

@@ -113,7 +113,6 @@ export class FusedGradients implements GradientStrategy {
     if (typeof plan === 'string') return plan;
     const odd = plan.weights.find((w) => w.dtype !== 'float32');
     if (odd) return `weight ${odd.originalName} is ${odd.dtype}`;
-    const trained = new Set(model.trainableWeights);
     // Data-parallel: this thread's shard and (threads − 1) workers', one ONNX Runtime thread each.
     const workers = parallel === 'data' && threads > 1 ? await SessionWorkers.start(threads - 1) : undefined;
     const sessionThreads: SessionThreads = { intraOp: workers ? 1 : threads, spinning: false };
@@ -123,7 +122,7 @@ export class FusedGradients implements GradientStrategy {
     setSessionThreads({ intraOp: threads, spinning: false });
     // …and its large element-wise loops are cut across the shard workers, idle after their shards.
     if (workers) setLoopHelpers(workers.loopHelpers);
-    return new FusedGradients(model, o, new FusedRunner(plan, trained, sessionThreads, workers), threads, before, workers);
+    return new FusedGradients(model, o, new FusedRunner(plan, () => new Set(model.trainableWeights), sessionThreads, workers), threads, before, workers);
   }
 
   /** Sessions built so far on this thread (one per batch kind in use; for tests). */
