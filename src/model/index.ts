@@ -23,5 +23,5 @@ export {
   type WeightEntry,
   weightBaseName,
 } from './inventory.ts';
-export { NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';
+export { isRegisteredClass, NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';
 export { completeTopology } from './topology.ts';

@@ -15,6 +15,17 @@ export function tfjsBaseClass(sample: object): abstract new () => tf.serializati
   return Object.getPrototypeOf(sample.constructor) as abstract new () => tf.serialization.Serializable;
 }
 
+/**
+ * Whether `obj` is of the very class TF.js registers under its class name, the one its JSON is
+ * rebuilt as: false for a user's class that extends a TF.js layer and inherits its name (say
+ * Dense, with a call() of its own), which TF.js would rebuild, or a graph compute, as the parent.
+ * Example: `isRegisteredClass(tf.layers.dense({ units: 3 }))` is true.
+ */
+export function isRegisteredClass(obj: tf.serialization.Serializable): boolean {
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap[obj.getClassName()];
+  return registered !== undefined && obj.constructor === registered[0];
+}
+
 export class NamedClasses<C extends Ctor<tf.serialization.Serializable>> {
   private readonly classes = new Map<string, C>();
 

@@ -572,6 +572,14 @@ describe('the reference model', () => {
   }, 120_000);
 });
 
+/** A user's layer extending TF.js's Dense (it inherits the class name 'Dense'): twice Dense's output. */
+const DenseClass = tf.layers.dense({ units: 1 }).constructor as new (args: Parameters<typeof tf.layers.dense>[0]) => tf.layers.Layer;
+class DoubledDense extends DenseClass {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    return tf.mul(super.call(inputs, kwargs) as tf.Tensor, 2);
+  }
+}
+
 describe('what the fused graph cannot express takes the per-kernel path, with the reason', () => {
   const dense = () => tf.layers.dense({ units: 3, activation: 'softmax' });
   it.each([
@@ -603,6 +611,13 @@ describe('what the fused graph cannot express takes the per-kernel path, with th
       () => seq(tf.layers.dense({ inputShape: [4], units: 5, activation: 'swish' }), dense())(),
       'categoricalCrossentropy',
       /activation swish/,
+    ],
+    [
+      // It inherits Dense's class name: the graph would compute a plain Dense (a wrong loss and gradients).
+      'a class of yours extending Dense, with a call() of its own',
+      () => seq(new DoubledDense({ inputShape: [4], units: 5, activation: 'tanh' }), dense())(),
+      'categoricalCrossentropy',
+      /DoubledDense, a class of yours extending TF\.js's Dense/,
     ],
     [
       'a loss given as a function',

@@ -7,6 +7,7 @@
  *         ─► a final softmax before a cross-entropy: skipped, the loss reads the logits (as forward.ts)
  *         ─► FusedPlan { layers, weights (graph inputs, in order), loss }
  */
+import { isRegisteredClass } from '../../../model/index.ts';
 import type { tf } from '../../../tf.ts';
 import type { Loss } from '../../../training/index.ts';
 import { planActivation } from './layers/activation-layer.ts';
@@ -91,6 +92,8 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
   for (const layer of chain) {
     const planner = PLANNERS[layer.getClassName()];
     if (!planner) return `layer ${layer.name} is a ${layer.getClassName()} (the fused graph has ${FUSED_LAYERS.join(', ')})`;
+    if (!isRegisteredClass(layer))
+      return `layer ${layer.name} is a ${layer.constructor.name}, a class of yours extending TF.js's ${layer.getClassName()} (the fused graph computes TF.js's own layers)`;
     if (layer === last && logits && layer.getClassName() === 'Activation') break;
     // The last layer's own softmax (Dense or Conv2D with activation softmax) is left out the same way.
     const emitter = planner(layer, shape, layer === last && logits ? 'linear' : undefined);
