@@ -7,7 +7,7 @@
  *       threads (src/backends/onnxruntime/fused/)
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
  *       model TF.js can rebuild from its JSON in a worker — TF.js's own layer classes: a user's is
- *       not registered there —, no layer bound to the whole batch such as BatchNormalization), else
+ *       not registered there, and one extending TF.js's would be rebuilt as TF.js's —, no layer bound to the whole batch such as BatchNormalization), else
  *       this thread alone, with a note saying why
  */
 
@@ -15,7 +15,7 @@ import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
 import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
-import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients } from './sharded.ts';
+import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients, unregisteredLayer } from './sharded.ts';
 
 /** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
 export type GradientPath = 'fused' | 'per-kernel';
@@ -128,6 +128,12 @@ async function shardedFor(
     return { gradients: localGradients, note: 'one thread: a loss or metric given as a function cannot run on worker threads' };
   const bound = batchBoundLayer(model);
   if (bound) return { gradients: localGradients, note: `one thread: ${BATCH_BOUND_WHY(bound)}` };
+  const own = unregisteredLayer(model);
+  if (own)
+    return {
+      gradients: localGradients,
+      note: `one thread: layer ${own} is not TF.js's class of that name, which worker threads would rebuild it as from the model's JSON`,
+    };
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {

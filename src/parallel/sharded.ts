@@ -19,7 +19,7 @@
  * await sharded.close();
  */
 
-import { inventory, makersOf } from '../model/index.ts';
+import { inventory, isRegisteredClass, makersOf } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import {
   addScores,
@@ -109,6 +109,18 @@ export function batchBoundLayer(model: tf.LayersModel): string | undefined {
   for (const { name, layer } of inventory(model).layers)
     for (const maker of makersOf(layer))
       if (BATCH_BOUND.has(maker.getClassName()) || (maker.trainable && maker.nonTrainableWeights.length > 0)) return `${name} (${maker.getClassName()})`;
+  return undefined;
+}
+
+/**
+ * The first layer of `model` that is not of the class TF.js registers under its class name, as
+ * `path (Class, named Name)`: a user's class extending a TF.js layer inherits its name (say a Dense
+ * with a call() of its own), and the workers, rebuilding the model from its JSON, would compute
+ * TF.js's layer instead; undefined when there is none.
+ */
+export function unregisteredLayer(model: tf.LayersModel): string | undefined {
+  for (const { name, layer } of inventory(model).layers)
+    for (const maker of makersOf(layer)) if (!isRegisteredClass(maker)) return `${name} (${maker.constructor.name}, named ${maker.getClassName()})`;
   return undefined;
 }
 

@@ -14,6 +14,7 @@ import {
   tf,
   trainStep,
 } from '../../src/node.ts';
+import type { GradientStrategy } from '../../src/training/gradients.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11)));
@@ -353,6 +354,18 @@ describe('stepThreads: the threads a record states', () => {
   });
 });
 
+/** `strategy`'s gradients of a [8, 3] → 2-class batch equal the one-thread ones exactly; then it is closed and `m` disposed. */
+async function expectOneThreadGradients(m: tf.LayersModel, strategy: GradientStrategy, local: GradientStrategy): Promise<void> {
+  const b = { xs: [tf.tensor2d(data(24, 5), [8, 3])], ys: [tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0, 0, 1], 'int32'), 2)] };
+  const objective = objectiveOf(m, 'categoricalCrossentropy');
+  const one = await local.gradients(m, b, objective);
+  const got = await strategy.gradients(m, b, objective);
+  for (const key of Object.keys(one.grads)) expect(relErr(got.grads[key]!.dataSync(), one.grads[key]!.dataSync()), key).toBe(0);
+  tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(got.grads)]);
+  await strategy.close();
+  m.dispose();
+}
+
 describe('a layer class of the user’s own is not split across threads', () => {
   /** Stateless and bound to the batch: subtracts the batch's mean (shards would subtract their own). */
   class BatchCentre extends tf.layers.Layer {
@@ -379,14 +392,31 @@ describe('a layer class of the user’s own is not split across threads', () => 
     expect(chosen.gradients.threads).toBe(1);
     expect(chosen.note).toMatch(/^one thread: the model cannot be rebuilt on worker threads \(.*PenxTestBatchCentre/);
     expect(stepThreads(chosen.gradients, backend)).toEqual({ threads: 1 });
-    const b = { xs: [tf.tensor2d(data(24, 5), [8, 3])], ys: [tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0, 0, 1], 'int32'), 2)] };
-    const objective = objectiveOf(m, 'categoricalCrossentropy');
-    const one = await localGradients.gradients(m, b, objective);
-    const got = await chosen.gradients.gradients(m, b, objective);
-    for (const key of Object.keys(one.grads)) expect(relErr(got.grads[key]!.dataSync(), one.grads[key]!.dataSync()), key).toBe(0);
-    tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(got.grads)]);
-    await chosen.gradients.close();
-    m.dispose();
+    await expectOneThreadGradients(m, chosen.gradients, localGradients);
+  }, 60_000);
+});
+describe('a layer class of the user’s extending a TF.js layer (inheriting its class name) is not split across threads', () => {
+  /** Twice Dense's output: the workers would rebuild it from its JSON as a plain Dense. */
+  const DenseClass = tf.layers.dense({ units: 1 }).constructor as new (args: Parameters<typeof tf.layers.dense>[0]) => tf.layers.Layer;
+  class DoubledDense extends DenseClass {
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+      return tf.mul(super.call(inputs, kwargs) as tf.Tensor, 2);
+    }
+  }
+
+  it('gradientsFor on wasm with 2 threads takes one thread and says why; its gradients are the one-thread ones', async () => {
+    const { gradientsFor, localGradients } = await import('../../src/node.ts');
+    const backend = await selectBackend('wasm', { threads: 2 });
+    const m = tf.sequential({
+      layers: [
+        new DoubledDense({ name: 'dd_a', units: 5, inputShape: [3], activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        tf.layers.dense({ name: 'dd_b', units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
+    });
+    const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
+    expect(chosen.gradients.threads).toBe(1);
+    expect(chosen.note).toMatch(/^one thread: layer dd_a \(DoubledDense, named Dense\) is not TF\.js's class/);
+    await expectOneThreadGradients(m, chosen.gradients, localGradients);
   }, 60_000);
 });
 describe('gradientsFor takes what selectBackend returns', () => {
