@@ -242,6 +242,34 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     60_000,
   );
 
+  it('a saturated sigmoid under a cross-entropy of probabilities: its tail (down to 1e-7) gives the loss of cpu', async () => {
+    // Logits −10 … −16 of the labelled class: σ from 4.5e-5 down to 1.1e-7 (above the clip at 1e-7), each loss −log σ.
+    const x = Float32Array.of(-10, -12, -14, -16);
+    const build = () => {
+      const m = seq(tf.layers.dense({ inputShape: [1], units: 2, activation: 'sigmoid' }))();
+      m.setWeights([tf.tensor2d([[1, -1]]), tf.zeros([2])]);
+      return m;
+    };
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const m = build();
+      const f = backend === 'onnxruntime' ? await FusedGradients.start(m, 'categoricalCrossentropy', 1) : undefined;
+      if (typeof f === 'string') throw new Error(f);
+      const batch = { xs: [tf.tensor2d(x, [4, 1])], ys: [tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0], [4, 2])] };
+      const objective = objectiveOf(m, 'categoricalCrossentropy');
+      const g = f ? await f.gradients(m, batch, objective) : batchGradients(m, batch, objective, 1 / 4);
+      const out = { numbers: g.scores, grads: byPlace(m, g.grads) };
+      tf.dispose([...batch.xs, ...batch.ys, ...Object.values(g.grads)]);
+      await f?.close();
+      m.dispose();
+      return out;
+    };
+    const [cpu, ort] = [await run('cpu'), await run('onnxruntime')];
+    // Σ −log σ(x) ≈ 52 on cpu.
+    expect(cpu.numbers[0]).toBeGreaterThan(50);
+    expectSame(cpu, ort);
+  }, 60_000);
+
   it('a batch smaller than the session runs padded, with the gradient of its real samples', async () => {
     const build = () =>
       seq(
