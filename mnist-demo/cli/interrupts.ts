@@ -5,7 +5,8 @@
  *   outside a run (nothing to stop cleanly) ─► the `interrupted` line, exit at once
  *   during a run (`during`) ─► 1st signal: the run's signal aborted; `fit` stops at its next safe
  *     point (after the current batch), its folder's lock released, and the command ends with the
- *     `interrupted` line: the run folder is as its last checkpoint left it, resumable
+ *     `interrupted` line: the run folder is as its last checkpoint left it, resumable (with
+ *     `--json`, the document is printed first, its `interrupted` field saying how: `Interruption`)
  *     user code running then (a penalty that never returns) ─► interrupted by the guard
  *     (src/user-modules/guard.ts) on SIGINT only, which uses the signal up: `userCodeInterrupted`
  *     counts it as the 1st (SIGTERM cannot reach code that never returns: SIGINT or SIGKILL can)
@@ -19,6 +20,16 @@ export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** A signal a command stops on. */
 export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/**
+ * How a stopped command's `--json` document says so (its `interrupted` field): the first signal,
+ * and the command that continues it (its run folders as their last checkpoints left them), or null
+ * when none does; e.g. `{ signal: 'SIGTERM', resume: 'penx train --penalty l1:1e-4 --resume' }`.
+ */
+export interface Interruption {
+  readonly signal: StopSignal;
+  readonly resume: string | null;
+}
 
 /** The process's Ctrl-C handling (one per process; `main` installs it). */
 export class Interrupts {
@@ -34,6 +45,8 @@ export class Interrupts {
     private readonly say: (line: string) => void,
     /** How to continue, e.g. `; continue it with: penx train … --resume`. */
     private readonly howToContinue: () => string,
+    /** The command that continues the stopped command, e.g. `penx train … --resume`; null when none does. */
+    private readonly resumeCommand: () => string | null = () => null,
   ) {}
 
   /** What SIGINT (or SIGTERM) does. */
@@ -60,6 +73,11 @@ export class Interrupts {
     return STOP_SIGNALS[this.first ?? 'SIGINT'];
   }
 
+  /** How the command stopped, for its `--json` document; null when no signal came. */
+  interruption(): Interruption | null {
+    return this.first ? { signal: this.first, resume: this.resumeCommand() } : null;
+  }
+
   /** Run `work` as a run that a first SIGINT stops at its next safe point (through `signal`). */
   async during<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
@@ -83,6 +101,11 @@ let installed: Interrupts | undefined;
 /** Make `interrupts` the process's (main does, with SIGINT and SIGTERM routed to it). */
 export function installInterrupts(interrupts: Interrupts): void {
   installed = interrupts;
+}
+
+/** How the command stopped (the installed Interrupts'), for its `--json` document; null when no signal came. */
+export function interruption(): Interruption | null {
+  return installed?.interruption() ?? null;
 }
 
 /** Run `work` as a run a first Ctrl-C or SIGTERM stops cleanly (with no Interrupts installed, as in tests calling actions: never stopped). */

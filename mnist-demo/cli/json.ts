@@ -1,8 +1,11 @@
 /**
  * The `--json` contract every command keeps: stdout holds exactly one JSON document, printed at the
  * end; progress and human text go to stderr. A refused command (exit 2) prints no document: its one
- * message is on stderr, as without --json.
+ * message is on stderr, as without --json. A run stopped by Ctrl-C or SIGTERM (exit 130, 143) prints
+ * it too, saying so (`withJson`).
  */
+import { InterruptedError } from 'penalty-explorer/errors';
+import { type Interruption, interruption } from './interrupts.ts';
 
 /** Printed as one JSON document (two-space indentation), for scripts. */
 export function printJson(value: unknown): void {
@@ -42,31 +45,42 @@ export function printJsonNow(): void {
  * A command's work under `--json`: whatever it prints on stdout sent to stderr, then `document()`
  * (read from what the work wrote) printed as the one JSON document — or earlier, when the work
  * calls `printJsonNow` (it then only serves the dashboard); without `json`, the work alone.
- * When the work fails, the document is printed only for a failure `alsoOn` accepts (a run that
- * diverged: the runs so far, exit 1), and the failure goes on (its message on stderr, its exit code).
+ * `document` is told how the command stopped: null, or when a signal stopped its run (an
+ * InterruptedError, exit 130 or 143) the `Interruption` (signal, command that continues it), for
+ * its `interrupted` field. When the work fails, the document is printed only for a stop by a signal
+ * or a failure `alsoOn` accepts (a run that diverged: the runs so far, exit 1), and the failure
+ * goes on (its message on stderr, its exit code). A `document` that gives undefined (stopped
+ * before its folder was chosen: nothing written) prints none.
  *
  * @example
- * await withJson(flags.json, () => trainRuns(…), () => trainingJson(out, [dir]), (e) => e instanceof DivergedError);
+ * await withJson(flags.json, () => trainRuns(…), (interrupted) => ({ ...trainingJson(out, [dir]), interrupted }), (e) => e instanceof DivergedError);
  */
-export async function withJson<T>(json: boolean | undefined, work: () => Promise<T>, document: () => unknown, alsoOn?: (err: unknown) => boolean): Promise<T> {
+export async function withJson<T>(
+  json: boolean | undefined,
+  work: () => Promise<T>,
+  document: (interrupted: Interruption | null) => unknown,
+  alsoOn?: (err: unknown) => boolean,
+): Promise<T> {
   if (!json) return work();
   // The real stdout's write: the work's own prints go to stderr meanwhile.
   const write = process.stdout.write.bind(process.stdout);
   let printed = false;
-  const print = () => {
+  const print = (interrupted: Interruption | null) => {
     printed = true;
-    write(`${JSON.stringify(document(), null, 2)}\n`);
+    const doc = document(interrupted);
+    if (doc !== undefined) write(`${JSON.stringify(doc, null, 2)}\n`);
   };
-  pending = print;
+  pending = () => print(null);
   let result: T;
   try {
     result = await stdoutToStderr(work);
   } catch (err) {
-    if (!printed && alsoOn?.(err)) print();
+    if (!printed && err instanceof InterruptedError) print(interruption() ?? { signal: 'SIGINT', resume: null });
+    else if (!printed && alsoOn?.(err)) print(null);
     throw err;
   } finally {
     pending = undefined;
   }
-  if (!printed) print();
+  if (!printed) print(null);
   return result;
 }

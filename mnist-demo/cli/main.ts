@@ -28,6 +28,7 @@ import {
 import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
+import { continueNote, resumeCommand } from './continue-command.ts';
 import { Interrupts, installInterrupts, STOP_SIGNALS, type StopSignal } from './interrupts.ts';
 
 /** The exit code of each class of the library's errors: all of them bad input, said in one message. */
@@ -37,20 +38,6 @@ const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Err
   [DataError, 2],
   [IOError, 2],
 ];
-
-/** A shell word, quoted when it holds more than plain characters. */
-const shellWord = (a: string) => (/^[\w./:=,+@%-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-
-/** What to say on Ctrl-C: how to continue a training command. */
-function interruptNote(argv: readonly string[]): string {
-  const [command, ...rest] = argv;
-  if (command === 'train' || command === 'compare') {
-    const args = rest.filter((a) => a !== '--force');
-    return `; continue it with: penx ${[command, ...args, ...(args.includes('--resume') ? [] : ['--resume'])].map(shellWord).join(' ')}`;
-  }
-  if (command === 'sweep') return '; continue it with the same command: finished runs are skipped, the others resume';
-  return command === 'start' ? '; npm start starts over; the runs so far are in figures/runs/quickstart' : '';
-}
 
 /** What to do about a folder in the way, in the flags of the command that met it. */
 function folderRemedy(command: string | undefined, err: FolderExistsError | FolderRefusedError): string {
@@ -71,7 +58,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const interrupts = new Interrupts(
     (code) => process.exit(code),
     (line) => console.error(line),
-    () => redactCredentials(interruptNote(argv)),
+    () => redactCredentials(continueNote(argv)),
+    () => {
+      const command = resumeCommand(argv);
+      return command && redactCredentials(command);
+    },
   );
   installInterrupts(interrupts);
   for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(signal, () => interrupts.onSignal(signal));

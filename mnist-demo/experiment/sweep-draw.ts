@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
 import { esc, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
-import { type RunState, runState, withFailure } from './sweep-state.ts';
+import { type RunState, sweepStates } from './sweep-state.ts';
 
 const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -81,8 +81,7 @@ ${table(['run', 'penalty', 'λ', 'seed', 'state', 'test acc', '|w| &lt; 1e-3', '
  * of its runs. `failures`: the runs that failed in this sitting, by name, with why.
  */
 export async function drawSweep(dir: string, record: SweepRecord, failures: ReadonlyMap<string, string> = new Map()): Promise<RunState[]> {
-  const epochs = Number(record.settings.epochs);
-  const states = record.runs.map((run) => withFailure(runState(join(dir, run.name), epochs), failures.get(run.name)));
+  const states = sweepStates(dir, record, failures);
   const finished: RunRecord[] = states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
   const svgs: string[] = [];
   if (finished.length > 0) {

@@ -7,7 +7,8 @@
  *   <out>/<sweep>/<run>/run.json, checkpoint/ …   each run, as `penx train` writes it
  *   <out>/<sweep>/sparsity.png, accuracy.png, report.html   the sweep's figures (sweep-draw.ts)
  */
-import { type RunFolderState, type RunRecord, runFolderState, type SweepSettings } from 'penalty-explorer/node';
+import { join } from 'node:path';
+import { type RunFolderState, type RunRecord, runFolderState, type SweepRecord, type SweepSettings } from 'penalty-explorer/node';
 
 /** The first setting two sweeps disagree on, as `key: was → now`; undefined when they agree. */
 export function settingsDiffer(was: SweepSettings, now: SweepSettings): string | undefined {
@@ -46,6 +47,15 @@ export function runState(dir: string, epochs: number): RunState {
 export function withFailure(state: RunState, failure: string | undefined): RunState {
   if (failure === undefined || state.state === 'done' || state.state === 'failed') return state;
   return { state: 'failed', reason: failure, ...(state.state === 'partial' ? { record: state.record } : {}) };
+}
+
+/**
+ * Where each run of the sweep `record` in `dir` stands (in the grid's order), read from its folder,
+ * with the failures of this sitting (`failures`, by run name, with why) put in (`withFailure`).
+ */
+export function sweepStates(dir: string, record: SweepRecord, failures: ReadonlyMap<string, string> = new Map()): RunState[] {
+  const epochs = Number(record.settings.epochs);
+  return record.runs.map((run) => withFailure(runState(join(dir, run.name), epochs), failures.get(run.name)));
 }
 
 /** A run's epochs and its scores after the last one (test accuracy, share of |w| < 1e-3), as the sweep reports them. */

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { continueNote, resumeCommand } from '../../mnist-demo/cli/continue-command.ts';
 import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
 import { readRunJson } from '../../src/folders/records.ts';
 import { penx, spawnPenxPiped, TINY } from './run-penx.ts';
@@ -98,6 +99,34 @@ describe('Ctrl-C', () => {
     expect(seen?.aborted).toBe(true);
     // A stop that ends a run is said with how to continue.
     expect(interrupts.stoppedText()).toBe('penx: interrupted; continue it with: penx train --resume');
+  });
+});
+
+describe('how to continue a stopped command', () => {
+  it('train, compare, sweep: the same command without --force (it would start the folder over) and with --resume; start: none', () => {
+    expect(resumeCommand(['train', '--penalty', 'l1:1e-4', '--force', '--out', 'my runs'])).toBe("penx train --penalty l1:1e-4 --out 'my runs' --resume");
+    expect(resumeCommand(['compare', '--penalties', 'none,l1', '--resume'])).toBe('penx compare --penalties none,l1 --resume');
+    expect(resumeCommand(['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--force'])).toBe('penx sweep --penalties l1 --strengths 1e-4 --resume');
+    expect(continueNote(['sweep', '--penalties', 'l1', '--force'])).toBe(
+      '; continue it with: penx sweep --penalties l1 --resume (finished runs are skipped, the others resume)',
+    );
+    expect(resumeCommand(['start'])).toBeNull();
+    expect(continueNote(['start'])).toMatch(/npm start starts over/);
+    expect(resumeCommand(['plot', 'figures/runs/x'])).toBeNull();
+    expect(continueNote(['plot', 'figures/runs/x'])).toBe('');
+  });
+
+  it('a stopped command says how it stopped (for its --json document): the first signal and the command that resumes it', () => {
+    const interrupts = new Interrupts(
+      () => {},
+      () => {},
+      () => '',
+      () => 'penx train --resume',
+    );
+    expect(interrupts.interruption()).toBeNull();
+    interrupts.onSignal('SIGTERM');
+    interrupts.onSignal('SIGINT');
+    expect(interrupts.interruption()).toEqual({ signal: 'SIGTERM', resume: 'penx train --resume' });
   });
 });
 

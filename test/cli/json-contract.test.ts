@@ -6,13 +6,13 @@
  * exit 2, one message on stderr, as the other --json commands do.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { until } from '../wait.ts';
-import { penx, penxWith, TINY } from './run-penx.ts';
+import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 import { filesBelow } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-json-'));
@@ -222,6 +222,54 @@ describe('penx sweep --json on this machine', () => {
       /^penx: error: --json goes with --status on a queue, or with a sweep on this machine/m,
     );
   });
+});
+
+describe('--json of a run stopped by Ctrl-C or SIGTERM: the document still, saying so and how to resume', () => {
+  /** Epochs recorded in `dir`'s run.json so far (0 before it is written). */
+  const epochsDone = (dir: string) => (existsSync(join(dir, 'run.json')) ? readRunJson(dir).epochs.length : 0);
+
+  it.each<[string, NodeJS.Signals, number, string[], string, string]>([
+    ['train', 'SIGINT', 130, ['train', '--penalty', 'l1:1e-4', '--name', 'r'], 'r', 'run'],
+    ['compare', 'SIGTERM', 143, ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c'], 'c', 'comparison'],
+    ['sweep', 'SIGTERM', 143, ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1', '--name', 's'], 's', 'sweep'],
+  ])(
+    '%s stopped by %s: exit %i, one document of what is on disk, `interrupted` naming the signal and the command that resumes it',
+    async (name, signal, exitCode, args, folder, kind) => {
+      const out = join(root, `stopped-${name}`);
+      const dir = join(out, folder);
+      // --force: the command that resumes must not start the folder over.
+      const command = [...args, '--epochs', '6', ...TINY, '--out', out, '--force', '--json'];
+      const firstRun = name === 'train' ? dir : join(dir, name === 'compare' ? 'none' : 'l1_1e-4_seed=1');
+      const run = spawnPenxPiped(...command);
+      let doc: FolderDoc & { interrupted: { signal: string; resume: string | null } };
+      try {
+        await until(() => epochsDone(firstRun) > 0 || run.child.exitCode !== null, 90_000, 'the first epoch recorded');
+        run.child.kill(signal);
+        expect(await run.exited, run.stderr()).toBe(exitCode);
+        await run.stdoutEnded;
+        doc = documentOf(run.stdout());
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+      expect(run.stderr()).toMatch(/^penx: interrupted; continue it with: penx /m);
+      expect(doc).toMatchObject({ out, kind, dir });
+      const resume = `penx ${command.filter((a) => a !== '--force').join(' ')} --resume`;
+      expect(doc.interrupted).toEqual({ signal, resume });
+      const first = doc.runs.find((r) => r.dir === firstRun)!;
+      expectRunOnDisk(first, firstRun);
+      expect(first.epoch).toBeGreaterThan(0);
+      expect(first.epoch).toBeLessThan(6);
+      if (name === 'sweep') expect(first.state).toBe('partial');
+      // The command it names continues the run from its checkpoint (not over: --force is not in it).
+      const resumed = await penxWith({ env: { PENX_TEST_WORKERS: '1' } }, ...resume.split(' ').slice(1));
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const done = documentOf<FolderDoc & { interrupted: unknown }>(resumed.stdout);
+      expect(done.interrupted).toBeNull();
+      expect(resumed.stderr).toContain(`resuming after epoch ${first.epoch}`);
+      expect(readRunJson(firstRun).epochs).toHaveLength(6);
+    },
+    300_000,
+  );
 });
 
 describe('penx start --json', () => {

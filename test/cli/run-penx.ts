@@ -68,11 +68,20 @@ export function spawnPenx(...args: string[]): ChildProcess {
   return spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: 'ignore' });
 }
 
-/** Start `penx` in the background, collecting its stderr. */
-export function spawnPenxPiped(...args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Start `penx` in the background, collecting its stdout (all of it once `stdoutEnded` resolves) and stderr. */
+export function spawnPenxPiped(...args: string[]): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  stdoutEnded: Promise<void>;
+} {
+  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
   let text = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr: () => text, exited };
+  const stdoutEnded = new Promise<void>((resolve) => child.stdout?.once('close', () => resolve()));
+  return { child, stdout: () => out, stderr: () => text, exited, stdoutEnded };
 }

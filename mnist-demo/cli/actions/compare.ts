@@ -50,7 +50,8 @@ export interface ComparisonPlan {
 /**
  * Plan the comparison (flags checked, modules loaded), train its runs into `<out>/<name>` and draw
  * it; prints the summary and where the report is. `--json`: instead one JSON document at the end,
- * `{ out, kind: 'comparison', dir, files, runs }` (run-json.ts), also when a run diverged (exit 1).
+ * `{ out, kind: 'comparison', dir, files, runs, interrupted }` (run-json.ts), also when a run diverged
+ * (exit 1) or a signal stopped it (exit 130, 143; `interrupted`: how, and the command that resumes it, else null).
  */
 export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: BackendFlags & { readonly json?: boolean }): Promise<void> {
   let planned: ComparisonPlan | undefined;
@@ -62,8 +63,10 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
       printSummary(await trainRuns(exp, runs, flags, name));
       console.log(`report: ${join(exp.out, name, 'report.html')}`);
     },
-    () => {
-      const { exp, runs, name } = planned as ComparisonPlan;
+    (interrupted) => {
+      // Stopped before it was planned (while a penalty's module loaded): nothing written, no document.
+      if (!planned) return undefined;
+      const { exp, runs, name } = planned;
       return {
         out: resolve(exp.out),
         ...folderJson(
@@ -71,6 +74,7 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
           join(exp.out, name),
           runs.map((r) => runDir(exp, r, name)),
         ),
+        interrupted,
       };
     },
     (err) => err instanceof DivergedError,

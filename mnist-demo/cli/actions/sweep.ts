@@ -38,7 +38,7 @@ import { checkedData } from '../../experiment/run.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
-import { type RunState, runState, settingsDiffer } from '../../experiment/sweep-state.ts';
+import { type RunState, settingsDiffer, sweepStates } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
@@ -139,19 +139,25 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   checkServe(flags);
   if (flags.queue !== undefined && flags.serve !== undefined)
     throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
-  // A sweep on this machine with --json: one JSON document at the end (sweep-print.ts), also when a run failed (exit 1).
-  let local: { readonly record: SweepRecord; readonly states: readonly RunState[] } | undefined;
+  // A sweep on this machine with --json: one JSON document at the end (sweep-print.ts), also when a
+  // run failed (exit 1) or a signal stopped the sweep (exit 130, 143: `interrupted` says how, and the
+  // command that resumes it), its runs' states read from their folders.
+  let local: { readonly record: SweepRecord; readonly failures: Map<string, string> } | undefined;
   return withJson(
     flags.json,
     async () => {
       const record = await recordOf(flags, name);
       if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
-      const { code, states, dashboard } = await sweepLocally(record, flags);
-      local = { record, states };
+      local = { record, failures: new Map() };
+      const { code, dashboard } = await sweepLocally(record, flags, local.failures);
       if (dashboard) await keepServing(dashboard);
       return code;
     },
-    () => local && sweepJson(flags.out, join(flags.out, name), local.record, local.states),
+    (interrupted) => {
+      if (!local) return undefined;
+      const dir = join(flags.out, name);
+      return { ...sweepJson(flags.out, dir, local.record, sweepStates(dir, local.record, local.failures)), interrupted };
+    },
   );
 }
 
@@ -180,8 +186,15 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
   return stop;
 }
 
-/** Train the sweep's runs not finished on this machine: the exit code (1 when a run failed), where each run stands at the end, and the `--serve` dashboard, still listening. */
-async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ code: number; states: RunState[]; dashboard: Dashboard | undefined }> {
+/**
+ * Train the sweep's runs not finished on this machine: the exit code (1 when a run failed) and the
+ * `--serve` dashboard, still listening. `failures`: filled with the runs that fail in this sitting, with why.
+ */
+async function sweepLocally(
+  record: SweepRecord,
+  flags: SweepFlags,
+  failures: Map<string, string>,
+): Promise<{ code: number; dashboard: Dashboard | undefined }> {
   const dir = join(flags.out, record.name);
   // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
   const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
@@ -198,8 +211,7 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ c
     removeMadeFolders(made);
     throw err;
   }
-  const epochs = Number(record.settings.epochs);
-  const states = record.runs.map((r) => runState(join(dir, r.name), epochs));
+  const states = sweepStates(dir, record);
   const todo = record.runs.filter((_, i) => states[i]!.state === 'partial' || states[i]!.state === 'new');
   const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   // Each run gets the same threads however many are left, so its result does not depend on when it ran.
@@ -207,7 +219,6 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ c
     `sweep ${record.name}: ${record.runs.length} runs → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ` +
       `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`,
   );
-  const failures = new Map<string, string>();
   // Ctrl-C or SIGTERM stops the running runs at their next safe point (resumed by the same command).
   const outcomes = await interruptible((signal) =>
     runLocally(record, dir, todo, {
@@ -229,5 +240,5 @@ async function sweepLocally(record: SweepRecord, flags: SweepFlags): Promise<{ c
   printRuns(record, final);
   const crashed = [...outcomes.values()].filter((o) => o.kind === 'failed').length;
   console.log(`report: ${join(dir, 'report.html')}`);
-  return { code: crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0, states: final, dashboard };
+  return { code: crashed > 0 || final.some((s) => s.state === 'failed') ? 1 : 0, dashboard };
 }

@@ -1,7 +1,8 @@
 /**
  * `penx train`: train a model (the reference CNN by default) with one penalty; per-epoch figures and a report.
- * `--json`: one JSON document at the end, `{ out, kind: 'run', dir, runs: [the run] }` (run-json.ts),
- * also when the run diverged (exit 1).
+ * `--json`: one JSON document at the end, `{ out, kind: 'run', dir, runs: [the run], interrupted }`
+ * (run-json.ts), also when the run diverged (exit 1) or a signal stopped it (exit 130, 143;
+ * `interrupted`: how it stopped and the command that resumes it, else null).
  */
 import { join, resolve } from 'node:path';
 import { DivergedError, useQuietCpu } from 'penalty-explorer/node';
@@ -34,7 +35,8 @@ export async function train(flags: TrainFlags): Promise<void> {
       const last = record?.epochs.at(-1);
       console.log(`done: ${record?.epochs.length ?? 0} epochs, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; report: ${join(dir, 'report.html')}`);
     },
-    () => ({ out: resolve(out), ...folderJson('run', dir) }),
+    // Stopped before its folder was named (while its penalty's module loaded): nothing written, no document.
+    (interrupted) => (dir === '' ? undefined : { out: resolve(out), ...folderJson('run', dir), interrupted }),
     (err) => err instanceof DivergedError,
   );
 }
