@@ -7,6 +7,7 @@ import {
   optimizerFor,
   optimizerSpec,
   penalty,
+  probePenalty,
   SpecError,
   type Tensor,
   tf,
@@ -120,6 +121,35 @@ describe('definePenalty', () => {
     expect(() =>
       definePenalty({ name: 'selfstrength', params: { strength: { default: 1, doc: '' } }, fn: (w, { strength }) => tf.mul(strength, tf.abs(w)) }),
     ).toThrow(/penalty selfstrength declares a parameter 'strength', the name of its strength \(λ\); give the parameter another name/);
+  });
+});
+
+describe('the probe of a penalty before training', () => {
+  it('a NaN or a constant is refused saying what was wrong and what would be right (it was TF.js\'s "Cannot compute gradient")', () => {
+    const refusal = (name: string, fn: (w: Tensor) => Tensor) => {
+      definePenalty({ name, fn });
+      try {
+        probePenalty(penalty(`${name}:1e-3`));
+      } catch (err) {
+        expect(err).toBeInstanceOf(SpecError);
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal('nanscalar', () => tf.scalar(Number.NaN))).toBe('penalty nanscalar returned NaN on a probe tensor of shape [4,4]; a penalty must be finite');
+    expect(refusal('infscalar', () => tf.scalar(Number.POSITIVE_INFINITY))).toMatch(/^penalty infscalar returned Infinity .*a penalty must be finite$/);
+    expect(refusal('nanweights', (w) => tf.mul(w, Number.NaN))).toMatch(/^penalty nanweights returned NaN .*must be finite$/);
+    const constant = refusal('constant', () => tf.scalar(1));
+    expect(constant).toMatch(/^penalty constant has no gradient with respect to the weights w: its value does not depend on w/);
+    expect(constant).toMatch(/compute it from w with differentiable ops, e\.g\. tf\.sum\(abs\(w\)\)$/);
+    // The penalty's own error is still said as its own, and a good one passes.
+    expect(
+      refusal('throwsingrad', (w) => {
+        if (w.rank === 1) throw new Error('no 1-D weights');
+        return tf.abs(w);
+      }),
+    ).toBe('penalty throwsingrad threw on a probe tensor of shape [4,4]: no 1-D weights');
+    expect(refusal('fine', (w) => tf.square(w))).toBe('accepted');
   });
 });
 
