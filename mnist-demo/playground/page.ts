@@ -249,7 +249,7 @@ function penaltyDoc(catalogs: Catalogs): void {
   const params = it ? Object.entries(it.params).map(([k, p]) => `${k}=${p.default ?? '?'}`) : [];
   $('penalty-doc').textContent =
     name === 'mine'
-      ? 'φ(w) from the code box below, checked before training (a finite scalar).'
+      ? "φ(w) from the code box below: a scalar, or a tensor of w's shape (summed); checked before training (finite, with a gradient)."
       : it
         ? `${it.formula}${params.length ? ` · ${params.join(', ')}` : ''}${it.prox ? ' · has ,prox' : ''}`
         : '';

@@ -161,6 +161,31 @@ describe('penx playground', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)("the code box: an element-wise penalty's formula with the Σ it is; a NaN one refused as not finite", async () => {
+    const context = await (browser as Browser).newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=mine:1e-4`);
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
+    // Before, TF.js's "Cannot compute gradient of y=f(x) with respect to x…".
+    await page.fill('#code', 'tf.scalar(NaN)');
+    await page.click('#start');
+    expect(await finished(page)).toBe('not started: refused');
+    expect(await page.locator('#code-error').innerText()).toMatch(/penalty mine returned NaN on a probe tensor of shape \[4,4\]; a penalty must be finite/);
+    await page.fill('#code', 'tf.scalar(1)');
+    await page.click('#start');
+    expect(await finished(page)).toBe('not started: refused');
+    expect(await page.locator('#code-error').innerText()).toMatch(
+      /penalty mine has no gradient with respect to the weights w: its value does not depend on w .* e\.g\. tf\.sum\(abs\(w\)\)/,
+    );
+    // Before, λ·tf.square(w): the sum the library takes of it was not said.
+    await page.fill('#code', 'tf.square(w)');
+    await page.click('#start');
+    expect(await finished(page)).toMatch(/^done/);
+    const record = readRecord(await download(page, () => page.click('#export'), 'square.json'));
+    expect(record.config.penaltyFormula).toBe('λ·Σ tf.square(w)');
+    await context.close();
+  });
+
   it.skipIf(!hasChromium)('a run that diverges: its exported record says where it stopped and why', async () => {
     const context = await (browser as Browser).newContext({ acceptDownloads: true });
     const page = await context.newPage();
@@ -284,7 +309,7 @@ describe('penx playground', () => {
       expect(await page.locator('#code-error').isVisible()).toBe(false);
       const mine = readRecord(await download(page, () => page.click('#export'), 'mine.json'));
       expect(mine.config.penalty).toBe('mine:1e-4');
-      expect(mine.config.penaltyFormula).toBe('λ·tf.sqrt(tf.add(tf.square(w), 1e-4))');
+      expect(mine.config.penaltyFormula).toBe('λ·Σ tf.sqrt(tf.add(tf.square(w), 1e-4))');
       expect(mine.config.penaltyCurves?.map((c) => c.spec)).toEqual(['mine:1e-4']);
       expect(await page.locator('.card[data-view="penalty"] svg').textContent()).toContain('mine:1e-4');
       expect(new URL(page.url()).searchParams.get('code')).toBe('tf.sqrt(tf.add(tf.square(w), 1e-4))');
