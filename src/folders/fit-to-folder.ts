@@ -12,9 +12,11 @@
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
- *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`, known
- *      only once fit returns), the checkpoint's record too (with the prune curve measured after its
- *      epoch, for a continuation), and the figures over epochs are drawn as after a last epoch
+ *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`), the
+ *      checkpoint's record too (with the prune curve measured after its epoch, for a continuation),
+ *      and the figures over epochs are drawn as after a last epoch — written once, by the epoch's
+ *      callback, when one of TF.js's callbacks stopped it (fit tells the epoch's callbacks); again
+ *      once fit returns when one of this library's did (after the epoch was written)
  *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
  *   ─► the lock released
  *
@@ -192,6 +194,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       if (summary) summarised = performance.now();
     };
     let from: RunRecord | undefined;
+    /** The record fit gave the folder's onEpochEnd last: in run.json and the checkpoint already. */
+    let written: RunRecord | undefined;
     if (checkpoint) {
       from = resumed(checkpoint, now, options);
       // Bring the folder in line with the checkpoint before anything else happens.
@@ -209,6 +213,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
             if (checkpoint) await checkpoint.restore(ctx.model, ctx.optimizer);
           },
           onEpochEnd: async (epoch, record, ctx) => {
+            written = record;
             const r = withSessions(record);
             if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, r, { portable: portable === true });
             await writeRunJson(dir, r);
@@ -219,11 +224,12 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       ],
     }).then(async (r) => {
       const done = withSessions(r);
-      // fit sets endedEarly after the epoch's callbacks: without this, run.json and the report
-      // would call the run unfinished, and the figures over epochs would never be drawn. The
-      // checkpoint (of this epoch's weights) gets the same record: it has the prune curve measured
-      // after the checkpoint was written, which a continuation with more epochs keeps.
-      if (done.endedEarly) {
+      // Ended by one of TF.js's callbacks, the record the last epoch wrote says so already. Ended
+      // by one of this library's (after the folder's callback wrote the epoch), it is written again:
+      // without this, run.json and the report would call the run unfinished, and the figures over
+      // epochs would never be drawn. The checkpoint (of this epoch's weights) gets the same record:
+      // it has the prune curve measured after the checkpoint was written, which a continuation keeps.
+      if (done.endedEarly && r !== written) {
         await writeRunJson(dir, done);
         await updateCheckpointRecord(dir, done);
         if (draw) await drawRun(dir, done);

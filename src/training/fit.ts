@@ -9,8 +9,10 @@
  *      gradients ─► transforms ─► optimiser ─► constraints; random ops seeded from (seed, epoch,
  *      batch)) ─► onBatchEnd ─► NaN/∞ stops the run ─► evaluate ─► snapshot (histograms, sparsity,
  *      per layer and weight, penalties, channel norms; a NaN/∞ weight stops the run) ─► record
- *      ─► onEpochEnd ─► a callback may stop training (TF.js's `model.stopTraining`: that epoch's
- *      prune curve then as the last epoch's)
+ *      ─► TF.js's callbacks' onEpochEnd ─► onEpochEnd (this library's) ─► a callback may stop
+ *      training (TF.js's `model.stopTraining`: the record ends there, `endedEarly`, that epoch's
+ *      prune curve then as the last epoch's; stopped by one of TF.js's, this library's callbacks
+ *      get that ended record in their onEpochEnd)
  *   ─► onTrainEnd
  *   `signal` aborted ─► InterruptedError at the next safe point: after the current batch, a prune
  *   evaluation or the epoch's callbacks (never between a step's parts)
@@ -116,7 +118,11 @@ export interface FitCallback {
   /** Before the first batch of each epoch (1, 2, …). */
   onEpochBegin?(epoch: number, ctx: FitContext): void | Promise<void>;
   onBatchEnd?(progress: BatchProgress, ctx: FitContext): void | Promise<void>;
-  /** After each snapshot is in the record: epoch 0 (the untrained model, after onTrainBegin) and every finished epoch. */
+  /**
+   * After each snapshot is in the record: epoch 0 (the untrained model, after onTrainBegin) and every
+   * finished epoch, after TF.js's callbacks' onEpochEnd (when one of them stopped training, the record
+   * already says it ended there: `endedEarly`).
+   */
   onEpochEnd?(epoch: number, record: RunRecord, ctx: FitContext): void | Promise<void>;
   /** While the prune curve after `epoch` is measured: `done` of `total` evaluations of the validation data. */
   onPruneProgress?(progress: { epoch: number; done: number; total: number }, ctx: FitContext): void | Promise<void>;
@@ -534,16 +540,21 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
         );
       const curve = await pruned(epochs);
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
-      const logs = epochLogs(entry, penaltySum / total.n);
-      for (const c of ours) await c.onEpochEnd?.(epoch, record, { ...ctx, logs });
-      await theirs.epochEnd(epoch, logs);
-      if (theirs.stopRequested && epoch < epochs) {
-        // This epoch is the run's last: the curve asked for after the last epoch is measured now.
+      /** The record ended after this epoch when a callback asked to stop: the curve asked for after the last epoch measured now. */
+      const endIfAsked = async (r: RunRecord): Promise<RunRecord> => {
+        if (r.endedEarly || !theirs.stopRequested || epoch >= epochs) return r;
         const atEnd = curve ? undefined : await pruned(epoch);
-        const ended = atEnd ? [...record.epochs.slice(0, -1), { ...entry, prune: atEnd }] : record.epochs;
-        record = { ...record, epochs: ended, endedEarly: { epoch, reason: `a callback stopped training after epoch ${epoch} (model.stopTraining)` } };
-        break;
-      }
+        const ended = atEnd ? [...r.epochs.slice(0, -1), { ...entry, prune: atEnd }] : r.epochs;
+        return { ...r, epochs: ended, endedEarly: { epoch, reason: `a callback stopped training after epoch ${epoch} (model.stopTraining)` } };
+      };
+      const logs = epochLogs(entry, penaltySum / total.n);
+      // TF.js's callbacks first: when one stops training, this library's see the record ended here.
+      await theirs.epochEnd(epoch, logs);
+      record = await endIfAsked(record);
+      for (const c of ours) await c.onEpochEnd?.(epoch, record, { ...ctx, logs });
+      // One of this library's callbacks may stop it too (its record then ends after they all saw it).
+      record = await endIfAsked(record);
+      if (record.endedEarly) break;
       if (epoch < epochs) stopIfAsked(`after epoch ${epoch}`);
     }
     await theirs.trainEnd(record);

@@ -4,12 +4,12 @@
  * drawn (or the run started), and always after the last epoch, or after the epoch a callback
  * stopped the run at (which run.json then says). The clock is the test's own.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fitToFolder, SUMMARY_EVERY_MS } from '../../src/folders/fit-to-folder.ts';
-import { readRunRecord } from '../../src/formats/index.ts';
+import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
 import { tf } from '../../src/tf.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-schedule-'));
@@ -25,6 +25,14 @@ const model = () =>
   });
 const x = tf.randomNormal([32, 3], 0, 1, 'float32', 3);
 const y = tf.argMax(tf.matMul(x, tf.randomNormal([3, 2], 0, 1, 'float32', 4)), 1);
+
+/** TF.js's own callback protocol: a callback setting model.stopTraining after epoch 2 (TF.js counts from 0). */
+const stopAfterEpoch2 = (m: tf.LayersModel) =>
+  new tf.CustomCallback({
+    onEpochEnd: async (epoch: number) => {
+      if (epoch === 1) m.stopTraining = true;
+    },
+  });
 
 /** For each snapshot (0, 1, …): which of the run folder's figures were drawn right after it (each one looked at is then deleted, so the next epoch shows what it drew itself). */
 async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
@@ -93,12 +101,7 @@ describe('fitToFolder: a run a callback stops (model.stopTraining)', () => {
   it('run.json says it ended early, the report does not call it unfinished, and the figures over epochs are drawn', async () => {
     const dir = join(root, 'early');
     const m = model();
-    // TF.js's own callback protocol: setting model.stopTraining after epoch 2 (TF.js counts from 0).
-    const stop = new tf.CustomCallback({
-      onEpochEnd: async (epoch: number) => {
-        if (epoch === 1) m.stopTraining = true;
-      },
-    });
+    const stop = stopAfterEpoch2(m);
     const record = await fitToFolder(
       m,
       { x, y },
@@ -141,6 +144,48 @@ describe('fitToFolder: a run a callback stops (model.stopTraining)', () => {
   }, 60_000);
 });
 
+describe('fitToFolder: a run one of TF.js’s callbacks stops, written once at its end', () => {
+  it('the epoch it ends at writes run.json and the checkpoint saying so; nothing rewrites them after (they were written twice)', async () => {
+    const dir = join(root, 'early-once');
+    const m = model();
+    const stop = stopAfterEpoch2(m);
+    // This library's callbacks run after the folder's: what it wrote for each epoch, and the file it is (a rewrite is a new file: temporary name, rename).
+    const files = (f: string) => ({ text: readFileSync(join(dir, f), 'utf8'), ino: statSync(join(dir, f)).ino });
+    const after: Array<{ endedEarly: unknown; run: ReturnType<typeof files>; checkpoint?: ReturnType<typeof files> }> = [];
+    const record = await fitToFolder(
+      m,
+      { x, y },
+      {
+        dir,
+        epochs: 5,
+        batchSize: 16,
+        loss: 'sparseCategoricalCrossentropy',
+        validationData: [x, y],
+        seed: 5,
+        prune: true,
+        callbacks: [
+          stop,
+          {
+            onEpochEnd: (epoch: number, r: RunRecord) => {
+              after.push({ endedEarly: r.endedEarly, run: files('run.json'), ...(epoch > 0 ? { checkpoint: files('checkpoint/run.json') } : {}) });
+            },
+          },
+        ],
+      },
+    );
+    m.dispose();
+    expect(record.endedEarly?.epoch).toBe(2);
+    expect(after.map((a) => a.endedEarly)).toEqual([undefined, undefined, record.endedEarly]);
+    const last = after.at(-1)!;
+    // Written by epoch 2's callback as the run ended, prune curve and all, and not again.
+    expect(readRunRecord(JSON.parse(last.run.text)).endedEarly).toEqual(record.endedEarly);
+    expect(readRunRecord(JSON.parse(last.run.text)).epochs.at(-1)?.prune?.global[0]?.level).toBe(0);
+    expect(files('run.json')).toEqual(last.run);
+    expect(files('checkpoint/run.json')).toEqual(last.checkpoint);
+    expect(last.checkpoint?.text).toBe(last.run.text);
+  }, 60_000);
+});
+
 describe('fitToFolder: a run a callback ended, continued with more epochs', () => {
   it('keeps the prune curve measured after the epoch it ended at (the checkpoint’s record has it too)', async () => {
     const dir = join(root, 'early-prune');
@@ -153,11 +198,7 @@ describe('fitToFolder: a run a callback ended, continued with more epochs', () =
       prune: true,
     };
     const m = model();
-    const stop = new tf.CustomCallback({
-      onEpochEnd: async (epoch: number) => {
-        if (epoch === 1) m.stopTraining = true;
-      },
-    });
+    const stop = stopAfterEpoch2(m);
     const ended = await fitToFolder(m, { x, y }, { ...options, epochs: 5, callbacks: [stop] });
     m.dispose();
     const curve = ended.epochs.at(-1)?.prune;
