@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, PenaltyExplorerError } from '../errors.ts';
+import { DataError, PenaltyExplorerError, UsageError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { readRunRecord } from '../formats/index.ts';
 import { completeDir, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
@@ -42,8 +42,10 @@ export async function updateCheckpointRecord(runDir: string, run: RunRecord): Pr
 
 export interface Checkpoint {
   readonly run: RunRecord;
-  /** Put the saved weights and optimiser state into a freshly built model and optimiser. */
+  /** Put the saved weights and optimiser state into a freshly built model and optimiser (once: its decoded tensors are used up). */
   restore(model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void>;
+  /** Free the decoded tensors of a checkpoint that is not restored (nothing after `restore`). */
+  dispose(): void;
 }
 
 async function readArrayBuffer(path: string): Promise<ArrayBuffer> {
@@ -92,24 +94,40 @@ async function asDataError<T>(dir: string, work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The run folder's checkpoint, or undefined when it has none. Its files are read and decoded here
- * already, so a damaged one (a truncated weights.bin: `the tensor should have 288 values but has
- * 250`) is a DataError before a resumed run changes anything in the folder.
+ * The run folder's checkpoint, or undefined when it has none. Its files are read and decoded here,
+ * once, so a damaged one (a truncated weights.bin: `the tensor should have 288 values but has 250`)
+ * is a DataError before a resumed run changes anything in the folder; `restore` assigns the decoded
+ * tensors, and `dispose` frees them when it is not restored. `run`: its record, when the caller read
+ * it already (`runFolderState` does); else read here.
+ *
+ * @example
+ * const checkpoint = await loadCheckpoint('runs/l1');
+ * try { if (checkpoint) await checkpoint.restore(model, optimizer); } finally { checkpoint?.dispose(); }
  */
-export async function loadCheckpoint(runDir: string): Promise<Checkpoint | undefined> {
+export async function loadCheckpoint(runDir: string, run?: RunRecord): Promise<Checkpoint | undefined> {
   const dir = checkpointDir(runDir);
   if (!dir) return undefined;
-  const run = readRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
-  await asDataError(dir, async () => {
-    const saved = await readSaved(dir);
-    tf.dispose([...Object.values(saved.weights), ...Object.values(saved.opt)]);
-  });
-  return { run, restore: (model, optimizer) => asDataError(dir, () => restoreInto(dir, run, model, optimizer)) };
+  const record = run ?? readRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
+  let saved: Saved | undefined = await asDataError(dir, () => readSaved(dir));
+  /** The decoded tensors, handed over once. */
+  const take = (): Saved => {
+    const s = saved;
+    saved = undefined;
+    if (!s) throw new UsageError(`the checkpoint of ${runDir} was restored or disposed already; load it again`);
+    return s;
+  };
+  return {
+    run: record,
+    restore: (model, optimizer) => asDataError(dir, () => restoreInto(take(), record, model, optimizer)),
+    dispose: () => {
+      if (saved) tf.dispose([...Object.values(saved.weights), ...Object.values(saved.opt)]);
+      saved = undefined;
+    },
+  };
 }
 
-/** Assign the checkpoint's saved weights and optimiser state to `model` and `optimizer`. */
-async function restoreInto(dir: string, run: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
-  const { specs, weights, optSpecs, opt } = await readSaved(dir);
+/** Assign the checkpoint's decoded weights and optimiser state to `model` and `optimizer` (the optimiser may keep its tensors; the weights' are freed). */
+async function restoreInto({ specs, weights, optSpecs, opt }: Saved, run: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
   try {
     if (specs.length !== model.weights.length) throw new Error(`checkpoint has ${specs.length} weights, the model ${model.weights.length}`);
     // By position: variable names get suffixes when several models live in one process.

@@ -161,6 +161,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
   const folder = claimFolder(dir, options, 'run');
+  let checkpoint: Checkpoint | undefined;
   try {
     const sayKept = (kept: readonly string[]) => {
       const note = keptNote(dir, kept);
@@ -184,7 +185,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       options.onNote?.(`${dir} has no finished epoch to resume: the run starts over`);
       sayKept(emptyFolder(dir));
     }
-    const checkpoint = state && state.state !== 'new' ? await loadCheckpoint(dir) : undefined;
+    // Its record as runFolderState read it (a partial run's), not read again; its tensors decoded once.
+    checkpoint = state && state.state !== 'new' ? await loadCheckpoint(dir, state.state === 'partial' ? state.checkpointRecord : undefined) : undefined;
     const draw = options.figures ?? true;
     // From the start: epoch 0's figures over epochs would show one epoch.
     let summarised = performance.now();
@@ -240,6 +242,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     if (err instanceof DivergedError) await writeRunJson(dir, withSessions(err.record));
     throw err;
   } finally {
+    // A checkpoint not restored (its settings refused, the run stopped before its first batch): its tensors freed.
+    checkpoint?.dispose();
     folder.release();
   }
 }

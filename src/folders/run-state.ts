@@ -27,8 +27,8 @@ import { RUN_JSON, readRunFile, readRunJson } from './records.ts';
 export type RunFolderState =
   /** Every epoch asked for is in run.json (or the run ended early, by a callback); `checkpoint`: whether one is there too. */
   | { readonly state: 'done'; readonly record: RunRecord; readonly checkpoint: boolean }
-  /** A checkpoint to continue from, after its `epochs`; `record`: run.json, when there is one. */
-  | { readonly state: 'partial'; readonly epochs: number; readonly record?: RunRecord }
+  /** A checkpoint to continue from, after its `epochs`; `checkpointRecord`: its record; `record`: run.json, when there is one. */
+  | { readonly state: 'partial'; readonly epochs: number; readonly checkpointRecord: RunRecord; readonly record?: RunRecord }
   /** Fewer epochs in run.json than asked for and no checkpoint (removed once the run was done with fewer). */
   | { readonly state: 'stranded'; readonly record: RunRecord }
   /** No checkpoint and no finished epoch (no folder, or killed in its first epoch); `record`: run.json, when there is one. */
@@ -54,8 +54,12 @@ export function runFolderState(dir: string, epochs: number): RunFolderState {
   // resume of it would train the epochs its callback chose not to.
   const ended = record?.endedEarly !== undefined && record.config.epochs >= epochs;
   if (record && (recorded >= epochs || ended)) return { state: 'done', record, checkpoint: checkpoint !== undefined };
-  // The checkpoint's record only here: a finished run's (a sweep reads every run's) is not read twice.
-  if (checkpoint) return { state: 'partial', epochs: readRunFile(join(checkpoint, RUN_JSON)).epochs.length, ...(record ? { record } : {}) };
+  // The checkpoint's record only here: a finished run's (a sweep reads every run's) is not read
+  // needlessly; a resume continues from it (loadCheckpoint is given it, not reading it again).
+  if (checkpoint) {
+    const checkpointRecord = readRunFile(join(checkpoint, RUN_JSON));
+    return { state: 'partial', epochs: checkpointRecord.epochs.length, checkpointRecord, ...(record ? { record } : {}) };
+  }
   if (record && recorded > 0) return { state: 'stranded', record };
   return { state: 'new', ...(record ? { record } : {}) };
 }

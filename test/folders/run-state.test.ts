@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.ts';
-import { runFolderState } from '../../src/folders/index.ts';
+import { readRunFile, runFolderState } from '../../src/folders/index.ts';
 import type { RunRecord } from '../../src/formats/index.ts';
 import { recordsFolder } from '../fixtures/run-folder-fixture.ts';
 
@@ -21,14 +21,16 @@ describe('runFolderState', () => {
 
   it("partial with a checkpoint, after the checkpoint's epochs: killed between the checkpoint and run.json, run.json is one behind", () => {
     expect(runFolderState(runFolder('between', 0, 1), 2)).toMatchObject({ state: 'partial', epochs: 1 });
-    expect(runFolderState(runFolder('no-record', undefined, 1), 2)).toEqual({ state: 'partial', epochs: 1 });
+    const noRecord = runFolder('no-record', undefined, 1);
+    // The checkpoint's record as read (a resume continues from it without reading it again).
+    expect(runFolderState(noRecord, 2)).toEqual({ state: 'partial', epochs: 1, checkpointRecord: readRunFile(join(noRecord, 'checkpoint', 'run.json')) });
     expect(runFolderState(runFolder('partial', 1, 1), 3)).toMatchObject({ state: 'partial', epochs: 1 });
     // The last epoch's checkpoint written, run.json not yet: still to be brought in line.
     expect(runFolderState(runFolder('last-between', 1, 2), 2)).toMatchObject({ state: 'partial', epochs: 2 });
     // A run.json that is not a record: the checkpoint's record rewrites it on resume; without a checkpoint, a DataError.
     const garbled = runFolder('garbled', 1, 1);
     writeFileSync(join(garbled, 'run.json'), '{"format": "nonsense"');
-    expect(runFolderState(garbled, 2)).toEqual({ state: 'partial', epochs: 1 });
+    expect(runFolderState(garbled, 2)).toEqual({ state: 'partial', epochs: 1, checkpointRecord: readRunFile(join(garbled, 'checkpoint', 'run.json')) });
     const lost = runFolder('garbled-bare', 1);
     writeFileSync(join(lost, 'run.json'), '{"format": "nonsense"');
     expect(() => runFolderState(lost, 2)).toThrow(DataError);
