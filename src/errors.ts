@@ -10,7 +10,8 @@
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
  *   │  └─ UserCodeError              or module behind it; a user's function that threw
  *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
- *   │  └─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
+ *   │  ├─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
+ *   │  └─ PruneCurveError            a prune curve without the trained model's accuracy (level 0)
  *   └─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
  *      ├─ FolderExistsError         not this tool's, or holding something else
  *      ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)
@@ -67,6 +68,21 @@ export class NonFiniteWeightsError extends DataError {
 
 /** Not a record of a format this version reads, or one that does not fit its schema. */
 export class RecordFormatError extends DataError {}
+
+/**
+ * A prune curve whose first point is not the trained model's with its test accuracy (level 0), which
+ * every level is compared with: `field` is the point or field at fault (`[0]`, `[0].level`,
+ * `[0].testAcc`) and `problem` what is wrong with it (`is missing`, `is 5, not 0`, `is null`), for a
+ * caller to name where the curve is, e.g. `run.json: epochs[3].prune.global[0].testAcc is null`.
+ */
+export class PruneCurveError extends DataError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`the prune curve's ${field} ${problem}: it has no test accuracy of the trained model (level 0) to compare its levels with`);
+  }
+}
 
 /** A resumed run's settings differ from the ones it was started with. */
 export class ResumeMismatchError extends UsageError {

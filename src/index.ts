@@ -36,6 +36,7 @@ export {
   NonFiniteWeightsError,
   NotOwnedError,
   PenaltyExplorerError,
+  PruneCurveError,
   RecordFormatError,
   ResumeMismatchError,
   redactCredentials,

@@ -10,7 +10,7 @@
  * @example
  * pruneLevelOf({ file: 'runs/a/run.json', index: 0, scope: 'global', command: 'penx summary' }, curve.global, 0.5).point.level;   // e.g. 80
  */
-import { DataError, type PrunePoint, pruneLevelWithin } from 'penalty-explorer';
+import { DataError, PruneCurveError, type PrunePoint, pruneLevelWithin } from 'penalty-explorer';
 
 /** Where a prune curve is in a record, and the command reading it. */
 export interface CurveAt {
@@ -23,16 +23,15 @@ export interface CurveAt {
   readonly command: string;
 }
 
-/** `pruneLevelWithin(points, maxDrop)`; a DataError naming `at`'s file and field when level 0 has no test accuracy. */
+/** `pruneLevelWithin(points, maxDrop)`; its PruneCurveError (level 0 without a test accuracy) said as a DataError naming `at`'s file and field. */
 export function pruneLevelOf(at: CurveAt, points: readonly PrunePoint[], maxDrop: number): ReturnType<typeof pruneLevelWithin> {
-  const first = points[0];
-  if (first?.level !== 0 || first.testAcc === null) {
-    const field = `epochs[${at.index}].prune.${at.scope}[0]`;
-    const what = first === undefined ? `${field} is missing` : first.level !== 0 ? `${field}.level is ${first.level}, not 0` : `${field}.testAcc is null`;
+  try {
+    return pruneLevelWithin(points, maxDrop);
+  } catch (err) {
+    if (!(err instanceof PruneCurveError)) throw err;
     throw new DataError(
-      `${at.file}: ${what}: the prune curve has no test accuracy of the trained model (level 0) to compare its levels with; ` +
+      `${at.file}: epochs[${at.index}].prune.${at.scope}${err.field} ${err.problem}: the prune curve has no test accuracy of the trained model (level 0) to compare its levels with; ` +
         `${at.command} refused: remove that curve's "prune" from the record, or train the run again`,
     );
   }
-  return pruneLevelWithin(points, maxDrop);
 }

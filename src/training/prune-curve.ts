@@ -15,7 +15,7 @@
  * curve.global.find((p) => p.level === 90)?.testAcc;   // accuracy with 90 % of the kernel weights at 0
  */
 
-import { DataError, UsageError } from '../errors.ts';
+import { PruneCurveError, UsageError } from '../errors.ts';
 import type { PruneCurve, PrunePoint } from '../formats/index.ts';
 import { type NamedWeights, PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare } from '../monitor/index.ts';
 import { tf } from '../tf.ts';
@@ -184,14 +184,16 @@ export function pruneWeights(model: tf.LayersModel, level: number, scope: PruneS
 /**
  * The point of a prune curve (`global` or `perLayer`) at the largest level whose test accuracy is
  * at most `maxDrop` percentage points below the trained model's (the first point, level 0), and
- * that first point; a DataError when the curve has no accuracy at level 0.
+ * that first point; a PruneCurveError (a DataError naming the field) when the curve has no accuracy at level 0.
  *
  * @example
  * const { point } = pruneLevelWithin(record.epochs.at(-1)!.prune!.global, 0.5);   // point.level: e.g. 80
  */
 export function pruneLevelWithin(points: readonly PrunePoint[], maxDrop: number): { point: PrunePoint; trained: PrunePoint } {
   const trained = points[0];
-  if (trained?.level !== 0 || trained.testAcc === null) throw new DataError('the prune curve has no accuracy at level 0 (the trained model) to compare with');
+  if (trained === undefined) throw new PruneCurveError('[0]', 'is missing');
+  if (trained.level !== 0) throw new PruneCurveError('[0].level', `is ${trained.level}, not 0`);
+  if (trained.testAcc === null) throw new PruneCurveError('[0].testAcc', 'is null');
   const within = points.filter((p) => p.testAcc !== null && 100 * ((trained.testAcc as number) - p.testAcc) <= maxDrop + 1e-9);
   return { point: within.at(-1) ?? trained, trained };
 }
