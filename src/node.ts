@@ -39,6 +39,7 @@ export {
   isToolFolder,
   keptNote,
   LOCK_FILE,
+  lastEpochInFile,
   loadCheckpoint,
   lockFolder,
   lockHolder,

@@ -28,5 +28,15 @@ export {
 } from './folder.ts';
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
 export { keptNote, markFolder, ownedEntries, type Removed, readMarker, removeOwned } from './owner.ts';
-export { RUN_JSON, readCompareJson, readRunFile, readRunJson, readSweepJson, writeCompareJson, writeRunJson, writeSweepJson } from './records.ts';
+export {
+  lastEpochInFile,
+  RUN_JSON,
+  readCompareJson,
+  readRunFile,
+  readRunJson,
+  readSweepJson,
+  writeCompareJson,
+  writeRunJson,
+  writeSweepJson,
+} from './records.ts';
 export { type RunFolderState, runFolderState } from './run-state.ts';

@@ -11,6 +11,7 @@ import {
   COMPARE_JSON,
   type CompareRecord,
   compareRecord,
+  lastRecordedEpoch,
   type RunRecord,
   readCompareRecord,
   readRunRecord,
@@ -51,6 +52,15 @@ export function readRunJson(dir: string): RunRecord {
 /** The run record in the file `path` (a run.json anywhere, e.g. downloaded from the playground); a DataError naming it when it is not one. */
 export function readRunFile(path: string): RunRecord {
   return readJsonRecord(path, 'run record', readRunRecord);
+}
+
+/**
+ * The last epoch the run record file `path` lists (0 for none), read without checking the rest of
+ * the record (`lastRecordedEpoch`): e.g. whether a checkpoint holds run.json's last epoch. A
+ * DataError naming the file when it is not a run record with a numbered last epoch.
+ */
+export function lastEpochInFile(path: string): number {
+  return readJsonRecord(path, 'run record', lastRecordedEpoch);
 }
 
 /** Write the comparison record of `runs` (folder names, in order) as `dir/compare.json`. */

@@ -48,6 +48,6 @@ export {
   type WeightStats,
   type WeightsSnapshot,
 } from './run.ts';
-export { readRunRecord } from './run-read.ts';
+export { lastRecordedEpoch, readRunRecord } from './run-read.ts';
 export { penaltyCurveSchema, runRecordSchema } from './run-schema.ts';
 export { readSweepRecord, SWEEP_FORMAT, SWEEP_JSON, type SweepGrid, type SweepRecord, type SweepRun, type SweepSettings, sweepRecordSchema } from './sweep.ts';

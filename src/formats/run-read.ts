@@ -19,6 +19,7 @@
  *         at its end, the nearest the record holds.
  */
 import type { z } from 'zod';
+import { RecordFormatError } from '../errors.ts';
 import { parseSpec } from '../registry/index.ts';
 import { type RecordFormat, readRecord } from './read.ts';
 import { type ConstraintInfo, type LayerStats, type PenaltyInfo, RUN_FORMAT, type RunRecord, type WeightInfo } from './run.ts';
@@ -49,6 +50,25 @@ const RUN: RecordFormat<RunRecord> = {
 /** The run record in `json` (parsed), upgraded to the current format; throws RecordFormatError otherwise. */
 export function readRunRecord(json: unknown): RunRecord {
   return readRecord(RUN, json);
+}
+
+/**
+ * The last epoch a run record (parsed JSON) lists, 0 for none: of the current format, its last
+ * entry's `epoch`, the rest of the record not checked against the schema (a few MB of snapshots a
+ * caller that needs no more would pay for); of an older one, from the record read in full. A
+ * RecordFormatError when it is not a run record with a numbered last epoch.
+ *
+ * @example
+ * lastRecordedEpoch(JSON.parse(readFileSync('runs/l1/checkpoint/run.json', 'utf8')))   // 40
+ */
+export function lastRecordedEpoch(json: unknown): number {
+  const { format, epochs } = (json ?? {}) as { format?: unknown; epochs?: unknown };
+  if (format !== RUN_FORMAT) return readRunRecord(json).epochs.at(-1)?.epoch ?? 0;
+  if (!Array.isArray(epochs)) throw new RecordFormatError(`not a valid ${RUN_FORMAT} record: epochs is not a list`);
+  if (epochs.length === 0) return 0;
+  const epoch = (epochs.at(-1) as { epoch?: unknown } | null)?.epoch;
+  if (typeof epoch !== 'number') throw new RecordFormatError(`not a valid ${RUN_FORMAT} record: epochs[${epochs.length - 1}].epoch is not a number`);
+  return epoch;
 }
 
 /** A run@2 record, as its schema reads it. */

@@ -5,7 +5,8 @@
  * trainLoss without the penalties it included.
  */
 import { describe, expect, it } from 'vitest';
-import { RecordFormatError, RUN_FORMAT, readRunRecord } from '../../src/index.ts';
+import { lastRecordedEpoch, RecordFormatError, RUN_FORMAT, readRunRecord } from '../../src/index.ts';
+import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 
 const hist = { lo: -1, hi: 1, density: [0.5, 0.5], below: 0, above: 0, zeros: 0, count: 4 };
 const sp = { lt1e3: 0, lt1e2: 0 };
@@ -107,5 +108,20 @@ describe('readRunRecord upgrades older records', () => {
     expect(r.config.loss).toBe('categoricalCrossentropy');
     expect(r.config.weights).toHaveLength(8);
     expect(() => readRunRecord({ ...v2({}), format: 'penalty-explorer/run@9' })).toThrow(RecordFormatError);
+  });
+});
+
+describe('lastRecordedEpoch: the last epoch of a record, the rest not checked', () => {
+  it('of run@3 from its last entry alone; of an older format from the record read; anything else refused', () => {
+    const run = makeRunRecord({ epochs: 3 });
+    expect(lastRecordedEpoch(JSON.parse(JSON.stringify(run)))).toBe(3);
+    // A snapshot the schema would refuse is not looked at: only the epochs' list and the last number.
+    expect(lastRecordedEpoch({ ...run, initial: null, epochs: [{ epoch: 1 }, { epoch: 2 }] })).toBe(2);
+    expect(lastRecordedEpoch({ ...run, epochs: [] })).toBe(0);
+    expect(lastRecordedEpoch(v2({}))).toBe(1);
+    expect(() => lastRecordedEpoch({ ...run, epochs: [{ epoch: '1' }] })).toThrow(/epochs\[0\]\.epoch is not a number/);
+    expect(() => lastRecordedEpoch({ ...run, epochs: {} })).toThrow(/epochs is not a list/);
+    expect(() => lastRecordedEpoch({ ...v2({}), format: 'penalty-explorer/run@9' })).toThrow(RecordFormatError);
+    expect(() => lastRecordedEpoch(null)).toThrow(RecordFormatError);
   });
 });

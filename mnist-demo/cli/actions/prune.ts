@@ -22,6 +22,7 @@ import {
   IOError,
   isToolFolder,
   keptNote,
+  lastEpochInFile,
   loadModel,
   lockOwnFolder,
   modelWeights,
@@ -123,10 +124,11 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
  * A DataError, e.g. `run/checkpoint/run.json ends at epoch 6, run/run.json at epoch 5: …`.
  */
 function checkSameEpoch(dir: string, checkpoint: string, epoch: number): void {
-  const saved = readRunJson(checkpoint).epochs.at(-1)?.epoch;
+  // Its last epoch's number alone: the record is not read in full (a few MB of snapshots).
+  const saved = lastEpochInFile(join(checkpoint, RUN_JSON));
   if (saved !== epoch)
     throw new DataError(
-      `${join(checkpoint, RUN_JSON)} ends at epoch ${saved ?? 'none'}, ${join(dir, RUN_JSON)} at epoch ${epoch}: the checkpoint's weights are not the ones the prune curve was measured on; ` +
+      `${join(checkpoint, RUN_JSON)} ends at epoch ${saved || 'none'}, ${join(dir, RUN_JSON)} at epoch ${epoch}: the checkpoint's weights are not the ones the prune curve was measured on; ` +
         `run penx train --resume on the run to bring run.json in line with its checkpoint, then prune`,
     );
 }
