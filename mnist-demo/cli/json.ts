@@ -53,7 +53,7 @@ export function printJsonNow(): void {
  * before its folder was chosen: nothing written) prints none.
  *
  * @example
- * await withJson(flags.json, () => trainRuns(…), (interrupted) => ({ ...trainingJson(out, [dir]), interrupted }), (e) => e instanceof DivergedError);
+ * await withJson(flags.json, () => trainRuns(…), (interrupted) => ({ out, ...folderJson('run', dir), interrupted }), (e) => e instanceof DivergedError);
  */
 export async function withJson<T>(
   json: boolean | undefined,
