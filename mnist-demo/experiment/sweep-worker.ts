@@ -9,7 +9,7 @@
  *        NaN) ─► UnrecoverableError (failed once) · crashed ─► an error (retried)
  *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
- *   the last run of a sweep ends ─► the sweep's figures and report drawn
+ *   the last run of a sweep ends ─► the sweep's figures and report drawn (into a sweep folder it opened)
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -81,8 +81,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       checkRunName(run.name, 'the run name');
       if (!opened.has(sweepDir)) opened.set(sweepDir, openFolder(sweepDir, 'sweep'));
     } catch (err) {
-      if (err instanceof PenaltyExplorerError) throw new UnrecoverableError(err.message);
-      throw err;
+      if (!(err instanceof PenaltyExplorerError)) throw err;
+      options.log(`failed ${id}: ${err.message}`);
+      throw new UnrecoverableError(err.message);
     }
     if (!readSweepJson(sweepDir)) {
       const record = await queue.record(sweep);
@@ -144,17 +145,19 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       children.get(id)?.process.kill('SIGKILL');
     }
   });
-  // When a sweep's last run ends (done, or failed for good), draw its figures.
+  // When a sweep's last run ends (done, or failed for good), draw its figures — only into a sweep
+  // folder this worker opened (marker-proven), never into one it was refused.
   const drawIfFinished = async (job: Job<SweepJob, SweepResult> | undefined) => {
     if (!job) return;
     const record = await queue.record(job.data.sweep);
     if (!record) return;
     const status = await queue.status(record);
     if (status.counts.running + status.counts.waiting > 0) return;
-    await drawSweep(join(options.out, record.name), record);
-    options.log(
-      `sweep ${record.name} finished: ${status.counts.done} done, ${status.counts.failed} failed; report: ${join(options.out, record.name, 'report.html')}`,
-    );
+    const dir = join(options.out, record.name);
+    const counts = `${status.counts.done} done, ${status.counts.failed} failed`;
+    if (!opened.has(dir)) return options.log(`sweep ${record.name} finished: ${counts}; not drawn (${dir} is not a sweep folder this worker writes in)`);
+    await drawSweep(dir, record);
+    options.log(`sweep ${record.name} finished: ${counts}; report: ${join(dir, 'report.html')}`);
   };
   const drawLater = (job: Job<SweepJob, SweepResult> | undefined) =>
     void drawIfFinished(job).catch((err: Error) => options.log(`could not draw the sweep: ${err.message}`));
