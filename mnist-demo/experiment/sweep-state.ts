@@ -8,7 +8,7 @@
  *   <out>/<sweep>/sparsity.png, accuracy.png, report.html   the sweep's figures (sweep-draw.ts)
  */
 import { join } from 'node:path';
-import { type RunFolderState, type RunRecord, runFolderState, type SweepRecord, type SweepSettings } from 'penalty-explorer/node';
+import { type RunFolderState, type RunRecord, readSweepJson, runFolderState, type SweepRecord, type SweepSettings } from 'penalty-explorer/node';
 
 /** The first setting two sweeps disagree on, as `key: was → now`; undefined when they agree. */
 export function settingsDiffer(was: SweepSettings, now: SweepSettings): string | undefined {
@@ -16,6 +16,19 @@ export function settingsDiffer(was: SweepSettings, now: SweepSettings): string |
     if (was[key] !== now[key]) return `${key}: ${JSON.stringify(was[key] ?? null)} → ${JSON.stringify(now[key] ?? null)}`;
   }
   return undefined;
+}
+
+/**
+ * Why the sweep folder `dir` cannot take runs of `settings`: the sweep it holds (its sweep.json) was
+ * run with other settings, its runs trained with those; undefined when it holds no sweep record or
+ * one of these settings (its grid may differ: a grid may grow). Reads only.
+ *
+ * @example
+ * otherSettingsIn('runs/lambda', { epochs: '3' })   // 'epochs: "2" → "3"' when runs/lambda/sweep.json has epochs "2"
+ */
+export function otherSettingsIn(dir: string, settings: SweepSettings): string | undefined {
+  const was = readSweepJson(dir);
+  return was && settingsDiffer(was.settings, settings);
 }
 
 /**

@@ -2,7 +2,8 @@
  * A machine's share of queued sweeps (`penx worker`): a BullMQ worker that takes runs and trains
  * each in a child process into the shared folder, reporting progress through the queue.
  *
- *   job ─► <out>/<sweep>/sweep.json (from the registry, when missing) ─► the run folder's state:
+ *   job ─► <out>/<sweep>: a sweep folder of penx's, not holding a sweep of other settings (else the run
+ *        fails, nothing written) ─► its sweep.json (from the registry, when missing) ─► the run folder's state:
  *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
  *        UnrecoverableError · otherwise ─► child (resume or start)
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
@@ -14,12 +15,23 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
-import { breakLock, checkRunName, lockHolder, openFolder, PenaltyExplorerError, readSweepJson, redactCredentials, writeSweepJson } from 'penalty-explorer/node';
+import {
+  breakLock,
+  checkFolder,
+  checkRunName,
+  lockHolder,
+  openFolder,
+  PenaltyExplorerError,
+  readSweepJson,
+  redactCredentials,
+  UsageError,
+  writeSweepJson,
+} from 'penalty-explorer/node';
 import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
-import { lastScores, runState } from './sweep-state.ts';
+import { lastScores, otherSettingsIn, runState } from './sweep-state.ts';
 
 export interface WorkerOptions {
   readonly url: string;
@@ -79,6 +91,11 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     try {
       checkRunName(sweep, 'the sweep name');
       checkRunName(run.name, 'the run name');
+      // A sweep folder of this name run with other settings is another sweep's: nothing written in it.
+      checkFolder(sweepDir, 'sweep', {});
+      const why = otherSettingsIn(sweepDir, settings);
+      if (why)
+        throw new UsageError(`${sweepDir} holds a sweep with other settings (${why}); nothing was written; put this sweep on the queue under another name`);
       if (!opened.has(sweepDir)) opened.set(sweepDir, openFolder(sweepDir, 'sweep'));
     } catch (err) {
       if (!(err instanceof PenaltyExplorerError)) throw err;
@@ -155,7 +172,8 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     if (status.counts.running + status.counts.waiting > 0) return;
     const dir = join(options.out, record.name);
     const counts = `${status.counts.done} done, ${status.counts.failed} failed`;
-    if (!opened.has(dir)) return options.log(`sweep ${record.name} finished: ${counts}; not drawn (${dir} is not a sweep folder this worker writes in)`);
+    if (!opened.has(dir) || otherSettingsIn(dir, record.settings))
+      return options.log(`sweep ${record.name} finished: ${counts}; not drawn (${dir} is not a sweep folder this worker writes in)`);
     await drawSweep(dir, record);
     options.log(`sweep ${record.name} finished: ${counts}; report: ${join(dir, 'report.html')}`);
   };

@@ -57,4 +57,31 @@ describe('penx worker', () => {
       w.child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('trains nothing into a sweep folder of that name run with other settings, and the sweep is refused there first', async () => {
+    // `shared/other` holds a sweep of 2 epochs (put on the queue and taken off again: its sweep.json only).
+    const shared = join(root, 'shared');
+    const put = await penx('sweep', '--queue', on(12), ...GRID, '--out', shared, '--name', 'other', '--detach');
+    expect(put.code, put.stderr).toBe(0);
+    expect((await penx('sweep', '--queue', on(12), '--name', 'other', '--remove')).code).toBe(0);
+    const before = tree(shared);
+    // The same name with 3 epochs, put on the queue from that folder: refused, nothing written.
+    const here = await penx('sweep', '--queue', on(12), ...GRID, '--epochs', '3', '--out', shared, '--name', 'other', '--detach');
+    expect(here.code, here.stderr).toBe(2);
+    expect(here.stderr).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
+    expect(tree(shared)).toEqual(before);
+    // Put on from another folder, a worker of the shared folder takes it: the run fails, nothing written.
+    const elsewhere = await penx('sweep', '--queue', on(12), ...GRID, '--epochs', '3', '--out', join(root, 'elsewhere'), '--name', 'other', '--detach');
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    const w = worker('--queue', on(12), '--out', shared, '--threads', '1');
+    try {
+      await until(() => w.out.some((l) => l.startsWith('sweep other finished')), 60_000, 'the sweep to end');
+      expect(tree(shared)).toEqual(before);
+      const status = JSON.parse((await penx('sweep', '--queue', on(12), '--name', 'other', '--status', '--json')).stdout);
+      expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
+      expect(status.runs[0].reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
+    } finally {
+      w.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });

@@ -11,9 +11,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
+import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
+import { otherSettingsIn } from '../../experiment/sweep-state.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
 const POLL_MS = 1_000;
@@ -121,9 +122,13 @@ async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> 
 
 export async function queueSweep(url: string, record: SweepRecord, dir: string, detach: boolean): Promise<number> {
   // Refused before anything is written: a wrong or unreachable URL (SweepQueue.open), a different
-  // sweep of this name on the queue, a folder that is not a sweep folder of the tool's (openFolder).
+  // sweep of this name on the queue, a folder that is not a sweep folder of the tool's, or one
+  // holding a sweep of other settings (its runs would be resumed with these).
   return withQueue(url, async (q) => {
     await q.checkSubmittable(record);
+    checkFolder(dir, 'sweep', {});
+    const why = otherSettingsIn(dir, record.settings);
+    if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); nothing was written; give this one another --name`);
     // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one; workers write it too when it is missing.
     openFolder(dir, 'sweep');
     if (!readSweepJson(dir)) await writeSweepJson(dir, record);
