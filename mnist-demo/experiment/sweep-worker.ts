@@ -15,11 +15,14 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { FolderRefusedError } from 'penalty-explorer/errors';
 import {
   breakLock,
   checkFolder,
+  checkpointHolding,
   checkRunName,
   lockHolder,
+  makeFolder,
   openFolder,
   PenaltyExplorerError,
   readSweepJson,
@@ -74,6 +77,16 @@ function breakForeignLock(dir: string): void {
 
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
   const queue = await SweepQueue.open(options.url);
+  // The shared folder, made now (after Redis answered): one that cannot hold folders (a file, /proc)
+  // is refused before any run is taken, not found out run by run (each then failed for every worker).
+  try {
+    const checkpoint = checkpointHolding(options.out);
+    if (checkpoint) throw new FolderRefusedError(options.out, `${options.out} is inside the run's checkpoint ${checkpoint}; nothing was touched`);
+    makeFolder(options.out);
+  } catch (err) {
+    await queue.close();
+    throw err;
+  }
   const connection = redisOptions(options.url);
   const name = `${hostname()}:${process.pid}`;
   const threads = threadsPerRun(options.threads, options.concurrency);

@@ -4,12 +4,12 @@
  * test's worker takes its runs, and checks what the worker left on disk and what the queue says.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, TINY } from '../cli/run-penx.ts';
+import { penx, penxWith, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
 import { until } from '../wait.ts';
 import { required, testRedis } from './redis.ts';
@@ -42,6 +42,25 @@ describe('penx worker', () => {
   });
   if (!redis) return;
 
+  it('refuses at once an --out that cannot hold folders, before taking any run (exit 2)', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'mine');
+    const put = await penx('sweep', '--queue', on(13), ...GRID, '--out', join(root, 'put'), '--name', 'waits', '--detach');
+    expect(put.code, put.stderr).toBe(0);
+    for (const out of [file, join(file, 'runs'), '/proc/penx-runs']) {
+      // Killed after 30 s (exit 137) if it does not refuse but waits for runs.
+      const r = await penxWith({ timeoutMs: 30_000 }, 'worker', '--queue', on(13), '--out', out);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/cannot make|is not writable|is a file/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    expect(existsSync('/proc/penx-runs')).toBe(false);
+    // The run was not taken: still waiting, for a worker that can train it.
+    const status = JSON.parse((await penx('sweep', '--queue', on(13), '--name', 'waits', '--status', '--json')).stdout);
+    expect(status.counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
+    expect((await penx('sweep', '--queue', on(13), '--name', 'waits', '--remove')).code).toBe(0);
+  }, 150_000);
+
   it("writes nothing into a folder of the sweep's name that is not penx's: the run fails with why", async () => {
     const out = join(root, 'not-owned');
     userFolder(join(out, 'mine'), { 'notes.txt': 'my notes' });
@@ -55,6 +74,7 @@ describe('penx worker', () => {
       expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
     } finally {
       w.child.kill('SIGKILL');
+      await penx('sweep', '--queue', on(11), '--name', 'mine', '--remove');
     }
   }, 90_000);
 
@@ -82,6 +102,7 @@ describe('penx worker', () => {
       expect(status.runs[0].reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
     } finally {
       w.child.kill('SIGKILL');
+      await penx('sweep', '--queue', on(12), '--name', 'other', '--remove');
     }
   }, 90_000);
 });
