@@ -164,6 +164,17 @@ export interface SweepStatus {
   readonly runs: readonly RunOnQueue[];
 }
 
+/**
+ * The runs that failed on the queue, with why: for the sweep's table and report, which show such a
+ * run failed whatever its folder holds (none, or some epochs), not as not started or under way.
+ *
+ * @example
+ * failuresOf(status)   // Map { 'boom_1e-4_seed=1' => 'boom: cannot load here' }
+ */
+export function failuresOf(status: SweepStatus): Map<string, string> {
+  return new Map(status.runs.flatMap((r) => (r.state === 'failed' ? [[r.run, r.reason || 'failed on the queue'] as const] : [])));
+}
+
 function stateOf(bull: string): QueueState {
   if (bull === 'completed') return 'done';
   if (bull === 'active') return 'running';

@@ -33,7 +33,7 @@ import {
 import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
-import { LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
+import { failuresOf, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
 import { lastScores, otherSettingsIn, runState } from './sweep-state.ts';
 
 export interface WorkerOptions {
@@ -187,7 +187,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const counts = `${status.counts.done} done, ${status.counts.failed} failed`;
     if (!opened.has(dir) || otherSettingsIn(dir, record.settings))
       return options.log(`sweep ${record.name} finished: ${counts}; not drawn (${dir} is not a sweep folder this worker writes in)`);
-    await drawSweep(dir, record);
+    await drawSweep(dir, record, failuresOf(status));
     options.log(`sweep ${record.name} finished: ${counts}; report: ${join(dir, 'report.html')}`);
   };
   const drawLater = (job: Job<SweepJob, SweepResult> | undefined) =>

@@ -36,6 +36,12 @@ function worker(...args: string[]): { child: ChildProcess; out: string[]; err: s
 /** The queue at `redis` on database `db` (one per test). */
 const on = (db: number) => `${redis!.url.replace(/\/\d+$/, '')}/${db}`;
 
+/** A penalty module that loads where the sweep is put on, and throws in the process training a run. */
+const THROWS = `import { definePenalty, tf } from 'penalty-explorer';
+if (process.argv.includes('sweep-run')) throw new Error('boom: cannot load here');
+export default definePenalty({ name: 'boom', formula: 'Σ w²', doc: 'Loads only outside a run.', params: {}, fn: (w) => tf.square(w) });
+`;
+
 describe('penx worker', () => {
   it.runIf(!redis && required)('needs Redis (PENX_REQUIRE_REDIS is set)', () => {
     throw new Error('PENX_REQUIRE_REDIS is set but there is no Redis here');
@@ -59,6 +65,44 @@ describe('penx worker', () => {
     const status = JSON.parse((await penx('sweep', '--queue', on(13), '--name', 'waits', '--status', '--json')).stdout);
     expect(status.counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
     expect((await penx('sweep', '--queue', on(13), '--name', 'waits', '--remove')).code).toBe(0);
+  }, 150_000);
+
+  it("a run that failed on the queue shows as failed in the followed sweep's table and in its report", async () => {
+    const shared = join(root, 'followed');
+    const module = join(root, 'boom.ts');
+    writeFileSync(module, THROWS);
+    const w = worker('--queue', on(14), '--out', shared, '--threads', '1');
+    try {
+      const r = await penxWith(
+        { timeoutMs: 120_000 },
+        'sweep',
+        '--queue',
+        on(14),
+        '--penalties',
+        `none,${module}`,
+        '--strengths',
+        '1e-4',
+        '--seeds',
+        '1',
+        ...TINY,
+        '--epochs',
+        '1',
+        '--out',
+        shared,
+        '--name',
+        'mixed',
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/^none_seed=1 +done +0\.\d{4}/m);
+      expect(r.stdout).toMatch(/^boom_1e-4_seed=1 +failed$/m);
+      await until(() => w.out.some((l) => l.startsWith('sweep mixed finished')), 60_000, 'the worker to draw the sweep');
+      const report = readFileSync(join(shared, 'mixed', 'report.html'), 'utf8');
+      expect(report).toContain('1 done, 0 under way, 1 failed, 0 not started');
+      expect(report).toMatch(/failed: penalty module .*boom.ts.* failed to load: boom: cannot load here/);
+    } finally {
+      w.child.kill('SIGKILL');
+      await penx('sweep', '--queue', on(14), '--name', 'mixed', '--remove');
+    }
   }, 150_000);
 
   it("writes nothing into a folder of the sweep's name that is not penx's: the run fails with why", async () => {

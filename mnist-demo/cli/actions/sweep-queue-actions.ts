@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import { isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
+import { failuresOf, isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
 import { otherSettingsIn } from '../../experiment/sweep-state.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
@@ -143,7 +143,8 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
     }
     const status = await follow(q, record);
     const here = record.runs.some((r) => existsSync(join(dir, r.name)));
-    if (here) printRuns(record, await drawSweep(dir, record));
+    // A run that failed on the queue shows failed, whatever its folder holds.
+    if (here) printRuns(record, await drawSweep(dir, record, failuresOf(status)));
     else printStatus(status, q.url);
     const c = status.counts;
     console.log(
