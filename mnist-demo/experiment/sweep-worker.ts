@@ -35,6 +35,7 @@ import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { failuresOf, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
 import { lastScores, otherSettingsIn, runState } from './sweep-state.ts';
+import { LostRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
 export interface WorkerOptions {
   readonly url: string;
@@ -53,6 +54,8 @@ export interface WorkerOptions {
 /** A started worker; `stop()` puts its runs back on the queue and closes it. */
 export interface SweepWorker {
   readonly name: string;
+  /** The runs it took so far, as they ended. */
+  readonly jobs: readonly WorkerJob[];
   stop(): Promise<void>;
 }
 
@@ -150,7 +153,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       );
       return { resumedAfter: outcome.resumedAfter, epochs: outcome.epochs, testAcc: outcome.testAcc, sparsity: outcome.sparsity };
     }
-    if (lost.delete(job.id!)) throw new Error(`${name} lost the lock of ${id} and stopped training it`);
+    if (lost.delete(job.id!)) throw new LostRunError(`${name} lost the lock of ${id} and stopped training it`);
     if (stopping) {
       options.log(`put back ${id}: this worker is stopping`);
       await job.moveToWait(token);
@@ -160,7 +163,18 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     throw outcome.settings ? new UnrecoverableError(outcome.message) : new Error(outcome.message);
   };
 
-  const worker = new Worker<SweepJob, SweepResult>(QUEUE_NAME, trainJob, {
+  const jobs: WorkerJob[] = [];
+  const recordedJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
+    try {
+      const result = await trainJob(job, token);
+      jobs.push(workerJob(job, options.out, { result }));
+      return result;
+    } catch (error) {
+      jobs.push(workerJob(job, options.out, { error }));
+      throw error;
+    }
+  };
+  const worker = new Worker<SweepJob, SweepResult>(QUEUE_NAME, recordedJob, {
     connection: { ...connection, maxRetriesPerRequest: null },
     concurrency: options.concurrency,
     name,
@@ -200,6 +214,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   );
   return {
     name,
+    jobs,
     stop: async () => {
       stopping = true;
       // SIGINT: even a child stuck in user code stops (the guard's watchdog), its lock released.

@@ -105,6 +105,48 @@ describe('penx worker', () => {
     }
   }, 150_000);
 
+  it('--json: once stopped, one document on stdout, each run it took and how it ended; its log on stderr', async () => {
+    const out = join(root, 'json');
+    const w = worker('--queue', on(15), '--out', out, '--threads', '1', '--json');
+    try {
+      const put = await penx('sweep', '--queue', on(15), ...GRID, '--epochs', '1', '--out', out, '--name', 'j', '--detach');
+      expect(put.code, put.stderr).toBe(0);
+      await until(() => w.err.some((l) => l.startsWith('sweep j finished')), 90_000, 'the first sweep to end');
+      // A second sweep of many epochs, stopped in its first: put back on the queue.
+      const long = await penx('sweep', '--queue', on(15), ...GRID, '--epochs', '50', '--out', out, '--name', 'long', '--detach');
+      expect(long.code, long.stderr).toBe(0);
+      await until(() => w.err.some((l) => l.startsWith('took long/')), 60_000, 'the second run to be taken');
+      w.child.kill('SIGTERM');
+      expect(await w.exited).toBe(0);
+      const doc = JSON.parse(w.out.join('\n'));
+      const run = JSON.parse(readFileSync(join(out, 'j', 'l1_1e-4_seed=1', 'run.json'), 'utf8'));
+      expect(doc).toEqual({
+        queue: on(15),
+        out,
+        worker: expect.stringMatching(/^.+:\d+$/),
+        jobs: [
+          {
+            sweep: 'j',
+            run: 'l1_1e-4_seed=1',
+            dir: join(out, 'j', 'l1_1e-4_seed=1'),
+            attempt: 1,
+            state: 'done',
+            epochs: 1,
+            trained: 1,
+            testAcc: run.epochs.at(-1).testAcc,
+            sparsity: run.epochs.at(-1).sparsity.lt1e3,
+          },
+          { sweep: 'long', run: 'l1_1e-4_seed=1', dir: join(out, 'long', 'l1_1e-4_seed=1'), attempt: 1, state: 'requeued', reason: 'this worker stopped' },
+        ],
+      });
+      const status = JSON.parse((await penx('sweep', '--queue', on(15), '--name', 'long', '--status', '--json')).stdout);
+      expect(status.counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
+    } finally {
+      w.child.kill('SIGKILL');
+      for (const name of ['j', 'long']) await penx('sweep', '--queue', on(15), '--name', name, '--remove');
+    }
+  }, 150_000);
+
   it("writes nothing into a folder of the sweep's name that is not penx's: the run fails with why", async () => {
     const out = join(root, 'not-owned');
     userFolder(join(out, 'mine'), { 'notes.txt': 'my notes' });

@@ -1,10 +1,14 @@
 /**
  * `penx worker --queue URL --out DIR`: train runs of queued sweeps on this machine until stopped
  * (experiment/sweep-worker.ts). Ctrl-C or SIGTERM puts its runs back on the queue and exits; a
- * second one exits at once.
+ * second one exits at once. With `--json`, its log goes to stderr and, once stopped, stdout gets one
+ * document: `{ queue, out, worker, jobs }`, each run it took and how it ended (experiment/worker-jobs.ts).
  */
 import { availableParallelism } from 'node:os';
-import { startWorker } from '../../experiment/sweep-worker.ts';
+import { resolve } from 'node:path';
+import { redactCredentials } from 'penalty-explorer/node';
+import { type SweepWorker, startWorker } from '../../experiment/sweep-worker.ts';
+import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
 
 export interface WorkerFlags {
@@ -12,23 +16,36 @@ export interface WorkerFlags {
   readonly out: string;
   readonly concurrency: string;
   readonly threads?: string;
+  readonly json?: boolean;
 }
 
 export async function worker(flags: WorkerFlags): Promise<void> {
   const concurrency = wholeNumber(flags.concurrency, '--concurrency', 1);
   const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
-  const w = await startWorker({
-    url: flags.queue,
-    out: flags.out,
-    concurrency,
-    threads,
-    log: (line) => console.log(line),
-    onLine: (line) => console.error(line),
-  });
+  let w: SweepWorker | undefined;
+  await withJson(
+    flags.json,
+    async () => {
+      w = await startWorker({
+        url: flags.queue,
+        out: flags.out,
+        concurrency,
+        threads,
+        log: (line) => console.log(line),
+        onLine: (line) => console.error(line),
+      });
+      await untilStopped(w);
+    },
+    () => ({ queue: redactCredentials(flags.queue), out: resolve(flags.out), worker: w?.name, jobs: w?.jobs ?? [] }),
+  );
+}
+
+/** Wait for Ctrl-C or SIGTERM, then stop `w` (its runs put back on the queue); a second signal exits at once. */
+function untilStopped(w: SweepWorker): Promise<void> {
   // This command's own stop replaces the command line's Ctrl-C and SIGTERM handling (which exits at once).
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
-  await new Promise<void>((resolve) => {
+  return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`worker ${w.name}: ${signal}: putting its runs back on the queue and stopping (again to stop at once)`);
       process.once('SIGINT', () => process.exit(130));

@@ -45,6 +45,7 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
     .option('--out <dir>', 'the shared folder the sweeps are in (as penx sweep --out)', 'figures/runs')
     .option('--concurrency <n>', 'runs trained at once here, the threads split between them', '1')
     .option('--threads <n>', 'threads in all (default: one per core)')
+    .option('--json', 'once stopped (Ctrl-C, SIGTERM), print one JSON object: each run it took and how it ended (its log on stderr)')
     .action(async (flags: WorkerFlags) => (await import('../actions/worker.ts')).worker(flags));
 
   program
