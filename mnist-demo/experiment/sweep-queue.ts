@@ -272,17 +272,22 @@ export class SweepQueue {
     return Promise.all(record.runs.map((run) => this.queue.getJob(jobId(record.name, run.name))));
   }
 
-  /** Each run's state on the queue. */
+  /**
+   * Each run's state on the queue. Its state is read before its job: a run that ends in between is
+   * seen as it was (running) or, with its job read after, with its reason or result — never failed
+   * without why, or done without its result.
+   */
   async status(record: SweepRecord): Promise<SweepStatus> {
     const runs: RunOnQueue[] = [];
-    const jobs = await this.jobs(record);
-    for (const [i, job] of jobs.entries()) {
-      const run = record.runs[i]!.name;
+    for (const { name: run } of record.runs) {
+      const id = jobId(record.name, run);
+      const bull = await this.queue.getJobState(id);
+      const job = bull === 'unknown' ? undefined : await this.queue.getJob(id);
       if (!job) {
         runs.push({ run, state: 'waiting', attempts: 0, reason: NOT_ON_QUEUE });
         continue;
       }
-      const state = stateOf(await job.getState());
+      const state = stateOf(bull);
       const progress = typeof job.progress === 'object' ? (job.progress as unknown as SweepProgress) : undefined;
       runs.push({
         run,
