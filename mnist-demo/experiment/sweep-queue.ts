@@ -95,7 +95,19 @@ export function redisOptions(url: string): RedisAddress {
   };
 }
 
-/** Check that Redis answers at `url`, once and quickly (3 s at most); a SpecError saying why not. */
+/** Select database `db` on `probe`, or a UsageError when the server has no such database (its `databases` setting, 16 by default). */
+async function selectOrRefuse(probe: Redis, db: number, url: string): Promise<void> {
+  try {
+    await probe.select(db);
+  } catch (err) {
+    const shown = redactCredentials(url);
+    throw new UsageError(
+      `Redis at ${shown} has no database ${db} (${(err as Error).message}); give one it has, e.g. ${shown.replace(/\/\d+$/, '/0')} (its databases setting says how many)`,
+    );
+  }
+}
+
+/** Check that Redis answers at `url`, once and quickly (3 s at most), and has its database; a SpecError saying why not. */
 export async function checkRedis(url: string): Promise<RedisAddress> {
   const options = redisOptions(url);
   const probe = new Redis({
@@ -109,11 +121,15 @@ export async function checkRedis(url: string): Promise<RedisAddress> {
   let cause: Error | undefined;
   probe.on('error', (err: Error) => (cause ??= err));
   try {
-    await probe.connect();
-    await probe.ping();
-  } catch (err) {
-    const why = (cause ?? (err as Error)).message;
-    throw new IOError(`cannot reach Redis at ${redactCredentials(url)} (${redactCredentials(why)}); is redis-server running there, and reachable from here?`);
+    try {
+      await probe.connect();
+      await probe.ping();
+    } catch (err) {
+      const why = (cause ?? (err as Error)).message;
+      throw new IOError(`cannot reach Redis at ${redactCredentials(url)} (${redactCredentials(why)}); is redis-server running there, and reachable from here?`);
+    }
+    // ioredis goes on in database 0 when selecting the URL's fails: the sweep would land there.
+    if (options.db !== undefined) await selectOrRefuse(probe, options.db, url);
   } finally {
     probe.disconnect();
   }

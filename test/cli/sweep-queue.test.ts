@@ -39,6 +39,25 @@ describe('penx sweep --queue refused changes nothing on disk', () => {
     }
   });
 
+  it.runIf(redis)('a database the Redis does not have: exit 2, the folder not made, nothing put on database 0 instead', async () => {
+    const out = join(root, 'no-db');
+    const name = `nodb${process.pid}`;
+    const url = `${redis!.url.replace(/\/\d+$/, '')}/100000`;
+    for (const args of [
+      [...GRID, '--out', out, '--name', name, '--detach'],
+      ['--name', name, '--status'],
+    ]) {
+      const r = await penx('sweep', '--queue', url, ...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`Redis at ${url} has no database 100000`);
+    }
+    const w = await penx('worker', '--queue', url, '--out', out);
+    expect(w.code, w.stderr).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    const db0 = await penx('sweep', '--queue', `${redis!.url.replace(/\/\d+$/, '')}/0`, '--name', name, '--status');
+    expect(db0.stderr).toContain(`there is no sweep named ${name} on the queue`);
+  });
+
   it.runIf(redis)('a different sweep of the same name on the queue: exit 2, the second folder not made', async () => {
     // Database 2: no worker of another test listens there.
     const url = `${redis!.url.replace(/\/\d+$/, '')}/2`;
