@@ -136,8 +136,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       `took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`,
     );
     let progress: SweepProgress | undefined;
+    // The sweep's threads per run when it gives them (its runs then equal whatever worker trains them), else this worker's share.
     const child = trainInChild(
-      { run, settings, dir, threads, label: `[${id}]` },
+      { run, settings, dir, threads: settings.threads === undefined ? threads : Number(settings.threads), label: `[${id}]` },
       (m) => {
         if (m.kind === 'begin' && m.resumedAfter > 0) options.log(`${id}: resuming after epoch ${m.resumedAfter}`);
         progress = progressOf(m, progress) ?? progress;

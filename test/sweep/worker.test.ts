@@ -147,6 +147,26 @@ describe('penx worker', () => {
     }
   }, 150_000);
 
+  it("a queued sweep's --threads is every run's, whatever worker trains it; --jobs is refused", async () => {
+    const out = join(root, 'threads');
+    const jobs = await penx('sweep', '--queue', on(9), ...GRID, '--jobs', '2', '--out', out, '--name', 't', '--detach');
+    expect(jobs.code, jobs.stderr).toBe(2);
+    expect(jobs.stderr).toMatch(/--jobs .*penx worker --concurrency/);
+    expect(existsSync(out)).toBe(false);
+    // The worker's own share would be 2 threads a run; the sweep asks for 1 (TINY's --threads 1).
+    const w = worker('--queue', on(9), '--out', out, '--threads', '2', '--concurrency', '1');
+    try {
+      const put = await penx('sweep', '--queue', on(9), ...GRID, '--epochs', '1', '--out', out, '--name', 't', '--detach');
+      expect(put.code, put.stderr).toBe(0);
+      await until(() => w.out.some((l) => l.startsWith('sweep t finished')), 90_000, 'the sweep to end');
+      const run = JSON.parse(readFileSync(join(out, 't', 'l1_1e-4_seed=1', 'run.json'), 'utf8'));
+      expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
+    } finally {
+      w.child.kill('SIGKILL');
+      await penx('sweep', '--queue', on(9), '--name', 't', '--remove');
+    }
+  }, 150_000);
+
   it("writes nothing into a folder of the sweep's name that is not penx's: the run fails with why", async () => {
     const out = join(root, 'not-owned');
     userFolder(join(out, 'mine'), { 'notes.txt': 'my notes' });

@@ -93,9 +93,15 @@ const NOT_SETTINGS: ReadonlySet<string> = new Set([
   'host',
 ]);
 
-/** The sweep's settings: the training options as given (text), the same for every run. */
+/**
+ * The sweep's settings: the training options as given (text), the same for every run. A queued
+ * sweep's `--threads` is one too: every run is trained on that many threads whatever worker takes
+ * it, so its numbers do not depend on the machine (on this machine, `--threads` is shared by `--jobs`).
+ */
 function settingsOf(flags: SweepFlags): SweepSettings {
-  return Object.fromEntries(Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean')));
+  const settings = Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean'));
+  if (flags.queue !== undefined && flags.threads !== undefined) settings.push(['threads', String(wholeNumber(flags.threads, '--threads', 1))]);
+  return Object.fromEntries(settings);
 }
 
 const list = (text: string) =>
@@ -134,6 +140,8 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     throw new UsageError('--json goes with --status on a queue, or with a sweep on this machine (no --queue)');
   if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
+  if (flags.queue !== undefined && flags.jobs !== undefined)
+    throw new UsageError('--jobs is for a sweep on this machine; on a queue, each worker trains --concurrency runs at once (penx worker --concurrency N)');
   if (flags.queue !== undefined && flags.force)
     throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
   checkServe(flags);
