@@ -3,7 +3,7 @@
  * each in a child process into the shared folder, reporting progress through the queue.
  *
  *   job ─► <out>/<sweep>: a sweep folder of penx's, not holding a sweep of other settings (else the run
- *        fails, nothing written) ─► its sweep.json (from the registry, when missing) ─► the run folder's state:
+ *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of another grid) ─► the run folder's state:
  *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
  *        UnrecoverableError · otherwise ─► child (resume or start)
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
@@ -118,10 +118,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       options.log(`failed ${id}: ${err.message}`);
       throw new UnrecoverableError(err.message);
     }
-    if (!readSweepJson(sweepDir)) {
-      const record = await queue.record(sweep);
-      if (record) await writeSweepJson(sweepDir, record);
-    }
+    // The sweep record as the queue has it (its grid may have grown since the folder's was written).
+    const record = await queue.record(sweep);
+    if (record && JSON.stringify(readSweepJson(sweepDir)?.runs) !== JSON.stringify(record.runs)) await writeSweepJson(sweepDir, record);
     const state = runState(dir, Number(settings.epochs));
     if (state.state === 'done') {
       options.log(`skipped ${id}: finished already`);

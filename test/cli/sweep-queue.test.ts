@@ -3,7 +3,7 @@
  * name on the queue. Each exits 2 and leaves the disk as it was: no sweep folder, no sweep.json,
  * nothing in --out (the URL and the queue are checked before the sweep folder is claimed).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,23 @@ describe('penx sweep --queue refused changes nothing on disk', () => {
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(new RegExp(`a different sweep named ${name} is already on the queue`));
     expect(existsSync(second)).toBe(false);
+    expect((await penx('sweep', '--queue', url, '--name', name, '--remove')).code).toBe(0);
+  });
+});
+
+describe('penx sweep --queue writes the sweep record', () => {
+  it.runIf(redis)("a grid grown on the queue (taken off, put on with another seed) is the folder's sweep.json too", async () => {
+    const url = `${redis!.url.replace(/\/\d+$/, '')}/3`;
+    const out = join(root, 'grown');
+    const name = `grown${process.pid}`;
+    const runs = () => (JSON.parse(readFileSync(join(out, name, 'sweep.json'), 'utf8')) as { runs: { name: string }[] }).runs.map((r) => r.name);
+    expect((await penx('sweep', '--queue', url, ...GRID, '--out', out, '--name', name, '--detach')).code).toBe(0);
+    expect(runs()).toEqual(['l1_1e-4_seed=3']);
+    expect((await penx('sweep', '--queue', url, '--name', name, '--remove')).code).toBe(0);
+    const grown = await penx('sweep', '--queue', url, ...GRID, '--seeds', '3,4', '--out', out, '--name', name, '--detach');
+    expect(grown.code, grown.stderr).toBe(0);
+    // penx summary and penx serve read the sweep's runs from sweep.json: the new seed's run is one of them.
+    expect(runs()).toEqual(['l1_1e-4_seed=3', 'l1_1e-4_seed=4']);
     expect((await penx('sweep', '--queue', url, '--name', name, '--remove')).code).toBe(0);
   });
 });

@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
+import { checkFolder, IOError, openFolder, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { failuresOf, isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
 import { otherSettingsIn } from '../../experiment/sweep-state.ts';
@@ -129,9 +129,10 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
     checkFolder(dir, 'sweep', {});
     const why = otherSettingsIn(dir, record.settings);
     if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); nothing was written; give this one another --name`);
-    // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one; workers write it too when it is missing.
+    // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one
+    // — also over one of a smaller grid, so its runs are the sweep's (summary, serve); workers write it too.
     openFolder(dir, 'sweep');
-    if (!readSweepJson(dir)) await writeSweepJson(dir, record);
+    await writeSweepJson(dir, record);
     const { again, retried } = await q.submit(record);
     console.error(
       `sweep ${record.name}: ${record.runs.length} run${record.runs.length === 1 ? '' : 's'} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${q.url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
