@@ -23,6 +23,8 @@ export interface SweepTask {
   readonly label: string;
   /** The process that started it (the child leaves when it is gone). */
   readonly parent: number;
+  /** The queue job it trains, when a worker started it (in its command line, so the run folder's lock names it). */
+  readonly job?: string;
 }
 
 /** What a child tells its parent (over IPC). */

@@ -68,14 +68,19 @@ function progressOf(m: ChildMessage, last: SweepProgress | undefined): SweepProg
 }
 
 /**
- * Remove the folder lock a sweep run's trainer left on another machine. The queue's job lock, which
- * this worker holds now, says who trains a run; a lock of a trainer on another host cannot be
- * checked for life from here, and that trainer has lost its job (its machine died or stalled).
+ * Remove the folder lock that a worker's trainer of this very job left on another machine. The
+ * queue's job lock, which this worker holds now, says who trains the job; a lock of a trainer on
+ * another host cannot be checked for life from here, and a trainer of this job there has lost it
+ * (its machine died or stalled). Any other lock — a local `penx sweep` there, a trainer of another
+ * queue — is left: its holder may be training the run now (this worker's trainer is then refused).
+ *
+ * @example
+ * breakForeignLock('runs/lambda/l1_1e-4_seed=1', 'lambda/l1_1e-4_seed%3D1')   // removed if host B's `sweep-run {…"job":"lambda/l1_1e-4_seed%3D1"}` holds it
  */
-function breakForeignLock(dir: string): void {
+function breakForeignLock(dir: string, job: string): void {
   // No lock, or one being written: the trainer's own check decides.
   const holder = lockHolder(dir);
-  if (holder && holder.host !== hostname() && holder.command.includes('sweep-run')) breakLock(dir);
+  if (holder && holder.host !== hostname() && holder.command.includes('sweep-run') && holder.command.includes(`"job":${JSON.stringify(job)}`)) breakLock(dir);
 }
 
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
@@ -130,14 +135,14 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       options.log(`failed ${id}: ${state.reason}`);
       throw new UnrecoverableError(state.reason);
     }
-    breakForeignLock(dir);
+    breakForeignLock(dir, job.id!);
     options.log(
       `took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`,
     );
     let progress: SweepProgress | undefined;
     // The sweep's threads per run when it gives them (its runs then equal whatever worker trains them), else this worker's share.
     const child = trainInChild(
-      { run, settings, dir, threads: settings.threads === undefined ? threads : Number(settings.threads), label: `[${id}]` },
+      { run, settings, dir, threads: settings.threads === undefined ? threads : Number(settings.threads), label: `[${id}]`, job: job.id! },
       (m) => {
         if (m.kind === 'begin' && m.resumedAfter > 0) options.log(`${id}: resuming after epoch ${m.resumedAfter}`);
         progress = progressOf(m, progress) ?? progress;

@@ -167,6 +167,35 @@ describe('penx worker', () => {
     }
   }, 150_000);
 
+  it("breaks a run folder's lock held on another host only when a trainer of this very job holds it (a dead worker's), never a local sweep's there", async () => {
+    const out = join(root, 'locked');
+    const put = await penx('sweep', '--queue', on(8), ...GRID, '--out', out, '--name', 'held', '--detach');
+    expect(put.code, put.stderr).toBe(0);
+    // A local `penx sweep` on host B trains this run in the shared folder right now: its lock.
+    const dir = join(out, 'held', 'l1_1e-4_seed=1');
+    const task = { run: { name: 'l1_1e-4_seed=1' }, dir, threads: 1, label: '[1/1 l1:1e-4 seed=1]', parent: 4242 };
+    const lock = { pid: 4343, host: 'host-b', command: `mnist-demo/dist/cli.mjs sweep-run ${JSON.stringify(task)}`, since: new Date().toISOString() };
+    userFolder(dir, { '.penx.lock': JSON.stringify(lock) });
+    const w = worker('--queue', on(8), '--out', out, '--threads', '1');
+    try {
+      await until(() => w.out.some((l) => /^(failed|done) held\//.test(l)), 60_000, 'the first attempt to end');
+      expect(readFileSync(join(dir, '.penx.lock'), 'utf8')).toBe(JSON.stringify(lock));
+      expect(existsSync(join(dir, 'run.json'))).toBe(false);
+      expect(w.out.find((l) => l.startsWith('failed held/'))).toMatch(/host-b/);
+      // A worker's trainer of this very job on host B (a worker that died there) holds it: that lock is broken, the run trained.
+      const dead = {
+        ...lock,
+        command: `mnist-demo/dist/cli.mjs sweep-run ${JSON.stringify({ ...task, label: '[held/l1_1e-4_seed=1]', job: 'held/l1_1e-4_seed%3D1' })}`,
+      };
+      writeFileSync(join(dir, '.penx.lock'), JSON.stringify(dead));
+      await until(() => w.out.some((l) => l.startsWith('done held/')), 60_000, 'the retried run to be trained');
+      expect(existsSync(join(dir, 'run.json'))).toBe(true);
+    } finally {
+      w.child.kill('SIGKILL');
+      await penx('sweep', '--queue', on(8), '--name', 'held', '--remove');
+    }
+  }, 90_000);
+
   it("writes nothing into a folder of the sweep's name that is not penx's: the run fails with why", async () => {
     const out = join(root, 'not-owned');
     userFolder(join(out, 'mine'), { 'notes.txt': 'my notes' });
