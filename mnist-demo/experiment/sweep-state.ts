@@ -21,14 +21,18 @@ export function settingsDiffer(was: SweepSettings, now: SweepSettings): string |
 /**
  * Why the sweep folder `dir` cannot take runs of `settings`: the sweep it holds (its sweep.json) was
  * run with other settings, its runs trained with those; undefined when it holds no sweep record or
- * one of these settings (its grid may differ: a grid may grow). Reads only.
+ * one of these settings (its grid may differ: a grid may grow). A queued sweep's `threads` (per run)
+ * is left out: other threads only change the order sums are taken in, and a run may resume on
+ * other threads (said, and listed in its record's sessions), as on another machine. Reads only.
  *
  * @example
  * otherSettingsIn('runs/lambda', { epochs: '3' })   // 'epochs: "2" → "3"' when runs/lambda/sweep.json has epochs "2"
  */
 export function otherSettingsIn(dir: string, settings: SweepSettings): string | undefined {
   const was = readSweepJson(dir);
-  return was && settingsDiffer(was.settings, settings);
+  const { threads: _was, ...before } = was?.settings ?? {};
+  const { threads: _now, ...now } = settings;
+  return was && settingsDiffer(before, now);
 }
 
 /**

@@ -161,6 +161,10 @@ describe('penx worker', () => {
       await until(() => w.out.some((l) => l.startsWith('sweep t finished')), 90_000, 'the sweep to end');
       const run = JSON.parse(readFileSync(join(out, 't', 'l1_1e-4_seed=1', 'run.json'), 'utf8'));
       expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
+      // The same sweep on this machine takes the folder (its --threads is this machine's): the run is finished.
+      const here = await penx('sweep', ...GRID, '--epochs', '1', '--out', out, '--name', 't', '--json');
+      expect(here.code, here.stderr).toBe(0);
+      expect(JSON.parse(here.stdout).runs.map((r: { state: string }) => r.state)).toEqual(['done']);
     } finally {
       w.child.kill('SIGKILL');
       await penx('sweep', '--queue', on(9), '--name', 't', '--remove');
