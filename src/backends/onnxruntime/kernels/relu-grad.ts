@@ -5,13 +5,13 @@
  *
  *   Relu's gradient (registered over TF.js's) ─► onnxruntime backend, float32, large ─► kernel PenxReluGrad
  *                                             └─► anything else ─► TF.js's own: dy · step(x)
- *   PenxReluGrad(dy, y) = dy · [y > 0]   (Greater ─► Cast ─► Mul)
+ *   PenxReluGrad(dy, y) = dy · sign(y)   (Sign ─► Mul)
  *
- * It reads Relu's output y = relu(x), not its input (step(y) = step(x) for every x, NaN
- * included), so a deferred conv's pre-activation (deferred.ts) is never computed. It equals
- * dy · step(x) for every x but NaN, where it gives dy · 0 (TF.js: NaN); a NaN activation has
- * already made the loss NaN. Measured on 2.4 M floats (one thread): 3.4 ms, against 6 ms for
- * Step and Multiply (and 5 ms for Where(y > 0, dy, 0)). When a tape records the backward pass
+ * It reads Relu's output y = relu(x), not its input (sign(y) = step(x) for every x, NaN
+ * included: a NaN activation gives a NaN gradient, as TF.js's own — a max pool after the relu
+ * can pass over the NaN and leave the loss finite, so a 0 there would hide the divergence), so
+ * a deferred conv's pre-activation (deferred.ts) is never computed. One session instead of
+ * Step and Multiply's two kernels and their intermediate array. When a tape records the backward pass
  * (a second derivative), TF.js's own formula runs on the saved input, which the tape can follow
  * (the saved input of a deferred conv is shared, not computed, until then).
  */
