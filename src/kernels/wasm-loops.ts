@@ -2,7 +2,9 @@
  * Training kernels for the wasm backend written as loops over its heap, where the stock kernel
  * is a slow path and no fast XNNPACK formulation exists:
  *
- *   MaxPoolGrad      dx[argmax of each window] += dy     (first maximum, like the cpu backend)
+ *   MaxPoolGrad      dx[argmax of each window] += dy     (first maximum, like the cpu backend: a value
+ *                    takes over only when strictly greater than those before it, from −∞, so NaN
+ *                    never does and a window of NaN and −∞ passes nothing)
  *   im2colT          A[(kh,kw,ci), (n,oh,ow)] = x[n, oh·s+kh−top, ow·s+kw−left, ci]   (0 outside)
  *   sumLeading       out[c] = Σ_r x[r, c]   (a sum over leading axes, e.g. a bias gradient)
  */
@@ -41,12 +43,18 @@ function maxPoolGrad2x2({ dx, xs, g, shape }: PoolGradArrays, oh: number, ow: nu
       let p = (b0 * h + 2 * r) * row;
       for (let q = 0; q < ow; q++, p += 2 * c) {
         for (let k = 0; k < c; k++, gi++) {
-          // Window corners in row-major order; ties go to the first, like the cpu backend.
-          let at = p + k;
-          let best = xs[at] as number;
-          const i1 = at + c;
-          const i2 = at + row;
+          // Window corners in row-major order, each taking over only when strictly greater (from
+          // −∞, so NaN never does); ties go to the first, like the cpu backend.
+          const i0 = p + k;
+          const i1 = i0 + c;
+          const i2 = i0 + row;
           const i3 = i2 + c;
+          let at = -1;
+          let best = Number.NEGATIVE_INFINITY;
+          if ((xs[i0] as number) > best) {
+            best = xs[i0] as number;
+            at = i0;
+          }
           if ((xs[i1] as number) > best) {
             best = xs[i1] as number;
             at = i1;
@@ -56,7 +64,7 @@ function maxPoolGrad2x2({ dx, xs, g, shape }: PoolGradArrays, oh: number, ow: nu
             at = i2;
           }
           if ((xs[i3] as number) > best) at = i3;
-          dx[at] = g[gi] as number;
+          if (at >= 0) dx[at] = g[gi] as number;
         }
       }
     }
@@ -98,7 +106,7 @@ function maxPoolGradGeneral({ dx, xs, g, shape }: PoolGradArrays, info: tf.backe
             const base = ((b0 * h + y) * w + xx) * c;
             for (let k = 0; k < c; k++) {
               const v = xs[base + k] as number;
-              if (v > (bestVal[k] as number) || best[k] === -1) {
+              if (v > (bestVal[k] as number)) {
                 bestVal[k] = v;
                 best[k] = base + k;
               }

@@ -66,6 +66,30 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
   });
 
   it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [2, 1, 'valid'],
+  ] as const)(
+    'MaxPool gradient with NaN and −∞ in windows (pool %i, stride %i, %s): NaN never the maximum, a window of nothing above −∞ passes nothing',
+    async (pool, stride, pad) => {
+      // Rows of [NaN, 1, −∞, NaN]: windows led by NaN, windows of NaN and −∞ only.
+      const row = [NaN, 1, -Infinity, NaN, -Infinity, -Infinity, 0.5, NaN];
+      const x = Array.from({ length: 2 * 8 * 8 }, (_, i) => row[(i + Math.floor(i / 8)) % row.length]!);
+      // The kernel itself, on the same dy (the stock wasm MaxPool's output differs from cpu's at NaN).
+      const g = () => {
+        const input = tf.tensor4d(x, [2, 8, 8, 1]);
+        const output = tf.maxPool(input, pool, stride, pad);
+        const dy = tf.tensor(data(output.size, 5), output.shape);
+        return [tf.engine().runKernel(tf.MaxPoolGrad, { dy, input, output }, { filterSize: pool, strides: stride, pad }) as Tensor];
+      };
+      const [cpu] = await on('cpu', g);
+      const [wasm] = await on('wasm', g);
+      // Overlapping windows add in float32 here, in float64 on cpu: equal but for rounding.
+      expect(relErr(cpu!, wasm!)).toBeLessThan(1e-6);
+    },
+  );
+
+  it.each([
     [[4, 6, 6, 3], [0, 1, 2], false],
     [[4, 6, 6, 3], [0, 1, 2], true],
     [[5, 7], [0], false],
