@@ -10,6 +10,8 @@
  *   MaxPoolGrad            heap loop, first maximum of each window
  *   Sum over leading axes  heap loop (the stock kernel transposes them inward first): bias gradients
  *   BatchMatMul            explicit Transpose, then the untransposed XNNPACK path
+ *   Conv2D, FusedConv2D    `same` padding as explicit pads (wasm-same-padding.ts: the stock
+ *                          kernels' XNNPACK SAME flag misplaces some windows)
  *
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
@@ -18,6 +20,7 @@ import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-fi
 import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
 import { withScope } from './kernel-scope.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
+import { explicitSamePadding } from './wasm-same-padding.ts';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -52,6 +55,12 @@ export function registerWasmTrainingKernels(): void {
       return s.adopt(stockMatMul({ inputs: { a: inA, b: inB }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo);
     });
   });
+
+  for (const name of [tf.Conv2D, tf.FusedConv2D]) {
+    const stockConv = tf.getKernel(name, 'wasm')?.kernelFunc;
+    if (!stockConv) throw new Error(`the wasm backend has no ${name} kernel`);
+    replaceKernel(name, explicitSamePadding(stockConv));
+  }
 
   const stockSum = tf.getKernel(tf.Sum, 'wasm')?.kernelFunc;
   if (!stockSum) throw new Error('the wasm backend has no Sum kernel');
