@@ -123,6 +123,23 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     });
   });
 
+  it.each([
+    [1, 1, 1],
+    [1, 2, 1],
+    [2, 2, 2],
+    [3, 1, 3],
+  ] as const)('MaxPool and its gradient with a numeric pad as large as the window: pool %i, stride %i, pad %i', async (pool, stride, pad) => {
+    const x = data(2 * 7 * 7 * 3, 16);
+    await agree(() => {
+      const xt = tf.tensor4d(x, [2, 7, 7, 3]);
+      const g = tf.grad((a: Tensor) => {
+        const y = tf.maxPool(a as tf.Tensor4D, pool, stride, pad);
+        return tf.sum(tf.mul(tf.where(tf.isFinite(y), y, tf.zerosLike(y)), tf.cos(tf.range(0, y.size).reshape(y.shape))));
+      });
+      return [tf.maxPool(xt, pool, stride, pad), g(xt)];
+    });
+  });
+
   it('elementwise kernels below and above MIN_ORT_ELEMENTS, as loops or on the host (with a broadcast bias, NaN and ±∞)', async () => {
     for (const n of [MIN_ORT_ELEMENTS / 64 - 1, (2 * MIN_ORT_ELEMENTS) / 64]) {
       const v = data(n * 64, 8);

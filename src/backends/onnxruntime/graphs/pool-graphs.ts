@@ -8,15 +8,18 @@
  * Measured (batch 64, one thread, 24×24×64 → 12×12×64): 2.3 ms, against 14–18 ms for Transpose ─►
  * 2-D MaxPool ─► Transpose, which ONNX Runtime rewrites to its blocked layout and back.
  * Like the cpu backend, a window's NaNs are passed over; a window of nothing above the lowest
- * float gives ONNX Runtime's lowest float where the cpu backend gives −∞.
+ * float gives ONNX Runtime's lowest float where the cpu backend gives −∞. ONNX Runtime refuses a
+ * pad as large as the window (TF.js allows it: a numeric pad of 1 around a 1×1 window gives −∞
+ * at the border): no graph then, and the host's kernel runs it.
  */
 
 import { type GraphSpec, int64s } from '../onnx/model.ts';
 import type { ConvGeometry } from './conv-geometry.ts';
 
-/** y = maxPool(x), NHWC. */
-export function maxPoolGraph(g: ConvGeometry): GraphSpec {
+/** y = maxPool(x), NHWC; undefined when a pad is not smaller than the window. */
+export function maxPoolGraph(g: ConvGeometry): GraphSpec | undefined {
   const [top, left, bottom, right] = g.pads;
+  if (Math.max(top, bottom) >= g.kh || Math.max(left, right) >= g.kw) return undefined;
   return {
     inputs: [{ name: 'x', shape: [g.n, g.inH, g.inW, g.inC] }],
     outputs: [{ name: 'y', shape: [g.n, g.outH, g.outW, g.outC] }],
