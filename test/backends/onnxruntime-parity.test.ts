@@ -99,6 +99,27 @@ describe('matrix products on onnxruntime = on cpu', () => {
     });
   });
 
+  it.each([
+    [[3, 5], [5, 2], true, false],
+    [[2, 3, 4], [2, 5, 4], false, false],
+    [[4, 3], [2, 4], false, false],
+  ] as const)('a product of %j by %j (transposeA %s, transposeB %s) whose inner dimensions differ: the cpu backend’s error', async (as, bs, ta, tb) => {
+    const error = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        try {
+          tf.matMul(tf.ones([...as]), tf.ones([...bs]), ta, tb).dataSync();
+          return 'no error';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      });
+    };
+    const cpu = await error('cpu');
+    expect(cpu).toMatch(/inner shapes/);
+    expect(await error('onnxruntime')).toBe(cpu);
+  });
+
   it.each(['linear', 'relu', 'sigmoid'] as const)('fused matMul with bias and %s (a dense layer)', async (activation) => {
     await agree(() => [
       tf.fused.matMul({ a: tf.tensor2d(data(5 * 9, 6), [5, 9]), b: tf.tensor2d(data(9 * 4, 7), [9, 4]), bias: tf.tensor1d([1, -1, 0.5, 0]), activation }),

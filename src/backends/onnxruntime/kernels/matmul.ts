@@ -11,12 +11,23 @@ function outShapeOfMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, tra
   return [...outer, a.shape[a.shape.length - (transposeA ? 1 : 2)]!, b.shape[b.shape.length - (transposeB ? 2 : 1)]!];
 }
 
-/** out = activation(op(a) · op(b) + bias); undefined (the host's kernel) for prelu or a rank below 2. */
+/** The shared dimension of op(a) · op(b), or undefined when a's and b's differ. */
+function innerOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): number | undefined {
+  const ka = a.shape[a.shape.length - (transposeA ? 2 : 1)];
+  const kb = b.shape[b.shape.length - (transposeB ? 1 : 2)];
+  return ka === kb ? ka : undefined;
+}
+
+/**
+ * out = activation(op(a) · op(b) + bias); undefined (the host's kernel) for prelu, a rank below 2
+ * or inner dimensions that differ (the host's kernel then throws its own error, naming the shapes).
+ */
 export function matMul(inputs: KernelInputs, attrs: KernelAttrs, backend: tf.KernelBackend): TensorInfo | undefined {
   const { a, b, bias, preluActivationWeights } = inputs;
   if (preluActivationWeights || a!.shape.length < 2 || b!.shape.length < 2) return undefined;
   const transposeA = attrs['transposeA'] === true;
   const transposeB = attrs['transposeB'] === true;
+  if (innerOf(a!, b!, transposeA, transposeB) === undefined) return undefined;
   const spec = {
     aShape: a!.shape,
     bShape: b!.shape,
