@@ -161,6 +161,27 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     });
   });
 
+  it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [2, 1, 'valid'],
+    [3, 1, 'valid'],
+  ] as const)(
+    'MaxPool and its gradient over windows of NaN and −∞ (pool %i, stride %i, %s): −∞ and no gradient there, as on cpu',
+    async (pool, stride, pad) => {
+      // Rows of NaN, 1, −∞, 0.5: windows led by NaN, windows of only NaN and −∞ (and the lowest float itself).
+      const row = [NaN, 1, -Infinity, NaN, -Infinity, -Infinity, 0.5, NaN, -3.4028234663852886e38, NaN];
+      const x = Float32Array.from({ length: 2 * 8 * 8 * 1 }, (_, i) => row[(i + Math.floor(i / 8)) % row.length]!);
+      const dy = data(2 * 8 * 8, 17);
+      await agree(() => {
+        const input = tf.tensor4d(x, [2, 8, 8, 1]);
+        const output = tf.maxPool(input, pool, stride, pad);
+        const d = tf.tensor(dy.subarray(0, output.size), output.shape);
+        return [output, tf.engine().runKernel(tf.MaxPoolGrad, { dy: d, input, output }, { filterSize: pool, strides: stride, pad }) as Tensor];
+      });
+    },
+  );
+
   it('elementwise kernels below and above MIN_ORT_ELEMENTS, as loops or on the host (with a broadcast bias, NaN and ±∞)', async () => {
     for (const n of [MIN_ORT_ELEMENTS / 64 - 1, (2 * MIN_ORT_ELEMENTS) / 64]) {
       const v = data(n * 64, 8);

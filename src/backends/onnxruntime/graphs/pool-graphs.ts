@@ -8,7 +8,8 @@
  * Measured (batch 64, one thread, 24×24×64 → 12×12×64): 2.3 ms, against 14–18 ms for Transpose ─►
  * 2-D MaxPool ─► Transpose, which ONNX Runtime rewrites to its blocked layout and back.
  * Like the cpu backend, a window's NaNs are passed over; a window of nothing above the lowest
- * float gives ONNX Runtime's lowest float where the cpu backend gives −∞. ONNX Runtime refuses a
+ * float gives ONNX Runtime's lowest float, which kernels/max-pool.ts turns into the cpu
+ * backend's −∞. ONNX Runtime refuses a
  * pad as large as the window (TF.js allows it: a numeric pad of 1 around a 1×1 window gives −∞
  * at the border): no graph then, and the host's kernel runs it.
  */

@@ -33,8 +33,8 @@ function isTiled(g: ConvGeometry): boolean {
 /**
  * Each window's four gradients written at once. Masks are all ones (−1) or 0; a window's mask is
  * set for the first of its four values equal to y, and the gradient is dy's bits under it, so
- * dx is exactly dy or +0 (no arithmetic on dy). A window whose y is equal to none (all NaN, or
- * all −∞ with ONNX Runtime's lowest float as y) gets zeros, as on the cpu backend.
+ * dx is exactly dy or +0 (no arithmetic on dy). A window with nothing above −∞ (all NaN or −∞:
+ * y = −∞, see cpuEmptyWindows) gets zeros, as on the cpu backend.
  */
 function tiledGrad(g: ConvGeometry, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void {
   const dyBits = new Int32Array(dy.buffer, dy.byteOffset, dy.length);
@@ -54,7 +54,8 @@ function tiledGrad(g: ConvGeometry, x: Float32Array, y: Float32Array, dy: Float3
           const i2 = i0 + row;
           const i3 = i2 + c;
           const m = y[o] as number;
-          const d = dyBits[o] as number;
+          // y = −∞: nothing in the window is above −∞ (an −∞ there equals y but is no maximum).
+          const d = m === Number.NEGATIVE_INFINITY ? 0 : (dyBits[o] as number);
           const e0 = -(x[i0] === m);
           const e1 = -(x[i1] === m) & ~e0;
           const e2 = -(x[i2] === m) & ~(e0 | e1);
@@ -66,6 +67,24 @@ function tiledGrad(g: ConvGeometry, x: Float32Array, y: Float32Array, dy: Float3
         }
       }
     }
+  }
+}
+
+/** ONNX Runtime's MaxPool starts every window at its lowest float, so that is what a window of NaN and −∞ gives. */
+const LOWEST_FLOAT = -3.4028234663852886e38;
+
+/**
+ * y of max pooling `g` of x as the cpu backend has it: where ONNX Runtime gave its lowest float,
+ * the window's first maximum above −∞, or −∞ when there is none (all NaN or −∞). Example: a
+ * window [NaN, −∞] gives −∞, not −3.4e38. Windows are searched only when y holds that float.
+ */
+export function cpuEmptyWindows(g: ConvGeometry, x: Float32Array, y: Float32Array): void {
+  if (!y.includes(LOWEST_FLOAT)) return;
+  const at = positions(g, x);
+  for (let o = 0; o < y.length; o++) {
+    if (y[o] !== LOWEST_FLOAT) continue;
+    const p = at[o] as number;
+    y[o] = p >= 0 ? (x[p] as number) : Number.NEGATIVE_INFINITY;
   }
 }
 
