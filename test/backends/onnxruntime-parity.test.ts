@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HOST_LOOP_ELEMENTS, MIN_ORT_ELEMENTS } from '../../src/backends/onnxruntime/kernels/elementwise.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { type Tensor, tf } from '../../src/tf.ts';
-import { on, relErr } from '../fixtures/parity.ts';
+import { nonFiniteImages, on, POOL_WINDOWS, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
 
@@ -161,17 +161,10 @@ describe('pooling, elementwise kernels and sums on onnxruntime = on cpu', () => 
     });
   });
 
-  it.each([
-    [2, 2, 'valid'],
-    [3, 2, 'same'],
-    [2, 1, 'valid'],
-    [3, 1, 'valid'],
-  ] as const)(
+  it.each(POOL_WINDOWS)(
     'MaxPool and its gradient over windows of NaN and −∞ (pool %i, stride %i, %s): −∞ and no gradient there, as on cpu',
     async (pool, stride, pad) => {
-      // Rows of NaN, 1, −∞, 0.5: windows led by NaN, windows of only NaN and −∞ (and the lowest float itself).
-      const row = [NaN, 1, -Infinity, NaN, -Infinity, -Infinity, 0.5, NaN, -3.4028234663852886e38, NaN];
-      const x = Float32Array.from({ length: 2 * 8 * 8 * 1 }, (_, i) => row[(i + Math.floor(i / 8)) % row.length]!);
+      const x = nonFiniteImages();
       const dy = data(2 * 8 * 8, 17);
       await agree(() => {
         const input = tf.tensor4d(x, [2, 8, 8, 1]);

@@ -13,7 +13,7 @@ import {
   tf,
   trainStep,
 } from '../../src/node.ts';
-import { on, relErr } from '../fixtures/parity.ts';
+import { nonFiniteImages, on, POOL_WINDOWS, relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11));
 
@@ -87,16 +87,10 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
     expect(relErr(cpu!, wasm!)).toBeLessThan(1e-4);
   });
 
-  it.each([
-    [2, 2, 'valid'],
-    [3, 2, 'same'],
-    [2, 1, 'valid'],
-  ] as const)(
+  it.each(POOL_WINDOWS)(
     'MaxPool gradient with NaN and −∞ in windows (pool %i, stride %i, %s): NaN never the maximum, a window of nothing above −∞ passes nothing',
     async (pool, stride, pad) => {
-      // Rows of [NaN, 1, −∞, NaN]: windows led by NaN, windows of NaN and −∞ only.
-      const row = [NaN, 1, -Infinity, NaN, -Infinity, -Infinity, 0.5, NaN];
-      const x = Array.from({ length: 2 * 8 * 8 }, (_, i) => row[(i + Math.floor(i / 8)) % row.length]!);
+      const x = nonFiniteImages();
       // The kernel itself, on the same dy (the stock wasm MaxPool's output differs from cpu's at NaN).
       const g = () => {
         const input = tf.tensor4d(x, [2, 8, 8, 1]);
