@@ -62,22 +62,33 @@ describe('Conv2D and its gradients on onnxruntime = on cpu', () => {
     });
   });
 
+  /** A fused 3×3 `same` conv of 2 samples of size×size×3 by 4 filters. */
+  const fusedConv = (size: number, bias: Tensor, options: Partial<Parameters<typeof tf.fused.conv2d>[0]>) =>
+    tf.fused.conv2d({
+      x: tf.tensor4d(data(2 * size * size * 3, 3), [2, size, size, 3]),
+      filter: tf.tensor4d(data(3 * 3 * 3 * 4, 4), [3, 3, 3, 4]),
+      strides: 1,
+      pad: 'same',
+      bias,
+      ...options,
+    });
+
   it.each(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const)('fused conv2d with bias and %s', async (activation) => {
-    const x = data(2 * 7 * 7 * 3, 3);
-    const w = data(3 * 3 * 3 * 4, 4);
     await agree(() => [
-      tf.fused.conv2d({
-        x: tf.tensor4d(x, [2, 7, 7, 3]),
-        filter: tf.tensor4d(w, [3, 3, 3, 4]),
-        strides: 1,
-        pad: 'same',
-        bias: tf.tensor1d([0.1, -0.2, 0.3, -0.4]),
+      fusedConv(7, tf.tensor1d([0.1, -0.2, 0.3, -0.4]), {
         activation,
         ...(activation === 'prelu' ? { preluActivationWeights: tf.scalar(0.1) } : {}),
         ...(activation === 'leakyrelu' ? { leakyreluAlpha: 0.3 } : {}),
       }),
     ]);
   });
+
+  it.each([[[4]], [[1, 1, 1, 4]], [[4, 1, 1]], [[1, 4, 1, 1]], [[1, 1, 4, 1]]] as const)(
+    'fused conv2d with a bias of shape %j (per channel, or broadcast along rows or columns)',
+    async (shape) => {
+      await agree(() => [fusedConv(4, tf.tensor([10, 20, 30, 40], [...shape]), { activation: 'relu' })]);
+    },
+  );
 });
 
 describe('matrix products on onnxruntime = on cpu', () => {
