@@ -25,7 +25,7 @@ describe('README', () => {
       ),
     ).toBe(false);
     const playground = readme.slice(readme.indexOf('## The playground'), readme.indexOf('## The library'));
-    expect(playground.replace(/\s+/g, ' ')).toContain('a finite scalar on probe weights, 0 among them, and a finite gradient at the non-zero ones');
+    expect(playground.replace(/\s+/g, ' ')).toContain('a finite value on probe weights, 0 among them, and a finite gradient at the non-zero ones');
   });
 
   it('quick start is the two commands CI and users run', () => {
