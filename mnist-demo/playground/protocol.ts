@@ -59,7 +59,15 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'catalog'; readonly catalogs: Catalogs }
-  | { readonly type: 'backend'; readonly name: string; readonly tried: readonly string[] }
+  | {
+      readonly type: 'backend';
+      readonly name: string;
+      /** The CPU threads it trains on (1 on a GPU backend). */
+      readonly threads: number;
+      /** Why it has fewer threads than the machine has cores, when it could have more. */
+      readonly why?: string;
+      readonly tried: readonly string[];
+    }
   | { readonly type: 'record'; readonly record: RunRecord }
   | { readonly type: 'live'; readonly epoch: EpochRecord; readonly batch: number; readonly batches: number }
   | { readonly type: 'speed'; readonly imagesPerSecond: number; readonly epoch: number; readonly batch: number; readonly batches: number }

@@ -4,13 +4,14 @@
  *
  *   catalog? ─► the registry's penalties, constraints, optimisers
  *   start ─► backend: webgpu › webgl › wasm (or the one asked; wasm with this library's training
- *            kernels, its .wasm files next to this script) ─► the MNIST subset (fetched, seeded
+ *            kernels, its .wasm files next to this script, on every core for the CNN when the page
+ *            is cross-origin isolated) ─► the MNIST subset (fetched, seeded
  *            subsets) ─► the model (reference CNN or MLP) with the penalty (a built-in or the code
  *            box's `mine`, probed) and constraint on every kernel ─► the library's `fit`, seeded
  *          ─► record after epoch 0 and every epoch; every N batches the weights so far; speed
  *          ─► done (the finished record) | failed (what, where; a diverged run's record with `stopped`)
  */
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import {
   attachToKernels,
@@ -66,22 +67,62 @@ function softwareWebGl(): boolean {
   return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
 }
 
+/** Why wasm runs on one thread of several cores: its threaded build needs memory shared between threads. */
+const NOT_ISOLATED =
+  'the page is not cross-origin isolated (its server sends no Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp; npx penx playground does)';
+
+/** True when the page is cross-origin isolated: memory may be shared with other threads. */
+const isolated = (): boolean => (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+
+/**
+ * Whether a model trains faster on wasm's threads: the CNN's convolutions do (183–189 → 258–275
+ * images/s on 2 cores, Chromium, batch 64), the small MLP's products are too small for the pool's
+ * hand-offs to pay (3 342–3 666 → 2 747–2 842 images/s), so it keeps one thread.
+ */
+const THREADED: Readonly<Record<RunSettings['model'], boolean>> = { cnn: true, mlp: false };
+
+/**
+ * tf.setBackend('wasm'), for a model that gains from threads on every core when the page is
+ * cross-origin isolated (TF.js then starts its threaded build, XNNPACK over a pool of Web Workers),
+ * else on one thread. That build sizes its pool as half the cores the browser reports (two
+ * hyper-threads a core, it assumes): it is told twice the cores while it starts, so every core
+ * gets a thread.
+ */
+async function setWasmBackend(model: RunSettings['model']): Promise<boolean> {
+  const cores = navigator.hardwareConcurrency || 1;
+  setThreadsCount(THREADED[model] ? cores : 1);
+  if (!isolated() || cores < 2 || !THREADED[model]) return tf.setBackend('wasm');
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+/** The threads the backend in use trains on: wasm's XNNPACK pool, else 1 (the GPU backends, cpu). */
+function backendThreads(): number {
+  return tf.getBackend() === 'wasm' ? getThreadsCount() : 1;
+}
+
 /** The backend asked for, or the first of webgpu › webgl (on a GPU) › wasm that starts. */
-async function startBackend(asked: RunSettings['backend']): Promise<void> {
+async function startBackend(asked: RunSettings['backend'], model: RunSettings['model']): Promise<void> {
   setWasmPaths(new URL('./', self.location.href).href);
   registerWasmTrainingKernels();
   const order = asked === 'auto' ? BACKENDS : [asked];
   const tried: string[] = [];
   for (const name of order) {
     try {
-      if (await tf.setBackend(name)) {
+      if (await (name === 'wasm' ? setWasmBackend(model) : tf.setBackend(name))) {
         await tf.ready();
         if (asked === 'auto' && name === 'webgl' && softwareWebGl()) {
           tried.push('webgl on a software renderer');
           tf.removeBackend(name);
           continue;
         }
-        post({ type: 'backend', name, tried });
+        const threads = backendThreads();
+        const why = name === 'wasm' && threads === 1 && THREADED[model] && navigator.hardwareConcurrency > 1 && !isolated() ? NOT_ISOLATED : undefined;
+        post({ type: 'backend', name, threads, ...(why ? { why } : {}), tried });
         return;
       }
     } catch {
@@ -137,7 +178,7 @@ function reporter(s: RunSettings): FitCallback {
 async function run(s: RunSettings): Promise<void> {
   let where: 'penalty' | 'settings' | 'training' = 'settings';
   try {
-    const [subset] = await Promise.all([fetchSubset(self.location.href), startBackend(s.backend)]);
+    const [subset] = await Promise.all([fetchSubset(self.location.href), startBackend(s.backend, s.model)]);
     const h = subset.header;
     if (s.train > h.train || s.test > h.test)
       throw new UsageError(`the playground bundles ${h.train} training and ${h.test} test images; ask for at most that many`);
@@ -159,7 +200,8 @@ async function run(s: RunSettings): Promise<void> {
         data: `${h.source}; ${s.train} of its ${h.train} training and ${s.test} of its ${h.test} test images (seed ${s.seed})`,
         modelSource: `playground: ${s.model === 'mlp' ? 'small MLP' : 'reference CNN'}`,
         backend: tf.getBackend(),
-        threads: 1,
+        threads: backendThreads(),
+        parallel: 'threads',
       },
     });
     post({ type: 'done', record });

@@ -4,7 +4,7 @@
  * `/` answered with the folder's index.html, security headers on every answer.
  *
  * @example
- * const site = await serveStatic({ dir: 'mnist-demo/dist/playground', csp: PLAYGROUND_CSP });
+ * const site = await serveStatic({ dir: 'mnist-demo/dist/playground', csp: PLAYGROUND_CSP, isolated: true });
  * console.log(site.url);
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,7 +21,16 @@ export interface StaticOptions {
   readonly port?: number;
   /** The content security policy of every answer. */
   readonly csp: string;
+  /**
+   * Cross-origin isolation: every answer says `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`, so the page may share memory between threads
+   * (SharedArrayBuffer: TF.js's threaded wasm build). The page then loads nothing from elsewhere.
+   */
+  readonly isolated?: boolean;
 }
+
+/** The answers' headers that make a page cross-origin isolated. */
+const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** Streams the file `rel` (checked by insideRoot) under `root`, with `headers`; 404 when missing. */
 export function sendFile(req: IncomingMessage, res: ServerResponse, root: string, rel: string, headers: Record<string, string>): void {
@@ -36,7 +45,7 @@ export function sendFile(req: IncomingMessage, res: ServerResponse, root: string
 /** Serves the files under `options.dir` until closed. */
 export function serveStatic(options: StaticOptions): Promise<Listening> {
   const root = options.dir;
-  const headers = securityHeaders(options.csp);
+  const headers = { ...securityHeaders(options.csp), ...(options.isolated ? ISOLATION_HEADERS : {}) };
   return listen(options, (req, res, url) => {
     const rel = insideRoot(root, url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
     if (rel === undefined) return fail(res, 403, 'outside the served folder', headers);

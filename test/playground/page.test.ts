@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
-import { type RunRecord, RunsIndex, readRunRecord } from '../../src/node.ts';
+import { PLAYGROUND_CSP, playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
+import { type RunRecord, RunsIndex, readRunRecord, serveStatic } from '../../src/node.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
 import { penx } from '../cli/run-penx.ts';
 
@@ -88,6 +88,8 @@ describe('penx playground', () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
+    // Cross-origin isolated, so the page may share memory with wasm's threads.
+    expect([page.headers.get('cross-origin-opener-policy'), page.headers.get('cross-origin-embedder-policy')]).toEqual(['same-origin', 'require-corp']);
   });
 
   it.skipIf(!hasChromium)('in a narrow window (400 px): the controls above the views, each as wide as the window, the page not sideways', async () => {
@@ -186,6 +188,36 @@ describe('penx playground', () => {
     await context.close();
   });
 
+  it.skipIf(!hasChromium)("wasm's threads: the MLP keeps one; from a server that does not isolate the page, the CNN has one and says why", async () => {
+    const context = await (browser as Browser).newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await page.goto(`${url}?model=mlp&backend=wasm&train=64&test=10&epochs=1&every=0&autostart=1`);
+    expect(await finished(page)).toMatch(/^done/);
+    // Its small products train faster on one thread than across the pool.
+    expect(await page.locator('#backend-info').innerText()).toBe('backend: wasm');
+    const mlp = readRecord(await download(page, () => page.click('#export'), 'mlp-threads.json'));
+    expect([mlp.config.threads, mlp.config.parallel]).toEqual([1, undefined]);
+    await context.close();
+    // The same files from a server without the isolation headers: no shared memory, one thread, said.
+    const plain = await serveStatic({ dir: playgroundDir(), port: 0, csp: PLAYGROUND_CSP });
+    const other = await (browser as Browser).newPage();
+    try {
+      await other.goto(`${plain.url}?model=cnn&backend=wasm&train=64&test=10&epochs=1&every=0&autostart=1`);
+      expect(await finished(other)).toMatch(/^done/);
+      expect(await other.evaluate(() => self.crossOriginIsolated)).toBe(false);
+      const line = await other.locator('#backend-info').innerText();
+      expect(line).toBe(
+        cores > 1
+          ? 'backend: wasm, one thread: the page is not cross-origin isolated (its server sends no Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp; npx penx playground does)'
+          : 'backend: wasm',
+      );
+    } finally {
+      await other.close();
+      await plain.close();
+    }
+  });
+
   it.skipIf(!hasChromium)('a run that diverges: its exported record says where it stopped and why', async () => {
     const context = await (browser as Browser).newContext({ acceptDownloads: true });
     const page = await context.newPage();
@@ -230,7 +262,10 @@ describe('penx playground', () => {
       await page.goto(`${url}?penalty=l1:1e-4&epochs=1&train=512&test=200&backend=wasm&every=4&autostart=1`);
       await page.waitForFunction(() => document.title.endsWith('— done') || document.title.endsWith('— failed'), null, { timeout: 240_000 });
       expect(await page.title()).toBe('penalty-explorer playground — done');
-      expect(await page.locator('#backend-info').innerText()).toBe('backend: wasm');
+      // On every core: `penx playground` isolates the page, so TF.js's threaded wasm build starts.
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+      expect(await page.locator('#backend-info').innerText()).toBe(`backend: wasm${cores > 1 ? `, ${cores} threads` : ''}`);
       expect(await page.locator('#speed').innerText()).toMatch(/^[\d,]+ images\/s$/);
       expect(await page.locator('#progress').innerText()).toBe('epoch 1, batch 8/8');
       // The weights drawn while the epoch ran (every 4 batches: after batch 4 of 8).
@@ -245,6 +280,7 @@ describe('penx playground', () => {
         200,
         42,
       ]);
+      expect([first.config.threads, first.config.parallel]).toEqual(cores > 1 ? [cores, 'threads'] : [1, undefined]);
       expect(first.epochs).toHaveLength(1);
       expect(first.config.model?.weights).toBeGreaterThan(400_000);
       for (const s of [first.initial, ...first.epochs]) expect(s.histogram.count).toBe(first.config.model?.weights);

@@ -2,7 +2,7 @@
  * serveStatic (what `penx playground` serves the page with): the dashboard's rules over a folder
  * of files — loopback only, answering only to its own address, GET only, nothing outside the folder
  * (`..`, encoded or not; a symbolic link out), no dot files, `/` as index.html, the policy given on
- * every answer.
+ * every answer, and cross-origin isolation when asked.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -65,5 +65,25 @@ describe('serveStatic', () => {
     expect((await raw('/.secret')).status).toBe(403);
     expect((await raw('/', { host: 'evil.example:80' })).status).toBe(403);
     expect((await raw('/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('isolates the page across origins only when asked, on every answer (files and refusals)', async () => {
+    expect((await raw('/')).headers['cross-origin-embedder-policy']).toBeUndefined();
+    const isolated = await serveStatic({ dir, port: 0, csp: "default-src 'self'", isolated: true });
+    try {
+      for (const path of ['/', '/app.js', '/missing.js', '/.secret']) {
+        const r = await new Promise<Record<string, unknown>>((resolve, reject) =>
+          request(new URL(path, isolated.url), (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.headers));
+          })
+            .on('error', reject)
+            .end(),
+        );
+        expect([r['cross-origin-opener-policy'], r['cross-origin-embedder-policy']], path).toEqual(['same-origin', 'require-corp']);
+      }
+    } finally {
+      await isolated.close();
+    }
   });
 });

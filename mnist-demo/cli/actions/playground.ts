@@ -22,10 +22,13 @@ export const PLAYGROUND_PORT = 6070;
 /**
  * What the page may do: Vega's expressions and the code box's penalty are compiled with Function
  * ('unsafe-eval'), TF.js compiles WebAssembly ('wasm-unsafe-eval'); scripts, the worker, the data
- * and the .wasm files come from this server only; figures are exported as data: and blob: URLs.
+ * and the .wasm files come from this server only, but for the threads of TF.js's threaded wasm
+ * build, which it starts as workers from blob: URLs the page made; figures are exported as data:
+ * and blob: URLs. The page is cross-origin isolated (serveStatic's `isolated`), so wasm trains on
+ * every core.
  */
 export const PLAYGROUND_CSP =
-  "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self' blob: 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
 
 /** The built playground: this package's dist/playground/. */
 export function playgroundDir(): string {
@@ -36,7 +39,7 @@ export function playgroundDir(): string {
 export async function playground(flags: PlaygroundFlags): Promise<void> {
   const dir = playgroundDir();
   if (!existsSync(join(dir, 'index.html'))) throw new IOError(`the playground is not built (no ${join(dir, 'index.html')}); run npm run build`);
-  const site = await listenOnPort(flags, '--port', PLAYGROUND_PORT, (host, port) => serveStatic({ dir, host, port, csp: PLAYGROUND_CSP }));
+  const site = await listenOnPort(flags, '--port', PLAYGROUND_PORT, (host, port) => serveStatic({ dir, host, port, csp: PLAYGROUND_CSP, isolated: true }));
   if (flags.json) console.log(JSON.stringify({ url: site.url, dir }));
   else console.log(`playground: ${site.url} (Ctrl-C to stop); e.g. ${site.url}?penalty=l1:1e-4&epochs=1&train=512&backend=wasm&autostart=1`);
   await serveUntilStopped(site);
