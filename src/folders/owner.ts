@@ -23,13 +23,14 @@ const OWN = new Set([MARKER_FILE, LOCK_FILE]);
 /**
  * True for a name this tool keeps for its own files in its folders — the marker, the lock, the
  * temporary names of its writes — and never gives a folder of its own: a run called `.penx.lock`
- * would take its parent's lock, one called `x.penx-old` would be cleaned away as a leftover.
+ * would take its parent's lock, one called `x.penx-old` would be cleaned away as a leftover. Every
+ * name ending in `.penx-tmp` is kept, not only the temporary files' own `.<name>.<pid>.<hex>.penx-tmp`.
  *
  * @example
  * reservedName('.penx.lock')   // true
  */
 export function reservedName(name: string): boolean {
-  return OWN.has(name) || isLeftover(name);
+  return OWN.has(name) || isLeftover(name) || name.endsWith('.penx-tmp');
 }
 
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */

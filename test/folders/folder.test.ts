@@ -36,7 +36,7 @@ describe('run names', () => {
   it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255), 'x.penx-old.bak', 'penx-tmp'])('takes %j', (name) => {
     expect(() => checkRunName(name)).not.toThrow();
   });
-  it.each([LOCK_FILE, MARKER_FILE, 'data.penx-old', 'data.penx-tmp-12', '.run.json.12.ab.penx-tmp'])(
+  it.each([LOCK_FILE, MARKER_FILE, 'data.penx-old', 'data.penx-tmp-12', '.run.json.12.ab.penx-tmp', 'x.penx-tmp'])(
     'refuses %j: a name kept for the tool’s own files, and no folder is taken under it',
     (name) => {
       expect(() => checkRunName(name)).toThrow(/kept for penalty-explorer's own files/);
