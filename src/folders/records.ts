@@ -23,18 +23,30 @@ import { writeFileAtomic } from '../io/index.ts';
 
 export const RUN_JSON = 'run.json';
 
-/** The record in `path`, read by `read`; a DataError saying `path: cannot be read as a <what> (why)`. */
+/**
+ * `text` on one line: its control characters written as JSON escapes. A parser's message quotes
+ * the file (`Unexpected token 'x', "x\n" is not valid JSON`), whose newlines and terminal escapes
+ * would otherwise break the one-line error.
+ *
+ * @example
+ * oneLine('"x\n" is not valid JSON')   // '"x\\n" is not valid JSON'
+ */
+function oneLine(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** The record in `path`, read by `read`; a DataError saying `path: cannot be read as a <what> (why)`, on one line. */
 function readJsonRecord<T>(path: string, what: string, read: (json: unknown) => T): T {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new DataError(`${path}: cannot be read as a ${what} (${(err as Error).message})`);
+    throw new DataError(`${path}: cannot be read as a ${what} (${oneLine((err as Error).message)})`);
   }
   try {
     return read(json);
   } catch (err) {
-    if (err instanceof RecordFormatError) throw new DataError(`${path}: cannot be read as a ${what} (${err.message})`);
+    if (err instanceof RecordFormatError) throw new DataError(`${path}: cannot be read as a ${what} (${oneLine(err.message)})`);
     throw err;
   }
 }

@@ -63,3 +63,20 @@ describe('a resume with other settings', () => {
     expect(new ResumeMismatchError('runs/a', 'grad', undefined, 'dense_1:zero').message).toMatch(/its grad is none, this run's is "dense_1:zero"/);
   });
 });
+
+describe('a record that is not JSON', () => {
+  it("is named in a one-line message, the file's control characters escaped", () => {
+    const file = join(root, 'garbage.json');
+    writeFileSync(file, 'x\n\u001b[31mred\n');
+    let message = '';
+    try {
+      readRunFile(file);
+    } catch (err) {
+      expect(err).toBeInstanceOf(DataError);
+      message = (err as Error).message;
+    }
+    expect(message).toContain(`${file}: cannot be read as a run record (Unexpected token`);
+    expect(message).toContain('\\n\\u001b[31mred');
+    expect([...message].some((c) => c < ' ')).toBe(false);
+  });
+});
