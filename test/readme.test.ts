@@ -41,6 +41,15 @@ describe('README', () => {
     expect(readme).toContain(`\`${signature}\` (or a Promise of one)`);
   });
 
+  it('lists every flag of penx train --help in the README’s synopsis of penx train', async () => {
+    const { penx } = await import('./cli/run-penx.ts');
+    const flags = [...(await penx('train', '--help')).stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
+    const synopsis = /`(penx train --penalty SPEC[\s\S]*?)` trains a model/.exec(readme)?.[1];
+    expect(synopsis).toBeDefined();
+    expect(flags.length).toBeGreaterThan(20);
+    expect(flags.filter((f) => !new RegExp(`[\\s[|]${f}(?![a-z-])`).test(` ${synopsis}`))).toEqual([]);
+  });
+
   it('has a repository field, so the registry page resolves the README’s images, and says how to keep the fast backend', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { repository?: { type: string; url: string } };
     expect(pkg.repository?.type).toBe('git');
