@@ -50,6 +50,14 @@ describe('README', () => {
     expect(flags.filter((f) => !new RegExp(`[\\s[|]${f}(?![a-z-])`).test(` ${synopsis}`))).toEqual([]);
   });
 
+  it('names as taking --serve only commands whose --help has it (Scripting)', async () => {
+    const { penx } = await import('./cli/run-penx.ts');
+    const scripting = readme.slice(readme.indexOf('## Scripting')).replace(/\s+/g, ' ');
+    const listed = /once listening; ((?:`\w+`, )*`\w+`) with `--serve`/.exec(scripting)?.[1];
+    expect(listed).toBeDefined();
+    for (const command of listed!.match(/\w+/g)!) expect((await penx(command, '--help')).stdout, command).toContain('--serve');
+  });
+
   it('has a repository field, so the registry page resolves the README’s images, and says how to keep the fast backend', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { repository?: { type: string; url: string } };
     expect(pkg.repository?.type).toBe('git');
