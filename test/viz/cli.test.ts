@@ -61,6 +61,8 @@ describe('penx plot --bins --range', () => {
       ['--range', '1,-1'],
       ['--range', 'a,b'],
       ['--range', '0.5'],
+      ['--range', '-3,3'],
+      ['--range', '-1,2.5'],
     ]) {
       const r = await penx('plot', run, ...args);
       expect(r.code, args.join(' ')).toBe(2);

@@ -29,6 +29,7 @@ import {
   type EpochOption,
   epochGaps,
   epochGapText,
+  FINE_LINEAR,
   FolderExistsError,
   hasContent,
   lockOwnFolder,
@@ -87,6 +88,11 @@ export function binningOf(flags: PlotFlags): DrawOptions['binning'] {
   if (flags.range !== undefined) {
     range = parseRange(flags.range);
     if (!range) throw new UsageError(`--range must be lo,hi with lo < hi, e.g. -0.5,0.5; got ${JSON.stringify(flags.range)}`);
+    // Weights beyond the fine histograms' range are only counted there: a wider range would draw them as none.
+    if (range[0] < FINE_LINEAR.lo || range[1] > FINE_LINEAR.hi)
+      throw new UsageError(
+        `--range must be within ${FINE_LINEAR.lo},${FINE_LINEAR.hi}, the range of the recorded fine histograms (weights beyond it are counted, not placed); got ${JSON.stringify(flags.range)}`,
+      );
   }
   return bins === undefined && range === undefined ? undefined : { ...(bins === undefined ? {} : { bins }), ...(range ? { range } : {}) };
 }

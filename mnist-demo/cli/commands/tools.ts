@@ -20,7 +20,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       'run folders (with run.json) or comparison folders (with compare.json, or not finished: their runs so far); or one run record file (e.g. run.json from the playground)',
     )
     .option('--bins <n>', 'bins of every weight histogram, re-binned from the recorded fine histograms (default 100)')
-    .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5 (default -1,1)')
+    .option('--range <lo,hi>', 'weight range of every histogram, e.g. -0.5,0.5, within -2,2 (the recorded fine histograms) (default -1,1)')
     .option('--out <dir>', "with a run record file: the new run folder to draw it into (default: the file's name without .json, next to it)")
     .option(
       '--epochs <list>',
