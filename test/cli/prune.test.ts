@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { accuracyChange } from '../../mnist-demo/cli/actions/prune.ts';
 import { readRunJson } from '../../src/folders/records.ts';
 import { splitSpecList } from '../../src/index.ts';
 import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
@@ -14,6 +15,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const SMALL = [...TINY, '--prune-epochs', 'last'];
 const readRun = readRunJson;
+
+describe('the accuracy change prune prints', () => {
+  it('says points lost, or points gained when the pruned model scores higher (it said -7.00 points lost)', () => {
+    expect([accuracyChange(1.25), accuracyChange(0), accuracyChange(-7)]).toEqual(['1.25 points lost', '0.00 points lost', '7.00 points gained']);
+  });
+});
 
 describe('proximal penalties and penx prune on a tiny run', () => {
   const out = join(root, 'runs');

@@ -75,6 +75,17 @@ export interface PruneResult {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
+/**
+ * The accuracy change pruning made, from `drop` (points lost: 100 × (trained − pruned)), in words.
+ *
+ * @example
+ * accuracyChange(1.25)   // '1.25 points lost'
+ * accuracyChange(-7)     // '7.00 points gained'
+ */
+export function accuracyChange(drop: number): string {
+  return drop < 0 ? `${(-drop).toFixed(2)} points gained` : `${drop.toFixed(2)} points lost`;
+}
+
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   const record = readRunJson(dir);
@@ -196,9 +207,7 @@ async function writePruned(
   console.log(
     `${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`,
   );
-  console.log(
-    `test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${result.drop.toFixed(2)} points lost, at most ${maxDrop})`,
-  );
+  console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${accuracyChange(result.drop)}, at most ${maxDrop} lost)`);
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
   console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
 }
