@@ -5,8 +5,9 @@
  *
  * TF.js's `model.fit` adds to its loss only the penalties `model.calculateLosses()` finds: not a
  * recurrent layer's (kept on its cell) nor a Bidirectional layer's, and it cannot take a penalty's
- * proximal step. `recordWeights` stops such a run before its first batch, naming the weight,
- * rather than record a penalty that does not act.
+ * proximal step; and it counts a layer's penalties once per call of the layer (a shared layer, a
+ * nested model used twice: twice). `recordWeights` stops such a run before its first batch, naming
+ * the weight or layer, rather than record a penalty that does not act as recorded.
  *
  * @example
  * const recorder = recordWeights(model, { name: 'my-run' });
@@ -23,6 +24,7 @@ import { tf } from '../tf.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 import { modelInfo, penaltyFields } from './run-config.ts';
+import { lossCallsOf } from './tfjs-loss-calls.ts';
 
 /** After every batch of `model.fit`, project each constrained weight: w ← constraint(w). */
 export function enforceConstraints(model: tf.LayersModel): tf.CustomCallback {
@@ -54,7 +56,8 @@ function metricsIn(logs: tf.Logs | undefined, prefix: '' | 'val_'): Metrics {
 /**
  * Throws a UsageError naming the weight when TF.js's own `model.fit` would train without one of the
  * model's penalties: one its `calculateLosses()` does not reach (a recurrent layer's cell, a
- * Bidirectional layer's), or one in proximal mode.
+ * Bidirectional layer's), or one in proximal mode; or, naming the layer, would count a layer's
+ * penalties more than once (a layer called twice: shared by two branches, in a nested model used twice).
  */
 export function checkModelFitPenalties(model: tf.LayersModel): void {
   checkInventory(model);
@@ -74,6 +77,18 @@ export function checkModelFitPenalties(model: tf.LayersModel): void {
           );
       }
     }
+  }
+  const penalisedLayers = inv.layers.filter((e) => e.layer.losses.length > 0);
+  const calls = lossCallsOf(
+    model,
+    penalisedLayers.map((e) => e.layer),
+  );
+  for (const entry of penalisedLayers) {
+    const n = calls.get(entry.layer) ?? 0;
+    if (n !== 1)
+      throw new UsageError(
+        `layer ${entry.name} is called ${n} times in the model (a shared layer, or a nested model used ${n} times): TF.js's own model.fit counts its penalties ${n} times (trains with ${n}·λ), while each weight carries its penalty once; train with this library's fit, which counts each penalty once`,
+      );
   }
 }
 

@@ -1,0 +1,135 @@
+/**
+ * The record is exactly true for model topologies beyond a chain of layers: a layer shared by two
+ * branches, a nested model used twice, layers of the same name in nested models, a frozen nested
+ * model, two inputs and two outputs. Each value is checked against one computed here by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { fit, penalty, recordWeights, tf } from '../../src/node.ts';
+
+const init = (seed: number) => tf.initializers.randomUniform({ minval: -0.6, maxval: 0.6, seed });
+/** Σ over the values of f(w), in float64. */
+const sumOf = (t: tf.Tensor, f: (w: number) => number) => Array.from(t.dataSync()).reduce((s, w) => s + f(w), 0);
+const l1 = (lambda: number) => (t: tf.Tensor) => lambda * sumOf(t, Math.abs);
+const l2 = (lambda: number) => (t: tf.Tensor) => lambda * sumOf(t, (w) => w * w);
+
+/** Inputs a, b → one Dense `shared` (L1 on its kernel, L2 on its bias) on each → outputs oa, ob. */
+function sharedModel() {
+  const a = tf.input({ shape: [3], name: 'a' });
+  const b = tf.input({ shape: [3], name: 'b' });
+  const shared = tf.layers.dense({
+    name: 'shared',
+    units: 2,
+    kernelInitializer: init(1),
+    kernelRegularizer: penalty('l1:0.1'),
+    biasRegularizer: penalty('l2:0.2'),
+  });
+  const oa = tf.layers.dense({ name: 'oa', units: 1, kernelInitializer: init(2) }).apply(shared.apply(a)) as tf.SymbolicTensor;
+  const ob = tf.layers.dense({ name: 'ob', units: 1, kernelInitializer: init(3) }).apply(shared.apply(b)) as tf.SymbolicTensor;
+  return tf.model({ name: 'two_branches', inputs: [a, b], outputs: [oa, ob] });
+}
+const twoInputs = () => ({
+  x: [tf.randomUniform([8, 3], -1, 1, 'float32', 1), tf.randomUniform([8, 3], -1, 1, 'float32', 2)],
+  y: [tf.randomUniform([8, 1], -1, 1, 'float32', 3), tf.randomUniform([8, 1], -1, 1, 'float32', 4)],
+});
+
+/** A Sequential `name` of one Dense named `dense` (L1 on its kernel). */
+const inner = (name: string) =>
+  tf.sequential({
+    name,
+    layers: [tf.layers.dense({ name: 'dense', units: 2, inputShape: [3], kernelInitializer: init(5), kernelRegularizer: penalty('l1:0.1') })],
+  });
+
+/** inner1 called twice and inner2 once on one input, concatenated, → Dense `o`; inner2 frozen with `freeze`. */
+function nestedModel(freeze = false) {
+  const i1 = inner('inner1');
+  const i2 = inner('inner2');
+  if (freeze) i2.trainable = false;
+  const a = tf.input({ shape: [3] });
+  const joined = tf.layers.concatenate().apply([i1.apply(a), i1.apply(a), i2.apply(a)] as tf.SymbolicTensor[]) as tf.SymbolicTensor;
+  const o = tf.layers.dense({ name: 'o', units: 1, kernelInitializer: init(6) }).apply(joined) as tf.SymbolicTensor;
+  return tf.model({ name: 'nested', inputs: a, outputs: o });
+}
+const oneInput = () => ({ x: tf.randomUniform([8, 3], -1, 1, 'float32', 1), y: tf.randomUniform([8, 1], -1, 1, 'float32', 3) });
+
+describe('a layer shared by two branches, two inputs and two outputs', () => {
+  it('fit counts its weights and its penalties once; the data loss is the sum of both outputs’ losses', async () => {
+    const model = sharedModel();
+    const d = twoInputs();
+    const record = await fit(model, d, { epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    const [k, b] = model.getLayer('shared').getWeights() as [tf.Tensor, tf.Tensor];
+    const last = record.epochs[0]!;
+    // 3·2 + 2 shared, 2·1 + 1 per head: 14, not 22.
+    expect(record.config.model?.weights).toBe(14);
+    expect(record.config.weights.map((w) => w.name)).toEqual(['shared/kernel', 'shared/bias', 'oa/kernel', 'oa/bias', 'ob/kernel', 'ob/bias']);
+    expect(last.layers.map((l) => [l.name, l.count])).toEqual([
+      ['shared', 8],
+      ['oa', 3],
+      ['ob', 3],
+    ]);
+    expect(last.histogram.count).toBe(14);
+    const inside = last.histogram.density.reduce((s, v) => s + v * ((last.histogram.hi - last.histogram.lo) / last.histogram.density.length), 0);
+    expect(inside * 14 + last.histogram.below + last.histogram.above).toBeCloseTo(14, 6);
+    expect(last.penaltyLoss).toBeCloseTo(l1(0.1)(k) + l2(0.2)(b), 6);
+    const dataLoss = tf.tidy(() => (model.predict(d.x) as tf.Tensor[]).reduce((s, p, i) => s + tf.losses.meanSquaredError(d.y[i]!, p).dataSync()[0]!, 0));
+    expect(last.trainLoss).toBeCloseTo(dataLoss, 6);
+  });
+
+  it('with TF.js’s own model.fit, which counts a shared layer’s penalties twice, recordWeights refuses, naming the layer', async () => {
+    const model = sharedModel();
+    const d = twoInputs();
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    // TF.js's own count: the kernel's and the bias's terms, once per call of the layer.
+    expect(tf.tidy(() => model.calculateLosses().length)).toBe(4);
+    await expect(model.fit(d.x, d.y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [recordWeights(model)] })).rejects.toThrow(
+      /layer shared is called 2 times.*counts its penalties 2 times/s,
+    );
+  });
+});
+
+describe('nested models: used twice, the same layer names, frozen', () => {
+  it('fit counts a nested model used twice once; same-named layers are told apart by their path', async () => {
+    const model = nestedModel();
+    const record = await fit(model, oneInput(), { epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const kernels = model.weights.filter((w) => w.originalName === 'dense/kernel').map((w) => w.read());
+    expect(kernels).toHaveLength(2);
+    expect(record.config.model?.weights).toBe(8 + 8 + 7);
+    expect(record.config.weights.map((w) => `${w.layer}:${w.name}`)).toEqual([
+      'inner1/dense:dense/kernel',
+      'inner1/dense:dense/bias',
+      'inner2/dense:dense/kernel',
+      'inner2/dense:dense/bias',
+      'o:o/kernel',
+      'o:o/bias',
+    ]);
+    const last = record.epochs[0]!;
+    expect(last.penaltyLoss).toBeCloseTo(l1(0.1)(kernels[0]!) + l1(0.1)(kernels[1]!), 6);
+    expect(last.layers.map((l) => [l.name, l.count])).toEqual([
+      ['inner1/dense', 8],
+      ['inner2/dense', 8],
+      ['o', 7],
+    ]);
+  });
+
+  it('a frozen nested model: its weights and penalty apart, in nonTrainable; penaltyLoss still sums every penalty', async () => {
+    const model = nestedModel(true);
+    const record = await fit(model, oneInput(), { epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const frozen = (model.getLayer('inner2') as tf.LayersModel).getLayer('dense').getWeights()[0]!;
+    const trained = (model.getLayer('inner1') as tf.LayersModel).getLayer('dense').getWeights()[0]!;
+    const last = record.epochs[0]!;
+    expect(record.config.model?.trainableWeights).toBe(15);
+    expect(last.layers.map((l) => l.name)).toEqual(['inner1/dense', 'o']);
+    expect(last.nonTrainable?.count).toBe(8);
+    expect(last.nonTrainable?.layers.map((l) => l.name)).toEqual(['inner2/dense']);
+    expect(last.nonTrainable?.layers[0]?.penalty).toBeCloseTo(l1(0.1)(frozen), 6);
+    expect(last.penaltyLoss).toBeCloseTo(l1(0.1)(frozen) + l1(0.1)(trained), 6);
+  });
+
+  it('with TF.js’s own model.fit, a nested model used twice (its penalties counted twice) is refused, naming its layer', async () => {
+    const model = nestedModel();
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    const d = oneInput();
+    await expect(model.fit(d.x, d.y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [recordWeights(model)] })).rejects.toThrow(
+      /layer inner1\/dense is called 2 times/,
+    );
+  });
+});
