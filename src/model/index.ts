@@ -22,6 +22,7 @@ export {
   type Regularizer,
   type WeightEntry,
   weightBaseName,
+  weightKeys,
 } from './inventory.ts';
 export { isRegisteredClass, NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';
 export { completeTopology } from './topology.ts';

@@ -141,6 +141,20 @@ export function inventory(model: tf.LayersModel): Inventory {
   return { layers, weights };
 }
 
+/**
+ * Each weight's key in maps by weight (a constraint's projected shares): its name, unless another
+ * weight of the model has the same name (same-named layers in two nested models), then its
+ * variable's unique name, so no two weights share a key.
+ *
+ * @example
+ * weightKeys(model).get(v)   // 'dense/kernel'; of inner1/dense and inner2/dense: 'dense/kernel' and 'dense/kernel_1'
+ */
+export function weightKeys(model: tf.LayersModel): Map<tf.LayerVariable, string> {
+  const count = new Map<string, number>();
+  for (const v of model.weights) count.set(v.originalName, (count.get(v.originalName) ?? 0) + 1);
+  return new Map(model.weights.map((v) => [v, (count.get(v.originalName) ?? 0) > 1 ? v.name : v.originalName]));
+}
+
 /** The weights that carry a penalty. */
 export function penalised(model: tf.LayersModel): WeightEntry[] {
   return inventory(model).weights.filter((w) => w.regularizer !== undefined);

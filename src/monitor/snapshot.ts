@@ -16,7 +16,7 @@
 
 import { NonFiniteWeightsError } from '../errors.ts';
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
-import { inventory, type WeightEntry } from '../model/index.ts';
+import { inventory, type WeightEntry, weightKeys } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
 import { channelLayout, channelNorms, normsOfValues } from './norms.ts';
@@ -103,7 +103,7 @@ export type WeightStatistics = Omit<WeightsSnapshot, 'epoch' | 'testLoss' | 'tes
 
 /**
  * The snapshot of `model` after `epoch`, with its evaluation's `scores`. `projected`: per kernel
- * name, the share of channels a constraint changed during the epoch (from the steps' measurements).
+ * key (`weightKeys`), the share of channels a constraint changed during the epoch (from the steps' measurements).
  */
 export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Scores, projected?: Readonly<Record<string, number>>): WeightsSnapshot {
   return {
@@ -118,6 +118,7 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
 /** What the weights of `model` look like now (the statistics of `snapshotWeights`). */
 export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Record<string, number>>): WeightStatistics {
   const inv = inventory(model);
+  const keys = weightKeys(model);
   const penalties = penaltiesOf(inv.weights);
   const trained: Group[] = [];
   const fixed: Group[] = [];
@@ -146,7 +147,9 @@ export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Rec
     const k = layout ? entry.weights.findIndex((w) => w.variable === layout.kernel) : -1;
     if (layout && k >= 0) {
       const values = (parts[k] as Part).values;
-      norms.push(channelNorms(entry.name, normsOfValues(values, layout.channels, layout.inner), projected?.[layout.kernel.originalName]));
+      norms.push(
+        channelNorms(entry.name, normsOfValues(values, layout.channels, layout.inner), projected?.[keys.get(layout.kernel) ?? layout.kernel.originalName]),
+      );
     }
     const mine = parts.filter((p) => p.stats.trainable);
     const theirs = parts.filter((p) => !p.stats.trainable);

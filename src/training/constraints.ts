@@ -6,7 +6,7 @@
  */
 
 import { SpecError } from '../errors.ts';
-import { inventory } from '../model/index.ts';
+import { inventory, weightKeys } from '../model/index.ts';
 import { type ChannelLayout, channelLayout } from '../monitor/index.ts';
 import { matcher } from '../optim/index.ts';
 import { type Tensor, tf } from '../tf.ts';
@@ -25,7 +25,8 @@ function layoutsOf(model: tf.LayersModel): Map<tf.LayerVariable, ChannelLayout> 
  * Project every trainable weight that has a constraint: w ← constraint(w); non-trainable weights
  * (a frozen layer's) are left alone, and so are the weights whose names match `frozen` (patterns
  * as in `LayerControls.freeze`: frozen by the optimiser, they do not move). With `measure`, also
- * return, per constrained weight, the share of its output channels the constraint changed: a
+ * return, per constrained weight (by `weightKeys`: its name, or its variable’s unique name when
+ * two weights share a name), the share of its output channels the constraint changed: a
  * layer's channel kernel's channels as its norms count them (`channelLayout`: e.g. a
  * Conv2DTranspose's second last axis), another weight's last axis.
  *
@@ -37,6 +38,7 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
   const shares: Tensor[] = [];
   const isFrozen = frozen.length > 0 ? matcher(frozen) : () => false;
   const layouts = measure ? layoutsOf(model) : undefined;
+  const keys = measure ? weightKeys(model) : undefined;
   for (const lv of model.trainableWeights) {
     if (lv.constraint == null || isFrozen(lv.originalName)) continue;
     const v = lv.read() as tf.Variable;
@@ -48,7 +50,7 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
         const changed = tf.greater(tf.abs(tf.sub(after, v)), tf.mul(1e-6, tf.add(1, tf.abs(v))));
         const layout = layouts?.get(lv) ?? { channels: v.shape[v.rank - 1] ?? 1, inner: 1 };
         const perChannel = tf.any(tf.reshape(changed, [-1, layout.channels, layout.inner]), [0, 2]);
-        names.push(lv.originalName);
+        names.push(keys?.get(lv) ?? lv.originalName);
         shares.push(tf.keep(same ? tf.scalar(0) : tf.mean(tf.cast(perChannel, 'float32'))));
       }
       if (!same) v.assign(after);

@@ -38,7 +38,7 @@ export interface StepResult {
   readonly penaltyLoss: number;
   /** The batch's accuracy before the update (NaN for a loss without accuracy, or several outputs). */
   readonly accuracy: number;
-  /** Per constrained weight (e.g. `conv2d_1/kernel`): share of output channels projected (with `measureConstraints`). */
+  /** Per constrained weight (e.g. `conv2d_1/kernel`; keyed as `weightKeys` says): share of output channels projected (with `measureConstraints`). */
   readonly projected: Record<string, number>;
   /** The batch's sums (see `scoreTensors`), for averaging over an epoch. */
   readonly sums: Pick<BatchGradients, 'scores' | 'n'>;

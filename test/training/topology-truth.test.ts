@@ -4,7 +4,7 @@
  * model, two inputs and two outputs. Each value is checked against one computed here by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { fit, penalty, recordWeights, tf } from '../../src/node.ts';
+import { constraint, fit, penalty, recordWeights, tf } from '../../src/node.ts';
 
 const init = (seed: number) => tf.initializers.randomUniform({ minval: -0.6, maxval: 0.6, seed });
 /** Σ over the values of f(w), in float64. */
@@ -131,5 +131,25 @@ describe('nested models: used twice, the same layer names, frozen', () => {
     await expect(model.fit(d.x, d.y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [recordWeights(model)] })).rejects.toThrow(
       /layer inner1\/dense is called 2 times/,
     );
+  });
+});
+
+describe('constraints in nested models of the same layer names', () => {
+  it('each kernel’s projected share is its own, though both are named dense/kernel', async () => {
+    // inner1's bound (0.01) projects every unit after every step; inner2's (100) none.
+    const inner = (name: string, m: number) =>
+      tf.sequential({
+        name,
+        layers: [tf.layers.dense({ name: 'dense', units: 2, inputShape: [3], kernelInitializer: init(5), kernelConstraint: constraint(`maxnorm:m=${m}`) })],
+      });
+    const a = tf.input({ shape: [3] });
+    const joined = tf.layers.concatenate().apply([inner('inner1', 0.01).apply(a), inner('inner2', 100).apply(a)] as tf.SymbolicTensor[]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: a, outputs: tf.layers.dense({ name: 'o', units: 1, kernelInitializer: init(6) }).apply(joined) as tf.SymbolicTensor });
+    const record = await fit(model, oneInput(), { epochs: 1, batchSize: 4, optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const norms = Object.fromEntries(record.epochs[0]!.norms.map((n) => [n.layer, n]));
+    expect(norms['inner1/dense']?.max).toBeLessThanOrEqual(0.01 + 1e-6);
+    expect(norms['inner1/dense']?.projected).toBe(1);
+    expect(norms['inner2/dense']?.projected).toBe(0);
+    expect(norms['o']?.projected).toBeUndefined();
   });
 });
