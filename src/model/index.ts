@@ -20,6 +20,7 @@ export {
   penalised,
   penaltyTerms,
   type Regularizer,
+  uniqueWeights,
   type WeightEntry,
   weightBaseName,
   weightKeys,

@@ -133,7 +133,8 @@ export function inventory(model: tf.LayersModel): Inventory {
     }
     return { name: path, layer, weights: entries };
   });
-  const weights = model.weights.map((v) => {
+  // A weight tied between layers is in model.weights once per layer holding it: here once.
+  const weights = uniqueWeights(model).map((v) => {
     const entry = byVariable.get(v);
     if (!entry) throw new UsageError(`weight ${v.originalName} of model ${model.name} belongs to no layer this library can find; it cannot be recorded`);
     return entry;
@@ -151,8 +152,19 @@ export function inventory(model: tf.LayersModel): Inventory {
  */
 export function weightKeys(model: tf.LayersModel): Map<tf.LayerVariable, string> {
   const count = new Map<string, number>();
-  for (const v of model.weights) count.set(v.originalName, (count.get(v.originalName) ?? 0) + 1);
-  return new Map(model.weights.map((v) => [v, (count.get(v.originalName) ?? 0) > 1 ? v.name : v.originalName]));
+  for (const v of uniqueWeights(model)) count.set(v.originalName, (count.get(v.originalName) ?? 0) + 1);
+  return new Map(uniqueWeights(model).map((v) => [v, (count.get(v.originalName) ?? 0) > 1 ? v.name : v.originalName]));
+}
+
+/**
+ * The model's weights, each once: TF.js's `model.weights` lists a weight once per layer holding
+ * it (a tied weight, one variable in two layers' weights: twice).
+ *
+ * @example
+ * uniqueWeights(autoencoderWithTiedDecoder).length   // model.weights.length − 1
+ */
+export function uniqueWeights(model: tf.LayersModel, trainable = false): tf.LayerVariable[] {
+  return [...new Set(trainable ? model.trainableWeights : model.weights)];
 }
 
 /** The weights that carry a penalty. */
@@ -176,7 +188,8 @@ export function checkInventory(model: tf.LayersModel): void {
   const inv = inventory(model);
   for (const [name, layer] of leafLayers(model, true)) {
     for (const maker of makersOf(layer)) {
-      const own = inv.weights.filter((w) => w.regularizer && maker.weights.includes(w.variable));
+      // Those attributed to this layer: a weight tied into another layer (also in its weights) is its maker's.
+      const own = inv.weights.filter((w) => w.regularizer && w.layer === name && maker.weights.includes(w.variable));
       const losses = maker.losses.length;
       const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
       if (losses !== own.length) {

@@ -12,6 +12,7 @@
  * trainStep(model, opt, x, y);
  */
 import { UsageError } from '../errors.ts';
+import { uniqueWeights } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import type { GradientTransform, State, Tree } from './transform.ts';
 
@@ -95,7 +96,7 @@ export class TransformOptimizer extends tf.Optimizer {
  */
 export function optimizerFor(model: tf.LayersModel, transform: GradientTransform): TransformOptimizer {
   const params: Record<string, tf.Variable> = {};
-  for (const lv of model.trainableWeights) {
+  for (const lv of uniqueWeights(model, true)) {
     const earlier = params[lv.originalName];
     if (earlier)
       throw new UsageError(
@@ -108,5 +109,5 @@ export function optimizerFor(model: tf.LayersModel, transform: GradientTransform
 
 /** The names `optimizerFor` uses for a model's trainable weights (for pattern checks). */
 export function weightNames(model: tf.LayersModel): string[] {
-  return model.trainableWeights.map((lv) => lv.originalName);
+  return uniqueWeights(model, true).map((lv) => lv.originalName);
 }

@@ -12,7 +12,7 @@
  * `seed`, every random op of the pass (dropout masks, noise) draws from it (seeded-random.ts).
  */
 
-import { penaltyTerms } from '../model/index.ts';
+import { penaltyTerms, uniqueWeights } from '../model/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 import { forward } from './forward.ts';
 import type { Objective } from './objective.ts';
@@ -67,9 +67,9 @@ export function scoreTensors(model: tf.LayersModel, batch: Batch, objective: Obj
   return [(losses.length === 1 ? losses[0] : tf.addN(losses)) as Scalar, ...losses, ...metrics];
 }
 
-/** The trainable variables of a model, in order. */
+/** The trainable variables of a model, in order, each once (a tied weight too). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((lv) => lv.read() as tf.Variable);
+  return uniqueWeights(model, true).map((lv) => lv.read() as tf.Variable);
 }
 
 /** `fn()` with the random ops drawing from `seed`, or as TF.js draws them without one. */

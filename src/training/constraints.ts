@@ -6,7 +6,7 @@
  */
 
 import { SpecError } from '../errors.ts';
-import { inventory, weightKeys } from '../model/index.ts';
+import { inventory, uniqueWeights, weightKeys } from '../model/index.ts';
 import { type ChannelLayout, channelLayout } from '../monitor/index.ts';
 import { matcher } from '../optim/index.ts';
 import { type Tensor, tf } from '../tf.ts';
@@ -39,7 +39,7 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
   const isFrozen = frozen.length > 0 ? matcher(frozen) : () => false;
   const layouts = measure ? layoutsOf(model) : undefined;
   const keys = measure ? weightKeys(model) : undefined;
-  for (const lv of model.trainableWeights) {
+  for (const lv of uniqueWeights(model, true)) {
     if (lv.constraint == null || isFrozen(lv.originalName)) continue;
     const v = lv.read() as tf.Variable;
     tf.tidy(() => {

@@ -9,7 +9,7 @@
 
 import { PenxConstraint } from '../constraints/index.ts';
 import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
-import { type Constraint, inventory, type Regularizer } from '../model/index.ts';
+import { type Constraint, inventory, type Regularizer, uniqueWeights } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
 import { lossFormula, PenaltyRegularizer, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
 import { formatNumber } from '../registry/index.ts';
@@ -18,13 +18,13 @@ import type { tf } from '../tf.ts';
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
 const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);
 
-/** The model's name, size and per-sample shapes (of its first input and output). */
+/** The model's name, size (a tied weight counted once) and per-sample shapes (of its first input and output). */
 export function modelInfo(model: tf.LayersModel, source?: string): ModelInfo {
   return {
     name: model.name,
     ...(source ? { source } : {}),
-    weights: model.weights.reduce((s, w) => s + sizeOf(w.shape), 0),
-    trainableWeights: model.trainableWeights.reduce((s, w) => s + sizeOf(w.shape), 0),
+    weights: uniqueWeights(model).reduce((s, w) => s + sizeOf(w.shape), 0),
+    trainableWeights: uniqueWeights(model, true).reduce((s, w) => s + sizeOf(w.shape), 0),
     inputShape: perSample(model.inputs[0]?.shape),
     outputShape: perSample(model.outputs[0]?.shape),
   };

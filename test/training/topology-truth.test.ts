@@ -153,3 +153,45 @@ describe('constraints in nested models of the same layer names', () => {
     expect(norms['o']?.projected).toBeUndefined();
   });
 });
+
+/** A layer whose kernel is another's, transposed (a tied decoder): the variable is in both layers' weights. */
+class TiedDecoder extends tf.layers.Layer {
+  static className = 'TiedDecoder';
+  constructor(private readonly source: tf.layers.Layer) {
+    super({ name: 'decoder' });
+  }
+  override build(): void {
+    this.trainableWeights = [this.source.weights[0]!];
+    this.built = true;
+  }
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
+    return [(shape as tf.Shape)[0]!, this.source.weights[0]!.shape[0] as number];
+  }
+  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.matMul(Array.isArray(x) ? x[0]! : x, this.source.weights[0]!.read(), false, true);
+  }
+}
+
+describe('weights tied between two layers', () => {
+  it('a tied kernel is counted, penalised and trained once (by hand: one SGD step of mse + λ·Σ|K|)', async () => {
+    const a = tf.input({ shape: [3] });
+    const enc = tf.layers.dense({ name: 'enc', units: 2, useBias: false, kernelInitializer: init(1), kernelRegularizer: penalty('l1:0.1') });
+    const model = tf.model({ inputs: a, outputs: new TiedDecoder(enc).apply(enc.apply(a)) as tf.SymbolicTensor });
+    // TF.js lists the tied kernel once per layer holding it.
+    expect(model.weights.map((w) => w.originalName)).toEqual(['enc/kernel', 'enc/kernel']);
+    const x = tf.randomUniform([8, 3], -1, 1, 'float32', 1);
+    const k0 = enc.getWeights()[0]!.clone();
+    const objective = (k: tf.Tensor) => tf.add(tf.losses.meanSquaredError(x, tf.matMul(tf.matMul(x, k), k, false, true)), tf.mul(0.1, tf.sum(tf.abs(k))));
+    const expected = tf.tidy(() => tf.sub(k0, tf.mul(0.1, tf.grad(objective)(k0))));
+    const record = await fit(model, { x, y: x }, { epochs: 1, batchSize: 8, optimizer: 'sgd:lr=0.1', loss: 'meanSquaredError', shuffle: false });
+    expect(record.config.model).toMatchObject({ weights: 6, trainableWeights: 6 });
+    expect(record.config.weights.map((w) => `${w.layer}:${w.name}`)).toEqual(['enc:enc/kernel']);
+    // Per-batch losses are kept to 3 significant digits.
+    expect(record.epochs[0]!.batchLosses?.penalty?.[0]).toBeCloseTo(l1(0.1)(k0), 3);
+    const k1 = enc.getWeights()[0]!;
+    expect(Array.from(k1.dataSync()).map((v, i) => v - expected.dataSync()[i]!)).toEqual(Array.from({ length: 6 }, () => expect.closeTo(0, 6)));
+    const last = record.epochs[0]!;
+    expect(last.histogram.count).toBe(6);
+    expect(last.penaltyLoss).toBeCloseTo(l1(0.1)(k1), 6);
+  });
+});
