@@ -19,7 +19,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, SpecError } from '../errors.ts';
-import { completeTopology } from '../model/index.ts';
+import { applyTrainable, completeTopology } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { replaceDirAtomic } from './atomic.ts';
 
@@ -191,7 +191,10 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const weightSpecs = json.weightsManifest.flatMap((m) => m.weights);
   try {
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+    const model = applyTrainable(
+      await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData })),
+      json.modelTopology,
+    );
     // TF.js sets a constrained weight through its constraint (w ← c(w)), which moves it by rounding
     // even inside the bound: the saved values are put back as they were.
     const exact = tf.io.decodeWeights(weightData, weightSpecs);

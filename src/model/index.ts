@@ -26,4 +26,4 @@ export {
   weightKeys,
 } from './inventory.ts';
 export { isRegisteredClass, NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';
-export { completeTopology } from './topology.ts';
+export { applyTrainable, completeTopology } from './topology.ts';

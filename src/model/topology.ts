@@ -8,6 +8,9 @@
  *   DepthwiseConv2D's `depthwise_constraint` (its getConfig writes the depthwise REGULARIZER
  *   there, tensorflow/tfjs#8564: a penalised kernel came back with its penalty as a constraint,
  *   which failed to load; a constrained one lost its constraint)
+ *   a nested model's `trainable` (a model's config has none, and TF.js's fromConfig sets none: a
+ *   frozen nested model came back trainable, its weights in another order); `applyTrainable`
+ *   sets it on the model built from the topology
  *
  *   topology ─► each container's layer configs, matched to the live layers by name (nested models
  *   and wrappers followed) ─► the missing entries set from the live layer
@@ -30,8 +33,11 @@ function completeLayer(node: Json, layer: tf.layers.Layer): void {
   // A wrapper (TimeDistributed, Bidirectional): its inner layer.
   const inner = (layer as unknown as { layer?: tf.layers.Layer }).layer;
   if (isJson(config['layer']) && inner) completeLayer(config['layer'], inner);
-  // A nested model: its own layers, by name.
-  if (Array.isArray(config['layers']) && 'getLayer' in layer) completeContainer(config['layers'], layer as unknown as tf.LayersModel);
+  // A nested model: its own layers, by name; and whether it is frozen (its config leaves that out).
+  if (Array.isArray(config['layers']) && 'getLayer' in layer) {
+    config['trainable'] = layer.trainable;
+    completeContainer(config['layers'], layer as unknown as tf.LayersModel);
+  }
 }
 
 function completeContainer(layers: unknown[], model: tf.LayersModel): void {
@@ -54,4 +60,28 @@ export function completeTopology<T>(topology: T, model: tf.LayersModel): T {
   const top = isJson(topology) && isJson(topology['model_config']) ? topology['model_config'] : topology;
   if (isJson(top) && isJson(top['config']) && Array.isArray(top['config']['layers'])) completeContainer(top['config']['layers'], model);
   return topology;
+}
+
+/**
+ * Freeze, in `model` (built from `topology` by TF.js), each nested model the topology says is not
+ * trainable (`completeTopology` writes it; TF.js's fromConfig ignores it); returns `model`.
+ *
+ * @example
+ * const copy = applyTrainable(await tf.models.modelFromJSON({ modelTopology }), modelTopology);   // a frozen sub-model stays frozen
+ */
+export function applyTrainable(model: tf.LayersModel, topology: unknown): tf.LayersModel {
+  const top = isJson(topology) && isJson(topology['model_config']) ? topology['model_config'] : topology;
+  if (isJson(top) && isJson(top['config']) && Array.isArray(top['config']['layers'])) freezeIn(top['config']['layers'], model);
+  return model;
+}
+
+function freezeIn(layers: unknown[], model: tf.LayersModel): void {
+  for (const entry of layers) {
+    const config = isJson(entry) ? entry['config'] : undefined;
+    if (!isJson(config) || !Array.isArray(config['layers'])) continue;
+    const live = model.layers.find((l) => l.name === config['name']);
+    if (!live || !('getLayer' in live)) continue;
+    if (config['trainable'] === false) live.trainable = false;
+    freezeIn(config['layers'], live as unknown as tf.LayersModel);
+  }
 }

@@ -7,7 +7,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/index.ts';
-import { outputNamesOf } from '../model/index.ts';
+import { applyTrainable, outputNamesOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { batchGradients, evaluateChunked, type Objective, objectiveOf, trainableVariables } from '../training/index.ts';
 import { assignFlat, flatTensors, frozenVariables, weightLayout } from './flat.ts';
@@ -19,7 +19,7 @@ const post = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, tra
 
 async function setUp(setup: WorkerSetup) {
   await selectBackend(setup.backend, { threads: 1, parallel: 'threads' });
-  const model = await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] });
+  const model = applyTrainable(await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] }), setup.topology);
   const layout = weightLayout(model);
   if (layout !== setup.layout) throw new Error(`the model rebuilt here has other weights (${layout}) than the main thread's (${setup.layout})`);
   return { model, vars: trainableVariables(model), frozen: frozenVariables(model) };

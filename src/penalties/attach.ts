@@ -13,7 +13,7 @@
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
-import { completeTopology } from '../model/index.ts';
+import { applyTrainable, completeTopology } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -66,7 +66,7 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     throw new UsageError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
   }
   setConfigs(topology, controls);
-  const out = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+  const out = applyTrainable(await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] }), topology);
   if (out.weights.length !== model.weights.length)
     throw new Error(`internal: the rebuilt model has ${out.weights.length} weights, the original ${model.weights.length}`);
   // Assign, not setWeights: the weights are copied as they are, not projected by the new constraint.

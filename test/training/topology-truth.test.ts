@@ -3,8 +3,11 @@
  * branches, a nested model used twice, layers of the same name in nested models, a frozen nested
  * model, two inputs and two outputs. Each value is checked against one computed here by hand.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { constraint, fit, penalty, recordWeights, tf } from '../../src/node.ts';
+import { attachToKernels, constraint, fit, loadModel, penalty, recordWeights, saveModel, tf } from '../../src/node.ts';
 
 const init = (seed: number) => tf.initializers.randomUniform({ minval: -0.6, maxval: 0.6, seed });
 /** Σ over the values of f(w), in float64. */
@@ -193,5 +196,52 @@ describe('weights tied between two layers', () => {
     const last = record.epochs[0]!;
     expect(last.histogram.count).toBe(6);
     expect(last.penaltyLoss).toBeCloseTo(l1(0.1)(k1), 6);
+  });
+});
+
+describe('a frozen nested model through attachToKernels (the command line’s penalty on any model)', () => {
+  /** a → Dense `first` → a frozen Sequential `frozen` (Dense `f`) → Dense `last`. */
+  function withFrozen() {
+    const frozen = tf.sequential({ name: 'frozen', layers: [tf.layers.dense({ name: 'f', units: 3, inputShape: [3], kernelInitializer: init(7) })] });
+    frozen.trainable = false;
+    const a = tf.input({ shape: [3] });
+    const h = tf.layers.dense({ name: 'first', units: 3, kernelInitializer: init(8) }).apply(a) as tf.SymbolicTensor;
+    const o = tf.layers.dense({ name: 'last', units: 1, kernelInitializer: init(9) }).apply(frozen.apply(h)) as tf.SymbolicTensor;
+    return tf.model({ name: 'with_frozen', inputs: a, outputs: o });
+  }
+
+  it('stays frozen, every weight where it was, and is not trained', async () => {
+    const model = withFrozen();
+    const out = await attachToKernels(model, { penalty: penalty('l1:0.1'), penalizeBias: true });
+    expect(out.trainableWeights.map((w) => w.originalName)).toEqual(['first/kernel', 'first/bias', 'last/kernel', 'last/bias']);
+    expect(out.weights.map((w) => w.originalName)).toEqual(model.weights.map((w) => w.originalName));
+    out.weights.forEach((w, i) => expect(Array.from(w.read().dataSync())).toEqual(Array.from(model.weights[i]!.read().dataSync())));
+    const before = (out.getLayer('frozen') as tf.LayersModel).getWeights().map((t) => Array.from(t.dataSync()));
+    const record = await fit(out, oneInput(), { epochs: 1, batchSize: 4, optimizer: 'sgd:lr=0.5', loss: 'meanSquaredError' });
+    expect((out.getLayer('frozen') as tf.LayersModel).getWeights().map((t) => Array.from(t.dataSync()))).toEqual(before);
+    expect(record.config.model?.trainableWeights).toBe(12 + 4);
+    expect(record.epochs[0]!.nonTrainable?.layers.map((l) => [l.name, l.count])).toEqual([['frozen/f', 12]]);
+  });
+
+  it('a frozen nested model last in the model (its weights last either way) is not silently unfrozen', async () => {
+    const frozen = tf.sequential({ name: 'frozen_head', layers: [tf.layers.dense({ name: 'fh', units: 1, inputShape: [3], kernelInitializer: init(7) })] });
+    frozen.trainable = false;
+    const a = tf.input({ shape: [3] });
+    const h = tf.layers.dense({ name: 'body', units: 3, kernelInitializer: init(8) }).apply(a) as tf.SymbolicTensor;
+    const out = await attachToKernels(tf.model({ inputs: a, outputs: frozen.apply(h) as tf.SymbolicTensor }), { penalty: penalty('l1:0.1') });
+    expect(out.trainableWeights.map((w) => w.originalName)).toEqual(['body/kernel', 'body/bias']);
+    const record = await fit(out, oneInput(), { epochs: 1, batchSize: 4, optimizer: 'sgd:lr=0.5', loss: 'meanSquaredError' });
+    expect(record.config.weights.filter((w) => !w.trainable).map((w) => w.name)).toEqual(['fh/kernel', 'fh/bias']);
+  });
+
+  it('saveModel ─► loadModel keeps it frozen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'penx-frozen-'));
+    try {
+      await saveModel(withFrozen(), dir);
+      const loaded = await loadModel(dir);
+      expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(['first/kernel', 'first/bias', 'last/kernel', 'last/bias']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
