@@ -186,10 +186,15 @@ export function penaltyTerms(model: tf.LayersModel): { terms: Scalar[]; total: S
  */
 export function checkInventory(model: tf.LayersModel): void {
   const inv = inventory(model);
+  const checked = new Set<tf.layers.Layer>();
   for (const [name, layer] of leafLayers(model, true)) {
+    // A layer both in a nested model and in the model itself: once, where its weights are attributed.
+    if (checked.has(layer)) continue;
+    checked.add(layer);
+    const attributed = inv.layers.filter((e) => e.layer === layer).flatMap((e) => e.weights);
     for (const maker of makersOf(layer)) {
       // Those attributed to this layer: a weight tied into another layer (also in its weights) is its maker's.
-      const own = inv.weights.filter((w) => w.regularizer && w.layer === name && maker.weights.includes(w.variable));
+      const own = attributed.filter((w) => w.regularizer && maker.weights.includes(w.variable));
       const losses = maker.losses.length;
       const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
       if (losses !== own.length) {

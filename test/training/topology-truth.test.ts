@@ -245,3 +245,36 @@ describe('a frozen nested model through attachToKernels (the command line’s pe
     }
   });
 });
+
+describe('one layer inside a nested model and in the model itself', () => {
+  /** a → N (a model of Dense `L`) → L again → Dense `o`: L's weights are in model.weights twice. */
+  function reused() {
+    const L = tf.layers.dense({ name: 'L', units: 3, kernelInitializer: init(1), kernelRegularizer: penalty('l1:0.1') });
+    const ni = tf.input({ shape: [3] });
+    const N = tf.model({ name: 'N', inputs: ni, outputs: L.apply(ni) as tf.SymbolicTensor });
+    const a = tf.input({ shape: [3] });
+    const o = tf.layers.dense({ name: 'o', units: 1, kernelInitializer: init(2) }).apply(L.apply(N.apply(a) as tf.SymbolicTensor)) as tf.SymbolicTensor;
+    return { model: tf.model({ inputs: a, outputs: o }), L };
+  }
+
+  it('fit trains it, its weights and penalty once, attributed to its first path', async () => {
+    const { model, L } = reused();
+    expect(model.weights.map((w) => w.originalName)).toEqual(['L/kernel', 'L/bias', 'L/kernel', 'L/bias', 'o/kernel', 'o/bias']);
+    const record = await fit(model, oneInput(), { epochs: 1, batchSize: 8, optimizer: 'sgd:lr=0.1', loss: 'meanSquaredError' });
+    expect(record.config.model).toMatchObject({ weights: 12 + 4, trainableWeights: 12 + 4 });
+    expect(record.epochs[0]!.layers.map((l) => [l.name, l.count])).toEqual([
+      ['N/L', 12],
+      ['o', 4],
+    ]);
+    expect(record.epochs[0]!.penaltyLoss).toBeCloseTo(l1(0.1)(L.getWeights()[0]!), 6);
+  });
+
+  it('with TF.js’s own model.fit (which takes its penalty twice) recordWeights refuses, naming it', async () => {
+    const { model } = reused();
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    const d = oneInput();
+    await expect(model.fit(d.x, d.y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [recordWeights(model)] })).rejects.toThrow(
+      /layer N\/L is called 2 times/,
+    );
+  });
+});
