@@ -17,6 +17,7 @@
 
 import { PruneCurveError, UsageError } from '../errors.ts';
 import type { PruneCurve, PrunePoint } from '../formats/index.ts';
+import { uniqueWeights } from '../model/index.ts';
 import { type NamedWeights, PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare } from '../monitor/index.ts';
 import { tf } from '../tf.ts';
 import { evaluate } from './evaluate.ts';
@@ -43,9 +44,9 @@ export function checkLevels(levels: readonly number[]): number[] {
   return [...new Set(levels)].sort((a, b) => a - b);
 }
 
-/** The model's prunable weights: its trainable kernels. */
+/** The model's prunable weights: its trainable kernels, each once (a tied one too). */
 export function prunableWeights(model: tf.LayersModel): tf.LayerVariable[] {
-  return model.trainableWeights.filter((lv) => weightKind(lv.originalName) === 'kernel');
+  return uniqueWeights(model, true).filter((lv) => weightKind(lv.originalName) === 'kernel');
 }
 
 function assign(vars: readonly tf.LayerVariable[], values: readonly Float32Array[]): void {
@@ -60,7 +61,7 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
   if (vars.length === 0) throw new UsageError(`model ${model.name} has no trainable kernel to prune`);
   const prunable = new Set(vars.map((lv) => lv.originalName));
   const originals = vars.map((lv) => (lv.read().dataSync() as Float32Array).slice());
-  const others: NamedWeights[] = model.weights
+  const others: NamedWeights[] = uniqueWeights(model)
     .filter((lv) => !prunable.has(lv.originalName))
     .map((lv) => ({ name: lv.originalName, shape: lv.shape as number[], values: lv.read().dataSync() as Float32Array }));
   const n = originals.reduce((s, v) => s + v.length, 0);

@@ -199,6 +199,25 @@ describe('weights tied between two layers', () => {
   });
 });
 
+describe('the prune curve of a model with a tied weight', () => {
+  it('counts the tied kernel once: 6 weights, 24 B dense, one layer entry', async () => {
+    const a = tf.input({ shape: [3] });
+    const enc = tf.layers.dense({ name: 'enc', units: 2, useBias: false, kernelInitializer: init(1) });
+    const model = tf.model({ inputs: a, outputs: new TiedDecoder(enc).apply(enc.apply(a)) as tf.SymbolicTensor });
+    const x = tf.randomUniform([8, 3], -1, 1, 'float32', 1);
+    const record = await fit(
+      model,
+      { x, y: x },
+      { epochs: 1, batchSize: 8, optimizer: 'sgd:lr=0.1', loss: 'meanSquaredError', validationData: [x, x], prune: { levels: [50] } },
+    );
+    const prune = record.epochs[0]!.prune!;
+    expect(prune.weights).toBe(6);
+    expect(prune.global[0]!.layers.map((l) => l.name)).toEqual(['enc/kernel']);
+    expect(prune.global[0]!.size.dense).toBe(6 * 4);
+    expect(prune.global[0]!.zeros).toBe(0.5);
+  });
+});
+
 describe('a frozen nested model through attachToKernels (the command line’s penalty on any model)', () => {
   /** a → Dense `first` → a frozen Sequential `frozen` (Dense `f`) → Dense `last`. */
   function withFrozen() {
