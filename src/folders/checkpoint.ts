@@ -11,6 +11,7 @@ import { DataError, PenaltyExplorerError, UsageError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { readRunRecord } from '../formats/index.ts';
 import { completeDir, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
+import { uniqueWeights } from '../model/index.ts';
 import { tf } from '../tf.ts';
 
 export const CHECKPOINT = 'checkpoint';
@@ -136,8 +137,10 @@ async function restoreInto({ specs, weights, optSpecs, opt }: Saved, run: RunRec
       (lv.read() as tf.Variable).assign(saved);
     });
     // The optimiser's state is named after the weights (`0/m:dense_1/kernel`): the saved run's
-    // names put into this model's, by position (a model built again in one process gets new names).
-    const renamed = new Map(run.config.weights.map((w, i) => [w.name, model.weights[i]?.originalName ?? w.name]));
+    // names put into this model's, by position (a model built again in one process gets new names);
+    // the record lists each weight once, a tied one too, as uniqueWeights does.
+    const unique = uniqueWeights(model);
+    const renamed = new Map(run.config.weights.map((w, i) => [w.name, unique[i]?.originalName ?? w.name]));
     const current = (name: string) => name.replace(/:(.+)$/, (_, w: string) => `:${renamed.get(w) ?? w}`);
     await optimizer.setWeights(optSpecs.map((s) => ({ name: current(s.name), tensor: opt[s.name] as tf.Tensor })));
   } finally {

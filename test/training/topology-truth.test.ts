@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, fit, loadModel, penalty, recordWeights, saveModel, tf } from '../../src/node.ts';
+import { attachToKernels, constraint, fit, fitToFolder, loadModel, penalty, recordWeights, saveModel, tf } from '../../src/node.ts';
 
 const init = (seed: number) => tf.initializers.randomUniform({ minval: -0.6, maxval: 0.6, seed });
 /** Σ over the values of f(w), in float64. */
@@ -215,6 +215,31 @@ describe('the prune curve of a model with a tied weight', () => {
     expect(prune.global[0]!.layers.map((l) => l.name)).toEqual(['enc/kernel']);
     expect(prune.global[0]!.size.dense).toBe(6 * 4);
     expect(prune.global[0]!.zeros).toBe(0.5);
+  });
+});
+
+describe('a run of a model with a tied weight resumed from its folder', () => {
+  it('ends bit-identical to an uninterrupted one (the optimiser state goes to the right weights)', async () => {
+    const tied = () => {
+      const a = tf.input({ shape: [3] });
+      const enc = tf.layers.dense({ name: 'enc', units: 2, kernelInitializer: init(1), kernelRegularizer: penalty('l1:0.01') });
+      const dec = new TiedDecoder(enc).apply(enc.apply(a)) as tf.SymbolicTensor;
+      return tf.model({ inputs: a, outputs: tf.layers.dense({ name: 'out', units: 3, kernelInitializer: init(2) }).apply(dec) as tf.SymbolicTensor });
+    };
+    const x = tf.randomUniform([12, 3], -1, 1, 'float32', 1);
+    const data = { x, y: x };
+    const options = { batchSize: 4, optimizer: 'adam:lr=0.05', loss: 'meanSquaredError' as const, seed: 5, figures: false };
+    const root = mkdtempSync(join(tmpdir(), 'penx-tied-'));
+    try {
+      const whole = tied();
+      await fitToFolder(whole, data, { ...options, dir: join(root, 'whole'), epochs: 2 });
+      await fitToFolder(tied(), data, { ...options, dir: join(root, 'parts'), epochs: 1 });
+      const resumed = tied();
+      await fitToFolder(resumed, data, { ...options, dir: join(root, 'parts'), epochs: 2, resume: true });
+      expect(resumed.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(whole.getWeights().map((w) => Array.from(w.dataSync())));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
