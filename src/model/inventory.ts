@@ -151,9 +151,10 @@ export function inventory(model: tf.LayersModel): Inventory {
  * weightKeys(model).get(v)   // 'dense/kernel'; of inner1/dense and inner2/dense: 'dense/kernel' and 'dense/kernel_1'
  */
 export function weightKeys(model: tf.LayersModel): Map<tf.LayerVariable, string> {
+  const weights = uniqueWeights(model);
   const count = new Map<string, number>();
-  for (const v of uniqueWeights(model)) count.set(v.originalName, (count.get(v.originalName) ?? 0) + 1);
-  return new Map(uniqueWeights(model).map((v) => [v, (count.get(v.originalName) ?? 0) > 1 ? v.name : v.originalName]));
+  for (const v of weights) count.set(v.originalName, (count.get(v.originalName) ?? 0) + 1);
+  return new Map(weights.map((v) => [v, (count.get(v.originalName) ?? 0) > 1 ? v.name : v.originalName]));
 }
 
 /**
