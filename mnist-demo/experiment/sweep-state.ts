@@ -19,20 +19,25 @@ export function settingsDiffer(was: SweepSettings, now: SweepSettings): string |
 }
 
 /**
- * Why the sweep folder `dir` cannot take runs of `settings`: the sweep it holds (its sweep.json) was
- * run with other settings, its runs trained with those; undefined when it holds no sweep record or
- * one of these settings (its grid may differ: a grid may grow). A queued sweep's `threads` (per run)
- * is left out: other threads only change the order sums are taken in, and a run may resume on
- * other threads (said, and listed in its record's sessions), as on another machine. Reads only.
+ * Why a sweep folder holding the sweep record `was` (its sweep.json) cannot take runs of
+ * `settings`: that sweep was run with other settings, its runs trained with those; undefined when
+ * there is no record or it has these settings (its grid may differ: a grid may grow). A queued
+ * sweep's `threads` (per run) is left out: other threads only change the order sums are taken in,
+ * and a run may resume on other threads (said, and listed in its record's sessions), as on another
+ * machine.
  *
  * @example
- * otherSettingsIn('runs/lambda', { epochs: '3' })   // 'epochs: "2" → "3"' when runs/lambda/sweep.json has epochs "2"
+ * otherSettings(readSweepJson('runs/lambda'), { epochs: '3' })   // 'epochs: "2" → "3"' when its sweep.json has epochs "2"
  */
-export function otherSettingsIn(dir: string, settings: SweepSettings): string | undefined {
-  const was = readSweepJson(dir);
+export function otherSettings(was: SweepRecord | undefined, settings: SweepSettings): string | undefined {
   const { threads: _was, ...before } = was?.settings ?? {};
   const { threads: _now, ...now } = settings;
   return was && settingsDiffer(before, now);
+}
+
+/** `otherSettings` of the sweep record in the folder `dir` (read only). */
+export function otherSettingsIn(dir: string, settings: SweepSettings): string | undefined {
+  return otherSettings(readSweepJson(dir), settings);
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   PenaltyExplorerError,
   readSweepJson,
   redactCredentials,
+  type SweepRecord,
   UsageError,
   writeSweepJson,
 } from 'penalty-explorer/node';
@@ -34,7 +35,7 @@ import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-chi
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { failuresOf, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
-import { lastScores, otherSettingsIn, runState } from './sweep-state.ts';
+import { lastScores, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
 import { LostRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
 export interface WorkerOptions {
@@ -109,12 +110,15 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const id = `${sweep}/${run.name}`;
     const sweepDir = join(options.out, sweep);
     const dir = join(sweepDir, run.name);
+    /** The sweep record in the folder (its sweep.json), read once. */
+    let was: SweepRecord | undefined;
     try {
       checkRunName(sweep, 'the sweep name');
       checkRunName(run.name, 'the run name');
       // A sweep folder of this name run with other settings is another sweep's: nothing written in it.
       checkFolder(sweepDir, 'sweep', {});
-      const why = otherSettingsIn(sweepDir, settings);
+      was = readSweepJson(sweepDir);
+      const why = otherSettings(was, settings);
       if (why)
         throw new UsageError(`${sweepDir} holds a sweep with other settings (${why}); nothing was written; put this sweep on the queue under another name`);
       if (!opened.has(sweepDir)) opened.set(sweepDir, openFolder(sweepDir, 'sweep'));
@@ -125,7 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     }
     // The sweep record as the queue has it (its grid may have grown since the folder's was written).
     const record = await queue.record(sweep);
-    if (record && JSON.stringify(readSweepJson(sweepDir)?.runs) !== JSON.stringify(record.runs)) await writeSweepJson(sweepDir, record);
+    if (record && JSON.stringify(was?.runs) !== JSON.stringify(record.runs)) await writeSweepJson(sweepDir, record);
     const state = runState(dir, Number(settings.epochs));
     if (state.state === 'done') {
       options.log(`skipped ${id}: finished already`);

@@ -38,7 +38,7 @@ import { checkedData } from '../../experiment/run.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
-import { otherSettingsIn, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
+import { otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
@@ -185,7 +185,7 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
     } else {
       const was = readSweepJson(dir);
       if (!was) throw new IOError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
-      const why = otherSettingsIn(dir, record.settings);
+      const why = otherSettings(was, record.settings);
       if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
     }
   }
