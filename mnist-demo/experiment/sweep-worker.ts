@@ -143,6 +143,13 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     options.log(
       `took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`,
     );
+    // A stop that came while this job was being taken (or while the awaits above ran) finds no child
+    // of it to stop: the run is put back before one starts, not trained whole first.
+    if (stopping) {
+      options.log(`put back ${id}: this worker is stopping`);
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     let progress: SweepProgress | undefined;
     // The sweep's threads per run when it gives them (its runs then equal whatever worker trains them), else this worker's share.
     const child = trainInChild(

@@ -1,0 +1,67 @@
+/**
+ * A worker told to stop while it is taking a run puts that run back on the queue before it starts
+ * training it. The stop is put exactly there: the worker's own log line "took …" (written after its
+ * last wait on Redis, before its training child starts) calls stop(), as a SIGTERM arriving while it
+ * waited on Redis for the sweep record would. Before the fix, the run was trained whole first.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
+import { SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
+import { required, testRedis } from './redis.ts';
+
+const redis = await testRedis();
+const root = mkdtempSync(join(tmpdir(), 'penx-worker-stop-'));
+afterAll(() => {
+  redis?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('penx worker stopped while taking a run', () => {
+  it.runIf(!redis && required)('needs Redis (PENX_REQUIRE_REDIS is set)', () => {
+    throw new Error('PENX_REQUIRE_REDIS is set but there is no Redis here');
+  });
+  if (!redis) return;
+
+  it('puts the run back on the queue, untrained, and stops', async () => {
+    // Database 12: no worker of another test listens there.
+    const url = `${redis.url.replace(/\/\d+$/, '')}/12`;
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const settings = { epochs: '1', trainSize: '128', testSize: '128', batchSize: '64', backend: 'onnxruntime', threads: '1', pruneEpochs: 'none' };
+    const record = { format: 'penalty-explorer/sweep@1', name: `stop${process.pid}`, grid, settings, runs: await expandGrid(grid) } as const;
+    const q = await SweepQueue.open(url);
+    const lines: string[] = [];
+    let stopped: Promise<void> | undefined;
+    let w: SweepWorker | undefined;
+    try {
+      w = await startWorker({
+        url,
+        out: root,
+        concurrency: 1,
+        threads: 1,
+        log: (line) => {
+          lines.push(line);
+          if (line.startsWith('took ') && w) stopped ??= w.stop();
+        },
+        onLine: (line) => lines.push(line),
+      });
+      // Submitted once the worker is there to be stopped.
+      await q.submit(record);
+      const deadline = Date.now() + 60_000;
+      while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(stopped, lines.join('\n')).toBeDefined();
+      await stopped;
+      const status = await q.status(record);
+      expect(status.runs[0]?.state, lines.join('\n')).toBe('waiting');
+      expect(lines).toContain(`put back ${record.name}/l1_1e-4_seed=1: this worker is stopping`);
+      expect(existsSync(join(root, record.name, 'l1_1e-4_seed=1', 'run.json'))).toBe(false);
+      await q.remove(record);
+    } finally {
+      if (!stopped) await w?.stop();
+      await q.close();
+    }
+  }, 120_000);
+});
