@@ -9,7 +9,7 @@
  * One of `dir` and `<dir>.penx-old` is always complete (see `completeDir`). The temporary names
  * carry `penx-` so that no user's file is ever taken for one: leftovers of a killed process match
  * `isLeftover` and are removed by the next one, only in a folder proven to be the tool's (see
- * record/folder.ts). Whoever keeps a manifest of a folder's files hears of every name written into
+ * folders/owner.ts). Whoever keeps a manifest of a folder's files hears of every name written into
  * it (`watchWrites`) before the name appears.
  */
 import { randomBytes } from 'node:crypto';

@@ -9,7 +9,7 @@
  *   fromFunction(f)   g ← f(g, w, name)
  *
  * @example
- * chain(masked('conv*', clipByNorm(1)), masked('dense_2', zero()), adam(1e-3))
+ * chain(masked('conv*', clipByNorm(1)), masked('dense_2', zero()), optimizerSpec('adam:lr=1e-3').transform)
  */
 import { type Tensor, tf } from '../tf.ts';
 import { type GradientTransform, mapTree, stateless } from './transform.ts';

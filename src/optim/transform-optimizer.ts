@@ -9,7 +9,7 @@
  *
  * @example
  * const opt = optimizerFor(model, chain(masked('dense_2', zero()), optimizerSpec('adamw:lr=1e-3').transform));
- * trainStep(model, opt, x, y);
+ * await trainStep(model, opt, x, y);
  */
 import { UsageError } from '../errors.ts';
 import { uniqueWeights } from '../model/index.ts';

@@ -1,12 +1,9 @@
 /**
  * A penalty sampled at single weights: λ·φ(w) and its slope d(λ·φ)/dw at evenly spaced w, for
  * the penalty-shape figures. Training samples the model's penalties once and stores the curves in
- * the run record (record/config.ts), so a figure drawn later from the record — in another process,
- * from a shared folder — needs no penalty code. Proximal penalties are sampled as the penalty
- * itself (their gradient leaves the loss, their shape does not change).
- *
- * @example
- * samplePenaltyCurve(penalty('l1:1e-4'), [-1, 1], 201).points[200];   // { w: 1, value: 1e-4, slope: 1e-4 }
+ * the run record (training/run-config.ts), so a figure drawn later from the record — in another
+ * process, from a shared folder — needs no penalty code. Proximal penalties are sampled as the
+ * penalty itself (their gradient leaves the loss, their shape does not change).
  */
 
 import { InterruptedError } from '../errors.ts';
@@ -21,6 +18,9 @@ export const STORED_CURVE = { range: [-2, 2] as const, points: 401 };
 /**
  * λ·φ(w) and its slope at `points` evenly spaced single weights over `range`; undefined when the
  * penalty is not finite there, or cannot be evaluated on a single weight (it throws).
+ *
+ * @example
+ * samplePenaltyCurve(penalty('l1:1e-4'), [-1, 1], 201)?.points[200];   // { w: 1, value: 1e-4, slope: 1e-4 }
  */
 export function samplePenaltyCurve(
   reg: PenaltyRegularizer,

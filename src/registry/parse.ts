@@ -7,7 +7,7 @@
  *
  * e.g. `l1:1e-4`, `deadzone:1e-4,a=0.25`, `lp:1e-4,p=3`, `none`, `./my-penalty.ts:1e-4,k=2`,
  * `minmaxnorm:min=0,max=5,rate=0.1`. Parsing is purely textual; meaning (known names, numeric
- * values, bounds) is checked by `bindSpec` against a catalogue.
+ * values, bounds) is checked against a catalogue when it resolves the spec (`Catalog.resolve`).
  */
 import { SpecError } from '../errors.ts';
 import { formatNumber, type ParamValue } from './params.ts';

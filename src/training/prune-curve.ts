@@ -4,11 +4,11 @@
  * weights stored sparse at each level:
  *
  *   kernels downloaded once ─► for each level and scope: pruned copies (monitor/prune.ts)
- *     ─► assigned to the variables ─► evaluate (the gradient strategy's threads) ─► sizes (io/sparse.ts)
+ *     ─► assigned to the variables ─► evaluate (the gradient strategy's threads) ─► sizes (monitor/sparse.ts)
  *   ─► finally every kernel assigned its original values again (bit for bit)
  *
- * Prunable weights are the trainable kernels (weights named `…kernel`); biases and other weights
- * stay, and are counted dense in the sizes.
+ * Prunable weights are the trainable kernels (weights named `…kernel`, and an Embedding's
+ * `…embeddings`); biases and other weights stay, and are counted dense in the sizes.
  *
  * @example
  * const curve = await pruneCurve(model, { x: xTest, y: yTest }, { loss: 'sparseCategoricalCrossentropy' });
