@@ -17,6 +17,15 @@ import { type ConstraintDefinition, constrainedValue } from './definition.ts';
 /** tfjs-layers' Constraint base class (not exported; `getConstraint` checks `instanceof` it). */
 const Constraint = tfjsBaseClass(tf.constraints.nonNeg());
 
+/**
+ * A constraint with its parameters, as a TF.js constraint (see the file's comment); made by
+ * `constraint(spec)`.
+ *
+ * Formula: apply(w) = the definition's fn(w, params), of w's shape
+ *
+ * @example
+ * constraint('nonneg').apply(tf.tensor([1, -2]));   // [1, 0]
+ */
 export class PenxConstraint extends Constraint {
   static className = 'penx.Constraint';
   readonly definition: ConstraintDefinition;

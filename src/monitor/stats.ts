@@ -5,10 +5,21 @@
  */
 import type { Histogram, Sparsity } from '../formats/index.ts';
 
+/** The record's histogram: HIST_BINS bins over [HIST_LO, HIST_HI] (the reference experiment's). */
 export const HIST_BINS = 100;
 export const HIST_LO = -1;
 export const HIST_HI = 1;
 
+/**
+ * The histogram of all the values of `parts` together, as a density over `bins` equal bins of
+ * [lo, hi] (the top edge belongs to the last bin), with the counts below lo, above hi and exactly
+ * at 0 (those also counted in their bin).
+ *
+ * Formula: density_i = count_i / (n · (hi − lo)/bins), n every value (those outside [lo, hi] too)
+ *
+ * @example
+ * histogram([[0.5, -0.5, 0, 2]], 4)   // { lo: -1, hi: 1, density: [0, 0.5, 0.5, 0.5], below: 0, above: 1, zeros: 1, count: 4 }
+ */
 export function histogram(parts: readonly ArrayLike<number>[], bins = HIST_BINS, lo = HIST_LO, hi = HIST_HI): Histogram {
   const counts = new Float64Array(bins);
   const width = (hi - lo) / bins;
@@ -30,6 +41,14 @@ export function histogram(parts: readonly ArrayLike<number>[], bins = HIST_BINS,
   return { lo, hi, density, below, above, zeros, count };
 }
 
+/**
+ * The shares of all the values of `parts` together with |w| < 1e-3 and |w| < 1e-2.
+ *
+ * Formula: lt1e3 = #{|w| < 1e-3} / n,  lt1e2 = #{|w| < 1e-2} / n
+ *
+ * @example
+ * sparsity([[0, 0.005, 0.5, -2e-4]])   // { lt1e3: 0.5, lt1e2: 0.75 }
+ */
 export function sparsity(parts: readonly ArrayLike<number>[]): Sparsity {
   let n = 0;
   let lt1e3 = 0;

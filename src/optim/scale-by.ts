@@ -15,6 +15,14 @@ import { adadeltaStep, adamStep, rmsStep } from './update-kernels.ts';
 
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
 
+/**
+ * Momentum's running sum of gradients (PyTorch's SGD momentum, dampening 0).
+ *
+ * Formula: v ← m·v + g;  u = v
+ *
+ * @example
+ * chain(trace(0.9), scale(-0.01))   // optimizerSpec('momentum:lr=0.01,m=0.9').transform
+ */
 export function trace(momentum: number): GradientTransform {
   return {
     init: (p) => zerosLike(p, 'v'),
@@ -25,6 +33,14 @@ export function trace(momentum: number): GradientTransform {
   };
 }
 
+/**
+ * Adam's step direction, with bias corrections (t: the step count from 1).
+ *
+ * Formula: m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  u = m̂ / (√v̂ + ε),  m̂ = m/(1 − b1ᵗ), v̂ = v/(1 − b2ᵗ)
+ *
+ * @example
+ * chain(scaleByAdam(0.9, 0.999, 1e-7), scale(-1e-3))   // optimizerSpec('adam:lr=1e-3').transform
+ */
 export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-7): GradientTransform {
   return {
     init: (p) => ({ ...zerosLike(p, 'm'), ...zerosLike(p, 'v'), count: tf.scalar(0) }),
@@ -45,6 +61,14 @@ export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-7): GradientTransform
   };
 }
 
+/**
+ * RMSprop's step direction, as Keras and TF.js take it: ε inside the root.
+ *
+ * Formula: a ← ρ·a + (1−ρ)·g²;  u = g / √(a + ε)
+ *
+ * @example
+ * chain(scaleByRms(0.9, 1e-7), scale(-1e-3))   // optimizerSpec('rmsprop:lr=1e-3').transform
+ */
 export function scaleByRms(rho = 0.9, eps = 1e-7): GradientTransform {
   return {
     init: (p) => zerosLike(p, 'a'),
@@ -61,6 +85,14 @@ export function scaleByRms(rho = 0.9, eps = 1e-7): GradientTransform {
   };
 }
 
+/**
+ * Adadelta's step, as Keras takes it.
+ *
+ * Formula: a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²
+ *
+ * @example
+ * chain(scaleByAdadelta(0.95, 1e-7), scale(-1))   // optimizerSpec('adadelta:lr=1,rho=0.95').transform
+ */
 export function scaleByAdadelta(rho = 0.95, eps = 1e-7): GradientTransform {
   return {
     init: (p) => ({ ...zerosLike(p, 'a'), ...zerosLike(p, 'd') }),
@@ -78,6 +110,15 @@ export function scaleByAdadelta(rho = 0.95, eps = 1e-7): GradientTransform {
   };
 }
 
+/**
+ * Decoupled weight decay: the weight times wd added to the update, before the learning rate
+ * scales it (AdamW, as PyTorch's).
+ *
+ * Formula: u ← u + wd·w
+ *
+ * @example
+ * chain(scaleByAdam(), addDecayedWeights(1e-4), scale(-1e-3))   // optimizerSpec('adamw:lr=1e-3,wd=1e-4').transform
+ */
 export function addDecayedWeights(wd: number): GradientTransform {
   return stateless((g: Tree, p: Tree) => mapTree(g, (t, k) => tf.add(t, tf.mul(p[k] as Tensor, wd))));
 }

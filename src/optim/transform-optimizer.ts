@@ -18,6 +18,15 @@ import type { GradientTransform, State, Tree } from './transform.ts';
 
 type NamedTensor = { name: string; tensor: Tensor };
 
+/**
+ * A gradient transform run as a `tf.Optimizer` over the model's weights (see the file's comment);
+ * made by `optimizerFor`.
+ *
+ * Formula: u, state ← transform.update(g, state, w);  w ← w + u
+ *
+ * @example
+ * const opt = optimizerFor(model, optimizerSpec('sgd:lr=0.1').transform);   // a TransformOptimizer
+ */
 export class TransformOptimizer extends tf.Optimizer {
   static className = 'penx.TransformOptimizer';
   private state: State;

@@ -29,6 +29,14 @@ export function stateless(f: (grads: Tree, params: Tree) => Tree): GradientTrans
   return { init: () => ({}), update: (g, s, p) => [f(g, p), s] };
 }
 
+/**
+ * The transform that changes nothing.
+ *
+ * Formula: u = g
+ *
+ * @example
+ * chain(identity, scale(-0.01))   // plain SGD, lr 0.01
+ */
 export const identity: GradientTransform = stateless((g) => g);
 
 /** Apply transforms in order; the state is theirs, prefixed `0/`, `1/`, … */

@@ -20,6 +20,15 @@ import { type PenaltyDefinition, penaltyValue, proxValue } from './definition.ts
 /** tfjs-layers' Regularizer base class (not exported; `getRegularizer` checks `instanceof` it). */
 const Regularizer = tfjsBaseClass(tf.regularizers.l1());
 
+/**
+ * A penalty with its strength λ and parameters, as a TF.js regularizer (see the file's comment);
+ * made by `penalty(spec)`.
+ *
+ * Formula: apply(w) = λ · value(w),  value(w) = Σ φ(w) (the penalty without λ)
+ *
+ * @example
+ * penalty('l2:0.5').apply(tf.tensor([1, -2]));   // 0.5 · (1 + 4) = 2.5
+ */
 export class PenaltyRegularizer extends Regularizer {
   static className = 'penx.Penalty';
   readonly definition: PenaltyDefinition;
