@@ -102,17 +102,31 @@ describe('CONTRIBUTING', () => {
   });
 });
 
-/** Run the first TypeScript block after `heading` as a user would, against the built package; its output. */
-async function runSnippet(heading: string, file: string): Promise<string> {
+/** The `index`-th TypeScript block after `heading` (0: the first). */
+function tsBlock(heading: string, index = 0): string {
+  const section = readme.slice(readme.indexOf(heading));
+  const snippet = [...section.matchAll(/```ts\n([\s\S]*?)```/g)][index]?.[1];
+  expect(snippet, `${heading} #${index}`).toBeDefined();
+  return snippet!;
+}
+
+/**
+ * Run a TypeScript block after `heading` as a user would, against the built package; its output.
+ * `before`/`after`: what the README leaves to the reader (its model and data) and what it prints;
+ * `cwd`: where it runs (its relative paths), else the repository.
+ */
+async function runSnippet(heading: string, file: string, options: { index?: number; before?: string; after?: string; cwd?: string } = {}): Promise<string> {
   const { execFileSync } = await import('node:child_process');
   const { mkdirSync, writeFileSync } = await import('node:fs');
-  const section = readme.slice(readme.indexOf(heading));
-  const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  expect(snippet, heading).toBeDefined();
+  const { resolve } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const snippet = tsBlock(heading, options.index);
   // Inside the repository, so `penalty-explorer` resolves to this package (dist/) by its own name.
   mkdirSync('tmp', { recursive: true });
-  writeFileSync(`tmp/${file}`, snippet!);
-  return execFileSync(process.execPath, ['--import', 'tsx', `tmp/${file}`], { encoding: 'utf8' });
+  writeFileSync(`tmp/${file}`, `${options.before ?? ''}${snippet}${options.after ?? ''}`);
+  // tsx by its path: from another working directory, its name would not resolve.
+  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+  return execFileSync(process.execPath, ['--import', tsx, resolve(`tmp/${file}`)], { encoding: 'utf8', ...(options.cwd ? { cwd: options.cwd } : {}) });
 }
 
 describe('README library examples run as written, against the built package', () => {
@@ -144,9 +158,7 @@ describe('README library examples run as written, against the built package', ()
     const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join, resolve } = await import('node:path');
-    const section = readme.slice(readme.indexOf('### Run folders, backends and both cores'));
-    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(snippet).toBeDefined();
+    const snippet = tsBlock('### Run folders, backends and both cores');
     // The snippet's model and data (the README leaves them to the reader), then what it chose.
     const preamble = `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
@@ -173,4 +185,81 @@ const [xv, yv] = [x, y];
     expect(zeros).toBeGreaterThan(0);
     expect(out).toMatch(/^99\.5 % pruned: acc \d\.\d{3}, \d+ B sparse \(\d+\.\d× smaller\)$/m);
   }, 90_000);
+  it('with TF.js’s own model.fit: enforceConstraints keeps the MaxNorm bound, recordWeights records every epoch', async () => {
+    const before = `import * as tfjs from '@tensorflow/tfjs';
+import { constraint, penalty } from 'penalty-explorer';
+const x = tfjs.randomNormal([64, 6], 0, 1, 'float32', 1);
+const y = tfjs.oneHot(tfjs.argMax(tfjs.matMul(x, tfjs.randomNormal([6, 3], 0, 1, 'float32', 2)), 1), 3);
+const [xv, yv] = [x, y];
+const model = tfjs.sequential({ layers: [tfjs.layers.dense({ units: 4, inputShape: [6], kernelInitializer: tfjs.initializers.constant({ value: 3 }), kernelRegularizer: penalty('l2:1e-4'), kernelConstraint: constraint('maxnorm:m=1') }), tfjs.layers.dense({ units: 3, activation: 'softmax' })] });
+model.compile({ optimizer: tfjs.train.sgd(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+`;
+    const after = `
+const norms = tfjs.tidy(() => tfjs.sqrt(tfjs.sum(tfjs.square(model.layers[0]!.getWeights()[0]!), 0)).dataSync());
+console.log(JSON.stringify({ format: recorder.record.format, epochs: recorder.record.epochs.length, maxNorm: Math.max(...norms) }));
+`;
+    const out = JSON.parse((await runSnippet("### With TF.js's own `model.fit`", 'readme-model-fit.mts', { before, after })).trim().split('\n').at(-1)!);
+    expect(out.format).toBe('penalty-explorer/run@3');
+    expect(out.epochs).toBe(5);
+    // The initial columns' norm is 3·√6; the bound holds after the batches.
+    expect(out.maxNorm).toBeLessThanOrEqual(1 + 1e-5);
+  }, 90_000);
+
+  it('penalties, constraints and optimisers: one trainStep, then the per-layer controls on the reference CNN’s layer names', async () => {
+    const heading = '### Penalties, constraints and optimisers';
+    const data = `import * as tfjs from '@tensorflow/tfjs';
+const xs = tfjs.randomNormal([16, 784], 0, 1, 'float32', 1);
+const ys = tfjs.oneHot(tfjs.randomUniform([16], 0, 10, 'int32', 2), 10);
+`;
+    const step = await runSnippet(heading, 'readme-step.mts', { before: data, after: '\nconsole.log(JSON.stringify({ dataLoss, penaltyLoss }));\n' });
+    const { dataLoss, penaltyLoss } = JSON.parse(step.trim().split('\n').at(-1)!);
+    expect(dataLoss).toBeGreaterThan(0);
+    // deadzone:1e-4,a=0.25 on a fresh kernel, all of whose |w| are below 0.25 (Glorot: ≤ 0.087).
+    expect(penaltyLoss).toBe(0);
+    // The model the README's second block assumes: the reference CNN's layer names.
+    const cnn = `import * as tfjs from '@tensorflow/tfjs';
+const model = tfjs.sequential({ layers: [
+  tfjs.layers.conv2d({ name: 'conv2d_1', inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }),
+  tfjs.layers.conv2d({ name: 'conv2d_2', filters: 2, kernelSize: 3 }),
+  tfjs.layers.conv2d({ name: 'conv2d_3', filters: 2, kernelSize: 3 }),
+  tfjs.layers.flatten(),
+  tfjs.layers.dense({ name: 'dense_1', units: 4 }),
+  tfjs.layers.dense({ name: 'dense_2', units: 3 }),
+] });
+`;
+    const after = '\nconsole.log(JSON.stringify([opt.getClassName(), custom.getClassName()]));\n';
+    const controls = await runSnippet(heading, 'readme-controls.mts', { index: 1, before: cnn, after });
+    expect(JSON.parse(controls.trim().split('\n').at(-1)!)).toEqual(['penx.TransformOptimizer', 'penx.TransformOptimizer']);
+  }, 90_000);
+
+  it('portable models: saved portable, loaded back with every penalty and constraint', async () => {
+    const { mkdtempSync, readFileSync: read, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const before = `import * as tfjs from '@tensorflow/tfjs';
+import { constraint, penalty } from 'penalty-explorer';
+const model = tfjs.sequential({ layers: [tfjs.layers.dense({ units: 3, inputShape: [4], kernelRegularizer: penalty('deadzone:1e-4,a=0.25'), kernelConstraint: constraint('maxnorm:m=2') })] });
+`;
+    const after = `
+const config = again.layers[0]!.getConfig();
+console.log(JSON.stringify([config['kernelRegularizer'], config['kernelConstraint']]));
+`;
+    const cwd = mkdtempSync(join(tmpdir(), 'penx-readme-'));
+    try {
+      const out = await runSnippet('**Portable models.**', 'readme-portable.mts', { before, after, cwd });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual([
+        { className: 'penx.deadzone', config: { strength: 1e-4, a: 0.25 } },
+        { className: 'penx.constraint.maxnorm', config: { m: 2, axis: [0], perchannel: 0 } },
+      ]);
+      // Plain TF.js reads no penx class in model.json's topology.
+      expect(JSON.stringify(JSON.parse(read(join(cwd, 'export/model/model.json'), 'utf8')).modelTopology)).not.toContain('penx.');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('adding a penalty: loadPenalty imports the example module and normalises its spec', async () => {
+    const out = await runSnippet('## Adding a penalty', 'readme-load-penalty.mts', { index: 1, after: '\nconsole.log(reg.spec);\n' });
+    expect(out.trim().split('\n').at(-1)).toBe('logsum:1e-4,eps=0.05');
+  }, 60_000);
 });
