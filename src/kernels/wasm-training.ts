@@ -37,6 +37,16 @@ function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
   tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}) });
 }
 
+/**
+ * Register the training kernels above for the wasm backend (once; later calls do nothing): in a
+ * browser, after importing `@tensorflow/tfjs-backend-wasm` and before training on wasm
+ * (`penalty-explorer/node`'s `selectBackend` does it in Node).
+ *
+ * @example
+ * import '@tensorflow/tfjs-backend-wasm';
+ * registerWasmTrainingKernels();
+ * await tf.setBackend('wasm');
+ */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;

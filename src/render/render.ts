@@ -89,6 +89,12 @@ function installTextMetrics(vega: Vega): void {
   };
 }
 
+/**
+ * A Vega-Lite spec drawn as SVG text, without a browser.
+ *
+ * @example
+ * writeFileSync('accuracy.svg', await renderSvg(accuracySpec(records)));
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vega = await vegaModule();
   const view = new vega.View(vega.parse(await toVega(spec)), { renderer: 'none' });

@@ -24,6 +24,12 @@ export function spreadEpochs(last: number, most = 4): number[] {
   return [...new Set(Array.from({ length: most }, (_, i) => Math.round((i * last) / (most - 1))))];
 }
 
+/**
+ * The runs' histograms side by side, a row per epoch (see the file's comment).
+ *
+ * @example
+ * compareHistogramsSpec(records, { epochs: [0, 10, 40] })
+ */
 export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const epochs = options.epochs ?? spreadEpochs(defaultEpoch(runs));

@@ -102,6 +102,14 @@ function rowsOf(run: RunRecord, label: string, smoothing: number, k: number): Ro
   return rows.filter((r) => r.metric === 'test accuracy' || r.value > 0);
 }
 
+/**
+ * The runs' training curves: losses, λ·penalty and accuracy over epochs (see the file's comment).
+ *
+ * Formula: m_t = s·m_{t−1} + (1 − s)·x_t (m_0 = 0), drawn as m_t / (1 − sᵗ), t = 1, 2, …;  s = `smoothing`
+ *
+ * @example
+ * curvesSpec(records, { smoothing: 0 })   // the per-batch losses unsmoothed
+ */
 export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const smoothing = options.smoothing ?? 0.6;

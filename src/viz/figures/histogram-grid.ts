@@ -9,6 +9,12 @@ import { grouped, snapshotTitle } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { BAR_COLOR, CONFIG, figureHead, GRID_COLUMNS, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
+/**
+ * One run's histograms of all weights, a panel per snapshot (see the file's comment).
+ *
+ * @example
+ * await renderSvg(histogramGridSpec(record));   // penalty-explorer/node's renderSvg
+ */
 export function histogramGridSpec(run: RunRecord, options: HistogramScaleOptions = {}): TopLevelSpec {
   const snaps = snapshots(run);
   const hs = snaps.map((s) => s.histogram);

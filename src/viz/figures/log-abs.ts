@@ -48,6 +48,14 @@ export function logAbsShares(c: BinCounts, perDecade: number, decades: readonly 
   return [...rows, { x: r.hi, share: rows.at(-1)?.share ?? 0 }];
 }
 
+/**
+ * The runs' shares of weights per bin of log10|w|, exact zeros apart (see the file's comment).
+ *
+ * Formula: share of a bin = #{w ≠ 0: log10|w| in the bin} / n;  zeros = #{w = 0} / n
+ *
+ * @example
+ * logAbsSpec(records, { perDecade: 5, decades: [-8, 1] })
+ */
 export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const epoch = options.epoch ?? defaultEpoch(runs);

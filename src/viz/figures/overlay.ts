@@ -28,6 +28,12 @@ export function stepRows(h: { lo: number; hi: number; density: number[] }): Arra
   return [...h.density.map((density, i) => ({ x: h.lo + i * width, density })), { x: h.hi, density: h.density.at(-1) ?? 0 }];
 }
 
+/**
+ * The runs' histograms at one epoch on shared axes (see the file's comment).
+ *
+ * @example
+ * overlaySpec(records, { epoch: 3 })   // a Vega-Lite spec: one step line per run
+ */
 export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const epoch = options.epoch ?? defaultEpoch(runs);

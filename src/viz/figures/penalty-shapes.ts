@@ -54,6 +54,13 @@ export interface PenaltyShapesOptions {
   readonly missing?: readonly string[];
 }
 
+/**
+ * λ·φ(w) and its slope for each penalty curve given (see the file's comment).
+ *
+ * @example
+ * const { curves, missing } = await penaltyCurves(records);   // penalty-explorer/node
+ * penaltyShapesSpec(curves, { missing });
+ */
 export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: PenaltyShapesOptions = {}): TopLevelSpec {
   const title = 'Penalty shapes';
   if (!curves.length) return emptyFigure(title, `no penalty could be evaluated${options.missing?.length ? ` (${options.missing.join(', ')})` : ''}`);

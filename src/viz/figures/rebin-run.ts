@@ -8,6 +8,12 @@ import type { Histogram, LayerStats, RunRecord, WeightsSnapshot } from '../../fo
 import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
 import { NON_TRAINABLE } from './data.ts';
 
+/**
+ * `run` with its histograms re-binned at `binning` (see the file's comment); `run` is not changed.
+ *
+ * @example
+ * histogramGridSpec(rebinRun(record, { bins: 30, range: [-0.5, 0.5] }))
+ */
 export function rebinRun(run: RunRecord, binning: Pick<BinningOptions, 'bins' | 'range'>): RunRecord {
   const o = { bins: binning.bins ?? REFERENCE_BINNING.bins, range: binning.range ?? REFERENCE_BINNING.range };
   const h = (s: WeightsSnapshot, layer: string, old: Histogram): Histogram => binnedHistogram(s, { ...o, layer }) ?? old;

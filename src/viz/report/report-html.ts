@@ -77,6 +77,12 @@ export interface ReportOptions {
   readonly penalties?: ReportPenalties;
 }
 
+/**
+ * The self-contained report page of `runs` (see the file's comment); an Error for no run.
+ *
+ * @example
+ * const html = await reportHtml(records, { vegaScript: await vegaScript() });   // vegaScript: penalty-explorer/node
+ */
 export async function reportHtml(runs: RunRecord[], options: ReportOptions): Promise<string> {
   if (runs.length === 0) throw new Error('reportHtml needs at least one run');
   const model = pageModel(runs);
