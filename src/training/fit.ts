@@ -119,13 +119,17 @@ export interface FitCallback {
   onEpochBegin?(epoch: number, ctx: FitContext): void | Promise<void>;
   onBatchEnd?(progress: BatchProgress, ctx: FitContext): void | Promise<void>;
   /**
+   * While the prune curve after `epoch` is measured: `done` of `total` evaluations of the validation
+   * data; after the epoch's last batch, before its onEpochEnd (after it when one of this library's
+   * callbacks stopped training there: the curve is measured once they have all seen the epoch).
+   */
+  onPruneProgress?(progress: { epoch: number; done: number; total: number }, ctx: FitContext): void | Promise<void>;
+  /**
    * After each snapshot is in the record: epoch 0 (the untrained model, after onTrainBegin) and every
    * finished epoch, after TF.js's callbacks' onEpochEnd (when one of them stopped training, the record
    * already says it ended there: `endedEarly`).
    */
   onEpochEnd?(epoch: number, record: RunRecord, ctx: FitContext): void | Promise<void>;
-  /** While the prune curve after `epoch` is measured: `done` of `total` evaluations of the validation data. */
-  onPruneProgress?(progress: { epoch: number; done: number; total: number }, ctx: FitContext): void | Promise<void>;
   /** After the last epoch (or the one a callback stopped at), with the finished record. */
   onTrainEnd?(record: RunRecord, ctx: FitContext): void | Promise<void>;
 }

@@ -215,6 +215,28 @@ describe('TF.js’s callbacks', () => {
       'trainEnd 2',
     ]);
   });
+
+  it('calls onPruneProgress while an epoch’s prune curve is measured: before its onEpochEnd, after it when this library’s callback ended the run there', async () => {
+    const run = async (epochs: number, prune: true | { epochs: number[] }, stopAfter?: number) => {
+      const events: string[] = [];
+      const cb: FitCallback = {
+        onBatchEnd: (p) => void events.push(`batch ${p.epoch}`),
+        onPruneProgress: (p) => void events.push(`prune ${p.epoch}`),
+        onEpochEnd: (e, _record, { model }) => {
+          events.push(`epochEnd ${e}`);
+          if (e === stopAfter) model.stopTraining = true;
+        },
+        onTrainEnd: () => void events.push('trainEnd'),
+      };
+      const d = data(16);
+      await fit(mlp(), d, { epochs, batchSize: 8, loss: 'sparseCategoricalCrossentropy', validationData: [d.x, d.y], prune, callbacks: [cb] });
+      // Consecutive repeats as one (a batch per batch, a progress call per evaluation).
+      return events.filter((e, i) => e !== events[i - 1]);
+    };
+    expect(await run(2, { epochs: [1, 2] })).toEqual(['epochEnd 0', 'batch 1', 'prune 1', 'epochEnd 1', 'batch 2', 'prune 2', 'epochEnd 2', 'trainEnd']);
+    // The curve asked for after the last epoch, measured where the callback ended the run: once the callbacks saw that epoch.
+    expect(await run(3, true, 1)).toEqual(['epochEnd 0', 'batch 1', 'epochEnd 1', 'prune 1', 'trainEnd']);
+  });
 });
 
 describe('metrics', () => {
