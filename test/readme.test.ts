@@ -50,6 +50,16 @@ describe('README', () => {
     expect(flags.filter((f) => !new RegExp(`[\\s[|]${f}(?![a-z-])`).test(` ${synopsis}`))).toEqual([]);
   });
 
+  it('Adding a penalty: penx penalties prints the line the README shows for the example module', async () => {
+    const { penx } = await import('./cli/run-penx.ts');
+    const section = readme.slice(readme.indexOf('## Adding a penalty'));
+    const shown = /```sh\nnpx penx penalties (\S+)\n# (.*)\n```/.exec(section);
+    expect(shown).not.toBeNull();
+    const run = await penx('penalties', shown![1]!);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(shown![2]);
+  });
+
   it('names as taking --serve only commands whose --help has it (Scripting)', async () => {
     const { penx } = await import('./cli/run-penx.ts');
     const scripting = readme.slice(readme.indexOf('## Scripting')).replace(/\s+/g, ' ');
