@@ -46,7 +46,7 @@ export {
 } from './errors.ts';
 // The record formats: run, comparison and sweep records, and the marker of a folder this tool wrote.
 export * from './formats/index.ts';
-// Kernels: the training kernels the wasm backend lacks (register them in a browser before training on wasm).
+// Kernels: the training kernels the wasm backend lacks (fit, trainStep and recordWeights register them on wasm).
 export { registerWasmTrainingKernels } from './kernels/index.ts';
 // What a model holds: every weight with its layer, trainability, penalty and constraint, wherever TF.js keeps them.
 export { checkInventory, type Inventory, inventory, type LayerEntry, type WeightEntry } from './model/index.ts';

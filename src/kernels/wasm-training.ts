@@ -38,9 +38,22 @@ function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
 }
 
 /**
- * Register the training kernels above for the wasm backend (once; later calls do nothing): in a
- * browser, after importing `@tensorflow/tfjs-backend-wasm` and before training on wasm
- * (`penalty-explorer/node`'s `selectBackend` does it in Node).
+ * The training kernels when the backend in use is wasm; nothing on any other backend. `fit`,
+ * `trainStep` and `recordWeights` call it first, so a browser page that picked wasm trains a
+ * Conv2D without registering them itself (stock wasm: "Kernel 'Conv2DBackpropFilter' not registered").
+ *
+ * @example
+ * await tf.setBackend('wasm'); useTrainingKernels();   // registered; on 'cpu' or 'webgl' nothing changes
+ */
+export function useTrainingKernels(): void {
+  if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
+}
+
+/**
+ * Register the training kernels above for the wasm backend (once; later calls do nothing). `fit`,
+ * `trainStep` and `recordWeights` do it themselves (`useTrainingKernels`); other training code calls it
+ * in a browser after importing `@tensorflow/tfjs-backend-wasm` (`penalty-explorer/node`'s
+ * `selectBackend` does it in Node).
  *
  * @example
  * import '@tensorflow/tfjs-backend-wasm';

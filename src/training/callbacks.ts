@@ -17,6 +17,7 @@
 
 import { UsageError } from '../errors.ts';
 import { type EpochRecord, type Metrics, RUN_FORMAT, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
+import { useTrainingKernels } from '../kernels/index.ts';
 import { checkInventory, inventory, makersOf } from '../model/index.ts';
 import { checkMonitors, type Monitor, MonitorRun, monitorInfos, type WeightStatistics, weightStatisticsMonitor } from '../monitor/index.ts';
 import { isProximal } from '../penalties/index.ts';
@@ -103,7 +104,8 @@ export interface WeightRecorder extends tf.CustomCallback {
  * metrics `fit` logs (`val_loss`/`val_acc` as the test scores when there is validation data).
  * `trainLoss` is the data loss alone, as in `fit`'s record: each batch's logged loss less the
  * penalties before its update. Stops the run (throws) when TF.js's `model.fit` would drop a penalty
- * (see `checkModelFitPenalties`).
+ * (see `checkModelFitPenalties`). On the wasm backend it registers the training kernels stock wasm
+ * lacks as the run begins (`useTrainingKernels`), so TF.js's `model.fit` trains a Conv2D there too.
  */
 export function recordWeights(model: tf.LayersModel, options: { name?: string; data?: string; monitors?: readonly Monitor[] } = {}): WeightRecorder {
   checkMonitors(options.monitors ?? []);
@@ -120,6 +122,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   const cb = new tf.CustomCallback({
     onTrainBegin: async (logs) => {
       checkModelFitPenalties(model);
+      useTrainingKernels();
       await monitors.trainBegin({ model });
       const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};
       record = {

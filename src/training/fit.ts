@@ -35,6 +35,7 @@
 
 import { DataError, InterruptedError, NonFiniteWeightsError, UsageError } from '../errors.ts';
 import { type EpochRecord, RUN_FORMAT, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
+import { useTrainingKernels } from '../kernels/index.ts';
 import { checkInventory } from '../model/index.ts';
 import {
   checkMonitors,
@@ -395,6 +396,7 @@ export function checkTrainable(model: tf.LayersModel): void {
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
   checkOptionKeys(given, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
+  useTrainingKernels();
   const options = await withBatchSizeOf(data, given);
   checkMonitors(options.monitors ?? []);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
