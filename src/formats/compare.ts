@@ -5,7 +5,7 @@
  * @example
  * { "format": "penalty-explorer/compare@1", "runs": ["none", "l1_1e-4"] }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { folderNameSchema } from './folder.ts';
 import { type RecordFormat, readRecord } from './read.ts';
 

@@ -6,7 +6,7 @@
  * @example
  * { "format": "penalty-explorer/folder@1", "kind": "run", "id": "0b4f…", "created": "2026-11-25T10:00:00.000Z" }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MARKER_FILE = '.penx-folder.jsonl';
 export const FOLDER_FORMAT = 'penalty-explorer/folder@1';

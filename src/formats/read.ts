@@ -8,7 +8,7 @@
  *   JSON ─► an object of a format this version reads? ─► its version's schema ─► upgrade ─► … ─► current schema ─► record
  *                    └─ otherwise, or not fitting a schema ─► RecordFormatError saying where
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { RecordFormatError } from '../errors.ts';
 
 /** An older version of a format: its schema (none: it goes straight into the next one's) and how it becomes the next version. */

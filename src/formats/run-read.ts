@@ -18,7 +18,7 @@
  *         `model.fit` had the penalties in `trainLoss` — taken off here with the epoch's penalty
  *         at its end, the nearest the record holds.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { RecordFormatError } from '../errors.ts';
 import { parseSpec } from '../registry/index.ts';
 import { type RecordFormat, readRecord } from './read.ts';

@@ -9,7 +9,7 @@
  * length) as null, so a `number` field reads null back as NaN; `number | null` fields keep null.
  * Keys the schema does not know are dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RUN_FORMAT } from './run.ts';
 
 const num = z.union([z.number(), z.null()]).transform((x) => x ?? NaN);

@@ -7,7 +7,7 @@
  * { "format": "penalty-explorer/sweep@1", "name": "lambda", "grid": { "penalties": ["l1", "none"], "strengths": [1e-4, 1e-3], "seeds": [1, 2] },
  *   "settings": { "epochs": "40", "batchSize": "128", … }, "runs": [{ "name": "l1_1e-4_seed=1", "penalty": "l1:1e-4", "strength": 1e-4, "seed": 1 }, …] }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { folderNameSchema } from './folder.ts';
 import { type RecordFormat, readRecord } from './read.ts';
 

@@ -234,16 +234,29 @@ export const error: Error = new UsageError('x');
     expect(r.code).toBe(0);
   }, 120_000);
 
-  it('bundles for the browser: the root and ./viz entries (esbuild, platform browser)', () => {
+  it('bundles for the browser: the root and ./viz entries (esbuild, platform browser), without what they do not use of zod', () => {
     write(
       join(project, 'web', 'entry.mjs'),
       `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`,
     );
     const esbuild = join(dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
-    const r = run(esbuild, ['web/entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=web/out.js', '--log-level=error'], project);
+    const r = run(
+      esbuild,
+      ['web/entry.mjs', '--bundle', '--minify', '--platform=browser', '--format=esm', '--outfile=web/out.js', '--metafile=web/meta.json', '--log-level=error'],
+      project,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = readFileSync(join(project, 'web', 'out.js'), 'utf8');
     expect(out).not.toMatch(/from\s*["']node:|require\(["']node:/);
+    // zod's `z` namespace object (`import { z } from 'zod'`) holds all of zod, its error messages in 40-odd languages
+    // too; the library imports `* as z`, so a bundler keeps only what it calls (~360 KB less, minified).
+    const meta = JSON.parse(readFileSync(join(project, 'web', 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+    };
+    const kept = Object.entries(meta.outputs['web/out.js']!.inputs).filter(([, i]) => i.bytesInOutput > 0);
+    const locales = kept.map(([f]) => f).filter((f) => /node_modules\/zod\/.*\/locales\//.test(f));
+    expect(locales.map((f) => f.replace(/^.*\//, ''))).toEqual(['en.js']);
+    console.log(`browser bundle of the root and ./viz entries: ${(out.length / 2 ** 20).toFixed(2)} MB minified`);
   }, 120_000);
 
   it('runs penx, and a user’s TypeScript penalty in a CommonJS (npm init -y) and an ES module project', () => {
