@@ -77,6 +77,7 @@ import {
   validationOf,
 } from './fit-data.ts';
 import { type GradientStrategy, localGradients } from './gradients.ts';
+import { checkModelArgument } from './model-argument.ts';
 import { type LossOption, type MetricsOption, type Objective, objectiveOf } from './objective.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
@@ -395,6 +396,7 @@ export function checkTrainable(model: tf.LayersModel): void {
 
 /** Train `model` on `data` with the project's step; returns the run record. */
 export async function fit(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
+  checkModelArgument(model, 'fit');
   checkOptionKeys(given, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
   useTrainingKernels();
   const options = await withBatchSizeOf(data, given);

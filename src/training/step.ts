@@ -15,6 +15,7 @@ import type { BatchGradients } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 import { batchOf, type Tensors } from './fit-data.ts';
 import { type GradientStrategy, localGradients } from './gradients.ts';
+import { checkModelArgument } from './model-argument.ts';
 import { type LossOption, type Objective, objectiveOf } from './objective.ts';
 
 export interface TrainStepOptions {
@@ -62,6 +63,7 @@ export function accuracyOf(objective: Objective, scores: readonly number[], n: n
  * const { dataLoss, penaltyLoss } = await trainStep(model, opt, xs, ys);
  */
 export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Tensors, y: Tensors, options: TrainStepOptions = {}): Promise<StepResult> {
+  checkModelArgument(model, 'trainStep');
   useTrainingKernels();
   const strategy = options.gradients ?? localGradients;
   const objective = options.objective ?? objectiveOf(model, options.loss);
