@@ -49,6 +49,9 @@ export function useTrainingKernels(): void {
   if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
 }
 
+/** The stock wasm kernels the training kernels wrap: present once `@tensorflow/tfjs-backend-wasm` is imported. */
+const WRAPPED = [tf.BatchMatMul, tf.Conv2D, tf.FusedConv2D, tf.Sum];
+
 /**
  * Register the training kernels above for the wasm backend (once; later calls do nothing). `fit`,
  * `trainStep` and `recordWeights` do it themselves (`useTrainingKernels`); other training code calls it
@@ -62,6 +65,13 @@ export function useTrainingKernels(): void {
  */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
+  // Checked before anything is marked done: called before the wasm backend was imported, it throws
+  // and registers nothing, and a call after the import registers them all.
+  const missing = WRAPPED.filter((name) => tf.getKernel(name, 'wasm') === undefined);
+  if (missing.length)
+    throw new Error(
+      `the wasm backend has no ${missing.join(', ')} kernel${missing.length > 1 ? 's' : ''}: import '@tensorflow/tfjs-backend-wasm' before registering its training kernels`,
+    );
   registered = true;
 
   const stockMatMul = tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc;
