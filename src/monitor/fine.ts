@@ -9,6 +9,7 @@
  */
 import type { FineHistogram } from '../formats/index.ts';
 import { encodeCounts } from '../formats/index.ts';
+import { binOf } from './stats.ts';
 
 /** A fine histogram's grid: `bins` equal bins over [lo, hi] (of w, or of log10|w|). */
 export interface FineGrid {
@@ -25,7 +26,6 @@ export const FINE_LOG: FineGrid = { lo: -10, hi: 2, bins: 240 };
 /** Counts of x(w) in the grid: w itself (`linear`) or log10|w| (`log10abs`, where w = 0 has no x). */
 function tally(parts: readonly ArrayLike<number>[], grid: FineGrid, scale: FineHistogram['scale']): FineHistogram {
   const counts = new Float64Array(grid.bins);
-  const perUnit = grid.bins / (grid.hi - grid.lo);
   let [below, above, zeros, count] = [0, 0, 0, 0];
   for (const part of parts) {
     for (let i = 0; i < part.length; i++) {
@@ -35,7 +35,7 @@ function tally(parts: readonly ArrayLike<number>[], grid: FineGrid, scale: FineH
       const x = scale === 'linear' ? v : v === 0 ? NaN : Math.log10(Math.abs(v));
       if (x < grid.lo) below++;
       else if (x > grid.hi) above++;
-      else if (!Number.isNaN(x)) counts[Math.min(grid.bins - 1, Math.floor((x - grid.lo) * perUnit))]! += 1;
+      else if (!Number.isNaN(x)) counts[binOf(x, grid.lo, grid.hi, grid.bins)]! += 1;
     }
   }
   return { scale, ...grid, counts: encodeCounts(counts), below, above, zeros, count };

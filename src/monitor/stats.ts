@@ -11,6 +11,23 @@ export const HIST_LO = -1;
 export const HIST_HI = 1;
 
 /**
+ * The bin of x (lo ≤ x ≤ hi) among `bins` equal bins over [lo, hi], the top edge in the last bin:
+ * ⌊x·k⌋ + o with k = bins / (hi − lo) and o = −lo·k when o is a whole number (both grids here:
+ * k = 50 or 250, o = 50 or 500; x·k of a float32 x has no rounding, so the bin is exact), else
+ * ⌊(x − lo)·k⌋. Subtracting lo first would round a tiny negative x away (−1e-20 + 1 = 1), into the
+ * bin above 0.
+ *
+ * @example
+ * binOf(-1e-20, -1, 1, 100)   // 49, the bin [−0.02, 0)
+ * binOf(1, -1, 1, 100)        // 99
+ */
+export function binOf(x: number, lo: number, hi: number, bins: number): number {
+  const k = bins / (hi - lo);
+  const o = -lo * k;
+  return Math.min(bins - 1, Number.isInteger(o) ? Math.floor(x * k) + o : Math.floor((x - lo) * k));
+}
+
+/**
  * The histogram of all the values of `parts` together, as a density over `bins` equal bins of
  * [lo, hi] (the top edge belongs to the last bin), with the counts below lo, above hi and exactly
  * at 0 (those also counted in their bin).
@@ -34,7 +51,7 @@ export function histogram(parts: readonly ArrayLike<number>[], bins = HIST_BINS,
       if (v === 0) zeros++;
       if (v < lo) below++;
       else if (v > hi) above++;
-      else counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
+      else counts[binOf(v, lo, hi, bins)]! += 1;
     }
   }
   const density = Array.from(counts, (c) => (count === 0 ? 0 : c / (count * width)));
