@@ -5,7 +5,7 @@
  *
  *   Monitor: onTrainBegin ─► onBatchEnd (a value kept per batch) ─► onEpochEnd (the section) ─► the record
  *   defaults: weightStatistics ─► snapshot.ts: per weight, layer and all together ─► stats.ts, fine.ts,
- *             percentiles.ts, norms.ts; batchLosses; batchNorms (with trackNorms 'batch')
+ *             percentiles.ts, norms.ts, penalty-sums.ts (λ·penalty in float64); batchLosses; batchNorms (with trackNorms 'batch')
  *   pruning: prune.ts (the k % smallest |w| to 0), sparse.ts (CSR / COO sizes and encodings)
  */
 

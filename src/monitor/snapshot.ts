@@ -10,16 +10,17 @@
  *   all trainable weights flattened together ─► one histogram (100 bins over [−1, 1], a density),
  *   sparsity, percentiles; the non-trainable ones the same, apart; Σ penalties = penaltyLoss
  *
- * Every weight is downloaded once, and the penalties in one download. A NaN or infinite weight
+ * Every weight is downloaded once; the penalties are summed in float64 (penalty-sums.ts). A NaN or infinite weight
  * cannot be measured: it stops the snapshot, naming the weight (checkMeasurable).
  */
 
 import { NonFiniteWeightsError } from '../errors.ts';
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
 import { inventory, type WeightEntry, weightKeys } from '../model/index.ts';
-import { tf } from '../tf.ts';
+import type { tf } from '../tf.ts';
 import { fineHistogram, logAbsHistogram } from './fine.ts';
 import { channelLayout, channelNorms, normsOfValues } from './norms.ts';
+import { penaltySums } from './penalty-sums.ts';
 import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { histogram, sparsity } from './stats.ts';
 
@@ -54,14 +55,6 @@ export function checkMeasurable(name: string, values: ArrayLike<number>): void {
       name,
       `weight ${name}: ${bad} of its ${values.length} values are NaN or infinite (the model has diverged), so its histogram, sparsity and norms cannot be measured; lower the learning rate or the penalty`,
     );
-}
-
-/** Each penalised weight's λ·penalty now, in one download. */
-function penaltiesOf(weights: readonly WeightEntry[]): Map<WeightEntry, number> {
-  const penalised = weights.filter((w) => w.regularizer);
-  if (penalised.length === 0) return new Map();
-  const values = tf.tidy(() => tf.stack(penalised.map((w) => w.regularizer!.apply(w.variable.read()))).dataSync());
-  return new Map(penalised.map((w, i) => [w, values[i] ?? NaN]));
 }
 
 interface Part {
@@ -119,14 +112,23 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
 export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Record<string, number>>): WeightStatistics {
   const inv = inventory(model);
   const keys = weightKeys(model);
-  const penalties = penaltiesOf(inv.weights);
+  const downloaded = new Map<tf.LayerVariable, Float32Array>();
+  const valuesOf = (w: WeightEntry): Float32Array => {
+    let values = downloaded.get(w.variable);
+    if (!values) {
+      values = w.variable.read().dataSync() as Float32Array;
+      checkMeasurable(w.name, values);
+      downloaded.set(w.variable, values);
+    }
+    return values;
+  };
+  const penalties = penaltySums(inv.weights, valuesOf);
   const trained: Group[] = [];
   const fixed: Group[] = [];
   const norms: ChannelNorms[] = [];
   for (const entry of inv.layers) {
     const parts = entry.weights.map((w): Part => {
-      const values = w.variable.read().dataSync() as Float32Array;
-      checkMeasurable(w.name, values);
+      const values = valuesOf(w);
       const sorted = sortedValues([values]);
       const penalty = penalties.get(w);
       const stats: WeightStats = {

@@ -89,20 +89,33 @@ export function lossFormula(def: PenaltyDefinition): string {
   return hasTopLevelTerms(def.formula) ? `λ·(${def.formula})` : `λ·${def.formula}`;
 }
 
+/**
+ * φ(w) as `fn` gives it, checked: a tensor of w's shape (the element-wise terms, which the library
+ * sums) or a scalar (the whole-tensor value); a SpecError for anything else.
+ *
+ * @example
+ * penaltyTerms(BUILTIN_PENALTIES.l1, tf.tensor([-2, 3]), {})   // [2, 3]
+ */
+export function penaltyTerms(def: PenaltyDefinition, w: Tensor, params: ParamValues): Tensor {
+  const out = def.fn(w, params);
+  if (!(out instanceof tf.Tensor)) {
+    throw new SpecError(`penalty ${def.name} returned ${typeof out}, not a tensor; return a scalar or a tensor of the weights' shape`);
+  }
+  if (out.rank === 0 || (out.shape.length === w.shape.length && out.shape.every((d, i) => d === w.shape[i]))) return out;
+  throw new SpecError(
+    `penalty ${def.name} returned a tensor of shape [${out.shape}] for weights of shape [${w.shape}]; ` +
+      `return a scalar or an element-wise tensor of the weights' shape`,
+  );
+}
+
+/** `penaltyTerms`' result as the penalty: the element-wise terms summed, a scalar as it is. */
+export function sumOfTerms(terms: Tensor): Scalar {
+  return (terms.rank === 0 ? terms : tf.sum(terms)) as Scalar;
+}
+
 /** The unscaled penalty of `w`: `fn` evaluated, summed when element-wise; a scalar. */
 export function penaltyValue(def: PenaltyDefinition, w: Tensor, params: ParamValues): Scalar {
-  return tf.tidy(() => {
-    const out = def.fn(w, params);
-    if (!(out instanceof tf.Tensor)) {
-      throw new SpecError(`penalty ${def.name} returned ${typeof out}, not a tensor; return a scalar or a tensor of the weights' shape`);
-    }
-    if (out.rank === 0) return out as Scalar;
-    if (out.shape.length === w.shape.length && out.shape.every((d, i) => d === w.shape[i])) return tf.sum(out);
-    throw new SpecError(
-      `penalty ${def.name} returned a tensor of shape [${out.shape}] for weights of shape [${w.shape}]; ` +
-        `return a scalar or an element-wise tensor of the weights' shape`,
-    );
-  });
+  return tf.tidy(() => sumOfTerms(penaltyTerms(def, w, params)));
 }
 
 /**

@@ -18,4 +18,4 @@ export { abs } from './ops.ts';
 export { probePenalty } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 export { isProximal, proximalPenalty, splitProxFlag } from './proximal.ts';
-export { PenaltyRegularizer, regularizerClassName } from './regularizer.ts';
+export { isPenalty, PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

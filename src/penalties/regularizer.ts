@@ -15,7 +15,7 @@ import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
 import type { Binding, ParamValues } from '../registry/index.ts';
 import { runUserCode } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
-import { type PenaltyDefinition, penaltyValue, proxValue } from './definition.ts';
+import { type PenaltyDefinition, penaltyTerms, proxValue, sumOfTerms } from './definition.ts';
 
 /** tfjs-layers' Regularizer base class (not exported; `getRegularizer` checks `instanceof` it). */
 const Regularizer = tfjsBaseClass(tf.regularizers.l1());
@@ -53,12 +53,20 @@ export class PenaltyRegularizer extends Regularizer {
 
   /** The penalty of w without the strength (a user's penalty called through `runUserCode`). */
   value(w: Tensor): Scalar {
+    return tf.tidy(() => sumOfTerms(this.terms(w)));
+  }
+
+  /**
+   * φ(w) without the strength, as the penalty gives it (`penaltyTerms`): the element-wise terms
+   * (w's shape) that `value` sums, or the whole value (a scalar); a user's called through `runUserCode`.
+   */
+  terms(w: Tensor): Tensor {
     const def = this.definition;
-    if (def.builtin) return penaltyValue(def, w, this.params);
+    if (def.builtin) return penaltyTerms(def, w, this.params);
     return runUserCode(
       def,
       () => `penalty ${this.spec}`,
-      () => penaltyValue(def, w, this.params),
+      () => penaltyTerms(def, w, this.params),
     );
   }
 
@@ -80,6 +88,11 @@ export class PenaltyRegularizer extends Regularizer {
     return { strength: this.strength, ...this.params };
   }
 }
+
+/** True for this library's regularizers, also when made by another copy of the package (its CommonJS build). */
+export const isPenalty = (r: unknown): r is PenaltyRegularizer =>
+  r instanceof PenaltyRegularizer ||
+  (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string' && 'strength' in r);
 
 /** One TF.js class per penalty name, `penx.<name>`, rebuilt through `fromConfig` when a model loads. */
 export const regularizerClasses = new NamedClasses<typeof PenaltyRegularizer>('penx.', PenaltyRegularizer);

@@ -11,7 +11,7 @@ import { PenxConstraint } from '../constraints/index.ts';
 import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
 import { type Constraint, inventory, type Regularizer, uniqueWeights } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
-import { lossFormula, PenaltyRegularizer, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
+import { isPenalty, lossFormula, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
 import { formatNumber } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
 
@@ -30,10 +30,6 @@ export function modelInfo(model: tf.LayersModel, source?: string): ModelInfo {
   };
 }
 
-/** True for this library's regularizers, also when made by another copy of the package (its CommonJS build). */
-export const isPenalty = (r: unknown): r is PenaltyRegularizer =>
-  r instanceof PenaltyRegularizer ||
-  (typeof r === 'object' && r !== null && 'definition' in r && typeof (r as { spec?: unknown }).spec === 'string' && 'strength' in r);
 /** True for this library's constraints, likewise. */
 export const isPenxConstraint = (c: unknown): c is PenxConstraint =>
   c instanceof PenxConstraint ||
