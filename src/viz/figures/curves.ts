@@ -12,6 +12,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
+import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
@@ -65,7 +66,10 @@ function batchSeriesOf(run: RunRecord): BatchSeries {
 
 /** `k` consecutive batches to a band: the smallest k that keeps every series within `max` points. */
 export function batchesPerBand(runs: readonly RunRecord[], max: number): number {
-  const longest = Math.max(0, ...runs.flatMap((run) => Object.values(batchSeriesOf(run)).map((points) => points.length)));
+  const longest = maxOf(
+    runs.flatMap((run) => Object.values(batchSeriesOf(run)).map((points) => points.length)),
+    0,
+  );
   return Math.max(1, Math.ceil(longest / max));
 }
 
@@ -94,7 +98,7 @@ function rowsOf(run: RunRecord, label: string, smoothing: number, k: number): Ro
       const raw = points.slice(start, end + 1).map((p) => p.v);
       const x = (points[end] as { x: number }).x;
       if (k === 1) add(metric, x, raw[0] as number, 'batch');
-      else add(metric, x, Math.min(...raw), 'batch', Math.max(...raw));
+      else add(metric, x, minOf(raw), 'batch', maxOf(raw));
       add(metric, x, s[end] as number, 'smoothed');
     }
   }

@@ -4,6 +4,7 @@
  */
 
 import { type Histogram, type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
+import { maxOf, minOf } from './extent.ts';
 import { grouped } from './format.ts';
 
 /** One histogram bar: the bin [x0, x1) and its density. */
@@ -62,16 +63,19 @@ export function lastEpoch(run: RunRecord): number {
 
 /** The x range shared by histograms (the widest [lo, hi] among them). */
 export function weightRange(hs: readonly Histogram[]): [number, number] {
-  return [Math.min(...hs.map((h) => h.lo)), Math.max(...hs.map((h) => h.hi))];
+  return [minOf(hs.map((h) => h.lo)), maxOf(hs.map((h) => h.hi))];
 }
 
 /** The largest density among histograms (for a shared y axis). */
 export function maxDensity(hs: readonly Histogram[]): number {
-  return Math.max(0, ...hs.map((h) => Math.max(0, ...h.density)));
+  return maxOf(
+    hs.map((h) => maxOf(h.density, 0)),
+    0,
+  );
 }
 
 /** The density of a single weight in one bin: the smallest non-zero density the histograms can show. */
 export function oneWeightDensity(hs: readonly Histogram[]): number {
   const one = hs.map((h) => h.density.length / ((h.hi - h.lo) * Math.max(1, h.count)));
-  return one.length ? Math.min(...one) : 1e-3;
+  return one.length ? minOf(one) : 1e-3;
 }

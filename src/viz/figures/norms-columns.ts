@@ -9,6 +9,7 @@
  *   bins ─► per layer: bars, outline, bound rules and notes of every row ─► a row-faceted column
  */
 import { type RunRecord, snapshots } from '../../formats/index.ts';
+import { maxOf } from './extent.ts';
 import { indexFacet } from './facets.ts';
 import { niceMax } from './histogram-scale.ts';
 import { normAxisX, normCellLayers, shareEncoding } from './norms-cell.ts';
@@ -62,10 +63,12 @@ export function layerNormLimits(rows: readonly NormsRow[], options: NormLimitOpt
     (layer) =>
       options.xMax ??
       niceMax(
-        Math.max(
+        maxOf(
+          [
+            ...rows.flatMap((r) => [r.epoch, r.outline].flatMap((e) => normsAt(r.run, e, layer)?.norms ?? []).filter(Number.isFinite)),
+            ...rows.flatMap((r) => layerRules(r.run, layer).map((b) => b.bound * 1.05)),
+          ],
           0,
-          ...rows.flatMap((r) => [r.epoch, r.outline].flatMap((e) => normsAt(r.run, e, layer)?.norms ?? []).filter(Number.isFinite)),
-          ...rows.flatMap((r) => layerRules(r.run, layer).map((b) => b.bound * 1.05)),
         ),
       ),
   );
@@ -77,7 +80,7 @@ export function layerNormLimits(rows: readonly NormsRow[], options: NormLimitOpt
       }),
     ),
   );
-  return { layers, xMax, yMax: options.yMax ?? Math.min(1, niceMax(1.1 * Math.max(0, ...shares))) };
+  return { layers, xMax, yMax: options.yMax ?? Math.min(1, niceMax(1.1 * maxOf(shares, 0))) };
 }
 
 /** A histogram's bins as the points of a step line: each bin's left edge, and the last bin's right edge. */

@@ -18,6 +18,7 @@ import {
 } from '../../formats/index.ts';
 import { spreadEpochs } from './compare-histograms.ts';
 import { NON_TRAINABLE } from './data.ts';
+import { maxOf, minOf } from './extent.ts';
 import { indexFacet } from './facets.ts';
 import { shortPercent } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
@@ -201,10 +202,10 @@ export function normsLimits(runs: readonly RunRecord[], options: NormLimitOption
   );
   const norms = shown.flatMap((ls) => ls.map((l) => l.norms));
   const bounds = runs.flatMap((run) => normLayers([run]).flatMap((layer) => boundRules(layerBounds(run.config, layer)).map((r) => r.bound * 1.05)));
-  const xMax = options.xMax ?? niceMax(Math.max(0, ...norms.flatMap((ns) => ns.filter(Number.isFinite)), ...bounds));
+  const xMax = options.xMax ?? niceMax(maxOf([...norms.flatMap((ns) => ns.filter(Number.isFinite)), ...bounds], 0));
   const shares = norms.flatMap((ns) => normBins(ns, xMax, options.bins).rows.map((r) => r.share));
   // 10% headroom above the tallest bar, for the cells' notes.
-  return { xMax, yMax: options.yMax ?? Math.min(1, niceMax(1.1 * Math.max(0, ...shares))) };
+  return { xMax, yMax: options.yMax ?? Math.min(1, niceMax(1.1 * maxOf(shares, 0))) };
 }
 
 /** The epochs a norms grid shows: all when few, else `most` spread over 0..last (first and last kept). */
@@ -233,9 +234,9 @@ export function normCurve(run: RunRecord, perEpoch = 50): NormCurvePoint[] {
   for (const e of run.epochs) {
     const batches = epochBatchNorms(e);
     if (batches.length) {
-      const first = Math.min(...batches.map((b) => b.batch));
+      const first = minOf(batches.map((b) => b.batch));
       const offset = first === 0 ? 1 : 0;
-      const count = Math.max(...batches.map((b) => b.batch)) + offset;
+      const count = maxOf(batches.map((b) => b.batch)) + offset;
       const step = batches.length / Math.max(1, perEpoch);
       const kept =
         batches.length <= perEpoch

@@ -8,6 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
+import { maxOf } from './extent.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
 import { constraintLines, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
@@ -28,7 +29,7 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
       ),
     ),
   );
-  const top = Math.min(1, niceMax(Math.max(...values.map((v) => v.projected))));
+  const top = Math.min(1, niceMax(maxOf(values.map((v) => v.projected))));
   const constraints = constraintLines(runs, labels, 'any');
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   return {

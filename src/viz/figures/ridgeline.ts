@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { type DensityScale, evenTicks } from './axes.ts';
 import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
+import { maxOf } from './extent.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels } from './format.ts';
 import { stepRows } from './overlay.ts';
@@ -39,7 +40,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   const range = options.range ?? REFERENCE_BINNING.range;
   const hists = runs.map((run) => snapshots(run).map((s) => ({ epoch: s.epoch, h: binnedHistogram(s, options) })));
   const all = hists.flatMap((r) => r.flatMap((e) => (e.h ? e.h.density : [])));
-  const height = ridgeHeight(Math.max(1e-12, ...all), options.scale ?? 'linear', options.overlap);
+  const height = ridgeHeight(maxOf(all, 1e-12), options.scale ?? 'linear', options.overlap);
   const values = hists.flatMap((epochs, col) =>
     epochs.flatMap(({ epoch, h }) =>
       h ? stepRows(h).map((r) => ({ col, epoch, x: r.x, density: r.density, base: epoch, ridge: epoch - height(r.density) })) : [],

@@ -5,6 +5,7 @@
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { type BinningOptions, REFERENCE_BINNING } from './binning.ts';
 import { lastEpoch } from './data.ts';
+import { maxOf } from './extent.ts';
 import { edge } from './format.ts';
 
 /** The selection in words. */
@@ -22,7 +23,7 @@ export function binningText(options: BinningOptions): string {
 
 /** The epoch a figure of several runs shows by default: the last epoch of the longest run. */
 export function defaultEpoch(runs: readonly RunRecord[]): number {
-  return Math.max(0, ...runs.map(lastEpoch));
+  return maxOf(runs.map(lastEpoch), 0);
 }
 
 /** The largest epoch any run reached, and every epoch 0..that. */

@@ -13,6 +13,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { parseSpec } from '../../registry/index.ts';
+import { maxOf, minOf } from './extent.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
 
 /** What a sweep figure plots: the share of |w| < 1e-3, or the test accuracy, after the last epoch. */
@@ -59,7 +60,7 @@ export function sweepCells(runs: readonly RunRecord[], metric: SweepMetric): Swe
   }
   return [...cells.values()].map((c) => {
     const vs = c.values.map((v) => v.value);
-    return { ...c, mean: vs.reduce((s, v) => s + v, 0) / vs.length, lo: Math.min(...vs), hi: Math.max(...vs) };
+    return { ...c, mean: vs.reduce((s, v) => s + v, 0) / vs.length, lo: minOf(vs), hi: maxOf(vs) };
   });
 }
 
@@ -73,7 +74,10 @@ const TEXT: Record<SweepMetric, { title: string; axis: string; what: string }> =
  * sweep drawn before all its runs finished), those cells named: `mean of 2 seeds (1 for l1 at λ=1e-4)`.
  */
 function seedsText(cells: readonly SweepCell[]): string {
-  const most = Math.max(0, ...cells.map((c) => c.values.length));
+  const most = maxOf(
+    cells.map((c) => c.values.length),
+    0,
+  );
   const plural = (n: number) => `${n} seed${n === 1 ? '' : 's'}`;
   const fewer = cells.filter((c) => c.values.length < most);
   const named = fewer.map((c) => `${c.values.length} for ${c.penalty}${c.strength === null ? '' : ` at λ=${c.strength.toExponential()}`}`);
