@@ -4,7 +4,8 @@
  *   GET /                      the page (dashboard-page.ts)
  *   GET /assets/…              its script, style and Vega's browser build — nothing from elsewhere
  *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records
- *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for, compiled to Vega
+ *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for, compiled to Vega; 413 past
+ *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them)
  *   GET /api/csv/ID?…          the numbers of that view as CSV
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
  *   GET /files/PATH            a file under the folder (path traversal refused: 403)
@@ -15,13 +16,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunRecord } from '../formats/index.ts';
 import { penaltyCurves, vegaScript } from '../render/index.ts';
-import { DASHBOARD_SCRIPT, forPage, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
+import { DASHBOARD_SCRIPT, forPage, grouped, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { DASHBOARD_CSP, fail as failWith, type Listening, listen, reply as replyWith, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
+import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
 
 export interface ServeOptions {
@@ -33,6 +35,8 @@ export interface ServeOptions {
   readonly port?: number;
   /** How often run.json files are checked for changes, in ms; default 1000. */
   readonly pollMs?: number;
+  /** The most data rows a view sent to the page may have (`MAX_VIEW_ROWS`, 500 000); a larger one is refused with a message. */
+  readonly maxViewRows?: number;
 }
 
 /** A running dashboard. */
@@ -95,6 +99,16 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
         const spec = await viewOf(url, view[2] as string);
         if (view[1] === 'csv')
           return reply(res, 200, 'text/csv; charset=utf-8', viewCsv(spec), { 'content-disposition': `attachment; filename="${view[2]}.csv"` });
+        const rows = dataRows(spec);
+        const most = options.maxViewRows ?? MAX_VIEW_ROWS;
+        if (rows > most) {
+          const runs = url.searchParams.get('runs')?.split(',').length ?? 0;
+          return fail(
+            res,
+            413,
+            `${view[2]}: ${grouped(rows)} data rows for ${runs} run${runs === 1 ? '' : 's'}, more than the page draws (${grouped(most)}); choose fewer runs or fewer bins (its CSV still downloads)`,
+          );
+        }
         return json(res, await forPage(spec));
       } catch (err) {
         if (err instanceof QueryError || err instanceof RangeError) return fail(res, 400, err.message);
