@@ -1,6 +1,7 @@
 /**
  * The runs under the dashboard's folder, found by walking it for `run.json` (not into
- * `checkpoint/`, hidden folders or node_modules; at most `MAX_DEPTH` levels), each read once per
+ * `checkpoint/`, hidden folders or node_modules; at most `MAX_DEPTH` levels, the folders below named in
+ * `skipped()`), each read once per
  * change (by modification time and size) and checked against the run record's schema. A run
  * whose parent folder has `compare.json` (a comparison) or `sweep.json` (a sweep) belongs to that
  * group, listed in the order its record (read by its format) gives. `signature()` changes whenever a run appears, disappears or
@@ -54,10 +55,12 @@ interface Cached {
   readonly record: RunRecord;
 }
 
-/** A run.json the index could not use, and why. */
+/** A run.json the index could not use, or a folder it did not look into, and why. */
 export interface SkippedRun {
   readonly id: string;
   readonly reason: string;
+  /** What was skipped, as the page names it: `<id>/run.json`, or a folder `<id>/` not looked into. */
+  readonly path: string;
 }
 
 export class RunsIndex {
@@ -78,9 +81,13 @@ export class RunsIndex {
     }
   }
 
+  /** Folders at MAX_DEPTH with folders inside, not looked into (as of the last walk). */
+  private tooDeep: string[] = [];
+
   /** The run folders under the root (relative ids), in a stable order; each real folder once. */
   private folders(): string[] {
     const found: string[] = [];
+    const deep: string[] = [];
     const seen = new Set<string>();
     const walk = (rel: string, depth: number) => {
       const real = this.inside(join(this.root, rel));
@@ -93,18 +100,24 @@ export class RunsIndex {
         return;
       }
       if (names.includes('run.json') && this.inside(join(real, 'run.json'))) found.push(rel);
-      if (depth >= MAX_DEPTH) return;
       for (const name of names.sort()) {
         if (name.startsWith('.') || SKIP.has(name)) continue;
         const child = rel ? posix.join(rel, name) : name;
         try {
-          if (statSync(join(this.root, child)).isDirectory()) walk(child, depth + 1);
+          if (!statSync(join(this.root, child)).isDirectory()) continue;
+          // Said, not silently left out: runs below would be missing from the list.
+          if (depth >= MAX_DEPTH) {
+            deep.push(rel);
+            break;
+          }
+          walk(child, depth + 1);
         } catch {
           /* vanished meanwhile, or a broken link */
         }
       }
     };
     walk('', 0);
+    this.tooDeep = deep;
     return found;
   }
 
@@ -135,10 +148,19 @@ export class RunsIndex {
     }
   }
 
-  /** The run.json files under the root that are not valid run records, and why. */
+  /** The run.json files under the root that are not valid run records, and the folders too deep to look into, with why. */
   skipped(): SkippedRun[] {
     const ids = this.ids();
-    return [...this.invalid.entries()].filter(([id]) => ids.has(id)).map(([id, { reason }]) => ({ id, reason }));
+    return [
+      ...[...this.invalid.entries()]
+        .filter(([id]) => ids.has(id))
+        .map(([id, { reason }]) => ({ id, reason: `not a valid run record: ${reason}`, path: `${id}/run.json` })),
+      ...this.tooDeep.map((id) => ({
+        id,
+        path: `${id}/`,
+        reason: `its folders were not looked into: they are more than ${MAX_DEPTH} levels below the served folder (serve a folder nearer to their runs)`,
+      })),
+    ];
   }
 
   /** The run names of a group folder (its comparison's or sweep's record, read by its format), in its order ([] when it has none that is valid). */

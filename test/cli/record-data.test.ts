@@ -91,7 +91,7 @@ describe('reading a record never imports code', () => {
       expect(runs.status).toBe(200);
       const body = (await runs.json()) as { runs: Array<{ id: string }>; skipped: Array<{ id: string; reason: string }> };
       expect(body.runs.map((r) => r.id).sort()).toEqual(['hostile', 'hostile-spec', 'user']);
-      expect(body.skipped).toEqual([{ id: 'bad', reason: expect.stringMatching(/config\.name/) }]);
+      expect(body.skipped).toEqual([{ id: 'bad', path: 'bad/run.json', reason: expect.stringMatching(/^not a valid run record: .*config\.name/) }]);
     } finally {
       await board.close();
     }

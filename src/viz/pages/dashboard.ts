@@ -126,20 +126,20 @@ function main(): void {
 
   const chosen = () => state.runs.filter((r) => state.selected.includes(r.id));
 
-  /** The run.json files that are not valid records: named, with why, so a bad one is not silently missing. */
-  const skippedList = (skipped: ReadonlyArray<{ id: string; reason: string }>) => {
+  /** The run.json files that are not valid records, and folders not looked into: named, with why, so no run is silently missing. */
+  const skippedList = (skipped: ReadonlyArray<{ id: string; reason: string; path?: string }>) => {
     const box = $('skipped');
     box.textContent = '';
     box.hidden = skipped.length === 0;
     if (!skipped.length) return;
     const head = document.createElement('p');
-    head.textContent = 'Skipped (not a valid run record):';
+    head.textContent = 'Skipped:';
     box.appendChild(head);
     const list = document.createElement('ul');
     for (const s of skipped) {
       const item = document.createElement('li');
       const id = document.createElement('code');
-      id.textContent = `${s.id}/run.json`;
+      id.textContent = s.path ?? `${s.id}/run.json`;
       item.appendChild(id);
       item.appendChild(document.createTextNode(` — ${s.reason}`));
       list.appendChild(item);
