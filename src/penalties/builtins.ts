@@ -9,13 +9,16 @@ import { makePenaltyDefinition, type PenaltyBody, type PenaltyDefinition, penalt
 import { abs } from './ops.ts';
 import { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 
-/** Σ|w|^p with the subgradient 0 at w = 0 (plain autodiff gives 0·∞ = NaN there for p < 1). */
-function sumAbsPow(w: Tensor, p: number): Tensor {
+/**
+ * |w|^p element-wise (the library sums it, so the record sums it in float64), with the
+ * subgradient 0 at w = 0 (plain autodiff gives 0·∞ = NaN there for p < 1).
+ */
+function absPow(w: Tensor, p: number): Tensor {
   const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
     const xt = args[0] as Tensor;
     (args[1] as tf.GradSaveFunc)([xt]);
     return {
-      value: tf.sum(tf.pow(tf.abs(xt), p)),
+      value: tf.pow(tf.abs(xt), p),
       gradFunc: (dy, saved) => {
         const [s] = saved as Tensor[];
         const x0 = s as Tensor;
@@ -75,7 +78,7 @@ const BODIES = {
     formula: 'Σ|w|^p',
     doc: 'General power; gradient p·sign(w)·|w|^(p−1), taken as 0 at w = 0. Example: lp:1e-4,p=3',
     params: { p: { default: 2, above: 0, doc: 'the power' } },
-    fn: (w, { p }) => sumAbsPow(w, p),
+    fn: (w, { p }) => absPow(w, p),
   }),
   deadzone: penaltyBody({
     formula: 'Σ max(0, |w| − a)',

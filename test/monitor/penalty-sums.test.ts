@@ -21,6 +21,7 @@ function recorded(values: Float32Array, reg: Reg, rows = values.length, cols = 1
 
 const l1s = (): Array<[string, Reg]> => [
   ['penalty l1:1', penalty('l1:1')],
+  ['penalty lp:1,p=1', penalty('lp:1,p=1')],
   ["TF.js's L1L2 { l1: 1 }", tf.regularizers.l1({ l1: 1 })],
 ];
 
