@@ -6,6 +6,7 @@
  *   PenaltyExplorerError            something the caller can fix
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
  *   │  ├─ ResumeMismatchError        (a run resumed with other settings than it was started with)
+ *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
  *   │  └─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
  *   │  └─ UserCodeError              or module behind it; a user's function that threw
@@ -95,6 +96,26 @@ export class ResumeMismatchError extends UsageError {
     // A setting left out is undefined, which JSON.stringify gives back as undefined: shown as none.
     const shown = (x: unknown) => JSON.stringify(x) ?? 'none';
     super(`cannot resume ${dir}: its ${key} is ${shown(was)}, this run's is ${shown(now)}; use the same settings, or start it over`);
+  }
+}
+
+/**
+ * A run resumed for fewer epochs than it has finished: training cannot take epochs back, and
+ * keeping the run as it is would say it has `wanted` epochs when it has `finished`.
+ *
+ * @example
+ * new ResumeEpochsError('runs/l1', 3, 1).message
+ * // 'cannot resume runs/l1: it has 3 finished epochs, more than the 1 asked for; nothing was changed; ask for 3 epochs to keep it as it is, or more to train on'
+ */
+export class ResumeEpochsError extends UsageError {
+  constructor(
+    readonly dir: string,
+    readonly finished: number,
+    readonly wanted: number,
+  ) {
+    super(
+      `cannot resume ${dir}: it has ${finished} finished epoch${finished === 1 ? '' : 's'}, more than the ${wanted} asked for; nothing was changed; ask for ${finished} epochs to keep it as it is, or more to train on`,
+    );
   }
 }
 

@@ -38,6 +38,7 @@ export {
   PenaltyExplorerError,
   PruneCurveError,
   RecordFormatError,
+  ResumeEpochsError,
   ResumeMismatchError,
   redactCredentials,
   SpecError,

@@ -59,6 +59,7 @@ export {
   removeLeftovers,
   removeMadeFolders,
   removeOwned,
+  resumeState,
   runFolderState,
   saveCheckpoint,
   writeCompareJson,

@@ -21,6 +21,7 @@ import {
   InterruptedError,
   IOError,
   NotOwnedError,
+  ResumeEpochsError,
   redactCredentials,
   SpecError,
   UsageError,
@@ -99,6 +100,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (err instanceof CheckpointMissingError) {
       say(`penx: error: ${err.message}; --force starts it over, its record replaced`);
+      return 2;
+    }
+    if (err instanceof ResumeEpochsError) {
+      say(`penx: error: ${err.message} (--epochs); --force starts it over, its record replaced`);
       return 2;
     }
     const code = EXIT_CODES.find(([cls]) => err instanceof cls)?.[1];

@@ -8,7 +8,8 @@
  *      resume without one (runFolderState): finished epochs in run.json (the checkpoint removed
  *      once the run was done) kept as they are when none is left to train, refused when one is
  *      (never thrown away); none (killed before its first epoch ended): the run starts over (what
- *      the tool wrote deleted, anything else kept and said)
+ *      the tool wrote deleted, anything else kept and said); more finished epochs than asked
+ *      for: refused (ResumeEpochsError), nothing written
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
@@ -49,7 +50,7 @@ import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
 import { writeRunJson } from './records.ts';
-import { runFolderState } from './run-state.ts';
+import { resumeState } from './run-state.ts';
 
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
@@ -170,7 +171,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     sayKept(folder.kept);
     // What a resume finds (run-state.ts): finished epochs without a checkpoint (removed once the
     // run was done) are kept when no epoch is left to train, refused when one is; never thrown away.
-    const state = folder.resumed ? runFolderState(dir, now.epochs) : undefined;
+    // More finished epochs than asked for are refused.
+    const state = folder.resumed ? resumeState(dir, now.epochs) : undefined;
     if (state?.state === 'done' && (!state.checkpoint || state.record.endedEarly)) {
       checkSameRun(state.record, now, dir, false);
       const why = state.record.endedEarly ? `, ended early by a callback after epoch ${state.record.endedEarly.epoch}` : '';

@@ -39,4 +39,4 @@ export {
   writeRunJson,
   writeSweepJson,
 } from './records.ts';
-export { type RunFolderState, runFolderState } from './run-state.ts';
+export { type RunFolderState, resumeState, runFolderState } from './run-state.ts';

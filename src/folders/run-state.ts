@@ -13,13 +13,16 @@
  * epoch behind: `partial` then counts the checkpoint's epochs, which a resume continues after
  * (and rewrites run.json from, so a run.json that cannot be read is no obstacle there).
  *
+ * A resume asking for fewer epochs than the folder's run has finished (run.json's, or the
+ * checkpoint's when it is ahead) is refused by `resumeState`: training cannot take epochs back.
+ *
  * @example
  * const s = runFolderState('runs/l1', 40);
  * if (s.state === 'done') console.log(s.record.epochs.at(-1)?.testAcc);
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError } from '../errors.ts';
+import { DataError, ResumeEpochsError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { checkpointDir } from './checkpoint.ts';
 import { RUN_JSON, readRunFile, readRunJson } from './records.ts';
@@ -62,4 +65,30 @@ export function runFolderState(dir: string, epochs: number): RunFolderState {
   }
   if (record && recorded > 0) return { state: 'stranded', record };
   return { state: 'new', ...(record ? { record } : {}) };
+}
+
+/**
+ * The epochs the run in `dir` has finished, `s` its state: the most of run.json's and the
+ * checkpoint's (ahead of run.json when killed between writing the two; read here for a done run,
+ * which runFolderState does not read).
+ */
+function finishedEpochs(dir: string, s: RunFolderState): number {
+  const recorded = s.record?.epochs.length ?? 0;
+  if (s.state === 'partial') return Math.max(s.epochs, recorded);
+  const checkpoint = s.state === 'done' && s.checkpoint ? checkpointDir(dir) : undefined;
+  return checkpoint ? Math.max(recorded, readRunFile(join(checkpoint, RUN_JSON)).epochs.length) : recorded;
+}
+
+/**
+ * `runFolderState` of a run to resume for `epochs` epochs; a ResumeEpochsError (nothing read
+ * further, nothing written) when it has finished more than that.
+ *
+ * @example
+ * resumeState('runs/l1', 1)   // throws 'cannot resume runs/l1: it has 3 finished epochs, more than the 1 asked for; …' after a 3-epoch run
+ */
+export function resumeState(dir: string, epochs: number): RunFolderState {
+  const state = runFolderState(dir, epochs);
+  const finished = finishedEpochs(dir, state);
+  if (finished > epochs) throw new ResumeEpochsError(dir, finished, epochs);
+  return state;
 }

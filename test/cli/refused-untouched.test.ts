@@ -199,3 +199,24 @@ describe('a folder named as penx’s own files', () => {
     expect(tree(run)).toEqual(before);
   }, 60_000);
 });
+
+describe('--resume asking for fewer epochs than a run has finished', () => {
+  it('penx train and penx compare: exit 2 naming the epochs, before the backend starts, both folders as they were', async () => {
+    const [t, c] = await Promise.all([
+      penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'two'),
+      penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-two'),
+    ]);
+    expect(t.code, t.stderr).toBe(0);
+    expect(c.code, c.stderr).toBe(0);
+    const before = { run: tree(join(out, 'two')), comparison: tree(join(out, 'cmp-two')) };
+    // Before, both said "resuming after epoch 2", exit 0, and added a session that trained nothing to each run.json.
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'two', '--resume');
+    expect(train.code, train.stderr).toBe(2);
+    expect(train.stderr).toMatch(/cannot resume .*two: it has 2 finished epochs, more than the 1 asked for; nothing was changed; ask for 2 epochs .*--epochs/);
+    expect(train.stderr).not.toMatch(/^backend:/m);
+    const compare = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'cmp-two', '--resume');
+    expect(compare.code, compare.stderr).toBe(2);
+    expect(compare.stderr).toMatch(/cannot resume .*cmp-two\/none: it has 2 finished epochs, more than the 1 asked for/);
+    expect({ run: tree(join(out, 'two')), comparison: tree(join(out, 'cmp-two')) }).toEqual(before);
+  }, 120_000);
+});

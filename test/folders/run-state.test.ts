@@ -80,3 +80,19 @@ describe('a record that is not JSON', () => {
     expect([...message].some((c) => c < ' ')).toBe(false);
   });
 });
+
+describe('resumeState', () => {
+  it('refuses a resume for fewer epochs than run.json or the checkpoint holds; the same number or more is the state as found', async () => {
+    const { ResumeEpochsError } = await import('../../src/errors.ts');
+    const { resumeState } = await import('../../src/folders/index.ts');
+    expect(() => resumeState(runFolder('ahead', 3, 3), 1)).toThrow(ResumeEpochsError);
+    expect(() => resumeState(runFolder('ahead-bare', 3), 2)).toThrow(
+      /it has 3 finished epochs, more than the 2 asked for; nothing was changed; ask for 3 epochs/,
+    );
+    // Killed between the checkpoint and run.json: the checkpoint's epochs count.
+    expect(() => resumeState(runFolder('ahead-between', 1, 2), 1)).toThrow(/it has 2 finished epochs, more than the 1 asked for/);
+    expect(resumeState(runFolder('same', 2, 2), 2)).toMatchObject({ state: 'done' });
+    expect(resumeState(runFolder('more', 2, 2), 4)).toMatchObject({ state: 'partial', epochs: 2 });
+    expect(resumeState(join(root, 'absent-resume'), 2)).toEqual({ state: 'new' });
+  });
+});

@@ -7,8 +7,8 @@
  *   ─► the output folder made
  *   ─► run 1 … run n ─► comparison figures
  *
- * A command refused on its data, its model or its dashboard's port has written nothing (not even the
- * output folder).
+ * A command refused on its data, its model, its dashboard's port, or a resume asking for fewer epochs
+ * than a run finished, has written nothing (not even the output folder).
  */
 import { join } from 'node:path';
 import {
@@ -21,6 +21,7 @@ import {
   makeFolder,
   type RunRecord,
   removeMadeFolders,
+  resumeState,
   UsageError,
   writeCompareJson,
 } from 'penalty-explorer/node';
@@ -38,6 +39,8 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
   // A folder that is not penx's (or of another kind) is refused before any work, untouched.
   if (comparison === undefined) checkFolder(runDir(exp, runs[0]!), 'run', exp);
   else checkFolder(join(exp.out, comparison), 'comparison', exp);
+  // A resume for fewer epochs than a run has finished: refused before the backend starts, nothing written.
+  if (exp.resume) for (const run of runs) resumeState(runDir(exp, run, comparison), exp.epochs);
   return interruptible(async (signal) => {
     const backend = await startBackend(flags);
     // The data and the model are checked before anything is written.
