@@ -220,3 +220,22 @@ describe('--resume asking for fewer epochs than a run has finished', () => {
     expect({ run: tree(join(out, 'two')), comparison: tree(join(out, 'cmp-two')) }).toEqual(before);
   }, 120_000);
 });
+
+describe('penx compare --resume leaving out runs the comparison holds', () => {
+  it('exit 2 naming the runs left out and their penalties, the comparison as it was; adding one is allowed', async () => {
+    const COMPARE = ['compare', '--epochs', '1', ...TINY, '--out', out, '--name', 'cmp-left'];
+    const first = await penx(...COMPARE, '--penalties', 'none,l1:1e-4');
+    expect(first.code, first.stderr).toBe(0);
+    const dir = join(out, 'cmp-left');
+    const before = tree(dir);
+    // Before, exit 0 and compare.json rewritten as ["none"]: the comparison forgot l1_1e-4, its folder still there.
+    const r = await penx(...COMPARE, '--penalties', 'none', '--resume');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cmp-left holds 1 run this comparison leaves out: l1_1e-4 \(l1:1e-4\); nothing was changed; give its penalty too \(--penalties/);
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(dir)).toEqual(before);
+    const more = await penx(...COMPARE, '--penalties', 'none,l1:1e-4,l2:1e-4', '--resume');
+    expect(more.code, more.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8')).runs).toEqual(['none', 'l1_1e-4', 'l2_1e-4']);
+  }, 120_000);
+});

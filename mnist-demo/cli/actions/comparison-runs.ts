@@ -11,7 +11,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson } from 'penalty-explorer/node';
+import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
 
 export interface ComparisonRuns {
   readonly names: readonly string[];
@@ -25,6 +25,34 @@ export function comparisonRuns(dir: string): ComparisonRuns | undefined {
   if (!isToolFolder(dir, 'comparison')) return undefined;
   const names = ownedEntries(dir).filter((n) => isToolFolder(join(dir, n), 'run') && existsSync(join(dir, n, RUN_JSON)));
   return names.length > 0 ? { names, finished: false } : undefined;
+}
+
+/** A run of a comparison as a user gave it: its folder's name and, when its record can be read, its penalty. */
+function runText(dir: string, name: string): string {
+  try {
+    return `${name} (${readRunJson(join(dir, name)).config.penalty})`;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A UsageError when `penx compare --resume` with the runs `names` would leave out runs the
+ * comparison in `dir` holds (compare.json's, or those recorded so far): compare.json would be
+ * written without them, their folders still there. Adding runs is allowed.
+ *
+ * @example
+ * checkNoneLeftOut('runs/compare', ['none'])
+ * // throws '… holds 1 run this comparison leaves out: l1_1e-4 (l1:1e-4); … give its penalty too …'
+ */
+export function checkNoneLeftOut(dir: string, names: readonly string[]): void {
+  const held = comparisonRuns(dir)?.names ?? [];
+  const left = held.filter((n) => !names.includes(n));
+  if (left.length === 0) return;
+  const its = left.length === 1 ? 'its penalty' : 'their penalties';
+  throw new UsageError(
+    `${dir} holds ${runsText(left.length)} this comparison leaves out: ${left.map((n) => runText(dir, n)).join('; ')}; nothing was changed; give ${its} too (--penalties, --optimizers) to keep the comparison whole, another --name for a comparison of these runs alone, or --force to start it over`,
+  );
 }
 
 /** What a command says when it reads a comparison that has not finished. */

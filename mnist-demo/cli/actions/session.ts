@@ -8,7 +8,7 @@
  *   ─► run 1 … run n ─► comparison figures
  *
  * A command refused on its data, its model, its dashboard's port, or a resume asking for fewer epochs
- * than a run finished, has written nothing (not even the output folder).
+ * than a run finished or leaving out runs of its comparison, has written nothing (not even the output folder).
  */
 import { join } from 'node:path';
 import {
@@ -30,6 +30,7 @@ import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
+import { checkNoneLeftOut } from './comparison-runs.ts';
 import { progressCallbacks } from './progress.ts';
 import { dashboardFor, keepServing } from './serve.ts';
 
@@ -39,7 +40,13 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
   // A folder that is not penx's (or of another kind) is refused before any work, untouched.
   if (comparison === undefined) checkFolder(runDir(exp, runs[0]!), 'run', exp);
   else checkFolder(join(exp.out, comparison), 'comparison', exp);
-  // A resume for fewer epochs than a run has finished: refused before the backend starts, nothing written.
+  // A resume for fewer epochs than a run has finished, or leaving out runs of the comparison (its
+  // compare.json would forget them): refused before the backend starts, nothing written.
+  if (exp.resume && comparison !== undefined)
+    checkNoneLeftOut(
+      join(exp.out, comparison),
+      runs.map((r) => r.name),
+    );
   if (exp.resume) for (const run of runs) resumeState(runDir(exp, run, comparison), exp.epochs);
   return interruptible(async (signal) => {
     const backend = await startBackend(flags);
