@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   trainable weights and constraints checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   trainable weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -36,6 +36,7 @@ import type { tf } from '../tf.ts';
 import type { FitData } from '../training/index.ts';
 import {
   checkConstraints,
+  checkDifferentiable,
   checkGradientsOption,
   checkOptionKeys,
   checkTrainable,
@@ -158,6 +159,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   checkTrainable(model);
   checkConstraints(model);
   checkGradientsOption(model, options);
+  checkDifferentiable(model, options.gradients);
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });

@@ -61,6 +61,7 @@ import {
 import { tf } from '../tf.ts';
 import { addScores, type Batch, type BatchScores, sliceBatch } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
+import { checkDifferentiable } from './differentiable.ts';
 import { DivergedError } from './diverged.ts';
 import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
 import {
@@ -418,6 +419,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   if (drawsRandom(model)) checkSeededRandom();
   checkGradientsOption(model, options);
   const strategy = options.gradients ?? localGradients;
+  checkDifferentiable(model, strategy);
   const { optimizer, owned } = optimizerOf(model, options);
   // From here on the tensors `validationSplit` made (and the optimiser fit made) are disposed at the end.
   const { train, validation, made } = splitOf(model, data, options);

@@ -8,6 +8,7 @@
  *   (its config: run-config.ts) ─► callbacks (this library's, TF.js's: tfjs-callbacks.ts)
  *   recordWeights / enforceConstraints (callbacks.ts): the same record with TF.js's own model.fit
  *   pruneCurve (prune-curve.ts): accuracy with the k % smallest |w| set to 0
+ *   checkDifferentiable (differentiable.ts): what TF.js's autodiff cannot train, refused up front
  */
 
 export {
@@ -24,6 +25,7 @@ export {
 } from './batch-math.ts';
 export { checkModelFitPenalties, enforceConstraints, recordWeights, type WeightRecorder } from './callbacks.ts';
 export { applyConstraints, checkConstraints, hasConstraints } from './constraints.ts';
+export { checkDifferentiable } from './differentiable.ts';
 export { DivergedError } from './diverged.ts';
 export { evaluate } from './evaluate.ts';
 export {
