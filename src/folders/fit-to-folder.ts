@@ -17,7 +17,8 @@
  *      checkpoint's record too (with the prune curve measured after its epoch, for a continuation),
  *      and the figures over epochs are drawn as after a last epoch — written once, by the epoch's
  *      callback, when one of TF.js's callbacks stopped it (fit tells the epoch's callbacks); again
- *      once fit returns when one of this library's did (after the epoch was written)
+ *      once fit returns when one of this library's did (after the epoch was written); a stop asked
+ *      meanwhile (its end-of-run prune curve measured to the end) then throws InterruptedError
  *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
  *   ─► the lock released
  *
@@ -29,7 +30,7 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 
-import { CheckpointMissingError, ResumeMismatchError } from '../errors.ts';
+import { CheckpointMissingError, InterruptedError, ResumeMismatchError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { drawRun } from '../render/index.ts';
 import type { tf } from '../tf.ts';
@@ -240,6 +241,9 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
         await updateCheckpointRecord(dir, done);
         if (draw) await drawRun(dir, done);
       }
+      // A stop asked as the run ended (while its end-of-run prune curve was measured): the run is
+      // written whole, then stopped as asked; a resume keeps it as it is.
+      if (done.endedEarly && options.signal?.aborted) throw new InterruptedError(`stopped after the run ended at epoch ${done.epochs.length}`);
       return done;
     });
   } catch (err) {

@@ -15,7 +15,8 @@
  *      get that ended record in their onEpochEnd)
  *   ─► onTrainEnd
  *   `signal` aborted ─► InterruptedError at the next safe point: after the current batch, a prune
- *   evaluation or the epoch's callbacks (never between a step's parts)
+ *   evaluation or the epoch's callbacks (never between a step's parts); the prune curve of a run a
+ *   callback ended is measured to the end (the run ends there anyway: fit returns its record)
  *
  * Callbacks are this library's (`FitCallback`: they get the record) or TF.js's own
  * (`tf.callbacks.earlyStopping`, any `tf.CustomCallback`: they get TF.js's `logs`, `loss`, `acc`,
@@ -534,8 +535,11 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
         ...(batchLosses ? { batchLosses } : {}),
         ...(sections ? { monitors: sections } : {}),
       };
-      /** The prune curve asked for after `epoch`, were `last` the run's last epoch. */
-      const pruned = (last: number) =>
+      /**
+       * The prune curve asked for after `epoch`, were `last` the run's last epoch; a stop asked
+       * meanwhile stops it, unless `toTheEnd` (the curve of a run that ends with this epoch anyway).
+       */
+      const pruned = (last: number, toTheEnd = false) =>
         pruneAfter(
           model,
           epoch,
@@ -545,15 +549,19 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
           async (done, n) => {
             for (const c of ours) await c.onPruneProgress?.({ epoch, done, total: n }, ctx);
             await nextTurn();
-            stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
+            if (!toTheEnd) stopIfAsked(`while measuring the prune curve after epoch ${epoch}`);
           },
         );
       const curve = await pruned(epochs);
       record = { ...record, epochs: [...record.epochs, curve ? { ...entry, prune: curve } : entry] };
-      /** The record ended after this epoch when a callback asked to stop: the curve asked for after the last epoch measured now. */
+      /**
+       * The record ended after this epoch when a callback asked to stop: the curve asked for after
+       * the last epoch measured now, to the end even when a stop is asked meanwhile (else the epoch
+       * would go unwritten, its checkpoint one epoch back, and a resume would train it again).
+       */
       const endIfAsked = async (r: RunRecord): Promise<RunRecord> => {
         if (r.endedEarly || !theirs.stopRequested || epoch >= epochs) return r;
-        const atEnd = curve ? undefined : await pruned(epoch);
+        const atEnd = curve ? undefined : await pruned(epoch, true);
         const ended = atEnd ? [...r.epochs.slice(0, -1), { ...entry, prune: atEnd }] : r.epochs;
         return { ...r, epochs: ended, endedEarly: { epoch, reason: `a callback stopped training after epoch ${epoch} (model.stopTraining)` } };
       };

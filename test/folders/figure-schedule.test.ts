@@ -11,20 +11,14 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fitToFolder, SUMMARY_EVERY_MS } from '../../src/folders/fit-to-folder.ts';
 import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
 import { tf } from '../../src/tf.ts';
+import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-schedule-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-const model = () =>
-  tf.sequential({
-    layers: [
-      tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-    ],
-  });
-const x = tf.randomNormal([32, 3], 0, 1, 'float32', 3);
-const y = tf.argMax(tf.matMul(x, tf.randomNormal([3, 2], 0, 1, 'float32', 4)), 1);
+const model = tinyClassifier;
+const [x, y] = [tinyX, tinyY];
 
 /** TF.js's own callback protocol: a callback setting model.stopTraining after epoch 2 (TF.js counts from 0). */
 const stopAfterEpoch2 = (m: tf.LayersModel) =>
