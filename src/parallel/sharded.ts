@@ -102,13 +102,17 @@ const BATCH_BOUND = new Set(['BatchNormalization']);
 /**
  * The first layer of `model` that cannot be split across shards without changing the result, as
  * `path (Class)`: a BatchNormalization (its training output uses the batch's statistics, and it
- * updates its moving ones), or any trainable layer keeping non-trainable weights of its own (state
- * it may update while training); undefined when there is none.
+ * updates its moving ones), or any layer the model trains keeping weights the model does not train
+ * (state it may update while training); undefined when there is none. Trained is as the model says
+ * (`model.trainableWeights`): a layer of a frozen nested model says it is trainable itself.
  */
 export function batchBoundLayer(model: tf.LayersModel): string | undefined {
+  const trained = new Set(model.trainableWeights);
   for (const { name, layer } of inventory(model).layers)
-    for (const maker of makersOf(layer))
-      if (BATCH_BOUND.has(maker.getClassName()) || (maker.trainable && maker.nonTrainableWeights.length > 0)) return `${name} (${maker.getClassName()})`;
+    for (const maker of makersOf(layer)) {
+      const state = maker.weights.some((w) => trained.has(w)) && maker.weights.some((w) => !trained.has(w));
+      if (BATCH_BOUND.has(maker.getClassName()) || state) return `${name} (${maker.getClassName()})`;
+    }
   return undefined;
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../../src/node.ts';
 import type { GradientStrategy } from '../../src/training/gradients.ts';
 import { relErr } from '../fixtures/parity.ts';
+import { expectShardsMatchOneThread, pretrained, useShardWorkers } from '../fixtures/sharded.ts';
 
 const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11)));
 
@@ -197,11 +198,6 @@ describe('sharded gradients with random layers: seeded per step and shard', () =
 
 describe('sharded gradients of a model with a frozen pretrained layer (wasm, main thread + 1 worker thread)', () => {
   // Pretrained weights, far from any initializer's: the workers must compute with them, not with their own.
-  const pretrained = (shape: number[], k: number) =>
-    tf.tensor(
-      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.7 + k) * 1.5),
-      shape,
-    );
   const make = () => {
     const m = tf.sequential({
       layers: [
@@ -217,15 +213,7 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     return m;
   };
   const batch = () => ({ xs: [tf.randomUniform([10, 5], -1, 1, 'float32', 4)], ys: [tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 2, 1, 0, 0], 'int32'), 3)] });
-  let sharded: ShardedGradients;
-
-  beforeAll(async () => {
-    await selectBackend('wasm', { threads: 2 });
-    const m = make();
-    sharded = await ShardedGradients.start(m, 1);
-    m.dispose();
-  }, 60_000);
-  afterAll(async () => sharded?.close());
+  const workers = useShardWorkers(make, 1);
 
   it('equal the one-thread gradients and scores: the worker computes with the frozen layer’s weights', async () => {
     const { localGradients } = await import('../../src/node.ts');
@@ -233,18 +221,11 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     expect(m.trainableWeights.map((w) => w.originalName)).toEqual(['fz_b/kernel', 'fz_b/bias']);
     const b = batch();
     const objective = objectiveOf(m, 'categoricalCrossentropy', ['accuracy']);
-    const one = await localGradients.gradients(m, b, objective);
-    const split = await sharded.gradients(m, b, objective);
-    expect(Object.keys(split.grads)).toEqual(Object.keys(one.grads));
-    split.scores.forEach((v, i) => expect(Math.abs(v - one.scores[i]!), `score ${i}`).toBeLessThan(1e-5));
-    for (const key of Object.keys(one.grads)) {
-      const [a, s] = [one.grads[key]!.dataSync(), split.grads[key]!.dataSync()];
-      a.forEach((v, i) => expect(Math.abs(v - s[i]!), `${key}[${i}]`).toBeLessThan(1e-5));
-    }
+    await expectShardsMatchOneThread(m, b, workers(), objective);
     const evalOne = await localGradients.evaluate(m, b, objective);
-    const evalSplit = await sharded.evaluate(m, b, objective);
+    const evalSplit = await workers().evaluate(m, b, objective);
     evalSplit.scores.forEach((v, i) => expect(Math.abs(v - evalOne.scores[i]!), `eval score ${i}`).toBeLessThan(1e-5));
-    tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(split.grads)]);
+    tf.dispose([...b.xs, ...b.ys]);
     m.dispose();
   }, 60_000);
 
@@ -289,7 +270,7 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     const m = make();
     m.layers[0]!.trainable = true;
     const b = batch();
-    await expect(sharded.gradients(m, b, objectiveOf(m, 'categoricalCrossentropy'))).rejects.toThrow(/frozen or unfrozen since/);
+    await expect(workers().gradients(m, b, objectiveOf(m, 'categoricalCrossentropy'))).rejects.toThrow(/frozen or unfrozen since/);
     tf.dispose([...b.xs, ...b.ys]);
     m.dispose();
   });
