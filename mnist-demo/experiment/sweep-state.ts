@@ -35,6 +35,20 @@ export function otherSettings(was: SweepRecord | undefined, settings: SweepSetti
   return was && settingsDiffer(before, now);
 }
 
+/**
+ * The runs of the sweep record `was` (its sweep.json) that the grid of `now` leaves out, named:
+ * written over it, sweep.json would forget them while their folders stay; undefined when there is
+ * no record or `now` keeps every run of it (a grid may grow).
+ *
+ * @example
+ * leftOutRuns(readSweepJson('runs/lambda'), record)   // 'l1_0.001_seed=42' when record's grid no longer has λ = 1e-3
+ */
+export function leftOutRuns(was: SweepRecord | undefined, now: SweepRecord): string | undefined {
+  const kept = new Set(now.runs.map((r) => r.name));
+  const left = (was?.runs ?? []).filter((r) => !kept.has(r.name));
+  return left.length > 0 ? left.map((r) => r.name).join(', ') : undefined;
+}
+
 /** `otherSettings` of the sweep record in the folder `dir` (read only). */
 export function otherSettingsIn(dir: string, settings: SweepSettings): string | undefined {
   return otherSettings(readSweepJson(dir), settings);

@@ -239,3 +239,19 @@ describe('penx compare --resume leaving out runs the comparison holds', () => {
     expect(JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8')).runs).toEqual(['none', 'l1_1e-4', 'l2_1e-4']);
   }, 120_000);
 });
+
+describe('penx sweep leaving out runs the sweep folder holds', () => {
+  it('exit 2 naming the runs left out, the sweep as it was (sweep.json forgot them, their folders still there)', async () => {
+    const grid = ['sweep', '--penalties', 'l1', '--seeds', '1', '--epochs', '1', ...TINY, '--jobs', '1', '--out', out, '--name', 'sw-left'];
+    const first = await penx(...grid, '--strengths', '1e-4,1e-3');
+    expect(first.code, first.stderr).toBe(0);
+    const dir = join(out, 'sw-left');
+    const before = tree(dir);
+    const r = await penx(...grid, '--strengths', '1e-4');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /sw-left holds a sweep with runs this grid leaves out \(l1_0\.001_seed=1\); nothing was written; give their penalties, strengths and seeds too/,
+    );
+    expect(tree(dir)).toEqual(before);
+  }, 120_000);
+});

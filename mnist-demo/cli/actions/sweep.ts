@@ -38,7 +38,7 @@ import { checkedData } from '../../experiment/run.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
-import { otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
+import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
@@ -170,7 +170,7 @@ export async function sweep(flags: SweepFlags): Promise<number> {
 }
 
 /**
- * Take the sweep folder: new, the same sweep again (its grid may grow), or with --force started
+ * Take the sweep folder: new, the same sweep again (its grid may grow, not leave runs out), or with --force started
  * over (what the tool wrote in it deleted, anything else kept and said). A folder that is not a
  * sweep of this tool's is refused untouched. Returns the function that stops listing what is written in it.
  */
@@ -187,6 +187,11 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
       if (!was) throw new IOError(`${dir} holds no sweep record (no sweep.json); give the sweep another --name, or --force to start it over`);
       const why = otherSettings(was, record.settings);
       if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); give this one another --name, or --force to start it over`);
+      const left = leftOutRuns(was, record);
+      if (left)
+        throw new UsageError(
+          `${dir} holds a sweep with runs this grid leaves out (${left}); nothing was written; give their penalties, strengths and seeds too (a grid may grow), another --name, or --force to start it over`,
+        );
     }
   }
   const stop = openFolder(dir, 'sweep');
