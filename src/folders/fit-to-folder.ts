@@ -137,17 +137,20 @@ function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true
     );
 }
 
-/** The checkpoint's record after its settings are compared with this run's; notes a change of threads. */
+/** The checkpoint's record after its settings are compared with this run's, with this session when it trains an epoch; notes a change of threads. */
 function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
   const was = checkpoint.run;
   checkSameRun(was, now, options.dir);
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
-  if (last.threads !== now.threads || last.parallel !== now.parallel) {
+  const trains = was.epochs.length < now.epochs;
+  if (trains && (last.threads !== now.threads || last.parallel !== now.parallel)) {
     options.onNote?.(
       `resuming on ${now.threads} thread(s) (${now.parallel ?? 'one'}) where the run used ${last.threads} (${last.parallel ?? 'one'}): sums are taken in another order, so the weights will differ slightly from an uninterrupted run`,
     );
   }
-  const sessions = [...(was.sessions ?? [sessionOf(was.config, 0)]), sessionOf(now, was.epochs.length)];
+  const before = was.sessions ?? [sessionOf(was.config, 0)];
+  // A session says where epochs were trained: none when every epoch is done (only the folder brought in line).
+  const sessions = trains ? [...before, sessionOf(now, was.epochs.length)] : before;
   return { ...was, sessions };
 }
 
