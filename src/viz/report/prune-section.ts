@@ -14,7 +14,7 @@ import { esc, inlineScript, jsonScript, table } from './html.ts';
 const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
 
 /** Renders the spec in `#penx-prune-spec` into `#prune-curve` once the page (and Vega) has loaded. */
-const DRAW = `document.addEventListener('DOMContentLoaded', function () {
+export const PRUNE_SCRIPT = `document.addEventListener('DOMContentLoaded', function () {
   var spec = JSON.parse(document.getElementById('penx-prune-spec').textContent);
   new vega.View(vega.parse(spec), { renderer: 'svg', container: '#prune-curve', hover: true }).runAsync();
 });`;
@@ -62,7 +62,7 @@ export async function pruneSection(runs: readonly RunRecord[]): Promise<string> 
     '<div class="chart" id="prune-curve"></div>',
     `<div class="tables">${tables.join('\n')}</div>`,
     jsonScript('penx-prune-spec', spec),
-    inlineScript(DRAW),
+    inlineScript(PRUNE_SCRIPT),
     '</section>',
   ].join('\n');
 }

@@ -1,22 +1,24 @@
 /**
  * One self-contained HTML page for a run (`penx train`) or a set of runs (`penx compare`): Vega's
  * own script, the data and the precompiled Vega specs are all inline (the page model and specs
- * packed: gzip, base64), so the page works offline
- * from a file. Controls: `#epoch` (slider), `scale` radios (linear/log), `#layer` (all or one
- * layer); `#title` (and `.run-title` per run when several) follow the selected epoch, as does the
- * `#norms` section (channel-norm histograms, when the runs recorded norms).
+ * packed: gzip, base64), so the page works offline from a file; its content security policy
+ * (pageCsp) runs its own scripts only and loads nothing from anywhere, whatever the records'
+ * strings or a user monitor's view spec say. Controls: `#epoch` (slider), `scale` radios
+ * (linear/log), `#layer` (all or one layer); `#title` (and `.run-title` per run when several)
+ * follow the selected epoch, as does the `#norms` section (channel-norm histograms, when the runs
+ * recorded norms).
  */
 
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels } from '../figures/index.ts';
 import { reportSpecs } from './chart-specs.ts';
-import { esc, inlineScript, jsonScript, packedJsonScript } from './html.ts';
+import { esc, inlineScript, jsonScript, packedJsonScript, pageCsp } from './html.ts';
 import { normsSection } from './norms-section.ts';
 import { numbersCsv, numbersSection } from './numbers-table.ts';
 import { ALL_LAYERS, type PageModel, pageModel } from './page-model.ts';
 import { REPORT_SCRIPT } from './page-scripts.ts';
 import { PAGE_STYLE } from './page-style.ts';
-import { pruneSection } from './prune-section.ts';
+import { PRUNE_SCRIPT, pruneSection } from './prune-section.ts';
 import { viewsSection } from './views-section.ts';
 import type { ReportPenalties } from './views-specs.ts';
 
@@ -92,6 +94,7 @@ export async function reportHtml(runs: RunRecord[], options: ReportOptions): Pro
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(await pageCsp([options.vegaScript, REPORT_SCRIPT, PRUNE_SCRIPT]))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>${PAGE_STYLE}</style>
