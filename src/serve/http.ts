@@ -15,6 +15,13 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
 
+/**
+ * The content security policy of a file served from a folder of runs: data, never a page of the
+ * server's — nothing in it runs (a sandbox: an HTML or SVG file someone put in a run folder cannot
+ * script the dashboard's origin), nothing is loaded for it but its own inline style and images.
+ */
+export const FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";
+
 /** The security headers of every answer, with the page's content security policy. */
 export function securityHeaders(csp: string): Record<string, string> {
   return { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'content-security-policy': csp };

@@ -8,7 +8,7 @@
  *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them)
  *   GET /api/csv/ID?…          the numbers of that view as CSV
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
- *   GET /files/PATH            a file under the folder (path traversal refused: 403)
+ *   GET /files/PATH            a file under the folder (path traversal refused: 403), as data: sandboxed, nothing in it runs
  *
  * Bound to 127.0.0.1 unless a host is given; while bound to loopback, requests whose Host header
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
@@ -19,7 +19,7 @@ import { penaltyCurves, vegaScript } from '../render/index.ts';
 import { DASHBOARD_SCRIPT, forPage, grouped, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
-import { DASHBOARD_CSP, fail as failWith, type Listening, listen, reply as replyWith, securityHeaders } from './http.ts';
+import { DASHBOARD_CSP, FILE_CSP, fail as failWith, type Listening, listen, reply as replyWith, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
@@ -43,6 +43,7 @@ export interface ServeOptions {
 export type Dashboard = Listening;
 
 const SECURITY_HEADERS = securityHeaders(DASHBOARD_CSP);
+const FILE_HEADERS = securityHeaders(FILE_CSP);
 const reply = (res: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}) =>
   replyWith(res, status, type, body, { ...SECURITY_HEADERS, ...extra });
 const json = (res: ServerResponse, value: unknown, status = 200) => reply(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
@@ -118,7 +119,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path.startsWith('/files/')) {
       const rel = insideRoot(root, path.slice('/files/'.length));
       if (rel === undefined) return fail(res, 403, 'outside the served folder');
-      return sendFile(req, res, root, rel, SECURITY_HEADERS);
+      return sendFile(req, res, root, rel, FILE_HEADERS);
     }
     fail(res, 404, 'not found');
   };
