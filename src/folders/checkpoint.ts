@@ -5,12 +5,11 @@
  * the saved values to the variables directly (not `setWeights`, which would re-apply constraints);
  * a checkpoint whose files do not restore into the model (damaged, or another model's) is a DataError.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, PenaltyExplorerError, UsageError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { readRunRecord } from '../formats/index.ts';
-import { completeDir, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
+import { completeDir, readRegularFile, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { tf } from '../tf.ts';
 
@@ -50,7 +49,7 @@ export interface Checkpoint {
 }
 
 async function readArrayBuffer(path: string): Promise<ArrayBuffer> {
-  const b = await readFile(path);
+  const b = readRegularFile(path);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
@@ -68,11 +67,11 @@ interface Saved {
 }
 
 async function readSaved(dir: string): Promise<Saved> {
-  const modelJson = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8')) as {
+  const modelJson = JSON.parse(readRegularFile(join(dir, 'model', 'model.json')).toString('utf8')) as {
     weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
   };
   const specs = modelJson.weightsManifest.flatMap((m) => m.weights);
-  const optSpecs = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
+  const optSpecs = JSON.parse(readRegularFile(join(dir, 'optimizer.json')).toString('utf8')) as tf.io.WeightsManifestEntry[];
   const modelBytes = await readArrayBuffer(join(dir, 'model', 'weights.bin'));
   const optBytes = await readArrayBuffer(join(dir, 'optimizer.bin'));
   const weights = tf.io.decodeWeights(modelBytes, specs);
@@ -108,7 +107,7 @@ async function asDataError<T>(dir: string, work: () => Promise<T>): Promise<T> {
 export async function loadCheckpoint(runDir: string, run?: RunRecord): Promise<Checkpoint | undefined> {
   const dir = checkpointDir(runDir);
   if (!dir) return undefined;
-  const record = run ?? readRunRecord(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
+  const record = run ?? readRunRecord(JSON.parse(readRegularFile(join(dir, 'run.json')).toString('utf8')));
   let saved: Saved | undefined = await asDataError(dir, () => readSaved(dir));
   /** The decoded tensors, handed over once. */
   const take = (): Saved => {

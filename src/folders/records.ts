@@ -1,10 +1,10 @@
 /**
  * The records of run folders on disk (Node only): `run.json`, `compare.json` and `sweep.json`,
  * read through their formats' readers (checked, older versions upgraded; reading imports no code)
- * and written atomically. A file that is missing, is not JSON or does not fit its format is a
- * DataError naming the file and why.
+ * and written atomically. A file that is missing, is not a regular file (a FIFO would block the
+ * read for ever), is not JSON or does not fit its format is a DataError naming the file and why.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, RecordFormatError } from '../errors.ts';
 import {
@@ -19,7 +19,7 @@ import {
   SWEEP_JSON,
   type SweepRecord,
 } from '../formats/index.ts';
-import { writeFileAtomic } from '../io/index.ts';
+import { NotRegularFileError, readRegularFile, writeFileAtomic } from '../io/index.ts';
 
 export const RUN_JSON = 'run.json';
 
@@ -39,8 +39,9 @@ function oneLine(text: string): string {
 function readJsonRecord<T>(path: string, what: string, read: (json: unknown) => T): T {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readRegularFile(path).toString('utf8'));
   } catch (err) {
+    if (err instanceof NotRegularFileError) throw err;
     throw new DataError(`${path}: cannot be read as a ${what} (${oneLine((err as Error).message)})`);
   }
   try {

@@ -16,12 +16,13 @@
  * they are: TF.js loads them itself. With `dropUnknown`, `loadModel` leaves out the regularizers and
  * constraints whose classes this process does not know (a user's, its module not imported).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, SpecError } from '../errors.ts';
 import { applyTrainable, completeTopology } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { replaceDirAtomic } from './atomic.ts';
+import { readRegularFile } from './read-file.ts';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -171,7 +172,7 @@ export interface LoadModelOptions {
 
 /** Load a model saved by `saveModel` (portable or not: a portable one gets its penalties and constraints back) or by TF.js. */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
-  const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as {
+  const json = JSON.parse(readRegularFile(join(dir, MODEL_JSON)).toString('utf8')) as {
     modelTopology: object;
     weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
     userDefinedMetadata?: Record<string, { format?: string; replaced?: PortableEntry[] } | undefined>;
@@ -187,7 +188,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     dropUnknownControls(json.modelTopology, dropped);
     if (dropped.size) options.dropUnknown([...dropped]);
   }
-  const bytes = await readFile(join(dir, WEIGHTS_BIN));
+  const bytes = readRegularFile(join(dir, WEIGHTS_BIN));
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const weightSpecs = json.weightsManifest.flatMap((m) => m.weights);
   try {

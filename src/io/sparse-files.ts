@@ -3,12 +3,12 @@
  * `weights.sparse.json` (its small index: per tensor its name, shape, encoding, non-zeros, offset,
  * bytes and index widths). Reading gives the weights back bit for bit.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
 import { decodeSparse, encodeSparse, type NamedWeights, type SparseIndex } from '../monitor/index.ts';
 import { tf } from '../tf.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { readRegularFile } from './read-file.ts';
 
 export const SPARSE_BIN = 'weights.sparse.bin';
 export const SPARSE_JSON = 'weights.sparse.json';
@@ -31,8 +31,8 @@ export async function readSparseWeights(dir: string): Promise<NamedWeights[]> {
   let index: SparseIndex;
   let bytes: Buffer;
   try {
-    index = JSON.parse(await readFile(join(dir, SPARSE_JSON), 'utf8')) as SparseIndex;
-    bytes = await readFile(join(dir, SPARSE_BIN));
+    index = JSON.parse(readRegularFile(join(dir, SPARSE_JSON)).toString('utf8')) as SparseIndex;
+    bytes = readRegularFile(join(dir, SPARSE_BIN));
   } catch (err) {
     throw new DataError(`${dir}: cannot read a sparse export (${SPARSE_JSON} + ${SPARSE_BIN}): ${(err as Error).message}`);
   }

@@ -12,10 +12,11 @@
  * second time (a link loop, or a link to a folder inside) is not listed again. A run.json that is
  * not a valid record is skipped and named (`skipped()`), never half-used.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { RecordFormatError } from '../errors.ts';
 import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON } from '../formats/index.ts';
+import { NotRegularFileError, readRegularFile } from '../io/index.ts';
 import { NON_TRAINABLE } from '../viz/index.ts';
 
 const MAX_DEPTH = 4;
@@ -132,14 +133,14 @@ export class RunsIndex {
       const hit = this.cache.get(id);
       if (hit?.stamp === stamp) return hit.record;
       if (this.invalid.get(id)?.stamp === stamp) return undefined;
-      const record = readRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+      const record = readRunRecord(JSON.parse(readRegularFile(file).toString('utf8')));
       this.cache.set(id, { stamp, modified: Math.round(st.mtimeMs), record });
       this.invalid.delete(id);
       return record;
     } catch (err) {
-      // Valid JSON that is not a run record: skipped and named. Missing, or caught half-written
+      // Valid JSON that is not a run record, or not a regular file (a FIFO): skipped and named. Missing, or caught half-written
       // by a writer that does not rename (not JSON): the last good copy.
-      if (err instanceof RecordFormatError) {
+      if (err instanceof RecordFormatError || err instanceof NotRegularFileError) {
         this.cache.delete(id);
         this.invalid.set(id, { stamp, reason: err.message });
         return undefined;
@@ -168,7 +169,7 @@ export class RunsIndex {
     for (const [file, runsOf] of GROUPS) {
       try {
         const path = this.inside(join(this.root, rel, file));
-        if (path !== undefined) return runsOf(JSON.parse(readFileSync(path, 'utf8')));
+        if (path !== undefined) return runsOf(JSON.parse(readRegularFile(path).toString('utf8')));
       } catch {
         // not this kind of group, unreadable, or not a valid record
       }
