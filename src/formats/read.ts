@@ -3,9 +3,11 @@
  * parsed JSON: the current version checked against its schema as it is; an older version checked
  * against its own schema (when it has one) and upgraded step by step to the current one. Reading is
  * data only: it never evaluates or imports anything. A record that does not fit is refused with the
- * paths of what is wrong (RecordFormatError), never half-used.
+ * paths of what is wrong (RecordFormatError), never half-used. A record nested deeper than
+ * `MAX_NESTING` (arrays and objects in one another) is refused before any schema sees it: checking
+ * it would run out of stack.
  *
- *   JSON ─► an object of a format this version reads? ─► its version's schema ─► upgrade ─► … ─► current schema ─► record
+ *   JSON ─► an object of a format this version reads, nested ≤ MAX_NESTING? ─► its version's schema ─► upgrade ─► … ─► current schema ─► record
  *                    └─ otherwise, or not fitting a schema ─► RecordFormatError saying where
  */
 import type * as z from 'zod';
@@ -28,6 +30,29 @@ export interface RecordFormat<T> {
   readonly schema: z.ZodType<T, unknown>;
   /** The versions before, newest first, each upgraded to the one before it in this list (the first to the current). */
   readonly older?: readonly OlderVersion[];
+}
+
+/** How deep arrays and objects may be nested in a record; a run record's deepest is a user monitor's view spec, some ten levels. */
+export const MAX_NESTING = 100;
+
+/**
+ * The path of the first place in `json` nested deeper than `most` levels, or undefined when none
+ * is; walked without recursion (a hostile file may nest a million levels).
+ *
+ * @example
+ * tooDeep({ a: [[1]] }, 2)   // 'a[0]' (the object, its list, and the list inside: three levels)
+ */
+function tooDeep(json: unknown, most: number): string | undefined {
+  const isNode = (v: unknown): v is object => v !== null && typeof v === 'object';
+  // Only arrays and objects are stacked (a record's many numbers are passed over), each with its path.
+  const stack: Array<{ value: object; depth: number; path: string }> = isNode(json) ? [{ value: json, depth: 1, path: '' }] : [];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { value, depth, path } = top;
+    if (depth > most) return path || '(the record)';
+    if (Array.isArray(value)) value.forEach((v, i) => isNode(v) && stack.push({ value: v, depth: depth + 1, path: `${path}[${i}]` }));
+    else for (const [k, v] of Object.entries(value)) if (isNode(v)) stack.push({ value: v, depth: depth + 1, path: path ? `${path}.${k}` : k });
+  }
+  return undefined;
 }
 
 /** The first few problems of a failed parse, as `config.name: expected string, got undefined; …`. */
@@ -54,6 +79,11 @@ export function readRecord<T>(format: RecordFormat<T>, json: unknown): T {
   if (given !== format.format && at < 0) {
     const others = older.length ? ` (or ${older.map((v) => v.format).join(', ')})` : '';
     throw new RecordFormatError(`not a penalty-explorer ${format.what}: format ${JSON.stringify(given)}, expected ${format.format}${others}`);
+  }
+  const deep = tooDeep(json, MAX_NESTING);
+  if (deep !== undefined) {
+    const where = deep.length > 60 ? `${deep.slice(0, 60)}…` : deep;
+    throw new RecordFormatError(`not a valid ${String(given)} record: ${where} is nested more than ${MAX_NESTING} levels deep`);
   }
   let record: unknown = json;
   // From the version given up to the current one: each checked by its own schema, then upgraded.

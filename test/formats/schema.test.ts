@@ -43,6 +43,11 @@ describe('the run record schema', () => {
       [{ ...good, config: { ...good.config, epochs: 'forty' } }, /config\.epochs/],
       [{ ...good, format: 'penalty-explorer/run@9' }, /not a penalty-explorer run record: format "penalty-explorer\/run@9"/],
       [[], /not a run record/],
+      // Nested a hundred thousand levels (a hostile file): refused, not a stack overflow.
+      [
+        { ...good, initial: { ...good.initial, monitors: { deep: JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) } } },
+        /initial\.monitors\.deep\[0\]\[0\]\[0\].*… is nested more than 100 levels deep/,
+      ],
     ];
     for (const [json, message] of cases) {
       expect(() => readRunRecord(json)).toThrow(RecordFormatError);
