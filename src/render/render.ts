@@ -90,7 +90,25 @@ function installTextMetrics(vega: Vega): void {
 }
 
 /**
- * A Vega-Lite spec drawn as SVG text, without a browser.
+ * `svg` with every character XML does not allow (C0 controls but tab and line ends, lone
+ * surrogates, U+FFFE, U+FFFF) shown instead: a control as its Unicode picture (ESC ─► ␛), any
+ * other as �. A record's strings reach the figures' text as they are: one with a terminal escape
+ * would make the SVG unreadable (not XML: resvg and browsers refuse it).
+ *
+ * @example
+ * xmlSafe('<text>a\u001b[31m</text>')   // '<text>a␛[31m</text>'
+ */
+export function xmlSafe(svg: string): string {
+  // \p{Cc}: C0 and C1 controls and DEL (XML allows C1, DEL, tab and line ends); \p{Cs}: a lone surrogate (with `u`).
+  return svg.replace(/\p{Cc}|\p{Cs}|[\ufffe\uffff]/gu, (c) => {
+    const code = c.charCodeAt(0);
+    if (code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x7f && code <= 0x9f)) return c;
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : '\ufffd';
+  });
+}
+
+/**
+ * A Vega-Lite spec drawn as SVG text, without a browser, fit to be read as XML (`xmlSafe`).
  *
  * @example
  * writeFileSync('accuracy.svg', await renderSvg(accuracySpec(records)));
@@ -99,7 +117,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vega = await vegaModule();
   const view = new vega.View(vega.parse(await toVega(spec)), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return xmlSafe(await view.toSVG());
   } finally {
     view.finalize();
   }
