@@ -1,5 +1,17 @@
 /** Plain-text tables for the terminal: left-aligned columns, a header and a rule. */
 
+/**
+ * `text` fit to print on a terminal: every control character but the line end written as its
+ * escape, so strings from a record (a run's name, its penalty) cannot move the cursor, erase a
+ * line, recolour or retitle the terminal.
+ *
+ * @example
+ * printable('l1\u001b[2Kfake\n')   // 'l1\\u001b[2Kfake\n'
+ */
+export function printable(text: string): string {
+  return text.replace(/[^\P{Cc}\n]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Columns a text takes on a terminal: combining marks (the hat of m̂) take none. */
 export function displayWidth(text: string): number {
   return [...text.replace(/\p{M}/gu, '')].length;

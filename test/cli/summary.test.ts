@@ -267,6 +267,23 @@ describe('penx summary', () => {
     expect(s.runs[1]!.epochs[0]!.prune?.level).toBe(50);
   });
 
+  it("prints a record's control characters as escapes, in text and JSON: a terminal acts on none", async () => {
+    const run = join(dir, 'escapes');
+    mkdirSync(run);
+    const r = record('l1:1e-4', 1, [0.9]);
+    // Erase the line and write something else; retitle the terminal.
+    const penalty = 'l1:1e-4\u001b[2K\u001b[1Gfake\u001b]0;title\u0007\u009b31m';
+    writeFileSync(join(run, 'run.json'), JSON.stringify({ ...r, config: { ...r.config, penalty } }));
+    for (const args of [[], ['--json']]) {
+      const out = await penx('summary', run, ...args);
+      expect(out.code, out.stderr).toBe(0);
+      expect([...out.stdout].filter((c) => /\p{Cc}/u.test(c) && c !== '\n')).toEqual([]);
+      expect(out.stdout).toContain('l1:1e-4\\u001b[2K\\u001b[1Gfake\\u001b]0;title\\u0007\\u009b31m');
+    }
+    const json = await penx('summary', run, '--json');
+    expect((JSON.parse(json.stdout) as ReturnType<typeof summarize>).runs[0]?.penalty).toBe(penalty);
+  });
+
   it('reads a comparison still training: the runs its manifest lists that are marked runs with a record', async () => {
     const live = join(dir, 'live');
     mkdirSync(live);

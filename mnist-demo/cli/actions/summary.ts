@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
-import { markdownTable, table } from '../table.ts';
+import { markdownTable, printable, table } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 
 export interface SummaryFlags {
@@ -134,5 +134,6 @@ export function summary(dirs: readonly string[], flags: SummaryFlags): void {
         );
   if (gaps.length) throw new UsageError(gaps.map((g) => epochGapText(g, '--epochs')).join('; '));
   const s = summarize(inputs, { epochs, maxDrop });
-  console.log(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop, flags.markdown));
+  // Printable: a record's strings hold no control character a terminal would act on (in JSON, the same value).
+  console.log(printable(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop, flags.markdown)));
 }
