@@ -6,10 +6,11 @@
  */
 import { InterruptedError } from 'penalty-explorer/errors';
 import { type Interruption, interruption } from './interrupts.ts';
+import { printable } from './table.ts';
 
 /** Printed as one JSON document (two-space indentation), for scripts. */
 export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2));
+  console.log(printable(JSON.stringify(value, null, 2)));
 }
 
 /**

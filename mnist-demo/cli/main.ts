@@ -31,6 +31,7 @@ import { addToolCommands } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
 import { continueNote, resumeCommand } from './continue-command.ts';
 import { Interrupts, installInterrupts, STOP_SIGNALS, type StopSignal } from './interrupts.ts';
+import { printable } from './table.ts';
 
 /** The exit code of each class of the library's errors: all of them bad input, said in one message. */
 const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
@@ -67,7 +68,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   installInterrupts(interrupts);
   for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(signal, () => interrupts.onSignal(signal));
-  const say = (line: string) => console.error(redactCredentials(line));
+  // A message may quote a record's strings: printed without the control characters a terminal acts on.
+  const say = (line: string) => console.error(printable(redactCredentials(line)));
   const program = new Command('penx')
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
     .version('0.1.0')

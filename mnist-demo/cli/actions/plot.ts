@@ -43,6 +43,7 @@ import {
 } from 'penalty-explorer/node';
 import { withJson } from '../json.ts';
 import { wholeNumber, wholeNumbers } from '../numbers.ts';
+import { printable } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 import { folderJson } from './run-json.ts';
 
@@ -194,7 +195,7 @@ async function drawTargets({ targets, binning, epochs }: Drawing): Promise<void>
         releases.push(claimed.release);
         await writeRunJson(t.dir, t.record);
         await drawRun(t.dir, t.record, options);
-        console.log(`drew ${t.record.config.name} into ${t.dir}`);
+        console.log(`drew ${printable(t.record.config.name)} into ${t.dir}`);
         continue;
       }
       releases.push(lockOwnFolder(t.dir, t.kind));

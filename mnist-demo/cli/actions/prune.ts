@@ -46,6 +46,7 @@ import {
 import { pruneLevelOf } from '../../experiment/prune-level.ts';
 import { printJson } from '../json.ts';
 import { numberFlag } from '../numbers.ts';
+import { printable } from '../table.ts';
 import { filesWritten } from './run-json.ts';
 
 export interface PruneFlags {
@@ -155,7 +156,7 @@ async function checkpointModel(dir: string): Promise<tf.LayersModel> {
     return await loadModel(dir, {
       dropUnknown: (names) =>
         console.error(
-          `penx prune: the pruned model leaves out ${names.join(', ')} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`,
+          `penx prune: the pruned model leaves out ${printable(names.join(', '))} (a penalty or constraint defined by a module; reading a run never imports code, and inference does not need it)`,
         ),
     });
   } catch (err) {
@@ -205,7 +206,7 @@ async function writePruned(
     return;
   }
   console.log(
-    `${record.config.penalty}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`,
+    `${printable(record.config.penalty)}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`,
   );
   console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${accuracyChange(result.drop)}, at most ${maxDrop} lost)`);
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
