@@ -1,8 +1,8 @@
 /**
  * The rules every server of this tool keeps (the dashboard, the playground):
  *
- *   bound to 127.0.0.1 unless a host is given ─► while on loopback, a request whose Host header names
- *   another host is refused (no DNS rebinding) ─► GET and HEAD only ─► a `..` segment (plain or
+ *   bound to 127.0.0.1 unless a host is given ─► while on loopback (any of 127.0.0.0/8, ::1), a request
+ *   whose Host header names another host is refused (no DNS rebinding) ─► GET and HEAD only ─► a `..` segment (plain or
  *   percent-encoded) refused before the URL parser folds it away ─► every answer with security
  *   headers (nothing loaded from elsewhere) and no caching
  */
@@ -10,6 +10,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** True for an address of this machine's loopback: localhost, 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z). */
+function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(host);
+}
 
 /** The content security policy of the dashboard: Vega evaluates its expressions with Function ('unsafe-eval'). */
 export const DASHBOARD_CSP =
@@ -83,11 +88,13 @@ export async function listen(
   handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void,
 ): Promise<Listening> {
   const host = options.host ?? '127.0.0.1';
-  const loopbackOnly = LOOPBACK.has(host);
+  const loopbackOnly = isLoopback(host);
+  // The names a page of this server is reached by: the loopback names, and the address it is bound to.
+  const ownNames = new Set([...LOOPBACK, host, host.includes(':') ? `[${host}]` : host]);
   const headers = securityHeaders(options.csp);
   const server = createServer((req, res) => {
     const run = async () => {
-      if (loopbackOnly && !LOOPBACK.has(hostName(req.headers.host))) return fail(res, 403, 'this server answers only to its loopback address', headers);
+      if (loopbackOnly && !ownNames.has(hostName(req.headers.host))) return fail(res, 403, 'this server answers only to its loopback address', headers);
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'only GET', headers);
       if (hasDotDot((req.url ?? '/').split('?')[0] ?? '/')) return fail(res, 403, 'outside the served folder', headers);
       await handle(req, res, new URL(req.url ?? '/', 'http://localhost'));

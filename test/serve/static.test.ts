@@ -14,8 +14,11 @@ import { type Listening, serveStatic } from '../../src/node.ts';
 const dir = mkdtempSync(join(tmpdir(), 'penx-static-'));
 let site: Listening;
 
-function raw(path: string, options: { host?: string; method?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const u = new URL(site.url);
+function raw(
+  path: string,
+  options: { host?: string; method?: string; at?: Listening } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const u = new URL((options.at ?? site).url);
   return new Promise((resolve, reject) => {
     const req = request(
       { host: u.hostname, port: u.port, path, method: options.method ?? 'GET', headers: options.host ? { host: options.host } : {} },
@@ -65,6 +68,18 @@ describe('serveStatic', () => {
     expect((await raw('/.secret')).status).toBe(403);
     expect((await raw('/', { host: 'evil.example:80' })).status).toBe(403);
     expect((await raw('/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('on any loopback address (127.0.0.2) answers to its own address and refuses other hosts (no DNS rebinding)', async () => {
+    const other = await serveStatic({ dir, host: '127.0.0.2', port: 0, csp: "default-src 'self'" });
+    try {
+      const own = new URL(other.url).host;
+      expect(own).toMatch(/^127\.0\.0\.2:\d+$/);
+      expect((await raw('/', { at: other, host: own })).status).toBe(200);
+      expect((await raw('/', { at: other, host: `evil.example:${new URL(other.url).port}` })).status).toBe(403);
+    } finally {
+      await other.close();
+    }
   });
 
   it('isolates the page across origins only when asked, on every answer (files and refusals)', async () => {
