@@ -61,6 +61,6 @@ describe('a run.json that is a FIFO', () => {
     });
     const body = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[]; skipped: Array<{ id: string; reason: string }> };
     expect(body.runs).toEqual([]);
-    expect(body.skipped).toEqual([{ id: 'fifo', reason: expect.stringContaining('is a FIFO, not a regular file') }]);
+    expect(body.skipped).toEqual([{ id: 'fifo', path: 'fifo/run.json', reason: expect.stringContaining('is a FIFO, not a regular file') }]);
   });
 });

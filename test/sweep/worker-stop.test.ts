@@ -7,9 +7,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
-import { SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { redisOptions, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
 import { required, testRedis } from './redis.ts';
 
@@ -32,6 +33,10 @@ describe('penx worker stopped while taking a run', () => {
     const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
     const settings = { epochs: '1', trainSize: '128', testSize: '128', batchSize: '64', backend: 'onnxruntime', threads: '1', pruneEpochs: 'none' };
     const record = { format: 'penalty-explorer/sweep@1', name: `stop${process.pid}`, grid, settings, runs: await expandGrid(grid) } as const;
+    // Nothing left on this database by an earlier run of the test (the worker would take that first).
+    const direct = new Redis(redisOptions(url));
+    await direct.flushdb();
+    direct.disconnect();
     const q = await SweepQueue.open(url);
     const lines: string[] = [];
     let stopped: Promise<void> | undefined;
@@ -56,7 +61,7 @@ describe('penx worker stopped while taking a run', () => {
       await stopped;
       const status = await q.status(record);
       expect(status.runs[0]?.state, lines.join('\n')).toBe('waiting');
-      expect(lines).toContain(`put back ${record.name}/l1_1e-4_seed=1: this worker is stopping`);
+      expect(lines, lines.join('\n')).toContain(`put back ${record.name}/l1_1e-4_seed=1: this worker is stopping`);
       expect(existsSync(join(root, record.name, 'l1_1e-4_seed=1', 'run.json'))).toBe(false);
       await q.remove(record);
     } finally {
