@@ -25,6 +25,7 @@ export {
   CHECKPOINT,
   type Checkpoint,
   type ClaimedFolder,
+  checkClaim,
   checkFolder,
   checkOwnFolder,
   checkpointDir,

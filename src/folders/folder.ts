@@ -202,6 +202,20 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
 }
 
 /**
+ * What `claimFolder(dir, policy, kind)` would refuse, found while nothing is written (no folder
+ * made, no lock taken, so a refused folder keeps even its modification time): `checkFolder`'s
+ * refusals, and a folder with content that is neither resumed nor forced (FolderExistsError).
+ * A command calls it before its slow work (the backend, the data).
+ *
+ * @example
+ * checkClaim('runs/l1_1e-4', 'run', { resume: false, force: false })   // throws when runs/l1_1e-4 holds a run
+ */
+export function checkClaim(dir: string, kind: FolderKind, policy: FolderPolicy): void {
+  checkFolder(dir, kind, policy);
+  if (!policy.resume && !policy.force && hasContent(dir)) throw new FolderExistsError(dir, `${kind} folder`);
+}
+
+/**
  * Take `dir` for a folder of `kind`: judged (a folder not the tool's is refused untouched), made,
  * locked, marked, cleaned of the tool's own leftovers; with content it is resumed, emptied of what
  * the tool wrote (force; `kept` says what stays) or refused (FolderExistsError). While claimed,

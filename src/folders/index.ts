@@ -11,6 +11,7 @@ export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpo
 export { type FolderOptions, fitToFolder } from './fit-to-folder.ts';
 export {
   type ClaimedFolder,
+  checkClaim,
   checkFolder,
   checkOwnFolder,
   checkpointHolding,

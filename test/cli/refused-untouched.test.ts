@@ -6,8 +6,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markFolder } from '../../src/folders/owner.ts';
 import { penx, TINY } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
@@ -65,6 +66,31 @@ describe('penx train refused on a late-checked value', () => {
       expect(r.stderr).toMatch(message);
       expect(tree(parent)).toEqual({});
       expect(statSync(parent).mtime).toEqual(stamp);
+    },
+    60_000,
+  );
+});
+
+describe('a folder of penx’s with content, neither --resume nor --force', () => {
+  it.each<[string, (dir: string) => string[], string]>([
+    ['train', (dir) => ['train', '--penalty', 'l1:1e-4', '--out', dirname(dir), '--name', basename(dir)], 'run'],
+    ['train --json', (dir) => ['train', '--penalty', 'l1:1e-4', '--out', dirname(dir), '--name', basename(dir), '--json'], 'run'],
+    ['compare', (dir) => ['compare', '--penalties', 'none', '--out', dirname(dir), '--name', basename(dir)], 'comparison'],
+  ])(
+    '%s: exit 2 before any work (no backend started), the folder as it was, its modification time too (no lock taken)',
+    async (_name, args, kind) => {
+      const dir = kind === 'run' ? join(out, 'run') : userFolder(join(root, 'made', 'cmp'), { 'compare.json': '{}' });
+      if (kind === 'comparison') markFolder(dir, 'comparison');
+      const stamp = new Date('2020-01-01T00:00:00Z');
+      utimesSync(dir, stamp, stamp);
+      const before = tree(dir);
+      const r = await penx(...args(dir), '--epochs', '1', ...TINY);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`penx: error: ${kind} folder ${dir} already exists; use --resume to continue it or --force to start it over`);
+      expect(r.stderr).not.toMatch(/^backend:/m);
+      expect(r.stdout).toBe('');
+      expect(tree(dir)).toEqual(before);
+      expect(statSync(dir).mtime).toEqual(stamp);
     },
     60_000,
   );

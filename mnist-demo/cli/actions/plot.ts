@@ -20,7 +20,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   type ComparisonOptions,
-  checkFolder,
+  checkClaim,
   checkOwnFolder,
   claimFolder,
   type DrawOptions,
@@ -30,8 +30,6 @@ import {
   epochGaps,
   epochGapText,
   FINE_LINEAR,
-  FolderExistsError,
-  hasContent,
   lockOwnFolder,
   parseRange,
   type RunRecord,
@@ -117,8 +115,7 @@ function readTarget(dir: string, out: string | undefined): Target {
  */
 function checkTarget(t: Target): void {
   if (t.kind === 'file') {
-    checkFolder(t.dir, 'run', {});
-    if (hasContent(t.dir)) throw new FolderExistsError(t.dir, 'run folder');
+    checkClaim(t.dir, 'run', {});
     return;
   }
   checkOwnFolder(t.dir, t.kind);

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import {
   type BackendInfo,
-  checkFolder,
+  checkClaim,
   claimFolder,
   drawComparison,
   hasContent,
@@ -37,9 +37,10 @@ import { dashboardFor, keepServing } from './serve.ts';
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
 export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
   if (runs.length === 0) throw new UsageError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
-  // A folder that is not penx's (or of another kind) is refused before any work, untouched.
-  if (comparison === undefined) checkFolder(runDir(exp, runs[0]!), 'run', exp);
-  else checkFolder(join(exp.out, comparison), 'comparison', exp);
+  // A folder that is not penx's (or of another kind), or one with content neither resumed nor
+  // forced, is refused before any work, untouched (not even locked).
+  if (comparison === undefined) checkClaim(runDir(exp, runs[0]!), 'run', exp);
+  else checkClaim(join(exp.out, comparison), 'comparison', exp);
   // A resume for fewer epochs than a run has finished, or leaving out runs of the comparison (its
   // compare.json would forget them): refused before the backend starts, nothing written.
   if (exp.resume && comparison !== undefined)
