@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markFolder } from '../../src/folders/owner.ts';
-import { penx, TINY } from './run-penx.ts';
+import { penx, penxWith, TINY } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-refused-'));
@@ -91,6 +91,39 @@ describe('a folder of penx’s with content, neither --resume nor --force', () =
       expect(r.stdout).toBe('');
       expect(tree(dir)).toEqual(before);
       expect(statSync(dir).mtime).toEqual(stamp);
+    },
+    60_000,
+  );
+});
+
+describe("an empty path ('', as an unset shell variable gives it)", () => {
+  const run = () => join(out, 'run');
+  it.each<[string, () => string[], string]>([
+    ['train --out', () => ['train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', ''], "--out is empty (''); give the folder the runs go in"],
+    ['compare --out', () => ['compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', ''], "--out is empty (''); give the folder the runs go in"],
+    ['sweep --out', () => [...SWEEP.slice(0, -2), '--out', ''], "--out is empty (''); give the folder the runs go in"],
+    ['train --data', () => ['train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--data', ''], "--data is empty (''); give the folder"],
+    ['train --model', () => ['train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--model', ''], "--model is empty (''); give a module"],
+    ['worker --out', () => ['worker', '--queue', 'redis://127.0.0.1:1', '--out', ''], "--out is empty (''); give the shared folder"],
+    ['prune RUN --out', () => ['prune', run(), '--max-drop', '50', '--out', ''], "--out is empty (''); give a folder for the pruned model"],
+    ['prune', () => ['prune', ''], "the run folder is empty (''); give a run folder penx trained"],
+    ['plot', () => ['plot', run(), ''], "a folder given is empty (''); give run folders"],
+    ['summary', () => ['summary', run(), ''], "a folder given is empty (''); give run, comparison or sweep folders"],
+    ['serve', () => ['serve', '', '--port', '0'], "the folder is empty (''); give the folder of your runs"],
+  ])(
+    '%s: exit 2 naming it, nothing made or locked in the current folder or the run',
+    async (_name, args, message) => {
+      const cwd = mkdtempSync(join(root, 'cwd-'));
+      const stamp = new Date('2020-01-01T00:00:00Z');
+      for (const dir of [cwd, run()]) utimesSync(dir, stamp, stamp);
+      const before = tree(run());
+      const r = await penxWith({ cwd }, ...args());
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`penx: error: ${message}`);
+      expect(r.stdout).toBe('');
+      expect(tree(cwd)).toEqual({});
+      expect(tree(run())).toEqual(before);
+      for (const dir of [cwd, run()]) expect(statSync(dir).mtime).toEqual(stamp);
     },
     60_000,
   );

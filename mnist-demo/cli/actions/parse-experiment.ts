@@ -20,6 +20,7 @@ import {
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { portNumber, wholeNumber, wholeNumbers } from '../numbers.ts';
+import { givenPath } from '../paths.ts';
 import { parseControls } from './controls.ts';
 
 function modelSource(text: string | undefined): ModelSource {
@@ -43,6 +44,9 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
   await useQuietCpu();
   if (flags.resume && flags.force) throw new UsageError('--resume and --force contradict each other; give one');
   checkServe(flags);
+  const out = givenPath(flags.out, '--out', 'the folder the runs go in, e.g. figures/runs');
+  givenPath(flags.data, '--data', 'the folder with the four MNIST-format IDX files, or leave --data out for the bundled MNIST');
+  givenPath(flags.model, '--model', 'a module (e.g. ./my-model.ts) or a folder with model.json, or leave --model out for the reference CNN');
   if (flags.name !== undefined) checkRunName(flags.name, '--name');
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);
@@ -66,7 +70,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     ...(controls ? { controls } : {}),
     trackNorms: flags.trackNorms,
     ...pruneOption(flags.pruneEpochs, epochs),
-    out: flags.out,
+    out,
     resume: flags.resume === true,
     force: flags.force === true,
   };

@@ -41,6 +41,7 @@ import {
 } from 'penalty-explorer/node';
 import { withJson } from '../json.ts';
 import { wholeNumber, wholeNumbers } from '../numbers.ts';
+import { givenPath } from '../paths.ts';
 import { printable } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 import { folderJson } from './run-json.ts';
@@ -161,6 +162,8 @@ interface Drawing {
 function readTargets(dirs: readonly string[], flags: PlotFlags): Drawing {
   // --bins and --range checked first, before any record is read.
   const binning = binningOf(flags);
+  for (const dir of dirs) givenPath(dir, 'a folder given', 'run folders, comparison folders or one run record file');
+  givenPath(flags.out, '--out', "the new run folder for the record, or leave --out out for the file's name without .json");
   if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
     throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
   }

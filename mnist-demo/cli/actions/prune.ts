@@ -46,6 +46,7 @@ import {
 import { pruneLevelOf } from '../../experiment/prune-level.ts';
 import { printJson } from '../json.ts';
 import { numberFlag } from '../numbers.ts';
+import { givenPath } from '../paths.ts';
 import { printable } from '../table.ts';
 import { filesWritten } from './run-json.ts';
 
@@ -88,6 +89,8 @@ export function accuracyChange(drop: number): string {
 }
 
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
+  givenPath(dir, 'the run folder', 'a run folder penx trained, e.g. figures/runs/l1_1e-4');
+  givenPath(flags.out, '--out', 'a folder for the pruned model, or leave --out out for RUN_DIR/pruned');
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   const record = readRunJson(dir);
   const last = record.epochs.at(-1);

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { printJsonNow } from '../json.ts';
 import { portNumber } from '../numbers.ts';
+import { givenPath } from '../paths.ts';
 
 export interface ServeFlags {
   readonly port?: string;
@@ -71,6 +72,7 @@ export function serveUntilStopped(dashboard: Listening): Promise<void> {
 export async function serve(dir: string, flags: ServeFlags): Promise<void> {
   // The penalty-shape view evaluates penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
+  givenPath(dir, 'the folder', 'the folder of your runs, or leave it out for figures/runs');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
   await serveUntilStopped(await startDashboard(dir, flags));
 }

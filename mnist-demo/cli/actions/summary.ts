@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { numberFlag, wholeNumbers } from '../numbers.ts';
+import { givenPath } from '../paths.ts';
 import { markdownTable, printable, table } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 
@@ -120,6 +121,7 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
 export function summary(dirs: readonly string[], flags: SummaryFlags): void {
   if (flags.json && flags.markdown) throw new UsageError('--json and --markdown are two outputs: give one of them');
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
+  for (const dir of dirs) givenPath(dir, 'a folder given', 'run, comparison or sweep folders');
   const inputs = dirs.map(readInput);
   const epochs = epochsOf(flags.epochs, inputs);
   if (epochs !== 'all' && epochs.length === 0) throw new UsageError('--epochs must list at least one epoch, e.g. 1,10,40, or be all');

@@ -10,6 +10,7 @@ import { redactCredentials } from 'penalty-explorer/node';
 import { type SweepWorker, startWorker } from '../../experiment/sweep-worker.ts';
 import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
+import { givenPath } from '../paths.ts';
 
 export interface WorkerFlags {
   readonly queue: string;
@@ -20,6 +21,7 @@ export interface WorkerFlags {
 }
 
 export async function worker(flags: WorkerFlags): Promise<void> {
+  givenPath(flags.out, '--out', 'the shared folder the sweeps are in (as penx sweep --out), e.g. figures/runs');
   const concurrency = wholeNumber(flags.concurrency, '--concurrency', 1);
   const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
   let w: SweepWorker | undefined;
