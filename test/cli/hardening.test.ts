@@ -245,6 +245,17 @@ describe('bad input: exit 2, a message, nothing written', () => {
     }
   }, 60_000);
 
+  it.each<[string, string[], string]>([
+    ['a penalty', ['--penalties', 'none,l1,l1:1e-4'], '--penalties names l1:1e-4 twice; each penalty once'],
+    ['an optimiser', ['--optimizers', 'adam;sgd;adam:lr=1e-3'], '--optimizers names adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-7 twice; each optimiser once'],
+  ])('compare given %s twice: the list that repeats it named, nothing written', async (_, flags, message) => {
+    const out = join(root, 'twice');
+    const r = await penx('compare', ...flags, '--epochs', '1', ...TINY, '--out', out);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`penx: error: ${message}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('more threads than cores: said, and capped', async () => {
     const r = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', join(root, 'many'), ...TINY, '--threads', '64');
     expect(r.code, r.stderr).toBe(0);

@@ -23,6 +23,8 @@ export interface CompareFlags extends ExperimentFlags {
 /** The runs of a comparison: every penalty under every optimiser (default the experiment's). */
 export async function comparisonRuns(specs: readonly string[], optimizers: readonly string[] | undefined): Promise<PenaltyRun[]> {
   const opts = optimizers?.map((o) => optimizerSpec(o).spec);
+  const twice = opts?.find((o, i) => opts.indexOf(o) !== i);
+  if (twice) throw new UsageError(`--optimizers names ${twice} twice; each optimiser once`);
   const runs: PenaltyRun[] = [];
   for (const spec of specs) {
     const { penalty, module } = await loadRunPenalty(spec);
