@@ -37,6 +37,20 @@ describe('usage messages name what would be right', () => {
     expect((await penx('--bogus')).stderr).toContain('(run penx --help for usage)');
   });
 
+  it.concurrent('sweep --queue with two of --status, --remove and --detach is refused (the second was left undone, exit 0), writing nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'penx-actions-'));
+    for (const [a, b] of [
+      ['status', 'remove'],
+      ['status', 'detach'],
+      ['remove', 'detach'],
+    ]) {
+      const r = await penx('sweep', '--queue', 'redis://127.0.0.1:1', `--${a}`, `--${b}`, '--out', out);
+      expect(r.code, `${a} ${b}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`penx: error: --${a} and --${b} are two things to do with a queued sweep; give one`);
+    }
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it.concurrent('--host without --serve is refused (it would be ignored), writing nothing', async () => {
     const out = mkdtempSync(join(tmpdir(), 'penx-host-'));
     const penalties = { train: ['--penalty', 'none'], compare: ['--penalties', 'none,l1:1e-4'], sweep: ['--penalties', 'l1', '--strengths', '1e-4'] };

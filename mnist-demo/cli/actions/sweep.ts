@@ -132,6 +132,9 @@ async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
 
 export async function sweep(flags: SweepFlags): Promise<number> {
   const name = flags.name ?? 'sweep';
+  // Each is one thing to do with the sweep on the queue: given two, the one not done would pass unsaid.
+  const actions = (['status', 'remove', 'detach'] as const).filter((a) => flags[a]);
+  if (actions.length > 1) throw new UsageError(`--${actions[0]} and --${actions[1]} are two things to do with a queued sweep; give one`);
   if (flags.queue === undefined && (flags.status || flags.remove || flags.detach))
     throw new UsageError(
       `--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`,
