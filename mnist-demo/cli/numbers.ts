@@ -18,14 +18,20 @@ export function numberFlag(text: string, flag: string, bounds: { readonly min?: 
   return x;
 }
 
-/** `text` as a whole number ≥ `min` (and ≤ `max`), or a SpecError naming the flag; undefined stays undefined. */
+/**
+ * `text` as a whole number ≥ `min` and ≤ `max` (default and at most 2^53 − 1: beyond it a float no
+ * longer holds every whole number, so the number read would not be the one typed, e.g.
+ * `9007199254740993` read as …992), or a UsageError naming the flag; undefined stays undefined.
+ */
 export function wholeNumber(text: string, flag: string, min: number, max?: number): number;
 export function wholeNumber(text: string | undefined, flag: string, min: number, max?: number): number | undefined;
 export function wholeNumber(text: string | undefined, flag: string, min: number, max?: number): number | undefined {
   if (text === undefined) return undefined;
-  const what = `a whole number ≥ ${min}${max === undefined ? '' : ` and ≤ ${max}`}`;
-  const n = numberFlag(text, flag, { min, ...(max === undefined ? {} : { max }) }, what);
-  if (!Number.isInteger(n)) throw new UsageError(`${flag} must be ${what}, got '${text}'`);
+  const upTo = (top: number) => `a whole number ≥ ${min} and ≤ ${top}`;
+  const what = max === undefined ? `a whole number ≥ ${min}` : upTo(max);
+  const n = numberFlag(text, flag, { min }, what);
+  const top = Math.min(max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (!Number.isInteger(n) || n > top) throw new UsageError(`${flag} must be ${n > top ? upTo(top) : what}, got '${text}'`);
   return n;
 }
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { penx, TINY } from './run-penx.ts';
+import { penx, penxWith, TINY } from './run-penx.ts';
 
 describe('usage messages name what would be right', () => {
   it.concurrent('--prune-epochs foo names last, all, none and an epoch list', async () => {
@@ -16,13 +16,20 @@ describe('usage messages name what would be right', () => {
     expect(r.stderr).toContain("--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got 'foo'");
   });
 
-  it.concurrent('a seed too large to be a whole number in JavaScript (2^53 + 1 reads as 2^53) is refused as typed, writing nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'penx-seed-'));
-    const given = { train: ['--penalty', 'none', '--seed'], sweep: ['--penalties', 'l1', '--strengths', '1e-4', '--seeds'] };
-    for (const [command, flags] of Object.entries(given)) {
-      const r = await penx(command, ...flags, '9007199254740993', ...TINY, '--epochs', '1', '--out', out);
-      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
-      expect(r.stderr, command).toMatch(/seeds?(: a seed)? must be a whole number ≥ 0 and ≤ 9007199254740991, got '9007199254740993'/);
+  it.concurrent('a whole number past 2^53 − 1 (a float reads it as another) is refused as typed, writing nothing: --epochs 1e20 no longer trains', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'penx-big-'));
+    const train = ['train', '--penalty', 'none'];
+    const sweep = ['sweep', '--penalties', 'l1', '--strengths', '1e-4'];
+    for (const [command, flag, given, what] of [
+      [train, '--seed', '9007199254740993', '--seed must be a whole number ≥ 0'],
+      [sweep, '--seeds', '9007199254740993', '--seeds: a seed must be a whole number ≥ 0'],
+      [train, '--epochs', '99999999999999999999', '--epochs must be a whole number ≥ 1'],
+      [train, '--batch-size', '9007199254740993', '--batch-size must be a whole number ≥ 1'],
+      [train, '--train-size', '9007199254740993', '--train-size must be a whole number ≥ 1'],
+    ] as const) {
+      const r = await penxWith({ timeoutMs: 30_000 }, ...command, ...TINY, '--epochs', '1', '--out', out, flag, given);
+      expect(r.code, `${flag}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`penx: error: ${what} and ≤ 9007199254740991, got '${given}'`);
     }
     expect(readdirSync(out)).toEqual([]);
   });
