@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx } from './run-penx.ts';
+import { penx, penxWith } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-bench-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -175,6 +175,23 @@ describe('penx bench', () => {
     const b = await penx('bench', '--threads', '0');
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--threads must be a whole number ≥ 1, got '0'/);
+    // More test images than MNIST has were timed as all 10 000, unsaid.
+    const e = await penxWith(
+      { timeoutMs: 60_000 },
+      'bench',
+      '--eval-images',
+      '10001',
+      '--backend',
+      'onnxruntime',
+      '--threads',
+      '1',
+      '--steps',
+      '1',
+      '--cpu-steps',
+      '0',
+    );
+    expect(e.code, e.stderr).toBe(2);
+    expect(e.stderr).toContain("penx: error: --eval-images must be a whole number ≥ 1 and ≤ 10000, got '10001'");
     if (!tfjsNodeInstalled()) {
       const c = await penx('bench', '--backend', 'tensorflow');
       expect(c.code).toBe(2);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { type BackendInfo, optimizerSpec, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
 import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
 import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
+import { MNIST_TEST_IMAGES } from '../../data/mnist.ts';
 import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { wholeNumber } from '../numbers.ts';
@@ -135,7 +136,7 @@ export async function bench(flags: BenchFlags): Promise<void> {
     steps: wholeNumber(flags.steps, '--steps', 1),
     cpuBatchSize: wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1),
     cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 0),
-    ...(flags.evalImages === undefined ? {} : { evalImages: wholeNumber(flags.evalImages, '--eval-images', 1) }),
+    ...(flags.evalImages === undefined ? {} : { evalImages: wholeNumber(flags.evalImages, '--eval-images', 1, MNIST_TEST_IMAGES) }),
     progress: (m: string) => console.error(`… ${m}`),
   };
   if (flags.all) {
