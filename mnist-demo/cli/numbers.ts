@@ -40,6 +40,23 @@ export function wholeNumbers(text: string, flag: string, min: number): number[] 
   return text.split(',').map((e) => wholeNumber(e.trim(), flag, min));
 }
 
+/**
+ * `all`, or comma-separated epochs (whole numbers ≥ 0, 0: the untrained model) in the order given;
+ * a UsageError naming the flag and both forms when `text` is neither.
+ *
+ * @example
+ * epochsOrAll('1,10,40', '--epochs')   // [1, 10, 40]
+ * epochsOrAll('all', '--epochs')       // 'all'
+ */
+export function epochsOrAll(text: string, flag: string): number[] | 'all' {
+  if (text.trim() === 'all') return 'all';
+  try {
+    return wholeNumbers(text, flag, 0);
+  } catch {
+    throw new UsageError(`${flag} must be all, or epochs (whole numbers ≥ 0) such as 1,10,40; got '${text}'`);
+  }
+}
+
 /** A port a flag asks for: a whole number 0–65535 (0: any free port); undefined when not given. */
 export function portNumber(text: string | undefined, flag: string): number | undefined {
   return text === undefined ? undefined : wholeNumber(text, flag, 0, 65535);

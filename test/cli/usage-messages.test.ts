@@ -34,6 +34,17 @@ describe('usage messages name what would be right', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it.concurrent('an epoch list that may be all says so when refused: plot --prune-epochs, summary --epochs (before any folder is read)', async () => {
+    for (const [command, flag] of [
+      ['plot', '--prune-epochs'],
+      ['summary', '--epochs'],
+    ] as const) {
+      const r = await penx(command, 'no-such-folder', flag, '1,x');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`penx: error: ${flag} must be all, or epochs (whole numbers ≥ 0) such as 1,10,40; got '1,x'`);
+    }
+  });
+
   it.concurrent("an unknown option points at the command's own --help", async () => {
     for (const command of ['compare', 'plot', 'sweep']) {
       const r = await penx(command, '--bogus');

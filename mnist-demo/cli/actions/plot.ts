@@ -40,7 +40,7 @@ import {
   writeRunJson,
 } from 'penalty-explorer/node';
 import { withJson } from '../json.ts';
-import { wholeNumber, wholeNumbers } from '../numbers.ts';
+import { epochsOrAll, wholeNumber, wholeNumbers } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 import { printable } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
@@ -64,16 +64,20 @@ export interface PlotFlags {
 /** The flag of each epoch option of a comparison. */
 const EPOCH_FLAGS: Readonly<Record<EpochOption, string>> = { histogramEpochs: '--epochs', overlayEpochs: '--overlay-epochs', pruneEpochs: '--prune-epochs' };
 
-/** A list of epochs, ascending, each once; a SpecError naming the flag when one is not an epoch. */
+/** Epochs ascending, each once. */
+const ascendingOnce = (epochs: readonly number[]): number[] => [...new Set(epochs)].sort((a, b) => a - b);
+
+/** A list of epochs, ascending, each once; a UsageError naming the flag when one is not an epoch. */
 function epochsFlag(text: string | undefined, flag: string): number[] | undefined {
-  return text === undefined ? undefined : [...new Set(wholeNumbers(text, flag, 0))].sort((a, b) => a - b);
+  return text === undefined ? undefined : ascendingOnce(wholeNumbers(text, flag, 0));
 }
 
 /** The comparison epochs the flags ask for (each left out when its flag is). */
 export function comparisonEpochsOf(flags: PlotFlags): Omit<ComparisonOptions, 'binning'> {
   const histogramEpochs = epochsFlag(flags.epochs, EPOCH_FLAGS.histogramEpochs);
   const overlayEpochs = epochsFlag(flags.overlayEpochs, EPOCH_FLAGS.overlayEpochs);
-  const pruneEpochs = flags.pruneEpochs?.trim() === 'all' ? 'all' : epochsFlag(flags.pruneEpochs, EPOCH_FLAGS.pruneEpochs);
+  const prune = flags.pruneEpochs === undefined ? undefined : epochsOrAll(flags.pruneEpochs, EPOCH_FLAGS.pruneEpochs);
+  const pruneEpochs = prune === 'all' ? 'all' : prune && ascendingOnce(prune);
   return {
     ...(histogramEpochs ? { histogramEpochs } : {}),
     ...(overlayEpochs ? { overlayEpochs } : {}),

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
-import { numberFlag, wholeNumbers } from '../numbers.ts';
+import { epochsOrAll, numberFlag } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 import { markdownTable, printable, table } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
@@ -53,10 +53,9 @@ function readInput(dir: string): SummaryInput {
   return { folder: dir, records: found.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
 }
 
-/** `--epochs`: `all`, or epochs such as `0,1,10,40` (0: the untrained model); default 0, 1, every 10th and the last. */
-function epochsOf(text: string | undefined, inputs: readonly SummaryInput[]): readonly number[] | 'all' {
-  if (text?.trim() === 'all') return 'all';
-  if (text !== undefined) return wholeNumbers(text, '--epochs', 0);
+/** `--epochs` (`all`, or epochs such as `0,1,10,40`, 0: the untrained model, read by `epochsOrAll`); default 0, 1, every 10th and the last. */
+function epochsOf(asked: readonly number[] | 'all' | undefined, inputs: readonly SummaryInput[]): readonly number[] | 'all' {
+  if (asked !== undefined) return asked;
   const last = Math.max(0, ...inputs.flatMap((i) => i.records.map((r) => r.record.epochs.length)));
   return [...new Set([0, 1, ...Array.from({ length: Math.floor(last / 10) }, (_, k) => 10 * (k + 1)), last])].filter((e) => e <= last);
 }
@@ -122,8 +121,9 @@ export function summary(dirs: readonly string[], flags: SummaryFlags): void {
   if (flags.json && flags.markdown) throw new UsageError('--json and --markdown are two outputs: give one of them');
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
   for (const dir of dirs) givenPath(dir, 'a folder given', 'run, comparison or sweep folders');
+  const asked = flags.epochs === undefined ? undefined : epochsOrAll(flags.epochs, '--epochs');
   const inputs = dirs.map(readInput);
-  const epochs = epochsOf(flags.epochs, inputs);
+  const epochs = epochsOf(asked, inputs);
   if (epochs !== 'all' && epochs.length === 0) throw new UsageError('--epochs must list at least one epoch, e.g. 1,10,40, or be all');
   // An epoch no run of any folder has is refused, as penx plot does, rather than shown as empty
   // tables (one some runs lack is shown for those that have it: e.g. 10-epoch seed runs beside 40-epoch ones).
