@@ -233,17 +233,21 @@ describe('bad input: exit 2, a message, nothing written', () => {
     60_000,
   );
 
-  it('empty lists of penalties or optimisers', async () => {
+  it('empty lists of penalties, optimisers, learning-rate multipliers or gradient transforms (the last two were ignored, unsaid)', async () => {
     for (const flags of [
       ['--penalties', ''],
       ['--penalties', ','],
       ['--optimizers', ''],
+      ['--lr-mult', ''],
+      ['--lr-mult', ' , '],
+      ['--grad', ';'],
     ]) {
-      const r = await penx('compare', ...flags, '--epochs', '1', '--out', join(root, 'empty'));
+      const r = await penx('compare', ...flags, '--epochs', '1', ...TINY, '--out', join(root, 'empty'));
       expect(r.code, flags.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(/names no (penalty|optimiser)/);
+      expect(r.stderr).toMatch(/names no (penalty|optimiser|layer)/);
     }
-  }, 60_000);
+    expect(existsSync(join(root, 'empty'))).toBe(false);
+  }, 120_000);
 
   it.each<[string, string[], string]>([
     ['a penalty', ['--penalties', 'none,l1,l1:1e-4'], '--penalties names l1:1e-4 twice; each penalty once'],

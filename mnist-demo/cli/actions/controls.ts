@@ -21,15 +21,21 @@ import {
   UsageError,
 } from 'penalty-explorer/node';
 
-/** The non-empty trimmed pieces of `text` between `separator`s. */
-const pieces = (text: string, separator: string) =>
-  text
+/**
+ * The non-empty trimmed pieces of `text` between `separator`s; a UsageError when there is none (the
+ * flag given, e.g. `--lr-mult ''` or `','`, would change nothing, unsaid).
+ */
+function pieces(text: string, separator: string, flag: string, example: string): string[] {
+  const found = text
     .split(separator)
     .map((s) => s.trim())
     .filter(Boolean);
+  if (found.length === 0) throw new UsageError(`${flag} '${text}' names no layer; give e.g. '${example}', or leave ${flag} out`);
+  return found;
+}
 
 export function parseLrMult(text: string): LrMultControl[] {
-  return pieces(text, ',').map((item) => {
+  return pieces(text, ',', '--lr-mult', 'conv2d_1=0.1,dense*=2').map((item) => {
     const eq = item.lastIndexOf('=');
     if (eq <= 0) throw new UsageError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
     const pattern = item.slice(0, eq).trim();
@@ -39,7 +45,7 @@ export function parseLrMult(text: string): LrMultControl[] {
 
 /** The `pattern:items` entries of --grad, in order. */
 function gradEntries(text: string): Array<{ pattern: string; items: string[] }> {
-  return pieces(text, ';').map((entry) => {
+  return pieces(text, ';', '--grad', 'conv*:clipnorm=1;dense_2:zero').map((entry) => {
     const colon = entry.indexOf(':');
     if (colon <= 0) throw new UsageError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
     return {
