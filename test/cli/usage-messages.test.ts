@@ -45,6 +45,15 @@ describe('usage messages name what would be right', () => {
     }
   });
 
+  it.concurrent('penx start with a bad --threads: the one message, not its plan (that figures/runs/quickstart is replaced)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'penx-start-'));
+    const r = await penxWith({ cwd }, 'start', '--threads', '0', '--json');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe("penx: error: --threads must be a whole number ≥ 1, got '0'\n");
+    expect(r.stdout).toBe('');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it.concurrent("an unknown option points at the command's own --help", async () => {
     for (const command of ['compare', 'plot', 'sweep']) {
       const r = await penx(command, '--bogus');
