@@ -107,6 +107,7 @@ export {
 export {
   addDecayedWeights,
   chain,
+  checkLrMult,
   clipByL1Norm,
   clipByNorm,
   clipByValue,

@@ -65,10 +65,21 @@ function checkMatches(pattern: string, names: readonly string[], what: string): 
   }
 }
 
+/**
+ * Throws a SpecError unless `factor` is a learning-rate multiplier: a finite number ≥ 0 (0 stops the
+ * matching weights' updates). A caller parsing controls checks each before any model is built.
+ *
+ * @example
+ * checkLrMult({ pattern: 'conv*', factor: -1 })   // throws: learning-rate multiplier of conv*=-1 is not allowed; expected a finite number ≥ 0
+ */
+export function checkLrMult({ pattern, factor }: LrMultControl): void {
+  checkParam(`learning-rate multiplier of ${pattern}`, factor, { default: 1, min: 0, doc: '' });
+}
+
 /** The optimiser's updates of matching weights × their factors. */
 function lrMultipliers(controls: readonly LrMultControl[], names: readonly string[]): GradientTransform {
   const factors = controls.map(({ pattern, factor }) => {
-    checkParam(`learning-rate multiplier of ${pattern}`, factor, { default: 1, min: 0, doc: '' });
+    checkLrMult({ pattern, factor });
     checkMatches(pattern, names, 'learning-rate multiplier');
     return [matcher(pattern), factor] as const;
   });

@@ -54,6 +54,14 @@ describe('usage messages name what would be right', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it.concurrent('an --lr-mult factor out of range is refused with the other flags, before the backend starts', async () => {
+    for (const factor of ['-1', 'NaN']) {
+      const r = await penx('train', '--penalty', 'none', ...TINY, '--epochs', '1', '--out', join(tmpdir(), 'penx-never'), '--lr-mult', `conv*=${factor}`);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`penx: error: learning-rate multiplier of conv*=${factor} is not allowed; expected a finite number ≥ 0\n`);
+    }
+  });
+
   it.concurrent("an unknown option points at the command's own --help", async () => {
     for (const command of ['compare', 'plot', 'sweep']) {
       const r = await penx(command, '--bogus');

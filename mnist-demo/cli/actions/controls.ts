@@ -10,6 +10,7 @@
  * `zero` freezes the layer (its gradient and its update are zeroed).
  */
 import {
+  checkLrMult,
   type GradControl,
   gradientTransformCatalog,
   isModuleRef,
@@ -39,7 +40,9 @@ export function parseLrMult(text: string): LrMultControl[] {
     const eq = item.lastIndexOf('=');
     if (eq <= 0) throw new UsageError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
     const pattern = item.slice(0, eq).trim();
-    return { pattern, factor: parseNumber(item.slice(eq + 1), `--lr-mult factor for ${pattern}`) };
+    const control = { pattern, factor: parseNumber(item.slice(eq + 1), `--lr-mult factor for ${pattern}`) };
+    checkLrMult(control);
+    return control;
   });
 }
 
