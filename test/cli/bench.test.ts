@@ -175,23 +175,17 @@ describe('penx bench', () => {
     const b = await penx('bench', '--threads', '0');
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--threads must be a whole number ≥ 1, got '0'/);
-    // More test images than MNIST has were timed as all 10 000, unsaid.
-    const e = await penxWith(
-      { timeoutMs: 60_000 },
-      'bench',
-      '--eval-images',
-      '10001',
-      '--backend',
-      'onnxruntime',
-      '--threads',
-      '1',
-      '--steps',
-      '1',
-      '--cpu-steps',
-      '0',
-    );
-    expect(e.code, e.stderr).toBe(2);
-    expect(e.stderr).toContain("penx: error: --eval-images must be a whole number ≥ 1 and ≤ 10000, got '10001'");
+    // Each was ignored, unsaid (a tiny bench then ran): --backend beside --all, which times every
+    // backend; more test images than MNIST has (timed as all 10 000).
+    const tiny = ['--steps', '1', '--cpu-steps', '0', '--batch-size', '4', '--threads', '1'];
+    for (const [flags, message] of [
+      [['--all', '--backend', 'wasm', '--eval-images', '10'], "error: option '--all' cannot be used with option '--backend <name>'"],
+      [['--eval-images', '10001', '--backend', 'onnxruntime'], "penx: error: --eval-images must be a whole number ≥ 1 and ≤ 10000, got '10001'"],
+    ] as const) {
+      const r = await penxWith({ timeoutMs: 60_000 }, 'bench', ...flags, ...tiny);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
     if (!tfjsNodeInstalled()) {
       const c = await penx('bench', '--backend', 'tensorflow');
       expect(c.code).toBe(2);

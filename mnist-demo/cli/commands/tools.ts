@@ -90,7 +90,8 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     program
       .command('bench')
       .description('time training the reference model on the selected backend (or every one with --all) against the stock cpu backend')
-      .option('--all', 'time every backend that starts, one after another, and print them side by side')
+      // --backend beside it would be ignored: refused by commander (a default --backend is not 'given').
+      .addOption(new Option('--all', 'time every backend that starts, one after another, and print them side by side').conflicts('backend'))
       .option('--json', 'print one JSON object (with --all: an array, one object per backend) instead of a table')
       .option('--batch-size <n>', 'batch size on the selected backend', '128')
       .option('--steps <n>', 'timed steps on the selected backend (the step: their median; the epoch: from their mean)', '20')
