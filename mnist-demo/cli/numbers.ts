@@ -4,6 +4,7 @@
  * checked against the flag's range.
  */
 import { parseNumber, UsageError } from 'penalty-explorer';
+import { listItems } from './lists.ts';
 
 /** `text` as a number within [min, max] (`what` says what is accepted, e.g. `accuracy points between 0 and 100 (e.g. 0.5)`), or a SpecError naming the flag. */
 export function numberFlag(text: string, flag: string, bounds: { readonly min?: number; readonly max?: number }, what: string): number {
@@ -35,9 +36,14 @@ export function wholeNumber(text: string | undefined, flag: string, min: number,
   return n;
 }
 
-/** Comma-separated whole numbers ≥ `min` (e.g. epochs `0,1,10,40`), in the order given; a SpecError naming the flag when one is not. */
+/**
+ * Comma-separated whole numbers ≥ `min` (e.g. epochs `0,1,10,40`), in the order given; a UsageError
+ * naming the flag when one is not, or is empty (`1,,40`: its position, as `listItems` says).
+ */
 export function wholeNumbers(text: string, flag: string, min: number): number[] {
-  return text.split(',').map((e) => wholeNumber(e.trim(), flag, min));
+  const items = listItems(text, flag);
+  // No item at all ('' or ','): refused as the number it is not.
+  return (items.length > 0 ? items : [text]).map((e) => wholeNumber(e, flag, min));
 }
 
 /**
@@ -50,6 +56,7 @@ export function wholeNumbers(text: string, flag: string, min: number): number[] 
  */
 export function epochsOrAll(text: string, flag: string): number[] | 'all' {
   if (text.trim() === 'all') return 'all';
+  listItems(text, flag);
   try {
     return wholeNumbers(text, flag, 0);
   } catch {

@@ -86,6 +86,38 @@ describe('usage messages name what would be right', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it.concurrent('an empty item in a list flag is refused by its position and the list (it was skipped, unsaid), writing nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'penx-lists-'));
+    const train = ['train', '--penalty', 'none'];
+    const compare = ['compare', '--penalties', 'none'];
+    const sweep = ['sweep', '--penalties', 'l1', '--strengths', '1e-4'];
+    for (const [command, flag, given, item, of, sep, without] of [
+      [compare, '--penalties', 'none,,l1:1e-4', 2, 3, ',', 'none,l1:1e-4'],
+      [compare, '--penalties', 'deadzone:1e-4,a=0.3,l1:1e-4,', 4, 4, ',', 'deadzone:1e-4,a=0.3,l1:1e-4'],
+      [compare, '--optimizers', 'adam; ;sgd', 2, 3, ';', 'adam;sgd'],
+      [sweep, '--penalties', 'l1,,l2', 2, 3, ',', 'l1,l2'],
+      [sweep, '--strengths', '1e-4,,1e-3', 2, 3, ',', '1e-4,1e-3'],
+      [sweep, '--seeds', ',1,2', 1, 3, ',', '1,2'],
+      [train, '--lr-mult', 'conv*=0.5,,dense*=2', 2, 3, ',', 'conv*=0.5,dense*=2'],
+      [train, '--grad', 'conv*:clipnorm=1;;dense_2:zero', 2, 3, ';', 'conv*:clipnorm=1;dense_2:zero'],
+      [train, '--prune-epochs', '1,', 2, 2, ',', '1'],
+    ] as const) {
+      const r = await penx(...command, ...TINY, '--epochs', '1', '--out', out, flag, given);
+      expect(r.code, `${flag} ${given}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe(
+        `penx: error: ${flag} '${given}': item ${item} of ${of} is empty; remove the extra '${sep}' ('${without}'), or put an item there\n`,
+      );
+    }
+    // Inside a --grad entry, and an epoch list of plot: the same.
+    const grad = await penx(...train, ...TINY, '--epochs', '1', '--out', out, '--grad', 'conv*:clipnorm=1,,scale=2');
+    expect(grad.code, grad.stderr).toBe(2);
+    expect(grad.stderr).toContain("--grad conv* 'clipnorm=1,,scale=2': item 2 of 3 is empty; remove the extra ',' ('clipnorm=1,scale=2')");
+    const plot = await penx('plot', out, '--epochs', '1,,2');
+    expect(plot.code, plot.stderr).toBe(2);
+    expect(plot.stderr).toContain("--epochs '1,,2': item 2 of 3 is empty");
+    expect(readdirSync(out)).toEqual([]);
+  }, 120_000);
+
   it.concurrent('--host without --serve is refused (it would be ignored), writing nothing', async () => {
     const out = mkdtempSync(join(tmpdir(), 'penx-host-'));
     const penalties = { train: ['--penalty', 'none'], compare: ['--penalties', 'none,l1:1e-4'], sweep: ['--penalties', 'l1', '--strengths', '1e-4'] };

@@ -3,13 +3,14 @@
  * side by side: `<out>/<name>/<run>/` per run, the comparison's figures and report in `<out>/<name>/`.
  */
 import { join, resolve } from 'node:path';
-import { checkRunName, DivergedError, optimizerSpec, splitSpecList, UsageError } from 'penalty-explorer/node';
+import { checkRunName, DivergedError, optimizerSpec, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from '../../experiment/names.ts';
 import { runDir } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { withJson } from '../json.ts';
+import { listItems, specList } from '../lists.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { folderJson } from './run-json.ts';
 import { printSummary, trainRuns } from './session.ts';
@@ -86,12 +87,9 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
 export async function compare(flags: CompareFlags): Promise<void> {
   await compareRuns(async () => {
     const exp = await parseExperiment(flags);
-    const penalties = splitSpecList(flags.penalties);
+    const penalties = specList(flags.penalties, '--penalties');
     if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
-    const optimizers = flags.optimizers
-      ?.split(';')
-      .map((o) => o.trim())
-      .filter(Boolean);
+    const optimizers = flags.optimizers === undefined ? undefined : listItems(flags.optimizers, '--optimizers', ';');
     if (optimizers?.length === 0)
       throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
     const name = flags.name ?? 'compare';

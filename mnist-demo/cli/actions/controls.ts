@@ -21,16 +21,15 @@ import {
   SpecError,
   UsageError,
 } from 'penalty-explorer/node';
+import { listItems } from '../lists.ts';
 
 /**
- * The non-empty trimmed pieces of `text` between `separator`s; a UsageError when there is none (the
- * flag given, e.g. `--lr-mult ''` or `','`, would change nothing, unsaid).
+ * The trimmed pieces of `text` between `separator`s (`listItems`: an empty one among others refused
+ * by its position); a UsageError when there is none (the flag given, e.g. `--lr-mult ''` or `','`,
+ * would change nothing, unsaid).
  */
 function pieces(text: string, separator: string, flag: string, example: string): string[] {
-  const found = text
-    .split(separator)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const found = listItems(text, flag, separator);
   if (found.length === 0) throw new UsageError(`${flag} '${text}' names no layer; give e.g. '${example}', or leave ${flag} out`);
   return found;
 }
@@ -51,13 +50,10 @@ function gradEntries(text: string): Array<{ pattern: string; items: string[] }> 
   return pieces(text, ';', '--grad', 'conv*:clipnorm=1;dense_2:zero').map((entry) => {
     const colon = entry.indexOf(':');
     if (colon <= 0) throw new UsageError(`--grad: '${entry}' is not pattern:transform, e.g. conv*:clipnorm=1 or dense_2:zero`);
-    return {
-      pattern: entry.slice(0, colon).trim(),
-      items: entry
-        .slice(colon + 1)
-        .split(',')
-        .map((i) => i.trim()),
-    };
+    const pattern = entry.slice(0, colon).trim();
+    const items = listItems(entry.slice(colon + 1), `--grad ${pattern}`);
+    if (items.length === 0) throw new UsageError(`--grad: '${entry}' names no transform for ${pattern}; give e.g. ${pattern}:clipnorm=1 or ${pattern}:zero`);
+    return { pattern, items };
   });
 }
 

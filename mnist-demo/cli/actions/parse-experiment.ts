@@ -19,6 +19,7 @@ import {
 } from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { listItems } from '../lists.ts';
 import { portNumber, wholeNumber, wholeNumbers } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 import { parseControls } from './controls.ts';
@@ -91,6 +92,7 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
   if (t === 'none') return {};
   if (t === 'last' || t === 'all') return { prune: { epochs: t } };
   let epochs: number[];
+  listItems(t, '--prune-epochs');
   try {
     epochs = wholeNumbers(t, '--prune-epochs', 1);
   } catch {

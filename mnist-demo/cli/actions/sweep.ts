@@ -30,7 +30,6 @@ import {
   type SweepGrid,
   type SweepRecord,
   type SweepSettings,
-  splitSpecList,
   UsageError,
   writeSweepJson,
 } from 'penalty-explorer/node';
@@ -42,6 +41,7 @@ import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../ex
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
+import { listItems, specList } from '../lists.ts';
 import { wholeNumber } from '../numbers.ts';
 import { checkServe, parseExperiment } from './parse-experiment.ts';
 import { dashboardFor, keepServing } from './serve.ts';
@@ -104,17 +104,11 @@ function settingsOf(flags: SweepFlags): SweepSettings {
   return Object.fromEntries(settings);
 }
 
-const list = (text: string) =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-
 function gridOf(flags: SweepFlags): SweepGrid {
   return {
-    penalties: splitSpecList(flags.penalties),
-    strengths: list(flags.strengths).map((s) => parseNumber(s, '--strengths: a strength')),
-    seeds: list(flags.seeds ?? flags.seed).map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
+    penalties: specList(flags.penalties, '--penalties'),
+    strengths: listItems(flags.strengths, '--strengths').map((s) => parseNumber(s, '--strengths: a strength')),
+    seeds: listItems(flags.seeds ?? flags.seed, '--seeds').map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
   };
 }
 

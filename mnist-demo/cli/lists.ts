@@ -1,0 +1,42 @@
+/**
+ * Lists given to a flag as one text: `--penalties none,l1:1e-4`, `--optimizers 'adam;sgd'`,
+ * `--strengths 1e-5,1e-4`, `--lr-mult`, `--grad`, epoch lists. Every item is read: an empty one
+ * (`none,,l1`, a trailing comma, an unset shell variable in `none,$MORE`) is refused by its
+ * position, not skipped, so what trains is the list typed.
+ */
+import { splitSpecList, UsageError } from 'penalty-explorer';
+
+/**
+ * The trimmed items of `text` between `separator`s, in order; [] when there is none at all (`''`,
+ * `','`: the caller says what the flag needs). An empty item among others is a UsageError naming
+ * the flag, the list, the item's position and the list without it.
+ *
+ * @example
+ * listItems('none, l1:1e-4', '--penalties')   // ['none', 'l1:1e-4']
+ * listItems('none,,l1', '--penalties')
+ * // throws: --penalties 'none,,l1': item 2 of 3 is empty; remove the extra ',' ('none,l1'), or put an item there
+ */
+export function listItems(text: string, flag: string, separator = ','): string[] {
+  const items = text.split(separator).map((s) => s.trim());
+  if (items.every((s) => s === '')) return [];
+  const empty = items.indexOf('');
+  if (empty >= 0) {
+    const without = items.filter((s) => s !== '').join(separator);
+    throw new UsageError(
+      `${flag} '${text}': item ${empty + 1} of ${items.length} is empty; remove the extra '${separator}' ('${without}'), or put an item there`,
+    );
+  }
+  return items;
+}
+
+/**
+ * A comma-separated list of specs (`splitSpecList`: `key=value` and `prox` pieces continue the spec
+ * before them), an empty piece refused as `listItems` does: `none,,l1` is not `none,l1`.
+ *
+ * @example
+ * specList('none,deadzone:1e-4,a=0.3', '--penalties')   // ['none', 'deadzone:1e-4,a=0.3']
+ */
+export function specList(text: string, flag: string): string[] {
+  listItems(text, flag);
+  return splitSpecList(text);
+}
