@@ -129,6 +129,27 @@ describe('usage messages name what would be right', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it.concurrent("an empty --host is refused by name (Node would listen on every address, not this machine's only), writing nothing", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'penx-empty-host-'));
+    const commands = [
+      ['serve', out, '--port', '0'],
+      ['playground', '--port', '0'],
+      ['train', '--penalty', 'none', ...TINY, '--epochs', '1', '--out', out, '--serve', '0'],
+      ['compare', '--penalties', 'none', ...TINY, '--epochs', '1', '--out', out, '--serve', '0'],
+      ['sweep', '--penalties', 'l1', '--strengths', '1e-4', ...TINY, '--epochs', '1', '--out', out, '--serve', '0'],
+      // Without --serve too: empty is what is wrong first.
+      ['train', '--penalty', 'none', ...TINY, '--epochs', '1', '--out', out],
+    ];
+    for (const command of commands) {
+      // Before, serve and playground listened (the playground on [::]) until killed, exit 0.
+      const r = await penxWith({ timeoutMs: 30_000 }, ...command, '--host', '');
+      expect(r.code, `${command.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe("penx: error: --host is empty (''); give the address to listen on, e.g. 127.0.0.1 (this machine only), or leave --host out\n");
+      expect(r.stdout).toBe('');
+    }
+    expect(readdirSync(out)).toEqual([]);
+  }, 240_000);
+
   it.concurrent('an --out where no folder can be made says why and what to do', async () => {
     const r = await penx('train', '--penalty', 'none', ...TINY, '--epochs', '1', '--out', '/proc/penx-x');
     expect(r.code).toBe(2);

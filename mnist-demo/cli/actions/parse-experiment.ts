@@ -23,6 +23,7 @@ import { listItems } from '../lists.ts';
 import { portNumber, wholeNumber, wholeNumbers } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 import { parseControls } from './controls.ts';
+import { givenHost } from './serve.ts';
 
 function modelSource(text: string | undefined): ModelSource {
   if (text === undefined) return { kind: 'reference' };
@@ -32,9 +33,10 @@ function modelSource(text: string | undefined): ModelSource {
 
 /**
  * The live dashboard's flags, before anything is read or written: `--serve`'s port, and `--host`
- * (refused without `--serve`: it would be ignored).
+ * (refused when empty, and without `--serve`: it would be ignored).
  */
 export function checkServe(flags: { readonly host?: string; readonly serve?: boolean | string }): void {
+  givenHost(flags.host);
   if (typeof flags.serve === 'string') portNumber(flags.serve, '--serve');
   if (flags.host !== undefined && (flags.serve === undefined || flags.serve === false))
     throw new UsageError(`--host ${flags.host} is the live dashboard's address: add --serve, or leave --host out`);

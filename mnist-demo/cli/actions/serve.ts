@@ -24,13 +24,25 @@ export interface ServeFlags {
 export const DEFAULT_PORT = 6060;
 
 /**
+ * `--host` as given (undefined: not given), unless it is empty: a UsageError naming it. Node reads
+ * an empty host as every address, so `--host "$HOST"` with the variable unset would serve to the
+ * network instead of this machine only.
+ *
+ * @example
+ * givenHost('')   // throws: --host is empty (''); give the address to listen on, e.g. 127.0.0.1 (this machine only), or leave --host out
+ */
+export function givenHost(host: string | undefined): string | undefined {
+  return givenPath(host, '--host', 'the address to listen on, e.g. 127.0.0.1 (this machine only), or leave --host out');
+}
+
+/**
  * Listens with `start` on the port asked for (`flag`'s value), or on `fallback` — and on any free
- * port when that is taken; an IOError naming the flag when the port asked for is taken or the host
- * is not this machine's.
+ * port when that is taken; a UsageError for an empty `--host`, an IOError naming the flag when the
+ * port asked for is taken or the host is not this machine's.
  */
 export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback: number, start: (host: string, port: number) => Promise<T>): Promise<T> {
+  const host = givenHost(flags.host) ?? '127.0.0.1';
   const port = portNumber(flags.port, flag);
-  const host = flags.host ?? '127.0.0.1';
   try {
     return await start(host, port ?? fallback);
   } catch (err) {
@@ -85,7 +97,7 @@ export async function serve(dir: string, flags: ServeFlags): Promise<void> {
 export async function dashboardFor(flags: object, dir: string): Promise<Dashboard | undefined> {
   const { serve: asked, host } = flags as { serve?: boolean | string; host?: string };
   if (asked === undefined || asked === false) return undefined;
-  return startDashboard(dir, { ...(typeof asked === 'string' ? { port: asked } : {}), ...(host ? { host } : {}) }, '--serve');
+  return startDashboard(dir, { ...(typeof asked === 'string' ? { port: asked } : {}), ...(host === undefined ? {} : { host }) }, '--serve');
 }
 
 /** After training: say so (and print the `--json` document, the work being done), and serve until Ctrl-C. */
