@@ -93,14 +93,18 @@ function installTextMetrics(vega: Vega): void {
  * `svg` with every character XML does not allow (C0 controls but tab and line ends, lone
  * surrogates, U+FFFE, U+FFFF) shown instead: a control as its Unicode picture (ESC ─► ␛), any
  * other as �. A record's strings reach the figures' text as they are: one with a terminal escape
- * would make the SVG unreadable (not XML: resvg and browsers refuse it).
+ * would make the SVG unreadable (not XML: resvg and browsers refuse it). The bidirectional
+ * controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069; XML allows them) are shown as
+ * � too: unseen, they reorder a label (`l1\u202egnp.exe` drawn as `l1exe.png`), and the figure
+ * would show a run's name other than the record's.
  *
  * @example
  * xmlSafe('<text>a\u001b[31m</text>')   // '<text>a␛[31m</text>'
+ * xmlSafe('<text>l1\u202egnp</text>')   // '<text>l1�gnp</text>'
  */
 export function xmlSafe(svg: string): string {
   // \p{Cc}: C0 and C1 controls and DEL (XML allows C1, DEL, tab and line ends); \p{Cs}: a lone surrogate (with `u`).
-  return svg.replace(/\p{Cc}|\p{Cs}|[\ufffe\uffff]/gu, (c) => {
+  return svg.replace(/\p{Cc}|\p{Cs}|\p{Bidi_Control}|[\ufffe\uffff]/gu, (c) => {
     const code = c.charCodeAt(0);
     if (code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x7f && code <= 0x9f)) return c;
     return code < 0x20 ? String.fromCharCode(0x2400 + code) : '\ufffd';

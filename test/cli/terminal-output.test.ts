@@ -1,9 +1,10 @@
 /**
  * What `penx plot` prints of a record (a run record file someone handed over): its run name with
  * every control character written as an escape, so a name holding terminal escapes (erase the
- * line, set the title) prints as text and the terminal acts on none of it.
+ * line, set the title) prints as text and the terminal acts on none of it; bidirectional controls
+ * (which would show it reordered) likewise.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,5 +24,29 @@ describe("a record's strings on the terminal", () => {
     expect(out.code, out.stderr).toBe(0);
     expect([...out.stdout, ...out.stderr].filter((c) => /\p{Cc}/u.test(c) && c !== '\n')).toEqual([]);
     expect(out.stdout).toContain('drew x\\u001b[2K\\u001b[1Gfake\\u001b]0;title\\u0007 into');
+  });
+
+  it('bidirectional controls are escaped too, in text and JSON: a name cannot show itself reordered (l1 RLO gnp.exe shown as l1exe.png)', async () => {
+    const run = makeRunRecord({ epochs: 1, penalty: 'l1:1e-4' });
+    const bidi = '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069';
+    const escaped = [...bidi].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const name = `l1\u202egnp.exe${bidi}`;
+    const folder = join(dir, 'bidi');
+    mkdirSync(folder);
+    const file = join(folder, 'run.json');
+    writeFileSync(file, JSON.stringify({ ...run, config: { ...run.config, name, penalty: name } }));
+    const isBidi = (c: string) => /\p{Bidi_Control}/u.test(c);
+    const drawn = await penx('plot', file, '--out', join(dir, 'bidi-drawn'));
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(drawn.stdout).toContain(`drew l1\\u202egnp.exe${escaped} into`);
+    for (const args of [[], ['--json']]) {
+      const out = await penx('summary', folder, ...args);
+      expect(out.code, out.stderr).toBe(0);
+      expect([...out.stdout, ...out.stderr].filter(isBidi), args.join(' ')).toEqual([]);
+      expect(out.stdout).toContain(`l1\\u202egnp.exe${escaped}`);
+    }
+    // The escapes in JSON are JSON's own: the document reads back the record's text.
+    const json = await penx('summary', folder, '--json');
+    expect((JSON.parse(json.stdout) as { runs: Array<{ penalty: string }> }).runs[0]?.penalty).toBe(name);
   });
 });
