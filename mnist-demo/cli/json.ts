@@ -69,7 +69,8 @@ export async function withJson<T>(
   const print = (interrupted: Interruption | null) => {
     printed = true;
     const doc = document(interrupted);
-    if (doc !== undefined) write(`${JSON.stringify(doc, null, 2)}\n`);
+    // As printJson: a record's control and bidirectional characters as JSON's own escapes.
+    if (doc !== undefined) write(`${printable(JSON.stringify(doc, null, 2))}\n`);
   };
   pending = () => print(null);
   let result: T;

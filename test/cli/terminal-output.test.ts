@@ -49,4 +49,17 @@ describe("a record's strings on the terminal", () => {
     const json = await penx('summary', folder, '--json');
     expect((JSON.parse(json.stdout) as { runs: Array<{ penalty: string }> }).runs[0]?.penalty).toBe(name);
   });
+
+  it("plot --json (a document printed at the end, as train's, compare's and sweep's): the record's controls as JSON escapes", async () => {
+    const run = makeRunRecord({ epochs: 1, penalty: 'l1:1e-4' });
+    // A C1 control (CSI: JSON.stringify leaves it raw) and a right-to-left override.
+    const name = 'x\u009b2Kfake\u202egnp';
+    const file = join(dir, 'c1.json');
+    writeFileSync(file, JSON.stringify({ ...run, config: { ...run.config, name, penalty: `l1:1e-4${name}` } }));
+    const out = await penx('plot', file, '--out', join(dir, 'c1-drawn'), '--json');
+    expect(out.code, out.stderr).toBe(0);
+    expect([...out.stdout].filter((c) => (/\p{Cc}/u.test(c) && c !== '\n') || /\p{Bidi_Control}/u.test(c))).toEqual([]);
+    expect(out.stdout).toContain('x\\u009b2Kfake\\u202egnp');
+    expect(JSON.stringify(JSON.parse(out.stdout))).toContain(name);
+  });
 });
