@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { writeDataset } from '../data/idx-files.ts';
@@ -89,6 +89,29 @@ describe('penx train (tiny, end to end)', () => {
     expect(readRun(dir).epochs).toHaveLength(1);
     expect(existsSync(join(dir, 'epoch-002.png'))).toBe(false);
   }, 120_000);
+});
+
+describe('--resume of a run that has every epoch asked for', () => {
+  it('says the run is already finished (it said "resuming after epoch N"), trains nothing, exit 0; --json still prints its document', async () => {
+    const out = join(root, 'finished');
+    const first = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY);
+    expect(first.code, first.stderr).toBe(0);
+    const dir = join(out, 'none');
+    const epochs = readRun(dir).epochs;
+    const again = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY, '--resume', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('[none] run already finished its 1 epoch; nothing to train\n');
+    expect(again.stderr).not.toMatch(/resuming after|epoch 1\/1/);
+    expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'run', dir: resolve(dir), runs: [{ dir: resolve(dir) }], interrupted: null });
+    expect(readRun(dir).epochs).toEqual(epochs);
+    // A comparison: each run says so.
+    const args = ['compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', '--out', out, '--name', 'c', ...TINY];
+    expect((await penx(...args)).code).toBe(0);
+    const resumed = await penx(...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    for (const label of ['[1/2 none]', '[2/2 l1:1e-4]']) expect(resumed.stderr).toContain(`${label} run already finished all 2 epochs; nothing to train\n`);
+    expect(resumed.stderr).not.toMatch(/resuming after/);
+  }, 180_000);
 });
 
 // kill -9 and --resume ending with an uninterrupted run's weights, through this command line:

@@ -60,8 +60,11 @@ export function progressCallbacks(label: string, stream: NodeJS.WriteStream = pr
   const bar = batchProgress(label, stream);
   let pruneStart = performance.now();
   return {
-    onTrainBegin: ({ resumedAfter }) => {
-      if (resumedAfter > 0) stream.write(`${label} resuming after epoch ${resumedAfter}\n`);
+    onTrainBegin: ({ config, resumedAfter }) => {
+      // A resume of a run with every epoch asked for: fit trains none (its folder only brought in line).
+      const all = config.epochs === 1 ? 'its 1 epoch' : `all ${config.epochs} epochs`;
+      if (resumedAfter >= config.epochs) stream.write(`${label} run already finished ${all}; nothing to train\n`);
+      else if (resumedAfter > 0) stream.write(`${label} resuming after epoch ${resumedAfter}\n`);
     },
     onBatchEnd: (p) => bar.onBatch(p),
     onPruneProgress: ({ epoch, done, total }) => {
