@@ -53,6 +53,21 @@ describe('penx', () => {
     expect((await penx('start', '--help')).stdout).toMatch(/compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST/);
   });
 
+  it.concurrent('no option or argument states its default twice (in its text and as commander adds it)', async () => {
+    const commands = [...(await penx('--help')).stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!);
+    expect(commands).toContain('serve');
+    for (const cmd of commands.filter((c) => c !== 'help')) {
+      // One entry per option or argument, its wrapped lines joined.
+      const entries = (await penx(cmd, '--help')).stdout
+        .replace(/\n {4,}(?=\S)/g, ' ')
+        .split('\n')
+        .filter((line) => /^ {2}\S/.test(line));
+      expect(entries, cmd).toContainEqual(expect.stringMatching(/^ {2}-h, --help/));
+      // Before, serve's and playground's --host: '…; default 127.0.0.1 (this machine only) (default: "127.0.0.1")'.
+      for (const entry of entries) expect(entry.match(/\bdefault\b(?! export)/g)?.length ?? 0, `penx ${cmd}: ${entry}`).toBeLessThanOrEqual(1);
+    }
+  });
+
   it.concurrent("--name, --resume and --force say what they do in each command, and --name's default is that command's", async () => {
     // The help with its line breaks undone.
     const help = async (cmd: string) => (await penx(cmd, '--help')).stdout.replace(/\s+/g, ' ');

@@ -60,7 +60,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .description('a live dashboard over a folder of runs and comparisons: overlay any runs, every view, updated while they train')
     .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', 'figures/runs')
     .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
-    .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
+    .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only)')
     .option('--json', 'print the address as one JSON object { url, dir }')
     .action(async (dir: string, flags: ServeFlags) => (await import('../actions/serve.ts')).serve(dir, flags));
 
@@ -70,7 +70,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       'the playground in your browser: train on MNIST with any penalty (or one you type), watch the weights move; served on this machine, nothing opened',
     )
     .option('--port <n>', 'the port (default 6070, or a free one when that is taken)')
-    .option('--host <address>', 'the address to listen on; default 127.0.0.1 (this machine only)', '127.0.0.1')
+    .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only)')
     .option('--json', 'print the address as one JSON object { url, dir }')
     .action(async (flags: PlaygroundFlags) => (await import('../actions/playground.ts')).playground(flags));
 
