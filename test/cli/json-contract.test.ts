@@ -101,7 +101,7 @@ describe('penx train --json, then penx plot --json on the same run', () => {
     expectRunOnDisk(doc.runs[0]!, dir);
     expect(doc.runs[0]!.epoch).toBe(1);
     expect(r.stderr).toMatch(/\[l1:1e-4\] epoch 1: test loss/);
-    expect(r.stderr).toMatch(/^done: 1 epochs/m);
+    expect(r.stderr).toMatch(/^done: 1 epoch, test accuracy/m);
   }, 120_000);
 
   it('plot: the run redrawn, as written', async () => {

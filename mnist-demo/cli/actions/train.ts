@@ -33,7 +33,8 @@ export async function train(flags: TrainFlags): Promise<void> {
       dir = join(exp.out, run.name);
       const [record] = await trainRuns(exp, [run], flags);
       const last = record?.epochs.at(-1);
-      console.log(`done: ${record?.epochs.length ?? 0} epochs, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; report: ${join(dir, 'report.html')}`);
+      const epochs = record?.epochs.length ?? 0;
+      console.log(`done: ${epochs} epoch${epochs === 1 ? '' : 's'}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; report: ${join(dir, 'report.html')}`);
     },
     // Stopped before its folder was named (while its penalty's module loaded): nothing written, no document.
     (interrupted) => (dir === '' ? undefined : { out: resolve(out), ...folderJson('run', dir), interrupted }),
