@@ -2,16 +2,15 @@
  * Robustness of a run (issue 20, point 10): `--data` naming a file, a user penalty that throws
  * in the middle of a run (exit 2 naming the penalty and its module, no stack), and Ctrl-C while a
  * user penalty never returns: the first SIGINT stops the run (exit 130, lock released, how to
- * continue said), the second exits at once. SIGTERM during train, compare and sweep: exit 143, no
- * lock left, the run folder as its last checkpoint left it, and `--resume` finishes it.
+ * continue said), the second exits at once. (A signal during an epoch of train, compare and sweep:
+ * test/cli/json-contract.test.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { continueNote, resumeCommand } from '../../mnist-demo/cli/continue-command.ts';
 import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
-import { readRunJson } from '../../src/folders/records.ts';
 import { penx, spawnPenxPiped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
@@ -130,51 +129,6 @@ describe('how to continue a stopped command', () => {
   });
 });
 
-/** Every file under `dir` (relative paths). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' });
-}
-
-/** Epochs recorded in `dir`'s run.json so far (0 before it is written). */
-function epochsDone(dir: string): number {
-  return existsSync(join(dir, 'run.json')) ? readRunJson(dir).epochs.length : 0;
-}
-
-describe('SIGTERM', () => {
-  it.each<[string, string[], string]>([
-    ['train', ['train', '--penalty', 'l1:1e-4', '--name', 'r'], 'r'],
-    ['compare', ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c'], join('c', 'none')],
-    ['sweep', ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--jobs', '1', '--name', 's'], join('s', 'l1_1e-4_seed=42')],
-  ])(
-    'during an epoch of %s: exit 143, no lock left, the run resumable and --resume finishes it',
-    async (name, args, runPath) => {
-      const out = join(root, `term-${name}`);
-      const command = [...args, '--epochs', '6', ...TINY, '--out', out];
-      const run = spawnPenxPiped(...command);
-      try {
-        // Once the first epoch is recorded, the next one is under way.
-        const t0 = Date.now();
-        while (epochsDone(join(out, runPath)) === 0 && run.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
-        run.child.kill('SIGTERM');
-        const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 30 s after SIGTERM'), 30_000))]);
-        expect(code, run.stderr()).toBe(143);
-        expect(
-          filesUnder(out).filter((f) => f.endsWith('.penx.lock') || f.includes('penx-tmp')),
-          run.stderr(),
-        ).toEqual([]);
-        // What a stopped run leaves: its record as far as its last checkpoint, the two alike.
-        const dir = join(out, runPath);
-        const epochs = readRunJson(dir).epochs.length;
-        expect(epochs, run.stderr()).toBeGreaterThan(0);
-        expect(epochs).toBeLessThan(6);
-        expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8'));
-      } finally {
-        run.child.kill('SIGKILL');
-      }
-      const resumed = await penx(...command, ...(name === 'sweep' ? [] : ['--resume']));
-      expect(resumed.code, resumed.stderr).toBe(0);
-      expect(readRunJson(join(out, runPath)).epochs).toHaveLength(6);
-    },
-    180_000,
-  );
-});
+// SIGTERM (and Ctrl-C) during an epoch of train, compare and sweep — exit code, no lock or temporary file
+// left, the run as its checkpoint left it, the resume finishing it: test/cli/json-contract.test.ts, with
+// the --json document such a command still prints.

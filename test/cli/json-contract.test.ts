@@ -225,6 +225,7 @@ describe('penx sweep --json on this machine', () => {
 });
 
 describe('--json of a run stopped by Ctrl-C or SIGTERM: the document still, saying so and how to resume', () => {
+  // (Also the tests of a signal during an epoch on the command line: exit code, nothing left behind, the resume finishing it.)
   /** Epochs recorded in `dir`'s run.json so far (0 before it is written). */
   const epochsDone = (dir: string) => (existsSync(join(dir, 'run.json')) ? readRunJson(dir).epochs.length : 0);
 
@@ -251,6 +252,12 @@ describe('--json of a run stopped by Ctrl-C or SIGTERM: the document still, sayi
       } finally {
         run.child.kill('SIGKILL');
       }
+      // Nothing left behind: no lock, no temporary file; the run as its last checkpoint left it.
+      expect(
+        readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.penx.lock') || f.includes('penx-tmp')),
+        run.stderr(),
+      ).toEqual([]);
+      expect(readFileSync(join(firstRun, 'run.json'), 'utf8')).toBe(readFileSync(join(firstRun, 'checkpoint', 'run.json'), 'utf8'));
       expect(run.stderr()).toMatch(/^penx: interrupted; continue it with: penx /m);
       expect(doc).toMatchObject({ out, kind, dir });
       const resume = `penx ${command.filter((a) => a !== '--force').join(' ')} --resume`;

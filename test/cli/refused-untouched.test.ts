@@ -20,7 +20,8 @@ const SWEEP = ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '
 
 beforeAll(async () => {
   const [s, t] = await Promise.all([
-    penx(...SWEEP, '--name', 'sw'),
+    // Two runs: a grid of one of them leaves the other out (below).
+    penx(...SWEEP, '--strengths', '1e-4,1e-3', '--name', 'sw'),
     penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'last', '--out', out, '--name', 'run'),
   ]);
   expect(s.code, s.stderr).toBe(0);
@@ -259,14 +260,20 @@ describe('a folder named as penx’s own files', () => {
   }, 60_000);
 });
 
-describe('--resume asking for fewer epochs than a run has finished', () => {
-  it('penx train and penx compare: exit 2 naming the epochs, before the backend starts, both folders as they were', async () => {
-    const [t, c] = await Promise.all([
-      penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'two'),
-      penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-two'),
-    ]);
+/** A run (l1:1e-4) and a comparison (none, l1:1e-4) of 2 finished epochs each, made once for the --resume tests below. */
+let finishedTwo: Promise<void> | undefined;
+const twoEpochs = () =>
+  (finishedTwo ??= Promise.all([
+    penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'two'),
+    penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-two'),
+  ]).then(([t, c]) => {
     expect(t.code, t.stderr).toBe(0);
     expect(c.code, c.stderr).toBe(0);
+  }));
+
+describe('--resume asking for fewer epochs than a run has finished', () => {
+  it('penx train and penx compare: exit 2 naming the epochs, before the backend starts, both folders as they were', async () => {
+    await twoEpochs();
     const before = { run: tree(join(out, 'two')), comparison: tree(join(out, 'cmp-two')) };
     // Before, both said "resuming after epoch 2", exit 0, and added a session that trained nothing to each run.json.
     const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'two', '--resume');
@@ -282,10 +289,10 @@ describe('--resume asking for fewer epochs than a run has finished', () => {
 
 describe('penx compare --resume leaving out runs the comparison holds', () => {
   it('exit 2 naming the runs left out and their penalties, the comparison as it was; adding one is allowed', async () => {
-    const COMPARE = ['compare', '--epochs', '1', ...TINY, '--out', out, '--name', 'cmp-left'];
-    const first = await penx(...COMPARE, '--penalties', 'none,l1:1e-4');
-    expect(first.code, first.stderr).toBe(0);
+    await twoEpochs();
     const dir = join(out, 'cmp-left');
+    cpSync(join(out, 'cmp-two'), dir, { recursive: true });
+    const COMPARE = ['compare', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-left'];
     const before = tree(dir);
     // Before, exit 0 and compare.json rewritten as ["none"]: the comparison forgot l1_1e-4, its folder still there.
     const r = await penx(...COMPARE, '--penalties', 'none', '--resume');
@@ -301,12 +308,11 @@ describe('penx compare --resume leaving out runs the comparison holds', () => {
 
 describe('penx sweep leaving out runs the sweep folder holds', () => {
   it('exit 2 naming the runs left out, the sweep as it was (sweep.json forgot them, their folders still there)', async () => {
-    const grid = ['sweep', '--penalties', 'l1', '--seeds', '1', '--epochs', '1', ...TINY, '--jobs', '1', '--out', out, '--name', 'sw-left'];
-    const first = await penx(...grid, '--strengths', '1e-4,1e-3');
-    expect(first.code, first.stderr).toBe(0);
+    // The finished sweep of l1 at 1e-4 and 1e-3 (made above), given the grid of 1e-4 alone.
     const dir = join(out, 'sw-left');
+    cpSync(join(out, 'sw'), dir, { recursive: true });
     const before = tree(dir);
-    const r = await penx(...grid, '--strengths', '1e-4');
+    const r = await penx(...SWEEP, '--name', 'sw-left');
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(
       /sw-left holds a sweep with runs this grid leaves out \(l1_0\.001_seed=1\); nothing was written; give their penalties, strengths and seeds too/,

@@ -39,8 +39,11 @@ type Column = BenchResult | PeerResult;
 
 const isPeer = (r: Column): r is PeerResult => r.backend === 'pytorch';
 
-/** The measures of each result, one column per result ('—' where a column has no such measure). */
-function report(results: readonly Column[]): string {
+/**
+ * The table `penx bench` prints: the measures of each result, one column per result ('—' where a
+ * column has no such measure, 'not timed' for the cpu reference left out).
+ */
+export function benchTable(results: readonly Column[]): string {
   const first = results[0]!;
   const cpuBatch = results.find((r): r is BenchResult => !isPeer(r))?.cpuBatchSize ?? '';
   const row = (label: string, cell: (r: BenchResult) => string, peer: (r: PeerResult) => string = () => '—'): string[] => [
@@ -141,9 +144,9 @@ export async function bench(flags: BenchFlags): Promise<void> {
   };
   if (flags.all) {
     const results = await benchAll(flags, options);
-    console.log(flags.json ? JSON.stringify(results) : report(results));
+    console.log(flags.json ? JSON.stringify(results) : benchTable(results));
     return;
   }
   const result = await runBench(await startBackend(flags), options);
-  console.log(flags.json ? JSON.stringify(result) : report([result]));
+  console.log(flags.json ? JSON.stringify(result) : benchTable([result]));
 }
