@@ -82,6 +82,9 @@ describe('penx bench', () => {
       'wasm',
       '--threads',
       '2',
+      // The prune curve after the epoch is not part of its time.
+      '--prune-epochs',
+      'none',
       '--out',
       root,
       '--name',
