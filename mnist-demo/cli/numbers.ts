@@ -41,8 +41,11 @@ export function wholeNumber(text: string | undefined, flag: string, min: number,
  * naming the flag when one is not, or is empty (`1,,40`: its position, as `listItems` says).
  */
 export function wholeNumbers(text: string, flag: string, min: number): number[] {
-  const items = listItems(text, flag);
-  // No item at all ('' or ','): refused as the number it is not.
+  return wholeNumbersOf(listItems(text, flag), text, flag, min);
+}
+
+/** `wholeNumbers` of a list `listItems` already read from `text`; no item at all ('' or ','): `text` refused as the number it is not. */
+export function wholeNumbersOf(items: readonly string[], text: string, flag: string, min: number): number[] {
   return (items.length > 0 ? items : [text]).map((e) => wholeNumber(e, flag, min));
 }
 
@@ -56,9 +59,10 @@ export function wholeNumbers(text: string, flag: string, min: number): number[] 
  */
 export function epochsOrAll(text: string, flag: string): number[] | 'all' {
   if (text.trim() === 'all') return 'all';
-  listItems(text, flag);
+  // An empty item is refused as such (by listItems), the rest by the message below.
+  const items = listItems(text, flag);
   try {
-    return wholeNumbers(text, flag, 0);
+    return wholeNumbersOf(items, text, flag, 0);
   } catch {
     throw new UsageError(`${flag} must be all, or epochs (whole numbers ≥ 0) such as 1,10,40; got '${text}'`);
   }

@@ -20,7 +20,7 @@ import {
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { listItems } from '../lists.ts';
-import { portNumber, wholeNumber, wholeNumbers } from '../numbers.ts';
+import { portNumber, wholeNumber, wholeNumbersOf } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 import { parseControls } from './controls.ts';
 import { givenHost } from './serve.ts';
@@ -94,9 +94,10 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
   if (t === 'none') return {};
   if (t === 'last' || t === 'all') return { prune: { epochs: t } };
   let epochs: number[];
-  listItems(t, '--prune-epochs');
+  // An empty item is refused as such (by listItems), the rest by the message below.
+  const items = listItems(t, '--prune-epochs');
   try {
-    epochs = wholeNumbers(t, '--prune-epochs', 1);
+    epochs = wholeNumbersOf(items, t, '--prune-epochs', 1);
   } catch {
     throw new UsageError(`--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got '${t}'`);
   }
