@@ -28,6 +28,8 @@ export interface ExperimentFlags extends BackendFlags {
   readonly serve?: boolean | string;
   readonly host?: string;
   readonly pruneEpochs: string;
+  /** `--no-figures` gives false: no run (or comparison) figures nor report.html while training. */
+  readonly figures?: boolean;
 }
 
 /** The help of the options whose meaning differs between the commands. */
@@ -80,6 +82,10 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
         '--prune-epochs <when>',
         'after which epochs to measure the prune curve (test accuracy with the k % smallest kernel weights set to 0, and the sparse size): last, all, none, or a list such as 10,20,40',
         'last',
+      )
+      .option(
+        '--no-figures',
+        'record only: draw no figures nor report.html while training (run.json, the checkpoint and the live dashboard as always; penx plot draws them later from run.json)',
       ),
   );
 }

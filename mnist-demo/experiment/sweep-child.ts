@@ -19,6 +19,8 @@ export interface SweepTask {
   /** The run folder. */
   readonly dir: string;
   readonly threads: number;
+  /** false: the run draws no figures nor report (`--no-figures` of a sweep on this machine; a queued sweep says it in its settings). */
+  readonly figures?: false;
   /** The label of its progress lines, e.g. `[3/12 l1:1e-4 seed=1]`. */
   readonly label: string;
   /** The process that started it (the child leaves when it is gone). */

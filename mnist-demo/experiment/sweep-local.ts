@@ -19,6 +19,8 @@ export interface LocalSchedule {
   readonly jobs: number;
   /** Threads in all, split evenly between `jobs` runs (at least one each); a run gets its share even when fewer are left, so its result does not depend on when it ran. */
   readonly threads: number;
+  /** Draw each run's figures and report (`--no-figures`: false); not a setting of the sweep: its runs' records are the same either way. */
+  readonly figures: boolean;
   /** A progress line of a child (already labelled). */
   onLine(line: string): void;
   /** A run ended (called one at a time, in the order they end). */
@@ -57,7 +59,7 @@ export async function runLocally(record: SweepRecord, dir: string, todo: readonl
       const current = run;
       const train = async () => {
         const child = trainInChild(
-          { run: current, settings: record.settings, dir: join(dir, current.name), threads, label },
+          { run: current, settings: record.settings, dir: join(dir, current.name), threads, label, ...(schedule.figures ? {} : { figures: false }) },
           (m) => schedule.onMessage?.(current, m),
           schedule.onLine,
         );

@@ -24,14 +24,14 @@ export function settingsDiffer(was: SweepSettings, now: SweepSettings): string |
  * there is no record or it has these settings (its grid may differ: a grid may grow). A queued
  * sweep's `threads` (per run) is left out: other threads only change the order sums are taken in,
  * and a run may resume on other threads (said, and listed in its record's sessions), as on another
- * machine.
+ * machine. So is its `figures` (`--no-figures`): drawing changes no record.
  *
  * @example
  * otherSettings(readSweepJson('runs/lambda'), { epochs: '3' })   // 'epochs: "2" → "3"' when its sweep.json has epochs "2"
  */
 export function otherSettings(was: SweepRecord | undefined, settings: SweepSettings): string | undefined {
-  const { threads: _was, ...before } = was?.settings ?? {};
-  const { threads: _now, ...now } = settings;
+  const { threads: _was, figures: _wasDrawn, ...before } = was?.settings ?? {};
+  const { threads: _now, figures: _nowDrawn, ...now } = settings;
   return was && settingsDiffer(before, now);
 }
 

@@ -28,6 +28,8 @@ export interface Experiment {
   readonly trackNorms: 'epoch' | 'batch';
   /** When to measure the prune curve; absent: never. */
   readonly prune?: PruneOptions;
+  /** Draw each run's figures and report.html (and a comparison's) while training; false: run.json only (`penx plot` draws them later). */
+  readonly figures: boolean;
   /** The folder run folders go in. */
   readonly out: string;
   readonly resume: boolean;

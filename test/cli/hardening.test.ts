@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
-import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
+import { DRAWN, penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,7 +65,7 @@ describe('nothing outside the run folder is touched', () => {
 describe('crash and resume', () => {
   it('a kill after the last checkpoint but before run.json: --resume brings run.json, figures and report in line', async () => {
     const out = join(root, 'repair');
-    const args = ['train', '--penalty', 'l1:1e-4', '--epochs', '2', '--out', out, '--name', 'r', ...TINY];
+    const args = ['train', '--penalty', 'l1:1e-4', '--epochs', '2', '--out', out, '--name', 'r', ...DRAWN];
     // run.json is renamed into place for epoch 0, 1, 2: die before the third.
     const killed = await penxWith(killAt('rename|/r/run.json|3'), ...args);
     expect(killed.code).toBe(137);

@@ -101,7 +101,9 @@ describe('penx train --json, then penx plot --json on the same run', () => {
     expectRunOnDisk(doc.runs[0]!, dir);
     expect(doc.runs[0]!.epoch).toBe(1);
     expect(r.stderr).toMatch(/\[l1:1e-4\] epoch 1: test loss/);
-    expect(r.stderr).toMatch(/^done: 1 epoch, test accuracy/m);
+    // TINY trains with --no-figures: the record and the checkpoint only, and how to draw them.
+    expect(r.stderr).toMatch(/^done: 1 epoch, test accuracy .*; no figures drawn \(--no-figures\); draw them with: penx plot /m);
+    expect(doc.runs[0]!.files.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
   }, 120_000);
 
   it('plot: the run redrawn, as written', async () => {
@@ -111,6 +113,8 @@ describe('penx train --json, then penx plot --json on the same run', () => {
     expect(doc.folders).toHaveLength(1);
     expect(doc.folders[0]).toMatchObject({ kind: 'run', dir });
     expectRunOnDisk(doc.folders[0]!.runs[0]!, dir);
+    // Drawn now from run.json: penx train --no-figures drew nothing.
+    expect(doc.folders[0]!.runs[0]!.files).toEqual(expect.arrayContaining(['report.html', 'epoch-001.png', 'histograms.png'].map((f) => join(dir, f))));
     expect(r.stderr).toMatch(/^redrew /m);
   }, 60_000);
 
@@ -141,11 +145,13 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
     const doc = documentOf<FolderDoc>(r.stdout);
     expect(doc).toMatchObject({ out, kind: 'comparison', dir });
     expect(doc.files).toContain(join(dir, 'compare.json'));
-    expect(doc.files).toContain(join(dir, 'report.html'));
+    // --no-figures (in TINY): neither the comparison's figures nor its runs'.
+    expect(doc.files!.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
     expect([...doc.files!].sort()).toEqual(filesBelow(dir, names));
     expect(doc.runs.map((run) => run.name)).toEqual(names);
     for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
-    expect(r.stderr).toMatch(/^report: /m);
+    expect(doc.runs.flatMap((run) => run.files).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+    expect(r.stderr).toMatch(new RegExp(`^no figures drawn \\(--no-figures\\); draw them with: penx plot ${dir}$`, 'm'));
   }, 180_000);
 
   it('compare --serve: the document when training is done, every folder released, while the dashboard stays until Ctrl-C (exit 0, no second document)', async () => {
@@ -195,6 +201,7 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
     expect(r.code, r.stderr).toBe(0);
     const [folder] = documentOf<{ folders: FolderDoc[] }>(r.stdout).folders;
     expect(folder).toMatchObject({ kind: 'comparison', dir });
+    expect(folder!.files).toEqual(expect.arrayContaining(['report.html', 'histograms.png', 'overlay.png'].map((f) => join(dir, f))));
     expect([...folder!.files!].sort()).toEqual(filesBelow(dir, names));
     for (const run of folder!.runs) expectRunOnDisk(run, join(dir, run.name));
   }, 120_000);
@@ -214,6 +221,9 @@ describe('penx sweep --json on this machine', () => {
     expect([...doc.files!].sort()).toEqual(filesBelow(dir, ['l1_1e-4_seed=1']));
     expect(doc.runs.map((run) => [run.name, run.state])).toEqual([['l1_1e-4_seed=1', 'done']]);
     expectRunOnDisk(doc.runs[0]!, join(dir, 'l1_1e-4_seed=1'));
+    // --no-figures reaches the run's child process; the sweep's own report (its table of runs) is still written.
+    expect(doc.runs[0]!.files.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+    expect(doc.files).toContain(join(dir, 'report.html'));
   }, 180_000);
 
   it('--json with --queue but not --status is refused, no document', async () => {

@@ -7,13 +7,14 @@ import { readRunJson } from '../../src/folders/records.ts';
 import { splitSpecList } from '../../src/index.ts';
 import { loadModel, readSparseWeights, tf } from '../../src/node.ts';
 import { bitsOf, plainTfjsPredict } from '../fixtures/portable/plain-tfjs.ts';
-import { penx, TINY } from './run-penx.ts';
+import { DRAWN, penx } from './run-penx.ts';
 import { filesBelow } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-prune-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SMALL = [...TINY, '--prune-epochs', 'last'];
+// Drawn: the prune curve's figure and its part of the report are checked.
+const SMALL = [...DRAWN, '--prune-epochs', 'last'];
 const readRun = readRunJson;
 
 describe('the accuracy change prune prints', () => {

@@ -21,8 +21,9 @@ export interface RunOptions {
 /**
  * A tiny run of the reference CNN, for tests about the command line rather than about training:
  * 128 training images (two batches of 64), 128 test images, ONNX Runtime on one thread (quick to
- * start, and the same weights in every process), no prune curve. A test about wasm, threads or the
- * prune curve gives those flags after these (the last one given counts).
+ * start, and the same weights in every process), no prune curve, no figures (drawing them is most of
+ * such a run's time). A test about wasm, threads or the prune curve gives those flags after these
+ * (the last one given counts); a test about figures or the report uses DRAWN.
  */
 export const TINY: readonly string[] = [
   '--train-size',
@@ -37,7 +38,11 @@ export const TINY: readonly string[] = [
   '1',
   '--prune-epochs',
   'none',
+  '--no-figures',
 ];
+
+/** TINY with the figures and report.html drawn, as by default. */
+export const DRAWN: readonly string[] = TINY.filter((flag) => flag !== '--no-figures');
 
 /** The built command line, by its absolute path (a test may run it in another folder). */
 const CLI = resolve('mnist-demo/dist/cli.mjs');

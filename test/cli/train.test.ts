@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { writeDataset } from '../data/idx-files.ts';
-import { penx, TINY } from './run-penx.ts';
+import { DRAWN, penx, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -157,7 +157,7 @@ describe('bad data and diverging runs', () => {
 
   it('a loss that becomes infinite stops the run, naming epoch and batch, keeping epoch 0', async () => {
     const out = join(root, 'diverge');
-    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '2', ...TINY);
+    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '2', ...DRAWN);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/penx: stopped: the penalty loss became NaN or infinite at epoch 1, batch 1/);
     const run = readRun(join(out, 'd'));
@@ -170,7 +170,7 @@ describe('bad data and diverging runs', () => {
 describe('penx compare (tiny)', () => {
   it('trains each penalty and writes the comparison', async () => {
     const out = join(root, 'cmp');
-    const r = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...TINY);
+    const r = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...DRAWN);
     expect(r.code).toBe(0);
     const dir = join(out, 'c');
     expect(JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'))).toMatchObject({ runs: ['none', 'lp_1e-4_p=3'] });

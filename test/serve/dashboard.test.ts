@@ -13,11 +13,12 @@ import { join, relative } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
-import { penx, TINY } from '../cli/run-penx.ts';
+import { DRAWN, penx, TINY } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 // With the prune curve after the last epoch: the dashboard draws it.
 const SMALL = [...TINY, '--prune-epochs', 'last'];
+const DRAWN_SMALL = [...DRAWN, '--prune-epochs', 'last'];
 
 const out = mkdtempSync(join(tmpdir(), 'penx-serve-'));
 const children: ChildProcess[] = [];
@@ -63,7 +64,8 @@ function rawGet(path: string, host?: string): Promise<{ status: number; body: st
 beforeAll(async () => {
   const c = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...SMALL, '--out', out, '--name', 'cmp');
   expect(c.code, c.stderr).toBe(0);
-  const t = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...SMALL, '--out', out, '--name', 'live');
+  // Drawn: its files are served below.
+  const t = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...DRAWN_SMALL, '--out', out, '--name', 'live');
   expect(t.code, t.stderr).toBe(0);
   symlinkSync('/etc', join(out, 'outside'));
   url = (await startPenx(['serve', out, '--port', '0'])).url;

@@ -13,7 +13,7 @@ import { withJson } from '../json.ts';
 import { listItems, specList } from '../lists.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { folderJson } from './run-json.ts';
-import { printSummary, trainRuns } from './session.ts';
+import { printSummary, trainRuns, whereToLook } from './session.ts';
 
 export interface CompareFlags extends ExperimentFlags {
   readonly penalties: string;
@@ -64,7 +64,7 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
       planned = await plan();
       const { exp, runs, name } = planned;
       printSummary(await trainRuns(exp, runs, flags, name));
-      console.log(`report: ${join(exp.out, name, 'report.html')}`);
+      console.log(whereToLook(exp, join(exp.out, name)));
     },
     (interrupted) => {
       // Stopped before it was planned (while a penalty's module loaded): nothing written, no document.

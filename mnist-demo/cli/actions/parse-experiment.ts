@@ -73,6 +73,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     ...(controls ? { controls } : {}),
     trackNorms: flags.trackNorms,
     ...pruneOption(flags.pruneEpochs, epochs),
+    figures: flags.figures !== false,
     out,
     resume: flags.resume === true,
     force: flags.force === true,

@@ -109,7 +109,7 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
       records.push(await trainRun(runExp, run, data, backend, { callbacks: [progressCallbacks(label)], note, signal }, dir));
     }
     if (comparison !== undefined) {
-      await drawComparison(where, records);
+      if (exp.figures) await drawComparison(where, records);
       await writeCompareJson(
         where,
         runs.map((r) => r.name),
@@ -119,6 +119,11 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
   } finally {
     claimed?.release();
   }
+}
+
+/** Where to look at a finished run or comparison in `dir`: its report, or (`--no-figures`) its record and how to draw it. */
+export function whereToLook(exp: Experiment, dir: string): string {
+  return exp.figures ? `report: ${join(dir, 'report.html')}` : `no figures drawn (--no-figures); draw them with: penx plot ${dir}`;
 }
 
 /** One line per run: test accuracy and sparsity after the last epoch. */

@@ -33,6 +33,7 @@ export async function start(flags: StartFlags): Promise<void> {
     optimizer: REFERENCE_OPTIMIZER,
     trackNorms: 'epoch',
     prune: { epochs: 'last' },
+    figures: true,
     out: QUICK.out,
     resume: false,
     force: true,

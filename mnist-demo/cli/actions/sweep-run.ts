@@ -68,6 +68,7 @@ export async function sweepRun(taskJson: string): Promise<void> {
       ...task.settings,
       seed: String(task.run.seed),
       threads: String(task.threads),
+      ...(task.figures === false ? { figures: false } : {}),
       out: dirname(task.dir),
       name: basename(task.dir),
       resume: true,

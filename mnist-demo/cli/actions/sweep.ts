@@ -71,7 +71,7 @@ export const DEFAULT_JOBS = 2;
 
 /**
  * The options that are not settings of the runs: the sweep's own, each run's seed and folder, and
- * this machine's (threads, the dashboard). Every other option is a training option every run shares.
+ * this machine's (threads, the dashboard, whether runs draw figures). Every other option is a training option every run shares.
  */
 const NOT_SETTINGS: ReadonlySet<string> = new Set([
   'penalties',
@@ -91,6 +91,7 @@ const NOT_SETTINGS: ReadonlySet<string> = new Set([
   'threads',
   'serve',
   'host',
+  'figures',
 ]);
 
 /**
@@ -101,6 +102,8 @@ const NOT_SETTINGS: ReadonlySet<string> = new Set([
 function settingsOf(flags: SweepFlags): SweepSettings {
   const settings = Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean'));
   if (flags.queue !== undefined && flags.threads !== undefined) settings.push(['threads', String(wholeNumber(flags.threads, '--threads', 1))]);
+  // Figures are this machine's choice; a queued sweep's workers need to be told.
+  if (flags.queue !== undefined && flags.figures === false) settings.push(['figures', false]);
   return Object.fromEntries(settings);
 }
 
@@ -235,6 +238,7 @@ async function sweepLocally(
       signal,
       jobs,
       threads,
+      figures: flags.figures !== false,
       onLine: (line) => process.stderr.write(`${line}\n`),
       onFinished: async (run, outcome) => {
         console.error(

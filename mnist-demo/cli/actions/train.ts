@@ -11,7 +11,7 @@ import type { ExperimentFlags } from '../experiment-options.ts';
 import { withJson } from '../json.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { folderJson } from './run-json.ts';
-import { trainRuns } from './session.ts';
+import { trainRuns, whereToLook } from './session.ts';
 
 export interface TrainFlags extends ExperimentFlags {
   readonly penalty: string;
@@ -34,7 +34,7 @@ export async function train(flags: TrainFlags): Promise<void> {
       const [record] = await trainRuns(exp, [run], flags);
       const last = record?.epochs.at(-1);
       const epochs = record?.epochs.length ?? 0;
-      console.log(`done: ${epochs} epoch${epochs === 1 ? '' : 's'}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; report: ${join(dir, 'report.html')}`);
+      console.log(`done: ${epochs} epoch${epochs === 1 ? '' : 's'}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; ${whereToLook(exp, dir)}`);
     },
     // Stopped before its folder was named (while its penalty's module loaded): nothing written, no document.
     (interrupted) => (dir === '' ? undefined : { out: resolve(out), ...folderJson('run', dir), interrupted }),
