@@ -3,6 +3,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** TensorFlow.js itself (`@tensorflow/tfjs`), the engine every part of this library uses: build your model with it. */
 export { tf };
+/** A TF.js tensor (`tf.Tensor`). */
 export type Tensor = tf.Tensor;
+/** A rank-0 TF.js tensor (`tf.Scalar`): a loss, a penalty's value. */
 export type Scalar = tf.Scalar;

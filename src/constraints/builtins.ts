@@ -16,6 +16,7 @@ import { named } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import { type ConstraintBody, type ConstraintDefinition, constraintBody, makeConstraintDefinition } from './definition.ts';
 
+/** ε of the norm constraints, as in Keras: a norm n divides as ε + n, so an all-zero slice stays 0. */
 export const EPSILON = 1e-7;
 
 const axisParam = { default: 0, integer: true, list: true, doc: 'axis or axes (0+1+2) along which norms are taken (negative counts from the end)' } as const;
@@ -101,8 +102,16 @@ const BODIES = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
 } as const satisfies Record<string, ConstraintBody<any>>;
 
+/** The name of a built-in constraint: `maxnorm`, `nonneg`, `unitnorm` or `minmaxnorm`. */
 export type BuiltinConstraintName = keyof typeof BODIES;
 
+/**
+ * The built-in constraints' definitions by name (formula, doc, parameters, function); the constraint
+ * catalogue starts from them.
+ *
+ * @example
+ * BUILTIN_CONSTRAINTS.maxnorm.formula   // 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)'
+ */
 export const BUILTIN_CONSTRAINTS = named(BODIES, (name, body) => makeConstraintDefinition(name, body as ConstraintBody, true)) as Readonly<
   Record<BuiltinConstraintName, ConstraintDefinition>
 >;

@@ -12,6 +12,14 @@ import { constraintClasses, type PenxConstraint } from './constraint.ts';
 import { type ConstraintDefinition, makeConstraintDefinition } from './definition.ts';
 import { probeConstraint } from './probe.ts';
 
+/**
+ * The constraint catalogue: the built-ins, then the constraints defined in this process
+ * (`defineConstraint`). It resolves a spec to a `PenxConstraint` and lists names, parameters and formulas.
+ *
+ * @example
+ * constraintCatalog.names()                  // ['maxnorm', 'nonneg', 'unitnorm', 'minmaxnorm', …yours]
+ * constraintCatalog.resolve('maxnorm:m=2')   // a PenxConstraint
+ */
 export const constraintCatalog: Catalog<ConstraintDefinition, PenxConstraint> = new Catalog<ConstraintDefinition, PenxConstraint>({
   kind: 'constraint',
   builtins: BUILTIN_CONSTRAINTS,
@@ -20,12 +28,17 @@ export const constraintCatalog: Catalog<ConstraintDefinition, PenxConstraint> = 
   ...tfjsBound(constraintClasses, () => constraintCatalog),
 });
 
+/** What `defineConstraint` takes: a name, parameters, the function and, for listings, its formula and doc. */
 export interface DefineConstraintOptions<D extends ParamDefs> {
+  /** Its name in specs: letters, digits, `_` or `-`, starting with a letter; not a built-in's. */
   readonly name: string;
+  /** Its parameters (`key=value` in a spec), each with a default; none when absent. */
   readonly params?: D;
   /** The projected weight, same shape as w. */
   readonly fn: (w: Tensor, params: ParamValues<D>) => Tensor;
+  /** Its formula for listings; default `name(w)`. */
   readonly formula?: string;
+  /** One line on what it does; default `User-defined constraint name.` */
   readonly doc?: string;
 }
 

@@ -8,9 +8,11 @@ import type { ParamDefs, ParamValues } from '../registry/index.ts';
 import { type CatalogEntry, stamped } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
+/** A constraint as its definer writes it: formula, doc, parameters, function and an optional check across parameters. */
 export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
   /** What the constraint does to w, e.g. `w · clip(‖w‖, 0, m) / (ε + ‖w‖)`. */
   readonly formula: string;
+  /** One line on what it does, with an example spec. */
   readonly doc: string;
   readonly params: D;
   /** The projected weight; same shape as w. */
@@ -19,6 +21,7 @@ export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
   readonly check?: (params: ParamValues<D>) => string | undefined;
 }
 
+/** A constraint in the catalogue: its entry (name, formula, doc, parameters) with its function and check. */
 export interface ConstraintDefinition extends CatalogEntry {
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
   readonly check: (params: ParamValues) => string | undefined;
@@ -29,6 +32,7 @@ export function constraintBody<D extends ParamDefs>(body: ConstraintBody<D>): Co
   return body;
 }
 
+/** A catalogue entry of a constraint from its body, frozen and branded as a constraint definition. */
 export function makeConstraintDefinition<D extends ParamDefs>(name: string, body: ConstraintBody<D>, builtin: boolean): ConstraintDefinition {
   const check = (body.check ?? (() => undefined)) as ConstraintDefinition['check'];
   return stamped('constraint', {

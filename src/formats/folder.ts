@@ -8,7 +8,9 @@
  */
 import * as z from 'zod';
 
+/** The file that marks a folder this tool wrote: the marker, then one manifest line per entry it made. */
 export const MARKER_FILE = '.penx-folder.jsonl';
+/** The `format` of a folder marker. */
 export const FOLDER_FORMAT = 'penalty-explorer/folder@1';
 
 /** What a folder of this tool holds: a run, a comparison of runs, a sweep of runs, a pruned model. */
@@ -23,7 +25,9 @@ export const folderMarkerSchema = z.object({
   /** When the folder was made its own (ISO time). */
   created: z.string(),
 });
+/** A folder marker: the format, what the folder holds, its id and when it was made. */
 export type FolderMarker = z.output<typeof folderMarkerSchema>;
+/** What a folder of this tool holds: `run`, `comparison`, `sweep` or `pruned`. */
 export type FolderKind = FolderMarker['kind'];
 
 /** A folder name inside a record (a comparison's or a sweep's run): one plain path segment, no control characters. */

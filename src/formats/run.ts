@@ -171,6 +171,7 @@ export interface WeightsSnapshot {
   readonly monitors?: Readonly<Record<string, JsonValue>>;
 }
 
+/** One finished epoch of a run: its weight snapshot with the epoch's training and test scores (and its prune curve when measured). */
 export interface EpochRecord extends WeightsSnapshot {
   /** The data loss alone (no penalties), per sample, over the epoch's batches, each before its update; summed over the outputs. */
   readonly trainLoss: number;
@@ -335,6 +336,7 @@ export interface WeightInfo {
   readonly constraint?: ConstraintInfo;
 }
 
+/** What a run was: its name, model, weights with their penalties and constraints, data, optimiser and training settings. */
 export interface RunConfig extends RunPlace {
   /** The run's name (its folder name), used in legends next to the penalty. */
   readonly name: string;
@@ -393,6 +395,14 @@ export interface RunSession extends RunPlace {
   readonly fromEpoch: number;
 }
 
+/**
+ * A run record, the schema of `run.json` and what `fit` returns: the run's config, the untrained
+ * model's snapshot (epoch 0) and one entry per finished epoch.
+ *
+ * @example
+ * const record = readRunRecord(JSON.parse(text));
+ * record.epochs.map((e) => e.testAcc);   // test accuracy per epoch
+ */
 export interface RunRecord {
   readonly format: typeof RUN_FORMAT;
   readonly config: RunConfig;

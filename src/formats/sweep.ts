@@ -11,7 +11,9 @@ import * as z from 'zod';
 import { folderNameSchema } from './folder.ts';
 import { type RecordFormat, readRecord } from './read.ts';
 
+/** The `format` of a sweep record; its version changes with the record's shape. */
 export const SWEEP_FORMAT = 'penalty-explorer/sweep@1';
+/** The sweep record's file name in a sweep folder. */
 export const SWEEP_JSON = 'sweep.json';
 
 /** The axes of a sweep, as given. */

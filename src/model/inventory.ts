@@ -49,7 +49,9 @@ export interface LayerEntry {
   readonly weights: readonly WeightEntry[];
 }
 
+/** What `inventory(model)` returns: the model's layers with their weights, and every weight once. */
 export interface Inventory {
+  /** Each leaf layer (a nested model's as `outer/inner`) with the weights it holds, in the model's order. */
   readonly layers: readonly LayerEntry[];
   /** Every weight, in the order of `model.weights`. */
   readonly weights: readonly WeightEntry[];

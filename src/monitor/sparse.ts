@@ -15,6 +15,7 @@
  */
 import { DataError } from '../errors.ts';
 
+/** How one tensor is stored: dense float32, CSR (rows of the matrix view) or COO (flat indices). */
 export type SparseEncoding = 'dense' | 'csr' | 'coo';
 
 /** One named weight tensor, its values row-major. */
@@ -114,6 +115,7 @@ export interface SparseIndex {
   readonly weights: SparseEntry[];
 }
 
+/** The `format` of a sparse index (`weights.sparse.json`); its version changes with the encoding. */
 export const SPARSE_FORMAT = 'penalty-explorer/sparse@1';
 
 function putUint(view: DataView, at: number, bytes: number, value: number): void {

@@ -7,7 +7,9 @@ import type { Histogram, Sparsity } from '../formats/index.ts';
 
 /** The record's histogram: HIST_BINS bins over [HIST_LO, HIST_HI] (the reference experiment's). */
 export const HIST_BINS = 100;
+/** The record histogram's lower edge: −1. */
 export const HIST_LO = -1;
+/** The record histogram's upper edge: 1 (|w| > 1 is counted above, not binned). */
 export const HIST_HI = 1;
 
 /**

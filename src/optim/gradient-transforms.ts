@@ -18,7 +18,9 @@ import { type Tensor, tf } from '../tf.ts';
 import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import type { GradientTransform } from './transform.ts';
 
+/** A gradient transform in the catalogue: its entry (name, formula, doc, parameters) and how bound values make the transform. */
 export interface GradientTransformEntry extends CatalogEntry {
+  /** The transform for bound parameter values. */
   readonly make: (params: ParamValues) => GradientTransform;
 }
 
@@ -78,6 +80,14 @@ export function probeTransform(t: GradientTransform, what = 'gradient transform'
   if (out !== `shape [${shape.join()}]`) throw new SpecError(`${what} returned ${out} for a gradient of shape [${shape}]; it must return the gradient's shape`);
 }
 
+/**
+ * The gradient-transform catalogue: `clipvalue`, `clipnorm`, `clipl1`, `scale`, `zero`, then the
+ * transforms defined in this process (`defineGradientTransform`). A spec's bare value is the first
+ * parameter.
+ *
+ * @example
+ * gradientTransformCatalog.resolve('clipnorm:1')   // clipByNorm(1), as 'clipnorm:c=1'
+ */
 export const gradientTransformCatalog: Catalog<GradientTransformEntry, GradientTransform> = new Catalog<GradientTransformEntry, GradientTransform>({
   kind: 'gradient transform',
   builtins: named(ENTRIES, (name, e) => stamped('gradient transform', { ...e, name, builtin: true })),
@@ -86,12 +96,17 @@ export const gradientTransformCatalog: Catalog<GradientTransformEntry, GradientT
   probe: (t) => probeTransform(t),
 });
 
+/** What `defineGradientTransform` takes: a name, parameters, the function of one weight's gradient and, for listings, its formula and doc. */
 export interface DefineGradientTransformOptions<D extends ParamDefs> {
+  /** Its name in specs: letters, digits, `_` or `-`, starting with a letter; not a built-in's. */
   readonly name: string;
+  /** Its parameters (`key=value` in a spec), each with a default; none when absent. */
   readonly params?: D;
   /** The new gradient of one weight, same shape as `grad`. */
   readonly fn: GradientFunction<ParamValues<D>>;
+  /** Its formula for listings; default `g ← name(g)`. */
   readonly formula?: string;
+  /** One line on what it does; default `User-defined gradient transform name.` */
   readonly doc?: string;
 }
 

@@ -29,7 +29,9 @@ import { gradientTransform } from './gradient-transforms.ts';
 import { matcher } from './names.ts';
 import { chain, type GradientTransform, identity, mapTree, masked, stateless } from './transform.ts';
 
+/** A gradient transform on the weights a pattern matches, before the optimiser. */
 export interface GradControl {
+  /** A glob over weight names (`conv2d_1/kernel`) or layer names (`conv*`). */
   readonly pattern: string;
   /** A transform, or a gradient-transform spec such as `clipnorm:1`. */
   readonly transform: GradientTransform | string;
@@ -37,14 +39,21 @@ export interface GradControl {
   readonly name?: string;
 }
 
+/** A learning-rate multiplier: the optimiser's update of the weights a pattern matches × factor. */
 export interface LrMultControl {
+  /** A glob over weight names or layer names. */
   readonly pattern: string;
+  /** A finite number ≥ 0 (0 stops the matching weights). */
   readonly factor: number;
 }
 
+/** Per-layer controls for `withLayerControls`: gradient transforms, learning-rate multipliers and frozen weights, by pattern. */
 export interface LayerControls {
+  /** Transforms of matching weights' gradients, in order, before the optimiser. */
   readonly grad?: readonly GradControl[];
+  /** Factors on matching weights' updates (every matching pattern's factor multiplies). */
   readonly lrMult?: readonly LrMultControl[];
+  /** Patterns of weights that do not move. */
   readonly freeze?: readonly string[];
 }
 

@@ -10,6 +10,13 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/**
+ * A test of weight names: true when any pattern (a glob) matches the whole name or its layer.
+ *
+ * @example
+ * matcher('conv*')('conv2d_1/kernel')            // true (its layer matches)
+ * matcher(['dense_2/bias'])('dense_2/kernel')    // false
+ */
 export function matcher(patterns: string | readonly string[]): (name: string) => boolean {
   const res = (typeof patterns === 'string' ? [patterns] : patterns).map(globToRegExp);
   return (name) => {

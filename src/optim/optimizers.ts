@@ -7,7 +7,9 @@ import { scale } from './clip.ts';
 import { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
 import { chain, type GradientTransform } from './transform.ts';
 
+/** An optimiser in the catalogue: its signature (formula, doc, parameters) and its transform chain from bound values. */
 export interface OptimizerEntry extends CatalogEntry {
+  /** Its transform chain, e.g. adam's `chain(scaleByAdam(β1, β2, ε), scale(−lr))`. */
   readonly build: (p: ParamValues) => GradientTransform;
 }
 
@@ -37,6 +39,14 @@ function bindOptimizer(b: Binding<OptimizerEntry>): OptimizerSpec {
   return { spec: b.spec, entry: b.entry, params: b.params, transform: b.entry.build(b.params) };
 }
 
+/**
+ * The optimiser catalogue: sgd, momentum, adam, adadelta, rmsprop, adamw, built in only (no module
+ * defines one). It resolves a spec to an `OptimizerSpec`.
+ *
+ * @example
+ * optimizerCatalog.get('adam')?.params['lr']?.default   // 0.001
+ * optimizerCatalog.resolve('sgd:lr=0.1').spec       // 'sgd:lr=0.1'
+ */
 export const optimizerCatalog: Catalog<OptimizerEntry, OptimizerSpec> = new Catalog<OptimizerEntry, OptimizerSpec>({
   kind: 'optimizer',
   builtins: named(

@@ -11,11 +11,24 @@
 import { type Tensor, tf } from '../tf.ts';
 import { matcher } from './names.ts';
 
+/** Tensors by weight name (`conv2d_1/kernel`): the weights, their gradients or their updates. */
 export type Tree = Readonly<Record<string, Tensor>>;
+/** A transform's state: a flat map of tensors by key (a chain prefixes its members' keys `0/`, `1/`, …). */
 export type State = Readonly<Record<string, Tensor>>;
 
+/**
+ * A gradient transform (Optax's `GradientTransformation`): `init` makes its state from the weights,
+ * `update` maps gradients to updates and returns its next state. The optimiser adds the final
+ * updates to the weights: w ← w + u.
+ *
+ * @example
+ * const sgd: GradientTransform = chain(clipByNorm(1), scale(-0.01));   // u = −0.01 · clip(g)
+ * const [u, s] = sgd.update(grads, sgd.init(params), params);
+ */
 export interface GradientTransform {
+  /** Its state for these weights (moments at 0, a step counter, … or `{}`). */
   init(params: Tree): State;
+  /** The updates for these gradients and its next state; the weights are given for transforms that read them (weight decay). */
   update(grads: Tree, state: State, params: Tree): readonly [Tree, State];
 }
 

@@ -17,9 +17,11 @@ import { applyTrainable, completeTopology } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
+/** What `attachToKernels` puts on every kernel of a model: a penalty (on biases too, with `penalizeBias`) and a constraint. */
 export interface KernelControls {
   /** The penalty of every kernel (and of every bias with `penalizeBias`). */
   readonly penalty?: PenaltyRegularizer;
+  /** Put the penalty on every bias too; default false. */
   readonly penalizeBias?: boolean;
   /** The constraint of every kernel. */
   readonly constraint?: PenxConstraint;

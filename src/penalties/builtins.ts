@@ -90,8 +90,17 @@ const BODIES = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
 } as const satisfies Record<string, PenaltyBody<any>>;
 
+/** The name of a built-in penalty: `none`, `l1`, `l2`, `l1l2`, `l3`, `l4`, `lp` or `deadzone`. */
 export type BuiltinPenaltyName = keyof typeof BODIES;
 
+/**
+ * The built-in penalties' definitions by name (formula, doc, parameters, function, proximal operator
+ * where there is one); the penalty catalogue starts from them.
+ *
+ * @example
+ * BUILTIN_PENALTIES.deadzone.formula   // 'Σ max(0, |w| − a)'
+ * BUILTIN_PENALTIES.l1.prox            // the soft threshold
+ */
 export const BUILTIN_PENALTIES = named(BODIES, (name, body) => makePenaltyDefinition(name, body as PenaltyBody, true)) as Readonly<
   Record<BuiltinPenaltyName, PenaltyDefinition>
 >;

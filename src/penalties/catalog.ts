@@ -13,6 +13,15 @@ import { probePenalty } from './probe.ts';
 import { proximalPenalty, splitProxFlag } from './proximal.ts';
 import { type PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
 
+/**
+ * The penalty catalogue: the built-ins, then the penalties defined in this process (`definePenalty`).
+ * It resolves a spec to a `PenaltyRegularizer` (a bare number is the strength λ) and lists names,
+ * parameters and formulas; a saved model's regularizers load back through it.
+ *
+ * @example
+ * penaltyCatalog.names()                          // ['none', 'l1', 'l2', …, 'deadzone', …yours]
+ * penaltyCatalog.resolve('deadzone:1e-4,a=0.3')   // a PenaltyRegularizer, λ = 1e-4
+ */
 export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = new Catalog<PenaltyDefinition, PenaltyRegularizer>({
   kind: 'penalty',
   builtins: BUILTIN_PENALTIES,
@@ -25,6 +34,7 @@ export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = ne
   })),
 });
 
+/** What `definePenalty` takes: a name, parameters, φ, and optionally its formula, doc, default strength and proximal operator. */
 export interface DefinePenaltyOptions<D extends ParamDefs> {
   /** The name used in specs, legends and saved models. */
   readonly name: string;
@@ -34,6 +44,7 @@ export interface DefinePenaltyOptions<D extends ParamDefs> {
   readonly fn: (w: Tensor, params: ParamValues<D>) => Tensor;
   /** Formula text for tables and reports, e.g. `Σ log(1 + |w|/eps)`. */
   readonly formula?: string;
+  /** One line on what it does; default `User-defined penalty name.` */
   readonly doc?: string;
   /** The strength when a spec gives none (default 1e-4). */
   readonly defaultStrength?: number;

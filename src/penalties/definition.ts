@@ -13,9 +13,11 @@ import { type Scalar, type Tensor, tf } from '../tf.ts';
 /** The strength a spec gets when it gives none: the reference experiment's. */
 export const DEFAULT_STRENGTH = 1e-4;
 
+/** A penalty as its definer writes it: formula, doc, parameters, φ, and optionally its default strength and proximal operator. */
 export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
   /** The formula over the entries w of one tensor, without the strength, e.g. `Σ|w|`. */
   readonly formula: string;
+  /** One line on what it does, with an example spec. */
   readonly doc: string;
   readonly params: D;
   /** φ(w) element-wise (summed by the library) or the whole-tensor value (a scalar). */
@@ -41,9 +43,13 @@ export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
  */
 export type ProximalOperator<P extends ParamValues = ParamValues> = (w: Tensor, tau: Tensor, params: P) => Tensor;
 
+/** A penalty in the catalogue: its entry (name, formula, doc, parameters) with φ, its default strength and, if any, its proximal operator. */
 export interface PenaltyDefinition extends CatalogEntry {
+  /** φ(w) element-wise or the whole-tensor value, without the strength. */
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
+  /** The strength when a spec gives none. */
   readonly defaultStrength: number;
+  /** False for `none`, which takes no strength. */
   readonly takesStrength: boolean;
   /** The proximal operator, for penalties that have one (l1, l1l2, deadzone, user penalties that declare it). */
   readonly prox?: ProximalOperator;
@@ -54,6 +60,7 @@ export function penaltyBody<D extends ParamDefs>(body: PenaltyBody<D>): PenaltyB
   return body;
 }
 
+/** A catalogue entry of a penalty from its body (default strength 1e-4 filled in), frozen and branded as a penalty definition. */
 export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: PenaltyBody<D>, builtin: boolean): PenaltyDefinition {
   return stamped('penalty', {
     name,

@@ -8,6 +8,7 @@ export interface Brand {
   is(x: unknown): boolean;
 }
 
+/** The brand `name`, keyed by the global symbol `penalty-explorer.<name>`. */
 export function brand(name: string): Brand {
   const symbol = Symbol.for(`penalty-explorer.${name}`);
   return { symbol, is: (x) => typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[symbol] === true };

@@ -40,6 +40,7 @@ export interface CatalogEntry {
   readonly builtin: boolean;
 }
 
+/** The four kinds of catalogue entry; a kind names its entries in messages (`unknown penalty 'l3'`). */
 export type Kind = 'penalty' | 'constraint' | 'optimizer' | 'gradient transform';
 
 /** An entry bound to values from a spec. */
@@ -69,6 +70,7 @@ export interface Positional<E extends CatalogEntry> {
   readonly asFirstParam?: boolean;
 }
 
+/** What a kind gives its catalogue: its built-ins, how it reads a positional value, checks it across parameters, binds values to its object and probes a user's. */
 export interface CatalogOptions<E extends CatalogEntry, B> {
   readonly kind: Kind;
   readonly builtins: Readonly<Record<string, E>>;
@@ -100,6 +102,18 @@ export function named<B, E>(bodies: Readonly<Record<string, B>>, make: (name: st
   return Object.fromEntries(Object.entries(bodies).map(([name, body]) => [name, make(name, body)]));
 }
 
+/**
+ * A catalogue of one kind of entry: the built-ins, then user definitions shared by every copy of
+ * the package in the process. It looks names up, lists them, registers a user's definition and
+ * turns a spec (text or object) or a saved config into the kind's object `B`.
+ *
+ *   spec ─► parseSpec ─► entry (get / require) ─► values bound and checked ─► bind ─► B
+ *
+ * @example
+ * penaltyCatalog.get('l1')?.formula       // 'Σ|w|'
+ * penaltyCatalog.resolve('l1:1e-4')       // a PenaltyRegularizer
+ * constraintCatalog.resolve({ name: 'maxnorm', params: { m: 2 } })
+ */
 export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   private readonly user: Map<string, E>;
   readonly kind: Kind;
@@ -117,6 +131,7 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     for (const entry of this.list()) options.onAdd?.(entry);
   }
 
+  /** The entry named `name` (built-in or defined in this process), or undefined. */
   get(name: string): E | undefined {
     return Object.hasOwn(this.options.builtins, name) ? this.options.builtins[name] : this.user.get(name);
   }
@@ -126,6 +141,7 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     return [...Object.values(this.options.builtins), ...this.user.values()];
   }
 
+  /** Every entry's name, in `list()` order. */
   names(): string[] {
     return this.list().map((e) => e.name);
   }

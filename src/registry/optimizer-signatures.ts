@@ -6,7 +6,9 @@
  */
 import type { ParamDefs } from './params.ts';
 
+/** What an optimiser is to a listing or a figure: its update formula, a line of doc and its parameters. */
 export interface OptimizerSignature {
+  /** Its update rule, e.g. `w ← w − lr·g`. */
   readonly formula: string;
   readonly doc: string;
   readonly params: ParamDefs;
@@ -23,6 +25,7 @@ const decay = (d: number, doc: string) => ({ default: d, min: 0, below: 1, doc }
 /** Adam's moment decays: β = 1 would divide by its bias correction 1 − βᵗ = 0 (NaN weights on the first step). */
 const beta = decay;
 
+/** The built-in optimisers' signatures by name: sgd, momentum, adam, adadelta, rmsprop, adamw. */
 export const OPTIMIZER_SIGNATURES = {
   sgd: { formula: 'w ← w − lr·g', doc: 'Plain gradient descent. Example: sgd:lr=0.01', params: { lr: lr(0.01) } },
   momentum: {
@@ -58,4 +61,5 @@ export const OPTIMIZER_SIGNATURES = {
   },
 } as const satisfies Readonly<Record<string, OptimizerSignature>>;
 
+/** The name of a built-in optimiser: `sgd`, `momentum`, `adam`, `adadelta`, `rmsprop` or `adamw`. */
 export type OptimizerName = keyof typeof OPTIMIZER_SIGNATURES;

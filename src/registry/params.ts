@@ -6,9 +6,16 @@
  */
 import { SpecError } from '../errors.ts';
 
+/**
+ * How an entry declares one parameter: its default, its doc and the bounds a value must meet.
+ *
+ * @example
+ * const m: ParamDef = { default: 2, min: 0, doc: 'largest norm allowed' };
+ */
 export interface ParamDef {
   /** The default value (a list parameter's default is its one-element list). */
   readonly default: number;
+  /** What the parameter is, in a few words (listings and error messages show it). */
   readonly doc: string;
   /** Inclusive lower bound. */
   readonly min?: number;
@@ -18,16 +25,19 @@ export interface ParamDef {
   readonly max?: number;
   /** Exclusive upper bound. */
   readonly below?: number;
+  /** Whole numbers only. */
   readonly integer?: boolean;
   /** A list of numbers, each within the bounds: `0+1+2`. */
   readonly list?: boolean;
   /** Left out of the normalised spec while at its default (an option most specs do not use). */
   readonly quiet?: boolean;
 }
+/** An entry's parameters by name (`{ m: { default: 2, min: 0, doc: '…' } }`). */
 export type ParamDefs = Readonly<Record<string, ParamDef>>;
 
 /** One parameter's value: a number, or a list for a `list` parameter. */
 export type ParamValue = number | readonly number[];
+/** Values bound to declared parameters, by name: a number each, a list of numbers for a `list` parameter. */
 export type ParamValues<D extends ParamDefs = ParamDefs> = { readonly [K in keyof D]: D[K] extends { readonly list: true } ? readonly number[] : number };
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:Infinity|inf|nan|NaN)$/;

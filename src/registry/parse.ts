@@ -12,6 +12,7 @@
 import { SpecError } from '../errors.ts';
 import { formatNumber, type ParamValue } from './params.ts';
 
+/** A spec as text split into its parts (`deadzone:1e-4,a=0.25` ─► name, positional, params); nothing checked yet. */
 export interface ParsedSpec {
   /** The text as the user gave it. */
   readonly text: string;

@@ -4,6 +4,16 @@
  */
 import type { RunRecord } from '../formats/index.ts';
 
+/**
+ * Thrown by `fit` when the training loss, or a weight at an epoch's end, becomes NaN or infinite;
+ * it carries the record up to the last good epoch.
+ *
+ * @example
+ * const record = await fit(model, data, options).catch((err) => {
+ *   if (err instanceof DivergedError) return err.record;   // up to the last good epoch; `stopped` says where
+ *   throw err;
+ * });
+ */
 export class DivergedError extends Error {
   /** The run record up to the last finished epoch, with `stopped` saying where and why. */
   readonly record: RunRecord;

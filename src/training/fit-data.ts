@@ -20,6 +20,7 @@ import { permutation } from './random.ts';
 /** One tensor, one per input (output) in order, or a map by input (output) name. */
 export type Tensors = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
 
+/** Data as tensors: inputs `x` and targets `y`, the same number of samples n in each. */
 export interface TensorData {
   /** Inputs, [n, …inputShape] (or one such per input of the model). */
   readonly x: Tensors;
@@ -33,6 +34,7 @@ export type ValidationData = TensorData | readonly [Tensors, Tensors];
 /** What a dataset for `fit` yields: batches of inputs and targets, each in one of the forms of `Tensors`. */
 export type DatasetBatch = { xs: Tensor | Tensor[] | { [name: string]: Tensor }; ys: Tensor | Tensor[] | { [name: string]: Tensor } };
 
+/** What `fit` trains on: tensors `{ x, y }`, or a `tf.data.Dataset` of `{ xs, ys }` batches. */
 export type FitData = TensorData | tf.data.Dataset<DatasetBatch>;
 
 /** One epoch's batches: how many (NaN when unknown) and the batches themselves (disposed by the caller when `owned`). */
@@ -49,6 +51,7 @@ const isTensors = (v: unknown): v is Tensors =>
   (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof tf.Tensor)) ||
   (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every((t) => t instanceof tf.Tensor));
 
+/** True when `d` is `{ x, y }` with each a tensor, a non-empty array of tensors or a non-empty map of them. */
 export function isTensorData(d: unknown): d is TensorData {
   return typeof d === 'object' && d !== null && !Array.isArray(d) && isTensors((d as TensorData).x) && isTensors((d as TensorData).y);
 }

@@ -156,7 +156,9 @@ export interface RunInfo {
   readonly startedAt?: string;
 }
 
+/** `fit`'s options: TF.js's `fit` options it takes (an unknown key is an error), and this library's own. */
 export interface FitOptions {
+  /** The epoch to train up to (a whole number ≥ 1); with `from`, counting the epochs the record has. */
   readonly epochs: number;
   /** Samples per batch; default 32. */
   readonly batchSize?: number;
@@ -188,6 +190,7 @@ export interface FitOptions {
   readonly name?: string;
   /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused). */
   readonly from?: RunRecord;
+  /** Where the run came from and ran, for its record (`fit` cannot see it). */
   readonly info?: RunInfo;
   /** Measure the prune curve (`pruneCurve`) after the last epoch (`true`; a run a callback ends early: the epoch it ends after), or after the epochs and at the levels given; needs validationData. */
   readonly prune?: boolean | PruneOptions;

@@ -9,6 +9,13 @@ import { type Batch, type BatchGradients, type BatchScores, batchGradients, eval
 import type { Objective } from './objective.ts';
 import { mixSeeds } from './seeded-random.ts';
 
+/**
+ * How a step's gradients are computed (see the file's comment): `localGradients` on this thread,
+ * `ShardedGradients` (penalty-explorer/node) on worker threads, the same gradients either way.
+ *
+ * @example
+ * await fit(model, data, { epochs: 1, gradients: await ShardedGradients.start(model, 1) });   // 2 threads
+ */
 export interface GradientStrategy {
   /** Threads computing each batch. */
   readonly threads: number;

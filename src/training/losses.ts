@@ -14,16 +14,25 @@
 import { UsageError } from '../errors.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 
+/** The losses known by name (see the file's comment for each one's formula). */
 export const LOSS_NAMES = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'softmaxCrossEntropyFromLogits', 'meanSquaredError'] as const;
+/** A loss known by name: one of `LOSS_NAMES`. */
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** A loss function: the mean over the batch of yPred against yTrue. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
+/** A loss as `fit` takes it: a name, or a function `(yTrue, yPred) => scalar` (the batch mean). */
 export type LossSpec = LossName | LossFn;
 
 /** Clip of probabilities in the cross-entropy of a model without a final softmax (Keras's ε). */
 const EPSILON = 1e-7;
 
+/**
+ * A data loss as the training step uses it: a sum of per-sample losses over a batch (so shards add
+ * up), and its count of correct predictions where it is a classification loss.
+ *
+ * Formula: sum = Σᵢ ℓ(yᵢ, ŷᵢ); the batch loss is sum / n
+ */
 export interface Loss {
   /** The name, or `custom` for a function. */
   readonly name: string;

@@ -20,6 +20,7 @@ import { nearest } from './option-keys.ts';
 
 /** A metric function: per-sample values (or one value for the batch) of yPred against yTrue. */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+/** A metric as `fit` takes it: a name (`accuracy`, `acc`, `mse`, a name of `tf.metrics`, …) or a function. */
 export type MetricSpec = string | MetricFn;
 
 /** Losses: one for all outputs, one per output (in order), or by output name. */
@@ -27,19 +28,23 @@ export type LossOption = LossSpec | readonly LossSpec[] | Readonly<Record<string
 /** Metrics: one list for all outputs, or a list by output name. */
 export type MetricsOption = readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>;
 
+/** One metric of one output, resolved: the name it is logged under and its function. */
 export interface Metric {
   /** The name TF.js logs it under: `acc`, `mse`, `out_a_acc`. */
   readonly name: string;
   /** The output it scores. */
   readonly output: number;
+  /** Per-sample values (or the batch's one value) on the output's probabilities. */
   readonly fn: MetricFn;
   /** The spec as given, when it is a name (so worker threads can rebuild it). */
   readonly spec?: string;
 }
 
+/** What a batch is scored by (`objectiveOf`): one loss per output (the data loss is their sum) and the metrics. */
 export interface Objective {
   /** One loss per output of the model. */
   readonly losses: readonly Loss[];
+  /** Every output's metrics, in the order logged. */
   readonly metrics: readonly Metric[];
   /** The output names (for messages and TF.js's log names). */
   readonly outputs: readonly string[];

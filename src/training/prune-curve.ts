@@ -25,7 +25,9 @@ import type { TensorData } from './fit-data.ts';
 import type { GradientStrategy } from './gradients.ts';
 import type { LossOption, Objective } from './objective.ts';
 
+/** `pruneCurve`'s options: how to score (loss or objective), whose threads evaluate, the levels, progress. */
 export interface PruneCurveOptions {
+  /** The data loss; default categorical cross-entropy. */
   readonly loss?: LossOption;
   /** The loss and metrics as `objectiveOf` made them (instead of `loss`). */
   readonly objective?: Objective;

@@ -18,6 +18,7 @@ import { type GradientStrategy, localGradients } from './gradients.ts';
 import { checkModelArgument } from './model-argument.ts';
 import { type LossOption, type Objective, objectiveOf } from './objective.ts';
 
+/** `trainStep`'s options: the loss (or a ready objective), the gradient strategy, the seed and what to measure. */
 export interface TrainStepOptions {
   /** The data loss; default categorical cross-entropy (from the logits when the model ends in a softmax); one per output, or by output name, for a model of several. */
   readonly loss?: LossOption;
@@ -33,6 +34,7 @@ export interface TrainStepOptions {
   readonly frozen?: readonly string[];
 }
 
+/** What one `trainStep` measured on its batch: data and penalty loss, accuracy and constraints' projected shares. */
 export interface StepResult {
   /** The mean data loss of the batch (summed over the outputs), before the update. */
   readonly dataLoss: number;
