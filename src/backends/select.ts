@@ -22,6 +22,7 @@ import { registerThreadedWasm } from './wasm-threads.ts';
 
 export { BACKENDS, type BackendChoice, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 
+/** The backend `selectBackend` started: its name, its threads and how they share the work. */
 export interface BackendInfo {
   /** The backend in use: tensorflow, onnxruntime, wasm or cpu. */
   readonly name: string;
@@ -35,6 +36,7 @@ export interface BackendInfo {
   readonly note?: string;
 }
 
+/** `selectBackend`'s options: how many threads, and how they share the work. */
 export interface BackendOptions {
   /** Threads for the wasm and onnxruntime backends; default: one per core. */
   readonly threads?: number;

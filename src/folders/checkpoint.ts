@@ -13,6 +13,7 @@ import { completeDir, readRegularFile, replaceDirAtomic, type SaveOptions, saveM
 import { uniqueWeights } from '../model/index.ts';
 import { tf } from '../tf.ts';
 
+/** The checkpoint's folder in a run folder: the model, the optimiser's state and the record it goes with. */
 export const CHECKPOINT = 'checkpoint';
 
 /** Write the checkpoint; `portable`: its model loadable by plain TF.js too (see io/model-folder.ts). */
@@ -40,7 +41,9 @@ export async function updateCheckpointRecord(runDir: string, run: RunRecord): Pr
   if (dir) await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(run));
 }
 
+/** A checkpoint read from a run folder (`loadCheckpoint`): its record, and the weights and optimiser state to restore. */
 export interface Checkpoint {
+  /** The record up to the epoch the checkpoint was written after. */
   readonly run: RunRecord;
   /** Put the saved weights and optimiser state into a freshly built model and optimiser (once: its decoded tensors are used up). */
   restore(model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void>;

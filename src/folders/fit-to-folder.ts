@@ -54,6 +54,7 @@ import { keptNote } from './owner.ts';
 import { writeRunJson } from './records.ts';
 import { resumeState } from './run-state.ts';
 
+/** `fitToFolder`'s options: `fit`'s, the folder and its policy, and what it writes there. */
 export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
   readonly dir: string;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { LockedError, type LockHolder, redactCredentials } from '../errors.ts';
 import { processAlive, processStart } from '../io/index.ts';
 
+/** The lock file of a run folder, holding who holds the lock (see the file's comment). */
 export const LOCK_FILE = '.penx.lock';
 
 /** Whether the holder of a lock on this host still runs: its pid is alive and, where both are known, started when the holder did. */

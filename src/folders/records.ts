@@ -21,6 +21,7 @@ import {
 } from '../formats/index.ts';
 import { NotRegularFileError, readRegularFile, writeFileAtomic } from '../io/index.ts';
 
+/** The run record's file name in a run folder. */
 export const RUN_JSON = 'run.json';
 
 /**

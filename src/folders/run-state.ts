@@ -27,6 +27,7 @@ import type { RunRecord } from '../formats/index.ts';
 import { checkpointDir } from './checkpoint.ts';
 import { RUN_JSON, readRunFile, readRunJson } from './records.ts';
 
+/** Where a run folder stands for a run of a given number of epochs: `done`, `partial`, `stranded` or `new` (see the file's comment). */
 export type RunFolderState =
   /** Every epoch asked for is in run.json (or the run ended early, by a callback); `checkpoint`: whether one is there too. */
   | { readonly state: 'done'; readonly record: RunRecord; readonly checkpoint: boolean }

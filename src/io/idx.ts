@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 import { DataError } from '../errors.ts';
 
+/** An IDX file's contents: its dimensions and its bytes. */
 export interface IdxArray {
+  /** The size of each dimension, e.g. [60000, 28, 28] for MNIST's training images. */
   readonly dims: number[];
   /** The raw unsigned bytes, row-major. */
   readonly data: Uint8Array;

@@ -14,26 +14,33 @@ import { DataError } from '../errors.ts';
 import { permutation } from '../training/index.ts';
 import { readIdx } from './idx.ts';
 
+/** One split of an image set (training or test): images as floats in [0, 1] and their labels. */
 export interface ImageSplit {
   /** count × (rows·cols·channels) pixels in [0, 1], row-major, channels last. */
   readonly images: Float32Array;
+  /** One class index per image. */
   readonly labels: Uint8Array;
+  /** Images in the split. */
   readonly count: number;
 }
 
+/** An image set in IDX files (`loadImageSet`): its training and test splits, image shape and class count. */
 export interface ImageSet {
   readonly train: ImageSplit;
   readonly test: ImageSplit;
   /** Per-image shape, channels last: [rows, cols, channels]. */
   readonly shape: [number, number, number];
+  /** Classes: one more than the largest label. */
   readonly classes: number;
   /** Where it came from, for the run record. */
   readonly source: string;
 }
 
+/** `loadImageSet`'s options: seeded subsets of either split, and the set's name in the record. */
 export interface ImageSetOptions {
   /** Train on a seeded subset of this many images (default all). */
   readonly trainSize?: number;
+  /** Test on a seeded subset of this many images (default all). */
   readonly testSize?: number;
   /** Seed of the subsets' choice (default 42). */
   readonly seed?: number;

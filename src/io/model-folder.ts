@@ -44,6 +44,7 @@ export interface PortableEntry {
   readonly portable: Serialized | null;
 }
 
+/** `saveModel`'s options. */
 export interface SaveOptions {
   /** Loadable by plain TF.js: this library's penalties and constraints replaced or left out (see the file's comment). */
   readonly portable?: boolean;

@@ -10,7 +10,9 @@ import { tf } from '../tf.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { readRegularFile } from './read-file.ts';
 
+/** The sparse export's data file: every tensor's encoded bytes, in order. */
 export const SPARSE_BIN = 'weights.sparse.bin';
+/** The sparse export's index file (a `SparseIndex`). */
 export const SPARSE_JSON = 'weights.sparse.json';
 
 /** Write `weights` sparse into `dir` (only those `sparse` accepts, when given; see encodeSparse); returns the index written. */

@@ -16,6 +16,12 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * The versions a run record names: this package's, TF.js's and Node's.
+ *
+ * @example
+ * versions()   // { 'penalty-explorer': '0.1.0', '@tensorflow/tfjs': '4.22.0', node: 'v20.19.0' }
+ */
 export function versions(): Record<string, string> {
   return { 'penalty-explorer': packageVersion(), '@tensorflow/tfjs': tf.version.tfjs ?? tf.version_core, node: process.version };
 }

@@ -141,6 +141,17 @@ function checkLayout(model: tf.LayersModel, layout: string): void {
     );
 }
 
+/**
+ * A gradient strategy that cuts each batch among this thread and worker threads, each with a copy
+ * of the model, and sums their parts: the one-thread gradient up to float rounding.
+ *
+ * Formula: ∇L = Σₖ ∇Lₖ, Lₖ the part of shard k (its samples' losses / n, plus the penalties once)
+ *
+ * @example
+ * const gradients = await ShardedGradients.start(model, 1);   // this thread + 1 worker
+ * await fit(model, data, { epochs: 5, gradients });
+ * await gradients.close();
+ */
 export class ShardedGradients implements GradientStrategy {
   /**
    * Per worker, the frozen variables' data as it last got them (a variable's `dataId` changes

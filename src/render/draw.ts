@@ -59,7 +59,13 @@ import { penaltyCurves } from './penalty-curves.ts';
 import { writeFigure } from './render.ts';
 import { writeReport } from './report-file.ts';
 
-export const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(3, '0')}`;
+/**
+ * The file name (without extension) of a per-epoch figure: the epoch zero-padded to three digits.
+ *
+ * @example
+ * epochFile(7)   // 'epoch-007'
+ */
+export const epochFile = (epoch: number): string => `epoch-${String(epoch).padStart(3, '0')}`;
 
 /** How to draw: every epoch's image or only the newest, and the histograms' bins and range. */
 export interface DrawOptions {
@@ -91,6 +97,7 @@ export interface ComparisonOptions extends Pick<DrawOptions, 'binning'> {
 
 /** The options of ComparisonOptions that name epochs. */
 const EPOCH_OPTIONS = ['histogramEpochs', 'overlayEpochs', 'pruneEpochs'] as const;
+/** An option of `ComparisonOptions` that names epochs: `histogramEpochs`, `overlayEpochs` or `pruneEpochs`. */
 export type EpochOption = (typeof EPOCH_OPTIONS)[number];
 
 /** Epochs an option asks for that no run recorded (for `pruneEpochs`: measured no prune curve after), and those recorded. */

@@ -13,6 +13,7 @@ import { penalty, penaltyCatalog, samplePenaltyCurve, splitProxFlag } from '../p
 import { parseSpec } from '../registry/index.ts';
 import { storedPenaltyCurves } from '../viz/index.ts';
 
+/** `penaltyCurves`' options: the range of w drawn, and how finely a built-in penalty is sampled. */
 export interface PenaltyCurveOptions {
   /** The range of w; default [−1, 1]. */
   readonly range?: readonly [number, number];

@@ -64,6 +64,14 @@ export interface SkippedRun {
   readonly path: string;
 }
 
+/**
+ * The runs under a folder, as the dashboard lists and serves them (see the file's comment): each
+ * run.json read again only when it changed, invalid ones skipped and named.
+ *
+ * @example
+ * const index = new RunsIndex('runs');
+ * index.list().map((r) => `${r.id}: ${r.epochs}/${r.target}`);
+ */
 export class RunsIndex {
   private readonly cache = new Map<string, Cached>();
   /** Run ids whose run.json is not a valid record, with why (as of their last reading). */

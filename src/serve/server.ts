@@ -26,6 +26,7 @@ import { sendFile } from './static.ts';
 import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
 
+/** `serveDashboard`'s options: the folder of runs, where to listen, how often to look for changes. */
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */
   readonly dir: string;

@@ -12,6 +12,7 @@ import send from 'send';
 import { fail, type Listening, listen, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 
+/** `serveStatic`'s options: the folder, where to listen, the content security policy and cross-origin isolation. */
 export interface StaticOptions {
   /** The folder to serve. */
   readonly dir: string;
