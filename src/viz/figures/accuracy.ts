@@ -5,6 +5,13 @@ import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
+/**
+ * The runs' test accuracy after each finished epoch, one line per run (epoch 0 only for a run
+ * without a finished epoch).
+ *
+ * @example
+ * accuracySpec(records)   // a Vega-Lite spec: one line per run over the epochs
+ */
 export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
   const labels = runLabels(runs);
   // Epoch 0 (an untrained model at ~10%) would flatten the curves of interest; shown only when

@@ -5,10 +5,12 @@
  */
 import type { Position2Def, PositionDef } from 'vega-lite/types_unstable/channeldef.js';
 
+/** The density (y) axis of a histogram: linear, or `log` (symlog, so empty bins stay at 0). */
 export type DensityScale = 'linear' | 'log';
 /** A value, or a Vega expression giving one (for the report's signals). */
 export type Dynamic<T> = T | { expr: string };
 
+/** The x, x2, y and y2 encodings of a histogram's bars (bin start to end, 0 to its density). */
 export interface BarsEncoding {
   x: PositionDef<string>;
   x2: Position2Def<string>;

@@ -21,6 +21,13 @@ const BANDS = [
   ['p31', 'p69', 0.46],
 ] as const;
 
+/**
+ * The runs' weight distributions over epochs as percentile bands around the median, one panel per
+ * run (see the file's comment); `layer` selects the weights as the histograms' `layer` does.
+ *
+ * @example
+ * bandsSpec(records, { layer: 'kernels' })   // a Vega-Lite spec: one panel of bands per run
+ */
 export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string } = {}): TopLevelSpec {
   const labels = runLabels(runs);
   let estimated = false;

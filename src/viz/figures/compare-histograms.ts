@@ -13,6 +13,7 @@ import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts'
 import { defaultEpoch } from './selection.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
+/** `compareHistogramsSpec`'s options: the epochs (rows) and the density axis. */
 export interface CompareOptions extends HistogramScaleOptions {
   /** The epochs to show (rows); default: up to four spread over 0..N, first and last included. */
   readonly epochs?: number[];

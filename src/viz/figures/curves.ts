@@ -16,6 +16,7 @@ import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
+/** `curvesSpec`'s options: the smoothing of per-batch values and how many points a series draws. */
 export interface CurvesOptions {
   /** Weight of the moving average of per-batch values, 0 (none) to < 1; default 0.6 (TensorBoard's). */
   readonly smoothing?: number;

@@ -12,6 +12,13 @@ export function penaltyLine(run: RunRecord): string {
   return `penalty ${run.config.penalty}  (${run.config.penaltyFormula})`;
 }
 
+/**
+ * The histogram of all of a run's weights at `epoch` (0 = initial), titled with its loss and
+ * accuracy; a snapshot the record lacks is an error naming the epochs it has.
+ *
+ * @example
+ * epochHistogramSpec(record, 5)   // a Vega-Lite spec: the density bars of epoch 5
+ */
 export function epochHistogramSpec(run: RunRecord, epoch: number, options: HistogramScaleOptions = {}): TopLevelSpec {
   const s = snapshotAt(run, epoch);
   const h = s.histogram;

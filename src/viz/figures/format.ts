@@ -50,12 +50,6 @@ function optimizersDiffer(runs: readonly RunRecord[]): boolean {
   return new Set(runs.map((r) => r.config.optimizer)).size > 1;
 }
 
-/**
- * The legend / column label of each run: its penalty spec, plus its optimiser spec when the runs'
- * optimisers differ (so `l2:1e-4 · adam:lr=0.001` and `none · adamw:lr=0.001,wd=1e-4` are told
- * apart), with the run's name added when two labels would still be equal (e.g. two seeds of
- * `l1:1e-4`).
- */
 /** An optimiser spec without the parameters left at their defaults (lr and wd always shown): `adamw:lr=0.001,wd=1e-4`. */
 export function shortOptimizer(spec: string): string {
   try {
@@ -70,6 +64,15 @@ export function shortOptimizer(spec: string): string {
   }
 }
 
+/**
+ * The legend / column label of each run: its penalty spec, plus its optimiser spec when the runs'
+ * optimisers differ (so `l2:1e-4 · adam:lr=0.001` and `none · adamw:lr=0.001,wd=1e-4` are told
+ * apart), with the run's name added when two labels would still be equal (e.g. two seeds of
+ * `l1:1e-4`).
+ *
+ * @example
+ * runLabels(records)   // ['none', 'l1:1e-4 (l1_seed=1)', 'l1:1e-4 (l1_seed=2)']
+ */
 export function runLabels(runs: readonly RunRecord[]): string[] {
   const withOptimizer = optimizersDiffer(runs);
   const base = runs.map((r) => (withOptimizer ? `${r.config.penalty} · ${shortOptimizer(r.config.optimizer)}` : r.config.penalty));

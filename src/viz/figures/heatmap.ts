@@ -14,6 +14,7 @@ import { emptyFigure } from './norms-grid.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, SHARED_SCALES } from './theme.ts';
 
+/** `heatmapSpec`'s options: the weights and binning, the x axis (w or log10|w|) and the colour scale. */
 export interface HeatmapOptions extends BinningOptions {
   /** `weight` (default): linear bins of w; `logabs`: bins of log10|w| (`perDecade` per decade) and a column for w = 0. */
   readonly axis?: 'weight' | 'logabs';
@@ -21,16 +22,23 @@ export interface HeatmapOptions extends BinningOptions {
   readonly color?: 'linear' | 'log';
   /** For `logabs`: bins per decade (default 5) and the decades shown (default those with weights). */
   readonly perDecade?: number;
+  /** For `logabs`: the decades shown, [lowest, highest] powers of 10. */
   readonly decades?: readonly [number, number];
 }
 
 /** A share as a percentage with two significant digits: `21%`, `0.0012%`. */
 const SHARE_LABEL = "format(datum.value * 100, '.2~r') + '%'";
 
-/** The width of the zero column, in decades, left of the first decade. */
 /** The gap left of the log10|w| axis where the column of w = 0 is drawn (in decades). */
 export const ZERO_GAP = 0.8;
 
+/**
+ * The runs' histograms over epochs as heatmaps, side by side (see the file's comment): the share of
+ * each bin is the bin's count / the run's weights.
+ *
+ * @example
+ * heatmapSpec(records, { axis: 'logabs', perDecade: 10 })   // log10|w| over epochs, a column for w = 0
+ */
 export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const log = options.axis === 'logabs';

@@ -8,7 +8,9 @@ import type { Histogram } from '../../formats/index.ts';
 import { type DensityScale, densityEncoding, logTicks } from './axes.ts';
 import { maxDensity, oneWeightDensity } from './data.ts';
 
+/** The density axis of histograms drawn together: its scale and, to share it across charts, its top. */
 export interface HistogramScaleOptions {
+  /** Linear (default) or log (symlog). */
   readonly scale?: DensityScale;
   /** A fixed top of the y axis (so several charts share axes); default: the largest density. */
   readonly yMax?: number;

@@ -16,6 +16,12 @@ import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SIZE } from './theme.ts';
 /** The colour of non-trainable weights' bars. */
 export const NON_TRAINABLE_COLOR = '#9a9a9a';
 
+/**
+ * One snapshot of a run layer by layer: a histogram per layer, shared x, own y (see the file's comment).
+ *
+ * @example
+ * layerHistogramSpec(record, record.epochs.length)   // the last epoch's layers
+ */
 export function layerHistogramSpec(run: RunRecord, epoch: number): TopLevelSpec {
   const s = snapshotAt(run, epoch);
   const panels = [

@@ -12,7 +12,9 @@ import { emptyFigure } from './norms-grid.ts';
 import { defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
+/** `logAbsSpec`'s options: the epoch, the weights, the decades and bins per decade, the share axis. */
 export interface LogAbsOptions {
+  /** The epoch (0 = initial); default the last epoch of the longest run. */
   readonly epoch?: number;
   /** Which weights (as BinningOptions.layer); default all. */
   readonly layer?: string;

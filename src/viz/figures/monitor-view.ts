@@ -17,6 +17,7 @@ import { runLabels } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';
 
+/** One data row of a monitor's view: the run's label, the epoch, and the fields taken from its section (see the file's comment). */
 export type MonitorRow = { readonly run: string; readonly epoch: number } & Record<string, JsonValue>;
 
 /** The monitors of `runs` that bring a view, by name (the first run's view of a name). */

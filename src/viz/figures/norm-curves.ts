@@ -47,12 +47,23 @@ function colorOf(runs: readonly RunRecord[], labels: readonly string[]) {
   );
 }
 
+/** `normCurvesSpec`'s options: the size of each layer's panel. */
 export interface NormCurvesOptions {
-  /** Size of each layer's panel; default 210 × 150. */
+  /** Width of each layer's panel; default 210. */
   readonly width?: number;
+  /** Height of each layer's panel; default 150. */
   readonly height?: number;
 }
 
+/**
+ * The kernels' output-channel norms over training, one panel per layer: mean and max channel norm
+ * per run, a constraint's bounds as rules (see the file's comment).
+ *
+ * Formula: ‖w_c‖₂ of each output channel c (the kernel's slice along its last axis); mean_c and max_c drawn
+ *
+ * @example
+ * normCurvesSpec(records, { width: 300 })   // a Vega-Lite spec: one panel per layer
+ */
 export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {}): TopLevelSpec {
   const panel = { width: options.width ?? PANEL.width, height: options.height ?? PANEL.height };
   const title = 'Channel norms over training';

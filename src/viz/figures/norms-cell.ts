@@ -25,6 +25,7 @@ export function normAxisX(xMax: number): Record<string, unknown> {
   return { ...x, title: NORM_TITLE, axis: { values: ticks, tickCount: ticks.length, format: '.4~g' } };
 }
 
+/** The Vega-Lite layers of one channel-norm cell: its bars over [0, xMax], a constraint's bound rules and its note (rows of `kind` bar, bound, note). */
 export function normCellLayers(limits: NormLimits, shareTitle: string | null = 'share of channels'): object[] {
   const bars = barsEncoding([0, limits.xMax], { ...shareEncoding(limits.yMax), title: shareTitle }, PANEL_TICKS);
   const x = normAxisX(limits.xMax);

@@ -182,11 +182,13 @@ export interface NormLimits {
   readonly yMax: number;
 }
 
+/** Fixed limits of the channel-norm histograms (so figures of different runs compare), and their bins. */
 export interface NormLimitOptions {
   /** A fixed right end of the norm axis (so figures of different runs compare); default from the data. */
   readonly xMax?: number;
   /** A fixed top of the share axis; default from the data. */
   readonly yMax?: number;
+  /** Bins over [0, xMax]; default NORM_BINS. */
   readonly bins?: number;
 }
 

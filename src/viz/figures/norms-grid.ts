@@ -13,6 +13,7 @@ import { layerNormLimits, normsColumns } from './norms-columns.ts';
 import { constraintText, type NormLimitOptions, normEpochs, normLayers } from './norms-data.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';
 
+/** `normsGridSpec`'s options: the epochs (rows) and the axes' limits. */
 export interface NormsGridOptions extends NormLimitOptions {
   /** The epochs to show (rows); default: all, or up to `most` spread over 0..N. */
   readonly epochs?: number[];
@@ -43,6 +44,7 @@ export function emptyFigure(title: string, why: string): TopLevelSpec {
   };
 }
 
+/** The note of a figure of channel norms drawn from a record without them. */
 export const NO_NORMS = 'this record has no channel norms (written before they were tracked)';
 
 /**

@@ -14,9 +14,11 @@ import type { PenaltyCurve } from './penalty-shapes.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
+/** `overlaySpec`'s options: the epoch, the weights and binning, the density axis, penalty curves to draw over. */
 export interface OverlayOptions extends BinningOptions {
   /** The epoch (0 = initial); default the last epoch of the longest run. */
   readonly epoch?: number;
+  /** The density axis: linear (default) or log. */
   readonly scale?: DensityScale;
   /** Penalty curves to draw faintly over the histograms (see `penaltyShapesSpec`); matched to runs by penalty spec. */
   readonly penalties?: readonly PenaltyCurve[];

@@ -49,6 +49,7 @@ export function storedPenaltyCurves(
   return { curves, missing };
 }
 
+/** `penaltyShapesSpec`'s options. */
 export interface PenaltyShapesOptions {
   /** Specs that could not be evaluated (e.g. a module no longer found), named in the subtitle. */
   readonly missing?: readonly string[];

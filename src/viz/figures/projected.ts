@@ -17,6 +17,13 @@ import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
 
 const PANEL = { width: 210, height: 130 } as const;
 
+/**
+ * How hard the runs' norm constraints work: per layer, the share of output channels the constraint
+ * changed, averaged over each epoch's steps (see the file's comment).
+ *
+ * @example
+ * projectedSpec(records)   // a Vega-Lite spec; without a constraint, one that says so in its title
+ */
 export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
   const title = 'Constraint projections';
   if (!hasProjections(runs)) return emptyFigure(`${title} — no norm constraint`, "no run recorded a norm constraint's projections");

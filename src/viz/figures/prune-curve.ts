@@ -33,6 +33,7 @@ const SCOPES = [
   { key: 'perLayer', label: 'each layer apart' },
 ] as const;
 
+/** `pruneCurveSpec`'s options: the epochs whose curves are drawn, and the plots' size. */
 export interface PruneCurveOptions {
   /** The curves measured after these epochs, one panel each (a run without a curve there is left out of it); default each run's latest, in one panel. */
   readonly epochs?: readonly number[];

@@ -13,6 +13,7 @@ import { stepRows } from './overlay.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, RUN_COLORS, SHARED_SCALES } from './theme.ts';
 
+/** `ridgelineSpec`'s options: the weights and binning, the ridges' scale and how far they overlap. */
 export interface RidgelineOptions extends BinningOptions {
   /** Ridge heights from the density on a linear (default) or log scale. */
   readonly scale?: 'linear' | 'log';
@@ -35,6 +36,13 @@ export function ridgeHeight(top: number, scale: DensityScale, overlap = RIDGE_OV
 /** How many epochs the highest ridge rises. */
 export const RIDGE_OVERLAP = 2.5;
 
+/**
+ * The runs' histograms over epochs as ridges offset one above another, a column per run (see the
+ * file's comment).
+ *
+ * @example
+ * ridgelineSpec(records, { scale: 'log', overlap: 4 })   // taller ridges, heights ∝ log density
+ */
 export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
   const range = options.range ?? REFERENCE_BINNING.range;

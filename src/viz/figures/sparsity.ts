@@ -11,6 +11,15 @@ export const THRESHOLDS = [
   { label: '|w| < 1e-2', key: 'lt1e2' },
 ] as const;
 
+/**
+ * How sparse the runs' weights get: the fractions of all weights with |w| < 1e-3 and |w| < 1e-2
+ * after each epoch (0 = initial), one colour per run.
+ *
+ * Formula: fraction = #{i : |wᵢ| < t} / n, t = 1e-3 (solid), 1e-2 (dashed)
+ *
+ * @example
+ * sparsitySpec(records)   // a Vega-Lite spec: two lines per run
+ */
 export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
   const labels = runLabels(runs);
   const values = runs.flatMap((run, i) =>

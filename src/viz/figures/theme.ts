@@ -5,6 +5,7 @@
  */
 import type { Config } from 'vega-lite';
 
+/** The figures' font, in SVG and PNG alike. */
 export const FONT = 'DejaVu Sans';
 
 /** The bar colour of single-run histograms. */
@@ -25,6 +26,7 @@ export const GRID_COLUMNS = 4;
 /** Intervals on the weight axis of small panels (−1, −0.5, 0, 0.5, 1). */
 export const PANEL_TICKS = 4;
 
+/** The Vega-Lite config every figure carries: font, background, title, axis, header and legend styles. */
 export const CONFIG: Config = {
   font: FONT,
   background: 'white',

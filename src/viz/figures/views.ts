@@ -50,7 +50,9 @@ export interface ViewData {
   readonly missingPenalties?: readonly string[];
 }
 
+/** A view: a figure the report, the dashboard and the files draw by id, from run records and the page's options. */
 export interface View {
+  /** Its id in URLs and file names, e.g. `overlay`, `heatmap-log`, `monitor-NAME`. */
   readonly id: string;
   /** A heading for pages. */
   readonly title: string;
@@ -58,6 +60,7 @@ export interface View {
   readonly perEpoch: boolean;
   /** Whether it draws the penalties' shapes (`ViewData.penalties`, sampled in Node). */
   readonly needsPenalties?: true;
+  /** Its Vega-Lite spec for `runs`. */
   spec(runs: RunRecord[], options: ViewOptions, data: ViewData): TopLevelSpec;
 }
 
@@ -67,6 +70,12 @@ const binning = (o: ViewOptions): BinningOptions => ({
   ...(o.range ? { range: o.range } : {}),
 });
 
+/**
+ * Every built-in view, in the order pages list them (a user monitor's view comes after, see `viewsOf`).
+ *
+ * @example
+ * VIEWS.find((v) => v.id === 'sparsity')?.spec(records, {}, {})   // sparsitySpec(records)
+ */
 export const VIEWS: readonly View[] = [
   {
     id: 'overlay',

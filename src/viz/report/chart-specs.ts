@@ -25,7 +25,9 @@ import {
 import { type NormsModel, type PageModel, pageModel } from './page-model.ts';
 import { type ReportPenalties, type ViewsSpecs, viewsSpecs } from './views-specs.ts';
 
+/** The report page's charts, compiled to Vega: the histogram (linear and log), sparsity, accuracy, norms and the other views. */
 export interface ReportSpecs {
+  /** The histogram chart, driven by the page (data `bins`, signals for its y axis). */
   readonly histogram: Record<DensityScale, Spec>;
   readonly sparsity: Spec;
   readonly accuracy: Spec;
@@ -71,6 +73,13 @@ export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: 
   } as TopLevelSpec;
 }
 
+/**
+ * The report page's charts for `runs`, compiled to Vega specs whose data the page's script sets
+ * from the page model (see `ReportSpecs`).
+ *
+ * @example
+ * const specs = await reportSpecs(records);   // specs.histogram.log, specs.sparsity, …
+ */
 export async function reportSpecs(runs: RunRecord[], model: PageModel = pageModel(runs), penalties?: ReportPenalties): Promise<ReportSpecs> {
   const range = weightRange(runs.flatMap((r) => snapshots(r).flatMap((s) => [s.histogram, ...s.layers.map((l) => l.histogram)])));
   const several = runs.length > 1;

@@ -33,19 +33,24 @@ import { type ViewsModel, viewsModel } from './views-model.ts';
 /** `all` (every weight) first, then the layers in model order. */
 export const ALL_LAYERS = 'all';
 
+/** A histogram as the page draws it: its range and densities. */
 export interface HistogramData {
   readonly lo: number;
   readonly hi: number;
   readonly density: number[];
 }
 
+/** A layer's y axis, shared by every run and epoch: its top, and the log view's symlog constant and ticks. */
 export interface AxisModel {
   readonly ymax: number;
+  /** The symlog constant: one weight's density. */
   readonly symc: number;
   readonly yticks: number[];
 }
 
+/** One run of the page: its label, each epoch's title, histograms by layer and epoch, channel norms and bounds. */
 export interface RunModel {
+  /** Its legend label (`runLabels`). */
   readonly label: string;
   /** Indexed by epoch (0..lastEpoch): `epoch=E loss=L acc=A`, or why there is none. */
   readonly titles: string[];
@@ -79,10 +84,15 @@ export interface NormsModel {
   readonly bins: number;
 }
 
+/** What the report page's script draws from (see the file's comment): per run and epoch its histograms and norms, per layer the axes. */
 export interface PageModel {
+  /** The last epoch of the longest run (the epoch slider's end). */
   readonly lastEpoch: number;
+  /** `all`, then each layer's trainable weights, then its non-trainable ones. */
   readonly layers: string[];
+  /** Per layer (and `all`), the y axis every run and epoch shares. */
   readonly axes: Record<string, AxisModel>;
+  /** Per run, in order. */
   readonly runs: RunModel[];
   /** Absent when no run recorded channel norms. */
   readonly norms?: NormsModel;
@@ -99,6 +109,12 @@ function layerNames(runs: readonly RunRecord[]): string[] {
   return names;
 }
 
+/**
+ * The page model of `runs` (see the file's comment), computed once in Node and embedded in the page.
+ *
+ * @example
+ * pageModel(records).runs[0]?.hist['all']?.[3]   // run 1's histogram of all weights at epoch 3
+ */
 export function pageModel(runs: readonly RunRecord[]): PageModel {
   const last = defaultEpoch(runs);
   const layers = [ALL_LAYERS, ...layerNames(runs)];

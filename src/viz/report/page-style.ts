@@ -1,6 +1,7 @@
 /** The report page's style sheet. */
 import { BAR_COLOR, FONT_STACK } from '../figures/index.ts';
 
+/** The report page's CSS, inlined in its `<style>`. */
 export const PAGE_STYLE = `
 :root { --ink: #222; --muted: #666; --line: #ddd; --accent: ${BAR_COLOR}; --hi: #fff3c4; }
 * { box-sizing: border-box; }

@@ -71,7 +71,9 @@ function subtitle(runs: readonly RunRecord[]): string {
   return `${runs.length} runs: ${runs.map((run, i) => `<code>${esc(labels[i] ?? '')}</code>${progressSpan(run, ' (', ')')}`).join(', ')}`;
 }
 
+/** `reportHtml`'s options: the page's title, Vega's script to inline, and the penalties sampled in Node. */
 export interface ReportOptions {
+  /** The page's title; default `penalty-explorer: <run name>` or `penalty-explorer: N runs`. */
   readonly title?: string;
   /** Vega's browser build (its source text), inlined so the page works offline. */
   readonly vegaScript: string;

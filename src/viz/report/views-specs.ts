@@ -38,6 +38,7 @@ import {
 } from '../figures/index.ts';
 import type { PageModel } from './page-model.ts';
 
+/** The report's views beyond the histogram, compiled to Vega (see the file's comment): one spec per view, the optional ones when their data exists. */
 export interface ViewsSpecs {
   readonly overlay: Record<DensityScale, Spec>;
   readonly heatmap: Spec;
@@ -98,6 +99,7 @@ export function pageOverlaySpec(runs: readonly RunRecord[], scale: DensityScale,
   } as TopLevelSpec;
 }
 
+/** The report's views of `runs` (see the file's comment), on the weight range `range`; the penalty view only with `penalties`. */
 export async function viewsSpecs(runs: RunRecord[], model: PageModel, range: readonly [number, number], penalties?: ReportPenalties): Promise<ViewsSpecs> {
   const log = model.views.logAbs;
   const decades = log?.decades;
