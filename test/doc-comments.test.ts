@@ -1,0 +1,71 @@
+/**
+ * Every symbol the package entries export (`penalty-explorer`, `/node`, `/viz`, `/errors`: what users
+ * see in the .d.ts) has a doc comment where it is declared. Read with the TypeScript compiler's
+ * binder, no type check: each export is followed to its declaration (through `export … from` and
+ * imports); one whose declaration is outside the library (`tf`, TensorFlow.js itself) needs a doc
+ * comment on the library's own `export { … }` of it. Files outside `src/` are read as empty modules:
+ * only the library's own declarations are looked at, and the scan takes seconds, not a type check's time.
+ */
+import { resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ENTRIES = ['src/index.ts', 'src/node.ts', 'src/viz/index.ts', 'src/errors.ts'].map((f) => resolve(f));
+const SRC = `${resolve('src')}/`;
+
+/** A program of the entries and the library files they reach, with tsconfig.json's options (its `paths` too); other files empty. */
+function program(): ts.Program {
+  const file = ts.readConfigFile('tsconfig.json', ts.sys.readFile);
+  const options = { ...ts.parseJsonConfigFileContent(file.config, ts.sys, resolve('.')).options, noLib: true, types: [], noEmit: true };
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, language, ...rest) => (name.startsWith(SRC) ? read(name, language, ...rest) : ts.createSourceFile(name, 'export {};', language));
+  return ts.createProgram({ rootNames: ENTRIES, options, host });
+}
+
+/** True when `node` (or, for a variable, its statement) has a `/** … *\/` comment of its own. */
+function hasDoc(node: ts.Node): boolean {
+  const own = ts.isVariableDeclaration(node) ? node.parent.parent : node;
+  return ts.getJSDocCommentsAndTags(own).length > 0;
+}
+
+/** Whether the export `symbol` is documented where it is declared (see the file's comment). */
+function documented(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declarations = target.declarations ?? [];
+  if (declarations.some((d) => d.getSourceFile().fileName.startsWith(SRC))) return declarations.some(hasDoc);
+  // Declared elsewhere: the library's own `export { x };` (no `from`) of it carries the doc.
+  for (let s: ts.Symbol | undefined = symbol; s && s.flags & ts.SymbolFlags.Alias; s = checker.getImmediateAliasedSymbol(s)) {
+    for (const d of s.declarations ?? []) {
+      const statement = ts.isExportSpecifier(d) ? d.parent.parent : undefined;
+      if (statement && !statement.moduleSpecifier && statement.getSourceFile().fileName.startsWith(SRC) && hasDoc(statement)) return true;
+    }
+  }
+  return false;
+}
+
+describe('doc comments', () => {
+  it('are on every symbol the package entries export', () => {
+    const scan = program();
+    const checker = scan.getTypeChecker();
+    const missing = new Set<string>();
+    const seen = new Set<ts.Symbol>();
+    for (const entry of ENTRIES) {
+      const file = scan.getSourceFile(entry);
+      const module = file && checker.getSymbolAtLocation(file);
+      expect(module, entry).toBeDefined();
+      for (const symbol of checker.getExportsOfModule(module!)) {
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        if (seen.has(target)) continue;
+        seen.add(target);
+        if (!documented(checker, symbol)) {
+          const at = target.declarations?.[0];
+          missing.add(`${symbol.name} (${at ? at.getSourceFile().fileName.slice(SRC.length) : 'no declaration'})`);
+        }
+      }
+    }
+    // The entries export hundreds of symbols: the scan found them.
+    expect(seen.size).toBeGreaterThan(500);
+    expect([...missing]).toEqual([]);
+  });
+});
