@@ -18,6 +18,7 @@ const GLOBALS = new Set([
   'Object',
   'Promise',
   'String',
+  'URLSearchParams',
   'console',
   'readFileSync',
   'writeFileSync',

@@ -33,6 +33,10 @@ export function shiftedFilterGradApplies(info: tf.backend_util.Conv2DInfo): bool
   return stride1 && info.inChannels >= 8 && grid <= 1.25 * info.outHeight * info.outWidth;
 }
 
+/**
+ * dW [Kh, Kw, Ci, Co] of a stride-1 Conv2D on wasm by shifted products (see the file's comment);
+ * for where `shiftedFilterGradApplies`. `chunkFloats`: floats of xG per chunk.
+ */
 export function conv2dBackpropFilterShifted(
   backend: unknown,
   x: TensorInfo,

@@ -11,6 +11,7 @@ import { type KernelScope, withScope } from './kernel-scope.ts';
 
 type TensorInfo = tf.TensorInfo;
 
+/** A Conv2D kernel's attributes, as TF.js passes them. */
 export interface ConvAttrs {
   readonly strides: number | [number, number];
   readonly pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -39,6 +40,10 @@ function cropTo(s: KernelScope, info: TensorInfo, size: number[]): TensorInfo {
   return s.run('Slice', { x: info }, { begin: size.map(() => 0), size });
 }
 
+/**
+ * dX [N, H, W, Ci] of a Conv2D as the forward convolution of dy dilated and padded with the flipped
+ * filter (see the file's comment), run by `backendName`'s own kernels.
+ */
 export function conv2dBackpropInput(
   backend: tf.KernelBackend,
   backendName: string,

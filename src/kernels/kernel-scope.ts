@@ -13,6 +13,7 @@ import { tf } from '../tf.ts';
 type TensorInfo = tf.TensorInfo;
 type Backend = tf.KernelBackend;
 
+/** Runs a backend's own kernels and frees every intermediate on `dispose` but those kept (see the file's comment). */
 export class KernelScope {
   private readonly owned: TensorInfo[] = [];
 
@@ -21,6 +22,7 @@ export class KernelScope {
     readonly backendName: string,
   ) {}
 
+  /** The output of kernel `kernelName` on these inputs, freed by dispose() unless kept. */
   run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}): TensorInfo {
     const kernel = tf.getKernel(kernelName, this.backendName);
     if (!kernel) throw new Error(`kernel ${kernelName} is not registered for backend ${this.backendName}`);
@@ -42,6 +44,7 @@ export class KernelScope {
     return info;
   }
 
+  /** Free every tensor made or adopted here and not kept. */
   dispose(): void {
     for (const info of this.owned.splice(0)) this.backend.disposeData(info.dataId);
   }

@@ -13,6 +13,7 @@ interface WasmBackendLike {
   disposeData(dataId: object): boolean;
 }
 
+/** The wasm backend seen through the parts heap kernels use (a cast: the caller passes the wasm backend). */
 export function asWasm(backend: unknown): WasmBackendLike {
   return backend as WasmBackendLike;
 }

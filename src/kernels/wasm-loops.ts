@@ -11,6 +11,7 @@
 import type { tf } from '../tf.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
 
+/** dx of MaxPool: each window's dy added at its first maximum (see the file's comment), a loop over the wasm heap. */
 export function maxPoolGrad(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo, outHeight: oh, outWidth: ow } = info;
   const [, h, w] = x.shape as [number, number, number, number];

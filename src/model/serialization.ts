@@ -26,6 +26,7 @@ export function isRegisteredClass(obj: tf.serialization.Serializable): boolean {
   return registered !== undefined && obj.constructor === registered[0];
 }
 
+/** One TF.js-serialisable class per catalogue entry name, subclasses of `base` registered as `<prefix><name>` (see the file's comment). */
 export class NamedClasses<C extends Ctor<tf.serialization.Serializable>> {
   private readonly classes = new Map<string, C>();
 

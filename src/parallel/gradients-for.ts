@@ -20,6 +20,7 @@ import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients, unregisteredLayer }
 /** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
 export type GradientPath = 'fused' | 'per-kernel';
 
+/** What `gradientsFor` chose: the strategy, its path, and why it is not the fastest one asked for. */
 export interface ChosenGradients {
   readonly gradients: GradientStrategy;
   readonly path: GradientPath;

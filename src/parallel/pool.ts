@@ -15,6 +15,7 @@ type Pending = { resolve: (r: ShardResult) => void; reject: (e: Error) => void }
 /** Omit<Request, 'id'> for each kind of request. */
 export type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
+/** The shard workers of `ShardedGradients`, each with a copy of the model's layers (see the file's comment). */
 export class ShardPool {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();

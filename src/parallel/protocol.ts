@@ -22,6 +22,7 @@ export interface ShardBatch {
   readonly objective: { readonly losses: string[]; readonly metrics: ReadonlyArray<{ readonly spec: string; readonly output: number }> };
 }
 
+/** Main ─► worker: the gradients and sums of its shard. */
 export interface GradsRequest extends ShardBatch {
   readonly type: 'grads';
   readonly id: number;
@@ -35,6 +36,7 @@ export interface GradsRequest extends ShardBatch {
   readonly seed?: number;
 }
 
+/** Main ─► worker: the sums of its shard, without training (evaluation). */
 export interface EvalRequest extends ShardBatch {
   readonly type: 'eval';
   readonly id: number;
@@ -46,8 +48,10 @@ export interface EvalRequest extends ShardBatch {
   readonly chunk: number;
 }
 
+/** A request to a shard worker. */
 export type Request = GradsRequest | EvalRequest;
 
+/** Worker ─► main: the answer to request `id`, its shard's sums and (for `grads`) its gradients. */
 export interface ShardResult {
   readonly id: number;
   /** The shard's sums (see `scoreTensors`; not scaled). */
@@ -57,12 +61,14 @@ export interface ShardResult {
   readonly grads?: Float32Array;
 }
 
+/** Worker ─► main: a result, a request's error, ready (started), or failed (could not start). */
 export type Reply =
   | ShardResult
   | { readonly id: number; readonly error: string }
   | { readonly type: 'ready' }
   | { readonly type: 'failed'; readonly error: string };
 
+/** What a shard worker starts from (its `workerData`): the model's bare topology, its weight layout and the backend. */
 export interface WorkerSetup {
   /** The model's topology (Keras JSON), with regularizers and constraints removed. */
   readonly topology: unknown;

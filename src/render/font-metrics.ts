@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
+/** Text widths of one font, from its files (see the file's comment). */
 export interface FontMetrics {
   /** Width of `text` at `size` pixels. */
   width(text: string, size: number): number;

@@ -2,6 +2,7 @@
 import { basename, resolve } from 'node:path';
 import { esc } from '../viz/index.ts';
 
+/** The dashboard's HTML for the served folder `dir` (its script, Vega's and its style sheet from `/assets/`). */
 export function dashboardPage(dir: string): string {
   return `<!doctype html>
 <html lang="en">

@@ -1,6 +1,7 @@
 /** The dashboard's style sheet (the report's look: same font, colours and cards). */
 import { BAR_COLOR, FONT_STACK } from '../viz/index.ts';
 
+/** The dashboard's CSS. */
 export const DASHBOARD_STYLE = `
 :root { --ink: #222; --muted: #666; --line: #ddd; --accent: ${BAR_COLOR}; }
 * { box-sizing: border-box; }

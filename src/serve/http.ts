@@ -68,6 +68,7 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** `listen`'s options: where to listen, the content security policy, and what to do on close. */
 export interface ListenOptions {
   /** The address to listen on; default 127.0.0.1 (loopback only). */
   readonly host?: string;

@@ -23,11 +23,20 @@ function oneOf<T extends string>(q: URLSearchParams, key: string, values: readon
   return text as T;
 }
 
+/** A view request's query, read: the run ids asked for and the view's options. */
 export interface ViewQuery {
+  /** Run ids (`runs=a,b`), in the order given. */
   readonly runs: string[];
   readonly options: ViewOptions;
 }
 
+/**
+ * The runs and view options of a view request's query (see the file's comment); a QueryError saying
+ * which value is wrong and what it must be.
+ *
+ * @example
+ * parseViewQuery(new URLSearchParams('runs=a,b&epoch=3&scale=log'))   // { runs: ['a', 'b'], options: { epoch: 3, scale: 'log' } }
+ */
 export function parseViewQuery(q: URLSearchParams): ViewQuery {
   const runs = (q.get('runs') ?? '').split(',').filter((s) => s !== '');
   const rangeText = q.get('range');

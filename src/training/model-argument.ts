@@ -1,15 +1,15 @@
+import { UsageError } from '../errors.ts';
+import type { tf } from '../tf.ts';
+
 /**
- * The model a training entry point is given, checked before anything reads it: a `tf.LayersModel`
- * (what has `layers` and `trainableWeights`), not a Promise of one — `attachToKernels`,
- * `tf.loadLayersModel` and `loadModel` return Promises, and a model passed without `await`
- * otherwise failed deep inside with "Cannot read properties of undefined (reading 'map')".
+ * Throws a UsageError unless `model` is what the training entry point `where` needs, checked before
+ * anything reads it: a `tf.LayersModel` (what has `layers` and `trainableWeights`), not a Promise of
+ * one — `attachToKernels`, `tf.loadLayersModel` and `loadModel` return Promises, and a model passed
+ * without `await` otherwise failed deep inside with "Cannot read properties of undefined (reading 'map')".
  *
  * @example
  * checkModelArgument(attachToKernels(model, { penalty: penalty('l1') }), 'fit')   // throws: a Promise; await it
  */
-import { UsageError } from '../errors.ts';
-import type { tf } from '../tf.ts';
-
 export function checkModelArgument(model: unknown, where: string): asserts model is tf.LayersModel {
   const m = model as { then?: unknown; layers?: unknown; trainableWeights?: unknown } | null | undefined;
   if (typeof m?.then === 'function')

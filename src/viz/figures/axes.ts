@@ -58,6 +58,7 @@ export function logTicks(floor: number, max: number): number[] {
 /** Tick labels of the density axis: `0`, `0.1`, `10`, and `1e-3` below 0.01. */
 const DENSITY_LABEL = "datum.value == 0 ? '0' : datum.value >= 0.01 ? format(datum.value, '~g') : replace(format(datum.value, '.0e'), 'e-0', 'e-')";
 
+/** `densityEncoding`'s options: the scale, the top, and for `log` its constant and ticks. */
 export interface DensityOptions {
   readonly scale: DensityScale;
   /** The top of the axis; absent: from the data. */
@@ -65,6 +66,7 @@ export interface DensityOptions {
   /** For `log`: the symlog constant (density of one weight), and the tick values. */
   readonly floor?: Dynamic<number>;
   readonly ticks?: Dynamic<number[]>;
+  /** The axis title; default `density` or `density (log)`. */
   readonly title?: string;
 }
 

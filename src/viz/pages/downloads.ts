@@ -32,6 +32,7 @@ function save(href: string, file: string, revoke: boolean): void {
   if (revoke) setTimeout(() => URL.revokeObjectURL(href), 1000);
 }
 
+/** Fill `box` with the PNG, SVG and CSV buttons of chart `name` (see the file's comment); files are named after `name`. */
 export function addDownloads(box: HTMLElement, name: string, getView: (() => View | null | undefined) | null, csv: () => CsvSource): void {
   box.textContent = '';
   const button = (label: string, onClick: () => void) => {

@@ -5,6 +5,7 @@
  */
 import type * as Vega from 'vega';
 
+/** A Vega view (`vega.View`), as the pages make them. */
 export type View = Vega.View;
 
 /** A Vega view of `spec` rendered as SVG into `container`. */

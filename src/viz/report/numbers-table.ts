@@ -43,6 +43,7 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['run folder', (c) => c.name],
 ];
 
+/** The columns of the report's table of numbers per epoch (and of its CSV, after `run`). */
 export const NUMBER_COLUMNS = ['epoch', 'train loss', 'penalty loss', 'test loss', 'test acc', '|w| < 1e-3', '|w| < 1e-2', 'seconds'];
 
 function configTable(runs: readonly RunRecord[]): string {

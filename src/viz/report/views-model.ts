@@ -14,6 +14,7 @@ export interface LogAbsCell {
   readonly zero: number;
 }
 
+/** One run's data for the views: per layer and epoch, log10|w| shares and percentiles. */
 export interface RunViewsModel {
   /** Per layer (and `all`), indexed by epoch; null where not recorded. */
   readonly logAbs: Record<string, Array<LogAbsCell | null>>;
@@ -21,6 +22,7 @@ export interface RunViewsModel {
   readonly percentiles: Record<string, Array<number[] | null>>;
 }
 
+/** The views' data of every run, on one log10|w| grid (see the file's comment). */
 export interface ViewsModel {
   /** The log10|w| grid shared by all runs; absent when no run recorded log10|w| histograms. */
   readonly logAbs?: { readonly decades: [number, number]; readonly perDecade: number };
@@ -30,6 +32,7 @@ export interface ViewsModel {
 const PER_DECADE = 5;
 const round4 = (x: number) => Number(x.toPrecision(4));
 
+/** The views' data of `runs` over `layers` (and `all`) and `epochs` (see the file's comment). */
 export function viewsModel(runs: readonly RunRecord[], layers: readonly string[], epochs: readonly number[]): ViewsModel {
   const all = runs.flatMap((run) => snapshots(run).flatMap((s) => layers.flatMap((l) => logAbsCounts(s, l) ?? [])));
   const decades = all.length ? occupiedDecades(all) : undefined;

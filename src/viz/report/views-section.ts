@@ -12,6 +12,7 @@ function card(id: string, title: string, note: string): string {
   return `<div class="card view-card"><div class="card-head"><h3>${title}</h3><div class="downloads" id="dl-view-${id}"></div></div><p class="note">${note}</p><div class="chart" id="view-${id}"></div></div>`;
 }
 
+/** The HTML of the report's `#views` section for the views `specs` holds (see the file's comment). */
 export function viewsSection(specs: ViewsSpecs): string {
   const layer = '<span class="view-layer">all weights</span>';
   const epoch = '<span class="view-epoch"></span>';

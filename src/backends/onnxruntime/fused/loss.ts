@@ -25,6 +25,7 @@ const EPSILON = 1e-7;
 /** Log-probabilities below this give a softmax of 0 in the gradient (e^−46 ≈ 1e-20; see crossEntropy). */
 const SOFTMAX_FLOOR = -46;
 
+/** What a loss emits: the names of its masked sum, correct count and (training) output gradient. */
 export interface LossValues {
   /** Σ m·loss, a scalar. */
   readonly lossSum: string;
@@ -50,6 +51,7 @@ export interface LossInputs {
   readonly training: boolean;
 }
 
+/** Emits a loss into a graph from its inputs (see the file's comment). */
 export type LossEmitter = (b: GraphBuilder, v: LossInputs) => LossValues;
 
 /** Σ over the batch of m·perSample ([n]). */
@@ -108,6 +110,7 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.len
 const oneHotRows = (labelShape: readonly number[], outShape: readonly number[]): boolean => sameShape(labelShape, outShape);
 const classIndex = (labelShape: readonly number[]): boolean => labelShape.length === 0 || sameShape(labelShape, [1]);
 
+/** The losses the fused graph expresses, by their name in losses.ts. */
 export const FUSED_LOSSES: Readonly<Record<string, FusedLoss>> = {
   categoricalCrossentropy: {
     emit: (b, v) => crossEntropy(b, v, v.labels, b.op('ArgMax', [v.labels], { axis: -1, keepdims: 0 })),

@@ -36,9 +36,12 @@ const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
 /** The layer kinds of the fused graph (for messages and docs). */
 export const FUSED_LAYERS = Object.keys(PLANNERS);
 
+/** A model planned for the fused graph: its layers' emitters, the weights they read, the loss and the penalties. */
 export interface FusedPlan {
+  /** Input and output shapes per sample. */
   readonly inShape: readonly number[];
   readonly outShape: readonly number[];
+  /** The layers, from the input, each as emitted into the graph. */
   readonly layers: readonly LayerEmitter[];
   /** Every weight the graph reads, in the model's order (graph inputs w0, w1, …). */
   readonly weights: readonly LayerWeight[];

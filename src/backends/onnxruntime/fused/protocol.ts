@@ -2,7 +2,9 @@
 
 /** [runs done, failed (1 when the last run threw)], an Int32Array over a SharedArrayBuffer. */
 export const DONE = 0;
+/** The control word set to 1 when the last run threw. */
 export const FAILED = 1;
+/** How many control words there are. */
 export const CONTROL_WORDS = 2;
 /** Bytes for the error text of a failed run. */
 export const ERROR_BYTES = 2048;
@@ -16,9 +18,13 @@ export const ERROR_BYTES = 2048;
  * synchronously.
  */
 export const LOOP_POSTED = 0;
+/** The loop channel's word: the last task claimed. */
 export const LOOP_CLAIMED = 1;
+/** The loop channel's word: the last task the worker finished. */
 export const LOOP_DONE = 2;
+/** The loop channel's word: 1 when a task threw. */
 export const LOOP_FAILED = 3;
+/** How many words the loop channel has. */
 export const LOOP_WORDS = 4;
 /**
  * How long a side spins for the other (the next task, a task's end) before it sleeps in

@@ -75,6 +75,7 @@ function shards(n: number, parts: number): Array<[number, number]> {
   return out;
 }
 
+/** Runs a plan's fused graphs (training or evaluation) on a batch's tensors, on this thread and the shard workers (see the file's comment). */
 export class FusedRunner {
   private readonly runners = new Map<string, Runner>();
   private readonly masks = new Map<string, Float32Array>();

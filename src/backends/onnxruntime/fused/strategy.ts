@@ -75,6 +75,7 @@ function objectiveProblem(objective: Objective): string | undefined {
 /** The objective's metric names, to tell whether a call scores the same objective. */
 const signature = (o: Objective): string => `${o.losses.map((l) => l.name).join()}|${o.metrics.map((m) => m.name).join()}`;
 
+/** The fused gradient strategy (see the file's comment): `start` gives it, or why the model cannot be fused. */
 export class FusedGradients implements GradientStrategy {
   readonly path = 'fused' as const;
 

@@ -24,9 +24,12 @@ export interface ExtraSpec {
   readonly fill: ExtraInput;
 }
 
+/** A plan's graph for batches of n (see the file's comment), with the order of its weight, per-step and gradient slots. */
 export interface FusedGraph {
   readonly spec: GraphSpec;
+  /** Samples per run (a smaller batch runs padded). */
   readonly n: number;
+  /** With the backward pass and gradients, or forward and loss only (evaluation). */
   readonly training: boolean;
   /** The weights fed as w0, w1, … */
   readonly weights: readonly LayerWeight[];

@@ -160,6 +160,7 @@ export class RemoteSession {
   }
 }
 
+/** The worker threads of the fused graph's data-parallel shards (see the file's comment). */
 export class SessionWorkers {
   private nextId = 1;
 

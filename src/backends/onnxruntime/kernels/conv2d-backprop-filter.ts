@@ -5,6 +5,7 @@ import { filterGradGraph } from '../graphs/conv-plans.ts';
 import { runGraph } from '../runtime/run.ts';
 import type { OrtKernelConfig } from './replace-kernel.ts';
 
+/** The onnxruntime backend's Conv2DBackpropFilter kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const conv2dBackpropFilterConfig: OrtKernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   body: ({ x, dy }, attrs, backend) => {

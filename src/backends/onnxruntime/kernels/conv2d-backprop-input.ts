@@ -5,6 +5,7 @@ import { inputGradRun } from '../graphs/conv-plans.ts';
 import { convInPieces } from './conv.ts';
 import type { OrtKernelConfig } from './replace-kernel.ts';
 
+/** The onnxruntime backend's Conv2DBackpropInput kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const conv2dBackpropInputConfig: OrtKernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
   body: ({ dy, filter }, attrs, backend) => {

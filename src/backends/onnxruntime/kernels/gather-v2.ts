@@ -10,6 +10,7 @@ import { floatsOf, tensorOf } from '../runtime/storage.ts';
 import { storageOf } from '../runtime/tfjs-internals.ts';
 import type { OrtKernelConfig } from './replace-kernel.ts';
 
+/** The onnxruntime backend's GatherV2 kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const gatherV2Config: OrtKernelConfig = {
   kernelName: tf.GatherV2,
   body: ({ x, indices }, attrs, backend) => {

@@ -5,6 +5,7 @@ import { floatsOf, poolOf, tensorOf } from '../runtime/storage.ts';
 import { maxPoolGrad } from './loops/pool-loops.ts';
 import type { OrtKernelConfig } from './replace-kernel.ts';
 
+/** The onnxruntime backend's MaxPoolGrad kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const maxPoolGradConfig: OrtKernelConfig = {
   kernelName: tf.MaxPoolGrad,
   body: ({ dy, input, output }, attrs, backend) => {

@@ -10,6 +10,7 @@ import { floatsOf } from '../runtime/storage.ts';
 import { cpuEmptyWindows } from './loops/pool-loops.ts';
 import type { OrtKernelConfig } from './replace-kernel.ts';
 
+/** The onnxruntime backend's MaxPool kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const maxPoolConfig: OrtKernelConfig = {
   kernelName: tf.MaxPool,
   body: ({ x }, attrs, backend) => {

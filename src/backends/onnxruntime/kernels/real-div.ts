@@ -1,4 +1,5 @@
 /** RealDiv (a / b): ONNX Runtime for large outputs, a loop for small ones (elementwise.ts). */
 import { binaryKernel } from './elementwise.ts';
 
+/** The onnxruntime backend's RealDiv kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const realDivConfig = binaryKernel('RealDiv');

@@ -1,4 +1,5 @@
 /** Sign (NaN gives 0, as TF.js): ONNX Runtime for large tensors (elementwise.ts). */
 import { unaryKernel } from './elementwise.ts';
 
+/** The onnxruntime backend's Sign kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const signConfig = unaryKernel('Sign');

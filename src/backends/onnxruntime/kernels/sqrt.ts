@@ -1,4 +1,5 @@
 /** Sqrt: ONNX Runtime for large tensors (elementwise.ts). */
 import { unaryKernel } from './elementwise.ts';
 
+/** The onnxruntime backend's Sqrt kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const sqrtConfig = unaryKernel('Sqrt');

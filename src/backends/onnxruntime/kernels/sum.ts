@@ -5,6 +5,7 @@ import { runGraph } from '../runtime/run.ts';
 import { MIN_ORT_ELEMENTS } from './elementwise.ts';
 import { type OrtKernelConfig, sizeOf } from './replace-kernel.ts';
 
+/** The onnxruntime backend's Sum kernel (see the file's comment); a case it does not cover falls back to the host's. */
 export const sumConfig: OrtKernelConfig = {
   kernelName: tf.Sum,
   body: ({ x }, attrs, backend) => {

@@ -10,6 +10,7 @@
  */
 import { type AttrValue, type ConstantSpec, type GraphSpec, int64s, type NodeSpec, type ValueSpec } from './model.ts';
 
+/** Builds an ONNX graph node by node, with fresh names (see the file's comment). */
 export class GraphBuilder {
   readonly nodes: NodeSpec[] = [];
   readonly constants: ConstantSpec[] = [];

@@ -2,6 +2,7 @@
 import { activationOf } from './activation.ts';
 import { configOf, type LayerPlanner } from './layer.ts';
 
+/** The planner of Activation and ReLU layers (ReLU without `maxValue`): the activation alone, or why not. */
 export const planActivation: LayerPlanner = (layer, inShape) => {
   const c = configOf(layer);
   const name = layer.getClassName() === 'ReLU' ? (c['maxValue'] == null ? 'relu' : undefined) : (c['activation'] as string | undefined);

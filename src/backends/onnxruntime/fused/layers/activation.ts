@@ -22,11 +22,15 @@ export interface Saved {
   readonly y: string;
 }
 
+/** An activation in the fused graph: its forward from z and its backward as TF.js differentiates it (see the file's comment). */
 export interface Activation {
+  /** Its Keras name, e.g. `relu`. */
   readonly name: string;
   /** Whether the backward pass reads z (else y is enough, and z need not be kept apart). */
   readonly needsZ: boolean;
+  /** y from the pre-activation z. */
   forward(b: GraphBuilder, z: string): string;
+  /** dz from dy and what the forward pass saved. */
   backward(b: GraphBuilder, dy: string, saved: Saved): string;
 }
 

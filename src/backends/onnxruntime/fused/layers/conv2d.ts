@@ -17,6 +17,7 @@ import { configOf, type LayerPlanner, pair } from './layer.ts';
 /** Activations the conv graphs apply themselves (backward from y alone). */
 const IN_GRAPH = new Set(['linear', 'relu']);
 
+/** The planner of Conv2D layers (see the file's comment): their emitter, or why the graph cannot express one. */
 export const planConv2D: LayerPlanner = (layer, inShape, activation) => {
   const c = configOf(layer);
   if (c['dataFormat'] !== 'channelsLast') return `${layer.name}: Conv2D with data format ${String(c['dataFormat'])} (the fused graph takes channelsLast)`;

@@ -7,6 +7,7 @@
 import { activationOf } from './activation.ts';
 import { type Backward, configOf, type LayerPlanner } from './layer.ts';
 
+/** The planner of Dense layers on [n, units] inputs (see the file's comment): their emitter, or why not. */
 export const planDense: LayerPlanner = (layer, inShape, activation) => {
   const c = configOf(layer);
   if (inShape.length !== 1) return `${layer.name}: Dense on inputs of rank ${inShape.length + 1} (the fused graph takes [batch, features])`;

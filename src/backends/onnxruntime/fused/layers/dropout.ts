@@ -10,6 +10,7 @@
 import { tf } from '../../../../tf.ts';
 import { configOf, type LayerPlanner } from './layer.ts';
 
+/** The planner of Dropout layers (see the file's comment): the multiplier m as a per-step input. */
 export const planDropout: LayerPlanner = (layer, inShape) => {
   const c = configOf(layer);
   const rate = c['rate'] as number;

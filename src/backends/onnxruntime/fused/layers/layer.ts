@@ -62,11 +62,13 @@ export interface Emitted {
   readonly takesTail?: boolean;
 }
 
+/** One layer planned for the fused graph: its output shape, the weights it reads, and its forward pass (which returns its backward). */
 export interface LayerEmitter {
   /** Output shape per sample. */
   readonly outShape: readonly number[];
   /** The weights this layer reads, in the layer's order. */
   readonly weights: readonly LayerWeight[];
+  /** Emit its forward pass on `x` into `b`. */
   forward(b: GraphBuilder, x: string, ctx: EmitContext): Emitted;
 }
 

@@ -74,6 +74,7 @@ function tiling(layer: Parameters<LayerPlanner>[0], inShape: readonly number[]):
   return { h, w, c: ch, kh, kw, oh, ow };
 }
 
+/** The planner of MaxPooling2D with non-overlapping windows (see the file's comment). */
 export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
   const t = tiling(layer, inShape);
   if (typeof t === 'string') return t;
@@ -108,6 +109,7 @@ export const planMaxPooling2D: LayerPlanner = (layer, inShape) => {
   };
 };
 
+/** The planner of AveragePooling2D with non-overlapping windows: y the mean of the window positions, dx = dy / (kh·kw) at each. */
 export const planAveragePooling2D: LayerPlanner = (layer, inShape) => {
   const t = tiling(layer, inShape);
   if (typeof t === 'string') return t;

@@ -18,12 +18,14 @@ function view(inShape: readonly number[], outShape: readonly number[]): ReturnTy
   };
 }
 
+/** The planner of Flatten (channels last): a view as [Π inShape]. */
 export const planFlatten: LayerPlanner = (layer, inShape) => {
   const c = configOf(layer);
   if (c['dataFormat'] === 'channelsFirst') return `${layer.name}: Flatten with data format channelsFirst`;
   return view(inShape, [prod(inShape)]);
 };
 
+/** The planner of Reshape: a view as its target shape (one free −1/null dimension inferred). */
 export const planReshape: LayerPlanner = (layer, inShape) => {
   const target = (configOf(layer)['targetShape'] as Array<number | null> | undefined) ?? [];
   const known = target.filter((d): d is number => d !== null && d !== -1);
