@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
+/** What `cpuMsPerStep` times: the batch size, the steps and the optimiser. */
 export interface CpuJob {
   readonly batchSize: number;
   readonly steps: number;

@@ -48,13 +48,17 @@ import { loadData } from './data/mnist.ts';
 import { REFERENCE_OPTIMIZER } from './experiment/reference.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
 
+/** What `runBench` times: the batch and steps on the backend in use, the evaluation, and the cpu reference. */
 export interface BenchOptions {
+  /** Samples per timed step. */
   readonly batchSize: number;
   /** The optimiser's spec (default REFERENCE_OPTIMIZER), for the timed backend and the cpu reference. */
   readonly optimizer?: string;
+  /** Timed steps. */
   readonly steps: number;
   /** Test images the epoch's evaluation is timed on (projected to the whole test set); default all. */
   readonly evalImages?: number;
+  /** Samples per step on the stock cpu backend. */
   readonly cpuBatchSize: number;
   /** Timed steps on the stock cpu backend, the speed-up's reference; 0 leaves the comparison out. */
   readonly cpuSteps: number;
@@ -62,7 +66,9 @@ export interface BenchOptions {
   readonly progress?: (message: string) => void;
 }
 
+/** What `runBench` measured on one backend: its step's speed and memory, and how it ran. */
 export interface BenchResult {
+  /** The backend timed. */
   readonly backend: string;
   /** The optimiser's spec, as `penx train` records it. */
   readonly optimizer: string;
@@ -106,6 +112,13 @@ export interface BenchResult {
   readonly tensorsAfterSteps: number;
 }
 
+/**
+ * The median of `xs`: the middle value once sorted (the upper of the two middle ones for an even count).
+ *
+ * @example
+ * median([3, 1, 2])      // 2
+ * median([4, 1, 3, 2])   // 3
+ */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;

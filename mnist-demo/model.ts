@@ -7,15 +7,19 @@
  * Every kernel starts from N(0, 0.25²) (seeded), biases at zero. The softmax is its own layer;
  * training takes the cross-entropy from the logits before it (see the library's `forward`).
  * Its signature is the one `penx --model MODULE` expects of a module's default export.
- *
- * @example
- * const model = referenceModel([28, 28, 1], 10, { seed: 42 });
  */
 import { tf } from 'penalty-explorer';
 
 /** What a model module's default export is: a function of the data's per-image shape and class count. */
 export type ModelBuilder = (inputShape: number[], numClasses: number, options: { seed: number }) => tf.LayersModel | Promise<tf.LayersModel>;
 
+/**
+ * The reference CNN (see the file's comment) for images of `inputShape` and `numClasses` classes,
+ * its kernels drawn from `seed` (seed, seed + 1, … layer by layer).
+ *
+ * @example
+ * const model = referenceModel([28, 28, 1], 10, { seed: 42 });
+ */
 export function referenceModel(inputShape: number[], numClasses: number, { seed }: { seed: number }): tf.LayersModel {
   let layerIndex = 0;
   const weights = () => ({
@@ -41,6 +45,7 @@ referenceModel satisfies ModelBuilder;
 
 /** MNIST's shape and classes: the reference model as trained by `npm start`. */
 export const MNIST_SHAPE = [28, 28, 1];
+/** MNIST's classes: the digits 0–9. */
 export const MNIST_CLASSES = 10;
 
 /**

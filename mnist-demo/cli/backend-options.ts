@@ -14,12 +14,14 @@ const offersEvery: [Exclude<BackendChoice, (typeof BACKENDS)[number]>, Exclude<P
   : never = true;
 void offersEvery;
 
+/** The `--backend`, `--threads` and `--parallel` flags, as commander gives them. */
 export interface BackendFlags {
   readonly backend: string;
   readonly threads?: string;
   readonly parallel: ParallelMode;
 }
 
+/** `cmd` with the `--backend`, `--threads` and `--parallel` options. */
 export function addBackendOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))

@@ -42,6 +42,7 @@ export interface ExperimentHelp {
   readonly force: string;
 }
 
+/** `cmd` with the options every training command shares (and the backend's), `help` giving the text of those that differ. */
 export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Command {
   return addBackendOptions(
     cmd

@@ -52,6 +52,7 @@ function folderRemedy(command: string | undefined, err: FolderExistsError | Fold
   return 'give another --name or --out';
 }
 
+/** Run the command line on `argv` (without node and the script): resolves to the exit code (see the file's comment). */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   // Ctrl-C or SIGTERM: a run stops at its next safe point (a second signal exits at once), its lock

@@ -22,6 +22,12 @@ export function displayWidth(text: string): number {
 
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
+/**
+ * A plain-text table: the header, a rule, then the rows, columns left-aligned two spaces apart.
+ *
+ * @example
+ * table(['run', 'acc'], [['l1', '0.98']])   // 'run  acc\n───  ────\nl1   0.98'
+ */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>

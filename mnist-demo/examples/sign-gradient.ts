@@ -8,5 +8,6 @@
  */
 import { type GradientFunction, tf } from 'penalty-explorer';
 
+/** g ← sign(g)·mean|g| for each weight's gradient. */
 const signGradient: GradientFunction = (grad) => tf.mul(tf.sign(grad), tf.mean(tf.abs(grad)));
 export default signGradient;

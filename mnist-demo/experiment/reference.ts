@@ -7,4 +7,5 @@ export const REFERENCE_OPTIMIZER = 'adadelta:lr=1,rho=0.95';
 /** What `npm start` runs: a seeded subset, a few epochs. */
 export const QUICK = { trainSize: 6000, testSize: 2000, epochs: 3, out: 'figures/runs', name: 'quickstart' } as const;
 
+/** The command of the full reference experiment: every reference penalty, all the data, 40 epochs. */
 export const FULL_COMMAND = `npx penx compare --penalties ${REFERENCE_PENALTIES} --epochs 40 --name reference`;

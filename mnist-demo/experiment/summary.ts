@@ -40,6 +40,7 @@ const BINS_002 = Math.round((0.02 * FINE.bins) / (FINE.hi - FINE.lo));
 /** The log10|w| histogram's bins: 240 over [−10, 2], 20 a decade. */
 const LOG = FINE_LOG;
 
+/** `summarize`'s options: the epochs reported and the accuracy loss the prune level may cost. */
 export interface SummaryOptions {
   /** Epochs to report (0: the untrained model); `'all'`: every recorded epoch. Epochs a run lacks are left out of it. */
   readonly epochs: readonly number[] | 'all';
@@ -47,6 +48,7 @@ export interface SummaryOptions {
   readonly maxDrop?: number;
 }
 
+/** How far a run prunes after an epoch: the largest level within the allowed accuracy loss, and its size. */
 export interface PruneSummary {
   /** Percent of the kernels' weights set to 0. */
   readonly level: number;
@@ -56,13 +58,16 @@ export interface PruneSummary {
   readonly denseBytes: number;
 }
 
+/** One run's numbers after one epoch (see the file's comment for each). */
 export interface EpochSummary {
   readonly epoch: number;
   readonly testAcc: number | null;
   /** testAcc minus the unpenalised run's of the same folder, seed and optimiser at this epoch (null without one). */
   readonly deltaToNone: number | null;
+  /** Shares of |w| < 1e-3 and < 1e-2. */
   readonly nearZero3: number;
   readonly nearZero2: number;
+  /** Share of weights exactly 0. */
   readonly zeros: number;
   /** Null when the record has no fine histograms (older records) or nothing in the neighbouring bins. */
   readonly spike: number | null;
@@ -74,6 +79,7 @@ export interface EpochSummary {
   readonly prune?: PruneSummary;
 }
 
+/** One run's numbers at the epochs chosen. */
 export interface RunSummary {
   /** The comparison (or run) folder, and the run's name in it. */
   readonly folder: string;
@@ -85,6 +91,7 @@ export interface RunSummary {
   readonly epochs: readonly EpochSummary[];
 }
 
+/** The spread of test accuracy over the seeds of one setup: the noise floor a difference between penalties must clear. */
 export interface SpreadSummary {
   readonly penalty: string;
   /**
@@ -97,6 +104,7 @@ export interface SpreadSummary {
   readonly epochs: ReadonlyArray<{ readonly epoch: number; readonly min: number; readonly max: number }>;
 }
 
+/** What `summarize` returns: each run's numbers, and the spread over seeds. */
 export interface Summary {
   readonly runs: readonly RunSummary[];
   /** Penalties trained with more than one seed. */

@@ -162,7 +162,9 @@ export function isConnectionError(err: unknown): boolean {
 /** Where a run of a sweep on the queue stands. */
 export type QueueState = 'done' | 'running' | 'waiting' | 'failed';
 
+/** One run of a sweep on the queue: where it stands, its tries, progress or result, and who has it. */
 export interface RunOnQueue {
+  /** The run's name (its folder in the sweep's). */
   readonly run: string;
   readonly state: QueueState;
   readonly attempts: number;
@@ -170,6 +172,7 @@ export interface RunOnQueue {
   readonly result?: SweepResult;
   /** The worker that has (or had) it. */
   readonly worker?: string;
+  /** Why it failed, or why it is not on the queue. */
   readonly reason?: string;
 }
 

@@ -38,7 +38,9 @@ import { failuresOf, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepP
 import { lastScores, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
 import { LostRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
+/** `startWorker`'s options: the queue, the shared folder, how many runs at once on how many threads, and where its lines go. */
 export interface WorkerOptions {
+  /** The queue's Redis URL. */
   readonly url: string;
   /** The shared folder the sweeps' folders are in. */
   readonly out: string;
@@ -84,6 +86,7 @@ function breakForeignLock(dir: string, job: string): void {
   if (holder && holder.host !== hostname() && holder.command.includes('sweep-run') && holder.command.includes(`"job":${JSON.stringify(job)}`)) breakLock(dir);
 }
 
+/** Start a worker on the queue at `options.url` (see the file's comment): it takes runs of queued sweeps until stopped. */
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
   const queue = await SweepQueue.open(options.url);
   // The shared folder, made now (after Redis answered): one that cannot hold folders (a file, /proc)

@@ -10,9 +10,12 @@ export type ModelSource =
   | { readonly kind: 'module'; readonly path: string }
   | { readonly kind: 'folder'; readonly dir: string };
 
+/** The settings every run of a `penx train` or `penx compare` shares, parsed and checked. */
 export interface Experiment {
   readonly model: ModelSource;
+  /** The constraint of every kernel (`--constraint`). */
   readonly constraint?: PenxConstraint;
+  /** Penalise the biases too (`--penalize-bias`). */
   readonly penalizeBias: boolean;
   /** Save the checkpoint's model portable (loadable by plain TF.js). */
   readonly portable: boolean;

@@ -11,6 +11,7 @@ import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';
 import { describeBackend, startBackend } from './backend.ts';
 
+/** The flags of `penx bench`, as commander gives them (text, checked by the action). */
 export interface BenchFlags extends BackendFlags {
   readonly json?: boolean;
   readonly all?: boolean;
@@ -132,6 +133,7 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
   return results;
 }
 
+/** `penx bench` (see the file's comment): the timings printed as a table, or one JSON document with `--json`. */
 export async function bench(flags: BenchFlags): Promise<void> {
   const options: BenchOptions = {
     batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),

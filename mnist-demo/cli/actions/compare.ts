@@ -15,6 +15,7 @@ import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { folderJson } from './run-json.ts';
 import { printSummary, trainRuns, whereToLook } from './session.ts';
 
+/** The flags of `penx compare`, as commander gives them (text, checked by the action). */
 export interface CompareFlags extends ExperimentFlags {
   readonly penalties: string;
   readonly optimizers?: string;
@@ -84,6 +85,7 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
   );
 }
 
+/** `penx compare` (see the file's comment): the comparison planned from the flags, then trained by `compareRuns`. */
 export async function compare(flags: CompareFlags): Promise<void> {
   await compareRuns(async () => {
     const exp = await parseExperiment(flags);

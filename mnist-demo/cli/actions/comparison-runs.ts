@@ -13,7 +13,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
 
+/** A comparison folder's runs (`comparisonRuns`), and whether the comparison finished. */
 export interface ComparisonRuns {
+  /** The run folders' names, in the comparison's order. */
   readonly names: readonly string[];
   /** Whether compare.json lists them (the comparison finished); false: the runs with a record so far. */
   readonly finished: boolean;

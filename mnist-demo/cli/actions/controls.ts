@@ -34,6 +34,13 @@ function pieces(text: string, separator: string, flag: string, example: string):
   return found;
 }
 
+/**
+ * `--lr-mult`'s text as learning-rate multipliers; a UsageError naming the item that is not
+ * `pattern=factor`, a factor that is not a finite number ≥ 0 refused as `checkLrMult` does.
+ *
+ * @example
+ * parseLrMult('conv2d_1=0.1,dense*=2')   // [{ pattern: 'conv2d_1', factor: 0.1 }, { pattern: 'dense*', factor: 2 }]
+ */
 export function parseLrMult(text: string): LrMultControl[] {
   return pieces(text, ',', '--lr-mult', 'conv2d_1=0.1,dense*=2').map((item) => {
     const eq = item.lastIndexOf('=');

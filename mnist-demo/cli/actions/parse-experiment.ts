@@ -42,6 +42,7 @@ export function checkServe(flags: { readonly host?: string; readonly serve?: boo
     throw new UsageError(`--host ${flags.host} is the live dashboard's address: add --serve, or leave --host out`);
 }
 
+/** The flags every training command shares, read and checked into an `Experiment`, before any backend is chosen or anything is written. */
 export async function parseExperiment(flags: ExperimentFlags): Promise<Experiment> {
   // Checking specs computes on probe tensors before any backend is chosen: no TF.js advert for it.
   await useQuietCpu();

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { IOError, serveStatic } from 'penalty-explorer/node';
 import { listenOnPort, type ServeFlags, serveUntilStopped } from './serve.ts';
 
+/** The flags of `penx playground`, as commander gives them (text, checked by the action). */
 export interface PlaygroundFlags extends ServeFlags {
   readonly json?: boolean;
 }

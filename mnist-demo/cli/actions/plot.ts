@@ -46,6 +46,7 @@ import { printable } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 import { folderJson } from './run-json.ts';
 
+/** The flags of `penx plot`, as commander gives them (text, checked by the action). */
 export interface PlotFlags {
   readonly bins?: string;
   readonly range?: string;

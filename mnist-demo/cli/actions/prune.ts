@@ -50,6 +50,7 @@ import { givenPath } from '../paths.ts';
 import { printable } from '../table.ts';
 import { filesWritten } from './run-json.ts';
 
+/** The flags of `penx prune`, as commander gives them (text, checked by the action). */
 export interface PruneFlags {
   readonly maxDrop: string;
   readonly scope: PruneScope;
@@ -88,6 +89,7 @@ export function accuracyChange(drop: number): string {
   return drop < 0 ? `${(-drop).toFixed(2)} points gained` : `${drop.toFixed(2)} points lost`;
 }
 
+/** `penx prune RUN_DIR` (see the file's comment). */
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   givenPath(dir, 'the run folder', 'a run folder penx trained, e.g. figures/runs/l1_1e-4');
   givenPath(flags.out, '--out', 'a folder for the pruned model, or leave --out out for RUN_DIR/pruned');

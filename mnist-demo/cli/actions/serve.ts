@@ -13,6 +13,7 @@ import { printJsonNow } from '../json.ts';
 import { portNumber } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 
+/** The flags of `penx serve` (and of `penx playground`), as commander gives them (text, checked by the action). */
 export interface ServeFlags {
   readonly port?: string;
   readonly host?: string;

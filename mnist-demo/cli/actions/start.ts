@@ -10,11 +10,13 @@ import type { BackendFlags } from '../backend-options.ts';
 import { wholeNumber } from '../numbers.ts';
 import { compareRuns, comparisonRuns } from './compare.ts';
 
+/** The flags of `penx start`, as commander gives them (text, checked by the action). */
 export interface StartFlags extends BackendFlags {
   /** One JSON document at the end, as `penx compare --json` prints it. */
   readonly json?: boolean;
 }
 
+/** `penx start` (see the file's comment): the quick reference comparison, and the command of the full one printed. */
 export async function start(flags: StartFlags): Promise<void> {
   // Checked before the plan is said: a refused start does not announce the folder it would replace.
   wholeNumber(flags.threads, '--threads', 1);

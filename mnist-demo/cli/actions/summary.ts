@@ -16,6 +16,7 @@ import { givenPath } from '../paths.ts';
 import { markdownTable, printable, table } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 
+/** The flags of `penx summary`, as commander gives them (text, checked by the action). */
 export interface SummaryFlags {
   readonly epochs?: string;
   readonly maxDrop: string;
@@ -117,6 +118,7 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
   return parts.join('\n\n');
 }
 
+/** `penx summary DIR…` (see the file's comment): the tables on stdout, or one JSON document with `--json`. */
 export function summary(dirs: readonly string[], flags: SummaryFlags): void {
   if (flags.json && flags.markdown) throw new UsageError('--json and --markdown are two outputs: give one of them');
   const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');

@@ -19,14 +19,14 @@ import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
 const POLL_MS = 1_000;
 
-/** The sweep named `name` on the queue, or a SpecError saying there is none. */
+/** The sweep named `name` on the queue, or a UsageError saying there is none. */
 async function onQueue(q: SweepQueue, name: string): Promise<SweepRecord> {
   const record = await q.record(name);
   if (!record) throw new UsageError(`there is no sweep named ${name} on the queue at ${q.url}`);
   return record;
 }
 
-/** Run `work` on the queue at `url`; a lost connection ends it with a SpecError naming the queue (its password hidden). */
+/** Run `work` on the queue at `url`; a lost connection ends it with an IOError naming the queue (its password hidden). */
 async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): Promise<T> {
   const q = await SweepQueue.open(url);
   try {
@@ -40,6 +40,7 @@ async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): P
   }
 }
 
+/** `penx sweep --status --queue URL`: what the queue holds of sweep `name`, as text or (`json`) one JSON document; exit code 0. */
 export async function sweepStatus(url: string, name: string, json: boolean): Promise<number> {
   return withQueue(url, async (q) => {
     const status = await q.status(await onQueue(q, name));
@@ -49,6 +50,7 @@ export async function sweepStatus(url: string, name: string, json: boolean): Pro
   });
 }
 
+/** `penx sweep --remove --queue URL`: sweep `name`'s jobs and name taken off the queue (its folder stays); exit code 0. */
 export async function removeSweep(url: string, name: string): Promise<number> {
   return withQueue(url, async (q) => {
     const removed = await q.remove(await onQueue(q, name));
@@ -120,6 +122,11 @@ async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> 
   }
 }
 
+/**
+ * `penx sweep --queue URL`: the sweep submitted (refused before anything is written when it cannot
+ * be), then followed until every run is done or failed (exit code 1 if any failed), or with
+ * `detach` left to the workers (0).
+ */
 export async function queueSweep(url: string, record: SweepRecord, dir: string, detach: boolean): Promise<number> {
   // Refused before anything is written: a wrong or unreachable URL (SweepQueue.open), a different
   // sweep of this name on the queue, a folder that is not a sweep folder of the tool's, or one

@@ -58,6 +58,7 @@ function reporting(parent: number): FitCallback {
   };
 }
 
+/** `penx sweep-run TASK` (see the file's comment): `taskJson` is the task as JSON (`SweepTask`). */
 export async function sweepRun(taskJson: string): Promise<void> {
   const task = JSON.parse(taskJson) as SweepTask;
   process.on('disconnect', () => process.exit(ORPHANED));

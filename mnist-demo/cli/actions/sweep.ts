@@ -48,6 +48,7 @@ import { dashboardFor, keepServing } from './serve.ts';
 import { printRuns, sweepJson } from './sweep-print.ts';
 import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
 
+/** The flags of `penx sweep`, as commander gives them (text, checked by the action). */
 export interface SweepFlags extends ExperimentFlags {
   readonly penalties: string;
   readonly strengths: string;
@@ -127,6 +128,7 @@ async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
 }
 
+/** `penx sweep` (see the file's comment): resolves to the exit code (1 when a run failed). */
 export async function sweep(flags: SweepFlags): Promise<number> {
   const name = flags.name ?? 'sweep';
   // Each is one thing to do with the sweep on the queue: given two, the one not done would pass unsaid.

@@ -13,11 +13,13 @@ import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { folderJson } from './run-json.ts';
 import { trainRuns, whereToLook } from './session.ts';
 
+/** The flags of `penx train`, as commander gives them (text, checked by the action). */
 export interface TrainFlags extends ExperimentFlags {
   readonly penalty: string;
   readonly json?: boolean;
 }
 
+/** `penx train` (see the file's comment). */
 export async function train(flags: TrainFlags): Promise<void> {
   let out = '';
   let dir = '';

@@ -12,6 +12,7 @@ import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 
+/** The flags of `penx worker`, as commander gives them (text, checked by the action). */
 export interface WorkerFlags {
   readonly queue: string;
   readonly out: string;
@@ -20,6 +21,7 @@ export interface WorkerFlags {
   readonly json?: boolean;
 }
 
+/** `penx worker` (see the file's comment): resolves once the worker is stopped. */
 export async function worker(flags: WorkerFlags): Promise<void> {
   givenPath(flags.out, '--out', 'the shared folder the sweeps are in (as penx sweep --out), e.g. figures/runs');
   const concurrency = wholeNumber(flags.concurrency, '--concurrency', 1);

@@ -6,6 +6,7 @@ import { addExperimentOptions } from '../experiment-options.ts';
 
 const QUEUE = 'a BullMQ queue in Redis, e.g. redis://HOST:6379';
 
+/** Define `penx sweep`, `penx worker` and `penx sweep-run` on `program`; `setExit` takes a command's exit code. */
 export function addSweepCommands(program: Command, setExit: (code: number) => void): void {
   addExperimentOptions(
     program

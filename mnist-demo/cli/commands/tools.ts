@@ -9,6 +9,7 @@ import type { ServeFlags } from '../actions/serve.ts';
 import type { SummaryFlags } from '../actions/summary.ts';
 import { addBackendOptions } from '../backend-options.ts';
 
+/** Define the tool commands (see the file's comment) on `program`; `setExit` takes a command's exit code. */
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
   program
     .command('plot')

@@ -7,6 +7,7 @@ import type { TrainFlags } from '../actions/train.ts';
 import { addBackendOptions } from '../backend-options.ts';
 import { addExperimentOptions } from '../experiment-options.ts';
 
+/** Define `penx train`, `penx compare` and `penx start` on `program`. */
 export function addTrainingCommands(program: Command): void {
   addExperimentOptions(
     program
