@@ -6,7 +6,7 @@
 import { parseNumber, UsageError } from 'penalty-explorer';
 import { listItems } from './lists.ts';
 
-/** `text` as a number within [min, max] (`what` says what is accepted, e.g. `accuracy points between 0 and 100 (e.g. 0.5)`), or a SpecError naming the flag. */
+/** `text` as a number within [min, max] (`what` says what is accepted, e.g. `accuracy points between 0 and 100 (e.g. 0.5)`), or a UsageError naming the flag. */
 export function numberFlag(text: string, flag: string, bounds: { readonly min?: number; readonly max?: number }, what: string): number {
   let x: number;
   try {

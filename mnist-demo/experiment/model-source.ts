@@ -37,7 +37,7 @@ function describe(source: ModelSource): string {
 /** The per-sample shape of a symbolic shape, `?` for a free dimension. */
 const perSample = (shape: ReadonlyArray<number | null> | undefined) => (shape ?? []).slice(1).map((d) => (d === null ? '?' : d));
 
-/** Throws a SpecError (naming the expected shapes) unless `model` takes the data's images and has one output per class. */
+/** Throws a DataError (naming the expected shapes) unless `model` takes the data's images and has one output per class. */
 export function checkModelFits(model: tf.LayersModel, data: DataShape, what: string): void {
   const input = model.inputs[0]?.shape ?? [];
   const inputOk = input.length === data.shape.length + 1 && input.slice(1).every((d, i) => d === null || d === data.shape[i]);

@@ -28,7 +28,7 @@ function runSpec(text: string, bound: string): string {
   return isModuleRef(name) ? `${name}${bound.slice(bound.search(/[:,]|$/))}` : bound;
 }
 
-/** The runs of `grid`, penalty-major, then strength, then seed; SpecError for a bad or empty grid. */
+/** The runs of `grid`, penalty-major, then strength, then seed; a UsageError for an empty grid or a bad strength (a SpecError for a bad penalty spec). */
 export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
   if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
   if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');

@@ -1,7 +1,7 @@
 /**
  * Sweeps on a BullMQ queue in Redis: the protocol `penx sweep --queue` and `penx worker` share.
  *
- *   URL ─► checked (redis://HOST:PORT[/DB]) ─► reached once, fast (no reconnect loop) or a SpecError
+ *   URL ─► checked (redis://HOST:PORT[/DB]: else a UsageError) ─► reached once, fast (no reconnect loop) or an IOError
  *   sweep ─► registry `penx:sweeps` (name → sweep record): a different sweep of that name is refused
  *         ─► one job per run on the queue `penx-sweeps`, id `<sweep>/<run>` (re-adding keeps the job)
  *   status ─► each run's job: waiting · running (progress, worker) · done · failed
@@ -71,7 +71,7 @@ export interface RedisAddress {
   readonly tls?: Record<string, never>;
 }
 
-/** The address in a `redis://[[user]:password@]HOST[:PORT][/DB]` (or `rediss://`) URL; a SpecError when it is not one. */
+/** The address in a `redis://[[user]:password@]HOST[:PORT][/DB]` (or `rediss://`) URL; a UsageError when it is not one. */
 export function redisOptions(url: string): RedisAddress {
   const shown = redactCredentials(url);
   let u: URL;
@@ -107,7 +107,7 @@ async function selectOrRefuse(probe: Redis, db: number, url: string): Promise<vo
   }
 }
 
-/** Check that Redis answers at `url`, once and quickly (3 s at most), and has its database; a SpecError saying why not. */
+/** Check that Redis answers at `url`, once and quickly (3 s at most), and has its database; an IOError when it does not answer, a UsageError when it has no such database. */
 export async function checkRedis(url: string): Promise<RedisAddress> {
   const options = redisOptions(url);
   const probe = new Redis({

@@ -86,7 +86,7 @@ export function comparisonEpochsOf(flags: PlotFlags): Omit<ComparisonOptions, 'b
   };
 }
 
-/** The binning the flags ask for; a SpecError naming the flag when one is bad. */
+/** The binning the flags ask for; a UsageError naming the flag when one is bad. */
 export function binningOf(flags: PlotFlags): DrawOptions['binning'] {
   const bins = wholeNumber(flags.bins, '--bins', 1, 2000);
   let range: [number, number] | undefined;
