@@ -9,7 +9,7 @@ import type { Histogram, Sparsity } from '../formats/index.ts';
 export const HIST_BINS = 100;
 /** The record histogram's lower edge: −1. */
 export const HIST_LO = -1;
-/** The record histogram's upper edge: 1 (|w| > 1 is counted above, not binned). */
+/** The record histogram's upper edge: 1 (w > 1 is counted as `above`, w < −1 as `below`, not binned). */
 export const HIST_HI = 1;
 
 /**

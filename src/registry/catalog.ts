@@ -40,7 +40,7 @@ export interface CatalogEntry {
   readonly builtin: boolean;
 }
 
-/** The four kinds of catalogue entry; a kind names its entries in messages (`unknown penalty 'l3'`). */
+/** The four kinds of catalogue entry; a kind names its entries in messages (`unknown penalty 'l5'`). */
 export type Kind = 'penalty' | 'constraint' | 'optimizer' | 'gradient transform';
 
 /** An entry bound to values from a spec. */

@@ -13,7 +13,7 @@ import { emptyFigure, NO_NORMS } from './norms-grid.ts';
 import { defaultEpoch } from './selection.ts';
 import { CONFIG, figureHead } from './theme.ts';
 
-/** `compareNormsSpec`'s options: the epoch drawn and the axes' limits. */
+/** `compareNormsGridSpec`'s options: the epoch drawn and the axes' limits. */
 export interface CompareNormsOptions extends NormLimitOptions {
   /** The epoch whose norms are drawn as bars; default the last of the longest run. */
   readonly epoch?: number;
