@@ -15,6 +15,8 @@ const readRun = readRunJson;
 const data = join(root, 'rgb');
 writeDataset(data, 64, 20, { shape: [12, 12, 3], classes: 5, prefix: 'tiny-', gzip: true });
 const SMALL = ['--data', data, '--epochs', '1', '--batch-size', '16', '--out', join(root, 'runs')];
+/** SMALL without figures, for the tests about the record (drawing is most of such a run's time). */
+const RECORDED = [...SMALL, '--no-figures'];
 
 describe('penx train --model', () => {
   it('trains a model module on an RGB set with 5 classes, the penalty on every kernel', async () => {
@@ -50,7 +52,7 @@ describe('penx train --model', () => {
       ],
     });
     await saveModel(model, dir);
-    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--model', dir, '--name', 'folder', ...SMALL);
+    const r = await penx('train', '--penalty', 'deadzone:1e-4', '--model', dir, '--name', 'folder', ...RECORDED);
     expect(r.code, r.stderr).toBe(0);
     const run = readRun(join(root, 'runs', 'folder'));
     expect(run.config.model).toMatchObject({ name: 'saved_dense', source: dir, inputShape: [12, 12, 3], outputShape: [5] });
@@ -72,7 +74,7 @@ describe('penx train --model', () => {
 
   it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
     const train = (name: string, seed: string) =>
-      penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts', '--name', name, '--seed', seed, ...SMALL);
+      penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts', '--name', name, '--seed', seed, ...RECORDED);
     const [a, b, c] = [await train('unseeded-a', '5'), await train('unseeded-b', '5'), await train('unseeded-c', '6')];
     for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
     const [ra, rb, rc] = ['a', 'b', 'c'].map((n) => readRun(join(root, 'runs', `unseeded-${n}`)));
@@ -84,7 +86,7 @@ describe('penx train --model', () => {
   }, 120_000);
 
   it('refuses a module whose initial weights the seed does not reach, and writes nothing', async () => {
-    const r = await penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-after-await.ts', '--name', 'late', ...SMALL);
+    const r = await penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-after-await.ts', '--name', 'late', ...RECORDED);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /built two models with different initial weights from the same seed 42, so a run would not repeat from --seed.*glorotUniform\(\{ seed \}\)/,
