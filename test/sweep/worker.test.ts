@@ -4,7 +4,7 @@
  * test's worker takes its runs, and checks what the worker left on disk and what the queue says.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -161,7 +161,9 @@ describe('penx worker', () => {
       await until(() => w.out.some((l) => l.startsWith('sweep t finished')), 90_000, 'the sweep to end');
       const run = JSON.parse(readFileSync(join(out, 't', 'l1_1e-4_seed=1', 'run.json'), 'utf8'));
       expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
-      // The same sweep on this machine takes the folder (its --threads is this machine's): the run is finished.
+      // So is its --no-figures (TINY's): the worker's run drew nothing.
+      expect(readdirSync(join(out, 't', 'l1_1e-4_seed=1')).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+      // The same sweep on this machine takes the folder (its --threads and --no-figures are this machine's): the run is finished.
       const here = await penx('sweep', ...GRID, '--epochs', '1', '--out', out, '--name', 't', '--json');
       expect(here.code, here.stderr).toBe(0);
       expect(JSON.parse(here.stdout).runs.map((r: { state: string }) => r.state)).toEqual(['done']);
