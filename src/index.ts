@@ -49,8 +49,23 @@ export {
 export * from './formats/index.ts';
 // Kernels: the training kernels the wasm backend lacks (fit, trainStep and recordWeights register them on wasm).
 export { registerWasmTrainingKernels } from './kernels/index.ts';
-// What a model holds: every weight with its layer, trainability, penalty and constraint, wherever TF.js keeps them.
-export { checkInventory, type Inventory, inventory, type LayerEntry, type WeightEntry } from './model/index.ts';
+// What a model holds: every weight with its layer, trainability, penalty and constraint, wherever TF.js keeps them;
+// loading a saved model back (from a URL or artifacts, in a browser too) with all of them and its weights exact.
+export {
+  checkInventory,
+  type Inventory,
+  inventory,
+  type LayerEntry,
+  type LoadModelOptions,
+  loadModelFrom,
+  makePortable,
+  modelFromArtifacts,
+  PORTABLE_FORMAT,
+  PORTABLE_KEY,
+  type PortableEntry,
+  restorePortable,
+  type WeightEntry,
+} from './model/index.ts';
 
 // Monitors: measurements kept in each epoch's record — the default ones (what the weights look like), and yours.
 export {

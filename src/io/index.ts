@@ -6,17 +6,7 @@
 export { completeDir, isLeftover, oldCopyOf, replaceDirAtomic, tempFileFor, watchWrites, writeFileAtomic } from './atomic.ts';
 export { type IdxArray, parseIdx, readIdx } from './idx.ts';
 export { IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit, loadImageSet } from './image-set.ts';
-export {
-  type LoadModelOptions,
-  loadModel,
-  makePortable,
-  PORTABLE_FORMAT,
-  PORTABLE_KEY,
-  type PortableEntry,
-  restorePortable,
-  type SaveOptions,
-  saveModel,
-} from './model-folder.ts';
+export { loadModel, type SaveOptions, saveModel } from './model-folder.ts';
 export { processAlive, processStart } from './process.ts';
 export { NotRegularFileError, readRegularFile } from './read-file.ts';
 export { assignWeights, modelWeights, readSparseWeights, SPARSE_BIN, SPARSE_JSON, writeSparseWeights } from './sparse-files.ts';

@@ -6,6 +6,8 @@
  *   model ─► inventory (inventory.ts): layers by path ─► weights ─► regularizer, constraint
  *   catalogue entry ─► a TF.js class `<prefix><name>` (serialization.ts) ─► saved, loaded back
  *   topology ─► what TF.js's serialisation leaves out put back (topology.ts)
+ *   topology ─► portable: this library's classes out, listed in metadata, put back (portable.ts)
+ *   saved artifacts or a URL ─► the model, every control back, weights exact (load.ts)
  */
 export {
   type Constraint,
@@ -25,5 +27,7 @@ export {
   weightBaseName,
   weightKeys,
 } from './inventory.ts';
+export { type LoadModelOptions, loadModelFrom, modelFromArtifacts } from './load.ts';
+export { CONTROL_KEY, makePortable, PORTABLE_FORMAT, PORTABLE_KEY, type PortableEntry, restorePortable } from './portable.ts';
 export { isRegisteredClass, NamedClasses, tfjsBaseClass, tfjsBound } from './serialization.ts';
 export { applyTrainable, completeTopology } from './topology.ts';
