@@ -3,11 +3,13 @@
  *
  *   sweep.json + each run's run.json ─► finished runs ─► sparsity.png/.svg, accuracy.png/.svg
  *   (score against strength, one line per penalty, seeds as a band) ─► report.html: the two
- *   figures inline, the grid and its settings, one row per run (state, scores, a link to its report)
+ *   figures inline, the grid and its settings, one row per run (state, scores, a link to its report
+ *   when it has one)
  *
  * report.html has no script: it opens from a file, offline. Drawing again (after every finished
  * run) replaces all of it.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
 import { esc, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
@@ -17,8 +19,8 @@ const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${(100 * x).toFixed(2)}%`);
 
-/** A run's row: its state and, when it has one, its scores after the last epoch. */
-function runRow(record: SweepRecord, i: number, state: RunState): string[] {
+/** A run's row: its state and, when it has one, its scores after the last epoch; its name links to its report when it has one (`drawn`). */
+function runRow(record: SweepRecord, i: number, state: RunState, drawn: boolean): string[] {
   const run = record.runs[i]!;
   const scores = state.state === 'done' || state.state === 'failed' ? state.record?.epochs.at(-1) : undefined;
   const what =
@@ -29,7 +31,7 @@ function runRow(record: SweepRecord, i: number, state: RunState): string[] {
         : state.state === 'partial'
           ? `${state.epochs} of ${record.settings.epochs} epochs`
           : 'not started';
-  const link = state.state === 'new' ? esc(run.name) : `<a href="${esc(encodeURIComponent(run.name))}/report.html">${esc(run.name)}</a>`;
+  const link = !drawn ? esc(run.name) : `<a href="${esc(encodeURIComponent(run.name))}/report.html">${esc(run.name)}</a>`;
   return [
     link,
     `<code>${esc(run.penalty)}</code>`,
@@ -42,7 +44,7 @@ function runRow(record: SweepRecord, i: number, state: RunState): string[] {
   ];
 }
 
-function page(record: SweepRecord, states: readonly RunState[], svgs: readonly string[]): string {
+function page(record: SweepRecord, states: readonly RunState[], svgs: readonly string[], drawn: ReadonlySet<string>): string {
   const { penalties, strengths, seeds } = record.grid;
   const count = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   const grid = [
@@ -54,7 +56,7 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
   const settings = Object.entries(record.settings)
     .map(([k, v]) => `${esc(k)}=<code>${esc(String(v))}</code>`)
     .join(' · ');
-  const rows = states.map((s, i) => runRow(record, i, s));
+  const rows = states.map((s, i) => runRow(record, i, s, drawn.has(record.runs[i]!.name)));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -87,6 +89,8 @@ export async function drawSweep(dir: string, record: SweepRecord, failures: Read
   if (finished.length > 0) {
     for (const metric of METRICS) svgs.push(await writeFigure(join(dir, metric), sweepSpec(finished, metric), { svg: true }));
   }
-  await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs));
+  // A run trained with --no-figures (or not started) has no report to link to.
+  const drawn = new Set(record.runs.filter((r) => existsSync(join(dir, r.name, 'report.html'))).map((r) => r.name));
+  await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs, drawn));
   return states;
 }

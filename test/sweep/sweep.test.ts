@@ -115,7 +115,9 @@ describe('penx sweep on this machine', () => {
     expect(record.runs.map((r: { name: string }) => r.name)).toEqual(RUNS.map(([name]) => name));
     for (const f of ['sparsity.png', 'accuracy.png', 'sparsity.svg', 'accuracy.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    for (const [name] of RUNS) expect(html).toContain(`href="${encodeURIComponent(name)}/report.html"`);
+    // The runs drew nothing (TINY's --no-figures): no link to a report that is not there.
+    expect(html).not.toContain('/report.html"');
+    for (const [name] of RUNS) expect(html).toContain(`<td>${name}</td>`);
     expect(html).toContain('3 done, 0 under way, 0 failed, 0 not started');
 
     // A finished run whose checkpoint was removed (to keep only its record) is finished too. (The
@@ -124,9 +126,15 @@ describe('penx sweep on this machine', () => {
     const aside = join(root, 'checkpoint-aside');
     renameSync(join(dir, bare, 'checkpoint'), aside);
     const recordStamp = statSync(join(dir, bare, 'run.json')).mtimeMs;
+    // One run drawn by penx plot: the sweep's report, drawn again, links to it (and only to it).
+    const plotted = RUNS[1][0];
+    expect((await penx('plot', join(dir, plotted))).code).toBe(0);
     const third = await penx(...args);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toContain(`${RUNS.length} done (skipped)`);
+    expect([...readFileSync(join(dir, 'report.html'), 'utf8').matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      `${encodeURIComponent(plotted)}/report.html`,
+    ]);
     expect(statSync(join(dir, bare, 'run.json')).mtimeMs).toBe(recordStamp);
     expect(existsSync(join(dir, bare, 'checkpoint'))).toBe(false);
     renameSync(aside, join(dir, bare, 'checkpoint'));
