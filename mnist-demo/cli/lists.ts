@@ -17,7 +17,12 @@ import { splitSpecList, UsageError } from 'penalty-explorer';
  * // throws: --penalties 'none,,l1': item 2 of 3 is empty; remove the extra ',' ('none,l1'), or put an item there
  */
 export function listItems(text: string, flag: string, separator = ','): string[] {
-  const items = text.split(separator).map((s) => s.trim());
+  return itemsOf(text.split(separator), text, flag, separator);
+}
+
+/** `listItems` of the pieces of `text` already split at every `separator`. */
+function itemsOf(pieces: readonly string[], text: string, flag: string, separator: string): string[] {
+  const items = pieces.map((s) => s.trim());
   if (items.every((s) => s === '')) return [];
   const empty = items.indexOf('');
   if (empty >= 0) {
@@ -37,6 +42,8 @@ export function listItems(text: string, flag: string, separator = ','): string[]
  * specList('none,deadzone:1e-4,a=0.3', '--penalties')   // ['none', 'deadzone:1e-4,a=0.3']
  */
 export function specList(text: string, flag: string): string[] {
-  listItems(text, flag);
-  return splitSpecList(text);
+  // Split once: the pieces are checked for an empty one, then joined into specs as they were typed.
+  const pieces = text.split(',');
+  itemsOf(pieces, text, flag, ',');
+  return splitSpecList(pieces);
 }

@@ -71,10 +71,15 @@ const SPEC_FLAGS: readonly string[] = [PROX_FLAG];
 /**
  * Split a comma-separated list of specs, e.g. `none,l1:1e-4,prox,deadzone:1e-4,a=0.3`: a piece
  * that is `key=value` or a flag (`prox`) continues the spec before it; any other piece starts a new one.
+ * Given the pieces (the text already split at every `,`), it joins them the same way.
+ *
+ * @example
+ * splitSpecList('none,deadzone:1e-4,a=0.3')          // ['none', 'deadzone:1e-4,a=0.3']
+ * splitSpecList(['none', 'deadzone:1e-4', 'a=0.3'])  // the same
  */
-export function splitSpecList(text: string): string[] {
+export function splitSpecList(text: string | readonly string[]): string[] {
   const specs: string[] = [];
-  for (const piece of text.split(',')) {
+  for (const piece of typeof text === 'string' ? text.split(',') : text) {
     const flag = SPEC_FLAGS.includes(piece.trim());
     const continues = flag || (/^\s*[A-Za-z_][\w.-]*\s*=/.test(piece) && !piece.includes(':'));
     if (continues && specs.length > 0) specs[specs.length - 1] += `,${piece}`;

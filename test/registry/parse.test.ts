@@ -31,6 +31,12 @@ describe('splitSpecList', () => {
     expect(splitSpecList('none,l1:1e-4,deadzone:1e-4,a=0.3,lp:1e-4,p=3')).toEqual(['none', 'l1:1e-4', 'deadzone:1e-4,a=0.3', 'lp:1e-4,p=3']);
     expect(splitSpecList('minmaxnorm:min=0,max=5,nonneg')).toEqual(['minmaxnorm:min=0,max=5', 'nonneg']);
   });
+  it('joins pieces already split at every comma as it splits the text', () => {
+    for (const text of ['none,l1:1e-4,prox,deadzone:1e-4, a=0.3', 'minmaxnorm:min=0,max=5,nonneg', ' l1:1e-4 ,,', '']) {
+      expect(splitSpecList(text.split(',')), text).toEqual(splitSpecList(text));
+    }
+    expect(splitSpecList(['l1:1e-4', 'prox', 'deadzone:1e-4', ' a=0.3'])).toEqual(['l1:1e-4,prox', 'deadzone:1e-4, a=0.3']);
+  });
 });
 
 describe('formatting', () => {
