@@ -48,7 +48,9 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
       join(exp.out, comparison),
       runs.map((r) => r.name),
     );
-  if (exp.resume) for (const run of runs) resumeState(runDir(exp, run, comparison), exp.epochs);
+  const states = exp.resume ? runs.map((run) => resumeState(runDir(exp, run, comparison), exp.epochs)) : [];
+  // A resume of runs that have every epoch already: each says so, and nothing is said to train.
+  const allDone = states.length > 0 && states.every((s) => s.state === 'done' && s.record.epochs.length >= exp.epochs);
   return interruptible(async (signal) => {
     const backend = await startBackend(flags);
     // The data and the model are checked before anything is written.
@@ -61,7 +63,7 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
       // command stops before a run is written).
       const made = makeFolder(exp.out);
       try {
-        records = await trainIn(exp, runs, { backend, data, signal }, comparison);
+        records = await trainIn(exp, runs, { backend, data, signal, allDone }, comparison);
       } catch (err) {
         removeMadeFolders(made);
         throw err;
@@ -84,9 +86,11 @@ interface Session {
   readonly backend: BackendInfo;
   readonly data: Prepared;
   readonly signal: AbortSignal;
+  /** Every run has finished its epochs already (a resume): no "training …" line. */
+  readonly allDone: boolean;
 }
 
-async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, data, signal }: Session, comparison?: string): Promise<RunRecord[]> {
+async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, data, signal, allDone }: Session, comparison?: string): Promise<RunRecord[]> {
   const set = data.set;
   const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
   const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison');
@@ -94,9 +98,10 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
     const kept = claimed && keptNote(where, claimed.kept);
     if (kept) console.error(kept);
     const what = runs.length === 1 ? (runs[0]?.penalty.spec ?? '') : `${runs.length} runs`;
-    console.error(
-      `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`,
-    );
+    if (!allDone)
+      console.error(
+        `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`,
+      );
     const records: RunRecord[] = [];
     for (const [i, run] of runs.entries()) {
       const label =
