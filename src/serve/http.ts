@@ -1,13 +1,14 @@
 /**
  * The rules every server of this tool keeps (the dashboard, the playground):
  *
- *   bound to 127.0.0.1 unless a host is given ─► while on loopback (any of 127.0.0.0/8, ::1), a request
+ *   bound to 127.0.0.1 unless a host is given (an empty one refused: Node reads it as every address) ─► while on loopback (any of 127.0.0.0/8, ::1), a request
  *   whose Host header names another host is refused (no DNS rebinding) ─► GET and HEAD only ─► a `..` segment (plain or
  *   percent-encoded) refused before the URL parser folds it away ─► every answer with security
  *   headers (nothing loaded from elsewhere) and no caching
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UsageError } from '../errors.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -70,7 +71,7 @@ export interface Listening {
 
 /** `listen`'s options: where to listen, the content security policy, and what to do on close. */
 export interface ListenOptions {
-  /** The address to listen on; default 127.0.0.1 (loopback only). */
+  /** The address to listen on; default 127.0.0.1 (loopback only); `''` is refused (a UsageError). */
   readonly host?: string;
   /** The port; default 0 (any free port). */
   readonly port?: number;
@@ -81,14 +82,31 @@ export interface ListenOptions {
 }
 
 /**
+ * The address to listen on: `host`, 127.0.0.1 when none is given; a UsageError for an empty one,
+ * which Node would read as every address (and then no Host header would be checked) — say, a host
+ * read from an unset variable.
+ *
+ * @example
+ * listenHost(undefined)   // '127.0.0.1'
+ * listenHost('')          // throws: the host to listen on is empty (''), which Node reads as every address; give one, e.g. 127.0.0.1 (this machine only), or none (127.0.0.1)
+ */
+export function listenHost(host: string | undefined): string {
+  if (host === '')
+    throw new UsageError(
+      "the host to listen on is empty (''), which Node reads as every address; give one, e.g. 127.0.0.1 (this machine only), or none (127.0.0.1)",
+    );
+  return host ?? '127.0.0.1';
+}
+
+/**
  * Listens with the rules above; `handle` gets only requests that passed them (its URL parsed) and
- * answers; a handler that throws answers 500 with the message.
+ * answers; a handler that throws answers 500 with the message. An empty host is refused (`listenHost`).
  */
 export async function listen(
   options: ListenOptions,
   handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void,
 ): Promise<Listening> {
-  const host = options.host ?? '127.0.0.1';
+  const host = listenHost(options.host);
   const loopbackOnly = isLoopback(host);
   // The names a page of this server is reached by: the loopback names, and the address it is bound to.
   const ownNames = new Set([...LOOPBACK, host, host.includes(':') ? `[${host}]` : host]);

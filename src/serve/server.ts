@@ -10,7 +10,7 @@
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
  *   GET /files/PATH            a file under the folder (path traversal refused: 403), as data: sandboxed, nothing in it runs
  *
- * Bound to 127.0.0.1 unless a host is given; while bound to loopback, requests whose Host header
+ * Bound to 127.0.0.1 unless a host is given (an empty one is refused: a UsageError); while bound to loopback, requests whose Host header
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,7 +19,7 @@ import { penaltyCurves, vegaScript } from '../render/index.ts';
 import { DASHBOARD_SCRIPT, forPage, grouped, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
-import { DASHBOARD_CSP, FILE_CSP, fail as failWith, type Listening, listen, reply as replyWith, securityHeaders } from './http.ts';
+import { DASHBOARD_CSP, FILE_CSP, fail as failWith, type Listening, listen, listenHost, reply as replyWith, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
@@ -30,7 +30,7 @@ import { parseViewQuery, QueryError } from './view-query.ts';
 export interface ServeOptions {
   /** The folder of runs and comparisons to serve. */
   readonly dir: string;
-  /** The address to listen on; default 127.0.0.1 (loopback only). */
+  /** The address to listen on; default 127.0.0.1 (loopback only); `''` is refused (a UsageError), not read as every address. */
   readonly host?: string;
   /** The port; default 0 (any free port). */
   readonly port?: number;
@@ -52,6 +52,8 @@ const fail = (res: ServerResponse, status: number, message: string) => failWith(
 
 /** Starts the dashboard over `options.dir`. */
 export async function serveDashboard(options: ServeOptions): Promise<Dashboard> {
+  // Refused before anything starts (an empty host would listen on every address).
+  listenHost(options.host);
   const root = options.dir;
   const index = new RunsIndex(root);
   const clients = new Set<ServerResponse>();
@@ -151,7 +153,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
 
   return listen(
     {
-      ...(options.host ? { host: options.host } : {}),
+      ...(options.host === undefined ? {} : { host: options.host }),
       port: options.port ?? 0,
       csp: DASHBOARD_CSP,
       onClose: () => {

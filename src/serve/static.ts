@@ -1,7 +1,8 @@
 /**
  * A folder of static files (a built web page) served with the dashboard's rules (http.ts): loopback
- * only by default, nothing outside the folder (symbolic links followed and checked), no dot files,
- * `/` answered with the folder's index.html, security headers on every answer.
+ * only by default (an empty host refused, as serveDashboard refuses it), nothing outside the folder
+ * (symbolic links followed and checked), no dot files, `/` answered with the folder's index.html,
+ * security headers on every answer.
  *
  * @example
  * const site = await serveStatic({ dir: 'mnist-demo/dist/playground', csp: PLAYGROUND_CSP, isolated: true });
@@ -16,7 +17,7 @@ import { insideRoot } from './paths.ts';
 export interface StaticOptions {
   /** The folder to serve. */
   readonly dir: string;
-  /** The address to listen on; default 127.0.0.1 (loopback only). */
+  /** The address to listen on; default 127.0.0.1 (loopback only); `''` is refused (a UsageError), not read as every address. */
   readonly host?: string;
   /** The port; default 0 (any free port). */
   readonly port?: number;

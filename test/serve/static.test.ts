@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Listening, serveStatic } from '../../src/node.ts';
+import { type Listening, serveDashboard, serveStatic, UsageError } from '../../src/node.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'penx-static-'));
 let site: Listening;
@@ -79,6 +79,34 @@ describe('serveStatic', () => {
       expect((await raw('/', { at: other, host: `evil.example:${new URL(other.url).port}` })).status).toBe(403);
     } finally {
       await other.close();
+    }
+  });
+
+  it('refuses an empty host as serveDashboard does (Node would listen on every address, and the Host check would go)', async () => {
+    // What each start gave: the error, or that it listened (then closed again).
+    const outcome = (start: Promise<Listening>) =>
+      start.then(
+        async (s) => {
+          await s.close();
+          return `listened at ${s.url}`;
+        },
+        (err: unknown) => err,
+      );
+    const empty = [
+      await outcome(serveStatic({ dir, host: '', port: 0, csp: "default-src 'self'" })),
+      await outcome(serveDashboard({ dir, host: '', port: 0 })),
+    ];
+    for (const err of empty) {
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as Error).message).toBe(
+        "the host to listen on is empty (''), which Node reads as every address; give one, e.g. 127.0.0.1 (this machine only), or none (127.0.0.1)",
+      );
+      expect((err as Error).message).not.toContain('--');
+    }
+    // No host at all: loopback, both.
+    for (const s of [await serveStatic({ dir, port: 0, csp: "default-src 'self'" }), await serveDashboard({ dir, port: 0 })]) {
+      expect(new URL(s.url).hostname).toBe('127.0.0.1');
+      await s.close();
     }
   });
 
