@@ -8,9 +8,20 @@ import { InterruptedError } from 'penalty-explorer/errors';
 import { type Interruption, interruption } from './interrupts.ts';
 import { printable } from './table.ts';
 
-/** Printed as one JSON document (two-space indentation), for scripts. */
-export function printJson(value: unknown): void {
-  console.log(printable(JSON.stringify(value, null, 2)));
+/**
+ * `value` as the JSON text of a `--json` document: `indent` spaces (0: one line), a record's control
+ * and bidirectional characters as JSON's own escapes (`printable`), so it reads back the same.
+ *
+ * @example
+ * jsonText({ run: 'l1\u202egnp' }, 0)   // '{"run":"l1\\u202egnp"}'
+ */
+export function jsonText(value: unknown, indent = 2): string {
+  return printable(JSON.stringify(value, null, indent));
+}
+
+/** Printed as one JSON document (two-space indentation, or `indent`; 0: one line), for scripts: every `--json` document goes through here or `withJson`. */
+export function printJson(value: unknown, indent = 2): void {
+  console.log(jsonText(value, indent));
 }
 
 /**
@@ -70,7 +81,7 @@ export async function withJson<T>(
     printed = true;
     const doc = document(interrupted);
     // As printJson: a record's control and bidirectional characters as JSON's own escapes.
-    if (doc !== undefined) write(`${printable(JSON.stringify(doc, null, 2))}\n`);
+    if (doc !== undefined) write(`${jsonText(doc)}\n`);
   };
   pending = () => print(null);
   let result: T;

@@ -5,7 +5,8 @@
  * without a processor) and failed right after status() read its job.
  */
 import { UnrecoverableError, Worker } from 'bullmq';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { sweepStatus } from '../../mnist-demo/cli/actions/sweep-queue-actions.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { QUEUE_NAME, redisOptions, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { required, testRedis } from './redis.ts';
@@ -49,6 +50,39 @@ describe('SweepQueue.status', () => {
       expect(after.runs[0]).toMatchObject({ state: 'failed', reason: 'boom: the run failed' });
       await q.remove(record);
     } finally {
+      await taker.close();
+      await q.close();
+    }
+  }, 30_000);
+
+  it('--status --json: a failure’s reason with control and bidirectional characters printed as JSON’s escapes, read back the same', async () => {
+    const url = `${redis.url.replace(/\/\d+$/, '')}/10`;
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const record = {
+      format: 'penalty-explorer/sweep@1',
+      name: `escapes${process.pid}`,
+      grid,
+      settings: { epochs: '1' },
+      runs: await expandGrid(grid),
+    } as const;
+    const reason = 'boom\u001b[2K\u202egnp.exe\u0085';
+    const q = await SweepQueue.open(url);
+    const taker = new Worker(QUEUE_NAME, null, { connection: redisOptions(url) });
+    const lines: string[] = [];
+    try {
+      await q.submit(record);
+      const taken = await taker.getNextJob('by-hand');
+      await taken!.moveToFailed(new UnrecoverableError(reason), 'by-hand', false);
+      vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+      expect(await sweepStatus(url, record.name, true)).toBe(0);
+      vi.restoreAllMocks();
+      const out = lines.join('\n');
+      expect(out).not.toMatch(/[^\P{Cc}\n]|\p{Bidi_Control}/u);
+      expect(out).toContain('boom\\u001b[2K\\u202egnp.exe\\u0085');
+      expect(JSON.parse(out).runs[0]).toMatchObject({ state: 'failed', reason });
+      await q.remove(record);
+    } finally {
+      vi.restoreAllMocks();
       await taker.close();
       await q.close();
     }

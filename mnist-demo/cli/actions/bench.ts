@@ -7,6 +7,7 @@ import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../
 import { MNIST_TEST_IMAGES } from '../../data/mnist.ts';
 import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
 import type { BackendFlags } from '../backend-options.ts';
+import { printJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';
 import { describeBackend, startBackend } from './backend.ts';
@@ -146,9 +147,11 @@ export async function bench(flags: BenchFlags): Promise<void> {
   };
   if (flags.all) {
     const results = await benchAll(flags, options);
-    console.log(flags.json ? JSON.stringify(results) : benchTable(results));
+    if (flags.json) printJson(results, 0);
+    else console.log(benchTable(results));
     return;
   }
   const result = await runBench(await startBackend(flags), options);
-  console.log(flags.json ? JSON.stringify(result) : benchTable([result]));
+  if (flags.json) printJson(result, 0);
+  else console.log(benchTable([result]));
 }

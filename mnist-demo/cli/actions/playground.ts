@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { IOError, serveStatic } from 'penalty-explorer/node';
+import { IOError, type Listening, serveStatic } from 'penalty-explorer/node';
+import { printJson } from '../json.ts';
 import { listenOnPort, type ServeFlags, serveUntilStopped } from './serve.ts';
 
 /** The flags of `penx playground`, as commander gives them (text, checked by the action). */
@@ -38,10 +39,14 @@ export function playgroundDir(): string {
 
 /** `penx playground`. */
 export async function playground(flags: PlaygroundFlags): Promise<void> {
-  const dir = playgroundDir();
+  await serveUntilStopped(await startPlayground(flags));
+}
+
+/** Serves the built playground in `dir` (this package's by default) and prints its address (--json: one line `{ url, dir }`). */
+export async function startPlayground(flags: PlaygroundFlags, dir = playgroundDir()): Promise<Listening> {
   if (!existsSync(join(dir, 'index.html'))) throw new IOError(`the playground is not built (no ${join(dir, 'index.html')}); run npm run build`);
   const site = await listenOnPort(flags, '--port', PLAYGROUND_PORT, (host, port) => serveStatic({ dir, host, port, csp: PLAYGROUND_CSP, isolated: true }));
-  if (flags.json) console.log(JSON.stringify({ url: site.url, dir }));
+  if (flags.json) printJson({ url: site.url, dir }, 0);
   else console.log(`playground: ${site.url} (Ctrl-C to stop); e.g. ${site.url}?penalty=l1:1e-4&epochs=1&train=512&backend=wasm&autostart=1`);
-  await serveUntilStopped(site);
+  return site;
 }

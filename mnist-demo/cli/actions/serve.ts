@@ -9,7 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
-import { printJsonNow } from '../json.ts';
+import { printJson, printJsonNow } from '../json.ts';
 import { portNumber } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 
@@ -58,7 +58,8 @@ export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback:
 /** Starts the dashboard over `dir` (which may not exist yet: its runs are listed as they appear) and prints its address. */
 export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
   const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
-  if (flags.json) console.log(JSON.stringify({ url: dashboard.url, dir: resolve(dir) }));
+  // One line: a script reads the address as soon as it is printed, while the dashboard serves on.
+  if (flags.json) printJson({ url: dashboard.url, dir: resolve(dir) }, 0);
   else console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
   return dashboard;
 }

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import { printJson } from '../json.ts';
 import { epochsOrAll, numberFlag } from '../numbers.ts';
 import { givenPath } from '../paths.ts';
 import { markdownTable, printable, table } from '../table.ts';
@@ -139,5 +140,6 @@ export function summary(dirs: readonly string[], flags: SummaryFlags): void {
   if (gaps.length) throw new UsageError(gaps.map((g) => epochGapText(g, '--epochs')).join('; '));
   const s = summarize(inputs, { epochs, maxDrop });
   // Printable: a record's strings hold no control character a terminal would act on (in JSON, the same value).
-  console.log(printable(flags.json ? JSON.stringify(s) : summaryText(s, maxDrop, flags.markdown)));
+  if (flags.json) printJson(s, 0);
+  else console.log(printable(summaryText(s, maxDrop, flags.markdown)));
 }

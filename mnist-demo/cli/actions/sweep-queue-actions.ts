@@ -15,6 +15,7 @@ import { checkFolder, IOError, openFolder, redactCredentials, type SweepRecord, 
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { failuresOf, isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
 import { otherSettingsIn } from '../../experiment/sweep-state.ts';
+import { printJson } from '../json.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
 const POLL_MS = 1_000;
@@ -44,7 +45,7 @@ async function withQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): P
 export async function sweepStatus(url: string, name: string, json: boolean): Promise<number> {
   return withQueue(url, async (q) => {
     const status = await q.status(await onQueue(q, name));
-    if (json) console.log(JSON.stringify({ queue: q.url, ...status }, null, 1));
+    if (json) printJson({ queue: q.url, ...status }, 1);
     else printStatus(status, q.url);
     return 0;
   });
