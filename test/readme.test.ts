@@ -163,6 +163,21 @@ describe('README library examples run as written, against the built package', ()
     }
   }, 90_000);
 
+  it('the penalties’ shapes from the records alone (storedPenaltyCurves), for penaltyShapesSpec', async () => {
+    const { makeRunRecord } = await import('./fixtures/run-record-fixture.ts');
+    const points = [-1, -0.5, 0, 0.5, 1].map((w) => ({ w, value: 1e-4 * Math.abs(w), slope: 1e-4 * Math.sign(w) }));
+    const stored = makeRunRecord({ epochs: 1, penalty: 'l1:1e-4' });
+    const withCurve = { ...stored, config: { ...stored.config, penaltyCurves: [{ spec: 'l1:1e-4', formula: 'λ·Σ|w|', points }] } };
+    const without = makeRunRecord({ epochs: 1, penalty: 'l2:1e-4' });
+    // The README's `runs`: a record with its curve stored, one without.
+    const before = `import { readRunRecord } from 'penalty-explorer';\nconst runs = ${JSON.stringify([withCurve, without])}.map(readRunRecord);\n`;
+    const after = `\nconsole.log(JSON.stringify({ curves, missing, rows: (spec as { data: { values: unknown[] } }).data.values }));\n`;
+    const out = JSON.parse((await runSnippet('### Figures and the report', 'readme-shapes.mts', { before, after })).trim().split('\n').at(-1)!);
+    expect(out.missing).toEqual(['l2:1e-4']);
+    expect(out.curves).toEqual([{ spec: 'l1:1e-4', formula: 'λ·Σ|w|', points: points.slice(1, 4) }]);
+    expect(out.rows).toEqual(points.slice(1, 4).map((p) => ({ penalty: 'l1:1e-4', ...p })));
+  }, 60_000);
+
   it('a run folder on the chosen backend: gradientsFor takes selectBackend’s answer, and the run is written', async () => {
     const { execFileSync } = await import('node:child_process');
     const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
