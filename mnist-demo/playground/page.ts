@@ -10,8 +10,10 @@
  *   Keep this run ─► its record joins the views beside the next runs · run.json ─► the record as a file
  */
 import type { EpochRecord, RunRecord } from 'penalty-explorer';
+import { visibleControls } from 'penalty-explorer/viz';
 import { applyUrl, readSettings, urlOf } from './controls.ts';
 import type { CatalogItem, Catalogs, FromWorker, RunSettings, ToWorker } from './protocol.ts';
+import { keptRunText } from './run-text.ts';
 import { clearViews, drawViews } from './views.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -51,7 +53,7 @@ function showError(text: string | undefined, where: 'page' | 'code' = 'page'): v
   ] as const) {
     const el = $(id);
     el.hidden = !(text && where === at);
-    el.textContent = text && where === at ? text : '';
+    el.textContent = text && where === at ? visibleControls(text) : '';
   }
 }
 
@@ -213,8 +215,9 @@ function showKept(): void {
     ...kept.map((r, i) => {
       const li = document.createElement('li');
       const name = document.createElement('span');
-      name.textContent = `${r.config.name} · ${r.config.penalty}`;
-      name.title = `${r.config.penalty}, ${r.config.optimizer}, ${r.epochs.length} epochs`;
+      const shown = keptRunText(r);
+      name.textContent = shown.text;
+      name.title = shown.title;
       const json = document.createElement('button');
       json.type = 'button';
       json.textContent = 'run.json';

@@ -1,6 +1,9 @@
-/** The dashboard's page: an empty frame its script fills (runs, controls, one card per view), with the served folder's name (`data-served`: its own runs' group). */
+/**
+ * The dashboard's page: an empty frame its script fills (runs, controls, one card per view), with the
+ * served folder's name (`data-served`: its own runs' group, shown by the script as record strings are).
+ */
 import { basename, resolve } from 'node:path';
-import { esc } from '../viz/index.ts';
+import { esc, escText } from '../viz/index.ts';
 
 /** The dashboard's HTML for the served folder `dir` (its script, Vega's and its style sheet from `/assets/`). */
 export function dashboardPage(dir: string): string {
@@ -13,7 +16,7 @@ export function dashboardPage(dir: string): string {
 <link rel="stylesheet" href="/assets/dashboard.css">
 </head>
 <body data-served="${esc(basename(resolve(dir)) || resolve(dir))}">
-<header><h1>penalty-explorer</h1><p class="sub">runs under <code>${esc(dir)}</code> · <span id="status">loading…</span></p></header>
+<header><h1>penalty-explorer</h1><p class="sub">runs under <code>${escText(dir)}</code> · <span id="status">loading…</span></p></header>
 <div id="layout">
 <aside id="runs" aria-label="runs"><p class="note">Pick runs to overlay (any folder).</p><div id="run-list"></div><div id="skipped" class="note" hidden></div></aside>
 <main>

@@ -6,6 +6,19 @@
 import type { Histogram, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
 import { formatSpec, OPTIMIZER_SIGNATURES, parseSpec } from '../../registry/index.ts';
 
+/**
+ * A record's string (a run's name, a penalty, a layer's or weight's name) fit to show in a page:
+ * every control character but the line end, and every bidirectional control (U+061C, U+200E,
+ * U+200F, U+202A–U+202E, U+2066–U+2069), written as its escape — as `penx` prints it on a
+ * terminal — so it cannot show itself or what follows reordered (`l1\u202egnp.exe` as `l1exe.png`).
+ *
+ * @example
+ * visibleControls('l1\u202egnp.exe')   // 'l1\\u202egnp.exe'
+ */
+export function visibleControls(text: string): string {
+  return text.replace(/[^\P{Cc}\n]|\p{Bidi_Control}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** `x` with 4 decimals (`0.0412`); `n/a` for a score that was not measured (null). */
 export function fixed4(x: number | null): string {
   if (x === null) return 'n/a';

@@ -36,7 +36,18 @@ export {
 } from './data.ts';
 export { epochHistogramSpec, penaltyLine } from './epoch-histogram.ts';
 export { indexFacet } from './facets.ts';
-export { countsLine, epochRanges, fixed4, grouped, percent, runLabels, runLabelsTitle, shortPercent, snapshotTitle } from './format.ts';
+export {
+  countsLine,
+  epochRanges,
+  fixed4,
+  grouped,
+  percent,
+  runLabels,
+  runLabelsTitle,
+  shortPercent,
+  snapshotTitle,
+  visibleControls,
+} from './format.ts';
 export { type HeatmapOptions, heatmapSpec, ZERO_GAP } from './heatmap.ts';
 export { histogramGridSpec } from './histogram-grid.ts';
 export { type HistogramScaleOptions, niceMax, sharedDensity } from './histogram-scale.ts';

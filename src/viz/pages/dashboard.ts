@@ -2,7 +2,8 @@
  * The dashboard page's script (bundled at build time into DASHBOARD_SCRIPT; Vega's own script
  * runs first):
  *
- *   /api/runs ─► the run list (checkboxes, grouped by comparison folder; all text set as text)
+ *   /api/runs ─► the run list (checkboxes, grouped by comparison folder; all text set as text, a
+ *   record's control and bidirectional characters shown as escapes: text.ts)
  *   choice of runs and controls ─► /api/view/ID?runs=…&epoch=…&layer=…  ─► one Vega view per card
  *   /api/events `runs` (a run.json changed) ─► the list reloaded ─► the cards redrawn; the epoch
  *   slider follows the newest epoch while it sits at the last one
@@ -13,6 +14,7 @@
  */
 import type { Spec } from 'vega';
 import { addDownloads } from './downloads.ts';
+import { layerText, visibleControls } from './text.ts';
 import { newView, type View } from './vega.ts';
 
 /** A run as /api/runs lists it (serve/runs-index.ts's RunEntry). */
@@ -84,6 +86,17 @@ export function runGroups(runs: readonly DashboardRun[], served: string): Array<
   return [...groups];
 }
 
+/**
+ * A run as the run list names it: its penalty, and its name when that says more; a record's control
+ * and bidirectional characters as escapes.
+ *
+ * @example
+ * runText({ penalty: 'l1:1e-4', name: 'l1\u202egnp' })   // 'l1:1e-4 · l1\\u202egnp'
+ */
+export function runText(r: Pick<DashboardRun, 'penalty' | 'name'>): string {
+  return visibleControls(r.penalty + (r.name && r.name !== r.penalty ? ` · ${r.name}` : ''));
+}
+
 /** The layer menu: all, kernels, biases, then every layer and weight of the chosen runs. */
 export function layerNames(runs: readonly DashboardRun[]): string[] {
   const names = ['all', 'kernels', 'biases'];
@@ -113,7 +126,7 @@ function main(): void {
 
   const status = (text: string, error?: boolean) => {
     const el = $('status');
-    el.textContent = text;
+    el.textContent = visibleControls(text);
     el.className = error ? 'error' : '';
   };
 
@@ -139,9 +152,9 @@ function main(): void {
     for (const s of skipped) {
       const item = document.createElement('li');
       const id = document.createElement('code');
-      id.textContent = s.path ?? `${s.id}/run.json`;
+      id.textContent = visibleControls(s.path ?? `${s.id}/run.json`);
       item.appendChild(id);
-      item.appendChild(document.createTextNode(` — ${s.reason}`));
+      item.appendChild(document.createTextNode(` — ${visibleControls(s.reason)}`));
       list.appendChild(item);
     }
     box.appendChild(list);
@@ -153,7 +166,7 @@ function main(): void {
     for (const [g, runs] of runGroups(state.runs, document.body.dataset['served'] ?? '')) {
       const fs = document.createElement('fieldset');
       const legend = document.createElement('legend');
-      legend.textContent = g;
+      legend.textContent = visibleControls(g);
       fs.appendChild(legend);
       for (const r of runs) {
         const label = document.createElement('label');
@@ -168,7 +181,7 @@ function main(): void {
         });
         const text = document.createElement('span');
         text.className = 'run';
-        text.textContent = r.penalty + (r.name && r.name !== r.penalty ? ` · ${r.name}` : '');
+        text.textContent = runText(r);
         const epochs = document.createElement('span');
         epochs.className = 'epochs';
         epochs.setAttribute('data-run', r.id);
@@ -197,7 +210,7 @@ function main(): void {
     for (const n of names) {
       const o = document.createElement('option');
       o.value = n;
-      o.textContent = n === 'all' ? 'all weights' : n;
+      o.textContent = layerText(n);
       select.appendChild(o);
     }
     select.value = state.layer = keep;
@@ -225,7 +238,7 @@ function main(): void {
     const head = document.createElement('div');
     head.className = 'card-head';
     const h = document.createElement('h2');
-    h.textContent = view.title;
+    h.textContent = visibleControls(view.title);
     const downloads = document.createElement('div');
     downloads.className = 'downloads';
     const chart = document.createElement('div');
@@ -260,7 +273,7 @@ function main(): void {
       c.chart.textContent = '';
       const p = document.createElement('p');
       p.className = 'error';
-      p.textContent = String((error as Error)?.message || error);
+      p.textContent = visibleControls(String((error as Error)?.message || error));
       c.chart.appendChild(p);
     }
   };

@@ -14,6 +14,7 @@
 import { BAND_FIELDS, binRows, ridgeHeight, stepRows, ZERO_GAP } from '../figures/index.ts';
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
 import { addDownloads, rowsCsv } from './downloads.ts';
+import { layerText } from './text.ts';
 import { newView, type View } from './vega.ts';
 
 /** What the controls select. */
@@ -190,7 +191,7 @@ export function reportViews() {
       set('bands', 'bands', bandRows);
     }
     if (last.layer !== s.layer || last.scale !== s.scale) set('ridge', 'ridge', ridgeRows);
-    for (const el of document.querySelectorAll('.view-layer')) el.textContent = s.layer === 'all' ? 'all weights' : s.layer;
+    for (const el of document.querySelectorAll('.view-layer')) el.textContent = layerText(s.layer);
     for (const el of document.querySelectorAll('.view-epoch')) el.textContent = String(s.epoch);
     last = { layer: s.layer, scale: s.scale };
     return Promise.all(jobs);

@@ -1,11 +1,23 @@
 /** Small helpers for writing HTML safely: escaping text and embedding JSON or scripts inline. */
+import { visibleControls } from '../figures/index.ts';
 import { PACKED_JSON_TYPE, packJson } from '../packed/index.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text (or an attribute value) with HTML's special characters escaped. */
+/** Text (or an attribute value) with HTML's special characters escaped, as it is (`escText` for text shown). */
 export function esc(text: string | number): string {
   return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
+
+/**
+ * Text to show in a page, escaped: a record's control and bidirectional characters as their
+ * escapes (`visibleControls`), so they cannot reorder what is shown, then `esc`.
+ *
+ * @example
+ * escText('<b>l1\u202egnp</b>')   // '&lt;b&gt;l1\\u202egnp&lt;/b&gt;'
+ */
+export function escText(text: string | number): string {
+  return esc(visibleControls(String(text)));
 }
 
 /** `value` as a `<script type="application/json">` element; `<` is escaped so nothing ends it early. */

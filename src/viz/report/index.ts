@@ -2,7 +2,7 @@
 
 export { pageHistogramSpec, pageNormsSpec, type ReportSpecs, reportSpecs } from './chart-specs.ts';
 export { viewCsv } from './csv.ts';
-export { esc, inlineScript, jsonScript, table } from './html.ts';
+export { esc, escText, inlineScript, jsonScript, table } from './html.ts';
 export { normsSection } from './norms-section.ts';
 export { ALL_LAYERS, type NormCell, type NormsModel, type PageModel, pageModel } from './page-model.ts';
 export { DASHBOARD_SCRIPT } from './page-scripts.ts';

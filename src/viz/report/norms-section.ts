@@ -9,7 +9,7 @@
 
 import type { RunRecord } from '../../formats/index.ts';
 import { constraintLines, hasNorms, normLayers, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
-import { esc, table } from './html.ts';
+import { escText, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
 
 const DASH = '—';
@@ -24,7 +24,7 @@ function projectedTable(run: RunRecord, layers: readonly string[], selected: num
     }),
   ]);
   const attrs = epochs.map((e) => `data-epoch="${e.epoch}"${e.epoch === selected ? ' class="selected"' : ''}`);
-  return table(['epoch', ...layers].map(esc), rows, 'class="projected"', attrs);
+  return table(['epoch', ...layers].map(escText), rows, 'class="projected"', attrs);
 }
 
 /** The whole `#norms` section, or '' when no run has channel norms. */
@@ -34,15 +34,15 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const several = runs.length > 1;
   const selected = model.lastEpoch;
   const cards = runs.map((run, i) => {
-    const head = several ? `<div class="run-label">${esc(labels[i] ?? '')}</div>` : '';
+    const head = several ? `<div class="run-label">${escText(labels[i] ?? '')}</div>` : '';
     const body = hasNorms(run)
-      ? `<div class="norms-title" data-run="${i}">${esc(model.runs[i]?.titles[selected] ?? '')}</div><div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
+      ? `<div class="norms-title" data-run="${i}">${escText(model.runs[i]?.titles[selected] ?? '')}</div><div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
       : '<p class="note">no channel norms in this record (written before they were tracked)</p>';
     return `<div class="card">${head}${body}</div>`;
   });
   const bounded = constraintLines(runs, labels, 'bounded');
   const boundsNote = bounded.length
-    ? ` Red rules: the bounds of the norm constraint — ${esc(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
+    ? ` Red rules: the bounds of the norm constraint — ${escText(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
     : '';
   const withProjections = runs
     .map((run, i) => [run, i] as const)
@@ -52,7 +52,9 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
     ? [
         "<h3>Share of output channels (last axis) in which the constraint changed a weight, mean over each epoch's steps</h3>",
         `<div class="tables">${withProjections
-          .map(([run, i]) => `<div class="run-projected">${several ? `<h3>${esc(labels[i] ?? '')}</h3>` : ''}${projectedTable(run, layers, selected)}</div>`)
+          .map(
+            ([run, i]) => `<div class="run-projected">${several ? `<h3>${escText(labels[i] ?? '')}</h3>` : ''}${projectedTable(run, layers, selected)}</div>`,
+          )
           .join('\n')}</div>`,
       ]
     : [];

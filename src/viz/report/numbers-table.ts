@@ -7,7 +7,7 @@
 import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
 import { constraintText, fixed4, grouped, percent, runLabels } from '../figures/index.ts';
 import { rowsCsv } from './csv.ts';
-import { esc, table } from './html.ts';
+import { escText, table } from './html.ts';
 
 const DASH = '—';
 
@@ -48,10 +48,10 @@ export const NUMBER_COLUMNS = ['epoch', 'train loss', 'penalty loss', 'test loss
 
 function configTable(runs: readonly RunRecord[]): string {
   const labels = runLabels(runs);
-  const rows = CONFIG_ROWS.map(([label, read]) => [esc(label), ...runs.map((r) => `<code>${esc(read(r.config))}</code>`)]);
+  const rows = CONFIG_ROWS.map(([label, read]) => [escText(label), ...runs.map((r) => `<code>${escText(read(r.config))}</code>`)]);
   const stops = runs.map((r) => (r.stopped ? `stopped at epoch ${r.stopped.epoch}, batch ${r.stopped.batch}: ${r.stopped.reason}` : ''));
-  if (stops.some(Boolean)) rows.push(['stopped', ...stops.map((s) => esc(s || DASH))]);
-  return table(['', ...labels.map(esc)], rows, 'class="config"');
+  if (stops.some(Boolean)) rows.push(['stopped', ...stops.map((s) => escText(s || DASH))]);
+  return table(['', ...labels.map(escText)], rows, 'class="config"');
 }
 
 function epochRow(s: WeightsSnapshot | EpochRecord): string[] {
@@ -88,8 +88,8 @@ export function numbersSection(runs: readonly RunRecord[], selected: number): st
   const tables = runs.map((run, i) => {
     const snaps = [run.initial, ...run.epochs];
     const attrs = snaps.map((s) => `data-epoch="${s.epoch}"${s.epoch === selected ? ' class="selected"' : ''}`);
-    const caption = runs.length > 1 ? `<h3>${esc(labels[i] ?? '')}</h3>` : '';
-    return `<div class="run-numbers">${caption}${table(NUMBER_COLUMNS.map(esc), snaps.map(epochRow), 'class="numbers"', attrs)}</div>`;
+    const caption = runs.length > 1 ? `<h3>${escText(labels[i] ?? '')}</h3>` : '';
+    return `<div class="run-numbers">${caption}${table(NUMBER_COLUMNS.map(escText), snaps.map(epochRow), 'class="numbers"', attrs)}</div>`;
   });
   return [
     '<section id="numbers">',

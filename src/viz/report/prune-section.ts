@@ -9,7 +9,7 @@
 
 import type { PrunePoint, RunRecord } from '../../formats/index.ts';
 import { fixed4, forPage, grouped, percent, pruneCurveSpec, prunedEpochs, runLabels } from '../figures/index.ts';
-import { esc, inlineScript, jsonScript, table } from './html.ts';
+import { escText, inlineScript, jsonScript, table } from './html.ts';
 
 const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
 
@@ -44,8 +44,8 @@ export async function pruneSection(runs: readonly RunRecord[]): Promise<string> 
     const measured = run.epochs.filter((e) => e.prune).reverse();
     return measured.map(({ epoch, prune }, k) => {
       const curve = prune!;
-      const title = `${runs.length > 1 ? `${esc(labels[i] as string)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights`;
-      const body = table(COLUMNS.map(esc), rows(curve.global, curve.perLayer), 'class="prune"');
+      const title = `${runs.length > 1 ? `${escText(labels[i] as string)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights`;
+      const body = table(COLUMNS.map(escText), rows(curve.global, curve.perLayer), 'class="prune"');
       // The latest curve open; the earlier ones folded under their title.
       return k === 0 ? `<div class="run-prune"><h3>${title}</h3>${body}</div>` : `<details class="run-prune"><summary>${title}</summary>${body}</details>`;
     });

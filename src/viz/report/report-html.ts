@@ -12,7 +12,7 @@
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels } from '../figures/index.ts';
 import { reportSpecs } from './chart-specs.ts';
-import { esc, inlineScript, jsonScript, packedJsonScript, pageCsp } from './html.ts';
+import { esc, escText, inlineScript, jsonScript, packedJsonScript, pageCsp } from './html.ts';
 import { normsSection } from './norms-section.ts';
 import { numbersCsv, numbersSection } from './numbers-table.ts';
 import { ALL_LAYERS, type PageModel, pageModel } from './page-model.ts';
@@ -23,7 +23,7 @@ import { viewsSection } from './views-section.ts';
 import type { ReportPenalties } from './views-specs.ts';
 
 function controls(model: PageModel): string {
-  const layerOptions = model.layers.map((l) => `<option value="${esc(l)}">${l === ALL_LAYERS ? 'all layers' : esc(l)}</option>`).join('');
+  const layerOptions = model.layers.map((l) => `<option value="${esc(l)}">${l === ALL_LAYERS ? 'all layers' : escText(l)}</option>`).join('');
   return `<section id="controls">
 <label for="epoch">epoch <input id="epoch" type="range" min="0" max="${model.lastEpoch}" step="1" value="${model.lastEpoch}"><output id="epoch-value" for="epoch">${model.lastEpoch}</output></label>
 <fieldset><legend>density</legend>
@@ -36,11 +36,11 @@ function controls(model: PageModel): string {
 function histograms(model: PageModel): string {
   const first = model.runs[0]?.titles[model.lastEpoch] ?? '';
   if (model.runs.length === 1) {
-    return `<h2 id="title">${esc(first)}</h2>\n<section id="histograms" class="cards"><div class="card"><div class="downloads" id="dl-hist-0"></div><div class="chart" id="hist-0"></div></div></section>`;
+    return `<h2 id="title">${escText(first)}</h2>\n<section id="histograms" class="cards"><div class="card"><div class="downloads" id="dl-hist-0"></div><div class="chart" id="hist-0"></div></div></section>`;
   }
   const cards = model.runs.map(
     (run, i) =>
-      `<div class="card"><div class="run-label">${esc(run.label)}</div><div class="run-title">${esc(run.titles[model.lastEpoch] ?? '')}</div><div class="downloads" id="dl-hist-${i}"></div><div class="chart" id="hist-${i}"></div></div>`,
+      `<div class="card"><div class="run-label">${escText(run.label)}</div><div class="run-title">${escText(run.titles[model.lastEpoch] ?? '')}</div><div class="downloads" id="dl-hist-${i}"></div><div class="chart" id="hist-${i}"></div></div>`,
   );
   return `<h2 id="title">epoch=${model.lastEpoch}</h2>\n<section id="histograms" class="cards">\n${cards.join('\n')}\n</section>`;
 }
@@ -59,16 +59,18 @@ function progressText(run: RunRecord): string {
 /** The progress of a run as a `<span class="progress">` between `open` and `close`, or '' when it is done. */
 function progressSpan(run: RunRecord, open = ' · ', close = ''): string {
   const text = progressText(run);
-  return text ? `${open}<span class="progress">${esc(text)}</span>${close}` : '';
+  return text ? `${open}<span class="progress">${escText(text)}</span>${close}` : '';
 }
 
 function subtitle(runs: readonly RunRecord[]): string {
   if (runs.length === 1) {
     const run = runs[0];
-    return run ? `penalty <code>${esc(run.config.penalty)}</code> (${esc(run.config.penaltyFormula)}) · ${esc(run.config.name)}${progressSpan(run)}` : '';
+    return run
+      ? `penalty <code>${escText(run.config.penalty)}</code> (${escText(run.config.penaltyFormula)}) · ${escText(run.config.name)}${progressSpan(run)}`
+      : '';
   }
   const labels = runLabels(runs);
-  return `${runs.length} runs: ${runs.map((run, i) => `<code>${esc(labels[i] ?? '')}</code>${progressSpan(run, ' (', ')')}`).join(', ')}`;
+  return `${runs.length} runs: ${runs.map((run, i) => `<code>${escText(labels[i] ?? '')}</code>${progressSpan(run, ' (', ')')}`).join(', ')}`;
 }
 
 /** `reportHtml`'s options: the page's title, Vega's script to inline, and the penalties sampled in Node. */
@@ -98,11 +100,11 @@ export async function reportHtml(runs: RunRecord[], options: ReportOptions): Pro
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(await pageCsp([options.vegaScript, REPORT_SCRIPT, PRUNE_SCRIPT]))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
+<title>${escText(title)}</title>
 <style>${PAGE_STYLE}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p class="sub">${subtitle(runs)}</p></header>
+<header><h1>${escText(title)}</h1><p class="sub">${subtitle(runs)}</p></header>
 ${controls(model)}
 ${histograms(model)}
 <p class="note">Histogram of the weights over [lo, hi] as a density (it integrates to the fraction inside). Log: a symlog axis, linear below the density of one weight. The y axis is shared by all epochs${runs.length > 1 ? ' and runs' : ''}.</p>

@@ -5,7 +5,7 @@
  * sampled) are left out. The views of the runs' user monitors follow, one card each.
  */
 import { MONITOR_VIEW } from '../figures/index.ts';
-import { esc } from './html.ts';
+import { escText } from './html.ts';
 import type { ViewsSpecs } from './views-specs.ts';
 
 function card(id: string, title: string, note: string): string {
@@ -27,7 +27,7 @@ export function viewsSection(specs: ViewsSpecs): string {
     card('bands', 'Distributions over epochs', `${layer}; bands: min–max, 7–93 %, 16–84 %, 31–69 %; line: the median`),
     card('curves', 'Training curves', 'train loss, test loss, the penalty term and test accuracy per epoch'),
     ...(specs.penalty ? [card('penalty', 'Penalty shapes', 'λ·φ(w) for one weight w, and its slope, per penalty')] : []),
-    ...specs.monitors.map((m) => card(m.id, esc(m.title), `your monitor ${esc(m.id.slice(MONITOR_VIEW.length))}: its section after each epoch`)),
+    ...specs.monitors.map((m) => card(m.id, escText(m.title), `your monitor ${escText(m.id.slice(MONITOR_VIEW.length))}: its section after each epoch`)),
   ];
   return `<h2>Views</h2>\n<section id="views" class="cards">\n${cards.join('\n')}\n</section>`;
 }
