@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
-import { esc, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
+import { esc, escText, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
 import { type RunState, sweepStates } from './sweep-state.ts';
 
 const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
@@ -27,16 +27,16 @@ function runRow(record: SweepRecord, i: number, state: RunState, drawn: boolean)
     state.state === 'done'
       ? 'done'
       : state.state === 'failed'
-        ? `failed: ${esc(state.reason)}`
+        ? `failed: ${escText(state.reason)}`
         : state.state === 'partial'
           ? `${state.epochs} of ${record.settings.epochs} epochs`
           : 'not started';
-  const link = !drawn ? esc(run.name) : `<a href="${esc(encodeURIComponent(run.name))}/report.html">${esc(run.name)}</a>`;
+  const link = !drawn ? escText(run.name) : `<a href="${esc(encodeURIComponent(run.name))}/report.html">${escText(run.name)}</a>`;
   return [
     link,
-    `<code>${esc(run.penalty)}</code>`,
-    run.strength === null ? '—' : esc(run.strength),
-    esc(run.seed),
+    `<code>${escText(run.penalty)}</code>`,
+    run.strength === null ? '—' : escText(run.strength),
+    escText(run.seed),
     what,
     scores?.testAcc?.toFixed(4) ?? '',
     pct(scores?.sparsity.lt1e3),
@@ -48,13 +48,13 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
   const { penalties, strengths, seeds } = record.grid;
   const count = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   const grid = [
-    `${plural(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${esc(p)}</code>`).join(', ')})`,
-    `${plural(strengths.length, 'strength')} (${strengths.map((s) => esc(s)).join(', ')})`,
-    `${plural(seeds.length, 'seed')} (${seeds.map((s) => esc(s)).join(', ')})`,
+    `${plural(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${escText(p)}</code>`).join(', ')})`,
+    `${plural(strengths.length, 'strength')} (${strengths.map((s) => escText(s)).join(', ')})`,
+    `${plural(seeds.length, 'seed')} (${seeds.map((s) => escText(s)).join(', ')})`,
   ].join(' × ');
   const progress = `${count('done')} done, ${count('partial')} under way, ${count('failed')} failed, ${count('new')} not started`;
   const settings = Object.entries(record.settings)
-    .map(([k, v]) => `${esc(k)}=<code>${esc(String(v))}</code>`)
+    .map(([k, v]) => `${escText(k)}=<code>${escText(String(v))}</code>`)
     .join(' · ');
   const rows = states.map((s, i) => runRow(record, i, s, drawn.has(record.runs[i]!.name)));
   return `<!doctype html>
@@ -62,11 +62,11 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>penalty-explorer sweep: ${esc(record.name)}</title>
+<title>penalty-explorer sweep: ${escText(record.name)}</title>
 <style>${PAGE_STYLE} td:first-child, td:nth-child(2), td:nth-child(5), th:first-child, th:nth-child(2), th:nth-child(5) { text-align: left; } .figures svg { max-width: 100%; height: auto; }</style>
 </head>
 <body>
-<header><h1>penalty-explorer sweep: ${esc(record.name)}</h1>
+<header><h1>penalty-explorer sweep: ${escText(record.name)}</h1>
 <p class="sub">${grid} = ${plural(record.runs.length, 'run')}: ${progress}</p>
 <p class="note">${settings}</p></header>
 <h2>Scores against strength</h2>
