@@ -86,7 +86,7 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
       )
       .option(
         '--no-figures',
-        'record only: draw no figures nor report.html while training (run.json, the checkpoint and the live dashboard as always; penx plot draws them later from run.json)',
+        'record only: no figures nor report.html of the runs (or of a comparison) while training; run.json, the checkpoint and the live dashboard as always (penx plot draws them later from run.json)',
       ),
   );
 }
