@@ -12,7 +12,8 @@
  *      for: refused (ResumeEpochsError), nothing written
  *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
  *                              resume  ─► weights and optimiser state restored before the first batch
- *                              epoch E ─► checkpoint/ ─► run.json ─► figures and report
+ *                              epoch E ─► checkpoint/ ─► run.json ─► its figure; the figures over
+ *                                         epochs and the report when due (summaryDue)
  *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`), the
  *      checkpoint's record too (with the prune curve measured after its epoch, for a continuation),
  *      and the figures over epochs are drawn as after a last epoch — written once, by the epoch's
@@ -59,10 +60,11 @@ export interface FolderOptions extends FitOptions, FolderPolicy {
   /** The run folder. */
   readonly dir: string;
   /**
-   * Draw the figures and report.html; default true. After every epoch: that epoch's histogram and
-   * the report; the figures over all epochs (histograms, layers, sparsity, prune curve, norms) when
-   * `SUMMARY_EVERY_MS` have passed since they were last drawn (or the run started), and always
-   * after the last epoch.
+   * Draw the figures and report.html; default true. After every epoch: that epoch's histogram; the
+   * report and the figures over all epochs (histograms, layers, sparsity, prune curve, norms) when
+   * `summaryDue` says so (20 s since they were last drawn, or the run started, and at least
+   * `SUMMARY_COST_FACTOR` times as long as they took to draw), and always after the last epoch.
+   * The report is drawn at epoch 0 too (the first epoch after a resume redraws everything).
    */
   readonly figures?: boolean;
   /** Save the checkpoint's model portable: plain TF.js loads it too (`saveModel`'s `portable`). */
@@ -72,10 +74,32 @@ export interface FolderOptions extends FitOptions, FolderPolicy {
 }
 
 /**
- * How often a run in progress redraws its figures over all epochs (they cost ≈ 0.1 s each; with
- * short epochs, drawing them every epoch took a third of a small run's time).
+ * How often a run in progress redraws its figures over all epochs and its report, at least (they
+ * cost ≈ 0.1 s each for a small run; with short epochs, drawing them every epoch took a third of a
+ * small run's time).
  */
 export const SUMMARY_EVERY_MS = 20_000;
+
+/**
+ * The figures over all epochs and the report grow with the epochs (a 50-layer model: ≈ 6 s at epoch
+ * 1, 30 s at epoch 200): the wait before the next redraw is at least this many times the last one's
+ * cost, so drawing takes at most 1/(1 + SUMMARY_COST_FACTOR) of a run's time however long it runs.
+ */
+export const SUMMARY_COST_FACTOR = 4;
+
+/**
+ * Whether a run in progress redraws its figures over all epochs and its report now: `sinceMs` since
+ * they were last drawn (or the run started), the last drawing having taken `lastCostMs`.
+ *
+ * Formula: sinceMs ≥ max(SUMMARY_EVERY_MS, SUMMARY_COST_FACTOR · lastCostMs)
+ *
+ * @example
+ * summaryDue(25_000, 3_000)    // true: 20 s have passed, and 4 × 3 s
+ * summaryDue(25_000, 10_000)   // false: the last drawing took 10 s, the next waits 40 s
+ */
+export function summaryDue(sinceMs: number, lastCostMs: number): boolean {
+  return sinceMs >= Math.max(SUMMARY_EVERY_MS, SUMMARY_COST_FACTOR * lastCostMs);
+}
 
 /** The settings that must agree for a run to be resumed (epochs may grow). */
 const RESUME_KEYS = [
@@ -199,10 +223,18 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     const draw = options.figures ?? true;
     // From the start: epoch 0's figures over epochs would show one epoch.
     let summarised = performance.now();
+    let summaryCost = 0;
+    // The report once as the run starts (a resume has drawn it with everything else already).
+    let reported = checkpoint !== undefined;
     const drawNewest = async (r: RunRecord) => {
-      const summary = performance.now() - summarised >= SUMMARY_EVERY_MS;
-      await drawRun(dir, r, { summary });
-      if (summary) summarised = performance.now();
+      const t0 = performance.now();
+      const summary = summaryDue(t0 - summarised, summaryCost);
+      await drawRun(dir, r, { summary, report: summary || !reported });
+      reported = true;
+      if (summary) {
+        summarised = performance.now();
+        summaryCost = summarised - t0;
+      }
     };
     let from: RunRecord | undefined;
     /** The record fit gave the folder's onEpochEnd last: in run.json and the checkpoint already. */

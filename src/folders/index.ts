@@ -4,7 +4,8 @@
  * (folder.ts, lock.ts); its records are read and written through their formats (records.ts); a
  * run's checkpoint lets it continue exactly where it stopped (checkpoint.ts).
  *
- *   fitToFolder (fit-to-folder.ts) ─► claimFolder ─► fit ─► after each epoch: checkpoint/ ─► run.json ─► figures, report
+ *   fitToFolder (fit-to-folder.ts) ─► claimFolder ─► fit ─► after each epoch: checkpoint/ ─► run.json ─► its figure
+ *     ─► the figures over epochs and the report when due (summaryDue)
  */
 
 export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';

@@ -73,10 +73,14 @@ export interface DrawOptions {
   readonly all?: boolean;
   /**
    * The figures over the epochs so far (histograms, layers, sparsity, prune curve, norms) too; default
-   * true. A run in progress leaves them out between redraws: the newest epoch's image and the report
-   * are drawn either way.
+   * true. A run in progress leaves them out between redraws: the newest epoch's image is drawn either way.
    */
   readonly summary?: boolean;
+  /**
+   * report.html too; default true. A run in progress redraws it with the figures over epochs (its cost
+   * grows with the epochs, as theirs does). A run that has ended always gets it.
+   */
+  readonly report?: boolean;
   /** Bins and range of every histogram (default: the reference's 100 bins over [−1, 1]). */
   readonly binning?: Pick<BinningOptions, 'bins' | 'range'>;
 }
@@ -163,7 +167,7 @@ function monitorFigures(runs: readonly RunRecord[]): Array<readonly [string, str
     .map((v) => [v.id, v.id] as const);
 }
 
-/** The run's figures; the per-epoch image only for the newest snapshot unless `all`. */
+/** The run's figures and report; the per-epoch image only for the newest snapshot unless `all`; the figures over epochs and the report as `options` say (both always once the run has ended). */
 export async function drawRun(runDir: string, record: RunRecord, options: DrawOptions = {}): Promise<void> {
   const run = options.binning ? rebinRun(record, options.binning) : record;
   const snaps = snapshots(run);
@@ -186,9 +190,10 @@ export async function drawRun(runDir: string, record: RunRecord, options: DrawOp
       if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
     }
   }
-  // Drawn once the run has ended (they take a second or two; the report shows them every epoch).
+  // Drawn once the run has ended (they take a second or two; the report shows them each time it is drawn).
   if (options.all || ended) await drawViews(runDir, [run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning);
-  await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
+  if (options.report !== false || options.all || ended)
+    await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
 }
 
 /** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'); a UsageError, before anything is written, for an epoch no run recorded. */

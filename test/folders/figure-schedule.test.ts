@@ -1,14 +1,15 @@
 /**
- * When fitToFolder draws what: every epoch its own histogram and the report; the figures over all
+ * When fitToFolder draws what: every epoch its own histogram; the report and the figures over all
  * epochs (histograms, layers, sparsity, …) once SUMMARY_EVERY_MS have passed since they were last
- * drawn (or the run started), and always after the last epoch, or after the epoch a callback
+ * drawn (or the run started), and SUMMARY_COST_FACTOR times their last drawing's cost (summaryDue),
+ * the report at epoch 0 too, and both always after the last epoch, or after the epoch a callback
  * stopped the run at (which run.json then says). The clock is the test's own.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { fitToFolder, SUMMARY_EVERY_MS } from '../../src/folders/fit-to-folder.ts';
+import { fitToFolder, SUMMARY_COST_FACTOR, SUMMARY_EVERY_MS, summaryDue } from '../../src/folders/fit-to-folder.ts';
 import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
 import { tf } from '../../src/tf.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
@@ -71,10 +72,11 @@ async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
 }
 
 describe('fitToFolder: what is drawn after each epoch', () => {
-  it('short epochs: each epoch’s histogram and the report every epoch, the figures over epochs after the last one only', async () => {
+  it('short epochs: each epoch’s histogram every epoch, the report as the run starts, the report and the figures over epochs after the last one', async () => {
     const seen = await drawnPerEpoch(join(root, 'short'), 3, 1_000);
     expect(seen.map((s) => s.epoch)).toEqual([true, true, true, true]);
-    expect(seen.map((s) => s.report)).toEqual([true, true, true, true]);
+    // Before, the report (whose cost grows with the epochs) was redrawn after every epoch.
+    expect(seen.map((s) => s.report)).toEqual([true, false, false, true]);
     expect(seen.map((s) => s.histograms)).toEqual([false, false, false, true]);
     expect(seen.map((s) => s.sparsity)).toEqual([false, false, false, true]);
     expect(seen.map((s) => s.heatmap)).toEqual([false, false, false, true]);
@@ -89,6 +91,16 @@ describe('fitToFolder: what is drawn after each epoch', () => {
     // The views over epochs (a second or two each) only once the run has ended.
     expect(seen.map((s) => s.heatmap)).toEqual([false, false, false, true]);
   }, 60_000);
+
+  it('summaryDue: 20 s since the last drawing, and SUMMARY_COST_FACTOR times what it cost', () => {
+    expect(summaryDue(SUMMARY_EVERY_MS - 1, 0)).toBe(false);
+    expect(summaryDue(SUMMARY_EVERY_MS, 0)).toBe(true);
+    // A drawing that took 10 s (a long run's report and figures over epochs): the next waits 40 s, not 20.
+    expect(SUMMARY_COST_FACTOR).toBe(4);
+    expect(summaryDue(SUMMARY_EVERY_MS, 10_000)).toBe(false);
+    expect(summaryDue(39_999, 10_000)).toBe(false);
+    expect(summaryDue(40_000, 10_000)).toBe(true);
+  });
 });
 
 describe('fitToFolder: a run a callback stops (model.stopTraining)', () => {

@@ -46,7 +46,7 @@ function histograms(model: PageModel): string {
 }
 
 /**
- * How far a run got, when it is not all its epochs: the report is rewritten after every epoch, so
+ * How far a run got, when it is not all its epochs: the report is rewritten while a run trains, so
  * one opened while training runs (or after it was interrupted) must say it shows part of the run.
  * e.g. `1 of 3 epochs: unfinished`, `stopped at epoch 2, batch 5`, `ended early after epoch 4`; '' when done.
  */
