@@ -4,8 +4,9 @@
  * record holds, for any model; a user's monitor adds a section of its own, and a view.
  *
  *   Monitor: onTrainBegin ─► onBatchEnd (a value kept per batch) ─► onEpochEnd (the section) ─► the record
- *   defaults: weightStatistics ─► snapshot.ts: per weight, layer and all together ─► stats.ts, fine.ts,
- *             percentiles.ts, norms.ts, penalty-sums.ts (λ·penalty in float64); batchLosses; batchNorms (with trackNorms 'batch')
+ *   defaults: weightStatistics ─► snapshot.ts: per weight, layer and all together ─► tally.ts (one pass per
+ *             weight: stats.ts, fine.ts, percentiles.ts by radix selection), norms.ts, penalty-sums.ts (λ·penalty
+ *             in float64); batchLosses; batchNorms (with trackNorms 'batch')
  *   pruning: prune.ts (the k % smallest |w| to 0), sparse.ts (CSR / COO sizes and encodings)
  */
 

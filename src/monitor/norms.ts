@@ -59,7 +59,15 @@ export function channelLayout(layer: tf.layers.Layer): ChannelLayout | undefined
  */
 export function normsOfValues(values: ArrayLike<number>, channels: number, inner = 1): number[] {
   const sums = new Float64Array(channels);
-  for (let i = 0; i < values.length; i++) sums[Math.floor(i / inner) % channels]! += (values[i] as number) ** 2;
+  // c = ⌊i / inner⌋ mod channels, counted along rather than divided out per value.
+  let [c, k] = [0, 0];
+  for (let i = 0; i < values.length; i++) {
+    sums[c]! += (values[i] as number) ** 2;
+    if (++k === inner) {
+      k = 0;
+      if (++c === channels) c = 0;
+    }
+  }
   return Array.from(sums, Math.sqrt);
 }
 

@@ -35,29 +35,6 @@ export function sortedValues(parts: readonly ArrayLike<number>[]): Float32Array 
   return all.sort();
 }
 
-/** Sorted arrays merged into one sorted array (pairwise, so O(n log k)). */
-export function mergeSorted(arrays: readonly Float32Array[]): Float32Array {
-  let list = [...arrays];
-  if (list.length === 0) return new Float32Array(0);
-  while (list.length > 1) {
-    const next: Float32Array[] = [];
-    for (let k = 0; k < list.length; k += 2)
-      next.push(k + 1 < list.length ? mergeTwo(list[k] as Float32Array, list[k + 1] as Float32Array) : (list[k] as Float32Array));
-    list = next;
-  }
-  return list[0] as Float32Array;
-}
-
-function mergeTwo(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  let [i, j, k] = [0, 0, 0];
-  // Take b first when it is smaller or when a is NaN (NaNs go last, as in a sorted typed array).
-  while (i < a.length && j < b.length) out[k++] = (b[j] as number) < (a[i] as number) || Number.isNaN(a[i] as number) ? (b[j++] as number) : (a[i++] as number);
-  while (i < a.length) out[k++] = a[i++] as number;
-  while (j < b.length) out[k++] = b[j++] as number;
-  return out;
-}
-
 /**
  * The PERCENTILES of all parts together.
  *

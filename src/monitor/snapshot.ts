@@ -10,19 +10,19 @@
  *   all trainable weights flattened together ─► one histogram (100 bins over [−1, 1], a density),
  *   sparsity, percentiles; the non-trainable ones the same, apart; Σ penalties = penaltyLoss
  *
- * Every weight is downloaded once; the penalties are summed in float64 (penalty-sums.ts). A NaN or infinite weight
- * cannot be measured: it stops the snapshot, naming the weight (checkMeasurable).
+ * Every weight is downloaded once and read in one pass (tally.ts: histograms, sparsity, fine histograms,
+ * the counts its percentiles are selected by), the layers' and all weights' numbers added up from the
+ * weights' tallies; no value is sorted. The penalties are summed in float64 (penalty-sums.ts). A NaN or
+ * infinite weight cannot be measured: it stops the snapshot, naming the weight (checkMeasurable).
  */
 
 import { NonFiniteWeightsError } from '../errors.ts';
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
 import { inventory, type WeightEntry, weightKeys } from '../model/index.ts';
 import type { tf } from '../tf.ts';
-import { fineHistogram, logAbsHistogram } from './fine.ts';
 import { channelLayout, channelNorms, normsOfValues } from './norms.ts';
 import { penaltySums } from './penalty-sums.ts';
-import { mergeSorted, percentilesOfSorted, sortedValues } from './percentiles.ts';
-import { histogram, sparsity } from './stats.ts';
+import { addTallies, fineOfTally, histogramOfTally, percentilesOfTally, sparsityOfTally, type Tally, tallyValues } from './tally.ts';
 
 /** `kernel` for names ending in kernel (`conv2d_1/kernel`, `…/depthwise_kernel`) or embeddings, `bias`, else `other`. */
 export function weightKind(name: string): WeightKind {
@@ -50,45 +50,61 @@ export interface Scores {
 export function checkMeasurable(name: string, values: ArrayLike<number>): void {
   let bad = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad++;
+  throwIfNonFinite(name, bad, values.length);
+}
+
+/** checkMeasurable's error, for `bad` NaN or infinite values of `count`. */
+function throwIfNonFinite(name: string, bad: number, count: number): void {
   if (bad > 0)
     throw new NonFiniteWeightsError(
       name,
-      `weight ${name}: ${bad} of its ${values.length} values are NaN or infinite (the model has diverged), so its histogram, sparsity and norms cannot be measured; lower the learning rate or the penalty`,
+      `weight ${name}: ${bad} of its ${count} values are NaN or infinite (the model has diverged), so its histogram, sparsity and norms cannot be measured; lower the learning rate or the penalty`,
     );
 }
 
-interface Part {
+/** A weight's values and their tally (tally.ts). */
+interface Measured {
   readonly values: Float32Array;
-  readonly sorted: Float32Array;
+  readonly tally: Tally;
+}
+
+interface Part extends Measured {
   readonly stats: WeightStats;
 }
 
-/** A layer's weights (those of `parts`) together, with its sorted and raw values kept for the totals. */
+/** A layer's weights (those of `parts`) together, with their values and summed tally kept for the totals. */
 interface Group {
   readonly stats: LayerStats;
-  readonly sorted: Float32Array;
+  readonly tally: Tally;
   readonly values: readonly Float32Array[];
 }
 
 function group(name: string, parts: readonly Part[]): Group {
   const values = parts.map((p) => p.values);
-  const sorted = mergeSorted(parts.map((p) => p.sorted));
+  const tally = addTallies(parts.map((p) => p.tally));
   const stats: LayerStats = {
     name,
-    count: values.reduce((s, v) => s + v.length, 0),
-    histogram: histogram(values),
-    sparsity: sparsity(values),
+    count: tally.count,
+    histogram: histogramOfTally(tally),
+    sparsity: sparsityOfTally(tally),
     penalty: parts.reduce((s, p) => s + (p.stats.penalty ?? 0), 0),
     weights: parts.map((p) => p.stats),
-    percentiles: percentilesOfSorted(sorted),
+    percentiles: percentilesOfTally(values, tally),
   };
-  return { stats, sorted, values };
+  return { stats, tally, values };
 }
 
 /** Several layers' weights flattened together. */
 function together(groups: readonly Group[]) {
-  const values = groups.flatMap((g) => g.values);
-  return { histogram: histogram(values), sparsity: sparsity(values), percentiles: percentilesOfSorted(mergeSorted(groups.map((g) => g.sorted))) };
+  const tally = addTallies(groups.map((g) => g.tally));
+  return {
+    histogram: histogramOfTally(tally),
+    sparsity: sparsityOfTally(tally),
+    percentiles: percentilesOfTally(
+      groups.flatMap((g) => g.values),
+      tally,
+    ),
+  };
 }
 
 /** What the weights look like in a snapshot: its fields measured from the weights. */
@@ -112,24 +128,25 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
 export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Record<string, number>>): WeightStatistics {
   const inv = inventory(model);
   const keys = weightKeys(model);
-  const downloaded = new Map<tf.LayerVariable, Float32Array>();
-  const valuesOf = (w: WeightEntry): Float32Array => {
-    let values = downloaded.get(w.variable);
-    if (!values) {
-      values = w.variable.read().dataSync() as Float32Array;
-      checkMeasurable(w.name, values);
-      downloaded.set(w.variable, values);
+  const downloaded = new Map<tf.LayerVariable, Measured>();
+  const measured = (w: WeightEntry): Measured => {
+    let m = downloaded.get(w.variable);
+    if (!m) {
+      const values = w.variable.read().dataSync() as Float32Array;
+      const tally = tallyValues(values);
+      throwIfNonFinite(w.name, tally.nonFinite, tally.count);
+      m = { values, tally };
+      downloaded.set(w.variable, m);
     }
-    return values;
+    return m;
   };
-  const penalties = penaltySums(inv.weights, valuesOf);
+  const penalties = penaltySums(inv.weights, (w) => measured(w).values);
   const trained: Group[] = [];
   const fixed: Group[] = [];
   const norms: ChannelNorms[] = [];
   for (const entry of inv.layers) {
     const parts = entry.weights.map((w): Part => {
-      const values = valuesOf(w);
-      const sorted = sortedValues([values]);
+      const { values, tally } = measured(w);
       const penalty = penalties.get(w);
       const stats: WeightStats = {
         name: w.name,
@@ -137,13 +154,13 @@ export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Rec
         shape: [...w.variable.shape] as number[],
         trainable: w.trainable,
         ...(penalty === undefined ? {} : { penalty }),
-        histogram: histogram([values]),
-        sparsity: sparsity([values]),
-        fine: fineHistogram([values]),
-        logAbs: logAbsHistogram([values]),
-        percentiles: percentilesOfSorted(sorted),
+        histogram: histogramOfTally(tally),
+        sparsity: sparsityOfTally(tally),
+        fine: fineOfTally(tally, 'linear'),
+        logAbs: fineOfTally(tally, 'log10abs'),
+        percentiles: percentilesOfTally([values], tally),
       };
-      return { values, sorted, stats };
+      return { values, tally, stats };
     });
     const layout = channelLayout(entry.layer);
     const k = layout ? entry.weights.findIndex((w) => w.variable === layout.kernel) : -1;

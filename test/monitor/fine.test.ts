@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCounts, encodeCounts } from '../../src/formats/counts.ts';
 import { tf } from '../../src/index.ts';
 import { FINE_LINEAR, FINE_LOG, fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
-import { mergeSorted, PERCENTILES, percentiles, sortedValues } from '../../src/monitor/percentiles.ts';
+import { PERCENTILES, percentiles } from '../../src/monitor/percentiles.ts';
 import { snapshotWeights } from '../../src/monitor/snapshot.ts';
 import { histogram } from '../../src/monitor/stats.ts';
 import { fineCounts, rebin, sumCounts } from '../../src/viz/figures/binning.ts';
@@ -72,11 +72,6 @@ describe('percentiles', () => {
     // rank p·(n−1)/100 over [1, 2, 3]: 7 % → 1.14
     expect(percentiles([[3, 1], [2]])).toEqual([1, 1.14, 1.32, 1.62, 2, 2.38, 2.68, 2.86, 3]);
     expect(percentiles([])).toEqual([]);
-  });
-
-  it('merging sorted parts equals sorting them together', () => {
-    const parts = [[3, -1, 2], [0.5], [], [9, -7, 2, 2]].map((p) => sortedValues([p]));
-    expect(Array.from(mergeSorted(parts))).toEqual(Array.from(sortedValues([[3, -1, 2], [0.5], [9, -7, 2, 2]])));
   });
 });
 
