@@ -12,6 +12,7 @@ import { readRunRecord } from '../formats/index.ts';
 import { completeDir, readRegularFile, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { tf } from '../tf.ts';
+import { runJson } from './records.ts';
 
 /** The checkpoint's folder in a run folder: the model, the optimiser's state and the record it goes with. */
 export const CHECKPOINT = 'checkpoint';
@@ -26,7 +27,7 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, opti
     const bytes = new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
     await writeFileAtomic(join(tmp, 'optimizer.bin'), bytes);
     await writeFileAtomic(join(tmp, 'optimizer.json'), JSON.stringify(encoded.specs));
-    await writeFileAtomic(join(tmp, 'run.json'), JSON.stringify(run));
+    await writeFileAtomic(join(tmp, 'run.json'), runJson(run));
   });
 }
 
@@ -38,7 +39,7 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, opti
  */
 export async function updateCheckpointRecord(runDir: string, run: RunRecord): Promise<void> {
   const dir = checkpointDir(runDir);
-  if (dir) await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(run));
+  if (dir) await writeFileAtomic(join(dir, 'run.json'), runJson(run));
 }
 
 /** A checkpoint read from a run folder (`loadCheckpoint`): its record, and the weights and optimiser state to restore. */
