@@ -72,16 +72,18 @@ interface Part extends Measured {
   readonly stats: WeightStats;
 }
 
-/** A layer's weights (those of `parts`) together, with their values and summed tally kept for the totals. */
+/** A layer's weights (those of `parts`) together, with their values and tallies kept for the totals. */
 interface Group {
   readonly stats: LayerStats;
   readonly tally: Tally;
   readonly values: readonly Float32Array[];
+  readonly tallies: readonly Tally[];
 }
 
 function group(name: string, parts: readonly Part[]): Group {
   const values = parts.map((p) => p.values);
-  const tally = addTallies(parts.map((p) => p.tally));
+  const tallies = parts.map((p) => p.tally);
+  const tally = addTallies(tallies);
   const stats: LayerStats = {
     name,
     count: tally.count,
@@ -89,9 +91,9 @@ function group(name: string, parts: readonly Part[]): Group {
     sparsity: sparsityOfTally(tally),
     penalty: parts.reduce((s, p) => s + (p.stats.penalty ?? 0), 0),
     weights: parts.map((p) => p.stats),
-    percentiles: percentilesOfTally(values, tally),
+    percentiles: percentilesOfTally(values, tallies),
   };
-  return { stats, tally, values };
+  return { stats, tally, values, tallies };
 }
 
 /** Several layers' weights flattened together. */
@@ -102,7 +104,7 @@ function together(groups: readonly Group[]) {
     sparsity: sparsityOfTally(tally),
     percentiles: percentilesOfTally(
       groups.flatMap((g) => g.values),
-      tally,
+      groups.flatMap((g) => g.tallies),
     ),
   };
 }
@@ -158,7 +160,7 @@ export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Rec
         sparsity: sparsityOfTally(tally),
         fine: fineOfTally(tally, 'linear'),
         logAbs: fineOfTally(tally, 'log10abs'),
-        percentiles: percentilesOfTally([values], tally),
+        percentiles: percentilesOfTally([values], [tally]),
       };
       return { values, tally, stats };
     });

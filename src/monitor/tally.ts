@@ -4,12 +4,13 @@
  * for all weights, and read again by each histogram):
  *
  *   values (float32) ─► one pass: non-finite count, the record's histogram (stats.ts), sparsity,
- *                       the fine linear and log10|w| histograms (fine.ts), and the count of each
- *                       order key's top 16 bits (65 536 buckets)
+ *                       the fine linear and log10|w| histograms (fine.ts), and for RADIX_MIN values
+ *                       or more the count of each order key's top 16 bits (65 536 buckets)
  *   tallies add up ─► a layer's and all weights' histograms and sparsity (the counts are whole numbers)
- *   percentiles ─► the values at the ranks asked for (percentiles.ts), by radix selection: the rank's
- *                  bucket from the summed bucket counts, then one pass counting the low 16 bits of
- *                  the values in those buckets only ─► the exact key, the exact value; no sort
+ *   percentiles ─► the values at the ranks asked for (percentiles.ts): of fewer than RADIX_MIN values
+ *                  from their sorted copy; of more by radix selection: the rank's bucket from the
+ *                  parts' summed bucket counts, then one pass counting the low 16 bits of the values
+ *                  in those buckets only ─► the exact key, the exact value; no sort
  *
  * The order key of a float32 with bits s (as a signed 32-bit integer): s when s ≥ 0 (positive), s with
  * all but its sign bit flipped otherwise (negative), so keys order as the numbers do, −0 (key −1) just
@@ -24,11 +25,14 @@
 import type { FineHistogram, Histogram, Sparsity } from '../formats/index.ts';
 import { encodeCounts } from '../formats/index.ts';
 import { FINE_LINEAR, FINE_LOG, type FineGrid } from './fine.ts';
-import { PERCENTILES, percentilesOfSorted } from './percentiles.ts';
+import { PERCENTILES, percentilesOfSorted, sortedValues } from './percentiles.ts';
 import { binOf, HIST_BINS, HIST_HI, HIST_LO } from './stats.ts';
 
 /** Buckets of the order key's top 16 bits. */
 const BUCKETS = 1 << 16;
+
+/** Values from which percentiles are selected by radix rather than read from a sorted copy (whose sort then costs < 1 ms; radix selection's tables, 0.5 MB and up, would cost more). */
+export const RADIX_MIN = 1 << 16;
 
 /** What one pass over values counts (see the file's comment); tallies of several tensors add up (`addTallies`). */
 export interface Tally {
@@ -52,11 +56,14 @@ export interface Tally {
   readonly logAbs: Float64Array;
   logBelow: number;
   logAbove: number;
-  /** How many values have each top 16 bits of the order key. */
-  readonly buckets: Uint32Array;
+  /** How many values have each top 16 bits of the order key (counted for RADIX_MIN values or more). */
+  readonly buckets?: Uint32Array;
 }
 
-function emptyTally(): Tally {
+/** The bucket table of tallies of fewer than RADIX_MIN values, which is never read. */
+let unread: Uint32Array | undefined;
+
+function emptyTally(buckets = false): Tally {
   return {
     count: 0,
     nonFinite: 0,
@@ -72,7 +79,7 @@ function emptyTally(): Tally {
     logAbs: new Float64Array(FINE_LOG.bins),
     logBelow: 0,
     logAbove: 0,
-    buckets: new Uint32Array(BUCKETS),
+    ...(buckets ? { buckets: new Uint32Array(BUCKETS) } : {}),
   };
 }
 
@@ -118,9 +125,11 @@ function logBins(): Int16Array {
  * const t = tallyValues(new Float32Array([0, 0.5, -3]));   // t.zeros 1, t.histBelow 1, t.fineBelow 1, t.lt1e3 1/3 of t.count
  */
 export function tallyValues(values: Float32Array): Tally {
-  const t = emptyTally();
+  const t = emptyTally(values.length >= RADIX_MIN);
   const bits = bitsOf(values);
-  const { hist, fine, logAbs, buckets } = t;
+  const { hist, fine, logAbs } = t;
+  // Few values: counted in a table nobody reads (cheaper than a branch per value, or a new table).
+  const buckets = t.buckets ?? (unread ??= new Uint32Array(BUCKETS));
   const [fl, fh, fb] = [FINE_LINEAR.lo, FINE_LINEAR.hi, FINE_LINEAR.bins];
   const logOf = logBins();
   let [nonFinite, zeros, histBelow, histAbove, lt1e3, lt1e2, fineBelow, fineAbove, logBelow, logAbove] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -161,7 +170,7 @@ export function addTallies(tallies: readonly Tally[]): Tally {
   const scalars = ['count', 'nonFinite', 'zeros', 'histBelow', 'histAbove', 'lt1e3', 'lt1e2', 'fineBelow', 'fineAbove', 'logBelow', 'logAbove'] as const;
   for (const t of tallies) {
     for (const k of scalars) sum[k] += t[k];
-    for (const k of ['hist', 'fine', 'logAbs', 'buckets'] as const) {
+    for (const k of ['hist', 'fine', 'logAbs'] as const) {
       const [to, from] = [sum[k], t[k]];
       for (let i = 0; i < from.length; i++) to[i]! += from[i] as number;
     }
@@ -238,22 +247,36 @@ function valuesAtRanks(parts: readonly Float32Array[], buckets: Uint32Array, ran
   return values;
 }
 
+/** How many of `values` have each top 16 bits of the order key (tallyValues counts them for RADIX_MIN values or more). */
+function bucketsOf(values: Float32Array): Uint32Array {
+  const buckets = new Uint32Array(BUCKETS);
+  const bits = bitsOf(values);
+  for (let i = 0; i < bits.length; i++) buckets[(orderKey(bits[i] as number) >> 16) + 0x8000]! += 1;
+  return buckets;
+}
+
 /**
- * The PERCENTILES of all of `parts` together (`tally`: their summed tally), as `percentilesOfSorted`
- * of their sorted values gives them; [] when there are none. Only the entries it reads are found.
+ * The PERCENTILES of all of `parts` together (`tallies`: theirs, in order), as `percentilesOfSorted`
+ * of their sorted values gives them; [] when there are none. Of RADIX_MIN values or more only the
+ * entries it reads are found, by radix selection (see the file's comment).
  *
  * @example
  * const v = new Float32Array([3, 1, 2]);
- * percentilesOfTally([v], tallyValues(v))   // [1, 1.14, 1.32, 1.62, 2, 2.38, 2.68, 2.86, 3]
+ * percentilesOfTally([v], [tallyValues(v)])   // [1, 1.14, 1.32, 1.62, 2, 2.38, 2.68, 2.86, 3]
  */
-export function percentilesOfTally(parts: readonly Float32Array[], tally: Tally): number[] {
-  const n = tally.count;
-  if (n === 0) return [];
+export function percentilesOfTally(parts: readonly Float32Array[], tallies: readonly Tally[]): number[] {
+  const n = parts.reduce((sum, p) => sum + p.length, 0);
+  if (n < RADIX_MIN) return percentilesOfSorted(sortedValues(parts));
+  const buckets = new Uint32Array(BUCKETS);
+  parts.forEach((p, i) => {
+    const counted = tallies[i]?.buckets ?? bucketsOf(p);
+    for (let b = 0; b < BUCKETS; b++) buckets[b]! += counted[b] as number;
+  });
   const ranks = PERCENTILES.flatMap((p) => {
     const i = Math.floor((p / 100) * (n - 1));
     return [i, Math.min(n - 1, i + 1)];
   });
-  const at = valuesAtRanks(parts, tally.buckets, ranks);
+  const at = valuesAtRanks(parts, buckets, ranks);
   // The sorted array as percentilesOfSorted reads it: only the entries at those ranks.
   const sorted: Record<number, number> & { length: number } = { length: n };
   for (const [rank, value] of at) sorted[rank] = value;

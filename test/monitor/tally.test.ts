@@ -1,7 +1,7 @@
 /**
  * One pass per weight (tally.ts) gives exactly what the one-purpose functions give — the histogram,
  * sparsity, fine and log10|w| histograms, and the percentiles of the sorted values — per weight, per
- * layer and for all weights; and a snapshot sorts no weight (it sorted each, then merged them per
+ * layer and for all weights; and a snapshot sorts no large weight (it sorted each, then merged them per
  * layer and for all: most of a 16 M-weight model's 4.5–6.5 s an epoch).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +9,7 @@ import { fineHistogram, logAbsHistogram } from '../../src/monitor/fine.ts';
 import { percentiles } from '../../src/monitor/percentiles.ts';
 import { snapshotWeights } from '../../src/monitor/snapshot.ts';
 import { histogram, sparsity } from '../../src/monitor/stats.ts';
-import { addTallies, fineOfTally, histogramOfTally, percentilesOfTally, sparsityOfTally, tallyValues } from '../../src/monitor/tally.ts';
+import { addTallies, fineOfTally, histogramOfTally, percentilesOfTally, RADIX_MIN, sparsityOfTally, tallyValues } from '../../src/monitor/tally.ts';
 import { tf } from '../../src/tf.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -40,7 +40,8 @@ function awkward(seed: number, n: number): Float32Array {
 }
 
 describe('tallyValues', () => {
-  const parts = [awkward(1, 5000), awkward(2, 3), awkward(3, 20_000), new Float32Array([7]), new Float32Array(0)];
+  // Large ones (percentiles by radix selection) and small ones (from a sorted copy), together too.
+  const parts = [awkward(1, 5000), awkward(2, 3), awkward(3, 2 * RADIX_MIN), awkward(4, RADIX_MIN), new Float32Array([7]), new Float32Array(0)];
 
   it('each part: the histogram, sparsity, fine and log10|w| histograms and percentiles the one-purpose functions give', () => {
     for (const p of parts) {
@@ -49,19 +50,25 @@ describe('tallyValues', () => {
       expect(sparsityOfTally(t)).toEqual(sparsity([p]));
       expect(fineOfTally(t, 'linear')).toEqual(fineHistogram([p]));
       expect(fineOfTally(t, 'log10abs')).toEqual(logAbsHistogram([p]));
-      expect(percentilesOfTally([p], t)).toEqual(percentiles([p]));
+      expect(percentilesOfTally([p], [t])).toEqual(percentiles([p]));
     }
   });
 
   it('parts together: their tallies added give what the values together give', () => {
-    const t = addTallies(parts.map(tallyValues));
+    const tallies = parts.map((p) => tallyValues(p));
+    const t = addTallies(tallies);
     expect(histogramOfTally(t)).toEqual(histogram(parts));
     expect(sparsityOfTally(t)).toEqual(sparsity(parts));
     expect(fineOfTally(t, 'log10abs')).toEqual(logAbsHistogram(parts));
-    expect(percentilesOfTally(parts, t)).toEqual(percentiles(parts));
+    expect(percentilesOfTally(parts, tallies)).toEqual(percentiles(parts));
     // A tie across a bucket: all values equal, and −0 with +0.
-    const same = [new Float32Array(1000).fill(0.25), new Float32Array([-0, 0, -0])];
-    expect(percentilesOfTally(same, addTallies(same.map(tallyValues)))).toEqual(percentiles(same));
+    const same = [new Float32Array(RADIX_MIN).fill(0.25), new Float32Array([-0, 0, -0])];
+    expect(
+      percentilesOfTally(
+        same,
+        same.map((p) => tallyValues(p)),
+      ),
+    ).toEqual(percentiles(same));
   });
 
   it('counts NaN and ±∞ apart (a snapshot refuses them)', () => {
@@ -70,13 +77,15 @@ describe('tallyValues', () => {
 });
 
 describe('snapshotWeights', () => {
-  it('sorts no weight, and gives per weight, layer and all weights the one-purpose functions’ numbers', () => {
+  it('sorts no large weight, and gives per weight, layer and all weights the one-purpose functions’ numbers', () => {
     const dense = (name: string, units: number, seed: number, inputShape?: number[]) =>
       tf.layers.dense({ name, units, ...(inputShape ? { inputShape } : {}), kernelInitializer: tf.initializers.randomNormal({ stddev: 0.5, seed }) });
-    const model = tf.sequential({ layers: [dense('t1', 40, 1, [30]), dense('t2', 20, 2), dense('t3', 3, 3)] });
+    // t1's kernel and the layer t1 are large (RADIX_MIN values or more), the rest small.
+    const model = tf.sequential({ layers: [dense('t1', 260, 1, [260]), dense('t2', 20, 2), dense('t3', 3, 3)] });
     const sort = vi.spyOn(Float32Array.prototype, 'sort');
     const s = snapshotWeights(model, 0, { loss: null, acc: null });
-    expect(sort).not.toHaveBeenCalled();
+    expect(sort.mock.contexts.map((a) => (a as Float32Array).length).filter((n) => n >= RADIX_MIN)).toEqual([]);
+    expect(sort).toHaveBeenCalled();
     sort.mockRestore();
     const values = model.layers.map((l) => l.getWeights().map((w) => w.dataSync() as Float32Array));
     const all = values.flat();
