@@ -14,6 +14,8 @@
  *                              resume  ─► weights and optimiser state restored before the first batch
  *                              epoch E ─► checkpoint/ ─► run.json ─► its figure; the figures over
  *                                         epochs and the report when due (summaryDue)
+ *   ─► a loss or weight became NaN or infinite (DivergedError): run.json says where, and the report
+ *      and figures over epochs are drawn as after a last epoch
  *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`), the
  *      checkpoint's record too (with the prune curve measured after its epoch, for a continuation),
  *      and the figures over epochs are drawn as after a last epoch — written once, by the epoch's
@@ -283,7 +285,12 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       return done;
     });
   } catch (err) {
-    if (err instanceof DivergedError) await writeRunJson(dir, withSessions(err.record));
+    if (err instanceof DivergedError) {
+      const stopped = withSessions(err.record);
+      await writeRunJson(dir, stopped);
+      // The run ends here: its report and figures over epochs as after a last epoch, saying where it stopped.
+      if (options.figures ?? true) await drawRun(dir, stopped);
+    }
     throw err;
   } finally {
     // A checkpoint not restored (its settings refused, the run stopped before its first batch): its tensors freed.

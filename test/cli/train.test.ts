@@ -166,6 +166,8 @@ describe('bad data and diverging runs', () => {
     expect(run.epochs).toEqual([]);
     expect(run.stopped).toMatchObject({ epoch: 1, batch: 1 });
     expect(isPng(join(out, 'd', 'epoch-000.png'))).toBe(true);
+    // Its report drawn as it stopped (report.html is otherwise redrawn only now and then): it says where.
+    expect(readFileSync(join(out, 'd', 'report.html'), 'utf8')).toContain('stopped at epoch 1, batch 1');
   }, 60_000);
 });
 
