@@ -47,6 +47,7 @@ export {
   type WeightKind,
   type WeightStats,
   type WeightsSnapshot,
+  weightPath,
 } from './run.ts';
 export { lastRecordedEpoch, readRunRecord } from './run-read.ts';
 export { penaltyCurveSchema, runRecordSchema } from './run-schema.ts';

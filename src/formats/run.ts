@@ -422,3 +422,18 @@ export interface RunRecord {
 export function snapshots(run: RunRecord): WeightsSnapshot[] {
   return [run.initial, ...run.epochs];
 }
+
+/**
+ * A weight's path in a record, unique in its snapshot: its name (`dense_1/kernel`) for a layer of
+ * the model itself, and for a nested model's layer the name under the nested models' path (the
+ * layer's `name` less its own last part), so two nested models' same-named layers' weights (both
+ * `dense/kernel`) are told apart.
+ *
+ * @example
+ * weightPath('dense_1', 'dense_1/kernel')       // 'dense_1/kernel'
+ * weightPath('encoder/dense', 'dense/kernel')   // 'encoder/dense/kernel'
+ */
+export function weightPath(layer: string, weight: string): string {
+  const cut = layer.lastIndexOf('/');
+  return cut < 0 ? weight : `${layer.slice(0, cut + 1)}${weight}`;
+}

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { RecordFormatError } from '../errors.ts';
-import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON } from '../formats/index.ts';
+import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON, weightPath } from '../formats/index.ts';
 import { NotRegularFileError, readRegularFile } from '../io/index.ts';
 import { NON_TRAINABLE } from '../viz/index.ts';
 
@@ -43,7 +43,7 @@ export interface RunEntry {
   readonly stopped: boolean;
   /** Whether a callback ended training early (`endedEarly`): fewer epochs than `target`, yet done. */
   readonly endedEarly: boolean;
-  /** Layer names and weight names (`dense_1/kernel`) of its last snapshot. */
+  /** Layer names and weight paths (`dense_1/kernel`; a nested model's `encoder/dense/kernel`: `weightPath`) of its last snapshot. */
   readonly layers: string[];
   readonly weights: string[];
   /** When run.json was last written (ms since 1970). */
@@ -226,7 +226,7 @@ export class RunsIndex {
           endedEarly: Boolean(r.endedEarly),
           // Non-trainable weights by their labelled layer name (`bn (non-trainable)`) and their own names.
           layers: [...last.layers.map((l) => l.name), ...(last.nonTrainable?.layers ?? []).map((l) => `${l.name}${NON_TRAINABLE}`)],
-          weights: [...last.layers, ...(last.nonTrainable?.layers ?? [])].flatMap((l) => (l.weights ?? []).map((w) => w.name)),
+          weights: [...last.layers, ...(last.nonTrainable?.layers ?? [])].flatMap((l) => (l.weights ?? []).map((w) => weightPath(l.name, w.name))),
           modified: this.cache.get(id)?.modified ?? 0,
         },
       ];

@@ -11,8 +11,8 @@
  * multiple of 0.004 on the linear grid, e.g. the reference 100 bins over [−1, 1]).
  */
 
-import type { FineHistogram, Histogram, WeightStats, WeightsSnapshot } from '../../formats/index.ts';
-import { decodeCounts } from '../../formats/index.ts';
+import type { FineHistogram, Histogram, LayerStats, WeightStats, WeightsSnapshot } from '../../formats/index.ts';
+import { decodeCounts, weightPath } from '../../formats/index.ts';
 import { layerHistogram, NON_TRAINABLE } from './data.ts';
 
 /** Counts in equal bins over [lo, hi], with what falls outside or is exactly 0. */
@@ -30,7 +30,7 @@ export interface BinCounts {
 
 /** Which weights and which bins a histogram figure shows. */
 export interface BinningOptions {
-  /** `all` (default), `kernels`, `biases`, a layer name (`dense_1`) or a weight name (`dense_1/kernel`). */
+  /** `all` (default), `kernels`, `biases`, a layer name (`dense_1`) or a weight's path (`dense_1/kernel`, `encoder/dense/kernel`: see `weightPath`). */
   readonly layer?: string;
   /** Bins over the range; default 100 (the reference experiment's). */
   readonly bins?: number;
@@ -53,13 +53,26 @@ export function selectWeights(s: WeightsSnapshot, layer = 'all'): WeightStats[] 
   }
   const ofLayer = s.layers.find((l) => l.name === layer)?.weights;
   if (ofLayer?.length) return ofLayer;
-  const one = [...all, ...fixed.flatMap((l) => l.weights ?? [])].find((w) => w.name === layer);
+  const one = namedWeight(s, layer);
   return one ? [one] : undefined;
+}
+
+/**
+ * The weight tensor `name` names in a snapshot: the one whose path (`weightPath`) it is, else the
+ * one weight of that name (`dense/kernel` for a nested model's only `dense`); undefined when it
+ * names none, or two weights of that name without their path.
+ */
+function namedWeight(s: WeightsSnapshot, name: string): WeightStats | undefined {
+  const all = [...s.layers, ...(s.nonTrainable?.layers ?? [])].flatMap((l: LayerStats) =>
+    (l.weights ?? []).map((w) => ({ path: weightPath(l.name, w.name), w })),
+  );
+  const named = all.filter((x) => x.w.name === name);
+  return (all.find((x) => x.path === name) ?? (named.length === 1 ? named[0] : undefined))?.w;
 }
 
 /** The recorded 100-bin histogram of a selection, for records without fine histograms. */
 function recordedHistogram(s: WeightsSnapshot, layer: string): Histogram | undefined {
-  return layerHistogram(s, layer) ?? [...s.layers, ...(s.nonTrainable?.layers ?? [])].flatMap((l) => l.weights ?? []).find((w) => w.name === layer)?.histogram;
+  return layerHistogram(s, layer) ?? namedWeight(s, layer)?.histogram;
 }
 
 /** A fine histogram's counts. */
@@ -176,7 +189,7 @@ export function selectionPercentiles(s: WeightsSnapshot, layer = 'all'): { value
   const recorded =
     layer === 'all'
       ? s.percentiles
-      : (s.layers.find((l) => l.name === layer)?.percentiles ?? (ws?.length === 1 && ws[0]?.name === layer ? ws[0].percentiles : undefined));
+      : (s.layers.find((l) => l.name === layer)?.percentiles ?? (ws?.length === 1 ? namedWeight(s, layer)?.percentiles : undefined));
   if (recorded?.length) return { values: recorded, estimated: false };
   const c = linearCounts(s, layer);
   return c ? { values: percentilesOfCounts(c), estimated: true } : undefined;
