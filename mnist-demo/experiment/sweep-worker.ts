@@ -3,7 +3,8 @@
  * each in a child process into the shared folder, reporting progress through the queue.
  *
  *   job ─► <out>/<sweep>: a sweep folder of penx's, not holding a sweep of other settings (else the run
- *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of another grid) ─► the run folder's state:
+ *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of a smaller grid; one
+ *        holding runs the registry's grid leaves out: the run fails, nothing written) ─► the run folder's state:
  *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
  *        UnrecoverableError · otherwise ─► child (resume or start)
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
@@ -35,7 +36,7 @@ import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-chi
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { failuresOf, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
-import { lastScores, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
+import { lastScores, leftOutRuns, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
 import { LostRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
 /** `startWorker`'s options: the queue, the shared folder, how many runs at once on how many threads, and where its lines go. */
@@ -132,6 +133,14 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     }
     // The sweep record as the queue has it (its grid may have grown since the folder's was written).
     const record = await queue.record(sweep);
+    // A grid that leaves out runs of the folder's (a sweep removed and put on again smaller) is not
+    // written over it: sweep.json would forget runs whose folders stay, as a local sweep refuses to.
+    const left = record && leftOutRuns(was, record);
+    if (left) {
+      const why = `${sweepDir} holds a sweep with runs the queue's grid leaves out (${left}); nothing was written; put this sweep on the queue with those runs too, or under another name`;
+      options.log(`failed ${id}: ${why}`);
+      throw new UnrecoverableError(why);
+    }
     if (record && JSON.stringify(was?.runs) !== JSON.stringify(record.runs)) await writeSweepJson(sweepDir, record);
     const state = runState(dir, Number(settings.epochs));
     if (state.state === 'done') {

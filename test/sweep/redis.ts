@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { it } from 'vitest';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const required = Boolean(process.env.PENX_REQUIRE_REDIS);
@@ -44,3 +45,13 @@ export async function testRedis(): Promise<TestRedis | undefined> {
   server.kill();
   throw new Error(`${REDIS_SERVER} did not answer on port ${port}`);
 }
+
+/** A test that fails when there is no Redis here and PENX_REQUIRE_REDIS is set (in CI); none otherwise. */
+export function failWithoutRedis(redis: TestRedis | undefined): void {
+  it.runIf(!redis && required)('needs Redis (PENX_REQUIRE_REDIS is set)', () => {
+    throw new Error('PENX_REQUIRE_REDIS is set but there is no Redis here');
+  });
+}
+
+/** `url` on database `db`: redis://127.0.0.1:6395 ─► redis://127.0.0.1:6395/7. */
+export const onDatabase = (url: string, db: number): string => `${url.replace(/\/\d+$/, '')}/${db}`;

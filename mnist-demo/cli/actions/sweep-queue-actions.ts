@@ -11,10 +11,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFolder, IOError, openFolder, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
+import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { failuresOf, isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
-import { otherSettingsIn } from '../../experiment/sweep-state.ts';
+import { leftOutRuns, otherSettingsIn } from '../../experiment/sweep-state.ts';
 import { printJson } from '../json.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
@@ -137,6 +137,12 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
     checkFolder(dir, 'sweep', {});
     const why = otherSettingsIn(dir, record.settings);
     if (why) throw new UsageError(`${dir} holds a sweep with other settings (${why}); nothing was written; give this one another --name`);
+    // As a local sweep: a grid that leaves out runs of the folder's is not written over it (sweep.json would forget them).
+    const left = leftOutRuns(readSweepJson(dir), record);
+    if (left)
+      throw new UsageError(
+        `${dir} holds a sweep with runs this grid leaves out (${left}); nothing was written; give their penalties, strengths and seeds too (a grid may grow), or another --name`,
+      );
     // The sweep record goes into the (shared) sweep folder, a sweep folder of the tool's or a new one
     // — also over one of a smaller grid, so its runs are the sweep's (summary, serve); workers write it too.
     openFolder(dir, 'sweep');
