@@ -26,7 +26,7 @@ function sumOf(values: ArrayLike<number>, f: (v: number) => number): number {
 }
 
 /** TF.js's L1L2 factors, when `r` is one (its class name and config, as TF.js serialises it). */
-function l1l2Of(r: WeightEntry['regularizer']): { l1: number; l2: number } | undefined {
+export function l1l2Of(r: WeightEntry['regularizer']): { l1: number; l2: number } | undefined {
   if (r?.getClassName?.() !== 'L1L2') return undefined;
   const { l1, l2 } = r.getConfig() as { l1?: unknown; l2?: unknown };
   return typeof l1 === 'number' && typeof l2 === 'number' ? { l1, l2 } : undefined;

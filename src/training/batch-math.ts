@@ -3,7 +3,8 @@
  * and the shard workers, so all do exactly the same:
  *
  *   scores = [Σ data loss over outputs and samples, Σ loss of each output, Σ of each metric]
- *   penalty = Σ λ·penalty over every penalised weight (model/inventory.ts)
+ *   penalty = Σ λ·penalty over every penalised weight (model/inventory.ts), downloaded as partial
+ *             sums with the scores and added up in float64 (penalty-parts.ts)
  *   gradients of  scale · scores[0] + penalty     (scale = 1 / samples in the whole batch)
  *
  * With scale = 1 / batch size the shards' gradients add up to the whole batch's; the penalties
@@ -16,6 +17,7 @@ import { penaltyTerms, uniqueWeights } from '../model/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 import { forward } from './forward.ts';
 import type { Objective } from './objective.ts';
+import { penaltyParts, sumPartials } from './penalty-parts.ts';
 import { withSeededRandom } from './seeded-random.ts';
 
 /** A batch (or a part of one): the model's inputs and targets, in the order of its inputs and outputs. */
@@ -79,17 +81,20 @@ const seeded = <T>(seed: number | undefined, fn: () => T): T => (seed === undefi
 export function batchGradients(model: tf.LayersModel, batch: Batch, objective: Objective, scale: number, seed?: number): BatchGradients {
   const vars = trainableVariables(model);
   let parts: Tensor | undefined;
+  let count = 0;
   const { value, grads } = seeded(seed, () =>
     tf.variableGrads(() => {
       const scores = scoreTensors(model, batch, objective, true);
-      const pen = penaltyTerms(model).total;
-      parts = tf.keep(tf.stack([...scores, pen]));
-      return tf.add(tf.mul(scores[0] as Scalar, scale), pen) as Scalar;
+      const pen = penaltyParts(model);
+      count = scores.length;
+      // One download for the scores and the penalty's partial sums (added up here in float64).
+      parts = tf.keep(tf.concat([tf.stack(scores), pen.partials]));
+      return tf.add(tf.mul(scores[0] as Scalar, scale), pen.total) as Scalar;
     }, vars),
   );
-  const all = parts ? Array.from(parts.dataSync()) : [];
+  const all = parts ? parts.dataSync() : new Float32Array(0);
   tf.dispose([value, parts]);
-  return { grads, scores: all.slice(0, -1), penalty: all.at(-1) ?? NaN, n: samplesOf(batch) };
+  return { grads, scores: Array.from(all.subarray(0, count)), penalty: parts ? sumPartials(all.subarray(count)) : NaN, n: samplesOf(batch) };
 }
 
 /** The rows [start, start + size) of every tensor of a batch (views to dispose). */

@@ -3,12 +3,12 @@
  * float32 sum drifts (1 M weights of 1e-3 under L1: 1 % low on wasm) and overflows past 3.4e38.
  * Each expected value is a float64 closed form over the float32 weights.
  */
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { penalty, tf } from '../../src/index.ts';
 import { weightStatistics } from '../../src/monitor/index.ts';
 import { selectBackend } from '../../src/node.ts';
-
-type Reg = Parameters<typeof tf.layers.dense>[0]['kernelRegularizer'];
+import { l1s, type Reg } from '../fixtures/l1-regularizers.ts';
 
 /** A Dense of `values` (a column) with `reg` on its kernel, the record's penalty of it. */
 function recorded(values: Float32Array, reg: Reg, rows = values.length, cols = 1) {
@@ -18,12 +18,6 @@ function recorded(values: Float32Array, reg: Reg, rows = values.length, cols = 1
   model.dispose();
   return { penaltyLoss: s.penaltyLoss, layer: s.layers[0]!.penalty, weight: s.layers[0]!.weights![0]!.penalty };
 }
-
-const l1s = (): Array<[string, Reg]> => [
-  ['penalty l1:1', penalty('l1:1')],
-  ['penalty lp:1,p=1', penalty('lp:1,p=1')],
-  ["TF.js's L1L2 { l1: 1 }", tf.regularizers.l1({ l1: 1 })],
-];
 
 describe('penalties in the record, summed in float64', () => {
   afterAll(async () => {

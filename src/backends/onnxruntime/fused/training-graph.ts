@@ -110,7 +110,8 @@ export function fusedGraph(
   const values: string[] = [];
   if (training && penalties) {
     for (const p of plan.penalties) {
-      const { value, grad } = p.graph(b, ctx.weight(p.weight), p.params);
+      const size = (p.weight.shape as number[]).reduce((a, d) => a * d, 1);
+      const { value, grad } = p.graph(b, ctx.weight(p.weight), p.params, size);
       const lambda = b.scalar(p.strength);
       values.push(b.op('Mul', [lambda, value]));
       const data = grads.get(p.weight);
