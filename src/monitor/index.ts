@@ -10,6 +10,7 @@
  *   pruning: prune.ts (the k % smallest |w| to 0), sparse.ts (CSR / COO sizes and encodings)
  */
 
+export { chunkOf } from './chunks.ts';
 export { batchLossesMonitor, batchNormsMonitor, defaultMonitors, type MonitoredFields, weightStatisticsMonitor } from './defaults.ts';
 export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram } from './fine.ts';
 export {

@@ -14,6 +14,7 @@
 import type { BatchNorms, ChannelNorms } from '../formats/index.ts';
 import { inventory, makersOf, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
+import { chunkOf } from './chunks.ts';
 
 /**
  * The layer's kernel whose output channels are the layer's: a separable convolution's pointwise
@@ -86,21 +87,38 @@ export function channelNorms(layer: string, norms: number[], projected?: number)
   return { layer, norms, ...stats(norms), ...(projected === undefined ? {} : { projected }) };
 }
 
-/** Mean and max channel norm of every kernel, computed on the backend with a single download. */
+/**
+ * Mean and max channel norm of every kernel, with a single download: each channel's Σw² taken on
+ * the backend in chunks of its rows (`chunkOf`), the chunks added up here in float64, so a long
+ * channel's norm does not drift (65 536 rows of 1e-3: 0.25590 for 0.256 from one float32 sum).
+ *
+ * Formula: ‖channel c‖₂ = √(Σ_chunks Σ_{rows in chunk} w²)
+ */
 export function batchNorms(model: tf.LayersModel, batch: number): BatchNorms {
   const kernels = inventory(model).layers.flatMap((entry) => {
     const layout = channelLayout(entry.layer);
-    return layout ? [{ layer: entry.name, ...layout }] : [];
+    if (!layout) return [];
+    const rows = layout.kernel.shape.reduce((a: number, d) => a * (d ?? 1), 1) / (layout.channels * layout.inner);
+    // At most 65 536 numbers downloaded per kernel: chunks × channels.
+    return [{ layer: entry.name, ...layout, rows, chunk: chunkOf(rows, Math.max(1, Math.floor(65_536 / layout.channels))) }];
   });
   const all = tf.tidy(() =>
-    tf.concat(kernels.map(({ kernel, channels, inner }) => tf.sqrt(tf.sum(tf.square(tf.reshape(kernel.read(), [-1, channels, inner])), [0, 2])))).dataSync(),
+    tf
+      .concat(
+        kernels.map(({ kernel, channels, inner, rows, chunk }) =>
+          tf.reshape(tf.sum(tf.square(tf.reshape(kernel.read(), [rows / chunk, chunk, channels, inner])), [1, 3]), [-1]),
+        ),
+      )
+      .dataSync(),
   );
   let at = 0;
   return {
     batch,
-    layers: kernels.map(({ layer, channels }) => {
-      const n = all.subarray(at, (at += channels));
-      return { layer, ...stats(n) };
+    layers: kernels.map(({ layer, channels, rows, chunk }) => {
+      const sums = new Float64Array(channels);
+      for (let i = 0; i < (rows / chunk) * channels; i++) sums[i % channels]! += all[at + i] as number;
+      at += (rows / chunk) * channels;
+      return { layer, ...stats(Array.from(sums, Math.sqrt)) };
     }),
   };
 }

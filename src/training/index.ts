@@ -47,7 +47,7 @@ export { EVAL_CHUNK, type GradientStrategy, localGradients } from './gradients.t
 export { isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec, lossOf } from './losses.ts';
 export { type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, namedObjective, type Objective, objectiveOf } from './objective.ts';
 export { checkOptionKeys } from './option-keys.ts';
-export { chunkOf, penaltyParts, sumPartials } from './penalty-parts.ts';
+export { penaltyParts, sumPartials } from './penalty-parts.ts';
 export {
   checkLevels,
   type PruneCurveOptions,

@@ -17,28 +17,9 @@
  * sumPartials(partials.dataSync())                   // Σ λ·penalty, in float64
  */
 import { penalised, type WeightEntry } from '../model/index.ts';
-import { l1l2Of } from '../monitor/index.ts';
+import { chunkOf, l1l2Of } from '../monitor/index.ts';
 import { isPenalty, isProximal } from '../penalties/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
-
-/** Entries summed on the backend per partial at most. */
-const CHUNK = 256;
-/** Partials per weight at most (a weight of more entries whose size has no divisor that fits: one backend sum). */
-const MAX_PARTIALS = 65_536;
-
-/**
- * The chunk length for `n` entries: the largest divisor of n up to CHUNK leaving at most
- * MAX_PARTIALS chunks; n itself when none does (or n ≤ CHUNK).
- *
- * @example
- * chunkOf(1_000_000)   // 250: 4000 partials
- * chunkOf(100)         // 100: one
- */
-export function chunkOf(n: number): number {
-  if (n <= CHUNK) return n;
-  for (let p = CHUNK; p >= 1 && n / p <= MAX_PARTIALS; p--) if (n % p === 0) return p;
-  return n;
-}
 
 /** Σ of `phi` in chunks (`chunkOf`): a vector of partial sums. */
 function chunkSums(phi: Tensor): Tensor {

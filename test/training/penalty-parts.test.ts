@@ -9,10 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FusedGradients } from '../../src/backends/onnxruntime/index.ts';
 import { fit, penalty, tf, trainStep } from '../../src/index.ts';
+import { batchNorms, channelLayout, chunkOf, normsOfValues } from '../../src/monitor/index.ts';
 import { selectBackend } from '../../src/node.ts';
 import { optimizerFor, optimizerSpec } from '../../src/optim/index.ts';
 import { objectiveOf } from '../../src/training/objective.ts';
-import { chunkOf } from '../../src/training/penalty-parts.ts';
 import { l1s, type Reg } from '../fixtures/l1-regularizers.ts';
 
 const EXACT = 1e6 * Math.fround(1e-3);
@@ -39,7 +39,14 @@ describe('per-batch penalties summed in float64', () => {
   });
 
   it('chunks: the largest divisor up to 256 leaving at most 65 536 of them, else the whole', () => {
-    expect([chunkOf(100), chunkOf(1_000_000), chunkOf(3 * 3 * 32 * 64), chunkOf(7919), chunkOf(2 * 500_009)]).toEqual([100, 250, 256, 1, 2 * 500_009]);
+    expect([chunkOf(100), chunkOf(1_000_000), chunkOf(3 * 3 * 32 * 64), chunkOf(7919), chunkOf(2 * 500_009), chunkOf(7919, 1000)]).toEqual([
+      100,
+      250,
+      256,
+      1,
+      2 * 500_009,
+      7919,
+    ]);
   });
 
   it.each(l1s())("%s: trainStep's penaltyLoss on wasm is the float64 Σ, not a float32 sum 0.9 per cent low", async (_, reg) => {
@@ -90,5 +97,41 @@ describe('per-batch penalties summed in float64', () => {
       tf.dispose([x, y]);
       m.dispose();
     }
+  });
+});
+
+describe('per-batch channel norms summed in float64', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each(['wasm', 'onnxruntime'] as const)('%s: 65 536 rows of 1e-3 give ‖channel‖ = 256·fround(1e-3), not a float32 sum 3.9e-4 low', async (backend) => {
+    await selectBackend(backend, { threads: 1 });
+    const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [65_536], units: 8, useBias: false })] });
+    m.layers[0]!.setWeights([tf.fill([65_536, 8], 1e-3)]);
+    const exact = Math.sqrt(65_536 * Math.fround(1e-3) ** 2);
+    const { mean, max } = batchNorms(m, 1).layers[0]!;
+    // Each chunk of 256 squares is still a float32 sum (1.5e-6 off here); one sum of 65 536 was 3.9e-4 off.
+    expect(Math.abs(mean - exact) / exact).toBeLessThan(1e-5);
+    expect(Math.abs(max - exact) / exact).toBeLessThan(1e-5);
+    m.dispose();
+  });
+});
+
+describe('per-batch channel norms in chunks keep each channel apart', () => {
+  it("a Conv2DTranspose's kernel of 272 rows (two chunks), channels on its second-last axis: as from its values", () => {
+    const input = tf.input({ shape: [4, 4, 3] });
+    const layer = tf.layers.conv2dTranspose({ filters: 6, kernelSize: [17, 16], useBias: false });
+    const m = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+    const shape = layer.weights[0]!.shape as number[];
+    // Distinct values, so a norm over the wrong slices cannot match.
+    layer.weights[0]!.write(tf.tidy(() => tf.reshape(tf.range(1, shape.reduce((a, b) => a * b, 1) + 1).sqrt(), shape)));
+    const layout = channelLayout(layer)!;
+    expect([chunkOf(272), layout.channels, layout.inner]).toEqual([136, 6, 3]);
+    const norms = normsOfValues(layer.weights[0]!.read().dataSync(), layout.channels, layout.inner);
+    const { mean, max } = batchNorms(m, 1).layers[0]!;
+    expect(mean).toBeCloseTo(norms.reduce((s, n) => s + n, 0) / 6, 3);
+    expect(max).toBeCloseTo(Math.max(...norms), 3);
+    m.dispose();
   });
 });

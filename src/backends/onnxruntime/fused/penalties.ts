@@ -17,10 +17,10 @@
  */
 
 import { penalised } from '../../../model/index.ts';
+import { chunkOf } from '../../../monitor/index.ts';
 import { BUILTIN_PENALTIES, isProximal, PenaltyRegularizer } from '../../../penalties/index.ts';
 import type { ParamValues } from '../../../registry/index.ts';
 import type { tf } from '../../../tf.ts';
-import { chunkOf } from '../../../training/index.ts';
 import type { GraphBuilder } from '../onnx/builder.ts';
 import type { LayerWeight } from './layers/layer.ts';
 
