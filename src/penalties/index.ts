@@ -17,5 +17,5 @@ export { DEFAULT_STRENGTH, lossFormula, type PenaltyDefinition, type ProximalOpe
 export { abs } from './ops.ts';
 export { probePenalty } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
-export { isProximal, proximalPenalty, splitProxFlag } from './proximal.ts';
+export { isProximal, noGradient, proximalPenalty, splitProxFlag } from './proximal.ts';
 export { isPenalty, PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

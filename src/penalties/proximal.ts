@@ -19,8 +19,13 @@ import type { PenaltyRegularizer } from './regularizer.ts';
 
 type RegularizerClass = new (binding: Binding<PenaltyDefinition>) => PenaltyRegularizer;
 
-/** λ·x with a zero gradient: the value is reported, the step does not follow it. */
-const noGradient = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+/**
+ * x with a zero gradient: the value is reported, the step does not follow it.
+ *
+ * @example
+ * noGradient(tf.mul(λ, penaltyValue))   // inside a tape: counts in the loss, gradient 0
+ */
+export const noGradient = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
   const x = args[0] as Tensor;
   return { value: tf.clone(x), gradFunc: (dy: Tensor) => tf.zerosLike(dy) };
 });

@@ -3,9 +3,9 @@
  * from one download the step makes anyway, not by the backend's float32 sum over every weight:
  *
  *   this library's element-wise penalty, TF.js's L1L2  ─► λ·φ(w) in chunks of at most 256 entries,
- *                                                          each chunk summed on the backend
- *   any other (a scalar φ, a penalty in proximal mode,  ─► its own value apply(w), one partial
- *   another class)
+ *   (in proximal mode: its gradient 0, as its apply)      each chunk summed on the backend
+ *   this library's penalty of a scalar φ                ─► λ·φ(w), one partial
+ *   another regularizer class                           ─► its own value apply(w), one partial
  *   partials ─► total = Σ partials on the backend (differentiable: the step's gradient, as before)
  *            ─► downloaded with the step's scores ─► Σ in float64 (`sumPartials`)
  *
@@ -18,7 +18,7 @@
  */
 import { penalised, type WeightEntry } from '../model/index.ts';
 import { chunkOf, l1l2Of } from '../monitor/index.ts';
-import { isPenalty, isProximal } from '../penalties/index.ts';
+import { isPenalty, isProximal, noGradient } from '../penalties/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 /** Σ of `phi` in chunks (`chunkOf`): a vector of partial sums. */
@@ -39,10 +39,11 @@ function partialsOf(r: NonNullable<WeightEntry['regularizer']>, w: Tensor): Tens
           : tf.mul(l1l2.l2, tf.square(w));
     return chunkSums(phi);
   }
-  if (isPenalty(r) && !isProximal(r)) {
+  if (isPenalty(r)) {
     const terms = r.terms(w);
-    if (terms.rank > 0) return tf.mul(r.strength, chunkSums(terms));
-    return tf.reshape(tf.mul(r.strength, terms), [1]);
+    const parts = terms.rank > 0 ? tf.mul(r.strength, chunkSums(terms)) : tf.reshape(tf.mul(r.strength, terms), [1]);
+    // In proximal mode its value counts, its gradient does not (as its own apply).
+    return isProximal(r) ? (noGradient(parts) as Tensor) : parts;
   }
   return tf.reshape(r.apply(w), [1]);
 }

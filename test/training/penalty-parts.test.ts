@@ -12,6 +12,7 @@ import { fit, penalty, tf, trainStep } from '../../src/index.ts';
 import { batchNorms, channelLayout, chunkOf, normsOfValues } from '../../src/monitor/index.ts';
 import { selectBackend } from '../../src/node.ts';
 import { optimizerFor, optimizerSpec } from '../../src/optim/index.ts';
+import { batchGradients } from '../../src/training/batch-math.ts';
 import { objectiveOf } from '../../src/training/objective.ts';
 import { l1s, type Reg } from '../fixtures/l1-regularizers.ts';
 
@@ -56,6 +57,21 @@ describe('per-batch penalties summed in float64', () => {
     expect(off(r.penaltyLoss)).toBeLessThan(1e-5);
     tf.dispose([x, y]);
     m.dispose();
+  });
+
+  it('a penalty in proximal mode: its value summed in float64 too, its gradient still 0', async () => {
+    const [prox, none] = [model(penalty('l1:1,prox')), model(undefined)];
+    const { x, y } = data();
+    const batch = { xs: [x], ys: [y] };
+    const objective = objectiveOf(prox, 'meanSquaredError');
+    const [p, n] = [batchGradients(prox, batch, objective, 1 / 8), batchGradients(none, batch, objective, 1 / 8)];
+    expect(off(p.penalty)).toBeLessThan(1e-5);
+    expect(n.penalty).toBe(0);
+    const [gp, gn] = [Object.values(p.grads)[0]!, Object.values(n.grads)[0]!];
+    expect(Array.from(gp.dataSync())).toEqual(Array.from(gn.dataSync()));
+    tf.dispose([...Object.values(p.grads), ...Object.values(n.grads), x, y]);
+    prox.dispose();
+    none.dispose();
   });
 
   it("fit's epoch: each batch's recorded penalty and their mean in TF.js's logged loss", async () => {
