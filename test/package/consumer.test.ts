@@ -94,6 +94,23 @@ describe('the installed package', () => {
     expect(files.sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
+  it('loads the onnxruntime backend only when it is chosen: the node entry imports none of its modules up front', () => {
+    const dist = join(project, 'node_modules', 'penalty-explorer', 'dist');
+    const staticImports = (file: string) => [...readFileSync(join(dist, file), 'utf8').matchAll(/^import .* from "\.\/([^"]+)";$/gm)].map((m) => m[1]!);
+    const ort = readdirSync(dist).filter((f) => /^onnxruntime-.*\.mjs$/.test(f));
+    expect(ort.length).toBeGreaterThan(0);
+    // The node entry and every chunk it imports up front, followed through their own static imports.
+    const seen = new Set<string>();
+    for (const queue = ['node.mjs']; queue.length > 0; ) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      queue.push(...staticImports(file));
+    }
+    expect(seen.size).toBeGreaterThan(3);
+    expect([...seen].filter((f) => ort.includes(f))).toEqual([]);
+  });
+
   it('installs small: none of the app’s dependencies, PNG rendering optional, a bounded footprint over TF.js', () => {
     const top = new Set(added.packages.map((p) => p.replace(/^.*node_modules\//, '')));
     for (const app of [

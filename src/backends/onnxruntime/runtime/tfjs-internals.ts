@@ -52,10 +52,8 @@ export function cpuBackendClass(): new () => tf.KernelBackend {
   return cpu.constructor as new () => tf.KernelBackend;
 }
 
-/** Switch off a cpu backend instance's first-use advert for tfjs-node (its `firstUse` flag). */
-export function silenceAdvert(backend: tf.KernelBackend | null | undefined): void {
-  if (backend) (backend as unknown as { firstUse?: boolean }).firstUse = false;
-}
+/** Switch off a cpu backend instance's first-use advert (its `firstUse` flag): kept with the cpu backend's choice, ../../advert.ts. */
+export { silenceAdvert } from '../../advert.ts';
 
 /** A cpu backend instance's storage; throws if TF.js no longer has it in this shape. */
 export function storageOf(backend: tf.KernelBackend): HostStorage {
