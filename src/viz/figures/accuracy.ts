@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 /**
@@ -19,7 +19,7 @@ export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
   const values = runs.flatMap((run, i) =>
     (run.epochs.length ? run.epochs : [run.initial]).map((s) => ({ run: labels[i], epoch: s.epoch, acc: s.testAcc, loss: s.testLoss })),
   );
-  return {
+  return shownSpec({
     ...figureHead('Test accuracy', 'after each epoch'),
     ...SIZE.line,
     data: { values },
@@ -36,5 +36,5 @@ export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
       ],
     },
     config: CONFIG,
-  };
+  });
 }

@@ -7,7 +7,7 @@ import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { selectionPercentiles } from './binning.ts';
 import { indexFacet } from './facets.ts';
-import { runLabels } from './format.ts';
+import { runLabels, shownSpec } from './format.ts';
 import { selectionText } from './selection.ts';
 import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
 
@@ -44,7 +44,7 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     { field: 'epoch' },
     ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' })),
   ];
-  return {
+  return shownSpec({
     ...figureHead('Distributions over epochs', [
       `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
       ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
@@ -66,5 +66,5 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     },
     resolve: SHARED_SCALES,
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

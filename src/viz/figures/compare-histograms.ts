@@ -8,7 +8,7 @@ import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, lastEpoch, weightRange } from './data.ts';
 import { indexFacet } from './facets.ts';
-import { fixed4, runLabels } from './format.ts';
+import { fixed4, runLabels, shownSpec } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { defaultEpoch } from './selection.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
@@ -47,7 +47,7 @@ export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions
     return binRows(s.histogram).map((r) => ({ ...at, ...r, note }));
   });
   const { width, height } = SIZE.panel;
-  return {
+  return shownSpec({
     ...figureHead('Weights of each run, side by side', 'all weights · rows: epochs · columns: penalties · shared axes'),
     data: { values },
     facet: {
@@ -72,5 +72,5 @@ export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions
     },
     resolve: SHARED_SCALES,
     config: CONFIG,
-  };
+  });
 }

@@ -13,7 +13,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { maxOf, minOf } from './extent.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
 
 /** `curvesSpec`'s options: the smoothing of per-batch values and how many points a series draws. */
@@ -151,7 +151,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       },
     ],
   });
-  return {
+  return shownSpec({
     ...figureHead('Training curves', [
       'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
       ...(batches
@@ -165,5 +165,5 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     columns: 2,
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

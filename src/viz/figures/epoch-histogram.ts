@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
-import { countsLine, snapshotTitle } from './format.ts';
+import { countsLine, shownSpec, snapshotTitle } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { BAR_COLOR, CONFIG, figureHead, SIZE } from './theme.ts';
 
@@ -22,12 +22,12 @@ export function penaltyLine(run: RunRecord): string {
 export function epochHistogramSpec(run: RunRecord, epoch: number, options: HistogramScaleOptions = {}): TopLevelSpec {
   const s = snapshotAt(run, epoch);
   const h = s.histogram;
-  return {
+  return shownSpec({
     ...figureHead(snapshotTitle(s), [penaltyLine(run), countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'), ...nonTrainableLine(s)]),
     ...SIZE.single,
     data: { values: binRows(h) },
     mark: { type: 'bar', color: BAR_COLOR },
     encoding: barsEncoding(weightRange([h]), sharedDensity([h], options)),
     config: CONFIG,
-  };
+  });
 }

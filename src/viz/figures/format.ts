@@ -19,6 +19,50 @@ export function visibleControls(text: string): string {
   return text.replace(/[^\P{Cc}\n]|\p{Bidi_Control}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A figure's spec as every renderer shows it — the PNG and SVG files, report.html, the dashboard,
+ * the playground: each string in it (data values, keys, titles, subtitles, axis, legend and header
+ * labels, scale domains, tooltips) through `visibleControls`, so a record's string cannot show
+ * itself reordered in a legend or a tooltip. Every figure returns its spec through it, the one
+ * place record strings pass on their way into a spec. A string quoted into a Vega expression (a
+ * facet's labels, facets.ts) is escaped before it is quoted there: the expression would read an
+ * escape back as the character. Parts without a control character are returned as they are.
+ *
+ * @example
+ * shownSpec({ title: 'l1\u202egnp', data: { values: [{ run: 'a\u0007', x: 1 }] } })
+ * // { title: 'l1\\u202egnp', data: { values: [{ run: 'a\\u0007', x: 1 }] } }
+ */
+export function shownSpec<T>(spec: T): T {
+  return shown(spec) as T;
+}
+
+/** A character `visibleControls` writes as its escape. */
+const HIDDEN = /[^\P{Cc}\n]|\p{Bidi_Control}/u;
+
+function shown(value: unknown): unknown {
+  if (typeof value === 'string') return HIDDEN.test(value) ? visibleControls(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const y = shown(value[i]);
+      if (y !== value[i]) (copy ??= value.slice())[i] = y;
+    }
+    return copy ?? value;
+  }
+  // Copied from the first key or value that changes, the keys before it as they are.
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  let copy: Record<string, unknown> | undefined;
+  keys.forEach((k, i) => {
+    const y = shown(object[k]);
+    const key = HIDDEN.test(k) ? visibleControls(k) : k;
+    if (!copy && (y !== object[k] || key !== k)) copy = Object.fromEntries(keys.slice(0, i).map((j) => [j, object[j]]));
+    if (copy) copy[key] = y;
+  });
+  return copy ?? value;
+}
+
 /** `x` with 4 decimals (`0.0412`); `n/a` for a score that was not measured (null). */
 export function fixed4(x: number | null): string {
   if (x === null) return 'n/a';

@@ -8,7 +8,7 @@ import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { evenTicks } from './axes.ts';
 import { type BinningOptions, linearCounts, logAbsCounts, REFERENCE_BINNING, rebin } from './binning.ts';
 import { indexFacet } from './facets.ts';
-import { runLabels } from './format.ts';
+import { runLabels, shownSpec } from './format.ts';
 import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
@@ -70,7 +70,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '.4~g' } };
   const last = defaultEpoch(runs);
-  return {
+  return shownSpec({
     ...figureHead(title, [
       `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
     ]),
@@ -114,5 +114,5 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
     },
     resolve: { scale: { ...SHARED_SCALES.scale, color: 'shared' } },
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

@@ -5,7 +5,7 @@ import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
-import { grouped, snapshotTitle } from './format.ts';
+import { grouped, shownSpec, snapshotTitle } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { BAR_COLOR, CONFIG, figureHead, GRID_COLUMNS, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
@@ -20,7 +20,7 @@ export function histogramGridSpec(run: RunRecord, options: HistogramScaleOptions
   const hs = snaps.map((s) => s.histogram);
   const values = snaps.flatMap((s, panel) => binRows(s.histogram).map((r) => ({ ...r, panel, epoch: s.epoch })));
   const count = grouped(run.initial.histogram.count);
-  return {
+  return shownSpec({
     ...figureHead(`Weights per epoch — ${run.config.name}`, [
       penaltyLine(run),
       `all ${count} ${run.initial.nonTrainable ? 'trainable ' : ''}weights after each epoch (0 = initial); shared axes`,
@@ -36,5 +36,5 @@ export function histogramGridSpec(run: RunRecord, options: HistogramScaleOptions
     },
     resolve: SHARED_SCALES,
     config: CONFIG,
-  };
+  });
 }

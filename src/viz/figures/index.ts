@@ -45,6 +45,7 @@ export {
   runLabels,
   runLabelsTitle,
   shortPercent,
+  shownSpec,
   snapshotTitle,
   visibleControls,
 } from './format.ts';

@@ -10,7 +10,7 @@ import { barsEncoding, densityEncoding } from './axes.ts';
 import { binRows, snapshotAt, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
-import { grouped, snapshotTitle } from './format.ts';
+import { grouped, shownSpec, snapshotTitle } from './format.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SIZE } from './theme.ts';
 
 /** The colour of non-trainable weights' bars. */
@@ -30,7 +30,7 @@ export function layerHistogramSpec(run: RunRecord, epoch: number): TopLevelSpec 
   ];
   const values = panels.flatMap(({ l, trainable }, panel) => binRows(l.histogram).map((r) => ({ ...r, panel, layer: l.name, trainable })));
   const bars = barsEncoding(weightRange(panels.map((p) => p.l.histogram)), densityEncoding({ scale: 'linear' }), PANEL_TICKS);
-  return {
+  return shownSpec({
     ...figureHead(snapshotTitle(s), [
       penaltyLine(run),
       'each layer (kernel and bias) on its own: shared x, own y',
@@ -49,5 +49,5 @@ export function layerHistogramSpec(run: RunRecord, epoch: number): TopLevelSpec 
     },
     resolve: { scale: { x: 'shared', y: 'independent' } },
     config: CONFIG,
-  };
+  });
 }

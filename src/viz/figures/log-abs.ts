@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
 import { type BinCounts, logAbsCounts, rebin } from './binning.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
@@ -90,7 +90,7 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
     scale: options.scale === 'log' ? { type: 'symlog', constant: 1e-6 } : { zero: true },
     axis: { format: '~%' },
   };
-  return {
+  return shownSpec({
     ...figureHead(title, [
       `${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`,
       ...(noZeros ? ['no weight is exactly 0'] : []),
@@ -140,5 +140,5 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
     ],
     resolve: { scale: { y: 'independent' } },
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

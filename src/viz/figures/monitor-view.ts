@@ -13,7 +13,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { type JsonValue, type MonitorInfo, type MonitorView, type RunRecord, snapshots } from '../../formats/index.ts';
-import { runLabels } from './format.ts';
+import { runLabels, shownSpec } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';
 
@@ -53,11 +53,11 @@ export function monitorViewSpec(runs: readonly RunRecord[], name: string): TopLe
   const values = monitorRows(runs, name);
   if (!values.length) return emptyFigure(info.view.title, `no run chosen recorded a section '${name}'`);
   const spec = info.view.spec as Record<string, unknown>;
-  return {
+  return shownSpec({
     ...figureHead(info.view.title, `monitor ${name}, after each epoch (0 = initial)`),
     ...SIZE.line,
     ...spec,
     data: { values },
     config: { ...CONFIG, ...((spec['config'] as object | undefined) ?? {}) },
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

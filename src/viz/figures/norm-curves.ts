@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { BOUND_COLOR, NORM_TITLE } from './norms-cell.ts';
 import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
@@ -85,7 +85,7 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
     for (const b of shown) values.push({ kind: 'bound', panel, bound: b.bound, label: same ? b.label : `${b.label} (${b.run})` });
   });
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
-  return {
+  return shownSpec({
     ...figureHead(title, [
       `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
       ...boundsSubtitle(runs, labels),
@@ -129,5 +129,5 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
     },
     resolve: { scale: { x: 'shared', y: 'independent' } },
     config: { ...CONFIG, legend: { ...CONFIG.legend, direction: 'horizontal' } },
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

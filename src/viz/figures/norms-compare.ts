@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
-import { runLabels } from './format.ts';
+import { runLabels, shownSpec } from './format.ts';
 import { layerNormLimits, normsColumns } from './norms-columns.ts';
 import { boundsSubtitle, type NormLimitOptions, normLayers } from './norms-data.ts';
 import { emptyFigure, NO_NORMS } from './norms-grid.ts';
@@ -33,7 +33,7 @@ export function compareNormsGridSpec(runs: RunRecord[], options: CompareNormsOpt
   const epoch = options.epoch ?? defaultEpoch(runs);
   const rows = runs.map((run) => ({ run, epoch, outline: 0 }));
   const limits = layerNormLimits(rows, options);
-  return {
+  return shownSpec({
     ...figureHead(title, [
       `L2 norm of each output channel of each kernel: bars after epoch ${epoch}, grey line before training · rows: runs · columns: layers, each on its own norm axis`,
       `y: share of the layer's channels, 0–${Math.round(100 * limits.yMax)} % in every cell`,
@@ -42,5 +42,5 @@ export function compareNormsGridSpec(runs: RunRecord[], options: CompareNormsOpt
     hconcat: normsColumns(rows, labels, limits, CELL, options.bins),
     spacing: 14,
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

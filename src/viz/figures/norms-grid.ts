@@ -9,6 +9,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { penaltyLine } from './epoch-histogram.ts';
+import { shownSpec } from './format.ts';
 import { layerNormLimits, normsColumns } from './norms-columns.ts';
 import { constraintText, type NormLimitOptions, normEpochs, normLayers } from './norms-data.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';
@@ -33,7 +34,7 @@ function boundsLine(run: RunRecord): string[] {
 
 /** A figure saying there is nothing to draw (records from before channel norms were recorded). */
 export function emptyFigure(title: string, why: string): TopLevelSpec {
-  return {
+  return shownSpec({
     ...figureHead(title),
     ...SIZE.line,
     height: 40,
@@ -41,7 +42,7 @@ export function emptyFigure(title: string, why: string): TopLevelSpec {
     mark: { type: 'text', align: 'left', fontSize: 12, color: '#666' },
     encoding: { text: { field: 'why' }, x: { value: 0 }, y: { value: 20 } },
     config: { ...CONFIG, view: { stroke: null } },
-  };
+  });
 }
 
 /** The note of a figure of channel norms drawn from a record without them. */
@@ -58,7 +59,7 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
   const epochs = options.epochs ?? normEpochs([run], options.most ?? 6);
   const rows = epochs.map((epoch) => ({ run, epoch }));
   const limits = layerNormLimits(rows, options);
-  return {
+  return shownSpec({
     ...figureHead(title, [
       penaltyLine(run),
       `L2 norm of each output channel of each kernel · rows: epochs (0 = initial) · columns: layers, each on its own norm axis · y: share of the layer's channels, 0–${Math.round(100 * limits.yMax)} % in every cell`,
@@ -73,5 +74,5 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
     ),
     spacing: 14,
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { type DensityScale, evenTicks } from './axes.ts';
 import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { sharedDensity } from './histogram-scale.ts';
 import type { PenaltyCurve } from './penalty-shapes.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
@@ -88,7 +88,7 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
     ...(missing.length ? [`not reached by ${missing.join(', ')}`] : []),
     ...(penaltyRows.length ? ["dashed: each run's penalty λ·φ(w), right axis"] : []),
   ];
-  return {
+  return shownSpec({
     ...figureHead(`Runs overlaid at epoch ${epoch}`, [
       `${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`,
       ...notes,
@@ -98,5 +98,5 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
     layer: penaltyRows.length ? [lines, faint] : [lines],
     ...(penaltyRows.length ? { resolve: { scale: { y: 'independent' } } } : {}),
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

@@ -7,6 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PenaltyCurve, PenaltyInfo, RunRecord } from '../../formats/index.ts';
+import { shownSpec } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS } from './theme.ts';
 
@@ -87,7 +88,7 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
       tooltip: [{ field: 'penalty' }, { field: 'w', format: '.3~g' }, { field, format: '.4~g' }],
     },
   });
-  return {
+  return shownSpec({
     ...figureHead(title, [
       'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
       // Three formulas a line, so the title stays within the two panels' width.
@@ -100,7 +101,7 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
     data: { values },
     hconcat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -9,7 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { maxOf } from './extent.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
 import { constraintLines, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
@@ -39,7 +39,7 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
   const top = Math.min(1, niceMax(maxOf(values.map((v) => v.projected))));
   const constraints = constraintLines(runs, labels, 'any');
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
-  return {
+  return shownSpec({
     ...figureHead(title, [
       "share of each kernel's output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch's steps",
       ...constraints,
@@ -69,5 +69,5 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
     },
     resolve: SHARED_SCALES,
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

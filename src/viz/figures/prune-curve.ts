@@ -9,7 +9,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruneCurve, RunRecord } from '../../formats/index.ts';
-import { epochRanges, runLabels, runLabelsTitle } from './format.ts';
+import { epochRanges, runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
 
 /** The latest prune curve of a run and the epoch it was measured after, if it has one. */
@@ -214,18 +214,18 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     ? `after epochs ${options.epochs?.join(', ')}, one panel each`
     : `after ${epochsText([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
   const what = `test accuracy with the k % smallest kernel weights set to 0, ${after}; 0 % is the trained model`;
-  return {
+  return shownSpec({
     ...figureHead('Prune curve', notes.length ? [what, ...notes] : what),
     data: { values: rows },
     vconcat: several ? [row(accuracy, true), row(stored, false)] : [accuracy, stored],
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }
 
 /** What the figure shows when no run measured a prune curve: a line saying so, and how to measure one. */
 function notMeasuredSpec(): TopLevelSpec {
-  return {
+  return shownSpec({
     ...figureHead('Prune curve: not measured for these runs', "measured on the validation data after the epochs that fit's prune option names"),
     width: 520,
     height: 20,
@@ -233,5 +233,5 @@ function notMeasuredSpec(): TopLevelSpec {
     mark: { type: 'text', align: 'left', x: 0, fontSize: 12, color: '#555' },
     encoding: { text: { field: 'text', type: 'nominal' } },
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

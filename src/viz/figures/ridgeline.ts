@@ -8,7 +8,7 @@ import { type DensityScale, evenTicks } from './axes.ts';
 import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
 import { maxOf } from './extent.ts';
 import { indexFacet } from './facets.ts';
-import { runLabels } from './format.ts';
+import { runLabels, shownSpec } from './format.ts';
 import { stepRows } from './overlay.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, RUN_COLORS, SHARED_SCALES } from './theme.ts';
@@ -56,7 +56,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   );
   const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
-  return {
+  return shownSpec({
     ...figureHead('Weights over epochs, offset', [
       `${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`,
     ]),
@@ -90,5 +90,5 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
     },
     resolve: SHARED_SCALES,
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

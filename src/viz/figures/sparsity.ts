@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
-import { runLabels, runLabelsTitle } from './format.ts';
+import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
 /** The two thresholds, as legend labels, and which sparsity field holds each. */
@@ -25,7 +25,7 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
   const values = runs.flatMap((run, i) =>
     snapshots(run).flatMap((s) => THRESHOLDS.map((t) => ({ run: labels[i], epoch: s.epoch, threshold: t.label, fraction: s.sparsity[t.key] }))),
   );
-  return {
+  return shownSpec({
     ...figureHead('Sparsity', 'fraction of all weights near zero, after each epoch (0 = initial)'),
     ...SIZE.line,
     data: { values },
@@ -63,5 +63,5 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
       },
     ],
     config: CONFIG,
-  };
+  });
 }

@@ -14,6 +14,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { parseSpec } from '../../registry/index.ts';
 import { maxOf, minOf } from './extent.ts';
+import { shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
 
 /** What a sweep figure plots: the share of |w| < 1e-3, or the test accuracy, after the last epoch. */
@@ -121,7 +122,7 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
     ({ field, type: 'quantitative', title: TEXT[metric].axis, scale: { zero: false, nice: true }, axis: { format: '.2~%' } }) as const;
   const y2 = { field: 'hi' } as const;
   const format = metric === 'sparsity' ? '.2%' : '.4f';
-  return {
+  return shownSpec({
     ...figureHead(TEXT[metric].title, `${TEXT[metric].what} after each run's newest epoch; line: ${seedsText(cells)}, band: lowest to highest seed`),
     ...SIZE.line,
     data: { values: rows },
@@ -153,5 +154,5 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
       },
     ],
     config: CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

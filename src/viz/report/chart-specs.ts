@@ -19,6 +19,7 @@ import {
   normCurvesSpec,
   PAGE_CONFIG,
   PANEL_TICKS,
+  shownSpec,
   sparsitySpec,
   weightRange,
 } from '../figures/index.ts';
@@ -40,7 +41,7 @@ export interface ReportSpecs {
 
 /** The histogram chart of one run, driven by the page. */
 export function pageHistogramSpec(scale: DensityScale, range: readonly [number, number], size: { width: number; height: number }, ticks = 10): TopLevelSpec {
-  return {
+  return shownSpec({
     ...size,
     params: [
       { name: 'ymax', value: 1 },
@@ -51,7 +52,7 @@ export function pageHistogramSpec(scale: DensityScale, range: readonly [number, 
     mark: { type: 'bar', color: BAR_COLOR, tooltip: true },
     encoding: barsEncoding(range, densityEncoding({ scale, yMax: { expr: 'ymax' }, floor: { expr: 'symc' }, ticks: { expr: 'yticks' } }), ticks),
     config: PAGE_CONFIG,
-  };
+  });
 }
 
 /**
@@ -60,7 +61,7 @@ export function pageHistogramSpec(scale: DensityScale, range: readonly [number, 
  * `col` and `kind` bar/bound/note.
  */
 export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: number }): TopLevelSpec {
-  return {
+  return shownSpec({
     data: { name: 'norms' },
     hconcat: norms.layers.map((_, col) => ({
       title: { text: norms.labels[col] as string, fontSize: 12 },
@@ -70,7 +71,7 @@ export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: 
     })),
     spacing: 14,
     config: PAGE_CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }
 
 /**

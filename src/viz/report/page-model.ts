@@ -27,6 +27,7 @@ import {
   runLabels,
   snapshotNorms,
   snapshotTitle,
+  visibleControls,
 } from '../figures/index.ts';
 import { type ViewsModel, viewsModel } from './views-model.ts';
 
@@ -50,7 +51,7 @@ export interface AxisModel {
 
 /** One run of the page: its label, each epoch's title, histograms by layer and epoch, channel norms and bounds. */
 export interface RunModel {
-  /** Its legend label (`runLabels`). */
+  /** Its legend label (`runLabels`) as the figures show it (`visibleControls`): the rows the page sets match their specs' colours. */
   readonly label: string;
   /** Indexed by epoch (0..lastEpoch): `epoch=E loss=L acc=A`, or why there is none. */
   readonly titles: string[];
@@ -155,7 +156,7 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
       });
     });
     return {
-      label: labels[i] ?? run.config.penalty,
+      label: visibleControls(labels[i] ?? run.config.penalty),
       titles,
       hist,
       norms,

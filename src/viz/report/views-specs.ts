@@ -33,6 +33,7 @@ import {
   runColor,
   runLabels,
   runLabelsTitle,
+  shownSpec,
   toVega,
   viewsOf,
 } from '../figures/index.ts';
@@ -69,7 +70,7 @@ function named(spec: TopLevelSpec, name: string): Promise<Spec> {
 /** The overlay chart: one step line per run over `range`, y driven by the page's axis signals. */
 export function pageOverlaySpec(runs: readonly RunRecord[], scale: DensityScale, range: readonly [number, number]): TopLevelSpec {
   const labels = runLabels(runs);
-  return {
+  return shownSpec({
     width: 560,
     height: 300,
     params: [
@@ -96,7 +97,7 @@ export function pageOverlaySpec(runs: readonly RunRecord[], scale: DensityScale,
       ],
     },
     config: PAGE_CONFIG,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }
 
 /** The report's views of `runs` (see the file's comment), on the weight range `range`; the penalty view only with `penalties`. */
