@@ -1,7 +1,8 @@
 /**
  * What can go wrong, by class, so a caller decides what to do (the `penx` command maps each class
  * to its exit code; the library never does). Every message says what was wrong and what would be
- * right. Browser-safe: no Node here (also `penalty-explorer/errors`, which loads nothing else).
+ * right. Browser-safe: no Node here (also `penalty-explorer/errors`, which loads nothing else), and
+ * the text every message passes through: `redactCredentials`, `visibleControls`.
  *
  *   PenaltyExplorerError            something the caller can fix
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
@@ -226,4 +227,22 @@ export class InterruptedError extends Error {
 /** `text` with the password of every `scheme://[user]:password@` in it replaced by `***` (`redis://:pw@host` → `redis://:***@host`): messages, logs and lock files never show one. */
 export function redactCredentials(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+@/gi, '$1***@');
+}
+
+/** The characters `visibleControls` escapes. */
+const CONTROLS = /[^\P{Cc}\n]|\p{Bidi_Control}/gu;
+
+/**
+ * A record's string (a run's name, a penalty, a layer's or weight's name) fit to show — in a page,
+ * a figure, a message or on a terminal: every control character but the line end, and every
+ * bidirectional control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), written as its
+ * escape, so it cannot drive a terminal, nor show itself or what follows reordered
+ * (`l1\u202egnp.exe` as `l1exe.png`). Here, with nothing to load, for `penx`'s start (also
+ * `penalty-explorer/viz`).
+ *
+ * @example
+ * visibleControls('l1\u202egnp.exe')   // 'l1\\u202egnp.exe'
+ */
+export function visibleControls(text: string): string {
+  return text.search(CONTROLS) === -1 ? text : text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -44,6 +44,7 @@ export {
   SpecError,
   UsageError,
   UserCodeError,
+  visibleControls,
 } from './errors.ts';
 // The record formats: run, comparison and sweep records, and the marker of a folder this tool wrote.
 export * from './formats/index.ts';

@@ -1,18 +1,20 @@
 /** Plain-text tables for the terminal: left-aligned columns, a header and a rule. */
+import { visibleControls } from 'penalty-explorer/errors';
 
 /**
- * `text` fit to print on a terminal: every control character but the line end, and every
- * bidirectional control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), written as its
- * escape, so strings from a record (a run's name, its penalty) cannot move the cursor, erase a
- * line, recolour or retitle the terminal, nor show themselves or what follows reordered
- * (`l1\u202egnp.exe` shown as `l1exe.png`). In JSON text the escapes are JSON's own: it reads back the same.
+ * `text` fit to print on a terminal (`visibleControls`): every control character but the line end,
+ * and every bidirectional control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), written
+ * as its escape, so strings from a record (a run's name, its penalty) cannot move the cursor, erase
+ * a line, recolour or retitle the terminal, nor show themselves or what follows reordered
+ * (`l1\u202egnp.exe` shown as `l1exe.png`). In JSON text the escapes are JSON's own: it reads back
+ * the same. From `penalty-explorer/errors`, which loads nothing else: `penx --help` stays quick.
  *
  * @example
  * printable('l1\u001b[2Kfake\n')   // 'l1\\u001b[2Kfake\n'
  * printable('l1\u202egnp')         // 'l1\\u202egnp'
  */
 export function printable(text: string): string {
-  return text.replace(/[^\P{Cc}\n]|\p{Bidi_Control}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visibleControls(text);
 }
 
 /** Columns a text takes on a terminal: combining marks (the hat of m̂) take none. */

@@ -3,21 +3,11 @@
  * counts, and number formats (plain JavaScript, so the output does not depend on the locale).
  */
 
+import { visibleControls } from '../../errors.ts';
 import type { Histogram, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
 import { formatSpec, OPTIMIZER_SIGNATURES, parseSpec } from '../../registry/index.ts';
 
-/**
- * A record's string (a run's name, a penalty, a layer's or weight's name) fit to show in a page:
- * every control character but the line end, and every bidirectional control (U+061C, U+200E,
- * U+200F, U+202A–U+202E, U+2066–U+2069), written as its escape — as `penx` prints it on a
- * terminal — so it cannot show itself or what follows reordered (`l1\u202egnp.exe` as `l1exe.png`).
- *
- * @example
- * visibleControls('l1\u202egnp.exe')   // 'l1\\u202egnp.exe'
- */
-export function visibleControls(text: string): string {
-  return text.replace(/[^\P{Cc}\n]|\p{Bidi_Control}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { visibleControls };
 
 /**
  * A figure's spec as every renderer shows it — the PNG and SVG files, report.html, the dashboard,
@@ -36,11 +26,8 @@ export function shownSpec<T>(spec: T): T {
   return shown(spec) as T;
 }
 
-/** A character `visibleControls` writes as its escape. */
-const HIDDEN = /[^\P{Cc}\n]|\p{Bidi_Control}/u;
-
 function shown(value: unknown): unknown {
-  if (typeof value === 'string') return HIDDEN.test(value) ? visibleControls(value) : value;
+  if (typeof value === 'string') return visibleControls(value);
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -56,7 +43,7 @@ function shown(value: unknown): unknown {
   let copy: Record<string, unknown> | undefined;
   keys.forEach((k, i) => {
     const y = shown(object[k]);
-    const key = HIDDEN.test(k) ? visibleControls(k) : k;
+    const key = visibleControls(k);
     if (!copy && (y !== object[k] || key !== k)) copy = Object.fromEntries(keys.slice(0, i).map((j) => [j, object[j]]));
     if (copy) copy[key] = y;
   });

@@ -1,0 +1,52 @@
+/**
+ * `penalty-explorer/errors` is the light entry: the errors and the text every message passes
+ * through (`redactCredentials`, `visibleControls`), loading no other package — and the only part of
+ * the library `penx` loads before a command runs, so `penx --help` starts without TF.js, Vega or the
+ * figures (the viz entry made every command ~90 ms slower to start). Read from the build (dist/),
+ * following each file's static imports.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+/** The packages (bare specifiers) `entry` and the files it imports up front reach, following their relative static imports. */
+function staticPackages(entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  for (const queue = [entry]; queue.length > 0; ) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export) (?:[^'"]* from )?"([^"]+)";$/gm)) {
+      const spec = m[1] as string;
+      if (spec.startsWith('.')) queue.push(join(dirname(file), spec));
+      else packages.add(spec);
+    }
+  }
+  return packages;
+}
+
+describe('the light entry, penalty-explorer/errors', () => {
+  it('exports visibleControls, as ES module and CommonJS, the same as the viz entry’s', async () => {
+    const esm = await import(join(repo, 'src/dist/errors.mjs'));
+    const cjs = createRequire(import.meta.url)(join(repo, 'src/dist/errors.cjs'));
+    const viz = await import(join(repo, 'src/dist/viz.mjs'));
+    for (const f of [esm.visibleControls, cjs.visibleControls, viz.visibleControls]) {
+      expect(f('l1\u202egnp.exe\u0007\n')).toBe('l1\\u202egnp.exe\\u0007\n');
+      expect(f('λ·Σ|w|')).toBe('λ·Σ|w|');
+    }
+  });
+
+  it('loads no other package', () => {
+    expect([...staticPackages(join(repo, 'src/dist/errors.mjs'))]).toEqual([]);
+  });
+
+  it('is all of the library penx loads up front: no TF.js, no Vega, no figures before a command runs', () => {
+    const packages = [...staticPackages(join(repo, 'mnist-demo/dist/cli.mjs'))];
+    expect(packages.filter((p) => p.startsWith('penalty-explorer'))).toEqual(['penalty-explorer/errors']);
+    expect(packages.filter((p) => /^(@tensorflow\/|vega|zod)/.test(p))).toEqual([]);
+  });
+});
