@@ -1,26 +1,38 @@
 /**
  * Every symbol the package entries export (`penalty-explorer`, `/node`, `/viz`, `/errors`: what users
- * see in the .d.ts) has a doc comment where it is declared. Read with the TypeScript compiler's
+ * see in the .d.ts) has a doc comment where it is declared, and so does every export the app's
+ * modules (mnist-demo/: the command, the examples users copy, the playground) declare. Read with the TypeScript compiler's
  * binder, no type check: each export is followed to its declaration (through `export … from` and
  * imports); one whose declaration is outside the library (`tf`, TensorFlow.js itself) needs a doc
- * comment on the library's own `export { … }` of it. Files outside `src/` are read as empty modules:
- * only the library's own declarations are looked at, and the scan takes seconds, not a type check's time.
+ * comment on the library's own `export { … }` of it. Files outside the folder scanned are read as
+ * empty modules: only its own declarations are looked at, and the scan takes seconds, not a type check's time.
  */
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ENTRIES = ['src/index.ts', 'src/node.ts', 'src/viz/index.ts', 'src/errors.ts'].map((f) => resolve(f));
 const SRC = `${resolve('src')}/`;
+const APP = `${resolve('mnist-demo')}/`;
 
-/** A program of the entries and the library files they reach, with tsconfig.json's options (its `paths` too); other files empty. */
-function program(): ts.Program {
+/** The TypeScript modules under `dir` (not a build, not declarations). */
+function modules(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.name === 'dist' || e.name === 'node_modules') return [];
+    if (e.isDirectory()) return modules(join(dir, e.name));
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [];
+  });
+}
+
+/** A program of `roots` and the files below `dir` they reach, with tsconfig.json's options (its `paths` too); other files empty. */
+function program(roots: readonly string[] = ENTRIES, dir = SRC): ts.Program {
   const file = ts.readConfigFile('tsconfig.json', ts.sys.readFile);
   const options = { ...ts.parseJsonConfigFileContent(file.config, ts.sys, resolve('.')).options, noLib: true, types: [], noEmit: true };
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, language, ...rest) => (name.startsWith(SRC) ? read(name, language, ...rest) : ts.createSourceFile(name, 'export {};', language));
-  return ts.createProgram({ rootNames: ENTRIES, options, host });
+  host.getSourceFile = (name, language, ...rest) => (name.startsWith(dir) ? read(name, language, ...rest) : ts.createSourceFile(name, 'export {};', language));
+  return ts.createProgram({ rootNames: roots, options, host });
 }
 
 /** True when `node` (or, for a variable, its statement) has a `/** … *\/` comment of its own. */
@@ -67,5 +79,27 @@ describe('doc comments', () => {
     // The entries export hundreds of symbols: the scan found them.
     expect(seen.size).toBeGreaterThan(500);
     expect([...missing]).toEqual([]);
+  });
+
+  it('are on every export the app’s modules declare (mnist-demo/)', () => {
+    const roots = modules(APP);
+    const scan = program(roots, APP);
+    const checker = scan.getTypeChecker();
+    const missing: string[] = [];
+    let declared = 0;
+    for (const name of roots) {
+      const file = scan.getSourceFile(name);
+      const module = file && checker.getSymbolAtLocation(file);
+      for (const symbol of module ? checker.getExportsOfModule(module) : []) {
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        const own = (target.declarations ?? []).filter((d) => d.getSourceFile().fileName === name);
+        if (!own.length) continue;
+        declared++;
+        if (!own.some(hasDoc)) missing.push(`${symbol.name} (${name.slice(APP.length)})`);
+      }
+    }
+    // The app's modules declare hundreds of exports: the scan found them.
+    expect(declared).toBeGreaterThan(200);
+    expect(missing).toEqual([]);
   });
 });

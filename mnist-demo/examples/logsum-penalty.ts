@@ -9,6 +9,13 @@
  */
 import { abs, definePenalty, tf } from 'penalty-explorer';
 
+/**
+ * The `logsum` penalty: λ·Σ log(1 + |w|/eps), eps default 0.01. Its pull on a weight is
+ * λ/(eps + |w|) toward 0 — 1/eps times L1's at w = 0 (100× for eps = 0.01), and fading as |w| grows.
+ *
+ * @example
+ * penalty('logsum:1e-4,eps=0.05')   // once this module is imported: λ = 1e-4, eps = 0.05
+ */
 export default definePenalty({
   name: 'logsum',
   formula: 'Σ log(1 + |w|/eps)',

@@ -10,6 +10,7 @@
  */
 import { permutation, tf } from 'penalty-explorer';
 
+/** The subset file's header: how many train and test images, an image's shape, the classes, and where it came from. */
 export interface SubsetHeader {
   readonly train: number;
   readonly test: number;
@@ -19,6 +20,7 @@ export interface SubsetHeader {
   readonly source: string;
 }
 
+/** The subset file unpacked: its header, and the train and test images (uint8, n·28·28) and labels (uint8). */
 export interface Subset {
   readonly header: SubsetHeader;
   readonly trainImages: Uint8Array;

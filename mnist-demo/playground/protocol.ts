@@ -45,18 +45,21 @@ export interface CatalogItem {
   readonly prox?: boolean;
 }
 
+/** What the controls offer, from the library's registry: the penalties, constraints and optimisers. */
 export interface Catalogs {
   readonly penalties: readonly CatalogItem[];
   readonly constraints: readonly CatalogItem[];
   readonly optimizers: readonly CatalogItem[];
 }
 
+/** A message from the page to a run's worker (see the file's comment). */
 export type ToWorker =
   | { readonly type: 'start'; readonly settings: RunSettings }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'catalog' };
 
+/** A message from a run's worker to the page (see the file's comment). */
 export type FromWorker =
   | { readonly type: 'catalog'; readonly catalogs: Catalogs }
   | {

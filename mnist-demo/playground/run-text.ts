@@ -1,3 +1,7 @@
+/** The text of a kept run in the playground's list. */
+import type { RunRecord } from 'penalty-explorer';
+import { visibleControls } from 'penalty-explorer/viz';
+
 /**
  * A kept run as the page lists it: its name and penalty, and as a tooltip its penalty, optimiser and
  * epochs — a record's control and bidirectional characters shown as escapes (`visibleControls`, as
@@ -6,9 +10,6 @@
  * @example
  * keptRunText(record)   // { text: 'l1\\u202egnp · l1:1e-4', title: 'l1:1e-4, adam:lr=1e-3, 2 epochs' }
  */
-import type { RunRecord } from 'penalty-explorer';
-import { visibleControls } from 'penalty-explorer/viz';
-
 export function keptRunText(r: Pick<RunRecord, 'config' | 'epochs'>): { text: string; title: string } {
   return {
     text: visibleControls(`${r.config.name} · ${r.config.penalty}`),
