@@ -1,7 +1,8 @@
 /**
  * One training step of a model made of odd layers — non-square kernels, strides 2 and [1, 2],
  * `valid` and `same` padding (one axis padded, the other not), a 3×3 conv of 8 → 9 channels,
- * overlapping max pooling with ties after a ReLU, a batch of 3 — gives the same gradients on
+ * overlapping max pooling with ties after a ReLU, nearest-neighbour upsampling (TF.js's own cpu
+ * gradient of it is wrong after the first sample: the library's is exact), a batch of 3 — gives the same gradients on
  * every training backend as on the cpu backend (relative error ≤ 1e-4). With SGD at lr 1 from
  * the same weights, each weight's change is minus its gradient.
  */
@@ -25,7 +26,9 @@ function oddModel(): tf.LayersModel {
       tf.layers.conv2d({ filters: 9, kernelSize: 3, padding: 'same', activation: 'relu', ...init() }),
       // overlapping windows, same padding, ties of zeros after the ReLU → 5×2×9
       tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
-      // 3×1 at stride 2, same: rows padded, the 2 columns not → 3×1×5
+      // nearest-neighbour, rows doubled → 10×2×9
+      tf.layers.upSampling2d({ size: [2, 1] }),
+      // 3×1 at stride 2, same: rows padded, the 2 columns not → 5×1×5
       tf.layers.conv2d({ filters: 5, kernelSize: [3, 1], strides: 2, padding: 'same', activation: 'relu', ...init() }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 7, activation: 'relu', ...init() }),

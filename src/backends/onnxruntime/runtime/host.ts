@@ -5,11 +5,12 @@
  *
  *   registerHostBackend(name) ─► tf.registerBackend(name, new cpu-backend instance + its BufferPool
  *                                                     + its DeferredConvs, recorded in storage.ts)
- *                              ─► every cpu kernel registered again under `name`
+ *                              ─► every cpu kernel (those TF.js gets wrong fixed: kernels/) registered again under `name`
  *
  * The TF.js internals this takes (the registry, the cpu backend's class and storage) are listed
  * in tfjs-internals.ts.
  */
+import { fixCpuKernels } from '../../../kernels/index.ts';
 import { tf } from '../../../tf.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { DeferredConvs } from './deferred.ts';
@@ -34,6 +35,8 @@ export function registerHostBackend(name: string): void {
     },
     0,
   );
+  // The cpu kernels it copies, with the ones TF.js gets wrong replaced first.
+  fixCpuKernels();
   for (const k of tf.getKernelsForBackend('cpu')) {
     if (!tf.getKernel(k.kernelName, name)) tf.registerKernel({ ...k, backendName: name });
   }
