@@ -68,6 +68,26 @@ async function onCpu(build: () => tf.LayersModel, x: Float32Array, xShape: numbe
 }
 
 /**
+ * Loss, correct and gradients of `build`'s model with the weights it sets itself, for a
+ * categorical cross-entropy: TF.js autodiff on cpu, the fused graph (one thread) on onnxruntime.
+ */
+async function asBuilt(backend: 'cpu' | 'onnxruntime', build: () => tf.LayersModel, x: Float32Array, xShape: number[], y: () => tf.Tensor): Promise<Grads> {
+  await tf.setBackend(backend);
+  const m = build();
+  const f = backend === 'onnxruntime' ? await FusedGradients.start(m, 'categoricalCrossentropy', 1) : undefined;
+  if (typeof f === 'string') throw new Error(`not fused: ${f}`);
+  const batch = { xs: [tf.tensor(x, xShape)], ys: [y()] };
+  const objective = objectiveOf(m, 'categoricalCrossentropy');
+  const g = f ? await f.gradients(m, batch, objective) : batchGradients(m, batch, objective, 1 / xShape[0]!);
+  if (f) expect(f.sessions, 'the graph ran').toBeGreaterThan(0);
+  const out = { numbers: g.scores, grads: byPlace(m, g.grads) };
+  tf.dispose([...batch.xs, ...batch.ys, ...Object.values(g.grads)]);
+  await f?.close();
+  m.dispose();
+  return out;
+}
+
+/**
  * The same from the fused graph, run at `size` samples (a padded batch when size > n), on two
  * threads: ONNX Runtime's own, or this thread and a worker each running a shard (`data`).
  */
@@ -250,21 +270,8 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       m.setWeights([tf.tensor2d([[1, -1]]), tf.zeros([2])]);
       return m;
     };
-    const run = async (backend: string) => {
-      await tf.setBackend(backend);
-      const m = build();
-      const f = backend === 'onnxruntime' ? await FusedGradients.start(m, 'categoricalCrossentropy', 1) : undefined;
-      if (typeof f === 'string') throw new Error(f);
-      const batch = { xs: [tf.tensor2d(x, [4, 1])], ys: [tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0], [4, 2])] };
-      const objective = objectiveOf(m, 'categoricalCrossentropy');
-      const g = f ? await f.gradients(m, batch, objective) : batchGradients(m, batch, objective, 1 / 4);
-      const out = { numbers: g.scores, grads: byPlace(m, g.grads) };
-      tf.dispose([...batch.xs, ...batch.ys, ...Object.values(g.grads)]);
-      await f?.close();
-      m.dispose();
-      return out;
-    };
-    const [cpu, ort] = [await run('cpu'), await run('onnxruntime')];
+    const y = () => tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0], [4, 2]);
+    const [cpu, ort] = [await asBuilt('cpu', build, x, [4, 1], y), await asBuilt('onnxruntime', build, x, [4, 1], y)];
     // Σ −log σ(x) ≈ 52 on cpu.
     expect(cpu.numbers[0]).toBeGreaterThan(50);
     expectSame(cpu, ort);
