@@ -238,6 +238,22 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'categoricalCrossentropy',
     ],
     [
+      'LeakyReLU, ELU, ReLU with maxValue and a final Softmax layer (cross-entropy of its probabilities)',
+      () =>
+        seq(
+          tf.layers.dense({ inputShape: [6], units: 7 }),
+          tf.layers.leakyReLU(),
+          tf.layers.dense({ units: 7 }),
+          tf.layers.elu(),
+          tf.layers.dense({ units: 7 }),
+          tf.layers.reLU({ maxValue: 0.15 }),
+          tf.layers.dense({ units: 4 }),
+          tf.layers.softmax(),
+        )(),
+      [6],
+      'categoricalCrossentropy',
+    ],
+    [
       'mean squared error of a rank-3 output',
       () => seq(tf.layers.dense({ inputShape: [5], units: 6, activation: 'relu' }), tf.layers.reshape({ targetShape: [3, 2] }))(),
       [5],
@@ -261,6 +277,29 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     },
     60_000,
   );
+
+  it("LeakyReLU at exactly 0: TF.js's gradient there is α·dy, as the graph's", async () => {
+    // The first sample's pre-activation of unit 0 is 1·1 + (−1)·1 = 0 exactly; its kernel column then gets x·α·dy.
+    const build = () => {
+      const m = seq(
+        tf.layers.dense({ inputShape: [2], units: 3, useBias: false }),
+        tf.layers.leakyReLU({ alpha: 0.25 }),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      )();
+      m.setWeights([
+        tf.tensor2d([
+          [1, 0.5, -1],
+          [1, 0.25, 0.5],
+        ]),
+        tf.tensor2d([0.5, -1, 0.25, 1, -0.5, 0.75], [3, 2]),
+        tf.zeros([2]),
+      ]);
+      return m;
+    };
+    const x = Float32Array.of(1, -1, 2, 0.5);
+    const y = () => tf.tensor2d([1, 0, 0, 1], [2, 2]);
+    expectSame(await asBuilt('cpu', build, x, [2, 2], y), await asBuilt('onnxruntime', build, x, [2, 2], y));
+  }, 60_000);
 
   it('a saturated sigmoid under a cross-entropy of probabilities: its tail (down to 1e-7) gives the loss of cpu', async () => {
     // Logits −10 … −16 of the labelled class: σ from 4.5e-5 down to 1.1e-7 (above the clip at 1e-7), each loss −log σ.
@@ -653,6 +692,19 @@ describe('what the fused graph cannot express takes the per-kernel path, with th
       () => seq(new DoubledDense({ inputShape: [4], units: 5, activation: 'tanh' }), dense())(),
       'categoricalCrossentropy',
       /DoubledDense, a class of yours extending TF\.js's Dense/,
+    ],
+    [
+      'a Softmax layer over two axes',
+      () =>
+        seq(
+          tf.layers.dense({ inputShape: [4], units: 6 }),
+          tf.layers.reshape({ targetShape: [2, 3] }),
+          tf.layers.softmax({ axis: [1, 2] }),
+          tf.layers.flatten(),
+          dense(),
+        )(),
+      'categoricalCrossentropy',
+      /Softmax over axes \[1,2\]/,
     ],
     [
       'a loss given as a function',

@@ -31,6 +31,9 @@ const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
   Dropout: planDropout,
   Activation: planActivation,
   ReLU: planActivation,
+  LeakyReLU: planActivation,
+  ELU: planActivation,
+  Softmax: planActivation,
 };
 
 /** The layer kinds of the fused graph (for messages and docs). */

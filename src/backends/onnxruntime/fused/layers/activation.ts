@@ -12,6 +12,12 @@
  *   softplus  y = log(1 + eᶻ)           dz = dy·sigmoid(z)
  *   softmax   y = softmax(z) (last axis)   dz = dy·y − Σ(dy·y)·y           (TF.js's Softmax gradient)
  *
+ * and, with a parameter (the ReLU and LeakyReLU layers' config, activation-layer.ts):
+ *
+ *   cappedRelu(m)   y = min(max(z, 0), m)        dz = dy·[z ≤ m]·[z > 0]   (relu6 is m = 6; TF.js: relu's step, then clipByValue's [0 ≤ r ≤ m])
+ *   leakyRelu(α)    y = z < 0 ? α·z : z          dz = z > 0 ? dy : α·dy    (TF.js's LeakyRelu gradient: α·dy at z = 0 too)
+ *                   e.g. α = 0.3: z = −2 ─► y = −0.6, dz = 0.3·dy;  z = 0 ─► y = 0, dz = 0.3·dy
+ *
  * Anything else is not expressed here: the model takes the per-kernel path.
  */
 import type { GraphBuilder } from '../../onnx/builder.ts';
@@ -54,6 +60,26 @@ const sigmoid = (b: GraphBuilder, z: string): string => b.op('Div', [b.scalar(1)
  */
 export const reluMask = (b: GraphBuilder, y: string): string => mask(b, b.op('Greater', [y, b.scalar(0)]));
 
+/** ReLU capped at m (m ≥ 0): see the file's comment. */
+export function cappedRelu(m: number): Activation {
+  return {
+    name: `relu capped at ${m}`,
+    needsZ: true,
+    forward: (b, z) => b.op('Clip', [z, b.scalar(0), b.scalar(m)]),
+    backward: (b, dy, { z }) => b.op('Mul', [dy, mask(b, b.op('And', [b.op('LessOrEqual', [z, b.scalar(m)]), b.op('Greater', [z, b.scalar(0)])]))]),
+  };
+}
+
+/** LeakyReLU with slope α below 0: see the file's comment. */
+export function leakyRelu(alpha: number): Activation {
+  return {
+    name: `leaky relu ${alpha}`,
+    needsZ: true,
+    forward: (b, z) => b.op('LeakyRelu', [z], { alpha: { f: alpha } }),
+    backward: (b, dy, { z }) => b.op('Where', [b.op('Greater', [z, b.scalar(0)]), dy, b.op('Mul', [dy, b.scalar(alpha)])]),
+  };
+}
+
 const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   linear: { name: 'linear', needsZ: false, forward: (_b, z) => z, backward: (_b, dy) => dy },
   relu: {
@@ -62,12 +88,7 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
     forward: (b, z) => b.op('Relu', [z]),
     backward: (b, dy, { y }) => b.op('Mul', [dy, reluMask(b, y)]),
   },
-  relu6: {
-    name: 'relu6',
-    needsZ: true,
-    forward: (b, z) => b.op('Clip', [z, b.scalar(0), b.scalar(6)]),
-    backward: (b, dy, { z }) => b.op('Mul', [dy, mask(b, b.op('And', [b.op('LessOrEqual', [z, b.scalar(6)]), b.op('Greater', [z, b.scalar(0)])]))]),
-  },
+  relu6: { ...cappedRelu(6), name: 'relu6' },
   elu: {
     name: 'elu',
     needsZ: false,
