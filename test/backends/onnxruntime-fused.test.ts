@@ -238,6 +238,12 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'categoricalCrossentropy',
     ],
     [
+      'GlobalMaxPooling2D, ties (equal pixels, channels all 0 after the relu)',
+      () => seq(img(6, 6, 2), conv(6, 1, 1, 'valid', 'relu'), tf.layers.globalMaxPooling2d({}), tf.layers.dense({ units: 3, activation: 'softmax' }))(),
+      [6, 6, 2],
+      'sparseCategoricalCrossentropy',
+    ],
+    [
       'LeakyReLU, ELU, ReLU with maxValue and a final Softmax layer (cross-entropy of its probabilities)',
       () =>
         seq(
@@ -277,6 +283,21 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     },
     60_000,
   );
+
+  it('GlobalMaxPooling2D of constant images: every position holds the maximum and gets dy whole, as TF.js', async () => {
+    // TF.js's Max gradient is dy·[x = max] (each tied position, not the first only, as MaxPooling2D's):
+    // the conv below gets h·w = 16 times the gradient a first-maximum rule would give it.
+    const build = () =>
+      seq(
+        img(4, 4, 1),
+        tf.layers.conv2d({ filters: 2, kernelSize: 1 }),
+        tf.layers.globalMaxPooling2d({}),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      )();
+    const x = Float32Array.from({ length: 2 * 16 }, (_, i) => (i < 16 ? 1 : 2));
+    const cpu = await onCpu(build, x, [2, 4, 4, 1], 'categoricalCrossentropy', 2);
+    expectSame(cpu, await fused(build, x, [2, 4, 4, 1], 'categoricalCrossentropy', 2));
+  }, 60_000);
 
   it("LeakyReLU at exactly 0: TF.js's gradient there is α·dy, as the graph's", async () => {
     // The first sample's pre-activation of unit 0 is 1·1 + (−1)·1 = 0 exactly; its kernel column then gets x·α·dy.
@@ -692,6 +713,12 @@ describe('what the fused graph cannot express takes the per-kernel path, with th
       () => seq(new DoubledDense({ inputShape: [4], units: 5, activation: 'tanh' }), dense())(),
       'categoricalCrossentropy',
       /DoubledDense, a class of yours extending TF\.js's Dense/,
+    ],
+    [
+      'a GlobalMaxPooling2D on channels-first images',
+      () => seq(img(2, 3, 3), tf.layers.globalMaxPooling2d({ dataFormat: 'channelsFirst' }), dense())(),
+      'categoricalCrossentropy',
+      /GlobalMaxPooling2D with data format channelsFirst/,
     ],
     [
       'a Softmax layer over two axes',

@@ -14,6 +14,7 @@ import { planActivation } from './layers/activation-layer.ts';
 import { planConv2D } from './layers/conv2d.ts';
 import { planDense } from './layers/dense.ts';
 import { planDropout } from './layers/dropout.ts';
+import { planGlobalAveragePooling2D, planGlobalMaxPooling2D } from './layers/global-pooling.ts';
 import { configOf, type LayerEmitter, type LayerPlanner, type LayerWeight } from './layers/layer.ts';
 import { planAveragePooling2D, planMaxPooling2D } from './layers/pooling.ts';
 import { planFlatten, planReshape } from './layers/reshape.ts';
@@ -26,6 +27,8 @@ const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
   Dense: planDense,
   MaxPooling2D: planMaxPooling2D,
   AveragePooling2D: planAveragePooling2D,
+  GlobalAveragePooling2D: planGlobalAveragePooling2D,
+  GlobalMaxPooling2D: planGlobalMaxPooling2D,
   Flatten: planFlatten,
   Reshape: planReshape,
   Dropout: planDropout,
