@@ -238,6 +238,33 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'categoricalCrossentropy',
     ],
     [
+      // The LeakyReLU meets the padding's zeros (their gradient, α·dy at exactly 0, then cut off by the padding's Slice).
+      'ZeroPadding2D ─ LeakyReLU ─ Conv2D ─ Cropping2D ─ GlobalAveragePooling2D',
+      () =>
+        seq(
+          img(5, 6, 2),
+          conv(3, 1, 1, 'valid', 'tanh'),
+          tf.layers.zeroPadding2d({
+            padding: [
+              [1, 2],
+              [0, 1],
+            ],
+          }),
+          tf.layers.leakyReLU({ alpha: 0.2 }),
+          conv(4, 3, 1, 'valid', 'relu'),
+          tf.layers.cropping2D({
+            cropping: [
+              [1, 0],
+              [0, 2],
+            ],
+          }),
+          tf.layers.globalAveragePooling2d({}),
+          tf.layers.dense({ units: 3, activation: 'softmax' }),
+        )(),
+      [5, 6, 2],
+      'categoricalCrossentropy',
+    ],
+    [
       'GlobalMaxPooling2D, ties (equal pixels, channels all 0 after the relu)',
       () => seq(img(6, 6, 2), conv(6, 1, 1, 'valid', 'relu'), tf.layers.globalMaxPooling2d({}), tf.layers.dense({ units: 3, activation: 'softmax' }))(),
       [6, 6, 2],
@@ -713,6 +740,24 @@ describe('what the fused graph cannot express takes the per-kernel path, with th
       () => seq(new DoubledDense({ inputShape: [4], units: 5, activation: 'tanh' }), dense())(),
       'categoricalCrossentropy',
       /DoubledDense, a class of yours extending TF\.js's Dense/,
+    ],
+    [
+      'a ZeroPadding2D on channels-first images',
+      () => seq(img(2, 3, 3), tf.layers.zeroPadding2d({ padding: 1, dataFormat: 'channelsFirst' }), tf.layers.flatten(), dense())(),
+      'categoricalCrossentropy',
+      /ZeroPadding2D with data format channelsFirst/,
+    ],
+    [
+      'a Cropping2D on channels-first images',
+      () => seq(img(2, 4, 4), tf.layers.cropping2D({ cropping: 1, dataFormat: 'channelsFirst' }), tf.layers.flatten(), dense())(),
+      'categoricalCrossentropy',
+      /Cropping2D with data format channelsFirst/,
+    ],
+    [
+      'a GlobalAveragePooling2D on channels-first images',
+      () => seq(img(2, 3, 3), tf.layers.globalAveragePooling2d({ dataFormat: 'channelsFirst' }), dense())(),
+      'categoricalCrossentropy',
+      /GlobalAveragePooling2D with data format channelsFirst/,
     ],
     [
       'a GlobalMaxPooling2D on channels-first images',

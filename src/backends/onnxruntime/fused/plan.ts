@@ -16,6 +16,7 @@ import { planDense } from './layers/dense.ts';
 import { planDropout } from './layers/dropout.ts';
 import { planGlobalAveragePooling2D, planGlobalMaxPooling2D } from './layers/global-pooling.ts';
 import { configOf, type LayerEmitter, type LayerPlanner, type LayerWeight } from './layers/layer.ts';
+import { planCropping2D, planZeroPadding2D } from './layers/padding.ts';
 import { planAveragePooling2D, planMaxPooling2D } from './layers/pooling.ts';
 import { planFlatten, planReshape } from './layers/reshape.ts';
 import { FUSED_LOSSES, type FusedLoss } from './loss.ts';
@@ -29,6 +30,8 @@ const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
   AveragePooling2D: planAveragePooling2D,
   GlobalAveragePooling2D: planGlobalAveragePooling2D,
   GlobalMaxPooling2D: planGlobalMaxPooling2D,
+  ZeroPadding2D: planZeroPadding2D,
+  Cropping2D: planCropping2D,
   Flatten: planFlatten,
   Reshape: planReshape,
   Dropout: planDropout,
