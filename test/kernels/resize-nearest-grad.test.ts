@@ -37,7 +37,7 @@ function adjoint(inShape: readonly number[], size: [number, number], align: bool
   );
   const dx = new Float32Array(count);
   sources.forEach((src, i) => {
-    dx[src] += dy[i]!;
+    dx[src] = dx[src]! + dy[i]!;
   });
   return dx;
 }
