@@ -265,6 +265,22 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'categoricalCrossentropy',
     ],
     [
+      // Batch 3: TF.js's own cpu gradient of the upsampling was wrong after the first sample (the library's is exact).
+      'UpSampling2D (nearest, 2×3) ─ Conv2D ─ MaxPooling2D',
+      () =>
+        seq(
+          img(3, 4, 2),
+          conv(3, 1, 1, 'valid', 'tanh'),
+          tf.layers.upSampling2d({ size: [2, 3] }),
+          conv(4, 3, 1, 'valid', 'relu'),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: 'softmax' }),
+        )(),
+      [3, 4, 2],
+      'categoricalCrossentropy',
+    ],
+    [
       'GlobalMaxPooling2D, ties (equal pixels, channels all 0 after the relu)',
       () => seq(img(6, 6, 2), conv(6, 1, 1, 'valid', 'relu'), tf.layers.globalMaxPooling2d({}), tf.layers.dense({ units: 3, activation: 'softmax' }))(),
       [6, 6, 2],
@@ -746,6 +762,12 @@ describe('what the fused graph cannot express takes the per-kernel path, with th
       () => seq(img(2, 3, 3), tf.layers.zeroPadding2d({ padding: 1, dataFormat: 'channelsFirst' }), tf.layers.flatten(), dense())(),
       'categoricalCrossentropy',
       /ZeroPadding2D with data format channelsFirst/,
+    ],
+    [
+      'a bilinear UpSampling2D',
+      () => seq(img(2, 3, 3), tf.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }), tf.layers.flatten(), dense())(),
+      'categoricalCrossentropy',
+      /UpSampling2D with bilinear interpolation/,
     ],
     [
       'a Cropping2D on channels-first images',

@@ -19,6 +19,7 @@ import { configOf, type LayerEmitter, type LayerPlanner, type LayerWeight } from
 import { planCropping2D, planZeroPadding2D } from './layers/padding.ts';
 import { planAveragePooling2D, planMaxPooling2D } from './layers/pooling.ts';
 import { planFlatten, planReshape } from './layers/reshape.ts';
+import { planUpSampling2D } from './layers/upsampling.ts';
 import { FUSED_LOSSES, type FusedLoss } from './loss.ts';
 import { type GraphPenalty, graphPenalties, type TfjsPenalty } from './penalties.ts';
 
@@ -32,6 +33,7 @@ const PLANNERS: Readonly<Record<string, LayerPlanner>> = {
   GlobalMaxPooling2D: planGlobalMaxPooling2D,
   ZeroPadding2D: planZeroPadding2D,
   Cropping2D: planCropping2D,
+  UpSampling2D: planUpSampling2D,
   Flatten: planFlatten,
   Reshape: planReshape,
   Dropout: planDropout,
