@@ -3,8 +3,9 @@
  *
  *   no import cycles, between files or between folders
  *   every folder entered through its index.ts: from outside a folder, only its index.ts is imported
- *   the browser-safe entries (src/index.ts, src/viz/index.ts, src/errors.ts) reach nothing of Node
- *   and no Node-only package; src/viz/ reaches no TF.js and imports only the record formats, the
+ *   the browser-safe entries (src/index.ts, src/viz/index.ts, src/errors.ts, src/spec.ts) reach nothing
+ *   of Node and no Node-only package; src/errors.ts and src/spec.ts reach no TF.js (penx checks its
+ *   flags with them before TF.js loads); src/viz/ reaches no TF.js and imports only the record formats, the
  *   registry and the errors; the browser pages (src/viz/pages/) the same
  *   Node-only folders (run folders, locks, checkpoints, rendering to files, backends, workers,
  *   user modules, files, the dashboard's server) only behind penalty-explorer/node
@@ -24,7 +25,7 @@ const NODE_PACKAGES =
   '^node_modules/(send|tsx|esbuild|@resvg|dejavu-fonts-ttf|onnxruntime-node|@tensorflow/tfjs-node|@tensorflow/tfjs-backend-wasm|protobufjs|onnx-buf|@bufbuild)/';
 /** Library folders that need Node. */
 const NODE_FOLDERS = ['folders', 'render', 'serve', 'backends', 'parallel', 'user-modules', 'io'];
-const BROWSER_ENTRIES = '^src/(index|errors|viz/index)\\.ts$';
+const BROWSER_ENTRIES = '^src/(index|errors|spec|viz/index)\\.ts$';
 /** Internals that may reach past their subfolders' entries (see above). */
 const UNGUARDED = '^src/backends/onnxruntime/';
 
@@ -90,7 +91,7 @@ module.exports = {
     },
     {
       name: 'browser-entries-reach-no-node',
-      comment: 'penalty-explorer, penalty-explorer/viz and penalty-explorer/errors run in a browser: nothing of Node behind them.',
+      comment: 'penalty-explorer, penalty-explorer/viz, penalty-explorer/errors and penalty-explorer/spec run in a browser: nothing of Node behind them.',
       severity: 'error',
       from: { path: BROWSER_ENTRIES },
       to: { path: [CORE, NODE_PACKAGES], reachable: true },
@@ -101,6 +102,13 @@ module.exports = {
       severity: 'error',
       from: { path: BROWSER_ENTRIES },
       to: { path: `^src/(${NODE_FOLDERS.join('|')})/`, reachable: true },
+    },
+    {
+      name: 'light-entries-reach-no-tfjs',
+      comment: 'penalty-explorer/errors and penalty-explorer/spec load no TF.js: penx checks the flags it was given with them before the library loads.',
+      severity: 'error',
+      from: { path: '^src/(errors|spec)\\.ts$' },
+      to: { path: '^node_modules/@tensorflow/', reachable: true },
     },
     {
       name: 'viz-reaches-no-tfjs',
@@ -131,10 +139,10 @@ module.exports = {
     },
     {
       name: 'app-imports-package-entries-only',
-      comment: 'The app (penx) uses the library as its users do: penalty-explorer, /node, /viz, /errors.',
+      comment: 'The app (penx) uses the library as its users do: penalty-explorer, /node, /viz, /errors, /spec.',
       severity: 'error',
       from: { path: '^mnist-demo/' },
-      to: { path: '^src/', pathNot: '^src/(index|node|errors|viz/index)\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(index|node|errors|spec|viz/index)\\.ts$' },
     },
     {
       name: 'app-imports-by-package-name',

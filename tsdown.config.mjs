@@ -2,7 +2,7 @@
  * The build (tsdown) of the repository's two packages:
  *
  *   src/dist/          penalty-explorer (the library)
- *     index, viz, node, errors    ES modules (.mjs) + CommonJS (.cjs) + type declarations (.d.mts, .d.cts)
+ *     index, viz, node, errors, spec   ES modules (.mjs) + CommonJS (.cjs) + type declarations (.d.mts, .d.cts)
  *     worker, fused-worker        worker-thread scripts (the shard workers; onnxruntime's fused-graph
  *                                 shards), found next to the module that starts them
  *   mnist-demo/dist/   penx (the app)
@@ -105,7 +105,7 @@ const shared = {
   tsconfig: '../tsconfig.json',
   logLevel: 'warn',
 };
-const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/index.ts', node: 'node.ts', errors: 'errors.ts' } };
+const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/index.ts', node: 'node.ts', errors: 'errors.ts', spec: 'spec.ts' } };
 
 for (const file of ['README.md', 'LICENSE']) copyFileSync(file, `src/${file}`);
 

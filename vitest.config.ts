@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^penalty-explorer\/node$/, replacement: source('./src/node.ts') },
       { find: /^penalty-explorer\/viz$/, replacement: source('./src/viz/index.ts') },
       { find: /^penalty-explorer\/errors$/, replacement: source('./src/errors.ts') },
+      { find: /^penalty-explorer\/spec$/, replacement: source('./src/spec.ts') },
     ],
   },
   test: {

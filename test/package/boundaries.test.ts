@@ -29,6 +29,8 @@ const FILES: Record<string, string> = {
   // viz reaches TF.js, and a folder other than the formats.
   'src/viz/index.ts': "import * as tf from '@tensorflow/tfjs';\nimport { step } from '../training/index.ts';\nexport const viz = [tf, step];\n",
   'src/training/index.ts': 'export const step = 1;\n',
+  // The spec grammar's entry, light for penx's early checks, reaches TF.js.
+  'src/spec.ts': "import * as tf from '@tensorflow/tfjs';\nexport const spec = tf;\n",
   // The library imports the app; the app reaches past the package's entries.
   'src/errors.ts': "import { cli } from '../mnist-demo/cli.ts';\nexport const errors = cli;\n",
   'mnist-demo/cli.ts': "import { step } from '../src/training/index.ts';\nexport const cli = step;\n",
@@ -59,6 +61,7 @@ describe('boundaries', () => {
     expect(broken('browser-entries-reach-no-node').some((v) => v.startsWith('src/index.ts → ') && v.includes('fs'))).toBe(true);
     expect(broken('browser-entries-reach-no-node-folders')).toContain('src/index.ts → src/folders/index.ts');
     expect(broken('viz-reaches-no-tfjs').some((v) => v.startsWith('src/viz/index.ts → node_modules/@tensorflow/'))).toBe(true);
+    expect(broken('light-entries-reach-no-tfjs').some((v) => v.startsWith('src/spec.ts → node_modules/@tensorflow/'))).toBe(true);
     expect(broken('viz-depends-on-formats-only')).toContain('src/viz/index.ts → src/training/index.ts');
     expect(broken('library-never-imports-the-app')).toContain('src/errors.ts → mnist-demo/cli.ts');
     expect(broken('app-imports-package-entries-only')).toContain('mnist-demo/cli.ts → src/training/index.ts');

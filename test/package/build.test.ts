@@ -37,12 +37,12 @@ describe('npm run build', () => {
     for (const file of stale) expect(existsSync(file), file).toBe(false);
     expect(existsSync(join(copy, 'mnist-demo', 'dist', 'playground', 'page.js'))).toBe(true);
     const lib = readdirSync(join(copy, 'src', 'dist'));
-    for (const entry of ['index', 'viz', 'node', 'errors'])
+    for (const entry of ['index', 'viz', 'node', 'errors', 'spec'])
       for (const ext of ['.mjs', '.cjs', '.d.mts', '.d.cts']) expect(lib, `${entry}${ext}`).toContain(`${entry}${ext}`);
     expect(lib).toEqual(expect.arrayContaining(['worker.mjs', 'fused-worker.mjs']));
     expect(readdirSync(join(copy, 'mnist-demo', 'dist'))).toEqual(expect.arrayContaining(['cli.mjs', 'bench-cpu-worker.mjs']));
     // What the build wrote works: the library's every entry, as ES module and CommonJS.
-    const check = `for (const e of ['', '/viz', '/node', '/errors']) { await import('${join(copy, 'src', 'dist')}' + (e || '/index') + '.mjs'); require('${join(copy, 'src', 'dist')}' + (e || '/index') + '.cjs'); } console.log('ok');`;
+    const check = `for (const e of ['', '/viz', '/node', '/errors', '/spec']) { await import('${join(copy, 'src', 'dist')}' + (e || '/index') + '.mjs'); require('${join(copy, 'src', 'dist')}' + (e || '/index') + '.cjs'); } console.log('ok');`;
     writeFileSync(join(copy, 'check.mjs'), `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${check}\n`);
     expect(
       execFileSync(process.execPath, [join(copy, 'check.mjs')], { encoding: 'utf8' })

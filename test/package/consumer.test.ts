@@ -226,17 +226,19 @@ export const folder = fitToFolder;
   }, 120_000);
 
   it('type-checks every entry in a project of moduleResolution node (node10, what module commonjs implies), skipLibCheck as tsc --init sets it', () => {
-    // Node10 resolution reads no `exports`: without `typesVersions`, ./viz, ./node and ./errors were TS2307 "Cannot find module".
+    // Node10 resolution reads no `exports`: without `typesVersions`, ./viz, ./node, ./errors and ./spec were TS2307 "Cannot find module".
     write(
       join(project, 'ts-node10', 'index.ts'),
       `import { penalty, type RunRecord } from 'penalty-explorer';
 import { histogramGridSpec } from 'penalty-explorer/viz';
 import { selectBackend, type BackendInfo } from 'penalty-explorer/node';
 import { UsageError } from 'penalty-explorer/errors';
+import { parseNumber } from 'penalty-explorer/spec';
 export const reg = penalty('l1:1e-4');
 export const spec = (r: RunRecord) => histogramGridSpec(r);
 export const backend: Promise<BackendInfo> = selectBackend('auto');
 export const error: Error = new UsageError('x');
+export const lambda: number = parseNumber('1e-4', 'λ');
 `,
     );
     write(

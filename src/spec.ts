@@ -1,0 +1,14 @@
+/**
+ * The spec grammar and the number grammar, alone (also in the core; browser-safe): reading text
+ * loads no TF.js, so a command line checks what it was given before the library starts
+ * (`penalty-explorer/spec`, which loads nothing else but the error classes).
+ *
+ *   'deadzone:1e-4,a=0.25' ─► parseSpec ─► { name: 'deadzone', positional: '1e-4', params: [['a', '0.25']] }
+ *   'none,deadzone:1e-4,a=0.3' ─► splitSpecList ─► ['none', 'deadzone:1e-4,a=0.3']
+ *   '1e-4' ─► parseNumber ─► 0.0001   ('0x10', '', '1e-400': a SpecError)
+ *
+ * @example
+ * import { parseNumber } from 'penalty-explorer/spec';
+ * parseNumber('2.5e-3', '--lr')   // 0.0025
+ */
+export { formatNumber, formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseNumber, parseSpec, splitSpecList } from './registry/index.ts';
