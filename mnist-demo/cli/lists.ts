@@ -4,7 +4,8 @@
  * (`none,,l1`, a trailing comma, an unset shell variable in `none,$MORE`) is refused by its
  * position, not skipped, so what trains is the list typed.
  */
-import { splitSpecList, UsageError } from 'penalty-explorer';
+import { UsageError } from 'penalty-explorer/errors';
+import { splitSpecList } from 'penalty-explorer/spec';
 
 /**
  * The trimmed items of `text` between `separator`s, in order; [] when there is none at all (`''`,

@@ -2,7 +2,8 @@
  * The `penx` command line. Importing this is cheap: commands are defined here (options, help);
  * each loads its work (TF.js, figures, …) only when it runs, so `penx --help` starts fast.
  *
- *   argv ──► commander (commands, --help) ──► command action (../actions/) ──► exit code
+ *   argv ──► commander (commands, --help) ──► the command's flags checked (flag-values.ts, no TF.js)
+ *        ──► the library loaded ──► command action (../actions/) ──► exit code
  *                                   │
  *                                   ├─ the library's errors, by class (EXIT_CODES) ──► one message on stderr, exit 2
  *                                   │    UsageError, SpecError, DataError, IOError (bad input: what was wrong, what would be right)
@@ -10,7 +11,8 @@
  *                                   └─ InterruptedError (Ctrl-C or SIGTERM, see interrupts.ts) ──► how to continue, exit 130 (143)
  *
  * Every message shown passes through `redactCredentials`: a password in a URL is never printed.
- * Only `penalty-explorer/errors` (no TF.js) is loaded up front; the library itself when an action runs.
+ * Only `penalty-explorer/errors` and `penalty-explorer/spec` (no TF.js) are loaded up front, so a flag
+ * refused is refused in ~0.1 s; the library itself once the flags passed, when an action runs.
  */
 import { Command, CommanderError } from 'commander';
 import {
@@ -75,17 +77,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
     .version('0.1.0')
     .showHelpAfterError('(run penx --help for usage)')
-    .exitOverride()
-    // Before any command runs: user code (penalties, constraints, transforms) guarded so Ctrl-C interrupts it.
-    .hook('preAction', async () => {
-      const { guardUserCode } = await import('penalty-explorer/node');
-      guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });
-    });
+    .exitOverride();
   addTrainingCommands(program);
   addToolCommands(program, (code) => (exitCode = code));
   addSweepCommands(program, (code) => (exitCode = code));
-  // A usage error of a command points at that command's help.
-  for (const command of program.commands) command.showHelpAfterError(`(run penx ${command.name()} --help for usage)`);
+  for (const command of program.commands) {
+    // A usage error of a command points at that command's help.
+    command.showHelpAfterError(`(run penx ${command.name()} --help for usage)`);
+    // After the command's own checks of its flags (its hooks, which load no TF.js: a refused flag
+    // costs no library load), before it runs: the library loaded, and user code (penalties,
+    // constraints, transforms) guarded so Ctrl-C interrupts it.
+    command.hook('preAction', async () => {
+      const { guardUserCode } = await import('penalty-explorer/node');
+      guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });
+    });
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

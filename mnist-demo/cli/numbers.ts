@@ -3,7 +3,8 @@
  * exponent notation; no hex, no empty text, no trailing junk, nothing a float cannot hold), then
  * checked against the flag's range.
  */
-import { parseNumber, UsageError } from 'penalty-explorer';
+import { UsageError } from 'penalty-explorer/errors';
+import { parseNumber } from 'penalty-explorer/spec';
 import { listItems } from './lists.ts';
 
 /** `text` as a number within [min, max] (`what` says what is accepted, e.g. `accuracy points between 0 and 100 (e.g. 0.5)`), or a UsageError naming the flag. */

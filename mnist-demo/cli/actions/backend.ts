@@ -2,11 +2,11 @@
 import os from 'node:os';
 import { type BackendInfo, selectBackend } from 'penalty-explorer/node';
 import type { BackendFlags } from '../backend-options.ts';
-import { wholeNumber } from '../numbers.ts';
+import { threadsFlag } from '../flag-values.ts';
 
 /** Start the chosen backend and say which one (and how many threads) on stderr. */
 export async function startBackend(flags: BackendFlags): Promise<BackendInfo> {
-  let threads = wholeNumber(flags.threads, '--threads', 1);
+  let threads = threadsFlag(flags.threads);
   const cores = os.availableParallelism();
   if (threads !== undefined && threads > cores) {
     console.error(`penx: --threads ${threads} is more than the ${cores} cores here; using ${cores}`);

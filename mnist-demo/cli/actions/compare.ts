@@ -9,8 +9,8 @@ import { runDir } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
+import { compareLists } from '../flag-values.ts';
 import { withJson } from '../json.ts';
-import { listItems, specList } from '../lists.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { folderJson } from './run-json.ts';
 import { printSummary, trainRuns, whereToLook } from './session.ts';
@@ -89,11 +89,7 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
 export async function compare(flags: CompareFlags): Promise<void> {
   await compareRuns(async () => {
     const exp = await parseExperiment(flags);
-    const penalties = specList(flags.penalties, '--penalties');
-    if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
-    const optimizers = flags.optimizers === undefined ? undefined : listItems(flags.optimizers, '--optimizers', ';');
-    if (optimizers?.length === 0)
-      throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+    const { penalties, optimizers } = compareLists(flags);
     const name = flags.name ?? 'compare';
     checkRunName(name, '--name');
     return { exp, runs: await comparisonRuns(penalties, optimizers), name };

@@ -39,9 +39,8 @@ import {
   useQuietCpu,
   writeRunJson,
 } from 'penalty-explorer/node';
+import { EPOCH_FLAGS, plotBins, plotValues } from '../flag-values.ts';
 import { withJson } from '../json.ts';
-import { epochsOrAll, wholeNumber, wholeNumbers } from '../numbers.ts';
-import { givenPath } from '../paths.ts';
 import { printable } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 import { folderJson } from './run-json.ts';
@@ -62,33 +61,9 @@ export interface PlotFlags {
   readonly json?: boolean;
 }
 
-/** The flag of each epoch option of a comparison. */
-const EPOCH_FLAGS: Readonly<Record<EpochOption, string>> = { histogramEpochs: '--epochs', overlayEpochs: '--overlay-epochs', pruneEpochs: '--prune-epochs' };
-
-/** Epochs ascending, each once. */
-const ascendingOnce = (epochs: readonly number[]): number[] => [...new Set(epochs)].sort((a, b) => a - b);
-
-/** A list of epochs, ascending, each once; a UsageError naming the flag when one is not an epoch. */
-function epochsFlag(text: string | undefined, flag: string): number[] | undefined {
-  return text === undefined ? undefined : ascendingOnce(wholeNumbers(text, flag, 0));
-}
-
-/** The comparison epochs the flags ask for (each left out when its flag is). */
-export function comparisonEpochsOf(flags: PlotFlags): Omit<ComparisonOptions, 'binning'> {
-  const histogramEpochs = epochsFlag(flags.epochs, EPOCH_FLAGS.histogramEpochs);
-  const overlayEpochs = epochsFlag(flags.overlayEpochs, EPOCH_FLAGS.overlayEpochs);
-  const prune = flags.pruneEpochs === undefined ? undefined : epochsOrAll(flags.pruneEpochs, EPOCH_FLAGS.pruneEpochs);
-  const pruneEpochs = prune === 'all' ? 'all' : prune && ascendingOnce(prune);
-  return {
-    ...(histogramEpochs ? { histogramEpochs } : {}),
-    ...(overlayEpochs ? { overlayEpochs } : {}),
-    ...(pruneEpochs ? { pruneEpochs } : {}),
-  };
-}
-
 /** The binning the flags ask for; a UsageError naming the flag when one is bad. */
 export function binningOf(flags: PlotFlags): DrawOptions['binning'] {
-  const bins = wholeNumber(flags.bins, '--bins', 1, 2000);
+  const bins = plotBins(flags.bins);
   let range: [number, number] | undefined;
   if (flags.range !== undefined) {
     range = parseRange(flags.range);
@@ -167,12 +142,7 @@ interface Drawing {
 function readTargets(dirs: readonly string[], flags: PlotFlags): Drawing {
   // --bins and --range checked first, before any record is read.
   const binning = binningOf(flags);
-  for (const dir of dirs) givenPath(dir, 'a folder given', 'run folders, comparison folders or one run record file');
-  givenPath(flags.out, '--out', "the new run folder for the record, or leave --out out for the file's name without .json");
-  if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
-    throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
-  }
-  const epochs = comparisonEpochsOf(flags);
+  const epochs = plotValues(dirs, flags);
   const targets = dirs.map((d) => readTarget(d, flags.out));
   const asked = (Object.keys(epochs) as EpochOption[]).map((o) => EPOCH_FLAGS[o]);
   const single = targets.find((t) => t.kind !== 'comparison');

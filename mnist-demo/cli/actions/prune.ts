@@ -44,9 +44,8 @@ import {
   writeSparseWeights,
 } from 'penalty-explorer/node';
 import { pruneLevelOf } from '../../experiment/prune-level.ts';
+import { pruneValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
-import { numberFlag } from '../numbers.ts';
-import { givenPath } from '../paths.ts';
 import { printable } from '../table.ts';
 import { filesWritten } from './run-json.ts';
 
@@ -91,9 +90,7 @@ export function accuracyChange(drop: number): string {
 
 /** `penx prune RUN_DIR` (see the file's comment). */
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
-  givenPath(dir, 'the run folder', 'a run folder penx trained, e.g. figures/runs/l1_1e-4');
-  givenPath(flags.out, '--out', 'a folder for the pruned model, or leave --out out for RUN_DIR/pruned');
-  const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
+  const { maxDrop } = pruneValues(dir, flags);
   const record = readRunJson(dir);
   const last = record.epochs.at(-1);
   if (!last) throw new DataError(`${dir}: the run has no finished epoch to prune`);

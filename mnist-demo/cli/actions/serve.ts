@@ -6,12 +6,10 @@
  *   folder checked ─► server on host:port (port 6060 by default, a free one when taken) ─► address printed
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
  */
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
+import { checkServeFlags, listenValues } from '../flag-values.ts';
 import { printJson, printJsonNow } from '../json.ts';
-import { portNumber } from '../numbers.ts';
-import { givenPath } from '../paths.ts';
 
 /** The flags of `penx serve` (and of `penx playground`), as commander gives them (text, checked by the action). */
 export interface ServeFlags {
@@ -25,25 +23,14 @@ export interface ServeFlags {
 export const DEFAULT_PORT = 6060;
 
 /**
- * `--host` as given (undefined: not given), unless it is empty: a UsageError naming it. Node reads
- * an empty host as every address, so `--host "$HOST"` with the variable unset would serve to the
- * network instead of this machine only.
- *
- * @example
- * givenHost('')   // throws: --host is empty (''); give the address to listen on, e.g. 127.0.0.1 (this machine only), or leave --host out
- */
-export function givenHost(host: string | undefined): string | undefined {
-  return givenPath(host, '--host', 'the address to listen on, e.g. 127.0.0.1 (this machine only), or leave --host out');
-}
-
-/**
  * Listens with `start` on the port asked for (`flag`'s value), or on `fallback` — and on any free
  * port when that is taken; a UsageError for an empty `--host`, an IOError naming the flag when the
  * port asked for is taken or the host is not this machine's.
  */
 export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback: number, start: (host: string, port: number) => Promise<T>): Promise<T> {
-  const host = givenHost(flags.host) ?? '127.0.0.1';
-  const port = portNumber(flags.port, flag);
+  const given = listenValues(flags, flag);
+  const host = given.host ?? '127.0.0.1';
+  const port = given.port;
   try {
     return await start(host, port ?? fallback);
   } catch (err) {
@@ -86,8 +73,7 @@ export function serveUntilStopped(dashboard: Listening): Promise<void> {
 export async function serve(dir: string, flags: ServeFlags): Promise<void> {
   // The penalty-shape view evaluates penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
-  givenPath(dir, 'the folder', 'the folder of your runs, or leave it out for figures/runs');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
+  checkServeFlags(dir, flags);
   await serveUntilStopped(await startDashboard(dir, flags));
 }
 

@@ -7,7 +7,7 @@ import { splitSpecList } from 'penalty-explorer/node';
 import { FULL_COMMAND, QUICK, REFERENCE_OPTIMIZER, REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 import type { Experiment } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
-import { wholeNumber } from '../numbers.ts';
+import { threadsFlag } from '../flag-values.ts';
 import { compareRuns, comparisonRuns } from './compare.ts';
 
 /** The flags of `penx start`, as commander gives them (text, checked by the action). */
@@ -19,7 +19,7 @@ export interface StartFlags extends BackendFlags {
 /** `penx start` (see the file's comment): the quick reference comparison, and the command of the full one printed. */
 export async function start(flags: StartFlags): Promise<void> {
   // Checked before the plan is said: a refused start does not announce the folder it would replace.
-  wholeNumber(flags.threads, '--threads', 1);
+  threadsFlag(flags.threads);
   console.error(
     `penx start: ${QUICK.epochs} epochs on ${QUICK.trainSize} of the 60 000 training images (tested on ${QUICK.testSize}), ` +
       `sized to finish in a few minutes on 2 cores; ${QUICK.out}/${QUICK.name} is replaced.\nThe full 40-epoch experiment: ${FULL_COMMAND}`,

@@ -11,9 +11,8 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import { summaryValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
-import { epochsOrAll, numberFlag } from '../numbers.ts';
-import { givenPath } from '../paths.ts';
 import { markdownTable, printable, table } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
 
@@ -121,10 +120,7 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
 
 /** `penx summary DIR…` (see the file's comment): the tables on stdout, or one JSON document with `--json`. */
 export function summary(dirs: readonly string[], flags: SummaryFlags): void {
-  if (flags.json && flags.markdown) throw new UsageError('--json and --markdown are two outputs: give one of them');
-  const maxDrop = numberFlag(flags.maxDrop, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
-  for (const dir of dirs) givenPath(dir, 'a folder given', 'run, comparison or sweep folders');
-  const asked = flags.epochs === undefined ? undefined : epochsOrAll(flags.epochs, '--epochs');
+  const { maxDrop, asked } = summaryValues(dirs, flags);
   const inputs = dirs.map(readInput);
   const epochs = epochsOf(asked, inputs);
   if (epochs !== 'all' && epochs.length === 0) throw new UsageError('--epochs must list at least one epoch, e.g. 1,10,40, or be all');

@@ -21,7 +21,6 @@ import {
   makeFolder,
   NotOwnedError,
   openFolder,
-  parseNumber,
   readMarker,
   readSweepJson,
   removeMadeFolders,
@@ -38,28 +37,16 @@ import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
-import type { ExperimentFlags } from '../experiment-options.ts';
+import { checkSweepCombinations, checkSweepToTrain, type SweepFlags, sweepGrid, threadsFlag } from '../flag-values.ts';
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
-import { listItems, specList } from '../lists.ts';
 import { wholeNumber } from '../numbers.ts';
-import { checkServe, parseExperiment } from './parse-experiment.ts';
+import { parseExperiment } from './parse-experiment.ts';
 import { dashboardFor, keepServing } from './serve.ts';
 import { printRuns, sweepJson } from './sweep-print.ts';
 import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
 
-/** The flags of `penx sweep`, as commander gives them (text, checked by the action). */
-export interface SweepFlags extends ExperimentFlags {
-  readonly penalties: string;
-  readonly strengths: string;
-  readonly seeds?: string;
-  readonly jobs?: string;
-  readonly queue?: string;
-  readonly detach?: boolean;
-  readonly status?: boolean;
-  readonly json?: boolean;
-  readonly remove?: boolean;
-}
+export type { SweepFlags };
 
 /**
  * Runs trained at once by default. On this project's 2-core machine (see the README's sweep
@@ -102,18 +89,10 @@ const NOT_SETTINGS: ReadonlySet<string> = new Set([
  */
 function settingsOf(flags: SweepFlags): SweepSettings {
   const settings = Object.entries(flags).filter(([k, v]) => !NOT_SETTINGS.has(k) && (typeof v === 'string' || typeof v === 'boolean'));
-  if (flags.queue !== undefined && flags.threads !== undefined) settings.push(['threads', String(wholeNumber(flags.threads, '--threads', 1))]);
+  if (flags.queue !== undefined && flags.threads !== undefined) settings.push(['threads', String(threadsFlag(flags.threads))]);
   // Figures are this machine's choice; a queued sweep's workers need to be told.
   if (flags.queue !== undefined && flags.figures === false) settings.push(['figures', false]);
   return Object.fromEntries(settings);
-}
-
-function gridOf(flags: SweepFlags): SweepGrid {
-  return {
-    penalties: specList(flags.penalties, '--penalties'),
-    strengths: listItems(flags.strengths, '--strengths').map((s) => parseNumber(s, '--strengths: a strength')),
-    seeds: listItems(flags.seeds ?? flags.seed, '--seeds').map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
-  };
 }
 
 /**
@@ -121,8 +100,7 @@ function gridOf(flags: SweepFlags): SweepGrid {
  * machine the data too (its runs read it in child processes, after the folder is taken).
  */
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
-  const grid = gridOf(flags);
-  if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
+  const grid: SweepGrid = sweepGrid(flags);
   const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
   if (flags.queue === undefined) checkedData(exp);
   return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
@@ -131,24 +109,10 @@ async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
 /** `penx sweep` (see the file's comment): resolves to the exit code (1 when a run failed). */
 export async function sweep(flags: SweepFlags): Promise<number> {
   const name = flags.name ?? 'sweep';
-  // Each is one thing to do with the sweep on the queue: given two, the one not done would pass unsaid.
-  const actions = (['status', 'remove', 'detach'] as const).filter((a) => flags[a]);
-  if (actions.length > 1) throw new UsageError(`--${actions[0]} and --${actions[1]} are two things to do with a queued sweep; give one`);
-  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach))
-    throw new UsageError(
-      `--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`,
-    );
-  if (flags.json && flags.queue !== undefined && !flags.status)
-    throw new UsageError('--json goes with --status on a queue, or with a sweep on this machine (no --queue)');
+  checkSweepCombinations(flags);
   if (flags.queue !== undefined && flags.status) return sweepStatus(flags.queue, name, flags.json === true);
   if (flags.queue !== undefined && flags.remove) return removeSweep(flags.queue, name);
-  if (flags.queue !== undefined && flags.jobs !== undefined)
-    throw new UsageError('--jobs is for a sweep on this machine; on a queue, each worker trains --concurrency runs at once (penx worker --concurrency N)');
-  if (flags.queue !== undefined && flags.force)
-    throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
-  checkServe(flags);
-  if (flags.queue !== undefined && flags.serve !== undefined)
-    throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
+  checkSweepToTrain(flags);
   // A sweep on this machine with --json: one JSON document at the end (sweep-print.ts), also when a
   // run failed (exit 1) or a signal stopped the sweep (exit 130, 143: `interrupted` says how, and the
   // command that resumes it), its runs' states read from their folders.
@@ -213,7 +177,7 @@ async function sweepLocally(
   const dir = join(flags.out, record.name);
   // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
   const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
-  const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
+  const threads = threadsFlag(flags.threads) ?? availableParallelism();
   // Listening first: a port taken is refused before any folder is made.
   const dashboard = await dashboardFor(flags, flags.out);
   let made: string[] = [];

@@ -8,9 +8,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { redactCredentials } from 'penalty-explorer/node';
 import { type SweepWorker, startWorker } from '../../experiment/sweep-worker.ts';
+import { workerValues } from '../flag-values.ts';
 import { withJson } from '../json.ts';
-import { wholeNumber } from '../numbers.ts';
-import { givenPath } from '../paths.ts';
 
 /** The flags of `penx worker`, as commander gives them (text, checked by the action). */
 export interface WorkerFlags {
@@ -23,9 +22,9 @@ export interface WorkerFlags {
 
 /** `penx worker` (see the file's comment): resolves once the worker is stopped. */
 export async function worker(flags: WorkerFlags): Promise<void> {
-  givenPath(flags.out, '--out', 'the shared folder the sweeps are in (as penx sweep --out), e.g. figures/runs');
-  const concurrency = wholeNumber(flags.concurrency, '--concurrency', 1);
-  const threads = wholeNumber(flags.threads, '--threads', 1) ?? availableParallelism();
+  const given = workerValues(flags);
+  const concurrency = given.concurrency;
+  const threads = given.threads ?? availableParallelism();
   let w: SweepWorker | undefined;
   await withJson(
     flags.json,

@@ -1,8 +1,11 @@
-/** `penx sweep` and `penx worker` (and the internal `penx sweep-run`): their options and help (the work is in ../actions/). */
+/**
+ * `penx sweep` and `penx worker` (and the internal `penx sweep-run`): their options and help (the work is in ../actions/),
+ * and the flags each checks before the library loads (../flag-values.ts).
+ */
 import type { Command } from 'commander';
-import type { SweepFlags } from '../actions/sweep.ts';
 import type { WorkerFlags } from '../actions/worker.ts';
 import { addExperimentOptions } from '../experiment-options.ts';
+import { checkSweepFlags, type SweepFlags, workerValues } from '../flag-values.ts';
 
 const QUEUE = 'a BullMQ queue in Redis, e.g. redis://HOST:6379';
 
@@ -35,7 +38,9 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
       resume: 'changes nothing, accepted for symmetry with train and compare: a sweep always skips finished runs and resumes the others',
       force: 'start the sweep folder over: what penx wrote in it deleted (not with --queue)',
     },
-  ).action(async (flags: SweepFlags) => setExit(await (await import('../actions/sweep.ts')).sweep(flags)));
+  )
+    .hook('preAction', (_, command) => checkSweepFlags(command.opts<SweepFlags>()))
+    .action(async (flags: SweepFlags) => setExit(await (await import('../actions/sweep.ts')).sweep(flags)));
 
   program
     .command('worker')
@@ -47,6 +52,7 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
     .option('--concurrency <n>', 'runs trained at once here, the threads split between them', '1')
     .option('--threads <n>', 'threads in all (default: one per core)')
     .option('--json', 'once stopped (Ctrl-C, SIGTERM), print one JSON object: each run it took and how it ended (its log on stderr)')
+    .hook('preAction', (_, command) => void workerValues(command.opts<WorkerFlags>()))
     .action(async (flags: WorkerFlags) => (await import('../actions/worker.ts')).worker(flags));
 
   program

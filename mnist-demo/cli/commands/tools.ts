@@ -1,4 +1,7 @@
-/** `penx plot`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work is in ../actions/). */
+/**
+ * `penx plot`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work
+ * is in ../actions/), and the flags each checks before the library loads (../flag-values.ts).
+ */
 import { type Command, Option } from 'commander';
 import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
 import type { BenchFlags } from '../actions/bench.ts';
@@ -8,6 +11,7 @@ import type { PruneFlags } from '../actions/prune.ts';
 import type { ServeFlags } from '../actions/serve.ts';
 import type { SummaryFlags } from '../actions/summary.ts';
 import { addBackendOptions } from '../backend-options.ts';
+import { checkPlotFlags, checkServeFlags, listenValues, pruneValues, summaryValues } from '../flag-values.ts';
 
 /** Define the tool commands (see the file's comment) on `program`; `setExit` takes a command's exit code. */
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
@@ -36,6 +40,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       "a comparison's prune-curve.png: the curves measured after these epochs side by side, e.g. 10,20,40, or all (default each run's latest)",
     )
     .option('--json', 'at the end, print one JSON object: each folder drawn, its runs with their final scores, and its files (progress on stderr)')
+    .hook('preAction', (_, command) => checkPlotFlags(command.processedArgs[0] as string[], command.opts<PlotFlags>()))
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
 
   program
@@ -54,6 +59,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
     .option('--json', 'print one JSON object instead of tables')
     .option('--markdown', 'print the tables as GitHub Markdown (for a README or an issue)')
+    .hook('preAction', (_, command) => void summaryValues(command.processedArgs[0] as string[], command.opts<SummaryFlags>()))
     .action(async (dirs: string[], flags: SummaryFlags) => (await import('../actions/summary.ts')).summary(dirs, flags));
 
   program
@@ -63,6 +69,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only)')
     .option('--json', 'print the address as one JSON object { url, dir }')
+    .hook('preAction', (_, command) => checkServeFlags(command.processedArgs[0] as string, command.opts<ServeFlags>()))
     .action(async (dir: string, flags: ServeFlags) => (await import('../actions/serve.ts')).serve(dir, flags));
 
   program
@@ -73,6 +80,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--port <n>', 'the port (default 6070, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only)')
     .option('--json', 'print the address as one JSON object { url, dir }')
+    .hook('preAction', (_, command) => void listenValues(command.opts<PlaygroundFlags>()))
     .action(async (flags: PlaygroundFlags) => (await import('../actions/playground.ts')).playground(flags));
 
   program
@@ -85,6 +93,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .addOption(new Option('--scope <scope>', 'the k % smallest of all kernels together, or of each layer').choices(['global', 'layer']).default('global'))
     .option('--out <dir>', 'where to write model/, weights.sparse.bin, weights.sparse.json and prune.json (default RUN_DIR/pruned)')
     .option('--json', 'print what was written as one JSON object')
+    .hook('preAction', (_, command) => void pruneValues(command.processedArgs[0] as string, command.opts<PruneFlags>()))
     .action(async (dir: string, flags: PruneFlags) => (await import('../actions/prune.ts')).prune(dir, flags));
 
   addBackendOptions(

@@ -1,4 +1,7 @@
-/** `penx train`, `penx compare` and `penx start`: their options and help (the work is in ../actions/, loaded when run). */
+/**
+ * `penx train`, `penx compare` and `penx start`: their options and help (the work is in ../actions/, loaded when run),
+ * and the flags each checks before the library loads (../flag-values.ts).
+ */
 import type { Command } from 'commander';
 import { REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 import type { CompareFlags } from '../actions/compare.ts';
@@ -6,6 +9,7 @@ import type { StartFlags } from '../actions/start.ts';
 import type { TrainFlags } from '../actions/train.ts';
 import { addBackendOptions } from '../backend-options.ts';
 import { addExperimentOptions } from '../experiment-options.ts';
+import { checkCompareFlags, checkTrainFlags, threadsFlag } from '../flag-values.ts';
 
 /** Define `penx train`, `penx compare` and `penx start` on `program`. */
 export function addTrainingCommands(program: Command): void {
@@ -20,7 +24,9 @@ export function addTrainingCommands(program: Command): void {
       resume: 'continue an interrupted run from its last finished epoch',
       force: 'replace an existing run folder',
     },
-  ).action(async (flags: TrainFlags) => (await import('../actions/train.ts')).train(flags));
+  )
+    .hook('preAction', (_, command) => checkTrainFlags(command.opts<TrainFlags>()))
+    .action(async (flags: TrainFlags) => (await import('../actions/train.ts')).train(flags));
 
   addExperimentOptions(
     program
@@ -34,12 +40,16 @@ export function addTrainingCommands(program: Command): void {
       resume: 'continue an interrupted comparison: finished runs kept, the others resumed from their last finished epoch',
       force: 'replace an existing comparison folder',
     },
-  ).action(async (flags: CompareFlags) => (await import('../actions/compare.ts')).compare(flags));
+  )
+    .hook('preAction', (_, command) => checkCompareFlags(command.opts<CompareFlags>()))
+    .action(async (flags: CompareFlags) => (await import('../actions/compare.ts')).compare(flags));
 
   addBackendOptions(
     program
       .command('start')
       .description('the main job: compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST (a few minutes)')
       .option('--json', 'at the end, print one JSON object, as penx compare --json does (progress on stderr)'),
-  ).action(async (flags: StartFlags) => (await import('../actions/start.ts')).start(flags));
+  )
+    .hook('preAction', (_, command) => void threadsFlag(command.opts<StartFlags>().threads))
+    .action(async (flags: StartFlags) => (await import('../actions/start.ts')).start(flags));
 }

@@ -1,0 +1,271 @@
+/**
+ * The flags read and checked without the library: numbers, lists, paths and combinations of flags,
+ * by the grammar of `penalty-explorer/spec` and the errors of `penalty-explorer/errors` (no TF.js).
+ * Each command checks these first, in a hook before the library loads (commands/*.ts: a refused
+ * flag costs ~0.1 s, not the ~0.5 s of loading TF.js), and its action reads the values from the
+ * same functions; specs, modules, data and folders are checked by the action, after them.
+ *
+ *   argv ─► commander ─► these checks (exit 2 here: nothing loaded, nothing written) ─► the library ─► the action
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { PruneOptions } from 'penalty-explorer';
+import { IOError, UsageError } from 'penalty-explorer/errors';
+import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
+import { parseNumber } from 'penalty-explorer/spec';
+import type { ExperimentFlags } from './experiment-options.ts';
+import { listItems, specList } from './lists.ts';
+import { epochsOrAll, numberFlag, portNumber, wholeNumber, wholeNumbers, wholeNumbersOf } from './numbers.ts';
+import { givenHost, givenPath } from './paths.ts';
+
+/** `--threads`: a whole number ≥ 1, or undefined (one per core). */
+export function threadsFlag(text: string | undefined): number | undefined {
+  return wholeNumber(text, '--threads', 1);
+}
+
+/** `--max-drop` of `penx summary` and `penx prune`: accuracy points between 0 and 100. */
+export function maxDropFlag(text: string): number {
+  return numberFlag(text, '--max-drop', { min: 0, max: 100 }, 'accuracy points between 0 and 100 (e.g. 0.5)');
+}
+
+/**
+ * The live dashboard's flags, before anything is read or written: `--serve`'s port, and `--host`
+ * (refused when empty, and without `--serve`: it would be ignored).
+ */
+export function checkServe(flags: { readonly host?: string; readonly serve?: boolean | string }): void {
+  givenHost(flags.host);
+  if (typeof flags.serve === 'string') portNumber(flags.serve, '--serve');
+  if (flags.host !== undefined && (flags.serve === undefined || flags.serve === false))
+    throw new UsageError(`--host ${flags.host} is the live dashboard's address: add --serve, or leave --host out`);
+}
+
+/** `--prune-epochs`: `last` (default), `all`, `none`, or a list of epochs such as `10,20,40`, each within the run's `last` epochs. */
+export function pruneOption(text: string | undefined, last: number): { prune?: PruneOptions } {
+  const t = (text ?? 'last').trim();
+  if (t === 'none') return {};
+  if (t === 'last' || t === 'all') return { prune: { epochs: t } };
+  let epochs: number[];
+  // An empty item is refused as such (by listItems), the rest by the message below.
+  const items = listItems(t, '--prune-epochs');
+  try {
+    epochs = wholeNumbersOf(items, t, '--prune-epochs', 1);
+  } catch {
+    throw new UsageError(`--prune-epochs must be last, all, none, or epochs (whole numbers ≥ 1) such as 10,20,40; got '${t}'`);
+  }
+  const late = epochs.find((e) => e > last);
+  if (late !== undefined)
+    throw new UsageError(
+      `--prune-epochs ${late} is after the last epoch: the run has ${last} epoch${last === 1 ? '' : 's'} (--epochs); give epochs from 1 to ${last}, or last, all or none`,
+    );
+  return { prune: { epochs } };
+}
+
+/**
+ * The shared training flags that need no library, in this order: `--resume` with `--force`, the
+ * dashboard's, the paths, the sizes, `--epochs`, `--batch-size`, `--seed`, `--prune-epochs`
+ * (the specs, `--name`, `--lr-mult` and `--grad` are the action's: parse-experiment.ts).
+ */
+export function experimentValues(flags: ExperimentFlags): {
+  out: string;
+  trainSize: number | undefined;
+  testSize: number | undefined;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  prune: PruneOptions | undefined;
+} {
+  if (flags.resume && flags.force) throw new UsageError('--resume and --force contradict each other; give one');
+  checkServe(flags);
+  const out = givenPath(flags.out, '--out', 'the folder the runs go in, e.g. figures/runs');
+  givenPath(flags.data, '--data', 'the folder with the four MNIST-format IDX files, or leave --data out for the bundled MNIST');
+  givenPath(flags.model, '--model', 'a module (e.g. ./my-model.ts) or a folder with model.json, or leave --model out for the reference CNN');
+  const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
+  const testSize = wholeNumber(flags.testSize, '--test-size', 1);
+  const epochs = wholeNumber(flags.epochs, '--epochs', 1);
+  const batchSize = wholeNumber(flags.batchSize, '--batch-size', 1);
+  const seed = wholeNumber(flags.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
+  return { out, trainSize, testSize, epochs, batchSize, seed, prune: pruneOption(flags.pruneEpochs, epochs).prune };
+}
+
+/** `penx train`'s flags that need no library (the backend's `--threads` too: its action checks it when the backend starts). */
+export function checkTrainFlags(flags: ExperimentFlags): void {
+  experimentValues(flags);
+  threadsFlag(flags.threads);
+}
+
+/** `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at least one), each item present. */
+export function compareLists(flags: { readonly penalties: string; readonly optimizers?: string }): { penalties: string[]; optimizers: string[] | undefined } {
+  const penalties = specList(flags.penalties, '--penalties');
+  if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
+  const optimizers = flags.optimizers === undefined ? undefined : listItems(flags.optimizers, '--optimizers', ';');
+  if (optimizers?.length === 0)
+    throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+  return { penalties, optimizers };
+}
+
+/** `penx compare`'s flags that need no library. */
+export function checkCompareFlags(flags: ExperimentFlags & { readonly penalties: string; readonly optimizers?: string }): void {
+  experimentValues(flags);
+  compareLists(flags);
+  threadsFlag(flags.threads);
+}
+
+/** The flags of `penx sweep`, as commander gives them (text, checked here and by the action). */
+export interface SweepFlags extends ExperimentFlags {
+  readonly penalties: string;
+  readonly strengths: string;
+  readonly seeds?: string;
+  readonly jobs?: string;
+  readonly queue?: string;
+  readonly detach?: boolean;
+  readonly status?: boolean;
+  readonly json?: boolean;
+  readonly remove?: boolean;
+}
+
+/** `penx sweep`'s combinations of flags: what to do with a queued sweep (one thing), and what goes with a queue and what not. */
+export function checkSweepCombinations(flags: SweepFlags): void {
+  // Each is one thing to do with the sweep on the queue: given two, the one not done would pass unsaid.
+  const actions = (['status', 'remove', 'detach'] as const).filter((a) => flags[a]);
+  if (actions.length > 1) throw new UsageError(`--${actions[0]} and --${actions[1]} are two things to do with a queued sweep; give one`);
+  if (flags.queue === undefined && (flags.status || flags.remove || flags.detach))
+    throw new UsageError(
+      `--${flags.status ? 'status' : flags.remove ? 'remove' : 'detach'} is about a sweep on a queue; give the queue with --queue redis://HOST:PORT`,
+    );
+  if (flags.json && flags.queue !== undefined && !flags.status)
+    throw new UsageError('--json goes with --status on a queue, or with a sweep on this machine (no --queue)');
+}
+
+/** `penx sweep`'s combinations of flags for a sweep to train (not `--status` nor `--remove`). */
+export function checkSweepToTrain(flags: SweepFlags): void {
+  if (flags.queue !== undefined && flags.jobs !== undefined)
+    throw new UsageError('--jobs is for a sweep on this machine; on a queue, each worker trains --concurrency runs at once (penx worker --concurrency N)');
+  if (flags.queue !== undefined && flags.force)
+    throw new UsageError('--force cannot start a queued sweep over; remove it from the queue first (--remove) and delete its folder');
+  checkServe(flags);
+  if (flags.queue !== undefined && flags.serve !== undefined)
+    throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
+}
+
+/** A sweep's grid as given: penalty specs, strengths (numbers) and seeds (`--seeds`, else `--seed`), at least one seed. */
+export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: number[]; seeds: number[] } {
+  const grid = {
+    penalties: specList(flags.penalties, '--penalties'),
+    strengths: listItems(flags.strengths, '--strengths').map((s) => parseNumber(s, '--strengths: a strength')),
+    seeds: listItems(flags.seeds ?? flags.seed, '--seeds').map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
+  };
+  if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
+  return grid;
+}
+
+/** `penx sweep`'s flags that need no library, as its action checks them (a sweep to train: its grid, its settings, `--jobs` and `--threads`). */
+export function checkSweepFlags(flags: SweepFlags): void {
+  checkSweepCombinations(flags);
+  if (flags.queue !== undefined && (flags.status || flags.remove)) return;
+  checkSweepToTrain(flags);
+  const grid = sweepGrid(flags);
+  experimentValues({ ...flags, seed: String(grid.seeds[0]) });
+  wholeNumber(flags.jobs, '--jobs', 1);
+  threadsFlag(flags.threads);
+}
+
+/** `penx summary`'s flags and folders that need no library: one output, `--max-drop`, no empty folder, `--epochs` (undefined: not given). */
+export function summaryValues(
+  dirs: readonly string[],
+  flags: { readonly epochs?: string; readonly maxDrop: string; readonly json?: boolean; readonly markdown?: boolean },
+): { maxDrop: number; asked: number[] | 'all' | undefined } {
+  if (flags.json && flags.markdown) throw new UsageError('--json and --markdown are two outputs: give one of them');
+  const maxDrop = maxDropFlag(flags.maxDrop);
+  for (const dir of dirs) givenPath(dir, 'a folder given', 'run, comparison or sweep folders');
+  return { maxDrop, asked: flags.epochs === undefined ? undefined : epochsOrAll(flags.epochs, '--epochs') };
+}
+
+/** `penx prune`'s folder and flags that need no library: the run folder and `--out` not empty, `--max-drop`. */
+export function pruneValues(dir: string, flags: { readonly maxDrop: string; readonly out?: string }): { maxDrop: number } {
+  givenPath(dir, 'the run folder', 'a run folder penx trained, e.g. figures/runs/l1_1e-4');
+  givenPath(flags.out, '--out', 'a folder for the pruned model, or leave --out out for RUN_DIR/pruned');
+  return { maxDrop: maxDropFlag(flags.maxDrop) };
+}
+
+/** `penx worker`'s flags that need no library: `--out` not empty, `--concurrency`, `--threads` (undefined: one per core). */
+export function workerValues(flags: { readonly out: string; readonly concurrency: string; readonly threads?: string }): {
+  concurrency: number;
+  threads: number | undefined;
+} {
+  givenPath(flags.out, '--out', 'the shared folder the sweeps are in (as penx sweep --out), e.g. figures/runs');
+  return { concurrency: wholeNumber(flags.concurrency, '--concurrency', 1), threads: threadsFlag(flags.threads) };
+}
+
+/** `--host` and `--port` of `penx serve` and `penx playground` (a dashboard's `--serve` port: `checkServe`). */
+export function listenValues(
+  flags: { readonly host?: string; readonly port?: string },
+  flag = '--port',
+): { host: string | undefined; port: number | undefined } {
+  return { host: givenHost(flags.host), port: portNumber(flags.port, flag) };
+}
+
+/** `penx serve`'s folder: given (not empty) and a folder; then its `--host` and `--port`. */
+export function checkServeFlags(dir: string, flags: { readonly host?: string; readonly port?: string }): void {
+  givenPath(dir, 'the folder', 'the folder of your runs, or leave it out for figures/runs');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
+  listenValues(flags);
+}
+
+/** The flag of each epoch option of a comparison (`penx plot`). */
+export const EPOCH_FLAGS: Readonly<Record<EpochOption, string>> = {
+  histogramEpochs: '--epochs',
+  overlayEpochs: '--overlay-epochs',
+  pruneEpochs: '--prune-epochs',
+};
+
+/** Epochs ascending, each once. */
+const ascendingOnce = (epochs: readonly number[]): number[] => [...new Set(epochs)].sort((a, b) => a - b);
+
+/** A list of epochs, ascending, each once; a UsageError naming the flag when one is not an epoch. */
+function epochsFlag(text: string | undefined, flag: string): number[] | undefined {
+  return text === undefined ? undefined : ascendingOnce(wholeNumbers(text, flag, 0));
+}
+
+/** The comparison epochs `penx plot`'s flags ask for (each left out when its flag is). */
+export function comparisonEpochsOf(flags: {
+  readonly epochs?: string;
+  readonly overlayEpochs?: string;
+  readonly pruneEpochs?: string;
+}): Omit<ComparisonOptions, 'binning'> {
+  const histogramEpochs = epochsFlag(flags.epochs, EPOCH_FLAGS.histogramEpochs);
+  const overlayEpochs = epochsFlag(flags.overlayEpochs, EPOCH_FLAGS.overlayEpochs);
+  const prune = flags.pruneEpochs === undefined ? undefined : epochsOrAll(flags.pruneEpochs, EPOCH_FLAGS.pruneEpochs);
+  const pruneEpochs = prune === 'all' ? 'all' : prune && ascendingOnce(prune);
+  return {
+    ...(histogramEpochs ? { histogramEpochs } : {}),
+    ...(overlayEpochs ? { overlayEpochs } : {}),
+    ...(pruneEpochs ? { pruneEpochs } : {}),
+  };
+}
+
+/**
+ * `penx plot`'s folders and flags that need no library, after `--bins` and `--range` (the action's:
+ * the range is checked against the recorded fine histograms): no empty folder nor `--out`, `--out`
+ * with one record file only, the comparison epochs.
+ */
+export function plotValues(
+  dirs: readonly string[],
+  flags: { readonly out?: string; readonly epochs?: string; readonly overlayEpochs?: string; readonly pruneEpochs?: string },
+): Omit<ComparisonOptions, 'binning'> {
+  for (const dir of dirs) givenPath(dir, 'a folder given', 'run folders, comparison folders or one run record file');
+  givenPath(flags.out, '--out', "the new run folder for the record, or leave --out out for the file's name without .json");
+  if (flags.out !== undefined && (dirs.length !== 1 || !existsSync(dirs[0] as string) || !statSync(dirs[0] as string).isFile())) {
+    throw new UsageError('--out goes with one run record file (e.g. penx plot run.json --out my-run); run folders are redrawn in place');
+  }
+  return comparisonEpochsOf(flags);
+}
+
+/** `penx plot`'s `--bins`, checked before the library loads as by the action (`binningOf`); then `plotValues`. */
+export function checkPlotFlags(dirs: readonly string[], flags: { readonly bins?: string; readonly out?: string }): void {
+  plotBins(flags.bins);
+  plotValues(dirs, flags);
+}
+
+/** `--bins` of `penx plot`: a whole number from 1 to 2000, or undefined. */
+export function plotBins(text: string | undefined): number | undefined {
+  return wholeNumber(text, '--bins', 1, 2000);
+}
