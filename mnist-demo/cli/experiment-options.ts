@@ -1,4 +1,7 @@
-/** The options `penx train`, `penx compare` and `penx sweep` share (parsed by actions/parse-experiment.ts). */
+/**
+ * The options `penx train`, `penx compare` and `penx sweep` share (parsed by actions/parse-experiment.ts; those that
+ * need no library are checked first, by flag-values.ts).
+ */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { REFERENCE_OPTIMIZER } from '../experiment/reference.ts';

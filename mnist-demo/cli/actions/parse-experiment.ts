@@ -1,7 +1,7 @@
 /**
  * Turning the shared options of `penx train` and `penx compare` into a checked Experiment: every
- * value is validated (specs parsed, modules imported and probed) before any data is read or any
- * training starts.
+ * value is validated (the flags that need no library by ../flag-values.ts, first; then specs parsed,
+ * modules imported and probed) before any data is read or any training starts.
  */
 import { resolve } from 'node:path';
 import {
