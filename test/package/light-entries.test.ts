@@ -44,9 +44,9 @@ describe('the light entry, penalty-explorer/errors', () => {
     expect([...staticPackages(join(repo, 'src/dist/errors.mjs'))]).toEqual([]);
   });
 
-  it('is all of the library penx loads up front: no TF.js, no Vega, no figures before a command runs', () => {
+  it('is, with the grammar of penalty-explorer/spec, all of the library penx loads up front: no TF.js, no Vega, no figures before a command runs', () => {
     const packages = [...staticPackages(join(repo, 'mnist-demo/dist/cli.mjs'))];
-    expect(packages.filter((p) => p.startsWith('penalty-explorer'))).toEqual(['penalty-explorer/errors']);
+    expect(packages.filter((p) => p.startsWith('penalty-explorer')).sort()).toEqual(['penalty-explorer/errors', 'penalty-explorer/spec']);
     expect(packages.filter((p) => /^(@tensorflow\/|vega|zod)/.test(p))).toEqual([]);
   });
 });
