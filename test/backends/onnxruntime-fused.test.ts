@@ -224,6 +224,18 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'meanSquaredError',
     ],
     [
+      'Dense activations TF.js composes of other ops: swish, mish, gelu, gelu_new, softsign, hardSigmoid',
+      () =>
+        seq(
+          ...(['swish', 'mish', 'gelu', 'gelu_new', 'softsign'] as const).map((activation, i) =>
+            tf.layers.dense({ ...(i === 0 ? { inputShape: [6] } : {}), units: 5, activation }),
+          ),
+          tf.layers.dense({ units: 3, activation: 'hardSigmoid' }),
+        )(),
+      [6],
+      'meanSquaredError',
+    ],
+    [
       'Activation and ReLU layers, Reshape, Dense sigmoid with cross-entropy on probabilities',
       () =>
         seq(
@@ -363,6 +375,23 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     const x = Float32Array.of(1, -1, 2, 0.5);
     const y = () => tf.tensor2d([1, 0, 0, 1], [2, 2]);
     expectSame(await asBuilt('cpu', build, x, [2, 2], y), await asBuilt('onnxruntime', build, x, [2, 2], y));
+  }, 60_000);
+
+  it("hardSigmoid at and near its kinks (z = ±2.5): TF.js's clip gradient there is 0.2·dy, as the graph's", async () => {
+    // Unit 0 takes z = x, unit 1 z = −x: 0.5 + 0.2·(±2.5) is 0 or 1 exactly in float32 (inside the
+    // clip, whose gradient keeps dy at both bounds); ±2.5001 and ±2.6 lie outside, ±2.4999 inside.
+    const build = () => {
+      const m = seq(
+        tf.layers.dense({ inputShape: [1], units: 2, useBias: false }),
+        tf.layers.activation({ activation: 'hardSigmoid' }),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      )();
+      m.setWeights([tf.tensor2d([[1, -1]]), tf.tensor2d([0.5, -1, 0.25, 1], [2, 2]), tf.zeros([2])]);
+      return m;
+    };
+    const x = Float32Array.of(-2.5, 2.5, 2.5001, -2.4999, -2.6, 0.5);
+    const y = () => tf.tensor2d([1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1], [6, 2]);
+    expectSame(await asBuilt('cpu', build, x, [6, 1], y), await asBuilt('onnxruntime', build, x, [6, 1], y));
   }, 60_000);
 
   it('a saturated sigmoid under a cross-entropy of probabilities: its tail (down to 1e-7) gives the loss of cpu', async () => {
