@@ -242,7 +242,9 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
 
 /** The activation of a layer config's `activation` name, or undefined when the graph does not express it. */
 export function activationOf(name: string | undefined): Activation | undefined {
-  return ACTIVATIONS[name ?? 'linear'];
+  const key = name ?? 'linear';
+  // Own entries only: a name such as `constructor` is not an activation of the graph.
+  return Object.hasOwn(ACTIVATIONS, key) ? ACTIVATIONS[key] : undefined;
 }
 
 /** Names of the activations the fused graph expresses. */
