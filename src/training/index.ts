@@ -43,6 +43,7 @@ export {
   withBatchSizeOf,
 } from './fit.ts';
 export type { DatasetBatch, FitData, TensorData, Tensors, ValidationData } from './fit-data.ts';
+export { softmaxOverLastAxis } from './forward.ts';
 export { EVAL_CHUNK, type GradientStrategy, localGradients } from './gradients.ts';
 export { isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec, lossOf } from './losses.ts';
 export { type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, namedObjective, type Objective, objectiveOf } from './objective.ts';

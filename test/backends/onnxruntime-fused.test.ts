@@ -299,7 +299,7 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       'sparseCategoricalCrossentropy',
     ],
     [
-      'LeakyReLU, ELU, ReLU with maxValue and a final Softmax layer (cross-entropy of its probabilities)',
+      'LeakyReLU, ELU, ReLU with maxValue and a final Softmax layer (cross-entropy of its logits)',
       () =>
         seq(
           tf.layers.dense({ inputShape: [6], units: 7 }),
@@ -392,6 +392,28 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     const x = Float32Array.of(-2.5, 2.5, 2.5001, -2.4999, -2.6, 0.5);
     const y = () => tf.tensor2d([1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1], [6, 2]);
     expectSame(await asBuilt('cpu', build, x, [6, 1], y), await asBuilt('onnxruntime', build, x, [6, 1], y));
+  }, 60_000);
+
+  it('a saturated final Softmax layer: the loss reads its logits, gradient softmax(z) − y as on cpu', async () => {
+    // Logits z = [300, −300, 0], label 1 (twice): loss 600 each; the clipped probabilities would pass no gradient.
+    const build = () => {
+      const m = seq(tf.layers.dense({ inputShape: [2], units: 3, useBias: false }), tf.layers.softmax())();
+      m.setWeights([
+        tf.tensor2d([
+          [300, -300, 0],
+          [0, 0, 0],
+        ]),
+      ]);
+      return m;
+    };
+    const x = Float32Array.of(1, 0, 1, 0);
+    const y = () => tf.tensor2d([0, 1, 0, 0, 1, 0], [2, 3]);
+    const [cpu, ort] = [await asBuilt('cpu', build, x, [2, 2], y), await asBuilt('onnxruntime', build, x, [2, 2], y)];
+    for (const g of [cpu, ort]) {
+      expect(g.numbers[0]).toBeCloseTo(1200, 2);
+      // The kernel's gradient: mean over the batch of x·(softmax(z) − y) = [1, −1, 0] in its first row.
+      expect(Array.from(g.grads['0:kernel']!)).toEqual([1, -1, 0, 0, 0, 0]);
+    }
   }, 60_000);
 
   it('a saturated sigmoid under a cross-entropy of probabilities: its tail (down to 1e-7) gives the loss of cpu', async () => {

@@ -343,6 +343,55 @@ describe('the loss reads the logits of a model that ends in a softmax', () => {
   });
 });
 
+describe("the loss reads the logits of a final Softmax layer over the output's last axis", () => {
+  /** A Dense layer (kernel rows [300, −300, 0] and 0, no bias) making `shape`, then `softmax`. */
+  function saturated(softmax: tf.layers.Layer, shape: number[] = [3]): tf.LayersModel {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 3, inputShape: [2], useBias: false }), tf.layers.reshape({ targetShape: shape }), softmax],
+    });
+    model.setWeights([
+      tf.tensor2d([
+        [300, -300, 0],
+        [0, 0, 0],
+      ]),
+    ]);
+    return model;
+  }
+
+  it.each([
+    ['the default axis (1, the last of [batch, 3])', {}],
+    ['axis −1', { axis: -1 }],
+    ['a list of one axis', { axis: [1] }],
+  ])('%s: the gradient of a saturated softmax is softmax(z) − y', async (_, args) => {
+    const model = saturated(tf.layers.softmax(args));
+    const x = tf.tensor2d([
+      [1, 0],
+      [1, 0],
+    ]);
+    const y = tf.oneHot(tf.tensor1d([1, 1], 'int32'), 3);
+    const r = await trainStep(model, tf.train.sgd(1), x, y, { loss: 'categoricalCrossentropy' });
+    // Logits z = [300, −300, 0] for label 1: loss 600 (the clipped probabilities would give −log 1e-7 ≈ 16.1).
+    expect(r.dataLoss).toBeCloseTo(600, 3);
+    // Mean over the batch of x·(softmax(z) − y) = [1, −1, 0] in the kernel's first row; sgd(1) subtracts it.
+    expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual([299, -299, 0, 0, 0, 0]);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('a softmax over several axes: the loss reads its probabilities (clipped: no gradient where saturated)', async () => {
+    // Output [batch, 1, 3], softmax over axes [1, 2] (TF.js takes no other single axis than the last).
+    const model = saturated(tf.layers.softmax({ axis: [1, 2] }), [1, 3]);
+    const x = tf.tensor2d([[1, 0]]);
+    const y = tf.oneHot(tf.tensor1d([1], 'int32'), 3).reshape([1, 1, 3]);
+    const r = await trainStep(model, tf.train.sgd(1), x, y, { loss: 'categoricalCrossentropy' });
+    // Probabilities [1, 0, 0], the labelled one clipped to 1e-7: −log 1e-7 ≈ 16.118.
+    expect(r.dataLoss).toBeCloseTo(-Math.log(1e-7), 3);
+    expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual([300, -300, 0, 0, 0, 0]);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+});
+
 describe('callbacks for TF.js model.fit', () => {
   it('recordWeights records the same per-epoch record; enforceConstraints keeps a MaxNorm kernel within its bound', async () => {
     const data = blobs(60);

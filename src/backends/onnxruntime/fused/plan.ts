@@ -4,12 +4,13 @@
  * reason, in one sentence, and the model trains kernel by kernel.
  *
  *   model ─► chain of layers (each fed by the one before) ─► per layer: its kind's planner
- *         ─► a final softmax before a cross-entropy: skipped, the loss reads the logits (as forward.ts)
+ *         ─► a final softmax before a cross-entropy (an activation, or a Softmax layer over the last
+ *            axis): skipped, the loss reads the logits (as forward.ts)
  *         ─► FusedPlan { layers, weights (graph inputs, in order), loss }
  */
 import { isRegisteredClass } from '../../../model/index.ts';
 import type { tf } from '../../../tf.ts';
-import type { Loss } from '../../../training/index.ts';
+import { type Loss, softmaxOverLastAxis } from '../../../training/index.ts';
 import { planActivation } from './layers/activation-layer.ts';
 import { planConv2D } from './layers/conv2d.ts';
 import { planDense } from './layers/dense.ts';
@@ -101,14 +102,16 @@ export function planFused(model: tf.LayersModel, loss: Loss): FusedPlan | string
   let shape = shape0;
   const last = chain.at(-1)!;
   // A cross-entropy reads the logits of a model ending in a softmax: its softmax is left out (as forward.ts).
-  const lastAct = configOf(last)['activation'] as string | undefined;
-  const logits = loss.wantsLogits && lastAct === 'softmax';
+  const lastConfig = configOf(last);
+  const softmaxLayer = last.getClassName() === 'Softmax';
+  const lastSoftmax = softmaxLayer ? softmaxOverLastAxis(lastConfig['axis'], (last.outputShape as unknown[]).length) : lastConfig['activation'] === 'softmax';
+  const logits = loss.wantsLogits && lastSoftmax;
   for (const layer of chain) {
     const planner = PLANNERS[layer.getClassName()];
     if (!planner) return `layer ${layer.name} is a ${layer.getClassName()} (the fused graph has ${FUSED_LAYERS.join(', ')})`;
     if (!isRegisteredClass(layer))
       return `layer ${layer.name} is a ${layer.constructor.name}, a class of yours extending TF.js's ${layer.getClassName()} (the fused graph computes TF.js's own layers)`;
-    if (layer === last && logits && layer.getClassName() === 'Activation') break;
+    if (layer === last && logits && (softmaxLayer || layer.getClassName() === 'Activation')) break;
     // The last layer's own softmax (Dense or Conv2D with activation softmax) is left out the same way.
     const emitter = planner(layer, shape, layer === last && logits ? 'linear' : undefined);
     if (typeof emitter === 'string') return emitter;

@@ -10,9 +10,10 @@
  *                                 [batch, units], and its softmax takes no other single axis; over
  *                                 several axes (exp(x − logSumExp)) it is not expressed here
  *
- * A final Softmax layer is computed, not skipped: as on the per-kernel path (training/forward.ts
- * skips only an `activation` of softmax), a cross-entropy then reads its probabilities.
+ * A final Softmax layer before a cross-entropy is not emitted at all (plan.ts): the loss reads
+ * the logits, as on the per-kernel path (training/forward.ts).
  */
+import { softmaxOverLastAxis } from '../../../../training/index.ts';
 import { type Activation, activationOf, cappedRelu, leakyRelu } from './activation.ts';
 import { configOf, type LayerPlanner } from './layer.ts';
 
@@ -34,9 +35,8 @@ function activationOfLayer(layer: Parameters<LayerPlanner>[0], inShape: readonly
       return c['alpha'] == null || c['alpha'] === 1 ? activationOf('elu')! : `${layer.name}: ELU with alpha ${String(c['alpha'])}`;
     case 'Softmax': {
       const axis = c['axis'];
-      const single = Array.isArray(axis) ? (axis.length === 1 ? axis[0] : undefined) : axis;
       const last = inShape.length;
-      if (single === -1 || single === last) return activationOf('softmax')!;
+      if (softmaxOverLastAxis(axis, last + 1)) return activationOf('softmax')!;
       return Array.isArray(axis)
         ? `${layer.name}: Softmax over axes [${axis}] (the fused graph takes the last axis)`
         : `${layer.name}: Softmax over axis ${String(axis)} of inputs of rank ${last + 1} (the fused graph takes the last axis)`;
