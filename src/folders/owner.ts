@@ -13,25 +13,10 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
 import { LOCK_FILE } from './lock.ts';
-
-/** The tool's own files in every folder it owns: never content, never deleted by name. */
-const OWN = new Set([MARKER_FILE, LOCK_FILE]);
-
-/**
- * True for a name this tool keeps for its own files in its folders — the marker, the lock, the
- * temporary names of its writes — and never gives a folder of its own: a run called `.penx.lock`
- * would take its parent's lock, one called `x.penx-old` would be cleaned away as a leftover. Every
- * name ending in `.penx-tmp` is kept, not only the temporary files' own `.<name>.<pid>.<hex>.penx-tmp`.
- *
- * @example
- * reservedName('.penx.lock')   // true
- */
-export function reservedName(name: string): boolean {
-  return OWN.has(name) || isLeftover(name) || name.endsWith('.penx-tmp');
-}
 
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
 function plainName(name: unknown): name is string {

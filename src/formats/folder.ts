@@ -8,8 +8,8 @@
  */
 import * as z from 'zod';
 
-/** The file that marks a folder this tool wrote: the marker, then one manifest line per entry it made. */
-export const MARKER_FILE = '.penx-folder.jsonl';
+// The file that marks a folder this tool wrote: the marker, then one manifest line per entry it made.
+export { MARKER_FILE } from '../folder-names.ts';
 /** The `format` of a folder marker. */
 export const FOLDER_FORMAT = 'penalty-explorer/folder@1';
 

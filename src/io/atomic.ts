@@ -37,19 +37,8 @@ async function fsyncTree(dir: string): Promise<void> {
   await fsyncPath(dir);
 }
 
-const TMP_FILE = /^\..+\.\d+\.[0-9a-f]+\.penx-tmp$/;
-const TMP_DIR = /.\.penx-tmp-\d+$/;
-const OLD_DIR = /.\.penx-old$/;
-
-/** True for the temporary names this module writes: `.x.<pid>.<hex>.penx-tmp`, `<dir>.penx-tmp-<pid>`, `<dir>.penx-old`. */
-export function isLeftover(name: string): boolean {
-  return TMP_FILE.test(name) || TMP_DIR.test(name) || OLD_DIR.test(name);
-}
-
-/** The folder a half-replaced `<dir>.penx-old` stands for, or undefined for another name. */
-export function oldCopyOf(name: string): string | undefined {
-  return OLD_DIR.test(name) ? name.slice(0, -'.penx-old'.length) : undefined;
-}
+// The temporary names written here, and which names are leftovers of them: folder-names.ts.
+export { isLeftover, oldCopyOf } from '../folder-names.ts';
 
 /** A temporary name in `dir` for writing `name` (a leftover by `isLeftover` if the writer dies). */
 export function tempFileFor(dir: string, name: string): string {

@@ -40,6 +40,13 @@ describe('flags refused before TF.js loads', () => {
     ['playground --port', ['playground', '--port', '70000'], "--port must be a whole number ≥ 0 and ≤ 65535, got '70000'"],
     ['prune --max-drop', ['prune', 'run', '--max-drop', 'x'], "--max-drop must be accuracy points between 0 and 100 (e.g. 0.5), got 'x'"],
     ['worker --concurrency', ['worker', '--queue', 'redis://127.0.0.1:1', '--concurrency', '0'], "--concurrency must be a whole number ≥ 1, got '0'"],
+    ['train --name', ['train', '--penalty', 'l1:1e-4', '--name', '../x'], "--name '../x' contains a path separator; give one plain folder name, e.g. l1_1e-4"],
+    ['compare --name', ['compare', '--name', '.penx.lock'], "--name '.penx.lock' is kept for penalty-explorer's own files"],
+    ['sweep --name', ['sweep', '--strengths', '1e-4', '--name', 'x.penx-old'], "--name 'x.penx-old' is kept for penalty-explorer's own files"],
+    ['bench --steps', ['bench', '--steps', '0'], "--steps must be a whole number ≥ 1, got '0'"],
+    ['bench --cpu-steps', ['bench', '--cpu-steps', '-1'], "--cpu-steps must be a whole number ≥ 0, got '-1'"],
+    ['bench --eval-images', ['bench', '--eval-images', '10001'], "--eval-images must be a whole number ≥ 1 and ≤ 10000, got '10001'"],
+    ['bench --threads', ['bench', '--all', '--threads', '0'], "--threads must be a whole number ≥ 1, got '0'"],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {
     const r = await refused(args);
     expect(r.code, r.stderr).toBe(2);

@@ -4,23 +4,17 @@ import os from 'node:os';
 import { type BackendInfo, optimizerSpec, PenaltyExplorerError, selectBackend } from 'penalty-explorer/node';
 import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
 import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
-import { MNIST_TEST_IMAGES } from '../../data/mnist.ts';
 import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
 import type { BackendFlags } from '../backend-options.ts';
+import { type BenchNumberFlags, benchValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
-import { wholeNumber } from '../numbers.ts';
 import { table } from '../table.ts';
 import { describeBackend, startBackend } from './backend.ts';
 
-/** The flags of `penx bench`, as commander gives them (text, checked by the action). */
-export interface BenchFlags extends BackendFlags {
+/** The flags of `penx bench`, as commander gives them (text: the numbers checked before the library loads, flag-values.ts; the rest by the action). */
+export interface BenchFlags extends BackendFlags, BenchNumberFlags {
   readonly json?: boolean;
   readonly all?: boolean;
-  readonly batchSize: string;
-  readonly steps: string;
-  readonly cpuBatchSize: string;
-  readonly cpuSteps: string;
-  readonly evalImages?: string;
   readonly optimizer?: string;
 }
 
@@ -108,7 +102,7 @@ export function benchTable(results: readonly Column[]): string {
 
 /** Bench every backend that starts, in this process; the cpu reference is timed once; PyTorch last, when it can run. */
 async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Column[]> {
-  const threads = wholeNumber(flags.threads, '--threads', 1);
+  const threads = benchValues(flags).threads;
   const cpuMs = await cpuReference(options);
   const results: Column[] = [];
   for (const name of ALL_BACKENDS) {
@@ -136,13 +130,11 @@ async function benchAll(flags: BenchFlags, options: BenchOptions): Promise<Colum
 
 /** `penx bench` (see the file's comment): the timings printed as a table, or one JSON document with `--json`. */
 export async function bench(flags: BenchFlags): Promise<void> {
+  // The numbers first (the command line checked them before loading the library: flag-values.ts).
+  const { threads: _, ...numbers } = benchValues(flags);
   const options: BenchOptions = {
-    batchSize: wholeNumber(flags.batchSize, '--batch-size', 1),
+    ...numbers,
     optimizer: optimizerSpec(flags.optimizer ?? REFERENCE_OPTIMIZER).spec,
-    steps: wholeNumber(flags.steps, '--steps', 1),
-    cpuBatchSize: wholeNumber(flags.cpuBatchSize, '--cpu-batch-size', 1),
-    cpuSteps: wholeNumber(flags.cpuSteps, '--cpu-steps', 0),
-    ...(flags.evalImages === undefined ? {} : { evalImages: wholeNumber(flags.evalImages, '--eval-images', 1, MNIST_TEST_IMAGES) }),
     progress: (m: string) => console.error(`… ${m}`),
   };
   if (flags.all) {

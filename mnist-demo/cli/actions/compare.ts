@@ -3,7 +3,7 @@
  * side by side: `<out>/<name>/<run>/` per run, the comparison's figures and report in `<out>/<name>/`.
  */
 import { join, resolve } from 'node:path';
-import { checkRunName, DivergedError, optimizerSpec, UsageError } from 'penalty-explorer/node';
+import { DivergedError, optimizerSpec, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from '../../experiment/names.ts';
 import { runDir } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
@@ -91,7 +91,6 @@ export async function compare(flags: CompareFlags): Promise<void> {
     const exp = await parseExperiment(flags);
     const { penalties, optimizers } = compareLists(flags);
     const name = flags.name ?? 'compare';
-    checkRunName(name, '--name');
     return { exp, runs: await comparisonRuns(penalties, optimizers), name };
   }, flags);
 }

@@ -4,17 +4,7 @@
  * modules imported and probed) before any data is read or any training starts.
  */
 import { resolve } from 'node:path';
-import {
-  checkRunName,
-  isModuleRef,
-  loadConstraint,
-  loadPenalty,
-  optimizerSpec,
-  type PenaltyRegularizer,
-  parseSpec,
-  splitProxFlag,
-  useQuietCpu,
-} from 'penalty-explorer/node';
+import { isModuleRef, loadConstraint, loadPenalty, optimizerSpec, type PenaltyRegularizer, parseSpec, splitProxFlag, useQuietCpu } from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { experimentValues } from '../flag-values.ts';
@@ -32,7 +22,6 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
   await useQuietCpu();
   // The flags that need no library first (the command line checked them before loading it: flag-values.ts).
   const { out, trainSize, testSize, epochs, batchSize, seed, prune } = experimentValues(flags);
-  if (flags.name !== undefined) checkRunName(flags.name, '--name');
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);
   return {

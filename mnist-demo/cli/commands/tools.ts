@@ -11,7 +11,7 @@ import type { PruneFlags } from '../actions/prune.ts';
 import type { ServeFlags } from '../actions/serve.ts';
 import type { SummaryFlags } from '../actions/summary.ts';
 import { addBackendOptions } from '../backend-options.ts';
-import { checkPlotFlags, checkServeFlags, listenValues, pruneValues, summaryValues } from '../flag-values.ts';
+import { benchValues, checkPlotFlags, checkServeFlags, listenValues, pruneValues, summaryValues } from '../flag-values.ts';
 
 /** Define the tool commands (see the file's comment) on `program`; `setExit` takes a command's exit code. */
 export function addToolCommands(program: Command, setExit: (code: number) => void): void {
@@ -112,7 +112,9 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
         `the optimiser to time, as penx train takes it, e.g. adam:lr=1e-3 (default: the reference's, ${REFERENCE_OPTIMIZER}; PyTorch's column only for it)`,
       )
       .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),
-  ).action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
+  )
+    .hook('preAction', (_, command) => void benchValues(command.opts<BenchFlags>()))
+    .action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
 
   const catalogs = [
     [

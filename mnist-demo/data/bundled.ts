@@ -1,0 +1,7 @@
+/**
+ * The bundled MNIST's sizes, alone (no library: `penx` checks its flags against them before the
+ * library and TF.js load; data/mnist.ts reads the images themselves).
+ */
+
+/** Test images of the bundled MNIST (its t10k files): what `penx bench` times the evaluation on, at most. */
+export const MNIST_TEST_IMAGES = 10_000;

@@ -1,0 +1,80 @@
+/**
+ * The names of a run folder and of this tool's own files in it — text rules alone (browser-safe:
+ * no Node, no TF.js), so `penx` checks a `--name` before the library loads (`checkRunName` is in
+ * `penalty-explorer/spec` too); the run folders (penalty-explorer/node) mark, lock and clean up
+ * by the same names.
+ *
+ *   '.penx-folder.jsonl'   the marker and manifest (formats/folder.ts)
+ *   '.penx.lock'           the lock (folders/lock.ts)
+ *   '.<name>.<pid>.<hex>.penx-tmp', '<dir>.penx-tmp-<pid>', '<dir>.penx-old'
+ *                          the temporary names of atomic writes (io/atomic.ts): a killed run's leftovers
+ *
+ * @example
+ * checkRunName('l1_1e-4', '--name')   // fine
+ * checkRunName('../x', '--name')      // UsageError: --name '../x' contains a path separator; give one plain folder name, e.g. l1_1e-4
+ */
+import { UsageError } from './errors.ts';
+
+/** The file that marks a folder this tool wrote: the marker, then one manifest line per entry it made. */
+export const MARKER_FILE = '.penx-folder.jsonl';
+
+/** The lock file of a run folder, holding who holds the lock (folders/lock.ts). */
+export const LOCK_FILE = '.penx.lock';
+
+const TMP_FILE = /^\..+\.\d+\.[0-9a-f]+\.penx-tmp$/;
+const TMP_DIR = /.\.penx-tmp-\d+$/;
+const OLD_DIR = /.\.penx-old$/;
+
+/** True for the temporary names atomic writes use: `.x.<pid>.<hex>.penx-tmp`, `<dir>.penx-tmp-<pid>`, `<dir>.penx-old`. */
+export function isLeftover(name: string): boolean {
+  return TMP_FILE.test(name) || TMP_DIR.test(name) || OLD_DIR.test(name);
+}
+
+/** The folder a half-replaced `<dir>.penx-old` stands for, or undefined for another name. */
+export function oldCopyOf(name: string): string | undefined {
+  return OLD_DIR.test(name) ? name.slice(0, -'.penx-old'.length) : undefined;
+}
+
+/** The tool's own files in every folder it owns: never content, never deleted by name. */
+export const OWN_FILES: ReadonlySet<string> = new Set([MARKER_FILE, LOCK_FILE]);
+
+/**
+ * True for a name this tool keeps for its own files in its folders — the marker, the lock, the
+ * temporary names of its writes — and never gives a folder of its own: a run called `.penx.lock`
+ * would take its parent's lock, one called `x.penx-old` would be cleaned away as a leftover. Every
+ * name ending in `.penx-tmp` is kept, not only the temporary files' own `.<name>.<pid>.<hex>.penx-tmp`.
+ *
+ * @example
+ * reservedName('.penx.lock')   // true
+ */
+export function reservedName(name: string): boolean {
+  return OWN_FILES.has(name) || isLeftover(name) || name.endsWith('.penx-tmp');
+}
+
+/** Longest name a file system takes for one path segment, in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/** How the names `reservedName` keeps are spelled, for messages. */
+export const RESERVED_TEXT = `${MARKER_FILE}, ${LOCK_FILE}, names ending in .penx-tmp, .penx-tmp-<pid> or .penx-old`;
+
+/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long, not one of the tool's own file names). */
+export function checkRunName(name: string, what = 'run name'): void {
+  const bytes = new TextEncoder().encode(name).length;
+  const problem =
+    name === ''
+      ? 'is empty'
+      : name === '.' || name === '..'
+        ? 'is not a folder name'
+        : /[/\\]/.test(name)
+          ? 'contains a path separator'
+          : /\p{Cc}/u.test(name)
+            ? 'contains a control character (a newline, a tab, an escape, …)'
+            : bytes > MAX_NAME_BYTES
+              ? `is ${bytes} bytes long (at most ${MAX_NAME_BYTES})`
+              : reservedName(name)
+                ? `is kept for penalty-explorer's own files (${RESERVED_TEXT})`
+                : undefined;
+  // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
+  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
+  if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
+}
