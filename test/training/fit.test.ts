@@ -378,6 +378,26 @@ describe("the loss reads the logits of a final Softmax layer over the output's l
     tf.dispose([x, y]);
   });
 
+  it('a Softmax layer given a mask: the loss reads its probabilities (clipped: no gradient where saturated)', async () => {
+    // Masking ─► Dense ─► Softmax(−1): the mask (all kept here) reaches the Softmax layer's call.
+    const model = tf.sequential({
+      layers: [tf.layers.masking({ inputShape: [1, 2], maskValue: -99 }), tf.layers.dense({ units: 3, useBias: false }), tf.layers.softmax({ axis: -1 })],
+    });
+    model.setWeights([
+      tf.tensor2d([
+        [300, -300, 0],
+        [0, 0, 0],
+      ]),
+    ]);
+    const x = tf.tensor3d([[[1, 0]]]);
+    const y = tf.oneHot(tf.tensor1d([1], 'int32'), 3).reshape([1, 1, 3]);
+    const r = await trainStep(model, tf.train.sgd(1), x, y, { loss: 'categoricalCrossentropy' });
+    expect(r.dataLoss).toBeCloseTo(-Math.log(1e-7), 3);
+    expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual([300, -300, 0, 0, 0, 0]);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
   it('a softmax over several axes: the loss reads its probabilities (clipped: no gradient where saturated)', async () => {
     // Output [batch, 1, 3], softmax over axes [1, 2] (TF.js takes no other single axis than the last).
     const model = saturated(tf.layers.softmax({ axis: [1, 2] }), [1, 3]);
