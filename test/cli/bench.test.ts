@@ -180,8 +180,8 @@ describe('penx bench', () => {
     const b = await penx('bench', '--threads', '0');
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--threads must be a whole number ≥ 1, got '0'/);
-    // Each was ignored, unsaid (a tiny bench then ran): --backend beside --all, which times every
-    // backend; more test images than MNIST has (timed as all 10 000).
+    // Each is refused, not ignored (a tiny bench would run if it were): --backend beside --all,
+    // which times every backend; more test images than MNIST has.
     const tiny = ['--steps', '1', '--cpu-steps', '0', '--batch-size', '4', '--threads', '1'];
     for (const [flags, message] of [
       [['--all', '--backend', 'wasm', '--eval-images', '10'], "error: option '--all' cannot be used with option '--backend <name>'"],
