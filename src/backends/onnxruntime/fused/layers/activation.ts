@@ -49,8 +49,6 @@ export interface Saved {
 export interface Activation {
   /** Its Keras name, e.g. `relu`. */
   readonly name: string;
-  /** Whether the backward pass reads z (else y is enough, and z need not be kept apart). */
-  readonly needsZ: boolean;
   /** y from the pre-activation z. */
   forward(b: GraphBuilder, z: string): string;
   /** dz from dy and what the forward pass saved. */
@@ -86,7 +84,6 @@ export const reluMask = (b: GraphBuilder, y: string): string => mask(b, b.op('Gr
 export function cappedRelu(m: number): Activation {
   return {
     name: `relu capped at ${m}`,
-    needsZ: true,
     forward: (b, z) => b.op('Clip', [z, b.scalar(0), b.scalar(m)]),
     backward: (b, dy, { z }) => b.op('Mul', [dy, mask(b, b.op('And', [b.op('LessOrEqual', [z, b.scalar(m)]), b.op('Greater', [z, b.scalar(0)])]))]),
   };
@@ -96,7 +93,6 @@ export function cappedRelu(m: number): Activation {
 export function leakyRelu(alpha: number): Activation {
   return {
     name: `leaky relu ${alpha}`,
-    needsZ: true,
     forward: (b, z) => b.op('LeakyRelu', [z], { alpha: { f: alpha } }),
     backward: (b, dy, { z }) => b.op('Where', [b.op('Greater', [z, b.scalar(0)]), dy, b.op('Mul', [dy, b.scalar(alpha)])]),
   };
@@ -124,23 +120,20 @@ const hardSigmoidLinear = (b: GraphBuilder, z: string): string => add(b, b.scala
 const mishTanh = (b: GraphBuilder, z: string): string => b.op('Tanh', [b.op('Softplus', [z])]);
 
 const ACTIVATIONS: Readonly<Record<string, Activation>> = {
-  linear: { name: 'linear', needsZ: false, forward: (_b, z) => z, backward: (_b, dy) => dy },
+  linear: { name: 'linear', forward: (_b, z) => z, backward: (_b, dy) => dy },
   relu: {
     name: 'relu',
-    needsZ: false,
     forward: (b, z) => b.op('Relu', [z]),
     backward: (b, dy, { y }) => b.op('Mul', [dy, reluMask(b, y)]),
   },
   relu6: { ...cappedRelu(6), name: 'relu6' },
   elu: {
     name: 'elu',
-    needsZ: false,
     forward: (b, z) => b.op('Elu', [z], { alpha: { f: 1 } }),
     backward: (b, dy, { y }) => b.op('Where', [b.op('GreaterOrEqual', [y, b.scalar(0)]), dy, b.op('Mul', [dy, b.op('Add', [y, b.scalar(1)])])]),
   },
   selu: {
     name: 'selu',
-    needsZ: true,
     forward: (b, z) => b.op('Selu', [z], { alpha: { f: SELU_SCALEALPHA / SELU_SCALE }, gamma: { f: SELU_SCALE } }),
     backward: (b, dy, { z }) =>
       b.op('Where', [
@@ -151,25 +144,21 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   sigmoid: {
     name: 'sigmoid',
-    needsZ: false,
     forward: sigmoid,
     backward: (b, dy, { y }) => b.op('Mul', [dy, b.op('Mul', [y, b.op('Sub', [b.scalar(1), y])])]),
   },
   tanh: {
     name: 'tanh',
-    needsZ: false,
     forward: (b, z) => b.op('Tanh', [z]),
     backward: (b, dy, { y }) => b.op('Mul', [b.op('Sub', [b.scalar(1), b.op('Mul', [y, y])]), dy]),
   },
   softplus: {
     name: 'softplus',
-    needsZ: true,
     forward: (b, z) => b.op('Softplus', [z]),
     backward: (b, dy, { z }) => b.op('Mul', [dy, sigmoid(b, z)]),
   },
   swish: {
     name: 'swish',
-    needsZ: true,
     forward: (b, z) => mul(b, sigmoid(b, z), z),
     backward: (b, dy, { z }) => {
       const s = sigmoid(b, z);
@@ -178,7 +167,6 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   mish: {
     name: 'mish',
-    needsZ: true,
     forward: (b, z) => mul(b, z, mishTanh(b, z)),
     backward: (b, dy, { z }) => {
       const t = mishTanh(b, z);
@@ -187,7 +175,6 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   gelu: {
     name: 'gelu',
-    needsZ: true,
     forward: (b, z) => mul(b, z, geluCdf(b, z).cdf),
     backward: (b, dy, { z }) => {
       const { u, cdf } = geluCdf(b, z);
@@ -198,7 +185,6 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   gelu_new: {
     name: 'gelu_new',
-    needsZ: true,
     forward: (b, z) => mul(b, b.scalar(0.5), mul(b, z, add(b, b.scalar(1), geluNewTanh(b, z)))),
     backward: (b, dy, { z }) => {
       const t = geluNewTanh(b, z);
@@ -210,7 +196,6 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   softsign: {
     name: 'softsign',
-    needsZ: true,
     forward: (b, z) => b.op('Div', [z, add(b, b.op('Abs', [z]), b.scalar(1))]),
     backward: (b, dy, { z }) => {
       const d = add(b, b.op('Abs', [z]), b.scalar(1));
@@ -221,7 +206,6 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   hardSigmoid: {
     name: 'hardSigmoid',
-    needsZ: true,
     forward: (b, z) => b.op('Clip', [hardSigmoidLinear(b, z), b.scalar(0), b.scalar(1)]),
     backward: (b, dy, { z }) => {
       const u = hardSigmoidLinear(b, z);
@@ -231,7 +215,6 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   },
   softmax: {
     name: 'softmax',
-    needsZ: false,
     forward: (b, z) => b.op('Softmax', [z], { axis: -1 }),
     backward: (b, dy, { y }) => {
       const dyY = b.op('Mul', [dy, y]);
