@@ -1,9 +1,10 @@
 /**
- * The gradient of nearest-neighbour resizing (UpSampling2D's) on the cpu backend and on
- * onnxruntime's (which copies cpu's kernels) is the forward's exact adjoint: each output pixel's
- * gradient lands on the input pixel the forward copied it from — computed here from the forward
- * itself, run on the pixels' own indices. TF.js 4.22's stock cpu kernel fails this for every
- * sample after the first, and with halfPixelCenters.
+ * The gradient of nearest-neighbour resizing (UpSampling2D's) on the cpu backend, on
+ * onnxruntime's (which copies cpu's kernels) and on wasm is the forward's exact adjoint: each
+ * output pixel's gradient lands on the input pixel the forward copied it from — computed here from
+ * the backend's own forward, run on the pixels' own indices. TF.js 4.22's stock cpu kernel fails
+ * this for every sample after the first, and with halfPixelCenters; its stock wasm kernel with
+ * halfPixelCenters, and with alignCorners on a side of one pixel (all zeros).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backends/select.ts';
@@ -16,7 +17,12 @@ const CASES: Case[] = [
   ['up by 3 and 2, batch 2', [2, 2, 2, 1], [6, 4], false, false],
   ['odd sizes up and down', [2, 5, 4, 3], [3, 7], false, false],
   ['alignCorners', [2, 4, 3, 2], [7, 5], true, false],
+  ['alignCorners, one pixel high', [2, 1, 3, 2], [4, 5], true, false],
+  ['alignCorners, one pixel wide', [2, 3, 1, 1], [5, 3], true, false],
   ['halfPixelCenters', [3, 3, 4, 1], [5, 9], false, true],
+  ['halfPixelCenters, 3×3 up to 5×5', [2, 3, 3, 2], [5, 5], false, true],
+  ['halfPixelCenters, 4×4 up to 6×6', [2, 4, 4, 1], [6, 6], false, true],
+  ['halfPixelCenters, odd sizes down', [2, 7, 5, 2], [3, 4], false, true],
 ];
 
 /** dx by the forward: run on x = each pixel's flat index, the output says where each value came from. */
@@ -43,10 +49,11 @@ function adjoint(inShape: readonly number[], size: [number, number], align: bool
 }
 
 beforeAll(async () => {
+  await selectBackend('wasm', { threads: 1 });
   await selectBackend('onnxruntime', { threads: 1 });
 });
 
-describe.each(['cpu', 'onnxruntime'])('the gradient of resizeNearestNeighbor on %s', (backend) => {
+describe.each(['cpu', 'onnxruntime', 'wasm'])('the gradient of resizeNearestNeighbor on %s', (backend) => {
   it.each(CASES)('%s: the forward’s adjoint, exactly', async (_label, inShape, size, align, half) => {
     await tf.setBackend(backend);
     const [n, , , c] = inShape;
