@@ -5,7 +5,8 @@
  * A final `Softmax` layer too, when its axis (a number, or a list of one) is the output's last:
  * TF.js's default axis 1 is the last of a [batch, classes] output (Keras 3's Softmax layer calls
  * `activations.softmax`, which keeps the logits for the cross-entropy; Keras 2's cross-entropy
- * reads the input of a final Softmax op). Over several axes, or with a mask, the loss reads its
+ * reads the input of a final Softmax op). Over several axes, or with a mask (one a layer computes,
+ * e.g. Masking's: TF.js drops a mask passed to a functional call), the loss reads its
  * probabilities (TF.js's softmax takes no single axis but the last).
  * With large initial weights the softmax saturates, and the cross-entropy of clipped probabilities
  * would pass no gradient there. Metrics read the probabilities (the softmax of those logits).

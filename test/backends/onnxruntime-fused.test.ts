@@ -394,26 +394,61 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
     expectSame(await asBuilt('cpu', build, x, [6, 1], y), await asBuilt('onnxruntime', build, x, [6, 1], y));
   }, 60_000);
 
-  it('a saturated final Softmax layer: the loss reads its logits, gradient softmax(z) − y as on cpu', async () => {
-    // Logits z = [300, −300, 0], label 1 (twice): loss 600 each; the clipped probabilities would pass no gradient.
-    const build = () => {
-      const m = seq(tf.layers.dense({ inputShape: [2], units: 3, useBias: false }), tf.layers.softmax())();
-      m.setWeights([
-        tf.tensor2d([
-          [300, -300, 0],
-          [0, 0, 0],
-        ]),
-      ]);
-      return m;
-    };
+  /** `m` (a Dense of 2 inputs to 3 units, no bias, then a softmax) with the kernel giving logits z = [300, −300, 0] on the input [1, 0]. */
+  const saturated = (m: tf.LayersModel): tf.LayersModel => {
+    m.setWeights([
+      tf.tensor2d([
+        [300, -300, 0],
+        [0, 0, 0],
+      ]),
+    ]);
+    return m;
+  };
+
+  /** On cpu and in the graph: `build`'s saturated model on [1, 0] twice, label 1, gives the cross-entropy of its logits. */
+  async function expectLogitsLoss(build: () => tf.LayersModel): Promise<void> {
     const x = Float32Array.of(1, 0, 1, 0);
     const y = () => tf.tensor2d([0, 1, 0, 0, 1, 0], [2, 3]);
     const [cpu, ort] = [await asBuilt('cpu', build, x, [2, 2], y), await asBuilt('onnxruntime', build, x, [2, 2], y)];
     for (const g of [cpu, ort]) {
+      // 600 per sample (the clipped probabilities would give −log 1e-7 ≈ 16.1 and no gradient).
       expect(g.numbers[0]).toBeCloseTo(1200, 2);
       // The kernel's gradient: mean over the batch of x·(softmax(z) − y) = [1, −1, 0] in its first row.
       expect(Array.from(g.grads['0:kernel']!)).toEqual([1, -1, 0, 0, 0, 0]);
     }
+  }
+
+  it('a saturated final Softmax layer: the loss reads its logits, gradient softmax(z) − y as on cpu', async () => {
+    await expectLogitsLoss(() => saturated(seq(tf.layers.dense({ inputShape: [2], units: 3, useBias: false }), tf.layers.softmax())()));
+  }, 60_000);
+
+  it("a mask given to a final Softmax layer's own call: TF.js runs the model without it, as the graph does", async () => {
+    // TF.js 4.22 keeps a functional call's kwargs on the layer's inbound node (callArgs), but runs a
+    // model (apply, predict, fit) by calling each layer with the model's kwargs: that mask reaches
+    // no call, on cpu or in the graph. (A mask a layer computes — Masking, Embedding — does reach
+    // later calls, but those layers are not fused.) If this test fails, TF.js applies such a mask:
+    // the fused planner must then refuse a layer whose node holds one (plan.ts).
+    const masks: tf.Tensor[] = [];
+    const build = () => {
+      const inp = tf.input({ shape: [2] });
+      const z = tf.layers.dense({ units: 3, useBias: false }).apply(inp) as tf.SymbolicTensor;
+      const mask = tf.tensor2d([[0, 1, 1]]);
+      masks.push(mask);
+      const softmax = tf.layers.softmax();
+      const m = tf.model({ inputs: inp, outputs: softmax.apply(z, { mask }) as tf.SymbolicTensor });
+      expect(softmax.inboundNodes[0]!.callArgs?.['mask'], 'the node holds the mask').toBe(mask);
+      return saturated(m);
+    };
+    await tf.setBackend('cpu');
+    const m = build();
+    const probs = m.predict(tf.tensor2d([[1, 0]])) as tf.Tensor;
+    // softmax([300, −300, 0]) = [1, 0, 0]; with the mask it would be softmax([300 − 1e9, −300, 0]) = [0, 0, 1].
+    expect(Array.from(probs.dataSync())).toEqual([1, 0, 0]);
+    tf.dispose([probs]);
+    m.dispose();
+    // The cross-entropy of the logits, as without the mask (the masked probabilities [0, 0, 1] would give −log 1e-7).
+    await expectLogitsLoss(build);
+    tf.dispose(masks);
   }, 60_000);
 
   it('a saturated sigmoid under a cross-entropy of probabilities: its tail (down to 1e-7) gives the loss of cpu', async () => {

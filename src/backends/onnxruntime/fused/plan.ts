@@ -7,6 +7,11 @@
  *         ─► a final softmax before a cross-entropy (an activation, or a Softmax layer over the last
  *            axis): skipped, the loss reads the logits (as forward.ts)
  *         ─► FusedPlan { layers, weights (graph inputs, in order), loss }
+ *
+ * Masks: no layer of such a chain is given one when the model runs. The layers that compute masks
+ * (Masking, Embedding) are not fused, and TF.js 4.22 keeps a mask passed to a functional call
+ * (`softmax.apply(z, { mask })`) on the node's callArgs only: it runs a model by calling each layer
+ * with the model's own kwargs, on the per-kernel path as for this plan (a test pins that).
  */
 import { isRegisteredClass } from '../../../model/index.ts';
 import type { tf } from '../../../tf.ts';
