@@ -13,7 +13,7 @@
  * checkRunName('l1_1e-4', '--name')   // fine
  * checkRunName('../x', '--name')      // UsageError: --name '../x' contains a path separator; give one plain folder name, e.g. l1_1e-4
  */
-import { UsageError } from './errors.ts';
+import { UsageError, visibleControls } from './errors.ts';
 
 /** The file that marks a folder this tool wrote: the marker, then one manifest line per entry it made. */
 export const MARKER_FILE = '.penx-folder.jsonl';
@@ -57,9 +57,24 @@ const MAX_NAME_BYTES = 255;
 /** How the names `reservedName` keeps are spelled, for messages. */
 export const RESERVED_TEXT = `${MARKER_FILE}, ${LOCK_FILE}, names ending in .penx-tmp, .penx-tmp-<pid> or .penx-old`;
 
-/** Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control characters, not too long, not one of the tool's own file names). */
+/** A bidirectional control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): the first in a name. */
+const BIDI_CONTROL = /\p{Bidi_Control}/u;
+
+/** A character as its code point, e.g. `U+202E`. */
+const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control
+ * characters, not too long, not one of the tool's own file names). A bidirectional control is
+ * refused too: it shows the name reordered (`l1\u202egnp.exe` as `l1exe.png`) in a file manager or
+ * `ls`. Other format characters are taken (U+200D, the zero-width joiner of an emoji).
+ *
+ * @example
+ * checkRunName('l1\u202egnp', '--name')   // UsageError: --name 'l1\u202egnp' contains the bidirectional control U+202E, which shows the name reordered; …
+ */
 export function checkRunName(name: string, what = 'run name'): void {
   const bytes = new TextEncoder().encode(name).length;
+  const bidi = BIDI_CONTROL.exec(name)?.[0];
   const problem =
     name === ''
       ? 'is empty'
@@ -69,12 +84,14 @@ export function checkRunName(name: string, what = 'run name'): void {
           ? 'contains a path separator'
           : /\p{Cc}/u.test(name)
             ? 'contains a control character (a newline, a tab, an escape, …)'
-            : bytes > MAX_NAME_BYTES
-              ? `is ${bytes} bytes long (at most ${MAX_NAME_BYTES})`
-              : reservedName(name)
-                ? `is kept for penalty-explorer's own files (${RESERVED_TEXT})`
-                : undefined;
-  // Quoted with its control characters escaped (`'a\nb'`), so the message stays one line.
-  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1);
+            : bidi
+              ? `contains the bidirectional control ${codePoint(bidi)}, which shows the name reordered`
+              : bytes > MAX_NAME_BYTES
+                ? `is ${bytes} bytes long (at most ${MAX_NAME_BYTES})`
+                : reservedName(name)
+                  ? `is kept for penalty-explorer's own files (${RESERVED_TEXT})`
+                  : undefined;
+  // Quoted with its control and bidirectional characters escaped (`'a\nb'`, `'l1\u202egnp'`): one line, in order.
+  const shown = visibleControls(JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1));
   if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
 }

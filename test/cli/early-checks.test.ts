@@ -41,6 +41,11 @@ describe('flags refused before TF.js loads', () => {
     ['prune --max-drop', ['prune', 'run', '--max-drop', 'x'], "--max-drop must be accuracy points between 0 and 100 (e.g. 0.5), got 'x'"],
     ['worker --concurrency', ['worker', '--queue', 'redis://127.0.0.1:1', '--concurrency', '0'], "--concurrency must be a whole number ≥ 1, got '0'"],
     ['train --name', ['train', '--penalty', 'l1:1e-4', '--name', '../x'], "--name '../x' contains a path separator; give one plain folder name, e.g. l1_1e-4"],
+    [
+      'train --name with a bidirectional control',
+      ['train', '--penalty', 'l1:1e-4', '--name', 'l1\u202egnp.exe'],
+      "--name 'l1\\u202egnp.exe' contains the bidirectional control U+202E, which shows the name reordered; give one plain folder name",
+    ],
     ['compare --name', ['compare', '--name', '.penx.lock'], "--name '.penx.lock' is kept for penalty-explorer's own files"],
     ['sweep --name', ['sweep', '--strengths', '1e-4', '--name', 'x.penx-old'], "--name 'x.penx-old' is kept for penalty-explorer's own files"],
     ['bench --steps', ['bench', '--steps', '0'], "--steps must be a whole number ≥ 1, got '0'"],

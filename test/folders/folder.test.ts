@@ -33,7 +33,28 @@ describe('run names', () => {
       expect(() => checkRunName(name)).toThrow(UsageError);
     },
   );
-  it.each(['l1_1e-4', 'deadzone_1e-4_a=0.25', 'my run', '.hidden-ok', 'n'.repeat(255), 'x.penx-old.bak', 'penx-tmp'])('takes %j', (name) => {
+  // Every bidirectional control: each reorders how the name shows (`l1\u202egnp.exe` as `l1exe.png`).
+  it.each(['061C', '200E', '200F', '202A', '202B', '202C', '202D', '202E', '2066', '2067', '2068', '2069'])(
+    'refuses the bidirectional control U+%s, naming it by its code point, the name shown escaped',
+    (hex) => {
+      const name = `l1${String.fromCharCode(Number.parseInt(hex, 16))}gnp.exe`;
+      expect(() => checkRunName(name, '--name')).toThrow(
+        `--name 'l1\\u${hex.toLowerCase()}gnp.exe' contains the bidirectional control U+${hex}, which shows the name reordered; give one plain folder name, e.g. l1_1e-4`,
+      );
+    },
+  );
+  // Other format characters (Cf) stay: the zero-width joiner of an emoji (🧑‍🔬), a soft hyphen.
+  it.each([
+    'l1_1e-4',
+    'deadzone_1e-4_a=0.25',
+    'my run',
+    '.hidden-ok',
+    'n'.repeat(255),
+    'x.penx-old.bak',
+    'penx-tmp',
+    'run-\u{1f9d1}\u200d\u{1f52c}',
+    'long\u00adname',
+  ])('takes %j', (name) => {
     expect(() => checkRunName(name)).not.toThrow();
   });
   it.each([LOCK_FILE, MARKER_FILE, 'data.penx-old', 'data.penx-tmp-12', '.run.json.12.ab.penx-tmp', 'x.penx-tmp'])(
