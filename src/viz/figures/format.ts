@@ -11,28 +11,77 @@ export { visibleControls };
 
 /**
  * A figure's spec as every renderer shows it — the PNG and SVG files, report.html, the dashboard,
- * the playground: each string in it (data values, keys, titles, subtitles, axis, legend and header
+ * the playground: each string in it (data values, titles, subtitles, axis, legend and header
  * labels, scale domains, tooltips) through `visibleControls`, so a record's string cannot show
  * itself reordered in a legend or a tooltip. Every figure returns its spec through it, the one
  * place record strings pass on their way into a spec. A string quoted into a Vega expression (a
  * facet's labels, facets.ts) is escaped before it is quoted there: the expression would read an
  * escape back as the character. Parts without a control character are returned as they are.
  *
+ * Names are kept as they are: the data's keys, and the field names that refer to them (`FIELDS`,
+ * a user monitor's `field: 'dead\u0007'`) and make them (`as`). Escaped, they would no longer
+ * match — Vega-Lite reads a backslash in a field name as an escape and cannot pass one on to Vega
+ * — and the chart would draw empty. What Vega-Lite shows of a name is escaped instead: a
+ * channel whose field (or title) holds a control gets titles that show the escape (`titled`).
+ * An expression's string (`datum['dead\u0007']`) is escaped as text: it reads the escape back
+ * as the character, so it still names a kept key.
+ *
  * @example
  * shownSpec({ title: 'l1\u202egnp', data: { values: [{ run: 'a\u0007', x: 1 }] } })
  * // { title: 'l1\\u202egnp', data: { values: [{ run: 'a\\u0007', x: 1 }] } }
+ * shownSpec({ data: { values: [{ 'a\u0007': 1 }] }, encoding: { y: { field: 'a\u0007' } } })
+ * // { data: { values: [{ 'a\u0007': 1 }] }, encoding: { y: { field: 'a\u0007', title: 'a\\\\u0007', axis: { title: 'a\\u0007' } } } }
  */
 export function shownSpec<T>(spec: T): T {
-  return shown(spec) as T;
+  return shown(spec, 'spec') as T;
 }
 
-function shown(value: unknown): unknown {
-  if (typeof value === 'string') return visibleControls(value);
+/**
+ * Properties of a Vega-Lite (or Vega) spec whose strings are field names: an encoding's or
+ * transform's `field`, the field lists of transforms (`fold`, `groupby`, `flatten`, lookup's
+ * `fields`, a `repeat`'s lists), the field of a transform named by its own key (`pivot`,
+ * `density`, `loess`, `regression`, `quantile`, `impute` and its `key`, `lookup`, `extent`,
+ * `stack`), `argmin` / `argmax`, and the names transforms give their output (`as`). A pivot's
+ * `value` and a loess's or regression's `on` are fields beside those keys only (`readingOf`).
+ * Only their strings and lists of strings are names (an encoding's `key` or `impute` is an
+ * object, read as the rest of the spec), and a `repeat`'s lists in an object.
+ */
+const FIELDS = new Set([
+  'field',
+  'fields',
+  'groupby',
+  'fold',
+  'flatten',
+  'repeat',
+  'pivot',
+  'density',
+  'loess',
+  'regression',
+  'quantile',
+  'impute',
+  'key',
+  'lookup',
+  'extent',
+  'stack',
+  'argmin',
+  'argmax',
+  'as',
+]);
+
+/**
+ * How `shown` reads a part of a spec: its own text (escaped; keys too), data rows (`values`, and
+ * the `datasets`, whose names are escaped as `data.name` is: values escaped, keys kept), names
+ * (`FIELDS`, kept), or an `encoding` (or a `facet`), whose channels' titles are made safe (`titled`).
+ */
+type Reading = 'spec' | 'data' | 'datasets' | 'name' | 'encoding';
+
+function shown(value: unknown, reading: Reading): unknown {
+  if (typeof value === 'string') return reading === 'name' ? value : visibleControls(value);
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const y = shown(value[i]);
+      const y = shown(value[i], reading);
       if (y !== value[i]) (copy ??= value.slice())[i] = y;
     }
     return copy ?? value;
@@ -42,12 +91,84 @@ function shown(value: unknown): unknown {
   const keys = Object.keys(object);
   let copy: Record<string, unknown> | undefined;
   keys.forEach((k, i) => {
-    const y = shown(object[k]);
-    const key = visibleControls(k);
+    const v = reading === 'encoding' || (reading === 'spec' && k === 'facet') ? titled(k, object[k]) : object[k];
+    const y = shown(v, childReading(object, k, reading));
+    const key = reading === 'data' ? k : visibleControls(k);
     if (!copy && (y !== object[k] || key !== k)) copy = Object.fromEntries(keys.slice(0, i).map((j) => [j, object[j]]));
     if (copy) copy[key] = y;
   });
   return copy ?? value;
+}
+
+/** Channels whose title Vega-Lite shows on an axis, on a legend, or on a facet's header. */
+const TITLED_BY: Readonly<Record<string, 'axis' | 'legend' | 'header'>> = {
+  x: 'axis',
+  y: 'axis',
+  ...Object.fromEntries(
+    ['color', 'fill', 'stroke', 'shape', 'size', 'opacity', 'fillOpacity', 'strokeOpacity', 'strokeWidth', 'strokeDash', 'angle'].map((c) => [c, 'legend']),
+  ),
+  row: 'header',
+  column: 'header',
+  facet: 'header',
+};
+
+/**
+ * Channel `channel`'s definition with its title safe where a field or title holds a control.
+ * Vega-Lite shows a channel's title (its field's name unless it has one) on its axis, legend or
+ * header as it is, but quotes it into a Vega expression for tooltips and the marks' ARIA
+ * descriptions, where `\u0007` reads back as the character: so the definition's `title` gets the
+ * escape with its backslash doubled (`quotedText`) and the axis, legend or header its own `title`,
+ * the escape, unless they have one.
+ *
+ * @example
+ * titled('y', { field: 'a\u0007' })   // { field: 'a\u0007', title: 'a\\\\u0007', axis: { title: 'a\\u0007' } }
+ */
+function titled(channel: string, def: unknown): unknown {
+  if (Array.isArray(def)) {
+    const defs = def.map((d) => titled(channel, d));
+    return defs.some((d, i) => d !== def[i]) ? defs : def;
+  }
+  if (def === null || typeof def !== 'object') return def;
+  const object = def as Record<string, unknown>;
+  const title = object['title'] ?? object['field'];
+  if (typeof title !== 'string' || visibleControls(title) === title) return object;
+  const shows = TITLED_BY[channel];
+  const guide = shows && object[shows] !== null ? ((object[shows] ?? {}) as Record<string, unknown>) : undefined;
+  return {
+    ...object,
+    title: quotedText(title),
+    ...(shows && guide && typeof guide === 'object' && !('title' in guide) ? { [shows]: { ...guide, title: visibleControls(title) } } : {}),
+  };
+}
+
+/**
+ * `text` as a Vega expression's string literal reads it back as `visibleControls(text)`: each
+ * control escaped, the escape's backslash doubled.
+ *
+ * @example
+ * quotedText('a\u0007')   // 'a\\\\u0007' (a, two backslashes, u0007)
+ */
+function quotedText(text: string): string {
+  return [...text].map((c) => (visibleControls(c) === c ? c : `\\${visibleControls(c)}`)).join('');
+}
+
+/** How the value of property `k` of `object`, read as `reading`, is read. */
+function childReading(object: Record<string, unknown>, k: string, reading: Reading): Reading {
+  if (reading === 'data' || reading === 'name') return reading;
+  return reading === 'datasets' ? 'data' : readingOf(object, k);
+}
+
+/** How the value of property `k` of a spec's `object` is read (see `Reading`). */
+function readingOf(object: Record<string, unknown>, k: string): Reading {
+  if (k === 'values') return 'data';
+  if (k === 'datasets') return 'datasets';
+  const v = object[k];
+  // A facet is a channel's definition, or channels (`row`, `column`).
+  if (k === 'encoding' || (k === 'facet' && v !== null && typeof v === 'object' && !('field' in v))) return 'encoding';
+  if (k === 'repeat' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+    if (FIELDS.has(k) || (k === 'value' && 'pivot' in object) || (k === 'on' && ('loess' in object || 'regression' in object))) return 'name';
+  }
+  return 'spec';
 }
 
 /** `x` with 4 decimals (`0.0412`); `n/a` for a score that was not measured (null). */

@@ -146,3 +146,110 @@ describe('figures of a record whose strings hold control characters', () => {
     expect(viz.shownSpec({ a: [1, 'x\u202e'], b: { c: 'd' } })).toEqual({ a: [1, 'x\\u202e'], b: { c: 'd' } });
   });
 });
+
+/**
+ * A user monitor's section whose fields' names hold controls, a dot or brackets, and a view that
+ * refers to them (a dot and brackets written as Vega-Lite's field syntax wants, `\\.`, `\\[`).
+ */
+const DEAD = 'dead\u0007';
+const SHARE = 'share.of[0]\u202e';
+const SHARE_FIELD = 'share\\.of\\[0\\]\u202e';
+
+function fieldsRun(seed: number): RunRecord {
+  const run = makeRunRecord({ epochs: 2, seed });
+  const section: JsonValue = [
+    { [DEAD]: 0.25, [SHARE]: 0.5, layer: 'dense\u202e' },
+    { [DEAD]: 0.75, [SHARE]: 1, layer: 'out' },
+  ];
+  const spec: JsonValue = {
+    transform: [{ calculate: `datum['${DEAD}'] * 2`, as: `twice\u2066` }],
+    layer: [
+      {
+        mark: 'point',
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          y: { field: DEAD, type: 'quantitative' },
+          color: { field: 'layer', type: 'nominal' },
+          tooltip: [{ field: DEAD }, { field: SHARE_FIELD }, { field: `twice\u2066` }],
+        },
+      },
+      {
+        mark: 'text',
+        encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: SHARE_FIELD, type: 'quantitative' }, text: { field: `twice\u2066` } },
+      },
+    ],
+  };
+  return {
+    ...run,
+    config: { ...run.config, name: `fields${seed}`, monitors: [{ name: 'fields', view: { title: 'fields', spec: spec as { [key: string]: JsonValue } } }] },
+    initial: { ...run.initial, monitors: { fields: section } },
+    epochs: run.epochs.map((e) => ({ ...e, monitors: { fields: section } })),
+  };
+}
+
+describe('a user monitor whose fields’ names hold control characters, a dot or brackets', () => {
+  const runs = [fieldsRun(1)];
+  const rows = 2 * (runs[0] as RunRecord).epochs.length + 2;
+
+  it('keeps the names as the view refers to them, and escapes what the chart shows of them', () => {
+    const spec = viz.monitorViewSpec(runs, 'fields') as unknown as {
+      data: { values: Array<Record<string, unknown>> };
+      layer: Array<{ encoding: Record<string, { field?: string; title?: string; axis?: { title?: string } } | Array<{ title?: string }>> }>;
+    };
+    expect(Object.keys(spec.data.values[0] ?? {})).toEqual(expect.arrayContaining([DEAD, SHARE]));
+    expect(spec.data.values.map((r) => r['layer'])).toContain('dense\\u202e');
+    const y = spec.layer[0]?.encoding['y'] as { field: string; title: string; axis: { title: string } };
+    expect(y.field).toBe(DEAD);
+    // The axis shows the escape; the tooltip and the marks' descriptions read the title as an expression's string.
+    expect(y.axis.title).toBe('dead\\u0007');
+    expect(y.title).toBe('dead\\\\u0007');
+    // Only names keep a control: data keys, fields, and the calculation's output and its expression.
+    const raw = strings(spec).filter(([, s]) => HIDDEN.test(s));
+    expect(raw.filter(([at]) => !/\.values\[\d+\]\..* \(key\)$|\.field$|\.as$|\.calculate$/.test(at))).toEqual([]);
+  });
+
+  it('draws every row from those fields, its texts showing the escapes', async () => {
+    const svg = await new View(parse(await viz.toVega(viz.monitorViewSpec(runs, 'fields'))), { renderer: 'none' }).toSVG();
+    expect([...svg].filter((c) => HIDDEN.test(c)).map((c) => c.charCodeAt(0).toString(16))).toEqual([]);
+    // One point per row, at its value (the y scale spans the fields' values, not NaN), described with the escapes.
+    expect(svg.match(/aria-roledescription="point"/g)?.length).toBe(rows);
+    expect(svg).toContain("Y-axis titled 'dead\\u0007, share\\.of\\[0\\]\\u202e' for a linear scale with values from 0.0 to 1.0");
+    expect(svg).toContain('aria-label="epoch: 0; dead\\u0007: 0.25; layer: dense\\u202e; share.of[0]\\u202e: 0.5; twice\\u2066: 0.5"');
+    // The text marks: the calculated field, at the dotted field's values.
+    const texts = [...svg.matchAll(/aria-roledescription="text mark"[^>]*transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>([^<]*)</g)];
+    expect(texts.map((t) => t[3])).toEqual(Array.from({ length: rows }, (_, i) => (i % 2 ? '1.5' : '0.5')));
+    expect(new Set(texts.map((t) => t[2])).size).toBe(2);
+    // The legend's labels are the data's values, escaped.
+    expect(svg).toContain('>dense\\u202e</text>');
+  });
+});
+
+describe('shownSpec on names', () => {
+  it('keeps data keys and the names that refer to them; escapes values, titles and other text', () => {
+    const spec = viz.shownSpec({
+      datasets: { 'rows\u0007': [{ 'a\u0007': 'v\u0007' }] },
+      data: { name: 'rows\u0007' },
+      transform: [
+        { fold: ['a\u0007'], as: ['k\u0007', 'v\u0007'] },
+        { pivot: 'k\u0007', value: 'v\u0007', groupby: ['g\u0007'] },
+        { filter: { field: 'a\u0007', equal: 'v\u0007' } },
+      ],
+      encoding: { text: { value: 'shown\u0007' }, color: { field: 'a\u0007', legend: null }, row: { field: 'r\u0007', title: 'R\u202e' } },
+    });
+    expect(spec).toEqual({
+      datasets: { 'rows\\u0007': [{ 'a\u0007': 'v\\u0007' }] },
+      data: { name: 'rows\\u0007' },
+      transform: [
+        { fold: ['a\u0007'], as: ['k\u0007', 'v\u0007'] },
+        { pivot: 'k\u0007', value: 'v\u0007', groupby: ['g\u0007'] },
+        { filter: { field: 'a\u0007', equal: 'v\\u0007' } },
+      ],
+      encoding: {
+        text: { value: 'shown\\u0007' },
+        // No legend to title; the title, quoted into expressions (tooltips, descriptions), with its backslash doubled.
+        color: { field: 'a\u0007', legend: null, title: 'a\\\\u0007' },
+        row: { field: 'r\u0007', title: 'R\\\\u202e', header: { title: 'R\\u202e' } },
+      },
+    });
+  });
+});
