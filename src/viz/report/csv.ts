@@ -7,6 +7,7 @@
  * viewCsv(overlaySpec(runs, { epoch: 3 }))   // "kind,run,x,density\nbin,l1:1e-4,-1,0.0123\n…"
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { visibleControls } from '../figures/index.ts';
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -14,11 +15,11 @@ function cell(v: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Rows (objects) as CSV text with a header line. */
+/** Rows (objects) as CSV text with a header line; the header shows the keys' controls as escapes (`visibleControls`, as the values are in a figure's data). */
 export function rowsCsv(rows: readonly Record<string, unknown>[]): string {
   const columns: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  return `${[columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+  return `${[columns.map((c) => cell(visibleControls(c))).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
 }
 
 /** The CSV of a spec's inline data; just a header-less empty text when it has none. */

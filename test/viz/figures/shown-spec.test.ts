@@ -11,6 +11,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import type { JsonValue, PrunePoint, RunRecord } from '../../../src/formats/run.ts';
 import * as viz from '../../../src/viz/index.ts';
+import { viewCsv } from '../../../src/viz/report/csv.ts';
 import { pageOverlaySpec } from '../../../src/viz/report/views-specs.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 
@@ -221,6 +222,12 @@ describe('a user monitor whose fields’ names hold control characters, a dot or
     expect(new Set(texts.map((t) => t[2])).size).toBe(2);
     // The legend's labels are the data's values, escaped.
     expect(svg).toContain('>dense\\u202e</text>');
+  });
+
+  it('its CSV (the dashboard’s) heads the columns with the names’ escapes', () => {
+    const csv = viewCsv(viz.monitorViewSpec(runs, 'fields'));
+    expect(csv.split('\n')[0]).toBe('dead\\u0007,share.of[0]\\u202e,layer,run,epoch');
+    expect(csv).not.toMatch(HIDDEN);
   });
 });
 

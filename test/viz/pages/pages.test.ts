@@ -78,6 +78,8 @@ describe('the report page’s rows are the figures’ rows', () => {
         { b: 'say "hi"', c: null },
       ]),
     ).toBe('a,b,c\n1,"x,y",\n,"say ""hi""",\n');
+    // A key's controls (a user monitor's field name: a figure's data keeps it) as escapes, as the values are.
+    expect(rowsCsv([{ 'dead\u202e': 'x\\u0007' }])).toBe('dead\\u202e\nx\\u0007\n');
   });
 });
 
