@@ -69,9 +69,10 @@ const FIELDS = new Set([
 ]);
 
 /**
- * How `shown` reads a part of a spec: its own text (escaped; keys too), data rows (`values`, and
- * the `datasets`, whose names are escaped as `data.name` is: values escaped, keys kept), names
- * (`FIELDS`, kept), or an `encoding` (or a `facet`), whose channels' titles are made safe (`titled`).
+ * How `shown` reads a part of a spec: its own text (escaped; keys too), data rows (`values`, a
+ * format's `parse`, and the `datasets`, whose names are escaped as `data.name` is: values
+ * escaped, keys kept), names (`FIELDS`, kept), or an `encoding` (or a `facet`), whose channels'
+ * titles are made safe (`titled`).
  */
 type Reading = 'spec' | 'data' | 'datasets' | 'name' | 'encoding';
 
@@ -160,7 +161,8 @@ function childReading(object: Record<string, unknown>, k: string, reading: Readi
 
 /** How the value of property `k` of a spec's `object` is read (see `Reading`). */
 function readingOf(object: Record<string, unknown>, k: string): Reading {
-  if (k === 'values') return 'data';
+  // A data format's `parse` is keyed by field names: read as the data's rows.
+  if (k === 'values' || k === 'parse') return 'data';
   if (k === 'datasets') return 'datasets';
   const v = object[k];
   // A facet is a channel's definition, or channels (`row`, `column`).

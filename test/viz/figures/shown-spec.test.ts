@@ -235,7 +235,7 @@ describe('shownSpec on names', () => {
   it('keeps data keys and the names that refer to them; escapes values, titles and other text', () => {
     const spec = viz.shownSpec({
       datasets: { 'rows\u0007': [{ 'a\u0007': 'v\u0007' }] },
-      data: { name: 'rows\u0007' },
+      data: { name: 'rows\u0007', format: { parse: { 'a\u0007': 'number' } } },
       transform: [
         { fold: ['a\u0007'], as: ['k\u0007', 'v\u0007'] },
         { pivot: 'k\u0007', value: 'v\u0007', groupby: ['g\u0007'] },
@@ -245,7 +245,7 @@ describe('shownSpec on names', () => {
     });
     expect(spec).toEqual({
       datasets: { 'rows\\u0007': [{ 'a\u0007': 'v\\u0007' }] },
-      data: { name: 'rows\\u0007' },
+      data: { name: 'rows\\u0007', format: { parse: { 'a\u0007': 'number' } } },
       transform: [
         { fold: ['a\u0007'], as: ['k\u0007', 'v\u0007'] },
         { pivot: 'k\u0007', value: 'v\u0007', groupby: ['g\u0007'] },
