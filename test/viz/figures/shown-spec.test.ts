@@ -4,7 +4,8 @@
  * characters reach every figure's spec as escapes (`\u202e`, through `shownSpec`): no string of any
  * spec the figures return — data values, keys, titles, labels, domains, header expressions — holds
  * one raw, nor does the SVG Vega draws from it, so a browser's Vega (report.html, the dashboard, the
- * playground) shows what the files show.
+ * playground) shows what the files show. Names are the exception: a user monitor's field named with
+ * controls stays so in the data and in the view's fields, which still name it, and the chart draws.
  */
 import { parse, View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
