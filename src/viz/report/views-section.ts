@@ -5,11 +5,12 @@
  * sampled) are left out. The views of the runs' user monitors follow, one card each.
  */
 import { MONITOR_VIEW } from '../figures/index.ts';
-import { escText } from './html.ts';
+import { esc, escText } from './html.ts';
 import type { ViewsSpecs } from './views-specs.ts';
 
+/** A view's card; its id (`monitor-NAME` holds a record's monitor name) is quoted as an attribute, so the page's script finds it whole. */
 function card(id: string, title: string, note: string): string {
-  return `<div class="card view-card"><div class="card-head"><h3>${title}</h3><div class="downloads" id="dl-view-${id}"></div></div><p class="note">${note}</p><div class="chart" id="view-${id}"></div></div>`;
+  return `<div class="card view-card"><div class="card-head"><h3>${title}</h3><div class="downloads" id="dl-view-${esc(id)}"></div></div><p class="note">${note}</p><div class="chart" id="view-${esc(id)}"></div></div>`;
 }
 
 /** The HTML of the report's `#views` section for the views `specs` holds (see the file's comment). */

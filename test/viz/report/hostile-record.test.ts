@@ -26,6 +26,9 @@ const PAYLOADS = [
   "x'+(window.hit=4)+'.y[0]",
 ];
 
+/** A monitor's name (fit allows letters, digits, `_` and `-`; a record written by hand may hold anything). */
+const SPY = 'spy"><img src=x onerror="window.hit=5">';
+
 let browser: Browser | undefined;
 let dir = '';
 /** The server elsewhere: it answers anything, and counts each request. */
@@ -58,14 +61,14 @@ function hostileRun(elsewhere: string): RunRecord {
       { mark: { type: 'image', url: `${elsewhere}image.png`, width: 9, height: 9 }, encoding: { x: { field: 'epoch', type: 'quantitative' } } },
     ],
   };
-  const monitored = <S extends RunRecord['initial']>(s: S): S => ({ ...s, monitors: { spy: s.epoch } });
+  const monitored = <S extends RunRecord['initial']>(s: S): S => ({ ...s, monitors: { [SPY]: s.epoch } });
   return {
     ...run,
     config: {
       ...run.config,
       name: PAYLOADS[1] as string,
       penaltyFormula: PAYLOADS[2] as string,
-      monitors: [{ name: 'spy', view: { title: PAYLOADS[0] as string, spec } }],
+      monitors: [{ name: SPY, view: { title: PAYLOADS[0] as string, spec } }],
     },
     initial: monitored(run.initial),
     epochs: run.epochs.map(monitored),
@@ -85,10 +88,15 @@ describe.skipIf(!hasChromium)('a report of a hostile record, in Chromium', () =>
     // Every view drawn (the monitor's among them), so every load its spec asks for was tried.
     await page.waitForFunction(() => document.querySelectorAll('#views svg').length > 0 && !document.querySelector('#views .chart:empty'));
     const shown = await page.evaluate(() => ({ hit: (window as { hit?: number }).hit, text: document.body.innerText }));
+    // The monitor's card has its name in its id, whole (not markup), and its chart drawn there.
+    const charts = await page.evaluate((id) => document.getElementById(id)?.querySelectorAll('svg').length, `view-monitor-${SPY}`);
+    const images = await page.evaluate(() => document.querySelectorAll('img').length);
     await page.close();
     expect(errors).toEqual([]);
     expect(shown.hit).toBeUndefined();
     for (const p of PAYLOADS) expect(shown.text).toContain(p);
     expect(hits).toEqual([]);
+    expect(charts).toBe(1);
+    expect(images).toBe(0);
   });
 });
