@@ -15,7 +15,7 @@ import { BAND_FIELDS, binRows, ridgeHeight, stepRows, ZERO_GAP } from '../figure
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
 import { addDownloads, rowsCsv } from './downloads.ts';
 import { layerText } from './text.ts';
-import { newView, type View } from './vega.ts';
+import { newView, runSoon, type View } from './vega.ts';
 
 /** What the controls select. */
 export interface PageState {
@@ -159,12 +159,16 @@ export function reportViews() {
     ];
     for (const [id, data] of charts) downloads(`view-${id}`, id, () => views[data ?? id], data);
     downloads('view-overlay', 'overlay', () => views['overlay'], 'overlay');
-    for (const id of ['curves', 'penalty']) void views[id]?.runAsync();
+    for (const id of ['curves', 'penalty']) {
+      const v = views[id];
+      if (v) void runSoon(v);
+    }
     for (const m of specs.monitors) {
       const el = document.getElementById(`view-${m.id}`);
       views[m.id] = el ? newView(m.spec, el) : null;
       downloads(`view-${m.id}`, m.id, () => views[m.id], null);
-      void views[m.id]?.runAsync();
+      const v = views[m.id];
+      if (v) void runSoon(v);
     }
   };
 
@@ -178,11 +182,11 @@ export function reportViews() {
     const overlay = views['overlay'];
     if (overlay && axis) {
       overlay.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
-      jobs.push(overlay.data('overlay', overlayRows(model, s)).runAsync());
+      jobs.push(runSoon(overlay.data('overlay', overlayRows(model, s))));
     }
     const set = (key: string, data: string, rows: (m: PageModel, s: PageState) => Row[]) => {
       const v = views[key];
-      if (v) jobs.push(v.data(data, rows(model, s)).runAsync());
+      if (v) jobs.push(runSoon(v.data(data, rows(model, s))));
     };
     set('logabs', 'logabs', logRows);
     if (last.layer !== s.layer) {

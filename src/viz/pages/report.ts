@@ -6,8 +6,9 @@
  * it also keeps one view per run for the norm histograms (`#norms-I`, data `norms` set for the
  * selected epoch) and updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected
  * rows). The views beyond the histogram are report-views.ts's, redrawn with the same state, and
- * every chart gets PNG/SVG/CSV buttons (downloads.ts). After each redraw it sets
- * `document.body.dataset.drawn` to a counter, so tests can wait for it.
+ * every chart gets PNG/SVG/CSV buttons (downloads.ts). Charts on screen are drawn at once, the
+ * others after the page has painted (vega.ts, runSoon). After each redraw, every chart drawn, it
+ * sets `document.body.dataset.drawn` to a counter, so tests can wait for it.
  *
  *   #penx-model, #penx-specs (packed JSON: src/viz/packed) ─► unpacked ─► views ─► controls (epoch, scale, layer) ─► redraw
  */
@@ -17,7 +18,7 @@ import { PACKED_JSON_TYPE, unpackJson } from '../packed/index.ts';
 import type { PageModel, ReportSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { type PageState, reportViews } from './report-views.ts';
-import { newView, type View } from './vega.ts';
+import { newView, runSoon, type View } from './vega.ts';
 
 /** The rows of run `i`'s norm histograms at `epoch`: bars, bound rules and notes per layer column. */
 export function normRows(model: PageModel, i: number, epoch: number): Array<Record<string, unknown>> {
@@ -92,17 +93,11 @@ function main(model: PageModel, specs: ReportSpecs): void {
       const h = model.runs[i]?.hist[state.layer]?.[state.epoch];
       if (axis) view.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
       view.data('bins', h ? binRows(h) : []);
-      return view.runAsync();
+      return runSoon(view);
     });
     // resize(): the facet's size follows the data (no columns where the run lacks the epoch).
     normViews.forEach((view, i) => {
-      if (view)
-        jobs.push(
-          view
-            .data('norms', normRows(model, i, state.epoch))
-            .resize()
-            .runAsync(),
-        );
+      if (view) jobs.push(runSoon(view.data('norms', normRows(model, i, state.epoch)).resize()));
     });
     jobs.push(extra.redraw(state));
     updateText();
@@ -118,7 +113,7 @@ function main(model: PageModel, specs: ReportSpecs): void {
     if (!el) return;
     const view = newView(spec, el);
     extra.downloads(id, id, () => view, 'source_0');
-    view.runAsync().catch((error: unknown) => console.error(error));
+    runSoon(view).catch((error: unknown) => console.error(error));
   };
 
   const slider = byId<HTMLInputElement>('epoch') as HTMLInputElement;

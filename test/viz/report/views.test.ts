@@ -2,6 +2,8 @@
  * The report's views in headless Chromium (Debian's), from real records: overlay, log10|w|,
  * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
  * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
+ * The charts in sight are drawn first, those below the window after the page has painted
+ * (src/viz/pages/vega.ts, runSoon), yet every chart shows the new layer when `data-drawn` moves.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -40,6 +42,24 @@ async function redraw(page: Page, change: () => Promise<unknown>): Promise<void>
   await change();
   await page.waitForFunction((n) => Number(document.body.dataset.drawn) > n, before);
 }
+
+/** The charts whose drawing follows the layer: the histograms and the views of `#views`. */
+const CHARTS = ['hist-0', 'hist-1', 'hist-2', 'view-overlay', 'view-log-abs', 'view-heatmap', 'view-heatmap-log', 'view-ridgeline', 'view-bands'];
+
+/** What each chart shows: its SVG's paths (shape and description) and texts, sorted (Vega may reorder the elements). */
+const drawn = (page: Page) =>
+  page.evaluate(
+    (ids) =>
+      Object.fromEntries(
+        ids.map((id) => {
+          const svg = document.querySelector(`#${id} svg`);
+          const paths = [...(svg?.querySelectorAll('path') ?? [])].map((p) => `${p.getAttribute('aria-label') ?? ''} ${p.getAttribute('d') ?? ''}`);
+          const texts = [...(svg?.querySelectorAll('text') ?? [])].map((t) => t.textContent ?? '');
+          return [id, [...paths, ...texts].sort().join('\n')];
+        }),
+      ),
+    CHARTS,
+  );
 
 describe.skipIf(!present)('report views in Chromium', () => {
   it('draws every view, follows the controls, and downloads charts and numbers', async () => {
@@ -87,6 +107,45 @@ describe.skipIf(!present)('report views in Chromium', () => {
 
     expect(errors).toEqual([]);
     expect(requests.filter((r) => r !== url && !/^(blob|data):/.test(r))).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('draws the charts in sight first, and every chart by data-drawn', async () => {
+    const file = join(dir, 'order.html');
+    await writeFile(file, await reportHtml(runs, { vegaScript: await vegaScript(), penalties: await penaltyCurves(runs) }));
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 700 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
+    const below = (id: string) => page.evaluate((id) => (document.getElementById(id)?.getBoundingClientRect().top ?? 0) > innerHeight, id);
+    expect(await below('hist-0')).toBe(false);
+    expect(await below('view-heatmap')).toBe(true);
+    const first = await drawn(page);
+    expect(CHARTS.filter((id) => !/ M/.test(first[id] ?? ''))).toEqual([]);
+    expect(await page.locator('#view-heatmap g.mark-rect path').count()).toBeGreaterThan(100);
+
+    // Right after the change (a task later, before the next frame's task): the histogram on screen
+    // shows the new layer, the heatmap below the window still the old one.
+    const soon = await page.evaluate(async () => {
+      const svg = (id: string) => document.querySelector(`#${id} svg`)?.outerHTML ?? '';
+      const before = { hist: svg('hist-0'), heat: svg('view-heatmap') };
+      const layer = document.getElementById('layer') as HTMLSelectElement;
+      layer.value = 'hidden';
+      layer.dispatchEvent(new Event('change'));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return { hist: svg('hist-0') !== before.hist, heat: svg('view-heatmap') !== before.heat };
+    });
+    expect(soon).toEqual({ hist: true, heat: false });
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 2);
+    const hidden = await drawn(page);
+    expect(CHARTS.filter((id) => hidden[id] === first[id])).toEqual([]);
+
+    await redraw(page, () => page.locator('#layer').selectOption('all'));
+    const again = await drawn(page);
+    expect(CHARTS.filter((id) => again[id] !== first[id])).toEqual([]);
+    expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
 });
