@@ -74,7 +74,8 @@ function resizeNearestNeighborGrad({ inputs, backend, attrs }: Parameters<tf.Ker
  * halfPixelCenters is set, else the same pass as cpu's, writing dx in the wasm heap.
  *
  * @example
- * replaceKernel(tf.ResizeNearestNeighborGrad, wasmResizeNearestNeighborGrad(tf.getKernel(tf.ResizeNearestNeighborGrad, 'wasm')?.kernelFunc));
+ * registerWasmTrainingKernels();   // registers it for wasm, over the stock kernel
+ * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // the adjoint: 4 2 4 / 2 1 2 / 4 2 4
  */
 export function wasmResizeNearestNeighborGrad(stock: tf.KernelFunc | undefined): tf.KernelFunc {
   return (args) => {
