@@ -21,6 +21,7 @@ export {
 } from './binning.ts';
 export { type CompareOptions, compareHistogramsSpec, spreadEpochs } from './compare-histograms.ts';
 export { forPage, PAGE_CONFIG, toVega } from './compile.ts';
+export { rowsCsv } from './csv-rows.ts';
 export { batchesPerBand, type CurvesOptions, curvesSpec, smooth } from './curves.ts';
 export {
   type BinRow,

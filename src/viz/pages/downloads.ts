@@ -5,23 +5,10 @@
  * dashboard's server makes it) or `{ text }` (the report, from the view's data). Nothing is
  * fetched from elsewhere: blob and data URLs only.
  */
-import { visibleControls } from './text.ts';
 import type { View } from './vega.ts';
 
 /** Where a chart's CSV comes from: a URL of the server, or text made in the page. */
 export type CsvSource = { readonly url: string } | { readonly text: string };
-
-/** CSV text of data rows: a column per key any row has, in order of appearance, its controls shown as escapes (`visibleControls`; a figure's data keeps its keys). */
-export function rowsCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
-  const columns: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const t = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-  };
-  return `${[columns.map((c) => cell(visibleControls(c))).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
-}
 
 function save(href: string, file: string, revoke: boolean): void {
   const a = document.createElement('a');

@@ -11,9 +11,9 @@
  * ridgeline.ts, log-abs.ts, bands.ts), built from the page model's 100-bin histograms, log10|w|
  * shares and percentiles with the figures' own functions.
  */
-import { BAND_FIELDS, binRows, ridgeHeight, stepRows, ZERO_GAP } from '../figures/index.ts';
+import { BAND_FIELDS, binRows, ridgeHeight, rowsCsv, stepRows, ZERO_GAP } from '../figures/index.ts';
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
-import { addDownloads, rowsCsv } from './downloads.ts';
+import { addDownloads } from './downloads.ts';
 import { layerText } from './text.ts';
 import { newView, runSoon, type View } from './vega.ts';
 

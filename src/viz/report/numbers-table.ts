@@ -5,8 +5,7 @@
  */
 
 import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
-import { constraintText, fixed4, grouped, percent, runLabels } from '../figures/index.ts';
-import { rowsCsv } from './csv.ts';
+import { constraintText, fixed4, grouped, percent, rowsCsv, runLabels } from '../figures/index.ts';
 import { escText, table } from './html.ts';
 
 const DASH = '—';

@@ -7,9 +7,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
+import { rowsCsv } from '../../../src/viz/figures/index.ts';
 import { DASHBOARD_SCRIPT, heatmapSpec, overlaySpec, type PageModel, pageModel, REFERENCE_BINNING, reportHtml, ridgelineSpec } from '../../../src/viz/index.ts';
 import { type DashboardRun, defaultSelection, layerNames, runGroups } from '../../../src/viz/pages/dashboard.ts';
-import { rowsCsv } from '../../../src/viz/pages/downloads.ts';
 import { normRows } from '../../../src/viz/pages/report.ts';
 import { bandRows, heatRows, overlayRows, ridgeRows } from '../../../src/viz/pages/report-views.ts';
 import { fineRuns } from '../views/fine-runs.ts';
