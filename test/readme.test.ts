@@ -89,6 +89,24 @@ describe('README', () => {
     expect(section.replace(/\s+/g, ' ')).toContain('Without it, training runs on WebAssembly');
   });
 
+  it('the run folder table of penx train names every figure a run folder gets (with a constraint: projected.png too)', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { makeRunRecord } = await import('./fixtures/run-record-fixture.ts');
+    const { drawRun } = await import('../src/node.ts');
+    const table = readme.slice(readme.indexOf('| `run.json` | the run record'), readme.indexOf('**Run folders are safe to interrupt'));
+    const dir = mkdtempSync(join(tmpdir(), 'penx-readme-files-'));
+    try {
+      await drawRun(dir, makeRunRecord({ epochs: 2, constraintBounds: { max: 2, axis: 0 } }), { all: true });
+      const pngs = readdirSync(dir).filter((f) => f.endsWith('.png'));
+      expect(pngs).toContain('projected.png');
+      expect(pngs.map((f) => f.replace(/^epoch-\d{3}\.png$/, 'epoch-EEE.png')).filter((f) => !table.includes(`\`${f}\``))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('Layout names src/render/ as a folder of src/ (it is not under viz/)', () => {
     const layout = readme.slice(readme.indexOf('## Layout')).replace(/\s+/g, ' ');
     expect(layout).toMatch(/ · `render\/` \(/);
