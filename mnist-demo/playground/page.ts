@@ -5,7 +5,7 @@
  *   load ─► a worker (the next run's) lists the registry's penalties, constraints, optimisers
  *        ─► controls set from the URL ─► autostart=1: Start (a link's code: the user's Start)
  *   Start ─► settings read from the controls (URL updated) ─► the worker trains ─► records and live
- *            weights drawn (views.ts) ─► done: `document.title` ends with "— done" (autostarted runs)
+ *            weights drawn (views.ts) ─► done: `document.title` ends with "— done" (autostarted runs; "— failed" when one is refused, fails or no worker starts)
  *   Pause/Resume ─► the worker waits between batches · Reset ─► the worker is terminated, a new one waits
  *   Keep this run ─► its record joins the views beside the next runs · run.json ─► the record as a file
  */
@@ -317,20 +317,23 @@ function main(): void {
     followLatest = slider.value === slider.max;
     void redraw('epoch');
   });
+  // A link asking to start at once says it failed when no worker can start (a script waits for "— done" or "— failed").
+  const cannotStart = (message: string): void => {
+    setState('cannot start');
+    showError(message);
+    if (new URLSearchParams(location.search).get('autostart') === '1') document.title = `${TITLE} — failed`;
+  };
   try {
     next = spawn();
   } catch (err) {
-    setState('cannot start');
-    showError(`this browser cannot start the training worker here (${(err as Error).message}); open the page over http, e.g. with npx penx playground`);
+    cannotStart(`this browser cannot start the training worker here (${(err as Error).message}); open the page over http, e.g. with npx penx playground`);
     return;
   }
   next.onmessage = (e: MessageEvent<FromWorker>) => {
     if (e.data.type === 'catalog') ready(e.data.catalogs);
   };
-  next.onerror = (e) => {
-    setState('cannot start');
-    showError(`the training worker did not load (${e.message || 'blocked by the browser'}); open the page over http, e.g. with npx penx playground`);
-  };
+  next.onerror = (e) =>
+    cannotStart(`the training worker did not load (${e.message || 'blocked by the browser'}); open the page over http, e.g. with npx penx playground`);
   send(next, { type: 'catalog' });
 }
 

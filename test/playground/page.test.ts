@@ -105,6 +105,22 @@ describe('penx playground', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)(
+    'from file://, an autostarted link cannot start the worker: the page says why, the title ends with "— failed"',
+    async () => {
+      const page = await browser!.newPage();
+      try {
+        await page.goto(`${pathToFileURL(join(playgroundDir(), 'index.html')).href}?epochs=1&autostart=1`);
+        await page.waitForFunction(() => document.getElementById('state')?.textContent === 'cannot start');
+        expect(await page.locator('#error').innerText()).toContain('open the page over http, e.g. with npx penx playground');
+        await page.waitForFunction(() => document.title.endsWith('— failed'), null, { timeout: 5_000 });
+      } finally {
+        await page.close();
+      }
+    },
+    60_000,
+  );
+
   it.skipIf(!hasChromium)('a link with parameters the controls cannot hold: each reported, nothing started', async () => {
     const page = await (browser as Browser).newPage();
     const errors: string[] = [];
