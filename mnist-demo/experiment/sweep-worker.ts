@@ -177,7 +177,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const outcome = await child.outcome.finally(() => children.delete(job.id!));
     if (outcome.kind === 'done') {
       options.log(
-        `done ${id}: ${outcome.epochs} epochs (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`,
+        `done ${id}: ${outcome.epochs} epoch${outcome.epochs === 1 ? '' : 's'} (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`,
       );
       return { resumedAfter: outcome.resumedAfter, epochs: outcome.epochs, testAcc: outcome.testAcc, sparsity: outcome.sparsity };
     }

@@ -138,7 +138,9 @@ function onMessage(run: Current, m: FromWorker): void {
       run.live = undefined;
       run.done = true;
       const last = m.record.epochs.at(-1);
-      setState(`done: ${m.record.epochs.length} epochs${last?.testAcc != null ? `, test accuracy ${(100 * last.testAcc).toFixed(1)} %` : ''}`);
+      setState(
+        `done: ${m.record.epochs.length} epoch${m.record.epochs.length === 1 ? '' : 's'}${last?.testAcc != null ? `, test accuracy ${(100 * last.testAcc).toFixed(1)} %` : ''}`,
+      );
       run.worker.terminate();
       buttons();
       void redraw().then(() => {
@@ -151,7 +153,11 @@ function onMessage(run: Current, m: FromWorker): void {
       if (m.record) run.record = m.record;
       run.worker.terminate();
       // Refused before training (its settings or penalty), or stopped by an error during it.
-      setState(m.where === 'training' ? `stopped: failed${run.record ? ` after ${run.record.epochs.length} epochs` : ''}` : 'not started: refused');
+      setState(
+        m.where === 'training'
+          ? `stopped: failed${run.record ? ` after ${run.record.epochs.length} epoch${run.record.epochs.length === 1 ? '' : 's'}` : ''}`
+          : 'not started: refused',
+      );
       showError(m.message, m.where === 'penalty' && $<HTMLSelectElement>('penalty').value === 'mine' ? 'code' : 'page');
       buttons();
       if (autostarted) document.title = `${TITLE} — failed`;

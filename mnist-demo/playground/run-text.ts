@@ -13,6 +13,6 @@ import { visibleControls } from 'penalty-explorer/viz';
 export function keptRunText(r: Pick<RunRecord, 'config' | 'epochs'>): { text: string; title: string } {
   return {
     text: visibleControls(`${r.config.name} · ${r.config.penalty}`),
-    title: visibleControls(`${r.config.penalty}, ${r.config.optimizer}, ${r.epochs.length} epochs`),
+    title: visibleControls(`${r.config.penalty}, ${r.config.optimizer}, ${r.epochs.length} epoch${r.epochs.length === 1 ? '' : 's'}`),
   };
 }

@@ -96,13 +96,15 @@ describe('--resume of a run that has every epoch asked for', () => {
     const out = join(root, 'finished');
     const first = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY);
     expect(first.code, first.stderr).toBe(0);
+    // One epoch, in the singular (it said "1 epochs").
+    expect(first.stderr).toMatch(/, testing on \d+, 1 epoch → /);
     const dir = join(out, 'none');
     const epochs = readRun(dir).epochs;
     const again = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY, '--resume', '--json');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('[none] run already finished its 1 epoch; nothing to train\n');
     expect(again.stderr).not.toMatch(/resuming after|epoch 1\/1/);
-    // Nothing trains, so no "training none on … images, …, 1 epochs → …" line before it.
+    // Nothing trains, so no "training none on … images, …, 1 epoch → …" line before it.
     expect(again.stderr).not.toMatch(/^training /m);
     expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'run', dir: resolve(dir), runs: [{ dir: resolve(dir) }], interrupted: null });
     expect(readRun(dir).epochs).toEqual(epochs);

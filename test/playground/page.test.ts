@@ -238,7 +238,7 @@ describe('penx playground', () => {
     const context = await (browser as Browser).newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=3&optimizer=sgd&lr=1e30&every=0&autostart=1`);
-    expect(await finished(page)).toBe('stopped: failed after 1 epochs');
+    expect(await finished(page)).toBe('stopped: failed after 1 epoch');
     const record = readRecord(await download(page, () => page.click('#export'), 'diverged.json'));
     // Before, the export was the last epoch's record: 1 of 3 epochs, nothing saying the run had stopped.
     expect(record.epochs).toHaveLength(1);

@@ -100,7 +100,7 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
     const what = runs.length === 1 ? (runs[0]?.penalty.spec ?? '') : `${runs.length} runs`;
     if (!allDone)
       console.error(
-        `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epochs → ${where}`,
+        `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epoch${exp.epochs === 1 ? '' : 's'} → ${where}`,
       );
     const records: RunRecord[] = [];
     for (const [i, run] of runs.entries()) {

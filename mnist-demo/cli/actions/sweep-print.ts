@@ -45,7 +45,7 @@ export function sweepJson(out: string, dir: string, record: SweepRecord, states:
 export function progressText(r: RunOnQueue): string {
   const p = r.progress;
   if (r.state === 'done' && r.result)
-    return `${r.result.epochs} epochs${r.result.skipped ? ' (finished before)' : r.result.resumedAfter ? ` (resumed after ${r.result.resumedAfter})` : ''}`;
+    return `${r.result.epochs} epoch${r.result.epochs === 1 ? '' : 's'}${r.result.skipped ? ' (finished before)' : r.result.resumedAfter ? ` (resumed after ${r.result.resumedAfter})` : ''}`;
   if (!p) return '';
   const scores =
     p.testAcc === undefined

@@ -70,7 +70,7 @@ describe('record strings with bidirectional controls, shown in the pages', () =>
     expect(layerText('kernels')).toBe('kernels');
     const kept = keptRunText(hostileRun(RLO, 'λ·Σ|w|', 1));
     expect(kept.text).toBe('l1\\u202egnp.exe · l1:1e-4');
-    expect(kept.title).toMatch(/^l1:1e-4, .+, 1 epochs$/);
+    expect(kept.title).toMatch(/^l1:1e-4, .+, 1 epoch$/);
     for (const text of [kept.text, kept.title]) expect(text).not.toMatch(HIDDEN);
   });
 });
