@@ -74,11 +74,17 @@ export function boundRules(bounds: NormBounds | undefined): Array<{ bound: numbe
   return rules;
 }
 
-/** `min=…, max=…, axis=…` of a constraint's bounds. */
+/**
+ * `min=…, max=…, axis=…` of a constraint's bounds, the axes as a spec writes them; `perchannel=1`'s norms
+ * (over every axis but the last) as `per output channel`.
+ *
+ * @example
+ * boundsText({ max: 2, axis: [0, 1, 2] })                  // 'max=2, axis=0+1+2'
+ * boundsText({ max: 2, axis: 0, perChannel: true })        // 'max=2, per output channel'
+ */
 export function boundsText(bounds: NormBounds): string {
-  return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, `axis=${bounds.axis}`]
-    .filter(Boolean)
-    .join(', ');
+  const over = bounds.perChannel ? 'per output channel' : `axis=${[bounds.axis].flat().join('+')}`;
+  return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, over].filter(Boolean).join(', ');
 }
 
 /** The weight whose channel norms a layer's panel shows: the layer's first kernel (as the monitors take it). */

@@ -403,6 +403,17 @@ describe('constraintText and constraintLines', () => {
     expect(constraintText(onFirst(bounded).config)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on ${LAYERS[0]}`);
     expect(constraintText(run.config)).toBeUndefined();
   });
+  it("names the norm's axes as the spec writes them, and perchannel=1's norms as per output channel (not axis=0)", () => {
+    const perChannel = makeRunRecord({
+      epochs: 1,
+      layers: LAYERS,
+      constraint: 'maxnorm:m=2,axis=0,perchannel=1',
+      constraintBounds: { max: 2, axis: 0, perChannel: true },
+    });
+    expect(constraintText(perChannel.config)).toBe('maxnorm:m=2,axis=0,perchannel=1 (max=2, per output channel) on every kernel');
+    const filters = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'maxnorm:m=2,axis=0+1+2', constraintBounds: { max: 2, axis: [0, 1, 2] } });
+    expect(constraintText(filters.config)).toBe('maxnorm:m=2,axis=0+1+2 (max=2, axis=0+1+2) on every kernel');
+  });
   it('gives one line when the runs agree, else one per run led by its label', () => {
     expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
     expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual([
