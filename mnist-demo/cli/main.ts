@@ -77,6 +77,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Explore weight penalties and constraints on TensorFlow.js: train, then see what they do to the weights.')
     .version('0.1.0')
     .showHelpAfterError('(run penx --help for usage)')
+    // Commander's own usage errors (an unknown command or flag, a missing one) as every other
+    // error: 'penx: error: …', without the control characters or credentials of what was typed.
+    .configureOutput({ outputError: (text, write) => write(printable(redactCredentials(`penx: ${text}`))) })
     .exitOverride();
   addTrainingCommands(program);
   addToolCommands(program, (code) => (exitCode = code));

@@ -156,3 +156,17 @@ describe('usage messages name what would be right', () => {
     expect(r.stderr).toContain('cannot make /proc/penx-x: /proc takes no new folders (ENOENT); choose a folder elsewhere');
   });
 });
+
+describe("commander's own usage errors", () => {
+  it.concurrent("read 'penx: error: …' like every other error, what was typed shown without its control characters", async () => {
+    const unknown = await penx('no\u001b[31msuch');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("penx: error: unknown command 'no\\u001b[31msuch'");
+    const choice = await penx('train', '--penalty', 'l1:1e-4', '--backend', 'x\u202ey');
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toContain("penx: error: option '--backend <name>' argument 'x\\u202ey' is invalid.");
+    const missing = await penx('train');
+    expect(missing.stderr).toContain("penx: error: required option '--penalty <spec>' not specified");
+    for (const r of [unknown, choice, missing]) for (const raw of ['\u001b', '\u202e']) expect(r.stderr).not.toContain(raw);
+  });
+});
