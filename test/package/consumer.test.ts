@@ -9,11 +9,12 @@
  *   app       penx (the app) with the library: the `penx` command with a user's TypeScript
  *             penalty in a CommonJS project (`npm init -y`) and an ESM one
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -37,11 +38,18 @@ function write(path: string, text: string): void {
 const tfVersion = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
 const nodeTypes = (require('@types/node/package.json') as { version: string }).version;
 
+const execFileAsync = promisify(execFile);
+
+/** `npm install` of `specs` in `dir`, in the background (the projects below install side by side). */
+async function npmInstall(dir: string, specs: string[]): Promise<void> {
+  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir, maxBuffer: 32 << 20 });
+}
+
 /** A fresh npm project in `dir` with `specs` installed. */
-function install(dir: string, specs: string[]): void {
+async function install(dir: string, specs: string[]): Promise<void> {
   write(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   write(join(dir, '.npmrc'), 'onnxruntime-node-install=skip\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir, stdio: 'ignore' });
+  await npmInstall(dir, specs);
 }
 
 /** The bytes of the files below `path` (links not followed). */
@@ -70,22 +78,23 @@ export default definePenalty({
 });
 `;
 
-beforeAll(() => {
+beforeAll(async () => {
+  // Three separate projects, installed side by side (npm's cache takes concurrent installs): `bare`
+  // needs no package of ours, so it starts first; `project` gets the Node types only once its footprint is measured.
+  const tfAlone = install(bare, [`@tensorflow/tfjs@${tfVersion}`]);
   // dist/ is fresh (the tests' global setup builds it); pack both packages without building again.
-  execFileSync('npm', ['pack', '--ignore-scripts', '--workspace', 'src', '--workspace', 'mnist-demo', '--pack-destination', root], {
-    cwd: repo,
-    stdio: 'ignore',
-  });
+  await execFileAsync('npm', ['pack', '--ignore-scripts', '--workspace', 'src', '--workspace', 'mnist-demo', '--pack-destination', root], { cwd: repo });
   const tarball = (name: string) => join(root, readdirSync(root).find((f) => f.startsWith(`${name}-`) && f.endsWith('.tgz'))!);
-  install(bare, [`@tensorflow/tfjs@${tfVersion}`]);
-  install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`]);
-  const [alone, withLibrary] = [footprint(bare), footprint(project)];
-  added = { packages: [...withLibrary.packages].filter((p) => !alone.packages.has(p)), mb: withLibrary.mb - alone.mb };
-  console.log(
-    `install footprint: penalty-explorer adds ${added.packages.length} packages and ${added.mb.toFixed(1)} MB to @tensorflow/tfjs alone (${alone.packages.size} packages, ${alone.mb.toFixed(1)} MB)`,
-  );
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `@types/node@${nodeTypes}`], { cwd: project, stdio: 'ignore' });
-  install(app, [tarball('penalty-explorer'), tarball('penx')]);
+  const projectWithTypes = (async () => {
+    await Promise.all([tfAlone, install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`])]);
+    const [alone, withLibrary] = [footprint(bare), footprint(project)];
+    added = { packages: [...withLibrary.packages].filter((p) => !alone.packages.has(p)), mb: withLibrary.mb - alone.mb };
+    console.log(
+      `install footprint: penalty-explorer adds ${added.packages.length} packages and ${added.mb.toFixed(1)} MB to @tensorflow/tfjs alone (${alone.packages.size} packages, ${alone.mb.toFixed(1)} MB)`,
+    );
+    await npmInstall(project, [`@types/node@${nodeTypes}`]);
+  })();
+  await Promise.all([projectWithTypes, install(app, [tarball('penalty-explorer'), tarball('penx')])]);
 }, 400_000);
 
 describe('the installed package', () => {
