@@ -153,6 +153,10 @@ describe('bad data and diverging runs', () => {
       '1',
       '--batch-size',
       '32',
+      // Only the record is checked here (a user penalty's figures: test/cli/record-data.test.ts): no prune curve, no figures.
+      '--prune-epochs',
+      'none',
+      '--no-figures',
     );
     expect(r.code).toBe(0);
     const run = readRun(join(out, 'logsum_1e-4_eps=0.05'));
