@@ -82,9 +82,10 @@ describe('penx bench', () => {
       'wasm',
       '--threads',
       '2',
-      // The prune curve after the epoch is not part of its time.
+      // The prune curve and the figures after the epoch are not part of its time.
       '--prune-epochs',
       'none',
+      '--no-figures',
       '--out',
       root,
       '--name',
