@@ -9,8 +9,9 @@ import { DRAWN, penx, TINY } from './run-penx.ts';
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-// The first test runs wasm's data-parallel path (two threads); the others a TINY run.
-const SMALL = ['--train-size', '256', '--test-size', '128', '--batch-size', '64', '--backend', 'wasm', '--prune-epochs', 'none'];
+// The first test runs wasm's data-parallel path (two threads); the others a TINY run. Two batches an epoch;
+// training and test sizes that differ, so the record cannot swap them unseen.
+const SMALL = ['--train-size', '128', '--test-size', '64', '--batch-size', '64', '--backend', 'wasm', '--prune-epochs', 'none'];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
 const readRun = readRunJson;
@@ -31,8 +32,8 @@ describe('penx train (tiny, end to end)', () => {
       threads: 2,
       parallel: 'data',
       seed: 42,
-      trainSize: 256,
-      testSize: 128,
+      trainSize: 128,
+      testSize: 64,
       batchSize: 64,
       epochs: 2,
     });
