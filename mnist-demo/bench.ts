@@ -47,6 +47,7 @@ import { cpuMsPerStep } from './bench-cpu.ts';
 import { loadData } from './data/mnist.ts';
 import { REFERENCE_OPTIMIZER } from './experiment/reference.ts';
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel } from './model.ts';
+import { counted } from './words.ts';
 
 /** What `runBench` times: the batch and steps on the backend in use, the evaluation, and the cpu reference. */
 export interface BenchOptions {
@@ -232,7 +233,7 @@ export async function stepper(batchSize: number, optimizer: string): Promise<{ s
 /** Milliseconds of a training step on the stock cpu backend (batch `cpuBatchSize`), timed in a thread of its own; undefined with `cpuSteps` 0. */
 export async function cpuReference(options: BenchOptions): Promise<number | undefined> {
   if (options.cpuSteps === 0) return undefined;
-  (options.progress ?? (() => undefined))(`cpu: ${options.cpuSteps} training step${options.cpuSteps === 1 ? '' : 's'} at batch ${options.cpuBatchSize} (slow)`);
+  (options.progress ?? (() => undefined))(`cpu: ${counted(options.cpuSteps, 'training step')} at batch ${options.cpuBatchSize} (slow)`);
   return cpuMsPerStep({ batchSize: options.cpuBatchSize, steps: options.cpuSteps, optimizer: options.optimizer ?? REFERENCE_OPTIMIZER });
 }
 

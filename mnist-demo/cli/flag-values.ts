@@ -13,6 +13,7 @@ import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
 import { checkRunName, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES } from '../data/bundled.ts';
+import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { listItems, specList } from './lists.ts';
 import { epochsOrAll, numberFlag, portNumber, wholeNumber, wholeNumbers, wholeNumbersOf } from './numbers.ts';
@@ -55,7 +56,7 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
   const late = epochs.find((e) => e > last);
   if (late !== undefined)
     throw new UsageError(
-      `--prune-epochs ${late} is after the last epoch: the run has ${last} epoch${last === 1 ? '' : 's'} (--epochs); give epochs from 1 to ${last}, or last, all or none`,
+      `--prune-epochs ${late} is after the last epoch: the run has ${counted(last, 'epoch')} (--epochs); give epochs from 1 to ${last}, or last, all or none`,
     );
   return { prune: { epochs } };
 }

@@ -25,6 +25,7 @@ import {
   withLayerControls,
 } from 'penalty-explorer/node';
 import { loadData } from '../data/mnist.ts';
+import { counted } from '../words.ts';
 import { type MakeModel, modelMaker, runModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
@@ -86,7 +87,7 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
     ...(exp.constraint ? { constraint: exp.constraint } : {}),
   });
   const { gradients, path, why, note } = await gradientsFor(model, backend);
-  if (path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`);
+  if (path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${counted(backend.threads, 'thread')}`);
   if (why) hooks.note(`gradients: per-kernel (${why})`);
   if (note) hooks.note(note);
   try {

@@ -13,10 +13,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
 import { esc, escText, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
+import { counted } from '../words.ts';
 import { type RunState, sweepStates } from './sweep-state.ts';
 
 const METRICS: readonly SweepMetric[] = ['sparsity', 'accuracy'];
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${(100 * x).toFixed(2)}%`);
 
 /** A run's row: its state and, when it has one, its scores after the last epoch; its name links to its report when it has one (`drawn`). */
@@ -48,9 +48,9 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
   const { penalties, strengths, seeds } = record.grid;
   const count = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   const grid = [
-    `${plural(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${escText(p)}</code>`).join(', ')})`,
-    `${plural(strengths.length, 'strength')} (${strengths.map((s) => escText(s)).join(', ')})`,
-    `${plural(seeds.length, 'seed')} (${seeds.map((s) => escText(s)).join(', ')})`,
+    `${counted(penalties.length, 'penalty', 'penalties')} (${penalties.map((p) => `<code>${escText(p)}</code>`).join(', ')})`,
+    `${counted(strengths.length, 'strength')} (${strengths.map((s) => escText(s)).join(', ')})`,
+    `${counted(seeds.length, 'seed')} (${seeds.map((s) => escText(s)).join(', ')})`,
   ].join(' × ');
   const progress = `${count('done')} done, ${count('partial')} under way, ${count('failed')} failed, ${count('new')} not started`;
   const settings = Object.entries(record.settings)
@@ -67,7 +67,7 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
 </head>
 <body>
 <header><h1>penalty-explorer sweep: ${escText(record.name)}</h1>
-<p class="sub">${grid} = ${plural(record.runs.length, 'run')}: ${progress}</p>
+<p class="sub">${grid} = ${counted(record.runs.length, 'run')}: ${progress}</p>
 <p class="note">${settings}</p></header>
 <h2>Scores against strength</h2>
 <section class="charts figures">${svgs.length ? svgs.map((s) => `<div>${s}</div>`).join('\n') : '<p class="note">No run has finished yet.</p>'}</section>

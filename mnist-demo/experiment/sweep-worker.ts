@@ -32,6 +32,7 @@ import {
   UsageError,
   writeSweepJson,
 } from 'penalty-explorer/node';
+import { counted } from '../words.ts';
 import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
@@ -152,9 +153,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       throw new UnrecoverableError(state.reason);
     }
     breakForeignLock(dir, job.id!);
-    options.log(
-      `took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${state.epochs} epoch${state.epochs === 1 ? '' : 's'} done` : ''})`,
-    );
+    options.log(`took ${id} (attempt ${job.attemptsStarted}${state.state === 'partial' ? `, ${counted(state.epochs, 'epoch')} done` : ''})`);
     // A stop that came while this job was being taken (or while the awaits above ran) finds no child
     // of it to stop: the run is put back before one starts, not trained whole first.
     if (stopping) {
@@ -177,7 +176,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const outcome = await child.outcome.finally(() => children.delete(job.id!));
     if (outcome.kind === 'done') {
       options.log(
-        `done ${id}: ${outcome.epochs} epoch${outcome.epochs === 1 ? '' : 's'} (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`,
+        `done ${id}: ${counted(outcome.epochs, 'epoch')} (${outcome.epochs - outcome.resumedAfter} trained here), test acc ${outcome.testAcc?.toFixed(4) ?? 'n/a'}`,
       );
       return { resumedAfter: outcome.resumedAfter, epochs: outcome.epochs, testAcc: outcome.testAcc, sparsity: outcome.sparsity };
     }
@@ -238,7 +237,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   worker.on('failed', drawLater);
   await worker.waitUntilReady();
   options.log(
-    `worker ${name}: ${options.concurrency} run${options.concurrency === 1 ? '' : 's'} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, into ${options.out}; waiting for runs on ${queue.url}`,
+    `worker ${name}: ${counted(options.concurrency, 'run')} at a time, ${counted(threads, 'thread')} each, into ${options.out}; waiting for runs on ${queue.url}`,
   );
   return {
     name,

@@ -11,6 +11,7 @@
  */
 import type { EpochRecord, RunRecord } from 'penalty-explorer';
 import { visibleControls } from 'penalty-explorer/viz';
+import { counted } from '../words.ts';
 import { applyUrl, readSettings, urlOf } from './controls.ts';
 import type { CatalogItem, Catalogs, FromWorker, RunSettings, ToWorker } from './protocol.ts';
 import { keptRunText } from './run-text.ts';
@@ -138,9 +139,7 @@ function onMessage(run: Current, m: FromWorker): void {
       run.live = undefined;
       run.done = true;
       const last = m.record.epochs.at(-1);
-      setState(
-        `done: ${m.record.epochs.length} epoch${m.record.epochs.length === 1 ? '' : 's'}${last?.testAcc != null ? `, test accuracy ${(100 * last.testAcc).toFixed(1)} %` : ''}`,
-      );
+      setState(`done: ${counted(m.record.epochs.length, 'epoch')}${last?.testAcc != null ? `, test accuracy ${(100 * last.testAcc).toFixed(1)} %` : ''}`);
       run.worker.terminate();
       buttons();
       void redraw().then(() => {
@@ -153,11 +152,7 @@ function onMessage(run: Current, m: FromWorker): void {
       if (m.record) run.record = m.record;
       run.worker.terminate();
       // Refused before training (its settings or penalty), or stopped by an error during it.
-      setState(
-        m.where === 'training'
-          ? `stopped: failed${run.record ? ` after ${run.record.epochs.length} epoch${run.record.epochs.length === 1 ? '' : 's'}` : ''}`
-          : 'not started: refused',
-      );
+      setState(m.where === 'training' ? `stopped: failed${run.record ? ` after ${counted(run.record.epochs.length, 'epoch')}` : ''}` : 'not started: refused');
       showError(m.message, m.where === 'penalty' && $<HTMLSelectElement>('penalty').value === 'mine' ? 'code' : 'page');
       buttons();
       if (autostarted) document.title = `${TITLE} — failed`;

@@ -1,6 +1,7 @@
 /** The text of a kept run in the playground's list. */
 import type { RunRecord } from 'penalty-explorer';
 import { visibleControls } from 'penalty-explorer/viz';
+import { counted } from '../words.ts';
 
 /**
  * A kept run as the page lists it: its name and penalty, and as a tooltip its penalty, optimiser and
@@ -13,6 +14,6 @@ import { visibleControls } from 'penalty-explorer/viz';
 export function keptRunText(r: Pick<RunRecord, 'config' | 'epochs'>): { text: string; title: string } {
   return {
     text: visibleControls(`${r.config.name} · ${r.config.penalty}`),
-    title: visibleControls(`${r.config.penalty}, ${r.config.optimizer}, ${r.epochs.length} epoch${r.epochs.length === 1 ? '' : 's'}`),
+    title: visibleControls(`${r.config.penalty}, ${r.config.optimizer}, ${counted(r.epochs.length, 'epoch')}`),
   };
 }

@@ -1,6 +1,7 @@
 /** Starting the backend the options chose, and saying which (with how many threads) on stderr. */
 import os from 'node:os';
 import { type BackendInfo, selectBackend } from 'penalty-explorer/node';
+import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { threadsFlag } from '../flag-values.ts';
 
@@ -21,5 +22,5 @@ export async function startBackend(flags: BackendFlags): Promise<BackendInfo> {
 export function describeBackend(info: BackendInfo): string {
   const own = info.name === 'wasm' ? " (wasm's threaded build)" : ' (its own threads)';
   const how = info.threads === 1 || info.name === 'tensorflow' || info.name === 'cpu' ? '' : info.parallel === 'data' ? ' (data-parallel)' : own;
-  return `${info.name}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${how}${info.note ? ` (${info.note})` : ''}`;
+  return `${info.name}, ${counted(info.threads, 'thread')}${how}${info.note ? ` (${info.note})` : ''}`;
 }

@@ -5,6 +5,7 @@ import { type BackendInfo, optimizerSpec, PenaltyExplorerError, selectBackend } 
 import { type PeerResult, pytorchPeer } from '../../bench/pytorch.ts';
 import { type BenchOptions, type BenchResult, cpuReference, runBench } from '../../bench.ts';
 import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
+import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { type BenchNumberFlags, benchValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
@@ -24,7 +25,7 @@ const ALL_BACKENDS = ['tensorflow', 'onnxruntime', 'wasm'] as const;
 function threadsLabel(r: BenchResult): string {
   const how =
     r.threads === 1 ? '' : r.parallel === 'data' ? ', data-parallel' : r.backend === 'wasm' ? ", wasm's threaded build" : `, ${r.backend}'s own threads`;
-  return `${r.threads} thread${r.threads === 1 ? '' : 's'}${how}`;
+  return `${counted(r.threads, 'thread')}${how}`;
 }
 
 /** The reference experiment's optimiser as specs are recorded (normalised: every parameter given). */

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
+import { counted } from '../../words.ts';
 
 /** A comparison folder's runs (`comparisonRuns`), and whether the comparison finished. */
 export interface ComparisonRuns {
@@ -77,4 +78,4 @@ export function recordsIn(dir: string, writers = 'penx train or penx compare'): 
 }
 
 /** `1 run`, `2 runs`. */
-export const runsText = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
+export const runsText = (n: number): string => `${counted(n, 'run')}`;

@@ -27,6 +27,7 @@ import {
 } from 'penalty-explorer/node';
 import { type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
+import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
@@ -100,7 +101,7 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
     const what = runs.length === 1 ? (runs[0]?.penalty.spec ?? '') : `${runs.length} runs`;
     if (!allDone)
       console.error(
-        `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${exp.epochs} epoch${exp.epochs === 1 ? '' : 's'} → ${where}`,
+        `training ${what} on ${set.trainCount} images (${set.source}, ${set.shape.join('×')}, ${set.classes} classes), testing on ${set.testCount}, ${counted(exp.epochs, 'epoch')} → ${where}`,
       );
     const records: RunRecord[] = [];
     for (const [i, run] of runs.entries()) {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { SweepRecord } from 'penalty-explorer/node';
 import type { RunOnQueue, SweepStatus } from '../../experiment/sweep-queue.ts';
 import type { RunState } from '../../experiment/sweep-state.ts';
+import { counted } from '../../words.ts';
 import { table } from '../table.ts';
 import { folderJson, hasRecord, runJson } from './run-json.ts';
 
@@ -45,7 +46,7 @@ export function sweepJson(out: string, dir: string, record: SweepRecord, states:
 export function progressText(r: RunOnQueue): string {
   const p = r.progress;
   if (r.state === 'done' && r.result)
-    return `${r.result.epochs} epoch${r.result.epochs === 1 ? '' : 's'}${r.result.skipped ? ' (finished before)' : r.result.resumedAfter ? ` (resumed after ${r.result.resumedAfter})` : ''}`;
+    return `${counted(r.result.epochs, 'epoch')}${r.result.skipped ? ' (finished before)' : r.result.resumedAfter ? ` (resumed after ${r.result.resumedAfter})` : ''}`;
   if (!p) return '';
   const scores =
     p.testAcc === undefined
@@ -58,7 +59,7 @@ export function progressText(r: RunOnQueue): string {
 export function printStatus(status: SweepStatus, url: string): void {
   const c = status.counts;
   console.log(
-    `sweep ${status.sweep} on ${url}: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed (${status.runs.length} run${status.runs.length === 1 ? '' : 's'})`,
+    `sweep ${status.sweep} on ${url}: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed (${counted(status.runs.length, 'run')})`,
   );
   console.log(
     table(

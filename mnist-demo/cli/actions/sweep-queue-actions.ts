@@ -15,6 +15,7 @@ import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, typ
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { failuresOf, isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
 import { leftOutRuns, otherSettingsIn } from '../../experiment/sweep-state.ts';
+import { counted } from '../../words.ts';
 import { printJson } from '../json.ts';
 import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
@@ -90,7 +91,7 @@ async function statusSurviving(q: SweepQueue, record: SweepRecord): Promise<Swee
         lost = false;
         if (back.length) {
           console.error(
-            `${back.length} run${back.length === 1 ? '' : 's'} put back on the queue, which had lost ${back.length === 1 ? 'it' : 'them'} (a worker skips a run whose folder is finished): ${back.join(', ')}`,
+            `${counted(back.length, 'run')} put back on the queue, which had lost ${back.length === 1 ? 'it' : 'them'} (a worker skips a run whose folder is finished): ${back.join(', ')}`,
           );
           continue;
         }
@@ -149,7 +150,7 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
     await writeSweepJson(dir, record);
     const { again, retried } = await q.submit(record);
     console.error(
-      `sweep ${record.name}: ${record.runs.length} run${record.runs.length === 1 ? '' : 's'} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${q.url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
+      `sweep ${record.name}: ${counted(record.runs.length, 'run')} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${q.url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
         (detach ? 'train them with penx worker' : 'waiting for penx worker processes to train them (Ctrl-C stops waiting, not the sweep)'),
     );
     if (detach) {

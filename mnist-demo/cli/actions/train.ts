@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import { DivergedError, useQuietCpu } from 'penalty-explorer/node';
 import { runNameFor } from '../../experiment/names.ts';
+import { counted } from '../../words.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { withJson } from '../json.ts';
 import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
@@ -36,7 +37,7 @@ export async function train(flags: TrainFlags): Promise<void> {
       const [record] = await trainRuns(exp, [run], flags);
       const last = record?.epochs.at(-1);
       const epochs = record?.epochs.length ?? 0;
-      console.log(`done: ${epochs} epoch${epochs === 1 ? '' : 's'}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; ${whereToLook(exp, dir)}`);
+      console.log(`done: ${counted(epochs, 'epoch')}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; ${whereToLook(exp, dir)}`);
     },
     // Stopped before its folder was named (while its penalty's module loaded): nothing written, no document.
     (interrupted) => (dir === '' ? undefined : { out: resolve(out), ...folderJson('run', dir), interrupted }),
