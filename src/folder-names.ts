@@ -64,15 +64,20 @@ const BIDI_CONTROL = /\p{Bidi_Control}/u;
 const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
- * Throws a UsageError unless `name` is one plain path segment (no `/`, not `.` or `..`, no control
- * characters, not too long, not one of the tool's own file names). A bidirectional control is
- * refused too: it shows the name reordered (`l1\u202egnp.exe` as `l1exe.png`) in a file manager or
- * `ls`. Other format characters are taken (U+200D, the zero-width joiner of an emoji).
+ * What is wrong with `name` as a run folder's name — the name quoted, its control and
+ * bidirectional characters escaped (`'a\nb'`, `'l1\u202egnp'`: one line, in order), then why —
+ * or undefined for a plain folder name. The one rule for every run folder's name: those given
+ * (`checkRunName`) and those a record names (the comparison's and sweep's runs, read by
+ * `folderNameSchema`). Not a plain name: empty, `.` or `..`, a path separator, a control
+ * character, a bidirectional control (it shows the name reordered: `l1\u202egnp.exe` as
+ * `l1exe.png` in a file manager or `ls`), longer than a file system takes, or one of the tool's own
+ * file names. Other format characters are taken (U+200D, the zero-width joiner of an emoji).
  *
  * @example
- * checkRunName('l1\u202egnp', '--name')   // UsageError: --name 'l1\u202egnp' contains the bidirectional control U+202E, which shows the name reordered; …
+ * runNameProblem('l1_1e-4')        // undefined
+ * runNameProblem('l1\u202egnp')    // "'l1\\u202egnp' contains the bidirectional control U+202E, which shows the name reordered"
  */
-export function checkRunName(name: string, what = 'run name'): void {
+export function runNameProblem(name: string): string | undefined {
   const bytes = new TextEncoder().encode(name).length;
   const bidi = BIDI_CONTROL.exec(name)?.[0];
   const problem =
@@ -91,7 +96,20 @@ export function checkRunName(name: string, what = 'run name'): void {
                 : reservedName(name)
                   ? `is kept for penalty-explorer's own files (${RESERVED_TEXT})`
                   : undefined;
-  // Quoted with its control and bidirectional characters escaped (`'a\nb'`, `'l1\u202egnp'`): one line, in order.
+  if (problem === undefined) return undefined;
   const shown = visibleControls(JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).slice(1, -1));
-  if (problem) throw new UsageError(`${what} '${shown}' ${problem}; give one plain folder name, e.g. l1_1e-4`);
+  return `'${shown}' ${problem}`;
+}
+
+/**
+ * Throws a UsageError unless `name` is one plain path segment (`runNameProblem`: no `/`, not `.`
+ * or `..`, no control or bidirectional characters, not too long, not one of the tool's own file
+ * names), saying what is wrong with it, `what` first.
+ *
+ * @example
+ * checkRunName('l1\u202egnp', '--name')   // UsageError: --name 'l1\u202egnp' contains the bidirectional control U+202E, which shows the name reordered; …
+ */
+export function checkRunName(name: string, what = 'run name'): void {
+  const problem = runNameProblem(name);
+  if (problem) throw new UsageError(`${what} ${problem}; give one plain folder name, e.g. l1_1e-4`);
 }

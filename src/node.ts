@@ -62,6 +62,7 @@ export {
   removeOwned,
   resumeState,
   runFolderState,
+  runNameProblem,
   saveCheckpoint,
   writeCompareJson,
   writeRunJson,

@@ -2,7 +2,8 @@
  * The spec grammar and the number grammar, alone (also in the core; browser-safe): reading text
  * loads no TF.js, so a command line checks what it was given before the library starts
  * (`penalty-explorer/spec`, which loads nothing else but the error classes). With them, the rule
- * for a run folder's name (`checkRunName`, folder-names.ts; also in `penalty-explorer/node`).
+ * for a run folder's name (`checkRunName`, and `runNameProblem` saying what is wrong without
+ * throwing; folder-names.ts; also in `penalty-explorer/node`).
  *
  *   'deadzone:1e-4,a=0.25' ─► parseSpec ─► { name: 'deadzone', positional: '1e-4', params: [['a', '0.25']] }
  *   'none,deadzone:1e-4,a=0.3' ─► splitSpecList ─► ['none', 'deadzone:1e-4,a=0.3']
@@ -13,5 +14,5 @@
  * parseNumber('2.5e-3', '--lr')   // 0.0025
  * checkRunName('../x', '--name')   // UsageError: --name '../x' contains a path separator; …
  */
-export { checkRunName } from './folder-names.ts';
+export { checkRunName, runNameProblem } from './folder-names.ts';
 export { formatNumber, formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseNumber, parseSpec, splitSpecList } from './registry/index.ts';

@@ -8,7 +8,7 @@
  *     ─► the figures over epochs and the report when due (summaryDue)
  */
 
-export { checkRunName } from '../folder-names.ts';
+export { checkRunName, runNameProblem } from '../folder-names.ts';
 export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 export { type FolderOptions, fitToFolder } from './fit-to-folder.ts';
 export {

@@ -8,6 +8,8 @@
  */
 import * as z from 'zod';
 
+import { runNameProblem } from '../folder-names.ts';
+
 // The file that marks a folder this tool wrote: the marker, then one manifest line per entry it made.
 export { MARKER_FILE } from '../folder-names.ts';
 /** The `format` of a folder marker. */
@@ -30,8 +32,20 @@ export type FolderMarker = z.output<typeof folderMarkerSchema>;
 /** What a folder of this tool holds: `run`, `comparison`, `sweep` or `pruned`. */
 export type FolderKind = FolderMarker['kind'];
 
-/** A folder name inside a record (a comparison's or a sweep's run): one plain path segment, no control characters. */
-export const folderNameSchema = z.string().regex(/^(?!\.\.?$)[^/\\\p{Cc}]+$/u, 'a folder name (one plain path segment)');
+/**
+ * A folder name inside a record (a comparison's or a sweep's run, a sweep's own name): one plain
+ * path segment by the rule every run folder's name follows (`runNameProblem`, as `--name` is
+ * checked), so a record naming a folder penx would never make — a bidirectional control that shows
+ * it reordered, a path — is refused, the name escaped in the message.
+ *
+ * @example
+ * folderNameSchema.safeParse('l1\u202egnp').error?.issues[0]?.message
+ * // "'l1\\u202egnp' contains the bidirectional control U+202E, which shows the name reordered: expected one plain folder name, e.g. l1_1e-4"
+ */
+export const folderNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = runNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: expected one plain folder name, e.g. l1_1e-4` });
+});
 
 /** `a run`, `a comparison`, … for messages. */
 export function kindText(kind: FolderKind): string {

@@ -11,7 +11,19 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPARE_JSON, IOError, isToolFolder, ownedEntries, RUN_JSON, readCompareJson, readRunJson, UsageError } from 'penalty-explorer/node';
+import {
+  COMPARE_JSON,
+  DataError,
+  IOError,
+  isToolFolder,
+  MARKER_FILE,
+  ownedEntries,
+  RUN_JSON,
+  readCompareJson,
+  readRunJson,
+  runNameProblem,
+  UsageError,
+} from 'penalty-explorer/node';
 import { counted } from '../../words.ts';
 
 /** A comparison folder's runs (`comparisonRuns`), and whether the comparison finished. */
@@ -22,11 +34,20 @@ export interface ComparisonRuns {
   readonly finished: boolean;
 }
 
-/** The comparison's runs, or undefined when `dir` is no comparison of this tool's with a run recorded. */
+/**
+ * The comparison's runs, or undefined when `dir` is no comparison of this tool's with a run
+ * recorded. A run folder's name the record gives that penx would never make (a bidirectional
+ * control, `runNameProblem`) is a DataError naming the file: compare.json's by its schema, the
+ * manifest's here.
+ */
 export function comparisonRuns(dir: string): ComparisonRuns | undefined {
   if (existsSync(join(dir, COMPARE_JSON))) return { names: readCompareJson(dir).runs, finished: true };
   if (!isToolFolder(dir, 'comparison')) return undefined;
   const names = ownedEntries(dir).filter((n) => isToolFolder(join(dir, n), 'run') && existsSync(join(dir, n, RUN_JSON)));
+  for (const n of names) {
+    const problem = runNameProblem(n);
+    if (problem) throw new DataError(`${join(dir, MARKER_FILE)}: lists the run folder ${problem}: expected one plain folder name, e.g. l1_1e-4`);
+  }
   return names.length > 0 ? { names, finished: false } : undefined;
 }
 
