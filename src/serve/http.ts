@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UsageError } from '../errors.ts';
+import { UsageError, visibleControls } from '../errors.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -39,9 +39,21 @@ export function reply(res: ServerResponse, status: number, type: string, body: s
   res.end(body);
 }
 
+/**
+ * `value` as an answer's JSON: a string's control and bidirectional characters as JSON's own
+ * escapes (`visibleControls`), so a folder's name made by hand (`l1\u202egnp.exe`) reads back the
+ * same in the page and cannot reorder or drive a terminal that shows the answer (`curl`).
+ *
+ * @example
+ * jsonBody({ id: 'l1\u202egnp.exe' })   // '{"id":"l1\\u202egnp.exe"}'
+ */
+export function jsonBody(value: unknown): string {
+  return visibleControls(JSON.stringify(value));
+}
+
 /** A JSON error answer `{ error }`. */
 export function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string>): void {
-  reply(res, status, 'application/json; charset=utf-8', JSON.stringify({ error: message }), headers);
+  reply(res, status, 'application/json; charset=utf-8', jsonBody({ error: message }), headers);
 }
 
 /** The host part of a Host header: `127.0.0.1:6060` → `127.0.0.1`, `[::1]:6060` → `[::1]`. */

@@ -10,7 +10,10 @@
  * Only what lies inside the folder is served: every folder and run.json is judged by its real
  * path (symbolic links resolved), a link leading out is not followed, and a folder reached a
  * second time (a link loop, or a link to a folder inside) is not listed again. A run.json that is
- * not a valid record is skipped and named (`skipped()`), never half-used.
+ * not a valid record is skipped and named (`skipped()`), never half-used; so is a group's record
+ * (its runs then listed in folder order). A folder's own name, found on disk, is listed as it is
+ * (a folder made by hand may hold a bidirectional control): the page shows it escaped, and the
+ * server's JSON carries it as JSON escapes.
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
@@ -161,6 +164,7 @@ export class RunsIndex {
   skipped(): SkippedRun[] {
     const ids = this.ids();
     return [
+      ...this.badGroups.values(),
       ...[...this.invalid.entries()]
         .filter(([id]) => ids.has(id))
         .map(([id, { reason }]) => ({ id, reason: `not a valid run record: ${reason}`, path: `${id}/run.json` })),
@@ -172,14 +176,25 @@ export class RunsIndex {
     ];
   }
 
-  /** The run names of a group folder (its comparison's or sweep's record, read by its format), in its order ([] when it has none that is valid). */
+  /** The group records (compare.json, sweep.json) that are not valid records, by their path, with why (as of the last `list()`). */
+  private badGroups = new Map<string, SkippedRun>();
+
+  /**
+   * The run names of a group folder (its comparison's or sweep's record, read by its format), in
+   * its order ([] when it has none that is valid). A record that does not fit its format — one
+   * naming a run folder by a name penx never makes, e.g. with a bidirectional control — is not
+   * half-used: its runs are listed in folder order, and it is named in `skipped()`.
+   */
   private compareOrder(rel: string): string[] {
     for (const [file, runsOf] of GROUPS) {
+      const at = rel ? posix.join(rel, file) : file;
       try {
         const path = this.inside(join(this.root, rel, file));
         if (path !== undefined) return runsOf(JSON.parse(readRegularFile(path).toString('utf8')));
-      } catch {
-        // not this kind of group, unreadable, or not a valid record
+      } catch (err) {
+        // Not JSON (missing, or caught half-written by a writer that does not rename): not this kind of group, said nowhere.
+        if (err instanceof RecordFormatError || err instanceof NotRegularFileError)
+          this.badGroups.set(at, { id: rel, path: at, reason: `${err.message}; its runs are listed in folder order` });
       }
     }
     return [];
@@ -193,10 +208,11 @@ export class RunsIndex {
   /** Every readable run; a comparison's runs in the comparison's order. */
   list(): RunEntry[] {
     const entries = this.entries();
-    const orders = new Map<string, string[]>();
+    // Every group's record read, also a group of one run (which the sort never compares): a bad one is named.
+    this.badGroups.clear();
+    const orders = new Map([...new Set(entries.map((e) => e.comparison).filter(Boolean))].map((c) => [c, this.compareOrder(c)]));
     const rank = (e: RunEntry) => {
       if (!e.comparison) return 0;
-      if (!orders.has(e.comparison)) orders.set(e.comparison, this.compareOrder(e.comparison));
       const i = orders.get(e.comparison)?.indexOf(posix.basename(e.id)) ?? -1;
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };

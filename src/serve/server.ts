@@ -19,7 +19,7 @@ import { penaltyCurves, vegaScript } from '../render/index.ts';
 import { DASHBOARD_SCRIPT, forPage, grouped, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
-import { DASHBOARD_CSP, FILE_CSP, fail as failWith, type Listening, listen, listenHost, reply as replyWith, securityHeaders } from './http.ts';
+import { DASHBOARD_CSP, FILE_CSP, fail as failWith, jsonBody, type Listening, listen, listenHost, reply as replyWith, securityHeaders } from './http.ts';
 import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
@@ -47,7 +47,7 @@ const SECURITY_HEADERS = securityHeaders(DASHBOARD_CSP);
 const FILE_HEADERS = securityHeaders(FILE_CSP);
 const reply = (res: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}) =>
   replyWith(res, status, type, body, { ...SECURITY_HEADERS, ...extra });
-const json = (res: ServerResponse, value: unknown, status = 200) => reply(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+const json = (res: ServerResponse, value: unknown, status = 200) => reply(res, status, 'application/json; charset=utf-8', jsonBody(value));
 const fail = (res: ServerResponse, status: number, message: string) => failWith(res, status, message, SECURITY_HEADERS);
 
 /** Starts the dashboard over `options.dir`. */
