@@ -5,6 +5,7 @@
  *     index, viz, node, errors, spec   ES modules (.mjs) + CommonJS (.cjs) + type declarations (.d.mts, .d.cts)
  *     worker, fused-worker        worker-thread scripts (the shard workers; onnxruntime's fused-graph
  *                                 shards), found next to the module that starts them
+ *     tf-require, tf-import       TF.js for the ES modules, `#tf` under Node and elsewhere (see tfByCondition)
  *   mnist-demo/dist/   penx (the app)
  *     cli                         the `penx` command
  *     bench-cpu-worker            the thread that times the stock cpu backend
@@ -23,7 +24,7 @@
  * src/viz/report/page-scripts.ts (generated, not in git), which the report and the dashboard inline.
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { defineConfig } from 'tsdown';
 
@@ -107,14 +108,41 @@ const shared = {
 };
 const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/index.ts', node: 'node.ts', errors: 'errors.ts', spec: 'spec.ts' } };
 
+/**
+ * TF.js in the ES modules, by the condition Node and bundlers resolve `#tf` with (src/package.json `imports`):
+ *
+ *   import { tf } from '#tf' ─┬─ node     dist/tf-require.mjs  require('@tensorflow/tfjs')  (src/tf-require.ts)
+ *                             └─ default  dist/tf-import.mjs   import * as tf from '@tensorflow/tfjs'  (src/tf.ts)
+ *
+ * An ES import of TF.js's CommonJS build costs each Node process (and worker thread) ~0.2 s of CPU:
+ * Node lexes it and every package it re-exports for their names; both give the same module. Every
+ * import of src/tf.ts in this build becomes `#tf`; the CommonJS build requires TF.js already, and the
+ * type declarations and the sources (tests, tsx, the playground) keep src/tf.ts as it is.
+ */
+const TF_MODULE = resolve('src/tf.ts');
+const tfByCondition = {
+  name: 'tf-by-condition',
+  resolveId: {
+    filter: { id: /(^|\/)tf\.ts$/ },
+    handler: (source, importer) => (importer && resolve(dirname(importer), source) === TF_MODULE ? { id: '#tf', external: true } : null),
+  },
+};
+
 for (const file of ['README.md', 'LICENSE']) copyFileSync(file, `src/${file}`);
 
 const configs = [
   {
     ...library,
-    entry: { ...library.entry, worker: 'parallel/worker-main.ts', 'fused-worker': 'backends/onnxruntime/fused/worker-main.ts' },
+    entry: {
+      ...library.entry,
+      worker: 'parallel/worker-main.ts',
+      'fused-worker': 'backends/onnxruntime/fused/worker-main.ts',
+      'tf-import': 'tf.ts',
+      'tf-require': 'tf-require.ts',
+    },
     format: 'esm',
     dts: false,
+    plugins: [tfByCondition],
   },
   { ...library, format: 'cjs', dts: true },
   { ...library, format: 'esm', dts: { emitDtsOnly: true } },

@@ -1,5 +1,7 @@
 /**
- * The one place the library imports TensorFlow.js, so every module shares one engine.
+ * The one place the library imports TensorFlow.js, so every module shares one engine. In the built
+ * ES modules this file is `#tf` outside Node (dist/tf-import.mjs); under Node `#tf` takes the same
+ * module by `require` (tf-require.ts), which spares Node lexing TF.js's CommonJS for its names.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -143,18 +143,18 @@ describe('the installed package', () => {
     expect(added.mb).toBeLessThan(75);
   });
 
-  it('imports as an ES module (root, ./viz, ./node), and its penalty works in the user’s own TF.js layers', () => {
+  it('imports as an ES module (root, ./viz, ./node), and its penalty works in the user’s own TF.js layers, one TF.js with the user’s', () => {
     write(
       join(project, 'esm', 'check.mjs'),
       `import * as tf from '@tensorflow/tfjs';
-import { penalty, constraint, fit } from 'penalty-explorer';
+import { penalty, constraint, fit, tf as libraryTf } from 'penalty-explorer';
 import { histogramGridSpec } from 'penalty-explorer/viz';
 import { selectBackend, saveModel } from 'penalty-explorer/node';
 const reg = penalty('l1:0.5');
 const layer = tf.layers.dense({ units: 1, inputShape: [2], kernelRegularizer: reg, kernelConstraint: constraint('maxnorm:m=2') });
 const model = tf.sequential({ layers: [layer] });
 const restored = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) });
-console.log(JSON.stringify({ value: reg.apply(tf.tensor([1, -2])).dataSync()[0], fit: typeof fit, viz: typeof histogramGridSpec, node: typeof selectBackend + typeof saveModel, restored: restored.layers[0].kernelRegularizer.spec }));
+console.log(JSON.stringify({ value: reg.apply(tf.tensor([1, -2])).dataSync()[0], fit: typeof fit, viz: typeof histogramGridSpec, node: typeof selectBackend + typeof saveModel, restored: restored.layers[0].kernelRegularizer.spec, oneTf: libraryTf === tf.default && libraryTf.engine() === tf.engine() }));
 `,
     );
     const r = run(process.execPath, ['esm/check.mjs'], project);
@@ -165,6 +165,8 @@ console.log(JSON.stringify({ value: reg.apply(tf.tensor([1, -2])).dataSync()[0],
       viz: 'function',
       node: 'functionfunction',
       restored: 'l1:0.5',
+      // Under Node the library takes TF.js by require (#tf): the module object behind the user's import, not a second copy.
+      oneTf: true,
     });
     expect(r.stderr).not.toMatch(/Improper config format|already registered/);
   });
@@ -262,7 +264,7 @@ export const lambda: number = parseNumber('1e-4', 'λ');
     expect(r.code).toBe(0);
   }, 120_000);
 
-  it('bundles for the browser: the root and ./viz entries (esbuild, platform browser), without what they do not use of zod', () => {
+  it('bundles for the browser: the root and ./viz entries (esbuild, platform browser), TF.js imported, without what they do not use of zod', () => {
     write(
       join(project, 'web', 'entry.mjs'),
       `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`,
@@ -279,8 +281,12 @@ export const lambda: number = parseNumber('1e-4', 'λ');
     // zod's `z` namespace object (`import { z } from 'zod'`) holds all of zod, its error messages in 40-odd languages
     // too; the library imports `* as z`, so a bundler keeps only what it calls (~360 KB less, minified).
     const meta = JSON.parse(readFileSync(join(project, 'web', 'meta.json'), 'utf8')) as {
+      inputs: Record<string, unknown>;
       outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
     };
+    // TF.js by the plain ES import: #tf's default side (the node side requires it through node:module).
+    const ours = Object.keys(meta.inputs).filter((f) => /penalty-explorer\/dist\/tf-/.test(f));
+    expect(ours.map((f) => f.replace(/^.*\//, ''))).toEqual(['tf-import.mjs']);
     const kept = Object.entries(meta.outputs['web/out.js']!.inputs).filter(([, i]) => i.bytesInOutput > 0);
     const locales = kept.map(([f]) => f).filter((f) => /node_modules\/zod\/.*\/locales\//.test(f));
     expect(locales.map((f) => f.replace(/^.*\//, ''))).toEqual(['en.js']);

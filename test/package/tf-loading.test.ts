@@ -1,0 +1,70 @@
+/**
+ * How the built ES modules load TF.js under Node: by `require`, through `#tf` (src/package.json
+ * `imports`, node condition → dist/tf-require.mjs). `@tensorflow/tfjs` is CommonJS under Node; an
+ * ES import of it gets the same module behind a namespace whose names Node first finds by lexing
+ * it and every package it re-exports: ~0.2 s of CPU in every `penx` process and shard worker.
+ * Outside Node, `#tf` is dist/tf-import.mjs, the plain ES import (the consumer test bundles it for the browser).
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+describe('TF.js in the built ES modules, under Node', () => {
+  it('no ES module of the library or of penx imports @tensorflow/tfjs, but the non-Node side of #tf', () => {
+    const importers: string[] = [];
+    for (const dir of ['src/dist', 'mnist-demo/dist'])
+      for (const name of readdirSync(join(repo, dir)).filter((f) => f.endsWith('.mjs'))) {
+        const text = readFileSync(join(repo, dir, name), 'utf8');
+        // A static import or re-export (a statement at a line's start: not a doc comment's example), or a dynamic import.
+        if (/^(?:import|export)\b[^;]*?\bfrom\s*["']@tensorflow\/tfjs["']|\bimport\(\s*["']@tensorflow\/tfjs["']\s*\)/m.test(text))
+          importers.push(`${dir}/${name}`);
+      }
+    expect(importers).toEqual(['src/dist/tf-import.mjs']);
+    const pkg = JSON.parse(readFileSync(join(repo, 'src/package.json'), 'utf8')) as { imports: Record<string, Record<string, string>> };
+    expect(pkg.imports['#tf']).toEqual({ node: './dist/tf-require.mjs', default: './dist/tf-import.mjs' });
+    // The workers Node starts from the build: the shard worker takes TF.js through #tf; onnxruntime's loads none.
+    expect(readFileSync(join(repo, 'src/dist/worker.mjs'), 'utf8')).toMatch(/from "#tf"/);
+  });
+
+  it('the library’s tf is the one TF.js module: require’s, the default of a user’s import, with its engine and registry', () => {
+    // A user's ES module in this repository, importing TF.js and the library (the built ES modules) by their names.
+    const script = `import * as ns from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { penalty, tf } from 'penalty-explorer';
+import * as node from 'penalty-explorer/node';
+const required = createRequire(import.meta.url)('@tensorflow/tfjs');
+class Mine extends ns.serialization.Serializable {
+  static className = 'MineForTfLoading';
+  getConfig() { return {}; }
+}
+ns.serialization.registerClass(Mine);
+const x = ns.tensor([1, -2]);
+console.log(JSON.stringify({
+  required: tf === required,
+  nodeEntry: node.tf === tf,
+  importDefault: ns.default === tf,
+  differing: Object.keys(ns).filter((k) => k !== 'default' && ns[k] !== tf[k]),
+  engine: ns.engine() === tf.engine(),
+  registered: 'MineForTfLoading' in tf.serialization.SerializationMap.getMap().classNameMap,
+  tensor: x instanceof tf.Tensor,
+  value: penalty('l1:0.5').apply(x).dataSync()[0],
+  resolved: import.meta.resolve('penalty-explorer').endsWith('/src/dist/index.mjs'),
+}));
+`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({
+      required: true,
+      nodeEntry: true,
+      importDefault: true,
+      differing: [],
+      engine: true,
+      registered: true,
+      tensor: true,
+      value: 1.5,
+      resolved: true,
+    });
+  });
+});
