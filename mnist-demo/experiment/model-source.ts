@@ -16,6 +16,8 @@ import {
   type PenxConstraint,
   tf,
   UsageError,
+  type WeightInfo,
+  weightInfos,
   withSeededRandom,
 } from 'penalty-explorer/node';
 import { type ModelBuilder, referenceModel } from '../model.ts';
@@ -30,7 +32,8 @@ export interface DataShape {
 /** A function building a fresh model for a seed (the source's builder, or a loaded folder's copy). */
 export type MakeModel = (seed: number) => Promise<tf.LayersModel>;
 
-function describe(source: ModelSource): string {
+/** The source as messages name it: `the reference model`, `model module ./m.ts`, `model folder DIR`. */
+export function describeSource(source: ModelSource): string {
   return source.kind === 'reference' ? 'the reference model' : source.kind === 'module' ? `model module ${source.path}` : `model folder ${source.dir}`;
 }
 
@@ -87,13 +90,15 @@ function sameWeights(a: tf.LayersModel, b: tf.LayersModel): boolean {
  * UsageError otherwise: a run's record says it repeats from its seed).
  */
 export async function modelMaker(source: ModelSource, data: DataShape): Promise<MakeModel> {
-  const what = describe(source);
+  const what = describeSource(source);
   if (source.kind === 'folder') {
     const loaded = await loadModel(source.dir).catch((err: Error) => {
       throw new DataError(`${what}: cannot be loaded as a TF.js model (${err.message.split('\n')[0]})`);
     });
     checkModelFits(loaded, data, what);
-    return async () => attachToKernels(loaded, {});
+    loaded.dispose();
+    // Loaded again for each run, with the penalties and constraints it was saved with (runModel says which the run's replace).
+    return async () => loadModel(source.dir);
   }
   let builder: ModelBuilder = referenceModel;
   if (source.kind === 'module') {
@@ -132,15 +137,44 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
   return make;
 }
 
-/** The model of one run: built for the seed, with the penalty and constraint on every kernel. */
+/** A weight's penalty and constraint as a message names them: `l2:0.001`, `maxnorm:m=1,axis=0`, `none`. */
+const controlText = (w: WeightInfo | undefined, kind: 'penalty' | 'constraint') => w?.[kind]?.spec ?? 'none';
+
+/**
+ * The penalties and constraints the model carried on its own that the run's replaced or removed
+ * (attachToKernels puts the run's on every kernel, and on biases only with penalizeBias), one text
+ * per weight and kind. `before` and `after` list the same weights in the same order.
+ *
+ * @example
+ * replacedControls(weightInfos(built), weightInfos(withRunPenalty))
+ * // ['gru/recurrent_kernel: penalty cauchy:0.001,s=0.5 → l1:0.0001', 'gru/bias: penalty l2:0.001 → none']
+ */
+export function replacedControls(before: readonly WeightInfo[], after: readonly WeightInfo[]): string[] {
+  return before.flatMap((w, i) =>
+    (['penalty', 'constraint'] as const).flatMap((kind) => {
+      const [was, now] = [controlText(w, kind), controlText(after[i], kind)];
+      return w[kind] && was !== now ? [`${w.name}: ${kind} ${was} → ${now}`] : [];
+    }),
+  );
+}
+
+/**
+ * The model of one run: built for the seed, with the penalty and constraint on every kernel.
+ * `onReplaced` hears which of the model's own penalties and constraints those replaced or removed
+ * (none: not called).
+ */
 export async function runModel(
   make: MakeModel,
   seed: number,
   controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint },
+  onReplaced?: (changes: string[]) => void,
 ): Promise<tf.LayersModel> {
   const built = await make(seed);
   try {
-    return await attachToKernels(built, controls);
+    const model = await attachToKernels(built, controls);
+    const changes = onReplaced ? replacedControls(weightInfos(built), weightInfos(model)) : [];
+    if (changes.length) onReplaced?.(changes);
+    return model;
   } finally {
     built.dispose();
   }

@@ -26,7 +26,7 @@ import {
 } from 'penalty-explorer/node';
 import { loadData } from '../data/mnist.ts';
 import { counted } from '../words.ts';
-import { type MakeModel, modelMaker, runModel } from './model-source.ts';
+import { describeSource, type MakeModel, modelMaker, runModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
 /** What the command line shows while a run trains. */
@@ -79,13 +79,30 @@ export async function prepare(exp: Experiment): Promise<Prepared> {
   return { train, test, set: summary, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
 }
 
+/** Changes listed in a note before `and N more`. */
+const SHOWN_CHANGES = 4;
+
+/**
+ * The note saying which of the model's own penalties and constraints the run's replaced or removed.
+ *
+ * @example
+ * replacedNote('model module ./m.ts', ['gru/bias: penalty l2:0.001 → none'])
+ * // "model module ./m.ts: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there: gru/bias: penalty l2:0.001 → none"
+ */
+export function replacedNote(what: string, changes: readonly string[]): string {
+  const shown = changes.slice(0, SHOWN_CHANGES).join('; ');
+  const more = changes.length > SHOWN_CHANGES ? `; and ${changes.length - SHOWN_CHANGES} more (run.json's config.weights lists what trained)` : '';
+  return `${what}: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there: ${shown}${more}`;
+}
+
 /** Train one run of the experiment into its run folder `dir`. */
 export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
-  const model = await runModel(data.make, exp.seed, {
-    penalty: run.penalty,
-    penalizeBias: exp.penalizeBias,
-    ...(exp.constraint ? { constraint: exp.constraint } : {}),
-  });
+  const model = await runModel(
+    data.make,
+    exp.seed,
+    { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) },
+    (changes) => hooks.note(replacedNote(describeSource(exp.model), changes)),
+  );
   const { gradients, path, why, note } = await gradientsFor(model, backend);
   if (path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${counted(backend.threads, 'thread')}`);
   if (why) hooks.note(`gradients: per-kernel (${why})`);

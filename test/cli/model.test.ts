@@ -41,22 +41,38 @@ describe('penx train --model', () => {
     expect(existsSync(join(root, 'runs', 'module', 'report.html'))).toBe(true);
   }, 120_000);
 
-  it('trains a saved TF.js model (a model.json folder)', async () => {
+  it('trains a saved TF.js model (a model.json folder), saying which of its penalties the run replaced', async () => {
     const dir = join(root, 'saved');
     const model = tf.sequential({
       name: 'saved_dense',
       layers: [
         tf.layers.flatten({ inputShape: [12, 12, 3] }),
-        tf.layers.dense({ units: 8, activation: 'relu' }),
+        tf.layers.dense({ name: 'saved_hidden', units: 8, activation: 'relu', kernelRegularizer: tf.regularizers.l1({ l1: 1e-3 }) }),
         tf.layers.dense({ units: 5, activation: 'softmax' }),
       ],
     });
     await saveModel(model, dir);
     const r = await penx('train', '--penalty', 'deadzone:1e-4', '--model', dir, '--name', 'folder', ...RECORDED);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`model folder ${dir}: penx puts the run's penalty and constraint on every kernel in place of the model's own`);
+    expect(r.stderr).toContain('saved_hidden/kernel: penalty tfjs.L1L2:l1=0.001,l2=0 → deadzone:1e-4,a=0.25');
     const run = readRun(join(root, 'runs', 'folder'));
     expect(run.config.model).toMatchObject({ name: 'saved_dense', source: dir, inputShape: [12, 12, 3], outputShape: [5] });
     expect(run.config.penalty).toBe('deadzone:1e-4,a=0.25');
+  }, 120_000);
+
+  it("says which of a module's own penalties and constraints the run's replaced or removed, and keeps those off kernels and biases", async () => {
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/own-penalties.ts', '--name', 'own', ...RECORDED);
+    expect(r.code, r.stderr).toBe(0);
+    const note = r.stderr.split('\n').find((l) => l.includes('in place of the model')) ?? '';
+    expect(note).toContain("model module ./test/fixtures/models/own-penalties.ts: penx puts the run's penalty and constraint on every kernel");
+    expect(note).toContain('hidden/kernel: penalty tfjs.L1L2:l1=0,l2=0.001 → l1:1e-4');
+    expect(note).toContain('hidden/kernel: constraint tfjs.MaxNorm:maxValue=2,axis=0 → none');
+    expect(note).toContain('hidden/bias: penalty tfjs.L1L2:l1=0.001,l2=0 → none');
+    expect(note).not.toContain('bn/gamma');
+    const run = readRun(join(root, 'runs', 'own'));
+    const spec = (name: string) => run.config.weights.find((w) => w.name === name)?.penalty?.spec ?? 'none';
+    expect(['hidden/kernel', 'hidden/bias', 'bn/gamma', 'head/kernel'].map(spec)).toEqual(['l1:1e-4', 'none', 'tfjs.L1L2:l1=0,l2=0.01', 'l1:1e-4']);
   }, 120_000);
 
   it('refuses a model that does not fit the data, saying which shape was expected, and writes nothing', async () => {
