@@ -70,6 +70,11 @@ const REGULARIZER_OF: Readonly<Record<string, string>> = {
   alpha: 'alphaRegularizer',
 };
 
+/** Where a layer's weight's regularizer is found, for messages: `kernel → kernelRegularizer, …, alpha → alphaRegularizer`. */
+const WHERE_FOUND = Object.entries(REGULARIZER_OF)
+  .map(([weight, attr]) => `${weight} → ${attr}`)
+  .join(', ');
+
 /** The last part of a weight's name without a uniqueness suffix: `gru/recurrent_kernel_1` → `recurrent_kernel`. */
 export function weightBaseName(name: string): string {
   return (name.split('/').at(-1) ?? name).replace(/_\d+$/, '');
@@ -201,8 +206,9 @@ export function checkInventory(model: tf.LayersModel): void {
       const losses = maker.losses.length;
       const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
       if (losses !== own.length) {
+        const bare = attributed.filter((w) => !w.regularizer && maker.weights.includes(w.variable)).map((w) => w.name);
         throw new UsageError(
-          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss, or a regularizer under another name, cannot be recorded`,
+          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss cannot be recorded, and a weight's penalty is found only where TF.js's own layers keep it, as the layer's property for the weight's name (${WHERE_FOUND}; e.g. addWeight('kernel', …, this.kernelRegularizer))${bare.length ? `; its weights with no penalty found: ${bare.join(', ')}` : ''}`,
         );
       }
       if (losses === 0) continue;

@@ -1,0 +1,58 @@
+/**
+ * A custom layer's own weight with a penalty (src/model/inventory.ts): recorded when the layer keeps
+ * the regularizer where TF.js's own layers do (`kernel` ─► `this.kernelRegularizer`), refused
+ * otherwise with a message naming the weight and saying where to keep it.
+ */
+import { describe, expect, it } from 'vitest';
+import { fit, penalty, tf } from '../../src/index.ts';
+
+/** A layer scaling its input per feature by a weight named `weightName`, penalised by `reg` through addWeight; `keep` also keeps `reg` as `this.kernelRegularizer`. */
+class Scale extends tf.layers.Layer {
+  static className = 'InventoryTestScale';
+  readonly kernelRegularizer?: ReturnType<typeof penalty>;
+  private scale?: tf.LayerVariable;
+  constructor(private readonly args: { name: string; weightName: string; reg: ReturnType<typeof penalty>; keep: boolean }) {
+    super({ name: args.name });
+    if (args.keep) this.kernelRegularizer = args.reg;
+  }
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const last = (inputShape as tf.Shape).at(-1) as number;
+    this.scale = this.addWeight(this.args.weightName, [last], 'float32', tf.initializers.constant({ value: 0.5 }), this.args.reg);
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.mul(Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs, this.scale!.read());
+  }
+}
+
+const x = tf.randomNormal([16, 4], 0, 1, 'float32', 1);
+const y = tf.argMax(tf.matMul(x, tf.randomNormal([4, 3], 0, 1, 'float32', 2)), 1);
+const model = (weightName: string, keep: boolean) =>
+  tf.sequential({
+    layers: [
+      tf.layers.dense({ name: 'inv_in', units: 4, inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      new Scale({ name: 'inv_scale', weightName, reg: penalty('l2:1e-2'), keep }),
+      tf.layers.dense({ name: 'inv_out', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+    ],
+  });
+const OPTIONS = { epochs: 1, batchSize: 8, seed: 1, loss: 'sparseCategoricalCrossentropy' } as const;
+
+describe("a custom layer's weight with a penalty", () => {
+  it('kept as TF.js keeps it (weight `kernel`, this.kernelRegularizer): recorded, λ·Σw² of its values', async () => {
+    const m = model('kernel', true);
+    const record = await fit(m, { x, y }, OPTIONS);
+    expect(record.config.weights.find((w) => w.name === 'inv_scale/kernel')?.penalty?.spec).toBe('l2:0.01');
+    const w = Array.from(m.getLayer('inv_scale').getWeights()[0]!.dataSync());
+    expect(record.epochs[0]!.penaltyLoss).toBeCloseTo(0.01 * w.reduce((a, v) => a + v * v, 0), 7);
+    expect(record.initial.penaltyLoss).toBeCloseTo(0.01 * 4 * 0.25, 7);
+  });
+
+  it('under another name: refused, naming the weight and where the penalty is found', async () => {
+    await expect(fit(model('s', true), { x, y }, OPTIONS)).rejects.toThrow(
+      /layer inv_scale adds 1 loss term\(s\) to training but only 0 are regularizers .*kernel → kernelRegularizer, recurrent_kernel → recurrentRegularizer, bias → biasRegularizer.*; its weights with no penalty found: inv_scale\/s$/,
+    );
+    await expect(fit(model('kernel', false), { x, y }, OPTIONS)).rejects.toThrow(
+      /addWeight\('kernel', …, this\.kernelRegularizer\).*no penalty found: inv_scale\/kernel$/,
+    );
+  });
+});
