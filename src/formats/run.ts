@@ -381,7 +381,7 @@ export interface RunConfig extends RunPlace {
   readonly batchSize: number;
   /** Seed of the batch order (and, for the command line's models, of the initial weights). */
   readonly seed: number;
-  /** Training samples. */
+  /** Training samples; NaN (null in run.json) when the data was a tf.data.Dataset, whose size is not known before it is read. */
   readonly trainSize: number;
   /** Validation samples (0 without validation data). */
   readonly testSize: number;

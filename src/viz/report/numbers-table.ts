@@ -25,7 +25,8 @@ const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = 
   ['epochs', (c) => String(c.epochs)],
   ['batch size', (c) => String(c.batchSize)],
   ['seed', (c) => String(c.seed)],
-  ['train / test size', (c) => `${grouped(c.trainSize)} / ${grouped(c.testSize)}`],
+  // A tf.data.Dataset's size is not known before it is read: the record keeps NaN (null in run.json).
+  ['train / test size', (c) => `${Number.isNaN(c.trainSize) ? 'not known (a dataset)' : grouped(c.trainSize)} / ${grouped(c.testSize)}`],
   ['data', (c) => c.data],
   ['backend', (c) => c.backend],
   ['threads', (c) => (c.parallel === 'data' && c.threads > 1 ? `${c.threads} (data-parallel)` : String(c.threads))],

@@ -53,6 +53,13 @@ describe('reportHtml', () => {
     for (const text of ['deadzone:1e-4,a=0.25', 'λ·Σ max(0, |w| − a)', 'wasm', '4 (data-parallel)', '60,000 / 10,000']) expect(html).toContain(text);
   });
 
+  it('says a dataset\'s training size is not known (NaN in the record), not "NaN"', async () => {
+    const run = makeRunRecord({ epochs: 1, penalty: 'l1:1e-4' });
+    const html = await markup([{ ...run, config: { ...run.config, trainSize: Number.NaN, testSize: 40, data: 'dataset' } }]);
+    expect(html).toContain('<td>train / test size</td><td><code>not known (a dataset) / 40</code></td>');
+    expect(html).not.toMatch(/>NaN /);
+  });
+
   it("tabulates epoch 0's penalty (the untrained weights' λ·penalty, in every record) in the page and the CSV", async () => {
     const run = makeRunRecord({ epochs: 2, penalty: 'l1:1e-4' });
     const html = await markup([run]);
