@@ -183,7 +183,7 @@ export interface EpochRecord extends WeightsSnapshot {
   readonly seconds: number;
   /** Channel norms after every batch, with `trackNorms: 'batch'`. */
   readonly batchNorms?: BatchNorms[];
-  /** The data loss and λ·penalty of every batch, before its update, in order, when recorded (curves draw them smoothed). */
+  /** The data loss and λ·penalty of every batch, before its update, in order, to four significant digits, when recorded (curves draw them smoothed). */
   readonly batchLosses?: { readonly data: number[]; readonly penalty: number[] };
   /** The prune curve measured after this epoch, when asked for (records before it lack it). */
   readonly prune?: PruneCurve;
