@@ -15,8 +15,8 @@ import { SpecError } from '../errors.ts';
 export interface ParamDef {
   /** The default value (a list parameter's default is its one-element list). */
   readonly default: number;
-  /** What the parameter is, in a few words (listings and error messages show it). */
-  readonly doc: string;
+  /** What the parameter is, in a few words (listings and error messages show it); a user's definition may leave it out. */
+  readonly doc?: string;
   /** Inclusive lower bound. */
   readonly min?: number;
   /** Exclusive lower bound. */

@@ -83,6 +83,20 @@ describe('definePenalty', () => {
     expect(() => penalty('scaled:1e-4,t=1')).toThrow(/unknown parameter 't'.*accepts: s=1/);
   });
 
+  it('takes a parameter without its doc, as JavaScript always did: typed a number in fn (the type check of this file failed: "Property \'doc\' is missing")', () => {
+    definePenalty({ name: 'undocumented', params: { s: { default: 0.5, above: 0 } }, fn: (w, { s }) => tf.div(tf.square(w), s) });
+    expectClose(
+      [
+        penalty('undocumented:2,s=0.25')
+          .apply(tf.tensor([1, -2]))
+          .dataSync()[0]!,
+      ],
+      [(2 * (1 + 4)) / 0.25],
+      1e-6,
+    );
+    expect(() => penalty('undocumented:1,s=0')).toThrow(/undocumented parameter s=0 is not allowed; expected a finite number > 0/);
+  });
+
   it('refuses a declaration its own bounds refuse: a default out of bounds, a negative or NaN default strength', () => {
     const fn = (w: Tensor) => tf.abs(w);
     // eps = 0 by default would make penalty('badeps') a division by zero, Infinity in the loss.
