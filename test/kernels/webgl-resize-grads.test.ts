@@ -1,0 +1,103 @@
+/**
+ * The webgl backend's resizes in real headless Chromium (WebGL 2 from SwiftShader), one page load:
+ * each case's forward and gradient against the exact ones, and nothing left on the GPU, which the page derives from the cpu
+ * backend's forward alone (test/fixtures/resize-grads-page.ts). Nearest neighbour and bilinear,
+ * each with no flag, alignCorners and halfPixelCenters, over inputs of 1 to 6 pixels a side
+ * resized to 1 to 9 (up, down, unchanged, a side of one pixel), batch 2, depth 1 and 3.
+ * TF.js 4.22's stock webgl gradients fail 12 of the 16 flagged cases: all 8 with halfPixelCenters
+ * (ignored), and the 4 with alignCorners from a side of one pixel (the shader does not compile).
+ * The replacement's arithmetic (dx = Rᵀ·dy·C) is checked in Node as well, on the cpu backend's
+ * kernels, every case with and without flags: it runs where Chromium is missing.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bilinearWeights, nearestWeights, separableResizeGrad } from '../../src/kernels/webgl-resize-grads.ts';
+import { tf } from '../../src/tf.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
+import { exactResize, maxError, type ResizeCase, type ResizeResult } from '../fixtures/resize-grads-page.ts';
+
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+
+/** Input [batch, height, width, depth] → [height, width]: up, down, unchanged, from and to one pixel, and 2 → 3 (alignCorners' tie at ½). */
+const SHAPES: Pick<ResizeCase, 'inShape' | 'size'>[] = [
+  { inShape: [2, 1, 6, 1], size: [2, 8] },
+  { inShape: [2, 4, 2, 3], size: [1, 3] },
+  { inShape: [2, 5, 3, 1], size: [7, 3] },
+  { inShape: [2, 6, 1, 3], size: [4, 5] },
+];
+const FLAGS = [
+  ['no flag', false, false],
+  ['alignCorners', true, false],
+  ['halfPixelCenters', false, true],
+] as const;
+const CASES: ResizeCase[] = (['nearest', 'bilinear'] as const).flatMap((op) =>
+  FLAGS.flatMap(([, alignCorners, halfPixelCenters]) => SHAPES.map((shape) => ({ op, ...shape, alignCorners, halfPixelCenters }))),
+);
+const label = (c: ResizeCase): string =>
+  `${c.op} ${c.inShape.slice(1, 3).join('×')} → ${c.size.join('×')}, depth ${c.inShape[3]}, ${FLAGS.find(([, a, h]) => a === c.alignCorners && h === c.halfPixelCenters)?.[0]}`;
+
+let browser: Browser | undefined;
+let backend = '';
+const results = new Map<ResizeCase, ResizeResult>();
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  const page = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'resize-grads-page.ts');
+  const bundle = await build({ entryPoints: [page], bundle: true, write: false, format: 'iife', platform: 'browser', logLevel: 'error' });
+  // SwiftShader's WebGL, which newer Chromiums give only when asked for.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader'] });
+  const tab = await browser.newPage();
+  await tab.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
+  const out = await tab.evaluate(
+    (cases) => (globalThis as unknown as { resizeCases(c: ResizeCase[]): Promise<{ backend: string; results: ResizeResult[] }> }).resizeCases(cases),
+    CASES,
+  );
+  backend = out.backend;
+  CASES.forEach((c, i) => results.set(c, out.results[i] as ResizeResult));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.skipIf(!hasChromium)('resizing on webgl in headless Chromium', () => {
+  it('runs on the webgl backend', () => {
+    expect(backend).toBe('webgl');
+  });
+
+  it.each(CASES.map((c) => [label(c), c] as const))('%s: the forward and its gradient are exact', (_label, c) => {
+    const r = results.get(c);
+    // Nearest's values are whole numbers copied and added: exact. Bilinear's are float32 sums of a few terms.
+    const tolerance = c.op === 'nearest' ? 0 : 1e-4;
+    expect(r?.forward).toBeLessThanOrEqual(tolerance);
+    expect(r?.gradient, String(r?.dx)).toBeLessThanOrEqual(tolerance);
+    // Every intermediate of both passes (the replacement's weights and products too) freed.
+    expect(r?.leaked).toBe(0);
+  });
+});
+
+describe('the replacement gradient on the cpu backend’s kernels (Node)', () => {
+  it.each(CASES.map((c) => [label(c), c] as const))('%s: the forward’s adjoint', async (_label, c) => {
+    await tf.setBackend('cpu');
+    const { dy, dx } = exactResize(c);
+    const backend = tf.backend();
+    const kernel = separableResizeGrad('cpu', c.op === 'nearest' ? nearestWeights : bilinearWeights, undefined);
+    const images = tf.zeros(c.inShape);
+    const dys = tf.tensor4d(dy, [c.inShape[0], ...c.size, c.inShape[3]]);
+    const before = backend.numDataIds();
+    const out = kernel({
+      inputs: { images, dy: dys },
+      backend,
+      attrs: { alignCorners: c.alignCorners, halfPixelCenters: c.halfPixelCenters },
+    }) as tf.TensorInfo;
+    expect(out.shape).toEqual(c.inShape);
+    expect(maxError(backend.readSync(out.dataId) as Float32Array, dx)).toBeLessThanOrEqual(c.op === 'nearest' ? 0 : 1e-5);
+    backend.disposeData(out.dataId);
+    // Its weights and intermediate products freed.
+    expect(backend.numDataIds()).toBe(before);
+    tf.dispose([images, dys]);
+  });
+});
