@@ -22,6 +22,7 @@
 import { tf } from '../tf.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
 import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
+import { fixGpuKernels } from './gpu-resize-grads.ts';
 import { withScope } from './kernel-scope.ts';
 import { wasmResizeNearestNeighborGrad } from './resize-nearest-grad.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
@@ -43,15 +44,19 @@ function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
 }
 
 /**
- * The training kernels when the backend in use is wasm; nothing on any other backend. `fit`,
- * `trainStep` and `recordWeights` call it first, so a browser page that picked wasm trains a
- * Conv2D without registering them itself (stock wasm: "Kernel 'Conv2DBackpropFilter' not registered").
+ * The training kernels when the backend in use is wasm, and the GPU backends' resize gradients
+ * (`fixGpuKernels`) when it is webgpu, whose package may have been imported after the library;
+ * nothing on any other backend. `fit`, `trainStep` and `recordWeights` call it first, so a browser
+ * page that picked wasm trains a Conv2D without registering them itself (stock wasm: "Kernel
+ * 'Conv2DBackpropFilter' not registered").
  *
  * @example
  * await tf.setBackend('wasm'); useTrainingKernels();   // registered; on 'cpu' or 'webgl' nothing changes
  */
 export function useTrainingKernels(): void {
-  if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
+  const backend = tf.getBackend();
+  if (backend === 'wasm') registerWasmTrainingKernels();
+  else if (backend === 'webgpu') fixGpuKernels();
 }
 
 /** The stock wasm kernels the training kernels wrap: present once `@tensorflow/tfjs-backend-wasm` is imported. */

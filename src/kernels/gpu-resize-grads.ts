@@ -1,28 +1,31 @@
 /**
- * The gradients of `tf.image.resizeNearestNeighbor` and `tf.image.resizeBilinear` on the `webgl`
- * backend with alignCorners or halfPixelCenters: the forward's exact adjoint, on the GPU. Both
- * resizes are separable, each output pixel a weighted sum of input pixels with a weight per row
- * and one per column (R[i, p]: of input row p in output row i; C[j, q] likewise for columns), so
+ * The gradients of `tf.image.resizeNearestNeighbor` and `tf.image.resizeBilinear` on the GPU
+ * backends (`webgl`, `webgpu`) with alignCorners or halfPixelCenters: the forward's exact adjoint,
+ * on the GPU. Both resizes are separable, each output pixel a weighted sum of input pixels with a
+ * weight per row and one per column (R[i, p]: of input row p in output row i; C[j, q] likewise
+ * for columns), so
  *
  *   y[b, i, j, d] = Σ_p Σ_q R[i, p] C[j, q] x[b, p, q, d]
  *   dx[b, p, q, d] = Σ_i R[i, p] Σ_j C[j, q] dy[b, i, j, d]   (two BatchMatMuls of the backend's own)
  *
  * with R and C computed here from the forward's own formulas (nearest: one 1 a row, at the pixel
- * it copies; bilinear: 1 − f and f at the two pixels it blends). TF.js 4.22's stock webgl kernels
- * ignore halfPixelCenters, giving the adjoint of the resize without it (nearest 3×3 → 5×5, dy
- * 1…25: 16 24 15 56 64 35 43 47 25 where it is 16 11 28 23 13 29 76 41 88), and with alignCorners
- * and a side of one pixel (1×6 → 2×8) their shader does not compile ("Failed to compile fragment
- * shader": the step between dy's pixels is infinite); they also round alignCorners' ties with
- * GLSL's `round`, whose direction at .5 is the GPU's choice where the forward's is up. Measured in
- * headless Chromium (SwiftShader's WebGL 2), 1 296 cases a resize (inputs 1–6 pixels a side, outputs
- * 1–9, the three flag settings, batch 2, depth 1 and 3): every forward right, and every gradient
- * without a flag; with halfPixelCenters 168 of 216 nearest and 184 of 216 bilinear gradients wrong,
- * with alignCorners 48 of 216 not compiling. So the stock kernels are kept without a flag
- * (UpSampling2D's case) and `fixWebGlKernels`, called when the library loads, registers these for
- * the rest (all 1 296 right, bilinear within 2e-5).
+ * it copies; bilinear: 1 − f and f at the two pixels it blends). TF.js 4.22's stock kernels on
+ * both backends ignore halfPixelCenters, giving the adjoint of the resize without it (webgl's nearest
+ * 3×3 → 5×5, dy 1…25: 16 24 15 56 64 35 43 47 25 where it is 16 11 28 23 13 29 76 41 88); with
+ * alignCorners from a side of one pixel to more (1×6 → 2×8), webgl's shader does not compile
+ * ("Failed to compile fragment shader": the step between dy's pixels is infinite) and webgpu's
+ * gradient is wrong; webgl also rounds alignCorners' ties with GLSL's `round`, whose direction at
+ * .5 is the GPU's choice where the forward's is up. Measured in headless Chromium (SwiftShader),
+ * webgl over 1 296 cases a resize (inputs 1–6 pixels a side, outputs 1–9, the three flag
+ * settings, batch 2, depth 1 and 3): every forward right, and every gradient without a flag; with
+ * halfPixelCenters 168 of 216 nearest and 184 of 216 bilinear gradients wrong, with alignCorners
+ * 48 of 216 not compiling. Webgpu, over 324 of those cases: 50 of 54 nearest and 52 of 54
+ * bilinear gradients wrong with halfPixelCenters, 16 of 54 each with alignCorners. So the stock
+ * kernels are kept without a flag (UpSampling2D's case) and `fixGpuKernels` registers these for
+ * the rest (all right on both, bilinear within 2e-5).
  *
  * @example
- * fixWebGlKernels();   // once; the library does it on import
+ * fixGpuKernels();   // the library does it on import, and fit, trainStep and recordWeights on webgpu
  * await tf.setBackend('webgl');
  * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // 4 2 4 / 2 1 2 / 4 2 4
  */
@@ -75,7 +78,7 @@ export function separableResizeGrad(backendName: string, weights: AxisWeights, s
     const { alignCorners = false, halfPixelCenters = false } = (args.attrs ?? {}) as Attrs;
     if (stock && !alignCorners && !halfPixelCenters) return stock(args);
     const { images, dy } = args.inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
-    // The webgl backend's class (and cpu's) make a tensor from values; the KernelBackend type leaves it out.
+    // The webgl and webgpu backends' classes (and cpu's) make a tensor from values; the KernelBackend type leaves it out.
     const backend = args.backend as tf.KernelBackend & { makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
     const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
     const [, outH, outW] = dy.shape as [number, number, number, number];
@@ -96,20 +99,25 @@ const KERNELS: [name: string, weights: AxisWeights][] = [
   [tf.ResizeNearestNeighborGrad, nearestWeights],
   [tf.ResizeBilinearGrad, bilinearWeights],
 ];
+/** The GPU backends whose stock kernels are replaced. */
+const GPU_BACKENDS = ['webgl', 'webgpu'];
 const fixed = new Set<tf.KernelFunc>();
 
 /**
- * Register the gradient kernels above for `webgl` over the stock ones (kept for the case without
- * flags); idempotent, and nothing when no webgl kernels are registered. The library calls it when
- * it loads (`@tensorflow/tfjs` registers webgl's kernels on import, in Node too, where they go unused).
+ * Register the gradient kernels above for `webgl` and `webgpu` over the stock ones (kept for the
+ * case without flags), for each backend whose kernels are registered; idempotent. The library
+ * calls it when it loads (`@tensorflow/tfjs` registers webgl's kernels on import, in Node too,
+ * where they go unused), and `useTrainingKernels` again on webgpu, whose package a page may import
+ * after the library.
  */
-export function fixWebGlKernels(): void {
-  for (const [name, weights] of KERNELS) {
-    const stock = tf.getKernel(name, 'webgl');
-    if (!stock || fixed.has(stock.kernelFunc)) continue;
-    const kernelFunc = separableResizeGrad('webgl', weights, stock.kernelFunc);
-    fixed.add(kernelFunc);
-    tf.unregisterKernel(name, 'webgl');
-    tf.registerKernel({ kernelName: name, backendName: 'webgl', kernelFunc, ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}) });
-  }
+export function fixGpuKernels(): void {
+  for (const backendName of GPU_BACKENDS)
+    for (const [name, weights] of KERNELS) {
+      const stock = tf.getKernel(name, backendName);
+      if (!stock || fixed.has(stock.kernelFunc)) continue;
+      const kernelFunc = separableResizeGrad(backendName, weights, stock.kernelFunc);
+      fixed.add(kernelFunc);
+      tf.unregisterKernel(name, backendName);
+      tf.registerKernel({ kernelName: name, backendName, kernelFunc, ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}) });
+    }
 }

@@ -1,20 +1,23 @@
 /**
- * The webgl backend's resizes in real headless Chromium (WebGL 2 from SwiftShader), one page load:
- * each case's forward and gradient against the exact ones, and nothing left on the GPU, which the page derives from the cpu
- * backend's forward alone (test/fixtures/resize-grads-page.ts). Nearest neighbour and bilinear,
- * each with no flag, alignCorners and halfPixelCenters, over inputs of 1 to 6 pixels a side
- * resized to 1 to 9 (up, down, unchanged, a side of one pixel), batch 2, depth 1 and 3.
- * TF.js 4.22's stock webgl gradients fail 12 of the 16 flagged cases: all 8 with halfPixelCenters
- * (ignored), and the 4 with alignCorners from a side of one pixel (the shader does not compile).
+ * The GPU backends' resizes in real headless Chromium (SwiftShader's WebGL 2 and WebGPU), one page
+ * load: each case's forward and gradient on webgl, then on webgpu, against the exact ones (which
+ * the page derives from the cpu backend's forward alone: test/fixtures/resize-grads-page.ts), and
+ * nothing left on the GPU. Nearest neighbour and bilinear, each with no flag, alignCorners and
+ * halfPixelCenters, over inputs of 1 to 6 pixels a side resized to 1 to 9 (up, down, unchanged,
+ * from and to one pixel), batch 2, depth 1 and 3. TF.js 4.22's stock gradients fail 12 of the 16
+ * flagged cases on each: all 8 with halfPixelCenters (ignored), and the 4 with alignCorners from a
+ * side of one pixel (webgl's shader does not compile, webgpu's gradient is wrong).
  * The replacement's arithmetic (dx = Rᵀ·dy·C) is checked in Node as well, on the cpu backend's
  * kernels, every case with and without flags: it runs where Chromium is missing.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bilinearWeights, nearestWeights, separableResizeGrad } from '../../src/kernels/webgl-resize-grads.ts';
+import { bilinearWeights, nearestWeights, separableResizeGrad } from '../../src/kernels/gpu-resize-grads.ts';
 import { tf } from '../../src/tf.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
 import { exactResize, maxError, type ResizeCase, type ResizeResult } from '../fixtures/resize-grads-page.ts';
@@ -39,37 +42,54 @@ const CASES: ResizeCase[] = (['nearest', 'bilinear'] as const).flatMap((op) =>
 const label = (c: ResizeCase): string =>
   `${c.op} ${c.inShape.slice(1, 3).join('×')} → ${c.size.join('×')}, depth ${c.inShape[3]}, ${FLAGS.find(([, a, h]) => a === c.alignCorners && h === c.halfPixelCenters)?.[0]}`;
 
+const GPU_BACKENDS = ['webgl', 'webgpu'] as const;
+type Outcome = { backend: string; results: ResizeResult[] };
+
 let browser: Browser | undefined;
-let backend = '';
-const results = new Map<ResizeCase, ResizeResult>();
+let server: Server | undefined;
+const outcomes = new Map<string, Outcome>();
+
+/** Serves the page and its script on 127.0.0.1 (WebGPU wants a secure context, which about:blank is not). */
+async function servePage(script: string): Promise<string> {
+  server = createServer((request, response) => {
+    if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/page.js"></script>');
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
 
 beforeAll(async () => {
   if (!hasChromium) return;
   const page = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'resize-grads-page.ts');
   const bundle = await build({ entryPoints: [page], bundle: true, write: false, format: 'iife', platform: 'browser', logLevel: 'error' });
-  // SwiftShader's WebGL, which newer Chromiums give only when asked for.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader'] });
+  const url = await servePage(bundle.outputFiles[0]?.text ?? '');
+  // SwiftShader's WebGL and WebGPU, which Chromium gives only when asked for.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'] });
   const tab = await browser.newPage();
-  await tab.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
-  const out = await tab.evaluate(
-    (cases) => (globalThis as unknown as { resizeCases(c: ResizeCase[]): Promise<{ backend: string; results: ResizeResult[] }> }).resizeCases(cases),
-    CASES,
-  );
-  backend = out.backend;
-  CASES.forEach((c, i) => results.set(c, out.results[i] as ResizeResult));
+  await tab.goto(url);
+  for (const name of GPU_BACKENDS)
+    outcomes.set(
+      name,
+      await tab.evaluate(([n, cases]) => (globalThis as unknown as { resizeCases(b: string, c: ResizeCase[]): Promise<Outcome> }).resizeCases(n, cases), [
+        name,
+        CASES,
+      ] as const),
+    );
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  server?.close();
 });
 
-describe.skipIf(!hasChromium)('resizing on webgl in headless Chromium', () => {
-  it('runs on the webgl backend', () => {
-    expect(backend).toBe('webgl');
+describe.skipIf(!hasChromium).each(GPU_BACKENDS)('resizing on %s in headless Chromium', (name) => {
+  it(`runs on the ${name} backend`, () => {
+    expect(outcomes.get(name)?.backend).toBe(name);
   });
 
-  it.each(CASES.map((c) => [label(c), c] as const))('%s: the forward and its gradient are exact', (_label, c) => {
-    const r = results.get(c);
+  it.each(CASES.map((c, i) => [label(c), c, i] as const))('%s: the forward and its gradient are exact', (_label, c, i) => {
+    const r = outcomes.get(name)?.results[i];
     // Nearest's values are whole numbers copied and added: exact. Bilinear's are float32 sums of a few terms.
     const tolerance = c.op === 'nearest' ? 0 : 1e-4;
     expect(r?.forward).toBeLessThanOrEqual(tolerance);
