@@ -1,20 +1,20 @@
 /**
  * TF.js kernels this library registers (browser-safe: they use only TF.js's kernel registry and
  * the wasm backend's own module). When it loads: the cpu kernels TF.js gets wrong, replaced by
- * exact ones (`fixCpuKernels`: `ResizeNearestNeighborGrad`, UpSampling2D's gradient), and webgl's
- * and webgpu's gradients of both resizes with alignCorners or halfPixelCenters (`fixGpuKernels`). On request:
- * the training kernels stock `@tensorflow/tfjs-backend-wasm` lacks
- * or runs slowly. Node's `selectBackend('wasm')` registers them, and `fit`, `trainStep` and
- * `recordWeights` do when the backend in use is wasm (`useTrainingKernels`); in a browser,
- * `registerWasmTrainingKernels()` after importing `@tensorflow/tfjs-backend-wasm` registers them
- * for other training code as well.
+ * exact ones (`fixCpuKernels`: `ResizeNearestNeighborGrad`, UpSampling2D's gradient, and
+ * `ResizeBilinearGrad`), and webgl's and webgpu's gradients of both resizes with alignCorners or
+ * halfPixelCenters (`fixGpuKernels`). On request: the training kernels stock
+ * `@tensorflow/tfjs-backend-wasm` lacks or runs slowly. Node's `selectBackend('wasm')` registers
+ * them, and `fit`, `trainStep` and `recordWeights` do when the backend in use is wasm
+ * (`useTrainingKernels`); in a browser, `registerWasmTrainingKernels()` after importing
+ * `@tensorflow/tfjs-backend-wasm` registers them for other training code as well.
  */
 
-export { fixGpuKernels } from './gpu-resize-grads.ts';
+export { fixGpuKernels } from './resize-grads.ts';
 export { fixCpuKernels } from './resize-nearest-grad.ts';
 export { registerWasmTrainingKernels, useTrainingKernels } from './wasm-training.ts';
 
-import { fixGpuKernels } from './gpu-resize-grads.ts';
+import { fixGpuKernels } from './resize-grads.ts';
 import { fixCpuKernels } from './resize-nearest-grad.ts';
 
 fixCpuKernels();

@@ -23,22 +23,10 @@
  * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [4, 4]).sum())(tf.ones([2, 2, 2, 1]));   // 4 at every pixel of both samples
  */
 import { tf } from '../tf.ts';
+import { bilinearWeights, nearestSources, separableResizeGrad } from './resize-grads.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
 
 type Attrs = { alignCorners?: boolean; halfPixelCenters?: boolean };
-
-/** The forward's source index along one axis of `inSize` pixels for each of `outSize` output pixels. */
-export function nearestSources(inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): Int32Array {
-  const corners = alignCorners && outSize > 1;
-  const ratio = (corners ? inSize - 1 : inSize) / (corners ? outSize - 1 : outSize);
-  const out = new Int32Array(outSize);
-  for (let i = 0; i < outSize; i++) {
-    const frac = halfPixelCenters ? ratio * (i + 0.5) : ratio * i;
-    const nearest = Math.min(inSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
-    out[i] = halfPixelCenters ? Math.max(0, nearest) : nearest;
-  }
-  return out;
-}
 
 /** dx (zeroed, of `imagesShape` [N, H, W, C]) += the adjoint of the forward applied to dy (see the file's comment). */
 function addToSources(dy: Float32Array, dx: Float32Array, imagesShape: readonly number[], dyShape: readonly number[], attrs: Attrs): void {
@@ -93,13 +81,19 @@ export function wasmResizeNearestNeighborGrad(stock: tf.KernelFunc | undefined):
 }
 
 /**
- * Replace the `cpu` backend's kernels that give wrong results (today `ResizeNearestNeighborGrad`,
- * see the file's comment) with exact ones; idempotent. The library calls it when it loads, before
- * any backend copies the cpu kernels.
+ * Replace the `cpu` backend's kernels that give wrong results with exact ones; idempotent. Today
+ * `ResizeNearestNeighborGrad` (see the file's comment) and `ResizeBilinearGrad`, whose stock
+ * kernel returns dx with height and width swapped in its shape (so `tf.grad` throws for any input
+ * not square: "the gradient of input 'images' has shape '2,6,1,1', which does not match the shape
+ * of the input '2,1,6,1'") and ignores halfPixelCenters: replaced by the separable adjoint of
+ * resize-grads.ts on cpu's own kernels. The library calls it when it loads, before any backend
+ * copies the cpu kernels.
  */
 export function fixCpuKernels(): void {
   const stock = tf.getKernel(tf.ResizeNearestNeighborGrad, 'cpu');
   if (stock?.kernelFunc === resizeNearestNeighborGrad) return;
   if (stock) tf.unregisterKernel(tf.ResizeNearestNeighborGrad, 'cpu');
   tf.registerKernel({ kernelName: tf.ResizeNearestNeighborGrad, backendName: 'cpu', kernelFunc: resizeNearestNeighborGrad as tf.KernelFunc });
+  if (tf.getKernel(tf.ResizeBilinearGrad, 'cpu')) tf.unregisterKernel(tf.ResizeBilinearGrad, 'cpu');
+  tf.registerKernel({ kernelName: tf.ResizeBilinearGrad, backendName: 'cpu', kernelFunc: separableResizeGrad('cpu', bilinearWeights, undefined) });
 }

@@ -22,8 +22,8 @@
 import { tf } from '../tf.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
 import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
-import { fixGpuKernels } from './gpu-resize-grads.ts';
 import { withScope } from './kernel-scope.ts';
+import { fixGpuKernels } from './resize-grads.ts';
 import { wasmResizeNearestNeighborGrad } from './resize-nearest-grad.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
 import { explicitSamePadding } from './wasm-same-padding.ts';

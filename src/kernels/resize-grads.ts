@@ -22,7 +22,9 @@
  * 48 of 216 not compiling. Webgpu, over 324 of those cases: 50 of 54 nearest and 52 of 54
  * bilinear gradients wrong with halfPixelCenters, 16 of 54 each with alignCorners. So the stock
  * kernels are kept without a flag (UpSampling2D's case) and `fixGpuKernels` registers these for
- * the rest (all right on both, bilinear within 2e-5).
+ * the rest (all right on both, bilinear within 2e-5). The cpu backend's bilinear gradient is this
+ * one too, with or without flags (`fixCpuKernels`, resize-nearest-grad.ts: its stock kernel swaps
+ * height and width in dx's shape).
  *
  * @example
  * fixGpuKernels();   // the library does it on import, and fit, trainStep and recordWeights on webgpu
@@ -31,11 +33,23 @@
  */
 import { tf } from '../tf.ts';
 import { withScope } from './kernel-scope.ts';
-import { nearestSources } from './resize-nearest-grad.ts';
 
 type Attrs = { alignCorners?: boolean; halfPixelCenters?: boolean };
 /** The weights of one axis, input pixel by output pixel: w[k * outSize + o] is input pixel k's weight in output pixel o. */
 type AxisWeights = (inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean) => Float32Array;
+
+/** The forward's source index along one axis of `inSize` pixels for each of `outSize` output pixels. */
+export function nearestSources(inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): Int32Array {
+  const corners = alignCorners && outSize > 1;
+  const ratio = (corners ? inSize - 1 : inSize) / (corners ? outSize - 1 : outSize);
+  const out = new Int32Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    const frac = halfPixelCenters ? ratio * (i + 0.5) : ratio * i;
+    const nearest = Math.min(inSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
+    out[i] = halfPixelCenters ? Math.max(0, nearest) : nearest;
+  }
+  return out;
+}
 
 /** Nearest neighbour: each output pixel copies one input pixel (`nearestSources`, the forward's index). */
 export const nearestWeights: AxisWeights = (inSize, outSize, alignCorners, halfPixelCenters) => {

@@ -1,14 +1,21 @@
 /**
- * The GPU backends' resizes in real headless Chromium (SwiftShader's WebGL 2 and WebGPU), one page
- * load: each case's forward and gradient on webgl, then on webgpu, against the exact ones (which
- * the page derives from the cpu backend's forward alone: test/fixtures/resize-grads-page.ts), and
+ * The gradients of both resizes, exact on every backend the library trains on.
+ *
+ * The GPU backends in real headless Chromium (SwiftShader's WebGL 2 and WebGPU), one page load:
+ * each case's forward and gradient on webgl, then on webgpu, against the exact ones (which the
+ * page derives from the cpu backend's forward alone: test/fixtures/resize-grads-page.ts), and
  * nothing left on the GPU. Nearest neighbour and bilinear, each with no flag, alignCorners and
  * halfPixelCenters, over inputs of 1 to 6 pixels a side resized to 1 to 9 (up, down, unchanged,
- * from and to one pixel), batch 2, depth 1 and 3. TF.js 4.22's stock gradients fail 12 of the 16
- * flagged cases on each: all 8 with halfPixelCenters (ignored), and the 4 with alignCorners from a
- * side of one pixel (webgl's shader does not compile, webgpu's gradient is wrong).
- * The replacement's arithmetic (dx = Rᵀ·dy·C) is checked in Node as well, on the cpu backend's
- * kernels, every case with and without flags: it runs where Chromium is missing.
+ * from and to one pixel, a square), batch 2, depth 1 to 3. TF.js 4.22's stock gradients fail 14
+ * of the 20 flagged cases on each: all 10 with halfPixelCenters (ignored), and the 4 with
+ * alignCorners from a side of one pixel (webgl's shader does not compile, webgpu's gradient is
+ * wrong).
+ *
+ * In Node: the replacement's arithmetic (dx = Rᵀ·dy·C) on the cpu backend's kernels, every case
+ * with and without flags (it runs where Chromium is missing); and the cpu and onnxruntime
+ * backends' gradients of both resizes, every case. TF.js 4.22's stock cpu bilinear gradient
+ * (onnxruntime copies cpu's kernels) throws for the 12 cases whose input is not square (dx's
+ * height and width swapped in its shape), and gets the square one with halfPixelCenters wrong.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,19 +24,21 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bilinearWeights, nearestWeights, separableResizeGrad } from '../../src/kernels/gpu-resize-grads.ts';
+import { selectBackend } from '../../src/backends/select.ts';
+import { bilinearWeights, nearestWeights, separableResizeGrad } from '../../src/kernels/resize-grads.ts';
 import { tf } from '../../src/tf.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
 import { exactResize, maxError, type ResizeCase, type ResizeResult } from '../fixtures/resize-grads-page.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
-/** Input [batch, height, width, depth] → [height, width]: up, down, unchanged, from and to one pixel, and 2 → 3 (alignCorners' tie at ½). */
+/** Input [batch, height, width, depth] → [height, width]: up, down, unchanged, from and to one pixel, 2 → 3 (alignCorners' tie at ½), a square. */
 const SHAPES: Pick<ResizeCase, 'inShape' | 'size'>[] = [
   { inShape: [2, 1, 6, 1], size: [2, 8] },
   { inShape: [2, 4, 2, 3], size: [1, 3] },
   { inShape: [2, 5, 3, 1], size: [7, 3] },
   { inShape: [2, 6, 1, 3], size: [4, 5] },
+  { inShape: [2, 3, 3, 2], size: [5, 5] },
 ];
 const FLAGS = [
   ['no flag', false, false],
@@ -119,5 +128,27 @@ describe('the replacement gradient on the cpu backend’s kernels (Node)', () =>
     // Its weights and intermediate products freed.
     expect(backend.numDataIds()).toBe(before);
     tf.dispose([images, dys]);
+  });
+});
+
+describe.each(['cpu', 'onnxruntime'])('the gradients of both resizes on %s (Node)', (name) => {
+  beforeAll(async () => {
+    if (name === 'onnxruntime') await selectBackend('onnxruntime', { threads: 1 });
+  });
+
+  it.each(CASES.map((c) => [label(c), c] as const))('%s: the forward’s adjoint', async (_label, c) => {
+    await tf.setBackend('cpu');
+    const { x, dy, dx } = exactResize(c);
+    await tf.setBackend(name);
+    const got = tf.tidy(() =>
+      tf
+        .grad((t: tf.Tensor) =>
+          c.op === 'nearest'
+            ? tf.image.resizeNearestNeighbor(t as tf.Tensor4D, c.size, c.alignCorners, c.halfPixelCenters)
+            : tf.image.resizeBilinear(t as tf.Tensor4D, c.size, c.alignCorners, c.halfPixelCenters),
+        )(tf.tensor4d(x, c.inShape), tf.tensor4d(dy, [c.inShape[0], ...c.size, c.inShape[3]]))
+        .dataSync(),
+    );
+    expect(maxError(got, dx)).toBeLessThanOrEqual(c.op === 'nearest' ? 0 : 1e-5);
   });
 });
