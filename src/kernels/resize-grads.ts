@@ -24,7 +24,8 @@
  * kernels are kept without a flag (UpSampling2D's case) and `fixGpuKernels` registers these for
  * the rest (all right on both, bilinear within 2e-5). The cpu backend's bilinear gradient is this
  * one too, with or without flags (`fixCpuKernels`, resize-nearest-grad.ts: its stock kernel swaps
- * height and width in dx's shape).
+ * height and width in dx's shape), and wasm's with either flag (`registerWasmTrainingKernels`: its
+ * stock kernel ignores halfPixelCenters).
  *
  * @example
  * fixGpuKernels();   // the library does it on import, and fit, trainStep and recordWeights on webgpu
@@ -33,6 +34,7 @@
  */
 import { tf } from '../tf.ts';
 import { withScope } from './kernel-scope.ts';
+import { asWasm, f32 } from './wasm-heap.ts';
 
 type Attrs = { alignCorners?: boolean; halfPixelCenters?: boolean };
 /** The weights of one axis, input pixel by output pixel: w[k * outSize + o] is input pixel k's weight in output pixel o. */
@@ -81,6 +83,19 @@ export const bilinearWeights: AxisWeights = (inSize, outSize, alignCorners, half
 };
 
 /**
+ * A float32 tensor of these values on `backend`: by its `makeTensorInfo` (cpu, webgl, webgpu), or
+ * written into the wasm heap (the wasm backend has no such method).
+ */
+function constant(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
+  const maker = backend as tf.KernelBackend & { makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
+  if (typeof maker.makeTensorInfo === 'function') return maker.makeTensorInfo(shape, 'float32', values);
+  const wasm = asWasm(backend);
+  const out = wasm.makeOutput(shape, 'float32');
+  f32(wasm, out).set(values);
+  return out;
+}
+
+/**
  * A gradient kernel of `backendName` for the resize whose axis weights are `weights`: the stock
  * kernel (`stock`, when given) where neither alignCorners nor halfPixelCenters is set, else
  * dx = Rᵀ·dy·C as two BatchMatMuls (see the file's comment). dy [N, H', W', D] is read as
@@ -92,14 +107,13 @@ export function separableResizeGrad(backendName: string, weights: AxisWeights, s
     const { alignCorners = false, halfPixelCenters = false } = (args.attrs ?? {}) as Attrs;
     if (stock && !alignCorners && !halfPixelCenters) return stock(args);
     const { images, dy } = args.inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
-    // The webgl and webgpu backends' classes (and cpu's) make a tensor from values; the KernelBackend type leaves it out.
-    const backend = args.backend as tf.KernelBackend & { makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
+    const backend = args.backend as tf.KernelBackend;
     const [batch, inH, inW, depth] = images.shape as [number, number, number, number];
     const [, outH, outW] = dy.shape as [number, number, number, number];
     const matMul = { transposeA: false, transposeB: false };
     return withScope(backend, backendName, (s) => {
-      const rowsT = s.adopt(backend.makeTensorInfo([1, inH, outH], 'float32', weights(inH, outH, alignCorners, halfPixelCenters)));
-      const colsT = s.adopt(backend.makeTensorInfo([1, inW, outW], 'float32', weights(inW, outW, alignCorners, halfPixelCenters)));
+      const rowsT = s.adopt(constant(backend, [1, inH, outH], weights(inH, outH, alignCorners, halfPixelCenters)));
+      const colsT = s.adopt(constant(backend, [1, inW, outW], weights(inW, outW, alignCorners, halfPixelCenters)));
       const dyRows = s.run(tf.Reshape, { x: dy }, { shape: [batch * outH, outW, depth] });
       const byCols = s.run(tf.BatchMatMul, { a: colsT, b: dyRows }, matMul); // [N·H', W, D]
       const byColsRows = s.run(tf.Reshape, { x: byCols }, { shape: [batch, outH, inW * depth] });

@@ -2,8 +2,8 @@
  * Training kernels for the WebAssembly backend. Stock `@tensorflow/tfjs-backend-wasm` cannot
  * train a Conv2D: `Conv2DBackpropFilter` is not registered (tensorflow/tfjs#8474) and its
  * `Conv2DBackpropInput` is a slow loop; its `MaxPoolGrad` is slow too, and `BatchMatMul` with a
- * transpose flag leaves XNNPACK for a slow path; its `ResizeNearestNeighborGrad` is wrong with
- * halfPixelCenters. Registered here, each on the fast paths:
+ * transpose flag leaves XNNPACK for a slow path; its `ResizeNearestNeighborGrad` and
+ * `ResizeBilinearGrad` are wrong with halfPixelCenters. Registered here, each on the fast paths:
  *
  *   Conv2DBackpropFilter   stride 1: Σ shifted dyᵀ · x     (views, no copy, XNNPACK matmul; conv-filter-grad.ts)
  *                          otherwise: dW = im2colᵀ(x) · dy (Transpose + heap loop + XNNPACK matmul)
@@ -16,6 +16,8 @@
  *   ResizeNearestNeighborGrad
  *                          with alignCorners or halfPixelCenters: the forward's exact adjoint, a
  *                          heap loop (resize-nearest-grad.ts: the stock kernel ignores halfPixelCenters)
+ *   ResizeBilinearGrad     with alignCorners or halfPixelCenters: the forward's exact adjoint, two
+ *                          BatchMatMuls (resize-grads.ts: the stock kernel ignores halfPixelCenters)
  *
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
@@ -23,7 +25,7 @@ import { tf } from '../tf.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
 import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
 import { withScope } from './kernel-scope.ts';
-import { fixGpuKernels } from './resize-grads.ts';
+import { bilinearWeights, fixGpuKernels, separableResizeGrad } from './resize-grads.ts';
 import { wasmResizeNearestNeighborGrad } from './resize-nearest-grad.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
 import { explicitSamePadding } from './wasm-same-padding.ts';
@@ -169,4 +171,5 @@ export function registerWasmTrainingKernels(): void {
   });
 
   replaceKernel(tf.ResizeNearestNeighborGrad, wasmResizeNearestNeighborGrad(tf.getKernel(tf.ResizeNearestNeighborGrad, 'wasm')?.kernelFunc));
+  replaceKernel(tf.ResizeBilinearGrad, separableResizeGrad('wasm', bilinearWeights, tf.getKernel(tf.ResizeBilinearGrad, 'wasm')?.kernelFunc));
 }

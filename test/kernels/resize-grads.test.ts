@@ -12,10 +12,11 @@
  * wrong).
  *
  * In Node: the replacement's arithmetic (dx = Rᵀ·dy·C) on the cpu backend's kernels, every case
- * with and without flags (it runs where Chromium is missing); and the cpu and onnxruntime
+ * with and without flags (it runs where Chromium is missing); and the cpu, onnxruntime and wasm
  * backends' gradients of both resizes, every case. TF.js 4.22's stock cpu bilinear gradient
  * (onnxruntime copies cpu's kernels) throws for the 12 cases whose input is not square (dx's
- * height and width swapped in its shape), and gets the square one with halfPixelCenters wrong.
+ * height and width swapped in its shape), and gets the square one with halfPixelCenters wrong;
+ * wasm's gets the 5 with halfPixelCenters wrong.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -131,9 +132,9 @@ describe('the replacement gradient on the cpu backend’s kernels (Node)', () =>
   });
 });
 
-describe.each(['cpu', 'onnxruntime'])('the gradients of both resizes on %s (Node)', (name) => {
+describe.each(['cpu', 'onnxruntime', 'wasm'])('the gradients of both resizes on %s (Node)', (name) => {
   beforeAll(async () => {
-    if (name === 'onnxruntime') await selectBackend('onnxruntime', { threads: 1 });
+    if (name !== 'cpu') await selectBackend(name as 'onnxruntime' | 'wasm', { threads: 1 });
   });
 
   it.each(CASES.map((c) => [label(c), c] as const))('%s: the forward’s adjoint', async (_label, c) => {
