@@ -16,13 +16,14 @@
  * ("Failed to compile fragment shader": the step between dy's pixels is infinite) and webgpu's
  * gradient is wrong; webgl also rounds alignCorners' ties with GLSL's `round`, whose direction at
  * .5 is the GPU's choice where the forward's is up. Measured in headless Chromium (SwiftShader),
- * webgl over 1 296 cases a resize (inputs 1–6 pixels a side, outputs 1–9, the three flag
- * settings, batch 2, depth 1 and 3): every forward right, and every gradient without a flag; with
- * halfPixelCenters 168 of 216 nearest and 184 of 216 bilinear gradients wrong, with alignCorners
- * 48 of 216 not compiling. Webgpu, over 324 of those cases: 50 of 54 nearest and 52 of 54
- * bilinear gradients wrong with halfPixelCenters, 16 of 54 each with alignCorners. So the stock
- * kernels are kept without a flag (UpSampling2D's case) and `fixGpuKernels` registers these for
- * the rest (all right on both, bilinear within 2e-5). The cpu backend's bilinear gradient is this
+ * webgl over 648 cases a resize (inputs h × (7 − h) and s × s for h, s in 1…6, resized to
+ * o × (10 − o) and o × o for o in 1…9; the three flag settings; batch 2, depth 1 and 3): every
+ * forward right, and every gradient without a flag; with halfPixelCenters 168 of 216 nearest and
+ * 184 of 216 bilinear gradients wrong, with alignCorners 48 of 216 not compiling. Webgpu, 162
+ * cases a resize (the first shapes, depth 1 or 3): 50 of 54 nearest and 52 of 54 bilinear
+ * gradients wrong with halfPixelCenters, 16 of 54 each with alignCorners. So the stock kernels
+ * are kept without a flag (UpSampling2D's case) and `fixGpuKernels` registers these for the rest
+ * (then all right on both, bilinear within 2e-5). The cpu backend's bilinear gradient is this
  * one too, with or without flags (`fixCpuKernels`, resize-nearest-grad.ts: its stock kernel swaps
  * height and width in dx's shape), and wasm's with either flag (`registerWasmTrainingKernels`: its
  * stock kernel ignores halfPixelCenters).
