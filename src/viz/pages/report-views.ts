@@ -15,7 +15,7 @@ import { BAND_FIELDS, binRows, ridgeHeight, rowsCsv, stepRows, ZERO_GAP } from '
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { layerText } from './text.ts';
-import { newView, runSoon, type View } from './vega.ts';
+import { finalizeView, newView, runSoon, type View } from './vega.ts';
 
 /** What the controls select. */
 export interface PageState {
@@ -175,18 +175,23 @@ export function reportViews() {
   const redraw = (s: PageState): Promise<unknown> => {
     const jobs: Array<Promise<unknown>> = [];
     if (last.scale !== s.scale || !views['overlay']) {
-      views['overlay']?.finalize();
+      finalizeView(views['overlay']);
       views['overlay'] = view('view-overlay', specs.overlay[s.scale]);
     }
     const axis = model.axes[s.layer];
     const overlay = views['overlay'];
     if (overlay && axis) {
-      overlay.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
-      jobs.push(runSoon(overlay.data('overlay', overlayRows(model, s))));
+      jobs.push(
+        runSoon(overlay, () => {
+          overlay.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
+          overlay.data('overlay', overlayRows(model, s));
+        }),
+      );
     }
+    // The rows made in the view's own draw (runSoon's prepare), for the choice `s` of this redraw.
     const set = (key: string, data: string, rows: (m: PageModel, s: PageState) => Row[]) => {
       const v = views[key];
-      if (v) jobs.push(runSoon(v.data(data, rows(model, s))));
+      if (v) jobs.push(runSoon(v, () => v.data(data, rows(model, s))));
     };
     set('logabs', 'logabs', logRows);
     if (last.layer !== s.layer) {

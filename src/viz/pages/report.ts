@@ -7,8 +7,10 @@
  * selected epoch) and updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected
  * rows). The views beyond the histogram are report-views.ts's, redrawn with the same state, and
  * every chart gets PNG/SVG/CSV buttons (downloads.ts). Charts on screen are drawn at once, the
- * others after the page has painted (vega.ts, runSoon). After each redraw, every chart drawn, it
- * sets `document.body.dataset.drawn` to a counter, so tests can wait for it.
+ * others after the page has painted, one a task (vega.ts, runSoon), a newer choice replacing a
+ * draw not yet made. Once every chart shows the newest choice, it sets
+ * `document.body.dataset.drawn` to a counter (one more per redraw, or fewer when choices come
+ * faster than the drawing), so tests can wait for it.
  *
  *   #penx-model, #penx-specs (packed JSON: src/viz/packed) ─► unpacked ─► views ─► controls (epoch, scale, layer) ─► redraw
  */
@@ -18,7 +20,7 @@ import { PACKED_JSON_TYPE, unpackJson } from '../packed/index.ts';
 import type { PageModel, ReportSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { type PageState, reportViews } from './report-views.ts';
-import { newView, runSoon, type View } from './vega.ts';
+import { finalizeView, newView, runSoon, type View, whenDrawn } from './vega.ts';
 
 /** The rows of run `i`'s norm histograms at `epoch`: bars, bound rules and notes per layer column. */
 export function normRows(model: PageModel, i: number, epoch: number): Array<Record<string, unknown>> {
@@ -50,9 +52,11 @@ function main(model: PageModel, specs: ReportSpecs): void {
   let normViews: Array<View | null> = [];
   let viewScale: string | null = null;
   let drawn = 0;
+  /** The redraws asked for so far (the newest is the one `data-drawn` waits for). */
+  let asked = 0;
 
   const buildViews = () => {
-    for (const v of views) v.finalize();
+    for (const v of views) finalizeView(v);
     views = model.runs.map((_run, i) => {
       const el = byId(`hist-${i}`) as HTMLElement;
       el.textContent = '';
@@ -88,22 +92,28 @@ function main(model: PageModel, specs: ReportSpecs): void {
 
   const redraw = () => {
     if (viewScale !== state.scale) buildViews();
-    const axis = model.axes[state.layer];
-    const jobs: Array<Promise<unknown>> = views.map((view, i) => {
-      const h = model.runs[i]?.hist[state.layer]?.[state.epoch];
-      if (axis) view.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
-      view.data('bins', h ? binRows(h) : []);
-      return runSoon(view);
-    });
+    const s = state;
+    const gen = ++asked;
+    const axis = model.axes[s.layer];
+    // Each view's rows are made in its own draw (runSoon's prepare), not here: the change's own task stays short.
+    const jobs: Array<Promise<unknown>> = views.map((view, i) =>
+      runSoon(view, () => {
+        const h = model.runs[i]?.hist[s.layer]?.[s.epoch];
+        if (axis) view.signal('ymax', axis.ymax).signal('symc', axis.symc).signal('yticks', axis.yticks);
+        view.data('bins', h ? binRows(h) : []);
+      }),
+    );
     // resize(): the facet's size follows the data (no columns where the run lacks the epoch).
     normViews.forEach((view, i) => {
-      if (view) jobs.push(runSoon(view.data('norms', normRows(model, i, state.epoch)).resize()));
+      if (view) jobs.push(runSoon(view, () => view.data('norms', normRows(model, i, s.epoch)).resize()));
     });
-    jobs.push(extra.redraw(state));
+    jobs.push(extra.redraw(s));
     updateText();
+    // Drawn: every view of this choice, and of any choice before it (whenDrawn), and no newer choice asked.
     return Promise.all(jobs)
+      .then(whenDrawn)
       .then(() => {
-        document.body.dataset['drawn'] = String(++drawn);
+        if (gen === asked) document.body.dataset['drawn'] = String(++drawn);
       })
       .catch((error: unknown) => console.error(error));
   };

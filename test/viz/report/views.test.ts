@@ -2,8 +2,9 @@
  * The report's views in headless Chromium (Debian's), from real records: overlay, log10|w|,
  * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
  * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
- * The charts in sight are drawn first, those below the window after the page has painted
- * (src/viz/pages/vega.ts, runSoon), yet every chart shows the new layer when `data-drawn` moves.
+ * The charts in sight are drawn first, those below the window after the page has painted, one a
+ * task in page order (src/viz/pages/vega.ts, runSoon), a layer chosen while they are drawn taking
+ * over the rest, yet every chart shows the newest layer when `data-drawn` moves.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -61,6 +62,19 @@ const drawn = (page: Page) =>
     CHARTS,
   );
 
+/** The report of `runs` written as `name` and opened in a 1400×700 window, drawn once; `errors` collects the page's errors. */
+async function opened(name: string): Promise<{ page: Page; errors: string[] }> {
+  const file = join(dir, name);
+  await writeFile(file, await reportHtml(runs, { vegaScript: await vegaScript(), penalties: await penaltyCurves(runs) }));
+  const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 700 } });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
+  return { page, errors };
+}
+
 describe.skipIf(!present)('report views in Chromium', () => {
   it('draws every view, follows the controls, and downloads charts and numbers', async () => {
     const file = join(dir, 'report.html');
@@ -111,14 +125,7 @@ describe.skipIf(!present)('report views in Chromium', () => {
   }, 60_000);
 
   it('draws the charts in sight first, and every chart by data-drawn', async () => {
-    const file = join(dir, 'order.html');
-    await writeFile(file, await reportHtml(runs, { vegaScript: await vegaScript(), penalties: await penaltyCurves(runs) }));
-    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 700 } });
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
+    const { page, errors } = await opened('order.html');
     const below = (id: string) => page.evaluate((id) => (document.getElementById(id)?.getBoundingClientRect().top ?? 0) > innerHeight, id);
     expect(await below('hist-0')).toBe(false);
     expect(await below('view-heatmap')).toBe(true);
@@ -145,6 +152,85 @@ describe.skipIf(!present)('report views in Chromium', () => {
     await redraw(page, () => page.locator('#layer').selectOption('all'));
     const again = await drawn(page);
     expect(CHARTS.filter((id) => again[id] !== first[id])).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('draws the charts below the window one a task, in page order, and a layer chosen mid-way wins', async () => {
+    const { page, errors } = await opened('tasks.html');
+    // What each chart shows for each layer, drawn the plain way.
+    await redraw(page, () => page.locator('#layer').selectOption('hidden'));
+    const hidden = await drawn(page);
+    await redraw(page, () => page.locator('#layer').selectOption('out'));
+    const out = await drawn(page);
+    await redraw(page, () => page.locator('#layer').selectOption('all'));
+    const changing = CHARTS.filter((id) => hidden[id] !== out[id]);
+    expect(changing).toContain('view-ridgeline');
+
+    // Every draw logged as done (chart, what it shows, whether on screen when asked), and the first
+    // draw below the window asks for layer 'out' in a task before any other (as input would be).
+    const log = await page.evaluate(
+      (ids) =>
+        new Promise<Array<{ id: string; shows: string; on: boolean; second: boolean }>>((resolve) => {
+          const shows = (el: Element) => {
+            const paths = [...el.querySelectorAll('svg path')].map((p) => `${p.getAttribute('aria-label') ?? ''} ${p.getAttribute('d') ?? ''}`);
+            const texts = [...el.querySelectorAll('svg text')].map((t) => t.textContent ?? '');
+            return [...paths, ...texts].sort().join('\n');
+          };
+          const entries: Array<{ id: string; shows: string; on: boolean; second: boolean }> = [];
+          let second = false;
+          const layer = document.getElementById('layer') as HTMLSelectElement;
+          type Run = (this: { container(): HTMLElement | null }, ...a: unknown[]) => Promise<unknown>;
+          const proto = (window as unknown as { vega: { View: { prototype: { runAsync: Run } } } }).vega.View.prototype;
+          const run = proto.runAsync;
+          proto.runAsync = function (...a) {
+            const el = this.container() as HTMLElement;
+            const box = el.getBoundingClientRect();
+            const on = box.bottom >= 0 && box.top <= innerHeight;
+            return run.apply(this, a).then((r) => {
+              entries.push({ id: el.id, shows: ids.includes(el.id) ? shows(el) : '', on, second });
+              if (!on && !second) {
+                const scheduler = (window as unknown as { scheduler: { postTask(fn: () => void, o: object): Promise<void> } }).scheduler;
+                void scheduler.postTask(
+                  () => {
+                    second = true;
+                    const before = Number(document.body.dataset.drawn);
+                    new MutationObserver((_m, o) => {
+                      if (Number(document.body.dataset.drawn) > before) {
+                        o.disconnect();
+                        resolve(entries);
+                      }
+                    }).observe(document.body, { attributes: true, attributeFilter: ['data-drawn'] });
+                    layer.value = 'out';
+                    layer.dispatchEvent(new Event('change'));
+                  },
+                  { priority: 'user-blocking' },
+                );
+              }
+              return r;
+            });
+          };
+          layer.value = 'hidden';
+          layer.dispatchEvent(new Event('change'));
+        }),
+      CHARTS,
+    );
+    const below = log.filter((e) => !e.on);
+    const asked = below.findIndex((e) => e.second);
+    // The page took the second choice right after the first chart below the window (its own task), not after them all.
+    expect(below.slice(0, asked).map((e) => e.id)).toHaveLength(1);
+    const after = below.slice(asked).map((e) => e.id);
+    // After it, every chart below the window drawn once, in page order, and none for layer 'hidden'.
+    const order = await page.evaluate((ids) => {
+      const els = ids.map((id) => document.getElementById(id) as HTMLElement);
+      return [...els].sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1)).map((el) => el.id);
+    }, after);
+    expect(after).toEqual(order);
+    expect(new Set(after).size).toBe(after.length);
+    const late = log.filter((e) => e.second && changing.includes(e.id));
+    expect(late.filter((e) => e.shows !== out[e.id]).map((e) => e.id)).toEqual([]);
+    const now = await drawn(page);
+    expect(CHARTS.filter((id) => now[id] !== out[id])).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
