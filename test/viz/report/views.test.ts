@@ -3,8 +3,9 @@
  * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
  * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
  * The charts in sight are drawn first, those below the window after the page has painted, one a
- * task in page order (src/viz/pages/vega.ts, runSoon), a layer chosen while they are drawn taking
- * over the rest, yet every chart shows the newest layer when `data-drawn` moves.
+ * task in page order (src/viz/pages/vega.ts, runSoon), those scrolled into sight meanwhile first, a
+ * layer chosen while they are drawn taking over the rest, yet every chart shows the newest layer
+ * when `data-drawn` moves.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -74,6 +75,27 @@ async function opened(name: string): Promise<{ page: Page; errors: string[] }> {
   await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
   return { page, errors };
 }
+
+/**
+ * Vega's runAsync wrapped in `page`: each finished draw calls the page's `afterDraw(el, on)` (`el` its
+ * chart, `on` whether on screen when asked), where a test logs it and posts its own tasks.
+ */
+const watchDraws = (page: Page) =>
+  page.evaluate(() => {
+    type Run = (this: { container(): HTMLElement | null }, ...a: unknown[]) => Promise<unknown>;
+    const w = window as unknown as { vega: { View: { prototype: { runAsync: Run } } }; afterDraw?: (el: HTMLElement, on: boolean) => void };
+    const proto = w.vega.View.prototype;
+    const run = proto.runAsync;
+    proto.runAsync = function (...a) {
+      const el = this.container() as HTMLElement;
+      const box = el.getBoundingClientRect();
+      const on = box.bottom >= 0 && box.top <= innerHeight;
+      return run.apply(this, a).then((r) => {
+        w.afterDraw?.(el, on);
+        return r;
+      });
+    };
+  });
 
 describe.skipIf(!present)('report views in Chromium', () => {
   it('draws every view, follows the controls, and downloads charts and numbers', async () => {
@@ -169,6 +191,7 @@ describe.skipIf(!present)('report views in Chromium', () => {
 
     // Every draw logged as done (chart, what it shows, whether on screen when asked), and the first
     // draw below the window asks for layer 'out' in a task before any other (as input would be).
+    await watchDraws(page);
     const log = await page.evaluate(
       (ids) =>
         new Promise<Array<{ id: string; shows: string; on: boolean; second: boolean }>>((resolve) => {
@@ -180,35 +203,28 @@ describe.skipIf(!present)('report views in Chromium', () => {
           const entries: Array<{ id: string; shows: string; on: boolean; second: boolean }> = [];
           let second = false;
           const layer = document.getElementById('layer') as HTMLSelectElement;
-          type Run = (this: { container(): HTMLElement | null }, ...a: unknown[]) => Promise<unknown>;
-          const proto = (window as unknown as { vega: { View: { prototype: { runAsync: Run } } } }).vega.View.prototype;
-          const run = proto.runAsync;
-          proto.runAsync = function (...a) {
-            const el = this.container() as HTMLElement;
-            const box = el.getBoundingClientRect();
-            const on = box.bottom >= 0 && box.top <= innerHeight;
-            return run.apply(this, a).then((r) => {
-              entries.push({ id: el.id, shows: ids.includes(el.id) ? shows(el) : '', on, second });
-              if (!on && !second) {
-                const scheduler = (window as unknown as { scheduler: { postTask(fn: () => void, o: object): Promise<void> } }).scheduler;
-                void scheduler.postTask(
-                  () => {
-                    second = true;
-                    const before = Number(document.body.dataset.drawn);
-                    new MutationObserver((_m, o) => {
-                      if (Number(document.body.dataset.drawn) > before) {
-                        o.disconnect();
-                        resolve(entries);
-                      }
-                    }).observe(document.body, { attributes: true, attributeFilter: ['data-drawn'] });
-                    layer.value = 'out';
-                    layer.dispatchEvent(new Event('change'));
-                  },
-                  { priority: 'user-blocking' },
-                );
-              }
-              return r;
-            });
+          const w = window as unknown as {
+            afterDraw: (el: HTMLElement, on: boolean) => void;
+            scheduler: { postTask(fn: () => void, o: object): Promise<void> };
+          };
+          w.afterDraw = (el, on) => {
+            entries.push({ id: el.id, shows: ids.includes(el.id) ? shows(el) : '', on, second });
+            if (on || second) return;
+            void w.scheduler.postTask(
+              () => {
+                second = true;
+                const before = Number(document.body.dataset.drawn);
+                new MutationObserver((_m, o) => {
+                  if (Number(document.body.dataset.drawn) > before) {
+                    o.disconnect();
+                    resolve(entries);
+                  }
+                }).observe(document.body, { attributes: true, attributeFilter: ['data-drawn'] });
+                layer.value = 'out';
+                layer.dispatchEvent(new Event('change'));
+              },
+              { priority: 'user-blocking' },
+            );
           };
           layer.value = 'hidden';
           layer.dispatchEvent(new Event('change'));
@@ -231,6 +247,55 @@ describe.skipIf(!present)('report views in Chromium', () => {
     expect(late.filter((e) => e.shows !== out[e.id]).map((e) => e.id)).toEqual([]);
     const now = await drawn(page);
     expect(CHARTS.filter((id) => now[id] !== out[id])).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('draws a chart scrolled into sight while the charts below the window are drawn before the others', async () => {
+    const { page, errors } = await opened('scroll.html');
+    // Every draw logged as done (chart, whether on screen when asked, whether after the scroll); after the
+    // first chart below the window, a task before any other scrolls the bands into sight (as the user would).
+    await watchDraws(page);
+    const log = await page.evaluate(
+      () =>
+        new Promise<Array<{ id: string; on: boolean; scrolled: boolean }>>((resolve) => {
+          const entries: Array<{ id: string; on: boolean; scrolled: boolean }> = [];
+          let scrolled = false;
+          let done = false;
+          const finish = () => scrolled && done && resolve(entries);
+          const before = Number(document.body.dataset.drawn);
+          new MutationObserver((_m, o) => {
+            if (Number(document.body.dataset.drawn) > before) {
+              o.disconnect();
+              done = true;
+              finish();
+            }
+          }).observe(document.body, { attributes: true, attributeFilter: ['data-drawn'] });
+          const w = window as unknown as {
+            afterDraw: (el: HTMLElement, on: boolean) => void;
+            scheduler: { postTask(fn: () => void, o: object): Promise<void> };
+          };
+          w.afterDraw = (el, on) => {
+            entries.push({ id: el.id, on, scrolled });
+            if (on || scrolled) return;
+            void w.scheduler.postTask(
+              () => {
+                document.getElementById('view-bands')?.scrollIntoView();
+                scrolled = true;
+                finish();
+              },
+              { priority: 'user-blocking' },
+            );
+          };
+          const layer = document.getElementById('layer') as HTMLSelectElement;
+          layer.value = 'hidden';
+          layer.dispatchEvent(new Event('change'));
+        }),
+    );
+    const after = log.filter((e) => e.scrolled);
+    // After the scroll: the charts then in sight (the bands among them) first, then those out of it.
+    expect(after.filter((e) => e.on).map((e) => e.id)).toContain('view-bands');
+    expect(after.map((e) => e.on)).toEqual([...after.map((e) => e.on)].sort((a, b) => Number(b) - Number(a)));
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
