@@ -7,8 +7,8 @@
  * selected epoch) and updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected
  * rows). The views beyond the histogram are report-views.ts's, redrawn with the same state, and
  * every chart gets PNG/SVG/CSV buttons (downloads.ts). Charts on screen are drawn at once, the
- * others after the page has painted, one a task (vega.ts, runSoon), a newer choice replacing a
- * draw not yet made. Once every chart shows the newest choice, it sets
+ * others after the page has painted, ~50 ms of drawing a task (vega.ts, runSoon), a newer choice
+ * replacing a draw not yet made. Once every chart shows the newest choice, it sets
  * `document.body.dataset.drawn` to a counter (one more per redraw, or fewer when choices come
  * faster than the drawing), so tests can wait for it.
  *
