@@ -4,7 +4,7 @@
  *   GET /                      the page (dashboard-page.ts)
  *   GET /assets/…              its script, style and Vega's browser build — nothing from elsewhere
  *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records
- *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for, compiled to Vega; 413 past
+ *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for (run=ID&run=ID…, view-query.ts), compiled to Vega; 413 past
  *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them)
  *   GET /api/csv/ID?…          the numbers of that view as CSV
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunRecord } from '../formats/index.ts';
 import { penaltyCurves, vegaScript } from '../render/index.ts';
-import { DASHBOARD_SCRIPT, forPage, grouped, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
+import { DASHBOARD_SCRIPT, forPage, grouped, runIdsOf, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { DASHBOARD_CSP, FILE_CSP, fail as failWith, jsonBody, type Listening, listen, listenHost, reply as replyWith, securityHeaders } from './http.ts';
@@ -106,7 +106,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
         const rows = dataRows(spec);
         const most = options.maxViewRows ?? MAX_VIEW_ROWS;
         if (rows > most) {
-          const runs = url.searchParams.get('runs')?.split(',').length ?? 0;
+          const runs = runIdsOf(url.searchParams).length;
           return fail(
             res,
             413,

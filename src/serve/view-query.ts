@@ -1,9 +1,9 @@
 /**
- * The query of a view request (`/api/view/overlay?runs=a,b&epoch=3&layer=all&scale=log&bins=30&range=-0.5,0.5`)
- * read into the runs asked for and the view's options; bad values are refused with a message.
+ * The query of a view request (`/api/view/overlay?run=a&run=b&epoch=3&layer=all&scale=log&bins=30&range=-0.5,0.5`)
+ * read into the runs asked for (`runIdsOf`: each `run=ID` whole, or `runs=a,b` of older links) and the view's options; bad values are refused with a message.
  */
 import { numberOrNaN, parseRange } from '../registry/index.ts';
-import type { ViewOptions } from '../viz/index.ts';
+import { runIdsOf, type ViewOptions } from '../viz/index.ts';
 
 /** A query the server refuses (400). */
 export class QueryError extends Error {}
@@ -25,7 +25,7 @@ function oneOf<T extends string>(q: URLSearchParams, key: string, values: readon
 
 /** A view request's query, read: the run ids asked for and the view's options. */
 export interface ViewQuery {
-  /** Run ids (`runs=a,b`), in the order given. */
+  /** Run ids (`run=a&run=b`, or `runs=a,b`), in the order given. */
   readonly runs: string[];
   readonly options: ViewOptions;
 }
@@ -35,10 +35,10 @@ export interface ViewQuery {
  * which value is wrong and what it must be.
  *
  * @example
- * parseViewQuery(new URLSearchParams('runs=a,b&epoch=3&scale=log'))   // { runs: ['a', 'b'], options: { epoch: 3, scale: 'log' } }
+ * parseViewQuery(new URLSearchParams('run=a&run=b%2Cc&epoch=3&scale=log'))   // { runs: ['a', 'b,c'], options: { epoch: 3, scale: 'log' } }
  */
 export function parseViewQuery(q: URLSearchParams): ViewQuery {
-  const runs = (q.get('runs') ?? '').split(',').filter((s) => s !== '');
+  const runs = runIdsOf(q);
   const rangeText = q.get('range');
   const range = rangeText ? parseRange(rangeText) : undefined;
   if (rangeText && !range) throw new QueryError(`range must be lo,hi with lo < hi, got ${JSON.stringify(rangeText)}`);

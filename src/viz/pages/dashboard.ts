@@ -4,15 +4,17 @@
  *
  *   /api/runs ─► the run list (checkboxes, grouped by comparison folder; all text set as text, a
  *   record's control and bidirectional characters shown as escapes: text.ts)
- *   choice of runs and controls ─► /api/view/ID?runs=…&epoch=…&layer=…  ─► one Vega view per card
+ *   choice of runs and controls ─► /api/view/ID?run=…&run=…&epoch=…&layer=…  ─► one Vega view per card
  *   /api/events `runs` (a run.json changed) ─► the list reloaded ─► the cards redrawn; the epoch
  *   slider follows the newest epoch while it sits at the last one
  *
- * First choice of runs: `?runs=a,b` in the page's address, else the newest comparison (or run).
+ * First choice of runs: those the page's address asks for (`?run=a&run=b`, each id whole, commas and
+ * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run).
  * The served folder's own name is the page's `document.body.dataset.served` (its runs' group).
  * After each redraw `document.body.dataset.drawn` counts up (tests wait for it).
  */
 import type { Spec } from 'vega';
+import { askRuns, runIdsOf } from '../figures/index.ts';
 import { addDownloads } from './downloads.ts';
 import { layerText, visibleControls } from './text.ts';
 import { newView, type View } from './vega.ts';
@@ -53,9 +55,9 @@ interface State {
   smoothing: string;
 }
 
-/** The runs chosen first: `?runs=a,b` (those that exist), else the newest comparison's runs, or the newest run. */
-export function defaultSelection(runs: readonly DashboardRun[], asked: string | null): string[] {
-  if (asked) return asked.split(',').filter((id) => runs.some((r) => r.id === id));
+/** The runs chosen first: those `asked` for (that exist), else the newest comparison's runs, or the newest run. */
+export function defaultSelection(runs: readonly DashboardRun[], asked: readonly string[]): string[] {
+  if (asked.length) return asked.filter((id) => runs.some((r) => r.id === id));
   const newest = [...runs].sort((a, b) => b.modified - a.modified)[0];
   if (!newest) return [];
   return newest.comparison ? runs.filter((r) => r.comparison === newest.comparison).map((r) => r.id) : [newest.id];
@@ -218,7 +220,7 @@ function main(): void {
 
   const query = (view: DashboardView) => {
     const q = new URLSearchParams();
-    q.set('runs', state.selected.join(','));
+    askRuns(q, state.selected);
     if (view.perEpoch) q.set('epoch', String(state.epoch));
     q.set('layer', state.layer);
     q.set('scale', state.scale);
@@ -304,7 +306,7 @@ function main(): void {
     state.views = body.views;
     skippedList(body.skipped ?? []);
     if (first) {
-      state.selected = defaultSelection(state.runs, new URLSearchParams(location.search).get('runs'));
+      state.selected = defaultSelection(state.runs, runIdsOf(new URLSearchParams(location.search)));
       first = false;
     }
     state.selected = state.selected.filter((id) => state.runs.some((r) => r.id === id));

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
-import { rowsCsv } from '../../../src/viz/figures/index.ts';
+import { askRuns, rowsCsv, runIdsOf } from '../../../src/viz/figures/index.ts';
 import { DASHBOARD_SCRIPT, heatmapSpec, overlaySpec, type PageModel, pageModel, REFERENCE_BINNING, reportHtml, ridgelineSpec } from '../../../src/viz/index.ts';
 import { type DashboardRun, defaultSelection, layerNames, runGroups } from '../../../src/viz/pages/dashboard.ts';
 import { normRows } from '../../../src/viz/pages/report.ts';
@@ -96,11 +96,20 @@ describe('the dashboard page', () => {
   });
   const listed = [run('a', 1), run('cmp/x', 5, 'cmp'), run('cmp/y', 3, 'cmp'), run('other/z', 2)];
 
-  it('chooses ?runs=, else the newest comparison, else the newest run', () => {
-    expect(defaultSelection(listed, 'a,missing,other/z')).toEqual(['a', 'other/z']);
-    expect(defaultSelection(listed, null)).toEqual(['cmp/x', 'cmp/y']);
-    expect(defaultSelection([run('a', 1), run('b', 2)], null)).toEqual(['b']);
-    expect(defaultSelection([], null)).toEqual([]);
+  it('chooses the runs asked for, else the newest comparison, else the newest run', () => {
+    expect(defaultSelection(listed, ['a', 'missing', 'other/z'])).toEqual(['a', 'other/z']);
+    expect(defaultSelection(listed, [])).toEqual(['cmp/x', 'cmp/y']);
+    expect(defaultSelection([run('a', 1), run('b', 2)], [])).toEqual(['b']);
+    expect(defaultSelection([], [])).toEqual([]);
+  });
+
+  it('asks for each run as run=ID, read back whole (commas too); reads runs=a,b of older links', () => {
+    const q = new URLSearchParams();
+    askRuns(q, ['l1,strong', 'cmp/a b', 'none']);
+    expect(q.toString()).toBe('run=l1%2Cstrong&run=cmp%2Fa+b&run=none');
+    expect(runIdsOf(new URLSearchParams(q.toString()))).toEqual(['l1,strong', 'cmp/a b', 'none']);
+    expect(runIdsOf(new URLSearchParams('runs=a,,other/z&run=l1,strong&run='))).toEqual(['a', 'other/z', 'l1,strong']);
+    expect(runIdsOf(new URLSearchParams('epoch=3'))).toEqual([]);
   });
 
   it('groups runs by comparison or folder, and lists every layer and weight once', () => {

@@ -1,0 +1,113 @@
+/**
+ * Run folders whose names hold a comma (`penx train --name 'l1,strong'` takes it: runNameProblem
+ * refuses no comma) on the dashboard. The page asks the server for each run as one `run=ID`, the id
+ * whole, and reads its own address the same way; `runs=a,b` (ids without commas: older links) still
+ * works. Before, the page joined the chosen ids with commas and the server split them again:
+ * `l1,strong` came back as the runs `l1` and `strong` — two other runs drawn in its place here, or
+ * "no run" where there are none. Records written as files, the dashboard served in-process, the page
+ * in headless Chromium.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNameProblem } from '../../src/folder-names.ts';
+import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
+import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
+
+const COMMA = 'l1,strong';
+/** Each run folder and its penalty: `l1` and `strong` are what the comma's name split into. */
+const PENALTIES: Record<string, string> = { [COMMA]: 'l1:1e-2', l1: 'l1:1e-4', strong: 'l2:1e-4', 'cmp/a,b': 'l1:3e-3' };
+
+const dir = mkdtempSync(join(tmpdir(), 'penx-serve-commas-'));
+let dashboard: Dashboard | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  for (const [id, penalty] of Object.entries(PENALTIES)) {
+    mkdirSync(join(dir, id), { recursive: true });
+    const r = makeRunRecord({ epochs: 2, penalty });
+    writeFileSync(join(dir, id, 'run.json'), JSON.stringify({ ...r, config: { ...r.config, name: id.split('/').pop() } }));
+  }
+  dashboard = await serveDashboard({ dir });
+  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The penalties of the runs a view request's curves CSV holds (its `run` column), or the error. */
+async function runsOf(query: string): Promise<string[] | string> {
+  const answer = await fetch(`${dashboard!.url}api/csv/curves?${query}`);
+  if (!answer.ok) return ((await answer.json()) as { error: string }).error;
+  const rows = (await answer.text()).trim().split('\n');
+  const column = (rows[0] as string).split(',').indexOf('run');
+  return [...new Set(rows.slice(1).map((l) => l.split(',')[column] as string))];
+}
+
+describe('run folders named with a comma on the dashboard', () => {
+  it('is a name penx takes for a run folder', () => {
+    expect(runNameProblem(COMMA)).toBeUndefined();
+  });
+
+  it('a view request asks for each run whole (run=ID); runs=a,b of names without commas still works', async () => {
+    expect(await runsOf(`run=${encodeURIComponent(COMMA)}`)).toEqual(['l1:1e-2']);
+    expect(await runsOf(`run=${encodeURIComponent(COMMA)}&run=l1&run=${encodeURIComponent('cmp/a,b')}`)).toEqual(['l1:1e-2', 'l1:1e-4', 'l1:3e-3']);
+    // The comma unencoded is the same query.
+    expect(await runsOf(`run=${COMMA}`)).toEqual(['l1:1e-2']);
+    expect(await runsOf('runs=l1,strong')).toEqual(['l1:1e-4', 'l2:1e-4']);
+    expect(await runsOf('run=x%2Cy')).toBe('no run "x,y" under the served folder');
+  });
+
+  /** The dashboard opened at `?QUERY`, once drawn, and the page errors seen. */
+  async function open(query: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${dashboard!.url}?${query}`);
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+    return { page, errors };
+  }
+
+  const checked = (page: Page) => page.$$eval('#run-list input:checked', (els) => els.map((e) => (e as HTMLInputElement).value));
+  const legend = (page: Page) => page.locator('#view-overlay svg').first().textContent();
+
+  it.skipIf(!hasChromium)(
+    'in Chromium: a run named with a comma chosen by its box is drawn, not the runs its name splits into',
+    async () => {
+      const { page, errors } = await open('runs=l1');
+      expect(await checked(page)).toEqual(['l1']);
+      const drawn = Number(await page.evaluate(() => document.body.dataset.drawn));
+      await page.locator(`#run-list input[type=checkbox][value="${COMMA}"]`).check();
+      await page.waitForFunction((n) => Number(document.body.dataset.drawn) > n, drawn, { timeout: 30_000 });
+      expect(await page.locator('#views .card p.error').allTextContents()).toEqual([]);
+      expect(await legend(page)).toContain('l1:1e-2');
+      expect(await legend(page)).not.toContain('l2:1e-4');
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'in Chromium: the page address asks for runs with commas as run=ID, each whole',
+    async () => {
+      const { page, errors } = await open(`run=${encodeURIComponent(COMMA)}&run=${encodeURIComponent('cmp/a,b')}`);
+      expect(await checked(page)).toEqual(['cmp/a,b', COMMA]);
+      expect(await page.locator('#views .card p.error').allTextContents()).toEqual([]);
+      expect(await legend(page)).toContain('l1:3e-3');
+      expect(await legend(page)).toContain('l1:1e-2');
+      expect(await legend(page)).not.toContain('l1:1e-4');
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
+});
