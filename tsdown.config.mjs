@@ -117,7 +117,8 @@ const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/i
  * An ES import of TF.js's CommonJS build costs each Node process (and worker thread) ~0.2 s of CPU:
  * Node lexes it and every package it re-exports for their names; both give the same module. Every
  * import of src/tf.ts in this build becomes `#tf`; the CommonJS build requires TF.js already, and the
- * type declarations and the sources (tests, tsx, the playground) keep src/tf.ts as it is.
+ * type declarations and the sources (tsx, the playground) keep src/tf.ts as it is; the tests and the
+ * shard workers run from the sources take src/tf-require.ts (vitest.config.ts, src/parallel/worker.mjs).
  */
 const TF_MODULE = resolve('src/tf.ts');
 const tfByCondition = {

@@ -4,11 +4,16 @@
  * ES import of it gets the same module behind a namespace whose names Node first finds by lexing
  * it and every package it re-exports: ~0.2 s of CPU in every `penx` process and shard worker.
  * Outside Node, `#tf` is dist/tf-import.mjs, the plain ES import (the consumer test bundles it for the browser).
+ * The tests, run from the sources, take TF.js the same way: src/tf.ts is src/tf-require.ts there (vitest.config.ts).
  */
+
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import * as ns from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { tf } from '../../src/tf.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -66,5 +71,14 @@ console.log(JSON.stringify({
       value: 1.5,
       resolved: true,
     });
+  });
+});
+
+describe('TF.js in the tests, from the sources', () => {
+  it('is src/tf-require.ts’s: require’s module, the one a test’s own import of TF.js gets, one engine', () => {
+    expect(tf).toBe(createRequire(import.meta.url)('@tensorflow/tfjs'));
+    expect((ns as unknown as { default: unknown }).default).toBe(tf);
+    expect(ns.engine()).toBe(tf.engine());
+    expect(ns.getBackend()).toBe('cpu');
   });
 });
