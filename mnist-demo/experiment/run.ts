@@ -57,11 +57,10 @@ export interface Prepared {
 }
 
 /**
- * The experiment's data (its IDX folder or the bundled MNIST, seeded subsets) as tensors, and the
- * model maker, with the batch size, the per-layer controls and the constraint checked first.
+ * The experiment's data `set` (checkedData's: read and checked before the backend starts) as
+ * tensors, and the model maker, with the per-layer controls and the constraint checked first.
  */
-export async function prepare(exp: Experiment): Promise<Prepared> {
-  const set = checkedData(exp);
+export async function prepare(exp: Experiment, set: ImageSet): Promise<Prepared> {
   const make = await modelMaker(exp.model, set);
   // Checked on the model before anything is written: the per-layer patterns, and the constraint on every weight it will apply to.
   if (exp.controls || exp.constraint) {
@@ -95,18 +94,35 @@ export function replacedNote(what: string, changes: readonly string[]): string {
   return `${what}: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there: ${shown}${more}`;
 }
 
-/** Train one run of the experiment into its run folder `dir`. */
-export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared, backend: BackendInfo, hooks: RunHooks, dir: string): Promise<RunRecord> {
+/**
+ * Train one run of the experiment into its run folder `dir`. Without a `backend` (every run of the
+ * command has its epochs already: none was started), no gradients are built: the folder is only
+ * checked against the settings and brought in line (fitToFolder), on TF.js's cpu backend.
+ */
+export async function trainRun(
+  exp: Experiment,
+  run: PenaltyRun,
+  data: Prepared,
+  backend: BackendInfo | undefined,
+  hooks: RunHooks,
+  dir: string,
+): Promise<RunRecord> {
   const model = await runModel(
     data.make,
     exp.seed,
-    { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) },
+    {
+      penalty: run.penalty,
+      penalizeBias: exp.penalizeBias,
+      ...(exp.constraint ? { constraint: exp.constraint } : {}),
+    },
     (changes) => hooks.note(replacedNote(describeSource(exp.model), changes)),
   );
-  const { gradients, path, why, note } = await gradientsFor(model, backend);
-  if (path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${counted(backend.threads, 'thread')}`);
+  const chosen = backend && (await gradientsFor(model, backend));
+  const gradients = chosen?.gradients;
+  const why = chosen?.why;
+  if (backend && chosen?.path === 'fused') hooks.note(`gradients: one fused ONNX Runtime graph per step, ${counted(backend.threads, 'thread')}`);
   if (why) hooks.note(`gradients: per-kernel (${why})`);
-  if (note) hooks.note(note);
+  if (chosen?.note) hooks.note(chosen.note);
   try {
     return await fitToFolder(model, data.train, {
       dir,
@@ -125,21 +141,20 @@ export async function trainRun(exp: Experiment, run: PenaltyRun, data: Prepared,
       validationData: data.test,
       trackNorms: exp.trackNorms,
       ...(exp.prune ? { prune: exp.prune } : {}),
-      gradients,
+      ...(gradients ? { gradients } : {}),
       callbacks: [...hooks.callbacks],
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       info: {
         data: data.set.source,
         ...(exp.model.kind === 'module' ? { modelSource: exp.model.path } : exp.model.kind === 'folder' ? { modelSource: exp.model.dir } : {}),
         ...(run.module ? { penaltyModule: run.module } : {}),
-        backend: backend.name,
-        ...stepThreads(gradients, backend),
+        ...(backend && gradients ? { backend: backend.name, ...stepThreads(gradients, backend) } : {}),
         ...(why ? { gradientsWhy: why } : {}),
         versions: versions(),
       },
     });
   } finally {
-    await gradients.close();
+    await gradients?.close();
     model.dispose();
   }
 }

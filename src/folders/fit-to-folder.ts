@@ -3,7 +3,7 @@
  *
  *   trainable weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
- *   ─► resume with a checkpoint: settings compared; run.json, every figure and the report redrawn
+ *   ─► resume with a checkpoint: settings compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
  *      resume without one (runFolderState): finished epochs in run.json (the checkpoint removed
  *      once the run was done) kept as they are when none is left to train, refused when one is
@@ -167,9 +167,10 @@ function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true
 /** The checkpoint's record after its settings are compared with this run's, with this session when it trains an epoch; notes a change of threads. */
 function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
   const was = checkpoint.run;
-  checkSameRun(was, now, options.dir);
-  const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   const trains = was.epochs.length < now.epochs;
+  // A run with every epoch done is only brought in line (redrawn): no step of it runs, on any backend.
+  checkSameRun(was, now, options.dir, trains);
+  const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (trains && (last.threads !== now.threads || last.parallel !== now.parallel)) {
     options.onNote?.(
       `resuming on ${now.threads} thread(s) (${now.parallel ?? 'one'}) where the run used ${last.threads} (${last.parallel ?? 'one'}): sums are taken in another order, so the weights will differ slightly from an uninterrupted run`,

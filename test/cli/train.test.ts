@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { DRAWN, penx, TINY } from './run-penx.ts';
+import { tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,6 +16,30 @@ const SMALL = ['--train-size', '128', '--test-size', '64', '--batch-size', '64',
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string) => PNG.every((b, i) => readFileSync(path)[i] === b);
 const readRun = readRunJson;
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** JSON text with every object's keys sorted: two records equal whatever order their keys were written in. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, x]) => [k, canonical(x)]),
+        )
+      : v;
+
+/**
+ * What is in `dir` (`tree`), its run.json files by their content: a resume rewrites them from the
+ * checkpoint (bringing the folder in line), the same record with its keys in another order.
+ */
+function folderState(dir: string): Record<string, string> {
+  const t = tree(dir);
+  for (const path of Object.keys(t))
+    if (path.endsWith('run.json') && !path.includes('checkpoint/')) t[path] = JSON.stringify(canonical(JSON.parse(readFileSync(join(dir, path), 'utf8'))));
+  return t;
+}
 
 describe('penx train (tiny, end to end)', () => {
   const out = join(root, 'runs');
@@ -101,9 +126,14 @@ describe('--resume of a run that has every epoch asked for', () => {
     expect(first.stderr).toMatch(/, testing on \d+, 1 epoch → /);
     const dir = join(out, 'none');
     const epochs = readRun(dir).epochs;
+    const before = folderState(out);
     const again = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY, '--resume', '--json');
     expect(again.code, again.stderr).toBe(0);
+    // Said first, from the records: no backend started, no gradients built for it (it did both, then said so).
+    expect(again.stderr).toMatch(new RegExp(`^nothing left to train: ${escaped(dir)} has finished its 1 epoch\n`));
+    expect(again.stderr).not.toMatch(/^backend: |gradients: /m);
     expect(again.stderr).toContain('[none] run already finished its 1 epoch; nothing to train\n');
+    expect(folderState(out)).toEqual(before);
     expect(again.stderr).not.toMatch(/resuming after|epoch 1\/1/);
     // Nothing trains, so no "training none on … images, …, 1 epoch → …" line before it.
     expect(again.stderr).not.toMatch(/^training /m);
@@ -198,5 +228,24 @@ describe('penx compare (tiny)', () => {
     for (const label of ['[1/2 none]', '[2/2 lp:1e-4,p=3]']) expect(resumed.stderr).toContain(`${label} run already finished its 1 epoch; nothing to train\n`);
     expect(resumed.stderr).not.toMatch(/resuming after|^training /m);
     expect(readRun(join(dir, 'none')).epochs).toHaveLength(1);
-  }, 180_000);
+    // Said first, from the records, with no backend started and no gradients built; the folder as it was.
+    expect(resumed.stderr).toMatch(new RegExp(`^nothing left to train: every run in ${escaped(dir)} \\(2 runs\\) has finished its 1 epoch\n`));
+    expect(resumed.stderr).not.toMatch(/^backend: |gradients: /m);
+    const before = folderState(dir);
+    // Its settings are still compared with the records: another seed is refused (exit 2), nothing changed.
+    const seed = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...TINY, '--resume', '--seed', '7');
+    expect(seed.code, seed.stderr).toBe(2);
+    expect(seed.stderr).toMatch(/cannot resume .*none: its seed is 42, this run's is 7/);
+    expect(seed.stderr).not.toMatch(/^backend: /m);
+    expect(folderState(dir)).toEqual(before);
+    // Drawn, the finished comparison is brought in line as before: a report lost (killed while drawing it) is drawn again.
+    rmSync(join(dir, 'report.html'));
+    rmSync(join(dir, 'none', 'report.html'));
+    const drawn = await penx('compare', '--penalties', 'none,lp:1e-4,p=3', '--epochs', '1', '--out', out, '--name', 'c', ...DRAWN, '--resume');
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(drawn.stderr).not.toMatch(/^backend: |gradients: /m);
+    expect(drawn.stdout).toContain(`report: ${join(dir, 'report.html')}`);
+    // Both reports drawn again, as they were; every other file as it was.
+    expect(folderState(dir)).toEqual(before);
+  }, 240_000);
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ResumeMismatchError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/fit-to-folder.ts';
 import { readRunRecord } from '../../src/formats/index.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
@@ -28,5 +29,16 @@ describe('a finished run resumed for the epochs it has', () => {
     expect(run().sessions).toEqual(before.sessions);
     const longer = await fitToFolder(tinyClassifier(), { x: tinyX, y: tinyY }, { ...options, epochs: 3, resume: true });
     expect(longer.sessions?.map((s) => s.fromEpoch)).toEqual([0, 2]);
+  }, 60_000);
+
+  it('on another backend: kept as it is (no step runs there); asked for more epochs, refused (a run resumes on its own backend)', async () => {
+    const dir = join(root, 'other-backend');
+    const options = { dir, batchSize: 16, loss: 'sparseCategoricalCrossentropy' as const, seed: 5, figures: false, info: { backend: 'onnxruntime' } };
+    const first = await fitToFolder(tinyClassifier(), { x: tinyX, y: tinyY }, { ...options, epochs: 1 });
+    const elsewhere = { ...options, info: { backend: 'cpu' }, resume: true };
+    const kept = await fitToFolder(tinyClassifier(), { x: tinyX, y: tinyY }, { ...elsewhere, epochs: 1 });
+    expect(kept.epochs).toEqual(first.epochs);
+    expect(kept.config.backend).toBe('onnxruntime');
+    await expect(fitToFolder(tinyClassifier(), { x: tinyX, y: tinyY }, { ...elsewhere, epochs: 2 })).rejects.toThrow(ResumeMismatchError);
   }, 60_000);
 });

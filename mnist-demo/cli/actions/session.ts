@@ -3,12 +3,14 @@
  * turned into tensors, the model checked, then each run trained with progress on stderr; a
  * comparison is drawn when there are several.
  *
- *   backend ─► data (IDX folder or bundled MNIST) ─► model checked ─► dashboard listening (--serve)
- *   ─► the output folder made
+ *   data (IDX folder or bundled MNIST) read and checked ─► backend ─► model checked ─► dashboard
+ *   listening (--serve) ─► the output folder made
  *   ─► run 1 … run n ─► comparison figures
  *
  * A command refused on its data, its model, its dashboard's port, or a resume asking for fewer epochs
  * than a run finished or leaving out runs of its comparison, has written nothing (not even the output folder).
+ * A resume of runs that all have their epochs (their records say so) says so first and starts no
+ * backend: its runs are only checked against the settings and brought in line (redrawn), on TF.js's cpu backend.
  */
 import { join } from 'node:path';
 import {
@@ -25,7 +27,7 @@ import {
   UsageError,
   writeCompareJson,
 } from 'penalty-explorer/node';
-import { type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
+import { checkedData, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -52,10 +54,14 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
   const states = exp.resume ? runs.map((run) => resumeState(runDir(exp, run, comparison), exp.epochs)) : [];
   // A resume of runs that have every epoch already: each says so, and nothing is said to train.
   const allDone = states.length > 0 && states.every((s) => s.state === 'done' && s.record.epochs.length >= exp.epochs);
+  if (allDone)
+    console.error(comparison === undefined ? nothingLeft(runDir(exp, runs[0]!), exp.epochs) : nothingLeft(join(exp.out, comparison), exp.epochs, runs.length));
   return interruptible(async (signal) => {
-    const backend = await startBackend(flags);
-    // The data and the model are checked before anything is written.
-    const data = await prepare(exp);
+    // The data and the model are checked before anything is written; the data before the backend
+    // starts (its refusal is not preceded by the backend's line), none started when nothing trains.
+    const set = checkedData(exp);
+    const backend = allDone ? undefined : await startBackend(flags);
+    const data = await prepare(exp, set);
     // The dashboard listens before the folder is made: a port taken is refused with nothing written.
     const dashboard = await dashboardFor(flags, exp.out);
     let records: RunRecord[];
@@ -82,9 +88,21 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
   });
 }
 
+/**
+ * What a resume of runs that all have their epochs says first (`comparisonRuns`: how many runs the
+ * comparison in `where` has; undefined for a run folder), e.g.
+ * `nothing left to train: every run in runs/compare (2 runs) has finished its 1 epoch`,
+ * `nothing left to train: runs/l1_1e-4 has finished its 40 epochs`.
+ */
+export function nothingLeft(where: string, epochs: number, comparisonRuns?: number): string {
+  const what = comparisonRuns === undefined ? where : `every run in ${where} (${counted(comparisonRuns, 'run')})`;
+  return `nothing left to train: ${what} has finished its ${counted(epochs, 'epoch')}`;
+}
+
 /** What a session's runs train with. */
 interface Session {
-  readonly backend: BackendInfo;
+  /** Undefined when every run has its epochs already (nothing trains: no backend started). */
+  readonly backend: BackendInfo | undefined;
   readonly data: Prepared;
   readonly signal: AbortSignal;
   /** Every run has finished its epochs already (a resume): no "training …" line. */

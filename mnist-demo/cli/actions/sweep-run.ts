@@ -3,12 +3,12 @@
  * `penx sweep` or `penx worker` (see experiment/sweep-child.ts). It resumes the run from its
  * checkpoint when there is one and starts it (over) otherwise, and reports over IPC.
  *
- *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► backend
- *   ─► data ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
+ *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► data checked
+ *   ─► backend ─► data as tensors ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
  */
 import { basename, dirname } from 'node:path';
 import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError } from 'penalty-explorer/node';
-import { prepare, trainRun } from '../../experiment/run.ts';
+import { checkedData, prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
 import { lastScores } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
@@ -76,8 +76,10 @@ export async function sweepRun(taskJson: string): Promise<void> {
     } as unknown as ExperimentFlags;
     const exp = await parseExperiment(flags);
     const run = { ...(await loadRunPenalty(task.run.penalty)), name: task.run.name };
+    // The data is checked before the backend starts (a refusal of it comes before the backend's line).
+    const set = checkedData(exp);
     const backend = await startBackend(flags);
-    const data = await prepare(exp);
+    const data = await prepare(exp, set);
     try {
       const record = await interruptible((signal) => {
         const hooks = { callbacks: [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`), signal };
