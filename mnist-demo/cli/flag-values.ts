@@ -8,11 +8,12 @@
  *   argv ─► commander ─► these checks (exit 2 here: nothing loaded, nothing written) ─► the library ─► the action
  */
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { PruneOptions } from 'penalty-explorer';
 import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
-import { checkRunName, parseNumber } from 'penalty-explorer/spec';
-import { MNIST_TEST_IMAGES } from '../data/bundled.ts';
+import { checkRunName, isModuleRef, parseNumber } from 'penalty-explorer/spec';
+import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { listItems, specList } from './lists.ts';
@@ -63,7 +64,8 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
 
 /**
  * The shared training flags that need no library, in this order: `--resume` with `--force`, the
- * dashboard's, the paths, the sizes, `--epochs`, `--batch-size`, `--seed`, `--prune-epochs`,
+ * dashboard's, the paths, the sizes, `--epochs`, `--batch-size` (also against the training set's size
+ * when the flags give it: checkBatchSize), `--seed`, `--prune-epochs`,
  * `--name` (the specs, `--lr-mult` and `--grad` are the action's: parse-experiment.ts).
  */
 export function experimentValues(flags: ExperimentFlags): {
@@ -84,15 +86,52 @@ export function experimentValues(flags: ExperimentFlags): {
   const testSize = wholeNumber(flags.testSize, '--test-size', 1);
   const epochs = wholeNumber(flags.epochs, '--epochs', 1);
   const batchSize = wholeNumber(flags.batchSize, '--batch-size', 1);
+  checkBatchSize(batchSize, trainSize, flags.data);
   const seed = wholeNumber(flags.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
   const prune = pruneOption(flags.pruneEpochs, epochs).prune;
   if (flags.name !== undefined) checkRunName(flags.name, '--name');
   return { out, trainSize, testSize, epochs, batchSize, seed, prune };
 }
 
+/**
+ * A UsageError when the batch is larger than the training set can be, known from the flags alone:
+ * `--train-size`, else the bundled MNIST's 60 000 images (without `--data`). A `--data` folder's own
+ * size is checked once it is read (experiment/run.ts `checkedData`, before the backend starts).
+ *
+ * @example
+ * checkBatchSize(1000, 128, undefined)   // throws '--batch-size 1000 is larger than the training set (128 images): --train-size is 128; …'
+ */
+export function checkBatchSize(batchSize: number, trainSize: number | undefined, data: string | undefined): void {
+  if (trainSize !== undefined && batchSize > trainSize)
+    throw new UsageError(
+      `--batch-size ${batchSize} is larger than the training set (${trainSize} images): --train-size is ${trainSize}; give a --batch-size of at most ${trainSize}, or a larger --train-size`,
+    );
+  if (trainSize === undefined && data === undefined && batchSize > MNIST_TRAIN_IMAGES)
+    throw new UsageError(
+      `--batch-size ${batchSize} is larger than the training set (${MNIST_TRAIN_IMAGES} images: the bundled MNIST's); give at most ${MNIST_TRAIN_IMAGES}`,
+    );
+}
+
+/** Whether `--model`'s text names a module (a JavaScript or TypeScript file), not a folder holding model.json. */
+export const isModelModule = (text: string): boolean => isModuleRef(text) && /\.[cm]?[jt]s$/.test(text);
+
+/**
+ * `--model` naming a module that is not there: a UsageError, as importing it would say (before the
+ * backend starts, not after). A folder is read by the action; a queued sweep's model is its workers'.
+ *
+ * @example
+ * checkModelModule('./missing.mjs')   // throws "model module './missing.mjs' not found (looked for /home/me/missing.mjs)"
+ */
+export function checkModelModule(text: string | undefined): void {
+  if (text === undefined || !isModelModule(text)) return;
+  const abs = resolve(text);
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new UsageError(`model module '${text}' not found (looked for ${abs})`);
+}
+
 /** `penx train`'s flags that need no library (the backend's `--threads` too: its action checks it when the backend starts). */
 export function checkTrainFlags(flags: ExperimentFlags): void {
   experimentValues(flags);
+  checkModelModule(flags.model);
   threadsFlag(flags.threads);
 }
 
@@ -140,6 +179,7 @@ export function compareLists(flags: { readonly penalties: string; readonly optim
 /** `penx compare`'s flags that need no library. */
 export function checkCompareFlags(flags: ExperimentFlags & { readonly penalties: string; readonly optimizers?: string }): void {
   experimentValues(flags);
+  checkModelModule(flags.model);
   compareLists(flags);
   threadsFlag(flags.threads);
 }

@@ -5,3 +5,6 @@
 
 /** Test images of the bundled MNIST (its t10k files): what `penx bench` times the evaluation on, at most. */
 export const MNIST_TEST_IMAGES = 10_000;
+
+/** Training images of the bundled MNIST (its train files): the training set's size when neither `--data` nor `--train-size` is given. */
+export const MNIST_TRAIN_IMAGES = 60_000;

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeDataset } from '../data/idx-files.ts';
 import { penxWith } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-early-'));
@@ -52,6 +53,23 @@ describe('flags refused before TF.js loads', () => {
     ['bench --cpu-steps', ['bench', '--cpu-steps', '-1'], "--cpu-steps must be a whole number ≥ 0, got '-1'"],
     ['bench --eval-images', ['bench', '--eval-images', '10001'], "--eval-images must be a whole number ≥ 1 and ≤ 10000, got '10001'"],
     ['bench --threads', ['bench', '--all', '--threads', '0'], "--threads must be a whole number ≥ 1, got '0'"],
+    // The training set's size when the flags give it (they were refused after the backend started).
+    [
+      'train --batch-size over --train-size',
+      ['train', '--penalty', 'l1:1e-4', '--train-size', '128', '--batch-size', '1000'],
+      '--batch-size 1000 is larger than the training set (128 images): --train-size is 128; give a --batch-size of at most 128, or a larger --train-size',
+    ],
+    [
+      'compare --batch-size over the bundled MNIST',
+      ['compare', '--batch-size', '70000'],
+      "--batch-size 70000 is larger than the training set (60000 images: the bundled MNIST's); give at most 60000",
+    ],
+    [
+      'sweep --batch-size over --train-size',
+      ['sweep', '--strengths', '1e-4', '--train-size', '64', '--batch-size', '128'],
+      '--batch-size 128 is larger than the training set (64 images)',
+    ],
+    ['train --model (no such module)', ['train', '--penalty', 'l1:1e-4', '--model', './missing.mjs'], "model module './missing.mjs' not found (looked for "],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {
     const r = await refused(args);
     expect(r.code, r.stderr).toBe(2);
@@ -65,6 +83,19 @@ describe('flags refused before TF.js loads', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("penx: error: unknown penalty 'bogus'");
     expect(r.tfjs).toBe('loaded');
+    expect(r.left).toEqual([]);
+  });
+});
+
+describe('a --data folder read before the backend starts', () => {
+  it('a batch larger than its training set: exit 2, the message, no backend line, nothing written', async () => {
+    const data = join(root, 'data');
+    writeDataset(data, 40, 20);
+    const r = await refused(['train', '--penalty', 'l1:1e-4', '--data', data, '--batch-size', '64', '--epochs', '1', '--out', 'runs']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('penx: error: --batch-size 64 is larger than the training set (40 images); give at most 40');
+    // It was said after the backend's line (`backend: …`): the data is now read first.
+    expect(r.stderr).not.toMatch(/^backend: /m);
     expect(r.left).toEqual([]);
   });
 });

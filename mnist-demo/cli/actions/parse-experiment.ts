@@ -7,12 +7,12 @@ import { resolve } from 'node:path';
 import { isModuleRef, loadConstraint, loadPenalty, optimizerSpec, type PenaltyRegularizer, parseSpec, splitProxFlag, useQuietCpu } from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
-import { experimentValues } from '../flag-values.ts';
+import { experimentValues, isModelModule } from '../flag-values.ts';
 import { parseControls } from './controls.ts';
 
 function modelSource(text: string | undefined): ModelSource {
   if (text === undefined) return { kind: 'reference' };
-  if (isModuleRef(text) && /\.[cm]?[jt]s$/.test(text)) return { kind: 'module', path: text };
+  if (isModelModule(text)) return { kind: 'module', path: text };
   return { kind: 'folder', dir: resolve(text) };
 }
 
