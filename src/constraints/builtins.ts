@@ -19,7 +19,14 @@ import { type ConstraintBody, type ConstraintDefinition, constraintBody, makeCon
 /** ε of the norm constraints, as in Keras: a norm n divides as ε + n, so an all-zero slice stays 0. */
 export const EPSILON = 1e-7;
 
-const axisParam = { default: 0, integer: true, list: true, doc: 'axis or axes (0+1+2) along which norms are taken (negative counts from the end)' } as const;
+const axisParam = {
+  default: 0,
+  integer: true,
+  list: true,
+  doc: 'axis or axes (0+1+2) along which norms are taken (negative counts from the end)',
+  // perchannel=1 takes the norms over every axis but the last: the spec then shows no axis.
+  overriddenBy: 'perchannel',
+} as const;
 const perChannelParam = {
   default: 0,
   min: 0,

@@ -49,7 +49,45 @@ const RUN: RecordFormat<RunRecord> = {
 
 /** The run record in `json` (parsed), upgraded to the current format; throws RecordFormatError otherwise. */
 export function readRunRecord(json: unknown): RunRecord {
-  return readRecord(RUN, json);
+  return withPerChannelSpecs(readRecord(RUN, json));
+}
+
+/** The built-in norm constraints, whose `axis` does nothing with `perchannel=1`. */
+const NORM_CONSTRAINTS: ReadonlySet<string> = new Set(['maxnorm', 'unitnorm', 'minmaxnorm']);
+
+/**
+ * A built-in norm constraint's spec as it is normalised now: with `perchannel=1`, no `axis` (which it
+ * overrides; records written before showed the default, `maxnorm:m=2,axis=0,perchannel=1`). Any other
+ * spec as it is.
+ *
+ * @example
+ * perChannelSpec('maxnorm:m=2,axis=0,perchannel=1')   // 'maxnorm:m=2,perchannel=1'
+ * perChannelSpec('maxnorm:m=2,axis=0')                // 'maxnorm:m=2,axis=0'
+ */
+export function perChannelSpec(spec: string): string {
+  let parsed: ReturnType<typeof parseSpec>;
+  try {
+    parsed = parseSpec(spec);
+  } catch {
+    return spec;
+  }
+  const { name, positional, params } = parsed;
+  if (!NORM_CONSTRAINTS.has(name) || !params.some(([k, v]) => k === 'perchannel' && v === '1') || !params.some(([k]) => k === 'axis')) return spec;
+  const items = [...(positional === undefined ? [] : [positional]), ...params.filter(([k]) => k !== 'axis').map(([k, v]) => `${k}=${v}`)];
+  return `${name}:${items.join(',')}`;
+}
+
+/** The record with its built-in norm constraints' specs as `perChannelSpec` gives them (the same record when none changes). */
+function withPerChannelSpecs(r: RunRecord): RunRecord {
+  const c = r.config;
+  const changes =
+    (c.constraint !== undefined && perChannelSpec(c.constraint) !== c.constraint) ||
+    c.weights.some((w) => w.constraint && perChannelSpec(w.constraint.spec) !== w.constraint.spec);
+  if (!changes) return r;
+  const weights = c.weights.map((w) =>
+    w.constraint?.source === 'builtin' ? { ...w, constraint: { ...w.constraint, spec: perChannelSpec(w.constraint.spec) } } : w,
+  );
+  return { ...r, config: { ...c, ...(c.constraint === undefined ? {} : { constraint: perChannelSpec(c.constraint) }), weights } };
 }
 
 /**

@@ -300,9 +300,21 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
   }
 }
 
-/** The values a normalised spec shows: all but `quiet` ones at their default. */
+/**
+ * The values a normalised spec shows: all but `quiet` ones at their default, and those whose
+ * `overriddenBy` parameter is set (not at its default), which do nothing then.
+ *
+ * @example
+ * // maxnorm's perchannel is quiet, its axis overridden by perchannel:
+ * shown(maxnorm.params, { m: 2, axis: [0], perchannel: 0 })   // { m: 2, axis: [0] }    → maxnorm:m=2,axis=0
+ * shown(maxnorm.params, { m: 2, axis: [0], perchannel: 1 })   // { m: 2, perchannel: 1 } → maxnorm:m=2,perchannel=1
+ */
 function shown(defs: ParamDefs, values: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
-  return Object.fromEntries(Object.entries(values).filter(([k, v]) => !(defs[k]?.quiet && v === defs[k].default)));
+  const overridden = (key: string) => {
+    const by = defs[key]?.overriddenBy;
+    return by !== undefined && defs[by] !== undefined && values[by] !== undefined && formatNumber(values[by]) !== formatNumber(defaultValue(defs[by]));
+  };
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => !(defs[k]?.quiet && v === defs[k].default) && !overridden(k)));
 }
 
 /** What tells two definitions apart: formula, parameters and the source of their functions. */

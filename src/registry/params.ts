@@ -31,6 +31,12 @@ export interface ParamDef {
   readonly list?: boolean;
   /** Left out of the normalised spec while at its default (an option most specs do not use). */
   readonly quiet?: boolean;
+  /**
+   * The parameter that overrides this one when it is not at its default: this one is then left out of
+   * the normalised spec, which would otherwise show a value that does nothing (a norm constraint's
+   * `axis` with `perchannel=1`: `maxnorm:m=2,perchannel=1`, not `maxnorm:m=2,axis=0,perchannel=1`).
+   */
+  readonly overriddenBy?: string;
 }
 /** An entry's parameters by name (`{ m: { default: 2, min: 0, doc: '…' } }`). */
 export type ParamDefs = Readonly<Record<string, ParamDef>>;

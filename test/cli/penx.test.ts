@@ -41,6 +41,10 @@ describe('penx', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('minmaxnorm:min=0,max=5,rate=0.1,axis=0\t');
     expect(r.stdout).toContain('clipvalue:c=2\tclip(w, −c, c)');
+    // perchannel=1 overrides the axis: the spec shown has none (it showed axis=0, as if the norms were taken along it).
+    const perChannel = await penx('constraints', 'maxnorm:m=2,perchannel=1', 'unitnorm:axis=0,perchannel=1');
+    expect(perChannel.code, perChannel.stderr).toBe(0);
+    expect(perChannel.stdout.split('\n').map((line) => line.split('\t')[0])).toEqual(['maxnorm:m=2,perchannel=1', 'unitnorm:perchannel=1', '']);
   });
 
   it.concurrent('every command has --help', async () => {

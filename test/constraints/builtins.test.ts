@@ -66,7 +66,20 @@ describe('built-in constraints', () => {
       expect(() => constraint(spec)).toThrow(/perchannel=1 takes the norms over every axis but the last, so it cannot be given with axis=/);
     }
     expect(() => constraint('minmaxnorm:min=3,max=2,perchannel=1')).toThrow(/minmaxnorm needs min ≤ max/);
-    expect(constraint('maxnorm:m=2,perchannel=1').spec).toBe('maxnorm:m=2,axis=0,perchannel=1');
+    expect(constraint('maxnorm:m=2,perchannel=1').spec).toBe('maxnorm:m=2,perchannel=1');
+  });
+  it('its spec shows no axis with perchannel=1, which overrides it (it read as if axis 0 were meant); a model saved before loads with that spec', () => {
+    expect(constraint('maxnorm:m=2,axis=0,perchannel=1').spec).toBe('maxnorm:m=2,perchannel=1');
+    expect(constraint('unitnorm:perchannel=1').spec).toBe('unitnorm:perchannel=1');
+    expect(constraint('minmaxnorm:max=3,perchannel=1').spec).toBe('minmaxnorm:min=0,max=3,rate=1,perchannel=1');
+    // Without perchannel the axis is what the norms are taken along: shown, as always.
+    expect(constraint('maxnorm:m=2').spec).toBe('maxnorm:m=2,axis=0');
+    expect(constraint('maxnorm:m=2,axis=1,perchannel=0').spec).toBe('maxnorm:m=2,axis=1');
+    // A model's config keeps every value (the axis too); one saved before the change loads with the spec shown now.
+    const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap['penx.constraint.maxnorm']!;
+    const saved = fromConfig(cls, { m: 2, axis: [0], perchannel: 1 }) as ReturnType<typeof constraint>;
+    expect(saved.spec).toBe('maxnorm:m=2,perchannel=1');
+    expect(saved.getConfig()).toEqual({ m: 2, axis: [0], perchannel: 1 });
   });
   it('rejects an axis outside the weight', () => {
     expect(() => constraint('maxnorm:axis=2').apply(tf.tensor2d(W))).toThrow(SpecError);
@@ -127,7 +140,7 @@ describe('perchannel=1: one spec for every kernel of a model', () => {
         1e-5,
       );
     }
-    expect(c.spec).toBe('maxnorm:m=0.5,axis=0,perchannel=1');
+    expect(c.spec).toBe('maxnorm:m=0.5,perchannel=1');
   });
 
   it('on a rank-1 weight (a bias, one value per output channel): each value is its channel, |w_i| bounded on its own', () => {

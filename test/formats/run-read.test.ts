@@ -125,3 +125,25 @@ describe('lastRecordedEpoch: the last epoch of a record, the rest not checked', 
     expect(() => lastRecordedEpoch(null)).toThrow(RecordFormatError);
   });
 });
+
+describe('a perchannel=1 norm constraint recorded before its spec dropped the axis', () => {
+  it("reads with the spec shown now (maxnorm:m=2,perchannel=1, not …,axis=0,…): a resume compares it with the model's", () => {
+    const old = makeRunRecord({
+      epochs: 1,
+      layers: ['dense_1', 'dense_2'],
+      constraint: 'maxnorm:m=2,axis=0,perchannel=1',
+      constraintBounds: { max: 2, axis: 0, perChannel: true },
+    });
+    const read = readRunRecord(JSON.parse(JSON.stringify(old)));
+    expect(read.config.constraint).toBe('maxnorm:m=2,perchannel=1');
+    const specs = read.config.weights.flatMap((w) => (w.constraint ? [w.constraint.spec] : []));
+    expect(specs.length).toBeGreaterThan(0);
+    expect(new Set(specs)).toEqual(new Set(['maxnorm:m=2,perchannel=1']));
+    expect(read.config.weights.find((w) => w.constraint)?.constraint?.bounds).toEqual({ max: 2, axis: 0, perChannel: true });
+    // Every other spec as it was written.
+    for (const spec of ['maxnorm:m=2,axis=0', 'maxnorm:m=2,axis=0+1+2', 'unitnorm:perchannel=1', 'nonneg']) {
+      const r = makeRunRecord({ epochs: 1, layers: ['dense_1', 'dense_2'], constraint: spec });
+      expect(readRunRecord(JSON.parse(JSON.stringify(r))).config.constraint).toBe(spec);
+    }
+  });
+});

@@ -347,7 +347,7 @@ export const CASES: readonly ModelCase[] = [
       { weight: /^drop_conv\/kernel$/, spec: 'l1:0.001', byHand: L1(1e-3) },
       { weight: /^drop_d\/kernel$/, spec: 'tfjs.L1L2:l1=0,l2=0.001', byHand: L2(1e-3) },
     ],
-    constraints: [{ weight: /^drop_d\/kernel$/, spec: 'maxnorm:m=1,axis=0,perchannel=1', holds: MAXNORM(1, [0]) }],
+    constraints: [{ weight: /^drop_d\/kernel$/, spec: 'maxnorm:m=1,perchannel=1', holds: MAXNORM(1, [0]) }],
   },
   {
     name: 'DepthwiseConv2D',

@@ -407,10 +407,10 @@ describe('constraintText and constraintLines', () => {
     const perChannel = makeRunRecord({
       epochs: 1,
       layers: LAYERS,
-      constraint: 'maxnorm:m=2,axis=0,perchannel=1',
+      constraint: 'maxnorm:m=2,perchannel=1',
       constraintBounds: { max: 2, axis: 0, perChannel: true },
     });
-    expect(constraintText(perChannel.config)).toBe('maxnorm:m=2,axis=0,perchannel=1 (max=2, per output channel) on every kernel');
+    expect(constraintText(perChannel.config)).toBe('maxnorm:m=2,perchannel=1 (max=2, per output channel) on every kernel');
     const filters = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'maxnorm:m=2,axis=0+1+2', constraintBounds: { max: 2, axis: [0, 1, 2] } });
     expect(constraintText(filters.config)).toBe('maxnorm:m=2,axis=0+1+2 (max=2, axis=0+1+2) on every kernel');
   });
