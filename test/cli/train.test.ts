@@ -143,6 +143,25 @@ describe('--resume of a run that has every epoch asked for', () => {
   }, 180_000);
 });
 
+describe('--resume of a run recorded before a perchannel=1 constraint spec dropped its axis', () => {
+  it('resumes (its record read with the spec shown now), and run.json then shows that spec', async () => {
+    const out = join(root, 'perchannel');
+    const args = ['train', '--penalty', 'none', '--constraint', 'maxnorm:m=2,perchannel=1', '--out', out, '--name', 'p', ...TINY];
+    const first = await penx(...args, '--epochs', '1');
+    expect(first.code, first.stderr).toBe(0);
+    const dir = join(out, 'p');
+    expect(readRun(dir).config.constraint).toBe('maxnorm:m=2,perchannel=1');
+    // As the records were written before: the axis shown (the checkpoint's model config keeps every value either way).
+    for (const f of [join(dir, 'run.json'), join(dir, 'checkpoint', 'run.json')])
+      writeFileSync(f, readFileSync(f, 'utf8').replaceAll('maxnorm:m=2,perchannel=1', 'maxnorm:m=2,axis=0,perchannel=1'));
+    const resumed = await penx(...args, '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('[none] resuming after epoch 1');
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).not.toContain('axis=0,perchannel=1');
+    expect(readRun(dir).epochs).toHaveLength(2);
+  }, 120_000);
+});
+
 // kill -9 and --resume ending with an uninterrupted run's weights, through this command line:
 // test/backends/onnxruntime-resume.test.ts (and in-process on every model kind: test/models/conformance.test.ts).
 
