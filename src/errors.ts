@@ -10,7 +10,7 @@
  *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
  *   │  └─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
- *   │  └─ UserCodeError              or module behind it; a user's function that threw
+ *   │  └─ UserCodeError              or module behind it; a user's function (or monitor) that threw
  *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
  *   │  ├─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
  *   │  └─ PruneCurveError            a prune curve without the trained model's accuracy (level 0)
@@ -24,8 +24,8 @@
 
 /** Something the caller can fix; the message says what was wrong and what would be right. */
 export class PenaltyExplorerError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -39,15 +39,20 @@ export class UsageError extends PenaltyExplorerError {}
  */
 export class SpecError extends PenaltyExplorerError {}
 
-/** User code threw: what threw (e.g. `penalty logsum:1e-4 (from ./logsum.ts)`) and its message. */
+/**
+ * User code threw: what threw (e.g. `penalty logsum:1e-4 (from ./logsum.ts)`, or
+ * `monitor 'deadRelu' (its onEpochEnd after epoch 3)`) and its message; `cause`, when given, is
+ * what it threw.
+ */
 export class UserCodeError extends SpecError {
   constructor(
     /** What threw, with the module it came from when known. */
     readonly what: string,
     /** The user code's own message. */
     readonly reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`${what} threw: ${reason}`);
+    super(`${what} threw: ${reason}`, options);
   }
 }
 

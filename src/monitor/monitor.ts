@@ -10,7 +10,8 @@
  * percentiles, per layer and weight, penalties, channel norms, per-batch losses and norms). A
  * user's monitor writes a section of its own, kept under `monitors[name]` of every snapshot
  * (epoch 0 and each epoch; a JSON value, non-finite numbers kept as null), and may bring a view: a Vega-Lite spec (data, not code) that the report
- * and the dashboard draw over its sections.
+ * and the dashboard draw over its sections. A user's monitor that throws stops the run as a
+ * UserCodeError naming it and the call it threw in (`monitor 'x' (its onEpochEnd after epoch 3) threw: …`).
  *
  * @example
  * const meanAbs: Monitor<Record<string, number>> = {
@@ -20,7 +21,7 @@
  * };
  * await fit(model, data, { epochs: 5, validationData, monitors: [meanAbs] });   // record.epochs[i].monitors.meanAbs
  */
-import { UsageError } from '../errors.ts';
+import { InterruptedError, UsageError, UserCodeError } from '../errors.ts';
 import type { JsonValue, MonitorInfo, MonitorView } from '../formats/index.ts';
 import type { tf } from '../tf.ts';
 
@@ -136,14 +137,34 @@ export class MonitorRun<F extends object> {
     return [...this.defaults, ...this.user];
   }
 
+  /**
+   * `call()`, a call of monitor number `i` (`when`: which, e.g. `its onEpochEnd after epoch 3`): a
+   * user's monitor that throws is named, as a UserCodeError whose cause is what it threw; the
+   * default monitors' errors pass as they are.
+   *
+   * @example
+   * // a user's monitor 'deadRelu' throwing Error('no layer relu_1') after epoch 3:
+   * // UserCodeError: monitor 'deadRelu' (its onEpochEnd after epoch 3) threw: no layer relu_1
+   */
+  private async call<T>(i: number, when: string, call: () => T | Promise<T>): Promise<T> {
+    if (i < this.defaults.length) return await call();
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof InterruptedError) throw err;
+      const name = this.user[i - this.defaults.length]?.name;
+      throw new UserCodeError(`monitor '${name}' (${when})`, err instanceof Error ? err.message : String(err), { cause: err });
+    }
+  }
+
   async trainBegin(context: MonitorContext): Promise<void> {
-    for (const m of this.all()) await m.onTrainBegin?.(context);
+    for (const [i, m] of this.all().entries()) await this.call(i, 'its onTrainBegin', () => m.onTrainBegin?.(context));
   }
 
   async batchEnd(batch: BatchEnd, context: MonitorContext): Promise<void> {
     for (const [i, m] of this.all().entries()) {
       if (!m.onBatchEnd) continue;
-      const value = await m.onBatchEnd(batch, context);
+      const value = await this.call(i, `its onBatchEnd after batch ${batch.batch} of epoch ${batch.epoch}`, () => m.onBatchEnd?.(batch, context));
       if (value !== undefined) this.batches[i]?.push(value);
     }
   }
@@ -156,7 +177,9 @@ export class MonitorRun<F extends object> {
     for (const [i, m] of this.defaults.entries()) fields = { ...fields, ...(await m.onEpochEnd({ epoch, batches: batches[i] ?? [] }, context)) };
     const sections: Record<string, JsonValue> = {};
     for (const [i, m] of this.user.entries()) {
-      const section = await m.onEpochEnd({ epoch, batches: batches[this.defaults.length + i] ?? [] }, context);
+      const j = this.defaults.length + i;
+      const when = epoch === 0 ? 'its onEpochEnd at epoch 0, the untrained model' : `its onEpochEnd after epoch ${epoch}`;
+      const section = await this.call(j, when, () => m.onEpochEnd({ epoch, batches: batches[j] ?? [] }, context));
       if (section === undefined) continue;
       if (!isJson(section))
         throw new UsageError(

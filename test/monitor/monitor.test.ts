@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError, UserCodeError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
 import { defaultMonitors, type Monitor } from '../../src/monitor/index.ts';
@@ -100,6 +100,58 @@ describe('a user monitor with fit', () => {
     await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [coded] })).rejects.toThrow(/its view must be \{ title, spec \}/);
     await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [{ name: 'x' } as unknown as Monitor] })).rejects.toThrow(/a monitor is an object/);
     m.dispose();
+  });
+
+  it('that throws is named, with the call and epoch it threw in, its error kept as the cause', async () => {
+    const m = model();
+    const boom = new TypeError('no layer relu_1');
+    const failing = (when: 'begin' | 'batch' | number): Monitor => ({
+      name: 'dead',
+      ...(when === 'begin' ? { onTrainBegin: () => Promise.reject(boom) } : {}),
+      onBatchEnd: (b) => {
+        if (when === 'batch' && b.epoch === 2 && b.batch === 2) throw boom;
+        return undefined;
+      },
+      onEpochEnd: ({ epoch }) => {
+        if (epoch === when) throw boom;
+        return epoch;
+      },
+    });
+    const thrown = async (mon: Monitor) => (await fit(m, { x, y }, { ...OPTIONS, monitors: [bias, mon] }).catch((e: unknown) => e)) as Error;
+    const cases = [
+      ['begin', "monitor 'dead' (its onTrainBegin) threw: no layer relu_1"],
+      [0, "monitor 'dead' (its onEpochEnd at epoch 0, the untrained model) threw: no layer relu_1"],
+      [2, "monitor 'dead' (its onEpochEnd after epoch 2) threw: no layer relu_1"],
+      ['batch', "monitor 'dead' (its onBatchEnd after batch 2 of epoch 2) threw: no layer relu_1"],
+    ] as const;
+    for (const [when, message] of cases) {
+      const err = await thrown(failing(when));
+      expect(err).toBeInstanceOf(UserCodeError);
+      expect(err.message).toBe(message);
+      expect(err.cause).toBe(boom);
+    }
+    m.dispose();
+  });
+
+  it('that throws leaves a run folder at its last finished epoch, which resumes once the monitor is mended', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'penx-monitor-throws-'));
+    dirs.push(dir);
+    let mended = false;
+    const flaky: Monitor = {
+      name: 'flaky',
+      onEpochEnd: ({ epoch }) => {
+        if (epoch === 2 && !mended) throw new Error('disk full');
+        return epoch;
+      },
+    };
+    const options = { ...OPTIONS, dir: join(dir, 'run'), monitors: [flaky], figures: false };
+    await expect(fitToFolder(model(), { x, y }, options)).rejects.toThrow("monitor 'flaky' (its onEpochEnd after epoch 2) threw: disk full");
+    const kept = readRunRecord(JSON.parse(readFileSync(join(dir, 'run', 'run.json'), 'utf8')));
+    expect(kept.epochs.map((e) => e.monitors)).toEqual([{ flaky: 1 }]);
+    expect(kept.stopped).toBeUndefined();
+    mended = true;
+    const done = await fitToFolder(model(), { x, y }, { ...options, resume: true });
+    expect(done.epochs.map((e) => e.monitors)).toEqual([{ flaky: 1 }, { flaky: 2 }]);
   });
 });
 
