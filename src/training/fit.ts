@@ -63,7 +63,7 @@ import { tf } from '../tf.ts';
 import { addScores, type Batch, type BatchScores, sliceBatch } from './batch-math.ts';
 import { checkConstraints, hasConstraints } from './constraints.ts';
 import { checkDifferentiable } from './differentiable.ts';
-import { DivergedError } from './diverged.ts';
+import { DivergedError, lossDiverged } from './diverged.ts';
 import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
 import {
   checkTensorData,
@@ -498,7 +498,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
         }
         batches++;
         if (!Number.isFinite(r.dataLoss) || !Number.isFinite(r.penaltyLoss)) {
-          throw new DivergedError(epoch, batches, Number.isFinite(r.dataLoss) ? 'penalty loss' : 'data loss', record);
+          throw lossDiverged(epoch, batches, r, record);
         }
         sums = sums.n === 0 ? r.sums : addScores([sums, r.sums]);
         penaltySum += r.penaltyLoss * r.sums.n;

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DataError, NonFiniteWeightsError } from '../../src/errors.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
+import { definePenalty, penalty } from '../../src/penalties/index.ts';
 import { DivergedError, fit, recordWeights } from '../../src/training/index.ts';
 
 // Seeded, small initial weights: every other weight inside the histogram's range, whatever the run.
@@ -88,5 +89,37 @@ describe('NaN weights are refused, not left out', () => {
       const inBins = Math.round(h.density.reduce((sum, d) => sum + d, 0) * ((h.hi - h.lo) / h.density.length) * h.count);
       expect(inBins + h.below + h.above).toBe(h.count);
     }
+  });
+
+  it('fit: a penalty not finite at the untrained weights is said to be so, naming the weight and probePenalty, not to have become NaN', async () => {
+    // Σ log|w| is −∞ at a bias of 0 (TF.js's default); Σ √w is NaN at a bias of −1.
+    definePenalty({ name: 'logabs_at_start', fn: (w) => tf.sum(tf.log(tf.abs(w))) });
+    definePenalty({ name: 'sqrt_at_start', fn: (w) => tf.sum(tf.sqrt(w)) });
+    const x = tf.tensor2d([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], [4, 2]);
+    const y = tf.tensor2d([0, 1, 0, 1], [4, 1]);
+    const cases = [
+      [{}, 'logabs_at_start:0.001', '-Infinity'],
+      [{ biasInitializer: tf.initializers.constant({ value: -1 }) }, 'sqrt_at_start:0.001', 'NaN'],
+    ] as const;
+    for (const [init, spec, value] of cases) {
+      const m = tf.sequential({
+        layers: [
+          tf.layers.dense({ name: 'hidden', units: 3, inputShape: [2], kernelInitializer: small(1), ...init, biasRegularizer: penalty(spec) }),
+          tf.layers.dense({ name: 'out', units: 1, kernelInitializer: small(2) }),
+        ],
+      });
+      const err = await fit(m, { x, y }, { epochs: 2, batchSize: 2, optimizer: 'sgd:lr=0.01', loss: 'meanSquaredError' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DivergedError);
+      const d = err as DivergedError;
+      expect(d.message).toContain(
+        `the penalty loss was already ${value} before training, at the untrained weights (epoch 0: the penalty of hidden/bias (${spec}) is ${value}), so the run stopped at its first batch (epoch 1, batch 1), keeping epoch 0 only`,
+      );
+      expect(d.message).toMatch(/check it with probePenalty/);
+      expect(d.message).not.toMatch(/became/);
+      expect(d.record.epochs).toHaveLength(0);
+      expect(d.record.stopped).toMatchObject({ epoch: 1, batch: 1, reason: d.message });
+      m.dispose();
+    }
+    tf.dispose([x, y]);
   });
 });
