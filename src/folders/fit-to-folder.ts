@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   trainable weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   trainable and finite weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -41,6 +41,7 @@ import type { FitData } from '../training/index.ts';
 import {
   checkConstraints,
   checkDifferentiable,
+  checkFiniteWeights,
   checkGradientsOption,
   checkOptionKeys,
   checkTrainable,
@@ -192,6 +193,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   checkConstraints(model);
   checkGradientsOption(model, options);
   checkDifferentiable(model, options.gradients);
+  // Before the folder is touched; a resume's weights come from its checkpoint (fit checks a new run's).
+  if (!options.resume) checkFiniteWeights(model);
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });

@@ -24,6 +24,7 @@ import { isProximal } from '../penalties/index.ts';
 import { tf } from '../tf.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
+import { checkFiniteWeights } from './finite-weights.ts';
 import { modelInfo, penaltyFields } from './run-config.ts';
 import { lossCallsOf } from './tfjs-loss-calls.ts';
 
@@ -122,6 +123,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   const cb = new tf.CustomCallback({
     onTrainBegin: async (logs) => {
       checkModelFitPenalties(model);
+      checkFiniteWeights(model);
       useTrainingKernels();
       await monitors.trainBegin({ model });
       const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};

@@ -65,6 +65,7 @@ import { checkConstraints, hasConstraints } from './constraints.ts';
 import { checkDifferentiable } from './differentiable.ts';
 import { DivergedError, lossDiverged } from './diverged.ts';
 import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
+import { checkFiniteWeights } from './finite-weights.ts';
 import {
   checkTensorData,
   type DatasetBatch,
@@ -420,6 +421,8 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   checkTrainable(model);
   checkConstraints(model);
   checkInventory(model);
+  // A continued run's weights are restored by a callback before its first batch: not these.
+  if (!options.from) checkFiniteWeights(model);
   if (drawsRandom(model)) checkSeededRandom();
   checkGradientsOption(model, options);
   const strategy = options.gradients ?? localGradients;

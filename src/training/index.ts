@@ -28,6 +28,7 @@ export { applyConstraints, checkConstraints, hasConstraints } from './constraint
 export { checkDifferentiable } from './differentiable.ts';
 export { DivergedError } from './diverged.ts';
 export { evaluate } from './evaluate.ts';
+export { checkFiniteWeights } from './finite-weights.ts';
 export {
   type BatchProgress,
   checkGradientsOption,

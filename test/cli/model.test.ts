@@ -61,6 +61,20 @@ describe('penx train --model', () => {
     expect(run.config.penalty).toBe('deadzone:1e-4,a=0.25');
   }, 120_000);
 
+  it('refuses a saved model whose weights are NaN before training as such (exit 2), making no run folder', async () => {
+    const dir = join(root, 'saved-nan');
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [12, 12, 3] }), tf.layers.dense({ name: 'nan_out', units: 5, activation: 'softmax' })],
+    });
+    model.getLayer('nan_out').weights[1]!.write(tf.tensor1d([0, Number.NaN, 0, 0, 0]));
+    await saveModel(model, dir);
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--model', dir, '--name', 'nan', ...RECORDED);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('penx: error: weight nan_out/bias: 1 of its 5 values are NaN or infinite before training, in the model as it was given');
+    expect(r.stderr).not.toMatch(/diverged\)|learning rate/);
+    expect(existsSync(join(root, 'runs', 'nan'))).toBe(false);
+  }, 120_000);
+
   it("says which of a module's own penalties and constraints the run's replaced or removed, and keeps those off kernels and biases", async () => {
     const r = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/own-penalties.ts', '--name', 'own', ...RECORDED);
     expect(r.code, r.stderr).toBe(0);

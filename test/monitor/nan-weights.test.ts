@@ -3,11 +3,16 @@
  * the record must not count them silently out of (or as null into) its histograms, sparsity,
  * percentiles and norms. A snapshot of a model holding one stops, naming the weight; TF.js's own
  * model.fit trains on through NaN, so recordWeights is where it shows; this library's fit stops the
- * run as diverged.
+ * run as diverged. What is not finite before training (a penalty at the untrained weights, a model's
+ * weights as given) is said to be so, not to have diverged.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DataError, NonFiniteWeightsError } from '../../src/errors.ts';
+import { fitToFolder } from '../../src/folders/index.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
 import { definePenalty, penalty } from '../../src/penalties/index.ts';
 import { DivergedError, fit, recordWeights } from '../../src/training/index.ts';
@@ -121,5 +126,30 @@ describe('NaN weights are refused, not left out', () => {
       m.dispose();
     }
     tf.dispose([x, y]);
+  });
+
+  it('a model whose weights are NaN or ±∞ before training is refused as such (not as diverged), before a run folder is made', async () => {
+    const m = model();
+    m.layers[1]!.weights[0]!.write(tf.tensor2d([[Number.NaN], [1], [Number.POSITIVE_INFINITY]]));
+    const x = tf.tensor2d([0.1, 0.2, 0.3, 0.4], [2, 2]);
+    const y = tf.tensor2d([0, 1], [2, 1]);
+    const said = 'weight out/kernel: 2 of its 3 values are NaN or infinite before training, in the model as it was given';
+    const options = { epochs: 1, batchSize: 2, loss: 'meanSquaredError' } as const;
+    const err = (await fit(m, { x, y }, options).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(NonFiniteWeightsError);
+    expect(err.message).toContain(said);
+    expect(err.message).not.toMatch(/diverged\)|learning rate/);
+    const dir = mkdtempSync(join(tmpdir(), 'penx-nan-start-'));
+    try {
+      await expect(fitToFolder(m, { x, y }, { ...options, dir: join(dir, 'run'), figures: false })).rejects.toThrow(said);
+      expect(existsSync(join(dir, 'run'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // TF.js's own model.fit with recordWeights: the same, as it begins.
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await expect(m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [recordWeights(m)] })).rejects.toThrow(said);
+    tf.dispose([x, y]);
+    m.dispose();
   });
 });
