@@ -5,7 +5,8 @@
  *   redraw(state)         the data of the views for the selected epoch, layer and scale: overlay and
  *                         log10|w| every time; heatmaps, ridgeline and bands when the layer (or the
  *                         scale, for the ridges) changed
- *   downloads(id, name, getView, dataName)   PNG/SVG/CSV buttons for another chart
+ *   downloads(id, name, getView, dataName)   PNG/SVG/CSV buttons for another chart (each drawing
+ *                         the chart first if its draw still waits: a file shows the choice made)
  *
  * The rows (exported, pure, tested in Node) are the figures' rows (figures/overlay.ts, heatmap.ts,
  * ridgeline.ts, log-abs.ts, bands.ts), built from the page model's 100-bin histograms, log10|w|
@@ -15,7 +16,7 @@ import { BAND_FIELDS, binRows, ridgeHeight, rowsCsv, stepRows, ZERO_GAP } from '
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { layerText } from './text.ts';
-import { finalizeView, newView, runSoon, type View } from './vega.ts';
+import { drawNow, finalizeView, newView, runSoon, type View } from './vega.ts';
 
 /** What the controls select. */
 export interface PageState {
@@ -126,8 +127,13 @@ export function reportViews() {
   const downloads = (id: string, name: string, getView: () => View | null | undefined, dataName: string | null) => {
     const box = document.getElementById(`dl-${id}`);
     if (!box) return;
-    addDownloads(box, name, getView, () => {
+    // The chart drawn first if its draw still waits (a choice just made): its files are the choice the controls show.
+    const drawn = async () => {
       const v = getView();
+      return v ? drawNow(v) : v;
+    };
+    addDownloads(box, name, drawn, async () => {
+      const v = await drawn();
       let rows: Row[] = [];
       try {
         rows = v ? (v.data(dataName ?? 'source_0') as Row[]) : [];

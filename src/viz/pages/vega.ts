@@ -137,6 +137,18 @@ export function runSoon(view: View, prepare?: () => void): Promise<View> {
   return promise;
 }
 
+/**
+ * Draws `view` now if a draw of it waits its turn (with its newest `prepare`, its waiters told),
+ * else runs it (after any run under way): resolves when the view shows the newest choice asked of
+ * `runSoon`. What a download waits for, so a chart's files are those of the choice the page shows,
+ * not of the one drawn before it.
+ */
+export function drawNow(view: View): Promise<View> {
+  const job = waiting.get(view);
+  waiting.delete(view);
+  return draw(view, job);
+}
+
 /** Resolves once no view waits to be drawn (every `runSoon` so far done), at once if none does. */
 export function whenDrawn(): Promise<void> {
   return pumping ? new Promise((resolve) => idle.push(resolve)) : Promise.resolve();

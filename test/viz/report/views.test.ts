@@ -5,14 +5,15 @@
  * The charts in sight are drawn first, those below the window after the page has painted, a slice
  * of time at a time in page order (src/viz/pages/vega.ts, runSoon), those scrolled into sight
  * meanwhile first, a layer chosen while they are drawn taking over the rest, yet every chart shows
- * the newest layer when `data-drawn` moves.
+ * the newest layer when `data-drawn` moves. A chart's download pressed while its draw still waits
+ * draws it first: its files are the choice the controls show.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/run.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
@@ -303,6 +304,66 @@ describe.skipIf(!present)('report views in Chromium', () => {
     // After the scroll: the charts then in sight (the bands among them) first, then those out of it.
     expect(after.filter((e) => e.on).map((e) => e.id)).toContain('view-bands');
     expect(after.map((e) => e.on)).toEqual([...after.map((e) => e.on)].sort((a, b) => Number(b) - Number(a)));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+  it('downloads a chart whose draw still waits as the choice the controls show, not the one it showed', async () => {
+    const { page, errors } = await opened('download.html');
+    const files: Download[] = [];
+    page.on('download', (d) => files.push(d));
+    const text = async (d: Download) => readFileSync((await d.path()) as string).toString('latin1');
+    const save = async (box: string, which: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#dl-${box} button[data-download="${which}"]`).click()]);
+      return text(download);
+    };
+    // What the bands (CSV) and the ridgeline (SVG) download for layer 'hidden', drawn the plain way.
+    await redraw(page, () => page.locator('#layer').selectOption('hidden'));
+    const want = { csv: await save('view-bands', 'csv'), svg: await save('view-ridgeline', 'svg') };
+    await redraw(page, () => page.locator('#layer').selectOption('all'));
+    expect(await save('view-bands', 'csv')).not.toBe(want.csv);
+    expect(await save('view-ridgeline', 'svg')).not.toBe(want.svg);
+    files.length = 0;
+    // Back at the top (the clicks scrolled to the charts): the bands and the ridgeline below the window.
+    await page.evaluate(() => scrollTo(0, 0));
+    const below = (id: string) => page.evaluate((id) => (document.getElementById(id)?.getBoundingClientRect().top ?? 0) > innerHeight, id);
+    expect([await below('view-bands'), await below('view-ridgeline')]).toEqual([true, true]);
+
+    // Layer 'hidden' chosen; after the first chart below the window is drawn (a slice), a task before
+    // any other presses the bands' CSV and the ridgeline's SVG, both still showing layer 'all'.
+    await watchDraws(page);
+    const waited = await page.evaluate(
+      () =>
+        new Promise<{ layer: string; bands: boolean; ridge: boolean }>((resolve) => {
+          const svg = (id: string) => document.querySelector(`#${id} svg`)?.outerHTML ?? '';
+          const before = { bands: svg('view-bands'), ridge: svg('view-ridgeline') };
+          let pressed = false;
+          const w = window as unknown as {
+            afterDraw: (el: HTMLElement, on: boolean) => void;
+            scheduler: { postTask(fn: () => void, o: object): Promise<void> };
+          };
+          w.afterDraw = (_el, on) => {
+            if (on || pressed) return;
+            pressed = true;
+            void w.scheduler.postTask(
+              () => {
+                const still = { bands: svg('view-bands') === before.bands, ridge: svg('view-ridgeline') === before.ridge };
+                document.querySelector<HTMLElement>('#dl-view-bands button[data-download="csv"]')?.click();
+                document.querySelector<HTMLElement>('#dl-view-ridgeline button[data-download="svg"]')?.click();
+                resolve({ layer: layer.value, ...still });
+              },
+              { priority: 'user-blocking' },
+            );
+          };
+          const layer = document.getElementById('layer') as HTMLSelectElement;
+          layer.value = 'hidden';
+          layer.dispatchEvent(new Event('change'));
+        }),
+    );
+    expect(waited).toEqual({ layer: 'hidden', bands: true, ridge: true });
+    await expect.poll(() => files.length).toBe(2);
+    const got = Object.fromEntries(await Promise.all(files.map(async (d) => [d.suggestedFilename(), await text(d)] as const)));
+    expect(got['bands.csv']).toBe(want.csv);
+    expect(got['ridgeline.svg']).toBe(want.svg);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
