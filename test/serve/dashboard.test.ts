@@ -153,6 +153,34 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     await page.close();
   });
 
+  it.runIf(hasChromium)('downloads a card pressed while its redraw waits as the choice the controls show', async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}?runs=cmp/none,cmp/l1_1e-4`);
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
+    const overlaid = () => page.locator('#view-overlay svg').first().textContent();
+    expect(await overlaid()).toContain('Runs overlaid at epoch 1');
+    // In one task: the slider moved to epoch 0 (its redraw waits 120 ms), then the overlay's SVG pressed.
+    const [download, shown] = await Promise.all([
+      page.waitForEvent('download'),
+      page.evaluate(() => {
+        const slider = document.getElementById('epoch') as HTMLInputElement;
+        slider.value = '0';
+        slider.dispatchEvent(new Event('input'));
+        document.querySelector<HTMLElement>('#view-overlay button[data-download="svg"]')?.click();
+        return document.querySelector('#view-overlay svg')?.textContent ?? '';
+      }),
+    ]);
+    // Pressed while the card still showed epoch 1; saved as epoch 0, as the slider says.
+    expect(shown).toContain('Runs overlaid at epoch 1');
+    const svg = readFileSync((await download.path()) as string).toString();
+    expect(svg).toContain('Runs overlaid at epoch 0');
+    expect(await overlaid()).toContain('Runs overlaid at epoch 0');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('loads without errors or outside requests, overlays runs, downloads; a new epoch of a running penx train --serve shows without reload', async () => {
     const page = hasChromium ? await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true }) : undefined;
     const errors: string[] = [];

@@ -11,7 +11,10 @@
  * First choice of runs: those the page's address asks for (`?run=a&run=b`, each id whole, commas and
  * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run).
  * The served folder's own name is the page's `document.body.dataset.served` (its runs' group).
- * After each redraw `document.body.dataset.drawn` counts up (tests wait for it).
+ * After each redraw `document.body.dataset.drawn` counts up (tests wait for it). A card's PNG or
+ * SVG pressed while a redraw is waiting (the epoch slider's 120 ms pause) or under way waits for
+ * the newest one: the image is the choice the controls show (its CSV is asked of the server with
+ * that choice).
  */
 import type { Spec } from 'vega';
 import { askRuns, runIdsOf } from '../figures/index.ts';
@@ -123,7 +126,11 @@ function main(): void {
   const cards: Record<string, { el: HTMLElement; chart: HTMLElement; view: View | null }> = {};
   let drawn = 0;
   let generation = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
+  /** The newest redraw (drawAll), and the epoch slider's redraw waiting for its pause (later), if one is. */
+  let drawing: Promise<void> = Promise.resolve();
+  let pending: (() => void) | undefined;
   const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
   const status = (text: string, error?: boolean) => {
@@ -254,7 +261,7 @@ function main(): void {
     addDownloads(
       downloads,
       view.id,
-      () => c.view,
+      () => settled().then(() => c.view),
       () => ({ url: `/api/csv/${view.id}?${query(view)}` }),
     );
     cards[view.id] = c;
@@ -272,6 +279,9 @@ function main(): void {
       await c.view.runAsync();
     } catch (error) {
       if (gen !== generation) return;
+      // No chart left to download: the card shows the error, not the older choice.
+      c.view?.finalize();
+      c.view = null;
       c.chart.textContent = '';
       const p = document.createElement('p');
       p.className = 'error';
@@ -280,7 +290,25 @@ function main(): void {
     }
   };
 
-  const drawAll = async (onlyPerEpoch: boolean) => {
+  /** Redraws the cards (only the per-epoch ones when `onlyPerEpoch`) for the current choice; `drawing` is its promise. */
+  const drawAll = (onlyPerEpoch: boolean): Promise<void> => {
+    clearTimeout(timer);
+    pending = undefined;
+    drawing = drawCards(onlyPerEpoch);
+    return drawing;
+  };
+
+  /** Once the cards show the controls' choice: a waiting redraw made now, then the newest redraw done. */
+  const settled = async (): Promise<void> => {
+    pending?.();
+    let newest: Promise<void>;
+    do {
+      newest = drawing;
+      await newest;
+    } while (newest !== drawing);
+  };
+
+  const drawCards = async (onlyPerEpoch: boolean) => {
     const gen = ++generation;
     if (!state.selected.length) {
       // No run: no chart of one left standing (the cards come back with the next run chosen).
@@ -314,10 +342,11 @@ function main(): void {
     controls();
   };
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const later = (onlyPerEpoch: boolean) => {
     clearTimeout(timer);
-    timer = setTimeout(() => void drawAll(onlyPerEpoch), 120);
+    const go = () => void drawAll(onlyPerEpoch);
+    pending = go;
+    timer = setTimeout(go, 120);
   };
 
   $('epoch').addEventListener('input', () => {
