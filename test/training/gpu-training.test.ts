@@ -9,8 +9,11 @@
  *   one trainStep: adam, then maxnorm: the weights after, the shares projected
  *   one epoch of fit on 4 batches: every number of its run record
  *
- * WebGPU is not here: on SwiftShader's WebGPU, TF.js 4.22's dataSync reads zeros (the library reads
- * its scores, penalties and records synchronously), and the device is lost soon after.
+ * WebGPU is not here: on SwiftShader's WebGPU, TF.js 4.22's dataSync (a readback through a canvas)
+ * reads zeros, and the library reads its scores and penalties synchronously; the device is lost
+ * soon after. Nor TF.js's own model.fit: its optimisers take ε from the backend, 1e-4 on this WebGL
+ * (it reports 16-bit render precision) against cpu's 1e-7, so tf.train.adam's steps differ (the
+ * library's optimisers fix ε).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
