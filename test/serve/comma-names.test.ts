@@ -7,15 +7,14 @@
  * "no run" where there are none. Records written as files, the dashboard served in-process, the page
  * in headless Chromium.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { runNameProblem } from '../../src/folder-names.ts';
-import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
-import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
+import { CHROMIUM, hasChromium } from '../chromium.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+import { servedFolder } from './served-folder.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
@@ -23,29 +22,21 @@ const COMMA = 'l1,strong';
 /** Each run folder and its penalty: `l1` and `strong` are what the comma's name split into. */
 const PENALTIES: Record<string, string> = { [COMMA]: 'l1:1e-2', l1: 'l1:1e-4', strong: 'l2:1e-4', 'cmp/a,b': 'l1:3e-3' };
 
-const dir = mkdtempSync(join(tmpdir(), 'penx-serve-commas-'));
-let dashboard: Dashboard | undefined;
-let browser: Browser | undefined;
+const served = servedFolder('penx-serve-commas-', fill);
+const dir = served.dir;
 
-beforeAll(async () => {
+/** The runs (and records) the dashboard serves. */
+function fill(): void {
   for (const [id, penalty] of Object.entries(PENALTIES)) {
     mkdirSync(join(dir, id), { recursive: true });
     const r = makeRunRecord({ epochs: 2, penalty });
     writeFileSync(join(dir, id, 'run.json'), JSON.stringify({ ...r, config: { ...r.config, name: id.split('/').pop() } }));
   }
-  dashboard = await serveDashboard({ dir });
-  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dashboard?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** The penalties of the runs a view request's curves CSV holds (its `run` column), or the error. */
 async function runsOf(query: string): Promise<string[] | string> {
-  const answer = await fetch(`${dashboard!.url}api/csv/curves?${query}`);
+  const answer = await fetch(`${served.url()}api/csv/curves?${query}`);
   if (!answer.ok) return ((await answer.json()) as { error: string }).error;
   const rows = (await answer.text()).trim().split('\n');
   const column = (rows[0] as string).split(',').indexOf('run');
@@ -68,10 +59,10 @@ describe('run folders named with a comma on the dashboard', () => {
 
   /** The dashboard opened at `?QUERY`, once drawn, and the page errors seen. */
   async function open(query: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await served.browser().newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${dashboard!.url}?${query}`);
+    await page.goto(`${served.url()}?${query}`);
     await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
     return { page, errors };
   }

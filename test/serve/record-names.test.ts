@@ -7,14 +7,12 @@
  * groups, the skipped list), and as JSON escapes in the server's answers, so `curl` of /api/runs
  * cannot reorder a terminal either; the page reads the name back exactly and draws the run.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
-import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium } from '../chromium.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+import { servedFolder } from './served-folder.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
@@ -24,9 +22,8 @@ const GROUP = 'hand\u2067made\u2069';
 /** A control character (but the line end) or a bidirectional control. */
 const HIDDEN = /[^\P{Cc}\n]|\p{Bidi_Control}/u;
 
-const dir = mkdtempSync(join(tmpdir(), 'penx-serve-names-'));
-let dashboard: Dashboard | undefined;
-let browser: Browser | undefined;
+const served = servedFolder('penx-serve-names-', fill);
+const dir = served.dir;
 
 /** `rel/run.json`: a run of `epochs` epochs named `name`. */
 function run(rel: string, name: string, epochs = 2): void {
@@ -35,21 +32,14 @@ function run(rel: string, name: string, epochs = 2): void {
   writeFileSync(join(dir, rel, 'run.json'), JSON.stringify({ ...r, config: { ...r.config, name } }));
 }
 
-beforeAll(async () => {
+/** The runs (and records) the dashboard serves. */
+function fill(): void {
   // The comparison's record lists none first: were it used, none would be listed before RLO (folder order: l1… before none).
   run('cmp/none', 'none');
   run(`cmp/${RLO}`, 'hidden');
   writeFileSync(join(dir, 'cmp', 'compare.json'), JSON.stringify({ format: 'penalty-explorer/compare@1', runs: ['none', RLO] }));
   run(`${GROUP}/${RLO}`, 'by hand');
-  dashboard = await serveDashboard({ dir });
-  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dashboard?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+}
 
 interface Listing {
   runs: Array<{ id: string; comparison: string }>;
@@ -58,7 +48,7 @@ interface Listing {
 
 describe('folder names with a bidirectional control on the dashboard', () => {
   it('/api/runs: the folders found on disk listed, as JSON escapes; the compare.json naming one refused and named', async () => {
-    const answer = await fetch(`${dashboard!.url}api/runs`);
+    const answer = await fetch(`${served.url()}api/runs`);
     const body = await answer.text();
     // Before, the names went out raw (and the bad compare.json was used for the order, unsaid).
     expect(body).not.toMatch(HIDDEN);
@@ -80,9 +70,9 @@ describe('folder names with a bidirectional control on the dashboard', () => {
   });
 
   it('a view of the run in the folder made by hand is drawn; an error naming an id comes back escaped', async () => {
-    const ok = await fetch(`${dashboard!.url}api/view/curves?runs=${encodeURIComponent(`${GROUP}/${RLO}`)}`);
+    const ok = await fetch(`${served.url()}api/view/curves?runs=${encodeURIComponent(`${GROUP}/${RLO}`)}`);
     expect(ok.status).toBe(200);
-    const missing = await fetch(`${dashboard!.url}api/view/curves?runs=${encodeURIComponent(`${GROUP}/x\u202e`)}`);
+    const missing = await fetch(`${served.url()}api/view/curves?runs=${encodeURIComponent(`${GROUP}/x\u202e`)}`);
     expect(missing.status).toBe(400);
     const text = await missing.text();
     expect(text).not.toMatch(HIDDEN);
@@ -92,10 +82,10 @@ describe('folder names with a bidirectional control on the dashboard', () => {
   it.skipIf(!hasChromium)(
     'in Chromium: the groups and the skipped record shown as escapes, the run made by hand chosen and drawn',
     async () => {
-      const page = await (browser as Browser).newPage();
+      const page = await served.browser().newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${dashboard!.url}?runs=${encodeURIComponent(`${GROUP}/${RLO}`)}`);
+      await page.goto(`${served.url()}?runs=${encodeURIComponent(`${GROUP}/${RLO}`)}`);
       await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
       expect(await page.locator('#run-list').innerText()).not.toMatch(HIDDEN);
       expect(await page.locator('#skipped').innerText()).not.toMatch(HIDDEN);

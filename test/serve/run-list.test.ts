@@ -4,22 +4,20 @@
  * ended, `5/5` for a finished one. Records written as files, the dashboard served in-process, the
  * page in headless Chromium.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/formats/run.ts';
-import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
 import { epochsText } from '../../src/viz/pages/dashboard.ts';
-import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
+import { CHROMIUM, hasChromium } from '../chromium.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+import { servedFolder } from './served-folder.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
-const dir = mkdtempSync(join(tmpdir(), 'penx-run-list-'));
-let dashboard: Dashboard | undefined;
-let browser: Browser | undefined;
+const served = servedFolder('penx-run-list-', fill);
+const dir = served.dir;
 
 /** A record of `epochs` finished epochs of a run started for 5, named `name`. */
 function record(name: string, epochs: number, extra: Partial<RunRecord> = {}): RunRecord {
@@ -34,27 +32,20 @@ const RUNS: Record<string, RunRecord> = {
   early: record('early', 2, { endedEarly: { epoch: 2, reason: 'a callback stopped training after epoch 2 (model.stopTraining)' } }),
 };
 
-beforeAll(async () => {
+/** The runs (and records) the dashboard serves. */
+function fill(): void {
   for (const [name, r] of Object.entries(RUNS)) {
     mkdirSync(join(dir, name));
     writeFileSync(join(dir, name, 'run.json'), JSON.stringify(r));
   }
-  dashboard = await serveDashboard({ dir });
-  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dashboard?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** The dashboard in a new page with `runs` chosen, once it has drawn, and the page errors seen. */
 async function openDashboard(runs: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await (browser as Browser).newPage();
+  const page = await served.browser().newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${dashboard?.url}?runs=${runs}`);
+  await page.goto(`${served.url()}?runs=${runs}`);
   await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
   return { page, errors };
 }
