@@ -114,7 +114,7 @@ function onMessage(run: Current, m: FromWorker): void {
     case 'backend':
       $('backend-info').textContent =
         `backend: ${m.name}${m.threads > 1 ? `, ${m.threads} threads` : ''}${m.why ? `, one thread: ${m.why}` : ''}` +
-        `${m.tried.length ? ` (passed over: ${m.tried.join(', ')})` : ''}`;
+        `${m.tried.length ? ` (passed over: ${m.tried.join('; ')})` : ''}`;
       break;
     case 'speed':
       $('speed').textContent = `${Math.round(m.imagesPerSecond).toLocaleString('en')} images/s`;

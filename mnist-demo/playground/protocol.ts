@@ -69,6 +69,7 @@ export type FromWorker =
       readonly threads: number;
       /** Why it has fewer threads than the machine has cores, when it could have more. */
       readonly why?: string;
+      /** What `auto` passed over before it, in order: a name that did not start, or why (`webgl on a software renderer`, `webgpu: its synchronous read-back …`). */
       readonly tried: readonly string[];
     }
   | { readonly type: 'record'; readonly record: RunRecord }

@@ -3,7 +3,8 @@
  * be stopped at once (the page terminates the worker).
  *
  *   catalog? ─► the registry's penalties, constraints, optimisers
- *   start ─► backend: webgpu › webgl › wasm (or the one asked; wasm with this library's training
+ *   start ─► backend: webgpu › webgl › wasm (or the one asked; not one whose dataSync reads wrong
+ *            numbers: read-back.ts; wasm with this library's training
  *            kernels, its .wasm files next to this script, on every core for the CNN when the page
  *            is cross-origin isolated) ─► the MNIST subset (fetched, seeded
  *            subsets) ─► the model (reference CNN or MLP) with the penalty (a built-in or the code
@@ -36,6 +37,7 @@ import {
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel, smallMlp } from '../model.ts';
 import { fetchSubset, tensorsOf } from './data.ts';
 import type { CatalogItem, FromWorker, RunSettings, ToWorker } from './protocol.ts';
+import { readBackProblem, WHY_SYNC_READS } from './read-back.ts';
 import { defineUserPenalty, MINE } from './user-penalty.ts';
 
 const post = (message: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(message);
@@ -105,32 +107,53 @@ function backendThreads(): number {
   return tf.getBackend() === 'wasm' ? getThreadsCount() : 1;
 }
 
-/** The backend asked for, or the first of webgpu › webgl (on a GPU) › wasm that starts. */
+/**
+ * The backend asked for, or the first of webgpu › webgl (on a GPU) › wasm that starts; a backend
+ * whose synchronous read-back is wrong (read-back.ts) is passed over on auto, refused when asked for.
+ */
 async function startBackend(asked: RunSettings['backend'], model: RunSettings['model']): Promise<void> {
   setWasmPaths(new URL('./', self.location.href).href);
   registerWasmTrainingKernels();
   const order = asked === 'auto' ? BACKENDS : [asked];
   const tried: string[] = [];
   for (const name of order) {
-    try {
-      if (await (name === 'wasm' ? setWasmBackend(model) : tf.setBackend(name))) {
-        await tf.ready();
-        if (asked === 'auto' && name === 'webgl' && softwareWebGl()) {
-          tried.push('webgl on a software renderer');
-          tf.removeBackend(name);
-          continue;
-        }
-        const threads = backendThreads();
-        const why = name === 'wasm' && threads === 1 && THREADED[model] && navigator.hardwareConcurrency > 1 && !isolated() ? NOT_ISOLATED : undefined;
-        post({ type: 'backend', name, threads, ...(why ? { why } : {}), tried });
-        return;
-      }
-    } catch {
-      // Not in this browser: the next one.
+    if (!(await starts(name, model))) {
+      tried.push(name);
+      continue;
     }
-    tried.push(name);
+    if (asked === 'auto' && name === 'webgl' && softwareWebGl()) {
+      tried.push('webgl on a software renderer');
+      tf.removeBackend(name);
+      continue;
+    }
+    const wrong = readBackProblem();
+    if (wrong) {
+      tf.removeBackend(name);
+      if (asked !== 'auto') throw new UsageError(`backend ${name} cannot train here: ${wrong}, and ${WHY_SYNC_READS}; try backend auto`);
+      tried.push(`${name}: ${wrong}`);
+      continue;
+    }
+    const threads = backendThreads();
+    const why = name === 'wasm' && threads === 1 && THREADED[model] && navigator.hardwareConcurrency > 1 && !isolated() ? NOT_ISOLATED : undefined;
+    post({ type: 'backend', name, threads, ...(why ? { why } : {}), tried });
+    return;
   }
-  throw new UsageError(`no backend of ${order.join(', ')} starts in this browser${asked === 'auto' ? '' : '; try backend auto'}`);
+  throw new UsageError(
+    asked === 'auto'
+      ? `no backend of ${order.join(', ')} can train in this browser (passed over: ${tried.join('; ')})`
+      : `no backend of ${order.join(', ')} starts in this browser; try backend auto`,
+  );
+}
+
+/** Whether the backend starts in this browser (and is made the one in use). */
+async function starts(name: RunSettings['backend'], model: RunSettings['model']): Promise<boolean> {
+  try {
+    if (!(await (name === 'wasm' ? setWasmBackend(model) : tf.setBackend(name)))) return false;
+    await tf.ready();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The model with the penalty and constraint on every kernel (as `penx train` puts them). */

@@ -234,6 +234,35 @@ describe('penx playground', () => {
     }
   });
 
+  it.skipIf(!hasChromium)(
+    "SwiftShader's WebGPU, whose dataSync reads wrong numbers: auto passes it over saying why and trains on the next; asked for, it is refused",
+    async () => {
+      // TF.js 4.22's dataSync there (a read through a canvas) returns zeros; the library reads losses and penalties so.
+      const gpu = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'] });
+      try {
+        const page = await gpu.newPage();
+        const settings = 'model=mlp&train=64&test=10&epochs=1&every=0&autostart=1';
+        await page.goto(`${url}?${settings}&backend=auto`);
+        // Before, auto trained on webgpu, its record's losses and accuracies wrong.
+        expect(await finished(page)).toMatch(/^done/);
+        const line = await page.locator('#backend-info').innerText();
+        // WebGL does not start in the worker here (else it is passed over as a software renderer).
+        expect(line).toBe(
+          'backend: wasm (passed over: webgpu: its synchronous read-back returned wrong values (0 for 7, 0 for 10, 0 for 15 and 6 more of 9); webgl)',
+        );
+        await page.goto(`${url}?${settings}&backend=webgpu`);
+        expect(await finished(page)).toBe('not started: refused');
+        expect(await page.locator('#error').innerText()).toMatch(
+          /^backend webgpu cannot train here: its synchronous read-back returned wrong values \(0 for 7, .*\), and the library reads its losses, penalties and evaluation that way, so the run would record wrong numbers; try backend auto$/,
+        );
+        expect(await page.locator('#backend-info').innerText()).toBe('');
+      } finally {
+        await gpu.close();
+      }
+    },
+    240_000,
+  );
+
   it.skipIf(!hasChromium)('a run that diverges: its exported record says where it stopped and why', async () => {
     const context = await (browser as Browser).newContext({ acceptDownloads: true });
     const page = await context.newPage();
