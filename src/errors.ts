@@ -8,7 +8,8 @@
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
  *   │  ├─ ResumeMismatchError        (a run resumed with other settings than it was started with)
  *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
- *   │  └─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
+ *   │  ├─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
+ *   │  └─ ReadBackError              (a backend whose synchronous read-back is wrong: nothing it gives can be recorded)
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
  *   │  └─ UserCodeError              or module behind it; a user's function (or monitor) that threw
  *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
@@ -138,6 +139,29 @@ export class CheckpointMissingError extends UsageError {
   ) {
     super(
       `cannot resume ${dir}: its run.json holds ${finished} finished epoch${finished === 1 ? '' : 's'} but its checkpoint is gone, which training on to ${wanted} needs; nothing was changed (restore its checkpoint folder, or start the run over)`,
+    );
+  }
+}
+
+/**
+ * The TF.js backend in use reads its numbers back wrong synchronously (`dataSync`), as SwiftShader's
+ * WebGPU under TF.js 4.22 does (zeros): the library reads losses, penalties, evaluation and weights
+ * that way, so whatever it trained or recorded there would be wrong; nothing was. `backend` is the
+ * backend's name, `problem` what the probe read (`readBackProblem`).
+ *
+ * @example
+ * new ReadBackError('webgpu', 'its synchronous read-back returned wrong values (0 for 7, 0 for 10, 0 for 15 and 6 more of 9)').message
+ * // "backend webgpu cannot train or record here: its synchronous read-back returned wrong values (0 for 7, …); the library reads …"
+ */
+export class ReadBackError extends UsageError {
+  constructor(
+    readonly backend: string,
+    /** What is wrong with its read-back, e.g. `its synchronous read-back returned wrong values (0 for 7, …)`. */
+    readonly problem: string,
+  ) {
+    super(
+      `backend ${backend} cannot train or record here: ${problem}; the library reads losses, penalties, evaluation and weights synchronously (dataSync), ` +
+        `so the record would be wrong; nothing was trained or written; use another backend, e.g. tf.setBackend('webgl'), tf.setBackend('wasm') or tf.setBackend('cpu')`,
     );
   }
 }

@@ -37,6 +37,7 @@ export {
   NotOwnedError,
   PenaltyExplorerError,
   PruneCurveError,
+  ReadBackError,
   RecordFormatError,
   ResumeEpochsError,
   ResumeMismatchError,
@@ -48,8 +49,9 @@ export {
 } from './errors.ts';
 // The record formats: run, comparison and sweep records, and the marker of a folder this tool wrote.
 export * from './formats/index.ts';
-// Kernels: the training kernels the wasm backend lacks (fit, trainStep and recordWeights register them on wasm).
-export { registerWasmTrainingKernels } from './kernels/index.ts';
+// Kernels: the training kernels the wasm backend lacks (fit, trainStep and recordWeights register them on wasm);
+// whether the backend in use reads back right synchronously (every entry that trains or records checks it first).
+export { checkReadBack, readBackProblem, registerWasmTrainingKernels } from './kernels/index.ts';
 // What a model holds: every weight with its layer, trainability, penalty and constraint, wherever TF.js keeps them;
 // loading a saved model back (from a URL or artifacts, in a browser too) with all of them and its weights exact.
 export {

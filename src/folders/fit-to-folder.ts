@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   trainable and finite weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -35,6 +35,7 @@
 
 import { CheckpointMissingError, InterruptedError, ResumeMismatchError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
+import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { drawRun } from '../render/index.ts';
 import type { tf } from '../tf.ts';
 import type { FitData } from '../training/index.ts';
@@ -186,6 +187,9 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
 /** Train with `fit`, keeping the run folder `options.dir` up to date after every epoch; resumable. */
 export async function fitToFolder(model: tf.LayersModel, data: FitData, given: FolderOptions): Promise<RunRecord> {
   checkOptionKeys(given, [...FIT_OPTION_KEYS, ...FOLDER_KEYS], 'fitToFolder');
+  // The backend as fit will use it, refused when it reads back wrong: before the folder is touched.
+  useTrainingKernels();
+  checkReadBack();
   const options = (await withBatchSizeOf(data, given)) as FolderOptions;
   const { dir, figures, portable, onNote, resume, force, ...fitOptions } = options;
   void [figures, onNote, resume, force];

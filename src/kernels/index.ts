@@ -7,9 +7,13 @@
  * `@tensorflow/tfjs-backend-wasm` lacks or runs slowly. Node's `selectBackend('wasm')` registers
  * them, and `fit`, `trainStep` and `recordWeights` do when the backend in use is wasm
  * (`useTrainingKernels`); in a browser, `registerWasmTrainingKernels()` after importing
- * `@tensorflow/tfjs-backend-wasm` registers them for other training code as well.
+ * `@tensorflow/tfjs-backend-wasm` registers them for other training code as well. Before training
+ * or recording: whether the backend in use reads its numbers back right synchronously
+ * (`readBackProblem`, read-back.ts: a product, a sum and a convolution read with `dataSync` against
+ * exact values, once per backend), refused by `checkReadBack` (ReadBackError) when it does not.
  */
 
+export { checkReadBack, readBackProblem } from './read-back.ts';
 export { fixGpuKernels } from './resize-grads.ts';
 export { fixCpuKernels } from './resize-nearest-grad.ts';
 export { registerWasmTrainingKernels, useTrainingKernels } from './wasm-training.ts';

@@ -18,6 +18,7 @@
 
 import { NonFiniteWeightsError } from '../errors.ts';
 import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
+import { checkReadBack } from '../kernels/index.ts';
 import { inventory, type WeightEntry, weightKeys } from '../model/index.ts';
 import type { tf } from '../tf.ts';
 import { channelLayout, channelNorms, normsOfValues } from './norms.ts';
@@ -126,8 +127,12 @@ export function snapshotWeights(model: tf.LayersModel, epoch: number, scores: Sc
   };
 }
 
-/** What the weights of `model` look like now (the statistics of `snapshotWeights`). */
+/**
+ * What the weights of `model` look like now (the statistics of `snapshotWeights`); read with
+ * `dataSync`, so a backend whose synchronous read-back is wrong is refused first (ReadBackError).
+ */
 export function weightStatistics(model: tf.LayersModel, projected?: Readonly<Record<string, number>>): WeightStatistics {
+  checkReadBack();
   const inv = inventory(model);
   const keys = weightKeys(model);
   const downloaded = new Map<tf.LayerVariable, Measured>();

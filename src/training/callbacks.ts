@@ -17,7 +17,7 @@
 
 import { UsageError } from '../errors.ts';
 import { type EpochRecord, type Metrics, RUN_FORMAT, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
-import { useTrainingKernels } from '../kernels/index.ts';
+import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { checkInventory, inventory, makersOf } from '../model/index.ts';
 import { checkMonitors, type Monitor, MonitorRun, monitorInfos, type WeightStatistics, weightStatisticsMonitor } from '../monitor/index.ts';
 import { isProximal } from '../penalties/index.ts';
@@ -106,7 +106,9 @@ export interface WeightRecorder extends tf.CustomCallback {
  * `trainLoss` is the data loss alone, as in `fit`'s record: each batch's logged loss less the
  * penalties before its update. Stops the run (throws) when TF.js's `model.fit` would drop a penalty
  * (see `checkModelFitPenalties`). On the wasm backend it registers the training kernels stock wasm
- * lacks as the run begins (`useTrainingKernels`), so TF.js's `model.fit` trains a Conv2D there too.
+ * lacks as the run begins (`useTrainingKernels`), so TF.js's `model.fit` trains a Conv2D there too;
+ * on a backend whose synchronous read-back is wrong it stops the run there (`checkReadBack`:
+ * ReadBackError), before the first batch.
  */
 export function recordWeights(model: tf.LayersModel, options: { name?: string; data?: string; monitors?: readonly Monitor[] } = {}): WeightRecorder {
   checkMonitors(options.monitors ?? []);
@@ -122,9 +124,11 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   const penaltyNow = () => tf.tidy(() => penaltyLoss(model).dataSync()[0] ?? 0);
   const cb = new tf.CustomCallback({
     onTrainBegin: async (logs) => {
+      // The backend first: the checks below read the weights with it.
+      useTrainingKernels();
+      checkReadBack();
       checkModelFitPenalties(model);
       checkFiniteWeights(model);
-      useTrainingKernels();
       await monitors.trainBegin({ model });
       const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};
       record = {

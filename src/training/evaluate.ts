@@ -1,6 +1,7 @@
 /** Evaluating a model on data: the mean loss, the accuracy and the metrics, with any gradient strategy's threads. */
 
 import type { Metrics } from '../formats/index.ts';
+import { checkReadBack } from '../kernels/index.ts';
 import type { tf } from '../tf.ts';
 import { batchOf, type TensorData } from './fit-data.ts';
 import { type GradientStrategy, localGradients } from './gradients.ts';
@@ -27,7 +28,8 @@ export function metricsOf(objective: Objective, scores: readonly number[], n: nu
 
 /**
  * Mean loss (summed over the outputs), accuracy (null for a loss without accuracy or several
- * outputs) and metrics of `model` on (x, y).
+ * outputs) and metrics of `model` on (x, y). On a backend whose synchronous read-back is wrong it
+ * throws ReadBackError (`checkReadBack`) rather than read wrong numbers.
  *
  * @example
  * const { loss, acc } = await evaluate(model, { x: xTest, y: yTest }, { loss: 'sparseCategoricalCrossentropy' });
@@ -37,6 +39,7 @@ export async function evaluate(
   data: TensorData,
   options: { loss?: LossOption; objective?: Objective; gradients?: GradientStrategy } = {},
 ): Promise<{ loss: number; acc: number | null; metrics: Metrics }> {
+  checkReadBack();
   const objective = options.objective ?? objectiveOf(model, options.loss);
   const { scores, n } = await (options.gradients ?? localGradients).evaluate(model, batchOf(model, data), objective);
   return { loss: (scores[0] ?? NaN) / n, acc: orNull(accuracyOf(objective, scores, n)), metrics: metricsOf(objective, scores, n) };

@@ -36,7 +36,7 @@
 
 import { DataError, InterruptedError, NonFiniteWeightsError, UsageError } from '../errors.ts';
 import { type EpochRecord, RUN_FORMAT, type RunConfig, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
-import { useTrainingKernels } from '../kernels/index.ts';
+import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { checkInventory } from '../model/index.ts';
 import {
   checkMonitors,
@@ -405,6 +405,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   checkModelArgument(model, 'fit');
   checkOptionKeys(given, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
   useTrainingKernels();
+  checkReadBack();
   const options = await withBatchSizeOf(data, given);
   checkMonitors(options.monitors ?? []);
   const epochs = wholeNumber(options.epochs, 'epochs', 1);

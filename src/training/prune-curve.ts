@@ -17,6 +17,7 @@
 
 import { PruneCurveError, UsageError } from '../errors.ts';
 import type { PruneCurve, PrunePoint } from '../formats/index.ts';
+import { checkReadBack } from '../kernels/index.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { type NamedWeights, PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare } from '../monitor/index.ts';
 import { tf } from '../tf.ts';
@@ -55,8 +56,12 @@ function assign(vars: readonly tf.LayerVariable[], values: readonly Float32Array
   tf.tidy(() => vars.forEach((lv, i) => (lv.read() as tf.Variable).assign(tf.tensor(values[i] as Float32Array, lv.shape as number[]))));
 }
 
-/** Measure the prune curve of `model` on `data` (see the file's comment); the weights are as before afterwards. */
+/**
+ * Measure the prune curve of `model` on `data` (see the file's comment); the weights are as before
+ * afterwards. On a backend whose synchronous read-back is wrong: ReadBackError, nothing measured.
+ */
 export async function pruneCurve(model: tf.LayersModel, data: TensorData, options: PruneCurveOptions = {}): Promise<PruneCurve> {
+  checkReadBack();
   const t0 = performance.now();
   const levels = checkLevels(options.levels ?? PRUNE_LEVELS);
   const vars = prunableWeights(model);

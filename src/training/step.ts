@@ -9,7 +9,7 @@
  * Penalties are the weights' regularizers wherever TF.js keeps them (model/inventory.ts);
  * constraints are the weights' constraints, applied after every update, as Keras does.
  */
-import { useTrainingKernels } from '../kernels/index.ts';
+import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { tf } from '../tf.ts';
 import type { BatchGradients } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
@@ -58,7 +58,8 @@ export function accuracyOf(objective: Objective, scores: readonly number[], n: n
  * One training step on one batch (x: inputs, y: labels; arrays or maps by name for a model of
  * several inputs or outputs): gradients of the mean data loss plus the penalties, the optimiser's
  * update, then the constraints. On the wasm backend it registers the training kernels stock wasm
- * lacks first (`useTrainingKernels`).
+ * lacks first (`useTrainingKernels`); on a backend whose synchronous read-back is wrong it throws
+ * ReadBackError before anything changes (`checkReadBack`).
  *
  * @example
  * const opt = optimizerFor(model, optimizerSpec('adadelta:lr=1,rho=0.95').transform);
@@ -67,6 +68,7 @@ export function accuracyOf(objective: Objective, scores: readonly number[], n: n
 export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Tensors, y: Tensors, options: TrainStepOptions = {}): Promise<StepResult> {
   checkModelArgument(model, 'trainStep');
   useTrainingKernels();
+  checkReadBack();
   const strategy = options.gradients ?? localGradients;
   const objective = options.objective ?? objectiveOf(model, options.loss);
   const g = await strategy.gradients(model, batchOf(model, { x, y }), objective, options.seed);

@@ -9,9 +9,10 @@
  *   one trainStep: adam, then maxnorm: the weights after, the shares projected
  *   one epoch of fit on 4 batches: every number of its run record
  *
- * WebGPU is not here: on SwiftShader's WebGPU, TF.js 4.22's dataSync (a readback through a canvas)
- * reads zeros, and the library reads its scores and penalties synchronously; the device is lost
- * soon after. Nor TF.js's own model.fit: its optimisers take ε from the backend, 1e-4 on this WebGL
+ * WebGPU does not train here: on SwiftShader's WebGPU, TF.js 4.22's dataSync (a readback through a
+ * canvas) reads zeros while `await data()` is right, and the library reads its scores, penalties
+ * and weights synchronously; its `fit` refuses the backend (ReadBackError: its read-back probe,
+ * src/kernels/read-back.ts) rather than record zeros, and on webgl the probe passes. Nor TF.js's own model.fit: its optimisers take ε from the backend, 1e-4 on this WebGL
  * (it reports 16-bit render precision) against cpu's 1e-7, so tf.train.adam's steps differ (the
  * library's optimisers fix ε).
  */
@@ -23,7 +24,7 @@ import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
-import type { TrainingOutcome } from '../fixtures/gpu-training-page.ts';
+import type { Refusal, TrainingOutcome } from '../fixtures/gpu-training-page.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
@@ -31,6 +32,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 let browser: Browser | undefined;
 let server: Server | undefined;
 let outcome: TrainingOutcome | undefined;
+const refusals = new Map<string, Refusal>();
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -50,10 +52,13 @@ beforeAll(async () => {
     else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/page.js"></script>');
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'] });
   const tab = await browser.newPage();
   await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   outcome = await tab.evaluate(() => (globalThis as unknown as { trainingCase(b: string): Promise<TrainingOutcome> }).trainingCase('webgl'));
+  // WebGPU last: its SwiftShader device is lost soon after it is used.
+  for (const name of ['webgl', 'webgpu'])
+    refusals.set(name, await tab.evaluate((n) => (globalThis as unknown as { refusal(b: string): Promise<Refusal> }).refusal(n), name));
 }, 180_000);
 
 afterAll(async () => {
@@ -89,5 +94,22 @@ describe.skipIf(!hasChromium)('training on webgl in headless Chromium, against c
     expect(d?.max, d?.at).toBeLessThanOrEqual(1e-4);
     // A weight on a histogram's bin edge may land in the next bin.
     expect(d?.counts, d?.countsAt).toBeLessThanOrEqual(1);
+  });
+});
+
+describe.skipIf(!hasChromium)('the read-back check in headless Chromium', () => {
+  it('webgl reads the probe back right: fit trains', () => {
+    expect(refusals.get('webgl')).toEqual({ backend: 'webgl', problem: undefined, product: [7, 10, 15, 22], error: undefined });
+  });
+
+  it('webgpu (SwiftShader) reads zeros synchronously, the right values asynchronously: fit refuses it with a ReadBackError', () => {
+    const r = refusals.get('webgpu');
+    expect(r?.backend).toBe('webgpu');
+    expect(r?.product).toEqual([7, 10, 15, 22]);
+    expect(r?.problem).toBe('its synchronous read-back returned wrong values (0 for 7, 0 for 10, 0 for 15 and 6 more of 9)');
+    expect(r?.error?.name).toBe('ReadBackError');
+    expect(r?.error?.message).toMatch(
+      /^backend webgpu cannot train or record here: its synchronous read-back returned wrong values \(0 for 7, .*\); the library reads losses, penalties, evaluation and weights synchronously .*use another backend, e\.g\. tf\.setBackend\('webgl'\)/,
+    );
   });
 });
