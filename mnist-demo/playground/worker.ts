@@ -4,7 +4,7 @@
  *
  *   catalog? ─► the registry's penalties, constraints, optimisers
  *   start ─► backend: webgpu › webgl › wasm (or the one asked; not one whose dataSync reads wrong
- *            numbers: read-back.ts; wasm with this library's training
+ *            numbers: the library's readBackProblem; wasm with this library's training
  *            kernels, its .wasm files next to this script, on every core for the CNN when the page
  *            is cross-origin isolated) ─► the MNIST subset (fetched, seeded
  *            subsets) ─► the model (reference CNN or MLP) with the penalty (a built-in or the code
@@ -28,6 +28,7 @@ import {
   penalty,
   penaltyCatalog,
   probePenalty,
+  readBackProblem,
   registerWasmTrainingKernels,
   snapshotWeights,
   splitProxFlag,
@@ -37,8 +38,10 @@ import {
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel, smallMlp } from '../model.ts';
 import { fetchSubset, tensorsOf } from './data.ts';
 import type { CatalogItem, FromWorker, RunSettings, ToWorker } from './protocol.ts';
-import { readBackProblem, WHY_SYNC_READS } from './read-back.ts';
 import { defineUserPenalty, MINE } from './user-penalty.ts';
+
+/** Why a backend with a wrong read-back cannot train here (said when it was asked for by name). */
+const WHY_SYNC_READS = 'the library reads its losses, penalties and evaluation that way, so the run would record wrong numbers';
 
 const post = (message: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(message);
 const BACKENDS = ['webgpu', 'webgl', 'wasm'] as const;
@@ -109,7 +112,8 @@ function backendThreads(): number {
 
 /**
  * The backend asked for, or the first of webgpu › webgl (on a GPU) › wasm that starts; a backend
- * whose synchronous read-back is wrong (read-back.ts) is passed over on auto, refused when asked for.
+ * whose synchronous read-back is wrong (the library's `readBackProblem`, which its `fit` would refuse
+ * with a ReadBackError) is passed over on auto, refused when asked for.
  */
 async function startBackend(asked: RunSettings['backend'], model: RunSettings['model']): Promise<void> {
   setWasmPaths(new URL('./', self.location.href).href);
