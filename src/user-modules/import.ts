@@ -36,7 +36,12 @@ export async function importDefaultExport(path: string, cwd: string, what: strin
   // A CommonJS module (TypeScript compiled in a CommonJS project) arrives as { default: module.exports }.
   const cjs = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
   const exported = cjs && typeof cjs === 'object' && cjs.__esModule ? cjs.default : mod.default;
-  if (exported === undefined) throw new Fail(`${what} module '${path}' has no default export; export default ${EXPORT_HINT[what] ?? 'its definition'}`);
+  if (exported === undefined) {
+    // What it has instead, e.g. a named export that was meant as the default.
+    const named = Object.keys(mod).filter((k) => k !== 'default');
+    const has = named.length ? ` (it exports ${named.join(', ')})` : '';
+    throw new Fail(`${what} module '${path}' has no default export${has}; export default ${EXPORT_HINT[what] ?? 'its definition'}`);
+  }
   return exported;
 }
 

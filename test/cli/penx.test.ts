@@ -104,7 +104,7 @@ const BAD_PENALTIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['deadzone:1e-4,b=2', /unknown parameter 'b' for penalty deadzone.*accepts: a=0\.25 \(≥ 0\)/],
   ['none:1e-4', /penalty none takes no strength/],
   ['./test/fixtures/penalties/missing.ts:1e-4', /penalty module '.*missing\.ts' not found/],
-  ['./test/fixtures/penalties/no-default.ts', /has no default export; export default the result of definePenalty/],
+  ['./test/fixtures/penalties/no-default.ts', /has no default export \(it exports notAPenalty\); export default the result of definePenalty/],
   ['./test/fixtures/penalties/plain-object.ts', /default export is not made by definePenalty/],
   ['./test/fixtures/penalties/throws-on-import.ts', /failed to load: boom while importing/],
   ['./test/fixtures/penalties/throws-on-call.ts', /penalty throwsoncall threw on a probe tensor.*boom inside the penalty/],
