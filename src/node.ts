@@ -3,7 +3,7 @@
  *
  *   backends      selectBackend (tensorflow / onnxruntime / wasm / cpu), threads
  *   parallel      ShardedGradients: each batch cut among worker threads (both cores)
- *   user modules  loadPenalty / loadConstraint / loadGradientTransform / loadSpec / importDefaultExport
+ *   user modules  loadPenalty / loadConstraint / loadGradientTransform / loadMonitor / loadSpec / importDefaultExport
  *   files         saveModel / loadModel, IDX image sets, run folders (fitToFolder: run.json, checkpoint,
  *                 figures, report.html; resumable), figures to SVG/PNG, the report page
  */
@@ -126,4 +126,4 @@ export {
   serveDashboard,
   serveStatic,
 } from './serve/index.ts';
-export { guardUserCode, importDefaultExport, loadConstraint, loadGradientTransform, loadPenalty, loadSpec } from './user-modules/index.ts';
+export { guardUserCode, importDefaultExport, loadConstraint, loadGradientTransform, loadMonitor, loadPenalty, loadSpec } from './user-modules/index.ts';

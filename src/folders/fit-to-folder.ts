@@ -3,7 +3,7 @@
  *
  *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
- *   ─► resume with a checkpoint: settings compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
+ *   ─► resume with a checkpoint: settings and user monitors compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
  *      resume without one (runFolderState): finished epochs in run.json (the checkpoint removed
  *      once the run was done) kept as they are when none is left to train, refused when one is
@@ -128,6 +128,9 @@ const RESUME_KEYS = [
 /** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (not its name: a model built again in one process gets new ones). */
 const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
 
+/** The user monitors' names, in order (their sections in each snapshot); undefined without any. */
+const monitorNames = (c: RunConfig) => (c.monitors?.length ? c.monitors.map((m) => m.name) : undefined);
+
 /** What fitToFolder takes besides fit's options. */
 const FOLDER_KEYS = ['dir', 'figures', 'portable', 'onNote', 'resume', 'force'] as const satisfies ReadonlyArray<keyof FolderOptions>;
 
@@ -147,15 +150,18 @@ function sessionOf(config: RunConfig, fromEpoch: number): RunSession {
 }
 
 /**
- * A ResumeMismatchError when `was`, a run recorded in `dir`, was trained with other settings or
- * another model than `now`; `trains` false (a finished run only kept) leaves the backend out: no
- * step of it runs here.
+ * A ResumeMismatchError when `was`, a run recorded in `dir`, was trained with other settings, other
+ * user monitors (by name) or another model than `now`; `trains` false (a finished run only kept)
+ * leaves the backend out: no step of it runs here.
  */
 function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true): void {
   for (const key of RESUME_KEYS) {
     if (key === 'backend' && !trains) continue;
     if (JSON.stringify(was.config[key]) !== JSON.stringify(now[key])) throw new ResumeMismatchError(dir, key, was.config[key], now[key]);
   }
+  // The same monitors (by name: their views and modules may change), so every snapshot keeps the same sections.
+  if (JSON.stringify(monitorNames(was.config)) !== JSON.stringify(monitorNames(now)))
+    throw new ResumeMismatchError(dir, 'list of monitors', monitorNames(was.config), monitorNames(now));
   const [before, after] = [modelSignature(was.config), modelSignature(now)];
   if (JSON.stringify(before) !== JSON.stringify(after))
     throw new ResumeMismatchError(

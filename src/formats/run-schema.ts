@@ -108,8 +108,12 @@ const placeShape = {
   startedAt: z.string(),
 };
 
-/** A user's monitor: its section's name and its view (a Vega-Lite spec without data). */
-const monitorInfo = z.object({ name: z.string(), view: z.object({ title: z.string(), spec: z.record(z.string(), z.json()) }).optional() });
+/** A user's monitor: its section's name, its view (a Vega-Lite spec without data) and the module it was loaded from. */
+const monitorInfo = z.object({
+  name: z.string(),
+  view: z.object({ title: z.string(), spec: z.record(z.string(), z.json()) }).optional(),
+  module: z.string().optional(),
+});
 
 /** A penalty's curve as training stores it. */
 export const penaltyCurveSchema = z.object({ spec: z.string(), formula: z.string(), points: z.array(z.object({ w: num, value: num, slope: num })) });

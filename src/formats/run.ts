@@ -279,10 +279,12 @@ export interface MonitorView {
   readonly spec: { readonly [key: string]: JsonValue };
 }
 
-/** A user's monitor, as the record names it: its section's name and its view. */
+/** A user's monitor, as the record names it: its section's name, its view, and the module it was loaded from. */
 export interface MonitorInfo {
   readonly name: string;
   readonly view?: MonitorView;
+  /** The module it was loaded from (`loadMonitor`), as given, e.g. `./my-monitor.ts`: text only, never imported to read the record. */
+  readonly module?: string;
 }
 
 /** Where a penalty or constraint is defined. */

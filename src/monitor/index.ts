@@ -22,6 +22,7 @@ export {
   type MonitorContext,
   MonitorRun,
   monitorInfos,
+  noteMonitorModule,
   type Sections,
 } from './monitor.ts';
 export { batchNorms, type ChannelLayout, channelLayout, channelNorms, kernelOf, normsOfValues } from './norms.ts';

@@ -91,14 +91,31 @@ export function isMonitor(x: unknown): x is Monitor {
   return typeof m.name === 'string' && typeof m.onEpochEnd === 'function';
 }
 
-/** Throws a UsageError unless `monitors` are monitors with distinct names of letters, digits, `_` and `-`, and views that are data. */
+/** The module each monitor loaded from one came from (`loadMonitor`): its record says it, its errors name it. */
+const modules = new WeakMap<Monitor, string>();
+
+/** Remember that `monitor` is the default export of the module at `path` (as given, e.g. `./my-monitor.ts`). */
+export function noteMonitorModule(monitor: Monitor, path: string): void {
+  modules.set(monitor, path);
+}
+
+/** ` (from ./my-monitor.ts)` for a monitor loaded from a module, else nothing. */
+const fromModule = (m: Monitor | undefined): string => {
+  const path = m && modules.get(m);
+  return path ? ` (from ${path})` : '';
+};
+
+/** Throws a UsageError unless `monitors` are monitors with distinct names of letters, digits, `_` and `-`, hooks that are functions, and views that are data. */
 export function checkMonitors(monitors: readonly unknown[]): asserts monitors is readonly Monitor[] {
   const seen = new Set<string>();
   for (const m of monitors) {
     if (!isMonitor(m)) throw new UsageError('a monitor is an object { name, onEpochEnd(epoch, context), onBatchEnd?, onTrainBegin?, view? }');
     if (!NAME.test(m.name)) throw new UsageError(`monitor name '${m.name}' is not allowed; use letters, digits, '_' or '-', starting with a letter`);
-    if (seen.has(m.name)) throw new UsageError(`two monitors are named '${m.name}'; give each its own name`);
+    if (seen.has(m.name)) throw new UsageError(`two monitors are named '${m.name}'${fromModule(m)}; give each its own name`);
     seen.add(m.name);
+    for (const hook of ['onTrainBegin', 'onBatchEnd'] as const)
+      if (m[hook] !== undefined && typeof m[hook] !== 'function')
+        throw new UsageError(`monitor '${m.name}': its ${hook} is ${typeof m[hook]}; make it a function, or leave it out`);
     if (m.view !== undefined && (typeof m.view.title !== 'string' || !isJson(m.view.spec) || Array.isArray(m.view.spec) || typeof m.view.spec !== 'object')) {
       throw new UsageError(
         `monitor '${m.name}': its view must be { title, spec } with spec a Vega-Lite spec as plain data (no functions; the record keeps it)`,
@@ -107,9 +124,12 @@ export function checkMonitors(monitors: readonly unknown[]): asserts monitors is
   }
 }
 
-/** What the record says about the user's monitors (config.monitors). */
+/** What the record says about the user's monitors (config.monitors): each one's name, view, and the module it came from. */
 export function monitorInfos(monitors: readonly Monitor[]): MonitorInfo[] {
-  return monitors.map((m) => ({ name: m.name, ...(m.view ? { view: { title: m.view.title, spec: m.view.spec } } : {}) }));
+  return monitors.map((m) => {
+    const module = modules.get(m);
+    return { name: m.name, ...(m.view ? { view: { title: m.view.title, spec: m.view.spec } } : {}), ...(module ? { module } : {}) };
+  });
 }
 
 /** A snapshot's parts from monitors: the default monitors' fields of the record, and the user's monitors' sections. */
@@ -139,12 +159,13 @@ export class MonitorRun<F extends object> {
 
   /**
    * `call()`, a call of monitor number `i` (`when`: which, e.g. `its onEpochEnd after epoch 3`): a
-   * user's monitor that throws is named, as a UserCodeError whose cause is what it threw; the
+   * user's monitor that throws is named (and its module), as a UserCodeError whose cause is what it threw; the
    * default monitors' errors pass as they are.
    *
    * @example
    * // a user's monitor 'deadRelu' throwing Error('no layer relu_1') after epoch 3:
    * // UserCodeError: monitor 'deadRelu' (its onEpochEnd after epoch 3) threw: no layer relu_1
+   * // loaded by loadMonitor('./dead-relu.ts'): monitor 'deadRelu' (from ./dead-relu.ts) (its onEpochEnd after epoch 3) threw: …
    */
   private async call<T>(i: number, when: string, call: () => T | Promise<T>): Promise<T> {
     if (i < this.defaults.length) return await call();
@@ -152,8 +173,8 @@ export class MonitorRun<F extends object> {
       return await call();
     } catch (err) {
       if (err instanceof InterruptedError) throw err;
-      const name = this.user[i - this.defaults.length]?.name;
-      throw new UserCodeError(`monitor '${name}' (${when})`, err instanceof Error ? err.message : String(err), { cause: err });
+      const m = this.user[i - this.defaults.length];
+      throw new UserCodeError(`monitor '${m?.name}'${fromModule(m)} (${when})`, err instanceof Error ? err.message : String(err), { cause: err });
     }
   }
 

@@ -18,7 +18,7 @@ const EXPORT_HINT: Record<string, string> = {
   constraint: 'the result of defineConstraint({ name, params, fn })',
   'gradient transform': 'a function (grad, weight, name) => tensor, or defineGradientTransform({ name, params, fn })',
   model: 'a function (inputShape, numClasses) => tf.LayersModel',
-  monitor: 'a monitor: { name, onEpochEnd, … }',
+  monitor: 'the monitor itself: { name, onEpochEnd(epoch, context), … }',
 };
 
 /** The default export of the module at `path` (relative to `cwd`); `what` names it in errors. */

@@ -4,10 +4,10 @@
  * the expected kind, bound to the spec and probed; and user code guarded so Ctrl-C interrupts it.
  *
  *   path ─► import.ts (exactly that file; tsx for TypeScript) ─► default export ─► loaders.ts (penalty,
- *   constraint, gradient transform) ─► the catalogue's object, probed
+ *   constraint, gradient transform) ─► the catalogue's object, probed; (monitor) ─► the monitor, checked
  *   guard.ts: every call of user code in a `vm` script with breakOnSigint
  */
 
 export { guardUserCode } from './guard.ts';
 export { importDefaultExport, loadSpec } from './import.ts';
-export { loadConstraint, loadGradientTransform, loadPenalty } from './loaders.ts';
+export { loadConstraint, loadGradientTransform, loadMonitor, loadPenalty } from './loaders.ts';

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError, UserCodeError } from '../../src/errors.ts';
@@ -16,6 +16,7 @@ import { defaultMonitors, type Monitor } from '../../src/monitor/index.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { tf } from '../../src/tf.ts';
 import { fit, recordWeights } from '../../src/training/index.ts';
+import { loadMonitor } from '../../src/user-modules/index.ts';
 import { monitorRows, monitorViewSpec, toVega, viewsOf } from '../../src/viz/index.ts';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
 
@@ -152,6 +153,65 @@ describe('a user monitor with fit', () => {
     mended = true;
     const done = await fitToFolder(model(), { x, y }, { ...options, resume: true });
     expect(done.epochs.map((e) => e.monitors)).toEqual([{ flaky: 1 }, { flaky: 2 }]);
+  });
+});
+
+describe('a monitor from a module (loadMonitor)', () => {
+  const FIXTURE = './test/fixtures/monitors/epoch-number.ts';
+  const failing = globalThis as { failEpochNumber?: boolean };
+
+  it('is the module’s default export, its module named in the record and in its errors', async () => {
+    const monitor = await loadMonitor(FIXTURE);
+    const m = model();
+    const record = await fit(m, { x, y }, { ...OPTIONS, monitors: [monitor] });
+    expect([record.initial, ...record.epochs].map((s) => s.monitors)).toEqual([{ epochNumber: 0 }, { epochNumber: 1 }, { epochNumber: 2 }]);
+    expect(record.config.monitors).toEqual([{ name: 'epochNumber', module: FIXTURE }]);
+    expect(readRunRecord(JSON.parse(JSON.stringify(record))).config.monitors).toEqual(record.config.monitors);
+    failing.failEpochNumber = true;
+    try {
+      await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [monitor] })).rejects.toThrow(
+        `monitor 'epochNumber' (from ${FIXTURE}) (its onEpochEnd after epoch 2) threw: disk full`,
+      );
+    } finally {
+      delete failing.failEpochNumber;
+      m.dispose();
+    }
+  });
+
+  it('refuses a module whose default export is not a monitor, saying what it exports and what it should', async () => {
+    const cases = [
+      ['factory.ts', 'its default export is a function; export default the monitor itself, an object { name, onEpochEnd(epoch, { model, validationData }), '],
+      ['misspelt.ts', 'its default export is an object with name, onEpochEnds (no onEpochEnd function); export default the monitor itself'],
+      ['named-only.ts', 'has no default export (it exports monitor); export default the monitor itself: { name, onEpochEnd(epoch, context), … }'],
+      [
+        'bad-hook.ts',
+        "monitor module './test/fixtures/monitors/bad-hook.ts': monitor 'badHook': its onBatchEnd is number; make it a function, or leave it out",
+      ],
+      ['missing.ts', "monitor module './test/fixtures/monitors/missing.ts' not found"],
+    ] as const;
+    for (const [file, message] of cases) {
+      const err = (await loadMonitor(`./test/fixtures/monitors/${file}`).catch((e: unknown) => e)) as Error;
+      expect(err, file).toBeInstanceOf(UsageError);
+      expect(err.message, file).toContain(message);
+    }
+  });
+
+  it('a run folder resumes only with the same monitors, by name: other ones are refused, nothing changed', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'penx-monitor-resume-')), 'run');
+    dirs.push(dirname(dir));
+    const monitor = await loadMonitor(FIXTURE);
+    const options = { ...OPTIONS, dir, figures: false };
+    await fitToFolder(model(), { x, y }, { ...options, epochs: 1, monitors: [monitor] });
+    const before = readFileSync(join(dir, 'run.json'), 'utf8');
+    await expect(fitToFolder(model(), { x, y }, { ...options, resume: true })).rejects.toThrow(
+      `cannot resume ${dir}: its list of monitors is ["epochNumber"], this run's is none; use the same settings, or start it over`,
+    );
+    await expect(fitToFolder(model(), { x, y }, { ...options, resume: true, monitors: [monitor, bias] })).rejects.toThrow(
+      `its list of monitors is ["epochNumber"], this run's is ["epochNumber","bias"]`,
+    );
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
+    const done = await fitToFolder(model(), { x, y }, { ...options, resume: true, monitors: [monitor] });
+    expect(done.epochs.map((e) => e.monitors)).toEqual([{ epochNumber: 1 }, { epochNumber: 2 }]);
   });
 });
 
