@@ -5,11 +5,13 @@ const readme = readFileSync('README.md', 'utf8');
 
 describe('README', () => {
   it('shows the example penalty exactly as the file in the repo has it', () => {
-    const file = readFileSync('mnist-demo/examples/logsum-penalty.ts', 'utf8');
-    const section = readme.slice(readme.indexOf('## Adding a penalty'));
-    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(snippet).toBeDefined();
-    expect(file).toContain(snippet!.trim());
+    expect(readFileSync('mnist-demo/examples/logsum-penalty.ts', 'utf8')).toContain(tsBlock('## Adding a penalty').trim());
+  });
+
+  it('shows the example monitor exactly as the file in the repo has it, and the command that uses it', () => {
+    const heading = '### Your own measurement on the command line: `--monitor`';
+    expect(readFileSync('mnist-demo/examples/class-accuracy.ts', 'utf8')).toContain(tsBlock(heading).trim());
+    expect(readme.slice(readme.indexOf(heading))).toContain('npx penx train --penalty l1:1e-4 --monitor ./mnist-demo/examples/class-accuracy.ts');
   });
 
   it('says what the probe checks: the gradient at the non-zero probe weights only (√|w| passes, its slope at 0 infinite)', async () => {

@@ -26,6 +26,8 @@ export interface ExperimentFlags extends BackendFlags {
   readonly optimizer: string;
   readonly lrMult?: string;
   readonly grad?: string;
+  /** `--monitor`: the modules of the user's monitors, comma-separated (a repeated flag's values joined). */
+  readonly monitor?: string;
   readonly trackNorms: 'epoch' | 'batch';
   /** `--serve [port]`: the live dashboard over --out while training (true: the default port). */
   readonly serve?: boolean | string;
@@ -44,6 +46,9 @@ export interface ExperimentHelp {
   /** `--force`. */
   readonly force: string;
 }
+
+/** A repeated flag's values as one comma-separated list, as one flag gives it: `--monitor a.ts --monitor b.ts` is `--monitor a.ts,b.ts`. */
+const joinedList = (value: string, previous: string | undefined): string => (previous === undefined ? value : `${previous},${value}`);
 
 /** `cmd` with the options every training command shares (and the backend's), `help` giving the text of those that differ. */
 export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Command {
@@ -78,6 +83,11 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
       .option(
         '--grad <list>',
         "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)",
+      )
+      .option(
+        '--monitor <module>',
+        'your own measurement after every epoch (and epoch 0): a module whose default export is a monitor { name, onEpochEnd(epoch, { model, validationData }), … }; its values go in run.json (monitors.NAME of each epoch), its view (if it has one) is drawn as monitor-NAME.png and in the report; repeat the flag, or give a comma-separated list',
+        joinedList,
       )
       .option('--serve [port]', 'start the live dashboard over the --out folder (as penx serve) and keep it open after training, until Ctrl-C')
       .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1, this machine only)')

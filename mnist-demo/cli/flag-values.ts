@@ -66,7 +66,7 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
  * The shared training flags that need no library, in this order: `--resume` with `--force`, the
  * dashboard's, the paths, the sizes, `--epochs`, `--batch-size` (also against the training set's size
  * when the flags give it: checkBatchSize), `--seed`, `--prune-epochs`,
- * `--name` (the specs, `--lr-mult` and `--grad` are the action's: parse-experiment.ts).
+ * `--monitor`'s files, `--name` (the specs, `--lr-mult`, `--grad` and what a monitor module exports are the action's: parse-experiment.ts).
  */
 export function experimentValues(flags: ExperimentFlags): {
   out: string;
@@ -76,6 +76,7 @@ export function experimentValues(flags: ExperimentFlags): {
   batchSize: number;
   seed: number;
   prune: PruneOptions | undefined;
+  monitors: string[];
 } {
   if (flags.resume && flags.force) throw new UsageError('--resume and --force contradict each other; give one');
   checkServe(flags);
@@ -89,8 +90,30 @@ export function experimentValues(flags: ExperimentFlags): {
   checkBatchSize(batchSize, trainSize, flags.data);
   const seed = wholeNumber(flags.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
   const prune = pruneOption(flags.pruneEpochs, epochs).prune;
+  const monitors = monitorModules(flags.monitor);
   if (flags.name !== undefined) checkRunName(flags.name, '--name');
-  return { out, trainSize, testSize, epochs, batchSize, seed, prune };
+  return { out, trainSize, testSize, epochs, batchSize, seed, prune, monitors };
+}
+
+/**
+ * `--monitor`'s modules (none when not given), each a JavaScript or TypeScript file that is there:
+ * a UsageError otherwise, from the flags alone, before the library loads (what each exports is
+ * the action's: loadMonitor).
+ *
+ * @example
+ * monitorModules('./a.ts,./b.mjs')   // ['./a.ts', './b.mjs'] (both files there)
+ * monitorModules('deadRelu')         // throws "--monitor takes a module's path (a .ts or .js file), e.g. ./my-monitor.ts; got 'deadRelu'"
+ */
+export function monitorModules(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const paths = listItems(text, '--monitor');
+  if (paths.length === 0) throw new UsageError(`--monitor '${text}' names no module; give e.g. ./my-monitor.ts, or leave --monitor out`);
+  for (const path of paths) {
+    if (!isModelModule(path)) throw new UsageError(`--monitor takes a module's path (a .ts or .js file), e.g. ./my-monitor.ts; got '${path}'`);
+    const abs = resolve(path);
+    if (!existsSync(abs) || !statSync(abs).isFile()) throw new UsageError(`monitor module '${path}' not found (looked for ${abs})`);
+  }
+  return paths;
 }
 
 /**

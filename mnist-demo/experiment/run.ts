@@ -3,7 +3,7 @@
  *
  *   data (IDX folder or the bundled MNIST) ─► tensors (images, one-hot labels), once
  *   model maker (checked against the data) ─► per run: model with the run's penalty on every kernel
- *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json, checkpoint, figures)
+ *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with the user monitors' sections, checkpoint, figures)
  */
 import { join } from 'node:path';
 import {
@@ -140,6 +140,7 @@ export async function trainRun(
       loss: 'categoricalCrossentropy',
       validationData: data.test,
       trackNorms: exp.trackNorms,
+      ...(exp.monitors ? { monitors: exp.monitors } : {}),
       ...(exp.prune ? { prune: exp.prune } : {}),
       ...(gradients ? { gradients } : {}),
       callbacks: [...hooks.callbacks],

@@ -2,7 +2,7 @@
  * What the command line asks for, parsed and checked: an experiment (the settings every run of a
  * `penx train` or `penx compare` shares) and the runs in it (a penalty, an optimiser, a name).
  */
-import type { LayerControls, PenaltyRegularizer, PenxConstraint, PruneOptions } from 'penalty-explorer';
+import type { LayerControls, Monitor, PenaltyRegularizer, PenxConstraint, PruneOptions } from 'penalty-explorer';
 
 /** Where the model comes from. */
 export type ModelSource =
@@ -28,6 +28,8 @@ export interface Experiment {
   /** Optimiser spec, e.g. `adadelta:lr=1,rho=0.95` (the reference). */
   readonly optimizer: string;
   readonly controls?: LayerControls;
+  /** The user's monitors (`--monitor`), in order: the same objects for every run (each run calls their onTrainBegin first). */
+  readonly monitors?: readonly Monitor[];
   readonly trackNorms: 'epoch' | 'batch';
   /** When to measure the prune curve; absent: never. */
   readonly prune?: PruneOptions;

@@ -4,7 +4,19 @@
  * modules imported and probed) before any data is read or any training starts.
  */
 import { resolve } from 'node:path';
-import { isModuleRef, loadConstraint, loadPenalty, optimizerSpec, type PenaltyRegularizer, parseSpec, splitProxFlag, useQuietCpu } from 'penalty-explorer/node';
+import {
+  isModuleRef,
+  loadConstraint,
+  loadMonitor,
+  loadPenalty,
+  type Monitor,
+  optimizerSpec,
+  type PenaltyRegularizer,
+  parseSpec,
+  splitProxFlag,
+  UsageError,
+  useQuietCpu,
+} from 'penalty-explorer/node';
 import type { Experiment, ModelSource } from '../../experiment/types.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
 import { experimentValues, isModelModule } from '../flag-values.ts';
@@ -21,9 +33,10 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
   // Checking specs computes on probe tensors before any backend is chosen: no TF.js advert for it.
   await useQuietCpu();
   // The flags that need no library first (the command line checked them before loading it: flag-values.ts).
-  const { out, trainSize, testSize, epochs, batchSize, seed, prune } = experimentValues(flags);
+  const { out, trainSize, testSize, epochs, batchSize, seed, prune, monitors: monitorPaths } = experimentValues(flags);
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);
+  const monitors = await loadMonitors(monitorPaths);
   return {
     model: modelSource(flags.model),
     ...(constraint ? { constraint } : {}),
@@ -39,6 +52,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     seed,
     optimizer: optimizerSpec(flags.optimizer).spec,
     ...(controls ? { controls } : {}),
+    ...(monitors.length ? { monitors } : {}),
     trackNorms: flags.trackNorms,
     ...(prune ? { prune } : {}),
     figures: flags.figures !== false,
@@ -55,4 +69,23 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
 export async function loadRunPenalty(spec: string): Promise<{ penalty: PenaltyRegularizer; module?: string }> {
   const name = parseSpec(splitProxFlag(spec).spec).name;
   return { penalty: await loadPenalty(spec), ...(isModuleRef(name) ? { module: name } : {}) };
+}
+
+/**
+ * The monitors of `--monitor`'s modules, each the module's default export (loadMonitor: a UsageError
+ * naming the module and what it exports when it is not a monitor); a UsageError when two have one
+ * name (their sections would share it).
+ */
+async function loadMonitors(paths: readonly string[]): Promise<Monitor[]> {
+  const monitors: Monitor[] = [];
+  for (const [i, path] of paths.entries()) {
+    const monitor = await loadMonitor(path);
+    const first = monitors.findIndex((m) => m.name === monitor.name);
+    if (first >= 0)
+      throw new UsageError(
+        `--monitor: ${paths[first]} and ${path} both export a monitor named '${monitor.name}' (item ${first + 1} and ${i + 1}); each monitor's name is its section in run.json: give each module once, and each monitor its own name`,
+      );
+    monitors.push(monitor);
+  }
+  return monitors;
 }
