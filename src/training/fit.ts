@@ -268,6 +268,23 @@ function seedOf(options: FitOptions): number {
   return seed;
 }
 
+/**
+ * A UsageError when `options.from`, the record continued, kept sections of other user monitors than
+ * `options.monitors` (by name, in order): its new snapshots would lack the sections its earlier ones have.
+ *
+ * @example
+ * checkSameMonitors({ epochs: 2, from: recordWithDeadRelu })   // throws: … was recorded with the monitors deadRelu, this run gives none; …
+ */
+function checkSameMonitors(options: FitOptions): void {
+  if (!options.from) return;
+  const names = (list: readonly { readonly name: string }[] | undefined) => (list ?? []).map((m) => m.name).join(', ') || 'none';
+  const [was, now] = [names(options.from.config.monitors), names(options.monitors)];
+  if (was !== now)
+    throw new UsageError(
+      `the record continued (from) was recorded with the monitors ${was}, this run gives ${now}: its snapshots would not keep the same sections; give the same monitors`,
+    );
+}
+
 /** True for a ready TF.js optimiser (TF.js's own `instanceof` throws on undefined). */
 const isTfOptimizer = (o: unknown): o is tf.Optimizer => typeof o === 'object' && o !== null && o instanceof tf.Optimizer;
 
@@ -411,6 +428,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   const epochs = wholeNumber(options.epochs, 'epochs', 1);
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
   const seed = seedOf(options);
+  checkSameMonitors(options);
   const objective = objectiveOf(model, options.loss, options.metrics);
   const sizes = splitSizes(model, data, options);
   const n = Number.isNaN(sizes.train) ? Infinity : sizes.train;

@@ -76,6 +76,21 @@ describe('a user monitor with fit', () => {
     m.dispose();
   });
 
+  it('continues a record (from) only with the monitors it was recorded with, by name', async () => {
+    const m = model();
+    const record = await fit(m, { x, y }, { ...OPTIONS, epochs: 1, monitors: [bias] });
+    await expect(fit(m, { x, y }, { ...OPTIONS, from: record })).rejects.toThrow(
+      'the record continued (from) was recorded with the monitors bias, this run gives none: its snapshots would not keep the same sections; give the same monitors',
+    );
+    const other: Monitor = { name: 'other', onEpochEnd: () => 1 };
+    await expect(fit(m, { x, y }, { ...OPTIONS, from: record, monitors: [bias, other] })).rejects.toThrow('with the monitors bias, this run gives bias, other');
+    const plain = await fit(m, { x, y }, { ...OPTIONS, epochs: 1 });
+    await expect(fit(m, { x, y }, { ...OPTIONS, from: plain, monitors: [other] })).rejects.toThrow('with the monitors none, this run gives other');
+    const continued = await fit(m, { x, y }, { ...OPTIONS, from: record, monitors: [bias] });
+    expect(continued.epochs.map((e) => Object.keys(e.monitors ?? {}))).toEqual([['bias'], ['bias']]);
+    m.dispose();
+  });
+
   it('adds nothing to the record without user monitors', async () => {
     const m = model();
     const record = await fit(m, { x, y }, OPTIONS);
