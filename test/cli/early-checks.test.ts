@@ -47,6 +47,12 @@ describe('flags refused before TF.js loads', () => {
       ['train', '--penalty', 'l1:1e-4', '--name', 'l1\u202egnp.exe'],
       "--name 'l1\\u202egnp.exe' contains the bidirectional control U+202E, which shows the name reordered; give one plain folder name",
     ],
+    ['train --monitor (not there)', ['train', '--penalty', 'l1:1e-4', '--monitor', './mine.ts'], "monitor module './mine.ts' not found (looked for "],
+    [
+      'compare --monitor (a name, not a module)',
+      ['compare', '--monitor', 'deadRelu'],
+      "--monitor takes a module's path (a .ts or .js file), e.g. ./my-monitor.ts; got 'deadRelu'",
+    ],
     ['compare --name', ['compare', '--name', '.penx.lock'], "--name '.penx.lock' is kept for penalty-explorer's own files"],
     ['sweep --name', ['sweep', '--strengths', '1e-4', '--name', 'x.penx-old'], "--name 'x.penx-old' is kept for penalty-explorer's own files"],
     ['bench --steps', ['bench', '--steps', '0'], "--steps must be a whole number ≥ 1, got '0'"],
