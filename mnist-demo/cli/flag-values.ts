@@ -64,7 +64,7 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
 
 /**
  * The shared training flags that need no library, in this order: `--resume` with `--force`, the
- * dashboard's, the paths, the sizes, `--epochs`, `--batch-size` (also against the training set's size
+ * dashboard's, the paths, the sizes (against the bundled MNIST's without `--data`: checkBundledSizes), `--epochs`, `--batch-size` (also against the training set's size
  * when the flags give it: checkBatchSize), `--seed`, `--prune-epochs`,
  * `--monitor`'s files, `--name` (the specs, `--lr-mult`, `--grad` and what a monitor module exports are the action's: parse-experiment.ts).
  */
@@ -85,6 +85,7 @@ export function experimentValues(flags: ExperimentFlags): {
   givenPath(flags.model, '--model', 'a module (e.g. ./my-model.ts) or a folder with model.json, or leave --model out for the reference CNN');
   const trainSize = wholeNumber(flags.trainSize, '--train-size', 1);
   const testSize = wholeNumber(flags.testSize, '--test-size', 1);
+  checkBundledSizes(trainSize, testSize, flags.data);
   const epochs = wholeNumber(flags.epochs, '--epochs', 1);
   const batchSize = wholeNumber(flags.batchSize, '--batch-size', 1);
   checkBatchSize(batchSize, trainSize, flags.data);
@@ -114,6 +115,25 @@ export function monitorModules(text: string | undefined): string[] {
     if (!existsSync(abs) || !statSync(abs).isFile()) throw new UsageError(`monitor module '${path}' not found (looked for ${abs})`);
   }
   return paths;
+}
+
+/**
+ * A UsageError when `--train-size` or `--test-size` asks for more images than the bundled MNIST has
+ * (MNIST_TRAIN_IMAGES, MNIST_TEST_IMAGES: 60 000 and 10 000), known from the flags alone (without
+ * `--data`; a `--data` folder's sizes are checked once it is read, before the backend starts).
+ *
+ * @example
+ * checkBundledSizes(70000, 128, undefined)   // throws "--train-size 70000 is more than the bundled MNIST's 60000 training images; give at most 60000, or a larger set with --data"
+ * checkBundledSizes(70000, 128, 'my-data')   // no throw: the folder's size is known once it is read
+ */
+export function checkBundledSizes(trainSize: number | undefined, testSize: number | undefined, data: string | undefined): void {
+  if (data !== undefined) return;
+  for (const [flag, size, has, kind] of [
+    ['--train-size', trainSize, MNIST_TRAIN_IMAGES, 'training'],
+    ['--test-size', testSize, MNIST_TEST_IMAGES, 'test'],
+  ] as const)
+    if (size !== undefined && size > has)
+      throw new UsageError(`${flag} ${size} is more than the bundled MNIST's ${has} ${kind} images; give at most ${has}, or a larger set with --data`);
 }
 
 /**

@@ -75,6 +75,17 @@ describe('flags refused before TF.js loads', () => {
       ['sweep', '--strengths', '1e-4', '--train-size', '64', '--batch-size', '128'],
       '--batch-size 128 is larger than the training set (64 images)',
     ],
+    // More images than the bundled MNIST has (they were refused by the data's reader, once TF.js had loaded).
+    [
+      'train --train-size over the bundled MNIST',
+      ['train', '--penalty', 'l1:1e-4', '--train-size', '70000'],
+      "--train-size 70000 is more than the bundled MNIST's 60000 training images; give at most 60000, or a larger set with --data",
+    ],
+    [
+      'compare --test-size over the bundled MNIST',
+      ['compare', '--test-size', '20000'],
+      "--test-size 20000 is more than the bundled MNIST's 10000 test images; give at most 10000, or a larger set with --data",
+    ],
     ['train --model (no such module)', ['train', '--penalty', 'l1:1e-4', '--model', './missing.mjs'], "model module './missing.mjs' not found (looked for "],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {
     const r = await refused(args);

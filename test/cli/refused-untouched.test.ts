@@ -35,7 +35,7 @@ describe('penx sweep --force with a bad flag', () => {
     ['--serve 99999', ['--serve', '99999'], /--serve must be a whole number/],
     // The data is read by the runs' child processes: the sweep checks it itself before taking the folder.
     ['--batch-size 1000', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(128 images\)/],
-    ['--test-size 20000', ['--test-size', '20000'], /subset size 20000 is not available/],
+    ['--test-size 20000', ['--test-size', '20000'], /--test-size 20000 is more than the bundled MNIST's 10000 test images/],
   ])(
     '%s: exit 2, the finished sweep untouched',
     async (name, flag, message) => {
