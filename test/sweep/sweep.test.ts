@@ -132,6 +132,9 @@ describe('penx sweep on this machine', () => {
     const third = await penx(...args);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toContain(`${RUNS.length} done (skipped)`);
+    // Nothing left: the line says so, not how runs would be trained (it said "2 at a time, 1 thread(s) each"), and no run starts.
+    expect(third.stderr).toMatch(/0 to resume, 0 to start; nothing left to train$/m);
+    expect(third.stderr).not.toMatch(/at a time|^\[1\//m);
     expect([...readFileSync(join(dir, 'report.html'), 'utf8').matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual([
       `${encodeURIComponent(plotted)}/report.html`,
     ]);

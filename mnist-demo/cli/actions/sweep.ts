@@ -37,6 +37,7 @@ import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
+import { counted } from '../../words.ts';
 import { checkSweepCombinations, checkSweepToTrain, type SweepFlags, sweepGrid, threadsFlag } from '../flag-values.ts';
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
@@ -193,10 +194,11 @@ async function sweepLocally(
   const states = sweepStates(dir, record);
   const todo = record.runs.filter((_, i) => states[i]!.state === 'partial' || states[i]!.state === 'new');
   const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
-  // Each run gets the same threads however many are left, so its result does not depend on when it ran.
+  // Each run gets the same threads however many are left, so its result does not depend on when it ran;
+  // with none left, nothing is started and the line says so (not how runs would be trained).
+  const plan = todo.length === 0 ? 'nothing left to train' : `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`;
   console.error(
-    `sweep ${record.name}: ${record.runs.length} runs → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ` +
-      `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`,
+    `sweep ${record.name}: ${counted(record.runs.length, 'run')} → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ${plan}`,
   );
   // Ctrl-C or SIGTERM stops the running runs at their next safe point (resumed by the same command).
   const outcomes = await interruptible((signal) =>
