@@ -130,7 +130,7 @@ describe("an empty path ('', as an unset shell variable gives it)", () => {
   );
 });
 
-describe('--serve PORT on a port another process holds (found only when listening)', () => {
+describe('--serve PORT on a port another process holds (found by listening, before the backend starts)', () => {
   let held: Server | undefined;
   let port = 0;
   beforeAll(async () => {
@@ -146,14 +146,16 @@ describe('--serve PORT on a port another process holds (found only when listenin
     ['compare', ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c']],
     ['sweep', ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1', '--name', 's']],
   ])(
-    '%s: exit 2 naming the port, the output folder never made (its parent not even touched)',
+    '%s: exit 2 naming the port, no backend started, the output folder never made (its parent not even touched)',
     async (_name, command) => {
       const parent = mkdtempSync(join(root, 'port-'));
       const stamp = new Date('2020-01-01T00:00:00Z');
       utimesSync(parent, stamp, stamp);
       const r = await penx(...command, '--epochs', '1', ...TINY, '--out', join(parent, 'runs'), '--serve', String(port));
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`port ${port} is taken; give another with --serve`));
+      expect(r.stderr).toMatch(new RegExp(`port ${port} is taken; give another with --serve, or 0 for any free port`));
+      // train and compare started their backend first (its `backend: …` line before the refusal).
+      expect(r.stderr).not.toMatch(/^backend:/m);
       expect(tree(parent)).toEqual({});
       expect(statSync(parent).mtime).toEqual(stamp);
     },

@@ -3,8 +3,8 @@
  * turned into tensors, the model checked, then each run trained with progress on stderr; a
  * comparison is drawn when there are several.
  *
- *   data (IDX folder or bundled MNIST) read and checked ─► backend ─► model checked ─► dashboard
- *   listening (--serve) ─► the output folder made
+ *   data (IDX folder or bundled MNIST) read and checked ─► dashboard listening (--serve) ─► backend
+ *   ─► model checked ─► the output folder made
  *   ─► run 1 … run n ─► comparison figures
  *
  * A command refused on its data, its model, its dashboard's port, or a resume asking for fewer epochs
@@ -60,26 +60,29 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The data and the model are checked before anything is written; the data before the backend
     // starts (its refusal is not preceded by the backend's line), none started when nothing trains.
     const set = checkedData(exp);
-    const backend = allDone ? undefined : await startBackend(flags);
-    const data = await prepare(exp, set);
-    // The dashboard listens before the folder is made: a port taken is refused with nothing written.
+    // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
+    // port taken is refused with no backend started and nothing written.
     const dashboard = await dashboardFor(flags, exp.out);
     let records: RunRecord[];
     try {
-      // Where the runs go: made, and writable (and removed again, while still empty, when the
-      // command stops before a run is written).
-      const made = makeFolder(exp.out);
+      const backend = allDone ? undefined : await startBackend(flags);
+      const data = await prepare(exp, set);
       try {
-        records = await trainIn(exp, runs, { backend, data, signal, allDone }, comparison);
-      } catch (err) {
-        removeMadeFolders(made);
-        throw err;
+        // Where the runs go: made, and writable (and removed again, while still empty, when the
+        // command stops before a run is written).
+        const made = makeFolder(exp.out);
+        try {
+          records = await trainIn(exp, runs, { backend, data, signal, allDone }, comparison);
+        } catch (err) {
+          removeMadeFolders(made);
+          throw err;
+        }
+      } finally {
+        data.dispose();
       }
     } catch (err) {
       await dashboard?.close();
       throw err;
-    } finally {
-      data.dispose();
     }
     // Served with every folder released (a redraw or a prune of what was trained is not refused
     // as in use) and the data freed.
