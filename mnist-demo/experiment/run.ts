@@ -1,9 +1,12 @@
 /**
  * Running an experiment's runs, as `penx train` (one run) and `penx compare` (several) do:
  *
- *   data (IDX folder or the bundled MNIST) ─► tensors (images, one-hot labels), once
- *   model maker (checked against the data) ─► per run: model with the run's penalty on every kernel
- *     ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with the user monitors' sections, checkpoint, figures)
+ *   data (IDX folder or the bundled MNIST) read and checked (checkedData)
+ *   ─► model maker, its model checked against the data, the per-layer patterns and the constraint
+ *      (checkedModel): on TF.js's cpu backend, before the training backend starts
+ *   ─► tensors (images, one-hot labels), once (prepare) ─► per run: model with the run's penalty on
+ *      every kernel ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with
+ *      the user monitors' sections, checkpoint, figures)
  */
 import { join } from 'node:path';
 import {
@@ -57,13 +60,16 @@ export interface Prepared {
 }
 
 /**
- * The experiment's data `set` (checkedData's: read and checked before the backend starts) as
- * tensors, and the model maker, with the per-layer controls and the constraint checked first.
+ * The experiment's model maker for the data `set`, checked before the training backend starts (on the
+ * backend in use: TF.js's cpu): a `--model` folder loaded and a module's model built (each checked
+ * against the data's image shape and classes; a module's, that its weights repeat from the seed),
+ * the per-layer patterns matched against its weights, and the constraint on every kernel it will
+ * apply to. The reference model (which fits any image set) is built here only for patterns or a
+ * constraint to check.
  */
-export async function prepare(exp: Experiment, set: ImageSet): Promise<Prepared> {
+export async function checkedModel(exp: Experiment, set: ImageSet): Promise<MakeModel> {
   const make = await modelMaker(exp.model, set);
-  // Checked on the model before anything is written: the per-layer patterns, and the constraint on every weight it will apply to.
-  if (exp.controls || exp.constraint) {
+  if (exp.controls || exp.constraint || exp.model.kind === 'module') {
     const probe = await runModel(make, exp.seed, { penalty: penalty('none'), penalizeBias: false, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
     try {
       if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe));
@@ -72,6 +78,11 @@ export async function prepare(exp: Experiment, set: ImageSet): Promise<Prepared>
       probe.dispose();
     }
   }
+  return make;
+}
+
+/** The experiment's data `set` (checkedData's) as tensors, with the model maker (checkedModel's). */
+export function prepare(set: ImageSet, make: MakeModel): Prepared {
   const train = tensorsOf(set.train, set);
   const test = tensorsOf(set.test, set);
   const summary = { source: set.source, shape: set.shape, classes: set.classes, trainCount: set.train.count, testCount: set.test.count };

@@ -89,10 +89,12 @@ describe('penx train --model', () => {
     expect(['hidden/kernel', 'hidden/bias', 'bn/gamma', 'head/kernel'].map(spec)).toEqual(['l1:1e-4', 'none', 'tfjs.L1L2:l1=0,l2=0.01', 'l1:1e-4']);
   }, 120_000);
 
-  it('refuses a model that does not fit the data, saying which shape was expected, and writes nothing', async () => {
+  it('refuses a model that does not fit the data, saying which shape was expected, before the backend starts, and writes nothing', async () => {
     const r = await penx('train', '--penalty', 'l1', '--model', './test/fixtures/models/fixed-mnist.ts', '--name', 'misfit', ...SMALL);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/takes inputs of shape \[28,28,1\] per sample; the data's images are \[12,12,3\].*must be \[12,12,3\]/);
+    // Built and loaded on TF.js's cpu backend first (they were refused after the training backend's line).
+    expect(r.stderr).not.toMatch(/^backend:/m);
     expect(existsSync(join(root, 'runs', 'misfit'))).toBe(false);
     const missing = await penx('train', '--penalty', 'l1', '--model', './test/fixtures/models/nope.ts', ...SMALL);
     expect(missing.code).toBe(2);
@@ -100,6 +102,7 @@ describe('penx train --model', () => {
     const notModel = await penx('train', '--penalty', 'l1', '--model', join(root, 'rgb'), ...SMALL);
     expect(notModel.code).toBe(2);
     expect(notModel.stderr).toMatch(/cannot be loaded as a TF.js model/);
+    expect(notModel.stderr).not.toMatch(/^backend:/m);
   }, 120_000);
 
   it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {

@@ -36,6 +36,8 @@ describe('penx sweep --force with a bad flag', () => {
     // The data is read by the runs' child processes: the sweep checks it itself before taking the folder.
     ['--batch-size 1000', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(128 images\)/],
     ['--test-size 20000', ['--test-size', '20000'], /--test-size 20000 is more than the bundled MNIST's 10000 test images/],
+    // The model is built by the runs' child processes: the sweep checks it itself, on TF.js's cpu backend (each run failed, the sweep deleted).
+    ['--lr-mult nope=2', ['--lr-mult', 'nope=2'], /learning-rate multiplier pattern 'nope' matches no weight; layers: conv2d_1/],
   ])(
     '%s: exit 2, the finished sweep untouched',
     async (name, flag, message) => {

@@ -3,12 +3,12 @@
  * `penx sweep` or `penx worker` (see experiment/sweep-child.ts). It resumes the run from its
  * checkpoint when there is one and starts it (over) otherwise, and reports over IPC.
  *
- *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► data checked
+ *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► data, model checked
  *   ─► backend ─► data as tensors ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
  */
 import { basename, dirname } from 'node:path';
 import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError } from 'penalty-explorer/node';
-import { checkedData, prepare, trainRun } from '../../experiment/run.ts';
+import { checkedData, checkedModel, prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
 import { lastScores } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
@@ -76,10 +76,11 @@ export async function sweepRun(taskJson: string): Promise<void> {
     } as unknown as ExperimentFlags;
     const exp = await parseExperiment(flags);
     const run = { ...(await loadRunPenalty(task.run.penalty)), name: task.run.name };
-    // The data is checked before the backend starts (a refusal of it comes before the backend's line).
+    // The data and the model are checked before the backend starts (a refusal of them comes before the backend's line).
     const set = checkedData(exp);
+    const make = await checkedModel(exp, set);
     const backend = await startBackend(flags);
-    const data = await prepare(exp, set);
+    const data = prepare(set, make);
     try {
       const record = await interruptible((signal) => {
         const hooks = { callbacks: [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`), signal };

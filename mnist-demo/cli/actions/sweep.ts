@@ -32,7 +32,7 @@ import {
   UsageError,
   writeSweepJson,
 } from 'penalty-explorer/node';
-import { checkedData } from '../../experiment/run.ts';
+import { checkedData, checkedModel } from '../../experiment/run.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
@@ -98,12 +98,13 @@ function settingsOf(flags: SweepFlags): SweepSettings {
 
 /**
  * The sweep record the flags describe, every spec and setting checked — and for a sweep on this
- * machine the data too (its runs read it in child processes, after the folder is taken).
+ * machine the data and the model too (its runs read and build them in child processes, after the
+ * folder is taken): on TF.js's cpu backend, nothing started.
  */
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   const grid: SweepGrid = sweepGrid(flags);
   const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
-  if (flags.queue === undefined) checkedData(exp);
+  if (flags.queue === undefined) await checkedModel(exp, checkedData(exp));
   return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
 }
 
