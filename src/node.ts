@@ -30,6 +30,7 @@ export {
   checkOwnFolder,
   checkpointDir,
   checkpointHolding,
+  checkResumeSettings,
   checkRunName,
   claimFolder,
   emptyFolder,

@@ -3,7 +3,8 @@
  *
  *   data (IDX folder or the bundled MNIST) read and checked (checkedData)
  *   ─► model maker, its model checked against the data, the per-layer patterns and the constraint
- *      (checkedModel): on TF.js's cpu backend, before the training backend starts
+ *      (checkedModel), and a resume's settings against its record (checkResume): on TF.js's cpu
+ *      backend, before the training backend starts
  *   ─► tensors (images, one-hot labels), once (prepare) ─► per run: model with the run's penalty on
  *      every kernel ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with
  *      the user monitors' sections, checkpoint, figures)
@@ -12,7 +13,9 @@ import { join } from 'node:path';
 import {
   type BackendInfo,
   checkConstraints,
+  checkResumeSettings,
   type FitCallback,
+  type FitOptions,
   fitToFolder,
   gradientsFor,
   type ImageSet,
@@ -81,6 +84,47 @@ export async function checkedModel(exp: Experiment, set: ImageSet): Promise<Make
   return make;
 }
 
+/** The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`), the constraint too. */
+function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, onReplaced?: (changes: string[]) => void): Promise<tf.LayersModel> {
+  const controls = { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) };
+  return runModel(make, exp.seed, controls, onReplaced);
+}
+
+/** What fitToFolder records of `run` as its settings (trainRun's options but the data, the gradients and the hooks). */
+function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptions {
+  return {
+    name: run.name,
+    epochs: exp.epochs,
+    batchSize: exp.batchSize,
+    seed: exp.seed,
+    optimizer: run.optimizer ?? exp.optimizer,
+    ...(exp.controls ? { controls: exp.controls } : {}),
+    loss: 'categoricalCrossentropy',
+    trackNorms: exp.trackNorms,
+    ...(exp.monitors ? { monitors: exp.monitors } : {}),
+    info: {
+      data: source,
+      ...(exp.model.kind === 'module' ? { modelSource: exp.model.path } : exp.model.kind === 'folder' ? { modelSource: exp.model.dir } : {}),
+      ...(run.module ? { penaltyModule: run.module } : {}),
+    },
+  };
+}
+
+/**
+ * A resume of `run` (in `dir`) with other settings than its record's refused before the training
+ * backend starts and the data's tensors are made (fitToFolder's comparison, the backend left out:
+ * it is compared once started): its model built on the backend in use (TF.js's cpu), nothing written.
+ * A run with nothing recorded to compare builds nothing.
+ */
+export async function checkResume(exp: Experiment, run: PenaltyRun, make: MakeModel, set: ImageSet, dir: string): Promise<void> {
+  const model = await modelOf(exp, run, make);
+  try {
+    checkResumeSettings(dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
+  } finally {
+    model.dispose();
+  }
+}
+
 /** The experiment's data `set` (checkedData's) as tensors, with the model maker (checkedModel's). */
 export function prepare(set: ImageSet, make: MakeModel): Prepared {
   const train = tensorsOf(set.train, set);
@@ -118,16 +162,7 @@ export async function trainRun(
   hooks: RunHooks,
   dir: string,
 ): Promise<RunRecord> {
-  const model = await runModel(
-    data.make,
-    exp.seed,
-    {
-      penalty: run.penalty,
-      penalizeBias: exp.penalizeBias,
-      ...(exp.constraint ? { constraint: exp.constraint } : {}),
-    },
-    (changes) => hooks.note(replacedNote(describeSource(exp.model), changes)),
-  );
+  const model = await modelOf(exp, run, data.make, (changes) => hooks.note(replacedNote(describeSource(exp.model), changes)));
   const chosen = backend && (await gradientsFor(model, backend));
   const gradients = chosen?.gradients;
   const why = chosen?.why;
@@ -135,31 +170,22 @@ export async function trainRun(
   if (why) hooks.note(`gradients: per-kernel (${why})`);
   if (chosen?.note) hooks.note(chosen.note);
   try {
+    const settings = runSettings(exp, run, data.set.source);
     return await fitToFolder(model, data.train, {
+      ...settings,
       dir,
       resume: exp.resume,
       force: exp.force,
       portable: exp.portable,
       figures: exp.figures,
-      name: run.name,
-      epochs: exp.epochs,
-      batchSize: exp.batchSize,
-      seed: exp.seed,
-      optimizer: run.optimizer ?? exp.optimizer,
-      ...(exp.controls ? { controls: exp.controls } : {}),
       onNote: hooks.note,
-      loss: 'categoricalCrossentropy',
       validationData: data.test,
-      trackNorms: exp.trackNorms,
-      ...(exp.monitors ? { monitors: exp.monitors } : {}),
       ...(exp.prune ? { prune: exp.prune } : {}),
       ...(gradients ? { gradients } : {}),
       callbacks: [...hooks.callbacks],
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       info: {
-        data: data.set.source,
-        ...(exp.model.kind === 'module' ? { modelSource: exp.model.path } : exp.model.kind === 'folder' ? { modelSource: exp.model.dir } : {}),
-        ...(run.module ? { penaltyModule: run.module } : {}),
+        ...settings.info,
         ...(backend && gradients ? { backend: backend.name, ...stepThreads(gradients, backend) } : {}),
         ...(why ? { gradientsWhy: why } : {}),
         versions: versions(),

@@ -51,13 +51,14 @@ import {
   type FitOptions,
   fit,
   runConfig,
+  runConfigOfSizes,
   withBatchSizeOf,
 } from '../training/index.ts';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
 import { writeRunJson } from './records.ts';
-import { resumeState } from './run-state.ts';
+import { resumeState, runFolderState } from './run-state.ts';
 
 /** `fitToFolder`'s options: `fit`'s, the folder and its policy, and what it writes there. */
 export interface FolderOptions extends FitOptions, FolderPolicy {
@@ -170,6 +171,31 @@ function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true
       `${before.length} weights`,
       `${after.length} weights${before.length === after.length ? ', differing' : ''}`,
     );
+}
+
+/**
+ * What a resume of the run in `dir` would be refused for by its settings (a ResumeMismatchError: fitToFolder's
+ * comparison, the backend left out) or its state (a CheckpointMissingError: finished epochs on record, epochs
+ * left, no checkpoint to train on from), found before its backend starts and its data's tensors are made, the
+ * folder untouched: `model` built as the run's (with its penalties and constraints; on any backend),
+ * `options` as fitToFolder will get them, `sizes` the samples it will train and validate on. Nothing to
+ * compare (no finished epoch recorded) passes; so does a run with more epochs than `options.epochs`
+ * (resumeState refuses it).
+ *
+ * @example
+ * checkResumeSettings('runs/l1', model, { epochs: 4, seed: 5 }, { train: 60000, validation: 10000 })
+ * // throws "cannot resume runs/l1: its seed is 42, this run's is 5; use the same settings, or start it over"
+ */
+export function checkResumeSettings(
+  dir: string,
+  model: tf.LayersModel,
+  options: FitOptions,
+  sizes: { readonly train: number; readonly validation: number },
+): void {
+  const state = runFolderState(dir, options.epochs);
+  const was = state.state === 'partial' ? state.checkpointRecord : state.state === 'new' ? undefined : state.record;
+  if (was) checkSameRun(was, runConfigOfSizes(model, sizes, options), dir, false);
+  if (state.state === 'stranded') throw new CheckpointMissingError(dir, state.record.epochs.length, options.epochs);
 }
 
 /** The checkpoint's record after its settings are compared with this run's, with this session when it trains an epoch; notes a change of threads. */

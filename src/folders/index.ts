@@ -10,7 +10,7 @@
 
 export { checkRunName, runNameProblem } from '../folder-names.ts';
 export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-export { type FolderOptions, fitToFolder } from './fit-to-folder.ts';
+export { checkResumeSettings, type FolderOptions, fitToFolder } from './fit-to-folder.ts';
 export {
   type ClaimedFolder,
   checkClaim,

@@ -314,9 +314,25 @@ function optimizerLabel(o: FitOptions['optimizer']): string {
 
 /** The config a fresh run's record gets (also what a resumed run must agree with). */
 export function runConfig(model: tf.LayersModel, data: FitData, options: FitOptions): RunConfig {
+  return runConfigOfSizes(model, splitSizes(model, data, options), options, isTensorData(data) ? 'tensors' : 'dataset');
+}
+
+/**
+ * runConfig's config for data of `sizes` samples (training, validation) that is not at hand (not
+ * checked against the model): what a resume is compared with before the data's tensors are made.
+ * `kind` is the data's when `options.info.data` does not name it.
+ *
+ * @example
+ * runConfigOfSizes(model, { train: 60000, validation: 10000 }, { epochs: 2, seed: 42 }).trainSize   // 60000
+ */
+export function runConfigOfSizes(
+  model: tf.LayersModel,
+  sizes: { readonly train: number; readonly validation: number },
+  options: FitOptions,
+  kind: 'tensors' | 'dataset' = 'tensors',
+): RunConfig {
   const info = options.info ?? {};
   const strategy = options.gradients ?? localGradients;
-  const sizes = splitSizes(model, data, options);
   const controls = options.controls ? describeLayerControls(options.controls) : {};
   const objective = objectiveOf(model, options.loss, options.metrics);
   const threads = info.threads ?? strategy.threads;
@@ -337,7 +353,7 @@ export function runConfig(model: tf.LayersModel, data: FitData, options: FitOpti
     seed: seedOf(options),
     trainSize: sizes.train,
     testSize: sizes.validation,
-    data: info.data ?? (isTensorData(data) ? 'tensors' : 'dataset'),
+    data: info.data ?? kind,
     backend: info.backend ?? tf.getBackend(),
     threads,
     // How threads share a batch means nothing on one thread.

@@ -40,6 +40,7 @@ export {
   fit,
   type RunInfo,
   runConfig,
+  runConfigOfSizes,
   type TrainBegin,
   withBatchSizeOf,
 } from './fit.ts';

@@ -291,6 +291,41 @@ describe('--resume asking for fewer epochs than a run has finished', () => {
   }, 120_000);
 });
 
+describe('--resume of partly trained runs with other settings', () => {
+  it('penx train and penx compare: exit 2 naming the setting, before the backend starts, the folders as they were (not even locked)', async () => {
+    await twoEpochs();
+    const dirs = [join(out, 'two'), join(out, 'cmp-two'), join(out, 'cmp-two', 'none')];
+    const stamp = new Date('2020-01-01T00:00:00Z');
+    for (const dir of dirs) utimesSync(dir, stamp, stamp);
+    const before = dirs.map(tree);
+    // Three epochs asked of two finished: each would train on. Before, each was refused only once its backend had started and its graph was built.
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '3', ...TINY, '--out', out, '--name', 'two', '--resume', '--seed', '5');
+    expect(train.code, train.stderr).toBe(2);
+    expect(train.stderr).toContain(`penx: error: cannot resume ${join(out, 'two')}: its seed is 42, this run's is 5; use the same settings, or start it over`);
+    expect(train.stderr).not.toMatch(/^backend:/m);
+    const compare = await penx(
+      'compare',
+      '--penalties',
+      'none,l1:1e-4',
+      '--epochs',
+      '3',
+      ...TINY,
+      '--out',
+      out,
+      '--name',
+      'cmp-two',
+      '--resume',
+      '--optimizer',
+      'sgd:lr=0.1',
+    );
+    expect(compare.code, compare.stderr).toBe(2);
+    expect(compare.stderr).toMatch(/cannot resume .*cmp-two\/none: its optimizer is "adadelta:[^"]*", this run's is "sgd:lr=0\.1"; use the same settings/);
+    expect(compare.stderr).not.toMatch(/^backend:/m);
+    expect(dirs.map(tree)).toEqual(before);
+    for (const dir of dirs) expect(statSync(dir).mtime).toEqual(stamp);
+  }, 120_000);
+});
+
 describe('penx compare --resume leaving out runs the comparison holds', () => {
   it('exit 2 naming the runs left out and their penalties, the comparison as it was; adding one is allowed', async () => {
     await twoEpochs();

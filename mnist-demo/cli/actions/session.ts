@@ -3,13 +3,13 @@
  * turned into tensors, the model checked, then each run trained with progress on stderr; a
  * comparison is drawn when there are several.
  *
- *   data (IDX folder or bundled MNIST) read and checked ─► model checked (on TF.js's cpu backend)
- *   ─► dashboard listening (--serve) ─► backend ─► the output folder made
+ *   data (IDX folder or bundled MNIST) read and checked ─► model checked, and a resume's settings
+ *   (on TF.js's cpu backend) ─► dashboard listening (--serve) ─► backend ─► the output folder made
  *   ─► run 1 … run n ─► comparison figures
  *
  * A command refused on its data, its model, its dashboard's port, or a resume asking for fewer epochs
- * than a run finished or leaving out runs of its comparison, has started no backend and written
- * nothing (not even the output folder).
+ * than a run finished, with other settings than a run's record, or leaving out runs of its comparison,
+ * has started no backend and written nothing (not even the output folder).
  * A resume of runs that all have their epochs (their records say so) says so first and starts no
  * backend: its runs are only checked against the settings and brought in line (redrawn), on TF.js's cpu backend.
  */
@@ -28,7 +28,7 @@ import {
   UsageError,
   writeCompareJson,
 } from 'penalty-explorer/node';
-import { checkedData, checkedModel, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
+import { checkedData, checkedModel, checkResume, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -61,8 +61,12 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The data and the model are checked before anything is written; the data before the backend
     // starts (its refusal is not preceded by the backend's line), none started when nothing trains.
     const set = checkedData(exp);
-    // The model too, on TF.js's cpu backend (a pattern matching no weight, a model that does not fit the data: no backend line).
+    // The model too, and a resume's settings against each run's record, on TF.js's cpu backend (a
+    // pattern matching no weight, a model that does not fit the data, another seed: no backend line).
     const make = await checkedModel(exp, set);
+    if (!allDone)
+      for (const [i, run] of runs.entries())
+        if (states[i] !== undefined && states[i].state !== 'new') await checkResume(exp, run, make, set, runDir(exp, run, comparison));
     // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
     // port taken is refused with no backend started and nothing written.
     const dashboard = await dashboardFor(flags, exp.out);
