@@ -27,6 +27,7 @@ export {
   type ClaimedFolder,
   checkClaim,
   checkFolder,
+  checkMakeable,
   checkOwnFolder,
   checkpointDir,
   checkpointHolding,

@@ -67,12 +67,16 @@ function mkdirFailure(path: string, err: unknown): string {
 }
 
 /**
- * Make `dir` and any missing parents one level at a time, after checking the nearest existing
- * ancestor is a writable folder; an IOError says what is wrong (a file in the way, no permission,
- * a name too long, a location that takes no folders such as /proc). Returns the folders it made,
- * outermost first (see `removeMadeFolders`).
+ * What `makeFolder(dir)` refuses before it makes anything, found with nothing written: the nearest
+ * existing ancestor a file, or not writable when there are folders to make (an IOError). Returns
+ * the folders missing, outermost first. (A location that takes no folders, such as /proc, is found
+ * only by making one.)
+ *
+ * @example
+ * checkMakeable('notes.txt/runs')   // throws 'cannot make notes.txt/runs: /home/me/notes.txt is a file, not a folder'
+ * checkMakeable('figures/runs')     // ['/home/me/figures/runs'] when figures/ exists without runs/
  */
-export function makeFolder(dir: string): string[] {
+export function checkMakeable(dir: string): string[] {
   const missing: string[] = [];
   let at = resolve(dir);
   while (!existsSync(at)) {
@@ -87,6 +91,17 @@ export function makeFolder(dir: string): string[] {
   } catch {
     if (missing.length > 0) throw new IOError(`cannot make ${dir}: ${at} is not writable`);
   }
+  return missing;
+}
+
+/**
+ * Make `dir` and any missing parents one level at a time, after checking the nearest existing
+ * ancestor is a writable folder (checkMakeable); an IOError says what is wrong (a file in the way, no permission,
+ * a name too long, a location that takes no folders such as /proc). Returns the folders it made,
+ * outermost first (see `removeMadeFolders`).
+ */
+export function makeFolder(dir: string): string[] {
+  const missing = checkMakeable(dir);
   const made: string[] = [];
   for (const path of missing) {
     try {

@@ -15,6 +15,7 @@ export {
   type ClaimedFolder,
   checkClaim,
   checkFolder,
+  checkMakeable,
   checkOwnFolder,
   checkpointHolding,
   claimFolder,

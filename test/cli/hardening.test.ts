@@ -204,20 +204,24 @@ describe('crash and resume', () => {
 });
 
 describe('bad input: exit 2, a message, nothing written', () => {
-  it.each<[string, string[], RegExp]>([
-    ['an --out under a file', ['--out', '__FILE__/x'], /is a file, not a folder/],
-    ['an --out that takes no folders', ['--out', '/proc/penx-x'], /cannot make \/proc\/penx-x/],
-    ['a 300-character name', ['--name', 'n'.repeat(300)], /is 300 bytes long \(at most 255\)/],
-    ['a batch larger than the training set', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(128 images\)/],
-    ['a strength that underflows', ['--penalty', 'l1:1e-400'], /too small for a 64-bit float/],
+  // The last column: refused before the backend starts (its `backend: …` line), or only when a folder is made.
+  it.each<[string, string[], RegExp, boolean]>([
+    // It was refused once the backend had started, when the folder was made.
+    ['an --out under a file', ['--out', '__FILE__/x'], /cannot make .*\/a-file\/x: .*\/a-file is a file, not a folder/, true],
+    // Found only by making a folder there (as root, /proc passes the check for writing).
+    ['an --out that takes no folders', ['--out', '/proc/penx-x'], /cannot make \/proc\/penx-x/, false],
+    ['a 300-character name', ['--name', 'n'.repeat(300)], /is 300 bytes long \(at most 255\)/, true],
+    ['a batch larger than the training set', ['--batch-size', '1000'], /--batch-size 1000 is larger than the training set \(128 images\)/, true],
+    ['a strength that underflows', ['--penalty', 'l1:1e-400'], /too small for a 64-bit float/, true],
     [
       'a constraint that cannot apply to a kernel',
       ['--constraint', 'maxnorm:m=2,axis=3'],
       /cannot be applied to dense_1\/kernel \(shape \[3200,128\]\): axis=3 is out of range/,
+      true,
     ],
   ])(
     '%s',
-    async (_, flags, message) => {
+    async (_, flags, message, beforeBackend) => {
       const out = join(root, 'bad');
       const file = join(root, 'a-file');
       writeFileSync(file, '');
@@ -227,6 +231,7 @@ describe('bad input: exit 2, a message, nothing written', () => {
       const r = await penx('train', ...penaltyFlag, '--epochs', '1', ...TINY, '--out', out, ...given);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
+      if (beforeBackend) expect(r.stderr).not.toMatch(/^backend:/m);
       expect(r.stderr).not.toMatch(/^\s+at /m);
       expect(r.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
       expect(performance.now() - t0).toBeLessThan(30_000);

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import {
   type BackendInfo,
   checkClaim,
+  checkMakeable,
   claimFolder,
   drawComparison,
   hasContent,
@@ -41,8 +42,10 @@ import { dashboardFor, keepServing } from './serve.ts';
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
 export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
   if (runs.length === 0) throw new UsageError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
-  // A folder that is not penx's (or of another kind), or one with content neither resumed nor
-  // forced, is refused before any work, untouched (not even locked).
+  // An --out that cannot be made (a file in the way, no permission), a folder that is not penx's (or
+  // of another kind), or one with content neither resumed nor forced, is refused before any work,
+  // untouched (not even locked).
+  checkMakeable(exp.out);
   if (comparison === undefined) checkClaim(runDir(exp, runs[0]!), 'run', exp);
   else checkClaim(join(exp.out, comparison), 'comparison', exp);
   // A resume for fewer epochs than a run has finished, or leaving out runs of the comparison (its
