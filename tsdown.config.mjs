@@ -111,12 +111,15 @@ const library = { ...shared, cwd: 'src', entry: { index: 'index.ts', viz: 'viz/i
 /**
  * TF.js in the ES modules, by the condition Node and bundlers resolve `#tf` with (src/package.json `imports`):
  *
- *   import { tf } from '#tf' ─┬─ node     dist/tf-require.mjs  require('@tensorflow/tfjs')  (src/tf-require.ts)
- *                             └─ default  dist/tf-import.mjs   import * as tf from '@tensorflow/tfjs'  (src/tf.ts)
+ *   import { tf } from '#tf' ─┬─ module   dist/tf-import.mjs   import * as tf from '@tensorflow/tfjs'  (src/tf.ts)
+ *                             ├─ node     dist/tf-require.mjs  require('@tensorflow/tfjs')  (src/tf-require.ts)
+ *                             └─ default  dist/tf-import.mjs
  *
  * An ES import of TF.js's CommonJS build costs each Node process (and worker thread) ~0.2 s of CPU:
- * Node lexes it and every package it re-exports for their names; both give the same module. Every
- * import of src/tf.ts in this build becomes `#tf`; the CommonJS build requires TF.js already, and the
+ * Node lexes it and every package it re-exports for their names; both give the same module. Bundlers
+ * (esbuild, webpack, Vite, Rollup) set `module`, Node does not: a bundle, for Node too, takes the plain
+ * import and bundles TF.js once with the user's. Every import of src/tf.ts in this build becomes `#tf`;
+ * the CommonJS build requires TF.js already, and the
  * type declarations and the sources (tsx, the playground) keep src/tf.ts as it is; the tests and the
  * shard workers run from the sources take src/tf-require.ts (vitest.config.ts, src/parallel/worker.mjs).
  */
@@ -139,12 +142,14 @@ const configs = [
       worker: 'parallel/worker-main.ts',
       'fused-worker': 'backends/onnxruntime/fused/worker-main.ts',
       'tf-import': 'tf.ts',
-      'tf-require': 'tf-require.ts',
     },
     format: 'esm',
     dts: false,
     plugins: [tfByCondition],
   },
+  // On its own: its `require('@tensorflow/tfjs')` stays a plain call (no `createRequire` polyfill), which a bundler
+  // of the package follows as it does a user's import of TF.js (src/tf-require.ts).
+  { ...shared, cwd: 'src', entry: { 'tf-require': 'tf-require.ts' }, format: 'esm', dts: false, outputOptions: { polyfillRequire: false } },
   { ...library, format: 'cjs', dts: true },
   { ...library, format: 'esm', dts: { emitDtsOnly: true } },
   { ...shared, cwd: 'mnist-demo', entry: { cli: 'cli/penx.ts', 'bench-cpu-worker': 'bench-cpu-main.ts' }, format: 'esm', dts: false },
