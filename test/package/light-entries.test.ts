@@ -50,3 +50,12 @@ describe('the light entry, penalty-explorer/errors', () => {
     expect(packages.filter((p) => /^(@tensorflow\/|vega|zod)/.test(p))).toEqual([]);
   });
 });
+
+describe('penalty-explorer/node, which every penx command that runs loads', () => {
+  it('requires send (the static file server, ~40 ms of CPU with what it requires) when a file is first served, not up front', () => {
+    const packages = staticPackages(join(repo, 'src/dist/node.mjs'));
+    expect(packages).toContain('zod');
+    expect(packages).not.toContain('send');
+    expect(readFileSync(join(repo, 'src/dist/node.mjs'), 'utf8')).toMatch(/createRequire\(import\.meta\.url\)\("send"\)/);
+  });
+});
