@@ -2,6 +2,8 @@
  * A machine's share of queued sweeps (`penx worker`): a BullMQ worker that takes runs and trains
  * each in a child process into the shared folder, reporting progress through the queue.
  *
+ *   job ─► its sweep's or run's name not one plain folder name (another tool's job) ─► UnrecoverableError naming
+ *        the job by its id, nothing written
  *   job ─► <out>/<sweep>: a sweep folder of penx's, not holding a sweep of other settings (else the run
  *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of a smaller grid; one
  *        holding runs the registry's grid leaves out: the run fails, nothing written) ─► the run folder's state:
@@ -21,22 +23,23 @@ import {
   breakLock,
   checkFolder,
   checkpointHolding,
-  checkRunName,
   lockHolder,
   makeFolder,
   openFolder,
   PenaltyExplorerError,
   readSweepJson,
   redactCredentials,
+  runNameProblem,
   type SweepRecord,
   UsageError,
+  visibleControls,
   writeSweepJson,
 } from 'penalty-explorer/node';
 import { counted } from '../words.ts';
 import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
-import { failuresOf, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
+import { failuresOf, jobId, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
 import { lastScores, leftOutRuns, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
 import { LostRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
@@ -88,6 +91,27 @@ function breakForeignLock(dir: string, job: string): void {
   if (holder && holder.host !== hostname() && holder.command.includes('sweep-run') && holder.command.includes(`"job":${JSON.stringify(job)}`)) breakLock(dir);
 }
 
+/**
+ * Why a queued job's sweep or run name cannot name a folder (`runNameProblem`), the job named by its id
+ * (`jobId`: `<sweep>/<run>`, each part URL-encoded, so one line whatever the names hold), or undefined. Put on by `penx sweep`,
+ * the names are plain (checked, and made from the grid); another tool's job, or an older penx's, may not be.
+ *
+ * @example
+ * jobNameProblem('lambda/..%2Fx', { sweep: 'lambda', run: '../x' })
+ * // "job lambda/..%2Fx: its run name '../x' contains a path separator (a sweep's or run's folder is one plain name, e.g. l1_1e-4); nothing was written"
+ */
+export function jobNameProblem(id: string, names: { readonly sweep: string; readonly run: string }): string | undefined {
+  for (const [what, name] of [
+    ['sweep', names.sweep],
+    ['run', names.run],
+  ] as const) {
+    const problem = runNameProblem(name);
+    if (problem)
+      return `job ${visibleControls(id)}: its ${what} name ${problem} (a sweep's or run's folder is one plain name, e.g. l1_1e-4); nothing was written`;
+  }
+  return undefined;
+}
+
 /** Start a worker on the queue at `options.url` (see the file's comment): it takes runs of queued sweeps until stopped. */
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
   const queue = await SweepQueue.open(options.url);
@@ -112,14 +136,18 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
 
   const trainJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
     const { sweep, run, settings } = job.data;
+    // A name that cannot name a folder: the job named by its id (one line, whatever the names hold), nothing written.
+    const bad = jobNameProblem(job.id ?? jobId(sweep, run.name), { sweep, run: run.name });
+    if (bad) {
+      options.log(`failed ${bad}`);
+      throw new UnrecoverableError(bad);
+    }
     const id = `${sweep}/${run.name}`;
     const sweepDir = join(options.out, sweep);
     const dir = join(sweepDir, run.name);
     /** The sweep record in the folder (its sweep.json), read once. */
     let was: SweepRecord | undefined;
     try {
-      checkRunName(sweep, 'the sweep name');
-      checkRunName(run.name, 'the run name');
       // A sweep folder of this name run with other settings is another sweep's: nothing written in it.
       checkFolder(sweepDir, 'sweep', {});
       was = readSweepJson(sweepDir);

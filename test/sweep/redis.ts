@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { it } from 'vitest';
+import { redisOptions } from '../../mnist-demo/experiment/sweep-queue.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const required = Boolean(process.env.PENX_REQUIRE_REDIS);
@@ -55,3 +57,12 @@ export function failWithoutRedis(redis: TestRedis | undefined): void {
 
 /** `url` on database `db`: redis://127.0.0.1:6395 ─► redis://127.0.0.1:6395/7. */
 export const onDatabase = (url: string, db: number): string => `${url.replace(/\/\d+$/, '')}/${db}`;
+
+/** `url` on database `db`, emptied first: nothing an earlier run of the test left there (a worker would take it first). */
+export async function emptyDatabase(url: string, db: number): Promise<string> {
+  const on = onDatabase(url, db);
+  const direct = new Redis(redisOptions(on));
+  await direct.flushdb();
+  direct.disconnect();
+  return on;
+}

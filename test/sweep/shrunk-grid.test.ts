@@ -11,14 +11,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queueSweep } from '../../mnist-demo/cli/actions/sweep-queue-actions.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
-import { redisOptions, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
 import { openFolder, type SweepRecord, writeSweepJson } from '../../src/node.ts';
-import { failWithoutRedis, onDatabase, testRedis } from './redis.ts';
+import { emptyDatabase, failWithoutRedis, testRedis } from './redis.ts';
 
 const redis = await testRedis();
 const root = mkdtempSync(join(tmpdir(), 'penx-shrunk-grid-'));
@@ -42,10 +41,7 @@ describe('a sweep put on the queue again with a smaller grid', () => {
   if (!redis) return;
 
   it('is refused from its folder, and a worker fails its run without writing sweep.json over the larger one', async () => {
-    const url = onDatabase(redis.url, 7);
-    const direct = new Redis(redisOptions(url));
-    await direct.flushdb();
-    direct.disconnect();
+    const url = await emptyDatabase(redis.url, 7);
     const name = `shrunk${process.pid}`;
     const dir = join(root, name);
     const [before, after] = [await sweepOf(name, [1, 2]), await sweepOf(name, [1])];

@@ -1,0 +1,77 @@
+/**
+ * A queued job whose sweep or run name cannot name a folder (put on by another tool, or an older penx: `penx sweep`
+ * checks and makes plain names): the worker fails it for good, writing nothing, with a reason that names the job
+ * (its id, `<sweep>/<run>` URL-encoded) — before, the reason was `checkRunName`'s flag advice ("the run name '../x'
+ * contains a path separator; give one plain folder name"), naming no job. In-process: the queue and a worker on
+ * Redis database 10 (no other test's worker listens there); no run is trained.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
+import { jobId, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { jobNameProblem, type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
+import type { SweepRecord } from '../../src/node.ts';
+import { emptyDatabase, failWithoutRedis, testRedis } from './redis.ts';
+
+const redis = await testRedis();
+const root = mkdtempSync(join(tmpdir(), 'penx-job-names-'));
+afterAll(() => {
+  redis?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const SETTINGS = { epochs: '1', trainSize: '128', testSize: '128', batchSize: '64', backend: 'onnxruntime', threads: '1', pruneEpochs: 'none' };
+
+describe('jobNameProblem', () => {
+  it('names the job by its id, and says which name is wrong and why; plain names pass', () => {
+    expect(jobNameProblem('lambda/l1_1e-4_seed%3D1', { sweep: 'lambda', run: 'l1_1e-4_seed=1' })).toBeUndefined();
+    expect(jobNameProblem(jobId('lambda', '../x'), { sweep: 'lambda', run: '../x' })).toBe(
+      "job lambda/..%2Fx: its run name '../x' contains a path separator (a sweep's or run's folder is one plain name, e.g. l1_1e-4); nothing was written",
+    );
+    expect(jobNameProblem(jobId('a\nb', 'r'), { sweep: 'a\nb', run: 'r' })).toMatch(/^job a%0Ab\/r: its sweep name 'a\\nb' contains a control character/);
+  });
+});
+
+describe('a worker taking a queued job of a bad run name', () => {
+  failWithoutRedis(redis);
+  if (!redis) return;
+
+  it('fails it for good, writing nothing, the job named in its line and its reason by its id, the names shown on one line', async () => {
+    const url = await emptyDatabase(redis.url, 10);
+    const name = `names${process.pid}`;
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const [plain] = await expandGrid(grid);
+    const runs = [
+      { ...plain!, name: '../escaped' },
+      { ...plain!, name: 'two\nlines' },
+    ];
+    const record: SweepRecord = { format: 'penalty-explorer/sweep@1', name, grid, settings: SETTINGS, runs };
+    const out = join(root, 'shared');
+    const q = await SweepQueue.open(url);
+    const lines: string[] = [];
+    let w: SweepWorker | undefined;
+    try {
+      await q.submit(record);
+      w = await startWorker({ url, out, concurrency: 1, threads: 1, log: (line) => lines.push(line), onLine: (line) => lines.push(line) });
+      const deadline = Date.now() + 30_000;
+      while (w.jobs.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const why = "(a sweep's or run's folder is one plain name, e.g. l1_1e-4); nothing was written";
+      const escaped = `job ${name}/..%2Fescaped: its run name '../escaped' contains a path separator ${why}`;
+      const twoLines = `job ${name}/two%0Alines: its run name 'two\\nlines' contains a control character (a newline, a tab, an escape, …) ${why}`;
+      expect(lines, lines.join('\n')).toEqual(expect.arrayContaining([`failed ${escaped}`, `failed ${twoLines}`]));
+      expect([...w.jobs].sort((a, b) => a.run.localeCompare(b.run))).toEqual([
+        { sweep: name, run: '../escaped', dir: join(out, 'escaped'), attempt: 1, state: 'failed', reason: escaped },
+        { sweep: name, run: 'two\nlines', dir: join(out, name, 'two\nlines'), attempt: 1, state: 'failed', reason: twoLines },
+      ]);
+      expect((await q.status(record)).runs.map((r) => r.state)).toEqual(['failed', 'failed']);
+      // Nothing written: neither the sweep's folder nor the one the name points to (beside it, out of it).
+      expect(readdirSync(out)).toEqual([]);
+      await q.remove(record);
+    } finally {
+      await w?.stop();
+      await q.close();
+    }
+  }, 60_000);
+});
