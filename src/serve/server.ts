@@ -24,7 +24,7 @@ import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
 import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
-import { parseViewQuery, QueryError } from './view-query.ts';
+import { parseViewQuery, QueryError, splitRunsHint } from './view-query.ts';
 
 /** `serveDashboard`'s options: the folder of runs, where to listen, how often to look for changes. */
 export interface ServeOptions {
@@ -59,11 +59,12 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
   const clients = new Set<ServerResponse>();
   const vega = await vegaScript();
 
-  const recordsOf = (ids: readonly string[]): RunRecord[] => {
+  /** The records of the runs `q` asks for (`ids`, read from it); a run not served is a QueryError. */
+  const recordsOf = (ids: readonly string[], q: URLSearchParams): RunRecord[] => {
     const known = index.ids();
     return ids.map((id) => {
       const r = known.has(id) ? index.record(id) : undefined;
-      if (!r) throw new QueryError(`no run ${JSON.stringify(id)} under the served folder`);
+      if (!r) throw new QueryError(`no run ${JSON.stringify(id)} under the served folder${splitRunsHint(q, id)}`);
       return r;
     });
   };
@@ -77,7 +78,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
           .join(', ')}, monitor-NAME`,
       );
     const q = parseViewQuery(url.searchParams);
-    const runs = recordsOf(q.runs);
+    const runs = recordsOf(q.runs, url.searchParams);
     if (!runs.length) throw new QueryError('no runs chosen');
     const data: ViewData = view.needsPenalties ? await penaltyData(runs, q.options.range) : {};
     return view.spec(runs, q.options, data);

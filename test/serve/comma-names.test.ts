@@ -57,6 +57,17 @@ describe('run folders named with a comma on the dashboard', () => {
     expect(await runsOf('run=x%2Cy')).toBe('no run "x,y" under the served folder');
   });
 
+  it('runs=a,b naming no run: the answer says the value was split at its commas and how to ask for each run whole (run=)', async () => {
+    expect(await runsOf('runs=cmp/a,b')).toBe(
+      `no run "cmp/a" under the served folder; runs=cmp/a,b is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=cmp%2Fa%2Cb is the run "cmp/a,b")`,
+    );
+    expect(await runsOf('runs=l1,gone')).toBe(
+      `no run "gone" under the served folder; runs=l1,gone is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=l1%2Cgone is the run "l1,gone")`,
+    );
+    // Nothing split: no such hint.
+    expect(await runsOf('runs=gone')).toBe('no run "gone" under the served folder');
+  });
+
   /** The dashboard opened at `?QUERY`, once drawn, and the page errors seen. */
   async function open(query: string): Promise<{ page: Page; errors: string[] }> {
     const page = await served.browser().newPage({ viewport: { width: 1400, height: 900 } });
