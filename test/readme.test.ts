@@ -198,6 +198,22 @@ describe('README library examples run as written, against the built package', ()
     expect(out.rows).toEqual(points.slice(1, 4).map((p) => ({ penalty: 'l1:1e-4', ...p })));
   }, 60_000);
 
+  it('the dashboard’s runs in an address: askRuns writes one run=ID each, runIdsOf reads them and the older runs=a,b', async () => {
+    const after = `\nconsole.log(JSON.stringify({ page, overlay, asked, older }));\n`;
+    const out = JSON.parse((await runSnippet('### Figures and the report', 'readme-runs.mts', { index: 1, after })).trim().split('\n').at(-1)!);
+    expect(out).toEqual({
+      page: 'http://127.0.0.1:6060/?run=cmp%2Fl1%2Cstrong&run=none',
+      overlay: 'http://127.0.0.1:6060/api/view/overlay?run=cmp%2Fl1%2Cstrong&run=none&epoch=3',
+      asked: ['cmp/l1,strong', 'none'],
+      older: ['cmp/l1', 'none'],
+    });
+    // The comments say what the code gives.
+    const block = tsBlock('### Figures and the report', 1);
+    expect(block).toContain('// run=cmp%2Fl1%2Cstrong&run=none');
+    expect(block).toContain("// ['cmp/l1,strong', 'none']");
+    expect(block).toContain("// ['cmp/l1', 'none']");
+  }, 60_000);
+
   it('a run folder on the chosen backend: gradientsFor takes selectBackend’s answer, and the run is written', async () => {
     const { execFileSync } = await import('node:child_process');
     const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
