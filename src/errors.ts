@@ -23,22 +23,28 @@
  *   InterruptedError                the work was stopped on request, at a safe point (not a fault)
  */
 
-/** Something the caller can fix; the message says what was wrong and what would be right. */
+/**
+ * Something the caller can fix; the message says what was wrong and what would be right.
+ *
+ * Each class names itself with a string (`override name = 'UsageError'`), not with its class's
+ * name: a minifying bundler renames classes, and a page's errors would read `Xe: …`.
+ */
 export class PenaltyExplorerError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name = 'PenaltyExplorerError';
 }
 
 /** An option, argument or combination of settings that cannot be used (e.g. a batch larger than the data, resume and force together). */
-export class UsageError extends PenaltyExplorerError {}
+export class UsageError extends PenaltyExplorerError {
+  override name = 'UsageError';
+}
 
 /**
  * A spec — a penalty, constraint, optimiser or gradient transform named as text or as an object —
  * that cannot be read or bound, or the definition or module behind it.
  */
-export class SpecError extends PenaltyExplorerError {}
+export class SpecError extends PenaltyExplorerError {
+  override name = 'SpecError';
+}
 
 /**
  * User code threw: what threw (e.g. `penalty logsum:1e-4 (from ./logsum.ts)`, or
@@ -46,6 +52,7 @@ export class SpecError extends PenaltyExplorerError {}
  * what it threw.
  */
 export class UserCodeError extends SpecError {
+  override name = 'UserCodeError';
   constructor(
     /** What threw, with the module it came from when known. */
     readonly what: string,
@@ -58,13 +65,16 @@ export class UserCodeError extends SpecError {
 }
 
 /** Data that cannot be used: a missing, truncated or corrupt data file, tensors that do not fit the model. */
-export class DataError extends PenaltyExplorerError {}
+export class DataError extends PenaltyExplorerError {
+  override name = 'DataError';
+}
 
 /**
  * A weight holds NaN or ±∞ values (a diverged model): it has no place in a histogram's bins, no
  * norm and no percentile that JSON can hold, so it cannot be measured.
  */
 export class NonFiniteWeightsError extends DataError {
+  override name = 'NonFiniteWeightsError';
   constructor(
     /** The weight's name. */
     readonly weight: string,
@@ -75,7 +85,9 @@ export class NonFiniteWeightsError extends DataError {
 }
 
 /** Not a record of a format this version reads, or one that does not fit its schema. */
-export class RecordFormatError extends DataError {}
+export class RecordFormatError extends DataError {
+  override name = 'RecordFormatError';
+}
 
 /**
  * A prune curve whose first point is not the trained model's with its test accuracy (level 0), which
@@ -84,6 +96,7 @@ export class RecordFormatError extends DataError {}
  * caller to name where the curve is, e.g. `run.json: epochs[3].prune.global[0].testAcc is null`.
  */
 export class PruneCurveError extends DataError {
+  override name = 'PruneCurveError';
   constructor(
     readonly field: string,
     readonly problem: string,
@@ -94,6 +107,7 @@ export class PruneCurveError extends DataError {
 
 /** A resumed run's settings differ from the ones it was started with. */
 export class ResumeMismatchError extends UsageError {
+  override name = 'ResumeMismatchError';
   constructor(
     readonly dir: string,
     readonly key: string,
@@ -115,6 +129,7 @@ export class ResumeMismatchError extends UsageError {
  * // 'cannot resume runs/l1: it has 3 finished epochs, more than the 1 asked for; nothing was changed; ask for 3 epochs to keep it as it is, or more to train on'
  */
 export class ResumeEpochsError extends UsageError {
+  override name = 'ResumeEpochsError';
   constructor(
     readonly dir: string,
     readonly finished: number,
@@ -132,6 +147,7 @@ export class ResumeEpochsError extends UsageError {
  * record away, so neither happens.
  */
 export class CheckpointMissingError extends UsageError {
+  override name = 'CheckpointMissingError';
   constructor(
     readonly dir: string,
     readonly finished: number,
@@ -154,6 +170,7 @@ export class CheckpointMissingError extends UsageError {
  * // "backend webgpu cannot train or record here: its synchronous read-back returned wrong values (0 for 7, …); the library reads …"
  */
 export class ReadBackError extends UsageError {
+  override name = 'ReadBackError';
   constructor(
     readonly backend: string,
     /** What is wrong with its read-back, e.g. `its synchronous read-back returned wrong values (0 for 7, …)`. */
@@ -167,10 +184,13 @@ export class ReadBackError extends UsageError {
 }
 
 /** A file or folder that cannot be used: missing, not writable, in use, or not this tool's to write. */
-export class IOError extends PenaltyExplorerError {}
+export class IOError extends PenaltyExplorerError {
+  override name = 'IOError';
+}
 
 /** The folder already has content, and neither resuming nor replacing it was asked for. */
 export class FolderExistsError extends IOError {
+  override name = 'FolderExistsError';
   constructor(
     readonly dir: string,
     /** What the folder is, e.g. `run folder`. */
@@ -185,6 +205,7 @@ export class FolderExistsError extends IOError {
  * says what is wrong with it; the message adds the remedy any caller has (another name or folder).
  */
 export class FolderRefusedError extends IOError {
+  override name = 'FolderRefusedError';
   constructor(
     readonly dir: string,
     /** What is wrong, without what to do about it. */
@@ -196,6 +217,7 @@ export class FolderRefusedError extends IOError {
 
 /** A folder that is not this tool's (it has content, or an invalid marker file, and no valid marker of the tool): never resumed, replaced or written into. */
 export class NotOwnedError extends FolderRefusedError {
+  override name = 'NotOwnedError';
   constructor(
     dir: string,
     /** What was asked: to resume it, to replace it (force), to use it as a new folder, or to write into it (redraw its figures). */
@@ -229,6 +251,7 @@ export interface LockHolder {
 
 /** Another process holds the folder's lock. */
 export class LockedError extends IOError {
+  override name = 'LockedError';
   constructor(
     readonly dir: string,
     readonly holder: LockHolder,

@@ -16,7 +16,9 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } f
 import { DataError } from '../errors.ts';
 
 /** A path that is there but is not a regular file (a folder, FIFO, socket or device): bad input. */
-export class NotRegularFileError extends DataError {}
+export class NotRegularFileError extends DataError {
+  override name = 'NotRegularFileError';
+}
 
 function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a folder';

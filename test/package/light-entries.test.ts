@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -48,6 +49,26 @@ describe('the light entry, penalty-explorer/errors', () => {
     const packages = [...staticPackages(join(repo, 'mnist-demo/dist/cli.mjs'))];
     expect(packages.filter((p) => p.startsWith('penalty-explorer')).sort()).toEqual(['penalty-explorer/errors', 'penalty-explorer/spec']);
     expect(packages.filter((p) => /^(@tensorflow\/|vega|zod)/.test(p))).toEqual([]);
+  });
+
+  it('keeps each error class’s name under a minifying bundler (a page’s esbuild --minify renamed UsageError to "Xe" in its messages)', async () => {
+    // A user's browser bundle, minified: class names are mangled, so a name taken from the class (new.target.name) is lost.
+    const bundle = await build({
+      stdin: { contents: `export * from ${JSON.stringify(join(repo, 'src/dist/errors.mjs'))};`, resolveDir: repo, loader: 'js' },
+      bundle: true,
+      minify: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      logLevel: 'error',
+    });
+    const minified = (await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0]!.text).toString('base64')}`)) as Record<string, unknown>;
+    const classes = Object.entries(minified).filter(([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof Error);
+    expect(classes.length).toBeGreaterThanOrEqual(18);
+    // What each is constructed with does not matter to its name (each builds its message from strings).
+    const names = classes.map(([exported, C]) => [exported, new (C as new (...a: unknown[]) => Error)('a', 'b', 'c', 'd').name]);
+    expect(names.filter(([exported, name]) => exported !== name)).toEqual([]);
+    expect(String(new (minified['UsageError'] as new (m: string) => Error)('batch too large'))).toBe('UsageError: batch too large');
   });
 });
 
