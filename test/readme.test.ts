@@ -214,6 +214,15 @@ describe('README library examples run as written, against the built package', ()
     expect(block).toContain("// ['cmp/l1', 'none']");
   }, 60_000);
 
+  it('a figure drawn in a page: toVega, then Vega’s View to an SVG string', async () => {
+    const { makeRunRecord } = await import('./fixtures/run-record-fixture.ts');
+    const before = `import { readRunRecord } from 'penalty-explorer';\nconst record = readRunRecord(${JSON.stringify(makeRunRecord({ epochs: 2, penalty: 'l1:1e-4' }))});\n`;
+    const after = `\nconsole.log(JSON.stringify({ start: svg.slice(0, 4), title: svg.includes('Weights per epoch'), panels: new Set(svg.match(/epoch=\\d+ /g)).size }));\n`;
+    const out = JSON.parse((await runSnippet('### Figures and the report', 'readme-draw.mts', { index: 2, before, after })).trim().split('\n').at(-1)!);
+    // One panel per snapshot: the untrained model and both epochs.
+    expect(out).toEqual({ start: '<svg', title: true, panels: 3 });
+  }, 60_000);
+
   it('a run folder on the chosen backend: gradientsFor takes selectBackend’s answer, and the run is written', async () => {
     const { execFileSync } = await import('node:child_process');
     const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
