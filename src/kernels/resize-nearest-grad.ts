@@ -23,6 +23,7 @@
  * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [4, 4]).sum())(tf.ones([2, 2, 2, 1]));   // 4 at every pixel of both samples
  */
 import { tf } from '../tf.ts';
+import { fixCpuCast } from './cpu-cast.ts';
 import { bilinearWeights, nearestSources, separableResizeGrad } from './resize-grads.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
 
@@ -86,10 +87,12 @@ export function wasmResizeNearestNeighborGrad(stock: tf.KernelFunc | undefined):
  * kernel returns dx with height and width swapped in its shape (so `tf.grad` throws for any input
  * not square: "the gradient of input 'images' has shape '2,6,1,1', which does not match the shape
  * of the input '2,1,6,1'") and ignores halfPixelCenters: replaced by the separable adjoint of
- * resize-grads.ts on cpu's own kernels. The library calls it when it loads, before any backend
- * copies the cpu kernels.
+ * resize-grads.ts on cpu's own kernels; and `Cast`, whose widening casts share the input's array
+ * under the new dtype (cpu-cast.ts). The library calls it when it loads, before any backend copies
+ * the cpu kernels.
  */
 export function fixCpuKernels(): void {
+  fixCpuCast();
   const stock = tf.getKernel(tf.ResizeNearestNeighborGrad, 'cpu');
   if (stock?.kernelFunc === resizeNearestNeighborGrad) return;
   if (stock) tf.unregisterKernel(tf.ResizeNearestNeighborGrad, 'cpu');
