@@ -10,12 +10,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DataError, NonFiniteWeightsError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
 import { definePenalty, penalty } from '../../src/penalties/index.ts';
-import { DivergedError, fit, recordWeights } from '../../src/training/index.ts';
+import { checkFiniteWeights, DivergedError, fit, recordWeights } from '../../src/training/index.ts';
 
 // Seeded, small initial weights: every other weight inside the histogram's range, whatever the run.
 const small = (seed: number) => tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed });
@@ -126,6 +126,34 @@ describe('NaN weights are refused, not left out', () => {
       m.dispose();
     }
     tf.dispose([x, y]);
+  });
+
+  it('checkFiniteWeights reads the counts of every weight back once, naming each weight that is not finite', () => {
+    const m = model();
+    const reads = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    try {
+      checkFiniteWeights(m);
+      expect(reads).toHaveBeenCalledTimes(1);
+      m.layers[0]!.weights[1]!.write(tf.tensor1d([0, Number.NaN, 0]));
+      m.layers[1]!.weights[0]!.write(tf.tensor2d([[Number.NaN], [1], [Number.NEGATIVE_INFINITY]]));
+      reads.mockClear();
+      const err = (() => {
+        try {
+          checkFiniteWeights(m);
+        } catch (e) {
+          return e as NonFiniteWeightsError;
+        }
+      })();
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(err).toBeInstanceOf(NonFiniteWeightsError);
+      expect(err?.weight).toBe('hidden/bias');
+      expect(err?.message).toContain(
+        'weights hidden/bias (1 of its 3 values), out/kernel (2 of its 3 values) hold values NaN or infinite before training, in the model as it was given',
+      );
+    } finally {
+      reads.mockRestore();
+      m.dispose();
+    }
   });
 
   it('a model whose weights are NaN or ±∞ before training is refused as such (not as diverged), before a run folder is made', async () => {
