@@ -14,6 +14,7 @@ import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
 import { checkRunName, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
+import { checkBatchSize } from '../experiment/batch-size.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { listItems, specList } from './lists.ts';
@@ -64,9 +65,10 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
 
 /**
  * The shared training flags that need no library, in this order: `--resume` with `--force`, the
- * dashboard's, the paths, the sizes (against the bundled MNIST's without `--data`: checkBundledSizes), `--epochs`, `--batch-size` (also against the training set's size
- * when the flags give it: checkBatchSize), `--seed`, `--prune-epochs`,
- * `--monitor`'s files, `--name` (the specs, `--lr-mult`, `--grad` and what a monitor module exports are the action's: parse-experiment.ts).
+ * dashboard's, the paths, the sizes (against the bundled MNIST's without `--data`: checkBundledSizes), `--epochs`,
+ * `--batch-size` (also against the training set's size when the flags give it: experiment/batch-size.ts), `--seed`,
+ * `--prune-epochs`, `--monitor`'s files, `--name` (the specs, `--lr-mult`, `--grad` and what a monitor module
+ * exports are the action's: parse-experiment.ts).
  */
 export function experimentValues(flags: ExperimentFlags): {
   out: string;
@@ -134,25 +136,6 @@ export function checkBundledSizes(trainSize: number | undefined, testSize: numbe
   ] as const)
     if (size !== undefined && size > has)
       throw new UsageError(`${flag} ${size} is more than the bundled MNIST's ${has} ${kind} images; give at most ${has}, or a larger set with --data`);
-}
-
-/**
- * A UsageError when the batch is larger than the training set can be, known from the flags alone:
- * `--train-size`, else the bundled MNIST's 60 000 images (without `--data`). A `--data` folder's own
- * size is checked once it is read (experiment/run.ts `checkedData`, before the backend starts).
- *
- * @example
- * checkBatchSize(1000, 128, undefined)   // throws '--batch-size 1000 is larger than the training set (128 images): --train-size is 128; …'
- */
-export function checkBatchSize(batchSize: number, trainSize: number | undefined, data: string | undefined): void {
-  if (trainSize !== undefined && batchSize > trainSize)
-    throw new UsageError(
-      `--batch-size ${batchSize} is larger than the training set (${trainSize} images): --train-size is ${trainSize}; give a --batch-size of at most ${trainSize}, or a larger --train-size`,
-    );
-  if (trainSize === undefined && data === undefined && batchSize > MNIST_TRAIN_IMAGES)
-    throw new UsageError(
-      `--batch-size ${batchSize} is larger than the training set (${MNIST_TRAIN_IMAGES} images: the bundled MNIST's); give at most ${MNIST_TRAIN_IMAGES}`,
-    );
 }
 
 /** Whether `--model`'s text names a module (a JavaScript or TypeScript file), not a folder holding model.json. */

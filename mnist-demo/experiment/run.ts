@@ -25,13 +25,13 @@ import {
   type RunRecord,
   stepThreads,
   tf,
-  UsageError,
   versions,
   weightNames,
   withLayerControls,
 } from 'penalty-explorer/node';
 import { loadData } from '../data/mnist.ts';
 import { counted } from '../words.ts';
+import { checkBatchSize } from './batch-size.ts';
 import { describeSource, type MakeModel, modelMaker, runModel } from './model-source.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
@@ -207,8 +207,7 @@ export function checkedData(exp: Experiment): ImageSet {
     ...(exp.data.testSize ? { testSize: exp.data.testSize } : {}),
     seed: exp.seed,
   });
-  if (exp.batchSize > set.train.count)
-    throw new UsageError(`--batch-size ${exp.batchSize} is larger than the training set (${set.train.count} images); give at most ${set.train.count}`);
+  checkBatchSize(exp.batchSize, exp.data.trainSize, exp.data.dir, set.train.count);
   return set;
 }
 

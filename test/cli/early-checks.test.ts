@@ -68,7 +68,7 @@ describe('flags refused before TF.js loads', () => {
     [
       'compare --batch-size over the bundled MNIST',
       ['compare', '--batch-size', '70000'],
-      "--batch-size 70000 is larger than the training set (60000 images: the bundled MNIST's); give at most 60000",
+      '--batch-size 70000 is larger than the training set (60000 images): the bundled MNIST, as no --data is given; give a --batch-size of at most 60000',
     ],
     [
       'sweep --batch-size over --train-size',
@@ -110,7 +110,10 @@ describe('a --data folder read before the backend starts', () => {
     writeDataset(data, 40, 20);
     const r = await refused(['train', '--penalty', 'l1:1e-4', '--data', data, '--batch-size', '64', '--epochs', '1', '--out', 'runs']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain('penx: error: --batch-size 64 is larger than the training set (40 images); give at most 40');
+    // The text of the flags' own refusal (one source), with this case's hint: the folder it read.
+    expect(r.stderr).toContain(
+      `penx: error: --batch-size 64 is larger than the training set (40 images): the training images of --data ${data}; give a --batch-size of at most 40\n`,
+    );
     // It was said after the backend's line (`backend: …`): the data is now read first.
     expect(r.stderr).not.toMatch(/^backend: /m);
     expect(r.left).toEqual([]);
