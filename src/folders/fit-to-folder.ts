@@ -23,7 +23,8 @@
  *      once fit returns when one of this library's did (after the epoch was written); a stop asked
  *      meanwhile (its end-of-run prune curve measured to the end) then throws InterruptedError
  *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
- *   ─► the lock released
+ *   ─► the lock released; an error before the first run.json: a folder this call made (holding only
+ *      the marker it wrote) removed, with the folders made for it (ClaimedFolder.abandon)
  *
  * The checkpoint holds the exact weights and optimiser state and batches depend only on
  * (seed, epoch), so a resumed run ends with the same weights as an uninterrupted one on the same
@@ -236,6 +237,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
   const folder = claimFolder(dir, options, 'run');
   let checkpoint: Checkpoint | undefined;
+  let failed = false;
   try {
     const sayKept = (kept: readonly string[]) => {
       const note = keptNote(dir, kept);
@@ -325,6 +327,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       return done;
     });
   } catch (err) {
+    failed = true;
     if (err instanceof DivergedError) {
       const stopped = withSessions(err.record);
       await writeRunJson(dir, stopped);
@@ -335,6 +338,9 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   } finally {
     // A checkpoint not restored (its settings refused, the run stopped before its first batch): its tensors freed.
     checkpoint?.dispose();
-    folder.release();
+    // Failed before its first run.json (a monitor or penalty throwing at epoch 0, say): a folder
+    // this call made holds only its marker, and is removed (one that was there before is kept).
+    if (failed) folder.abandon();
+    else folder.release();
   }
 }

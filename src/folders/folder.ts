@@ -17,8 +17,8 @@ import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
-import { lockFolder } from './lock.ts';
-import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf } from './owner.ts';
+import { LOCK_FILE, lockFolder } from './lock.ts';
+import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf, writeMarker } from './owner.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {
@@ -163,6 +163,18 @@ export interface ClaimedFolder {
   /** With force: what stays in the folder because the tool did not write it (relative paths). */
   readonly kept: readonly string[];
   release(): void;
+  /**
+   * Release it, and remove it when this claim made it and nothing was written in it since: it
+   * holds only the marker this claim wrote (proven by its id) and the lock — work that failed
+   * before writing anything (a run before its first run.json) leaves no folder behind, nor the
+   * folders made for it when they are left empty. A folder that was there before (resumed,
+   * forced, or an empty one given) or holds anything else is only released. True when removed.
+   *
+   * @example
+   * const folder = claimFolder('runs/new', {}, 'run');
+   * folder.abandon();   // true: runs/new is gone again (and runs/, when this claim made it)
+   */
+  abandon(): boolean;
 }
 
 /**
@@ -223,7 +235,10 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
   try {
     // Judged again under the lock: another process may have marked it meanwhile.
     checkFolder(dir, kind, policy);
-    if (markFolder(dir, kind).kind !== kind) checkFolder(dir, kind, policy);
+    const { marker, mine } = writeMarker(dir, kind);
+    if (marker.kind !== kind) checkFolder(dir, kind, policy);
+    /** The id of the marker this claim wrote into the folder it made; undefined when it did not make or mark it. */
+    const ours = mine && made.includes(resolve(dir)) ? marker.id : undefined;
     noteInParent(dir);
     removeLeftovers(dir);
     const content = contentOf(dir);
@@ -233,7 +248,16 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
       kept = removeOwned(dir).kept;
     }
     untrack = trackOwned(dir);
-    return { dir, resumed: policy.resume === true && content.length > 0, kept, release };
+    const abandon = (): boolean => {
+      // Under the lock still: nothing else can start writing into it meanwhile.
+      untrack();
+      const unused = ours !== undefined && readMarker(dir)?.id === ours && readdirSync(dir).every((n) => n === MARKER_FILE || n === LOCK_FILE);
+      if (unused) rmSync(dir, { recursive: true });
+      unlock();
+      if (unused) removeMadeFolders(made);
+      return unused;
+    };
+    return { dir, resumed: policy.resume === true && content.length > 0, kept, release, abandon };
   } catch (err) {
     release();
     if (made.length) removeMadeFolders(made, [MARKER_FILE]);

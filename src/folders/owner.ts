@@ -88,17 +88,26 @@ export function unmarkedContentOf(dir: string): string[] {
  * wins and the others read it). Returns the folder's marker, which may be of another kind.
  */
 export function markFolder(dir: string, kind: FolderKind): FolderMarker {
+  return writeMarker(dir, kind).marker;
+}
+
+/**
+ * `markFolder`, saying whether the marker is the one this call wrote (`mine`) or one already there:
+ * a marker's id is proof of which call marked the folder (`claimFolder` removes a folder it made
+ * and left unused only when it holds the marker it wrote).
+ */
+export function writeMarker(dir: string, kind: FolderKind): { readonly marker: FolderMarker; readonly mine: boolean } {
   const marker: FolderMarker = { format: FOLDER_FORMAT, kind, id: randomUUID(), created: new Date().toISOString() };
   const temp = tempFileFor(dir, MARKER_FILE);
   writeFileSync(temp, `${JSON.stringify(marker)}\n`);
   try {
     linkSync(temp, join(dir, MARKER_FILE));
-    return marker;
+    return { marker, mine: true };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const there = readMarker(dir);
     if (!there) throw new Error(`${join(dir, MARKER_FILE)} exists but is not a penalty-explorer folder marker`);
-    return there;
+    return { marker: there, mine: false };
   } finally {
     rmSync(temp, { force: true });
   }
