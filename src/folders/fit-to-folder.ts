@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings and user monitors compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -46,6 +46,7 @@ import {
   checkFiniteWeights,
   checkGradientsOption,
   checkOptionKeys,
+  checkPenaltyRange,
   checkTrainable,
   DivergedError,
   FIT_OPTION_KEYS,
@@ -231,7 +232,10 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   checkGradientsOption(model, options);
   checkDifferentiable(model, options.gradients);
   // Before the folder is touched; a resume's weights come from its checkpoint (fit checks a new run's).
-  if (!options.resume) checkFiniteWeights(model);
+  if (!options.resume) {
+    checkFiniteWeights(model);
+    checkPenaltyRange(model);
+  }
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });

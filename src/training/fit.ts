@@ -2,7 +2,7 @@
  * Training any `tf.LayersModel` with the project's step, and recording what its weights do:
  *
  *   checks (option keys, data shapes against the model, loss and metrics per output, every
- *   penalty attributable, constraints, random layers seedable) ─► optimiser (spec, transform chain
+ *   penalty attributable and within float32's range at the untrained weights, constraints, random layers seedable) ─► optimiser (spec, transform chain
  *   or tf.Optimizer, default Adam, with per-layer controls)
  *   ─► onTrainBegin ─► epoch 0: evaluate + weight snapshot of the untrained model ─► onEpochEnd(0)
  *   ─► for each epoch: onEpochBegin ─► batches (seeded order) ─► trainStep (loss + penalties ─►
@@ -83,6 +83,7 @@ import { type GradientStrategy, localGradients } from './gradients.ts';
 import { checkModelArgument } from './model-argument.ts';
 import { type LossOption, type MetricsOption, type Objective, objectiveOf } from './objective.ts';
 import { checkOptionKeys } from './option-keys.ts';
+import { checkPenaltyRange } from './penalty-range.ts';
 import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
 import { modelInfo, penaltyFields } from './run-config.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
@@ -457,7 +458,11 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   checkConstraints(model);
   checkInventory(model);
   // A continued run's weights are restored by a callback before its first batch: not these.
-  if (!options.from) checkFiniteWeights(model);
+  if (!options.from) {
+    checkFiniteWeights(model);
+    // A λ·penalty past float32's range at these weights: refused, not a divergence at batch 1.
+    checkPenaltyRange(model);
+  }
   if (drawsRandom(model)) checkSeededRandom();
   checkGradientsOption(model, options);
   const strategy = options.gradients ?? localGradients;

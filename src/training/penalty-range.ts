@@ -1,0 +1,67 @@
+/**
+ * The penalties at the untrained weights, checked before training: training computes its loss in
+ * float32, whose largest value is 3.4028235e38; a λ·penalty beyond it — finite in float64, where
+ * the record sums it — is ∞ in the step (l2:1e38 on the reference CNN, or l2:1.3e34 whose weights'
+ * sum is 4.1e38 on onnxruntime's fused graph), which stopped the run at its first batch as if it
+ * had diverged. Nothing diverged: the strength is too large for these weights.
+ *
+ *   each penalised weight ─► λ·penalty, summed in float64 (penaltySums) ─► a weight's |v| or |Σ v| > FLOAT32_MAX ─► SpecError
+ *   (a value already NaN or ±∞ here is left to `lossDiverged`, which says so at the first batch)
+ */
+import { SpecError } from '../errors.ts';
+import { inventory } from '../model/index.ts';
+import { penaltySums } from '../monitor/index.ts';
+import { formatNumber } from '../registry/index.ts';
+import type { tf } from '../tf.ts';
+import { describePenalty } from './run-config.ts';
+
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷: beyond it, a float32 result is ±∞. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** `x` (> 0) to two significant digits, rounded down: 1.0549e36 ─► 1e36, 2.27e35 ─► 2.2e35. */
+function twoDigitsBelow(x: number): number {
+  const unit = 10 ** (Math.floor(Math.log10(x)) - 1);
+  return Number((Math.floor(x / unit) * unit).toPrecision(2));
+}
+
+/**
+ * A SpecError when λ·penalty at `model`'s weights as they are (the untrained ones) is finite but
+ * beyond float32's range (|v| > 3.4028235e38), in which training computes its loss — a weight's, or
+ * their sum, which the loss holds (a fused training graph computes it whole): it names the values and penalties, and for each penalty the
+ * largest strength that keeps them in range (λ·3.4028235e38/|v| for the largest |v|, to two digits
+ * rounded down).
+ *
+ * @example
+ * // l2:1e38 on two kernels whose Σw² are 320 and 4:
+ * checkPenaltyRange(model);   // throws: the penalty is too large for float32 at the untrained weights: λ·penalty is 3.2e40 for a/kernel (l2:1e38), 4e38 for b/kernel (l2:1e38), 3.24e40 summed over the weights; …; give a smaller strength (l2:1e38: λ at most 1e36)
+ */
+export function checkPenaltyRange(model: tf.LayersModel): void {
+  const weights = inventory(model).weights.filter((w) => w.regularizer);
+  if (weights.length === 0) return;
+  const sums = penaltySums(weights, (w) => w.variable.read().dataSync());
+  const all = weights.flatMap((w) => {
+    const v = sums.get(w);
+    const info = w.regularizer ? describePenalty(w.regularizer) : undefined;
+    return v !== undefined && info ? [{ name: w.name, v, info }] : [];
+  });
+  // NaN or ±∞ already: said at the first batch (lossDiverged), as a penalty not finite at these weights.
+  if (!all.every((o) => Number.isFinite(o.v))) return;
+  const total = all.reduce((t, o) => t + o.v, 0);
+  if (Math.abs(total) <= FLOAT32_MAX && all.every((o) => Math.abs(o.v) <= FLOAT32_MAX)) return;
+  const shown = (v: number) => formatNumber(Number(v.toPrecision(3)));
+  const over = all.filter((o) => Math.abs(o.v) > FLOAT32_MAX);
+  const values = [
+    ...over.map(({ name, v, info }) => `${shown(v)} for ${name} (${info.spec})`),
+    ...(all.length > 1 && Math.abs(total) > FLOAT32_MAX ? [`${shown(total)} summed over the weights`] : []),
+  ].join(', ');
+  // All strengths scaled by one factor bring the largest value, and the sum, back into range.
+  const factor = Math.max(Math.abs(total), ...all.map((o) => Math.abs(o.v))) / FLOAT32_MAX;
+  const specs = [...new Set(all.map((o) => o.info.spec))].map((spec) => {
+    const strength = all.find((o) => o.info.spec === spec)?.info.strength;
+    return typeof strength === 'number' && strength > 0 ? `${spec}: λ at most ${formatNumber(twoDigitsBelow(strength / factor))}` : spec;
+  });
+  throw new SpecError(
+    `the penalty is too large for float32 at the untrained weights: λ·penalty is ${values}, beyond 3.4028235e38, the largest float32; ` +
+      `training computes its loss in float32, where this is infinite; nothing was trained; give a smaller strength (${specs.join('; ')})`,
+  );
+}
