@@ -15,11 +15,14 @@
  *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
  *   │  ├─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
  *   │  └─ PruneCurveError            a prune curve without the trained model's accuracy (level 0)
- *   └─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
- *      ├─ FolderExistsError         not this tool's, or holding something else
- *      ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)
- *      │  └─ NotOwnedError
- *      └─ LockedError
+ *   ├─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
+ *   │  ├─ FolderExistsError         not this tool's, or holding something else
+ *   │  ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)
+ *   │  │  └─ NotOwnedError
+ *   │  └─ LockedError
+ *   └─ DivergedError                a run whose loss or weights became NaN or ±∞ (not bad input: the run
+ *                                   trained, its record keeps the finished epochs; what to try is said);
+ *                                   in penalty-explorer's training/diverged.ts, as it carries the record
  *   InterruptedError                the work was stopped on request, at a safe point (not a fault)
  */
 

@@ -7,7 +7,7 @@
  *                                   │
  *                                   ├─ the library's errors, by class (EXIT_CODES) ──► one message on stderr, exit 2
  *                                   │    UsageError, SpecError, DataError, IOError (bad input: what was wrong, what would be right)
- *                                   ├─ DivergedError (NaN loss) ──► one message on stderr, exit 1
+ *                                   ├─ DivergedError (a valid run's loss or weights became NaN or ±∞: a runtime outcome, not bad input) ──► one line, exit 1
  *                                   └─ InterruptedError (Ctrl-C or SIGTERM, see interrupts.ts) ──► how to continue, exit 130 (143)
  *
  * Every message shown passes through `redactCredentials`: a password in a URL is never printed.

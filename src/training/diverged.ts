@@ -3,34 +3,55 @@
  * record keeps everything up to the last good epoch. A penalty already not finite at the untrained
  * weights (epoch 0) is said to be so (lossDiverged).
  */
+import { PenaltyExplorerError } from '../errors.ts';
 import type { RunRecord, WeightsSnapshot } from '../formats/index.ts';
 
 /**
  * Thrown by `fit` when the training loss, or a weight at an epoch's end, becomes NaN or infinite;
- * it carries the record up to the last good epoch.
+ * it carries the record up to the last good epoch. One of the library's errors (a
+ * `PenaltyExplorerError`: the caller can do something about it), but not bad input — the settings
+ * were valid and the run trained; its record keeps the finished epochs (`penx`: exit code 1, one
+ * line). The message says where, what and what to try:
+ *
+ *   the <what> became NaN or infinite at epoch E, batch B; the run stopped, keeping everything up to epoch E − 1; <hint>
  *
  * @example
  * const record = await fit(model, data, options).catch((err) => {
  *   if (err instanceof DivergedError) return err.record;   // up to the last good epoch; `stopped` says where
  *   throw err;
  * });
+ * // err.message: "the data loss became NaN or infinite at epoch 3, batch 7; the run stopped, keeping everything up to epoch 2; lower the learning rate or the penalty's strength (l1:1e-3)"
  */
-export class DivergedError extends Error {
+export class DivergedError extends PenaltyExplorerError {
   /** The run record up to the last finished epoch, with `stopped` saying where and why. */
   readonly record: RunRecord;
 
   constructor(
+    /** The epoch it stopped in (1, 2, …). */
     readonly epoch: number,
+    /** The batch of that epoch whose loss, or after which the weight, was not finite. */
     readonly batch: number,
-    what: string,
+    /** What became NaN or infinite: `data loss`, `penalty loss`, or `weight <name>`. */
+    readonly what: string,
     record: RunRecord,
     /** The message when `the ${what} became NaN or infinite at epoch …, batch …` is not the whole truth. */
-    message = `the ${what} became NaN or infinite at epoch ${epoch}, batch ${batch}; the run stopped, keeping everything up to epoch ${epoch - 1}`,
+    message = `the ${what} became NaN or infinite at epoch ${epoch}, batch ${batch}; the run stopped, keeping everything up to epoch ${epoch - 1}; ${divergedHint(record)}`,
   ) {
     super(message);
-    this.name = 'DivergedError';
     this.record = { ...record, stopped: { epoch, batch, reason: this.message } };
   }
+}
+
+/**
+ * What to try after a run of `record` diverged: a smaller step, and with a penalty, a smaller
+ * strength too (its pull can throw the weights out as a large step does).
+ *
+ * @example
+ * divergedHint(recordWithPenaltyL2)   // "lower the learning rate or the penalty's strength (l2:0.1)"
+ */
+function divergedHint(record: RunRecord): string {
+  const penalty = record.config.penalty;
+  return penalty === 'none' ? 'lower the learning rate' : `lower the learning rate or the penalty's strength (${penalty})`;
 }
 
 /**

@@ -125,12 +125,12 @@ describe('penx train --json, then penx plot --json on the same run', () => {
   }, 60_000);
 
   it('train of a run that diverges: the document still, with where it stopped; exit 1', async () => {
-    const r = await penx('train', '--penalty', 'l2:1e38', '--name', 'd', '--epochs', '1', '--out', out, ...TINY, '--json');
+    const r = await penx('train', '--penalty', 'l2:1e-4', '--optimizer', 'sgd:lr=1e30', '--name', 'd', '--epochs', '1', '--out', out, ...TINY, '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^penx: stopped: the penalty loss became NaN or infinite at epoch 1, batch 1/m);
+    expect(r.stderr).toMatch(/^penx: stopped: the data loss became NaN or infinite at epoch 1, batch 2; .*; lower the learning rate/m);
     const run = documentOf<FolderDoc>(r.stdout).runs[0]!;
     expectRunOnDisk(run, join(out, 'd'));
-    expect(run).toMatchObject({ epoch: 0, stopped: { epoch: 1, batch: 1 } });
+    expect(run).toMatchObject({ epoch: 0, stopped: { epoch: 1, batch: 2 } });
   }, 120_000);
 });
 

@@ -213,17 +213,34 @@ describe('bad data and diverging runs', () => {
     expect(run.config).toMatchObject({ penalty: 'logsum:1e-4,eps=0.05', penaltyModule: './mnist-demo/examples/logsum-penalty.ts', trainSize: 64, data });
   }, 60_000);
 
-  it('a loss that becomes infinite stops the run, naming epoch and batch, keeping epoch 0', async () => {
+  it('a loss that becomes infinite stops the run: exit 1, one line naming epoch, batch, what and what to try, keeping epoch 0', async () => {
     const out = join(root, 'diverge');
-    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '2', ...DRAWN);
+    const r = await penx('train', '--penalty', 'l2:1e-4', '--optimizer', 'sgd:lr=1e30', '--out', out, '--name', 'd', '--epochs', '2', ...DRAWN);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/penx: stopped: the penalty loss became NaN or infinite at epoch 1, batch 1/);
+    const said =
+      "penx: stopped: the data loss became NaN or infinite at epoch 1, batch 2; the run stopped, keeping everything up to epoch 0; lower the learning rate or the penalty's strength (l2:1e-4)";
+    expect(r.stderr).toContain(`${said}\n`);
+    // One line: no stack trace.
+    expect(r.stderr).not.toMatch(/^\s+at /m);
     const run = readRun(join(out, 'd'));
     expect(run.epochs).toEqual([]);
-    expect(run.stopped).toMatchObject({ epoch: 1, batch: 1 });
+    expect(run.stopped).toMatchObject({ epoch: 1, batch: 2 });
     expect(isPng(join(out, 'd', 'epoch-000.png'))).toBe(true);
     // Its report drawn as it stopped (report.html is otherwise redrawn only now and then): it says where.
-    expect(readFileSync(join(out, 'd', 'report.html'), 'utf8')).toContain('stopped at epoch 1, batch 1');
+    expect(readFileSync(join(out, 'd', 'report.html'), 'utf8')).toContain('stopped at epoch 1, batch 2');
+  }, 60_000);
+
+  it('a strength × penalty past float32 at the untrained weights is refused before training: exit 2, why, no run folder', async () => {
+    const out = join(root, 'too-large');
+    const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '1', ...TINY);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /penx: error: the penalty is too large for float32 at the untrained weights: λ·penalty is [\d.]+e\d+ for conv2d_1\/kernel \(l2:1e38\)/,
+    );
+    expect(r.stderr).toContain('training computes its loss in float32');
+    expect(r.stderr).toMatch(/give a smaller strength \(l2:1e38: λ at most [\d.]+e3\d\)/);
+    expect(r.stderr).not.toMatch(/became NaN|^\s+at /m);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 });
 

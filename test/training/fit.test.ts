@@ -7,6 +7,7 @@ import {
   fit,
   optimizerFor,
   optimizerSpec,
+  PenaltyExplorerError,
   penalty,
   RUN_FORMAT,
   type RunRecord,
@@ -293,6 +294,12 @@ describe('fit on a model that is not the reference CNN', () => {
     expect(d.record.stopped).toMatchObject({ epoch: d.epoch, batch: d.batch });
     expect(d.record.epochs).toHaveLength(d.epoch - 1);
     expect(d.message).toMatch(/became NaN or infinite at epoch \d+, batch \d+/);
+    // One of the library's errors, named as they are, saying what became non-finite and what to try.
+    expect(d).toBeInstanceOf(PenaltyExplorerError);
+    expect(d.name).toBe('DivergedError');
+    expect(d.what).toMatch(/^(data loss|penalty loss|weight .+)$/);
+    expect(d.message).toContain(`the ${d.what} became NaN or infinite at epoch ${d.epoch}, batch ${d.batch}`);
+    expect(d.message).toMatch(/; lower the learning rate$/);
     tf.dispose([data.x, data.sparse, data.oneHot]);
   });
 
