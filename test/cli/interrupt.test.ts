@@ -51,6 +51,15 @@ describe('failures name what failed', () => {
     expect(r.stderr).toMatch(new RegExp(`penalty boomy:1e-4 \\(from \\./${here}/throws\\.ts\\) threw: boom at a large kernel`));
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(root, 'o2', 't', '.penx.lock'))).toBe(false);
+    // Nothing half-written: failed before its first run.json, the folders it made are gone.
+    expect(existsSync(join(root, 'o2'))).toBe(false);
+  }, 60_000);
+
+  it('a comparison whose only run fails at the untrained weights: exit 2, no comparison folder left holding only its marker', async () => {
+    const r = await penx('compare', '--penalties', `./${here}/throws.ts:1e-4`, '--epochs', '1', ...TINY, '--out', join(root, 'o4'), '--name', 'c');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('threw: boom at a large kernel');
+    expect(existsSync(join(root, 'o4'))).toBe(false);
   }, 60_000);
 });
 

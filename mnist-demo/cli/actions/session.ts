@@ -126,6 +126,7 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
   const set = data.set;
   const where = comparison === undefined ? join(exp.out, runs[0]?.name ?? '') : join(exp.out, comparison);
   const claimed = comparison === undefined ? undefined : claimFolder(where, exp, 'comparison');
+  let finished = false;
   try {
     const kept = claimed && keptNote(where, claimed.kept);
     if (kept) console.error(kept);
@@ -152,9 +153,13 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
         runs.map((r) => r.name),
       );
     }
+    finished = true;
     return records;
   } finally {
-    claimed?.release();
+    // Failed before anything was written in it (its first run failed at the untrained weights, say): a
+    // comparison folder this call made, holding only its marker, is removed (abandon); else released.
+    if (finished) claimed?.release();
+    else claimed?.abandon();
   }
 }
 
