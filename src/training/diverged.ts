@@ -23,6 +23,8 @@ import type { RunRecord, WeightsSnapshot } from '../formats/index.ts';
  * // err.message: "the data loss became NaN or infinite at epoch 3, batch 7; the run stopped, keeping everything up to epoch 2; lower the learning rate or the penalty's strength (l1:1e-3)"
  */
 export class DivergedError extends PenaltyExplorerError {
+  // Named with a string, as every error class is (errors.ts): a minifying bundler renames classes.
+  override name = 'DivergedError';
   /** The run record up to the last finished epoch, with `stopped` saying where and why. */
   readonly record: RunRecord;
 
