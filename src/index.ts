@@ -102,6 +102,7 @@ export {
   type NamedWeights,
   normsOfValues,
   PRUNE_LEVELS,
+  type Predictions,
   prunedCount,
   pruneSmallest,
   type Scores,

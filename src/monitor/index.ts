@@ -23,6 +23,7 @@ export {
   MonitorRun,
   monitorInfos,
   noteMonitorModule,
+  type Predictions,
   type Sections,
 } from './monitor.ts';
 export { batchNorms, type ChannelLayout, channelLayout, channelNorms, kernelOf, normsOfValues } from './norms.ts';

@@ -44,17 +44,52 @@ export interface BatchEnd {
   readonly projected: Readonly<Record<string, number>>;
 }
 
+/** One output's values for every sample, row after row: `values[i·width + j]` is sample i's j-th value (width = shape[1] · shape[2] · …). */
+export interface Predictions {
+  readonly values: Float32Array;
+  /** [samples, …the output's shape], e.g. [10000, 10] for MNIST's test set and ten classes. */
+  readonly shape: readonly number[];
+}
+
 /** The end of an epoch (epoch 0: the untrained model, before any batch). */
 export interface EpochEnd<B = unknown> {
   readonly epoch: number;
   /** What `onBatchEnd` returned after each of the epoch's batches, in order (empty at epoch 0). */
   readonly batches: readonly B[];
+  /**
+   * The model's outputs on the validation data, one per output, as the epoch's evaluation computed
+   * them for its metrics (probabilities: the softmax where the loss took logits), sample order kept;
+   * `testAcc` is the accuracy of these very values. Given when some monitor of the run
+   * `wantsTestPredictions` and `fit` has validation data (never by `recordWeights`); shared by every
+   * monitor — read it, do not write into it.
+   */
+  readonly testPredictions?: readonly Predictions[];
 }
 
 /** A measurement kept in each epoch's record. `S`: the section it returns; `B`: what it keeps from each batch. */
 export interface Monitor<S = unknown, B = unknown> {
   /** The section's name; a user's monitor's section is `monitors[name]` of each snapshot. Letters, digits, `_` and `-`, starting with a letter. */
   readonly name: string;
+  /**
+   * `true`: its `onEpochEnd` reads `testPredictions`, the evaluation's own outputs on the validation
+   * data (no second pass over it, as `model.predict` would be). Without such a monitor a run keeps none.
+   *
+   * @example
+   * // the share of test samples whose largest probability is below 0.5
+   * const unsure: Monitor<number> = {
+   *   name: 'unsure',
+   *   wantsTestPredictions: true,
+   *   onEpochEnd: ({ testPredictions }) => {
+   *     const p = testPredictions?.[0];   // { values: Float32Array, shape: [samples, classes] }
+   *     if (!p) return undefined;
+   *     const [n, k] = p.shape as [number, number];
+   *     let low = 0;
+   *     for (let i = 0; i < n; i++) if (Math.max(...p.values.subarray(i * k, (i + 1) * k)) < 0.5) low++;
+   *     return low / n;
+   *   },
+   * };
+   */
+  readonly wantsTestPredictions?: boolean;
   /** Before anything is measured. */
   onTrainBegin?(context: MonitorContext): void | Promise<void>;
   /** After every training batch: a value kept for the epoch (undefined: nothing). */
@@ -113,6 +148,10 @@ export function checkMonitors(monitors: readonly unknown[]): asserts monitors is
     if (!NAME.test(m.name)) throw new UsageError(`monitor name '${m.name}' is not allowed; use letters, digits, '_' or '-', starting with a letter`);
     if (seen.has(m.name)) throw new UsageError(`two monitors are named '${m.name}'${fromModule(m)}; give each its own name`);
     seen.add(m.name);
+    if (m.wantsTestPredictions !== undefined && typeof m.wantsTestPredictions !== 'boolean')
+      throw new UsageError(
+        `monitor '${m.name}'${fromModule(m)}: its wantsTestPredictions is ${typeof m.wantsTestPredictions}; make it true or false, or leave it out`,
+      );
     for (const hook of ['onTrainBegin', 'onBatchEnd'] as const)
       if (m[hook] !== undefined && typeof m[hook] !== 'function')
         throw new UsageError(`monitor '${m.name}': its ${hook} is ${typeof m[hook]}; make it a function, or leave it out`);
@@ -190,17 +229,23 @@ export class MonitorRun<F extends object> {
     }
   }
 
-  /** Every monitor's section of the epoch; the batches kept for it are dropped. */
-  async epochEnd(epoch: number, context: MonitorContext): Promise<Sections<Partial<F>>> {
+  /** True when some monitor wants the evaluation's outputs (`testPredictions`) at each epoch's end. */
+  get wantsTestPredictions(): boolean {
+    return this.all().some((m) => m.wantsTestPredictions === true);
+  }
+
+  /** Every monitor's section of the epoch (`testPredictions`: the evaluation's outputs, for those that want them); the batches kept for it are dropped. */
+  async epochEnd(epoch: number, context: MonitorContext, testPredictions?: readonly Predictions[]): Promise<Sections<Partial<F>>> {
+    const given = testPredictions ? { testPredictions } : {};
     const batches = this.batches;
     this.batches = this.all().map(() => []);
     let fields: Partial<F> = {};
-    for (const [i, m] of this.defaults.entries()) fields = { ...fields, ...(await m.onEpochEnd({ epoch, batches: batches[i] ?? [] }, context)) };
+    for (const [i, m] of this.defaults.entries()) fields = { ...fields, ...(await m.onEpochEnd({ epoch, batches: batches[i] ?? [], ...given }, context)) };
     const sections: Record<string, JsonValue> = {};
     for (const [i, m] of this.user.entries()) {
       const j = this.defaults.length + i;
       const when = epoch === 0 ? 'its onEpochEnd at epoch 0, the untrained model' : `its onEpochEnd after epoch ${epoch}`;
-      const section = await this.call(j, when, () => m.onEpochEnd({ epoch, batches: batches[j] ?? [] }, context));
+      const section = await this.call(j, when, () => m.onEpochEnd({ epoch, batches: batches[j] ?? [], ...given }, context));
       if (section === undefined) continue;
       if (!isJson(section))
         throw new UsageError(

@@ -3,7 +3,7 @@
  *
  *   main ──{ weights, frozen?, x, y, scale, objective, seed }──► worker: gradients of scale·Σ loss over its shard
  *   main ◄──{ grads, scores }─────────────────────────────────── worker
- *   main ──{ weights, frozen?, x, y, objective }────────────────► worker: the scores only (evaluation)
+ *   main ──{ weights, frozen?, x, y, objective, predictions? }──► worker: the scores (and outputs) only (evaluation)
  *
  * Weights travel flat: the trainable ones with every request (`model.trainableWeights` order), the
  * others (a frozen layer's) in `model.nonTrainableWeights` order only when this worker has not got
@@ -46,6 +46,8 @@ export interface EvalRequest extends ShardBatch {
   readonly frozen?: Float32Array;
   /** Samples per forward pass. */
   readonly chunk: number;
+  /** Also send back each output's probabilities on the shard (`ShardResult.predictions`). */
+  readonly predictions?: boolean;
 }
 
 /** A request to a shard worker. */
@@ -59,6 +61,8 @@ export interface ShardResult {
   readonly n: number;
   /** With `grads` requests: d(scale·lossSum)/dw, flat. */
   readonly grads?: Float32Array;
+  /** With `eval` requests asking for them: each output's probabilities on the shard, flat, row after row. */
+  readonly predictions?: Float32Array[];
 }
 
 /** Worker ─► main: a result, a request's error, ready (started), or failed (could not start). */

@@ -223,10 +223,10 @@ export class ShardedGradients implements GradientStrategy {
     return { grads: summed, ...addScores([own, ...results]), penalty: own.penalty };
   }
 
-  async evaluate(model: tf.LayersModel, batch: Batch, objective: Objective): Promise<BatchScores> {
+  async evaluate(model: tf.LayersModel, batch: Batch, objective: Objective, predictions = false): Promise<BatchScores> {
     const n = samplesOf(batch);
     const [mine, ...theirs] = shardsOf(n, this.threads);
-    if (!mine || theirs.length === 0) return evaluateChunked(model, batch, objective, EVAL_CHUNK);
+    if (!mine || theirs.length === 0) return evaluateChunked(model, batch, objective, EVAL_CHUNK, predictions);
     const [x, y] = single(batch);
     checkLayout(model, this.layout);
     const weights = flatTensors(trainableVariables(model));
@@ -237,14 +237,16 @@ export class ShardedGradients implements GradientStrategy {
       ...frozen(i),
       chunk: EVAL_CHUNK,
       objective: sendable(objective),
+      ...(predictions ? { predictions } : {}),
     }));
     const part = sliceBatch(batch, 0, mine.end);
     let own: BatchScores;
     try {
-      own = evaluateChunked(model, part, objective, EVAL_CHUNK);
+      own = evaluateChunked(model, part, objective, EVAL_CHUNK, predictions);
     } finally {
       tf.dispose([...part.xs, ...part.ys]);
     }
+    // The shards are consecutive rows (this thread's first): their predictions join in order.
     return addScores([own, ...(await remote)]);
   }
 

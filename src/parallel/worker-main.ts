@@ -47,7 +47,11 @@ function handle(model: tf.LayersModel, vars: tf.Variable[], frozen: tf.Variable[
   const objective = objectiveFor(model, m.objective);
   try {
     if (m.type === 'eval') {
-      post({ id: m.id, ...evaluateChunked(model, batch, objective, m.chunk) });
+      const r = evaluateChunked(model, batch, objective, m.chunk, m.predictions === true);
+      post(
+        { id: m.id, ...r },
+        (r.predictions ?? []).map((p) => p.buffer as ArrayBuffer),
+      );
       return;
     }
     const { grads, scores, n } = batchGradients(model, batch, objective, m.scale, m.seed);

@@ -15,7 +15,7 @@
 
 import { penaltyTerms, uniqueWeights } from '../model/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
-import { forward } from './forward.ts';
+import { forward, type Outputs } from './forward.ts';
 import type { Objective } from './objective.ts';
 import { penaltyParts, sumPartials } from './penalty-parts.ts';
 import { withSeededRandom } from './seeded-random.ts';
@@ -31,6 +31,11 @@ export interface BatchScores {
   readonly scores: number[];
   /** Samples counted. */
   readonly n: number;
+  /**
+   * When asked for (an evaluation's `predictions`): each output's probabilities, as the metrics
+   * read them (`Outputs.probs`), flat, n rows of the output's size per sample.
+   */
+  readonly predictions?: Float32Array[];
 }
 
 /** Gradients (by variable name; the caller disposes them) and the batch's numbers. */
@@ -57,8 +62,9 @@ export function penaltyLoss(model: tf.LayersModel): Scalar {
  * The batch's sums as tensors: [Σ data loss (all outputs), Σ loss of each output, Σ of each metric
  * (its batch mean × samples)].
  */
-export function scoreTensors(model: tf.LayersModel, batch: Batch, objective: Objective, training: boolean): Scalar[] {
+export function scoreTensors(model: tf.LayersModel, batch: Batch, objective: Objective, training: boolean, seen?: (out: Outputs) => void): Scalar[] {
   const out = forward(model, batch.xs, objective.losses, training);
+  seen?.(out);
   const n = samplesOf(batch);
   const losses = objective.losses.map((l, i) => l.sum(batch.ys[i] as Tensor, out.preds[i] as Tensor, out.logits[i] === true));
   const metrics = objective.metrics.map((m) => {
@@ -102,24 +108,50 @@ export function sliceBatch(b: Batch, start: number, size: number): Batch {
   return { xs: b.xs.map((t) => tf.slice(t, start, size)), ys: b.ys.map((t) => tf.slice(t, start, size)) };
 }
 
-/** The scores of the model on a batch, `chunk` samples at a time (activations stay small). */
-export function evaluateChunked(model: tf.LayersModel, batch: Batch, objective: Objective, chunk: number): BatchScores {
+/**
+ * The scores of the model on a batch, `chunk` samples at a time (activations stay small); with
+ * `predictions`, also each output's probabilities from the same forward passes (`BatchScores.predictions`).
+ */
+export function evaluateChunked(model: tf.LayersModel, batch: Batch, objective: Objective, chunk: number, predictions = false): BatchScores {
   const n = samplesOf(batch);
   let sums: number[] = [];
+  let kept: Float32Array[] | undefined;
   for (let s = 0; s < n; s += chunk) {
     const size = Math.min(chunk, n - s);
     const part = tf.tidy(() => {
       const b = size === n ? batch : sliceBatch(batch, s, size);
-      return Array.from(tf.stack(scoreTensors(model, b, objective, false)).dataSync());
+      let out: Outputs | undefined;
+      const scores = Array.from(tf.stack(scoreTensors(model, b, objective, false, (o) => (out = o))).dataSync());
+      if (predictions && out) {
+        const probs = out.preds.map((_, i) => (out as Outputs).probs(i));
+        kept ??= probs.map((p) => new Float32Array((p.size / size) * n));
+        probs.forEach((p, i) => kept?.[i]?.set(p.dataSync() as Float32Array, (p.size / size) * s));
+      }
+      return scores;
     });
     sums = sums.length === 0 ? part : sums.map((v, i) => v + (part[i] ?? NaN));
   }
-  return { scores: sums, n };
+  return { scores: sums, n, ...(kept ? { predictions: kept } : {}) };
 }
 
-/** Element-wise sums of several parts' scores. */
+/** Element-wise sums of several parts' scores; their predictions (when every part has them) joined in the parts' order. */
 export function addScores(parts: readonly BatchScores[]): BatchScores {
   const [first, ...rest] = parts;
   if (!first) return { scores: [], n: 0 };
-  return rest.reduce((t, p) => ({ scores: t.scores.map((v, i) => v + (p.scores[i] ?? NaN)), n: t.n + p.n }), first);
+  const sum = rest.reduce((t, p) => ({ scores: t.scores.map((v, i) => v + (p.scores[i] ?? NaN)), n: t.n + p.n }), { scores: first.scores, n: first.n });
+  const outputs = first.predictions;
+  if (!outputs || parts.some((p) => !p.predictions)) return sum;
+  return { ...sum, predictions: outputs.map((_, i) => joined(parts.map((p) => p.predictions?.[i] ?? new Float32Array(0)))) };
+}
+
+/** The arrays one after another. */
+function joined(arrays: readonly Float32Array[]): Float32Array {
+  if (arrays.length === 1) return arrays[0] as Float32Array;
+  const out = new Float32Array(arrays.reduce((k, a) => k + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
 }

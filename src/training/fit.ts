@@ -46,6 +46,7 @@ import {
   type MonitoredFields,
   MonitorRun,
   monitorInfos,
+  type Predictions,
   type Scores,
 } from '../monitor/index.ts';
 import {
@@ -483,19 +484,21 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
     metrics: logNames(objective, validation !== undefined),
   });
   const validationData: TensorData | undefined = validation ? { x: [...validation.xs], y: [...validation.ys] } : undefined;
-  const scoresOf = async (): Promise<Scores> => {
-    if (!validation) return { loss: null, acc: null };
-    const r = await evaluate(model, validationData as TensorData, { objective, gradients: strategy });
-    return { loss: orNull(r.loss), acc: r.acc, metrics: r.metrics };
-  };
   const measure = hasConstraints(model);
   // The default monitors write the record's own fields; the user's, sections of their own.
   const monitors = new MonitorRun<MonitoredFields>(defaultMonitors({ trackNorms: options.trackNorms ?? 'epoch' }), options.monitors ?? []);
+  // The evaluation's outputs are kept (until the monitors have seen them) only when a monitor wants them.
+  const predictions = monitors.wantsTestPredictions;
+  const scoresOf = async (): Promise<Scores & { predictions?: Predictions[] }> => {
+    if (!validation) return { loss: null, acc: null };
+    const r = await evaluate(model, validationData as TensorData, { objective, gradients: strategy, predictions });
+    return { loss: orNull(r.loss), acc: r.acc, metrics: r.metrics, ...(r.predictions ? { predictions: r.predictions } : {}) };
+  };
   const watched: MonitorContext = { model, ...(validation ? { validationData: { x: validation.xs, y: validation.ys } } : {}) };
   /** A snapshot of the model after `epoch`: its evaluation, then every monitor's section. */
   const snapshot = async (epoch: number) => {
-    const scores = await scoresOf();
-    const { fields, monitors: sections } = await monitors.epochEnd(epoch, watched);
+    const { predictions: testPredictions, ...scores } = await scoresOf();
+    const { fields, monitors: sections } = await monitors.epochEnd(epoch, watched, testPredictions);
     const s = { epoch, testLoss: scores.loss, testAcc: scores.acc, ...(scores.metrics ? { testMetrics: scores.metrics } : {}), ...fields } as WeightsSnapshot &
       Partial<MonitoredFields>;
     return { snapshot: s, sections };

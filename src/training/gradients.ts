@@ -28,8 +28,11 @@ export interface GradientStrategy {
    * random ops of the pass draw from it (each thread's part from `mixSeeds(seed, part)`).
    */
   gradients(model: tf.LayersModel, batch: Batch, objective: Objective, seed?: number): Promise<BatchGradients>;
-  /** The objective's sums on the batch, without training. */
-  evaluate(model: tf.LayersModel, batch: Batch, objective: Objective): Promise<BatchScores>;
+  /**
+   * The objective's sums on the batch, without training; with `predictions`, also each output's
+   * probabilities from the same passes (`BatchScores.predictions`, in the batch's sample order).
+   */
+  evaluate(model: tf.LayersModel, batch: Batch, objective: Objective, predictions?: boolean): Promise<BatchScores>;
   /**
    * Why it cannot train `model` on `objective` (it was started for another model or objective),
    * or undefined when it can; `fit` refuses to start on a reason rather than train another way.
@@ -51,6 +54,6 @@ export const localGradients: GradientStrategy = {
   threads: 1,
   gradients: async (model, batch, objective, seed) =>
     batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
-  evaluate: async (model, batch, objective) => evaluateChunked(model, batch, objective, EVAL_CHUNK),
+  evaluate: async (model, batch, objective, predictions) => evaluateChunked(model, batch, objective, EVAL_CHUNK, predictions),
   close: async () => undefined,
 };

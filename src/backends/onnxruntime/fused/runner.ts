@@ -11,7 +11,8 @@
  *   feeds    x, labels: the tensors' own arrays (a padded batch: copied into staging arrays)
  *            weights: the variables' own arrays; dropout multipliers: drawn by TF.js, padded
  *   outputs  loss_sum, correct, penalty: three floats; gradients: arrays from the backend's pool,
- *            returned to the caller as they are (a TF.js tensor over one is freed back to the pool)
+ *            returned to the caller as they are (a TF.js tensor over one is freed back to the pool);
+ *            an evaluation's probs: a staging array, its real rows copied where the caller asks
  *
  * Threads: with `workers` (data-parallel), the batch is cut into shards — this thread's first,
  * then one per worker thread (workers.ts), each a session of one ONNX Runtime thread over shared
@@ -35,8 +36,8 @@ interface Runner {
   readonly graph: FusedGraph;
   readonly session: OrtSession;
   readonly remote: readonly RemoteSession[];
-  /** Staging arrays of this thread's shard when padded. */
-  readonly stage: { x?: Float32Array; labels?: Float32Array };
+  /** Staging arrays of this thread's shard when padded, and of its outputs (`probs`, an evaluation's). */
+  readonly stage: { x?: Float32Array; labels?: Float32Array; probs?: Float32Array };
 }
 
 /** What one run gives: the sums over the real samples, and each trained weight's gradient. */
@@ -138,7 +139,8 @@ export class FusedRunner {
   /**
    * One run on rows [0, n) of `x` and `labels` (flat arrays of whole samples): training (with
    * gradients of scale·Σ loss) or evaluation. `size`: samples of a new session if none fits;
-   * `draw` runs the random draws (a seed's scope).
+   * `draw` runs the random draws (a seed's scope); `probsInto` (an evaluation's): where the n
+   * samples' outputs go (the graph's `probs`, n × the output's size floats, shards in order).
    */
   async run(
     training: boolean,
@@ -149,6 +151,7 @@ export class FusedRunner {
     scale: number,
     size = n,
     draw: <T>(fn: () => T) => T = (fn) => fn(),
+    probsInto?: Float32Array,
   ): Promise<FusedResult> {
     const trained = this.trained();
     if (this.plan.weights.some((w) => trained.has(w) !== this.trainedNow.has(w))) {
@@ -196,13 +199,19 @@ export class FusedRunner {
       const pool = poolOf(tf.backend());
       const grads = graph.gradients.map((w) => pool.take(prod(w.shape as number[])));
       const sums = [0, 1, 2].map((i) => this.sums.subarray(i, i + 1));
+      const outRow = prod(this.plan.outShape);
+      const probs = training ? [] : [(r.stage.probs ??= new Float32Array(rows * outRow))];
+      /** Shard [from, to)'s outputs (its first rows of `a`) into `probsInto`. */
+      const keepProbs = (a: Float32Array, from: number, to: number) => probsInto?.set(a.subarray(0, (to - from) * outRow), from * outRow);
       try {
-        r.session.run(feedsOf(cuts[0]![0], cuts[0]![1]), [...sums, ...grads]);
+        r.session.run(feedsOf(cuts[0]![0], cuts[0]![1]), [...sums, ...probs, ...grads]);
+        if (probs[0]) keepProbs(probs[0], cuts[0]![0], cuts[0]![1]);
         const total = [this.sums[0]!, this.sums[1]!, this.sums[2]!];
-        for (const [i] of cuts.slice(1).entries()) {
+        for (const [i, [from, to]] of cuts.slice(1).entries()) {
           const remote = r.remote[i]!;
           remote.wait();
           for (let j = 0; j < 3; j++) total[j] = total[j]! + remote.outputs[j]![0]!;
+          if (!training) keepProbs(remote.outputs[3]!, from, to);
           grads.forEach((g, j) => {
             // The first sum goes into a shared array when loops over it are cut across threads.
             const sum = i === 0 && sharedOutputs(g.length) ? pool.takeShared(g.length) : g;

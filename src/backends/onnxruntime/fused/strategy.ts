@@ -9,7 +9,8 @@
  *            loops cut across this thread and the shard workers, idle then; split-loops.ts)
  *
  * `FusedGradients.start` gives the strategy, or the reason the model cannot be fused (then the
- * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of 128 samples.
+ * per-kernel path trains it). Evaluation runs the forward-only graph in chunks of 128 samples
+ * (with its outputs, the probabilities, kept when asked for: `predictions`).
  * The scores are the objective's (batch-math.ts): [Σ loss, Σ loss of the output, Σ acc], the
  * accuracy only when the objective asks for it.
  *
@@ -206,22 +207,36 @@ export class FusedGradients implements GradientStrategy {
     return total;
   }
 
-  async evaluate(model: tf.LayersModel, batch: Batch, objective: Objective): Promise<BatchScores> {
+  async evaluate(model: tf.LayersModel, batch: Batch, objective: Objective, predictions = false): Promise<BatchScores> {
     const arrays = this.arraysOf(model, batch, objective);
-    if (!arrays) return localGradients.evaluate(model, batch, objective);
+    if (!arrays) return localGradients.evaluate(model, batch, objective, predictions);
     const n = samplesOf(batch);
     const [xs, ys, y] = arrays;
     const xSize = xs.length / n;
     const ySize = ys.length / n;
+    const outSize = this.runner.plan.outShape.reduce((a, d) => a * d, 1);
+    // The graph's own outputs (probabilities), the ones its accuracy was counted on, when asked for.
+    const probs = predictions ? new Float32Array(n * outSize) : undefined;
     let lossSum = 0;
     let correct = 0;
     for (let s = 0; s < n; s += FUSED_EVAL_CHUNK) {
       const rows = Math.min(FUSED_EVAL_CHUNK, n - s);
-      const r = await this.runner.run(false, xs.subarray(s * xSize), ys.subarray(s * ySize), rows, y.shape.slice(1), 1, Math.min(FUSED_EVAL_CHUNK, n));
+      const into = probs?.subarray(s * outSize, (s + rows) * outSize);
+      const r = await this.runner.run(
+        false,
+        xs.subarray(s * xSize),
+        ys.subarray(s * ySize),
+        rows,
+        y.shape.slice(1),
+        1,
+        Math.min(FUSED_EVAL_CHUNK, n),
+        undefined,
+        into,
+      );
       lossSum += r.lossSum;
       correct += r.correct;
     }
-    return { scores: this.scores(lossSum, correct), n };
+    return { scores: this.scores(lossSum, correct), n, ...(probs ? { predictions: [probs] } : {}) };
   }
 
   async close(): Promise<void> {

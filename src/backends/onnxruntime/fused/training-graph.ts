@@ -6,6 +6,7 @@
  *            w0 … (every weight the layers read), e0 … (per-step inputs: dropout multipliers)
  *   forward  x ─► layer 1 ─► … ─► layer L ─► out (logits when the final softmax is left out)
  *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]
+ *   probs    (evaluation only) the outputs: softmax(out) when out are logits, else out  [n, …out]
  *   backward dOut ─► layer L's backward ─► … ─► layer 1's (no dx there)  ─► g0 … (trained weights' gradients)
  *   penalty  the built-in penalties (penalties.ts): penalty = Σ λ·φ(w), λ·φ'(w) added to the gradients
  *            (a proximal-mode penalty's value only)
@@ -35,7 +36,7 @@ export interface FusedGraph {
   readonly weights: readonly LayerWeight[];
   /** The per-step inputs e0, e1, … */
   readonly extras: readonly ExtraSpec[];
-  /** The weights whose gradients are the outputs g0, g1, … (after loss_sum, correct and penalty). */
+  /** The weights whose gradients are the outputs g0, g1, … (after loss_sum, correct and penalty; an evaluation graph's `probs` in their place). */
   readonly gradients: readonly LayerWeight[];
 }
 
@@ -87,6 +88,8 @@ export function fusedGraph(
   const loss = plan.loss.emit(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training });
   b.op('Identity', [loss.lossSum], undefined, 'loss_sum');
   b.op('Identity', [loss.correct], undefined, 'correct');
+  // An evaluation's outputs as the model gives them (the softmax of the logits where the loss took them).
+  if (!training) b.op(plan.logits ? 'Softmax' : 'Identity', [value], plan.logits ? { axis: -1 } : undefined, 'probs');
 
   if (training) {
     // dx is wanted below a layer only while some layer further down has a trained weight.
@@ -134,6 +137,7 @@ export function fusedGraph(
     { name: 'loss_sum', shape: [] },
     { name: 'correct', shape: [] },
     { name: 'penalty', shape: [] },
+    ...(training ? [] : [{ name: 'probs', shape: [n, ...plan.outShape] }]),
     ...gradients.map((w, i) => ({ name: `g${i}`, shape: w.shape as number[] })),
   ];
   return { spec: b.graph(inputs, outputs, true), n, training, weights: plan.weights, extras, gradients };

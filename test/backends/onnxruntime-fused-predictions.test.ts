@@ -1,0 +1,72 @@
+/**
+ * The fused evaluation graph gives the predictions it counted its accuracy on: on ONNX Runtime's
+ * threads and data-parallel (this thread's shard and a worker's), over chunks of 128 with a padded
+ * last one, they equal the cpu backend's probabilities (the softmax of the logits the graph's loss
+ * takes, or the outputs as they are) and the recorded testAcc is exactly their accuracy.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
+import { selectBackend } from '../../src/backends/select.ts';
+import { localGradients, tf } from '../../src/index.ts';
+import { objectiveOf } from '../../src/training/objective.ts';
+import { accuracyOf, expectTestAccOfPredictions } from '../fixtures/predictions.ts';
+
+const n = 300; // chunks of 128, 128 and 44 (padded)
+const wave = (k: number, seed: number) => Float32Array.from({ length: k }, (_, i) => Math.sin(i * 1.37 + seed) * Math.cos(i * 0.11 + seed));
+
+/** The same weights on every backend. */
+function make(activation: 'softmax' | 'sigmoid'): tf.LayersModel {
+  const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [6], activation: 'relu' }), tf.layers.dense({ units: 4, activation })] });
+  m.weights.forEach((w, i) => (w.read() as tf.Variable).assign(tf.tensor(wave(w.shape.reduce((a, b) => a! * b!, 1)!, i + 1), w.shape as number[])));
+  return m;
+}
+const data = () => ({
+  x: tf.tensor2d(wave(n * 6, 9), [n, 6]),
+  y: tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: n }, (_, i) => (i * 7) % 4),
+        'int32',
+      ),
+      4,
+    )
+    .toFloat(),
+});
+
+beforeAll(async () => {
+  await selectBackend('onnxruntime', { threads: 2 });
+});
+
+describe('fused evaluation: the predictions', () => {
+  for (const activation of ['softmax', 'sigmoid'] as const) {
+    it(`${activation} output: the cpu backend’s, and testAcc is their accuracy (threads and data-parallel)`, async () => {
+      await tf.setBackend('cpu');
+      const onCpu = make(activation);
+      const c = data();
+      const cpu = await localGradients.evaluate(onCpu, { xs: [c.x], ys: [c.y] }, objectiveOf(onCpu, 'categoricalCrossentropy', ['accuracy']), true);
+      tf.dispose([c.x, c.y]);
+      onCpu.dispose();
+      await tf.setBackend('onnxruntime');
+      for (const parallel of ['threads', 'data'] as const) {
+        const m = make(activation);
+        const { x, y } = data();
+        const fused = await FusedGradients.start(m, 'categoricalCrossentropy', 2, parallel);
+        if (typeof fused === 'string') throw new Error(fused);
+        try {
+          const objective = objectiveOf(m, 'categoricalCrossentropy', ['accuracy']);
+          const r = await fused.evaluate(m, { xs: [x], ys: [y] }, objective, true);
+          expect(fused.sessions, 'the fused graph evaluated').toBe(1);
+          expect(r.predictions?.map((p) => p.length)).toEqual([n * 4]);
+          r.predictions![0]!.forEach((v, i) => expect(Math.abs(v - cpu.predictions![0]![i]!), `${parallel}: value ${i}`).toBeLessThan(1e-5));
+          expect(accuracyOf({ values: r.predictions![0]!, shape: [n, 4] }, y)).toBe(r.scores[2]! / n);
+
+          await expectTestAccOfPredictions(m, { x, y }, { x, y }, { epochs: 1, batchSize: 100, loss: 'categoricalCrossentropy', gradients: fused });
+        } finally {
+          await fused.close();
+          tf.dispose([x, y]);
+          m.dispose();
+        }
+      }
+    }, 60_000);
+  }
+});
