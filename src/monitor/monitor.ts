@@ -4,7 +4,8 @@
  *
  *   onTrainBegin ─► onEpochEnd(epoch 0: the untrained model) ─► for each epoch:
  *     onBatchEnd after every batch (what it returns is kept for the epoch)
- *     ─► onEpochEnd({ epoch, batches }) ─► the epoch's section
+ *     ─► onEpochEnd({ epoch, batches, testPredictions? }) ─► the epoch's section
+ *   (testPredictions: the evaluation's outputs on the validation data, when a monitor wantsTestPredictions)
  *
  * The default monitors (defaults.ts) write the record's own fields (run@3: histograms, sparsity,
  * percentiles, per layer and weight, penalties, channel norms, per-batch losses and norms). A
