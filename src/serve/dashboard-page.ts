@@ -1,6 +1,7 @@
 /**
  * The dashboard's page: an empty frame its script fills (runs, controls, one card per view), with the
- * served folder's name (`data-served`: its own runs' group, shown by the script as record strings are).
+ * served folder's name (`data-served`: its own runs' group, shown by the script as record strings are) and a
+ * note (`#unserved`, hidden until the script fills it) naming the runs the address asks for that are not served.
  */
 import { basename, resolve } from 'node:path';
 import { esc, escText } from '../viz/index.ts';
@@ -16,7 +17,7 @@ export function dashboardPage(dir: string): string {
 <link rel="stylesheet" href="/assets/dashboard.css">
 </head>
 <body data-served="${esc(basename(resolve(dir)) || resolve(dir))}">
-<header><h1>penalty-explorer</h1><p class="sub">runs under <code>${escText(dir)}</code> · <span id="status">loading…</span></p></header>
+<header><h1>penalty-explorer</h1><p class="sub">runs under <code>${escText(dir)}</code> · <span id="status">loading…</span></p><p id="unserved" class="note error" hidden></p></header>
 <div id="layout">
 <aside id="runs" aria-label="runs"><p class="note">Pick runs to overlay (any folder).</p><div id="run-list"></div><div id="skipped" class="note" hidden></div></aside>
 <main>

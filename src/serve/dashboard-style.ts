@@ -30,6 +30,7 @@ main { flex: 1 1 auto; min-width: 0; }
 .downloads { display: flex; gap: 4px; }
 button.download { font: 11px ${FONT_STACK}; padding: 1px 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
 .error { color: #b00020; }
+#unserved { overflow-wrap: anywhere; }
 /* A narrow window (a phone, half a laptop screen): the run list above the views, each as wide as the window. */
 @media (max-width: 800px) {
   body { padding: 12px 12px 32px; }

@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunRecord } from '../formats/index.ts';
 import { penaltyCurves, vegaScript } from '../render/index.ts';
-import { DASHBOARD_SCRIPT, forPage, grouped, runIdsOf, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
+import { DASHBOARD_SCRIPT, forPage, grouped, runIdsOf, splitRunsHint, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { DASHBOARD_STYLE } from './dashboard-style.ts';
 import { DASHBOARD_CSP, FILE_CSP, fail as failWith, jsonBody, type Listening, listen, listenHost, reply as replyWith, securityHeaders } from './http.ts';
@@ -24,7 +24,7 @@ import { insideRoot } from './paths.ts';
 import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
 import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
-import { parseViewQuery, QueryError, splitRunsHint } from './view-query.ts';
+import { parseViewQuery, QueryError } from './view-query.ts';
 
 /** `serveDashboard`'s options: the folder of runs, where to listen, how often to look for changes. */
 export interface ServeOptions {

@@ -23,20 +23,6 @@ function oneOf<T extends string>(q: URLSearchParams, key: string, values: readon
   return text as T;
 }
 
-/**
- * Why `missing` may be no run: when a `runs=` value of `q` (the older form) named it by splitting at its commas,
- * how to ask for runs whose names hold a comma (one `run=ID` each, whole: `askRuns`); else ''.
- *
- * @example
- * splitRunsHint(new URLSearchParams('runs=l1,strong'), 'l1')
- * // '; runs=l1,strong is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=l1%2Cstrong is the run "l1,strong")'
- */
-export function splitRunsHint(q: URLSearchParams, missing: string): string {
-  const value = q.getAll('runs').find((v) => v.includes(',') && v.split(',').includes(missing));
-  if (value === undefined) return '';
-  return `; runs=${value} is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=${encodeURIComponent(value)} is the run ${JSON.stringify(value)})`;
-}
-
 /** A view request's query, read: the run ids asked for and the view's options. */
 export interface ViewQuery {
   /** Run ids (`run=a&run=b`, or `runs=a,b`), in the order given. */

@@ -68,15 +68,23 @@ describe('run folders named with a comma on the dashboard', () => {
     expect(await runsOf('runs=gone')).toBe('no run "gone" under the served folder');
   });
 
-  /** The dashboard opened at `?QUERY`, once drawn, and the page errors seen. */
-  async function open(query: string): Promise<{ page: Page; errors: string[] }> {
+  /** The dashboard opened at `?QUERY`, once drawn (or, `drawn` false, once it says no run is chosen), and the page errors seen. */
+  async function open(query: string, drawn = true): Promise<{ page: Page; errors: string[] }> {
     const page = await served.browser().newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${served.url()}?${query}`);
-    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+    if (drawn) await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+    else await page.waitForFunction(() => document.getElementById('status')?.textContent === 'no run chosen', null, { timeout: 30_000 });
     return { page, errors };
   }
+
+  /** The page's note on the runs its address asks for that are not served: its text, or null when it is hidden (or missing). */
+  const unserved = (page: Page) =>
+    page.evaluate(() => {
+      const note = document.getElementById('unserved');
+      return note && !note.hidden ? note.textContent : null;
+    });
 
   const checked = (page: Page) => page.$$eval('#run-list input:checked', (els) => els.map((e) => (e as HTMLInputElement).value));
   const legend = (page: Page) => page.locator('#view-overlay svg').first().textContent();
@@ -107,6 +115,41 @@ describe('run folders named with a comma on the dashboard', () => {
       expect(await legend(page)).toContain('l1:3e-3');
       expect(await legend(page)).toContain('l1:1e-2');
       expect(await legend(page)).not.toContain('l1:1e-4');
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'in Chromium: the page opened at runs=a,b naming runs not served says which, that the value was split at its commas, and how to ask with run=',
+    async () => {
+      const { page, errors } = await open('runs=cmp/a,b', false);
+      expect(await checked(page)).toEqual([]);
+      expect(await unserved(page)).toBe(
+        `the address asks for runs not served here: "cmp/a", "b"; runs=cmp/a,b is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=cmp%2Fa%2Cb is the run "cmp/a,b")`,
+      );
+      expect(await page.locator('#unserved').getAttribute('class')).toBe('note error');
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'in Chromium: the page opened at run=ID of a run not served names it, escaped as names are shown, and draws the runs that are',
+    async () => {
+      const name = '<img src=x onerror=alert(1)>\u202egnp';
+      const { page, errors } = await open(`run=l1&run=${encodeURIComponent(name)}&run=l1`);
+      expect(await checked(page)).toEqual(['l1']);
+      expect(await legend(page)).toContain('l1:1e-4');
+      // No split hint: nothing was split. Text, not markup; the bidirectional override shown as an escape.
+      expect(await unserved(page)).toBe('the address asks for a run not served here: "<img src=x onerror=alert(1)>\\u202egnp"');
+      expect(await page.locator('#unserved img').count()).toBe(0);
+      // All asked for are served: no note.
+      await page.goto(`${served.url()}?run=${encodeURIComponent(COMMA)}`);
+      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, null, { timeout: 30_000 });
+      expect(await unserved(page)).toBeNull();
       expect(errors).toEqual([]);
       await page.close();
     },

@@ -93,5 +93,5 @@ export { allEpochs, binningText, defaultEpoch, recordedEpochs, selectionText } f
 export { sparsitySpec, THRESHOLDS } from './sparsity.ts';
 export { type SweepCell, type SweepMetric, sweepAxes, sweepCells, sweepSpec } from './sweep.ts';
 export { BAR_COLOR, CONFIG, FONT, FONT_STACK, LINE_LEGEND, PANEL_TICKS, RUN_COLORS, runColor, SHARED_SCALES } from './theme.ts';
-export { askRuns, runIdsOf } from './view-runs.ts';
+export { askRuns, runIdsOf, splitRunsHint } from './view-runs.ts';
 export { MONITOR_VIEW, VIEWS, type View, type ViewData, type ViewOptions, viewById, viewsOf } from './views.ts';

@@ -27,3 +27,17 @@ export function runIdsOf(q: URLSearchParams): string[] {
 export function askRuns(q: URLSearchParams, ids: readonly string[]): void {
   for (const id of ids) q.append('run', id);
 }
+
+/**
+ * Why `missing` may be no run: when a `runs=` value of `q` (the older form) named it by splitting at its commas,
+ * how to ask for runs whose names hold a comma (one `run=ID` each, whole: `askRuns`); else ''.
+ *
+ * @example
+ * splitRunsHint(new URLSearchParams('runs=l1,strong'), 'l1')
+ * // '; runs=l1,strong is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=l1%2Cstrong is the run "l1,strong")'
+ */
+export function splitRunsHint(q: URLSearchParams, missing: string): string {
+  const value = q.getAll('runs').find((v) => v.includes(',') && v.split(',').includes(missing));
+  if (value === undefined) return '';
+  return `; runs=${value} is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=${encodeURIComponent(value)} is the run ${JSON.stringify(value)})`;
+}

@@ -9,7 +9,8 @@
  *   slider follows the newest epoch while it sits at the last one
  *
  * First choice of runs: those the page's address asks for (`?run=a&run=b`, each id whole, commas and
- * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run).
+ * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run). Those it asks for that are not
+ * served are named under the status line (`#unserved`: unservedNote), each time the run list loads.
  * The served folder's own name is the page's `document.body.dataset.served` (its runs' group).
  * After each redraw `document.body.dataset.drawn` counts up (tests wait for it). A card's PNG or
  * SVG pressed while a redraw is waiting (the epoch slider's 120 ms pause) or under way waits for
@@ -17,7 +18,7 @@
  * that choice).
  */
 import type { Spec } from 'vega';
-import { askRuns, runIdsOf } from '../figures/index.ts';
+import { askRuns, runIdsOf, splitRunsHint } from '../figures/index.ts';
 import { addDownloads } from './downloads.ts';
 import { layerText, visibleControls } from './text.ts';
 import { newView, type View } from './vega.ts';
@@ -64,6 +65,23 @@ export function defaultSelection(runs: readonly DashboardRun[], asked: readonly 
   const newest = [...runs].sort((a, b) => b.modified - a.modified)[0];
   if (!newest) return [];
   return newest.comparison ? runs.filter((r) => r.comparison === newest.comparison).map((r) => r.id) : [newest.id];
+}
+
+/**
+ * What the page's address (`q`) asks for that is not among `runs`, as the page's note says it, or '' when it
+ * names no such run: the ids missing, and for a `runs=` value split at its commas into one of them, how to ask
+ * for the run whole (splitRunsHint). The page shows it with control and bidirectional characters as escapes.
+ *
+ * @example
+ * unservedNote(new URLSearchParams('runs=l1,gone'), runs)   // runs: l1 only
+ * // 'the address asks for a run not served here: "gone"; runs=l1,gone is split at its commas, … (run=l1%2Cgone is the run "l1,gone")'
+ */
+export function unservedNote(q: URLSearchParams, runs: readonly Pick<DashboardRun, 'id'>[]): string {
+  const missing = [...new Set(runIdsOf(q))].filter((id) => !runs.some((r) => r.id === id));
+  if (!missing.length) return '';
+  const hints = new Set(missing.map((id) => splitRunsHint(q, id)));
+  const names = missing.map((id) => JSON.stringify(id)).join(', ');
+  return `the address asks for ${missing.length === 1 ? 'a run' : 'runs'} not served here: ${names}${[...hints].join('')}`;
 }
 
 /**
@@ -333,6 +351,9 @@ function main(): void {
     state.runs = body.runs;
     state.views = body.views;
     skippedList(body.skipped ?? []);
+    const note = unservedNote(new URLSearchParams(location.search), state.runs);
+    $('unserved').textContent = visibleControls(note);
+    $('unserved').hidden = note === '';
     if (first) {
       state.selected = defaultSelection(state.runs, runIdsOf(new URLSearchParams(location.search)));
       first = false;

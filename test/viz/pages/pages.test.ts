@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
 import { askRuns, rowsCsv, runIdsOf } from '../../../src/viz/figures/index.ts';
 import { DASHBOARD_SCRIPT, heatmapSpec, overlaySpec, type PageModel, pageModel, REFERENCE_BINNING, reportHtml, ridgelineSpec } from '../../../src/viz/index.ts';
-import { type DashboardRun, defaultSelection, layerNames, runGroups } from '../../../src/viz/pages/dashboard.ts';
+import { type DashboardRun, defaultSelection, layerNames, runGroups, unservedNote } from '../../../src/viz/pages/dashboard.ts';
 import { normRows } from '../../../src/viz/pages/report.ts';
 import { bandRows, heatRows, overlayRows, ridgeRows } from '../../../src/viz/pages/report-views.ts';
 import { fineRuns } from '../views/fine-runs.ts';
@@ -110,6 +110,17 @@ describe('the dashboard page', () => {
     expect(runIdsOf(new URLSearchParams(q.toString()))).toEqual(['l1,strong', 'cmp/a b', 'none']);
     expect(runIdsOf(new URLSearchParams('runs=a,,other/z&run=l1,strong&run='))).toEqual(['a', 'other/z', 'l1,strong']);
     expect(runIdsOf(new URLSearchParams('epoch=3'))).toEqual([]);
+  });
+
+  it('names the runs an address asks for that are not served, each once, with one hint for each runs= value split into them', () => {
+    const served = [{ id: 'l1' }, { id: 'l1,strong' }];
+    expect(unservedNote(new URLSearchParams('run=l1%2Cstrong&runs=l1&epoch=3'), served)).toBe('');
+    expect(unservedNote(new URLSearchParams('run=gone&run=gone'), served)).toBe('the address asks for a run not served here: "gone"');
+    const hint = (v: string) =>
+      `; runs=${v} is split at its commas, and a run's name may hold one: ask for each run whole, one run=ID each (run=${encodeURIComponent(v)} is the run ${JSON.stringify(v)})`;
+    expect(unservedNote(new URLSearchParams('runs=a,b,l1&run=c&runs=l1,d'), served)).toBe(
+      `the address asks for runs not served here: "a", "b", "c", "d"${hint('a,b,l1')}${hint('l1,d')}`,
+    );
   });
 
   it('groups runs by comparison or folder, and lists every layer and weight once', () => {
