@@ -69,4 +69,38 @@ describe('fused evaluation: the predictions', () => {
       }
     }, 60_000);
   }
+
+  it('logits that differ by less than float32 resolves after the softmax: accuracy on the tied probabilities (first class), as cpu', async () => {
+    // logits 0 and 1e-10: e^(0 − 1e-10) rounds to 1 in float32, probabilities 0.5 and 0.5 (argmax 0),
+    // where the logits' argmax is 1, the label's.
+    const make = () => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] });
+      m.setWeights([tf.zeros([2, 3]), tf.tensor1d([0, 1e-10, -1])]);
+      return m;
+    };
+    const k = 5;
+    const x = tf.ones([k, 2]);
+    const y = tf.oneHot(tf.fill([k], 1, 'int32'), 3).toFloat();
+    await tf.setBackend('cpu');
+    const onCpu = make();
+    const cpu = await localGradients.evaluate(onCpu, { xs: [x], ys: [y] }, objectiveOf(onCpu, 'categoricalCrossentropy', ['accuracy']), true);
+    onCpu.dispose();
+    expect(cpu.predictions![0]![0]).toBe(cpu.predictions![0]![1]);
+    expect(cpu.scores[2], 'cpu: the first of the tied classes').toBe(0);
+    await tf.setBackend('onnxruntime');
+    const m = make();
+    const fused = await FusedGradients.start(m, 'categoricalCrossentropy', 2, 'threads');
+    if (typeof fused === 'string') throw new Error(fused);
+    try {
+      const r = await fused.evaluate(m, { xs: [x], ys: [y] }, objectiveOf(m, 'categoricalCrossentropy', ['accuracy']), true);
+      expect(fused.sessions, 'the fused graph evaluated').toBe(1);
+      expect(r.predictions![0]![0], 'the probabilities tie').toBe(r.predictions![0]![1]);
+      expect(r.scores[2], 'correct, counted on the tied probabilities').toBe(0);
+      expect(accuracyOf({ values: r.predictions![0]!, shape: [k, 3] }, y)).toBe(r.scores[2]! / k);
+    } finally {
+      await fused.close();
+      tf.dispose([x, y]);
+      m.dispose();
+    }
+  });
 });

@@ -8,7 +8,8 @@
  *   sparseCategoricalCrossentropy      the same with y = one-hot of the class index (indices outside give zeros)
  *   softmaxCrossEntropyFromLogits      the logits form on the model's raw output
  *   meanSquaredError                   loss = mean (ŷ − y)² over a sample's outputs;  dŷ = 2(ŷ − y)/D·m·scale
- *   correct                            Σ m·[argmax ŷ = argmax y]  (first index on ties, as TF.js)
+ *   correct                            Σ m·[argmax ŷ = argmax y]  (first index on ties, as TF.js); ŷ the
+ *                                      `predictions` when given (an evaluation's probs), else the output
  *
  * Labels per sample (`takes`): one-hot rows of the output's shape; one class index ([] or [1]); for
  * the squared error, the output's shape or one that broadcasts to it along the same axes (e.g. [1]
@@ -49,6 +50,12 @@ export interface LossInputs {
   readonly logits: boolean;
   /** Whether to emit the gradient. */
   readonly training: boolean;
+  /**
+   * The tensor whose argmax is the predicted class, when not `out`: an evaluation's probs, so that
+   * `correct` counts exactly the predictions the graph outputs (logits 0 and 1e-10 give the
+   * probabilities 0.5 and 0.5 in float32: argmax 1 on the logits, 0 on the probabilities).
+   */
+  readonly predictions?: string;
 }
 
 /** Emits a loss into a graph from its inputs (see the file's comment). */
@@ -75,7 +82,7 @@ function oneHot(b: GraphBuilder, labels: string, width: number): string {
 
 /** Cross-entropy against one-hot (or any) rows `y`; `labelIndex` the true class per sample (int64). */
 function crossEntropy(b: GraphBuilder, v: LossInputs, y: string, labelIndex: string): LossValues {
-  const correct = argmaxEqual(b, v.out, labelIndex, v.mask);
+  const correct = argmaxEqual(b, v.predictions ?? v.out, labelIndex, v.mask);
   if (v.logits) {
     const ls = b.op('LogSoftmax', [v.out], { axis: -1 });
     const perSample = b.op('Neg', [b.op('ReduceSum', [b.op('Mul', [y, ls]), b.ints([-1])], { keepdims: 0 })]);

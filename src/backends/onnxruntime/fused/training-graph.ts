@@ -5,8 +5,9 @@
  *   inputs   x [n, …in], labels [n, …], mask [n] (1 for a sample, 0 for padding), scale [] (1 / samples),
  *            w0 … (every weight the layers read), e0 … (per-step inputs: dropout multipliers)
  *   forward  x ─► layer 1 ─► … ─► layer L ─► out (logits when the final softmax is left out)
- *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]
  *   probs    (evaluation only) the outputs: softmax(out) when out are logits, else out  [n, …out]
+ *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]  (right: on probs' argmax
+ *            in an evaluation, on out's in training)
  *   backward dOut ─► layer L's backward ─► … ─► layer 1's (no dx there)  ─► g0 … (trained weights' gradients)
  *   penalty  the built-in penalties (penalties.ts): penalty = Σ λ·φ(w), λ·φ'(w) added to the gradients
  *            (a proximal-mode penalty's value only)
@@ -85,11 +86,12 @@ export function fusedGraph(
     value = e.y;
   }
   const width = prod(plan.outShape);
-  const loss = plan.loss.emit(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training });
+  // An evaluation's outputs as the model gives them (the softmax of the logits where the loss took
+  // them): its correct count is taken on their argmax, so the accuracy is exactly theirs.
+  const predictions = training ? undefined : b.op(plan.logits ? 'Softmax' : 'Identity', [value], plan.logits ? { axis: -1 } : undefined, 'probs');
+  const loss = plan.loss.emit(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training, predictions });
   b.op('Identity', [loss.lossSum], undefined, 'loss_sum');
   b.op('Identity', [loss.correct], undefined, 'correct');
-  // An evaluation's outputs as the model gives them (the softmax of the logits where the loss took them).
-  if (!training) b.op(plan.logits ? 'Softmax' : 'Identity', [value], plan.logits ? { axis: -1 } : undefined, 'probs');
 
   if (training) {
     // dx is wanted below a layer only while some layer further down has a trained weight.
