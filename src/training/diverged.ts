@@ -1,7 +1,8 @@
 /**
  * The training loss, or a weight at an epoch's end, became NaN or infinite: the run stopped; the
  * record keeps everything up to the last good epoch. A penalty already not finite at the untrained
- * weights (epoch 0) is said to be so (lossDiverged).
+ * weights (epoch 0) is refused before training (checkPenaltyRange); one that still reaches the first
+ * batch (computed otherwise there, say) is said to be so (lossDiverged).
  */
 import { PenaltyExplorerError } from '../errors.ts';
 import type { RunRecord, WeightsSnapshot } from '../formats/index.ts';

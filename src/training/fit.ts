@@ -461,7 +461,7 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   // A continued run's weights are restored by a callback before its first batch: not these.
   if (!options.from) {
     checkFiniteWeights(model);
-    // A λ·penalty past float32's range at these weights: refused, not a divergence at batch 1.
+    // A λ·penalty NaN, ±∞ or past float32's range at these weights: refused, not a divergence at batch 1.
     checkPenaltyRange(model);
   }
   if (drawsRandom(model)) checkSeededRandom();

@@ -3,10 +3,11 @@
  * float32, whose largest value is 3.4028235e38; a λ·penalty beyond it — finite in float64, where
  * the record sums it — is ∞ in the step (l2:1e38 on the reference CNN, or l2:1.3e34 whose weights'
  * sum is 4.1e38 on onnxruntime's fused graph), which stopped the run at its first batch as if it
- * had diverged. Nothing diverged: the strength is too large for these weights.
+ * had diverged. Nothing diverged: the strength is too large for these weights. So with a λ·penalty
+ * already NaN or ±∞ at these weights (Σ log|w| at a bias of 0): the penalty is not finite there.
  *
- *   each penalised weight ─► λ·penalty, summed in float64 (penaltySums) ─► a weight's |v| or |Σ v| > FLOAT32_MAX ─► SpecError
- *   (a value already NaN or ±∞ here is left to `lossDiverged`, which says so at the first batch)
+ *   each penalised weight ─► λ·penalty, summed in float64 (penaltySums) ─┬► a weight's v NaN or ±∞ ─► SpecError (not finite)
+ *                                                                       └► a weight's |v| or |Σ v| > FLOAT32_MAX ─► SpecError (too large)
  */
 import { SpecError } from '../errors.ts';
 import { inventory } from '../model/index.ts';
@@ -25,8 +26,9 @@ function twoDigitsBelow(x: number): number {
 }
 
 /**
- * A SpecError when λ·penalty at `model`'s weights as they are (the untrained ones) is finite but
- * beyond float32's range (|v| > 3.4028235e38), in which training computes its loss — a weight's, or
+ * A SpecError when λ·penalty at `model`'s weights as they are (the untrained ones) is NaN or ±∞ for
+ * some weight — it names each such weight, its penalty and value, and points to probePenalty — or is
+ * finite but beyond float32's range (|v| > 3.4028235e38), in which training computes its loss — a weight's, or
  * their sum, which the loss holds (a fused training graph computes it whole): it names the values and penalties, and for each penalty the
  * largest strength that keeps them in range (λ·3.4028235e38/|v| for the largest |v|, to two digits
  * rounded down).
@@ -34,6 +36,8 @@ function twoDigitsBelow(x: number): number {
  * @example
  * // l2:1e38 on two kernels whose Σw² are 320 and 4:
  * checkPenaltyRange(model);   // throws: the penalty is too large for float32 at the untrained weights: λ·penalty is 3.2e40 for a/kernel (l2:1e38), 4e38 for b/kernel (l2:1e38), 3.24e40 summed over the weights; …; give a smaller strength (l2:1e38: λ at most 1e36)
+ * // a penalty Σ log|w| on a bias initialised to 0:
+ * checkPenaltyRange(model);   // throws: the penalty is not finite at the untrained weights: λ·penalty is -Infinity for d/bias (logabs:0.001); …; check it with probePenalty, …
  */
 export function checkPenaltyRange(model: tf.LayersModel): void {
   const weights = inventory(model).weights.filter((w) => w.regularizer);
@@ -44,8 +48,14 @@ export function checkPenaltyRange(model: tf.LayersModel): void {
     const info = w.regularizer ? describePenalty(w.regularizer) : undefined;
     return v !== undefined && info ? [{ name: w.name, v, info }] : [];
   });
-  // NaN or ±∞ already: said at the first batch (lossDiverged), as a penalty not finite at these weights.
-  if (!all.every((o) => Number.isFinite(o.v))) return;
+  const notFinite = all.filter((o) => !Number.isFinite(o.v));
+  if (notFinite.length > 0) {
+    throw new SpecError(
+      `the penalty is not finite at the untrained weights: λ·penalty is ${notFinite.map(({ name, v, info }) => `${v} for ${name} (${info.spec})`).join(', ')}; ` +
+        'nothing was trained; a penalty must be finite at the weights training starts from (a log or a division at w = 0 is not): ' +
+        'check it with probePenalty, or start from weights where it is finite',
+    );
+  }
   const total = all.reduce((t, o) => t + o.v, 0);
   if (Math.abs(total) <= FLOAT32_MAX && all.every((o) => Math.abs(o.v) <= FLOAT32_MAX)) return;
   const shown = (v: number) => formatNumber(Number(v.toPrecision(3)));

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -241,6 +241,27 @@ describe('bad data and diverging runs', () => {
     expect(r.stderr).toMatch(/give a smaller strength \(l2:1e38: λ at most [\d.]+e3\d\)/);
     expect(r.stderr).not.toMatch(/became NaN|^\s+at /m);
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('a penalty not finite at the untrained weights (finite on the probe) is refused before training: exit 2, each weight named, no run folder', async () => {
+    // Inside the repository, so 'penalty-explorer' resolves to this package; √w is NaN on a real kernel's negative weights.
+    const here = join('tmp', 'train-nan-penalty');
+    mkdirSync(here, { recursive: true });
+    writeFileSync(
+      join(here, 'p.ts'),
+      `import { abs, definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: 'sqrtbig', fn: (w) => (w.size > 1000 ? tf.sqrt(w) : abs(w)) });\n`,
+    );
+    const out = join(root, 'nan-penalty');
+    try {
+      const r = await penx('train', '--penalty', `./${here}/p.ts`, '--out', out, '--name', 'd', '--epochs', '1', ...TINY);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/penx: error: the penalty is not finite at the untrained weights: λ·penalty is NaN for \S+\/kernel \(sqrtbig:1e-4\)/);
+      expect(r.stderr).toContain('check it with probePenalty');
+      expect(r.stderr).not.toMatch(/diverged|became NaN|^\s+at /m);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { DataError, NonFiniteWeightsError } from '../../src/errors.ts';
+import { DataError, NonFiniteWeightsError, SpecError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
 import { definePenalty, penalty } from '../../src/penalties/index.ts';
@@ -96,7 +96,7 @@ describe('NaN weights are refused, not left out', () => {
     }
   });
 
-  it('fit: a penalty not finite at the untrained weights is said to be so, naming the weight and probePenalty, not to have become NaN', async () => {
+  it('fit: a penalty not finite at the untrained weights is refused before training, naming the weight, its value and probePenalty, not said to have diverged', async () => {
     // Σ log|w| is −∞ at a bias of 0 (TF.js's default); Σ √w is NaN at a bias of −1.
     definePenalty({ name: 'logabs_at_start', fn: (w) => tf.sum(tf.log(tf.abs(w))) });
     definePenalty({ name: 'sqrt_at_start', fn: (w) => tf.sum(tf.sqrt(w)) });
@@ -113,16 +113,20 @@ describe('NaN weights are refused, not left out', () => {
           tf.layers.dense({ name: 'out', units: 1, kernelInitializer: small(2) }),
         ],
       });
-      const err = await fit(m, { x, y }, { epochs: 2, batchSize: 2, optimizer: 'sgd:lr=0.01', loss: 'meanSquaredError' }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(DivergedError);
-      const d = err as DivergedError;
-      expect(d.message).toContain(
-        `the penalty loss was already ${value} before training, at the untrained weights (epoch 0: the penalty of hidden/bias (${spec}) is ${value}), so the run stopped at its first batch (epoch 1, batch 1), keeping epoch 0 only`,
-      );
-      expect(d.message).toMatch(/check it with probePenalty/);
-      expect(d.message).not.toMatch(/became/);
-      expect(d.record.epochs).toHaveLength(0);
-      expect(d.record.stopped).toMatchObject({ epoch: 1, batch: 1, reason: d.message });
+      let began = false;
+      const callbacks = [{ onTrainBegin: () => void (began = true) }];
+      const err = await fit(m, { x, y }, { epochs: 2, batchSize: 2, optimizer: 'sgd:lr=0.01', loss: 'meanSquaredError', callbacks }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SpecError);
+      const message = (err as Error).message;
+      expect(message).toContain(`the penalty is not finite at the untrained weights: λ·penalty is ${value} for hidden/bias (${spec}); nothing was trained`);
+      expect(message).toMatch(/check it with probePenalty, or start from weights where it is finite$/);
+      expect(message).not.toMatch(/became|diverged|epoch 1/);
+      expect(began).toBe(false);
+      // fitToFolder: refused before its folder is made.
+      const dir = join(mkdtempSync(join(tmpdir(), 'penx-nan-penalty-')), 'runs', 'r');
+      await expect(fitToFolder(m, { x, y }, { epochs: 1, batchSize: 2, loss: 'meanSquaredError', dir, figures: false })).rejects.toThrow(SpecError);
+      expect(existsSync(join(dir, '..'))).toBe(false);
+      rmSync(join(dir, '..', '..'), { recursive: true, force: true });
       m.dispose();
     }
     tf.dispose([x, y]);
