@@ -7,7 +7,7 @@
  *     point (after the current batch), its folder's lock released, and the command ends with the
  *     `interrupted` line: the run folder is as its last checkpoint left it, resumable (with
  *     `--json`, the document is printed first, its `interrupted` field saying how: `Interruption`)
- *     user code running then (a penalty that never returns) ─► interrupted by the guard
+ *     user code running then (a penalty or monitor that never returns) ─► interrupted by the guard
  *     (src/user-modules/guard.ts) on SIGINT only, which uses the signal up: `userCodeInterrupted`
  *     counts it as the 1st (SIGTERM cannot reach code that never returns: SIGINT or SIGKILL can)
  *   ─► 2nd signal ─► exit at once (a lock is released at the process's exit)

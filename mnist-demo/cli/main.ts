@@ -89,7 +89,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     command.showHelpAfterError(`(run penx ${command.name()} --help for usage)`);
     // After the command's own checks of its flags (its hooks, which load no TF.js: a refused flag
     // costs no library load), before it runs: the library loaded, and user code (penalties,
-    // constraints, transforms) guarded so Ctrl-C interrupts it.
+    // constraints, transforms, monitors) guarded so Ctrl-C interrupts it.
     command.hook('preAction', async () => {
       const { guardUserCode } = await import('penalty-explorer/node');
       guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });

@@ -12,7 +12,8 @@
  * user's monitor writes a section of its own, kept under `monitors[name]` of every snapshot
  * (epoch 0 and each epoch; a JSON value, non-finite numbers kept as null), and may bring a view: a Vega-Lite spec (data, not code) that the report
  * and the dashboard draw over its sections. A user's monitor that throws stops the run as a
- * UserCodeError naming it and the call it threw in (`monitor 'x' (its onEpochEnd after epoch 3) threw: …`).
+ * UserCodeError naming it and the call it threw in (`monitor 'x' (its onEpochEnd after epoch 3) threw: …`);
+ * its hooks run as the user's penalties do (`runGuarded`), so Ctrl-C interrupts one that never returns.
  *
  * @example
  * const meanAbs: Monitor<Record<string, number>> = {
@@ -24,6 +25,7 @@
  */
 import { InterruptedError, UsageError, UserCodeError } from '../errors.ts';
 import type { JsonValue, MonitorInfo, MonitorView } from '../formats/index.ts';
+import { runGuarded } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
 
 /** What a monitor is told at every call: the model being trained, and the data it is validated on. */
@@ -200,7 +202,9 @@ export class MonitorRun<F extends object> {
   /**
    * `call()`, a call of monitor number `i` (`when`: which, e.g. `its onEpochEnd after epoch 3`): a
    * user's monitor that throws is named (and its module), as a UserCodeError whose cause is what it threw; the
-   * default monitors' errors pass as they are.
+   * default monitors' errors pass as they are. A user's hook runs as user code (`runGuarded`): under
+   * `guardUserCode` Ctrl-C interrupts one that never returns (InterruptedError) — an async hook up to
+   * its first `await`; what it runs after one is not covered.
    *
    * @example
    * // a user's monitor 'deadRelu' throwing Error('no layer relu_1') after epoch 3:
@@ -210,7 +214,7 @@ export class MonitorRun<F extends object> {
   private async call<T>(i: number, when: string, call: () => T | Promise<T>): Promise<T> {
     if (i < this.defaults.length) return await call();
     try {
-      return await call();
+      return await runGuarded(call);
     } catch (err) {
       if (err instanceof InterruptedError) throw err;
       const m = this.user[i - this.defaults.length];

@@ -22,4 +22,4 @@ export {
   tfjsCamelCase,
 } from './params.ts';
 export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitSpecList } from './parse.ts';
-export { checkUserFunction, noteOrigin, runUserCode, setUserCodeRunner } from './user-code.ts';
+export { checkUserFunction, noteOrigin, runGuarded, runUserCode, setUserCodeRunner } from './user-code.ts';

@@ -1,6 +1,6 @@
 /**
  * Calling the code of a user's definition — a penalty's, a constraint's or a gradient
- * transform's function — through one door, so that:
+ * transform's function, a monitor's hooks (`runGuarded`) — through one door, so that:
  *
  *   it throws ─► UserCodeError naming what threw and the module it came from (a SpecError)
  *   it never returns ─► in Node, `guardUserCode` (penalty-explorer/node) runs every call so that
@@ -28,6 +28,15 @@ const origins = new WeakMap<object, string>();
 /** Remember that `entry` (a catalogue entry) came from the module at `path`. */
 export function noteOrigin(entry: object, path: string): void {
   origins.set(entry, path);
+}
+
+/**
+ * `call()` through the installed runner, what it throws passed on as it is (an InterruptedError on
+ * Ctrl-C under `guardUserCode`): for user code that names its own errors, such as a monitor's hooks.
+ * Only `call()` itself is covered: of an async function, its code up to its first `await`.
+ */
+export function runGuarded<T>(call: () => T): T {
+  return runner(call);
 }
 
 /** `call()`, the code of the user definition `entry` (described by `what()`), through the installed runner. */

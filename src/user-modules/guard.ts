@@ -10,8 +10,9 @@
  *     of it is written) ─► the caller stops
  *
  * While user code runs, SIGINT goes to the watchdog, not to `process.on('SIGINT')` listeners.
- * Limits: code outside these calls — a module's top level while it is imported, a native call
- * that never returns — is not covered; each call costs a fraction of a millisecond.
+ * Limits: code outside these calls — a module's top level while it is imported, what an async
+ * function runs after its first `await` (a microtask, run once the script has returned), a native
+ * call that never returns — is not covered; each call costs a fraction of a millisecond.
  */
 import vm from 'node:vm';
 import { InterruptedError } from '../errors.ts';
@@ -20,7 +21,7 @@ import { setUserCodeRunner } from '../registry/index.ts';
 const CALL = Symbol.for('penalty-explorer.userCall');
 
 /**
- * Run all user code (penalties, constraints, gradient transforms) so that SIGINT interrupts it
+ * Run all user code (penalties, constraints, gradient transforms, monitors' hooks) so that SIGINT interrupts it
  * with an InterruptedError; `onInterrupt` is told when that happens (the signal was used up there).
  */
 export function guardUserCode(options: { onInterrupt?: () => void } = {}): void {

@@ -1,11 +1,11 @@
 /**
  * Robustness of a run (issue 20, point 10): `--data` naming a file, a user penalty that throws
  * in the middle of a run (exit 2 naming the penalty and its module, no stack), and Ctrl-C while a
- * user penalty never returns: the first SIGINT stops the run (exit 130, lock released, how to
- * continue said), the second exits at once. (A signal during an epoch of train, compare and sweep:
+ * user penalty or monitor never returns: the first SIGINT stops the run (exit 130, lock released, how to
+ * continue said, the folder resumable from its last finished epoch), the second exits at once. (A signal during an epoch of train, compare and sweep:
  * test/cli/json-contract.test.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ afterAll(() => {
 });
 
 const stuckMark = join(root, 'stuck.txt');
+const monitorMark = join(root, 'monitor-stuck.txt');
 
 beforeAll(() => {
   mkdirSync(here, { recursive: true });
@@ -32,6 +33,11 @@ beforeAll(() => {
   writeFileSync(
     join(here, 'stuck.ts'),
     `import { writeFileSync } from 'node:fs';\nimport { abs, definePenalty } from 'penalty-explorer';\nexport default definePenalty({ name: 'stuck', fn: (w) => { if (w.size > 1000) { writeFileSync(${JSON.stringify(stuckMark)}, 'stuck'); for (;;) {} } return abs(w); } });\n`,
+  );
+  // Never returns at its first end of epoch 2 (the mark written just before); the resumed run, the mark there, measures on.
+  writeFileSync(
+    join(here, 'stuck-monitor.ts'),
+    `import { existsSync, writeFileSync } from 'node:fs';\nexport default { name: 'stuckAt2', onEpochEnd({ epoch }) { if (epoch === 2 && !existsSync(${JSON.stringify(monitorMark)})) { writeFileSync(${JSON.stringify(monitorMark)}, 'stuck'); for (;;) {} } return epoch; } };\n`,
   );
 });
 
@@ -63,18 +69,22 @@ describe('failures name what failed', () => {
   }, 60_000);
 });
 
+/** Once user code of `run` wrote `mark` (just before looping forever), SIGINT: its exit code, or what went wrong. */
+async function interruptWhenStuck(run: ReturnType<typeof spawnPenxPiped>, mark: string): Promise<unknown> {
+  const t0 = Date.now();
+  while (!existsSync(mark) && run.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(mark)) return `never stuck: ${mark} not written`;
+  await new Promise((r) => setTimeout(r, 300));
+  run.child.kill('SIGINT');
+  return Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 15 s after SIGINT'), 15_000))]);
+}
+
 describe('Ctrl-C', () => {
   it('a user penalty that never returns: the first SIGINT stops the run, exit 130, the lock released', async () => {
     const out = join(root, 'o3');
     const run = spawnPenxPiped('train', '--penalty', `./${here}/stuck.ts:1e-4`, '--epochs', '2', ...TINY, '--out', out, '--name', 's');
     try {
-      const t0 = Date.now();
-      while (!existsSync(stuckMark) && run.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(stuckMark), run.stderr()).toBe(true);
-      await new Promise((r) => setTimeout(r, 300));
-      run.child.kill('SIGINT');
-      const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 15 s after SIGINT'), 15_000))]);
-      expect(code, run.stderr()).toBe(130);
+      expect(await interruptWhenStuck(run, stuckMark), run.stderr()).toBe(130);
       expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
       expect(existsSync(join(out, 's', '.penx.lock'))).toBe(false);
       // Stopped before its first run.json (the penalty never returned at the untrained weights): nothing
@@ -83,6 +93,26 @@ describe('Ctrl-C', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
+  }, 90_000);
+
+  it('a user monitor whose onEpochEnd never returns: SIGINT stops the run, exit 130, the folder at its last finished epoch, resumable', async () => {
+    const out = join(root, 'o5');
+    const args = ['train', '--penalty', 'l1:1e-4', '--monitor', `./${here}/stuck-monitor.ts`, '--epochs', '2', ...TINY, '--out', out, '--name', 'm'];
+    const run = spawnPenxPiped(...args);
+    try {
+      expect(await interruptWhenStuck(run, monitorMark), run.stderr()).toBe(130);
+      expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    const dir = join(out, 'm');
+    expect(existsSync(join(dir, '.penx.lock'))).toBe(false);
+    // Epoch 2 abandoned while measured: the folder as epoch 1's checkpoint left it.
+    const epochsOf = () => (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { epochs: { epoch: number; monitors?: object }[] }).epochs;
+    expect(epochsOf().map((e) => e.epoch)).toEqual([1]);
+    const resumed = await penx(...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(epochsOf().map((e) => e.monitors)).toEqual([{ stuckAt2: 1 }, { stuckAt2: 2 }]);
   }, 90_000);
 
   it('the first SIGINT during a run asks it to stop at its next safe point; the second exits at once', async () => {
