@@ -17,8 +17,8 @@ import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
-import { LOCK_FILE, lockFolder } from './lock.ts';
-import { contentOf, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf, writeMarker } from './owner.ts';
+import { holdsLock, LOCK_FILE, lockFolder } from './lock.ts';
+import { contentOf, forgetOwned, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf, writeMarker } from './owner.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {
@@ -167,8 +167,11 @@ export interface ClaimedFolder {
    * Release it, and remove it when this claim made it and nothing was written in it since: it
    * holds only the marker this claim wrote (proven by its id) and the lock — work that failed
    * before writing anything (a run before its first run.json) leaves no folder behind, nor the
-   * folders made for it when they are left empty. A folder that was there before (resumed,
-   * forced, or an empty one given) or holds anything else is only released. True when removed.
+   * folders made for it when they are left empty, nor the line this claim wrote for it in its
+   * parent's manifest when this process holds the parent's lock (a run of a comparison being
+   * trained), so that forcing the parent later never deletes what someone puts there under its
+   * name. A folder that was there before (resumed, forced, or an empty one given) or holds
+   * anything else is only released. True when removed.
    *
    * @example
    * const folder = claimFolder('runs/new', {}, 'run');
@@ -239,7 +242,8 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
     if (marker.kind !== kind) checkFolder(dir, kind, policy);
     /** The id of the marker this claim wrote into the folder it made; undefined when it did not make or mark it. */
     const ours = mine && made.includes(resolve(dir)) ? marker.id : undefined;
-    noteInParent(dir);
+    /** Whether this claim listed the folder in its parent's manifest (the line is its own). */
+    const noted = noteInParent(dir);
     removeLeftovers(dir);
     const content = contentOf(dir);
     let kept: string[] = [];
@@ -254,6 +258,11 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
       const unused = ours !== undefined && readMarker(dir)?.id === ours && readdirSync(dir).every((n) => n === MARKER_FILE || n === LOCK_FILE);
       if (unused) rmSync(dir, { recursive: true });
       unlock();
+      // Its line in the parent's manifest goes too: the line this claim wrote, in a parent whose lock
+      // this process holds (a comparison being trained; no one else appends). A shared parent (a
+      // sweep's, unlocked) keeps it: rewriting it could drop a line another process appends meanwhile.
+      const parent = dirname(resolve(dir));
+      if (unused && noted && holdsLock(parent)) forgetOwned(parent, basename(resolve(dir)));
       if (unused) removeMadeFolders(made);
       return unused;
     };

@@ -113,17 +113,51 @@ export function writeMarker(dir: string, kind: FolderKind): { readonly marker: F
   }
 }
 
-/** Add `names` to the manifest of `dir` (a folder of the tool's), those it does not list yet. */
-export function noteOwned(dir: string, ...names: string[]): void {
+/** Add `names` to the manifest of `dir` (a folder of the tool's), those it does not list yet; returns those it added. */
+export function noteOwned(dir: string, ...names: string[]): string[] {
   const listed = new Set(ownedEntries(dir));
   const add = names.filter((n) => plainName(n) && !listed.has(n));
   if (add.length) appendFileSync(join(dir, MARKER_FILE), add.map((n) => `${JSON.stringify(n)}\n`).join(''));
+  return add;
 }
 
-/** List `dir` in its parent's manifest when the parent is a folder of the tool's (a run in a comparison or a sweep). */
-export function noteInParent(dir: string): void {
+/**
+ * List `dir` in its parent's manifest when the parent is a folder of the tool's (a run in a
+ * comparison or a sweep). True when this call added the line (the parent did not list it yet):
+ * the proof `forgetOwned` needs to take it out again.
+ */
+export function noteInParent(dir: string): boolean {
   const parent = dirname(resolve(dir));
-  if (readMarker(parent)) noteOwned(parent, basename(resolve(dir)));
+  return readMarker(parent) !== undefined && noteOwned(parent, basename(resolve(dir))).length > 0;
+}
+
+/**
+ * Take `name` out of the manifest of `dir` (every line naming it; the marker and the other lines
+ * kept, rewritten atomically): for an entry the tool listed and then removed itself (a run folder
+ * abandoned), so the manifest does not go on claiming whatever someone puts there under that name.
+ * The caller proves the line its own and that no one appends meanwhile (it holds `dir`'s lock); a
+ * folder without the tool's marker is left alone. True when a line was taken out.
+ *
+ * @example
+ * forgetOwned('runs/compare', 'l1_1e-4')   // '"none"\n"l1_1e-4"\n' after the marker ─► '"none"\n'
+ */
+export function forgetOwned(dir: string, name: string): boolean {
+  const lines = readLines(dir);
+  const marker = lines?.[0];
+  if (lines === undefined || marker === undefined || !readMarker(dir)) return false;
+  const names = (line: string): boolean => {
+    try {
+      return JSON.parse(line) === name;
+    } catch {
+      return false;
+    }
+  };
+  const rest = lines.slice(1).filter((l) => !names(l));
+  if (rest.length === lines.length - 1) return false;
+  const temp = tempFileFor(dir, MARKER_FILE);
+  writeFileSync(temp, [marker, ...rest].map((l) => `${l}\n`).join(''));
+  renameSync(temp, join(dir, MARKER_FILE));
+  return true;
 }
 
 /** Add every name written into `dir` from now on (through io/atomic) to its manifest; returns the function that stops it. */

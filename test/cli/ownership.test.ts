@@ -95,6 +95,43 @@ describe('a refused command changes nothing; --force deletes only what the manif
     // The old run's prune curve figure is gone with the rest of the old run.
     expect(existsSync(join(dir, 'prune-curve.png'))).toBe(false);
   }, 60_000);
+
+  it('--force on a comparison whose run failed at epoch 0 keeps a user’s folder made under that run’s name since', async () => {
+    // A monitor that throws at the second run's epoch 0 (the first leaves a flag file).
+    const monitor = userFolder(join(root, 'second-fails'), {
+      'm.mjs': `import { existsSync, writeFileSync } from 'node:fs';
+export default { name: 'secondFails', onEpochEnd: ({ epoch }) => {
+  if (epoch === 0 && existsSync(process.env.PENX_FLAG)) throw new Error('not at the second run');
+  if (epoch === 0) writeFileSync(process.env.PENX_FLAG, '1');
+  return {};
+} };
+`,
+    });
+    const env = { PENX_FLAG: join(monitor, 'flag') };
+    const failed = await penxWith(
+      { env },
+      'compare',
+      '--penalties',
+      'none,l1:1e-4',
+      '--epochs',
+      '1',
+      ...TINY,
+      '--out',
+      out,
+      '--name',
+      'half',
+      '--monitor',
+      join(monitor, 'm.mjs'),
+    );
+    expect(failed.code, failed.stderr).toBe(2);
+    const dir = join(out, 'half');
+    expect(readdirSync(dir).sort()).toEqual(['.penx-folder.jsonl', 'none']);
+    userFolder(join(dir, 'l1_1e-4'), { 'notes.txt': 'mine' });
+    const r = await penx('compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', out, '--name', 'half', '--force');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('kept 1 entry penalty-explorer did not write: l1_1e-4');
+    expect(readFileSync(join(dir, 'l1_1e-4', 'notes.txt'), 'utf8')).toBe('mine');
+  }, 60_000);
 });
 
 describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {

@@ -3,15 +3,18 @@
  * user's monitor throwing at the epoch-0 snapshot, say — leaves nothing half-written: a folder this
  * call made, holding only the marker it wrote, is removed (with the folders made for it), and the
  * error is the one thrown. A folder that was there before is never removed: an empty one given, one
- * forced (emptied by the claim, as always) or resumed.
+ * forced (emptied by the claim, as always) or resumed. The removed folder's line in its parent's
+ * manifest goes too when the claim wrote it and holds the parent (a comparison being trained), so a
+ * later force of the comparison never deletes a user's folder of that name.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserCodeError } from '../../src/errors.ts';
-import { claimFolder } from '../../src/folders/folder.ts';
+import { claimFolder, openFolder } from '../../src/folders/folder.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
+import { noteOwned, ownedEntries, removeOwned } from '../../src/folders/owner.ts';
 import { MARKER_FILE } from '../../src/formats/index.ts';
 import type { Monitor } from '../../src/monitor/index.ts';
 import type { tf } from '../../src/tf.ts';
@@ -82,5 +85,39 @@ describe('a run that fails before its first run.json', () => {
     const before = claimFolder(dir, {}, 'run');
     expect(before.abandon()).toBe(false);
     expect(readdirSync(dir)).toEqual([MARKER_FILE]);
+  });
+
+  it("takes the line it wrote out of a locked parent's manifest: a later force keeps a user's folder of that name", async () => {
+    const parent = join(root, 'compare');
+    const comparison = claimFolder(parent, {}, 'comparison');
+    const m = tinyClassifier();
+    // A first run that succeeded, then one that fails at the untrained weights.
+    claimFolder(join(parent, 'none'), {}, 'run').release();
+    await expect(fitToFolder(m, { x: tinyX, y: tinyY }, { ...OPTIONS, dir: join(parent, 'l1') })).rejects.toThrow(UserCodeError);
+    expect(existsSync(join(parent, 'l1'))).toBe(false);
+    expect(ownedEntries(parent)).toEqual(['none']);
+    // A line that was there before the claim is not the claim's: it stays.
+    noteOwned(parent, 'l2');
+    await expect(fitToFolder(m, { x: tinyX, y: tinyY }, { ...OPTIONS, dir: join(parent, 'l2') })).rejects.toThrow(UserCodeError);
+    expect(existsSync(join(parent, 'l2'))).toBe(false);
+    expect(ownedEntries(parent)).toEqual(['none', 'l2']);
+    comparison.release();
+    // The user's own folder under the failed run's name is no longer the tool's to delete.
+    mkdirSync(join(parent, 'l1'));
+    writeFileSync(join(parent, 'l1', 'notes.txt'), 'mine');
+    expect(removeOwned(parent)).toEqual({ removed: ['none'], kept: ['l1'] });
+    expect(readdirSync(join(parent, 'l1'))).toEqual(['notes.txt']);
+    m.dispose();
+  });
+
+  it("keeps the line in a parent it does not hold (a sweep's, shared by processes)", async () => {
+    const sweep = join(root, 'sweep');
+    const stop = openFolder(sweep, 'sweep');
+    const m = tinyClassifier();
+    await expect(fitToFolder(m, { x: tinyX, y: tinyY }, { ...OPTIONS, dir: join(sweep, 'r') })).rejects.toThrow(UserCodeError);
+    expect(existsSync(join(sweep, 'r'))).toBe(false);
+    expect(ownedEntries(sweep)).toEqual(['r']);
+    stop();
+    m.dispose();
   });
 });
