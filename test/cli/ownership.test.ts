@@ -100,16 +100,15 @@ describe('a refused command changes nothing; --force deletes only what the manif
     // A monitor that throws at the second run's epoch 0 (the first leaves a flag file).
     const monitor = userFolder(join(root, 'second-fails'), {
       'm.mjs': `import { existsSync, writeFileSync } from 'node:fs';
+const flag = new URL('flag', import.meta.url);
 export default { name: 'secondFails', onEpochEnd: ({ epoch }) => {
-  if (epoch === 0 && existsSync(process.env.PENX_FLAG)) throw new Error('not at the second run');
-  if (epoch === 0) writeFileSync(process.env.PENX_FLAG, '1');
+  if (epoch === 0 && existsSync(flag)) throw new Error('not at the second run');
+  if (epoch === 0) writeFileSync(flag, '1');
   return {};
 } };
 `,
     });
-    const env = { PENX_FLAG: join(monitor, 'flag') };
-    const failed = await penxWith(
-      { env },
+    const failed = await penx(
       'compare',
       '--penalties',
       'none,l1:1e-4',
