@@ -77,6 +77,13 @@ function shards(n: number, parts: number): Array<[number, number]> {
 }
 
 /** Runs a plan's fused graphs (training or evaluation) on a batch's tensors, on this thread and the shard workers (see the file's comment). */
+/** A run's optional settings (see `run`). */
+interface RunOptions {
+  readonly size?: number;
+  readonly draw?: <T>(fn: () => T) => T;
+  readonly probsInto?: Float32Array;
+}
+
 export class FusedRunner {
   private readonly runners = new Map<string, Runner>();
   private readonly masks = new Map<string, Float32Array>();
@@ -138,9 +145,9 @@ export class FusedRunner {
 
   /**
    * One run on rows [0, n) of `x` and `labels` (flat arrays of whole samples): training (with
-   * gradients of scale·Σ loss) or evaluation. `size`: samples of a new session if none fits;
-   * `draw` runs the random draws (a seed's scope); `probsInto` (an evaluation's): where the n
-   * samples' outputs go (the graph's `probs`, n × the output's size floats, shards in order).
+   * gradients of scale·Σ loss) or evaluation. Options: `size`, samples of a new session if none
+   * fits (default n); `draw` runs the random draws (a seed's scope); `probsInto` (an evaluation's):
+   * where the n samples' outputs go (the graph's `probs`, n × the output's size floats, shards in order).
    */
   async run(
     training: boolean,
@@ -149,9 +156,7 @@ export class FusedRunner {
     n: number,
     labelShape: readonly number[],
     scale: number,
-    size = n,
-    draw: <T>(fn: () => T) => T = (fn) => fn(),
-    probsInto?: Float32Array,
+    { size = n, draw = (fn) => fn(), probsInto }: RunOptions = {},
   ): Promise<FusedResult> {
     const trained = this.trained();
     if (this.plan.weights.some((w) => trained.has(w) !== this.trainedNow.has(w))) {

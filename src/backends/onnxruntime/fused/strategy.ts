@@ -168,7 +168,7 @@ export class FusedGradients implements GradientStrategy {
     const [xs, ys, y] = arrays;
     // Random ops (dropout masks) drawn as the one-thread path draws them (seeded-random.ts).
     const draw = seed === undefined ? undefined : <T>(fn: () => T): T => withSeededRandom(mixSeeds(seed, 0), fn);
-    const r = await this.runner.run(true, xs, ys, n, y.shape.slice(1), 1 / n, n, draw);
+    const r = await this.runner.run(true, xs, ys, n, y.shape.slice(1), 1 / n, { draw });
     const grads: tf.NamedTensorMap = {};
     for (const { weight, values } of r.gradients) grads[(weight.read() as tf.Variable).name] = tf.tensor(values, weight.shape as number[], 'float32');
     const penalty = r.penalty + this.addTfjsPenalties(grads);
@@ -222,17 +222,10 @@ export class FusedGradients implements GradientStrategy {
     for (let s = 0; s < n; s += FUSED_EVAL_CHUNK) {
       const rows = Math.min(FUSED_EVAL_CHUNK, n - s);
       const into = probs?.subarray(s * outSize, (s + rows) * outSize);
-      const r = await this.runner.run(
-        false,
-        xs.subarray(s * xSize),
-        ys.subarray(s * ySize),
-        rows,
-        y.shape.slice(1),
-        1,
-        Math.min(FUSED_EVAL_CHUNK, n),
-        undefined,
-        into,
-      );
+      const r = await this.runner.run(false, xs.subarray(s * xSize), ys.subarray(s * ySize), rows, y.shape.slice(1), 1, {
+        size: Math.min(FUSED_EVAL_CHUNK, n),
+        ...(into ? { probsInto: into } : {}),
+      });
       lossSum += r.lossSum;
       correct += r.correct;
     }
