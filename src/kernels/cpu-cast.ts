@@ -21,8 +21,8 @@ interface CpuStorage {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array): tf.TensorInfo;
 }
 
-/** Whether TF.js's cpu Cast would share `from`'s array under `to` (a widening it does not convert). */
-const widens = (from: tf.DataType, to: tf.DataType): boolean =>
+/** Whether TF.js's cpu (and webgl's, webgl-cast.ts) Cast would share `from`'s data under `to` (a widening it does not convert). */
+export const widens = (from: tf.DataType, to: tf.DataType): boolean =>
   (to === 'float32' && (from === 'int32' || from === 'bool')) || (to === 'int32' && from === 'bool');
 
 /** The cpu Cast: a widening cast converted into an array of its dtype, anything else by `stock`. */

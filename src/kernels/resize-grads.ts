@@ -36,6 +36,7 @@
 import { tf } from '../tf.ts';
 import { withScope } from './kernel-scope.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
+import { fixWebglCast } from './webgl-cast.ts';
 
 type Attrs = { alignCorners?: boolean; halfPixelCenters?: boolean };
 /** The weights of one axis, input pixel by output pixel: w[k * outSize + o] is input pixel k's weight in output pixel o. */
@@ -134,12 +135,14 @@ const fixed = new Set<tf.KernelFunc>();
 
 /**
  * Register the gradient kernels above for `webgl` and `webgpu` over the stock ones (kept for the
- * case without flags), for each backend whose kernels are registered; idempotent. The library
+ * case without flags), for each backend whose kernels are registered, and webgl's `Cast`, whose
+ * widening casts share the input's data under the new dtype (webgl-cast.ts); idempotent. The library
  * calls it when it loads (`@tensorflow/tfjs` registers webgl's kernels on import, in Node too,
  * where they go unused), and `useTrainingKernels` again on webgpu, whose package a page may import
  * after the library.
  */
 export function fixGpuKernels(): void {
+  fixWebglCast();
   for (const backendName of GPU_BACKENDS)
     for (const [name, weights] of KERNELS) {
       const stock = tf.getKernel(name, backendName);
