@@ -108,7 +108,10 @@ export interface WeightRecorder extends tf.CustomCallback {
  * (see `checkModelFitPenalties`). On the wasm backend it registers the training kernels stock wasm
  * lacks as the run begins (`useTrainingKernels`), so TF.js's `model.fit` trains a Conv2D there too;
  * on a backend whose synchronous read-back is wrong it stops the run there (`checkReadBack`:
- * ReadBackError), before the first batch.
+ * ReadBackError), before the first batch. The check follows the backend in use at each read, which a
+ * page may switch during the run: again before every batch (whose penalty it reads) and every
+ * snapshot, so a switch to such a backend stops the run at that batch (a lookup per backend after its
+ * first probe).
  */
 export function recordWeights(model: tf.LayersModel, options: { name?: string; data?: string; monitors?: readonly Monitor[] } = {}): WeightRecorder {
   checkMonitors(options.monitors ?? []);
@@ -121,7 +124,11 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
   let record: RunRecord | undefined;
   let t0 = 0;
   let [dataSum, samples, penaltyBefore] = [0, 0, 0];
-  const penaltyNow = () => tf.tidy(() => penaltyLoss(model).dataSync()[0] ?? 0);
+  /** Σ λ·penalty now, read with dataSync: checked on the backend in use now, which a page may have switched since the run began. */
+  const penaltyNow = () => {
+    checkReadBack();
+    return tf.tidy(() => penaltyLoss(model).dataSync()[0] ?? 0);
+  };
   const cb = new tf.CustomCallback({
     onTrainBegin: async (logs) => {
       // The backend first: the checks below read the weights with it.

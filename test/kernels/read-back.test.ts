@@ -18,6 +18,7 @@ import { fitToFolder } from '../../src/folders/index.ts';
 import { checkReadBack, readBackProblem } from '../../src/kernels/index.ts';
 import { snapshotWeights } from '../../src/monitor/index.ts';
 import { optimizerFor, optimizerSpec } from '../../src/optim/index.ts';
+import { attachToKernels, penalty } from '../../src/penalties/index.ts';
 import { tf } from '../../src/tf.ts';
 import { evaluate, fit, pruneCurve, recordWeights, trainStep } from '../../src/training/index.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
@@ -117,6 +118,47 @@ describe('a backend whose synchronous read-back is wrong', () => {
     await refused(m, () => m.fit(tinyX, tinyY, { epochs: 1, batchSize: 16, callbacks: [recorder, counter], verbose: 0 }));
     expect(recorder.record).toBeUndefined();
     expect(batches).toEqual([]);
+    m.dispose();
+  });
+
+  /** The class indices as float32, as TF.js's own sparse cross-entropy takes them (it floors them). */
+  const labels = tf.cast(tinyY, 'float32');
+
+  it('recordWeights checks the backend in use when TF.js’s model.fit begins, not the one in use when it was made', async () => {
+    await tf.setBackend(ZEROS);
+    const m = tinyClassifier();
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const recorder = recordWeights(m);
+    await tf.setBackend('cpu');
+    await m.fit(tinyX, labels, { epochs: 1, batchSize: 16, callbacks: [recorder], verbose: 0 });
+    expect(recorder.record?.epochs).toHaveLength(1);
+    m.dispose();
+  });
+
+  it('recordWeights checks it at every batch: a page switching to it during model.fit (and back) stops the run at that batch, no epoch recorded', async () => {
+    // Penalised, so the batch's penalty read on this backend (as 0) would make the recorded trainLoss the logged
+    // loss, penalty included, where it is the data loss alone; the epoch's end on cpu would pass its check.
+    await tf.setBackend('cpu');
+    const m = await attachToKernels(tinyClassifier(), { penalty: penalty('l2:1') });
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const recorder = recordWeights(m);
+    const batches: number[] = [];
+    // Before the recorder: the page's own code, switching for the second batch and back after it.
+    const page = new tf.CustomCallback({
+      onBatchBegin: async (batch) => void (batch === 1 && (await tf.setBackend(ZEROS))),
+      onBatchEnd: async (batch) => {
+        batches.push(batch);
+        await tf.setBackend('cpu');
+      },
+    });
+    const err = await m.fit(tinyX, labels, { epochs: 1, batchSize: 16, callbacks: [page, recorder], verbose: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ReadBackError);
+    expect((err as ReadBackError).backend).toBe(ZEROS);
+    expect(batches).toEqual([0]);
+    expect(recorder.record?.epochs).toEqual([]);
     m.dispose();
   });
 
