@@ -98,10 +98,45 @@ describe('penx playground', () => {
     const box = (selector: string) => page.locator(selector).first().boundingBox() as Promise<{ x: number; y: number; width: number; height: number }>;
     const [controls, main] = await Promise.all([box('#controls'), box('main')]);
     expect(controls.y + controls.height).toBeLessThanOrEqual(main.y);
-    // Beside the 300 px controls, the views had what was left of the window and overflowed it.
+    // Beside the 310 px controls, the views had what was left of the window and overflowed it.
     expect(main.width).toBeGreaterThanOrEqual(360);
     expect(main.x + main.width).toBeLessThanOrEqual(400);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('in a wide window (1400 px): every select shows its longest option whole, and the ,prox label reads as one phrase', async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
+    const selects = await page.evaluate(() =>
+      [...document.querySelectorAll('select')].map((s) => {
+        // The width it would take to show every option whole: a copy, unbounded, beside it (same font).
+        const copy = s.cloneNode(true) as HTMLSelectElement;
+        copy.removeAttribute('id');
+        copy.style.cssText = 'position: absolute; max-width: none; width: auto';
+        s.after(copy);
+        const needs = copy.offsetWidth;
+        copy.remove();
+        const box = s.getBoundingClientRect();
+        const fieldset = s.closest('fieldset')?.getBoundingClientRect();
+        return { id: s.id, options: s.options.length, width: box.width, needs, inside: box.right <= (fieldset?.right ?? 0) };
+      }),
+    );
+    expect(selects.map((s) => s.id)).toEqual(['model', 'penalty', 'constraint', 'optimizer', 'backend']);
+    // The backend's first option, 'auto (WebGPU › WebGL › wasm)', was cut to 'auto (WebGPU › WebGL › w'.
+    for (const s of selects) expect({ id: s.id, whole: s.width >= s.needs, inside: s.inside }).toEqual({ id: s.id, whole: true, inside: true });
+    expect(selects.every((s) => s.options > 1)).toBe(true);
+    // The label is a flex box: its text and <code> were items 8 px apart, 'proximal step ( ,prox )'.
+    const gaps = await page.evaluate(() => {
+      const code = document.querySelector('label.check code') as HTMLElement;
+      const [before, after] = [document.createRange(), document.createRange()];
+      before.selectNodeContents(code.previousSibling as Node);
+      after.selectNodeContents(code.nextSibling as Node);
+      const c = code.getBoundingClientRect();
+      return [c.left - before.getBoundingClientRect().right, after.getBoundingClientRect().left - c.right];
+    });
+    for (const gap of gaps) expect(Math.abs(gap)).toBeLessThanOrEqual(1);
     await page.close();
   });
 
