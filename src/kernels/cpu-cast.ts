@@ -21,7 +21,7 @@ interface CpuStorage {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array): tf.TensorInfo;
 }
 
-/** Whether TF.js's cpu (and webgl's, webgl-cast.ts) Cast would share `from`'s data under `to` (a widening it does not convert). */
+/** Whether TF.js's cpu (and webgl's and webgpu's, gpu-cast.ts) Cast would share `from`'s data under `to` (a widening it does not convert). */
 export const widens = (from: tf.DataType, to: tf.DataType): boolean =>
   (to === 'float32' && (from === 'int32' || from === 'bool')) || (to === 'int32' && from === 'bool');
 

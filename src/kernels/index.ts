@@ -3,7 +3,7 @@
  * the wasm backend's own module). When it loads: the cpu kernels TF.js gets wrong, replaced by
  * exact ones (`fixCpuKernels`: `ResizeNearestNeighborGrad`, UpSampling2D's gradient,
  * `ResizeBilinearGrad`, and `Cast`, whose widening casts wasm read wrong), and webgl's and
- * webgpu's gradients of both resizes with alignCorners or halfPixelCenters and webgl's `Cast`
+ * webgpu's gradients of both resizes with alignCorners or halfPixelCenters and their `Cast`
  * (the same sharing as cpu's) (`fixGpuKernels`). On
  * request: the training kernels stock `@tensorflow/tfjs-backend-wasm` lacks or runs slowly. Node's
  * `selectBackend('wasm')` registers them, and `fit`, `trainStep` and `recordWeights` do when the

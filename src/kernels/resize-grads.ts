@@ -34,9 +34,9 @@
  * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // 4 2 4 / 2 1 2 / 4 2 4
  */
 import { tf } from '../tf.ts';
+import { fixGpuCast } from './gpu-cast.ts';
 import { withScope } from './kernel-scope.ts';
 import { asWasm, f32 } from './wasm-heap.ts';
-import { fixWebglCast } from './webgl-cast.ts';
 
 type Attrs = { alignCorners?: boolean; halfPixelCenters?: boolean };
 /** The weights of one axis, input pixel by output pixel: w[k * outSize + o] is input pixel k's weight in output pixel o. */
@@ -135,14 +135,14 @@ const fixed = new Set<tf.KernelFunc>();
 
 /**
  * Register the gradient kernels above for `webgl` and `webgpu` over the stock ones (kept for the
- * case without flags), for each backend whose kernels are registered, and webgl's `Cast`, whose
- * widening casts share the input's data under the new dtype (webgl-cast.ts); idempotent. The library
+ * case without flags), for each backend whose kernels are registered, and their `Cast`, whose
+ * widening casts share the input's data under the new dtype (gpu-cast.ts); idempotent. The library
  * calls it when it loads (`@tensorflow/tfjs` registers webgl's kernels on import, in Node too,
  * where they go unused), and `useTrainingKernels` again on webgpu, whose package a page may import
  * after the library.
  */
 export function fixGpuKernels(): void {
-  fixWebglCast();
+  fixGpuCast();
   for (const backendName of GPU_BACKENDS)
     for (const [name, weights] of KERNELS) {
       const stock = tf.getKernel(name, backendName);

@@ -1,12 +1,13 @@
 /**
- * A cast made on one backend and read on another, in headless Chromium (SwiftShader's WebGL, TF.js's
- * wasm backend; the page: test/fixtures/cast-moves-page.ts). TF.js 4.22's webgl `Cast` to a wider
- * type (bool → int32 or float32, int32 → float32) shares the input's data, and reads it back under
- * the input's dtype: moved to wasm, whose upload copies an array's bytes as they are, a float32 1
- * became 1.4e-45 and a bool an int32 16777217, so labels made on webgl and trained on wasm gave
- * `fit` wrong losses and accuracy (the library replaces that kernel: src/kernels/webgl-cast.ts; cpu's
- * the same way: src/kernels/cpu-cast.ts, test/kernels/cpu-cast.test.ts). Every direction between
- * cpu, webgl and wasm is checked, for the casts that share and for those that convert.
+ * A cast made on one backend and read on another, in headless Chromium (SwiftShader's WebGL and
+ * WebGPU, TF.js's wasm backend; the page: test/fixtures/cast-moves-page.ts). TF.js 4.22's webgl and
+ * webgpu `Cast` to a wider type (bool → int32 or float32, int32 → float32) share the input's data,
+ * and read it back under the input's dtype: moved to wasm, whose upload copies an array's bytes as
+ * they are, a float32 1 became 1.4e-45 and a bool an int32 16777217, so labels made on webgl and
+ * trained on wasm gave `fit` wrong losses and accuracy (the library replaces those kernels:
+ * src/kernels/gpu-cast.ts; cpu's the same way: src/kernels/cpu-cast.ts,
+ * test/kernels/cpu-cast.test.ts). Every direction between cpu, webgl and wasm is checked, and from
+ * webgpu to each, for the casts that share and for those that convert.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -18,7 +19,7 @@ import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
-import { BACKENDS, CASTS, type CastMove, SIZES } from '../fixtures/cast-moves-page.ts';
+import { CASTS, type CastMove, MADE, READ, SIZES } from '../fixtures/cast-moves-page.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
     else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/page.js"></script>');
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'] });
   const tab = await browser.newPage();
   await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   moves = await tab.evaluate(() => (globalThis as unknown as { castMoves(): Promise<CastMove[]> }).castMoves());
@@ -73,8 +74,9 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasChromium)('a cast made on one backend, read on another, in headless Chromium', () => {
-  it('keeps its values in every direction between cpu, webgl and wasm, for every cast', () => {
-    expect(moves).toHaveLength(BACKENDS.length * (BACKENDS.length - 1) * CASTS.length * SIZES.length);
+  it('keeps its values in every direction between cpu, webgl and wasm, and from webgpu, for every cast', () => {
+    expect(moves).toHaveLength((MADE.length * READ.length - READ.length) * CASTS.length * SIZES.length);
+    expect(new Set(moves.map((m) => m.made))).toEqual(new Set(MADE));
     const wrong = moves.filter((m) => JSON.stringify(m.got) !== JSON.stringify(m.want));
     expect(wrong.map((m) => `${m.from} → ${m.to} (${m.size}) made on ${m.made}, read on ${m.read}: ${m.got.join(' ')}`)).toEqual([]);
     // Where it was made, the cast is right: [3, 0, -7, 1], > 0 as bool.
