@@ -3,10 +3,9 @@
  * shares the input's data as cpu's does (cpu-cast.ts): the new tensor is the input's texture (or
  * buffer), and its values once read back, under the new dtype. The read-back converts to the
  * *input's* dtype, so a float32 tensor made this way is an Int32Array or a Uint8Array when it leaves
- * the GPU backend, and wasm, whose upload
- * takes the array's bytes as they are, reads 1 as 1.4e-45 (and four bools as one denormal): labels
- * made on webgl with `tf.cast(tf.greater(x, 0), 'float32')` and trained on wasm gave `fit` wrong
- * losses and accuracy without a word. This kernel gives such a cast data of its own and leaves every
+ * the GPU backend, and wasm, whose upload takes the array's bytes as they are, reads 1 as 1.4e-45
+ * (and four bools as one denormal): labels made on webgl with `tf.cast(tf.greater(x, 0), 'float32')`
+ * and trained on wasm gave `fit` wrong losses and accuracy without a word. This kernel gives such a cast data of its own and leaves every
  * other cast to the stock kernel:
  *
  *   cast(x: bool | int32, float32) = floor(x read as float32)    cast(x: bool, int32) = floor(x read as int32)
