@@ -189,8 +189,10 @@ export function penaltyTerms(model: tf.LayersModel): { terms: Scalar[]; total: S
 /**
  * Throws a UsageError naming the layer when some loss term TF.js keeps is not a regularizer of one of
  * its weights (a custom layer's `addLoss`, a regularizer under a name this library does not know):
- * such a term would be counted without being attributed, or attributed wrongly. Compares, for each
- * maker of weights, the number of its loss terms and their sum with the regularizers found here.
+ * such a term would be counted without being attributed, or attributed wrongly; or naming the weight
+ * when its regularizer is none of those terms (set or replaced after the layer was built, as
+ * `layer.kernelRegularizer = …`: TF.js never applies it). Compares, for each maker of weights, its
+ * loss terms one by one (by value) and their number and sum with the regularizers found here.
  */
 export function checkInventory(model: tf.LayersModel): void {
   const inv = inventory(model);
@@ -205,10 +207,17 @@ export function checkInventory(model: tf.LayersModel): void {
       const own = attributed.filter((w) => w.regularizer && maker.weights.includes(w.variable));
       const losses = maker.losses.length;
       const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
+      const unapplied = unappliedRegularizers(maker, own);
+      if (unapplied.length > 0) {
+        const named = unapplied.map((w) => `${w.name} (${maker.getClassName()}'s ${REGULARIZER_OF[weightBaseName(w.name)]})`).join(', ');
+        throw new UsageError(
+          `${where}: the penalty on ${named} is not among the loss terms TF.js keeps for it, so training with it would not apply it: it was set (or replaced) after the layer made its weights, and TF.js takes a weight's regularizer once, as the layer builds (as Keras does); give it in the layer's config before the model is built (tf.layers.dense({ kernelRegularizer: … })), or put one penalty on every kernel of the built model with attachToKernels`,
+        );
+      }
       if (losses !== own.length) {
         const bare = attributed.filter((w) => !w.regularizer && maker.weights.includes(w.variable)).map((w) => w.name);
         throw new UsageError(
-          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss cannot be recorded, and a weight's penalty is found only where TF.js's own layers keep it, as the layer's property for the weight's name (${WHERE_FOUND}; e.g. addWeight('kernel', …, this.kernelRegularizer))${bare.length ? `; its weights with no penalty found: ${bare.join(', ')}` : ''}`,
+          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss (or left by a regularizer removed after the layer was built) cannot be recorded, and a weight's penalty is found only where TF.js's own layers keep it, as the layer's property for the weight's name (${WHERE_FOUND}; e.g. addWeight('kernel', …, this.kernelRegularizer))${bare.length ? `; its weights with no penalty found: ${bare.join(', ')}` : ''}`,
         );
       }
       if (losses === 0) continue;
@@ -224,6 +233,33 @@ export function checkInventory(model: tf.LayersModel): void {
       }
     }
   }
+}
+
+/** Two loss values alike: within float32 rounding, or the same non-finite value. */
+const sameLoss = (a: number, b: number) => Object.is(a, b) || Math.abs(a - b) <= 1e-5 * (1 + Math.abs(a)) || (Number.isNaN(a) && Number.isNaN(b));
+
+/**
+ * The weights of `own` (those `maker` keeps a regularizer for) whose λ·penalty is none of the
+ * maker's loss terms, each term matched once by value: a regularizer set or replaced after the
+ * layer made its weights (TF.js's `addWeight` keeps the one it was given then, in `losses`).
+ *
+ * @example
+ * dense.kernelRegularizer = penalty('l1:0.01');   // after the model is built
+ * unappliedRegularizers(dense, own)                // [the entry of dense/kernel]
+ */
+function unappliedRegularizers(maker: tf.layers.Layer, own: readonly WeightEntry[]): WeightEntry[] {
+  if (own.length === 0) return [];
+  const [theirs, ours] = tf.tidy(() => [
+    maker.losses.map((f) => f().dataSync()[0] ?? NaN),
+    own.map((w) => w.regularizer!.apply(w.variable.read()).dataSync()[0] ?? NaN),
+  ]);
+  const left = [...theirs];
+  return own.filter((_, i) => {
+    const j = left.findIndex((t) => sameLoss(t, ours[i] as number));
+    if (j < 0) return true;
+    left.splice(j, 1);
+    return false;
+  });
 }
 
 /** The layer making each of the model's outputs (a Sequential model's before it is built, too). */

@@ -4,7 +4,7 @@
  * otherwise with a message naming the weight and saying where to keep it.
  */
 import { describe, expect, it } from 'vitest';
-import { fit, penalty, tf } from '../../src/index.ts';
+import { fit, penalty, recordWeights, tf } from '../../src/index.ts';
 
 /** A layer scaling its input per feature by a weight named `weightName`, penalised by `reg` through addWeight; `keep` also keeps `reg` as `this.kernelRegularizer`. */
 class Scale extends tf.layers.Layer {
@@ -53,6 +53,46 @@ describe("a custom layer's weight with a penalty", () => {
     );
     await expect(fit(model('kernel', false), { x, y }, OPTIONS)).rejects.toThrow(
       /addWeight\('kernel', …, this\.kernelRegularizer\).*no penalty found: inv_scale\/kernel$/,
+    );
+  });
+});
+
+describe('a penalty set on a layer after the model is built', () => {
+  /** A built model whose layer `late` had `before` as its kernel's regularizer when it was built. */
+  const built = (before?: ReturnType<typeof penalty>) =>
+    tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'late', units: 4, inputShape: [4], ...(before ? { kernelRegularizer: before } : {}) }),
+        tf.layers.dense({ name: 'late_out', units: 3, activation: 'softmax' }),
+      ],
+    });
+  const set = (m: tf.LayersModel, reg: unknown) => {
+    (m.getLayer('late') as unknown as { kernelRegularizer: unknown }).kernelRegularizer = reg;
+    return m;
+  };
+  const REFUSED =
+    /layer late: the penalty on late\/kernel \(Dense's kernelRegularizer\) is not among the loss terms TF\.js keeps for it.*set \(or replaced\) after the layer made its weights.*before the model is built.*attachToKernels$/;
+
+  it('(TF.js never applies it) is refused by fit and by recordWeights, naming the weight and what to do instead', async () => {
+    // TF.js keeps the regularizer addWeight was given: none here.
+    const m = set(built(), penalty('l1:0.01'));
+    expect(m.getLayer('late').losses).toHaveLength(0);
+    await expect(fit(m, { x, y }, OPTIONS)).rejects.toThrow(REFUSED);
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    await expect(m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [recordWeights(m)] })).rejects.toThrow(REFUSED);
+  });
+
+  it('replacing another (TF.js applies the first) is refused the same way; one of the same value is the same penalty', async () => {
+    await expect(fit(set(built(penalty('l2:0.01')), penalty('l1:0.01')), { x, y }, OPTIONS)).rejects.toThrow(REFUSED);
+    const same = set(built(penalty('l1:0.01')), tf.regularizers.l1({ l1: 0.01 }));
+    const record = await fit(same, { x, y }, { ...OPTIONS, optimizer: tf.train.sgd(0) });
+    const k = Array.from(same.getLayer('late').getWeights()[0]!.dataSync());
+    expect(record.epochs[0]!.penaltyLoss).toBeCloseTo(0.01 * k.reduce((a, v) => a + Math.abs(v), 0), 6);
+  });
+
+  it('removed (TF.js still applies it): refused as a loss term no weight explains', async () => {
+    await expect(fit(set(built(penalty('l2:0.01')), null), { x, y }, OPTIONS)).rejects.toThrow(
+      /layer late adds 1 loss term\(s\) to training but only 0 are regularizers .*regularizer removed after the layer was built.*no penalty found: late\/kernel, late\/bias$/,
     );
   });
 });
