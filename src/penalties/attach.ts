@@ -8,7 +8,8 @@
  *         config, inside wrappers (Bidirectional, TimeDistributed) and nested models too
  *   ─► a new model built from it ─► the weights copied
  *
- * The model must be one TF.js can serialise (its layers registered). `none` puts no penalty on.
+ * The model must be one TF.js can serialise and rebuild (its custom layers registered: a UsageError
+ * otherwise, naming the class). `none` puts no penalty on.
  */
 
 import type { PenxConstraint } from '../constraints/index.ts';
@@ -68,7 +69,16 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     throw new UsageError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
   }
   setConfigs(topology, controls);
-  const out = applyTrainable(await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] }), topology);
+  let rebuilt: tf.LayersModel;
+  try {
+    rebuilt = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+  } catch (err) {
+    // A custom layer class TF.js does not know by name (never given to tf.serialization.registerClass) serialises but does not rebuild.
+    throw new UsageError(
+      `model ${model.name} cannot be rebuilt by TF.js from its JSON (${(err as Error).message.split('\n')[0]!.replace(/\s*This may be due to .*$/, '')}), which putting a penalty on every kernel needs: register each custom layer class with tf.serialization.registerClass (a static className), or put the penalty on its layers yourself`,
+    );
+  }
+  const out = applyTrainable(rebuilt, topology);
   if (out.weights.length !== model.weights.length)
     throw new Error(`internal: the rebuilt model has ${out.weights.length} weights, the original ${model.weights.length}`);
   // Assign, not setWeights: the weights are copied as they are, not projected by the new constraint.

@@ -105,6 +105,16 @@ describe('penx train --model', () => {
     expect(notModel.stderr).not.toMatch(/^backend:/m);
   }, 120_000);
 
+  it('refuses a module with a custom layer TF.js cannot rebuild (its class not registered), saying so, and writes nothing', async () => {
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/unregistered-layer.ts', '--name', 'custom', ...RECORDED);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /^penx: error: model with_custom cannot be rebuilt by TF\.js from its JSON \(Unknown layer: UnregisteredScale\.\), which putting a penalty on every kernel needs: register each custom layer class with tf\.serialization\.registerClass/m,
+    );
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(root, 'runs', 'custom'))).toBe(false);
+  }, 120_000);
+
   it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
     const train = (name: string, seed: string) =>
       penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts', '--name', name, '--seed', seed, ...RECORDED);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, loadModel, penalty, penaltyFields, penaltyLoss, saveModel, tf } from '../../src/node.ts';
+import { attachToKernels, constraint, loadModel, penalty, penaltyFields, penaltyLoss, saveModel, tf, UsageError } from '../../src/node.ts';
 
 const model = () =>
   tf.sequential({
@@ -35,5 +35,20 @@ describe('attachToKernels', () => {
     const both = await attachToKernels(model(), { penalty: penalty('l2:1'), penalizeBias: true });
     expect(both.layers.flatMap((l) => l.calculateLosses())).toHaveLength(4);
     expect(penaltyFields(both).penalizeBias).toBe(true);
+  });
+
+  it('refuses a model with a custom layer TF.js cannot rebuild (not registered), naming its class and what to do', async () => {
+    class Unregistered extends tf.layers.Layer {
+      static className = 'AttachTestUnregistered';
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+      }
+    }
+    const m = tf.sequential({ name: 'custom', layers: [tf.layers.dense({ units: 2, inputShape: [3] }), new Unregistered({})] });
+    const attached = attachToKernels(m, { penalty: penalty('l1:0.1') });
+    await expect(attached).rejects.toBeInstanceOf(UsageError);
+    await expect(attachToKernels(m, { penalty: penalty('l1:0.1') })).rejects.toThrow(
+      /^model custom cannot be rebuilt by TF\.js from its JSON \(Unknown layer: AttachTestUnregistered\.\), which putting a penalty on every kernel needs: register each custom layer class with tf\.serialization\.registerClass/,
+    );
   });
 });
