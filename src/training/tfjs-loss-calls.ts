@@ -7,7 +7,7 @@
  *   (TF.js trains with 2·λ·φ(w), and logs it in its `loss`)
  *
  * Counted by asking TF.js itself: each layer's `calculateLosses` is wrapped for one call of the
- * model's, and the calls are counted.
+ * model's, and the calls are counted (a Sequential model not built yet: of the graph its build makes).
  *
  * @example
  * const shared = tf.layers.dense({ units: 2, kernelRegularizer: penalty('l1:0.1') });
@@ -15,6 +15,16 @@
  * lossCallsOf(model).get(shared)   // 2
  */
 import { tf } from '../tf.ts';
+
+/**
+ * `model` as TF.js's `model.fit` sees it: a Sequential model not built yet (by `compile`, `fit` or
+ * `predict`) has no graph of its own, so its `calculateLosses` finds no layer; its graph is then the
+ * one its `build` would make, of its inputs and outputs (made here apart: `model` is not changed).
+ */
+function asBuilt(model: tf.LayersModel): tf.LayersModel {
+  if (!(model instanceof tf.Sequential) || model.built || model.inputs.length === 0) return model;
+  return tf.model({ inputs: model.inputs, outputs: model.outputs });
+}
 
 /** Per layer of `layers`, how many times `model.calculateLosses()` takes its loss terms. */
 export function lossCallsOf(model: tf.LayersModel, layers: readonly tf.layers.Layer[]): Map<tf.layers.Layer, number> {
@@ -29,7 +39,7 @@ export function lossCallsOf(model: tf.LayersModel, layers: readonly tf.layers.La
   }
   try {
     tf.tidy(() => {
-      model.calculateLosses();
+      asBuilt(model).calculateLosses();
     });
   } finally {
     for (const layer of wrapped) delete (layer as unknown as { calculateLosses?: unknown }).calculateLosses;

@@ -8,7 +8,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attachToKernels, fit, fitToFolder, penalty, penaltyCurves, type RunRecord, recordWeights, snapshots, tf, trainStep } from '../../src/node.ts';
+import {
+  attachToKernels,
+  checkModelFitPenalties,
+  fit,
+  fitToFolder,
+  penalty,
+  penaltyCurves,
+  type RunRecord,
+  recordWeights,
+  snapshots,
+  tf,
+  trainStep,
+} from '../../src/node.ts';
 import { normsGridSpec } from '../../src/viz/index.ts';
 
 /** Every row of every inline data set of a Vega-Lite spec. */
@@ -175,6 +187,22 @@ describe('1. penalties wherever TF.js keeps them', () => {
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
     const { x, y } = tokenData();
     await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [recordWeights(model)] })).rejects.toThrow(/gru\/kernel.*TF\.js's own model\.fit/s);
+  });
+
+  it('checkModelFitPenalties says it beforehand, of a Sequential model not compiled yet too (which it leaves unbuilt)', () => {
+    const seq = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ name: 'sq_a', units: 3, inputShape: [4], kernelRegularizer: penalty('l1:0.1') }),
+          tf.layers.dense({ name: 'sq_b', units: 2, kernelRegularizer: tf.regularizers.l2({ l2: 0.1 }) }),
+        ],
+      });
+    const plain = seq();
+    // TF.js's model.fit counts each of its layers' penalties once: nothing to say (not "called 0 times").
+    expect(() => checkModelFitPenalties(plain)).not.toThrow();
+    expect(plain.built).toBe(false);
+    const withGru = tf.sequential({ layers: [tf.layers.gru({ name: 'sq_gru', units: 2, inputShape: [3, 2], kernelRegularizer: penalty('l1:0.1') })] });
+    expect(() => checkModelFitPenalties(withGru)).toThrow(/the penalty on sq_gru\/kernel is kept on its GRUCell, where TF\.js's own model\.fit does not look/);
   });
 });
 
