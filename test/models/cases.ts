@@ -497,6 +497,164 @@ export const CASES: readonly ModelCase[] = [
       },
     ],
   },
+  {
+    name: 'SimpleRNN',
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.simpleRNN({
+            name: 'srnn',
+            units: 3,
+            inputShape: [4, 2],
+            kernelRegularizer: penalty('l1:1e-2'),
+            recurrentRegularizer: penalty('l2:2e-2'),
+            biasRegularizer: tf.regularizers.l2({ l2: 3e-2 }),
+            biasInitializer: 'ones',
+            recurrentConstraint: constraint('maxnorm:m=1'),
+          }),
+          head('srnn_out'),
+        ],
+      }),
+    data: () => ({ x: uniform([4, 2], 19), y: classes(3) }),
+    penalties: [
+      { weight: /^srnn\/kernel$/, spec: 'l1:0.01', byHand: L1(1e-2) },
+      { weight: /^srnn\/recurrent_kernel$/, spec: 'l2:0.02', byHand: L2(2e-2) },
+      { weight: /^srnn\/bias$/, spec: 'tfjs.L1L2:l1=0,l2=0.03', byHand: L2(3e-2) },
+    ],
+    constraints: [{ weight: /^srnn\/recurrent_kernel$/, spec: 'maxnorm:m=1,axis=0', holds: MAXNORM(1) }],
+  },
+  {
+    name: 'RNN of stacked cells (SimpleRNNCell, GRUCell)',
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.rnn({
+            name: 'stack',
+            inputShape: [4, 2],
+            cell: [
+              tf.layers.simpleRNNCell({ units: 3, kernelRegularizer: penalty('deadzone:1e-2,a=0.1') }),
+              tf.layers.gruCell({ units: 2, recurrentRegularizer: penalty('l2:5e-2'), kernelConstraint: constraint('nonneg') }),
+            ],
+          }),
+          head('stack_out'),
+        ],
+      }),
+    data: () => ({ x: uniform([4, 2], 20), y: classes(3) }),
+    penalties: [
+      { weight: /^stack\/RNNCell_0\/kernel$/, spec: 'deadzone:0.01,a=0.1', byHand: DEADZONE(1e-2, 0.1) },
+      { weight: /^stack\/RNNCell_1\/recurrent_kernel$/, spec: 'l2:0.05', byHand: L2(5e-2) },
+    ],
+    constraints: [{ weight: /^stack\/RNNCell_1\/kernel$/, spec: 'nonneg', holds: NONNEG }],
+  },
+  {
+    name: 'ConvLSTM2D',
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.convLstm2d({
+            name: 'clstm',
+            inputShape: [3, 4, 4, 1],
+            filters: 2,
+            kernelSize: 2,
+            kernelRegularizer: penalty('l1:1e-2'),
+            recurrentRegularizer: tf.regularizers.l2({ l2: 1e-2 }),
+            biasRegularizer: penalty('l2:1e-1'),
+            biasInitializer: 'ones',
+          }),
+          tf.layers.flatten(),
+          head('clstm_out'),
+        ],
+      }),
+    data: () => ({ x: tf.randomUniform([N, 3, 4, 4, 1], -1, 1, 'float32', 21), y: classes(3) }),
+    penalties: [
+      { weight: /^clstm\/kernel$/, spec: 'l1:0.01', byHand: L1(1e-2) },
+      { weight: /^clstm\/recurrent_kernel$/, spec: 'tfjs.L1L2:l1=0,l2=0.01', byHand: L2(1e-2) },
+      { weight: /^clstm\/bias$/, spec: 'l2:0.1', byHand: L2(1e-1) },
+    ],
+    constraints: [],
+  },
+  {
+    name: 'PReLU',
+    build: () =>
+      tf.sequential({
+        layers: [
+          dense('pr_in', 4, { units: 4, inputShape: [5], kernelRegularizer: penalty('l2:1e-3') }),
+          tf.layers.prelu({
+            name: 'pr',
+            alphaInitializer: tf.initializers.constant({ value: 0.25 }),
+            alphaRegularizer: penalty('l1:5e-2'),
+            alphaConstraint: constraint('nonneg'),
+          }),
+          head('pr_out'),
+        ],
+      }),
+    data: () => ({ x: uniform([5], 22), y: classes(3) }),
+    penalties: [
+      { weight: /^pr_in\/kernel$/, spec: 'l2:0.001', byHand: L2(1e-3) },
+      { weight: /^pr\/alpha$/, spec: 'l1:0.05', byHand: L1(5e-2) },
+    ],
+    constraints: [{ weight: /^pr\/alpha$/, spec: 'nonneg', holds: NONNEG }],
+  },
+  {
+    name: 'frozen layers with penalties (trainable: false Dense, BatchNormalization)',
+    build: () =>
+      tf.sequential({
+        layers: [
+          dense('fz_d', 6, { units: 6, inputShape: [5], trainable: false, kernelRegularizer: penalty('l2:1e-2'), biasRegularizer: penalty('l1:1e-2') }),
+          tf.layers.batchNormalization({ name: 'fz_bn', trainable: false, gammaRegularizer: penalty('l1:1e-2') }),
+          dense('fz_t', 4, { units: 4, activation: 'relu', kernelRegularizer: penalty('l1:1e-3') }),
+          head('fz_out'),
+        ],
+      }),
+    data: () => ({ x: uniform([5], 23), y: classes(3) }),
+    penalties: [
+      { weight: /^fz_d\/kernel$/, spec: 'l2:0.01', byHand: L2(1e-2) },
+      { weight: /^fz_d\/bias$/, spec: 'l1:0.01', byHand: L1(1e-2) },
+      { weight: /^fz_bn\/gamma$/, spec: 'l1:0.01', byHand: L1(1e-2) },
+      { weight: /^fz_t\/kernel$/, spec: 'l1:0.001', byHand: L1(1e-3) },
+    ],
+    constraints: [],
+  },
+  {
+    name: 'BatchNormalization in a nested Sequential',
+    build: () => {
+      const inner = tf.sequential({
+        name: 'bn_inner',
+        layers: [
+          dense('nbn_d', 6, { units: 6, inputShape: [5], kernelRegularizer: penalty('l1:1e-3') }),
+          tf.layers.batchNormalization({ name: 'nbn', gammaRegularizer: penalty('l2:1e-2'), betaRegularizer: tf.regularizers.l1({ l1: 1e-2 }) }),
+        ],
+      });
+      const input = tf.input({ shape: [5] });
+      return tf.model({ inputs: input, outputs: sym(head('nbn_out'), sym(inner, input)) });
+    },
+    data: () => ({ x: uniform([5], 24), y: classes(3) }),
+    penalties: [
+      { weight: /^nbn_d\/kernel$/, spec: 'l1:0.001', byHand: L1(1e-3) },
+      { weight: /^nbn\/gamma$/, spec: 'l2:0.01', byHand: L2(1e-2) },
+      { weight: /^nbn\/beta$/, spec: 'tfjs.L1L2:l1=0.01,l2=0', byHand: L1(1e-2) },
+    ],
+    constraints: [],
+  },
+  {
+    name: 'an Embedding shared by two inputs',
+    build: () => {
+      const a = tf.input({ shape: [3], dtype: 'int32', name: 'tok_a' });
+      const b = tf.input({ shape: [3], dtype: 'int32', name: 'tok_b' });
+      const emb = tf.layers.embedding({
+        name: 'shared_emb',
+        inputDim: 7,
+        outputDim: 2,
+        embeddingsRegularizer: penalty('l2:1e-1'),
+        embeddingsConstraint: constraint('maxnorm:m=1,axis=1'),
+      });
+      const flat = (t: tf.SymbolicTensor) => sym(tf.layers.flatten(), sym(emb, t));
+      return tf.model({ inputs: [a, b], outputs: sym(head('shared_out'), sym(tf.layers.concatenate(), [flat(a), flat(b)])) });
+    },
+    data: () => ({ x: { tok_a: tokens(3, 7), tok_b: tokens(3, 5) }, y: classes(3) }),
+    penalties: [{ weight: /^shared_emb\/embeddings$/, spec: 'l2:0.1', byHand: L2(1e-1) }],
+    constraints: [{ weight: /^shared_emb\/embeddings$/, spec: 'maxnorm:m=1,axis=1', holds: MAXNORM(1, [1]) }],
+  },
 ];
 
 /** A layer that adds a loss of its own (`addLoss`): a term no weight's regularizer explains. */
