@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
-import { saveModel, tf } from '../../src/node.ts';
+import { loadModel, saveModel, tf } from '../../src/node.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { penx } from './run-penx.ts';
 
@@ -59,6 +59,64 @@ describe('penx train --model', () => {
     const run = readRun(join(root, 'runs', 'folder'));
     expect(run.config.model).toMatchObject({ name: 'saved_dense', source: dir, inputShape: [12, 12, 3], outputShape: [5] });
     expect(run.config.penalty).toBe('deadzone:1e-4,a=0.25');
+  }, 120_000);
+
+  it('trains a saved model of other layers (depthwise, separable, BatchNormalization, transposed, LSTM, a frozen nested model, a shared layer): its record true by hand', async () => {
+    const dir = join(root, 'saved-odd');
+    const input = tf.input({ shape: [12, 12, 3] });
+    const chain = [
+      tf.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthMultiplier: 2, depthwiseRegularizer: tf.regularizers.l2({ l2: 0.01 }) }),
+      tf.layers.separableConv2d({ name: 'sep', filters: 4, kernelSize: 3, strides: 2 }),
+      tf.layers.batchNormalization({ name: 'bn', gammaRegularizer: tf.regularizers.l2({ l2: 0.05 }) }),
+      tf.layers.conv2dTranspose({ name: 'up', filters: 2, kernelSize: 2, strides: 2 }),
+      tf.layers.reshape({ targetShape: [8, 16] }),
+      tf.layers.lstm({ name: 'lstm', units: 4 }),
+      tf.sequential({ name: 'inner', layers: [tf.layers.dense({ name: 'd', units: 4, inputShape: [4], trainable: false })] }),
+    ];
+    const shared = tf.layers.dense({ name: 'shared', units: 4, activation: 'tanh' });
+    const h = chain.reduce<tf.SymbolicTensor>((t, l) => l.apply(t) as tf.SymbolicTensor, input);
+    const out = tf.layers.dense({ name: 'head', units: 5, activation: 'softmax' }).apply(shared.apply(shared.apply(h))) as tf.SymbolicTensor;
+    await saveModel(tf.model({ name: 'odd', inputs: input, outputs: out }), dir);
+    const r = await penx('train', '--penalty', 'l1:1e-3', '--model', dir, '--name', 'odd', ...RECORDED);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('dw/depthwise_kernel: penalty tfjs.L1L2:l1=0,l2=0.01 → l1:0.001');
+    expect(r.stderr).toMatch(/one thread: layer bn \(BatchNormalization\) uses the whole batch's statistics/);
+    const run = readRun(join(root, 'runs', 'odd'));
+    const trained = await loadModel(join(root, 'runs', 'odd', 'checkpoint', 'model'));
+    const values = (name: string) => {
+      const found = trained.weights.filter((w) => w.originalName === name);
+      expect(found, name).toHaveLength(1);
+      return Array.from(found[0]!.read().dataSync());
+    };
+    // The run's l1 on every kernel (the frozen one's and the shared one's once), the model's own l2 on bn/gamma.
+    const kernels = [
+      'dw/depthwise_kernel',
+      'sep/depthwise_kernel',
+      'sep/pointwise_kernel',
+      'up/kernel',
+      'lstm/kernel',
+      'lstm/recurrent_kernel',
+      'd/kernel',
+      'shared/kernel',
+      'head/kernel',
+    ];
+    const penalised = run.config.weights.filter((w) => w.penalty).map((w) => [w.name, w.penalty!.spec]);
+    expect(penalised.sort()).toEqual([...kernels.map((k) => [k, 'l1:0.001']), ['bn/gamma', 'tfjs.L1L2:l1=0,l2=0.05']].sort());
+    const byHand =
+      kernels.reduce((s, k) => s + 1e-3 * values(k).reduce((t, v) => t + Math.abs(v), 0), 0) + 0.05 * values('bn/gamma').reduce((t, v) => t + v * v, 0);
+    const last = run.epochs.at(-1)!;
+    expect(Math.abs(last.penaltyLoss - byHand)).toBeLessThanOrEqual(1e-6 * byHand);
+    // Every weight once: trainable ones in the histogram, the moving statistics and the frozen layer's apart.
+    const size = (ws: tf.LayerVariable[]) => [...new Set(ws)].reduce((n, w) => n + (w.shape as number[]).reduce((p, d) => p * d, 1), 0);
+    expect(last.histogram.count).toBe(size(trained.trainableWeights));
+    expect(last.nonTrainable?.count).toBe(size(trained.weights) - size(trained.trainableWeights));
+    expect(last.nonTrainable?.count).toBe(2 * 4 + 4 * 4 + 4);
+    expect(last.layers.map((l) => l.name)).toEqual(['dw', 'sep', 'bn', 'up', 'lstm', 'shared', 'head']);
+    expect(last.nonTrainable?.layers.map((l) => [l.name, l.weights!.map((w) => w.name)])).toEqual([
+      ['bn', ['bn/moving_mean', 'bn/moving_variance']],
+      ['inner/d', ['d/kernel', 'd/bias']],
+    ]);
+    trained.dispose();
   }, 120_000);
 
   it('refuses a saved model whose weights are NaN before training as such (exit 2), making no run folder', async () => {
