@@ -189,7 +189,8 @@ export function penaltyTerms(model: tf.LayersModel): { terms: Scalar[]; total: S
 /**
  * Throws a UsageError naming the layer when some loss term TF.js keeps is not a regularizer of one of
  * its weights (a custom layer's `addLoss`, a regularizer under a name this library does not know):
- * such a term would be counted without being attributed, or attributed wrongly; or naming the weight
+ * such a term would be counted without being attributed, or attributed wrongly (or a layer has an
+ * activity regularizer, which TF.js cannot apply); or naming the weight
  * when its regularizer is none of those terms (set or replaced after the layer was built, as
  * `layer.kernelRegularizer = …`: TF.js never applies it). Compares, for each maker of weights, its
  * loss terms one by one (by value) and their number and sum with the regularizers found here.
@@ -201,6 +202,11 @@ export function checkInventory(model: tf.LayersModel): void {
     // A layer both in a nested model and in the model itself: once, where its weights are attributed.
     if (checked.has(layer)) continue;
     checked.add(layer);
+    // Given one after it was built (TF.js refuses a layer made with one): TF.js would throw as the model first runs.
+    if ((layer as unknown as Any)['activityRegularizer'] != null)
+      throw new UsageError(
+        `layer ${name} has an activity regularizer (a penalty on its output, set after it was built), which TF.js cannot apply (calling the layer throws "not supported yet") and this library cannot attribute to a weight; remove it (layer.activityRegularizer = null), or penalise the layer's weights`,
+      );
     const attributed = inv.layers.filter((e) => e.layer === layer).flatMap((e) => e.weights);
     for (const maker of makersOf(layer)) {
       // Those attributed to this layer: a weight tied into another layer (also in its weights) is its maker's.

@@ -74,8 +74,12 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     rebuilt = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
   } catch (err) {
     // A custom layer class TF.js does not know by name (never given to tf.serialization.registerClass) serialises but does not rebuild.
+    const why = (err as Error).message.split('\n')[0]!.replace(/\s*This may be due to .*$/, '');
+    const fix = /^Unknown layer/.test(why)
+      ? 'register each custom layer class with tf.serialization.registerClass (a static className)'
+      : 'change what TF.js says';
     throw new UsageError(
-      `model ${model.name} cannot be rebuilt by TF.js from its JSON (${(err as Error).message.split('\n')[0]!.replace(/\s*This may be due to .*$/, '')}), which putting a penalty on every kernel needs: register each custom layer class with tf.serialization.registerClass (a static className), or put the penalty on its layers yourself`,
+      `model ${model.name} cannot be rebuilt by TF.js from its JSON (${why}), which putting a penalty on every kernel needs: ${fix}, or put the penalty on its layers yourself`,
     );
   }
   const out = applyTrainable(rebuilt, topology);

@@ -676,6 +676,16 @@ export const REFUSED: ReadonlyArray<{ readonly name: string; readonly run: () =>
     error: /activity regularizer\(s\) is not supported/,
   },
   {
+    name: 'an activity regularizer given to a built layer (TF.js would throw as the model first runs): refused up front, saying what to do',
+    run: async () => {
+      const { fit } = await import('../../src/index.ts');
+      const m = tf.sequential({ layers: [dense('act_late', 2, { units: 2, inputShape: [3] }), head('act_out')] });
+      (m.getLayer('act_late') as unknown as { activityRegularizer: unknown }).activityRegularizer = tf.regularizers.l2();
+      return fit(m, { x: uniform([3], 25), y: classes(3) }, { epochs: 1, batchSize: 8, loss: 'sparseCategoricalCrossentropy' });
+    },
+    error: /^layer act_late has an activity regularizer \(a penalty on its output, set after it was built\), which TF\.js cannot apply .*remove it/,
+  },
+  {
     name: 'a loss added with addLoss (no weight to attribute it to)',
     run: async () => {
       const { fit } = await import('../../src/index.ts');

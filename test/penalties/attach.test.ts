@@ -51,4 +51,13 @@ describe('attachToKernels', () => {
       /^model custom cannot be rebuilt by TF\.js from its JSON \(Unknown layer: AttachTestUnregistered\.\), which putting a penalty on every kernel needs: register each custom layer class with tf\.serialization\.registerClass/,
     );
   });
+
+  it('refuses a model TF.js cannot rebuild for another reason with its reason, not the advice to register a class', async () => {
+    const m = tf.sequential({ name: 'active', layers: [tf.layers.dense({ name: 'act', units: 2, inputShape: [3] })] });
+    (m.getLayer('act') as unknown as { activityRegularizer: unknown }).activityRegularizer = tf.regularizers.l2();
+    const err = await attachToKernels(m, { penalty: penalty('l1:0.1') }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(/^model active cannot be rebuilt by TF\.js from its JSON \(.*activity regularizer\(s\) is not supported yet\.\)/);
+    expect((err as Error).message).not.toContain('registerClass');
+  });
 });
