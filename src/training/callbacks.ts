@@ -94,6 +94,29 @@ export function checkModelFitPenalties(model: tf.LayersModel): void {
   }
 }
 
+/** The weights TF.js's `model.fit` collected as the model was compiled (a Sequential's on the model it wraps), if it was. */
+function compiledTrainable(model: tf.LayersModel): ReadonlySet<tf.LayerVariable> | undefined {
+  const fitted = model instanceof tf.Sequential ? (model as unknown as { model?: tf.LayersModel }).model : model;
+  const collected = (fitted as unknown as { collectedTrainableWeights?: tf.LayerVariable[] } | undefined)?.collectedTrainableWeights;
+  return collected ? new Set(collected) : undefined;
+}
+
+/**
+ * Throws a UsageError naming the weights made trainable after `model.compile` (`layer.trainable =
+ * true`): TF.js's `model.fit` trains only the weights collected as it compiled that are trainable
+ * still, so it leaves them as they are, while the record would count them among those trained.
+ * (One frozen after `compile` is not trained, and recorded apart: true as it is.)
+ */
+function checkTrainableSinceCompile(model: tf.LayersModel): void {
+  const collected = compiledTrainable(model);
+  if (!collected) return;
+  const missed = inventory(model).weights.filter((w) => w.trainable && !collected.has(w.variable));
+  if (missed.length > 0)
+    throw new UsageError(
+      `${missed.map((w) => w.name).join(', ')} ${missed.length > 1 ? 'are' : 'is'} trainable now but ${missed.length > 1 ? 'were' : 'was'} not when the model was compiled: TF.js's own model.fit trains only the weights trainable at compile, so it would leave ${missed.length > 1 ? 'them' : 'it'} as ${missed.length > 1 ? 'they are' : 'it is'}, while the record would count ${missed.length > 1 ? 'them' : 'it'} as trained; call model.compile again after changing what is trainable (as Keras asks), or train with this library's fit`,
+    );
+}
+
 /** A callback of `model.fit` that records the weights after every epoch; `record` holds the run record so far. */
 export interface WeightRecorder extends tf.CustomCallback {
   readonly record: RunRecord | undefined;
@@ -105,7 +128,7 @@ export interface WeightRecorder extends tf.CustomCallback {
  * metrics `fit` logs (`val_loss`/`val_acc` as the test scores when there is validation data).
  * `trainLoss` is the data loss alone, as in `fit`'s record: each batch's logged loss less the
  * penalties before its update. Stops the run (throws) when TF.js's `model.fit` would drop a penalty
- * (see `checkModelFitPenalties`). On the wasm backend it registers the training kernels stock wasm
+ * (see `checkModelFitPenalties`), or would not train a weight made trainable after `compile`. On the wasm backend it registers the training kernels stock wasm
  * lacks as the run begins (`useTrainingKernels`), so TF.js's `model.fit` trains a Conv2D there too;
  * on a backend whose synchronous read-back is wrong it stops the run there (`checkReadBack`:
  * ReadBackError), before the first batch. The check follows the backend in use at each read, which a
@@ -135,6 +158,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
       useTrainingKernels();
       checkReadBack();
       checkModelFitPenalties(model);
+      checkTrainableSinceCompile(model);
       checkFiniteWeights(model);
       await monitors.trainBegin({ model });
       const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};

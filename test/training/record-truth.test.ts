@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   attachToKernels,
   checkModelFitPenalties,
@@ -308,6 +308,38 @@ describe('3. trainable and non-trainable weights apart', () => {
       ]);
     }
     expect(record.config.weights.filter((w) => !w.trainable).map((w) => w.name)).toEqual(['bn/moving_mean', 'bn/moving_variance']);
+  });
+
+  it('with TF.js’s own model.fit, a layer unfrozen after compile (which it does not train) is refused; one frozen after compile is recorded apart, unchanged', async () => {
+    const make = (trainable: boolean) =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ name: 'tc_a', units: 4, inputShape: [4], trainable, kernelInitializer: init(23) }),
+          tf.layers.dense({ name: 'tc_o', units: 2, activation: 'softmax', kernelInitializer: init(24) }),
+        ],
+      });
+    const x = tf.randomUniform([8, 4], -1, 1, 'float32', 5);
+    const y = tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1]);
+    const quiet = vi.spyOn(console, 'warn').mockImplementation(() => undefined); // TF.js's own "Discrepancy …" warning
+    try {
+      const unfrozen = make(false);
+      unfrozen.compile({ optimizer: tf.train.sgd(0.5), loss: 'sparseCategoricalCrossentropy' });
+      unfrozen.getLayer('tc_a').trainable = true;
+      await expect(unfrozen.fit(x, y, { epochs: 1, verbose: 0, callbacks: [recordWeights(unfrozen)] })).rejects.toThrow(
+        /^tc_a\/kernel, tc_a\/bias are trainable now but were not when the model was compiled: TF\.js's own model\.fit trains only the weights trainable at compile.*call model\.compile again/,
+      );
+      const frozen = make(true);
+      frozen.compile({ optimizer: tf.train.sgd(0.5), loss: 'sparseCategoricalCrossentropy' });
+      frozen.getLayer('tc_a').trainable = false;
+      const before = Array.from(frozen.getLayer('tc_a').getWeights()[0]!.dataSync());
+      const recorder = recordWeights(frozen);
+      await frozen.fit(x, y, { epochs: 1, verbose: 0, callbacks: [recorder] });
+      expect(Array.from(frozen.getLayer('tc_a').getWeights()[0]!.dataSync())).toEqual(before);
+      expect(recorder.record!.epochs[0]!.nonTrainable?.layers.map((l) => l.name)).toEqual(['tc_a']);
+      expect(recorder.record!.epochs[0]!.histogram.count).toBe(4 * 2 + 2);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });
 
