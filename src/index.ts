@@ -11,7 +11,6 @@
 // Constraints.
 export {
   BUILTIN_CONSTRAINTS,
-  type BuiltinConstraintName,
   type ConstraintDefinition,
   constraint,
   constraintCatalog,
@@ -177,8 +176,6 @@ export {
   abs,
   attachToKernels,
   BUILTIN_PENALTIES,
-  type BuiltinPenaltyName,
-  DEFAULT_STRENGTH,
   type DefinePenaltyOptions,
   deadZoneProx,
   definePenalty,
@@ -199,14 +196,17 @@ export {
   STORED_CURVE,
   samplePenaltyCurve,
   softThreshold,
-  splitProxFlag,
 } from './penalties/index.ts';
 // The registry: specs and the one catalogue mechanism behind penalties, constraints, optimisers and gradient transforms.
 export {
   type Binding,
+  type BuiltinConstraintName,
+  type BuiltinPenaltyName,
   Catalog,
   type CatalogEntry,
   checkParam,
+  checkSpec,
+  DEFAULT_STRENGTH,
   describeParams,
   formatNumber,
   formatSpec,
@@ -221,6 +221,8 @@ export {
   parseRange,
   parseSpec,
   type SpecObject,
+  specNames,
+  splitProxFlag,
   splitSpecList,
 } from './registry/index.ts';
 export { type Scalar, type Tensor, tf } from './tf.ts';

@@ -8,6 +8,8 @@
  *   'deadzone:1e-4,a=0.25' ─► parseSpec ─► { name: 'deadzone', positional: '1e-4', params: [['a', '0.25']] }
  *   'none,deadzone:1e-4,a=0.3' ─► splitSpecList ─► ['none', 'deadzone:1e-4,a=0.3']
  *   '1e-4' ─► parseNumber ─► 0.0001   ('0x10', '', '1e-400': a SpecError)
+ *   'l1:-3' ─► checkSpec('penalty', …) ─► SpecError, as the penalty catalogue would say it (names and
+ *     parameter rules from the built-ins' signatures: registry/*-signatures.ts)
  *
  * @example
  * import { parseNumber } from 'penalty-explorer/spec';
@@ -15,4 +17,17 @@
  * checkRunName('../x', '--name')   // UsageError: --name '../x' contains a path separator; …
  */
 export { checkRunName, runNameProblem } from './folder-names.ts';
-export { formatNumber, formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseNumber, parseSpec, splitSpecList } from './registry/index.ts';
+export {
+  checkSpec,
+  formatNumber,
+  formatSpec,
+  isModuleRef,
+  type Kind,
+  type ParsedSpec,
+  PROX_FLAG,
+  parseNumber,
+  parseSpec,
+  specNames,
+  splitProxFlag,
+  splitSpecList,
+} from './registry/index.ts';

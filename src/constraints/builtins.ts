@@ -1,6 +1,7 @@
 /**
- * The built-in constraints, with Keras semantics (ε = 1e-7). Norms are L2 norms of the slices
- * along `axis` — one axis or several (`axis=0+1+2`), negative counting from the end: for a Dense
+ * The built-in constraints' functions, with Keras semantics (ε = 1e-7); their signatures (names,
+ * parameters, formulas, checks across parameters) are TF.js-free, in registry/constraint-signatures.ts.
+ * Norms are L2 norms of the slices along `axis` — one axis or several (`axis=0+1+2`), negative counting from the end: for a Dense
  * kernel [in, out], axis 0 constrains each unit's incoming weights; for a Conv2D kernel
  * [h, w, in, out], `axis=0+1+2` constrains each filter (Keras's per-filter form). `perchannel=1`
  * takes the norms over every axis but the last, whatever the weight's rank: each filter of a
@@ -12,40 +13,16 @@
  */
 
 import { SpecError } from '../errors.ts';
-import { named } from '../registry/index.ts';
+import { type BuiltinConstraintName, CONSTRAINT_SIGNATURES, named, type ParamValues } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
-import { type ConstraintBody, type ConstraintDefinition, constraintBody, makeConstraintDefinition } from './definition.ts';
+import { type ConstraintBody, type ConstraintDefinition, makeConstraintDefinition } from './definition.ts';
 
 /** ε of the norm constraints, as in Keras: a norm n divides as ε + n, so an all-zero slice stays 0. */
 export const EPSILON = 1e-7;
 
-const axisParam = {
-  default: 0,
-  integer: true,
-  list: true,
-  doc: 'axis or axes (0+1+2) along which norms are taken (negative counts from the end)',
-  // perchannel=1 takes the norms over every axis but the last: the spec then shows no axis.
-  overriddenBy: 'perchannel',
-} as const;
-const perChannelParam = {
-  default: 0,
-  min: 0,
-  max: 1,
-  integer: true,
-  quiet: true,
-  doc: "1: norms over every axis but the last (per output channel), instead of axis; on a rank-1 weight (a bias) each value is its channel's, norm |w_i|",
-} as const;
-
 /** The axes the norms are taken along: `axis`, or with `perchannel` every axis but the last (none for a rank-1 weight: |w_i|). */
 function normAxes(w: Tensor, axis: readonly number[], perchannel: number): readonly number[] {
   return perchannel === 1 ? Array.from({ length: w.rank - 1 }, (_, i) => i) : axis;
-}
-
-/** The message when both `perchannel=1` and an axis other than the default are given: one would be ignored. */
-function axisAndPerChannel({ axis, perchannel }: { axis: readonly number[]; perchannel: number }): string | undefined {
-  return perchannel === 1 && !(axis.length === 1 && axis[0] === 0)
-    ? `perchannel=1 takes the norms over every axis but the last, so it cannot be given with axis=${axis.join('+')}; give one of them`
-    : undefined;
 }
 
 /**
@@ -71,46 +48,16 @@ function rescale(w: Tensor, axis: readonly number[], desired: (n: Tensor) => Ten
   return tf.mul(w, tf.div(desired(n), tf.add(EPSILON, n)));
 }
 
-const BODIES = {
-  maxnorm: constraintBody({
-    formula: 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)',
-    doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0 (Dense), maxnorm:m=2,axis=0+1+2 (per Conv2D filter), maxnorm:m=2,perchannel=1 (per output channel of any kernel)',
-    params: { m: { default: 2, min: 0, doc: 'largest norm allowed' }, axis: axisParam, perchannel: perChannelParam },
-    check: axisAndPerChannel,
-    fn: (w, { m, axis, perchannel }) => rescale(w, normAxes(w, axis, perchannel), (n) => tf.clipByValue(n, 0, m)),
-  }),
-  nonneg: constraintBody({
-    formula: 'w · [w ≥ 0]',
-    doc: 'Sets negative weights to 0. Example: nonneg',
-    params: {},
-    fn: (w) => tf.relu(w),
-  }),
-  unitnorm: constraintBody({
-    formula: 'w / (ε + ‖w‖)',
-    doc: 'Scales each slice to norm 1. Example: unitnorm:axis=0',
-    params: { axis: axisParam, perchannel: perChannelParam },
-    check: axisAndPerChannel,
-    fn: (w, { axis, perchannel }) => tf.div(w, tf.add(EPSILON, normsAlong(w, normAxes(w, axis, perchannel)))),
-  }),
-  minmaxnorm: constraintBody({
-    formula: 'w · (rate·clip(‖w‖, min, max) + (1−rate)·‖w‖) / (ε + ‖w‖)',
-    doc: "Moves each slice's norm part of the way (rate) into [min, max]. Example: minmaxnorm:min=0,max=5,rate=0.1",
-    params: {
-      min: { default: 0, min: 0, doc: 'smallest norm' },
-      max: { default: 1, min: 0, doc: 'largest norm' },
-      rate: { default: 1, min: 0, max: 1, doc: 'share of the way to move the norm per step (1 = strict)' },
-      axis: axisParam,
-      perchannel: perChannelParam,
-    },
-    check: (p) => (p.min > p.max ? `minmaxnorm needs min ≤ max, got min=${p.min}, max=${p.max}` : axisAndPerChannel(p)),
-    fn: (w, { min, max, rate, axis, perchannel }) =>
-      rescale(w, normAxes(w, axis, perchannel), (n) => tf.add(tf.mul(rate, tf.clipByValue(n, min, max)), tf.mul(1 - rate, n))),
-  }),
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body has its own parameter names
-} as const satisfies Record<string, ConstraintBody<any>>;
+/** Each signature's function, from its bound parameters. */
+type Functions = { readonly [K in BuiltinConstraintName]: (w: Tensor, params: ParamValues<(typeof CONSTRAINT_SIGNATURES)[K]['params']>) => Tensor };
 
-/** The name of a built-in constraint: `maxnorm`, `nonneg`, `unitnorm` or `minmaxnorm`. */
-export type BuiltinConstraintName = keyof typeof BODIES;
+const FUNCTIONS: Functions = {
+  maxnorm: (w, { m, axis, perchannel }) => rescale(w, normAxes(w, axis, perchannel), (n) => tf.clipByValue(n, 0, m)),
+  nonneg: (w) => tf.relu(w),
+  unitnorm: (w, { axis, perchannel }) => tf.div(w, tf.add(EPSILON, normsAlong(w, normAxes(w, axis, perchannel)))),
+  minmaxnorm: (w, { min, max, rate, axis, perchannel }) =>
+    rescale(w, normAxes(w, axis, perchannel), (n) => tf.add(tf.mul(rate, tf.clipByValue(n, min, max)), tf.mul(1 - rate, n))),
+};
 
 /**
  * The built-in constraints' definitions by name (formula, doc, parameters, function); the constraint
@@ -119,6 +66,6 @@ export type BuiltinConstraintName = keyof typeof BODIES;
  * @example
  * BUILTIN_CONSTRAINTS.maxnorm.formula   // 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)'
  */
-export const BUILTIN_CONSTRAINTS = named(BODIES, (name, body) => makeConstraintDefinition(name, body as ConstraintBody, true)) as Readonly<
-  Record<BuiltinConstraintName, ConstraintDefinition>
->;
+export const BUILTIN_CONSTRAINTS = named(CONSTRAINT_SIGNATURES, (name, signature) =>
+  makeConstraintDefinition(name, { ...signature, fn: FUNCTIONS[name as BuiltinConstraintName] } as ConstraintBody, true),
+) as Readonly<Record<BuiltinConstraintName, ConstraintDefinition>>;

@@ -5,7 +5,7 @@
 
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog, checkUserFunction } from '../registry/index.ts';
+import { Catalog, checkUserFunction, constraintCheck } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_CONSTRAINTS } from './builtins.ts';
 import { constraintClasses, type PenxConstraint } from './constraint.ts';
@@ -23,7 +23,7 @@ import { probeConstraint } from './probe.ts';
 export const constraintCatalog: Catalog<ConstraintDefinition, PenxConstraint> = new Catalog<ConstraintDefinition, PenxConstraint>({
   kind: 'constraint',
   builtins: BUILTIN_CONSTRAINTS,
-  check: (e, params) => e.check(params),
+  check: constraintCheck,
   probe: probeConstraint,
   ...tfjsBound(constraintClasses, () => constraintCatalog),
 });

@@ -4,32 +4,20 @@
  */
 
 import { SpecError } from '../errors.ts';
-import type { ParamDefs, ParamValues } from '../registry/index.ts';
+import type { ConstraintSignature, ParamDefs, ParamValues } from '../registry/index.ts';
 import { type CatalogEntry, stamped } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
-/** A constraint as its definer writes it: formula, doc, parameters, function and an optional check across parameters. */
-export interface ConstraintBody<D extends ParamDefs = ParamDefs> {
-  /** What the constraint does to w, e.g. `w · clip(‖w‖, 0, m) / (ε + ‖w‖)`. */
-  readonly formula: string;
-  /** One line on what it does, with an example spec. */
-  readonly doc: string;
-  readonly params: D;
+/** A constraint as its definer writes it: its signature (formula, doc, parameters, an optional check across them) and its function. */
+export interface ConstraintBody<D extends ParamDefs = ParamDefs> extends ConstraintSignature<D> {
   /** The projected weight; same shape as w. */
   readonly fn: (w: Tensor, params: ParamValues<D>) => Tensor;
-  /** Checks across parameters (e.g. min ≤ max): a message when invalid. */
-  readonly check?: (params: ParamValues<D>) => string | undefined;
 }
 
 /** A constraint in the catalogue: its entry (name, formula, doc, parameters) with its function and check. */
 export interface ConstraintDefinition extends CatalogEntry {
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
   readonly check: (params: ParamValues) => string | undefined;
-}
-
-/** Identity, for type inference of a constraint body's parameter names. */
-export function constraintBody<D extends ParamDefs>(body: ConstraintBody<D>): ConstraintBody<D> {
-  return body;
 }
 
 /** A catalogue entry of a constraint from its body, frozen and branded as a constraint definition. */

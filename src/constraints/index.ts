@@ -5,7 +5,7 @@
  *   defineConstraint({ name, params, fn }) (definition.ts) ─► constraintCatalog (catalog.ts; the
  *   built-ins in builtins.ts) ─► constraint(spec) ─► PenxConstraint (constraint.ts) ─► probed (probe.ts)
  */
-export { BUILTIN_CONSTRAINTS, type BuiltinConstraintName, EPSILON, normsAlong } from './builtins.ts';
+export { BUILTIN_CONSTRAINTS, EPSILON, normsAlong } from './builtins.ts';
 export { constraint, constraintCatalog, type DefineConstraintOptions, defineConstraint } from './catalog.ts';
 export { PenxConstraint } from './constraint.ts';
 export type { ConstraintDefinition } from './definition.ts';

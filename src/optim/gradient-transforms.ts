@@ -1,7 +1,8 @@
 /**
  * The gradient transforms that can be named in a spec (`clipnorm:1`, `clipvalue:c=0.5`, `zero`),
  * in one catalogue, and `defineGradientTransform` for your own. A spec's bare value is the
- * transform's first parameter: `clipnorm:1` is `clipnorm:c=1`.
+ * transform's first parameter: `clipnorm:1` is `clipnorm:c=1`. Their signatures (names, parameters,
+ * formulas) are TF.js-free, in registry/transform-signatures.ts; their transforms are here.
  *
  *   clipvalue:c   g ← clip(g, −c, c)
  *   clipnorm:c    g ← g · min(1, c / ‖g‖₂)   (‖g‖ of each weight tensor, as Keras's clipnorm; not
@@ -13,7 +14,17 @@
 
 import { SpecError, UserCodeError } from '../errors.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog, type CatalogEntry, checkUserFunction, named, runUserCode, stamped } from '../registry/index.ts';
+import {
+  Catalog,
+  type CatalogEntry,
+  checkUserFunction,
+  named,
+  runUserCode,
+  stamped,
+  TRANSFORM_SIGNATURES,
+  TRANSFORM_VALUE,
+  type TransformName,
+} from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import type { GradientTransform } from './transform.ts';
@@ -27,39 +38,15 @@ export interface GradientTransformEntry extends CatalogEntry {
 /** A user's transform of one weight's gradient: same shape back. */
 export type GradientFunction<P extends ParamValues = ParamValues> = (grad: Tensor, weight: Tensor, name: string, params: P) => Tensor;
 
-const bound = (doc: string) => ({ default: 1, above: 0, doc });
+/** Each signature's transform, from its bound parameters. */
+type Makes = { readonly [K in TransformName]: (p: ParamValues<(typeof TRANSFORM_SIGNATURES)[K]['params']>) => GradientTransform };
 
-const ENTRIES: Record<string, Omit<GradientTransformEntry, 'name' | 'builtin'>> = {
-  clipvalue: {
-    formula: 'g ← clip(g, −c, c)',
-    doc: 'Clip each entry. Example: clipvalue:0.5',
-    params: { c: bound('bound') },
-    make: ({ c }) => clipByValue(c as number),
-  },
-  clipnorm: {
-    formula: 'g ← g · min(1, c / ‖g‖₂)',
-    doc: "Clip the L2 norm of each weight's gradient. Example: clipnorm:1",
-    params: { c: bound('largest L2 norm') },
-    make: ({ c }) => clipByNorm(c as number),
-  },
-  clipl1: {
-    formula: 'g ← g · min(1, c / ‖g‖₁)',
-    doc: "Clip the L1 norm of each weight's gradient. Example: clipl1:10",
-    params: { c: bound('largest L1 norm') },
-    make: ({ c }) => clipByL1Norm(c as number),
-  },
-  scale: {
-    formula: 'g ← s·g',
-    doc: 'Scale the gradient. Example: scale:0.5',
-    params: { s: { default: 1, doc: 'factor' } },
-    make: ({ s }) => scale(s as number),
-  },
-  zero: {
-    formula: 'g ← 0',
-    doc: 'Zero the gradient (an optimiser with decoupled decay still moves the weight; freeze to stop it).',
-    params: {},
-    make: () => zero(),
-  },
+const MAKES: Makes = {
+  clipvalue: ({ c }) => clipByValue(c),
+  clipnorm: ({ c }) => clipByNorm(c),
+  clipl1: ({ c }) => clipByL1Norm(c),
+  scale: ({ s }) => scale(s),
+  zero: () => zero(),
 };
 
 /** Throws a SpecError unless `t` returns a gradient of the same shape on a probe gradient; `what` names it. */
@@ -90,8 +77,10 @@ export function probeTransform(t: GradientTransform, what = 'gradient transform'
  */
 export const gradientTransformCatalog: Catalog<GradientTransformEntry, GradientTransform> = new Catalog<GradientTransformEntry, GradientTransform>({
   kind: 'gradient transform',
-  builtins: named(ENTRIES, (name, e) => stamped('gradient transform', { ...e, name, builtin: true })),
-  positional: { name: 'value', of: (e) => Object.values(e.params)[0], asFirstParam: true },
+  builtins: named(TRANSFORM_SIGNATURES, (name, signature) =>
+    stamped('gradient transform', { ...signature, name, builtin: true, make: MAKES[name as TransformName] as GradientTransformEntry['make'] }),
+  ),
+  positional: TRANSFORM_VALUE,
   bind: (b) => b.entry.make(b.params),
   probe: (t) => probeTransform(t),
 });

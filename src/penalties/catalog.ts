@@ -5,12 +5,12 @@
 
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog, checkUserFunction } from '../registry/index.ts';
+import { Catalog, checkUserFunction, PENALTY_STRENGTH, splitProxFlag } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
 import { makePenaltyDefinition, type PenaltyDefinition, type ProximalOperator } from './definition.ts';
 import { probePenalty } from './probe.ts';
-import { proximalPenalty, splitProxFlag } from './proximal.ts';
+import { proximalPenalty } from './proximal.ts';
 import { type PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
 
 /**
@@ -25,7 +25,7 @@ import { type PenaltyRegularizer, regularizerClasses } from './regularizer.ts';
 export const penaltyCatalog: Catalog<PenaltyDefinition, PenaltyRegularizer> = new Catalog<PenaltyDefinition, PenaltyRegularizer>({
   kind: 'penalty',
   builtins: BUILTIN_PENALTIES,
-  positional: { name: 'strength', of: (e) => (e.takesStrength ? { default: e.defaultStrength, min: 0, doc: 'strength λ' } : undefined) },
+  positional: PENALTY_STRENGTH,
   probe: probePenalty,
   // A saved proximal penalty (config `prox: true`) loads back in proximal mode.
   ...tfjsBound(regularizerClasses, () => ({

@@ -6,28 +6,21 @@
  */
 
 import { SpecError } from '../errors.ts';
-import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { type CatalogEntry, stamped } from '../registry/index.ts';
+import type { ParamDefs, ParamValues, PenaltyEntry, PenaltySignature } from '../registry/index.ts';
+import { penaltyEntry, stamped } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 
-/** The strength a spec gets when it gives none: the reference experiment's. */
-export const DEFAULT_STRENGTH = 1e-4;
-
-/** A penalty as its definer writes it: formula, doc, parameters, φ, and optionally its default strength and proximal operator. */
-export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
-  /** The formula over the entries w of one tensor, without the strength, e.g. `Σ|w|`. */
-  readonly formula: string;
-  /** One line on what it does, with an example spec. */
-  readonly doc: string;
-  readonly params: D;
+/** A penalty's function, φ, and its proximal operator when it has one: what it is beyond its signature. */
+export interface PenaltyFunctions<P extends ParamValues = ParamValues> {
   /** φ(w) element-wise (summed by the library) or the whole-tensor value (a scalar). */
-  readonly fn: (w: Tensor, params: ParamValues<D>) => Tensor;
-  /** The strength when a spec gives none (default 1e-4). */
-  readonly defaultStrength?: number;
-  /** False for a penalty that takes no strength (`none`). */
-  readonly takesStrength?: boolean;
+  readonly fn: (w: Tensor, params: P) => Tensor;
   /** Its proximal operator, when it has one (see `ProximalOperator`). */
-  readonly prox?: ProximalOperator<ParamValues<D>>;
+  readonly prox?: ProximalOperator<P>;
+}
+
+/** A penalty as its definer writes it: its signature (formula, doc, parameters, optionally its default strength) and its functions. */
+export interface PenaltyBody<D extends ParamDefs = ParamDefs> extends PenaltySignature, PenaltyFunctions<ParamValues<D>> {
+  readonly params: D;
 }
 
 /**
@@ -43,34 +36,19 @@ export interface PenaltyBody<D extends ParamDefs = ParamDefs> {
  */
 export type ProximalOperator<P extends ParamValues = ParamValues> = (w: Tensor, tau: Tensor, params: P) => Tensor;
 
-/** A penalty in the catalogue: its entry (name, formula, doc, parameters) with φ, its default strength and, if any, its proximal operator. */
-export interface PenaltyDefinition extends CatalogEntry {
+/** A penalty in the catalogue: its entry (name, formula, doc, parameters, default strength) with φ and, if any, its proximal operator. */
+export interface PenaltyDefinition extends PenaltyEntry {
   /** φ(w) element-wise or the whole-tensor value, without the strength. */
   readonly fn: (w: Tensor, params: ParamValues) => Tensor;
-  /** The strength when a spec gives none. */
-  readonly defaultStrength: number;
-  /** False for `none`, which takes no strength. */
-  readonly takesStrength: boolean;
   /** The proximal operator, for penalties that have one (l1, l1l2, deadzone, user penalties that declare it). */
   readonly prox?: ProximalOperator;
 }
 
-/** Identity, for type inference of a penalty body's parameter names. */
-export function penaltyBody<D extends ParamDefs>(body: PenaltyBody<D>): PenaltyBody<D> {
-  return body;
-}
-
-/** A catalogue entry of a penalty from its body (default strength 1e-4 filled in), frozen and branded as a penalty definition. */
+/** A catalogue entry of a penalty from its body (default strength 1e-4 filled in: `penaltyEntry`), frozen and branded as a penalty definition. */
 export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: PenaltyBody<D>, builtin: boolean): PenaltyDefinition {
   return stamped('penalty', {
-    name,
-    builtin,
-    formula: body.formula,
-    doc: body.doc,
-    params: body.params,
+    ...penaltyEntry(name, body, builtin),
     fn: body.fn as PenaltyDefinition['fn'],
-    defaultStrength: body.defaultStrength ?? DEFAULT_STRENGTH,
-    takesStrength: body.takesStrength ?? true,
     ...(body.prox ? { prox: body.prox as ProximalOperator } : {}),
   });
 }

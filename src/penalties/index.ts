@@ -10,12 +10,12 @@
  */
 
 export { attachToKernels, type KernelControls } from './attach.ts';
-export { BUILTIN_PENALTIES, type BuiltinPenaltyName } from './builtins.ts';
+export { BUILTIN_PENALTIES } from './builtins.ts';
 export { type DefinePenaltyOptions, definePenalty, type PenaltySpec, penalty, penaltyCatalog } from './catalog.ts';
 export { STORED_CURVE, sampleCurve, samplePenaltyCurve } from './curve.ts';
-export { DEFAULT_STRENGTH, lossFormula, type PenaltyDefinition, type ProximalOperator, penaltyValue } from './definition.ts';
+export { lossFormula, type PenaltyDefinition, type ProximalOperator, penaltyValue } from './definition.ts';
 export { abs } from './ops.ts';
 export { probePenalty } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
-export { isProximal, noGradient, proximalPenalty, splitProxFlag } from './proximal.ts';
+export { isProximal, noGradient, proximalPenalty } from './proximal.ts';
 export { isPenalty, PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

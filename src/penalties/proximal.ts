@@ -82,9 +82,3 @@ export function proximalPenalty(reg: PenaltyRegularizer): PenaltyRegularizer {
   const Prox = proxClassOf(reg.constructor as RegularizerClass);
   return new Prox({ entry: def, positional: def.takesStrength ? reg.strength : undefined, params: reg.params, spec: `${reg.spec},${PROX_FLAG}` });
 }
-
-/** A spec with its trailing `,prox` item taken off: `l1:1e-4,prox` → { spec: 'l1:1e-4', prox: true }. */
-export function splitProxFlag(spec: string): { spec: string; prox: boolean } {
-  const m = new RegExp(`^(.*?),\\s*${PROX_FLAG}\\s*$`).exec(spec.trim());
-  return m ? { spec: m[1] as string, prox: true } : { spec, prox: false };
-}

@@ -5,9 +5,17 @@
  *   spec text ─► parseSpec (parse.ts) ─► catalogue entry (catalog.ts: built-in, or defined by the user)
  *             ─► values bound (params.ts: defaults, bounds, the number grammar) ─► the kind's object
  *   user definitions' code is called through one door (user-code.ts)
- *   the built-in optimisers' parameters as data (optimizer-signatures.ts), for figures' labels
+ *   the built-ins' signatures as data (penalty-, constraint-, transform-, optimizer-signatures.ts), for
+ *   figures' labels and for specs checked without TF.js (spec-check.ts: checkSpec)
  */
-export { type Binding, Catalog, type CatalogEntry, type Kind, named, type SpecObject, stamped } from './catalog.ts';
+export { type Binding, Catalog, type CatalogEntry, type Kind, named, type Positional, type SpecObject, stamped } from './catalog.ts';
+export {
+  type BuiltinConstraintName,
+  CONSTRAINT_SIGNATURES,
+  type ConstraintEntry,
+  type ConstraintSignature,
+  constraintCheck,
+} from './constraint-signatures.ts';
 export { OPTIMIZER_SIGNATURES, type OptimizerName, type OptimizerSignature } from './optimizer-signatures.ts';
 export {
   checkParam,
@@ -21,5 +29,16 @@ export {
   parseRange,
   tfjsCamelCase,
 } from './params.ts';
-export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitSpecList } from './parse.ts';
+export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitProxFlag, splitSpecList } from './parse.ts';
+export {
+  type BuiltinPenaltyName,
+  DEFAULT_STRENGTH,
+  PENALTY_SIGNATURES,
+  PENALTY_STRENGTH,
+  type PenaltyEntry,
+  type PenaltySignature,
+  penaltyEntry,
+} from './penalty-signatures.ts';
+export { checkSpec, specNames } from './spec-check.ts';
+export { TRANSFORM_SIGNATURES, TRANSFORM_VALUE, type TransformName, type TransformSignature } from './transform-signatures.ts';
 export { checkUserFunction, noteOrigin, runGuarded, runUserCode, setUserCodeRunner } from './user-code.ts';

@@ -65,6 +65,12 @@ export function parseSpec(text: string): ParsedSpec {
 /** The spec item that asks for a penalty's proximal mode: `l1:1e-4,prox`. */
 export const PROX_FLAG = 'prox';
 
+/** A spec with its trailing `,prox` item taken off: `l1:1e-4,prox` → { spec: 'l1:1e-4', prox: true }. */
+export function splitProxFlag(spec: string): { spec: string; prox: boolean } {
+  const m = new RegExp(`^(.*?),\\s*${PROX_FLAG}\\s*$`).exec(spec.trim());
+  return m ? { spec: m[1] as string, prox: true } : { spec, prox: false };
+}
+
 /** Flag items a spec may end with. */
 const SPEC_FLAGS: readonly string[] = [PROX_FLAG];
 

@@ -9,8 +9,8 @@
  */
 
 import type { PenaltyCurve, RunRecord } from '../formats/index.ts';
-import { penalty, penaltyCatalog, samplePenaltyCurve, splitProxFlag } from '../penalties/index.ts';
-import { parseSpec } from '../registry/index.ts';
+import { penalty, penaltyCatalog, samplePenaltyCurve } from '../penalties/index.ts';
+import { parseSpec, splitProxFlag } from '../registry/index.ts';
 import { storedPenaltyCurves } from '../viz/index.ts';
 
 /** `penaltyCurves`' options: the range of w drawn, and how finely a built-in penalty is sampled. */

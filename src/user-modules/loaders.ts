@@ -8,8 +8,8 @@ import { constraintCatalog, type PenxConstraint } from '../constraints/index.ts'
 import { SpecError, UsageError } from '../errors.ts';
 import { checkMonitors, isMonitor, type Monitor, noteMonitorModule } from '../monitor/index.ts';
 import { fromFunction, type GradientFunction, type GradientTransform, gradientTransformCatalog, probeTransform } from '../optim/index.ts';
-import { type PenaltyRegularizer, penaltyCatalog, proximalPenalty, splitProxFlag } from '../penalties/index.ts';
-import { isModuleRef, noteOrigin, parseSpec, runUserCode } from '../registry/index.ts';
+import { type PenaltyRegularizer, penaltyCatalog, proximalPenalty } from '../penalties/index.ts';
+import { isModuleRef, noteOrigin, parseSpec, runUserCode, splitProxFlag } from '../registry/index.ts';
 import { importDefaultExport, loadSpec } from './import.ts';
 
 /**
