@@ -12,11 +12,12 @@ import { resolve } from 'node:path';
 import type { PruneOptions } from 'penalty-explorer';
 import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
-import { checkRunName, isModuleRef, parseNumber } from 'penalty-explorer/spec';
+import { checkRunName, checkSpec, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { checkBatchSize } from '../experiment/batch-size.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
+import { gradSpecs } from './grad-flag.ts';
 import { listItems, specList } from './lists.ts';
 import { epochsOrAll, numberFlag, portNumber, wholeNumber, wholeNumbers, wholeNumbersOf } from './numbers.ts';
 import { givenHost, givenPath } from './paths.ts';
@@ -67,8 +68,9 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
  * The shared training flags that need no library, in this order: `--resume` with `--force`, the
  * dashboard's, the paths, the sizes (against the bundled MNIST's without `--data`: checkBundledSizes), `--epochs`,
  * `--batch-size` (also against the training set's size when the flags give it: experiment/batch-size.ts), `--seed`,
- * `--prune-epochs`, `--monitor`'s files, `--name` (the specs, `--lr-mult`, `--grad` and what a monitor module
- * exports are the action's: parse-experiment.ts).
+ * `--prune-epochs`, `--monitor`'s files, `--name`, then `--constraint`, `--optimizer` and `--grad`'s transforms
+ * as their catalogues would check them (`checkSpec`: the built-ins' signatures, no TF.js; a module named
+ * there, `--lr-mult` and what a monitor module exports are the action's: parse-experiment.ts).
  */
 export function experimentValues(flags: ExperimentFlags): {
   out: string;
@@ -95,6 +97,9 @@ export function experimentValues(flags: ExperimentFlags): {
   const prune = pruneOption(flags.pruneEpochs, epochs).prune;
   const monitors = monitorModules(flags.monitor);
   if (flags.name !== undefined) checkRunName(flags.name, '--name');
+  if (flags.constraint !== undefined) checkSpec('constraint', flags.constraint);
+  checkSpec('optimizer', flags.optimizer);
+  if (flags.grad !== undefined) gradSpecs(flags.grad);
   return { out, trainSize, testSize, epochs, batchSize, seed, prune, monitors };
 }
 
@@ -155,7 +160,8 @@ export function checkModelModule(text: string | undefined): void {
 }
 
 /** `penx train`'s flags that need no library (the backend's `--threads` too: its action checks it when the backend starts). */
-export function checkTrainFlags(flags: ExperimentFlags): void {
+export function checkTrainFlags(flags: ExperimentFlags & { readonly penalty: string }): void {
+  checkSpec('penalty', flags.penalty);
   experimentValues(flags);
   checkModelModule(flags.model);
   threadsFlag(flags.threads);
@@ -192,13 +198,15 @@ export function benchValues(flags: BenchNumberFlags): {
   return { batchSize, steps, cpuBatchSize, cpuSteps, ...(evalImages === undefined ? {} : { evalImages }), threads: threadsFlag(flags.threads) };
 }
 
-/** `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at least one), each item present. */
+/** `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at least one), each item present and checked as its catalogue would check it (`checkSpec`). */
 export function compareLists(flags: { readonly penalties: string; readonly optimizers?: string }): { penalties: string[]; optimizers: string[] | undefined } {
   const penalties = specList(flags.penalties, '--penalties');
   if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
   const optimizers = flags.optimizers === undefined ? undefined : listItems(flags.optimizers, '--optimizers', ';');
   if (optimizers?.length === 0)
     throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
+  for (const spec of penalties) checkSpec('penalty', spec);
+  for (const spec of optimizers ?? []) checkSpec('optimizer', spec);
   return { penalties, optimizers };
 }
 
@@ -247,7 +255,7 @@ export function checkSweepToTrain(flags: SweepFlags): void {
     throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
 }
 
-/** A sweep's grid as given: penalty specs, strengths (numbers) and seeds (`--seeds`, else `--seed`), at least one seed. */
+/** A sweep's grid as given: penalty specs (each checked as the penalty catalogue would: `checkSpec`), strengths (numbers) and seeds (`--seeds`, else `--seed`), at least one seed. */
 export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: number[]; seeds: number[] } {
   const grid = {
     penalties: specList(flags.penalties, '--penalties'),
@@ -255,6 +263,7 @@ export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: 
     seeds: listItems(flags.seeds ?? flags.seed, '--seeds').map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
   };
   if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
+  for (const spec of grid.penalties) checkSpec('penalty', spec);
   return grid;
 }
 

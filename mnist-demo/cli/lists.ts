@@ -36,6 +36,17 @@ function itemsOf(pieces: readonly string[], text: string, flag: string, separato
 }
 
 /**
+ * The per-layer items of `--lr-mult` and `--grad`: the trimmed pieces of `text` between `separator`s (`listItems`: an empty one among others refused
+ * by its position); a UsageError when there is none (the flag given, e.g. `--lr-mult ''` or `','`,
+ * would change nothing, unsaid).
+ */
+export function layerItems(text: string, separator: string, flag: string, example: string): string[] {
+  const found = listItems(text, flag, separator);
+  if (found.length === 0) throw new UsageError(`${flag} '${text}' names no layer; give e.g. '${example}', or leave ${flag} out`);
+  return found;
+}
+
+/**
  * A comma-separated list of specs (`splitSpecList`: `key=value` and `prox` pieces continue the spec
  * before them), an empty piece refused as `listItems` does: `none,,l1` is not `none,l1`.
  *
