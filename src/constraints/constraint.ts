@@ -10,7 +10,7 @@
 
 import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
 import type { Binding, ParamValues } from '../registry/index.ts';
-import { runUserCode } from '../registry/index.ts';
+import { direct, runUserCode } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import { type ConstraintDefinition, constrainedValue } from './definition.ts';
 
@@ -42,12 +42,7 @@ export class PenxConstraint extends Constraint {
 
   apply(w: Tensor): Tensor {
     const def = this.definition;
-    if (def.builtin) return constrainedValue(def, w, this.params);
-    return runUserCode(
-      def,
-      () => `constraint ${this.spec}`,
-      () => constrainedValue(def, w, this.params),
-    );
+    return constrainedValue(def, w, this.params, def.builtin ? direct : (call) => runUserCode(def, (from) => `constraint ${this.spec}${from}`, call));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

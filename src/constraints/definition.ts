@@ -5,7 +5,7 @@
 
 import { SpecError } from '../errors.ts';
 import type { ConstraintSignature, ParamDefs, ParamValues } from '../registry/index.ts';
-import { type CatalogEntry, stamped } from '../registry/index.ts';
+import { type CallCode, type CatalogEntry, direct, stamped } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
 /** A constraint as its definer writes it: its signature (formula, doc, parameters, an optional check across them) and its function. */
@@ -34,10 +34,10 @@ export function makeConstraintDefinition<D extends ParamDefs>(name: string, body
   });
 }
 
-/** The constrained weight; a SpecError if the function changes the shape. */
-export function constrainedValue(def: ConstraintDefinition, w: Tensor, params: ParamValues): Tensor {
+/** The constrained weight (the function called by `run`: a user's through `runUserCode`); a SpecError if the function changes the shape. */
+export function constrainedValue(def: ConstraintDefinition, w: Tensor, params: ParamValues, run: CallCode = direct): Tensor {
   return tf.tidy(() => {
-    const out = def.fn(w, params);
+    const out = run(() => def.fn(w, params));
     if (!(out instanceof tf.Tensor) || out.shape.length !== w.shape.length || out.shape.some((d, i) => d !== w.shape[i])) {
       const got = out instanceof tf.Tensor ? `shape [${out.shape}]` : typeof out;
       throw new SpecError(`constraint ${def.name} returned ${got} for weights of shape [${w.shape}]; it must return a tensor of the same shape`);

@@ -13,7 +13,7 @@
  * (epoch 0 and each epoch; a JSON value, non-finite numbers kept as null), and may bring a view: a Vega-Lite spec (data, not code) that the report
  * and the dashboard draw over its sections. A user's monitor that throws stops the run as a
  * UserCodeError naming it and the call it threw in (`monitor 'x' (its onEpochEnd after epoch 3) threw: …`);
- * its hooks run as the user's penalties do (`runGuarded`), so Ctrl-C interrupts one that never returns.
+ * its hooks run as the user's penalties do (`runUserCode`), so Ctrl-C interrupts one that never returns.
  *
  * @example
  * const meanAbs: Monitor<Record<string, number>> = {
@@ -23,9 +23,9 @@
  * };
  * await fit(model, data, { epochs: 5, validationData, monitors: [meanAbs] });   // record.epochs[i].monitors.meanAbs
  */
-import { InterruptedError, UsageError, UserCodeError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import type { JsonValue, MonitorInfo, MonitorView } from '../formats/index.ts';
-import { runGuarded } from '../registry/index.ts';
+import { fromModule, noteOrigin, originOf, runUserCode } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
 
 /** What a monitor is told at every call: the model being trained, and the data it is validated on. */
@@ -129,19 +129,13 @@ export function isMonitor(x: unknown): x is Monitor {
   return typeof m.name === 'string' && typeof m.onEpochEnd === 'function';
 }
 
-/** The module each monitor loaded from one came from (`loadMonitor`): its record says it, its errors name it. */
-const modules = new WeakMap<Monitor, string>();
-
-/** Remember that `monitor` is the default export of the module at `path` (as given, e.g. `./my-monitor.ts`). */
+/**
+ * Remember that `monitor` is the default export of the module at `path` (as given, e.g.
+ * `./my-monitor.ts`), as the user's definitions are (`noteOrigin`): its record says it, its errors name it.
+ */
 export function noteMonitorModule(monitor: Monitor, path: string): void {
-  modules.set(monitor, path);
+  noteOrigin(monitor, path);
 }
-
-/** ` (from ./my-monitor.ts)` for a monitor loaded from a module, else nothing. */
-const fromModule = (m: Monitor | undefined): string => {
-  const path = m && modules.get(m);
-  return path ? ` (from ${path})` : '';
-};
 
 /** Throws a UsageError unless `monitors` are monitors with distinct names of letters, digits, `_` and `-`, hooks that are functions, and views that are data. */
 export function checkMonitors(monitors: readonly unknown[]): asserts monitors is readonly Monitor[] {
@@ -169,7 +163,7 @@ export function checkMonitors(monitors: readonly unknown[]): asserts monitors is
 /** What the record says about the user's monitors (config.monitors): each one's name, view, and the module it came from. */
 export function monitorInfos(monitors: readonly Monitor[]): MonitorInfo[] {
   return monitors.map((m) => {
-    const module = modules.get(m);
+    const module = originOf(m);
     return { name: m.name, ...(m.view ? { view: { title: m.view.title, spec: m.view.spec } } : {}), ...(module ? { module } : {}) };
   });
 }
@@ -201,10 +195,10 @@ export class MonitorRun<F extends object> {
 
   /**
    * `call()`, a call of monitor number `i` (`when`: which, e.g. `its onEpochEnd after epoch 3`): a
-   * user's monitor that throws is named (and its module), as a UserCodeError whose cause is what it threw; the
-   * default monitors' errors pass as they are. A user's hook runs as user code (`runGuarded`): under
-   * `guardUserCode` Ctrl-C interrupts one that never returns (InterruptedError) — an async hook up to
-   * its first `await`; what it runs after one is not covered.
+   * user's hook runs as all user code does (`runUserCode`): one that throws (or rejects) is named (and its
+   * module), as a UserCodeError whose cause is what it threw; under `guardUserCode` Ctrl-C interrupts one
+   * that never returns (InterruptedError) — an async hook up to its first `await`; what it runs after one
+   * is not covered. The default monitors' errors pass as they are.
    *
    * @example
    * // a user's monitor 'deadRelu' throwing Error('no layer relu_1') after epoch 3:
@@ -213,13 +207,8 @@ export class MonitorRun<F extends object> {
    */
   private async call<T>(i: number, when: string, call: () => T | Promise<T>): Promise<T> {
     if (i < this.defaults.length) return await call();
-    try {
-      return await runGuarded(call);
-    } catch (err) {
-      if (err instanceof InterruptedError) throw err;
-      const m = this.user[i - this.defaults.length];
-      throw new UserCodeError(`monitor '${m?.name}'${fromModule(m)} (${when})`, err instanceof Error ? err.message : String(err), { cause: err });
-    }
+    const m = this.user[i - this.defaults.length] as Monitor;
+    return await runUserCode(m, (from) => `monitor '${m.name}'${from} (${when})`, call);
   }
 
   async trainBegin(context: MonitorContext): Promise<void> {

@@ -122,7 +122,7 @@ export function defineGradientTransform<D extends ParamDefs = Record<never, neve
       fromFunction((g, w, n) =>
         runUserCode(
           entry,
-          () => `gradient transform ${options.name} (of ${n})`,
+          (from) => `gradient transform ${options.name} (of ${n})${from}`,
           () => fn(g, w, n, p),
         ),
       ),

@@ -6,8 +6,8 @@
  */
 
 import { SpecError } from '../errors.ts';
-import type { ParamDefs, ParamValues, PenaltyEntry, PenaltySignature } from '../registry/index.ts';
-import { penaltyEntry, stamped } from '../registry/index.ts';
+import type { CallCode, ParamDefs, ParamValues, PenaltyEntry, PenaltySignature } from '../registry/index.ts';
+import { direct, penaltyEntry, stamped } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 /** A penalty's function, φ, and its proximal operator when it has one: what it is beyond its signature. */
@@ -75,14 +75,14 @@ export function lossFormula(def: PenaltyDefinition): string {
 }
 
 /**
- * φ(w) as `fn` gives it, checked: a tensor of w's shape (the element-wise terms, which the library
+ * φ(w) as `fn` gives it (called by `run`: a user's through `runUserCode`), checked: a tensor of w's shape (the element-wise terms, which the library
  * sums) or a scalar (the whole-tensor value); a SpecError for anything else.
  *
  * @example
  * penaltyTerms(BUILTIN_PENALTIES.l1, tf.tensor([-2, 3]), {})   // [2, 3]
  */
-export function penaltyTerms(def: PenaltyDefinition, w: Tensor, params: ParamValues): Tensor {
-  const out = def.fn(w, params);
+export function penaltyTerms(def: PenaltyDefinition, w: Tensor, params: ParamValues, run: CallCode = direct): Tensor {
+  const out = run(() => def.fn(w, params));
   if (!(out instanceof tf.Tensor)) {
     throw new SpecError(`penalty ${def.name} returned ${typeof out}, not a tensor; return a scalar or a tensor of the weights' shape`);
   }
@@ -104,12 +104,13 @@ export function penaltyValue(def: PenaltyDefinition, w: Tensor, params: ParamVal
 }
 
 /**
- * The proximal operator's new weights, prox(w, τ): a SpecError unless it is a tensor of w's shape
+ * The proximal operator's new weights, prox(w, τ) (called by `run`: a user's through `runUserCode`): a SpecError unless it is a tensor of w's shape
  * (a scalar would be broadcast over every weight).
  */
-export function proxValue(def: PenaltyDefinition, w: Tensor, tau: Tensor, params: ParamValues): Tensor {
-  if (!def.prox) throw new SpecError(`penalty ${def.name} has no proximal operator`);
-  const out = def.prox(w, tau, params);
+export function proxValue(def: PenaltyDefinition, w: Tensor, tau: Tensor, params: ParamValues, run: CallCode = direct): Tensor {
+  const prox = def.prox;
+  if (!prox) throw new SpecError(`penalty ${def.name} has no proximal operator`);
+  const out = run(() => prox(w, tau, params));
   if (!(out instanceof tf.Tensor) || out.shape.length !== w.shape.length || out.shape.some((d, i) => d !== w.shape[i])) {
     const got = out instanceof tf.Tensor ? `a tensor of shape [${out.shape}]` : typeof out;
     throw new SpecError(

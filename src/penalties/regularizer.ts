@@ -13,7 +13,7 @@
 
 import { NamedClasses, tfjsBaseClass } from '../model/index.ts';
 import type { Binding, ParamValues } from '../registry/index.ts';
-import { runUserCode } from '../registry/index.ts';
+import { type CallCode, direct, runUserCode } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 import { type PenaltyDefinition, penaltyTerms, proxValue, sumOfTerms } from './definition.ts';
 
@@ -61,13 +61,7 @@ export class PenaltyRegularizer extends Regularizer {
    * (w's shape) that `value` sums, or the whole value (a scalar); a user's called through `runUserCode`.
    */
   terms(w: Tensor): Tensor {
-    const def = this.definition;
-    if (def.builtin) return penaltyTerms(def, w, this.params);
-    return runUserCode(
-      def,
-      () => `penalty ${this.spec}`,
-      () => penaltyTerms(def, w, this.params),
-    );
+    return penaltyTerms(this.definition, w, this.params, this.code('penalty'));
   }
 
   /**
@@ -75,13 +69,13 @@ export class PenaltyRegularizer extends Regularizer {
    * through `runUserCode`, its result checked to be of w's shape. A SpecError for a penalty without one.
    */
   prox(w: Tensor, tau: Tensor): Tensor {
+    return proxValue(this.definition, w, tau, this.params, this.code('proximal operator of penalty'));
+  }
+
+  /** How its definition's functions are called: a built-in's directly, a user's through `runUserCode`, named `${what} ${spec}`. */
+  private code(what: string): CallCode {
     const def = this.definition;
-    if (def.builtin) return proxValue(def, w, tau, this.params);
-    return runUserCode(
-      def,
-      () => `proximal operator of penalty ${this.spec}`,
-      () => proxValue(def, w, tau, this.params),
-    );
+    return def.builtin ? direct : (call) => runUserCode(def, (from) => `${what} ${this.spec}${from}`, call);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

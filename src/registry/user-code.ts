@@ -1,14 +1,21 @@
 /**
  * Calling the code of a user's definition — a penalty's, a constraint's or a gradient
- * transform's function, a monitor's hooks (`runGuarded`) — through one door, so that:
+ * transform's function, a monitor's hooks — through one door, `runUserCode`, so that:
  *
- *   it throws ─► UserCodeError naming what threw and the module it came from (a SpecError)
+ *   it throws (or its promise rejects) ─► UserCodeError naming what threw and the module it came
+ *     from (a SpecError), what it threw as its cause
  *   it never returns ─► in Node, `guardUserCode` (penalty-explorer/node) runs every call so that
  *     Ctrl-C interrupts it (InterruptedError); without it a call that never returns blocks its thread
  *
  * Built-ins are the library's own code and are called directly.
  */
-import { InterruptedError, PenaltyExplorerError, SpecError, UserCodeError } from '../errors.ts';
+import { InterruptedError, SpecError, UserCodeError } from '../errors.ts';
+
+/** How a definition's own function is called: `direct` for a built-in, through `runUserCode` for a user's. */
+export type CallCode = <T>(call: () => T) => T;
+
+/** A built-in's function, called as it is. */
+export const direct: CallCode = (call) => call();
 
 /** How user code is called: directly, or by a runner that can interrupt it. */
 export type UserCodeRunner = <T>(call: () => T) => T;
@@ -22,32 +29,55 @@ export function setUserCodeRunner(next: UserCodeRunner): UserCodeRunner {
   return was;
 }
 
-/** The module each user definition was imported from, for messages (set by the Node loaders). */
+/** The module each user definition (or monitor) was imported from, for messages (set by the Node loaders). */
 const origins = new WeakMap<object, string>();
 
-/** Remember that `entry` (a catalogue entry) came from the module at `path`. */
-export function noteOrigin(entry: object, path: string): void {
-  origins.set(entry, path);
+/** Remember that `code` (a catalogue entry, a monitor) came from the module at `path`. */
+export function noteOrigin(code: object, path: string): void {
+  origins.set(code, path);
+}
+
+/** The module `code` came from (as given, e.g. `./my-monitor.ts`), or undefined when not from a module. */
+export function originOf(code: object | undefined): string | undefined {
+  return code && origins.get(code);
+}
+
+/** Where the user code `code` came from, for a message: ` (from ./my-penalty.ts)`, or nothing when not from a module. */
+export function fromModule(code: object | undefined): string {
+  const path = originOf(code);
+  return path ? ` (from ${path})` : '';
 }
 
 /**
- * `call()` through the installed runner, what it throws passed on as it is (an InterruptedError on
- * Ctrl-C under `guardUserCode`): for user code that names its own errors, such as a monitor's hooks.
- * Only `call()` itself is covered: of an async function, its code up to its first `await`.
+ * `call()`, the user's own code `code` (a definition's function, a monitor's hook), through the
+ * installed runner: the one way user code is called. What it throws — or, for an async call, what
+ * its promise rejects with — becomes a UserCodeError whose `what` is `what(from)` (`from`: ` (from
+ * ./x.ts)` for code from a module, else nothing), whose reason is its message and whose cause is
+ * what it threw; an InterruptedError (Ctrl-C under `guardUserCode`) and a UserCodeError (nested
+ * user code, already named) pass as they are. Only the user's code belongs in `call`: the library's
+ * checks of what it returned name the definition themselves. Ctrl-C covers `call()` itself: of an
+ * async function, its code up to its first `await`.
+ *
+ * @example
+ * runUserCode(def, (from) => `penalty ${spec}${from}`, () => def.fn(w, params))
+ * // UserCodeError: penalty logsum:1e-4 (from ./logsum.ts) threw: boom
+ * await runUserCode(monitor, (from) => `monitor '${monitor.name}'${from} (its onTrainBegin)`, () => monitor.onTrainBegin?.(context))
  */
-export function runGuarded<T>(call: () => T): T {
-  return runner(call);
-}
-
-/** `call()`, the code of the user definition `entry` (described by `what()`), through the installed runner. */
-export function runUserCode<T>(entry: object, what: () => string, call: () => T): T {
+export function runUserCode<T>(code: object, what: (from: string) => string, call: () => T): T {
+  const named = (err: unknown): unknown =>
+    err instanceof InterruptedError || err instanceof UserCodeError
+      ? err
+      : new UserCodeError(what(fromModule(code)), err instanceof Error ? err.message : String(err), { cause: err });
+  let result: T;
   try {
-    return runner(call);
+    result = runner(call);
   } catch (err) {
-    if (err instanceof InterruptedError || err instanceof PenaltyExplorerError) throw err;
-    const from = origins.get(entry);
-    throw new UserCodeError(`${what()}${from ? ` (from ${from})` : ''}`, err instanceof Error ? err.message : String(err));
+    throw named(err);
   }
+  if (typeof (result as { then?: unknown } | null | undefined)?.then !== 'function') return result;
+  return Promise.resolve(result).catch((err: unknown) => {
+    throw named(err);
+  }) as T;
 }
 
 /**
