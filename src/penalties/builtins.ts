@@ -6,7 +6,7 @@
 
 import { type BuiltinPenaltyName, named, type ParamValues, PENALTY_SIGNATURES } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
-import { makePenaltyDefinition, type PenaltyBody, type PenaltyDefinition, type PenaltyFunctions } from './definition.ts';
+import { makePenaltyDefinition, type PenaltyBody, type PenaltyDefinition, type PenaltyFunctions, type ProximalOperator } from './definition.ts';
 import { abs } from './ops.ts';
 import { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 
@@ -32,7 +32,13 @@ function absPow(w: Tensor, p: number): Tensor {
 }
 
 /** Each signature's functions, from its bound parameters. */
-type Functions = { readonly [K in BuiltinPenaltyName]: PenaltyFunctions<ParamValues<(typeof PENALTY_SIGNATURES)[K]['params']>> };
+type Functions = {
+  readonly [K in BuiltinPenaltyName]: PenaltyFunctions<ParamValues<(typeof PENALTY_SIGNATURES)[K]['params']>> &
+    // A proximal operator exactly for the signatures that declare one.
+    ((typeof PENALTY_SIGNATURES)[K] extends { readonly proximal: true }
+      ? { readonly prox: ProximalOperator<ParamValues<(typeof PENALTY_SIGNATURES)[K]['params']>> }
+      : { readonly prox?: never });
+};
 
 const FUNCTIONS: Functions = {
   none: { fn: (w) => tf.zerosLike(w).mul(w) }, // 0 with a (zero) gradient, so tf.grad works on it

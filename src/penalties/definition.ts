@@ -47,7 +47,7 @@ export interface PenaltyDefinition extends PenaltyEntry {
 /** A catalogue entry of a penalty from its body (default strength 1e-4 filled in: `penaltyEntry`), frozen and branded as a penalty definition. */
 export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: PenaltyBody<D>, builtin: boolean): PenaltyDefinition {
   return stamped('penalty', {
-    ...penaltyEntry(name, body, builtin),
+    ...penaltyEntry(name, { ...body, proximal: body.prox !== undefined }, builtin),
     fn: body.fn as PenaltyDefinition['fn'],
     ...(body.prox ? { prox: body.prox as ProximalOperator } : {}),
   });

@@ -12,7 +12,7 @@
 
 import { SpecError } from '../errors.ts';
 import type { Binding } from '../registry/index.ts';
-import { PROX_FLAG } from '../registry/index.ts';
+import { noProximalOperator, PROX_FLAG } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 import type { PenaltyDefinition } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
@@ -75,9 +75,7 @@ export function proximalPenalty(reg: PenaltyRegularizer): PenaltyRegularizer {
   if (isProximal(reg)) return reg;
   const def = reg.definition;
   if (!def.prox) {
-    throw new SpecError(
-      `penalty ${def.name} has no proximal operator; the proximal mode (,prox) takes l1, l1l2, deadzone, or a penalty defined with definePenalty({ …, prox })`,
-    );
+    throw new SpecError(noProximalOperator(def.name));
   }
   const Prox = proxClassOf(reg.constructor as RegularizerClass);
   return new Prox({ entry: def, positional: def.takesStrength ? reg.strength : undefined, params: reg.params, spec: `${reg.spec},${PROX_FLAG}` });

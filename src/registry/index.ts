@@ -33,6 +33,7 @@ export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitPr
 export {
   type BuiltinPenaltyName,
   DEFAULT_STRENGTH,
+  noProximalOperator,
   PENALTY_SIGNATURES,
   PENALTY_STRENGTH,
   type PenaltyEntry,

@@ -22,12 +22,14 @@ export interface PenaltySignature {
   readonly defaultStrength?: number;
   /** False for a penalty that takes no strength (`none`). */
   readonly takesStrength?: boolean;
+  /** True for a penalty with a proximal operator, for the `,prox` mode (a built-in's functions then give it: the compiler checks). */
+  readonly proximal?: boolean;
 }
 
 /** The built-in penalties' signatures by name: none, l1, l2, l1l2, l3, l4, lp, deadzone. */
 export const PENALTY_SIGNATURES = {
   none: { formula: '0', doc: 'No penalty: the baseline.', params: {}, takesStrength: false },
-  l1: { formula: 'Σ|w|', doc: 'Lasso. Drives many weights to 0, fast. Example: l1:1e-4', params: {} },
+  l1: { formula: 'Σ|w|', doc: 'Lasso. Drives many weights to 0, fast. Example: l1:1e-4', params: {}, proximal: true },
   l2: {
     formula: 'Σw²',
     doc: "Weight decay / ridge; gradient 2λ·w, so PyTorch's weight_decay=wd is l2:wd/2. Gathers weights at 0 more slowly than L1. Example: l2:1e-4",
@@ -41,6 +43,7 @@ export const PENALTY_SIGNATURES = {
       l2: { default: 1e-4, min: 0, doc: 'weight of Σw²' },
     },
     defaultStrength: 1,
+    proximal: true,
   },
   l3: { formula: 'Σ|w|³', doc: 'Weak pull near 0: mass hovers around 0 without collapsing. Example: l3:1e-4', params: {} },
   l4: { formula: 'Σw⁴', doc: 'Weaker still near 0; punishes large weights hard. Example: l4:1e-4', params: {} },
@@ -53,6 +56,7 @@ export const PENALTY_SIGNATURES = {
     formula: 'Σ max(0, |w| − a)',
     doc: 'L1 outside [−a, a], nothing inside; element-wise, never negative. Example: deadzone:1e-4,a=0.25',
     params: { a: { default: 0.25, min: 0, doc: 'half-width of the penalty-free zone' } },
+    proximal: true,
   },
 } as const satisfies Readonly<Record<string, PenaltySignature>>;
 
@@ -65,9 +69,11 @@ export interface PenaltyEntry extends CatalogEntry {
   readonly defaultStrength: number;
   /** False for `none`, which takes no strength. */
   readonly takesStrength: boolean;
+  /** True when it has a proximal operator (the `,prox` mode). */
+  readonly proximal: boolean;
 }
 
-/** A penalty's entry from its signature: the default strength (1e-4) and `takesStrength` (true) filled in. */
+/** A penalty's entry from its signature: the default strength (1e-4), `takesStrength` (true) and `proximal` (false) filled in. */
 export function penaltyEntry(name: string, signature: PenaltySignature, builtin: boolean): PenaltyEntry {
   return {
     name,
@@ -77,7 +83,19 @@ export function penaltyEntry(name: string, signature: PenaltySignature, builtin:
     params: signature.params,
     defaultStrength: signature.defaultStrength ?? DEFAULT_STRENGTH,
     takesStrength: signature.takesStrength ?? true,
+    proximal: signature.proximal ?? false,
   };
+}
+
+/**
+ * Why a penalty without a proximal operator cannot take the `,prox` mode, and which can.
+ *
+ * @example
+ * noProximalOperator('l2')   // 'penalty l2 has no proximal operator; the proximal mode (,prox) takes l1, l1l2, deadzone, or a penalty defined with definePenalty({ …, prox })'
+ */
+export function noProximalOperator(name: string): string {
+  const builtins = Object.entries(PENALTY_SIGNATURES as Readonly<Record<string, PenaltySignature>>).filter(([, s]) => s.proximal);
+  return `penalty ${name} has no proximal operator; the proximal mode (,prox) takes ${builtins.map(([n]) => n).join(', ')}, or a penalty defined with definePenalty({ …, prox })`;
 }
 
 /** A penalty spec's bare value: its strength λ (`l1:1e-4`), finite and ≥ 0, for a penalty that takes one. */

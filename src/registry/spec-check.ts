@@ -10,11 +10,12 @@
  * Each kind's signatures are the data its catalogue is built from (penalty-, constraint-,
  * transform- and optimizer-signatures.ts): one source of names and parameter rules.
  */
+import { SpecError } from '../errors.ts';
 import { type Binding, Catalog, type CatalogEntry, type Kind, named } from './catalog.ts';
 import { CONSTRAINT_SIGNATURES, type ConstraintEntry, constraintCheck } from './constraint-signatures.ts';
 import { OPTIMIZER_SIGNATURES } from './optimizer-signatures.ts';
 import { isModuleRef, PROX_FLAG, parseSpec, splitProxFlag } from './parse.ts';
-import { PENALTY_SIGNATURES, PENALTY_STRENGTH, type PenaltyEntry, penaltyEntry } from './penalty-signatures.ts';
+import { noProximalOperator, PENALTY_SIGNATURES, PENALTY_STRENGTH, type PenaltyEntry, penaltyEntry } from './penalty-signatures.ts';
 import { TRANSFORM_SIGNATURES, TRANSFORM_VALUE } from './transform-signatures.ts';
 
 const entry = (name: string, signature: Omit<CatalogEntry, 'name' | 'builtin'>): CatalogEntry => ({ ...signature, name, builtin: true });
@@ -23,7 +24,7 @@ const entry = (name: string, signature: Omit<CatalogEntry, 'name' | 'builtin'>):
  * Each kind's catalogue of signatures: the built-ins' and, shared with the library's catalogue of
  * that kind (see `Catalog`), the definitions made in this process. Resolving a spec binds its values.
  */
-const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, { readonly spec: string }>, 'resolve' | 'names'> } = {
+const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, Binding<CatalogEntry>>, 'resolve' | 'names'> } = {
   penalty: new Catalog<PenaltyEntry, Binding<PenaltyEntry>>({
     kind: 'penalty',
     builtins: named(PENALTY_SIGNATURES, (name, s) => penaltyEntry(name, s, true)),
@@ -44,8 +45,8 @@ const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, { readonly spe
  * The normalised spec of `text`, a spec of `kind` (a penalty's may end in `,prox`), checked without
  * TF.js as its catalogue checks it when it resolves it; a SpecError with the catalogue's message
  * otherwise. A module path passes unchecked (undefined; an optimiser's is refused: optimisers are
- * built in only): its module is judged once imported. Whether
- * a penalty has a proximal operator is its function's, not its signature's: `,prox` is checked then.
+ * built in only): its module is judged once imported. A penalty's `,prox` needs one with a proximal
+ * operator (its signature's `proximal`).
  *
  * @example
  * checkSpec('penalty', 'deadzone:1e-4,a=0.3')   // 'deadzone:1e-4,a=0.3'
@@ -57,8 +58,9 @@ export function checkSpec(kind: Kind, text: string): string | undefined {
   const { spec, prox } = kind === 'penalty' ? splitProxFlag(text) : { spec: text, prox: false };
   // Optimisers are built in only: the catalogue refuses a module path.
   if (kind !== 'optimizer' && isModuleRef(parseSpec(spec).name)) return undefined;
-  const bound = SCHEMAS[kind].resolve(spec).spec;
-  return prox ? `${bound},${PROX_FLAG}` : bound;
+  const bound = SCHEMAS[kind].resolve(spec);
+  if (prox && !(bound.entry as Partial<PenaltyEntry>).proximal) throw new SpecError(noProximalOperator(bound.entry.name));
+  return prox ? `${bound.spec},${PROX_FLAG}` : bound.spec;
 }
 
 /**

@@ -110,6 +110,11 @@ describe('flags refused before TF.js loads', () => {
       ['train', '--penalty', 'l1:1e-4', '--constraint', 'minmaxnorm:min=3,max=1'],
       "minmaxnorm needs min ≤ max, got min=3, max=1 in 'minmaxnorm:min=3,max=1'",
     ],
+    [
+      'train --penalty (,prox without a proximal operator)',
+      ['train', '--penalty', 'l2:1e-4,prox'],
+      'penalty l2 has no proximal operator; the proximal mode (,prox) takes l1, l1l2, deadzone, or a penalty defined with definePenalty({ …, prox })',
+    ],
     ['train --optimizer', ['train', '--penalty', 'l1:1e-4', '--optimizer', 'adam:lr=abc'], "adam parameter lr must be a number, got 'abc'"],
     ['train --optimizer (a module)', ['train', '--penalty', 'l1:1e-4', '--optimizer', './opt.ts'], "'./opt.ts' names a module; optimizers are built in: sgd,"],
     [
