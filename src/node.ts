@@ -51,6 +51,7 @@ export {
   markFolder,
   openFolder,
   ownedEntries,
+  ownedPresent,
   type Removed,
   RUN_JSON,
   type RunFolderState,

@@ -17,7 +17,7 @@ import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
-import { holdsLock, LOCK_FILE, lockFolder } from './lock.ts';
+import { LOCK_FILE, lockFolder } from './lock.ts';
 import { contentOf, forgetOwned, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf, writeMarker } from './owner.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
@@ -168,9 +168,8 @@ export interface ClaimedFolder {
    * holds only the marker this claim wrote (proven by its id) and the lock — work that failed
    * before writing anything (a run before its first run.json) leaves no folder behind, nor the
    * folders made for it when they are left empty, nor the line this claim wrote for it in its
-   * parent's manifest when this process holds the parent's lock (a run of a comparison being
-   * trained), so that forcing the parent later never deletes what someone puts there under its
-   * name. A folder that was there before (resumed, forced, or an empty one given) or holds
+   * parent's manifest (a comparison's or a sweep's), so that forcing the parent later never
+   * deletes what someone puts there under its name. A folder that was there before (resumed, forced, or an empty one given) or holds
    * anything else is only released. True when removed.
    *
    * @example
@@ -256,13 +255,12 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
       // Under the lock still: nothing else can start writing into it meanwhile.
       untrack();
       const unused = ours !== undefined && readMarker(dir)?.id === ours && readdirSync(dir).every((n) => n === MARKER_FILE || n === LOCK_FILE);
+      // Its line in the parent's manifest goes first (a removal line appended, safe in a sweep's
+      // folder its runs share): the line this claim wrote, taken out while this claim still holds the
+      // name, so that forcing the parent later never deletes what someone puts there under it.
+      if (unused && noted) forgetOwned(dirname(resolve(dir)), basename(resolve(dir)));
       if (unused) rmSync(dir, { recursive: true });
       unlock();
-      // Its line in the parent's manifest goes too: the line this claim wrote, in a parent whose lock
-      // this process holds (a comparison being trained; no one else appends). A shared parent (a
-      // sweep's, unlocked) keeps it: rewriting it could drop a line another process appends meanwhile.
-      const parent = dirname(resolve(dir));
-      if (unused && noted && holdsLock(parent)) forgetOwned(parent, basename(resolve(dir)));
       if (unused) removeMadeFolders(made);
       return unused;
     };

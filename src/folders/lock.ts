@@ -41,12 +41,6 @@ export function lockHolder(dir: string): LockHolder | undefined {
   return readHolder(join(dir, LOCK_FILE));
 }
 
-/** True when this process holds `dir`'s lock (a comparison folder while its runs are trained). */
-export function holdsLock(dir: string): boolean {
-  const holder = lockHolder(dir);
-  return holder?.pid === process.pid && holder.host === hostname();
-}
-
 /**
  * Remove `dir`'s lock whatever holds it: for a caller that knows its holder has lost the folder
  * (e.g. a trainer on another host whose job was taken over), which this lock cannot check itself.

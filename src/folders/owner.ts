@@ -4,11 +4,16 @@
  *   <dir>/.penx-folder.jsonl   line 1: the marker { format, kind, id, created }
  *                              then one line per entry the tool wrote directly in <dir> (its name
  *                              as a JSON string), appended before the entry appears; appends are
- *                              O_APPEND writes, so processes sharing a folder (a sweep) add at once
+ *                              O_APPEND writes, so processes sharing a folder (a sweep) add at once;
+ *                              { "removed": name } appended when the tool removed the entry it
+ *                              listed (a run abandoned at its start): the name is no longer listed
+ *                              (until a later line names it again)
  *
  * A folder is the tool's only when its marker is there and valid — never guessed from the names
  * in it. In its own folders the tool deletes only what the manifest lists (`removeOwned`) and
- * says what it left; a folder that is not its own it never writes into.
+ * says what it left; a folder that is not its own it never writes into. In a comparison or a
+ * sweep, whose folders are all runs with markers of their own, a listed folder without a marker
+ * is not the tool's either (a line left by a version that did not write removal lines).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,18 +58,49 @@ export function readMarker(dir: string): FolderMarker | undefined {
   }
 }
 
-/** The entries the manifest lists, each once in order: plain names only (a line naming a path, `..` or the marker itself is ignored). */
+/**
+ * The entries the manifest lists, each once in order: plain names only (a line naming a path, `..`
+ * or the marker itself is ignored), a name a later removal line takes out left out.
+ *
+ * @example
+ * // lines after the marker: "none", "l1", {"removed":"l1"}, "l2"
+ * ownedEntries('runs/sweep')   // ['none', 'l2']
+ */
 export function ownedEntries(dir: string): string[] {
   const names = new Set<string>();
   for (const line of readLines(dir)?.slice(1) ?? []) {
     try {
-      const name: unknown = JSON.parse(line);
-      if (plainName(name)) names.add(name);
+      const entry: unknown = JSON.parse(line);
+      if (plainName(entry)) names.add(entry);
+      else if (typeof entry === 'object' && entry !== null && 'removed' in entry && typeof entry.removed === 'string') names.delete(entry.removed);
     } catch {
-      // a line that is not a name: not an entry
+      // a line that is neither a name nor a removal: not an entry
     }
   }
   return [...names];
+}
+
+/** Kinds of folder in which the tool makes no folder but runs, each with its own marker. */
+const RUNS_ONLY: ReadonlySet<string> = new Set(['comparison', 'sweep']);
+
+/**
+ * The entries of `dir`'s manifest that are there and the tool's, in order: in a comparison or a
+ * sweep a listed folder only with its own marker (a line left for a run the tool removed, by a
+ * version that wrote no removal line, names what someone may have put there since).
+ *
+ * @example
+ * ownedPresent('runs/sweep')   // ['sweep.json', 'r1'] when it lists r2 too, now a user's folder without a marker
+ */
+export function ownedPresent(dir: string): string[] {
+  const runsOnly = RUNS_ONLY.has(readMarker(dir)?.kind ?? '');
+  return ownedEntries(dir).filter((name) => {
+    const path = join(dir, name);
+    try {
+      return !(lstatSync(path).isDirectory() && runsOnly && !readMarker(path));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** What `dir` holds besides this tool's marker, lock and temporary leftovers. */
@@ -132,31 +168,18 @@ export function noteInParent(dir: string): boolean {
 }
 
 /**
- * Take `name` out of the manifest of `dir` (every line naming it; the marker and the other lines
- * kept, rewritten atomically): for an entry the tool listed and then removed itself (a run folder
- * abandoned), so the manifest does not go on claiming whatever someone puts there under that name.
- * The caller proves the line its own and that no one appends meanwhile (it holds `dir`'s lock); a
- * folder without the tool's marker is left alone. True when a line was taken out.
+ * Take `name` out of the manifest of `dir`: a removal line appended (an O_APPEND write, so no line
+ * another process appends meanwhile is lost, as in a sweep's folder its runs share), for an entry
+ * the tool listed and then removed itself (a run folder abandoned), so the manifest does not go on
+ * claiming whatever someone puts there under that name. The caller proves the line its own; a
+ * folder without the tool's marker is left alone. True when a line was appended.
  *
  * @example
- * forgetOwned('runs/compare', 'l1_1e-4')   // '"none"\n"l1_1e-4"\n' after the marker ─► '"none"\n'
+ * forgetOwned('runs/sweep', 'r2')   // '"r1"\n"r2"\n' after the marker ─► '"r1"\n"r2"\n{"removed":"r2"}\n': it lists ['r1']
  */
 export function forgetOwned(dir: string, name: string): boolean {
-  const lines = readLines(dir);
-  const marker = lines?.[0];
-  if (lines === undefined || marker === undefined || !readMarker(dir)) return false;
-  const names = (line: string): boolean => {
-    try {
-      return JSON.parse(line) === name;
-    } catch {
-      return false;
-    }
-  };
-  const rest = lines.slice(1).filter((l) => !names(l));
-  if (rest.length === lines.length - 1) return false;
-  const temp = tempFileFor(dir, MARKER_FILE);
-  writeFileSync(temp, [marker, ...rest].map((l) => `${l}\n`).join(''));
-  renameSync(temp, join(dir, MARKER_FILE));
+  if (!readMarker(dir) || !ownedEntries(dir).includes(name)) return false;
+  appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify({ removed: name })}\n`);
   return true;
 }
 
@@ -177,12 +200,13 @@ export interface Removed {
 }
 
 /**
- * Delete what the manifest of `dir` lists — a listed folder that is itself a folder of the tool's
- * (a run in a comparison) by the same rule, and then itself when nothing of anyone else is left
- * in it — and nothing else. The manifest keeps only what is still there.
+ * Delete what the manifest of `dir` lists and is the tool's (`ownedPresent`: in a comparison or a
+ * sweep a listed folder without its own marker is kept) — a listed folder that is itself a folder
+ * of the tool's (a run in a comparison) by the same rule, and then itself when nothing of anyone
+ * else is left in it — and nothing else. The manifest keeps only what is still there.
  */
 export function removeOwned(dir: string): Removed {
-  const listed = ownedEntries(dir);
+  const listed = ownedPresent(dir);
   const removed: string[] = [];
   const kept: string[] = [];
   const stays: string[] = [];

@@ -4,7 +4,7 @@
  * deletes only what the tool's manifest lists, `penx prune --out` writes only into its own folder,
  * `penx plot` leaves a run being trained alone, and every numeric flag reads numbers one way.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,23 @@ export default { name: 'secondFails', onEpochEnd: ({ epoch }) => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('kept 1 entry penalty-explorer did not write: l1_1e-4');
     expect(readFileSync(join(dir, 'l1_1e-4', 'notes.txt'), 'utf8')).toBe('mine');
+  }, 60_000);
+
+  it('a manifest line an older penx left for a removed run: plot --json does not list the user’s folder of that name, --force keeps it', async () => {
+    const dir = join(out, 'old-manifest');
+    cpSync(comparison, dir, { recursive: true });
+    // The line a run abandoned at its start left before removal lines, and a user's folder there since.
+    appendFileSync(join(dir, '.penx-folder.jsonl'), '"ghost"\n');
+    userFolder(join(dir, 'ghost'), { 'notes.txt': 'mine' });
+    const plotted = await penx('plot', dir, '--json');
+    expect(plotted.code, plotted.stderr).toBe(0);
+    const files: string[] = JSON.parse(plotted.stdout).folders[0].files;
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes('ghost'))).toEqual([]);
+    const r = await penx('compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', out, '--name', 'old-manifest', '--force');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('kept 1 entry penalty-explorer did not write: ghost');
+    expect(readFileSync(join(dir, 'ghost', 'notes.txt'), 'utf8')).toBe('mine');
   }, 60_000);
 });
 

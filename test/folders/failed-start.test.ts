@@ -4,17 +4,18 @@
  * call made, holding only the marker it wrote, is removed (with the folders made for it), and the
  * error is the one thrown. A folder that was there before is never removed: an empty one given, one
  * forced (emptied by the claim, as always) or resumed. The removed folder's line in its parent's
- * manifest goes too when the claim wrote it and holds the parent (a comparison being trained), so a
- * later force of the comparison never deletes a user's folder of that name.
+ * manifest goes too when the claim wrote it (a removal line appended, so a sweep's folder shared by
+ * processes loses no line), so a later force of the comparison or sweep never deletes a user's
+ * folder of that name; nor does a line an older version left there (the folder has no marker).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserCodeError } from '../../src/errors.ts';
 import { claimFolder, openFolder } from '../../src/folders/folder.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
-import { noteOwned, ownedEntries, removeOwned } from '../../src/folders/owner.ts';
+import { noteOwned, ownedEntries, ownedPresent, removeOwned } from '../../src/folders/owner.ts';
 import { MARKER_FILE } from '../../src/formats/index.ts';
 import type { Monitor } from '../../src/monitor/index.ts';
 import type { tf } from '../../src/tf.ts';
@@ -110,14 +111,54 @@ describe('a run that fails before its first run.json', () => {
     m.dispose();
   });
 
-  it("keeps the line in a parent it does not hold (a sweep's, shared by processes)", async () => {
+  it("takes its line out of a sweep's manifest, shared by processes, by appending: a line added meanwhile stays", async () => {
     const sweep = join(root, 'sweep');
     const stop = openFolder(sweep, 'sweep');
     const m = tinyClassifier();
-    await expect(fitToFolder(m, { x: tinyX, y: tinyY }, { ...OPTIONS, dir: join(sweep, 'r') })).rejects.toThrow(UserCodeError);
+    // Another process of the sweep lists its run while this one fails (its monitor appends at epoch 0).
+    const other: Monitor = {
+      name: 'other',
+      onEpochEnd: ({ epoch }) => {
+        if (epoch === 0) noteOwned(sweep, 'other');
+        return {};
+      },
+    };
+    const options = { ...OPTIONS, monitors: [other, throwsAtStart] };
+    await expect(fitToFolder(m, { x: tinyX, y: tinyY }, { ...options, dir: join(sweep, 'r') })).rejects.toThrow(UserCodeError);
     expect(existsSync(join(sweep, 'r'))).toBe(false);
-    expect(ownedEntries(sweep)).toEqual(['r']);
+    expect(ownedEntries(sweep)).toEqual(['other']);
+    expect(readFileSync(join(sweep, MARKER_FILE), 'utf8').split('\n').slice(1)).toEqual(['"r"', '"other"', '{"removed":"r"}', '']);
+    // The user's folder made there since is not the tool's: not listed, not deleted.
+    mkdirSync(join(sweep, 'r'));
+    writeFileSync(join(sweep, 'r', 'notes.txt'), 'mine');
+    expect(ownedPresent(sweep)).toEqual([]);
+    // A run of that name trained later is listed again.
+    rmSync(join(sweep, 'r'), { recursive: true });
+    claimFolder(join(sweep, 'r'), {}, 'run').release();
+    expect(ownedEntries(sweep)).toEqual(['other', 'r']);
     stop();
     m.dispose();
+  });
+
+  it("a line an older version left for a removed run is no proof: a folder there without a marker is kept and not listed (a run's own unmarked folders are)", () => {
+    const sweep = join(root, 'old-sweep');
+    openFolder(sweep, 'sweep')();
+    claimFolder(join(sweep, 'r1'), {}, 'run').release();
+    writeFileSync(join(sweep, 'sweep.json'), '{}');
+    // The line a claim wrote before this fix, its run since removed, and a user's folder in its place.
+    appendFileSync(join(sweep, MARKER_FILE), '"sweep.json"\n"r2"\n');
+    mkdirSync(join(sweep, 'r2'));
+    writeFileSync(join(sweep, 'r2', 'notes.txt'), 'mine');
+    expect(ownedPresent(sweep)).toEqual(['r1', 'sweep.json']);
+    expect(removeOwned(sweep)).toEqual({ removed: ['r1', 'sweep.json'], kept: ['r2'] });
+    expect(readFileSync(join(sweep, 'r2', 'notes.txt'), 'utf8')).toBe('mine');
+    // In a run, the folders the tool writes carry no marker (its checkpoint): they are its own.
+    const run = join(root, 'old-run');
+    const claim = claimFolder(run, {}, 'run');
+    noteOwned(run, 'checkpoint');
+    mkdirSync(join(run, 'checkpoint'));
+    writeFileSync(join(run, 'checkpoint', 'run.json'), '{}');
+    claim.release();
+    expect(removeOwned(run)).toEqual({ removed: ['checkpoint'], kept: [] });
   });
 });

@@ -15,10 +15,11 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ownedEntries, RUN_JSON, readMarker, readRunJson } from 'penalty-explorer/node';
+import { ownedPresent, RUN_JSON, readMarker, readRunJson } from 'penalty-explorer/node';
 
 /**
- * The files penx wrote in `dir` (the entries its manifest lists that are there, a folder's files
+ * The files penx wrote in `dir` (the entries its manifest lists that are there and penx's,
+ * `ownedPresent`: a comparison's or sweep's listed folder without a marker is not; a folder's files
  * listed inside it), absolute, in the manifest's order; a folder of its own inside (a comparison's
  * run, a run's pruned/) is left out: it is listed as itself.
  */
@@ -28,9 +29,9 @@ export function filesWritten(dir: string): string[] {
     if (!statSync(path).isDirectory()) files.push(path);
     else for (const name of readdirSync(path).sort()) add(join(path, name));
   };
-  for (const name of ownedEntries(dir)) {
+  for (const name of ownedPresent(dir)) {
     const path = resolve(dir, name);
-    if (existsSync(path) && !readMarker(path)) add(path);
+    if (!readMarker(path)) add(path);
   }
   return files;
 }
