@@ -5,6 +5,8 @@
  *   sweep ─► registry `penx:sweeps` (name → sweep record): a different sweep of that name is refused
  *         ─► one job per run on the queue `penx-sweeps`, id `<sweep>/<run>` (re-adding keeps the job)
  *   status ─► each run's job: waiting · running (progress, worker) · done · failed
+ *   remove ─► by the sweep's name: its jobs (named by the registry's entry, read loosely: one that is
+ *         no valid sweep record, put on by another tool, still names them) and its registry entry
  *
  * Jobs are retried elsewhere when a worker dies: its lock expires within LOCKS.lockDuration and a
  * live worker's stalled check (every LOCKS.stalledInterval) puts the job back; a failed process is
@@ -13,7 +15,17 @@
  */
 import { type Job, type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DataError, IOError, readSweepRecord, redactCredentials, type SweepRecord, type SweepRun, type SweepSettings, UsageError } from 'penalty-explorer/node';
+import {
+  DataError,
+  IOError,
+  readSweepRecord,
+  redactCredentials,
+  type SweepRecord,
+  type SweepRun,
+  type SweepSettings,
+  UsageError,
+  visibleControls,
+} from 'penalty-explorer/node';
 import { settingsDiffer } from './sweep-state.ts';
 
 /** The one queue every sweep on a Redis server shares (workers serve them all). */
@@ -220,14 +232,19 @@ export class SweepQueue {
     return new SweepQueue(redactCredentials(url), queue, redis);
   }
 
-  /** The sweep named `name` on this queue, if any. */
+  /**
+   * The sweep named `name` on this queue, if any; one that is no valid sweep record (put on by
+   * another tool, or an older penx) is a DataError saying what is wrong and how to take it off.
+   */
   async record(name: string): Promise<SweepRecord | undefined> {
     const json = await this.redis.hget(REGISTRY, name);
     if (!json) return undefined;
     try {
       return readSweepRecord(JSON.parse(json));
     } catch (err) {
-      throw new DataError(`the sweep ${name} on the queue at ${this.url}: ${(err as Error).message}`);
+      throw new DataError(
+        `the sweep ${visibleControls(name)} on the queue at ${this.url}: ${(err as Error).message}; take it off the queue: penx sweep --queue ${this.url} --name '${visibleControls(name)}' --remove`,
+      );
     }
   }
 
@@ -287,7 +304,7 @@ export class SweepQueue {
     return lost.map((r) => r.name);
   }
 
-  private jobs(record: SweepRecord): Promise<Array<Job<SweepJob, SweepResult> | undefined>> {
+  private jobs(record: SweepNames): Promise<Array<Job<SweepJob, SweepResult> | undefined>> {
     return Promise.all(record.runs.map((run) => this.queue.getJob(jobId(record.name, run.name))));
   }
 
@@ -323,15 +340,21 @@ export class SweepQueue {
     return { sweep: record.name, counts, runs };
   }
 
-  /** Remove a sweep that no worker is training: its jobs and its registry entry. */
-  async remove(record: SweepRecord): Promise<number> {
-    const jobs = (await this.jobs(record)).filter((j): j is Job<SweepJob, SweepResult> => j !== undefined);
+  /**
+   * Remove the sweep named `name` when no worker is training it: its jobs and its registry entry —
+   * also one whose entry is no valid sweep record (its runs' names read loosely, see `namesIn`), so
+   * it can always be taken off. Returns how many jobs it removed; undefined when there is no such sweep.
+   */
+  async remove(name: string): Promise<number | undefined> {
+    const json = await this.redis.hget(REGISTRY, name);
+    if (json === null) return undefined;
+    const jobs = (await this.jobs(namesIn(name, json))).filter((j): j is Job<SweepJob, SweepResult> => j !== undefined);
     const active = [];
     for (const job of jobs) if ((await job.getState()) === 'active') active.push(job.data.run.name);
     if (active.length)
-      throw new UsageError(`sweep ${record.name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
+      throw new UsageError(`sweep ${name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
     for (const job of jobs) await job.remove();
-    await this.redis.hdel(REGISTRY, record.name);
+    await this.redis.hdel(REGISTRY, name);
     return jobs.length;
   }
 
@@ -339,6 +362,30 @@ export class SweepQueue {
     await this.queue.close();
     this.redis.disconnect();
   }
+}
+
+/** A sweep's name and its runs' names: what names its jobs. */
+interface SweepNames {
+  readonly name: string;
+  readonly runs: readonly { readonly name: string }[];
+}
+
+/**
+ * The runs' names a registry entry holds, read without its schema: those of a record that is no
+ * valid one too (names no folder can have, put on by another tool), which name its jobs still.
+ *
+ * @example
+ * namesIn('s', '{"runs":[{"name":"../x"},{"name":3}]}')   // { name: 's', runs: [{ name: '../x' }] }
+ */
+export function namesIn(name: string, json: string): SweepNames {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(json);
+  } catch {
+    return { name, runs: [] };
+  }
+  const runs = typeof entry === 'object' && entry !== null && 'runs' in entry && Array.isArray(entry.runs) ? (entry.runs as unknown[]) : [];
+  return { name, runs: runs.flatMap((r) => (typeof r === 'object' && r !== null && 'name' in r && typeof r.name === 'string' ? [{ name: r.name }] : [])) };
 }
 
 /** `2 penalties × 3 strengths × 2 seeds`. */

@@ -4,6 +4,8 @@
  *
  *   job ─► its sweep's or run's name not one plain folder name (another tool's job) ─► UnrecoverableError naming
  *        the job by its id, nothing written
+ *   job ─► its sweep on the queue no valid sweep record (another run's name no folder can have) ─► UnrecoverableError
+ *        saying what is wrong and how to take it off the queue, nothing written (said once more, not per job: not drawn)
  *   job ─► <out>/<sweep>: a sweep folder of penx's, not holding a sweep of other settings (else the run
  *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of a smaller grid; one
  *        holding runs the registry's grid leaves out: the run fails, nothing written) ─► the run folder's state:
@@ -23,6 +25,7 @@ import {
   breakLock,
   checkFolder,
   checkpointHolding,
+  DataError,
   lockHolder,
   makeFolder,
   openFolder,
@@ -147,7 +150,11 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const dir = join(sweepDir, run.name);
     /** The sweep record in the folder (its sweep.json), read once. */
     let was: SweepRecord | undefined;
+    /** The sweep record as the queue has it (its grid may have grown since the folder's was written). */
+    let record: SweepRecord | undefined;
     try {
+      // A queued sweep that is no valid record (names no folder can have, put on by another tool): nothing written.
+      record = await queue.record(sweep);
       // A sweep folder of this name run with other settings is another sweep's: nothing written in it.
       checkFolder(sweepDir, 'sweep', {});
       was = readSweepJson(sweepDir);
@@ -160,8 +167,6 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       options.log(`failed ${id}: ${err.message}`);
       throw new UnrecoverableError(err.message);
     }
-    // The sweep record as the queue has it (its grid may have grown since the folder's was written).
-    const record = await queue.record(sweep);
     // A grid that leaves out runs of the folder's (a sweep removed and put on again smaller) is not
     // written over it: sweep.json would forget runs whose folders stay, as a local sweep refuses to.
     const left = record && leftOutRuns(was, record);
@@ -246,9 +251,19 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   });
   // When a sweep's last run ends (done, or failed for good), draw its figures — only into a sweep
   // folder this worker opened (marker-proven), never into one it was refused.
+  /** The queued sweeps this worker found no valid record of, said once each (not after every job of theirs). */
+  const unreadable = new Set<string>();
   const drawIfFinished = async (job: Job<SweepJob, SweepResult> | undefined) => {
     if (!job) return;
-    const record = await queue.record(job.data.sweep);
+    let record: SweepRecord | undefined;
+    try {
+      record = await queue.record(job.data.sweep);
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      if (!unreadable.has(job.data.sweep)) options.log(`cannot draw ${err.message}`);
+      unreadable.add(job.data.sweep);
+      return;
+    }
     if (!record) return;
     const status = await queue.status(record);
     if (status.counts.running + status.counts.waiting > 0) return;

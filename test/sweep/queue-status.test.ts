@@ -48,7 +48,7 @@ describe('SweepQueue.status', () => {
       for (const run of during.runs) if (run.state === 'failed') expect(run.reason).toBe('boom: the run failed');
       const after = await q.status(record);
       expect(after.runs[0]).toMatchObject({ state: 'failed', reason: 'boom: the run failed' });
-      await q.remove(record);
+      await q.remove(record.name);
     } finally {
       await taker.close();
       await q.close();
@@ -80,7 +80,7 @@ describe('SweepQueue.status', () => {
       expect(out).not.toMatch(/[^\P{Cc}\n]|\p{Bidi_Control}/u);
       expect(out).toContain('boom\\u001b[2K\\u202egnp.exe\\u0085');
       expect(JSON.parse(out).runs[0]).toMatchObject({ state: 'failed', reason });
-      await q.remove(record);
+      await q.remove(record.name);
     } finally {
       vi.restoreAllMocks();
       await taker.close();

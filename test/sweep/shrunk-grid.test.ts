@@ -69,7 +69,7 @@ describe('a sweep put on the queue again with a smaller grid', () => {
       );
       const status = await q.status(after);
       expect(status.runs[0]?.state).toBe('failed');
-      await q.remove(after);
+      await q.remove(after.name);
     } finally {
       await w?.stop();
       await q.close();

@@ -63,7 +63,7 @@ describe('penx worker stopped while taking a run', () => {
       expect(status.runs[0]?.state, lines.join('\n')).toBe('waiting');
       expect(lines, lines.join('\n')).toContain(`put back ${record.name}/l1_1e-4_seed=1: this worker is stopping`);
       expect(existsSync(join(root, record.name, 'l1_1e-4_seed=1', 'run.json'))).toBe(false);
-      await q.remove(record);
+      await q.remove(record.name);
     } finally {
       if (!stopped) await w?.stop();
       await q.close();

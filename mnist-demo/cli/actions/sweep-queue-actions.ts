@@ -52,10 +52,14 @@ export async function sweepStatus(url: string, name: string, json: boolean): Pro
   });
 }
 
-/** `penx sweep --remove --queue URL`: sweep `name`'s jobs and name taken off the queue (its folder stays); exit code 0. */
+/**
+ * `penx sweep --remove --queue URL`: sweep `name`'s jobs and name taken off the queue (its folder
+ * stays) — one that is no valid sweep record too (bad names put on by another tool); exit code 0.
+ */
 export async function removeSweep(url: string, name: string): Promise<number> {
   return withQueue(url, async (q) => {
-    const removed = await q.remove(await onQueue(q, name));
+    const removed = await q.remove(name);
+    if (removed === undefined) throw new UsageError(`there is no sweep named ${name} on the queue at ${q.url}`);
     console.log(`removed sweep ${name} from ${q.url}: ${removed} job(s); its folder stays`);
     return 0;
   });
