@@ -25,7 +25,7 @@ import { tf } from '../tf.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 import { checkFiniteWeights } from './finite-weights.ts';
-import { modelInfo, penaltyFields } from './run-config.ts';
+import { modelInfo, penaltyFields, recordedModelName } from './run-config.ts';
 import { lossCallsOf } from './tfjs-loss-calls.ts';
 
 /** After every batch of `model.fit`, project each constrained weight: w ← constraint(w). */
@@ -165,7 +165,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
       record = {
         format: RUN_FORMAT,
         config: {
-          name: options.name ?? model.name,
+          name: options.name ?? recordedModelName(model),
           model: modelInfo(model),
           ...penaltyFields(model),
           optimizer: model.optimizer?.getClassName() ?? 'unknown',

@@ -86,7 +86,7 @@ import { type LossOption, type MetricsOption, type Objective, objectiveOf } from
 import { checkOptionKeys } from './option-keys.ts';
 import { checkPenaltyRange } from './penalty-range.ts';
 import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
-import { modelInfo, penaltyFields } from './run-config.ts';
+import { modelInfo, penaltyFields, recordedModelName } from './run-config.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
 import { accuracyOf, trainStep } from './step.ts';
 import { isTfCallback, type TfCallback, TfCallbacks } from './tfjs-callbacks.ts';
@@ -339,7 +339,7 @@ export function runConfigOfSizes(
   const objective = objectiveOf(model, options.loss, options.metrics);
   const threads = info.threads ?? strategy.threads;
   return {
-    name: options.name ?? model.name,
+    name: options.name ?? recordedModelName(model),
     model: modelInfo(model, info.modelSource),
     ...penaltyFields(model),
     ...(info.penaltyModule ? { penaltyModule: info.penaltyModule } : {}),

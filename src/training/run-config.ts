@@ -18,10 +18,27 @@ import type { tf } from '../tf.ts';
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
 const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);
 
-/** The model's name, size (a tied weight counted once) and per-sample shapes (of its first input and output). */
+/** TF.js's automatic model names: `sequential_<n>` (tf.sequential), `model<n>` (tf.model), n counting the models made in the process. */
+const AUTOMATIC_NAME = /^(?:(sequential)_|(model))\d+$/;
+
+/**
+ * The model's name as a record gives it: the one given, or a name TF.js made up without its count
+ * (the count of models made in the process, which two runs of one seed would record differently,
+ * e.g. `penx compare` building a model per run, or `fit` called twice).
+ *
+ * @example
+ * recordedModelName(tf.sequential({ layers }))                   // 'sequential' (TF.js named it sequential_2)
+ * recordedModelName(tf.sequential({ name: 'my_mlp', layers }))   // 'my_mlp'
+ */
+export function recordedModelName(model: tf.LayersModel): string {
+  const automatic = AUTOMATIC_NAME.exec(model.name);
+  return automatic ? ((automatic[1] ?? automatic[2]) as string) : model.name;
+}
+
+/** The model's name (`recordedModelName`), size (a tied weight counted once) and per-sample shapes (of its first input and output). */
 export function modelInfo(model: tf.LayersModel, source?: string): ModelInfo {
   return {
-    name: model.name,
+    name: recordedModelName(model),
     ...(source ? { source } : {}),
     weights: uniqueWeights(model).reduce((s, w) => s + sizeOf(w.shape), 0),
     trainableWeights: uniqueWeights(model, true).reduce((s, w) => s + sizeOf(w.shape), 0),

@@ -370,6 +370,43 @@ describe('4. a seed makes a run repeatable, random layers included', () => {
     expect(a).not.toEqual(c);
   });
 
+  it('two runs with the same seed record the same, but for times: the model named as given, or as TF.js names it without its count', async () => {
+    // Layers named as given (their weights' names are the model's own, recorded as they are); the model left to
+    // TF.js's automatic names, sequential_1, sequential_2, … (model1, … for tf.model), a count per process.
+    const named = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ name: 'hidden', units: 8, inputShape: [6], activation: 'relu', kernelInitializer: init(33) }),
+          tf.layers.dropout({ name: 'drop', rate: 0.4 }),
+          tf.layers.dense({ name: 'out', units: 3, activation: 'softmax', kernelInitializer: init(34) }),
+        ],
+      });
+    const functional = () => {
+      const input = tf.input({ shape: [6] });
+      const out = tf.layers.dense({ name: 'out', units: 3, activation: 'softmax', kernelInitializer: init(35) }).apply(input) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: out });
+    };
+    /** The record without its times (when it ran, how long each epoch took). */
+    const timeless = (r: RunRecord) => {
+      const { startedAt: _started, ...config } = r.config;
+      return { ...r, config, sessions: r.sessions?.map(({ startedAt: _s, ...rest }) => rest), epochs: r.epochs.map(({ seconds: _t, ...rest }) => rest) };
+    };
+    const run = (m: tf.LayersModel) => fit(m, data(), { epochs: 2, batchSize: 8, optimizer: 'adam:lr=0.05', loss: 'sparseCategoricalCrossentropy', seed: 9 });
+    const [a, b] = [named(), named()];
+    expect(a.name).not.toBe(b.name);
+    const [ra, rb] = [await run(a), await run(b)];
+    expect(ra.config.model?.name).toBe('sequential');
+    expect(ra.config.name).toBe('sequential');
+    expect(timeless(rb)).toEqual(timeless(ra));
+    const [fa, fb] = [functional(), functional()];
+    const [rfa, rfb] = [await run(fa), await run(fb)];
+    expect(rfa.config.model?.name).toBe('model');
+    expect(timeless(rfb)).toEqual(timeless(rfa));
+    const given = named();
+    given.name = 'my_mlp';
+    expect((await run(given)).config.model?.name).toBe('my_mlp');
+  });
+
   it('a run resumed from its folder ends bit-identical to an uninterrupted one', async () => {
     const options = { batchSize: 8, optimizer: 'adam:lr=0.05', loss: 'sparseCategoricalCrossentropy' as const, seed: 5, figures: false };
     const whole = noisy();
