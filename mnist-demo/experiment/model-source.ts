@@ -166,7 +166,7 @@ export function replacedControls(before: readonly WeightInfo[], after: readonly 
 export async function runModel(
   make: MakeModel,
   seed: number,
-  controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint },
+  controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint; countNames?: boolean },
   onReplaced?: (changes: string[]) => void,
 ): Promise<tf.LayersModel> {
   const built = await make(seed);

@@ -73,7 +73,12 @@ export interface Prepared {
 export async function checkedModel(exp: Experiment, set: ImageSet): Promise<MakeModel> {
   const make = await modelMaker(exp.model, set);
   if (exp.controls || exp.constraint || exp.model.kind === 'module') {
-    const probe = await runModel(make, exp.seed, { penalty: penalty('none'), penalizeBias: false, ...(exp.constraint ? { constraint: exp.constraint } : {}) });
+    const probe = await runModel(make, exp.seed, {
+      penalty: penalty('none'),
+      penalizeBias: false,
+      countNames: countsNames(exp),
+      ...(exp.constraint ? { constraint: exp.constraint } : {}),
+    });
     try {
       if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe));
       checkConstraints(probe);
@@ -84,9 +89,22 @@ export async function checkedModel(exp: Experiment, set: ImageSet): Promise<Make
   return make;
 }
 
+/**
+ * Whether the run's model has the layers TF.js named itself renamed by their count in the model
+ * (attachToKernels' `countNames`): a module's, built in this process after other models (a
+ * comparison's earlier runs, the checks), so its runs and seeded repeats name their weights alike;
+ * not a `--model` folder's, whose names are those its model.json gives.
+ */
+const countsNames = (exp: Experiment): boolean => exp.model.kind !== 'folder';
+
 /** The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`), the constraint too. */
 function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, onReplaced?: (changes: string[]) => void): Promise<tf.LayersModel> {
-  const controls = { penalty: run.penalty, penalizeBias: exp.penalizeBias, ...(exp.constraint ? { constraint: exp.constraint } : {}) };
+  const controls = {
+    penalty: run.penalty,
+    penalizeBias: exp.penalizeBias,
+    countNames: countsNames(exp),
+    ...(exp.constraint ? { constraint: exp.constraint } : {}),
+  };
   return runModel(make, exp.seed, controls, onReplaced);
 }
 

@@ -6,6 +6,7 @@
  *         or convolution's kernel, a recurrent layer's input and recurrent kernels, depthwise and
  *         pointwise kernels, an Embedding's matrix; biases with `penalizeBias` — in every layer
  *         config, inside wrappers (Bidirectional, TimeDistributed) and nested models too
+ *   ─► with `countNames`, the layers TF.js named itself renamed by their count in this model
  *   ─► a new model built from it ─► the weights copied
  *
  * The model must be one TF.js can serialise and rebuild (its custom layers registered: a UsageError
@@ -26,6 +27,13 @@ export interface KernelControls {
   readonly penalizeBias?: boolean;
   /** The constraint of every kernel. */
   readonly constraint?: PenxConstraint;
+  /**
+   * Rename the layers TF.js named itself (`dense_Dense7`: `<kind>_<Kind><n>`, n counting the layers
+   * of that kind made in the process) by their count in this model instead (`dense_Dense1`,
+   * `dense_Dense2`, … in the model's order), so that a model built again from the same code has the
+   * same layer and weight names; names given are kept. Default false: the names as built.
+   */
+  readonly countNames?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -55,6 +63,57 @@ function setConfigs(node: unknown, c: KernelControls): void {
 }
 
 /**
+ * The part before the count of a layer's name TF.js made up, `<kind>_<Kind><n>` (`dense_Dense7` ─►
+ * `dense_Dense`), an input's `input<n>` (─► `input`); undefined for a name given.
+ */
+const automaticStem = (name: unknown, className: unknown): string | undefined => {
+  if (typeof name !== 'string' || typeof className !== 'string' || !/^\w+$/.test(className)) return undefined;
+  const made = className === 'InputLayer' ? /^(input)\d+$/ : new RegExp(`^(\\w+_${className})\\d+$`);
+  return made.exec(name)?.[1];
+};
+
+/**
+ * Rename, in `topology`, every layer TF.js named itself by its count among the layers of its kind in
+ * the topology's order (`dense_Dense7` ─► `dense_Dense1`), and every reference to it (a functional
+ * model's inbound nodes, inputs and outputs): in place.
+ *
+ * @example
+ * countLayerNames(topology)   // layers dense_Dense7, dense_Dense8, out ─► dense_Dense1, dense_Dense2, out
+ */
+function countLayerNames(topology: unknown): void {
+  const renamed = new Map<string, string>();
+  const counts = new Map<string, number>();
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) collect(n);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Json;
+    const config = o['config'] as Json | undefined;
+    const name = config?.['name'];
+    const stem = automaticStem(name, o['class_name']);
+    if (typeof name === 'string' && stem !== undefined && !renamed.has(name)) {
+      const n = (counts.get(stem) ?? 0) + 1;
+      counts.set(stem, n);
+      renamed.set(name, `${stem}${n}`);
+    }
+    for (const v of Object.values(o)) collect(v);
+  };
+  const rename = (node: unknown): unknown => {
+    if (typeof node === 'string') return renamed.get(node) ?? node;
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => (node[i] = rename(v)));
+      return node;
+    }
+    if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) (node as Json)[k] = rename(v);
+    return node;
+  };
+  collect(topology);
+  if (renamed.size > 0) rename(topology);
+}
+
+/**
  * A new model (the same layers and weights; `model` itself is not changed) with the penalty and
  * constraint on every kernel; what the kernels had before is replaced.
  *
@@ -69,6 +128,7 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     throw new UsageError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
   }
   setConfigs(topology, controls);
+  if (controls.countNames) countLayerNames(topology);
   let rebuilt: tf.LayersModel;
   try {
     rebuilt = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });

@@ -186,6 +186,17 @@ describe('penx train --model', () => {
     expect(rc!.initial.histogram).not.toEqual(ra!.initial.histogram);
   }, 120_000);
 
+  it('a module that leaves its model and layers unnamed: every run of a comparison records the same names', async () => {
+    const r = await penx('compare', '--penalties', 'none,l1:1e-4', '--model', './test/fixtures/models/unnamed-mlp.ts', '--name', 'unnamed', ...RECORDED);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = ['none', 'l1_1e-4'].map((n) => readRun(join(root, 'runs', 'unnamed', n)));
+    for (const run of runs) {
+      expect(run.config.model?.name).toBe('sequential');
+      expect(run.config.weights.map((w) => w.name)).toEqual(['dense_Dense1/kernel', 'dense_Dense1/bias', 'dense_Dense2/kernel', 'dense_Dense2/bias']);
+      expect(run.epochs[0]!.layers.map((l) => l.name)).toEqual(['dense_Dense1', 'dense_Dense2']);
+    }
+  }, 120_000);
+
   it('refuses a module whose initial weights the seed does not reach, and writes nothing', async () => {
     const r = await penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-after-await.ts', '--name', 'late', ...RECORDED);
     expect(r.code).toBe(2);
