@@ -137,14 +137,28 @@ export function noteMonitorModule(monitor: Monitor, path: string): void {
   noteOrigin(monitor, path);
 }
 
+/**
+ * Where two monitors of one name came from, naming each: ` (the first from ./a.ts, the second from
+ * ./b.ts)`, ` (both from ./a.ts)`, ` (the first from ./a.ts, the second given as an object)`, or
+ * nothing when neither came from a module.
+ */
+function bothFrom(first: Monitor, second: Monitor): string {
+  const [a, b] = [originOf(first), originOf(second)];
+  if (!a && !b) return '';
+  if (a === b) return ` (both from ${a})`;
+  const where = (path: string | undefined) => (path ? `from ${path}` : 'given as an object');
+  return ` (the first ${where(a)}, the second ${where(b)})`;
+}
+
 /** Throws a UsageError unless `monitors` are monitors with distinct names of letters, digits, `_` and `-`, hooks that are functions, and views that are data. */
 export function checkMonitors(monitors: readonly unknown[]): asserts monitors is readonly Monitor[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Monitor>();
   for (const m of monitors) {
     if (!isMonitor(m)) throw new UsageError('a monitor is an object { name, onEpochEnd(epoch, context), onBatchEnd?, onTrainBegin?, view? }');
     if (!NAME.test(m.name)) throw new UsageError(`monitor name '${m.name}' is not allowed; use letters, digits, '_' or '-', starting with a letter`);
-    if (seen.has(m.name)) throw new UsageError(`two monitors are named '${m.name}'${fromModule(m)}; give each its own name`);
-    seen.add(m.name);
+    const first = seen.get(m.name);
+    if (first) throw new UsageError(`two monitors are named '${m.name}'${bothFrom(first, m)}; give each its own name`);
+    seen.set(m.name, m);
     if (m.wantsTestPredictions !== undefined && typeof m.wantsTestPredictions !== 'boolean')
       throw new UsageError(
         `monitor '${m.name}'${fromModule(m)}: its wantsTestPredictions is ${typeof m.wantsTestPredictions}; make it true or false, or leave it out`,

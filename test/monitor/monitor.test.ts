@@ -4,7 +4,7 @@
  * epoch's end, sections checked to be JSON, names and views checked; its view in the record, as
  * rows and a figure, in the report (drawn in real Chromium) and on the dashboard's API.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -209,6 +209,24 @@ describe('a monitor from a module (loadMonitor)', () => {
       expect(err, file).toBeInstanceOf(UsageError);
       expect(err.message, file).toContain(message);
     }
+  });
+
+  it('two monitors of one name: the refusal names where each came from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'penx-monitor-twice-'));
+    dirs.push(dir);
+    const other = join(dir, 'same-name.ts');
+    writeFileSync(other, "export default { name: 'epochNumber', onEpochEnd: () => 1 };\n");
+    const [a, b] = [await loadMonitor(FIXTURE), await loadMonitor(other)];
+    const plain: Monitor = { name: 'epochNumber', onEpochEnd: () => 2 };
+    const m = model();
+    const cases = [
+      [[a, b], `two monitors are named 'epochNumber' (the first from ${FIXTURE}, the second from ${other}); give each its own name`],
+      [[plain, a], `two monitors are named 'epochNumber' (the first given as an object, the second from ${FIXTURE})`],
+      [[a, a], `two monitors are named 'epochNumber' (both from ${FIXTURE})`],
+      [[plain, plain], "two monitors are named 'epochNumber'; give each its own name"],
+    ] as const;
+    for (const [monitors, message] of cases) await expect(fit(m, { x, y }, { ...OPTIONS, monitors: [...monitors] })).rejects.toThrow(message);
+    m.dispose();
   });
 
   it('a run folder resumes only with the same monitors, by name: other ones are refused, nothing changed', async () => {
