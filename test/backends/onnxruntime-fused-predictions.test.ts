@@ -2,7 +2,8 @@
  * The fused evaluation graph gives the predictions it counted its accuracy on: on ONNX Runtime's
  * threads and data-parallel (this thread's shard and a worker's), over chunks of 128 with a padded
  * last one, they equal the cpu backend's probabilities (the softmax of the logits the graph's loss
- * takes, or the outputs as they are) and the recorded testAcc is exactly their accuracy.
+ * takes, or the outputs as they are) and the recorded testAcc is exactly their accuracy. A training
+ * step counts its accuracy on the same probabilities (ties after the softmax as cpu scores them).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await selectBackend('onnxruntime', { threads: 2 });
 });
 
-describe('fused evaluation: the predictions', () => {
+describe('fused graph: the predictions, and the accuracy counted on them', () => {
   for (const activation of ['softmax', 'sigmoid'] as const) {
     it(`${activation} output: the cpu backend’s, and testAcc is their accuracy (threads and data-parallel)`, async () => {
       await tf.setBackend('cpu');
@@ -70,15 +71,17 @@ describe('fused evaluation: the predictions', () => {
     }, 60_000);
   }
 
+  // logits 0 and 1e-10: e^(0 − 1e-10) rounds to 1 in float32, probabilities 0.5 and 0.5 (argmax 0),
+  // where the logits' argmax is 1, the label's.
+  const tied = () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] });
+    m.setWeights([tf.zeros([2, 3]), tf.tensor1d([0, 1e-10, -1])]);
+    return m;
+  };
+  const k = 5;
+
   it('logits that differ by less than float32 resolves after the softmax: accuracy on the tied probabilities (first class), as cpu', async () => {
-    // logits 0 and 1e-10: e^(0 − 1e-10) rounds to 1 in float32, probabilities 0.5 and 0.5 (argmax 0),
-    // where the logits' argmax is 1, the label's.
-    const make = () => {
-      const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] });
-      m.setWeights([tf.zeros([2, 3]), tf.tensor1d([0, 1e-10, -1])]);
-      return m;
-    };
-    const k = 5;
+    const make = tied;
     const x = tf.ones([k, 2]);
     const y = tf.oneHot(tf.fill([k], 1, 'int32'), 3).toFloat();
     await tf.setBackend('cpu');
@@ -102,5 +105,33 @@ describe('fused evaluation: the predictions', () => {
       tf.dispose([x, y]);
       m.dispose();
     }
+  });
+
+  it('training: the step’s accuracy counted on the tied probabilities too (first class), as cpu, threads and data-parallel', async () => {
+    const x = tf.ones([k, 2]);
+    const y = tf.oneHot(tf.fill([k], 1, 'int32'), 3).toFloat();
+    await tf.setBackend('cpu');
+    const onCpu = tied();
+    const cpu = await localGradients.gradients(onCpu, { xs: [x], ys: [y] }, objectiveOf(onCpu, 'categoricalCrossentropy', ['accuracy']));
+    tf.dispose(Object.values(cpu.grads));
+    onCpu.dispose();
+    expect(cpu.scores[2], 'cpu: the first of the tied classes').toBe(0);
+    await tf.setBackend('onnxruntime');
+    for (const parallel of ['threads', 'data'] as const) {
+      const m = tied();
+      const fused = await FusedGradients.start(m, 'categoricalCrossentropy', 2, parallel);
+      if (typeof fused === 'string') throw new Error(fused);
+      try {
+        const r = await fused.gradients(m, { xs: [x], ys: [y] }, objectiveOf(m, 'categoricalCrossentropy', ['accuracy']));
+        tf.dispose(Object.values(r.grads));
+        expect(fused.sessions, 'the fused graph trained').toBe(1);
+        expect(r.scores[2], `${parallel}: correct, counted on the tied probabilities`).toBe(cpu.scores[2]);
+        expect(r.scores[0], `${parallel}: the loss`).toBeCloseTo(cpu.scores[0]!, 5);
+      } finally {
+        await fused.close();
+        m.dispose();
+      }
+    }
+    tf.dispose([x, y]);
   });
 });

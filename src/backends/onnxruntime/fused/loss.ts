@@ -9,7 +9,7 @@
  *   softmaxCrossEntropyFromLogits      the logits form on the model's raw output
  *   meanSquaredError                   loss = mean (ŷ − y)² over a sample's outputs;  dŷ = 2(ŷ − y)/D·m·scale
  *   correct                            Σ m·[argmax ŷ = argmax y]  (first index on ties, as TF.js); ŷ the
- *                                      `predictions` when given (an evaluation's probs), else the output
+ *                                      `predictions` when given (the softmax of logits), else the output
  *
  * Labels per sample (`takes`): one-hot rows of the output's shape; one class index ([] or [1]); for
  * the squared error, the output's shape or one that broadcasts to it along the same axes (e.g. [1]
@@ -51,9 +51,10 @@ export interface LossInputs {
   /** Whether to emit the gradient. */
   readonly training: boolean;
   /**
-   * The tensor whose argmax is the predicted class, when not `out`: an evaluation's probs, so that
-   * `correct` counts exactly the predictions the graph outputs (logits 0 and 1e-10 give the
-   * probabilities 0.5 and 0.5 in float32: argmax 1 on the logits, 0 on the probabilities).
+   * The tensor whose argmax is the predicted class, when not `out`: the softmax of logits (an
+   * evaluation's probs), so that `correct` counts exactly the model's predictions, as the cpu
+   * backend does (logits 0 and 1e-10 give the probabilities 0.5 and 0.5 in float32: argmax 1 on
+   * the logits, 0 on the probabilities).
    */
   readonly predictions?: string;
 }

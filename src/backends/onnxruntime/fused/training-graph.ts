@@ -6,8 +6,8 @@
  *            w0 … (every weight the layers read), e0 … (per-step inputs: dropout multipliers)
  *   forward  x ─► layer 1 ─► … ─► layer L ─► out (logits when the final softmax is left out)
  *   probs    (evaluation only) the outputs: softmax(out) when out are logits, else out  [n, …out]
- *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]  (right: on probs' argmax
- *            in an evaluation, on out's in training)
+ *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]  (right: on the argmax of
+ *            the model's outputs, softmax(out) when out are logits — probs in an evaluation)
  *   backward dOut ─► layer L's backward ─► … ─► layer 1's (no dx there)  ─► g0 … (trained weights' gradients)
  *   penalty  the built-in penalties (penalties.ts): penalty = Σ λ·φ(w), λ·φ'(w) added to the gradients
  *            (a proximal-mode penalty's value only)
@@ -86,9 +86,11 @@ export function fusedGraph(
     value = e.y;
   }
   const width = prod(plan.outShape);
-  // An evaluation's outputs as the model gives them (the softmax of the logits where the loss took
-  // them): its correct count is taken on their argmax, so the accuracy is exactly theirs.
-  const predictions = training ? undefined : b.op(plan.logits ? 'Softmax' : 'Identity', [value], plan.logits ? { axis: -1 } : undefined, 'probs');
+  // The outputs as the model gives them (the softmax of the logits where the loss took them): the
+  // correct count is taken on their argmax, in training as in an evaluation (whose `probs` they
+  // are), so the accuracy is exactly theirs, as on the cpu backend (logits 0 and 1e-10 tie at 0.5).
+  const probsName = training ? undefined : 'probs';
+  const predictions = plan.logits ? b.op('Softmax', [value], { axis: -1 }, probsName) : probsName && b.op('Identity', [value], undefined, probsName);
   const loss = plan.loss.emit(b, { out: value, labels: 'labels', mask: 'mask', scale: 'scale', n, width, logits: plan.logits, training, predictions });
   b.op('Identity', [loss.lossSum], undefined, 'loss_sum');
   b.op('Identity', [loss.correct], undefined, 'correct');
