@@ -2,9 +2,10 @@
  * Drawing a sweep's figures and report into its folder, from its record and its run folders:
  *
  *   sweep.json + each run's run.json ─► finished runs ─► sparsity.png/.svg, accuracy.png/.svg
- *   (score against strength, one line per penalty, seeds as a band) ─► report.html: the two
- *   figures inline, the grid and its settings, one row per run (state, scores, a link to its report
- *   when it has one)
+ *   (score against strength, one line per penalty, seeds as a band); each view your monitors bring
+ *   (`--monitor`) over the finished runs, one line per run ─► monitor-NAME.png/.svg ─► report.html:
+ *   the figures inline (the monitors' a card each, as `penx compare`'s report shows them), the grid
+ *   and its settings, one row per run (state, scores, a link to its report when it has one)
  *
  * report.html has no script: it opens from a file, offline. Drawing again (after every finished
  * run) replaces all of it.
@@ -12,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
-import { esc, escText, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
+import { esc, escText, MONITOR_VIEW, monitorViewSpec, monitorViews, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
 import { counted } from '../words.ts';
 import { type RunState, sweepStates } from './sweep-state.ts';
 
@@ -44,7 +45,29 @@ function runRow(record: SweepRecord, i: number, state: RunState, drawn: boolean)
   ];
 }
 
-function page(record: SweepRecord, states: readonly RunState[], svgs: readonly string[], drawn: ReadonlySet<string>): string {
+/** A monitor's figure over the finished runs: its name and the drawn SVG (headed by its view's title). */
+interface MonitorFigure {
+  readonly name: string;
+  readonly svg: string;
+}
+
+/** The monitors' cards (none when no finished run has a monitor with a view). */
+function monitorsSection(figures: readonly MonitorFigure[]): string {
+  if (figures.length === 0) return '';
+  const cards = figures.map(
+    (f) =>
+      `<div class="card" id="${esc(MONITOR_VIEW + f.name)}"><p class="note">your monitor ${escText(f.name)}: its section after each epoch, one line per finished run</p>${f.svg}</div>`,
+  );
+  return `<h2>Your monitors</h2>\n<section class="cards figures">\n${cards.join('\n')}\n</section>\n`;
+}
+
+function page(
+  record: SweepRecord,
+  states: readonly RunState[],
+  svgs: readonly string[],
+  drawn: ReadonlySet<string>,
+  monitors: readonly MonitorFigure[],
+): string {
   const { penalties, strengths, seeds } = record.grid;
   const count = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   const grid = [
@@ -71,7 +94,7 @@ function page(record: SweepRecord, states: readonly RunState[], svgs: readonly s
 <p class="note">${settings}</p></header>
 <h2>Scores against strength</h2>
 <section class="charts figures">${svgs.length ? svgs.map((s) => `<div>${s}</div>`).join('\n') : '<p class="note">No run has finished yet.</p>'}</section>
-<h2>Runs</h2>
+${monitorsSection(monitors)}<h2>Runs</h2>
 ${table(['run', 'penalty', 'λ', 'seed', 'state', 'test acc', '|w| &lt; 1e-3', '|w| &lt; 1e-2'], rows)}
 </body>
 </html>
@@ -86,11 +109,15 @@ export async function drawSweep(dir: string, record: SweepRecord, failures: Read
   const states = sweepStates(dir, record, failures);
   const finished: RunRecord[] = states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
   const svgs: string[] = [];
+  const monitors: MonitorFigure[] = [];
   if (finished.length > 0) {
     for (const metric of METRICS) svgs.push(await writeFigure(join(dir, metric), sweepSpec(finished, metric), { svg: true }));
+    for (const { name } of monitorViews(finished)) {
+      monitors.push({ name, svg: await writeFigure(join(dir, `${MONITOR_VIEW}${name}`), monitorViewSpec(finished, name), { svg: true }) });
+    }
   }
   // A run trained with --no-figures (or not started) has no report to link to.
   const drawn = new Set(record.runs.filter((r) => existsSync(join(dir, r.name, 'report.html'))).map((r) => r.name));
-  await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs, drawn));
+  await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs, drawn, monitors));
   return states;
 }

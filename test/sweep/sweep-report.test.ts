@@ -1,14 +1,16 @@
 /**
  * The sweep's report.html shows a record's text as text: control and bidirectional characters in a
  * setting, a penalty spec or a failure's reason appear as their escapes (as `printable` shows them
- * on the terminal), so they cannot reorder what the page shows; no run drawn, no link.
+ * on the terminal), so they cannot reorder what the page shows; no run drawn, no link. The views
+ * the runs' monitors bring are drawn over the finished runs, as a comparison's report shows them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { drawSweep } from '../../mnist-demo/experiment/sweep-draw.ts';
-import { SWEEP_FORMAT, type SweepRecord } from '../../src/node.ts';
+import { fitToFolder, type Monitor, SWEEP_FORMAT, type SweepRecord } from '../../src/node.ts';
+import { tf } from '../../src/tf.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,4 +30,65 @@ describe("a sweep's report.html", () => {
     for (const shown of ['./my\\u202eenalty.ts', 'sets/\\u2067mnist\\u0007', '\\u001b[31mboom']) expect(html).toContain(shown);
     expect(html).not.toContain('href=');
   });
+
+  it('shows the views of its runs’ monitors over the finished runs, one card each (as a comparison’s report)', async () => {
+    const dir = join(root, 'monitored');
+    // Its section: the epoch and a number the run's seed sets, so each run's line is its own.
+    const monitor = (offset: number): Monitor<number> => ({
+      name: 'epochTimes',
+      onEpochEnd: ({ epoch }) => epoch * offset,
+      view: {
+        title: 'Epoch times the seed',
+        spec: {
+          mark: 'line',
+          encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' }, color: { field: 'run', type: 'nominal' } },
+        },
+      },
+    });
+    const x = tf.randomNormal([16, 3], 0, 1, 'float32', 1);
+    const y = tf
+      .oneHot(
+        tf.tensor1d(
+          [...Array(16).keys()].map((i) => i % 2),
+          'int32',
+        ),
+        2,
+      )
+      .toFloat();
+    const runs = [
+      { name: 'l1_seed=1', penalty: 'l1:1e-4', strength: 1e-4, seed: 1 },
+      { name: 'l1_seed=2', penalty: 'l1:1e-4', strength: 1e-4, seed: 2 },
+      { name: 'l1_seed=3', penalty: 'l1:1e-4', strength: 1e-4, seed: 3 },
+    ];
+    // Two runs done, the third never started: its line is not drawn.
+    for (const run of runs.slice(0, 2)) {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });
+      await fitToFolder(
+        model,
+        { x, y },
+        { dir: join(dir, run.name), name: run.name, epochs: 2, batchSize: 8, seed: run.seed, figures: false, monitors: [monitor(10 * run.seed)] },
+      );
+      model.dispose();
+    }
+    tf.dispose([x, y]);
+    const record: SweepRecord = {
+      format: SWEEP_FORMAT,
+      name: 'm',
+      grid: { penalties: ['l1'], strengths: [1e-4], seeds: [1, 2, 3] },
+      settings: { epochs: '2' },
+      runs,
+    };
+    await drawSweep(dir, record);
+    for (const ext of ['png', 'svg']) expect(existsSync(join(dir, `monitor-epochTimes.${ext}`)), ext).toBe(true);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const card = html.slice(html.indexOf('<div class="card" id="monitor-epochTimes">'));
+    expect(card).toContain('your monitor epochTimes: its section after each epoch, one line per finished run');
+    const svg = card.slice(card.indexOf('<svg'), card.indexOf('</svg>'));
+    expect(svg).toBe(readFileSync(join(dir, 'monitor-epochTimes.svg'), 'utf8').slice(0, svg.length));
+    // The finished runs' lines in the legend, not the one never started; the largest section (epoch 2 × 20) on the axis.
+    expect(svg).toContain('Epoch times the seed');
+    for (const name of ['l1_seed=1', 'l1_seed=2']) expect(svg).toContain(name);
+    expect(svg).not.toContain('l1_seed=3');
+    expect(svg).toContain('>40<');
+  }, 60_000);
 });
