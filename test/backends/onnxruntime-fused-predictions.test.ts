@@ -5,8 +5,10 @@
  * takes, or the outputs as they are) and the recorded testAcc is exactly their accuracy. A training
  * step counts its accuracy on the same probabilities (ties after the softmax as cpu scores them).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
+import { RemoteSession } from '../../src/backends/onnxruntime/fused/workers.ts';
+import { OrtSession } from '../../src/backends/onnxruntime/runtime/binding.ts';
 import { selectBackend } from '../../src/backends/select.ts';
 import { localGradients, tf } from '../../src/index.ts';
 import { objectiveOf } from '../../src/training/objective.ts';
@@ -133,5 +135,50 @@ describe('fused graph: the predictions, and the accuracy counted on them', () =>
       }
     }
     tf.dispose([x, y]);
+  });
+
+  it('an evaluation fetches its probs only when asked: no output on this thread, nothing copied back by a worker', async () => {
+    const runs = vi.spyOn(OrtSession.prototype, 'run');
+    const starts = vi.spyOn(RemoteSession.prototype, 'start');
+    const m = make('softmax');
+    const { x, y } = data();
+    const fused = await FusedGradients.start(m, 'categoricalCrossentropy', 2, 'data');
+    if (typeof fused === 'string') throw new Error(fused);
+    try {
+      const objective = objectiveOf(m, 'categoricalCrossentropy', ['accuracy']);
+      // The fused graph's runs (the backend's kernels run sessions too: a graph of one output).
+      const fetched = () =>
+        runs.mock.calls
+          .filter((_, i) => (runs.mock.contexts[i] as OrtSession).outputs.some((o) => o.name === 'probs'))
+          .map(([, outs]) => outs.map((o) => o !== undefined));
+      const plain = await fused.evaluate(m, { xs: [x], ys: [y] }, objective);
+      expect(plain.predictions).toBeUndefined();
+      // Three chunks (128, 128, 44), each this thread's shard and a worker's: loss_sum, correct, penalty only.
+      expect(fetched()).toEqual(Array(3).fill([true, true, true, false]));
+      const worker = starts.mock.contexts[0] as RemoteSession;
+      expect(starts.mock.calls.map(([skip]) => skip)).toEqual(Array(3).fill([3]));
+      expect(
+        worker.outputs[3]!.every((v) => v === 0),
+        'the worker copied no probs back',
+      ).toBe(true);
+      runs.mockClear();
+      starts.mockClear();
+      const asked = await fused.evaluate(m, { xs: [x], ys: [y] }, objective, true);
+      expect(fetched()).toEqual(Array(3).fill([true, true, true, true]));
+      expect(starts.mock.calls.map(([skip]) => skip ?? [])).toEqual(Array(3).fill([]));
+      expect(
+        worker.outputs[3]!.some((v) => v !== 0),
+        'the worker’s probs',
+      ).toBe(true);
+      // The same scores either way: the accuracy is counted in the graph on the probabilities, fetched or not.
+      expect(asked.scores).toEqual(plain.scores);
+      expect(accuracyOf({ values: asked.predictions![0]!, shape: [n, 4] }, y)).toBe(plain.scores[2]! / n);
+    } finally {
+      runs.mockRestore();
+      starts.mockRestore();
+      await fused.close();
+      tf.dispose([x, y]);
+      m.dispose();
+    }
   });
 });

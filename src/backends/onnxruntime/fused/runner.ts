@@ -12,7 +12,9 @@
  *            weights: the variables' own arrays; dropout multipliers: drawn by TF.js, padded
  *   outputs  loss_sum, correct, penalty: three floats; gradients: arrays from the backend's pool,
  *            returned to the caller as they are (a TF.js tensor over one is freed back to the pool);
- *            an evaluation's probs: a staging array, its real rows copied where the caller asks
+ *            an evaluation's probs: fetched only when the caller asks (`probsInto`), into a staging
+ *            array, its real rows copied there (else ONNX Runtime leaves the output out, and a
+ *            worker copies nothing back)
  *
  * Threads: with `workers` (data-parallel), the batch is cut into shards — this thread's first,
  * then one per worker thread (workers.ts), each a session of one ONNX Runtime thread over shared
@@ -196,16 +198,19 @@ export class FusedRunner {
         if (into) feeds.forEach((f, i) => f !== into[i] && into[i]!.set(f));
         return feeds;
       };
+      // An evaluation's probs (output 3) are fetched only when asked for.
+      const fetchProbs = !training && probsInto !== undefined;
+      const skip = training || fetchProbs ? [] : [3];
       // The workers' shards first (they run while this thread runs its own).
       cuts.slice(1).forEach(([from, to], i) => {
         feedsOf(from, to, r.remote[i]!.inputs);
-        r.remote[i]!.start();
+        r.remote[i]!.start(skip);
       });
       const pool = poolOf(tf.backend());
       const grads = graph.gradients.map((w) => pool.take(prod(w.shape as number[])));
       const sums = [0, 1, 2].map((i) => this.sums.subarray(i, i + 1));
       const outRow = prod(this.plan.outShape);
-      const probs = training ? [] : [(r.stage.probs ??= new Float32Array(rows * outRow))];
+      const probs = training ? [] : [fetchProbs ? (r.stage.probs ??= new Float32Array(rows * outRow)) : undefined];
       /** Shard [from, to)'s outputs (its first rows of `a`) into `probsInto`. */
       const keepProbs = (a: Float32Array, from: number, to: number) => probsInto?.set(a.subarray(0, (to - from) * outRow), from * outRow);
       try {
@@ -216,7 +221,7 @@ export class FusedRunner {
           const remote = r.remote[i]!;
           remote.wait();
           for (let j = 0; j < 3; j++) total[j] = total[j]! + remote.outputs[j]![0]!;
-          if (!training) keepProbs(remote.outputs[3]!, from, to);
+          if (fetchProbs) keepProbs(remote.outputs[3]!, from, to);
           grads.forEach((g, j) => {
             // The first sum goes into a shared array when loops over it are cut across threads.
             const sum = i === 0 && sharedOutputs(g.length) ? pool.takeShared(g.length) : g;

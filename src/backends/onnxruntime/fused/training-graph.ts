@@ -5,7 +5,8 @@
  *   inputs   x [n, …in], labels [n, …], mask [n] (1 for a sample, 0 for padding), scale [] (1 / samples),
  *            w0 … (every weight the layers read), e0 … (per-step inputs: dropout multipliers)
  *   forward  x ─► layer 1 ─► … ─► layer L ─► out (logits when the final softmax is left out)
- *   probs    (evaluation only) the outputs: softmax(out) when out are logits, else out  [n, …out]
+ *   probs    (evaluation only) the outputs: softmax(out) when out are logits, else out  [n, …out];
+ *            fetched only when asked for (runner.ts), its argmax counted by `correct` either way
  *   loss     out, labels ─► loss_sum = Σ mask·loss,  correct = Σ mask·[right]  (right: on the argmax of
  *            the model's outputs, softmax(out) when out are logits — probs in an evaluation)
  *   backward dOut ─► layer L's backward ─► … ─► layer 1's (no dx there)  ─► g0 … (trained weights' gradients)

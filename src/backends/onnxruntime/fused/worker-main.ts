@@ -4,7 +4,8 @@
  *
  *   'loops' { port, control } ─► the channel of loop tasks (once, at start)
  *   'session' { id, model, inputs, outputs, shared } ─► OrtSession + its own arrays ─► { ok }
- *   'run' { id }  ─► shared inputs copied in ─► run ─► outputs copied out ─► runs done + 1 (Atomics)
+ *   'run' { id, skip? } ─► shared inputs copied in ─► run ─► outputs copied out (but those in
+ *                 `skip`: not fetched, e.g. an evaluation's probs no one asked for) ─► runs done + 1 (Atomics)
  *                 ─► serving loop tasks (split-loops.ts: the optimiser's update after the shards)
  *                    until LEAVE, which the caller posts before its next message
  *   'dispose' { id } ─► the session freed
@@ -25,7 +26,7 @@ interface Shared {
 
 type Message =
   | { type: 'session'; id: number; model: Uint8Array; inputs: ValueSpec[]; outputs: ValueSpec[]; shared: Shared; options: SessionOptions }
-  | { type: 'run'; id: number }
+  | { type: 'run'; id: number; skip?: readonly number[] }
   | { type: 'dispose'; id: number }
   | { type: 'loops'; port: MessagePort; control: Int32Array }
   | { type: 'close' };
@@ -64,12 +65,13 @@ function serveLoops(port: MessagePort, control: Int32Array): void {
   }
 }
 
-function run(id: number): void {
+function run(id: number, skip: readonly number[] = []): void {
   const s = sessions.get(id);
   if (!s) throw new Error(`no session ${id}`);
   s.inputs.forEach((a, i) => a.set(s.shared.inputs[i]!));
-  s.session.run(s.inputs, s.outputs);
-  s.outputs.forEach((a, i) => s.shared.outputs[i]!.set(a));
+  const outs = s.outputs.map((a, i) => (skip.includes(i) ? undefined : a));
+  s.session.run(s.inputs, outs);
+  outs.forEach((a, i) => a && s.shared.outputs[i]!.set(a));
 }
 
 try {
@@ -87,7 +89,7 @@ try {
     } else if (m.type === 'run') {
       const s = sessions.get(m.id);
       try {
-        run(m.id);
+        run(m.id, m.skip);
       } catch (e) {
         if (s) {
           s.shared.error.set(new TextEncoder().encode((e instanceof Error ? e.message : String(e)).slice(0, 1000)));

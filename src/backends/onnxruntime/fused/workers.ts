@@ -137,10 +137,10 @@ export class RemoteSession {
     private readonly error: Uint8Array,
   ) {}
 
-  /** Start a run on what the shared inputs hold now. */
-  start(): void {
+  /** Start a run on what the shared inputs hold now; the outputs of index `skip` are not fetched (their shared arrays keep what they held). */
+  start(skip: readonly number[] = []): void {
     this.runs++;
-    this.link.send({ type: 'run', id: this.id }, true);
+    this.link.send({ type: 'run', id: this.id, ...(skip.length ? { skip } : {}) }, true);
   }
 
   /** Block until the run started last is done; throws its error. */

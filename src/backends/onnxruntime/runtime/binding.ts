@@ -114,14 +114,18 @@ export class OrtSession {
 
   /**
    * Run with `feeds[i]` for input i, writing output j into `outs[j]` (preallocated, the right
-   * size, not shared). The binding refuses memory of a SharedArrayBuffer ("Invalid argument"):
-   * a shared feed (an array the split loops wrote, buffer-pool.ts) is copied first.
+   * size, not shared); an output whose `outs[j]` is undefined is not fetched (ONNX Runtime runs
+   * only the nodes the fetched outputs need). The binding refuses memory of a SharedArrayBuffer
+   * ("Invalid argument"): a shared feed (an array the split loops wrote, buffer-pool.ts) is copied first.
    */
-  run(feeds: readonly Float32Array[], outs: readonly Float32Array[]): void {
+  run(feeds: readonly Float32Array[], outs: ReadonlyArray<Float32Array | undefined>): void {
     const f: Record<string, BindingTensor> = {};
     this.inputs.forEach((v, i) => (f[v.name] = tensor(this.unshared(feeds[i]!, i), v.shape)));
     const o: Record<string, BindingTensor> = {};
-    this.outputs.forEach((v, i) => (o[v.name] = tensor(outs[i]!, v.shape)));
+    this.outputs.forEach((v, i) => {
+      const out = outs[i];
+      if (out) o[v.name] = tensor(out, v.shape);
+    });
     const r = this.native.run(f, o, {});
     if (r === null || typeof r !== 'object' || typeof (r as { then?: unknown }).then === 'function') {
       throw new Error('onnxruntime-node changed: the native run no longer returns its outputs synchronously');
