@@ -10,7 +10,8 @@ import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts
 import { RemoteSession } from '../../src/backends/onnxruntime/fused/workers.ts';
 import { OrtSession } from '../../src/backends/onnxruntime/runtime/binding.ts';
 import { selectBackend } from '../../src/backends/select.ts';
-import { localGradients, tf } from '../../src/index.ts';
+import { fit, localGradients, type Monitor, type Predictions, tf } from '../../src/index.ts';
+import { gradientsFor } from '../../src/parallel/gradients-for.ts';
 import { objectiveOf } from '../../src/training/objective.ts';
 import { accuracyOf, expectTestAccOfPredictions } from '../fixtures/predictions.ts';
 
@@ -178,6 +179,79 @@ describe('fused graph: the predictions, and the accuracy counted on them', () =>
       starts.mockRestore();
       await fused.close();
       tf.dispose([x, y]);
+      m.dispose();
+    }
+  });
+
+  it('a model of two outputs: per-kernel, the record saying why, and a prediction for each output (none fewer)', async () => {
+    const input = tf.input({ shape: [6] });
+    const hidden = tf.layers
+      .dense({ units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+      .apply(input) as tf.SymbolicTensor;
+    const a = tf.layers
+      .dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
+      .apply(hidden) as tf.SymbolicTensor;
+    const b = tf.layers
+      .dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })
+      .apply(hidden) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: input, outputs: [a, b] });
+    const { x, y } = data();
+    const y2 = tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: n }, (_, i) => i % 2),
+          'int32',
+        ),
+        2,
+      )
+      .toFloat();
+    const chosen = await gradientsFor(m, { name: 'onnxruntime', threads: 2, parallel: 'data', workers: 1 });
+    expect(chosen.path).toBe('per-kernel');
+    expect(chosen.why).toBe('the objective has 2 losses (the fused graph takes one output)');
+    const seen: (readonly Predictions[])[] = [];
+    const keep: Monitor = {
+      name: 'keep',
+      wantsTestPredictions: true,
+      onEpochEnd: ({ testPredictions }) => {
+        seen.push(testPredictions ?? []);
+        return null;
+      },
+    };
+    try {
+      const record = await fit(
+        m,
+        { x, y: [y, y2] },
+        {
+          epochs: 1,
+          batchSize: 100,
+          validationData: [x, [y, y2]],
+          gradients: chosen.gradients,
+          monitors: [keep],
+          info: { gradientsWhy: chosen.why! },
+        },
+      );
+      expect(record.config.gradients).toBe('per-kernel');
+      expect(record.config.gradientsWhy).toBe(chosen.why);
+      expect(seen.map((p) => p.map((o) => o.shape))).toEqual([
+        [
+          [n, 4],
+          [n, 2],
+        ],
+        [
+          [n, 4],
+          [n, 2],
+        ],
+      ]);
+      // After the last epoch: the model's own outputs.
+      const predicted = m.predict(x) as tf.Tensor[];
+      predicted.forEach((t, i) => {
+        const want = t.dataSync();
+        seen[1]![i]!.values.forEach((v, j) => expect(Math.abs(v - want[j]!), `output ${i}, value ${j}`).toBeLessThan(1e-5));
+      });
+      tf.dispose(predicted);
+    } finally {
+      await chosen.gradients.close?.();
+      tf.dispose([x, y, y2]);
       m.dispose();
     }
   });
