@@ -236,6 +236,7 @@ export {
   checkConstraints,
   checkLevels,
   checkModelFitPenalties,
+  checkUntrainedWeights,
   type DatasetBatch,
   DivergedError,
   describeConstraint,

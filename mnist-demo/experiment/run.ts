@@ -3,8 +3,8 @@
  *
  *   data (IDX folder or the bundled MNIST) read and checked (checkedData)
  *   ─► model maker, its model checked against the data, the per-layer patterns and the constraint
- *      (checkedModel), and a resume's settings against its record (checkResume): on TF.js's cpu
- *      backend, before the training backend starts
+ *      (checkedModel), and each run: a resume's settings against its record, a new run's untrained
+ *      weights and penalty (checkRunStart): on TF.js's cpu backend, before the training backend starts
  *   ─► tensors (images, one-hot labels), once (prepare) ─► per run: model with the run's penalty on
  *      every kernel ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with
  *      the user monitors' sections, checkpoint, figures)
@@ -14,6 +14,7 @@ import {
   type BackendInfo,
   checkConstraints,
   checkResumeSettings,
+  checkUntrainedWeights,
   type FitCallback,
   type FitOptions,
   fitToFolder,
@@ -129,15 +130,18 @@ function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptio
 }
 
 /**
- * A resume of `run` (in `dir`) with other settings than its record's refused before the training
- * backend starts and the data's tensors are made (fitToFolder's comparison, the backend left out:
- * it is compared once started): its model built on the backend in use (TF.js's cpu), nothing written.
- * A run with nothing recorded to compare builds nothing.
+ * `run` (in `dir`) checked before the training backend starts and the data's tensors are made, its
+ * model built on the backend in use (TF.js's cpu), nothing written: a resume (`resumes`: the folder
+ * holds a run to continue) with other settings than its record's is refused (fitToFolder's
+ * comparison, the backend left out: it is compared once started); a run that starts from its
+ * untrained weights, when they are NaN or ±∞ or its λ·penalty at them is not finite or beyond
+ * float32's range (checkUntrainedWeights: `--penalty l2:1e38`).
  */
-export async function checkResume(exp: Experiment, run: PenaltyRun, make: MakeModel, set: ImageSet, dir: string): Promise<void> {
+export async function checkRunStart(exp: Experiment, run: PenaltyRun, make: MakeModel, set: ImageSet, dir: string, resumes: boolean): Promise<void> {
   const model = await modelOf(exp, run, make);
   try {
-    checkResumeSettings(dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
+    if (resumes) checkResumeSettings(dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
+    else checkUntrainedWeights(model);
   } finally {
     model.dispose();
   }

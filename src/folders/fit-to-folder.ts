@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range, constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range (once: fit does not check them again), constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings and user monitors compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -43,15 +43,15 @@ import type { FitData } from '../training/index.ts';
 import {
   checkConstraints,
   checkDifferentiable,
-  checkFiniteWeights,
   checkGradientsOption,
   checkOptionKeys,
-  checkPenaltyRange,
   checkTrainable,
+  checkUntrainedWeights,
   DivergedError,
   FIT_OPTION_KEYS,
   type FitOptions,
   fit,
+  fitFromCheckedWeights,
   runConfig,
   runConfigOfSizes,
   withBatchSizeOf,
@@ -231,11 +231,10 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   checkConstraints(model);
   checkGradientsOption(model, options);
   checkDifferentiable(model, options.gradients);
-  // Before the folder is touched; a resume's weights come from its checkpoint (fit checks a new run's).
-  if (!options.resume) {
-    checkFiniteWeights(model);
-    checkPenaltyRange(model);
-  }
+  // Before the folder is touched, and not again by fit; a resume's weights come from its checkpoint
+  // (fit checks those of a resume that starts over).
+  const weightsChecked = !options.resume;
+  if (weightsChecked) checkUntrainedWeights(model);
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
@@ -293,7 +292,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       await writeRunJson(dir, from);
       if (draw) await drawRun(dir, from, { all: true });
     }
-    return await fit(model, data, {
+    return await (weightsChecked ? fitFromCheckedWeights : fit)(model, data, {
       ...fitOptions,
       // One start for the record's config and its first session.
       info: { ...fitOptions.info, startedAt: now.startedAt },

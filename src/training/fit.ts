@@ -66,7 +66,6 @@ import { checkConstraints, hasConstraints } from './constraints.ts';
 import { checkDifferentiable } from './differentiable.ts';
 import { DivergedError, lossDiverged } from './diverged.ts';
 import { evaluate, metricNames, metricsOf, orNull } from './evaluate.ts';
-import { checkFiniteWeights } from './finite-weights.ts';
 import {
   checkTensorData,
   type DatasetBatch,
@@ -84,7 +83,7 @@ import { type GradientStrategy, localGradients } from './gradients.ts';
 import { checkModelArgument } from './model-argument.ts';
 import { type LossOption, type MetricsOption, type Objective, objectiveOf } from './objective.ts';
 import { checkOptionKeys } from './option-keys.ts';
-import { checkPenaltyRange } from './penalty-range.ts';
+import { checkUntrainedWeights } from './penalty-range.ts';
 import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
 import { modelInfo, penaltyFields, recordedModelName } from './run-config.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
@@ -436,7 +435,19 @@ export function checkTrainable(model: tf.LayersModel): void {
 }
 
 /** Train `model` on `data` with the project's step; returns the run record. */
-export async function fit(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
+export function fit(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
+  return fitWith(model, data, given, false);
+}
+
+/**
+ * `fit`, the weights `model` starts from checked already by the caller (checkUntrainedWeights, as
+ * fitToFolder does before touching its folder): not read back and checked a second time.
+ */
+export function fitFromCheckedWeights(model: tf.LayersModel, data: FitData, given: FitOptions): Promise<RunRecord> {
+  return fitWith(model, data, given, true);
+}
+
+async function fitWith(model: tf.LayersModel, data: FitData, given: FitOptions, weightsChecked: boolean): Promise<RunRecord> {
   checkModelArgument(model, 'fit');
   checkOptionKeys(given, FIT_OPTION_KEYS, 'fit', NOT_SUPPORTED);
   useTrainingKernels();
@@ -459,11 +470,8 @@ export async function fit(model: tf.LayersModel, data: FitData, given: FitOption
   checkConstraints(model);
   checkInventory(model);
   // A continued run's weights are restored by a callback before its first batch: not these.
-  if (!options.from) {
-    checkFiniteWeights(model);
-    // A λ·penalty NaN, ±∞ or past float32's range at these weights: refused, not a divergence at batch 1.
-    checkPenaltyRange(model);
-  }
+  // Weights NaN or ±∞, or a λ·penalty NaN, ±∞ or past float32's range at them: refused, not a divergence at batch 1.
+  if (!options.from && !weightsChecked) checkUntrainedWeights(model);
   if (drawsRandom(model)) checkSeededRandom();
   checkGradientsOption(model, options);
   const strategy = options.gradients ?? localGradients;

@@ -38,6 +38,7 @@ export {
   type FitContext,
   type FitOptions,
   fit,
+  fitFromCheckedWeights,
   type RunInfo,
   runConfig,
   runConfigOfSizes,
@@ -51,7 +52,7 @@ export { isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type Lo
 export { type LossOption, type Metric, type MetricFn, type MetricSpec, type MetricsOption, namedObjective, type Objective, objectiveOf } from './objective.ts';
 export { checkOptionKeys } from './option-keys.ts';
 export { penaltyParts, sumPartials } from './penalty-parts.ts';
-export { checkPenaltyRange, FLOAT32_MAX } from './penalty-range.ts';
+export { checkPenaltyRange, checkUntrainedWeights, FLOAT32_MAX } from './penalty-range.ts';
 export {
   checkLevels,
   type PruneCurveOptions,

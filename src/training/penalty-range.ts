@@ -6,14 +6,19 @@
  * had diverged. Nothing diverged: the strength is too large for these weights. So with a λ·penalty
  * already NaN or ±∞ at these weights (Σ log|w| at a bias of 0): the penalty is not finite there.
  *
- *   each penalised weight ─► λ·penalty, summed in float64 (penaltySums) ─┬► a weight's v NaN or ±∞ ─► SpecError (not finite)
- *                                                                       └► a weight's |v| or |Σ v| > FLOAT32_MAX ─► SpecError (too large)
+ *   each penalised weight ─► λ·penalty, read back once for all, summed in float64 (penaltySums) ─┬► a weight's v NaN or ±∞ ─► SpecError (not finite)
+ *                                                                                                  └► a weight's |v| or |Σ v| > FLOAT32_MAX ─► SpecError (too large)
+ *
+ * checkUntrainedWeights runs both checks of the weights a run starts from, once per call of fit or
+ * fitToFolder (fitToFolder's own, before its folder is touched, stands for fit's), and for penx on
+ * TF.js's cpu backend before its training backend starts.
  */
 import { SpecError } from '../errors.ts';
 import { inventory } from '../model/index.ts';
 import { penaltySums } from '../monitor/index.ts';
 import { formatNumber } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
+import { checkFiniteWeights } from './finite-weights.ts';
 import { describePenalty } from './run-config.ts';
 
 /** The largest finite float32, (2 − 2⁻²³)·2¹²⁷: beyond it, a float32 result is ±∞. */
@@ -42,7 +47,8 @@ function twoDigitsBelow(x: number): number {
 export function checkPenaltyRange(model: tf.LayersModel): void {
   const weights = inventory(model).weights.filter((w) => w.regularizer);
   if (weights.length === 0) return;
-  const sums = penaltySums(weights, (w) => w.variable.read().dataSync());
+  // One read-back for all the penalised weights (their φ(w), or their values under TF.js's L1L2).
+  const sums = penaltySums(weights);
   const all = weights.flatMap((w) => {
     const v = sums.get(w);
     const info = w.regularizer ? describePenalty(w.regularizer) : undefined;
@@ -74,4 +80,19 @@ export function checkPenaltyRange(model: tf.LayersModel): void {
     `the penalty is too large for float32 at the untrained weights: λ·penalty is ${values}, beyond 3.4028235e38, the largest float32; ` +
       `training computes its loss in float32, where this is infinite; nothing was trained; give a smaller strength (${specs.join('; ')})`,
   );
+}
+
+/**
+ * The weights a run starts from, checked before training as fit and fitToFolder check them: a
+ * NonFiniteWeightsError when a weight holds NaN or ±∞ (checkFiniteWeights), else a SpecError when
+ * λ·penalty at them is not finite or beyond float32's range (checkPenaltyRange). Call it on the
+ * model as built (on any backend: TF.js's cpu before the training backend starts, say) to refuse
+ * such a run before anything else is started or written.
+ *
+ * @example
+ * checkUntrainedWeights(model)   // with l2:1e38 on the reference CNN: throws "the penalty is too large for float32 at the untrained weights: …"
+ */
+export function checkUntrainedWeights(model: tf.LayersModel): void {
+  checkFiniteWeights(model);
+  checkPenaltyRange(model);
 }

@@ -230,9 +230,12 @@ describe('bad data and diverging runs', () => {
     expect(readFileSync(join(out, 'd', 'report.html'), 'utf8')).toContain('stopped at epoch 1, batch 2');
   }, 60_000);
 
-  it('a strength × penalty past float32 at the untrained weights is refused before training: exit 2, why, no run folder', async () => {
+  it('a strength × penalty past float32 at the untrained weights is refused before the backend starts: exit 2, why, no run folder', async () => {
     const out = join(root, 'too-large');
     const r = await penx('train', '--penalty', 'l2:1e38', '--out', out, '--name', 'd', '--epochs', '1', ...TINY);
+    // Checked with the model on TF.js's cpu backend (it came after the backend's and training's lines, the fused graph built).
+    expect(r.stderr).toMatch(/^penx: error: the penalty is too large/);
+    expect(r.stderr).not.toMatch(/^backend:|^training |gradients: /m);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /penx: error: the penalty is too large for float32 at the untrained weights: λ·penalty is [\d.]+e\d+ for conv2d_1\/kernel \(l2:1e38\)/,
@@ -258,6 +261,12 @@ describe('bad data and diverging runs', () => {
       expect(r.stderr).toMatch(/penx: error: the penalty is not finite at the untrained weights: λ·penalty is NaN for \S+\/kernel \(sqrtbig:1e-4\)/);
       expect(r.stderr).toContain('check it with probePenalty');
       expect(r.stderr).not.toMatch(/diverged|became NaN|^\s+at /m);
+      expect(r.stderr).not.toMatch(/^backend:|^training /m);
+      expect(existsSync(out)).toBe(false);
+      // In a comparison too: its second run refused before the backend starts, nothing trained or written.
+      const cmp = await penx('compare', '--penalties', `none,./${here}/p.ts`, '--out', out, '--name', 'c', '--epochs', '1', ...TINY);
+      expect(cmp.code, cmp.stderr).toBe(2);
+      expect(cmp.stderr).toMatch(/^penx: error: the penalty is not finite at the untrained weights: λ·penalty is NaN for \S+\/kernel \(sqrtbig:1e-4\)/);
       expect(existsSync(out)).toBe(false);
     } finally {
       rmSync(here, { recursive: true, force: true });

@@ -7,12 +7,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SpecError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { penalty } from '../../src/penalties/index.ts';
 import { tf } from '../../src/tf.ts';
-import { checkPenaltyRange, FLOAT32_MAX, fit } from '../../src/training/index.ts';
+import { checkPenaltyRange, checkUntrainedWeights, FLOAT32_MAX, fit } from '../../src/training/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-penalty-range-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,5 +65,66 @@ describe('a penalty beyond float32 at the untrained weights', () => {
     await expect(fitToFolder(m, { x, y }, { ...OPTIONS, dir, figures: false })).rejects.toThrow(SpecError);
     expect(existsSync(join(root, 'runs'))).toBe(false);
     m.dispose();
+  });
+});
+
+describe('how often the untrained weights are read back and checked', () => {
+  it('checkPenaltyRange reads every penalised weight back at once: one dataSync for three weights, TF.js L1L2 among them', () => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ name: 'a', units: 3, inputShape: [2], kernelInitializer: 'ones', kernelRegularizer: penalty('l2:1e38') }),
+        tf.layers.dense({
+          name: 'b',
+          units: 2,
+          kernelInitializer: 'ones',
+          kernelRegularizer: penalty('l1:1e38'),
+          biasRegularizer: tf.regularizers.l2({ l2: 1e38 }),
+        }),
+      ],
+    });
+    const reads = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    try {
+      // a: 6 ones under l2 (6e38), b/kernel: 6 ones under l1 (6e38), b/bias: zeros under L1L2 (0): each named, one read.
+      expect(() => checkPenaltyRange(m)).toThrow('λ·penalty is 6e38 for a/kernel (l2:1e38), 6e38 for b/kernel (l1:1e38), 1.2e39 summed over the weights');
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+      m.dispose();
+    }
+  });
+
+  it('fitToFolder checks them once (fit, given its check, does not again); fit alone checks them once', async () => {
+    // φ(w) computed for the check, not for a loss term (which sums it through `value`): counted as training begins.
+    const counted = () => {
+      const penalties = [penalty('l2:1e-3'), penalty('l2:1e-3')];
+      const spies = penalties.flatMap((p) => [vi.spyOn(p, 'terms'), vi.spyOn(p, 'value')]);
+      const m = tf.sequential({
+        layers: [
+          tf.layers.dense({ name: 'a', units: 2, inputShape: [2], kernelInitializer: 'ones', kernelRegularizer: penalties[0] }),
+          tf.layers.dense({ name: 'b', units: 1, kernelInitializer: 'ones', kernelRegularizer: penalties[1] }),
+        ],
+      });
+      const checks = () => spies.reduce((n, s, i) => n + (i % 2 === 0 ? 1 : -1) * s.mock.calls.length, 0);
+      const seen: number[] = [];
+      return { m, seen, callbacks: [{ onTrainBegin: () => void seen.push(checks()) }] };
+    };
+    const inFolder = counted();
+    await fitToFolder(inFolder.m, { x, y }, { ...OPTIONS, dir: join(root, 'counted'), figures: false, callbacks: inFolder.callbacks });
+    inFolder.m.dispose();
+    expect(inFolder.seen).toEqual([2]);
+    const alone = counted();
+    await fit(alone.m, { x, y }, { ...OPTIONS, callbacks: alone.callbacks });
+    alone.m.dispose();
+    expect(alone.seen).toEqual([2]);
+  });
+
+  it('checkUntrainedWeights: NaN weights are refused as such first, then the penalty at them', () => {
+    const m = model('l2:1e38');
+    m.getLayer('a').weights[0]!.write(tf.fill([2, 2], Number.NaN));
+    expect(() => checkUntrainedWeights(m)).toThrow('weight a/kernel: 4 of its 4 values are NaN or infinite before training');
+    m.dispose();
+    const big = model('l2:1e38');
+    expect(() => checkUntrainedWeights(big)).toThrow('the penalty is too large for float32 at the untrained weights');
+    big.dispose();
   });
 });

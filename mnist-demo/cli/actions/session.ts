@@ -7,7 +7,8 @@
  *   (on TF.js's cpu backend) ─► dashboard listening (--serve) ─► backend ─► the output folder made
  *   ─► run 1 … run n ─► comparison figures
  *
- * A command refused on its data, its model, its dashboard's port, or a resume asking for fewer epochs
+ * A command refused on its data, its model, a penalty not finite or beyond float32 at the untrained
+ * weights, its dashboard's port, or a resume asking for fewer epochs
  * than a run finished, with other settings than a run's record, or leaving out runs of its comparison,
  * has started no backend and written nothing (not even the output folder).
  * A resume of runs that all have their epochs (their records say so) says so first and starts no
@@ -29,7 +30,7 @@ import {
   UsageError,
   writeCompareJson,
 } from 'penalty-explorer/node';
-import { checkedData, checkedModel, checkResume, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
+import { checkedData, checkedModel, checkRunStart, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -64,12 +65,13 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The data and the model are checked before anything is written; the data before the backend
     // starts (its refusal is not preceded by the backend's line), none started when nothing trains.
     const set = checkedData(exp);
-    // The model too, and a resume's settings against each run's record, on TF.js's cpu backend (a
-    // pattern matching no weight, a model that does not fit the data, another seed: no backend line).
+    // The model too, and each run on TF.js's cpu backend: a resume's settings against its record, a
+    // new run's weights and penalty at them (a pattern matching no weight, a model that does not fit
+    // the data, another seed, l2:1e38: no backend line).
     const make = await checkedModel(exp, set);
     if (!allDone)
       for (const [i, run] of runs.entries())
-        if (states[i] !== undefined && states[i].state !== 'new') await checkResume(exp, run, make, set, runDir(exp, run, comparison));
+        await checkRunStart(exp, run, make, set, runDir(exp, run, comparison), states[i] !== undefined && states[i].state !== 'new');
     // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
     // port taken is refused with no backend started and nothing written.
     const dashboard = await dashboardFor(flags, exp.out);
