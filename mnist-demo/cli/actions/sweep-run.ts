@@ -3,12 +3,13 @@
  * `penx sweep` or `penx worker` (see experiment/sweep-child.ts). It resumes the run from its
  * checkpoint when there is one and starts it (over) otherwise, and reports over IPC.
  *
- *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► data, model checked
+ *   task ─► flags (the sweep's settings + seed, folder, threads) ─► parseExperiment ─► data, model, and the
+ *   run checked (its resume's settings against its record, or its untrained weights), on TF.js's cpu
  *   ─► backend ─► data as tensors ─► trainRun (progress lines on stderr, messages to the parent) ─► done | error
  */
 import { basename, dirname } from 'node:path';
-import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError } from 'penalty-explorer/node';
-import { checkedData, checkedModel, prepare, trainRun } from '../../experiment/run.ts';
+import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError, resumeState } from 'penalty-explorer/node';
+import { checkedData, checkedModel, checkRunStart, prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
 import { lastScores } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
@@ -76,9 +77,12 @@ export async function sweepRun(taskJson: string): Promise<void> {
     } as unknown as ExperimentFlags;
     const exp = await parseExperiment(flags);
     const run = { ...(await loadRunPenalty(task.run.penalty)), name: task.run.name };
-    // The data and the model are checked before the backend starts (a refusal of them comes before the backend's line).
+    // The data, the model and the run are checked before the backend starts, as penx train does (a
+    // refusal of them comes before the backend's line): a run to resume against its record's settings
+    // (other monitors, another model module…), one that starts over at its untrained weights.
     const set = checkedData(exp);
     const make = await checkedModel(exp, set);
+    await checkRunStart(exp, run, make, set, task.dir, resumeState(task.dir, exp.epochs).state !== 'new');
     const backend = await startBackend(flags);
     const data = prepare(set, make);
     try {
