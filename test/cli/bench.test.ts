@@ -1,21 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, penxWith } from './run-penx.ts';
+import { penx, penxWith, tfjsNodeInstalled } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-bench-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function tfjsNodeInstalled(): boolean {
-  try {
-    createRequire(import.meta.url)('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The small bench every test runs: batch 8 over 2 steps, 1 cpu sample, 256 test images, 2 threads. */
 const SMALL = ['--batch-size', '8', '--steps', '2', '--cpu-batch-size', '1', '--eval-images', '256', '--threads', '2'];

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markFolder } from '../../src/folders/owner.ts';
-import { penx, penxWith, TINY } from './run-penx.ts';
+import { until } from '../wait.ts';
+import { penx, penxWith, spawnPenxPiped, TINY, tfjsNodeInstalled } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-refused-'));
@@ -163,6 +164,42 @@ describe('--serve PORT on a port another process holds (found by listening, befo
     },
     60_000,
   );
+});
+
+describe('--serve with a backend that then fails to start', () => {
+  it.skipIf(tfjsNodeInstalled()).each<[string, string[]]>([
+    ['train', ['train', '--penalty', 'l1:1e-4']],
+    ['compare', ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c']],
+  ])(
+    '%s: exit 2 naming the backend, no dashboard address printed (it printed one it then closed), nothing written',
+    async (_name, command) => {
+      const parent = mkdtempSync(join(root, 'serve-backend-'));
+      const r = await penx(...command, '--epochs', '1', ...TINY, '--backend', 'tensorflow', '--out', join(parent, 'runs'), '--serve', '0');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^penx: error: backend 'tensorflow' is unavailable/m);
+      expect(r.stdout).not.toMatch(/dashboard: http/);
+      expect(tree(parent)).toEqual({});
+    },
+    60_000,
+  );
+
+  it('a run that starts prints the address once its backend started, and serves until Ctrl-C', async () => {
+    const served = join(mkdtempSync(join(root, 'serve-ok-')), 'runs');
+    const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', served, '--name', 'd', '--serve', '0');
+    try {
+      await until(() => /the dashboard stays at http/.test(run.stderr()) || run.child.exitCode !== null, 60_000, 'the run to finish, serving');
+      expect(run.child.exitCode, run.stderr()).toBeNull();
+      const url = /^dashboard: (http:\/\/\S+) \(/m.exec(run.stdout())?.[1];
+      expect(url, run.stdout()).toBeDefined();
+      expect((await fetch(url!)).status).toBe(200);
+      // After the backend's line: the address of a run that really started.
+      expect(run.stderr()).toMatch(/^backend: onnxruntime/m);
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(0);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
 
 describe('penx plot of several folders, one of them refused', () => {

@@ -1,5 +1,6 @@
 /** Running the real `penx` command from tests, as a user would from a shell: the built dist/cli.mjs. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 export interface Run {
@@ -89,4 +90,14 @@ export function spawnPenxPiped(...args: string[]): {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stdoutEnded = new Promise<void>((resolve) => child.stdout?.once('close', () => resolve()));
   return { child, stdout: () => out, stderr: () => text, exited, stdoutEnded };
+}
+
+/** Whether @tensorflow/tfjs-node loads here: `--backend tensorflow` starts only then. */
+export function tfjsNodeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url)('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
 }

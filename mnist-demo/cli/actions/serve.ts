@@ -5,6 +5,8 @@
  *
  *   folder checked ─► server on host:port (port 6060 by default, a free one when taken) ─► address printed
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
+ *   train/compare/sweep --serve: listening before the backend starts (a port taken: refused, nothing
+ *   started) ─► backend, folder ─► address printed (announceDashboard) ─► training ─► serving
  */
 import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
@@ -47,7 +49,7 @@ export async function startDashboard(dir: string, flags: ServeFlags, portFlag = 
   const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
   // One line: a script reads the address as soon as it is printed, while the dashboard serves on.
   if (flags.json) printJson({ url: dashboard.url, dir: resolve(dir) }, 0);
-  else console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
+  else announceDashboard(dashboard, dir);
   return dashboard;
 }
 
@@ -78,14 +80,23 @@ export async function serve(dir: string, flags: ServeFlags): Promise<void> {
 }
 
 /**
- * `--serve [port]` / `--host` of train, compare and sweep: the dashboard over the output folder, or
- * none. Called before the folder is made, so a port that is taken refuses the command with nothing
- * written (listening is the only proof that a port is free).
+ * `--serve [port]` / `--host` of train, compare and sweep: the dashboard over the output folder,
+ * listening (its port kept), its address not printed yet; or none. Called before the backend starts
+ * and the folder is made, so a port that is taken refuses the command with nothing written
+ * (listening is the only proof that a port is free). Its address is printed by `announceDashboard`
+ * once the training really starts: a command refused after listening (a backend that does not
+ * start, an output folder that cannot be made) never showed an address it closed.
  */
 export async function dashboardFor(flags: object, dir: string): Promise<Dashboard | undefined> {
   const { serve: asked, host } = flags as { serve?: boolean | string; host?: string };
   if (asked === undefined || asked === false) return undefined;
-  return startDashboard(dir, { ...(typeof asked === 'string' ? { port: asked } : {}), ...(host === undefined ? {} : { host }) }, '--serve');
+  const given = { ...(typeof asked === 'string' ? { port: asked } : {}), ...(host === undefined ? {} : { host }) };
+  return listenOnPort(given, '--serve', DEFAULT_PORT, (h, port) => serveDashboard({ dir, host: h, port }));
+}
+
+/** `--serve`'s address line (`dashboard: URL (DIR; Ctrl-C to stop)`), once the command has started training. */
+export function announceDashboard(dashboard: Dashboard | undefined, dir: string): void {
+  if (dashboard) console.log(`dashboard: ${dashboard.url} (${dir}; Ctrl-C to stop)`);
 }
 
 /** After training: say so (and print the `--json` document, the work being done), and serve until Ctrl-C. */

@@ -38,7 +38,7 @@ import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
 import { checkNoneLeftOut } from './comparison-runs.ts';
 import { progressCallbacks } from './progress.ts';
-import { dashboardFor, keepServing } from './serve.ts';
+import { announceDashboard, dashboardFor, keepServing } from './serve.ts';
 
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
 export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
@@ -73,7 +73,8 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
       for (const [i, run] of runs.entries())
         await checkRunStart(exp, run, make, set, runDir(exp, run, comparison), states[i] !== undefined && states[i].state !== 'new');
     // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
-    // port taken is refused with no backend started and nothing written.
+    // port taken is refused with no backend started and nothing written. Its address is printed
+    // once both are done (a backend that fails to start: no address of a dashboard closed at once).
     const dashboard = await dashboardFor(flags, exp.out);
     let records: RunRecord[];
     try {
@@ -83,6 +84,9 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
         // Where the runs go: made, and writable (and removed again, while still empty, when the
         // command stops before a run is written).
         const made = makeFolder(exp.out);
+        // The address once the backend started and the folder is made: a refusal before then
+        // closes a dashboard it never showed.
+        announceDashboard(dashboard, exp.out);
         try {
           records = await trainIn(exp, runs, { backend, data, signal, allDone }, comparison);
         } catch (err) {

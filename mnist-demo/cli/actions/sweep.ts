@@ -43,7 +43,7 @@ import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
 import { parseExperiment } from './parse-experiment.ts';
-import { dashboardFor, keepServing } from './serve.ts';
+import { announceDashboard, dashboardFor, keepServing } from './serve.ts';
 import { printRuns, sweepJson } from './sweep-print.ts';
 import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
 
@@ -192,6 +192,8 @@ async function sweepLocally(
     removeMadeFolders(made);
     throw err;
   }
+  // Its address once the sweep's folder is claimed (a refusal before: no address of a dashboard closed at once).
+  announceDashboard(dashboard, flags.out);
   const states = sweepStates(dir, record);
   const todo = record.runs.filter((_, i) => states[i]!.state === 'partial' || states[i]!.state === 'new');
   const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
