@@ -12,8 +12,8 @@
  * (written as null, "not measured"). Here: 16 000.0008 (each weight is float32 1e-3), finite.
  *
  * @example
- * penaltySums(inventory(model).weights)                          // Map { entry ─► λ·Σφ }, one download
- * penaltySums(inventory(model).weights, (w) => downloaded(w))    // the same, L1L2 summed from values already downloaded
+ * penaltySums(inventory(model).weights)   // Map { entry ─► λ·Σφ }, one download
+ * penaltySums(inventory(model).weights, (w) => w.variable.read().dataSync())   // the same, L1L2 summed from the values given
  */
 import type { WeightEntry } from '../model/index.ts';
 import { isPenalty } from '../penalties/index.ts';
