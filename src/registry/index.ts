@@ -42,4 +42,4 @@ export {
 } from './penalty-signatures.ts';
 export { checkSpec, specNames } from './spec-check.ts';
 export { TRANSFORM_SIGNATURES, TRANSFORM_VALUE, type TransformName, type TransformSignature } from './transform-signatures.ts';
-export { type CallCode, checkUserFunction, direct, fromModule, noteOrigin, originOf, runUserCode, setUserCodeRunner } from './user-code.ts';
+export { type CallCode, checkUserFunction, direct, fromModule, noteOrigin, originOf, runGuarded, runUserCode, setUserCodeRunner } from './user-code.ts';

@@ -49,6 +49,16 @@ export function fromModule(code: object | undefined): string {
 }
 
 /**
+ * `call()`, one of the library's own long synchronous stretches (a training step's passes on this
+ * thread: minutes for a big batch on the cpu backend), through the installed runner, so that under
+ * `guardUserCode` a stop interrupts it (an InterruptedError); what it throws is passed on as it is.
+ * Not for user code, which `runUserCode` calls and names.
+ */
+export function runGuarded<T>(call: () => T): T {
+  return runner(call);
+}
+
+/**
  * `call()`, the user's own code `code` (a definition's function, a monitor's hook), through the
  * installed runner: the one way user code is called. What it throws — or, for an async call, what
  * its promise rejects with — becomes a UserCodeError whose `what` is `what(from)` (`from`: ` (from

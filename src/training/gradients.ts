@@ -4,6 +4,7 @@
  * gradients, which equals the one-thread gradient up to float rounding. The step itself
  * (optimiser, constraints) is the same for both.
  */
+import { runGuarded } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
 import { type Batch, type BatchGradients, type BatchScores, batchGradients, evaluateChunked, samplesOf } from './batch-math.ts';
 import type { Objective } from './objective.ts';
@@ -49,11 +50,14 @@ export interface GradientStrategy {
  */
 export const EVAL_CHUNK = 256;
 
-/** Everything on this thread. */
+/**
+ * Everything on this thread. Each pass is one synchronous stretch (minutes for a big batch on a slow
+ * backend), run as user code is (`runGuarded`): under `guardUserCode` a stop interrupts it mid-pass.
+ */
 export const localGradients: GradientStrategy = {
   threads: 1,
   gradients: async (model, batch, objective, seed) =>
-    batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0)),
-  evaluate: async (model, batch, objective, predictions) => evaluateChunked(model, batch, objective, EVAL_CHUNK, predictions),
+    runGuarded(() => batchGradients(model, batch, objective, 1 / samplesOf(batch), seed === undefined ? undefined : mixSeeds(seed, 0))),
+  evaluate: async (model, batch, objective, predictions) => runGuarded(() => evaluateChunked(model, batch, objective, EVAL_CHUNK, predictions)),
   close: async () => undefined,
 };

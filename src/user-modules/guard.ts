@@ -1,8 +1,10 @@
 /**
- * Ctrl-C for user code that never returns (Node only). A function that loops forever blocks the
- * JavaScript thread, so no signal handler can run; V8 can still stop it from another thread.
- * Node's `vm` does exactly that for a script run with `breakOnSigint`: a watchdog thread
- * terminates the script's execution on SIGINT. So every call of user code runs inside a tiny
+ * Ctrl-C for user code that never returns, and for the library's long synchronous stretches (Node
+ * only). A function that loops forever, or a training step's pass on the cpu backend (minutes for a
+ * big batch), blocks the JavaScript thread, so no signal handler can run; V8 can still stop it from
+ * another thread. Node's `vm` does exactly that for a script run with `breakOnSigint`: a watchdog
+ * thread terminates the script's execution on SIGINT. So every call through the runner (user code,
+ * a step's gradients and update, an evaluation on this thread: `runGuarded`) runs inside a tiny
  * such script:
  *
  *   runUserCode ─► script `…userCall()` with breakOnSigint ─► the user's function
@@ -21,8 +23,9 @@ import { setUserCodeRunner } from '../registry/index.ts';
 const CALL = Symbol.for('penalty-explorer.userCall');
 
 /**
- * Run all user code (penalties, constraints, gradient transforms, monitors' hooks) so that SIGINT interrupts it
- * with an InterruptedError; `onInterrupt` is told when that happens (the signal was used up there).
+ * Run all user code (penalties, constraints, gradient transforms, monitors' hooks), and each pass of
+ * a training step on this thread, so that SIGINT interrupts it with an InterruptedError;
+ * `onInterrupt` is told when that happens (the signal was used up there).
  */
 export function guardUserCode(options: { onInterrupt?: () => void } = {}): void {
   const script = new vm.Script(`globalThis[Symbol.for(${JSON.stringify(CALL.description)})]()`);
@@ -41,7 +44,7 @@ export function guardUserCode(options: { onInterrupt?: () => void } = {}): void 
     } catch (err) {
       if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
         options.onInterrupt?.();
-        throw new InterruptedError('interrupted (SIGINT) while user code ran');
+        throw new InterruptedError('interrupted (SIGINT) while user code or a training step ran');
       }
       throw err;
     } finally {
