@@ -7,13 +7,16 @@
  *     point (after the current batch), its folder's lock released, and the command ends with the
  *     `interrupted` line: the run folder is as its last checkpoint left it, resumable (with
  *     `--json`, the document is printed first, its `interrupted` field saying how: `Interruption`)
- *     user code running then (a penalty or monitor that never returns) ─► interrupted by the guard
- *     (src/user-modules/guard.ts) on SIGINT only, which uses the signal up: `userCodeInterrupted`
- *     counts it as the 1st (SIGTERM cannot reach code that never returns: SIGINT or SIGKILL can)
+ *     user code or a training step running then (a penalty or monitor that never returns, a batch
+ *     taking minutes on the cpu backend) ─► interrupted by the guard (src/user-modules/guard.ts) on
+ *     SIGINT, SIGTERM relayed to it as SIGINT (term-relay.ts), which uses the signal up (the batch
+ *     abandoned): `userCodeInterrupted` counts it as the 1st
  *   ─► 2nd signal ─► exit at once (a lock is released at the process's exit)
  *
  * Nothing is half-written either way: every file goes through a temporary name and a rename.
  */
+
+import type { TermRelay } from './term-relay.ts';
 
 /** The signals a command stops on, and the conventional exit code of each (128 + its number). */
 export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -47,10 +50,15 @@ export class Interrupts {
     private readonly howToContinue: () => string,
     /** The command that continues the stopped command, e.g. `penx train … --resume`; null when none does. */
     private readonly resumeCommand: () => string | null = () => null,
+    /** Turns SIGTERM during a run into the guard's SIGINT (term-relay.ts); none in tests of this class alone. */
+    private readonly relay?: TermRelay,
   ) {}
 
   /** What SIGINT (or SIGTERM) does. */
-  onSignal(signal: StopSignal = 'SIGINT'): void {
+  onSignal(received: StopSignal = 'SIGINT'): void {
+    // The SIGTERM the relay handles (as a SIGINT, or the guard's interruption) counts once.
+    if (received === 'SIGTERM' && this.relay?.relayedTerm()) return;
+    const signal = received === 'SIGINT' && this.relay?.takeRelayed() ? 'SIGTERM' : received;
     this.first ??= signal;
     if (this.controller && !this.asked) {
       this.asked = true;
@@ -62,9 +70,12 @@ export class Interrupts {
     this.exit(this.exitCode());
   }
 
-  /** SIGINT was used up interrupting user code: the run stops; the next SIGINT exits at once. */
+  /**
+   * SIGINT (or SIGTERM, relayed as SIGINT) was used up interrupting user code or a training step:
+   * the run stops; the next signal exits at once.
+   */
   userCodeInterrupted(): void {
-    this.first ??= 'SIGINT';
+    this.first ??= this.relay?.takeRelayed() ? 'SIGTERM' : 'SIGINT';
     this.asked = true;
   }
 
@@ -83,9 +94,12 @@ export class Interrupts {
     const controller = new AbortController();
     this.controller = controller;
     this.asked = false;
+    const relaying = (await this.relay?.start()) === true;
+    if (relaying) this.relay?.setActive(true);
     try {
       return await work(controller.signal);
     } finally {
+      if (relaying) this.relay?.setActive(false);
       if (this.controller === controller) this.controller = undefined;
     }
   }

@@ -34,6 +34,7 @@ import { addTrainingCommands } from './commands/training.ts';
 import { continueNote, resumeCommand } from './continue-command.ts';
 import { Interrupts, installInterrupts, STOP_SIGNALS, type StopSignal } from './interrupts.ts';
 import { printable } from './table.ts';
+import { TermRelay } from './term-relay.ts';
 
 /** The exit code of each class of the library's errors: all of them bad input, said in one message. */
 const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
@@ -59,7 +60,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   // Ctrl-C or SIGTERM: a run stops at its next safe point (a second signal exits at once), its lock
   // released, with one line saying how to continue, exit code 130 (SIGTERM: 143); user code that
-  // never returns is interrupted by the guard (on SIGINT).
+  // never returns, or a training step, is interrupted by the guard (on SIGINT; SIGTERM relayed to it).
   const interrupts = new Interrupts(
     (code) => process.exit(code),
     (line) => console.error(line),
@@ -68,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const command = resumeCommand(argv);
       return command && redactCredentials(command);
     },
+    new TermRelay(),
   );
   installInterrupts(interrupts);
   for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(signal, () => interrupts.onSignal(signal));

@@ -1,0 +1,80 @@
+/**
+ * SIGTERM for a run whose JavaScript thread is busy. A `process.on('SIGTERM')` listener runs only
+ * once the thread is back in its event loop: after the synchronous stretch running then (a training
+ * step on the cpu or wasm backend: minutes for a big batch on a loaded machine). SIGINT has a way
+ * in: the guard's watchdog thread (src/user-modules/guard.ts, `breakOnSigint`) stops the stretch.
+ * So SIGTERM is turned into that SIGINT by a thread that is never busy:
+ *
+ *   SIGTERM ─► relay thread (its own event loop) ─► during a run: marked, then SIGINT to this process
+ *     ─► a guarded stretch running: the watchdog stops it ─► `takeRelayed()` true: counted as SIGTERM
+ *     ─► else: the SIGINT listener ─► `takeRelayed()` true: handled as SIGTERM
+ *   the main thread's SIGTERM listener, later ─► `relayedTerm()` true: already handled, skipped
+ *   outside a run ─► the relay does nothing; the SIGTERM listener handles it
+ *
+ * A worker thread gets no `process.on` signals, so the relay listens through Node's `signal_wrap`
+ * binding (`process.binding`, deprecated but kept); where that fails, nothing is relayed: SIGTERM
+ * is handled by the listener alone, as before (at the end of the busy stretch).
+ */
+import { Worker } from 'node:worker_threads';
+
+/** The slots of the shared flags: run active, SIGINT relayed and not yet taken, SIGTERMs relayed in all. */
+const ACTIVE = 0;
+const PENDING = 1;
+const RELAYED = 2;
+
+const RELAY = `
+const { parentPort, workerData: flags } = require('node:worker_threads');
+// Its DEP0111 warning is this thread's (the fallback above covers the binding's removal).
+process.noDeprecation = true;
+const { Signal } = process.binding('signal_wrap');
+const term = new Signal();
+term.onsignal = () => {
+  if (Atomics.load(flags, ${ACTIVE}) !== 1) return;
+  Atomics.add(flags, ${RELAYED}, 1);
+  Atomics.store(flags, ${PENDING}, 1);
+  process.kill(process.pid, 'SIGINT');
+};
+const err = term.start(require('node:os').constants.signals.SIGTERM);
+parentPort.postMessage(err === 0);
+`;
+
+/** The relay of one process (see the file's comment). */
+export class TermRelay {
+  private readonly flags = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  /** SIGTERMs the main thread's listener skipped, the relay handling them. */
+  private skipped = 0;
+  private started: Promise<boolean> | undefined;
+
+  /** Start the relay thread (once); resolves once it listens (false where it cannot: SIGTERM then handled as before). */
+  start(): Promise<boolean> {
+    this.started ??= new Promise<boolean>((resolve) => {
+      const worker = new Worker(RELAY, { eval: true, workerData: this.flags });
+      // It never keeps the process alive; its listening keeps itself alive.
+      worker.unref();
+      worker.once('message', (ok: boolean) => resolve(ok));
+      worker.once('error', () => resolve(false));
+    });
+    return this.started;
+  }
+
+  /** Relay SIGTERM as SIGINT (during a run) or not (outside one). */
+  setActive(active: boolean): void {
+    Atomics.store(this.flags, ACTIVE, active ? 1 : 0);
+  }
+
+  /** Whether the SIGINT just received was a relayed SIGTERM (then taken: asked once per SIGINT). */
+  takeRelayed(): boolean {
+    return Atomics.exchange(this.flags, PENDING, 0) === 1;
+  }
+
+  /**
+   * Whether the SIGTERM the main thread's listener just received is the relay's to handle (then
+   * skipped): during a run (the relay races the listener when the thread is idle), or relayed
+   * during a run that ended since (the thread was busy).
+   */
+  relayedTerm(): boolean {
+    if (Atomics.load(this.flags, ACTIVE) !== 1 && Atomics.load(this.flags, RELAYED) <= this.skipped) return false;
+    this.skipped++;
+    return true;
+  }
+}
