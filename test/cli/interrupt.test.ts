@@ -5,7 +5,7 @@
  * continue said, the folder resumable from its last finished epoch), the second exits at once. (A signal during an epoch of train, compare and sweep:
  * test/cli/json-contract.test.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,59 @@ describe('how to continue a stopped command', () => {
     interrupts.onSignal('SIGINT');
     expect(interrupts.interruption()).toEqual({ signal: 'SIGTERM', resume: 'penx train --resume' });
   });
+});
+
+describe('a stop during a long training step', () => {
+  // One batch of 1024 on the cpu backend: a synchronous stretch of tens of seconds (minutes on a
+  // loaded machine), which no signal listener can interrupt; the guard's watchdog stops it (SIGTERM
+  // relayed to it as SIGINT, mnist-demo/cli/term-relay.ts).
+  const SLOW = [
+    '--train-size',
+    '1024',
+    '--batch-size',
+    '1024',
+    '--test-size',
+    '64',
+    '--backend',
+    'cpu',
+    '--threads',
+    '1',
+    '--prune-epochs',
+    'none',
+    '--no-figures',
+  ];
+
+  it.each<[NodeJS.Signals, number]>([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ])(
+    '%s mid-batch: exit %i within seconds, the batch abandoned, the folder as its last finished epoch left it',
+    async (signal, code) => {
+      const out = join(root, `slow-${signal}`);
+      const dir = join(out, 'b');
+      const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...SLOW, '--out', out, '--name', 'b');
+      let stopped: unknown;
+      let before = '';
+      try {
+        // Epoch 0 recorded: the first batch starts right after it.
+        const t0 = Date.now();
+        while (!existsSync(join(dir, 'run.json')) && run.child.exitCode === null && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50));
+        before = readFileSync(join(dir, 'run.json'), 'utf8');
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(run.child.exitCode, run.stderr()).toBeNull();
+        run.child.kill(signal);
+        stopped = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r(`still running 10 s after ${signal}`), 10_000))]);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+      expect(stopped, run.stderr()).toBe(code);
+      expect(run.stderr()).toMatch(/^penx: interrupted; continue it with: penx train .*--resume$/m);
+      // Nothing of the batch written: the record as epoch 0 left it, no lock nor temporary file.
+      expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.penx.lock') || f.includes('penx-tmp'))).toEqual([]);
+    },
+    180_000,
+  );
 });
 
 // SIGTERM (and Ctrl-C) during an epoch of train, compare and sweep — exit code, no lock or temporary file
