@@ -53,6 +53,9 @@ export const EVAL_CHUNK = 256;
 /**
  * Everything on this thread. Each pass is one synchronous stretch (minutes for a big batch on a slow
  * backend), run as user code is (`runGuarded`): under `guardUserCode` a stop interrupts it mid-pass.
+ * Only the passes: Node's `vm` drops a SIGINT its listeners had not yet been given when a guarded
+ * call starts, so a guarded call must follow a turn of the event loop (fit takes one after each
+ * batch), not a long unguarded stretch such as a native ONNX Runtime run.
  */
 export const localGradients: GradientStrategy = {
   threads: 1,

@@ -10,7 +10,6 @@
  * constraints are the weights' constraints, applied after every update, as Keras does.
  */
 import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
-import { runGuarded } from '../registry/index.ts';
 import { tf } from '../tf.ts';
 import type { BatchGradients } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
@@ -73,12 +72,8 @@ export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, 
   const strategy = options.gradients ?? localGradients;
   const objective = options.objective ?? objectiveOf(model, options.loss);
   const g = await strategy.gradients(model, batchOf(model, { x, y }), objective, options.seed);
-  // The update as one interruptible stretch too (see `localGradients`): a stop leaves it unapplied or
-  // abandoned with the run, never continued.
-  const projected = runGuarded(() => {
-    optimizer.applyGradients(g.grads);
-    return applyConstraints(model, options.measureConstraints === true, options.frozen);
-  });
+  optimizer.applyGradients(g.grads);
+  const projected = applyConstraints(model, options.measureConstraints === true, options.frozen);
   tf.dispose(Object.values(g.grads));
   return {
     dataLoss: (g.scores[0] ?? NaN) / g.n,
