@@ -20,6 +20,7 @@
  */
 
 import { inventory, isRegisteredClass, makersOf } from '../model/index.ts';
+import { runGuarded } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import {
   addScores,
@@ -205,7 +206,11 @@ export class ShardedGradients implements GradientStrategy {
     const part = sliceBatch(batch, 0, mine.end);
     let own: BatchGradients;
     try {
-      own = batchGradients(model, part, objective, 1 / n, seedOf(0));
+      // This thread's pass as `localGradients`' (a stop interrupts it under `guardUserCode`).
+      own = runGuarded(() => batchGradients(model, part, objective, 1 / n, seedOf(0)));
+    } catch (err) {
+      abandon(remote);
+      throw err;
     } finally {
       tf.dispose([...part.xs, ...part.ys]);
     }
@@ -242,7 +247,10 @@ export class ShardedGradients implements GradientStrategy {
     const part = sliceBatch(batch, 0, mine.end);
     let own: BatchScores;
     try {
-      own = evaluateChunked(model, part, objective, EVAL_CHUNK, predictions);
+      own = runGuarded(() => evaluateChunked(model, part, objective, EVAL_CHUNK, predictions));
+    } catch (err) {
+      abandon(remote);
+      throw err;
     } finally {
       tf.dispose([...part.xs, ...part.ys]);
     }
@@ -289,4 +297,9 @@ export class ShardedGradients implements GradientStrategy {
       ),
     );
   }
+}
+
+/** The workers' part of a step this thread gave up (its own pass threw or was interrupted): their replies, or the pool's closing, ignored. */
+function abandon(remote: Promise<unknown>): void {
+  remote.catch(() => undefined);
 }
