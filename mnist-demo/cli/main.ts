@@ -61,6 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Ctrl-C or SIGTERM: a run stops at its next safe point (a second signal exits at once), its lock
   // released, with one line saying how to continue, exit code 130 (SIGTERM: 143); user code that
   // never returns, or a training step, is interrupted by the guard (on SIGINT; SIGTERM relayed to it).
+  const relay = new TermRelay();
   const interrupts = new Interrupts(
     (code) => process.exit(code),
     (line) => console.error(line),
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const command = resumeCommand(argv);
       return command && redactCredentials(command);
     },
-    new TermRelay(),
+    relay,
   );
   installInterrupts(interrupts);
   for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(signal, () => interrupts.onSignal(signal));
@@ -94,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // constraints, transforms, monitors) guarded so Ctrl-C interrupts it.
     command.hook('preAction', async () => {
       const { guardUserCode } = await import('penalty-explorer/node');
-      guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted() });
+      guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted(), onGuarded: (watched) => relay.setGuarded(watched) });
     });
   }
   try {

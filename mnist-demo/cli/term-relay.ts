@@ -5,11 +5,14 @@
  * in: the guard's watchdog thread (src/user-modules/guard.ts, `breakOnSigint`) stops the stretch.
  * So SIGTERM is turned into that SIGINT by a thread that is never busy:
  *
- *   SIGTERM ─► relay thread (its own event loop) ─► during a run: marked, then SIGINT to this process
- *     ─► a guarded stretch running: the watchdog stops it ─► `takeRelayed()` true: counted as SIGTERM
- *     ─► else: the SIGINT listener ─► `takeRelayed()` true: handled as SIGTERM
- *   the main thread's SIGTERM listener, later ─► `relayedTerm()` true: already handled, skipped
- *   outside a run ─► the relay does nothing; the SIGTERM listener handles it
+ *   SIGTERM ─► relay thread (its own event loop) ─► during a run, a guarded stretch running
+ *     (`setGuarded`): marked, then SIGINT to this process ─► the watchdog stops the stretch
+ *     ─► `takeRelayed()` true: counted as SIGTERM (the stretch just ended: the SIGINT listener
+ *     gets it ─► `takeRelayed()` true: handled as SIGTERM)
+ *     ─► the main thread's SIGTERM listener, later ─► `relayedTerm()` true: already handled, skipped
+ *   otherwise ─► the relay does nothing; the SIGTERM listener handles it, as before
+ * Only a guarded stretch: Node's `vm` drops a SIGINT queued for the listeners when a guarded call
+ * starts (it takes them off for the call), so a relayed SIGINT queued outside one could be lost.
  *
  * A worker thread gets no `process.on` signals, so the relay listens through Node's `signal_wrap`
  * binding (`process.binding`, deprecated but kept); where that fails, nothing is relayed: SIGTERM
@@ -17,10 +20,11 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** The slots of the shared flags: run active, SIGINT relayed and not yet taken, SIGTERMs relayed in all. */
+/** The slots of the shared flags: run active, SIGINT relayed and not yet taken, SIGTERMs relayed in all, a guarded stretch running. */
 const ACTIVE = 0;
 const PENDING = 1;
 const RELAYED = 2;
+const GUARDED = 3;
 
 const RELAY = `
 const { parentPort, workerData: flags } = require('node:worker_threads');
@@ -29,7 +33,7 @@ process.noDeprecation = true;
 const { Signal } = process.binding('signal_wrap');
 const term = new Signal();
 term.onsignal = () => {
-  if (Atomics.load(flags, ${ACTIVE}) !== 1) return;
+  if (Atomics.load(flags, ${ACTIVE}) !== 1 || Atomics.load(flags, ${GUARDED}) !== 1) return;
   Atomics.add(flags, ${RELAYED}, 1);
   Atomics.store(flags, ${PENDING}, 1);
   process.kill(process.pid, 'SIGINT');
@@ -40,7 +44,7 @@ parentPort.postMessage(err === 0);
 
 /** The relay of one process (see the file's comment). */
 export class TermRelay {
-  private readonly flags = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  private readonly flags = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   /** SIGTERMs the main thread's listener skipped, the relay handling them. */
   private skipped = 0;
   private started: Promise<boolean> | undefined;
@@ -62,18 +66,23 @@ export class TermRelay {
     Atomics.store(this.flags, ACTIVE, active ? 1 : 0);
   }
 
+  /** Whether a guarded stretch runs now (the guard's `onGuarded`): only then is SIGTERM relayed. */
+  setGuarded(guarded: boolean): void {
+    Atomics.store(this.flags, GUARDED, guarded ? 1 : 0);
+  }
+
   /** Whether the SIGINT just received was a relayed SIGTERM (then taken: asked once per SIGINT). */
   takeRelayed(): boolean {
     return Atomics.exchange(this.flags, PENDING, 0) === 1;
   }
 
   /**
-   * Whether the SIGTERM the main thread's listener just received is the relay's to handle (then
-   * skipped): during a run (the relay races the listener when the thread is idle), or relayed
-   * during a run that ended since (the thread was busy).
+   * Whether the SIGTERM the main thread's listener just received was relayed (then skipped: handled
+   * already). The relay marks it before the listener can run: it relays only while this thread is busy
+   * in a guarded stretch.
    */
   relayedTerm(): boolean {
-    if (Atomics.load(this.flags, ACTIVE) !== 1 && Atomics.load(this.flags, RELAYED) <= this.skipped) return false;
+    if (Atomics.load(this.flags, RELAYED) <= this.skipped) return false;
     this.skipped++;
     return true;
   }

@@ -25,9 +25,10 @@ const CALL = Symbol.for('penalty-explorer.userCall');
 /**
  * Run all user code (penalties, constraints, gradient transforms, monitors' hooks), and each pass of
  * a training step on this thread, so that SIGINT interrupts it with an InterruptedError;
- * `onInterrupt` is told when that happens (the signal was used up there).
+ * `onInterrupt` is told when that happens (the signal was used up there), `onGuarded(true)` once the
+ * watchdog watches (a SIGINT then reaches it, not the listeners), `onGuarded(false)` once it no longer does.
  */
-export function guardUserCode(options: { onInterrupt?: () => void } = {}): void {
+export function guardUserCode(options: { onInterrupt?: () => void; onGuarded?: (watched: boolean) => void } = {}): void {
   const script = new vm.Script(`globalThis[Symbol.for(${JSON.stringify(CALL.description)})]()`);
   const slot = globalThis as unknown as Record<symbol, (() => void) | undefined>;
   let depth = 0;
@@ -36,6 +37,7 @@ export function guardUserCode(options: { onInterrupt?: () => void } = {}): void 
     if (depth > 0) return call();
     let result: T | undefined;
     slot[CALL] = () => {
+      options.onGuarded?.(true);
       result = call();
     };
     depth++;
@@ -48,6 +50,7 @@ export function guardUserCode(options: { onInterrupt?: () => void } = {}): void 
       }
       throw err;
     } finally {
+      options.onGuarded?.(false);
       depth--;
       slot[CALL] = undefined;
     }
