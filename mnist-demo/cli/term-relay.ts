@@ -28,7 +28,7 @@ const GUARDED = 3;
 
 const RELAY = `
 const { parentPort, workerData: flags } = require('node:worker_threads');
-// Its DEP0111 warning is this thread's (the fallback above covers the binding's removal).
+// Its DEP0111 warning is this thread's own (where the binding is gone, start() resolves false).
 process.noDeprecation = true;
 const { Signal } = process.binding('signal_wrap');
 const term = new Signal();
