@@ -10,12 +10,15 @@
  *   ─► a new model built from it ─► the weights copied
  *
  * The model must be one TF.js can serialise and rebuild (its custom layers registered: a UsageError
- * otherwise, naming the class). `none` puts no penalty on.
+ * otherwise, naming the class), and each kernel must end up with what was asked: a registered custom
+ * layer's `kernel` takes the penalty only if its config carries `kernelRegularizer` and the layer gives
+ * it to the weight (`this.addWeight('kernel', …, this.kernelRegularizer)`), as TF.js's layers do — a
+ * UsageError otherwise, naming the weight. `none` puts no penalty on.
  */
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
-import { applyTrainable, completeTopology } from '../model/index.ts';
+import { applyTrainable, completeTopology, inventory, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -42,6 +45,16 @@ const serialize = (x: tf.serialization.Serializable) => ({ class_name: x.getClas
 /** The config keys (without `_regularizer` / `_constraint`) of a layer's kernels. */
 const KERNEL_KEYS = ['kernel', 'recurrent', 'depthwise', 'pointwise', 'embeddings'];
 
+/** A weight's name (its last part) → the key (without `Regularizer` / `Constraint`) of what acts on it in its layer's config. */
+const CONFIG_KEY_OF: Readonly<Record<string, string>> = {
+  kernel: 'kernel',
+  recurrent_kernel: 'recurrent',
+  depthwise_kernel: 'depthwise',
+  pointwise_kernel: 'pointwise',
+  embeddings: 'embeddings',
+  bias: 'bias',
+};
+
 /** Set the regularizer and constraint entries of every layer config in `node` (a topology), in place. */
 function setConfigs(node: unknown, c: KernelControls): void {
   if (Array.isArray(node)) {
@@ -60,6 +73,46 @@ function setConfigs(node: unknown, c: KernelControls): void {
     if ('bias_regularizer' in config && KERNEL_KEYS.some((k) => `${k}_regularizer` in config)) config['bias_regularizer'] = c.penalizeBias ? reg : null;
   }
   for (const v of Object.values(o)) setConfigs(v, c);
+}
+
+/** A penalty or constraint as messages name it: its spec (this library's), or its TF.js class, or `none`. */
+const named = (x: tf.serialization.Serializable | undefined | null) => (x == null ? 'none' : ((x as { spec?: string }).spec ?? x.getClassName()));
+
+/** True when `x` serialises as `want` does (both none: true). */
+const same = (x: tf.serialization.Serializable | undefined | null, want: tf.serialization.Serializable | undefined) =>
+  JSON.stringify(x == null ? null : serialize(x)) === JSON.stringify(want == null ? null : serialize(want));
+
+/**
+ * Throws a UsageError naming each kernel (each bias too, with `penalizeBias`) of the rebuilt model
+ * `out` whose penalty or constraint is not the one asked for: its layer (a registered custom layer)
+ * does not take it from its config and give it to the weight, so setting the config did not reach it.
+ *
+ * @example
+ * checkAttached(rebuilt, 'custom', { penalty: penalty('l1:1e-4') })
+ * // throws: "model custom: the penalty l1:1e-4 cannot be put on every kernel: mix/kernel (layer mix, a Mix) would have none, …"
+ */
+function checkAttached(out: tf.LayersModel, name: string, c: KernelControls): void {
+  const reg = c.penalty && c.penalty.definition.name !== 'none' ? c.penalty : undefined;
+  const inv = inventory(out);
+  const classOf = (path: string) => inv.layers.find((l) => l.name === path)?.layer.getClassName() ?? 'layer';
+  for (const kind of ['penalty', 'constraint'] as const) {
+    const want = kind === 'penalty' ? reg : c.constraint;
+    const missed = inv.weights.filter((w) => {
+      const key = CONFIG_KEY_OF[weightBaseName(w.name)];
+      if (!key || (key === 'bias' && (kind === 'constraint' || !c.penalizeBias))) return false;
+      return !same(kind === 'penalty' ? w.regularizer : w.constraint, want);
+    });
+    const first = missed[0];
+    if (!first) continue;
+    const base = weightBaseName(first.name);
+    const option = `${CONFIG_KEY_OF[base]}${kind === 'penalty' ? 'Regularizer' : 'Constraint'}`;
+    const found = (w: (typeof missed)[number]) => named(kind === 'penalty' ? w.regularizer : w.constraint);
+    const list = missed.map((w) => `${w.name} (layer ${w.layer}, a ${classOf(w.layer)}) would have ${found(w)}`).join('; ');
+    const given = kind === 'penalty' ? `this.${option}` : `this.kernelRegularizer, true, this.${option}`;
+    throw new UsageError(
+      `model ${name}: the ${kind} ${named(want)} cannot be put on every ${base === 'bias' ? 'bias' : 'kernel'}: ${list}, as its layer's config has no ${option} that TF.js gives to the weight as it rebuilds the layer; let the layer's class take one as TF.js's layers do (its getConfig returns ${option}, its constructor makes it a ${kind === 'penalty' ? 'regularizer' : 'constraint'} again from the { className, config } TF.js passes, its build passes it on: this.addWeight('${base}', …, ${given})), or put the ${kind} on its layers yourself`,
+    );
+  }
 }
 
 /**
@@ -147,5 +200,11 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     throw new Error(`internal: the rebuilt model has ${out.weights.length} weights, the original ${model.weights.length}`);
   // Assign, not setWeights: the weights are copied as they are, not projected by the new constraint.
   out.weights.forEach((lv, i) => (lv.read() as tf.Variable).assign(model.weights[i]!.read()));
+  try {
+    checkAttached(out, model.name, controls);
+  } catch (err) {
+    out.dispose();
+    throw err;
+  }
   return out;
 }

@@ -4,6 +4,51 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attachToKernels, constraint, loadModel, penalty, penaltyFields, penaltyLoss, saveModel, tf, UsageError } from '../../src/node.ts';
 
+type Serial = { className: string; config: tf.serialization.ConfigDict };
+/** A TF.js object again from the { className, config } a layer's constructor is passed by modelFromJSON (or the object itself). */
+const revive = <T>(x: unknown): T | undefined => {
+  if (x == null || x instanceof tf.serialization.Serializable) return (x ?? undefined) as T | undefined;
+  const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[(x as Serial).className]!;
+  return fromConfig(cls, (x as Serial).config) as T;
+};
+type Controls = { kernelRegularizer?: unknown; kernelConstraint?: unknown };
+/** A registered custom layer with a `kernel` (and a `bias`): with `takes`, it takes its kernel's penalty and constraint from its config as TF.js's layers do. */
+const customLayer = (className: string, takes: boolean) => {
+  class Custom extends tf.layers.Layer {
+    static className = className;
+    readonly kernelRegularizer?: tf.serialization.Serializable;
+    readonly kernelConstraint?: tf.serialization.Serializable;
+    private kernel?: tf.LayerVariable;
+    constructor(args: { name?: string } & Controls) {
+      super(args);
+      if (takes) [this.kernelRegularizer, this.kernelConstraint] = [revive(args.kernelRegularizer), revive(args.kernelConstraint)];
+    }
+    override build(shape: tf.Shape | tf.Shape[]): void {
+      const reg = this.kernelRegularizer as Parameters<tf.layers.Layer['addWeight']>[4];
+      const con = this.kernelConstraint as Parameters<tf.layers.Layer['addWeight']>[6];
+      this.kernel = this.addWeight('kernel', [(shape as tf.Shape).at(-1) as number, 2], 'float32', tf.initializers.ones(), reg, true, con);
+      this.addWeight('bias', [2], 'float32', tf.initializers.zeros());
+      this.built = true;
+    }
+    override getConfig(): tf.serialization.ConfigDict {
+      const own = (x?: tf.serialization.Serializable) => (x ? { className: x.getClassName(), config: x.getConfig() } : null);
+      return { ...super.getConfig(), ...(takes ? { kernelRegularizer: own(this.kernelRegularizer), kernelConstraint: own(this.kernelConstraint) } : {}) };
+    }
+    override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
+      return [(shape as tf.Shape)[0] ?? null, 2];
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.matMul(Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs, this.kernel!.read());
+    }
+  }
+  tf.serialization.registerClass(Custom);
+  return Custom;
+};
+const Taking = customLayer('AttachTestTaking', true);
+const NotTaking = customLayer('AttachTestNotTaking', false);
+const withCustom = (L: typeof Taking) =>
+  tf.sequential({ name: 'custom', layers: [tf.layers.dense({ name: 'd', units: 3, inputShape: [3] }), new L({ name: 'mine' })] });
+
 const model = () =>
   tf.sequential({
     layers: [
@@ -59,5 +104,31 @@ describe('attachToKernels', () => {
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(/^model active cannot be rebuilt by TF\.js from its JSON \(.*activity regularizer\(s\) is not supported yet\.\)/);
     expect((err as Error).message).not.toContain('registerClass');
+  });
+
+  it("a registered custom layer's kernel: penalised and constrained when its config takes them as TF.js's layers do, λ·Σ|w| counted", async () => {
+    const out = await attachToKernels(withCustom(Taking), { penalty: penalty('l1:0.1'), constraint: constraint('nonneg') });
+    const mine = out.getLayer('mine');
+    expect(tf.tidy(() => penaltyLoss(out).dataSync()[0])).toBeCloseTo(0.1 * (tf.sum(tf.abs(out.getLayer('d').getWeights()[0]!)).dataSync()[0]! + 3 * 2), 5);
+    expect(mine.calculateLosses()).toHaveLength(1);
+    expect(penaltyFields(out)).toMatchObject({ penalty: 'l1:0.1', constraint: 'nonneg' });
+  });
+
+  it('refuses a registered custom layer whose kernel cannot take the penalty or constraint (its config has no kernelRegularizer), naming the weight and what to do', async () => {
+    const err = await attachToKernels(withCustom(NotTaking), { penalty: penalty('l1:0.1') }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(
+      /^model custom: the penalty l1:0\.1 cannot be put on every kernel: mine\/kernel \(layer mine, a AttachTestNotTaking\) would have none, as its layer's config has no kernelRegularizer .*this\.addWeight\('kernel', …, this\.kernelRegularizer\)\), or put the penalty on its layers yourself$/,
+    );
+    await expect(attachToKernels(withCustom(NotTaking), { penalty: penalty('none'), constraint: constraint('nonneg') })).rejects.toThrow(
+      /^model custom: the constraint nonneg cannot be put on every kernel: mine\/kernel \(layer mine, a AttachTestNotTaking\) would have none, .*kernelConstraint/,
+    );
+    // Its bias, with penalizeBias: the same (a layer taking only its kernel's).
+    await expect(attachToKernels(withCustom(Taking), { penalty: penalty('l2:1'), penalizeBias: true })).rejects.toThrow(
+      /^model custom: the penalty l2:1 cannot be put on every bias: mine\/bias \(layer mine, a AttachTestTaking\) would have none, as its layer's config has no biasRegularizer/,
+    );
+    // Nothing asked that it cannot take: no penalty, no constraint.
+    const plain = await attachToKernels(withCustom(NotTaking), { penalty: penalty('none') });
+    expect(penaltyFields(plain)).toMatchObject({ penalty: 'none' });
   });
 });
