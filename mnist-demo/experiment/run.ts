@@ -68,15 +68,18 @@ export interface Prepared {
  * backend in use: TF.js's cpu): a `--model` folder loaded and a module's model built (each checked
  * against the data's image shape and classes; a module's, that its weights repeat from the seed),
  * the per-layer patterns matched against its weights, and the constraint on every kernel it will
- * apply to. The reference model (which fits any image set) is built here only for patterns or a
+ * apply to, and a module's, that every kernel takes the runs' penalty (`runs`: the first penalty of
+ * them that is not `none` is put on; a custom layer that does not take one is refused, naming its
+ * kernel). The reference model (which fits any image set) is built here only for patterns or a
  * constraint to check.
  */
-export async function checkedModel(exp: Experiment, set: ImageSet): Promise<MakeModel> {
+export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonly PenaltyRun[] = []): Promise<MakeModel> {
   const make = await modelMaker(exp.model, set);
   if (exp.controls || exp.constraint || exp.model.kind === 'module') {
+    const probed = runs.find((r) => r.penalty.definition.name !== 'none')?.penalty ?? penalty('none');
     const probe = await runModel(make, exp.seed, {
-      penalty: penalty('none'),
-      penalizeBias: false,
+      penalty: probed,
+      penalizeBias: exp.penalizeBias,
       countNames: countsNames(exp),
       ...(exp.constraint ? { constraint: exp.constraint } : {}),
     });

@@ -173,6 +173,23 @@ describe('penx train --model', () => {
     expect(existsSync(join(root, 'runs', 'custom'))).toBe(false);
   }, 120_000);
 
+  it("refuses a registered custom layer whose `kernel` cannot take the run's penalty (no kernelRegularizer in its config), naming it, and writes nothing", async () => {
+    const model = './test/fixtures/models/registered-layer.ts';
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--model', model, '--name', 'registered', ...RECORDED);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /^penx: error: model with_registered: the penalty l1:1e-4 cannot be put on every kernel: mix\/kernel \(layer mix, a RegisteredMix\) would have none, as its layer's config has no kernelRegularizer .*this\.addWeight\('kernel', …, this\.kernelRegularizer\)/m,
+    );
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(existsSync(join(root, 'runs', 'registered'))).toBe(false);
+    // With no penalty asked for, its kernel has what the run puts on every kernel: none.
+    const none = await penx('train', '--penalty', 'none', '--model', model, '--name', 'registered-none', ...RECORDED);
+    expect(none.code, none.stderr).toBe(0);
+    const run = readRun(join(root, 'runs', 'registered-none'));
+    expect(run.config.weights.find((w) => w.name === 'mix/kernel')).toMatchObject({ trainable: true });
+    expect(run.config.weights.find((w) => w.name === 'mix/kernel')?.penalty).toBeUndefined();
+  }, 120_000);
+
   it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
     const train = (name: string, seed: string) =>
       penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts', '--name', name, '--seed', seed, ...RECORDED);

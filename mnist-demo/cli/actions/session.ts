@@ -65,10 +65,10 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The data and the model are checked before anything is written; the data before the backend
     // starts (its refusal is not preceded by the backend's line), none started when nothing trains.
     const set = checkedData(exp);
-    // The model too, and each run on TF.js's cpu backend: a resume's settings against its record, a
-    // new run's weights and penalty at them (a pattern matching no weight, a model that does not fit
-    // the data, another seed, l2:1e38: no backend line).
-    const make = await checkedModel(exp, set);
+    // The model too (every kernel taking the runs' penalty), and each run on TF.js's cpu backend: a
+    // resume's settings against its record, a new run's weights and penalty at them (a pattern
+    // matching no weight, a model that does not fit the data, another seed, l2:1e38: no backend line).
+    const make = await checkedModel(exp, set, runs);
     if (!allDone)
       for (const [i, run] of runs.entries())
         await checkRunStart(exp, run, make, set, runDir(exp, run, comparison), states[i] !== undefined && states[i].state !== 'new');

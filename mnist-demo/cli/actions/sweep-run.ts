@@ -81,7 +81,7 @@ export async function sweepRun(taskJson: string): Promise<void> {
     // refusal of them comes before the backend's line): a run to resume against its record's settings
     // (other monitors, another model module…), one that starts over at its untrained weights.
     const set = checkedData(exp);
-    const make = await checkedModel(exp, set);
+    const make = await checkedModel(exp, set, [run]);
     await checkRunStart(exp, run, make, set, task.dir, resumeState(task.dir, exp.epochs).state !== 'new');
     const backend = await startBackend(flags);
     const data = prepare(set, make);
