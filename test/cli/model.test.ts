@@ -182,6 +182,12 @@ describe('penx train --model', () => {
     );
     expect(r.stderr).not.toMatch(/^backend:/m);
     expect(existsSync(join(root, 'runs', 'registered'))).toBe(false);
+    // A sweep whose grid has a penalty (after none): refused the same, before its folder is taken, not run by run.
+    const grid = ['--penalties', 'none,l1', '--strengths', '1e-4', '--seeds', '1'];
+    const sweep = await penx('sweep', ...grid, '--model', model, '--name', 'registered-sweep', ...RECORDED);
+    expect(sweep.code, sweep.stderr).toBe(2);
+    expect(sweep.stderr).toMatch(/^penx: error: model with_registered: the penalty l1:1e-4 cannot be put on every kernel: mix\/kernel /m);
+    expect(existsSync(join(root, 'runs', 'registered-sweep'))).toBe(false);
     // With no penalty asked for, its kernel has what the run puts on every kernel: none.
     const none = await penx('train', '--penalty', 'none', '--model', model, '--name', 'registered-none', ...RECORDED);
     expect(none.code, none.stderr).toBe(0);

@@ -42,7 +42,7 @@ import { checkSweepCombinations, checkSweepToTrain, type SweepFlags, sweepGrid, 
 import { interruptible } from '../interrupts.ts';
 import { withJson } from '../json.ts';
 import { wholeNumber } from '../numbers.ts';
-import { parseExperiment } from './parse-experiment.ts';
+import { loadRunPenalty, parseExperiment } from './parse-experiment.ts';
 import { announceDashboard, dashboardFor, keepServing } from './serve.ts';
 import { printRuns, sweepJson } from './sweep-print.ts';
 import { queueSweep, removeSweep, sweepStatus } from './sweep-queue-actions.ts';
@@ -104,8 +104,14 @@ function settingsOf(flags: SweepFlags): SweepSettings {
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   const grid: SweepGrid = sweepGrid(flags);
   const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
-  if (flags.queue === undefined) await checkedModel(exp, checkedData(exp));
-  return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs: await expandGrid(grid) };
+  const runs = await expandGrid(grid);
+  if (flags.queue === undefined) {
+    // A penalty of the grid (not none) put on every kernel, so a kernel that cannot take one is refused here, not in each run.
+    const penalised = runs.find((r) => r.strength !== null);
+    const probe = penalised ? [{ ...(await loadRunPenalty(penalised.penalty)), name: penalised.name }] : [];
+    await checkedModel(exp, checkedData(exp), probe);
+  }
+  return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs };
 }
 
 /** `penx sweep` (see the file's comment): resolves to the exit code (1 when a run failed). */
