@@ -89,7 +89,7 @@ const same = (x: tf.serialization.Serializable | undefined | null, want: tf.seri
  *
  * @example
  * checkAttached(rebuilt, 'custom', { penalty: penalty('l1:1e-4') })
- * // throws: "model custom: the penalty l1:1e-4 cannot be put on every kernel: mix/kernel (layer mix, a Mix) would have none, …"
+ * // throws: "model custom: the penalty l1:1e-4 cannot be put on every kernel: mix/kernel (layer mix, class Mix) would have none, …"
  */
 function checkAttached(out: tf.LayersModel, name: string, c: KernelControls): void {
   const reg = c.penalty && c.penalty.definition.name !== 'none' ? c.penalty : undefined;
@@ -107,7 +107,7 @@ function checkAttached(out: tf.LayersModel, name: string, c: KernelControls): vo
     const base = weightBaseName(first.name);
     const option = `${CONFIG_KEY_OF[base]}${kind === 'penalty' ? 'Regularizer' : 'Constraint'}`;
     const found = (w: (typeof missed)[number]) => named(kind === 'penalty' ? w.regularizer : w.constraint);
-    const list = missed.map((w) => `${w.name} (layer ${w.layer}, a ${classOf(w.layer)}) would have ${found(w)}`).join('; ');
+    const list = missed.map((w) => `${w.name} (layer ${w.layer}, class ${classOf(w.layer)}) would have ${found(w)}`).join('; ');
     const given = kind === 'penalty' ? `this.${option}` : `this.kernelRegularizer, true, this.${option}`;
     throw new UsageError(
       `model ${name}: the ${kind} ${named(want)} cannot be put on every ${base === 'bias' ? 'bias' : 'kernel'}: ${list}, as its layer's config has no ${option} that TF.js gives to the weight as it rebuilds the layer; let the layer's class take one as TF.js's layers do (its getConfig returns ${option}, its constructor makes it a ${kind === 'penalty' ? 'regularizer' : 'constraint'} again from the { className, config } TF.js passes, its build passes it on: this.addWeight('${base}', …, ${given})), or put the ${kind} on its layers yourself`,

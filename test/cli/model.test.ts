@@ -178,7 +178,7 @@ describe('penx train --model', () => {
     const r = await penx('train', '--penalty', 'l1:1e-4', '--model', model, '--name', 'registered', ...RECORDED);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(
-      /^penx: error: model with_registered: the penalty l1:1e-4 cannot be put on every kernel: mix\/kernel \(layer mix, a RegisteredMix\) would have none, as its layer's config has no kernelRegularizer .*this\.addWeight\('kernel', …, this\.kernelRegularizer\)/m,
+      /^penx: error: model with_registered: the penalty l1:1e-4 cannot be put on every kernel: mix\/kernel \(layer mix, class RegisteredMix\) would have none, as its layer's config has no kernelRegularizer .*this\.addWeight\('kernel', …, this\.kernelRegularizer\)/m,
     );
     expect(r.stderr).not.toMatch(/^backend:/m);
     expect(existsSync(join(root, 'runs', 'registered'))).toBe(false);

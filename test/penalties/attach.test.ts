@@ -118,14 +118,14 @@ describe('attachToKernels', () => {
     const err = await attachToKernels(withCustom(NotTaking), { penalty: penalty('l1:0.1') }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(
-      /^model custom: the penalty l1:0\.1 cannot be put on every kernel: mine\/kernel \(layer mine, a AttachTestNotTaking\) would have none, as its layer's config has no kernelRegularizer .*this\.addWeight\('kernel', …, this\.kernelRegularizer\)\), or put the penalty on its layers yourself$/,
+      /^model custom: the penalty l1:0\.1 cannot be put on every kernel: mine\/kernel \(layer mine, class AttachTestNotTaking\) would have none, as its layer's config has no kernelRegularizer .*this\.addWeight\('kernel', …, this\.kernelRegularizer\)\), or put the penalty on its layers yourself$/,
     );
     await expect(attachToKernels(withCustom(NotTaking), { penalty: penalty('none'), constraint: constraint('nonneg') })).rejects.toThrow(
-      /^model custom: the constraint nonneg cannot be put on every kernel: mine\/kernel \(layer mine, a AttachTestNotTaking\) would have none, .*kernelConstraint/,
+      /^model custom: the constraint nonneg cannot be put on every kernel: mine\/kernel \(layer mine, class AttachTestNotTaking\) would have none, .*kernelConstraint/,
     );
     // Its bias, with penalizeBias: the same (a layer taking only its kernel's).
     await expect(attachToKernels(withCustom(Taking), { penalty: penalty('l2:1'), penalizeBias: true })).rejects.toThrow(
-      /^model custom: the penalty l2:1 cannot be put on every bias: mine\/bias \(layer mine, a AttachTestTaking\) would have none, as its layer's config has no biasRegularizer/,
+      /^model custom: the penalty l2:1 cannot be put on every bias: mine\/bias \(layer mine, class AttachTestTaking\) would have none, as its layer's config has no biasRegularizer/,
     );
     // Nothing asked that it cannot take: no penalty, no constraint.
     const plain = await attachToKernels(withCustom(NotTaking), { penalty: penalty('none') });
