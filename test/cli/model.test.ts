@@ -194,6 +194,18 @@ describe('penx train --model', () => {
     const run = readRun(join(root, 'runs', 'registered-none'));
     expect(run.config.weights.find((w) => w.name === 'mix/kernel')).toMatchObject({ trainable: true });
     expect(run.config.weights.find((w) => w.name === 'mix/kernel')?.penalty).toBeUndefined();
+    // The same layer taking kernelRegularizer from its config as TF.js's layers do: trained with the run's penalty, recorded.
+    const taking = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/registered-layer-taking.ts', '--name', 'taking', ...RECORDED);
+    expect(taking.code, taking.stderr).toBe(0);
+    const took = readRun(join(root, 'runs', 'taking'));
+    expect(took.config.weights.filter((w) => w.kind === 'kernel').map((w) => [w.name, w.penalty?.spec])).toEqual([
+      ['mix/kernel', 'l1:1e-4'],
+      ['head/kernel', 'l1:1e-4'],
+    ]);
+    expect(took.epochs[0]!.layers.map((l) => [l.name, l.penalty > 0])).toEqual([
+      ['mix', true],
+      ['head', true],
+    ]);
   }, 120_000);
 
   it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
