@@ -21,6 +21,7 @@ export {
   outputNamesOf,
   penalised,
   penaltyTerms,
+  REGULARIZER_OF,
   type Regularizer,
   uniqueWeights,
   type WeightEntry,

@@ -57,8 +57,8 @@ export interface Inventory {
   readonly weights: readonly WeightEntry[];
 }
 
-/** A weight's last name part → the attribute of its maker holding its regularizer. */
-const REGULARIZER_OF: Readonly<Record<string, string>> = {
+/** A weight's last name part → the attribute of its maker holding its regularizer (its config key: `kernelRegularizer`, `kernel_regularizer`). */
+export const REGULARIZER_OF: Readonly<Record<string, string>> = {
   kernel: 'kernelRegularizer',
   recurrent_kernel: 'recurrentRegularizer',
   bias: 'biasRegularizer',

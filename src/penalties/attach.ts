@@ -18,7 +18,7 @@
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
-import { applyTrainable, completeTopology, inventory, weightBaseName } from '../model/index.ts';
+import { applyTrainable, completeTopology, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -42,18 +42,17 @@ export interface KernelControls {
 type Json = Record<string, unknown>;
 const serialize = (x: tf.serialization.Serializable) => ({ class_name: x.getClassName(), config: x.getConfig() });
 
-/** The config keys (without `_regularizer` / `_constraint`) of a layer's kernels. */
-const KERNEL_KEYS = ['kernel', 'recurrent', 'depthwise', 'pointwise', 'embeddings'];
+/** The kernels' weight names (their last part): what the penalty goes on, besides biases with `penalizeBias`. */
+const KERNEL_WEIGHTS = ['kernel', 'recurrent_kernel', 'depthwise_kernel', 'pointwise_kernel', 'embeddings'];
 
-/** A weight's name (its last part) → the key (without `Regularizer` / `Constraint`) of what acts on it in its layer's config. */
-const CONFIG_KEY_OF: Readonly<Record<string, string>> = {
-  kernel: 'kernel',
-  recurrent_kernel: 'recurrent',
-  depthwise_kernel: 'depthwise',
-  pointwise_kernel: 'pointwise',
-  embeddings: 'embeddings',
-  bias: 'bias',
-};
+/** A weight's name (its last part) → the key (without `Regularizer` / `Constraint`) of what acts on it in its layer's config: `recurrent_kernel` ─► `recurrent`. */
+const configKey = (weight: string): string => REGULARIZER_OF[weight]!.replace(/Regularizer$/, '');
+
+/** The config keys (without `_regularizer` / `_constraint`) of a layer's kernels. */
+const KERNEL_KEYS = KERNEL_WEIGHTS.map(configKey);
+
+/** The kernels' and the bias's weight names → their config keys (checkAttached). */
+const CONFIG_KEY_OF: Readonly<Record<string, string>> = Object.fromEntries([...KERNEL_WEIGHTS, 'bias'].map((w) => [w, configKey(w)]));
 
 /** Set the regularizer and constraint entries of every layer config in `node` (a topology), in place. */
 function setConfigs(node: unknown, c: KernelControls): void {
