@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -92,9 +94,6 @@ describe('README', () => {
   });
 
   it('the run folder table of penx train names every figure a run folder gets (with a constraint: projected.png too)', async () => {
-    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const { makeRunRecord } = await import('./fixtures/run-record-fixture.ts');
     const { drawRun } = await import('../src/node.ts');
     const table = readme.slice(readme.indexOf('| `run.json` | the run record'), readme.indexOf('**Run folders are safe to interrupt'));
@@ -118,7 +117,6 @@ describe('README', () => {
 
 describe('CONTRIBUTING', () => {
   it('lists every PENX_ environment variable the tests and their configuration read', async () => {
-    const { readdirSync } = await import('node:fs');
     const files = [
       'vitest.config.ts',
       ...readdirSync('test', { recursive: true, encoding: 'utf8' })
@@ -141,25 +139,45 @@ function tsBlock(heading: string, index = 0): string {
 }
 
 /**
+ * A fresh folder of the OS's for the snippets (removed after them), whose `node_modules` is the repository's:
+ * `penalty-explorer` resolves to this package (dist/) by its own name, as do TF.js and tsx, and the working
+ * tree stays as it was.
+ */
+function snippetFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'penx-readme-snippets-'));
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'junction');
+  return dir;
+}
+
+let snippets = '';
+
+/**
  * Run a TypeScript block after `heading` as a user would, against the built package; its output.
+ * The block is written as `file` in the snippets' folder (`snippetFolder`).
  * `before`/`after`: what the README leaves to the reader (its model and data) and what it prints;
  * `cwd`: where it runs (its relative paths), else the repository.
  */
 async function runSnippet(heading: string, file: string, options: { index?: number; before?: string; after?: string; cwd?: string } = {}): Promise<string> {
   const { execFileSync } = await import('node:child_process');
-  const { mkdirSync, writeFileSync } = await import('node:fs');
-  const { resolve } = await import('node:path');
+  const { writeFileSync } = await import('node:fs');
   const { pathToFileURL } = await import('node:url');
   const snippet = tsBlock(heading, options.index);
-  // Inside the repository, so `penalty-explorer` resolves to this package (dist/) by its own name.
-  mkdirSync('tmp', { recursive: true });
-  writeFileSync(`tmp/${file}`, `${options.before ?? ''}${snippet}${options.after ?? ''}`);
+  writeFileSync(join(snippets, file), `${options.before ?? ''}${snippet}${options.after ?? ''}`);
   // tsx by its path: from another working directory, its name would not resolve.
   const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
-  return execFileSync(process.execPath, ['--import', tsx, resolve(`tmp/${file}`)], { encoding: 'utf8', ...(options.cwd ? { cwd: options.cwd } : {}) });
+  return execFileSync(process.execPath, ['--import', tsx, join(snippets, file)], { encoding: 'utf8', ...(options.cwd ? { cwd: options.cwd } : {}) });
 }
 
 describe('README library examples run as written, against the built package', () => {
+  // The repository's entries (ignored ones too) before the snippets ran: the last test compares.
+  const entries = () => readdirSync('.').sort();
+  let before: string[] = [];
+  beforeAll(() => {
+    before = entries();
+    snippets = snippetFolder();
+  });
+  afterAll(() => rmSync(snippets, { recursive: true, force: true }));
+
   it('fit on a model of its own', async () => {
     const out = await runSnippet('### Train any model and see its weights', 'readme-fit.mts');
     expect(out).toMatch(/^accuracy (0\.\d+|1), \|w\| < 1e-3: \d+\.\d %$/m);
@@ -225,9 +243,7 @@ describe('README library examples run as written, against the built package', ()
 
   it('a run folder on the chosen backend: gradientsFor takes selectBackend’s answer, and the run is written', async () => {
     const { execFileSync } = await import('node:child_process');
-    const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join, resolve } = await import('node:path');
+    const { existsSync, writeFileSync } = await import('node:fs');
     const snippet = tsBlock('### Run folders, backends and both cores');
     // The snippet's model and data (the README leaves them to the reader), then what it chose.
     const preamble = `import * as tf from '@tensorflow/tfjs';
@@ -236,12 +252,14 @@ const x = tf.randomNormal([64, 4], 0, 1, 'float32', 1);
 const y = tf.argMax(tf.matMul(x, tf.randomNormal([4, 3], 0, 1, 'float32', 2)), 1);
 const [xv, yv] = [x, y];
 `;
-    mkdirSync('tmp', { recursive: true });
-    writeFileSync('tmp/readme-node.mjs', `${preamble}${snippet}\nconsole.log(JSON.stringify({ note: note ?? null, epochs: record.epochs.length }));\n`);
+    writeFileSync(
+      join(snippets, 'readme-node.mjs'),
+      `${preamble}${snippet}\nconsole.log(JSON.stringify({ note: note ?? null, epochs: record.epochs.length }));\n`,
+    );
     // Its run folder (runs/mine) in a folder of its own: the working directory, not the repository.
     const cwd = mkdtempSync(join(tmpdir(), 'penx-readme-'));
     try {
-      const out = execFileSync(process.execPath, [resolve('tmp/readme-node.mjs')], { cwd, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [join(snippets, 'readme-node.mjs')], { cwd, encoding: 'utf8' });
       expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ note: null, epochs: 10 });
       expect(existsSync(join(cwd, 'runs', 'mine', 'run.json'))).toBe(true);
     } finally {
@@ -303,9 +321,6 @@ const model = tfjs.sequential({ layers: [
   }, 90_000);
 
   it('portable models: saved portable, loaded back with every penalty and constraint', async () => {
-    const { mkdtempSync, readFileSync: read, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const before = `import * as tfjs from '@tensorflow/tfjs';
 import { constraint, penalty } from 'penalty-explorer';
 const model = tfjs.sequential({ layers: [tfjs.layers.dense({ units: 3, inputShape: [4], kernelRegularizer: penalty('deadzone:1e-4,a=0.25'), kernelConstraint: constraint('maxnorm:m=2') })] });
@@ -322,7 +337,7 @@ console.log(JSON.stringify([config['kernelRegularizer'], config['kernelConstrain
         { className: 'penx.constraint.maxnorm', config: { m: 2, axis: [0], perchannel: 0 } },
       ]);
       // Plain TF.js reads no penx class in model.json's topology.
-      expect(JSON.stringify(JSON.parse(read(join(cwd, 'export/model/model.json'), 'utf8')).modelTopology)).not.toContain('penx.');
+      expect(JSON.stringify(JSON.parse(readFileSync(join(cwd, 'export/model/model.json'), 'utf8')).modelTopology)).not.toContain('penx.');
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
@@ -332,4 +347,8 @@ console.log(JSON.stringify([config['kernelRegularizer'], config['kernelConstrain
     const out = await runSnippet('## Adding a penalty', 'readme-load-penalty.mts', { index: 1, after: '\nconsole.log(reg.spec);\n' });
     expect(out.trim().split('\n').at(-1)).toBe('logsum:1e-4,eps=0.05');
   }, 60_000);
+
+  it('leaves the working tree as it found it: the snippets ran in a folder of the OS’s', () => {
+    expect(entries()).toEqual(before);
+  });
 });
