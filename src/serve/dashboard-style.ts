@@ -15,7 +15,10 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 #runs fieldset { border: 0; margin: 0 0 10px; padding: 0; }
 #runs legend { font-weight: bold; padding: 0; word-break: break-all; }
 #runs label { display: flex; gap: 6px; align-items: baseline; margin: 3px 0; }
-#runs .epochs { color: var(--muted); white-space: nowrap; }
+/* A long run name (a comparison's penalty and optimiser parameters) wraps anywhere within the list, whole (its title
+   too), and its epochs keep their place beside it. */
+#runs .run { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+#runs .epochs { flex: none; color: var(--muted); white-space: nowrap; }
 main { flex: 1 1 auto; min-width: 0; }
 #controls { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 8px 22px; align-items: center; padding: 8px 12px; margin: 0 0 10px;
   background: #f6f7f9; border: 1px solid var(--line); border-radius: 6px; }

@@ -209,6 +209,7 @@ function main(): void {
         const text = document.createElement('span');
         text.className = 'run';
         text.textContent = runText(r);
+        text.title = text.textContent;
         const epochs = document.createElement('span');
         epochs.className = 'epochs';
         epochs.setAttribute('data-run', r.id);
