@@ -129,4 +129,13 @@ export {
   serveDashboard,
   serveStatic,
 } from './serve/index.ts';
-export { guardUserCode, importDefaultExport, loadConstraint, loadGradientTransform, loadMonitor, loadPenalty, loadSpec } from './user-modules/index.ts';
+export {
+  guardUserCode,
+  holdSigint,
+  importDefaultExport,
+  loadConstraint,
+  loadGradientTransform,
+  loadMonitor,
+  loadPenalty,
+  loadSpec,
+} from './user-modules/index.ts';

@@ -10,7 +10,8 @@
  *     user code or a training step running then (a penalty or monitor that never returns, a batch
  *     taking minutes on the cpu backend) ─► interrupted by the guard (src/user-modules/guard.ts) on
  *     SIGINT, SIGTERM relayed to it as SIGINT (term-relay.ts), which uses the signal up (the batch
- *     abandoned): `userCodeInterrupted` counts it as the 1st
+ *     abandoned): `userCodeInterrupted` counts it as the 1st; SIGINT is held by the guard for the run
+ *     (`holdSigint`): one between guarded calls stops the next (or a poll hands it to `onSignal`)
  *   ─► 2nd signal ─► exit at once (a lock is released at the process's exit)
  *
  * Nothing is half-written either way: every file goes through a temporary name and a rename.
@@ -40,6 +41,8 @@ export class Interrupts {
   private asked = false;
   /** The first signal received (its exit code is the command's). */
   private first: StopSignal | undefined;
+  /** Has SIGINT held for a run (the guard's `holdSigint`: never lost between guarded calls); returns its release. */
+  private holdSigint: ((onSigint: () => void) => () => void) | undefined;
 
   constructor(
     /** Ends the process. */
@@ -89,6 +92,11 @@ export class Interrupts {
     return this.first ? { signal: this.first, resume: this.resumeCommand() } : null;
   }
 
+  /** During runs from now on, SIGINT is held by `hold` (the guard's `holdSigint`, once the library is loaded). */
+  holdSigintWith(hold: (onSigint: () => void) => () => void): void {
+    this.holdSigint = hold;
+  }
+
   /** Run `work` as a run that a first SIGINT stops at its next safe point (through `signal`). */
   async during<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
@@ -96,11 +104,15 @@ export class Interrupts {
     this.asked = false;
     const relaying = (await this.relay?.start()) === true;
     if (relaying) this.relay?.setActive(true);
+    // A SIGINT arriving between guarded calls is kept for the next one (or a poll), not lost.
+    const release = this.holdSigint?.(() => this.onSignal('SIGINT'));
     try {
       return await work(controller.signal);
     } finally {
       if (relaying) this.relay?.setActive(false);
       if (this.controller === controller) this.controller = undefined;
+      // A SIGINT still pending comes after the run: at once, as any outside one.
+      release?.();
     }
   }
 

@@ -94,8 +94,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     // costs no library load), before it runs: the library loaded, and user code (penalties,
     // constraints, transforms, monitors) guarded so Ctrl-C interrupts it.
     command.hook('preAction', async () => {
-      const { guardUserCode } = await import('penalty-explorer/node');
+      const { guardUserCode, holdSigint } = await import('penalty-explorer/node');
       guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted(), onGuarded: (watched) => relay.setGuarded(watched) });
+      interrupts.holdSigintWith(holdSigint);
     });
   }
   try {

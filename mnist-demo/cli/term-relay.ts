@@ -12,7 +12,9 @@
  *     ─► the main thread's SIGTERM listener, later ─► `relayedTerm()` true: already handled, skipped
  *   otherwise ─► the relay does nothing; the SIGTERM listener handles it, as before
  * Only a guarded stretch: Node's `vm` drops a SIGINT queued for the listeners when a guarded call
- * starts (it takes them off for the call), so a relayed SIGINT queued outside one could be lost.
+ * starts (it takes them off for the call), so a relayed SIGINT queued outside one could be lost
+ * where the guard cannot hold SIGINT for the run (`holdSigint`; where it does, one that just
+ * missed a stretch is kept for the next).
  *
  * A worker thread gets no `process.on` signals, so the relay listens through Node's `signal_wrap`
  * binding (`process.binding`, deprecated but kept); where that fails, nothing is relayed: SIGTERM

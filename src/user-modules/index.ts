@@ -8,6 +8,6 @@
  *   guard.ts: every call of user code in a `vm` script with breakOnSigint
  */
 
-export { guardUserCode } from './guard.ts';
+export { guardUserCode, holdSigint } from './guard.ts';
 export { importDefaultExport, loadSpec } from './import.ts';
 export { loadConstraint, loadGradientTransform, loadMonitor, loadPenalty } from './loaders.ts';
