@@ -32,7 +32,8 @@ const RELAY = `
 const { parentPort, workerData: flags } = require('node:worker_threads');
 // Its DEP0111 warning is this thread's own (where the binding is gone, start() resolves false).
 process.noDeprecation = true;
-const { Signal } = process.binding('signal_wrap');
+// PENX_TEST_NO_SIGNAL_WRAP=1 (tests only): as where the binding is gone, to test what SIGTERM does then.
+const { Signal } = process.env.PENX_TEST_NO_SIGNAL_WRAP === '1' ? {} : process.binding('signal_wrap');
 const term = new Signal();
 term.onsignal = () => {
   if (Atomics.load(flags, ${ACTIVE}) !== 1 || Atomics.load(flags, ${GUARDED}) !== 1) return;

@@ -223,6 +223,39 @@ describe('a stop during a long training step', () => {
   );
 });
 
+describe('SIGTERM where the relay cannot listen (no signal_wrap binding)', () => {
+  it("the main thread's listener stops the run after the current batch: exit 143, the folder as its last finished epoch left it", async () => {
+    const out = join(root, 'no-relay');
+    const dir = join(out, 'r');
+    // Inherited by the child only (the relay's thread reads it there).
+    process.env.PENX_TEST_NO_SIGNAL_WRAP = '1';
+    const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '3', ...TINY, '--backend', 'wasm', '--out', out, '--name', 'r');
+    delete process.env.PENX_TEST_NO_SIGNAL_WRAP;
+    let stopped: unknown;
+    let before = '';
+    try {
+      const t0 = Date.now();
+      // Epoch 1 finished: its checkpoint written, and run.json as it.
+      const recorded = () =>
+        existsSync(join(dir, 'checkpoint', 'run.json')) &&
+        readFileSync(join(dir, 'run.json'), 'utf8') === readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8');
+      while (!recorded() && run.child.exitCode === null && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50));
+      before = readFileSync(join(dir, 'run.json'), 'utf8');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(run.child.exitCode, run.stderr()).toBeNull();
+      run.child.kill('SIGTERM');
+      stopped = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 60 s after SIGTERM'), 60_000))]);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    expect(stopped, run.stderr()).toBe(143);
+    expect(run.stderr()).toMatch(/^penx: interrupted; continue it with: penx train .*--resume$/m);
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8'));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.penx.lock') || f.includes('penx-tmp'))).toEqual([]);
+  }, 180_000);
+});
+
 // SIGTERM (and Ctrl-C) during an epoch of train, compare and sweep — exit code, no lock or temporary file
 // left, the run as its checkpoint left it, the resume finishing it: test/cli/json-contract.test.ts, with
 // the --json document such a command still prints.
