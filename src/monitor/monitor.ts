@@ -23,7 +23,7 @@
  * };
  * await fit(model, data, { epochs: 5, validationData, monitors: [meanAbs] });   // record.epochs[i].monitors.meanAbs
  */
-import { UsageError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
 import type { JsonValue, MonitorInfo, MonitorView } from '../formats/index.ts';
 import { fromModule, noteOrigin, originOf, runUserCode } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
@@ -198,6 +198,8 @@ export class MonitorRun<F extends object> {
   constructor(
     private readonly defaults: ReadonlyArray<Monitor<Partial<F>>>,
     private readonly user: readonly Monitor[] = [],
+    /** The run's stop (`fit`'s `signal`): a user's async hook still pending when it comes is abandoned. */
+    private readonly signal?: AbortSignal,
   ) {
     checkMonitors(user);
     this.batches = this.all().map(() => []);
@@ -212,7 +214,10 @@ export class MonitorRun<F extends object> {
    * user's hook runs as all user code does (`runUserCode`): one that throws (or rejects) is named (and its
    * module), as a UserCodeError whose cause is what it threw; under `guardUserCode` Ctrl-C interrupts one
    * that never returns (InterruptedError) — an async hook up to its first `await`; what it runs after one
-   * is not covered. The default monitors' errors pass as they are.
+   * is not covered: a stop asked while its promise is pending (it waits on timers, I/O, a promise that
+   * never settles) abandons it (InterruptedError naming it), but code of it that never gives the thread
+   * back (`await null; for (;;) {}`) runs outside any guarded call and is stopped by nothing (the run
+   * goes on once it returns). The default monitors' errors pass as they are.
    *
    * @example
    * // a user's monitor 'deadRelu' throwing Error('no layer relu_1') after epoch 3:
@@ -222,7 +227,22 @@ export class MonitorRun<F extends object> {
   private async call<T>(i: number, when: string, call: () => T | Promise<T>): Promise<T> {
     if (i < this.defaults.length) return await call();
     const m = this.user[i - this.defaults.length] as Monitor;
-    return await runUserCode(m, (from) => `monitor '${m.name}'${from} (${when})`, call);
+    const what = (from: string) => `monitor '${m.name}'${from} (${when})`;
+    const result = runUserCode(m, what, call);
+    const signal = this.signal;
+    if (!signal || !(result instanceof Promise)) return await result;
+    // A stop asked while it is pending: abandoned (its promise left to itself, its outcome ignored).
+    let stop: (() => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = () => reject(new InterruptedError(`stopped while ${what(fromModule(m))} was pending`));
+      signal.addEventListener('abort', stop, { once: true });
+    });
+    try {
+      return await Promise.race([result, stopped]);
+    } finally {
+      signal.removeEventListener('abort', stop as () => void);
+      result.catch(() => {});
+    }
   }
 
   async trainBegin(context: MonitorContext): Promise<void> {

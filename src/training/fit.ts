@@ -494,7 +494,7 @@ async function fitWith(model: tf.LayersModel, data: FitData, given: FitOptions, 
   const validationData: TensorData | undefined = validation ? { x: [...validation.xs], y: [...validation.ys] } : undefined;
   const measure = hasConstraints(model);
   // The default monitors write the record's own fields; the user's, sections of their own.
-  const monitors = new MonitorRun<MonitoredFields>(defaultMonitors({ trackNorms: options.trackNorms ?? 'epoch' }), options.monitors ?? []);
+  const monitors = new MonitorRun<MonitoredFields>(defaultMonitors({ trackNorms: options.trackNorms ?? 'epoch' }), options.monitors ?? [], options.signal);
   // The evaluation's outputs are kept (until the monitors have seen them) only when a monitor wants them.
   const predictions = monitors.wantsTestPredictions;
   const scoresOf = async (): Promise<Scores & { predictions?: Predictions[] }> => {

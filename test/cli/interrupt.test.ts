@@ -22,6 +22,7 @@ afterAll(() => {
 
 const stuckMark = join(root, 'stuck.txt');
 const monitorMark = join(root, 'monitor-stuck.txt');
+const waitsMark = join(root, 'monitor-waits.txt');
 
 beforeAll(() => {
   mkdirSync(here, { recursive: true });
@@ -38,6 +39,11 @@ beforeAll(() => {
   writeFileSync(
     join(here, 'stuck-monitor.ts'),
     `import { existsSync, writeFileSync } from 'node:fs';\nexport default { name: 'stuckAt2', onEpochEnd({ epoch }) { if (epoch === 2 && !existsSync(${JSON.stringify(monitorMark)})) { writeFileSync(${JSON.stringify(monitorMark)}, 'stuck'); for (;;) {} } return epoch; } };\n`,
+  );
+  // Waits forever after its first await in epoch 2 (out of the guard's reach: the thread free, the hook never done).
+  writeFileSync(
+    join(here, 'waits-monitor.ts'),
+    `import { writeFileSync } from 'node:fs';\nexport default { name: 'waits', async onBatchEnd({ epoch, batch }) { if (epoch === 2) { writeFileSync(${JSON.stringify(waitsMark)}, 'waits'); for (;;) await new Promise((r) => setTimeout(r, 10)); } return batch; }, onEpochEnd: ({ epoch }) => epoch };\n`,
   );
 });
 
@@ -113,6 +119,22 @@ describe('Ctrl-C', () => {
     const resumed = await penx(...args, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(epochsOf().map((e) => e.monitors)).toEqual([{ stuckAt2: 1 }, { stuckAt2: 2 }]);
+  }, 90_000);
+
+  it('a user monitor whose async onBatchEnd waits forever after an await: the first SIGINT abandons it, exit 130, the folder at its last finished epoch', async () => {
+    const out = join(root, 'o6');
+    const args = ['train', '--penalty', 'l1:1e-4', '--monitor', `./${here}/waits-monitor.ts`, '--epochs', '3', ...TINY, '--out', out, '--name', 'w'];
+    const run = spawnPenxPiped(...args);
+    const dir = join(out, 'w');
+    try {
+      expect(await interruptWhenStuck(run, waitsMark), run.stderr()).toBe(130);
+      expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.penx.lock') || f.includes('penx-tmp'))).toEqual([]);
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8'));
+    expect((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { epochs: { epoch: number }[] }).epochs.map((e) => e.epoch)).toEqual([1]);
   }, 90_000);
 
   it('the first SIGINT during a run asks it to stop at its next safe point; the second exits at once', async () => {

@@ -136,6 +136,34 @@ describe('user code that throws, through one door', () => {
     expect(calls).toBe(2);
   });
 
+  it('a stop asked while a monitor’s async hook is pending (after its first await, out of the guard’s reach) abandons it, naming it; one that settles is unaffected', async () => {
+    let ticks = 0;
+    const waits: Monitor = {
+      name: 'waitsForever',
+      onBatchEnd: async () => {
+        // A long await chain: the thread free, the hook never done.
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 5));
+          ticks++;
+        }
+      },
+      onEpochEnd: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        return 1;
+      },
+    };
+    noteMonitorModule(waits, './waits.ts');
+    const controller = new AbortController();
+    const run = new MonitorRun([], [waits], controller.signal);
+    const context = {} as never;
+    expect((await run.epochEnd(0, context)).monitors).toEqual({ waitsForever: 1 });
+    setTimeout(() => controller.abort(), 50);
+    const stopped = await thrown(() => run.batchEnd({ epoch: 1, batch: 2 } as never, context));
+    expect(stopped).toBeInstanceOf(InterruptedError);
+    expect(stopped.message).toBe("stopped while monitor 'waitsForever' (from ./waits.ts) (its onBatchEnd after batch 2 of epoch 1) was pending");
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it('a library error the user code threw is named too; an interruption and nested user code’s error pass as they are', async () => {
     // The user's penalty calls the library wrongly: its SpecError says what, the UserCodeError which penalty.
     definePenalty({ name: 'misuses', fn: (x) => penalty('nope:1').apply(x) });
