@@ -143,17 +143,22 @@ const controlText = (w: WeightInfo | undefined, kind: 'penalty' | 'constraint') 
 /**
  * The penalties and constraints the model carried on its own that the run's replaced or removed
  * (attachToKernels puts the run's on every kernel, and on biases only with penalizeBias), one text
- * per weight and kind. `before` and `after` list the same weights in the same order.
+ * per weight and kind; and, without penalizeBias, each bias penalty that stayed: one its layer puts on
+ * the bias itself, not from its config, which cannot be removed (it trains, and run.json lists it).
+ * `before` and `after` list the same weights in the same order.
  *
  * @example
- * replacedControls(weightInfos(built), weightInfos(withRunPenalty))
- * // ['gru/recurrent_kernel: penalty cauchy:0.001,s=0.5 → l1:0.0001', 'gru/bias: penalty l2:0.001 → none']
+ * replacedControls(weightInfos(built), weightInfos(withRunPenalty), false)
+ * // ['gru/recurrent_kernel: penalty cauchy:0.001,s=0.5 → l1:0.0001', 'gru/bias: penalty l2:0.001 → none',
+ * //  'shift/bias: penalty l2:0.01 kept (layer shift puts it on the bias itself, not from its config's biasRegularizer)']
  */
-export function replacedControls(before: readonly WeightInfo[], after: readonly WeightInfo[]): string[] {
+export function replacedControls(before: readonly WeightInfo[], after: readonly WeightInfo[], penalizeBias: boolean): string[] {
   return before.flatMap((w, i) =>
     (['penalty', 'constraint'] as const).flatMap((kind) => {
       const [was, now] = [controlText(w, kind), controlText(after[i], kind)];
-      return w[kind] && was !== now ? [`${w.name}: ${kind} ${was} → ${now}`] : [];
+      if (w[kind] && was !== now) return [`${w.name}: ${kind} ${was} → ${now}`];
+      const kept = kind === 'penalty' && !penalizeBias && w.kind === 'bias' && after[i]?.penalty;
+      return kept ? [`${w.name}: penalty ${now} kept (layer ${w.layer} puts it on the bias itself, not from its config's biasRegularizer)`] : [];
     }),
   );
 }
@@ -172,7 +177,7 @@ export async function runModel(
   const built = await make(seed);
   try {
     const model = await attachToKernels(built, controls);
-    const changes = onReplaced ? replacedControls(weightInfos(built), weightInfos(model)) : [];
+    const changes = onReplaced ? replacedControls(weightInfos(built), weightInfos(model), controls.penalizeBias) : [];
     if (changes.length) onReplaced?.(changes);
     return model;
   } finally {

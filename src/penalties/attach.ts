@@ -4,8 +4,9 @@
  *
  *   model ─► its topology (JSON) with the regularizer and constraint of every kernel set — a Dense
  *         or convolution's kernel, a recurrent layer's input and recurrent kernels, depthwise and
- *         pointwise kernels, an Embedding's matrix; biases with `penalizeBias` — in every layer
- *         config, inside wrappers (Bidirectional, TimeDistributed) and nested models too
+ *         pointwise kernels, an Embedding's matrix; every bias's regularizer the penalty with
+ *         `penalizeBias`, none without — in every layer config, inside wrappers (Bidirectional,
+ *         TimeDistributed) and nested models too
  *   ─► with `countNames`, the layers TF.js named itself renamed by their count in this model
  *   ─► a new model built from it ─► the weights copied
  *
@@ -13,12 +14,16 @@
  * otherwise, naming the class), and each kernel must end up with what was asked: a registered custom
  * layer's `kernel` takes the penalty only if its config carries `kernelRegularizer` and the layer gives
  * it to the weight (`this.addWeight('kernel', …, this.kernelRegularizer)`), as TF.js's layers do — a
- * UsageError otherwise, naming the weight. `none` puts no penalty on.
+ * UsageError otherwise, naming the weight. `none` puts no penalty on. A bias's penalty a layer puts
+ * on itself, not from its config (`this.biasRegularizer = tf.regularizers.l2()` in its constructor),
+ * cannot be removed: it stays, where `inventory` (and so the run record) finds it; one it gives
+ * `addWeight` without keeping it there, which no record would state, is a UsageError naming the weight
+ * (`checkInventory`).
  */
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
-import { applyTrainable, completeTopology, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
+import { applyTrainable, checkInventory, completeTopology, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -26,7 +31,7 @@ import type { PenaltyRegularizer } from './regularizer.ts';
 export interface KernelControls {
   /** The penalty of every kernel (and of every bias with `penalizeBias`). */
   readonly penalty?: PenaltyRegularizer;
-  /** Put the penalty on every bias too; default false. */
+  /** Put the penalty on every bias too; default false: the bias penalties of the layers' configs are removed. */
   readonly penalizeBias?: boolean;
   /** The constraint of every kernel. */
   readonly constraint?: PenxConstraint;
@@ -69,7 +74,8 @@ function setConfigs(node: unknown, c: KernelControls): void {
       if (`${key}_regularizer` in config) config[`${key}_regularizer`] = reg;
       if (`${key}_constraint` in config) config[`${key}_constraint`] = c.constraint ? serialize(c.constraint) : null;
     }
-    if ('bias_regularizer' in config && KERNEL_KEYS.some((k) => `${k}_regularizer` in config)) config['bias_regularizer'] = c.penalizeBias ? reg : null;
+    // Every layer's, a registered custom layer's too (one with a bias and no kernel among them).
+    if ('bias_regularizer' in config) config['bias_regularizer'] = c.penalizeBias ? reg : null;
   }
   for (const v of Object.values(o)) setConfigs(v, c);
 }
@@ -201,6 +207,9 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
   out.weights.forEach((lv, i) => (lv.read() as tf.Variable).assign(model.weights[i]!.read()));
   try {
     checkAttached(out, model.name, controls);
+    // A penalty a layer puts on a weight itself, outside its config and where no record finds it
+    // (addWeight('bias', …, tf.regularizers.l2()) with no biasRegularizer kept): refused here, not as training starts.
+    checkInventory(out);
   } catch (err) {
     out.dispose();
     throw err;

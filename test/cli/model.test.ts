@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { loadModel, saveModel, tf } from '../../src/node.ts';
 import { writeDataset } from '../data/idx-files.ts';
+// Their layer classes registered here too, to load the runs' checkpoints.
+import '../fixtures/models/registered-bias.ts';
+import '../fixtures/models/registered-bias-own.ts';
 import { penx } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
@@ -207,6 +210,57 @@ describe('penx train --model', () => {
       ['head', true],
     ]);
   }, 120_000);
+
+  it("a registered custom layer's bias penalty: removed when its config gives it (said), put there with --penalize-bias, kept and said when the layer sets it itself, refused when no record would find it", async () => {
+    const fixture = (source: string) => `./test/fixtures/models/registered-bias${source}.ts`;
+    const train = (name: string, source: string, ...more: string[]) =>
+      penx('train', '--penalty', 'l1:1e-4', '--model', fixture(source), '--name', name, ...more, ...RECORDED);
+    /** The run's trained weights (its checkpoint) and recorded penalty specs, and its last penalty against the sum by hand of `terms`. */
+    const checked = async (name: string, terms: (values: (w: string) => number[]) => number) => {
+      const run = readRun(join(root, 'runs', name));
+      const trained = await loadModel(join(root, 'runs', name, 'checkpoint', 'model'));
+      const values = (w: string) =>
+        Array.from(
+          trained.weights
+            .find((v) => v.originalName === w)!
+            .read()
+            .dataSync(),
+        );
+      const byHand = terms(values);
+      trained.dispose();
+      expect(Math.abs(run.epochs.at(-1)!.penaltyLoss - byHand)).toBeLessThanOrEqual(1e-6 * byHand);
+      return Object.fromEntries(run.config.weights.map((w) => [w.name, w.penalty?.spec ?? 'none']));
+    };
+    const l1 = (vs: number[], s: number) => s * vs.reduce((t, v) => t + Math.abs(v), 0);
+    const l2 = (vs: number[], s: number) => s * vs.reduce((t, v) => t + v * v, 0);
+    // From its config (biasRegularizer, as TF.js's layers): removed, and said, as a Dense's bias penalty.
+    const removed = await train('bias-config', '');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stderr).toContain('shift/bias: penalty tfjs.L1L2:l1=0.001,l2=0 → none');
+    const specs = await checked('bias-config', (v) => l1(v('head/kernel'), 1e-4));
+    expect(specs).toEqual({ 'shift/bias': 'none', 'head/kernel': 'l1:1e-4', 'head/bias': 'none' });
+    expect(readRun(join(root, 'runs', 'bias-config')).config.penalizeBias).toBe(false);
+    // With --penalize-bias: the run's.
+    const put = await train('bias-config-put', '', '--penalize-bias');
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.stderr).toContain('shift/bias: penalty tfjs.L1L2:l1=0.001,l2=0 → l1:1e-4');
+    const all = await checked('bias-config-put', (v) => l1(v('head/kernel'), 1e-4) + l1(v('head/bias'), 1e-4) + l1(v('shift/bias'), 1e-4));
+    expect(all).toEqual({ 'shift/bias': 'l1:1e-4', 'head/kernel': 'l1:1e-4', 'head/bias': 'l1:1e-4' });
+    // Set by the layer itself (not removable): kept, said, and recorded as it trains.
+    const own = await train('bias-own', '-own');
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toContain(
+      "shift/bias: penalty tfjs.L1L2:l1=0,l2=0.01 kept (layer shift puts it on the bias itself, not from its config's biasRegularizer)",
+    );
+    const kept = await checked('bias-own', (v) => l1(v('head/kernel'), 1e-4) + l2(v('shift/bias'), 1e-2));
+    expect(kept).toEqual({ 'shift/bias': 'tfjs.L1L2:l1=0,l2=0.01', 'head/kernel': 'l1:1e-4', 'head/bias': 'none' });
+    // Given to addWeight where no record finds it: refused before the backend starts, naming the weight; nothing written.
+    const hidden = await train('bias-hidden', '-hidden');
+    expect(hidden.code, hidden.stderr).toBe(2);
+    expect(hidden.stderr).toMatch(/^penx: error: layer shift adds 1 loss term\(s\) .*bias → biasRegularizer.*its weights with no penalty found: shift\/bias$/m);
+    expect(hidden.stderr).not.toMatch(/^backend:/m);
+    expect(existsSync(join(root, 'runs', 'bias-hidden'))).toBe(false);
+  }, 240_000);
 
   it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
     const train = (name: string, seed: string) =>

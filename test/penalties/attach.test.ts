@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, loadModel, penalty, penaltyFields, penaltyLoss, saveModel, tf, UsageError } from '../../src/node.ts';
+import { attachToKernels, constraint, inventory, loadModel, penalty, penaltyFields, penaltyLoss, saveModel, tf, UsageError } from '../../src/node.ts';
+import { shifted } from '../fixtures/models/registered-bias.ts';
 
 type Serial = { className: string; config: tf.serialization.ConfigDict };
 /** A TF.js object again from the { className, config } a layer's constructor is passed by modelFromJSON (or the object itself). */
@@ -130,5 +131,23 @@ describe('attachToKernels', () => {
     // Nothing asked that it cannot take: no penalty, no constraint.
     const plain = await attachToKernels(withCustom(NotTaking), { penalty: penalty('none') });
     expect(penaltyFields(plain)).toMatchObject({ penalty: 'none' });
+  });
+
+  it("a registered custom layer's bias penalty: its config's removed (the penalty's with penalizeBias), one it sets itself kept, one no record finds refused", async () => {
+    const specOf = (m: tf.LayersModel, name: string) => {
+      const w = inventory(m).weights.find((v) => v.name === name)!;
+      return w.regularizer ? ((w.regularizer as { spec?: string }).spec ?? w.regularizer.getClassName()) : 'none';
+    };
+    const build = (source: 'config' | 'own' | 'hidden') => shifted(source)([3, 2], 2, { seed: 1 });
+    const removed = await attachToKernels(build('config'), { penalty: penalty('l1:0.1') });
+    expect(specOf(removed, 'shift/bias')).toBe('none');
+    expect(tf.tidy(() => penaltyLoss(removed).dataSync()[0])).toBeCloseTo(0.1 * tf.sum(tf.abs(removed.getLayer('head').getWeights()[0]!)).dataSync()[0]!, 5);
+    const put = await attachToKernels(build('config'), { penalty: penalty('l1:0.1'), penalizeBias: true });
+    expect(specOf(put, 'shift/bias')).toBe('l1:0.1');
+    const kept = await attachToKernels(build('own'), { penalty: penalty('l1:0.1') });
+    expect(specOf(kept, 'shift/bias')).toBe('L1L2');
+    const err = await attachToKernels(build('hidden'), { penalty: penalty('l1:0.1') }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(/^layer shift adds 1 loss term\(s\) .*its weights with no penalty found: shift\/bias$/);
   });
 });
