@@ -130,10 +130,18 @@ const automaticStem = (name: unknown, className: unknown): string | undefined =>
   return made.exec(name)?.[1];
 };
 
+/** The keys of a layer's config that hold layers: a nested model's `layers`, a wrapper's `layer`, a recurrent layer's `cell`, stacked cells' `cells`. */
+const LAYER_KEYS = new Set(['layers', 'layer', 'cell', 'cells']);
+
+const isJson = (x: unknown): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
+
 /**
  * Rename, in `topology`, every layer TF.js named itself by its count among the layers of its kind in
  * the topology's order (`dense_Dense7` ─► `dense_Dense1`), and every reference to it (a functional
- * model's inbound nodes, inputs and outputs): in place.
+ * model's inbound nodes, input and output layers), in place. Only layers are renamed — the entries of a
+ * model's `layers` (a nested model's too), a wrapper's `layer`, a recurrent layer's `cell` or `cells`
+ * — and only where their names are referred to: a string of a layer's config equal to a layer's name,
+ * or a `name` in an object of its config that is no layer, stays as it is.
  *
  * @example
  * countLayerNames(topology)   // layers dense_Dense7, dense_Dense8, out ─► dense_Dense1, dense_Dense2, out
@@ -141,34 +149,44 @@ const automaticStem = (name: unknown, className: unknown): string | undefined =>
 function countLayerNames(topology: unknown): void {
   const renamed = new Map<string, string>();
   const counts = new Map<string, number>();
+  const layers: Json[] = [];
+  // Each layer, then the layers in it, in the topology's order.
   const collect = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const n of node) collect(n);
       return;
     }
-    if (node === null || typeof node !== 'object') return;
-    const o = node as Json;
-    const config = o['config'] as Json | undefined;
-    const name = config?.['name'];
-    const stem = automaticStem(name, o['class_name']);
+    const config = isJson(node) ? node['config'] : undefined;
+    if (!isJson(node) || typeof node['class_name'] !== 'string' || !isJson(config)) return;
+    layers.push(node);
+    const name = config['name'];
+    const stem = automaticStem(name, node['class_name']);
     if (typeof name === 'string' && stem !== undefined && !renamed.has(name)) {
       const n = (counts.get(stem) ?? 0) + 1;
       counts.set(stem, n);
       renamed.set(name, `${stem}${n}`);
     }
-    for (const v of Object.values(o)) collect(v);
-  };
-  const rename = (node: unknown): unknown => {
-    if (typeof node === 'string') return renamed.get(node) ?? node;
-    if (Array.isArray(node)) {
-      node.forEach((v, i) => (node[i] = rename(v)));
-      return node;
-    }
-    if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) (node as Json)[k] = rename(v);
-    return node;
+    for (const [key, value] of Object.entries(config)) if (LAYER_KEYS.has(key)) collect(value);
   };
   collect(topology);
-  if (renamed.size > 0) rename(topology);
+  if (renamed.size === 0) return;
+  const renameIn = (o: Json | unknown[], key: string | number) => {
+    const name = (o as Json)[key];
+    if (typeof name === 'string' && renamed.has(name)) (o as Json)[key] = renamed.get(name);
+  };
+  // References, each [layer name, node index, tensor index, kwargs?].
+  const renameRefs = (refs: unknown) => {
+    if (Array.isArray(refs)) for (const ref of refs) if (Array.isArray(ref)) renameIn(ref, 0);
+  };
+  for (const layer of layers) {
+    const config = layer['config'] as Json;
+    renameIn(config, 'name');
+    renameIn(layer, 'name');
+    // A functional model's entries (each node a list of references) and its inputs and outputs.
+    if (Array.isArray(layer['inbound_nodes'])) for (const node of layer['inbound_nodes']) renameRefs(node);
+    renameRefs(config['input_layers']);
+    renameRefs(config['output_layers']);
+  }
 }
 
 /**

@@ -31,6 +31,16 @@ const functional = () => {
   return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, kernelInitializer: g(6) }).apply(joined) as tf.SymbolicTensor });
 };
 
+/** Unnamed layers inside a nested model, wrappers and a recurrent layer's cell. */
+const wrapped = () => {
+  const input = tf.input({ shape: [4, 3] });
+  const inner = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3], kernelInitializer: g(8) })] });
+  const td = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, kernelInitializer: g(9) }) });
+  const rnn = tf.layers.rnn({ cell: tf.layers.simpleRNNCell({ units: 2, kernelInitializer: g(10), recurrentInitializer: g(11) }), returnSequences: true });
+  const bi = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, kernelInitializer: g(12), recurrentInitializer: g(13) }) as tf.RNN });
+  return tf.model({ inputs: input, outputs: bi.apply(rnn.apply(td.apply(inner.apply(input)))) as tf.SymbolicTensor });
+};
+
 describe('attachToKernels with countNames', () => {
   const controls = { penalty: penalty('l1:1e-3'), countNames: true };
 
@@ -59,5 +69,55 @@ describe('attachToKernels with countNames', () => {
     expect(names(b)).toEqual(names(a));
     expect(predict(a)).toEqual(predict(first));
     expect(a.layers.map((l) => l.name)).toEqual(b.layers.map((l) => l.name));
+  });
+
+  it('renames the layers in a nested model, in wrappers and a recurrent layer alike', async () => {
+    const [first, second] = [wrapped(), wrapped()];
+    const [a, b] = [await attachToKernels(first, controls), await attachToKernels(second, controls)];
+    const lstm = ['kernel', 'recurrent_kernel', 'bias'];
+    expect(names(a)).toEqual([
+      'dense_Dense1/kernel',
+      'dense_Dense1/bias',
+      'time_distributed_TimeDistributed1/kernel',
+      'time_distributed_TimeDistributed1/bias',
+      ...lstm.map((w) => `rnn_RNN1/${w}`),
+      ...['forward', 'backward'].flatMap((d) => lstm.map((w) => `bidirectional_Bidirectional1/${d}_lstm_LSTM1/${w}`)),
+    ]);
+    expect(names(b)).toEqual(names(a));
+  });
+
+  it('renames layers and the references to them only: a config string, or a `name` in a config object that is no layer, stays', async () => {
+    /** A registered pass-through layer whose config holds strings that look like layer names. */
+    class Tagged extends tf.layers.Layer {
+      static className = 'AttachNamesTagged';
+      readonly tags: tf.serialization.ConfigDict;
+      constructor(args: { name?: string; target?: string; note?: tf.serialization.ConfigDict; spec?: tf.serialization.ConfigDict }) {
+        super(args);
+        this.tags = { target: args.target ?? null, note: args.note ?? null, spec: args.spec ?? null };
+      }
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return tf.clone(Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs);
+      }
+      override getConfig(): tf.serialization.ConfigDict {
+        return { ...super.getConfig(), ...this.tags };
+      }
+    }
+    tf.serialization.registerClass(Tagged);
+    const input = tf.input({ shape: [6] });
+    const dense = tf.layers.dense({ units: 3, kernelInitializer: g(7) });
+    // Its strings equal the input's and the Dense's names TF.js gave (input<n>, dense_Dense<n>), and a layer's config that is no layer of the model.
+    const tags = {
+      target: input.sourceLayer.name,
+      note: { name: dense.name },
+      spec: { className: 'Dense', config: { name: 'dense_Dense999', units: 2 } },
+    };
+    const out = new Tagged({ name: 'tagged', ...tags }).apply(dense.apply(input)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    expect(input.sourceLayer.name).not.toBe('input1');
+    const attached = await attachToKernels(model, controls);
+    expect(attached.layers.map((l) => l.name)).toEqual(['input1', 'dense_Dense1', 'tagged']);
+    expect(names(attached)).toEqual(['dense_Dense1/kernel', 'dense_Dense1/bias']);
+    expect((attached.getLayer('tagged') as Tagged).tags).toEqual(tags);
+    expect(predict(attached)).toEqual(predict(model));
   });
 });
