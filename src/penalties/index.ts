@@ -6,7 +6,8 @@
  *   definePenalty({ name, params, fn, prox? }) (definition.ts) ─► penaltyCatalog (catalog.ts; the built-ins
  *   in builtins.ts) ─► penalty(spec) ─► PenaltyRegularizer (regularizer.ts): apply(w) = λ·φ(w)
  *   ─► probed on sample tensors (probe.ts) ─► attachToKernels (attach.ts); `,prox` (proximal.ts,
- *   prox-ops.ts); λ·φ(w) sampled for figures (curve.ts)
+ *   prox-ops.ts); λ·φ(w) sampled for figures (curve.ts); a regularizer again from its
+ *   { className, config }, as a custom layer's constructor is given it (from-json.ts)
  */
 
 export { attachToKernels, type KernelControls } from './attach.ts';
@@ -14,6 +15,7 @@ export { BUILTIN_PENALTIES } from './builtins.ts';
 export { type DefinePenaltyOptions, definePenalty, type PenaltySpec, penalty, penaltyCatalog } from './catalog.ts';
 export { STORED_CURVE, sampleCurve, samplePenaltyCurve } from './curve.ts';
 export { lossFormula, type PenaltyDefinition, type ProximalOperator, penaltyValue } from './definition.ts';
+export { type LayerRegularizer, type RegularizerJson, regularizerFromJson } from './from-json.ts';
 export { abs } from './ops.ts';
 export { probePenalty } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';

@@ -2,11 +2,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, constraint, inventory, loadModel, penalty, penaltyFields, penaltyLoss, saveModel, tf, UsageError } from '../../src/node.ts';
+import {
+  attachToKernels,
+  constraint,
+  inventory,
+  loadModel,
+  penalty,
+  penaltyFields,
+  penaltyLoss,
+  type RegularizerJson,
+  regularizerFromJson,
+  saveModel,
+  tf,
+  UsageError,
+} from '../../src/node.ts';
 import { shifted } from '../fixtures/models/registered-bias.ts';
 
 type Serial = { className: string; config: tf.serialization.ConfigDict };
-/** A TF.js object again from the { className, config } a layer's constructor is passed by modelFromJSON (or the object itself). */
+/** A TF.js constraint again from the { className, config } a layer's constructor is passed by modelFromJSON (or the object itself). */
 const revive = <T>(x: unknown): T | undefined => {
   if (x == null || x instanceof tf.serialization.Serializable) return (x ?? undefined) as T | undefined;
   const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[(x as Serial).className]!;
@@ -22,7 +35,8 @@ const customLayer = (className: string, takes: boolean) => {
     private kernel?: tf.LayerVariable;
     constructor(args: { name?: string } & Controls) {
       super(args);
-      if (takes) [this.kernelRegularizer, this.kernelConstraint] = [revive(args.kernelRegularizer), revive(args.kernelConstraint)];
+      if (takes)
+        [this.kernelRegularizer, this.kernelConstraint] = [regularizerFromJson(args.kernelRegularizer as RegularizerJson), revive(args.kernelConstraint)];
     }
     override build(shape: tf.Shape | tf.Shape[]): void {
       const reg = this.kernelRegularizer as Parameters<tf.layers.Layer['addWeight']>[4];

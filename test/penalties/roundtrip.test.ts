@@ -15,8 +15,11 @@ import {
   penalty,
   penaltyCatalog,
   penaltyLoss,
+  regularizerFromJson,
+  SpecError,
   saveModel,
   tf,
+  UsageError,
 } from '../../src/node.ts';
 import clip from '../fixtures/constraints/clip.ts';
 
@@ -84,6 +87,62 @@ describe('round trip over every registry entry', () => {
       });
     }
   }
+});
+
+describe('regularizerFromJson: a regularizer again from the { className, config } a custom layer is given', () => {
+  /** Through JSON text, as a layer's config is saved and handed back to its constructor. */
+  const json = (r: tf.serialization.Serializable) =>
+    JSON.parse(JSON.stringify({ className: r.getClassName(), config: r.getConfig() })) as { className: string; config: tf.serialization.ConfigDict };
+
+  for (const def of penaltyCatalog.list()) {
+    it(`penalty ${def.name}: the same class, spec and values`, () => {
+      const params = Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, p.default * 1.5 + 0.1]));
+      const reg = penalty(formatSpec(def.name, def.takesStrength ? 3e-3 : undefined, params));
+      const back = regularizerFromJson(json(reg)) as unknown as PenaltyRegularizer;
+      expect(back.getClassName()).toBe(`penx.${def.name}`);
+      expect(back.spec).toBe(reg.spec);
+      const w = probe();
+      expect(back.apply(w).dataSync()[0]).toBe(reg.apply(w).dataSync()[0]);
+    });
+  }
+
+  it("TF.js's own (l1, l2, l1l2): the same config and values, λ1·Σ|w| + λ2·Σw² by hand", () => {
+    const w = probe();
+    const values = Array.from(w.dataSync());
+    for (const [reg, l1, l2] of [
+      [tf.regularizers.l1({ l1: 0.02 }), 0.02, 0],
+      [tf.regularizers.l2({ l2: 0.3 }), 0, 0.3],
+      [tf.regularizers.l1l2({ l1: 0.01, l2: 0.05 }), 0.01, 0.05],
+    ] as const) {
+      const back = regularizerFromJson(json(reg))!;
+      expect(back.getClassName()).toBe('L1L2');
+      expect(back.getConfig()).toEqual(reg.getConfig());
+      const byHand = values.reduce((s, v) => s + l1 * Math.abs(v) + l2 * v * v, 0);
+      expect(back.apply(w).dataSync()[0]).toBeCloseTo(byHand, 5);
+    }
+  });
+
+  it('a regularizer as it is, null or undefined as none', () => {
+    const reg = penalty('l1:0.1');
+    expect(regularizerFromJson(reg)).toBe(reg);
+    expect(regularizerFromJson(null)).toBeUndefined();
+    expect(regularizerFromJson(undefined)).toBeUndefined();
+  });
+
+  it('refuses a className TF.js does not know, one that is no regularizer, a penalty not defined here, and JSON of another shape', () => {
+    expect(() => regularizerFromJson({ className: 'NoSuchRegularizer', config: {} })).toThrow(UsageError);
+    expect(() => regularizerFromJson({ className: 'NoSuchRegularizer', config: {} })).toThrow(
+      /^no regularizer class NoSuchRegularizer is registered with TF\.js: TF\.js's own is L1L2 .*tf\.serialization\.registerClass$/,
+    );
+    expect(() => regularizerFromJson({ className: 'MaxNorm', config: { maxValue: 2, axis: 0 } })).toThrow(
+      /^class MaxNorm is registered with TF\.js but is not a regularizer/,
+    );
+    expect(() => regularizerFromJson({ className: 'penx.neverdefined', config: { strength: 1 } })).toThrow(SpecError);
+    expect(() => regularizerFromJson({ className: 'penx.neverdefined', config: { strength: 1 } })).toThrow(
+      /^the penalty 'neverdefined' \(regularizer class penx\.neverdefined\) is not defined in this process; import its module/,
+    );
+    expect(() => regularizerFromJson({ class: 'L1L2' } as never)).toThrow(/^a regularizer's JSON must be \{ className, config \}/);
+  });
 });
 
 describe('a model with a user penalty', () => {
