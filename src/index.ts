@@ -125,7 +125,6 @@ export {
 export {
   addDecayedWeights,
   chain,
-  checkLrMult,
   clipByL1Norm,
   clipByNorm,
   clipByValue,
@@ -207,6 +206,7 @@ export {
   type BuiltinPenaltyName,
   Catalog,
   type CatalogEntry,
+  checkLrMult,
   checkParam,
   checkSpec,
   DEFAULT_STRENGTH,

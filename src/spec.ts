@@ -8,6 +8,7 @@
  *   'deadzone:1e-4,a=0.25' ─► parseSpec ─► { name: 'deadzone', positional: '1e-4', params: [['a', '0.25']] }
  *   'none,deadzone:1e-4,a=0.3' ─► splitSpecList ─► ['none', 'deadzone:1e-4,a=0.3']
  *   '1e-4' ─► parseNumber ─► 0.0001   ('0x10', '', '1e-400': a SpecError)
+ *   { pattern: 'conv*', factor: -1 } ─► checkLrMult ─► SpecError (a learning-rate multiplier is ≥ 0)
  *   'l1:-3' ─► checkSpec('penalty', …) ─► SpecError, as the penalty catalogue would say it (names and
  *     parameter rules from the built-ins' signatures: registry/*-signatures.ts)
  *
@@ -18,6 +19,7 @@
  */
 export { checkRunName, runNameProblem } from './folder-names.ts';
 export {
+  checkLrMult,
   checkSpec,
   formatNumber,
   formatSpec,

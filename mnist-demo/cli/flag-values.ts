@@ -15,10 +15,12 @@ import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
 import { checkRunName, checkSpec, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { checkBatchSize } from '../experiment/batch-size.ts';
+import { checkNoStrength, checkSweepStrengths } from '../experiment/sweep-texts.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { gradSpecs } from './grad-flag.ts';
 import { listItems, specList } from './lists.ts';
+import { parseLrMult } from './lr-mult-flag.ts';
 import { epochsOrAll, numberFlag, portNumber, wholeNumber, wholeNumbers, wholeNumbersOf } from './numbers.ts';
 import { givenHost, givenPath } from './paths.ts';
 
@@ -69,8 +71,9 @@ export function pruneOption(text: string | undefined, last: number): { prune?: P
  * dashboard's, the paths, the sizes (against the bundled MNIST's without `--data`: checkBundledSizes), `--epochs`,
  * `--batch-size` (also against the training set's size when the flags give it: experiment/batch-size.ts), `--seed`,
  * `--prune-epochs`, `--monitor`'s files, `--name`, then `--constraint`, `--optimizer` and `--grad`'s transforms
- * as their catalogues would check them (`checkSpec`: the built-ins' signatures, no TF.js; a module named
- * there, `--lr-mult` and what a monitor module exports are the action's: parse-experiment.ts).
+ * as their catalogues would check them (`checkSpec`: the built-ins' signatures, no TF.js), then
+ * `--lr-mult`'s factors (`parseLrMult`; a module named in a spec, a pattern matching no weight and
+ * what a monitor module exports are the action's: parse-experiment.ts).
  */
 export function experimentValues(flags: ExperimentFlags): {
   out: string;
@@ -100,6 +103,7 @@ export function experimentValues(flags: ExperimentFlags): {
   if (flags.constraint !== undefined) checkSpec('constraint', flags.constraint);
   checkSpec('optimizer', flags.optimizer);
   if (flags.grad !== undefined) gradSpecs(flags.grad);
+  if (flags.lrMult !== undefined) parseLrMult(flags.lrMult);
   return { out, trainSize, testSize, epochs, batchSize, seed, prune, monitors };
 }
 
@@ -255,7 +259,11 @@ export function checkSweepToTrain(flags: SweepFlags): void {
     throw new UsageError('--serve goes with a sweep on this machine; for a queued sweep, run penx serve on the shared folder');
 }
 
-/** A sweep's grid as given: penalty specs (each checked as the penalty catalogue would: `checkSpec`), strengths (numbers) and seeds (`--seeds`, else `--seed`), at least one seed. */
+/**
+ * A sweep's grid as given: penalty specs (each checked as the penalty catalogue would: `checkSpec`,
+ * and without a strength of its own), strengths (numbers > 0) and seeds (`--seeds`, else `--seed`),
+ * at least one seed; by the grid's own rules where they need only its text (experiment/sweep-texts.ts).
+ */
 export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: number[]; seeds: number[] } {
   const grid = {
     penalties: specList(flags.penalties, '--penalties'),
@@ -263,7 +271,12 @@ export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: 
     seeds: listItems(flags.seeds ?? flags.seed, '--seeds').map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
   };
   if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
-  for (const spec of grid.penalties) checkSpec('penalty', spec);
+  // Each spec as its catalogue checks it, then without a strength of its own (the sweep gives them), then the strengths.
+  for (const spec of grid.penalties) {
+    checkSpec('penalty', spec);
+    checkNoStrength(spec);
+  }
+  checkSweepStrengths(grid.strengths);
   return grid;
 }
 

@@ -11,6 +11,7 @@
  */
 import { isModuleRef, loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
+import { checkNoStrength, checkSweepStrengths } from './sweep-texts.ts';
 
 /** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
 function withStrength(text: string, strength: number): string {
@@ -32,17 +33,10 @@ function runSpec(text: string, bound: string): string {
 export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
   if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
   if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
-  for (const s of grid.strengths) {
-    if (!(s > 0) || !Number.isFinite(s))
-      throw new UsageError(
-        `a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got ${s}; put none among the penalties for the baseline`,
-      );
-  }
+  checkSweepStrengths(grid.strengths);
   const runs: SweepRun[] = [];
   for (const text of grid.penalties) {
-    const parsed = parseSpec(text);
-    if (parsed.positional !== undefined)
-      throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
+    checkNoStrength(text);
     const probe = await loadPenalty(text);
     if (!probe.definition.takesStrength) {
       const penalty = runSpec(text, probe.spec);
@@ -50,7 +44,7 @@ export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
       continue;
     }
     if (grid.strengths.length === 0)
-      throw new UsageError(`the sweep has no strengths for ${parsed.name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
+      throw new UsageError(`the sweep has no strengths for ${parseSpec(text).name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
     for (const strength of grid.strengths) {
       const bound = (await loadPenalty(withStrength(text, strength))).spec;
       const penalty = runSpec(text, bound);

@@ -22,7 +22,7 @@
  * }, weightNames(model));
  */
 import { UsageError } from '../errors.ts';
-import { checkParam, formatNumber } from '../registry/index.ts';
+import { checkLrMult, formatNumber } from '../registry/index.ts';
 import { tf } from '../tf.ts';
 import { zero } from './clip.ts';
 import { gradientTransform } from './gradient-transforms.ts';
@@ -72,17 +72,6 @@ function checkMatches(pattern: string, names: readonly string[], what: string): 
       `${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)${hint}`,
     );
   }
-}
-
-/**
- * Throws a SpecError unless `factor` is a learning-rate multiplier: a finite number ≥ 0 (0 stops the
- * matching weights' updates). A caller parsing controls checks each before any model is built.
- *
- * @example
- * checkLrMult({ pattern: 'conv*', factor: -1 })   // throws: learning-rate multiplier of conv*=-1 is not allowed; expected a finite number ≥ 0
- */
-export function checkLrMult({ pattern, factor }: LrMultControl): void {
-  checkParam(`learning-rate multiplier of ${pattern}`, factor, { default: 1, min: 0, doc: '' });
 }
 
 /** The optimiser's updates of matching weights × their factors. */

@@ -16,6 +16,7 @@ export {
   type ConstraintSignature,
   constraintCheck,
 } from './constraint-signatures.ts';
+export { checkLrMult, LR_MULT } from './lr-mult.ts';
 export { OPTIMIZER_SIGNATURES, type OptimizerName, type OptimizerSignature } from './optimizer-signatures.ts';
 export {
   checkParam,

@@ -130,6 +130,29 @@ describe('flags refused before TF.js loads', () => {
     ['compare --penalties (one bad)', ['compare', '--penalties', 'none,lp:1e-4,p=0'], 'lp parameter p=0 is not allowed; expected a finite number > 0'],
     ['compare --optimizers (one bad)', ['compare', '--optimizers', 'adam;sgd:lr=-1'], 'sgd parameter lr=-1 is not allowed; expected a finite number > 0'],
     ['sweep --penalties (unknown)', ['sweep', '--penalties', 'l1,l7', '--strengths', '1e-4'], "unknown penalty 'l7' in 'l7'"],
+    // --lr-mult's factors and a sweep's penalty with a strength of its own (they were refused once TF.js had loaded).
+    ['train --lr-mult (not a number)', ['train', '--penalty', 'l1:1e-4', '--lr-mult', 'conv*=abc'], "--lr-mult factor for conv* must be a number, got 'abc'"],
+    [
+      'compare --lr-mult (a negative factor)',
+      ['compare', '--lr-mult', 'dense*=2,conv*=-1'],
+      'learning-rate multiplier of conv*=-1 is not allowed; expected a finite number ≥ 0',
+    ],
+    ['sweep --lr-mult (no name)', ['sweep', '--strengths', '1e-4', '--lr-mult', '=2'], "--lr-mult: '=2' is not pattern=factor, e.g. conv2d_1=0.1"],
+    [
+      'sweep --penalties (one with a strength)',
+      ['sweep', '--penalties', 'l2,l1:1e-4', '--strengths', '1e-4'],
+      "the sweep's penalty 'l1:1e-4' has a strength; give penalties without one (e.g. l1) and the strengths apart",
+    ],
+    [
+      'sweep --penalties (a module with a strength)',
+      ['sweep', '--penalties', './mine.ts:1e-4', '--strengths', '1e-4'],
+      "the sweep's penalty './mine.ts:1e-4' has a strength; give penalties without one (e.g. ./mine.ts) and the strengths apart",
+    ],
+    [
+      'sweep --strengths (not > 0)',
+      ['sweep', '--penalties', 'l1', '--strengths', '1e-4,0'],
+      "a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got 0; put none among the penalties for the baseline",
+    ],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {
     const r = await refused(args);
     expect(r.code, r.stderr).toBe(2);

@@ -9,37 +9,9 @@
  * gradient transform of the catalogue: clipvalue, clipnorm, clipl1, scale, zero) or a module path.
  * `zero` freezes the layer (its gradient and its update are zeroed).
  */
-import {
-  checkLrMult,
-  type GradControl,
-  isModuleRef,
-  type LayerControls,
-  type LrMultControl,
-  loadGradientTransform,
-  parseNumber,
-  SpecError,
-  UsageError,
-} from 'penalty-explorer/node';
+import { type GradControl, isModuleRef, type LayerControls, loadGradientTransform, SpecError } from 'penalty-explorer/node';
 import { gradSpecs } from '../grad-flag.ts';
-import { layerItems } from '../lists.ts';
-
-/**
- * `--lr-mult`'s text as learning-rate multipliers; a UsageError naming the item that is not
- * `pattern=factor`, a factor that is not a finite number ≥ 0 refused as `checkLrMult` does.
- *
- * @example
- * parseLrMult('conv2d_1=0.1,dense*=2')   // [{ pattern: 'conv2d_1', factor: 0.1 }, { pattern: 'dense*', factor: 2 }]
- */
-export function parseLrMult(text: string): LrMultControl[] {
-  return layerItems(text, ',', '--lr-mult', 'conv2d_1=0.1,dense*=2').map((item) => {
-    const eq = item.lastIndexOf('=');
-    if (eq <= 0) throw new UsageError(`--lr-mult: '${item}' is not pattern=factor, e.g. conv2d_1=0.1`);
-    const pattern = item.slice(0, eq).trim();
-    const control = { pattern, factor: parseNumber(item.slice(eq + 1), `--lr-mult factor for ${pattern}`) };
-    checkLrMult(control);
-    return control;
-  });
-}
+import { parseLrMult } from '../lr-mult-flag.ts';
 
 /** --grad text as gradient controls and freezes (its specs checked by `gradSpecs`); modules are imported and probed. */
 export async function parseGrad(text: string): Promise<Pick<LayerControls, 'grad' | 'freeze'>> {
