@@ -11,6 +11,7 @@
  *   { pattern: 'conv*', factor: -1 } ─► checkLrMult ─► SpecError (a learning-rate multiplier is ≥ 0)
  *   'l1:-3' ─► checkSpec('penalty', …) ─► SpecError, as the penalty catalogue would say it (names and
  *     parameter rules from the built-ins' signatures: registry/*-signatures.ts)
+ *   PENALTY_SIGNATURES.l1l2 ─► lossFormula ─► 'λ·(l1·Σ|w| + l2·Σw²)' (a built-in penalty's formula, shown by `penx penalties`)
  *
  * @example
  * import { parseNumber } from 'penalty-explorer/spec';
@@ -19,13 +20,16 @@
  */
 export { checkRunName, runNameProblem } from './folder-names.ts';
 export {
+  type BuiltinPenaltyName,
   checkLrMult,
   checkSpec,
   formatNumber,
   formatSpec,
   isModuleRef,
   type Kind,
+  lossFormula,
   type ParsedSpec,
+  PENALTY_SIGNATURES,
   PROX_FLAG,
   parseNumber,
   parseSpec,

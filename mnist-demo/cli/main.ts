@@ -29,7 +29,7 @@ import {
   UsageError,
 } from 'penalty-explorer/errors';
 import { addSweepCommands } from './commands/sweep.ts';
-import { addToolCommands } from './commands/tools.ts';
+import { addToolCommands, GUARDS_ITSELF } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
 import { continueNote, resumeCommand } from './continue-command.ts';
 import { Interrupts, installInterrupts, STOP_SIGNALS, type StopSignal } from './interrupts.ts';
@@ -84,20 +84,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     // error: 'penx: error: …', without the control characters or credentials of what was typed.
     .configureOutput({ outputError: (text, write) => write(printable(redactCredentials(`penx: ${text}`))) })
     .exitOverride();
+  // The library loaded, and user code (penalties, constraints, transforms, monitors) guarded so Ctrl-C interrupts it.
+  const guardUserCode = async (): Promise<void> => {
+    const node = await import('penalty-explorer/node');
+    node.guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted(), onGuarded: (watched) => relay.setGuarded(watched) });
+    interrupts.holdSigintWith(node.holdSigint);
+  };
   addTrainingCommands(program);
-  addToolCommands(program, (code) => (exitCode = code));
+  addToolCommands(program, (code) => (exitCode = code), guardUserCode);
   addSweepCommands(program, (code) => (exitCode = code));
   for (const command of program.commands) {
     // A usage error of a command points at that command's help.
     command.showHelpAfterError(`(run penx ${command.name()} --help for usage)`);
     // After the command's own checks of its flags (its hooks, which load no TF.js: a refused flag
-    // costs no library load), before it runs: the library loaded, and user code (penalties,
-    // constraints, transforms, monitors) guarded so Ctrl-C interrupts it.
-    command.hook('preAction', async () => {
-      const { guardUserCode, holdSigint } = await import('penalty-explorer/node');
-      guardUserCode({ onInterrupt: () => interrupts.userCodeInterrupted(), onGuarded: (watched) => relay.setGuarded(watched) });
-      interrupts.holdSigintWith(holdSigint);
-    });
+    // costs no library load), before it runs — but for a command that does so itself, when it
+    // needs the library (GUARDS_ITSELF).
+    if (!GUARDS_ITSELF.has(command.name())) command.hook('preAction', guardUserCode);
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -8,8 +8,8 @@
 
 import { InterruptedError } from '../errors.ts';
 import type { PenaltyCurve } from '../formats/index.ts';
+import { lossFormula } from '../registry/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
-import { lossFormula } from './definition.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** The range and resolution training stores: [−2, 2] in steps of 0.01 (0 is a sample). */

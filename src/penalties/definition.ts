@@ -53,27 +53,6 @@ export function makePenaltyDefinition<D extends ParamDefs>(name: string, body: P
   });
 }
 
-/** True when `formula` is a sum or difference of terms at its top level (outside parentheses): `Σ|w| + Σw²`. */
-function hasTopLevelTerms(formula: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < formula.length; i++) {
-    const c = formula[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && (c === '+' || c === '−' || c === '-') && formula[i - 1] === ' ' && formula[i + 1] === ' ') return true;
-  }
-  return false;
-}
-
-/**
- * What the penalty adds to the loss, with its strength: `λ·Σ|w|`, `λ·(l1·Σ|w| + l2·Σw²)`, `0`.
- * A formula of several terms is put in parentheses, so λ visibly scales all of them.
- */
-export function lossFormula(def: PenaltyDefinition): string {
-  if (!def.takesStrength) return def.formula;
-  return hasTopLevelTerms(def.formula) ? `λ·(${def.formula})` : `λ·${def.formula}`;
-}
-
 /**
  * φ(w) as `fn` gives it (called by `run`: a user's through `runUserCode`), checked: a tensor of w's shape (the element-wise terms, which the library
  * sums) or a scalar (the whole-tensor value); a SpecError for anything else.

@@ -34,6 +34,7 @@ export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitPr
 export {
   type BuiltinPenaltyName,
   DEFAULT_STRENGTH,
+  lossFormula,
   noProximalOperator,
   PENALTY_SIGNATURES,
   PENALTY_STRENGTH,

@@ -98,6 +98,31 @@ export function noProximalOperator(name: string): string {
   return `penalty ${name} has no proximal operator; the proximal mode (,prox) takes ${builtins.map(([n]) => n).join(', ')}, or a penalty defined with definePenalty({ …, prox })`;
 }
 
+/** True when `formula` is a sum or difference of terms at its top level (outside parentheses): `Σ|w| + Σw²`. */
+function hasTopLevelTerms(formula: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < formula.length; i++) {
+    const c = formula[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && (c === '+' || c === '−' || c === '-') && formula[i - 1] === ' ' && formula[i + 1] === ' ') return true;
+  }
+  return false;
+}
+
+/**
+ * What the penalty adds to the loss, with its strength: `λ·Σ|w|`, `λ·(l1·Σ|w| + l2·Σw²)`, `0` — of a
+ * penalty's definition, entry or signature (one that says `takesStrength: false` has no λ). A formula
+ * of several terms is put in parentheses, so λ visibly scales all of them.
+ *
+ * @example
+ * lossFormula(PENALTY_SIGNATURES.l1l2)   // 'λ·(l1·Σ|w| + l2·Σw²)'
+ */
+export function lossFormula(def: Pick<PenaltySignature, 'formula' | 'takesStrength'>): string {
+  if (def.takesStrength === false) return def.formula;
+  return hasTopLevelTerms(def.formula) ? `λ·(${def.formula})` : `λ·${def.formula}`;
+}
+
 /** A penalty spec's bare value: its strength λ (`l1:1e-4`), finite and ≥ 0, for a penalty that takes one. */
 export const PENALTY_STRENGTH: Positional<PenaltyEntry> = {
   name: 'strength',

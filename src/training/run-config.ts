@@ -11,8 +11,8 @@ import { PenxConstraint } from '../constraints/index.ts';
 import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
 import { type Constraint, inventory, type Regularizer, uniqueWeights } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
-import { isPenalty, lossFormula, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
-import { formatNumber } from '../registry/index.ts';
+import { isPenalty, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
+import { formatNumber, lossFormula } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
 
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);

@@ -15,12 +15,12 @@ import { penxWith } from './run-penx.ts';
 const root = mkdtempSync(join(tmpdir(), 'penx-early-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** `penx args…` in an empty folder: its exit code, stderr, whether TF.js was loaded by its exit, and what it left in the folder. */
-async function refused(args: readonly string[]): Promise<{ code: number; stderr: string; tfjs: string; left: string[] }> {
+/** `penx args…` in an empty folder: its exit code, stdout, stderr, whether TF.js was loaded by its exit, and what it left in the folder. */
+async function refused(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; tfjs: string; left: string[] }> {
   const cwd = mkdtempSync(join(root, 'cwd-'));
   const report = join(root, `${readdirSync(root).length}.txt`);
   const r = await penxWith({ cwd, env: { PENX_TFJS_AT_EXIT: report }, nodeArgs: ['--import', join(process.cwd(), 'test/fixtures/tfjs-at-exit.mjs')] }, ...args);
-  return { code: r.code, stderr: r.stderr, tfjs: readFileSync(report, 'utf8'), left: readdirSync(cwd) };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, tfjs: readFileSync(report, 'utf8'), left: readdirSync(cwd) };
 }
 
 describe('flags refused before TF.js loads', () => {
@@ -167,6 +167,46 @@ describe('flags refused before TF.js loads', () => {
     expect(r.stderr).toContain("penx: error: penalty module './mine.ts' not found");
     expect(r.tfjs).toBe('loaded');
     expect(r.left).toEqual([]);
+  });
+});
+
+describe('penx penalties SPEC…: a built-in described from its signature, without TF.js', () => {
+  it('each spec normalised with its formula, as the library gives them (a module of yours: penx.test.ts)', async () => {
+    const r = await refused(['penalties', 'deadzone:1e-4', 'lp:0.0001,p=3', 'none', 'l1:1e-4,prox', 'l1l2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'deadzone:1e-4,a=0.25\tλ·Σ max(0, |w| − a)',
+      'lp:1e-4,p=3\tλ·Σ|w|^p',
+      'none\t0',
+      'l1:1e-4,prox\tλ·Σ|w|',
+      'l1l2:1,l1=1e-4,l2=1e-4\tλ·(l1·Σ|w| + l2·Σw²)',
+    ]);
+    expect(r.tfjs).toBe('not loaded');
+  });
+
+  it('--json, one spec bad: the document as before, the error on stderr, exit 2', async () => {
+    const r = await refused(['penalties', '--json', 'l1:1e-4', 'nope:1']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { input: 'l1:1e-4', spec: 'l1:1e-4', formula: 'λ·Σ|w|' },
+      {
+        input: 'nope:1',
+        error:
+          "unknown penalty 'nope' in 'nope:1'. Accepted: none, l1, l2, l1l2, l3, l4, lp, deadzone, or a module of yours (see the README's \"Adding a penalty\")",
+      },
+    ]);
+    expect(r.stderr).toBe(
+      `penx: error: unknown penalty 'nope' in 'nope:1'. Accepted: none, l1, l2, l1l2, l3, l4, lp, deadzone, or a module of yours (see the README's "Adding a penalty")\n`,
+    );
+    expect(r.tfjs).toBe('not loaded');
+  });
+
+  it('a module among the specs: the library loads for it', async () => {
+    const r = await refused(['penalties', 'l2', join(process.cwd(), 'mnist-demo/examples/logsum-penalty.ts:1e-4')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('l2:1e-4\tλ·Σw²');
+    expect(r.stdout.split('\n')[1]).toMatch(/^logsum:1e-4,eps=/);
+    expect(r.tfjs).toBe('loaded');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * `penx penalties|constraints|optimizers [SPEC…]`: with no spec, the catalogue as a table; with
  * specs, each one parsed by the same parser every command uses and printed in its normalised form
- * with its formula (exit 2 if any is bad). With `--json`, the same as data (see catalog-json.ts).
+ * with its formula (exit 2 if any is bad: catalog-describe.ts; `penx penalties SPEC…` describes a
+ * built-in without the library: catalog-specs.ts). With `--json`, the same as data (see catalog-json.ts).
  */
 import {
   constraintCatalog,
@@ -12,19 +13,14 @@ import {
   optimizerCatalog,
   optimizerSpec,
   type PenaltyDefinition,
-  PenaltyExplorerError,
   penaltyCatalog,
   useQuietCpu,
 } from 'penalty-explorer/node';
-import { printJson, stdoutToStderr } from '../json.ts';
+import { printJson } from '../json.ts';
 import { table } from '../table.ts';
+import { describeSpecs, type JsonOutput, origin, type Resolved } from './catalog-describe.ts';
 import { entryJson } from './catalog-json.ts';
 import { loadRunPenalty } from './parse-experiment.ts';
-
-/** `--json`: print data instead of text. */
-interface JsonOutput {
-  readonly json?: boolean;
-}
 
 function strengthText(def: PenaltyDefinition): string {
   return def.takesStrength ? `λ=${formatNumber(def.defaultStrength)} (≥ 0)` : '';
@@ -67,62 +63,36 @@ const optimizerTable = () =>
     ],
   );
 
-interface Resolved {
-  /** The normalised spec. */
-  readonly spec: string;
-  /** The formula as shown for it. */
-  readonly formula: string;
-  /** Set for a user definition: where it came from. */
-  readonly from?: string;
+/** A catalogue as its table, or with `json` as data: exit code 0. */
+function listCatalogue(tableText: () => string, json?: () => object[]): number {
+  if (json) printJson(json());
+  else console.log(tableText());
+  return 0;
 }
-
-async function describeSpecs(specs: readonly string[], load: (s: string) => Promise<Resolved>, json = false): Promise<number> {
-  let bad = 0;
-  const out: object[] = [];
-  for (const text of specs) {
-    try {
-      const r = json ? await stdoutToStderr(() => load(text)) : await load(text);
-      if (json) out.push({ input: text, ...r });
-      else console.log(`${r.spec}\t${r.formula}${r.from ? `\t(from ${r.from})` : ''}`);
-    } catch (err) {
-      if (!(err instanceof PenaltyExplorerError)) throw err;
-      console.error(`penx: error: ${err.message}`);
-      if (json) out.push({ input: text, error: err.message });
-      bad++;
-    }
-  }
-  if (json) printJson(out);
-  return bad === 0 ? 0 : 2;
-}
-
-/** Where a user definition named in a spec came from (its module path). */
-const origin = (text: string, builtin: boolean) => (builtin ? {} : { from: text.split(/[:,]/)[0] as string });
 
 /** A catalogue command: with no specs its table; else each spec checked (exit code 2 if any is bad). */
 async function listOrCheck(specs: readonly string[], tableText: () => string, load: (s: string) => Promise<Resolved>, json?: () => object[]): Promise<number> {
-  if (specs.length === 0) {
-    if (json) printJson(json());
-    else console.log(tableText());
-    return 0;
-  }
-  return describeSpecs(specs, load, Boolean(json));
+  return specs.length === 0 ? listCatalogue(tableText, json) : describeSpecs(specs, load, Boolean(json));
 }
 
-/** `penx penalties [SPEC…]`. */
-export async function penalties(specs: readonly string[], options: JsonOutput = {}): Promise<number> {
-  // Checking specs computes only on tiny probe tensors: the cpu backend suffices.
-  await useQuietCpu();
+/** `penx penalties` without specs: the catalogue, as a table or (`--json`) data. */
+export function penaltyCatalogue(options: JsonOutput = {}): number {
   const json = () =>
     penaltyCatalog.list().map((d) => entryJson(d, lossFormula(d), d.takesStrength ? { strength: { default: d.defaultStrength, min: 0 } } : {}));
-  return listOrCheck(
-    specs,
-    penaltyTable,
-    async (s) => {
-      const { penalty: r } = await loadRunPenalty(s);
-      return { spec: r.spec, formula: lossFormula(r.definition), ...origin(s, r.definition.builtin) };
-    },
-    options.json ? json : undefined,
-  );
+  return listCatalogue(penaltyTable, options.json ? json : undefined);
+}
+
+/**
+ * How `penx penalties SPEC…` describes a spec once the library is needed (a module's): loaded as a
+ * run's penalty is (imported and probed, on the quiet cpu backend), its normalised spec and formula.
+ */
+export async function penaltyLoader(): Promise<(s: string) => Promise<Resolved>> {
+  // Checking specs computes only on tiny probe tensors: the cpu backend suffices.
+  await useQuietCpu();
+  return async (s) => {
+    const { penalty: r } = await loadRunPenalty(s);
+    return { spec: r.spec, formula: lossFormula(r.definition), ...origin(s, r.definition.builtin) };
+  };
 }
 
 /** `penx constraints [SPEC…]`. */
