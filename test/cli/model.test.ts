@@ -191,6 +191,11 @@ describe('penx train --model', () => {
     expect(sweep.code, sweep.stderr).toBe(2);
     expect(sweep.stderr).toMatch(/^penx: error: model with_registered: the penalty l1:1e-4 cannot be put on every kernel: mix\/kernel /m);
     expect(existsSync(join(root, 'runs', 'registered-sweep'))).toBe(false);
+    // Queued, the same, before the queue is reached (none answers here) and nothing written.
+    const queued = await penx('sweep', ...grid, '--model', model, '--name', 'registered-queued', '--queue', 'redis://127.0.0.1:1', ...RECORDED);
+    expect(queued.code, queued.stderr).toBe(2);
+    expect(queued.stderr).toMatch(/^penx: error: model with_registered: the penalty l1:1e-4 cannot be put on every kernel: mix\/kernel /m);
+    expect(existsSync(join(root, 'runs', 'registered-queued'))).toBe(false);
     // With no penalty asked for, its kernel has what the run puts on every kernel: none.
     const none = await penx('train', '--penalty', 'none', '--model', model, '--name', 'registered-none', ...RECORDED);
     expect(none.code, none.stderr).toBe(0);

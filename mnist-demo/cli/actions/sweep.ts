@@ -2,15 +2,17 @@
  * `penx sweep`: a grid of penalties × strengths × seeds, one ordinary run folder per run in
  * `<out>/<name>/`, with `sweep.json` and the sweep's figures and report beside them.
  *
- *   flags ─► grid (every spec bound) + the shared settings (checked) ─► the sweep record
+ *   flags ─► grid (every spec bound) + the shared settings (checked) + the data and the model (checked
+ *     on TF.js's cpu; a queued sweep's when they are here) ─► the sweep record
  *     local (default) ─► --jobs, --threads checked, the dashboard started ─► the folder taken (--force:
  *       what penx wrote deleted) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
  *       ─► the runs' table (--json: one JSON document, sweep-print.ts)
  *     --queue URL     ─► on the BullMQ queue (sweep-queue-actions.ts): followed, or --detach
  *     --status / --remove with --queue ─► what the queue holds of the sweep
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type Dashboard,
   hasContent,
@@ -37,6 +39,7 @@ import { drawSweep } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
+import type { Experiment } from '../../experiment/types.ts';
 import { counted } from '../../words.ts';
 import { checkSweepCombinations, checkSweepToTrain, type SweepFlags, sweepGrid, threadsFlag } from '../flag-values.ts';
 import { interruptible } from '../interrupts.ts';
@@ -97,15 +100,29 @@ function settingsOf(flags: SweepFlags): SweepSettings {
 }
 
 /**
- * The sweep record the flags describe, every spec and setting checked — and for a sweep on this
- * machine the data and the model too (its runs read and build them in child processes, after the
- * folder is taken): on TF.js's cpu backend, nothing started.
+ * Whether the model of a queued sweep is checked here before it is put on the queue, as a sweep on
+ * this machine checks it: when there is one to check (a module or folder, per-layer controls or a
+ * constraint: checkedModel builds it) and the model and the data are here (a module or folder found,
+ * the bundled MNIST or a `--data` folder found); else only its workers can (their paths may be theirs).
+ */
+function checkableHere(exp: Experiment): boolean {
+  const model = exp.model;
+  if (model.kind === 'reference' && !exp.controls && !exp.constraint) return false;
+  const here = (path: string) => existsSync(resolve(path));
+  return (model.kind === 'reference' || here(model.kind === 'module' ? model.path : model.dir)) && (exp.data.dir === undefined || here(exp.data.dir));
+}
+
+/**
+ * The sweep record the flags describe, every spec and setting checked — and the data and the model
+ * too, on TF.js's cpu backend, nothing started: for a sweep on this machine (its runs read and build
+ * them in child processes, after the folder is taken), and for a queued one whose model and data are
+ * here (checkableHere), before anything is put on the queue.
  */
 async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
   const grid: SweepGrid = sweepGrid(flags);
   const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
   const runs = await expandGrid(grid);
-  if (flags.queue === undefined) {
+  if (flags.queue === undefined || checkableHere(exp)) {
     // A penalty of the grid (not none) put on every kernel, so a kernel that cannot take one is refused here, not in each run.
     const penalised = runs.find((r) => r.strength !== null);
     const probe = penalised ? [{ ...(await loadRunPenalty(penalised.penalty)), name: penalised.name }] : [];
