@@ -2,15 +2,17 @@
  * Running an experiment's runs, as `penx train` (one run) and `penx compare` (several) do:
  *
  *   data (IDX folder or the bundled MNIST) read and checked (checkedData)
- *   ─► model maker, its model checked against the data, the per-layer patterns and the constraint
- *      (checkedModel), and each run: a resume's settings against its record, a new run's untrained
- *      weights and penalty (checkRunStart): on TF.js's cpu backend, before the training backend starts
+ *   ─► model maker, its model checked against the data, the per-layer patterns and the constraint,
+ *      and each run: a resume's settings against its record, a new run's untrained weights and
+ *      penalty (checkedModel, on one build of the model): on TF.js's cpu backend, before the training
+ *      backend starts
  *   ─► tensors (images, one-hot labels), once (prepare) ─► per run: model with the run's penalty on
  *      every kernel ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with
  *      the user monitors' sections, checkpoint, figures)
  */
 import { join } from 'node:path';
 import {
+  attachToKernels,
   type BackendInfo,
   checkConstraints,
   checkResumeSettings,
@@ -22,6 +24,7 @@ import {
   type ImageSet,
   type ImageSplit,
   identity,
+  type PenaltyRegularizer,
   penalty,
   type RunRecord,
   stepThreads,
@@ -63,6 +66,12 @@ export interface Prepared {
   dispose(): void;
 }
 
+/** Where a run checked before the training backend starts goes, and whether it resumes there (its folder holds a run to continue). */
+export interface RunStart {
+  readonly dir: string;
+  readonly resumes: boolean;
+}
+
 /**
  * The experiment's model maker for the data `set`, checked before the training backend starts (on the
  * backend in use: TF.js's cpu): a `--model` folder loaded and a module's model built (each checked
@@ -71,27 +80,47 @@ export interface Prepared {
  * apply to, and a module's, that every kernel takes the runs' penalty (`runs`: the first penalty of
  * them that is not `none` is put on; a custom layer that does not take one is refused, naming its
  * kernel). The reference model (which fits any image set) is built here only for patterns or a
- * constraint to check.
+ * constraint to check, or for the runs' starts.
+ *
+ * With `startOf` (the i-th run's folder and whether it resumes, asked as that run is checked), each
+ * run is then checked as it will start (checkStartOn), in order. The runs share the model (its
+ * source, the seed, the data's shape): it is built once, and each run's penalty put on that build in
+ * turn (attachToKernels, which checks its kernels take it), not built again per run — the same
+ * checks and messages, in the same order, ≈ 50 ms of CPU a run less (the reference CNN).
  */
-export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonly PenaltyRun[] = []): Promise<MakeModel> {
+export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonly PenaltyRun[] = [], startOf?: (i: number) => RunStart): Promise<MakeModel> {
   const make = await modelMaker(exp.model, set);
-  if (exp.controls || exp.constraint || exp.model.kind === 'module') {
-    const probed = runs.find((r) => r.penalty.definition.name !== 'none')?.penalty ?? penalty('none');
-    const probe = await runModel(make, exp.seed, {
-      penalty: probed,
-      penalizeBias: exp.penalizeBias,
-      countNames: countsNames(exp),
-      ...(exp.constraint ? { constraint: exp.constraint } : {}),
-    });
-    try {
-      if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe));
-      checkConstraints(probe);
-    } finally {
-      probe.dispose();
+  const probing = exp.controls !== undefined || exp.constraint !== undefined || exp.model.kind === 'module';
+  if (!probing && !(startOf && runs.length > 0)) return make;
+  const built = await make(exp.seed);
+  let probe: { readonly penalty: PenaltyRegularizer; model: tf.LayersModel | undefined } | undefined;
+  try {
+    if (probing) {
+      const probed = runs.find((r) => r.penalty.definition.name !== 'none')?.penalty ?? penalty('none');
+      probe = { penalty: probed, model: await attachToKernels(built, kernelControls(exp, probed)) };
+      if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe.model!));
+      checkConstraints(probe.model!);
     }
+    if (startOf)
+      for (const [i, run] of runs.entries()) {
+        // The probe is this run's model when it carries this run's penalty (none: none).
+        const same = probe?.model && (probe.penalty === run.penalty || (isNone(probe.penalty) && isNone(run.penalty)));
+        const model = same ? probe!.model! : await attachToKernels(built, kernelControls(exp, run.penalty));
+        if (same) probe!.model = undefined;
+        try {
+          checkStartOn(exp, run, model, set, startOf(i));
+        } finally {
+          model.dispose();
+        }
+      }
+  } finally {
+    probe?.model?.dispose();
+    built.dispose();
   }
   return make;
 }
+
+const isNone = (p: PenaltyRegularizer): boolean => p.definition.name === 'none';
 
 /**
  * Whether the run's model has the layers TF.js named itself renamed by their count in the model
@@ -101,15 +130,14 @@ export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonl
  */
 const countsNames = (exp: Experiment): boolean => exp.model.kind !== 'folder';
 
+/** What a run's model carries on every kernel: `penalty` (on biases with `--penalize-bias`), the constraint too. */
+function kernelControls(exp: Experiment, penalty: PenaltyRegularizer): Parameters<typeof runModel>[2] {
+  return { penalty, penalizeBias: exp.penalizeBias, countNames: countsNames(exp), ...(exp.constraint ? { constraint: exp.constraint } : {}) };
+}
+
 /** The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`), the constraint too. */
 function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, onReplaced?: (changes: string[]) => void): Promise<tf.LayersModel> {
-  const controls = {
-    penalty: run.penalty,
-    penalizeBias: exp.penalizeBias,
-    countNames: countsNames(exp),
-    ...(exp.constraint ? { constraint: exp.constraint } : {}),
-  };
-  return runModel(make, exp.seed, controls, onReplaced);
+  return runModel(make, exp.seed, kernelControls(exp, run.penalty), onReplaced);
 }
 
 /** What fitToFolder records of `run` as its settings (trainRun's options but the data, the gradients and the hooks). */
@@ -133,21 +161,17 @@ function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptio
 }
 
 /**
- * `run` (in `dir`) checked before the training backend starts and the data's tensors are made, its
- * model built on the backend in use (TF.js's cpu), nothing written: a resume (`resumes`: the folder
- * holds a run to continue) with other settings than its record's is refused (fitToFolder's
- * comparison, the backend left out: it is compared once started); a run that starts from its
- * untrained weights, when they are NaN or ±∞ or its λ·penalty at them is not finite or beyond
- * float32's range (checkUntrainedWeights: `--penalty l2:1e38`).
+ * `run` (in `start.dir`) checked before the training backend starts and the data's tensors are made,
+ * on `model`, its model as built on the backend in use (TF.js's cpu), nothing written: a resume
+ * (`start.resumes`: the folder holds a run to continue) with other settings than its record's is
+ * refused (fitToFolder's comparison, the backend left out: it is compared once started); a run that
+ * starts from its untrained weights, when they are NaN or ±∞ or its λ·penalty at them is not finite
+ * or beyond float32's range (checkUntrainedWeights: `--penalty l2:1e38`). checkedModel calls it for
+ * each run, on one build of the model.
  */
-export async function checkRunStart(exp: Experiment, run: PenaltyRun, make: MakeModel, set: ImageSet, dir: string, resumes: boolean): Promise<void> {
-  const model = await modelOf(exp, run, make);
-  try {
-    if (resumes) checkResumeSettings(dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
-    else checkUntrainedWeights(model);
-  } finally {
-    model.dispose();
-  }
+function checkStartOn(exp: Experiment, run: PenaltyRun, model: tf.LayersModel, set: ImageSet, start: RunStart): void {
+  if (start.resumes) checkResumeSettings(start.dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
+  else checkUntrainedWeights(model);
 }
 
 /** The experiment's data `set` (checkedData's) as tensors, with the model maker (checkedModel's). */

@@ -8,7 +8,7 @@ import { writeDataset } from '../data/idx-files.ts';
 // Their layer classes registered here too, to load the runs' checkpoints.
 import '../fixtures/models/registered-bias.ts';
 import '../fixtures/models/registered-bias-own.ts';
-import { penx } from './run-penx.ts';
+import { penx, penxWith } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -175,6 +175,31 @@ describe('penx train --model', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(root, 'runs', 'custom'))).toBe(false);
   }, 120_000);
+
+  it("checks a comparison's runs on one build of the model: a run's penalty too large for float32 refused as before, the module built once (and again, for the repeat check)", async () => {
+    const builds = join(root, 'builds.txt');
+    const penalties = 'none,l1:1e-4,l2:1e-4,l3:1e-4,deadzone:1e-4,l1:1e38';
+    const r = await penxWith(
+      { env: { PENX_TEST_BUILDS: builds } },
+      'compare',
+      '--penalties',
+      penalties,
+      '--model',
+      './test/fixtures/models/counted-builds.ts',
+      '--name',
+      'counted',
+      ...RECORDED,
+    );
+    expect(r.code, r.stderr).toBe(2);
+    // The message of a check per build (the same numbers: the weights repeat from the seed).
+    expect(r.stderr).toContain(
+      'penx: error: the penalty is too large for float32 at the untrained weights: λ·penalty is 1.68e40 for dense_Dense1/kernel (l1:1e38), 9.33e38 for dense_Dense2/kernel (l1:1e38), 1.77e40 summed over the weights, beyond 3.4028235e38, the largest float32; training computes its loss in float32, where this is infinite; nothing was trained; give a smaller strength (l1:1e38: λ at most 1.9e36)\n',
+    );
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(existsSync(join(root, 'runs', 'counted'))).toBe(false);
+    // Built for the checks of all six runs once, and once more to check its weights repeat from the seed (it was built again for each run).
+    expect(readFileSync(builds, 'utf8')).toBe('built\nbuilt\n');
+  });
 
   it("refuses a registered custom layer whose `kernel` cannot take the run's penalty (no kernelRegularizer in its config), naming it, and writes nothing", async () => {
     const model = './test/fixtures/models/registered-layer.ts';

@@ -30,7 +30,7 @@ import {
   UsageError,
   writeCompareJson,
 } from 'penalty-explorer/node';
-import { checkedData, checkedModel, checkRunStart, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
+import { checkedData, checkedModel, type Prepared, prepare, runDir, trainRun } from '../../experiment/run.ts';
 import type { Experiment, PenaltyRun } from '../../experiment/types.ts';
 import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -68,10 +68,9 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The model too (every kernel taking the runs' penalty), and each run on TF.js's cpu backend: a
     // resume's settings against its record, a new run's weights and penalty at them (a pattern
     // matching no weight, a model that does not fit the data, another seed, l2:1e38: no backend line).
-    const make = await checkedModel(exp, set, runs);
-    if (!allDone)
-      for (const [i, run] of runs.entries())
-        await checkRunStart(exp, run, make, set, runDir(exp, run, comparison), states[i] !== undefined && states[i].state !== 'new');
+    // The runs share the model: it is built once for all of their checks.
+    const startOf = (i: number) => ({ dir: runDir(exp, runs[i]!, comparison), resumes: states[i] !== undefined && states[i].state !== 'new' });
+    const make = await checkedModel(exp, set, runs, allDone ? undefined : startOf);
     // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
     // port taken is refused with no backend started and nothing written. Its address is printed
     // once both are done (a backend that fails to start: no address of a dashboard closed at once).

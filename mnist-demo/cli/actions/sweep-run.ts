@@ -9,7 +9,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { DivergedError, type FitCallback, LockedError, PenaltyExplorerError, resumeState } from 'penalty-explorer/node';
-import { checkedData, checkedModel, checkRunStart, prepare, trainRun } from '../../experiment/run.ts';
+import { checkedData, checkedModel, prepare, trainRun } from '../../experiment/run.ts';
 import type { ChildMessage, SweepTask } from '../../experiment/sweep-child.ts';
 import { lastScores } from '../../experiment/sweep-state.ts';
 import type { ExperimentFlags } from '../experiment-options.ts';
@@ -81,8 +81,7 @@ export async function sweepRun(taskJson: string): Promise<void> {
     // refusal of them comes before the backend's line): a run to resume against its record's settings
     // (other monitors, another model module…), one that starts over at its untrained weights.
     const set = checkedData(exp);
-    const make = await checkedModel(exp, set, [run]);
-    await checkRunStart(exp, run, make, set, task.dir, resumeState(task.dir, exp.epochs).state !== 'new');
+    const make = await checkedModel(exp, set, [run], () => ({ dir: task.dir, resumes: resumeState(task.dir, exp.epochs).state !== 'new' }));
     const backend = await startBackend(flags);
     const data = prepare(set, make);
     try {
