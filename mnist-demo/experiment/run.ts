@@ -86,7 +86,8 @@ export interface RunStart {
  * run is then checked as it will start (checkStartOn), in order. The runs share the model (its
  * source, the seed, the data's shape): it is built once, and each run's penalty put on that build in
  * turn (attachToKernels, which checks its kernels take it), not built again per run — the same
- * checks and messages, in the same order, ≈ 50 ms of CPU a run less (the reference CNN).
+ * checks and messages, in the same order (the reference CNN: a refused 6-penalty comparison
+ * 0.93 s of CPU instead of 1.07 s).
  */
 export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonly PenaltyRun[] = [], startOf?: (i: number) => RunStart): Promise<MakeModel> {
   const make = await modelMaker(exp.model, set);
