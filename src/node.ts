@@ -107,6 +107,7 @@ export {
   epochFile,
   epochGaps,
   epochGapText,
+  type FigureOptions,
   FONT_FILES,
   type PenaltyCurveOptions,
   penaltyCurves,

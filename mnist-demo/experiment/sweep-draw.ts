@@ -8,7 +8,7 @@
  *   and its settings, one row per run (state, scores, a link to its report when it has one)
  *
  * report.html has no script: it opens from a file, offline. Drawing again (after every finished
- * run) replaces all of it.
+ * run) replaces it; a figure is drawn again only when its spec changed (a run finished since).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,9 +111,12 @@ export async function drawSweep(dir: string, record: SweepRecord, failures: Read
   const svgs: string[] = [];
   const monitors: MonitorFigure[] = [];
   if (finished.length > 0) {
-    for (const metric of METRICS) svgs.push(await writeFigure(join(dir, metric), sweepSpec(finished, metric), { svg: true }));
+    // A figure whose spec did not change since it was drawn (no run finished since: a failed run, the
+    // last redraw, a sweep resumed with nothing to train) is kept as it is.
+    const drawn = { svg: true, keepUnchanged: true };
+    for (const metric of METRICS) svgs.push(await writeFigure(join(dir, metric), sweepSpec(finished, metric), drawn));
     for (const { name } of monitorViews(finished)) {
-      monitors.push({ name, svg: await writeFigure(join(dir, `${MONITOR_VIEW}${name}`), monitorViewSpec(finished, name), { svg: true }) });
+      monitors.push({ name, svg: await writeFigure(join(dir, `${MONITOR_VIEW}${name}`), monitorViewSpec(finished, name), drawn) });
     }
   }
   // A run trained with --no-figures (or not started) has no report to link to.

@@ -10,4 +10,4 @@ export { loadModel, type SaveOptions, saveModel } from './model-folder.ts';
 export { processAlive, processStart } from './process.ts';
 export { NotRegularFileError, readRegularFile } from './read-file.ts';
 export { assignWeights, modelWeights, readSparseWeights, SPARSE_BIN, SPARSE_JSON, writeSparseWeights } from './sparse-files.ts';
-export { versions } from './versions.ts';
+export { packageVersion, versions } from './versions.ts';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { tf } from '../tf.ts';
 
 /** This package's version, from the nearest package.json named penalty-explorer above this file. */
-function packageVersion(): string {
+export function packageVersion(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {

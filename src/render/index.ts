@@ -20,5 +20,5 @@ export {
   epochGapText,
 } from './draw.ts';
 export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
-export { FONT_FILES, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
+export { type FigureOptions, FONT_FILES, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
 export { vegaScript, writeReport } from './report-file.ts';

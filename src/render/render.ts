@@ -9,10 +9,14 @@
  * dependencies. Without them figures are written as SVG only (`pngRendering()` says why), and
  * Vega measures text with its own estimate.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../io/index.ts';
+import { packageVersion, writeFileAtomic } from '../io/index.ts';
 import { FONT, toVega } from '../viz/index.ts';
 import { loadFontMetrics } from './font-metrics.ts';
 
@@ -139,11 +143,83 @@ export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Ar
   return new Uint8Array(resvg.render().asPng());
 }
 
-/** Writes `<path>.png` (where PNG rendering is installed), and `<path>.svg` when asked or without PNG; returns the SVG text. */
-export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: { svg?: boolean } = {}): Promise<string> {
-  const svg = await renderSvg(spec);
+/** Options of `writeFigure`. */
+export interface FigureOptions {
+  /** Write `<path>.svg` next to the PNG too (it always is without PNG rendering). */
+  readonly svg?: boolean;
+  /**
+   * Keep the files when they were drawn from this same spec by this same renderer (nothing rendered,
+   * nothing written, their SVG returned): the SVG file ends with the drawing's key (`figureKey`), which
+   * is compared with the spec's. Only a figure with an SVG file is kept so; a missing PNG draws it again.
+   * For a figure redrawn often from inputs that mostly stay the same (a sweep's, after each run).
+   */
+  readonly keepUnchanged?: boolean;
+}
+
+/** The version of an installed package (read from its package.json, found above its entry), or `none`. */
+function installedVersion(id: string): string {
+  const entry = resolved(id);
+  if (!entry) return 'none';
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === id) return pkg.version ?? 'unknown';
+  }
+  return 'unknown';
+}
+
+let rendererVersions: string | undefined;
+
+/**
+ * The key of a figure's drawing: a hash of its spec and of what draws it (this package's, Vega's,
+ * Vega-Lite's and resvg's versions, the fonts, whether a PNG is written), so the same key means the
+ * same files.
+ *
+ * @example
+ * figureKey(spec, { svg: true })   // 'sha256:3f1c…' (64 hex digits), the same for an equal spec
+ */
+function figureKey(spec: TopLevelSpec, options: Pick<FigureOptions, 'svg'> = {}): string {
+  rendererVersions ??= ['penalty-explorer', 'vega', 'vega-lite', '@resvg/resvg-js']
+    .map((id) => `${id}@${id === 'penalty-explorer' ? packageVersion() : installedVersion(id)}`)
+    .join(' ');
+  const drawn = { spec, svg: options.svg === true, png: pngRendering().ok, fonts: FONT_FILES.length, by: rendererVersions };
+  return `sha256:${createHash('sha256').update(JSON.stringify(drawn)).digest('hex')}`;
+}
+
+/** The line an SVG file drawn with `key` ends with (an XML comment after the root element: the file stays an SVG). */
+const keyLine = (key: string): string => `\n<!-- penalty-explorer figure ${key} -->\n`;
+
+/** The SVG of `<path>.svg` when it ends with `key` (and the PNG is there where one is written), else undefined. */
+async function keptSvg(pathWithoutExtension: string, key: string, png: boolean): Promise<string | undefined> {
+  if (png && !existsSync(`${pathWithoutExtension}.png`)) return undefined;
+  let text: string;
+  try {
+    text = await readFile(`${pathWithoutExtension}.svg`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const line = keyLine(key);
+  return text.endsWith(line) ? text.slice(0, -line.length) : undefined;
+}
+
+/**
+ * Writes `<path>.png` (where PNG rendering is installed), and `<path>.svg` when asked or without PNG; returns the SVG text.
+ * With `keepUnchanged`, files drawn from the same spec before are kept as they are (see FigureOptions).
+ *
+ * @example
+ * const svg = await writeFigure('out/sparsity', sparsitySpec(runs), { svg: true, keepUnchanged: true });
+ */
+export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: FigureOptions = {}): Promise<string> {
   const png = pngRendering().ok;
+  const key = options.keepUnchanged ? figureKey(spec, options) : undefined;
+  if (key !== undefined && (options.svg || !png)) {
+    const kept = await keptSvg(pathWithoutExtension, key, png);
+    if (kept !== undefined) return kept;
+  }
+  const svg = await renderSvg(spec);
+  // The PNG first: the SVG's key, written last, vouches for both.
   if (png) await writeFileAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
-  if (options.svg || !png) await writeFileAtomic(`${pathWithoutExtension}.svg`, svg);
+  if (options.svg || !png) await writeFileAtomic(`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key));
   return svg;
 }

@@ -2,15 +2,19 @@
  * The sweep's report.html shows a record's text as text: control and bidirectional characters in a
  * setting, a penalty spec or a failure's reason appear as their escapes (as `printable` shows them
  * on the terminal), so they cannot reorder what the page shows; no run drawn, no link. The views
- * the runs' monitors bring are drawn over the finished runs, as a comparison's report shows them.
+ * the runs' monitors bring are drawn over the finished runs, as a comparison's report shows them;
+ * a redraw with no run finished since keeps the figures' files as they are.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, type Stats, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { drawSweep } from '../../mnist-demo/experiment/sweep-draw.ts';
 import { fitToFolder, type Monitor, SWEEP_FORMAT, type SweepRecord } from '../../src/node.ts';
 import { tf } from '../../src/tf.ts';
+
+/** What shows a file was written again: its inode (a rename puts a new one in place) and its modification time. */
+const pick = (s: Stats) => ({ ino: s.ino, mtimeMs: s.mtimeMs });
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -60,8 +64,7 @@ describe("a sweep's report.html", () => {
       { name: 'l1_seed=2', penalty: 'l1:1e-4', strength: 1e-4, seed: 2 },
       { name: 'l1_seed=3', penalty: 'l1:1e-4', strength: 1e-4, seed: 3 },
     ];
-    // Two runs done, the third never started: its line is not drawn.
-    for (const run of runs.slice(0, 2)) {
+    const train = async (run: (typeof runs)[number]) => {
       const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });
       await fitToFolder(
         model,
@@ -69,8 +72,9 @@ describe("a sweep's report.html", () => {
         { dir: join(dir, run.name), name: run.name, epochs: 2, batchSize: 8, seed: run.seed, figures: false, monitors: [monitor(10 * run.seed)] },
       );
       model.dispose();
-    }
-    tf.dispose([x, y]);
+    };
+    // Two runs done, the third never started: its line is not drawn.
+    for (const run of runs.slice(0, 2)) await train(run);
     const record: SweepRecord = {
       format: SWEEP_FORMAT,
       name: 'm',
@@ -90,5 +94,20 @@ describe("a sweep's report.html", () => {
     for (const name of ['l1_seed=1', 'l1_seed=2']) expect(svg).toContain(name);
     expect(svg).not.toContain('l1_seed=3');
     expect(svg).toContain('>40<');
+
+    // Drawn again with no run finished since: the figures are kept as they are (not rendered, not written); the page still shows them.
+    const figures = ['monitor-epochTimes.png', 'monitor-epochTimes.svg', 'sparsity.png', 'sparsity.svg', 'accuracy.png', 'accuracy.svg'];
+    const stats = () => figures.map((f) => ({ f, ...pick(statSync(join(dir, f))) }));
+    const before = stats();
+    await drawSweep(dir, record);
+    expect(stats()).toEqual(before);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(svg);
+    // The third run finished: the monitor's figure drawn anew, with its line (sparsity and accuracy against
+    // strength are drawn anew only if the third seed moved their values: kept otherwise, as their spec is the same).
+    await train(runs[2]!);
+    await drawSweep(dir, record);
+    for (const [i, now] of stats().entries()) if (now.f.startsWith('monitor-')) expect(now.ino, now.f).not.toBe(before[i]!.ino);
+    expect(readFileSync(join(dir, 'monitor-epochTimes.svg'), 'utf8')).toContain('l1_seed=3');
+    tf.dispose([x, y]);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,5 +50,35 @@ describe('rendering', () => {
     // Overwriting an existing figure works the same way.
     await writeFigure(join(dir, 'epoch-003'), epochHistogramSpec(run, 2));
     expect((await readdir(dir)).sort()).toEqual(['epoch-003.png', 'epoch-003.svg', 'sub']);
+  });
+
+  it('keeps a figure drawn from the same spec (keepUnchanged): no file written again; a changed spec draws it anew', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'penx-figures-'));
+    dirs.push(dir);
+    const path = join(dir, 'sparsity');
+    const files = async () => Promise.all(['png', 'svg'].map(async (ext) => ({ ext, ...(await stat(`${path}.${ext}`)) })));
+    const first = await writeFigure(path, sparsitySpec([run]), { svg: true, keepUnchanged: true });
+    const before = await files();
+    // Its key after the root element: the file is still the SVG returned (and an SVG).
+    const text = await readFile(`${path}.svg`, 'utf8');
+    expect(text.startsWith(first)).toBe(true);
+    expect(text.slice(first.length)).toMatch(/^\n<!-- penalty-explorer figure sha256:[0-9a-f]{64} -->\n$/);
+    const again = await writeFigure(path, sparsitySpec([run]), { svg: true, keepUnchanged: true });
+    expect(again).toBe(first);
+    for (const [i, f] of (await files()).entries()) {
+      expect({ ext: f.ext, ino: f.ino, mtime: f.mtimeMs }).toEqual({ ext: before[i]!.ext, ino: before[i]!.ino, mtime: before[i]!.mtimeMs });
+    }
+    // Another spec (one more run): both files drawn again.
+    const other = withScores(makeRunRecord({ epochs: 3, seed: 2, penalty: 'l2:1e-3' }), 3, { testLoss: 0.5, testAcc: 0.5 });
+    const changed = await writeFigure(path, sparsitySpec([run, other]), { svg: true, keepUnchanged: true });
+    expect(changed).not.toBe(first);
+    for (const [i, f] of (await files()).entries()) expect(f.ino, f.ext).not.toBe(before[i]!.ino);
+    // A missing PNG is drawn again, and without keepUnchanged a figure is always drawn.
+    await rm(`${path}.png`);
+    await writeFigure(path, sparsitySpec([run, other]), { svg: true, keepUnchanged: true });
+    pngSize(new Uint8Array(await readFile(`${path}.png`)));
+    const kept = (await files())[1]!.ino;
+    await writeFigure(path, sparsitySpec([run, other]), { svg: true });
+    expect((await files())[1]!.ino).not.toBe(kept);
   });
 });
