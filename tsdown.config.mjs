@@ -27,18 +27,10 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, 
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { defineConfig } from 'tsdown';
+import { sideEffectFree } from './side-effect-free.mjs';
 
 /** Every module the pages import is free of side effects: what they do not use is left out (the record schema, vega-lite, …). */
-const sideEffectFree = {
-  name: 'side-effect-free',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData?.inner || args.kind === 'entry-point') return undefined;
-      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { inner: true } });
-      return r.errors.length ? undefined : { path: r.path, namespace: r.namespace, external: r.external, sideEffects: false };
-    });
-  },
-};
+const everyModule = sideEffectFree();
 
 /** The pages' scripts, bundled; written only when they changed. */
 async function bundlePages() {
@@ -52,7 +44,7 @@ async function bundlePages() {
       write: false,
       legalComments: 'none',
       logLevel: 'error',
-      plugins: [sideEffectFree],
+      plugins: [everyModule],
     });
     return out.outputFiles[0].text;
   };

@@ -28,7 +28,7 @@ export default function setup(): void {
   // PENX_SKIP_BUILD=1: use dist/ as it is (unit tests while another build is in progress).
   if (process.env.PENX_SKIP_BUILD === '1') return;
   const built = 'mnist-demo/dist/cli.mjs';
-  const sources = Math.max(...['src', 'mnist-demo', 'tsdown.config.mjs', 'package.json'].map(newest));
+  const sources = Math.max(...['src', 'mnist-demo', 'tsdown.config.mjs', 'side-effect-free.mjs', 'package.json'].map(newest));
   if (!existsSync(built) || statSync(built).mtimeMs <= sources) {
     const require = createRequire(import.meta.url);
     const bin = join(dirname(require.resolve('tsdown/package.json')), 'dist', 'run.mjs');

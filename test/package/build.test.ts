@@ -19,7 +19,8 @@ describe('npm run build', () => {
     const skip = new Set(['dist', 'node_modules']);
     for (const part of ['src', 'mnist-demo'])
       cpSync(join(repo, part), join(copy, part), { recursive: true, filter: (from) => !skip.has(from.split('/').at(-1) as string) });
-    for (const file of ['tsdown.config.mjs', 'tsconfig.json', 'package.json', 'README.md', 'LICENSE']) cpSync(join(repo, file), join(copy, file));
+    for (const file of ['tsdown.config.mjs', 'side-effect-free.mjs', 'tsconfig.json', 'package.json', 'README.md', 'LICENSE'])
+      cpSync(join(repo, file), join(copy, file));
     symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'));
     // What an older build left: a chunk of another hash in each dist/, and the playground's folder.
     const stale = [join(copy, 'src', 'dist', 'training-OLDHASH1.mjs'), join(copy, 'mnist-demo', 'dist', 'sweep-OLDHASH2.mjs')];

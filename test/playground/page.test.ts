@@ -92,6 +92,15 @@ describe('penx playground', () => {
     expect([page.headers.get('cross-origin-opener-policy'), page.headers.get('cross-origin-embedder-policy')]).toEqual(['same-origin', 'require-corp']);
   });
 
+  it("bundles none of the library's record schemas, nor zod (neither the page nor its worker reads a record)", async () => {
+    for (const script of ['page.js', 'worker.js']) {
+      const text = await (await fetch(new URL(script, url))).text();
+      expect(text.length, script).toBeGreaterThan(100_000);
+      // zod's marks in any build of it (its classes' internals).
+      expect(text.includes('_zod') || text.includes('$ZodType'), script).toBe(false);
+    }
+  });
+
   it.skipIf(!hasChromium)('in a narrow window (400 px): the controls above the views, each as wide as the window, the page not sideways', async () => {
     const page = await (browser as Browser).newPage({ viewport: { width: 400, height: 900 } });
     await page.goto(url);
