@@ -67,6 +67,8 @@ export {
   runFolderState,
   runNameProblem,
   saveCheckpoint,
+  type Unproven,
+  unprovenFiles,
   writeCompareJson,
   writeRunJson,
   writeSweepJson,

@@ -18,7 +18,18 @@ import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
 import { LOCK_FILE, lockFolder } from './lock.ts';
-import { contentOf, forgetOwned, markFolder, noteInParent, readMarker, removeOwned, trackOwned, unmarkedContentOf, writeMarker } from './owner.ts';
+import {
+  checkRemovable,
+  contentOf,
+  forgetOwned,
+  markFolder,
+  noteInParent,
+  readMarker,
+  removeOwned,
+  trackOwned,
+  unmarkedContentOf,
+  writeMarker,
+} from './owner.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {
@@ -183,7 +194,8 @@ export interface ClaimedFolder {
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
  * checkpoint; an existing one refused (NotOwnedError) when it has no valid marker of this tool and
  * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
- * marker's temporary file; or a marker of another kind. A new or empty folder passes.
+ * marker's temporary file; or a marker of another kind; with force, one whose manifest lists a file
+ * the tool cannot prove it wrote (`checkRemovable`). A new or empty folder passes.
  * `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
@@ -202,6 +214,8 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
     return;
   }
   if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+  // Starting it over deletes what the tool wrote: refused while it lists a file the tool cannot prove it wrote.
+  if (policy.force) checkRemovable(dir);
 }
 
 /**
@@ -248,7 +262,8 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
     let kept: string[] = [];
     if (content.length > 0 && !policy.resume) {
       if (!policy.force) throw new FolderExistsError(dir, `${kind} folder`);
-      kept = removeOwned(dir).kept;
+      const removed = removeOwned(dir);
+      kept = [...removed.kept, ...removed.unproven.map((u) => `${u.path} (${u.why})`)];
     }
     untrack = trackOwned(dir);
     const abandon = (): boolean => {
@@ -312,7 +327,12 @@ export function openFolder(dir: string, kind: FolderKind): () => void {
   return trackOwned(dir);
 }
 
-/** Delete what the tool wrote in `dir`, a folder of its own, keeping its lock and marker (a run restarted from scratch); returns what stays. */
+/**
+ * Delete what the tool wrote in `dir`, a folder of its own, keeping its lock and marker (a run
+ * restarted from scratch); returns what stays. Refused, nothing deleted, while it lists a file the
+ * tool cannot prove it wrote (`checkRemovable`).
+ */
 export function emptyFolder(dir: string): readonly string[] {
-  return removeOwned(dir).kept;
+  const removed = removeOwned(dir);
+  return [...removed.kept, ...removed.unproven.map((u) => `${u.path} (${u.why})`)];
 }

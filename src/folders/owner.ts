@@ -2,22 +2,28 @@
  * Proof that a folder is this tool's, and the list of what the tool wrote in it (Node only):
  *
  *   <dir>/.penx-folder.jsonl   line 1: the marker { format, kind, id, created }
- *                              then one line per entry the tool wrote directly in <dir> (its name
- *                              as a JSON string), appended before the entry appears; appends are
- *                              O_APPEND writes, so processes sharing a folder (a sweep) add at once;
+ *                              then one line per entry the tool wrote directly in <dir>, appended
+ *                              before the entry appears: a folder's name as a JSON string, a file's
+ *                              proof { name, size, sha256 } (of the content written; one line per
+ *                              content, the file rewritten); appends are O_APPEND writes, so
+ *                              processes sharing a folder (a sweep) add at once and none is lost;
  *                              { "removed": name } appended when the tool removed the entry it
- *                              listed (a run abandoned at its start): the name is no longer listed
- *                              (until a later line names it again)
+ *                              listed: the name is no longer listed (until a later line names it again)
  *
  * A folder is the tool's only when its marker is there and valid — never guessed from the names
  * in it. In its own folders the tool deletes only what the manifest lists (`removeOwned`) and
  * says what it left; a folder that is not its own it never writes into. In a comparison or a
  * sweep, whose folders are all runs with markers of their own, a listed folder without a marker
- * is not the tool's either (a line left by a version that did not write removal lines).
+ * is not the tool's either (a line left by a version that did not write removal lines). A file
+ * holds no marker: it is the tool's only while its content is one the manifest's proofs record
+ * (size and SHA-256) — a file replaced by a user's of the same name, or listed by an older
+ * version without a proof, is never deleted (`unprovenFiles`: removing such a folder is refused).
+ * The manifest is only ever appended to, never rewritten, so no line of another process is lost.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { FolderRefusedError } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
@@ -58,26 +64,89 @@ export function readMarker(dir: string): FolderMarker | undefined {
   }
 }
 
+/** What the tool wrote into a file: the content's size in bytes and SHA-256 (hex), recorded in the manifest before the file appears. */
+export interface FileProof {
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/**
+ * The proof of `data` written as a file (a string as UTF-8, as it is written).
+ *
+ * @example
+ * proofOf('{}')   // { size: 2, sha256: '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' }
+ */
+export function proofOf(data: string | Uint8Array): FileProof {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  return { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** A manifest read: the entries it lists, in order, and each listed file's proofs. */
+interface Manifest {
+  readonly names: Set<string>;
+  readonly proofs: Map<string, FileProof[]>;
+}
+
+/** The manifest of `dir` (see `ownedEntries`), its proofs since each name's last removal line. */
+function readManifest(dir: string): Manifest {
+  const names = new Set<string>();
+  const proofs = new Map<string, FileProof[]>();
+  for (const line of readLines(dir)?.slice(1) ?? []) {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // a line that is neither a name, a proof nor a removal: not an entry
+    }
+    if (plainName(entry)) names.add(entry);
+    else if (typeof entry !== 'object' || entry === null) continue;
+    else if ('removed' in entry && typeof entry.removed === 'string') {
+      names.delete(entry.removed);
+      proofs.delete(entry.removed);
+    } else if (
+      'name' in entry &&
+      plainName(entry.name) &&
+      'sha256' in entry &&
+      typeof entry.sha256 === 'string' &&
+      'size' in entry &&
+      typeof entry.size === 'number'
+    ) {
+      names.add(entry.name);
+      proofs.set(entry.name, [...(proofs.get(entry.name) ?? []), { size: entry.size, sha256: entry.sha256 }]);
+    }
+  }
+  return { names, proofs };
+}
+
 /**
  * The entries the manifest lists, each once in order: plain names only (a line naming a path, `..`
  * or the marker itself is ignored), a name a later removal line takes out left out.
  *
  * @example
- * // lines after the marker: "none", "l1", {"removed":"l1"}, "l2"
- * ownedEntries('runs/sweep')   // ['none', 'l2']
+ * // lines after the marker: "none", "l1", {"removed":"l1"}, {"name":"report.html","size":9,"sha256":"…"}
+ * ownedEntries('runs/sweep')   // ['none', 'report.html']
  */
 export function ownedEntries(dir: string): string[] {
-  const names = new Set<string>();
-  for (const line of readLines(dir)?.slice(1) ?? []) {
-    try {
-      const entry: unknown = JSON.parse(line);
-      if (plainName(entry)) names.add(entry);
-      else if (typeof entry === 'object' && entry !== null && 'removed' in entry && typeof entry.removed === 'string') names.delete(entry.removed);
-    } catch {
-      // a line that is neither a name nor a removal: not an entry
-    }
-  }
-  return [...names];
+  return [...readManifest(dir).names];
+}
+
+/**
+ * Why the listed entry at `path` (not a folder) cannot be proven the tool's, or undefined when it
+ * is a file whose content is one its `proofs` record (size first, then SHA-256).
+ */
+function unprovenWhy(path: string, proofs: readonly FileProof[] | undefined): string | undefined {
+  if (!lstatSync(path).isFile()) return 'not a regular file';
+  if (!proofs?.length) return 'listed without a record of its content, as an older version listed files';
+  const size = lstatSync(path).size;
+  if (!proofs.some((p) => p.size === size)) return 'its content is not what penalty-explorer wrote there';
+  const { sha256 } = proofOf(readFileSync(path));
+  return proofs.some((p) => p.size === size && p.sha256 === sha256) ? undefined : 'its content is not what penalty-explorer wrote there';
+}
+
+/** A listed entry the tool cannot prove it wrote, as a path relative to the folder, and why. */
+export interface Unproven {
+  readonly path: string;
+  readonly why: string;
 }
 
 /** Kinds of folder in which the tool makes no folder but runs, each with its own marker. */
@@ -101,6 +170,15 @@ export function ownedPresent(dir: string): string[] {
       return false;
     }
   });
+}
+
+/** `lstat` of `path`, or undefined when there is nothing there. */
+function lstatOf(path: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What `dir` holds besides this tool's marker, lock and temporary leftovers. */
@@ -183,33 +261,107 @@ export function forgetOwned(dir: string, name: string): boolean {
   return true;
 }
 
-/** Add every name written into `dir` from now on (through io/atomic) to its manifest; returns the function that stops it. */
+/**
+ * Add every name written into `dir` from now on (through io/atomic) to its manifest: a folder's
+ * name once, a file's proof for each content written (not again for a content it records);
+ * returns the function that stops it.
+ *
+ * @example
+ * // writeFileAtomic('runs/x/run.json', '{}') appends, before run.json appears:
+ * // {"name":"run.json","size":2,"sha256":"44136fa3…"}
+ */
 export function trackOwned(dir: string): () => void {
-  const listed = new Set(ownedEntries(dir));
-  return watchWrites(dir, (name) => {
-    if (listed.has(name) || !plainName(name)) return;
-    listed.add(name);
-    appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify(name)}\n`);
+  const { names, proofs } = readManifest(dir);
+  const recorded = new Set([...proofs].flatMap(([name, ps]) => ps.map((p) => `${name}\0${p.sha256}`)));
+  return watchWrites(dir, (name, data) => {
+    if (!plainName(name)) return;
+    if (data === undefined) {
+      if (names.has(name)) return;
+      names.add(name);
+      appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify(name)}\n`);
+      return;
+    }
+    const proof = proofOf(data);
+    const key = `${name}\0${proof.sha256}`;
+    if (recorded.has(key)) return;
+    recorded.add(key);
+    names.add(name);
+    appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify({ name, ...proof })}\n`);
   });
+}
+
+/**
+ * The files listed in `dir`'s manifest (and in those of the tool's folders it lists: the runs of a
+ * comparison or a sweep) that are there and that the tool cannot prove it wrote: not a regular
+ * file, listed without a proof (by an older version), or of a content no proof records (replaced
+ * by a user's file of the same name, or changed). Removing `dir` must leave them, so it is refused.
+ * A listed folder without a marker (a run's checkpoint/) is not looked into.
+ *
+ * @example
+ * unprovenFiles('runs/cmp')   // [{ path: 'report.html', why: 'its content is not what penalty-explorer wrote there' }]
+ */
+export function unprovenFiles(dir: string): Unproven[] {
+  const { proofs } = readManifest(dir);
+  const found: Unproven[] = [];
+  for (const name of ownedPresent(dir)) {
+    const path = join(dir, name);
+    try {
+      if (lstatSync(path).isDirectory()) {
+        if (readMarker(path)) found.push(...unprovenFiles(path).map((u) => ({ ...u, path: `${name}/${u.path}` })));
+        continue;
+      }
+      const why = unprovenWhy(path, proofs.get(name));
+      if (why) found.push({ path: name, why });
+    } catch {
+      // gone meanwhile: nothing to leave
+    }
+  }
+  return found;
+}
+
+/**
+ * Refuse (FolderRefusedError, nothing touched) to delete what the tool wrote in `dir` when it lists
+ * files it cannot prove it wrote (`unprovenFiles`): deleting them could delete a user's, leaving
+ * them would leave a mix of two runs' files (and the new one may write over them).
+ */
+export function checkRemovable(dir: string): void {
+  const unproven = unprovenFiles(dir);
+  if (unproven.length === 0) return;
+  const list = unproven.map((u) => `${u.path} (${u.why})`).join(', ');
+  throw new FolderRefusedError(
+    dir,
+    `refusing to start ${dir} over: its manifest lists ${unproven.length === 1 ? 'a file' : `${unproven.length} files`} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
+  );
 }
 
 /** What `removeOwned` did: the entries it deleted, and those it left (not written by the tool), as paths relative to the folder. */
 export interface Removed {
   readonly removed: string[];
   readonly kept: string[];
+  /** Listed files it left because it could not prove it wrote them (changed since it checked: `checkRemovable` refuses them before). */
+  readonly unproven: Unproven[];
 }
 
 /**
  * Delete what the manifest of `dir` lists and is the tool's (`ownedPresent`: in a comparison or a
- * sweep a listed folder without its own marker is kept) — a listed folder that is itself a folder
- * of the tool's (a run in a comparison) by the same rule, and then itself when nothing of anyone
- * else is left in it — and nothing else. The manifest keeps only what is still there.
+ * sweep a listed folder without its own marker is kept; a file only while its content is one the
+ * manifest's proofs record) — a listed folder that is itself a folder of the tool's (a run in a
+ * comparison) by the same rule, and then itself when nothing of anyone else is left in it — and
+ * nothing else. Refused first, nothing deleted, when a listed file cannot be proven the tool's
+ * (`checkRemovable`). The manifest stops listing what it deleted or left unproven by removal lines
+ * appended (never rewritten: a line another process appends meanwhile, a run of a sweep, stays).
  */
 export function removeOwned(dir: string): Removed {
+  checkRemovable(dir);
+  const { proofs } = readManifest(dir);
+  const shared = readMarker(dir)?.kind === 'sweep';
+  const all = ownedEntries(dir);
+  const there = new Set(all.filter((n) => lstatOf(join(dir, n)) !== undefined));
   const listed = ownedPresent(dir);
   const removed: string[] = [];
   const kept: string[] = [];
-  const stays: string[] = [];
+  const unproven: Unproven[] = [];
+  const stays = new Set<string>();
   for (const name of listed) {
     const path = join(dir, name);
     let folder: boolean;
@@ -220,13 +372,19 @@ export function removeOwned(dir: string): Removed {
     }
     if (folder && readMarker(path)) {
       const inner = removeOwned(path);
-      if (inner.kept.length === 0) {
+      unproven.push(...inner.unproven.map((u) => ({ ...u, path: `${name}/${u.path}` })));
+      if (inner.kept.length === 0 && inner.unproven.length === 0) {
         rmSync(path, { recursive: true, force: true });
         removed.push(name);
       } else {
         kept.push(...inner.kept.map((k) => `${name}/${k}`));
-        stays.push(name);
+        stays.add(name);
       }
+      continue;
+    }
+    const why = folder ? undefined : unprovenWhy(path, proofs.get(name));
+    if (why) {
+      unproven.push({ path: name, why });
       continue;
     }
     rmSync(path, { recursive: true, force: true });
@@ -234,16 +392,28 @@ export function removeOwned(dir: string): Removed {
   }
   const listedSet = new Set(listed);
   kept.push(...contentOf(dir).filter((n) => !listedSet.has(n)));
-  const marker = readLines(dir)?.[0];
-  if (marker !== undefined) {
-    const temp = tempFileFor(dir, MARKER_FILE);
-    writeFileSync(temp, [marker, ...stays.map((n) => JSON.stringify(n))].map((l) => `${l}\n`).join(''));
-    renameSync(temp, join(dir, MARKER_FILE));
-  }
-  return { removed, kept: kept.sort() };
+  // Unlisted: what was deleted, a file left unproven, a listed folder that is not the tool's; and (not in
+  // a sweep) a name listed but not there — a sweep's may be one a run announced this moment, its file
+  // not there yet: other processes write into a sweep's folder meanwhile, unlocked.
+  const unlist = all.filter((n) => !stays.has(n) && (there.has(n) || !shared));
+  if (unlist.length && readMarker(dir)) appendFileSync(join(dir, MARKER_FILE), unlist.map((n) => `${JSON.stringify({ removed: n })}\n`).join(''));
+  return { removed, kept: kept.sort(), unproven };
 }
 
-/** What a deletion left, as a note (`runs/x: kept 2 entries penalty-explorer did not write: a, b`), or undefined when it left nothing. */
-export function keptNote(dir: string, kept: readonly string[]): string | undefined {
-  return kept.length ? `${dir}: kept ${kept.length} ${kept.length === 1 ? 'entry' : 'entries'} penalty-explorer did not write: ${kept.join(', ')}` : undefined;
+/**
+ * What a deletion left, as a note, or undefined when it left nothing.
+ *
+ * @example
+ * keptNote('runs/x', ['a', 'b'])   // 'runs/x: kept 2 entries penalty-explorer did not write: a, b'
+ * keptNote('runs/x', [], [{ path: 'c.csv', why: 'not a regular file' }])
+ * // 'runs/x: kept 1 file penalty-explorer cannot prove it wrote: c.csv (not a regular file)'
+ */
+export function keptNote(dir: string, kept: readonly string[], unproven: readonly Unproven[] = []): string | undefined {
+  const parts = [
+    kept.length ? `kept ${kept.length} ${kept.length === 1 ? 'entry' : 'entries'} penalty-explorer did not write: ${kept.join(', ')}` : '',
+    unproven.length
+      ? `kept ${unproven.length} ${unproven.length === 1 ? 'file' : 'files'} penalty-explorer cannot prove it wrote: ${unproven.map((u) => `${u.path} (${u.why})`).join(', ')}`
+      : '',
+  ].filter(Boolean);
+  return parts.length ? `${dir}: ${parts.join('; ')}` : undefined;
 }

@@ -45,14 +45,16 @@ export function tempFileFor(dir: string, name: string): string {
   return join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.penx-tmp`);
 }
 
-/** Who hears of names written, per folder (absolute path). */
-const watchers = new Map<string, (name: string) => void>();
+/** Who hears of names written, per folder (absolute path): a file's name with its content, a folder's alone. */
+type OnName = (name: string, data?: string | Uint8Array) => void;
+const watchers = new Map<string, OnName>();
 
 /**
- * Call `onName(name)` before each file or folder this module writes directly in `dir` (not below
- * it) appears under its final name; returns the function that stops it. One watcher per folder.
+ * Call `onName(name, data)` before each file (`data`: what it will hold) or folder (no `data`)
+ * this module writes directly in `dir` (not below it) appears under its final name; returns the
+ * function that stops it. One watcher per folder.
  */
-export function watchWrites(dir: string, onName: (name: string) => void): () => void {
+export function watchWrites(dir: string, onName: OnName): () => void {
   const key = resolve(dir);
   watchers.set(key, onName);
   return () => {
@@ -60,16 +62,16 @@ export function watchWrites(dir: string, onName: (name: string) => void): () => 
   };
 }
 
-/** Tell the watcher of `path`'s folder that `path` is about to be written. */
-function announce(path: string): void {
-  watchers.get(resolve(dirname(path)))?.(basename(path));
+/** Tell the watcher of `path`'s folder that `path` is about to be written (a file: with `data`). */
+function announce(path: string, data?: string | Uint8Array): void {
+  watchers.get(resolve(dirname(path)))?.(basename(path), data);
 }
 
 /** Write `data` to `path` through a temporary file in the same folder, fsync and a rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = tempFileFor(dirname(path), basename(path));
-  announce(path);
+  announce(path, data);
   try {
     const handle = await open(temp, 'w');
     try {

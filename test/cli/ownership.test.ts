@@ -4,7 +4,7 @@
  * deletes only what the tool's manifest lists, `penx prune --out` writes only into its own folder,
  * `penx plot` leaves a run being trained alone, and every numeric flag reads numbers one way.
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,30 @@ export default { name: 'secondFails', onEpochEnd: ({ epoch }) => {
     expect(r.stderr).toContain('kept 1 entry penalty-explorer did not write: ghost');
     expect(readFileSync(join(dir, 'ghost', 'notes.txt'), 'utf8')).toBe('mine');
   }, 60_000);
+});
+
+describe('--force deletes a file only while its content is what penx wrote there', () => {
+  it('a comparison whose compare.json the user replaced, or whose run lists a figure an older penx listed without a proof: exit 2, nothing touched, the files named; once moved out, --force starts it over', async () => {
+    const dir = join(out, 'replaced');
+    cpSync(comparison, dir, { recursive: true });
+    writeFileSync(join(dir, 'compare.json'), '{"mine": true}');
+    const run = readdirSync(dir).find((n) => existsSync(join(dir, n, 'run.json')))!;
+    writeFileSync(join(dir, run, 'mine.png'), 'my figure');
+    appendFileSync(join(dir, run, '.penx-folder.jsonl'), '"mine.png"\n');
+    const before = tree(dir);
+    const r = await penx('compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', out, '--name', 'replaced', '--force');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`its manifest lists 2 files penalty-explorer cannot prove it wrote: ${run}/mine.png (listed without a record of its content`);
+    expect(r.stderr).toContain('compare.json (its content is not what penalty-explorer wrote there)');
+    expect(r.stderr).toContain('nothing was touched; move them out of the folder');
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(dir)).toEqual(before);
+    rmSync(join(dir, 'compare.json'));
+    rmSync(join(dir, run, 'mine.png'));
+    const again = await penx('compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', out, '--name', 'replaced', '--force');
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(dir).filter((n) => existsSync(join(dir, n, 'run.json')))).toEqual(['none']);
+  }, 120_000);
 });
 
 describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {

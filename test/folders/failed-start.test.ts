@@ -17,6 +17,7 @@ import { claimFolder, openFolder } from '../../src/folders/folder.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { noteOwned, ownedEntries, ownedPresent, removeOwned } from '../../src/folders/owner.ts';
 import { MARKER_FILE } from '../../src/formats/index.ts';
+import { writeFileAtomic } from '../../src/io/index.ts';
 import type { Monitor } from '../../src/monitor/index.ts';
 import type { tf } from '../../src/tf.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
@@ -106,7 +107,7 @@ describe('a run that fails before its first run.json', () => {
     // The user's own folder under the failed run's name is no longer the tool's to delete.
     mkdirSync(join(parent, 'l1'));
     writeFileSync(join(parent, 'l1', 'notes.txt'), 'mine');
-    expect(removeOwned(parent)).toEqual({ removed: ['none'], kept: ['l1'] });
+    expect(removeOwned(parent)).toEqual({ removed: ['none'], kept: ['l1'], unproven: [] });
     expect(readdirSync(join(parent, 'l1'))).toEqual(['notes.txt']);
     m.dispose();
   });
@@ -140,17 +141,18 @@ describe('a run that fails before its first run.json', () => {
     m.dispose();
   });
 
-  it("a line an older version left for a removed run is no proof: a folder there without a marker is kept and not listed (a run's own unmarked folders are)", () => {
+  it("a line an older version left for a removed run is no proof: a folder there without a marker is kept and not listed (a run's own unmarked folders are)", async () => {
     const sweep = join(root, 'old-sweep');
-    openFolder(sweep, 'sweep')();
+    const stop = openFolder(sweep, 'sweep');
     claimFolder(join(sweep, 'r1'), {}, 'run').release();
-    writeFileSync(join(sweep, 'sweep.json'), '{}');
+    await writeFileAtomic(join(sweep, 'sweep.json'), '{}');
+    stop();
     // The line a claim wrote before this fix, its run since removed, and a user's folder in its place.
-    appendFileSync(join(sweep, MARKER_FILE), '"sweep.json"\n"r2"\n');
+    appendFileSync(join(sweep, MARKER_FILE), '"r2"\n');
     mkdirSync(join(sweep, 'r2'));
     writeFileSync(join(sweep, 'r2', 'notes.txt'), 'mine');
     expect(ownedPresent(sweep)).toEqual(['r1', 'sweep.json']);
-    expect(removeOwned(sweep)).toEqual({ removed: ['r1', 'sweep.json'], kept: ['r2'] });
+    expect(removeOwned(sweep)).toEqual({ removed: ['r1', 'sweep.json'], kept: ['r2'], unproven: [] });
     expect(readFileSync(join(sweep, 'r2', 'notes.txt'), 'utf8')).toBe('mine');
     // In a run, the folders the tool writes carry no marker (its checkpoint): they are its own.
     const run = join(root, 'old-run');
@@ -159,6 +161,6 @@ describe('a run that fails before its first run.json', () => {
     mkdirSync(join(run, 'checkpoint'));
     writeFileSync(join(run, 'checkpoint', 'run.json'), '{}');
     claim.release();
-    expect(removeOwned(run)).toEqual({ removed: ['checkpoint'], kept: [] });
+    expect(removeOwned(run)).toEqual({ removed: ['checkpoint'], kept: [], unproven: [] });
   });
 });

@@ -7,6 +7,7 @@ import {
   checkRunName,
   claimFolder,
   FolderExistsError,
+  FolderRefusedError,
   hasContent,
   LOCK_FILE,
   LockedError,
@@ -20,6 +21,7 @@ import {
   removeLeftovers,
   removeOwned,
   UsageError,
+  unprovenFiles,
   writeFileAtomic,
 } from '../../src/node.ts';
 
@@ -223,20 +225,83 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     expect(readdirSync(sweep).sort()).toEqual([MARKER_FILE, 'sweep.json']);
   });
 
-  it('a manifest naming paths outside its folder deletes nothing outside', () => {
+  it('a manifest naming paths outside its folder deletes nothing outside', async () => {
     const dir = join(root, 'hostile-manifest');
     const victim = join(root, 'victim');
     mkdirSync(victim, { recursive: true });
     writeFileSync(join(victim, 'keep.txt'), 'keep');
-    claimFolder(dir, {}, 'run').release();
-    writeFileSync(join(dir, 'mine.png'), 'png');
-    const lines = ['../victim', '/etc', 'a/b', '.', '..', LOCK_FILE, MARKER_FILE, 'mine.png'].map((n) => JSON.stringify(n));
+    const claimed = claimFolder(dir, {}, 'run');
+    await writeFileAtomic(join(dir, 'mine.png'), 'png');
+    claimed.release();
+    const lines = ['../victim', '/etc', 'a/b', '.', '..', LOCK_FILE, MARKER_FILE].map((n) => JSON.stringify(n));
     appendFileSync(join(dir, MARKER_FILE), `${lines.join('\n')}\n`);
     expect(ownedEntries(dir)).toEqual(['mine.png']);
     const { kept } = removeOwned(dir);
     expect(kept).toEqual([]);
     expect(readFileSync(join(victim, 'keep.txt'), 'utf8')).toBe('keep');
     expect(readdirSync(dir)).toEqual([MARKER_FILE]);
+  });
+
+  it('a listed file is deleted only while its content is one penx recorded writing: a user’s file of that name, or one an older penx listed without a proof, is left and the deletion refused', async () => {
+    const cmp = join(root, 'proofs');
+    const claimed = claimFolder(cmp, {}, 'comparison');
+    await writeFileAtomic(join(cmp, 'report.html'), 'first page');
+    await writeFileAtomic(join(cmp, 'report.html'), 'second page');
+    await writeFileAtomic(join(cmp, 'comparison.json'), '{}');
+    claimed.release();
+    // One proof per content written, before the file appears.
+    const lines = readFileSync(join(cmp, MARKER_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.name, l.size])).toEqual([
+      ['report.html', 10],
+      ['report.html', 11],
+      ['comparison.json', 2],
+    ]);
+    expect(unprovenFiles(cmp)).toEqual([]);
+    // The user replaces the report with a page of their own; an older penx listed a figure without a proof.
+    writeFileSync(join(cmp, 'report.html'), 'my own page');
+    writeFileSync(join(cmp, 'figure.png'), 'my figure');
+    appendFileSync(join(cmp, MARKER_FILE), '"figure.png"\n');
+    const manifest = readFileSync(join(cmp, MARKER_FILE), 'utf8');
+    expect(unprovenFiles(cmp)).toEqual([
+      { path: 'report.html', why: 'its content is not what penalty-explorer wrote there' },
+      { path: 'figure.png', why: 'listed without a record of its content, as an older version listed files' },
+    ]);
+    for (const start of [() => claimFolder(cmp, { force: true }, 'comparison'), () => removeOwned(cmp)]) {
+      expect(start).toThrow(FolderRefusedError);
+      expect(start).toThrow(
+        /cannot prove it wrote: report\.html \(its content is not what penalty-explorer wrote there\), figure\.png \(listed without a record/,
+      );
+      expect(readFileSync(join(cmp, 'report.html'), 'utf8')).toBe('my own page');
+      expect(readFileSync(join(cmp, 'figure.png'), 'utf8')).toBe('my figure');
+      expect(readFileSync(join(cmp, 'comparison.json'), 'utf8')).toBe('{}');
+      expect(readFileSync(join(cmp, MARKER_FILE), 'utf8')).toBe(manifest);
+    }
+    // The first content penx wrote is its own too (a rewrite that failed before its rename leaves it).
+    writeFileSync(join(cmp, 'report.html'), 'first page');
+    rmSync(join(cmp, 'figure.png'));
+    const forced = claimFolder(cmp, { force: true }, 'comparison');
+    forced.release();
+    expect(forced.kept).toEqual([]);
+    expect(readdirSync(cmp)).toEqual([MARKER_FILE]);
+    // A line left for a file no longer there names nothing a later file of the user's would be taken for.
+    writeFileSync(join(cmp, 'report.html'), 'written since');
+    expect(ownedEntries(cmp)).toEqual([]);
+  });
+
+  it('a run of a comparison holding a file it cannot prove it wrote refuses the comparison’s deletion, named by its path', async () => {
+    const cmp = join(root, 'proofs-nested');
+    const claimed = claimFolder(cmp, {}, 'comparison');
+    const run = claimFolder(join(cmp, 'l1'), {}, 'run');
+    await writeFileAtomic(join(cmp, 'l1', 'run.json'), '{"epochs":[]}');
+    run.release();
+    claimed.release();
+    writeFileSync(join(cmp, 'l1', 'run.json'), '{"mine":1}');
+    expect(() => claimFolder(cmp, { force: true }, 'comparison')).toThrow(/l1\/run\.json \(its content is not what penalty-explorer wrote there\)/);
+    expect(readFileSync(join(cmp, 'l1', 'run.json'), 'utf8')).toBe('{"mine":1}');
   });
 
   it('a lock whose pid now belongs to another process (its start time differs) is taken over; a live holder’s lock names how to clear it', () => {

@@ -171,7 +171,8 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
     if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new', MARKER_FILE);
     if (marker.kind !== 'sweep') throw new IOError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
     if (force) {
-      const kept = keptNote(dir, removeOwned(dir).kept);
+      const { kept: left, unproven } = removeOwned(dir);
+      const kept = keptNote(dir, left, unproven);
       if (kept) console.error(kept);
     } else {
       const was = readSweepJson(dir);
