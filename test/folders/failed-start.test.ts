@@ -8,6 +8,7 @@
  * processes loses no line), so a later force of the comparison or sweep never deletes a user's
  * folder of that name; nor does a line an older version left there (the folder has no marker).
  */
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +140,49 @@ describe('a run that fails before its first run.json', () => {
     expect(ownedEntries(sweep)).toEqual(['other', 'r']);
     stop();
     m.dispose();
+  });
+
+  it("a sweep's deletion never rewrites its manifest: a line another process appends while it runs (a run of the sweep listing itself) stays", async () => {
+    const sweep = join(root, 'shared-sweep');
+    const stop = openFolder(sweep, 'sweep');
+    await writeFileAtomic(join(sweep, 'sweep.json'), '{}');
+    // Runs to delete, so the deletion takes a while.
+    for (let i = 0; i < 12; i++) {
+      const run = claimFolder(join(sweep, `r${i}`), {}, 'run');
+      for (let f = 0; f < 10; f++) await writeFileAtomic(join(sweep, `r${i}`, `f${f}.json`), `${i}/${f}`);
+      run.release();
+    }
+    stop();
+    const manifest = join(sweep, MARKER_FILE);
+    const halt = join(root, 'shared-sweep-halt');
+    // Another process of the sweep appending lines the whole time (O_APPEND, as noteOwned does).
+    const appender = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'); let i = 0;
+         while (!fs.existsSync(${JSON.stringify(halt)})) fs.appendFileSync(${JSON.stringify(manifest)}, JSON.stringify('other' + i++) + '\\n');`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => appender.once('exit', resolve));
+    const others = () => ownedEntries(sweep).filter((n) => n.startsWith('other'));
+    try {
+      while (others().length === 0) await new Promise((r) => setTimeout(r, 5));
+      const before = others().length;
+      const { removed } = removeOwned(sweep);
+      const after = others().length;
+      expect(removed).toHaveLength(13);
+      // Lines were appended while it ran, and every one stays: other0, other1, … without a gap.
+      expect(after).toBeGreaterThan(before);
+      writeFileSync(halt, '');
+      await exited;
+      const all = others();
+      expect(all).toEqual(all.map((_, i) => `other${i}`));
+    } finally {
+      writeFileSync(halt, '');
+      await exited;
+    }
   });
 
   it("a line an older version left for a removed run is no proof: a folder there without a marker is kept and not listed (a run's own unmarked folders are)", async () => {
