@@ -27,9 +27,12 @@ import {
   type PenaltyRegularizer,
   penalty,
   type RunRecord,
+  runFolderState,
   stepThreads,
   tf,
+  UsageError,
   versions,
+  weightInfos,
   weightNames,
   withLayerControls,
 } from 'penalty-explorer/node';
@@ -161,6 +164,35 @@ function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptio
   };
 }
 
+/** Renamed weights listed in checkRecordedNames' refusal before `and N more`. */
+const SHOWN_NAMES = 3;
+
+/**
+ * Refuse (UsageError, nothing written) to train on a run whose record names its model's weights
+ * otherwise than `model` does: a run begun by an older penx, which recorded the layers TF.js named
+ * itself by TF.js's count in the process (`dense_Dense7/kernel`) where penx now counts them in the
+ * model (`dense_Dense1/kernel`, countsNames); its epochs would go on under other names, the record
+ * mixing the two (its per-layer figures and sections split in two). A run with no epoch left to
+ * train (kept as it is) and a `--model` folder's run (the names its model.json gives) are not refused.
+ *
+ * @example
+ * checkRecordedNames(exp, 'runs/m', model)
+ * // throws "cannot resume runs/m: its record names the model's weights as an older penx did (…): dense_Dense7/kernel → dense_Dense1/kernel, …"
+ */
+function checkRecordedNames(exp: Experiment, dir: string, model: tf.LayersModel): void {
+  if (!countsNames(exp)) return;
+  const state = runFolderState(dir, exp.epochs);
+  if (state.state !== 'partial' || state.epochs >= exp.epochs) return;
+  const was = state.checkpointRecord.config.weights.map((w) => w.name);
+  const now = weightInfos(model).map((w) => w.name);
+  if (JSON.stringify(was) === JSON.stringify(now)) return;
+  const renamed = was.flatMap((name, i) => (name !== now[i] ? [`${name} → ${now[i] ?? '(none)'}`] : []));
+  const more = renamed.length > SHOWN_NAMES ? `, and ${renamed.length - SHOWN_NAMES} more` : '';
+  throw new UsageError(
+    `cannot resume ${dir}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: ${renamed.slice(0, SHOWN_NAMES).join(', ')}${more}; the epochs trained now would be recorded under other names than the first ones; nothing was written; start it over with --force (or finish it with the penx that began it)`,
+  );
+}
+
 /**
  * `run` (in `start.dir`) checked before the training backend starts and the data's tensors are made,
  * on `model`, its model as built on the backend in use (TF.js's cpu), nothing written: a resume
@@ -171,8 +203,10 @@ function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptio
  * each run, on one build of the model.
  */
 function checkStartOn(exp: Experiment, run: PenaltyRun, model: tf.LayersModel, set: ImageSet, start: RunStart): void {
-  if (start.resumes) checkResumeSettings(start.dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
-  else checkUntrainedWeights(model);
+  if (start.resumes) {
+    checkResumeSettings(start.dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
+    checkRecordedNames(exp, start.dir, model);
+  } else checkUntrainedWeights(model);
 }
 
 /** The experiment's data `set` (checkedData's) as tensors, with the model maker (checkedModel's). */

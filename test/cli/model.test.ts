@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { writeDataset } from '../data/idx-files.ts';
 import '../fixtures/models/registered-bias.ts';
 import '../fixtures/models/registered-bias-own.ts';
 import { penx, penxWith } from './run-penx.ts';
+import { tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -315,6 +316,35 @@ describe('penx train --model', () => {
       expect(run.epochs[0]!.layers.map((l) => l.name)).toEqual(['dense_Dense1', 'dense_Dense2']);
     }
   }, 120_000);
+
+  it('a run an older penx began, its unnamed layers recorded by TF.js’s count in the process: --resume refuses it, naming the names, nothing written; one recorded as now resumes', async () => {
+    const unnamed = ['--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unnamed-mlp.ts'];
+    const [older, same] = [join(root, 'runs', 'older'), join(root, 'runs', 'same')];
+    for (const name of ['older', 'same']) {
+      const r = await penx('train', ...unnamed, '--name', name, ...RECORDED);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    // What an older penx wrote: the names TF.js gave in its process, in the record, the checkpoint's record and model.
+    for (const file of ['run.json', 'checkpoint/run.json', 'checkpoint/model/model.json']) {
+      const path = join(older, file);
+      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('dense_Dense1', 'dense_Dense7').replaceAll('dense_Dense2', 'dense_Dense8'));
+    }
+    const before = tree(older);
+    const r = await penx('train', ...unnamed, '--name', 'older', ...RECORDED, '--epochs', '2', '--resume');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `penx: error: cannot resume ${older}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: dense_Dense7/kernel → dense_Dense1/kernel, dense_Dense7/bias → dense_Dense1/bias, dense_Dense8/kernel → dense_Dense2/kernel, and 1 more;`,
+    );
+    expect(r.stderr).toContain('nothing was written; start it over with --force');
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(older)).toEqual(before);
+    const resumed = await penx('train', ...unnamed, '--name', 'same', ...RECORDED, '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readRun(same).epochs.map((e) => e.layers.map((l) => l.name))).toEqual([
+      ['dense_Dense1', 'dense_Dense2'],
+      ['dense_Dense1', 'dense_Dense2'],
+    ]);
+  }, 180_000);
 
   it('refuses a module whose initial weights the seed does not reach, and writes nothing', async () => {
     const r = await penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-after-await.ts', '--name', 'late', ...RECORDED);
