@@ -49,6 +49,16 @@ export function breakLock(dir: string): void {
   rmSync(join(dir, LOCK_FILE), { force: true });
 }
 
+/**
+ * A LockedError when `dir`'s lock is held by another process that still runs (on this host; another
+ * host's is trusted as live), as `lockFolder` would throw; nothing is written.
+ */
+export function checkUnlocked(dir: string): void {
+  const path = join(dir, LOCK_FILE);
+  const holder = readHolder(path);
+  if (holder && holder.pid !== process.pid && (holder.host !== hostname() || holderAlive(holder))) throw new LockedError(dir, holder, path);
+}
+
 /** Take the lock of `dir` (which must exist); returns its release. */
 export function lockFolder(dir: string): () => void {
   const path = join(dir, LOCK_FILE);

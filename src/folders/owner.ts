@@ -27,7 +27,7 @@ import { FolderRefusedError } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
-import { LOCK_FILE } from './lock.ts';
+import { checkUnlocked, LOCK_FILE, lockFolder } from './lock.ts';
 
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
 function plainName(name: unknown): name is string {
@@ -322,9 +322,11 @@ export function unprovenFiles(dir: string): Unproven[] {
 /**
  * Refuse (FolderRefusedError, nothing touched) to delete what the tool wrote in `dir` when it lists
  * files it cannot prove it wrote (`unprovenFiles`): deleting them could delete a user's, leaving
- * them would leave a mix of two runs' files (and the new one may write over them).
+ * them would leave a mix of two runs' files (and the new one may write over them); and (LockedError)
+ * when a folder of the tool's it lists is locked by another live process (a run of a sweep being trained).
  */
 export function checkRemovable(dir: string): void {
+  for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
   if (unproven.length === 0) return;
   const list = unproven.map((u) => `${u.path} (${u.why})`).join(', ');
@@ -347,8 +349,9 @@ export interface Removed {
  * sweep a listed folder without its own marker is kept; a file only while its content is one the
  * manifest's proofs record) — a listed folder that is itself a folder of the tool's (a run in a
  * comparison) by the same rule, and then itself when nothing of anyone else is left in it — and
- * nothing else. Refused first, nothing deleted, when a listed file cannot be proven the tool's
- * (`checkRemovable`). The manifest stops listing what it deleted or left unproven by removal lines
+ * nothing else. Refused first, nothing deleted, when a listed file cannot be proven the tool's or a
+ * listed folder of the tool's is locked by another process (`checkRemovable`); each such folder is
+ * locked while it is emptied. The manifest stops listing what it deleted or left unproven by removal lines
  * appended (never rewritten: a line another process appends meanwhile, a run of a sweep, stays).
  */
 export function removeOwned(dir: string): Removed {
@@ -371,7 +374,15 @@ export function removeOwned(dir: string): Removed {
       continue;
     }
     if (folder && readMarker(path)) {
-      const inner = removeOwned(path);
+      // Its lock held while it is emptied (a LockedError when another process took it since the check).
+      const unlock = lockFolder(path);
+      let inner: Removed;
+      try {
+        inner = removeOwned(path);
+      } catch (err) {
+        unlock();
+        throw err;
+      }
       unproven.push(...inner.unproven.map((u) => ({ ...u, path: `${name}/${u.path}` })));
       if (inner.kept.length === 0 && inner.unproven.length === 0) {
         rmSync(path, { recursive: true, force: true });
@@ -380,6 +391,7 @@ export function removeOwned(dir: string): Removed {
         kept.push(...inner.kept.map((k) => `${name}/${k}`));
         stays.add(name);
       }
+      unlock();
       continue;
     }
     const why = folder ? undefined : unprovenWhy(path, proofs.get(name));

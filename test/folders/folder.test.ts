@@ -304,6 +304,30 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     expect(readFileSync(join(cmp, 'l1', 'run.json'), 'utf8')).toBe('{"mine":1}');
   });
 
+  it('a run of a sweep being trained by another process (its lock held) is not deleted with the sweep: refused, nothing deleted', async () => {
+    const sweep = join(root, 'sweep-in-use');
+    const stop = openFolder(sweep, 'sweep');
+    await writeFileAtomic(join(sweep, 'sweep.json'), '{}');
+    stop();
+    for (const name of ['r1', 'r2']) {
+      const run = claimFolder(join(sweep, name), {}, 'run');
+      await writeFileAtomic(join(sweep, name, 'run.json'), '{}');
+      run.release();
+    }
+    // r2 is trained by another live process (the test runner's parent stands in for it).
+    const lock = JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx sweep-run', since: 'now', started: processStart(process.ppid) });
+    writeFileSync(join(sweep, 'r2', LOCK_FILE), lock);
+    const manifest = readFileSync(join(sweep, MARKER_FILE), 'utf8');
+    expect(() => removeOwned(sweep)).toThrow(LockedError);
+    expect(() => claimFolder(sweep, { force: true }, 'sweep')).toThrow(new RegExp(`r2 is in use by process ${process.ppid} `));
+    expect(readdirSync(sweep).sort()).toEqual([MARKER_FILE, 'r1', 'r2', 'sweep.json']);
+    expect(readdirSync(join(sweep, 'r1')).sort()).toEqual([MARKER_FILE, 'run.json']);
+    expect(readFileSync(join(sweep, MARKER_FILE), 'utf8')).toBe(manifest);
+    rmSync(join(sweep, 'r2', LOCK_FILE));
+    expect(removeOwned(sweep).removed).toEqual(['sweep.json', 'r1', 'r2']);
+    expect(readdirSync(sweep)).toEqual([MARKER_FILE]);
+  });
+
   it('a lock whose pid now belongs to another process (its start time differs) is taken over; a live holder’s lock names how to clear it', () => {
     const dir = join(root, 'recycled');
     mkdirSync(dir);
