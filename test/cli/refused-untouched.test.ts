@@ -5,10 +5,11 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markFolder } from '../../src/folders/owner.ts';
+import { processStart } from '../../src/io/index.ts';
 import { until } from '../wait.ts';
 import { penx, penxWith, spawnPenxPiped, TINY, tfjsNodeInstalled } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
@@ -52,6 +53,29 @@ describe('penx sweep --force with a bad flag', () => {
     },
     60_000,
   );
+});
+
+describe('penx sweep --force on a sweep holding what penx cannot delete', () => {
+  it('a sweep.json the user replaced, a run another live process holds locked: exit 2, the sweep untouched', async () => {
+    const dir = join(out, 'sw-held');
+    cpSync(join(out, 'sw'), dir, { recursive: true });
+    writeFileSync(join(dir, 'sweep.json'), '{"my":"notes"}');
+    const replaced = tree(dir);
+    const r = await penx(...SWEEP, '--name', 'sw-held', '--force');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('cannot prove it wrote: sweep.json (its content is not what penalty-explorer wrote there); nothing was touched');
+    expect(tree(dir)).toEqual(replaced);
+    // Its own sweep.json back; one of its runs in use by a live process (the test runner's parent stands in for it).
+    cpSync(join(out, 'sw', 'sweep.json'), join(dir, 'sweep.json'));
+    const run = join(dir, 'l1_1e-4_seed=1');
+    const holder = { pid: process.ppid, host: hostname(), command: 'penx sweep-run', since: 'now', started: processStart(process.ppid) };
+    writeFileSync(join(run, '.penx.lock'), JSON.stringify(holder));
+    const held = tree(dir);
+    const h = await penx(...SWEEP, '--name', 'sw-held', '--force');
+    expect(h.code, h.stderr).toBe(2);
+    expect(h.stderr).toContain(`${run} is in use by process ${process.ppid} `);
+    expect(tree(dir)).toEqual(held);
+  }, 60_000);
 });
 
 describe('penx train refused on a late-checked value', () => {
