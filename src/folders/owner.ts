@@ -149,6 +149,30 @@ export interface Unproven {
   readonly why: string;
 }
 
+/** Paths named per reason in `unprovenList` before `… and N more`. */
+const SHOWN_PER_REASON = 4;
+
+/**
+ * `unproven` as text, grouped by why (in order of first appearance), each group naming its first
+ * few paths: a folder an older version wrote lists every file for one reason, once.
+ *
+ * @example
+ * unprovenList([{ path: 'a.png', why: 'not a regular file' }, { path: 'b.png', why: 'not a regular file' }])
+ * // 'a.png, b.png (not a regular file)'
+ * // 75 files of an older version's folder ─► 'none/run.json, none/epoch-000.png, none/epoch-000.svg, none/report.html and 71 more (listed without …)'
+ */
+export function unprovenList(unproven: readonly Unproven[]): string {
+  const byWhy = new Map<string, string[]>();
+  for (const u of unproven) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.path]);
+  return [...byWhy]
+    .map(([why, paths]) => {
+      const shown = paths.slice(0, SHOWN_PER_REASON).join(', ');
+      const more = paths.length > SHOWN_PER_REASON ? ` and ${paths.length - SHOWN_PER_REASON} more` : '';
+      return `${shown}${more} (${why})`;
+    })
+    .join('; ');
+}
+
 /** Kinds of folder in which the tool makes no folder but runs, each with its own marker. */
 const RUNS_ONLY: ReadonlySet<string> = new Set(['comparison', 'sweep']);
 
@@ -329,7 +353,7 @@ export function checkRemovable(dir: string): void {
   for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
   if (unproven.length === 0) return;
-  const list = unproven.map((u) => `${u.path} (${u.why})`).join(', ');
+  const list = unprovenList(unproven);
   throw new FolderRefusedError(
     dir,
     `refusing to start ${dir} over: its manifest lists ${unproven.length === 1 ? 'a file' : `${unproven.length} files`} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
@@ -424,7 +448,7 @@ export function keptNote(dir: string, kept: readonly string[], unproven: readonl
   const parts = [
     kept.length ? `kept ${kept.length} ${kept.length === 1 ? 'entry' : 'entries'} penalty-explorer did not write: ${kept.join(', ')}` : '',
     unproven.length
-      ? `kept ${unproven.length} ${unproven.length === 1 ? 'file' : 'files'} penalty-explorer cannot prove it wrote: ${unproven.map((u) => `${u.path} (${u.why})`).join(', ')}`
+      ? `kept ${unproven.length} ${unproven.length === 1 ? 'file' : 'files'} penalty-explorer cannot prove it wrote: ${unprovenList(unproven)}`
       : '',
   ].filter(Boolean);
   return parts.length ? `${dir}: ${parts.join('; ')}` : undefined;

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noteOwned } from '../../src/folders/owner.ts';
+import { noteOwned, unprovenList } from '../../src/folders/owner.ts';
 import {
   checkRunName,
   claimFolder,
@@ -273,7 +273,7 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     for (const start of [() => claimFolder(cmp, { force: true }, 'comparison'), () => removeOwned(cmp)]) {
       expect(start).toThrow(FolderRefusedError);
       expect(start).toThrow(
-        /cannot prove it wrote: report\.html \(its content is not what penalty-explorer wrote there\), figure\.png \(listed without a record/,
+        /cannot prove it wrote: report\.html \(its content is not what penalty-explorer wrote there\); figure\.png \(listed without a record/,
       );
       expect(readFileSync(join(cmp, 'report.html'), 'utf8')).toBe('my own page');
       expect(readFileSync(join(cmp, 'figure.png'), 'utf8')).toBe('my figure');
@@ -345,5 +345,31 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     expect(() => lockFolder(dir)).toThrow(
       new RegExp(`if process ${process.ppid} is not penx .*remove ${join(dir, LOCK_FILE).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
     );
+  });
+});
+
+describe('the refusal names unproven files once per reason', () => {
+  it('a folder an older penx wrote (every file listed without a proof) is named by its first files and a count, the reason said once', () => {
+    const old = join(root, 'older-version');
+    claimFolder(old, {}, 'comparison').release();
+    const names = Array.from({ length: 10 }, (_, i) => `epoch-${String(i).padStart(3, '0')}.png`);
+    for (const name of names) writeFileSync(join(old, name), name);
+    appendFileSync(join(old, MARKER_FILE), names.map((n) => `${JSON.stringify(n)}\n`).join(''));
+    const manifest = readFileSync(join(old, MARKER_FILE), 'utf8');
+    expect(() => claimFolder(old, { force: true }, 'comparison')).toThrow(
+      'its manifest lists 10 files penalty-explorer cannot prove it wrote: epoch-000.png, epoch-001.png, epoch-002.png, epoch-003.png and 6 more (listed without a record of its content, as an older version listed files); nothing was touched',
+    );
+    expect(readdirSync(old).length).toBe(names.length + 1);
+    expect(readFileSync(join(old, MARKER_FILE), 'utf8')).toBe(manifest);
+  });
+
+  it('unprovenList groups the paths by reason, in order of first appearance', () => {
+    expect(
+      unprovenList([
+        { path: 'a.png', why: 'x' },
+        { path: 'b.png', why: 'y' },
+        { path: 'c.png', why: 'x' },
+      ]),
+    ).toBe('a.png, c.png (x); b.png (y)');
   });
 });
