@@ -52,6 +52,7 @@ export {
   openFolder,
   ownedEntries,
   ownedPresent,
+  provenPresent,
   type Removed,
   RUN_JSON,
   type RunFolderState,

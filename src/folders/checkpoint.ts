@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataError, PenaltyExplorerError, UsageError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { readRunRecord } from '../formats/index.ts';
-import { completeDir, readRegularFile, replaceDirAtomic, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
+import { completeDir, readRegularFile, replaceDirAtomic, rewriteInFolder, type SaveOptions, saveModel, writeFileAtomic } from '../io/index.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { runJson } from './records.ts';
@@ -39,7 +39,7 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, opti
  */
 export async function updateCheckpointRecord(runDir: string, run: RunRecord): Promise<void> {
   const dir = checkpointDir(runDir);
-  if (dir) await writeFileAtomic(join(dir, 'run.json'), runJson(run));
+  if (dir) await rewriteInFolder(dir, 'run.json', runJson(run));
 }
 
 /** A checkpoint read from a run folder (`loadCheckpoint`): its record, and the weights and optimiser state to restore. */

@@ -30,7 +30,18 @@ export {
   removeMadeFolders,
 } from './folder.ts';
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
-export { keptNote, markFolder, ownedEntries, ownedPresent, type Removed, readMarker, removeOwned, type Unproven, unprovenFiles } from './owner.ts';
+export {
+  keptNote,
+  markFolder,
+  ownedEntries,
+  ownedPresent,
+  provenPresent,
+  type Removed,
+  readMarker,
+  removeOwned,
+  type Unproven,
+  unprovenFiles,
+} from './owner.ts';
 export {
   lastEpochInFile,
   RUN_JSON,

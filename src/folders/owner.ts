@@ -3,9 +3,12 @@
  *
  *   <dir>/.penx-folder.jsonl   line 1: the marker { format, kind, id, created }
  *                              then one line per entry the tool wrote directly in <dir>, appended
- *                              before the entry appears: a folder's name as a JSON string, a file's
+ *                              before the entry appears: the name, as a JSON string, of a folder
+ *                              with a marker of its own (a run of a comparison or a sweep), a file's
  *                              proof { name, size, sha256 } (of the content written; one line per
- *                              content, the file rewritten); appends are O_APPEND writes, so
+ *                              content, the file rewritten), a folder's { name, tree } (the
+ *                              `treeDigest` of all it holds, written whole: a run's checkpoint/,
+ *                              a pruned model's model/); appends are O_APPEND writes, so
  *                              processes sharing a folder (a sweep) add at once and none is lost;
  *                              { "removed": name } appended when the tool removed the entry it
  *                              listed: the name is no longer listed (until a later line names it again)
@@ -16,8 +19,9 @@
  * sweep, whose folders are all runs with markers of their own, a listed folder without a marker
  * is not the tool's either (a line left by a version that did not write removal lines). A file
  * holds no marker: it is the tool's only while its content is one the manifest's proofs record
- * (size and SHA-256) — a file replaced by a user's of the same name, or listed by an older
- * version without a proof, is never deleted (`unprovenFiles`: removing such a folder is refused).
+ * (size and SHA-256), and so is a listed folder without a marker of its own in any other folder
+ * (its `treeDigest`) — a file or folder replaced by a user's of the same name, or listed by an
+ * older version without a proof, is never deleted (`unprovenFiles`: removing such a folder is refused).
  * The manifest is only ever appended to, never rewritten, so no line of another process is lost.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -26,7 +30,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { FolderRefusedError } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
-import { isLeftover, tempFileFor, watchWrites } from '../io/index.ts';
+import { isLeftover, tempFileFor, treeDigest, watchWrites } from '../io/index.ts';
 import { checkUnlocked, LOCK_FILE, lockFolder } from './lock.ts';
 
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
@@ -81,16 +85,18 @@ export function proofOf(data: string | Uint8Array): FileProof {
   return { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** A manifest read: the entries it lists, in order, and each listed file's proofs. */
+/** A manifest read: the entries it lists, in order, each listed file's proofs and each listed folder's tree digests. */
 interface Manifest {
   readonly names: Set<string>;
   readonly proofs: Map<string, FileProof[]>;
+  readonly trees: Map<string, string[]>;
 }
 
 /** The manifest of `dir` (see `ownedEntries`), its proofs since each name's last removal line. */
 function readManifest(dir: string): Manifest {
   const names = new Set<string>();
   const proofs = new Map<string, FileProof[]>();
+  const trees = new Map<string, string[]>();
   for (const line of readLines(dir)?.slice(1) ?? []) {
     let entry: unknown;
     try {
@@ -103,6 +109,10 @@ function readManifest(dir: string): Manifest {
     else if ('removed' in entry && typeof entry.removed === 'string') {
       names.delete(entry.removed);
       proofs.delete(entry.removed);
+      trees.delete(entry.removed);
+    } else if ('name' in entry && plainName(entry.name) && 'tree' in entry && typeof entry.tree === 'string') {
+      names.add(entry.name);
+      trees.set(entry.name, [...(trees.get(entry.name) ?? []), entry.tree]);
     } else if (
       'name' in entry &&
       plainName(entry.name) &&
@@ -115,7 +125,7 @@ function readManifest(dir: string): Manifest {
       proofs.set(entry.name, [...(proofs.get(entry.name) ?? []), { size: entry.size, sha256: entry.sha256 }]);
     }
   }
-  return { names, proofs };
+  return { names, proofs, trees };
 }
 
 /**
@@ -130,11 +140,25 @@ export function ownedEntries(dir: string): string[] {
   return [...readManifest(dir).names];
 }
 
+/** Why a listed folder without a marker of its own is not what the tool wrote there. */
+const FOLDER_WHY = {
+  unrecorded: 'a folder listed without a record of its content, as an older version listed folders',
+  changed: 'a folder whose content is not what penalty-explorer wrote there',
+};
+
 /**
- * Why the listed entry at `path` (not a folder) cannot be proven the tool's, or undefined when it
- * is a file whose content is one its `proofs` record (size first, then SHA-256).
+ * Why the listed entry `name` of `dir` (not a folder of the tool's with its own marker) cannot be
+ * proven the tool's, or undefined when it is a file whose content is one the manifest's proofs
+ * record (size first, then SHA-256), or a folder whose `treeDigest` is one it records.
  */
-function unprovenWhy(path: string, proofs: readonly FileProof[] | undefined): string | undefined {
+function unprovenWhy(dir: string, name: string, { proofs: files, trees }: Manifest): string | undefined {
+  const path = join(dir, name);
+  if (lstatSync(path).isDirectory()) {
+    const recorded = trees.get(name);
+    if (!recorded?.length) return FOLDER_WHY.unrecorded;
+    return recorded.includes(treeDigest(path)) ? undefined : FOLDER_WHY.changed;
+  }
+  const proofs = files.get(name);
   if (!lstatSync(path).isFile()) return 'not a regular file';
   if (!proofs?.length) return 'listed without a record of its content, as an older version listed files';
   const size = lstatSync(path).size;
@@ -143,7 +167,7 @@ function unprovenWhy(path: string, proofs: readonly FileProof[] | undefined): st
   return proofs.some((p) => p.size === size && p.sha256 === sha256) ? undefined : 'its content is not what penalty-explorer wrote there';
 }
 
-/** A listed entry the tool cannot prove it wrote, as a path relative to the folder, and why. */
+/** A listed entry (a file, or a folder without a marker) the tool cannot prove it wrote, as a path relative to the folder, and why. */
 export interface Unproven {
   readonly path: string;
   readonly why: string;
@@ -190,6 +214,24 @@ export function ownedPresent(dir: string): string[] {
     const path = join(dir, name);
     try {
       return !(lstatSync(path).isDirectory() && runsOnly && !readMarker(path));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The entries of `ownedPresent(dir)` proven the tool's: a folder with its own marker, a file or
+ * folder whose content is one the manifest records (what `removeOwned` deletes).
+ *
+ * @example
+ * provenPresent('runs/l1')   // ['run.json', 'l1.svg'] when the user put a checkpoint/ of their own in its place
+ */
+export function provenPresent(dir: string): string[] {
+  const manifest = readManifest(dir);
+  return ownedPresent(dir).filter((name) => {
+    try {
+      return readMarker(join(dir, name)) !== undefined || unprovenWhy(dir, name, manifest) === undefined;
     } catch {
       return false;
     }
@@ -286,55 +328,52 @@ export function forgetOwned(dir: string, name: string): boolean {
 }
 
 /**
- * Add every name written into `dir` from now on (through io/atomic) to its manifest: a folder's
- * name once, a file's proof for each content written (not again for a content it records);
+ * Add every name written into `dir` from now on (through io/atomic) to its manifest: a file's
+ * proof, a folder's tree digest, for each content written (not again for a content it records);
  * returns the function that stops it.
  *
  * @example
  * // writeFileAtomic('runs/x/run.json', '{}') appends, before run.json appears:
  * // {"name":"run.json","size":2,"sha256":"44136fa3…"}
+ * // saveCheckpoint('runs/x', …) appends, before checkpoint/ appears: {"name":"checkpoint","tree":"5d1e…"}
  */
 export function trackOwned(dir: string): () => void {
-  const { names, proofs } = readManifest(dir);
-  const recorded = new Set([...proofs].flatMap(([name, ps]) => ps.map((p) => `${name}\0${p.sha256}`)));
+  const { proofs, trees } = readManifest(dir);
+  const recorded = new Set([
+    ...[...proofs].flatMap(([name, ps]) => ps.map((p) => `${name}\0${p.sha256}`)),
+    ...[...trees].flatMap(([name, ts]) => ts.map((t) => `${name}\0${t}`)),
+  ]);
   return watchWrites(dir, (name, data) => {
     if (!plainName(name)) return;
-    if (data === undefined) {
-      if (names.has(name)) return;
-      names.add(name);
-      appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify(name)}\n`);
-      return;
-    }
-    const proof = proofOf(data);
-    const key = `${name}\0${proof.sha256}`;
+    const line = typeof data === 'object' && 'tree' in data ? { name, tree: data.tree } : { name, ...proofOf(data) };
+    const key = `${name}\0${'tree' in line ? line.tree : line.sha256}`;
     if (recorded.has(key)) return;
     recorded.add(key);
-    names.add(name);
-    appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify({ name, ...proof })}\n`);
+    appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify(line)}\n`);
   });
 }
 
 /**
- * The files listed in `dir`'s manifest (and in those of the tool's folders it lists: the runs of a
+ * The entries listed in `dir`'s manifest (and in those of the tool's folders it lists: the runs of a
  * comparison or a sweep) that are there and that the tool cannot prove it wrote: not a regular
  * file, listed without a proof (by an older version), or of a content no proof records (replaced
- * by a user's file of the same name, or changed). Removing `dir` must leave them, so it is refused.
- * A listed folder without a marker (a run's checkpoint/) is not looked into.
+ * by a user's file or folder of the same name, or changed) — a listed folder without a marker of
+ * its own (a run's checkpoint/) judged whole by its `treeDigest`. Removing `dir` must leave them, so it is refused.
  *
  * @example
  * unprovenFiles('runs/cmp')   // [{ path: 'report.html', why: 'its content is not what penalty-explorer wrote there' }]
  */
 export function unprovenFiles(dir: string): Unproven[] {
-  const { proofs } = readManifest(dir);
+  const manifest = readManifest(dir);
   const found: Unproven[] = [];
   for (const name of ownedPresent(dir)) {
     const path = join(dir, name);
     try {
-      if (lstatSync(path).isDirectory()) {
-        if (readMarker(path)) found.push(...unprovenFiles(path).map((u) => ({ ...u, path: `${name}/${u.path}` })));
+      if (readMarker(path)) {
+        found.push(...unprovenFiles(path).map((u) => ({ ...u, path: `${name}/${u.path}` })));
         continue;
       }
-      const why = unprovenWhy(path, proofs.get(name));
+      const why = unprovenWhy(dir, name, manifest);
       if (why) found.push({ path: name, why });
     } catch {
       // gone meanwhile: nothing to leave
@@ -354,9 +393,11 @@ export function checkRemovable(dir: string): void {
   const unproven = unprovenFiles(dir);
   if (unproven.length === 0) return;
   const list = unprovenList(unproven);
+  const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
+  const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
   throw new FolderRefusedError(
     dir,
-    `refusing to start ${dir} over: its manifest lists ${unproven.length === 1 ? 'a file' : `${unproven.length} files`} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
+    `refusing to start ${dir} over: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
   );
 }
 
@@ -370,8 +411,8 @@ export interface Removed {
 
 /**
  * Delete what the manifest of `dir` lists and is the tool's (`ownedPresent`: in a comparison or a
- * sweep a listed folder without its own marker is kept; a file only while its content is one the
- * manifest's proofs record) — a listed folder that is itself a folder of the tool's (a run in a
+ * sweep a listed folder without its own marker is kept; a file or another listed folder only while
+ * its content is one the manifest records, `provenPresent`) — a listed folder that is itself a folder of the tool's (a run in a
  * comparison) by the same rule, and then itself when nothing of anyone else is left in it — and
  * nothing else. Refused first, nothing deleted, when a listed file cannot be proven the tool's or a
  * listed folder of the tool's is locked by another process (`checkRemovable`); each such folder is
@@ -380,7 +421,7 @@ export interface Removed {
  */
 export function removeOwned(dir: string): Removed {
   checkRemovable(dir);
-  const { proofs } = readManifest(dir);
+  const manifest = readManifest(dir);
   const shared = readMarker(dir)?.kind === 'sweep';
   const all = ownedEntries(dir);
   const there = new Set(all.filter((n) => lstatOf(join(dir, n)) !== undefined));
@@ -418,7 +459,7 @@ export function removeOwned(dir: string): Removed {
       unlock();
       continue;
     }
-    const why = folder ? undefined : unprovenWhy(path, proofs.get(name));
+    const why = unprovenWhy(dir, name, manifest);
     if (why) {
       unproven.push({ path: name, why });
       continue;

@@ -12,8 +12,8 @@
  * folders/owner.ts). Whoever keeps a manifest of a folder's files hears of every name written into
  * it (`watchWrites`) before the name appears.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -45,13 +45,49 @@ export function tempFileFor(dir: string, name: string): string {
   return join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.penx-tmp`);
 }
 
-/** Who hears of names written, per folder (absolute path): a file's name with its content, a folder's alone. */
-type OnName = (name: string, data?: string | Uint8Array) => void;
+/**
+ * The SHA-256 (hex) of everything below `dir`: one JSON line per entry, in name order, paths relative
+ * to `dir` — `["d",path]` a folder, `["f",path,size,sha256]` a file, `["o",path]` anything else —
+ * with `replaced` (relative path ─► content) taken instead of what is there (a file about to be rewritten).
+ *
+ * @example
+ * // model/model.json and optimizer.bin below checkpoint/: sha256 of
+ * // '["d","model"]\n["f","model/model.json",812,"9c1e…"]\n["f","optimizer.bin",640,"0b7a…"]\n'
+ * treeDigest('runs/l1/checkpoint')
+ */
+export function treeDigest(dir: string, replaced: Readonly<Record<string, string | Uint8Array>> = {}): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      const stat = lstatSync(join(dir, path));
+      if (stat.isDirectory()) {
+        hash.update(`${JSON.stringify(['d', path])}\n`);
+        walk(path);
+      } else if (stat.isFile()) {
+        const given = replaced[path];
+        const bytes = given === undefined ? readFileSync(join(dir, path)) : typeof given === 'string' ? Buffer.from(given, 'utf8') : given;
+        hash.update(`${JSON.stringify(['f', path, bytes.byteLength, createHash('sha256').update(bytes).digest('hex')])}\n`);
+      } else hash.update(`${JSON.stringify(['o', path])}\n`);
+    }
+  };
+  walk('');
+  return hash.digest('hex');
+}
+
+/** What a folder written whole holds: its `treeDigest`. */
+export interface TreeContent {
+  readonly tree: string;
+}
+
+/** Who hears of names written, per folder (absolute path): a file's name with its content, a folder's with its `treeDigest`. */
+type OnName = (name: string, data: string | Uint8Array | TreeContent) => void;
 const watchers = new Map<string, OnName>();
 
 /**
- * Call `onName(name, data)` before each file (`data`: what it will hold) or folder (no `data`)
- * this module writes directly in `dir` (not below it) appears under its final name; returns the
+ * Call `onName(name, data)` before each file (`data`: what it will hold) or folder (`data`: the
+ * `treeDigest` of what it will hold) this module writes directly in `dir` (not below it) appears
+ * under its final name; returns the
  * function that stops it. One watcher per folder.
  */
 export function watchWrites(dir: string, onName: OnName): () => void {
@@ -62,8 +98,8 @@ export function watchWrites(dir: string, onName: OnName): () => void {
   };
 }
 
-/** Tell the watcher of `path`'s folder that `path` is about to be written (a file: with `data`). */
-function announce(path: string, data?: string | Uint8Array): void {
+/** Tell the watcher of `path`'s folder that `path` is about to be written, with what it will hold. */
+function announce(path: string, data: string | Uint8Array | TreeContent): void {
   watchers.get(resolve(dirname(path)))?.(basename(path), data);
 }
 
@@ -89,18 +125,27 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * Replace folder `dir` by what `fill(tmpDir)` writes. One of `dir` and `<dir>.old` is always
+ * Rewrite file `name` of folder `dir`, which was written whole (`replaceDirAtomic`), as
+ * `writeFileAtomic` does: `dir`'s new `treeDigest` announced first, as when it was written.
+ */
+export async function rewriteInFolder(dir: string, name: string, data: string | Uint8Array): Promise<void> {
+  announce(dir, { tree: treeDigest(dir, { [name]: data }) });
+  await writeFileAtomic(join(dir, name), data);
+}
+
+/**
+ * Replace folder `dir` by what `fill(tmpDir)` writes (its `treeDigest` announced before it appears). One of `dir` and `<dir>.old` is always
  * complete (see `completeDir`).
  */
 export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const tmp = `${dir}.penx-tmp-${process.pid}`;
   const old = `${dir}.penx-old`;
-  announce(dir);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
     await fill(tmp);
     await fsyncTree(tmp);
+    announce(dir, { tree: treeDigest(tmp) });
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     throw error;

@@ -3,7 +3,18 @@
  * sets, TF.js model folders (saved portable or not), sparse weight exports, the versions of what
  * computes, and whether a process runs.
  */
-export { completeDir, isLeftover, oldCopyOf, replaceDirAtomic, tempFileFor, watchWrites, writeFileAtomic } from './atomic.ts';
+export {
+  completeDir,
+  isLeftover,
+  oldCopyOf,
+  replaceDirAtomic,
+  rewriteInFolder,
+  type TreeContent,
+  tempFileFor,
+  treeDigest,
+  watchWrites,
+  writeFileAtomic,
+} from './atomic.ts';
 export { type IdxArray, parseIdx, readIdx } from './idx.ts';
 export { IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit, loadImageSet } from './image-set.ts';
 export { loadModel, type SaveOptions, saveModel } from './model-folder.ts';

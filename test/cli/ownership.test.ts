@@ -174,6 +174,43 @@ describe('--force deletes a file only while its content is what penx wrote there
   }, 120_000);
 });
 
+describe('--force deletes a run’s checkpoint/ only while all it holds is what penx wrote there', () => {
+  it('a user’s folder in place of checkpoint/, or one an older penx listed without a record: exit 2, nothing touched, named; plot --json lists none of its files', async () => {
+    const mine = join(out, 'my-checkpoint');
+    cpSync(trained, mine, { recursive: true });
+    rmSync(join(mine, 'checkpoint'), { recursive: true });
+    userFolder(join(mine, 'checkpoint'), { 'model.pt': 'my weights', 'model/weights.bin': 'mine too' });
+    const old = join(out, 'old-checkpoint');
+    cpSync(trained, old, { recursive: true });
+    rmSync(join(old, 'checkpoint'), { recursive: true });
+    userFolder(join(old, 'checkpoint'), { 'model.pt': 'my weights' });
+    // As an older penx listed it: by its name alone.
+    appendFileSync(join(old, '.penx-folder.jsonl'), '{"removed":"checkpoint"}\n"checkpoint"\n');
+    for (const [dir, why] of [
+      [mine, 'a folder whose content is not what penalty-explorer wrote there'],
+      [old, 'a folder listed without a record of its content'],
+    ] as const) {
+      const name = dir === mine ? 'my-checkpoint' : 'old-checkpoint';
+      const before = tree(dir);
+      const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', name, '--force');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`its manifest lists a folder penalty-explorer cannot prove it wrote: checkpoint (${why}`);
+      expect(r.stderr).toContain('nothing was touched');
+      expect(r.stderr).not.toMatch(/^backend:/m);
+      expect(tree(dir)).toEqual(before);
+      const plotted = await penx('plot', dir, '--json');
+      expect(plotted.code, plotted.stderr).toBe(0);
+      const files: string[] = JSON.parse(plotted.stdout).folders[0].runs[0].files;
+      expect(files).toContain(join(dir, 'run.json'));
+      expect(files.filter((f) => f.startsWith(join(dir, 'checkpoint')))).toEqual([]);
+      expect(readFileSync(join(dir, 'checkpoint', 'model.pt'), 'utf8')).toBe('my weights');
+    }
+    // penx's own checkpoint is listed (and deleted by --force: the test above).
+    const own = await penx('plot', trained, '--json');
+    expect(JSON.parse(own.stdout).folders[0].runs[0].files).toContain(join(trained, 'checkpoint', 'model', 'weights.bin'));
+  }, 120_000);
+});
+
 describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {
   it('a user folder, the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
     const user = userFolder(join(root, 'model-user'), { 'model/my.h5': 'keras weights' });

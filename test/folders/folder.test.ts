@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noteOwned, unprovenList } from '../../src/folders/owner.ts';
+import { noteOwned, provenPresent, unprovenList } from '../../src/folders/owner.ts';
+import { replaceDirAtomic, rewriteInFolder } from '../../src/io/atomic.ts';
 import {
   checkRunName,
   claimFolder,
@@ -76,8 +77,7 @@ describe('claimFolder', () => {
     const run = join(root, 'run');
     const claimed = claimFolder(run, {}, 'run');
     await writeFileAtomic(join(run, 'run.json'), '{}');
-    mkdirSync(join(run, 'checkpoint'));
-    noteOwned(run, 'checkpoint');
+    await replaceDirAtomic(join(run, 'checkpoint'), (tmp) => writeFileAtomic(join(tmp, 'run.json'), '{}'));
     claimed.release();
     writeFileSync(join(run, 'notes.txt'), 'mine');
     expect(ownedEntries(run)).toEqual(['run.json', 'checkpoint']);
@@ -290,6 +290,55 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     // A line left for a file no longer there names nothing a later file of the user's would be taken for.
     writeFileSync(join(cmp, 'report.html'), 'written since');
     expect(ownedEntries(cmp)).toEqual([]);
+  });
+
+  it('a listed folder without a marker (a run’s checkpoint/) is deleted only while all it holds is what penx wrote: a user’s folder in its place, or one an older penx listed without a record, refuses the deletion, nothing touched', async () => {
+    const run = join(root, 'proofs-checkpoint');
+    const claimed = claimFolder(run, {}, 'run');
+    await writeFileAtomic(join(run, 'run.json'), '{}');
+    const fill = async (tmp: string) => {
+      await writeFileAtomic(join(tmp, 'model', 'weights.bin'), new Uint8Array([1, 2, 3]));
+      await writeFileAtomic(join(tmp, 'run.json'), '{"epoch":1}');
+    };
+    await replaceDirAtomic(join(run, 'checkpoint'), fill);
+    // Its record rewritten in place (updateCheckpointRecord): the folder's new content recorded first.
+    await rewriteInFolder(join(run, 'checkpoint'), 'run.json', '{"epoch":1,"complete":true}');
+    claimed.release();
+    expect(unprovenFiles(run)).toEqual([]);
+    expect(provenPresent(run)).toEqual(['run.json', 'checkpoint']);
+    // The user puts a folder of their own in its place; another run's manifest lists one as an older penx did.
+    rmSync(join(run, 'checkpoint'), { recursive: true });
+    mkdirSync(join(run, 'checkpoint', 'model'), { recursive: true });
+    writeFileSync(join(run, 'checkpoint', 'model', 'weights.bin'), new Uint8Array([1, 2, 3]));
+    writeFileSync(join(run, 'checkpoint', 'model.pt'), 'my weights');
+    const old = join(root, 'proofs-checkpoint-old');
+    claimFolder(old, {}, 'run').release();
+    mkdirSync(join(old, 'checkpoint'));
+    writeFileSync(join(old, 'checkpoint', 'run.json'), '{}');
+    noteOwned(old, 'checkpoint');
+    for (const [dir, why] of [
+      [run, 'a folder whose content is not what penalty-explorer wrote there'],
+      [old, 'a folder listed without a record of its content, as an older version listed folders'],
+    ] as const) {
+      const before = readdirSync(join(dir, 'checkpoint')).sort();
+      const manifest = readFileSync(join(dir, MARKER_FILE), 'utf8');
+      expect(unprovenFiles(dir)).toEqual([{ path: 'checkpoint', why }]);
+      expect(provenPresent(dir)).not.toContain('checkpoint');
+      for (const start of [() => claimFolder(dir, { force: true }, 'run'), () => removeOwned(dir)]) {
+        expect(start).toThrow(FolderRefusedError);
+        expect(start).toThrow(`its manifest lists a folder penalty-explorer cannot prove it wrote: checkpoint (${why}); nothing was touched`);
+        expect(readdirSync(join(dir, 'checkpoint')).sort()).toEqual(before);
+        expect(readFileSync(join(dir, MARKER_FILE), 'utf8')).toBe(manifest);
+      }
+    }
+    // Once it holds again exactly what penx wrote (its first content too), it is deleted.
+    rmSync(join(run, 'checkpoint'), { recursive: true });
+    mkdirSync(join(run, 'checkpoint'));
+    await fill(join(run, 'checkpoint'));
+    const forced = claimFolder(run, { force: true }, 'run');
+    forced.release();
+    expect(forced.kept).toEqual([]);
+    expect(readdirSync(run)).toEqual([MARKER_FILE]);
   });
 
   it('a run of a comparison holding a file it cannot prove it wrote refuses the comparison’s deletion, named by its path', async () => {

@@ -15,12 +15,12 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ownedPresent, RUN_JSON, readMarker, readRunJson } from 'penalty-explorer/node';
+import { provenPresent, RUN_JSON, readMarker, readRunJson } from 'penalty-explorer/node';
 
 /**
- * The files penx wrote in `dir` (the entries its manifest lists that are there and penx's,
- * `ownedPresent`: a comparison's or sweep's listed folder without a marker is not; a folder's files
- * listed inside it), absolute, in the manifest's order; a folder of its own inside (a comparison's
+ * The files penx wrote in `dir` (the entries its manifest lists that are there and proven penx's,
+ * `provenPresent`: a file or folder only while its content is what penx wrote, a comparison's or
+ * sweep's listed folder without a marker never; a folder's files listed inside it), absolute, in the manifest's order; a folder of its own inside (a comparison's
  * run, a run's pruned/) is left out: it is listed as itself.
  */
 export function filesWritten(dir: string): string[] {
@@ -29,7 +29,7 @@ export function filesWritten(dir: string): string[] {
     if (!statSync(path).isDirectory()) files.push(path);
     else for (const name of readdirSync(path).sort()) add(join(path, name));
   };
-  for (const name of ownedPresent(dir)) {
+  for (const name of provenPresent(dir)) {
     const path = resolve(dir, name);
     if (!readMarker(path)) add(path);
   }
