@@ -270,6 +270,8 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
       { path: 'report.html', why: 'its content is not what penalty-explorer wrote there' },
       { path: 'figure.png', why: 'listed without a record of its content, as an older version listed files' },
     ]);
+    // What --json lists as penx's: neither of them.
+    expect(provenPresent(cmp)).toEqual(['comparison.json']);
     for (const start of [() => claimFolder(cmp, { force: true }, 'comparison'), () => removeOwned(cmp)]) {
       expect(start).toThrow(FolderRefusedError);
       expect(start).toThrow(
