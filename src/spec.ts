@@ -12,6 +12,8 @@
  *   'l1:-3' ─► checkSpec('penalty', …) ─► SpecError, as the penalty catalogue would say it (names and
  *     parameter rules from the built-ins' signatures: registry/*-signatures.ts)
  *   PENALTY_SIGNATURES.l1l2 ─► lossFormula ─► 'λ·(l1·Σ|w| + l2·Σw²)' (a built-in penalty's formula, shown by `penx penalties`)
+ *   CONSTRAINT_SIGNATURES.maxnorm.params ─► describeParams ─► 'm=2 (≥ 0), axis=0 (…), perchannel=0 (…)' (the
+ *     built-ins' signatures, and penaltyEntry's defaults, for `penx penalties|constraints|optimizers` tables)
  *
  * @example
  * import { parseNumber } from 'penalty-explorer/spec';
@@ -20,19 +22,26 @@
  */
 export { checkRunName, runNameProblem } from './folder-names.ts';
 export {
+  type BuiltinConstraintName,
   type BuiltinPenaltyName,
+  CONSTRAINT_SIGNATURES,
   checkLrMult,
   checkSpec,
+  describeParams,
   formatNumber,
   formatSpec,
   isModuleRef,
   type Kind,
   lossFormula,
+  OPTIMIZER_SIGNATURES,
+  type OptimizerName,
   type ParsedSpec,
   PENALTY_SIGNATURES,
+  type PenaltyEntry,
   PROX_FLAG,
   parseNumber,
   parseSpec,
+  penaltyEntry,
   specNames,
   splitProxFlag,
   splitSpecList,

@@ -15,7 +15,7 @@ import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
 import { checkRunName, checkSpec, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { checkBatchSize } from '../experiment/batch-size.ts';
-import { checkNoStrength, checkSweepStrengths } from '../experiment/sweep-texts.ts';
+import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths } from '../experiment/sweep-texts.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { gradSpecs } from './grad-flag.ts';
@@ -261,7 +261,7 @@ export function checkSweepToTrain(flags: SweepFlags): void {
 
 /**
  * A sweep's grid as given: penalty specs (each checked as the penalty catalogue would: `checkSpec`,
- * and without a strength of its own), strengths (numbers > 0) and seeds (`--seeds`, else `--seed`),
+ * and without a strength of its own), strengths (numbers > 0; some, for a built-in that takes one) and seeds (`--seeds`, else `--seed`),
  * at least one seed; by the grid's own rules where they need only its text (experiment/sweep-texts.ts).
  */
 export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: number[]; seeds: number[] } {
@@ -277,6 +277,7 @@ export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: 
     checkNoStrength(spec);
   }
   checkSweepStrengths(grid.strengths);
+  checkStrengthsGiven(grid.penalties, grid.strengths);
   return grid;
 }
 

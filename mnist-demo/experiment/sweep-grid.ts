@@ -11,7 +11,7 @@
  */
 import { isModuleRef, loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
-import { checkNoStrength, checkSweepStrengths } from './sweep-texts.ts';
+import { checkNoStrength, checkSweepStrengths, noStrengths } from './sweep-texts.ts';
 
 /** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
 function withStrength(text: string, strength: number): string {
@@ -43,8 +43,7 @@ export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
       for (const seed of grid.seeds) runs.push({ name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty, strength: null, seed });
       continue;
     }
-    if (grid.strengths.length === 0)
-      throw new UsageError(`the sweep has no strengths for ${parseSpec(text).name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
+    if (grid.strengths.length === 0) throw noStrengths(text);
     for (const strength of grid.strengths) {
       const bound = (await loadPenalty(withStrength(text, strength))).spec;
       const penalty = runSpec(text, bound);

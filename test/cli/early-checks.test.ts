@@ -153,6 +153,12 @@ describe('flags refused before TF.js loads', () => {
       ['sweep', '--penalties', 'l1', '--strengths', '1e-4,0'],
       "a sweep's strengths must be finite numbers > 0 (they are drawn on a log axis), got 0; put none among the penalties for the baseline",
     ],
+    // No strengths for a built-in that takes one (it was refused once TF.js had loaded; none takes none).
+    [
+      'sweep --strengths (empty)',
+      ['sweep', '--penalties', 'none,l2', '--strengths', ''],
+      'the sweep has no strengths for l2: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
+    ],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {
     const r = await refused(args);
     expect(r.code, r.stderr).toBe(2);
@@ -199,6 +205,50 @@ describe('penx penalties SPEC…: a built-in described from its signature, witho
       `penx: error: unknown penalty 'nope' in 'nope:1'. Accepted: none, l1, l2, l1l2, l3, l4, lp, deadzone, or a module of yours (see the README's "Adding a penalty")\n`,
     );
     expect(r.tfjs).toBe('not loaded');
+  });
+
+  it.each([
+    ['penalties', 'none      0                     —'],
+    ['constraints', 'nonneg      w ← w · [w ≥ 0]'],
+    ['optimizers', 'sgd       w ← w − lr·g'],
+  ])('penx %s: the catalogue as a table, from the signatures, without TF.js', async (command, row) => {
+    const r = await refused([command]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').some((line) => line.startsWith(row))).toBe(true);
+    expect(r.tfjs).toBe('not loaded');
+  });
+
+  it('penx constraints|optimizers --json: the catalogue as data, without TF.js', async () => {
+    const c = await refused(['constraints', '--json']);
+    expect(JSON.parse(c.stdout).map((e: { name: string; formula: string }) => [e.name, e.formula])).toEqual([
+      ['maxnorm', 'w ← w · clip(‖w‖, 0, m) / (ε + ‖w‖)'],
+      ['nonneg', 'w ← w · [w ≥ 0]'],
+      ['unitnorm', 'w ← w / (ε + ‖w‖)'],
+      ['minmaxnorm', 'w ← w · (rate·clip(‖w‖, min, max) + (1−rate)·‖w‖) / (ε + ‖w‖)'],
+    ]);
+    const o = await refused(['optimizers', '--json']);
+    expect(JSON.parse(o.stdout)[0]).toEqual({
+      name: 'sgd',
+      formula: 'w ← w − lr·g',
+      doc: 'Plain gradient descent. Example: sgd:lr=0.01',
+      params: { lr: { default: 0.01, above: 0, doc: 'learning rate' } },
+      builtin: true,
+    });
+    expect([c.tfjs, o.tfjs]).toEqual(['not loaded', 'not loaded']);
+  });
+
+  it('penx constraints|optimizers SPEC…: built-ins described, bad ones refused, without TF.js', async () => {
+    const c = await refused(['constraints', 'maxnorm', 'minmaxnorm:min=3,max=1']);
+    expect(c.code).toBe(2);
+    expect(c.stdout).toBe('maxnorm:m=2,axis=0\tw · clip(‖w‖, 0, m) / (ε + ‖w‖)\n');
+    expect(c.stderr).toBe("penx: error: minmaxnorm needs min ≤ max, got min=3, max=1 in 'minmaxnorm:min=3,max=1'\n");
+    const o = await refused(['optimizers', '--json', 'adamw:lr=1e-3', './x.ts']);
+    expect(o.code).toBe(2);
+    expect(JSON.parse(o.stdout)).toEqual([
+      { input: 'adamw:lr=1e-3', spec: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.999,eps=1e-7', formula: 'w ← w − lr·(m̂/(√v̂ + ε) + wd·w)' },
+      { input: './x.ts', error: "'./x.ts' names a module; optimizers are built in: sgd, momentum, adam, adadelta, rmsprop, adamw" },
+    ]);
+    expect([c.tfjs, o.tfjs]).toEqual(['not loaded', 'not loaded']);
   });
 
   it('a module among the specs: the library loads for it', async () => {

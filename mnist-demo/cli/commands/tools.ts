@@ -16,10 +16,10 @@ import { benchValues, checkPlotFlags, checkServeFlags, listenValues, pruneValues
 /** Define the tool commands (see the file's comment) on `program`; `setExit` takes a command's exit code. */
 /**
  * The commands that load the library (and guard user code: `guard`) only when they need it, not
- * before their action as main.ts does for the others: `penx penalties SPEC…` describes a built-in
- * without TF.js (actions/catalog-specs.ts).
+ * before their action as main.ts does for the others: `penx penalties|constraints|optimizers [SPEC…]`
+ * list the catalogue and describe a built-in without TF.js (actions/catalog-specs.ts).
  */
-export const GUARDS_ITSELF: ReadonlySet<string> = new Set(['penalties']);
+export const GUARDS_ITSELF: ReadonlySet<string> = new Set(['penalties', 'constraints', 'optimizers']);
 
 /** Define the tool commands on `program`; `setExit` takes a command's exit code, `guard` loads the library and guards user code (GUARDS_ITSELF). */
 export function addToolCommands(program: Command, setExit: (code: number) => void, guard: () => Promise<void>): void {
@@ -143,13 +143,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
       .description(description)
       .argument('[spec...]', argument)
       .option('--json', 'print JSON (the catalogue, or one object per spec) instead of text')
-      // A penalty spec is described without the library when it names a built-in (catalog-specs.ts).
-      .action(async (specs: string[], flags: { json?: boolean }) =>
-        setExit(
-          name === 'penalties'
-            ? await (await import('../actions/catalog-specs.ts')).penalties(specs, flags, guard)
-            : await (await import('../actions/catalogs.ts'))[name](specs, flags),
-        ),
-      );
+      // The catalogue and a built-in's spec are described without the library (catalog-specs.ts).
+      .action(async (specs: string[], flags: { json?: boolean }) => setExit(await (await import('../actions/catalog-specs.ts'))[name](specs, flags, guard)));
   }
 }
