@@ -13,7 +13,6 @@ import type { SummaryFlags } from '../actions/summary.ts';
 import { addBackendOptions } from '../backend-options.ts';
 import { benchValues, checkPlotFlags, checkServeFlags, listenValues, pruneValues, summaryValues } from '../flag-values.ts';
 
-/** Define the tool commands (see the file's comment) on `program`; `setExit` takes a command's exit code. */
 /**
  * The commands that load the library (and guard user code: `guard`) only when they need it, not
  * before their action as main.ts does for the others: `penx penalties|constraints|optimizers [SPEC…]`
