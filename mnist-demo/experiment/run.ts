@@ -164,6 +164,15 @@ function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptio
   };
 }
 
+/**
+ * A weight's name as checkRecordedNames compares it: its name after the nested models holding its
+ * layer, which are part of the record's layer paths.
+ *
+ * @example
+ * weightPath({ name: 'dense_Dense1/kernel', layer: 'sequential_1/dense_Dense1' })   // 'sequential_1/dense_Dense1/kernel'
+ */
+const weightPath = (w: { readonly name: string; readonly layer: string }): string => `${w.layer.slice(0, w.layer.lastIndexOf('/') + 1)}${w.name}`;
+
 /** Renamed weights listed in checkRecordedNames' refusal before `and N more`. */
 const SHOWN_NAMES = 3;
 
@@ -171,7 +180,8 @@ const SHOWN_NAMES = 3;
  * Refuse (UsageError, nothing written) to train on a run whose record names its model's weights
  * otherwise than `model` does: a run begun by an older penx, which recorded the layers TF.js named
  * itself by TF.js's count in the process (`dense_Dense7/kernel`) where penx now counts them in the
- * model (`dense_Dense1/kernel`, countsNames); its epochs would go on under other names, the record
+ * model (`dense_Dense1/kernel`, countsNames), likewise its nested models (`sequential_2/dense_Dense1/kernel`
+ * where penx now records `sequential_1/dense_Dense1/kernel`); its epochs would go on under other names, the record
  * mixing the two (its per-layer figures and sections split in two). A run with no epoch left to
  * train (kept as it is) and a `--model` folder's run (the names its model.json gives) are not refused.
  *
@@ -183,8 +193,8 @@ function checkRecordedNames(exp: Experiment, dir: string, model: tf.LayersModel)
   if (!countsNames(exp)) return;
   const state = runFolderState(dir, exp.epochs);
   if (state.state !== 'partial' || state.epochs >= exp.epochs) return;
-  const was = state.checkpointRecord.config.weights.map((w) => w.name);
-  const now = weightInfos(model).map((w) => w.name);
+  const was = state.checkpointRecord.config.weights.map(weightPath);
+  const now = weightInfos(model).map(weightPath);
   if (JSON.stringify(was) === JSON.stringify(now)) return;
   const renamed = was.flatMap((name, i) => (name !== now[i] ? [`${name} → ${now[i] ?? '(none)'}`] : []));
   const more = renamed.length > SHOWN_NAMES ? `, and ${renamed.length - SHOWN_NAMES} more` : '';

@@ -10,6 +10,7 @@
  *   saved artifacts or a URL ─► the model, every control back, weights exact (load.ts)
  */
 export {
+  AUTOMATIC_MODEL_NAME,
   type Constraint,
   checkInventory,
   type Inventory,

@@ -7,7 +7,7 @@
  *         pointwise kernels, an Embedding's matrix; every bias's regularizer the penalty with
  *         `penalizeBias`, none without — in every layer config, inside wrappers (Bidirectional,
  *         TimeDistributed) and nested models too
- *   ─► with `countNames`, the layers TF.js named itself renamed by their count in this model
+ *   ─► with `countNames`, the layers (nested models too) TF.js named itself renamed by their count in this model
  *   ─► a new model built from it ─► the weights copied
  *
  * The model must be one TF.js can serialise and rebuild (its custom layers registered: a UsageError
@@ -23,7 +23,7 @@
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
-import { applyTrainable, checkInventory, completeTopology, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
+import { AUTOMATIC_MODEL_NAME, applyTrainable, checkInventory, completeTopology, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -37,9 +37,10 @@ export interface KernelControls {
   readonly constraint?: PenxConstraint;
   /**
    * Rename the layers TF.js named itself (`dense_Dense7`: `<kind>_<Kind><n>`, n counting the layers
-   * of that kind made in the process) by their count in this model instead (`dense_Dense1`,
-   * `dense_Dense2`, … in the model's order), so that a model built again from the same code has the
-   * same layer and weight names; names given are kept. Default false: the names as built.
+   * of that kind made in the process; a nested model's `sequential_<n>`, `model<n>`) by their count in
+   * this model instead (`dense_Dense1`, `dense_Dense2`, `sequential_1`, … in the model's order), so
+   * that a model built again from the same code has the same layer paths (`sequential_1/dense_Dense1`)
+   * and weight names; names given, and the model's own, are kept. Default false: the names as built.
    */
   readonly countNames?: boolean;
 }
@@ -122,11 +123,12 @@ function checkAttached(out: tf.LayersModel, name: string, c: KernelControls): vo
 
 /**
  * The part before the count of a layer's name TF.js made up, `<kind>_<Kind><n>` (`dense_Dense7` ─►
- * `dense_Dense`), an input's `input<n>` (─► `input`); undefined for a name given.
+ * `dense_Dense`), an input's `input<n>` (─► `input`), a nested model's `sequential_<n>` or `model<n>`
+ * (─► `sequential_`, `model`: its config holds `layers`); undefined for a name given.
  */
-const automaticStem = (name: unknown, className: unknown): string | undefined => {
+const automaticStem = (name: unknown, className: unknown, config: Json): string | undefined => {
   if (typeof name !== 'string' || typeof className !== 'string' || !/^\w+$/.test(className)) return undefined;
-  const made = className === 'InputLayer' ? /^(input)\d+$/ : new RegExp(`^(\\w+_${className})\\d+$`);
+  const made = Array.isArray(config['layers']) ? AUTOMATIC_MODEL_NAME : className === 'InputLayer' ? /^(input)\d+$/ : new RegExp(`^(\\w+_${className})\\d+$`);
   return made.exec(name)?.[1];
 };
 
@@ -139,12 +141,14 @@ const isJson = (x: unknown): x is Json => x !== null && typeof x === 'object' &&
  * Rename, in `topology`, every layer TF.js named itself by its count among the layers of its kind in
  * the topology's order (`dense_Dense7` ─► `dense_Dense1`), and every reference to it (a functional
  * model's inbound nodes, input and output layers), in place. Only layers are renamed — the entries of a
- * model's `layers` (a nested model's too), a wrapper's `layer`, a recurrent layer's `cell` or `cells`
- * — and only where their names are referred to: a string of a layer's config equal to a layer's name,
- * or a `name` in an object of its config that is no layer, stays as it is.
+ * model's `layers` (a nested model's too, and the nested model itself), a wrapper's `layer`, a
+ * recurrent layer's `cell` or `cells` — not the model `topology` describes, and only where their names
+ * are referred to: a string of a layer's config equal to a layer's name, or a `name` in an object of
+ * its config that is no layer, stays as it is.
  *
  * @example
  * countLayerNames(topology)   // layers dense_Dense7, dense_Dense8, out ─► dense_Dense1, dense_Dense2, out
+ * countLayerNames(topology)   // a nested sequential_4 holding dense_Dense9 ─► sequential_1 holding dense_Dense1
  */
 function countLayerNames(topology: unknown): void {
   const renamed = new Map<string, string>();
@@ -160,7 +164,8 @@ function countLayerNames(topology: unknown): void {
     if (!isJson(node) || typeof node['class_name'] !== 'string' || !isJson(config)) return;
     layers.push(node);
     const name = config['name'];
-    const stem = automaticStem(name, node['class_name']);
+    // The model itself keeps its name (the record gives it without its count: recordedModelName).
+    const stem = node === topology ? undefined : automaticStem(name, node['class_name'], config);
     if (typeof name === 'string' && stem !== undefined && !renamed.has(name)) {
       const n = (counts.get(stem) ?? 0) + 1;
       counts.set(stem, n);
@@ -180,8 +185,10 @@ function countLayerNames(topology: unknown): void {
   };
   for (const layer of layers) {
     const config = layer['config'] as Json;
-    renameIn(config, 'name');
-    renameIn(layer, 'name');
+    if (layer !== topology) {
+      renameIn(config, 'name');
+      renameIn(layer, 'name');
+    }
     // A functional model's entries (each node a list of references) and its inputs and outputs.
     if (Array.isArray(layer['inbound_nodes'])) for (const node of layer['inbound_nodes']) renameRefs(node);
     renameRefs(config['input_layers']);

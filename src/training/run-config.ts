@@ -9,7 +9,7 @@
 
 import { PenxConstraint } from '../constraints/index.ts';
 import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
-import { type Constraint, inventory, type Regularizer, uniqueWeights } from '../model/index.ts';
+import { AUTOMATIC_MODEL_NAME, type Constraint, inventory, type Regularizer, uniqueWeights } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
 import { isPenalty, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
 import { formatNumber, lossFormula } from '../registry/index.ts';
@@ -18,21 +18,20 @@ import type { tf } from '../tf.ts';
 const perSample = (shape: unknown): number[] => (Array.isArray(shape) && !Array.isArray(shape[0]) ? (shape.slice(1) as number[]) : []);
 const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d) => p * (d ?? 1), 1);
 
-/** TF.js's automatic model names: `sequential_<n>` (tf.sequential), `model<n>` (tf.model), n counting the models made in the process. */
-const AUTOMATIC_NAME = /^(?:(sequential)_|(model))\d+$/;
-
 /**
  * The model's name as a record gives it: the one given, or a name TF.js made up without its count
  * (the count of models made in the process, which two runs of one seed would record differently,
- * e.g. `penx compare` building a model per run, or `fit` called twice).
+ * e.g. `penx compare` building a model per run, or `fit` called twice). A nested model's name, part of
+ * its layers' paths in the record (`sequential_2/dense_Dense1`), attachToKernels' `countNames` counts
+ * in the model instead (`sequential_1/dense_Dense1`); both go by `AUTOMATIC_MODEL_NAME`.
  *
  * @example
  * recordedModelName(tf.sequential({ layers }))                   // 'sequential' (TF.js named it sequential_2)
  * recordedModelName(tf.sequential({ name: 'my_mlp', layers }))   // 'my_mlp'
  */
 export function recordedModelName(model: tf.LayersModel): string {
-  const automatic = AUTOMATIC_NAME.exec(model.name);
-  return automatic ? ((automatic[1] ?? automatic[2]) as string) : model.name;
+  const automatic = AUTOMATIC_MODEL_NAME.exec(model.name)?.[1];
+  return automatic ? automatic.replace(/_$/, '') : model.name;
 }
 
 /** The model's name (`recordedModelName`), size (a tied weight counted once) and per-sample shapes (of its first input and output). */

@@ -317,6 +317,36 @@ describe('penx train --model', () => {
     }
   }, 120_000);
 
+  it('a module nesting an unnamed Sequential: every run of a comparison records the same layer paths; a run recorded with TF.js’s count of the nested model is not resumed', async () => {
+    const nested = ['--model', './test/fixtures/models/unnamed-nested.ts'];
+    const r = await penx('compare', '--penalties', 'none,l1:1e-4', ...nested, '--name', 'nested', ...RECORDED);
+    expect(r.code, r.stderr).toBe(0);
+    const dirs = ['none', 'l1_1e-4'].map((n) => join(root, 'runs', 'nested', n));
+    for (const run of dirs.map(readRun)) {
+      expect(run.config.model?.name).toBe('sequential');
+      expect(run.config.weights.map((w) => [w.layer, w.name])).toEqual([
+        ['sequential_1/dense_Dense1', 'dense_Dense1/kernel'],
+        ['sequential_1/dense_Dense1', 'dense_Dense1/bias'],
+        ['dense_Dense2', 'dense_Dense2/kernel'],
+        ['dense_Dense2', 'dense_Dense2/bias'],
+      ]);
+      expect(run.epochs[0]!.layers.map((l) => l.name)).toEqual(['sequential_1/dense_Dense1', 'dense_Dense2']);
+    }
+    // What an older penx wrote: the nested model by TF.js's count in its process, its weights' names as now.
+    const older = dirs[1]!;
+    for (const file of ['run.json', 'checkpoint/run.json', 'checkpoint/model/model.json']) {
+      const path = join(older, file);
+      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('sequential_1', 'sequential_4'));
+    }
+    const before = tree(older);
+    const resumed = await penx('compare', '--penalties', 'none,l1:1e-4', ...nested, '--name', 'nested', ...RECORDED, '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toContain(
+      `penx: error: cannot resume ${older}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: sequential_4/dense_Dense1/kernel → sequential_1/dense_Dense1/kernel, sequential_4/dense_Dense1/bias → sequential_1/dense_Dense1/bias;`,
+    );
+    expect(tree(older)).toEqual(before);
+  }, 180_000);
+
   it('a run an older penx began, its unnamed layers recorded by TF.js’s count in the process: --resume refuses it, naming the names, nothing written; one recorded as now resumes', async () => {
     const unnamed = ['--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unnamed-mlp.ts'];
     const [older, same] = [join(root, 'runs', 'older'), join(root, 'runs', 'same')];

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attachToKernels, penalty, tf } from '../../src/index.ts';
+import { inventory } from '../../src/model/index.ts';
+import { recordedModelName } from '../../src/training/run-config.ts';
 
 const g = (seed: number) => tf.initializers.glorotUniform({ seed });
 const names = (m: tf.LayersModel) => m.weights.map((w) => w.originalName);
@@ -40,6 +42,19 @@ const wrapped = () => {
   const bi = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, kernelInitializer: g(12), recurrentInitializer: g(13) }) as tf.RNN });
   return tf.model({ inputs: input, outputs: bi.apply(rnn.apply(td.apply(inner.apply(input)))) as tf.SymbolicTensor });
 };
+
+/** Unnamed models nested in an unnamed one — a Sequential, a functional model, a Sequential in that — and a named one. */
+const nested = () => {
+  const input = tf.input({ shape: [6] });
+  const seq = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [6], kernelInitializer: g(14) })] });
+  const inner = tf.input({ shape: [4] });
+  const deeper = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4], kernelInitializer: g(15) })] });
+  const functional = tf.model({ inputs: inner, outputs: deeper.apply(inner) as tf.SymbolicTensor });
+  const mine = tf.sequential({ name: 'mine', layers: [tf.layers.dense({ units: 2, inputShape: [4], kernelInitializer: g(16) })] });
+  return tf.model({ inputs: input, outputs: mine.apply(functional.apply(seq.apply(input))) as tf.SymbolicTensor });
+};
+/** The record's layer paths (`outer/inner`). */
+const paths = (m: tf.LayersModel) => inventory(m).layers.map((l) => l.name);
 
 describe('attachToKernels with countNames', () => {
   const controls = { penalty: penalty('l1:1e-3'), countNames: true };
@@ -84,6 +99,25 @@ describe('attachToKernels with countNames', () => {
       ...['forward', 'backward'].flatMap((d) => lstm.map((w) => `bidirectional_Bidirectional1/${d}_lstm_LSTM1/${w}`)),
     ]);
     expect(names(b)).toEqual(names(a));
+  });
+
+  it('renames the nested models TF.js named itself by their count in the model, so the layer paths repeat; the model’s own name and a given one are kept', async () => {
+    const [first, second] = [nested(), nested()];
+    expect(paths(first)).not.toEqual(paths(second));
+    const [a, b] = [await attachToKernels(first, controls), await attachToKernels(second, controls)];
+    expect(paths(a)).toEqual(['sequential_1/dense_Dense1', 'model1/sequential_2/dense_Dense2', 'mine/dense_Dense3']);
+    expect(paths(b)).toEqual(paths(a));
+    expect(names(b)).toEqual(names(a));
+    expect(predict(a)).toEqual(predict(first));
+    expect([a.name, b.name]).toEqual([first.name, second.name]);
+    expect(recordedModelName(b)).toBe('model');
+    // A Sequential in a Sequential: the outer one keeps its name.
+    const outer = () => tf.sequential({ layers: [tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [6] })] }), tf.layers.dense({ units: 2 })] });
+    const [c, d] = [outer(), outer()];
+    const [e, f] = [await attachToKernels(c, controls), await attachToKernels(d, controls)];
+    expect([e.name, f.name]).toEqual([c.name, d.name]);
+    expect(paths(e)).toEqual(['sequential_1/dense_Dense1', 'dense_Dense2']);
+    expect(paths(f)).toEqual(paths(e));
   });
 
   it('renames layers and the references to them only: a config string, or a `name` in a config object that is no layer, stays', async () => {
