@@ -7,6 +7,6 @@
  */
 export { BUILTIN_CONSTRAINTS, EPSILON, normsAlong } from './builtins.ts';
 export { constraint, constraintCatalog, type DefineConstraintOptions, defineConstraint } from './catalog.ts';
-export { PenxConstraint } from './constraint.ts';
+export { constraintClasses, PenxConstraint } from './constraint.ts';
 export type { ConstraintDefinition } from './definition.ts';
 export { probeConstraint } from './probe.ts';

@@ -15,7 +15,14 @@ export { BUILTIN_PENALTIES } from './builtins.ts';
 export { type DefinePenaltyOptions, definePenalty, type PenaltySpec, penalty, penaltyCatalog } from './catalog.ts';
 export { STORED_CURVE, sampleCurve, samplePenaltyCurve } from './curve.ts';
 export { type PenaltyDefinition, type ProximalOperator, penaltyValue } from './definition.ts';
-export { type LayerRegularizer, type RegularizerJson, regularizerFromJson } from './from-json.ts';
+export {
+  type ConstraintJson,
+  constraintFromJson,
+  type LayerConstraint,
+  type LayerRegularizer,
+  type RegularizerJson,
+  regularizerFromJson,
+} from './from-json.ts';
 export { abs } from './ops.ts';
 export { probePenalty } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';

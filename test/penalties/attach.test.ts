@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   attachToKernels,
+  type ConstraintJson,
   constraint,
+  constraintFromJson,
   inventory,
   loadModel,
   penalty,
@@ -18,13 +20,6 @@ import {
 } from '../../src/node.ts';
 import { shifted } from '../fixtures/models/registered-bias.ts';
 
-type Serial = { className: string; config: tf.serialization.ConfigDict };
-/** A TF.js constraint again from the { className, config } a layer's constructor is passed by modelFromJSON (or the object itself). */
-const revive = <T>(x: unknown): T | undefined => {
-  if (x == null || x instanceof tf.serialization.Serializable) return (x ?? undefined) as T | undefined;
-  const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[(x as Serial).className]!;
-  return fromConfig(cls, (x as Serial).config) as T;
-};
 type Controls = { kernelRegularizer?: unknown; kernelConstraint?: unknown };
 /** A registered custom layer with a `kernel` (and a `bias`): with `takes`, it takes its kernel's penalty and constraint from its config as TF.js's layers do. */
 const customLayer = (className: string, takes: boolean) => {
@@ -36,7 +31,10 @@ const customLayer = (className: string, takes: boolean) => {
     constructor(args: { name?: string } & Controls) {
       super(args);
       if (takes)
-        [this.kernelRegularizer, this.kernelConstraint] = [regularizerFromJson(args.kernelRegularizer as RegularizerJson), revive(args.kernelConstraint)];
+        [this.kernelRegularizer, this.kernelConstraint] = [
+          regularizerFromJson(args.kernelRegularizer as RegularizerJson),
+          constraintFromJson(args.kernelConstraint as ConstraintJson),
+        ];
     }
     override build(shape: tf.Shape | tf.Shape[]): void {
       const reg = this.kernelRegularizer as Parameters<tf.layers.Layer['addWeight']>[4];

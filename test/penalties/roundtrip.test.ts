@@ -7,6 +7,7 @@ import logsum from '../../mnist-demo/examples/logsum-penalty.ts';
 import {
   constraint,
   constraintCatalog,
+  constraintFromJson,
   formatSpec,
   loadModel,
   type ParamDef,
@@ -142,6 +143,70 @@ describe('regularizerFromJson: a regularizer again from the { className, config 
       /^the penalty 'neverdefined' \(regularizer class penx\.neverdefined\) is not defined in this process; import its module/,
     );
     expect(() => regularizerFromJson({ class: 'L1L2' } as never)).toThrow(/^a regularizer's JSON must be \{ className, config \}/);
+  });
+});
+
+describe('constraintFromJson: a constraint again from the { className, config } a custom layer is given', () => {
+  /** Through JSON text, as a layer's config is saved and handed back to its constructor. */
+  const json = (c: tf.serialization.Serializable) =>
+    JSON.parse(JSON.stringify({ className: c.getClassName(), config: c.getConfig() })) as { className: string; config: tf.serialization.ConfigDict };
+
+  for (const def of constraintCatalog.list()) {
+    it(`constraint ${def.name}: the same class, spec and values`, () => {
+      const params = Object.fromEntries(
+        Object.entries(def.params).map(([k, p]) => [k, k === 'axis' || k === 'perchannel' || p.integer ? p.default : k === 'rate' ? 0.3 : p.default + 0.2]),
+      );
+      const c = constraint(formatSpec(def.name, undefined, params));
+      const back = constraintFromJson(json(c)) as unknown as PenxConstraint;
+      expect(back.getClassName()).toBe(c.getClassName());
+      expect(back.spec).toBe(c.spec);
+      const w = probe();
+      expect(Array.from(back.apply(w).dataSync())).toEqual(Array.from(c.apply(w).dataSync()));
+    });
+  }
+
+  it("TF.js's own (MaxNorm, MinMaxNorm, NonNeg, UnitNorm): the same config and values; NonNeg max(w, 0) by hand", () => {
+    const w = probe();
+    for (const c of [
+      tf.constraints.maxNorm({ maxValue: 0.5, axis: 0 }),
+      tf.constraints.minMaxNorm({ minValue: 0.1, maxValue: 0.4 }),
+      tf.constraints.nonNeg(),
+      tf.constraints.unitNorm({ axis: 0 }),
+    ]) {
+      const back = constraintFromJson(json(c))!;
+      expect(back.getClassName()).toBe(c.getClassName());
+      expect(back.getConfig()).toEqual(c.getConfig());
+      expect(Array.from(back.apply(w).dataSync())).toEqual(Array.from(c.apply(w).dataSync()));
+    }
+    expect(
+      Array.from(
+        constraintFromJson({ className: 'NonNeg', config: {} })!
+          .apply(tf.tensor([1, -2]))
+          .dataSync(),
+      ),
+    ).toEqual([1, 0]);
+  });
+
+  it('a constraint as it is, null or undefined as none', () => {
+    const c = constraint('maxnorm:m=2');
+    expect(constraintFromJson(c)).toBe(c);
+    expect(constraintFromJson(null)).toBeUndefined();
+    expect(constraintFromJson(undefined)).toBeUndefined();
+  });
+
+  it('refuses a className TF.js does not know, one that is no constraint, a constraint not defined here, and JSON of another shape', () => {
+    expect(() => constraintFromJson({ className: 'NoSuchConstraint', config: {} })).toThrow(UsageError);
+    expect(() => constraintFromJson({ className: 'NoSuchConstraint', config: {} })).toThrow(
+      /^no constraint class NoSuchConstraint is registered with TF\.js: TF\.js's own are MaxNorm, .*tf\.serialization\.registerClass$/,
+    );
+    expect(() => constraintFromJson({ className: 'L1L2', config: { l1: 0.01, l2: 0 } })).toThrow(
+      /^class L1L2 is registered with TF\.js but is not a constraint/,
+    );
+    expect(() => constraintFromJson({ className: 'penx.constraint.neverdefined', config: {} })).toThrow(SpecError);
+    expect(() => constraintFromJson({ className: 'penx.constraint.neverdefined', config: {} })).toThrow(
+      /^the constraint 'neverdefined' \(constraint class penx\.constraint\.neverdefined\) is not defined in this process; import its module \(the one calling defineConstraint/,
+    );
+    expect(() => constraintFromJson({ class: 'MaxNorm' } as never)).toThrow(/^a constraint's JSON must be \{ className, config \}/);
   });
 });
 
