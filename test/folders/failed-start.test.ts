@@ -18,7 +18,7 @@ import { claimFolder, openFolder } from '../../src/folders/folder.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { noteOwned, ownedEntries, ownedPresent, removeOwned } from '../../src/folders/owner.ts';
 import { MARKER_FILE } from '../../src/formats/index.ts';
-import { writeFileAtomic } from '../../src/io/index.ts';
+import { replaceDirAtomic, writeFileAtomic } from '../../src/io/index.ts';
 import type { Monitor } from '../../src/monitor/index.ts';
 import type { tf } from '../../src/tf.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
@@ -198,12 +198,11 @@ describe('a run that fails before its first run.json', () => {
     expect(ownedPresent(sweep)).toEqual(['r1', 'sweep.json']);
     expect(removeOwned(sweep)).toEqual({ removed: ['r1', 'sweep.json'], kept: ['r2'], unproven: [] });
     expect(readFileSync(join(sweep, 'r2', 'notes.txt'), 'utf8')).toBe('mine');
-    // In a run, the folders the tool writes carry no marker (its checkpoint): they are its own.
+    // In a run, the folders the tool writes carry no marker (its checkpoint): they are its own while
+    // they hold what it wrote (the tree digest it announced before the folder appeared).
     const run = join(root, 'old-run');
     const claim = claimFolder(run, {}, 'run');
-    noteOwned(run, 'checkpoint');
-    mkdirSync(join(run, 'checkpoint'));
-    writeFileSync(join(run, 'checkpoint', 'run.json'), '{}');
+    await replaceDirAtomic(join(run, 'checkpoint'), (tmp) => writeFileAtomic(join(tmp, 'run.json'), '{}'));
     claim.release();
     expect(removeOwned(run)).toEqual({ removed: ['checkpoint'], kept: [], unproven: [] });
   });
