@@ -59,7 +59,7 @@ import {
 import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { keptNote } from './owner.ts';
-import { writeRunJson } from './records.ts';
+import { writeRunJson, writeRunJsonIfChanged } from './records.ts';
 import { resumeState, runFolderState } from './run-state.ts';
 
 /** `fitToFolder`'s options: `fit`'s, the folder and its policy, and what it writes there. */
@@ -288,8 +288,8 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     let written: RunRecord | undefined;
     if (checkpoint) {
       from = resumed(checkpoint, now, options);
-      // Bring the folder in line with the checkpoint before anything else happens.
-      await writeRunJson(dir, from);
+      // Bring the folder in line with the checkpoint before anything else happens (one already in line left as it is).
+      await writeRunJsonIfChanged(dir, from);
       if (draw) await drawRun(dir, from, { all: true });
     }
     return await (weightsChecked ? fitFromCheckedWeights : fit)(model, data, {

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { DataError, RecordFormatError } from '../errors.ts';
 import {
   COMPARE_JSON,
@@ -92,6 +93,26 @@ function epochText(epoch: unknown): string {
 /** Write the run record as `run.json` (atomically; compact JSON: a 40-epoch run of the reference model is a few MB; each epoch serialised once, see runJson). */
 export async function writeRunJson(dir: string, record: RunRecord): Promise<void> {
   await writeFileAtomic(join(dir, RUN_JSON), runJson(record));
+}
+
+/**
+ * Write `record` as `run.json` unless the file holds it already (the same data, in any key order):
+ * a folder brought in line with its checkpoint that already is (a finished run resumed) is left
+ * untouched, its manifest too (no proof of a rewrite).
+ *
+ * @example
+ * await writeRunJson(dir, record); await writeRunJsonIfChanged(dir, record)   // the second writes nothing
+ */
+export async function writeRunJsonIfChanged(dir: string, record: RunRecord): Promise<void> {
+  const text = runJson(record);
+  let held: unknown;
+  try {
+    held = JSON.parse(readRegularFile(join(dir, RUN_JSON)).toString('utf8'));
+  } catch {
+    held = undefined;
+  }
+  if (held !== undefined && isDeepStrictEqual(held, JSON.parse(text))) return;
+  await writeFileAtomic(join(dir, RUN_JSON), text);
 }
 
 /** The run record in `dir/run.json`; a DataError naming the file when it is missing or not a run record. */

@@ -126,14 +126,14 @@ describe('--resume of a run that has every epoch asked for', () => {
     expect(first.stderr).toMatch(/, testing on \d+, 1 epoch → /);
     const dir = join(out, 'none');
     const epochs = readRun(dir).epochs;
-    const before = folderState(out);
+    const before = tree(out);
     const again = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY, '--resume', '--json');
     expect(again.code, again.stderr).toBe(0);
     // Said first, from the records: no backend started, no gradients built for it (it did both, then said so).
     expect(again.stderr).toMatch(new RegExp(`^nothing left to train: ${escaped(dir)} has finished its 1 epoch\n`));
     expect(again.stderr).not.toMatch(/^backend: |gradients: /m);
     expect(again.stderr).toContain('[none] run already finished its 1 epoch; nothing to train\n');
-    expect(folderState(out)).toEqual(before);
+    expect(tree(out)).toEqual(before);
     expect(again.stderr).not.toMatch(/resuming after|epoch 1\/1/);
     // Nothing trains, so no "training none on … images, …, 1 epoch → …" line before it.
     expect(again.stderr).not.toMatch(/^training /m);
