@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,13 +96,18 @@ describe('penx train (tiny, end to end)', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   }, 120_000);
 
-  it('penx plot redraws the figures from run.json', async () => {
+  it('penx plot redraws the figures from run.json; a figure with an SVG drawn from the same spec is kept as it is', async () => {
     unlinkSync(join(dir, 'epoch-001.png'));
     unlinkSync(join(dir, 'histograms.png'));
+    // Drawn by the run, each epoch's histogram as its epoch ended and the views at its end: not written again.
+    const kept = ['epoch-000.png', 'epoch-000.svg', 'epoch-002.png', 'epoch-002.svg', 'heatmap.png', 'heatmap.svg', 'curves.svg'];
+    const stamps = () => kept.map((f) => ({ f, ino: statSync(join(dir, f)).ino, mtime: statSync(join(dir, f)).mtimeMs }));
+    const before = stamps();
     const r = await penx('plot', dir);
     expect(r.code).toBe(0);
     expect(isPng(join(dir, 'epoch-001.png'))).toBe(true);
     expect(isPng(join(dir, 'histograms.png'))).toBe(true);
+    expect(stamps()).toEqual(before);
   }, 60_000);
 
   it('refuses an existing run folder without --resume or --force, and replaces it with --force', async () => {
