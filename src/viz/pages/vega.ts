@@ -8,10 +8,17 @@ import type * as Vega from 'vega';
 /** A Vega view (`vega.View`), as the pages make them. */
 export type View = Vega.View;
 
-/** A Vega view of `spec` rendered as SVG into `container`. */
-export function newView(spec: Vega.Spec, container: HTMLElement): View {
+/**
+ * How a view draws in the page: `svg` (an element per mark item) or `canvas` (pixels; the items
+ * stay in the view, hover and tooltips work the same: Vega's handler sets the container's `title`).
+ * The chart's PNG/SVG downloads are the same either way (`toImageURL`, `toSVG` render the view anew).
+ */
+export type Renderer = 'svg' | 'canvas';
+
+/** A Vega view of `spec` drawn into `container`, as SVG unless `renderer` says `canvas` (for charts of many items). */
+export function newView(spec: Vega.Spec, container: HTMLElement, renderer: Renderer = 'svg'): View {
   const vega = (globalThis as unknown as { vega: typeof Vega }).vega;
-  return new vega.View(vega.parse(spec), { renderer: 'svg', container, hover: true });
+  return new vega.View(vega.parse(spec), { renderer, container, hover: true });
 }
 
 /** Whether `el` is (partly) within the window's viewport, or has no box to tell. */

@@ -1,7 +1,8 @@
 /**
  * The report's views in headless Chromium (Debian's), from real records: overlay, log10|w|,
- * heatmaps, ridgeline, bands, curves and penalty shapes drawn; they follow the epoch, layer and
- * scale controls; every chart downloads as PNG/SVG/CSV and the numbers as CSV; still no network.
+ * heatmaps, ridgeline, bands, curves and penalty shapes drawn (the heatmaps on canvas, a cell's numbers
+ * in its tooltip); they follow the epoch, layer and scale controls; every chart downloads as PNG/SVG/CSV
+ * and the numbers as CSV; still no network.
  * The charts in sight are drawn first, those below the window after the page has painted, a slice
  * of time at a time in page order (src/viz/pages/vega.ts, runSoon), those scrolled into sight
  * meanwhile first, a layer chosen while they are drawn taking over the rest, yet every chart shows
@@ -50,26 +51,46 @@ async function redraw(page: Page, change: () => Promise<unknown>): Promise<void>
 /** The charts whose drawing follows the layer: the histograms and the views of `#views`. */
 const CHARTS = ['hist-0', 'hist-1', 'hist-2', 'view-overlay', 'view-log-abs', 'view-heatmap', 'view-heatmap-log', 'view-ridgeline', 'view-bands'];
 
-/** What each chart shows: its SVG's paths (shape and description) and texts, sorted (Vega may reorder the elements). */
+/** The charts drawn on canvas (src/viz/pages/report-views.ts, HEATMAP_RENDERER): the others are SVG. */
+const CANVAS = ['view-heatmap', 'view-heatmap-log'];
+
+type Shows = (el: Element | null) => string;
+
+/**
+ * Defines `chartShows(el)` in the page: what chart `el` shows — its SVG's paths (shape and description)
+ * and texts, sorted (Vega may reorder the elements), or its canvas's pixels (`canvas drawn …` when any
+ * pixel differs from the first, `canvas blank …` else).
+ */
+function defineChartShows(): void {
+  (window as unknown as { chartShows: Shows }).chartShows = (el) => {
+    const canvas = el?.querySelector('canvas');
+    if (canvas) {
+      const px = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const inked = px.some((v, i) => v !== px[i % 4]);
+      return `canvas ${inked ? 'drawn' : 'blank'} ${canvas.toDataURL()}`;
+    }
+    const svg = el?.querySelector('svg');
+    const paths = [...(svg?.querySelectorAll('path') ?? [])].map((p) => `${p.getAttribute('aria-label') ?? ''} ${p.getAttribute('d') ?? ''}`);
+    const texts = [...(svg?.querySelectorAll('text') ?? [])].map((t) => t.textContent ?? '');
+    return [...paths, ...texts].sort().join('\n');
+  };
+}
+
+/** What each chart shows (`chartShows`). */
 const drawn = (page: Page) =>
   page.evaluate(
-    (ids) =>
-      Object.fromEntries(
-        ids.map((id) => {
-          const svg = document.querySelector(`#${id} svg`);
-          const paths = [...(svg?.querySelectorAll('path') ?? [])].map((p) => `${p.getAttribute('aria-label') ?? ''} ${p.getAttribute('d') ?? ''}`);
-          const texts = [...(svg?.querySelectorAll('text') ?? [])].map((t) => t.textContent ?? '');
-          return [id, [...paths, ...texts].sort().join('\n')];
-        }),
-      ),
+    (ids) => Object.fromEntries(ids.map((id) => [id, (window as unknown as { chartShows: Shows }).chartShows(document.getElementById(id))])),
     CHARTS,
   );
+/** Whether a chart's `chartShows` is of a drawing: an SVG path, or a canvas not blank. */
+const inked = (shows: string | undefined) => / M|^canvas drawn /.test(shows ?? '');
 
 /** The report of `runs` written as `name` and opened in a 1400×700 window, drawn once; `errors` collects the page's errors. */
 async function opened(name: string): Promise<{ page: Page; errors: string[] }> {
   const file = join(dir, name);
   await writeFile(file, await reportHtml(runs, { vegaScript: await vegaScript(), penalties: await penaltyCurves(runs) }));
   const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 700 } });
+  await page.addInitScript(defineChartShows);
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
@@ -120,12 +141,33 @@ describe.skipIf(!present)('report views in Chromium', () => {
     await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
 
     for (const id of ['overlay', 'log-abs', 'heatmap', 'heatmap-log', 'ridgeline', 'bands', 'curves', 'penalty']) {
-      expect(await page.locator(`#view-${id} svg`).count(), id).toBe(1);
+      const kind = CANVAS.includes(`view-${id}`) ? 'canvas' : 'svg';
+      expect(await page.locator(`#view-${id} > ${kind}`).count(), id).toBe(1);
+      expect(await page.locator(`#view-${id} > :is(svg, canvas)`).count(), id).toBe(1);
     }
     const lines = () => page.locator('#view-overlay g.mark-line path').count();
     expect(await lines()).toBe(3);
-    expect(await page.locator('#view-heatmap g.mark-rect path').count()).toBeGreaterThan(100);
     expect(await page.locator('.view-epoch').first().textContent()).toBe('3');
+    // A heatmap cell under the mouse (the leftmost coloured pixel: the first run's cells; the legend is on the
+    // right) tells its numbers: Vega's tooltip handler sets its chart's title, on canvas as on SVG.
+    await page.locator('#view-heatmap').scrollIntoViewIfNeeded();
+    const cell = await page.$eval('#view-heatmap canvas', (el) => {
+      const canvas = el as HTMLCanvasElement;
+      const { data, width, height } = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height) ?? { data: [], width: 0, height: 0 };
+      const at = (x: number, y: number) => Array.from({ length: 3 }, (_, k) => data[(y * width + x) * 4 + k] as number);
+      const coloured = (x: number, y: number) => {
+        const [r, g, b] = at(x, y) as [number, number, number];
+        return Math.max(r, g, b) - Math.min(r, g, b) > 60 && at(x + 1, y).join() === at(x, y).join() && at(x, y + 1).join() === at(x, y).join();
+      };
+      const box = canvas.getBoundingClientRect();
+      for (let x = 0; x < width - 1; x++)
+        for (let y = 0; y < height - 1; y++)
+          if (coloured(x, y)) return { x: box.left + ((x + 0.5) * box.width) / width, y: box.top + ((y + 0.5) * box.height) / height };
+      return null;
+    });
+    expect(cell).not.toBeNull();
+    await page.mouse.move(cell!.x, cell!.y);
+    await expect.poll(() => page.getAttribute('#view-heatmap', 'title')).toMatch(/^epoch: \d+\nfrom: .+\nto: .+\nshare: .+%$/);
 
     await redraw(page, () => page.locator('#layer').selectOption('hidden'));
     expect(await page.locator('.view-layer').first().textContent()).toBe('hidden');
@@ -142,6 +184,11 @@ describe.skipIf(!present)('report views in Chromium', () => {
     expect(csv[0]).toBe('run,x,density');
     expect(csv.filter((l) => l.startsWith('l2')).length).toBe(101);
     expect((await save('view-heatmap', 'png')).slice(1, 4)).toBe('PNG');
+    // The heatmap's cells (its data via the View API, as its CSV holds them), and its SVG file as on any chart.
+    const cells = (await save('view-heatmap', 'csv')).split('\n');
+    expect(cells[0]).toBe('col,epoch,x0,x1,share');
+    expect(cells.length).toBeGreaterThan(100);
+    expect((await save('view-heatmap', 'svg')).match(/<path /g)?.length).toBeGreaterThan(100);
     expect(await save('view-bands', 'svg')).toContain('<svg');
     expect((await save('hist-0', 'csv')).split('\n')[0]).toContain('density');
     expect((await save('sparsity', 'csv')).split('\n').length).toBeGreaterThan(10);
@@ -160,19 +207,18 @@ describe.skipIf(!present)('report views in Chromium', () => {
     expect(await below('hist-0')).toBe(false);
     expect(await below('view-heatmap')).toBe(true);
     const first = await drawn(page);
-    expect(CHARTS.filter((id) => !/ M/.test(first[id] ?? ''))).toEqual([]);
-    expect(await page.locator('#view-heatmap g.mark-rect path').count()).toBeGreaterThan(100);
+    expect(CHARTS.filter((id) => !inked(first[id]))).toEqual([]);
 
     // Right after the change (a task later, before the next frame's task): the histogram on screen
     // shows the new layer, the heatmap below the window still the old one.
     const soon = await page.evaluate(async () => {
-      const svg = (id: string) => document.querySelector(`#${id} svg`)?.outerHTML ?? '';
-      const before = { hist: svg('hist-0'), heat: svg('view-heatmap') };
+      const shows = (id: string) => (window as unknown as { chartShows: Shows }).chartShows(document.getElementById(id));
+      const before = { hist: shows('hist-0'), heat: shows('view-heatmap') };
       const layer = document.getElementById('layer') as HTMLSelectElement;
       layer.value = 'hidden';
       layer.dispatchEvent(new Event('change'));
       await new Promise((resolve) => setTimeout(resolve, 0));
-      return { hist: svg('hist-0') !== before.hist, heat: svg('view-heatmap') !== before.heat };
+      return { hist: shows('hist-0') !== before.hist, heat: shows('view-heatmap') !== before.heat };
     });
     expect(soon).toEqual({ hist: true, heat: false });
     await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 2);
@@ -203,11 +249,7 @@ describe.skipIf(!present)('report views in Chromium', () => {
     const log = await page.evaluate(
       (ids) =>
         new Promise<Array<{ id: string; shows: string; on: boolean; second: boolean }>>((resolve) => {
-          const shows = (el: Element) => {
-            const paths = [...el.querySelectorAll('svg path')].map((p) => `${p.getAttribute('aria-label') ?? ''} ${p.getAttribute('d') ?? ''}`);
-            const texts = [...el.querySelectorAll('svg text')].map((t) => t.textContent ?? '');
-            return [...paths, ...texts].sort().join('\n');
-          };
+          const shows = (window as unknown as { chartShows: Shows }).chartShows;
           const entries: Array<{ id: string; shows: string; on: boolean; second: boolean }> = [];
           let second = false;
           const layer = document.getElementById('layer') as HTMLSelectElement;
