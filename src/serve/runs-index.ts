@@ -20,7 +20,7 @@ import { join, posix, relative, sep } from 'node:path';
 import { RecordFormatError } from '../errors.ts';
 import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON, weightPath } from '../formats/index.ts';
 import { NotRegularFileError, readRegularFile } from '../io/index.ts';
-import { NON_TRAINABLE } from '../viz/index.ts';
+import { NON_TRAINABLE, runLabels } from '../viz/index.ts';
 
 const MAX_DEPTH = 4;
 const SKIP = new Set(['checkpoint', 'node_modules']);
@@ -35,6 +35,12 @@ const GROUP_FILES = GROUPS.map(([file]) => file);
 export interface RunEntry {
   /** Its folder relative to the served folder, with `/` (also its id in the page and the API). */
   readonly id: string;
+  /**
+   * How the report of its folder's runs names it (`runLabels` over the runs listed in its folder: a
+   * comparison's, a sweep's, or the runs beside it): `l1:1e-4`, with the optimiser or the run's
+   * name only where the penalty alone does not tell the runs apart.
+   */
+  readonly label: string;
   readonly name: string;
   readonly penalty: string;
   readonly optimizer: string;
@@ -52,6 +58,9 @@ export interface RunEntry {
   /** When run.json was last written (ms since 1970). */
   readonly modified: number;
 }
+
+/** A run found, before its folder's runs are labelled together: its entry but the label, and its record. */
+type Unlabelled = Omit<RunEntry, 'label'> & { readonly record: RunRecord };
 
 interface Cached {
   readonly stamp: string;
@@ -211,20 +220,31 @@ export class RunsIndex {
     // Every group's record read, also a group of one run (which the sort never compares): a bad one is named.
     this.badGroups.clear();
     const orders = new Map([...new Set(entries.map((e) => e.comparison).filter(Boolean))].map((c) => [c, this.compareOrder(c)]));
-    const rank = (e: RunEntry) => {
+    const rank = (e: Unlabelled) => {
       if (!e.comparison) return 0;
       const i = orders.get(e.comparison)?.indexOf(posix.basename(e.id)) ?? -1;
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
-    const folderOf = (e: RunEntry) => e.comparison || posix.dirname(e.id);
-    return entries
+    const folderOf = (e: Unlabelled) => e.comparison || posix.dirname(e.id);
+    const sorted = entries
       .map((e, i) => ({ e, i }))
       .sort((a, b) => (folderOf(a.e) === folderOf(b.e) ? rank(a.e) - rank(b.e) || a.i - b.i : a.i - b.i))
       .map(({ e }) => e);
+    // Each folder's runs labelled together, in the listed order, as the report of those runs labels them.
+    const labels = new Map<Unlabelled, string>();
+    for (const folder of new Set(sorted.map(folderOf))) {
+      const runs = sorted.filter((e) => folderOf(e) === folder);
+      const names = runLabels(runs.map((e) => e.record));
+      runs.forEach((e, i) => labels.set(e, names[i] ?? e.penalty));
+    }
+    return sorted.map((e) => {
+      const { record: _, ...entry } = e;
+      return { ...entry, label: labels.get(e) ?? e.penalty };
+    });
   }
 
-  private entries(): RunEntry[] {
-    return this.folders().flatMap((id): RunEntry[] => {
+  private entries(): Unlabelled[] {
+    return this.folders().flatMap((id): Unlabelled[] => {
       const r = this.record(id);
       if (!r) return [];
       const parent = posix.dirname(id) === '.' ? '' : posix.dirname(id);
@@ -232,6 +252,7 @@ export class RunsIndex {
       return [
         {
           id,
+          record: r,
           name: r.config.name,
           penalty: r.config.penalty,
           optimizer: r.config.optimizer,

@@ -26,6 +26,8 @@ import { newView, type View } from './vega.ts';
 /** A run as /api/runs lists it (serve/runs-index.ts's RunEntry). */
 export interface DashboardRun {
   readonly id: string;
+  /** How the report of its folder's runs names it (`runLabels`, given by the server). */
+  readonly label: string;
   readonly comparison?: string;
   readonly penalty: string;
   readonly name?: string;
@@ -110,14 +112,16 @@ export function runGroups(runs: readonly DashboardRun[], served: string): Array<
 }
 
 /**
- * A run as the run list names it: its penalty, and its name when that says more; a record's control
+ * A run as the run list names it: its label, as the report of its folder's runs names it (the
+ * server's `runLabels`), and in its title its folder under the served folder (its name when it is
+ * the served folder itself); a record's control
  * and bidirectional characters as escapes.
  *
  * @example
- * runText({ penalty: 'l1:1e-4', name: 'l1\u202egnp' })   // 'l1:1e-4 · l1\\u202egnp'
+ * runText({ id: 'cmp/l1\u202egnp', label: 'l1:1e-4' })   // { text: 'l1:1e-4', title: 'cmp/l1\\u202egnp' }
  */
-export function runText(r: Pick<DashboardRun, 'penalty' | 'name'>): string {
-  return visibleControls(r.penalty + (r.name && r.name !== r.penalty ? ` · ${r.name}` : ''));
+export function runText(r: Pick<DashboardRun, 'id' | 'label' | 'name'>): { text: string; title: string } {
+  return { text: visibleControls(r.label), title: visibleControls(r.id || (r.name ?? '')) };
 }
 
 /** The layer menu: all, kernels, biases, then every layer and weight of the chosen runs. */
@@ -208,8 +212,9 @@ function main(): void {
         });
         const text = document.createElement('span');
         text.className = 'run';
-        text.textContent = runText(r);
-        text.title = text.textContent;
+        const shown = runText(r);
+        text.textContent = shown.text;
+        text.title = shown.title;
         const epochs = document.createElement('span');
         epochs.className = 'epochs';
         epochs.setAttribute('data-run', r.id);

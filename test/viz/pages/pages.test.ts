@@ -86,6 +86,7 @@ describe('the report page’s rows are the figures’ rows', () => {
 describe('the dashboard page', () => {
   const run = (id: string, modified: number, comparison?: string): DashboardRun => ({
     id,
+    label: 'none',
     modified,
     penalty: 'none',
     epochs: 1,

@@ -63,8 +63,8 @@ describe('record strings with bidirectional controls, shown in the pages', () =>
   });
 
   it('the text the pages’ scripts set: the dashboard’s run list and layer menu, the report’s layer captions, the playground’s kept runs', () => {
-    expect(runText({ penalty: `l1:1e-4\u202e`, name: RLO })).toBe('l1:1e-4\\u202e · l1\\u202egnp.exe');
-    expect(runText({ penalty: 'l1:1e-4', name: 'l1:1e-4' })).toBe('l1:1e-4');
+    expect(runText({ id: `cmp/${RLO}`, label: `l1:1e-4\u202e`, name: RLO })).toEqual({ text: 'l1:1e-4\\u202e', title: 'cmp/l1\\u202egnp.exe' });
+    expect(runText({ id: '', label: 'l1:1e-4', name: RLO })).toEqual({ text: 'l1:1e-4', title: 'l1\\u202egnp.exe' });
     expect(layerText(LAYER)).toBe('dense\\u2067_1\\u2069');
     expect(layerText('all')).toBe('all weights');
     expect(layerText('kernels')).toBe('kernels');
