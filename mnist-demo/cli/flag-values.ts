@@ -12,14 +12,14 @@ import { resolve } from 'node:path';
 import type { PruneOptions } from 'penalty-explorer';
 import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
-import { checkRunName, checkSpec, isModuleRef, parseNumber } from 'penalty-explorer/spec';
+import { checkRunName, checkSpec, formatNumber, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { checkBatchSize } from '../experiment/batch-size.ts';
-import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths } from '../experiment/sweep-texts.ts';
+import { builtinTakesStrength, checkNoStrength, checkStrengthsGiven, checkSweepStrengths, sweepPenaltyText } from '../experiment/sweep-texts.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { gradSpecs } from './grad-flag.ts';
-import { listItems, specList } from './lists.ts';
+import { checkNoRepeats, listItems, specList } from './lists.ts';
 import { parseLrMult } from './lr-mult-flag.ts';
 import { epochsOrAll, numberFlag, portNumber, wholeNumber, wholeNumbers, wholeNumbersOf } from './numbers.ts';
 import { givenHost, givenPath } from './paths.ts';
@@ -202,7 +202,12 @@ export function benchValues(flags: BenchNumberFlags): {
   return { batchSize, steps, cpuBatchSize, cpuSteps, ...(evalImages === undefined ? {} : { evalImages }), threads: threadsFlag(flags.threads) };
 }
 
-/** `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at least one), each item present and checked as its catalogue would check it (`checkSpec`). */
+/**
+ * `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at
+ * least one), each item present and checked as its catalogue would check it (`checkSpec`), and none
+ * the same as another once normalised (`checkNoRepeats`: `l1:1e-4,l1:0.0001`; a module's spec as typed,
+ * its normal form known once imported).
+ */
 export function compareLists(flags: { readonly penalties: string; readonly optimizers?: string }): { penalties: string[]; optimizers: string[] | undefined } {
   const penalties = specList(flags.penalties, '--penalties');
   if (penalties.length === 0) throw new UsageError(`--penalties '${flags.penalties}' names no penalty; give a comma-separated list, e.g. none,l1:1e-4`);
@@ -211,6 +216,15 @@ export function compareLists(flags: { readonly penalties: string; readonly optim
     throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
   for (const spec of penalties) checkSpec('penalty', spec);
   for (const spec of optimizers ?? []) checkSpec('optimizer', spec);
+  checkNoRepeats(
+    { flag: '--penalties', text: flags.penalties, items: penalties, what: 'penalty' },
+    penalties.map((spec) => checkSpec('penalty', spec) ?? spec),
+  );
+  if (optimizers)
+    checkNoRepeats(
+      { flag: '--optimizers', text: flags.optimizers as string, items: optimizers, what: 'optimiser', separator: ';' },
+      optimizers.map((spec) => checkSpec('optimizer', spec) as string),
+    );
   return { penalties, optimizers };
 }
 
@@ -262,13 +276,17 @@ export function checkSweepToTrain(flags: SweepFlags): void {
 /**
  * A sweep's grid as given: penalty specs (each checked as the penalty catalogue would: `checkSpec`,
  * and without a strength of its own), strengths (numbers > 0; some, for a built-in that takes one) and seeds (`--seeds`, else `--seed`),
- * at least one seed; by the grid's own rules where they need only its text (experiment/sweep-texts.ts).
+ * at least one seed; by the grid's own rules where they need only its text (experiment/sweep-texts.ts); no penalty,
+ * strength or seed given twice (`checkNoRepeats`: `deadzone` and `deadzone,a=0.25`, `1e-4` and `0.0001`; a module's
+ * penalty as typed, its normal form known once imported).
  */
 export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: number[]; seeds: number[] } {
+  const seedsText = flags.seeds ?? flags.seed;
+  const typed = { strengths: listItems(flags.strengths, '--strengths'), seeds: listItems(seedsText, '--seeds') };
   const grid = {
     penalties: specList(flags.penalties, '--penalties'),
-    strengths: listItems(flags.strengths, '--strengths').map((s) => parseNumber(s, '--strengths: a strength')),
-    seeds: listItems(flags.seeds ?? flags.seed, '--seeds').map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
+    strengths: typed.strengths.map((s) => parseNumber(s, '--strengths: a strength')),
+    seeds: typed.seeds.map((s) => wholeNumber(s, '--seeds: a seed', 0, Number.MAX_SAFE_INTEGER)),
   };
   if (grid.seeds.length === 0) throw new UsageError('--seeds is empty: the grid has 0 runs; give at least one seed, e.g. --seeds 1,2,3');
   // Each spec as its catalogue checks it, then without a strength of its own (the sweep gives them), then the strengths.
@@ -278,6 +296,11 @@ export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: 
   }
   checkSweepStrengths(grid.strengths);
   checkStrengthsGiven(grid.penalties, grid.strengths);
+  // Then nothing given twice: a penalty, a strength (for a penalty that takes one: `none` alone takes none), a seed.
+  checkNoRepeats({ flag: '--penalties', text: flags.penalties, items: grid.penalties, what: 'penalty' }, grid.penalties.map(sweepPenaltyText));
+  if (grid.penalties.some((text) => builtinTakesStrength(text) !== false))
+    checkNoRepeats({ flag: '--strengths', text: flags.strengths, items: typed.strengths, what: 'strength' }, grid.strengths.map(formatNumber));
+  checkNoRepeats({ flag: '--seeds', text: seedsText, items: typed.seeds, what: 'seed' }, grid.seeds.map(String));
   return grid;
 }
 

@@ -59,3 +59,33 @@ export function specList(text: string, flag: string): string[] {
   itemsOf(pieces, text, flag, ',');
   return splitSpecList(pieces);
 }
+
+/** A list as a flag was given it, for `checkNoRepeats`: the flag, its text, its items in order and what one item is. */
+export interface GivenList {
+  readonly flag: string;
+  readonly text: string;
+  readonly items: readonly string[];
+  /** What one item is, for the message: `penalty`, `strength`, … */
+  readonly what: string;
+  /** Between the items (default `,`). */
+  readonly separator?: string;
+}
+
+/**
+ * A UsageError when two items of `list` are the same once normalised (`keys`: each item's normal
+ * form, in order; `l1:1e-4` and `l1:0.0001` are both `l1:1e-4`): its runs would be trained twice. The
+ * message names the two items as typed and by their positions, what both are, and the list with each once.
+ *
+ * @example
+ * checkNoRepeats({ flag: '--penalties', text: 'none,l1:1e-4,l1:0.0001', items: ['none', 'l1:1e-4', 'l1:0.0001'], what: 'penalty' }, ['none', 'l1:1e-4', 'l1:1e-4'])
+ * // throws "--penalties 'none,l1:1e-4,l1:0.0001': items 2 and 3 (l1:1e-4 and l1:0.0001) are the same penalty, l1:1e-4: its runs would be trained twice; give each once ('none,l1:1e-4')"
+ */
+export function checkNoRepeats(list: GivenList, keys: readonly string[]): void {
+  const second = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+  if (second < 0) return;
+  const first = keys.indexOf(keys[second] as string);
+  const once = list.items.filter((_, i) => keys.indexOf(keys[i] as string) === i).join(list.separator ?? ',');
+  throw new UsageError(
+    `${list.flag} '${list.text}': items ${first + 1} and ${second + 1} (${list.items[first]} and ${list.items[second]}) are the same ${list.what}, ${keys[second]}: its runs would be trained twice; give each once ('${once}')`,
+  );
+}

@@ -11,7 +11,7 @@
  */
 import { isModuleRef, loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
-import { checkNoStrength, checkSweepStrengths, noStrengths } from './sweep-texts.ts';
+import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, noStrengths } from './sweep-texts.ts';
 
 /** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
 function withStrength(text: string, strength: number): string {
@@ -34,6 +34,8 @@ export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
   if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
   if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
   checkSweepStrengths(grid.strengths);
+  // A built-in with no strengths is named before any module is imported, as the command line names it.
+  checkStrengthsGiven(grid.penalties, grid.strengths);
   const runs: SweepRun[] = [];
   for (const text of grid.penalties) {
     checkNoStrength(text);

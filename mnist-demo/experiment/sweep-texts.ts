@@ -6,9 +6,10 @@
  *   strengths 1e-4,0 ─► checkSweepStrengths ─► UsageError (a strength is drawn on a log axis: > 0)
  *   penalty l1:1e-4  ─► checkNoStrength     ─► UsageError (the sweep gives the strengths)
  *   none,l2 and no strengths ─► checkStrengthsGiven ─► UsageError (no strengths for l2: 0 runs of it)
+ *   deadzone,deadzone,a=0.25 ─► sweepPenaltyText ─► both deadzone,a=0.25 (a repeat: cli/lists.ts checkNoRepeats)
  */
 import { UsageError } from 'penalty-explorer/errors';
-import { isModuleRef, PENALTY_SIGNATURES, parseSpec, splitProxFlag } from 'penalty-explorer/spec';
+import { checkSpec, isModuleRef, PENALTY_SIGNATURES, PROX_FLAG, parseSpec, splitProxFlag } from 'penalty-explorer/spec';
 
 /**
  * A UsageError unless every strength of the sweep is a finite number > 0 (they are drawn on a log axis).
@@ -45,20 +46,51 @@ export function noStrengths(text: string): UsageError {
 }
 
 /**
- * With no strengths, the UsageError the grid's expansion gives (`noStrengths`) for its first penalty
- * that takes one, when the built-ins' signatures tell: the penalties are gone through in order until
- * a module's (whether it takes a strength is known once it is imported: expandGrid says it then).
+ * Whether the sweep's penalty `text` takes a strength, by the built-ins' signatures (`none` takes
+ * none); undefined for a module's (known once it is imported) or a name no built-in has.
  *
  * @example
- * checkStrengthsGiven(['none', 'l2'], [])            // throws "the sweep has no strengths for l2: …"
- * checkStrengthsGiven(['none', './mine.ts', 'l2'], [])   // passes (expandGrid judges ./mine.ts)
+ * builtinTakesStrength('deadzone,a=0.3')   // true
+ * builtinTakesStrength('none')             // false
+ * builtinTakesStrength('./mine.ts')        // undefined
+ */
+export function builtinTakesStrength(text: string): boolean | undefined {
+  const name = parseSpec(splitProxFlag(text).spec).name;
+  const signature = (PENALTY_SIGNATURES as Readonly<Record<string, { readonly takesStrength?: boolean }>>)[name];
+  if (isModuleRef(name) || signature === undefined) return undefined;
+  return signature.takesStrength !== false;
+}
+
+/**
+ * With no strengths, the UsageError the grid's expansion gives (`noStrengths`) for the first of its
+ * penalties that is a built-in taking one, whatever comes before it (a module's penalty takes a strength
+ * or not by what it exports, known once it is imported: expandGrid says it then).
+ *
+ * @example
+ * checkStrengthsGiven(['none', 'l2'], [])                // throws "the sweep has no strengths for l2: …"
+ * checkStrengthsGiven(['./mine.ts', 'none', 'l2'], [])   // throws "the sweep has no strengths for l2: …"
+ * checkStrengthsGiven(['none', './mine.ts'], [])         // passes (expandGrid judges ./mine.ts)
  */
 export function checkStrengthsGiven(penalties: readonly string[], strengths: readonly number[]): void {
   if (strengths.length > 0) return;
-  for (const text of penalties) {
-    const name = parseSpec(splitProxFlag(text).spec).name;
-    const signature = (PENALTY_SIGNATURES as Readonly<Record<string, { readonly takesStrength?: boolean }>>)[name];
-    if (isModuleRef(name) || signature === undefined) return;
-    if (signature.takesStrength !== false) throw noStrengths(text);
-  }
+  const first = penalties.find((text) => builtinTakesStrength(text) === true);
+  if (first !== undefined) throw noStrengths(first);
+}
+
+/**
+ * A sweep's penalty as the grid tells penalties apart: the normalised spec (`checkSpec`: every
+ * parameter, numbers shortest-form) without the strength the sweep puts in, `,prox` kept; a
+ * module's as typed (its normal form is known once it is imported).
+ *
+ * @example
+ * sweepPenaltyText('deadzone')          // 'deadzone,a=0.25'
+ * sweepPenaltyText('lp,p=3.0')          // 'lp,p=3'
+ * sweepPenaltyText('l1,prox')           // 'l1,prox'
+ */
+export function sweepPenaltyText(text: string): string {
+  const bound = checkSpec('penalty', text);
+  if (bound === undefined) return text;
+  const { spec, prox } = splitProxFlag(bound);
+  const parsed = parseSpec(spec);
+  return `${parsed.name}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${prox ? `,${PROX_FLAG}` : ''}`;
 }

@@ -1,5 +1,5 @@
 /**
- * A flag penx can judge by itself (a number, a list, a path, flags that go together or not, a spec
+ * A flag penx can judge by itself (a number, a list, a list that repeats itself by its normal forms, a path, flags that go together or not, a spec
  * of a built-in penalty, constraint, optimiser or gradient transform) is refused before the library
  * and TF.js load: exit 2 with the one message, in ~0.1 s instead of the ~0.5 s loading TF.js takes
  * (mnist-demo/cli/flag-values.ts; a spec by `checkSpec`, from the built-ins' signatures). A module,
@@ -157,6 +157,48 @@ describe('flags refused before TF.js loads', () => {
     [
       'sweep --strengths (empty)',
       ['sweep', '--penalties', 'none,l2', '--strengths', ''],
+      'the sweep has no strengths for l2: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
+    ],
+    // A grid that repeats itself, by the specs' normal forms (they were refused once TF.js had loaded).
+    [
+      'compare --penalties (none twice)',
+      ['compare', '--penalties', 'none,none'],
+      "--penalties 'none,none': items 1 and 2 (none and none) are the same penalty, none: its runs would be trained twice; give each once ('none')",
+    ],
+    [
+      'compare --penalties (one penalty in two spellings)',
+      ['compare', '--penalties', 'none,l1:1e-4,l1:0.0001'],
+      "--penalties 'none,l1:1e-4,l1:0.0001': items 2 and 3 (l1:1e-4 and l1:0.0001) are the same penalty, l1:1e-4: its runs would be trained twice; give each once ('none,l1:1e-4')",
+    ],
+    [
+      'compare --optimizers (adam and its defaults)',
+      ['compare', '--optimizers', 'adam;sgd;adam:lr=0.001'],
+      "--optimizers 'adam;sgd;adam:lr=0.001': items 1 and 3 (adam and adam:lr=0.001) are the same optimiser, adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-7: its runs would be trained twice; give each once ('adam;sgd')",
+    ],
+    [
+      'compare --penalties (a module twice, as typed)',
+      ['compare', '--penalties', './mine.ts,./mine.ts'],
+      "--penalties './mine.ts,./mine.ts': items 1 and 2 (./mine.ts and ./mine.ts) are the same penalty, ./mine.ts: its runs would be trained twice; give each once ('./mine.ts')",
+    ],
+    [
+      'sweep --penalties (deadzone and its default)',
+      ['sweep', '--penalties', 'deadzone,l1,deadzone,a=0.25', '--strengths', '1e-4'],
+      "--penalties 'deadzone,l1,deadzone,a=0.25': items 1 and 3 (deadzone and deadzone,a=0.25) are the same penalty, deadzone,a=0.25: its runs would be trained twice; give each once ('deadzone,l1')",
+    ],
+    [
+      'sweep --strengths (one strength in two spellings)',
+      ['sweep', '--penalties', 'l1,l2', '--strengths', '1e-4,0.0001'],
+      "--strengths '1e-4,0.0001': items 1 and 2 (1e-4 and 0.0001) are the same strength, 1e-4: its runs would be trained twice; give each once ('1e-4')",
+    ],
+    [
+      'sweep --seeds (a seed twice)',
+      ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1,2,1'],
+      "--seeds '1,2,1': items 1 and 3 (1 and 1) are the same seed, 1: its runs would be trained twice; give each once ('1,2')",
+    ],
+    // A module first no longer hides a built-in with no strengths (the module was imported, and TF.js loaded, to say it).
+    [
+      'sweep --strengths (empty, a module first)',
+      ['sweep', '--penalties', './mine.ts,l2', '--strengths', ''],
       'the sweep has no strengths for l2: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
     ],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {

@@ -1,6 +1,7 @@
 /** A sweep's grid expanded into runs: names, specs, order, and the grids refused. */
 import { loadPenalty } from 'penalty-explorer/node';
 import { describe, expect, it } from 'vitest';
+import { type SweepFlags, sweepGrid } from '../../mnist-demo/cli/flag-values.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 
 describe('expandGrid', () => {
@@ -26,11 +27,31 @@ describe('expandGrid', () => {
     await expect(expandGrid({ penalties: ['deadzone,a=-1'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/deadzone parameter a=-1 is not allowed/);
     await expect(expandGrid({ penalties: ['nosuch'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/unknown penalty 'nosuch'/);
   });
+  it('with no strengths, names the first built-in that takes one before importing a module before it, as the command line does', async () => {
+    await expect(expandGrid({ penalties: ['./no-such-penalty.ts', 'none', 'l2'], strengths: [], seeds: [1] })).rejects.toThrow(
+      'the sweep has no strengths for l2: the grid has 0 runs of it',
+    );
+  });
+
   it("keeps a module penalty's path in each run's spec, so the run's own process loads it again", async () => {
     const path = './mnist-demo/examples/logsum-penalty.ts';
     const runs = await expandGrid({ penalties: [`${path},eps=0.05`], strengths: [1e-4], seeds: [3] });
     expect(runs).toEqual([{ name: 'logsum_1e-4_eps=0.05_seed=3', penalty: `${path}:1e-4,eps=0.05`, strength: 1e-4, seed: 3 }]);
     // What the run's child process does with it (sweep-run.ts): load it from its spec alone.
     expect((await loadPenalty(runs[0]!.penalty)).spec).toBe('logsum:1e-4,eps=0.05');
+  });
+});
+
+describe('sweepGrid (the command line, before the library loads)', () => {
+  const flags = { penalties: 'none', strengths: '1e-4,0.0001', seed: '42' } as SweepFlags;
+
+  it('takes a strength given twice when no penalty takes one (none alone: once per seed)', () => {
+    expect(sweepGrid(flags)).toEqual({ penalties: ['none'], strengths: [1e-4, 1e-4], seeds: [42] });
+  });
+
+  it('refuses it when a penalty takes one, or may (a module, known once imported)', () => {
+    expect(() => sweepGrid({ ...flags, penalties: 'none,./mine.ts' })).toThrow(
+      "--strengths '1e-4,0.0001': items 1 and 2 (1e-4 and 0.0001) are the same strength",
+    );
   });
 });
