@@ -139,7 +139,14 @@ function kernelControls(exp: Experiment, penalty: PenaltyRegularizer): Parameter
   return { penalty, penalizeBias: exp.penalizeBias, countNames: countsNames(exp), ...(exp.constraint ? { constraint: exp.constraint } : {}) };
 }
 
-/** The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`), the constraint too. */
+/**
+ * The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`), the constraint too.
+ * Built again for the run, not kept from checkedModel's check of it: for the reference CNN that is ≈ 48 ms of CPU a run
+ * (make 15 ms, attachToKernels 33 ms; cpu backend, medians of 48), and keeping the checked models changed nothing
+ * measurable — a 6-penalty `penx compare` of 128 images and 1 epoch took 8.33 s of CPU rebuilt, 8.22 s kept (medians of
+ * 5 alternated runs, each side 7.5–8.5 s; Dec 2026, loaded machine) — while it holds every run's model from before the
+ * training backend starts (its weights on TF.js's cpu backend) to the run's turn.
+ */
 function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, onReplaced?: (changes: string[]) => void): Promise<tf.LayersModel> {
   return runModel(make, exp.seed, kernelControls(exp, run.penalty), onReplaced);
 }
