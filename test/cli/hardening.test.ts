@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { comparisonRuns } from '../../mnist-demo/cli/actions/compare.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import { moduleDir } from './module-dir.ts';
 import { DRAWN, penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
@@ -273,24 +274,37 @@ describe('bad input: exit 2, a message, nothing written', () => {
   }, 60_000);
 
   it('modules: exactly the path given; two modules defining one name are refused; no TF.js advert', async () => {
-    const dir = join(root, 'mods');
-    mkdirSync(dir, { recursive: true });
     const body = (name: string, f: string) =>
       `import { definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: '${name}', fn: (w) => ${f} });\n`;
-    // Inside the repository, so 'penalty-explorer' resolves to this package.
-    const here = join('tmp', 'hardening-mods');
-    mkdirSync(here, { recursive: true });
-    writeFileSync(join(here, 'p.ts'), body('fromts', 'tf.square(w)'));
-    writeFileSync(join(here, 'p.js'), body('fromjs', 'tf.abs(w)'));
-    writeFileSync(join(here, 'q.js'), body('fromts', 'tf.exp(w)'));
-    const exact = await penx('penalties', `./${here}/p.js`, `./${here}/p.ts`);
-    expect(exact.code, exact.stderr).toBe(0);
-    expect(exact.stdout).toMatch(/^fromjs:1e-4\t.*\(from \.\/tmp\/hardening-mods\/p\.js\)$/m);
-    const dup = await penx('penalties', `./${here}/p.ts`, `./${here}/q.js`);
-    expect(dup.code).toBe(2);
-    expect(dup.stderr).toMatch(/penalty 'fromts' is already defined by another module, differently; give each penalty its own name/);
-    const grad = await penx('train', '--penalty', `./${here}/p.ts`, '--grad', 'nope:clipnorm=1', '--epochs', '1', '--out', join(dir, 'o'), ...TINY);
-    expect(grad.code).toBe(2);
-    expect(grad.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+    // A user's project with the package installed, penx run in it: its modules named by relative paths.
+    const here = moduleDir('penx-hard-mods-');
+    try {
+      writeFileSync(join(here, 'p.ts'), body('fromts', 'tf.square(w)'));
+      writeFileSync(join(here, 'p.js'), body('fromjs', 'tf.abs(w)'));
+      writeFileSync(join(here, 'q.js'), body('fromts', 'tf.exp(w)'));
+      const exact = await penxWith({ cwd: here }, 'penalties', './p.js', './p.ts');
+      expect(exact.code, exact.stderr).toBe(0);
+      expect(exact.stdout).toMatch(/^fromjs:1e-4\t.*\(from \.\/p\.js\)$/m);
+      const dup = await penxWith({ cwd: here }, 'penalties', './p.ts', './q.js');
+      expect(dup.code).toBe(2);
+      expect(dup.stderr).toMatch(/penalty 'fromts' is already defined by another module, differently; give each penalty its own name/);
+      const grad = await penxWith(
+        { cwd: here },
+        'train',
+        '--penalty',
+        './p.ts',
+        '--grad',
+        'nope:clipnorm=1',
+        '--epochs',
+        '1',
+        '--out',
+        join(root, 'mods', 'o'),
+        ...TINY,
+      );
+      expect(grad.code).toBe(2);
+      expect(grad.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -5,7 +5,7 @@
  * malformed record is refused by its schema, naming the file and why: `penx plot` exits 2
  * and draws nothing, the dashboard lists the other runs and names the bad one.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,8 @@ import { penx, TINY } from './run-penx.ts';
 import { tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-data-'));
-// The hostile module sits inside the repository, named by a relative path as records name modules.
-const here = join('tmp', `record-data-${process.pid}`);
+// The hostile module, named in the records by its absolute path: importable from anywhere, were it imported.
+const here = mkdtempSync(join(tmpdir(), 'penx-data-modules-'));
 const mark = join(root, 'imported.txt');
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
@@ -38,14 +38,13 @@ function edited(dir: string, edit: (record: { config: Record<string, unknown> })
 }
 
 beforeAll(async () => {
-  mkdirSync(here, { recursive: true });
   writeFileSync(
     join(here, 'evil.mjs'),
     `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'imported by ' + process.argv.join(' '));\nexport default {};\n`,
   );
   const t = await penx('train', '--penalty', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05', ...USER_RUN, '--out', out, '--name', 'user');
   expect(t.code, t.stderr).toBe(0);
-  const evil = `./${here}/evil.mjs`;
+  const evil = `${here}/evil.mjs`;
   edited(hostile, (r) => void (r.config.penaltyModule = evil));
   edited(hostileSpec, (r) => {
     r.config.penalty = `${evil}:1e-4`;

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { writeDataset } from '../data/idx-files.ts';
+import { moduleDir } from './module-dir.ts';
 import { DRAWN, penx, TINY } from './run-penx.ts';
 import { tree } from './tree.ts';
 
@@ -252,16 +253,15 @@ describe('bad data and diverging runs', () => {
   }, 60_000);
 
   it('a penalty not finite at the untrained weights (finite on the probe) is refused before training: exit 2, each weight named, no run folder', async () => {
-    // Inside the repository, so 'penalty-explorer' resolves to this package; √w is NaN on a real kernel's negative weights.
-    const here = join('tmp', 'train-nan-penalty');
-    mkdirSync(here, { recursive: true });
+    // √w is NaN on a real kernel's negative weights; 'penalty-explorer' resolves to this package (moduleDir).
+    const here = moduleDir('penx-train-nan-');
     writeFileSync(
       join(here, 'p.ts'),
       `import { abs, definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: 'sqrtbig', fn: (w) => (w.size > 1000 ? tf.sqrt(w) : abs(w)) });\n`,
     );
     const out = join(root, 'nan-penalty');
     try {
-      const r = await penx('train', '--penalty', `./${here}/p.ts`, '--out', out, '--name', 'd', '--epochs', '1', ...TINY);
+      const r = await penx('train', '--penalty', `${here}/p.ts`, '--out', out, '--name', 'd', '--epochs', '1', ...TINY);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/penx: error: the penalty is not finite at the untrained weights: λ·penalty is NaN for \S+\/kernel \(sqrtbig:1e-4\)/);
       expect(r.stderr).toContain('check it with probePenalty');
@@ -269,7 +269,7 @@ describe('bad data and diverging runs', () => {
       expect(r.stderr).not.toMatch(/^backend:|^training /m);
       expect(existsSync(out)).toBe(false);
       // In a comparison too: its second run refused before the backend starts, nothing trained or written.
-      const cmp = await penx('compare', '--penalties', `none,./${here}/p.ts`, '--out', out, '--name', 'c', '--epochs', '1', ...TINY);
+      const cmp = await penx('compare', '--penalties', `none,${here}/p.ts`, '--out', out, '--name', 'c', '--epochs', '1', ...TINY);
       expect(cmp.code, cmp.stderr).toBe(2);
       expect(cmp.stderr).toMatch(/^penx: error: the penalty is not finite at the untrained weights: λ·penalty is NaN for \S+\/kernel \(sqrtbig:1e-4\)/);
       expect(existsSync(out)).toBe(false);
