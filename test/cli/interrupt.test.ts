@@ -5,27 +5,29 @@
  * continue said, the folder resumable from its last finished epoch), the second exits at once. (A signal during an epoch of train, compare and sweep:
  * test/cli/json-contract.test.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { continueNote, resumeCommand } from '../../mnist-demo/cli/continue-command.ts';
 import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
+import { moduleDir } from './module-dir.ts';
 import { penx, spawnPenxPiped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
-const here = join('tmp', `interrupt-${process.pid}`);
+// The user's modules, each named by its absolute path.
+const here = moduleDir('penx-int-modules-');
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
   rmSync(here, { recursive: true, force: true });
 });
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const stuckMark = join(root, 'stuck.txt');
 const monitorMark = join(root, 'monitor-stuck.txt');
 const waitsMark = join(root, 'monitor-waits.txt');
 
 beforeAll(() => {
-  mkdirSync(here, { recursive: true });
   // Both behave on the probe's 4×4 tensor and on the one-weight tensors of the penalty's curve; on a real kernel one throws, one never returns.
   writeFileSync(
     join(here, 'throws.ts'),
@@ -58,9 +60,9 @@ describe('failures name what failed', () => {
   }, 30_000);
 
   it('a user penalty that throws during the run: exit 2, the penalty and its module named, no stack', async () => {
-    const r = await penx('train', '--penalty', `./${here}/throws.ts:1e-4`, '--epochs', '1', ...TINY, '--out', join(root, 'o2'), '--name', 't');
+    const r = await penx('train', '--penalty', `${here}/throws.ts:1e-4`, '--epochs', '1', ...TINY, '--out', join(root, 'o2'), '--name', 't');
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`penalty boomy:1e-4 \\(from \\./${here}/throws\\.ts\\) threw: boom at a large kernel`));
+    expect(r.stderr).toMatch(new RegExp(`penalty boomy:1e-4 \\(from ${escaped(here)}/throws\\.ts\\) threw: boom at a large kernel`));
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(root, 'o2', 't', '.penx.lock'))).toBe(false);
     // Nothing half-written: failed before its first run.json, the folders it made are gone.
@@ -68,7 +70,7 @@ describe('failures name what failed', () => {
   }, 60_000);
 
   it('a comparison whose only run fails at the untrained weights: exit 2, no comparison folder left holding only its marker', async () => {
-    const r = await penx('compare', '--penalties', `./${here}/throws.ts:1e-4`, '--epochs', '1', ...TINY, '--out', join(root, 'o4'), '--name', 'c');
+    const r = await penx('compare', '--penalties', `${here}/throws.ts:1e-4`, '--epochs', '1', ...TINY, '--out', join(root, 'o4'), '--name', 'c');
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('threw: boom at a large kernel');
     expect(existsSync(join(root, 'o4'))).toBe(false);
@@ -88,7 +90,7 @@ async function interruptWhenStuck(run: ReturnType<typeof spawnPenxPiped>, mark: 
 describe('Ctrl-C', () => {
   it('a user penalty that never returns: the first SIGINT stops the run, exit 130, the lock released', async () => {
     const out = join(root, 'o3');
-    const run = spawnPenxPiped('train', '--penalty', `./${here}/stuck.ts:1e-4`, '--epochs', '2', ...TINY, '--out', out, '--name', 's');
+    const run = spawnPenxPiped('train', '--penalty', `${here}/stuck.ts:1e-4`, '--epochs', '2', ...TINY, '--out', out, '--name', 's');
     try {
       expect(await interruptWhenStuck(run, stuckMark), run.stderr()).toBe(130);
       expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
@@ -103,7 +105,7 @@ describe('Ctrl-C', () => {
 
   it('a user monitor whose onEpochEnd never returns: SIGINT stops the run, exit 130, the folder at its last finished epoch, resumable', async () => {
     const out = join(root, 'o5');
-    const args = ['train', '--penalty', 'l1:1e-4', '--monitor', `./${here}/stuck-monitor.ts`, '--epochs', '2', ...TINY, '--out', out, '--name', 'm'];
+    const args = ['train', '--penalty', 'l1:1e-4', '--monitor', `${here}/stuck-monitor.ts`, '--epochs', '2', ...TINY, '--out', out, '--name', 'm'];
     const run = spawnPenxPiped(...args);
     try {
       expect(await interruptWhenStuck(run, monitorMark), run.stderr()).toBe(130);
@@ -123,7 +125,7 @@ describe('Ctrl-C', () => {
 
   it('a user monitor whose async onBatchEnd waits forever after an await: the first SIGINT abandons it, exit 130, the folder at its last finished epoch', async () => {
     const out = join(root, 'o6');
-    const args = ['train', '--penalty', 'l1:1e-4', '--monitor', `./${here}/waits-monitor.ts`, '--epochs', '3', ...TINY, '--out', out, '--name', 'w'];
+    const args = ['train', '--penalty', 'l1:1e-4', '--monitor', `${here}/waits-monitor.ts`, '--epochs', '3', ...TINY, '--out', out, '--name', 'w'];
     const run = spawnPenxPiped(...args);
     const dir = join(out, 'w');
     try {
