@@ -7,6 +7,7 @@
  *   PenaltyExplorerError            something the caller can fix
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
  *   │  ├─ ResumeMismatchError        (a run resumed with other settings than it was started with)
+ *   │  │  └─ ResumeNamesError        (… with a model that names its weights otherwise)
  *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
  *   │  ├─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
  *   │  └─ ReadBackError              (a backend whose synchronous read-back is wrong: nothing it gives can be recorded)
@@ -120,6 +121,27 @@ export class ResumeMismatchError extends UsageError {
     // A setting left out is undefined, which JSON.stringify gives back as undefined: shown as none.
     const shown = (x: unknown) => JSON.stringify(x) ?? 'none';
     super(`cannot resume ${dir}: its ${key} is ${shown(was)}, this run's is ${shown(now)}; use the same settings, or start it over`);
+  }
+}
+
+/**
+ * A resumed run's model names its weights otherwise than its record: TF.js names the layers and models
+ * left unnamed by a count across the process, so a model built again after other models gets other
+ * names, under which the epochs trained now would be recorded. `renamed`: the weights' paths as
+ * `was → now`, listed.
+ *
+ * @example
+ * new ResumeNamesError('runs/mine', 'dense_Dense1/kernel → dense_Dense5/kernel').message
+ * // "cannot resume runs/mine: its record names the model's weights otherwise than this model does: dense_Dense1/kernel → dense_Dense5/kernel; …"
+ */
+export class ResumeNamesError extends ResumeMismatchError {
+  override name = 'ResumeNamesError';
+  constructor(
+    dir: string,
+    readonly renamed: string,
+  ) {
+    super(dir, 'weight names', renamed, null);
+    this.message = `cannot resume ${dir}: its record names the model's weights otherwise than this model does: ${renamed}; TF.js names the layers and models left unnamed by a count across the process (dense_Dense7), so a model built again after other models gets other names, and the epochs trained now would be recorded under them; nothing was written; give the layers names, or count them in the model (attachToKernels' countNames) as the run was begun, or start it over`;
   }
 }
 

@@ -10,10 +10,10 @@ import {
   attachToKernels,
   DataError,
   importDefaultExport,
+  type KernelControls,
   loadModel,
   mixSeeds,
   type PenaltyRegularizer,
-  type PenxConstraint,
   tf,
   UsageError,
   type WeightInfo,
@@ -171,7 +171,7 @@ export function replacedControls(before: readonly WeightInfo[], after: readonly 
 export async function runModel(
   make: MakeModel,
   seed: number,
-  controls: { penalty: PenaltyRegularizer; penalizeBias: boolean; constraint?: PenxConstraint; countNames?: boolean },
+  controls: KernelControls & { readonly penalty: PenaltyRegularizer; readonly penalizeBias: boolean },
   onReplaced?: (changes: string[]) => void,
 ): Promise<tf.LayersModel> {
   const built = await make(seed);

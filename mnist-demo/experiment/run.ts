@@ -27,6 +27,7 @@ import {
   type PenaltyRegularizer,
   penalty,
   type RunRecord,
+  renamedWeights,
   runFolderState,
   stepThreads,
   tf,
@@ -139,16 +140,26 @@ function kernelControls(exp: Experiment, penalty: PenaltyRegularizer): Parameter
   return { penalty, penalizeBias: exp.penalizeBias, countNames: countsNames(exp), ...(exp.constraint ? { constraint: exp.constraint } : {}) };
 }
 
+/** Whether this process said renamedNote already: once, as every build of a module's model is renamed alike (but for TF.js's counts). */
+let renamesSaid = false;
+
 /**
- * The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`), the constraint too.
+ * The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`),
+ * the constraint too; `hooks` told the model's own penalties and constraints it replaced, and (once in
+ * the process) the layer names it counted in the model.
  * Built again for the run, not kept from checkedModel's check of it: for the reference CNN that is ≈ 48 ms of CPU a run
  * (make 15 ms, attachToKernels 33 ms; cpu backend, medians of 48), and keeping the checked models changed nothing
  * measurable — a 6-penalty `penx compare` of 128 images and 1 epoch took 8.33 s of CPU rebuilt, 8.22 s kept (medians of
  * 5 alternated runs, each side 7.5–8.5 s; Dec 2026, loaded machine) — while it holds every run's model from before the
  * training backend starts (its weights on TF.js's cpu backend) to the run's turn.
  */
-function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, onReplaced?: (changes: string[]) => void): Promise<tf.LayersModel> {
-  return runModel(make, exp.seed, kernelControls(exp, run.penalty), onReplaced);
+function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, hooks: Pick<RunHooks, 'note'>): Promise<tf.LayersModel> {
+  const what = describeSource(exp.model);
+  const onRenamed = (renamed: readonly string[]) => {
+    if (!renamesSaid) hooks.note(renamedNote(what, renamed));
+    renamesSaid = true;
+  };
+  return runModel(make, exp.seed, { ...kernelControls(exp, run.penalty), onRenamed }, (changes) => hooks.note(replacedNote(what, changes)));
 }
 
 /** What fitToFolder records of `run` as its settings (trainRun's options but the data, the gradients and the hooks). */
@@ -171,15 +182,6 @@ function runSettings(exp: Experiment, run: PenaltyRun, source: string): FitOptio
   };
 }
 
-/**
- * A weight's name as checkRecordedNames compares it: its name after the nested models holding its
- * layer, which are part of the record's layer paths.
- *
- * @example
- * weightPath({ name: 'dense_Dense1/kernel', layer: 'sequential_1/dense_Dense1' })   // 'sequential_1/dense_Dense1/kernel'
- */
-const weightPath = (w: { readonly name: string; readonly layer: string }): string => `${w.layer.slice(0, w.layer.lastIndexOf('/') + 1)}${w.name}`;
-
 /** Renamed weights listed in checkRecordedNames' refusal before `and N more`. */
 const SHOWN_NAMES = 3;
 
@@ -200,10 +202,8 @@ function checkRecordedNames(exp: Experiment, dir: string, model: tf.LayersModel)
   if (!countsNames(exp)) return;
   const state = runFolderState(dir, exp.epochs);
   if (state.state !== 'partial' || state.epochs >= exp.epochs) return;
-  const was = state.checkpointRecord.config.weights.map(weightPath);
-  const now = weightInfos(model).map(weightPath);
-  if (JSON.stringify(was) === JSON.stringify(now)) return;
-  const renamed = was.flatMap((name, i) => (name !== now[i] ? [`${name} → ${now[i] ?? '(none)'}`] : []));
+  const renamed = renamedWeights(state.checkpointRecord.config.weights, weightInfos(model));
+  if (renamed.length === 0) return;
   const more = renamed.length > SHOWN_NAMES ? `, and ${renamed.length - SHOWN_NAMES} more` : '';
   throw new UsageError(
     `cannot resume ${dir}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: ${renamed.slice(0, SHOWN_NAMES).join(', ')}${more}; the epochs trained now would be recorded under other names than the first ones; nothing was written; start it over with --force (or finish it with the penx that began it)`,
@@ -221,8 +221,9 @@ function checkRecordedNames(exp: Experiment, dir: string, model: tf.LayersModel)
  */
 function checkStartOn(exp: Experiment, run: PenaltyRun, model: tf.LayersModel, set: ImageSet, start: RunStart): void {
   if (start.resumes) {
-    checkResumeSettings(start.dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
+    // Its own refusal first: it says why the names differ (the library's says only that they do).
     checkRecordedNames(exp, start.dir, model);
+    checkResumeSettings(start.dir, model, runSettings(exp, run, set.source), { train: set.train.count, validation: set.test.count });
   } else checkUntrainedWeights(model);
 }
 
@@ -251,6 +252,21 @@ export function replacedNote(what: string, changes: readonly string[]): string {
 }
 
 /**
+ * The note saying which layer names penx counted in the model (attachToKernels' `countNames`): those
+ * in the form TF.js gives layers and models left unnamed, a name given in that form too (nothing tells
+ * them apart).
+ *
+ * @example
+ * renamedNote('model module ./m.ts', ['dense_Dense7 → dense_Dense1'])
+ * // "model module ./m.ts: layers named as TF.js names unnamed ones (dense_Dense<n>, input<n>, sequential_<n>, …), counting across the process, are named by their count in the model, the same in every run: dense_Dense7 → dense_Dense1; a name given in that form is renamed too (give another to keep it)"
+ */
+export function renamedNote(what: string, renamed: readonly string[]): string {
+  const shown = renamed.slice(0, SHOWN_CHANGES).join(', ');
+  const more = renamed.length > SHOWN_CHANGES ? `, and ${renamed.length - SHOWN_CHANGES} more` : '';
+  return `${what}: layers named as TF.js names unnamed ones (dense_Dense<n>, input<n>, sequential_<n>, …), counting across the process, are named by their count in the model, the same in every run: ${shown}${more}; a name given in that form is renamed too (give another to keep it)`;
+}
+
+/**
  * Train one run of the experiment into its run folder `dir`. Without a `backend` (every run of the
  * command has its epochs already: none was started), no gradients are built: the folder is only
  * checked against the settings and brought in line (fitToFolder), on TF.js's cpu backend.
@@ -263,7 +279,7 @@ export async function trainRun(
   hooks: RunHooks,
   dir: string,
 ): Promise<RunRecord> {
-  const model = await modelOf(exp, run, data.make, (changes) => hooks.note(replacedNote(describeSource(exp.model), changes)));
+  const model = await modelOf(exp, run, data.make, hooks);
   const chosen = backend && (await gradientsFor(model, backend));
   const gradients = chosen?.gradients;
   const why = chosen?.why;

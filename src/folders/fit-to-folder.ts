@@ -3,7 +3,7 @@
  *
  *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range (once: fit does not check them again), constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
- *   ─► resume with a checkpoint: settings and user monitors compared (the backend only when an epoch is left to train); run.json, every figure and the report redrawn
+ *   ─► resume with a checkpoint: settings and user monitors compared (the backend and the weights' names only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
  *      resume without one (runFolderState): finished epochs in run.json (the checkpoint removed
  *      once the run was done) kept as they are when none is left to train, refused when one is
@@ -34,7 +34,7 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 
-import { CheckpointMissingError, InterruptedError, ResumeMismatchError } from '../errors.ts';
+import { CheckpointMissingError, InterruptedError, ResumeMismatchError, ResumeNamesError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { drawRun } from '../render/index.ts';
@@ -52,6 +52,7 @@ import {
   type FitOptions,
   fit,
   fitFromCheckedWeights,
+  renamedWeights,
   runConfig,
   runConfigOfSizes,
   withBatchSizeOf,
@@ -128,8 +129,27 @@ const RESUME_KEYS = [
   'backend',
 ] as const satisfies ReadonlyArray<keyof RunConfig>;
 
-/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (not its name: a model built again in one process gets new ones). */
+/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (its name too when an epoch is left to train: checkSameNames). */
 const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
+
+/** Renamed weights a ResumeNamesError lists before `and N more`. */
+const SHOWN_RENAMED = 3;
+
+/**
+ * A ResumeNamesError when the run `was`, recorded in `dir`, names its weights (their paths,
+ * `sequential_1/dense_Dense1/kernel`) otherwise than `now`: its epochs would go on under other names,
+ * the record mixing the two (its per-layer figures split in two).
+ *
+ * @example
+ * checkSameNames(record, runConfig(model, data, options), 'runs/mine')
+ * // throws "cannot resume runs/mine: its record names the model's weights otherwise than this model does: dense_Dense1/kernel → dense_Dense5/kernel, …"
+ */
+function checkSameNames(was: RunRecord, now: RunConfig, dir: string): void {
+  const renamed = renamedWeights(was.config.weights, now.weights);
+  if (renamed.length === 0) return;
+  const more = renamed.length > SHOWN_RENAMED ? `, and ${renamed.length - SHOWN_RENAMED} more` : '';
+  throw new ResumeNamesError(dir, `${renamed.slice(0, SHOWN_RENAMED).join(', ')}${more}`);
+}
 
 /** The user monitors' names, in order (their sections in each snapshot); undefined without any. */
 const monitorNames = (c: RunConfig) => (c.monitors?.length ? c.monitors.map((m) => m.name) : undefined);
@@ -177,7 +197,8 @@ function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true
 
 /**
  * What a resume of the run in `dir` would be refused for by its settings (a ResumeMismatchError: fitToFolder's
- * comparison, the backend left out) or its state (a CheckpointMissingError: finished epochs on record, epochs
+ * comparison, the backend left out; a ResumeNamesError when an epoch is left to train and the model names its
+ * weights otherwise than the record) or its state (a CheckpointMissingError: finished epochs on record, epochs
  * left, no checkpoint to train on from), found before its backend starts and its data's tensors are made, the
  * folder untouched: `model` built as the run's (with its penalties and constraints; on any backend),
  * `options` as fitToFolder will get them, `sizes` the samples it will train and validate on. Nothing to
@@ -196,7 +217,9 @@ export function checkResumeSettings(
 ): void {
   const state = runFolderState(dir, options.epochs);
   const was = state.state === 'partial' ? state.checkpointRecord : state.state === 'new' ? undefined : state.record;
-  if (was) checkSameRun(was, runConfigOfSizes(model, sizes, options), dir, false);
+  const now = was && runConfigOfSizes(model, sizes, options);
+  if (was && now) checkSameRun(was, now, dir, false);
+  if (state.state === 'partial' && now && state.epochs < options.epochs) checkSameNames(state.checkpointRecord, now, dir);
   if (state.state === 'stranded') throw new CheckpointMissingError(dir, state.record.epochs.length, options.epochs);
 }
 
@@ -206,6 +229,7 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
   const trains = was.epochs.length < now.epochs;
   // A run with every epoch done is only brought in line (redrawn): no step of it runs, on any backend.
   checkSameRun(was, now, options.dir, trains);
+  if (trains) checkSameNames(was, now, options.dir);
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (trains && (last.threads !== now.threads || last.parallel !== now.parallel)) {
     options.onNote?.(

@@ -6,11 +6,12 @@
  *   model ─► inventory (inventory.ts): layers by path ─► weights ─► regularizer, constraint
  *   catalogue entry ─► a TF.js class `<prefix><name>` (serialization.ts) ─► saved, loaded back
  *   topology ─► what TF.js's serialisation leaves out put back (topology.ts)
+ *   a layer's or model's class ─► the name TF.js gives it left unnamed (generated-names.ts)
  *   topology ─► portable: this library's classes out, listed in metadata, put back (portable.ts)
  *   saved artifacts or a URL ─► the model, every control back, weights exact (load.ts)
  */
+export { generatedStemOf, type NamedKind, namedKindOf } from './generated-names.ts';
 export {
-  AUTOMATIC_MODEL_NAME,
   type Constraint,
   checkInventory,
   type Inventory,

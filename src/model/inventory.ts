@@ -80,15 +80,6 @@ export function weightBaseName(name: string): string {
   return (name.split('/').at(-1) ?? name).replace(/_\d+$/, '');
 }
 
-/**
- * TF.js's names for a model left unnamed: `sequential_<n>` (tf.sequential), `model<n>` (tf.model), n
- * counting the models of that kind made in the process; group 1 the part before the count.
- *
- * @example
- * AUTOMATIC_MODEL_NAME.exec('sequential_3')?.[1]   // 'sequential_'
- */
-export const AUTOMATIC_MODEL_NAME = /^(sequential_|model)\d+$/;
-
 type Any = Record<string, unknown>;
 const isModel = (l: unknown): l is tf.LayersModel => l instanceof tf.LayersModel;
 

@@ -7,7 +7,7 @@
  *         pointwise kernels, an Embedding's matrix; every bias's regularizer the penalty with
  *         `penalizeBias`, none without — in every layer config, inside wrappers (Bidirectional,
  *         TimeDistributed) and nested models too
- *   ─► with `countNames`, the layers (nested models too) TF.js named itself renamed by their count in this model
+ *   ─► with `countNames`, the layers (nested models too) named in TF.js's form renamed by their count in this model
  *   ─► a new model built from it ─► the weights copied
  *
  * The model must be one TF.js can serialise and rebuild (its custom layers registered: a UsageError
@@ -23,7 +23,7 @@
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
-import { AUTOMATIC_MODEL_NAME, applyTrainable, checkInventory, completeTopology, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
+import { applyTrainable, checkInventory, completeTopology, generatedStemOf, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -40,9 +40,14 @@ export interface KernelControls {
    * of that kind made in the process; a nested model's `sequential_<n>`, `model<n>`) by their count in
    * this model instead (`dense_Dense1`, `dense_Dense2`, `sequential_1`, … in the model's order), so
    * that a model built again from the same code has the same layer paths (`sequential_1/dense_Dense1`)
-   * and weight names; names given, and the model's own, are kept. Default false: the names as built.
+   * and weight names; the model's own name is kept. A name is taken as TF.js's by its form alone
+   * (`<snake_case(Class)>_<Class><n>`, `input<n>`, `sequential_<n>`, `<class><n>`: generatedStemOf), as
+   * TF.js keeps no trace of whether a name was given; a name given in that form is renamed too,
+   * which `onRenamed` hears, names of any other form (`my_Dense3`, `hidden`) are kept. Default false: the names as built.
    */
   readonly countNames?: boolean;
+  /** With `countNames`, told the names it changed (`dense_Dense7 → dense_Dense1`, in the model's order); not called when none changed. */
+  readonly onRenamed?: (renamed: readonly string[]) => void;
 }
 
 type Json = Record<string, unknown>;
@@ -122,14 +127,16 @@ function checkAttached(out: tf.LayersModel, name: string, c: KernelControls): vo
 }
 
 /**
- * The part before the count of a layer's name TF.js made up, `<kind>_<Kind><n>` (`dense_Dense7` ─►
- * `dense_Dense`), an input's `input<n>` (─► `input`), a nested model's `sequential_<n>` or `model<n>`
- * (─► `sequential_`, `model`: its config holds `layers`); undefined for a name given.
+ * The part before the count of a layer's name in the form TF.js gives one left unnamed
+ * (generatedStemOf): `<kind>_<Kind><n>` (`dense_Dense7` ─► `dense_Dense`), an input's `input<n>`
+ * (─► `input`), a nested model's (its config holds `layers`) `sequential_<n>` for a Sequential (its
+ * config has no `input_layers`), else `<class><n>` (`model3` ─► `model`, a registered subclass
+ * Block's `block2` ─► `block`); undefined for a name of another form.
  */
 const automaticStem = (name: unknown, className: unknown, config: Json): string | undefined => {
-  if (typeof name !== 'string' || typeof className !== 'string' || !/^\w+$/.test(className)) return undefined;
-  const made = Array.isArray(config['layers']) ? AUTOMATIC_MODEL_NAME : className === 'InputLayer' ? /^(input)\d+$/ : new RegExp(`^(\\w+_${className})\\d+$`);
-  return made.exec(name)?.[1];
+  if (typeof name !== 'string' || typeof className !== 'string') return undefined;
+  const model = Array.isArray(config['layers']) ? ('input_layers' in config ? 'functional' : 'sequential') : undefined;
+  return generatedStemOf(name, { className, ...(model ? { model } : {}) });
 };
 
 /** The keys of a layer's config that hold layers: a nested model's `layers`, a wrapper's `layer`, a recurrent layer's `cell`, stacked cells' `cells`. */
@@ -138,7 +145,7 @@ const LAYER_KEYS = new Set(['layers', 'layer', 'cell', 'cells']);
 const isJson = (x: unknown): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
 
 /**
- * Rename, in `topology`, every layer TF.js named itself by its count among the layers of its kind in
+ * Rename, in `topology`, every layer TF.js named itself (by its name's form) by its count among the layers of its kind in
  * the topology's order (`dense_Dense7` ─► `dense_Dense1`), and every reference to it (a functional
  * model's inbound nodes, input and output layers), in place. Only layers are renamed — the entries of a
  * model's `layers` (a nested model's too, and the nested model itself), a wrapper's `layer`, a
@@ -149,8 +156,9 @@ const isJson = (x: unknown): x is Json => x !== null && typeof x === 'object' &&
  * @example
  * countLayerNames(topology)   // layers dense_Dense7, dense_Dense8, out ─► dense_Dense1, dense_Dense2, out
  * countLayerNames(topology)   // a nested sequential_4 holding dense_Dense9 ─► sequential_1 holding dense_Dense1
+ * // returns [['dense_Dense7', 'dense_Dense1'], …]: the names changed, in the topology's order
  */
-function countLayerNames(topology: unknown): void {
+function countLayerNames(topology: unknown): Array<[string, string]> {
   const renamed = new Map<string, string>();
   const counts = new Map<string, number>();
   const layers: Json[] = [];
@@ -174,7 +182,8 @@ function countLayerNames(topology: unknown): void {
     for (const [key, value] of Object.entries(config)) if (LAYER_KEYS.has(key)) collect(value);
   };
   collect(topology);
-  if (renamed.size === 0) return;
+  const changed = [...renamed].filter(([was, now]) => was !== now);
+  if (changed.length === 0) return [];
   const renameIn = (o: Json | unknown[], key: string | number) => {
     const name = (o as Json)[key];
     if (typeof name === 'string' && renamed.has(name)) (o as Json)[key] = renamed.get(name);
@@ -194,6 +203,7 @@ function countLayerNames(topology: unknown): void {
     renameRefs(config['input_layers']);
     renameRefs(config['output_layers']);
   }
+  return changed;
 }
 
 /**
@@ -211,7 +221,7 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     throw new UsageError(`model ${model.name} cannot be serialised by TF.js (${(err as Error).message}); put the penalty on its layers yourself`);
   }
   setConfigs(topology, controls);
-  if (controls.countNames) countLayerNames(topology);
+  const renamed = controls.countNames ? countLayerNames(topology) : [];
   let rebuilt: tf.LayersModel;
   try {
     rebuilt = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
@@ -239,5 +249,6 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     out.dispose();
     throw err;
   }
+  if (renamed.length) controls.onRenamed?.(renamed.map(([was, now]) => `${was} → ${now}`));
   return out;
 }

@@ -9,7 +9,7 @@
 
 import { PenxConstraint } from '../constraints/index.ts';
 import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
-import { AUTOMATIC_MODEL_NAME, type Constraint, inventory, type Regularizer, uniqueWeights } from '../model/index.ts';
+import { type Constraint, generatedStemOf, inventory, namedKindOf, type Regularizer, uniqueWeights } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
 import { isPenalty, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
 import { formatNumber, lossFormula } from '../registry/index.ts';
@@ -23,14 +23,16 @@ const sizeOf = (shape: readonly (number | null)[]) => shape.reduce((p: number, d
  * (the count of models made in the process, which two runs of one seed would record differently,
  * e.g. `penx compare` building a model per run, or `fit` called twice). A nested model's name, part of
  * its layers' paths in the record (`sequential_2/dense_Dense1`), attachToKernels' `countNames` counts
- * in the model instead (`sequential_1/dense_Dense1`); both go by `AUTOMATIC_MODEL_NAME`.
+ * in the model instead (`sequential_1/dense_Dense1`); both go by `generatedStemOf` (a name given in
+ * TF.js's form, `sequential_7`, is taken as TF.js's: no test tells them apart).
  *
  * @example
  * recordedModelName(tf.sequential({ layers }))                   // 'sequential' (TF.js named it sequential_2)
+ * recordedModelName(block)                                       // 'block' (of a registered LayersModel subclass Block: TF.js named it block3)
  * recordedModelName(tf.sequential({ name: 'my_mlp', layers }))   // 'my_mlp'
  */
 export function recordedModelName(model: tf.LayersModel): string {
-  const automatic = AUTOMATIC_MODEL_NAME.exec(model.name)?.[1];
+  const automatic = generatedStemOf(model.name, namedKindOf(model));
   return automatic ? automatic.replace(/_$/, '') : model.name;
 }
 
@@ -109,6 +111,28 @@ export function weightInfos(model: tf.LayersModel): WeightInfo[] {
       ...(w.constraint ? { constraint: describeConstraint(w.constraint) } : {}),
     };
   });
+}
+
+/**
+ * A recorded weight's path: its name after the nested models holding its layer, which are part of the
+ * record's layer paths.
+ *
+ * @example
+ * weightPath({ name: 'dense_Dense1/kernel', layer: 'sequential_1/dense_Dense1' })   // 'sequential_1/dense_Dense1/kernel'
+ */
+const weightPath = (w: Pick<WeightInfo, 'name' | 'layer'>): string => `${w.layer.slice(0, w.layer.lastIndexOf('/') + 1)}${w.name}`;
+
+/**
+ * The weights `now` (a model's weightInfos) names otherwise than the record `was` does, by their paths
+ * (`weightPath`), position by position, as `was → now`; empty when every path is the same.
+ *
+ * @example
+ * renamedWeights(record.config.weights, weightInfos(model))
+ * // ['dense_Dense1/kernel → dense_Dense5/kernel', 'dense_Dense1/bias → dense_Dense5/bias']
+ */
+export function renamedWeights(was: readonly Pick<WeightInfo, 'name' | 'layer'>[], now: readonly Pick<WeightInfo, 'name' | 'layer'>[]): string[] {
+  const [before, after] = [was.map(weightPath), now.map(weightPath)];
+  return before.flatMap((path, i) => (path !== after[i] ? [`${path} → ${after[i] ?? '(none)'}`] : []));
 }
 
 type PenaltyFields = Pick<RunConfig, 'weights' | 'penalty' | 'penaltyFormula' | 'penaltyCurves' | 'penalizeBias' | 'constraint'>;

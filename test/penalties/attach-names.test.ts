@@ -120,6 +120,58 @@ describe('attachToKernels with countNames', () => {
     expect(paths(f)).toEqual(paths(e));
   });
 
+  it('counts a nested model of a registered LayersModel subclass (TF.js names it `<class><n>`), or of a Sequential subclass (`sequential_<n>`), so two builds in one process record the same paths', async () => {
+    class Block extends tf.LayersModel {
+      static override className = 'AttachNamesBlock';
+    }
+    tf.serialization.registerClass(Block);
+    class Stack extends tf.Sequential {
+      static override className = 'AttachNamesStack';
+    }
+    tf.serialization.registerClass(Stack);
+    const build = () => {
+      const inner = tf.input({ shape: [6] });
+      const block = new Block({ inputs: inner, outputs: tf.layers.dense({ units: 4, kernelInitializer: g(17) }).apply(inner) as tf.SymbolicTensor });
+      const stack = new Stack({ layers: [tf.layers.dense({ units: 2, inputShape: [4], kernelInitializer: g(18) })] });
+      const input = tf.input({ shape: [6] });
+      return tf.model({ inputs: input, outputs: stack.apply(block.apply(input)) as tf.SymbolicTensor });
+    };
+    const [first, second] = [build(), build()];
+    expect(paths(first)[0]).toMatch(/^attachnamesblock\d+\/dense_Dense\d+$/);
+    const [a, b] = [await attachToKernels(first, controls), await attachToKernels(second, controls)];
+    expect(paths(a)).toEqual(['attachnamesblock1/dense_Dense1', 'sequential_1/dense_Dense2']);
+    expect(paths(b)).toEqual(paths(a));
+    expect(names(b)).toEqual(names(a));
+    expect(predict(a)).toEqual(predict(first));
+    // The model itself keeps its name; the record gives a subclass's without its count, as tf.model's.
+    const outer = () => new Block({ inputs: first.inputs, outputs: first.outputs });
+    const [c, d] = [outer(), outer()];
+    expect(c.name).not.toBe(d.name);
+    expect([recordedModelName(c), recordedModelName(d)]).toEqual(['attachnamesblock', 'attachnamesblock']);
+  });
+
+  it('renames only names of the exact form TF.js gives (a given one in that form too, said by onRenamed); a name that only resembles it is kept', async () => {
+    const build = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ name: 'my_Dense3', units: 4, inputShape: [6], kernelInitializer: g(19) }),
+          tf.layers.dense({ name: 'dense_Dense03', units: 4, kernelInitializer: g(20) }),
+          tf.layers.dense({ name: 'Dense5', units: 4, kernelInitializer: g(21) }),
+          tf.layers.dense({ name: 'dense_Dense7', units: 3, kernelInitializer: g(22) }),
+          tf.layers.dense({ units: 2, kernelInitializer: g(23) }),
+        ],
+      });
+    const said: string[][] = [];
+    const model = build();
+    const unnamed = model.layers[4]!.name;
+    const a = await attachToKernels(model, { ...controls, onRenamed: (r) => said.push([...r]) });
+    expect(a.layers.map((l) => l.name)).toEqual(['my_Dense3', 'dense_Dense03', 'Dense5', 'dense_Dense1', 'dense_Dense2']);
+    expect(said).toEqual([['dense_Dense7 → dense_Dense1', `${unnamed} → dense_Dense2`]]);
+    // Nothing renamed (the names already counted): not said.
+    await attachToKernels(a, { ...controls, onRenamed: (r) => said.push([...r]) });
+    expect(said).toHaveLength(1);
+  });
+
   it('renames layers and the references to them only: a config string, or a `name` in a config object that is no layer, stays', async () => {
     /** A registered pass-through layer whose config holds strings that look like layer names. */
     class Tagged extends tf.layers.Layer {

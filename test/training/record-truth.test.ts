@@ -347,13 +347,14 @@ describe('4. a seed makes a run repeatable, random layers included', () => {
   const noisy = () =>
     tf.sequential({
       layers: [
-        tf.layers.dense({ units: 8, inputShape: [6], kernelInitializer: init(31) }),
+        // Named: the model built again for a resume names its weights as the record does.
+        tf.layers.dense({ name: 'hidden', units: 8, inputShape: [6], kernelInitializer: init(31) }),
         tf.layers.reshape({ targetShape: [4, 2] }),
         tf.layers.spatialDropout1d({ rate: 0.3 }),
         tf.layers.flatten(),
         tf.layers.gaussianNoise({ stddev: 0.3 }),
         tf.layers.dropout({ rate: 0.4 }),
-        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(32) }),
+        tf.layers.dense({ name: 'out', units: 3, activation: 'softmax', kernelInitializer: init(32) }),
       ],
     });
   const data = () => ({ x: tf.randomUniform([24, 6], -1, 1, 'float32', 13), y: tf.tensor1d(Array.from({ length: 24 }, (_, i) => i % 3)) });
