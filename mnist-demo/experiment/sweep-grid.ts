@@ -4,19 +4,24 @@
  *   penalties × strengths × seeds ─► one run per cell, named from its settings
  *     l1 × 1e-4 × 7          ─► `l1_1e-4_seed=7`             (spec `l1:1e-4`)
  *     deadzone,a=0.3 × 1e-3 ─► `deadzone_1e-3_a=0.3_seed=7` (spec `deadzone:1e-3,a=0.3`)
+ *     l1,prox × 1e-4        ─► `l1_1e-4_prox_seed=7`        (spec `l1:1e-4,prox`: the proximal step)
  *     none × (any) × 7      ─► `none_seed=7`                 (a penalty without a strength: once per seed)
  *
  * Every spec is bound (and a module penalty imported and probed) here, so a bad grid stops
  * before anything is queued or trained.
  */
-import { isModuleRef, loadPenalty, parseSpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
+import { isModuleRef, loadPenalty, PROX_FLAG, parseSpec, type SweepGrid, type SweepRun, splitProxFlag, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
 import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, noStrengths } from './sweep-texts.ts';
 
-/** The spec `text` (without a strength) with `strength` put in: `deadzone,a=0.3` + 1e-3 → `deadzone:1e-3,a=0.3`. */
+/**
+ * The spec `text` (without a strength) with `strength` put in, `,prox` kept last: `deadzone,a=0.3` + 1e-3 →
+ * `deadzone:1e-3,a=0.3`; `l1,prox` + 1e-4 → `l1:1e-4,prox`.
+ */
 function withStrength(text: string, strength: number): string {
-  const parsed = parseSpec(text);
-  return `${parsed.name}:${strength}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}`;
+  const { spec, prox } = splitProxFlag(text);
+  const parsed = parseSpec(spec);
+  return `${parsed.name}:${strength}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${prox ? `,${PROX_FLAG}` : ''}`;
 }
 
 /**
@@ -25,7 +30,7 @@ function withStrength(text: string, strength: number): string {
  * → `./logsum.ts:1e-4,eps=0.05`.
  */
 function runSpec(text: string, bound: string): string {
-  const { name } = parseSpec(text);
+  const { name } = parseSpec(splitProxFlag(text).spec);
   return isModuleRef(name) ? `${name}${bound.slice(bound.search(/[:,]|$/))}` : bound;
 }
 

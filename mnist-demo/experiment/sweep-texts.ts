@@ -32,17 +32,20 @@ export function checkSweepStrengths(strengths: readonly number[]): void {
  *
  * @example
  * checkNoStrength('deadzone,a=0.3')   // passes
+ * checkNoStrength('l1,prox')          // passes (the proximal step, at each of the sweep's strengths)
  * checkNoStrength('l1:1e-4')          // throws "the sweep's penalty 'l1:1e-4' has a strength; give penalties without one (e.g. l1) and the strengths apart"
  */
 export function checkNoStrength(text: string): void {
-  const parsed = parseSpec(text);
+  const parsed = parseSpec(splitProxFlag(text).spec);
   if (parsed.positional !== undefined)
     throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
 }
 
 /** The error for a sweep penalty `text` that takes a strength when the sweep gives none. */
 export function noStrengths(text: string): UsageError {
-  return new UsageError(`the sweep has no strengths for ${parseSpec(text).name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
+  return new UsageError(
+    `the sweep has no strengths for ${parseSpec(splitProxFlag(text).spec).name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`,
+  );
 }
 
 /**

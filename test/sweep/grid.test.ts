@@ -33,6 +33,19 @@ describe('expandGrid', () => {
     );
   });
 
+  it("takes a penalty's proximal step (l1,prox): ,prox kept in every run's spec and name, apart from l1's own runs", async () => {
+    const runs = await expandGrid({ penalties: ['l1', 'l1,prox'], strengths: [1e-4], seeds: [7] });
+    expect(runs).toEqual([
+      { name: 'l1_1e-4_seed=7', penalty: 'l1:1e-4', strength: 1e-4, seed: 7 },
+      { name: 'l1_1e-4_prox_seed=7', penalty: 'l1:1e-4,prox', strength: 1e-4, seed: 7 },
+    ]);
+    expect((await loadPenalty(runs[1]!.penalty)).spec).toBe('l1:1e-4,prox');
+    await expect(expandGrid({ penalties: ['l1:1e-4,prox'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(
+      /has a strength; give penalties without one \(e\.g\. l1\)/,
+    );
+    await expect(expandGrid({ penalties: ['l1,prox'], strengths: [], seeds: [1] })).rejects.toThrow('the sweep has no strengths for l1:');
+  });
+
   it("keeps a module penalty's path in each run's spec, so the run's own process loads it again", async () => {
     const path = './mnist-demo/examples/logsum-penalty.ts';
     const runs = await expandGrid({ penalties: [`${path},eps=0.05`], strengths: [1e-4], seeds: [3] });
@@ -47,6 +60,14 @@ describe('sweepGrid (the command line, before the library loads)', () => {
 
   it('takes a strength given twice when no penalty takes one (none alone: once per seed)', () => {
     expect(sweepGrid(flags)).toEqual({ penalties: ['none'], strengths: [1e-4, 1e-4], seeds: [42] });
+  });
+
+  it('takes l1,prox as one penalty, its proximal step', () => {
+    expect(sweepGrid({ ...flags, penalties: 'none,l1,prox,l2', strengths: '1e-4' })).toEqual({
+      penalties: ['none', 'l1,prox', 'l2'],
+      strengths: [1e-4],
+      seeds: [42],
+    });
   });
 
   it('refuses it when a penalty takes one, or may (a module, known once imported)', () => {
