@@ -30,7 +30,7 @@ export {
   parseRange,
   tfjsCamelCase,
 } from './params.ts';
-export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parseSpec, splitProxFlag, splitSpecList } from './parse.ts';
+export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parsePenaltySpec, parseSpec, splitProxFlag, splitSpecList } from './parse.ts';
 export {
   type BuiltinPenaltyName,
   DEFAULT_STRENGTH,

@@ -71,6 +71,18 @@ export function splitProxFlag(spec: string): { spec: string; prox: boolean } {
   return m ? { spec: m[1] as string, prox: true } : { spec, prox: false };
 }
 
+/**
+ * A penalty spec read with its flag: the spec without `,prox` as `parseSpec` reads it, the text as
+ * given, and whether it asks for the proximal mode. The one reading of a record's penalty spec.
+ *
+ * @example
+ * parsePenaltySpec('l1:1e-4,prox')   // { text: 'l1:1e-4,prox', name: 'l1', positional: '1e-4', params: [], prox: true }
+ */
+export function parsePenaltySpec(text: string): ParsedSpec & { readonly prox: boolean } {
+  const { spec, prox } = splitProxFlag(text);
+  return { ...parseSpec(spec), text, prox };
+}
+
 /** Flag items a spec may end with. */
 const SPEC_FLAGS: readonly string[] = [PROX_FLAG];
 

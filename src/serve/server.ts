@@ -5,7 +5,8 @@
  *   GET /assets/…              its script, style and Vega's browser build — nothing from elsewhere
  *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records
  *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for (run=ID&run=ID…, view-query.ts), compiled to Vega; 413 past
- *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them)
+ *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them); 422 (why, in the view's card)
+ *                              for records the view cannot read, never a 500
  *   GET /api/csv/ID?…          the numbers of that view as CSV
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
  *   GET /files/PATH            a file under the folder (path traversal refused: 403), as data: sandboxed, nothing in it runs
@@ -14,6 +15,7 @@
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DataError, SpecError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { penaltyCurves, vegaScript } from '../render/index.ts';
 import { DASHBOARD_SCRIPT, forPage, grouped, runIdsOf, splitRunsHint, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
@@ -25,6 +27,9 @@ import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
 import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
+
+/** A view that cannot draw the records chosen (valid records it cannot read): answered 422, its message shown in the view's card. */
+class CannotDrawError extends Error {}
 
 /** `serveDashboard`'s options: the folder of runs, where to listen, how often to look for changes. */
 export interface ServeOptions {
@@ -81,7 +86,13 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     const runs = recordsOf(q.runs, url.searchParams);
     if (!runs.length) throw new QueryError('no runs chosen');
     const data: ViewData = view.needsPenalties ? await penaltyData(runs, q.options.range) : {};
-    return view.spec(runs, q.options, data);
+    try {
+      return view.spec(runs, q.options, data);
+    } catch (err) {
+      // A record the view cannot read (a spec, a format): said in the view's card, not a 500.
+      if (err instanceof SpecError || err instanceof DataError) throw new CannotDrawError(`${id}: cannot draw these runs: ${err.message}`);
+      throw err;
+    }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -117,6 +128,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
         return json(res, await forPage(spec));
       } catch (err) {
         if (err instanceof QueryError || err instanceof RangeError) return fail(res, 400, err.message);
+        if (err instanceof CannotDrawError) return fail(res, 422, err.message);
         throw err;
       }
     }

@@ -37,6 +37,17 @@ describe('sweep figures', () => {
     expect(sweepAxes('none')).toEqual({ penalty: 'none', strength: null });
   });
 
+  it('read a spec with a flag (`l1:1e-4,prox`, valid everywhere) as its own penalty, and leave out a run of several penalties, saying why', () => {
+    expect(sweepAxes('l1:1e-4,prox')).toEqual({ penalty: 'l1 (prox)', strength: 1e-4 });
+    expect(sweepAxes('deadzone:1e-4,a=0.25,prox')).toEqual({ penalty: 'deadzone (a=0.25, prox)', strength: 1e-4 });
+    const mixed = { ...run('l1:1e-4 + l2:1e-4', 1, 0.5, 0.5), config: { ...run('l1:1e-4 + l2:1e-4', 1, 0.5, 0.5).config, name: 'mixed' } };
+    const withProx = [...RUNS, run('l1:1e-4,prox', 1, 0.8, 0.4), mixed];
+    expect(sweepCells(withProx, 'sparsity').map((c) => [c.penalty, c.strength, c.values.length])).toContainEqual(['l1 (prox)', 1e-4, 1]);
+    expect(sweepCells(withProx, 'sparsity').flatMap((c) => c.values.map((v) => v.run))).not.toContain('mixed');
+    const subtitle = (sweepSpec(withProx, 'accuracy') as { title: { subtitle: string } }).title.subtitle;
+    expect(subtitle).toContain("not drawn: mixed (penalty 'l1:1e-4 + l2:1e-4' is several penalties, with no one strength)");
+  });
+
   it('group the runs by penalty and strength: mean, lowest and highest over the seeds', () => {
     const cells = sweepCells(RUNS, 'sparsity');
     expect(cells.map((c) => [c.penalty, c.strength, c.values.length])).toEqual([

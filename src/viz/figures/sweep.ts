@@ -11,8 +11,9 @@
  * const spec = sweepSpec(records, 'sparsity');   // records: the sweep's finished runs
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { SpecError } from '../../errors.ts';
 import type { RunRecord } from '../../formats/index.ts';
-import { parseSpec } from '../../registry/index.ts';
+import { PROX_FLAG, parsePenaltySpec } from '../../registry/index.ts';
 import { maxOf, minOf } from './extent.ts';
 import { shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
@@ -33,12 +34,30 @@ export interface SweepCell {
   readonly values: ReadonlyArray<{ readonly seed: number; readonly run: string; readonly value: number }>;
 }
 
-/** `deadzone:1e-4,a=0.25` → `{ penalty: 'deadzone (a=0.25)', strength: 1e-4 }`; `none` → strength null. */
+/**
+ * `deadzone:1e-4,a=0.25` → `{ penalty: 'deadzone (a=0.25)', strength: 1e-4 }`; `l1:1e-4,prox` →
+ * `{ penalty: 'l1 (prox)', strength: 1e-4 }`; `none` → strength null. A SpecError for a spec it
+ * cannot read, or a run's label of several penalties (`l1:1e-4 + l2:1e-4`), which has no one strength.
+ */
 export function sweepAxes(spec: string): { penalty: string; strength: number | null } {
-  const parsed = parseSpec(spec);
+  if (spec.includes(' + ')) throw new SpecError(`penalty '${spec}' is several penalties, with no one strength`);
+  const parsed = parsePenaltySpec(spec);
   const strength = parsed.positional === undefined ? null : Number(parsed.positional);
-  const params = parsed.params.map(([k, v]) => `${k}=${v}`).join(', ');
-  return { penalty: params ? `${parsed.name} (${params})` : parsed.name, strength: strength !== null && strength > 0 ? strength : null };
+  const items = [...parsed.params.map(([k, v]) => `${k}=${v}`), ...(parsed.prox ? [PROX_FLAG] : [])].join(', ');
+  return { penalty: items ? `${parsed.name} (${items})` : parsed.name, strength: strength !== null && strength > 0 ? strength : null };
+}
+
+/** The runs whose penalty `sweepAxes` cannot place, each with why: `l1_mixed (penalty 'l1:1e-4 + l2:1e-4' is several penalties…)`. */
+function sweepUnplaced(runs: readonly RunRecord[]): string[] {
+  return runs.flatMap((run) => {
+    try {
+      sweepAxes(run.config.penalty);
+      return [];
+    } catch (err) {
+      if (!(err instanceof SpecError)) throw err;
+      return [`${run.config.name} (${err.message})`];
+    }
+  });
 }
 
 /** A run's score after its last epoch (the untrained model's when none finished); null when not measured. */
@@ -52,7 +71,7 @@ export function sweepCells(runs: readonly RunRecord[], metric: SweepMetric): Swe
   const cells = new Map<string, { penalty: string; strength: number | null; values: Array<{ seed: number; run: string; value: number }> }>();
   for (const run of runs) {
     const value = score(run, metric);
-    if (value === null || !Number.isFinite(value)) continue;
+    if (value === null || !Number.isFinite(value) || sweepUnplaced([run]).length > 0) continue;
     const axes = sweepAxes(run.config.penalty);
     const key = `${axes.penalty}\u0000${axes.strength}`;
     const cell = cells.get(key) ?? { ...axes, values: [] };
@@ -83,6 +102,12 @@ function seedsText(cells: readonly SweepCell[]): string {
   const fewer = cells.filter((c) => c.values.length < most);
   const named = fewer.map((c) => `${c.values.length} for ${c.penalty}${c.strength === null ? '' : ` at λ=${c.strength.toExponential()}`}`);
   return `mean of ${plural(most)}${named.length ? ` (${named.join(', ')})` : ''}`;
+}
+
+/** What the subtitle says of the runs not drawn: ` · not drawn: l1_mixed (…)`, or nothing. */
+function unplacedText(runs: readonly RunRecord[]): string {
+  const unplaced = sweepUnplaced(runs);
+  return unplaced.length ? ` · not drawn: ${unplaced.join('; ')}` : '';
 }
 
 /** The score of every run against λ: one line per penalty (mean over seeds), a band from the lowest to the highest seed. */
@@ -123,7 +148,10 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
   const y2 = { field: 'hi' } as const;
   const format = metric === 'sparsity' ? '.2%' : '.4f';
   return shownSpec({
-    ...figureHead(TEXT[metric].title, `${TEXT[metric].what} after each run's newest epoch; line: ${seedsText(cells)}, band: lowest to highest seed`),
+    ...figureHead(
+      TEXT[metric].title,
+      `${TEXT[metric].what} after each run's newest epoch; line: ${seedsText(cells)}, band: lowest to highest seed${unplacedText(runs)}`,
+    ),
     ...SIZE.line,
     data: { values: rows },
     layer: [

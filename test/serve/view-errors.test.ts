@@ -1,0 +1,39 @@
+/**
+ * A view answers for every valid record: the sweep views ("Sparsity / Test accuracy against
+ * strength") of a run trained with `l1:1e-4,prox` answered HTTP 500 ("'prox' is not key=value"),
+ * their strength read from the spec by a parser that knew no flags.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Dashboard, serveDashboard } from '../../src/serve/index.ts';
+import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
+
+const PENALTIES = ['none', 'l1:1e-4', 'l1:1e-4,prox', 'l1:1e-4 + l2:1e-4'];
+const dir = mkdtempSync(join(tmpdir(), 'penx-view-errors-'));
+let dashboard: Dashboard | undefined;
+
+beforeAll(async () => {
+  for (const [i, penalty] of PENALTIES.entries()) {
+    mkdirSync(join(dir, `r${i}`));
+    writeFileSync(join(dir, `r${i}`, 'run.json'), JSON.stringify(makeRunRecord({ epochs: 1, seed: i, penalty })));
+  }
+  dashboard = await serveDashboard({ dir });
+});
+
+afterAll(async () => {
+  await dashboard?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the sweep views of runs with a flagged or combined penalty', () => {
+  it.each(['strength-sparsity', 'strength-accuracy'])('%s answers 200, the prox run its own line, the combined one named as not drawn', async (id) => {
+    const res = await fetch(`${dashboard!.url}api/view/${id}?runs=r0,r1,r2,r3`);
+    const body = await res.text();
+    expect(res.status, body).toBe(200);
+    expect(body).toContain('l1 (prox)');
+    expect(body).toContain('not drawn: ');
+    expect(body).toContain("penalty 'l1:1e-4 + l2:1e-4' is several penalties, with no one strength");
+  });
+});
