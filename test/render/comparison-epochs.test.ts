@@ -13,6 +13,7 @@ import { UsageError } from '../../src/errors.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { drawComparison, epochGaps, epochGapText } from '../../src/render/draw.ts';
 import { renderSvg } from '../../src/render/render.ts';
+import { HEATMAP_MAX_WIDTH, heatmapLayout } from '../../src/viz/figures/heatmap.ts';
 import { accuracySpec, compareHistogramsSpec, curvesSpec, heatmapSpec, sparsitySpec } from '../../src/viz/figures/index.ts';
 import { makeRunRecord, REFERENCE_LAYERS } from '../fixtures/run-record-fixture.ts';
 import { headerLabels, plain } from '../viz/figures/spec-helpers.ts';
@@ -57,6 +58,23 @@ describe('the study’s comparison: 7 runs × 40 epochs', () => {
       expect(size.height, name).toBeLessThanOrEqual(1200);
       expect(size.height, name).toBeGreaterThan(250);
     }
+  }, 120_000);
+
+  it('wraps the heatmaps into rows within the width given: 7 runs and 12 (7 ran off an 800-px window)', async () => {
+    const twelve = Array.from({ length: 12 }, (_, i) => makeRunRecord({ epochs: 2, penalty: `l1:${i + 1}e-4`, seed: i + 1 }));
+    for (const [what, rs] of [
+      ['7 runs', runs],
+      ['12 runs', twelve],
+    ] as const) {
+      expect(plain(heatmapSpec([...rs])).columns, what).toBeLessThan(rs.length);
+      const size = await svgSize(heatmapSpec([...rs]));
+      expect(size.width, what).toBeLessThanOrEqual(HEATMAP_MAX_WIDTH);
+      expect(size.width, what).toBeGreaterThan(HEATMAP_MAX_WIDTH / 2);
+      expect((await svgSize(heatmapSpec([...rs], { maxWidth: 1400 }))).width, what).toBeLessThanOrEqual(1400);
+    }
+    expect(heatmapLayout(7, 720)).toEqual({ width: 190, columns: 3 });
+    expect(heatmapLayout(2, 1400)).toEqual({ width: 260, columns: 2 });
+    expect(heatmapLayout(12, 100).columns).toBe(1);
   }, 120_000);
 
   it('finds the epochs no run recorded, per option, and says which there are', () => {

@@ -1,7 +1,8 @@
 /**
- * Histograms over epochs as heatmaps, one per run side by side on shared scales: x the weight (or
- * log10|w|, with a column for exact zeros), y the epoch (0 = initial, at the top), colour the share
- * of the run's weights in the bin (linear or log colour). Empty bins stay white.
+ * Histograms over epochs as heatmaps, one per run side by side on shared scales, wrapping into rows
+ * to fit a width (`heatmapLayout`): x the weight (or log10|w|, with a column for exact zeros), y the
+ * epoch (0 = initial, at the top), colour the share of the run's weights in the bin (linear or log
+ * colour). Empty bins stay white.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
@@ -24,6 +25,29 @@ export interface HeatmapOptions extends BinningOptions {
   readonly perDecade?: number;
   /** For `logabs`: the decades shown, [lowest, highest] powers of 10. */
   readonly decades?: readonly [number, number];
+  /** The widest the figure may be, in px (default `HEATMAP_MAX_WIDTH`): its panels wrap into rows to fit. */
+  readonly maxWidth?: number;
+}
+
+/** The widest a heatmap figure is drawn by default (px): it fits a report card in an 800-px window. */
+export const HEATMAP_MAX_WIDTH = 720;
+/** What a row of panels takes besides them: the epoch axis on the left (px); the legend is below. */
+const EPOCH_AXIS_WIDTH = 60;
+/** Vega-Lite's gap between facet panels (px). */
+const PANEL_GAP = 20;
+
+/**
+ * The panels' layout: their width (260 px for one or two runs, else 190) and how many go in a row
+ * so the figure is at most `maxWidth` wide, columns = ⌊(maxWidth − axis + gap) / (width + gap)⌋.
+ *
+ * @example
+ * heatmapLayout(7, 720)    // { width: 190, columns: 3 }: rows of 3, 3, 1 (60 + 3·190 + 2·20 = 670 px)
+ * heatmapLayout(2, 1400)   // { width: 260, columns: 2 }
+ */
+export function heatmapLayout(runs: number, maxWidth: number): { width: number; columns: number } {
+  const width = runs > 2 ? 190 : 260;
+  const fit = Math.floor((maxWidth - EPOCH_AXIS_WIDTH + PANEL_GAP) / (width + PANEL_GAP));
+  return { width, columns: Math.max(1, Math.min(runs, fit)) };
 }
 
 /** A share as a percentage with two significant digits: `21%`, `0.0012%`. */
@@ -70,6 +94,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '.4~g' } };
   const last = defaultEpoch(runs);
+  const layout = heatmapLayout(runs.length, options.maxWidth ?? HEATMAP_MAX_WIDTH);
   return shownSpec({
     ...figureHead(title, [
       `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
@@ -79,10 +104,12 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       { calculate: 'datum.epoch - 0.5', as: 'y0' },
       { calculate: 'datum.epoch + 0.5', as: 'y1' },
     ],
-    facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
+    facet: indexFacet('col', labels, { labelFontWeight: 'bold' }),
+    columns: layout.columns,
     spec: {
-      width: runs.length > 3 ? 190 : 260,
-      height: Math.min(320, Math.max(120, 8 * (last + 1))),
+      width: layout.width,
+      // Lower rows when the panels wrap, so a 7-run figure of 40 epochs stays on a screen.
+      height: Math.min(layout.columns < runs.length ? 240 : 320, Math.max(120, 8 * (last + 1))),
       // No ARIA label per cell: a 40-epoch comparison has ~30 000 cells, and their labels were
       // half of its SVG (the tooltip still tells a cell's numbers).
       mark: { type: 'rect', aria: false },
@@ -102,7 +129,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
           type: 'quantitative',
           title: 'share of weights',
           scale: options.color === 'linear' ? { scheme: 'viridis' } : { type: 'log', scheme: 'viridis' },
-          legend: { labelExpr: SHARE_LABEL, orient: 'right', direction: 'vertical', gradientLength: 160 },
+          legend: { labelExpr: SHARE_LABEL, orient: 'bottom', direction: 'horizontal', gradientLength: 240 },
         },
         tooltip: [
           { field: 'epoch' },

@@ -409,4 +409,32 @@ describe.skipIf(!present)('report views in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("fits the heatmaps of 7 runs in their cards at 1400×900 and 800×900 (the 7th run's column was cut off)", async () => {
+    const seven = Array.from({ length: 7 }, (_, i) => {
+      const r = runs[i % runs.length] as RunRecord;
+      return { ...r, config: { ...r.config, name: `run-${i}` } };
+    });
+    const file = join(dir, 'seven.html');
+    await writeFile(file, await reportHtml(seven, { vegaScript: await vegaScript(), penalties: await penaltyCurves(seven) }));
+    for (const width of [1400, 800]) {
+      const page = await (browser as Browser).newPage({ viewport: { width, height: 900 } });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1);
+      for (const id of CANVAS) {
+        await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+        await page.waitForFunction((id) => (document.querySelector(`#${id} canvas`)?.getBoundingClientRect().width ?? 0) > 0, id);
+        const [canvas, card] = await page.$eval(`#${id}`, (el) =>
+          [el.querySelector('canvas'), el.closest('.card')].map((e) => {
+            const r = (e as Element).getBoundingClientRect();
+            return { left: r.left, right: r.right };
+          }),
+        );
+        expect(canvas!.left, `${id} at ${width}`).toBeGreaterThanOrEqual(card!.left);
+        expect(canvas!.right, `${id} at ${width}`).toBeLessThanOrEqual(card!.right);
+        expect(card!.right, `${id} at ${width}`).toBeLessThanOrEqual(width);
+      }
+      await page.close();
+    }
+  }, 60_000);
 });
