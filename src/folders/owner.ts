@@ -146,6 +146,12 @@ const FOLDER_WHY = {
   changed: 'a folder whose content is not what penalty-explorer wrote there',
 };
 
+/** Why a listed file is not proven the tool's when an older version listed it by name alone. */
+const FILE_UNRECORDED = 'listed without a record of its content, as an older version listed files';
+
+/** The reasons that say only "an older version listed it by name": the folder is an older penx's, nothing in it changed for all the tool knows. */
+const OLDER_WHY: ReadonlySet<string> = new Set([FILE_UNRECORDED, FOLDER_WHY.unrecorded]);
+
 /**
  * Why the listed entry `name` of `dir` (not a folder of the tool's with its own marker) cannot be
  * proven the tool's, or undefined when it is a file whose content is one the manifest's proofs
@@ -160,7 +166,7 @@ function unprovenWhy(dir: string, name: string, { proofs: files, trees }: Manife
   }
   const proofs = files.get(name);
   if (!lstatSync(path).isFile()) return 'not a regular file';
-  if (!proofs?.length) return 'listed without a record of its content, as an older version listed files';
+  if (!proofs?.length) return FILE_UNRECORDED;
   const size = lstatSync(path).size;
   if (!proofs.some((p) => p.size === size)) return 'its content is not what penalty-explorer wrote there';
   const { sha256 } = proofOf(readFileSync(path));
@@ -383,15 +389,39 @@ export function unprovenFiles(dir: string): Unproven[] {
 }
 
 /**
+ * Why `dir`, every unproven entry of which an older version listed by name alone (an upgrading
+ * user's folder, `npm start`'s own), is not started over: one sentence naming the folder to move.
+ *
+ * @example
+ * olderFolderProblem('figures/runs/quickstart', unproven)   // the quick start's 212 entries, as penx wrote them before proofs
+ * // 'refusing to start figures/runs/quickstart over: an older penx wrote it, and its manifest lists 212 entries
+ * //  by name only (none/run.json, … and 208 more), without the size and SHA-256 …; move figures/runs/quickstart …'
+ */
+function olderFolderProblem(dir: string, unproven: readonly Unproven[]): string {
+  const shown = unproven.slice(0, SHOWN_PER_REASON).map((u) => u.path);
+  const more = unproven.length > SHOWN_PER_REASON ? ` and ${unproven.length - SHOWN_PER_REASON} more` : '';
+  const one = unproven.length === 1;
+  return (
+    `refusing to start ${dir} over: an older penx wrote it, and its manifest lists ${one ? 'an entry' : `${unproven.length} entries`} by name only ` +
+    `(${shown.join(', ')}${more}), without the size and SHA-256 this version records, so penalty-explorer cannot prove ` +
+    `${one ? 'it is still what it wrote and does not delete it' : 'they are still what it wrote and deletes none of them'}; ` +
+    `nothing was touched; move ${dir} out of the way (or delete it yourself) and run the command again`
+  );
+}
+
+/**
  * Refuse (FolderRefusedError, nothing touched) to delete what the tool wrote in `dir` when it lists
  * files it cannot prove it wrote (`unprovenFiles`): deleting them could delete a user's, leaving
- * them would leave a mix of two runs' files (and the new one may write over them); and (LockedError)
+ * them would leave a mix of two runs' files (and the new one may write over them) — a folder an older
+ * version wrote, all its entries listed by name alone, in one message naming the folder to move
+ * (`olderFolderProblem`); and (LockedError)
  * when a folder of the tool's it lists is locked by another live process (a run of a sweep being trained).
  */
 export function checkRemovable(dir: string): void {
   for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
   if (unproven.length === 0) return;
+  if (unproven.every((u) => OLDER_WHY.has(u.why))) throw new FolderRefusedError(dir, olderFolderProblem(dir, unproven));
   const list = unprovenList(unproven);
   const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
   const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;

@@ -1,7 +1,8 @@
 /**
  * A folder in the way is refused with a remedy in the refused command's own flags: `penx plot
  * FILE --out DIR` says to give another --out (plot has no --resume or --force), `penx start` says
- * that it always writes figures/runs/quickstart (it has no --name or --out). Nothing is changed.
+ * that it always writes figures/runs/quickstart (it has no --name or --out), and over a quickstart an
+ * older penx wrote, which folder to move. Nothing is changed.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,8 +11,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claimFolder } from '../../src/folders/folder.ts';
 import { writeRunJson } from '../../src/folders/records.ts';
+import { olderComparison } from '../fixtures/older-penx-folder.ts';
 import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 import { penx, type Run } from './run-penx.ts';
+import { tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-hints-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -62,5 +65,18 @@ describe('a folder in the way: the remedy fits the command', () => {
     );
     expect(r.stderr).not.toMatch(/choose another name or folder/);
     expect(readdirSync(quick)).toEqual(['notes.txt']);
+  });
+
+  it('penx start over the quickstart an older penx wrote (names only in its manifests): one message naming the folder to move, nothing touched', async () => {
+    const cwd = join(root, 'upgraded');
+    const quick = join(cwd, 'figures', 'runs', 'quickstart');
+    olderComparison(quick);
+    const before = tree(quick);
+    const r = await penxIn(cwd, 'start');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /penx: error: refusing to start figures\/runs\/quickstart over: an older penx wrote it, and its manifest lists 17 entries by name only .*; nothing was touched; move figures\/runs\/quickstart out of the way \(or delete it yourself\) and run the command again; penx start always writes figures\/runs\/quickstart/,
+    );
+    expect(tree(quick)).toEqual(before);
   });
 });

@@ -318,9 +318,17 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     mkdirSync(join(old, 'checkpoint'));
     writeFileSync(join(old, 'checkpoint', 'run.json'), '{}');
     noteOwned(old, 'checkpoint');
-    for (const [dir, why] of [
-      [run, 'a folder whose content is not what penalty-explorer wrote there'],
-      [old, 'a folder listed without a record of its content, as an older version listed folders'],
+    for (const [dir, why, refusal] of [
+      [
+        run,
+        'a folder whose content is not what penalty-explorer wrote there',
+        'its manifest lists a folder penalty-explorer cannot prove it wrote: checkpoint (a folder whose content is not what penalty-explorer wrote there); nothing was touched',
+      ],
+      [
+        old,
+        'a folder listed without a record of its content, as an older version listed folders',
+        'an older penx wrote it, and its manifest lists an entry by name only (checkpoint), without the size and SHA-256 this version records, so penalty-explorer cannot prove it is still what it wrote and does not delete it; nothing was touched',
+      ],
     ] as const) {
       const before = readdirSync(join(dir, 'checkpoint')).sort();
       const manifest = readFileSync(join(dir, MARKER_FILE), 'utf8');
@@ -328,7 +336,7 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
       expect(provenPresent(dir)).not.toContain('checkpoint');
       for (const start of [() => claimFolder(dir, { force: true }, 'run'), () => removeOwned(dir)]) {
         expect(start).toThrow(FolderRefusedError);
-        expect(start).toThrow(`its manifest lists a folder penalty-explorer cannot prove it wrote: checkpoint (${why}); nothing was touched`);
+        expect(start).toThrow(refusal);
         expect(readdirSync(join(dir, 'checkpoint')).sort()).toEqual(before);
         expect(readFileSync(join(dir, MARKER_FILE), 'utf8')).toBe(manifest);
       }
@@ -400,7 +408,7 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
 });
 
 describe('the refusal names unproven files once per reason', () => {
-  it('a folder an older penx wrote (every file listed without a proof) is named by its first files and a count, the reason said once', () => {
+  it('a folder an older penx wrote (every file listed without a proof) is named, its first files and a count said once', () => {
     const old = join(root, 'older-version');
     claimFolder(old, {}, 'comparison').release();
     const names = Array.from({ length: 10 }, (_, i) => `epoch-${String(i).padStart(3, '0')}.png`);
@@ -408,7 +416,7 @@ describe('the refusal names unproven files once per reason', () => {
     appendFileSync(join(old, MARKER_FILE), names.map((n) => `${JSON.stringify(n)}\n`).join(''));
     const manifest = readFileSync(join(old, MARKER_FILE), 'utf8');
     expect(() => claimFolder(old, { force: true }, 'comparison')).toThrow(
-      'its manifest lists 10 files penalty-explorer cannot prove it wrote: epoch-000.png, epoch-001.png, epoch-002.png, epoch-003.png and 6 more (listed without a record of its content, as an older version listed files); nothing was touched',
+      `refusing to start ${old} over: an older penx wrote it, and its manifest lists 10 entries by name only (epoch-000.png, epoch-001.png, epoch-002.png, epoch-003.png and 6 more), without the size and SHA-256 this version records, so penalty-explorer cannot prove they are still what it wrote and deletes none of them; nothing was touched; move ${old} out of the way`,
     );
     expect(readdirSync(old).length).toBe(names.length + 1);
     expect(readFileSync(join(old, MARKER_FILE), 'utf8')).toBe(manifest);
