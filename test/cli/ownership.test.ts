@@ -186,15 +186,15 @@ describe('--force deletes a run’s checkpoint/ only while all it holds is what 
     userFolder(join(old, 'checkpoint'), { 'model.pt': 'my weights' });
     // As an older penx listed it: by its name alone.
     appendFileSync(join(old, '.penx-folder.jsonl'), '{"removed":"checkpoint"}\n"checkpoint"\n');
-    for (const [dir, why] of [
-      [mine, 'a folder whose content is not what penalty-explorer wrote there'],
-      [old, 'a folder listed without a record of its content'],
+    for (const [dir, refusal] of [
+      [mine, 'its manifest lists a folder penalty-explorer cannot prove it wrote: checkpoint (a folder whose content is not what penalty-explorer wrote there'],
+      [old, 'an older penx wrote it, and its manifest lists an entry by name only (checkpoint)'],
     ] as const) {
       const name = dir === mine ? 'my-checkpoint' : 'old-checkpoint';
       const before = tree(dir);
       const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', name, '--force');
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toContain(`its manifest lists a folder penalty-explorer cannot prove it wrote: checkpoint (${why}`);
+      expect(r.stderr).toContain(refusal);
       expect(r.stderr).toContain('nothing was touched');
       expect(r.stderr).not.toMatch(/^backend:/m);
       expect(tree(dir)).toEqual(before);
