@@ -18,6 +18,7 @@ export {
   checkMakeable,
   checkOwnFolder,
   checkpointHolding,
+  checkRedraw,
   claimFolder,
   emptyFolder,
   type FolderPolicy,
@@ -31,6 +32,7 @@ export {
 } from './folder.ts';
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
 export {
+  checkOverwrite,
   keptNote,
   markFolder,
   ownedEntries,

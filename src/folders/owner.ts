@@ -8,7 +8,9 @@
  *                              proof { name, size, sha256 } (of the content written; one line per
  *                              content, the file rewritten), a folder's { name, tree } (the
  *                              `treeDigest` of all it holds, written whole: a run's checkpoint/,
- *                              a pruned model's model/); appends are O_APPEND writes, so
+ *                              a pruned model's model/; with the `temp` file a rewrite of one
+ *                              of its files puts in it, so one a killed process leaves is proven
+ *                              the tool's); appends are O_APPEND writes, so
  *                              processes sharing a folder (a sweep) add at once and none is lost;
  *                              { "removed": name } appended when the tool removed the entry it
  *                              listed: the name is no longer listed (until a later line names it again)
@@ -21,13 +23,14 @@
  * holds no marker: it is the tool's only while its content is one the manifest's proofs record
  * (size and SHA-256), and so is a listed folder without a marker of its own in any other folder
  * (its `treeDigest`) — a file or folder replaced by a user's of the same name, or listed by an
- * older version without a proof, is never deleted (`unprovenFiles`: removing such a folder is refused).
+ * older version without a proof, is never deleted (`unprovenFiles`: removing such a folder is refused),
+ * nor written over (`checkOverwrite` before a command starts, `trackOwned` at each write).
  * The manifest is only ever appended to, never rewritten, so no line of another process is lost.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FolderRefusedError } from '../errors.ts';
+import { FolderRefusedError, IOError } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, treeDigest, watchWrites } from '../io/index.ts';
@@ -85,11 +88,15 @@ export function proofOf(data: string | Uint8Array): FileProof {
   return { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** A manifest read: the entries it lists, in order, each listed file's proofs and each listed folder's tree digests. */
+/**
+ * A manifest read: the entries it lists, in order, each listed file's proofs and each listed
+ * folder's tree digests, and the temporary files recorded as written into a listed folder (`rewriteInFolder`).
+ */
 interface Manifest {
   readonly names: Set<string>;
   readonly proofs: Map<string, FileProof[]>;
   readonly trees: Map<string, string[]>;
+  readonly temps: Map<string, Set<string>>;
 }
 
 /** The manifest of `dir` (see `ownedEntries`), its proofs since each name's last removal line. */
@@ -97,6 +104,7 @@ function readManifest(dir: string): Manifest {
   const names = new Set<string>();
   const proofs = new Map<string, FileProof[]>();
   const trees = new Map<string, string[]>();
+  const temps = new Map<string, Set<string>>();
   for (const line of readLines(dir)?.slice(1) ?? []) {
     let entry: unknown;
     try {
@@ -110,9 +118,11 @@ function readManifest(dir: string): Manifest {
       names.delete(entry.removed);
       proofs.delete(entry.removed);
       trees.delete(entry.removed);
+      temps.delete(entry.removed);
     } else if ('name' in entry && plainName(entry.name) && 'tree' in entry && typeof entry.tree === 'string') {
       names.add(entry.name);
       trees.set(entry.name, [...(trees.get(entry.name) ?? []), entry.tree]);
+      if ('temp' in entry && plainName(entry.temp) && isLeftover(entry.temp)) temps.set(entry.name, new Set([...(temps.get(entry.name) ?? []), entry.temp]));
     } else if (
       'name' in entry &&
       plainName(entry.name) &&
@@ -125,7 +135,7 @@ function readManifest(dir: string): Manifest {
       proofs.set(entry.name, [...(proofs.get(entry.name) ?? []), { size: entry.size, sha256: entry.sha256 }]);
     }
   }
-  return { names, proofs, trees };
+  return { names, proofs, trees, temps };
 }
 
 /**
@@ -152,25 +162,49 @@ const FILE_UNRECORDED = 'listed without a record of its content, as an older ver
 /** The reasons that say only "an older version listed it by name": the folder is an older penx's, nothing in it changed for all the tool knows. */
 const OLDER_WHY: ReadonlySet<string> = new Set([FILE_UNRECORDED, FOLDER_WHY.unrecorded]);
 
+/** Why a folder's content differs from every `treeDigest` recorded for it only by a temporary file of the tool's name that no line records. */
+const UNRECORDED_TEMP =
+  "a leftover temporary file of an interrupted write, not recorded as penalty-explorer's (an older version did not record them); all else in its folder is what penalty-explorer wrote";
+
+/**
+ * Why the listed folder `name` of `dir` is not what the tool wrote there, or undefined when its
+ * `treeDigest` is one the manifest records — leaving out the temporary files recorded as written
+ * into it (a process killed while rewriting a file of it left one). When all it holds but one
+ * unrecorded temporary file of the tool's name is, that file is named (relative to `dir`), the
+ * folder not: what to move away is then that file alone.
+ */
+function unprovenFolder(dir: string, name: string, manifest: () => Manifest): Unproven | undefined {
+  const path = join(dir, name);
+  const digest = treeDigest(path);
+  const leftovers = readdirSync(path).filter(isLeftover);
+  const digestWithout = (names: readonly string[]) => (names.length ? treeDigest(path, { without: new Set(names) }) : digest);
+  const { trees, temps } = manifest();
+  const recorded = trees.get(name) ?? [];
+  if (!recorded.length) return { path: name, why: FOLDER_WHY.unrecorded };
+  const ours = leftovers.filter((n) => temps.get(name)?.has(n));
+  if (recorded.includes(digest) || recorded.includes(digestWithout(ours))) return undefined;
+  const other = leftovers.filter((n) => !ours.includes(n));
+  if (other.length === 1 && recorded.includes(digestWithout(leftovers))) return { path: `${name}/${other[0]}`, why: UNRECORDED_TEMP };
+  return { path: name, why: FOLDER_WHY.changed };
+}
+
 /**
  * Why the listed entry `name` of `dir` (not a folder of the tool's with its own marker) cannot be
- * proven the tool's, or undefined when it is a file whose content is one the manifest's proofs
- * record (size first, then SHA-256), or a folder whose `treeDigest` is one it records.
+ * proven the tool's — the entry, as a path relative to `dir`, and why — or undefined when it is a
+ * file whose content is one the manifest's proofs record (size and SHA-256), or a folder whose
+ * `treeDigest` is one it records (`unprovenFolder`). The manifest is read (`manifest()`) after the
+ * content: a proof is appended before its content appears, so content another process writes
+ * meanwhile (a sweep's folder) is never taken for a user's.
  */
-function unprovenWhy(dir: string, name: string, { proofs: files, trees }: Manifest): string | undefined {
+function unprovenEntry(dir: string, name: string, manifest: () => Manifest): Unproven | undefined {
   const path = join(dir, name);
-  if (lstatSync(path).isDirectory()) {
-    const recorded = trees.get(name);
-    if (!recorded?.length) return FOLDER_WHY.unrecorded;
-    return recorded.includes(treeDigest(path)) ? undefined : FOLDER_WHY.changed;
-  }
-  const proofs = files.get(name);
-  if (!lstatSync(path).isFile()) return 'not a regular file';
-  if (!proofs?.length) return FILE_UNRECORDED;
-  const size = lstatSync(path).size;
-  if (!proofs.some((p) => p.size === size)) return 'its content is not what penalty-explorer wrote there';
-  const { sha256 } = proofOf(readFileSync(path));
-  return proofs.some((p) => p.size === size && p.sha256 === sha256) ? undefined : 'its content is not what penalty-explorer wrote there';
+  if (lstatSync(path).isDirectory()) return unprovenFolder(dir, name, manifest);
+  const unproven = (why: string) => ({ path: name, why });
+  if (!lstatSync(path).isFile()) return unproven('not a regular file');
+  const held = proofOf(readFileSync(path));
+  const proofs = manifest().proofs.get(name);
+  if (!proofs?.length) return unproven(FILE_UNRECORDED);
+  return proofs.some((p) => p.size === held.size && p.sha256 === held.sha256) ? undefined : unproven('its content is not what penalty-explorer wrote there');
 }
 
 /** A listed entry (a file, or a folder without a marker) the tool cannot prove it wrote, as a path relative to the folder, and why. */
@@ -237,7 +271,7 @@ export function provenPresent(dir: string): string[] {
   const manifest = readManifest(dir);
   return ownedPresent(dir).filter((name) => {
     try {
-      return readMarker(join(dir, name)) !== undefined || unprovenWhy(dir, name, manifest) === undefined;
+      return readMarker(join(dir, name)) !== undefined || unprovenEntry(dir, name, () => manifest) === undefined;
     } catch {
       return false;
     }
@@ -336,7 +370,8 @@ export function forgetOwned(dir: string, name: string): boolean {
 /**
  * Add every name written into `dir` from now on (through io/atomic) to its manifest: a file's
  * proof, a folder's tree digest, for each content written (not again for a content it records);
- * returns the function that stops it.
+ * returns the function that stops it. A write over an entry there the tool cannot prove it wrote
+ * (a user's file or folder of that name) is refused (IOError) before anything of it is written.
  *
  * @example
  * // writeFileAtomic('runs/x/run.json', '{}') appends, before run.json appears:
@@ -351,8 +386,10 @@ export function trackOwned(dir: string): () => void {
   ]);
   return watchWrites(dir, (name, data) => {
     if (!plainName(name)) return;
-    const line = typeof data === 'object' && 'tree' in data ? { name, tree: data.tree } : { name, ...proofOf(data) };
-    const key = `${name}\0${'tree' in line ? line.tree : line.sha256}`;
+    const blocked = overwriteBlocked(dir, name);
+    if (blocked) throw overwriteRefusal(dir, [blocked], false);
+    const line = typeof data === 'object' && 'tree' in data ? { name, ...data } : { name, ...proofOf(data) };
+    const key = `${name}\0${'tree' in line ? [line.tree, line.temp ?? []].flat().join('\0') : line.sha256}`;
     if (recorded.has(key)) return;
     recorded.add(key);
     appendFileSync(join(dir, MARKER_FILE), `${JSON.stringify(line)}\n`);
@@ -379,8 +416,8 @@ export function unprovenFiles(dir: string): Unproven[] {
         found.push(...unprovenFiles(path).map((u) => ({ ...u, path: `${name}/${u.path}` })));
         continue;
       }
-      const why = unprovenWhy(dir, name, manifest);
-      if (why) found.push({ path: name, why });
+      const unproven = unprovenEntry(dir, name, () => manifest);
+      if (unproven) found.push(unproven);
     } catch {
       // gone meanwhile: nothing to leave
     }
@@ -429,6 +466,51 @@ export function checkRemovable(dir: string): void {
     dir,
     `refusing to start ${dir} over: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
   );
+}
+
+/** What penalty-explorer may not write over at the entry `name` of `dir`, and why; undefined when nothing is there or its content is proven the tool's. */
+function overwriteBlocked(dir: string, name: string): Unproven | undefined {
+  if (lstatOf(join(dir, name)) === undefined) return undefined;
+  let listed = true;
+  const unproven = unprovenEntry(dir, name, () => {
+    const manifest = readManifest(dir);
+    listed = manifest.names.has(name);
+    return manifest;
+  });
+  return listed ? unproven : { path: name, why: 'not in the manifest: penalty-explorer did not write it' };
+}
+
+/**
+ * The refusal to write over `refused` (paths relative to `dir`), saying which and why, and what
+ * to do; `before`: nothing of the command was written yet (a pre-check) rather than only the path left as it is.
+ *
+ * @example
+ * overwriteRefusal('runs/l1', [{ path: 'loss.png', why: 'its content is not what penalty-explorer wrote there' }], true).message
+ * // 'refusing to write over runs/l1/loss.png (its content is not what penalty-explorer wrote there): penalty-explorer writes over only
+ * //  what it can prove it wrote; nothing was touched; move it out of runs/l1 (or delete it if penalty-explorer's) and try again'
+ */
+function overwriteRefusal(dir: string, refused: readonly Unproven[], before: boolean): IOError {
+  const list = unprovenList(refused.map((u) => ({ ...u, path: join(dir, u.path) })));
+  const them = refused.length === 1 ? 'it' : 'them';
+  return new IOError(
+    `refusing to write over ${list}: penalty-explorer writes over only what it can prove it wrote; ${before ? 'nothing was touched' : refused.length === 1 ? 'it was left as it is' : 'they were left as they are'}; move ${them} out of ${dir} (or delete ${them} if penalty-explorer's) and try again`,
+  );
+}
+
+/**
+ * Refuse (IOError, nothing touched) a command that will write over entries of `dir` the tool cannot
+ * prove it wrote — a figure, record or checkpoint/ replaced by a user's of the same name: the
+ * entries the manifest lists (those of the tool's folders it lists too: a comparison's runs), as
+ * paths relative to `dir`, those `writes(path)` says the command writes over (all: a resumed run
+ * rewrites them all). A name never written yet passes. Each single write into a folder of the
+ * tool's is checked so again as it is made (`trackOwned`), unlisted names there too.
+ *
+ * @example
+ * checkOverwrite('runs/l1')   // throws 'refusing to write over runs/l1/checkpoint (a folder whose content is not …' when the user put theirs there
+ */
+export function checkOverwrite(dir: string, writes: (path: string) => boolean = () => true): void {
+  const refused = unprovenFiles(dir).filter((u) => writes(u.path));
+  if (refused.length) throw overwriteRefusal(dir, refused, true);
 }
 
 /** What `removeOwned` did: the entries it deleted, and those it left (not written by the tool), as paths relative to the folder. */
@@ -489,9 +571,9 @@ export function removeOwned(dir: string): Removed {
       unlock();
       continue;
     }
-    const why = unprovenWhy(dir, name, manifest);
-    if (why) {
-      unproven.push({ path: name, why });
+    const left = unprovenEntry(dir, name, () => manifest);
+    if (left) {
+      unproven.push(left);
       continue;
     }
     rmSync(path, { recursive: true, force: true });

@@ -45,20 +45,30 @@ export function tempFileFor(dir: string, name: string): string {
   return join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.penx-tmp`);
 }
 
+/** What `treeDigest` takes instead of what is there: files about to be rewritten, entries it leaves out. */
+export interface TreeDigestOptions {
+  /** Relative path ─► the content it is about to hold. */
+  readonly replaced?: Readonly<Record<string, string | Uint8Array>>;
+  /** Names directly in the folder left out (the temporary file of a write into it). */
+  readonly without?: ReadonlySet<string>;
+}
+
 /**
  * The SHA-256 (hex) of everything below `dir`: one JSON line per entry, in name order, paths relative
  * to `dir` — `["d",path]` a folder, `["f",path,size,sha256]` a file, `["o",path]` anything else —
- * with `replaced` (relative path ─► content) taken instead of what is there (a file about to be rewritten).
+ * with `replaced` (relative path ─► content) taken instead of what is there (a file about to be
+ * rewritten) and the names directly in `dir` that `without` holds left out.
  *
  * @example
  * // model/model.json and optimizer.bin below checkpoint/: sha256 of
  * // '["d","model"]\n["f","model/model.json",812,"9c1e…"]\n["f","optimizer.bin",640,"0b7a…"]\n'
  * treeDigest('runs/l1/checkpoint')
  */
-export function treeDigest(dir: string, replaced: Readonly<Record<string, string | Uint8Array>> = {}): string {
+export function treeDigest(dir: string, { replaced = {}, without = new Set() }: TreeDigestOptions = {}): string {
   const hash = createHash('sha256');
   const walk = (rel: string): void => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
+      if (!rel && without.has(name)) continue;
       const path = rel ? `${rel}/${name}` : name;
       const stat = lstatSync(join(dir, path));
       if (stat.isDirectory()) {
@@ -75,9 +85,10 @@ export function treeDigest(dir: string, replaced: Readonly<Record<string, string
   return hash.digest('hex');
 }
 
-/** What a folder written whole holds: its `treeDigest`. */
+/** What a folder written whole holds: its `treeDigest`; `temp`, the temporary file a rewrite of one of its files puts in it meanwhile (`rewriteInFolder`). */
 export interface TreeContent {
   readonly tree: string;
+  readonly temp?: string;
 }
 
 /** Who hears of names written, per folder (absolute path): a file's name with its content, a folder's with its `treeDigest`. */
@@ -108,6 +119,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await mkdir(dirname(path), { recursive: true });
   const temp = tempFileFor(dirname(path), basename(path));
   announce(path, data);
+  await writeThrough(temp, path, data);
+}
+
+/** Write `data` into `temp`, fsync it, rename it to `path` and fsync the folder; `temp` removed when that fails. */
+async function writeThrough(temp: string, path: string, data: string | Uint8Array): Promise<void> {
   try {
     const handle = await open(temp, 'w');
     try {
@@ -126,11 +142,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /**
  * Rewrite file `name` of folder `dir`, which was written whole (`replaceDirAtomic`), as
- * `writeFileAtomic` does: `dir`'s new `treeDigest` announced first, as when it was written.
+ * `writeFileAtomic` does: `dir`'s new `treeDigest` announced first, as when it was written, with
+ * the name of the temporary file the write puts in it: a process killed meanwhile leaves it there,
+ * and it is then known for the tool's own (`temp`), not taken for a user's file.
+ *
+ * @example
+ * // announces { tree: treeDigest('runs/l1/checkpoint', { replaced: { 'run.json': text } }), temp: '.run.json.4242.9f3a0c1d.penx-tmp' }
+ * await rewriteInFolder('runs/l1/checkpoint', 'run.json', text)
  */
 export async function rewriteInFolder(dir: string, name: string, data: string | Uint8Array): Promise<void> {
-  announce(dir, { tree: treeDigest(dir, { [name]: data }) });
-  await writeFileAtomic(join(dir, name), data);
+  const temp = tempFileFor(dir, name);
+  announce(dir, { tree: treeDigest(dir, { replaced: { [name]: data } }), temp: basename(temp) });
+  await writeThrough(temp, join(dir, name), data);
 }
 
 /**

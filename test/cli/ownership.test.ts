@@ -211,6 +211,52 @@ describe('--force deletes a run’s checkpoint/ only while all it holds is what 
   }, 120_000);
 });
 
+describe('penx writes over a name only while what is there is what it wrote', () => {
+  it('plot: a figure penx drew, replaced by the user’s file, is refused before anything is drawn: exit 2, nothing touched', async () => {
+    const dir = join(out, 'drawn');
+    cpSync(trained, dir, { recursive: true });
+    const drawn = await penx('plot', dir);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    writeFileSync(join(dir, 'curves.svg'), '<svg>my curves</svg>');
+    const before = tree(dir);
+    const r = await penx('plot', dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`refusing to write over ${join(dir, 'curves.svg')} (its content is not what penalty-explorer wrote there)`);
+    expect(r.stderr).toContain(`nothing was touched; move it out of ${dir}`);
+    expect(tree(dir)).toEqual(before);
+  }, 60_000);
+
+  it('train --resume: a checkpoint/ the user changed is not replaced; exit 2 before the backend starts, nothing touched', async () => {
+    const dir = join(out, 'resumed');
+    cpSync(trained, dir, { recursive: true });
+    writeFileSync(join(dir, 'checkpoint', 'notes.txt'), 'mine');
+    const before = tree(dir);
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...TINY, '--prune-epochs', 'last', '--out', out, '--name', 'resumed', '--resume');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`refusing to write over ${join(dir, 'checkpoint')} (a folder whose content is not what penalty-explorer wrote there)`);
+    expect(r.stderr).toContain('nothing was touched');
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(dir)).toEqual(before);
+  }, 60_000);
+});
+
+describe('--force and a temporary file left in checkpoint/', () => {
+  it('one penx did not record writing (an older version’s): refused, exit 2, nothing touched, that file named as a leftover', async () => {
+    const dir = join(out, 'leftover');
+    cpSync(trained, dir, { recursive: true });
+    const temp = '.run.json.4242.0badc0de.penx-tmp';
+    writeFileSync(join(dir, 'checkpoint', temp), '{"config":');
+    const before = tree(dir);
+    const r = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'leftover', '--force');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `cannot prove it wrote: checkpoint/${temp} (a leftover temporary file of an interrupted write, not recorded as penalty-explorer's`,
+    );
+    expect(r.stderr).not.toMatch(/^backend:/m);
+    expect(tree(dir)).toEqual(before);
+  }, 60_000);
+});
+
 describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {
   it('a user folder, the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
     const user = userFolder(join(root, 'model-user'), { 'model/my.h5': 'keras weights' });

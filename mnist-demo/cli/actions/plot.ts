@@ -22,6 +22,7 @@ import {
   type ComparisonOptions,
   checkClaim,
   checkOwnFolder,
+  checkRedraw,
   claimFolder,
   type DrawOptions,
   drawComparison,
@@ -92,7 +93,8 @@ function readTarget(dir: string, out: string | undefined): Target {
 
 /**
  * Refuses a target that is not penx's to draw into — a record file's folder that holds anything, a
- * folder (or a comparison's run) that is not the tool's of its kind — writing nothing.
+ * folder (or a comparison's run) that is not the tool's of its kind, or one listing a file the
+ * tool cannot prove it wrote (a figure the user replaced) — writing nothing.
  */
 function checkTarget(t: Target): void {
   if (t.kind === 'file') {
@@ -101,6 +103,8 @@ function checkTarget(t: Target): void {
   }
   checkOwnFolder(t.dir, t.kind);
   if (t.kind === 'comparison') for (const n of t.names) checkOwnFolder(join(t.dir, n), 'run');
+  // A redraw writes over the figures and pages penx drew: never over a user's file of such a name.
+  checkRedraw(t.dir);
 }
 
 /**
