@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { proofOf } from '../../src/folders/owner.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import { treeDigest } from '../../src/io/atomic.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { moduleDir } from './module-dir.ts';
 import { DRAWN, penx, TINY } from './run-penx.ts';
@@ -160,6 +162,12 @@ describe('--resume of a run recorded before a perchannel=1 constraint spec dropp
     // As the records were written before: the axis shown (the checkpoint's model config keeps every value either way).
     for (const f of [join(dir, 'run.json'), join(dir, 'checkpoint', 'run.json')])
       writeFileSync(f, readFileSync(f, 'utf8').replaceAll('maxnorm:m=2,perchannel=1', 'maxnorm:m=2,axis=0,perchannel=1'));
+    // …and proven in the manifest as that penx recorded writing them (penx writes over only what it proves it wrote).
+    const proofs = [
+      { name: 'run.json', ...proofOf(readFileSync(join(dir, 'run.json'))) },
+      { name: 'checkpoint', tree: treeDigest(join(dir, 'checkpoint')) },
+    ];
+    appendFileSync(join(dir, '.penx-folder.jsonl'), proofs.map((p) => `${JSON.stringify(p)}\n`).join(''));
     const resumed = await penx(...args, '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('[none] resuming after epoch 1');
