@@ -132,7 +132,7 @@ export default { name: 'secondFails', onEpochEnd: ({ epoch }) => {
     expect(readFileSync(join(dir, 'l1_1e-4', 'notes.txt'), 'utf8')).toBe('mine');
   }, 60_000);
 
-  it('a manifest line an older penx left for a removed run: plot --json does not list the user’s folder of that name, --force keeps it', async () => {
+  it('a manifest line an older penx left for a removed run: plot --json does not list the user’s folder of that name, --force keeps it; a figure the user replaced is not drawn over', async () => {
     const dir = join(out, 'old-manifest');
     cpSync(comparison, dir, { recursive: true });
     // The line a run abandoned at its start left before removal lines, and a user's folder there since.
@@ -143,6 +143,16 @@ export default { name: 'secondFails', onEpochEnd: ({ epoch }) => {
     const files: string[] = JSON.parse(plotted.stdout).folders[0].files;
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => f.includes('ghost'))).toEqual([]);
+    // A figure penx drew, replaced by the user's file: the redraw is refused before anything is drawn, nothing touched.
+    const figure = files.find((f) => f.endsWith('.svg'))!;
+    writeFileSync(figure, '<svg>my figure</svg>');
+    const before = tree(dir);
+    const redrawn = await penx('plot', dir);
+    expect(redrawn.code, redrawn.stderr).toBe(2);
+    expect(redrawn.stderr).toContain(`refusing to write over ${figure} (its content is not what penalty-explorer wrote there)`);
+    expect(redrawn.stderr).toContain('nothing was touched; move it out of');
+    expect(tree(dir)).toEqual(before);
+    rmSync(figure);
     const r = await penx('compare', '--penalties', 'none', '--epochs', '1', ...TINY, '--out', out, '--name', 'old-manifest', '--force');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('kept 1 entry penalty-explorer did not write: ghost');
@@ -212,20 +222,6 @@ describe('--force deletes a run’s checkpoint/ only while all it holds is what 
 });
 
 describe('penx writes over a name only while what is there is what it wrote', () => {
-  it('plot: a figure penx drew, replaced by the user’s file, is refused before anything is drawn: exit 2, nothing touched', async () => {
-    const dir = join(out, 'drawn');
-    cpSync(trained, dir, { recursive: true });
-    const drawn = await penx('plot', dir);
-    expect(drawn.code, drawn.stderr).toBe(0);
-    writeFileSync(join(dir, 'curves.svg'), '<svg>my curves</svg>');
-    const before = tree(dir);
-    const r = await penx('plot', dir);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`refusing to write over ${join(dir, 'curves.svg')} (its content is not what penalty-explorer wrote there)`);
-    expect(r.stderr).toContain(`nothing was touched; move it out of ${dir}`);
-    expect(tree(dir)).toEqual(before);
-  }, 60_000);
-
   it('train --resume: a checkpoint/ the user changed is not replaced; exit 2 before the backend starts, nothing touched', async () => {
     const dir = join(out, 'resumed');
     cpSync(trained, dir, { recursive: true });
