@@ -81,8 +81,14 @@ describe('crash and resume', () => {
     expect(existsSync(join(dir, 'epoch-002.png'))).toBe(true);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('epoch=2 loss=');
     expect(readdirSync(dir).filter((f) => f.includes('penx-tmp') || f.endsWith('.penx-old'))).toEqual([]);
-    // A run.json that is not a record any more: rewritten from the checkpoint's (only the record checked: no figures drawn again).
+    // A run.json that is not a record any more, nor a content penx wrote: not written over (it could be anyone's);
+    // once moved away, rewritten from the checkpoint's (only the record checked: no figures drawn again).
     writeFileSync(join(dir, 'run.json'), '{"epochs": [');
+    const refused = await penx(...args, '--resume', '--no-figures');
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`refusing to write over ${join(dir, 'run.json')} (its content is not what penalty-explorer wrote there)`);
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe('{"epochs": [');
+    rmSync(join(dir, 'run.json'));
     const again = await penx(...args, '--resume', '--no-figures');
     expect(again.code, again.stderr).toBe(0);
     expect(readRun(dir).epochs).toHaveLength(2);
@@ -97,7 +103,10 @@ describe('crash and resume', () => {
     const record = readFileSync(join(out, 'r', 'run.json'), 'utf8');
     const resumed = await penx(...args, '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(2);
-    expect(resumed.stderr).toMatch(/^penx: error: .*\/r\/checkpoint: cannot be restored \(.+\): the checkpoint is damaged or not of this model$/m);
+    // Not what penx wrote there (its tree digest): refused before it is read or replaced.
+    expect(resumed.stderr).toMatch(
+      /^penx: error: refusing to write over .*\/r\/checkpoint \(a folder whose content is not what penalty-explorer wrote there\)/m,
+    );
     expect(resumed.stderr).not.toMatch(/\n\s+at /);
     // Refused before anything changed: run.json keeps its sessions (no session that never trained).
     expect(readFileSync(join(out, 'r', 'run.json'), 'utf8')).toBe(record);
