@@ -9,7 +9,7 @@ import { writeDataset } from '../data/idx-files.ts';
 import '../fixtures/models/registered-bias.ts';
 import '../fixtures/models/registered-bias-own.ts';
 import { penx, penxWith } from './run-penx.ts';
-import { tree } from './tree.ts';
+import { recordAsWritten, tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -342,6 +342,7 @@ describe('penx train --model', () => {
       const path = join(older, file);
       writeFileSync(path, readFileSync(path, 'utf8').replaceAll('sequential_1', 'sequential_4'));
     }
+    recordAsWritten(older);
     const before = tree(older);
     const resumed = await penx('compare', '--penalties', 'none,l1:1e-4', ...nested, '--name', 'nested', ...RECORDED, '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(2);
@@ -363,6 +364,7 @@ describe('penx train --model', () => {
       const path = join(older, file);
       writeFileSync(path, readFileSync(path, 'utf8').replaceAll('dense_Dense1', 'dense_Dense7').replaceAll('dense_Dense2', 'dense_Dense8'));
     }
+    recordAsWritten(older);
     const before = tree(older);
     const r = await penx('train', ...unnamed, '--name', 'older', ...RECORDED, '--epochs', '2', '--resume');
     expect(r.code, r.stderr).toBe(2);

@@ -1,7 +1,9 @@
 /** A user's folder as tests make it, and what is in a folder (every path, each file's bytes), to prove a command left it alone. */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { proofOf } from '../../src/folders/owner.ts';
+import { treeDigest } from '../../src/io/atomic.ts';
 
 /** Make `dir` with these files (relative path → content); a path ending in `/` is an empty folder. */
 export function userFolder(dir: string, files: Readonly<Record<string, string>>): string {
@@ -46,4 +48,17 @@ export function filesBelow(dir: string, skip: readonly string[] = []): string[] 
     .filter((p) => !p.endsWith('/') && !p.split('/').at(-1)!.startsWith('.penx') && !skip.some((s) => p.startsWith(`${s}/`)))
     .map((p) => join(dir, p))
     .sort();
+}
+
+/**
+ * Append to `dir`'s manifest the proofs penx records writing what its run.json and checkpoint/ hold
+ * now: a test that edits them into what an older penx wrote makes them that penx's again (penx
+ * writes over only what it proves it wrote).
+ */
+export function recordAsWritten(dir: string): void {
+  const proofs = [
+    { name: 'run.json', ...proofOf(readFileSync(join(dir, 'run.json'))) },
+    { name: 'checkpoint', tree: treeDigest(join(dir, 'checkpoint')) },
+  ];
+  appendFileSync(join(dir, '.penx-folder.jsonl'), proofs.map((p) => `${JSON.stringify(p)}\n`).join(''));
 }
