@@ -9,8 +9,9 @@
  *   tallies add up ─► a layer's and all weights' histograms and sparsity (the counts are whole numbers)
  *   percentiles ─► the values at the ranks asked for (percentiles.ts): of fewer than RADIX_MIN values
  *                  from their sorted copy; of more by radix selection: the rank's bucket from the
- *                  parts' summed bucket counts, then one pass counting the low 16 bits of the values
- *                  in those buckets only ─► the exact key, the exact value; no sort
+ *                  parts' summed bucket counts (one weight's as they are), then one pass copying the
+ *                  keys of those buckets only, each bucket's few sorted (very many: counted by their
+ *                  low 16 bits) ─► the exact key, the exact value; no weight is sorted
  *
  * The order key of a float32 with bits s (as a signed 32-bit integer): s when s ≥ 0 (positive), s with
  * all but its sign bit flipped otherwise (negative), so keys order as the numbers do, −0 (key −1) just
@@ -83,11 +84,18 @@ function emptyTally(buckets = false): Tally {
   };
 }
 
-/** The order key of the float32 with bits `s` (see the file's comment). */
-const orderKey = (s: number) => (s >= 0 ? s : s ^ 0x7fffffff);
+/** The order key of the float32 with bits `s` (see the file's comment), without a branch (signs come in random order): s >> 31 is 0 or −1. */
+const orderKey = (s: number) => s ^ ((s >> 31) & 0x7fffffff);
 
 /** The bits of a Float32Array, read as signed integers (no copy). */
 const bitsOf = (values: Float32Array) => new Int32Array(values.buffer, values.byteOffset, values.length);
+
+/** `binOf` with its grid's factors worked out once, the same arithmetic per value: (x) => binOf(x, lo, hi, bins). */
+function binner(lo: number, hi: number, bins: number): (x: number) => number {
+  const k = bins / (hi - lo);
+  const o = -lo * k;
+  return Number.isInteger(o) ? (x) => Math.min(bins - 1, Math.floor(x * k) + o) : (x) => Math.min(bins - 1, Math.floor((x - lo) * k));
+}
 
 /** In LOG_BIN_OF_BUCKET: the bucket's values are below the log grid, above it, or cut by an edge. */
 const [LOG_BELOW, LOG_ABOVE, LOG_CUT] = [-1, -2, -3];
@@ -101,18 +109,44 @@ function logBin(a: number): number {
 /** Per bucket of |w| > 0 (its bits ≫ 16), the log bin of all its values, or LOG_CUT (see the file's comment). */
 let logBinOfBucket: Int16Array | undefined;
 
+const scratchBits = new Int32Array(1);
+const scratchFloat = new Float32Array(scratchBits.buffer);
+
+/** The float32 whose bits are `b`. */
+function floatOfBits(b: number): number {
+  scratchBits[0] = b;
+  return scratchFloat[0] as number;
+}
+
+/** The least b in [lo, hi) for which `holds(b)` (false, then true as b grows), or hi. */
+function firstHolding(lo: number, hi: number, holds: (b: number) => boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holds(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The table, its log bins found for the ~5 000 buckets around [1e-10, 100] only: a bucket's bin only grows
+ * with it (log10 is monotone), so the buckets below the grid end where the first greatest value is not
+ * below, those above start where the first least value is above (binary searches); the buckets from
+ * 0x7f80 on (±∞, NaN) are never looked up.
+ */
 function logBins(): Int16Array {
   if (logBinOfBucket) return logBinOfBucket;
-  const table = new Int16Array(1 << 15);
-  const bits = new Int32Array(2);
-  const floats = new Float32Array(bits.buffer);
-  for (let b = 0; b < table.length; b++) {
-    bits[0] = Math.max(1, b << 16);
-    bits[1] = (b << 16) | 0xffff;
-    const [least, most] = [floats[0] as number, floats[1] as number];
-    // Infinity and NaN (exponent all ones) never reach the table.
-    const [lo, hi] = Number.isFinite(most) ? [logBin(least), logBin(most)] : [LOG_CUT, LOG_CUT];
-    table[b] = lo === hi ? lo : LOG_CUT;
+  const least = (b: number) => floatOfBits(Math.max(1, b << 16));
+  const most = (b: number) => floatOfBits((b << 16) | 0xffff);
+  const finite = 0x7f80;
+  const first = firstHolding(0, finite, (b) => logBin(most(b)) !== LOG_BELOW);
+  const past = firstHolding(first, finite, (b) => logBin(least(b)) === LOG_ABOVE);
+  const table = new Int16Array(1 << 15).fill(LOG_CUT);
+  table.fill(LOG_BELOW, 0, first);
+  table.fill(LOG_ABOVE, past, finite);
+  for (let b = first; b < past; b++) {
+    const lo = logBin(least(b));
+    table[b] = lo === logBin(most(b)) ? lo : LOG_CUT;
   }
   logBinOfBucket = table;
   return table;
@@ -130,7 +164,8 @@ export function tallyValues(values: Float32Array): Tally {
   const { hist, fine, logAbs } = t;
   // Few values: counted in a table nobody reads (cheaper than a branch per value, or a new table).
   const buckets = t.buckets ?? (unread ??= new Uint32Array(BUCKETS));
-  const [fl, fh, fb] = [FINE_LINEAR.lo, FINE_LINEAR.hi, FINE_LINEAR.bins];
+  const [fl, fh] = [FINE_LINEAR.lo, FINE_LINEAR.hi];
+  const [histBin, fineBin] = [binner(HIST_LO, HIST_HI, HIST_BINS), binner(fl, fh, FINE_LINEAR.bins)];
   const logOf = logBins();
   let [nonFinite, zeros, histBelow, histAbove, lt1e3, lt1e2, fineBelow, fineAbove, logBelow, logAbove] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < values.length; i++) {
@@ -149,10 +184,10 @@ export function tallyValues(values: Float32Array): Tally {
     }
     if (v < HIST_LO) histBelow++;
     else if (v > HIST_HI) histAbove++;
-    else hist[binOf(v, HIST_LO, HIST_HI, HIST_BINS)]! += 1;
+    else hist[histBin(v)]! += 1;
     if (v < fl) fineBelow++;
     else if (v > fh) fineAbove++;
-    else fine[binOf(v, fl, fh, fb)]! += 1;
+    else fine[fineBin(v)]! += 1;
     if (v === 0) continue;
     let bin = logOf[(s & 0x7fffffff) >> 16] as number;
     if (bin === LOG_CUT) bin = logBin(a);
@@ -207,12 +242,27 @@ export function fineOfTally(t: Tally, scale: FineHistogram['scale']): FineHistog
 
 /** The float32 whose order key is `key` (the key is its own inverse). */
 function valueOfKey(key: number): number {
-  return new Float32Array(new Int32Array([orderKey(key)]).buffer)[0] as number;
+  return floatOfBits(orderKey(key));
+}
+
+/** Candidates of one bucket from which a rank's value is read by counting their low 16 bits rather than by sorting them. */
+const COUNT_MIN = 1 << 14;
+
+/** The `within`-th smallest (0-based) of `keys`, all of one bucket: sorted in place, or, when many, counted by their low 16 bits. */
+function keyAt(keys: Int32Array, within: number): number {
+  if (keys.length < COUNT_MIN) return keys.sort()[within] as number;
+  const low = new Uint32Array(BUCKETS);
+  for (let i = 0; i < keys.length; i++) low[(keys[i] as number) & 0xffff]! += 1;
+  let [l, seen] = [0, 0];
+  while (seen + (low[l] as number) <= within) seen += low[l++] as number;
+  return ((keys[0] as number) & ~0xffff) | l;
 }
 
 /**
  * The values at 0-based `ranks` of all of `parts` together in ascending order (the sorted array's
- * entries), found by radix selection over `buckets`, the parts' summed bucket counts.
+ * entries), found by radix selection over `buckets`, the parts' summed bucket counts: one pass copies
+ * the keys of the few buckets holding those ranks (their sizes are known, so each gets its slice of
+ * one Int32Array), then each slice is sorted (a few hundred keys) and read at the rank within it.
  */
 function valuesAtRanks(parts: readonly Float32Array[], buckets: Uint32Array, ranks: readonly number[]): Map<number, number> {
   // Each rank's bucket and its rank within the bucket.
@@ -225,34 +275,34 @@ function valuesAtRanks(parts: readonly Float32Array[], buckets: Uint32Array, ran
   }
   const wanted = [...new Set([...where.values()].map((w) => w.bucket))];
   const slotOf = new Int16Array(BUCKETS).fill(-1);
+  // Slot s's keys go to keys[start[s] .. start[s + 1]); next[s]: where its next key goes.
+  const start = new Int32Array(wanted.length + 1);
   wanted.forEach((b, slot) => {
     slotOf[b] = slot;
+    start[slot + 1] = (start[slot] as number) + (buckets[b] as number);
   });
-  const low = new Uint32Array(BUCKETS * wanted.length);
+  const keys = new Int32Array(start[wanted.length] as number);
+  const next = start.slice(0, wanted.length);
   for (const part of parts) {
     const bits = bitsOf(part);
     for (let i = 0; i < bits.length; i++) {
       const key = orderKey(bits[i] as number);
       const slot = slotOf[(key >> 16) + 0x8000] as number;
-      if (slot >= 0) low[slot * BUCKETS + (key & 0xffff)]! += 1;
+      if (slot >= 0) keys[next[slot]!++] = key;
     }
   }
   const values = new Map<number, number>();
   for (const [rank, { bucket: b, within }] of where) {
-    const base = (slotOf[b] as number) * BUCKETS;
-    let [l, seen] = [0, 0];
-    while (seen + (low[base + l] as number) <= within) seen += low[base + l++] as number;
-    values.set(rank, valueOfKey(((b - 0x8000) << 16) | l));
+    const slot = slotOf[b] as number;
+    values.set(rank, valueOfKey(keyAt(keys.subarray(start[slot], start[slot + 1]), within)));
   }
   return values;
 }
 
-/** How many of `values` have each top 16 bits of the order key (tallyValues counts them for RADIX_MIN values or more). */
-function bucketsOf(values: Float32Array): Uint32Array {
-  const buckets = new Uint32Array(BUCKETS);
+/** Adds to `buckets` how many of `values` have each top 16 bits of the order key (tallyValues counts them for RADIX_MIN values or more). */
+function addBuckets(buckets: Uint32Array, values: Float32Array): void {
   const bits = bitsOf(values);
   for (let i = 0; i < bits.length; i++) buckets[(orderKey(bits[i] as number) >> 16) + 0x8000]! += 1;
-  return buckets;
 }
 
 /**
@@ -267,11 +317,16 @@ function bucketsOf(values: Float32Array): Uint32Array {
 export function percentilesOfTally(parts: readonly Float32Array[], tallies: readonly Tally[]): number[] {
   const n = parts.reduce((sum, p) => sum + p.length, 0);
   if (n < RADIX_MIN) return percentilesOfSorted(sortedValues(parts));
-  const buckets = new Uint32Array(BUCKETS);
-  parts.forEach((p, i) => {
-    const counted = tallies[i]?.buckets ?? bucketsOf(p);
-    for (let b = 0; b < BUCKETS; b++) buckets[b]! += counted[b] as number;
-  });
+  // One weight's counts as they are; several: their tallies' counts summed, a small part's counted here.
+  let buckets = parts.length === 1 ? tallies[0]?.buckets : undefined;
+  if (!buckets) {
+    buckets = new Uint32Array(BUCKETS);
+    for (let i = 0; i < parts.length; i++) {
+      const counted = tallies[i]?.buckets;
+      if (!counted) addBuckets(buckets, parts[i] as Float32Array);
+      else for (let b = 0; b < BUCKETS; b++) buckets[b]! += counted[b] as number;
+    }
+  }
   const ranks = PERCENTILES.flatMap((p) => {
     const i = Math.floor((p / 100) * (n - 1));
     return [i, Math.min(n - 1, i + 1)];

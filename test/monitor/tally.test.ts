@@ -71,6 +71,26 @@ describe('tallyValues', () => {
     ).toEqual(percentiles(same));
   });
 
+  it('percentiles by radix selection equal the sorted copy’s when a rank’s bucket holds few keys or very many, ties, ±0 and denormals', () => {
+    // One bucket: the float32s of [1, 1 + 1/128), or ±0 and the denormals next to them.
+    const crowded = (seed: number, n: number, near: number) => awkward(seed, n).map((v, i) => (i % 3 === 0 ? v : near * (1 + Math.abs(v % 1) / 128)));
+    for (const [seed, n, near] of [
+      [5, RADIX_MIN, 1], // ranks in a bucket of ~43 000 keys: counted
+      [6, RADIX_MIN + 7, -0], // ±0 and −denormals: a crowded bucket of ties
+      [7, 3 * RADIX_MIN, 1e-40],
+      [8, RADIX_MIN, 0.3], // a few hundred keys per bucket: sorted
+    ] as const) {
+      const parts = [crowded(seed, n, near), awkward(seed + 10, 300), crowded(seed + 20, RADIX_MIN + 1, -near)];
+      for (const p of [[parts[0] as Float32Array], parts])
+        expect(
+          percentilesOfTally(
+            p,
+            p.map((v) => tallyValues(v)),
+          ),
+        ).toEqual(percentiles(p));
+    }
+  });
+
   it('counts NaN and ±∞ apart (a snapshot refuses them)', () => {
     expect(tallyValues(new Float32Array([1, Number.NaN, Number.POSITIVE_INFINITY, -Number.POSITIVE_INFINITY])).nonFinite).toBe(3);
   });
