@@ -317,15 +317,15 @@ function addBuckets(buckets: Uint32Array, values: Float32Array): void {
 export function percentilesOfTally(parts: readonly Float32Array[], tallies: readonly Tally[]): number[] {
   const n = parts.reduce((sum, p) => sum + p.length, 0);
   if (n < RADIX_MIN) return percentilesOfSorted(sortedValues(parts));
-  // One weight's counts as they are; several: their tallies' counts summed, a small part's counted here.
-  let buckets = parts.length === 1 ? tallies[0]?.buckets : undefined;
+  // One weight's counts as they are; several: the first large one's copied (a memcpy), the other
+  // large ones' added, each small part's values counted in (a bias: no table of 65 536 to add).
+  const large = tallies.flatMap((t) => (t.buckets ? [t.buckets] : []));
+  const [counted, ...more] = large;
+  let buckets = parts.length === 1 && counted ? counted : undefined;
   if (!buckets) {
-    buckets = new Uint32Array(BUCKETS);
-    for (let i = 0; i < parts.length; i++) {
-      const counted = tallies[i]?.buckets;
-      if (!counted) addBuckets(buckets, parts[i] as Float32Array);
-      else for (let b = 0; b < BUCKETS; b++) buckets[b]! += counted[b] as number;
-    }
+    buckets = counted ? counted.slice() : new Uint32Array(BUCKETS);
+    for (const c of more) for (let b = 0; b < BUCKETS; b++) buckets[b]! += c[b] as number;
+    for (let i = 0; i < parts.length; i++) if (!tallies[i]?.buckets) addBuckets(buckets, parts[i] as Float32Array);
   }
   const ranks = PERCENTILES.flatMap((p) => {
     const i = Math.floor((p / 100) * (n - 1));
