@@ -19,7 +19,8 @@
  *   ├─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
  *   │  ├─ FolderExistsError         not this tool's, or holding something else
  *   │  ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)
- *   │  │  └─ NotOwnedError
+ *   │  │  ├─ NotOwnedError
+ *   │  │  └─ OlderFolderError       (entries an older version listed by name alone: adoptOlderEntries)
  *   │  └─ LockedError
  *   └─ DivergedError                a run whose loss or weights became NaN or ±∞ (not bad input: the run
  *                                   trained, its record keeps the finished epochs; what to try is said);
@@ -237,6 +238,21 @@ export class FolderRefusedError extends IOError {
     readonly problem: string,
   ) {
     super(`${problem}; choose another name or folder`);
+  }
+}
+
+/**
+ * A folder of this tool's that an older version wrote (its manifest lists entries by name alone,
+ * without the size and SHA-256 this version records), refused as the tool cannot prove those entries
+ * still hold what it wrote: nothing is deleted or written over. `problem` names them; when they are
+ * unchanged, `adoptOlderEntries(dir)` records them as the tool's (the user vouches for them) and the
+ * command can run.
+ */
+export class OlderFolderError extends FolderRefusedError {
+  override name = 'OlderFolderError';
+  constructor(dir: string, problem: string) {
+    super(dir, problem);
+    this.message = `${problem}; if they are still what the older version wrote, adopt them (adoptOlderEntries) and try again`;
   }
 }
 

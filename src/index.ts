@@ -34,6 +34,7 @@ export {
   type LockHolder,
   NonFiniteWeightsError,
   NotOwnedError,
+  OlderFolderError,
   PenaltyExplorerError,
   PruneCurveError,
   ReadBackError,

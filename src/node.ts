@@ -21,6 +21,8 @@ export {
   useQuietCpu,
 } from './backends/index.ts';
 export {
+  type Adopted,
+  adoptOlderEntries,
   breakLock,
   CHECKPOINT,
   type Checkpoint,

@@ -23,6 +23,7 @@ import {
   InterruptedError,
   IOError,
   NotOwnedError,
+  OlderFolderError,
   ResumeEpochsError,
   redactCredentials,
   SpecError,
@@ -51,6 +52,7 @@ function folderRemedy(command: string | undefined, err: FolderExistsError | Fold
   if (command === 'plot') return err instanceof NotOwnedError && err.asked === 'write' ? 'penx plot redraws folders penx wrote' : 'give another --out';
   if (command === 'prune') return err instanceof NotOwnedError && err.asked === 'write' ? 'give a run folder penx trained' : 'give another --out';
   if (command === 'worker') return 'give another --out';
+  if (command === 'adopt') return 'penx adopt takes folders a penx wrote';
   if (err instanceof FolderExistsError) return 'use --resume to continue it or --force to start it over';
   return 'give another --name or --out';
 }
@@ -110,6 +112,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (err instanceof FolderExistsError) {
       say(`penx: error: ${err.what} ${err.dir} already exists; ${folderRemedy(argv[0], err)}`);
+      return 2;
+    }
+    if (err instanceof OlderFolderError) {
+      say(
+        `penx: error: ${err.problem}; or, if its files are still as the older penx left them, penx adopt ${err.dir} records them as penx's and the command can run`,
+      );
       return 2;
     }
     if (err instanceof FolderRefusedError) {

@@ -9,6 +9,7 @@
  */
 
 export { checkRunName, runNameProblem } from '../folder-names.ts';
+export { type Adopted, adoptOlderEntries } from './adopt.ts';
 export { CHECKPOINT, type Checkpoint, checkpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 export { checkResumeSettings, type FolderOptions, fitToFolder } from './fit-to-folder.ts';
 export {

@@ -30,7 +30,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FolderRefusedError, IOError } from '../errors.ts';
+import { FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, treeDigest, watchWrites } from '../io/index.ts';
@@ -161,6 +161,11 @@ const FILE_UNRECORDED = 'listed without a record of its content, as an older ver
 
 /** The reasons that say only "an older version listed it by name": the folder is an older penx's, nothing in it changed for all the tool knows. */
 const OLDER_WHY: ReadonlySet<string> = new Set([FILE_UNRECORDED, FOLDER_WHY.unrecorded]);
+
+/** True for an entry unproven only because an older version listed it by name alone (what `adoptOlderEntries` may record). */
+export function listedByOlder(unproven: Unproven): boolean {
+  return OLDER_WHY.has(unproven.why);
+}
 
 /** Why a folder's content differs from every `treeDigest` recorded for it only by a temporary file of the tool's name that no line records. */
 const UNRECORDED_TEMP =
@@ -458,7 +463,7 @@ export function checkRemovable(dir: string): void {
   for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
   if (unproven.length === 0) return;
-  if (unproven.every((u) => OLDER_WHY.has(u.why))) throw new FolderRefusedError(dir, olderFolderProblem(dir, unproven));
+  if (unproven.every(listedByOlder)) throw new OlderFolderError(dir, olderFolderProblem(dir, unproven));
   const list = unprovenList(unproven);
   const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
   const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
@@ -492,9 +497,10 @@ function overwriteBlocked(dir: string, name: string): Unproven | undefined {
 function overwriteRefusal(dir: string, refused: readonly Unproven[], before: boolean): IOError {
   const list = unprovenList(refused.map((u) => ({ ...u, path: join(dir, u.path) })));
   const them = refused.length === 1 ? 'it' : 'them';
-  return new IOError(
-    `refusing to write over ${list}: penalty-explorer writes over only what it can prove it wrote; ${before ? 'nothing was touched' : refused.length === 1 ? 'it was left as it is' : 'they were left as they are'}; move ${them} out of ${dir} (or delete ${them} if penalty-explorer's) and try again`,
-  );
+  const problem = `refusing to write over ${list}: penalty-explorer writes over only what it can prove it wrote; ${before ? 'nothing was touched' : refused.length === 1 ? 'it was left as it is' : 'they were left as they are'}`;
+  // All listed by an older version: adopting the folder (the user vouching for them) lets the command run.
+  if (refused.every(listedByOlder)) return new OlderFolderError(dir, `${problem}; move ${them} out of ${dir}`);
+  return new IOError(`${problem}; move ${them} out of ${dir} (or delete ${them} if penalty-explorer's) and try again`);
 }
 
 /**

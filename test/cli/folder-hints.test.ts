@@ -75,8 +75,23 @@ describe('a folder in the way: the remedy fits the command', () => {
     const r = await penxIn(cwd, 'start');
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(
-      /penx: error: refusing to start figures\/runs\/quickstart over: an older penx wrote it, and its manifest lists 17 entries by name only .*; nothing was touched; move figures\/runs\/quickstart out of the way \(or delete it yourself\) and run the command again; penx start always writes figures\/runs\/quickstart/,
+      /penx: error: refusing to start figures\/runs\/quickstart over: an older penx wrote it, and its manifest lists 17 entries by name only .*; nothing was touched; move figures\/runs\/quickstart out of the way \(or delete it yourself\) and run the command again; or, if its files are still as the older penx left them, penx adopt figures\/runs\/quickstart records them as penx's and the command can run\n/,
     );
     expect(tree(quick)).toEqual(before);
+
+    // penx adopt records them (the user's word), only proof lines appended; then the start is not refused for them.
+    const adopted = await penxIn(cwd, 'adopt', 'figures/runs/quickstart', '--json');
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(adopted.stderr).toBe('figures/runs/quickstart: adopted 17 entries\n');
+    expect(JSON.parse(adopted.stdout).folders[0]).toMatchObject({ folder: 'figures/runs/quickstart', left: [] });
+    const after = tree(quick);
+    expect(Object.keys(after).filter((k) => after[k] !== before[k])).toEqual(['.penx-folder.jsonl', 'l1_1e-4/.penx-folder.jsonl', 'none/.penx-folder.jsonl']);
+    const users = join(cwd, 'mine');
+    mkdirSync(users);
+    const refused = await penxIn(cwd, 'adopt', 'mine');
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'penx: error: cannot adopt mine: it was not written by penalty-explorer (it has no valid marker); nothing was recorded; penx adopt takes folders a penx wrote\n',
+    ]);
   });
 });

@@ -4,11 +4,11 @@
  * file still holds what penx wrote and deletes none. It is refused with one message naming the
  * folder to move, nothing touched (`test/cli/folder-hints.test.ts`: what `penx start` prints).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkClaim, claimFolder, FolderRefusedError } from '../../src/node.ts';
+import { adoptOlderEntries, checkClaim, checkOverwrite, claimFolder, FolderRefusedError, MARKER_FILE, OlderFolderError } from '../../src/node.ts';
 import { tree } from '../cli/tree.ts';
 import { olderComparison } from '../fixtures/older-penx-folder.ts';
 
@@ -36,5 +36,50 @@ describe('a folder an older penx wrote, started over (penx start, --force)', () 
       );
       expect(tree(dir)).toEqual(before);
     }
+  });
+});
+
+describe('a folder an older penx wrote, adopted (penx adopt): the user vouches for its files', () => {
+  it('records each entry listed by name alone with what it holds now; then --force and a redraw work, a second adoption records nothing', () => {
+    const dir = join(root, 'adopted');
+    olderComparison(dir);
+    expect(() => checkOverwrite(dir)).toThrow(OlderFolderError);
+    const before = tree(dir);
+    const { adopted, left } = adoptOlderEntries(dir);
+    expect(adopted).toHaveLength(17);
+    expect(adopted).toEqual(expect.arrayContaining(['compare.json', 'none/run.json', 'none/checkpoint', 'l1_1e-4/epoch-001.png']));
+    expect(left).toEqual([]);
+    // Only proof lines were appended: every file as it was, each manifest ending with a proof of what it lists.
+    const lines = readFileSync(join(dir, 'none', MARKER_FILE), 'utf8')
+      .trim()
+      .split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ name: 'epoch-001.png', size: 'none epoch-001.png'.length });
+    expect(lines.filter((l) => l.includes('"tree"'))).toHaveLength(1);
+    expect(tree(dir)).toEqual({
+      ...before,
+      [`${MARKER_FILE}`]: expect.any(String),
+      [`none/${MARKER_FILE}`]: expect.any(String),
+      [`l1_1e-4/${MARKER_FILE}`]: expect.any(String),
+    });
+    expect(() => checkOverwrite(dir)).not.toThrow();
+    expect(adoptOlderEntries(dir)).toEqual({ adopted: [], left: [] });
+    claimFolder(dir, { force: true }, 'comparison').release();
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+  });
+
+  it('leaves what was changed since penx recorded it, and refuses a folder penx did not write (nothing recorded)', () => {
+    const dir = join(root, 'changed');
+    olderComparison(dir);
+    adoptOlderEntries(dir);
+    writeFileSync(join(dir, 'report.html'), '<html>mine');
+    const manifest = readFileSync(join(dir, MARKER_FILE), 'utf8');
+    expect(adoptOlderEntries(dir)).toEqual({ adopted: [], left: [{ path: 'report.html', why: 'its content is not what penalty-explorer wrote there' }] });
+    expect(readFileSync(join(dir, MARKER_FILE), 'utf8')).toBe(manifest);
+    const users = join(root, 'users');
+    mkdirSync(users);
+    writeFileSync(join(users, 'a.txt'), 'a');
+    const theirs = tree(users);
+    expect(() => adoptOlderEntries(users)).toThrow(FolderRefusedError);
+    expect(tree(users)).toEqual(theirs);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * `penx plot`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work
+ * `penx plot`, `penx adopt`, `penx serve`, `penx playground`, `penx bench` and the catalogue commands: their options and help (the work
  * is in ../actions/), and the flags each checks before the library loads (../flag-values.ts).
  */
 import { type Command, Option } from 'commander';
 import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
+import type { AdoptFlags } from '../actions/adopt.ts';
 import type { BenchFlags } from '../actions/bench.ts';
 import type { PlaygroundFlags } from '../actions/playground.ts';
 import type { PlotFlags } from '../actions/plot.ts';
@@ -49,6 +50,15 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--json', 'at the end, print one JSON object: each folder drawn, its runs with their final scores, and its files (progress on stderr)')
     .hook('preAction', (_, command) => checkPlotFlags(command.processedArgs[0] as string[], command.opts<PlotFlags>()))
     .action(async (dirs: string[], flags: PlotFlags) => (await import('../actions/plot.ts')).plot(dirs, flags));
+
+  program
+    .command('adopt')
+    .description(
+      "record as penx's the files of folders an older penx wrote (listed by name only in their manifests, so --force, --resume and plot refuse to delete or write over them): use it when they are still as that penx left them",
+    )
+    .argument('<dir...>', 'run, comparison or sweep folders an older penx wrote (their runs are adopted with them)')
+    .option('--json', 'print what was adopted as one JSON object')
+    .action(async (dirs: string[], flags: AdoptFlags) => (await import('../actions/adopt.ts')).adopt(dirs, flags));
 
   program
     .command('summary')

@@ -1,0 +1,33 @@
+/**
+ * `penx adopt DIR… [--json]`: folders an older penx wrote (their manifests list entries by name
+ * alone, without the size and SHA-256 this version records) made this version's, on the user's word
+ * that their files are as that penx left them — then `--force`, `--resume` and `penx plot` work on
+ * them as on any other (the library's `adoptOlderEntries`).
+ *
+ *   every folder checked first (the tool's marker; a folder that is not penx's: exit 2, nothing recorded)
+ *   ─► adoptOlderEntries, folder by folder ─► what was recorded, and what was left (changed since penx wrote it)
+ */
+import { type Adopted, adoptOlderEntries, FolderRefusedError, readMarker } from 'penalty-explorer/node';
+import { printJson } from '../json.ts';
+
+/** The flags of `penx adopt`. */
+export interface AdoptFlags {
+  readonly json?: boolean;
+}
+
+/** One line saying what `adopted` did in `dir`. */
+function adoptedLine(dir: string, { adopted, left }: Adopted): string {
+  const what =
+    adopted.length === 0 ? 'nothing to adopt (no entry listed by name alone)' : `adopted ${adopted.length} ${adopted.length === 1 ? 'entry' : 'entries'}`;
+  const kept = left.length ? `; not adopted, as penalty-explorer cannot prove it wrote them: ${left.map((u) => `${u.path} (${u.why})`).join(', ')}` : '';
+  return `${dir}: ${what}${kept}`;
+}
+
+export function adopt(dirs: readonly string[], flags: AdoptFlags): void {
+  for (const dir of dirs)
+    if (!readMarker(dir))
+      throw new FolderRefusedError(dir, `cannot adopt ${dir}: it was not written by penalty-explorer (it has no valid marker); nothing was recorded`);
+  const done = dirs.map((dir) => ({ dir, ...adoptOlderEntries(dir) }));
+  for (const d of done) console.error(adoptedLine(d.dir, d));
+  if (flags.json) printJson({ folders: done.map((d) => ({ folder: d.dir, adopted: d.adopted, left: d.left })) });
+}
