@@ -23,6 +23,13 @@ function adoptedLine(dir: string, { adopted, left }: Adopted): string {
   return `${dir}: ${what}${kept}`;
 }
 
+/**
+ * Adopt each of `dirs` (each checked to be penx's first: one that is not refuses the command, nothing
+ * recorded), saying on stderr what was adopted and what was left; `--json`: the same as one document.
+ *
+ * @example
+ * adopt(['figures/runs/quickstart'], {})   // stderr: 'figures/runs/quickstart: adopted 212 entries'
+ */
 export function adopt(dirs: readonly string[], flags: AdoptFlags): void {
   for (const dir of dirs)
     if (!readMarker(dir))
