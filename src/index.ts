@@ -227,6 +227,7 @@ export {
   PENALTY_SIGNATURES,
   PROX_FLAG,
   parseNumber,
+  parsePenaltySpec,
   parseRange,
   parseSpec,
   type SpecObject,

@@ -40,6 +40,7 @@ export {
   type PenaltyEntry,
   PROX_FLAG,
   parseNumber,
+  parsePenaltySpec,
   parseSpec,
   penaltyEntry,
   specNames,

@@ -10,7 +10,7 @@
  * Every spec is bound (and a module penalty imported and probed) here, so a bad grid stops
  * before anything is queued or trained.
  */
-import { isModuleRef, loadPenalty, PROX_FLAG, parseSpec, type SweepGrid, type SweepRun, splitProxFlag, UsageError } from 'penalty-explorer/node';
+import { isModuleRef, loadPenalty, PROX_FLAG, parsePenaltySpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
 import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, noStrengths } from './sweep-texts.ts';
 
@@ -19,9 +19,8 @@ import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, noStrengths 
  * `deadzone:1e-3,a=0.3`; `l1,prox` + 1e-4 → `l1:1e-4,prox`.
  */
 function withStrength(text: string, strength: number): string {
-  const { spec, prox } = splitProxFlag(text);
-  const parsed = parseSpec(spec);
-  return `${parsed.name}:${strength}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${prox ? `,${PROX_FLAG}` : ''}`;
+  const parsed = parsePenaltySpec(text);
+  return `${parsed.name}:${strength}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${parsed.prox ? `,${PROX_FLAG}` : ''}`;
 }
 
 /**
@@ -30,7 +29,7 @@ function withStrength(text: string, strength: number): string {
  * → `./logsum.ts:1e-4,eps=0.05`.
  */
 function runSpec(text: string, bound: string): string {
-  const { name } = parseSpec(splitProxFlag(text).spec);
+  const { name } = parsePenaltySpec(text);
   return isModuleRef(name) ? `${name}${bound.slice(bound.search(/[:,]|$/))}` : bound;
 }
 

@@ -9,7 +9,7 @@
  *   deadzone,deadzone,a=0.25 ─► sweepPenaltyText ─► both deadzone,a=0.25 (a repeat: cli/lists.ts checkNoRepeats)
  */
 import { UsageError } from 'penalty-explorer/errors';
-import { checkSpec, isModuleRef, PENALTY_SIGNATURES, PROX_FLAG, parseSpec, splitProxFlag } from 'penalty-explorer/spec';
+import { checkSpec, isModuleRef, PENALTY_SIGNATURES, PROX_FLAG, parsePenaltySpec } from 'penalty-explorer/spec';
 
 /**
  * A UsageError unless every strength of the sweep is a finite number > 0 (they are drawn on a log axis).
@@ -36,16 +36,14 @@ export function checkSweepStrengths(strengths: readonly number[]): void {
  * checkNoStrength('l1:1e-4')          // throws "the sweep's penalty 'l1:1e-4' has a strength; give penalties without one (e.g. l1) and the strengths apart"
  */
 export function checkNoStrength(text: string): void {
-  const parsed = parseSpec(splitProxFlag(text).spec);
+  const parsed = parsePenaltySpec(text);
   if (parsed.positional !== undefined)
     throw new UsageError(`the sweep's penalty '${text}' has a strength; give penalties without one (e.g. ${parsed.name}) and the strengths apart`);
 }
 
 /** The error for a sweep penalty `text` that takes a strength when the sweep gives none. */
 export function noStrengths(text: string): UsageError {
-  return new UsageError(
-    `the sweep has no strengths for ${parseSpec(splitProxFlag(text).spec).name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`,
-  );
+  return new UsageError(`the sweep has no strengths for ${parsePenaltySpec(text).name}: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3`);
 }
 
 /**
@@ -58,7 +56,7 @@ export function noStrengths(text: string): UsageError {
  * builtinTakesStrength('./mine.ts')        // undefined
  */
 export function builtinTakesStrength(text: string): boolean | undefined {
-  const name = parseSpec(splitProxFlag(text).spec).name;
+  const name = parsePenaltySpec(text).name;
   const signature = (PENALTY_SIGNATURES as Readonly<Record<string, { readonly takesStrength?: boolean }>>)[name];
   if (isModuleRef(name) || signature === undefined) return undefined;
   return signature.takesStrength !== false;
@@ -93,7 +91,6 @@ export function checkStrengthsGiven(penalties: readonly string[], strengths: rea
 export function sweepPenaltyText(text: string): string {
   const bound = checkSpec('penalty', text);
   if (bound === undefined) return text;
-  const { spec, prox } = splitProxFlag(bound);
-  const parsed = parseSpec(spec);
-  return `${parsed.name}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${prox ? `,${PROX_FLAG}` : ''}`;
+  const parsed = parsePenaltySpec(bound);
+  return `${parsed.name}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${parsed.prox ? `,${PROX_FLAG}` : ''}`;
 }
