@@ -12,11 +12,20 @@ import { isLeftover } from '../../src/folder-names.ts';
 import { replaceDirAtomic, rewriteInFolder } from '../../src/io/atomic.ts';
 import { checkClaim, claimFolder, IOError, lockOwnFolder, MARKER_FILE, unprovenFiles, writeFileAtomic } from '../../src/node.ts';
 
-/** While `on`, the rename that ends an atomic write never comes: a process killed between writing its temporary file and renaming it. */
-const killed = vi.hoisted(() => ({ on: false }));
+/**
+ * While `on`, the rename that ends an atomic write never comes: a process killed between writing
+ * its temporary file (written, synced and closed) and renaming it. `reached` is told when a write
+ * gets there.
+ */
+const killed = vi.hoisted(() => ({ on: false, reached: (): void => undefined }));
 vi.mock('node:fs/promises', async (original) => {
   const fs = await original<typeof import('node:fs/promises')>();
-  return { ...fs, rename: (from: string, to: string) => (killed.on ? new Promise<void>(() => undefined) : fs.rename(from, to)) };
+  const rename = (from: string, to: string) => {
+    if (!killed.on) return fs.rename(from, to);
+    killed.reached();
+    return new Promise<void>(() => undefined);
+  };
+  return { ...fs, rename };
 });
 
 const root = mkdtempSync(join(tmpdir(), 'penx-overwrite-'));
@@ -82,10 +91,16 @@ describe('a temporary file a killed rewrite left in checkpoint/', () => {
     const run = await runFolder('killed');
     const release = lockOwnFolder(run, 'run');
     killed.on = true;
+    // Wait for the write to reach its rename (the temporary file written whole), which never comes:
+    // polling the file's content instead let the real rename run later, after --force had deleted it.
+    const reached = new Promise<void>((resolve) => {
+      killed.reached = resolve;
+    });
     void rewriteInFolder(join(run, 'checkpoint'), 'run.json', '{"epoch":1,"complete":true}');
-    let temp: string | undefined;
-    while (!(temp = leftovers(run)[0]) || readFileSync(join(run, 'checkpoint', temp), 'utf8') === '') await new Promise((r) => setTimeout(r, 5));
+    await reached;
     killed.on = false;
+    const [temp = 'none'] = leftovers(run);
+    expect(readFileSync(join(run, 'checkpoint', temp), 'utf8')).toBe('{"epoch":1,"complete":true}');
     release();
     expect(readFileSync(join(run, MARKER_FILE), 'utf8')).toContain(`"temp":"${temp}"`);
     expect(unprovenFiles(run)).toEqual([]);
