@@ -216,6 +216,7 @@ export {
   DEFAULT_STRENGTH,
   describeParams,
   formatNumber,
+  formatPenaltySpec,
   formatSpec,
   isModuleRef,
   type Kind,
@@ -223,6 +224,7 @@ export {
   type ParamDef,
   type ParamDefs,
   type ParamValues,
+  type ParsedPenaltySpec,
   type ParsedSpec,
   PENALTY_SIGNATURES,
   PROX_FLAG,
@@ -232,7 +234,6 @@ export {
   parseSpec,
   type SpecObject,
   specNames,
-  splitProxFlag,
   splitSpecList,
 } from './registry/index.ts';
 export { type Scalar, type Tensor, tf } from './tf.ts';

@@ -15,7 +15,7 @@ import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
 import { checkRunName, checkSpec, formatNumber, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { checkBatchSize } from '../experiment/batch-size.ts';
-import { builtinTakesStrength, checkNoStrength, checkStrengthsGiven, checkSweepStrengths, sweepPenaltyText } from '../experiment/sweep-texts.ts';
+import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, penaltyKey, sweepPenaltyText, takesStrength } from '../experiment/sweep-texts.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
 import { gradSpecs } from './grad-flag.ts';
@@ -205,8 +205,8 @@ export function benchValues(flags: BenchNumberFlags): {
 /**
  * `penx compare`'s lists: the penalty specs (at least one) and the optimiser specs (when given, at
  * least one), each item present and checked as its catalogue would check it (`checkSpec`), and none
- * the same as another once normalised (`checkNoRepeats`: `l1:1e-4,l1:0.0001`; a module's spec as typed,
- * its normal form known once imported).
+ * the same as another once normalised (`checkNoRepeats` of their `penaltyKey`s: `l1:1e-4,l1:0.0001`; a
+ * module's as far as its text decides, `./m.ts:1e-4,./m.ts:0.0001`, its defaults known once imported).
  */
 export function compareLists(flags: { readonly penalties: string; readonly optimizers?: string }): { penalties: string[]; optimizers: string[] | undefined } {
   const penalties = specList(flags.penalties, '--penalties');
@@ -216,10 +216,7 @@ export function compareLists(flags: { readonly penalties: string; readonly optim
     throw new UsageError(`--optimizers '${flags.optimizers}' names no optimiser; give a semicolon-separated list, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'`);
   for (const spec of penalties) checkSpec('penalty', spec);
   for (const spec of optimizers ?? []) checkSpec('optimizer', spec);
-  checkNoRepeats(
-    { flag: '--penalties', text: flags.penalties, items: penalties, what: 'penalty' },
-    penalties.map((spec) => checkSpec('penalty', spec) ?? spec),
-  );
+  checkNoRepeats({ flag: '--penalties', text: flags.penalties, items: penalties, what: 'penalty' }, penalties.map(penaltyKey));
   if (optimizers)
     checkNoRepeats(
       { flag: '--optimizers', text: flags.optimizers as string, items: optimizers, what: 'optimiser', separator: ';' },
@@ -275,10 +272,10 @@ export function checkSweepToTrain(flags: SweepFlags): void {
 
 /**
  * A sweep's grid as given: penalty specs (each checked as the penalty catalogue would: `checkSpec`,
- * and without a strength of its own), strengths (numbers > 0; some, for a built-in that takes one) and seeds (`--seeds`, else `--seed`),
+ * and without a strength of its own), strengths (numbers > 0; some, for a penalty that takes one) and seeds (`--seeds`, else `--seed`),
  * at least one seed; by the grid's own rules where they need only its text (experiment/sweep-texts.ts); no penalty,
  * strength or seed given twice (`checkNoRepeats`: `deadzone` and `deadzone,a=0.25`, `1e-4` and `0.0001`; a module's
- * penalty as typed, its normal form known once imported).
+ * penalty as far as its text decides, `./m.ts,eps=0.01` and `./m.ts,eps=1e-2`: `penaltyKey`).
  */
 export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: number[]; seeds: number[] } {
   const seedsText = flags.seeds ?? flags.seed;
@@ -298,7 +295,7 @@ export function sweepGrid(flags: SweepFlags): { penalties: string[]; strengths: 
   checkStrengthsGiven(grid.penalties, grid.strengths);
   // Then nothing given twice: a penalty, a strength (for a penalty that takes one: `none` alone takes none), a seed.
   checkNoRepeats({ flag: '--penalties', text: flags.penalties, items: grid.penalties, what: 'penalty' }, grid.penalties.map(sweepPenaltyText));
-  if (grid.penalties.some((text) => builtinTakesStrength(text) !== false))
+  if (grid.penalties.some((text) => takesStrength(text) !== false))
     checkNoRepeats({ flag: '--strengths', text: flags.strengths, items: typed.strengths, what: 'strength' }, grid.strengths.map(formatNumber));
   checkNoRepeats({ flag: '--seeds', text: seedsText, items: typed.seeds, what: 'seed' }, grid.seeds.map(String));
   return grid;

@@ -10,7 +10,7 @@
  * Every spec is bound (and a module penalty imported and probed) here, so a bad grid stops
  * before anything is queued or trained.
  */
-import { isModuleRef, loadPenalty, PROX_FLAG, parsePenaltySpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
+import { formatNumber, formatPenaltySpec, isModuleRef, loadPenalty, parsePenaltySpec, type SweepGrid, type SweepRun, UsageError } from 'penalty-explorer/node';
 import { runNameFor } from './names.ts';
 import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, noStrengths } from './sweep-texts.ts';
 
@@ -19,8 +19,7 @@ import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, noStrengths 
  * `deadzone:1e-3,a=0.3`; `l1,prox` + 1e-4 → `l1:1e-4,prox`.
  */
 function withStrength(text: string, strength: number): string {
-  const parsed = parsePenaltySpec(text);
-  return `${parsed.name}:${strength}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${parsed.prox ? `,${PROX_FLAG}` : ''}`;
+  return formatPenaltySpec({ ...parsePenaltySpec(text), positional: formatNumber(strength) });
 }
 
 /**
@@ -38,7 +37,7 @@ export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
   if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
   if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
   checkSweepStrengths(grid.strengths);
-  // A built-in with no strengths is named before any module is imported, as the command line names it.
+  // A penalty that takes a strength (a built-in, a module's) with none given is named before any module is imported, as the command line names it.
   checkStrengthsGiven(grid.penalties, grid.strengths);
   const runs: SweepRun[] = [];
   for (const text of grid.penalties) {

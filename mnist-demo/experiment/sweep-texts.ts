@@ -5,11 +5,13 @@
  *
  *   strengths 1e-4,0 ─► checkSweepStrengths ─► UsageError (a strength is drawn on a log axis: > 0)
  *   penalty l1:1e-4  ─► checkNoStrength     ─► UsageError (the sweep gives the strengths)
- *   none,l2 and no strengths ─► checkStrengthsGiven ─► UsageError (no strengths for l2: 0 runs of it)
+ *   none,l2 and no strengths ─► checkStrengthsGiven ─► UsageError (no strengths for l2: 0 runs of it;
+ *                               a module's penalty too, not imported: every one takes a strength)
  *   deadzone,deadzone,a=0.25 ─► sweepPenaltyText ─► both deadzone,a=0.25 (a repeat: cli/lists.ts checkNoRepeats)
+ *   ./m.ts:1e-4,./m.ts:0.0001 ─► penaltyKey ─► both ./m.ts:1e-4 (compare's list; a module's by its text alone)
  */
 import { UsageError } from 'penalty-explorer/errors';
-import { checkSpec, isModuleRef, PENALTY_SIGNATURES, PROX_FLAG, parsePenaltySpec } from 'penalty-explorer/spec';
+import { checkSpec, formatNumber, formatPenaltySpec, isModuleRef, PENALTY_SIGNATURES, parseNumber, parsePenaltySpec } from 'penalty-explorer/spec';
 
 /**
  * A UsageError unless every strength of the sweep is a finite number > 0 (they are drawn on a log axis).
@@ -47,50 +49,82 @@ export function noStrengths(text: string): UsageError {
 }
 
 /**
- * Whether the sweep's penalty `text` takes a strength, by the built-ins' signatures (`none` takes
- * none); undefined for a module's (known once it is imported) or a name no built-in has.
+ * Whether the sweep's penalty `text` takes a strength: a built-in by its signature (`none` takes
+ * none); a module's always, before it is imported (`definePenalty` gives every penalty of yours a
+ * strength λ; expandGrid asks the definition again once imported); undefined for a name no built-in has.
  *
  * @example
- * builtinTakesStrength('deadzone,a=0.3')   // true
- * builtinTakesStrength('none')             // false
- * builtinTakesStrength('./mine.ts')        // undefined
+ * takesStrength('deadzone,a=0.3')   // true
+ * takesStrength('none')             // false
+ * takesStrength('./mine.ts')        // true
  */
-export function builtinTakesStrength(text: string): boolean | undefined {
+export function takesStrength(text: string): boolean | undefined {
   const name = parsePenaltySpec(text).name;
+  if (isModuleRef(name)) return true;
   const signature = (PENALTY_SIGNATURES as Readonly<Record<string, { readonly takesStrength?: boolean }>>)[name];
-  if (isModuleRef(name) || signature === undefined) return undefined;
-  return signature.takesStrength !== false;
+  return signature === undefined ? undefined : signature.takesStrength !== false;
 }
 
 /**
  * With no strengths, the UsageError the grid's expansion gives (`noStrengths`) for the first of its
- * penalties that is a built-in taking one, whatever comes before it (a module's penalty takes a strength
- * or not by what it exports, known once it is imported: expandGrid says it then).
+ * penalties that takes one (`takesStrength`: a built-in but `none`, or a module), before any module is imported.
  *
  * @example
- * checkStrengthsGiven(['none', 'l2'], [])                // throws "the sweep has no strengths for l2: …"
- * checkStrengthsGiven(['./mine.ts', 'none', 'l2'], [])   // throws "the sweep has no strengths for l2: …"
- * checkStrengthsGiven(['none', './mine.ts'], [])         // passes (expandGrid judges ./mine.ts)
+ * checkStrengthsGiven(['none', 'l2'], [])          // throws "the sweep has no strengths for l2: …"
+ * checkStrengthsGiven(['none', './mine.ts'], [])   // throws "the sweep has no strengths for ./mine.ts: …"
+ * checkStrengthsGiven(['none'], [])                // passes (none: once per seed)
  */
 export function checkStrengthsGiven(penalties: readonly string[], strengths: readonly number[]): void {
   if (strengths.length > 0) return;
-  const first = penalties.find((text) => builtinTakesStrength(text) === true);
+  const first = penalties.find((text) => takesStrength(text) === true);
   if (first !== undefined) throw noStrengths(first);
 }
 
+/** A value of a spec as text, shortest-form when it is a number or a `+` list of them; as typed otherwise. */
+function shortest(value: string): string {
+  try {
+    return value
+      .split('+')
+      .map((v) => formatNumber(parseNumber(v, 'a value')))
+      .join('+');
+  } catch {
+    return value;
+  }
+}
+
 /**
- * A sweep's penalty as the grid tells penalties apart: the normalised spec (`checkSpec`: every
- * parameter, numbers shortest-form) without the strength the sweep puts in, `,prox` kept; a
- * module's as typed (its normal form is known once it is imported).
+ * A penalty spec's normal form as far as its text decides it, telling a list's penalties apart
+ * (`penx compare --penalties`, a sweep's): a built-in's as `checkSpec` gives it (every parameter,
+ * numbers shortest-form); a module's, not imported, with its strength (the first positional item)
+ * and values shortest-form and its parameters in name order — a parameter or strength left out is
+ * not filled in (its default is the module's), a value that is no number left as typed (the module refuses it).
  *
  * @example
- * sweepPenaltyText('deadzone')          // 'deadzone,a=0.25'
- * sweepPenaltyText('lp,p=3.0')          // 'lp,p=3'
- * sweepPenaltyText('l1,prox')           // 'l1,prox'
+ * penaltyKey('l1:0.0001')                       // 'l1:1e-4'
+ * penaltyKey('./m.ts:0.0001,b=2.0,a=1,prox')    // './m.ts:1e-4,a=1,b=2,prox'
+ * penaltyKey('./m.ts')                          // './m.ts' (apart from './m.ts:1e-4' until the module says its default)
+ */
+export function penaltyKey(text: string): string {
+  const bound = checkSpec('penalty', text);
+  if (bound !== undefined) return bound;
+  const parsed = parsePenaltySpec(text);
+  return formatPenaltySpec({
+    ...parsed,
+    positional: parsed.positional === undefined ? undefined : shortest(parsed.positional),
+    params: parsed.params.map(([k, v]) => [k, shortest(v)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  });
+}
+
+/**
+ * A sweep's penalty as the grid tells penalties apart: its `penaltyKey` without the strength the
+ * sweep puts in, `,prox` kept.
+ *
+ * @example
+ * sweepPenaltyText('deadzone')               // 'deadzone,a=0.25'
+ * sweepPenaltyText('lp,p=3.0')               // 'lp,p=3'
+ * sweepPenaltyText('l1,prox')                // 'l1,prox'
+ * sweepPenaltyText('./m.ts,eps=1e-2')        // './m.ts,eps=0.01'
  */
 export function sweepPenaltyText(text: string): string {
-  const bound = checkSpec('penalty', text);
-  if (bound === undefined) return text;
-  const parsed = parsePenaltySpec(bound);
-  return `${parsed.name}${parsed.params.map(([k, v]) => `,${k}=${v}`).join('')}${parsed.prox ? `,${PROX_FLAG}` : ''}`;
+  return formatPenaltySpec({ ...parsePenaltySpec(penaltyKey(text)), positional: undefined });
 }

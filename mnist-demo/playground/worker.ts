@@ -25,13 +25,13 @@ import {
   fit,
   optimizerCatalog,
   type PenaltyDefinition,
+  parsePenaltySpec,
   penalty,
   penaltyCatalog,
   probePenalty,
   readBackProblem,
   registerWasmTrainingKernels,
   snapshotWeights,
-  splitProxFlag,
   tf,
   UsageError,
 } from 'penalty-explorer';
@@ -162,7 +162,7 @@ async function starts(name: RunSettings['backend'], model: RunSettings['model'])
 
 /** The model with the penalty and constraint on every kernel (as `penx train` puts them). */
 async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
-  const mine = splitProxFlag(s.penalty).spec.split(':')[0] === MINE;
+  const mine = parsePenaltySpec(s.penalty).name === MINE;
   if (mine) defineUserPenalty(s.code);
   const reg = penalty(s.penalty);
   // As penx checks a penalty module: a finite scalar on probe weights (0 among them), a finite gradient at the non-zero ones.

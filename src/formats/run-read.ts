@@ -20,7 +20,7 @@
  */
 import type * as z from 'zod';
 import { RecordFormatError } from '../errors.ts';
-import { parseSpec } from '../registry/index.ts';
+import { parsePenaltySpec, parseSpec } from '../registry/index.ts';
 import { type RecordFormat, readRecord } from './read.ts';
 import { type ConstraintInfo, type LayerStats, type PenaltyInfo, RUN_FORMAT, type RunRecord, type WeightInfo } from './run.ts';
 import { runRecordSchema, runRecordV2Schema } from './run-schema.ts';
@@ -119,7 +119,7 @@ const isMoving = (name: string) => /moving_(mean|variance)(_\d+)?$/.test(name);
 function penaltyInfo(spec: string, formula: string, module: string | undefined): PenaltyInfo {
   let strength: number | null = null;
   try {
-    const p = parseSpec(spec).positional;
+    const p = parsePenaltySpec(spec).positional;
     strength = p === undefined ? null : Number(p);
   } catch {
     // A spec this version cannot parse: its strength stays unknown.

@@ -5,7 +5,7 @@
 
 import { tfjsBound } from '../model/index.ts';
 import type { ParamDefs, ParamValues } from '../registry/index.ts';
-import { Catalog, checkUserFunction, PENALTY_STRENGTH, splitProxFlag } from '../registry/index.ts';
+import { Catalog, checkUserFunction, PENALTY_STRENGTH, parsePenaltySpec } from '../registry/index.ts';
 import type { Tensor } from '../tf.ts';
 import { BUILTIN_PENALTIES } from './builtins.ts';
 import { makePenaltyDefinition, type PenaltyDefinition, type ProximalOperator } from './definition.ts';
@@ -96,7 +96,7 @@ export interface PenaltySpec {
 /**
  * A regularizer from a spec string (`l1:1e-4`, `deadzone:1e-4,a=0.3`) or object; built-ins and
  * penalties already defined in this process (a module path is imported by `loadPenalty` in
- * `penalty-explorer/node`). A trailing `,prox` (`l1:1e-4,prox`) gives the proximal mode
+ * `penalty-explorer/node`). The item `prox` (`l1:1e-4,prox`) gives the proximal mode
  * (`proximalPenalty`): exact zeros instead of a subgradient.
  *
  * @example
@@ -104,10 +104,15 @@ export interface PenaltySpec {
  * reg.apply(tf.tensor([-2, 1]));   // 1e-4 · (8 + 1)
  */
 export function penalty(spec: string | PenaltySpec): PenaltyRegularizer {
-  const flag = typeof spec === 'string' ? splitProxFlag(spec) : { spec, prox: spec.prox === true };
-  const s = flag.spec;
-  const reg = penaltyCatalog.resolve(
-    typeof s === 'string' ? s : { name: s.name, ...(s.strength === undefined ? {} : { positional: s.strength }), ...(s.params ? { params: s.params } : {}) },
-  );
-  return flag.prox ? proximalPenalty(reg) : reg;
+  if (typeof spec === 'string') {
+    const parsed = parsePenaltySpec(spec);
+    const reg = penaltyCatalog.resolveParsed(parsed);
+    return parsed.prox ? proximalPenalty(reg) : reg;
+  }
+  const reg = penaltyCatalog.resolve({
+    name: spec.name,
+    ...(spec.strength === undefined ? {} : { positional: spec.strength }),
+    ...(spec.params ? { params: spec.params } : {}),
+  });
+  return spec.prox === true ? proximalPenalty(reg) : reg;
 }

@@ -218,7 +218,11 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
    * modules are imported by the Node entry's loaders.
    */
   resolve(spec: string | SpecObject): B {
-    const parsed = typeof spec === 'string' ? parseSpec(spec) : fromObject(spec, this.options.positional?.name ?? 'value');
+    return this.resolveParsed(typeof spec === 'string' ? parseSpec(spec) : fromObject(spec, this.options.positional?.name ?? 'value'));
+  }
+
+  /** `resolve` of a spec already read (a penalty's by `parsePenaltySpec`, its `,prox` taken out: the caller applies it). */
+  resolveParsed(parsed: ParsedSpec): B {
     if (isModuleRef(parsed.name)) {
       if (this.kind === 'optimizer') throw new SpecError(`'${parsed.text}' names a module; optimizers are built in: ${this.names().join(', ')}`);
       throw new SpecError(

@@ -30,7 +30,17 @@ export {
   parseRange,
   tfjsCamelCase,
 } from './params.ts';
-export { formatSpec, isModuleRef, type ParsedSpec, PROX_FLAG, parsePenaltySpec, parseSpec, splitProxFlag, splitSpecList } from './parse.ts';
+export {
+  formatPenaltySpec,
+  formatSpec,
+  isModuleRef,
+  type ParsedPenaltySpec,
+  type ParsedSpec,
+  PROX_FLAG,
+  parsePenaltySpec,
+  parseSpec,
+  splitSpecList,
+} from './parse.ts';
 export {
   type BuiltinPenaltyName,
   DEFAULT_STRENGTH,

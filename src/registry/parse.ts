@@ -33,6 +33,15 @@ export function isModuleRef(name: string): boolean {
 
 /** Parse one spec string; throws SpecError on malformed text. */
 export function parseSpec(text: string): ParsedSpec {
+  return readSpec(text, []).spec;
+}
+
+/**
+ * The spec `text` split into its parts, each item of `flags` (a bare word, e.g. `prox`) taken out
+ * wherever it stands after the name and listed in `found`; a SpecError on malformed text or a flag
+ * given twice.
+ */
+function readSpec(text: string, flags: readonly string[]): { spec: ParsedSpec; found: string[] } {
   const trimmed = text.trim();
   if (trimmed === '') throw new SpecError(`empty spec: expected name[:strength][,key=value]*, e.g. l1:1e-4`);
   const [head = '', ...rest] = trimmed.split(',');
@@ -50,7 +59,13 @@ export function parseSpec(text: string): ParsedSpec {
   if (name === '') throw new SpecError(`spec '${text}' has no name before ':'; expected e.g. l1:1e-4`);
   items.push(...rest);
   const params: Array<readonly [string, string]> = [];
+  const found: string[] = [];
   for (const raw of items) {
+    if (flags.includes(raw.trim())) {
+      if (found.includes(raw.trim())) throw new SpecError(`spec '${text}': '${raw.trim()}' is given twice`);
+      found.push(raw.trim());
+      continue;
+    }
     const eq = raw.indexOf('=');
     const key = eq < 0 ? raw.trim() : raw.slice(0, eq).trim();
     if (eq < 0 || key === '') {
@@ -59,28 +74,44 @@ export function parseSpec(text: string): ParsedSpec {
     if (params.some(([k]) => k === key)) throw new SpecError(`spec '${text}': parameter '${key}' is given twice`);
     params.push([key, raw.slice(eq + 1).trim()]);
   }
-  return { text, name, positional: positional?.trim(), params };
+  return { spec: { text, name, positional: positional?.trim(), params }, found };
 }
 
 /** The spec item that asks for a penalty's proximal mode: `l1:1e-4,prox`. */
 export const PROX_FLAG = 'prox';
 
-/** A spec with its trailing `,prox` item taken off: `l1:1e-4,prox` → { spec: 'l1:1e-4', prox: true }. */
-export function splitProxFlag(spec: string): { spec: string; prox: boolean } {
-  const m = new RegExp(`^(.*?),\\s*${PROX_FLAG}\\s*$`).exec(spec.trim());
-  return m ? { spec: m[1] as string, prox: true } : { spec, prox: false };
+/** A penalty spec's parts (`parsePenaltySpec`): a spec's, and whether it asks for the proximal mode (`,prox`). */
+export interface ParsedPenaltySpec extends ParsedSpec {
+  readonly prox: boolean;
 }
 
 /**
- * A penalty spec read with its flag: the spec without `,prox` as `parseSpec` reads it, the text as
- * given, and whether it asks for the proximal mode. The one reading of a record's penalty spec.
+ * A penalty spec read with its flag: its parts as `parseSpec` reads them, the text as given, and
+ * whether it asks for the proximal mode — the item `prox`, wherever it stands after the name
+ * (`l1:1e-4,prox`, `deadzone:1e-4,prox,a=0.3`, `l1:1e-4, prox `); a parameter named `prox=…` is a
+ * parameter. The one reading of a penalty spec (its inverse: `formatPenaltySpec`).
  *
  * @example
  * parsePenaltySpec('l1:1e-4,prox')   // { text: 'l1:1e-4,prox', name: 'l1', positional: '1e-4', params: [], prox: true }
  */
-export function parsePenaltySpec(text: string): ParsedSpec & { readonly prox: boolean } {
-  const { spec, prox } = splitProxFlag(text);
-  return { ...parseSpec(spec), text, prox };
+export function parsePenaltySpec(text: string): ParsedPenaltySpec {
+  const { spec, found } = readSpec(text, [PROX_FLAG]);
+  return { ...spec, prox: found.includes(PROX_FLAG) };
+}
+
+/**
+ * A penalty spec's text from its parts, the inverse of `parsePenaltySpec` (the parts of
+ * `parsePenaltySpec(formatPenaltySpec(x))` are x's): `name[:strength][,key=value]*[,prox]`, the
+ * strength and values as given; without a strength, `name[,key=value]*[,prox]`, as a sweep's penalty
+ * is written.
+ *
+ * @example
+ * formatPenaltySpec({ name: 'deadzone', positional: '1e-3', params: [['a', '0.3']], prox: false })   // 'deadzone:1e-3,a=0.3'
+ * formatPenaltySpec({ name: 'l1', positional: undefined, params: [], prox: true })                   // 'l1,prox'
+ */
+export function formatPenaltySpec(spec: Omit<ParsedPenaltySpec, 'text'>): string {
+  const head = spec.positional === undefined ? spec.name : `${spec.name}:${spec.positional}`;
+  return [head, ...spec.params.map(([k, v]) => `${k}=${v}`), ...(spec.prox ? [PROX_FLAG] : [])].join(',');
 }
 
 /** Flag items a spec may end with. */

@@ -14,7 +14,7 @@ import { SpecError } from '../errors.ts';
 import { type Binding, Catalog, type CatalogEntry, type Kind, named } from './catalog.ts';
 import { CONSTRAINT_SIGNATURES, type ConstraintEntry, constraintCheck } from './constraint-signatures.ts';
 import { OPTIMIZER_SIGNATURES } from './optimizer-signatures.ts';
-import { isModuleRef, PROX_FLAG, parseSpec, splitProxFlag } from './parse.ts';
+import { isModuleRef, PROX_FLAG, parsePenaltySpec, parseSpec } from './parse.ts';
 import { noProximalOperator, PENALTY_SIGNATURES, PENALTY_STRENGTH, type PenaltyEntry, penaltyEntry } from './penalty-signatures.ts';
 import { TRANSFORM_SIGNATURES, TRANSFORM_VALUE } from './transform-signatures.ts';
 
@@ -24,7 +24,7 @@ const entry = (name: string, signature: Omit<CatalogEntry, 'name' | 'builtin'>):
  * Each kind's catalogue of signatures: the built-ins' and, shared with the library's catalogue of
  * that kind (see `Catalog`), the definitions made in this process. Resolving a spec binds its values.
  */
-const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, Binding<CatalogEntry>>, 'resolve' | 'names'> } = {
+const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, Binding<CatalogEntry>>, 'resolveParsed' | 'names'> } = {
   penalty: new Catalog<PenaltyEntry, Binding<PenaltyEntry>>({
     kind: 'penalty',
     builtins: named(PENALTY_SIGNATURES, (name, s) => penaltyEntry(name, s, true)),
@@ -55,12 +55,12 @@ const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, Binding<Catalo
  * checkSpec('constraint', './mine.ts:c=1')      // undefined (a module)
  */
 export function checkSpec(kind: Kind, text: string): string | undefined {
-  const { spec, prox } = kind === 'penalty' ? splitProxFlag(text) : { spec: text, prox: false };
+  const spec = kind === 'penalty' ? parsePenaltySpec(text) : { ...parseSpec(text), prox: false };
   // Optimisers are built in only: the catalogue refuses a module path.
-  if (kind !== 'optimizer' && isModuleRef(parseSpec(spec).name)) return undefined;
-  const bound = SCHEMAS[kind].resolve(spec);
-  if (prox && !(bound.entry as Partial<PenaltyEntry>).proximal) throw new SpecError(noProximalOperator(bound.entry.name));
-  return prox ? `${bound.spec},${PROX_FLAG}` : bound.spec;
+  if (kind !== 'optimizer' && isModuleRef(spec.name)) return undefined;
+  const bound = SCHEMAS[kind].resolveParsed(spec);
+  if (spec.prox && !(bound.entry as Partial<PenaltyEntry>).proximal) throw new SpecError(noProximalOperator(bound.entry.name));
+  return spec.prox ? `${bound.spec},${PROX_FLAG}` : bound.spec;
 }
 
 /**

@@ -10,7 +10,7 @@
 
 import type { PenaltyCurve, RunRecord } from '../formats/index.ts';
 import { penalty, penaltyCatalog, samplePenaltyCurve } from '../penalties/index.ts';
-import { parseSpec, splitProxFlag } from '../registry/index.ts';
+import { parsePenaltySpec } from '../registry/index.ts';
 import { storedPenaltyCurves } from '../viz/index.ts';
 
 /** `penaltyCurves`' options: the range of w drawn, and how finely a built-in penalty is sampled. */
@@ -24,8 +24,7 @@ export interface PenaltyCurveOptions {
 /** A built-in penalty of the spec sampled here (never a user's: its code is not this library's). */
 function builtin(spec: string, range: readonly [number, number], points: number): PenaltyCurve | undefined {
   try {
-    const base = splitProxFlag(spec).spec;
-    if (!penaltyCatalog.get(parseSpec(base).name)?.builtin) return undefined;
+    if (!penaltyCatalog.get(parsePenaltySpec(spec).name)?.builtin) return undefined;
     return samplePenaltyCurve(penalty(spec), range, points);
   } catch {
     // A spec the catalogue does not read (TF.js's own, in an old record): not drawn.

@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpecError, UsageError } from '../errors.ts';
-import { type Catalog, type CatalogEntry, isModuleRef, noteOrigin, parseSpec } from '../registry/index.ts';
+import { type Catalog, type CatalogEntry, isModuleRef, noteOrigin, type ParsedSpec, parseSpec } from '../registry/index.ts';
 
 const DEFINE: Record<string, string> = { penalty: 'definePenalty', constraint: 'defineConstraint', 'gradient transform': 'defineGradientTransform' };
 const EXPORT_HINT: Record<string, string> = {
@@ -71,14 +71,15 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
 
 /**
  * The object for a spec of `catalog`'s kind: a built-in or defined name, or a module path whose
- * default export is a definition of that kind (imported, bound to the spec's values and probed).
+ * default export is a definition of that kind (imported, bound to the spec's values and probed);
+ * `spec` as text, or already read (`parsePenaltySpec`'s parts, its `,prox` applied by the caller).
  *
  * @example
  * const reg = await loadSpec(penaltyCatalog, './my-penalty.ts:1e-4,k=2');
  */
-export async function loadSpec<E extends CatalogEntry, B>(catalog: Catalog<E, B>, spec: string, options: { cwd?: string } = {}): Promise<B> {
-  const parsed = parseSpec(spec);
-  if (!isModuleRef(parsed.name)) return catalog.resolve(spec);
+export async function loadSpec<E extends CatalogEntry, B>(catalog: Catalog<E, B>, spec: string | ParsedSpec, options: { cwd?: string } = {}): Promise<B> {
+  const parsed = typeof spec === 'string' ? parseSpec(spec) : spec;
+  if (!isModuleRef(parsed.name)) return catalog.resolveParsed(parsed);
   const exported = await importDefaultExport(parsed.name, options.cwd ?? process.cwd(), catalog.kind);
   if (!catalog.isEntry(exported)) {
     throw new SpecError(

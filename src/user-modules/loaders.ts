@@ -9,20 +9,20 @@ import { SpecError, UsageError } from '../errors.ts';
 import { checkMonitors, isMonitor, type Monitor, noteMonitorModule } from '../monitor/index.ts';
 import { fromFunction, type GradientFunction, type GradientTransform, gradientTransformCatalog, probeTransform } from '../optim/index.ts';
 import { type PenaltyRegularizer, penaltyCatalog, proximalPenalty } from '../penalties/index.ts';
-import { isModuleRef, noteOrigin, parseSpec, runUserCode, splitProxFlag } from '../registry/index.ts';
+import { isModuleRef, noteOrigin, parsePenaltySpec, parseSpec, runUserCode } from '../registry/index.ts';
 import { importDefaultExport, loadSpec } from './import.ts';
 
 /**
  * Like `penalty()`, but also imports a module path (`./my-penalty.ts:1e-4,k=2`) and probes the
- * result; a trailing `,prox` gives the penalty in proximal mode.
+ * result; the item `prox` gives the penalty in proximal mode.
  *
  * @example
  * const reg = await loadPenalty('./mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05');
  */
 export async function loadPenalty(spec: string, options: { cwd?: string } = {}): Promise<PenaltyRegularizer> {
-  const { spec: base, prox } = splitProxFlag(spec);
-  const reg = await loadSpec(penaltyCatalog, base, options);
-  return prox ? proximalPenalty(reg) : reg;
+  const parsed = parsePenaltySpec(spec);
+  const reg = await loadSpec(penaltyCatalog, parsed, options);
+  return parsed.prox ? proximalPenalty(reg) : reg;
 }
 
 /** Like `constraint()`, but also imports a module path and probes the result. */

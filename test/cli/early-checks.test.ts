@@ -195,11 +195,22 @@ describe('flags refused before TF.js loads', () => {
       ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1,2,1'],
       "--seeds '1,2,1': items 1 and 3 (1 and 1) are the same seed, 1: its runs would be trained twice; give each once ('1,2')",
     ],
-    // A module first no longer hides a built-in with no strengths (the module was imported, and TF.js loaded, to say it).
+    // A module's penalty takes a strength (definePenalty gives every one λ): none given is said before it is imported.
     [
       'sweep --strengths (empty, a module first)',
       ['sweep', '--penalties', './mine.ts,l2', '--strengths', ''],
-      'the sweep has no strengths for l2: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
+      'the sweep has no strengths for ./mine.ts: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
+    ],
+    [
+      'sweep --strengths (empty, a module alone)',
+      ['sweep', '--penalties', './mine.ts', '--strengths', ''],
+      'the sweep has no strengths for ./mine.ts: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
+    ],
+    // A module's penalty spelled two ways, by its text alone: the strength and values shortest-form (they were refused once it was imported).
+    [
+      'compare --penalties (a module in two spellings)',
+      ['compare', '--penalties', './mine.ts:1e-4,./mine.ts:0.0001'],
+      "--penalties './mine.ts:1e-4,./mine.ts:0.0001': items 1 and 2 (./mine.ts:1e-4 and ./mine.ts:0.0001) are the same penalty, ./mine.ts:1e-4: its runs would be trained twice; give each once ('./mine.ts:1e-4')",
     ],
   ])('%s: exit 2, its message, TF.js not loaded, nothing written', async (_name, args, message) => {
     const r = await refused(args);

@@ -102,6 +102,14 @@ describe('readRunRecord upgrades older records', () => {
     expect(r.epochs[0]!.trainLoss).toBeCloseTo(0.9 - 0.05, 12);
   });
 
+  it('a run@2 penalty in proximal mode keeps its strength: the spec read with its prox item (parsePenaltySpec), wherever it stands', () => {
+    for (const spec of ['l1:1e-4,prox', 'deadzone:1e-4,prox,a=0.25', 'l1:1e-4 , prox ']) {
+      expect(readRunRecord(v2({ penalty: spec })).config.weights[0]!.penalty, spec).toMatchObject({ spec, strength: 1e-4 });
+    }
+    const perLayer = readRunRecord(v2({ penalty: 'dense_1: l1:3e-4,prox; dense_2: none', penaltyFormula: 'per layer' }));
+    expect(perLayer.config.weights[0]!.penalty).toMatchObject({ spec: 'l1:3e-4,prox', strength: 3e-4 });
+  });
+
   it('a run@1 record reads too; anything else is refused', () => {
     const { loss: _l, ...config } = v2({}).config;
     const r = readRunRecord({ ...v2({}), format: 'penalty-explorer/run@1', config });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatSpec, isModuleRef, parseSpec, SpecError, splitSpecList } from '../../src/index.ts';
+import {
+  checkSpec,
+  formatNumber,
+  formatPenaltySpec,
+  formatSpec,
+  isModuleRef,
+  parsePenaltySpec,
+  parseSpec,
+  penaltyCatalog,
+  SpecError,
+  splitSpecList,
+} from '../../src/index.ts';
 
 describe('parseSpec', () => {
   it('reads name, strength and parameters', () => {
@@ -23,6 +34,55 @@ describe('parseSpec', () => {
   });
   it.each(['', ':1e-4', 'l1:1e-4,a', 'l1:1e-4,=3', 'deadzone:1e-4,a=1,a=2'])('rejects %j', (text) => {
     expect(() => parseSpec(text)).toThrow(SpecError);
+  });
+});
+
+describe('parsePenaltySpec: a penalty spec with its prox item', () => {
+  it('reads prox wherever it stands after the name, spaced or not; a parameter named prox=… is a parameter', () => {
+    const l1 = { name: 'l1', positional: '1e-4', params: [], prox: true };
+    expect(parsePenaltySpec('l1:1e-4,prox')).toEqual({ text: 'l1:1e-4,prox', ...l1 });
+    expect(parsePenaltySpec(' l1:1e-4 , prox ')).toMatchObject(l1);
+    expect(parsePenaltySpec('deadzone:1e-4,prox,a=0.3')).toMatchObject({ name: 'deadzone', positional: '1e-4', params: [['a', '0.3']], prox: true });
+    expect(parsePenaltySpec('l1,prox')).toMatchObject({ name: 'l1', positional: undefined, params: [], prox: true });
+    expect(parsePenaltySpec('./mine.ts:1e-4,prox=1')).toMatchObject({ name: './mine.ts', params: [['prox', '1']], prox: false });
+    expect(parsePenaltySpec('deadzone:1e-4,a=0.3')).toMatchObject({ params: [['a', '0.3']], prox: false });
+  });
+  it('refuses prox given twice, and a bare item that is not prox', () => {
+    expect(() => parsePenaltySpec('l1:1e-4,prox,prox')).toThrow("spec 'l1:1e-4,prox,prox': 'prox' is given twice");
+    expect(() => parsePenaltySpec('l1:1e-4,proximal')).toThrow("'proximal' is not key=value");
+    // parseSpec, for other kinds, has no flags.
+    expect(() => parseSpec('maxnorm:m=2,prox')).toThrow("'prox' is not key=value");
+  });
+  it('is what the library reads a spec with: prox not last gives the proximal step', async () => {
+    const { penalty } = await import('../../src/index.ts');
+    expect(penalty('deadzone:1e-4,prox,a=0.3').spec).toBe('deadzone:1e-4,a=0.3,prox');
+    expect(checkSpec('penalty', 'deadzone:1e-4,prox,a=0.3')).toBe('deadzone:1e-4,a=0.3,prox');
+  });
+});
+
+describe('formatPenaltySpec, the inverse of parsePenaltySpec', () => {
+  /** Every form of a catalogue entry's spec: with and without a strength (one that takes it) and parameters, in proximal mode (one that has it) and not. */
+  const forms = (e: ReturnType<typeof penaltyCatalog.list>[number]) => {
+    const params = Object.entries(e.params).map(([k, def]) => [k, formatNumber(def.default)] as const);
+    return [undefined, ...(e.takesStrength ? ['3e-3'] : [])].flatMap((positional) =>
+      [[], params].flatMap((ps) => [false, ...(e.proximal ? [true] : [])].map((prox) => ({ name: e.name, positional, params: ps, prox }))),
+    );
+  };
+  it('gives back the parts of every catalogue entry’s spec, a text the catalogue reads', () => {
+    const entries = penaltyCatalog.list();
+    expect(entries.map((e) => e.name)).toEqual(expect.arrayContaining(['none', 'l1', 'l1l2', 'lp', 'deadzone']));
+    for (const x of [...entries.flatMap(forms), { name: './mine.ts', positional: '1e-4', params: [['k', '2']] as const, prox: true }]) {
+      const text = formatPenaltySpec(x);
+      const { text: read, ...parts } = parsePenaltySpec(text);
+      expect(parts, text).toEqual(x);
+      expect(read).toBe(text);
+      if (!isModuleRef(x.name)) expect(() => checkSpec('penalty', text), text).not.toThrow();
+    }
+  });
+  it('writes the strength after a colon, parameters and prox after commas', () => {
+    expect(formatPenaltySpec({ name: 'deadzone', positional: '1e-3', params: [['a', '0.3']], prox: false })).toBe('deadzone:1e-3,a=0.3');
+    expect(formatPenaltySpec({ name: 'deadzone', positional: undefined, params: [['a', '0.3']], prox: true })).toBe('deadzone,a=0.3,prox');
+    expect(formatPenaltySpec({ name: 'none', positional: undefined, params: [], prox: false })).toBe('none');
   });
 });
 

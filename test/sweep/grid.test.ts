@@ -27,10 +27,18 @@ describe('expandGrid', () => {
     await expect(expandGrid({ penalties: ['deadzone,a=-1'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/deadzone parameter a=-1 is not allowed/);
     await expect(expandGrid({ penalties: ['nosuch'], strengths: [1e-4], seeds: [1] })).rejects.toThrow(/unknown penalty 'nosuch'/);
   });
-  it('with no strengths, names the first built-in that takes one before importing a module before it, as the command line does', async () => {
-    await expect(expandGrid({ penalties: ['./no-such-penalty.ts', 'none', 'l2'], strengths: [], seeds: [1] })).rejects.toThrow(
+  it('with no strengths, names the first penalty that takes one, a module’s too (every one does), before importing any, as the command line does', async () => {
+    await expect(expandGrid({ penalties: ['none', 'l2', './no-such-penalty.ts'], strengths: [], seeds: [1] })).rejects.toThrow(
       'the sweep has no strengths for l2: the grid has 0 runs of it',
     );
+    // Not imported (it does not exist: importing it would say so).
+    for (const penalties of [
+      ['./no-such-penalty.ts', 'none', 'l2'],
+      ['none', './no-such-penalty.ts,k=2,prox'],
+    ])
+      await expect(expandGrid({ penalties, strengths: [], seeds: [1] })).rejects.toThrow(
+        'the sweep has no strengths for ./no-such-penalty.ts: the grid has 0 runs of it; give at least one, e.g. 1e-5,1e-4,1e-3',
+      );
   });
 
   it("takes a penalty's proximal step (l1,prox): ,prox kept in every run's spec and name, apart from l1's own runs", async () => {
@@ -44,6 +52,10 @@ describe('expandGrid', () => {
       /has a strength; give penalties without one \(e\.g\. l1\)/,
     );
     await expect(expandGrid({ penalties: ['l1,prox'], strengths: [], seeds: [1] })).rejects.toThrow('the sweep has no strengths for l1:');
+    // prox before a parameter: the same proximal step, its spec written in order.
+    expect(await expandGrid({ penalties: ['deadzone,prox,a=0.3'], strengths: [1e-4], seeds: [7] })).toEqual([
+      { name: 'deadzone_1e-4_a=0.3_prox_seed=7', penalty: 'deadzone:1e-4,a=0.3,prox', strength: 1e-4, seed: 7 },
+    ]);
   });
 
   it("keeps a module penalty's path in each run's spec, so the run's own process loads it again", async () => {
@@ -62,6 +74,15 @@ describe('sweepGrid (the command line, before the library loads)', () => {
     expect(sweepGrid(flags)).toEqual({ penalties: ['none'], strengths: [1e-4, 1e-4], seeds: [42] });
   });
 
+  it('tells a module’s penalties apart by their text alone: values shortest-form, parameters in name order, before importing it', () => {
+    expect(() => sweepGrid({ ...flags, penalties: './no-such.ts,b=2,eps=0.01,./no-such.ts,eps=1e-2,b=2.0', strengths: '1e-4' })).toThrow(
+      "--penalties './no-such.ts,b=2,eps=0.01,./no-such.ts,eps=1e-2,b=2.0': items 1 and 2 (./no-such.ts,b=2,eps=0.01 and ./no-such.ts,eps=1e-2,b=2.0) are the same penalty, ./no-such.ts,b=2,eps=0.01: its runs would be trained twice; give each once ('./no-such.ts,b=2,eps=0.01')",
+    );
+    // A parameter left out, or the proximal step: told apart (its default is the module's).
+    for (const penalties of ['./no-such.ts,./no-such.ts,eps=0.01', './no-such.ts,./no-such.ts,prox'])
+      expect(sweepGrid({ ...flags, penalties, strengths: '1e-4' }).penalties).toHaveLength(2);
+  });
+
   it('takes l1,prox as one penalty, its proximal step', () => {
     expect(sweepGrid({ ...flags, penalties: 'none,l1,prox,l2', strengths: '1e-4' })).toEqual({
       penalties: ['none', 'l1,prox', 'l2'],
@@ -70,7 +91,7 @@ describe('sweepGrid (the command line, before the library loads)', () => {
     });
   });
 
-  it('refuses it when a penalty takes one, or may (a module, known once imported)', () => {
+  it('refuses it when a penalty takes one (a module’s always does)', () => {
     expect(() => sweepGrid({ ...flags, penalties: 'none,./mine.ts' })).toThrow(
       "--strengths '1e-4,0.0001': items 1 and 2 (1e-4 and 0.0001) are the same strength",
     );

@@ -18,8 +18,8 @@ import {
   OPTIMIZER_SIGNATURES,
   type OptimizerName,
   PENALTY_SIGNATURES,
+  parsePenaltySpec,
   parseSpec,
-  splitProxFlag,
 } from 'penalty-explorer/spec';
 import { describeSpecs, type JsonOutput, type Resolved } from './catalog-describe.ts';
 import { listCatalogue } from './catalog-tables.ts';
@@ -41,7 +41,7 @@ function describeBuiltinsFirst(
 ) {
   let loaded: Describe | undefined;
   const describe = async (s: string): Promise<Resolved> => {
-    const r = loaded === undefined && !isModuleRef(parseSpec(splitProxFlag(s).spec).name) ? builtin(s) : undefined;
+    const r = loaded === undefined && !isModuleRef(parsePenaltySpec(s).name) ? builtin(s) : undefined;
     if (r !== undefined) return r;
     if (loaded === undefined) {
       await guard();
@@ -60,7 +60,7 @@ export async function penalties(specs: readonly string[], options: JsonOutput = 
     options.json === true,
     (s) => {
       const spec = checkSpec('penalty', s) as string;
-      return { spec, formula: lossFormula(PENALTY_SIGNATURES[parseSpec(splitProxFlag(s).spec).name as BuiltinPenaltyName]) };
+      return { spec, formula: lossFormula(PENALTY_SIGNATURES[parsePenaltySpec(s).name as BuiltinPenaltyName]) };
     },
     async () => (await import('./catalogs.ts')).penaltyLoader(),
     guard,

@@ -12,8 +12,7 @@ import {
   type Monitor,
   optimizerSpec,
   type PenaltyRegularizer,
-  parseSpec,
-  splitProxFlag,
+  parsePenaltySpec,
   UsageError,
   useQuietCpu,
 } from 'penalty-explorer/node';
@@ -64,10 +63,10 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
 
 /**
  * A run's penalty from its spec — a built-in, a defined name or a module path — with an optional
- * trailing `,prox` (proximal mode: exact zeros), and the module it came from.
+ * `,prox` item (proximal mode: exact zeros), and the module it came from.
  */
 export async function loadRunPenalty(spec: string): Promise<{ penalty: PenaltyRegularizer; module?: string }> {
-  const name = parseSpec(splitProxFlag(spec).spec).name;
+  const name = parsePenaltySpec(spec).name;
   return { penalty: await loadPenalty(spec), ...(isModuleRef(name) ? { module: name } : {}) };
 }
 
