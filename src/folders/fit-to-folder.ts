@@ -34,7 +34,7 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 
-import { CheckpointMissingError, InterruptedError, ResumeMismatchError, ResumeNamesError } from '../errors.ts';
+import { CheckpointMissingError, InterruptedError, ResumeMismatchError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { drawRun } from '../render/index.ts';
@@ -45,6 +45,7 @@ import {
   checkDifferentiable,
   checkGradientsOption,
   checkOptionKeys,
+  checkSameNames,
   checkTrainable,
   checkUntrainedWeights,
   DivergedError,
@@ -52,7 +53,6 @@ import {
   type FitOptions,
   fit,
   fitFromCheckedWeights,
-  renamedWeights,
   runConfig,
   runConfigOfSizes,
   withBatchSizeOf,
@@ -132,25 +132,6 @@ const RESUME_KEYS = [
 /** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (its name too when an epoch is left to train: checkSameNames). */
 const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
 
-/** Renamed weights a ResumeNamesError lists before `and N more`. */
-const SHOWN_RENAMED = 3;
-
-/**
- * A ResumeNamesError when the run `was`, recorded in `dir`, names its weights (their paths,
- * `sequential_1/dense_Dense1/kernel`) otherwise than `now`: its epochs would go on under other names,
- * the record mixing the two (its per-layer figures split in two).
- *
- * @example
- * checkSameNames(record, runConfig(model, data, options), 'runs/mine')
- * // throws "cannot resume runs/mine: its record names the model's weights otherwise than this model does: dense_Dense1/kernel → dense_Dense5/kernel, …"
- */
-function checkSameNames(was: RunRecord, now: RunConfig, dir: string): void {
-  const renamed = renamedWeights(was.config.weights, now.weights);
-  if (renamed.length === 0) return;
-  const more = renamed.length > SHOWN_RENAMED ? `, and ${renamed.length - SHOWN_RENAMED} more` : '';
-  throw new ResumeNamesError(dir, `${renamed.slice(0, SHOWN_RENAMED).join(', ')}${more}`);
-}
-
 /** The user monitors' names, in order (their sections in each snapshot); undefined without any. */
 const monitorNames = (c: RunConfig) => (c.monitors?.length ? c.monitors.map((m) => m.name) : undefined);
 
@@ -219,7 +200,7 @@ export function checkResumeSettings(
   const was = state.state === 'partial' ? state.checkpointRecord : state.state === 'new' ? undefined : state.record;
   const now = was && runConfigOfSizes(model, sizes, options);
   if (was && now) checkSameRun(was, now, dir, false);
-  if (state.state === 'partial' && now && state.epochs < options.epochs) checkSameNames(state.checkpointRecord, now, dir);
+  if (state.state === 'partial' && now && state.epochs < options.epochs) checkSameNames(state.checkpointRecord, now.weights, dir);
   if (state.state === 'stranded') throw new CheckpointMissingError(dir, state.record.epochs.length, options.epochs);
 }
 
@@ -229,7 +210,7 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
   const trains = was.epochs.length < now.epochs;
   // A run with every epoch done is only brought in line (redrawn): no step of it runs, on any backend.
   checkSameRun(was, now, options.dir, trains);
-  if (trains) checkSameNames(was, now, options.dir);
+  if (trains) checkSameNames(was, now.weights, options.dir);
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (trains && (last.threads !== now.threads || last.parallel !== now.parallel)) {
     options.onNote?.(

@@ -85,7 +85,7 @@ import { type LossOption, type MetricsOption, type Objective, objectiveOf } from
 import { checkOptionKeys } from './option-keys.ts';
 import { checkUntrainedWeights } from './penalty-range.ts';
 import { checkPruneOptions, type PruneOptions, pruneAfter } from './prune-curve.ts';
-import { modelInfo, penaltyFields, recordedModelName } from './run-config.ts';
+import { checkSameNames, modelInfo, penaltyFields, recordedModelName, weightInfos } from './run-config.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from './seeded-random.ts';
 import { accuracyOf, trainStep } from './step.ts';
 import { isTfCallback, type TfCallback, TfCallbacks } from './tfjs-callbacks.ts';
@@ -190,7 +190,7 @@ export interface FitOptions {
   readonly monitors?: readonly Monitor[];
   /** The run's name in its record and legends; default the model's name. */
   readonly name?: string;
-  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused). */
+  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused; a model naming its weights otherwise than the record: a ResumeNamesError). */
   readonly from?: RunRecord;
   /** Where the run came from and ran, for its record (`fit` cannot see it). */
   readonly info?: RunInfo;
@@ -458,6 +458,8 @@ async function fitWith(model: tf.LayersModel, data: FitData, given: FitOptions, 
   const batchSize = wholeNumber(options.batchSize ?? DEFAULT_BATCH, 'batch size', 1);
   const seed = seedOf(options);
   checkSameMonitors(options);
+  // The record continued goes on under its weights' names (its epochs left to train), checked as fitToFolder checks a resume.
+  if (options.from && options.from.epochs.length < epochs) checkSameNames(options.from, weightInfos(model), 'the record continued (from)');
   const objective = objectiveOf(model, options.loss, options.metrics);
   const sizes = splitSizes(model, data, options);
   const n = Number.isNaN(sizes.train) ? Infinity : sizes.train;

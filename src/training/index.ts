@@ -64,6 +64,6 @@ export {
   pruneWeights,
 } from './prune-curve.ts';
 export { mulberry32, permutation } from './random.ts';
-export { describeConstraint, describePenalty, modelInfo, penaltyFields, renamedWeights, weightInfos } from './run-config.ts';
+export { checkSameNames, describeConstraint, describePenalty, modelInfo, penaltyFields, renamedWeights, weightInfos } from './run-config.ts';
 export { mixSeeds, withSeededRandom } from './seeded-random.ts';
 export { type StepResult, type TrainStepOptions, trainStep } from './step.ts';

@@ -8,7 +8,8 @@
  */
 
 import { PenxConstraint } from '../constraints/index.ts';
-import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, WeightInfo } from '../formats/index.ts';
+import { ResumeNamesError } from '../errors.ts';
+import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, RunRecord, WeightInfo } from '../formats/index.ts';
 import { type Constraint, generatedStemOf, inventory, namedKindOf, type Regularizer, uniqueWeights } from '../model/index.ts';
 import { weightKind } from '../monitor/index.ts';
 import { isPenalty, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
@@ -133,6 +134,26 @@ const weightPath = (w: Pick<WeightInfo, 'name' | 'layer'>): string => `${w.layer
 export function renamedWeights(was: readonly Pick<WeightInfo, 'name' | 'layer'>[], now: readonly Pick<WeightInfo, 'name' | 'layer'>[]): string[] {
   const [before, after] = [was.map(weightPath), now.map(weightPath)];
   return before.flatMap((path, i) => (path !== after[i] ? [`${path} → ${after[i] ?? '(none)'}`] : []));
+}
+
+/** Renamed weights a ResumeNamesError lists before `and N more`. */
+const SHOWN_RENAMED = 3;
+
+/**
+ * A ResumeNamesError when the model's weights `now` (its weightInfos) are named otherwise (by their
+ * paths, `sequential_1/dense_Dense1/kernel`) than the run `was` records them: its epochs would go on
+ * under other names, the record mixing the two (its per-layer figures split in two). `where` names the
+ * run in the message: its folder (fitToFolder's resume) or the record `fit` continues (`from`).
+ *
+ * @example
+ * checkSameNames(record, weightInfos(model), 'runs/mine')
+ * // throws "cannot resume runs/mine: its record names the model's weights otherwise than this model does: dense_Dense1/kernel → dense_Dense5/kernel, …"
+ */
+export function checkSameNames(was: RunRecord, now: readonly Pick<WeightInfo, 'name' | 'layer'>[], where: string): void {
+  const renamed = renamedWeights(was.config.weights, now);
+  if (renamed.length === 0) return;
+  const more = renamed.length > SHOWN_RENAMED ? `, and ${renamed.length - SHOWN_RENAMED} more` : '';
+  throw new ResumeNamesError(where, `${renamed.slice(0, SHOWN_RENAMED).join(', ')}${more}`);
 }
 
 type PenaltyFields = Pick<RunConfig, 'weights' | 'penalty' | 'penaltyFormula' | 'penaltyCurves' | 'penalizeBias' | 'constraint'>;

@@ -4,8 +4,8 @@
  * gets other names than the record has. Two builds in one process stand for the two processes (the
  * second build's counts are further on, as a process that built other models first). Training on under
  * the new names would mix them in the record: refused (ResumeNamesError, naming both, the folder
- * untouched), by checkResumeSettings too; names counted in the model (attachToKernels' countNames)
- * or given resume.
+ * untouched), by checkResumeSettings too, and by `fit` continuing a record (`from`); names counted in
+ * the model (attachToKernels' countNames) or given resume.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { checkResumeSettings, fitToFolder } from '../../src/folders/fit-to-folde
 import { readRunRecord } from '../../src/formats/index.ts';
 import { attachToKernels } from '../../src/penalties/index.ts';
 import { tf } from '../../src/tf.ts';
+import { fit } from '../../src/training/index.ts';
 import { tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-resume-names-'));
@@ -78,6 +79,21 @@ describe('fitToFolder resuming a model whose layers TF.js named', () => {
     // Nothing left to train: kept as it is, whatever the names.
     expect(() => checkResumeSettings(dir, again, { ...options, epochs: 1 }, { train: 32, validation: 0 })).not.toThrow();
     expect((await fitToFolder(again, data, { ...options, dir, epochs: 1, resume: true })).epochs).toHaveLength(1);
+    again.dispose();
+  }, 60_000);
+
+  it('fit continuing a record (from, no folder) refuses it the same way; nothing left to train passes', async () => {
+    const { figures: _, ...fitOptions } = options;
+    const first = build();
+    const record = await fit(first, data, { ...fitOptions, epochs: 1 });
+    const again = build();
+    const [was, now] = [first, again].map((m) => m.layers.map((l) => l.name)) as [string[], string[]];
+    const renamed = `${was[0]}/kernel → ${now[0]}/kernel, ${was[0]}/bias → ${now[0]}/bias, ${was[1]}/kernel → ${now[1]}/kernel, and 1 more`;
+    await expect(fit(again, data, { ...fitOptions, epochs: 2, from: record })).rejects.toThrow(new ResumeNamesError('the record continued (from)', renamed));
+    expect((await fit(again, data, { ...fitOptions, epochs: 1, from: record })).epochs).toHaveLength(1);
+    // The model the record was made with goes on.
+    expect((await fit(first, data, { ...fitOptions, epochs: 2, from: record })).epochs).toHaveLength(2);
+    first.dispose();
     again.dispose();
   }, 60_000);
 
