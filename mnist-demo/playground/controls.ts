@@ -4,7 +4,7 @@
  *
  *   URL parameter   control(s)                         example
  *   model           model                              cnn | mlp
- *   penalty         penalty, strength, parameters, prox  l1:1e-4 · deadzone:1e-4,a=0.3 · l1:1e-4,prox · mine:1e-3
+ *   penalty         penalty, strength, parameters, prox  l1:1e-4 · deadzone:1e-4,a=0.3 · l1:1e-4,prox · l1,prox · mine:1e-3
  *   code            the code box (penalty mine)        tf.log1p(tf.div(abs(w), 0.05))
  *   constraint      constraint, its parameters         maxnorm:m=2
  *   optimizer, lr   optimiser, learning rate           adam, 0.001
@@ -12,6 +12,8 @@
  *   autostart       start at once (not a link's code:  1
  *                   that waits for Start)
  */
+import { SpecError } from 'penalty-explorer/errors';
+import { PROX_FLAG, parsePenaltySpec } from 'penalty-explorer/spec';
 import type { RunSettings } from './protocol.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -41,23 +43,26 @@ function splitSpec(text: string): { name: string; items: string[] } {
 /** A spec from its name and items, `name` alone when there are none. */
 const joinSpec = (name: string, items: readonly string[]) => (items.length ? `${name}:${items.join(',')}` : name);
 
-/** The penalty spec the controls make: `l1:1e-4,a=0.3,prox`. */
+/** The penalty spec the controls make: `l1:1e-4,a=0.3,prox`; `l1,prox` with no strength (the penalty's default). */
 export function penaltySpec(): string {
   const name = select('penalty').value;
   if (name === 'none') return 'none';
   const strength = input('strength').value.trim();
   const params = input('params').value.trim();
-  return joinSpec(name, [...(strength ? [strength] : []), ...(params ? [params] : []), ...(input('prox').checked ? ['prox'] : [])]);
+  return [strength ? `${name}:${strength}` : name, ...(params ? [params] : []), ...(input('prox').checked ? [PROX_FLAG] : [])].join(',');
 }
 
+/**
+ * Sets the penalty controls from a spec as `parsePenaltySpec` reads it (`l1,prox`, `deadzone,a=0.3`,
+ * `l1:1e-4,prox,a=1`); the SpecError of one it cannot read, the controls left as they were.
+ */
 function setPenalty(spec: string): void {
-  const { name, items } = splitSpec(spec);
+  const { name, positional, params, prox } = parsePenaltySpec(spec);
   setChoice(select('penalty'), name);
-  const positional = items.filter((i) => i !== 'prox' && !i.includes('='));
   // No strength in the link: the penalty's own default (l1l2's is 1), as `penx train --penalty l1l2` takes it.
-  input('strength').value = positional[0] ?? '';
-  input('params').value = items.filter((i) => i.includes('=')).join(',');
-  input('prox').checked = items.includes('prox');
+  input('strength').value = positional ?? '';
+  input('params').value = params.map(([k, v]) => `${k}=${v}`).join(',');
+  input('prox').checked = prox;
 }
 
 function constraintSpec(): string {
@@ -160,11 +165,12 @@ export function applyUrl(q: URLSearchParams): UrlRequest {
   if (code !== null) $<HTMLTextAreaElement>('code').value = code;
   const penalty = q.get('penalty');
   if (penalty !== null) {
-    const extra = splitSpec(penalty)
-      .items.filter((i) => i !== 'prox' && !i.includes('='))
-      .slice(1);
-    if (extra.length) problems.push(`penalty: '${penalty}' has one strength, then parameters as name=value; ${extra.join(', ')} is neither`);
-    setPenalty(penalty);
+    try {
+      setPenalty(penalty);
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      problems.push(`penalty: ${error.message}`);
+    }
   }
   const constraint = q.get('constraint');
   if (constraint !== null) setConstraint(constraint);

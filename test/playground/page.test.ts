@@ -179,7 +179,7 @@ describe('penx playground', () => {
       "model: 'foo' is not one of cnn, mlp",
       "seed: give a number, got 'abc'",
       'not momentum=0.9',
-      '5 is neither',
+      "'5' is not key=value",
       "unknown parameter 'epoch'",
       'give one learning rate',
     ])
@@ -189,6 +189,30 @@ describe('penx playground', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it.skipIf(!hasChromium)(
+    'a penalty link read as penx reads it: no strength with parameters and ,prox set the controls, and the page writes it back',
+    async () => {
+      const page = await (browser as Browser).newPage();
+      await page.goto(`${url}?model=mlp&backend=cpu&penalty=deadzone,prox,a=0.3`);
+      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
+      // Before, the text before a first ':' was the name: a penalty 'deadzone,prox,a=0.3' added to the list.
+      const controls = await page.evaluate(() => {
+        const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value;
+        return [value('penalty'), value('strength'), value('params'), (document.getElementById('prox') as HTMLInputElement).checked];
+      });
+      expect(controls).toEqual(['deadzone', '', 'a=0.3', true]);
+      expect(await page.locator('#penalty option[value="deadzone,prox,a=0.3"]').count()).toBe(0);
+      // No strength and the proximal step: before, the page wrote 'l1:prox' ('prox' read as the strength).
+      await page.selectOption('#penalty', 'l1');
+      await page.fill('#strength', '');
+      await page.fill('#params', '');
+      await page.check('#prox');
+      await page.dispatchEvent('#controls', 'change');
+      expect(new URL(page.url()).searchParams.get('penalty')).toBe('l1,prox');
+      await page.close();
+    },
+  );
 
   it.skipIf(!hasChromium)('an emptied number control, a bad learning rate: refused, nothing started, an autostarted link says failed', async () => {
     const page = await (browser as Browser).newPage();
