@@ -23,7 +23,8 @@ import { FolderRefusedError } from '../errors.ts';
 import { MARKER_FILE } from '../formats/index.ts';
 import { treeDigest } from '../io/index.ts';
 import { checkUnlocked, lockFolder } from './lock.ts';
-import { listedByOlder, ownedPresent, proofOf, readMarker, type Unproven, unprovenFiles } from './owner.ts';
+import { ownedPresent, proofOf, readMarker, unprovenFiles } from './owner.ts';
+import { listedByOlder, type Unproven } from './refusals.ts';
 
 /** What `adoptOlderEntries` did, as paths relative to the folder. */
 export interface Adopted {

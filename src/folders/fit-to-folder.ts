@@ -59,8 +59,8 @@ import {
 } from '../training/index.ts';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord } from './checkpoint.ts';
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
-import { keptNote } from './owner.ts';
 import { writeRunJson, writeRunJsonIfChanged } from './records.ts';
+import { keptNote } from './refusals.ts';
 import { resumeState, runFolderState } from './run-state.ts';
 
 /** `fitToFolder`'s options: `fit`'s, the folder and its policy, and what it writes there. */

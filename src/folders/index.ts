@@ -1,6 +1,6 @@
 /**
  * Run folders on disk (Node only): a folder this tool writes is proven its own by a marker and
- * lists what it wrote (owner.ts); it is taken, locked, resumed or started over by those rules
+ * lists what it wrote (owner.ts, its refusals worded in refusals.ts); it is taken, locked, resumed or started over by those rules
  * (folder.ts, lock.ts); its records are read and written through their formats (records.ts); a
  * run's checkpoint lets it continue exactly where it stopped (checkpoint.ts).
  *
@@ -34,7 +34,6 @@ export {
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
 export {
   checkOverwrite,
-  keptNote,
   markFolder,
   ownedEntries,
   ownedPresent,
@@ -42,7 +41,6 @@ export {
   type Removed,
   readMarker,
   removeOwned,
-  type Unproven,
   unprovenFiles,
 } from './owner.ts';
 export {
@@ -56,4 +54,5 @@ export {
   writeRunJson,
   writeSweepJson,
 } from './records.ts';
+export { keptNote, type Unproven } from './refusals.ts';
 export { type RunFolderState, resumeState, runFolderState } from './run-state.ts';

@@ -30,11 +30,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, treeDigest, watchWrites } from '../io/index.ts';
 import { checkUnlocked, LOCK_FILE, lockFolder } from './lock.ts';
+import { FILE_WHY, FOLDER_WHY, overwriteRefusal, removalRefusal, UNRECORDED_TEMP, type Unproven } from './refusals.ts';
 
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
 function plainName(name: unknown): name is string {
@@ -150,27 +150,6 @@ export function ownedEntries(dir: string): string[] {
   return [...readManifest(dir).names];
 }
 
-/** Why a listed folder without a marker of its own is not what the tool wrote there. */
-const FOLDER_WHY = {
-  unrecorded: 'a folder listed without a record of its content, as an older version listed folders',
-  changed: 'a folder whose content is not what penalty-explorer wrote there',
-};
-
-/** Why a listed file is not proven the tool's when an older version listed it by name alone. */
-const FILE_UNRECORDED = 'listed without a record of its content, as an older version listed files';
-
-/** The reasons that say only "an older version listed it by name": the folder is an older penx's, nothing in it changed for all the tool knows. */
-const OLDER_WHY: ReadonlySet<string> = new Set([FILE_UNRECORDED, FOLDER_WHY.unrecorded]);
-
-/** True for an entry unproven only because an older version listed it by name alone (what `adoptOlderEntries` may record). */
-export function listedByOlder(unproven: Unproven): boolean {
-  return OLDER_WHY.has(unproven.why);
-}
-
-/** Why a folder's content differs from every `treeDigest` recorded for it only by a temporary file of the tool's name that no line records. */
-const UNRECORDED_TEMP =
-  "a leftover temporary file of an interrupted write, not recorded as penalty-explorer's (an older version did not record them); all else in its folder is what penalty-explorer wrote";
-
 /**
  * Why the listed folder `name` of `dir` is not what the tool wrote there, or undefined when its
  * `treeDigest` is one the manifest records — leaving out the temporary files recorded as written
@@ -205,41 +184,11 @@ function unprovenEntry(dir: string, name: string, manifest: () => Manifest): Unp
   const path = join(dir, name);
   if (lstatSync(path).isDirectory()) return unprovenFolder(dir, name, manifest);
   const unproven = (why: string) => ({ path: name, why });
-  if (!lstatSync(path).isFile()) return unproven('not a regular file');
+  if (!lstatSync(path).isFile()) return unproven(FILE_WHY.notRegular);
   const held = proofOf(readFileSync(path));
   const proofs = manifest().proofs.get(name);
-  if (!proofs?.length) return unproven(FILE_UNRECORDED);
-  return proofs.some((p) => p.size === held.size && p.sha256 === held.sha256) ? undefined : unproven('its content is not what penalty-explorer wrote there');
-}
-
-/** A listed entry (a file, or a folder without a marker) the tool cannot prove it wrote, as a path relative to the folder, and why. */
-export interface Unproven {
-  readonly path: string;
-  readonly why: string;
-}
-
-/** Paths named per reason in `unprovenList` before `… and N more`. */
-const SHOWN_PER_REASON = 4;
-
-/**
- * `unproven` as text, grouped by why (in order of first appearance), each group naming its first
- * few paths: a folder an older version wrote lists every file for one reason, once.
- *
- * @example
- * unprovenList([{ path: 'a.png', why: 'not a regular file' }, { path: 'b.png', why: 'not a regular file' }])
- * // 'a.png, b.png (not a regular file)'
- * // 75 files of an older version's folder ─► 'none/run.json, none/epoch-000.png, none/epoch-000.svg, none/report.html and 71 more (listed without …)'
- */
-export function unprovenList(unproven: readonly Unproven[]): string {
-  const byWhy = new Map<string, string[]>();
-  for (const u of unproven) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.path]);
-  return [...byWhy]
-    .map(([why, paths]) => {
-      const shown = paths.slice(0, SHOWN_PER_REASON).join(', ');
-      const more = paths.length > SHOWN_PER_REASON ? ` and ${paths.length - SHOWN_PER_REASON} more` : '';
-      return `${shown}${more} (${why})`;
-    })
-    .join('; ');
+  if (!proofs?.length) return unproven(FILE_WHY.unrecorded);
+  return proofs.some((p) => p.size === held.size && p.sha256 === held.sha256) ? undefined : unproven(FILE_WHY.changed);
 }
 
 /** Kinds of folder in which the tool makes no folder but runs, each with its own marker. */
@@ -431,46 +380,17 @@ export function unprovenFiles(dir: string): Unproven[] {
 }
 
 /**
- * Why `dir`, every unproven entry of which an older version listed by name alone (an upgrading
- * user's folder, `npm start`'s own), is not started over: one sentence naming the folder to move.
- *
- * @example
- * olderFolderProblem('figures/runs/quickstart', unproven)   // the quick start's 212 entries, as penx wrote them before proofs
- * // 'refusing to start figures/runs/quickstart over: an older penx wrote it, and its manifest lists 212 entries
- * //  by name only (none/run.json, … and 208 more), without the size and SHA-256 …; move figures/runs/quickstart …'
- */
-function olderFolderProblem(dir: string, unproven: readonly Unproven[]): string {
-  const shown = unproven.slice(0, SHOWN_PER_REASON).map((u) => u.path);
-  const more = unproven.length > SHOWN_PER_REASON ? ` and ${unproven.length - SHOWN_PER_REASON} more` : '';
-  const one = unproven.length === 1;
-  return (
-    `refusing to start ${dir} over: an older penx wrote it, and its manifest lists ${one ? 'an entry' : `${unproven.length} entries`} by name only ` +
-    `(${shown.join(', ')}${more}), without the size and SHA-256 this version records, so penalty-explorer cannot prove ` +
-    `${one ? 'it is still what it wrote and does not delete it' : 'they are still what it wrote and deletes none of them'}; ` +
-    `nothing was touched; move ${dir} out of the way (or delete it yourself) and run the command again`
-  );
-}
-
-/**
  * Refuse (FolderRefusedError, nothing touched) to delete what the tool wrote in `dir` when it lists
  * files it cannot prove it wrote (`unprovenFiles`): deleting them could delete a user's, leaving
  * them would leave a mix of two runs' files (and the new one may write over them) — a folder an older
  * version wrote, all its entries listed by name alone, in one message naming the folder to move
- * (`olderFolderProblem`); and (LockedError)
+ * (`removalRefusal`); and (LockedError)
  * when a folder of the tool's it lists is locked by another live process (a run of a sweep being trained).
  */
 export function checkRemovable(dir: string): void {
   for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
-  if (unproven.length === 0) return;
-  if (unproven.every(listedByOlder)) throw new OlderFolderError(dir, olderFolderProblem(dir, unproven));
-  const list = unprovenList(unproven);
-  const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
-  const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
-  throw new FolderRefusedError(
-    dir,
-    `refusing to start ${dir} over: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
-  );
+  if (unproven.length) throw removalRefusal(dir, unproven);
 }
 
 /** What penalty-explorer may not write over at the entry `name` of `dir`, and why; undefined when nothing is there or its content is proven the tool's. */
@@ -482,25 +402,7 @@ function overwriteBlocked(dir: string, name: string): Unproven | undefined {
     listed = manifest.names.has(name);
     return manifest;
   });
-  return listed ? unproven : { path: name, why: 'not in the manifest: penalty-explorer did not write it' };
-}
-
-/**
- * The refusal to write over `refused` (paths relative to `dir`), saying which and why, and what
- * to do; `before`: nothing of the command was written yet (a pre-check) rather than only the path left as it is.
- *
- * @example
- * overwriteRefusal('runs/l1', [{ path: 'loss.png', why: 'its content is not what penalty-explorer wrote there' }], true).message
- * // 'refusing to write over runs/l1/loss.png (its content is not what penalty-explorer wrote there): penalty-explorer writes over only
- * //  what it can prove it wrote; nothing was touched; move it out of runs/l1 (or delete it if penalty-explorer's) and try again'
- */
-function overwriteRefusal(dir: string, refused: readonly Unproven[], before: boolean): IOError {
-  const list = unprovenList(refused.map((u) => ({ ...u, path: join(dir, u.path) })));
-  const them = refused.length === 1 ? 'it' : 'them';
-  const problem = `refusing to write over ${list}: penalty-explorer writes over only what it can prove it wrote; ${before ? 'nothing was touched' : refused.length === 1 ? 'it was left as it is' : 'they were left as they are'}`;
-  // All listed by an older version: adopting the folder (the user vouching for them) lets the command run.
-  if (refused.every(listedByOlder)) return new OlderFolderError(dir, `${problem}; move ${them} out of ${dir}`);
-  return new IOError(`${problem}; move ${them} out of ${dir} (or delete ${them} if penalty-explorer's) and try again`);
+  return listed ? unproven : { path: name, why: FILE_WHY.notListed };
 }
 
 /**
@@ -593,22 +495,4 @@ export function removeOwned(dir: string): Removed {
   const unlist = all.filter((n) => !stays.has(n) && (there.has(n) || !shared));
   if (unlist.length && readMarker(dir)) appendFileSync(join(dir, MARKER_FILE), unlist.map((n) => `${JSON.stringify({ removed: n })}\n`).join(''));
   return { removed, kept: kept.sort(), unproven };
-}
-
-/**
- * What a deletion left, as a note, or undefined when it left nothing.
- *
- * @example
- * keptNote('runs/x', ['a', 'b'])   // 'runs/x: kept 2 entries penalty-explorer did not write: a, b'
- * keptNote('runs/x', [], [{ path: 'c.csv', why: 'not a regular file' }])
- * // 'runs/x: kept 1 file penalty-explorer cannot prove it wrote: c.csv (not a regular file)'
- */
-export function keptNote(dir: string, kept: readonly string[], unproven: readonly Unproven[] = []): string | undefined {
-  const parts = [
-    kept.length ? `kept ${kept.length} ${kept.length === 1 ? 'entry' : 'entries'} penalty-explorer did not write: ${kept.join(', ')}` : '',
-    unproven.length
-      ? `kept ${unproven.length} ${unproven.length === 1 ? 'file' : 'files'} penalty-explorer cannot prove it wrote: ${unprovenList(unproven)}`
-      : '',
-  ].filter(Boolean);
-  return parts.length ? `${dir}: ${parts.join('; ')}` : undefined;
 }

@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noteOwned, provenPresent, unprovenList } from '../../src/folders/owner.ts';
+import { noteOwned, provenPresent } from '../../src/folders/owner.ts';
+import { unprovenList } from '../../src/folders/refusals.ts';
 import { replaceDirAtomic, rewriteInFolder } from '../../src/io/atomic.ts';
 import {
   checkRunName,
