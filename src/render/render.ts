@@ -149,9 +149,12 @@ export interface FigureOptions {
   readonly svg?: boolean;
   /**
    * Keep the files when they were drawn from this same spec by this same renderer (nothing rendered,
-   * nothing written, their SVG returned): the SVG file ends with the drawing's key (`figureKey`), which
-   * is compared with the spec's. Only a figure with an SVG file is kept so; a missing PNG draws it again.
-   * For a figure redrawn often from inputs that mostly stay the same (a sweep's, after each run).
+   * nothing written, their SVG returned): the SVG file ends with the drawing's key (`figureKey`) and
+   * the size and SHA-256 of the PNG drawn with it, both compared with what is there. Only a figure
+   * with an SVG file is kept so; a PNG that is not the one drawn with its SVG (missing, edited, one
+   * of another drawing) draws it again — a write that, in a folder of the tool's, is refused when the
+   * PNG there is not one it can prove it wrote (a user's). For a figure redrawn often from inputs
+   * that mostly stay the same (a sweep's, after each run).
    */
   readonly keepUnchanged?: boolean;
 }
@@ -187,20 +190,37 @@ function figureKey(spec: TopLevelSpec, options: Pick<FigureOptions, 'svg'> = {})
   return `sha256:${createHash('sha256').update(JSON.stringify(drawn)).digest('hex')}`;
 }
 
-/** The line an SVG file drawn with `key` ends with (an XML comment after the root element: the file stays an SVG). */
-const keyLine = (key: string): string => `\n<!-- penalty-explorer figure ${key} -->\n`;
+/**
+ * The line an SVG file drawn with `key` ends with (an XML comment after the root element: the file
+ * stays an SVG), with the size and SHA-256 of the PNG drawn with it where one is written.
+ *
+ * @example
+ * keyLine('sha256:3f1c…', pngBytes)   // '\n<!-- penalty-explorer figure sha256:3f1c… png 48213 sha256:9a0e… -->\n'
+ */
+function keyLine(key: string, png: Uint8Array | undefined): string {
+  const proof = png ? ` png ${png.byteLength} sha256:${createHash('sha256').update(png).digest('hex')}` : '';
+  return `\n<!-- penalty-explorer figure ${key}${proof} -->\n`;
+}
 
-/** The SVG of `<path>.svg` when it ends with `key` (and the PNG is there where one is written), else undefined. */
-async function keptSvg(pathWithoutExtension: string, key: string, png: boolean): Promise<string | undefined> {
-  if (png && !existsSync(`${pathWithoutExtension}.png`)) return undefined;
-  let text: string;
+/** The content of `path`, or undefined when it cannot be read (not there). */
+async function readIfThere(path: string): Promise<Buffer | undefined> {
   try {
-    text = await readFile(`${pathWithoutExtension}.svg`, 'utf8');
+    return await readFile(path);
   } catch {
     return undefined;
   }
-  const line = keyLine(key);
-  return text.endsWith(line) ? text.slice(0, -line.length) : undefined;
+}
+
+/**
+ * The SVG of `<path>.svg` when it ends with `key` and the proof of the PNG there (where one is
+ * written: a PNG missing or of other bytes than the one drawn with the SVG is not kept), else undefined.
+ */
+async function keptSvg(pathWithoutExtension: string, key: string, png: boolean): Promise<string | undefined> {
+  const pngBytes = png ? await readIfThere(`${pathWithoutExtension}.png`) : undefined;
+  if (png && !pngBytes) return undefined;
+  const text = (await readIfThere(`${pathWithoutExtension}.svg`))?.toString('utf8');
+  const line = keyLine(key, pngBytes);
+  return text?.endsWith(line) ? text.slice(0, -line.length) : undefined;
 }
 
 /**
@@ -218,8 +238,9 @@ export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSp
     if (kept !== undefined) return kept;
   }
   const svg = await renderSvg(spec);
-  // The PNG first: the SVG's key, written last, vouches for both.
-  if (png) await writeFileAtomic(`${pathWithoutExtension}.png`, svgToPng(svg));
-  if (options.svg || !png) await writeFileAtomic(`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key));
+  // The PNG first: the SVG's key line, written last, vouches for both (the PNG by its size and SHA-256).
+  const pngBytes = png ? svgToPng(svg) : undefined;
+  if (pngBytes) await writeFileAtomic(`${pathWithoutExtension}.png`, pngBytes);
+  if (options.svg || !png) await writeFileAtomic(`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, pngBytes));
   return svg;
 }

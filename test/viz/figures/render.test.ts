@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { claimFolder, IOError } from '../../../src/node.ts';
 import { renderSvg, svgToPng, writeFigure } from '../../../src/render/render.ts';
 import { epochHistogramSpec, sparsitySpec } from '../../../src/viz/figures/index.ts';
 import { makeRunRecord, withScores } from '../../fixtures/run-record-fixture.ts';
@@ -62,7 +63,7 @@ describe('rendering', () => {
     // Its key after the root element: the file is still the SVG returned (and an SVG).
     const text = await readFile(`${path}.svg`, 'utf8');
     expect(text.startsWith(first)).toBe(true);
-    expect(text.slice(first.length)).toMatch(/^\n<!-- penalty-explorer figure sha256:[0-9a-f]{64} -->\n$/);
+    expect(text.slice(first.length)).toMatch(/^\n<!-- penalty-explorer figure sha256:[0-9a-f]{64} png \d+ sha256:[0-9a-f]{64} -->\n$/);
     const again = await writeFigure(path, sparsitySpec([run]), { svg: true, keepUnchanged: true });
     expect(again).toBe(first);
     for (const [i, f] of (await files()).entries()) {
@@ -80,5 +81,35 @@ describe('rendering', () => {
     const kept = (await files())[1]!.ino;
     await writeFigure(path, sparsitySpec([run, other]), { svg: true });
     expect((await files())[1]!.ino).not.toBe(kept);
+  });
+
+  it('keeps a figure only while its PNG is the one drawn with its SVG: penx’s PNG of another drawing is drawn again, a user’s is refused and left', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'penx-figures-')), 'run');
+    dirs.push(dirname(dir));
+    // A folder of penx's: every write checked against its manifest (trackOwned).
+    const claimed = claimFolder(dir, {}, 'run');
+    try {
+      const path = join(dir, 'sparsity');
+      const keep = { svg: true, keepUnchanged: true } as const;
+      const other = withScores(makeRunRecord({ epochs: 3, seed: 2, penalty: 'l2:1e-3' }), 3, { testLoss: 0.5, testAcc: 0.5 });
+      await writeFigure(path, sparsitySpec([run]), keep);
+      const before = await readFile(`${path}.png`);
+      await writeFigure(path, sparsitySpec([run, other]), keep);
+      const drawn = await readFile(`${path}.png`);
+      expect(drawn.equals(before)).toBe(false);
+      // The PNG of the first drawing back in place (penx's by its manifest, stale for this SVG): drawn again.
+      await writeFile(`${path}.png`, before);
+      await writeFigure(path, sparsitySpec([run, other]), keep);
+      expect((await readFile(`${path}.png`)).equals(drawn)).toBe(true);
+      // A user's edit of the PNG: never written over; the write is refused, the file left as it is.
+      await writeFile(`${path}.png`, 'my edit');
+      await expect(writeFigure(path, sparsitySpec([run, other]), keep)).rejects.toThrow(IOError);
+      await expect(writeFigure(path, sparsitySpec([run, other]), keep)).rejects.toThrow(
+        /refusing to write over .*sparsity\.png \(its content is not what penalty-explorer wrote there\)/,
+      );
+      expect(await readFile(`${path}.png`, 'utf8')).toBe('my edit');
+    } finally {
+      claimed.release();
+    }
   });
 });
