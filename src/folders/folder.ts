@@ -10,11 +10,11 @@
  *   ─► the tool's own leftovers removed ─► with content: resume it, with force delete what its
  *   manifest lists (and say what stays), or refuse
  */
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FolderExistsError, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
 import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
-import { COMPARE_JSON, type FolderKind, kindText, MARKER_FILE, SWEEP_JSON } from '../formats/index.ts';
+import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
 import { LOCK_FILE, lockFolder } from './lock.ts';
@@ -31,7 +31,6 @@ import {
   unmarkedContentOf,
   writeMarker,
 } from './owner.ts';
-import { RUN_JSON } from './records.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {
@@ -300,24 +299,6 @@ export function checkOwnFolder(dir: string, kind: FolderKind): void {
   const marker = readMarker(dir);
   if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
   if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
-}
-
-/** The records a folder's figures are drawn from: a redraw reads them, never writes over them. */
-const RECORDS: ReadonlySet<string> = new Set([RUN_JSON, COMPARE_JSON, SWEEP_JSON]);
-
-/**
- * Refuse (IOError, nothing touched) to redraw the figures and pages of `dir`, a folder of the tool's
- * (and of the runs it lists), while it lists such a file the tool cannot prove it wrote (a figure
- * the user replaced by theirs): `checkOverwrite` of its listed files but the records.
- *
- * @example
- * checkRedraw('runs/l1')   // throws 'refusing to write over runs/l1/curves.png (its content is not …' when the user replaced curves.png
- */
-export function checkRedraw(dir: string): void {
-  // A file directly in a folder of the tool's (a leftover named inside checkpoint/ is not drawn over).
-  const drawn = (path: string) =>
-    !RECORDS.has(basename(path)) && isToolFolder(join(dir, dirname(path))) && lstatSync(join(dir, path), { throwIfNoEntry: false })?.isDirectory() === false;
-  checkOverwrite(dir, drawn);
 }
 
 /**

@@ -19,7 +19,6 @@ export {
   checkMakeable,
   checkOwnFolder,
   checkpointHolding,
-  checkRedraw,
   claimFolder,
   emptyFolder,
   type FolderPolicy,
@@ -34,6 +33,7 @@ export {
 export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
 export {
   checkOverwrite,
+  checkWrites,
   markFolder,
   ownedEntries,
   ownedPresent,

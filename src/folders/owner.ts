@@ -24,7 +24,7 @@
  * (size and SHA-256), and so is a listed folder without a marker of its own in any other folder
  * (its `treeDigest`) — a file or folder replaced by a user's of the same name, or listed by an
  * older version without a proof, is never deleted (`unprovenFiles`: removing such a folder is refused),
- * nor written over (`checkOverwrite` before a command starts, `trackOwned` at each write).
+ * nor written over (`checkOverwrite`, `checkWrites` before a command starts, `trackOwned` at each write).
  * The manifest is only ever appended to, never rewritten, so no line of another process is lost.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -393,16 +393,40 @@ export function checkRemovable(dir: string): void {
   if (unproven.length) throw removalRefusal(dir, unproven);
 }
 
-/** What penalty-explorer may not write over at the entry `name` of `dir`, and why; undefined when nothing is there or its content is proven the tool's. */
-function overwriteBlocked(dir: string, name: string): Unproven | undefined {
+/**
+ * What penalty-explorer may not write over at the entry `name` of `dir`, and why; undefined when
+ * nothing is there or its content is proven the tool's. `read`: the manifest of `dir`, read after the content.
+ */
+function overwriteBlocked(dir: string, name: string, read: () => Manifest = () => readManifest(dir)): Unproven | undefined {
   if (lstatOf(join(dir, name)) === undefined) return undefined;
   let listed = true;
   const unproven = unprovenEntry(dir, name, () => {
-    const manifest = readManifest(dir);
+    const manifest = read();
     listed = manifest.names.has(name);
     return manifest;
   });
   return listed ? unproven : { path: name, why: FILE_WHY.notListed };
+}
+
+/**
+ * Refuse (IOError, nothing touched) a command that will write exactly `paths` (relative to `dir`,
+ * a folder of the tool's; `run/x.png` one in a folder of its below) when one of them is there and
+ * not proven the tool's — as each write is checked when it is made (`trackOwned`): listed without a
+ * proof, of a content no proof records, or not listed at all. A path not there passes; nothing
+ * else in the folders is looked at.
+ *
+ * @example
+ * checkWrites('runs/cmp', ['sparsity.png', 'l1/report.html'])   // throws 'refusing to write over runs/cmp/l1/report.html (not in the manifest: …' when the user put theirs there
+ */
+export function checkWrites(dir: string, paths: Iterable<string>): void {
+  const manifests = new Map<string, Manifest>();
+  const refused = [...paths].flatMap((path) => {
+    const folder = join(dir, dirname(path));
+    const read = () => manifests.get(folder) ?? manifests.set(folder, readManifest(folder)).get(folder)!;
+    const blocked = overwriteBlocked(folder, basename(path), read);
+    return blocked ? [{ ...blocked, path: join(dirname(path), blocked.path) }] : [];
+  });
+  if (refused.length) throw overwriteRefusal(dir, refused, true);
 }
 
 /**

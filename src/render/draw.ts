@@ -27,6 +27,7 @@
  * and projected.png only exists when some run recorded a constraint's projections.
  */
 import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import { UsageError } from '../errors.ts';
 import { type RunRecord, snapshots } from '../formats/index.ts';
 import {
@@ -56,7 +57,7 @@ import {
   viewsOf,
 } from '../viz/index.ts';
 import { penaltyCurves } from './penalty-curves.ts';
-import { writeFigure } from './render.ts';
+import { type FigureOptions, figureFiles, writeFigure } from './render.ts';
 import { writeReport } from './report-file.ts';
 
 /**
@@ -143,18 +144,64 @@ export function epochGapText(gap: EpochGap, what: string): string {
  */
 const KEPT_IF_SAME = { svg: true, keepUnchanged: true } as const;
 
-/** Writes `<dir>/<file>.png` and `.svg` for each view id (as `[file, id, options]`), each kept when its spec is unchanged. */
-async function drawViews(
-  dir: string,
-  runs: RunRecord[],
-  views: ReadonlyArray<readonly [string, string, ViewOptions?]>,
-  binning: DrawOptions['binning'],
-): Promise<void> {
-  const { curves, missing } = await penaltyCurves(runs, binning?.range ? { range: binning.range } : {});
-  for (const [file, id, options] of views) {
+/** One step of a drawing: the files it writes (relative to the folder) and the writing, into a folder. */
+interface Step {
+  readonly files: readonly string[];
+  readonly write: (dir: string) => Promise<unknown>;
+}
+
+/**
+ * What drawing a folder's figures and report writes, and the drawing: its `files` (names relative
+ * to the folder, in the order written) are exactly those `draw` writes, so a command checks them
+ * before it draws (`checkRedraw`) from the same steps that draw them.
+ *
+ * @example
+ * const drawing = runDrawing(record, { all: true });
+ * drawing.files   // ['epoch-000.png', 'epoch-000.svg', …, 'histograms.png', …, 'report.html']
+ * await drawing.draw('runs/l1');
+ */
+export interface FolderDrawing {
+  readonly files: readonly string[];
+  draw(dir: string): Promise<void>;
+}
+
+/** The drawing of `steps`, one after the other. */
+function drawingOf(steps: readonly Step[]): FolderDrawing {
+  return {
+    files: steps.flatMap((s) => s.files),
+    draw: async (dir) => {
+      for (const step of steps) await step.write(dir);
+    },
+  };
+}
+
+/** The step writing the figure `file` (without extension), its spec made only when it is drawn. */
+function figure(file: string, spec: () => TopLevelSpec | Promise<TopLevelSpec>, options?: FigureOptions): Step {
+  return { files: figureFiles(file, options), write: async (dir) => writeFigure(join(dir, file), await spec(), options) };
+}
+
+/** A folder's report page. */
+const REPORT = 'report.html';
+
+/** The step writing report.html of `runs`. */
+function report(runs: RunRecord[], title: string): Step {
+  return { files: [REPORT], write: (dir) => writeReport(join(dir, REPORT), runs, { title }) };
+}
+
+/** The steps writing `<file>.png` and `.svg` for each view id (as `[file, id, options]`), each kept when its spec is unchanged. */
+function viewSteps(runs: RunRecord[], views: ReadonlyArray<readonly [string, string, ViewOptions?]>, binning: DrawOptions['binning']): Step[] {
+  // The runs' penalty curves, sampled once, when the first view is drawn.
+  let sampled: ReturnType<typeof penaltyCurves> | undefined;
+  const curves = () => (sampled ??= penaltyCurves(runs, binning?.range ? { range: binning.range } : {}));
+  return views.flatMap(([file, id, options]) => {
     const view = viewById(id);
-    if (view) await writeFigure(join(dir, file), view.spec(runs, { ...binning, ...options }, { penalties: curves, missingPenalties: missing }), KEPT_IF_SAME);
-  }
+    if (!view) return [];
+    const spec = async () => {
+      const { curves: penalties, missing } = await curves();
+      return view.spec(runs, { ...binning, ...options }, { penalties, missingPenalties: missing });
+    };
+    return [figure(file, spec, KEPT_IF_SAME)];
+  });
 }
 
 /** The views over epochs of a run folder (and of a comparison folder). */
@@ -175,52 +222,61 @@ function monitorFigures(runs: readonly RunRecord[]): Array<readonly [string, str
     .map((v) => [v.id, v.id] as const);
 }
 
-/** The run's figures and report; the per-epoch image only for the newest snapshot unless `all`; the figures over epochs and the report as `options` say (both always once the run has ended). */
-export async function drawRun(runDir: string, record: RunRecord, options: DrawOptions = {}): Promise<void> {
+/** What `drawRun` writes (`files`) and the drawing itself (see `drawRun`). */
+export function runDrawing(record: RunRecord, options: DrawOptions = {}): FolderDrawing {
   const run = options.binning ? rebinRun(record, options.binning) : record;
   const snaps = snapshots(run);
-  for (const s of options.all ? snaps : snaps.slice(-1)) {
-    await writeFigure(join(runDir, epochFile(s.epoch)), epochHistogramSpec(run, s.epoch), KEPT_IF_SAME);
-  }
+  const steps: Step[] = (options.all ? snaps : snaps.slice(-1)).map((s) => figure(epochFile(s.epoch), () => epochHistogramSpec(run, s.epoch), KEPT_IF_SAME));
   const ended = run.stopped !== undefined || run.endedEarly !== undefined || lastEpoch(run) >= run.config.epochs;
   if (options.summary !== false || options.all || ended) {
     // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
-    await writeFigure(join(runDir, 'histograms'), histogramGridSpec(run, { scale: 'log' }));
+    steps.push(figure('histograms', () => histogramGridSpec(run, { scale: 'log' })));
     // Layer by layer at the newest epoch, non-trainable weights apart and labelled.
-    await writeFigure(join(runDir, 'layers'), layerHistogramSpec(run, lastEpoch(run)));
-    await writeFigure(join(runDir, 'sparsity'), sparsitySpec([run]));
+    steps.push(figure('layers', () => layerHistogramSpec(run, lastEpoch(run))));
+    steps.push(figure('sparsity', () => sparsitySpec([run])));
     // Every measured curve, a panel each (after epochs 10, 20 and 40, say), not only the latest.
     const pruned = prunedEpochs([run]);
-    if (pruned.length) await writeFigure(join(runDir, 'prune-curve'), pruneCurveSpec([run], pruned.length > 1 ? { epochs: pruned } : {}));
+    if (pruned.length) steps.push(figure('prune-curve', () => pruneCurveSpec([run], pruned.length > 1 ? { epochs: pruned } : {})));
     if (hasNorms(run)) {
-      await writeFigure(join(runDir, 'norms'), normsGridSpec(run));
-      await writeFigure(join(runDir, 'norm-curves'), normCurvesSpec([run]));
-      if (hasProjections([run])) await writeFigure(join(runDir, 'projected'), projectedSpec([run]));
+      steps.push(
+        figure('norms', () => normsGridSpec(run)),
+        figure('norm-curves', () => normCurvesSpec([run])),
+      );
+      if (hasProjections([run])) steps.push(figure('projected', () => projectedSpec([run])));
     }
   }
   // Drawn once the run has ended (they take a second or two; the report shows them each time it is drawn).
-  if (options.all || ended) await drawViews(runDir, [run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning);
-  if (options.report !== false || options.all || ended)
-    await writeReport(join(runDir, 'report.html'), [run], { title: `penalty-explorer: ${run.config.name}` });
+  if (options.all || ended) steps.push(...viewSteps([run], [...OVER_EPOCHS, ...monitorFigures([run])], options.binning));
+  if (options.report !== false || options.all || ended) steps.push(report([run], `penalty-explorer: ${run.config.name}`));
+  return drawingOf(steps);
 }
 
-/** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'); a UsageError, before anything is written, for an epoch no run recorded. */
-export async function drawComparison(dir: string, records: readonly RunRecord[], options: ComparisonOptions = {}): Promise<void> {
+/** The run's figures and report; the per-epoch image only for the newest snapshot unless `all`; the figures over epochs and the report as `options` say (both always once the run has ended). */
+export async function drawRun(runDir: string, record: RunRecord, options: DrawOptions = {}): Promise<void> {
+  await runDrawing(record, options).draw(runDir);
+}
+
+/** What `drawComparison` writes (`files`) and the drawing itself; a UsageError, before anything is written, for an epoch no run recorded. */
+export function comparisonDrawing(records: readonly RunRecord[], options: ComparisonOptions = {}): FolderDrawing {
   const empty = EPOCH_OPTIONS.filter((o) => options[o]?.length === 0);
   if (empty.length) throw new UsageError(`${empty.join(', ')}: give at least one epoch, or leave it out for the default`);
   const gaps = epochGaps(records, options);
   if (gaps.length) throw new UsageError(gaps.map((g) => epochGapText(g, g.option)).join('; '));
-  const runs = options.binning ? records.map((r) => rebinRun(r, options.binning ?? {})) : records;
+  const runs = options.binning ? records.map((r) => rebinRun(r, options.binning ?? {})) : [...records];
   const histogramEpochs = options.histogramEpochs ? { epochs: [...options.histogramEpochs] } : {};
   const pruneEpochs = options.pruneEpochs === 'all' ? prunedEpochs(runs) : options.pruneEpochs;
-  await writeFigure(join(dir, 'histograms'), compareHistogramsSpec([...runs], histogramEpochs));
-  await writeFigure(join(dir, 'sparsity'), sparsitySpec([...runs]));
-  await writeFigure(join(dir, 'accuracy'), accuracySpec([...runs]));
-  if (hasPruneCurve(runs)) await writeFigure(join(dir, 'prune-curve'), pruneCurveSpec([...runs], pruneEpochs ? { epochs: pruneEpochs } : {}));
+  const steps: Step[] = [
+    figure('histograms', () => compareHistogramsSpec(runs, histogramEpochs)),
+    figure('sparsity', () => sparsitySpec(runs)),
+    figure('accuracy', () => accuracySpec(runs)),
+  ];
+  if (hasPruneCurve(runs)) steps.push(figure('prune-curve', () => pruneCurveSpec(runs, pruneEpochs ? { epochs: pruneEpochs } : {})));
   if (runs.some(hasNorms)) {
-    await writeFigure(join(dir, 'norms'), compareNormsGridSpec([...runs]));
-    await writeFigure(join(dir, 'norm-curves'), normCurvesSpec([...runs]));
-    if (hasProjections(runs)) await writeFigure(join(dir, 'projected'), projectedSpec([...runs]));
+    steps.push(
+      figure('norms', () => compareNormsGridSpec(runs)),
+      figure('norm-curves', () => normCurvesSpec(runs)),
+    );
+    if (hasProjections(runs)) steps.push(figure('projected', () => projectedSpec(runs)));
   }
   const atEpochs = (options.overlayEpochs ?? []).flatMap((epoch) => {
     const at = epochFile(epoch);
@@ -230,11 +286,12 @@ export async function drawComparison(dir: string, records: readonly RunRecord[],
       [`log-abs-${at}`, 'log-abs', { epoch }],
     ] as const;
   });
-  await drawViews(
-    dir,
-    [...runs],
-    [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...atEpochs, ...OVER_EPOCHS, ...monitorFigures(runs)],
-    options.binning,
-  );
-  await writeReport(join(dir, 'report.html'), [...runs], { title: 'penalty-explorer: comparison' });
+  const views = [['overlay', 'overlay'], ['overlay-log', 'overlay', { scale: 'log' }], ...atEpochs, ...OVER_EPOCHS, ...monitorFigures(runs)] as const;
+  steps.push(...viewSteps(runs, views, options.binning), report(runs, 'penalty-explorer: comparison'));
+  return drawingOf(steps);
+}
+
+/** A comparison's figures and report, from its runs' records (its record, compare.json, is the run folders'); a UsageError, before anything is written, for an epoch no run recorded. */
+export async function drawComparison(dir: string, records: readonly RunRecord[], options: ComparisonOptions = {}): Promise<void> {
+  await comparisonDrawing(records, options).draw(dir);
 }

@@ -5,11 +5,12 @@
  * its records.
  *
  *   spec ─► renderSvg (render.ts) ─► svgToPng ─► writeFigure (.png, .svg)
- *   run records ─► drawRun / drawComparison (draw.ts) ─► every figure ─► writeReport (report-file.ts)
+ *   run records ─► runDrawing / comparisonDrawing (draw.ts): the files, and the drawing ─► every figure ─► writeReport (report-file.ts)
  *   records ─► penaltyCurves (penalty-curves.ts): the penalty shapes training stored
  */
 export {
   type ComparisonOptions,
+  comparisonDrawing,
   type DrawOptions,
   drawComparison,
   drawRun,
@@ -18,7 +19,9 @@ export {
   epochFile,
   epochGaps,
   epochGapText,
+  type FolderDrawing,
+  runDrawing,
 } from './draw.ts';
 export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
-export { type FigureOptions, FONT_FILES, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
+export { type FigureOptions, FONT_FILES, figureFiles, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
 export { vegaScript, writeReport } from './report-file.ts';

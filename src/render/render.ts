@@ -223,17 +223,34 @@ async function keptSvg(pathWithoutExtension: string, key: string, png: boolean):
   return text?.endsWith(line) ? text.slice(0, -line.length) : undefined;
 }
 
+/** Which files `writeFigure` writes with `options`: the PNG where PNG rendering is installed, the SVG when asked or without PNG. */
+function figureKinds(options: FigureOptions): { readonly png: boolean; readonly svg: boolean } {
+  const png = pngRendering().ok;
+  return { png, svg: options.svg === true || !png };
+}
+
 /**
- * Writes `<path>.png` (where PNG rendering is installed), and `<path>.svg` when asked or without PNG; returns the SVG text.
+ * The files `writeFigure(pathWithoutExtension, spec, options)` writes (whatever the spec).
+ *
+ * @example
+ * figureFiles('epoch-003', { svg: true })   // ['epoch-003.png', 'epoch-003.svg'] (['epoch-003.svg'] without PNG rendering)
+ */
+export function figureFiles(pathWithoutExtension: string, options: FigureOptions = {}): string[] {
+  const kinds = figureKinds(options);
+  return [...(kinds.png ? [`${pathWithoutExtension}.png`] : []), ...(kinds.svg ? [`${pathWithoutExtension}.svg`] : [])];
+}
+
+/**
+ * Writes `<path>.png` (where PNG rendering is installed), and `<path>.svg` when asked or without PNG (`figureFiles`); returns the SVG text.
  * With `keepUnchanged`, files drawn from the same spec before are kept as they are (see FigureOptions).
  *
  * @example
  * const svg = await writeFigure('out/sparsity', sparsitySpec(runs), { svg: true, keepUnchanged: true });
  */
 export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: FigureOptions = {}): Promise<string> {
-  const png = pngRendering().ok;
+  const { png, svg: withSvg } = figureKinds(options);
   const key = options.keepUnchanged ? figureKey(spec, options) : undefined;
-  if (key !== undefined && (options.svg || !png)) {
+  if (key !== undefined && withSvg) {
     const kept = await keptSvg(pathWithoutExtension, key, png);
     if (kept !== undefined) return kept;
   }
@@ -241,6 +258,6 @@ export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSp
   // The PNG first: the SVG's key line, written last, vouches for both (the PNG by its size and SHA-256).
   const pngBytes = png ? svgToPng(svg) : undefined;
   if (pngBytes) await writeFileAtomic(`${pathWithoutExtension}.png`, pngBytes);
-  if (options.svg || !png) await writeFileAtomic(`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, pngBytes));
+  if (withSvg) await writeFileAtomic(`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, pngBytes));
   return svg;
 }

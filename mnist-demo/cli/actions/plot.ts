@@ -22,20 +22,21 @@ import {
   type ComparisonOptions,
   checkClaim,
   checkOwnFolder,
-  checkRedraw,
+  checkWrites,
   claimFolder,
+  comparisonDrawing,
   type DrawOptions,
-  drawComparison,
-  drawRun,
   type EpochOption,
   epochGaps,
   epochGapText,
   FINE_LINEAR,
+  type FolderDrawing,
   lockOwnFolder,
   parseRange,
   type RunRecord,
   readRunFile,
   readRunJson,
+  runDrawing,
   UsageError,
   useQuietCpu,
   writeRunJson,
@@ -92,19 +93,34 @@ function readTarget(dir: string, out: string | undefined): Target {
 }
 
 /**
- * Refuses a target that is not penx's to draw into — a record file's folder that holds anything, a
- * folder (or a comparison's run) that is not the tool's of its kind, or one listing a file the
- * tool cannot prove it wrote (a figure the user replaced) — writing nothing.
+ * What `plot` draws into a target: each drawing with the folder it draws into, relative to the
+ * target's ('' the target's own; a comparison's runs first, then its own figures).
  */
-function checkTarget(t: Target): void {
+type Drawings = ReadonlyArray<readonly [folder: string, drawing: FolderDrawing]>;
+
+function drawingsOf(t: Target, options: DrawOptions, comparison: ComparisonOptions): Drawings {
+  if (t.kind !== 'comparison') return [['', runDrawing(t.record, options)]];
+  return [...t.names.map((n, i) => [n, runDrawing(t.runs[i] as RunRecord, options)] as const), ['', comparisonDrawing(t.runs, comparison)]];
+}
+
+/**
+ * Refuses a target that is not penx's to draw into — a record file's folder that holds anything, a
+ * folder (or a comparison's run) that is not the tool's of its kind, or one where a file the
+ * drawing writes is there and not proven penx's (a figure the user replaced) — writing nothing.
+ */
+function checkTarget(t: Target, drawings: Drawings): void {
   if (t.kind === 'file') {
     checkClaim(t.dir, 'run', {});
     return;
   }
   checkOwnFolder(t.dir, t.kind);
   if (t.kind === 'comparison') for (const n of t.names) checkOwnFolder(join(t.dir, n), 'run');
-  // A redraw writes over the figures and pages penx drew: never over a user's file of such a name.
-  checkRedraw(t.dir);
+  // A redraw writes over the figures and pages penx drew: never over a user's file of such a name
+  // (exactly the files the drawings write; a user's edit of another file is none of the redraw's business).
+  checkWrites(
+    t.dir,
+    drawings.flatMap(([folder, d]) => d.files.map((f) => join(folder, f))),
+  );
 }
 
 /**
@@ -135,11 +151,10 @@ export async function plot(dirs: readonly string[], flags: PlotFlags = {}): Prom
   );
 }
 
-/** What `plot` draws: the folders, and the options the flags give. */
+/** What `plot` draws: the folders, each with its drawings. */
 interface Drawing {
   readonly targets: readonly Target[];
-  readonly binning: DrawOptions['binning'];
-  readonly epochs: Omit<ComparisonOptions, 'binning'>;
+  readonly drawings: readonly Drawings[];
 }
 
 /** Every record read and every folder judged before the first is drawn: a refused command changes nothing. */
@@ -158,41 +173,36 @@ function readTargets(dirs: readonly string[], flags: PlotFlags): Drawing {
     const gaps = t.kind === 'comparison' ? epochGaps(t.runs, epochs) : [];
     if (gaps.length) throw new UsageError(`${t.dir}: ${gaps.map((g) => epochGapText(g, EPOCH_FLAGS[g.option])).join('; ')}`);
   }
-  for (const t of targets) checkTarget(t);
-  return { targets, binning, epochs };
+  const options = { all: true, ...(binning ? { binning } : {}) };
+  const drawings = targets.map((t) => drawingsOf(t, options, { ...epochs, ...(binning ? { binning } : {}) }));
+  for (const [i, t] of targets.entries()) checkTarget(t, drawings[i] ?? []);
+  return { targets, drawings };
 }
 
-async function drawTargets({ targets, binning, epochs }: Drawing): Promise<void> {
+async function drawTargets({ targets, drawings }: Drawing): Promise<void> {
   // The penalty-shape figures of old records sample built-in penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
-  const options = { all: true, ...(binning ? { binning } : {}) };
-  for (const t of targets) {
+  for (const [ti, t] of targets.entries()) {
     const releases: Array<() => void> = [];
+    const steps = drawings[ti] ?? [];
     try {
       if (t.kind === 'file') {
         const claimed = claimFolder(t.dir, {}, 'run');
         releases.push(claimed.release);
         await writeRunJson(t.dir, t.record);
-        await drawRun(t.dir, t.record, options);
+        for (const [, d] of steps) await d.draw(t.dir);
         console.log(`drew ${printable(t.record.config.name)} into ${t.dir}`);
         continue;
       }
       releases.push(lockOwnFolder(t.dir, t.kind));
-      if (t.kind === 'comparison') {
-        for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
-        // Progress on stderr, a line before each run and before the comparison's own figures (a big comparison takes half a minute).
-        for (const [i, run] of t.runs.entries()) {
-          const dir = join(t.dir, t.names[i] as string);
-          console.error(`drawing ${dir} (run ${i + 1}/${t.runs.length})`);
-          await drawRun(dir, run, options);
-        }
-        console.error(`drawing ${t.dir}: the comparison's figures`);
-        await drawComparison(t.dir, t.runs, { ...epochs, ...(binning ? { binning } : {}) });
-        console.log(`redrew ${t.dir} (${runsText(t.runs.length)})`);
-      } else {
-        await drawRun(t.dir, t.record, options);
-        console.log(`redrew ${t.dir}`);
+      if (t.kind === 'comparison') for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
+      for (const [i, [folder, d]] of steps.entries()) {
+        // A comparison's progress on stderr, a line before each run and before its own figures (a big comparison takes half a minute).
+        if (t.kind === 'comparison')
+          console.error(folder ? `drawing ${join(t.dir, folder)} (run ${i + 1}/${t.runs.length})` : `drawing ${t.dir}: the comparison's figures`);
+        await d.draw(join(t.dir, folder));
       }
+      console.log(t.kind === 'comparison' ? `redrew ${t.dir} (${runsText(t.runs.length)})` : `redrew ${t.dir}`);
     } finally {
       for (const release of releases.reverse()) release();
     }
