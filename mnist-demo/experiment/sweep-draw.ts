@@ -12,7 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
+import { figureFiles, type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
 import { esc, escText, MONITOR_VIEW, monitorViewSpec, monitorViews, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
 import { counted } from '../words.ts';
 import { type RunState, sweepStates } from './sweep-state.ts';
@@ -102,25 +102,56 @@ ${table(['run', 'penalty', 'λ', 'seed', 'state', 'test acc', '|w| &lt; 1e-3', '
 }
 
 /**
+ * How the sweep's figures are written: one whose spec did not change since it was drawn (no run
+ * finished since: a failed run, the last redraw, a sweep resumed with nothing to train) is kept as it is.
+ */
+const DRAWN = { svg: true, keepUnchanged: true } as const;
+const REPORT = 'report.html';
+
+/** A figure of the sweep: its file (without extension), its spec, and the monitor it shows (none: a score against strength). */
+interface SweepFigure {
+  readonly file: string;
+  readonly spec: () => ReturnType<typeof sweepSpec>;
+  readonly monitor?: string;
+}
+
+/** The sweep's figures over the `finished` runs (drawn once one has finished). */
+function sweepFigures(finished: RunRecord[]): SweepFigure[] {
+  return [
+    ...METRICS.map((metric) => ({ file: metric, spec: () => sweepSpec(finished, metric) })),
+    ...monitorViews(finished).map(({ name }) => ({ file: `${MONITOR_VIEW}${name}`, spec: () => monitorViewSpec(finished, name), monitor: name })),
+  ];
+}
+
+const finishedOf = (states: readonly RunState[]): RunRecord[] => states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
+
+/**
+ * The files `drawSweep` writes into the sweep folder `dir` as its runs stand (the scores' figures
+ * too before a run has finished: they are drawn after the first does), for a check before the sweep starts.
+ *
+ * @example
+ * sweepFiles('runs/lambda', record)   // ['sparsity.png', 'sparsity.svg', 'accuracy.png', 'accuracy.svg', 'report.html']
+ */
+export function sweepFiles(dir: string, record: SweepRecord): string[] {
+  return [...sweepFigures(finishedOf(sweepStates(dir, record))).flatMap((f) => figureFiles(f.file, DRAWN)), REPORT];
+}
+
+/**
  * Draw the sweep in `dir` (its figures from the finished runs, and report.html); returns the states
  * of its runs. `failures`: the runs that failed in this sitting, by name, with why.
  */
 export async function drawSweep(dir: string, record: SweepRecord, failures: ReadonlyMap<string, string> = new Map()): Promise<RunState[]> {
   const states = sweepStates(dir, record, failures);
-  const finished: RunRecord[] = states.flatMap((s) => (s.state === 'done' ? [s.record] : []));
+  const finished = finishedOf(states);
   const svgs: string[] = [];
   const monitors: MonitorFigure[] = [];
-  if (finished.length > 0) {
-    // A figure whose spec did not change since it was drawn (no run finished since: a failed run, the
-    // last redraw, a sweep resumed with nothing to train) is kept as it is.
-    const drawn = { svg: true, keepUnchanged: true };
-    for (const metric of METRICS) svgs.push(await writeFigure(join(dir, metric), sweepSpec(finished, metric), drawn));
-    for (const { name } of monitorViews(finished)) {
-      monitors.push({ name, svg: await writeFigure(join(dir, `${MONITOR_VIEW}${name}`), monitorViewSpec(finished, name), drawn) });
-    }
+  for (const f of finished.length > 0 ? sweepFigures(finished) : []) {
+    const svg = await writeFigure(join(dir, f.file), f.spec(), DRAWN);
+    if (f.monitor === undefined) svgs.push(svg);
+    else monitors.push({ name: f.monitor, svg });
   }
   // A run trained with --no-figures (or not started) has no report to link to.
   const drawn = new Set(record.runs.filter((r) => existsSync(join(dir, r.name, 'report.html'))).map((r) => r.name));
-  await writeFileAtomic(join(dir, 'report.html'), page(record, states, svgs, drawn, monitors));
+  await writeFileAtomic(join(dir, REPORT), page(record, states, svgs, drawn, monitors));
   return states;
 }

@@ -5,7 +5,7 @@
  *   flags ─► grid (every spec bound) + the shared settings (checked) + the data and the model (checked
  *     on TF.js's cpu; a queued sweep's when they are here) ─► the sweep record
  *     local (default) ─► --jobs, --threads checked, the dashboard started ─► the folder taken (--force:
- *       what penx wrote deleted) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
+ *       what penx wrote deleted; run again: what it writes over checked first) ─► sweep.json ─► runs not finished, `--jobs` at a time ─► figures after each
  *       ─► the runs' table (--json: one JSON document, sweep-print.ts)
  *     --queue URL     ─► on the BullMQ queue (sweep-queue-actions.ts): followed, or --detach
  *     --status / --remove with --queue ─► what the queue holds of the sweep
@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  checkOverwrite,
+  checkWrites,
   type Dashboard,
   hasContent,
   IOError,
@@ -28,6 +30,7 @@ import {
   removeMadeFolders,
   removeOwned,
   SWEEP_FORMAT,
+  SWEEP_JSON,
   type SweepGrid,
   type SweepRecord,
   type SweepSettings,
@@ -35,7 +38,7 @@ import {
   writeSweepJson,
 } from 'penalty-explorer/node';
 import { checkedData, checkedModel } from '../../experiment/run.ts';
-import { drawSweep } from '../../experiment/sweep-draw.ts';
+import { drawSweep, sweepFiles } from '../../experiment/sweep-draw.ts';
 import { expandGrid } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
@@ -161,6 +164,20 @@ export async function sweep(flags: SweepFlags): Promise<number> {
 }
 
 /**
+ * Refuse (IOError, nothing touched), before any run starts, to continue the sweep in `dir` when it
+ * would write over what penx cannot prove it wrote: sweep.json, the sweep's figures and report
+ * (`sweepFiles`: a user's file under such a name, listed or not), and what the runs it resumes
+ * rewrite (a resumed run writes over all it lists, as `penx train --resume` checks). Each write is
+ * checked again as it is made; before, a user's figure was refused only there, after runs trained.
+ */
+function checkSweepWrites(dir: string, record: SweepRecord): void {
+  checkWrites(dir, [SWEEP_JSON, ...sweepFiles(dir, record)]);
+  const states = sweepStates(dir, record);
+  const resumed = new Set(record.runs.filter((_, i) => states[i]?.state === 'partial').map((r) => r.name));
+  checkOverwrite(dir, (path) => path.includes('/') && resumed.has(path.split('/')[0] ?? ''));
+}
+
+/**
  * Take the sweep folder: new, the same sweep again (its grid may grow, not leave runs out), or with --force started
  * over (what the tool wrote in it deleted, anything else kept and said). A folder that is not a
  * sweep of this tool's is refused untouched. Returns the function that stops listing what is written in it.
@@ -184,6 +201,7 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
         throw new UsageError(
           `${dir} holds a sweep with runs this grid leaves out (${left}); nothing was written; give their penalties, strengths and seeds too (a grid may grow), another --name, or --force to start it over`,
         );
+      checkSweepWrites(dir, record);
     }
   }
   const stop = openFolder(dir, 'sweep');
