@@ -5,7 +5,7 @@
  * module it came from and the call, with what it threw as its cause. Ctrl-C interrupting it:
  * test/cli/interrupt.test.ts.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { constraint, defineConstraint } from '../../src/constraints/index.ts';
 import { InterruptedError, SpecError, UserCodeError } from '../../src/errors.ts';
 import { type Monitor, MonitorRun, noteMonitorModule } from '../../src/monitor/index.ts';
@@ -138,13 +138,20 @@ describe('user code that throws, through one door', () => {
 
   it('a stop asked while a monitor’s async hook is pending (after its first await, out of the guard’s reach) abandons it, naming it; one that settles is unaffected', async () => {
     let ticks = 0;
+    // The hook's loop ends with the test (it would tick on in this process after it, never awaited).
+    let testEnded = false;
+    onTestFinished(() => {
+      testEnded = true;
+    });
+    const controller = new AbortController();
     const waits: Monitor = {
       name: 'waitsForever',
       onBatchEnd: async () => {
-        // A long await chain: the thread free, the hook never done.
+        // A long await chain: the thread free, the hook not done when the stop is asked (after its first await).
         for (;;) {
           await new Promise((r) => setTimeout(r, 5));
-          ticks++;
+          if (testEnded) return;
+          if (++ticks === 1) controller.abort();
         }
       },
       onEpochEnd: async () => {
@@ -153,11 +160,9 @@ describe('user code that throws, through one door', () => {
       },
     };
     noteMonitorModule(waits, './waits.ts');
-    const controller = new AbortController();
     const run = new MonitorRun([], [waits], controller.signal);
     const context = {} as never;
     expect((await run.epochEnd(0, context)).monitors).toEqual({ waitsForever: 1 });
-    setTimeout(() => controller.abort(), 50);
     const stopped = await thrown(() => run.batchEnd({ epoch: 1, batch: 2 } as never, context));
     expect(stopped).toBeInstanceOf(InterruptedError);
     expect(stopped.message).toBe("stopped while monitor 'waitsForever' (from ./waits.ts) (its onBatchEnd after batch 2 of epoch 1) was pending");
