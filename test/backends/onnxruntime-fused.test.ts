@@ -6,10 +6,10 @@
  * data-parallel (shards on this thread and a worker); a full training step of the reference model
  * too. Models and losses it cannot express give a reason and train per kernel.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { referenceModel } from '../../mnist-demo/model.ts';
 import { FusedGradients } from '../../src/backends/onnxruntime/fused/strategy.ts';
 import { selectBackend } from '../../src/backends/select.ts';
@@ -529,7 +529,9 @@ describe('fused gradients = TF.js autodiff on cpu, per layer kind', () => {
       /started for loss categoricalCrossentropy, metrics \[acc\]; this training has loss sparseCategoricalCrossentropy, metrics \[acc\]/,
     );
     await expect(fit(other, { x, y: oneHot }, { ...settings, loss: 'categoricalCrossentropy' })).rejects.toThrow(/started for another model/);
-    const dir = join(mkdtempSync(join(tmpdir(), 'penx-refused-')), 'run');
+    const parent = mkdtempSync(join(tmpdir(), 'penx-ort-refused-'));
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+    const dir = join(parent, 'run');
     await expect(fitToFolder(m, { x, y: oneHot }, { ...settings, dir, figures: false, metrics: [] })).rejects.toThrow(/metrics \[\]/);
     expect(existsSync(dir)).toBe(false);
     // With the model and objective it was started for, the graph trains (it builds its session).

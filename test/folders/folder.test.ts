@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { noteOwned, provenPresent } from '../../src/folders/owner.ts';
 import { unprovenList } from '../../src/folders/refusals.ts';
 import { replaceDirAtomic, rewriteInFolder } from '../../src/io/atomic.ts';
@@ -153,12 +153,12 @@ describe('temporary folders of the threaded wasm build', () => {
     const { removeStaleWasmFolders } = await import('../../src/backends/wasm-threads.ts');
     const dead = join(tmpdir(), 'penx-wasm-4194305-test');
     const live = join(tmpdir(), `penx-wasm-${process.ppid}-test`);
+    onTestFinished(() => [dead, live].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
     mkdirSync(dead, { recursive: true });
     mkdirSync(live, { recursive: true });
     removeStaleWasmFolders();
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(live)).toBe(true);
-    rmSync(live, { recursive: true });
   });
 });
 

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DataError, NonFiniteWeightsError, SpecError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
@@ -123,10 +123,11 @@ describe('NaN weights are refused, not left out', () => {
       expect(message).not.toMatch(/became|diverged|epoch 1/);
       expect(began).toBe(false);
       // fitToFolder: refused before its folder is made.
-      const dir = join(mkdtempSync(join(tmpdir(), 'penx-nan-penalty-')), 'runs', 'r');
+      const parent = mkdtempSync(join(tmpdir(), 'penx-nan-penalty-'));
+      onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+      const dir = join(parent, 'runs', 'r');
       await expect(fitToFolder(m, { x, y }, { epochs: 1, batchSize: 2, loss: 'meanSquaredError', dir, figures: false })).rejects.toThrow(SpecError);
       expect(existsSync(join(dir, '..'))).toBe(false);
-      rmSync(join(dir, '..', '..'), { recursive: true, force: true });
       m.dispose();
     }
     tf.dispose([x, y]);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   attachToKernels,
   type ConstraintJson,
@@ -81,10 +81,10 @@ describe('attachToKernels', () => {
     expect(tf.tidy(() => penaltyLoss(out).dataSync()[0])).toBeCloseTo(expected, 5);
     expect(penaltyFields(out)).toMatchObject({ penalty: 'l1:0.1', constraint: 'maxnorm:m=3,axis=0', penalizeBias: false });
     const dir = await mkdtemp(join(tmpdir(), 'penx-attach-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await saveModel(out, dir);
     const back = await loadModel(dir);
     expect(penaltyFields(back)).toMatchObject({ penalty: 'l1:0.1', constraint: 'maxnorm:m=3,axis=0' });
-    await rm(dir, { recursive: true });
   });
 
   it('with penalty none, no penalty at all; biases only when asked', async () => {
