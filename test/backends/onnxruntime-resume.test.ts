@@ -3,13 +3,14 @@
  * (bit for bit) as an uninterrupted one: the fused graph (the reference model's path) is
  * deterministic. The real command line, on a tiny slice of MNIST.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { penx, spawnPenx } from '../cli/run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-ort-resume-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const ARGS = [
   '--backend',
   'onnxruntime',

@@ -3,11 +3,15 @@
  * accepts, the help of the command given (not penx's), and what to do about an --out where no
  * folder can be made. Each exits 2 having written nothing.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { penx, penxWith, TINY } from './run-penx.ts';
+
+/** The folders the tests give as --out (or run in), each in its own below this one. */
+const root = mkdtempSync(join(tmpdir(), 'penx-usage-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('usage messages name what would be right', () => {
   it.concurrent('--prune-epochs foo names last, all, none and an epoch list', async () => {
@@ -17,7 +21,7 @@ describe('usage messages name what would be right', () => {
   });
 
   it.concurrent('a whole number past 2^53 − 1 (a float reads it as another) is refused as typed, writing nothing: --epochs 1e20 no longer trains', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'penx-big-'));
+    const out = mkdtempSync(join(root, 'big-'));
     const train = ['train', '--penalty', 'none'];
     const sweep = ['sweep', '--penalties', 'l1', '--strengths', '1e-4'];
     for (const [command, flag, given, what] of [
@@ -46,7 +50,7 @@ describe('usage messages name what would be right', () => {
   });
 
   it.concurrent('penx start with a bad --threads: the one message, not its plan (that figures/runs/quickstart is replaced)', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'penx-start-'));
+    const cwd = mkdtempSync(join(root, 'start-'));
     const r = await penxWith({ cwd }, 'start', '--threads', '0', '--json');
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toBe("penx: error: --threads must be a whole number ≥ 1, got '0'\n");
@@ -73,7 +77,7 @@ describe('usage messages name what would be right', () => {
   });
 
   it.concurrent('sweep --queue with two of --status, --remove and --detach is refused (the second was left undone, exit 0), writing nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'penx-actions-'));
+    const out = mkdtempSync(join(root, 'actions-'));
     for (const [a, b] of [
       ['status', 'remove'],
       ['status', 'detach'],
@@ -87,7 +91,7 @@ describe('usage messages name what would be right', () => {
   });
 
   it.concurrent('an empty item in a list flag is refused by its position and the list (it was skipped, unsaid), writing nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'penx-lists-'));
+    const out = mkdtempSync(join(root, 'lists-'));
     const train = ['train', '--penalty', 'none'];
     const compare = ['compare', '--penalties', 'none'];
     const sweep = ['sweep', '--penalties', 'l1', '--strengths', '1e-4'];
@@ -119,7 +123,7 @@ describe('usage messages name what would be right', () => {
   }, 120_000);
 
   it.concurrent('--host without --serve is refused (it would be ignored), writing nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'penx-host-'));
+    const out = mkdtempSync(join(root, 'host-'));
     const penalties = { train: ['--penalty', 'none'], compare: ['--penalties', 'none,l1:1e-4'], sweep: ['--penalties', 'l1', '--strengths', '1e-4'] };
     for (const [command, given] of Object.entries(penalties)) {
       const r = await penx(command, ...given, ...TINY, '--epochs', '1', '--out', out, '--host', '0.0.0.0');
@@ -130,7 +134,7 @@ describe('usage messages name what would be right', () => {
   });
 
   it.concurrent("an empty --host is refused by name (Node would listen on every address, not this machine's only), writing nothing", async () => {
-    const out = mkdtempSync(join(tmpdir(), 'penx-empty-host-'));
+    const out = mkdtempSync(join(root, 'empty-host-'));
     const commands = [
       ['serve', out, '--port', '0'],
       ['playground', '--port', '0'],
