@@ -3,10 +3,18 @@
  * sources, so the tests that run the `penx` command run what the packages ship
  * (mnist-demo/dist/cli.mjs on src/dist/), never a stale build. Files are overwritten in place (no
  * clean), so a test run elsewhere in the tree never sees an empty dist/.
+ *
+ * Then the run's own temporary folder: TMPDIR for the test files and every process they start
+ * (`os.tmpdir()`, Python's `tempfile`, `mktemp`), e.g. /tmp/penx-tests-Ab12Cd/penx-sweep-Xy34Zw. After
+ * the last file it must hold no `penx-*` entry — each test removes what it made, also when it fails,
+ * and what the processes it started made — else the run fails (exit 1) naming them. The folder is
+ * removed either way, so a CI machine does not collect them run after run. Only this run's folders
+ * are judged: other processes on the machine make `penx-*` folders in /tmp too.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** What a build writes, or copies into the sources: not a source. */
@@ -24,9 +32,31 @@ function newest(path: string): number {
   );
 }
 
-export default function setup(): void {
+export default function setup(): () => void {
   // PENX_SKIP_BUILD=1: use dist/ as it is (unit tests while another build is in progress).
-  if (process.env.PENX_SKIP_BUILD === '1') return;
+  if (process.env.PENX_SKIP_BUILD !== '1') build();
+  return ownTmpdir();
+}
+
+/** TMPDIR set to a new folder for this run; the teardown that removes it, failing the run when a `penx-*` entry was left in it. */
+function ownTmpdir(): () => void {
+  const run = mkdtempSync(join(tmpdir(), 'penx-tests-'));
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = run;
+  return () => {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+    const left = readdirSync(run).filter((name) => name.startsWith('penx-'));
+    rmSync(run, { recursive: true, force: true });
+    if (left.length === 0) return;
+    // Vitest logs a teardown's error without failing the run: the exit code says it.
+    process.exitCode = 1;
+    throw new Error(`the tests left ${left.length} temporary folder(s) behind (each test removes what it made): ${left.sort().join(', ')}`);
+  };
+}
+
+/** Both packages' dist/ and the playground page, built when older than their sources (the file's comment). */
+function build(): void {
   const built = 'mnist-demo/dist/cli.mjs';
   const sources = Math.max(...['src', 'mnist-demo', 'tsdown.config.mjs', 'side-effect-free.mjs', 'package.json'].map(newest));
   if (!existsSync(built) || statSync(built).mtimeMs <= sources) {
