@@ -6,11 +6,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { comparisonRuns } from '../../mnist-demo/cli/actions/compare.ts';
 import { readRunJson } from '../../src/folders/records.ts';
 import { moduleDir } from './module-dir.ts';
-import { DRAWN, penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
+import { DRAWN, penx, penxWith, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-hard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -50,6 +50,8 @@ describe('nothing outside the run folder is touched', () => {
   it('a second process on the same run folder stops with exit 2 naming the holder', async () => {
     const out = join(root, 'lock');
     const first = spawnPenxPiped('train', '--penalty', 'l2:1e-4', '--epochs', '30', '--out', out, '--name', 'same', ...TINY);
+    // Ended also when a check fails first: 30 epochs would go on writing into the folder afterAll removes.
+    onTestFinished(() => stopped(first.child));
     const lock = join(out, 'same', '.penx.lock');
     while (!existsSync(lock) && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     const second = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', '--out', out, '--name', 'same', '--resume', ...TINY);
@@ -206,6 +208,7 @@ describe('crash and resume', () => {
   it('Ctrl-C: exit 130 and one line saying how to continue', async () => {
     const out = join(root, 'sigint');
     const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '20', '--out', out, '--name', 'i', ...TINY);
+    onTestFinished(() => stopped(run.child));
     while (!existsSync(join(out, 'i', 'run.json')) && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);

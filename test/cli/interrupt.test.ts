@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { continueNote, resumeCommand } from '../../mnist-demo/cli/continue-command.ts';
 import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
+import { within } from '../wait.ts';
 import { moduleDir } from './module-dir.ts';
-import { penx, spawnPenxPiped, TINY } from './run-penx.ts';
+import { penx, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
 // The user's modules, each named by its absolute path.
@@ -84,7 +85,7 @@ async function interruptWhenStuck(run: ReturnType<typeof spawnPenxPiped>, mark: 
   if (!existsSync(mark)) return `never stuck: ${mark} not written`;
   await new Promise((r) => setTimeout(r, 300));
   run.child.kill('SIGINT');
-  return Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 15 s after SIGINT'), 15_000))]);
+  return within(run.exited, 15_000, 'still running 15 s after SIGINT');
 }
 
 describe('Ctrl-C', () => {
@@ -99,7 +100,7 @@ describe('Ctrl-C', () => {
       // half-written, no folder left holding only its marker; --resume starts it afresh.
       expect(existsSync(join(out, 's'))).toBe(false);
     } finally {
-      run.child.kill('SIGKILL');
+      await stopped(run.child);
     }
   }, 90_000);
 
@@ -111,7 +112,7 @@ describe('Ctrl-C', () => {
       expect(await interruptWhenStuck(run, monitorMark), run.stderr()).toBe(130);
       expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
     } finally {
-      run.child.kill('SIGKILL');
+      await stopped(run.child);
     }
     const dir = join(out, 'm');
     expect(existsSync(join(dir, '.penx.lock'))).toBe(false);
@@ -132,7 +133,7 @@ describe('Ctrl-C', () => {
       expect(await interruptWhenStuck(run, waitsMark), run.stderr()).toBe(130);
       expect(run.stderr()).toMatch(/penx: interrupted; continue it with: penx train .*--resume$/m);
     } finally {
-      run.child.kill('SIGKILL');
+      await stopped(run.child);
     }
     expect(readdirSync(dir).filter((f) => f.endsWith('.penx.lock') || f.includes('penx-tmp'))).toEqual([]);
     expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8'));
@@ -223,7 +224,7 @@ describe('a stop during a long training step', () => {
       const out = join(root, `slow-${signal}`);
       const dir = join(out, 'b');
       const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...SLOW, '--out', out, '--name', 'b');
-      let stopped: unknown;
+      let exit: unknown;
       let before = '';
       try {
         // Epoch 0 recorded: the first batch starts right after it.
@@ -233,11 +234,11 @@ describe('a stop during a long training step', () => {
         await new Promise((r) => setTimeout(r, 1500));
         expect(run.child.exitCode, run.stderr()).toBeNull();
         run.child.kill(signal);
-        stopped = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r(`still running 10 s after ${signal}`), 10_000))]);
+        exit = await within(run.exited, 10_000, `still running 10 s after ${signal}`);
       } finally {
-        run.child.kill('SIGKILL');
+        await stopped(run.child);
       }
-      expect(stopped, run.stderr()).toBe(code);
+      expect(exit, run.stderr()).toBe(code);
       expect(run.stderr()).toMatch(/^penx: interrupted; continue it with: penx train .*--resume$/m);
       // Nothing of the batch written: the record as epoch 0 left it, no lock nor temporary file.
       expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
@@ -255,7 +256,7 @@ describe('SIGTERM where the relay cannot listen (no signal_wrap binding)', () =>
     process.env.PENX_TEST_NO_SIGNAL_WRAP = '1';
     const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '3', ...TINY, '--backend', 'wasm', '--out', out, '--name', 'r');
     delete process.env.PENX_TEST_NO_SIGNAL_WRAP;
-    let stopped: unknown;
+    let exit: unknown;
     let before = '';
     try {
       const t0 = Date.now();
@@ -268,11 +269,11 @@ describe('SIGTERM where the relay cannot listen (no signal_wrap binding)', () =>
       await new Promise((r) => setTimeout(r, 500));
       expect(run.child.exitCode, run.stderr()).toBeNull();
       run.child.kill('SIGTERM');
-      stopped = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 60 s after SIGTERM'), 60_000))]);
+      exit = await within(run.exited, 60_000, 'still running 60 s after SIGTERM');
     } finally {
-      run.child.kill('SIGKILL');
+      await stopped(run.child);
     }
-    expect(stopped, run.stderr()).toBe(143);
+    expect(exit, run.stderr()).toBe(143);
     expect(run.stderr()).toMatch(/^penx: interrupted; continue it with: penx train .*--resume$/m);
     expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
     expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8'));

@@ -12,7 +12,7 @@ import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { until } from '../wait.ts';
-import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
+import { penx, penxWith, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
 import { filesBelow } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-json-'));
@@ -192,7 +192,7 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
       expect(JSON.parse(stdout)).toEqual(doc);
     } finally {
       // A failed check leaves no dashboard serving after the test.
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await stopped(child);
     }
   }, 150_000);
 
@@ -260,7 +260,7 @@ describe('--json of a run stopped by Ctrl-C or SIGTERM: the document still, sayi
         await run.stdoutEnded;
         doc = documentOf(run.stdout());
       } finally {
-        run.child.kill('SIGKILL');
+        await stopped(run.child);
       }
       // Nothing left behind: no lock, no temporary file; the run as its last checkpoint left it.
       expect(

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markFolder } from '../../src/folders/index.ts';
-import { penxWith, spawnPenxPiped } from './run-penx.ts';
+import { penxWith, spawnPenxPiped, stopped } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-fifo-'));
 const run = join(root, 'runs', 'fifo');
@@ -28,8 +28,8 @@ beforeAll(() => {
   execFileSync('mkfifo', [fifo]);
 });
 
-afterAll(() => {
-  serve?.child.kill('SIGKILL');
+afterAll(async () => {
+  if (serve) await stopped(serve.child);
   // Unblock a reader left waiting on the FIFO (a writer that opens and closes it: end of file).
   closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
   rmSync(root, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markFolder } from '../../src/folders/owner.ts';
 import { processStart } from '../../src/io/index.ts';
 import { until } from '../wait.ts';
-import { penx, penxWith, spawnPenxPiped, TINY, tfjsNodeInstalled } from './run-penx.ts';
+import { penx, penxWith, spawnPenxPiped, stopped, TINY, tfjsNodeInstalled } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-refused-'));
@@ -221,7 +221,7 @@ describe('--serve with a backend that then fails to start', () => {
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(0);
     } finally {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await stopped(run.child);
     }
   }, 90_000);
 });

@@ -92,6 +92,18 @@ export function spawnPenxPiped(...args: string[]): {
   return { child, stdout: () => out, stderr: () => text, exited, stdoutEnded };
 }
 
+/**
+ * Kill `child` with `signal` unless it has exited, and resolve once it has: what it writes (a run
+ * folder, its lock, a temporary folder of its own) does not outlive the test, nor land in a folder
+ * the test removes after. For `finally` and `afterAll`, e.g. `await stopped(run.child)`.
+ */
+export function stopped(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  return exit;
+}
+
 /** Whether @tensorflow/tfjs-node loads here: `--backend tensorflow` starts only then. */
 export function tfjsNodeInstalled(): boolean {
   try {

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_CSP, playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
 import { type RunRecord, RunsIndex, readRunRecord, serveStatic } from '../../src/node.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
-import { penx } from '../cli/run-penx.ts';
+import { penx, stopped } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
@@ -54,7 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGINT');
+  if (server) await stopped(server);
   rmSync(out, { recursive: true, force: true });
 });
 

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
-import { DRAWN, penx, TINY } from '../cli/run-penx.ts';
+import { DRAWN, penx, stopped, TINY } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 // With the prune curve after the last epoch: the dashboard draws it.
@@ -25,26 +25,43 @@ const children: ChildProcess[] = [];
 let url = '';
 let browser: Browser | undefined;
 
-/** Starts `penx ARGS…` and resolves with the dashboard address it prints. */
-function startPenx(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** A `penx ARGS…` in the background: its dashboard's address, what it printed so far, and `printed(pattern)`. */
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  /** Resolves once the output (stdout and stderr) matches `pattern`; rejects if the process exits first. */
+  printed: (pattern: RegExp) => Promise<RegExpExecArray>;
+}
+
+/** Starts `penx ARGS…` and resolves once it prints its dashboard's address (a signal: its output, not a poll). */
+async function startPenx(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
   child.stdout?.on('data', (d) => (text += String(d)));
   child.stderr?.on('data', (d) => (text += String(d)));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /dashboard: (http:\/\/\S+)/.exec(text);
-      if (m) {
-        clearInterval(timer);
-        resolve({ child, url: m[1] as string, output: () => text });
-      }
-    }, 50);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`penx ${args.join(' ')} exited with ${code}: ${text}`));
+  const printed = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const m = pattern.exec(text);
+        if (m) done(() => resolve(m));
+      };
+      const exited = (code: number | null) => done(() => reject(new Error(`penx ${args.join(' ')} exited with ${code} before printing ${pattern}: ${text}`)));
+      const done = (settle: () => void) => {
+        child.stdout?.off('data', check);
+        child.stderr?.off('data', check);
+        child.off('exit', exited);
+        settle();
+      };
+      // After the listeners above: `text` holds each chunk before it is checked.
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      child.on('exit', exited);
+      check();
     });
-  });
+  const url = (await printed(/dashboard: (http:\/\/\S+)/))[1] as string;
+  return { child, url, output: () => text, printed };
 }
 
 /** A raw GET (the path sent as is, no URL folding), with an optional Host header. */
@@ -74,7 +91,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
+  // Ended before their folder goes: a penx train still running would write into it after.
+  await Promise.all(children.map((c) => stopped(c)));
   rmSync(out, { recursive: true, force: true });
 });
 
@@ -98,13 +116,19 @@ describe('penx serve over HTTP', () => {
     });
     children.push(child);
     let stdout = '';
-    child.stdout?.on('data', (d) => (stdout += String(d)));
-    while (!stdout.includes('\n') && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    // Its first line, or its exit (then the parse below fails with what it printed).
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d) => {
+        stdout += String(d);
+        if (stdout.includes('\n')) resolve();
+      });
+      child.once('exit', () => resolve());
+    });
     const printed = JSON.parse(stdout) as { url: string; dir: string };
     expect(printed.dir).toBe(out);
     expect(printed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect((await fetch(printed.url)).status).toBe(200);
-    child.kill('SIGINT');
+    await stopped(child, 'SIGINT');
   });
 
   it('serves files under its folder and refuses every way out of it', async () => {
@@ -223,8 +247,7 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     // penx train --serve continues `live` to epoch 2, with a dashboard of its own over the same folder.
     const training = await startPenx(['train', '--penalty', 'l2:1e-4', '--epochs', '2', ...SMALL, '--out', out, '--name', 'live', '--resume', '--serve', '0']);
     expect(new URL(training.url).hostname).toBe('127.0.0.1');
-    const deadline = Date.now() + 90_000;
-    while (!training.output().includes('training finished') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await training.printed(/training finished/);
     const listed = await fetch(new URL('/api/runs', training.url)).then((r) => r.json() as Promise<{ runs: Array<{ id: string; epochs: number }> }>);
     expect(listed.runs.map((r) => [r.id, r.epochs])).toEqual([
       ['cmp/none', 1],

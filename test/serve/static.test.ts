@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type Listening, serveDashboard, serveStatic, UsageError } from '../../src/node.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'penx-static-'));
@@ -103,11 +103,12 @@ describe('serveStatic', () => {
       );
       expect((err as Error).message).not.toContain('--');
     }
-    // No host at all: loopback, both.
-    for (const s of [await serveStatic({ dir, port: 0, csp: "default-src 'self'" }), await serveDashboard({ dir, port: 0 })]) {
-      expect(new URL(s.url).hostname).toBe('127.0.0.1');
-      await s.close();
-    }
+    // No host at all: loopback, both (closed also when a check fails).
+    const plain = await serveStatic({ dir, port: 0, csp: "default-src 'self'" });
+    onTestFinished(() => plain.close());
+    const dashboard = await serveDashboard({ dir, port: 0 });
+    onTestFinished(() => dashboard.close());
+    for (const s of [plain, dashboard]) expect(new URL(s.url).hostname).toBe('127.0.0.1');
   });
 
   it('isolates the page across origins only when asked, on every answer (files and refusals)', async () => {
