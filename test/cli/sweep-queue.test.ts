@@ -12,8 +12,8 @@ import { penx, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-queue-'));
 const redis = await testRedis();
-afterAll(() => {
-  redis?.stop();
+afterAll(async () => {
+  await redis?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 

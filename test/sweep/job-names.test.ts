@@ -21,8 +21,8 @@ import { emptyDatabase, failWithoutRedis, testRedis } from './redis.ts';
 
 const redis = await testRedis();
 const root = mkdtempSync(join(tmpdir(), 'penx-job-names-'));
-afterAll(() => {
-  redis?.stop();
+afterAll(async () => {
+  await redis?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -11,15 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, TINY } from '../cli/run-penx.ts';
-import { sleep, until } from '../wait.ts';
+import { penx, stopped, TINY } from '../cli/run-penx.ts';
+import { sleep, until, within } from '../wait.ts';
 import { freePort, REDIS_SERVER, required } from './redis.ts';
 
 const hasRedis = existsSync(REDIS_SERVER);
 const root = mkdtempSync(join(tmpdir(), 'penx-restart-'));
 const started: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of started) c.kill('SIGKILL');
+afterAll(async () => {
+  await Promise.all(started.map((c) => stopped(c)));
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -52,12 +52,6 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return server;
 }
 
-async function stopRedis(server: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  const gone = new Promise((r) => server.once('exit', r));
-  server.kill(signal);
-  await gone;
-}
-
 const SMALL = [...TINY, '--epochs', '2'];
 const GRID = ['--penalties', 'l1,none', '--strengths', '1e-4,1e-3', '--seeds', '5'];
 const RUNS = ['l1_1e-4_seed=5', 'l1_0.001_seed=5', 'none_seed=5'];
@@ -81,7 +75,7 @@ describe('a queued sweep and Redis restarts', () => {
     // A restart while the first run trains, Redis gone long enough (6 s) for requests to fail:
     // the queue is kept (appendonly), the follower says it lost Redis and goes on.
     await until(() => worker.lines.some((l) => l.startsWith('took r/')), 60_000, 'a run to be taken');
-    await stopRedis(redis, 'SIGTERM');
+    await stopped(redis, 'SIGTERM');
     await sleep(6_000);
     redis = await startRedis(port);
 
@@ -89,12 +83,12 @@ describe('a queued sweep and Redis restarts', () => {
     const done = (name: string) =>
       existsSync(join(shared, 'r', name, 'run.json')) && JSON.parse(readFileSync(join(shared, 'r', name, 'run.json'), 'utf8')).epochs.length === 2;
     await until(() => RUNS.some(done), 120_000, 'a finished run');
-    await stopRedis(redis, 'SIGKILL');
+    await stopped(redis, 'SIGKILL');
     rmSync(data, { recursive: true, force: true });
     await sleep(1_500);
     redis = await startRedis(port);
 
-    const code = await Promise.race([follower.exited, sleep(240_000).then(() => 'timeout')]);
+    const code = await within(follower.exited, 240_000, 'timeout');
     expect(code, follower.lines.join('\n')).toBe(0);
     expect(follower.lines).toContain(`sweep r: 3 done, 0 failed; report: ${join(shared, 'r', 'report.html')}`);
     expect(
@@ -127,6 +121,6 @@ describe('a queued sweep and Redis restarts', () => {
       worker.lines.some((l) => l.includes(shown)),
       worker.lines.join('\n'),
     ).toBe(true);
-    await stopRedis(redis, 'SIGTERM');
+    await stopped(redis, 'SIGTERM');
   }, 420_000);
 });

@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { it } from 'vitest';
 import { redisOptions } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { stopped } from '../cli/run-penx.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const required = Boolean(process.env.PENX_REQUIRE_REDIS);
 
 export interface TestRedis {
   readonly url: string;
-  stop(): void;
+  /** Ends the server started here (resolving once it has exited) and removes its folder. */
+  stop(): Promise<void>;
 }
 
 /** A port nothing listens on right now. */
@@ -33,18 +35,20 @@ export function freePort(): Promise<number> {
 /** A Redis to test against, or undefined when there is none here. */
 export async function testRedis(): Promise<TestRedis | undefined> {
   const given = process.env.PENX_REDIS_URL;
-  if (given) return { url: given, stop: () => undefined };
+  if (given) return { url: given, stop: async () => undefined };
   if (!existsSync(REDIS_SERVER)) return undefined;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'penx-redis-'));
   const server = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const stop = async () => {
+    await stopped(server, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
   for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') {
-      return { url: `redis://127.0.0.1:${port}`, stop: () => (server.kill(), rmSync(dir, { recursive: true, force: true })) };
-    }
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') return { url: `redis://127.0.0.1:${port}`, stop };
     await new Promise((r) => setTimeout(r, 50));
   }
-  server.kill();
+  await stop();
   throw new Error(`${REDIS_SERVER} did not answer on port ${port}`);
 }
 

@@ -14,14 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
-import { penx, type Run, TINY } from '../cli/run-penx.ts';
+import { penx, type Run, stopped, TINY } from '../cli/run-penx.ts';
 import { sleep, until } from '../wait.ts';
 import { freePort, required, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-'));
 const redis = await testRedis();
-afterAll(() => {
-  redis?.stop();
+afterAll(async () => {
+  await redis?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -40,7 +40,7 @@ const finished = (dir: string) => existsSync(join(dir, 'run.json')) && readRun(d
 
 /** Every process started in the background, killed at the end whatever happened. */
 const started: ChildProcess[] = [];
-afterAll(() => started.forEach((c) => c.kill('SIGKILL')));
+afterAll(() => Promise.all(started.map((c) => stopped(c))));
 
 /** A `penx` process in the background, its stdout and stderr lines collected. */
 function background(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {

@@ -12,12 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { redisOptions, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
+import { within } from '../wait.ts';
 import { required, testRedis } from './redis.ts';
 
 const redis = await testRedis();
 const root = mkdtempSync(join(tmpdir(), 'penx-worker-stop-'));
-afterAll(() => {
-  redis?.stop();
+afterAll(async () => {
+  await redis?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -40,6 +41,11 @@ describe('penx worker stopped while taking a run', () => {
     const q = await SweepQueue.open(url);
     const lines: string[] = [];
     let stopped: Promise<void> | undefined;
+    // Settles with the stop the worker's log asked for as it took the run (a signal, not a poll).
+    let tookRun: (stop: Promise<void>) => void = () => undefined;
+    const stopDone = new Promise<void>((resolve) => {
+      tookRun = resolve;
+    });
     let w: SweepWorker | undefined;
     try {
       w = await startWorker({
@@ -49,23 +55,28 @@ describe('penx worker stopped while taking a run', () => {
         threads: 1,
         log: (line) => {
           lines.push(line);
-          if (line.startsWith('took ') && w) stopped ??= w.stop();
+          if (line.startsWith('took ') && w && !stopped) tookRun((stopped = w.stop()));
         },
         onLine: (line) => lines.push(line),
       });
       // Submitted once the worker is there to be stopped.
       await q.submit(record);
-      const deadline = Date.now() + 60_000;
-      while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(stopped, lines.join('\n')).toBeDefined();
-      await stopped;
+      // A deadline short of the test's: then the finally below still stops the worker.
+      expect(
+        await within(
+          stopDone.then(() => 'stopped'),
+          60_000,
+          'no run taken in 60 s',
+        ),
+        lines.join('\n'),
+      ).toBe('stopped');
       const status = await q.status(record);
       expect(status.runs[0]?.state, lines.join('\n')).toBe('waiting');
       expect(lines, lines.join('\n')).toContain(`put back ${record.name}/l1_1e-4_seed=1: this worker is stopping`);
       expect(existsSync(join(root, record.name, 'l1_1e-4_seed=1', 'run.json'))).toBe(false);
       await q.remove(record.name);
     } finally {
-      if (!stopped) await w?.stop();
+      await (stopped ?? w?.stop());
       await q.close();
     }
   }, 120_000);

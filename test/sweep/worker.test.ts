@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, penxWith, TINY } from '../cli/run-penx.ts';
+import { penx, penxWith, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
 import { until } from '../wait.ts';
 import { required, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-worker-'));
 const redis = await testRedis();
-afterAll(() => {
-  redis?.stop();
+afterAll(async () => {
+  await redis?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -100,7 +100,7 @@ describe('penx worker', () => {
       expect(report).toContain('1 done, 0 under way, 1 failed, 0 not started');
       expect(report).toMatch(/failed: penalty module .*boom.ts.* failed to load: boom: cannot load here/);
     } finally {
-      w.child.kill('SIGKILL');
+      await stopped(w.child);
       await penx('sweep', '--queue', on(14), '--name', 'mixed', '--remove');
     }
   }, 150_000);
@@ -142,7 +142,7 @@ describe('penx worker', () => {
       const status = JSON.parse((await penx('sweep', '--queue', on(15), '--name', 'long', '--status', '--json')).stdout);
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
     } finally {
-      w.child.kill('SIGKILL');
+      await stopped(w.child);
       for (const name of ['j', 'long']) await penx('sweep', '--queue', on(15), '--name', name, '--remove');
     }
   }, 150_000);
@@ -168,7 +168,7 @@ describe('penx worker', () => {
       expect(here.code, here.stderr).toBe(0);
       expect(JSON.parse(here.stdout).runs.map((r: { state: string }) => r.state)).toEqual(['done']);
     } finally {
-      w.child.kill('SIGKILL');
+      await stopped(w.child);
       await penx('sweep', '--queue', on(9), '--name', 't', '--remove');
     }
   }, 150_000);
@@ -197,7 +197,7 @@ describe('penx worker', () => {
       await until(() => w.out.some((l) => l.startsWith('done held/')), 60_000, 'the retried run to be trained');
       expect(existsSync(join(dir, 'run.json'))).toBe(true);
     } finally {
-      w.child.kill('SIGKILL');
+      await stopped(w.child);
       await penx('sweep', '--queue', on(8), '--name', 'held', '--remove');
     }
   }, 90_000);
@@ -214,7 +214,7 @@ describe('penx worker', () => {
       expect(tree(out)).toEqual(before);
       expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
     } finally {
-      w.child.kill('SIGKILL');
+      await stopped(w.child);
       await penx('sweep', '--queue', on(11), '--name', 'mine', '--remove');
     }
   }, 90_000);
@@ -242,7 +242,7 @@ describe('penx worker', () => {
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
       expect(status.runs[0].reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
     } finally {
-      w.child.kill('SIGKILL');
+      await stopped(w.child);
       await penx('sweep', '--queue', on(12), '--name', 'other', '--remove');
     }
   }, 90_000);
