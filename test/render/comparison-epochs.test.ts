@@ -13,8 +13,17 @@ import { UsageError } from '../../src/errors.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { drawComparison, epochGaps, epochGapText } from '../../src/render/draw.ts';
 import { renderSvg } from '../../src/render/render.ts';
-import { HEATMAP_MAX_WIDTH, heatmapLayout } from '../../src/viz/figures/heatmap.ts';
-import { accuracySpec, compareHistogramsSpec, curvesSpec, heatmapSpec, sparsitySpec } from '../../src/viz/figures/index.ts';
+import {
+  accuracySpec,
+  bandsSpec,
+  compareHistogramsSpec,
+  curvesSpec,
+  heatmapSpec,
+  ridgelineSpec,
+  sparsitySpec,
+  WRAP_MAX_WIDTH,
+  wrapColumns,
+} from '../../src/viz/figures/index.ts';
 import { makeRunRecord, REFERENCE_LAYERS } from '../fixtures/run-record-fixture.ts';
 import { headerLabels, plain } from '../viz/figures/spec-helpers.ts';
 
@@ -68,13 +77,29 @@ describe('the study’s comparison: 7 runs × 40 epochs', () => {
     ] as const) {
       expect(plain(heatmapSpec([...rs])).columns, what).toBeLessThan(rs.length);
       const size = await svgSize(heatmapSpec([...rs]));
-      expect(size.width, what).toBeLessThanOrEqual(HEATMAP_MAX_WIDTH);
-      expect(size.width, what).toBeGreaterThan(HEATMAP_MAX_WIDTH / 2);
+      expect(size.width, what).toBeLessThanOrEqual(WRAP_MAX_WIDTH);
+      expect(size.width, what).toBeGreaterThan(WRAP_MAX_WIDTH / 2);
       expect((await svgSize(heatmapSpec([...rs], { maxWidth: 1400 }))).width, what).toBeLessThanOrEqual(1400);
     }
-    expect(heatmapLayout(7, 720)).toEqual({ width: 190, columns: 3 });
-    expect(heatmapLayout(2, 1400)).toEqual({ width: 260, columns: 2 });
-    expect(heatmapLayout(12, 100).columns).toBe(1);
+    expect(wrapColumns(7, 190, 720)).toBe(3);
+    expect(wrapColumns(2, 260, 1400)).toBe(2);
+    expect(wrapColumns(12, 190, 100)).toBe(1);
+  }, 120_000);
+
+  it('wraps the ridgeline and bands too, and draws an x axis under each panel, none under the empty cells of the last row', async () => {
+    // Seven runs of 2 epochs: the layout is the study's, the drawing cheaper.
+    const seven = PENALTIES.map((penalty, i) => makeRunRecord({ epochs: 2, penalty, seed: i + 1 }));
+    for (const [name, spec] of [
+      ['heatmap', heatmapSpec(seven)],
+      ['ridgeline', ridgelineSpec(seven)],
+      ['bands', bandsSpec(seven)],
+    ] as const) {
+      expect(plain(spec).columns, name).toBe(3);
+      const svg = await renderSvg(spec);
+      // Rows of 3, 3, 1: seven x axes (three under the grid's columns drew two under empty cells).
+      expect(svg.match(/aria-label="X-axis/g)?.length, name).toBe(seven.length);
+      expect(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]), name).toBeLessThanOrEqual(WRAP_MAX_WIDTH);
+    }
   }, 120_000);
 
   it('finds the epochs no run recorded, per option, and says which there are', () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../chromium.ts';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM, HEATMAP_TOOLTIP, hasChromium, heatmapCell } from '../chromium.ts';
 import { DRAWN, penx, stopped, TINY } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
@@ -226,6 +226,13 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
       expect(prune).toContain('Prune curve');
       expect(prune).toContain('after epoch 1');
       expect(prune).toContain('l1:1e-4');
+      // The heatmaps on canvas, as in the report (their figure chooses), a cell's numbers in its tooltip.
+      for (const id of ['heatmap', 'heatmap-log']) expect(await page.locator(`#view-${id} .chart > canvas`).count(), id).toBe(1);
+      await page.locator('#view-heatmap').scrollIntoViewIfNeeded();
+      const cell = await heatmapCell(page, '#view-heatmap .chart');
+      expect(cell).not.toBeNull();
+      await page.mouse.move(cell!.x, cell!.y);
+      await expect.poll(() => page.getAttribute('#view-heatmap .chart', 'title')).toMatch(HEATMAP_TOOLTIP);
 
       // Overlay a run from another folder.
       const drawn = Number(await page.evaluate(() => document.body.dataset.drawn));

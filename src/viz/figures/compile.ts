@@ -5,13 +5,14 @@
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { CONFIG, FONT_STACK } from './theme.ts';
+import { columnsFollowWidth } from './wrap.ts';
 
 let compiler: Promise<typeof import('vega-lite')> | undefined;
 
-/** The spec compiled to Vega. */
+/** The spec compiled to Vega (a wrapped facet's columns following its width signal: wrap.ts). */
 export async function toVega(spec: TopLevelSpec): Promise<Spec> {
   const { compile } = await (compiler ??= import('vega-lite'));
-  return compile(spec).spec;
+  return columnsFollowWidth(compile(spec).spec);
 }
 
 /** The theme for web pages: in the browser DejaVu Sans may be missing, so the usual sans-serif fonts follow it. */

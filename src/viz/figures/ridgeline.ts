@@ -12,6 +12,7 @@ import { runLabels, shownSpec } from './format.ts';
 import { stepRows } from './overlay.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, RUN_COLORS, SHARED_SCALES } from './theme.ts';
+import { wrappedPanels } from './wrap.ts';
 
 /** `ridgelineSpec`'s options: the weights and binning, the ridges' scale and how far they overlap. */
 export interface RidgelineOptions extends BinningOptions {
@@ -56,14 +57,18 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   );
   const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
+  const panel = runs.length > 3 ? 190 : 260;
+  const wrap = wrappedPanels(runs.length, panel);
   return shownSpec({
     ...figureHead('Weights over epochs, offset', [
       `${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`,
     ]),
     data: { values },
-    facet: { column: indexFacet('col', labels, { labelFontWeight: 'bold' }) },
+    facet: indexFacet('col', labels, { labelFontWeight: 'bold' }),
+    columns: wrap.columns,
+    params: wrap.params,
     spec: {
-      width: runs.length > 3 ? 190 : 260,
+      width: panel,
       height: Math.min(360, Math.max(140, 14 * (last + 3))),
       mark: { type: 'area', interpolate: 'step-after', fillOpacity: 0.75, line: { color: '#222', strokeWidth: 0.6 } },
       encoding: {
@@ -88,7 +93,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
         tooltip: [{ field: 'epoch' }, { field: 'x', title: 'bin from', format: '.4~g' }, { field: 'density', format: '.4~g' }],
       },
     },
-    resolve: SHARED_SCALES,
+    resolve: { ...wrap.resolve, ...SHARED_SCALES },
     config: CONFIG,
   } as TopLevelSpec);
 }

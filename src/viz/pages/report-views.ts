@@ -16,17 +16,7 @@ import { BAND_FIELDS, binRows, ridgeHeight, rowsCsv, stepRows, ZERO_GAP } from '
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { layerText } from './text.ts';
-import { drawNow, finalizeView, newView, type Renderer, runSoon, type View } from './vega.ts';
-
-/**
- * How the heatmaps draw: on canvas, not as an SVG element per cell. On the reference study's report
- * (7 runs, 40 epochs: ~22 500 + ~10 600 cells; Chromium, 1400×900, Dec 2026, 2 cores under a load of
- * 12–27), the CPU of all Chromium's processes, medians of 5 alternated page loads each: a layer change
- * 1.18 s against 1.71 s with SVG (30 changes), the first render 3.84 s against 4.59 s; the two
- * heatmaps' own draws 0.64 + 0.29 s against 1.24 + 0.54 s. The histograms (~160 items a run) gained
- * nothing clear on canvas (a change 1.17 s) and stay SVG.
- */
-export const HEATMAP_RENDERER: Renderer = 'canvas';
+import { drawNow, finalizeView, newView, runSoon, type View } from './vega.ts';
 
 /** What the controls select. */
 export interface PageState {
@@ -127,11 +117,11 @@ export function reportViews() {
   const views: Record<string, View | null> = {};
   let last: { layer?: string; scale?: string } = {};
 
-  const view = (id: string, spec: ViewsSpecs[keyof ViewsSpecs] | undefined, renderer?: Renderer): View | null => {
+  const view = (id: string, spec: ViewsSpecs[keyof ViewsSpecs] | undefined): View | null => {
     const el = document.getElementById(id);
     if (!el || !spec || Array.isArray(spec)) return null;
     el.textContent = '';
-    return newView(spec as Parameters<typeof newView>[0], el, renderer);
+    return newView(spec as Parameters<typeof newView>[0], el);
   };
 
   const downloads = (id: string, name: string, getView: () => View | null | undefined, dataName: string | null) => {
@@ -157,8 +147,8 @@ export function reportViews() {
   const build = (m: PageModel, s: ViewsSpecs) => {
     model = m;
     specs = s;
-    views['heat'] = view('view-heatmap', specs.heatmap, HEATMAP_RENDERER);
-    views['heatlog'] = view('view-heatmap-log', specs.heatmapLog, HEATMAP_RENDERER);
+    views['heat'] = view('view-heatmap', specs.heatmap);
+    views['heatlog'] = view('view-heatmap-log', specs.heatmapLog);
     views['ridge'] = view('view-ridgeline', specs.ridgeline);
     views['bands'] = view('view-bands', specs.bands);
     views['logabs'] = view('view-log-abs', specs.logAbs);

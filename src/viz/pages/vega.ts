@@ -4,6 +4,7 @@
  * from the package: nothing of Vega is bundled into the pages' scripts.
  */
 import type * as Vega from 'vega';
+import { WRAP_WIDTH } from '../figures/index.ts';
 
 /** A Vega view (`vega.View`), as the pages make them. */
 export type View = Vega.View;
@@ -11,14 +12,39 @@ export type View = Vega.View;
 /**
  * How a view draws in the page: `svg` (an element per mark item) or `canvas` (pixels; the items
  * stay in the view, hover and tooltips work the same: Vega's handler sets the container's `title`).
+ * The figure chooses (its spec's `usermeta.renderer`, e.g. the heatmaps: figures/heatmap.ts); SVG else.
  * The chart's PNG/SVG downloads are the same either way (`toImageURL`, `toSVG` render the view anew).
  */
 export type Renderer = 'svg' | 'canvas';
 
-/** A Vega view of `spec` drawn into `container`, as SVG unless `renderer` says `canvas` (for charts of many items). */
-export function newView(spec: Vega.Spec, container: HTMLElement, renderer: Renderer = 'svg'): View {
+/**
+ * The width (px) a chart in `container` may take: its card's row (the cards' flex box) less the
+ * card's padding and border, or the container's own width outside a card.
+ */
+export function cardWidth(container: HTMLElement): number {
+  const card = container.closest<HTMLElement>('.card');
+  const row = card?.parentElement;
+  if (!card || !row) return container.clientWidth;
+  const px = (style: CSSStyleDeclaration, ...keys: Array<'paddingLeft' | 'paddingRight' | 'borderLeftWidth' | 'borderRightWidth'>) =>
+    keys.reduce((sum, k) => sum + (Number.parseFloat(style[k]) || 0), 0);
+  const rowStyle = getComputedStyle(row);
+  return (
+    row.clientWidth -
+    px(rowStyle, 'paddingLeft', 'paddingRight') -
+    px(getComputedStyle(card), 'paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth')
+  );
+}
+
+/**
+ * A Vega view of `spec` drawn into `container`, on the renderer its figure chooses (`Renderer`); a
+ * figure whose panels wrap (its `WRAP_WIDTH` signal, figures/wrap.ts) wraps them to its card's width.
+ */
+export function newView(spec: Vega.Spec, container: HTMLElement): View {
   const vega = (globalThis as unknown as { vega: typeof Vega }).vega;
-  return new vega.View(vega.parse(spec), { renderer, container, hover: true });
+  const renderer: Renderer = (spec.usermeta as { renderer?: Renderer } | undefined)?.renderer === 'canvas' ? 'canvas' : 'svg';
+  const view = new vega.View(vega.parse(spec), { renderer, container, hover: true });
+  if (spec.signals?.some((s) => s.name === WRAP_WIDTH)) view.signal(WRAP_WIDTH, cardWidth(container));
+  return view;
 }
 
 /** Whether `el` is (partly) within the window's viewport, or has no box to tell. */
