@@ -6,7 +6,8 @@
  *                        signals WRAP_WIDTH (default maxWidth) and `wrap_columns` computed from it,
  *                        and an x axis under each panel (none under the empty cells of the last row)
  *   compiled (Vega)      columnsFollowWidth: the layout's columns and its rows' count read `wrap_columns`
- *   page                 sets WRAP_WIDTH to the width its card may take (src/viz/pages/vega.ts)
+ *   page                 sets WRAP_WIDTH to the width its card may take, again when the window resizes
+ *                        (src/viz/pages/vega.ts)
  *
  * columns = max(1, min(runs, ⌊(width − AROUND + GAP) / (panel + GAP)⌋)).
  */

@@ -21,7 +21,7 @@ import type { Spec } from 'vega';
 import { askRuns, runIdsOf, splitRunsHint } from '../figures/index.ts';
 import { addDownloads } from './downloads.ts';
 import { layerText, visibleControls } from './text.ts';
-import { newView, type View } from './vega.ts';
+import { finalizeView, newView, type View } from './vega.ts';
 
 /** A run as /api/runs lists it (serve/runs-index.ts's RunEntry). */
 export interface DashboardRun {
@@ -297,14 +297,14 @@ function main(): void {
     try {
       const spec = await getJson<Spec>(`/api/view/${view.id}?${query(view)}`);
       if (gen !== generation) return;
-      c.view?.finalize();
+      finalizeView(c.view);
       c.chart.textContent = '';
       c.view = newView(spec, c.chart);
       await c.view.runAsync();
     } catch (error) {
       if (gen !== generation) return;
       // No chart left to download: the card shows the error, not the older choice.
-      c.view?.finalize();
+      finalizeView(c.view);
       c.view = null;
       c.chart.textContent = '';
       const p = document.createElement('p');
@@ -337,7 +337,7 @@ function main(): void {
     if (!state.selected.length) {
       // No run: no chart of one left standing (the cards come back with the next run chosen).
       for (const [id, c] of Object.entries(cards)) {
-        c.view?.finalize();
+        finalizeView(c.view);
         c.el.remove();
         delete cards[id];
       }

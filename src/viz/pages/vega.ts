@@ -35,15 +35,41 @@ export function cardWidth(container: HTMLElement): number {
   );
 }
 
+/** The views whose panels wrap (not finalised): when the window's size changes, each is fitted to its card again. */
+const wrapped = new Set<View>();
+let refitting = false;
+
+/** Each wrapped view's WRAP_WIDTH set to its card's width now, and the view drawn again if that changed (once a frame). */
+function refit(): void {
+  if (refitting) return;
+  refitting = true;
+  requestAnimationFrame(() => {
+    refitting = false;
+    for (const view of wrapped) {
+      const el = view.container();
+      const width = el ? cardWidth(el) : 0;
+      if (!el || width === view.signal(WRAP_WIDTH)) continue;
+      // resize(): the view's size is measured again, not kept from the layout before (Vega's autosize).
+      view.signal(WRAP_WIDTH, width).resize();
+      runSoon(view).catch((error: unknown) => console.error(error));
+    }
+  });
+}
+
 /**
  * A Vega view of `spec` drawn into `container`, on the renderer its figure chooses (`Renderer`); a
- * figure whose panels wrap (its `WRAP_WIDTH` signal, figures/wrap.ts) wraps them to its card's width.
+ * figure whose panels wrap (its `WRAP_WIDTH` signal, figures/wrap.ts) wraps them to its card's width,
+ * again when the window's size changes (until `finalizeView`).
  */
 export function newView(spec: Vega.Spec, container: HTMLElement): View {
   const vega = (globalThis as unknown as { vega: typeof Vega }).vega;
   const renderer: Renderer = (spec.usermeta as { renderer?: Renderer } | undefined)?.renderer === 'canvas' ? 'canvas' : 'svg';
   const view = new vega.View(vega.parse(spec), { renderer, container, hover: true });
-  if (spec.signals?.some((s) => s.name === WRAP_WIDTH)) view.signal(WRAP_WIDTH, cardWidth(container));
+  if (spec.signals?.some((s) => s.name === WRAP_WIDTH)) {
+    view.signal(WRAP_WIDTH, cardWidth(container));
+    if (!wrapped.size) addEventListener('resize', refit);
+    wrapped.add(view);
+  }
   return view;
 }
 
@@ -190,6 +216,7 @@ export function whenDrawn(): Promise<void> {
 /** `view.finalize()`, its waiting draw dropped (its waiters resolved: there is nothing left to draw). */
 export function finalizeView(view: View | null | undefined): void {
   if (!view) return;
+  wrapped.delete(view);
   const job = waiting.get(view);
   waiting.delete(view);
   for (const w of job?.waiters ?? []) w.resolve(view);
