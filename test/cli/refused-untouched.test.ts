@@ -19,16 +19,22 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const out = join(root, 'runs');
 const SWEEP = ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--epochs', '1', ...TINY, '--jobs', '1', '--out', out];
+/** The run's flags: its prune curve is there for penx prune (it refuses a run without one before it looks at --out). */
+const RUN = [...TINY, '--prune-epochs', 'last', '--out', out, '--name', 'run'];
 
+/**
+ * A sweep, a run (`run`, l1:1e-4, with its prune curve) and a comparison (`cmp-two`: none, l1:1e-4) written by penx, the
+ * run and the comparison of 2 finished epochs each (the --resume tests below ask for fewer, and more).
+ */
 beforeAll(async () => {
-  const [s, t] = await Promise.all([
+  const made = await Promise.all([
     // Two runs: a grid of one of them leaves the other out (below).
     penx(...SWEEP, '--strengths', '1e-4,1e-3', '--name', 'sw'),
-    penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--prune-epochs', 'last', '--out', out, '--name', 'run'),
+    penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...RUN),
+    penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-two'),
   ]);
-  expect(s.code, s.stderr).toBe(0);
-  expect(t.code, t.stderr).toBe(0);
-}, 120_000);
+  for (const r of made) expect(r.code, r.stderr).toBe(0);
+}, 180_000);
 
 describe('penx sweep --force with a bad flag', () => {
   it.each<[string, string[], RegExp]>([
@@ -325,44 +331,31 @@ describe('a folder named as penx’s own files', () => {
   }, 60_000);
 });
 
-/** A run (l1:1e-4) and a comparison (none, l1:1e-4) of 2 finished epochs each, made once for the --resume tests below. */
-let finishedTwo: Promise<void> | undefined;
-const twoEpochs = () =>
-  (finishedTwo ??= Promise.all([
-    penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'two'),
-    penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-two'),
-  ]).then(([t, c]) => {
-    expect(t.code, t.stderr).toBe(0);
-    expect(c.code, c.stderr).toBe(0);
-  }));
-
 describe('--resume asking for fewer epochs than a run has finished', () => {
   it('penx train and penx compare: exit 2 naming the epochs, before the backend starts, both folders as they were', async () => {
-    await twoEpochs();
-    const before = { run: tree(join(out, 'two')), comparison: tree(join(out, 'cmp-two')) };
+    const before = { run: tree(join(out, 'run')), comparison: tree(join(out, 'cmp-two')) };
     // Before, both said "resuming after epoch 2", exit 0, and added a session that trained nothing to each run.json.
-    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'two', '--resume');
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...RUN, '--resume');
     expect(train.code, train.stderr).toBe(2);
-    expect(train.stderr).toMatch(/cannot resume .*two: it has 2 finished epochs, more than the 1 asked for; nothing was changed; ask for 2 epochs .*--epochs/);
+    expect(train.stderr).toMatch(/cannot resume .*run: it has 2 finished epochs, more than the 1 asked for; nothing was changed; ask for 2 epochs .*--epochs/);
     expect(train.stderr).not.toMatch(/^backend:/m);
     const compare = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'cmp-two', '--resume');
     expect(compare.code, compare.stderr).toBe(2);
     expect(compare.stderr).toMatch(/cannot resume .*cmp-two\/none: it has 2 finished epochs, more than the 1 asked for/);
-    expect({ run: tree(join(out, 'two')), comparison: tree(join(out, 'cmp-two')) }).toEqual(before);
+    expect({ run: tree(join(out, 'run')), comparison: tree(join(out, 'cmp-two')) }).toEqual(before);
   }, 120_000);
 });
 
 describe('--resume of partly trained runs with other settings', () => {
   it('penx train and penx compare: exit 2 naming the setting, before the backend starts, the folders as they were (not even locked)', async () => {
-    await twoEpochs();
-    const dirs = [join(out, 'two'), join(out, 'cmp-two'), join(out, 'cmp-two', 'none')];
+    const dirs = [join(out, 'run'), join(out, 'cmp-two'), join(out, 'cmp-two', 'none')];
     const stamp = new Date('2020-01-01T00:00:00Z');
     for (const dir of dirs) utimesSync(dir, stamp, stamp);
     const before = dirs.map(tree);
     // Three epochs asked of two finished: each would train on. Before, each was refused only once its backend had started and its graph was built.
-    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '3', ...TINY, '--out', out, '--name', 'two', '--resume', '--seed', '5');
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '3', ...RUN, '--resume', '--seed', '5');
     expect(train.code, train.stderr).toBe(2);
-    expect(train.stderr).toContain(`penx: error: cannot resume ${join(out, 'two')}: its seed is 42, this run's is 5; use the same settings, or start it over`);
+    expect(train.stderr).toContain(`penx: error: cannot resume ${join(out, 'run')}: its seed is 42, this run's is 5; use the same settings, or start it over`);
     expect(train.stderr).not.toMatch(/^backend:/m);
     const compare = await penx(
       'compare',
@@ -389,7 +382,6 @@ describe('--resume of partly trained runs with other settings', () => {
 
 describe('penx compare --resume leaving out runs the comparison holds', () => {
   it('exit 2 naming the runs left out and their penalties, the comparison as it was; adding one is allowed', async () => {
-    await twoEpochs();
     const dir = join(out, 'cmp-left');
     cpSync(join(out, 'cmp-two'), dir, { recursive: true });
     const COMPARE = ['compare', '--epochs', '2', ...TINY, '--out', out, '--name', 'cmp-left'];
