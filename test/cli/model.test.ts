@@ -1,14 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { loadModel, saveModel, tf } from '../../src/node.ts';
 import { writeDataset } from '../data/idx-files.ts';
 // Their layer classes registered here too, to load the runs' checkpoints.
 import '../fixtures/models/registered-bias.ts';
 import '../fixtures/models/registered-bias-own.ts';
-import { penx, penxWith } from './run-penx.ts';
+import { penx, penxWith, type Run } from './run-penx.ts';
 import { recordAsWritten, tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-'));
@@ -293,18 +293,59 @@ describe('penx train --model', () => {
     expect(existsSync(join(root, 'runs', 'bias-hidden'))).toBe(false);
   }, 240_000);
 
-  it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', async () => {
-    const train = (name: string, seed: string) =>
-      penx('train', '--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts', '--name', name, '--seed', seed, ...RECORDED);
-    const [a, b, c] = [await train('unseeded-a', '5'), await train('unseeded-b', '5'), await train('unseeded-c', '6')];
-    for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
-    const [ra, rb, rc] = ['a', 'b', 'c'].map((n) => readRun(join(root, 'runs', `unseeded-${n}`)));
-    expect(rb!.initial).toEqual(ra!.initial);
-    const trained = (n: string) => readFileSync(join(root, 'runs', `unseeded-${n}`, 'checkpoint', 'model', 'weights.bin'));
-    expect(trained('b').equals(trained('a'))).toBe(true);
-    expect(rb!.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram])).toEqual(ra!.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram]));
-    expect(rc!.initial.histogram).not.toEqual(ra!.initial.histogram);
-  }, 120_000);
+  describe('three runs of a module whose initializers have no seed and whose layers have no names', () => {
+    const unseeded = ['--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unseeded-mlp.ts'];
+    const dirOf = (n: string) => join(root, 'runs', `unseeded-${n}`);
+    const train = (name: string, seed: string) => penx('train', ...unseeded, '--name', name, '--seed', seed, ...RECORDED);
+    // Trained once for both tests (a process each is most of their time): a and b from seed 5, c from seed 6.
+    const runs: Record<string, Run> = {};
+    beforeAll(async () => {
+      for (const [name, seed] of [
+        ['a', '5'],
+        ['b', '5'],
+        ['c', '6'],
+      ] as const)
+        runs[name] = await train(`unseeded-${name}`, seed);
+    }, 180_000);
+
+    it('a module with unseeded initializers starts from the same weights for the same seed, other ones for another seed', () => {
+      for (const r of Object.values(runs)) expect(r.code, r.stderr).toBe(0);
+      const [ra, rb, rc] = ['a', 'b', 'c'].map((n) => readRun(dirOf(n)));
+      expect(rb!.initial).toEqual(ra!.initial);
+      const trained = (n: string) => readFileSync(join(dirOf(n), 'checkpoint', 'model', 'weights.bin'));
+      expect(trained('b').equals(trained('a'))).toBe(true);
+      expect(rb!.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram])).toEqual(ra!.epochs.map((e) => [e.trainLoss, e.testLoss, e.histogram]));
+      expect(rc!.initial.histogram).not.toEqual(ra!.initial.histogram);
+    });
+
+    it('a run an older penx began, its unnamed layers recorded by TF.js’s count in the process: --resume refuses it, naming the names, nothing written; one recorded as now resumes', async () => {
+      // The runs above, written after the test above read them: c as an older penx wrote it, b as now.
+      const [older, same] = [dirOf('c'), dirOf('b')];
+      for (const name of ['c', 'b']) expect(runs[name]?.code, runs[name]?.stderr).toBe(0);
+      const resume = (name: string, seed: string) => penx('train', ...unseeded, '--name', name, '--seed', seed, ...RECORDED, '--epochs', '2', '--resume');
+      // What an older penx wrote: the names TF.js gave in its process, in the record, the checkpoint's record and model.
+      for (const file of ['run.json', 'checkpoint/run.json', 'checkpoint/model/model.json']) {
+        const path = join(older, file);
+        writeFileSync(path, readFileSync(path, 'utf8').replaceAll('dense_Dense1', 'dense_Dense7').replaceAll('dense_Dense2', 'dense_Dense8'));
+      }
+      recordAsWritten(older);
+      const before = tree(older);
+      const r = await resume('unseeded-c', '6');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `penx: error: cannot resume ${older}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: dense_Dense7/kernel → dense_Dense1/kernel, dense_Dense7/bias → dense_Dense1/bias, dense_Dense8/kernel → dense_Dense2/kernel, and 1 more;`,
+      );
+      expect(r.stderr).toContain('nothing was written; start it over with --force');
+      expect(r.stderr).not.toMatch(/^backend:/m);
+      expect(tree(older)).toEqual(before);
+      const resumed = await resume('unseeded-b', '5');
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(readRun(same).epochs.map((e) => e.layers.map((l) => l.name))).toEqual([
+        ['dense_Dense1', 'dense_Dense2'],
+        ['dense_Dense1', 'dense_Dense2'],
+      ]);
+    }, 120_000);
+  });
 
   it('a module that leaves its model and layers unnamed: every run of a comparison records the same names', async () => {
     const r = await penx('compare', '--penalties', 'none,l1:1e-4', '--model', './test/fixtures/models/unnamed-mlp.ts', '--name', 'unnamed', ...RECORDED);
@@ -350,36 +391,6 @@ describe('penx train --model', () => {
       `penx: error: cannot resume ${older}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: sequential_4/dense_Dense1/kernel → sequential_1/dense_Dense1/kernel, sequential_4/dense_Dense1/bias → sequential_1/dense_Dense1/bias;`,
     );
     expect(tree(older)).toEqual(before);
-  }, 180_000);
-
-  it('a run an older penx began, its unnamed layers recorded by TF.js’s count in the process: --resume refuses it, naming the names, nothing written; one recorded as now resumes', async () => {
-    const unnamed = ['--penalty', 'l2:1e-4', '--model', './test/fixtures/models/unnamed-mlp.ts'];
-    const [older, same] = [join(root, 'runs', 'older'), join(root, 'runs', 'same')];
-    for (const name of ['older', 'same']) {
-      const r = await penx('train', ...unnamed, '--name', name, ...RECORDED);
-      expect(r.code, r.stderr).toBe(0);
-    }
-    // What an older penx wrote: the names TF.js gave in its process, in the record, the checkpoint's record and model.
-    for (const file of ['run.json', 'checkpoint/run.json', 'checkpoint/model/model.json']) {
-      const path = join(older, file);
-      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('dense_Dense1', 'dense_Dense7').replaceAll('dense_Dense2', 'dense_Dense8'));
-    }
-    recordAsWritten(older);
-    const before = tree(older);
-    const r = await penx('train', ...unnamed, '--name', 'older', ...RECORDED, '--epochs', '2', '--resume');
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(
-      `penx: error: cannot resume ${older}: its record names the model's weights as an older penx did, counting the layers TF.js named itself across the process, where this penx counts them in the model: dense_Dense7/kernel → dense_Dense1/kernel, dense_Dense7/bias → dense_Dense1/bias, dense_Dense8/kernel → dense_Dense2/kernel, and 1 more;`,
-    );
-    expect(r.stderr).toContain('nothing was written; start it over with --force');
-    expect(r.stderr).not.toMatch(/^backend:/m);
-    expect(tree(older)).toEqual(before);
-    const resumed = await penx('train', ...unnamed, '--name', 'same', ...RECORDED, '--epochs', '2', '--resume');
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(readRun(same).epochs.map((e) => e.layers.map((l) => l.name))).toEqual([
-      ['dense_Dense1', 'dense_Dense2'],
-      ['dense_Dense1', 'dense_Dense2'],
-    ]);
   }, 180_000);
 
   it('refuses a module whose initial weights the seed does not reach, and writes nothing', async () => {
