@@ -1,13 +1,13 @@
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proofOf } from '../../src/folders/owner.ts';
 import { readRunJson } from '../../src/folders/records.ts';
 import { treeDigest } from '../../src/io/atomic.ts';
 import { writeDataset } from '../data/idx-files.ts';
 import { moduleDir } from './module-dir.ts';
-import { DRAWN, penx, TINY } from './run-penx.ts';
+import { DRAWN, penx, type Run, TINY } from './run-penx.ts';
 import { tree } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-train-'));
@@ -125,17 +125,23 @@ describe('penx train (tiny, end to end)', () => {
   }, 120_000);
 });
 
-describe('--resume of a run that has every epoch asked for', () => {
+describe('--resume of a finished run, and of one recorded before a perchannel=1 constraint spec dropped its axis', () => {
+  // One run of one epoch for both tests (a process is most of their time): resumed as it is, then as an older penx recorded it.
+  const out = join(root, 'perchannel');
+  const args = ['train', '--penalty', 'none', '--constraint', 'maxnorm:m=2,perchannel=1', '--out', out, '--name', 'p', ...TINY];
+  const dir = join(out, 'p');
+  let first: Run;
+  beforeAll(async () => {
+    first = await penx(...args, '--epochs', '1');
+  }, 120_000);
+
   it('says the run is already finished (it said "resuming after epoch N"), trains nothing, exit 0; --json still prints its document', async () => {
-    const out = join(root, 'finished');
-    const first = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY);
     expect(first.code, first.stderr).toBe(0);
     // One epoch, in the singular (it said "1 epochs").
     expect(first.stderr).toMatch(/, testing on \d+, 1 epoch → /);
-    const dir = join(out, 'none');
     const epochs = readRun(dir).epochs;
     const before = tree(out);
-    const again = await penx('train', '--penalty', 'none', '--epochs', '1', '--out', out, ...TINY, '--resume', '--json');
+    const again = await penx(...args, '--epochs', '1', '--resume', '--json');
     expect(again.code, again.stderr).toBe(0);
     // Said first, from the records: no backend started, no gradients built for it (it did both, then said so).
     expect(again.stderr).toMatch(new RegExp(`^nothing left to train: ${escaped(dir)} has finished its 1 epoch\n`));
@@ -147,17 +153,11 @@ describe('--resume of a run that has every epoch asked for', () => {
     expect(again.stderr).not.toMatch(/^training /m);
     expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'run', dir: resolve(dir), runs: [{ dir: resolve(dir) }], interrupted: null });
     expect(readRun(dir).epochs).toEqual(epochs);
-    // A comparison's runs each say so: below, on the comparison the next test writes.
-  }, 180_000);
-});
+    // A comparison's runs each say so: below, on the comparison the last test writes.
+  }, 120_000);
 
-describe('--resume of a run recorded before a perchannel=1 constraint spec dropped its axis', () => {
   it('resumes (its record read with the spec shown now), and run.json then shows that spec', async () => {
-    const out = join(root, 'perchannel');
-    const args = ['train', '--penalty', 'none', '--constraint', 'maxnorm:m=2,perchannel=1', '--out', out, '--name', 'p', ...TINY];
-    const first = await penx(...args, '--epochs', '1');
     expect(first.code, first.stderr).toBe(0);
-    const dir = join(out, 'p');
     expect(readRun(dir).config.constraint).toBe('maxnorm:m=2,perchannel=1');
     // As the records were written before: the axis shown (the checkpoint's model config keeps every value either way).
     for (const f of [join(dir, 'run.json'), join(dir, 'checkpoint', 'run.json')])
