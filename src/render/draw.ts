@@ -153,7 +153,7 @@ interface Step {
 /**
  * What drawing a folder's figures and report writes, and the drawing: its `files` (names relative
  * to the folder, in the order written) are exactly those `draw` writes, so a command checks them
- * before it draws (`checkRedraw`) from the same steps that draw them.
+ * before it draws (`checkWrites`) from the same steps that draw them.
  *
  * @example
  * const drawing = runDrawing(record, { all: true });
