@@ -3,7 +3,7 @@
  * the bundled MNIST, sized to finish in a few minutes on a 2-core machine: a seeded subset and a
  * few epochs. The full experiment is the same comparison with all data and 40 epochs. `--json`: as `penx compare --json`.
  */
-import { splitSpecList } from 'penalty-explorer/node';
+import { splitSpecList, useQuietCpu } from 'penalty-explorer/node';
 import { FULL_COMMAND, QUICK, REFERENCE_OPTIMIZER, REFERENCE_PENALTIES } from '../../experiment/reference.ts';
 import type { Experiment } from '../../experiment/types.ts';
 import type { BackendFlags } from '../backend-options.ts';
@@ -24,6 +24,8 @@ export async function start(flags: StartFlags): Promise<void> {
     `penx start: ${QUICK.epochs} epochs on ${QUICK.trainSize} of the 60 000 training images (tested on ${QUICK.testSize}), ` +
       `sized to finish in a few minutes on 2 cores; ${QUICK.out}/${QUICK.name} is replaced.\nThe full 40-epoch experiment: ${FULL_COMMAND}`,
   );
+  // The penalties are checked on TF.js's cpu backend, quietly (its first use would print TF.js's advert for tfjs-node).
+  await useQuietCpu();
   const exp: Experiment = {
     model: { kind: 'reference' },
     penalizeBias: false,
