@@ -117,7 +117,7 @@ function subset(raw: RawSplit, size: number | undefined, seed: number): ImageSpl
  * const set = loadImageSet('data/fashion', { trainSize: 6000 });   // set.shape = [28, 28, 1], set.classes = 10
  */
 export function loadImageSet(dir: string, options: ImageSetOptions = {}): ImageSet {
-  if (!existsSync(dir)) throw new DataError(`data folder ${dir} does not exist`);
+  if (!existsSync(dir)) throw new DataError(`data folder ${dir} does not exist; give the folder that holds the four IDX files (${EXPECTED})`);
   if (!statSync(dir).isDirectory()) throw new DataError(`${dir} is a file, not a folder; give the folder that holds the four IDX files (${EXPECTED})`);
   const names = readdirSync(dir);
   const train = readRaw(locate(dir, names, 'trainImages', 'training images'), locate(dir, names, 'trainLabels', 'training labels'));

@@ -3,7 +3,7 @@
  * accepts, the help of the command given (not penx's), and what to do about an --out where no
  * folder can be made. Each exits 2 having written nothing.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -172,5 +172,32 @@ describe("commander's own usage errors", () => {
     const missing = await penx('train');
     expect(missing.stderr).toContain("penx: error: required option '--penalty <spec>' not specified");
     for (const r of [unknown, choice, missing]) for (const raw of ['\u001b', '\u202e']) expect(r.stderr).not.toContain(raw);
+  });
+
+  it.concurrent('a folder that is not there, or holds runs rather than being one, is named as such with what to give: prune, adopt, --data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'penx-missing-'));
+    try {
+      const [missing, comparison] = [join(dir, 'missing'), join(dir, 'cmp')];
+      mkdirSync(join(comparison, 'none'), { recursive: true });
+      writeFileSync(join(comparison, 'none', 'run.json'), '{}');
+      const runs = await Promise.all([
+        penx('prune', missing),
+        penx('prune', comparison),
+        penx('adopt', missing),
+        penx('train', '--penalty', 'none', ...TINY, '--epochs', '1', '--out', join(dir, 'runs'), '--data', missing),
+      ]);
+      for (const r of runs) expect([r.code, r.stdout], r.stderr).toEqual([2, '']);
+      const [prune, pruneComparison, adopt, data] = runs.map((r) => r.stderr);
+      // Before: `…/run.json: cannot be read as a run record (ENOENT: …)`; adopt: 'it was not written by penalty-explorer'; `data folder … does not exist`.
+      const takes = 'penx prune takes one run folder (with run.json and checkpoint/)';
+      expect(prune).toBe(`penx: error: ${missing} does not exist; ${takes}, as penx train writes it\n`);
+      expect(pruneComparison).toBe(`penx: error: ${comparison} has no run.json: ${takes}, e.g. ${join(comparison, 'none')}\n`);
+      expect(adopt).toContain(`cannot adopt ${missing}: there is no such folder; nothing was recorded`);
+      expect(data).toContain(`data folder ${missing} does not exist; give the folder that holds the four IDX files (train-images-idx3-ubyte, `);
+      expect(readdirSync(dir)).toEqual(['cmp']);
+      expect(readdirSync(comparison)).toEqual(['none']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

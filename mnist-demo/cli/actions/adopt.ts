@@ -7,6 +7,7 @@
  *   every folder checked first (the tool's marker; a folder that is not penx's: exit 2, nothing recorded)
  *   ─► adoptOlderEntries, folder by folder ─► what was recorded, and what was left (changed since penx wrote it)
  */
+import { existsSync } from 'node:fs';
 import { type Adopted, adoptOlderEntries, FolderRefusedError, readMarker } from 'penalty-explorer/node';
 import { printJson } from '../json.ts';
 
@@ -31,9 +32,10 @@ function adoptedLine(dir: string, { adopted, left }: Adopted): string {
  * adopt(['figures/runs/quickstart'], {})   // stderr: 'figures/runs/quickstart: adopted 212 entries'
  */
 export function adopt(dirs: readonly string[], flags: AdoptFlags): void {
-  for (const dir of dirs)
-    if (!readMarker(dir))
-      throw new FolderRefusedError(dir, `cannot adopt ${dir}: it was not written by penalty-explorer (it has no valid marker); nothing was recorded`);
+  for (const dir of dirs) {
+    const why = !existsSync(dir) ? 'there is no such folder' : !readMarker(dir) ? 'it was not written by penalty-explorer (it has no valid marker)' : undefined;
+    if (why) throw new FolderRefusedError(dir, `cannot adopt ${dir}: ${why}; nothing was recorded`);
+  }
   const done = dirs.map((dir) => ({ dir, ...adoptOlderEntries(dir) }));
   for (const d of done) console.error(adoptedLine(d.dir, d));
   if (flags.json) printJson({ folders: done.map((d) => ({ folder: d.dir, adopted: d.adopted, left: d.left })) });

@@ -13,6 +13,7 @@
  *   the penalties back) + <out>/weights.sparse.bin + weights.sparse.json + <out>/prune.json
  *   ─► what was written said (--json: prune.json's fields, the folder and every file written, one JSON document)
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   checkFolder,
@@ -91,6 +92,7 @@ export function accuracyChange(drop: number): string {
 /** `penx prune RUN_DIR` (see the file's comment). */
 export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const { maxDrop } = pruneValues(dir, flags);
+  checkRunFolder(dir);
   const record = readRunJson(dir);
   const last = record.epochs.at(-1);
   if (!last) throw new DataError(`${dir}: the run has no finished epoch to prune`);
@@ -129,6 +131,19 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   } finally {
     for (const release of releases.reverse()) release();
   }
+}
+
+/**
+ * Refuse a RUN_DIR without run.json saying what would be right: one that is not there, or a folder of
+ * runs (a comparison, a sweep: pruned one run at a time, the first such run named), e.g.
+ * `figures/runs/quickstart has no run.json: penx prune takes one run folder (with run.json and checkpoint/), e.g. figures/runs/quickstart/none`.
+ */
+function checkRunFolder(dir: string): void {
+  if (existsSync(join(dir, RUN_JSON))) return;
+  const takes = 'penx prune takes one run folder (with run.json and checkpoint/)';
+  if (!existsSync(dir)) throw new IOError(`${dir} does not exist; ${takes}, as penx train writes it`);
+  const run = readdirSync(dir, { withFileTypes: true }).find((e) => e.isDirectory() && existsSync(join(dir, e.name, RUN_JSON)));
+  throw new IOError(`${dir} has no run.json: ${takes}${run ? `, e.g. ${join(dir, run.name)}` : ', as penx train writes it'}`);
 }
 
 /**
