@@ -233,6 +233,15 @@ describe('penx summary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'penx-summary-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("a run of one epoch is '1 epoch' in its heading (was '1 epochs')", async () => {
+    const one = join(dir, 'one');
+    mkdirSync(one);
+    writeFileSync(join(one, 'run.json'), JSON.stringify(record('l1:1e-4', 3, [0.9])));
+    const r = await penx('summary', one);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${one}: l1:1e-4, seed 3, 1 epoch\n`);
+  });
+
   it('prints a table per run of a comparison folder, Markdown with --markdown and JSON with --json', async () => {
     const cmp = join(dir, 'cmp');
     const prune = [point(0, 0.99, 1000), point(50, 0.988, 600)];

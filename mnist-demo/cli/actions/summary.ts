@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import { counted } from '../../words.ts';
 import { summaryValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
 import { markdownTable, printable, table } from '../table.ts';
@@ -41,7 +42,7 @@ function sweepInput(dir: string): SummaryInput | undefined {
   const short = records.filter((r) => !(r.record.epochs.length >= epochs)).length;
   if (names.length < sweep.runs.length || short > 0)
     console.error(
-      `${dir}: a sweep not finished: ${runsText(names.length)} of ${sweep.runs.length} with a record so far, ${short} of them short of ${sweep.settings['epochs']} epochs`,
+      `${dir}: a sweep not finished: ${runsText(names.length)} of ${sweep.runs.length} with a record so far, ${short} of them short of ${counted(Number(sweep.settings['epochs']), 'epoch')}`,
     );
   return { folder: dir, records };
 }
@@ -107,7 +108,7 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
   ];
   const parts = s.runs.map(
     (r) =>
-      `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${r.trained} epochs\n${markdown ? '\n' : ''}${tableOf(header, r.epochs.map(row))}`,
+      `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${counted(r.trained, 'epoch')}\n${markdown ? '\n' : ''}${tableOf(header, r.epochs.map(row))}`,
   );
   for (const g of s.spread) {
     const rows = g.epochs.map((e) => [String(e.epoch), pct(e.min), pct(e.max), (100 * (e.max - e.min)).toFixed(2)]);
