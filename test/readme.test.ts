@@ -72,6 +72,16 @@ describe('README', () => {
     for (const command of listed!.match(/\w+/g)!) expect((await penx(command, '--help')).stdout, command).toContain('--serve');
   });
 
+  it('the Scripting table has a row for every command whose --help offers --json (penx adopt had none)', async () => {
+    const { penx } = await import('./cli/run-penx.ts');
+    const commands = [...(await penx('--help')).stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    const withJson = (await Promise.all(commands.map(async (c) => ((await penx(c, '--help')).stdout.includes('--json') ? c : undefined)))).filter(Boolean);
+    expect(withJson).toContain('adopt');
+    const table = readme.slice(readme.indexOf('| command | the document |'), readme.indexOf('| exit code | when |'));
+    const rows = table.split('\n').map((row) => row.split(' | ')[0] ?? '');
+    expect(withJson.filter((c) => !rows.some((first) => new RegExp(`\\bpenx (\\S*\\\\\\|)?${c}\\b`).test(first)))).toEqual([]);
+  });
+
   it('has a repository field, so the registry page resolves the README’s images, and says how to keep the fast backend', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { repository?: { type: string; url: string } };
     expect(pkg.repository?.type).toBe('git');
