@@ -298,6 +298,8 @@ describe('penx compare (tiny)', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('lp:1e-4,p=3');
     expect(readRun(join(dir, 'none')).epochs).toHaveLength(1);
     expect(r.stdout).toMatch(/^lp:1e-4,p=3\s+test acc/m);
+    // Progress before the comparison's own figures (seconds to half a minute): before, nothing was said after the last run.
+    expect(r.stderr).toContain(`drawing ${dir}: the comparison's figures\n`);
     const again = await penx('compare', '--penalties', 'none', '--epochs', '1', '--out', out, '--name', 'c', ...TINY);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/comparison folder .* already exists/);

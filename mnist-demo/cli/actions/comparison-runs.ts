@@ -100,3 +100,8 @@ export function recordsIn(dir: string, writers = 'penx train or penx compare'): 
 
 /** `1 run`, `2 runs`. */
 export const runsText = (n: number): string => `${counted(n, 'run')}`;
+
+/** The progress line before a comparison's own figures are drawn (`penx compare` after its runs, `penx plot`): they take seconds to half a minute. */
+export function drawingComparison(dir: string): string {
+  return `drawing ${dir}: the comparison's figures`;
+}

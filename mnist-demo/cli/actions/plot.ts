@@ -44,7 +44,7 @@ import {
 import { EPOCH_FLAGS, plotBins, plotValues } from '../flag-values.ts';
 import { withJson } from '../json.ts';
 import { printable } from '../table.ts';
-import { recordsIn, runsText } from './comparison-runs.ts';
+import { drawingComparison, recordsIn, runsText } from './comparison-runs.ts';
 import { folderJson } from './run-json.ts';
 
 /** The flags of `penx plot`, as commander gives them (text, checked by the action). */
@@ -198,8 +198,7 @@ async function drawTargets({ targets, drawings }: Drawing): Promise<void> {
       if (t.kind === 'comparison') for (const n of t.names) releases.push(lockOwnFolder(join(t.dir, n), 'run'));
       for (const [i, [folder, d]] of steps.entries()) {
         // A comparison's progress on stderr, a line before each run and before its own figures (a big comparison takes half a minute).
-        if (t.kind === 'comparison')
-          console.error(folder ? `drawing ${join(t.dir, folder)} (run ${i + 1}/${t.runs.length})` : `drawing ${t.dir}: the comparison's figures`);
+        if (t.kind === 'comparison') console.error(folder ? `drawing ${join(t.dir, folder)} (run ${i + 1}/${t.runs.length})` : drawingComparison(t.dir));
         await d.draw(join(t.dir, folder));
       }
       console.log(t.kind === 'comparison' ? `redrew ${t.dir} (${runsText(t.runs.length)})` : `redrew ${t.dir}`);

@@ -36,7 +36,7 @@ import { counted } from '../../words.ts';
 import type { BackendFlags } from '../backend-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
-import { checkNoneLeftOut } from './comparison-runs.ts';
+import { checkNoneLeftOut, drawingComparison } from './comparison-runs.ts';
 import { progressCallbacks } from './progress.ts';
 import { announceDashboard, dashboardFor, keepServing } from './serve.ts';
 
@@ -152,7 +152,10 @@ async function trainIn(exp: Experiment, runs: readonly PenaltyRun[], { backend, 
       records.push(await trainRun(runExp, run, data, backend, { callbacks: [progressCallbacks(label)], note, signal }, dir));
     }
     if (comparison !== undefined) {
-      if (exp.figures) await drawComparison(where, records);
+      if (exp.figures) {
+        console.error(drawingComparison(where));
+        await drawComparison(where, records);
+      }
       await writeCompareJson(
         where,
         runs.map((r) => r.name),
