@@ -84,6 +84,8 @@ describe('the study’s comparison: 7 runs × 40 epochs', () => {
     expect(wrapColumns(7, 190, 720)).toBe(3);
     expect(wrapColumns(2, 260, 1400)).toBe(2);
     expect(wrapColumns(12, 190, 100)).toBe(1);
+    // Rows filled evenly: 6 runs where 5 fit are rows of 3 and 3, not 5 and 1; 7 are 4 and 3.
+    expect([wrapColumns(6, 190, 1300), wrapColumns(7, 190, 1300)]).toEqual([3, 4]);
   }, 120_000);
 
   it('wraps the ridgeline and bands too, and draws an x axis under each panel, none under the empty cells of the last row', async () => {

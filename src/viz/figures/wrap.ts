@@ -9,7 +9,9 @@
  *   page                 sets WRAP_WIDTH to the width its card may take, again when the window resizes
  *                        (src/viz/pages/vega.ts)
  *
- * columns = max(1, min(runs, ⌊(width − AROUND + GAP) / (panel + GAP)⌋)).
+ * fit = max(1, min(runs, ⌊(width − AROUND + GAP) / (panel + GAP)⌋)) panels a row holds; the rows
+ * that takes, ⌈runs / fit⌉, are then filled evenly: columns = ⌈runs / ⌈runs / fit⌉⌉ (6 runs where 5
+ * fit: rows of 3 and 3, not 5 and 1).
  */
 import type { Spec } from 'vega';
 
@@ -25,14 +27,16 @@ const AROUND = 84;
 const GAP = 20;
 
 /**
- * How many panels of `panel` px fit in a row of `width` px (see the file's comment).
+ * How many panels of `panel` px a row of `width` px takes, the rows filled evenly (see the file's comment).
  *
  * @example
  * wrapColumns(7, 190, 720)    // 3: rows of 3, 3, 1
- * wrapColumns(7, 190, 1300)   // 5
+ * wrapColumns(7, 190, 1300)   // 4: 5 fit; rows of 4 and 3
+ * wrapColumns(6, 190, 1300)   // 3: rows of 3 and 3
  */
 export function wrapColumns(runs: number, panel: number, width: number): number {
-  return Math.max(1, Math.min(runs, Math.floor((width - AROUND + GAP) / (panel + GAP))));
+  const fit = Math.max(1, Math.min(runs, Math.floor((width - AROUND + GAP) / (panel + GAP))));
+  return Math.ceil(runs / Math.ceil(runs / fit));
 }
 
 /**
@@ -48,7 +52,10 @@ export function wrappedPanels(runs: number, panel: number, maxWidth = WRAP_MAX_W
     columns: wrapColumns(runs, panel, maxWidth),
     params: [
       { name: WRAP_WIDTH, value: maxWidth },
-      { name: WRAP_COLUMNS, expr: `max(1, min(${runs}, floor((${WRAP_WIDTH} - ${AROUND - GAP}) / ${panel + GAP})))` },
+      {
+        name: WRAP_COLUMNS,
+        expr: `ceil(${runs} / ceil(${runs} / max(1, min(${runs}, floor((${WRAP_WIDTH} - ${AROUND - GAP}) / ${panel + GAP})))))`,
+      },
     ],
     // An x axis in each panel, not one under each column of the grid (drawn under empty cells too).
     resolve: { axis: { x: 'independent' as const } },
