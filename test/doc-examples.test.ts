@@ -2,9 +2,11 @@
  * The `@example`s of the library's doc comments call only what exists: every function an example
  * calls by name is exported by an entry (`penalty-explorer`, `/node`, `/viz`), declared in the
  * example's own file, or declared in the example itself. (An example once called an `adam()` that
- * no entry has.) Text only: the examples are not run here.
+ * no entry has.) And they type-check as written against the library's types. Not run here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /** What an example may call besides the library: JavaScript's and Node's own. */
@@ -73,4 +75,85 @@ describe('doc comment examples', () => {
     expect(count).toBeGreaterThan(60);
     expect(unknown).toEqual([]);
   });
+});
+
+/**
+ * Each example of `file` as a module beside it: the names it uses imported from its own file's exports,
+ * else from `penalty-explorer/node`, else `/viz` (a name its file declares without exporting is left
+ * free), its body in an async function (`await` at its top level, `this` of a layer's constructor).
+ * An example that is a JSON document (a record's format) is not code and is left out.
+ */
+function exampleModules(file: string, exportsOf: (file: string) => Set<string>): Array<{ name: string; text: string; at: string }> {
+  const text = readFileSync(file, 'utf8');
+  const own = exportsOf(file);
+  const [entry, viz] = [exportsOf(resolve('src/node.ts')), exportsOf(resolve('src/viz/index.ts'))];
+  const unexported = [...text.matchAll(/(?:function\*?|const|let|class|interface|type)\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]!).filter((x) => !own.has(x));
+  return [...text.matchAll(/@example\n((?:\s*\*(?! @)(?!\/).*\n)*)/g)].flatMap((m, i) => {
+    const lines = m[1]!.replace(/^\s*\* ?/gm, '').split('\n');
+    const imports = lines.filter((l) => l.startsWith('import '));
+    const body = lines
+      .filter((l) => !l.startsWith('import '))
+      .join('\n')
+      .replace(/^export default /m, '');
+    if (/^\s*\{\s*"/.test(body)) return [];
+    const taken = new Set([...unexported, 'tf', ...imports.flatMap((l) => l.match(/[\w$]+/g) ?? [])]);
+    const used = new Set(body.replace(/\/\/.*$/gm, '').match(/(?<![\w$.'"])[A-Za-z_$][\w$]*/g));
+    const from = (names: Set<string>, path: string) => {
+      const picked = [...used].filter((u) => names.has(u) && !taken.has(u));
+      for (const u of picked) taken.add(u);
+      return picked.length ? `import { ${picked.join(', ')} } from '${path}';\n` : '';
+    };
+    const head = `import * as tf from '@tensorflow/tfjs';\n${from(own, `./${basename(file)}`)}${from(entry, 'penalty-explorer/node')}${from(viz, 'penalty-explorer/viz')}`;
+    const at = `${file.slice(resolve('.').length + 1)}:${text.slice(0, m.index).split('\n').length}`;
+    return [
+      {
+        name: resolve(dirname(file), `${basename(file, '.ts')}.example-${i}.ts`),
+        text: `${head}${imports.join('\n')}\nexport {};\nasync function example(this: any) {\n${body}\n}\n`,
+        at,
+      },
+    ];
+  });
+}
+
+describe('doc comment examples type-check', () => {
+  it('as written, against the library’s types: only names the example leaves to the reader (model, records, …) are unknown', () => {
+    const options = {
+      ...ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.json', ts.sys.readFile).config, ts.sys, resolve('.')).options,
+      noEmit: true,
+    };
+    const host = ts.createCompilerHost(options);
+    // Each file parsed once, for both programs: the first finds what the files export, the second checks the examples.
+    const parsed = new Map<string, ts.SourceFile | undefined>();
+    const virtual = new Map<string, { text: string; at: string }>();
+    const parse = host.getSourceFile.bind(host);
+    host.getSourceFile = (f, language, ...rest) => {
+      if (virtual.has(f)) return ts.createSourceFile(f, virtual.get(f)!.text, language);
+      if (!parsed.has(f)) parsed.set(f, parse(f, language, ...rest));
+      return parsed.get(f);
+    };
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (f) => virtual.has(f) || exists(f);
+    const files = sources().map((f) => resolve(f));
+    const first = ts.createProgram({ rootNames: [resolve('src/node.ts'), resolve('src/viz/index.ts'), ...files], options, host });
+    const checker = first.getTypeChecker();
+    const exportsOf = (f: string) => {
+      const module = checker.getSymbolAtLocation(first.getSourceFile(f)!);
+      return new Set(module ? checker.getExportsOfModule(module).map((e) => e.name) : []);
+    };
+    for (const file of files) for (const { name, ...example } of exampleModules(file, exportsOf)) virtual.set(name, example);
+    const program = ts.createProgram({ rootNames: [...virtual.keys()], options, host });
+    const errors: string[] = [];
+    for (const [name, { at }] of virtual) {
+      const file = program.getSourceFile(name)!;
+      for (const d of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
+        // A name the example leaves to the reader (`model`, `records`): unknown, and no export of the library.
+        if (d.code === 2304 || d.code === 18004) continue;
+        const line = file.getLineAndCharacterOfPosition(d.start ?? 0).line - file.text.slice(0, file.text.indexOf('async function example')).split('\n').length;
+        errors.push(`${at} (its line ${line + 1}): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+      }
+    }
+    // The library documents hundreds of its functions with an example: they were found.
+    expect(virtual.size).toBeGreaterThan(200);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

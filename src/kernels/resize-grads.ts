@@ -31,7 +31,7 @@
  * @example
  * fixGpuKernels();   // the library does it on import, and fit, trainStep and recordWeights on webgpu
  * await tf.setBackend('webgl');
- * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // 4 2 4 / 2 1 2 / 4 2 4
+ * tf.grad((x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // 4 2 4 / 2 1 2 / 4 2 4
  */
 import { tf } from '../tf.ts';
 import { fixGpuCast } from './gpu-cast.ts';

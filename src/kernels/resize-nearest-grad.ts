@@ -20,7 +20,7 @@
  *
  * @example
  * fixCpuKernels();   // once; the library does it on import
- * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [4, 4]).sum())(tf.ones([2, 2, 2, 1]));   // 4 at every pixel of both samples
+ * tf.grad((x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [4, 4]).sum())(tf.ones([2, 2, 2, 1]));   // 4 at every pixel of both samples
  */
 import { tf } from '../tf.ts';
 import { fixCpuCast } from './cpu-cast.ts';
@@ -64,7 +64,7 @@ function resizeNearestNeighborGrad({ inputs, backend, attrs }: Parameters<tf.Ker
  *
  * @example
  * registerWasmTrainingKernels();   // registers it for wasm, over the stock kernel
- * tf.grad((x) => tf.image.resizeNearestNeighbor(x, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // the adjoint: 4 2 4 / 2 1 2 / 4 2 4
+ * tf.grad((x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [5, 5], false, true).sum())(tf.ones([1, 3, 3, 1]));   // the adjoint: 4 2 4 / 2 1 2 / 4 2 4
  */
 export function wasmResizeNearestNeighborGrad(stock: tf.KernelFunc | undefined): tf.KernelFunc {
   return (args) => {

@@ -52,7 +52,7 @@ function dropUnknownControls(node: unknown, dropped: Set<string>): void {
  * model.json they came from (a path or URL) in errors. The artifacts' topology is not changed.
  *
  * @example
- * const model = await modelFromArtifacts(await tf.io.browserFiles([json, bin]).load(), 'model.json');
+ * const model = await modelFromArtifacts(await tf.io.browserFiles([json, bin]).load!(), 'model.json');
  */
 export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, where: string, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer)

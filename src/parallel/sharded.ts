@@ -15,7 +15,7 @@
  *
  * @example
  * const sharded = await ShardedGradients.start(model, 1);   // this thread + 1 worker: both cores
- * await fit(model, data, { gradients: sharded, … });
+ * await fit(model, data, { epochs: 5, gradients: sharded });
  * await sharded.close();
  */
 

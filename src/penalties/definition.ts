@@ -32,7 +32,7 @@ export interface PenaltyBody<D extends ParamDefs = ParamDefs> extends PenaltySig
  * the soft threshold sign(w)·max(0, |w| − τ), which sets weights to exactly 0.
  *
  * @example
- * prox: (w, tau) => tf.mul(tf.sign(w), tf.relu(tf.sub(tf.abs(w), tau)))   // L1
+ * const l1Prox: ProximalOperator = (w, tau) => tf.mul(tf.sign(w), tf.relu(tf.sub(tf.abs(w), tau)));   // L1's, the soft threshold
  */
 export type ProximalOperator<P extends ParamValues = ParamValues> = (w: Tensor, tau: Tensor, params: P) => Tensor;
 

@@ -109,7 +109,7 @@ function fromJson(k: Kind, json: unknown): unknown {
  * // In a custom layer's constructor, taking kernelRegularizer as TF.js's layers do (its getConfig
  * // returns it as { className: r.getClassName(), config: r.getConfig() }):
  * this.kernelRegularizer = regularizerFromJson(args.kernelRegularizer);
- * regularizerFromJson({ className: 'L1L2', config: { l1: 0.01, l2: 0 } }).apply(tf.tensor([1, -2]))   // 0.01·(1 + 2) = 0.03
+ * regularizerFromJson({ className: 'L1L2', config: { l1: 0.01, l2: 0 } })?.apply(tf.tensor([1, -2]))   // 0.01·(1 + 2) = 0.03
  */
 export function regularizerFromJson(json: RegularizerJson | LayerRegularizer | null | undefined): LayerRegularizer | undefined {
   return fromJson(REGULARIZER, json) as LayerRegularizer | undefined;
@@ -131,7 +131,7 @@ export function regularizerFromJson(json: RegularizerJson | LayerRegularizer | n
  * @example
  * // In a custom layer's constructor, as for its regularizer:
  * this.kernelConstraint = constraintFromJson(args.kernelConstraint);
- * constraintFromJson({ className: 'NonNeg', config: {} }).apply(tf.tensor([1, -2]))   // [1, 0]
+ * constraintFromJson({ className: 'NonNeg', config: {} })?.apply(tf.tensor([1, -2]))   // [1, 0]
  */
 export function constraintFromJson(json: ConstraintJson | LayerConstraint | null | undefined): LayerConstraint | undefined {
   return fromJson(CONSTRAINT, json) as LayerConstraint | undefined;

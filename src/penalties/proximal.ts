@@ -23,7 +23,7 @@ type RegularizerClass = new (binding: Binding<PenaltyDefinition>) => PenaltyRegu
  * x with a zero gradient: the value is reported, the step does not follow it.
  *
  * @example
- * noGradient(tf.mul(λ, penaltyValue))   // inside a tape: counts in the loss, gradient 0
+ * noGradient(tf.mul(λ, penaltyValue(def, w, params)))   // inside a tape: counts in the loss, gradient 0
  */
 export const noGradient = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
   const x = args[0] as Tensor;

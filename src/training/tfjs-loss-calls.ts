@@ -12,7 +12,7 @@
  * @example
  * const shared = tf.layers.dense({ units: 2, kernelRegularizer: penalty('l1:0.1') });
  * // model = tf.model({ inputs: [a, b], outputs: [shared.apply(a), shared.apply(b)] })
- * lossCallsOf(model).get(shared)   // 2
+ * lossCallsOf(model, [shared]).get(shared)   // 2
  */
 import { tf } from '../tf.ts';
 

@@ -45,7 +45,7 @@ export function wrapColumns(runs: number, panel: number, width: number): number 
  * `resolve` merged with the figure's own).
  *
  * @example
- * { ...wrappedPanels(7, 190), facet, spec, resolve: { ...wrappedPanels(7, 190).resolve, scale } }
+ * const grid = { ...wrappedPanels(7, 190), facet, spec, resolve: { ...wrappedPanels(7, 190).resolve, scale } };
  */
 export function wrappedPanels(runs: number, panel: number, maxWidth = WRAP_MAX_WIDTH) {
   return {

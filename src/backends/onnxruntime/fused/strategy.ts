@@ -16,7 +16,7 @@
  *
  * @example
  * const fused = await FusedGradients.start(model, 'categoricalCrossentropy', 2);
- * if (typeof fused !== 'string') await fit(model, data, { gradients: fused, … });
+ * if (typeof fused !== 'string') await fit(model, data, { epochs: 5, gradients: fused });
  */
 import { type Tensor, tf } from '../../../tf.ts';
 import {
