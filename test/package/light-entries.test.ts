@@ -80,3 +80,13 @@ describe('penalty-explorer/node, which every penx command that runs loads', () =
     expect(readFileSync(join(repo, 'src/dist/node.mjs'), 'utf8')).toMatch(/createRequire\(import\.meta\.url\)\("send"\)/);
   });
 });
+
+describe('penalty-explorer/spec and /errors, also in the core (as the README and their doc comments say)', () => {
+  it('the core exports every export of both, but the run-folder name rule (in /node); /node exports every one', async () => {
+    const [core, node, spec, errors] = await Promise.all(['index', 'node', 'spec', 'errors'].map((e) => import(join(repo, `src/dist/${e}.mjs`))));
+    const lightNames = [...Object.keys(spec), ...Object.keys(errors)];
+    expect(lightNames).toContain('OPTIMIZER_SIGNATURES');
+    expect(lightNames.filter((n) => !(n in core))).toEqual(['checkRunName', 'runNameProblem']);
+    expect(lightNames.filter((n) => !(n in node))).toEqual([]);
+  });
+});
