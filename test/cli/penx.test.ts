@@ -53,7 +53,7 @@ describe('penx', () => {
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(new RegExp(`^Usage: penx ${cmd}`, 'm'));
     }
-    // npm start (the main job, 3–6 minutes on 2 cores) is run by hand, not in CI: its help says what it does.
+    // npm start (the main job, about 3 minutes on 2 cores) is run by hand, not in CI: its help says what it does.
     expect((await penx('start', '--help')).stdout).toMatch(/compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST/);
   });
 
