@@ -32,6 +32,14 @@ describe('README', () => {
     expect(playground.replace(/\s+/g, ' ')).toContain('a finite value on probe weights, 0 among them, and a finite gradient at the non-zero ones');
   });
 
+  it('names every option fit takes (FIT_OPTION_KEYS) in its list of fit’s options (monitors, name, info and signal were missing)', async () => {
+    const { FIT_OPTION_KEYS } = await import('../src/index.ts');
+    const start = readme.indexOf('Options: `epochs`');
+    const list = readme.slice(start, readme.indexOf('\n\n', start));
+    expect(list.length).toBeGreaterThan(100);
+    expect(FIT_OPTION_KEYS.filter((key) => !list.includes(`\`${key}\``))).toEqual([]);
+  });
+
   it('quick start is the two commands CI and users run', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toMatch(/^npm test\b/m);
