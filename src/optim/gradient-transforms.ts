@@ -73,7 +73,7 @@ export function probeTransform(t: GradientTransform, what = 'gradient transform'
  * parameter.
  *
  * @example
- * gradientTransformCatalog.resolve('clipnorm:1')   // clipByNorm(1), as 'clipnorm:c=1'
+ * gradientTransformCatalog.resolve('clipnorm:1')   // clipByNorm(1): each weight's gradient rescaled to an L2 norm ≤ 1
  */
 export const gradientTransformCatalog: Catalog<GradientTransformEntry, GradientTransform> = new Catalog<GradientTransformEntry, GradientTransform>({
   kind: 'gradient transform',

@@ -5,7 +5,7 @@
  * security headers on every answer.
  *
  * @example
- * const site = await serveStatic({ dir: 'mnist-demo/dist/playground', csp: PLAYGROUND_CSP, isolated: true });
+ * const site = await serveStatic({ dir: 'mnist-demo/dist/playground', csp: "default-src 'self'", isolated: true });
  * console.log(site.url);
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -128,7 +128,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
         '--optimizer <spec>',
         `the optimiser to time, as penx train takes it, e.g. adam:lr=1e-3 (default: the reference's, ${REFERENCE_OPTIMIZER}; PyTorch's column only for it)`,
       )
-      .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default all)"),
+      .option('--eval-images <n>', "test images the epoch's evaluation is timed on, projected to all 10 000 (default: all of them)"),
   )
     .hook('preAction', (_, command) => void benchValues(command.opts<BenchFlags>()))
     .action(async (flags: BenchFlags) => (await import('../actions/bench.ts')).bench(flags));
