@@ -3,7 +3,7 @@
  *
  *   source (reference | module default-exporting (inputShape, numClasses, { seed }) => model | model.json folder)
  *     ─► built, its unseeded initializers drawing from the seed (a module's: built twice, once, to
- *        check its weights repeat) ─► checked against the data (input shape per image, one output per class)
+ *        check its weights repeat) ─► checked against the data (one input, of its images' shape; one output, a unit per class)
  *     ─► the run's penalty (and constraint) put on every kernel
  */
 import {
@@ -40,8 +40,28 @@ export function describeSource(source: ModelSource): string {
 /** The per-sample shape of a symbolic shape, `?` for a free dimension. */
 const perSample = (shape: ReadonlyArray<number | null> | undefined) => (shape ?? []).slice(1).map((d) => (d === null ? '?' : d));
 
-/** Throws a DataError (naming the expected shapes) unless `model` takes the data's images and has one output per class. */
+/** The names of a model's inputs or outputs as a message lists them: `img, extra`. */
+const namesOf = (tensors: readonly tf.SymbolicTensor[]) => tensors.map((t) => t.sourceLayer.name).join(', ');
+
+/** The layer making a model's only output, looked for inside the models it nests (as the training step looks for a final softmax). */
+function finalLayer(model: tf.LayersModel): tf.layers.Layer | undefined {
+  let layer = model.outputs[0]?.sourceLayer as tf.layers.Layer | undefined;
+  while (layer instanceof tf.LayersModel && layer.outputs.length === 1) layer = layer.outputs[0]?.sourceLayer as tf.layers.Layer | undefined;
+  return layer;
+}
+
+/**
+ * Throws a DataError unless `model` has one input taking the data's images and one output per class
+ * that is not linear (logits: penx trains on the categorical cross-entropy of probabilities, clipped to
+ * [1e-7, 1 − 1e-7]: a logit below 1e-7 passes no gradient, and an MLP's loss stays at −ln 1e-7 ≈ 16.12),
+ * naming what was expected: e.g. a model of inputs `img, extra` is refused as
+ * `… has 2 inputs (img, extra); penx trains a model of one input, the images [8,8,1], and one output, their 3 classes …`
+ * (before the training backend starts: a model of several would otherwise fail as its first batch is made).
+ */
 export function checkModelFits(model: tf.LayersModel, data: DataShape, what: string): void {
+  const one = `penx trains a model of one input, the images [${data.shape}], and one output, their ${data.classes} classes (a model of several inputs or outputs trains with the library's fit, given each its data)`;
+  if (model.inputs.length !== 1) throw new DataError(`${what} has ${model.inputs.length} inputs (${namesOf(model.inputs)}); ${one}`);
+  if (model.outputs.length !== 1) throw new DataError(`${what} has ${model.outputs.length} outputs (${namesOf(model.outputs)}); ${one}`);
   const input = model.inputs[0]?.shape ?? [];
   const inputOk = input.length === data.shape.length + 1 && input.slice(1).every((d, i) => d === null || d === data.shape[i]);
   if (!inputOk)
@@ -54,6 +74,11 @@ export function checkModelFits(model: tf.LayersModel, data: DataShape, what: str
       `${what} has outputs of shape [${perSample(output)}] per sample; the data has ${data.classes} classes, so the output shape must be [${data.classes}]`,
     );
   }
+  const last = finalLayer(model) as { name?: string; activation?: { getClassName(): string } } | undefined;
+  if (last?.activation?.getClassName() === 'linear')
+    throw new DataError(
+      `${what} ends in layer ${last.name} with no activation: its outputs are logits, not probabilities, and penx trains on the categorical cross-entropy of the model's probabilities (it would clip them and train nothing); end it in a softmax, e.g. activation: 'softmax' on ${last.name}`,
+    );
 }
 
 /**
