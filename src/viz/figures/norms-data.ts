@@ -92,9 +92,15 @@ function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined 
   return (config.weights ?? []).find((w) => w.layer === layer && /kernel$/.test(w.name));
 }
 
-/** The bounds of the norm constraint on the kernel whose channel norms `layer`'s panel shows; none when it has none. */
+/**
+ * The bounds of the norm constraint on the kernel whose channel norms `layer`'s panel shows; none when it
+ * has none, and none for a kernel that is not trainable: a constraint acts as the optimiser updates a
+ * weight (TF.js's, as Keras's), and a frozen one is never updated, so its norms keep their initial values
+ * whatever the bound (e.g. a frozen Dense's norms of 1.2–1.5 under `maxnorm:m=0.1`: no rule at 0.1).
+ */
 export function layerBounds(config: RunConfig, layer: string): NormBounds | undefined {
-  return normedWeight(config, layer)?.constraint?.bounds;
+  const weight = normedWeight(config, layer);
+  return weight?.trainable === false ? undefined : weight?.constraint?.bounds;
 }
 
 /** A constraint in words: its spec, a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */

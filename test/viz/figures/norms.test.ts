@@ -209,6 +209,21 @@ describe('normsGridSpec', () => {
     expect(allRows(plain(normsGridSpec(run)), 'bound')).toEqual([]);
   });
 
+  it("draws no bound on a frozen layer's panel (its kernel is never updated, so a constraint never acts on it)", () => {
+    const first = bounded.config.weights[0]!.layer;
+    const frozen: RunRecord = {
+      ...bounded,
+      config: { ...bounded.config, weights: bounded.config.weights.map((w) => (w.layer === first ? { ...w, trainable: false } : w)) },
+    };
+    const rules = allRows(plain(normsGridSpec(frozen)), 'bound');
+    expect(rules).toHaveLength(4 * 5);
+    expect(new Set(rules.map((r) => r.col))).toEqual(new Set([1, 2, 3, 4]));
+    const curves = plain(normCurvesSpec([frozen]));
+    expect(JSON.stringify(curves)).toContain('"bound":2');
+    const page = pageModel([frozen]);
+    expect(page.runs[0]?.bounds.map((b) => b.length)).toEqual([0, 1, 1, 1, 1]);
+  });
+
   it('draws both bounds of minmaxnorm and the one of unitnorm', () => {
     const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
     expect([...new Set(allRows(plain(normsGridSpec(minmax)), 'bound').map((r) => r.bound))]).toEqual([0.5, 1.5]);
