@@ -5,6 +5,9 @@ import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
+/** What a figure of test accuracy says when no run recorded one (a run's `testAcc` null at every epoch). */
+export const NO_TEST_ACCURACY = "no test accuracy recorded (a model of several outputs has one per output, in the record's testMetrics)";
+
 /**
  * The runs' test accuracy after each finished epoch, one line per run (epoch 0 only for a run
  * without a finished epoch).
@@ -19,8 +22,9 @@ export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
   const values = runs.flatMap((run, i) =>
     (run.epochs.length ? run.epochs : [run.initial]).map((s) => ({ run: labels[i], epoch: s.epoch, acc: s.testAcc, loss: s.testLoss })),
   );
+  const none = values.every((v) => v.acc === null);
   return shownSpec({
-    ...figureHead('Test accuracy', 'after each epoch'),
+    ...figureHead('Test accuracy', none ? ['after each epoch', NO_TEST_ACCURACY] : 'after each epoch'),
     ...SIZE.line,
     data: { values },
     mark: { type: 'line', point: true, strokeWidth: 2 },

@@ -12,6 +12,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
+import { NO_TEST_ACCURACY } from './accuracy.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
@@ -151,9 +152,13 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       },
     ],
   });
+  // No run with one accuracy (a model of several outputs records each output's in testMetrics; a
+  // regression loss, none): no empty accuracy panel, and the subtitle says why.
+  const accuracy = values.some((r) => r.metric === 'test accuracy');
   return shownSpec({
     ...figureHead('Training curves', [
       'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
+      ...(accuracy ? [] : [NO_TEST_ACCURACY]),
       ...(batches
         ? [
             `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''}, moving average (smoothing ${smoothing}) drawn; points: per epoch`,
@@ -161,7 +166,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
         : []),
     ]),
     data: { values },
-    concat: PANELS.map((p) => panel(p.metric, p.log)),
+    concat: PANELS.filter((p) => accuracy || p.metric !== 'test accuracy').map((p) => panel(p.metric, p.log)),
     columns: 2,
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,

@@ -8,6 +8,7 @@ import { type EpochRecord, type RunRecord, snapshots } from '../../../src/format
 import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { loadPenalty } from '../../../src/user-modules/loaders.ts';
+import { accuracySpec, NO_TEST_ACCURACY } from '../../../src/viz/figures/index.ts';
 import {
   bandsSpec,
   batchesPerBand,
@@ -186,6 +187,20 @@ describe('curves', () => {
     );
     expect(rows.some((r) => r.run === 'none' && r.metric === 'penalty term')).toBe(false); // 0 has no place on a log axis
     expect(rows.filter((r) => r.metric === 'test loss' && r.run === 'none').map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('no empty accuracy panel for runs with no test accuracy (a model of several outputs: one per output, in testMetrics)', () => {
+    const run = runs[1] as RunRecord;
+    const noAcc: RunRecord = { ...run, initial: { ...run.initial, testAcc: null }, epochs: run.epochs.map((e) => ({ ...e, testAcc: null })) };
+    const spec = plain(curvesSpec([noAcc]));
+    expect(spec.concat.map((c: { title: { text: string } }) => c.title.text)).toEqual(['train loss', 'test loss', 'penalty term']);
+    expect(spec.title.subtitle.join(' ')).toContain('no test accuracy recorded (a model of several outputs has one per output');
+    expect(plain(accuracySpec([noAcc])).title.subtitle).toEqual(['after each epoch', NO_TEST_ACCURACY]);
+    expect(plain(accuracySpec([runs[0] as RunRecord])).title.subtitle).toBe('after each epoch');
+    // With another run that has one, the panel is drawn (its rows those of that run).
+    const both = plain(curvesSpec([noAcc, runs[0] as RunRecord]));
+    expect(both.concat.map((c: { title: { text: string } }) => c.title.text)).toContain('test accuracy');
+    expect(both.title.subtitle.join(' ')).not.toContain('no test accuracy');
   });
 
   it('per-batch losses, when recorded, drawn raw and smoothed as TensorBoard does', () => {
