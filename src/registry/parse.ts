@@ -57,6 +57,7 @@ function readSpec(text: string, flags: readonly string[]): { spec: ParsedSpec; f
   }
   name = name.trim();
   if (name === '') throw new SpecError(`spec '${text}' has no name before ':'; expected e.g. l1:1e-4`);
+  if (positional !== undefined && flags.includes(positional.trim())) throw flagAsStrength(text, name, positional.trim(), rest);
   items.push(...rest);
   const params: Array<readonly [string, string]> = [];
   const found: string[] = [];
@@ -75,6 +76,19 @@ function readSpec(text: string, flags: readonly string[]): { spec: ParsedSpec; f
     params.push([key, raw.slice(eq + 1).trim()]);
   }
   return { spec: { text, name, positional: positional?.trim(), params }, found };
+}
+
+/**
+ * The refusal of a flag written where the strength goes (`l1:prox`): a flag is an item after a
+ * comma, so the message gives the spec as it reads (`l1,prox`; a strength, where one is given, before it: `l1:1e-4,prox`).
+ *
+ * @example
+ * flagAsStrength('deadzone:prox,a=0.3', 'deadzone', 'prox', ['a=0.3']).message
+ * // "spec 'deadzone:prox,a=0.3': 'prox' is not a strength but an item after a comma: write deadzone,a=0.3,prox"
+ */
+function flagAsStrength(text: string, name: string, flag: string, rest: readonly string[]): SpecError {
+  const items = [...rest.map((r) => r.trim()).filter((r) => r !== flag), flag].join(',');
+  return new SpecError(`spec '${text}': '${flag}' is not a strength but an item after a comma: write ${name},${items}`);
 }
 
 /** The spec item that asks for a penalty's proximal mode: `l1:1e-4,prox`. */

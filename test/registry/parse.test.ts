@@ -53,6 +53,12 @@ describe('parsePenaltySpec: a penalty spec with its prox item', () => {
     // parseSpec, for other kinds, has no flags.
     expect(() => parseSpec('maxnorm:m=2,prox')).toThrow("'prox' is not key=value");
   });
+  it('refuses prox where the strength goes (l1:prox), giving the spec as it reads', () => {
+    expect(() => parsePenaltySpec('l1:prox')).toThrow("spec 'l1:prox': 'prox' is not a strength but an item after a comma: write l1,prox");
+    expect(() => parsePenaltySpec('deadzone:prox, a=0.3')).toThrow(
+      "spec 'deadzone:prox, a=0.3': 'prox' is not a strength but an item after a comma: write deadzone,a=0.3,prox",
+    );
+  });
   it('is what the library reads a spec with: prox not last gives the proximal step', async () => {
     const { penalty } = await import('../../src/index.ts');
     expect(penalty('deadzone:1e-4,prox,a=0.3').spec).toBe('deadzone:1e-4,a=0.3,prox');
