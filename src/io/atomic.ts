@@ -116,10 +116,21 @@ function announce(path: string, data: string | Uint8Array | TreeContent): void {
 
 /** Write `data` to `path` through a temporary file in the same folder, fsync and a rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = tempFileFor(dirname(path), basename(path));
-  announce(path, data);
-  await writeThrough(temp, path, data);
+  await writeFilesAtomic([[path, data]]);
+}
+
+/**
+ * Write each `[path, data]` of `files` as `writeFileAtomic` does, in order, every one announced to
+ * its folder's watcher (`watchWrites`) before any is written: a watcher refusing one (an ownership
+ * check) leaves all of them as they were.
+ *
+ * @example
+ * await writeFilesAtomic([['out/a.png', png], ['out/a.svg', svg]])   // a.svg refused ─► a.png not written either
+ */
+export async function writeFilesAtomic(files: ReadonlyArray<readonly [path: string, data: string | Uint8Array]>): Promise<void> {
+  for (const [path] of files) await mkdir(dirname(path), { recursive: true });
+  for (const [path, data] of files) announce(path, data);
+  for (const [path, data] of files) await writeThrough(tempFileFor(dirname(path), basename(path)), path, data);
 }
 
 /** Write `data` into `temp`, fsync it, rename it to `path` and fsync the folder; `temp` removed when that fails. */

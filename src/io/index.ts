@@ -14,6 +14,7 @@ export {
   treeDigest,
   watchWrites,
   writeFileAtomic,
+  writeFilesAtomic,
 } from './atomic.ts';
 export { type IdxArray, parseIdx, readIdx } from './idx.ts';
 export { IDX_FILES, type ImageSet, type ImageSetOptions, type ImageSplit, loadImageSet } from './image-set.ts';

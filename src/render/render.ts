@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { UsageError } from '../errors.ts';
-import { packageVersion, writeFileAtomic } from '../io/index.ts';
+import { packageVersion, writeFilesAtomic } from '../io/index.ts';
 import { FONT, toVega } from '../viz/index.ts';
 import { loadFontMetrics } from './font-metrics.ts';
 
@@ -150,11 +150,12 @@ export interface FigureOptions {
   /**
    * Keep the files when they were drawn from this same spec by this same renderer (nothing rendered,
    * nothing written, their SVG returned): the SVG file ends with the drawing's key (`figureKey`) and
-   * the size and SHA-256 of the PNG drawn with it, both compared with what is there. Only a figure
-   * with an SVG file is kept so; a PNG that is not the one drawn with its SVG (missing, edited, one
-   * of another drawing) draws it again — a write that, in a folder of the tool's, is refused when the
-   * PNG there is not one it can prove it wrote (a user's). For a figure redrawn often from inputs
-   * that mostly stay the same (a sweep's, after each run).
+   * the sizes and SHA-256s of the SVG before it and of the PNG drawn with it, all compared with what
+   * is there. Only a figure with an SVG file is kept so; an SVG or PNG that is not the one drawn
+   * (missing, edited, one of another drawing) draws it again — a write that, in a folder of the
+   * tool's, is refused with both files left as they are when one there is not one it can prove it
+   * wrote (a user's). For a figure redrawn often from inputs that mostly stay the same (a sweep's,
+   * after each run).
    */
   readonly keepUnchanged?: boolean;
 }
@@ -190,16 +191,26 @@ function figureKey(spec: TopLevelSpec, options: Pick<FigureOptions, 'svg'> = {})
   return `sha256:${createHash('sha256').update(JSON.stringify(drawn)).digest('hex')}`;
 }
 
+/** `bytes` (a string as UTF-8) proven by its size and SHA-256, as a key line writes it: `<size> sha256:<hex>`. */
+function sizeAndHash(bytes: string | Uint8Array): string {
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  return `${data.byteLength} sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** How every key line starts (`keyLine`): what `keptSvg` looks for at the end of an SVG file. */
+const KEY_LINE_START = '\n<!-- penalty-explorer figure ';
+
 /**
  * The line an SVG file drawn with `key` ends with (an XML comment after the root element: the file
- * stays an SVG), with the size and SHA-256 of the PNG drawn with it where one is written.
+ * stays an SVG): the key, the size and SHA-256 of the SVG before it (`svg`, so an edit of the body
+ * is seen however the line is kept), and those of the PNG drawn with it where one is written.
  *
  * @example
- * keyLine('sha256:3f1c…', pngBytes)   // '\n<!-- penalty-explorer figure sha256:3f1c… png 48213 sha256:9a0e… -->\n'
+ * keyLine('sha256:3f1c…', svg, pngBytes)
+ * // '\n<!-- penalty-explorer figure sha256:3f1c… svg 61377 sha256:c2d4… png 48213 sha256:9a0e… -->\n'
  */
-function keyLine(key: string, png: Uint8Array | undefined): string {
-  const proof = png ? ` png ${png.byteLength} sha256:${createHash('sha256').update(png).digest('hex')}` : '';
-  return `\n<!-- penalty-explorer figure ${key}${proof} -->\n`;
+function keyLine(key: string, svg: string, png: Uint8Array | undefined): string {
+  return `${KEY_LINE_START}${key} svg ${sizeAndHash(svg)}${png ? ` png ${sizeAndHash(png)}` : ''} -->\n`;
 }
 
 /** The content of `path`, or undefined when it cannot be read (not there). */
@@ -212,15 +223,19 @@ async function readIfThere(path: string): Promise<Buffer | undefined> {
 }
 
 /**
- * The SVG of `<path>.svg` when it ends with `key` and the proof of the PNG there (where one is
- * written: a PNG missing or of other bytes than the one drawn with the SVG is not kept), else undefined.
+ * The SVG of `<path>.svg` when the file is that SVG and the line `keyLine(key, svg, png)` after it
+ * — the body and the PNG there (where one is written) those the line proves — else undefined: an
+ * SVG edited, a PNG missing or of other bytes, or a line of another drawing (or of an older version,
+ * without the SVG's proof) is not kept.
  */
 async function keptSvg(pathWithoutExtension: string, key: string, png: boolean): Promise<string | undefined> {
   const pngBytes = png ? await readIfThere(`${pathWithoutExtension}.png`) : undefined;
   if (png && !pngBytes) return undefined;
   const text = (await readIfThere(`${pathWithoutExtension}.svg`))?.toString('utf8');
-  const line = keyLine(key, pngBytes);
-  return text?.endsWith(line) ? text.slice(0, -line.length) : undefined;
+  const at = text?.lastIndexOf(KEY_LINE_START) ?? -1;
+  if (text === undefined || at < 0) return undefined;
+  const svg = text.slice(0, at);
+  return text.slice(at) === keyLine(key, svg, pngBytes) ? svg : undefined;
 }
 
 /** Which files `writeFigure` writes with `options`: the PNG where PNG rendering is installed, the SVG when asked or without PNG. */
@@ -255,9 +270,12 @@ export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSp
     if (kept !== undefined) return kept;
   }
   const svg = await renderSvg(spec);
-  // The PNG first: the SVG's key line, written last, vouches for both (the PNG by its size and SHA-256).
   const pngBytes = png ? svgToPng(svg) : undefined;
-  if (pngBytes) await writeFileAtomic(`${pathWithoutExtension}.png`, pngBytes);
-  if (withSvg) await writeFileAtomic(`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, pngBytes));
+  // Both announced before either is written (a folder's ownership check refusing one leaves both as they
+  // were); the PNG first: the SVG's key line, written last, vouches for both (each by its size and SHA-256).
+  await writeFilesAtomic([
+    ...(pngBytes ? [[`${pathWithoutExtension}.png`, pngBytes] as const] : []),
+    ...(withSvg ? [[`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, svg, pngBytes)] as const] : []),
+  ]);
   return svg;
 }

@@ -63,7 +63,9 @@ describe('rendering', () => {
     // Its key after the root element: the file is still the SVG returned (and an SVG).
     const text = await readFile(`${path}.svg`, 'utf8');
     expect(text.startsWith(first)).toBe(true);
-    expect(text.slice(first.length)).toMatch(/^\n<!-- penalty-explorer figure sha256:[0-9a-f]{64} png \d+ sha256:[0-9a-f]{64} -->\n$/);
+    expect(text.slice(first.length)).toMatch(
+      /^\n<!-- penalty-explorer figure sha256:[0-9a-f]{64} svg \d+ sha256:[0-9a-f]{64} png \d+ sha256:[0-9a-f]{64} -->\n$/,
+    );
     const again = await writeFigure(path, sparsitySpec([run]), { svg: true, keepUnchanged: true });
     expect(again).toBe(first);
     for (const [i, f] of (await files()).entries()) {
@@ -111,5 +113,43 @@ describe('rendering', () => {
     } finally {
       claimed.release();
     }
+  });
+
+  it('keeps a figure only while its SVG is the one drawn: a user’s edit of the body, key line intact, is refused with both files left; an older key line is drawn again', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'penx-figures-')), 'run');
+    dirs.push(dirname(dir));
+    const path = join(dir, 'sparsity');
+    const keep = { svg: true, keepUnchanged: true } as const;
+    const claimed = claimFolder(dir, {}, 'run');
+    let drawn = '';
+    try {
+      drawn = await writeFigure(path, sparsitySpec([run]), keep);
+      const text = await readFile(`${path}.svg`, 'utf8');
+      const png = await stat(`${path}.png`);
+      // The title edited by hand, the key line (and the PNG) as penx wrote them: the user's SVG now.
+      const edited = text.replace('Sparsity', 'My sparsity');
+      expect(edited).not.toBe(text);
+      await writeFile(`${path}.svg`, edited);
+      await expect(writeFigure(path, sparsitySpec([run]), keep)).rejects.toThrow(
+        /refusing to write over .*sparsity\.svg \(its content is not what penalty-explorer wrote there\)/,
+      );
+      expect(await readFile(`${path}.svg`, 'utf8')).toBe(edited);
+      const after = await stat(`${path}.png`);
+      expect({ ino: after.ino, mtime: after.mtimeMs }).toEqual({ ino: png.ino, mtime: png.mtimeMs });
+      expect(await readdir(dir)).toEqual(expect.arrayContaining(['sparsity.png', 'sparsity.svg']));
+      expect((await readdir(dir)).filter((n) => n.endsWith('.penx-tmp'))).toEqual([]);
+      // Penx's own SVG back: kept again, as drawn.
+      await writeFile(`${path}.svg`, text);
+      expect(await writeFigure(path, sparsitySpec([run]), keep)).toBe(drawn);
+    } finally {
+      claimed.release();
+    }
+    // A key line of an older version (the PNG's proof alone), in a folder of no manifest: drawn once more, with the SVG's proof.
+    const key = /figure (sha256:[0-9a-f]{64}) svg \d+ sha256:[0-9a-f]{64} (png .*) -->/.exec(await readFile(`${path}.svg`, 'utf8'));
+    await writeFile(`${path}.svg`, `${drawn}\n<!-- penalty-explorer figure ${key?.[1]} ${key?.[2]} -->\n`);
+    const older = (await stat(`${path}.svg`)).ino;
+    await writeFigure(path, sparsitySpec([run]), keep);
+    expect((await stat(`${path}.svg`)).ino).not.toBe(older);
+    expect(await readFile(`${path}.svg`, 'utf8')).toContain(`figure ${key?.[1]} svg `);
   });
 });
