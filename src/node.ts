@@ -74,6 +74,7 @@ export {
   saveCheckpoint,
   type Unproven,
   unprovenFiles,
+  type WriteChecks,
   writeCompareJson,
   writeRunJson,
   writeSweepJson,

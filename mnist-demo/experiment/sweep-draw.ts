@@ -127,13 +127,21 @@ const finishedOf = (states: readonly RunState[]): RunRecord[] => states.flatMap(
 
 /**
  * The files `drawSweep` writes into the sweep folder `dir` as its runs stand (the scores' figures
- * too before a run has finished: they are drawn after the first does), for a check before the sweep starts.
+ * too before a run has finished: they are drawn after the first does), for a check before the sweep
+ * starts. `monitors`: the names of the monitors with a view that the runs it trains record (their
+ * `--monitor` modules, loaded by the sweep before it starts): their figures are drawn once such a run
+ * has finished, so they are named while a run is left to train, though no finished run has them yet.
  *
  * @example
  * sweepFiles('runs/lambda', record)   // ['sparsity.png', 'sparsity.svg', 'accuracy.png', 'accuracy.svg', 'report.html']
+ * sweepFiles('runs/lambda', record, ['meanAbs'])   // … 'accuracy.svg', 'monitor-meanAbs.png', 'monitor-meanAbs.svg', 'report.html' (a run left to train)
  */
-export function sweepFiles(dir: string, record: SweepRecord): string[] {
-  return [...sweepFigures(finishedOf(sweepStates(dir, record))).flatMap((f) => figureFiles(f.file, DRAWN)), REPORT];
+export function sweepFiles(dir: string, record: SweepRecord, monitors: readonly string[] = []): string[] {
+  const states = sweepStates(dir, record);
+  const figures = sweepFigures(finishedOf(states)).map((f) => f.file);
+  const toTrain = states.some((s) => s.state === 'partial' || s.state === 'new');
+  const upcoming = toTrain ? monitors.map((name) => `${MONITOR_VIEW}${name}`).filter((file) => !figures.includes(file)) : [];
+  return [...[...figures, ...upcoming].flatMap((file) => figureFiles(file, DRAWN)), REPORT];
 }
 
 /**

@@ -42,6 +42,7 @@ export {
   readMarker,
   removeOwned,
   unprovenFiles,
+  type WriteChecks,
 } from './owner.ts';
 export {
   lastEpochInFile,

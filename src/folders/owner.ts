@@ -408,17 +408,29 @@ function overwriteBlocked(dir: string, name: string, read: () => Manifest = () =
   return listed ? unproven : { path: name, why: FILE_WHY.notListed };
 }
 
+/** Options of `checkWrites`. */
+export interface WriteChecks {
+  /**
+   * The listed entries (paths relative to the folder, as `unprovenFiles` gives them) the command
+   * rewrites too, whatever their names: those not proven the tool's are refused with `paths`' (a
+   * resumed run rewrites all it lists).
+   */
+  readonly rewrites?: (path: string) => boolean;
+}
+
 /**
  * Refuse (IOError, nothing touched) a command that will write exactly `paths` (relative to `dir`,
  * a folder of the tool's; `run/x.png` one in a folder of its below) when one of them is there and
  * not proven the tool's — as each write is checked when it is made (`trackOwned`): listed without a
  * proof, of a content no proof records, or not listed at all. A path not there passes; nothing
- * else in the folders is looked at.
+ * else in the folders is looked at but the listed entries `rewrites` selects (as `checkOverwrite`
+ * judges them). One refusal names every entry refused.
  *
  * @example
  * checkWrites('runs/cmp', ['sparsity.png', 'l1/report.html'])   // throws 'refusing to write over runs/cmp/l1/report.html (not in the manifest: …' when the user put theirs there
+ * checkWrites('runs/sweep', ['sparsity.svg'], { rewrites: (p) => p.startsWith('r2/') })   // names sparsity.svg and r2/run.json when both are the user's
  */
-export function checkWrites(dir: string, paths: Iterable<string>): void {
+export function checkWrites(dir: string, paths: Iterable<string>, checks: WriteChecks = {}): void {
   const manifests = new Map<string, Manifest>();
   const refused = [...paths].flatMap((path) => {
     const folder = join(dir, dirname(path));
@@ -426,6 +438,9 @@ export function checkWrites(dir: string, paths: Iterable<string>): void {
     const blocked = overwriteBlocked(folder, basename(path), read);
     return blocked ? [{ ...blocked, path: join(dirname(path), blocked.path) }] : [];
   });
+  const named = new Set(refused.map((u) => u.path));
+  const { rewrites } = checks;
+  if (rewrites) refused.push(...unprovenFiles(dir).filter((u) => rewrites(u.path) && !named.has(u.path)));
   if (refused.length) throw overwriteRefusal(dir, refused, true);
 }
 
@@ -441,8 +456,7 @@ export function checkWrites(dir: string, paths: Iterable<string>): void {
  * checkOverwrite('runs/l1')   // throws 'refusing to write over runs/l1/checkpoint (a folder whose content is not …' when the user put theirs there
  */
 export function checkOverwrite(dir: string, writes: (path: string) => boolean = () => true): void {
-  const refused = unprovenFiles(dir).filter((u) => writes(u.path));
-  if (refused.length) throw overwriteRefusal(dir, refused, true);
+  checkWrites(dir, [], { rewrites: writes });
 }
 
 /** What `removeOwned` did: the entries it deleted, and those it left (not written by the tool), as paths relative to the folder. */

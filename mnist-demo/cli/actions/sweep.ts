@@ -14,7 +14,6 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  checkOverwrite,
   checkWrites,
   type Dashboard,
   hasContent,
@@ -116,12 +115,21 @@ function checkableHere(exp: Experiment): boolean {
 }
 
 /**
- * The sweep record the flags describe, every spec and setting checked — and the data and the model
+ * A sweep as the flags describe it: its record, and the names of its `--monitor`s that bring a view
+ * (each run records them: their figures are the sweep's too, `sweepFiles`).
+ */
+interface SweepPlan {
+  readonly record: SweepRecord;
+  readonly monitorViews: readonly string[];
+}
+
+/**
+ * The sweep the flags describe, every spec and setting checked — and the data and the model
  * too, on TF.js's cpu backend, nothing started: for a sweep on this machine (its runs read and build
  * them in child processes, after the folder is taken), and for a queued one whose model and data are
  * here (checkableHere), before anything is put on the queue.
  */
-async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
+async function planOf(flags: SweepFlags, name: string): Promise<SweepPlan> {
   const grid: SweepGrid = sweepGrid(flags);
   const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
   const runs = await expandGrid(grid);
@@ -131,7 +139,8 @@ async function recordOf(flags: SweepFlags, name: string): Promise<SweepRecord> {
     const probe = penalised ? [{ ...(await loadRunPenalty(penalised.penalty)), name: penalised.name }] : [];
     await checkedModel(exp, checkedData(exp), probe);
   }
-  return { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs };
+  const record: SweepRecord = { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs };
+  return { record, monitorViews: (exp.monitors ?? []).filter((m) => m.view !== undefined).map((m) => m.name) };
 }
 
 /** `penx sweep` (see the file's comment): resolves to the exit code (1 when a run failed). */
@@ -148,10 +157,11 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   return withJson(
     flags.json,
     async () => {
-      const record = await recordOf(flags, name);
+      const plan = await planOf(flags, name);
+      const { record } = plan;
       if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
       local = { record, failures: new Map() };
-      const { code, dashboard } = await sweepLocally(record, flags, local.failures);
+      const { code, dashboard } = await sweepLocally(plan, flags, local.failures);
       if (dashboard) await keepServing(dashboard);
       return code;
     },
@@ -166,15 +176,18 @@ export async function sweep(flags: SweepFlags): Promise<number> {
 /**
  * Refuse (IOError, nothing touched), before any run starts, to continue the sweep in `dir` when it
  * would write over what penx cannot prove it wrote: sweep.json, the sweep's figures and report
- * (`sweepFiles`: a user's file under such a name, listed or not), and what the runs it resumes
- * rewrite (a resumed run writes over all it lists, as `penx train --resume` checks). Each write is
+ * (`sweepFiles`: a user's file under such a name, listed or not — a figure of a monitor of the plan
+ * too, though no finished run has it yet), and what the runs it resumes rewrite (a resumed run writes
+ * over all it lists, as `penx train --resume` checks), all named in one refusal. Each write is
  * checked again as it is made; before, a user's figure was refused only there, after runs trained.
  */
-function checkSweepWrites(dir: string, record: SweepRecord): void {
-  checkWrites(dir, [SWEEP_JSON, ...sweepFiles(dir, record)]);
+function checkSweepWrites(dir: string, plan: SweepPlan): void {
+  const { record } = plan;
   const states = sweepStates(dir, record);
   const resumed = new Set(record.runs.filter((_, i) => states[i]?.state === 'partial').map((r) => r.name));
-  checkOverwrite(dir, (path) => path.includes('/') && resumed.has(path.split('/')[0] ?? ''));
+  checkWrites(dir, [SWEEP_JSON, ...sweepFiles(dir, record, plan.monitorViews)], {
+    rewrites: (path) => path.includes('/') && resumed.has(path.split('/')[0] ?? ''),
+  });
 }
 
 /**
@@ -182,7 +195,8 @@ function checkSweepWrites(dir: string, record: SweepRecord): void {
  * over (what the tool wrote in it deleted, anything else kept and said). A folder that is not a
  * sweep of this tool's is refused untouched. Returns the function that stops listing what is written in it.
  */
-async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean): Promise<() => void> {
+async function claimSweepFolder(dir: string, plan: SweepPlan, force: boolean): Promise<() => void> {
+  const { record } = plan;
   if (hasContent(dir)) {
     const marker = readMarker(dir);
     if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new', MARKER_FILE);
@@ -201,7 +215,7 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
         throw new UsageError(
           `${dir} holds a sweep with runs this grid leaves out (${left}); nothing was written; give their penalties, strengths and seeds too (a grid may grow), another --name, or --force to start it over`,
         );
-      checkSweepWrites(dir, record);
+      checkSweepWrites(dir, plan);
     }
   }
   const stop = openFolder(dir, 'sweep');
@@ -213,11 +227,8 @@ async function claimSweepFolder(dir: string, record: SweepRecord, force: boolean
  * Train the sweep's runs not finished on this machine: the exit code (1 when a run failed) and the
  * `--serve` dashboard, still listening. `failures`: filled with the runs that fail in this sitting, with why.
  */
-async function sweepLocally(
-  record: SweepRecord,
-  flags: SweepFlags,
-  failures: Map<string, string>,
-): Promise<{ code: number; dashboard: Dashboard | undefined }> {
+async function sweepLocally(plan: SweepPlan, flags: SweepFlags, failures: Map<string, string>): Promise<{ code: number; dashboard: Dashboard | undefined }> {
+  const { record } = plan;
   const dir = join(flags.out, record.name);
   // Every flag is checked and the dashboard started before the folder is taken: --force deletes.
   const jobs = wholeNumber(flags.jobs, '--jobs', 1) ?? DEFAULT_JOBS;
@@ -228,7 +239,7 @@ async function sweepLocally(
   try {
     made = makeFolder(flags.out);
     // The sweep's folder stays listed for this process (its figures are redrawn after every run).
-    await claimSweepFolder(dir, record, flags.force === true);
+    await claimSweepFolder(dir, plan, flags.force === true);
   } catch (err) {
     await dashboard?.close();
     removeMadeFolders(made);
@@ -241,9 +252,9 @@ async function sweepLocally(
   const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   // Each run gets the same threads however many are left, so its result does not depend on when it ran;
   // with none left, nothing is started and the line says so (not how runs would be trained).
-  const plan = todo.length === 0 ? 'nothing left to train' : `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`;
+  const how = todo.length === 0 ? 'nothing left to train' : `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`;
   console.error(
-    `sweep ${record.name}: ${counted(record.runs.length, 'run')} → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ${plan}`,
+    `sweep ${record.name}: ${counted(record.runs.length, 'run')} → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ${how}`,
   );
   // Ctrl-C or SIGTERM stops the running runs at their next safe point (resumed by the same command).
   const outcomes = await interruptible((signal) =>
