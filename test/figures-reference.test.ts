@@ -1,11 +1,16 @@
 /**
  * The committed reference study (figures/reference/): finished runs without checkpoints, the pages'
- * tables equal to what `penx summary` reads from the records now, and every image or file a README
- * points to present in the tree.
+ * tables equal to what `penx summary` reads from the records now, every image or file a README
+ * points to present in the tree, and a drawing of the study brought back with only what it holds
+ * (`bring-back.mjs`, run-study.sh's last step).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { bringBack } from '../figures/reference/bring-back.mjs';
+import { checkWrites, MARKER_FILE, openFolder, writeFileAtomic } from '../src/node.ts';
 import { penx } from './cli/run-penx.ts';
 
 const STUDY = 'figures/reference';
@@ -56,5 +61,41 @@ describe('every README', () => {
     const named = [...page.matchAll(/`([\w-]+\.png)`/g)].map((m) => m[1] as string);
     expect(named.length).toBeGreaterThan(10);
     for (const png of named) expect(existsSync(`${STUDY}/penalties/${png}`), png).toBe(true);
+  });
+});
+
+describe('run-study.sh’s drawing, brought back (bring-back.mjs)', () => {
+  it('brings back only the files the folders hold that the drawing changed, and the manifest lines proving them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'penx-bring-back-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    /** Write `files` (name ─► content) into `dir`, a folder of penx's of `kind`, as penx writes (each listed with its proof). */
+    const written = async (dir: string, kind: 'comparison' | 'run', files: Record<string, string>) => {
+      const stop = openFolder(dir, kind);
+      for (const [name, content] of Object.entries(files)) await writeFileAtomic(join(dir, name), content);
+      stop();
+    };
+    // The study as committed: a comparison's report and its run's record.
+    const study = join(root, 'study', 'cmp');
+    await written(study, 'comparison', { 'report.html': 'v1' });
+    await written(join(study, 'r1'), 'run', { 'run.json': '{}' });
+    const manifest = (dir: string) => readFileSync(join(dir, MARKER_FILE), 'utf8');
+    const proof = (name: string, content: string) =>
+      `${JSON.stringify({ name, size: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') })}\n`;
+    const [was, runWas] = [manifest(study), manifest(join(study, 'r1'))];
+    // Drawn in a copy: the report changed, and what is not committed (an SVG, the run's report).
+    const drawn = join(root, 'drawn', 'cmp');
+    cpSync(study, drawn, { recursive: true });
+    await written(drawn, 'comparison', { 'report.html': 'v2', 'sparsity.svg': '<svg/>' });
+    await written(join(drawn, 'r1'), 'run', { 'report.html': 'the run', 'run.json': '{}' });
+    expect(bringBack(drawn, study)).toEqual({ lines: 1, files: ['report.html'] });
+    expect(readdirSync(study).sort()).toEqual([MARKER_FILE, 'r1', 'report.html']);
+    expect(readdirSync(join(study, 'r1')).sort()).toEqual([MARKER_FILE, 'run.json']);
+    expect(readFileSync(join(study, 'report.html'), 'utf8')).toBe('v2');
+    expect(manifest(study)).toBe(was + proof('report.html', 'v2'));
+    expect(manifest(join(study, 'r1'))).toBe(runWas);
+    // Penx's own by its manifest, and brought back again: nothing more.
+    expect(() => checkWrites(study, ['report.html', 'r1/run.json'])).not.toThrow();
+    expect(bringBack(drawn, study)).toEqual({ lines: 0, files: [] });
+    expect(manifest(study)).toBe(was + proof('report.html', 'v2'));
   });
 });
