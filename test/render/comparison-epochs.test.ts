@@ -66,8 +66,22 @@ describe('the study’s comparison: 7 runs × 40 epochs', () => {
       expect(size.width, name).toBeLessThanOrEqual(1800);
       expect(size.height, name).toBeLessThanOrEqual(1200);
       expect(size.height, name).toBeGreaterThan(250);
+      // The curves in two columns, within a report card at 800 px (their subtitle made them 896 px wide).
+      if (name === 'curves') expect(size.width, name).toBeLessThanOrEqual(WRAP_MAX_WIDTH);
     }
   }, 120_000);
+
+  it('draws the ridgeline lower when its panels wrap (240 px, was 360: 7 runs 1 300 px high at 800 px), every epoch still a ridge', () => {
+    const spec = plain(ridgelineSpec(runs));
+    expect(spec.columns).toBeLessThan(runs.length);
+    expect(spec.spec.height).toBe(240);
+    for (let col = 0; col < runs.length; col++) {
+      const epochs = new Set(spec.data.values.filter((r: { col: number }) => r.col === col).map((r: { epoch: number }) => r.epoch));
+      expect(epochs.size, PENALTIES[col]).toBe(41);
+    }
+    // In one row (two runs) as tall as before.
+    expect(plain(ridgelineSpec(runs.slice(0, 2))).spec.height).toBe(360);
+  });
 
   it('wraps the heatmaps into rows within the width given: 7 runs and 12 (7 ran off an 800-px window)', async () => {
     const twelve = Array.from({ length: 12 }, (_, i) => makeRunRecord({ epochs: 2, penalty: `l1:${i + 1}e-4`, seed: i + 1 }));
@@ -81,11 +95,11 @@ describe('the study’s comparison: 7 runs × 40 epochs', () => {
       expect(size.width, what).toBeGreaterThan(WRAP_MAX_WIDTH / 2);
       expect((await svgSize(heatmapSpec([...rs], { maxWidth: 1400 }))).width, what).toBeLessThanOrEqual(1400);
     }
-    expect(wrapColumns(7, 190, 720)).toBe(3);
-    expect(wrapColumns(2, 260, 1400)).toBe(2);
-    expect(wrapColumns(12, 190, 100)).toBe(1);
+    expect(wrapColumns(7, { panel: 190 }, 720)).toBe(3);
+    expect(wrapColumns(2, { panel: 260 }, 1400)).toBe(2);
+    expect(wrapColumns(12, { panel: 190 }, 100)).toBe(1);
     // Rows filled evenly: 6 runs where 5 fit are rows of 3 and 3, not 5 and 1; 7 are 4 and 3.
-    expect([wrapColumns(6, 190, 1300), wrapColumns(7, 190, 1300)]).toEqual([3, 4]);
+    expect([wrapColumns(6, { panel: 190 }, 1300), wrapColumns(7, { panel: 190 }, 1300)]).toEqual([3, 4]);
   }, 120_000);
 
   it('wraps the ridgeline and bands too, and draws an x axis under each panel, none under the empty cells of the last row', async () => {

@@ -177,6 +177,30 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     await page.close();
   });
 
+  it.runIf(hasChromium)('fits the training curves to their card at 1400 px and, the window narrowed, at 800 px (they scrolled in it)', async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${url}?runs=cmp/none,cmp/l1_1e-4`);
+    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
+    for (const width of [1400, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.locator('#view-curves').scrollIntoViewIfNeeded();
+      // Within its card, nothing to scroll (after the resize, once the chart is drawn again).
+      await expect
+        .poll(() =>
+          page.$eval('#view-curves', (card) => {
+            const chart = card.querySelector('.chart > svg')?.getBoundingClientRect();
+            const box = card.getBoundingClientRect();
+            const fits = chart && chart.width > 0 && chart.right <= box.right && card.scrollWidth <= card.clientWidth;
+            return fits
+              ? 'fits'
+              : `at ${innerWidth}: chart ${chart?.left}–${chart?.right}, card ${box.left}–${box.right}, scrolls ${card.scrollWidth} in ${card.clientWidth}`;
+          }),
+        )
+        .toBe('fits');
+    }
+    await page.close();
+  });
+
   it.runIf(hasChromium)('downloads a card pressed while its redraw waits as the choice the controls show', async () => {
     const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     const errors: string[] = [];

@@ -6,7 +6,7 @@ import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 /** What a figure of test accuracy says when no run recorded one (a run's `testAcc` null at every epoch). */
-export const NO_TEST_ACCURACY = "no test accuracy recorded (a model of several outputs has one per output, in the record's testMetrics)";
+export const NO_TEST_ACCURACY = 'no test accuracy recorded (several outputs: one each, in testMetrics)';
 
 /**
  * The runs' test accuracy after each finished epoch, one line per run (epoch 0 only for a run

@@ -6,11 +6,10 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { selectionPercentiles } from './binning.ts';
-import { indexFacet } from './facets.ts';
 import { runLabels, shownSpec } from './format.ts';
 import { selectionText } from './selection.ts';
-import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
-import { wrappedPanels } from './wrap.ts';
+import { CONFIG, figureHead, runColor } from './theme.ts';
+import { runPanels } from './wrap.ts';
 
 /** The percentile fields of a row, in the recorded order. */
 export const BAND_FIELDS = ['p0', 'p7', 'p16', 'p31', 'p50', 'p69', 'p84', 'p93', 'p100'] as const;
@@ -45,20 +44,17 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     { field: 'epoch' },
     ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' })),
   ];
-  const panel = runs.length > 3 ? 190 : 260;
-  const wrap = wrappedPanels(runs.length, panel);
+  const panels = runPanels(labels);
   return shownSpec({
     ...figureHead('Distributions over epochs', [
       `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
       ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
     ]),
     data: { values },
-    facet: indexFacet('col', labels, { labelFontWeight: 'bold' }),
-    columns: wrap.columns,
-    params: wrap.params,
+    ...panels.facet,
     spec: {
-      width: panel,
-      height: 200,
+      width: panels.width,
+      height: panels.height(200),
       encoding: { x: EPOCH_ENCODING, color },
       layer: [
         ...BANDS.map(([a, b, opacity]) => ({
@@ -69,7 +65,6 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
         { mark: { type: 'point', filled: true, size: 14, opacity: 0.01 }, encoding: { y: { field: 'p50', type: 'quantitative' }, tooltip } },
       ],
     },
-    resolve: { ...wrap.resolve, ...SHARED_SCALES },
     config: CONFIG,
   } as TopLevelSpec);
 }

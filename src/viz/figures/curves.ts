@@ -16,6 +16,7 @@ import { NO_TEST_ACCURACY } from './accuracy.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
+import { WRAP_PADDING, wrappedPanels } from './wrap.ts';
 
 /** `curvesSpec`'s options: the smoothing of per-batch values and how many points a series draws. */
 export interface CurvesOptions {
@@ -32,6 +33,15 @@ const PANELS = [
   { metric: 'penalty term', log: true },
   { metric: 'test accuracy', log: false },
 ] as const;
+
+/** A panel's plot (px), and the most its own y axis takes left of it (labels such as `0.000001`, the title; 76 px on the reference study's). */
+const PANEL = { width: 250, height: 160, axis: 80 } as const;
+
+/**
+ * The panels' row, each with its axis: 2 in a 720-px file (24 + 2 · (80 + 250) + 20 = 704 px), all 4 in
+ * a card of 1 404 px or more, 1 in a card under 704 px (the subtitle's lines, ~540 px, then the widest).
+ */
+const ROW = { panel: PANEL.axis + PANEL.width, around: WRAP_PADDING } as const;
 
 /** TensorBoard's smoothing: s_t = w·s_{t−1} + (1 − w)·x_t, divided by 1 − w^t so the start is not pulled to 0. */
 export function smooth(xs: readonly number[], weight: number): number[] {
@@ -124,12 +134,17 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   const batches = values.some((r) => r.kind === 'batch');
   // The legend's symbols as solid lines (the first layer, per-batch values, is faint).
   const color = { ...runColor(labels), title: runLabelsTitle(runs), legend: { ...LINE_LEGEND, symbolOpacity: 1 } };
+  // No run with one accuracy (a model of several outputs records each output's in testMetrics; a
+  // regression loss, none): no empty accuracy panel, and the subtitle says why.
+  const accuracy = values.some((r) => r.metric === 'test accuracy');
+  const shown = PANELS.filter((p) => accuracy || p.metric !== 'test accuracy');
+  const wrap = wrappedPanels(shown.length, ROW);
   // Epoch means as points only where per-batch lines are drawn; joined by a line elsewhere (test loss, accuracy).
   const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
   const panel = (metric: string, log: boolean) => ({
     title: { text: metric, fontSize: 13 },
-    width: 250,
-    height: 160,
+    width: PANEL.width,
+    height: PANEL.height,
     transform: [{ filter: { field: 'metric', equal: metric } }],
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', scale: { zero: false, nice: false }, axis: { tickMinStep: 1, format: 'd' } },
@@ -152,22 +167,24 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       },
     ],
   });
-  // No run with one accuracy (a model of several outputs records each output's in testMetrics; a
-  // regression loss, none): no empty accuracy panel, and the subtitle says why.
-  const accuracy = values.some((r) => r.metric === 'test accuracy');
   return shownSpec({
     ...figureHead('Training curves', [
-      'per epoch (0 = initial): mean train (data) loss over its batches; λ·penalty, test loss and accuracy after it; losses on log axes',
+      // Lines no wider than two panels, so a page's card of two columns holds them.
+      'per epoch (0 = initial): mean train (data) loss over its batches;',
+      'λ·penalty, test loss and accuracy after it; losses on log axes',
       ...(accuracy ? [] : [NO_TEST_ACCURACY]),
       ...(batches
         ? [
-            `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''}, moving average (smoothing ${smoothing}) drawn; points: per epoch`,
+            `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''},`,
+            `moving average (smoothing ${smoothing}) drawn; points: per epoch`,
           ]
         : []),
     ]),
     data: { values },
-    concat: PANELS.filter((p) => accuracy || p.metric !== 'test accuracy').map((p) => panel(p.metric, p.log)),
-    columns: 2,
+    concat: shown.map((p) => panel(p.metric, p.log)),
+    // Columns that follow the width a page gives (a concat's charts have their own axes: no resolve needed).
+    columns: wrap.columns,
+    params: wrap.params,
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec);

@@ -1,6 +1,6 @@
 /**
  * Histograms over epochs as heatmaps, one per run side by side on shared scales, wrapping into rows
- * to fit a width (`wrappedPanels`): x the weight (or log10|w|, with a column for exact zeros), y the
+ * to fit a width (`runPanels`): x the weight (or log10|w|, with a column for exact zeros), y the
  * epoch (0 = initial, at the top), colour the share of the run's weights in the bin (linear or log
  * colour). Empty bins stay white.
  */
@@ -8,13 +8,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { evenTicks } from './axes.ts';
 import { type BinningOptions, linearCounts, logAbsCounts, REFERENCE_BINNING, rebin } from './binning.ts';
-import { indexFacet } from './facets.ts';
 import { runLabels, shownSpec } from './format.ts';
 import { DECADE_LABEL, occupiedDecades } from './log-abs.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { binningText, defaultEpoch, selectionText } from './selection.ts';
-import { CONFIG, figureHead, SHARED_SCALES } from './theme.ts';
-import { wrappedPanels } from './wrap.ts';
+import { CONFIG, figureHead } from './theme.ts';
+import { runPanels } from './wrap.ts';
 
 /** `heatmapSpec`'s options: the weights and binning, the x axis (w or log10|w|) and the colour scale. */
 export interface HeatmapOptions extends BinningOptions {
@@ -40,9 +39,6 @@ export interface HeatmapOptions extends BinningOptions {
  * nothing clear on canvas (a change 1.17 s) and stay SVG.
  */
 const ON_CANVAS = { usermeta: { renderer: 'canvas' } } as const;
-
-/** The panels' width: 260 px for one or two runs, else 190. */
-const panelWidth = (runs: number) => (runs > 2 ? 190 : 260);
 
 /** A share as a percentage with two significant digits: `21%`, `0.0012%`. */
 const SHARE_LABEL = "format(datum.value * 100, '.2~r') + '%'";
@@ -88,7 +84,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '.4~g' } };
   const last = defaultEpoch(runs);
-  const wrap = wrappedPanels(runs.length, panelWidth(runs.length), options.maxWidth);
+  const panels = runPanels(labels, options.maxWidth);
   return shownSpec({
     ...figureHead(title, [
       `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
@@ -99,13 +95,10 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       { calculate: 'datum.epoch - 0.5', as: 'y0' },
       { calculate: 'datum.epoch + 0.5', as: 'y1' },
     ],
-    facet: indexFacet('col', labels, { labelFontWeight: 'bold' }),
-    columns: wrap.columns,
-    params: wrap.params,
+    ...panels.facet,
     spec: {
-      width: panelWidth(runs.length),
-      // Lower rows when the panels wrap, so a 7-run figure of 40 epochs stays on a screen.
-      height: Math.min(wrap.columns < runs.length ? 240 : 320, Math.max(120, 8 * (last + 1))),
+      width: panels.width,
+      height: panels.height(Math.min(320, Math.max(120, 8 * (last + 1)))),
       // No ARIA label per cell: a 40-epoch comparison has ~30 000 cells, and their labels were
       // half of its SVG (the tooltip still tells a cell's numbers).
       mark: { type: 'rect', aria: false },
@@ -135,7 +128,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
         ],
       },
     },
-    resolve: { ...wrap.resolve, scale: { ...SHARED_SCALES.scale, color: 'shared' } },
+    resolve: { ...panels.facet.resolve, scale: { ...panels.facet.resolve.scale, color: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec);
 }

@@ -1,19 +1,23 @@
 /**
- * Panels that wrap into rows: a figure of one panel per run (heatmaps, ridgeline, bands) as a
- * wrapped facet whose number of columns follows a width —
+ * Panels that wrap into rows: a figure of one panel per run (heatmaps, ridgeline, bands: `runPanels`)
+ * as a wrapped facet, or of several charts concatenated (the training curves), whose number of columns
+ * follows a width —
  *
- *   figure (Vega-Lite)   wrappedPanels(runs, width, maxWidth): `columns` for maxWidth (files), the
- *                        signals WRAP_WIDTH (default maxWidth) and `wrap_columns` computed from it,
- *                        and an x axis under each panel (none under the empty cells of the last row)
- *   compiled (Vega)      columnsFollowWidth: the layout's columns and its rows' count read `wrap_columns`
+ *   figure (Vega-Lite)   wrappedPanels(count, row): `columns` for row.maxWidth (files), the signals
+ *                        WRAP_WIDTH (default maxWidth) and `wrap_columns` computed from it, and an
+ *                        x axis under each panel (none under the empty cells of the last row)
+ *   compiled (Vega)      columnsFollowWidth: the layout's columns (and a facet's count of rows) read
+ *                        `wrap_columns` (missingWrapParts names what Vega-Lite no longer writes)
  *   page                 sets WRAP_WIDTH to the width its card may take, again when the window resizes
  *                        (src/viz/pages/vega.ts)
  *
- * fit = max(1, min(runs, ⌊(width − AROUND + GAP) / (panel + GAP)⌋)) panels a row holds; the rows
- * that takes, ⌈runs / fit⌉, are then filled evenly: columns = ⌈runs / ⌈runs / fit⌉⌉ (6 runs where 5
+ * fit = max(1, min(count, ⌊(width − around + GAP) / (panel + GAP)⌋)) panels a row holds; the rows
+ * that takes, ⌈count / fit⌉, are then filled evenly: columns = ⌈count / ⌈count / fit⌉⌉ (6 runs where 5
  * fit: rows of 3 and 3, not 5 and 1).
  */
 import type { Spec } from 'vega';
+import { indexFacet } from './facets.ts';
+import { SHARED_SCALES } from './theme.ts';
 
 /** The widest a wrapped figure is drawn by default (px): it fits a report card in an 800-px window. */
 export const WRAP_MAX_WIDTH = 720;
@@ -21,40 +25,54 @@ export const WRAP_MAX_WIDTH = 720;
 export const WRAP_WIDTH = 'wrap_width';
 /** The signal of the number of panels in a row, from WRAP_WIDTH. */
 const WRAP_COLUMNS = 'wrap_columns';
-/** What a row takes besides its panels (px): the y axis on the left (60) and Vega's padding (2 · 12). */
-const AROUND = 84;
-/** Vega-Lite's gap between facet panels (px). */
+/** Vega's padding around a figure (px): 12 each side (theme.ts's CONFIG). */
+export const WRAP_PADDING = 2 * 12;
+/** What a row of a facet takes besides its panels (px): the y axis on the left (60) and Vega's padding. */
+const AROUND = 60 + WRAP_PADDING;
+/** Vega-Lite's gap between facet panels and between concatenated charts (px). */
 const GAP = 20;
+/** The panels' height when they wrap in a file (px): a 7-run figure of 40 epochs in rows of 3 then stays about a screen high. */
+const WRAPPED_HEIGHT = 240;
 
-/**
- * How many panels of `panel` px a row of `width` px takes, the rows filled evenly (see the file's comment).
- *
- * @example
- * wrapColumns(7, 190, 720)    // 3: rows of 3, 3, 1
- * wrapColumns(7, 190, 1300)   // 4: 5 fit; rows of 4 and 3
- * wrapColumns(6, 190, 1300)   // 3: rows of 3 and 3
- */
-export function wrapColumns(runs: number, panel: number, width: number): number {
-  const fit = Math.max(1, Math.min(runs, Math.floor((width - AROUND + GAP) / (panel + GAP))));
-  return Math.ceil(runs / Math.ceil(runs / fit));
+/** A row of wrapped panels: each `panel` px wide, `around` px besides them (default: a facet's y axis and Vega's padding), drawn in files within `maxWidth` px (default WRAP_MAX_WIDTH). */
+export interface PanelRow {
+  readonly panel: number;
+  readonly around?: number;
+  readonly maxWidth?: number;
 }
 
 /**
- * The parts of a wrapped facet's Vega-Lite spec for `runs` panels of `panel` px: `columns` for
- * `maxWidth`, the width and column signals, and x axes per panel (spread into the facet spec, its
+ * How many panels of a `row` a width of `width` px takes, the rows filled evenly (see the file's comment).
+ *
+ * @example
+ * wrapColumns(7, { panel: 190 }, 720)    // 3: rows of 3, 3, 1
+ * wrapColumns(7, { panel: 190 }, 1300)   // 4: 5 fit; rows of 4 and 3
+ * wrapColumns(6, { panel: 190 }, 1300)   // 3: rows of 3 and 3
+ */
+export function wrapColumns(count: number, row: PanelRow, width: number): number {
+  const around = row.around ?? AROUND;
+  const fit = Math.max(1, Math.min(count, Math.floor((width - around + GAP) / (row.panel + GAP))));
+  return Math.ceil(count / Math.ceil(count / fit));
+}
+
+/**
+ * The parts of a wrapped Vega-Lite spec (a facet, or a concat) of `count` panels in a `row`: `columns`
+ * for its maxWidth, the width and column signals, and x axes per panel (spread into the spec, its
  * `resolve` merged with the figure's own).
  *
  * @example
- * const grid = { ...wrappedPanels(7, 190), facet, spec, resolve: { ...wrappedPanels(7, 190).resolve, scale } };
+ * const grid = { ...wrappedPanels(7, { panel: 190 }), facet, spec };   // 7 panels of 190 px: rows of 3 in a file
  */
-export function wrappedPanels(runs: number, panel: number, maxWidth = WRAP_MAX_WIDTH) {
+export function wrappedPanels(count: number, row: PanelRow) {
+  const maxWidth = row.maxWidth ?? WRAP_MAX_WIDTH;
+  const around = row.around ?? AROUND;
   return {
-    columns: wrapColumns(runs, panel, maxWidth),
+    columns: wrapColumns(count, row, maxWidth),
     params: [
       { name: WRAP_WIDTH, value: maxWidth },
       {
         name: WRAP_COLUMNS,
-        expr: `ceil(${runs} / ceil(${runs} / max(1, min(${runs}, floor((${WRAP_WIDTH} - ${AROUND - GAP}) / ${panel + GAP})))))`,
+        expr: `ceil(${count} / ceil(${count} / max(1, min(${count}, floor((${WRAP_WIDTH} - ${around - GAP}) / ${row.panel + GAP})))))`,
       },
     ],
     // An x axis in each panel, not one under each column of the grid (drawn under empty cells too).
@@ -62,27 +80,78 @@ export function wrappedPanels(runs: number, panel: number, maxWidth = WRAP_MAX_W
   };
 }
 
+/**
+ * A figure of one panel per run (heatmaps, ridgeline, bands), laid out once for all of them: the
+ * panels' width — 260 px for one or two runs, else 190 (three then take one row of a 720-px file,
+ * 84 + 3 · 190 + 2 · 20 = 694 px; at 260 they wrapped 2 and 1) —, `height(tall)` (a panel's height:
+ * `tall`, at most 240 px when the panels wrap within maxWidth), and `facet`, the parts to spread into
+ * the figure's spec: the facet by the field `col` headed by the run labels, `wrappedPanels`' columns
+ * and signals, and `resolve` (an x axis per panel, x and y scales shared; merge a figure's own).
+ *
+ * @example
+ * const panels = runPanels(runLabels(runs));
+ * ({ ...head, data, ...panels.facet, spec: { width: panels.width, height: panels.height(360), mark, encoding } })
+ */
+export function runPanels(labels: readonly string[], maxWidth?: number) {
+  const width = labels.length > 2 ? 190 : 260;
+  const { columns, params, resolve } = wrappedPanels(labels.length, { panel: width, ...(maxWidth === undefined ? {} : { maxWidth }) });
+  const wrapped = columns < labels.length;
+  return {
+    width,
+    height: (tall: number) => (wrapped ? Math.min(tall, WRAPPED_HEIGHT) : tall),
+    facet: { facet: indexFacet('col', labels, { labelFontWeight: 'bold' }), columns, params, resolve: { ...resolve, ...SHARED_SCALES } },
+  };
+}
+
 /** A piece of a compiled spec, as far as columnsFollowWidth reads it. */
-type Node = { name?: string; transform?: Array<{ type?: string; stop?: unknown }> };
+type Node = { name?: string; from?: { facet?: unknown }; transform?: Array<{ type?: string; stop?: unknown }> };
+
+/** The data Vega-Lite compiles a wrapped facet's cells into (a row each), and its count of rows (a `sequence` transform whose stop is that count). */
+const FACET_CELLS = 'facet_domain';
+const FACET_ROWS = 'facet_domain_row';
 
 /**
- * A compiled spec whose wrapped facet takes its columns from `wrap_columns` (a spec without that
- * signal is returned as it is): Vega-Lite writes the number of columns into the layout and into the
- * count of rows (data `facet_domain_row`), which then follow the signal.
+ * What columnsFollowWidth rewrites in a compiled wrapped figure and did not find there, each named as
+ * Vega-Lite wrote it: `layout.columns` (a number), and for a facet (a mark `from.facet`) the data
+ * `facet_domain` (its cells) and `facet_domain_row` with a `sequence` transform (its count of rows). Empty for a figure that does
+ * not wrap or has them all; the tests compile every wrapped figure and expect it empty, so a Vega-Lite
+ * that compiles differently fails them by name.
+ *
+ * @example
+ * missingWrapParts(compile(ridgelineSpec(runs)).spec)   // [] (or e.g. ['layout.columns, a number (Vega-Lite wrote undefined)'])
+ */
+export function missingWrapParts(spec: Spec): string[] {
+  if (!spec.signals?.some((s) => s.name === WRAP_COLUMNS)) return [];
+  const missing: string[] = [];
+  const columns = (spec.layout as { columns?: unknown } | undefined)?.columns;
+  if (typeof columns !== 'number') missing.push(`layout.columns, a number (Vega-Lite wrote ${JSON.stringify(columns)})`);
+  const facet = ((spec.marks ?? []) as Node[]).some((m) => m.from?.facet);
+  const data = (spec.data ?? []) as Node[];
+  if (facet && !data.some((d) => d.name === FACET_CELLS)) missing.push(`data "${FACET_CELLS}", the facet's cells`);
+  const rows = data.find((d) => d.name === FACET_ROWS);
+  if (facet && !rows?.transform?.some((t) => t.type === 'sequence'))
+    missing.push(`data "${FACET_ROWS}" with a sequence transform, the facet's count of rows (Vega-Lite wrote ${rows ? JSON.stringify(rows) : 'none'})`);
+  return missing;
+}
+
+/**
+ * A compiled spec whose wrapped panels take their columns from `wrap_columns`: Vega-Lite writes the
+ * number of columns into the layout and, for a facet, into the count of rows (data
+ * `facet_domain_row`), which then follow the signal. A spec without that signal is returned as it is,
+ * and so is one without those parts (`missingWrapParts`): its columns stay those for its maxWidth.
  */
 export function columnsFollowWidth(spec: Spec): Spec {
-  const layout = spec.layout as { columns?: unknown } | undefined;
-  if (!spec.signals?.some((s) => s.name === WRAP_COLUMNS) || typeof layout?.columns !== 'number') return spec;
+  if (!spec.signals?.some((s) => s.name === WRAP_COLUMNS) || missingWrapParts(spec).length) return spec;
   const data = (spec.data ?? []) as Node[];
   return {
     ...spec,
-    layout: { ...layout, columns: { signal: WRAP_COLUMNS } },
+    layout: { ...spec.layout, columns: { signal: WRAP_COLUMNS } },
     data: data.map((d) =>
-      d.name === 'facet_domain_row'
+      d.name === FACET_ROWS
         ? {
             ...d,
             transform: d.transform?.map((t) =>
-              t.type === 'sequence' ? { ...t, stop: { signal: `ceil(length(data("facet_domain")) / ${WRAP_COLUMNS})` } } : t,
+              t.type === 'sequence' ? { ...t, stop: { signal: `ceil(length(data("${FACET_CELLS}")) / ${WRAP_COLUMNS})` } } : t,
             ),
           }
         : d,

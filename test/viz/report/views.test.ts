@@ -398,7 +398,7 @@ describe.skipIf(!present)('report views in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it("wraps the heatmaps, ridgeline and bands of 7 runs to their cards' width at 1400×900, and again at 800×900 when the window narrows, nothing cut off", async () => {
+  it("wraps the heatmaps, ridgeline, bands and curves of 7 runs to their cards' width at 1400×900, and again at 800×900 when the window narrows, nothing cut off", async () => {
     const seven = Array.from({ length: 7 }, (_, i) => {
       const r = runs[i % runs.length] as RunRecord;
       return { ...r, config: { ...r.config, name: `run-${i}` } };
@@ -416,7 +416,8 @@ describe.skipIf(!present)('report views in Chromium', () => {
       });
     for (const width of [1400, 800]) {
       await page.setViewportSize({ width, height: 900 });
-      for (const id of [...CANVAS, 'view-ridgeline', 'view-bands']) {
+      // The curves were 896 px wide at 800 px, past their 744-px card and the window.
+      for (const id of [...CANVAS, 'view-ridgeline', 'view-bands', 'view-curves']) {
         await page.locator(`#${id}`).scrollIntoViewIfNeeded();
         await page.waitForFunction((id) => (document.querySelector(`#${id} > :is(canvas, svg)`)?.getBoundingClientRect().width ?? 0) > 0, id);
         // Within its card, the card within the window (after the resize, once the chart is drawn again).
@@ -428,7 +429,8 @@ describe.skipIf(!present)('report views in Chromium', () => {
           .toBe('fits');
         // The wide window takes more panels a row than a file's 720 px (rows of 3): about the card's width.
         const e = await edges(id);
-        if (width === 1400) expect(e.chart[1]! - e.chart[0]!, id).toBeGreaterThan(WRAP_MAX_WIDTH);
+        // (The curves' 4 panels take one row from a card of 1 404 px: 2 by 2 here.)
+        if (width === 1400 && id !== 'view-curves') expect(e.chart[1]! - e.chart[0]!, id).toBeGreaterThan(WRAP_MAX_WIDTH);
       }
     }
     await page.close();

@@ -21,6 +21,7 @@ import {
   rebinRun,
   ridgelineSpec,
   runLabels,
+  runPanels,
   selectionPercentiles,
   smooth,
   toVega,
@@ -155,6 +156,28 @@ describe('over epochs', () => {
     const rows = spec.data.values as Array<{ epoch: number; base: number; ridge: number }>;
     expect(rows.every((r) => r.base === r.epoch && r.ridge <= r.epoch)).toBe(true);
     expect(Math.min(...rows.map((r) => r.ridge - r.epoch))).toBeCloseTo(-2.5, 9); // the tallest bin spans 2.5 rows
+  });
+
+  it('heatmap, ridgeline and bands lay out their panels alike (runPanels): 260 px for one or two runs, 190 from three, three in one row of a 720-px file', () => {
+    for (const [n, width] of [
+      [2, 260],
+      [3, 190],
+    ] as const) {
+      const some = runs.slice(0, n);
+      const panels = runPanels(runLabels(some));
+      expect(panels.width).toBe(width);
+      for (const [name, spec] of [
+        ['heatmap', heatmapSpec(some)],
+        ['ridgeline', ridgelineSpec(some)],
+        ['bands', bandsSpec(some)],
+      ] as const) {
+        const p = plain(spec);
+        // Three runs of the ridgeline and bands were 260 px, in rows of 2 and 1.
+        expect([p.spec.width, p.columns], `${name} of ${n} runs`).toEqual([width, n]);
+        expect({ facet: p.facet, params: p.params }, name).toEqual(plain({ facet: panels.facet.facet, params: panels.facet.params }));
+        expect(p.resolve, name).toMatchObject(panels.facet.resolve);
+      }
+    }
   });
 
   it("bands: the recorded percentiles per run and epoch, TensorBoard's bands", () => {
