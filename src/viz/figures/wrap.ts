@@ -118,7 +118,7 @@ const FACET_ROWS = 'facet_domain_row';
  * that compiles differently fails them by name.
  *
  * @example
- * missingWrapParts(compile(ridgelineSpec(runs)).spec)   // [] (or e.g. ['layout.columns, a number (Vega-Lite wrote undefined)'])
+ * missingWrapParts(vegaLite.compile(ridgelineSpec(runs)).spec)   // [] (or e.g. ['layout.columns, a number (Vega-Lite wrote undefined)'])
  */
 export function missingWrapParts(spec: Spec): string[] {
   if (!spec.signals?.some((s) => s.name === WRAP_COLUMNS)) return [];

@@ -217,7 +217,7 @@ describe('curves', () => {
     const noAcc: RunRecord = { ...run, initial: { ...run.initial, testAcc: null }, epochs: run.epochs.map((e) => ({ ...e, testAcc: null })) };
     const spec = plain(curvesSpec([noAcc]));
     expect(spec.concat.map((c: { title: { text: string } }) => c.title.text)).toEqual(['train loss', 'test loss', 'penalty term']);
-    expect(spec.title.subtitle.join(' ')).toContain('no test accuracy recorded (a model of several outputs has one per output');
+    expect(spec.title.subtitle.join(' ')).toContain(NO_TEST_ACCURACY);
     expect(plain(accuracySpec([noAcc])).title.subtitle).toEqual(['after each epoch', NO_TEST_ACCURACY]);
     expect(plain(accuracySpec([runs[0] as RunRecord])).title.subtitle).toBe('after each epoch');
     // With another run that has one, the panel is drawn (its rows those of that run).
