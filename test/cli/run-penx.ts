@@ -1,7 +1,10 @@
 /** Running the real `penx` command from tests, as a user would from a shell: the built dist/cli.mjs. */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { afterAll, onTestFinished, TestRunner } from 'vitest';
+import { until } from '../wait.ts';
 
 export interface Run {
   readonly code: number;
@@ -13,8 +16,10 @@ export interface Run {
 export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly nodeArgs?: readonly string[];
-  /** Kill the process (SIGKILL) after this many ms: a command that hangs fails its test instead of the run. */
+  /** Kill the process and those it started (SIGKILL) after this many ms (default 10 min): a command that hangs fails its test instead of the run. */
   readonly timeoutMs?: number;
+  /** Until when it may run: by default the test that started it (the file when started outside a test); 'file' for one a later test awaits. */
+  readonly lasts?: 'test' | 'file';
   /** The folder to run it in (default the project's). */
   readonly cwd?: string;
 }
@@ -48,20 +53,43 @@ export const DRAWN: readonly string[] = TINY.filter((flag) => flag !== '--no-fig
 /** The built command line, by its absolute path (a test may run it in another folder). */
 const CLI = resolve('mnist-demo/dist/cli.mjs');
 
+/**
+ * Run `penx` and resolve with its exit code and output (137 if killed). It runs in a process group of
+ * its own, with the processes it starts (a sweep's runs): the group is killed (SIGKILL) at its timeout
+ * (`timeoutMs`, else 10 min), and when the test that started it ends (passed, failed or timed out) —
+ * or, started outside a test (`beforeAll`, a module's top level), in a concurrent test or with
+ * `lasts: 'file'`, when the test file ends. So no process of it outlives its test:
+ *
+ *   penxWith ─► spawn, detached (group = its pid) ─► exit ─► resolved
+ *     timeout, or its test ends first ─► kill(-pid, SIGKILL) ─► every process of the group gone
+ */
 export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: { ...process.env, ...options.env },
+    detached: true,
+  });
+  const ended = endedWithTest(child, options.lasts);
+  // Past its timeout, resolved once the whole group is gone (the leader exits first).
+  let killed: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    killed = ended();
+  }, options.timeoutMs ?? 600_000);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...(options.nodeArgs ?? []), CLI, ...args],
-      {
-        encoding: 'utf8',
-        ...(options.cwd ? { cwd: options.cwd } : {}),
-        maxBuffer: 16 << 20,
-        env: { ...process.env, ...options.env },
-        ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
-      },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : err.signal === 'SIGKILL' ? 137 : 1) : 0, stdout, stderr }),
-    );
+    const done = (code: number) => {
+      clearTimeout(timer);
+      // A group that would not end fails its test there (the ending is the test's too), not here.
+      void (killed ?? Promise.resolve()).catch(() => undefined).then(() => resolve({ code, stdout, stderr }));
+    };
+    child.once('error', (err) => {
+      stderr += String(err);
+      done(1);
+    });
+    child.once('close', (code, signal) => done(code ?? (signal === 'SIGKILL' ? 137 : 1)));
   });
 }
 
@@ -69,20 +97,105 @@ export function penx(...args: string[]): Promise<Run> {
   return penxWith({}, ...args);
 }
 
+/** The `penx` groups still to be ended with the test file (see penxWith). */
+const fileGroups = new Set<() => Promise<void>>();
+// run-penx.ts is imported while a test file is collected: this is that file's afterAll.
+afterAll(() => Promise.all([...fileGroups].map((end) => end())));
+
+/** Register `child`'s group to be ended with its test (or file); returns what ends it now (once). */
+function endedWithTest(child: ChildProcess, lasts: RunOptions['lasts']): () => Promise<void> {
+  const test = TestRunner.getCurrentTest();
+  // A concurrent test's current test is not known for sure (another may have become it): the file's.
+  const byTest = lasts !== 'file' && test !== undefined && !test.concurrent;
+  const group = processGroup(child);
+  let ending: Promise<void> | undefined;
+  const end = () => (ending ??= group.ended().finally(() => fileGroups.delete(end)));
+  if (byTest) onTestFinished(end);
+  else fileGroups.add(end);
+  return end;
+}
+
+/**
+ * The process group `child` leads (spawned `detached`), and how to end it: SIGKILL to the group, resolved
+ * once every process of it is gone. Its number is signalled only while it is the group's: the leader not
+ * yet reaped, or processes of it left when it was (they keep the number from being handed out again).
+ * A group found empty at the leader's exit is never signalled: its number may be another process's since.
+ */
+function processGroup(child: ChildProcess): { ended(): Promise<void> } {
+  const pgid = child.pid;
+  let emptied = pgid === undefined;
+  child.once('exit', () => {
+    emptied = !groupExists(pgid!);
+  });
+  return {
+    async ended() {
+      if (emptied) return;
+      const leaderUnreaped = child.exitCode === null && child.signalCode === null;
+      try {
+        process.kill(-pgid!, 'SIGKILL');
+      } catch {
+        // ESRCH: gone meanwhile.
+      }
+      if (leaderUnreaped) await new Promise((resolve) => child.once('exit', resolve));
+      await until(() => groupMembers(pgid!).length === 0, 30_000, `process group ${pgid} to end`);
+    },
+  };
+}
+
+/** Whether any process (a zombie too) is in group `pgid`: signal 0 checks without sending. */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The live processes of group `pgid` (zombies, which hold nothing, left out), from /proc:
+ * `/proc/PID/stat` is `PID (COMM) STATE PPID PGRP …`, COMM possibly holding spaces and parentheses.
+ */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(pid));
+  }
+  return members;
+}
+
 /** Start `penx` in the background, its output ignored. */
 export function spawnPenx(...args: string[]): ChildProcess {
   return spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: 'ignore' });
 }
 
-/** Start `penx` in the background, collecting its stdout (all of it once `stdoutEnded` resolves) and stderr. */
-export function spawnPenxPiped(...args: string[]): {
+/** `penx` started in the background: its stdout (all of it once `stdoutEnded` resolves) and stderr so far. */
+export interface Piped {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
   stdoutEnded: Promise<void>;
-} {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Start `penx` in the background, collecting its output. */
+export function spawnPenxPiped(...args: string[]): Piped {
+  return spawnPenxPipedWith({}, ...args);
+}
+
+/** spawnPenxPiped with extra environment and Node options (the caller stops it: `stopped`). */
+export function spawnPenxPipedWith(options: Pick<RunOptions, 'env' | 'nodeArgs'>, ...args: string[]): Piped {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'mnist-demo/dist/cli.mjs', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let out = '';
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

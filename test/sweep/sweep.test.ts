@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
-import { penx, type Run, stopped, TINY } from '../cli/run-penx.ts';
-import { sleep, until } from '../wait.ts';
+import { groupMembers, penx, penxWith, type Run, stopped, TINY } from '../cli/run-penx.ts';
+import { until } from '../wait.ts';
 import { freePort, required, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-'));
@@ -44,7 +44,8 @@ afterAll(() => Promise.all(started.map((c) => stopped(c))));
 
 /** A `penx` process in the background, its stdout and stderr lines collected. */
 function background(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own (its pid): the runs it starts are in it, seen by groupMembers.
+  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   started.push(child);
   const out: string[] = [];
   const err: string[] = [];
@@ -72,8 +73,9 @@ function trainersOf(folder: string): number[] {
 const alone = join(root, 'alone');
 let references: Promise<Run[]>;
 beforeAll(() => {
+  // Awaited by the last test: they last the file, not the test running when the third starts.
   const train = ([name, penalty, seed]: (typeof RUNS)[number]) =>
-    penx('train', '--penalty', penalty, '--seed', seed, ...SMALL, '--threads', '1', '--out', alone, '--name', name);
+    penxWith({ lasts: 'file' }, 'train', '--penalty', penalty, '--seed', seed, ...SMALL, '--threads', '1', '--out', alone, '--name', name);
   references = (async () => [...(await Promise.all(RUNS.slice(0, 2).map(train))), await train(RUNS[2])])();
 });
 
@@ -90,12 +92,9 @@ describe('penx sweep on this machine', () => {
     const done = RUNS.filter(([name]) => finished(join(dir, name))).map(([name]) => name);
     expect(done.length).toBeGreaterThanOrEqual(1);
     expect(done.length).toBeLessThan(RUNS.length);
-    // Its training children go with it (their parent gone), releasing their folders; looked at
-    // twice, a second apart, so a child started just before the kill is seen too.
-    for (const _ of [1, 2]) {
-      await until(() => trainersOf(dir).length === 0, 30_000, 'the killed sweep’s children to exit');
-      await sleep(1_000);
-    }
+    // Its training children go with it (their parent gone), releasing their folders: its process
+    // group empties — a child forked just before the kill, not yet running `penx sweep-run`, too.
+    await until(() => groupMembers(first.child.pid!).length === 0, 30_000, 'the killed sweep’s children to exit');
     const stamps = done.map((name) => statSync(join(dir, name, 'checkpoint', 'model', 'weights.bin')).mtimeMs);
 
     const again = await penx(...args);
