@@ -51,17 +51,30 @@ export class TermRelay {
   /** SIGTERMs the main thread's listener skipped, the relay handling them. */
   private skipped = 0;
   private started: Promise<boolean> | undefined;
+  private worker: Worker | undefined;
 
   /** Start the relay thread (once); resolves once it listens (false where it cannot: SIGTERM then handled as before). */
   start(): Promise<boolean> {
     this.started ??= new Promise<boolean>((resolve) => {
       const worker = new Worker(RELAY, { eval: true, workerData: this.flags });
+      this.worker = worker;
       // It never keeps the process alive; its listening keeps itself alive.
       worker.unref();
       worker.once('message', (ok: boolean) => resolve(ok));
       worker.once('error', () => resolve(false));
     });
     return this.started;
+  }
+
+  /**
+   * End the relay thread; resolves once it has exited (a later `start` starts another). A process's
+   * relay lasts as long as the process: this is for one that outlives its use, as a test's does.
+   */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.started = undefined;
+    await worker?.terminate();
   }
 
   /** Relay SIGTERM as SIGINT (during a run) or not (outside one). */
