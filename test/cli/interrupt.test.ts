@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { continueNote, resumeCommand } from '../../mnist-demo/cli/continue-command.ts';
 import { Interrupts } from '../../mnist-demo/cli/interrupts.ts';
-import { within } from '../wait.ts';
+import { until, within } from '../wait.ts';
 import { moduleDir } from './module-dir.ts';
-import { penx, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
+import { penx, spawnPenxPiped, spawnPenxPipedWith, stopped, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
 // The user's modules, each named by its absolute path.
@@ -43,10 +43,11 @@ beforeAll(() => {
     join(here, 'stuck-monitor.ts'),
     `import { existsSync, writeFileSync } from 'node:fs';\nexport default { name: 'stuckAt2', onEpochEnd({ epoch }) { if (epoch === 2 && !existsSync(${JSON.stringify(monitorMark)})) { writeFileSync(${JSON.stringify(monitorMark)}, 'stuck'); for (;;) {} } return epoch; } };\n`,
   );
-  // Waits forever after its first await in epoch 2 (out of the guard's reach: the thread free, the hook never done).
+  // Waits forever after its first await in epoch 2 (out of the guard's reach: the thread free, the hook never
+  // done); the mark written after that await, once its call has returned.
   writeFileSync(
     join(here, 'waits-monitor.ts'),
-    `import { writeFileSync } from 'node:fs';\nexport default { name: 'waits', async onBatchEnd({ epoch, batch }) { if (epoch === 2) { writeFileSync(${JSON.stringify(waitsMark)}, 'waits'); for (;;) await new Promise((r) => setTimeout(r, 10)); } return batch; }, onEpochEnd: ({ epoch }) => epoch };\n`,
+    `import { writeFileSync } from 'node:fs';\nexport default { name: 'waits', async onBatchEnd({ epoch, batch }) { if (epoch === 2) for (;;) { await new Promise((r) => setTimeout(r, 10)); writeFileSync(${JSON.stringify(waitsMark)}, 'waits'); } return batch; }, onEpochEnd: ({ epoch }) => epoch };\n`,
   );
 });
 
@@ -83,7 +84,8 @@ async function interruptWhenStuck(run: ReturnType<typeof spawnPenxPiped>, mark: 
   const t0 = Date.now();
   while (!existsSync(mark) && run.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
   if (!existsSync(mark)) return `never stuck: ${mark} not written`;
-  await new Promise((r) => setTimeout(r, 300));
+  // No pause: the mark is written where the SIGINT is meant to find the run, by the user code itself:
+  // inside its guarded call just before it loops, or after the await it never comes back from.
   run.child.kill('SIGINT');
   return within(run.exited, 15_000, 'still running 15 s after SIGINT');
 }
@@ -198,7 +200,16 @@ describe('how to continue a stopped command', () => {
 describe('a stop during a long training step', () => {
   // One batch of 1024 on the cpu backend: a synchronous stretch of tens of seconds (minutes on a
   // loaded machine), which no signal listener can interrupt; the guard's watchdog stops it (SIGTERM
-  // relayed to it as SIGINT, mnist-demo/cli/term-relay.ts).
+  // relayed to it as SIGINT, mnist-demo/cli/term-relay.ts). A preload says when that stretch has
+  // begun: the guard runs each guarded call as a `vm` script with `breakOnSigint`; the first one run
+  // once epoch 0 is recorded is the first batch's gradient pass, and the preload marks its start.
+  const preload = join(here, 'mark-guarded.mjs');
+  beforeAll(() =>
+    writeFileSync(
+      preload,
+      `import { existsSync, writeFileSync } from 'node:fs';\nimport vm from 'node:vm';\nconst run = vm.Script.prototype.runInThisContext;\nvm.Script.prototype.runInThisContext = function (options) {\n  if (options?.breakOnSigint && existsSync(process.env.MARK_AFTER)) writeFileSync(process.env.MARK, '');\n  return run.call(this, options);\n};\n`,
+    ),
+  );
   const SLOW = [
     '--train-size',
     '1024',
@@ -223,15 +234,14 @@ describe('a stop during a long training step', () => {
     async (signal, code) => {
       const out = join(root, `slow-${signal}`);
       const dir = join(out, 'b');
-      const run = spawnPenxPiped('train', '--penalty', 'l1:1e-4', '--epochs', '1', ...SLOW, '--out', out, '--name', 'b');
+      const mark = join(root, `in-batch-${signal}`);
+      const marking = { nodeArgs: ['--import', preload], env: { MARK: mark, MARK_AFTER: join(dir, 'run.json') } };
+      const run = spawnPenxPipedWith(marking, 'train', '--penalty', 'l1:1e-4', '--epochs', '1', ...SLOW, '--out', out, '--name', 'b');
       let exit: unknown;
       let before = '';
       try {
-        // Epoch 0 recorded: the first batch starts right after it.
-        const t0 = Date.now();
-        while (!existsSync(join(dir, 'run.json')) && run.child.exitCode === null && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50));
+        await until(() => existsSync(mark) || run.child.exitCode !== null, 120_000, 'the first batch to begin');
         before = readFileSync(join(dir, 'run.json'), 'utf8');
-        await new Promise((r) => setTimeout(r, 1500));
         expect(run.child.exitCode, run.stderr()).toBeNull();
         run.child.kill(signal);
         exit = await within(run.exited, 10_000, `still running 10 s after ${signal}`);
@@ -266,7 +276,7 @@ describe('SIGTERM where the relay cannot listen (no signal_wrap binding)', () =>
         readFileSync(join(dir, 'run.json'), 'utf8') === readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8');
       while (!recorded() && run.child.exitCode === null && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50));
       before = readFileSync(join(dir, 'run.json'), 'utf8');
-      await new Promise((r) => setTimeout(r, 500));
+      // No pause: the run stops at its next safe point however far into epoch 2 the signal comes.
       expect(run.child.exitCode, run.stderr()).toBeNull();
       run.child.kill('SIGTERM');
       exit = await within(run.exited, 60_000, 'still running 60 s after SIGTERM');

@@ -17,6 +17,7 @@ import { jobId, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { jobNameProblem, type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
 import type { SweepRecord } from '../../src/node.ts';
 import { penx } from '../cli/run-penx.ts';
+import { sleep } from '../wait.ts';
 import { emptyDatabase, failWithoutRedis, testRedis } from './redis.ts';
 
 const redis = await testRedis();
@@ -73,8 +74,10 @@ describe('a worker taking a queued job of a bad run name', () => {
         { sweep: name, run: 'two\nlines', dir: join(out, name, 'two\nlines'), attempt: 1, state: 'failed', reason: twoLines },
       ]);
       expect(lines).toContain(`failed ${name}/${plain!.name}: ${reason}`);
-      // Said once, not after each of the three jobs.
-      await new Promise((r) => setTimeout(r, 500));
+      // Said once, not after each of the three jobs. A sleep, not a wait: it shows a line NOT said, and
+      // nothing the worker does marks its other two draws done (each one Redis read, well within it;
+      // one later than that passes unseen, never fails the test).
+      await sleep(500);
       expect(lines.filter((l) => /draw/.test(l))).toEqual([`cannot draw ${reason}`]);
       // Nothing written: neither the sweep's folder nor the one the name points to (beside it, out of it).
       expect(readdirSync(out)).toEqual([]);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { penx, stopped, TINY } from '../cli/run-penx.ts';
-import { sleep, until, within } from '../wait.ts';
+import { until, within } from '../wait.ts';
 import { freePort, REDIS_SERVER, required } from './redis.ts';
 
 const hasRedis = existsSync(REDIS_SERVER);
@@ -71,12 +71,14 @@ describe('a queued sweep and Redis restarts', () => {
     const worker = background('worker', '--queue', url, '--out', shared, '--threads', '1');
     await until(() => worker.lines.some((l) => l.startsWith('worker ')), 60_000, 'the worker to start');
     const follower = background('sweep', '--queue', url, ...GRID, ...SMALL, '--out', shared, '--name', 'r');
+    /** How many times the follower said it lost Redis (once an outage: it says so again once Redis answers). */
+    const lostSaid = () => follower.lines.filter((l) => /lost the connection to Redis at .*; reconnecting/.test(l)).length;
 
-    // A restart while the first run trains, Redis gone long enough (6 s) for requests to fail:
-    // the queue is kept (appendonly), the follower says it lost Redis and goes on.
+    // A restart while the first run trains, Redis gone until the follower's requests fail (it says
+    // it lost Redis): the queue is kept (appendonly), and the follower goes on.
     await until(() => worker.lines.some((l) => l.startsWith('took r/')), 60_000, 'a run to be taken');
     await stopped(redis, 'SIGTERM');
-    await sleep(6_000);
+    await until(() => lostSaid() >= 1, 60_000, 'the follower to say it lost Redis');
     redis = await startRedis(port);
 
     // Once a run has finished, Redis loses everything: the follower puts the rest back.
@@ -85,7 +87,7 @@ describe('a queued sweep and Redis restarts', () => {
     await until(() => RUNS.some(done), 120_000, 'a finished run');
     await stopped(redis, 'SIGKILL');
     rmSync(data, { recursive: true, force: true });
-    await sleep(1_500);
+    await until(() => lostSaid() >= 2, 60_000, 'the follower to say it lost Redis again');
     redis = await startRedis(port);
 
     const code = await within(follower.exited, 240_000, 'timeout');
