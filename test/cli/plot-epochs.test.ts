@@ -4,16 +4,23 @@
  * log10|w|), `--prune-epochs` (the prune curves after each epoch side by side), drawn from real
  * records (`fit` on a small model, prune curves after epochs 1 and 3). An epoch no run recorded
  * is refused with exit code 2, naming the flag, the epoch and the epochs there are, before
- * anything is drawn; the flags go with comparison folders only.
+ * anything is drawn; the flags go with comparison folders only. And its check of what it writes over
+ * (in this process): exactly the files the drawing writes are judged — one there that penx cannot
+ * prove it wrote refuses the plot before anything is drawn, listed or not; a user's edit of a file
+ * the plot does not write is left alone.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plot } from '../../mnist-demo/cli/actions/plot.ts';
+import { IOError } from '../../src/errors.ts';
 import { claimFolder } from '../../src/folders/folder.ts';
 import { readRunJson, writeCompareJson, writeRunJson } from '../../src/folders/records.ts';
+import { writeFileAtomic } from '../../src/io/atomic.ts';
 import { writeFigure } from '../../src/render/render.ts';
 import { compareHistogramsSpec, pruneCurveSpec } from '../../src/viz/figures/index.ts';
+import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 import { fineRuns } from '../viz/views/fine-runs.ts';
 import { penx } from './run-penx.ts';
 
@@ -118,4 +125,33 @@ describe('penx plot on a comparison that has not finished (no compare.json yet)'
     expect(refused.stderr).toMatch(/neither run\.json nor compare\.json/);
     expect(tree(plain)).toEqual(before);
   }, 180_000);
+});
+
+/** A run folder as penx leaves one: run.json, and a file penx wrote that the redraw does not write (as an older layout's figure). */
+async function runFolder(name: string): Promise<string> {
+  const dir = join(root, name);
+  const claimed = claimFolder(dir, {}, 'run');
+  await writeRunJson(dir, makeRunRecord({ epochs: 1, layers: ['dense_2'] }));
+  await writeFileAtomic(join(dir, 'old-figure.svg'), '<svg>penx</svg>');
+  claimed.release();
+  return dir;
+}
+
+describe('penx plot checks what it writes, and only that (in this process)', () => {
+  it('a user’s edit of a file plot never writes passes; a user’s file under a name the drawing writes (unlisted) refuses it before anything is drawn', async () => {
+    const edited = await runFolder('edited');
+    writeFileSync(join(edited, 'old-figure.svg'), '<svg>my edit</svg>');
+    const users = await runFolder('users');
+    writeFileSync(join(users, 'heatmap.svg'), '<svg>mine</svg>');
+    const before = [tree(edited), tree(users)];
+    // Every folder is judged before the first is drawn: the refusal names only the second's file,
+    // so the first passed its check (a refusal drawing nothing keeps this test cheap).
+    await expect(plot([edited, users])).rejects.toThrow(IOError);
+    await expect(plot([edited, users])).rejects.toThrow(
+      new RegExp(
+        `^refusing to write over ${join(users, 'heatmap.svg')} \\(not in the manifest: penalty-explorer did not write it\\): penalty-explorer writes over only what it can prove it wrote; nothing was touched`,
+      ),
+    );
+    expect([tree(edited), tree(users)]).toEqual(before);
+  });
 });
