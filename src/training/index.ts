@@ -4,8 +4,10 @@
  *   trainStep (step.ts): loss + penalties (batch-math.ts, objective.ts, losses.ts) ─► gradients (a
  *   GradientStrategy: this thread, gradients.ts, or worker threads) ─► transforms ─► optimiser ─►
  *   constraints (constraints.ts); random ops seeded from (seed, epoch, batch) (seeded-random.ts)
- *   fit (fit.ts): data (fit-data.ts) ─► epochs of trainStep ─► evaluate ─► monitors ─► run record
- *   (its config: run-config.ts) ─► callbacks (this library's, TF.js's: tfjs-callbacks.ts)
+ *   fit (fit.ts; its options and hooks: fit-options.ts): checks (fit-checks.ts; a record continued:
+ *   fit-resume.ts) ─► data (fit-data.ts, fit-split.ts) ─► optimiser (fit-optimizer.ts) ─► epochs
+ *   (fit-epoch.ts) of batches of trainStep (fit-batches.ts) ─► evaluate ─► monitors ─► run record
+ *   (its config: fit-config.ts, run-config.ts) ─► callbacks (this library's, TF.js's: tfjs-callbacks.ts)
  *   recordWeights / enforceConstraints (callbacks.ts): the same record with TF.js's own model.fit
  *   pruneCurve (prune-curve.ts): accuracy with the k % smallest |w| set to 0
  *   checkDifferentiable (differentiable.ts): what TF.js's autodiff cannot train, refused up front
@@ -29,23 +31,11 @@ export { checkDifferentiable } from './differentiable.ts';
 export { DivergedError } from './diverged.ts';
 export { evaluate } from './evaluate.ts';
 export { checkFiniteWeights } from './finite-weights.ts';
-export {
-  type BatchProgress,
-  checkGradientsOption,
-  checkTrainable,
-  FIT_OPTION_KEYS,
-  type FitCallback,
-  type FitContext,
-  type FitOptions,
-  fit,
-  fitFromCheckedWeights,
-  type RunInfo,
-  runConfig,
-  runConfigOfSizes,
-  type TrainBegin,
-  withBatchSizeOf,
-} from './fit.ts';
+export { fit, fitFromCheckedWeights } from './fit.ts';
+export { checkGradientsOption, checkTrainable, withBatchSizeOf } from './fit-checks.ts';
+export { runConfig, runConfigOfSizes } from './fit-config.ts';
 export type { DatasetBatch, FitData, TensorData, Tensors, ValidationData } from './fit-data.ts';
+export { type BatchProgress, FIT_OPTION_KEYS, type FitCallback, type FitContext, type FitOptions, type RunInfo, type TrainBegin } from './fit-options.ts';
 export { softmaxOverLastAxis } from './forward.ts';
 export { EVAL_CHUNK, type GradientStrategy, localGradients } from './gradients.ts';
 export { isNamedLoss, LOSS_NAMES, type Loss, type LossFn, type LossName, type LossSpec, lossOf } from './losses.ts';
