@@ -45,10 +45,11 @@ export interface TrainBegin {
 
 /** Hooks into `fit`, called in this order; each may be async (fit waits for it). */
 export interface FitCallback {
-  /** Before anything else (before epoch 0 is measured). */
+  /** Once `fit`'s checks passed, before anything is trained or measured (epoch 0), and before TF.js's callbacks' onTrainBegin. */
   onTrainBegin?(begin: TrainBegin, ctx: FitContext): void | Promise<void>;
   /** Before the first batch of each epoch (1, 2, …). */
   onEpochBegin?(epoch: number, ctx: FitContext): void | Promise<void>;
+  /** After each batch's step (a NaN or infinite loss has stopped the run before), after TF.js's callbacks' onBatchEnd. */
   onBatchEnd?(progress: BatchProgress, ctx: FitContext): void | Promise<void>;
   /**
    * While the prune curve after `epoch` is measured: `done` of `total` evaluations of the validation
@@ -116,7 +117,7 @@ export interface FitOptions {
   readonly monitors?: readonly Monitor[];
   /** The run's name in its record and legends; default the model's name. */
   readonly name?: string;
-  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused; a model naming its weights otherwise than the record: a ResumeNamesError). */
+  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused, as are other user monitors; a model naming its weights otherwise than the record: a ResumeNamesError). */
   readonly from?: RunRecord;
   /** Where the run came from and ran, for its record (`fit` cannot see it). */
   readonly info?: RunInfo;
