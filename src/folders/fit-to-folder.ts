@@ -10,12 +10,14 @@
  *      (never thrown away); none (killed before its first epoch ended): the run starts over (what
  *      the tool wrote deleted, anything else kept and said); more finished epochs than asked
  *      for: refused (ResumeEpochsError), nothing written
- *   ─► fit(…) with callbacks:  epoch 0 ─► run.json, figures
- *                              resume  ─► weights and optimiser state restored before the first batch
- *                              epoch E ─► checkpoint/ ─► run.json ─► its figure; the figures over
- *                                         epochs and the report when due (summaryDue)
+ *   ─► fit(…) with callbacks:  resume  ─► weights and optimiser state restored before the first batch
+ *                              epoch 0 ─► run.json ─► your callbacks ─► the report
+ *                              epoch E ─► checkpoint/ ─► run.json ─► your callbacks ─► its figure;
+ *                                         the figures over epochs and the report when due
+ *                                         (summaryDue), and after the last epoch (said first:
+ *                                         onNote `drawing <dir>: the run's figures`)
  *   ─► a loss or weight became NaN or infinite (DivergedError): run.json says where, and the report
- *      and figures over epochs are drawn as after a last epoch
+ *      and figures over epochs are drawn as after a last epoch (said first, as above)
  *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`), the
  *      checkpoint's record too (with the prune curve measured after its epoch, for a continuation),
  *      and the figures over epochs are drawn as after a last epoch — written once, by the epoch's
@@ -37,7 +39,7 @@
 import { CheckpointMissingError, InterruptedError, ResumeMismatchError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
-import { drawRun } from '../render/index.ts';
+import { drawRun, runEnded } from '../render/index.ts';
 import type { tf } from '../tf.ts';
 import type { FitData } from '../training/index.ts';
 import {
@@ -50,6 +52,7 @@ import {
   checkUntrainedWeights,
   DivergedError,
   FIT_OPTION_KEYS,
+  type FitCallback,
   type FitOptions,
   fit,
   fitFromCheckedWeights,
@@ -72,12 +75,19 @@ export interface FolderOptions extends FitOptions, FolderPolicy {
    * report and the figures over all epochs (histograms, layers, sparsity, prune curve, norms) when
    * `summaryDue` says so (20 s since they were last drawn, or the run started, and at least
    * `SUMMARY_COST_FACTOR` times as long as they took to draw), and always after the last epoch.
-   * The report is drawn at epoch 0 too (the first epoch after a resume redraws everything).
+   * The report is drawn at epoch 0 too (a resume redraws everything from its checkpoint first). An
+   * epoch's figures are drawn once every callback has seen the epoch: in your `onEpochEnd` the epoch
+   * is in run.json and the checkpoint already, its figures not yet (in the next `onEpochBegin` and in
+   * `onTrainEnd` they are), so a progress line your callback prints comes before the drawing.
    */
   readonly figures?: boolean;
   /** Save the checkpoint's model portable: plain TF.js loads it too (`saveModel`'s `portable`). */
   readonly portable?: boolean;
-  /** Told what the folder's state made it do: a run resumed, started over, or resumed with other threads. */
+  /**
+   * Told what the folder's state made it do (a run resumed, started over, or resumed with other
+   * threads), and that the figures of a run that ended are being drawn (seconds for a large model):
+   * `drawing <dir>: the run's figures`, after the last epoch's callbacks.
+   */
   readonly onNote?: (message: string) => void;
 }
 
@@ -107,6 +117,17 @@ export const SUMMARY_COST_FACTOR = 4;
  */
 export function summaryDue(sinceMs: number, lastCostMs: number): boolean {
   return sinceMs >= Math.max(SUMMARY_EVERY_MS, SUMMARY_COST_FACTOR * lastCostMs);
+}
+
+/**
+ * The note said before the figures and report of a run that ended are drawn (the views over epochs
+ * and the report: seconds, after the last epoch's progress).
+ *
+ * @example
+ * drawingRunNote('runs/l1')   // "drawing runs/l1: the run's figures"
+ */
+export function drawingRunNote(dir: string): string {
+  return `drawing ${dir}: the run's figures`;
 }
 
 /** The settings that must agree for a run to be resumed (epochs may grow). */
@@ -243,6 +264,11 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   const now = runConfig(model, data, options);
   /** The record with its sessions: a fresh run's first one added. */
   const withSessions = (r: RunRecord): RunRecord => (r.sessions ? r : { ...r, sessions: [sessionOf(now, 0)] });
+  /** The figures and report of a run that has ended (drawRun draws everything then), said first. */
+  const drawEnded = async (r: RunRecord) => {
+    options.onNote?.(drawingRunNote(dir));
+    await drawRun(dir, r);
+  };
   const folder = claimFolder(dir, options, 'run');
   let checkpoint: Checkpoint | undefined;
   let failed = false;
@@ -281,12 +307,20 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
     const drawNewest = async (r: RunRecord) => {
       const t0 = performance.now();
       const summary = summaryDue(t0 - summarised, summaryCost);
+      // A run that ended gets everything (drawRun): said first.
+      if (runEnded(r)) options.onNote?.(drawingRunNote(dir));
       await drawRun(dir, r, { summary, report: summary || !reported });
       reported = true;
       if (summary) {
         summarised = performance.now();
         summaryCost = summarised - t0;
       }
+    };
+    /** The epoch's figures, once every callback has seen the epoch: a progress line comes before the drawing. */
+    const drawing: FitCallback = {
+      onEpochEnd: async (_epoch, record) => {
+        if (draw) await drawNewest(withSessions(record));
+      },
     };
     let from: RunRecord | undefined;
     /** The record fit gave the folder's onEpochEnd last: in run.json and the checkpoint already. */
@@ -312,10 +346,10 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
             const r = withSessions(record);
             if (epoch > 0) await saveCheckpoint(dir, ctx.model, ctx.optimizer, r, { portable: portable === true });
             await writeRunJson(dir, r);
-            if (draw) await drawNewest(r);
           },
         },
         ...(options.callbacks ?? []),
+        drawing,
       ],
     }).then(async (r) => {
       const done = withSessions(r);
@@ -327,7 +361,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       if (done.endedEarly && r !== written) {
         await writeRunJson(dir, done);
         await updateCheckpointRecord(dir, done);
-        if (draw) await drawRun(dir, done);
+        if (draw) await drawEnded(done);
       }
       // A stop asked as the run ended (while its end-of-run prune curve was measured): the run is
       // written whole, then stopped as asked; a resume keeps it as it is.
@@ -340,7 +374,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       const stopped = withSessions(err.record);
       await writeRunJson(dir, stopped);
       // The run ends here: its report and figures over epochs as after a last epoch, saying where it stopped.
-      if (options.figures ?? true) await drawRun(dir, stopped);
+      if (options.figures ?? true) await drawEnded(stopped);
     }
     throw err;
   } finally {

@@ -222,12 +222,23 @@ function monitorFigures(runs: readonly RunRecord[]): Array<readonly [string, str
     .map((v) => [v.id, v.id] as const);
 }
 
+/**
+ * Whether the run of `record` has ended: its last epoch done, ended early by a callback, or stopped
+ * (diverged). `drawRun` then draws everything: the figures over epochs, the views and the report.
+ *
+ * @example
+ * runEnded({ ...record, config: { ...record.config, epochs: 3 }, epochs: [e1, e2] })   // false: epoch 3 is to come
+ */
+export function runEnded(record: RunRecord): boolean {
+  return record.stopped !== undefined || record.endedEarly !== undefined || lastEpoch(record) >= record.config.epochs;
+}
+
 /** What `drawRun` writes (`files`) and the drawing itself (see `drawRun`). */
 export function runDrawing(record: RunRecord, options: DrawOptions = {}): FolderDrawing {
   const run = options.binning ? rebinRun(record, options.binning) : record;
   const snaps = snapshots(run);
   const steps: Step[] = (options.all ? snaps : snaps.slice(-1)).map((s) => figure(epochFile(s.epoch), () => epochHistogramSpec(run, s.epoch), KEPT_IF_SAME));
-  const ended = run.stopped !== undefined || run.endedEarly !== undefined || lastEpoch(run) >= run.config.epochs;
+  const ended = runEnded(run);
   if (options.summary !== false || options.all || ended) {
     // Log density: on a linear axis the ~1.2 M dense_1 weights near 0 hide every other bin.
     steps.push(figure('histograms', () => histogramGridSpec(run, { scale: 'log' })));

@@ -21,6 +21,7 @@ export {
   epochGapText,
   type FolderDrawing,
   runDrawing,
+  runEnded,
 } from './draw.ts';
 export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
 export { type FigureOptions, FONT_FILES, figureFiles, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';

@@ -234,6 +234,11 @@ describe('bad data and diverging runs', () => {
     const said =
       "penx: stopped: the data loss became NaN or infinite at epoch 1, batch 2; the run stopped, keeping everything up to epoch 0; lower the learning rate or the penalty's strength (l2:1e-4)";
     expect(r.stderr).toContain(`${said}\n`);
+    // Its figures said as they are drawn, after epoch 0's line and before the line saying it stopped.
+    const lines = r.stderr.split('\n');
+    const drawing = lines.indexOf(`[l2:1e-4] drawing ${join(out, 'd')}: the run's figures`);
+    expect(drawing, r.stderr).toBeGreaterThan(lines.findIndex((l) => l.startsWith('[l2:1e-4] epoch 0: ')));
+    expect(lines.indexOf(said)).toBeGreaterThan(drawing);
     // One line: no stack trace.
     expect(r.stderr).not.toMatch(/^\s+at /m);
     const run = readRun(join(out, 'd'));
@@ -300,6 +305,22 @@ describe('penx compare (tiny)', () => {
     expect(r.stdout).toMatch(/^lp:1e-4,p=3\s+test acc/m);
     // Progress before the comparison's own figures (seconds to half a minute): before, nothing was said after the last run.
     expect(r.stderr).toContain(`drawing ${dir}: the comparison's figures\n`);
+    // Each run's lines in the order things happen: its last epoch's line, then its figures (the views
+    // over epochs and the report, seconds) said as they are drawn. Before, they were drawn first, in
+    // silence, and the epoch's line came after.
+    const said = r.stderr
+      .split('\n')
+      .filter((l) => /^(\[\d\/2 [^\]]+\] )?(epoch \d:|drawing )/.test(l))
+      .map((l) => l.replace(/: test loss .*/, ''));
+    expect(said, r.stderr).toEqual([
+      '[1/2 none] epoch 0',
+      '[1/2 none] epoch 1',
+      `[1/2 none] drawing ${join(dir, 'none')}: the run's figures`,
+      '[2/2 lp:1e-4,p=3] epoch 0',
+      '[2/2 lp:1e-4,p=3] epoch 1',
+      `[2/2 lp:1e-4,p=3] drawing ${join(dir, 'lp_1e-4_p=3')}: the run's figures`,
+      `drawing ${dir}: the comparison's figures`,
+    ]);
     const again = await penx('compare', '--penalties', 'none', '--epochs', '1', '--out', out, '--name', 'c', ...TINY);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/comparison folder .* already exists/);

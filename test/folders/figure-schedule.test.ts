@@ -3,13 +3,14 @@
  * epochs (histograms, layers, sparsity, …) once SUMMARY_EVERY_MS have passed since they were last
  * drawn (or the run started), and SUMMARY_COST_FACTOR times their last drawing's cost (summaryDue),
  * the report at epoch 0 too, and both always after the last epoch, or after the epoch a callback
- * stopped the run at (which run.json then says). The clock is the test's own.
+ * stopped the run at (which run.json then says); each epoch's once every callback has seen it (the
+ * last one's said first, in a note). The clock is the test's own.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { fitToFolder, SUMMARY_COST_FACTOR, SUMMARY_EVERY_MS, summaryDue } from '../../src/folders/fit-to-folder.ts';
+import { drawingRunNote, fitToFolder, SUMMARY_COST_FACTOR, SUMMARY_EVERY_MS, summaryDue } from '../../src/folders/fit-to-folder.ts';
 import { type RunRecord, readRunRecord } from '../../src/formats/index.ts';
 import { tf } from '../../src/tf.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
@@ -29,12 +30,33 @@ const stopAfterEpoch2 = (m: tf.LayersModel) =>
     },
   });
 
-/** For each snapshot (0, 1, …): which of the run folder's figures were drawn right after it (each one looked at is then deleted, so the next epoch shows what it drew itself). */
+/**
+ * For each snapshot (0, 1, …): which of the run folder's figures were drawn right after it (each one
+ * looked at is then deleted, so the next epoch shows what it drew itself). An epoch's figures are
+ * drawn once every callback has seen it: looked at as the next epoch begins, and as the run ends.
+ */
 async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
   // The clock moves `epochMs` per epoch and nothing else: what is drawn depends on it alone.
   let now = 1_000_000;
   vi.spyOn(performance, 'now').mockImplementation(() => now);
   const seen: Array<{ epoch: boolean; report: boolean; histograms: boolean; sparsity: boolean; heatmap: boolean }> = [];
+  /** What the epoch before `epoch` drew. */
+  const look = (epoch: number) => {
+    const drawn = (f: string) => {
+      const there = existsSync(join(dir, f));
+      rmSync(join(dir, f), { force: true });
+      return there;
+    };
+    seen.push({
+      epoch: drawn(`epoch-${String(epoch - 1).padStart(3, '0')}.png`),
+      report: drawn('report.html'),
+      histograms: drawn('histograms.png'),
+      sparsity: drawn('sparsity.png'),
+      heatmap: drawn('heatmap.png'),
+    });
+  };
+  /** What the callbacks found and the notes said, in order. */
+  const order: string[] = [];
   const m = model();
   await fitToFolder(
     m,
@@ -46,44 +68,55 @@ async function drawnPerEpoch(dir: string, epochs: number, epochMs: number) {
       loss: 'sparseCategoricalCrossentropy',
       validationData: [x, y],
       seed: 5,
+      onNote: (note) => order.push(note),
       callbacks: [
         {
-          onEpochEnd: (epoch: number) => {
-            const drawn = (f: string) => {
-              const there = existsSync(join(dir, f));
-              rmSync(join(dir, f), { force: true });
-              return there;
-            };
-            seen.push({
-              epoch: drawn(`epoch-${String(epoch).padStart(3, '0')}.png`),
-              report: drawn('report.html'),
-              histograms: drawn('histograms.png'),
-              sparsity: drawn('sparsity.png'),
-              heatmap: drawn('heatmap.png'),
-            });
+          onEpochBegin: (epoch: number) => {
+            look(epoch);
             now += epochMs;
+          },
+          onEpochEnd: (epoch: number) => {
+            const recorded = readRunRecord(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).epochs.length;
+            const figure = existsSync(join(dir, `epoch-${String(epoch).padStart(3, '0')}.png`)) ? 'drawn' : 'not drawn yet';
+            order.push(`onEpochEnd(${epoch}): run.json has ${recorded} epochs, its figure ${figure}`);
+          },
+          onTrainEnd: () => {
+            order.push('onTrainEnd');
+            look(epochs + 1);
           },
         },
       ],
     },
   );
   m.dispose();
-  return seen;
+  return { seen, order };
 }
 
 describe('fitToFolder: what is drawn after each epoch', () => {
   it('short epochs: each epoch’s histogram every epoch, the report as the run starts, the report and the figures over epochs after the last one', async () => {
-    const seen = await drawnPerEpoch(join(root, 'short'), 3, 1_000);
+    const dir = join(root, 'short');
+    const { seen, order } = await drawnPerEpoch(dir, 3, 1_000);
     expect(seen.map((s) => s.epoch)).toEqual([true, true, true, true]);
     // Before, the report (whose cost grows with the epochs) was redrawn after every epoch.
     expect(seen.map((s) => s.report)).toEqual([true, false, false, true]);
     expect(seen.map((s) => s.histograms)).toEqual([false, false, false, true]);
     expect(seen.map((s) => s.sparsity)).toEqual([false, false, false, true]);
     expect(seen.map((s) => s.heatmap)).toEqual([false, false, false, true]);
+    // A callback sees its epoch in run.json, its figures drawn after every callback has seen it; the
+    // last epoch's drawing (the views over epochs and the report: seconds) said as it starts. Before,
+    // they were drawn before the callbacks saw the epoch: a progress line came after a silent pause.
+    expect(order).toEqual([
+      'onEpochEnd(0): run.json has 0 epochs, its figure not drawn yet',
+      'onEpochEnd(1): run.json has 1 epochs, its figure not drawn yet',
+      'onEpochEnd(2): run.json has 2 epochs, its figure not drawn yet',
+      'onEpochEnd(3): run.json has 3 epochs, its figure not drawn yet',
+      drawingRunNote(dir),
+      'onTrainEnd',
+    ]);
   }, 60_000);
 
   it('long epochs: the figures over epochs are redrawn after every epoch once SUMMARY_EVERY_MS have passed', async () => {
-    const seen = await drawnPerEpoch(join(root, 'long'), 3, SUMMARY_EVERY_MS);
+    const { seen } = await drawnPerEpoch(join(root, 'long'), 3, SUMMARY_EVERY_MS);
     // Epoch 0 comes before any time has passed; from epoch 1 on each epoch took SUMMARY_EVERY_MS.
     expect(seen.map((s) => s.histograms)).toEqual([false, true, true, true]);
     expect(seen.map((s) => s.sparsity)).toEqual([false, true, true, true]);
@@ -155,7 +188,7 @@ describe('fitToFolder: a run one of TF.js’s callbacks stops, written once at i
     const dir = join(root, 'early-once');
     const m = model();
     const stop = stopAfterEpoch2(m);
-    // This library's callbacks run after the folder's: what it wrote for each epoch, and the file it is (a rewrite is a new file: temporary name, rename).
+    // This library's callbacks run after the folder wrote the epoch: what it wrote for each epoch, and the file it is (a rewrite is a new file: temporary name, rename).
     const files = (f: string) => ({ text: readFileSync(join(dir, f), 'utf8'), ino: statSync(join(dir, f)).ino });
     const after: Array<{ endedEarly: unknown; run: ReturnType<typeof files>; checkpoint?: ReturnType<typeof files> }> = [];
     const record = await fitToFolder(
