@@ -11,7 +11,7 @@
  *      the tool wrote deleted, anything else kept and said); more finished epochs than asked
  *      for: refused (ResumeEpochsError), nothing written
  *   ─► fit(…) with callbacks:  resume  ─► weights and optimiser state restored before the first batch
- *                              epoch 0 ─► run.json ─► your callbacks ─► the report
+ *                              epoch 0 ─► run.json ─► your callbacks ─► its figure, the report
  *                              epoch E ─► checkpoint/ ─► run.json ─► your callbacks ─► its figure;
  *                                         the figures over epochs and the report when due
  *                                         (summaryDue), and after the last epoch (said first:
