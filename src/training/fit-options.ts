@@ -4,7 +4,7 @@
  * what they get, and its defaults (batch 32, seed 42, Adam).
  *
  * @example
- * const options: FitOptions = { epochs: 5, batchSize: 64, callbacks: [{ onEpochEnd: (epoch, record) => console.log(epoch, record.epochs.length) }] };
+ * const options: FitOptions = { epochs: 5, batchSize: 64, callbacks: [{ onEpochEnd: (epoch: number, record: RunRecord) => console.log(epoch, record.epochs.length) }] };
  */
 
 import type { RunConfig, RunRecord } from '../formats/index.ts';

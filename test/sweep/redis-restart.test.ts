@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { penx, stopped, TINY } from '../cli/run-penx.ts';
-import { until, within } from '../wait.ts';
+import { sleep, until, within } from '../wait.ts';
 import { freePort, REDIS_SERVER, required } from './redis.ts';
 
 const hasRedis = existsSync(REDIS_SERVER);
@@ -87,7 +87,9 @@ describe('a queued sweep and Redis restarts', () => {
     await until(() => RUNS.some(done), 120_000, 'a finished run');
     await stopped(redis, 'SIGKILL');
     rmSync(data, { recursive: true, force: true });
-    await until(() => lostSaid() >= 2, 60_000, 'the follower to say it lost Redis again');
+    // A short outage (Redis comes back empty): the follower need not notice the outage itself, only
+    // that the queue lost what it held, so nothing here can be waited for; a sleep stands for it.
+    await sleep(1_500);
     redis = await startRedis(port);
 
     const code = await within(follower.exited, 240_000, 'timeout');
