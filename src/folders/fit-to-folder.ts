@@ -10,6 +10,8 @@
  *      (never thrown away); none (killed before its first epoch ended): the run starts over (what
  *      the tool wrote deleted, anything else kept and said); more finished epochs than asked
  *      for: refused (ResumeEpochsError), nothing written
+ *   ─► resume: the folder's figures drawn again from the checkpoint (said first: onNote
+ *      `drawing <dir>: the run's figures up to epoch N, as it resumes`)
  *   ─► fit(…) with callbacks:  resume  ─► weights and optimiser state restored before the first batch
  *                              epoch 0 ─► run.json ─► your callbacks ─► its figure, the report
  *                              epoch E ─► checkpoint/ ─► run.json ─► your callbacks ─► its figure;
@@ -120,14 +122,16 @@ export function summaryDue(sinceMs: number, lastCostMs: number): boolean {
 }
 
 /**
- * The note said before the figures and report of a run that ended are drawn (the views over epochs
- * and the report: seconds, after the last epoch's progress).
+ * The note said before the figures and report of a run are drawn whole (the views over epochs and the
+ * report: seconds): after the last epoch's progress, or, with `resumedAfter`, as a run resumes after
+ * that epoch (they are drawn again from its checkpoint first, before the run's own first line).
  *
  * @example
- * drawingRunNote('runs/l1')   // "drawing runs/l1: the run's figures"
+ * drawingRunNote('runs/l1')      // "drawing runs/l1: the run's figures"
+ * drawingRunNote('runs/l1', 3)   // "drawing runs/l1: the run's figures up to epoch 3, as it resumes"
  */
-export function drawingRunNote(dir: string): string {
-  return `drawing ${dir}: the run's figures`;
+export function drawingRunNote(dir: string, resumedAfter?: number): string {
+  return `drawing ${dir}: the run's figures${resumedAfter === undefined ? '' : ` up to epoch ${resumedAfter}, as it resumes`}`;
 }
 
 /** The settings that must agree for a run to be resumed (epochs may grow). */
@@ -329,7 +333,10 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       from = resumed(checkpoint, now, options);
       // Bring the folder in line with the checkpoint before anything else happens (one already in line left as it is).
       await writeRunJsonIfChanged(dir, from);
-      if (draw) await drawRun(dir, from, { all: true });
+      if (draw) {
+        options.onNote?.(drawingRunNote(dir, from.epochs.length));
+        await drawRun(dir, from, { all: true });
+      }
     }
     return await (weightsChecked ? fitFromCheckedWeights : fit)(model, data, {
       ...fitOptions,

@@ -246,9 +246,16 @@ describe('fitToFolder: a run a callback ended, continued with more epochs', () =
     // The record the continuation starts from: the checkpoint's, the same as run.json.
     expect(readFileSync(join(dir, 'checkpoint', 'run.json'), 'utf8')).toBe(readFileSync(join(dir, 'run.json'), 'utf8'));
     const more = model();
-    // More epochs than it was started for (5): it goes on.
-    const longer = await fitToFolder(more, { x, y }, { ...options, epochs: 6, resume: true });
+    // More epochs than it was started for (5): it goes on. Its figures are drawn again from the
+    // checkpoint first, said before the run's own first step (before, a silent pause there).
+    const notes: string[] = [];
+    const longer = await fitToFolder(
+      more,
+      { x, y },
+      { ...options, epochs: 6, resume: true, onNote: (n) => notes.push(n), callbacks: [{ onTrainBegin: () => void notes.push('onTrainBegin') }] },
+    );
     more.dispose();
+    expect(notes).toEqual([drawingRunNote(dir, 2), 'onTrainBegin', drawingRunNote(dir)]);
     expect(longer.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     // Before, epoch 2's curve was lost: the checkpoint was written before it was measured.
     expect(longer.epochs[1]?.prune).toEqual(curve);
