@@ -110,8 +110,10 @@ function constraintWords(c: ConstraintInfo): string {
 
 /**
  * A run's constraints in words, each with the layers whose kernels (or weights) it covers when it
- * does not cover them all: `maxnorm:m=2 (max=2, axis=0) on conv2d_1`; undefined without one.
- * `bounded`: only norm constraints (the ones with bounds).
+ * does not cover them all, and those of them frozen (not trainable: a constraint acts only as the
+ * optimiser updates a weight): `maxnorm:m=2 (max=2, axis=0) on conv2d_1`, `… on every kernel
+ * (dense_1 frozen: it never acts there)`; undefined without one. `bounded`: only norm constraints (the
+ * ones with bounds).
  */
 export function constraintText(config: RunConfig, which: 'any' | 'bounded' = 'any'): string | undefined {
   const weights = config.weights ?? [];
@@ -123,8 +125,10 @@ export function constraintText(config: RunConfig, which: 'any' | 'bounded' = 'an
     .map((spec) => {
       const on = constrained.filter((w) => w.constraint!.spec === spec);
       const every = kernels.length > 1 && kernels.every((k) => on.includes(k)) && on.every((w) => w.kind === 'kernel');
-      const where = every ? 'on every kernel' : `on ${[...new Set(on.map((w) => (w.kind === 'kernel' ? w.layer : w.name)))].join(', ')}`;
-      return `${constraintWords(on[0]!.constraint!)} ${where}`;
+      const names = (ws: typeof on) => [...new Set(ws.map((w) => (w.kind === 'kernel' ? w.layer : w.name)))].join(', ');
+      const where = every ? 'on every kernel' : `on ${names(on)}`;
+      const frozen = on.filter((w) => w.trainable === false);
+      return `${constraintWords(on[0]!.constraint!)} ${where}${frozen.length ? ` (${names(frozen)} frozen: it never acts there)` : ''}`;
     })
     .join('; ');
 }

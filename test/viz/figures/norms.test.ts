@@ -222,6 +222,8 @@ describe('normsGridSpec', () => {
     expect(JSON.stringify(curves)).toContain('"bound":2');
     const page = pageModel([frozen]);
     expect(page.runs[0]?.bounds.map((b) => b.length)).toEqual([0, 1, 1, 1, 1]);
+    // The figure's words say it too (they had said 'on every kernel' alone).
+    expect(constraintText(frozen.config)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel (${first} frozen: it never acts there)`);
   });
 
   it('draws both bounds of minmaxnorm and the one of unitnorm', () => {
