@@ -119,20 +119,20 @@ export function weightInfos(model: tf.LayersModel): WeightInfo[] {
  * record's layer paths.
  *
  * @example
- * weightPath({ name: 'dense_Dense1/kernel', layer: 'sequential_1/dense_Dense1' })   // 'sequential_1/dense_Dense1/kernel'
+ * recordedPath({ name: 'dense_Dense1/kernel', layer: 'sequential_1/dense_Dense1' })   // 'sequential_1/dense_Dense1/kernel'
  */
-const weightPath = (w: Pick<WeightInfo, 'name' | 'layer'>): string => `${w.layer.slice(0, w.layer.lastIndexOf('/') + 1)}${w.name}`;
+const recordedPath = (w: Pick<WeightInfo, 'name' | 'layer'>): string => `${w.layer.slice(0, w.layer.lastIndexOf('/') + 1)}${w.name}`;
 
 /**
  * The weights `now` (a model's weightInfos) names otherwise than the record `was` does, by their paths
- * (`weightPath`), position by position, as `was → now`; empty when every path is the same.
+ * (`recordedPath`), position by position, as `was → now`; empty when every path is the same.
  *
  * @example
  * renamedWeights(record.config.weights, weightInfos(model))
  * // ['dense_Dense1/kernel → dense_Dense5/kernel', 'dense_Dense1/bias → dense_Dense5/bias']
  */
 export function renamedWeights(was: readonly Pick<WeightInfo, 'name' | 'layer'>[], now: readonly Pick<WeightInfo, 'name' | 'layer'>[]): string[] {
-  const [before, after] = [was.map(weightPath), now.map(weightPath)];
+  const [before, after] = [was.map(recordedPath), now.map(recordedPath)];
   return before.flatMap((path, i) => (path !== after[i] ? [`${path} → ${after[i] ?? '(none)'}`] : []));
 }
 
