@@ -21,31 +21,72 @@ export function probePenalty(reg: PenaltyRegularizer): void {
   if (!Number.isFinite(value)) {
     throw new SpecError(`penalty ${name} returned ${value} on a probe tensor of shape [4,4]; a penalty must be finite`);
   }
-  // [finite, TF.js's error when it finds no gradient (not the penalty's code: that throws a UserCodeError)].
-  const [gradOk, noGradient] = userCall(name, () =>
+  const nonZero = PROBE.filter((x) => x !== 0);
+  // [the gradient at each non-zero probe value, TF.js's error when it finds no gradient (not the penalty's code: that throws a UserCodeError)].
+  const [grad, noGradient] = userCall(name, () =>
     tf.tidy(() => {
-      const nonZero = tf.tensor1d(PROBE.filter((x) => x !== 0));
       try {
         return [
-          tf
-            .grad((x: Tensor) => reg.value(x))(nonZero)
-            .dataSync()
-            .every(Number.isFinite),
+          Array.from(
+            tf
+              .grad((x: Tensor) => reg.value(x))(tf.tensor1d(nonZero))
+              .dataSync(),
+          ),
           '',
-        ] as [boolean, string];
+        ] as [number[], string];
       } catch (err) {
         if (err instanceof UserCodeError || err instanceof SpecError) throw err;
-        return [false, (err as Error).message ?? String(err)] as [boolean, string];
+        return [[], (err as Error).message ?? String(err)] as [number[], string];
       }
     }),
   );
-  if (noGradient)
+  if (noGradient) throw new SpecError(`penalty ${name} has no gradient with respect to the weights w: ${whyNoGradient(noGradient)}`);
+  const at = grad.findIndex((g) => !Number.isFinite(g));
+  if (at >= 0)
     throw new SpecError(
-      `penalty ${name} has no gradient with respect to the weights w: its value does not depend on w (a constant such as tf.scalar(1)) ` +
-        `or comes from an op TF.js cannot differentiate (TF.js: ${noGradient}); compute it from w with differentiable ops, e.g. tf.sum(abs(w))`,
+      `penalty ${name} has a non-finite gradient on a probe tensor: ${grad[at]} at w = ${nonZero[at]}; ` +
+        `its gradient must be finite at every w ≠ 0 (probed at ±1e-3 … ±2): check it for divisions by |w| or logs of 0, or a root or log of |w − c|`,
     );
-  if (!gradOk) throw new SpecError(`penalty ${name} has a non-finite gradient on a probe tensor; check it for divisions by |w| or logs of 0`);
   if (reg.definition.prox) probeProx(reg);
+}
+
+/** TF.js's kernels that compare or test values: their result is boolean, so TF.js has no gradient for them (nor for a tf.where they choose for). */
+const COMPARISONS = new Set([
+  'Equal',
+  'NotEqual',
+  'Less',
+  'LessEqual',
+  'Greater',
+  'GreaterEqual',
+  'LogicalAnd',
+  'LogicalOr',
+  'LogicalNot',
+  'LogicalXor',
+  'IsNan',
+  'IsInf',
+  'IsFinite',
+]);
+
+/**
+ * Why TF.js found no gradient (its message `tfMessage`), and what to write instead: an op without a
+ * gradient, a comparison (a `tf.where` choosing by one: a Huber-like penalty), or no dependence on w.
+ *
+ * @example
+ * whyNoGradient('Cannot compute gradient: gradient function not found for LessEqual.')
+ * // 'TF.js has no gradient for LessEqual, a comparison (a tf.where choosing by one included), so training could not …'
+ */
+function whyNoGradient(tfMessage: string): string {
+  const op = /gradient function not found for (\w+)/.exec(tfMessage)?.[1];
+  if (op && COMPARISONS.has(op))
+    return (
+      `TF.js has no gradient for ${op}, a comparison (a tf.where choosing by one included), so training could not differentiate it; ` +
+      `write a piecewise penalty with tf.minimum, tf.maximum or tf.relu instead, e.g. Huber's: m = tf.minimum(abs(w), d), then tf.div(tf.mul(m, tf.sub(abs(w), tf.div(m, 2))), d)`
+    );
+  if (op) return `TF.js has no gradient for its op ${op}; compute the penalty from w with ops TF.js can differentiate, e.g. tf.sum(abs(w))`;
+  return (
+    `its value does not depend on w (a constant such as tf.scalar(1)) or comes from an op TF.js cannot differentiate (TF.js: ${tfMessage}); ` +
+    `compute it from w with differentiable ops, e.g. tf.sum(abs(w))`
+  );
 }
 
 /** `call()` (the penalty run on a probe), what its code threw said as a SpecError naming the penalty. */
@@ -54,7 +95,9 @@ function userCall<T>(name: string, call: () => T): T {
     return call();
   } catch (err) {
     if (err instanceof UserCodeError) throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${err.reason}`);
-    if (err instanceof SpecError) throw new SpecError(`penalty module for ${name}: ${err.message}`);
+    // The library's check of what it returned names the penalty already; anything else is given it.
+    if (err instanceof SpecError)
+      throw err.message.startsWith(`penalty ${name} `) ? err : new SpecError(`penalty ${name} on a probe tensor of shape [4,4]: ${err.message}`);
     throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${(err as Error).message ?? String(err)}`);
   }
 }

@@ -185,7 +185,10 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
     const what = `${this.kind} ${entry.name}`;
     if (pos && positional) {
       if (Object.hasOwn(entry.params, positional.name))
-        throw new SpecError(`${what} declares a parameter '${positional.name}', the name of its ${positional.name} (λ); give the parameter another name`);
+        throw new SpecError(
+          `${what} declares a parameter '${positional.name}', the name of its ${positional.name} (λ), which is applied outside fn (the spec's value: ${entry.name}:1e-4); ` +
+            `leave λ out of fn and drop the parameter, or give it another name`,
+        );
       try {
         checkParam(`default ${positional.name}`, pos.default, pos);
       } catch (err) {

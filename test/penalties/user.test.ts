@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  abs,
   defineConstraint,
   defineGradientTransform,
   definePenalty,
@@ -134,7 +135,10 @@ describe('definePenalty', () => {
   it("refuses a parameter named 'strength': a saved model keeps λ under that key, so λ would not survive a save", () => {
     expect(() =>
       definePenalty({ name: 'selfstrength', params: { strength: { default: 1, doc: '' } }, fn: (w, { strength }) => tf.mul(strength, tf.abs(w)) }),
-    ).toThrow(/penalty selfstrength declares a parameter 'strength', the name of its strength \(λ\); give the parameter another name/);
+    ).toThrow(
+      // It said only 'give the parameter another name', as if λ belonged in fn under another one.
+      /penalty selfstrength declares a parameter 'strength', the name of its strength \(λ\), which is applied outside fn \(the spec's value: selfstrength:1e-4\); leave λ out of fn and drop the parameter, or give it another name/,
+    );
   });
 });
 
@@ -164,6 +168,72 @@ describe('the probe of a penalty before training', () => {
       }),
     ).toBe('penalty throwsingrad threw on a probe tensor of shape [4,4]: no 1-D weights');
     expect(refusal('fine', (w) => tf.square(w))).toBe('accepted');
+  });
+});
+
+describe('what the probe says of a malformed penalty: what was wrong, and what would be right', () => {
+  const refusal = (name: string, fn: (w: Tensor) => Tensor) => {
+    definePenalty({ name, fn });
+    return () => probePenalty(penalty(`${name}:1e-3`));
+  };
+  const huberOf = (d: number) => (w: Tensor) => {
+    const a = abs(w);
+    const m = tf.minimum(a, d);
+    return tf.div(tf.mul(m, tf.sub(a, tf.div(m, 2))), d);
+  };
+
+  it('a tf.where choosing by a comparison (a Huber penalty as one writes it) names the comparison and the way to write it (it said "its value does not depend on w")', () => {
+    const where = refusal('huberwhere', (w) => tf.where(tf.lessEqual(abs(w), 0.1), tf.div(tf.square(w), 0.2), tf.sub(abs(w), 0.05)));
+    expect(where).toThrow(SpecError);
+    expect(where).toThrow(
+      /^penalty huberwhere has no gradient with respect to the weights w: TF\.js has no gradient for LessEqual, a comparison \(a tf\.where choosing by one included\).*write a piecewise penalty with tf\.minimum, tf\.maximum or tf\.relu instead, e\.g\. Huber's: m = tf\.minimum\(abs\(w\), d\)/,
+    );
+    // The form it points to passes, and is Huber's: w²/(2d) within d, |w| − d/2 beyond.
+    expect(refusal('huberminimum', huberOf(0.1))).not.toThrow();
+    const xs = [-2, -0.3, -0.1, -0.05, 0, 0.02, 0.1, 0.7];
+    expectClose(
+      xs.map((x) => at((w) => penalty('huberminimum:1').apply(w), x)),
+      xs.map((x) => (Math.abs(x) <= 0.1 ? x ** 2 / 0.2 : Math.abs(x) - 0.05)),
+      1e-5,
+      1e-7,
+    );
+  });
+
+  it('a non-finite gradient says where it is and what it was (it said only "on a probe tensor")', () => {
+    // √|w − 0.5|: finite everywhere, its slope infinite at w = 0.5.
+    expect(refusal('rootkink', (w) => tf.sqrt(tf.abs(tf.sub(w, 0.5))))).toThrow(
+      /^penalty rootkink has a non-finite gradient on a probe tensor: -?Infinity at w = 0\.5; its gradient must be finite at every w ≠ 0/,
+    );
+  });
+
+  it('a result of another shape is said of the penalty, with no module where there is none (it said "penalty module for …", in the playground too)', () => {
+    expect(refusal('columnsum', (w) => tf.sum(abs(w), 0))).toThrow(
+      /^penalty columnsum returned a tensor of shape \[4\] for weights of shape \[4,4\]; return a scalar or an element-wise tensor of the weights' shape$/,
+    );
+  });
+
+  it("a user's penalty trains with the gradient finite differences give, as the built-ins' are checked (trainStep's update, SGD at lr 1, less the update without it)", async () => {
+    definePenalty({ name: 'hubertrained', params: { d: { default: 0.1, above: 0 } }, fn: (w, { d }) => huberOf(d)(w) });
+    const kernel = [-1.2, -0.4, -0.08, 0.03, 0.06, 0.35, 0.9, 1.7];
+    const step = async (reg?: ReturnType<typeof penalty>) => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [4], useBias: false, kernelRegularizer: reg })] });
+      model.layers[0]!.setWeights([tf.tensor2d(kernel, [4, 2])]);
+      await trainStep(model, tf.train.sgd(1), tf.ones([3, 4]), tf.zeros([3, 2]), { loss: 'meanSquaredError' });
+      const after = Array.from(model.getWeights()[0]!.dataSync());
+      model.dispose();
+      return after;
+    };
+    for (const spec of ['hubertrained:0.5,d=0.1', 'logsum:0.5,eps=0.05']) {
+      if (spec.startsWith('logsum')) await loadPenalty('./mnist-demo/examples/logsum-penalty.ts');
+      const reg = penalty(spec);
+      const [withIt, without] = [await step(reg), await step()];
+      expectClose(
+        withIt.map((v, i) => without[i]! - v),
+        kernel.map((x) => finiteDiff((w) => reg.apply(w), x, 1e-3)),
+        3e-3,
+        2e-4,
+      );
+    }
   });
 });
 
