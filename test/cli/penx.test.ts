@@ -7,6 +7,8 @@ describe('penx', () => {
     expect(r.code).toBe(0);
     for (const cmd of ['train', 'compare', 'plot', 'start', 'bench', 'penalties', 'constraints', 'optimizers'])
       expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    // The way to a penalty of one's own, from the first help on (it was only in train's --penalty and penalties --help).
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('check specs (a module of yours too: ./my-penalty.ts:1e-4)');
   });
 
   it.concurrent('penalties prints the table from the registry', async () => {
@@ -85,6 +87,10 @@ describe('penx', () => {
       '--resume changes nothing, accepted for symmetry with train and compare: a sweep always skips finished runs and resumes the others',
     );
     for (const text of [compare, sweep]) expect(text).not.toContain('default from the penalty');
+    // A module of yours is named in every command's list of penalties (compare and sweep said only 'penalty specs').
+    expect(train).toContain('./my-penalty.ts:1e-4 (see penx penalties)');
+    expect(compare).toContain('--penalties <list> comma-separated penalty specs, built in or a module of yours, e.g. none,l1:1e-4,./my-penalty.ts:1e-4');
+    expect(sweep).toContain('or a module of yours, ./my-penalty.ts (none: the baseline, once per seed)');
   });
 });
 

@@ -19,7 +19,7 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
       )
       .option(
         '--penalties <list>',
-        'penalties without strengths, comma-separated, e.g. l1,l2,deadzone,a=0.3 (none: the baseline, once per seed)',
+        'penalties without strengths, comma-separated, e.g. l1,l2,deadzone,a=0.3 or a module of yours, ./my-penalty.ts (none: the baseline, once per seed)',
         'l1,l2,deadzone',
       )
       .option('--strengths <list>', 'strengths λ > 0, comma-separated', '1e-5,1e-4,1e-3')

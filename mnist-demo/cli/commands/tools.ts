@@ -136,7 +136,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   const catalogs = [
     [
       'penalties',
-      'list the penalties, or check specs and print their normalised form and formula',
+      'list the penalties, or check specs (a module of yours too: ./my-penalty.ts:1e-4) and print their normalised form and formula',
       'penalty specs to check, e.g. l1:1e-4 deadzone:1e-4,a=0.3 ./my-penalty.ts:1e-4',
     ],
     [

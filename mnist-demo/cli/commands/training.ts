@@ -32,7 +32,11 @@ export function addTrainingCommands(program: Command): void {
     program
       .command('compare')
       .description('train a model once per penalty and compare the weight histograms side by side')
-      .option('--penalties <list>', 'comma-separated penalty specs', REFERENCE_PENALTIES)
+      .option(
+        '--penalties <list>',
+        'comma-separated penalty specs, built in or a module of yours, e.g. none,l1:1e-4,./my-penalty.ts:1e-4 (see penx penalties)',
+        REFERENCE_PENALTIES,
+      )
       .option('--optimizers <list>', "semicolon-separated optimiser specs; every penalty is trained under each, e.g. 'adam:lr=1e-3;adamw:lr=1e-3,wd=1e-4'")
       .option('--json', 'at the end, print one JSON object: the comparison folder, each run with its final scores, the files written (progress on stderr)'),
     {
