@@ -162,7 +162,9 @@ export class Catalog<E extends CatalogEntry, B = Binding<E>> {
       throw new SpecError(`${this.kind} name '${entry.name}' is not allowed; use letters, digits, '_' or '-', starting with a letter`);
     }
     if (Object.hasOwn(this.options.builtins, entry.name)) {
-      throw new SpecError(`${this.kind} name '${entry.name}' is taken by a built-in; built-ins: ${Object.keys(this.options.builtins).join(', ')}`);
+      throw new SpecError(
+        `${this.kind} name '${entry.name}' is taken by a built-in; give yours a name of its own (e.g. 'my${entry.name}'), none of ${Object.keys(this.options.builtins).join(', ')}`,
+      );
     }
     this.checkDeclaration(entry);
     const earlier = this.user.get(entry.name);

@@ -74,7 +74,10 @@ describe('definePenalty', () => {
   });
 
   it('refuses built-in names and bad names', () => {
-    expect(() => definePenalty({ name: 'l1', fn: (w) => w })).toThrow(/taken by a built-in/);
+    // What would be right, too (it listed the built-ins only).
+    expect(() => definePenalty({ name: 'l1', fn: (w) => w })).toThrow(
+      /^penalty name 'l1' is taken by a built-in; give yours a name of its own \(e\.g\. 'myl1'\), none of none, l1, l2, l1l2, l3, l4, lp, deadzone$/,
+    );
     expect(() => definePenalty({ name: 'has space', fn: (w) => w })).toThrow(SpecError);
   });
 
