@@ -1,6 +1,7 @@
 /** Checking a user's penalty on probe values before anything trains. */
 
 import { SpecError, UserCodeError } from '../errors.ts';
+import { fromModule } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -16,7 +17,8 @@ const PROBE = [0, 1e-3, -1e-3, 0.1, -0.1, 0.25, -0.25, 0.5, -0.5, 1, -1, 2, -2, 
  * gradient, so `tf.scalar(NaN)` is refused as not finite.
  */
 export function probePenalty(reg: PenaltyRegularizer): void {
-  const name = reg.definition.name;
+  // Its name and, from a module, which: `logsum (from ./logsum.ts)`.
+  const name = `${reg.definition.name}${fromModule(reg.definition)}`;
   const value = userCall(name, () => tf.tidy(() => reg.value(tf.tensor2d(PROBE, [4, 4])).dataSync()[0] ?? NaN));
   if (!Number.isFinite(value)) {
     throw new SpecError(`penalty ${name} returned ${value} on a probe tensor of shape [4,4]; a penalty must be finite`);
@@ -89,22 +91,27 @@ function whyNoGradient(tfMessage: string): string {
   );
 }
 
-/** `call()` (the penalty run on a probe), what its code threw said as a SpecError naming the penalty. */
+/** `call()` (the penalty run on a probe), what its code threw said as a SpecError naming the penalty `name` (with its module, if any). */
 function userCall<T>(name: string, call: () => T): T {
   try {
     return call();
   } catch (err) {
     if (err instanceof UserCodeError) throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${err.reason}`);
     // The library's check of what it returned names the penalty already; anything else is given it.
-    if (err instanceof SpecError)
-      throw err.message.startsWith(`penalty ${name} `) ? err : new SpecError(`penalty ${name} on a probe tensor of shape [4,4]: ${err.message}`);
+    if (err instanceof SpecError) {
+      // penaltyTerms' check names the penalty by its name alone.
+      const own = `penalty ${name.replace(/ \(from .*\)$/, '')} `;
+      throw new SpecError(
+        err.message.startsWith(own) ? `penalty ${name} ${err.message.slice(own.length)}` : `penalty ${name} on a probe tensor of shape [4,4]: ${err.message}`,
+      );
+    }
     throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${(err as Error).message ?? String(err)}`);
   }
 }
 
 /** The proximal operator on the probe tensor, at τ = 0 and τ = 0.1: finite weights of its shape. */
 function probeProx(reg: PenaltyRegularizer): void {
-  const name = reg.definition.name;
+  const name = `${reg.definition.name}${fromModule(reg.definition)}`;
   let finite: boolean;
   try {
     finite = tf.tidy(() => {

@@ -113,9 +113,12 @@ const BAD_PENALTIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['./test/fixtures/penalties/no-default.ts', /has no default export \(it exports notAPenalty\); export default the result of definePenalty/],
   ['./test/fixtures/penalties/plain-object.ts', /default export is not made by definePenalty/],
   ['./test/fixtures/penalties/throws-on-import.ts', /failed to load: boom while importing/],
-  ['./test/fixtures/penalties/throws-on-call.ts', /penalty throwsoncall threw on a probe tensor.*boom inside the penalty/],
+  [
+    './test/fixtures/penalties/throws-on-call.ts',
+    /penalty throwsoncall \(from \.\/test\/fixtures\/penalties\/throws-on-call\.ts\) threw on a probe tensor.*boom inside the penalty/,
+  ],
   ['./test/fixtures/penalties/non-scalar.ts', /returned a tensor of shape \[17\] for weights of shape \[4,4\]; return a scalar or an element-wise tensor/],
-  ['./test/fixtures/penalties/non-finite.ts', /penalty nonfinite returned -Infinity on a probe tensor/],
+  ['./test/fixtures/penalties/non-finite.ts', /penalty nonfinite \(from \.\/test\/fixtures\/penalties\/non-finite\.ts\) returned -Infinity on a probe tensor/],
   ['./mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0', /logsum parameter eps=0 is not allowed; expected a finite number > 0/],
 ];
 

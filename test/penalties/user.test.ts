@@ -209,9 +209,12 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
     );
   });
 
-  it('a result of another shape is said of the penalty, with no module where there is none (it said "penalty module for …", in the playground too)', () => {
+  it('a result of another shape is said of the penalty and its module, with no module where there is none (it said "penalty module for …", in the playground too, and never which module)', async () => {
     expect(refusal('columnsum', (w) => tf.sum(abs(w), 0))).toThrow(
       /^penalty columnsum returned a tensor of shape \[4\] for weights of shape \[4,4\]; return a scalar or an element-wise tensor of the weights' shape$/,
+    );
+    await expect(loadPenalty('./test/fixtures/penalties/non-scalar.ts:1e-3')).rejects.toThrow(
+      /^penalty nonscalar \(from \.\/test\/fixtures\/penalties\/non-scalar\.ts\) returned a tensor of shape \[17\] for weights of shape \[4,4\]; return a scalar/,
     );
   });
 
@@ -243,9 +246,15 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
 describe("a user's proximal operator", () => {
   it('is probed with the penalty: one that throws, returns another shape or a non-finite weight is refused before training', async () => {
     for (const [file, message] of [
-      ['prox-throws.ts', /the proximal operator of penalty proxthrows threw on a probe tensor of shape \[4,4\]: boom inside the prox/],
+      [
+        'prox-throws.ts',
+        /the proximal operator of penalty proxthrows \(from \.\/test\/fixtures\/penalties\/prox-throws\.ts\) threw on a probe tensor of shape \[4,4\]: boom inside the prox/,
+      ],
       ['prox-scalar.ts', /the proximal operator of penalty proxscalar returned a tensor of shape \[\] for weights of shape \[4,4\]/],
-      ['prox-non-finite.ts', /the proximal operator of penalty proxnonfinite returned a non-finite weight on a probe tensor/],
+      [
+        'prox-non-finite.ts',
+        /the proximal operator of penalty proxnonfinite \(from \.\/test\/fixtures\/penalties\/prox-non-finite\.ts\) returned a non-finite weight on a probe tensor/,
+      ],
     ] as const) {
       await expect(loadPenalty(`./test/fixtures/penalties/${file}:1e-3,prox`)).rejects.toThrow(message);
       // The same definition without ,prox: still a bad definition, refused alike.
