@@ -1,10 +1,11 @@
 /** Running the real `penx` command from tests, as a user would from a shell: the built dist/cli.mjs. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { afterAll, onTestFinished, TestRunner } from 'vitest';
-import { until } from '../wait.ts';
+import { groupOf, spawnInGroup } from './process-group.ts';
+
+export { groupMembers } from './process-group.ts';
 
 export interface Run {
   readonly code: number;
@@ -54,21 +55,30 @@ export const DRAWN: readonly string[] = TINY.filter((flag) => flag !== '--no-fig
 const CLI = resolve('mnist-demo/dist/cli.mjs');
 
 /**
+ * `penx` started in a process group of its own, with the processes it starts (a sweep's runs):
+ * killed with them when this test process ends however it ends (process-group.ts), and by `stopped`.
+ */
+function spawnPenxIn(options: RunOptions, stdio: StdioOptions, args: readonly string[]): ChildProcess {
+  return spawnInGroup(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: { ...process.env, ...options.env },
+    stdio,
+  });
+}
+
+/**
  * Run `penx` and resolve with its exit code and output (137 if killed). It runs in a process group of
  * its own, with the processes it starts (a sweep's runs): the group is killed (SIGKILL) at its timeout
  * (`timeoutMs`, else 10 min), and when the test that started it ends (passed, failed or timed out) —
  * or, started outside a test (`beforeAll`, a module's top level), in a concurrent test or with
- * `lasts: 'file'`, when the test file ends. So no process of it outlives its test:
+ * `lasts: 'file'`, when the test file ends; or when the test process ends first (Ctrl-C, SIGTERM).
+ * So no process of it outlives its test:
  *
  *   penxWith ─► spawn, detached (group = its pid) ─► exit ─► resolved
  *     timeout, or its test ends first ─► kill(-pid, SIGKILL) ─► every process of the group gone
  */
 export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { ...process.env, ...options.env },
-    detached: true,
-  });
+  const child = spawnPenxIn(options, 'pipe', args);
   const ended = endedWithTest(child, options.lasts);
   // Past its timeout, resolved once the whole group is gone (the leader exits first).
   let killed: Promise<void> | undefined;
@@ -77,8 +87,8 @@ export function penxWith(options: RunOptions, ...args: string[]): Promise<Run> {
   }, options.timeoutMs ?? 600_000);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   return new Promise((resolve) => {
     const done = (code: number) => {
       clearTimeout(timer);
@@ -107,73 +117,21 @@ function endedWithTest(child: ChildProcess, lasts: RunOptions['lasts']): () => P
   const test = TestRunner.getCurrentTest();
   // A concurrent test's current test is not known for sure (another may have become it): the file's.
   const byTest = lasts !== 'file' && test !== undefined && !test.concurrent;
-  const group = processGroup(child);
-  let ending: Promise<void> | undefined;
-  const end = () => (ending ??= group.ended().finally(() => fileGroups.delete(end)));
+  const group = groupOf(child)!;
+  const end = () => group.ended().finally(() => fileGroups.delete(end));
   if (byTest) onTestFinished(end);
   else fileGroups.add(end);
   return end;
 }
 
-/**
- * The process group `child` leads (spawned `detached`), and how to end it: SIGKILL to the group, resolved
- * once every process of it is gone. Its number is signalled only while it is the group's: the leader not
- * yet reaped, or processes of it left when it was (they keep the number from being handed out again).
- * A group found empty at the leader's exit is never signalled: its number may be another process's since.
- */
-function processGroup(child: ChildProcess): { ended(): Promise<void> } {
-  const pgid = child.pid;
-  let emptied = pgid === undefined;
-  child.once('exit', () => {
-    emptied = !groupExists(pgid!);
-  });
-  return {
-    async ended() {
-      if (emptied) return;
-      const leaderUnreaped = child.exitCode === null && child.signalCode === null;
-      try {
-        process.kill(-pgid!, 'SIGKILL');
-      } catch {
-        // ESRCH: gone meanwhile.
-      }
-      if (leaderUnreaped) await new Promise((resolve) => child.once('exit', resolve));
-      await until(() => groupMembers(pgid!).length === 0, 30_000, `process group ${pgid} to end`);
-    },
-  };
-}
-
-/** Whether any process (a zombie too) is in group `pgid`: signal 0 checks without sending. */
-function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The live processes of group `pgid` (zombies, which hold nothing, left out), from /proc:
- * `/proc/PID/stat` is `PID (COMM) STATE PPID PGRP …`, COMM possibly holding spaces and parentheses.
- */
-export function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(pid));
-  }
-  return members;
-}
-
-/** Start `penx` in the background, its output ignored. */
+/** Start `penx` in the background, its output ignored (the caller stops it: `stopped`). */
 export function spawnPenx(...args: string[]): ChildProcess {
-  return spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: 'ignore' });
+  return spawnPenxIn({}, 'ignore', args);
+}
+
+/** Start `penx` in the background, its stdout and stderr piped (the caller reads and stops it: `stopped`). */
+export function spawnPenxWith(options: Pick<RunOptions, 'env' | 'nodeArgs'>, ...args: string[]): ChildProcess {
+  return spawnPenxIn(options, ['ignore', 'pipe', 'pipe'], args);
 }
 
 /** `penx` started in the background: its stdout (all of it once `stdoutEnded` resolves) and stderr so far. */
@@ -192,10 +150,7 @@ export function spawnPenxPiped(...args: string[]): Piped {
 
 /** spawnPenxPiped with extra environment and Node options (the caller stops it: `stopped`). */
 export function spawnPenxPipedWith(options: Pick<RunOptions, 'env' | 'nodeArgs'>, ...args: string[]): Piped {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'mnist-demo/dist/cli.mjs', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
-  });
+  const child = spawnPenxWith(options, ...args);
   let out = '';
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -206,15 +161,19 @@ export function spawnPenxPipedWith(options: Pick<RunOptions, 'env' | 'nodeArgs'>
 }
 
 /**
- * Kill `child` with `signal` unless it has exited, and resolve once it has: what it writes (a run
- * folder, its lock, a temporary folder of its own) does not outlive the test, nor land in a folder
- * the test removes after. For `finally` and `afterAll`, e.g. `await stopped(run.child)`.
+ * Kill `child` with `signal` unless it has exited, and resolve once it has — and, for `penx` started
+ * here (spawnPenx…), once every process of its group is gone, those still there after it killed
+ * (SIGKILL): what they write (a run folder, its lock, a temporary folder of their own) does not
+ * outlive the test, nor land in a folder the test removes after. For `finally` and `afterAll`, e.g.
+ * `await stopped(run.child)`.
  */
-export function stopped(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  return exit;
+export async function stopped(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exit;
+  }
+  await groupOf(child)?.ended();
 }
 
 /** Whether @tensorflow/tfjs-node loads here: `--backend tensorflow` starts only then. */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, stopped, TINY } from '../cli/run-penx.ts';
+import { penx, spawnPenxWith, stopped, TINY } from '../cli/run-penx.ts';
 import { sleep, until, within } from '../wait.ts';
 import { freePort, REDIS_SERVER, required } from './redis.ts';
 
@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 function background(...args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: the runs it starts are killed with it by stopped.
+  const child = spawnPenxWith({}, ...args);
   started.push(child);
   const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));

@@ -5,7 +5,7 @@
  * the middle of a run; every run's final weights against the same run trained alone by
  * `penx train`. The queue tests skip without Redis, unless PENX_REQUIRE_REDIS is set (CI).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
-import { groupMembers, penx, penxWith, type Run, stopped, TINY } from '../cli/run-penx.ts';
+import { groupMembers, penx, penxWith, type Run, spawnPenxWith, stopped, TINY } from '../cli/run-penx.ts';
 import { until } from '../wait.ts';
 import { freePort, required, testRedis } from './redis.ts';
 
@@ -44,8 +44,8 @@ afterAll(() => Promise.all(started.map((c) => stopped(c))));
 
 /** A `penx` process in the background, its stdout and stderr lines collected. */
 function background(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
-  // A process group of its own (its pid): the runs it starts are in it, seen by groupMembers.
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // A process group of its own (its pid): the runs it starts are in it, seen by groupMembers, killed by stopped.
+  const child = spawnPenxWith({}, ...args);
   started.push(child);
   const out: string[] = [];
   const err: string[] = [];

@@ -3,13 +3,13 @@
  * each case starts its own worker (killed in `finally`) on a database of its own, so no other
  * test's worker takes its runs, and checks what the worker left on disk and what the queue says.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, penxWith, stopped, TINY } from '../cli/run-penx.ts';
+import { penx, penxWith, spawnPenxWith, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
 import { until } from '../wait.ts';
 import { required, testRedis } from './redis.ts';
@@ -25,7 +25,8 @@ const GRID = ['--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', ...TIN
 
 /** A `penx worker` in the background, its stdout and stderr lines collected. */
 function worker(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: the runs it starts are killed with it by stopped.
+  const child = spawnPenxWith({}, 'worker', ...args);
   const out: string[] = [];
   const err: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => out.push(l));
