@@ -8,11 +8,11 @@
  * processes loses no line), so a later force of the comparison or sweep never deletes a user's
  * folder of that name; nor does a line an older version left there (the folder has no marker).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserCodeError } from '../../src/errors.ts';
 import { claimFolder, openFolder } from '../../src/folders/folder.ts';
 import { fitToFolder } from '../../src/folders/index.ts';
@@ -22,6 +22,20 @@ import { replaceDirAtomic, writeFileAtomic } from '../../src/io/index.ts';
 import type { Monitor } from '../../src/monitor/index.ts';
 import type { tf } from '../../src/tf.ts';
 import { tinyClassifier, tinyX, tinyY } from '../fixtures/tiny-classifier.ts';
+
+/**
+ * While `before` is set, it is called with each path `rmSync` is given, before that path is removed:
+ * what another process does while a deletion runs, at a point of it the test chooses (not a race).
+ */
+const rmHook = vi.hoisted(() => ({ before: undefined as ((path: string) => void) | undefined }));
+vi.mock('node:fs', async (original) => {
+  const fs = await original<typeof import('node:fs')>();
+  const rmSync: typeof fs.rmSync = (path, options) => {
+    rmHook.before?.(String(path));
+    fs.rmSync(path, options);
+  };
+  return { ...fs, rmSync };
+});
 
 const root = mkdtempSync(join(tmpdir(), 'penx-failed-start-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -146,43 +160,28 @@ describe('a run that fails before its first run.json', () => {
     const sweep = join(root, 'shared-sweep');
     const stop = openFolder(sweep, 'sweep');
     await writeFileAtomic(join(sweep, 'sweep.json'), '{}');
-    // Runs to delete, so the deletion takes a while.
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 3; i++) {
       const run = claimFolder(join(sweep, `r${i}`), {}, 'run');
-      for (let f = 0; f < 10; f++) await writeFileAtomic(join(sweep, `r${i}`, `f${f}.json`), `${i}/${f}`);
+      await writeFileAtomic(join(sweep, `r${i}`, 'run.json'), `${i}`);
       run.release();
     }
     stop();
     const manifest = join(sweep, MARKER_FILE);
-    const halt = join(root, 'shared-sweep-halt');
-    // Another process of the sweep appending lines the whole time (O_APPEND, as noteOwned does).
-    const appender = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const fs = require('node:fs'); let i = 0;
-         while (!fs.existsSync(${JSON.stringify(halt)})) fs.appendFileSync(${JSON.stringify(manifest)}, JSON.stringify('other' + i++) + '\\n');`,
-      ],
-      { stdio: 'ignore' },
-    );
-    const exited = new Promise((resolve) => appender.once('exit', resolve));
-    const others = () => ownedEntries(sweep).filter((n) => n.startsWith('other'));
+    // Before each entry of the sweep is deleted, another process appends a line (a shell's `>>`: O_APPEND, as noteOwned does).
+    let appended = 0;
+    rmHook.before = (path) => {
+      if (dirname(path) === sweep) execFileSync('/bin/sh', ['-c', 'printf \'%s\\n\' "$1" >> "$2"', 'sh', JSON.stringify(`other${appended++}`), manifest]);
+    };
+    let removed: string[];
     try {
-      while (others().length === 0) await new Promise((r) => setTimeout(r, 5));
-      const before = others().length;
-      const { removed } = removeOwned(sweep);
-      const after = others().length;
-      expect(removed).toHaveLength(13);
-      // Lines were appended while it ran, and every one stays: other0, other1, … without a gap.
-      expect(after).toBeGreaterThan(before);
-      writeFileSync(halt, '');
-      await exited;
-      const all = others();
-      expect(all).toEqual(all.map((_, i) => `other${i}`));
+      removed = removeOwned(sweep).removed;
     } finally {
-      writeFileSync(halt, '');
-      await exited;
+      rmHook.before = undefined;
     }
+    expect(removed.sort()).toEqual(['r0', 'r1', 'r2', 'sweep.json']);
+    // Lines were appended while it ran, and every one stays: other0, other1, … in order.
+    expect(appended).toBe(4);
+    expect(ownedEntries(sweep)).toEqual(['other0', 'other1', 'other2', 'other3']);
   });
 
   it("a line an older version left for a removed run is no proof: a folder there without a marker is kept and not listed (a run's own unmarked folders are)", async () => {
