@@ -12,7 +12,7 @@
  *
  * and all along: no request leaves the page's origin, no console errors.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_CSP, playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
 import { type RunRecord, RunsIndex, readRunRecord, serveStatic } from '../../src/node.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
+import { spawnInGroup } from '../cli/process-group.ts';
 import { penx, stopped } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
@@ -33,7 +34,7 @@ let browser: Browser | undefined;
 
 /** Starts `penx playground --port 0 --json` and resolves with the address it prints. */
 function startPlayground(): Promise<string> {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'playground', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnInGroup(process.execPath, ['mnist-demo/dist/cli.mjs', 'playground', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   server = child;
   let text = '';
   child.stdout?.on('data', (d) => (text += String(d)));

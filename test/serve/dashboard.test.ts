@@ -5,7 +5,7 @@
  * runs overlaid, downloads, and a new epoch written by a running `penx train` shown without reload.
  * `penx train --serve` starts the same dashboard next to training and keeps it until Ctrl-C.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, HEATMAP_TOOLTIP, hasChromium, heatmapCell } from '../chromium.ts';
+import { spawnInGroup } from '../cli/process-group.ts';
 import { DRAWN, penx, stopped, TINY } from '../cli/run-penx.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
@@ -36,7 +37,7 @@ interface Started {
 
 /** Starts `penx ARGS…` and resolves once it prints its dashboard's address (a signal: its output, not a poll). */
 async function startPenx(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnInGroup(process.execPath, ['mnist-demo/dist/cli.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
   child.stdout?.on('data', (d) => (text += String(d)));
@@ -111,7 +112,7 @@ describe('penx serve over HTTP', () => {
 
   it('--json prints its address as one JSON object on stdout, nothing else there', async () => {
     // Given relative to the working folder: printed as an absolute path, as penx playground prints its own.
-    const child = spawn(process.execPath, ['mnist-demo/dist/cli.mjs', 'serve', relative(process.cwd(), out), '--port', '0', '--json'], {
+    const child = spawnInGroup(process.execPath, ['mnist-demo/dist/cli.mjs', 'serve', relative(process.cwd(), out), '--port', '0', '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
