@@ -7,7 +7,8 @@
  *                 cells), a Bidirectional's forward and backward RNNs, a TimeDistributed's layer
  *   each weight ─► its layer; trainable (one of model.trainableWeights) or not; its constraint (on the
  *                 variable); its regularizer, the maker's `<x>Regularizer` for the weight's name
- *                 (kernel ─► kernelRegularizer, recurrent_kernel ─► recurrentRegularizer, …)
+ *                 (kernel ─► kernelRegularizer, recurrent_kernel ─► recurrentRegularizer, …; a
+ *                 custom layer's weight of another name, `scale/gain` ─► gainRegularizer)
  *
  * TF.js keeps a recurrent layer's regularizers on its cell, where `model.calculateLosses()` does not
  * look (so its own `fit` drops them); here they are found. A maker whose loss terms (TF.js's
@@ -70,10 +71,10 @@ export const REGULARIZER_OF: Readonly<Record<string, string>> = {
   alpha: 'alphaRegularizer',
 };
 
-/** Where a layer's weight's regularizer is found, for messages: `kernel → kernelRegularizer, …, alpha → alphaRegularizer`. */
-const WHERE_FOUND = Object.entries(REGULARIZER_OF)
+/** Where a layer's weight's regularizer is found, for messages: `kernel → kernelRegularizer, …, alpha → alphaRegularizer, any other name <x> → <x>Regularizer`. */
+const WHERE_FOUND = `${Object.entries(REGULARIZER_OF)
   .map(([weight, attr]) => `${weight} → ${attr}`)
-  .join(', ');
+  .join(', ')}, any other name in camelCase + Regularizer (gain → gainRegularizer, my_gain → myGainRegularizer)`;
 
 /** The last part of a weight's name without a uniqueness suffix: `gru/recurrent_kernel_1` → `recurrent_kernel`. */
 export function weightBaseName(name: string): string {
@@ -103,9 +104,27 @@ function leafLayers(model: tf.LayersModel, all = false, prefix = ''): Array<[str
   });
 }
 
+/**
+ * The property of a weight's maker holding the weight's regularizer: TF.js's own for its layers'
+ * weight names (REGULARIZER_OF), else the name's last part in camelCase + `Regularizer`, as TF.js
+ * names a config key `<name>_regularizer` in JavaScript (a custom layer's `gain` ─► `gainRegularizer`);
+ * none for `activity` (`activityRegularizer` penalises a layer's output, not a weight).
+ *
+ * @example
+ * regularizerKey('gru/recurrent_kernel_1')   // 'recurrentRegularizer'
+ * regularizerKey('scale/my_gain')            // 'myGainRegularizer'
+ */
+export function regularizerKey(name: string): string | undefined {
+  const own = REGULARIZER_OF[weightBaseName(name)];
+  if (own) return own;
+  const last = name.split('/').at(-1) ?? name;
+  const key = `${last.replace(/_+(\w|$)/g, (_, c: string) => c.toUpperCase())}Regularizer`;
+  return key === 'activityRegularizer' ? undefined : key;
+}
+
 /** The regularizer `maker` keeps for its weight `w`, if any. */
 function regularizerOf(maker: tf.layers.Layer, w: tf.LayerVariable): Regularizer | undefined {
-  const attr = REGULARIZER_OF[weightBaseName(w.originalName)];
+  const attr = regularizerKey(w.originalName);
   const reg = attr ? (maker as unknown as Any)[attr] : undefined;
   return reg == null ? undefined : (reg as Regularizer);
 }
@@ -215,7 +234,7 @@ export function checkInventory(model: tf.LayersModel): void {
       const where = maker === layer ? `layer ${name}` : `layer ${name} (its ${maker.getClassName()} ${maker.name})`;
       const unapplied = unappliedRegularizers(maker, own);
       if (unapplied.length > 0) {
-        const named = unapplied.map((w) => `${w.name} (${maker.getClassName()}'s ${REGULARIZER_OF[weightBaseName(w.name)]})`).join(', ');
+        const named = unapplied.map((w) => `${w.name} (${maker.getClassName()}'s ${regularizerKey(w.name)})`).join(', ');
         throw new UsageError(
           `${where}: the penalty on ${named} is not among the loss terms TF.js keeps for it, so training with it would not apply it: it was set (or replaced) after the layer made its weights, and TF.js takes a weight's regularizer once, as the layer builds (as Keras does); give it in the layer's config before the model is built (tf.layers.dense({ kernelRegularizer: … })), or put one penalty on every kernel of the built model with attachToKernels`,
         );
@@ -223,7 +242,7 @@ export function checkInventory(model: tf.LayersModel): void {
       if (losses !== own.length) {
         const bare = attributed.filter((w) => !w.regularizer && maker.weights.includes(w.variable)).map((w) => w.name);
         throw new UsageError(
-          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss (or left by a regularizer removed after the layer was built) cannot be recorded, and a weight's penalty is found only where TF.js's own layers keep it, as the layer's property for the weight's name (${WHERE_FOUND}; e.g. addWeight('kernel', …, this.kernelRegularizer))${bare.length ? `; its weights with no penalty found: ${bare.join(', ')}` : ''}`,
+          `${where} adds ${losses} loss term(s) to training but only ${own.length} are regularizers of its weights this library can attribute (${own.map((w) => w.name).join(', ') || 'none'}); a loss added with addLoss (or left by a regularizer removed after the layer was built) cannot be recorded, and a weight's penalty is found only where TF.js's own layers keep it, as the layer's property for the weight's name (${WHERE_FOUND}; a custom layer keeps there the regularizer it gives addWeight: ${keptAs(bare)})${bare.length ? `; its weights with no penalty found: ${bare.map(sought).join(', ')}` : ''}`,
         );
       }
       if (losses === 0) continue;
@@ -239,6 +258,18 @@ export function checkInventory(model: tf.LayersModel): void {
       }
     }
   }
+}
+
+/** A weight with no penalty found, with where it is sought: `scale/gain (sought as this.gainRegularizer)`. */
+function sought(name: string): string {
+  const key = regularizerKey(name);
+  return `${name} (${key ? `sought as this.${key}` : `none is sought on a weight named ${name.split('/').at(-1)}: rename it`})`;
+}
+
+/** How a custom layer keeps a weight's penalty where it is found, for the first of `names` that can have one: `this.addWeight('gain', …, this.gainRegularizer)`. */
+function keptAs(names: readonly string[]): string {
+  const name = names.find((n) => regularizerKey(n)) ?? 'kernel';
+  return `this.addWeight('${name.split('/').at(-1)}', …, this.${regularizerKey(name)})`;
 }
 
 /** Two loss values alike: within float32 rounding, or the same non-finite value. */

@@ -288,7 +288,9 @@ describe('penx train --model', () => {
     // Given to addWeight where no record finds it: refused before the backend starts, naming the weight; nothing written.
     const hidden = await train('bias-hidden', '-hidden');
     expect(hidden.code, hidden.stderr).toBe(2);
-    expect(hidden.stderr).toMatch(/^penx: error: layer shift adds 1 loss term\(s\) .*bias → biasRegularizer.*its weights with no penalty found: shift\/bias$/m);
+    expect(hidden.stderr).toMatch(
+      /^penx: error: layer shift adds 1 loss term\(s\) .*bias → biasRegularizer.*its weights with no penalty found: shift\/bias \(sought as this\.biasRegularizer\)$/m,
+    );
     expect(hidden.stderr).not.toMatch(/^backend:/m);
     expect(existsSync(join(root, 'runs', 'bias-hidden'))).toBe(false);
   }, 240_000);

@@ -1,19 +1,19 @@
 /**
  * A custom layer's own weight with a penalty (src/model/inventory.ts): recorded when the layer keeps
- * the regularizer where TF.js's own layers do (`kernel` ─► `this.kernelRegularizer`), refused
- * otherwise with a message naming the weight and saying where to keep it.
+ * the regularizer where TF.js's own layers do (`kernel` ─► `this.kernelRegularizer`; a name of its own,
+ * `gain` ─► `this.gainRegularizer`), refused otherwise with a message naming the weight and saying
+ * where to keep it.
  */
 import { describe, expect, it } from 'vitest';
 import { fit, penalty, recordWeights, tf } from '../../src/index.ts';
 
-/** A layer scaling its input per feature by a weight named `weightName`, penalised by `reg` through addWeight; `keep` also keeps `reg` as `this.kernelRegularizer`. */
+/** A layer scaling its input per feature by a weight named `weightName`, penalised by `reg` through addWeight, and keeping `reg` as its property `keepAs` (if given). */
 class Scale extends tf.layers.Layer {
   static className = 'InventoryTestScale';
-  readonly kernelRegularizer?: ReturnType<typeof penalty>;
   private scale?: tf.LayerVariable;
-  constructor(private readonly args: { name: string; weightName: string; reg: ReturnType<typeof penalty>; keep: boolean }) {
+  constructor(private readonly args: { name: string; weightName: string; reg: ReturnType<typeof penalty>; keepAs?: string }) {
     super({ name: args.name });
-    if (args.keep) this.kernelRegularizer = args.reg;
+    if (args.keepAs) (this as unknown as Record<string, unknown>)[args.keepAs] = args.reg;
   }
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const last = (inputShape as tf.Shape).at(-1) as number;
@@ -27,32 +27,39 @@ class Scale extends tf.layers.Layer {
 
 const x = tf.randomNormal([16, 4], 0, 1, 'float32', 1);
 const y = tf.argMax(tf.matMul(x, tf.randomNormal([4, 3], 0, 1, 'float32', 2)), 1);
-const model = (weightName: string, keep: boolean) =>
+const model = (weightName: string, keepAs?: string) =>
   tf.sequential({
     layers: [
       tf.layers.dense({ name: 'inv_in', units: 4, inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
-      new Scale({ name: 'inv_scale', weightName, reg: penalty('l2:1e-2'), keep }),
+      new Scale({ name: 'inv_scale', weightName, reg: penalty('l2:1e-2'), ...(keepAs ? { keepAs } : {}) }),
       tf.layers.dense({ name: 'inv_out', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
     ],
   });
 const OPTIONS = { epochs: 1, batchSize: 8, seed: 1, loss: 'sparseCategoricalCrossentropy' } as const;
 
 describe("a custom layer's weight with a penalty", () => {
-  it('kept as TF.js keeps it (weight `kernel`, this.kernelRegularizer): recorded, λ·Σw² of its values', async () => {
-    const m = model('kernel', true);
+  it.each([
+    ['kernel', 'kernelRegularizer', 'kernel'],
+    ['gain', 'gainRegularizer', 'other'],
+    ['my_gain', 'myGainRegularizer', 'other'],
+  ])('named %s, kept as this.%s: recorded, λ·Σw² of its values', async (weightName, keepAs, kind) => {
+    const m = model(weightName, keepAs);
     const record = await fit(m, { x, y }, OPTIONS);
-    expect(record.config.weights.find((w) => w.name === 'inv_scale/kernel')?.penalty?.spec).toBe('l2:0.01');
+    const info = record.config.weights.find((w) => w.name === `inv_scale/${weightName}`);
+    expect(info).toMatchObject({ layer: 'inv_scale', kind, trainable: true, penalty: { spec: 'l2:0.01' } });
     const w = Array.from(m.getLayer('inv_scale').getWeights()[0]!.dataSync());
     expect(record.epochs[0]!.penaltyLoss).toBeCloseTo(0.01 * w.reduce((a, v) => a + v * v, 0), 7);
     expect(record.initial.penaltyLoss).toBeCloseTo(0.01 * 4 * 0.25, 7);
   });
 
-  it('under another name: refused, naming the weight and where the penalty is found', async () => {
-    await expect(fit(model('s', true), { x, y }, OPTIONS)).rejects.toThrow(
-      /layer inv_scale adds 1 loss term\(s\) to training but only 0 are regularizers .*kernel → kernelRegularizer, recurrent_kernel → recurrentRegularizer, bias → biasRegularizer.*; its weights with no penalty found: inv_scale\/s$/,
+  it('kept elsewhere, or not at all: refused, naming the weight and where to keep its penalty', async () => {
+    await expect(fit(model('gain', 'kernelRegularizer'), { x, y }, OPTIONS)).rejects.toThrow(
+      /layer inv_scale adds 1 loss term\(s\) to training but only 0 are regularizers .*kernel → kernelRegularizer, recurrent_kernel → recurrentRegularizer, bias → biasRegularizer.*gain → gainRegularizer.*; a custom layer keeps there the regularizer it gives addWeight: this\.addWeight\('gain', …, this\.gainRegularizer\)\); its weights with no penalty found: inv_scale\/gain \(sought as this\.gainRegularizer\)$/,
     );
-    await expect(fit(model('kernel', false), { x, y }, OPTIONS)).rejects.toThrow(
-      /addWeight\('kernel', …, this\.kernelRegularizer\).*no penalty found: inv_scale\/kernel$/,
+    await expect(fit(model('kernel'), { x, y }, OPTIONS)).rejects.toThrow(/no penalty found: inv_scale\/kernel \(sought as this\.kernelRegularizer\)$/);
+    // `activityRegularizer` is a layer's output's penalty (TF.js cannot call a layer having one), never a weight's.
+    await expect(fit(model('activity'), { x, y }, OPTIONS)).rejects.toThrow(
+      /no penalty found: inv_scale\/activity \(none is sought on a weight named activity: rename it\)$/,
     );
   });
 });
@@ -92,7 +99,7 @@ describe('a penalty set on a layer after the model is built', () => {
 
   it('removed (TF.js still applies it): refused as a loss term no weight explains', async () => {
     await expect(fit(set(built(penalty('l2:0.01')), null), { x, y }, OPTIONS)).rejects.toThrow(
-      /layer late adds 1 loss term\(s\) to training but only 0 are regularizers .*regularizer removed after the layer was built.*no penalty found: late\/kernel, late\/bias$/,
+      /layer late adds 1 loss term\(s\) to training but only 0 are regularizers .*regularizer removed after the layer was built.*no penalty found: late\/kernel \(sought as this\.kernelRegularizer\), late\/bias \(sought as this\.biasRegularizer\)$/,
     );
   });
 });

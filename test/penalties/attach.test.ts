@@ -18,6 +18,7 @@ import {
   tf,
   UsageError,
 } from '../../src/node.ts';
+import gainEmbedding from '../fixtures/models/gain-embedding.ts';
 import { shifted } from '../fixtures/models/registered-bias.ts';
 
 type Controls = { kernelRegularizer?: unknown; kernelConstraint?: unknown };
@@ -160,6 +161,23 @@ describe('attachToKernels', () => {
     expect(specOf(kept, 'shift/bias')).toBe('L1L2');
     const err = await attachToKernels(build('hidden'), { penalty: penalty('l1:0.1') }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toMatch(/^layer shift adds 1 loss term\(s\) .*its weights with no penalty found: shift\/bias$/);
+    expect((err as Error).message).toMatch(
+      /^layer shift adds 1 loss term\(s\) .*its weights with no penalty found: shift\/bias \(sought as this\.biasRegularizer\)$/,
+    );
+  });
+
+  it("a registered custom layer's weight of its own name (scale/gain, kept as this.gainRegularizer, in its config): kept through the rebuild, counted as TF.js counts it; the Embedding's matrix takes the penalty as a kernel", async () => {
+    const model = gainEmbedding([4, 4, 1], 3, { seed: 1 });
+    const out = await attachToKernels(model, { penalty: penalty('l1:0.1') });
+    const byName = new Map(inventory(out).weights.map((w) => [w.name, w.regularizer?.getClassName() ?? 'none']));
+    expect(Object.fromEntries(byName)).toEqual({ 'scale/gain': 'L1L2', 'emb/embeddings': 'penx.l1', 'head/kernel': 'penx.l1', 'head/bias': 'none' });
+    const values = (layer: string) => Array.from(out.getLayer(layer).getWeights()[0]!.dataSync());
+    const l1 = (vs: number[]) => vs.reduce((t, v) => t + Math.abs(v), 0);
+    const byHand = 0.1 * (l1(values('emb')) + l1(values('head'))) + 0.01 * values('scale').reduce((t, v) => t + v * v, 0);
+    expect(tf.tidy(() => penaltyLoss(out).dataSync()[0])).toBeCloseTo(byHand, 4);
+    // What TF.js itself adds for the gain: the one loss term of its layer.
+    expect(tf.tidy(() => out.getLayer('scale').calculateLosses()[0]!.dataSync()[0])).toBeCloseTo(0.01 * values('scale').reduce((t, v) => t + v * v, 0), 6);
+    model.dispose();
+    out.dispose();
   });
 });
