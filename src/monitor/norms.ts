@@ -1,27 +1,30 @@
 /**
- * Per-layer L2 norms of the kernels' output channels: from values already downloaded (each
- * epoch's snapshot), or on the backend in one download for all layers (after every batch with
- * `trackNorms: 'batch'`). Where a kernel keeps its output channels depends on the layer:
+ * Per-layer L2 norms of the kernels' output channels (an Embedding's rows): from values already
+ * downloaded (each epoch's snapshot), or on the backend in one download for all layers (after every
+ * batch with `trackNorms: 'batch'`). Which weight a layer's norms are of, and why a channel is what it
+ * is, is the record's convention (formats' `normedWeightIndex`); where the weight keeps them:
  *
  *   Dense [in, out], Conv1D/2D/3D [k…, in, out], an RNN's input kernel  ─► the last axis
  *   DepthwiseConv2D depthwise_kernel [kh, kw, in, mult]                 ─► the last two axes (in·mult channels)
  *   SeparableConv1D/2D pointwise_kernel [1…, in·mult, out]              ─► the last axis of the pointwise kernel
  *   Conv2DTranspose/Conv3DTranspose kernel [k…, out, in]               ─► the second last axis
+ *   Embedding embeddings [tokens, dim]                                  ─► the first axis (a norm per token's row)
  *
  * so channel c holds the values at flat (row-major) index i with ⌊i / inner⌋ mod channels = c.
  */
 
-import type { BatchNorms, ChannelNorms } from '../formats/index.ts';
+import { type BatchNorms, type ChannelNorms, normedWeightIndex, normsOfRows } from '../formats/index.ts';
 import { inventory, makersOf, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { chunkOf } from './chunks.ts';
 
 /**
- * The layer's kernel whose output channels are the layer's: a separable convolution's pointwise
- * kernel, else its first weight whose name ends in `kernel` (an RNN's input kernel), if it has one.
+ * The weight of `layer` whose channel norms are the layer's (formats' `normedWeightIndex`): a separable
+ * convolution's pointwise kernel, else its first weight whose name ends in `kernel` (an RNN's input
+ * kernel), else an Embedding's `embeddings`; undefined when it has none of these.
  */
 export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {
-  return layer.weights.find((w) => weightBaseName(w.originalName) === 'pointwise_kernel') ?? layer.weights.find((w) => /kernel$/.test(w.originalName));
+  return layer.weights[normedWeightIndex(layer.weights.map((w) => w.originalName))];
 }
 
 /** Where a kernel keeps its output channels: `channels` of them, each run `inner` values long in its row-major data. */
@@ -37,6 +40,7 @@ export interface ChannelLayout {
  * @example
  * channelLayout(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }))   // built on 4 channels: { channels: 8, inner: 1 }
  * channelLayout(tf.layers.conv2dTranspose({ filters: 6, kernelSize: 2 }))             // built on 3 channels: { channels: 6, inner: 3 }
+ * channelLayout(tf.layers.embedding({ inputDim: 10, outputDim: 4 }))                 // built: { channels: 10, inner: 4 } (its rows)
  */
 export function channelLayout(layer: tf.layers.Layer): ChannelLayout | undefined {
   const kernel = kernelOf(layer);
@@ -46,6 +50,7 @@ export function channelLayout(layer: tf.layers.Layer): ChannelLayout | undefined
   const before = shape.length > 1 ? (shape[shape.length - 2] ?? 1) : 1;
   const maker = makersOf(layer).find((m) => m.weights.includes(kernel)) ?? layer;
   if (weightBaseName(kernel.originalName) === 'depthwise_kernel') return { kernel, channels: before * last, inner: 1 };
+  if (normsOfRows(kernel.originalName)) return { kernel, channels: shape[0] ?? 1, inner: shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1) };
   if (/Transpose$/.test(maker.getClassName())) return { kernel, channels: before, inner: last };
   return { kernel, channels: last, inner: 1 };
 }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { constraint } from '../../src/constraints/index.ts';
 import { batchNorms, normsOfValues } from '../../src/monitor/norms.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
+import { applyConstraints } from '../../src/training/constraints.ts';
 
 /** ‖w[…, c, …]‖₂ per output channel by hand: move the channel axes last, flatten them, norm each column. */
 function byHand(kernel: tf.Tensor, axis: 'last' | 'last2' | 'second-last'): number[] {
@@ -51,5 +53,23 @@ describe('per-channel kernel norms: the layer’s output channels, whatever axis
   it('normsOfValues: channels along the last axis, or runs of `inner` values', () => {
     expect(normsOfValues([3, 0, 4, 0], 2)).toEqual([5, 0]);
     expect(normsOfValues([3, 4, 0, 0], 2, 2)).toEqual([5, 0]);
+  });
+
+  it("Embedding: a norm per row (one per token: ‖E[i, :]‖₂, as a Dense's per column ‖W[:, j]‖₂), in the record, per batch and in a constraint's projected share", () => {
+    const input = tf.input({ shape: [2] });
+    const emb = tf.layers.embedding({ inputDim: 3, outputDim: 2, embeddingsConstraint: constraint('maxnorm:m=1,axis=1') });
+    const model = tf.model({ inputs: input, outputs: emb.apply(input) as tf.SymbolicTensor });
+    // Rows (tokens) [3, 4], [0, 0], [1, 2]: norms 5, 0, √5 (per column they would be √10, √20).
+    // Assigned, not written: LayerVariable.write would apply the constraint.
+    (emb.weights[0]!.read() as tf.Variable).assign(tf.tensor2d([3, 4, 0, 0, 1, 2], [3, 2]));
+    const [norms] = weightStatistics(model).norms;
+    expect(norms!.layer).toBe(emb.name);
+    expect(norms!.norms).toEqual([5, 0, Math.sqrt(5)]);
+    expect(norms!.max).toBe(5);
+    const [batch] = batchNorms(model, 1).layers;
+    expect(batch!.max).toBeCloseTo(5, 6);
+    expect(batch!.mean).toBeCloseTo((5 + Math.sqrt(5)) / 3, 6);
+    // maxnorm:m=1,axis=1 bounds the rows: two of the three moved.
+    expect(applyConstraints(model, true)[emb.weights[0]!.originalName]).toBeCloseTo(2 / 3, 6);
   });
 });

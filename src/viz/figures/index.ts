@@ -80,6 +80,8 @@ export {
   normLayers,
   normsLimits,
   normTicks,
+  rowNormLayers,
+  rowNormsNote,
   snapshotNorms,
 } from './norms-data.ts';
 export { emptyFigure, type NormsGridOptions, normsGridSpec } from './norms-grid.ts';

@@ -10,7 +10,7 @@ import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { BOUND_COLOR, NORM_TITLE } from './norms-cell.ts';
-import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers } from './norms-data.ts';
+import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers, rowNormsNote } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
 
@@ -59,7 +59,7 @@ export interface NormCurvesOptions {
  * The kernels' output-channel norms over training, one panel per layer: mean and max channel norm
  * per run, a constraint's bounds as rules (see the file's comment).
  *
- * Formula: ‖w_c‖₂ of each output channel c (the kernel's slice along its last axis); mean_c and max_c drawn
+ * Formula: ‖w_c‖₂ of each output channel c (the kernel's slice along its last axis; an Embedding's row c); mean_c and max_c drawn
  *
  * @example
  * normCurvesSpec(records, { width: 300 })   // a Vega-Lite spec: one panel per layer
@@ -87,7 +87,7 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
   return shownSpec({
     ...figureHead(title, [
-      `mean (solid) and max (dashed) L2 norm of each kernel's output channels, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
+      `mean (solid) and max (dashed) L2 norm of each kernel's output channels${rowNormsNote(runs)}, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
       ...boundsSubtitle(runs, labels),
     ]),
     data: { values },

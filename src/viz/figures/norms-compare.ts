@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels, shownSpec } from './format.ts';
 import { layerNormLimits, normsColumns } from './norms-columns.ts';
-import { boundsSubtitle, type NormLimitOptions, normLayers } from './norms-data.ts';
+import { boundsSubtitle, type NormLimitOptions, normLayers, rowNormsNote } from './norms-data.ts';
 import { emptyFigure, NO_NORMS } from './norms-grid.ts';
 import { defaultEpoch } from './selection.ts';
 import { CONFIG, figureHead } from './theme.ts';
@@ -35,7 +35,7 @@ export function compareNormsGridSpec(runs: RunRecord[], options: CompareNormsOpt
   const limits = layerNormLimits(rows, options);
   return shownSpec({
     ...figureHead(title, [
-      `L2 norm of each output channel of each kernel: bars after epoch ${epoch}, grey line before training · rows: runs · columns: layers, each on its own norm axis`,
+      `L2 norm of each output channel of each kernel${rowNormsNote(runs)}: bars after epoch ${epoch}, grey line before training · rows: runs · columns: layers, each on its own norm axis`,
       `y: share of the layer's channels, 0–${Math.round(100 * limits.yMax)} % in every cell`,
       ...boundsSubtitle(runs, labels),
     ]),

@@ -10,6 +10,8 @@ import {
   type ConstraintInfo,
   type EpochRecord,
   type NormBounds,
+  normedWeightIndex,
+  normsOfRows,
   type RunConfig,
   type RunRecord,
   snapshots,
@@ -50,19 +52,35 @@ export function normLayers(runs: readonly RunRecord[]): string[] {
 }
 
 /**
- * A layer's column/panel label with its channel count: `conv2d_2 · 64 ch`; a frozen layer's (its
- * kernel not trainable in the runs' configs) says so as the histograms do: `dense_1 (non-trainable) · 16 ch`.
+ * A layer's column/panel label with its channel count: `conv2d_2 · 64 ch`, an Embedding's rows
+ * `emb · 20 rows`; a frozen layer's (its kernel not trainable in the runs' configs) says so as the
+ * histograms do: `dense_1 (non-trainable) · 16 ch`.
  */
 export function normLayerLabel(runs: readonly RunRecord[], layer: string): string {
   const frozen = runs.some((run) => normedWeight(run.config, layer)?.trainable === false);
   const name = frozen ? `${layer}${NON_TRAINABLE}` : layer;
+  const unit = rowNormLayers(runs).includes(layer) ? 'rows' : 'ch';
   for (const run of runs) {
     for (const s of snapshots(run)) {
       const n = snapshotNorms(s).find((l) => l.layer === layer);
-      if (n) return `${name} · ${n.norms.length} ch`;
+      if (n) return `${name} · ${n.norms.length} ${unit}`;
     }
   }
   return name;
+}
+
+/** The layers whose norms are of their rows (an Embedding's: formats' `normsOfRows`), in model order, over the runs. */
+export function rowNormLayers(runs: readonly RunRecord[]): string[] {
+  return normLayers(runs).filter((layer) => runs.some((run) => normsOfRows(normedWeight(run.config, layer)?.name ?? '')));
+}
+
+/**
+ * What the norms of the layers in `rowNormLayers` are, for the figures' and report's words: ` (emb: of
+ * each embedding row, one per token)`; '' when there are none.
+ */
+export function rowNormsNote(runs: readonly RunRecord[]): string {
+  const rows = rowNormLayers(runs);
+  return rows.length ? ` (${rows.join(', ')}: of each embedding row, one per token)` : '';
 }
 
 /** The bounds as drawn: `min=0.5`, `max=2` (a rule each; min = 0 is the axis itself and is left out). */
@@ -87,9 +105,10 @@ export function boundsText(bounds: NormBounds): string {
   return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, over].filter(Boolean).join(', ');
 }
 
-/** The weight whose channel norms a layer's panel shows: the layer's first kernel (as the monitors take it). */
+/** The weight whose channel norms a layer's panel shows, as the monitors take it (formats' `normedWeightIndex`). */
 function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined {
-  return (config.weights ?? []).find((w) => w.layer === layer && /kernel$/.test(w.name));
+  const weights = (config.weights ?? []).filter((w) => w.layer === layer);
+  return weights[normedWeightIndex(weights.map((w) => w.name))];
 }
 
 /**

@@ -11,7 +11,7 @@ import { EPOCH_ENCODING } from './axes.ts';
 import { maxOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { niceMax } from './histogram-scale.ts';
-import { constraintLines, hasProjections, layerFacet, normLayers, snapshotNorms } from './norms-data.ts';
+import { constraintLines, hasProjections, layerFacet, normLayers, rowNormsNote, snapshotNorms } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, runColor, SHARED_SCALES } from './theme.ts';
 
@@ -41,7 +41,7 @@ export function projectedSpec(runs: RunRecord[]): TopLevelSpec {
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
   return shownSpec({
     ...figureHead(title, [
-      "share of each kernel's output channels (last axis) in which the constraint changed a weight after an update, mean over the epoch's steps",
+      `share of each kernel's output channels (last axis)${rowNormsNote(runs)} in which the constraint changed a weight after an update, mean over the epoch's steps`,
       ...constraints,
     ]),
     data: { values },

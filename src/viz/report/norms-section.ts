@@ -8,7 +8,7 @@
  */
 
 import type { RunRecord } from '../../formats/index.ts';
-import { constraintLines, hasNorms, normLayers, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
+import { constraintLines, hasNorms, normLayers, rowNormsNote, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
 import { escText, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
 
@@ -42,7 +42,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   });
   const bounded = constraintLines(runs, labels, 'bounded');
   const boundsNote = bounded.length
-    ? ` Red rules: the bounds of the norm constraint — ${escText(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0).`
+    ? ` Red rules: the bounds of the norm constraint — ${escText(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0; an embedding's rows with axis=1).`
     : '';
   const withProjections = runs
     .map((run, i) => [run, i] as const)
@@ -50,7 +50,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const layers = normLayers(runs);
   const projected = withProjections.length
     ? [
-        "<h3>Share of output channels (last axis) in which the constraint changed a weight, mean over each epoch's steps</h3>",
+        `<h3>Share of output channels (last axis)${escText(rowNormsNote(runs))} in which the constraint changed a weight, mean over each epoch's steps</h3>`,
         `<div class="tables">${withProjections
           .map(
             ([run, i]) => `<div class="run-projected">${several ? `<h3>${escText(labels[i] ?? '')}</h3>` : ''}${projectedTable(run, layers, selected)}</div>`,
@@ -61,7 +61,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   return [
     `<section id="norms" data-epoch="${selected}">`,
     '<h2>Weight norms</h2>',
-    `<p class="note">The L2 norm of each output channel of each layer's kernel at the selected epoch, as shares of the layer's channels, each layer on its own norm axis, the same for every epoch${several ? ' and run' : ''}, and one share axis for all.${boundsNote}</p>`,
+    `<p class="note">The L2 norm of each output channel of each layer's kernel${escText(rowNormsNote(runs))} at the selected epoch, as shares of the layer's channels, each layer on its own norm axis, the same for every epoch${several ? ' and run' : ''}, and one share axis for all.${boundsNote}</p>`,
     `<div class="cards">\n${cards.join('\n')}\n</div>`,
     '<div class="downloads" id="dl-norm-curves"></div><div class="chart" id="norm-curves"></div>',
     ...projected,

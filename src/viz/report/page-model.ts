@@ -77,7 +77,7 @@ export interface NormCell {
 /** The layers and limits of the norm histograms. */
 export interface NormsModel {
   readonly layers: string[];
-  /** `conv2d_2 · 64 ch`. */
+  /** `conv2d_2 · 64 ch`; an Embedding's `emb · 20 rows`. */
   readonly labels: string[];
   /** Per layer, the right end of its norm axis. */
   readonly xMax: number[];

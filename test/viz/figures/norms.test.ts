@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type RunRecord, snapshots } from '../../../src/formats/run.ts';
+import { constraint, fit, tf } from '../../../src/index.ts';
 import { renderSvg } from '../../../src/render/render.ts';
 import {
   compareNormsGridSpec,
   constraintLines,
   constraintText,
   hasNorms,
+  layerBounds,
   normBins,
   normCurve,
   normCurvesSpec,
@@ -312,6 +314,66 @@ describe('a frozen layer’s norms (its kernel not trainable)', () => {
     expect(pageModel([frozen]).norms?.labels).toContain('dense_1 (non-trainable) · 128 ch');
     // Drawn: before, the frozen layer's panel read `dense_1 · 128 ch`, like the trained ones.
     expect(await renderSvg(normCurvesSpec([frozen]))).toContain('>dense_1 (non-trainable) · 128 ch<');
+  });
+});
+
+describe("an Embedding's norms: one per row (token), in a run's record and its figures", () => {
+  it('records ‖E[i, :]‖₂ of each of its rows, labels them `rows`, says so in the subtitles, and draws the axis=1 bound that holds them', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.embedding({
+          name: 'emb',
+          inputDim: 5,
+          outputDim: 3,
+          inputLength: 4,
+          embeddingsInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 2 }),
+          embeddingsConstraint: constraint('maxnorm:m=1,axis=1'),
+        }),
+        tf.layers.flatten(),
+        tf.layers.dense({ name: 'out', units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      ],
+    });
+    const x = tf.tensor2d(
+      Array.from({ length: 32 }, (_, i) => (i * 7) % 5),
+      [8, 4],
+    );
+    const y = tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0]);
+    const record = await fit(model, { x, y }, { epochs: 1, batchSize: 4, seed: 1, loss: 'sparseCategoricalCrossentropy' });
+    const e = Array.from(model.getLayer('emb').getWeights()[0]!.dataSync());
+    const rows = [0, 1, 2, 3, 4].map((i) => Math.hypot(...e.slice(3 * i, 3 * i + 3)));
+    const norms = record.epochs.at(-1)!.norms.find((n) => n.layer === 'emb')!;
+    norms.norms.forEach((n, i) => expect(n).toBeCloseTo(rows[i]!, 6));
+    expect(Math.max(...norms.norms)).toBeLessThanOrEqual(1 + 1e-5);
+    expect(normLayerLabel([record], 'emb')).toBe('emb · 5 rows');
+    expect(normLayerLabel([record], 'out')).toBe('out · 2 ch');
+    expect(layerBounds(record.config, 'emb')).toMatchObject({ max: 1, axis: 1 });
+    const note = '(emb: of each embedding row, one per token)';
+    expect(plain(normsGridSpec(record)).title.subtitle.join(' ')).toContain(note);
+    expect(plain(normCurvesSpec([record])).title.subtitle.join(' ')).toContain(note);
+    expect(plain(projectedSpec([record])).title.subtitle.join(' ')).toContain(note);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
+describe("a SeparableConv2D's norm panel", () => {
+  it('takes its bound from the pointwise kernel, whose norms it shows, not from the depthwise kernel before it', () => {
+    const kernel = bounded.config.weights.find((w) => w.layer === 'conv2d_1' && w.kind === 'kernel')!;
+    const sep: RunRecord = {
+      ...bounded,
+      config: {
+        ...bounded.config,
+        weights: bounded.config.weights.flatMap((w) =>
+          w === kernel
+            ? [
+                { ...w, name: 'conv2d_1/depthwise_kernel', constraint: { spec: 'maxnorm:m=5,axis=0', source: 'builtin', bounds: { max: 5, axis: 0 } } },
+                { ...w, name: 'conv2d_1/pointwise_kernel' },
+              ]
+            : [w],
+        ),
+      },
+    };
+    expect(layerBounds(sep.config, 'conv2d_1')).toEqual(kernel.constraint!.bounds);
   });
 });
 
