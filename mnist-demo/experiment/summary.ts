@@ -10,6 +10,9 @@
  *
  * A pure function of the records (data only: reading a record never runs code).
  *
+ * A model of several outputs has no single test accuracy: its record holds each output's, after
+ * every epoch (`testMetrics`), and each epoch's numbers hold them by output (`testAccByOutput`).
+ *
  * Measures, over all trainable weights (kernels and biases, as the "all weights" histogram):
  *   nearZero3 / nearZero2   share of |w| < 1e-3 / < 1e-2
  *   zeros                   share of w = 0 exactly
@@ -29,7 +32,7 @@
  * const s = summarize([{ folder: 'figures/reference/penalties', records }], { epochs: [1, 10, 40] });
  * s.runs[1].epochs[2].spike;   // 291 for the study's L1 after 40 epochs (86 after 10)
  */
-import { decodeCounts, type EpochRecord, FINE_LINEAR, FINE_LOG, type FineGrid, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
+import { decodeCounts, type EpochRecord, FINE_LINEAR, FINE_LOG, type FineGrid, outputAccuracies, type RunRecord, type WeightsSnapshot } from 'penalty-explorer';
 import { type CurveAt, pruneLevelOf } from './prune-level.ts';
 
 /** The fine histogram's bins the monitors record and this module reads: 1000 over [−2, 2], 0.004 wide. */
@@ -61,7 +64,10 @@ export interface PruneSummary {
 /** One run's numbers after one epoch (see the file's comment for each). */
 export interface EpochSummary {
   readonly epoch: number;
+  /** Null for a model of several outputs (see testAccByOutput) or a loss without accuracy. */
   readonly testAcc: number | null;
+  /** A model of several outputs: each output's test accuracy, by output name, e.g. `{ cls: 0.91 }` (absent for one output). */
+  readonly testAccByOutput?: Readonly<Record<string, number | null>>;
   /** testAcc minus the unpenalised run's of the same folder, seed and optimiser at this epoch (null without one). */
   readonly deltaToNone: number | null;
   /** Shares of |w| < 1e-3 and < 1e-2. */
@@ -200,9 +206,11 @@ const snapshotsOf = (r: RunRecord): WeightsSnapshot[] => [r.initial, ...r.epochs
 function epochSummary(s: WeightsSnapshot, maxDrop: number, at: CurveAt): Omit<EpochSummary, 'deltaToNone'> {
   const prune = pruneAt(s, maxDrop, at);
   const fine = trainableCounts(s, 'fine', FINE); // decoded once for both measures that read it
+  const byOutput = outputAccuracies(s.testMetrics);
   return {
     epoch: s.epoch,
     testAcc: s.testAcc,
+    ...(byOutput.length ? { testAccByOutput: Object.fromEntries(byOutput.map((o) => [o.output, o.acc])) } : {}),
     nearZero3: s.sparsity.lt1e3,
     nearZero2: s.sparsity.lt1e2,
     zeros: s.histogram.count === 0 ? 0 : s.histogram.zeros / s.histogram.count,

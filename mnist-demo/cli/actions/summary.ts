@@ -6,11 +6,13 @@
  *   every record read and checked first (a malformed one: exit 2 naming the file; an epoch of
  *   --epochs no run of any folder has: exit 2 naming the epochs there are)
  *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
+ *
+ * A run of a model of several outputs has a test accuracy column per output, `test acc (cls)`.
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
-import { type EpochSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import { type EpochSummary, type RunSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { counted } from '../../words.ts';
 import { summaryValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
@@ -68,10 +70,22 @@ const points = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '�
 const medianText = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
-function row(e: EpochSummary): string[] {
+const accText = (x: number | null | undefined) => (x === null || x === undefined ? '—' : pct(x));
+
+/**
+ * The test accuracy columns of a run's table: `test acc`, or for a model of several outputs one
+ * per output that has an accuracy, `test acc (cls)`, in the record's order.
+ */
+function accuracyColumns(r: RunSummary): { titles: string[]; cells: (e: EpochSummary) => string[] } {
+  const outputs = [...new Set(r.epochs.flatMap((e) => Object.keys(e.testAccByOutput ?? {})))];
+  if (outputs.length === 0) return { titles: ['test acc'], cells: (e) => [accText(e.testAcc)] };
+  return { titles: outputs.map((o) => `test acc (${o})`), cells: (e) => outputs.map((o) => accText(e.testAccByOutput?.[o])) };
+}
+
+function row(e: EpochSummary, acc: string[]): string[] {
   return [
     String(e.epoch),
-    e.testAcc === null ? '—' : pct(e.testAcc),
+    ...acc,
     points(e.deltaToNone),
     pct(e.nearZero3),
     pct(e.nearZero2),
@@ -93,9 +107,9 @@ function setupText(setup: SpreadSummary['setup']): string {
 /** The summary as text: a table per run, then the spread over seeds; as Markdown tables with `markdown`. */
 export function summaryText(s: Summary, maxDrop: number, markdown = false): string {
   const tableOf = markdown ? markdownTable : table;
-  const header = [
+  const header = (acc: readonly string[]) => [
     'epoch',
-    'test acc',
+    ...acc,
     'Δ none (pt)',
     '|w|<1e-3',
     '|w|<1e-2',
@@ -106,10 +120,11 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
     `prune within ${maxDrop} pt`,
     'sparse size there',
   ];
-  const parts = s.runs.map(
-    (r) =>
-      `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${counted(r.trained, 'epoch')}\n${markdown ? '\n' : ''}${tableOf(header, r.epochs.map(row))}`,
-  );
+  const parts = s.runs.map((r) => {
+    const acc = accuracyColumns(r);
+    const rows = r.epochs.map((e) => row(e, acc.cells(e)));
+    return `${join(r.folder, r.folder.endsWith(r.name) ? '' : r.name)}: ${r.penalty}, seed ${r.seed}, ${counted(r.trained, 'epoch')}\n${markdown ? '\n' : ''}${tableOf(header(acc.titles), rows)}`;
+  });
   for (const g of s.spread) {
     const rows = g.epochs.map((e) => [String(e.epoch), pct(e.min), pct(e.max), (100 * (e.max - e.min)).toFixed(2)]);
     parts.push(

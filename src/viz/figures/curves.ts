@@ -12,7 +12,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
-import { NO_TEST_ACCURACY } from './accuracy.ts';
+import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, testAccuracies } from './accuracy.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
@@ -60,6 +60,8 @@ interface Row {
   /** Batch bands only: the highest raw value of the band (`value` is the lowest). */
   readonly high?: number;
   readonly kind: 'epoch' | 'batch' | 'smoothed';
+  /** Test accuracy of a model of several outputs: the output's name. */
+  readonly output?: string;
 }
 
 type BatchSeries = Record<'train loss' | 'penalty term', { x: number; v: number }[]>;
@@ -90,15 +92,23 @@ function rowsOf(run: RunRecord, label: string, smoothing: number, k: number): Ro
   const add = (metric: string, epoch: number, value: number | null, kind: Row['kind'] = 'epoch', high?: number) => {
     if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind, ...(high === undefined ? {} : { high }) });
   };
+  // The test accuracy (each output's, for a model of several outputs) after each epoch, as the accuracy figure draws it.
+  const accuracies = testAccuracies(run);
+  const accuracy = (epoch: number) => {
+    for (const p of accuracies.filter((a) => a.epoch === epoch)) {
+      if (p.acc !== null && Number.isFinite(p.acc))
+        rows.push({ run: label, metric: 'test accuracy', epoch, value: p.acc, kind: 'epoch', ...(p.output === undefined ? {} : { output: p.output }) });
+    }
+  };
   add('test loss', 0, run.initial.testLoss);
   // The penalty at epoch 0 (the untrained weights): records before run@3 lack it.
   add('penalty term', 0, run.initial.penaltyLoss ?? null);
-  if (!run.epochs.length) add('test accuracy', 0, run.initial.testAcc);
+  if (!run.epochs.length) accuracy(0);
   for (const e of run.epochs) {
     add('train loss', e.epoch, e.trainLoss);
     add('penalty term', e.epoch, e.penaltyLoss);
     add('test loss', e.epoch, e.testLoss);
-    add('test accuracy', e.epoch, e.testAcc);
+    accuracy(e.epoch);
   }
   for (const [metric, points] of Object.entries(batchSeriesOf(run))) {
     const s = smooth(
@@ -130,17 +140,21 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   const labels = runLabels(runs);
   const smoothing = options.smoothing ?? 0.6;
   const k = batchesPerBand(runs, options.maxBatchPoints ?? 600);
-  const values = runs.flatMap((run, i) => rowsOf(run, labels[i] as string, smoothing, k));
+  const rows = runs.flatMap((run, i) => rowsOf(run, labels[i] as string, smoothing, k));
+  // A run of several outputs draws a test accuracy per output, dashed by output (a run's single one beside them: `all`).
+  const dash = outputDash(rows.filter((r) => r.metric === 'test accuracy').map((r) => r.output));
+  const values = dash ? rows.map((r) => (r.metric === 'test accuracy' && r.output === undefined ? { ...r, output: ALL_OUTPUTS } : r)) : rows;
   const batches = values.some((r) => r.kind === 'batch');
   // The legend's symbols as solid lines (the first layer, per-batch values, is faint).
   const color = { ...runColor(labels), title: runLabelsTitle(runs), legend: { ...LINE_LEGEND, symbolOpacity: 1 } };
-  // No run with one accuracy (a model of several outputs records each output's in testMetrics; a
-  // regression loss, none): no empty accuracy panel, and the subtitle says why.
+  // No run with a test accuracy, its own or its outputs' (a regression loss): no empty accuracy
+  // panel, and the subtitle says why.
   const accuracy = values.some((r) => r.metric === 'test accuracy');
   const shown = PANELS.filter((p) => accuracy || p.metric !== 'test accuracy');
   const wrap = wrappedPanels(shown.length, ROW);
   // Epoch means as points only where per-batch lines are drawn; joined by a line elsewhere (test loss, accuracy).
   const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
+  const byOutput = (metric: string) => dash !== undefined && metric === 'test accuracy';
   const panel = (metric: string, log: boolean) => ({
     title: { text: metric, fontSize: 13 },
     width: PANEL.width,
@@ -163,7 +177,15 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       {
         transform: [{ filter: "datum.kind === 'epoch'" }],
         mark: { type: 'line', point: { filled: true, size: 24 }, strokeWidth: perBatch(metric) ? 0 : 2 },
-        encoding: { tooltip: [{ field: 'run', title: runLabelsTitle(runs) }, { field: 'epoch' }, { field: 'value', title: metric, format: '.5~g' }] },
+        encoding: {
+          ...(byOutput(metric) ? { strokeDash: dash } : {}),
+          tooltip: [
+            { field: 'run', title: runLabelsTitle(runs) },
+            ...(byOutput(metric) ? [{ field: 'output' }] : []),
+            { field: 'epoch' },
+            { field: 'value', title: metric, format: '.5~g' },
+          ],
+        },
       },
     ],
   });
@@ -173,6 +195,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       'per epoch (0 = initial): mean train (data) loss over its batches;',
       'λ·penalty, test loss and accuracy after it; losses on log axes',
       ...(accuracy ? [] : [NO_TEST_ACCURACY]),
+      ...(dash ? [PER_OUTPUT_ACCURACY] : []),
       ...(batches
         ? [
             `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''},`,

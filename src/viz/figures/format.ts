@@ -4,7 +4,7 @@
  */
 
 import { visibleControls } from '../../errors.ts';
-import type { Histogram, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
+import { type Histogram, outputAccuracies, type RunRecord, type WeightsSnapshot } from '../../formats/index.ts';
 import { formatSpec, OPTIMIZER_SIGNATURES, parseSpec } from '../../registry/index.ts';
 
 export { visibleControls };
@@ -197,9 +197,14 @@ export function shortPercent(x: number): string {
   return `${Number((100 * x).toFixed(1))}%`;
 }
 
-/** The title of one snapshot: `epoch=3 loss=0.0412 acc=0.9871`. */
-export function snapshotTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc'>): string {
-  return `epoch=${s.epoch} loss=${fixed4(s.testLoss)} acc=${fixed4(s.testAcc)}`;
+/**
+ * The title of one snapshot: `epoch=3 loss=0.0412 acc=0.9871`; for a model of several outputs
+ * (no single accuracy) each output's, `epoch=3 loss=0.5120 acc(cls)=0.9100`.
+ */
+export function snapshotTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc' | 'testMetrics'>): string {
+  const byOutput = s.testAcc === null ? outputAccuracies(s.testMetrics) : [];
+  const acc = byOutput.length ? byOutput.map((o) => `acc(${o.output})=${fixed4(o.acc)}`).join(' ') : `acc=${fixed4(s.testAcc)}`;
+  return `epoch=${s.epoch} loss=${fixed4(s.testLoss)} ${acc}`;
 }
 
 /** A range edge as written in counts and axis texts, with a real minus sign: −1, 1, 0.5. */

@@ -1,6 +1,6 @@
 /** The figures: pure functions from run records to Vega-Lite specs (rendering to files is in ../render/). */
 
-export { accuracySpec, NO_TEST_ACCURACY } from './accuracy.ts';
+export { type AccuracyPoint, accuracySpec, NO_TEST_ACCURACY, PER_OUTPUT_ACCURACY, testAccuracies } from './accuracy.ts';
 export { barsEncoding, type DensityScale, densityEncoding, evenTicks, logTicks } from './axes.ts';
 export { BAND_FIELDS, bandsSpec } from './bands.ts';
 export {

@@ -1,10 +1,10 @@
 /**
  * The report's `#numbers` section: the runs' configurations side by side, and for each run a
  * table of its numbers per epoch (rows carry `data-epoch`, so the page can highlight the
- * selected epoch).
+ * selected epoch; a model of several outputs has a test accuracy column per output).
  */
 
-import type { EpochRecord, RunConfig, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
+import { type EpochRecord, outputAccuracies, type RunConfig, type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
 import { constraintText, fixed4, grouped, percent, rowsCsv, runLabels } from '../figures/index.ts';
 import { escText, table } from './html.ts';
 
@@ -54,7 +54,25 @@ function configTable(runs: readonly RunRecord[]): string {
   return table(['', ...labels.map(escText)], rows, 'class="config"');
 }
 
-function epochRow(s: WeightsSnapshot | EpochRecord): string[] {
+/**
+ * The outputs whose test accuracies a run records apart, in the record's order: a model of several
+ * outputs has no single one (`outputAccuracies`); [] for a model of one output.
+ */
+function accuracyOutputs(run: RunRecord): string[] {
+  return [...new Set(snapshots(run).flatMap((s) => outputAccuracies(s.testMetrics).map((o) => o.output)))];
+}
+
+/** The test accuracy column of one output: `test acc (cls)`. */
+const accuracyTitle = (output: string) => `test acc (${output})`;
+
+/** A snapshot's test accuracy of each of `outputs` (`accuracyOutputs`), or its single one. */
+function accuraciesOf(s: WeightsSnapshot, outputs: readonly string[]): (number | null)[] {
+  if (!outputs.length) return [s.testAcc];
+  const byOutput = new Map(outputAccuracies(s.testMetrics).map((o) => [o.output, o.acc]));
+  return outputs.map((o) => byOutput.get(o) ?? null);
+}
+
+function epochRow(s: WeightsSnapshot | EpochRecord, outputs: readonly string[]): string[] {
   const e = 'trainLoss' in s ? s : undefined;
   return [
     String(s.epoch),
@@ -62,23 +80,32 @@ function epochRow(s: WeightsSnapshot | EpochRecord): string[] {
     // Every snapshot has its penalty, epoch 0 (the untrained weights) too.
     s.penaltyLoss === 0 ? '0' : s.penaltyLoss.toPrecision(4),
     fixed4(s.testLoss),
-    fixed4(s.testAcc),
+    ...accuraciesOf(s, outputs).map(fixed4),
     percent(s.sparsity.lt1e3),
     percent(s.sparsity.lt1e2),
     e ? e.seconds.toFixed(1) : DASH,
   ];
 }
 
-/** The numbers of every run per epoch as CSV: a `run` column, then NUMBER_COLUMNS (full precision). */
+/**
+ * The numbers of every run per epoch as CSV: a `run` column, then NUMBER_COLUMNS (full precision);
+ * a run of several outputs has its outputs' test accuracies in columns of their own (`test acc (cls)`).
+ */
 export function numbersCsv(runs: readonly RunRecord[]): string {
   const labels = runLabels(runs);
-  const rows = runs.flatMap((run, i) =>
-    [run.initial, ...run.epochs].map((s) => {
+  const rows = runs.flatMap((run, i) => {
+    const outputs = accuracyOutputs(run);
+    return [run.initial, ...run.epochs].map((s) => {
       const e = 'trainLoss' in s ? (s as EpochRecord) : undefined;
       const values = [s.epoch, e?.trainLoss, s.penaltyLoss, s.testLoss, s.testAcc, s.sparsity.lt1e3, s.sparsity.lt1e2, e?.seconds];
-      return { run: labels[i] ?? '', ...Object.fromEntries(NUMBER_COLUMNS.map((c, k) => [c, values[k] ?? null])) };
-    }),
-  );
+      const apart = outputs.length ? accuraciesOf(s, outputs) : [];
+      return {
+        run: labels[i] ?? '',
+        ...Object.fromEntries(NUMBER_COLUMNS.map((c, k) => [c, values[k] ?? null])),
+        ...Object.fromEntries(outputs.map((o, k) => [accuracyTitle(o), apart[k] ?? null])),
+      };
+    });
+  });
   return rowsCsv(rows);
 }
 
@@ -89,7 +116,10 @@ export function numbersSection(runs: readonly RunRecord[], selected: number): st
     const snaps = [run.initial, ...run.epochs];
     const attrs = snaps.map((s) => `data-epoch="${s.epoch}"${s.epoch === selected ? ' class="selected"' : ''}`);
     const caption = runs.length > 1 ? `<h3>${escText(labels[i] ?? '')}</h3>` : '';
-    return `<div class="run-numbers">${caption}${table(NUMBER_COLUMNS.map(escText), snaps.map(epochRow), 'class="numbers"', attrs)}</div>`;
+    const outputs = accuracyOutputs(run);
+    const columns = NUMBER_COLUMNS.flatMap((c) => (c === 'test acc' && outputs.length ? outputs.map(accuracyTitle) : [c]));
+    const rows = snaps.map((s) => epochRow(s, outputs));
+    return `<div class="run-numbers">${caption}${table(columns.map(escText), rows, 'class="numbers"', attrs)}</div>`;
   });
   return [
     '<section id="numbers">',

@@ -7,6 +7,9 @@ import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 describe('figure text', () => {
   it('formats titles, counts and numbers', () => {
     expect(snapshotTitle({ epoch: 3, testLoss: 0.041249, testAcc: 0.987051 })).toBe('epoch=3 loss=0.0412 acc=0.9871');
+    // A model of several outputs: each output's accuracy by name (no single one).
+    const two = { epoch: 3, testLoss: 0.5, testAcc: null, testMetrics: { cls_loss: 0.3, reg_loss: 0.2, cls_acc: 0.91 } };
+    expect(snapshotTitle(two)).toBe('epoch=3 loss=0.5000 acc(cls)=0.9100');
     expect(fixed4(2.302585)).toBe('2.3026');
     expect(grouped(1199882)).toBe('1,199,882');
     expect(grouped(12)).toBe('12');

@@ -1,0 +1,35 @@
+/**
+ * Each output's accuracy in a record's metrics, for a model of several outputs: there TF.js's log
+ * names (which `fit`, `fitToFolder` and `recordWeights` record as they are) are per output,
+ * `<output>_loss` for every output and `<output>_acc` for each output that has an accuracy, and the
+ * snapshot's single `testAcc` is null. The outputs are read off the `_loss` names, so an output
+ * whose own name holds `_acc` is still told apart; a model of one output logs no `<output>_loss`
+ * and has none here (its accuracy is `testAcc`).
+ *
+ *   metrics ─► outputs: the names ending in `_loss`, less it ─► each output's `<output>_acc`
+ *   (or `<output>_accuracy`), where recorded, in the metrics' order
+ *
+ * @example
+ * outputAccuracies({ mo_cls_loss: 1.13, mo_reg_loss: 0.14, mo_cls_acc: 0.3125 })
+ * // [{ output: 'mo_cls', acc: 0.3125 }]   (mo_reg, a regression output, has no accuracy)
+ */
+import type { Metrics } from './run.ts';
+
+/** One output's accuracy, by the output's name (null when the value was not finite). */
+export interface OutputAccuracy {
+  readonly output: string;
+  readonly acc: number | null;
+}
+
+/** The accuracy names TF.js logs an output's accuracy under, in the order looked for. */
+const ACCURACY_NAMES = ['acc', 'accuracy'] as const;
+
+/** Each output's accuracy in `metrics` (a snapshot's `testMetrics`, an epoch's `trainMetrics`); [] for a model of one output or none recorded. */
+export function outputAccuracies(metrics: Metrics | undefined): OutputAccuracy[] {
+  if (!metrics) return [];
+  const outputs = Object.keys(metrics).flatMap((k) => (k.endsWith('_loss') ? [k.slice(0, -'_loss'.length)] : []));
+  return outputs.flatMap((output) => {
+    const name = ACCURACY_NAMES.map((a) => `${output}_${a}`).find((k) => k in metrics);
+    return name === undefined ? [] : [{ output, acc: metrics[name] ?? null }];
+  });
+}
