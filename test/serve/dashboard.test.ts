@@ -178,11 +178,12 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     await page.close();
   });
 
-  it.runIf(hasChromium)('fits the training curves to their card at 1400 px and, the window narrowed, at 800 px (they scrolled in it)', async () => {
+  it.runIf(hasChromium)('fits the training curves to their card at 1400 px and, the window narrowed, at 800 and 500 px (they scrolled in it)', async () => {
     const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${url}?runs=cmp/none,cmp/l1_1e-4`);
     await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
-    for (const width of [1400, 800]) {
+    // At 500 px the curves are one column, their subtitle in shorter lines (it had been wider than the card).
+    for (const width of [1400, 800, 500]) {
       await page.setViewportSize({ width, height: 900 });
       await page.locator('#view-curves').scrollIntoViewIfNeeded();
       // Within its card, nothing to scroll (after the resize, once the chart is drawn again).

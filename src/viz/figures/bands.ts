@@ -44,7 +44,7 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     { field: 'epoch' },
     ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' })),
   ];
-  const panels = runPanels(labels);
+  const panels = runPanels(labels, { tall: 200 });
   return shownSpec({
     ...figureHead('Distributions over epochs', [
       `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
@@ -54,7 +54,7 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     ...panels.facet,
     spec: {
       width: panels.width,
-      height: panels.height(200),
+      height: panels.height,
       encoding: { x: EPOCH_ENCODING, color },
       layer: [
         ...BANDS.map(([a, b, opacity]) => ({

@@ -16,7 +16,7 @@ import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, testAcc
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
-import { WRAP_PADDING, wrappedPanels } from './wrap.ts';
+import { WRAP_PADDING, wrappedPanels, wrapSubtitle } from './wrap.ts';
 
 /** `curvesSpec`'s options: the smoothing of per-batch values and how many points a series draws. */
 export interface CurvesOptions {
@@ -34,14 +34,32 @@ const PANELS = [
   { metric: 'test accuracy', log: false },
 ] as const;
 
-/** A panel's plot (px), and the most its own y axis takes left of it (labels such as `0.000001`, the title; 76 px on the reference study's). */
-const PANEL = { width: 250, height: 160, axis: 80 } as const;
+/**
+ * A panel's plot (px), the most its own y axis takes left of it (labels such as `0.000001`, the title;
+ * 76 px on the reference study's), and the characters of a subtitle line in one column (DejaVu Sans at
+ * 12 px, ~7.5 px a character: within the column's 80 + 224 px).
+ */
+const PANEL = { width: 224, height: 160, axis: 80, subtitleChars: 38 } as const;
 
 /**
- * The panels' row, each with its axis: 2 in a 720-px file (24 + 2 · (80 + 250) + 20 = 704 px), all 4 in
- * a card of 1 404 px or more, 1 in a card under 704 px (the subtitle's lines, ~540 px, then the widest).
+ * The panels' row, each with its axis: 2 in a 720-px file (24 + 2 · (80 + 224) + 20 = 652 px), all 4 in
+ * a card of 1 300 px or more (the report's at a 1400-px window: 1 322), 1 in a card under 652 px (the
+ * subtitle then in lines of PANEL.subtitleChars, `wrapSubtitle`).
  */
 const ROW = { panel: PANEL.axis + PANEL.width, around: WRAP_PADDING } as const;
+
+/**
+ * A panel's title, as a text mark 10 px above its plot's top left corner: every panel's at one
+ * height. (As the chart's title, Vega placed it above whatever the chart drew highest — an axis
+ * label or a point on the plot's top edge — and the titles of a row stood a few px apart.)
+ */
+function panelTitle(metric: string) {
+  return {
+    data: { values: [{}] },
+    mark: { type: 'text', text: metric, align: 'left', baseline: 'bottom', fontSize: 13, fontWeight: 'bold' },
+    encoding: { x: { value: 0 }, y: { value: -10 }, color: { value: 'black' } },
+  };
+}
 
 /** TensorBoard's smoothing: s_t = w·s_{t−1} + (1 − w)·x_t, divided by 1 − w^t so the start is not pulled to 0. */
 export function smooth(xs: readonly number[], weight: number): number[] {
@@ -156,7 +174,6 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
   const byOutput = (metric: string) => dash !== undefined && metric === 'test accuracy';
   const panel = (metric: string, log: boolean) => ({
-    title: { text: metric, fontSize: 13 },
     width: PANEL.width,
     height: PANEL.height,
     transform: [{ filter: { field: 'metric', equal: metric } }],
@@ -187,27 +204,29 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
           ],
         },
       },
+      panelTitle(metric),
     ],
   });
+  const subtitle = [
+    // Lines no wider than two panels, so a page's card of two columns holds them (broken again for one: wrapSubtitle).
+    'per epoch (0 = initial): mean train (data) loss over its batches;',
+    'λ·penalty, test loss and accuracy after it; losses on log axes',
+    ...(accuracy ? [] : [NO_TEST_ACCURACY]),
+    ...(dash ? [PER_OUTPUT_ACCURACY] : []),
+    ...(batches
+      ? [
+          `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''},`,
+          `moving average (smoothing ${smoothing}) drawn; points: per epoch`,
+        ]
+      : []),
+  ];
   return shownSpec({
-    ...figureHead('Training curves', [
-      // Lines no wider than two panels, so a page's card of two columns holds them.
-      'per epoch (0 = initial): mean train (data) loss over its batches;',
-      'λ·penalty, test loss and accuracy after it; losses on log axes',
-      ...(accuracy ? [] : [NO_TEST_ACCURACY]),
-      ...(dash ? [PER_OUTPUT_ACCURACY] : []),
-      ...(batches
-        ? [
-            `per batch (before its update): raw values faint${k > 1 ? ` (lowest to highest of each ${k} batches)` : ''},`,
-            `moving average (smoothing ${smoothing}) drawn; points: per epoch`,
-          ]
-        : []),
-    ]),
+    ...figureHead('Training curves', subtitle),
     data: { values },
     concat: shown.map((p) => panel(p.metric, p.log)),
     // Columns that follow the width a page gives (a concat's charts have their own axes: no resolve needed).
     columns: wrap.columns,
-    params: wrap.params,
+    params: [...wrap.params, wrapSubtitle(subtitle, PANEL.subtitleChars)],
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec);

@@ -84,7 +84,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '.4~g' } };
   const last = defaultEpoch(runs);
-  const panels = runPanels(labels, options.maxWidth);
+  const panels = runPanels(labels, { tall: Math.min(320, Math.max(120, 8 * (last + 1))), maxWidth: options.maxWidth });
   return shownSpec({
     ...figureHead(title, [
       `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
@@ -98,7 +98,7 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
     ...panels.facet,
     spec: {
       width: panels.width,
-      height: panels.height(Math.min(320, Math.max(120, 8 * (last + 1)))),
+      height: panels.height,
       // No ARIA label per cell: a 40-epoch comparison has ~30 000 cells, and their labels were
       // half of its SVG (the tooltip still tells a cell's numbers).
       mark: { type: 'rect', aria: false },

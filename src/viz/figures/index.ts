@@ -97,4 +97,14 @@ export { type SweepCell, type SweepMetric, sweepAxes, sweepCells, sweepSpec } fr
 export { BAR_COLOR, CONFIG, FONT, FONT_STACK, LINE_LEGEND, PANEL_TICKS, RUN_COLORS, runColor, SHARED_SCALES } from './theme.ts';
 export { askRuns, runIdsOf, splitRunsHint } from './view-runs.ts';
 export { MONITOR_VIEW, VIEWS, type View, type ViewData, type ViewOptions, viewById, viewsOf } from './views.ts';
-export { columnsFollowWidth, missingWrapParts, type PanelRow, runPanels, WRAP_MAX_WIDTH, WRAP_WIDTH, wrapColumns, wrappedPanels } from './wrap.ts';
+export {
+  columnsFollowWidth,
+  missingWrapParts,
+  type PanelRow,
+  runPanels,
+  WRAP_MAX_WIDTH,
+  WRAP_WIDTH,
+  wrapColumns,
+  wrappedPanels,
+  wrapSubtitle,
+} from './wrap.ts';

@@ -56,7 +56,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   );
   const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
-  const panels = runPanels(labels);
+  const panels = runPanels(labels, { tall: Math.min(360, Math.max(140, 14 * (last + 3))) });
   return shownSpec({
     ...figureHead('Weights over epochs, offset', [
       `${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`,
@@ -66,7 +66,7 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
     spec: {
       width: panels.width,
       // Lower when the panels wrap: every epoch's ridge still drawn, 5.6 px apart for 40 epochs (8.4 in one row).
-      height: panels.height(Math.min(360, Math.max(140, 14 * (last + 3)))),
+      height: panels.height,
       mark: { type: 'area', interpolate: 'step-after', fillOpacity: 0.75, line: { color: '#222', strokeWidth: 0.6 } },
       encoding: {
         x: {

@@ -5,9 +5,12 @@
  *
  *   figure (Vega-Lite)   wrappedPanels(count, row): `columns` for row.maxWidth (files), the signals
  *                        WRAP_WIDTH (default maxWidth) and `wrap_columns` computed from it, and an
- *                        x axis under each panel (none under the empty cells of the last row)
+ *                        x axis under each panel (none under the empty cells of the last row);
+ *                        runPanels adds `wrap_height` (a facet's panels lower when they wrap), a
+ *                        figure may add `wrapSubtitle` (its subtitle in shorter lines in one column)
  *   compiled (Vega)      columnsFollowWidth: the layout's columns (and a facet's count of rows) read
- *                        `wrap_columns` (missingWrapParts names what Vega-Lite no longer writes)
+ *                        `wrap_columns`, a facet's `child_height` `wrap_height`, the title's subtitle
+ *                        `wrap_subtitle` (missingWrapParts names what Vega-Lite no longer writes)
  *   page                 sets WRAP_WIDTH to the width its card may take, again when the window resizes
  *                        (src/viz/pages/vega.ts)
  *
@@ -17,6 +20,7 @@
  */
 import type { Spec } from 'vega';
 import { indexFacet } from './facets.ts';
+import { visibleControls } from './format.ts';
 import { SHARED_SCALES } from './theme.ts';
 
 /** The widest a wrapped figure is drawn by default (px): it fits a report card in an 800-px window. */
@@ -25,6 +29,10 @@ export const WRAP_MAX_WIDTH = 720;
 export const WRAP_WIDTH = 'wrap_width';
 /** The signal of the number of panels in a row, from WRAP_WIDTH. */
 const WRAP_COLUMNS = 'wrap_columns';
+/** The signal of a facet's panel height (px), from WRAP_COLUMNS (`runPanels`). */
+const WRAP_HEIGHT = 'wrap_height';
+/** The signal of the figure's subtitle lines, from WRAP_COLUMNS (`wrapSubtitle`). */
+const WRAP_SUBTITLE = 'wrap_subtitle';
 /** Vega's padding around a figure (px): 12 each side (theme.ts's CONFIG). */
 export const WRAP_PADDING = 2 * 12;
 /** What a row of a facet takes besides its panels (px): the y axis on the left (60) and Vega's padding. */
@@ -83,24 +91,59 @@ export function wrappedPanels(count: number, row: PanelRow) {
 /**
  * A figure of one panel per run (heatmaps, ridgeline, bands), laid out once for all of them: the
  * panels' width — 260 px for one or two runs, else 190 (three then take one row of a 720-px file,
- * 84 + 3 · 190 + 2 · 20 = 694 px; at 260 they wrapped 2 and 1) —, `height(tall)` (a panel's height:
- * `tall`, at most 240 px when the panels wrap within maxWidth), and `facet`, the parts to spread into
- * the figure's spec: the facet by the field `col` headed by the run labels, `wrappedPanels`' columns
- * and signals, and `resolve` (an x axis per panel, x and y scales shared; merge a figure's own).
+ * 84 + 3 · 190 + 2 · 20 = 694 px; at 260 they wrapped 2 and 1) —, their `height` in a file (`tall`,
+ * at most 240 px when the panels wrap within maxWidth; on a page the same rule at the page's width,
+ * through the signal `wrap_height`), and `facet`, the parts to spread into the figure's spec: the
+ * facet by the field `col` headed by the run labels, `wrappedPanels`' columns and signals with
+ * `wrap_height`, and `resolve` (an x axis per panel, x and y scales shared; merge a figure's own).
  *
  * @example
- * const panels = runPanels(runLabels(runs));
- * ({ ...head, data, ...panels.facet, spec: { width: panels.width, height: panels.height(360), mark, encoding } })
+ * const panels = runPanels(runLabels(runs), { tall: 360 });   // 7 runs: height 240 (rows of 3 in a file); 360 where all 7 fit a row
+ * ({ ...head, data, ...panels.facet, spec: { width: panels.width, height: panels.height, mark, encoding } })
  */
-export function runPanels(labels: readonly string[], maxWidth?: number) {
-  const width = labels.length > 2 ? 190 : 260;
-  const { columns, params, resolve } = wrappedPanels(labels.length, { panel: width, ...(maxWidth === undefined ? {} : { maxWidth }) });
-  const wrapped = columns < labels.length;
+export function runPanels(labels: readonly string[], size: { readonly tall: number; readonly maxWidth?: number | undefined }) {
+  const count = labels.length;
+  const width = count > 2 ? 190 : 260;
+  const { columns, params, resolve } = wrappedPanels(count, { panel: width, ...(size.maxWidth === undefined ? {} : { maxWidth: size.maxWidth }) });
+  const low = Math.min(size.tall, WRAPPED_HEIGHT);
   return {
     width,
-    height: (tall: number) => (wrapped ? Math.min(tall, WRAPPED_HEIGHT) : tall),
-    facet: { facet: indexFacet('col', labels, { labelFontWeight: 'bold' }), columns, params, resolve: { ...resolve, ...SHARED_SCALES } },
+    height: columns < count ? low : size.tall,
+    facet: {
+      facet: indexFacet('col', labels, { labelFontWeight: 'bold' }),
+      columns,
+      params: [...params, { name: WRAP_HEIGHT, expr: `${WRAP_COLUMNS} < ${count} ? ${low} : ${size.tall}` }],
+      resolve: { ...resolve, ...SHARED_SCALES },
+    },
   };
+}
+
+/** `text`'s words in lines of at most `chars` characters (a longer word on a line of its own). */
+function breakLine(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= chars) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * The param `wrap_subtitle` of a wrapped figure whose subtitle is wider than one column: its `lines`
+ * while a row holds two panels or more, each broken into lines of at most `chars` characters when it
+ * holds one (columnsFollowWidth makes it the title's subtitle). Spread into the figure's params; its
+ * Vega-Lite title keeps `lines`, as a file is drawn. Quoted into the expression escaped
+ * (`visibleControls`), as facets.ts quotes labels: the expression would read an escape back as the character.
+ *
+ * @example
+ * wrapSubtitle(['per epoch (0 = initial): mean train (data) loss over its batches;'], 36)
+ * // { name: 'wrap_subtitle', expr: 'wrap_columns > 1 ? ["per epoch … batches;"] : ["per epoch (0 = initial): mean train", "(data) loss over its batches;"]' }
+ */
+export function wrapSubtitle(lines: readonly string[], chars: number) {
+  const wide = lines.map(visibleControls);
+  const narrow = wide.flatMap((line) => breakLine(line, chars));
+  return { name: WRAP_SUBTITLE, expr: `${WRAP_COLUMNS} > 1 ? ${JSON.stringify(wide)} : ${JSON.stringify(narrow)}` };
 }
 
 /** A piece of a compiled spec, as far as columnsFollowWidth reads it. */
@@ -110,18 +153,23 @@ type Node = { name?: string; from?: { facet?: unknown }; transform?: Array<{ typ
 const FACET_CELLS = 'facet_domain';
 const FACET_ROWS = 'facet_domain_row';
 
+/** The signal Vega-Lite compiles a facet's panel height into (a `value`). */
+const FACET_HEIGHT = 'child_height';
+
 /**
  * What columnsFollowWidth rewrites in a compiled wrapped figure and did not find there, each named as
- * Vega-Lite wrote it: `layout.columns` (a number), and for a facet (a mark `from.facet`) the data
- * `facet_domain` (its cells) and `facet_domain_row` with a `sequence` transform (its count of rows). Empty for a figure that does
- * not wrap or has them all; the tests compile every wrapped figure and expect it empty, so a Vega-Lite
- * that compiles differently fails them by name.
+ * Vega-Lite wrote it: `layout.columns` (a number); for a facet (a mark `from.facet`) the data
+ * `facet_domain` (its cells) and `facet_domain_row` with a `sequence` transform (its count of rows);
+ * with `wrap_height` the signal `child_height` (a number); with `wrap_subtitle` the title's subtitle.
+ * Empty for a figure that does not wrap or has them all; the tests compile every wrapped figure and
+ * expect it empty, so a Vega-Lite that compiles differently fails them by name.
  *
  * @example
  * missingWrapParts(vegaLite.compile(ridgelineSpec(runs)).spec)   // [] (or e.g. ['layout.columns, a number (Vega-Lite wrote undefined)'])
  */
 export function missingWrapParts(spec: Spec): string[] {
-  if (!spec.signals?.some((s) => s.name === WRAP_COLUMNS)) return [];
+  const has = (name: string) => spec.signals?.some((s) => s.name === name) ?? false;
+  if (!has(WRAP_COLUMNS)) return [];
   const missing: string[] = [];
   const columns = (spec.layout as { columns?: unknown } | undefined)?.columns;
   if (typeof columns !== 'number') missing.push(`layout.columns, a number (Vega-Lite wrote ${JSON.stringify(columns)})`);
@@ -131,20 +179,30 @@ export function missingWrapParts(spec: Spec): string[] {
   const rows = data.find((d) => d.name === FACET_ROWS);
   if (facet && !rows?.transform?.some((t) => t.type === 'sequence'))
     missing.push(`data "${FACET_ROWS}" with a sequence transform, the facet's count of rows (Vega-Lite wrote ${rows ? JSON.stringify(rows) : 'none'})`);
+  const height = spec.signals?.find((s) => s.name === FACET_HEIGHT) as { value?: unknown } | undefined;
+  if (has(WRAP_HEIGHT) && typeof height?.value !== 'number')
+    missing.push(`signal "${FACET_HEIGHT}" with a number value, the panels' height (Vega-Lite wrote ${height ? JSON.stringify(height) : 'none'})`);
+  const title = spec.title as { subtitle?: unknown } | undefined;
+  if (has(WRAP_SUBTITLE) && title?.subtitle === undefined) missing.push("title.subtitle, the figure's subtitle");
   return missing;
 }
 
 /**
  * A compiled spec whose wrapped panels take their columns from `wrap_columns`: Vega-Lite writes the
  * number of columns into the layout and, for a facet, into the count of rows (data
- * `facet_domain_row`), which then follow the signal. A spec without that signal is returned as it is,
- * and so is one without those parts (`missingWrapParts`): its columns stay those for its maxWidth.
+ * `facet_domain_row`), which then follow the signal; so do a facet's panel height (`child_height`
+ * from `wrap_height`) and the subtitle (from `wrap_subtitle`) where the figure has those signals. A
+ * spec without `wrap_columns` is returned as it is, and so is one without those parts
+ * (`missingWrapParts`): its layout stays the one for its maxWidth.
  */
 export function columnsFollowWidth(spec: Spec): Spec {
-  if (!spec.signals?.some((s) => s.name === WRAP_COLUMNS) || missingWrapParts(spec).length) return spec;
+  const has = (name: string) => spec.signals?.some((s) => s.name === name) ?? false;
+  if (!has(WRAP_COLUMNS) || missingWrapParts(spec).length) return spec;
   const data = (spec.data ?? []) as Node[];
   return {
     ...spec,
+    ...(has(WRAP_SUBTITLE) ? { title: { ...(spec.title as object), subtitle: { signal: WRAP_SUBTITLE } } } : {}),
+    signals: spec.signals?.map((s) => (s.name === FACET_HEIGHT && has(WRAP_HEIGHT) ? { name: FACET_HEIGHT, update: WRAP_HEIGHT } : s)),
     layout: { ...spec.layout, columns: { signal: WRAP_COLUMNS } },
     data: data.map((d) =>
       d.name === FACET_ROWS

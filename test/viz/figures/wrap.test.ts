@@ -2,7 +2,8 @@
  * Wrapped panels after compiling: every wrapped figure (heatmaps, ridgeline, bands, the training
  * curves) compiles to the Vega names columnsFollowWidth rewrites — a Vega-Lite that compiles them
  * differently fails here, naming what changed — and its columns then follow WRAP_WIDTH in a Vega
- * view, as a page sets it (the layout drawn in more or fewer rows).
+ * view, as a page sets it (the layout drawn in more or fewer rows), and so do a facet's panel height
+ * and the curves' subtitle; the curves' panel titles of a row stand at one height.
  */
 import type { Spec } from 'vega';
 import * as vega from 'vega';
@@ -34,6 +35,35 @@ async function drawnAt(spec: Spec, width: number): Promise<{ columns: number; he
   }
 }
 
+/** A view of `spec` drawn with WRAP_WIDTH `width`; finalized after `read`. */
+async function viewAt<T>(spec: Spec, width: number, read: (view: vega.View) => T): Promise<T> {
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    view.signal(WRAP_WIDTH, width);
+    await view.runAsync();
+    return read(view);
+  } finally {
+    view.finalize();
+  }
+}
+
+type Item = { x?: number; y?: number; text?: unknown; items?: Mark[] };
+type Mark = { marktype?: string; role?: string; items?: Item[] };
+
+/** The texts a drawn figure shows as titles or marks (not axes' or legends'), each with its anchor's position in the view. */
+function titleTexts(view: vega.View): Array<{ text: string; x: number; y: number }> {
+  const found: Array<{ text: string; x: number; y: number }> = [];
+  const walk = (mark: Mark, x: number, y: number): void => {
+    for (const it of mark.items ?? []) {
+      const [ix, iy] = [x + (it.x ?? 0), y + (it.y ?? 0)];
+      if (mark.marktype === 'text' && (mark.role === 'mark' || mark.role === 'title-text')) found.push({ text: String(it.text), x: ix, y: iy });
+      if (mark.marktype === 'group') for (const m of it.items ?? []) walk(m, ix, iy);
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: Mark }).root, 0, 0);
+  return found;
+}
+
 describe('wrapped figures, compiled', () => {
   it("compile to Vega-Lite's layout.columns and, for a facet, facet_domain / facet_domain_row, which columnsFollowWidth rewrites", async () => {
     for (const [name, figure] of Object.entries(WRAPPED)) {
@@ -62,7 +92,7 @@ describe('wrapped figures, compiled', () => {
     expect(missingWrapParts({ ...single, signals: [] })).toEqual([]);
   });
 
-  it('follow WRAP_WIDTH in a Vega view: the ridgeline of 7 runs in rows of 3 at 720 px, 4 and 3 at 1400; the curves 2 by 2, all 4 in a row, one a row', async () => {
+  it('follow WRAP_WIDTH in a Vega view: the ridgeline of 7 runs in rows of 3 at 720 px, 4 and 3 at 1400; the curves 2 by 2, all 4 in a row (from 1 300 px), one a row', async () => {
     const ridge = await toVega(ridgelineSpec(seven));
     const [at720, at1400] = [await drawnAt(ridge, 720), await drawnAt(ridge, 1400)];
     expect([at720.columns, at1400.columns]).toEqual([3, 4]);
@@ -70,9 +100,47 @@ describe('wrapped figures, compiled', () => {
     expect([at720.yAxes, at1400.yAxes]).toEqual([3, 2]);
     expect(at1400.height).toBeLessThan(at720.height * 0.8);
     const curves = await toVega(curvesSpec(seven.slice(0, 2)));
-    const [two, four, one] = [await drawnAt(curves, 720), await drawnAt(curves, 1404), await drawnAt(curves, 600)];
+    const [two, four, one] = [await drawnAt(curves, 720), await drawnAt(curves, 1300), await drawnAt(curves, 600)];
     expect([two.columns, four.columns, one.columns]).toEqual([2, 4, 1]);
     expect(four.height).toBeLessThan(two.height);
     expect(one.height).toBeGreaterThan(two.height);
+  });
+
+  it("draw a facet's panels as high as they are in one row where the page's width holds them all, lower where they wrap (the file's 720 px decided both)", async () => {
+    const four = Array.from({ length: 4 }, (_, i) => makeRunRecord({ epochs: 20, penalty: `l2:${i + 1}e-4`, seed: i + 1 }));
+    const height = (spec: Spec, width: number) => viewAt(spec, width, (view) => [view.signal('wrap_columns'), view.signal('child_height')]);
+    const spec = await toVega(ridgelineSpec(four));
+    // Rows of 2 in a file, 240 px high; all 4 in a row at 1 400 px, as high as one row draws them (14 · (19 + 3) px; it stayed 240).
+    expect([await height(spec, 720), await height(spec, 1400)]).toEqual([
+      [2, 240],
+      [4, 322],
+    ]);
+  });
+
+  it("give the curves 4 columns in the report's card of 1 322 px (they needed 1 404)", async () => {
+    const spec = await toVega(curvesSpec(seven.slice(0, 2)));
+    expect(await viewAt(spec, 1322, (view) => view.signal('wrap_columns'))).toBe(4);
+  });
+
+  it("break the curves' subtitle into shorter lines in one column", async () => {
+    const two = seven.slice(0, 2);
+    const spec = await toVega(curvesSpec(two));
+    const lines = plain(curvesSpec(two)).title.subtitle as string[];
+    // Two columns or more: the file's lines; one: none longer than 38 characters (the subtitle had made the one-column chart ~560 px wide).
+    expect(await viewAt(spec, 720, (view) => view.signal('wrap_subtitle'))).toEqual(lines);
+    const narrow = (await viewAt(spec, 400, (view) => view.signal('wrap_subtitle'))) as string[];
+    expect(Math.max(...narrow.map((l) => l.length))).toBeLessThanOrEqual(38);
+    expect(narrow.join(' ')).toBe(lines.join(' '));
+  });
+
+  it("stand the curves' panel titles of a row at one height (each chart's top axis label had lowered its title)", async () => {
+    const spec = await toVega(curvesSpec(seven.slice(0, 2)));
+    for (const width of [720, 1322]) {
+      // A panel's title (a text mark now, the chart's title before), the figure's title left out.
+      const titles = (await viewAt(spec, width, titleTexts)).filter((t) => t.text !== 'Training curves');
+      expect(titles.map((t) => t.text).sort(), `${width}`).toEqual(['penalty term', 'test accuracy', 'test loss', 'train loss']);
+      // Rows: the titles' heights, each once (2 by 2 at 720 px, one row at 1 322).
+      expect(new Set(titles.map((t) => t.y)).size, `${width}: ${JSON.stringify(titles)}`).toBe(width === 720 ? 2 : 1);
+    }
   });
 });

@@ -398,7 +398,7 @@ describe.skipIf(!present)('report views in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it("wraps the heatmaps, ridgeline, bands and curves of 7 runs to their cards' width at 1400×900, and again at 800×900 when the window narrows, nothing cut off", async () => {
+  it("wraps the heatmaps, ridgeline, bands and curves of 7 runs to their cards' width at 1400×900, and again at 800 and 500 px when the window narrows, nothing cut off; the curves' panel titles of a row at one height", async () => {
     const seven = Array.from({ length: 7 }, (_, i) => {
       const r = runs[i % runs.length] as RunRecord;
       return { ...r, config: { ...r.config, name: `run-${i}` } };
@@ -414,9 +414,18 @@ describe.skipIf(!present)('report views in Chromium', () => {
         const [chart, card] = [el.querySelector(':scope > :is(canvas, svg)'), el.closest('.card')].map((e) => (e as Element).getBoundingClientRect());
         return { chart: [chart!.left, chart!.right], card: [card!.left, card!.right], window: innerWidth };
       });
-    for (const width of [1400, 800]) {
+    /** The tops of the curves' panel titles (not their y axes' rotated titles of the same words), each once: one a row of panels. */
+    const titleRows = () =>
+      page.$$eval('#view-curves svg text', (texts) => {
+        const titles = texts.filter(
+          (t) => /^(train loss|test loss|penalty term|test accuracy)$/.test(t.textContent ?? '') && !/rotate/.test(t.getAttribute('transform') ?? ''),
+        );
+        return [titles.length, [...new Set(titles.map((t) => Math.round(t.getBoundingClientRect().top)))].length];
+      });
+    for (const width of [1400, 800, 500]) {
       await page.setViewportSize({ width, height: 900 });
-      // The curves were 896 px wide at 800 px, past their 744-px card and the window.
+      // The curves were 896 px wide at 800 px, past their 744-px card and the window; at 500 px their
+      // subtitle was wider than their one column, past the card.
       for (const id of [...CANVAS, 'view-ridgeline', 'view-bands', 'view-curves']) {
         await page.locator(`#${id}`).scrollIntoViewIfNeeded();
         await page.waitForFunction((id) => (document.querySelector(`#${id} > :is(canvas, svg)`)?.getBoundingClientRect().width ?? 0) > 0, id);
@@ -429,9 +438,11 @@ describe.skipIf(!present)('report views in Chromium', () => {
           .toBe('fits');
         // The wide window takes more panels a row than a file's 720 px (rows of 3): about the card's width.
         const e = await edges(id);
-        // (The curves' 4 panels take one row from a card of 1 404 px: 2 by 2 here.)
-        if (width === 1400 && id !== 'view-curves') expect(e.chart[1]! - e.chart[0]!, id).toBeGreaterThan(WRAP_MAX_WIDTH);
+        if (width === 1400) expect(e.chart[1]! - e.chart[0]!, id).toBeGreaterThan(WRAP_MAX_WIDTH);
       }
+      // Four titles in one row of the 1 322-px card (2 by 2 before: a row of four needed 1 404 px), in two
+      // rows at 800 px, each row's at one height (the right column's had stood lower), one a row at 500.
+      expect(await titleRows(), `at ${width}`).toEqual([4, { 1400: 1, 800: 2, 500: 4 }[width]]);
     }
     await page.close();
   }, 60_000);

@@ -164,7 +164,7 @@ describe('over epochs', () => {
       [3, 190],
     ] as const) {
       const some = runs.slice(0, n);
-      const panels = runPanels(runLabels(some));
+      const panels = runPanels(runLabels(some), { tall: 360 });
       expect(panels.width).toBe(width);
       for (const [name, spec] of [
         ['heatmap', heatmapSpec(some)],
@@ -174,7 +174,9 @@ describe('over epochs', () => {
         const p = plain(spec);
         // Three runs of the ridgeline and bands were 260 px, in rows of 2 and 1.
         expect([p.spec.width, p.columns], `${name} of ${n} runs`).toEqual([width, n]);
-        expect({ facet: p.facet, params: p.params }, name).toEqual(plain({ facet: panels.facet.facet, params: panels.facet.params }));
+        // The same facet and signals; `wrap_height` holds each figure's own heights.
+        expect({ facet: p.facet, params: p.params.slice(0, -1) }, name).toEqual(plain({ facet: panels.facet.facet, params: panels.facet.params.slice(0, -1) }));
+        expect(p.params.at(-1).name, name).toBe('wrap_height');
         expect(p.resolve, name).toMatchObject(panels.facet.resolve);
       }
     }
@@ -194,10 +196,14 @@ describe('over epochs', () => {
   });
 });
 
+/** A curves panel as read here, and its title (a text mark, its last layer, over the plot). */
+type Panel = { layer: Array<{ mark: { text?: string } }> };
+const panelTitle = (p: Panel) => p.layer.at(-1)?.mark.text;
+
 describe('curves', () => {
   it('train loss, test loss, penalty term and accuracy per epoch, runs overlaid, losses on log axes', () => {
     const spec = plain(curvesSpec(runs));
-    expect(spec.concat.map((c: { title: { text: string } }) => c.title.text)).toEqual(['train loss', 'test loss', 'penalty term', 'test accuracy']);
+    expect(spec.concat.map(panelTitle)).toEqual(['train loss', 'test loss', 'penalty term', 'test accuracy']);
     expect(spec.concat.map((c: { encoding: { y: { scale: { type?: string } } } }) => c.encoding.y.scale.type ?? 'linear')).toEqual([
       'log',
       'log',
@@ -216,13 +222,13 @@ describe('curves', () => {
     const run = runs[1] as RunRecord;
     const noAcc: RunRecord = { ...run, initial: { ...run.initial, testAcc: null }, epochs: run.epochs.map((e) => ({ ...e, testAcc: null })) };
     const spec = plain(curvesSpec([noAcc]));
-    expect(spec.concat.map((c: { title: { text: string } }) => c.title.text)).toEqual(['train loss', 'test loss', 'penalty term']);
+    expect(spec.concat.map(panelTitle)).toEqual(['train loss', 'test loss', 'penalty term']);
     expect(spec.title.subtitle.join(' ')).toContain(NO_TEST_ACCURACY);
     expect(plain(accuracySpec([noAcc])).title.subtitle).toEqual(['after each epoch', NO_TEST_ACCURACY]);
     expect(plain(accuracySpec([runs[0] as RunRecord])).title.subtitle).toBe('after each epoch');
     // With another run that has one, the panel is drawn (its rows those of that run).
     const both = plain(curvesSpec([noAcc, runs[0] as RunRecord]));
-    expect(both.concat.map((c: { title: { text: string } }) => c.title.text)).toContain('test accuracy');
+    expect(both.concat.map(panelTitle)).toContain('test accuracy');
     expect(both.title.subtitle.join(' ')).not.toContain('no test accuracy');
   });
 
@@ -242,7 +248,7 @@ describe('curves', () => {
     expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3]);
     // Epoch means: points only under the per-batch lines, a line where there are none.
     const spec = plain(curvesSpec([withBatches], { smoothing: 0.5 }));
-    const epochStroke = (title: string) => spec.concat.find((p: { title: { text: string } }) => p.title.text === title).layer[2].mark.strokeWidth;
+    const epochStroke = (title: string) => spec.concat.find((p: Panel) => panelTitle(p) === title).layer[2].mark.strokeWidth;
     expect([epochStroke('train loss'), epochStroke('test loss'), epochStroke('test accuracy')]).toEqual([0, 2, 2]);
   });
 
@@ -267,7 +273,7 @@ describe('curves', () => {
     expect(smoothed).toHaveLength(500);
     expect(smoothed[10]!.value).toBeCloseTo(smooth(all, 0.5)[32] as number, 12);
     // Drawn as an area from `value` to `high`, the note saying how many batches a band holds.
-    const panel = spec.concat.find((p: { title: { text: string } }) => p.title.text === 'train loss');
+    const panel = spec.concat.find((p: Panel) => panelTitle(p) === 'train loss');
     expect(panel.layer[0].mark.type).toBe('area');
     expect(panel.layer[0].encoding.y2).toEqual({ field: 'high' });
     expect(spec.title.subtitle.join(' ')).toContain('lowest to highest of each 3 batches');
