@@ -399,9 +399,11 @@ describe.skipIf(!present)('report views in Chromium', () => {
   }, 60_000);
 
   it("wraps the heatmaps, ridgeline, bands and curves of 7 runs to their cards' width at 1400×900, and again at 800 and 500 px when the window narrows, nothing cut off; the curves' panel titles of a row at one height", async () => {
+    // The first with 700 losses an epoch: the curves' subtitle then has its longest line (bands of k batches), ~510 px.
+    const batches = (i: number) => ({ data: Array.from({ length: 700 }, (_, b) => 0.5 + 0.1 * Math.sin(b + i)), penalty: Array(700).fill(0.01) });
     const seven = Array.from({ length: 7 }, (_, i) => {
       const r = runs[i % runs.length] as RunRecord;
-      return { ...r, config: { ...r.config, name: `run-${i}` } };
+      return { ...r, config: { ...r.config, name: `run-${i}` }, epochs: i ? r.epochs : r.epochs.map((e, k) => ({ ...e, batchLosses: batches(k) })) };
     });
     const file = join(dir, 'seven.html');
     await writeFile(file, await reportHtml(seven, { vegaScript: await vegaScript(), penalties: await penaltyCurves(seven) }));
