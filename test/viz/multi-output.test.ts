@@ -112,12 +112,13 @@ describe('a run of two outputs', () => {
     expect(acc.data.values.map((v) => [v['epoch'], v['output'], v['acc']]).sort()).toEqual(want);
     expect(acc.encoding['strokeDash']).toMatchObject({ field: 'output', title: 'output', sort: ['digit', 'parity'] });
     expect(acc.title.subtitle).toEqual(['after each epoch', PER_OUTPUT_ACCURACY]);
-    type Panel = { title: { text: string }; layer: { encoding?: Record<string, unknown> }[] };
+    type Panel = { transform: { filter: { equal: string } }[]; layer: { encoding?: Record<string, unknown> }[] };
     const curves = curvesSpec([record]) as unknown as { data: { values: Record<string, unknown>[] }; concat: Panel[] };
     const rows = curves.data.values.filter((v) => v['metric'] === 'test accuracy');
     expect(rows.map((v) => [v['epoch'], v['output'], v['value']]).sort()).toEqual(want);
-    const panel = curves.concat.find((p) => p.title.text === 'test accuracy');
-    expect(panel?.layer.at(-1)?.encoding?.['strokeDash']).toMatchObject({ field: 'output' });
+    // The panel of the metric, its epoch line (the layer with a tooltip) dashed by output.
+    const panel = curves.concat.find((p) => p.transform[0]?.filter.equal === 'test accuracy');
+    expect(panel?.layer.find((l) => l.encoding?.['tooltip'])?.encoding?.['strokeDash']).toMatchObject({ field: 'output' });
     // A run of one output beside it is `all`; alone, its figures have no output at all.
     const one = makeRunRecord({ epochs: 2, penalty: 'l1:1e-4' });
     const mixed = accuracySpec([record, one]) as unknown as typeof acc;
