@@ -26,6 +26,9 @@ export interface CurvesOptions {
   readonly maxBatchPoints?: number;
 }
 
+/** What the curves say when no run has a penalty term to draw (0 has no place on a log axis). */
+export const NO_PENALTY_TERM = 'no penalty term: no run has a penalty above 0';
+
 /** The panels: which row field each draws, its title and y scale. */
 const PANELS = [
   { metric: 'train loss', log: true },
@@ -168,7 +171,9 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   // No run with a test accuracy, its own or its outputs' (a regression loss): no empty accuracy
   // panel, and the subtitle says why.
   const accuracy = values.some((r) => r.metric === 'test accuracy');
-  const shown = PANELS.filter((p) => accuracy || p.metric !== 'test accuracy');
+  // Nor an empty penalty panel when no run has a penalty term above 0 (runs of `none` alone).
+  const penalty = values.some((r) => r.metric === 'penalty term');
+  const shown = PANELS.filter((p) => (accuracy || p.metric !== 'test accuracy') && (penalty || p.metric !== 'penalty term'));
   const wrap = wrappedPanels(shown.length, ROW);
   // Epoch means as points only where per-batch lines are drawn; joined by a line elsewhere (test loss, accuracy).
   const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
@@ -212,6 +217,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     'per epoch (0 = initial): mean train (data) loss over its batches;',
     'λ·penalty, test loss and accuracy after it; losses on log axes',
     ...(accuracy ? [] : [NO_TEST_ACCURACY]),
+    ...(penalty ? [] : [NO_PENALTY_TERM]),
     ...(dash ? [PER_OUTPUT_ACCURACY] : []),
     ...(batches
       ? [

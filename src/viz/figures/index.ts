@@ -22,7 +22,7 @@ export {
 export { type CompareOptions, compareHistogramsSpec, spreadEpochs } from './compare-histograms.ts';
 export { forPage, PAGE_CONFIG, toVega } from './compile.ts';
 export { rowsCsv } from './csv-rows.ts';
-export { batchesPerBand, type CurvesOptions, curvesSpec, smooth } from './curves.ts';
+export { batchesPerBand, type CurvesOptions, curvesSpec, NO_PENALTY_TERM, smooth } from './curves.ts';
 export {
   type BinRow,
   binRows,

@@ -8,7 +8,7 @@ import { type EpochRecord, type RunRecord, snapshots } from '../../../src/format
 import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { loadPenalty } from '../../../src/user-modules/loaders.ts';
-import { accuracySpec, NO_TEST_ACCURACY } from '../../../src/viz/figures/index.ts';
+import { accuracySpec, NO_PENALTY_TERM, NO_TEST_ACCURACY } from '../../../src/viz/figures/index.ts';
 import {
   bandsSpec,
   batchesPerBand,
@@ -230,6 +230,18 @@ describe('curves', () => {
     const both = plain(curvesSpec([noAcc, runs[0] as RunRecord]));
     expect(both.concat.map(panelTitle)).toContain('test accuracy');
     expect(both.title.subtitle.join(' ')).not.toContain('no test accuracy');
+  });
+
+  it('no empty penalty panel for runs with no penalty (none alone), and the subtitle says why', () => {
+    const none = runs[0] as RunRecord;
+    expect(none.config.penalty).toBe('none');
+    const spec = plain(curvesSpec([none]));
+    expect(spec.concat.map(panelTitle)).toEqual(['train loss', 'test loss', 'test accuracy']);
+    expect(spec.title.subtitle).toContain(NO_PENALTY_TERM);
+    // Beside a run with a penalty, the panel is drawn.
+    const both = plain(curvesSpec([none, runs[1] as RunRecord]));
+    expect(both.concat.map(panelTitle)).toContain('penalty term');
+    expect(both.title.subtitle).not.toContain(NO_PENALTY_TERM);
   });
 
   it('per-batch losses, when recorded, drawn raw and smoothed as TensorBoard does', () => {
