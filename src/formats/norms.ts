@@ -14,6 +14,8 @@
  * Names only, so that the monitors (on the model) and the figures (on a record) pick the same weight.
  */
 
+import type { NormBounds } from './run.ts';
+
 /** A weight name's last part is `base`, with or without TF.js's uniqueness suffix (`emb/embeddings_1`). */
 const endsIn = (name: string, base: string) => new RegExp(`(^|/)${base}(_\\d+)?$`).test(name);
 
@@ -43,4 +45,57 @@ export function normedWeightIndex(names: readonly string[]): number {
  */
 export function normsOfRows(name: string): boolean {
   return endsIn(name, 'embeddings');
+}
+
+/** Ascending, without repeats. */
+const sorted = (axes: readonly number[]) => [...new Set(axes)].sort((a, b) => a - b);
+
+/**
+ * The axes of the weight named `name` (of `shape`) its channel norms are taken over: every axis but
+ * its channels' (see the file's comment). `channels`, how many norms were recorded, tells a transposed
+ * convolution's kernel [k…, out, in] (its channels on the second last axis) from others [k…, in, out];
+ * when out = in it cannot, and the last axis is taken.
+ *
+ * @example
+ * normedAxes('dense/kernel', [784, 16])                  // [0]: unit j's column
+ * normedAxes('conv/kernel', [3, 3, 1, 32])               // [0, 1, 2]: each filter
+ * normedAxes('up/kernel', [2, 2, 6, 3], 6)               // [0, 1, 3]: a transposed convolution's
+ * normedAxes('dw/depthwise_kernel', [3, 3, 4, 2])        // [0, 1]: in·mult channels
+ * normedAxes('emb/embeddings', [20, 8])                  // [1]: token i's row
+ */
+export function normedAxes(name: string, shape: readonly number[], channels?: number): number[] {
+  const rank = shape.length;
+  const all = Array.from({ length: rank }, (_, i) => i);
+  if (normsOfRows(name)) return all.slice(1);
+  if (endsIn(name, 'depthwise_kernel')) return all.slice(0, -2);
+  const transposed = rank >= 3 && channels !== undefined && channels !== shape[rank - 1] && channels === shape[rank - 2];
+  return all.filter((a) => a !== rank - (transposed ? 2 : 1));
+}
+
+/**
+ * The axes, ascending, a norm constraint with `bounds` takes its norms over on a weight of rank `rank`:
+ * its `axis` (negative counting from the end), or with `perChannel` every axis but the last.
+ *
+ * @example
+ * boundAxes({ max: 2, axis: [-1] }, 2)                     // [1]
+ * boundAxes({ max: 2, axis: 0, perChannel: true }, 4)      // [0, 1, 2]
+ */
+export function boundAxes(bounds: NormBounds, rank: number): number[] {
+  if (bounds.perChannel) return Array.from({ length: Math.max(0, rank - 1) }, (_, i) => i);
+  return sorted([bounds.axis].flat().map((a) => (a < 0 ? a + rank : a)));
+}
+
+/**
+ * Whether a norm constraint with `bounds` bounds exactly the channel norms of the weight it is on:
+ * its norms are over the same axes (`boundAxes` = `normedAxes`). A Dense kernel's with `axis=0`, a
+ * Conv2D kernel's with `axis=0+1+2` (or `perchannel=1`), an Embedding's with `axis=1` do; a Dense
+ * kernel's with `axis=1` bounds each input's row instead, and its columns' norms may lie far above it.
+ *
+ * @example
+ * boundsNormsExactly({ max: 2, axis: 0 }, 'dense/kernel', [784, 16])   // true
+ * boundsNormsExactly({ max: 2, axis: 1 }, 'dense/kernel', [784, 16])   // false
+ */
+export function boundsNormsExactly(bounds: NormBounds, name: string, shape: readonly number[], channels?: number): boolean {
+  const [a, b] = [boundAxes(bounds, shape.length), normedAxes(name, shape, channels)];
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -80,6 +80,7 @@ export {
   normLayers,
   normsLimits,
   normTicks,
+  otherSlicesLines,
   rowNormLayers,
   rowNormsNote,
   snapshotNorms,

@@ -79,8 +79,8 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
   // In each layer's panel, one rule per distinct bound of the constraints on that layer's kernel in
   // the runs, labelled (with the run when the runs' bounds there differ); none where no run has one.
   layers.forEach((layer, panel) => {
-    const bounds = runs.flatMap((run, i) => boundRules(layerBounds(run.config, layer)).map((r) => ({ ...r, run: labels[i] ?? '' })));
-    const same = new Set(runs.map((r) => JSON.stringify(layerBounds(r.config, layer) ?? null))).size === 1;
+    const bounds = runs.flatMap((run, i) => boundRules(layerBounds(run, layer)).map((r) => ({ ...r, run: labels[i] ?? '' })));
+    const same = new Set(runs.map((r) => JSON.stringify(layerBounds(r, layer) ?? null))).size === 1;
     const shown = same ? [...new Map(bounds.map((b) => [b.bound, b])).values()] : bounds;
     for (const b of shown) values.push({ kind: 'bound', panel, bound: b.bound, label: same ? b.label : `${b.label} (${b.run})` });
   });

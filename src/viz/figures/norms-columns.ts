@@ -50,7 +50,7 @@ function normsAt(run: RunRecord, epoch: number | undefined, layer: string) {
 }
 
 /** The rules of `layer`'s norm-constraint bounds in `run`. */
-const layerRules = (run: RunRecord, layer: string) => boundRules(layerBounds(run.config, layer));
+const layerRules = (run: RunRecord, layer: string) => boundRules(layerBounds(run, layer));
 
 /**
  * The limits of a grid of `rows`: each layer's norm axis a round number above its norms (bars and

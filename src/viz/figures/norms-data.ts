@@ -6,10 +6,13 @@
  */
 import {
   type BatchNorms,
+  boundAxes,
+  boundsNormsExactly,
   type ChannelNorms,
   type ConstraintInfo,
   type EpochRecord,
   type NormBounds,
+  normedAxes,
   normedWeightIndex,
   normsOfRows,
   type RunConfig,
@@ -111,15 +114,67 @@ function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined 
   return weights[normedWeightIndex(weights.map((w) => w.name))];
 }
 
+/** A layer's norm constraint as its panel takes it: its bounds, and whether they bound the norms shown. */
+interface PanelConstraint {
+  readonly bounds: NormBounds;
+  /** The constraint takes its norms over the axes the panel's norms are over (formats' `boundsNormsExactly`). */
+  readonly exact: boolean;
+  /** The axes its norms are over and those of the norms shown, as a spec writes them: `1`, `0+1+2`. */
+  readonly axes: string;
+  readonly shown: string;
+}
+
 /**
- * The bounds of the norm constraint on the kernel whose channel norms `layer`'s panel shows; none when it
- * has none, and none for a kernel that is not trainable: a constraint acts as the optimiser updates a
- * weight (TF.js's, as Keras's), and a frozen one is never updated, so its norms keep their initial values
+ * The norm constraint on the kernel whose channel norms `layer`'s panel shows; none when it has none,
+ * and none for a kernel that is not trainable: a constraint acts as the optimiser updates a weight
+ * (TF.js's, as Keras's), and a frozen one is never updated, so its norms keep their initial values
  * whatever the bound (e.g. a frozen Dense's norms of 1.2–1.5 under `maxnorm:m=0.1`: no rule at 0.1).
  */
-export function layerBounds(config: RunConfig, layer: string): NormBounds | undefined {
-  const weight = normedWeight(config, layer);
-  return weight?.trainable === false ? undefined : weight?.constraint?.bounds;
+function panelConstraint(run: RunRecord, layer: string): PanelConstraint | undefined {
+  const weight = normedWeight(run.config, layer);
+  const bounds = weight?.trainable === false ? undefined : weight?.constraint?.bounds;
+  if (!weight || !bounds) return undefined;
+  const channels = snapshots(run)
+    .flatMap((s) => snapshotNorms(s))
+    .find((n) => n.layer === layer)?.norms.length;
+  return {
+    bounds,
+    exact: boundsNormsExactly(bounds, weight.name, weight.shape, channels),
+    axes: boundAxes(bounds, weight.shape.length).join('+'),
+    shown: normedAxes(weight.name, weight.shape, channels).join('+'),
+  };
+}
+
+/**
+ * The bounds of `layer`'s norm constraint (see `panelConstraint`) when they bound the norms its panel
+ * shows — a Dense's with `axis=0`, a Conv2D's with `axis=0+1+2`, an Embedding's with `axis=1` —
+ * else none: a bound on other slices (a Dense's rows, `axis=1`) says nothing of these norms, and a
+ * rule at 0.4 beside norms of 1.4 would mislead (`otherSlicesLines` says so instead).
+ */
+export function layerBounds(run: RunRecord, layer: string): NormBounds | undefined {
+  const c = panelConstraint(run, layer);
+  return c?.exact ? c.bounds : undefined;
+}
+
+/**
+ * The subtitle line naming the panels with a norm constraint on other slices than the norms shown,
+ * which therefore have no rule: `no red rule for dense_1 (its constraint bounds the norms over
+ * axis=1, the norms shown are over axis=0)`, led by a run's label when the runs differ; none when
+ * there are none.
+ */
+export function otherSlicesLines(runs: readonly RunRecord[], labels: readonly string[]): string[] {
+  const layers = normLayers(runs);
+  const texts = runs.map((run) =>
+    layers
+      .flatMap((layer) => {
+        const c = panelConstraint(run, layer);
+        return c && !c.exact ? [`${layer} (its constraint bounds the norms over axis=${c.axes}, the norms shown are over axis=${c.shown})`] : [];
+      })
+      .join(', '),
+  );
+  const distinct = [...new Set(texts.filter(Boolean))];
+  const lines = distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
+  return lines.length ? [`no red rule for ${lines.join('; ')}`] : [];
 }
 
 /** A constraint in words: its spec, a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */
@@ -162,10 +217,12 @@ export function constraintLines(runs: readonly RunRecord[], labels: readonly str
   return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
 }
 
-/** The subtitle line about the red rules of the runs' norm constraints; none when no run has one. */
+/** The subtitle lines about the red rules of the runs' norm constraints (and the panels without, `otherSlicesLines`); none when no run has one. */
 export function boundsSubtitle(runs: readonly RunRecord[], labels: readonly string[]): string[] {
   const lines = constraintLines(runs, labels, 'bounded');
-  return lines.length ? [`red rules: norm constraint bounds, in the panels of the layers they act on — ${lines.join('; ')}`] : [];
+  return lines.length
+    ? [`red rules: norm constraint bounds, in the panels whose norms they bound — ${lines.join('; ')}`, ...otherSlicesLines(runs, labels)]
+    : [];
 }
 
 /** One bar of a channel-norm histogram: the bin [x0, x1) and the share of the layer's channels in it. */
@@ -238,7 +295,7 @@ export function normsLimits(runs: readonly RunRecord[], options: NormLimitOption
       .map((s) => snapshotNorms(s)),
   );
   const norms = shown.flatMap((ls) => ls.map((l) => l.norms));
-  const bounds = runs.flatMap((run) => normLayers([run]).flatMap((layer) => boundRules(layerBounds(run.config, layer)).map((r) => r.bound * 1.05)));
+  const bounds = runs.flatMap((run) => normLayers([run]).flatMap((layer) => boundRules(layerBounds(run, layer)).map((r) => r.bound * 1.05)));
   const xMax = options.xMax ?? niceMax(maxOf([...norms.flatMap((ns) => ns.filter(Number.isFinite)), ...bounds], 0));
   const shares = norms.flatMap((ns) => normBins(ns, xMax, options.bins).rows.map((r) => r.share));
   // 10% headroom above the tallest bar, for the cells' notes.

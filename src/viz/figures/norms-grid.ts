@@ -11,7 +11,7 @@ import type { RunRecord } from '../../formats/index.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { shownSpec } from './format.ts';
 import { layerNormLimits, normsColumns } from './norms-columns.ts';
-import { constraintText, type NormLimitOptions, normEpochs, normLayers, rowNormsNote } from './norms-data.ts';
+import { constraintText, type NormLimitOptions, normEpochs, normLayers, otherSlicesLines, rowNormsNote } from './norms-data.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';
 
 /** `normsGridSpec`'s options: the epochs (rows) and the axes' limits. */
@@ -24,14 +24,10 @@ export interface NormsGridOptions extends NormLimitOptions {
 
 const CELL = { width: 170, height: 90 } as const;
 
-/** The subtitle line about the constraint's rules. */
-function boundsLine(run: RunRecord): string[] {
+/** The subtitle lines about the constraint's rules, and the panels without one (`otherSlicesLines`). */
+function boundsLines(run: RunRecord): string[] {
   const text = constraintText(run.config, 'bounded');
-  return text
-    ? [
-        `red rules: bounds of ${text}; exact for channels where its slices are the output channels (e.g. dense kernels with axis=0, or perchannel=1; an embedding's rows with axis=1)`,
-      ]
-    : [];
+  return text ? [`red rules: bounds of ${text}, in the panels whose norms they bound`, ...otherSlicesLines([run], [run.config.name])] : [];
 }
 
 /** A figure saying there is nothing to draw (records from before channel norms were recorded). */
@@ -65,7 +61,7 @@ export function normsGridSpec(run: RunRecord, options: NormsGridOptions = {}): T
     ...figureHead(title, [
       penaltyLine(run),
       `L2 norm of each output channel of each kernel${rowNormsNote([run])} · rows: epochs (0 = initial) · columns: layers, each on its own norm axis · y: share of the layer's channels, 0–${Math.round(100 * limits.yMax)} % in every cell`,
-      ...boundsLine(run),
+      ...boundsLines(run),
     ]),
     hconcat: normsColumns(
       rows,

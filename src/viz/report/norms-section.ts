@@ -8,7 +8,7 @@
  */
 
 import type { RunRecord } from '../../formats/index.ts';
-import { constraintLines, hasNorms, normLayers, rowNormsNote, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
+import { constraintLines, hasNorms, normLayers, otherSlicesLines, rowNormsNote, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
 import { escText, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
 
@@ -42,7 +42,11 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   });
   const bounded = constraintLines(runs, labels, 'bounded');
   const boundsNote = bounded.length
-    ? ` Red rules: the bounds of the norm constraint — ${escText(bounded.join('; '))}. They bound these norms exactly where the constraint's slices are the output channels (e.g. dense kernels with axis=0; an embedding's rows with axis=1).`
+    ? ` Red rules: the bounds of the norm constraint — ${escText(bounded.join('; '))} — in the panels whose norms it bounds (its slices are the channels: e.g. dense kernels with axis=0, an embedding's rows with axis=1).${escText(
+        otherSlicesLines(runs, labels)
+          .map((l) => ` ${l[0]?.toUpperCase()}${l.slice(1)}.`)
+          .join(''),
+      )}`
     : '';
   const withProjections = runs
     .map((run, i) => [run, i] as const)

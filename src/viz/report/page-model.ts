@@ -160,7 +160,7 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
       titles,
       hist,
       norms,
-      bounds: (normsModel?.layers ?? []).map((layer) => boundRules(layerBounds(run.config, layer))),
+      bounds: (normsModel?.layers ?? []).map((layer) => boundRules(layerBounds(run, layer))),
     };
   });
   const axes = Object.fromEntries(

@@ -346,7 +346,7 @@ describe("an Embedding's norms: one per row (token), in a run's record and its f
     expect(Math.max(...norms.norms)).toBeLessThanOrEqual(1 + 1e-5);
     expect(normLayerLabel([record], 'emb')).toBe('emb · 5 rows');
     expect(normLayerLabel([record], 'out')).toBe('out · 2 ch');
-    expect(layerBounds(record.config, 'emb')).toMatchObject({ max: 1, axis: 1 });
+    expect(layerBounds(record, 'emb')).toMatchObject({ max: 1, axis: 1 });
     const note = '(emb: of each embedding row, one per token)';
     expect(plain(normsGridSpec(record)).title.subtitle.join(' ')).toContain(note);
     expect(plain(normCurvesSpec([record])).title.subtitle.join(' ')).toContain(note);
@@ -373,7 +373,7 @@ describe("a SeparableConv2D's norm panel", () => {
         ),
       },
     };
-    expect(layerBounds(sep.config, 'conv2d_1')).toEqual(kernel.constraint!.bounds);
+    expect(layerBounds(sep, 'conv2d_1')).toEqual(kernel.constraint!.bounds);
   });
 });
 

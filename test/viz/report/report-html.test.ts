@@ -153,7 +153,9 @@ describe('the Weight norms section', () => {
     expect(html).toContain('<div class="chart" id="norm-curves"></div>');
     const e4 = bounded[0]?.epochs[3];
     expect(html).toContain(`<div class="norms-title" data-run="0">epoch=4 loss=${e4!.testLoss!.toFixed(4)} acc=${e4!.testAcc!.toFixed(4)}</div>`);
-    expect(html).toContain('Red rules: the bounds of the norm constraint — maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel. They bound');
+    expect(html).toContain(
+      'Red rules: the bounds of the norm constraint — maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel — in the panels whose norms it bounds',
+    );
     // The existing sections and controls are still there.
     expect(html).toContain('<section id="numbers">');
     expect(html).toMatch(/<input id="epoch" type="range" min="0" max="4" step="1" value="4">/);

@@ -1,0 +1,117 @@
+/**
+ * A norm constraint's bound is drawn in a layer's norm panel only when it bounds the norms shown:
+ * a Dense's columns (axis=0), an Embedding's rows (axis=1), a Conv2D's filters (axis=0+1+2, as
+ * TF.js's maxNorm takes them on a 4-D kernel). On other slices (a Dense's rows, axis=1) it bounds
+ * nothing shown, and its rule would mislead; the subtitles say so instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { boundsNormsExactly, type NormBounds, normedAxes, type RunRecord, snapshots } from '../../../src/formats/index.ts';
+import { constraint, fit, tf } from '../../../src/index.ts';
+import { normCurvesSpec, normsGridSpec } from '../../../src/viz/figures/index.ts';
+import { normsSection, pageModel } from '../../../src/viz/report/index.ts';
+import { plain } from './spec-helpers.ts';
+
+/** Each layer's bound rules in `spec`'s grid (one column per layer), as [layer, bound]. */
+function gridRules(record: RunRecord): Array<[string, number]> {
+  const spec: any = plain(normsGridSpec(record));
+  return spec.hconcat.flatMap((c: any) => [
+    ...new Map<string, [string, number]>(
+      c.data.values.filter((v: any) => v.kind === 'bound').map((v: any) => [`${v.layer}:${v.bound}`, [v.layer, v.bound]]),
+    ).values(),
+  ]);
+}
+
+/** The record with `layer`'s normed weight's constraint bounds replaced (a record is data). */
+function withBounds(record: RunRecord, layer: string, bounds: NormBounds): RunRecord {
+  const weights = record.config.weights.map((w) => (w.layer === layer && w.constraint?.bounds ? { ...w, constraint: { ...w.constraint, bounds } } : w));
+  return { ...record, config: { ...record.config, weights } };
+}
+
+/** The largest norm of `layer` recorded in any snapshot. */
+const maxNorm = (r: RunRecord, layer: string) => Math.max(...snapshots(r).flatMap((s) => s.norms.find((n) => n.layer === layer)?.norms ?? []));
+
+describe("a norm constraint's bound in the norm figures", () => {
+  it('is drawn where it bounds the norms shown (Dense axis=0, Embedding axis=1, Conv2D axis=0+1+2), else not, and the subtitles say why', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.embedding({
+          name: 'emb',
+          inputDim: 5,
+          outputDim: 4,
+          inputLength: 4,
+          embeddingsInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 2 }),
+          embeddingsConstraint: constraint('maxnorm:m=0.5,axis=1'),
+        }),
+        tf.layers.reshape({ targetShape: [4, 4, 1] }),
+        tf.layers.conv2d({
+          name: 'conv',
+          filters: 2,
+          kernelSize: 2,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+          // TF.js types `axis` as one number; its maxNorm sums over a list (Keras's per-filter form).
+          kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.3, axis: [0, 1, 2] as unknown as number }),
+        }),
+        tf.layers.flatten(),
+        tf.layers.dense({
+          name: 'dense',
+          units: 2,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+          kernelConstraint: constraint('maxnorm:m=0.1,axis=1'),
+        }),
+      ],
+    });
+    const x = tf.tensor2d(
+      Array.from({ length: 32 }, (_, i) => (i * 7) % 5),
+      [8, 4],
+    );
+    const y = tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0]);
+    const record = await fit(model, { x, y }, { epochs: 1, batchSize: 4, seed: 1, loss: 'sparseCategoricalCrossentropy' });
+    tf.dispose([x, y]);
+    model.dispose();
+
+    // The bounds that hold the norms shown hold them (TF.js's maxNorm on [2, 2, 1, 2] with axis
+    // 0+1+2: per filter); the Dense's rows' bound of 0.1 leaves its columns' norms above it.
+    const last = record.epochs.at(-1)!;
+    expect(Math.max(...last.norms.find((n) => n.layer === 'emb')!.norms)).toBeLessThanOrEqual(0.5 + 1e-5);
+    expect(Math.max(...last.norms.find((n) => n.layer === 'conv')!.norms)).toBeLessThanOrEqual(0.3 + 1e-5);
+    expect(Math.min(...last.norms.find((n) => n.layer === 'dense')!.norms)).toBeGreaterThan(0.2);
+
+    expect(gridRules(record)).toEqual([
+      ['emb', 0.5],
+      ['conv', 0.3],
+    ]);
+    const subtitle = (spec: any) => spec.title.subtitle.join(' ');
+    const why = 'no red rule for dense (its constraint bounds the norms over axis=1, the norms shown are over axis=0)';
+    expect(subtitle(plain(normsGridSpec(record)))).toContain(why);
+    expect(subtitle(plain(normCurvesSpec([record])))).toContain(why);
+    const curveRules = plain(normCurvesSpec([record])).data.values.filter((v: any) => v.kind === 'bound');
+    expect(curveRules.map((v: any) => [v.panel, v.bound])).toEqual([
+      [0, 0.5],
+      [1, 0.3],
+    ]);
+    const page = pageModel([record]);
+    expect(page.runs[0]?.bounds.map((b) => b.map((r) => r.bound))).toEqual([[0.5], [0.3], []]);
+    expect(normsSection([record], page)).toContain(`${why[0]?.toUpperCase()}${why.slice(1)}.`);
+
+    // The other way round: the Dense's columns bounded (axis=0), the Embedding's columns (axis=0)
+    // and a Conv2D’s slices along its last axis (axis=-1) not.
+    const swapped = withBounds(withBounds(withBounds(record, 'dense', { max: 0.1, axis: 0 }), 'emb', { max: 0.5, axis: 0 }), 'conv', { max: 0.3, axis: [-1] });
+    expect(gridRules(swapped)).toEqual([['dense', 0.1]]);
+    const text = subtitle(plain(normsGridSpec(swapped)));
+    expect(text).toContain('emb (its constraint bounds the norms over axis=0, the norms shown are over axis=1)');
+    expect(text).toContain('conv (its constraint bounds the norms over axis=3, the norms shown are over axis=0+1+2)');
+    expect(maxNorm(swapped, 'dense')).toBeGreaterThan(0.1);
+  });
+
+  it('takes the axes of the norms shown from the weight, and the channel count for a transposed convolution', () => {
+    expect(normedAxes('c/kernel', [3, 3, 1, 32], 32)).toEqual([0, 1, 2]);
+    expect(normedAxes('up/kernel', [2, 2, 6, 3], 6)).toEqual([0, 1, 3]);
+    expect(normedAxes('dw/depthwise_kernel', [3, 3, 4, 2], 8)).toEqual([0, 1]);
+    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, 'c/kernel', [3, 3, 1, 32], 32)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, 'up/kernel', [2, 2, 6, 3], 6)).toBe(false);
+    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 3] }, 'up/kernel', [2, 2, 6, 3], 6)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: [-3, -4] }, 'dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 2] }, 'dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe(false);
+  });
+});
