@@ -32,30 +32,42 @@ function runSpec(text: string, bound: string): string {
   return isModuleRef(name) ? `${name}${bound.slice(bound.search(/[:,]|$/))}` : bound;
 }
 
+/** A run of a sweep's grid, as sweep.json lists it, and its penalty as `penx compare` and the records show it (a module's by its name). */
+export interface GridRun {
+  readonly run: SweepRun;
+  /** The bound penalty's normalised spec: `huber:1e-4,d=0.05` for the run's `./huber.ts:1e-4,d=0.05`. */
+  readonly shown: string;
+}
+
 /** The runs of `grid`, penalty-major, then strength, then seed; a UsageError for an empty grid or a bad strength (a SpecError for a bad penalty spec). */
 export async function expandGrid(grid: SweepGrid): Promise<SweepRun[]> {
+  return (await gridRuns(grid)).map((r) => r.run);
+}
+
+/** `expandGrid`'s runs, each with its penalty as shown (`GridRun`), for the sweep's progress lines. */
+export async function gridRuns(grid: SweepGrid): Promise<GridRun[]> {
   if (grid.penalties.length === 0) throw new UsageError('the sweep has no penalties: the grid has 0 runs; give at least one, e.g. l1,l2,deadzone');
   if (grid.seeds.length === 0) throw new UsageError('the sweep has no seeds: the grid has 0 runs; give at least one, e.g. 1,2,3');
   checkSweepStrengths(grid.strengths);
   // A penalty that takes a strength (a built-in, a module's) with none given is named before any module is imported, as the command line names it.
   checkStrengthsGiven(grid.penalties, grid.strengths);
-  const runs: SweepRun[] = [];
+  const runs: GridRun[] = [];
   for (const text of grid.penalties) {
     checkNoStrength(text);
     const probe = await loadPenalty(text);
     if (!probe.definition.takesStrength) {
       const penalty = runSpec(text, probe.spec);
-      for (const seed of grid.seeds) runs.push({ name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty, strength: null, seed });
+      for (const seed of grid.seeds) runs.push({ run: { name: `${runNameFor(probe.spec)}_seed=${seed}`, penalty, strength: null, seed }, shown: probe.spec });
       continue;
     }
     if (grid.strengths.length === 0) throw noStrengths(text);
     for (const strength of grid.strengths) {
       const bound = (await loadPenalty(withStrength(text, strength))).spec;
       const penalty = runSpec(text, bound);
-      for (const seed of grid.seeds) runs.push({ name: `${runNameFor(bound)}_seed=${seed}`, penalty, strength, seed });
+      for (const seed of grid.seeds) runs.push({ run: { name: `${runNameFor(bound)}_seed=${seed}`, penalty, strength, seed }, shown: bound });
     }
   }
-  const dup = runs.find((r, i) => runs.findIndex((o) => o.name === r.name) !== i);
-  if (dup) throw new UsageError(`the sweep's grid has the run ${dup.name} twice (a penalty, strength or seed given twice); give each once`);
+  const dup = runs.find((r, i) => runs.findIndex((o) => o.run.name === r.run.name) !== i);
+  if (dup) throw new UsageError(`the sweep's grid has the run ${dup.run.name} twice (a penalty, strength or seed given twice); give each once`);
   return runs;
 }

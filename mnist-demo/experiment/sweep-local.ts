@@ -29,6 +29,19 @@ export interface LocalSchedule {
   onMessage?(run: SweepRun, message: ChildMessage): void;
   /** Stops the sweep once aborted: running runs stopped at their next safe point, no more started. */
   readonly signal?: AbortSignal;
+  /** Each run's penalty as `penx compare` shows it, by run name (sweep-grid's `gridRuns`); default its spec in sweep.json. */
+  readonly shown?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The label of `run`'s progress lines: its place in `record` and its penalty as `shown` has it (a
+ * module's by its name, as `penx compare` labels it), else as sweep.json has it (a module's path).
+ *
+ * @example
+ * progressLabel(record, run, new Map([[run.name, 'huber:1e-4,d=0.05']]))   // '[1/2 huber:1e-4,d=0.05 seed=1]', not './huber.ts:1e-4,d=0.05'
+ */
+export function progressLabel(record: SweepRecord, run: SweepRun, shown?: ReadonlyMap<string, string>): string {
+  return `[${record.runs.indexOf(run) + 1}/${record.runs.length} ${shown?.get(run.name) ?? run.penalty} seed=${run.seed}]`;
 }
 
 /** How long a run that failed for a reason not in its settings waits before its second (last) try. */
@@ -54,8 +67,7 @@ export async function runLocally(record: SweepRecord, dir: string, todo: readonl
   signal?.addEventListener('abort', stop, { once: true });
   const slot = async () => {
     for (let run = signal?.aborted ? undefined : waiting.shift(); run; run = waiting.shift()) {
-      const index = record.runs.indexOf(run) + 1;
-      const label = `[${index}/${record.runs.length} ${run.penalty} seed=${run.seed}]`;
+      const label = progressLabel(record, run, schedule.shown);
       const current = run;
       const train = async () => {
         const child = trainInChild(

@@ -1,8 +1,9 @@
 /** A sweep's grid expanded into runs: names, specs, order, and the grids refused. */
-import { loadPenalty } from 'penalty-explorer/node';
+import { loadPenalty, SWEEP_FORMAT, type SweepRecord } from 'penalty-explorer/node';
 import { describe, expect, it } from 'vitest';
 import { type SweepFlags, sweepGrid } from '../../mnist-demo/cli/flag-values.ts';
-import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
+import { expandGrid, gridRuns } from '../../mnist-demo/experiment/sweep-grid.ts';
+import { progressLabel } from '../../mnist-demo/experiment/sweep-local.ts';
 
 describe('expandGrid', () => {
   it('one run per penalty × strength × seed, named from its settings; a penalty without a strength once per seed', async () => {
@@ -64,6 +65,17 @@ describe('expandGrid', () => {
     expect(runs).toEqual([{ name: 'logsum_1e-4_eps=0.05_seed=3', penalty: `${path}:1e-4,eps=0.05`, strength: 1e-4, seed: 3 }]);
     // What the run's child process does with it (sweep-run.ts): load it from its spec alone.
     expect((await loadPenalty(runs[0]!.penalty)).spec).toBe('logsum:1e-4,eps=0.05');
+  });
+
+  it("labels a module penalty's progress lines with its normalised spec, as penx compare does, while sweep.json keeps the path", async () => {
+    const path = './mnist-demo/examples/logsum-penalty.ts';
+    const grid = { penalties: [`${path},eps=0.05`, 'l1'], strengths: [1e-4], seeds: [1] };
+    const expanded = await gridRuns(grid);
+    const record: SweepRecord = { format: SWEEP_FORMAT, name: 's', grid, settings: {}, runs: expanded.map((r) => r.run) };
+    const shown = new Map(expanded.map((r) => [r.run.name, r.shown]));
+    expect(record.runs).toEqual(await expandGrid(grid));
+    expect(record.runs.map((r) => r.penalty)).toEqual([`${path}:1e-4,eps=0.05`, 'l1:1e-4']);
+    expect(record.runs.map((r) => progressLabel(record, r, shown))).toEqual(['[1/2 logsum:1e-4,eps=0.05 seed=1]', '[2/2 l1:1e-4 seed=1]']);
   });
 });
 

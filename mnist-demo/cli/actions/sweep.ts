@@ -38,7 +38,7 @@ import {
 } from 'penalty-explorer/node';
 import { checkedData, checkedModel } from '../../experiment/run.ts';
 import { drawSweep, sweepFiles } from '../../experiment/sweep-draw.ts';
-import { expandGrid } from '../../experiment/sweep-grid.ts';
+import { gridRuns } from '../../experiment/sweep-grid.ts';
 import { runLocally, threadsPerRun } from '../../experiment/sweep-local.ts';
 import { leftOutRuns, otherSettings, type RunState, sweepStates } from '../../experiment/sweep-state.ts';
 import type { Experiment } from '../../experiment/types.ts';
@@ -121,6 +121,8 @@ function checkableHere(exp: Experiment): boolean {
 interface SweepPlan {
   readonly record: SweepRecord;
   readonly monitorViews: readonly string[];
+  /** Each run's penalty as `penx compare` shows it, by run name, for the progress lines (not in sweep.json). */
+  readonly shown: ReadonlyMap<string, string>;
 }
 
 /**
@@ -132,7 +134,8 @@ interface SweepPlan {
 async function planOf(flags: SweepFlags, name: string): Promise<SweepPlan> {
   const grid: SweepGrid = sweepGrid(flags);
   const exp = await parseExperiment({ ...flags, seed: String(grid.seeds[0]), name });
-  const runs = await expandGrid(grid);
+  const expanded = await gridRuns(grid);
+  const runs = expanded.map((r) => r.run);
   if (flags.queue === undefined || checkableHere(exp)) {
     // A penalty of the grid (not none) put on every kernel, so a kernel that cannot take one is refused here, not in each run.
     const penalised = runs.find((r) => r.strength !== null);
@@ -140,7 +143,11 @@ async function planOf(flags: SweepFlags, name: string): Promise<SweepPlan> {
     await checkedModel(exp, checkedData(exp), probe);
   }
   const record: SweepRecord = { format: SWEEP_FORMAT, name, grid, settings: settingsOf(flags), runs };
-  return { record, monitorViews: (exp.monitors ?? []).filter((m) => m.view !== undefined).map((m) => m.name) };
+  return {
+    record,
+    monitorViews: (exp.monitors ?? []).filter((m) => m.view !== undefined).map((m) => m.name),
+    shown: new Map(expanded.map((r) => [r.run.name, r.shown])),
+  };
 }
 
 /** `penx sweep` (see the file's comment): resolves to the exit code (1 when a run failed). */
@@ -263,6 +270,7 @@ async function sweepLocally(plan: SweepPlan, flags: SweepFlags, failures: Map<st
       jobs,
       threads,
       figures: flags.figures !== false,
+      shown: plan.shown,
       onLine: (line) => process.stderr.write(`${line}\n`),
       onFinished: async (run, outcome) => {
         console.error(
