@@ -110,8 +110,9 @@ export interface LayerStats {
 }
 
 /**
- * Per-layer L2 norms of the kernel's output channels (the slices along its last axis), e.g. 64
- * numbers for conv2d_2's [3, 3, 32, 64] kernel.
+ * Per-layer L2 norms of the kernel's output channels (an Embedding's rows, one per token), e.g. 64
+ * numbers for conv2d_2's [3, 3, 32, 64] kernel; which slices they are is `normedWeightIndex`'s
+ * convention (formats/norms.ts): the last axis of a Dense or a convolution's kernel.
  */
 export interface ChannelNorms {
   readonly layer: string;
@@ -119,8 +120,8 @@ export interface ChannelNorms {
   readonly mean: number;
   readonly max: number;
   /**
-   * With a constraint: the mean share, over the epoch's steps, of this kernel's output channels
-   * (slices along its last axis) in which the constraint changed some weight after the update.
+   * With a constraint: the mean share, over the epoch's steps, of this kernel's channels (the slices
+   * `norms` are of) in which the constraint changed some weight after the update.
    * Absent without a constraint.
    */
   readonly projected?: number;
