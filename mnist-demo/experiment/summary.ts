@@ -11,7 +11,9 @@
  * A pure function of the records (data only: reading a record never runs code).
  *
  * A model of several outputs has no single test accuracy: its record holds each output's, after
- * every epoch (`testMetrics`), and each epoch's numbers hold them by output (`testAccByOutput`).
+ * every epoch (`testMetrics`), and each epoch's numbers hold them by output (`testAccByOutput`),
+ * as they hold the difference to the run without a penalty (`deltaToNoneByOutput`); the spread
+ * over seeds is one per output (`output`).
  *
  * Measures, over all trainable weights (kernels and biases, as the "all weights" histogram):
  *   nearZero3 / nearZero2   share of |w| < 1e-3 / < 1e-2
@@ -70,6 +72,8 @@ export interface EpochSummary {
   readonly testAccByOutput?: Readonly<Record<string, number | null>>;
   /** testAcc minus the unpenalised run's of the same folder, seed and optimiser at this epoch (null without one). */
   readonly deltaToNone: number | null;
+  /** A model of several outputs: each output's test accuracy minus the unpenalised run's, as deltaToNone (absent for one output). */
+  readonly deltaToNoneByOutput?: Readonly<Record<string, number | null>>;
   /** Shares of |w| < 1e-3 and < 1e-2. */
   readonly nearZero3: number;
   readonly nearZero2: number;
@@ -100,6 +104,8 @@ export interface RunSummary {
 /** The spread of test accuracy over the seeds of one setup: the noise floor a difference between penalties must clear. */
 export interface SpreadSummary {
   readonly penalty: string;
+  /** A model of several outputs: the output whose test accuracy this is (a spread per output); absent for one output. */
+  readonly output?: string;
   /**
    * The settings that set this group apart from the other groups of the same penalty (e.g. its
    * optimiser), by the record's config names; empty when the penalty has one group.
@@ -203,14 +209,33 @@ function pruneAt(epoch: EpochRecord | WeightsSnapshot, maxDrop: number, at: Curv
 
 const snapshotsOf = (r: RunRecord): WeightsSnapshot[] => [r.initial, ...r.epochs];
 
+/** Each output's test accuracy by name, for a model of several outputs (undefined for one output). */
+function accByOutput(s: WeightsSnapshot): Record<string, number | null> | undefined {
+  const byOutput = outputAccuracies(s.testMetrics);
+  return byOutput.length ? Object.fromEntries(byOutput.map((o) => [o.output, o.acc])) : undefined;
+}
+
+/** a − b, or null when either is missing. */
+const minus = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : a - b);
+
+/** The differences of an epoch's accuracies to the unpenalised run's at that epoch (`base`; undefined without one). */
+function deltas(s: WeightsSnapshot, base: WeightsSnapshot | undefined): Pick<EpochSummary, 'deltaToNone' | 'deltaToNoneByOutput'> {
+  const byOutput = accByOutput(s);
+  const baseByOutput = base && accByOutput(base);
+  return {
+    deltaToNone: minus(s.testAcc, base?.testAcc),
+    ...(byOutput ? { deltaToNoneByOutput: Object.fromEntries(Object.entries(byOutput).map(([o, acc]) => [o, minus(acc, baseByOutput?.[o])])) } : {}),
+  };
+}
+
 function epochSummary(s: WeightsSnapshot, maxDrop: number, at: CurveAt): Omit<EpochSummary, 'deltaToNone'> {
   const prune = pruneAt(s, maxDrop, at);
   const fine = trainableCounts(s, 'fine', FINE); // decoded once for both measures that read it
-  const byOutput = outputAccuracies(s.testMetrics);
+  const byOutput = accByOutput(s);
   return {
     epoch: s.epoch,
     testAcc: s.testAcc,
-    ...(byOutput.length ? { testAccByOutput: Object.fromEntries(byOutput.map((o) => [o.output, o.acc])) } : {}),
+    ...(byOutput ? { testAccByOutput: byOutput } : {}),
     nearZero3: s.sparsity.lt1e3,
     nearZero2: s.sparsity.lt1e2,
     zeros: s.histogram.count === 0 ? 0 : s.histogram.zeros / s.histogram.count,
@@ -263,7 +288,7 @@ export function summarize(inputs: readonly SummaryInput[], options: SummaryOptio
   for (const { folder, records } of inputs) {
     for (const { name, record, dir } of records) {
       const none = baselineOf(record, records);
-      const noneAcc = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s.testAcc] as const) : []);
+      const noneAt = new Map(none ? snapshotsOf(none).map((s) => [s.epoch, s] as const) : []);
       const chosen = snapshotsOf(record).filter((s) => options.epochs === 'all' || options.epochs.includes(s.epoch));
       setups.push(setupOf(record.config));
       runs.push({
@@ -273,15 +298,13 @@ export function summarize(inputs: readonly SummaryInput[], options: SummaryOptio
         seed: record.config.seed,
         trained: record.epochs.length,
         epochs: chosen.map((s) => {
-          const base = noneAcc.get(s.epoch);
-          const deltaToNone = s.testAcc === null || base === undefined || base === null ? null : s.testAcc - base;
           const at = {
             file: `${dir ?? `${folder}/${name}`}/run.json`,
             index: record.epochs.indexOf(s as EpochRecord),
             scope: 'global',
             command: 'penx summary',
           } as const;
-          return { ...epochSummary(s, maxDrop, at), deltaToNone };
+          return { ...epochSummary(s, maxDrop, at), ...deltas(s, noneAt.get(s.epoch)) };
         }),
       });
     }
@@ -304,16 +327,20 @@ function spreadOver(runs: readonly RunSummary[], setups: readonly Record<string,
   for (const { setup, runs: group } of spread) {
     const seeds = seedsOf(group);
     const epochs = [...new Set(group.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
-    const rows = epochs.flatMap((epoch) => {
-      const accs = group.map((r) => r.epochs.find((e) => e.epoch === epoch)?.testAcc);
-      if (accs.some((a) => a === undefined || a === null)) return [];
-      const values = accs as number[];
-      return [{ epoch, min: Math.min(...values), max: Math.max(...values) }];
-    });
     // What tells this group from the other groups of its penalty.
     const others = spread.filter((g) => g.setup !== setup && g.setup['penalty'] === setup['penalty']);
     const apart = Object.fromEntries(Object.entries(setup).filter(([k, v]) => others.some((g) => g.setup[k] !== v)));
-    out.push({ penalty: group[0]!.penalty, setup: apart, seeds, epochs: rows });
+    const outputs = [...new Set(group.flatMap((r) => r.epochs.flatMap((e) => Object.keys(e.testAccByOutput ?? {}))))];
+    for (const output of outputs.length ? outputs : [undefined]) {
+      const accOf = (e: EpochSummary | undefined) => (output === undefined ? e?.testAcc : e?.testAccByOutput?.[output]);
+      const rows = epochs.flatMap((epoch) => {
+        const accs = group.map((r) => accOf(r.epochs.find((e) => e.epoch === epoch)));
+        if (accs.some((a) => a === undefined || a === null)) return [];
+        const values = accs as number[];
+        return [{ epoch, min: Math.min(...values), max: Math.max(...values) }];
+      });
+      out.push({ penalty: group[0]!.penalty, ...(output === undefined ? {} : { output }), setup: apart, seeds, epochs: rows });
+    }
   }
   return out;
 }

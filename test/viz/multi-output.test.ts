@@ -1,19 +1,23 @@
 /**
  * A run of a model of two outputs, trained by `fitToFolder` (two classifiers on one hidden layer):
  * its record holds no single test accuracy but each output's after every epoch (`testMetrics`),
- * and `penx summary` (text and JSON), the accuracy and curves figures, the report's numbers and
- * charts and the dashboard show each output's, named by output, the values the record holds.
+ * and `penx summary` (text and JSON: each output's accuracy, Δ to the run without a penalty and
+ * spread over seeds), the accuracy and curves figures, the histogram figures' titles and notes,
+ * the report's numbers and charts and the dashboard show each output's, named by output, the
+ * values the record holds.
  * The folder is served by the dashboard in-process; the pages open in headless Chromium.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../mnist-demo/experiment/summary.ts';
-import { type EpochRecord, outputAccuracies, type RunRecord, readRunRecord } from '../../src/formats/index.ts';
+import { summaryText } from '../../mnist-demo/cli/actions/summary.ts';
+import { type Summary, summarize } from '../../mnist-demo/experiment/summary.ts';
+import { type EpochRecord, outputAccuracies, type RunRecord, readRunRecord, snapshots } from '../../src/formats/index.ts';
 import { fitToFolder, tf } from '../../src/node.ts';
+import { renderSvg } from '../../src/render/render.ts';
 import { vegaScript } from '../../src/render/report-file.ts';
-import { accuracySpec, curvesSpec, PER_OUTPUT_ACCURACY } from '../../src/viz/figures/index.ts';
+import { accuracySpec, compareHistogramsSpec, curvesSpec, histogramGridSpec, PER_OUTPUT_ACCURACY, snapshotTitle } from '../../src/viz/figures/index.ts';
 import { reportHtml } from '../../src/viz/report/index.ts';
 import { numbersCsv } from '../../src/viz/report/numbers-table.ts';
 import { CHROMIUM, hasChromium } from '../chromium.ts';
@@ -88,7 +92,7 @@ describe('a run of two outputs', () => {
     const text = await penx('summary', run(), '--epochs', '0,3');
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.split('\n');
-    expect(lines.find((l) => l.startsWith('epoch'))).toMatch(/^epoch +test acc \(digit\) +test acc \(parity\) +Δ none \(pt\)/);
+    expect(lines.find((l) => l.startsWith('epoch'))).toMatch(/^epoch +test acc \(digit\) +test acc \(parity\) +Δ none \(digit, pt\) +Δ none \(parity, pt\) /);
     for (const e of [0, 3]) {
       const row = lines.find((l) => l.startsWith(`${e} `)) ?? '';
       expect(row.split(/ {2,}/).slice(0, 3)).toEqual([String(e), pct(recorded('digit')[e]), pct(recorded('parity')[e])]);
@@ -126,6 +130,75 @@ describe('a run of two outputs', () => {
     const alone = [accuracySpec([one]), curvesSpec([one])] as unknown as { data: { values: Record<string, unknown>[] } }[];
     expect(alone.flatMap((f) => f.data.values).filter((v) => 'output' in v)).toEqual([]);
     expect(JSON.stringify(alone)).not.toContain('strokeDash');
+  });
+
+  it('penx summary’s Δ to the run without a penalty and spread over seeds are per output, in text and JSON', () => {
+    /** The record as another run: `config`'s settings, and every epoch's accuracies `digit` and `parity`. */
+    const as = (config: Partial<RunRecord['config']>, digit: number, parity: number): RunRecord => {
+      const copy = structuredClone(record);
+      Object.assign(copy.config, config);
+      for (const s of snapshots(copy)) Object.assign(s.testMetrics ?? {}, { digit_acc: digit, parity_acc: parity });
+      return copy;
+    };
+    expect([record.config.penalty, record.config.seed]).toEqual(['none', 1]);
+    const records = [
+      { name: 'none', record },
+      { name: 'l1', record: as({ penalty: 'l1:1e-4' }, 0.5, 0.25) },
+      { name: 'none-2', record: as({ seed: 2 }, 0.125, 1) },
+    ];
+    const s = summarize([{ folder: 'cmp', records }], { epochs: [3] });
+    const [digit, parity] = [recorded('digit')[3] as number, recorded('parity')[3] as number];
+    expect(s.runs.map((r) => r.epochs[0]?.deltaToNoneByOutput)).toEqual([
+      { digit: 0, parity: 0 },
+      { digit: 0.5 - digit, parity: 0.25 - parity },
+      { digit: 0, parity: 0 }, // seed 2 is its own run without a penalty
+    ]);
+    expect(s.spread).toEqual(
+      (['digit', 'parity'] as const).map((output, i) => {
+        const accs = [
+          [digit, 0.125],
+          [parity, 1],
+        ][i] as number[];
+        return { penalty: 'none', output, setup: {}, seeds: [1, 2], epochs: [{ epoch: 3, min: Math.min(...accs), max: Math.max(...accs) }] };
+      }),
+    );
+    const text = summaryText(s, 0.5).split('\n');
+    const points = (x: number) => `${x >= 0 ? '+' : '−'}${(100 * Math.abs(x)).toFixed(2)}`;
+    const l1 = text.findIndex((l) => l.startsWith('cmp/l1: '));
+    expect(text[l1 + 3]?.split(/ {2,}/).slice(3, 5)).toEqual([points(0.5 - digit), points(0.25 - parity)]);
+    expect(text.filter((l) => l.includes('over seeds'))).toEqual([
+      'none over seeds 1, 2: test accuracy (digit)',
+      'none over seeds 1, 2: test accuracy (parity)',
+    ]);
+  });
+
+  it('the histogram figures note each output’s accuracy; the grid’s titles wrap to the width of one output’s', async () => {
+    // The side-by-side histograms: each output's accuracy in the panel's note, in lines as wide as one output's note.
+    const overlay = compareHistogramsSpec([record], { epochs: [0, 3] }) as unknown as { data: { values: Record<string, unknown>[] } };
+    const notes = [...new Set(overlay.data.values.map((v) => JSON.stringify(v['note'])))].map((n) => JSON.parse(n));
+    const four = (x: number | null | undefined) => (x as number).toFixed(4);
+    expect(notes).toEqual(
+      [0, 3].map((e) => [
+        `loss=${four(snapshots(record)[e]?.testLoss)}`,
+        `acc(digit)=${four(recorded('digit')[e])}`,
+        `acc(parity)=${four(recorded('parity')[e])}`,
+      ]),
+    );
+    /** The grid's panel titles, as its header's label expression holds them. */
+    const titles = (r: RunRecord) =>
+      JSON.parse((histogramGridSpec(r) as unknown as { facet: { header: { labelExpr: string } } }).facet.header.labelExpr.replace(/\[datum\.value\]$/, ''));
+    const one = structuredClone(record);
+    for (const s of snapshots(one)) Object.assign(s, { testAcc: s.testMetrics?.['digit_acc'], testMetrics: undefined });
+    expect(titles(one)).toEqual(snapshots(one).map(snapshotTitle));
+    const lines = titles(record) as string[][];
+    expect(lines.map((l) => l.join(' '))).toEqual(snapshots(record).map(snapshotTitle));
+    const most = snapshots(one).map((s) => snapshotTitle(s).length);
+    lines.forEach((l, i) => {
+      for (const line of l) expect(line.length).toBeLessThanOrEqual(most[i] as number);
+    });
+    // Drawn: as wide as the same run with one accuracy (was about twice as wide).
+    const width = async (r: RunRecord) => Number(/^<svg[^>]* width="([\d.]+)"/.exec(await renderSvg(histogramGridSpec(r)))?.[1]);
+    expect(await width(record)).toBe(await width(one));
   });
 
   it('the report’s numbers have a test accuracy column per output, in the table and its CSV', () => {

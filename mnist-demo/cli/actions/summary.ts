@@ -7,7 +7,8 @@
  *   --epochs no run of any folder has: exit 2 naming the epochs there are)
  *   ─► summarize (../../experiment/summary.ts) ─► a table per run and the spread over seeds (text or Markdown), or JSON
  *
- * A run of a model of several outputs has a test accuracy column per output, `test acc (cls)`.
+ * A run of a model of several outputs has a test accuracy column per output, `test acc (cls)`, a
+ * difference to the run without a penalty per output, `Δ none (cls, pt)`, and a spread over seeds per output.
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -73,20 +74,23 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const accText = (x: number | null | undefined) => (x === null || x === undefined ? '—' : pct(x));
 
 /**
- * The test accuracy columns of a run's table: `test acc`, or for a model of several outputs one
- * per output that has an accuracy, `test acc (cls)`, in the record's order.
+ * The test accuracy columns of a run's table and their differences to the run without a penalty:
+ * `test acc`, `Δ none (pt)`, or for a model of several outputs those of each output that has an
+ * accuracy, in the record's order: `test acc (cls)`, `test acc (box)`, `Δ none (cls, pt)`, `Δ none (box, pt)`.
  */
 function accuracyColumns(r: RunSummary): { titles: string[]; cells: (e: EpochSummary) => string[] } {
   const outputs = [...new Set(r.epochs.flatMap((e) => Object.keys(e.testAccByOutput ?? {})))];
-  if (outputs.length === 0) return { titles: ['test acc'], cells: (e) => [accText(e.testAcc)] };
-  return { titles: outputs.map((o) => `test acc (${o})`), cells: (e) => outputs.map((o) => accText(e.testAccByOutput?.[o])) };
+  if (outputs.length === 0) return { titles: ['test acc', 'Δ none (pt)'], cells: (e) => [accText(e.testAcc), points(e.deltaToNone)] };
+  return {
+    titles: [...outputs.map((o) => `test acc (${o})`), ...outputs.map((o) => `Δ none (${o}, pt)`)],
+    cells: (e) => [...outputs.map((o) => accText(e.testAccByOutput?.[o])), ...outputs.map((o) => points(e.deltaToNoneByOutput?.[o] ?? null))],
+  };
 }
 
 function row(e: EpochSummary, acc: string[]): string[] {
   return [
     String(e.epoch),
     ...acc,
-    points(e.deltaToNone),
     pct(e.nearZero3),
     pct(e.nearZero2),
     e.nearZero002 === null ? '—' : pct(e.nearZero002, 1),
@@ -110,7 +114,6 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
   const header = (acc: readonly string[]) => [
     'epoch',
     ...acc,
-    'Δ none (pt)',
     '|w|<1e-3',
     '|w|<1e-2',
     '|w|<0.02',
@@ -128,7 +131,7 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
   for (const g of s.spread) {
     const rows = g.epochs.map((e) => [String(e.epoch), pct(e.min), pct(e.max), (100 * (e.max - e.min)).toFixed(2)]);
     parts.push(
-      `${g.penalty}${setupText(g.setup)} over seeds ${g.seeds.join(', ')}: test accuracy\n${markdown ? '\n' : ''}${tableOf(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`,
+      `${g.penalty}${setupText(g.setup)} over seeds ${g.seeds.join(', ')}: test accuracy${g.output === undefined ? '' : ` (${g.output})`}\n${markdown ? '\n' : ''}${tableOf(['epoch', 'lowest', 'highest', 'spread (pt)'], rows)}`,
     );
   }
   return parts.join('\n\n');

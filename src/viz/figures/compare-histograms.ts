@@ -8,7 +8,7 @@ import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, lastEpoch, weightRange } from './data.ts';
 import { indexFacet } from './facets.ts';
-import { fixed4, runLabels, shownSpec } from './format.ts';
+import { runLabels, scoresNote, shownSpec } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { defaultEpoch } from './selection.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
@@ -43,7 +43,7 @@ export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions
   const values = cells.flatMap(({ row, col, epoch, run, s }): object[] => {
     const at = { row, col, epoch, run: labels[col] };
     if (!s) return [{ ...at, bin: 0, x0: null, x1: null, density: null, note: `no epoch ${epoch} (last: ${lastEpoch(run)})` }];
-    const note = `loss=${fixed4(s.testLoss)} acc=${fixed4(s.testAcc)}`;
+    const note = scoresNote(s);
     return binRows(s.histogram).map((r) => ({ ...at, ...r, note }));
   });
   const { width, height } = SIZE.panel;

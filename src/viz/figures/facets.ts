@@ -11,11 +11,14 @@ import { visibleControls } from './format.ts';
  * (`visibleControls`) before it is quoted: the expression reads a quoted escape (`"\u202e"`, as
  * `JSON.stringify` writes a C0 control) back as the character, which `shownSpec` could not see.
  */
-export function labelExpr(labels: readonly string[]): string {
-  return `${JSON.stringify(labels.map(visibleControls))}[datum.value]`;
+export function labelExpr(labels: readonly Label[]): string {
+  return `${JSON.stringify(labels.map((l) => (typeof l === 'string' ? visibleControls(l) : l.map(visibleControls))))}[datum.value]`;
 }
 
-/** Facet by the numeric `field` (0..labels.length-1), headed by the labels. */
-export function indexFacet(field: string, labels: readonly string[], header: FacetFieldDef<string>['header'] = {}): FacetFieldDef<string> {
+/** A header's label: one line, or lines (`['epoch=3 loss=0.5120', 'acc(cls)=0.9100']`). */
+export type Label = string | readonly string[];
+
+/** Facet by the numeric `field` (0..labels.length-1), headed by the labels (a label of several lines drawn as lines). */
+export function indexFacet(field: string, labels: readonly Label[], header: FacetFieldDef<string>['header'] = {}): FacetFieldDef<string> {
   return { field, type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: labelExpr(labels), ...header } };
 }

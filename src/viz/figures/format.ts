@@ -198,13 +198,60 @@ export function shortPercent(x: number): string {
 }
 
 /**
- * The title of one snapshot: `epoch=3 loss=0.0412 acc=0.9871`; for a model of several outputs
- * (no single accuracy) each output's, `epoch=3 loss=0.5120 acc(cls)=0.9100`.
+ * A snapshot's test scores, as the figures note them in a panel: `loss=0.0412 acc=0.9871`; for a
+ * model of several outputs (no single accuracy) each output's, in lines no longer than one
+ * output's note (`wrapped`): `['loss=0.5120', 'acc(cls)=0.9100', 'acc(box)=0.7500']`.
  */
-export function snapshotTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc' | 'testMetrics'>): string {
+export function scoresNote(s: Scored): string | string[] {
+  return wrapped(scoreParts(s), scoreParts({ testLoss: s.testLoss, testAcc: 0 }).join(' ').length);
+}
+
+/**
+ * The title of one snapshot: `epoch=3 loss=0.0412 acc=0.9871`; for a model of several outputs
+ * each output's accuracy, `epoch=3 loss=0.5120 acc(cls)=0.9100`.
+ */
+export function snapshotTitle(s: Scored & Pick<WeightsSnapshot, 'epoch'>): string {
+  return [`epoch=${s.epoch}`, ...scoreParts(s)].join(' ');
+}
+
+/**
+ * `snapshotTitle` as a small multiple's header: in lines no longer than a one-output title of the
+ * same epoch and loss (so a panel of several outputs is as wide as one of one output).
+ *
+ * @example
+ * wrappedSnapshotTitle({ epoch: 3, testLoss: 0.5, testAcc: null, testMetrics: { a_loss: 0.2, b_loss: 0.3, a_acc: 0.9, b_acc: 0.8 } })
+ * // ['epoch=3 loss=0.5000', 'acc(a)=0.9000 acc(b)=0.8000']   (each at most 'epoch=3 loss=0.5000 acc=0.9000'.length, 30)
+ */
+export function wrappedSnapshotTitle(s: Scored & Pick<WeightsSnapshot, 'epoch'>): string | string[] {
+  return wrapped([`epoch=${s.epoch}`, ...scoreParts(s)], snapshotTitle({ epoch: s.epoch, testLoss: s.testLoss, testAcc: 0 }).length);
+}
+
+/**
+ * `parts` joined by spaces in lines of at most `most` characters (a longer part on a line of its
+ * own); one line is returned as the text itself (always so for a model of one output).
+ *
+ * @example
+ * wrapped(['loss=0.5000', 'acc(a)=0.9000', 'acc(b)=0.8000'], 23)   // ['loss=0.5000', 'acc(a)=0.9000', 'acc(b)=0.8000']
+ * wrapped(['loss=0.5000', 'acc=0.9000'], 22)                        // 'loss=0.5000 acc=0.9000'
+ */
+function wrapped(parts: readonly string[], most: number): string | string[] {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && `${last} ${part}`.length <= most) lines[lines.length - 1] = `${last} ${part}`;
+    else lines.push(part);
+  }
+  return lines.length === 1 ? (lines[0] as string) : lines;
+}
+
+/** What a snapshot's scores are read from. */
+type Scored = Pick<WeightsSnapshot, 'testLoss' | 'testAcc' | 'testMetrics'>;
+
+/** `loss=L`, then `acc=A` or each output's `acc(output)=A`. */
+function scoreParts(s: Scored): string[] {
   const byOutput = s.testAcc === null ? outputAccuracies(s.testMetrics) : [];
-  const acc = byOutput.length ? byOutput.map((o) => `acc(${o.output})=${fixed4(o.acc)}`).join(' ') : `acc=${fixed4(s.testAcc)}`;
-  return `epoch=${s.epoch} loss=${fixed4(s.testLoss)} ${acc}`;
+  const acc = byOutput.length ? byOutput.map((o) => `acc(${o.output})=${fixed4(o.acc)}`) : [`acc=${fixed4(s.testAcc)}`];
+  return [`loss=${fixed4(s.testLoss)}`, ...acc];
 }
 
 /** A range edge as written in counts and axis texts, with a real minus sign: −1, 1, 0.5. */

@@ -5,7 +5,7 @@ import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, weightRange } from './data.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { indexFacet } from './facets.ts';
-import { grouped, shownSpec, snapshotTitle } from './format.ts';
+import { grouped, shownSpec, wrappedSnapshotTitle } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
 import { BAR_COLOR, CONFIG, figureHead, GRID_COLUMNS, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
@@ -27,7 +27,7 @@ export function histogramGridSpec(run: RunRecord, options: HistogramScaleOptions
       ...nonTrainableLine(run.initial),
     ]),
     data: { values },
-    facet: indexFacet('panel', snaps.map(snapshotTitle)),
+    facet: indexFacet('panel', snaps.map(wrappedSnapshotTitle)),
     columns: GRID_COLUMNS,
     spec: {
       ...SIZE.panel,
