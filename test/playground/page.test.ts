@@ -315,9 +315,10 @@ describe('penx playground', () => {
         // Before, auto trained on webgpu, its record's losses and accuracies wrong.
         expect(await finished(page)).toMatch(/^done/);
         const line = await page.locator('#backend-info').innerText();
-        // WebGL does not start in the worker here (else it is passed over as a software renderer).
-        expect(line).toBe(
-          'backend: wasm (passed over: webgpu: its synchronous read-back returned wrong values (0 for 7, 0 for 10, 0 for 15 and 6 more of 9); webgl)',
+        // WebGL either does not start in the worker or starts on SwiftShader, a software renderer, and is
+        // passed over as one: which, Chromium decides run to run (seen both ways in CI).
+        expect(line).toMatch(
+          /^backend: wasm \(passed over: webgpu: its synchronous read-back returned wrong values \(0 for 7, 0 for 10, 0 for 15 and 6 more of 9\); webgl( on a software renderer)?\)$/,
         );
         await page.goto(`${url}?${settings}&backend=webgpu`);
         expect(await finished(page)).toBe('not started: refused');
