@@ -44,12 +44,13 @@ export function bandsSpec(runs: RunRecord[], options: { readonly layer?: string 
     { field: 'epoch' },
     ...BAND_FIELDS.map((f) => ({ field: f, title: f === 'p0' ? 'min' : f === 'p100' ? 'max' : `${f.slice(1)} %`, format: '.4~g' })),
   ];
-  const panels = runPanels(labels, { tall: 200 });
+  const subtitle = [
+    `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
+    ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
+  ];
+  const panels = runPanels(labels, { tall: 200, subtitle });
   return shownSpec({
-    ...figureHead('Distributions over epochs', [
-      `${selectionText(options.layer)} · bands: min–max, 7–93 %, 16–84 %, 31–69 % of w (±1.5σ, ±1σ, ±0.5σ for a normal); line: the median`,
-      ...(estimated ? ['some percentiles read off the 100-bin histograms (records without percentiles)'] : []),
-    ]),
+    ...figureHead('Distributions over epochs', subtitle),
     data: { values },
     ...panels.facet,
     spec: {

@@ -232,7 +232,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     concat: shown.map((p) => panel(p.metric, p.log)),
     // Columns that follow the width a page gives (a concat's charts have their own axes: no resolve needed).
     columns: wrap.columns,
-    params: [...wrap.params, wrapSubtitle(subtitle, PANEL.subtitleChars)],
+    params: [...wrap.params, wrapSubtitle(subtitle, () => PANEL.subtitleChars)],
     resolve: { scale: { color: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec);

@@ -84,11 +84,12 @@ export function heatmapSpec(runs: RunRecord[], options: HeatmapOptions = {}): To
       }
     : { scale: { domain, nice: false, zero: false }, title: 'weight', axis: { values: evenTicks([lo, hi], 4), format: '.4~g' } };
   const last = defaultEpoch(runs);
-  const panels = runPanels(labels, { tall: Math.min(320, Math.max(120, 8 * (last + 1))), maxWidth: options.maxWidth });
+  const subtitle = [
+    `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
+  ];
+  const panels = runPanels(labels, { tall: Math.min(320, Math.max(120, 8 * (last + 1))), maxWidth: options.maxWidth, subtitle });
   return shownSpec({
-    ...figureHead(title, [
-      `${selectionText(options.layer)} · ${log ? `log10|w|, ${options.perDecade ?? 5} bins per decade` : binningText(options)} · colour: share of the run's weights in the bin (${options.color === 'linear' ? 'linear' : 'log'}) · white: none`,
-    ]),
+    ...figureHead(title, subtitle),
     ...ON_CANVAS,
     data: { values },
     transform: [

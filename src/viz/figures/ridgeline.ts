@@ -56,11 +56,12 @@ export function ridgelineSpec(runs: RunRecord[], options: RidgelineOptions = {})
   );
   const last = defaultEpoch(runs);
   const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length] ?? '#333';
-  const panels = runPanels(labels, { tall: Math.min(360, Math.max(140, 14 * (last + 3))) });
+  const subtitle = [
+    `${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`,
+  ];
+  const panels = runPanels(labels, { tall: Math.min(360, Math.max(140, 14 * (last + 3))), subtitle });
   return shownSpec({
-    ...figureHead('Weights over epochs, offset', [
-      `${selectionText(options.layer)} · ${binningText(options)} · one ridge per epoch (0 at the top), height ∝ ${options.scale === 'log' ? 'log ' : ''}density, the same in every column`,
-    ]),
+    ...figureHead('Weights over epochs, offset', subtitle),
     data: { values },
     ...panels.facet,
     spec: {

@@ -39,6 +39,8 @@ export const WRAP_PADDING = 2 * 12;
 const AROUND = 60 + WRAP_PADDING;
 /** Vega-Lite's gap between facet panels and between concatenated charts (px). */
 const GAP = 20;
+/** A subtitle's width per character (px): DejaVu Sans at 12 px, ~7.5 px a character. */
+const SUBTITLE_CHAR = 7.5;
 /** The panels' height when they wrap in a file (px): a 7-run figure of 40 epochs in rows of 3 then stays about a screen high. */
 const WRAPPED_HEIGHT = 240;
 
@@ -96,23 +98,34 @@ export function wrappedPanels(count: number, row: PanelRow) {
  * through the signal `wrap_height`), and `facet`, the parts to spread into the figure's spec: the
  * facet by the field `col` headed by the run labels, `wrappedPanels`' columns and signals with
  * `wrap_height`, and `resolve` (an x axis per panel, x and y scales shared; merge a figure's own).
+ * Given the figure's `subtitle`, its lines are broken to the width of a row of fewer panels than a
+ * file's (`wrapSubtitle`, `wrap_subtitle`): a page's narrow card holds them.
  *
  * @example
- * const panels = runPanels(runLabels(runs), { tall: 360 });   // 7 runs: height 240 (rows of 3 in a file); 360 where all 7 fit a row
- * ({ ...head, data, ...panels.facet, spec: { width: panels.width, height: panels.height, mark, encoding } })
+ * const panels = runPanels(runLabels(runs), { tall: 360, subtitle });   // 7 runs: height 240 (rows of 3 in a file); 360 where all 7 fit a row
+ * ({ ...figureHead(title, subtitle), data, ...panels.facet, spec: { width: panels.width, height: panels.height, mark, encoding } })
  */
-export function runPanels(labels: readonly string[], size: { readonly tall: number; readonly maxWidth?: number | undefined }) {
+export function runPanels(
+  labels: readonly string[],
+  size: { readonly tall: number; readonly maxWidth?: number | undefined; readonly subtitle?: readonly string[] },
+) {
   const count = labels.length;
   const width = count > 2 ? 190 : 260;
   const { columns, params, resolve } = wrappedPanels(count, { panel: width, ...(size.maxWidth === undefined ? {} : { maxWidth: size.maxWidth }) });
   const low = Math.min(size.tall, WRAPPED_HEIGHT);
+  // A row of c panels with its y axis: 60 + c · width + (c − 1) · GAP px for the subtitle.
+  const charsAt = (c: number) => Math.floor((AROUND - WRAP_PADDING + c * width + (c - 1) * GAP) / SUBTITLE_CHAR);
   return {
     width,
     height: columns < count ? low : size.tall,
     facet: {
       facet: indexFacet('col', labels, { labelFontWeight: 'bold' }),
       columns,
-      params: [...params, { name: WRAP_HEIGHT, expr: `${WRAP_COLUMNS} < ${count} ? ${low} : ${size.tall}` }],
+      params: [
+        ...params,
+        { name: WRAP_HEIGHT, expr: `${WRAP_COLUMNS} < ${count} ? ${low} : ${size.tall}` },
+        ...(size.subtitle && columns > 1 ? [wrapSubtitle(size.subtitle, charsAt, columns)] : []),
+      ],
       resolve: { ...resolve, ...SHARED_SCALES },
     },
   };
@@ -130,20 +143,22 @@ function breakLine(text: string, chars: number): string[] {
 }
 
 /**
- * The param `wrap_subtitle` of a wrapped figure whose subtitle is wider than one column: its `lines`
- * while a row holds two panels or more, each broken into lines of at most `chars` characters when it
- * holds one (columnsFollowWidth makes it the title's subtitle). Spread into the figure's params; its
- * Vega-Lite title keeps `lines`, as a file is drawn. Quoted into the expression escaped
- * (`visibleControls`), as facets.ts quotes labels: the expression would read an escape back as the character.
+ * The param `wrap_subtitle` of a wrapped figure whose subtitle is wider than a row of fewer panels:
+ * its `lines` as given while a row holds `columns` panels or more (as a file draws them), and with c
+ * fewer, each broken into lines of at most `charsAt(c)` characters (columnsFollowWidth makes it the
+ * title's subtitle). Spread into the figure's params; its Vega-Lite title keeps `lines`, as a file is
+ * drawn. Quoted into the expression escaped (`visibleControls`), as facets.ts quotes labels: the
+ * expression would read an escape back as the character.
  *
  * @example
- * wrapSubtitle(['per epoch (0 = initial): mean train (data) loss over its batches;'], 36)
- * // { name: 'wrap_subtitle', expr: 'wrap_columns > 1 ? ["per epoch … batches;"] : ["per epoch (0 = initial): mean train", "(data) loss over its batches;"]' }
+ * wrapSubtitle(['per epoch (0 = initial): mean train (data) loss over its batches;'], () => 36)
+ * // { name: 'wrap_subtitle', expr: 'wrap_columns >= 2 ? ["per epoch … batches;"] : ["per epoch (0 = initial): mean train", "(data) loss over its batches;"]' }
  */
-export function wrapSubtitle(lines: readonly string[], chars: number) {
+export function wrapSubtitle(lines: readonly string[], charsAt: (columns: number) => number, columns = 2) {
   const wide = lines.map(visibleControls);
-  const narrow = wide.flatMap((line) => breakLine(line, chars));
-  return { name: WRAP_SUBTITLE, expr: `${WRAP_COLUMNS} > 1 ? ${JSON.stringify(wide)} : ${JSON.stringify(narrow)}` };
+  let expr = JSON.stringify(wide.flatMap((line) => breakLine(line, charsAt(1))));
+  for (let c = 2; c < columns; c++) expr = `${WRAP_COLUMNS} >= ${c} ? ${JSON.stringify(wide.flatMap((line) => breakLine(line, charsAt(c))))} : ${expr}`;
+  return { name: WRAP_SUBTITLE, expr: `${WRAP_COLUMNS} >= ${columns} ? ${JSON.stringify(wide)} : ${expr}` };
 }
 
 /** A piece of a compiled spec, as far as columnsFollowWidth reads it. */
@@ -160,7 +175,7 @@ const FACET_HEIGHT = 'child_height';
  * What columnsFollowWidth rewrites in a compiled wrapped figure and did not find there, each named as
  * Vega-Lite wrote it: `layout.columns` (a number); for a facet (a mark `from.facet`) the data
  * `facet_domain` (its cells) and `facet_domain_row` with a `sequence` transform (its count of rows);
- * with `wrap_height` the signal `child_height` (a number); with `wrap_subtitle` the title's subtitle.
+ * with `wrap_height` the signal `child_height` (a number); with `wrap_subtitle` and a title, its subtitle.
  * Empty for a figure that does not wrap or has them all; the tests compile every wrapped figure and
  * expect it empty, so a Vega-Lite that compiles differently fails them by name.
  *
@@ -183,7 +198,8 @@ export function missingWrapParts(spec: Spec): string[] {
   if (has(WRAP_HEIGHT) && typeof height?.value !== 'number')
     missing.push(`signal "${FACET_HEIGHT}" with a number value, the panels' height (Vega-Lite wrote ${height ? JSON.stringify(height) : 'none'})`);
   const title = spec.title as { subtitle?: unknown } | undefined;
-  if (has(WRAP_SUBTITLE) && title?.subtitle === undefined) missing.push("title.subtitle, the figure's subtitle");
+  // A spec without a title (a page that shows the figure's title on its card) has no subtitle to follow.
+  if (has(WRAP_SUBTITLE) && title !== undefined && title.subtitle === undefined) missing.push("title.subtitle, the figure's subtitle");
   return missing;
 }
 
@@ -201,7 +217,7 @@ export function columnsFollowWidth(spec: Spec): Spec {
   const data = (spec.data ?? []) as Node[];
   return {
     ...spec,
-    ...(has(WRAP_SUBTITLE) ? { title: { ...(spec.title as object), subtitle: { signal: WRAP_SUBTITLE } } } : {}),
+    ...(has(WRAP_SUBTITLE) && spec.title !== undefined ? { title: { ...(spec.title as object), subtitle: { signal: WRAP_SUBTITLE } } } : {}),
     signals: spec.signals?.map((s) => (s.name === FACET_HEIGHT && has(WRAP_HEIGHT) ? { name: FACET_HEIGHT, update: WRAP_HEIGHT } : s)),
     layout: { ...spec.layout, columns: { signal: WRAP_COLUMNS } },
     data: data.map((d) =>

@@ -133,6 +133,25 @@ describe('wrapped figures, compiled', () => {
     expect(narrow.join(' ')).toBe(lines.join(' '));
   });
 
+  it("break the heatmaps', ridgeline's and bands' subtitle to the width of a row of fewer panels than a file's", async () => {
+    for (const [name, figure] of Object.entries(WRAPPED).filter(([n]) => n !== 'curves')) {
+      const spec = await toVega(figure());
+      const lines = plain(figure()).title.subtitle as string[];
+      // A file's 3 columns of 190 px: its lines as given (the one line is wider than 2 columns, 460 px with the y axis).
+      expect(await viewAt(spec, 720, (view) => view.signal('wrap_subtitle')), name).toEqual(lines);
+      expect(Math.max(...lines.map((l) => l.length)), name).toBeGreaterThan(61);
+      // 2 columns (a card of 500 px): lines of at most (60 + 2 · 190 + 20) / 7.5 = 61 characters; 1 column: (60 + 190) / 7.5 = 33.
+      for (const [width, chars] of [
+        [500, 61],
+        [300, 33],
+      ] as const) {
+        const broken = (await viewAt(spec, width, (view) => view.signal('wrap_subtitle'))) as string[];
+        expect(Math.max(...broken.map((l) => l.length)), `${name} at ${width}`).toBeLessThanOrEqual(chars);
+        expect(broken.join(' '), `${name} at ${width}`).toBe(lines.join(' '));
+      }
+    }
+  });
+
   it("stand the curves' panel titles of a row at one height (each chart's top axis label had lowered its title)", async () => {
     const spec = await toVega(curvesSpec(seven.slice(0, 2)));
     for (const width of [720, 1322]) {
