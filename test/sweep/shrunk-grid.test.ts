@@ -17,6 +17,7 @@ import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
 import { openFolder, type SweepRecord, writeSweepJson } from '../../src/node.ts';
+import { sleep } from '../wait.ts';
 import { emptyDatabase, failWithoutRedis, testRedis } from './redis.ts';
 
 const redis = await testRedis();
@@ -67,8 +68,10 @@ describe('a sweep put on the queue again with a smaller grid', () => {
       expect(lines, lines.join('\n')).toContain(
         `failed ${name}/l1_1e-4_seed=1: ${dir} holds a sweep with runs the queue's grid leaves out (l1_1e-4_seed=2); nothing was written; put this sweep on the queue with those runs too, or under another name`,
       );
-      const status = await q.status(after);
-      expect(status.runs[0]?.state).toBe('failed');
+      // The line comes before the queue has the job failed (BullMQ moves it once the processor has thrown): polled.
+      let state: string | undefined;
+      for (const end = Date.now() + 15_000; (state = (await q.status(after)).runs[0]?.state) !== 'failed' && Date.now() < end; ) await sleep(50);
+      expect(state).toBe('failed');
       await q.remove(after.name);
     } finally {
       await w?.stop();
