@@ -228,19 +228,25 @@ export function wrappedSnapshotTitle(s: Scored & Pick<WeightsSnapshot, 'epoch'>)
 
 /**
  * `parts` joined by spaces in lines of at most `most` characters (a longer part on a line of its
- * own); one line is returned as the text itself (always so for a model of one output).
+ * own): a title's scores, a subtitle's words (figures/wrap.ts).
  *
  * @example
- * wrapped(['loss=0.5000', 'acc(a)=0.9000', 'acc(b)=0.8000'], 23)   // ['loss=0.5000', 'acc(a)=0.9000', 'acc(b)=0.8000']
- * wrapped(['loss=0.5000', 'acc=0.9000'], 22)                        // 'loss=0.5000 acc=0.9000'
+ * linesOf(['loss=0.5000', 'acc(a)=0.9000', 'acc(b)=0.8000'], 23)   // ['loss=0.5000', 'acc(a)=0.9000', 'acc(b)=0.8000']
+ * linesOf('per epoch (0 = initial)'.split(' '), 12)                  // ['per epoch (0', '= initial)']
  */
-function wrapped(parts: readonly string[], most: number): string | string[] {
+export function linesOf(parts: readonly string[], most: number): string[] {
   const lines: string[] = [];
   for (const part of parts) {
     const last = lines.at(-1);
     if (last !== undefined && `${last} ${part}`.length <= most) lines[lines.length - 1] = `${last} ${part}`;
     else lines.push(part);
   }
+  return lines;
+}
+
+/** `linesOf(parts, most)`, one line returned as the text itself (always so for a model of one output). */
+function wrapped(parts: readonly string[], most: number): string | string[] {
+  const lines = linesOf(parts, most);
   return lines.length === 1 ? (lines[0] as string) : lines;
 }
 

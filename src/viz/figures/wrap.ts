@@ -20,7 +20,7 @@
  */
 import type { Spec } from 'vega';
 import { indexFacet } from './facets.ts';
-import { visibleControls } from './format.ts';
+import { linesOf, visibleControls } from './format.ts';
 import { SHARED_SCALES } from './theme.ts';
 
 /** The widest a wrapped figure is drawn by default (px): it fits a report card in an 800-px window. */
@@ -131,17 +131,6 @@ export function runPanels(
   };
 }
 
-/** `text`'s words in lines of at most `chars` characters (a longer word on a line of its own). */
-function breakLine(text: string, chars: number): string[] {
-  const lines: string[] = [];
-  for (const word of text.split(' ')) {
-    const last = lines.at(-1);
-    if (last !== undefined && last.length + 1 + word.length <= chars) lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word);
-  }
-  return lines;
-}
-
 /**
  * The param `wrap_subtitle` of a wrapped figure whose subtitle is wider than a row of fewer panels:
  * its `lines` as given while a row holds `columns` panels or more (as a file draws them), and with c
@@ -156,8 +145,9 @@ function breakLine(text: string, chars: number): string[] {
  */
 export function wrapSubtitle(lines: readonly string[], charsAt: (columns: number) => number, columns = 2) {
   const wide = lines.map(visibleControls);
-  let expr = JSON.stringify(wide.flatMap((line) => breakLine(line, charsAt(1))));
-  for (let c = 2; c < columns; c++) expr = `${WRAP_COLUMNS} >= ${c} ? ${JSON.stringify(wide.flatMap((line) => breakLine(line, charsAt(c))))} : ${expr}`;
+  let expr = JSON.stringify(wide.flatMap((line) => linesOf(line.split(' '), charsAt(1))));
+  for (let c = 2; c < columns; c++)
+    expr = `${WRAP_COLUMNS} >= ${c} ? ${JSON.stringify(wide.flatMap((line) => linesOf(line.split(' '), charsAt(c))))} : ${expr}`;
   return { name: WRAP_SUBTITLE, expr: `${WRAP_COLUMNS} >= ${columns} ? ${JSON.stringify(wide)} : ${expr}` };
 }
 
