@@ -5,7 +5,8 @@
  * kernel [in, out], axis 0 constrains each unit's incoming weights; for a Conv2D kernel
  * [h, w, in, out], `axis=0+1+2` constrains each filter (Keras's per-filter form). `perchannel=1`
  * takes the norms over every axis but the last, whatever the weight's rank: each filter of a
- * Conv2D, each unit of a Dense — one spec for all the kernels of a model. A rank-1 weight (a bias,
+ * Conv2D, each unit of a Dense, each input channel of a Conv2DTranspose (TF.js keeps its kernel
+ * [h, w, out, in]) — one spec for all the kernels of a model. A rank-1 weight (a bias,
  * a vector kernel) holds one value per output channel, so there each value is its own channel and
  * its norm is |w_i| — as its tracked channel norms and projected share count it:
  *

@@ -51,10 +51,28 @@ export function normsOfRows(name: string): boolean {
 const sorted = (axes: readonly number[]) => [...new Set(axes)].sort((a, b) => a - b);
 
 /**
+ * Whether a kernel of `shape` whose recorded norms number `channels` is a transposed convolution's
+ * [k…, out, in] (TF.js keeps a Conv2DTranspose's input channels last; its norms are of its output
+ * channels, the second last axis): true or false, or undefined when the record cannot tell — its
+ * out = in, or no norms recorded. A kernel of rank < 3 is none.
+ *
+ * @example
+ * transposedKernel([2, 2, 6, 3], 6)   // true
+ * transposedKernel([3, 3, 1, 32], 32) // false
+ * transposedKernel([2, 2, 4, 4], 4)   // undefined: a Conv2D's or a Conv2DTranspose's
+ */
+function transposedKernel(shape: readonly number[], channels: number | undefined): boolean | undefined {
+  const rank = shape.length;
+  if (rank < 3) return false;
+  const [before, last] = [shape[rank - 2], shape[rank - 1]];
+  return channels === undefined || before === last ? undefined : channels === before;
+}
+
+/**
  * The axes of the weight named `name` (of `shape`) its channel norms are taken over: every axis but
  * its channels' (see the file's comment). `channels`, how many norms were recorded, tells a transposed
  * convolution's kernel [k…, out, in] (its channels on the second last axis) from others [k…, in, out];
- * when out = in it cannot, and the last axis is taken.
+ * when out = in it cannot, and the last axis is taken (`transposedKernel`).
  *
  * @example
  * normedAxes('dense/kernel', [784, 16])                  // [0]: unit j's column
@@ -68,8 +86,35 @@ export function normedAxes(name: string, shape: readonly number[], channels?: nu
   const all = Array.from({ length: rank }, (_, i) => i);
   if (normsOfRows(name)) return all.slice(1);
   if (endsIn(name, 'depthwise_kernel')) return all.slice(0, -2);
-  const transposed = rank >= 3 && channels !== undefined && channels !== shape[rank - 1] && channels === shape[rank - 2];
-  return all.filter((a) => a !== rank - (transposed ? 2 : 1));
+  return all.filter((a) => a !== rank - (transposedKernel(shape, channels) ? 2 : 1));
+}
+
+/**
+ * What one norm of `perchannel=1` (over every axis but the last) is of, on the weight named `name`
+ * (of `shape`; `channels` as in `normedAxes`), in words — its last axis by layer type:
+ *
+ *   a bias [out] (rank 1)                          ─► per value, |w_i|
+ *   Embedding embeddings [tokens, dim]             ─► per embedding dimension (a column, not a token's row)
+ *   DepthwiseConv2D depthwise_kernel [kh, kw, in, mult] ─► per depth multiplier
+ *   Dense kernel [in, out] (an RNN's: rank 2)      ─► per unit
+ *   Conv kernel [k…, in, out], a pointwise kernel  ─► per output channel
+ *   Conv2DTranspose kernel [k…, out, in]           ─► per input channel
+ *   a kernel of out = in (`transposedKernel` cannot tell) ─► both, the transposed case named
+ *
+ * @example
+ * perChannelWords('dense/kernel', [784, 16])            // 'per unit'
+ * perChannelWords('up/kernel', [2, 2, 6, 3], 6)         // 'per input channel'
+ * perChannelWords('conv/kernel', [3, 3, 1, 32], 32)     // 'per output channel'
+ */
+export function perChannelWords(name: string, shape: readonly number[], channels?: number): string {
+  if (shape.length <= 1) return 'per value';
+  if (normsOfRows(name)) return 'per embedding dimension';
+  if (endsIn(name, 'depthwise_kernel')) return 'per depth multiplier';
+  if (!/kernel$/.test(name)) return 'per index of its last axis';
+  if (shape.length === 2) return 'per unit';
+  const transposed = endsIn(name, 'pointwise_kernel') ? false : transposedKernel(shape, channels);
+  if (transposed === undefined) return "per output channel (a transposed convolution's: per input channel)";
+  return transposed ? 'per input channel' : 'per output channel';
 }
 
 /**

@@ -35,7 +35,7 @@ const perChannelParam = {
   max: 1,
   integer: true,
   quiet: true,
-  doc: "1: norms over every axis but the last (per output channel), instead of axis; on a rank-1 weight (a bias) each value is its channel's, norm |w_i|",
+  doc: "1: norms over every axis but the last, instead of axis: per output channel of a Conv, per unit of a Dense, per input channel of a Conv2DTranspose (TF.js's kernel [h, w, out, in]); on a rank-1 weight (a bias) each value is its channel's, norm |w_i|",
 } as const;
 
 /** The message when both `perchannel=1` and an axis other than the default are given: one would be ignored. */
@@ -49,7 +49,7 @@ function axisAndPerChannel({ axis, perchannel }: { axis: readonly number[]; perc
 export const CONSTRAINT_SIGNATURES = {
   maxnorm: signature({
     formula: 'w · clip(‖w‖, 0, m) / (ε + ‖w‖)',
-    doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0 (Dense), maxnorm:m=2,axis=0+1+2 (per Conv2D filter), maxnorm:m=2,perchannel=1 (per output channel of any kernel)',
+    doc: 'Caps the norm of each slice at m. Example: maxnorm:m=2,axis=0 (Dense), maxnorm:m=2,axis=0+1+2 (per Conv2D filter), maxnorm:m=2,perchannel=1 (per slice of the last axis of any kernel: each Conv2D filter, each Dense unit)',
     params: { m: { default: 2, min: 0, doc: 'largest norm allowed' }, axis: axisParam, perchannel: perChannelParam },
     check: axisAndPerChannel,
   }),

@@ -15,6 +15,7 @@ import {
   normedAxes,
   normedWeightIndex,
   normsOfRows,
+  perChannelWords,
   type RunConfig,
   type RunRecord,
   snapshots,
@@ -97,14 +98,15 @@ export function boundRules(bounds: NormBounds | undefined): Array<{ bound: numbe
 
 /**
  * `min=…, max=…, axis=…` of a constraint's bounds, the axes as a spec writes them; `perchannel=1`'s norms
- * (over every axis but the last) as `per output channel`.
+ * (over every axis but the last) as `perChannel` words them, what the last axis is on the weights it
+ * is on (formats' `perChannelWords`: `per unit`, `per input channel` of a transposed convolution).
  *
  * @example
- * boundsText({ max: 2, axis: [0, 1, 2] })                  // 'max=2, axis=0+1+2'
- * boundsText({ max: 2, axis: 0, perChannel: true })        // 'max=2, per output channel'
+ * boundsText({ max: 2, axis: [0, 1, 2] })                               // 'max=2, axis=0+1+2'
+ * boundsText({ max: 2, axis: 0, perChannel: true }, 'per output channel') // 'max=2, per output channel'
  */
-export function boundsText(bounds: NormBounds): string {
-  const over = bounds.perChannel ? 'per output channel' : `axis=${[bounds.axis].flat().join('+')}`;
+export function boundsText(bounds: NormBounds, perChannel = 'per index of the last axis'): string {
+  const over = bounds.perChannel ? perChannel : `axis=${[bounds.axis].flat().join('+')}`;
   return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, over].filter(Boolean).join(', ');
 }
 
@@ -112,6 +114,13 @@ export function boundsText(bounds: NormBounds): string {
 function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined {
   const weights = (config.weights ?? []).filter((w) => w.layer === layer);
   return weights[normedWeightIndex(weights.map((w) => w.name))];
+}
+
+/** How many channel norms `run` recorded for `layer` (its first snapshot with them); none without. */
+function recordedChannels(run: RunRecord, layer: string): number | undefined {
+  return snapshots(run)
+    .flatMap((s) => snapshotNorms(s))
+    .find((n) => n.layer === layer)?.norms.length;
 }
 
 /** A layer's norm constraint as its panel takes it: its bounds, and whether they bound the norms shown. */
@@ -134,9 +143,7 @@ function panelConstraint(run: RunRecord, layer: string): PanelConstraint | undef
   const weight = normedWeight(run.config, layer);
   const bounds = weight?.trainable === false ? undefined : weight?.constraint?.bounds;
   if (!weight || !bounds) return undefined;
-  const channels = snapshots(run)
-    .flatMap((s) => snapshotNorms(s))
-    .find((n) => n.layer === layer)?.norms.length;
+  const channels = recordedChannels(run, layer);
   return {
     bounds,
     exact: boundsNormsExactly(bounds, weight.name, weight.shape, channels),
@@ -177,9 +184,18 @@ export function otherSlicesLines(runs: readonly RunRecord[], labels: readonly st
   return lines.length ? [`no red rule for ${lines.join('; ')}`] : [];
 }
 
-/** A constraint in words: its spec, a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`. */
-function constraintWords(c: ConstraintInfo): string {
-  return c.bounds ? `${c.spec} (${boundsText(c.bounds)})` : c.spec;
+/**
+ * A constraint in words: its spec, a norm constraint's bounds, e.g. `maxnorm:m=2 (max=2, axis=0)`;
+ * `perchannel=1`'s by what the last axis is on the weights `on` it (of `run`): `(max=2, per unit)`, or
+ * where they differ each with its layers, `(max=2, per output channel of conv; per input channel of up)`.
+ */
+function constraintWords(c: ConstraintInfo, on: readonly WeightInfo[], run: RunRecord): string {
+  if (!c.bounds) return c.spec;
+  const words = on.map((w) => perChannelWords(w.name, w.shape, recordedChannels(run, w.layer)));
+  const distinct = [...new Set(words)];
+  const layersOf = (word: string) => [...new Set(on.filter((_, i) => words[i] === word).map((w) => w.layer))].join(', ');
+  const perChannel = distinct.length <= 1 ? distinct[0] : distinct.map((word) => `${word} of ${layersOf(word)}`).join('; ');
+  return `${c.spec} (${boundsText(c.bounds, perChannel)})`;
 }
 
 /**
@@ -189,8 +205,8 @@ function constraintWords(c: ConstraintInfo): string {
  * (dense_1 frozen: it never acts there)`; undefined without one. `bounded`: only norm constraints (the
  * ones with bounds).
  */
-export function constraintText(config: RunConfig, which: 'any' | 'bounded' = 'any'): string | undefined {
-  const weights = config.weights ?? [];
+export function constraintText(run: RunRecord, which: 'any' | 'bounded' = 'any'): string | undefined {
+  const weights = run.config.weights ?? [];
   const constrained = weights.filter((w) => w.constraint && (which === 'any' || w.constraint.bounds));
   if (!constrained.length) return undefined;
   const kernels = weights.filter((w) => w.kind === 'kernel');
@@ -202,7 +218,7 @@ export function constraintText(config: RunConfig, which: 'any' | 'bounded' = 'an
       const names = (ws: typeof on) => [...new Set(ws.map((w) => (w.kind === 'kernel' ? w.layer : w.name)))].join(', ');
       const where = every ? 'on every kernel' : `on ${names(on)}`;
       const frozen = on.filter((w) => w.trainable === false);
-      return `${constraintWords(on[0]!.constraint!)} ${where}${frozen.length ? ` (${names(frozen)} frozen: it never acts there)` : ''}`;
+      return `${constraintWords(on[0]!.constraint!, on, run)} ${where}${frozen.length ? ` (${names(frozen)} frozen: it never acts there)` : ''}`;
     })
     .join('; ');
 }
@@ -212,7 +228,7 @@ export function constraintText(config: RunConfig, which: 'any' | 'bounded' = 'an
  * same, else one per run, led by its label. `bounded`: only norm constraints (the ones with bounds).
  */
 export function constraintLines(runs: readonly RunRecord[], labels: readonly string[], which: 'any' | 'bounded'): string[] {
-  const texts = runs.map((r) => constraintText(r.config, which));
+  const texts = runs.map((r) => constraintText(r, which));
   const distinct = [...new Set(texts.filter((t): t is string => t !== undefined))];
   return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
 }

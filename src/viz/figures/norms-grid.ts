@@ -26,7 +26,7 @@ const CELL = { width: 170, height: 90 } as const;
 
 /** The subtitle lines about the constraint's rules, and the panels without one (`otherSlicesLines`). */
 function boundsLines(run: RunRecord): string[] {
-  const text = constraintText(run.config, 'bounded');
+  const text = constraintText(run, 'bounded');
   return text ? [`red rules: bounds of ${text}, in the panels whose norms they bound`, ...otherSlicesLines([run], [run.config.name])] : [];
 }
 

@@ -10,12 +10,12 @@ import { escText, table } from './html.ts';
 
 const DASH = '—';
 
-/** Configuration rows: label and how to read it from a run's config. */
-const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig) => string]> = [
+/** Configuration rows: label and how to read it from a run's config (the constraint's words also from its norms: `constraintText`). */
+const CONFIG_ROWS: ReadonlyArray<readonly [string, (c: RunConfig, run: RunRecord) => string]> = [
   ['penalty', (c) => c.penalty],
   ['formula', (c) => c.penaltyFormula],
   ['penalty module', (c) => c.penaltyModule ?? DASH],
-  ['constraint', (c) => constraintText(c) ?? DASH],
+  ['constraint', (_, run) => constraintText(run) ?? DASH],
   ['penalize bias', (c) => (c.penalizeBias ? 'yes' : 'no')],
   ['optimizer', (c) => c.optimizer],
   ['lr multipliers', (c) => c.lrMult ?? DASH],
@@ -48,7 +48,7 @@ export const NUMBER_COLUMNS = ['epoch', 'train loss', 'penalty loss', 'test loss
 
 function configTable(runs: readonly RunRecord[]): string {
   const labels = runLabels(runs);
-  const rows = CONFIG_ROWS.map(([label, read]) => [escText(label), ...runs.map((r) => `<code>${escText(read(r.config))}</code>`)]);
+  const rows = CONFIG_ROWS.map(([label, read]) => [escText(label), ...runs.map((r) => `<code>${escText(read(r.config, r))}</code>`)]);
   const stops = runs.map((r) => (r.stopped ? `stopped at epoch ${r.stopped.epoch}, batch ${r.stopped.batch}: ${r.stopped.reason}` : ''));
   if (stops.some(Boolean)) rows.push(['stopped', ...stops.map((s) => escText(s || DASH))]);
   return table(['', ...labels.map(escText)], rows, 'class="config"');

@@ -5,9 +5,9 @@
  * nothing shown, and its rule would mislead; the subtitles say so instead.
  */
 import { describe, expect, it } from 'vitest';
-import { boundsNormsExactly, type NormBounds, normedAxes, type RunRecord, snapshots } from '../../../src/formats/index.ts';
+import { boundsNormsExactly, type NormBounds, normedAxes, perChannelWords, type RunRecord, snapshots } from '../../../src/formats/index.ts';
 import { constraint, fit, tf } from '../../../src/index.ts';
-import { normCurvesSpec, normsGridSpec } from '../../../src/viz/figures/index.ts';
+import { constraintText, normCurvesSpec, normsGridSpec } from '../../../src/viz/figures/index.ts';
 import { normsSection, pageModel } from '../../../src/viz/report/index.ts';
 import { plain } from './spec-helpers.ts';
 
@@ -113,5 +113,37 @@ describe("a norm constraint's bound in the norm figures", () => {
     expect(boundsNormsExactly({ max: 1, axis: [0, 1, 3] }, 'up/kernel', [2, 2, 6, 3], 6)).toBe(true);
     expect(boundsNormsExactly({ max: 1, axis: [-3, -4] }, 'dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe(true);
     expect(boundsNormsExactly({ max: 1, axis: [0, 1, 2] }, 'dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe(false);
+  });
+
+  it("words perchannel=1's norms by what its last axis is: a Conv2DTranspose's input channels (TF.js's kernel [h, w, out, in]), true of the trained kernel", async () => {
+    // Out 5, in 2; a uniform kernel of ±2 whose norms the bound of 0.5 projects.
+    const [kernelInitializer, kernelConstraint] = [tf.initializers.randomUniform({ minval: -2, maxval: 2, seed: 5 }), constraint('maxnorm:m=0.5,perchannel=1')];
+    const up = tf.layers.conv2dTranspose({ name: 'up', inputShape: [3, 3, 2], filters: 5, kernelSize: 2, kernelInitializer, kernelConstraint });
+    const model = tf.sequential({ layers: [up, tf.layers.flatten(), tf.layers.dense({ name: 'head', units: 2, activation: 'softmax' })] });
+    const x = tf.randomUniform([4, 3, 3, 2], -1, 1, 'float32', 7);
+    const y = tf.tensor1d([0, 1, 0, 1]);
+    const record = await fit(model, { x, y }, { epochs: 1, batchSize: 4, seed: 1, loss: 'sparseCategoricalCrossentropy' });
+    const kernel = model.getLayer('up').getWeights()[0]!;
+    // [h, w, out, in]: the constraint's norms are over axes 0+1+2, one per input channel (2), held at 0.5;
+    // the recorded norms are the 5 output channels'.
+    expect(kernel.shape).toEqual([2, 2, 5, 2]);
+    const perInput = Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(kernel), [0, 1, 2])).dataSync()));
+    expect(perInput).toHaveLength(2);
+    for (const n of perInput) expect(n).toBeCloseTo(0.5, 5);
+    expect(record.epochs.at(-1)!.norms.find((n) => n.layer === 'up')!.norms).toHaveLength(5);
+    tf.dispose([x, y]);
+    model.dispose();
+    expect(constraintText(record)).toBe('maxnorm:m=0.5,perchannel=1 (max=0.5, per input channel) on up');
+    expect(plain(normsGridSpec(record)).title.subtitle.join(' ')).toContain(
+      'no red rule for up (its constraint bounds the norms over axis=0+1+2, the norms shown are over axis=0+1+3)',
+    );
+    // The rule beside normedAxes, by layer type; out = in cannot be told from a Conv2D's, and says both.
+    expect(perChannelWords('d/kernel', [784, 16])).toBe('per unit');
+    expect(perChannelWords('c/kernel', [3, 3, 1, 32], 32)).toBe('per output channel');
+    expect(perChannelWords('sep/pointwise_kernel', [1, 1, 8, 8], 8)).toBe('per output channel');
+    expect(perChannelWords('up/kernel', [2, 2, 4, 4], 4)).toBe("per output channel (a transposed convolution's: per input channel)");
+    expect(perChannelWords('emb/embeddings', [20, 8], 20)).toBe('per embedding dimension');
+    expect(perChannelWords('dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe('per depth multiplier');
+    expect(perChannelWords('d/bias', [16])).toBe('per value');
   });
 });

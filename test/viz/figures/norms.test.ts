@@ -225,7 +225,7 @@ describe('normsGridSpec', () => {
     const page = pageModel([frozen]);
     expect(page.runs[0]?.bounds.map((b) => b.length)).toEqual([0, 1, 1, 1, 1]);
     // The figure's words say it too (they had said 'on every kernel' alone).
-    expect(constraintText(frozen.config)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel (${first} frozen: it never acts there)`);
+    expect(constraintText(frozen)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel (${first} frozen: it never acts there)`);
   });
 
   it('draws both bounds of minmaxnorm and the one of unitnorm', () => {
@@ -477,27 +477,27 @@ describe('constraintText and constraintLines', () => {
   const minmax = makeRunRecord({ epochs: 1, layers: LAYERS, constraintBounds: { min: 0.5, max: 1.5, axis: 0 } });
   const nonneg = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'nonneg' });
   it("names the constraint and a norm constraint's bounds", () => {
-    expect(constraintText(bounded.config)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel');
-    expect(constraintText(nonneg.config)).toBe('nonneg on every kernel');
-    expect(constraintText(onFirst(bounded).config)).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on ${LAYERS[0]}`);
-    expect(constraintText(run.config)).toBeUndefined();
+    expect(constraintText(bounded)).toBe('maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel');
+    expect(constraintText(nonneg)).toBe('nonneg on every kernel');
+    expect(constraintText(onFirst(bounded))).toBe(`maxnorm:m=2,axis=0 (max=2, axis=0) on ${LAYERS[0]}`);
+    expect(constraintText(run)).toBeUndefined();
   });
-  it("names the norm's axes as the spec writes them, and perchannel=1's norms as per output channel (not axis=0)", () => {
+  it("names the norm's axes as the spec writes them, and perchannel=1's norms by what the last axis is (the fixture's kernels are 2-D: per unit, not axis=0)", () => {
     const perChannel = makeRunRecord({
       epochs: 1,
       layers: LAYERS,
       constraint: 'maxnorm:m=2,perchannel=1',
       constraintBounds: { max: 2, axis: 0, perChannel: true },
     });
-    expect(constraintText(perChannel.config)).toBe('maxnorm:m=2,perchannel=1 (max=2, per output channel) on every kernel');
+    expect(constraintText(perChannel)).toBe('maxnorm:m=2,perchannel=1 (max=2, per unit) on every kernel');
     const filters = makeRunRecord({ epochs: 1, layers: LAYERS, constraint: 'maxnorm:m=2,axis=0+1+2', constraintBounds: { max: 2, axis: [0, 1, 2] } });
-    expect(constraintText(filters.config)).toBe('maxnorm:m=2,axis=0+1+2 (max=2, axis=0+1+2) on every kernel');
+    expect(constraintText(filters)).toBe('maxnorm:m=2,axis=0+1+2 (max=2, axis=0+1+2) on every kernel');
   });
   it('gives one line when the runs agree, else one per run led by its label', () => {
     expect(constraintLines([bounded, bounded, run], ['a', 'b', 'c'], 'any')).toEqual(['maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel']);
     expect(constraintLines([bounded, minmax, run], ['a', 'b', 'c'], 'any')).toEqual([
       'a: maxnorm:m=2,axis=0 (max=2, axis=0) on every kernel',
-      `b: ${constraintText(minmax.config)}`,
+      `b: ${constraintText(minmax)}`,
     ]);
     expect(constraintLines([run], ['a'], 'any')).toEqual([]);
   });
