@@ -168,22 +168,30 @@ const controlText = (w: WeightInfo | undefined, kind: 'penalty' | 'constraint') 
 /**
  * The penalties and constraints the model carried on its own that the run's replaced or removed
  * (attachToKernels puts the run's on every kernel, and on biases only with penalizeBias), one text
- * per weight and kind; and, without penalizeBias, each bias penalty that stayed: one its layer puts on
- * the bias itself, not from its config, which cannot be removed (it trains, and run.json lists it).
+ * per weight and kind; and each penalty that stayed on a weight the run's does not go on, said the
+ * same way for any kind of weight: a bias's (without penalizeBias) its layer puts on the bias itself,
+ * not from its config, which cannot be removed, and any other weight's (a BatchNormalization's gamma,
+ * a custom layer's `scale/gain`), which penx leaves as it is (both train, and run.json lists them).
  * `before` and `after` list the same weights in the same order.
  *
  * @example
  * replacedControls(weightInfos(built), weightInfos(withRunPenalty), false)
  * // ['gru/recurrent_kernel: penalty cauchy:0.001,s=0.5 → l1:0.0001', 'gru/bias: penalty l2:0.001 → none',
- * //  'shift/bias: penalty l2:0.01 kept (layer shift puts it on the bias itself, not from its config's biasRegularizer)']
+ * //  'shift/bias: penalty l2:0.01 kept (layer shift puts it on the bias itself, not from its config's biasRegularizer)',
+ * //  'scale/gain: penalty l2:0.01 kept (layer scale puts it on a weight the run's penalty does not go on: only kernels and, with --penalize-bias, biases take it)']
  */
 export function replacedControls(before: readonly WeightInfo[], after: readonly WeightInfo[], penalizeBias: boolean): string[] {
   return before.flatMap((w, i) =>
     (['penalty', 'constraint'] as const).flatMap((kind) => {
       const [was, now] = [controlText(w, kind), controlText(after[i], kind)];
       if (w[kind] && was !== now) return [`${w.name}: ${kind} ${was} → ${now}`];
-      const kept = kind === 'penalty' && !penalizeBias && w.kind === 'bias' && after[i]?.penalty;
-      return kept ? [`${w.name}: penalty ${now} kept (layer ${w.layer} puts it on the bias itself, not from its config's biasRegularizer)`] : [];
+      const runs = w.kind === 'kernel' || (w.kind === 'bias' && penalizeBias);
+      if (kind !== 'penalty' || runs || !after[i]?.penalty) return [];
+      const where =
+        w.kind === 'bias'
+          ? "the bias itself, not from its config's biasRegularizer"
+          : "a weight the run's penalty does not go on: only kernels and, with --penalize-bias, biases take it";
+      return [`${w.name}: penalty ${now} kept (layer ${w.layer} puts it on ${where})`];
     }),
   );
 }

@@ -243,12 +243,12 @@ const SHOWN_CHANGES = 4;
  *
  * @example
  * replacedNote('model module ./m.ts', ['gru/bias: penalty l2:0.001 → none'])
- * // "model module ./m.ts: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there: gru/bias: penalty l2:0.001 → none"
+ * // "model module ./m.ts: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there (another weight's it keeps): gru/bias: penalty l2:0.001 → none"
  */
 export function replacedNote(what: string, changes: readonly string[]): string {
   const shown = changes.slice(0, SHOWN_CHANGES).join('; ');
   const more = changes.length > SHOWN_CHANGES ? `; and ${changes.length - SHOWN_CHANGES} more (run.json's config.weights lists what trained)` : '';
-  return `${what}: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there: ${shown}${more}`;
+  return `${what}: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there (another weight's it keeps): ${shown}${more}`;
 }
 
 /**

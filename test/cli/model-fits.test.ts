@@ -1,11 +1,13 @@
 /**
  * What `penx train --model` takes (checkModelFits, in-process: it runs on TF.js's cpu backend before
  * the training backend starts): one input of the images' shape and one output of a probability per
- * class. A model of two inputs or two outputs, or one ending in logits, is refused, saying why.
+ * class. A model of two inputs or two outputs, or one ending in logits, is refused, saying why. And
+ * what it says of the model's own penalties (runModel's note, in-process too).
  */
 import { describe, expect, it } from 'vitest';
-import { checkModelFits } from '../../mnist-demo/experiment/model-source.ts';
-import { tf } from '../../src/node.ts';
+import { checkModelFits, runModel } from '../../mnist-demo/experiment/model-source.ts';
+import { penalty, tf } from '../../src/node.ts';
+import gainEmbedding from '../fixtures/models/gain-embedding.ts';
 
 const DATA = { shape: [8, 8, 1], classes: 3 } as const;
 const sym = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => l.apply(x) as tf.SymbolicTensor;
@@ -50,5 +52,23 @@ describe('checkModelFits: one input, one output of probabilities', () => {
     // Taken: a softmax activation, an Activation layer, a Softmax layer.
     const ends = [[head('a', 'softmax')], [head('b'), tf.layers.activation({ activation: 'softmax' })], [head('c'), tf.layers.softmax()]];
     for (const layers of ends) expect(judged(tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), ...layers] }))).toBe('');
+  });
+});
+
+describe("runModel's note on the model's own penalties", () => {
+  it("says a kept penalty on any weight the run's does not go on, as a bias's: a custom layer's scale/gain (this.gainRegularizer), with --penalize-bias too", async () => {
+    for (const penalizeBias of [false, true]) {
+      const heard: string[] = [];
+      const model = await runModel(
+        async (seed) => gainEmbedding([4, 4, 1], 3, { seed }),
+        1,
+        { penalty: penalty('l1:1e-4'), penalizeBias },
+        (changes) => heard.push(...changes),
+      );
+      model.dispose();
+      expect(heard).toEqual([
+        "scale/gain: penalty tfjs.L1L2:l1=0,l2=0.01 kept (layer scale puts it on a weight the run's penalty does not go on: only kernels and, with --penalize-bias, biases take it)",
+      ]);
+    }
   });
 });

@@ -145,7 +145,10 @@ describe('penx train --model', () => {
     expect(note).toContain('hidden/kernel: penalty tfjs.L1L2:l1=0,l2=0.001 → l1:1e-4');
     expect(note).toContain('hidden/kernel: constraint tfjs.MaxNorm:maxValue=2,axis=0 → none');
     expect(note).toContain('hidden/bias: penalty tfjs.L1L2:l1=0.001,l2=0 → none');
-    expect(note).not.toContain('bn/gamma');
+    // Kept, and said as a bias's kept penalty is (replacedControls: any weight the run's does not go on).
+    expect(note).toContain(
+      "bn/gamma: penalty tfjs.L1L2:l1=0,l2=0.01 kept (layer bn puts it on a weight the run's penalty does not go on: only kernels and, with --penalize-bias, biases take it)",
+    );
     const run = readRun(join(root, 'runs', 'own'));
     const spec = (name: string) => run.config.weights.find((w) => w.name === name)?.penalty?.spec ?? 'none';
     expect(['hidden/kernel', 'hidden/bias', 'bn/gamma', 'head/kernel'].map(spec)).toEqual(['l1:1e-4', 'none', 'tfjs.L1L2:l1=0,l2=0.01', 'l1:1e-4']);
