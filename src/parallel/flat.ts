@@ -1,4 +1,4 @@
-/** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild. */
+/** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild (and the classes it names). */
 import { completeTopology } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
@@ -46,4 +46,26 @@ export function bareTopology(model: tf.LayersModel): unknown {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /_(regularizer|constraint)$/.test(k) ? null : strip(x)]));
   };
   return strip(completeTopology(model.toJSON(null, false), model));
+}
+
+/**
+ * The classes a topology (Keras JSON) names that TF.js does not know in this thread (none registered
+ * under that `class_name`: a user's layer or initializer class, before its module is imported), each once.
+ *
+ * @example
+ * unknownClasses({ class_name: 'Sequential', config: { layers: [{ class_name: 'GainLevels', config: {} }] } })   // ['GainLevels']
+ */
+export function unknownClasses(topology: unknown): string[] {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v !== null && typeof v === 'object') {
+      const name = (v as Record<string, unknown>)['class_name'];
+      if (typeof name === 'string' && !(name in known)) found.add(name);
+      for (const x of Object.values(v)) visit(x);
+    }
+  };
+  visit(topology);
+  return [...found];
 }

@@ -6,16 +6,17 @@
  *       step, on every thread — data-parallel shards (`parallel: 'data'`) or ONNX Runtime's own
  *       threads (src/backends/onnxruntime/fused/)
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
- *       model TF.js can rebuild from its JSON in a worker — TF.js's own layer classes: a user's is
- *       not registered there, and one extending TF.js's would be rebuilt as TF.js's —, no layer bound to the whole batch such as BatchNormalization), else
- *       this thread alone, with a note saying why
+ *       model TF.js can rebuild from its JSON in a worker — TF.js's own layer classes, and a user's
+ *       registered by a module this thread imported through the library (the workers import it too)
+ *       that computes sample by sample; one extending TF.js's would be rebuilt as TF.js's —, no layer
+ *       bound to the whole batch such as BatchNormalization), else this thread alone, with a note saying why
  */
 
 import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
 import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
-import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients, unregisteredLayer } from './sharded.ts';
+import { BATCH_BOUND_WHY, batchBoundLayer, ShardedGradients, UnshardableError, unregisteredLayer } from './sharded.ts';
 
 /** How gradients are computed: one fused graph per step, or TF.js kernel by kernel. */
 export type GradientPath = 'fused' | 'per-kernel';
@@ -138,6 +139,7 @@ async function shardedFor(
   try {
     return { gradients: await ShardedGradients.start(model, workers) };
   } catch (err) {
+    if (err instanceof UnshardableError) return { gradients: localGradients, note: `one thread: ${err.why}` };
     return { gradients: localGradients, note: `one thread: the model cannot be rebuilt on worker threads (${(err as Error).message.split('\n')[0]})` };
   }
 }

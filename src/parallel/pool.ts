@@ -1,12 +1,13 @@
 /**
  * A pool of shard workers, one request at a time per worker:
  *
- *   ShardPool.start(model, n) ─► n × Worker(worker.mjs, bare topology) ─► wait for 'ready'
+ *   ShardPool.start(model, n) ─► n × Worker(worker.mjs, bare topology, the user's modules) ─► wait for 'ready'
  *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
  */
 import type { Worker } from 'node:worker_threads';
 import { currentBackend, startWorkers } from '../backends/index.ts';
 import { tf } from '../tf.ts';
+import { importedModules } from '../user-modules/index.ts';
 import { bareTopology, weightLayout } from './flat.ts';
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 
@@ -21,7 +22,11 @@ export class ShardPool {
   private readonly pending = new Map<number, Pending>();
   private closed = false;
 
-  private constructor(private readonly workers: Worker[]) {
+  private constructor(
+    private readonly workers: Worker[],
+    /** The classes the workers knew only once they imported the user's modules (see `WorkerSetup.modules`). */
+    readonly userClasses: readonly string[],
+  ) {
     for (const w of workers) {
       w.on('message', (r: Reply) => this.settle(r));
       w.on('error', (e) => this.failAll(e));
@@ -31,13 +36,25 @@ export class ShardPool {
     }
   }
 
-  /** Start `count` workers, each with its own copy of `model`'s layers (weights come with each request). */
+  /**
+   * Start `count` workers, each with its own copy of `model`'s layers (weights come with each
+   * request), given the user's modules this thread imported, for the layer classes they register.
+   */
   static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
-    const setup: WorkerSetup = { topology: bareTopology(model), layout: weightLayout(model), backend: currentBackend()?.name ?? tf.getBackend() };
-    const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) =>
-      'type' in r && r.type === 'ready' ? true : 'type' in r && r.type === 'failed' ? new Error(`a shard worker failed to start: ${r.error}`) : undefined,
-    );
-    return new ShardPool(workers);
+    const setup: WorkerSetup = {
+      topology: bareTopology(model),
+      layout: weightLayout(model),
+      backend: currentBackend()?.name ?? tf.getBackend(),
+      modules: importedModules(),
+    };
+    let userClasses: readonly string[] = [];
+    const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) => {
+      if (!('type' in r)) return undefined;
+      if (r.type === 'failed') return new Error(`a shard worker failed to start: ${r.error}`);
+      userClasses = r.userClasses;
+      return true;
+    });
+    return new ShardPool(workers, userClasses);
   }
 
   get size(): number {

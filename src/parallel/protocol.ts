@@ -69,10 +69,14 @@ export interface ShardResult {
 export type Reply =
   | ShardResult
   | { readonly id: number; readonly error: string }
-  | { readonly type: 'ready' }
+  | {
+      readonly type: 'ready';
+      /** The classes the model's JSON names that the worker knew only once it imported the user's modules (`WorkerSetup.modules`). */
+      readonly userClasses: string[];
+    }
   | { readonly type: 'failed'; readonly error: string };
 
-/** What a shard worker starts from (its `workerData`): the model's bare topology, its weight layout and the backend. */
+/** What a shard worker starts from (its `workerData`): the model's bare topology, its weight layout, the backend and the user's modules. */
 export interface WorkerSetup {
   /** The model's topology (Keras JSON), with regularizers and constraints removed. */
   readonly topology: unknown;
@@ -80,4 +84,10 @@ export interface WorkerSetup {
   readonly layout: string;
   /** The backend the main thread runs (each worker starts its own, single-threaded). */
   readonly backend: string;
+  /**
+   * The file URLs of the user's modules the main thread imported (`importedModules`): imported, in
+   * order, before the model is rebuilt when its JSON names a class TF.js does not know (a layer class
+   * a module registers with `tf.serialization.registerClass`); not imported otherwise.
+   */
+  readonly modules: readonly string[];
 }

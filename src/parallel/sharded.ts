@@ -39,6 +39,7 @@ import {
   trainableVariables,
 } from '../training/index.ts';
 import { flatTensors, frozenVariables, weightLayout } from './flat.ts';
+import { batchBoundUserLayer } from './per-sample.ts';
 import { type RequestBody, ShardPool } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 
@@ -95,8 +96,10 @@ function rows(t: Tensor, s: Shard): { data: Float32Array; shape: number[] } {
 
 /**
  * TF.js's own layers whose training-mode output depends on the whole batch, whatever their weights.
- * Only TF.js's own layers reach the workers: they rebuild the model from its JSON, where a user's
- * layer class is not registered, so a model with one stays on this thread whatever it computes.
+ * A user's layer class reaches the workers only when a module of the user's this thread imported
+ * registers it (the workers import those modules); such a layer is tried before it is split
+ * (`batchBoundUserLayer`). A class registered otherwise is unknown to the workers, so a model with
+ * one stays on this thread whatever it computes.
  */
 const BATCH_BOUND = new Set(['BatchNormalization']);
 
@@ -127,6 +130,13 @@ export function unregisteredLayer(model: tf.LayersModel): string | undefined {
   for (const { name, layer } of inventory(model).layers)
     for (const maker of makersOf(layer)) if (!isRegisteredClass(maker)) return `${name} (${maker.constructor.name}, named ${maker.getClassName()})`;
   return undefined;
+}
+
+/** A model that cannot be split across shards without changing its result: `why`, and the message advising local gradients. */
+export class UnshardableError extends Error {
+  constructor(readonly why: string) {
+    super(`${why}; use local gradients`);
+  }
 }
 
 /** Why a model with the layer `bound` (see `batchBoundLayer`) is not split across threads. */
@@ -169,16 +179,25 @@ export class ShardedGradients implements GradientStrategy {
 
   /**
    * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread).
-   * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there),
-   * and with workers for a model that cannot be split across shards (`batchBoundLayer`).
+   * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there:
+   * its class registered by no module this thread imported through `importDefaultExport` or a loader,
+   * or such a module failing to load there), and with an `UnshardableError` for a model that cannot
+   * be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
+   * sample, `batchBoundUserLayer`).
    * Each step sends the trainable weights, and the frozen ones when they changed since a worker got
    * them; the models it is then given must have the same weights, frozen alike (else the step throws).
    */
   static async start(model: tf.LayersModel, workers: number): Promise<ShardedGradients> {
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
     const bound = workers > 0 ? batchBoundLayer(model) : undefined;
-    if (bound) throw new Error(`${BATCH_BOUND_WHY(bound)}; use local gradients`);
-    return new ShardedGradients(workers > 0 ? await ShardPool.start(model, workers) : undefined, weightLayout(model));
+    if (bound) throw new UnshardableError(BATCH_BOUND_WHY(bound));
+    const pool = workers > 0 ? await ShardPool.start(model, workers) : undefined;
+    const own = pool?.userClasses.length ? batchBoundUserLayer(model, pool.userClasses) : undefined;
+    if (own) {
+      await pool?.close();
+      throw new UnshardableError(`layer ${own}, which shards on worker threads would change`);
+    }
+    return new ShardedGradients(pool, weightLayout(model));
   }
 
   get threads(): number {

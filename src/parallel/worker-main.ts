@@ -1,28 +1,47 @@
 /**
  * A shard worker: its own single-threaded backend (the main thread's kind) and a copy of the model's layers.
  *
- *   start: backend ─► model from the bare topology (the main thread's weight layout, or 'failed') ─► 'ready'
+ *   start: backend ─► the user's modules imported when the topology names a class TF.js does not know
+ *          ─► model from the bare topology (the main thread's weight layout, or 'failed') ─► 'ready' (with those classes)
  *   each request: the trainable weights (and the frozen ones, when sent) ─► forward (+ backward) on the shard ─► reply
  */
 
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/index.ts';
 import { applyTrainable, outputNamesOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { batchGradients, evaluateChunked, type Objective, objectiveOf, trainableVariables } from '../training/index.ts';
-import { assignFlat, flatTensors, frozenVariables, weightLayout } from './flat.ts';
+import { importUserModule } from '../user-modules/index.ts';
+import { assignFlat, flatTensors, frozenVariables, unknownClasses, weightLayout } from './flat.ts';
 import type { Reply, Request, WorkerSetup } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('worker-main runs in a worker thread');
 const post = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
 
+/**
+ * The classes `topology` names that TF.js does not know here, once the user's `modules` are imported
+ * for them (none imported when it names none); an Error naming a module that fails to import.
+ */
+async function importFor(topology: unknown, modules: readonly string[]): Promise<string[]> {
+  const unknown = unknownClasses(topology);
+  if (unknown.length === 0) return [];
+  for (const url of modules)
+    await importUserModule(url).catch((e: unknown) => {
+      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new Error(`module ${fileURLToPath(url)}, imported for class ${unknown.join(', ')}, fails to load on a worker thread: ${why}`);
+    });
+  return unknown;
+}
+
 async function setUp(setup: WorkerSetup) {
   await selectBackend(setup.backend, { threads: 1, parallel: 'threads' });
+  const userClasses = await importFor(setup.topology, setup.modules);
   const model = applyTrainable(await tf.models.modelFromJSON({ modelTopology: setup.topology as tf.io.ModelJSON['modelTopology'] }), setup.topology);
   const layout = weightLayout(model);
   if (layout !== setup.layout) throw new Error(`the model rebuilt here has other weights (${layout}) than the main thread's (${setup.layout})`);
-  return { model, vars: trainableVariables(model), frozen: frozenVariables(model) };
+  return { model, vars: trainableVariables(model), frozen: frozenVariables(model), userClasses };
 }
 
 /** The objective a request names, rebuilt once per distinct one. */
@@ -64,7 +83,7 @@ function handle(model: tf.LayersModel, vars: tf.Variable[], frozen: tf.Variable[
 }
 
 try {
-  const { model, vars, frozen } = await setUp(workerData as WorkerSetup);
+  const { model, vars, frozen, userClasses } = await setUp(workerData as WorkerSetup);
   port.on('message', (m: Request) => {
     try {
       handle(model, vars, frozen, m);
@@ -72,7 +91,7 @@ try {
       post({ id: m.id, error: e instanceof Error ? e.message : String(e) });
     }
   });
-  post({ type: 'ready' });
+  post({ type: 'ready', userClasses });
 } catch (e) {
   post({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
 }

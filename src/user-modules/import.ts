@@ -29,7 +29,7 @@ export async function importDefaultExport(path: string, cwd: string, what: strin
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new Fail(`${what} module '${path}' not found (looked for ${abs})`);
   let mod: Record<string, unknown>;
   try {
-    mod = await importModule(pathToFileURL(abs).href);
+    mod = await importUserModule(pathToFileURL(abs).href);
   } catch (err) {
     throw new Fail(`${what} module '${path}' failed to load: ${(err as Error).message ?? String(err)}`);
   }
@@ -47,12 +47,29 @@ export async function importDefaultExport(path: string, cwd: string, what: strin
 
 let tsxRegistered = false;
 
+/** The file URLs of the user's modules this thread imported (`importUserModule`), in order, each once. */
+const imported: string[] = [];
+
 /**
- * Import a module; a TypeScript file through tsx's loader, registered once for the process the
- * first time one is needed (before the import: Node caches a failed import). Registered globally,
- * not per import, so a user's module importing this package gets the same copy as the caller.
+ * The file URLs of every user's module this thread imported through this library (a model, penalty,
+ * constraint, gradient transform or monitor module), in order: the shard workers import them again
+ * before they rebuild a model whose layer classes such a module registers (`ShardPool`).
+ *
+ * @example
+ * await importDefaultExport('./my-model.ts', process.cwd(), 'model');
+ * importedModules()   // ['file:///home/me/my-model.ts']
  */
-async function importModule(url: string): Promise<Record<string, unknown>> {
+export function importedModules(): readonly string[] {
+  return [...imported];
+}
+
+/**
+ * Import a user's module (its file URL); a TypeScript file through tsx's loader, registered once for
+ * the thread the first time one is needed (before the import: Node caches a failed import).
+ * Registered globally, not per import, so a user's module importing this package gets the same copy
+ * as the caller. Remembered once imported (`importedModules`).
+ */
+export async function importUserModule(url: string): Promise<Record<string, unknown>> {
   if (/\.[cm]?ts$/.test(url) && !tsxRegistered) {
     let tsx: [typeof import('tsx/esm/api'), typeof import('tsx/cjs/api')];
     try {
@@ -66,7 +83,9 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
     tsx[1].register();
     tsxRegistered = true;
   }
-  return (await import(url)) as Record<string, unknown>;
+  const mod = (await import(url)) as Record<string, unknown>;
+  if (!imported.includes(url)) imported.push(url);
+  return mod;
 }
 
 /**

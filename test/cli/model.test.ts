@@ -8,6 +8,7 @@ import { writeDataset } from '../data/idx-files.ts';
 // Their layer classes registered here too, to load the runs' checkpoints.
 import '../fixtures/models/registered-bias.ts';
 import '../fixtures/models/registered-bias-own.ts';
+import '../fixtures/models/registered-layer-taking.ts';
 import { penx, penxWith, type Run } from './run-penx.ts';
 import { recordAsWritten, tree } from './tree.ts';
 
@@ -21,6 +22,30 @@ writeDataset(data, 64, 20, { shape: [12, 12, 3], classes: 5, prefix: 'tiny-', gz
 const SMALL = ['--data', data, '--epochs', '1', '--batch-size', '16', '--out', join(root, 'runs')];
 /** SMALL without figures, for the tests about the record (drawing is most of such a run's time). */
 const RECORDED = [...SMALL, '--no-figures'];
+
+/**
+ * Trains `args` on one thread as run `alone` and expects the run `split` (the same, on more threads)
+ * to have its losses, batch by batch, and its trained weights, within 1e-5 (relative, above 1).
+ */
+async function expectSameTraining(split: string, alone: string, args: string[]): Promise<void> {
+  const r = await penx('train', ...args, '--name', alone, ...RECORDED, '--prune-epochs', 'none', '--threads', '1');
+  expect(r.code, r.stderr).toBe(0);
+  const [two, one] = [split, alone].map((name) => readRun(join(root, 'runs', name)));
+  expect(one!.config.threads).toBe(1);
+  const close = (a: number, b: number, what: string) => expect(Math.abs(a - b), what).toBeLessThan(1e-5 * (1 + Math.abs(b)));
+  one!.epochs.forEach((e, k) => {
+    const e2 = two!.epochs[k]!;
+    e.batchLosses!.data.forEach((l, i) => close(e2.batchLosses!.data[i]!, l, `epoch ${e.epoch} batch ${i}`));
+    for (const key of ['trainLoss', 'testLoss', 'penaltyLoss'] as const) close(e2[key]!, e[key]!, `epoch ${e.epoch} ${key}`);
+  });
+  const [w2, w1] = await Promise.all([split, alone].map((name) => loadModel(join(root, 'runs', name, 'checkpoint', 'model'))));
+  w1!.weights.forEach((w, i) => {
+    const [a, b] = [w2!.weights[i]!.read().dataSync(), w.read().dataSync()];
+    b.forEach((v, j) => close(a[j]!, v, `${w.name}[${j}]`));
+  });
+  w1!.dispose();
+  w2!.dispose();
+}
 
 describe('penx train --model', () => {
   it('trains a model module on an RGB set with 5 classes, the penalty on every kernel', async () => {
@@ -232,9 +257,25 @@ describe('penx train --model', () => {
     expect(run.config.weights.find((w) => w.name === 'mix/kernel')).toMatchObject({ trainable: true });
     expect(run.config.weights.find((w) => w.name === 'mix/kernel')?.penalty).toBeUndefined();
     // The same layer taking kernelRegularizer from its config as TF.js's layers do: trained with the run's penalty, recorded.
-    const taking = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/registered-layer-taking.ts', '--name', 'taking', ...RECORDED);
+    const taking = await penx(
+      'train',
+      '--penalty',
+      'l1:1e-4',
+      '--model',
+      './test/fixtures/models/registered-layer-taking.ts',
+      '--name',
+      'taking',
+      ...RECORDED,
+      '--threads',
+      '2',
+    );
     expect(taking.code, taking.stderr).toBe(0);
     const took = readRun(join(root, 'runs', 'taking'));
+    // On both threads: the shard workers import the module registering the layer's class (they had said
+    // "one thread: the model cannot be rebuilt on worker threads (… Unknown layer: RegisteredTakingMix …)").
+    expect(taking.stderr).not.toMatch(/one thread/);
+    expect(took.config).toMatchObject({ threads: 2, parallel: 'data' });
+    await expectSameTraining('taking', 'taking-alone', ['--penalty', 'l1:1e-4', '--model', './test/fixtures/models/registered-layer-taking.ts']);
     expect(took.config.weights.filter((w) => w.kind === 'kernel').map((w) => [w.name, w.penalty?.spec])).toEqual([
       ['mix/kernel', 'l1:1e-4'],
       ['head/kernel', 'l1:1e-4'],
