@@ -23,30 +23,6 @@ const SMALL = ['--data', data, '--epochs', '1', '--batch-size', '16', '--out', j
 /** SMALL without figures, for the tests about the record (drawing is most of such a run's time). */
 const RECORDED = [...SMALL, '--no-figures'];
 
-/**
- * Trains `args` on one thread as run `alone` and expects the run `split` (the same, on more threads)
- * to have its losses, batch by batch, and its trained weights, within 1e-5 (relative, above 1).
- */
-async function expectSameTraining(split: string, alone: string, args: string[]): Promise<void> {
-  const r = await penx('train', ...args, '--name', alone, ...RECORDED, '--prune-epochs', 'none', '--threads', '1');
-  expect(r.code, r.stderr).toBe(0);
-  const [two, one] = [split, alone].map((name) => readRun(join(root, 'runs', name)));
-  expect(one!.config.threads).toBe(1);
-  const close = (a: number, b: number, what: string) => expect(Math.abs(a - b), what).toBeLessThan(1e-5 * (1 + Math.abs(b)));
-  one!.epochs.forEach((e, k) => {
-    const e2 = two!.epochs[k]!;
-    e.batchLosses!.data.forEach((l, i) => close(e2.batchLosses!.data[i]!, l, `epoch ${e.epoch} batch ${i}`));
-    for (const key of ['trainLoss', 'testLoss', 'penaltyLoss'] as const) close(e2[key]!, e[key]!, `epoch ${e.epoch} ${key}`);
-  });
-  const [w2, w1] = await Promise.all([split, alone].map((name) => loadModel(join(root, 'runs', name, 'checkpoint', 'model'))));
-  w1!.weights.forEach((w, i) => {
-    const [a, b] = [w2!.weights[i]!.read().dataSync(), w.read().dataSync()];
-    b.forEach((v, j) => close(a[j]!, v, `${w.name}[${j}]`));
-  });
-  w1!.dispose();
-  w2!.dispose();
-}
-
 describe('penx train --model', () => {
   it('trains a model module on an RGB set with 5 classes, the penalty on every kernel', async () => {
     const r = await penx('train', '--penalty', 'l1:1e-4', '--model', './test/fixtures/models/strided-cnn.ts', '--name', 'module', ...SMALL);
@@ -275,7 +251,7 @@ describe('penx train --model', () => {
     // "one thread: the model cannot be rebuilt on worker threads (… Unknown layer: RegisteredTakingMix …)").
     expect(taking.stderr).not.toMatch(/one thread/);
     expect(took.config).toMatchObject({ threads: 2, parallel: 'data' });
-    await expectSameTraining('taking', 'taking-alone', ['--penalty', 'l1:1e-4', '--model', './test/fixtures/models/registered-layer-taking.ts']);
+    // That the shards' gradients and scores are the one-thread ones is test/parallel/user-layers.test.ts's.
     expect(took.config.weights.filter((w) => w.kind === 'kernel').map((w) => [w.name, w.penalty?.spec])).toEqual([
       ['mix/kernel', 'l1:1e-4'],
       ['head/kernel', 'l1:1e-4'],
