@@ -10,12 +10,18 @@
  * and what the processes it started made — else the run fails (exit 1) naming them. The folder is
  * removed either way, so a CI machine does not collect them run after run. Only this run's folders
  * are judged: other processes on the machine make `penx-*` folders in /tmp too.
+ *
+ * A run killed before its end (Vitest's main process killed) leaves its folder: the next run removes it, when its
+ * marker says it is this suite's and its Vitest process is gone (run-folder.ts). A worker killed by SIGKILL leaves
+ * the process groups its tests started: they are recorded in the folder, and killed first, and named (test/cli/group-records.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { endRecordedGroups, RECORDS_ENV } from './cli/group-records.ts';
+import { groupsOf, makeRunFolder, removeLeftRunFolders } from './run-folder.ts';
 
 /** What a build writes, or copies into the sources: not a source. */
 const BUILT = new Set(['dist', 'node_modules', 'README.md', 'LICENSE']);
@@ -32,20 +38,34 @@ function newest(path: string): number {
   );
 }
 
-export default function setup(): () => void {
+export default async function setup(): Promise<() => Promise<void>> {
   // PENX_SKIP_BUILD=1: use dist/ as it is (unit tests while another build is in progress).
   if (process.env.PENX_SKIP_BUILD !== '1') build();
+  for (const { folder, groups } of await removeLeftRunFolders(tmpdir()))
+    console.warn(
+      `removed ${folder}, left by a test run killed before its end${groups.length ? `, and killed the process groups it left running: ${groups.map((g) => g.pgid).join(', ')}` : ''}`,
+    );
   return ownTmpdir();
 }
 
-/** TMPDIR set to a new folder for this run; the teardown that removes it, failing the run when a `penx-*` entry was left in it. */
-function ownTmpdir(): () => void {
-  const run = mkdtempSync(join(tmpdir(), 'penx-tests-'));
-  const before = process.env.TMPDIR;
+/**
+ * TMPDIR set to a new folder for this run; the teardown that kills the process groups killed workers left, and
+ * removes the folder, failing the run when a `penx-*` entry was left in it.
+ */
+function ownTmpdir(): () => Promise<void> {
+  const run = makeRunFolder(tmpdir());
+  const before = { TMPDIR: process.env.TMPDIR, [RECORDS_ENV]: process.env[RECORDS_ENV] };
   process.env.TMPDIR = run;
-  return () => {
-    if (before === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = before;
+  process.env[RECORDS_ENV] = groupsOf(run);
+  return async () => {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    for (const { pgid, pids } of await endRecordedGroups(groupsOf(run)))
+      console.error(
+        `killed process group ${pgid} (${pids.length} process(es): ${pids.join(', ')}), left running by a test worker that was killed (SIGKILL) before it could end it`,
+      );
     const left = readdirSync(run).filter((name) => name.startsWith('penx-'));
     rmSync(run, { recursive: true, force: true });
     if (left.length === 0) return;

@@ -10,11 +10,16 @@
  * A Vitest worker killed by Ctrl-C (SIGINT, the terminal's whole foreground group: the detached groups
  * are not in it) or SIGTERM runs no test's cleanup; this does. A signal handled here is raised again once
  * the groups are killed, so it ends the process as before (unless someone else listens for it).
+ * One killed by SIGKILL runs nothing: each group is recorded on disk too, ended by the Vitest main process at
+ * the run's end (group-records.ts), its record removed once the group is seen empty here.
  * No Vitest here: a plain Node process can use it (test/fixtures/hold-group.ts).
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { until } from '../wait.ts';
+import { forgetGroup, newToken, recordGroup, TOKEN_ENV } from './group-records.ts';
+import { groupMembers } from './proc-stat.ts';
+
+export { groupMembers } from './proc-stat.ts';
 
 /** A process group a test started, and how to end it. */
 export interface Group {
@@ -29,8 +34,9 @@ const groups = new WeakMap<ChildProcess, Group>();
 /** Start `command` in a process group of its own (see the file's comment). */
 export function spawnInGroup(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   killedAtEnd();
-  const child = spawn(command, args, { ...options, detached: true });
-  groups.set(child, processGroup(child));
+  const token = newToken();
+  const child = spawn(command, args, { ...options, env: { ...(options.env ?? process.env), [TOKEN_ENV]: token }, detached: true });
+  groups.set(child, processGroup(child, token));
   return child;
 }
 
@@ -45,7 +51,7 @@ export function groupOf(child: ChildProcess): Group | undefined {
  * yet reaped, or processes of it left when it was (they keep the number from being handed out again).
  * A group found empty at the leader's exit is never signalled: its number may be another process's since.
  */
-function processGroup(child: ChildProcess): Group {
+function processGroup(child: ChildProcess, token: string): Group {
   const pgid = child.pid;
   let emptied = pgid === undefined;
   const entry = {
@@ -58,10 +64,15 @@ function processGroup(child: ChildProcess): Group {
       }
     },
   };
+  const record = emptied ? undefined : recordGroup(pgid!, token);
+  const forget = () => {
+    live.delete(entry);
+    forgetGroup(record);
+  };
   if (!emptied) live.add(entry);
   child.once('exit', () => {
     emptied = !groupExists(pgid!);
-    if (emptied) live.delete(entry);
+    if (emptied) forget();
   });
   let ending: Promise<void> | undefined;
   const end = async () => {
@@ -70,7 +81,7 @@ function processGroup(child: ChildProcess): Group {
     entry.kill();
     if (leaderUnreaped) await new Promise((resolve) => child.once('exit', resolve));
     await until(() => groupMembers(pgid!).length === 0, 30_000, `process group ${pgid} to end`);
-    live.delete(entry);
+    forget();
   };
   return { ended: () => (ending ??= end()) };
 }
@@ -105,23 +116,4 @@ function groupExists(pgid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The live processes of group `pgid` (zombies, which hold nothing, left out), from /proc:
- * `/proc/PID/stat` is `PID (COMM) STATE PPID PGRP …`, COMM possibly holding spaces and parentheses.
- */
-export function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(pid));
-  }
-  return members;
 }

@@ -3,7 +3,7 @@
  * Debian's redis-server started here on a free loopback port, else none (the queue tests skip,
  * unless PENX_REQUIRE_REDIS is set: then its absence fails them, as in CI).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { it } from 'vitest';
 import { redisOptions } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { spawnInGroup } from '../cli/process-group.ts';
 import { stopped } from '../cli/run-penx.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -39,7 +40,10 @@ export async function testRedis(): Promise<TestRedis | undefined> {
   if (!existsSync(REDIS_SERVER)) return undefined;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'penx-redis-'));
-  const server = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  // In a group of its own, as `penx` from tests: killed when the test process ends, however it ends (process-group.ts).
+  const server = spawnInGroup(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
   const stop = async () => {
     await stopped(server, 'SIGTERM');
     rmSync(dir, { recursive: true, force: true });
