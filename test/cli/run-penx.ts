@@ -2,7 +2,9 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, onTestFinished, TestRunner } from 'vitest';
+import { until } from '../wait.ts';
 import { groupOf, spawnInGroup } from './process-group.ts';
 
 export { groupMembers } from './process-group.ts';
@@ -158,6 +160,45 @@ export function spawnPenxPipedWith(options: Pick<RunOptions, 'env' | 'nodeArgs'>
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stdoutEnded = new Promise<void>((resolve) => child.stdout?.once('close', () => resolve()));
   return { child, stdout: () => out, stderr: () => text, exited, stdoutEnded };
+}
+
+/** `penx` started in the background, its output's lines collected as they come: stdout's, stderr's, and both in order. */
+export interface Lines {
+  child: ChildProcess;
+  out: string[];
+  err: string[];
+  lines: string[];
+  exited: Promise<number | null>;
+  /**
+   * The first line of `stream` matching `pattern`, waited for up to `ms` (polling, as `until`); failing, naming `what`
+   * and showing the output, past `ms` or once the process has ended without it. E.g.
+   * `await w.line('out', /^sweep s finished/, 60_000, 'the sweep to end')`.
+   */
+  line(stream: 'out' | 'err' | 'lines', pattern: RegExp, ms: number, what: string): Promise<string>;
+}
+
+/** Start `penx` in the background, collecting its output's lines (the caller stops it: `stopped`). */
+export function spawnPenxLines(...args: string[]): Lines {
+  const child = spawnPenxWith({}, ...args);
+  const collected = { out: [] as string[], err: [] as string[], lines: [] as string[] };
+  for (const [stream, into] of [[child.stdout!, collected.out] as const, [child.stderr!, collected.err] as const])
+    createInterface({ input: stream }).on('line', (l) => {
+      into.push(l);
+      collected.lines.push(l);
+    });
+  let closed = false;
+  child.once('close', () => (closed = true));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const line = async (stream: keyof typeof collected, pattern: RegExp, ms: number, what: string) => {
+    const found = () => collected[stream].find((l) => pattern.test(l));
+    await until(() => found() !== undefined || closed, ms, what).catch((err: Error) => {
+      throw new Error(`${err.message}; its output so far:\n${collected.lines.join('\n')}`);
+    });
+    const seen = found();
+    if (seen === undefined) throw new Error(`penx ended (${child.exitCode ?? child.signalCode}) before ${what}; its output:\n${collected.lines.join('\n')}`);
+    return seen;
+  };
+  return { child, ...collected, exited, line };
 }
 
 /**

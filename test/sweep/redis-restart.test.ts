@@ -5,13 +5,13 @@
  * sweep: once as a restart (the queue kept), once with its data lost. The follower reconnects
  * and puts back what is not finished — the run folders are the truth — and the sweep completes.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, spawnPenxWith, stopped, TINY } from '../cli/run-penx.ts';
+import { spawnInGroup } from '../cli/process-group.ts';
+import { type Lines, penx, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { sleep, until, within } from '../wait.ts';
 import { freePort, REDIS_SERVER, required } from './redis.ts';
 
@@ -23,14 +23,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function background(...args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
-  // A process group of its own: the runs it starts are killed with it by stopped.
-  const child = spawnPenxWith({}, ...args);
-  started.push(child);
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
-  return { child, lines, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+/** A `penx` in the background, its lines collected, stopped at the end (a process group of its own: the runs it starts are killed with it). */
+function background(...args: string[]): Lines {
+  const run = spawnPenxLines(...args);
+  started.push(run.child);
+  return run;
 }
 
 const SECRET = `s3cret-${process.pid}-pw`;
@@ -39,7 +36,7 @@ const data = join(root, 'redis');
 /** This test's redis-server, persistent as the README says; resolves when it answers. */
 async function startRedis(port: number): Promise<ChildProcess> {
   mkdirSync(data, { recursive: true });
-  const server = spawn(
+  const server = spawnInGroup(
     REDIS_SERVER,
     ['--bind', '127.0.0.1', '--port', String(port), '--requirepass', SECRET, '--appendonly', 'yes', '--save', '', '--dir', data],
     { stdio: 'ignore' },
@@ -70,14 +67,14 @@ describe('a queued sweep and Redis restarts', () => {
     const shared = join(root, 'shared');
     let redis = await startRedis(port);
     const worker = background('worker', '--queue', url, '--out', shared, '--threads', '1');
-    await until(() => worker.lines.some((l) => l.startsWith('worker ')), 60_000, 'the worker to start');
+    await worker.line('lines', /^worker /, 60_000, 'the worker to start');
     const follower = background('sweep', '--queue', url, ...GRID, ...SMALL, '--out', shared, '--name', 'r');
     /** How many times the follower said it lost Redis (once an outage: it says so again once Redis answers). */
     const lostSaid = () => follower.lines.filter((l) => /lost the connection to Redis at .*; reconnecting/.test(l)).length;
 
     // A restart while the first run trains, Redis gone until the follower's requests fail (it says
     // it lost Redis): the queue is kept (appendonly), and the follower goes on.
-    await until(() => worker.lines.some((l) => l.startsWith('took r/')), 60_000, 'a run to be taken');
+    await worker.line('lines', /^took r\//, 60_000, 'a run to be taken');
     await stopped(redis, 'SIGTERM');
     await until(() => lostSaid() >= 1, 60_000, 'the follower to say it lost Redis');
     redis = await startRedis(port);

@@ -9,12 +9,11 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
-import { groupMembers, penx, penxWith, type Run, spawnPenxWith, stopped, TINY } from '../cli/run-penx.ts';
+import { groupMembers, type Lines, penx, penxWith, type Run, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { until } from '../wait.ts';
 import { freePort, required, testRedis } from './redis.ts';
 
@@ -42,16 +41,12 @@ const finished = (dir: string) => existsSync(join(dir, 'run.json')) && readRun(d
 const started: ChildProcess[] = [];
 afterAll(() => Promise.all(started.map((c) => stopped(c))));
 
-/** A `penx` process in the background, its stdout and stderr lines collected. */
-function background(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
+/** A `penx` process in the background, its lines collected, stopped at the end. */
+function background(...args: string[]): Lines {
   // A process group of its own (its pid): the runs it starts are in it, seen by groupMembers, killed by stopped.
-  const child = spawnPenxWith({}, ...args);
-  started.push(child);
-  const out: string[] = [];
-  const err: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => out.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => err.push(l));
-  return { child, out, err, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  const run = spawnPenxLines(...args);
+  started.push(run.child);
+  return run;
 }
 
 /** Processes still training a run of `folder` (a `penx sweep-run` child left behind would show here). */
@@ -85,7 +80,7 @@ describe('penx sweep on this machine', () => {
   it('a sweep killed after its first finished run, started again, skips the finished runs and completes', async () => {
     const args = ['sweep', ...GRID, ...SMALL, '--jobs', '2', '--threads', '2', '--out', local, '--name', 's'];
     const first = background(...args);
-    await until(() => first.err.some((l) => / done: test acc/.test(l)) || first.child.exitCode !== null, 180_000, 'a finished run');
+    await first.line('err', / done: test acc/, 180_000, 'a finished run');
     first.child.kill('SIGKILL');
     await first.exited;
     const dir = join(local, 's');
@@ -205,7 +200,7 @@ describe('penx sweep --queue and penx worker on Redis', () => {
   ];
 
   it('two workers, one killed with kill -9 in the middle of a run: the run resumes on the other, the sweep completes, each run finished once', async () => {
-    await until(() => workers.every((w) => w.out.some((l) => l.startsWith('worker '))), 60_000, 'the workers to start');
+    for (const w of workers) await w.line('out', /^worker /, 60_000, 'the workers to start');
     const submitted = await penx('sweep', '--queue', url, ...GRID, ...SMALL, '--out', shared, '--name', name, '--detach');
     expect(submitted.code, submitted.stderr).toBe(0);
     expect(submitted.stderr).toContain(`3 runs put on the queue at ${url}`);

@@ -3,15 +3,12 @@
  * each case starts its own worker (killed in `finally`) on a database of its own, so no other
  * test's worker takes its runs, and checks what the worker left on disk and what the queue says.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { penx, penxWith, spawnPenxWith, stopped, TINY } from '../cli/run-penx.ts';
+import { penx, penxWith, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
-import { until } from '../wait.ts';
 import { required, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-worker-'));
@@ -23,16 +20,8 @@ afterAll(async () => {
 
 const GRID = ['--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', ...TINY, '--epochs', '2'];
 
-/** A `penx worker` in the background, its stdout and stderr lines collected. */
-function worker(...args: string[]): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
-  // A process group of its own: the runs it starts are killed with it by stopped.
-  const child = spawnPenxWith({}, 'worker', ...args);
-  const out: string[] = [];
-  const err: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => out.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => err.push(l));
-  return { child, out, err, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
+/** A `penx worker` in the background, its lines collected (a process group of its own: the runs it starts are killed with it by stopped). */
+const worker = (...args: string[]) => spawnPenxLines('worker', ...args);
 
 /** The queue at `redis` on database `db` (one per test). */
 const on = (db: number) => `${redis!.url.replace(/\/\d+$/, '')}/${db}`;
@@ -96,7 +85,7 @@ describe('penx worker', () => {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^none_seed=1 +done +0\.\d{4}/m);
       expect(r.stdout).toMatch(/^boom_1e-4_seed=1 +failed$/m);
-      await until(() => w.out.some((l) => l.startsWith('sweep mixed finished')), 60_000, 'the worker to draw the sweep');
+      await w.line('out', /^sweep mixed finished/, 60_000, 'the worker to draw the sweep');
       const report = readFileSync(join(shared, 'mixed', 'report.html'), 'utf8');
       expect(report).toContain('1 done, 0 under way, 1 failed, 0 not started');
       expect(report).toMatch(/failed: penalty module .*boom.ts.* failed to load: boom: cannot load here/);
@@ -112,11 +101,11 @@ describe('penx worker', () => {
     try {
       const put = await penx('sweep', '--queue', on(15), ...GRID, '--epochs', '1', '--out', out, '--name', 'j', '--detach');
       expect(put.code, put.stderr).toBe(0);
-      await until(() => w.err.some((l) => l.startsWith('sweep j finished')), 90_000, 'the first sweep to end');
+      await w.line('err', /^sweep j finished/, 90_000, 'the first sweep to end');
       // A second sweep of many epochs, stopped in its first: put back on the queue.
       const long = await penx('sweep', '--queue', on(15), ...GRID, '--epochs', '50', '--out', out, '--name', 'long', '--detach');
       expect(long.code, long.stderr).toBe(0);
-      await until(() => w.err.some((l) => l.startsWith('took long/')), 60_000, 'the second run to be taken');
+      await w.line('err', /^took long\//, 60_000, 'the second run to be taken');
       w.child.kill('SIGTERM');
       expect(await w.exited).toBe(0);
       const doc = JSON.parse(w.out.join('\n'));
@@ -159,7 +148,7 @@ describe('penx worker', () => {
     try {
       const put = await penx('sweep', '--queue', on(9), ...GRID, '--epochs', '1', '--out', out, '--name', 't', '--detach');
       expect(put.code, put.stderr).toBe(0);
-      await until(() => w.out.some((l) => l.startsWith('sweep t finished')), 90_000, 'the sweep to end');
+      await w.line('out', /^sweep t finished/, 90_000, 'the sweep to end');
       const run = JSON.parse(readFileSync(join(out, 't', 'l1_1e-4_seed=1', 'run.json'), 'utf8'));
       expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
       // So is its --no-figures (TINY's): the worker's run drew nothing.
@@ -185,7 +174,7 @@ describe('penx worker', () => {
     userFolder(dir, { '.penx.lock': JSON.stringify(lock) });
     const w = worker('--queue', on(8), '--out', out, '--threads', '1');
     try {
-      await until(() => w.out.some((l) => /^(failed|done) held\//.test(l)), 60_000, 'the first attempt to end');
+      await w.line('out', /^(failed|done) held\//, 60_000, 'the first attempt to end');
       expect(readFileSync(join(dir, '.penx.lock'), 'utf8')).toBe(JSON.stringify(lock));
       expect(existsSync(join(dir, 'run.json'))).toBe(false);
       expect(w.out.find((l) => l.startsWith('failed held/'))).toMatch(/host-b/);
@@ -195,7 +184,7 @@ describe('penx worker', () => {
         command: `mnist-demo/dist/cli.mjs sweep-run ${JSON.stringify({ ...task, label: '[held/l1_1e-4_seed=1]', job: 'held/l1_1e-4_seed%3D1' })}`,
       };
       writeFileSync(join(dir, '.penx.lock'), JSON.stringify(dead));
-      await until(() => w.out.some((l) => l.startsWith('done held/')), 60_000, 'the retried run to be trained');
+      await w.line('out', /^done held\//, 60_000, 'the retried run to be trained');
       expect(existsSync(join(dir, 'run.json'))).toBe(true);
     } finally {
       await stopped(w.child);
@@ -211,7 +200,7 @@ describe('penx worker', () => {
     try {
       const put = await penx('sweep', '--queue', on(11), ...GRID, '--out', join(root, 'submitted'), '--name', 'mine', '--detach');
       expect(put.code, put.stderr).toBe(0);
-      await until(() => w.out.some((l) => l.startsWith('sweep mine finished')), 60_000, 'the sweep to end');
+      await w.line('out', /^sweep mine finished/, 60_000, 'the sweep to end');
       expect(tree(out)).toEqual(before);
       expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
     } finally {
@@ -237,7 +226,7 @@ describe('penx worker', () => {
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     const w = worker('--queue', on(12), '--out', shared, '--threads', '1');
     try {
-      await until(() => w.out.some((l) => l.startsWith('sweep other finished')), 60_000, 'the sweep to end');
+      await w.line('out', /^sweep other finished/, 60_000, 'the sweep to end');
       expect(tree(shared)).toEqual(before);
       const status = JSON.parse((await penx('sweep', '--queue', on(12), '--name', 'other', '--status', '--json')).stdout);
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
