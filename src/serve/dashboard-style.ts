@@ -23,6 +23,9 @@ main { flex: 1 1 auto; min-width: 0; }
 #controls { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 8px 22px; align-items: center; padding: 8px 12px; margin: 0 0 10px;
   background: #f6f7f9; border: 1px solid var(--line); border-radius: 6px; }
 #controls label, #controls fieldset { display: flex; align-items: center; gap: 6px; }
+/* Each control no wider than the bar: a long weight's name (a nested model's path) shrinks the menu, cut in it and
+   whole in its list, rather than pushing the bar and the page past the window's right edge. */
+#controls > label, #controls > fieldset, #controls select { min-width: 0; max-width: 100%; }
 #controls fieldset { border: 0; margin: 0; padding: 0; }
 #controls legend { float: left; margin-right: 6px; padding: 0; }
 #epoch { width: min(320px, 40vw); accent-color: var(--accent); }

@@ -163,7 +163,7 @@ describe('penx serve over HTTP', () => {
 });
 
 describe('the dashboard in Chromium, and penx train --serve', () => {
-  it.runIf(hasChromium)('in a narrow window (420 px) puts the run list above the views, each as wide as the window', async () => {
+  it.runIf(hasChromium)("in a narrow window (420 px) puts the run list above the views, each as wide as the window, a run's figures within", async () => {
     const page = await (browser as Browser).newPage({ viewport: { width: 420, height: 900 } });
     await page.goto(`${url}?runs=cmp/none`);
     await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
@@ -175,6 +175,12 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     expect(card.width).toBeGreaterThanOrEqual(380);
     // A figure wider than that scrolls in its card; the page itself does not.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    // The one run's heatmaps, ridgeline and bands within their cards: their subtitle broken to the card's width (one
+    // line of ~700 px had made each scroll, its end out of sight).
+    const scrolling = await page.$$eval('#view-heatmap, #view-heatmap-log, #view-ridgeline, #view-bands', (cards) =>
+      cards.map((card) => `${card.id} ${card.scrollWidth > card.clientWidth ? `scrolls ${card.scrollWidth} in ${card.clientWidth}` : 'fits'}`),
+    );
+    expect(scrolling).toEqual(['view-heatmap fits', 'view-heatmap-log fits', 'view-ridgeline fits', 'view-bands fits']);
     await page.close();
   });
 

@@ -4,7 +4,8 @@
  * `l1_1e-4__adam_lr=0.001_beta1=0.9_beta2=0.999_eps=1e-7`), one word the list could not break. Before, such a
  * name ran past the list's right edge (cut there, the list scrolling sideways) and pushed its epochs (`1/1`) out
  * of sight. Now it wraps within the list, whole, its epochs beside it, no two rows overlapping: in a wide
- * window (the list a column beside the views) and a narrow one (the list above them). A run is listed by its
+ * window (the list a column beside the views) and a narrow one (the list above them). A long layer name (a nested
+ * model's path) in the weights menu keeps the controls bar within the window. A run is listed by its
  * report label (`runLabels`), which holds its name where the penalty does not tell the runs apart.
  * Records written as files, the dashboard served in-process, the page in headless Chromium.
  */
@@ -29,6 +30,10 @@ const RUNS: Record<string, string> = {
   none: 'none',
 };
 
+/** A weight's layer named by its path in nested models, longer than the narrow window's controls bar is wide (the run `none`'s, the one shown). */
+const LONG_LAYER =
+  'speech_model/conformer_encoder/conformer_block_with_a_long_name_11/multi_head_self_attention_module/relative_position_attention/query_projection_dense';
+
 const served = servedFolder('penx-serve-long-names-', fill);
 
 /** The records written, by folder name. */
@@ -38,7 +43,7 @@ const records = new Map<string, RunRecord>();
 function fill(dir: string): void {
   for (const [name, penalty] of Object.entries(RUNS)) {
     mkdirSync(join(dir, 'compare', name), { recursive: true });
-    const r = makeRunRecord({ epochs: 1, penalty });
+    const r = makeRunRecord({ epochs: 1, penalty, ...(name === 'none' ? { layers: ['conv2d_1', LONG_LAYER] } : {}) });
     records.set(name, { ...r, config: { ...r.config, name } });
     writeFileSync(join(dir, 'compare', name, 'run.json'), JSON.stringify(records.get(name)));
   }
@@ -56,13 +61,13 @@ interface Box {
 /** Whether two boxes share any area (touching edges do not count). */
 const overlap = (a: Box, b: Box): boolean => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
 
-describe('the dashboard’s run list with long run names', () => {
+describe('the dashboard’s run list with long run names, its controls with a long layer name', () => {
   for (const [width, height] of [
     [1400, 900],
     [800, 900],
   ] as const) {
     it.skipIf(!hasChromium)(
-      `in Chromium at ${width}×${height}: each name wraps within the list, whole, its epochs beside it, no rows overlapping`,
+      `in Chromium at ${width}×${height}: each name wraps within the list, whole, its epochs beside it, no rows overlapping; every control within the bar`,
       async () => {
         const page = await served.browser().newPage({ viewport: { width, height } });
         const errors: string[] = [];
@@ -110,6 +115,18 @@ describe('the dashboard’s run list with long run names', () => {
         // The longest name really wraps (more than one line) rather than being cut.
         const longest = rows.find((r) => r.text?.includes('(cnn_'))!;
         expect(longest.name.height).toBeGreaterThan(longest.epochs.height * 1.5);
+        // The controls bar holds every control, the weights menu listing the long layer (it had widened the menu, the
+        // bar and the page past the window's right edge at 800 px: "bins" and the rest out of sight).
+        const bar = await page.$eval('#controls', (el) => {
+          const right = el.getBoundingClientRect().right;
+          const outside = [...el.querySelectorAll('input, select')]
+            .filter((c) => c.getBoundingClientRect().right > right)
+            .map((c) => c.id || c.getAttribute('name'));
+          const menu = [...(el.querySelector('select')?.options ?? [])].map((o) => o.value);
+          return { scrolls: el.scrollWidth > el.clientWidth, outside, page: document.documentElement.scrollWidth, menu };
+        });
+        expect(bar.menu).toContain(LONG_LAYER);
+        expect([bar.scrolls, bar.outside, bar.page <= width]).toEqual([false, [], true]);
         expect(errors).toEqual([]);
         await page.close();
       },

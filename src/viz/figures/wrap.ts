@@ -7,7 +7,8 @@
  *                        WRAP_WIDTH (default maxWidth) and `wrap_columns` computed from it, and an
  *                        x axis under each panel (none under the empty cells of the last row);
  *                        runPanels adds `wrap_height` (a facet's panels lower when they wrap), a
- *                        figure may add `wrapSubtitle` (its subtitle in shorter lines in one column)
+ *                        figure may add `wrapSubtitle` (its subtitle in shorter lines in one column;
+ *                        `subtitleByWidth` for a figure of one column, by the width)
  *   compiled (Vega)      columnsFollowWidth: the layout's columns (and a facet's count of rows) read
  *                        `wrap_columns`, a facet's `child_height` `wrap_height`, the title's subtitle
  *                        `wrap_subtitle` (missingWrapParts names what Vega-Lite no longer writes)
@@ -31,7 +32,7 @@ export const WRAP_WIDTH = 'wrap_width';
 const WRAP_COLUMNS = 'wrap_columns';
 /** The signal of a facet's panel height (px), from WRAP_COLUMNS (`runPanels`). */
 const WRAP_HEIGHT = 'wrap_height';
-/** The signal of the figure's subtitle lines, from WRAP_COLUMNS (`wrapSubtitle`). */
+/** The signal of the figure's subtitle lines, from WRAP_COLUMNS (`wrapSubtitle`) or WRAP_WIDTH (`subtitleByWidth`). */
 const WRAP_SUBTITLE = 'wrap_subtitle';
 /** Vega's padding around a figure (px): 12 each side (theme.ts's CONFIG). */
 export const WRAP_PADDING = 2 * 12;
@@ -99,7 +100,8 @@ export function wrappedPanels(count: number, row: PanelRow) {
  * facet by the field `col` headed by the run labels, `wrappedPanels`' columns and signals with
  * `wrap_height`, and `resolve` (an x axis per panel, x and y scales shared; merge a figure's own).
  * Given the figure's `subtitle`, its lines are broken to the width of a row of fewer panels than a
- * file's (`wrapSubtitle`, `wrap_subtitle`): a page's narrow card holds them.
+ * file's (`wrapSubtitle`, `wrap_subtitle`), or, where a file draws one column (one run), to the
+ * page's width (`subtitleByWidth`): a page's narrow card holds them.
  *
  * @example
  * const panels = runPanels(runLabels(runs), { tall: 360, subtitle });   // 7 runs: height 240 (rows of 3 in a file); 360 where all 7 fit a row
@@ -111,7 +113,8 @@ export function runPanels(
 ) {
   const count = labels.length;
   const width = count > 2 ? 190 : 260;
-  const { columns, params, resolve } = wrappedPanels(count, { panel: width, ...(size.maxWidth === undefined ? {} : { maxWidth: size.maxWidth }) });
+  const row = size.maxWidth ?? WRAP_MAX_WIDTH;
+  const { columns, params, resolve } = wrappedPanels(count, { panel: width, maxWidth: row });
   const low = Math.min(size.tall, WRAPPED_HEIGHT);
   // A row of c panels with its y axis: 60 + c · width + (c − 1) · GAP px for the subtitle.
   const charsAt = (c: number) => Math.floor((AROUND - WRAP_PADDING + c * width + (c - 1) * GAP) / SUBTITLE_CHAR);
@@ -124,7 +127,9 @@ export function runPanels(
       params: [
         ...params,
         { name: WRAP_HEIGHT, expr: `${WRAP_COLUMNS} < ${count} ? ${low} : ${size.tall}` },
-        ...(size.subtitle && columns > 1 ? [wrapSubtitle(size.subtitle, charsAt, columns)] : []),
+        ...(size.subtitle
+          ? [columns > 1 ? wrapSubtitle(size.subtitle, charsAt, columns) : subtitleByWidth(size.subtitle, { maxWidth: row, least: charsAt(1) })]
+          : []),
       ],
       resolve: { ...resolve, ...SHARED_SCALES },
     },
@@ -149,6 +154,34 @@ export function wrapSubtitle(lines: readonly string[], charsAt: (columns: number
   for (let c = 2; c < columns; c++)
     expr = `${WRAP_COLUMNS} >= ${c} ? ${JSON.stringify(wide.flatMap((line) => linesOf(line.split(' '), charsAt(c))))} : ${expr}`;
   return { name: WRAP_SUBTITLE, expr: `${WRAP_COLUMNS} >= ${columns} ? ${JSON.stringify(wide)} : ${expr}` };
+}
+
+/**
+ * The param `wrap_subtitle` of a figure a file draws in one column (a heatmap, ridgeline or bands of
+ * one run: no count of columns to break its subtitle by): its `lines` as given where WRAP_WIDTH is
+ * `maxWidth` or more (a file), and below it each broken into lines of at most
+ * ⌊(WRAP_WIDTH − WRAP_PADDING) / SUBTITLE_CHAR⌋ characters, never fewer than `least` (the panel's own
+ * row: a card narrower than that scrolls the figure anyway). One breaking per width where it
+ * changes, the widest first; quoted as wrapSubtitle quotes its lines.
+ *
+ * @example
+ * subtitleByWidth(subtitle, { maxWidth: 720, least: 42 })
+ * // { name: 'wrap_subtitle', expr: 'wrap_width >= 720 ? [subtitle] : wrap_width >= 714 ? [lines of ≤ 92] : … : [lines of ≤ 42]' }
+ * // drawn at 474 px (a card in a 500-px window): lines of at most ⌊(474 − 24) / 7.5⌋ = 60 characters
+ */
+function subtitleByWidth(lines: readonly string[], at: { readonly maxWidth: number; readonly least: number }) {
+  const wide = lines.map(visibleControls);
+  const breakAt = (chars: number) => JSON.stringify(wide.flatMap((line) => linesOf(line.split(' '), chars)));
+  let shown = breakAt(at.least);
+  let expr = shown;
+  // The widths below maxWidth only: from it on, the lines as given.
+  const most = Math.min(Math.max(...wide.map((line) => line.length)), Math.ceil((at.maxWidth - WRAP_PADDING) / SUBTITLE_CHAR) - 1);
+  for (let chars = at.least + 1; chars <= most; chars++) {
+    const broken = breakAt(chars);
+    if (broken !== shown) expr = `${WRAP_WIDTH} >= ${WRAP_PADDING + chars * SUBTITLE_CHAR} ? ${broken} : ${expr}`;
+    shown = broken;
+  }
+  return { name: WRAP_SUBTITLE, expr: `${WRAP_WIDTH} >= ${at.maxWidth} ? ${JSON.stringify(wide)} : ${expr}` };
 }
 
 /** A piece of a compiled spec, as far as columnsFollowWidth reads it. */

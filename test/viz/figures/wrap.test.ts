@@ -3,7 +3,8 @@
  * curves) compiles to the Vega names columnsFollowWidth rewrites — a Vega-Lite that compiles them
  * differently fails here, naming what changed — and its columns then follow WRAP_WIDTH in a Vega
  * view, as a page sets it (the layout drawn in more or fewer rows), and so do a facet's panel height
- * and the curves' subtitle; the curves' panel titles of a row stand at one height.
+ * and the subtitles (a one-run figure's by the width itself); the curves' panel titles of a row stand
+ * at one height.
  */
 import type { Spec } from 'vega';
 import * as vega from 'vega';
@@ -148,6 +149,27 @@ describe('wrapped figures, compiled', () => {
         const broken = (await viewAt(spec, width, (view) => view.signal('wrap_subtitle'))) as string[];
         expect(Math.max(...broken.map((l) => l.length)), `${name} at ${width}`).toBeLessThanOrEqual(chars);
         expect(broken.join(' '), `${name} at ${width}`).toBe(lines.join(' '));
+      }
+    }
+  });
+
+  it("break a one-run heatmap's, ridgeline's and bands' subtitle to the page's width (one panel: no count of columns to break it by)", async () => {
+    const one = seven.slice(0, 1);
+    for (const figure of [heatmapSpec, ridgelineSpec, bandsSpec]) {
+      const spec = await toVega(figure(one));
+      const lines = plain(figure(one)).title.subtitle as string[];
+      // A file's 720 px: its lines as given (the longest 100–115 characters, ~700 px: it had stayed so in a 474-px card).
+      expect(await viewAt(spec, 720, (view) => view.signal('wrap_subtitle')), figure.name).toEqual(lines);
+      // A card of 474 px (a 500-px window): lines of at most (474 − 24) / 7.5 = 60 characters; of 300 px, the panel's
+      // row's (60 + 260) / 7.5 = 42 (a card narrower than the panel scrolls it anyway).
+      for (const [width, chars] of [
+        [474, 60],
+        [300, 42],
+      ] as const) {
+        const broken = (await viewAt(spec, width, (view) => view.signal('wrap_subtitle'))) as string[];
+        expect(Math.max(...broken.map((l) => l.length)), `${figure.name} at ${width}`).toBeLessThanOrEqual(chars);
+        expect(broken.length, `${figure.name} at ${width}`).toBeGreaterThan(lines.length);
+        expect(broken.join(' '), `${figure.name} at ${width}`).toBe(lines.join(' '));
       }
     }
   });
