@@ -1,6 +1,6 @@
 /**
  * The code box's penalty: the user's code made a penalty named `mine`, then checked by the library
- * as `penx` checks a penalty module (probePenalty: a finite value, a gradient, finite):
+ * as `penx` checks a penalty module (probePenalty: a finite value, a gradient, finite, the derivative of the value):
  *
  *   code ─► an expression of w (`tf.sum(abs(w))`), or a function body that returns one
  *        ─► definePenalty({ name: 'mine', formula: the code (Σ before it when element-wise), fn })

@@ -165,7 +165,7 @@ async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
   const mine = parsePenaltySpec(s.penalty).name === MINE;
   if (mine) defineUserPenalty(s.code);
   const reg = penalty(s.penalty);
-  // As penx checks a penalty module: a finite scalar on probe weights (0 among them), a finite gradient at the non-zero ones.
+  // As penx checks a penalty module: a finite scalar on probe weights (0 among them), a finite gradient at the non-zero ones, the derivative of the value there.
   if (mine) probePenalty(reg);
   const controls = { penalty: reg, penalizeBias: false, ...(s.constraint ? { constraint: constraint(s.constraint) } : {}) };
   const built = (s.model === 'mlp' ? smallMlp : referenceModel)(MNIST_SHAPE, MNIST_CLASSES, { seed: s.seed });

@@ -3,16 +3,22 @@
 import { SpecError, UserCodeError } from '../errors.ts';
 import { fromModule } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
+import { gradientMismatch } from './gradient-check.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** Values a probe evaluates a penalty on: zero, tiny, around the default dead zone, large, both signs. */
 const PROBE = [0, 1e-3, -1e-3, 0.1, -0.1, 0.25, -0.25, 0.5, -0.5, 1, -1, 2, -2, 0.03, -0.7, 1.5];
 
+/** The probe differentiates DY·φ, as training differentiates λ·φ: a gradient function that ignores its `dy` is off by this factor. */
+const DY = 2;
+
 /**
  * Throws a SpecError if the penalty throws, returns a non-scalar or non-finite value on a probe
  * tensor, has no gradient with respect to the weights (its value does not depend on them, e.g.
  * `tf.scalar(1)`, or comes from an op TF.js cannot differentiate), or has a non-finite gradient at
- * non-zero weights; or if its proximal operator (when it has one) throws, or returns anything but
+ * non-zero weights, or one that is not the derivative of its value there (`gradientMismatch`: a
+ * `tf.customGrad` whose gradient is another function's, has the wrong sign or ignores `dy`; a kink
+ * within the finite differences' step passes); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
  * gradient, so `tf.scalar(NaN)` is refused as not finite.
  */
@@ -31,8 +37,9 @@ export function probePenalty(reg: PenaltyRegularizer): void {
         return [
           Array.from(
             tf
-              .grad((x: Tensor) => reg.value(x))(tf.tensor1d(nonZero))
+              .grad((x: Tensor) => tf.mul(DY, reg.value(x)))(tf.tensor1d(nonZero))
               .dataSync(),
+            (g) => g / DY,
           ),
           '',
         ] as [number[], string];
@@ -49,7 +56,37 @@ export function probePenalty(reg: PenaltyRegularizer): void {
       `penalty ${name} has a non-finite gradient on a probe tensor: ${grad[at]} at w = ${nonZero[at]}; ` +
         `its gradient must be finite at every w ≠ 0 (probed at ±1e-3 … ±2): check it for divisions by |w| or logs of 0, or a root or log of |w − c|`,
     );
+  checkDerivative(reg, name, nonZero, grad);
   if (reg.definition.prox) probeProx(reg);
+}
+
+/**
+ * A SpecError when the penalty's gradient `grad` at `points` (a probe tensor of their shape) is not
+ * the derivative of its value (`gradientMismatch`), saying where, what it is, what finite differences
+ * of the value give and what to fix. Skipped on a backend that computes in float16 (WebGL without
+ * float32 textures): its values cannot resolve the step.
+ */
+function checkDerivative(reg: PenaltyRegularizer, name: string, points: number[], grad: number[]): void {
+  if (tf.backend().floatPrecision() !== 32) return;
+  const bad = gradientMismatch(points, grad, (w) =>
+    userCall(name, () => {
+      const terms = tf.tidy(() => reg.terms(tf.tensor1d(w as number[])));
+      try {
+        return Float64Array.from(terms.dataSync());
+      } finally {
+        terms.dispose();
+      }
+    }),
+  );
+  if (!bad) return;
+  const n = (v: number) => String(Number(v.toPrecision(6)));
+  throw new SpecError(
+    `penalty ${name} has a gradient that is not the derivative of its value: at w = ${n(bad.at)} (entry ${bad.index} of probe weights of shape [${points.length}], the others fixed) ` +
+      `TF.js's gradient is ${n(bad.gradient)}, but finite differences of its value give ${n((bad.left + bad.right) / 2)} ` +
+      `(its slope ${n(bad.left)} to the left, ${n(bad.right)} to the right, step ${n(bad.step)}); training would follow the wrong gradient. ` +
+      `Fix the gradient: a tf.customGrad's gradFunc must return dy times the derivative of the value it returns (check its sign and factor, ` +
+      `that it multiplies by dy, and that it differentiates the same function), or drop the customGrad and let TF.js differentiate the value`,
+  );
 }
 
 /** TF.js's kernels that compare or test values: their result is boolean, so TF.js has no gradient for them (nor for a tf.where they choose for). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PENALTIES, type BuiltinPenaltyName, type PenaltySpec, penalty, SpecError, type Tensor, tf } from '../../src/index.ts';
+import { BUILTIN_PENALTIES, type BuiltinPenaltyName, type PenaltySpec, penalty, probePenalty, SpecError, type Tensor, tf } from '../../src/index.ts';
 import { at, expectClose, finiteDiff, gradAt } from '../helpers.ts';
 
 const λ = 0.5;
@@ -37,6 +37,13 @@ const POINTS = [-2, -1, -0.5, -0.375, -0.25, -0.125, -0.0625, 0, 0.0625, 0.125, 
 describe('built-in penalties', () => {
   it('every registry entry has closed-form cases here', () => {
     expect(Object.keys(CASES).sort()).toEqual(Object.keys(BUILTIN_PENALTIES).sort());
+  });
+
+  it("every case, and the parameters' extremes, pass the probe's check of a gradient against finite differences of the value (a user's penalty's)", () => {
+    const extremes = ['lp:1,p=0.05', 'lp:1,p=10', 'deadzone:1,a=0', 'deadzone:1,a=0.1', 'deadzone:1,a=2', 'l1l2:1,l1=1,l2=0', 'l1:1,prox'];
+    for (const spec of [...Object.values(CASES).flatMap((cases) => cases.map((c) => c.spec)), ...extremes]) {
+      expect(() => probePenalty(penalty(spec)), spec).not.toThrow();
+    }
   });
 
   for (const c of Object.values(CASES).flat()) {

@@ -218,6 +218,12 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
     );
   });
 
+  it("a gradient that is not the derivative of its value names the module (a tf.customGrad giving w³'s for |w|³ was accepted: finite)", async () => {
+    await expect(loadPenalty('./test/fixtures/penalties/wrong-gradient.ts:1e-4')).rejects.toThrow(
+      /^penalty wronggradient \(from \.\/test\/fixtures\/penalties\/wrong-gradient\.ts\) has a gradient that is not the derivative of its value: at w = -/,
+    );
+  });
+
   it("a user's penalty trains with the gradient finite differences give, as the built-ins' are checked (trainStep's update, SGD at lr 1, less the update without it)", async () => {
     definePenalty({ name: 'hubertrained', params: { d: { default: 0.1, above: 0 } }, fn: (w, { d }) => huberOf(d)(w) });
     const kernel = [-1.2, -0.4, -0.08, 0.03, 0.06, 0.35, 0.9, 1.7];
