@@ -29,6 +29,8 @@ export interface LocalSchedule {
   onMessage?(run: SweepRun, message: ChildMessage): void;
   /** Stops the sweep once aborted: running runs stopped at their next safe point, no more started. */
   readonly signal?: AbortSignal;
+  /** Each `--monitor` module's SHA-256 when the sweep checked it (`Experiment.monitorDigests`; none without monitors): each run refuses a module that differs. */
+  readonly monitorDigests: Readonly<Record<string, string>> | undefined;
   /** Each run's penalty as `penx compare` shows it, by run name (sweep-grid's `gridRuns`); default its spec in sweep.json. */
   readonly shown?: ReadonlyMap<string, string>;
 }
@@ -71,7 +73,15 @@ export async function runLocally(record: SweepRecord, dir: string, todo: readonl
       const current = run;
       const train = async () => {
         const child = trainInChild(
-          { run: current, settings: record.settings, dir: join(dir, current.name), threads, label, ...(schedule.figures ? {} : { figures: false }) },
+          {
+            run: current,
+            settings: record.settings,
+            dir: join(dir, current.name),
+            threads,
+            label,
+            ...(schedule.figures ? {} : { figures: false }),
+            ...(schedule.monitorDigests ? { monitorDigests: schedule.monitorDigests } : {}),
+          },
           (m) => schedule.onMessage?.(current, m),
           schedule.onLine,
         );

@@ -30,6 +30,8 @@ export interface Experiment {
   readonly controls?: LayerControls;
   /** The user's monitors (`--monitor`), in order: the same objects for every run (each run calls their onTrainBegin first). */
   readonly monitors?: readonly Monitor[];
+  /** Each `--monitor` module's SHA-256 as it was loaded, by its path as given (a sweep's runs are held to it). */
+  readonly monitorDigests?: Readonly<Record<string, string>>;
   readonly trackNorms: 'epoch' | 'batch';
   /** When to measure the prune curve; absent: never. */
   readonly prune?: PruneOptions;

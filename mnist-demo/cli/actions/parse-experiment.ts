@@ -3,6 +3,8 @@
  * value is validated (the flags that need no library by ../flag-values.ts, first; then specs parsed,
  * modules imported and probed) before any data is read or any training starts.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   isModuleRef,
@@ -27,15 +29,24 @@ function modelSource(text: string | undefined): ModelSource {
   return { kind: 'folder', dir: resolve(text) };
 }
 
-/** The flags every training command shares, read and checked into an `Experiment`, before any backend is chosen or anything is written. */
-export async function parseExperiment(flags: ExperimentFlags): Promise<Experiment> {
+/** What an earlier check of the same flags found, for a run to hold its own load to (a sweep's run, against the sweep's check). */
+export interface CheckedBefore {
+  /** Each `--monitor` module's SHA-256 (by its path as given) when the sweep checked it: `Experiment.monitorDigests`. */
+  readonly monitorDigests?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The flags every training command shares, read and checked into an `Experiment`, before any backend is chosen or anything is written.
+ * `before`: what the sweep's check of them found; a monitor module that differs now is refused (UsageError), before training.
+ */
+export async function parseExperiment(flags: ExperimentFlags, before: CheckedBefore = {}): Promise<Experiment> {
   // Checking specs computes on probe tensors before any backend is chosen: no TF.js advert for it.
   await useQuietCpu();
   // The flags that need no library first (the command line checked them before loading it: flag-values.ts).
   const { out, trainSize, testSize, epochs, batchSize, seed, prune, monitors: monitorPaths } = experimentValues(flags);
   const constraint = flags.constraint === undefined ? undefined : await loadConstraint(flags.constraint);
   const controls = await parseControls(flags.lrMult, flags.grad);
-  const monitors = await loadMonitors(monitorPaths);
+  const { monitors, digests } = await loadMonitors(monitorPaths, before.monitorDigests);
   return {
     model: modelSource(flags.model),
     ...(constraint ? { constraint } : {}),
@@ -51,7 +62,7 @@ export async function parseExperiment(flags: ExperimentFlags): Promise<Experimen
     seed,
     optimizer: optimizerSpec(flags.optimizer).spec,
     ...(controls ? { controls } : {}),
-    ...(monitors.length ? { monitors } : {}),
+    ...(monitors.length ? { monitors, monitorDigests: digests } : {}),
     trackNorms: flags.trackNorms,
     ...(prune ? { prune } : {}),
     figures: flags.figures !== false,
@@ -72,12 +83,27 @@ export async function loadRunPenalty(spec: string): Promise<{ penalty: PenaltyRe
 
 /**
  * The monitors of `--monitor`'s modules, each the module's default export (loadMonitor: a UsageError
- * naming the module and what it exports when it is not a monitor); a UsageError when two have one
- * name (their sections would share it).
+ * naming the module and what it exports when it is not a monitor), and each module's SHA-256 as read
+ * just before it is imported; a UsageError when two have one name (their sections would share it), or
+ * when a module's SHA-256 is not the one `checked` recorded for it (it changed since: nothing imported).
  */
-async function loadMonitors(paths: readonly string[]): Promise<Monitor[]> {
+async function loadMonitors(
+  paths: readonly string[],
+  checked: Readonly<Record<string, string>> = {},
+): Promise<{ monitors: Monitor[]; digests: Record<string, string> }> {
   const monitors: Monitor[] = [];
+  const digests: Record<string, string> = {};
   for (const [i, path] of paths.entries()) {
+    const digest = createHash('sha256')
+      .update(readFileSync(resolve(path)))
+      .digest('hex');
+    const was = checked[path];
+    if (was !== undefined && was !== digest)
+      throw new UsageError(
+        `monitor module '${path}' changed since the sweep checked it (SHA-256 ${was} then, ${digest} now); this run was not trained and nothing of it was written; ` +
+          'leave the module as it is while a sweep runs, or run the sweep again (it checks the module anew and resumes)',
+      );
+    digests[path] = digest;
     const monitor = await loadMonitor(path);
     const first = monitors.findIndex((m) => m.name === monitor.name);
     if (first >= 0)
@@ -86,5 +112,5 @@ async function loadMonitors(paths: readonly string[]): Promise<Monitor[]> {
       );
     monitors.push(monitor);
   }
-  return monitors;
+  return { monitors, digests };
 }

@@ -75,7 +75,8 @@ export async function sweepRun(taskJson: string): Promise<void> {
       name: basename(task.dir),
       resume: true,
     } as unknown as ExperimentFlags;
-    const exp = await parseExperiment(flags);
+    // Its monitor modules as the sweep checked them (a UsageError, before anything is written, for one changed since).
+    const exp = await parseExperiment(flags, task.monitorDigests ? { monitorDigests: task.monitorDigests } : {});
     const run = { ...(await loadRunPenalty(task.run.penalty)), name: task.run.name };
     // The data, the model and the run are checked before the backend starts, as penx train does (a
     // refusal of them comes before the backend's line): a run to resume against its record's settings

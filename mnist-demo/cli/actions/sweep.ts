@@ -121,6 +121,8 @@ function checkableHere(exp: Experiment): boolean {
 interface SweepPlan {
   readonly record: SweepRecord;
   readonly monitorViews: readonly string[];
+  /** Each `--monitor` module's SHA-256 at this check, by path (not in sweep.json): each run refuses a module that differs. */
+  readonly monitorDigests: Readonly<Record<string, string>> | undefined;
   /** Each run's penalty as `penx compare` shows it, by run name, for the progress lines (not in sweep.json). */
   readonly shown: ReadonlyMap<string, string>;
 }
@@ -146,6 +148,7 @@ async function planOf(flags: SweepFlags, name: string): Promise<SweepPlan> {
   return {
     record,
     monitorViews: (exp.monitors ?? []).filter((m) => m.view !== undefined).map((m) => m.name),
+    monitorDigests: exp.monitorDigests,
     shown: new Map(expanded.map((r) => [r.run.name, r.shown])),
   };
 }
@@ -271,6 +274,7 @@ async function sweepLocally(plan: SweepPlan, flags: SweepFlags, failures: Map<st
       threads,
       figures: flags.figures !== false,
       shown: plan.shown,
+      monitorDigests: plan.monitorDigests,
       onLine: (line) => process.stderr.write(`${line}\n`),
       onFinished: async (run, outcome) => {
         console.error(
