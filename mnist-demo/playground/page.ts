@@ -6,7 +6,7 @@
  *        ─► controls set from the URL ─► autostart=1: Start (a link's code: the user's Start)
  *   Start ─► settings read from the controls (URL updated) ─► the worker trains ─► records and live
  *            weights drawn (views.ts) ─► done: `document.title` ends with "— done" (autostarted runs; "— failed" when one is refused, fails or no worker starts)
- *   Pause/Resume ─► the worker waits between batches · Reset ─► the worker is terminated, a new one waits
+ *   Pause/Resume ─► the worker waits between batches (its 'paused' once the batch under way is done) · Reset ─► the worker is terminated, a new one waits
  *   Keep this run ─► its record joins the views beside the next runs · run.json ─► the record as a file
  */
 import type { EpochRecord, RunRecord } from 'penalty-explorer';
@@ -120,6 +120,10 @@ function onMessage(run: Current, m: FromWorker): void {
       $('speed').textContent = `${Math.round(m.imagesPerSecond).toLocaleString('en')} images/s`;
       $('progress').textContent = `epoch ${m.epoch}, batch ${m.batch}/${m.batches}`;
       break;
+    case 'paused':
+      // The batch under way when Pause was pressed has finished; nothing moves until Resume.
+      if (run.paused) setState('paused');
+      break;
     case 'live':
       run.live = m.epoch;
       liveAt = { batch: m.batch, batches: m.batches };
@@ -130,7 +134,7 @@ function onMessage(run: Current, m: FromWorker): void {
     case 'record':
       run.record = m.record;
       run.live = undefined;
-      setState(m.record.epochs.length === 0 ? 'training…' : `training… epoch ${m.record.epochs.length} done`);
+      if (!run.paused) setState(m.record.epochs.length === 0 ? 'training…' : `training… epoch ${m.record.epochs.length} done`);
       buttons();
       void redraw();
       break;
@@ -297,7 +301,8 @@ function main(): void {
     if (!current || current.done) return;
     current.paused = !current.paused;
     send(current.worker, { type: current.paused ? 'pause' : 'resume' });
-    setState(current.paused ? 'paused' : 'training…');
+    // Paused once the worker says the batch under way has finished ('paused').
+    setState(current.paused ? 'pausing… (the batch under way finishes first)' : 'training…');
     buttons();
   });
   $('keep').addEventListener('click', () => {

@@ -6,7 +6,8 @@
  *                    between batches while paused)
  *   worker ─► page   catalog (what the controls offer, from the library's registry) ─► backend (in use)
  *                    ─► record (after epoch 0 and every epoch) · live (every N batches: the weights so
- *                    far, as the epoch in progress) · speed ─► done | failed
+ *                    far, as the epoch in progress) · speed · paused (the batch under way when a pause
+ *                    came has finished: nothing moves until resume) ─► done | failed
  */
 import type { EpochRecord, RunRecord } from 'penalty-explorer';
 
@@ -75,6 +76,7 @@ export type FromWorker =
   | { readonly type: 'record'; readonly record: RunRecord }
   | { readonly type: 'live'; readonly epoch: EpochRecord; readonly batch: number; readonly batches: number }
   | { readonly type: 'speed'; readonly imagesPerSecond: number; readonly epoch: number; readonly batch: number; readonly batches: number }
+  | { readonly type: 'paused' }
   | { readonly type: 'done'; readonly record: RunRecord }
   | {
       readonly type: 'failed';

@@ -196,6 +196,7 @@ function reporter(s: RunSettings): FitCallback {
       }
       // A turn of the event loop first, so a pause sent during this batch stops before the next one.
       await new Promise((resolve) => setTimeout(resolve, 0));
+      if (paused) post({ type: 'paused' });
       while (paused) await new Promise((resolve) => setTimeout(resolve, 50));
     },
     onEpochEnd: (_epoch, record) => post({ type: 'record', record }),

@@ -416,9 +416,9 @@ describe('penx playground', () => {
       // Paused: no batch runs until it resumes (and the record is the same all the same).
       await page.waitForFunction(() => /^epoch 1, batch [1-5]\//.test(document.getElementById('progress')?.textContent ?? ''));
       await page.click('#pause');
-      expect(await page.locator('#state').innerText()).toBe('paused');
-      // The batch running when the pause arrived finishes; then nothing moves.
-      await page.waitForTimeout(2500);
+      // The batch running when the pause arrived finishes, and the worker says so; then nothing moves.
+      expect(await page.locator('#state').innerText()).toMatch(/^pausing… \(the batch under way finishes first\)$|^paused$/);
+      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'paused');
       const at = await page.locator('#progress').innerText();
       await page.waitForTimeout(1500);
       expect(await page.locator('#progress').innerText()).toBe(at);
