@@ -44,3 +44,20 @@ export function releaseView(backend: WasmBackendLike, view: tf.TensorInfo): void
   backend.wasm.tfjs.disposeData(data.id);
   backend.dataIdMap.delete(view.dataId);
 }
+
+/** A new int32 tensor of `shape` holding `values` (copied into the heap). */
+export function int32Tensor(backend: WasmBackendLike, shape: number[], values: ArrayLike<number>): tf.TensorInfo {
+  const out = backend.makeOutput(shape, 'int32');
+  const data = backend.dataIdMap.get(out.dataId);
+  if (!data) throw new Error('tensor data is not on the wasm backend');
+  new Int32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, values.length).set(values);
+  return out;
+}
+
+/** A copy of an int32 tensor's values. */
+export function int32Values(backend: WasmBackendLike, info: tf.TensorInfo): Int32Array {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (!data) throw new Error('tensor data is not on the wasm backend');
+  const size = info.shape.reduce((a, b) => a * b, 1);
+  return new Int32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, size).slice();
+}

@@ -18,6 +18,8 @@
  *                          heap loop (resize-nearest-grad.ts: the stock kernel ignores halfPixelCenters)
  *   ResizeBilinearGrad     with alignCorners or halfPixelCenters: the forward's exact adjoint, two
  *                          BatchMatMuls (resize-grads.ts: the stock kernel ignores halfPixelCenters)
+ *   UnsortedSegmentSum     gather's gradient (an Embedding's), missing in stock wasm: its ScatterNd,
+ *                          which sums rows that share an index (wasm-segment-sum.ts)
  *
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
@@ -29,6 +31,7 @@ import { bilinearWeights, fixGpuKernels, separableResizeGrad } from './resize-gr
 import { wasmResizeNearestNeighborGrad } from './resize-nearest-grad.ts';
 import { im2colT, maxPoolGrad, sumLeading } from './wasm-loops.ts';
 import { explicitSamePadding } from './wasm-same-padding.ts';
+import { wasmUnsortedSegmentSum } from './wasm-segment-sum.ts';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -172,4 +175,5 @@ export function registerWasmTrainingKernels(): void {
 
   replaceKernel(tf.ResizeNearestNeighborGrad, wasmResizeNearestNeighborGrad(tf.getKernel(tf.ResizeNearestNeighborGrad, 'wasm')?.kernelFunc));
   replaceKernel(tf.ResizeBilinearGrad, separableResizeGrad('wasm', bilinearWeights, tf.getKernel(tf.ResizeBilinearGrad, 'wasm')?.kernelFunc));
+  replaceKernel(tf.UnsortedSegmentSum, wasmUnsortedSegmentSum);
 }
