@@ -18,6 +18,7 @@ import { UsageError } from '../errors.ts';
 import { makersOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { GradientStrategy } from './gradients.ts';
+import { checkKernels } from './kernel-probe.ts';
 
 /** The dilation rates of the convolution `layer` runs (a wrapper's inner layer's), when one exceeds 1. */
 function dilationOf(layer: tf.layers.Layer): number[] | undefined {
@@ -55,13 +56,17 @@ function firstUndifferentiable(model: tf.LayersModel, trainable: ReadonlySet<tf.
 
 /**
  * A UsageError when `strategy` (default: this thread's) computes gradients with TF.js's autodiff
- * and `model` has a layer it cannot differentiate (see the file's comment); nothing when the
+ * and `model` has a layer it cannot differentiate (see the file's comment), or a layer whose step
+ * needs a kernel the backend in use lacks (`checkKernels`, kernel-probe.ts); nothing when the
  * strategy is the fused graph's.
  */
 export function checkDifferentiable(model: tf.LayersModel, strategy?: GradientStrategy): void {
   if (strategy?.path === 'fused') return;
   const found = firstUndifferentiable(model, new Set(model.trainableWeights), false);
-  if (!found) return;
+  if (!found) {
+    checkKernels(model);
+    return;
+  }
   throw new UsageError(
     `layer ${found} cannot be trained on the per-kernel path (backend ${tf.getBackend()}): TF.js has no gradient for a convolution dilated by more than 1, which a step needs here (the layer or one before it is trainable); train the model on the onnxruntime backend, whose fused graph computes it (a chain of layers it expresses), give the layer dilation rate 1, or freeze it and every layer before it`,
   );

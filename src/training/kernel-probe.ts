@@ -1,0 +1,71 @@
+/**
+ * Kernels the backend in use lacks, found before training rather than as TF.js's "Kernel 'X' not
+ * registered for backend 'Y'" once an epoch has started. Each layer (a nested model's too) runs one
+ * forward and backward pass on a batch of one — zeros of its input shape, in inference mode (no
+ * random draw, no moving statistic updated; a stateful layer is skipped) —
+ *
+ *   ∂ sum(layer(0)) / ∂(its trainable weights, and its inputs unless only input layers feed it)
+ *
+ * and the first such error becomes a UsageError naming the layer, the kernel and the registered
+ * backends that have it. Any other error of the probe is left for training to meet.
+ *
+ * @example
+ * await tf.setBackend('wasm');
+ * checkKernels(tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3 })] }))
+ * // throws: layer depthwise_conv2d… (DepthwiseConv2D) cannot be trained on backend wasm: its step needs TF.js kernel 'DepthwiseConv2dNativeBackpropFilter' …
+ */
+import { UsageError } from '../errors.ts';
+import { tf } from '../tf.ts';
+
+const MISSING = /Kernel '([^']+)' not registered for backend '([^']+)'/;
+
+/** Every layer of `model` that is not itself a model, nested ones' included, with its path. */
+function leaves(model: tf.LayersModel, prefix = ''): { layer: tf.layers.Layer; path: string }[] {
+  return model.layers.flatMap((layer) =>
+    layer instanceof tf.LayersModel ? leaves(layer, `${prefix}${layer.name}/`) : [{ layer, path: `${prefix}${layer.name}` }],
+  );
+}
+
+/** The kernel `layer`'s forward and backward pass lacks on the backend in use, or undefined. */
+function missingKernel(layer: tf.layers.Layer): string | undefined {
+  const node = layer.inboundNodes[0];
+  // An input layer has nothing to run; a stateful one's pass would move its state.
+  if (!node || node.inboundLayers.length === 0 || (layer as { stateful?: boolean }).stateful) return undefined;
+  const shapes = (Array.isArray(node.inputShapes[0]) || node.inputShapes.length === 0 ? node.inputShapes : [node.inputShapes]) as tf.Shape[];
+  const inputs = shapes.map((s) => tf.tidy(() => tf.variable(tf.zeros(s.map((d) => d ?? 1)))));
+  // A step takes no gradient with respect to the data: not for a layer fed by input layers only.
+  const fedByData = node.inboundLayers.every((l) => l.getClassName() === 'InputLayer');
+  const wrt = [...(fedByData ? [] : inputs), ...layer.trainableWeights.map((w) => w.read() as tf.Variable)];
+  if (wrt.length === 0) return void tf.dispose(inputs);
+  try {
+    tf.tidy(() => {
+      const f = () => {
+        const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tf.Tensor | tf.Tensor[];
+        return tf.addN([out].flat().map((t) => tf.sum(tf.cast(t, 'float32')))) as tf.Scalar;
+      };
+      tf.variableGrads(f, wrt);
+    });
+    return undefined;
+  } catch (e) {
+    return MISSING.exec(e instanceof Error ? e.message : '')?.[1];
+  } finally {
+    tf.dispose(inputs);
+  }
+}
+
+/** The registered backends that have kernel `name`. */
+function backendsWith(name: string): string[] {
+  return Object.keys(tf.engine().registryFactory).filter((b) => tf.getKernel(name, b) !== undefined);
+}
+
+/** A UsageError when a layer of `model` needs a kernel the backend in use lacks (see the file's comment). */
+export function checkKernels(model: tf.LayersModel): void {
+  for (const { layer, path } of leaves(model)) {
+    const kernel = missingKernel(layer);
+    if (kernel === undefined) continue;
+    const others = backendsWith(kernel);
+    throw new UsageError(
+      `layer ${path} (${layer.getClassName()}) cannot be trained on backend ${tf.getBackend()}: its step needs TF.js kernel '${kernel}', which this backend does not have; ${others.length ? `backends that have it: ${others.join(', ')}` : 'no registered backend has it'}`,
+    );
+  }
+}
