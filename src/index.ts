@@ -243,6 +243,8 @@ export {
 export { type Scalar, type Tensor, tf } from './tf.ts';
 // Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit, the prune curve.
 export {
+  type AccuracyDrop,
+  accuracyDrops,
   applyConstraints,
   type Batch,
   type BatchGradients,

@@ -57,7 +57,10 @@ export interface SummaryOptions {
 export interface PruneSummary {
   /** Percent of the kernels' weights set to 0. */
   readonly level: number;
+  /** Null for a model of several outputs (see testAccByOutput). */
   readonly testAcc: number | null;
+  /** A model of several outputs: each output's test accuracy at that level, by output name (absent for one output). */
+  readonly testAccByOutput?: Readonly<Record<string, number | null>>;
   /** Bytes of the weights stored sparse at that level, and dense. */
   readonly sparseBytes: number;
   readonly denseBytes: number;
@@ -204,13 +207,20 @@ function pruneAt(epoch: EpochRecord | WeightsSnapshot, maxDrop: number, at: Curv
   const curve = 'prune' in epoch ? epoch.prune : undefined;
   if (!curve || curve.global.length === 0) return undefined;
   const { point } = pruneLevelOf(at, curve.global, maxDrop);
-  return { level: point.level, testAcc: point.testAcc, sparseBytes: point.size.sparse, denseBytes: point.size.dense };
+  const byOutput = accByOutput(point);
+  return {
+    level: point.level,
+    testAcc: point.testAcc,
+    ...(byOutput ? { testAccByOutput: byOutput } : {}),
+    sparseBytes: point.size.sparse,
+    denseBytes: point.size.dense,
+  };
 }
 
 const snapshotsOf = (r: RunRecord): WeightsSnapshot[] => [r.initial, ...r.epochs];
 
 /** Each output's test accuracy by name, for a model of several outputs (undefined for one output). */
-function accByOutput(s: WeightsSnapshot): Record<string, number | null> | undefined {
+function accByOutput(s: Pick<WeightsSnapshot, 'testMetrics'>): Record<string, number | null> | undefined {
   const byOutput = outputAccuracies(s.testMetrics);
   return byOutput.length ? Object.fromEntries(byOutput.map((o) => [o.output, o.acc])) : undefined;
 }

@@ -17,7 +17,7 @@ export { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord, compareRecord, compar
 export { decodeCounts, encodeCounts } from './counts.ts';
 export { FOLDER_FORMAT, FOLDER_KINDS, type FolderKind, type FolderMarker, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE } from './folder.ts';
 export { boundAxes, boundsNormsExactly, normedAxes, normedWeightIndex, normsOfRows, perChannelWords } from './norms.ts';
-export { type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
+export { type Accuracy, accuraciesOf, type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
 export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';
 export {
   type BatchNorms,

@@ -33,3 +33,21 @@ export function outputAccuracies(metrics: Metrics | undefined): OutputAccuracy[]
     return name === undefined ? [] : [{ output, acc: metrics[name] ?? null }];
   });
 }
+
+/** An accuracy a scored point is judged by: the model's, or one output's (`output` set). */
+export interface Accuracy {
+  readonly output?: string;
+  readonly acc: number | null;
+}
+
+/**
+ * The accuracies of a scored point (a snapshot, a point of a prune curve): its single `testAcc`, or
+ * where it has none, each output's (`outputAccuracies` of its `testMetrics`); [] without either.
+ *
+ * @example
+ * accuraciesOf({ testAcc: 0.9 })   // [{ acc: 0.9 }]
+ * accuraciesOf({ testAcc: null, testMetrics: { a_loss: 1, b_loss: 2, a_acc: 0.5, b_acc: 0.75 } })   // [{ output: 'a', acc: 0.5 }, { output: 'b', acc: 0.75 }]
+ */
+export function accuraciesOf(s: { readonly testAcc: number | null; readonly testMetrics?: Metrics }): Accuracy[] {
+  return s.testAcc !== null ? [{ acc: s.testAcc }] : outputAccuracies(s.testMetrics);
+}

@@ -74,6 +74,7 @@ const prunePoint = z.object({
   level: num,
   testLoss: nullable,
   testAcc: nullable,
+  testMetrics: metrics.optional(),
   zeros: num,
   layers: z.array(z.object({ name: z.string(), zeros: num })),
   size: sparseSize,

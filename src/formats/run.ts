@@ -203,7 +203,10 @@ export interface PrunePoint {
   /** Percent of the prunable weights (the kernels) set to 0. */
   readonly level: number;
   readonly testLoss: number | null;
+  /** Null for a loss without accuracy or a model of several outputs (see testMetrics). */
   readonly testAcc: number | null;
+  /** A model of several outputs: the metrics on the validation data, each output's accuracy among them (`outputAccuracies`); absent for one output. */
+  readonly testMetrics?: Metrics;
   /** Share of the prunable weights that are exactly 0 (at level 0: the trained model's own zeros). */
   readonly zeros: number;
   /** Per kernel (e.g. `conv2d_1/kernel`), the share of it that is 0. */

@@ -44,6 +44,8 @@ export { checkOptionKeys } from './option-keys.ts';
 export { penaltyParts, sumPartials } from './penalty-parts.ts';
 export { checkPenaltyRange, checkUntrainedWeights, FLOAT32_MAX } from './penalty-range.ts';
 export {
+  type AccuracyDrop,
+  accuracyDrops,
   checkLevels,
   type PruneCurveOptions,
   type PruneOptions,

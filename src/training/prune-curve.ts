@@ -16,7 +16,7 @@
  */
 
 import { PruneCurveError, UsageError } from '../errors.ts';
-import type { PruneCurve, PrunePoint } from '../formats/index.ts';
+import { type Accuracy, accuraciesOf, outputAccuracies, type PruneCurve, type PrunePoint } from '../formats/index.ts';
 import { checkReadBack } from '../kernels/index.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { type NamedWeights, PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare } from '../monitor/index.ts';
@@ -83,7 +83,7 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
   let done = 0;
   const measure = async (level: number, pruned: Float32Array[]): Promise<PrunePoint> => {
     assign(vars, pruned);
-    const { loss, acc } = await evaluate(model, data, evalOptions);
+    const { loss, acc, metrics } = await evaluate(model, data, evalOptions);
     await options.onProgress?.(++done, total);
     const kernels = vars.map((lv, i) => ({ name: lv.originalName, shape: lv.shape as number[], values: pruned[i] as Float32Array }));
     const shares = pruned.map(zeroShare);
@@ -92,6 +92,8 @@ export async function pruneCurve(model: tf.LayersModel, data: TensorData, option
       level,
       testLoss: Number.isFinite(loss) ? loss : null,
       testAcc: acc,
+      // A model of several outputs has no single accuracy: each output's is in its metrics, as a snapshot's.
+      ...(outputAccuracies(metrics).length ? { testMetrics: metrics } : {}),
       zeros: zeros / n,
       layers: kernels.map((k, i) => ({ name: k.name, zeros: shares[i] as number })),
       size: sizeOf([...kernels, ...others], (name) => prunable.has(name)),
@@ -192,7 +194,11 @@ export function pruneWeights(model: tf.LayersModel, level: number, scope: PruneS
 /**
  * The point of a prune curve (`global` or `perLayer`) at the largest level whose test accuracy is
  * at most `maxDrop` percentage points below the trained model's (the first point, level 0), and
- * that first point; a PruneCurveError (a DataError naming the field) when the curve has no accuracy at level 0.
+ * that first point; for a model of several outputs, the largest level where each output's accuracy
+ * is (`accuraciesOf`). A PruneCurveError (a DataError naming the field) when the curve has no
+ * accuracy at level 0, or an output without one there.
+ *
+ * Formula: level = max { k : 100 · (acc_o(0) − acc_o(k)) ≤ maxDrop for every output o }
  *
  * @example
  * const { point } = pruneLevelWithin(record.epochs.at(-1)!.prune!.global, 0.5);   // point.level: e.g. 80
@@ -201,7 +207,36 @@ export function pruneLevelWithin(points: readonly PrunePoint[], maxDrop: number)
   const trained = points[0];
   if (trained === undefined) throw new PruneCurveError('[0]', 'is missing');
   if (trained.level !== 0) throw new PruneCurveError('[0].level', `is ${trained.level}, not 0`);
-  if (trained.testAcc === null) throw new PruneCurveError('[0].testAcc', 'is null');
-  const within = points.filter((p) => p.testAcc !== null && 100 * ((trained.testAcc as number) - p.testAcc) <= maxDrop + 1e-9);
+  const base = accuraciesOf(trained);
+  if (base.length === 0) throw new PruneCurveError('[0].testAcc', 'is null');
+  const missing = base.find((a) => a.acc === null);
+  if (missing) throw new PruneCurveError('[0].testMetrics', `has no accuracy of output ${JSON.stringify(missing.output)}`);
+  const within = points.filter((p) => {
+    const accs = accuraciesOf(p);
+    return base.every((b) => {
+      const acc = accs.find((a) => a.output === b.output)?.acc ?? null;
+      return acc !== null && 100 * ((b.acc as number) - acc) <= maxDrop + 1e-9;
+    });
+  });
   return { point: within.at(-1) ?? trained, trained };
+}
+
+/** An accuracy of a prune point and of the trained model, by output (none for a model of one output), and the points lost: 100 × (trained − pruned). */
+export interface AccuracyDrop extends Accuracy {
+  readonly trainedAcc: number | null;
+  readonly drop: number | null;
+}
+
+/**
+ * What pruning to `point` costs in accuracy against `trained` (level 0): the model's, or each output's.
+ *
+ * @example
+ * accuracyDrops(point, trained)   // [{ acc: 0.97, trainedAcc: 0.98, drop: 1 }], or per output: [{ output: 'digit', … }, { output: 'parity', … }]
+ */
+export function accuracyDrops(point: PrunePoint, trained: PrunePoint): AccuracyDrop[] {
+  const before = accuraciesOf(trained);
+  return accuraciesOf(point).map((a) => {
+    const trainedAcc = before.find((b) => b.output === a.output)?.acc ?? null;
+    return { ...a, trainedAcc, drop: a.acc === null || trainedAcc === null ? null : 100 * (trainedAcc - a.acc) };
+  });
 }

@@ -2,8 +2,8 @@
  * `penx prune RUN_DIR --max-drop 0.5`: the run's trained model pruned as far as its prune curve
  * allows, written as a TF.js model (zeros in place) and a sparse export:
  *
- *   run.json ─► the prune curve after the last epoch ─► the largest level whose test accuracy is
- *   within --max-drop points of level 0's ─► the output folder judged: never inside a run's
+ *   run.json ─► the prune curve after the last epoch ─► the largest level whose test accuracy (each
+ *   output's, for a model of several outputs) is within --max-drop points of level 0's ─► the output folder judged: never inside a run's
  *   checkpoint; new, empty, or a pruned model's folder of this tool's (what the tool wrote there
  *   replaced), else refused untouched ─► the run locked (a run being trained is refused)
  *   ─► the checkpoint's last epoch the record's (else refused: a run killed between the two writes)
@@ -16,6 +16,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  accuracyDrops,
   checkFolder,
   checkpointDir,
   claimFolder,
@@ -65,11 +66,14 @@ export interface PruneResult {
   readonly scope: PruneScope;
   /** Percent of the kernel weights set to 0. */
   readonly level: number;
-  readonly testAcc: number;
+  /** Null for a model of several outputs (see byOutput). */
+  readonly testAcc: number | null;
   /** The trained model's (level 0). */
-  readonly trainedAcc: number;
+  readonly trainedAcc: number | null;
   /** Accuracy points lost: 100 × (trained − pruned). */
-  readonly drop: number;
+  readonly drop: number | null;
+  /** A model of several outputs: each output's testAcc, trainedAcc and drop, by output name, e.g. `{ digit: { testAcc: 0.97, trainedAcc: 0.98, drop: 1 } }` (absent for one output). */
+  readonly byOutput?: Readonly<Record<string, Pick<PruneResult, 'testAcc' | 'trainedAcc' | 'drop'>>>;
   readonly maxDrop: number;
   readonly size: { readonly dense: number; readonly sparse: number; readonly ratio: number };
   readonly model: string;
@@ -77,6 +81,8 @@ export interface PruneResult {
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+/** An accuracy to 4 decimals (each of the chosen level and level 0 is known: pruneLevelWithin chose the level by them). */
+const fixed = (x: number | null) => (x as number).toFixed(4);
 
 /**
  * The accuracy change pruning made, from `drop` (points lost: 100 × (trained − pruned)), in words.
@@ -204,14 +210,17 @@ async function writePruned(
   await saveModel(model, join(out, 'model'), { portable: true });
   await writeSparseWeights(out, weights, (name) => pruned.has(name));
   const size = sizeOf(weights, (name) => pruned.has(name));
+  // The model's accuracy, or each output's (pruneLevelWithin chose a level within maxDrop for every one).
+  const drops = accuracyDrops(point, trained);
+  const whole = drops.find((d) => d.output === undefined);
+  const scores = (d: (typeof drops)[number] | undefined) => ({ testAcc: d?.acc ?? null, trainedAcc: d?.trainedAcc ?? null, drop: d?.drop ?? null });
   const result: PruneResult = {
     run: record.config.name,
     epoch: chosen.last,
     scope: flags.scope,
     level: point.level,
-    testAcc: point.testAcc as number,
-    trainedAcc: trained.testAcc as number,
-    drop: 100 * ((trained.testAcc as number) - (point.testAcc as number)),
+    ...scores(whole),
+    ...(whole ? {} : { byOutput: Object.fromEntries(drops.map((d) => [d.output, scores(d)])) }),
     maxDrop,
     size,
     model: join(out, 'model'),
@@ -225,7 +234,10 @@ async function writePruned(
   console.log(
     `${printable(record.config.penalty)}: ${point.level} % of the kernel weights set to 0 (${flags.scope === 'layer' ? 'each layer' : 'global'}), after epoch ${chosen.last}`,
   );
-  console.log(`test accuracy ${result.testAcc.toFixed(4)} (trained ${result.trainedAcc.toFixed(4)}: ${accuracyChange(result.drop)}, at most ${maxDrop} lost)`);
+  for (const d of drops) {
+    const what = d.output === undefined ? 'test accuracy' : `test accuracy (${printable(d.output)})`;
+    console.log(`${what} ${fixed(d.acc)} (trained ${fixed(d.trainedAcc)}: ${accuracyChange(d.drop as number)}, at most ${maxDrop} lost)`);
+  }
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
   console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
 }

@@ -13,7 +13,15 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
-import { type EpochSummary, type RunSummary, type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
+import {
+  type EpochSummary,
+  type PruneSummary,
+  type RunSummary,
+  type SpreadSummary,
+  type Summary,
+  type SummaryInput,
+  summarize,
+} from '../../experiment/summary.ts';
 import { counted } from '../../words.ts';
 import { summaryValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
@@ -87,6 +95,13 @@ function accuracyColumns(r: RunSummary): { titles: string[]; cells: (e: EpochSum
   };
 }
 
+/** The accuracy at a prune level: `97.10 %`, or each output's, `77.08 % (digit), 97.92 % (parity)`. */
+function pruneAccText(p: PruneSummary): string {
+  const byOutput = Object.entries(p.testAccByOutput ?? {});
+  if (byOutput.length === 0) return accText(p.testAcc);
+  return byOutput.map(([o, acc]) => `${accText(acc)} (${o})`).join(', ');
+}
+
 function row(e: EpochSummary, acc: string[]): string[] {
   return [
     String(e.epoch),
@@ -97,7 +112,7 @@ function row(e: EpochSummary, acc: string[]): string[] {
     pct(e.zeros, 3),
     e.spike === null ? '—' : e.spike.toFixed(2),
     e.medianAbs === null ? '—' : medianText(e.medianAbs),
-    e.prune ? `${e.prune.level} % → ${e.prune.testAcc === null ? '—' : pct(e.prune.testAcc)}` : '',
+    e.prune ? `${e.prune.level} % → ${pruneAccText(e.prune)}` : '',
     e.prune ? `${kib(e.prune.sparseBytes)} of ${kib(e.prune.denseBytes)}` : '',
   ];
 }

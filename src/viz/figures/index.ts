@@ -89,7 +89,7 @@ export { emptyFigure, type NormsGridOptions, normsGridSpec } from './norms-grid.
 export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
 export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
 export { projectedSpec } from './projected.ts';
-export { hasPruneCurve, latestPruneCurve, type PruneCurveOptions, pruneCurveSpec, prunedEpochs } from './prune-curve.ts';
+export { hasPruneCurve, latestPruneCurve, PER_OUTPUT_PRUNE, type PruneCurveOptions, pruneCurveSpec, prunedEpochs } from './prune-curve.ts';
 export { rebinRun } from './rebin-run.ts';
 export { RIDGE_OVERLAP, type RidgelineOptions, ridgeHeight, ridgelineSpec } from './ridgeline.ts';
 export { allEpochs, binningText, defaultEpoch, recordedEpochs, selectionText } from './selection.ts';

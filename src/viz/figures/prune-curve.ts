@@ -5,10 +5,12 @@
  * By default each run's latest curve is drawn (the one after its last measured epoch); with
  * `epochs`, the curves measured after each of them side by side, one panel per epoch on shared axes.
  * A run without a curve to draw (a comparison stopped before its last epoch, say) is named in the
- * subtitle: `no curve measured for "l1:1e-4"` (quoted: a run may be called `none`).
+ * subtitle: `no curve measured for "l1:1e-4"` (quoted: a run may be called `none`). A run of a model of
+ * several outputs draws a line per output, its points shaped by output (the dashes are the scopes').
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PruneCurve, RunRecord } from '../../formats/index.ts';
+import { accuraciesOf, type PruneCurve, type PrunePoint, type RunRecord } from '../../formats/index.ts';
+import { ALL_OUTPUTS } from './accuracy.ts';
 import { epochRanges, runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
 
@@ -82,6 +84,18 @@ function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs:
   return { panels, notes };
 }
 
+/** What the prune curve says when it draws a line per output (a model of several outputs has no single accuracy). */
+export const PER_OUTPUT_PRUNE = 'several outputs: one line per output (point shapes)';
+
+/**
+ * A point's accuracies to draw: its own, or each output's (`output` set), or its null one when it has
+ * neither; `sized` on the first, the row the size plot draws.
+ */
+function pointAccuracies(p: PrunePoint) {
+  const accs = accuraciesOf(p);
+  return (accs.length ? accs : [{ acc: null }]).map((a, i) => ({ ...a, sized: i === 0 }));
+}
+
 /** The prune-curve figure of `runs` (those without a curve are left out, and named in the subtitle). */
 export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {}): TopLevelSpec {
   const labels = runLabels(runs);
@@ -91,24 +105,31 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
   const size = options.size ?? { width: several ? 360 : 520, height: 240 };
   const shown = labels.filter((l) => panels.some((p) => p.curves.some((c) => c.label === l)));
   const levels = [...new Set(panels.flatMap((p) => p.curves.flatMap((c) => c.curve.global.map((x) => x.level))))].sort((a, b) => a - b);
+  // A model of several outputs: a row per output of each point, named by output (a run's single accuracy beside them: `all`).
+  const byOutput = panels.some((p) => p.curves.some((c) => c.curve.global.some((x) => accuraciesOf(x).some((a) => a.output !== undefined))));
   const rows = panels.flatMap(({ curves }, panel) =>
     curves.flatMap(({ label, epoch, curve }) =>
       SCOPES.flatMap((s) =>
-        curve[s.key].map((p) => ({
-          panel,
-          run: label,
-          scope: s.label,
-          level: String(p.level),
-          acc: p.testAcc,
-          zeros: p.zeros,
-          dense: p.size.dense / 1024,
-          sparse: p.size.sparse / 1024,
-          ratio: p.size.ratio,
-          epoch,
-        })),
+        curve[s.key].flatMap((p) =>
+          (byOutput ? pointAccuracies(p) : [{ acc: p.testAcc }]).map((a) => ({
+            panel,
+            run: label,
+            scope: s.label,
+            level: String(p.level),
+            ...('sized' in a ? { output: a.output ?? ALL_OUTPUTS, sized: a.sized } : {}),
+            acc: a.acc,
+            zeros: p.zeros,
+            dense: p.size.dense / 1024,
+            sparse: p.size.sparse / 1024,
+            ratio: p.size.ratio,
+            epoch,
+          })),
+        ),
       ),
     ),
   );
+  const outputs = [...new Set(rows.flatMap((r) => ('output' in r ? [r.output] : [])))];
+  const shape = byOutput ? { shape: { field: 'output', type: 'nominal', title: 'output', sort: outputs, legend: LINE_LEGEND } } : {};
   const x = {
     field: 'level',
     type: 'ordinal',
@@ -124,7 +145,12 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
       x: { ...x, title: null },
       y: { field: 'acc', type: 'quantitative', title: 'test accuracy', scale: { zero: false }, axis: { format: '.1~%' } },
       color,
-      detail: { field: 'scope', type: 'nominal' },
+      detail: byOutput
+        ? [
+            { field: 'scope', type: 'nominal' },
+            { field: 'output', type: 'nominal' },
+          ]
+        : { field: 'scope', type: 'nominal' },
     },
     layer: [
       {
@@ -149,8 +175,10 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
       {
         mark: { type: 'point', filled: true, size: 30, opacity: 1 },
         encoding: {
+          ...shape,
           tooltip: [
             { field: 'run', title: color.title },
+            ...(byOutput ? [{ field: 'output' }] : []),
             { field: 'epoch', title: 'after epoch' },
             { field: 'scope', title: 'pruned over' },
             { field: 'level', title: 'set to 0 (%)' },
@@ -164,7 +192,8 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
   const stored = {
     ...size,
     height: Math.round(size.height * 0.6),
-    transform: [{ filter: `datum.scope === '${SCOPES[0].label}'` }],
+    // A point's sizes once (a model of several outputs has a row per output).
+    transform: [{ filter: `datum.scope === '${SCOPES[0].label}'${byOutput ? ' && datum.sized' : ''}` }],
     layer: [
       {
         mark: { type: 'rule', color: '#999', strokeDash: [4, 3] },
@@ -215,7 +244,7 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     : `after ${epochsText([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
   const what = `test accuracy with the k % smallest kernel weights set to 0, ${after}; 0 % is the trained model`;
   return shownSpec({
-    ...figureHead('Prune curve', notes.length ? [what, ...notes] : what),
+    ...figureHead('Prune curve', notes.length || byOutput ? [what, ...notes, ...(byOutput ? [PER_OUTPUT_PRUNE] : [])] : what),
     data: { values: rows },
     vconcat: several ? [row(accuracy, true), row(stored, false)] : [accuracy, stored],
     resolve: { scale: { color: 'shared' } },

@@ -2,16 +2,35 @@
  * The report's `#prune` section ("Prune curve and sparse size"), present when some run measured a
  * prune curve: the figure (`#prune-curve`, drawn by its own small script once Vega has loaded; a
  * panel per epoch a curve was measured after) and per run and measured epoch a table of every level
- * — test accuracy pruned over all kernels and in each layer apart, the share of kernel weights at 0,
+ * — test accuracy (each output's, for a model of several outputs) pruned over all kernels and in each layer apart, the share of kernel weights at 0,
  * and the weights' bytes dense, sparse, and their ratio. Each run's latest table is open, its
  * earlier ones folded.
  */
 
-import type { PrunePoint, RunRecord } from '../../formats/index.ts';
+import { accuraciesOf, type PruneCurve, type PrunePoint, type RunRecord } from '../../formats/index.ts';
 import { fixed4, forPage, grouped, percent, pruneCurveSpec, prunedEpochs, runLabels } from '../figures/index.ts';
 import { escText, inlineScript, jsonScript, table } from './html.ts';
 
-const COLUMNS = ['set to 0 (%)', 'test acc, all kernels', 'test acc, each layer', 'kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
+/** The columns after the accuracies. */
+const SIZE_COLUMNS = ['kernel weights at 0', 'dense (bytes)', 'sparse (bytes)', 'dense / sparse'];
+
+/** The outputs whose accuracies a curve holds (a model of several outputs), or [undefined]: the model's single one. */
+function outputsOf(curve: PruneCurve): (string | undefined)[] {
+  const outputs = [...new Set(curve.global.flatMap((p) => accuraciesOf(p).flatMap((a) => (a.output === undefined ? [] : [a.output]))))];
+  return outputs.length ? outputs : [undefined];
+}
+
+/** The table's columns: `test acc, all kernels`, or each output's, `test acc (digit), all kernels`, …; then the sizes. */
+function columnsOf(outputs: readonly (string | undefined)[]): string[] {
+  const acc = (scope: string) => outputs.map((o) => `test acc${o === undefined ? '' : ` (${o})`}, ${scope}`);
+  return ['set to 0 (%)', ...acc('all kernels'), ...acc('each layer'), ...SIZE_COLUMNS];
+}
+
+/** A point's accuracy of `output` (undefined: the model's), to 4 decimals. */
+function accText(p: PrunePoint | undefined, output: string | undefined): string {
+  if (!p) return '—';
+  return fixed4(output === undefined ? p.testAcc : (accuraciesOf(p).find((a) => a.output === output)?.acc ?? null));
+}
 
 /** Renders the spec in `#penx-prune-spec` into `#prune-curve` once the page (and Vega) has loaded. */
 export const PRUNE_SCRIPT = `document.addEventListener('DOMContentLoaded', function () {
@@ -19,13 +38,13 @@ export const PRUNE_SCRIPT = `document.addEventListener('DOMContentLoaded', funct
   new vega.View(vega.parse(spec), { renderer: 'svg', container: '#prune-curve', hover: true }).runAsync();
 });`;
 
-function rows(global: readonly PrunePoint[], perLayer: readonly PrunePoint[]): string[][] {
-  return global.map((p) => {
-    const layer = perLayer.find((q) => q.level === p.level);
+function rows(curve: PruneCurve, outputs: readonly (string | undefined)[]): string[][] {
+  return curve.global.map((p) => {
+    const layer = curve.perLayer.find((q) => q.level === p.level);
     return [
       String(p.level),
-      fixed4(p.testAcc),
-      layer ? fixed4(layer.testAcc) : '—',
+      ...outputs.map((o) => accText(p, o)),
+      ...outputs.map((o) => accText(layer, o)),
       percent(p.zeros),
       grouped(p.size.dense),
       grouped(p.size.sparse),
@@ -45,7 +64,8 @@ export async function pruneSection(runs: readonly RunRecord[]): Promise<string> 
     return measured.map(({ epoch, prune }, k) => {
       const curve = prune!;
       const title = `${runs.length > 1 ? `${escText(labels[i] as string)} · ` : ''}after epoch ${epoch}, ${grouped(curve.weights)} kernel weights`;
-      const body = table(COLUMNS.map(escText), rows(curve.global, curve.perLayer), 'class="prune"');
+      const outputs = outputsOf(curve);
+      const body = table(columnsOf(outputs).map(escText), rows(curve, outputs), 'class="prune"');
       // The latest curve open; the earlier ones folded under their title.
       return k === 0 ? `<div class="run-prune"><h3>${title}</h3>${body}</div>` : `<details class="run-prune"><summary>${title}</summary>${body}</details>`;
     });
