@@ -16,7 +16,7 @@
 export { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord, compareRecord, compareRecordSchema, readCompareRecord } from './compare.ts';
 export { decodeCounts, encodeCounts } from './counts.ts';
 export { FOLDER_FORMAT, FOLDER_KINDS, type FolderKind, type FolderMarker, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE } from './folder.ts';
-export { boundAxes, boundsNormsExactly, normedAxes, normedWeightIndex, normsOfRows, perChannelWords } from './norms.ts';
+export { boundAxes, boundsNormsExactly, type NormedWeight, normedAxes, normedWeightIndex, normsOfRows, perChannelWords } from './norms.ts';
 export { type Accuracy, accuraciesOf, type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
 export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';
 export {

@@ -12,9 +12,12 @@
  *        ‖E[i, :]‖₂, bounded by `maxnorm:axis=1`), not per column: a row is what one token maps to
  *
  * Names only, so that the monitors (on the model) and the figures (on a record) pick the same weight.
+ * Which axes its norms are over the monitor, which knows the layer's class, records with it
+ * (`WeightInfo.normedAxes`: a Conv2DTranspose's [k…, out, in] is normed over all but its second last);
+ * for a record without them (written before) `normedAxes` infers them from the shape and norm count.
  */
 
-import type { NormBounds } from './run.ts';
+import type { NormBounds, WeightInfo } from './run.ts';
 
 /** A weight name's last part is `base`, with or without TF.js's uniqueness suffix (`emb/embeddings_1`). */
 const endsIn = (name: string, base: string) => new RegExp(`(^|/)${base}(_\\d+)?$`).test(name);
@@ -51,47 +54,60 @@ export function normsOfRows(name: string): boolean {
 const sorted = (axes: readonly number[]) => [...new Set(axes)].sort((a, b) => a - b);
 
 /**
- * Whether a kernel of `shape` whose recorded norms number `channels` is a transposed convolution's
+ * A weight as the record states it, for the rules below: its name, shape, and (records that state it)
+ * the axes its channel norms were taken over.
+ */
+export type NormedWeight = Pick<WeightInfo, 'name' | 'shape' | 'normedAxes'>;
+
+/**
+ * Whether `weight`, a kernel whose recorded norms number `channels`, is a transposed convolution's
  * [k…, out, in] (TF.js keeps a Conv2DTranspose's input channels last; its norms are of its output
- * channels, the second last axis): true or false, or undefined when the record cannot tell — its
+ * channels, the second last axis): by its recorded `normedAxes` (the second last axis not among
+ * them) where the record states them; else by the count, undefined when that cannot tell — its
  * out = in, or no norms recorded. A kernel of rank < 3 is none.
  *
  * @example
- * transposedKernel([2, 2, 6, 3], 6)   // true
- * transposedKernel([3, 3, 1, 32], 32) // false
- * transposedKernel([2, 2, 4, 4], 4)   // undefined: a Conv2D's or a Conv2DTranspose's
+ * transposedKernel({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                            // true
+ * transposedKernel({ name: 'c/kernel', shape: [3, 3, 1, 32] }, 32)                           // false
+ * transposedKernel({ name: 'k/kernel', shape: [2, 2, 4, 4] }, 4)                             // undefined: a Conv2D's or a Conv2DTranspose's
+ * transposedKernel({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] }, 4)    // true
  */
-function transposedKernel(shape: readonly number[], channels: number | undefined): boolean | undefined {
-  const rank = shape.length;
+function transposedKernel(weight: NormedWeight, channels: number | undefined): boolean | undefined {
+  const rank = weight.shape.length;
   if (rank < 3) return false;
-  const [before, last] = [shape[rank - 2], shape[rank - 1]];
+  if (weight.normedAxes) return !weight.normedAxes.includes(rank - 2);
+  const [before, last] = [weight.shape[rank - 2], weight.shape[rank - 1]];
   return channels === undefined || before === last ? undefined : channels === before;
 }
 
 /**
- * The axes of the weight named `name` (of `shape`) its channel norms are taken over: every axis but
- * its channels' (see the file's comment). `channels`, how many norms were recorded, tells a transposed
- * convolution's kernel [k…, out, in] (its channels on the second last axis) from others [k…, in, out];
- * when out = in it cannot, and the last axis is taken (`transposedKernel`).
+ * The axes of `weight` its channel norms are taken over: its recorded `normedAxes` where the record
+ * states them, else every axis but its channels' (see the file's comment), inferred. `channels`, how
+ * many norms were recorded, tells a transposed convolution's kernel [k…, out, in] (its channels on the
+ * second last axis) from others [k…, in, out]; when out = in it cannot, and the last axis is taken
+ * (`transposedKernel`) — a record without `normedAxes` cannot say which.
  *
  * @example
- * normedAxes('dense/kernel', [784, 16])                  // [0]: unit j's column
- * normedAxes('conv/kernel', [3, 3, 1, 32])               // [0, 1, 2]: each filter
- * normedAxes('up/kernel', [2, 2, 6, 3], 6)               // [0, 1, 3]: a transposed convolution's
- * normedAxes('dw/depthwise_kernel', [3, 3, 4, 2])        // [0, 1]: in·mult channels
- * normedAxes('emb/embeddings', [20, 8])                  // [1]: token i's row
+ * normedAxes({ name: 'dense/kernel', shape: [784, 16] })                          // [0]: unit j's column
+ * normedAxes({ name: 'conv/kernel', shape: [3, 3, 1, 32] })                       // [0, 1, 2]: each filter
+ * normedAxes({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                       // [0, 1, 3]: a transposed convolution's
+ * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] })  // [0, 1, 3]: as recorded
+ * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] })                // [0, 1]: in·mult channels
+ * normedAxes({ name: 'emb/embeddings', shape: [20, 8] })                          // [1]: token i's row
  */
-export function normedAxes(name: string, shape: readonly number[], channels?: number): number[] {
+export function normedAxes(weight: NormedWeight, channels?: number): number[] {
+  if (weight.normedAxes) return sorted(weight.normedAxes);
+  const { name, shape } = weight;
   const rank = shape.length;
   const all = Array.from({ length: rank }, (_, i) => i);
   if (normsOfRows(name)) return all.slice(1);
   if (endsIn(name, 'depthwise_kernel')) return all.slice(0, -2);
-  return all.filter((a) => a !== rank - (transposedKernel(shape, channels) ? 2 : 1));
+  return all.filter((a) => a !== rank - (transposedKernel(weight, channels) ? 2 : 1));
 }
 
 /**
- * What one norm of `perchannel=1` (over every axis but the last) is of, on the weight named `name`
- * (of `shape`; `channels` as in `normedAxes`), in words — its last axis by layer type:
+ * What one norm of `perchannel=1` (over every axis but the last) is of, on `weight` (`channels` as in
+ * `normedAxes`), in words — its last axis by layer type:
  *
  *   a bias [out] (rank 1)                          ─► per value, |w_i|
  *   Embedding embeddings [tokens, dim]             ─► per embedding dimension (a column, not a token's row)
@@ -99,20 +115,22 @@ export function normedAxes(name: string, shape: readonly number[], channels?: nu
  *   Dense kernel [in, out] (an RNN's: rank 2)      ─► per unit
  *   Conv kernel [k…, in, out], a pointwise kernel  ─► per output channel
  *   Conv2DTranspose kernel [k…, out, in]           ─► per input channel
- *   a kernel of out = in (`transposedKernel` cannot tell) ─► both, the transposed case named
+ *   a kernel of out = in in a record without `normedAxes` (`transposedKernel` cannot tell) ─► both, the transposed case named
  *
  * @example
- * perChannelWords('dense/kernel', [784, 16])            // 'per unit'
- * perChannelWords('up/kernel', [2, 2, 6, 3], 6)         // 'per input channel'
- * perChannelWords('conv/kernel', [3, 3, 1, 32], 32)     // 'per output channel'
+ * perChannelWords({ name: 'dense/kernel', shape: [784, 16] })                          // 'per unit'
+ * perChannelWords({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                       // 'per input channel'
+ * perChannelWords({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] })  // 'per input channel'
+ * perChannelWords({ name: 'conv/kernel', shape: [3, 3, 1, 32] }, 32)                   // 'per output channel'
  */
-export function perChannelWords(name: string, shape: readonly number[], channels?: number): string {
+export function perChannelWords(weight: NormedWeight, channels?: number): string {
+  const { name, shape } = weight;
   if (shape.length <= 1) return 'per value';
   if (normsOfRows(name)) return 'per embedding dimension';
   if (endsIn(name, 'depthwise_kernel')) return 'per depth multiplier';
   if (!/kernel$/.test(name)) return 'per index of its last axis';
   if (shape.length === 2) return 'per unit';
-  const transposed = endsIn(name, 'pointwise_kernel') ? false : transposedKernel(shape, channels);
+  const transposed = endsIn(name, 'pointwise_kernel') ? false : transposedKernel(weight, channels);
   if (transposed === undefined) return "per output channel (a transposed convolution's: per input channel)";
   return transposed ? 'per input channel' : 'per output channel';
 }
@@ -131,16 +149,16 @@ export function boundAxes(bounds: NormBounds, rank: number): number[] {
 }
 
 /**
- * Whether a norm constraint with `bounds` bounds exactly the channel norms of the weight it is on:
- * its norms are over the same axes (`boundAxes` = `normedAxes`). A Dense kernel's with `axis=0`, a
+ * Whether a norm constraint with `bounds` bounds exactly the channel norms of `weight`, the weight it
+ * is on: its norms are over the same axes (`boundAxes` = `normedAxes`). A Dense kernel's with `axis=0`, a
  * Conv2D kernel's with `axis=0+1+2` (or `perchannel=1`), an Embedding's with `axis=1` do; a Dense
  * kernel's with `axis=1` bounds each input's row instead, and its columns' norms may lie far above it.
  *
  * @example
- * boundsNormsExactly({ max: 2, axis: 0 }, 'dense/kernel', [784, 16])   // true
- * boundsNormsExactly({ max: 2, axis: 1 }, 'dense/kernel', [784, 16])   // false
+ * boundsNormsExactly({ max: 2, axis: 0 }, { name: 'dense/kernel', shape: [784, 16] })   // true
+ * boundsNormsExactly({ max: 2, axis: 1 }, { name: 'dense/kernel', shape: [784, 16] })   // false
  */
-export function boundsNormsExactly(bounds: NormBounds, name: string, shape: readonly number[], channels?: number): boolean {
-  const [a, b] = [boundAxes(bounds, shape.length), normedAxes(name, shape, channels)];
+export function boundsNormsExactly(bounds: NormBounds, weight: NormedWeight, channels?: number): boolean {
+  const [a, b] = [boundAxes(bounds, weight.shape.length), normedAxes(weight, channels)];
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -127,6 +127,7 @@ const weightInfo = z.object({
   shape: nums,
   kind,
   trainable: z.boolean(),
+  normedAxes: nums.optional(),
   penalty: z
     .object({
       spec: z.string(),

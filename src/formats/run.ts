@@ -112,7 +112,8 @@ export interface LayerStats {
 /**
  * Per-layer L2 norms of the kernel's output channels (an Embedding's rows, one per token), e.g. 64
  * numbers for conv2d_2's [3, 3, 32, 64] kernel; which slices they are is `normedWeightIndex`'s
- * convention (formats/norms.ts): the last axis of a Dense or a convolution's kernel.
+ * convention (formats/norms.ts): the last axis of a Dense or a convolution's kernel; the axes each
+ * norm is over, the weight's `WeightInfo.normedAxes` (records before it: `normedAxes` infers them).
  */
 export interface ChannelNorms {
   readonly layer: string;
@@ -338,6 +339,14 @@ export interface WeightInfo {
   readonly shape: number[];
   readonly kind: WeightKind;
   readonly trainable: boolean;
+  /**
+   * On the weight its layer's channel norms (the snapshots' `norms`) are of: the axes, ascending, each
+   * norm was taken over, as the monitor found them on the live model — `[0]` for a Dense kernel
+   * [in, out], `[0, 1, 2]` for a Conv2D's [h, w, in, out], `[0, 1, 3]` for a Conv2DTranspose's
+   * [h, w, out, in] (its channels are its second last axis), `[1]` for an Embedding's rows. Absent on
+   * other weights, and in records written before it, whose axes are inferred (`normedAxes`).
+   */
+  readonly normedAxes?: number[];
   readonly penalty?: PenaltyInfo;
   readonly constraint?: ConstraintInfo;
 }

@@ -26,7 +26,7 @@ export {
   type Predictions,
   type Sections,
 } from './monitor.ts';
-export { batchNorms, type ChannelLayout, channelLayout, channelNorms, kernelOf, normsOfValues } from './norms.ts';
+export { batchNorms, type ChannelLayout, channelLayout, channelLayouts, channelNorms, kernelOf, normsOfValues } from './norms.ts';
 export { l1l2Of, penaltySums } from './penalty-sums.ts';
 export { PERCENTILES, percentiles } from './percentiles.ts';
 export { PRUNE_LEVELS, prunedCount, pruneSmallest, sortedMagnitudes, zeroShare } from './prune.ts';

@@ -27,32 +27,52 @@ export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {
   return layer.weights[normedWeightIndex(layer.weights.map((w) => w.originalName))];
 }
 
-/** Where a kernel keeps its output channels: `channels` of them, each run `inner` values long in its row-major data. */
+/**
+ * Where a kernel keeps its output channels: `channels` of them, each run `inner` values long in its
+ * row-major data; `axes`, ascending, the axes each channel's norm is taken over (every axis but the
+ * channels'), which the record states (`WeightInfo.normedAxes`).
+ */
 export interface ChannelLayout {
   readonly kernel: tf.LayerVariable;
   readonly channels: number;
   readonly inner: number;
+  readonly axes: number[];
 }
+
+/** The axes 0…rank−1 but `along`. */
+const allBut = (rank: number, ...along: number[]) => Array.from({ length: rank }, (_, i) => i).filter((a) => !along.includes(a));
 
 /**
  * The layout of the output channels of `layer`'s kernel (see the file's comment), if it has a kernel.
  *
  * @example
- * channelLayout(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }))   // built on 4 channels: { channels: 8, inner: 1 }
- * channelLayout(tf.layers.conv2dTranspose({ filters: 6, kernelSize: 2 }))             // built on 3 channels: { channels: 6, inner: 3 }
- * channelLayout(tf.layers.embedding({ inputDim: 10, outputDim: 4 }))                 // built: { channels: 10, inner: 4 } (its rows)
+ * channelLayout(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }))   // built on 4 channels: { channels: 8, inner: 1, axes: [0, 1] }
+ * channelLayout(tf.layers.conv2dTranspose({ filters: 6, kernelSize: 2 }))             // built on 3 channels: { channels: 6, inner: 3, axes: [0, 1, 3] }
+ * channelLayout(tf.layers.embedding({ inputDim: 10, outputDim: 4 }))                 // built: { channels: 10, inner: 4, axes: [1] } (its rows)
  */
 export function channelLayout(layer: tf.layers.Layer): ChannelLayout | undefined {
   const kernel = kernelOf(layer);
   if (!kernel) return undefined;
   const shape = kernel.shape;
-  const last = shape[shape.length - 1] ?? 1;
-  const before = shape.length > 1 ? (shape[shape.length - 2] ?? 1) : 1;
+  const rank = shape.length;
+  const last = shape[rank - 1] ?? 1;
+  const before = rank > 1 ? (shape[rank - 2] ?? 1) : 1;
   const maker = makersOf(layer).find((m) => m.weights.includes(kernel)) ?? layer;
-  if (weightBaseName(kernel.originalName) === 'depthwise_kernel') return { kernel, channels: before * last, inner: 1 };
-  if (normsOfRows(kernel.originalName)) return { kernel, channels: shape[0] ?? 1, inner: shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1) };
-  if (/Transpose$/.test(maker.getClassName())) return { kernel, channels: before, inner: last };
-  return { kernel, channels: last, inner: 1 };
+  if (weightBaseName(kernel.originalName) === 'depthwise_kernel') return { kernel, channels: before * last, inner: 1, axes: allBut(rank, rank - 2, rank - 1) };
+  if (normsOfRows(kernel.originalName))
+    return { kernel, channels: shape[0] ?? 1, inner: shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1), axes: allBut(rank, 0) };
+  if (/Transpose$/.test(maker.getClassName())) return { kernel, channels: before, inner: last, axes: allBut(rank, rank - 2) };
+  return { kernel, channels: last, inner: 1, axes: allBut(rank, rank - 1) };
+}
+
+/** Each layer's channel kernel with where it keeps its output channels (`channelLayout`), by variable. */
+export function channelLayouts(model: tf.LayersModel): Map<tf.LayerVariable, ChannelLayout> {
+  const out = new Map<tf.LayerVariable, ChannelLayout>();
+  for (const { layer } of inventory(model).layers) {
+    const layout = channelLayout(layer);
+    if (layout) out.set(layout.kernel, layout);
+  }
+  return out;
 }
 
 /**

@@ -6,20 +6,10 @@
  */
 
 import { SpecError } from '../errors.ts';
-import { inventory, uniqueWeights, weightKeys } from '../model/index.ts';
-import { type ChannelLayout, channelLayout } from '../monitor/index.ts';
+import { uniqueWeights, weightKeys } from '../model/index.ts';
+import { channelLayouts } from '../monitor/index.ts';
 import { matcher } from '../optim/index.ts';
 import { type Tensor, tf } from '../tf.ts';
-
-/** Each layer's channel kernel with where it keeps its output channels (channelLayout), by variable. */
-function layoutsOf(model: tf.LayersModel): Map<tf.LayerVariable, ChannelLayout> {
-  const out = new Map<tf.LayerVariable, ChannelLayout>();
-  for (const { layer } of inventory(model).layers) {
-    const layout = channelLayout(layer);
-    if (layout) out.set(layout.kernel, layout);
-  }
-  return out;
-}
 
 /**
  * Project every trainable weight that has a constraint: w ← constraint(w); non-trainable weights
@@ -37,7 +27,7 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
   const names: string[] = [];
   const shares: Tensor[] = [];
   const isFrozen = frozen.length > 0 ? matcher(frozen) : () => false;
-  const layouts = measure ? layoutsOf(model) : undefined;
+  const layouts = measure ? channelLayouts(model) : undefined;
   const keys = measure ? weightKeys(model) : undefined;
   for (const lv of uniqueWeights(model, true)) {
     if (lv.constraint == null || isFrozen(lv.originalName)) continue;

@@ -11,7 +11,7 @@ import { PenxConstraint } from '../constraints/index.ts';
 import { ResumeNamesError } from '../errors.ts';
 import type { ConstraintInfo, ModelInfo, NormBounds, PenaltyInfo, RunConfig, RunRecord, WeightInfo } from '../formats/index.ts';
 import { type Constraint, generatedStemOf, inventory, namedKindOf, type Regularizer, uniqueWeights } from '../model/index.ts';
-import { weightKind } from '../monitor/index.ts';
+import { channelLayouts, weightKind } from '../monitor/index.ts';
 import { isPenalty, sampleCurve, samplePenaltyCurve } from '../penalties/index.ts';
 import { formatNumber, lossFormula } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
@@ -98,16 +98,19 @@ export function describeConstraint(c: Constraint): ConstraintInfo {
   return { spec, source: 'tfjs', ...(bounds ? { bounds } : {}) };
 }
 
-/** Every weight of the model with what acts on it, in model order. */
+/** Every weight of the model with what acts on it, in model order; its layer's channel kernel with the axes its norms are over. */
 export function weightInfos(model: tf.LayersModel): WeightInfo[] {
+  const layouts = channelLayouts(model);
   return inventory(model).weights.map((w) => {
     const penalty = w.regularizer ? describePenalty(w.regularizer) : undefined;
+    const normed = layouts.get(w.variable)?.axes;
     return {
       name: w.name,
       layer: w.layer,
       shape: w.variable.shape as number[],
       kind: weightKind(w.name),
       trainable: w.trainable,
+      ...(normed ? { normedAxes: normed } : {}),
       ...(penalty ? { penalty } : {}),
       ...(w.constraint ? { constraint: describeConstraint(w.constraint) } : {}),
     };

@@ -146,9 +146,9 @@ function panelConstraint(run: RunRecord, layer: string): PanelConstraint | undef
   const channels = recordedChannels(run, layer);
   return {
     bounds,
-    exact: boundsNormsExactly(bounds, weight.name, weight.shape, channels),
+    exact: boundsNormsExactly(bounds, weight, channels),
     axes: boundAxes(bounds, weight.shape.length).join('+'),
-    shown: normedAxes(weight.name, weight.shape, channels).join('+'),
+    shown: normedAxes(weight, channels).join('+'),
   };
 }
 
@@ -191,7 +191,7 @@ export function otherSlicesLines(runs: readonly RunRecord[], labels: readonly st
  */
 function constraintWords(c: ConstraintInfo, on: readonly WeightInfo[], run: RunRecord): string {
   if (!c.bounds) return c.spec;
-  const words = on.map((w) => perChannelWords(w.name, w.shape, recordedChannels(run, w.layer)));
+  const words = on.map((w) => perChannelWords(w, recordedChannels(run, w.layer)));
   const distinct = [...new Set(words)];
   const layersOf = (word: string) => [...new Set(on.filter((_, i) => words[i] === word).map((w) => w.layer))].join(', ');
   const perChannel = distinct.length <= 1 ? distinct[0] : distinct.map((word) => `${word} of ${layersOf(word)}`).join('; ');

@@ -5,7 +5,7 @@
  * nothing shown, and its rule would mislead; the subtitles say so instead.
  */
 import { describe, expect, it } from 'vitest';
-import { boundsNormsExactly, type NormBounds, normedAxes, perChannelWords, type RunRecord, snapshots } from '../../../src/formats/index.ts';
+import { boundsNormsExactly, type NormBounds, normedAxes, perChannelWords, type RunRecord, readRunRecord, snapshots } from '../../../src/formats/index.ts';
 import { constraint, fit, tf } from '../../../src/index.ts';
 import { constraintText, normCurvesSpec, normsGridSpec } from '../../../src/viz/figures/index.ts';
 import { normsSection, pageModel } from '../../../src/viz/report/index.ts';
@@ -29,6 +29,20 @@ function withBounds(record: RunRecord, layer: string, bounds: NormBounds): RunRe
 
 /** The largest norm of `layer` recorded in any snapshot. */
 const maxNorm = (r: RunRecord, layer: string) => Math.max(...snapshots(r).flatMap((s) => s.norms.find((n) => n.layer === layer)?.norms ?? []));
+
+/**
+ * A Conv2DTranspose `up` of `inC` input and `outC` output channels under `maxnorm:m=0.5,perchannel=1`
+ * (a uniform kernel of ±2 the bound projects) before a Dense head, trained one epoch; the caller disposes.
+ */
+async function trainedTranspose(inC: number, outC: number) {
+  const [kernelInitializer, kernelConstraint] = [tf.initializers.randomUniform({ minval: -2, maxval: 2, seed: 5 }), constraint('maxnorm:m=0.5,perchannel=1')];
+  const up = tf.layers.conv2dTranspose({ name: 'up', inputShape: [3, 3, inC], filters: outC, kernelSize: 2, kernelInitializer, kernelConstraint });
+  const model = tf.sequential({ layers: [up, tf.layers.flatten(), tf.layers.dense({ name: 'head', units: 2, activation: 'softmax' })] });
+  const x = tf.randomUniform([4, 3, 3, inC], -1, 1, 'float32', 7);
+  const y = tf.tensor1d([0, 1, 0, 1]);
+  const record = await fit(model, { x, y }, { epochs: 1, batchSize: 4, seed: 1, loss: 'sparseCategoricalCrossentropy' });
+  return { record, kernel: model.getLayer('up').getWeights()[0]!, model, x, y };
+}
 
 describe("a norm constraint's bound in the norm figures", () => {
   it('is drawn where it bounds the norms shown (Dense axis=0, Embedding axis=1, Conv2D axis=0+1+2), else not, and the subtitles say why', async () => {
@@ -105,25 +119,19 @@ describe("a norm constraint's bound in the norm figures", () => {
   });
 
   it('takes the axes of the norms shown from the weight, and the channel count for a transposed convolution', () => {
-    expect(normedAxes('c/kernel', [3, 3, 1, 32], 32)).toEqual([0, 1, 2]);
-    expect(normedAxes('up/kernel', [2, 2, 6, 3], 6)).toEqual([0, 1, 3]);
-    expect(normedAxes('dw/depthwise_kernel', [3, 3, 4, 2], 8)).toEqual([0, 1]);
-    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, 'c/kernel', [3, 3, 1, 32], 32)).toBe(true);
-    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, 'up/kernel', [2, 2, 6, 3], 6)).toBe(false);
-    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 3] }, 'up/kernel', [2, 2, 6, 3], 6)).toBe(true);
-    expect(boundsNormsExactly({ max: 1, axis: [-3, -4] }, 'dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe(true);
-    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 2] }, 'dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe(false);
+    expect(normedAxes({ name: 'c/kernel', shape: [3, 3, 1, 32] }, 32)).toEqual([0, 1, 2]);
+    expect(normedAxes({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)).toEqual([0, 1, 3]);
+    expect(normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)).toEqual([0, 1]);
+    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, { name: 'c/kernel', shape: [3, 3, 1, 32] }, 32)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, { name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)).toBe(false);
+    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 3] }, { name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: [-3, -4] }, { name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 2] }, { name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)).toBe(false);
   });
 
   it("words perchannel=1's norms by what its last axis is: a Conv2DTranspose's input channels (TF.js's kernel [h, w, out, in]), true of the trained kernel", async () => {
-    // Out 5, in 2; a uniform kernel of ±2 whose norms the bound of 0.5 projects.
-    const [kernelInitializer, kernelConstraint] = [tf.initializers.randomUniform({ minval: -2, maxval: 2, seed: 5 }), constraint('maxnorm:m=0.5,perchannel=1')];
-    const up = tf.layers.conv2dTranspose({ name: 'up', inputShape: [3, 3, 2], filters: 5, kernelSize: 2, kernelInitializer, kernelConstraint });
-    const model = tf.sequential({ layers: [up, tf.layers.flatten(), tf.layers.dense({ name: 'head', units: 2, activation: 'softmax' })] });
-    const x = tf.randomUniform([4, 3, 3, 2], -1, 1, 'float32', 7);
-    const y = tf.tensor1d([0, 1, 0, 1]);
-    const record = await fit(model, { x, y }, { epochs: 1, batchSize: 4, seed: 1, loss: 'sparseCategoricalCrossentropy' });
-    const kernel = model.getLayer('up').getWeights()[0]!;
+    // Out 5, in 2.
+    const { record, kernel, model, x, y } = await trainedTranspose(2, 5);
     // [h, w, out, in]: the constraint's norms are over axes 0+1+2, one per input channel (2), held at 0.5;
     // the recorded norms are the 5 output channels'.
     expect(kernel.shape).toEqual([2, 2, 5, 2]);
@@ -138,12 +146,47 @@ describe("a norm constraint's bound in the norm figures", () => {
       'no red rule for up (its constraint bounds the norms over axis=0+1+2, the norms shown are over axis=0+1+3)',
     );
     // The rule beside normedAxes, by layer type; out = in cannot be told from a Conv2D's, and says both.
-    expect(perChannelWords('d/kernel', [784, 16])).toBe('per unit');
-    expect(perChannelWords('c/kernel', [3, 3, 1, 32], 32)).toBe('per output channel');
-    expect(perChannelWords('sep/pointwise_kernel', [1, 1, 8, 8], 8)).toBe('per output channel');
-    expect(perChannelWords('up/kernel', [2, 2, 4, 4], 4)).toBe("per output channel (a transposed convolution's: per input channel)");
-    expect(perChannelWords('emb/embeddings', [20, 8], 20)).toBe('per embedding dimension');
-    expect(perChannelWords('dw/depthwise_kernel', [3, 3, 4, 2], 8)).toBe('per depth multiplier');
-    expect(perChannelWords('d/bias', [16])).toBe('per value');
+    expect(perChannelWords({ name: 'd/kernel', shape: [784, 16] })).toBe('per unit');
+    expect(perChannelWords({ name: 'c/kernel', shape: [3, 3, 1, 32] }, 32)).toBe('per output channel');
+    expect(perChannelWords({ name: 'sep/pointwise_kernel', shape: [1, 1, 8, 8] }, 8)).toBe('per output channel');
+    expect(perChannelWords({ name: 'up/kernel', shape: [2, 2, 4, 4] }, 4)).toBe("per output channel (a transposed convolution's: per input channel)");
+    expect(perChannelWords({ name: 'emb/embeddings', shape: [20, 8] }, 20)).toBe('per embedding dimension');
+    expect(perChannelWords({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)).toBe('per depth multiplier');
+    expect(perChannelWords({ name: 'd/bias', shape: [16] })).toBe('per value');
+  });
+
+  it("draws no perchannel=1 rule beside a Conv2DTranspose's output-channel norms when its in = out: the record states the axes; a record without them infers", async () => {
+    // In 3, out 3: a kernel [2, 2, 3, 3] whose shape and norm count are a Conv2D's too.
+    const trained = await trainedTranspose(3, 3);
+    const { kernel, model, x, y } = trained;
+    const record = readRunRecord(JSON.parse(JSON.stringify(trained.record)));
+    const over = (axes: number[]) => Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(kernel), axes)).dataSync()));
+    // The constraint holds each input channel's norm (axes 0+1+2) at 0.5; the norms recorded are the
+    // output channels' (axes 0+1+3), and one lies above 0.5: a rule at 0.5 beside them would mislead.
+    for (const n of over([0, 1, 2])) expect(n).toBeCloseTo(0.5, 5);
+    const recorded = record.epochs.at(-1)!.norms.find((n) => n.layer === 'up')!.norms;
+    recorded.forEach((n, c) => expect(n).toBeCloseTo(over([0, 1, 3])[c]!, 5));
+    expect(Math.max(...recorded)).toBeGreaterThan(0.5 + 1e-3);
+    tf.dispose([x, y]);
+    model.dispose();
+
+    const stated = (r: RunRecord) => r.config.weights.map((w) => [w.name, w.normedAxes]);
+    expect(stated(record)).toEqual([
+      ['up/kernel', [0, 1, 3]],
+      ['up/bias', undefined],
+      ['head/kernel', [0]],
+      ['head/bias', undefined],
+    ]);
+    expect(gridRules(record)).toEqual([]);
+    const why = 'no red rule for up (its constraint bounds the norms over axis=0+1+2, the norms shown are over axis=0+1+3)';
+    expect(plain(normsGridSpec(record)).title.subtitle.join(' ')).toContain(why);
+    expect(constraintText(record)).toBe('maxnorm:m=0.5,perchannel=1 (max=0.5, per input channel) on up');
+
+    // A record written before the axes were stated is read as before: inferred from the shape and the
+    // norm count, which cannot tell this kernel from a Conv2D's (the last axis taken, both worded).
+    const old = readRunRecord(JSON.parse(JSON.stringify(record, (k, v) => (k === 'normedAxes' ? undefined : v))));
+    expect(stated(old).every(([, axes]) => axes === undefined)).toBe(true);
+    expect(gridRules(old)).toEqual([['up', 0.5]]);
+    expect(constraintText(old)).toBe("maxnorm:m=0.5,perchannel=1 (max=0.5, per output channel (a transposed convolution's: per input channel)) on up");
   });
 });
