@@ -3,7 +3,7 @@
  * the end of the epoch's first batch (evaluation and figures before it are not training time).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { progressCallbacks } from '../../mnist-demo/cli/actions/progress.ts';
+import { accuracyText, progressCallbacks } from '../../mnist-demo/cli/actions/progress.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -31,5 +31,26 @@ describe('progress lines', () => {
     // After batch 2: 2 s for one batch since batch 1, 18 batches left.
     expect(lines[1]).toMatch(/epoch 2\/3 {2}10% eta 36s /);
     expect(lines[10]).toMatch(/epoch 2\/3 100% eta 0s /);
+  });
+
+  it("an epoch's line gives each output's test accuracy for a model of several outputs, n/a for a model without one (it said null)", () => {
+    expect(accuracyText({ testAcc: 0.96664 })).toBe('acc 0.9666');
+    expect(accuracyText({ testAcc: null, testMetrics: { digit_loss: 1.2, parity_loss: 0.1, digit_acc: 0.65625, parity_acc: 0.98958 } })).toBe(
+      'acc(digit) 0.6563 acc(parity) 0.9896',
+    );
+    expect(accuracyText({ testAcc: null, testMetrics: { loss: 0.3 } })).toBe('acc n/a');
+    const { stream, lines } = pipe();
+    const record = {
+      initial: {
+        epoch: 0,
+        testLoss: 2.3,
+        testAcc: null,
+        testMetrics: { digit_loss: 2.3, parity_loss: 0.7, digit_acc: 0.125, parity_acc: 0.5 },
+        sparsity: { lt1e3: 0 },
+      },
+      epochs: [],
+    };
+    progressCallbacks('[m]', stream).onEpochEnd?.(0, record as never, {} as never);
+    expect(lines).toEqual(['[m] epoch 0: test loss 2.3000 acc(digit) 0.1250 acc(parity) 0.5000 (untrained) | |w|<1e-3: 0.0%']);
   });
 });

@@ -4,9 +4,25 @@
  * curve, and one line per finished epoch.
  */
 import cliProgress from 'cli-progress';
+import { accuraciesOf, type Metrics } from 'penalty-explorer';
 import type { BatchProgress, FitCallback } from 'penalty-explorer/node';
 
 const fmt = (x: number | null, d = 4) => (x !== null && Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+/**
+ * A snapshot's test accuracy as a line shows it: the model's, or each output's for a model of
+ * several outputs (its `testAcc` is null), `n/a` without either.
+ *
+ * @example
+ * accuracyText({ testAcc: 0.9666 })   // 'acc 0.9666'
+ * accuracyText({ testAcc: null, testMetrics: { digit_loss: 1, parity_loss: 1, digit_acc: 0.65625, parity_acc: 0.9896 } })
+ * // 'acc(digit) 0.6563 acc(parity) 0.9896'
+ */
+export function accuracyText(s: { readonly testAcc: number | null; readonly testMetrics?: Metrics }): string {
+  const accs = accuraciesOf(s);
+  if (accs.length === 0) return 'acc n/a';
+  return accs.map((a) => `acc${a.output === undefined ? '' : `(${a.output})`} ${a.acc === null ? 'n/a' : fmt(a.acc)}`).join(' ');
+}
 
 /** The bar (or lines) during an epoch; `stop()` ends a bar before other output. */
 function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: BatchProgress): void; stop(): void } {
@@ -80,7 +96,7 @@ export function progressCallbacks(label: string, stream: NodeJS.WriteStream = pr
       const last = record.epochs.at(-1);
       const snap = epoch === 0 ? record.initial : last!;
       stream.write(
-        `${label} epoch ${snap.epoch}: test loss ${fmt(snap.testLoss)} acc ${fmt(snap.testAcc)}` +
+        `${label} epoch ${snap.epoch}: test loss ${fmt(snap.testLoss)} ${accuracyText(snap)}` +
           (epoch > 0 && last ? ` | train loss ${fmt(last.trainLoss)} penalty ${fmt(last.penaltyLoss, 5)} | ${last.seconds.toFixed(1)} s` : ' (untrained)') +
           ` | |w|<1e-3: ${(100 * snap.sparsity.lt1e3).toFixed(1)}%\n`,
       );

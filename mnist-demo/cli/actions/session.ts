@@ -37,7 +37,7 @@ import type { BackendFlags } from '../backend-options.ts';
 import { interruptible } from '../interrupts.ts';
 import { startBackend } from './backend.ts';
 import { checkNoneLeftOut, drawingComparison } from './comparison-runs.ts';
-import { progressCallbacks } from './progress.ts';
+import { accuracyText, progressCallbacks } from './progress.ts';
 import { announceDashboard, dashboardFor, keepServing } from './serve.ts';
 
 /** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
@@ -182,9 +182,8 @@ export function printSummary(runs: readonly RunRecord[]): void {
     const last = r.epochs.at(-1);
     if (!last) continue;
     const label = runs.some((o) => o.config.optimizer !== r.config.optimizer) ? `${r.config.penalty} ${r.config.optimizer.split(',')[0]}` : r.config.penalty;
-    const acc = last.testAcc === null ? 'n/a' : last.testAcc.toFixed(4);
     console.log(
-      `${label.padEnd(24)} test acc ${acc}  |w|<1e-3 ${(100 * last.sparsity.lt1e3).toFixed(1).padStart(5)}%  |w|<1e-2 ${(100 * last.sparsity.lt1e2).toFixed(1).padStart(5)}%`,
+      `${label.padEnd(24)} test ${accuracyText(last)}  |w|<1e-3 ${(100 * last.sparsity.lt1e3).toFixed(1).padStart(5)}%  |w|<1e-2 ${(100 * last.sparsity.lt1e2).toFixed(1).padStart(5)}%`,
     );
   }
 }
