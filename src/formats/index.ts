@@ -56,3 +56,4 @@ export {
 export { lastRecordedEpoch, readRunRecord } from './run-read.ts';
 export { penaltyCurveSchema, runRecordSchema } from './run-schema.ts';
 export { readSweepRecord, SWEEP_FORMAT, SWEEP_JSON, type SweepGrid, type SweepRecord, type SweepRun, type SweepSettings, sweepRecordSchema } from './sweep.ts';
+export { KERNEL_WEIGHTS, kindOf, weightBaseName, weightKind } from './weight-kind.ts';

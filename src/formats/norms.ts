@@ -5,37 +5,48 @@
  * bounds and what practitioners look at:
  *
  *   a separable convolution's `pointwise_kernel` [1…, in·mult, out]  ─► one per output channel (its last axis)
- *   else the first weight ending in `kernel`, e.g. Dense [in, out]   ─► one per output channel (its last axis,
+ *   else its first other kernel (weight-kind.ts), e.g. Dense [in, out] ─► one per output channel (its last axis,
  *        by `channelLayout` the second last of a transposed convolution): for a Dense, unit j's
  *        column ‖W[:, j]‖₂, the weights into it, bounded by `maxnorm:axis=0`
  *   else an Embedding's `embeddings` [tokens, dim]                 ─► one per row (token i's vector
  *        ‖E[i, :]‖₂, bounded by `maxnorm:axis=1`), not per column: a row is what one token maps to
  *
- * Names only, so that the monitors (on the model) and the figures (on a record) pick the same weight.
+ * By names and kinds (a record's recorded kind, else weight-kind.ts's rule), so that the monitors (on
+ * the model) and the figures (on a record) pick the same weight.
  * Which axes its norms are over the monitor, which knows the layer's class, records with it
  * (`WeightInfo.normedAxes`: a Conv2DTranspose's [k…, out, in] is normed over all but its second last);
  * for a record without them (written before) `normedAxes` infers them from the shape and norm count.
  */
 
-import type { NormBounds, WeightInfo } from './run.ts';
+import type { NormBounds, WeightInfo, WeightKind } from './run.ts';
+import { kindOf } from './weight-kind.ts';
+
+/** A weight's name, with its kind where a record states it. */
+type KindedName = { readonly name: string; readonly kind?: WeightKind | undefined };
 
 /** A weight name's last part is `base`, with or without TF.js's uniqueness suffix (`emb/embeddings_1`). */
 const endsIn = (name: string, base: string) => new RegExp(`(^|/)${base}(_\\d+)?$`).test(name);
 
 /**
- * The index in `names` (a layer's weights' names, in its order) of the weight its channel norms are
- * of (see the file's comment); −1 when it has none (a BatchNormalization's).
+ * The index in `weights` (a layer's weights, in its order: names, with their recorded `kind` where a
+ * record states it) of the weight its channel norms are of (see the file's comment); −1 when it has
+ * none (a BatchNormalization's, a custom layer's whose weights are not kernels). A kernel is one of
+ * kind `kernel` (weight-kind.ts): the recorded kind where stated (a record written before that rule
+ * may class `my_kernel` a kernel, and its norms were taken of it), else by the name.
  *
  * @example
  * normedWeightIndex(['sep/depthwise_kernel', 'sep/pointwise_kernel', 'sep/bias'])   // 1
  * normedWeightIndex(['dense/kernel', 'dense/bias'])                                 // 0
  * normedWeightIndex(['emb/embeddings'])                                             // 0
+ * normedWeightIndex(['mix/my_kernel'])                                              // -1
+ * normedWeightIndex([{ name: 'mix/my_kernel', kind: 'kernel' }])                    // 0: an older record's
  */
-export function normedWeightIndex(names: readonly string[]): number {
-  const pointwise = names.findIndex((n) => endsIn(n, 'pointwise_kernel'));
+export function normedWeightIndex(weights: readonly (string | KindedName)[]): number {
+  const named = weights.map((w) => (typeof w === 'string' ? { name: w } : w));
+  const pointwise = named.findIndex((w) => endsIn(w.name, 'pointwise_kernel'));
   if (pointwise >= 0) return pointwise;
-  const kernel = names.findIndex((n) => /kernel$/.test(n));
-  return kernel >= 0 ? kernel : names.findIndex((n) => endsIn(n, 'embeddings'));
+  const kernel = named.findIndex((w) => kindOf(w) === 'kernel' && !normsOfRows(w.name));
+  return kernel >= 0 ? kernel : named.findIndex((w) => kindOf(w) === 'kernel');
 }
 
 /**
@@ -54,10 +65,10 @@ export function normsOfRows(name: string): boolean {
 const sorted = (axes: readonly number[]) => [...new Set(axes)].sort((a, b) => a - b);
 
 /**
- * A weight as the record states it, for the rules below: its name, shape, and (records that state it)
- * the axes its channel norms were taken over.
+ * A weight as the record states it, for the rules below: its name, shape, and (records that state them)
+ * the axes its channel norms were taken over and its kind.
  */
-export type NormedWeight = Pick<WeightInfo, 'name' | 'shape' | 'normedAxes'>;
+export type NormedWeight = Pick<WeightInfo, 'name' | 'shape' | 'normedAxes'> & { readonly kind?: WeightKind | undefined };
 
 /**
  * Whether `weight`, a kernel whose recorded norms number `channels`, is a transposed convolution's
@@ -128,7 +139,7 @@ export function perChannelWords(weight: NormedWeight, channels?: number): string
   if (shape.length <= 1) return 'per value';
   if (normsOfRows(name)) return 'per embedding dimension';
   if (endsIn(name, 'depthwise_kernel')) return 'per depth multiplier';
-  if (!/kernel$/.test(name)) return 'per index of its last axis';
+  if (kindOf(weight) !== 'kernel') return 'per index of its last axis';
   if (shape.length === 2) return 'per unit';
   const transposed = endsIn(name, 'pointwise_kernel') ? false : transposedKernel(weight, channels);
   if (transposed === undefined) return "per output channel (a transposed convolution's: per input channel)";

@@ -66,7 +66,7 @@ export interface Sparsity {
   readonly lt1e2: number;
 }
 
-/** What a weight is to its layer, from its name: `conv2d_1/kernel`, `dense_1/bias`, anything else. */
+/** What a weight is to its layer, by one rule (weight-kind.ts): TF.js's own kernel names, `bias`, anything else (`my_kernel` too). */
 export type WeightKind = 'kernel' | 'bias' | 'other';
 
 /** One weight tensor of a layer: its own histogram and sparsity. */

@@ -17,6 +17,7 @@
  */
 
 import { UsageError } from '../errors.ts';
+import { weightBaseName } from '../formats/index.ts';
 import { type Scalar, type Tensor, tf } from '../tf.ts';
 
 /** A TF.js regularizer (tfjs-layers does not export its base class's type). */
@@ -76,10 +77,7 @@ const WHERE_FOUND = `${Object.entries(REGULARIZER_OF)
   .map(([weight, attr]) => `${weight} → ${attr}`)
   .join(', ')}, any other name in camelCase + Regularizer (gain → gainRegularizer, my_gain → myGainRegularizer)`;
 
-/** The last part of a weight's name without a uniqueness suffix: `gru/recurrent_kernel_1` → `recurrent_kernel`. */
-export function weightBaseName(name: string): string {
-  return (name.split('/').at(-1) ?? name).replace(/_\d+$/, '');
-}
+export { weightBaseName };
 
 type Any = Record<string, unknown>;
 const isModel = (l: unknown): l is tf.LayersModel => l instanceof tf.LayersModel;

@@ -20,8 +20,8 @@ import { chunkOf } from './chunks.ts';
 
 /**
  * The weight of `layer` whose channel norms are the layer's (formats' `normedWeightIndex`): a separable
- * convolution's pointwise kernel, else its first weight whose name ends in `kernel` (an RNN's input
- * kernel), else an Embedding's `embeddings`; undefined when it has none of these.
+ * convolution's pointwise kernel, else its first other kernel (an RNN's input kernel; formats'
+ * `weightKind`), else an Embedding's `embeddings`; undefined when it has none of these.
  */
 export function kernelOf(layer: tf.layers.Layer): tf.LayerVariable | undefined {
   return layer.weights[normedWeightIndex(layer.weights.map((w) => w.originalName))];

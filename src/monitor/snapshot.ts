@@ -17,7 +17,15 @@
  */
 
 import { NonFiniteWeightsError } from '../errors.ts';
-import type { ChannelNorms, LayerStats, Metrics, NonTrainableStats, WeightKind, WeightStats, WeightsSnapshot } from '../formats/index.ts';
+import {
+  type ChannelNorms,
+  type LayerStats,
+  type Metrics,
+  type NonTrainableStats,
+  type WeightStats,
+  type WeightsSnapshot,
+  weightKind,
+} from '../formats/index.ts';
 import { checkReadBack } from '../kernels/index.ts';
 import { inventory, type WeightEntry, weightKeys } from '../model/index.ts';
 import type { tf } from '../tf.ts';
@@ -25,11 +33,8 @@ import { channelLayout, channelNorms, normsOfValues } from './norms.ts';
 import { penaltySums } from './penalty-sums.ts';
 import { addTallies, fineOfTally, histogramOfTally, percentilesOfTally, sparsityOfTally, type Tally, tallyValues } from './tally.ts';
 
-/** `kernel` for names ending in kernel (`conv2d_1/kernel`, `…/depthwise_kernel`) or embeddings, `bias`, else `other`. */
-export function weightKind(name: string): WeightKind {
-  const last = name.split('/').at(-1) ?? name;
-  return /(kernel|embeddings)(_\d+)?$/.test(last) ? 'kernel' : /bias(_\d+)?$/.test(last) ? 'bias' : 'other';
-}
+/** A weight's kind by its name: formats' `weightKind`, the one rule of what a kernel is. */
+export { weightKind };
 
 /** What the snapshot says about the model's evaluation: mean loss and accuracy, null when not measured, and the metrics. */
 export interface Scores {

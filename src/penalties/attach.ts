@@ -23,6 +23,7 @@
 
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
+import { KERNEL_WEIGHTS } from '../formats/index.ts';
 import { applyTrainable, checkInventory, completeTopology, generatedStemOf, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
@@ -52,9 +53,6 @@ export interface KernelControls {
 
 type Json = Record<string, unknown>;
 const serialize = (x: tf.serialization.Serializable) => ({ class_name: x.getClassName(), config: x.getConfig() });
-
-/** The kernels' weight names (their last part): what the penalty goes on, besides biases with `penalizeBias`. */
-const KERNEL_WEIGHTS = ['kernel', 'recurrent_kernel', 'depthwise_kernel', 'pointwise_kernel', 'embeddings'];
 
 /** A weight's name (its last part) → the key (without `Regularizer` / `Constraint`) of what acts on it in its layer's config: `recurrent_kernel` ─► `recurrent`. */
 const configKey = (weight: string): string => REGULARIZER_OF[weight]!.replace(/Regularizer$/, '');

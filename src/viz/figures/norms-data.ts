@@ -113,7 +113,7 @@ export function boundsText(bounds: NormBounds, perChannel = 'per index of the la
 /** The weight whose channel norms a layer's panel shows, as the monitors take it (formats' `normedWeightIndex`). */
 function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined {
   const weights = (config.weights ?? []).filter((w) => w.layer === layer);
-  return weights[normedWeightIndex(weights.map((w) => w.name))];
+  return weights[normedWeightIndex(weights)];
 }
 
 /** How many channel norms `run` recorded for `layer` (its first snapshot with them); none without. */
