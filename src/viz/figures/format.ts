@@ -253,10 +253,10 @@ function wrapped(parts: readonly string[], most: number): string | string[] {
 /** What a snapshot's scores are read from. */
 type Scored = Pick<WeightsSnapshot, 'testLoss' | 'testAcc' | 'testMetrics'>;
 
-/** `loss=L`, then `acc=A` or each output's `acc(output)=A`. */
-function scoreParts(s: Scored): string[] {
+/** `loss=L`, then `acc=A` or each output's `acc(output)=A` (the output as `named` names it: shortened, score-notes.ts). */
+export function scoreParts(s: Scored, named: (output: string) => string = (o) => o): string[] {
   const byOutput = s.testAcc === null ? outputAccuracies(s.testMetrics) : [];
-  const acc = byOutput.length ? byOutput.map((o) => `acc(${o.output})=${fixed4(o.acc)}`) : [`acc=${fixed4(s.testAcc)}`];
+  const acc = byOutput.length ? byOutput.map((o) => `acc(${named(o.output)})=${fixed4(o.acc)}`) : [`acc=${fixed4(s.testAcc)}`];
   return [`loss=${fixed4(s.testLoss)}`, ...acc];
 }
 
