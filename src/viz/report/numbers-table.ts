@@ -66,7 +66,7 @@ function accuracyOutputs(run: RunRecord): string[] {
 const accuracyTitle = (output: string) => `test acc (${output})`;
 
 /** A snapshot's test accuracy of each of `outputs` (`accuracyOutputs`), or its single one. */
-function accuraciesOf(s: WeightsSnapshot, outputs: readonly string[]): (number | null)[] {
+function columnAccuracies(s: WeightsSnapshot, outputs: readonly string[]): (number | null)[] {
   if (!outputs.length) return [s.testAcc];
   const byOutput = new Map(outputAccuracies(s.testMetrics).map((o) => [o.output, o.acc]));
   return outputs.map((o) => byOutput.get(o) ?? null);
@@ -80,7 +80,7 @@ function epochRow(s: WeightsSnapshot | EpochRecord, outputs: readonly string[]):
     // Every snapshot has its penalty, epoch 0 (the untrained weights) too.
     s.penaltyLoss === 0 ? '0' : s.penaltyLoss.toPrecision(4),
     fixed4(s.testLoss),
-    ...accuraciesOf(s, outputs).map(fixed4),
+    ...columnAccuracies(s, outputs).map(fixed4),
     percent(s.sparsity.lt1e3),
     percent(s.sparsity.lt1e2),
     e ? e.seconds.toFixed(1) : DASH,
@@ -98,7 +98,7 @@ export function numbersCsv(runs: readonly RunRecord[]): string {
     return [run.initial, ...run.epochs].map((s) => {
       const e = 'trainLoss' in s ? (s as EpochRecord) : undefined;
       const values = [s.epoch, e?.trainLoss, s.penaltyLoss, s.testLoss, s.testAcc, s.sparsity.lt1e3, s.sparsity.lt1e2, e?.seconds];
-      const apart = outputs.length ? accuraciesOf(s, outputs) : [];
+      const apart = outputs.length ? columnAccuracies(s, outputs) : [];
       return {
         run: labels[i] ?? '',
         ...Object.fromEntries(NUMBER_COLUMNS.map((c, k) => [c, values[k] ?? null])),
