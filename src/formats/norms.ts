@@ -68,7 +68,7 @@ const sorted = (axes: readonly number[]) => [...new Set(axes)].sort((a, b) => a 
  * A weight as the record states it, for the rules below: its name, shape, and (records that state them)
  * the axes its channel norms were taken over and its kind.
  */
-export type NormedWeight = Pick<WeightInfo, 'name' | 'shape' | 'normedAxes'> & { readonly kind?: WeightKind | undefined };
+export type NormedWeight = Pick<WeightInfo, 'name' | 'shape' | 'normedAxes' | 'madeBy'> & { readonly kind?: WeightKind | undefined };
 
 /**
  * Whether `weight`, a kernel whose recorded norms number `channels`, is a transposed convolution's
@@ -117,19 +117,27 @@ export function normedAxes(weight: NormedWeight, channels?: number): number[] {
 }
 
 /**
+ * The gates of a recurrent cell whose kernels keep them side by side on their last axis, each unit's
+ * in TF.js's order: an LSTM's kernel [in, 4·units] is the input, forget, cell and output gates' columns.
+ */
+const GATES: Readonly<Record<string, string>> = { LSTMCell: 'i, f, c, o', ConvLSTM2DCell: 'i, f, c, o', GRUCell: 'z, r, h' };
+
+/**
  * What one norm of `perchannel=1` (over every axis but the last) is of, on `weight` (`channels` as in
  * `normedAxes`), in words — its last axis by layer type:
  *
  *   a bias [out] (rank 1)                          ─► per value, |w_i|
  *   Embedding embeddings [tokens, dim]             ─► per embedding dimension (a column, not a token's row)
  *   DepthwiseConv2D depthwise_kernel [kh, kw, in, mult] ─► per depth multiplier
- *   Dense kernel [in, out] (an RNN's: rank 2)      ─► per unit
+ *   Dense kernel [in, out], a SimpleRNN's          ─► per unit
+ *   an LSTM's or GRU's kernels [in, gates·units]   ─► per gate of a unit (its `madeBy` cell: 4 columns a unit, 3 of a GRU)
  *   Conv kernel [k…, in, out], a pointwise kernel  ─► per output channel
  *   Conv2DTranspose kernel [k…, out, in]           ─► per input channel
  *   a kernel of out = in in a record without `normedAxes` (`transposedKernel` cannot tell) ─► both, the transposed case named
  *
  * @example
  * perChannelWords({ name: 'dense/kernel', shape: [784, 16] })                          // 'per unit'
+ * perChannelWords({ name: 'lstm/recurrent_kernel', shape: [8, 32], madeBy: 'LSTMCell' }) // 'per gate of a unit (i, f, c, o)'
  * perChannelWords({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                       // 'per input channel'
  * perChannelWords({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] })  // 'per input channel'
  * perChannelWords({ name: 'conv/kernel', shape: [3, 3, 1, 32] }, 32)                   // 'per output channel'
@@ -139,6 +147,8 @@ export function perChannelWords(weight: NormedWeight, channels?: number): string
   if (shape.length <= 1) return 'per value';
   if (normsOfRows(name)) return 'per embedding dimension';
   if (endsIn(name, 'depthwise_kernel')) return 'per depth multiplier';
+  const gates = weight.madeBy ? GATES[weight.madeBy] : undefined;
+  if (gates) return `per gate of a ${weight.madeBy?.startsWith('Conv') ? 'filter' : 'unit'} (${gates})`;
   if (kindOf(weight) !== 'kernel') return 'per index of its last axis';
   if (shape.length === 2) return 'per unit';
   const transposed = endsIn(name, 'pointwise_kernel') ? false : transposedKernel(weight, channels);

@@ -128,6 +128,7 @@ const weightInfo = z.object({
   kind,
   trainable: z.boolean(),
   normedAxes: nums.optional(),
+  madeBy: z.string().optional(),
   penalty: z
     .object({
       spec: z.string(),

@@ -347,6 +347,11 @@ export interface WeightInfo {
    * other weights, and in records written before it, whose axes are inferred (`normedAxes`).
    */
   readonly normedAxes?: number[];
+  /**
+   * The class of the object that made it, e.g. `Dense`, `LSTMCell` (an RNN's weights are its cell's):
+   * what its last axis is (an LSTM's 4 gate columns a unit). Absent in records written before it.
+   */
+  readonly madeBy?: string;
   readonly penalty?: PenaltyInfo;
   readonly constraint?: ConstraintInfo;
 }

@@ -39,6 +39,8 @@ export interface WeightEntry {
   readonly layer: string;
   /** True when the optimiser trains it (it is among `model.trainableWeights`). */
   readonly trainable: boolean;
+  /** The class of the object that made it: its layer's, or an RNN's cell's (`LSTMCell`), a wrapper's inner layer's. */
+  readonly maker: string;
   /** Its penalty, wherever TF.js keeps it. */
   readonly regularizer?: Regularizer;
   readonly constraint?: Constraint;
@@ -148,6 +150,7 @@ export function inventory(model: tf.LayersModel): Inventory {
           name: variable.originalName,
           layer: path,
           trainable: trainable.has(variable),
+          maker: maker.getClassName(),
           ...(regularizer ? { regularizer } : {}),
           ...(variable.constraint != null ? { constraint: variable.constraint as Constraint } : {}),
         };

@@ -111,6 +111,7 @@ export function weightInfos(model: tf.LayersModel): WeightInfo[] {
       kind: weightKind(w.name),
       trainable: w.trainable,
       ...(normed ? { normedAxes: normed } : {}),
+      madeBy: w.maker,
       ...(penalty ? { penalty } : {}),
       ...(w.constraint ? { constraint: describeConstraint(w.constraint) } : {}),
     };

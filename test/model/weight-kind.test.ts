@@ -108,6 +108,35 @@ describe('which weights are kernels', () => {
     model.dispose();
   });
 
+  it("records each weight's maker, and words perchannel=1 on an LSTM's or GRU's kernels per gate of a unit, a SimpleRNN's per unit", () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.lstm({ name: 'lstm', units: 2, returnSequences: true, inputShape: [3, 4] }),
+        tf.layers.bidirectional({ layer: tf.layers.gru({ name: 'gru', units: 2, returnSequences: true }) as tf.RNN, name: 'bi' }),
+        tf.layers.simpleRNN({ name: 'rnn', units: 2 }),
+        tf.layers.dense({ name: 'head', units: 1 }),
+      ],
+    });
+    const infos = weightInfos(model);
+    const words = Object.fromEntries(infos.map((w) => [w.name, `${w.madeBy}: ${perChannelWords(w)}`]));
+    expect(words).toMatchObject({
+      'lstm/kernel': 'LSTMCell: per gate of a unit (i, f, c, o)',
+      'lstm/recurrent_kernel': 'LSTMCell: per gate of a unit (i, f, c, o)',
+      'lstm/bias': 'LSTMCell: per value',
+      'rnn/kernel': 'SimpleRNNCell: per unit',
+      'head/kernel': 'Dense: per unit',
+    });
+    expect(infos.filter((w) => w.madeBy === 'GRUCell').map((w) => perChannelWords(w))).toEqual([
+      ...Array(2).fill('per gate of a unit (z, r, h)'),
+      'per value',
+      ...Array(2).fill('per gate of a unit (z, r, h)'),
+      'per value',
+    ]);
+    // A record written before it: as before.
+    expect(perChannelWords({ name: 'lstm/kernel', shape: [4, 8] })).toBe('per unit');
+    model.dispose();
+  });
+
   it('reads an older record by its recorded kind: its my_kernel, classed a kernel, is the normed weight', () => {
     expect(normedWeightIndex([{ name: 'mix/my_kernel', kind: 'kernel' }])).toBe(0);
     expect(perChannelWords({ name: 'mix/my_kernel', shape: [4, 3], kind: 'kernel' })).toBe('per unit');
