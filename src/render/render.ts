@@ -131,7 +131,16 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** The SVG as a PNG on white, at `scale` times its size (default 2, for sharp text); a UsageError when PNG rendering is not installed. */
+/**
+ * The SVG as a PNG on white, at `scale` times its size (default 2, for sharp text); a UsageError when PNG rendering is not installed.
+ *
+ * resvg-js (2.6.2; 2.7.0-alpha.2 the same) reads a font file whole again for every glyph it shapes or
+ * outlines (its font database holds files by path, without a memory map): a run's 16 figures open the
+ * faces ≈ 6 300 times, ≈ 0.25 s of the ≈ 0.65 s of CPU their PNGs take (Dec 2026). Its native binding
+ * takes fonts only as files or folders (`fontBuffers` is @resvg/resvg-wasm's: the same PNG bytes, but
+ * ≈ 0.83 s a warm draw, and ≈ 1.2 s more in each process's first while its code compiles).
+ * Measure again when resvg-js changes.
+ */
 export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Array {
   const png = pngRendering();
   if (!png.ok) throw new UsageError(png.why.replace(/; writing SVG only$/, ''));
