@@ -1,9 +1,10 @@
 /**
- * Conv2D and FusedConv2D with `same` padding on wasm, given to the stock kernel as explicit pads.
- * The stock kernels pass XNNPACK its TensorFlow-SAME flag, which misplaces the windows when one
- * axis is padded and the other would need negative padding (a filter smaller than the stride over
- * an even size): e.g. x [1, 8, 8, 1] by a 3×1 filter at stride 2 gave values off by ~1 against the
- * cpu backend, silently. TF.js's own pads (computeConv2DInfo), given explicitly, give cpu's output:
+ * Conv2D, FusedConv2D, DepthwiseConv2dNative and FusedDepthwiseConv2D with `same` padding on wasm,
+ * given to the stock kernel as explicit pads. The stock kernels pass XNNPACK its TensorFlow-SAME
+ * flag, which misplaces the windows when one axis is padded and the other would need negative
+ * padding (a filter smaller than the stride over an even size): e.g. x [1, 8, 8, 1] by a 3×1 filter
+ * at stride 2 gave values off by ~1 against the cpu backend, silently (a depthwise one as well).
+ * TF.js's own pads (computeConv2DInfo), given explicitly, give cpu's output:
  *
  *   pad 'same' ─► [[0, 0], [top, bottom], [left, right], [0, 0]] ─► the stock kernel
  *
@@ -11,7 +12,7 @@
  */
 import { tf } from '../tf.ts';
 
-/** `stock` (Conv2D or FusedConv2D on wasm) with `same` padding replaced by TF.js's explicit pads. */
+/** `stock` (a convolution or depthwise convolution on wasm, fused or not) with `same` padding replaced by TF.js's explicit pads. */
 export function explicitSamePadding(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const attrs = args.attrs as Record<string, unknown> | undefined;

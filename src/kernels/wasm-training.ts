@@ -11,7 +11,8 @@
  *   MaxPoolGrad            heap loop, first maximum of each window
  *   Sum over leading axes  heap loop (the stock kernel transposes them inward first): bias gradients
  *   BatchMatMul            explicit Transpose, then the untransposed XNNPACK path
- *   Conv2D, FusedConv2D    `same` padding as explicit pads (wasm-same-padding.ts: the stock
+ *   Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D
+ *                          `same` padding as explicit pads (wasm-same-padding.ts: the stock
  *                          kernels' XNNPACK SAME flag misplaces some windows)
  *   ResizeNearestNeighborGrad
  *                          with alignCorners or halfPixelCenters: the forward's exact adjoint, a
@@ -65,7 +66,7 @@ export function useTrainingKernels(): void {
 }
 
 /** The stock wasm kernels the training kernels wrap: present once `@tensorflow/tfjs-backend-wasm` is imported. */
-const WRAPPED = [tf.BatchMatMul, tf.Conv2D, tf.FusedConv2D, tf.Sum];
+const WRAPPED = [tf.BatchMatMul, tf.Conv2D, tf.FusedConv2D, tf.DepthwiseConv2dNative, tf.FusedDepthwiseConv2D, tf.Sum];
 
 /**
  * Register the training kernels above for the wasm backend (once; later calls do nothing). `fit`,
@@ -104,7 +105,7 @@ export function registerWasmTrainingKernels(): void {
     });
   });
 
-  for (const name of [tf.Conv2D, tf.FusedConv2D]) {
+  for (const name of [tf.Conv2D, tf.FusedConv2D, tf.DepthwiseConv2dNative, tf.FusedDepthwiseConv2D]) {
     const stockConv = tf.getKernel(name, 'wasm')?.kernelFunc;
     if (!stockConv) throw new Error(`the wasm backend has no ${name} kernel`);
     replaceKernel(name, explicitSamePadding(stockConv));

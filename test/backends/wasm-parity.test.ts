@@ -54,14 +54,17 @@ describe('wasm training kernels agree with the cpu backend (relative error ≤ 1
     [9, 8, [2, 5], 3],
     [8, 8, [3, 3], [2, 1]],
   ] as Array<[number, number, [number, number], number | [number, number]]>)(
-    'Conv2D and FusedConv2D forward, same padding: %i×%i, kernel %j, stride %j (one axis padded, the other not)',
+    'Conv2D, FusedConv2D and their depthwise forms forward, same padding: %i×%i, kernel %j, stride %j (one axis padded, the other not)',
     async (h, w, k, stride) => {
       const x = data(2 * h * w * 3, 7);
       const f = data(k[0] * k[1] * 3 * 4, 8);
       const y = () => {
         const [xt, ft] = [tf.tensor4d(x, [2, h, w, 3]), tf.tensor4d(f, [k[0], k[1], 3, 4])];
-        const fused = tf.fused.conv2d({ x: xt, filter: ft, strides: stride, pad: 'same', bias: tf.tensor1d([0.1, -0.2, 0.3, 0]), activation: 'relu' });
-        return [tf.conv2d(xt, ft, stride, 'same'), fused];
+        const bias = tf.tensor1d([0.1, -0.2, 0.3, 0]);
+        const fused = tf.fused.conv2d({ x: xt, filter: ft, strides: stride, pad: 'same', bias, activation: 'relu' });
+        // ft as a depthwise filter: 3 channels, multiplier 4 (12 outputs).
+        const fusedDw = tf.fused.depthwiseConv2d({ x: xt, filter: ft, strides: stride, pad: 'same', bias: tf.tile(bias, [3]), activation: 'relu' });
+        return [tf.conv2d(xt, ft, stride, 'same'), fused, tf.depthwiseConv2d(xt, ft, stride, 'same'), fusedDw];
       };
       const cpu = await on('cpu', y);
       const wasm = await on('wasm', y);

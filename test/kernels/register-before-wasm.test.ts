@@ -21,6 +21,6 @@ it('called before the wasm backend is imported, it throws; after the import, it 
   registerWasmTrainingKernels();
   expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeDefined();
   expect(early).toBe(
-    "the wasm backend has no BatchMatMul, Conv2D, FusedConv2D, Sum kernels: import '@tensorflow/tfjs-backend-wasm' before registering its training kernels",
+    "the wasm backend has no BatchMatMul, Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D, Sum kernels: import '@tensorflow/tfjs-backend-wasm' before registering its training kernels",
   );
 });
