@@ -35,9 +35,63 @@ export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAtt
 }
 
 /** Slice `info` to `size` if it is larger (a no-op otherwise). */
-function cropTo(s: KernelScope, info: TensorInfo, size: number[]): TensorInfo {
+export function cropTo(s: KernelScope, info: TensorInfo, size: number[]): TensorInfo {
   if (info.shape.every((d, i) => d === size[i])) return info;
   return s.run('Slice', { x: info }, { begin: size.map(() => 0), size });
+}
+
+/**
+ * dy [N,Oh,Ow,Co] dilated by the stride and cut or padded so that a stride-1 correlation of it with
+ * the flipped filter, by the pads returned, covers dX [N,H,W,·] (see the file's comment):
+ * K−1−top before, enough after. Shared by Conv2D's and DepthwiseConv2D's input gradients.
+ */
+export function spreadForFullCorrelation(
+  s: KernelScope,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): { d: TensorInfo; pad: tf.backend_util.ExplicitPadding } {
+  const { batchSize: n, inHeight: h, inWidth: w, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const [, oh, ow, co] = dy.shape as [number, number, number, number];
+  // Dilate dy by the stride: [N,Oh,Ow,Co] → [N,Oh,1,Ow,1,Co] → pad → [N,Oh·sh,Ow·sw,Co].
+  let d = dy;
+  if (sh > 1 || sw > 1) {
+    const six = s.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, co] });
+    const padded = s.run(
+      'PadV2',
+      { x: six },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
+    d = s.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, co] });
+  }
+  // Full correlation with the flipped filter: pad K−1−top before; enough after to cover H.
+  const before = [kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left];
+  const begin = before.map((b) => Math.max(0, -b));
+  if (begin[0]! > 0 || begin[1]! > 0) {
+    d = s.run('Slice', { x: d }, { begin: [0, begin[0], begin[1], 0], size: [n, d.shape[1]! - begin[0]!, d.shape[2]! - begin[1]!, co] });
+  }
+  const padTop = Math.max(0, before[0]!);
+  const padLeft = Math.max(0, before[1]!);
+  const padBottom = Math.max(0, h + kh - 1 - padTop - d.shape[1]!);
+  const padRight = Math.max(0, w + kw - 1 - padLeft - d.shape[2]!);
+  return {
+    d,
+    pad: [
+      [0, 0],
+      [padTop, padBottom],
+      [padLeft, padRight],
+      [0, 0],
+    ],
+  };
 }
 
 /**
@@ -53,59 +107,11 @@ export function conv2dBackpropInput(
   attrs: ConvAttrs,
 ): TensorInfo {
   const info = convInfo(inputShape, filter.shape, attrs);
-  const [n, h, w, ci] = inputShape as [number, number, number, number];
-  const [kh, kw] = filter.shape as [number, number];
-  const { strideHeight: sh, strideWidth: sw } = info;
-  const [, oh, ow, co] = dy.shape as [number, number, number, number];
   return withScope(backend, backendName, (s) => {
-    // Dilate dy by the stride: [N,Oh,Ow,Co] → [N,Oh,1,Ow,1,Co] → pad → [N,Oh·sh,Ow·sw,Co].
-    let d = dy;
-    if (sh > 1 || sw > 1) {
-      const six = s.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, co] });
-      const padded = s.run(
-        'PadV2',
-        { x: six },
-        {
-          paddings: [
-            [0, 0],
-            [0, 0],
-            [0, sh - 1],
-            [0, 0],
-            [0, sw - 1],
-            [0, 0],
-          ],
-          constantValue: 0,
-        },
-      );
-      d = s.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, co] });
-    }
-    // Full correlation with the flipped filter: pad K−1−top before; enough after to cover H.
-    const before = [kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left];
-    const begin = before.map((b) => Math.max(0, -b));
-    if (begin[0]! > 0 || begin[1]! > 0) {
-      d = s.run('Slice', { x: d }, { begin: [0, begin[0], begin[1], 0], size: [n, d.shape[1]! - begin[0]!, d.shape[2]! - begin[1]!, co] });
-    }
-    const padTop = Math.max(0, before[0]!);
-    const padLeft = Math.max(0, before[1]!);
-    const padBottom = Math.max(0, h + kh - 1 - padTop - d.shape[1]!);
-    const padRight = Math.max(0, w + kw - 1 - padLeft - d.shape[2]!);
+    const { d, pad } = spreadForFullCorrelation(s, dy, info);
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const wT = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const r = s.run(
-      'Conv2D',
-      { x: d, filter: wT },
-      {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [padTop, padBottom],
-          [padLeft, padRight],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      },
-    );
-    return cropTo(s, r, [n, h, w, ci]);
+    const r = s.run('Conv2D', { x: d, filter: wT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
+    return cropTo(s, r, inputShape);
   });
 }

@@ -21,12 +21,17 @@
  *                          BatchMatMuls (resize-grads.ts: the stock kernel ignores halfPixelCenters)
  *   UnsortedSegmentSum     gather's gradient (an Embedding's), missing in stock wasm: its ScatterNd,
  *                          which sums rows that share an index (wasm-segment-sum.ts)
+ *   DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter
+ *                          DepthwiseConv2D's and SeparableConv2D's gradients, missing in stock wasm:
+ *                          its DepthwiseConv2dNative of the spread dy with the flipped filter; per
+ *                          tap a strided slice of x times dy, summed (depthwise-grads.ts)
  *
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
 import { tf } from '../tf.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
 import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
+import { wasmDepthwiseBackpropFilter, wasmDepthwiseBackpropInput } from './depthwise-grads.ts';
 import { withScope } from './kernel-scope.ts';
 import { bilinearWeights, fixGpuKernels, separableResizeGrad } from './resize-grads.ts';
 import { wasmResizeNearestNeighborGrad } from './resize-nearest-grad.ts';
@@ -177,4 +182,6 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(tf.ResizeNearestNeighborGrad, wasmResizeNearestNeighborGrad(tf.getKernel(tf.ResizeNearestNeighborGrad, 'wasm')?.kernelFunc));
   replaceKernel(tf.ResizeBilinearGrad, separableResizeGrad('wasm', bilinearWeights, tf.getKernel(tf.ResizeBilinearGrad, 'wasm')?.kernelFunc));
   replaceKernel(tf.UnsortedSegmentSum, wasmUnsortedSegmentSum);
+  replaceKernel(tf.DepthwiseConv2dNativeBackpropInput, wasmDepthwiseBackpropInput);
+  replaceKernel(tf.DepthwiseConv2dNativeBackpropFilter, wasmDepthwiseBackpropFilter);
 }

@@ -11,8 +11,8 @@
  *
  * @example
  * await tf.setBackend('wasm');
- * checkKernels(tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3 })] }))
- * // throws: layer depthwise_conv2d… (DepthwiseConv2D) cannot be trained on backend wasm: its step needs TF.js kernel 'DepthwiseConv2dNativeBackpropFilter' …
+ * checkKernels(model)   // a layer `ein` of class EinsumScale whose call is tf.einsum('ij,j->ij', x, gain)
+ * // throws: layer ein (EinsumScale) cannot be trained on backend wasm: its step needs TF.js kernel 'Einsum', which this backend does not have; backends that have it: cpu …
  */
 import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';

@@ -1,8 +1,9 @@
 /**
  * A layer whose step needs a kernel the backend lacks is refused before training with a UsageError
  * naming the layer, the kernel and the backends that have it — it was TF.js's raw "Kernel … not
- * registered" mid-epoch. On wasm a DepthwiseConv2D's filter gradient stays missing; an Embedding's
- * (UnsortedSegmentSum, registered by the library) passes.
+ * registered" mid-epoch. On wasm a layer computed by `tf.einsum` stays refused (wasm has no
+ * `Einsum` kernel; cpu has); an Embedding's gradient (UnsortedSegmentSum) and a DepthwiseConv2D's
+ * (DepthwiseConv2dNativeBackprop*), registered by the library, pass.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,18 +23,27 @@ beforeAll(async () => {
   await selectBackend('wasm', { threads: 1 });
 });
 
-const depthwise = () =>
+/** A per-feature scale written with `tf.einsum`, whose kernel wasm lacks. */
+class EinsumScale extends tf.layers.Layer {
+  static className = 'EinsumScale';
+  private gain?: tf.LayerVariable;
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    this.gain = this.addWeight('gain', [(inputShape as tf.Shape).at(-1) as number], 'float32', tf.initializers.ones());
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.einsum('ij,j->ij', Array.isArray(inputs) ? inputs[0]! : inputs, this.gain!.read());
+  }
+}
+
+const withEinsum = () =>
   tf.sequential({
-    layers: [
-      tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3, name: 'dw' }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 2, activation: 'softmax' }),
-    ],
+    layers: [tf.layers.flatten({ inputShape: [6, 6, 2] }), new EinsumScale({ name: 'ein' }), tf.layers.dense({ units: 2, activation: 'softmax' })],
   });
 
 describe('kernels the backend lacks, found before training', () => {
-  it('refuses a DepthwiseConv2D on wasm, naming the layer, the kernel and the backends that have it', () => {
-    const model = depthwise();
+  it('refuses a layer computed by tf.einsum on wasm, naming the layer, the kernel and the backends that have it', () => {
+    const model = withEinsum();
     const err = (() => {
       try {
         checkDifferentiable(model);
@@ -43,24 +53,26 @@ describe('kernels the backend lacks, found before training', () => {
     })();
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(
-      /^layer dw \(DepthwiseConv2D\) cannot be trained on backend wasm: its step needs TF\.js kernel 'DepthwiseConv2dNativeBackpropFilter', which this backend does not have; backends that have it: .*\bcpu\b/,
+      /^layer ein \(EinsumScale\) cannot be trained on backend wasm: its step needs TF\.js kernel 'Einsum', which this backend does not have; backends that have it: .*\bcpu\b/,
     );
     model.dispose();
   });
 
   it('fitToFolder refuses it before it makes the folder', async () => {
-    const model = depthwise();
+    const model = withEinsum();
     const dir = join(tmp, 'run');
     const data = { x: tf.zeros([4, 6, 6, 2]), y: tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2) };
-    await expect(fitToFolder(model, data, { epochs: 1, batchSize: 2, seed: 1, dir, figures: false })).rejects.toThrow(/layer dw \(DepthwiseConv2D\)/);
+    await expect(fitToFolder(model, data, { epochs: 1, batchSize: 2, seed: 1, dir, figures: false })).rejects.toThrow(/layer ein \(EinsumScale\)/);
     expect(existsSync(dir)).toBe(false);
     tf.dispose([data.x, data.y]);
     model.dispose();
   });
 
-  it('passes an Embedding inside a nested model on wasm, leaving no tensor behind', () => {
+  it('passes an Embedding inside a nested model and a DepthwiseConv2D on wasm, leaving no tensor behind', () => {
     const inner = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 8, outputDim: 3, inputLength: 4 }), tf.layers.flatten()] });
-    const model = tf.sequential({ layers: [inner, tf.layers.dense({ units: 2 })] });
+    const model = tf.sequential({
+      layers: [inner, tf.layers.reshape({ targetShape: [2, 6, 1] }), tf.layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2 })],
+    });
     const before = tf.memory().numTensors;
     expect(() => checkDifferentiable(model)).not.toThrow();
     expect(tf.memory().numTensors).toBe(before);
