@@ -13,7 +13,7 @@ import { binRows, lastEpoch, weightRange } from './data.ts';
 import { indexFacet } from './facets.ts';
 import { runLabels, shownSpec } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
-import { lineUpNotes } from './score-notes.ts';
+import { fullNameLines, lineUpNotes } from './score-notes.ts';
 import { defaultEpoch } from './selection.ts';
 import { BAR_COLOR, CONFIG, figureHead, PANEL_TICKS, SHARED_SCALES, SIZE } from './theme.ts';
 
@@ -58,7 +58,7 @@ export function compareHistogramsSpec(runs: RunRecord[], options: CompareOptions
     return binRows(s.histogram).map((r) => ({ ...at, ...r, note }));
   });
   const subtitle = 'all weights · rows: epochs · columns: penalties · shared axes';
-  const named = [...fullNames].map(([name, full]) => `${name}: ${full}`);
+  const named = fullNameLines(fullNames);
   return shownSpec({
     ...figureHead('Weights of each run, side by side', named.length ? [subtitle, ...named] : subtitle),
     data: { values },

@@ -216,14 +216,15 @@ export function snapshotTitle(s: Scored & Pick<WeightsSnapshot, 'epoch'>): strin
 
 /**
  * `snapshotTitle` as a small multiple's header: in lines no longer than a one-output title of the
- * same epoch and loss (so a panel of several outputs is as wide as one of one output).
+ * same epoch and loss (so a panel of several outputs is as wide as one of one output), each output
+ * as `named` names it (a long name shortened to fit a line: score-notes.ts's `outputNames`).
  *
  * @example
  * wrappedSnapshotTitle({ epoch: 3, testLoss: 0.5, testAcc: null, testMetrics: { a_loss: 0.2, b_loss: 0.3, a_acc: 0.9, b_acc: 0.8 } })
  * // ['epoch=3 loss=0.5000', 'acc(a)=0.9000 acc(b)=0.8000']   (each at most 'epoch=3 loss=0.5000 acc=0.9000'.length, 30)
  */
-export function wrappedSnapshotTitle(s: Scored & Pick<WeightsSnapshot, 'epoch'>): string | string[] {
-  return wrapped([`epoch=${s.epoch}`, ...scoreParts(s)], snapshotTitle({ epoch: s.epoch, testLoss: s.testLoss, testAcc: 0 }).length);
+export function wrappedSnapshotTitle(s: Scored & Pick<WeightsSnapshot, 'epoch'>, named?: (output: string) => string): string | string[] {
+  return wrapped([`epoch=${s.epoch}`, ...scoreParts(s, named)], snapshotTitle({ epoch: s.epoch, testLoss: s.testLoss, testAcc: 0 }).length);
 }
 
 /**

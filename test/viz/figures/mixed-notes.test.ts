@@ -2,15 +2,16 @@
  * The side-by-side histograms of runs of one output and of several: every panel's note puts one
  * score per line, padded to the same number of lines (before, a one-output run's note was one line
  * beside a two-output run's three); an output name too long for a panel is shortened in its middle,
- * no two outputs alike, and written out in full in the subtitle. Spec level, no browser.
+ * no two outputs alike, and written out in full in the subtitle. So are the histogram grid's panel
+ * titles. Spec level, no browser.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
 import { snapshots } from '../../../src/formats/run.ts';
-import { compareHistogramsSpec } from '../../../src/viz/figures/index.ts';
+import { compareHistogramsSpec, histogramGridSpec } from '../../../src/viz/figures/index.ts';
 import { middleShortened, shortNames } from '../../../src/viz/figures/score-notes.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
-import { plain } from './spec-helpers.ts';
+import { headerLabels, plain } from './spec-helpers.ts';
 
 /** `run` as a model of `outputs` would record it: no single accuracy, each output's loss and accuracy. */
 function withOutputs(run: RunRecord, outputs: readonly string[]): RunRecord {
@@ -71,6 +72,19 @@ describe('compareHistogramsSpec of runs of one output and of several', () => {
     for (const n of names) expect(n).toContain('…');
     const subtitle: string[] = plain(compareHistogramsSpec(runs, { epochs: [0] })).title.subtitle;
     for (const full of long) expect(subtitle.join('\n')).toContain(full);
+  });
+
+  it("the histogram grid's panel titles: 60-character output names shortened to a one-output title's line (30 characters), full names in the subtitle", () => {
+    const long = ['mnist', 'emnist'].map((m) => `multitask_head_for_${m.padEnd(9, '_')}_classifier_output_layer_weights`);
+    const spec = plain(histogramGridSpec(withOutputs(makeRunRecord({ epochs: 2, penalty: 'l1:1e-4', seed: 2 }), long)));
+    const lines = headerLabels(spec.facet.header).flat();
+    // Each title's line as long as 'epoch=0 loss=0.0000 acc=0.0000' at most (they were 72: the grid twice as wide).
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(30);
+    const names = [...new Set(lines.flatMap((l) => [...l.matchAll(/acc\((.*?)\)=/g)].map((m) => m[1])))];
+    expect(names).toHaveLength(2);
+    for (const n of names) expect(n).toContain('…');
+    const subtitle = (spec.title.subtitle as string[]).join('\n');
+    for (const full of long) expect(subtitle).toContain(full);
   });
 
   it('shortNames: a middle cut, moved where two cuts would be alike; short names kept', () => {
