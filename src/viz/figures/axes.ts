@@ -55,6 +55,37 @@ export function logTicks(floor: number, max: number): number[] {
   return ticks;
 }
 
+/** A log axis's scale domain and tick values (`logAxis`). */
+export interface LogAxis {
+  readonly domain: [number, number];
+  readonly values: number[];
+}
+
+/**
+ * A log axis over data from `lo` to `hi` (both > 0): its domain in whole decades (as Vega's `nice`
+ * rounds a log scale), ticks at the decades' powers of ten — every k-th one from the bottom where the
+ * domain spans more than `most` − 1 decades, so at most `most` ticks; 1, 2 and 5 times them where it
+ * spans one decade. (Vega's own ticks of a log scale spanning fewer decades than its tick count are
+ * each of 1…9 times every power: a 160-px panel over three decades drew 28 grid lines.)
+ *
+ * @example
+ * logAxis(1.4, 235)       // { domain: [1, 1000], values: [1, 10, 100, 1000] }
+ * logAxis(10.1, 10.3)     // { domain: [10, 100], values: [10, 20, 50, 100] }
+ * logAxis(2e-7, 300)      // { domain: [1e-7, 1000], values: [1e-7, 1e-4, 0.1, 100] }   (k = 3)
+ */
+export function logAxis(lo: number, hi: number, most = 5): LogAxis {
+  const bottom = Math.floor(Math.log10(lo));
+  const top = Math.max(bottom + 1, Math.ceil(Math.log10(hi)));
+  const power = (k: number) => Number(`1e${k}`);
+  const decades = top - bottom;
+  if (decades === 1) return { domain: [power(bottom), power(top)], values: [1, 2, 5, 10].map((m) => Number((m * power(bottom)).toPrecision(1))) };
+  const step = Math.ceil(decades / (most - 1));
+  return { domain: [power(bottom), power(top)], values: Array.from({ length: Math.floor(decades / step) + 1 }, (_, i) => power(bottom + i * step)) };
+}
+
+/** Tick labels of a log axis: `0.001` to `1000` as they are, `1e-4` and `1e4` beyond (never `0.000001`). */
+export const LOG_LABEL = "datum.value >= 1e-3 && datum.value < 1e4 ? format(datum.value, '~g') : replace(format(datum.value, '.0e'), 'e+', 'e')";
+
 /** Tick labels of the density axis: `0`, `0.1`, `10`, and `1e-3` below 0.01. */
 const DENSITY_LABEL = "datum.value == 0 ? '0' : datum.value >= 0.01 ? format(datum.value, '~g') : replace(format(datum.value, '.0e'), 'e-0', 'e-')";
 

@@ -13,6 +13,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, testAccuracies } from './accuracy.ts';
+import { LOG_LABEL, logAxis } from './axes.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
@@ -38,11 +39,13 @@ const PANELS = [
 ] as const;
 
 /**
- * A panel's plot (px), the most its own y axis takes left of it (labels such as `0.000001`, the title;
- * 76 px on the reference study's), and the characters of a subtitle line in one column (DejaVu Sans at
- * 12 px, ~7.5 px a character: within the column's 80 + 224 px).
+ * A panel's plot (px); the room its y axis is given left of it (`axis`), of which ticks and labels take
+ * `axisExtent` in every panel (`100.0%`, the widest label, is 42 px at 11 px; the title beyond it: ~68 px
+ * in all), so the plots of a row stand evenly apart (each axis took its own labels' width, and the gaps
+ * between plots differed by 20 px and more); and the characters of a subtitle line in one column
+ * (DejaVu Sans at 12 px, ~7.5 px a character: within the column's 80 + 224 px).
  */
-const PANEL = { width: 224, height: 160, axis: 80, subtitleChars: 38 } as const;
+const PANEL = { width: 224, height: 160, axis: 80, axisExtent: 50, subtitleChars: 38 } as const;
 
 /**
  * The panels' row, each with its axis: 2 in a 720-px file (24 + 2 · (80 + 224) + 20 = 652 px), all 4 in
@@ -178,13 +181,24 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   // Epoch means as points only where per-batch lines are drawn; joined by a line elsewhere (test loss, accuracy).
   const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
   const byOutput = (metric: string) => dash !== undefined && metric === 'test accuracy';
+  // The y scale and axis of a panel: a log one in whole decades, few ticks, short labels (`logAxis`); every axis as wide.
+  const extent = { minExtent: PANEL.axisExtent, maxExtent: PANEL.axisExtent };
+  const yAxis = (metric: string, log: boolean) => {
+    const drawn = values.filter((r) => r.metric === metric).flatMap((r) => (r.high === undefined ? [r.value] : [r.value, r.high]));
+    if (!log) return { scale: { zero: false }, axis: { format: '.1%', ...extent } };
+    const axis = drawn.length ? logAxis(minOf(drawn), maxOf(drawn)) : undefined;
+    return {
+      scale: { type: 'log', ...(axis ? { domain: axis.domain, nice: false } : {}) },
+      axis: { ...(axis ? { values: axis.values } : {}), labelExpr: LOG_LABEL, ...extent },
+    };
+  };
   const panel = (metric: string, log: boolean) => ({
     width: PANEL.width,
     height: PANEL.height,
     transform: [{ filter: { field: 'metric', equal: metric } }],
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', scale: { zero: false, nice: false }, axis: { tickMinStep: 1, format: 'd' } },
-      y: { field: 'value', type: 'quantitative', title: metric, scale: log ? { type: 'log' } : { zero: false }, axis: { format: log ? '~g' : '.1%' } },
+      y: { field: 'value', type: 'quantitative', title: metric, ...yAxis(metric, log) },
       color,
     },
     layer: [

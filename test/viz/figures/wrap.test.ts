@@ -4,7 +4,7 @@
  * differently fails here, naming what changed — and its columns then follow WRAP_WIDTH in a Vega
  * view, as a page sets it (the layout drawn in more or fewer rows), and so do a facet's panel height
  * and the subtitles (a one-run figure's by the width itself); the curves' panel titles of a row stand
- * at one height.
+ * at one height, their plots evenly apart, and their log axes have few ticks with short labels.
  */
 import type { Spec } from 'vega';
 import * as vega from 'vega';
@@ -50,6 +50,26 @@ async function viewAt<T>(spec: Spec, width: number, read: (view: vega.View) => T
 
 type Item = { x?: number; y?: number; text?: unknown; items?: Mark[] };
 type Mark = { marktype?: string; role?: string; items?: Item[] };
+
+/** The y axes of a drawn figure, in drawing order: each one's title, tick labels and grid lines (a chart's grid is drawn as an axis of its own, before the one labelled). */
+function yAxes(view: vega.View): Array<{ title: string; labels: string[]; grid: number }> {
+  const found: Array<{ title: string; labels: string[]; grid: number }> = [];
+  let grid = 0;
+  const texts = (axis: Item, role: string) => (axis.items ?? []).filter((m) => m.role === role).flatMap((m) => (m.items ?? []).map((i) => String(i.text)));
+  const walk = (mark: Mark): void => {
+    for (const it of mark.items ?? []) {
+      if (mark.role === 'axis' && (it as { orient?: string }).orient === 'left') {
+        const lines = (it.items ?? []).filter((m) => m.role === 'axis-grid').reduce((n, m) => n + (m.items?.length ?? 0), 0);
+        const [title] = texts(it, 'axis-title');
+        if (title === undefined) grid = lines;
+        else found.push({ title, labels: texts(it, 'axis-label'), grid });
+      }
+      if (mark.marktype === 'group') for (const m of it.items ?? []) walk(m);
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: Mark }).root);
+  return found;
+}
 
 /** The texts a drawn figure shows as titles or marks (not axes' or legends'), each with its anchor's position in the view. */
 function titleTexts(view: vega.View): Array<{ text: string; x: number; y: number }> {
@@ -182,6 +202,34 @@ describe('wrapped figures, compiled', () => {
       expect(titles.map((t) => t.text).sort(), `${width}`).toEqual(['penalty term', 'test accuracy', 'test loss', 'train loss']);
       // Rows: the titles' heights, each once (2 by 2 at 720 px, one row at 1 322).
       expect(new Set(titles.map((t) => t.y)).size, `${width}: ${JSON.stringify(titles)}`).toBe(width === 720 ? 2 : 1);
+    }
+  });
+
+  it("stand the curves' plots of a row evenly apart, whatever the widths of their y axes' labels", async () => {
+    const spec = await toVega(curvesSpec(seven.slice(0, 2)));
+    // A panel's title stands at its plot's left edge. Each axis had taken its own labels' width (`0.1`, `98.0%`):
+    // the plots of a row stood unevenly apart.
+    const lefts = (await viewAt(spec, 1322, titleTexts))
+      .filter((t) => t.text !== 'Training curves')
+      .map((t) => t.x)
+      .sort((a, b) => a - b);
+    const gaps = lefts.slice(1).map((x, i) => x - (lefts[i] as number));
+    expect(gaps).toHaveLength(3);
+    expect(Math.max(...gaps) - Math.min(...gaps), JSON.stringify(gaps)).toBeLessThan(1);
+  });
+
+  it("give the curves' log axes ticks at whole decades, at most 5, with short labels (a train loss from 300 down to 3e-8)", async () => {
+    const first = seven[0] as RunRecord;
+    const run = { ...first, epochs: first.epochs.map((e, i) => ({ ...e, trainLoss: 300 * 10 ** (-10 * i) })) };
+    const axes = await viewAt(await toVega(curvesSpec([run])), 1322, yAxes);
+    expect(axes.map((a) => a.title)).toEqual(['train loss', 'test loss', 'penalty term', 'test accuracy']);
+    const train = axes[0] as { labels: string[]; grid: number };
+    // Decades 1e-8 … 1000 every 3rd (Vega's own: `0.00000001`, `0.000001`, … in full, 11 powers).
+    expect(train.labels).toEqual(['1e-8', '1e-5', '0.01', '10']);
+    for (const a of axes.slice(0, 3)) {
+      expect(a.labels.length, a.title).toBeLessThanOrEqual(5);
+      expect(a.grid, a.title).toBe(a.labels.length);
+      for (const label of a.labels) expect(label.length, `${a.title}: ${label}`).toBeLessThanOrEqual(5);
     }
   });
 });
