@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range (once: fit does not check them again), constraints and gradients (checkDifferentiable) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range (once: fit does not check them again), constraints and gradients (checkDifferentiable; not for a resume with every epoch done: no step runs) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings and user monitors compared (the backend and the weights' names only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)
@@ -66,7 +66,7 @@ import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord
 import { claimFolder, emptyFolder, type FolderPolicy } from './folder.ts';
 import { writeRunJson, writeRunJsonIfChanged } from './records.ts';
 import { keptNote } from './refusals.ts';
-import { resumeState, runFolderState } from './run-state.ts';
+import { finishedRun, resumeState, runFolderState } from './run-state.ts';
 
 /** `fitToFolder`'s options: `fit`'s, the folder and its policy, and what it writes there. */
 export interface FolderOptions extends FitOptions, FolderPolicy {
@@ -260,7 +260,11 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
   checkTrainable(model);
   checkConstraints(model);
   checkGradientsOption(model, options);
-  checkDifferentiable(model, options.gradients);
+  // A resume with every epoch done runs no step (the folder is only brought in line): its layers'
+  // gradients are not probed (a backward pass of each, seconds on TF.js's cpu backend) — unless the
+  // folder, once claimed, turns out to have an epoch left after all.
+  const probed = !(options.resume && finishedRun(dir, options.epochs));
+  if (probed) checkDifferentiable(model, options.gradients);
   // Before the folder is touched, and not again by fit; a resume's weights come from its checkpoint
   // (fit checks those of a resume that starts over).
   const weightsChecked = !options.resume;
@@ -292,6 +296,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
       options.onNote?.(`${dir} is finished (${state.record.epochs.length} epochs${why}): kept as it is`);
       return state.record;
     }
+    if (!probed && state?.state !== 'done') checkDifferentiable(model, options.gradients);
     if (state?.state === 'stranded') {
       checkSameRun(state.record, now, dir, true);
       throw new CheckpointMissingError(dir, state.record.epochs.length, now.epochs);

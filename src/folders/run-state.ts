@@ -93,3 +93,19 @@ export function resumeState(dir: string, epochs: number): RunFolderState {
   if (finished > epochs) throw new ResumeEpochsError(dir, finished, epochs);
   return state;
 }
+
+/**
+ * Whether `dir` holds a run with every one of its `epochs` done (runFolderState's `done`), read
+ * before the folder is claimed; false for no folder, or records that cannot be read (the resume's
+ * own checks then say why).
+ *
+ * @example
+ * finishedRun('runs/l1', 40)   // true after a 40-epoch run: its resume to 40 trains nothing
+ */
+export function finishedRun(dir: string, epochs: number): boolean {
+  try {
+    return runFolderState(dir, epochs).state === 'done';
+  } catch {
+    return false;
+  }
+}

@@ -107,7 +107,8 @@ async function fitWith(model: tf.LayersModel, data: FitData, given: FitOptions, 
   if (drawsRandom(model)) checkSeededRandom();
   checkGradientsOption(model, options);
   const strategy = options.gradients ?? localGradients;
-  checkDifferentiable(model, strategy);
+  // A continued run with every epoch done takes no step: no gradient to probe (seconds on TF.js's cpu backend).
+  if (!options.from || options.from.epochs.length < epochs) checkDifferentiable(model, strategy);
   const { optimizer, owned } = optimizerOf(model, options);
   // From here on the tensors `validationSplit` made (and the optimiser fit made) are disposed at the end.
   const { train, validation, made } = splitOf(model, data, options);

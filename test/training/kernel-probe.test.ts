@@ -68,6 +68,37 @@ describe('kernels the backend lacks, found before training', () => {
     model.dispose();
   });
 
+  it('a finished run resumed on a backend lacking its step’s kernel: kept as it is (no step runs, nothing probed); asked for an epoch more, refused', async () => {
+    const dir = join(tmp, 'finished');
+    const data = { x: tf.zeros([4, 4]), y: tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2) };
+    const options = { batchSize: 2, seed: 1, dir, figures: false };
+    const embedding = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.embedding({ name: 'emb', inputDim: 8, outputDim: 3, inputLength: 4 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 2, activation: 'softmax' }),
+        ],
+      });
+    // wasm without the Embedding's gradient kernel (the library registers it), for this test only.
+    const segmentSum = tf.getKernel('UnsortedSegmentSum', 'wasm')!;
+    try {
+      await tf.setBackend('cpu');
+      const first = await fitToFolder(embedding(), data, { ...options, epochs: 1 });
+      await tf.setBackend('wasm');
+      tf.unregisterKernel('UnsortedSegmentSum', 'wasm');
+      const kept = await fitToFolder(embedding(), data, { ...options, epochs: 1, resume: true });
+      expect(kept.epochs).toEqual(first.epochs);
+      await expect(fitToFolder(embedding(), data, { ...options, epochs: 2, resume: true })).rejects.toThrow(
+        /layer emb \(Embedding\) cannot be trained on backend wasm: its step needs TF\.js kernel 'UnsortedSegmentSum'/,
+      );
+    } finally {
+      if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) tf.registerKernel(segmentSum);
+      await tf.setBackend('wasm');
+      tf.dispose([data.x, data.y]);
+    }
+  });
+
   it('passes an Embedding inside a nested model and a DepthwiseConv2D on wasm, leaving no tensor behind', () => {
     const inner = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 8, outputDim: 3, inputLength: 4 }), tf.layers.flatten()] });
     const model = tf.sequential({
