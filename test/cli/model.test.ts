@@ -19,7 +19,11 @@ const readRun = readRunJson;
 // 12×12 RGB images in 5 classes, as 4-D IDX files (an image set that is not MNIST-shaped).
 const data = join(root, 'rgb');
 writeDataset(data, 64, 20, { shape: [12, 12, 3], classes: 5, prefix: 'tiny-', gzip: true });
-const SMALL = ['--data', data, '--epochs', '1', '--batch-size', '16', '--out', join(root, 'runs')];
+/**
+ * One thread (a second's start of the shard workers a run saves): a test about threads gives
+ * `--threads 2` after these (the last one given counts).
+ */
+const SMALL = ['--data', data, '--epochs', '1', '--batch-size', '16', '--threads', '1', '--out', join(root, 'runs')];
 /** SMALL without figures, for the tests about the record (drawing is most of such a run's time). */
 const RECORDED = [...SMALL, '--no-figures'];
 
@@ -82,7 +86,8 @@ describe('penx train --model', () => {
     const h = chain.reduce<tf.SymbolicTensor>((t, l) => l.apply(t) as tf.SymbolicTensor, input);
     const out = tf.layers.dense({ name: 'head', units: 5, activation: 'softmax' }).apply(shared.apply(shared.apply(h))) as tf.SymbolicTensor;
     await saveModel(tf.model({ name: 'odd', inputs: input, outputs: out }), dir);
-    const r = await penx('train', '--penalty', 'l1:1e-3', '--model', dir, '--name', 'odd', ...RECORDED);
+    // On two threads: the note that BatchNormalization keeps it on one.
+    const r = await penx('train', '--penalty', 'l1:1e-3', '--model', dir, '--name', 'odd', ...RECORDED, '--threads', '2');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('dw/depthwise_kernel: penalty tfjs.L1L2:l1=0,l2=0.01 → l1:0.001');
     expect(r.stderr).toMatch(/one thread: layer bn \(BatchNormalization\) uses the whole batch's statistics/);
