@@ -54,6 +54,8 @@ describe('nothing outside the run folder is touched', () => {
     onTestFinished(() => stopped(first.child));
     const lock = join(out, 'same', '.penx.lock');
     while (!existsSync(lock) && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    // Paused, it holds the lock as it would training (its process alive), without taking a core from the second.
+    first.child.kill('SIGSTOP');
     const second = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', '--out', out, '--name', 'same', '--resume', ...TINY);
     first.child.kill('SIGKILL');
     await first.exited;

@@ -290,6 +290,8 @@ describe('penx plot and a run being trained', () => {
     const busy = spawnPenxPiped('train', '--penalty', 'l2:1e-4', '--epochs', '30', ...TINY, '--out', out, '--name', 'busy');
     try {
       while (!existsSync(join(out, 'busy', 'run.json')) && busy.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      // Paused, it holds the lock as it would training (its process alive), without taking a core from plot.
+      busy.child.kill('SIGSTOP');
       const r = await penx('plot', join(out, 'busy'));
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`busy is in use by process ${busy.child.pid} `));
