@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
 import { type BinCounts, logAbsCounts, rebin } from './binning.ts';
+import { fitToCard } from './fit-width.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { defaultEpoch, selectionText } from './selection.ts';
@@ -90,16 +91,20 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
     scale: options.scale === 'log' ? { type: 'symlog', constant: 1e-6 } : { zero: true },
     axis: { format: '~%' },
   };
+  const subtitle = [
+    `${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`,
+    ...(noZeros ? ['no weight is exactly 0'] : []),
+    ...(missing.length ? [`not in ${missing.join(', ')}`] : []),
+  ];
+  const widths = [60 + 14 * runs.length, SIZE.single.width - 60];
   return shownSpec({
-    ...figureHead(title, [
-      `${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`,
-      ...(noZeros ? ['no weight is exactly 0'] : []),
-      ...(missing.length ? [`not in ${missing.join(', ')}`] : []),
-    ]),
+    ...figureHead(title, subtitle),
+    // Both plots narrower on a page's narrow card.
+    params: fitToCard({ plots: widths }, subtitle),
     data: { values },
     hconcat: [
       {
-        width: 60 + 14 * runs.length,
+        width: widths[0],
         height: SIZE.single.height,
         transform: [{ filter: "datum.kind === 'zero'" }],
         mark: { type: 'bar' },
@@ -116,7 +121,7 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
         },
       },
       {
-        width: SIZE.single.width - 60,
+        width: widths[1],
         height: SIZE.single.height,
         transform: [{ filter: "datum.kind === 'bin'" }],
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },

@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { type DensityScale, evenTicks } from './axes.ts';
 import { type BinningOptions, binnedHistogram, REFERENCE_BINNING } from './binning.ts';
+import { fitToCard } from './fit-width.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { sharedDensity } from './histogram-scale.ts';
 import type { PenaltyCurve } from './penalty-shapes.ts';
@@ -88,12 +89,15 @@ export function overlaySpec(runs: RunRecord[], options: OverlayOptions = {}): To
     ...(missing.length ? [`not reached by ${missing.join(', ')}`] : []),
     ...(penaltyRows.length ? ["dashed: each run's penalty λ·φ(w), right axis"] : []),
   ];
+  const subtitle = [
+    `${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`,
+    ...notes,
+  ];
   return shownSpec({
-    ...figureHead(`Runs overlaid at epoch ${epoch}`, [
-      `${selectionText(options.layer)} · ${binningText(options)} · ${options.scale === 'log' ? 'log' : 'linear'} density · one line per run`,
-      ...notes,
-    ]),
+    ...figureHead(`Runs overlaid at epoch ${epoch}`, subtitle),
     ...SIZE.single,
+    // Narrower on a page's narrow card; the penalties' axis on the right too.
+    params: fitToCard({ plots: [SIZE.single.width], axes: penaltyRows.length ? 2 : 1 }, subtitle),
     data: { values: [...values, ...penaltyRows] },
     layer: penaltyRows.length ? [lines, faint] : [lines],
     ...(penaltyRows.length ? { resolve: { scale: { y: 'independent' } } } : {}),

@@ -7,6 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PenaltyCurve, PenaltyInfo, RunRecord } from '../../formats/index.ts';
+import { fitToCard } from './fit-width.ts';
 import { shownSpec } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS } from './theme.ts';
@@ -50,6 +51,9 @@ export function storedPenaltyCurves(
   return { curves, missing };
 }
 
+/** The width of each of the two panels (px). */
+const PANEL_WIDTH = 270;
+
 /** `penaltyShapesSpec`'s options. */
 export interface PenaltyShapesOptions {
   /** Specs that could not be evaluated (e.g. a module no longer found), named in the subtitle. */
@@ -78,7 +82,7 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
   };
   const panel = (field: 'value' | 'slope', text: string) => ({
     title: { text, fontSize: 13 },
-    width: 270,
+    width: PANEL_WIDTH,
     height: 200,
     mark: { type: 'line', strokeWidth: 2 },
     encoding: {
@@ -88,16 +92,19 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
       tooltip: [{ field: 'penalty' }, { field: 'w', format: '.3~g' }, { field, format: '.4~g' }],
     },
   });
+  const subtitle = [
+    'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
+    // Three formulas a line, so the title stays within the two panels' width.
+    ...chunks(
+      curves.map((c) => `${c.spec} = ${c.formula}`),
+      3,
+    ).map((line) => line.join(' · ')),
+    ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
+  ];
   return shownSpec({
-    ...figureHead(title, [
-      'what each penalty adds to the loss for one weight w, and its slope (the pull toward 0 per unit of λ·φ):',
-      // Three formulas a line, so the title stays within the two panels' width.
-      ...chunks(
-        curves.map((c) => `${c.spec} = ${c.formula}`),
-        3,
-      ).map((line) => line.join(' · ')),
-      ...(options.missing?.length ? [`not evaluated: ${options.missing.join(', ')}`] : []),
-    ]),
+    ...figureHead(title, subtitle),
+    // Both panels narrower on a page's narrow card.
+    params: fitToCard({ plots: [PANEL_WIDTH, PANEL_WIDTH] }, subtitle),
     data: { values },
     hconcat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
     config: CONFIG,

@@ -11,6 +11,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { accuraciesOf, type PruneCurve, type PrunePoint, type RunRecord } from '../../formats/index.ts';
 import { ALL_OUTPUTS } from './accuracy.ts';
+import { fitToCard } from './fit-width.ts';
 import { epochRanges, runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
 
@@ -204,7 +205,8 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
       },
       {
         mark: { type: 'text', color: '#777', align: 'right', baseline: 'bottom', dy: -3 },
-        encoding: { x: { value: size.width }, y: { aggregate: 'max', field: 'dense', type: 'quantitative' }, text: { value: 'dense (float32)' } },
+        // At the plot's right edge, as wide as it is drawn (narrower on a page's narrow card).
+        encoding: { x: { value: 'width' }, y: { aggregate: 'max', field: 'dense', type: 'quantitative' }, text: { value: 'dense (float32)' } },
       },
       {
         mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
@@ -243,8 +245,11 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     ? `after epochs ${options.epochs?.join(', ')}, one panel each`
     : `after ${epochsText([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
   const what = `test accuracy with the k % smallest kernel weights set to 0, ${after}; 0 % is the trained model`;
+  const subtitle = notes.length || byOutput ? [what, ...notes, ...(byOutput ? [PER_OUTPUT_PRUNE] : [])] : what;
   return shownSpec({
-    ...figureHead('Prune curve', notes.length || byOutput ? [what, ...notes, ...(byOutput ? [PER_OUTPUT_PRUNE] : [])] : what),
+    ...figureHead('Prune curve', subtitle),
+    // The plots of a row narrower on a page's narrow card.
+    params: fitToCard({ plots: panels.map(() => size.width) }, subtitle),
     data: { values: rows },
     vconcat: several ? [row(accuracy, true), row(stored, false)] : [accuracy, stored],
     resolve: { scale: { color: 'shared' } },

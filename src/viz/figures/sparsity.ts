@@ -2,6 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
+import { fitToCard } from './fit-width.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
@@ -25,9 +26,12 @@ export function sparsitySpec(runs: RunRecord[]): TopLevelSpec {
   const values = runs.flatMap((run, i) =>
     snapshots(run).flatMap((s) => THRESHOLDS.map((t) => ({ run: labels[i], epoch: s.epoch, threshold: t.label, fraction: s.sparsity[t.key] }))),
   );
+  const subtitle = 'fraction of all weights near zero, after each epoch (0 = initial)';
   return shownSpec({
-    ...figureHead('Sparsity', 'fraction of all weights near zero, after each epoch (0 = initial)'),
+    ...figureHead('Sparsity', subtitle),
     ...SIZE.line,
+    // Narrower on a page's narrow card.
+    params: fitToCard({ plots: [SIZE.line.width] }, subtitle),
     data: { values },
     encoding: {
       x: EPOCH_ENCODING,

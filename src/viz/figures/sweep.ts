@@ -15,6 +15,7 @@ import { SpecError } from '../../errors.ts';
 import type { RunRecord } from '../../formats/index.ts';
 import { PROX_FLAG, parsePenaltySpec } from '../../registry/index.ts';
 import { maxOf, minOf } from './extent.ts';
+import { fitToCard } from './fit-width.ts';
 import { shownSpec } from './format.ts';
 import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
 
@@ -147,12 +148,12 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
     ({ field, type: 'quantitative', title: TEXT[metric].axis, scale: { zero: false, nice: true }, axis: { format: '.2~%' } }) as const;
   const y2 = { field: 'hi' } as const;
   const format = metric === 'sparsity' ? '.2%' : '.4f';
+  const subtitle = `${TEXT[metric].what} after each run's newest epoch; line: ${seedsText(cells)}, band: lowest to highest seed${unplacedText(runs)}`;
   return shownSpec({
-    ...figureHead(
-      TEXT[metric].title,
-      `${TEXT[metric].what} after each run's newest epoch; line: ${seedsText(cells)}, band: lowest to highest seed${unplacedText(runs)}`,
-    ),
+    ...figureHead(TEXT[metric].title, subtitle),
     ...SIZE.line,
+    // Narrower on a page's narrow card.
+    params: fitToCard({ plots: [SIZE.line.width] }, subtitle),
     data: { values: rows },
     layer: [
       { transform: only('flat'), mark: { type: 'rect', fillOpacity: 0.12 }, encoding: { y: y('lo'), y2, color } },

@@ -39,9 +39,9 @@ export const WRAP_PADDING = 2 * 12;
 /** What a row of a facet takes besides its panels (px): the y axis on the left (60) and Vega's padding. */
 const AROUND = 60 + WRAP_PADDING;
 /** Vega-Lite's gap between facet panels and between concatenated charts (px). */
-const GAP = 20;
+export const GAP = 20;
 /** A subtitle's width per character (px): DejaVu Sans at 12 px, ~7.5 px a character. */
-const SUBTITLE_CHAR = 7.5;
+export const SUBTITLE_CHAR = 7.5;
 /** The panels' height when they wrap in a file (px): a 7-run figure of 40 epochs in rows of 3 then stays about a screen high. */
 const WRAPPED_HEIGHT = 240;
 
@@ -169,7 +169,7 @@ export function wrapSubtitle(lines: readonly string[], charsAt: (columns: number
  * // { name: 'wrap_subtitle', expr: 'wrap_width >= 720 ? [subtitle] : wrap_width >= 714 ? [lines of ≤ 92] : … : [lines of ≤ 42]' }
  * // drawn at 474 px (a card in a 500-px window): lines of at most ⌊(474 − 24) / 7.5⌋ = 60 characters
  */
-function subtitleByWidth(lines: readonly string[], at: { readonly maxWidth: number; readonly least: number }) {
+export function subtitleByWidth(lines: readonly string[], at: { readonly maxWidth: number; readonly least: number }) {
   const wide = lines.map(visibleControls);
   const breakAt = (chars: number) => JSON.stringify(wide.flatMap((line) => linesOf(line.split(' '), chars)));
   let shown = breakAt(at.least);
@@ -182,6 +182,12 @@ function subtitleByWidth(lines: readonly string[], at: { readonly maxWidth: numb
     shown = broken;
   }
   return { name: WRAP_SUBTITLE, expr: `${WRAP_WIDTH} >= ${at.maxWidth} ? ${JSON.stringify(wide)} : ${expr}` };
+}
+
+/** A compiled spec whose title's subtitle is the signal `wrap_subtitle` where it has one (and a title): as it is otherwise. */
+export function subtitleFollowsWidth(spec: Spec): Spec {
+  const has = spec.signals?.some((s) => s.name === WRAP_SUBTITLE) ?? false;
+  return has && spec.title !== undefined ? ({ ...spec, title: { ...(spec.title as object), subtitle: { signal: WRAP_SUBTITLE } } } as Spec) : spec;
 }
 
 /** A piece of a compiled spec, as far as columnsFollowWidth reads it. */
@@ -239,8 +245,7 @@ export function columnsFollowWidth(spec: Spec): Spec {
   if (!has(WRAP_COLUMNS) || missingWrapParts(spec).length) return spec;
   const data = (spec.data ?? []) as Node[];
   return {
-    ...spec,
-    ...(has(WRAP_SUBTITLE) && spec.title !== undefined ? { title: { ...(spec.title as object), subtitle: { signal: WRAP_SUBTITLE } } } : {}),
+    ...subtitleFollowsWidth(spec),
     signals: spec.signals?.map((s) => (s.name === FACET_HEIGHT && has(WRAP_HEIGHT) ? { name: FACET_HEIGHT, update: WRAP_HEIGHT } : s)),
     layout: { ...spec.layout, columns: { signal: WRAP_COLUMNS } },
     data: data.map((d) =>

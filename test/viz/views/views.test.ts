@@ -3,10 +3,13 @@
  * small model) — overlay, log10|w|, heatmaps, ridgeline, bands, curves, penalty shapes — and that
  * every view compiles to Vega; re-binning a record (`rebinRun`) and records without fine histograms.
  */
+import * as vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EpochRecord, type RunRecord, snapshots } from '../../../src/formats/run.ts';
 import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
+import { renderSvg } from '../../../src/render/render.ts';
 import { loadPenalty } from '../../../src/user-modules/loaders.ts';
 import { accuracySpec, NO_PENALTY_TERM, NO_TEST_ACCURACY } from '../../../src/viz/figures/index.ts';
 import {
@@ -26,6 +29,7 @@ import {
   smooth,
   toVega,
   VIEWS,
+  WRAP_WIDTH,
 } from '../../../src/viz/index.ts';
 import { viewCsv } from '../../../src/viz/report/csv.ts';
 import { plain } from '../figures/spec-helpers.ts';
@@ -357,6 +361,26 @@ describe('every view', () => {
         expect(vega.marks?.length ?? 0, view.id).toBeGreaterThan(0);
         const csv = viewCsv(spec);
         expect(csv.split('\n').length, view.id).toBeGreaterThan(2);
+      }
+    }
+  });
+
+  it("of one row of plots fit a page's card of 454 px (a 500-px window: they scrolled in it), and draw a file as before", async () => {
+    const { curves } = await penaltyCurves(runs);
+    await renderSvg(overlaySpec(runs)); // Vega then measures text with DejaVu Sans, as files and pages do
+    for (const id of ['overlay', 'log-abs', 'penalty', 'sparsity', 'prune-curve', 'strength-sparsity']) {
+      const spec = await toVega(VIEWS.find((v) => v.id === id)?.spec(runs, {}, { penalties: curves }) as TopLevelSpec);
+      const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+      try {
+        // A file (the page's width at its default): each plot as wide as the figure says, the subtitle as given.
+        await view.runAsync();
+        expect(view.signal('wrap_fit'), id).toBe(1);
+        // A card's: the plots narrower, the subtitle in shorter lines (its longest line alone ~700 px in some).
+        view.signal(WRAP_WIDTH, 454).resize(); // as a page does when its card narrows
+        const svg = await view.toSVG();
+        expect(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]), id).toBeLessThanOrEqual(454);
+      } finally {
+        view.finalize();
       }
     }
   });
