@@ -3,6 +3,7 @@
  * no single `testAcc`); the level within an accuracy loss is chosen by every output's, and the
  * prune-curve figure, the report's prune tables and penx summary show each output's.
  */
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { summaryText } from '../../mnist-demo/cli/actions/summary.ts';
 import { summarize } from '../../mnist-demo/experiment/summary.ts';
@@ -60,6 +61,9 @@ describe('the prune curve of a model of two outputs', () => {
     expect(global.filter((v) => v['sized']).map((v) => v['output'])).toEqual(['digit', 'digit', 'digit', 'digit']);
     expect(spec.title.subtitle).toContain(PER_OUTPUT_PRUNE);
     expect(JSON.stringify(spec)).toContain('"shape":{"field":"output"');
+    // The output legend's symbols as large as Vega draws a point legend's (100 px²; they were 500, as the line legends' segments).
+    const legend = compile(spec as unknown as TopLevelSpec).spec.legends?.find((l) => l.shape);
+    expect(legend?.symbolSize ?? 100).toBeLessThanOrEqual(100);
     // One output alone: no output, as before.
     const single = makeRunRecord({ epochs: 2, penalty: 'l1:1e-4' });
     const flat = curve.map(({ testMetrics: _, ...p }) => ({ ...p, testAcc: 0.9 }));

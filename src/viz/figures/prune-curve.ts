@@ -130,7 +130,8 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     ),
   );
   const outputs = [...new Set(rows.flatMap((r) => ('output' in r ? [r.output] : [])))];
-  const shape = byOutput ? { shape: { field: 'output', type: 'nominal', title: 'output', sort: outputs, legend: LINE_LEGEND } } : {};
+  // Its legend's symbols as large as Vega draws a point's (LINE_LEGEND's are line segments, 500 px² as points).
+  const shape = byOutput ? { shape: { field: 'output', type: 'nominal', title: 'output', sort: outputs } } : {};
   const x = {
     field: 'level',
     type: 'ordinal',
