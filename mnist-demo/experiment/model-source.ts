@@ -21,12 +21,29 @@ import {
   withSeededRandom,
 } from 'penalty-explorer/node';
 import { type ModelBuilder, referenceModel } from '../model.ts';
+import { modelFolderProblem } from './model-folder.ts';
 import type { ModelSource } from './types.ts';
 
 /** The data a model must fit: per-image shape (channels last) and class count. */
 export interface DataShape {
   readonly shape: readonly number[];
   readonly classes: number;
+}
+
+/**
+ * What a penx user does about a saved model whose penalty or constraint of theirs is not defined (loadModel's
+ * SpecError says to import its module): name the module in the run's flag, which penx imports before loading
+ * the model; '' for any other error.
+ *
+ * @example
+ * undefinedControlHint(new SpecError("…/model.json uses the penalty 'logsum', which is not defined in this process; …"))
+ * // "; with penx, give the module that defines it in --penalty (e.g. --penalty ./logsum.ts:1e-4): it is imported before the model is loaded"
+ */
+function undefinedControlHint(err: Error): string {
+  const [, kind, name] = /uses the (penalty|constraint) '([^']+)', which is not defined/.exec(err.message) ?? [];
+  if (!kind) return '';
+  const example = kind === 'penalty' ? `./${name}.ts:1e-4` : `./${name}.ts`;
+  return `; with penx, give the module that defines it in --${kind} (e.g. --${kind} ${example}): it is imported before the model is loaded`;
 }
 
 /** A function building a fresh model for a seed (the source's builder, or a loaded folder's copy). */
@@ -117,8 +134,10 @@ function sameWeights(a: tf.LayersModel, b: tf.LayersModel): boolean {
 export async function modelMaker(source: ModelSource, data: DataShape): Promise<MakeModel> {
   const what = describeSource(source);
   if (source.kind === 'folder') {
+    const problem = modelFolderProblem(source.dir);
+    if (problem) throw new DataError(`${what}: cannot be loaded as a TF.js model: ${problem}`);
     const loaded = await loadModel(source.dir).catch((err: Error) => {
-      throw new DataError(`${what}: cannot be loaded as a TF.js model (${err.message.split('\n')[0]})`);
+      throw new DataError(`${what}: cannot be loaded as a TF.js model (${err.message.split('\n')[0]})${undefinedControlHint(err)}`);
     });
     checkModelFits(loaded, data, what);
     loaded.dispose();

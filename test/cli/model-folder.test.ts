@@ -1,0 +1,80 @@
+/**
+ * What `penx train --model DIR` says when DIR is not a model folder (in-process: modelMaker, as the
+ * command calls it before the backend starts): each message says what was given and what would be
+ * right — the module of that name with its extension, the folder of a model.json given itself, a run
+ * folder's checkpoint/model — where TF.js alone says `ENOENT … DIR/model.json`. A saved model whose
+ * penalty of the user's is not defined says which flag imports its module.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { modelMaker } from '../../mnist-demo/experiment/model-source.ts';
+import { penalty, saveModel, tf } from '../../src/node.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'penx-model-folder-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const DATA = { shape: [4, 4, 1], classes: 3 } as const;
+
+/** The message modelMaker refuses `dir` with ('' when it takes it). */
+async function refusal(dir: string): Promise<string> {
+  try {
+    await modelMaker({ kind: 'folder', dir }, DATA);
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** A run folder's checkpoint: `dir/checkpoint/model/model.json` (+ weights) of a model that fits DATA. */
+async function saveRun(dir: string, kernelPenalty = 'l1:1e-4'): Promise<string> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [4, 4, 1] }),
+      tf.layers.dense({ name: 'out', units: 3, activation: 'softmax', kernelRegularizer: penalty(kernelPenalty) }),
+    ],
+  });
+  const at = join(dir, 'checkpoint', 'model');
+  await saveModel(model, at);
+  model.dispose();
+  return at;
+}
+
+describe('--model DIR that is not a model folder', () => {
+  it('a folder that is not there: the module of that name, when there is one, with its extension', async () => {
+    writeFileSync(join(root, 'mlp.ts'), 'export default () => undefined;\n');
+    expect(await refusal(join(root, 'mlp'))).toBe(
+      `model folder ${join(root, 'mlp')}: cannot be loaded as a TF.js model: it does not exist; a module is named with its extension: --model ${join(root, 'mlp.ts')}`,
+    );
+    expect(await refusal(join(root, 'nope'))).toMatch(
+      /: it does not exist; --model takes a folder holding a TF\.js model\.json \(and its weights\), or a module file ending in \.js, \.mjs, \.cjs, \.ts, \.mts or \.cts$/,
+    );
+  });
+
+  it('a run folder, its checkpoint, or the model.json itself: the folder that holds model.json', async () => {
+    const run = join(root, 'run');
+    const model = await saveRun(run);
+    expect(await refusal(run)).toBe(
+      `model folder ${run}: cannot be loaded as a TF.js model: it has no model.json; its checkpoint/model/ has one (a run folder's checkpoint holds the model there): --model ${model}`,
+    );
+    expect(await refusal(join(run, 'checkpoint'))).toMatch(/: it has no model\.json; its model\/ has one .*: --model \S+\/run\/checkpoint\/model$/);
+    expect(await refusal(join(model, 'model.json'))).toBe(
+      `model folder ${join(model, 'model.json')}: cannot be loaded as a TF.js model: it is the model.json itself: give the folder that holds it, --model ${model}`,
+    );
+    expect(await refusal(join(root, 'mlp.ts'))).toMatch(/: it is a file, not a folder; --model takes a folder/);
+    expect(await refusal(model)).toBe('');
+  });
+
+  it('a saved model whose penalty of the user’s is not defined here: name its module in --penalty', async () => {
+    const model = await saveRun(join(root, 'own'));
+    const json = join(model, 'model.json');
+    // As a model saved with a penalty of a module this process has not imported names it.
+    writeFileSync(json, readFileSync(json, 'utf8').replaceAll('"penx.l1"', '"penx.mylogsum"'));
+    expect(await refusal(model)).toMatch(
+      /uses the penalty 'mylogsum', which is not defined in this process; .*\); with penx, give the module that defines it in --penalty \(e\.g\. --penalty \.\/mylogsum\.ts:1e-4\): it is imported before the model is loaded$/,
+    );
+    mkdirSync(join(root, 'empty'));
+    expect(await refusal(join(root, 'empty'))).toMatch(/: it has no model\.json; --model takes a folder/);
+  });
+});
