@@ -257,7 +257,7 @@ describe('penx summary', () => {
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${join(cmp, 'l1')}: l1:1e-4, seed 1, 2 epochs`);
-    expect(text.stdout).toMatch(/\n2 +96\.00 % +\+1\.00 .* 50 % → 98\.80 % +1 KiB of 1 KiB/);
+    expect(text.stdout).toMatch(/\n2 +96\.00 % +\+1\.00 .* 50 % → 98\.80 % +0\.6 KiB of 1\.0 KiB/);
     const md = await penx('summary', cmp, '--markdown', '--epochs', '2');
     expect(md.code).toBe(0);
     // A pipe inside a cell is escaped, so each row has as many cells as the header.
@@ -265,7 +265,7 @@ describe('penx summary', () => {
     const rowsOf = md.stdout.split('\n').filter((l) => l.startsWith('| 2 |'));
     expect(rowsOf).toHaveLength(2);
     for (const r of rowsOf) expect(r.replaceAll('\\|', '').split('|')).toHaveLength(13);
-    expect(rowsOf[1]).toMatch(/^\| 2 \| 96\.00 % \| \+1\.00 \|.*\| 50 % → 98\.80 % \| 1 KiB of 1 KiB \|$/);
+    expect(rowsOf[1]).toMatch(/^\| 2 \| 96\.00 % \| \+1\.00 \|.*\| 50 % → 98\.80 % \| 0\.6 KiB of 1\.0 KiB \|$/);
     const json = await penx('summary', cmp, '--json', '--epochs', '2');
     expect(json.code).toBe(0);
     const s = JSON.parse(json.stdout) as ReturnType<typeof summarize>;

@@ -77,7 +77,8 @@ const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;
 const points = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${(100 * Math.abs(x)).toFixed(2)}`);
 /** 0 when over half the weights are exactly 0; small values in exponent form. */
 const medianText = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
-const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+/** A size in KiB, a decimal below 10 KiB (`0.4 KiB`, as penx prune prints it; a small model's sparse weights are not `0 KiB`), whole above (`1736 KiB`). */
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
 
 const accText = (x: number | null | undefined) => (x === null || x === undefined ? '—' : pct(x));
 
