@@ -151,4 +151,5 @@ export {
   loadMonitor,
   loadPenalty,
   loadSpec,
+  moduleWithExtension,
 } from './user-modules/index.ts';

@@ -8,9 +8,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-
-/** The extensions `--model` takes as a module's (`isModelModule`). */
-const MODULE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+import { moduleWithExtension } from 'penalty-explorer/node';
 
 /** What `--model` takes, for the end of each message. */
 const TAKES = '--model takes a folder holding a TF.js model.json (and its weights), or a module file ending in .js, .mjs, .cjs, .ts, .mts or .cts';
@@ -32,7 +30,7 @@ const isFile = (path: string): boolean => existsSync(path) && statSync(path).isF
  */
 export function modelFolderProblem(dir: string): string | undefined {
   if (!existsSync(dir)) {
-    const module = MODULE_EXTS.map((ext) => `${dir}${ext}`).find(isFile);
+    const module = moduleWithExtension(dir);
     return module ? `it does not exist; a module is named with its extension: --model ${shown(module)}` : `it does not exist; ${TAKES}`;
   }
   if (!statSync(dir).isDirectory())

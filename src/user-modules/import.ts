@@ -21,12 +21,31 @@ const EXPORT_HINT: Record<string, string> = {
   monitor: 'the monitor itself: { name, onEpochEnd(epoch, context), … }',
 };
 
+const isFile = (abs: string): boolean => existsSync(abs) && statSync(abs).isFile();
+
+/**
+ * The module file a name given without its extension meant (a module is imported exactly as named:
+ * no extension is added): `abs` with the first of .ts, .mts, .cts, .js, .mjs, .cjs that is a file, or undefined.
+ *
+ * @example
+ * moduleWithExtension('/home/me/my-penalty')   // '/home/me/my-penalty.ts' when that file is there
+ */
+export function moduleWithExtension(abs: string): string | undefined {
+  return ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].map((ext) => `${abs}${ext}`).find(isFile);
+}
+
+/** For a module not found, the hint of `moduleWithExtension` (`; a module is named with its extension: './my-penalty.ts'`), else ''. */
+function withExtension(path: string, abs: string): string {
+  const found = moduleWithExtension(abs);
+  return found ? `; a module is named with its extension: '${path}${found.slice(abs.length)}'` : '';
+}
+
 /** The default export of the module at `path` (relative to `cwd`); `what` names it in errors. */
 export async function importDefaultExport(path: string, cwd: string, what: string): Promise<unknown> {
   // A module named in a spec (of a catalogue's kind) is a spec's; one named in an option is a usage's.
   const Fail = what in DEFINE ? SpecError : UsageError;
   const abs = resolve(cwd, path);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw new Fail(`${what} module '${path}' not found (looked for ${abs})`);
+  if (!isFile(abs)) throw new Fail(`${what} module '${path}' not found (looked for ${abs})${withExtension(path, abs)}`);
   let mod: Record<string, unknown>;
   try {
     mod = await importUserModule(pathToFileURL(abs).href);

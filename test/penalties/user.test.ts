@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   abs,
@@ -60,6 +61,14 @@ describe('the README example: log-sum penalty', () => {
     );
     expect(r.penaltyLoss).toBeGreaterThan(0);
     expect(Number.isFinite(r.dataLoss)).toBe(true);
+  });
+  it('named without its extension, as an import would be: not found, and the file that is there named', async () => {
+    await expect(loadPenalty('./mnist-demo/examples/logsum-penalty:1e-4')).rejects.toThrow(
+      new SpecError(
+        `penalty module './mnist-demo/examples/logsum-penalty' not found (looked for ${resolve('mnist-demo/examples/logsum-penalty')}); a module is named with its extension: './mnist-demo/examples/logsum-penalty.ts'`,
+      ),
+    );
+    await expect(loadPenalty('./mnist-demo/examples/nope:1e-4')).rejects.toThrow(/not found \(looked for \S+\/nope\)$/);
   });
 });
 
