@@ -47,10 +47,23 @@ function missingKernel(layer: tf.layers.Layer): string | undefined {
     });
     return undefined;
   } catch (e) {
+    dropTape();
     return MISSING.exec(e instanceof Error ? e.message : '')?.[1];
   } finally {
     tf.dispose(inputs);
   }
+}
+
+/**
+ * Frees what TF.js's gradient code kept for a backward pass that threw: the tensors each recorded
+ * op saved for it (kept, so no tidy frees them), which TF.js frees only when the backward pass ends
+ * (tfjs-core engine.ts, `gradients`); left, they were 7 tensors for a DepthwiseConv2D refused on wasm.
+ */
+function dropTape(): void {
+  const state = tf.engine().state;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null as unknown as typeof state.activeTape;
 }
 
 /** The registered backends that have kernel `name`. */

@@ -3,7 +3,7 @@
  * naming the layer, the kernel and the backends that have it — it was TF.js's raw "Kernel … not
  * registered" mid-epoch. On wasm a layer computed by `tf.einsum` stays refused (wasm has no
  * `Einsum` kernel; cpu has); an Embedding's gradient (UnsortedSegmentSum) and a DepthwiseConv2D's
- * (DepthwiseConv2dNativeBackprop*), registered by the library, pass.
+ * (DepthwiseConv2dNativeBackprop*), registered by the library, pass. A refused probe leaves no tensor behind.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,22 @@ describe('kernels the backend lacks, found before training', () => {
       /^layer ein \(EinsumScale\) cannot be trained on backend wasm: its step needs TF\.js kernel 'Einsum', which this backend does not have; backends that have it: .*\bcpu\b/,
     );
     model.dispose();
+  });
+
+  it('frees what TF.js kept for a backward pass that threw (forward ran: the Embedding, its gradient kernel unregistered)', () => {
+    const model = tf.sequential({ layers: [tf.layers.embedding({ name: 'emb', inputDim: 8, outputDim: 3, inputLength: 4 }), tf.layers.flatten()] });
+    const segmentSum = tf.getKernel('UnsortedSegmentSum', 'wasm')!;
+    tf.unregisterKernel('UnsortedSegmentSum', 'wasm');
+    try {
+      const before = tf.memory().numTensors;
+      expect(() => checkDifferentiable(model)).toThrow(
+        /layer emb \(Embedding\) cannot be trained on backend wasm: its step needs TF\.js kernel 'UnsortedSegmentSum'/,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      tf.registerKernel(segmentSum);
+      model.dispose();
+    }
   });
 
   it('fitToFolder refuses it before it makes the folder', async () => {
