@@ -1,13 +1,18 @@
 /**
  * Kernels the backend in use lacks, found before training rather than as TF.js's "Kernel 'X' not
- * registered for backend 'Y'" once an epoch has started. Each layer (a nested model's too) runs one
- * forward and backward pass on a batch of one — zeros of its input shape, in inference mode (no
- * random draw, no moving statistic updated; a stateful layer is skipped) —
+ * registered for backend 'Y'" once an epoch has started (or at its evaluation). Each layer (a nested
+ * model's too) runs on a batch of one — zeros of its input shape — twice:
  *
- *   ∂ sum(layer(0)) / ∂(its trainable weights, and its inputs unless only input layers feed it)
+ *   training mode, forward and backward (what a step runs; the forward pass alone when no gradient
+ *     flows through the layer):  ∂ sum(layer(0)) / ∂(its trainable weights, and its inputs unless only
+ *     input layers feed it) — a Dropout's mask, a GaussianNoise's noise, a BatchNormalization's batch
+ *     statistics
+ *   inference mode, forward (what evaluation runs): a BatchNormalization's moving statistics
  *
- * and the first such error becomes a UsageError naming the layer, the kernel and the registered
- * backends that have it. Any other error of the probe is left for training to meet.
+ * Its random draws come from a fixed seed, and whatever the pass assigns (a BatchNormalization's
+ * moving statistics) is put back; a stateful layer is skipped (its pass would move its state). The
+ * first missing kernel becomes a UsageError naming the layer, the kernel and the registered backends
+ * that have it. Any other error of the probe is left for training to meet.
  *
  * @example
  * await tf.setBackend('wasm');
@@ -16,6 +21,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
+import { withSeededRandom } from './seeded-random.ts';
 
 const MISSING = /Kernel '([^']+)' not registered for backend '([^']+)'/;
 
@@ -26,8 +32,12 @@ function leaves(model: tf.LayersModel, prefix = ''): { layer: tf.layers.Layer; p
   );
 }
 
-/** The kernel `layer`'s forward and backward pass lacks on the backend in use, or undefined. */
-function missingKernel(layer: tf.layers.Layer): string | undefined {
+/**
+ * The kernel `layer`'s pass in `mode` lacks on the backend in use, or undefined: in training mode
+ * its forward and backward pass (what a step runs; its forward alone when no gradient flows through
+ * it), in inference mode its forward pass (what evaluation runs).
+ */
+function missingKernel(layer: tf.layers.Layer, mode: 'training' | 'inference'): string | undefined {
   const node = layer.inboundNodes[0];
   // An input layer has nothing to run; a stateful one's pass would move its state.
   if (!node || node.inboundLayers.length === 0 || (layer as { stateful?: boolean }).stateful) return undefined;
@@ -35,22 +45,31 @@ function missingKernel(layer: tf.layers.Layer): string | undefined {
   const inputs = shapes.map((s) => tf.tidy(() => tf.variable(tf.zeros(s.map((d) => d ?? 1)))));
   // A step takes no gradient with respect to the data: not for a layer fed by input layers only.
   const fedByData = node.inboundLayers.every((l) => l.getClassName() === 'InputLayer');
-  const wrt = [...(fedByData ? [] : inputs), ...layer.trainableWeights.map((w) => w.read() as tf.Variable)];
-  if (wrt.length === 0) return void tf.dispose(inputs);
+  const wrt = mode === 'inference' ? [] : [...(fedByData ? [] : inputs), ...layer.trainableWeights.map((w) => w.read() as tf.Variable)];
+  // What the pass may assign (a BatchNormalization's moving statistics, in training), put back after it.
+  const weights = layer.weights.map((w) => w.read() as tf.Variable);
+  const saved = weights.map((w) => tf.clone(w));
   try {
-    tf.tidy(() => {
-      const f = () => {
-        const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tf.Tensor | tf.Tensor[];
-        return tf.addN([out].flat().map((t) => tf.sum(tf.cast(t, 'float32')))) as tf.Scalar;
-      };
-      tf.variableGrads(f, wrt);
-    });
+    // Random layers draw from a fixed seed: the probe takes nothing from Math.random.
+    withSeededRandom(0, () =>
+      tf.tidy(() => {
+        const f = () => {
+          const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: mode === 'training' }) as tf.Tensor | tf.Tensor[];
+          return tf.addN([out].flat().map((t) => tf.sum(tf.cast(t, 'float32')))) as tf.Scalar;
+        };
+        if (wrt.length > 0) tf.variableGrads(f, wrt);
+        else f();
+      }),
+    );
     return undefined;
   } catch (e) {
     dropTape();
     return MISSING.exec(e instanceof Error ? e.message : '')?.[1];
   } finally {
-    tf.dispose(inputs);
+    weights.forEach((w, i) => {
+      if (w.dataId !== saved[i]!.dataId) w.assign(saved[i]!);
+    });
+    tf.dispose([...inputs, ...saved]);
   }
 }
 
@@ -74,11 +93,13 @@ function backendsWith(name: string): string[] {
 /** A UsageError when a layer of `model` needs a kernel the backend in use lacks (see the file's comment). */
 export function checkKernels(model: tf.LayersModel): void {
   for (const { layer, path } of leaves(model)) {
-    const kernel = missingKernel(layer);
-    if (kernel === undefined) continue;
-    const others = backendsWith(kernel);
-    throw new UsageError(
-      `layer ${path} (${layer.getClassName()}) cannot be trained on backend ${tf.getBackend()}: its step needs TF.js kernel '${kernel}', which this backend does not have; ${others.length ? `backends that have it: ${others.join(', ')}` : 'no registered backend has it'}`,
-    );
+    for (const mode of ['training', 'inference'] as const) {
+      const kernel = missingKernel(layer, mode);
+      if (kernel === undefined) continue;
+      const others = backendsWith(kernel);
+      throw new UsageError(
+        `layer ${path} (${layer.getClassName()}) cannot be trained on backend ${tf.getBackend()}: ${mode === 'training' ? 'its step' : 'its evaluation (inference mode)'} needs TF.js kernel '${kernel}', which this backend does not have; ${others.length ? `backends that have it: ${others.join(', ')}` : 'no registered backend has it'}`,
+      );
+    }
   }
 }

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { fitToFolder } from '../../src/folders/fit-to-folder.ts';
 import { selectBackend, tf } from '../../src/node.ts';
@@ -123,6 +123,80 @@ describe('kernels the backend lacks, found before training', () => {
     const before = tf.memory().numTensors;
     expect(() => checkDifferentiable(model)).not.toThrow();
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
+
+/** A layer that floors its input in inference mode only: a kernel training mode never runs. */
+class FloorAtInference extends tf.layers.Layer {
+  static readonly className = 'FloorAtInference';
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = [inputs].flat()[0] as tf.Tensor;
+    return kwargs.training ? tf.clone(x) : tf.floor(x);
+  }
+}
+
+describe('kernels of one mode only, found (Floor unregistered from wasm meanwhile)', () => {
+  let floor: tf.KernelConfig | undefined;
+  beforeEach(() => {
+    floor = tf.getKernel('Floor', 'wasm');
+    tf.unregisterKernel('Floor', 'wasm');
+  });
+  afterEach(() => {
+    if (floor) tf.registerKernel(floor);
+  });
+  const around = (middle: tf.layers.Layer) =>
+    tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4 }), middle, tf.layers.dense({ units: 2 })] });
+
+  it("refuses a Dropout, whose training mode needs 'Floor', leaving no tensor behind", () => {
+    const model = around(tf.layers.dropout({ rate: 0.5, name: 'drop' }));
+    const before = tf.memory().numTensors;
+    expect(() => checkDifferentiable(model)).toThrow(
+      /^layer drop \(Dropout\) cannot be trained on backend wasm: its step needs TF\.js kernel 'Floor', which this backend does not have; backends that have it: .*\bcpu\b/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('refuses a layer whose inference mode alone needs it', () => {
+    const model = around(new FloorAtInference({ name: 'floored' }));
+    expect(() => checkDifferentiable(model)).toThrow(
+      /^layer floored \(FloorAtInference\) cannot be trained on backend wasm: its evaluation \(inference mode\) needs TF\.js kernel 'Floor'/,
+    );
+    model.dispose();
+  });
+});
+
+describe('the training-mode probe changes nothing', () => {
+  it("passes a BatchNormalization and a Dropout, their moving statistics unmoved, no tensor left, Math.random's sequence untouched", () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [3], units: 4 }),
+        tf.layers.batchNormalization({ momentum: 0.5 }),
+        tf.layers.dropout({ rate: 0.5 }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    // Moving statistics that a training-mode pass on zeros would move (towards the batch's mean 0, variance 0).
+    const bn = model.layers[1] as tf.layers.Layer;
+    bn.setWeights(bn.getWeights().map((w, i) => (i < 2 ? w : tf.fill(w.shape, 3))));
+    const values = () => model.getWeights().map((w) => Array.from(w.dataSync()));
+    const weights = values();
+    const before = tf.memory().numTensors;
+    const random = Math.random;
+    let draws = 0;
+    Math.random = () => {
+      draws++;
+      return random();
+    };
+    try {
+      expect(() => checkDifferentiable(model)).not.toThrow();
+    } finally {
+      Math.random = random;
+    }
+    expect(values()).toEqual(weights);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(draws).toBe(0);
     model.dispose();
   });
 });
