@@ -40,7 +40,7 @@ export interface GradientMismatch {
 }
 
 /** The largest step of the finite differences; nearer 0 it is |x|/2. */
-const STEP = 1e-3;
+export const STEP = 1e-3;
 /** How far outside [L, R] a gradient may lie, relative to the largest of |L|, |R|, |g|. */
 const RELATIVE = 1e-2;
 /** Rounding allowed in a value, in units of float32's ε (2⁻²³) times the terms that moved. */

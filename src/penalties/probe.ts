@@ -3,11 +3,14 @@
 import { SpecError, UserCodeError } from '../errors.ts';
 import { fromModule } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
-import { gradientMismatch } from './gradient-check.ts';
+import { gradientMismatch, STEP } from './gradient-check.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** Values a probe evaluates a penalty on: zero, tiny, around the default dead zone, large, both signs. */
 const PROBE = [0, 1e-3, -1e-3, 0.1, -0.1, 0.25, -0.25, 0.5, -0.5, 1, -1, 2, -2, 0.03, -0.7, 1.5];
+
+/** The probe of a penalty's value (and of its proximal operator): the 16 values above. */
+const ON_PROBE = 'a probe tensor of shape [4,4]';
 
 /** The probe differentiates DY·φ, as training differentiates λ·φ: a gradient function that ignores its `dy` is off by this factor. */
 const DY = 2;
@@ -25,13 +28,13 @@ const DY = 2;
 export function probePenalty(reg: PenaltyRegularizer): void {
   // Its name and, from a module, which: `logsum (from ./logsum.ts)`.
   const name = `${reg.definition.name}${fromModule(reg.definition)}`;
-  const value = userCall(name, () => tf.tidy(() => reg.value(tf.tensor2d(PROBE, [4, 4])).dataSync()[0] ?? NaN));
+  const value = userCall(name, ON_PROBE, () => tf.tidy(() => reg.value(tf.tensor2d(PROBE, [4, 4])).dataSync()[0] ?? NaN));
   if (!Number.isFinite(value)) {
-    throw new SpecError(`penalty ${name} returned ${value} on a probe tensor of shape [4,4]; a penalty must be finite`);
+    throw new SpecError(`penalty ${name} returned ${value} on ${ON_PROBE}; a penalty must be finite`);
   }
   const nonZero = PROBE.filter((x) => x !== 0);
   // [the gradient at each non-zero probe value, TF.js's error when it finds no gradient (not the penalty's code: that throws a UserCodeError)].
-  const [grad, noGradient] = userCall(name, () =>
+  const [grad, noGradient] = userCall(name, `probe weights of shape [${nonZero.length}] (the non-zero probe values, for its gradient)`, () =>
     tf.tidy(() => {
       try {
         return [
@@ -69,7 +72,7 @@ export function probePenalty(reg: PenaltyRegularizer): void {
 function checkDerivative(reg: PenaltyRegularizer, name: string, points: number[], grad: number[]): void {
   if (tf.backend().floatPrecision() !== 32) return;
   const bad = gradientMismatch(points, grad, (w) =>
-    userCall(name, () => {
+    userCall(name, `probe weights of shape [${w.length}] (the non-zero probe values, or with one moved by up to ${STEP}, to check its gradient)`, () => {
       const terms = tf.tidy(() => reg.terms(tf.tensor1d(w as number[])));
       try {
         return Float64Array.from(terms.dataSync());
@@ -128,21 +131,22 @@ function whyNoGradient(tfMessage: string): string {
   );
 }
 
-/** `call()` (the penalty run on a probe), what its code threw said as a SpecError naming the penalty `name` (with its module, if any). */
-function userCall<T>(name: string, call: () => T): T {
+/**
+ * `call()` (the penalty run on the probe `on`, e.g. 'a probe tensor of shape [4,4]'), what its code
+ * threw said as a SpecError naming the penalty `name` (with its module, if any) and that probe.
+ */
+function userCall<T>(name: string, on: string, call: () => T): T {
   try {
     return call();
   } catch (err) {
-    if (err instanceof UserCodeError) throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${err.reason}`);
+    if (err instanceof UserCodeError) throw new SpecError(`penalty ${name} threw on ${on}: ${err.reason}`);
     // The library's check of what it returned names the penalty already; anything else is given it.
     if (err instanceof SpecError) {
       // penaltyTerms' check names the penalty by its name alone.
       const own = `penalty ${name.replace(/ \(from .*\)$/, '')} `;
-      throw new SpecError(
-        err.message.startsWith(own) ? `penalty ${name} ${err.message.slice(own.length)}` : `penalty ${name} on a probe tensor of shape [4,4]: ${err.message}`,
-      );
+      throw new SpecError(err.message.startsWith(own) ? `penalty ${name} ${err.message.slice(own.length)}` : `penalty ${name} on ${on}: ${err.message}`);
     }
-    throw new SpecError(`penalty ${name} threw on a probe tensor of shape [4,4]: ${(err as Error).message ?? String(err)}`);
+    throw new SpecError(`penalty ${name} threw on ${on}: ${(err as Error).message ?? String(err)}`);
   }
 }
 
@@ -158,10 +162,7 @@ function probeProx(reg: PenaltyRegularizer): void {
   } catch (err) {
     if (err instanceof SpecError && !(err instanceof UserCodeError)) throw err;
     const reason = err instanceof UserCodeError ? err.reason : ((err as Error).message ?? String(err));
-    throw new SpecError(`the proximal operator of penalty ${name} threw on a probe tensor of shape [4,4]: ${reason}`);
+    throw new SpecError(`the proximal operator of penalty ${name} threw on ${ON_PROBE}: ${reason}`);
   }
-  if (!finite)
-    throw new SpecError(
-      `the proximal operator of penalty ${name} returned a non-finite weight on a probe tensor of shape [4,4]; it must return finite weights`,
-    );
+  if (!finite) throw new SpecError(`the proximal operator of penalty ${name} returned a non-finite weight on ${ON_PROBE}; it must return finite weights`);
 }

@@ -81,6 +81,17 @@ describe("the probe's check of a penalty's gradient against finite differences o
     for (const [name, fn] of Object.entries(accepted)) expect([name, probed(name, fn)]).toEqual([name, undefined]);
   });
 
+  it('says an error of its extra evaluations happened on the 15 probe weights, one moved (it said a probe tensor of shape [4,4])', () => {
+    // Throws only past the largest probe value, 2: on the finite difference's step to 2.001.
+    const pastTwo = (w: Tensor) => {
+      if ((tf.max(w).dataSync()[0] ?? 0) > 2) throw new Error('past 2');
+      return tf.square(w);
+    };
+    expect(probed('pasttwo', pastTwo)).toBe(
+      'penalty pasttwo threw on probe weights of shape [15] (the non-zero probe values, or with one moved by up to 0.001, to check its gradient): past 2',
+    );
+  });
+
   it('takes a gradient between the slopes on either side of a kink; a central difference alone would refuse |w − 0.5005| at 0.5', () => {
     const phi = (w: readonly number[]) => w.map((x) => Math.abs(x - 0.5005));
     expect(gradientMismatch([0.5], [-1], phi)).toBeUndefined();

@@ -178,7 +178,7 @@ describe('the probe of a penalty before training', () => {
         if (w.rank === 1) throw new Error('no 1-D weights');
         return tf.abs(w);
       }),
-    ).toBe('penalty throwsingrad threw on a probe tensor of shape [4,4]: no 1-D weights');
+    ).toBe('penalty throwsingrad threw on probe weights of shape [15] (the non-zero probe values, for its gradient): no 1-D weights');
     expect(refusal('fine', (w) => tf.square(w))).toBe('accepted');
   });
 });
