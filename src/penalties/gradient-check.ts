@@ -10,7 +10,8 @@
  *   left  L = (φ(w) − φ(w − h·e_i)) / h        right  R = (φ(w + h·e_i) − φ(w)) / h
  *
  * the gradient g_i must lie between L and R, widened by 1 % of the largest of |L|, |R|, |g_i| and by
- * the float32 rounding of the values read back (32·2⁻²³ of the terms that moved, over h). Where φ is
+ * the float32 rounding of the values read back (32·2⁻²³ of the terms that moved, and of the entry's own
+ * term — or the whole value — even when rounding held it still, over h). Where φ is
  * smooth L ≈ R ≈ φ'(x) (their mean is the central difference), so g_i must be the derivative; where
  * φ has a kink within h of x (|w − c| at c, max(0, |w| − a) at ±a) L and R differ, and a gradient
  * between them (a subgradient: whatever TF.js takes at the kink) passes. Between them is exact for
@@ -43,7 +44,7 @@ export interface GradientMismatch {
 export const STEP = 1e-3;
 /** How far outside [L, R] a gradient may lie, relative to the largest of |L|, |R|, |g|. */
 const RELATIVE = 1e-2;
-/** Rounding allowed in a value, in units of float32's ε (2⁻²³) times the terms that moved. */
+/** Rounding allowed in a value, in units of float32's ε (2⁻²³) times the terms that moved (and the entry's own). */
 const ROUNDING = 32 * 2 ** -23;
 
 /**
@@ -69,7 +70,9 @@ export function gradientMismatch(
     const left = change(below, base) / (x - lo);
     const right = change(base, above) / (hi - x);
     const g = gradient[i] as number;
-    const tolerance = RELATIVE * Math.max(Math.abs(left), Math.abs(right), Math.abs(g)) + (ROUNDING * moved(below, base, above)) / Math.min(x - lo, hi - x);
+    const tolerance =
+      RELATIVE * Math.max(Math.abs(left), Math.abs(right), Math.abs(g)) +
+      (ROUNDING * moved(below, base, above, base.length === 1 ? 0 : i)) / Math.min(x - lo, hi - x);
     // How many tolerances outside [L, R] it lies; the worst point is the one reported.
     const excess = Math.max(Math.min(left, right) - g, g - Math.max(left, right)) / tolerance;
     if (excess > (worst?.excess ?? 1)) worst = { mismatch: { index: i, at: x, gradient: g, left, right, step: h }, excess };
@@ -84,12 +87,17 @@ function change(from: ArrayLike<number>, to: ArrayLike<number>): number {
   return s;
 }
 
-/** Σ over the terms that differ between the three evaluations of the largest of their magnitudes: the scale of their rounding. */
-function moved(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>): number {
+/**
+ * Σ over the terms that differ between the three evaluations, and term `own` (the moved entry's, or
+ * the whole value) whether or not it did, of the largest of their magnitudes: the scale of their
+ * rounding. A term held still by rounding hides a change below its last digit: 1 − exp(−w²/0.02) is
+ * 1 in float32 at w = 1 ± 0.001, while its gradient there, 2e-20, is right.
+ */
+function moved(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, own: number): number {
   let s = 0;
   for (let j = 0; j < b.length; j++) {
     const [x, y, z] = [a[j] as number, b[j] as number, c[j] as number];
-    if (x !== y || z !== y) s += Math.max(Math.abs(x), Math.abs(y), Math.abs(z));
+    if (x !== y || z !== y || j === own) s += Math.max(Math.abs(x), Math.abs(y), Math.abs(z));
   }
   return s;
 }
