@@ -20,6 +20,7 @@ const GLOBALS = new Set([
   'Object',
   'Promise',
   'String',
+  'URL',
   'URLSearchParams',
   'console',
   'readFileSync',

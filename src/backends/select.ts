@@ -16,6 +16,7 @@ import os from 'node:os';
 import { UsageError } from '../errors.ts';
 import { registerWasmTrainingKernels } from '../kernels/index.ts';
 import { tf } from '../tf.ts';
+import { moduleUrls } from '../user-modules/index.ts';
 import { silenceCpuAdvert } from './advert.ts';
 import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
@@ -32,6 +33,8 @@ export interface BackendInfo {
   readonly parallel: ParallelMode;
   /** Shard worker threads to start for data-parallel training (threads − 1 with `data`, else 0). */
   readonly workers: number;
+  /** The file URLs of the modules `classModules` named (when it named any), for the shard workers to import. */
+  readonly classModules?: readonly string[];
   /** Why `auto` fell back, or what to know about this backend. */
   readonly note?: string;
 }
@@ -42,6 +45,19 @@ export interface BackendOptions {
   readonly threads?: number;
   /** How they use them; default `data`, which measures faster on this project's model. */
   readonly parallel?: ParallelMode;
+  /**
+   * Your modules that register layer classes (`tf.serialization.registerClass`) a model you train
+   * uses, each a path (relative to the working directory) or a file URL: a shard worker imports them,
+   * and the modules this process imported through the library (`importDefaultExport`, `loadPenalty`,
+   * …), before it rebuilds a model whose JSON names a class it does not know. One that is no file is
+   * refused here (a UsageError naming it); one that fails to import in a worker leaves the model on one
+   * thread, the note naming it and why.
+   *
+   * @example
+   * import './my-layers.ts';   // registers MyLayer here
+   * await selectBackend('wasm', { threads: 2, classModules: [new URL('./my-layers.ts', import.meta.url)] });
+   */
+  readonly classModules?: readonly (string | URL)[];
 }
 
 const require = createRequire(import.meta.url);
@@ -85,10 +101,18 @@ async function startWasm(threads: number): Promise<boolean> {
 }
 
 /**
- * Select and initialise a backend; throws a UsageError for an unknown or unavailable choice.
- * Once a backend is up it stays for the process (switching would re-start the wasm module).
+ * Select and initialise a backend; throws a UsageError for an unknown or unavailable choice, or a
+ * class module that is no file (before any backend starts). Once a backend is up it stays for the
+ * process (switching would re-start the wasm module).
  */
 export async function selectBackend(choice: string = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
+  const classModules = moduleUrls(options.classModules ?? [], process.cwd(), 'classModules');
+  const info = await startBackend(choice, options);
+  return classModules.length ? { ...info, classModules } : info;
+}
+
+/** The backend `selectBackend` chose, started (see there). */
+async function startBackend(choice: string, options: BackendOptions): Promise<BackendInfo> {
   if (!(BACKENDS as readonly string[]).includes(choice)) {
     throw new UsageError(`unknown backend '${choice}'; expected one of ${BACKENDS.join(', ')}`);
   }

@@ -7,12 +7,12 @@
  *       threads (src/backends/onnxruntime/fused/)
  *   otherwise (per-kernel) ─► sharded over `workers` worker threads when it can be (a named loss, a
  *       model TF.js can rebuild from its JSON in a worker — TF.js's own layer classes, and a user's
- *       registered by a module this thread imported through the library (the workers import it too)
- *       that computes sample by sample; one extending TF.js's would be rebuilt as TF.js's —, no layer
+ *       registered by a module this thread imported through the library or one of `classModules`
+ *       (the workers import them too) that computes sample by sample; one extending TF.js's would be rebuilt as TF.js's —, no layer
  *       bound to the whole batch such as BatchNormalization), else this thread alone, with a note saying why
  */
 
-import { loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
+import { type BackendInfo, loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
 import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
@@ -31,15 +31,8 @@ export interface ChosenGradients {
   readonly note?: string;
 }
 
-/** The backend's threads as `selectBackend` gave them. */
-export interface ThreadsInfo {
-  readonly name: string;
-  readonly threads: number;
-  /** How they share the work: shards on worker threads (`data`) or the backend's own threads. */
-  readonly parallel: 'data' | 'threads';
-  /** Shard workers for the per-kernel path. */
-  readonly workers: number;
-}
+/** The backend's threads as `selectBackend` gave them (and the class modules for its shard workers). */
+export type ThreadsInfo = Omit<BackendInfo, 'note'>;
 
 /**
  * The threads a step really computes each batch on, as a record states them: how many, and how
@@ -88,7 +81,7 @@ export async function gradientsFor(
     if (typeof fused !== 'string') return { gradients: fused, path: 'fused' };
     why = fused;
   }
-  const perKernel = await shardedFor(model, backend.workers, loss, metrics);
+  const perKernel = await shardedFor(model, backend, loss, metrics);
   return { gradients: perKernel.gradients, path: 'per-kernel', ...(why ? { why } : {}), ...(perKernel.note ? { note: perKernel.note } : {}) };
 }
 
@@ -102,7 +95,8 @@ function checkThreadsInfo(backend: unknown): asserts backend is ThreadsInfo {
     typeof b.name === 'string' &&
     whole(b.threads, 1) &&
     (b.parallel === 'data' || b.parallel === 'threads') &&
-    whole(b.workers, 0)
+    whole(b.workers, 0) &&
+    (b.classModules === undefined || (Array.isArray(b.classModules) && b.classModules.every((m) => typeof m === 'string')))
   )
     return;
   const shown = (v: unknown) => (typeof v === 'object' && v !== null ? typeof v : JSON.stringify(v));
@@ -119,7 +113,7 @@ function checkThreadsInfo(backend: unknown): asserts backend is ThreadsInfo {
 
 async function shardedFor(
   model: tf.LayersModel,
-  workers: number,
+  { workers, classModules }: ThreadsInfo,
   loss: LossOption,
   metrics?: MetricsOption,
 ): Promise<{ gradients: GradientStrategy; note?: string }> {
@@ -137,7 +131,7 @@ async function shardedFor(
       note: `one thread: layer ${own} is not TF.js's class of that name, which worker threads would rebuild it as from the model's JSON`,
     };
   try {
-    return { gradients: await ShardedGradients.start(model, workers) };
+    return { gradients: await ShardedGradients.start(model, workers, classModules) };
   } catch (err) {
     if (err instanceof UnshardableError) return { gradients: localGradients, note: `one thread: ${err.why}` };
     return { gradients: localGradients, note: `one thread: the model cannot be rebuilt on worker threads (${(err as Error).message.split('\n')[0]})` };

@@ -1,7 +1,7 @@
 /**
  * A pool of shard workers, one request at a time per worker:
  *
- *   ShardPool.start(model, n) ─► n × Worker(worker.mjs, bare topology, the user's modules) ─► wait for 'ready'
+ *   ShardPool.start(model, n, classModules) ─► n × Worker(worker.mjs, bare topology, the user's modules) ─► wait for 'ready'
  *   pool.run(i, request) ─► Promise of worker i's reply        pool.close() ─► terminate all
  */
 import type { Worker } from 'node:worker_threads';
@@ -38,14 +38,15 @@ export class ShardPool {
 
   /**
    * Start `count` workers, each with its own copy of `model`'s layers (weights come with each
-   * request), given the user's modules this thread imported, for the layer classes they register.
+   * request), given the user's modules this thread imported and `classModules` (file URLs), for the
+   * layer classes they register.
    */
-  static async start(model: tf.LayersModel, count: number): Promise<ShardPool> {
+  static async start(model: tf.LayersModel, count: number, classModules: readonly string[] = []): Promise<ShardPool> {
     const setup: WorkerSetup = {
       topology: bareTopology(model),
       layout: weightLayout(model),
       backend: currentBackend()?.name ?? tf.getBackend(),
-      modules: importedModules(),
+      modules: [...new Set([...importedModules(), ...classModules])],
     };
     let userClasses: readonly string[] = [];
     const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) => {

@@ -85,7 +85,8 @@ export interface WorkerSetup {
   /** The backend the main thread runs (each worker starts its own, single-threaded). */
   readonly backend: string;
   /**
-   * The file URLs of the user's modules the main thread imported (`importedModules`): imported, in
+   * The file URLs of the user's modules the main thread imported (`importedModules`), and those
+   * named in `classModules` (`selectBackend`, `ShardedGradients.start`): imported, in
    * order, before the model is rebuilt when its JSON names a class TF.js does not know (a layer class
    * a module registers with `tf.serialization.registerClass`); not imported otherwise.
    */

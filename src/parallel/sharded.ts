@@ -38,6 +38,7 @@ import {
   sliceBatch,
   trainableVariables,
 } from '../training/index.ts';
+import { moduleUrls } from '../user-modules/index.ts';
 import { flatTensors, frozenVariables, weightLayout } from './flat.ts';
 import { batchBoundUserLayer } from './per-sample.ts';
 import { type RequestBody, ShardPool } from './pool.ts';
@@ -97,9 +98,9 @@ function rows(t: Tensor, s: Shard): { data: Float32Array; shape: number[] } {
 /**
  * TF.js's own layers whose training-mode output depends on the whole batch, whatever their weights.
  * A user's layer class reaches the workers only when a module of the user's this thread imported
- * registers it (the workers import those modules); such a layer is tried before it is split
- * (`batchBoundUserLayer`). A class registered otherwise is unknown to the workers, so a model with
- * one stays on this thread whatever it computes.
+ * through the library, or one named in `classModules`, registers it (the workers import those
+ * modules); such a layer is tried before it is split (`batchBoundUserLayer`). A class registered
+ * otherwise is unknown to the workers, so a model with one stays on this thread whatever it computes.
  */
 const BATCH_BOUND = new Set(['BatchNormalization']);
 
@@ -178,20 +179,23 @@ export class ShardedGradients implements GradientStrategy {
   ) {}
 
   /**
-   * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread).
+   * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread);
+   * `classModules` (paths or file URLs, as `selectBackend` takes them) register layer classes the
+   * model uses, for the workers to import (with the modules this thread imported through the library).
    * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there:
-   * its class registered by no module this thread imported through `importDefaultExport` or a loader,
-   * or such a module failing to load there), and with an `UnshardableError` for a model that cannot
+   * its class registered by none of those modules, or such a module failing to load there; a UsageError
+   * for a class module that is no file), and with an `UnshardableError` for a model that cannot
    * be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
    * sample, `batchBoundUserLayer`).
    * Each step sends the trainable weights, and the frozen ones when they changed since a worker got
    * them; the models it is then given must have the same weights, frozen alike (else the step throws).
    */
-  static async start(model: tf.LayersModel, workers: number): Promise<ShardedGradients> {
+  static async start(model: tf.LayersModel, workers: number, classModules: readonly (string | URL)[] = []): Promise<ShardedGradients> {
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
+    const modules = moduleUrls(classModules, process.cwd(), 'classModules');
     const bound = workers > 0 ? batchBoundLayer(model) : undefined;
     if (bound) throw new UnshardableError(BATCH_BOUND_WHY(bound));
-    const pool = workers > 0 ? await ShardPool.start(model, workers) : undefined;
+    const pool = workers > 0 ? await ShardPool.start(model, workers, modules) : undefined;
     const own = pool?.userClasses.length ? batchBoundUserLayer(model, pool.userClasses) : undefined;
     if (own) {
       await pool?.close();

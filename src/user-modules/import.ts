@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SpecError, UsageError } from '../errors.ts';
 import { type Catalog, type CatalogEntry, isModuleRef, noteOrigin, type ParsedSpec, parseSpec } from '../registry/index.ts';
 
@@ -44,8 +44,7 @@ function withExtension(path: string, abs: string): string {
 export async function importDefaultExport(path: string, cwd: string, what: string): Promise<unknown> {
   // A module named in a spec (of a catalogue's kind) is a spec's; one named in an option is a usage's.
   const Fail = what in DEFINE ? SpecError : UsageError;
-  const abs = resolve(cwd, path);
-  if (!isFile(abs)) throw new Fail(`${what} module '${path}' not found (looked for ${abs})${withExtension(path, abs)}`);
+  const abs = existingFile(path, cwd, (looked, hint) => new Fail(`${what} module '${path}' not found (looked for ${looked})${hint}`));
   let mod: Record<string, unknown>;
   try {
     mod = await importUserModule(pathToFileURL(abs).href);
@@ -62,6 +61,36 @@ export async function importDefaultExport(path: string, cwd: string, what: strin
     throw new Fail(`${what} module '${path}' has no default export${has}; export default ${EXPORT_HINT[what] ?? 'its definition'}`);
   }
   return exported;
+}
+
+/** The absolute path of the file at `path` (relative to `cwd`); `missing(where it looked, the extension hint of withExtension)` thrown when there is no such file. */
+function existingFile(path: string, cwd: string, missing: (looked: string, hint: string) => Error): string {
+  const abs = resolve(cwd, path);
+  if (!isFile(abs)) throw missing(abs, withExtension(path, abs));
+  return abs;
+}
+
+/**
+ * The file URL of each module `modules` names, a path (relative to `cwd`) or a file URL (a `URL` or
+ * text starting `file:`), each once; a UsageError naming the first that is no file (`option` names
+ * where they were given). Nothing is imported: the shard workers import them (`ShardPool`).
+ *
+ * @example
+ * moduleUrls(['./my-layers.ts', new URL('file:///srv/more.js')], '/home/me', 'classModules')
+ * // ['file:///home/me/my-layers.ts', 'file:///srv/more.js']
+ */
+export function moduleUrls(modules: readonly (string | URL)[], cwd: string, option: string): string[] {
+  if (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string' || m instanceof URL))
+    throw new UsageError(`${option} must be a list of module paths or file URLs, got ${JSON.stringify(modules)}`);
+  const urls = modules.map((m) => {
+    const text = String(m);
+    // A URL: a `URL`, or text with a scheme (`file:`, `https://`); a path otherwise.
+    const url = m instanceof URL || /^(file:|[a-z][a-z\d+.-]+:\/\/)/i.test(text) ? new URL(text) : undefined;
+    if (url && url.protocol !== 'file:') throw new UsageError(`${option}: module '${text}' is not a file path or file: URL`);
+    const path = url ? fileURLToPath(url) : text;
+    return pathToFileURL(existingFile(path, cwd, (looked, hint) => new UsageError(`${option}: module '${text}' not found (looked for ${looked})${hint}`))).href;
+  });
+  return [...new Set(urls)];
 }
 
 let tsxRegistered = false;

@@ -1,12 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachToKernels, type BackendInfo, gradientsFor, importDefaultExport, objectiveOf, penalty, selectBackend, stepThreads, tf } from '../../src/node.ts';
+import {
+  attachToKernels,
+  type BackendInfo,
+  gradientsFor,
+  importDefaultExport,
+  objectiveOf,
+  penalty,
+  selectBackend,
+  stepThreads,
+  tf,
+  UsageError,
+} from '../../src/node.ts';
+// Imported plainly, as a library user imports the module registering their layer classes: the library never sees it.
+import buildGainEmbedding from '../fixtures/models/gain-embedding.ts';
 import { expectShardsMatchOneThread } from '../fixtures/sharded.ts';
 
 type Builder = (inputShape: number[], classes: number, options: { seed: number }) => tf.LayersModel;
 
 /** The model of fixture module `name` (imported as `penx train --model` imports it) on 4×4 images in 3 classes, l2 on every kernel. */
 async function fixtureModel(name: string): Promise<tf.LayersModel> {
-  const build = (await importDefaultExport(`./test/fixtures/models/${name}.ts`, process.cwd(), 'model')) as Builder;
+  return builtModel((await importDefaultExport(`./test/fixtures/models/${name}.ts`, process.cwd(), 'model')) as Builder);
+}
+
+/** `build`'s model on 4×4 images in 3 classes, l2 on every kernel. */
+async function builtModel(build: Builder): Promise<tf.LayersModel> {
   const built = build([4, 4, 1], 3, { seed: 5 });
   const model = await attachToKernels(built, { penalty: penalty('l2:1e-3') });
   built.dispose();
@@ -31,13 +48,13 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
   });
   afterAll(() => tf.disposeVariables());
 
-  it('is cut among the worker threads, which import the module; its gradients and scores are the one-thread ones', async () => {
-    const m = await fixtureModel('registered-layer-taking');
-    const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy', ['accuracy']);
+  /** `m` is cut among the worker threads `on` starts (no note, 2 threads as the record states them), its gradients and scores the one-thread ones; `m` disposed. */
+  async function expectCutAmongWorkers(m: tf.LayersModel, on: BackendInfo): Promise<void> {
+    const chosen = await gradientsFor(m, on, 'categoricalCrossentropy', ['accuracy']);
     try {
       expect(chosen.note).toBeUndefined();
       // What the record states.
-      expect(stepThreads(chosen.gradients, backend)).toEqual({ threads: 2, parallel: 'data' });
+      expect(stepThreads(chosen.gradients, on)).toEqual({ threads: 2, parallel: 'data' });
       const b = batch();
       await expectShardsMatchOneThread(m, b, chosen.gradients, objectiveOf(m, 'categoricalCrossentropy', ['accuracy']));
       tf.dispose([...b.xs, ...b.ys]);
@@ -45,11 +62,10 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
       await chosen.gradients.close();
       m.dispose();
     }
-  }, 60_000);
+  }
 
-  /** Fixture module `name`'s model takes one thread on `backend` with a note `note` matches. */
-  async function expectOneThread(name: string, note: RegExp): Promise<void> {
-    const m = await fixtureModel(name);
+  /** `m` takes one thread on `backend` with a note `note` matches; `m` disposed. */
+  async function expectOneThread(m: tf.LayersModel, note: RegExp): Promise<void> {
     const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
     expect(chosen.gradients.threads).toBe(1);
     expect(chosen.note).toMatch(note);
@@ -58,21 +74,64 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
   }
 
   it(
+    'is cut among the worker threads, which import the module; its gradients and scores are the one-thread ones',
+    async () => expectCutAmongWorkers(await fixtureModel('registered-layer-taking'), backend),
+    60_000,
+  );
+
+  it(
     "stays on this thread, saying why, when such a layer's output of a sample depends on its batch",
-    () =>
+    async () =>
       expectOneThread(
-        'batch-centre',
+        await fixtureModel('batch-centre'),
         /^one thread: layer centre \(FixtureBatchCentre\): a sample's output depends on the other samples of its batch, which shards on worker threads would change$/,
       ),
     60_000,
   );
 
+  describe('whose module the user imported plainly (gain-embedding.ts: GainScale, GainLevels)', () => {
+    const GAIN_MODULE = './test/fixtures/models/gain-embedding.ts';
+
+    it(
+      'stays on this thread, saying the workers do not know the class, unless selectBackend names the module',
+      async () =>
+        expectOneThread(
+          await builtModel(buildGainEmbedding),
+          /^one thread: the model cannot be rebuilt on worker threads \(a shard worker failed to start: Error: Unknown layer: Gain(Scale|Levels)\./,
+        ),
+      60_000,
+    );
+
+    it('is cut among the worker threads when classModules names it; its gradients are the one-thread ones', async () => {
+      const named = await selectBackend('wasm', { threads: 2, classModules: [GAIN_MODULE] });
+      await expectCutAmongWorkers(await builtModel(buildGainEmbedding), named);
+      expect(named.classModules).toEqual([new URL(`../../${GAIN_MODULE}`, import.meta.url).href]);
+    }, 60_000);
+
+    it('is refused, named, when classModules names no file', async () => {
+      const refused = selectBackend('wasm', { threads: 2, classModules: [GAIN_MODULE, './test/fixtures/models/no-such-layers.ts'] });
+      await expect(refused).rejects.toThrow(UsageError);
+      await expect(refused).rejects.toThrow(
+        /^classModules: module '\.\/test\/fixtures\/models\/no-such-layers\.ts' not found \(looked for \/.*\/test\/fixtures\/models\/no-such-layers\.ts\)$/,
+      );
+      await expect(selectBackend('wasm', { threads: 2, classModules: [new URL('https://example.com/layers.js')] })).rejects.toThrow(
+        "classModules: module 'https://example.com/layers.js' is not a file path or file: URL",
+      );
+    });
+
+    it('takes a file URL as the path it names, each module once', async () => {
+      const url = new URL(`../../${GAIN_MODULE}`, import.meta.url);
+      const named = await selectBackend('wasm', { threads: 2, classModules: [url, GAIN_MODULE, url.href] });
+      expect(named.classModules).toEqual([url.href]);
+    });
+  });
+
   // Last: every later start in this file would import the module too.
   it(
     'stays on this thread, naming the module and why, when a worker cannot import it',
-    () =>
+    async () =>
       expectOneThread(
-        'main-thread-only',
+        await fixtureModel('main-thread-only'),
         /^one thread: the model cannot be rebuilt on worker threads \(a shard worker failed to start: Error: module \/.*\/test\/fixtures\/models\/main-thread-only\.ts, imported for class FixtureMainThreadSquare, fails to load on a worker thread: this module loads on the main thread only\)$/,
       ),
     60_000,
