@@ -65,18 +65,27 @@ function trial(layer: tf.layers.Layer): string | undefined {
 /**
  * The first layer of `model` of a class among `classes` (a user's: see the file's comment) that does
  * not compute sample by sample in training mode, as `path (Class): why`; undefined when there is none.
- * Nested models are looked into; a wrapper (Bidirectional, TimeDistributed) around such a layer is tried whole.
+ * Nested models are looked into, but one of such a class (a `tf.LayersModel` subclass with a `call` of its
+ * own), like `model` itself, is tried whole; a wrapper (Bidirectional, TimeDistributed) around such a layer is tried whole.
  */
 export function batchBoundUserLayer(model: tf.LayersModel, classes: readonly string[], prefix = ''): string | undefined {
+  const tried = (layer: tf.layers.Layer, path: string) => {
+    const why = trial(layer);
+    return why && `${path} (${layer.getClassName()}): ${why}`;
+  };
+  if (prefix === '' && classes.includes(model.getClassName())) {
+    const whole = tried(model, model.name);
+    if (whole) return whole;
+  }
   for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) {
+    if (layer instanceof tf.LayersModel && !classes.includes(layer.getClassName())) {
       const inner = batchBoundUserLayer(layer, classes, `${prefix}${layer.name}/`);
       if (inner) return inner;
       continue;
     }
     if (!makersOf(layer).some((m) => classes.includes(m.getClassName()))) continue;
-    const why = trial(layer);
-    if (why) return `${prefix}${layer.name} (${layer.getClassName()}): ${why}`;
+    const why = tried(layer, `${prefix}${layer.name}`);
+    if (why) return why;
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import {
   tf,
   UsageError,
 } from '../../src/node.ts';
+import { batchBoundUserLayer } from '../../src/parallel/per-sample.ts';
 // Imported plainly, as a library user imports the module registering their layer classes: the library never sees it.
 import buildGainEmbedding from '../fixtures/models/gain-embedding.ts';
 import { expectShardsMatchOneThread } from '../fixtures/sharded.ts';
@@ -136,4 +137,31 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
       ),
     60_000,
   );
+});
+
+/** A user's model class whose `call` subtracts the batch's mean from its graph's output. */
+class CentredModel extends tf.LayersModel {
+  static override className = 'TestCentredModel';
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor | tf.Tensor[] {
+    const out = super.call(inputs, kwargs);
+    const x = Array.isArray(out) ? out[0]! : out;
+    return tf.sub(x, tf.mean(x, 0, true));
+  }
+}
+tf.serialization.registerClass(CentredModel);
+
+describe("batchBoundUserLayer: a user's tf.LayersModel subclass computes its own call", () => {
+  const centred = (name: string) => {
+    const input = tf.input({ shape: [4] });
+    return new CentredModel({ name, inputs: input, outputs: tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor });
+  };
+
+  it('is tried whole, nested or as the model itself, and found bound to its batch', () => {
+    const outer = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4] }), centred('inner'), tf.layers.dense({ units: 2 })] });
+    const top = centred('top');
+    expect(batchBoundUserLayer(outer, ['TestCentredModel'])).toBe("inner (TestCentredModel): a sample's output depends on the other samples of its batch");
+    expect(batchBoundUserLayer(top, ['TestCentredModel'])).toBe("top (TestCentredModel): a sample's output depends on the other samples of its batch");
+    outer.dispose();
+    top.dispose();
+  });
 });
