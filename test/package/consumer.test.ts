@@ -1,13 +1,12 @@
 /**
- * The packages as users get them: `npm pack` of both workspaces, then
+ * The packages as users get them: `npm pack` of both workspaces, then one project that installs
  *
- *   bare      @tensorflow/tfjs alone: the baseline of the library's install footprint
- *   project   penalty-explorer (the library) next to @tensorflow/tfjs: its footprint over the
- *             baseline, printed (packages, MB) and kept small; then each way in — an ES module
- *             import, a CommonJS require, a strict `tsc` (NodeNext) type check, a browser bundle
- *             of the root and `./viz` entries
- *   app       penx (the app) with the library: the `penx` command with a user's TypeScript
- *             penalty in a CommonJS project (`npm init -y`) and an ESM one
+ *   penalty-explorer (the library) next to @tensorflow/tfjs: its footprint over TF.js alone (the
+ *     packages TF.js needs, by the lockfile), printed (packages, MB) and kept small;
+ *   then the Node types and penx (the app), in one more install: each way into the library — an ES
+ *     module import, a CommonJS require, a strict `tsc` (NodeNext) type check, a browser bundle of
+ *     the root and `./viz` entries — and the `penx` command with a user's TypeScript penalty in a
+ *     CommonJS project (`npm init -y`) and an ESM one
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,9 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const root = mkdtempSync(join(tmpdir(), 'penx-consumer-'));
-const bare = join(root, 'bare');
 const project = join(root, 'project');
-const app = join(root, 'app');
 afterAll(() => rmSync(root, { recursive: true, force: true }), 120_000);
 
 function run(cmd: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
@@ -41,7 +38,7 @@ const nodeTypes = (require('@types/node/package.json') as { version: string }).v
 
 const execFileAsync = promisify(execFile);
 
-/** `npm install` of `specs` in `dir`, in the background (the projects below install side by side). */
+/** `npm install` of `specs` in `dir`, from npm's cache where it can. */
 async function npmInstall(dir: string, specs: string[]): Promise<void> {
   await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir, maxBuffer: 32 << 20 });
 }
@@ -60,11 +57,51 @@ function bytes(path: string): number {
   return readdirSync(path).reduce((sum, name) => sum + bytes(join(path, name)), 0);
 }
 
-/** What a project's node_modules holds: its installed packages (by the lockfile) and their megabytes. */
-function footprint(dir: string): { packages: Set<string>; mb: number } {
-  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
-  const packages = new Set(Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/') && existsSync(join(dir, k))));
-  return { packages, mb: bytes(join(dir, 'node_modules')) / 2 ** 20 };
+interface Lockfile {
+  packages: Record<string, { dependencies?: object; optionalDependencies?: object; peerDependencies?: object }>;
+}
+
+/**
+ * The lockfile's packages that `from` needs, itself included: each dependency where Node finds it, in
+ * the nearest `node_modules` up from the package that needs it, e.g. for `node_modules/a` needing `b`,
+ * `node_modules/a/node_modules/b` else `node_modules/b`. What an install of `from` alone would hold.
+ */
+function needs(lock: Lockfile, from: string): Set<string> {
+  const found = (at: string, name: string): string | undefined => {
+    const path = `${at ? `${at}/` : ''}node_modules/${name}`;
+    if (lock.packages[path]) return path;
+    return at ? found(at.slice(0, Math.max(0, at.lastIndexOf('/node_modules/'))), name) : undefined;
+  };
+  const seen = new Set<string>();
+  for (const queue = [from]; queue.length > 0; ) {
+    const path = queue.pop()!;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const p = lock.packages[path]!;
+    for (const name of Object.keys({ ...p.dependencies, ...p.optionalDependencies, ...p.peerDependencies })) {
+      const dep = found(path, name);
+      if (dep) queue.push(dep);
+    }
+  }
+  return seen;
+}
+
+/** The bytes of a package's own files (not those of the packages nested in its node_modules). */
+const ownBytes = (path: string) => readdirSync(path).reduce((sum, name) => sum + (name === 'node_modules' ? 0 : bytes(join(path, name))), 0);
+
+/**
+ * What a project's node_modules holds over what `base` (a package of it) needs: the installed packages (by
+ * the lockfile) `base` does not need, and their megabytes; and `base`'s own, as an install of it alone.
+ */
+function footprint(dir: string, base: string): { added: { packages: string[]; mb: number }; base: { packages: number; mb: number } } {
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as Lockfile;
+  const installed = Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/') && existsSync(join(dir, k)));
+  const needed = needs(lock, `node_modules/${base}`);
+  const baseMb = [...needed].reduce((sum, k) => sum + ownBytes(join(dir, k)), 0) / 2 ** 20;
+  return {
+    added: { packages: installed.filter((k) => !needed.has(k)), mb: bytes(join(dir, 'node_modules')) / 2 ** 20 - baseMb },
+    base: { packages: needed.size, mb: baseMb },
+  };
 }
 
 /** The library's install over TF.js alone: measured in beforeAll. */
@@ -80,22 +117,17 @@ export default definePenalty({
 `;
 
 beforeAll(async () => {
-  // Three separate projects, installed side by side (npm's cache takes concurrent installs): `bare`
-  // needs no package of ours, so it starts first; `project` gets the Node types only once its footprint is measured.
-  const tfAlone = install(bare, [`@tensorflow/tfjs@${tfVersion}`]);
   // dist/ is fresh (the tests' global setup builds it); pack both packages without building again.
   await execFileAsync('npm', ['pack', '--ignore-scripts', '--workspace', 'src', '--workspace', 'mnist-demo', '--pack-destination', root], { cwd: repo });
   const tarball = (name: string) => join(root, readdirSync(root).find((f) => f.startsWith(`${name}-`) && f.endsWith('.tgz'))!);
-  const projectWithTypes = (async () => {
-    await Promise.all([tfAlone, install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`])]);
-    const [alone, withLibrary] = [footprint(bare), footprint(project)];
-    added = { packages: [...withLibrary.packages].filter((p) => !alone.packages.has(p)), mb: withLibrary.mb - alone.mb };
-    console.log(
-      `install footprint: penalty-explorer adds ${added.packages.length} packages and ${added.mb.toFixed(1)} MB to @tensorflow/tfjs alone (${alone.packages.size} packages, ${alone.mb.toFixed(1)} MB)`,
-    );
-    await npmInstall(project, [`@types/node@${nodeTypes}`]);
-  })();
-  await Promise.all([projectWithTypes, install(app, [tarball('penalty-explorer'), tarball('penx')])]);
+  await install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`]);
+  const measured = footprint(project, '@tensorflow/tfjs');
+  added = measured.added;
+  console.log(
+    `install footprint: penalty-explorer adds ${added.packages.length} packages and ${added.mb.toFixed(1)} MB to @tensorflow/tfjs alone (${measured.base.packages} packages, ${measured.base.mb.toFixed(1)} MB)`,
+  );
+  // Once the footprint is measured: one install more where two projects were made (the app's cost 10 s of CPU).
+  await npmInstall(project, [`@types/node@${nodeTypes}`, tarball('penx')]);
 }, 400_000);
 
 describe('the installed package', () => {
@@ -335,13 +367,13 @@ export const lambda: number = parseNumber('1e-4', 'λ');
   }, 120_000);
 
   it('runs penx, and a user’s TypeScript penalty in a CommonJS (npm init -y) and an ES module project', () => {
-    const penx = join(app, 'node_modules', '.bin', 'penx');
-    expect(run(penx, ['--help'], app).stdout).toMatch(/^\s+train\b/m);
+    const penx = join(project, 'node_modules', '.bin', 'penx');
+    expect(run(penx, ['--help'], project).stdout).toMatch(/^\s+train\b/m);
     for (const [dir, type] of [
       ['user-cjs', undefined],
       ['user-esm', 'module'],
     ] as const) {
-      const d = join(app, dir);
+      const d = join(project, dir);
       mkdirSync(d, { recursive: true });
       execFileSync('npm', ['init', '-y'], { cwd: d, stdio: 'ignore' });
       if (type) {
