@@ -5,14 +5,13 @@
  * (absolute paths, checked against the files really there). A refused command prints no document:
  * exit 2, one message on stderr, as the other --json commands do.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunJson } from '../../src/folders/records.ts';
 import { until } from '../wait.ts';
-import { penx, penxWith, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
+import { penx, penxWith, type Run, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
 import { filesBelow } from './tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-json-'));
@@ -134,57 +133,79 @@ describe('penx train --json, then penx plot --json on the same run', () => {
   }, 120_000);
 });
 
-describe('penx compare --json, then penx plot --json on the comparison', () => {
-  const out = join(root, 'cmp');
+/** The document of a command that finished (exit 0), of the folder `out/name` of `kind` holding `record` (e.g. compare.json). */
+function folderDone(r: Run, out: string, name: string, kind: string, record: string): FolderDoc {
+  const dir = join(out, name);
+  expect(r.code, r.stderr).toBe(0);
+  const doc = documentOf<FolderDoc>(r.stdout);
+  expect(doc).toMatchObject({ out, kind, dir });
+  expect(doc.files).toContain(join(dir, record));
+  return doc;
+}
+
+/** The runs of `penx compare --penalties none,l1:1e-4`. */
+const COMPARED = ['none', 'l1_1e-4'];
+
+/**
+ * A comparison's document, as `penx compare … --name c --json` prints it when done (TINY: no figures), checked
+ * against the folder `out/c` on disk: its own files, each run as written. (Of a resumed comparison, with the
+ * tests of a stop below: one comparison trained where two were.)
+ */
+function expectComparisonDone(r: Run, out: string): FolderDoc {
+  const doc = folderDone(r, out, 'c', 'comparison', 'compare.json');
   const dir = join(out, 'c');
-  const names = ['none', 'l1_1e-4'];
+  // --no-figures (in TINY): neither the comparison's figures nor its runs'.
+  expect(doc.files!.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+  expect([...doc.files!].sort()).toEqual(filesBelow(dir, COMPARED));
+  expect(doc.runs.map((run) => run.name)).toEqual(COMPARED);
+  for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
+  expect(doc.runs.flatMap((run) => run.files).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+  expect(r.stderr).toMatch(new RegExp(`^no figures drawn \\(--no-figures\\); draw them with: penx plot ${dir}$`, 'm'));
+  return doc;
+}
+
+/**
+ * A sweep's document, as `penx sweep --penalties l1 --strengths 1e-4 --seeds 1 … --name s --json` prints it
+ * when done (TINY: no figures), checked against the folder `out/s` on disk: its own files, its run with its
+ * state, as written. (Of a resumed sweep, with the tests of a stop below: one sweep trained where two were.)
+ */
+function expectSweepDone(r: Run, out: string): FolderDoc {
+  const doc = folderDone(r, out, 's', 'sweep', 'sweep.json');
+  const dir = join(out, 's');
+  expect([...doc.files!].sort()).toEqual(filesBelow(dir, ['l1_1e-4_seed=1']));
+  expect(doc.runs.map((run) => [run.name, run.state])).toEqual([['l1_1e-4_seed=1', 'done']]);
+  expectRunOnDisk(doc.runs[0]!, join(dir, 'l1_1e-4_seed=1'));
+  // --no-figures reaches the run's child process; the sweep's own report (its table of runs) is still written.
+  expect(doc.runs[0]!.files.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+  expect(doc.files).toContain(join(dir, 'report.html'));
+  return doc;
+}
+
+describe('penx compare --json --serve, then penx plot --json on the comparison', () => {
   /**
    * `penx plot --json` of the comparison `--serve` trained, run while its dashboard served: one drawing of a
    * comparison for both tests (drawing is most of a plot's time).
    */
   let plotted: { dir: string; stdout: string } | undefined;
 
-  it('compare: the comparison folder, its own files, each run as written', async () => {
-    const r = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', '--out', out, '--name', 'c', ...TINY, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const doc = documentOf<FolderDoc>(r.stdout);
-    expect(doc).toMatchObject({ out, kind: 'comparison', dir });
-    expect(doc.files).toContain(join(dir, 'compare.json'));
-    // --no-figures (in TINY): neither the comparison's figures nor its runs'.
-    expect(doc.files!.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
-    expect([...doc.files!].sort()).toEqual(filesBelow(dir, names));
-    expect(doc.runs.map((run) => run.name)).toEqual(names);
-    for (const run of doc.runs) expectRunOnDisk(run, join(dir, run.name));
-    expect(doc.runs.flatMap((run) => run.files).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
-    expect(r.stderr).toMatch(new RegExp(`^no figures drawn \\(--no-figures\\); draw them with: penx plot ${dir}$`, 'm'));
-  }, 180_000);
-
   it('compare --serve: the document when training is done, every folder released, while the dashboard stays until Ctrl-C (exit 0, no second document)', async () => {
     const served = join(root, 'served');
-    const child = spawn(
-      process.execPath,
-      ['mnist-demo/dist/cli.mjs', 'compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', '--out', served, '--name', 'c', ...TINY, '--serve', '0', '--json'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    // In a process group of its own, recorded: the run's teardown ends it should this test's worker be killed.
+    const { child, stdout, stderr, exited } = spawnPenxPiped(
+      ...['compare', '--penalties', 'none,l1:1e-4', '--epochs', '1', '--out', served, '--name', 'c', ...TINY, '--serve', '0', '--json'],
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const parsed = () => {
       try {
-        return JSON.parse(stdout) as FolderDoc;
+        return JSON.parse(stdout()) as FolderDoc;
       } catch {
         return undefined;
       }
     };
-    const serving = () => parsed() !== undefined && /the dashboard stays at http/.test(stderr);
+    const serving = () => parsed() !== undefined && /the dashboard stays at http/.test(stderr());
     try {
       await until(() => serving() || child.exitCode !== null, 120_000, 'the document and the dashboard, or an exit');
-      expect(child.exitCode, stderr).toBeNull();
-      const doc = documentOf<FolderDoc>(stdout);
+      expect(child.exitCode, stderr()).toBeNull();
+      const doc = documentOf<FolderDoc>(stdout());
       const dir = join(served, 'c');
       expect(doc).toMatchObject({ kind: 'comparison', dir });
       for (const run of doc.runs) expectRunOnDisk(run, run.dir);
@@ -194,8 +215,8 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
       expect(redrawn.code, redrawn.stderr).toBe(0);
       plotted = { dir, stdout: redrawn.stdout };
       child.kill('SIGINT');
-      expect(await exited, stderr).toBe(0);
-      expect(JSON.parse(stdout)).toEqual(doc);
+      expect(await exited, stderr()).toBe(0);
+      expect(JSON.parse(stdout())).toEqual(doc);
     } finally {
       // A failed check leaves no dashboard serving after the test.
       await stopped(child);
@@ -209,30 +230,12 @@ describe('penx compare --json, then penx plot --json on the comparison', () => {
     const [folder] = documentOf<{ folders: FolderDoc[] }>(plotted!.stdout).folders;
     expect(folder).toMatchObject({ kind: 'comparison', dir });
     expect(folder!.files).toEqual(expect.arrayContaining(['report.html', 'histograms.png', 'overlay.png'].map((f) => join(dir, f))));
-    expect([...folder!.files!].sort()).toEqual(filesBelow(dir, names));
+    expect([...folder!.files!].sort()).toEqual(filesBelow(dir, COMPARED));
     for (const run of folder!.runs) expectRunOnDisk(run, join(dir, run.name));
   }, 120_000);
 });
 
 describe('penx sweep --json on this machine', () => {
-  const out = join(root, 'sweeps');
-  const dir = join(out, 's');
-
-  it('the sweep folder, its own files, each run with its state, as written', async () => {
-    const grid = ['--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1'];
-    const r = await penxWith({ env: { PENX_TEST_WORKERS: '1' } }, 'sweep', ...grid, '--epochs', '1', ...TINY, '--out', out, '--name', 's', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const doc = documentOf<FolderDoc>(r.stdout);
-    expect(doc).toMatchObject({ out, kind: 'sweep', dir });
-    expect(doc.files).toContain(join(dir, 'sweep.json'));
-    expect([...doc.files!].sort()).toEqual(filesBelow(dir, ['l1_1e-4_seed=1']));
-    expect(doc.runs.map((run) => [run.name, run.state])).toEqual([['l1_1e-4_seed=1', 'done']]);
-    expectRunOnDisk(doc.runs[0]!, join(dir, 'l1_1e-4_seed=1'));
-    // --no-figures reaches the run's child process; the sweep's own report (its table of runs) is still written.
-    expect(doc.runs[0]!.files.filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
-    expect(doc.files).toContain(join(dir, 'report.html'));
-  }, 180_000);
-
   it('--json with --queue but not --status is refused, no document', async () => {
     expectRefused(
       await penx('sweep', '--queue', 'redis://127.0.0.1:1', '--json'),
@@ -248,13 +251,23 @@ describe('--json of a run stopped by Ctrl-C or SIGTERM: the document still, sayi
   /** Killed once the first is recorded: two left (a second or more of training, no race with the run's end) for the resume. */
   const EPOCHS = 3;
 
-  it.each<[string, NodeJS.Signals, number, string[], string, string]>([
-    ['train', 'SIGINT', 130, ['train', '--penalty', 'l1:1e-4', '--name', 'r'], 'r', 'run'],
-    ['compare', 'SIGTERM', 143, ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c'], 'c', 'comparison'],
-    ['sweep', 'SIGTERM', 143, ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1', '--name', 's'], 's', 'sweep'],
+  /** The resumed command's document when it is done (checked as any such command's: compare's and sweep's above). */
+  type Finished = ((r: Run, out: string) => FolderDoc) | undefined;
+  it.each<[string, NodeJS.Signals, number, string[], string, string, Finished]>([
+    ['train', 'SIGINT', 130, ['train', '--penalty', 'l1:1e-4', '--name', 'r'], 'r', 'run', undefined],
+    ['compare', 'SIGTERM', 143, ['compare', '--penalties', 'none,l1:1e-4', '--name', 'c'], 'c', 'comparison', expectComparisonDone],
+    [
+      'sweep',
+      'SIGTERM',
+      143,
+      ['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--seeds', '1', '--jobs', '1', '--name', 's'],
+      's',
+      'sweep',
+      expectSweepDone,
+    ],
   ])(
     '%s stopped by %s: exit %i, one document of what is on disk, `interrupted` naming the signal and the command that resumes it',
-    async (name, signal, exitCode, args, folder, kind) => {
+    async (name, signal, exitCode, args, folder, kind, finished) => {
       const out = join(root, `stopped-${name}`);
       const dir = join(out, folder);
       // --force: the command that resumes must not start the folder over.
@@ -289,7 +302,7 @@ describe('--json of a run stopped by Ctrl-C or SIGTERM: the document still, sayi
       // The command it names continues the run from its checkpoint (not over: --force is not in it).
       const resumed = await penxWith({ env: { PENX_TEST_WORKERS: '1' } }, ...resume.split(' ').slice(1));
       expect(resumed.code, resumed.stderr).toBe(0);
-      const done = documentOf<FolderDoc & { interrupted: unknown }>(resumed.stdout);
+      const done = (finished?.(resumed, out) ?? documentOf<FolderDoc>(resumed.stdout)) as FolderDoc & { interrupted: unknown };
       expect(done.interrupted).toBeNull();
       expect(resumed.stderr).toContain(`resuming after epoch ${first.epoch}`);
       expect(readRunJson(firstRun).epochs).toHaveLength(EPOCHS);
