@@ -9,6 +9,7 @@
  *
  * Example: a layer subtracting the batch's mean (`x − mean(x, 0)`) is bound; one taking `⌊x · 7.999⌋` is not.
  * A layer drawing random numbers of its own (its own dropout) is bound too: its shards draw others.
+ * What the trial's runs assign (a moving statistic) is put back: training starts from the model as given.
  */
 
 import { makersOf } from '../model/index.ts';
@@ -37,6 +38,8 @@ function trial(layer: tf.layers.Layer): string | undefined {
   const list = (Array.isArray(shapes[0]) || shapes.length === 0 ? shapes : [shapes]) as (number | null)[][];
   const ids = () => layer.weights.map((w) => w.read().dataId);
   const before = ids();
+  // Kept to put back what the trial's runs assign (a moving statistic): the run trains from the model as given.
+  const values = layer.weights.map((w) => tf.clone(w.read()));
   try {
     const differs = tf.tidy(() => {
       const xs = trialInputs(list);
@@ -59,6 +62,10 @@ function trial(layer: tf.layers.Layer): string | undefined {
     return differs ? "a sample's output depends on the other samples of its batch" : undefined;
   } catch (e) {
     return `it could not be tried on ${SAMPLES} samples (${(e as Error).message.split('\n')[0]})`;
+  } finally {
+    const now = ids();
+    for (const [i, w] of layer.weights.entries()) if (now[i] !== before[i]) w.write(values[i]!);
+    tf.dispose(values);
   }
 }
 

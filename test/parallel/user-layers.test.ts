@@ -165,3 +165,31 @@ describe("batchBoundUserLayer: a user's tf.LayersModel subclass computes its own
     top.dispose();
   });
 });
+
+/** A user's layer that keeps a running mean of its input in a weight, assigned as it runs in training mode. */
+class RunningMean extends tf.layers.Layer {
+  static className = 'TestRunningMean';
+  private mean?: tf.LayerVariable;
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    this.mean = this.addWeight('mean', [(inputShape as tf.Shape).at(-1) as number], 'float32', tf.initializers.constant({ value: 3 }), undefined, false);
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    this.mean!.write(tf.tidy(() => tf.add(tf.mul(this.mean!.read(), 0.5), tf.mul(tf.mean(x, 0), 0.5))));
+    return tf.clone(x);
+  }
+}
+tf.serialization.registerClass(RunningMean);
+
+describe('batchBoundUserLayer: a layer assigning its own weights', () => {
+  it('is found bound, and what the trial assigned is put back, no tensor left', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4] }), new RunningMean({ name: 'running' })] });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const tensors = tf.memory().numTensors;
+    expect(batchBoundUserLayer(model, ['TestRunningMean'])).toBe('running (TestRunningMean): it assigns its own weights as it runs');
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
+    model.dispose();
+  });
+});
