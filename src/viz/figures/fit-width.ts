@@ -65,7 +65,7 @@ type Signal = { name: string; value?: unknown; update?: string };
  * (see the file's comment); a spec without `wrap_fit` is returned as it is.
  *
  * @example
- * widthsFollowCard(compile(overlaySpec(runs)).spec).signals[0]   // { name: 'width', value: 560, update: 'round(560 * wrap_fit)' }
+ * widthsFollowCard(vegaLite.compile(overlaySpec(runs)).spec).signals?.[0]   // { name: 'width', value: 560, update: 'round(560 * wrap_fit)' }
  */
 export function widthsFollowCard(spec: Spec): Spec {
   const signals = (spec.signals ?? []) as Signal[];
