@@ -76,7 +76,8 @@ function missingKernel(layer: tf.layers.Layer, mode: 'training' | 'inference'): 
 /**
  * Frees what TF.js's gradient code kept for a backward pass that threw: the tensors each recorded
  * op saved for it (kept, so no tidy frees them), which TF.js frees only when the backward pass ends
- * (tfjs-core engine.ts, `gradients`); left, they were 7 tensors for a DepthwiseConv2D refused on wasm.
+ * (tfjs-core engine.ts, `gradients`); left, they were 6 tensors for an Embedding refused on a wasm
+ * without its gradient's kernel (UnsortedSegmentSum).
  */
 function dropTape(): void {
   const state = tf.engine().state;
