@@ -8,7 +8,9 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackOwned } from '../../src/folders/owner.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import { writeFileAtomic } from '../../src/io/atomic.ts';
 import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
@@ -87,6 +89,14 @@ describe('a refused command changes nothing; --force deletes only what the manif
   it('--force on a run folder of this tool: its own files replaced, the user’s kept and named', async () => {
     const dir = join(out, 'forced');
     cpSync(trained, dir, { recursive: true });
+    // The old run's prune curve figure (TINY draws none), written as penx writes a figure: its proof in the manifest first.
+    const stop = trackOwned(dir);
+    try {
+      await writeFileAtomic(join(dir, 'prune-curve.png'), 'the old run’s figure');
+    } finally {
+      stop();
+    }
+    expect(existsSync(join(dir, 'prune-curve.png'))).toBe(true);
     userFolder(dir, { 'notes.txt': 'mine', 'thesis.old': 'mine too', 'data/raw.csv': '1,2' });
     const r = await penx('train', '--penalty', 'l2:1e-4', '--epochs', '1', ...TINY, '--out', out, '--name', 'forced', '--force');
     expect(r.code, r.stderr).toBe(0);
