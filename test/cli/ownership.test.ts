@@ -279,11 +279,10 @@ describe('penx prune --out: only a new folder or its own, never inside a checkpo
     }
     expect(tree(user)).toEqual(userBefore);
     expect(tree(join(trained, 'checkpoint'))).toEqual(checkpointBefore);
-    const t0 = Date.now();
+    // A command that loops on /proc is killed after 30 s, and so does not exit 2.
     const proc = await penxWith({ timeoutMs: 30_000 }, 'prune', trained, '--out', '/proc/penx-x');
     expect(proc.code, proc.stderr).toBe(2);
     expect(proc.stderr).toMatch(/cannot make \/proc\/penx-x/);
-    expect(Date.now() - t0).toBeLessThan(20_000);
   }, 120_000);
 
   it('its own folder is replaced on the next prune', async () => {
