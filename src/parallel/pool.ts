@@ -11,6 +11,13 @@ import { importedModules } from '../user-modules/index.ts';
 import { bareTopology, weightLayout } from './flat.ts';
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 
+/** A model that cannot be split across shards without changing its result: `why`, and the message advising local gradients. */
+export class UnshardableError extends Error {
+  constructor(readonly why: string) {
+    super(`${why}; use local gradients`);
+  }
+}
+
 type Pending = { resolve: (r: ShardResult) => void; reject: (e: Error) => void };
 
 /** Omit<Request, 'id'> for each kind of request. */
@@ -51,7 +58,7 @@ export class ShardPool {
     let userClasses: readonly string[] = [];
     const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) => {
       if (!('type' in r)) return undefined;
-      if (r.type === 'failed') return new Error(`a shard worker failed to start: ${r.error}`);
+      if (r.type === 'failed') return r.unshardable ? new UnshardableError(r.error) : new Error(`a shard worker failed to start: ${r.error}`);
       userClasses = r.userClasses;
       return true;
     });

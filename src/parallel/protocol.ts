@@ -74,7 +74,12 @@ export type Reply =
       /** The classes the model's JSON names that the worker knew only once it imported the user's modules (`WorkerSetup.modules`). */
       readonly userClasses: string[];
     }
-  | { readonly type: 'failed'; readonly error: string };
+  | {
+      readonly type: 'failed';
+      readonly error: string;
+      /** Set when `error` says why the model cannot be split (a class no module given registers), not a fault. */
+      readonly unshardable?: true;
+    };
 
 /** What a shard worker starts from (its `workerData`): the model's bare topology, its weight layout, the backend and the user's modules. */
 export interface WorkerSetup {

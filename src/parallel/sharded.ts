@@ -41,7 +41,7 @@ import {
 import { moduleUrls } from '../user-modules/index.ts';
 import { flatTensors, frozenVariables, weightLayout } from './flat.ts';
 import { batchBoundUserLayer } from './per-sample.ts';
-import { type RequestBody, ShardPool } from './pool.ts';
+import { type RequestBody, ShardPool, UnshardableError } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
 
 /** The fields a shard fills in. */
@@ -133,12 +133,7 @@ export function unregisteredLayer(model: tf.LayersModel): string | undefined {
   return undefined;
 }
 
-/** A model that cannot be split across shards without changing its result: `why`, and the message advising local gradients. */
-export class UnshardableError extends Error {
-  constructor(readonly why: string) {
-    super(`${why}; use local gradients`);
-  }
-}
+export { UnshardableError } from './pool.ts';
 
 /** Why a model with the layer `bound` (see `batchBoundLayer`) is not split across threads. */
 export const BATCH_BOUND_WHY = (bound: string): string =>
@@ -182,11 +177,10 @@ export class ShardedGradients implements GradientStrategy {
    * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread);
    * `classModules` (paths or file URLs, as `selectBackend` takes them) register layer classes the
    * model uses, for the workers to import (with the modules this thread imported through the library).
-   * Rejects when a worker cannot rebuild the model (e.g. a custom layer TF.js cannot deserialise there:
-   * its class registered by none of those modules, or such a module failing to load there; a UsageError
-   * for a class module that is no file), and with an `UnshardableError` for a model that cannot
-   * be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
-   * sample, `batchBoundUserLayer`).
+   * Rejects when a worker cannot rebuild the model (e.g. a module of those failing to load there; a
+   * UsageError for a class module that is no file), and with an `UnshardableError` for a model that
+   * cannot be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
+   * sample, `batchBoundUserLayer`; a layer class none of those modules registers on the workers).
    * Each step sends the trainable weights, and the frozen ones when they changed since a worker got
    * them; the models it is then given must have the same weights, frozen alike (else the step throws).
    */

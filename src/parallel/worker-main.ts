@@ -22,7 +22,8 @@ const post = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, tra
 
 /**
  * The classes `topology` names that TF.js does not know here, once the user's `modules` are imported
- * for them (none imported when it names none); an Error naming a module that fails to import.
+ * for them (none imported when it names none); an Error naming a module that fails to import, and an
+ * `UnknownClassesError` when a class stays unknown once they are.
  */
 async function importFor(topology: unknown, modules: readonly string[]): Promise<string[]> {
   const unknown = unknownClasses(topology);
@@ -32,7 +33,23 @@ async function importFor(topology: unknown, modules: readonly string[]): Promise
       const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
       throw new Error(`module ${fileURLToPath(url)}, imported for class ${unknown.join(', ')}, fails to load on a worker thread: ${why}`);
     });
+  const still = unknownClasses(topology);
+  if (still.length > 0) throw new UnknownClassesError(still);
   return unknown;
+}
+
+/**
+ * Classes the model's JSON names that no module given to this worker registers: one line saying so and
+ * what fixes it, a reason the model stays on one thread. Worded for every caller (an app gives the
+ * workers its users' modules through the library too), so it names the library's option only.
+ */
+class UnknownClassesError extends Error {
+  constructor(classes: readonly string[]) {
+    const [one, it] = classes.length === 1 ? ['class', 'it'] : ['classes', 'them'];
+    super(
+      `${one} ${classes.join(', ')} of the model ${it === 'it' ? 'is' : 'are'} unknown to the worker threads: no module given to them registers ${it} (give them the one that does, e.g. in selectBackend's classModules)`,
+    );
+  }
 }
 
 async function setUp(setup: WorkerSetup) {
@@ -93,5 +110,6 @@ try {
   });
   post({ type: 'ready', userClasses });
 } catch (e) {
-  post({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  if (e instanceof UnknownClassesError) post({ type: 'failed', error: e.message, unshardable: true });
+  else post({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
 }

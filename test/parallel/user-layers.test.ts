@@ -98,7 +98,8 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
       async () =>
         expectOneThread(
           await builtModel(buildGainEmbedding),
-          /^one thread: the model cannot be rebuilt on worker threads \(a shard worker failed to start: Error: Unknown layer: Gain(Scale|Levels)\./,
+          // One line saying what happened and what fixes it (it was TF.js's first line: "… Unknown layer: GainScale. This may be due to one of the following reasons:").
+          /^one thread: classes Gain(Levels|Scale), Gain(Levels|Scale) of the model are unknown to the worker threads: no module given to them registers them \(give them the one that does, e\.g\. in selectBackend's classModules\)$/,
         ),
       60_000,
     );
