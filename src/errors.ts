@@ -256,27 +256,36 @@ export class OlderFolderError extends FolderRefusedError {
   }
 }
 
-/** A folder that is not this tool's (it has content, or an invalid marker file, and no valid marker of the tool): never resumed, replaced or written into. */
+/**
+ * A folder that is not this tool's (it has content, or an invalid marker file, and no valid marker of
+ * the tool): never resumed, replaced or written into. The message says what would have been done to it:
+ *
+ * @example
+ * new NotOwnedError('runs/x', 'force', '.penx-folder.jsonl').message
+ * // "refusing to start runs/x over: it was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); nothing was touched; …"
+ */
 export class NotOwnedError extends FolderRefusedError {
   override name = 'NotOwnedError';
   constructor(
     dir: string,
-    /** What was asked: to resume it, to replace it (force), to use it as a new folder, or to write into it (redraw its figures). */
-    readonly asked: 'resume' | 'force' | 'new' | 'write',
+    /**
+     * What was asked: to resume it, to start it over (force: what the tool wrote deleted), to use it as
+     * a new folder, to write into it (redraw its figures), or to write a command's output into it (an
+     * earlier output of the tool's there replaced).
+     */
+    readonly asked: 'resume' | 'force' | 'new' | 'write' | 'output',
     /** The name of the marker it lacks. */
     marker: string,
   ) {
     const why = `it was not written by penalty-explorer (it has no valid ${marker} marker); nothing was touched`;
-    super(
-      dir,
-      asked === 'resume'
-        ? `cannot resume ${dir}: ${why}`
-        : asked === 'force'
-          ? `refusing to delete ${dir}: ${why}`
-          : asked === 'write'
-            ? `will not write into ${dir}: ${why}`
-            : `${dir} already exists and ${why.replace(/^it /, '')}`,
-    );
+    const refusal = {
+      resume: `cannot resume ${dir}: ${why}`,
+      force: `refusing to start ${dir} over: ${why}`,
+      new: `${dir} already exists and ${why.replace(/^it /, '')}`,
+      write: `will not write into ${dir}: ${why}`,
+      output: `will not write into ${dir}: ${why}`,
+    } as const;
+    super(dir, refusal[asked]);
   }
 }
 

@@ -43,7 +43,7 @@ describe('nothing outside the run folder is touched', () => {
     writeFileSync(join(out, 'mine', 'notes.txt'), 'not a run');
     const r = await penx('train', '--penalty', 'l1', '--epochs', '1', '--out', out, '--name', 'mine', '--force', ...TINY);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to delete .*mine: it was not written by penalty-explorer/);
+    expect(r.stderr).toMatch(/refusing to start .*mine over: it was not written by penalty-explorer/);
     expect(readdirSync(join(out, 'mine'))).toEqual(['notes.txt']);
   }, 60_000);
 

@@ -318,7 +318,10 @@ describe('penx start --json', () => {
     const quick = join(cwd, 'figures', 'runs', 'quickstart');
     mkdirSync(quick, { recursive: true });
     writeFileSync(join(quick, 'notes.txt'), 'mine');
-    expectRefused(await penxWith({ cwd }, 'start', '--json'), /^penx: error: refusing to delete figures\/runs\/quickstart/m);
+    expectRefused(
+      await penxWith({ cwd }, 'start', '--json'),
+      /^penx: error: refusing to start figures\/runs\/quickstart over: it was not written by penalty-explorer/m,
+    );
     expect(readdirSync(quick)).toEqual(['notes.txt']);
   });
 });

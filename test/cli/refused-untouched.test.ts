@@ -292,7 +292,10 @@ describe('penx prune --out a folder that is not penx’s', () => {
     const before = { run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs };
     const r = await penx('prune', run, '--max-drop', '50', '--out', user);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/not written by penalty-explorer/);
+    // Worded by what prune would do there, write into it (it said "refusing to delete …", as --force does).
+    expect(r.stderr).toBe(
+      `penx: error: will not write into ${user}: it was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); nothing was touched; give another --out\n`,
+    );
     expect({ run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs }).toEqual(before);
     rmSync(join(run, '.report.html.99999.abcd.penx-tmp'), { force: true });
   }, 60_000);

@@ -90,7 +90,7 @@ describe('claimFolder', () => {
     const precious = join(root, 'precious');
     mkdirSync(precious);
     writeFileSync(join(precious, 'thesis.tex'), 'years of work');
-    expect(() => claimFolder(precious, { force: true }, 'run')).toThrow(/refusing to delete .*precious: it was not written by penalty-explorer/);
+    expect(() => claimFolder(precious, { force: true }, 'run')).toThrow(/refusing to start .*precious over: it was not written by penalty-explorer/);
     expect(readdirSync(precious)).toEqual(['thesis.tex']);
   });
 

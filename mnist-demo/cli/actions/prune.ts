@@ -27,7 +27,9 @@ import {
   lastEpochInFile,
   loadModel,
   lockOwnFolder,
+  MARKER_FILE,
   modelWeights,
+  NotOwnedError,
   PenaltyExplorerError,
   type PrunePoint,
   type PruneScope,
@@ -115,7 +117,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const own = isToolFolder(dir, 'run');
   if (!own && flags.out === undefined) throw new UsageError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
   // The output folder judged (never inside a run's checkpoint) before the run is locked: a refused prune changes nothing, in the run either.
-  checkFolder(out, 'pruned', { force: true });
+  asOutput(() => checkFolder(out, 'pruned', { force: true }));
   const releases: Array<() => void> = [];
   try {
     if (own) releases.push(lockOwnFolder(dir, 'run'));
@@ -126,7 +128,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     // The model loaded before the output folder is claimed: a checkpoint that cannot be read leaves nothing behind.
     const model = await checkpointModel(join(checkpoint, 'model'));
     try {
-      const target = claimFolder(out, { force: true }, 'pruned');
+      const target = asOutput(() => claimFolder(out, { force: true }, 'pruned'));
       releases.push(() => target.release());
       const kept = keptNote(out, target.kept);
       if (kept) console.error(kept);
@@ -240,4 +242,18 @@ async function writePruned(
   }
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
   console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
+}
+
+/**
+ * Judge or take prune's output folder through `take`: one that is not penx's is refused as a folder
+ * prune would write into ("will not write into runs: …"), not as one started over — the user asked
+ * to write there (an earlier pruned model of penx's in it is replaced).
+ */
+function asOutput<T>(take: () => T): T {
+  try {
+    return take();
+  } catch (err) {
+    if (err instanceof NotOwnedError && err.asked === 'force') throw new NotOwnedError(err.dir, 'output', MARKER_FILE);
+    throw err;
+  }
 }
