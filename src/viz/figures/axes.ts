@@ -61,26 +61,53 @@ export interface LogAxis {
   readonly values: number[];
 }
 
+/** The narrowest padded span of data spanning less than a decade, in log10: a factor of 3 (data on one value sits mid-panel). */
+const LEAST_SPAN = Math.log10(3);
+
 /**
- * A log axis over data from `lo` to `hi` (both > 0): its domain in whole decades (as Vega's `nice`
- * rounds a log scale), ticks at the decades' powers of ten — every k-th one from the bottom where the
- * domain spans more than `most` − 1 decades, so at most `most` ticks; 1, 2 and 5 times them where it
- * spans one decade. (Vega's own ticks of a log scale spanning fewer decades than its tick count are
- * each of 1…9 times every power: a 160-px panel over three decades drew 28 grid lines.)
+ * A log axis over data from `lo` to `hi` (both > 0), at most `most` ticks, each label short.
+ * Data spanning a decade or more: the domain in whole decades (as Vega's `nice` rounds a log scale),
+ * ticks at the decades' powers of ten — every k-th one from the bottom where the domain spans more
+ * than `most` − 1 decades. Data spanning less: the data's span padded by a tenth on each side in
+ * log10 (to a factor of 3 at least, centred on the data), widened to the 1-2-5 values (1, 2 and 5
+ * times a power of ten) next below and above, ticks at the 1-2-5 values within — at the powers of
+ * ten and the two ends alone where those are more than `most`. (Vega's own ticks of a log scale
+ * spanning fewer decades than its tick count are each of 1…9 times every power: a 160-px panel over
+ * three decades drew 28 grid lines; and whole decades put a flat penalty of 10.2 on the bottom edge
+ * of a 10–100 panel.)
+ *
+ * Formula (under a decade): padded log10 span = c ∓ max(0.6·(log10 hi − log10 lo), log10(3)/2), c = (log10 lo + log10 hi)/2
  *
  * @example
  * logAxis(1.4, 235)       // { domain: [1, 1000], values: [1, 10, 100, 1000] }
- * logAxis(10.1, 10.3)     // { domain: [10, 100], values: [10, 20, 50, 100] }
+ * logAxis(10.1, 10.3)     // { domain: [5, 20], values: [5, 10, 20] }
+ * logAxis(0.5, 3)         // { domain: [0.2, 5], values: [0.2, 0.5, 1, 2, 5] }
+ * logAxis(1.01, 9.9)      // { domain: [0.5, 20], values: [0.5, 1, 10, 20] }
  * logAxis(2e-7, 300)      // { domain: [1e-7, 1000], values: [1e-7, 1e-4, 0.1, 100] }   (k = 3)
  */
 export function logAxis(lo: number, hi: number, most = 5): LogAxis {
-  const bottom = Math.floor(Math.log10(lo));
-  const top = Math.max(bottom + 1, Math.ceil(Math.log10(hi)));
   const power = (k: number) => Number(`1e${k}`);
-  const decades = top - bottom;
-  if (decades === 1) return { domain: [power(bottom), power(top)], values: [1, 2, 5, 10].map((m) => Number((m * power(bottom)).toPrecision(1))) };
+  if (hi / lo < 10) return withinDecade(lo, hi, most);
+  const bottom = Math.floor(Math.log10(lo));
+  const decades = Math.ceil(Math.log10(hi)) - bottom;
   const step = Math.ceil(decades / (most - 1));
-  return { domain: [power(bottom), power(top)], values: Array.from({ length: Math.floor(decades / step) + 1 }, (_, i) => power(bottom + i * step)) };
+  return {
+    domain: [power(bottom), power(bottom + decades)],
+    values: Array.from({ length: Math.floor(decades / step) + 1 }, (_, i) => power(bottom + i * step)),
+  };
+}
+
+/** `logAxis` of data spanning less than a decade: a padded domain ending on 1-2-5 values, ticks at them. */
+function withinDecade(lo: number, hi: number, most: number): LogAxis {
+  const [a, b] = [Math.log10(lo), Math.log10(hi)];
+  const half = Math.max(1.2 * (b - a), LEAST_SPAN) / 2;
+  const [from, to] = [10 ** ((a + b) / 2 - half), 10 ** ((a + b) / 2 + half)];
+  const ladder: number[] = [];
+  for (let k = Math.floor(Math.log10(from)) - 1; k <= Math.ceil(Math.log10(to)); k++) for (const m of [1, 2, 5]) ladder.push(Number(`${m}e${k}`));
+  const domain: [number, number] = [ladder.filter((v) => v <= from).at(-1) as number, ladder.find((v) => v >= to) as number];
+  const values = ladder.filter((v) => v >= domain[0] && v <= domain[1]);
+  const ends = (v: number) => v === domain[0] || v === domain[1] || Number.isInteger(Math.log10(v));
+  return { domain, values: values.length > most ? values.filter(ends) : values };
 }
 
 /** Tick labels of a log axis: `0.001` to `1000` as they are, `1e-4` and `1e4` beyond (never `0.000001`). */

@@ -181,7 +181,7 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   // Epoch means as points only where per-batch lines are drawn; joined by a line elsewhere (test loss, accuracy).
   const perBatch = (metric: string) => values.some((r) => r.kind === 'batch' && r.metric === metric);
   const byOutput = (metric: string) => dash !== undefined && metric === 'test accuracy';
-  // The y scale and axis of a panel: a log one in whole decades, few ticks, short labels (`logAxis`); every axis as wide.
+  // The y scale and axis of a panel: a log one fitted to the data (whole decades over a decade or more), few ticks, short labels (`logAxis`); every axis as wide.
   const extent = { minExtent: PANEL.axisExtent, maxExtent: PANEL.axisExtent };
   const yAxis = (metric: string, log: boolean) => {
     const drawn = values.filter((r) => r.metric === metric).flatMap((r) => (r.high === undefined ? [r.value] : [r.value, r.high]));

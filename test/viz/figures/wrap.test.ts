@@ -218,6 +218,27 @@ describe('wrapped figures, compiled', () => {
     expect(Math.max(...gaps) - Math.min(...gaps), JSON.stringify(gaps)).toBeLessThan(1);
   });
 
+  it("fit the curves' log axis to data spanning less than a decade: a flat penalty of 10.2 mid-panel, not on a 10–100 panel's bottom edge", () => {
+    const first = seven[0] as RunRecord;
+    const run = { ...first, initial: { ...first.initial, penaltyLoss: 10.2 }, epochs: first.epochs.map((e, i) => ({ ...e, penaltyLoss: 10.2 + 0.01 * i })) };
+    const panel = plain(curvesSpec([run])).concat.find((p: { encoding: { y: { title: string } } }) => p.encoding.y.title === 'penalty term');
+    const { domain, type } = panel.encoding.y.scale as { domain: [number, number]; type: string };
+    const values = panel.encoding.y.axis.values as number[];
+    expect(type).toBe('log');
+    // Where 10.2 sits up the panel (0: bottom edge, 1: top); it was 0.009 on 10–100.
+    const up = (Math.log(10.2) - Math.log(domain[0])) / (Math.log(domain[1]) - Math.log(domain[0]));
+    expect(up, JSON.stringify(domain)).toBeGreaterThan(0.3);
+    expect(up).toBeLessThan(0.7);
+    expect(values.length, JSON.stringify(values)).toBeGreaterThanOrEqual(3);
+    expect(values.length).toBeLessThanOrEqual(5);
+    // Each tick within the domain, of one significant digit (a label of at most 5 characters, as LOG_LABEL writes it).
+    for (const v of values) {
+      expect(v).toBeGreaterThanOrEqual(domain[0]);
+      expect(v).toBeLessThanOrEqual(domain[1]);
+      expect(Number(v.toPrecision(1))).toBe(v);
+    }
+  });
+
   it("give the curves' log axes ticks at whole decades, at most 5, with short labels (a train loss from 300 down to 3e-8)", async () => {
     const first = seven[0] as RunRecord;
     const run = { ...first, epochs: first.epochs.map((e, i) => ({ ...e, trainLoss: 300 * 10 ** (-10 * i) })) };
