@@ -1,11 +1,22 @@
-/** The histogram of all the network's weights at one epoch, titled `epoch=E loss=L acc=A`. */
+/**
+ * The histogram of all the network's weights at one epoch, titled `epoch=E loss=L acc=A`. A model of
+ * several outputs: each output's accuracy, the title in lines of at most TITLE_CHARS characters, an
+ * output name too long for one shortened in its middle (`acc(multitask_head_for_mni…_output_layer_weights)=0.9100`,
+ * score-notes.ts) and written out in full in the subtitle (on a line of its own where both would not fit one).
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
-import { countsLine, shownSpec, snapshotTitle } from './format.ts';
+import { countsLine, linesOf, scoreParts, shownSpec } from './format.ts';
 import { type HistogramScaleOptions, sharedDensity } from './histogram-scale.ts';
+import { fullNameLines, outputNames } from './score-notes.ts';
 import { BAR_COLOR, CONFIG, figureHead, SIZE } from './theme.ts';
+
+/** A title line's characters: ~540 px of the 560-px chart at 15 px (~9.6 px a character, bold). */
+const TITLE_CHARS = 56;
+/** A subtitle line's characters: ~550 px at 12 px (~7.2 px a character); a longer full-name line breaks after its `name:`. */
+const SUBTITLE_CHARS = 76;
 
 /** The subtitle line naming the penalty. */
 export function penaltyLine(run: RunRecord): string {
@@ -22,8 +33,15 @@ export function penaltyLine(run: RunRecord): string {
 export function epochHistogramSpec(run: RunRecord, epoch: number, options: HistogramScaleOptions = {}): TopLevelSpec {
   const s = snapshotAt(run, epoch);
   const h = s.histogram;
+  const { named, fullNames } = outputNames([s], TITLE_CHARS);
+  const title = linesOf([`epoch=${s.epoch}`, ...scoreParts(s, named)], TITLE_CHARS);
   return shownSpec({
-    ...figureHead(snapshotTitle(s), [penaltyLine(run), countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'), ...nonTrainableLine(s)]),
+    ...figureHead(title.length === 1 ? (title[0] as string) : title, [
+      penaltyLine(run),
+      countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'),
+      ...nonTrainableLine(s),
+      ...fullNameLines(fullNames).flatMap((line) => linesOf(line.split(' '), SUBTITLE_CHARS)),
+    ]),
     ...SIZE.single,
     data: { values: binRows(h) },
     mark: { type: 'bar', color: BAR_COLOR },

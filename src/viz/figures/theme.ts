@@ -72,7 +72,11 @@ export const FONT_STACK = `"${FONT}", Verdana, "Helvetica Neue", Arial, sans-ser
 /** The Vega-Lite schema every figure names. */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** The head every figure opens with: the schema, and its title (the text; the subtitle's line or lines). */
-export function figureHead(text: string, subtitle?: string | readonly string[]): { $schema: string; title: { text: string; subtitle?: string | string[] } } {
-  return { $schema: VEGA_LITE_SCHEMA, title: subtitle === undefined ? { text } : { text, subtitle: typeof subtitle === 'string' ? subtitle : [...subtitle] } };
+/** The head every figure opens with: the schema, and its title (the text's and the subtitle's line or lines). */
+export function figureHead(
+  text: string | readonly string[],
+  subtitle?: string | readonly string[],
+): { $schema: string; title: { text: string | string[]; subtitle?: string | string[] } } {
+  const lines = (t: string | readonly string[]) => (typeof t === 'string' ? t : [...t]);
+  return { $schema: VEGA_LITE_SCHEMA, title: subtitle === undefined ? { text: lines(text) } : { text: lines(text), subtitle: lines(subtitle) } };
 }

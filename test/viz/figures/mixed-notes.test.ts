@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
 import { snapshots } from '../../../src/formats/run.ts';
-import { compareHistogramsSpec, histogramGridSpec } from '../../../src/viz/figures/index.ts';
+import { compareHistogramsSpec, epochHistogramSpec, histogramGridSpec } from '../../../src/viz/figures/index.ts';
 import { middleShortened, shortNames } from '../../../src/viz/figures/score-notes.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
@@ -85,6 +85,23 @@ describe('compareHistogramsSpec of runs of one output and of several', () => {
     for (const n of names) expect(n).toContain('…');
     const subtitle = (spec.title.subtitle as string[]).join('\n');
     for (const full of long) expect(subtitle).toContain(full);
+  });
+
+  it("the single epoch's histogram title: a 60-character output name shortened to lines of 56 characters (the 560-px chart), full names in the subtitle", () => {
+    const long = ['mnist', 'emnist'].map((m) => `multitask_head_for_${m.padEnd(9, '_')}_classifier_output_layer_weights`);
+    const spec = plain(epochHistogramSpec(withOutputs(makeRunRecord({ epochs: 2, penalty: 'l1:1e-4', seed: 2 }), long), 2));
+    // One line of 165 characters before: the PNG 1 482 px wide.
+    const lines: string[] = [spec.title.text].flat();
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(56);
+    const names = [...new Set(lines.flatMap((l) => [...l.matchAll(/acc\((.*?)\)=/g)].map((m) => m[1])))];
+    expect(names).toHaveLength(2);
+    for (const n of names) expect(n).toContain('…');
+    const subtitle = spec.title.subtitle as string[];
+    for (const full of long) expect(subtitle).toContain(full);
+    // No subtitle line wider than the chart (~76 characters at 12 px) either.
+    for (const line of subtitle) expect(line.length, line).toBeLessThanOrEqual(76);
+    // A run of one output: its one-line title as always.
+    expect(plain(epochHistogramSpec(one, 2)).title.text).toMatch(/^epoch=2 loss=\d\.\d{4} acc=\d\.\d{4}$/);
   });
 
   it('shortNames: a middle cut, moved where two cuts would be alike; short names kept', () => {
