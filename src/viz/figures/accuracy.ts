@@ -3,6 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { outputAccuracies, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
+import { shortLabels } from './score-notes.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
 /** What a figure of test accuracy says when no run recorded one (no `testAcc`, and no output's accuracy in `testMetrics`). */
@@ -55,7 +56,8 @@ export function outputDash(outputs: readonly (string | undefined)[]) {
         title: 'output',
         sort: names,
         // A symbol's fill set, so Vega-Lite keeps its stroke (a dash legend beside a colour one: transparent otherwise).
-        legend: { ...LINE_LEGEND, symbolStrokeColor: '#555', symbolFillColor: 'transparent' },
+        // An output's name too long for the legend shortened in its middle (`shortLabels`).
+        legend: { ...LINE_LEGEND, symbolStrokeColor: '#555', symbolFillColor: 'transparent', ...shortLabels(names) },
       } as const)
     : undefined;
 }

@@ -10,7 +10,8 @@
  * An output name too long for the panel is shortened in its middle (`middleShortened`), each to a
  * name no other output of the figure has, so that no score is wider than the panel's text
  * (`textChars` characters); the figure lists the full names (`fullNames`, `fullNameLines`). The
- * histogram grid's panel titles name the outputs so too (`outputNames`).
+ * histogram grid's panel titles name the outputs so too (`outputNames`), and the curves' legends
+ * their long labels (`shortLabels`).
  */
 import type { WeightsSnapshot } from '../../formats/index.ts';
 import { outputAccuracies } from '../../formats/index.ts';
@@ -98,6 +99,24 @@ export function shortNames(names: readonly string[], most: number): Map<string, 
     short.set(name, pick);
   }
   return short;
+}
+
+/** A legend label's characters: ~310 px of the legend's 320 (`labelLimit`) at 11 px (~6.4 px a character). */
+export const LEGEND_CHARS = 48;
+
+/**
+ * A legend's `labelExpr` naming each of `labels` longer than `most` characters as `shortNames`
+ * shortens it (in its middle, no two alike) — where Vega cuts a label too long for `labelLimit` at its
+ * end, and two names that differ only there read the same; none when no label is that long.
+ *
+ * @example
+ * shortLabels(['l1:1e-4 (run_of_a_long_study_seed_1)', 'l1:1e-4 (run_of_a_long_study_seed_2)'], 24)
+ * // { labelExpr: 'datum.label === "l1:1e-4 (run_of_a_long_study_seed_1)" ? "l1:1e-4 (run…udy_seed_1)" : …' }
+ */
+export function shortLabels(labels: readonly string[], most = LEGEND_CHARS): { labelExpr?: string } {
+  const cut = [...shortNames(labels, most)].filter(([full, name]) => name !== full);
+  if (!cut.length) return {};
+  return { labelExpr: cut.reduceRight((rest, [full, name]) => `datum.label === ${JSON.stringify(full)} ? ${JSON.stringify(name)} : ${rest}`, 'datum.label') };
 }
 
 /**

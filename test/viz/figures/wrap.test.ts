@@ -218,6 +218,33 @@ describe('wrapped figures, compiled', () => {
     expect(Math.max(...gaps) - Math.min(...gaps), JSON.stringify(gaps)).toBeLessThan(1);
   });
 
+  it("shorten the curves' legend labels too long for it in their middle: two runs' names that differ only at the end stay apart", async () => {
+    const named = (i: number) => {
+      const r = seven[i] as RunRecord;
+      return { ...r, config: { ...r.config, penalty: 'l1:1e-4', name: `a_run_with_a_rather_long_name_that_differs_only_at_its_end_number_${i + 1}` } };
+    };
+    const labels = (view: vega.View) => {
+      const found: string[] = [];
+      const walk = (mark: Mark): void => {
+        for (const it of mark.items ?? []) {
+          if (mark.role === 'legend-label') found.push(String(it.text));
+          if (mark.marktype === 'group') for (const m of it.items ?? []) walk(m);
+        }
+      };
+      walk((view.scenegraph() as unknown as { root: Mark }).root);
+      return found;
+    };
+    const drawn = await viewAt(await toVega(curvesSpec([named(0), named(1)])), 1322, labels);
+    // Each label at most 48 characters (~310 px of the 320 Vega cuts it at: the labels were 77, cut at their end to the same text).
+    expect(drawn).toHaveLength(2);
+    for (const label of drawn) {
+      expect(label.length, label).toBeLessThanOrEqual(48);
+      expect(label).toContain('…');
+    }
+    expect(drawn[0]).not.toBe(drawn[1]);
+    expect(drawn.map((l) => l.slice(-3))).toEqual(['_1)', '_2)']);
+  });
+
   it("fit the curves' log axis to data spanning less than a decade: a flat penalty of 10.2 mid-panel, not on a 10–100 panel's bottom edge", () => {
     const first = seven[0] as RunRecord;
     const run = { ...first, initial: { ...first.initial, penaltyLoss: 10.2 }, epochs: first.epochs.map((e, i) => ({ ...e, penaltyLoss: 10.2 + 0.01 * i })) };
