@@ -41,6 +41,7 @@ import { loadData } from '../data/mnist.ts';
 import { counted } from '../words.ts';
 import { checkBatchSize } from './batch-size.ts';
 import { describeSource, type MakeModel, modelMaker, runModel } from './model-source.ts';
+import { renamedNote } from './rename-note.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
 /** What the command line shows while a run trains. */
@@ -140,13 +141,13 @@ function kernelControls(exp: Experiment, penalty: PenaltyRegularizer): Parameter
   return { penalty, penalizeBias: exp.penalizeBias, countNames: countsNames(exp), ...(exp.constraint ? { constraint: exp.constraint } : {}) };
 }
 
-/** Whether this process said renamedNote already: once, as every build of a module's model is renamed alike (but for TF.js's counts). */
+/** Whether this process said renamedNote already: once, as every build of a module's model is renamed alike (but for TF.js's counts), and every run has the same patterns. */
 let renamesSaid = false;
 
 /**
  * The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`),
  * the constraint too; `hooks` told the model's own penalties and constraints it replaced, and (once in
- * the process) the layer names it counted in the model.
+ * the process) the layer names it counted in the model (renamedNote: in full when they change what a pattern of the run selects).
  * Built again for the run, not kept from checkedModel's check of it: for the reference CNN that is ≈ 48 ms of CPU a run
  * (make 15 ms, attachToKernels 33 ms; cpu backend, medians of 48), and keeping the checked models changed nothing
  * measurable — a 6-penalty `penx compare` of 128 images and 1 epoch took 8.33 s of CPU rebuilt, 8.22 s kept (medians of
@@ -156,7 +157,7 @@ let renamesSaid = false;
 function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, hooks: Pick<RunHooks, 'note'>): Promise<tf.LayersModel> {
   const what = describeSource(exp.model);
   const onRenamed = (renamed: readonly string[]) => {
-    if (!renamesSaid) hooks.note(renamedNote(what, renamed));
+    if (!renamesSaid) hooks.note(renamedNote(what, renamed, exp.controls));
     renamesSaid = true;
   };
   return runModel(make, exp.seed, { ...kernelControls(exp, run.penalty), onRenamed }, (changes) => hooks.note(replacedNote(what, changes)));
@@ -249,21 +250,6 @@ export function replacedNote(what: string, changes: readonly string[]): string {
   const shown = changes.slice(0, SHOWN_CHANGES).join('; ');
   const more = changes.length > SHOWN_CHANGES ? `; and ${changes.length - SHOWN_CHANGES} more (run.json's config.weights lists what trained)` : '';
   return `${what}: penx puts the run's penalty and constraint on every kernel in place of the model's own, and removes a bias's penalty unless --penalize-bias puts the run's there (another weight's it keeps): ${shown}${more}`;
-}
-
-/**
- * The note saying which layer names penx counted in the model (attachToKernels' `countNames`): those
- * in the form TF.js gives layers and models left unnamed, a name given in that form too (nothing tells
- * them apart).
- *
- * @example
- * renamedNote('model module ./m.ts', ['dense_Dense7 → dense_Dense1'])
- * // "model module ./m.ts: layers named as TF.js names unnamed ones (dense_Dense<n>, input<n>, sequential_<n>, …), counting across the process, are named by their count in the model, the same in every run: dense_Dense7 → dense_Dense1; a name given in that form is renamed too (give another to keep it)"
- */
-export function renamedNote(what: string, renamed: readonly string[]): string {
-  const shown = renamed.slice(0, SHOWN_CHANGES).join(', ');
-  const more = renamed.length > SHOWN_CHANGES ? `, and ${renamed.length - SHOWN_CHANGES} more` : '';
-  return `${what}: layers named as TF.js names unnamed ones (dense_Dense<n>, input<n>, sequential_<n>, …), counting across the process, are named by their count in the model, the same in every run: ${shown}${more}; a name given in that form is renamed too (give another to keep it)`;
 }
 
 /**
