@@ -51,7 +51,7 @@ export function wholeNumbersOf(items: readonly string[], text: string, flag: str
 }
 
 /**
- * `all`, or comma-separated epochs (whole numbers ≥ 0, 0: the untrained model) in the order given;
+ * `all`, or comma-separated epochs (whole numbers ≥ 0, 0: the model before training) in the order given;
  * a UsageError naming the flag and both forms when `text` is neither.
  *
  * @example

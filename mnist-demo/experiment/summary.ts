@@ -47,7 +47,7 @@ const LOG = FINE_LOG;
 
 /** `summarize`'s options: the epochs reported and the accuracy loss the prune level may cost. */
 export interface SummaryOptions {
-  /** Epochs to report (0: the untrained model); `'all'`: every recorded epoch. Epochs a run lacks are left out of it. */
+  /** Epochs to report (0: the model before training); `'all'`: every recorded epoch. Epochs a run lacks are left out of it. */
   readonly epochs: readonly number[] | 'all';
   /** Accuracy loss allowed for the prune level, in percentage points (default 0.5). */
   readonly maxDrop?: number;

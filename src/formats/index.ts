@@ -7,7 +7,8 @@
  *   sweep@1      sweep.json: a sweep's grid, shared settings and runs
  *   folder@1     .penx-folder.jsonl's first line: the marker of a folder this tool wrote
  *
- * and what a record's metrics say per output of a model of several outputs (output-accuracy.ts).
+ * and what a record's metrics say per output of a model of several outputs (output-accuracy.ts), and
+ * what its epoch 0 is called (initial.ts: `untrained`, or `before training` for a model from a source).
  *
  * Browser-safe and TF.js-free: the figures, the report, the dashboard and the command line all
  * read records through these. Files are read and written by penalty-explorer/node's run folders.
@@ -16,6 +17,7 @@
 export { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord, compareRecord, compareRecordSchema, readCompareRecord } from './compare.ts';
 export { decodeCounts, encodeCounts } from './counts.ts';
 export { FOLDER_FORMAT, FOLDER_KINDS, type FolderKind, type FolderMarker, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE } from './folder.ts';
+export { initialWords } from './initial.ts';
 export { boundAxes, boundsNormsExactly, type NormedWeight, normedAxes, normedWeightIndex, normsOfRows, perChannelWords } from './norms.ts';
 export { type Accuracy, accuraciesOf, type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
 export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';

@@ -392,6 +392,9 @@ describe('penx train --model', () => {
     // The renaming said once for the command, not once per run, in one short line: no pattern of the run names a layer.
     expect(r.stderr.match(/: \d+ layer names counted in the model: [^\n]*sequential_\d+ → sequential_1, dense_Dense\d+ → dense_Dense1/g)).toHaveLength(1);
     expect(r.stderr).not.toContain('are named by their count in the model');
+    // Epoch 0 of a module's model, which may come trained, is not said to be untrained.
+    expect(r.stderr.match(/epoch 0: .*\(before training\)/g)).toHaveLength(2);
+    expect(r.stderr).not.toContain('untrained');
     const dirs = ['none', 'l1_1e-4'].map((n) => join(root, 'runs', 'nested', n));
     for (const run of dirs.map(readRun)) {
       expect(run.config.model?.name).toBe('sequential');

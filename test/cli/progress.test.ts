@@ -53,4 +53,13 @@ describe('progress lines', () => {
     progressCallbacks('[m]', stream).onEpochEnd?.(0, record as never, {} as never);
     expect(lines).toEqual(['[m] epoch 0: test loss 2.3000 acc(digit) 0.1250 acc(parity) 0.5000 (untrained) | |w|<1e-3: 0.0%']);
   });
+
+  it("epoch 0's line says (before training) for a model from a module or a folder (a saved model may be trained), (untrained) for the reference model", () => {
+    const { stream, lines } = pipe();
+    const initial = { epoch: 0, testLoss: 0.1, testAcc: 0.97, sparsity: { lt1e3: 0 } };
+    const model = (source?: string) => ({ name: 'm', ...(source ? { source } : {}), weights: 10, inputShape: [28, 28, 1], outputShape: [10] });
+    for (const config of [{ model: model('runs/a/checkpoint/model') }, { model: model('./m.ts') }, { model: model() }])
+      progressCallbacks('[m]', stream).onEpochEnd?.(0, { config, initial, epochs: [] } as never, {} as never);
+    expect(lines.map((l) => /\(([^)]*)\) \|/.exec(l)?.[1])).toEqual(['before training', 'before training', 'untrained']);
+  });
 });

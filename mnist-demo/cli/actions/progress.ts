@@ -1,10 +1,11 @@
 /**
  * Training progress as `fit` callbacks: a bar with ETA, losses and accuracy on a terminal (plain
  * lines at every tenth of an epoch on a pipe or file), a line every few evaluations of the prune
- * curve, and one line per finished epoch.
+ * curve, and one line per finished epoch — epoch 0's marked `(untrained)`, or `(before training)` for
+ * a model from a module or a folder, which may be trained already (initialWords).
  */
 import cliProgress from 'cli-progress';
-import { accuraciesOf, type Metrics } from 'penalty-explorer';
+import { accuraciesOf, initialWords, type Metrics } from 'penalty-explorer';
 import type { BatchProgress, FitCallback } from 'penalty-explorer/node';
 
 const fmt = (x: number | null, d = 4) => (x !== null && Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -97,7 +98,9 @@ export function progressCallbacks(label: string, stream: NodeJS.WriteStream = pr
       const snap = epoch === 0 ? record.initial : last!;
       stream.write(
         `${label} epoch ${snap.epoch}: test loss ${fmt(snap.testLoss)} ${accuracyText(snap)}` +
-          (epoch > 0 && last ? ` | train loss ${fmt(last.trainLoss)} penalty ${fmt(last.penaltyLoss, 5)} | ${last.seconds.toFixed(1)} s` : ' (untrained)') +
+          (epoch > 0 && last
+            ? ` | train loss ${fmt(last.trainLoss)} penalty ${fmt(last.penaltyLoss, 5)} | ${last.seconds.toFixed(1)} s`
+            : ` (${initialWords(record.config)})`) +
           ` | |w|<1e-3: ${(100 * snap.sparsity.lt1e3).toFixed(1)}%\n`,
       );
     },

@@ -66,7 +66,7 @@ function readInput(dir: string): SummaryInput {
   return { folder: dir, records: found.names.map((name) => ({ name, record: readRunJson(join(dir, name)) })) };
 }
 
-/** `--epochs` (`all`, or epochs such as `0,1,10,40`, 0: the untrained model, read by `epochsOrAll`); default 0, 1, every 10th and the last. */
+/** `--epochs` (`all`, or epochs such as `0,1,10,40`, 0: the model before training, read by `epochsOrAll`); default 0, 1, every 10th and the last. */
 function epochsOf(asked: readonly number[] | 'all' | undefined, inputs: readonly SummaryInput[]): readonly number[] | 'all' {
   if (asked !== undefined) return asked;
   const last = Math.max(0, ...inputs.flatMap((i) => i.records.map((r) => r.record.epochs.length)));

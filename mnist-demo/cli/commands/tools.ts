@@ -37,7 +37,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     .option('--out <dir>', "with a run record file: the new run folder to draw it into (default: the file's name without .json, next to it)")
     .option(
       '--epochs <list>',
-      "a comparison's histograms.png: one row per epoch, e.g. 0,1,2,5,10,20,30,40 (0: untrained; default up to four spread over all epochs)",
+      "a comparison's histograms.png: one row per epoch, e.g. 0,1,2,5,10,20,30,40 (0: before training; default up to four spread over all epochs)",
     )
     .option(
       '--overlay-epochs <list>',
@@ -71,7 +71,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
     )
     .option(
       '--epochs <list>',
-      'epochs to show, e.g. 1,10,40 (0: untrained), or all (default 0, 1, every 10th and the last); an epoch no run has is refused (exit 2)',
+      'epochs to show, e.g. 1,10,40 (0: before training), or all (default 0, 1, every 10th and the last); an epoch no run has is refused (exit 2)',
     )
     .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
     .option('--json', 'print one JSON object instead of tables')

@@ -4,7 +4,7 @@
  * selected epoch; a model of several outputs has a test accuracy column per output).
  */
 
-import { type EpochRecord, outputAccuracies, type RunConfig, type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
+import { type EpochRecord, initialWords, outputAccuracies, type RunConfig, type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
 import { constraintText, fixed4, grouped, percent, rowsCsv, runLabels } from '../figures/index.ts';
 import { escText, table } from './html.ts';
 
@@ -109,6 +109,17 @@ export function numbersCsv(runs: readonly RunRecord[]): string {
   return rowsCsv(rows);
 }
 
+/**
+ * What the section says epoch 0 is, by initialWords: `Epoch 0 is the untrained model.` (the reference
+ * model), `Epoch 0 is the model before training, as its source gave it.` when a run's model came from
+ * a module or a folder (a saved model may be trained already).
+ */
+function initialNote(runs: readonly RunRecord[]): string {
+  return runs.some((r) => initialWords(r.config) === 'before training')
+    ? 'Epoch 0 is the model before training, as its source gave it.'
+    : 'Epoch 0 is the untrained model.';
+}
+
 /** The whole `#numbers` section. */
 export function numbersSection(runs: readonly RunRecord[], selected: number): string {
   const labels = runLabels(runs);
@@ -125,7 +136,7 @@ export function numbersSection(runs: readonly RunRecord[], selected: number): st
     '<section id="numbers">',
     '<h2>Numbers per epoch</h2>',
     '<div class="downloads" id="dl-numbers"></div>',
-    '<p class="note">Epoch 0 is the untrained model. Losses are means over the epoch\'s batches; the penalty loss is λ·penalty.</p>',
+    `<p class="note">${initialNote(runs)} Losses are means over the epoch's batches; the penalty loss is λ·penalty.</p>`,
     `<div class="tables">${tables.join('\n')}</div>`,
     '<h2>Configuration</h2>',
     configTable(runs),

@@ -3,7 +3,7 @@ import { vegaScript } from '../../../src/render/report-file.ts';
 import { shortPercent } from '../../../src/viz/figures/index.ts';
 import { PACKED_JSON_TYPE } from '../../../src/viz/packed/index.ts';
 import { pageModel, reportHtml as pageOf, type ReportOptions } from '../../../src/viz/report/index.ts';
-import { numbersCsv } from '../../../src/viz/report/numbers-table.ts';
+import { numbersCsv, numbersSection } from '../../../src/viz/report/numbers-table.ts';
 import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 import { embedded } from './embedded.ts';
 
@@ -68,6 +68,15 @@ describe('reportHtml', () => {
     expect(cells.slice(0, 3)).toEqual(['0', '—', run.initial.penaltyLoss.toPrecision(4)]);
     const csv = numbersCsv([run]).split('\n');
     expect(csv[1]?.split(',').slice(1, 4)).toEqual(['0', '', String(run.initial.penaltyLoss)]);
+  });
+
+  it('calls epoch 0 the untrained model for the reference model, the model before training for one from a source (it may be trained already)', () => {
+    const run = makeRunRecord({ epochs: 1, penalty: 'l1:1e-4' });
+    expect(numbersSection([run], 1)).toContain('Epoch 0 is the untrained model.');
+    const model = { name: 'sequential', source: 'runs/a/checkpoint/model', weights: 10, inputShape: [2], outputShape: [2] };
+    const loaded = numbersSection([run, { ...run, config: { ...run.config, model } }], 1);
+    expect(loaded).toContain('Epoch 0 is the model before training, as its source gave it.');
+    expect(loaded).not.toContain('untrained');
   });
 
   it('says when it shows part of a run (written after every epoch: opened while training, or after an interruption)', async () => {
