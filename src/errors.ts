@@ -257,33 +257,40 @@ export class OlderFolderError extends FolderRefusedError {
 }
 
 /**
+ * What a caller means to do with a folder, which a refusal of it is worded by: resume it, start it
+ * over (`force`: what the tool wrote there deleted), take it as a new folder, write into it (update
+ * what the tool wrote there: redraw its figures), or put a command's output there (`output`: an
+ * earlier output of the tool's there replaced, e.g. a pruned model).
+ */
+export type FolderIntent = 'resume' | 'force' | 'new' | 'write' | 'output';
+
+/**
  * A folder that is not this tool's (it has content, or an invalid marker file, and no valid marker of
- * the tool): never resumed, replaced or written into. The message says what would have been done to it:
+ * the tool): never resumed, replaced or written into. The message says what would have been done to it (`asked`):
  *
  * @example
  * new NotOwnedError('runs/x', 'force', '.penx-folder.jsonl').message
  * // "refusing to start runs/x over: it was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); nothing was touched; …"
+ * new NotOwnedError('models', 'output', '.penx-folder.jsonl').message
+ * // "will not put the output into models: it is not empty and was not written by penalty-explorer (…); an output goes only into …"
  */
 export class NotOwnedError extends FolderRefusedError {
   override name = 'NotOwnedError';
   constructor(
     dir: string,
-    /**
-     * What was asked: to resume it, to start it over (force: what the tool wrote deleted), to use it as
-     * a new folder, to write into it (redraw its figures), or to write a command's output into it (an
-     * earlier output of the tool's there replaced).
-     */
-    readonly asked: 'resume' | 'force' | 'new' | 'write' | 'output',
+    /** What was asked (FolderIntent). */
+    readonly asked: FolderIntent,
     /** The name of the marker it lacks. */
     marker: string,
   ) {
-    const why = `it was not written by penalty-explorer (it has no valid ${marker} marker); nothing was touched`;
+    const notOurs = `not written by penalty-explorer (it has no valid ${marker} marker)`;
+    const why = `it was ${notOurs}; nothing was touched`;
     const refusal = {
       resume: `cannot resume ${dir}: ${why}`,
       force: `refusing to start ${dir} over: ${why}`,
-      new: `${dir} already exists and ${why.replace(/^it /, '')}`,
+      new: `${dir} already exists and was ${notOurs}; nothing was touched`,
       write: `will not write into ${dir}: ${why}`,
-      output: `will not write into ${dir}: ${why}`,
+      output: `will not put the output into ${dir}: it is not empty and was ${notOurs}; an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched`,
     } as const;
     super(dir, refusal[asked]);
   }

@@ -27,6 +27,7 @@ export {
   CheckpointMissingError,
   DataError,
   FolderExistsError,
+  type FolderIntent,
   FolderRefusedError,
   InterruptedError,
   IOError,

@@ -50,8 +50,8 @@ function folderRemedy(command: string | undefined, err: FolderExistsError | Fold
   if (command === 'start')
     return `penx start always writes ${err.dir}: move or rename that folder, or run the same comparison elsewhere with penx compare --out DIR --name NAME`;
   if (command === 'plot') return err instanceof NotOwnedError && err.asked === 'write' ? 'penx plot redraws folders penx wrote' : 'give another --out';
-  if (command === 'prune') return err instanceof NotOwnedError && err.asked === 'write' ? 'give a run folder penx trained' : 'give another --out';
-  if (command === 'worker') return 'give another --out';
+  // prune's folders refused are its output's (a run folder not penx's is only read).
+  if (command === 'prune' || command === 'worker') return 'give another --out';
   if (command === 'adopt') return 'penx adopt takes folders a penx wrote';
   if (err instanceof FolderExistsError) return 'use --resume to continue it or --force to start it over';
   return 'give another --name or --out';

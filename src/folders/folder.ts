@@ -12,7 +12,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FolderExistsError, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
+import { FolderExistsError, type FolderIntent, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
 import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
@@ -31,6 +31,7 @@ import {
   unmarkedContentOf,
   writeMarker,
 } from './owner.ts';
+import type { Replacing } from './refusals.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {
@@ -159,12 +160,31 @@ export function removeLeftovers(dir: string): void {
   }
 }
 
-/** What to do with a folder that already has content. */
+/** What to do with a folder that already has content; a refusal says it (`{ output: true }`: "will not put the output into …"). */
 export interface FolderPolicy {
   /** Continue the run in it. */
   readonly resume?: boolean;
   /** Delete it and start over (only a folder this tool wrote). */
   readonly force?: boolean;
+  /**
+   * It takes a command's output (a pruned model): an earlier output of the tool's there is replaced
+   * (what the tool wrote deleted, as with `force`); a folder refused is refused as a place for the
+   * output, not as one to start over.
+   */
+  readonly output?: boolean;
+}
+
+/** What `policy` deletes the tool's content of a folder for: to start it over (force), to replace an earlier output (output); undefined when it keeps it. */
+function replacing(policy: FolderPolicy): Replacing | undefined {
+  if (policy.output) return 'output';
+  return policy.force ? 'force' : undefined;
+}
+
+/** What `policy` means to do with a folder, as its refusals say it. */
+function intentOf(policy: FolderPolicy): FolderIntent {
+  if (policy.output) return 'output';
+  if (policy.resume) return 'resume';
+  return policy.force ? 'force' : 'new';
 }
 
 /** A taken folder: release its lock when done. */
@@ -195,9 +215,10 @@ export interface ClaimedFolder {
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
  * checkpoint; an existing one refused (NotOwnedError) when it has no valid marker of this tool and
  * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
- * marker's temporary file; or a marker of another kind; with force, one whose manifest lists a file
+ * marker's temporary file; or a marker of another kind; with force (or as an output folder), one whose manifest lists a file
  * the tool cannot prove it wrote (`checkRemovable`); to resume, one it would write over such an
- * entry in (`checkOverwrite`). A new or empty folder passes.
+ * entry in (`checkOverwrite`). A new or empty folder passes. Each refusal says what `policy` meant
+ * to do with the folder, e.g. `will not put the output into models: …` for `{ output: true }`.
  * `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
@@ -212,12 +233,13 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
   if (!marker) {
     // Without a marker, everything is someone's: a marker file that is no valid one (forged, cut short, of a
     // newer format), names like the tool's leftovers; only what taking a folder writes before its marker is not.
-    if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, policy.resume ? 'resume' : policy.force ? 'force' : 'new', MARKER_FILE);
+    if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, intentOf(policy), MARKER_FILE);
     return;
   }
   if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
-  // Starting it over deletes what the tool wrote: refused while it lists a file the tool cannot prove it wrote.
-  if (policy.force) checkRemovable(dir);
+  // Starting it over (or replacing an earlier output) deletes what the tool wrote: refused while it lists a file the tool cannot prove it wrote.
+  const replaces = replacing(policy);
+  if (replaces) checkRemovable(dir, replaces);
   // Continuing it writes over what the tool wrote (record, figures, checkpoint/): refused likewise.
   if (policy.resume) checkOverwrite(dir);
 }
@@ -233,7 +255,7 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
  */
 export function checkClaim(dir: string, kind: FolderKind, policy: FolderPolicy): void {
   checkFolder(dir, kind, policy);
-  if (!policy.resume && !policy.force && hasContent(dir)) throw new FolderExistsError(dir, `${kind} folder`);
+  if (!policy.resume && !replacing(policy) && hasContent(dir)) throw new FolderExistsError(dir, `${kind} folder`);
 }
 
 /**
@@ -243,7 +265,8 @@ export function checkClaim(dir: string, kind: FolderKind, policy: FolderPolicy):
  * every name the tool writes into it goes into its manifest.
  */
 export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind): ClaimedFolder {
-  if (policy.resume && policy.force) throw new UsageError('resume and force contradict each other; give one');
+  const replaces = replacing(policy);
+  if (policy.resume && replaces) throw new UsageError(`resume and ${replaces} contradict each other; give one`);
   checkFolder(dir, kind, policy);
   const made = makeFolder(dir);
   const unlock = lockFolder(dir);
@@ -265,8 +288,8 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
     const content = contentOf(dir);
     let kept: string[] = [];
     if (content.length > 0 && !policy.resume) {
-      if (!policy.force) throw new FolderExistsError(dir, `${kind} folder`);
-      const removed = removeOwned(dir);
+      if (!replaces) throw new FolderExistsError(dir, `${kind} folder`);
+      const removed = removeOwned(dir, replaces);
       kept = [...removed.kept, ...removed.unproven.map((u) => `${u.path} (${u.why})`)];
     }
     untrack = trackOwned(dir);

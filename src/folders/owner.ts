@@ -34,7 +34,7 @@ import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, treeDigest, watchWrites } from '../io/index.ts';
 import { checkUnlocked, LOCK_FILE, lockFolder } from './lock.ts';
-import { FILE_WHY, FOLDER_WHY, overwriteRefusal, removalRefusal, UNRECORDED_TEMP, type Unproven } from './refusals.ts';
+import { FILE_WHY, FOLDER_WHY, overwriteRefusal, type Replacing, removalRefusal, UNRECORDED_TEMP, type Unproven } from './refusals.ts';
 
 /** True for a name that can be an entry of a folder's manifest: one plain path segment, not the marker or the lock. */
 function plainName(name: unknown): name is string {
@@ -384,13 +384,13 @@ export function unprovenFiles(dir: string): Unproven[] {
  * files it cannot prove it wrote (`unprovenFiles`): deleting them could delete a user's, leaving
  * them would leave a mix of two runs' files (and the new one may write over them) — a folder an older
  * version wrote, all its entries listed by name alone, in one message naming the folder to move
- * (`removalRefusal`); and (LockedError)
+ * (`removalRefusal`, worded by what the deletion is for: `intent`); and (LockedError)
  * when a folder of the tool's it lists is locked by another live process (a run of a sweep being trained).
  */
-export function checkRemovable(dir: string): void {
+export function checkRemovable(dir: string, intent: Replacing = 'force'): void {
   for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
-  if (unproven.length) throw removalRefusal(dir, unproven);
+  if (unproven.length) throw removalRefusal(dir, unproven, intent);
 }
 
 /**
@@ -476,9 +476,10 @@ export interface Removed {
  * listed folder of the tool's is locked by another process (`checkRemovable`); each such folder is
  * locked while it is emptied. The manifest stops listing what it deleted or left unproven by removal lines
  * appended (never rewritten: a line another process appends meanwhile, a run of a sweep, stays).
+ * `intent`: what the deletion is for (to start the folder over, or to replace an earlier output there), which a refusal says.
  */
-export function removeOwned(dir: string): Removed {
-  checkRemovable(dir);
+export function removeOwned(dir: string, intent: Replacing = 'force'): Removed {
+  checkRemovable(dir, intent);
   const manifest = readManifest(dir);
   const shared = readMarker(dir)?.kind === 'sweep';
   const all = ownedEntries(dir);
@@ -501,7 +502,7 @@ export function removeOwned(dir: string): Removed {
       const unlock = lockFolder(path);
       let inner: Removed;
       try {
-        inner = removeOwned(path);
+        inner = removeOwned(path, intent);
       } catch (err) {
         unlock();
         throw err;

@@ -7,7 +7,16 @@
  *   every entry listed by an older version alone (`listedByOlder`) ─► OlderFolderError, naming the folder to move
  */
 import { join } from 'node:path';
-import { FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
+import { type FolderIntent, FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
+
+/** What deleting what the tool wrote in a folder is for: starting it over (`force`), or replacing an earlier output of the tool's there with a new one (`output`). */
+export type Replacing = Extract<FolderIntent, 'force' | 'output'>;
+
+/** The refusal's opening, by what the deletion was for, e.g. `refusing to start runs/x over`. */
+const REFUSING: Readonly<Record<Replacing, (dir: string) => string>> = {
+  force: (dir) => `refusing to start ${dir} over`,
+  output: (dir) => `refusing to replace the earlier output in ${dir}`,
+};
 
 /** Why a listed folder without a marker of its own is not what the tool wrote there. */
 export const FOLDER_WHY = {
@@ -68,27 +77,29 @@ export function unprovenList(unproven: readonly Unproven[]): string {
 
 /**
  * Why `dir`, every unproven entry of which an older version listed by name alone (an upgrading
- * user's folder, `npm start`'s own), is not started over: one sentence naming the folder to move.
+ * user's folder, `npm start`'s own), is not started over (or its earlier output replaced: `intent`): one sentence
+ * naming the folder to move (for an output, or another folder to put it in).
  *
  * @example
- * olderFolderProblem('figures/runs/quickstart', unproven)   // the quick start's 212 entries, as penx wrote them before proofs
+ * olderFolderProblem('figures/runs/quickstart', unproven, 'force')   // the quick start's 212 entries, as penx wrote them before proofs
  * // 'refusing to start figures/runs/quickstart over: an older penx wrote it, and its manifest lists 212 entries
  * //  by name only (none/run.json, … and 208 more), without the size and SHA-256 …; move figures/runs/quickstart …'
  */
-function olderFolderProblem(dir: string, unproven: readonly Unproven[]): string {
+function olderFolderProblem(dir: string, unproven: readonly Unproven[], intent: Replacing): string {
   const shown = unproven.slice(0, SHOWN_PER_REASON).map((u) => u.path);
   const more = unproven.length > SHOWN_PER_REASON ? ` and ${unproven.length - SHOWN_PER_REASON} more` : '';
   const one = unproven.length === 1;
   return (
-    `refusing to start ${dir} over: an older penx wrote it, and its manifest lists ${one ? 'an entry' : `${unproven.length} entries`} by name only ` +
+    `${REFUSING[intent](dir)}: an older penx wrote it, and its manifest lists ${one ? 'an entry' : `${unproven.length} entries`} by name only ` +
     `(${shown.join(', ')}${more}), without the size and SHA-256 this version records, so penalty-explorer cannot prove ` +
     `${one ? 'it is still what it wrote and does not delete it' : 'they are still what it wrote and deletes none of them'}; ` +
-    `nothing was touched; move ${dir} out of the way (or delete it yourself) and run the command again`
+    `nothing was touched; ${intent === 'output' ? 'put the output into another folder, or ' : ''}move ${dir} out of the way (or delete it yourself) and run the command again`
   );
 }
 
 /**
- * The refusal (nothing touched) to delete what the tool wrote in `dir` while it lists entries it
+ * The refusal (nothing touched) to delete what the tool wrote in `dir` — to start it over, or to
+ * replace an earlier output there (`intent`) — while it lists entries it
  * cannot prove it wrote (`unproven`, not empty): a folder an older version wrote, all its entries
  * listed by name alone, in one message naming the folder to move (OlderFolderError,
  * `olderFolderProblem`); else a FolderRefusedError naming them.
@@ -97,14 +108,14 @@ function olderFolderProblem(dir: string, unproven: readonly Unproven[]): string 
  * removalRefusal('runs/x', [{ path: 'a.png', why: 'not a regular file' }]).message
  * // "refusing to start runs/x over: its manifest lists a file penalty-explorer cannot prove it wrote: a.png (not a regular file); nothing was touched; …"
  */
-export function removalRefusal(dir: string, unproven: readonly Unproven[]): IOError {
-  if (unproven.every(listedByOlder)) return new OlderFolderError(dir, olderFolderProblem(dir, unproven));
+export function removalRefusal(dir: string, unproven: readonly Unproven[], intent: Replacing = 'force'): IOError {
+  if (unproven.every(listedByOlder)) return new OlderFolderError(dir, olderFolderProblem(dir, unproven, intent));
   const list = unprovenList(unproven);
   const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
   const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
   return new FolderRefusedError(
     dir,
-    `refusing to start ${dir} over: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
+    `${REFUSING[intent](dir)}: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
   );
 }
 

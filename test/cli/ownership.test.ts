@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackOwned } from '../../src/folders/owner.ts';
 import { readRunJson } from '../../src/folders/records.ts';
 import { writeFileAtomic } from '../../src/io/atomic.ts';
+import { olderPruned } from '../fixtures/older-penx-folder.ts';
 import { penx, penxWith, spawnPenxPiped, TINY } from './run-penx.ts';
 import { tree, userFolder } from './tree.ts';
 
@@ -269,15 +270,24 @@ describe('--force and a temporary file left in checkpoint/', () => {
 });
 
 describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {
-  it('a user folder, the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
-    const user = userFolder(join(root, 'model-user'), { 'model/my.h5': 'keras weights' });
-    const userBefore = tree(user);
+  // A user's folder: refused-untouched.test.ts.
+  it('a pruned model an older penx wrote, the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
+    const older = join(root, 'model-older');
+    olderPruned(older);
+    const olderBefore = tree(older);
     const checkpointBefore = tree(join(trained, 'checkpoint'));
-    for (const target of [user, join(trained, 'checkpoint'), join(trained, 'checkpoint', 'pruned'), join(trained, 'checkpoint', 'model')]) {
+    for (const target of [older, join(trained, 'checkpoint'), join(trained, 'checkpoint', 'pruned'), join(trained, 'checkpoint', 'model')]) {
       const r = await penx('prune', trained, '--max-drop', '50', '--out', target);
       expect(r.code, `${target}: ${r.stderr}`).toBe(2);
+      // Worded by what prune would do there, replace the earlier output (it said "refusing to start … over").
+      if (target === older)
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^penx: error: refusing to replace the earlier output in ${older}: an older penx wrote it, .*; nothing was touched; put the output into another folder, or move ${older} out of the way .*; or, if its files are still as the older penx left them, penx adopt ${older} records them as penx's and the command can run\n$`,
+          ),
+        );
     }
-    expect(tree(user)).toEqual(userBefore);
+    expect(tree(older)).toEqual(olderBefore);
     expect(tree(join(trained, 'checkpoint'))).toEqual(checkpointBefore);
     // A command that loops on /proc is killed after 30 s, and so does not exit 2.
     const proc = await penxWith({ timeoutMs: 30_000 }, 'prune', trained, '--out', '/proc/penx-x');

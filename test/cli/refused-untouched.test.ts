@@ -292,9 +292,10 @@ describe('penx prune --out a folder that is not penx’s', () => {
     const before = { run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs };
     const r = await penx('prune', run, '--max-drop', '50', '--out', user);
     expect(r.code, r.stderr).toBe(2);
-    // Worded by what prune would do there, write into it (it said "refusing to delete …", as --force does).
+    // Worded by what prune would do there, put its output into it (it said "refusing to delete …", as --force does).
     expect(r.stderr).toBe(
-      `penx: error: will not write into ${user}: it was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); nothing was touched; give another --out\n`,
+      `penx: error: will not put the output into ${user}: it is not empty and was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); ` +
+        "an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched; give another --out\n",
     );
     expect({ run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs }).toEqual(before);
     rmSync(join(run, '.report.html.99999.abcd.penx-tmp'), { force: true });

@@ -6,6 +6,7 @@ import { noteOwned, provenPresent } from '../../src/folders/owner.ts';
 import { unprovenList } from '../../src/folders/refusals.ts';
 import { replaceDirAtomic, rewriteInFolder } from '../../src/io/atomic.ts';
 import {
+  checkOwnFolder,
   checkRunName,
   claimFolder,
   FolderExistsError,
@@ -171,6 +172,57 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
       expect(() => claimFolder(dir, policy, 'run')).toThrow(/not written by penalty-explorer/);
       expect(readdirSync(dir).sort()).toEqual(['checkpoint', 'report.old', 'run.json']);
     }
+  });
+
+  it('a foreign folder is refused in the words of what the caller meant to do with it, one wording per intent; as an output, no catch and rethrow needed', () => {
+    const dir = join(root, 'foreign-intents');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'model.h5'), 'keras weights');
+    const why = `not written by penalty-explorer (it has no valid ${MARKER_FILE} marker)`;
+    const refusals = [
+      () => claimFolder(dir, {}, 'pruned'),
+      () => claimFolder(dir, { resume: true }, 'pruned'),
+      () => claimFolder(dir, { force: true }, 'pruned'),
+      () => claimFolder(dir, { output: true }, 'pruned'),
+      () => checkOwnFolder(dir, 'pruned'),
+    ].map((take) => {
+      try {
+        take();
+      } catch (err) {
+        expect(err).toBeInstanceOf(NotOwnedError);
+        return (err as NotOwnedError).problem;
+      }
+      throw new Error('not refused');
+    });
+    expect(refusals).toEqual([
+      `${dir} already exists and was ${why}; nothing was touched`,
+      `cannot resume ${dir}: it was ${why}; nothing was touched`,
+      `refusing to start ${dir} over: it was ${why}; nothing was touched`,
+      `will not put the output into ${dir}: it is not empty and was ${why}; an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched`,
+      `will not write into ${dir}: it was ${why}; nothing was touched`,
+    ]);
+    expect(readdirSync(dir)).toEqual(['model.h5']);
+  });
+
+  it('an output folder of the tool’s is replaced; one listing a file the tool cannot prove it wrote is refused as replacing the earlier output', async () => {
+    const dir = join(root, 'pruned-out');
+    const first = claimFolder(dir, { output: true }, 'pruned');
+    await writeFileAtomic(join(dir, 'prune.json'), '{"level":50}');
+    first.release();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const again = claimFolder(dir, { output: true }, 'pruned');
+    again.release();
+    expect(again.kept).toEqual(['notes.txt']);
+    expect(readdirSync(dir).sort()).toEqual([MARKER_FILE, 'notes.txt']);
+    const second = claimFolder(dir, { output: true }, 'pruned');
+    await writeFileAtomic(join(dir, 'prune.json'), '{"level":70}');
+    second.release();
+    writeFileSync(join(dir, 'prune.json'), 'edited by hand');
+    expect(() => claimFolder(dir, { output: true }, 'pruned')).toThrow(
+      `refusing to replace the earlier output in ${dir}: its manifest lists a file penalty-explorer cannot prove it wrote: prune.json (its content is not what penalty-explorer wrote there); nothing was touched`,
+    );
+    expect(readFileSync(join(dir, 'prune.json'), 'utf8')).toBe('edited by hand');
+    expect(() => claimFolder(dir, { output: true, resume: true }, 'pruned')).toThrow('resume and output contradict each other; give one');
   });
 
   it('a folder holding only a marker file that is no valid marker (cut short, forged, of a newer format) is refused untouched', () => {

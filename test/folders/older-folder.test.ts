@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adoptOlderEntries, checkClaim, checkOverwrite, claimFolder, FolderRefusedError, MARKER_FILE, OlderFolderError } from '../../src/node.ts';
 import { tree } from '../cli/tree.ts';
-import { olderComparison } from '../fixtures/older-penx-folder.ts';
+import { olderComparison, olderPruned } from '../fixtures/older-penx-folder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-older-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,6 +33,24 @@ describe('a folder an older penx wrote, started over (penx start, --force)', () 
           '(none/run.json, none/epoch-000.png, none/epoch-000.svg, none/histograms.png and 13 more), without the size and SHA-256 this version records, ' +
           'so penalty-explorer cannot prove they are still what it wrote and deletes none of them; ' +
           `nothing was touched; move ${dir} out of the way (or delete it yourself) and run the command again`,
+      );
+      expect(tree(dir)).toEqual(before);
+    }
+  });
+});
+
+describe('a pruned model an older penx wrote, taken for a new output (penx prune --out)', () => {
+  it('is refused as replacing the earlier output (not as started over), saying to put the output elsewhere or move the folder; nothing touched', () => {
+    const dir = join(root, 'pruned');
+    olderPruned(dir);
+    const before = tree(dir);
+    for (const take of [() => checkClaim(dir, 'pruned', { output: true }), () => claimFolder(dir, { output: true }, 'pruned')]) {
+      expect(take).toThrow(OlderFolderError);
+      expect(take).toThrow(
+        `refusing to replace the earlier output in ${dir}: an older penx wrote it, and its manifest lists 4 entries by name only ` +
+          '(model, weights.sparse.bin, weights.sparse.json, prune.json), without the size and SHA-256 this version records, ' +
+          'so penalty-explorer cannot prove they are still what it wrote and deletes none of them; ' +
+          `nothing was touched; put the output into another folder, or move ${dir} out of the way (or delete it yourself) and run the command again`,
       );
       expect(tree(dir)).toEqual(before);
     }

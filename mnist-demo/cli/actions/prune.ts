@@ -27,9 +27,7 @@ import {
   lastEpochInFile,
   loadModel,
   lockOwnFolder,
-  MARKER_FILE,
   modelWeights,
-  NotOwnedError,
   PenaltyExplorerError,
   type PrunePoint,
   type PruneScope,
@@ -82,6 +80,12 @@ export interface PruneResult {
   readonly sparse: readonly [string, string];
 }
 
+/**
+ * How prune takes its output folder: an earlier pruned model of penx's there is replaced; a folder
+ * that is not penx's is refused as one the output would be put into ("will not put the output into …"), not as one started over.
+ */
+const OUTPUT = { output: true } as const;
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 /** An accuracy to 4 decimals (each of the chosen level and level 0 is known: pruneLevelWithin chose the level by them). */
 const fixed = (x: number | null) => (x as number).toFixed(4);
@@ -117,7 +121,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
   const own = isToolFolder(dir, 'run');
   if (!own && flags.out === undefined) throw new UsageError(`${dir} was not written by penalty-explorer, so ${out} is not made in it; give --out DIR`);
   // The output folder judged (never inside a run's checkpoint) before the run is locked: a refused prune changes nothing, in the run either.
-  asOutput(() => checkFolder(out, 'pruned', { force: true }));
+  checkFolder(out, 'pruned', OUTPUT);
   const releases: Array<() => void> = [];
   try {
     if (own) releases.push(lockOwnFolder(dir, 'run'));
@@ -128,7 +132,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
     // The model loaded before the output folder is claimed: a checkpoint that cannot be read leaves nothing behind.
     const model = await checkpointModel(join(checkpoint, 'model'));
     try {
-      const target = asOutput(() => claimFolder(out, { force: true }, 'pruned'));
+      const target = claimFolder(out, OUTPUT, 'pruned');
       releases.push(() => target.release());
       const kept = keptNote(out, target.kept);
       if (kept) console.error(kept);
@@ -242,18 +246,4 @@ async function writePruned(
   }
   console.log(`weights ${kb(size.dense)} dense (float32) → ${kb(size.sparse)} sparse, ${size.ratio.toFixed(1)}× smaller`);
   console.log(`wrote ${result.model} (TF.js, zeros in place, loadable by plain TF.js) and ${result.sparse.join(' + ')}`);
-}
-
-/**
- * Judge or take prune's output folder through `take`: one that is not penx's is refused as a folder
- * prune would write into ("will not write into runs: …"), not as one started over — the user asked
- * to write there (an earlier pruned model of penx's in it is replaced).
- */
-function asOutput<T>(take: () => T): T {
-  try {
-    return take();
-  } catch (err) {
-    if (err instanceof NotOwnedError && err.asked === 'force') throw new NotOwnedError(err.dir, 'output', MARKER_FILE);
-    throw err;
-  }
 }
