@@ -241,8 +241,11 @@ describe('bad input: exit 2, a message, nothing written', () => {
     async (_, flags, message, beforeBackend) => {
       const out = join(root, 'bad');
       const file = join(root, 'a-file');
-      writeFileSync(file, '');
+      writeFileSync(file, 'mine');
       const given = flags.map((f) => f.replace('__FILE__', file));
+      // The folder penx was given: the row's own --out (the last given counts), else `out`.
+      const at = given.lastIndexOf('--out');
+      const passed = at < 0 ? out : (given[at + 1] as string);
       const penaltyFlag = given.includes('--penalty') ? [] : ['--penalty', 'l1'];
       const r = await penx('train', ...penaltyFlag, '--epochs', '1', ...TINY, '--out', out, ...given);
       expect(r.code, r.stderr).toBe(2);
@@ -252,7 +255,9 @@ describe('bad input: exit 2, a message, nothing written', () => {
       expect(r.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
       // Refused before training: not even the untrained model's evaluation (its `epoch 0:` line).
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/\bepoch \d+:/);
-      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+      expect(existsSync(passed) ? readdirSync(passed) : []).toEqual([]);
+      // A file in the way of the folder given: as it was, still a file.
+      expect(readFileSync(file, 'utf8')).toBe('mine');
     },
     60_000,
   );
