@@ -25,7 +25,7 @@ export interface SweepTask {
   readonly label: string;
   /** The process that started it (the child leaves when it is gone). */
   readonly parent: number;
-  /** Each `--monitor` module's SHA-256 when the sweep checked it (a sweep on this machine): the run refuses a module that differs. */
+  /** Each `--monitor` module's SHA-256 when the sweep checked it (on this machine, or before it was put on the queue): the run refuses a module that differs. */
   readonly monitorDigests?: Readonly<Record<string, string>>;
   /** The queue job it trains, when a worker started it (in its command line, so the run folder's lock names it). */
   readonly job?: string;

@@ -3,7 +3,9 @@
  *
  *   URL ─► checked (redis://HOST:PORT[/DB]: else a UsageError) ─► reached once, fast (no reconnect loop) or an IOError
  *   sweep ─► registry `penx:sweeps` (name → sweep record): a different sweep of that name is refused
- *         ─► one job per run on the queue `penx-sweeps`, id `<sweep>/<run>` (re-adding keeps the job)
+ *         ─► one job per run on the queue `penx-sweeps`, id `<sweep>/<run>` (re-adding keeps the job),
+ *            carrying the `--monitor` modules' SHA-256s as this submission checked them (put again:
+ *            those of every job not running or done replaced, as a sweep on this machine checks anew)
  *   status ─► each run's job: waiting · running (progress, worker) · done · failed
  *   remove ─► by the sweep's name: its jobs (named by the registry's entry, read loosely: one that is
  *         no valid sweep record, put on by another tool, still names them) and its registry entry
@@ -44,11 +46,31 @@ export const LOCKS = { lockDuration: 6_000, stalledInterval: 2_000, maxStalledCo
 /** A run whose training process failed (not its settings) is tried this many times, 3 s apart. */
 export const JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'fixed', delay: 3_000 }, removeOnComplete: false, removeOnFail: false };
 
+/** Each `--monitor` module's SHA-256 by its path as given, as the sweep checked it (`Experiment.monitorDigests`). */
+export type MonitorDigests = Readonly<Record<string, string>>;
+
 /** What a job carries: everything a worker needs to train the run. */
 export interface SweepJob {
   readonly sweep: string;
   readonly run: SweepRun;
   readonly settings: SweepSettings;
+  /**
+   * The monitor modules as the sweep checked them when it was put on the queue: the run's process
+   * refuses a module that differs (edited since, or another copy on the worker's machine), so its
+   * record's monitors are the code the sweep checked. Not in the sweep's record (its settings): an
+   * edited monitor is no other sweep. Absent without monitors (and in jobs of an older penx).
+   */
+  readonly monitorDigests?: MonitorDigests;
+}
+
+/**
+ * The job of `run` of the sweep `record`, holding its runs to `digests`.
+ *
+ * @example
+ * jobData(record, run, { './m.mjs': '9f86…' })   // { sweep: 'lambda', run, settings: record.settings, monitorDigests: { './m.mjs': '9f86…' } }
+ */
+export function jobData(record: SweepRecord, run: SweepRun, digests: MonitorDigests | undefined): SweepJob {
+  return { sweep: record.name, run, settings: record.settings, ...(digests ? { monitorDigests: digests } : {}) };
 }
 
 /** What a worker reports while training (`job.progress`). */
@@ -263,15 +285,24 @@ export class SweepQueue {
       );
   }
 
-  /** Put `record` on the queue: its registry entry, then a job per run; a different sweep of the same name is refused. Returns the runs whose failed jobs were retried. */
-  async submit(record: SweepRecord): Promise<{ readonly again: boolean; readonly retried: string[] }> {
+  /**
+   * Put `record` on the queue: its registry entry, then a job per run; a different sweep of the same
+   * name is refused. `digests`: the monitor modules as this submission checked them, put in every
+   * job not running or done (put on again after a module was edited, the sweep resumes with it, as
+   * one on this machine does; a running or finished run keeps those it was measured with). Returns
+   * the runs whose failed jobs were retried.
+   */
+  async submit(record: SweepRecord, digests?: MonitorDigests): Promise<{ readonly again: boolean; readonly retried: string[] }> {
     const added = await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
     const again = added === 0;
     if (again) await this.checkSubmittable(record);
-    await this.add(record, record.runs);
+    await this.add(record, record.runs, digests);
     const retried: string[] = [];
     for (const job of await this.jobs(record)) {
-      if (job && (await job.getState()) === 'failed') {
+      const state = await job?.getState();
+      if (!job || state === 'active' || state === 'completed') continue;
+      if (JSON.stringify(job.data.monitorDigests) !== JSON.stringify(digests)) await job.updateData(jobData(record, job.data.run, digests));
+      if (state === 'failed') {
         await job.retry('failed');
         retried.push(job.data.run.name);
       }
@@ -280,11 +311,11 @@ export class SweepQueue {
   }
 
   /** A job for each of `runs` (one already on the queue under its id is kept as it is). */
-  private async add(record: SweepRecord, runs: readonly SweepRun[]): Promise<void> {
+  private async add(record: SweepRecord, runs: readonly SweepRun[], digests: MonitorDigests | undefined): Promise<void> {
     await this.queue.addBulk(
       runs.map((run) => ({
         name: 'run',
-        data: { sweep: record.name, run, settings: record.settings },
+        data: jobData(record, run, digests),
         opts: { ...JOB_OPTIONS, jobId: jobId(record.name, run.name) },
       })),
     );
@@ -294,13 +325,14 @@ export class SweepQueue {
    * Put back what the queue lost of `record` — after Redis lost its data (a restart without
    * persistence): its registry entry, and a job for every run that has none. Finished runs are
    * put back too: the worker that takes one finds its folder finished (the run folders are the
-   * truth) and skips it. Returns the runs put back.
+   * truth) and skips it. `digests`: the monitor modules as the sweep checked them (`submit`).
+   * Returns the runs put back.
    */
-  async restore(record: SweepRecord): Promise<string[]> {
+  async restore(record: SweepRecord, digests?: MonitorDigests): Promise<string[]> {
     await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
     const jobs = await this.jobs(record);
     const lost = record.runs.filter((_, i) => jobs[i] === undefined);
-    if (lost.length) await this.add(record, lost);
+    if (lost.length) await this.add(record, lost, digests);
     return lost.map((r) => r.name);
   }
 

@@ -10,7 +10,8 @@
  *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of a smaller grid; one
  *        holding runs the registry's grid leaves out: the run fails, nothing written) ─► the run folder's state:
  *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
- *        UnrecoverableError · otherwise ─► child (resume or start)
+ *        UnrecoverableError · otherwise ─► child (resume or start; a `--monitor` module that is not the one
+ *        the sweep checked, by SHA-256: refused, nothing written, UnrecoverableError)
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
  *        NaN) ─► UnrecoverableError (failed once) · crashed ─► an error (retried)
  *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
@@ -138,7 +139,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   let stopping = false;
 
   const trainJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
-    const { sweep, run, settings } = job.data;
+    const { sweep, run, settings, monitorDigests } = job.data;
     // A name that cannot name a folder: the job named by its id (one line, whatever the names hold), nothing written.
     const bad = jobNameProblem(job.id ?? jobId(sweep, run.name), { sweep, run: run.name });
     if (bad) {
@@ -197,7 +198,16 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     let progress: SweepProgress | undefined;
     // The sweep's threads per run when it gives them (its runs then equal whatever worker trains them), else this worker's share.
     const child = trainInChild(
-      { run, settings, dir, threads: settings.threads === undefined ? threads : Number(settings.threads), label: `[${id}]`, job: job.id! },
+      {
+        run,
+        settings,
+        dir,
+        threads: settings.threads === undefined ? threads : Number(settings.threads),
+        label: `[${id}]`,
+        job: job.id!,
+        // The monitor modules as the sweep checked them: the run refuses one that differs here.
+        ...(monitorDigests ? { monitorDigests } : {}),
+      },
       (m) => {
         if (m.kind === 'begin' && m.resumedAfter > 0) options.log(`${id}: resuming after epoch ${m.resumedAfter}`);
         progress = progressOf(m, progress) ?? progress;

@@ -46,7 +46,7 @@ describe("a sweep's run and its monitor modules", () => {
     const run = parseExperiment(flags, { monitorDigests: checked.monitorDigests });
     await expect(run).rejects.toThrow(UsageError);
     await expect(run).rejects.toThrow(
-      `monitor module '${monitor}' changed since the sweep checked it (SHA-256 ${digest} then, ${createHash('sha256').update(FIRST.replace('first', 'second')).digest('hex')} now); this run was not trained and nothing of it was written`,
+      `monitor module '${monitor}' is not the one the sweep checked (SHA-256 ${digest} then, ${createHash('sha256').update(FIRST.replace('first', 'second')).digest('hex')} here: edited since, or another copy on this worker's machine); this run was not trained and nothing of it was written`,
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -52,7 +52,7 @@ describe('a sweep put on the queue again with a smaller grid', () => {
     expect(runsIn(dir)).toEqual(['l1_1e-4_seed=1', 'l1_1e-4_seed=2']);
 
     // From the folder: refused (exit 2), nothing queued, sweep.json as it was.
-    await expect(queueSweep(url, after, dir, true)).rejects.toThrow(`${dir} holds a sweep with runs this grid leaves out (l1_1e-4_seed=2)`);
+    await expect(queueSweep(url, after, dir, { detach: true })).rejects.toThrow(`${dir} holds a sweep with runs this grid leaves out (l1_1e-4_seed=2)`);
     const q = await SweepQueue.open(url);
     const lines: string[] = [];
     let w: SweepWorker | undefined;

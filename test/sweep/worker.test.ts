@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SweepQueue, type SweepStatus } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { penx, penxWith, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
 import { required, testRedis } from './redis.ts';
@@ -25,6 +26,27 @@ const worker = (...args: string[]) => spawnPenxLines('worker', ...args);
 
 /** The queue at `redis` on database `db` (one per test). */
 const on = (db: number) => `${redis!.url.replace(/\/\d+$/, '')}/${db}`;
+
+/** Work on the queue at `url`, in this process (`penx sweep --status` and `--remove` are sweep.test's: here only what the queue holds matters). */
+async function onQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): Promise<T> {
+  const q = await SweepQueue.open(url);
+  try {
+    return await work(q);
+  } finally {
+    await q.close();
+  }
+}
+
+/** What the queue at `url` holds of the sweep `name`, as `penx sweep --status --json` shows it. */
+const statusOf = (url: string, name: string): Promise<SweepStatus> =>
+  onQueue(url, async (q) => {
+    const record = await q.record(name);
+    if (!record) throw new Error(`no sweep ${name} on the queue at ${url}`);
+    return q.status(record);
+  });
+
+/** The sweep `name` taken off the queue at `url` (its jobs and its name), as `penx sweep --remove` does. */
+const removed = (url: string, name: string): Promise<number | undefined> => onQueue(url, (q) => q.remove(name));
 
 /** A penalty module that loads where the sweep is put on, and throws in the process training a run. */
 const THROWS = `import { definePenalty, tf } from 'penalty-explorer';
@@ -51,9 +73,9 @@ describe('penx worker', () => {
     }
     expect(readFileSync(file, 'utf8')).toBe('mine');
     // The run was not taken: still waiting, for a worker that can train it.
-    const status = JSON.parse((await penx('sweep', '--queue', on(13), '--name', 'waits', '--status', '--json')).stdout);
+    const status = await statusOf(on(13), 'waits');
     expect(status.counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
-    expect((await penx('sweep', '--queue', on(13), '--name', 'waits', '--remove')).code).toBe(0);
+    expect(await removed(on(13), 'waits')).toBe(1);
   }, 150_000);
 
   it("a run that failed on the queue shows as failed in the followed sweep's table and in its report", async () => {
@@ -90,7 +112,7 @@ describe('penx worker', () => {
       expect(report).toMatch(/failed: penalty module .*boom.ts.* failed to load: boom: cannot load here/);
     } finally {
       await stopped(w.child);
-      await penx('sweep', '--queue', on(14), '--name', 'mixed', '--remove');
+      await removed(on(14), 'mixed');
     }
   }, 150_000);
 
@@ -128,37 +150,53 @@ describe('penx worker', () => {
           { sweep: 'long', run: 'l1_1e-4_seed=1', dir: join(out, 'long', 'l1_1e-4_seed=1'), attempt: 1, state: 'requeued', reason: 'this worker stopped' },
         ],
       });
-      const status = JSON.parse((await penx('sweep', '--queue', on(15), '--name', 'long', '--status', '--json')).stdout);
+      const status = await statusOf(on(15), 'long');
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
     } finally {
       await stopped(w.child);
-      for (const name of ['j', 'long']) await penx('sweep', '--queue', on(15), '--name', name, '--remove');
+      for (const name of ['j', 'long']) await removed(on(15), name);
     }
   }, 150_000);
 
-  it("a queued sweep's --threads is every run's, whatever worker trains it; --jobs is refused", async () => {
+  it("a queued sweep's --threads is every run's, whatever worker trains it (--jobs is refused); its runs hold their --monitor modules to the sweep's check, as on this machine", async () => {
     const out = join(root, 'threads');
     const jobs = await penx('sweep', '--queue', on(9), ...GRID, '--jobs', '2', '--out', out, '--name', 't', '--detach');
     expect(jobs.code, jobs.stderr).toBe(2);
     expect(jobs.stderr).toMatch(/--jobs .*penx worker --concurrency/);
     expect(existsSync(out)).toBe(false);
+    const monitor = join(root, 'mark.mjs');
+    const marking = (value: number) => writeFileSync(monitor, `export default { name: 'mark', onEpochEnd: () => ${value} };\n`);
+    marking(1);
+    const sweep = ['sweep', ...GRID, '--epochs', '1', '--monitor', monitor, '--out', out, '--name', 't'];
+    const put = await penx(...sweep, '--queue', on(9), '--detach');
+    expect(put.code, put.stderr).toBe(0);
+    // The module edited after the sweep checked it, before a worker takes the run: refused, nothing trained
+    // (the worker loaded the edited one, and its record named the module the sweep had checked).
+    marking(2);
     // The worker's own share would be 2 threads a run; the sweep asks for 1 (TINY's --threads 1).
     const w = worker('--queue', on(9), '--out', out, '--threads', '2', '--concurrency', '1');
+    const dir = join(out, 't', 'l1_1e-4_seed=1');
     try {
-      const put = await penx('sweep', '--queue', on(9), ...GRID, '--epochs', '1', '--out', out, '--name', 't', '--detach');
-      expect(put.code, put.stderr).toBe(0);
-      await w.line('out', /^sweep t finished/, 90_000, 'the sweep to end');
-      const run = JSON.parse(readFileSync(join(out, 't', 'l1_1e-4_seed=1', 'run.json'), 'utf8'));
+      await w.line('out', /^sweep t finished/, 90_000, 'the refused run to end the sweep');
+      expect(w.out.find((l) => l.startsWith('failed t/'))).toMatch(/monitor module '.*mark\.mjs' is not the one the sweep checked \(SHA-256 [0-9a-f]{64} then/);
+      expect(existsSync(join(dir, 'run.json'))).toBe(false);
+      // Put on again, as a sweep on this machine runs again: the module checked anew (no other settings), the failed run put back and trained with it.
+      const again = await penx(...sweep, '--queue', on(9), '--detach');
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain('1 failed run(s) put back: l1_1e-4_seed=1');
+      await w.line('out', /^done t\//, 90_000, 'the run put back to be trained');
+      const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+      expect([run.initial, ...run.epochs].map((e: { monitors: { mark: number } }) => e.monitors.mark)).toEqual([2, 2]);
       expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
       // So is its --no-figures (TINY's): the worker's run drew nothing.
-      expect(readdirSync(join(out, 't', 'l1_1e-4_seed=1')).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+      expect(readdirSync(dir).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
       // The same sweep on this machine takes the folder (its --threads and --no-figures are this machine's): the run is finished.
-      const here = await penx('sweep', ...GRID, '--epochs', '1', '--out', out, '--name', 't', '--json');
+      const here = await penx(...sweep, '--json');
       expect(here.code, here.stderr).toBe(0);
       expect(JSON.parse(here.stdout).runs.map((r: { state: string }) => r.state)).toEqual(['done']);
     } finally {
       await stopped(w.child);
-      await penx('sweep', '--queue', on(9), '--name', 't', '--remove');
+      await removed(on(9), 't');
     }
   }, 150_000);
 
@@ -187,7 +225,7 @@ describe('penx worker', () => {
       expect(existsSync(join(dir, 'run.json'))).toBe(true);
     } finally {
       await stopped(w.child);
-      await penx('sweep', '--queue', on(8), '--name', 'held', '--remove');
+      await removed(on(8), 'held');
     }
   }, 90_000);
 
@@ -204,7 +242,7 @@ describe('penx worker', () => {
       expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
     } finally {
       await stopped(w.child);
-      await penx('sweep', '--queue', on(11), '--name', 'mine', '--remove');
+      await removed(on(11), 'mine');
     }
   }, 90_000);
 
@@ -213,7 +251,7 @@ describe('penx worker', () => {
     const shared = join(root, 'shared');
     const put = await penx('sweep', '--queue', on(12), ...GRID, '--out', shared, '--name', 'other', '--detach');
     expect(put.code, put.stderr).toBe(0);
-    expect((await penx('sweep', '--queue', on(12), '--name', 'other', '--remove')).code).toBe(0);
+    expect(await removed(on(12), 'other')).toBe(1);
     const before = tree(shared);
     // The same name with 3 epochs, put on the queue from that folder: refused, nothing written.
     const here = await penx('sweep', '--queue', on(12), ...GRID, '--epochs', '3', '--out', shared, '--name', 'other', '--detach');
@@ -227,12 +265,12 @@ describe('penx worker', () => {
     try {
       await w.line('out', /^sweep other finished/, 60_000, 'the sweep to end');
       expect(tree(shared)).toEqual(before);
-      const status = JSON.parse((await penx('sweep', '--queue', on(12), '--name', 'other', '--status', '--json')).stdout);
+      const status = await statusOf(on(12), 'other');
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
-      expect(status.runs[0].reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
+      expect(status.runs[0]?.reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
     } finally {
       await stopped(w.child);
-      await penx('sweep', '--queue', on(12), '--name', 'other', '--remove');
+      await removed(on(12), 'other');
     }
   }, 90_000);
 });

@@ -85,7 +85,9 @@ export async function loadRunPenalty(spec: string): Promise<{ penalty: PenaltyRe
  * The monitors of `--monitor`'s modules, each the module's default export (loadMonitor: a UsageError
  * naming the module and what it exports when it is not a monitor), and each module's SHA-256 as read
  * just before it is imported; a UsageError when two have one name (their sections would share it), or
- * when a module's SHA-256 is not the one `checked` recorded for it (it changed since: nothing imported).
+ * when a module's SHA-256 is not the one `checked` recorded for it (it changed since, or this machine's
+ * copy differs from the one a queued sweep checked: nothing imported). Only the module's own file is
+ * hashed, not what it imports.
  */
 async function loadMonitors(
   paths: readonly string[],
@@ -100,8 +102,9 @@ async function loadMonitors(
     const was = checked[path];
     if (was !== undefined && was !== digest)
       throw new UsageError(
-        `monitor module '${path}' changed since the sweep checked it (SHA-256 ${was} then, ${digest} now); this run was not trained and nothing of it was written; ` +
-          'leave the module as it is while a sweep runs, or run the sweep again (it checks the module anew and resumes)',
+        `monitor module '${path}' is not the one the sweep checked (SHA-256 ${was} then, ${digest} here: edited since, or another copy on this worker's machine); ` +
+          'this run was not trained and nothing of it was written; leave the module as it is while a sweep runs (a queued sweep: the same file for every worker), ' +
+          'or run the sweep again (it checks the module anew and resumes)',
       );
     digests[path] = digest;
     const monitor = await loadMonitor(path);

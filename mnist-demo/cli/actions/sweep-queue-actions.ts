@@ -13,7 +13,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import { failuresOf, isConnectionError, NOT_ON_QUEUE, type RunOnQueue, SweepQueue, type SweepStatus } from '../../experiment/sweep-queue.ts';
+import {
+  failuresOf,
+  isConnectionError,
+  type MonitorDigests,
+  NOT_ON_QUEUE,
+  type RunOnQueue,
+  SweepQueue,
+  type SweepStatus,
+} from '../../experiment/sweep-queue.ts';
 import { leftOutRuns, otherSettingsIn } from '../../experiment/sweep-state.ts';
 import { counted } from '../../words.ts';
 import { printJson } from '../json.ts';
@@ -82,15 +90,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The sweep's status; when Redis is gone, said once and waited for (the clients reconnect by
- * themselves), and once it answers, what it lost of the sweep put back.
+ * themselves), and once it answers, what it lost of the sweep put back (holding its runs to `digests`).
  */
-async function statusSurviving(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> {
+async function statusSurviving(q: SweepQueue, record: SweepRecord, digests: MonitorDigests | undefined): Promise<SweepStatus> {
   let lost = false;
   for (;;) {
     try {
       const status = await q.status(record);
       if (lost || status.runs.some((r) => r.reason === NOT_ON_QUEUE)) {
-        const back = await q.restore(record);
+        const back = await q.restore(record, digests);
         if (lost) console.error(`Redis at ${q.url} answers again`);
         lost = false;
         if (back.length) {
@@ -114,10 +122,10 @@ async function statusSurviving(q: SweepQueue, record: SweepRecord): Promise<Swee
 }
 
 /** Print the sweep's runs as they change, until none is running or waiting. */
-async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> {
+async function follow(q: SweepQueue, record: SweepRecord, digests: MonitorDigests | undefined): Promise<SweepStatus> {
   const seen = new Map<string, RunOnQueue>();
   for (;;) {
-    const status = await statusSurviving(q, record);
+    const status = await statusSurviving(q, record, digests);
     for (const r of status.runs) {
       const line = change(seen.get(r.run), r);
       if (line) console.error(line);
@@ -128,12 +136,19 @@ async function follow(q: SweepQueue, record: SweepRecord): Promise<SweepStatus> 
   }
 }
 
+/** How `queueSweep` puts a sweep on: left to the workers or followed, and its monitor modules as the sweep checked them. */
+export interface QueueOptions {
+  readonly detach: boolean;
+  /** Each `--monitor` module's SHA-256 at the sweep's check (none without monitors): in every job, so each run refuses a module that differs. */
+  readonly monitorDigests?: MonitorDigests | undefined;
+}
+
 /**
  * `penx sweep --queue URL`: the sweep submitted (refused before anything is written when it cannot
  * be), then followed until every run is done or failed (exit code 1 if any failed), or with
  * `detach` left to the workers (0).
  */
-export async function queueSweep(url: string, record: SweepRecord, dir: string, detach: boolean): Promise<number> {
+export async function queueSweep(url: string, record: SweepRecord, dir: string, { detach, monitorDigests }: QueueOptions): Promise<number> {
   // Refused before anything is written: a wrong or unreachable URL (SweepQueue.open), a different
   // sweep of this name on the queue, a folder that is not a sweep folder of the tool's, or one
   // holding a sweep of other settings (its runs would be resumed with these).
@@ -152,7 +167,7 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
     // — also over one of a smaller grid, so its runs are the sweep's (summary, serve); workers write it too.
     openFolder(dir, 'sweep');
     await writeSweepJson(dir, record);
-    const { again, retried } = await q.submit(record);
+    const { again, retried } = await q.submit(record, monitorDigests);
     console.error(
       `sweep ${record.name}: ${counted(record.runs.length, 'run')} ${again ? (record.runs.length === 1 ? 'is on' : 'are on') : 'put on'} the queue at ${q.url}${retried.length ? `; ${retried.length} failed run(s) put back: ${retried.join(', ')}` : ''}; ` +
         (detach ? 'train them with penx worker' : 'waiting for penx worker processes to train them (Ctrl-C stops waiting, not the sweep)'),
@@ -161,7 +176,7 @@ export async function queueSweep(url: string, record: SweepRecord, dir: string, 
       console.log(`status: penx sweep --queue ${q.url} --name ${record.name} --status`);
       return 0;
     }
-    const status = await follow(q, record);
+    const status = await follow(q, record, monitorDigests);
     const here = record.runs.some((r) => existsSync(join(dir, r.name)));
     // A run that failed on the queue shows failed, whatever its folder holds.
     if (here) printRuns(record, await drawSweep(dir, record, failuresOf(status)));

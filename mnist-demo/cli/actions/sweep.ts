@@ -121,7 +121,7 @@ function checkableHere(exp: Experiment): boolean {
 interface SweepPlan {
   readonly record: SweepRecord;
   readonly monitorViews: readonly string[];
-  /** Each `--monitor` module's SHA-256 at this check, by path (not in sweep.json): each run refuses a module that differs. */
+  /** Each `--monitor` module's SHA-256 at this check, by path (not in sweep.json; a queued sweep's in its jobs): each run refuses a module that differs. */
   readonly monitorDigests: Readonly<Record<string, string>> | undefined;
   /** Each run's penalty as `penx compare` shows it, by run name, for the progress lines (not in sweep.json). */
   readonly shown: ReadonlyMap<string, string>;
@@ -169,7 +169,8 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     async () => {
       const plan = await planOf(flags, name);
       const { record } = plan;
-      if (flags.queue !== undefined) return queueSweep(flags.queue, record, join(flags.out, name), flags.detach === true);
+      if (flags.queue !== undefined)
+        return queueSweep(flags.queue, record, join(flags.out, name), { detach: flags.detach === true, monitorDigests: plan.monitorDigests });
       local = { record, failures: new Map() };
       const { code, dashboard } = await sweepLocally(plan, flags, local.failures);
       if (dashboard) await keepServing(dashboard);
