@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { it } from 'vitest';
-import { redisOptions } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { redisOptions, SweepQueue, type SweepStatus } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { spawnInGroup } from '../cli/process-group.ts';
 import { stopped } from '../cli/run-penx.ts';
 
@@ -74,3 +74,24 @@ export async function emptyDatabase(url: string, db: number): Promise<string> {
   direct.disconnect();
   return on;
 }
+
+/** Work on the queue at `url`, in this process (no `penx` process: for what the queue holds, not how the command line shows it). */
+export async function onQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): Promise<T> {
+  const q = await SweepQueue.open(url);
+  try {
+    return await work(q);
+  } finally {
+    await q.close();
+  }
+}
+
+/** What the queue at `url` holds of the sweep `name`, as `penx sweep --status --json` shows it. */
+export const statusOf = (url: string, name: string): Promise<SweepStatus> =>
+  onQueue(url, async (q) => {
+    const record = await q.record(name);
+    if (!record) throw new Error(`no sweep ${name} on the queue at ${url}`);
+    return q.status(record);
+  });
+
+/** The sweep `name` taken off the queue at `url` (its jobs and its name), as `penx sweep --remove` does: how many jobs. */
+export const removed = (url: string, name: string): Promise<number | undefined> => onQueue(url, (q) => q.remove(name));

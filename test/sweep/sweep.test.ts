@@ -15,7 +15,7 @@ import type { RunRecord } from '../../src/formats/run.ts';
 import { serveDashboard } from '../../src/serve/index.ts';
 import { groupMembers, type Lines, penx, penxWith, type Run, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { until } from '../wait.ts';
-import { freePort, required, testRedis } from './redis.ts';
+import { freePort, required, statusOf, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-'));
 const redis = await testRedis();
@@ -271,10 +271,7 @@ describe('penx sweep --queue and penx worker on Redis', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('0 done, 1 failed');
-    const status = JSON.parse((await penx('sweep', '--queue', url, '--name', `${name}-nan`, '--status', '--json')).stdout) as {
-      counts: Record<string, number>;
-      runs: Array<{ attempts: number; reason: string }>;
-    };
+    const status = await statusOf(url, `${name}-nan`);
     expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
     expect(status.runs[0]!.attempts).toBe(1);
     expect(status.runs[0]!.reason).toMatch(/the penalty is too large for float32 at the untrained weights: .*give a smaller strength \(l2:1e300: λ at most/);

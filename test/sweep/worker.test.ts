@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SweepQueue, type SweepStatus } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { penx, penxWith, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
-import { required, testRedis } from './redis.ts';
+import { onQueue, removed, required, statusOf, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-worker-'));
 const redis = await testRedis();
@@ -27,27 +27,6 @@ const worker = (...args: string[]) => spawnPenxLines('worker', ...args);
 /** The queue at `redis` on database `db` (one per test). */
 const on = (db: number) => `${redis!.url.replace(/\/\d+$/, '')}/${db}`;
 
-/** Work on the queue at `url`, in this process (`penx sweep --status` and `--remove` are sweep.test's: here only what the queue holds matters). */
-async function onQueue<T>(url: string, work: (q: SweepQueue) => Promise<T>): Promise<T> {
-  const q = await SweepQueue.open(url);
-  try {
-    return await work(q);
-  } finally {
-    await q.close();
-  }
-}
-
-/** What the queue at `url` holds of the sweep `name`, as `penx sweep --status --json` shows it. */
-const statusOf = (url: string, name: string): Promise<SweepStatus> =>
-  onQueue(url, async (q) => {
-    const record = await q.record(name);
-    if (!record) throw new Error(`no sweep ${name} on the queue at ${url}`);
-    return q.status(record);
-  });
-
-/** The sweep `name` taken off the queue at `url` (its jobs and its name), as `penx sweep --remove` does. */
-const removed = (url: string, name: string): Promise<number | undefined> => onQueue(url, (q) => q.remove(name));
-
 /** A penalty module that loads where the sweep is put on, and throws in the process training a run. */
 const THROWS = `import { definePenalty, tf } from 'penalty-explorer';
 if (process.argv.includes('sweep-run')) throw new Error('boom: cannot load here');
@@ -63,8 +42,10 @@ describe('penx worker', () => {
   it('refuses at once an --out that cannot hold folders, before taking any run (exit 2)', async () => {
     const file = join(root, 'a-file');
     writeFileSync(file, 'mine');
-    const put = await penx('sweep', '--queue', on(13), ...GRID, '--out', join(root, 'put'), '--name', 'waits', '--detach');
-    expect(put.code, put.stderr).toBe(0);
+    // A run waiting on the queue (put on here: no worker will train it).
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const record = { format: 'penalty-explorer/sweep@1', name: 'waits', grid, settings: { epochs: '2' }, runs: await expandGrid(grid) } as const;
+    await onQueue(on(13), (q) => q.submit(record));
     for (const out of [file, join(file, 'runs'), '/proc/penx-runs']) {
       // Killed after 30 s (exit 137) if it does not refuse but waits for runs.
       const r = await penxWith({ timeoutMs: 30_000 }, 'worker', '--queue', on(13), '--out', out);
@@ -202,7 +183,7 @@ describe('penx worker', () => {
 
   it("breaks a run folder's lock held on another host only when a trainer of this very job holds it (a dead worker's), never a local sweep's there", async () => {
     const out = join(root, 'locked');
-    const put = await penx('sweep', '--queue', on(8), ...GRID, '--out', out, '--name', 'held', '--detach');
+    const put = await penx('sweep', '--queue', on(8), ...GRID, '--epochs', '1', '--out', out, '--name', 'held', '--detach');
     expect(put.code, put.stderr).toBe(0);
     // A local `penx sweep` on host B trains this run in the shared folder right now: its lock.
     const dir = join(out, 'held', 'l1_1e-4_seed=1');
@@ -229,48 +210,35 @@ describe('penx worker', () => {
     }
   }, 90_000);
 
-  it("writes nothing into a folder of the sweep's name that is not penx's: the run fails with why", async () => {
-    const out = join(root, 'not-owned');
-    userFolder(join(out, 'mine'), { 'notes.txt': 'my notes' });
-    const before = tree(out);
-    const w = worker('--queue', on(11), '--out', out, '--threads', '1');
-    try {
-      const put = await penx('sweep', '--queue', on(11), ...GRID, '--out', join(root, 'submitted'), '--name', 'mine', '--detach');
-      expect(put.code, put.stderr).toBe(0);
-      await w.line('out', /^sweep mine finished/, 60_000, 'the sweep to end');
-      expect(tree(out)).toEqual(before);
-      expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
-    } finally {
-      await stopped(w.child);
-      await removed(on(11), 'mine');
-    }
-  }, 90_000);
-
-  it('trains nothing into a sweep folder of that name run with other settings, and the sweep is refused there first', async () => {
-    // `shared/other` holds a sweep of 2 epochs (put on the queue and taken off again: its sweep.json only).
+  it("trains nothing into a folder of the sweep's name that is not penx's, nor into a sweep folder of that name run with other settings (refused there first): each run fails with why", async () => {
+    // `shared/other` holds a sweep of 2 epochs (put on the queue and taken off again: its sweep.json only); `shared/mine` is a user's.
     const shared = join(root, 'shared');
     const put = await penx('sweep', '--queue', on(12), ...GRID, '--out', shared, '--name', 'other', '--detach');
     expect(put.code, put.stderr).toBe(0);
     expect(await removed(on(12), 'other')).toBe(1);
+    userFolder(join(shared, 'mine'), { 'notes.txt': 'my notes' });
     const before = tree(shared);
     // The same name with 3 epochs, put on the queue from that folder: refused, nothing written.
     const here = await penx('sweep', '--queue', on(12), ...GRID, '--epochs', '3', '--out', shared, '--name', 'other', '--detach');
     expect(here.code, here.stderr).toBe(2);
     expect(here.stderr).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
     expect(tree(shared)).toEqual(before);
-    // Put on from another folder, a worker of the shared folder takes it: the run fails, nothing written.
+    // Both put on from other folders, a worker of the shared folder takes them: each run fails, nothing written.
     const elsewhere = await penx('sweep', '--queue', on(12), ...GRID, '--epochs', '3', '--out', join(root, 'elsewhere'), '--name', 'other', '--detach');
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    const mine = await penx('sweep', '--queue', on(12), ...GRID, '--out', join(root, 'submitted'), '--name', 'mine', '--detach');
+    expect(mine.code, mine.stderr).toBe(0);
     const w = worker('--queue', on(12), '--out', shared, '--threads', '1');
     try {
-      await w.line('out', /^sweep other finished/, 60_000, 'the sweep to end');
+      for (const name of ['other', 'mine']) await w.line('out', new RegExp(`^sweep ${name} finished`), 60_000, `the sweep ${name} to end`);
       expect(tree(shared)).toEqual(before);
       const status = await statusOf(on(12), 'other');
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
       expect(status.runs[0]?.reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
+      expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
     } finally {
       await stopped(w.child);
-      await removed(on(12), 'other');
+      for (const name of ['other', 'mine']) await removed(on(12), name);
     }
   }, 90_000);
 });
