@@ -16,7 +16,7 @@ import os from 'node:os';
 import { UsageError } from '../errors.ts';
 import { registerWasmTrainingKernels } from '../kernels/index.ts';
 import { tf } from '../tf.ts';
-import { moduleUrls } from '../user-modules/index.ts';
+import { importClassModules } from '../user-modules/index.ts';
 import { silenceCpuAdvert } from './advert.ts';
 import { BACKENDS, ORT_BACKEND, PARALLEL_MODES, type ParallelMode } from './choices.ts';
 import { registerThreadedWasm } from './wasm-threads.ts';
@@ -49,9 +49,11 @@ export interface BackendOptions {
    * Your modules that register layer classes (`tf.serialization.registerClass`) a model you train
    * uses, each a path (relative to the working directory) or a file URL: a shard worker imports them,
    * and the modules this process imported through the library (`importDefaultExport`, `loadPenalty`,
-   * …), before it rebuilds a model whose JSON names a class it does not know. One that is no file is
-   * refused here (a UsageError naming it); one that fails to import in a worker leaves the model on one
-   * thread, the note naming it and why.
+   * …), before it rebuilds a model whose JSON names a class it does not know. They are imported here
+   * first, before any backend starts: one that is no file, or fails to import (a syntax error, an import
+   * it lacks…), is refused with a UsageError naming it and saying its own error, rather than leave
+   * training on one thread; one that imports here but fails in a worker leaves the model on one thread,
+   * the note naming it and why.
    *
    * @example
    * import './my-layers.ts';   // registers MyLayer here
@@ -102,11 +104,11 @@ async function startWasm(threads: number): Promise<boolean> {
 
 /**
  * Select and initialise a backend; throws a UsageError for an unknown or unavailable choice, or a
- * class module that is no file (before any backend starts). Once a backend is up it stays for the
- * process (switching would re-start the wasm module).
+ * class module that is no file or fails to import (before any backend starts). Once a backend is up
+ * it stays for the process (switching would re-start the wasm module).
  */
 export async function selectBackend(choice: string = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
-  const classModules = moduleUrls(options.classModules ?? [], process.cwd(), 'classModules');
+  const classModules = await importClassModules(options.classModules ?? [], process.cwd(), 'classModules');
   const info = await startBackend(choice, options);
   return classModules.length ? { ...info, classModules } : info;
 }

@@ -64,7 +64,8 @@ export function stepThreads(
  *   const { gradients, note } = await gradientsFor(model, backend, 'sparseCategoricalCrossentropy');
  *
  * A `backend` that is not such an object (e.g. `backend.workers`, a number) is refused with a
- * `UsageError`.
+ * `UsageError`, as is one of your own whose `classModules` names a module that is no file or fails to
+ * import (`selectBackend`'s answer has them checked and imported already: not again).
  */
 export async function gradientsFor(
   model: tf.LayersModel,
@@ -134,6 +135,8 @@ async function shardedFor(
     return { gradients: await ShardedGradients.start(model, workers, classModules) };
   } catch (err) {
     if (err instanceof UnshardableError) return { gradients: localGradients, note: `one thread: ${err.why}` };
+    // A class module refused (no file, failing to import here) is the caller's mistake, not a reason for one thread.
+    if (err instanceof UsageError) throw err;
     return { gradients: localGradients, note: `one thread: the model cannot be rebuilt on worker threads (${(err as Error).message.split('\n')[0]})` };
   }
 }

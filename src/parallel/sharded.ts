@@ -38,7 +38,7 @@ import {
   sliceBatch,
   trainableVariables,
 } from '../training/index.ts';
-import { moduleUrls } from '../user-modules/index.ts';
+import { importClassModules } from '../user-modules/index.ts';
 import { flatTensors, frozenVariables, weightLayout } from './flat.ts';
 import { batchBoundUserLayer } from './per-sample.ts';
 import { type RequestBody, ShardPool, UnshardableError } from './pool.ts';
@@ -175,10 +175,11 @@ export class ShardedGradients implements GradientStrategy {
 
   /**
    * Start `workers` worker threads with copies of `model`'s layers (0: everything on this thread);
-   * `classModules` (paths or file URLs, as `selectBackend` takes them) register layer classes the
-   * model uses, for the workers to import (with the modules this thread imported through the library).
-   * Rejects when a worker cannot rebuild the model (e.g. a module of those failing to load there; a
-   * UsageError for a class module that is no file), and with an `UnshardableError` for a model that
+   * `classModules` (paths or file URLs, as `selectBackend` takes them, or its answer's) register layer
+   * classes the model uses, imported here first (not again for `selectBackend`'s answer), for the workers
+   * to import (with the modules this thread imported through the library). Rejects with a UsageError for
+   * a class module that is no file or fails to import here (`importClassModules`); when a worker cannot
+   * rebuild the model (e.g. a module of those failing to load there); and with an `UnshardableError` for a model that
    * cannot be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
    * sample, `batchBoundUserLayer`; a layer class none of those modules registers on the workers).
    * Each step sends the trainable weights, and the frozen ones when they changed since a worker got
@@ -186,7 +187,7 @@ export class ShardedGradients implements GradientStrategy {
    */
   static async start(model: tf.LayersModel, workers: number, classModules: readonly (string | URL)[] = []): Promise<ShardedGradients> {
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
-    const modules = moduleUrls(classModules, process.cwd(), 'classModules');
+    const modules = await importClassModules(classModules, process.cwd(), 'classModules');
     const bound = workers > 0 ? batchBoundLayer(model) : undefined;
     if (bound) throw new UnshardableError(BATCH_BOUND_WHY(bound));
     const pool = workers > 0 ? await ShardPool.start(model, workers, modules) : undefined;

@@ -9,6 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorLine } from '../error-line.ts';
 import { SpecError, UsageError } from '../errors.ts';
 import { type Catalog, type CatalogEntry, isModuleRef, noteOrigin, type ParsedSpec, parseSpec } from '../registry/index.ts';
 
@@ -73,13 +74,13 @@ function existingFile(path: string, cwd: string, missing: (looked: string, hint:
 /**
  * The file URL of each module `modules` names, a path (relative to `cwd`) or a file URL (a `URL` or
  * text starting `file:`), each once; a UsageError naming the first that is no file (`option` names
- * where they were given). Nothing is imported: the shard workers import them (`ShardPool`).
+ * where they were given).
  *
  * @example
  * moduleUrls(['./my-layers.ts', new URL('file:///srv/more.js')], '/home/me', 'classModules')
  * // ['file:///home/me/my-layers.ts', 'file:///srv/more.js']
  */
-export function moduleUrls(modules: readonly (string | URL)[], cwd: string, option: string): string[] {
+function moduleUrls(modules: readonly (string | URL)[], cwd: string, option: string): string[] {
   if (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string' || m instanceof URL))
     throw new UsageError(`${option} must be a list of module paths or file URLs, got ${JSON.stringify(modules)}`);
   const urls = modules.map((m) => {
@@ -91,6 +92,37 @@ export function moduleUrls(modules: readonly (string | URL)[], cwd: string, opti
     return pathToFileURL(existingFile(path, cwd, (looked, hint) => new UsageError(`${option}: module '${text}' not found (looked for ${looked})${hint}`))).href;
   });
   return [...new Set(urls)];
+}
+
+/** The lists `importClassModules` gave: checked and imported already. */
+const importedLists = new WeakSet<readonly string[]>();
+
+/**
+ * The file URLs of `modules` (paths relative to `cwd`, or file URLs; each once), every one imported
+ * here, in order, before a shard worker is given them: a UsageError (`option` naming where they were
+ * given) for the first that is no file, or that fails to import — its own error, in one line (`errorLine`;
+ * the whole as `cause`), not a worker's note. A list this function gave (frozen) is returned as it is,
+ * so a list is checked once, where the user gave it (`selectBackend`'s answer passed on to
+ * `ShardedGradients.start` is not checked again; a list of the caller's own is).
+ *
+ * @example
+ * await importClassModules(['./my-layers.ts'], '/home/me', 'classModules')   // ['file:///home/me/my-layers.ts'], MyLayer registered here
+ * await importClassModules(['./broken.ts'], '/home/me', 'classModules')
+ * // UsageError: classModules: module '/home/me/broken.ts' failed to load: Transform failed with 1 error: /home/me/broken.ts:1:17: ERROR: Unexpected ";"
+ */
+export async function importClassModules(modules: readonly (string | URL)[], cwd: string, option: string): Promise<readonly string[]> {
+  if (importedLists.has(modules as readonly string[])) return modules as readonly string[];
+  const urls = moduleUrls(modules, cwd, option);
+  for (const url of urls) {
+    try {
+      await importUserModule(url);
+    } catch (err) {
+      throw new UsageError(`${option}: module '${fileURLToPath(url)}' failed to load: ${errorLine(err)}`, { cause: err });
+    }
+  }
+  const list = Object.freeze(urls);
+  importedLists.add(list);
+  return list;
 }
 
 let tsxRegistered = false;

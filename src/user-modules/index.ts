@@ -9,5 +9,5 @@
  */
 
 export { guardUserCode, holdSigint } from './guard.ts';
-export { importDefaultExport, importedModules, importUserModule, loadSpec, moduleUrls, moduleWithExtension } from './import.ts';
+export { importClassModules, importDefaultExport, importedModules, importUserModule, loadSpec, moduleWithExtension } from './import.ts';
 export { loadConstraint, loadGradientTransform, loadMonitor, loadPenalty } from './loaders.ts';

@@ -1,0 +1,106 @@
+/**
+ * `selectBackend`'s `classModules`, as a library user gives them: imported on this thread at selection
+ * (a module that fails to is refused with its own error), and checked once. The modules are written for the test in a
+ * temporary folder (removed after it); they take TF.js by `require` from this repository, as the
+ * library does under the tests, so they register in the same TF.js.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorLine } from '../../src/error-line.ts';
+import { currentBackend, gradientsFor, ShardedGradients, selectBackend, tf, UsageError } from '../../src/node.ts';
+
+const REPO = fileURLToPath(new URL('../../package.json', import.meta.url));
+
+/** A module registering layer class `className` (x ↦ 2x, sample by sample). */
+const layerModule = (className: string) => `
+import { createRequire } from 'node:module';
+const tf = createRequire(${JSON.stringify(REPO)})('@tensorflow/tfjs');
+class Doubling extends tf.layers.Layer {
+  static className = ${JSON.stringify(className)};
+  call(inputs) {
+    return tf.mul(Array.isArray(inputs) ? inputs[0] : inputs, 2);
+  }
+}
+tf.serialization.registerClass(Doubling);
+`;
+
+let dir: string;
+/** The path of the module `name` written in the temporary folder. */
+const at = (name: string) => join(dir, name);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'penx-class-modules-'));
+  writeFileSync(at('good.mjs'), layerModule('TmpClassModGood'));
+  writeFileSync(at('syntax.mjs'), 'export const broken = ;\n');
+  writeFileSync(at('throws.mjs'), "throw new Error('cannot load:\\nthe reason is on this second line');\n");
+  writeFileSync(at('gone.mjs'), layerModule('TmpClassModGone'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  tf.disposeVariables();
+});
+
+/** A model of 4 inputs and 3 classes. */
+function modelWith(): tf.LayersModel {
+  const input = tf.input({ shape: [4] });
+  const x = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: tf.layers.activation({ activation: 'softmax' }).apply(x) as tf.SymbolicTensor });
+}
+
+describe('errorLine', () => {
+  it("joins a message's lines, dropping blank ones and stack frames, not a line starting 'at'", () => {
+    const e = new Error('Unknown layer: X.\n\n  at least one of:\n    at f (file:///x.js:3:9)\n    at file:///x.js:4:1\n    at g (native)\n1. the reason');
+    expect(errorLine(e)).toBe('Unknown layer: X. at least one of: 1. the reason');
+    expect(errorLine('text')).toBe('text');
+    expect(errorLine('x'.repeat(700))).toBe(`${'x'.repeat(599)}…`);
+  });
+});
+
+describe('classModules, on wasm with 2 threads (this one + 1 worker)', () => {
+  it('refuses a module that fails to import, with its own error in one line, before any backend starts', async () => {
+    // (Node's message for the syntax error, or Vite's under the tests: both say where, in one line.)
+    const syntax = (name: string) => new RegExp(`^classModules: module '${at(name)}' failed to load: [^\\n]*Unexpected token[^\\n]*$`);
+    for (const [name, why] of [
+      ['syntax.mjs', syntax('syntax.mjs')],
+      ['throws.mjs', `classModules: module '${at('throws.mjs')}' failed to load: cannot load: the reason is on this second line`],
+    ] as const) {
+      const refused = selectBackend('wasm', { threads: 2, classModules: [at('good.mjs'), at(name)] });
+      await expect(refused).rejects.toThrow(UsageError);
+      await expect(refused).rejects.toThrow(why);
+    }
+    // This test file started none: nothing was selected.
+    expect(currentBackend()).toBeUndefined();
+    // A caller of ShardedGradients.start, which the library's selection does not check for, is refused alike.
+    const direct = ShardedGradients.start(modelWith(), 1, [at('syntax.mjs')]);
+    await expect(direct).rejects.toThrow(UsageError);
+    await expect(direct).rejects.toThrow(syntax('syntax.mjs'));
+    await expect(ShardedGradients.start(modelWith(), 1, [at('none.mjs')])).rejects.toThrow(/^classModules: module '.*none\.mjs' not found/);
+  });
+
+  it('imports them here at selection', async () => {
+    const good = pathToFileURL(at('good.mjs')).href;
+    const backend = await selectBackend('wasm', { threads: 2, classModules: [at('good.mjs')] });
+    expect(backend.classModules).toEqual([good]);
+    // Registered on this thread: a model of that class can be built (or loaded) here.
+    expect(tf.serialization.SerializationMap.getMap().classNameMap.TmpClassModGood).toBeDefined();
+  });
+
+  // Last: a worker started later in this file for a class it does not know would import gone.mjs, removed here.
+  it("checks them once, at selection: selectBackend's list is not checked again where gradientsFor passes it on, a list of the caller's is", async () => {
+    const backend = await selectBackend('wasm', { threads: 2, classModules: [at('gone.mjs')] });
+    rmSync(at('gone.mjs'));
+    const m = modelWith();
+    // A caller's own copy of the list is checked: the module is gone.
+    await expect(gradientsFor(m, { ...backend, classModules: [...(backend.classModules ?? [])] }, 'categoricalCrossentropy')).rejects.toThrow(
+      /^classModules: module '.*gone\.mjs' not found/,
+    );
+    // What gradientsFor gives ShardedGradients.start: selectBackend's own list, not checked (nor imported) again.
+    const sharded = await ShardedGradients.start(m, 0, backend.classModules);
+    expect(sharded.threads).toBe(1);
+    await sharded.close();
+    m.dispose();
+  });
+});
