@@ -53,7 +53,7 @@ export interface BackendOptions {
    * first, before any backend starts: one that is no file, or fails to import (a syntax error, an import
    * it lacks…), is refused with a UsageError naming it and saying its own error, rather than leave
    * training on one thread; one that imports here but fails in a worker leaves the model on one thread,
-   * the note naming it and why.
+   * the note naming it and why. They stay with the backend (`currentBackend()`) until the next selection.
    *
    * @example
    * import './my-layers.ts';   // registers MyLayer here
@@ -105,12 +105,15 @@ async function startWasm(threads: number): Promise<boolean> {
 /**
  * Select and initialise a backend; throws a UsageError for an unknown or unavailable choice, or a
  * class module that is no file or fails to import (before any backend starts). Once a backend is up
- * it stays for the process (switching would re-start the wasm module).
+ * it stays for the process (switching would re-start the wasm module); `currentBackend()` gives this
+ * answer, class modules and all, until the next selection.
  */
 export async function selectBackend(choice: string = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   const classModules = await importClassModules(options.classModules ?? [], process.cwd(), 'classModules');
-  const info = await startBackend(choice, options);
-  return classModules.length ? { ...info, classModules } : info;
+  // The last selection's class modules are not this one's.
+  const { classModules: _earlier, ...info } = await startBackend(choice, options);
+  current = classModules.length ? { ...info, classModules } : info;
+  return current;
 }
 
 /** The backend `selectBackend` chose, started (see there). */
@@ -180,7 +183,7 @@ async function startBackend(choice: string, options: BackendOptions): Promise<Ba
   return current;
 }
 
-/** The backend chosen by `selectBackend`, if any. */
+/** The backend chosen by `selectBackend` (its whole answer, `classModules` too), if any. */
 export function currentBackend(): BackendInfo | undefined {
   return current;
 }

@@ -1,6 +1,6 @@
 /**
  * `selectBackend`'s `classModules`, as a library user gives them: imported on this thread at selection
- * (a module that fails to is refused with its own error), and checked once. The modules are written for the test in a
+ * (a module that fails to is refused with its own error), kept by `currentBackend()`, and checked once. The modules are written for the test in a
  * temporary folder (removed after it); they take TF.js by `require` from this repository, as the
  * library does under the tests, so they register in the same TF.js.
  */
@@ -80,12 +80,16 @@ describe('classModules, on wasm with 2 threads (this one + 1 worker)', () => {
     await expect(ShardedGradients.start(modelWith(), 1, [at('none.mjs')])).rejects.toThrow(/^classModules: module '.*none\.mjs' not found/);
   });
 
-  it('imports them here at selection', async () => {
+  it('imports them here at selection, and currentBackend() keeps them until the next selection', async () => {
     const good = pathToFileURL(at('good.mjs')).href;
     const backend = await selectBackend('wasm', { threads: 2, classModules: [at('good.mjs')] });
     expect(backend.classModules).toEqual([good]);
     // Registered on this thread: a model of that class can be built (or loaded) here.
     expect(tf.serialization.SerializationMap.getMap().classNameMap.TmpClassModGood).toBeDefined();
+    // What code starting workers later (an evaluation, a sweep, a resume) reads.
+    expect(currentBackend()).toEqual({ name: 'wasm', threads: 2, parallel: 'data', workers: 1, classModules: [good] });
+    expect(await selectBackend('wasm', { threads: 2 })).toEqual({ name: 'wasm', threads: 2, parallel: 'data', workers: 1 });
+    expect(currentBackend()?.classModules).toBeUndefined();
   });
 
   // Last: a worker started later in this file for a class it does not know would import gone.mjs, removed here.
