@@ -13,6 +13,7 @@
  */
 
 import { type BackendInfo, loadFusedGradients, ORT_BACKEND } from '../backends/index.ts';
+import { errorLine } from '../error-line.ts';
 import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { type GradientStrategy, type LossOption, localGradients, type MetricsOption, namedObjective, objectiveOf } from '../training/index.ts';
@@ -137,6 +138,6 @@ async function shardedFor(
     if (err instanceof UnshardableError) return { gradients: localGradients, note: `one thread: ${err.why}` };
     // A class module refused (no file, failing to import here) is the caller's mistake, not a reason for one thread.
     if (err instanceof UsageError) throw err;
-    return { gradients: localGradients, note: `one thread: the model cannot be rebuilt on worker threads (${(err as Error).message.split('\n')[0]})` };
+    return { gradients: localGradients, note: `one thread: the model cannot be rebuilt on worker threads (${errorLine(err)})` };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { currentBackend, startWorkers } from '../backends/index.ts';
+import { errorLine } from '../error-line.ts';
 import { tf } from '../tf.ts';
 import { importedModules } from '../user-modules/index.ts';
 import { bareTopology, weightLayout } from './flat.ts';
@@ -58,7 +59,7 @@ export class ShardPool {
     let userClasses: readonly string[] = [];
     const workers = await startWorkers(new URL('./worker.mjs', import.meta.url), count, setup, (r: Reply) => {
       if (!('type' in r)) return undefined;
-      if (r.type === 'failed') return r.unshardable ? new UnshardableError(r.error) : new Error(`a shard worker failed to start: ${r.error}`);
+      if (r.type === 'failed') return r.unshardable ? new UnshardableError(r.error) : new Error(`a shard worker failed to start: ${errorLine(r.error)}`);
       userClasses = r.userClasses;
       return true;
     });

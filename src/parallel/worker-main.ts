@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backends/index.ts';
+import { errorLine } from '../error-line.ts';
 import { applyTrainable, outputNamesOf } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { batchGradients, evaluateChunked, type Objective, objectiveOf, trainableVariables } from '../training/index.ts';
@@ -30,8 +31,7 @@ async function importFor(topology: unknown, modules: readonly string[]): Promise
   if (unknown.length === 0) return [];
   for (const url of modules)
     await importUserModule(url).catch((e: unknown) => {
-      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new Error(`module ${fileURLToPath(url)}, imported for class ${unknown.join(', ')}, fails to load on a worker thread: ${why}`);
+      throw new Error(`module ${fileURLToPath(url)}, imported for class ${unknown.join(', ')}, fails to load on a worker thread: ${errorLine(e)}`);
     });
   const still = unknownClasses(topology);
   if (still.length > 0) throw new UnknownClassesError(still);
@@ -111,5 +111,6 @@ try {
   post({ type: 'ready', userClasses });
 } catch (e) {
   if (e instanceof UnknownClassesError) post({ type: 'failed', error: e.message, unshardable: true });
-  else post({ type: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  // Its message, whole: the main thread tells it in one line (`errorLine`), which a stack's frames would not help.
+  else post({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
 }

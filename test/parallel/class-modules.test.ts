@@ -1,6 +1,7 @@
 /**
  * `selectBackend`'s `classModules`, as a library user gives them: imported on this thread at selection
- * (a module that fails to is refused with its own error), kept by `currentBackend()`, and checked once. The modules are written for the test in a
+ * (a module that fails to is refused with its own error), kept by `currentBackend()`, checked once, and
+ * a shard worker's failure to start told in one line. The modules are written for the test in a
  * temporary folder (removed after it); they take TF.js by `require` from this repository, as the
  * library does under the tests, so they register in the same TF.js.
  */
@@ -14,18 +15,27 @@ import { currentBackend, gradientsFor, ShardedGradients, selectBackend, tf, Usag
 
 const REPO = fileURLToPath(new URL('../../package.json', import.meta.url));
 
-/** A module registering layer class `className` (x ↦ 2x, sample by sample). */
-const layerModule = (className: string) => `
+/** A module registering layer class `className` (x ↦ 2x, sample by sample); `guard`: code run first at its top level, `built`: in its constructor. */
+const layerModule = (className: string, { guard = '', built = '' } = {}) => `
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 const tf = createRequire(${JSON.stringify(REPO)})('@tensorflow/tfjs');
+${guard}
 class Doubling extends tf.layers.Layer {
   static className = ${JSON.stringify(className)};
+  constructor(config) {
+    super(config);
+    ${built}
+  }
   call(inputs) {
     return tf.mul(Array.isArray(inputs) ? inputs[0] : inputs, 2);
   }
 }
 tf.serialization.registerClass(Doubling);
 `;
+
+/** Thrown on a worker thread only, its reason on the second line (as TF.js words its errors). */
+const ON_WORKERS = (what: string) => `if (!isMainThread) throw new Error('${what} on the main thread only:\\nthe reason is on this second line');`;
 
 let dir: string;
 /** The path of the module `name` written in the temporary folder. */
@@ -36,6 +46,8 @@ beforeAll(() => {
   writeFileSync(at('good.mjs'), layerModule('TmpClassModGood'));
   writeFileSync(at('syntax.mjs'), 'export const broken = ;\n');
   writeFileSync(at('throws.mjs'), "throw new Error('cannot load:\\nthe reason is on this second line');\n");
+  writeFileSync(at('built-here.mjs'), layerModule('TmpClassModBuiltHere', { built: ON_WORKERS('built') }));
+  writeFileSync(at('imported-here.mjs'), layerModule('TmpClassModImportedHere', { guard: ON_WORKERS('imported') }));
   writeFileSync(at('gone.mjs'), layerModule('TmpClassModGone'));
 });
 afterAll(() => {
@@ -43,11 +55,23 @@ afterAll(() => {
   tf.disposeVariables();
 });
 
-/** A model of 4 inputs and 3 classes. */
-function modelWith(): tf.LayersModel {
+/** A model of 4 inputs and 3 classes, through a layer of class `className` when given. */
+function modelWith(className?: string): tf.LayersModel {
   const input = tf.input({ shape: [4] });
-  const x = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+  if (className) {
+    const Layer = tf.serialization.SerializationMap.getMap().classNameMap[className]![0] as unknown as new (c: object) => tf.layers.Layer;
+    x = new Layer({ name: 'doubling' }).apply(x) as tf.SymbolicTensor;
+  }
   return tf.model({ inputs: input, outputs: tf.layers.activation({ activation: 'softmax' }).apply(x) as tf.SymbolicTensor });
+}
+
+/** The one-thread note `gradientsFor` gives for `m` on `backend` (its strategy closed, `m` disposed). */
+async function noteFor(m: tf.LayersModel, backend: Parameters<typeof gradientsFor>[1]): Promise<string | undefined> {
+  const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
+  await chosen.gradients.close();
+  m.dispose();
+  return chosen.note;
 }
 
 describe('errorLine', () => {
@@ -84,12 +108,26 @@ describe('classModules, on wasm with 2 threads (this one + 1 worker)', () => {
     const good = pathToFileURL(at('good.mjs')).href;
     const backend = await selectBackend('wasm', { threads: 2, classModules: [at('good.mjs')] });
     expect(backend.classModules).toEqual([good]);
-    // Registered on this thread: a model of that class can be built (or loaded) here.
-    expect(tf.serialization.SerializationMap.getMap().classNameMap.TmpClassModGood).toBeDefined();
     // What code starting workers later (an evaluation, a sweep, a resume) reads.
     expect(currentBackend()).toEqual({ name: 'wasm', threads: 2, parallel: 'data', workers: 1, classModules: [good] });
+    // Registered on this thread: a model of that class can be built (or loaded) here.
+    expect(tf.serialization.SerializationMap.getMap().classNameMap.TmpClassModGood).toBeDefined();
     expect(await selectBackend('wasm', { threads: 2 })).toEqual({ name: 'wasm', threads: 2, parallel: 'data', workers: 1 });
     expect(currentBackend()?.classModules).toBeUndefined();
+  });
+
+  it("tells a worker's failure to build the model in one line, its reason from the error's second line", async () => {
+    const backend = await selectBackend('wasm', { threads: 2, classModules: [at('built-here.mjs')] });
+    expect(await noteFor(modelWith('TmpClassModBuiltHere'), backend)).toBe(
+      'one thread: the model cannot be rebuilt on worker threads (a shard worker failed to start: built on the main thread only: the reason is on this second line)',
+    );
+  });
+
+  it("tells a worker's failure to import a module in one line, its reason from the error's second line", async () => {
+    const backend = await selectBackend('wasm', { threads: 2, classModules: [at('imported-here.mjs')] });
+    expect(await noteFor(modelWith('TmpClassModImportedHere'), backend)).toBe(
+      `one thread: the model cannot be rebuilt on worker threads (a shard worker failed to start: module ${at('imported-here.mjs')}, imported for class TmpClassModImportedHere, fails to load on a worker thread: imported on the main thread only: the reason is on this second line)`,
+    );
   });
 
   // Last: a worker started later in this file for a class it does not know would import gone.mjs, removed here.

@@ -134,7 +134,7 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
     async () =>
       expectOneThread(
         await fixtureModel('main-thread-only'),
-        /^one thread: the model cannot be rebuilt on worker threads \(a shard worker failed to start: Error: module \/.*\/test\/fixtures\/models\/main-thread-only\.ts, imported for class FixtureMainThreadSquare, fails to load on a worker thread: this module loads on the main thread only\)$/,
+        /^one thread: the model cannot be rebuilt on worker threads \(a shard worker failed to start: module \/.*\/test\/fixtures\/models\/main-thread-only\.ts, imported for class FixtureMainThreadSquare, fails to load on a worker thread: this module loads on the main thread only\)$/,
       ),
     60_000,
   );

@@ -13,6 +13,7 @@
  * until the caller's next message, which a LEAVE on the loop channel precedes.
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { errorLine } from '../../../error-line.ts';
 import { awaitReply, startWorkers } from '../../workers.ts';
 import { type LoopHelper, type LoopTask, runTask } from '../kernels/loops/split-loops.ts';
 import type { GraphSpec, ValueSpec } from '../onnx/model.ts';
@@ -169,7 +170,7 @@ export class SessionWorkers {
   /** Start `count` workers (each with ONNX Runtime loaded and its loop channel). */
   static async start(count: number): Promise<SessionWorkers> {
     const ready = (m: { type: string; id: number; error?: string }) =>
-      m.id !== 0 ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed to start: ${m.error ?? m.type}`);
+      m.id !== 0 ? undefined : m.type === 'ok' ? true : new Error(`a fused-graph worker failed to start: ${errorLine(m.error ?? m.type)}`);
     const workers = await startWorkers(new URL('./fused-worker.mjs', import.meta.url), count, undefined, ready);
     return new SessionWorkers(workers.map((w) => LoopLink.open(w)));
   }
