@@ -47,6 +47,7 @@ export {
   keptNote,
   LOCK_FILE,
   lastEpochInFile,
+  liveLockHolder,
   loadCheckpoint,
   lockFolder,
   lockHolder,

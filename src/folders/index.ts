@@ -30,7 +30,7 @@ export {
   removeLeftovers,
   removeMadeFolders,
 } from './folder.ts';
-export { breakLock, LOCK_FILE, lockFolder, lockHolder } from './lock.ts';
+export { breakLock, LOCK_FILE, liveLockHolder, lockFolder, lockHolder } from './lock.ts';
 export {
   checkOverwrite,
   checkWrites,

@@ -50,13 +50,19 @@ export function breakLock(dir: string): void {
 }
 
 /**
- * A LockedError when `dir`'s lock is held by another process that still runs (on this host; another
- * host's is trusted as live), as `lockFolder` would throw; nothing is written.
+ * The holder of `dir`'s lock when it is another process that still runs (on this host; another
+ * host's is trusted as live), or undefined: no lock, this process's, or one a killed process left
+ * (which `lockFolder` takes over). Read only: e.g. whether a run not finished is being trained now.
  */
+export function liveLockHolder(dir: string): LockHolder | undefined {
+  const holder = lockHolder(dir);
+  return holder && holder.pid !== process.pid && (holder.host !== hostname() || holderAlive(holder)) ? holder : undefined;
+}
+
+/** A LockedError when `dir`'s lock is held by another process that still runs (`liveLockHolder`), as `lockFolder` would throw; nothing is written. */
 export function checkUnlocked(dir: string): void {
-  const path = join(dir, LOCK_FILE);
-  const holder = readHolder(path);
-  if (holder && holder.pid !== process.pid && (holder.host !== hostname() || holderAlive(holder))) throw new LockedError(dir, holder, path);
+  const holder = liveLockHolder(dir);
+  if (holder) throw new LockedError(dir, holder, join(dir, LOCK_FILE));
 }
 
 /** Take the lock of `dir` (which must exist); returns its release. */

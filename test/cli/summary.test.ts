@@ -3,11 +3,14 @@
  * synthetic records (fine histograms with known counts at 0, prune curves with known accuracies).
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listingText, listRuns, runFolders } from '../../mnist-demo/cli/actions/runs-folder.ts';
+import { summary } from '../../mnist-demo/cli/actions/summary.ts';
 import { medianAbs, shareWithin002, spikeAtZero, summarize } from '../../mnist-demo/experiment/summary.ts';
-import { markFolder } from '../../src/folders/index.ts';
+import { UsageError } from '../../src/errors.ts';
+import { LOCK_FILE, markFolder } from '../../src/folders/index.ts';
 import { MARKER_FILE } from '../../src/formats/index.ts';
 import { COMPARE_FORMAT, encodeCounts, type PrunePoint, type RunRecord, SWEEP_FORMAT, type WeightsSnapshot } from '../../src/index.ts';
 import { makeRunRecord, withScores } from '../fixtures/run-record-fixture.ts';
@@ -360,6 +363,71 @@ describe('penx summary', () => {
       ['l1_1e-4_seed=1', 0.96, expect.closeTo(0.01, 9)],
     ]);
     expect(s.spread).toEqual([{ penalty: 'none', setup: {}, seeds: [1, 2], epochs: [{ epoch: 2, min: 0.93, max: 0.95 }] }]);
+  });
+
+  it('lists a folder of runs a line each, by name, with its state: unfinished, broken and not started ones too; --json an array of the per-run objects', async () => {
+    const runs = join(dir, 'runs');
+    const put = (name: string, content?: RunRecord | string, mark = true) => {
+      mkdirSync(join(runs, name), { recursive: true });
+      if (mark) markFolder(join(runs, name), 'run');
+      if (content !== undefined) writeFileSync(join(runs, name, 'run.json'), typeof content === 'string' ? content : JSON.stringify(content));
+    };
+    const unfinished = (seed: number) => {
+      const r = record('l1:1e-4', seed, [0.8, 0.85]);
+      return { ...r, config: { ...r.config, epochs: 5 } };
+    };
+    put('b_l1', record('l1:1e-4', 1, [0.91, 0.96]));
+    put('a_none', record('none', 1, [0.9, 0.95]));
+    put('d_training', unfinished(3));
+    // Held by a live process (this test's parent): being trained now.
+    writeFileSync(
+      join(runs, 'd_training', LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: '2026-12-07T10:00:00Z' }),
+    );
+    put('c_stopped', unfinished(2));
+    put('e_new');
+    put('f_broken', '{"format":');
+    put('unmarked', record('none', 1, [0.9]), false); // no marker: not proven a run of the tool's
+    writeFileSync(join(runs, 'notes.txt'), 'x');
+    const listed = listRuns(runs, 0.5);
+    expect(listed.map((r) => [r.name, r.state, 'planned' in r ? `${r.trained}/${r.planned}` : ''])).toEqual([
+      ['a_none', 'finished', '2/2'],
+      ['b_l1', 'finished', '2/2'],
+      ['c_stopped', 'stopped', '2/5'],
+      ['d_training', 'training', '2/5'],
+      ['e_new', 'not started', ''],
+      ['f_broken', 'unreadable', ''],
+    ]);
+    // Each at its last epoch, with Δ none against the folder's run without a penalty of its seed (none for seeds 2, 3).
+    expect(listed.map((r) => ('planned' in r ? r.epochs.map((e) => [e.epoch, e.testAcc, e.deltaToNone]) : []))).toEqual([
+      [[2, 0.95, 0]],
+      [[2, 0.96, expect.closeTo(0.01, 9)]],
+      [[2, 0.85, null]],
+      [[2, 0.85, null]],
+      [],
+      [],
+    ]);
+    expect((listed[5] as { problem?: string }).problem).toMatch(/f_broken\/run\.json: cannot be read as a run record/);
+    const text = listingText(listed, 0.5).split('\n');
+    expect(text[0]).toMatch(/^run +penalty +seed +state +epochs +test acc +Δ none \(pt\) +\|w\|<1e-3 /);
+    expect(text[3]).toMatch(/^b_l1 +l1:1e-4 +1 +finished +2\/2 +96\.00 % +\+1\.00 /);
+    expect(text[6]?.trimEnd()).toMatch(/^e_new +not started$/);
+    expect(text.at(-1)).toMatch(/^f_broken: .*cannot be read as a run record/);
+    // A run, comparison or sweep folder is summarised as before, not listed.
+    expect([join(runs, 'a_none'), join(dir, 'live'), join(dir, 'sweep'), join(dir, 'cmp')].map(runFolders)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // Listed at each run's last epoch, alone: --epochs and other folders beside it refused (exit 2), saying what to give.
+    expect(() => summary([runs], { maxDrop: '0.5', epochs: '1' })).toThrow(
+      /--epochs goes with run, comparison and sweep folders: .* e\.g\. penx summary .*a_none --epochs 1,10/,
+    );
+    expect(() => summary([runs, join(dir, 'cmp')], { maxDrop: '0.5' })).toThrow(UsageError);
+    const json = await penx('summary', runs, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(listed)));
   });
 
   it('refuses bad input with exit 2 and says what would be right', async () => {

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listingText } from '../../mnist-demo/cli/actions/runs-folder.ts';
 import { summaryText } from '../../mnist-demo/cli/actions/summary.ts';
 import { type Summary, summarize } from '../../mnist-demo/experiment/summary.ts';
 import { type EpochRecord, outputAccuracies, type RunRecord, readRunRecord, snapshots } from '../../src/formats/index.ts';
@@ -169,6 +170,23 @@ describe('a run of two outputs', () => {
     expect(text.filter((l) => l.includes('over seeds'))).toEqual([
       'none over seeds 1, 2: test accuracy (digit)',
       'none over seeds 1, 2: test accuracy (parity)',
+    ]);
+    // A folder of such runs, a line each (penx summary FOLDER): each output's accuracy and Δ none, as in the tables.
+    const lines = listingText(
+      s.runs.map((r) => ({ ...r, state: 'finished' as const, planned: 3 })),
+      0.5,
+    ).split('\n');
+    expect(lines[0]).toMatch(/^run +penalty +seed +state +epochs +test acc \(digit\) +test acc \(parity\) +Δ none \(digit, pt\) +Δ none \(parity, pt\) /);
+    expect(lines[3]?.split(/ {2,}/).slice(0, 9)).toEqual([
+      'l1',
+      'l1:1e-4',
+      '1',
+      'finished',
+      '3/3',
+      '50.00 %',
+      '25.00 %',
+      points(0.5 - digit),
+      points(0.25 - parity),
     ]);
   });
 

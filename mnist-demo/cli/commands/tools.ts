@@ -63,18 +63,18 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   program
     .command('summary')
     .description(
-      'the numbers of run, comparison or sweep folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0 (|w| < 1e-3, 1e-2, 0.02; w = 0), the spike at 0, the median |w|, the prune level within --max-drop; the spread over seeds',
+      'the numbers of run, comparison or sweep folders from their run.json: per run and epoch, test accuracy and its difference to the run without a penalty, weights near and at 0 (|w| < 1e-3, 1e-2, 0.02; w = 0), the spike at 0, the median |w|, the prune level within --max-drop; the spread over seeds; of a folder holding run folders (given alone), a line per run: its state (finished, training, stopped, not started, unreadable), epochs done/planned and those numbers after its last epoch',
     )
     .argument(
       '<dir...>',
-      'run folders (with run.json), comparison folders (with compare.json, or not finished: their runs so far) or sweep folders (their runs with a record so far)',
+      'run folders (with run.json), comparison folders (with compare.json, or not finished: their runs so far), sweep folders (their runs with a record so far), or one folder holding run folders (e.g. the --out of several penx train runs)',
     )
     .option(
       '--epochs <list>',
       'epochs to show, e.g. 1,10,40 (0: before training), or all (default 0, 1, every 10th and the last); an epoch no run has is refused (exit 2)',
     )
     .option('--max-drop <points>', 'the accuracy loss allowed for the prune level, in percentage points', '0.5')
-    .option('--json', 'print one JSON object instead of tables')
+    .option('--json', "print one JSON object instead of tables (a folder of runs: an array of each run's object, with its state and planned epochs)")
     .option('--markdown', 'print the tables as GitHub Markdown (for a README or an issue)')
     .hook('preAction', (_, command) => void summaryValues(command.processedArgs[0] as string[], command.opts<SummaryFlags>()))
     .action(async (dirs: string[], flags: SummaryFlags) => (await import('../actions/summary.ts')).summary(dirs, flags));
