@@ -389,6 +389,8 @@ describe('penx summary', () => {
     put('f_broken', '{"format":');
     put('unmarked', record('none', 1, [0.9]), false); // no marker: not proven a run of the tool's
     writeFileSync(join(runs, 'notes.txt'), 'x');
+    mkdirSync(join(runs, 'cmp'));
+    markFolder(join(runs, 'cmp'), 'comparison'); // not listed: said on stderr
     const listed = listRuns(runs, 0.5);
     expect(listed.map((r) => [r.name, r.state, 'planned' in r ? `${r.trained}/${r.planned}` : ''])).toEqual([
       ['a_none', 'finished', '2/2'],
@@ -427,6 +429,7 @@ describe('penx summary', () => {
     expect(() => summary([runs, join(dir, 'cmp')], { maxDrop: '0.5' })).toThrow(UsageError);
     const json = await penx('summary', runs, '--json');
     expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).toBe(`${runs} also holds 1 comparison (cmp): give each to penx summary\n`);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(listed)));
   });
 

@@ -21,6 +21,7 @@ import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPARE_JSON, DataError, IOError, isToolFolder, liveLockHolder, RUN_JSON, type RunRecord, readRunJson } from 'penalty-explorer/node';
 import { type RunSummary, summarize } from '../../experiment/summary.ts';
+import { counted } from '../../words.ts';
 import { markdownTable, table } from '../table.ts';
 import { accuracyColumns, measureCells, measureTitles } from './summary-cells.ts';
 
@@ -45,17 +46,34 @@ export type ListedRun = RecordedRun | UnrecordedRun;
  */
 export function runFolders(dir: string): string[] | undefined {
   if (!existsSync(dir) || existsSync(join(dir, RUN_JSON)) || existsSync(join(dir, COMPARE_JSON)) || isToolFolder(dir)) return undefined;
+  const names = subFolders(dir, 'run');
+  return names.length > 0 ? names : undefined;
+}
+
+/** The names of the folders directly under `dir` that are `kind` folders of the tool's, by their markers, sorted; none when `dir` cannot be read. */
+function subFolders(dir: string, kind: 'run' | 'comparison' | 'sweep'): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return undefined;
+    return [];
   }
-  const names = entries
-    .filter((e) => e.isDirectory() && isToolFolder(join(dir, e.name), 'run'))
+  return entries
+    .filter((e) => e.isDirectory() && isToolFolder(join(dir, e.name), kind))
     .map((e) => e.name)
     .sort();
-  return names.length > 0 ? names : undefined;
+}
+
+/**
+ * What a folder of runs also holds that its listing leaves out, as a line for stderr, or undefined:
+ * e.g. `runs also holds 1 comparison (quickstart) and 1 sweep (lambda): give each to penx summary`.
+ */
+export function notListed(dir: string): string | undefined {
+  const held = (['comparison', 'sweep'] as const).flatMap((kind) => {
+    const names = subFolders(dir, kind);
+    return names.length ? [`${counted(names.length, kind)} (${names.join(', ')})`] : [];
+  });
+  return held.length ? `${dir} also holds ${held.join(' and ')}: give each to penx summary` : undefined;
 }
 
 type Read = { readonly name: string; readonly record: RunRecord } | UnrecordedRun;

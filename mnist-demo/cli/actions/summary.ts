@@ -19,7 +19,7 @@ import { summaryValues } from '../flag-values.ts';
 import { printJson } from '../json.ts';
 import { markdownTable, printable, table } from '../table.ts';
 import { recordsIn, runsText } from './comparison-runs.ts';
-import { listingText, listRuns, runFolders } from './runs-folder.ts';
+import { listingText, listRuns, notListed, runFolders } from './runs-folder.ts';
 import { accuracyColumns, measureCells, measureTitles, pct } from './summary-cells.ts';
 
 /** The flags of `penx summary`, as commander gives them (text, checked by the action). */
@@ -109,6 +109,8 @@ function summaryOfRuns(
       `--epochs goes with run, comparison and sweep folders: ${dir} is a folder of runs, summarised at each run's last epoch; give its run folders for other epochs, e.g. penx summary ${join(dir, names[0] as string)} --epochs 1,10`,
     );
   const runs = listRuns(dir, o.maxDrop, names);
+  const others = notListed(dir);
+  if (others) console.error(printable(others));
   if (o.flags.json) printJson(runs, 0);
   else console.log(printable(listingText(runs, o.maxDrop, o.flags.markdown)));
 }
