@@ -20,8 +20,8 @@ const DY = 2;
  * tensor, has no gradient with respect to the weights (its value does not depend on them, e.g.
  * `tf.scalar(1)`, or comes from an op TF.js cannot differentiate), or has a non-finite gradient at
  * non-zero weights, or one that is not the derivative of its value there (`gradientMismatch`: a
- * `tf.customGrad` whose gradient is another function's, has the wrong sign or ignores `dy`; a kink
- * within the finite differences' step passes); or if its proximal operator (when it has one) throws, or returns anything but
+ * `tf.customGrad` whose gradient is another function's, has the wrong sign, ignores `dy` or is off
+ * by 1 %; a kink passes); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
  * gradient, so `tf.scalar(NaN)` is refused as not finite.
  */
@@ -86,7 +86,7 @@ function checkDerivative(reg: PenaltyRegularizer, name: string, points: number[]
   throw new SpecError(
     `penalty ${name} has a gradient that is not the derivative of its value: at w = ${n(bad.at)} (entry ${bad.index} of probe weights of shape [${points.length}], the others fixed) ` +
       `TF.js's gradient is ${n(bad.gradient)}, but finite differences of its value give ${n((bad.left + bad.right) / 2)} ` +
-      `(its slope ${n(bad.left)} to the left, ${n(bad.right)} to the right, step ${n(bad.step)}); training would follow the wrong gradient. ` +
+      `(its slope ${n(bad.left)} to the left, ${n(bad.right)} to the right, extrapolated to a zero step from steps down to ${n(bad.step)}); training would follow the wrong gradient. ` +
       `Fix the gradient: a tf.customGrad's gradFunc must return dy times the derivative of the value it returns (check its sign and factor, ` +
       `that it multiplies by dy, and that it differentiates the same function), or drop the customGrad and let TF.js differentiate the value`,
   );

@@ -33,14 +33,14 @@ function probed(name: string, fn: (w: Tensor) => Tensor): string | undefined {
 describe("the probe's check of a penalty's gradient against finite differences of its value", () => {
   it("refuses a tf.customGrad whose gradient has the wrong sign, is another function's, or ignores dy, saying where, what and what to fix (each was accepted: finite)", () => {
     const square = (w: Tensor) => tf.square(w);
-    // Σ w² with −2w: at w = 0.1 the gradient is −0.2, the value's slope 0.2.
+    // Σ w² with −2w: at w = 0.001 the gradient is −0.002, the value's slope 0.002 (its extrapolated one-sided slopes are exact for w²).
     expect(
       probed(
         'signflipped',
         withGradient(square, (w, dy) => tf.mul(dy, tf.mul(-2, w))),
       ),
     ).toMatch(
-      /^penalty signflipped has a gradient that is not the derivative of its value: at w = 0\.1 \(entry 2 of probe weights of shape \[15\], the others fixed\) TF\.js's gradient is -0\.2, but finite differences of its value give 0\.2 \(its slope 0\.19\d* to the left, 0\.20\d* to the right, step 0\.001\); .*Fix the gradient: a tf\.customGrad's gradFunc must return dy times the derivative of the value it returns/,
+      /^penalty signflipped has a gradient that is not the derivative of its value: at w = 0\.001 \(entry 0 of probe weights of shape \[15\], the others fixed\) TF\.js's gradient is -0\.002, but finite differences of its value give 0\.002 \(its slope 0\.002 to the left, 0\.002 to the right, extrapolated to a zero step from steps down to 0\.000125\); .*Fix the gradient: a tf\.customGrad's gradFunc must return dy times the derivative of the value it returns/,
     );
     // Σ log(1 + w²) with the gradient of Σ w² (2w, not 2w/(1 + w²)).
     expect(
@@ -97,10 +97,58 @@ describe("the probe's check of a penalty's gradient against finite differences o
 
   it('takes a gradient between the slopes on either side of a kink; a central difference alone would refuse |w − 0.5005| at 0.5', () => {
     const phi = (w: readonly number[]) => w.map((x) => Math.abs(x - 0.5005));
+    // The central difference at the first step, 10⁻³ (across the kink), is ≈ −0.5: neither −1 (the gradient) nor anything near it.
     expect(gradientMismatch([0.5], [-1], phi)).toBeUndefined();
+    // +1 is refused with the slopes of the steps short of the kink: −1 on both sides.
     const bad = gradientMismatch([0.5], [1], phi);
-    expect(bad).toMatchObject({ index: 0, at: 0.5, gradient: 1, step: 1e-3 });
-    // The central difference, (L + R)/2 ≈ −0.5, is neither −1 (the gradient) nor anything near it.
-    expect(((bad?.left ?? 0) + (bad?.right ?? 0)) / 2).toBeCloseTo(-0.5, 2);
+    expect(bad).toMatchObject({ index: 0, at: 0.5, gradient: 1 });
+    expect([bad?.left, bad?.right].map((s) => Math.round(s ?? 0))).toEqual([-1, -1]);
+  });
+
+  // Smooth penalties whose curve is as narrow as the smallest probe value, c = 1e-3, with their closed-form derivatives.
+  const narrow = {
+    cauchy: {
+      value: (w: Tensor, c: number) => tf.log1p(tf.square(tf.div(w, c))),
+      grad: (w: Tensor, c: number) => tf.div(tf.mul(2, w), tf.add(c * c, tf.square(w))),
+    },
+    welsch: {
+      value: (w: Tensor, c: number) => tf.sub(1, tf.exp(tf.neg(tf.square(tf.div(w, c))))),
+      grad: (w: Tensor, c: number) => tf.mul(tf.div(tf.mul(2, w), c * c), tf.exp(tf.neg(tf.square(tf.div(w, c))))),
+    },
+    gemanmcclure: {
+      value: (w: Tensor, c: number) => tf.div(tf.square(w), tf.add(tf.square(w), c * c)),
+      grad: (w: Tensor, c: number) => tf.div(tf.mul(2 * c * c, w), tf.square(tf.add(tf.square(w), c * c))),
+    },
+  };
+  const scales = { c1e3: 1e-3, c1e2: 1e-2, c1: 1 };
+  /** The gradient `wrong` makes of the closed form g where |w| ≤ 0.001 (the probe's smallest values), g elsewhere. */
+  const atSmallW = (wrong: (g: Tensor) => Tensor) => (w: Tensor, g: Tensor) => tf.where(tf.lessEqual(tf.abs(w), 1e-3), wrong(g), g);
+
+  it("accepts Cauchy's, Welsch's and Geman–McClure's right gradients at c = 1e-3, 1e-2 and 1 (at c = 1e-3 the first step, w/2 at w = 0.001, is wider than the curve: Cauchy's was refused)", () => {
+    for (const [family, { value, grad }] of Object.entries(narrow))
+      for (const [scale, c] of Object.entries(scales)) {
+        const name = `${family}${scale}`;
+        const fn = withGradient(
+          (w) => value(w, c),
+          (w, dy) => tf.mul(dy, grad(w, c)),
+        );
+        expect([name, probed(name, fn)]).toEqual([name, undefined]);
+      }
+  });
+
+  it('refuses those gradients off by a factor of 1.01, or with their sign flipped, at w = ±0.001 alone (the factor passed within 1 %)', () => {
+    const wrongs = { times101: atSmallW((g) => tf.mul(1.01, g)), flipped: atSmallW((g) => tf.neg(g)) };
+    for (const [family, { value, grad }] of Object.entries(narrow))
+      for (const [scale, c] of Object.entries(scales))
+        for (const [how, wrong] of Object.entries(wrongs)) {
+          // Welsch's 1 − exp(−(w/c)²) at w = 0.001, c = 1 is 1 − exp(−10⁻⁶): float32 holds it to ±3 % (exp's last digit), too coarse for 1 %.
+          if (family === 'welsch' && c === 1 && how === 'times101') continue;
+          const name = `${family}${scale}${how}`;
+          const fn = withGradient(
+            (w) => value(w, c),
+            (w, dy) => tf.mul(dy, wrong(w, grad(w, c))),
+          );
+          expect([name, probed(name, fn)]).toEqual([name, expect.stringMatching(/not the derivative of its value: at w = -?0\.001 \(entry [01] /)]);
+        }
   });
 });
