@@ -1,7 +1,10 @@
 /**
  * Kernels the backend in use lacks, found before training rather than as TF.js's "Kernel 'X' not
  * registered for backend 'Y'" once an epoch has started (or at its evaluation). Each layer (a nested
- * model's too) runs on a batch of one — zeros of its input shape — twice:
+ * model's too) runs on a batch of one — zeros of its input shape, its spatial dimensions cut to 8 at
+ * most (a kernel's name does not depend on them; its cost does: cpu's convolution gradients are plain
+ * JS, 3.2–3.9 s of CPU for the reference CNN at full size, 0.75–0.9 s so), at full size again where the cut
+ * shape fails otherwise (a Reshape to a fixed size) — twice:
  *
  *   training mode, forward and backward (what a step runs; the forward pass alone when no gradient
  *     flows through the layer):  ∂ sum(layer(0)) / ∂(its trainable weights, and its inputs unless only
@@ -42,7 +45,30 @@ function missingKernel(layer: tf.layers.Layer, mode: 'training' | 'inference'): 
   // An input layer has nothing to run; a stateful one's pass would move its state.
   if (!node || node.inboundLayers.length === 0 || (layer as { stateful?: boolean }).stateful) return undefined;
   const shapes = (Array.isArray(node.inputShapes[0]) || node.inputShapes.length === 0 ? node.inputShapes : [node.inputShapes]) as tf.Shape[];
-  const inputs = shapes.map((s) => tf.tidy(() => tf.variable(tf.zeros(s.map((d) => d ?? 1)))));
+  const full = shapes.map((s) => s.map((d) => d ?? 1));
+  const small = full.map(smaller);
+  const first = probe(layer, mode, small);
+  // Another error at the smaller size (a layer whose weights or reshape need its full size): at its full size.
+  return first.failed && first.kernel === undefined && small.some((s, i) => s.some((d, j) => d !== full[i]![j]))
+    ? probe(layer, mode, full).kernel
+    : first.kernel;
+}
+
+/** The spatial sizes a probe runs at, at most: a kernel's name does not depend on them, its cost on cpu (plain JS) does. */
+const SPATIAL = 8;
+
+/**
+ * A shape with its spatial dimensions (all but the first and the last, of a shape of rank 4 or more) cut to `SPATIAL`:
+ * the reference CNN's conv2d_2 [1, 26, 26, 32] ─► [1, 8, 8, 32].
+ */
+function smaller(shape: number[]): number[] {
+  return shape.length < 4 ? shape : shape.map((d, j) => (j > 0 && j < shape.length - 1 ? Math.min(d, SPATIAL) : d));
+}
+
+/** `layer`'s pass in `mode` on zeros of `shapes`: whether it failed, and the kernel it found missing. */
+function probe(layer: tf.layers.Layer, mode: 'training' | 'inference', shapes: number[][]): { failed: boolean; kernel?: string } {
+  const node = layer.inboundNodes[0]!;
+  const inputs = shapes.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
   // A step takes no gradient with respect to the data: not for a layer fed by input layers only.
   const fedByData = node.inboundLayers.every((l) => l.getClassName() === 'InputLayer');
   const wrt = mode === 'inference' ? [] : [...(fedByData ? [] : inputs), ...layer.trainableWeights.map((w) => w.read() as tf.Variable)];
@@ -61,10 +87,10 @@ function missingKernel(layer: tf.layers.Layer, mode: 'training' | 'inference'): 
         else f();
       }),
     );
-    return undefined;
+    return { failed: false };
   } catch (e) {
     dropTape();
-    return MISSING.exec(e instanceof Error ? e.message : '')?.[1];
+    return { failed: true, kernel: MISSING.exec(e instanceof Error ? e.message : '')?.[1] };
   } finally {
     weights.forEach((w, i) => {
       if (w.dataId !== saved[i]!.dataId) w.assign(saved[i]!);

@@ -115,6 +115,31 @@ describe('kernels the backend lacks, found before training', () => {
     }
   });
 
+  it('probes a convolution at 8×8 at most (its kernels do not depend on the size; its cost on cpu does), a layer that needs its full size at that size', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ name: 'c1', inputShape: [14, 14, 1], filters: 2, kernelSize: 3 }),
+        tf.layers.conv2d({ name: 'c2', filters: 2, kernelSize: 3 }),
+        tf.layers.reshape({ name: 'r', targetShape: [10 * 10 * 2] }),
+      ],
+    });
+    // The shapes each layer's call is given while the probe runs.
+    const seen: string[] = [];
+    for (const layer of model.layers) {
+      const call = layer.call.bind(layer);
+      layer.call = (inputs, kwargs) => {
+        seen.push(`${layer.name} ${[inputs].flat()[0]!.shape.join('x')}`);
+        return call(inputs, kwargs);
+      };
+    }
+    const before = tf.memory().numTensors;
+    checkDifferentiable(model);
+    expect(tf.memory().numTensors).toBe(before);
+    // Inputs of 14×14, 12×12 and 10×10, cut to 8×8; r's reshape to 200 fails at 8×8 and runs at its full 10×10.
+    expect([...new Set(seen)]).toEqual(['c1 1x8x8x1', 'c2 1x8x8x2', 'r 1x8x8x2', 'r 1x10x10x2']);
+    model.dispose();
+  });
+
   it('passes an Embedding inside a nested model and a DepthwiseConv2D on wasm, leaving no tensor behind', () => {
     const inner = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 8, outputDim: 3, inputLength: 4 }), tf.layers.flatten()] });
     const model = tf.sequential({
