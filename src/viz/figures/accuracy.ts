@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { outputAccuracies, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
-import { shortLabels } from './score-notes.ts';
+import { shortLabels } from './short-names.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
 
 /** What a figure of test accuracy says when no run recorded one (no `testAcc`, and no output's accuracy in `testMetrics`). */

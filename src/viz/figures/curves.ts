@@ -16,8 +16,7 @@ import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, testAcc
 import { LOG_LABEL, logAxis } from './axes.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
-import { shortLabels } from './score-notes.ts';
-import { CONFIG, figureHead, LINE_LEGEND, runColor } from './theme.ts';
+import { CONFIG, figureHead, runColor } from './theme.ts';
 import { WRAP_PADDING, wrappedPanels, wrapSubtitle } from './wrap.ts';
 
 /** `curvesSpec`'s options: the smoothing of per-batch values and how many points a series draws. */
@@ -171,8 +170,8 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
   const values = dash ? rows.map((r) => (r.metric === 'test accuracy' && r.output === undefined ? { ...r, output: ALL_OUTPUTS } : r)) : rows;
   const batches = values.some((r) => r.kind === 'batch');
   // The legend's symbols as solid lines (the first layer, per-batch values, is faint).
-  // A label too long for the legend shortened in its middle (Vega cut it at its end: two runs' names that differ there read the same).
-  const color = { ...runColor(labels), title: runLabelsTitle(runs), legend: { ...LINE_LEGEND, symbolOpacity: 1, ...shortLabels(labels) } };
+  const byRun = runColor(labels);
+  const color = { ...byRun, title: runLabelsTitle(runs), legend: { ...byRun.legend, symbolOpacity: 1 } };
   // No run with a test accuracy, its own or its outputs' (a regression loss): no empty accuracy
   // panel, and the subtitle says why.
   const accuracy = values.some((r) => r.metric === 'test accuracy');

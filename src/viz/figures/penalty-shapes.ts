@@ -10,7 +10,7 @@ import type { PenaltyCurve, PenaltyInfo, RunRecord } from '../../formats/index.t
 import { fitToCard } from './fit-width.ts';
 import { shownSpec } from './format.ts';
 import { emptyFigure } from './norms-grid.ts';
-import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS } from './theme.ts';
+import { CONFIG, figureHead, runColor } from './theme.ts';
 
 export type { PenaltyCurve };
 
@@ -72,14 +72,8 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
   if (!curves.length) return emptyFigure(title, `no penalty could be evaluated${options.missing?.length ? ` (${options.missing.join(', ')})` : ''}`);
   const specs = curves.map((c) => c.spec);
   const values = curves.flatMap((c) => c.points.map((p) => ({ penalty: c.spec, ...p })));
-  const color = {
-    field: 'penalty',
-    type: 'nominal',
-    title: 'penalty',
-    sort: specs,
-    legend: LINE_LEGEND,
-    scale: { domain: specs, range: specs.map((_, i) => RUN_COLORS[i % RUN_COLORS.length] ?? 'black') },
-  };
+  // Coloured as the runs' figures colour runs (the penalty names them), long names shortened alike.
+  const color = runColor(specs, 'penalty');
   const panel = (field: 'value' | 'slope', text: string) => ({
     title: { text, fontSize: 13 },
     width: PANEL_WIDTH,

@@ -7,15 +7,16 @@
  *   one output ─► ['loss=0.2100', 'acc=0.9400', '']
  *   two outputs ─► ['loss=0.5120', 'acc(cls)=0.9100', 'acc(box)=0.7500']
  *
- * An output name too long for the panel is shortened in its middle (`middleShortened`), each to a
+ * An output name too long for the panel is shortened in its middle (short-names.ts), each to a
  * name no other output of the figure has, so that no score is wider than the panel's text
  * (`textChars` characters); the figure lists the full names (`fullNames`, `fullNameLines`). The
- * histogram grid's panel titles name the outputs so too (`outputNames`), and the curves' legends
- * their long labels (`shortLabels`).
+ * histogram grid's panel titles and the single epoch's title (`epochTitle`) name the outputs so too
+ * (`outputNames`).
  */
 import type { WeightsSnapshot } from '../../formats/index.ts';
 import { outputAccuracies } from '../../formats/index.ts';
 import { scoreParts, scoresNote } from './format.ts';
+import { shortNames } from './short-names.ts';
 
 /** What a panel's scores are read from (a snapshot). */
 type Scored = Pick<WeightsSnapshot, 'testLoss' | 'testAcc' | 'testMetrics'>;
@@ -83,56 +84,4 @@ export function outputNames(scored: readonly Scored[], textChars: number): Outpu
  */
 export function fullNameLines(fullNames: ReadonlyMap<string, string>): string[] {
   return [...fullNames].map(([name, full]) => `${name}: ${full}`);
-}
-
-/**
- * Each of `names` at most `most` characters (`middleShortened`), no two the same: a name whose
- * middle cut would equal one already given (or another's full name) is cut elsewhere; one that
- * cannot be told apart within `most` keeps its full name.
- */
-export function shortNames(names: readonly string[], most: number): Map<string, string> {
-  const taken = new Set(names.filter((n) => n.length <= most));
-  const short = new Map<string, string>();
-  for (const name of names) {
-    const pick = name.length <= most ? name : (cuts(name, most).find((c) => !taken.has(c)) ?? name);
-    taken.add(pick);
-    short.set(name, pick);
-  }
-  return short;
-}
-
-/** A legend label's characters: ~310 px of the legend's 320 (`labelLimit`) at 11 px (~6.4 px a character). */
-export const LEGEND_CHARS = 48;
-
-/**
- * A legend's `labelExpr` naming each of `labels` longer than `most` characters as `shortNames`
- * shortens it (in its middle, no two alike) — where Vega cuts a label too long for `labelLimit` at its
- * end, and two names that differ only there read the same; none when no label is that long.
- *
- * @example
- * shortLabels(['l1:1e-4 (run_of_a_long_study_seed_1)', 'l1:1e-4 (run_of_a_long_study_seed_2)'], 24)
- * // { labelExpr: 'datum.label === "l1:1e-4 (run_of_a_long_study_seed_1)" ? "l1:1e-4 (run…udy_seed_1)" : …' }
- */
-export function shortLabels(labels: readonly string[], most = LEGEND_CHARS): { labelExpr?: string } {
-  const cut = [...shortNames(labels, most)].filter(([full, name]) => name !== full);
-  if (!cut.length) return {};
-  return { labelExpr: cut.reduceRight((rest, [full, name]) => `datum.label === ${JSON.stringify(full)} ? ${JSON.stringify(name)} : ${rest}`, 'datum.label') };
-}
-
-/**
- * `name` cut in its middle to `most` characters, an ellipsis for what is left out.
- *
- * @example
- * middleShortened('classification_head_output', 12)   // 'classi…utput'
- */
-export function middleShortened(name: string, most: number): string {
-  return cuts(name, most)[0] ?? name;
-}
-
-/** The ways to cut `name` to `most` characters (head…tail), the most even first; none when `most` < 3. */
-function cuts(name: string, most: number): string[] {
-  const kept = most - 1;
-  if (kept < 2) return [];
-  const heads = Array.from({ length: kept - 1 }, (_, i) => i + 1).sort((a, b) => Math.abs(a - kept / 2) - Math.abs(b - kept / 2) || b - a);
-  return heads.map((h) => `${name.slice(0, h)}…${name.slice(name.length - (kept - h))}`);
 }

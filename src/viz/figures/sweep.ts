@@ -17,7 +17,7 @@ import { PROX_FLAG, parsePenaltySpec } from '../../registry/index.ts';
 import { maxOf, minOf } from './extent.ts';
 import { fitToCard } from './fit-width.ts';
 import { shownSpec } from './format.ts';
-import { CONFIG, figureHead, LINE_LEGEND, RUN_COLORS, SIZE } from './theme.ts';
+import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
 
 /** What a sweep figure plots: the share of |w| < 1e-3, or the test accuracy, after the last epoch. */
 export type SweepMetric = 'sparsity' | 'accuracy';
@@ -127,14 +127,8 @@ export function sweepSpec(runs: readonly RunRecord[], metric: SweepMetric): TopL
     })),
   ]);
   const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
-  const color = {
-    field: 'penalty',
-    type: 'nominal',
-    title: 'penalty',
-    sort: penalties,
-    legend: LINE_LEGEND,
-    scale: { domain: penalties, range: penalties.map((_, i) => RUN_COLORS[i % RUN_COLORS.length] ?? 'black') },
-  } as const;
+  // Coloured as the runs' figures colour runs (the penalty names them), long names shortened alike.
+  const color = runColor(penalties, 'penalty');
   // The grid's strengths are the only ones there are: the ticks, with room around the outer ones.
   const strengths = [...new Set(cells.flatMap((c) => (c.strength === null ? [] : [c.strength])))].sort((a, b) => a - b);
   const x = {

@@ -4,6 +4,7 @@
  * measures and looks the same in both.
  */
 import type { Config } from 'vega-lite';
+import { shortLabels } from './short-names.ts';
 
 /** The figures' font, in SVG and PNG alike. */
 export const FONT = 'DejaVu Sans';
@@ -44,14 +45,22 @@ export const SHARED_SCALES = { scale: { x: 'shared', y: 'shared' } } as const;
 /** Legends of line charts: short line segments as symbols (so dashes show). */
 export const LINE_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 500 } as const;
 
-/** The colour encoding of runs: one colour per run label, in run order, legend titled `penalty`. */
-export function runColor(labels: readonly string[]) {
+/**
+ * The colour encoding of runs: one colour per run label (of the data's `field`, `run` unless a
+ * figure names runs by their penalty), in run order, legend titled `penalty`; a label too long for
+ * the legend shortened in its middle (`shortLabels`: Vega cut it at its end, and two runs' names that
+ * differ only there read the same).
+ *
+ * @example
+ * runColor(['l1:1e-4', 'l2:1e-3']).scale   // { domain: ['l1:1e-4', 'l2:1e-3'], range: ['#4e79a7', '#f28e2b'] }
+ */
+export function runColor(labels: readonly string[], field = 'run') {
   return {
-    field: 'run',
+    field,
     type: 'nominal',
     title: 'penalty',
     sort: [...labels],
-    legend: LINE_LEGEND,
+    legend: { ...LINE_LEGEND, ...shortLabels(labels) },
     scale: { domain: [...labels], range: labels.map((_, i) => RUN_COLORS[i % RUN_COLORS.length] ?? 'black') },
   } as const;
 }

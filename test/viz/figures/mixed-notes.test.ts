@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
 import { snapshots } from '../../../src/formats/run.ts';
 import { compareHistogramsSpec, epochHistogramSpec, histogramGridSpec } from '../../../src/viz/figures/index.ts';
-import { middleShortened, shortNames } from '../../../src/viz/figures/score-notes.ts';
+import { middleShortened, shortNames } from '../../../src/viz/figures/short-names.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
 
