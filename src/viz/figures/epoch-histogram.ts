@@ -5,7 +5,7 @@
  * score-notes.ts) and written out in full in the subtitle (on a line of its own where both would not fit one).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunRecord } from '../../formats/index.ts';
+import type { RunRecord, WeightsSnapshot } from '../../formats/index.ts';
 import { barsEncoding } from './axes.ts';
 import { binRows, nonTrainableLine, snapshotAt, weightRange } from './data.ts';
 import { countsLine, linesOf, scoreParts, shownSpec } from './format.ts';
@@ -17,6 +17,30 @@ import { BAR_COLOR, CONFIG, figureHead, SIZE } from './theme.ts';
 const TITLE_CHARS = 56;
 /** A subtitle line's characters: ~550 px at 12 px (~7.2 px a character); a longer full-name line breaks after its `name:`. */
 const SUBTITLE_CHARS = 76;
+
+/** A snapshot's title as its single-epoch histogram (`epoch-NNN.png`) and the report write it. */
+export interface EpochTitle {
+  /** `epoch=E loss=L acc=A`, in lines of at most TITLE_CHARS characters (one for a model of one output). */
+  readonly lines: string[];
+  /** Subtitle lines naming each output shortened in `lines` in full (`name: full name`; none shortened: none). */
+  readonly fullNames: string[];
+}
+
+/**
+ * The title of snapshot `s` (see the file's comment): its scores in lines of TITLE_CHARS, an output
+ * name too long for one shortened in its middle (`outputNames`), the full names in lines of SUBTITLE_CHARS.
+ *
+ * @example
+ * epochTitle(snapshot).lines   // ['epoch=3 loss=0.0412 acc=0.9871']
+ * epochTitle(twoLongOutputs)   // { lines: ['epoch=3 loss=0.5120', 'acc(multitask_head_for_mni…_output_layer_weights)=0.9100', …], fullNames: ['multitask_head_for_mni…_output_layer_weights:', 'multitask_head_for_mnist_____classifier_output_layer_weights', …] }
+ */
+export function epochTitle(s: Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc' | 'testMetrics'>): EpochTitle {
+  const { named, fullNames } = outputNames([s], TITLE_CHARS);
+  return {
+    lines: linesOf([`epoch=${s.epoch}`, ...scoreParts(s, named)], TITLE_CHARS),
+    fullNames: fullNameLines(fullNames).flatMap((line) => linesOf(line.split(' '), SUBTITLE_CHARS)),
+  };
+}
 
 /** The subtitle line naming the penalty. */
 export function penaltyLine(run: RunRecord): string {
@@ -33,14 +57,13 @@ export function penaltyLine(run: RunRecord): string {
 export function epochHistogramSpec(run: RunRecord, epoch: number, options: HistogramScaleOptions = {}): TopLevelSpec {
   const s = snapshotAt(run, epoch);
   const h = s.histogram;
-  const { named, fullNames } = outputNames([s], TITLE_CHARS);
-  const title = linesOf([`epoch=${s.epoch}`, ...scoreParts(s, named)], TITLE_CHARS);
+  const title = epochTitle(s);
   return shownSpec({
-    ...figureHead(title.length === 1 ? (title[0] as string) : title, [
+    ...figureHead(title.lines.length === 1 ? (title.lines[0] as string) : title.lines, [
       penaltyLine(run),
       countsLine(h, s.nonTrainable ? 'trainable weights' : 'weights'),
       ...nonTrainableLine(s),
-      ...fullNameLines(fullNames).flatMap((line) => linesOf(line.split(' '), SUBTITLE_CHARS)),
+      ...title.fullNames,
     ]),
     ...SIZE.single,
     data: { values: binRows(h) },

@@ -35,7 +35,7 @@ export {
   snapshotAt,
   weightRange,
 } from './data.ts';
-export { epochHistogramSpec, penaltyLine } from './epoch-histogram.ts';
+export { type EpochTitle, epochHistogramSpec, epochTitle, penaltyLine } from './epoch-histogram.ts';
 export { indexFacet } from './facets.ts';
 export {
   countsLine,

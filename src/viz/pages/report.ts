@@ -76,12 +76,15 @@ function main(model: PageModel, specs: ReportSpecs): void {
   };
 
   const updateText = () => {
-    const titles = model.runs.map((run) => run.titles[state.epoch] ?? '');
+    // Each run's title as epoch-NNN.png writes it: lines (pre-line), the outputs it shortens named in full below.
+    const titles = model.runs.map((run) => run.titles[state.epoch]?.lines.join('\n') ?? '');
     const title = byId('title');
     if (title) title.textContent = model.runs.length === 1 ? (titles[0] ?? '') : `epoch=${state.epoch}`;
     document.querySelectorAll('.run-title').forEach((el, i) => {
       el.textContent = titles[i] ?? '';
     });
+    for (const el of document.querySelectorAll('.full-names'))
+      el.textContent = model.runs[Number(el.getAttribute('data-run'))]?.titles[state.epoch]?.fullNames.join('\n') ?? '';
     const value = byId('epoch-value');
     if (value) value.textContent = String(state.epoch);
     for (const tr of document.querySelectorAll('#numbers tr[data-epoch], #norms tr[data-epoch]'))

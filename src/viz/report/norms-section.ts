@@ -36,7 +36,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const cards = runs.map((run, i) => {
     const head = several ? `<div class="run-label">${escText(labels[i] ?? '')}</div>` : '';
     const body = hasNorms(run)
-      ? `<div class="norms-title" data-run="${i}">${escText(model.runs[i]?.titles[selected] ?? '')}</div><div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
+      ? `<div class="norms-title" data-run="${i}">${escText(model.runs[i]?.titles[selected]?.lines.join('\n') ?? '')}</div><div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
       : '<p class="note">no channel norms in this record (written before they were tracked)</p>';
     return `<div class="card">${head}${body}</div>`;
   });

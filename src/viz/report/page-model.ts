@@ -11,6 +11,8 @@ import {
   allEpochs,
   boundRules,
   defaultEpoch,
+  type EpochTitle,
+  epochTitle,
   lastEpoch,
   layerBounds,
   layerHistogram,
@@ -26,7 +28,6 @@ import {
   oneWeightDensity,
   runLabels,
   snapshotNorms,
-  snapshotTitle,
   visibleControls,
 } from '../figures/index.ts';
 import { type ViewsModel, viewsModel } from './views-model.ts';
@@ -53,8 +54,8 @@ export interface AxisModel {
 export interface RunModel {
   /** Its legend label (`runLabels`) as the figures show it (`visibleControls`): the rows the page sets match their specs' colours. */
   readonly label: string;
-  /** Indexed by epoch (0..lastEpoch): `epoch=E loss=L acc=A`, or why there is none. */
-  readonly titles: string[];
+  /** Indexed by epoch (0..lastEpoch): `epoch=E loss=L acc=A` as `epoch-NNN.png` writes it (`epochTitle`), or why there is none. */
+  readonly titles: EpochTitle[];
   /** Per layer (and `all`), indexed by epoch; null where the run has no such epoch or layer. */
   readonly hist: Record<string, Array<HistogramData | null>>;
   /** Channel norms indexed by epoch, then by layer (`NormsModel.layers`); null where not recorded. */
@@ -126,7 +127,7 @@ export function pageModel(runs: readonly RunRecord[]): PageModel {
     const byEpoch = new Map(snapshots(run).map((s) => [s.epoch, s]));
     const titles = epochs.map((e) => {
       const s = byEpoch.get(e);
-      return s ? snapshotTitle(s) : `epoch=${e}: not reached (last epoch ${lastEpoch(run)})`;
+      return s ? epochTitle(s) : { lines: [`epoch=${e}: not reached (last epoch ${lastEpoch(run)})`], fullNames: [] };
     });
     const hist = Object.fromEntries(
       layers.map((layer) => {

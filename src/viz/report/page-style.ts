@@ -26,6 +26,9 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; max-width: 100%; overflow-x: auto; }
 .run-label { font-weight: bold; }
 .run-title, .norms-title { color: var(--muted); font-variant-numeric: tabular-nums; }
+#title, .run-title, .norms-title, .full-names { white-space: pre-line; }
+.full-names { color: var(--muted); font-size: 12px; margin: 0 0 6px; }
+.full-names:empty { display: none; }
 #norm-curves { margin-top: 14px; overflow-x: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
 .charts > div { max-width: 100%; overflow-x: auto; }

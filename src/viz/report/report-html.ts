@@ -33,15 +33,25 @@ function controls(model: PageModel): string {
 </section>`;
 }
 
+/**
+ * Run `i`'s title at the last epoch as `epoch-NNN.png` writes it (`epochTitle`), as HTML: its lines
+ * (`lines`), and the outputs it shortens named in full (`names`, a `.full-names` block, muted, as the
+ * PNG's subtitle). The page script rewrites both for the selected epoch.
+ */
+function epochTitleHtml(model: PageModel, i: number): { lines: string; names: string } {
+  const t = model.runs[i]?.titles[model.lastEpoch];
+  return { lines: escText(t?.lines.join('\n') ?? ''), names: `<div class="full-names" data-run="${i}">${escText(t?.fullNames.join('\n') ?? '')}</div>` };
+}
+
 function histograms(model: PageModel): string {
-  const first = model.runs[0]?.titles[model.lastEpoch] ?? '';
   if (model.runs.length === 1) {
-    return `<h2 id="title">${escText(first)}</h2>\n<section id="histograms" class="cards"><div class="card"><div class="downloads" id="dl-hist-0"></div><div class="chart" id="hist-0"></div></div></section>`;
+    const t = epochTitleHtml(model, 0);
+    return `<h2 id="title">${t.lines}</h2>${t.names}\n<section id="histograms" class="cards"><div class="card"><div class="downloads" id="dl-hist-0"></div><div class="chart" id="hist-0"></div></div></section>`;
   }
-  const cards = model.runs.map(
-    (run, i) =>
-      `<div class="card"><div class="run-label">${escText(run.label)}</div><div class="run-title">${escText(run.titles[model.lastEpoch] ?? '')}</div><div class="downloads" id="dl-hist-${i}"></div><div class="chart" id="hist-${i}"></div></div>`,
-  );
+  const cards = model.runs.map((run, i) => {
+    const t = epochTitleHtml(model, i);
+    return `<div class="card"><div class="run-label">${escText(run.label)}</div><div class="run-title">${t.lines}</div>${t.names}<div class="downloads" id="dl-hist-${i}"></div><div class="chart" id="hist-${i}"></div></div>`;
+  });
   return `<h2 id="title">epoch=${model.lastEpoch}</h2>\n<section id="histograms" class="cards">\n${cards.join('\n')}\n</section>`;
 }
 

@@ -10,24 +10,8 @@ import type { RunRecord } from '../../../src/formats/index.ts';
 import { snapshots } from '../../../src/formats/run.ts';
 import { compareHistogramsSpec, epochHistogramSpec, histogramGridSpec } from '../../../src/viz/figures/index.ts';
 import { middleShortened, shortNames } from '../../../src/viz/figures/short-names.ts';
-import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
+import { makeRunRecord, withOutputs } from '../../fixtures/run-record-fixture.ts';
 import { headerLabels, plain } from './spec-helpers.ts';
-
-/** `run` as a model of `outputs` would record it: no single accuracy, each output's loss and accuracy. */
-function withOutputs(run: RunRecord, outputs: readonly string[]): RunRecord {
-  const r = structuredClone(run);
-  for (const s of snapshots(r)) {
-    const acc = s.testAcc as number;
-    const metrics = Object.fromEntries(
-      outputs.flatMap((o, i) => [
-        [`${o}_loss`, (s.testLoss as number) / 2],
-        [`${o}_acc`, acc - 0.01 * i],
-      ]),
-    );
-    Object.assign(s, { testAcc: null, testMetrics: metrics });
-  }
-  return r;
-}
 
 /** The figure's panel notes (one per panel, in panel order). */
 function notes(runs: RunRecord[], epochs: number[]): (string | string[])[] {

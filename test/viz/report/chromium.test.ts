@@ -4,20 +4,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../../src/formats/run.ts';
+import type { EpochRecord, RunRecord } from '../../../src/formats/run.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
-import { shortPercent } from '../../../src/viz/figures/index.ts';
+import { epochTitle, shortPercent } from '../../../src/viz/figures/index.ts';
 import { reportHtml } from '../../../src/viz/report/index.ts';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM, hasChromium } from '../../chromium.ts';
-import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
+import { makeRunRecord, REFERENCE_LAYERS, withOutputs, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
 
 const present = hasChromium;
 const required = Boolean(process.env.PENX_REQUIRE_CHROMIUM);
 
 const one = [withScores(makeRunRecord({ epochs: 5, penalty: 'l1:1e-4' }), 2, { testLoss: 0.041234, testAcc: 0.987149 })];
+/** Two outputs named 60 characters each: the titles shorten them in their middle, with the full names below. */
+const LONG_OUTPUTS = ['mnist', 'emnist'].map((m) => `multitask_head_for_${m.padEnd(9, '_')}_classifier_output_layer_weights`);
 const three = [
   makeRunRecord({ epochs: 5, penalty: 'none' }),
-  makeRunRecord({ epochs: 5, penalty: 'deadzone:1e-4,a=0.25', seed: 2 }),
+  withOutputs(makeRunRecord({ epochs: 5, penalty: 'deadzone:1e-4,a=0.25', seed: 2 }), LONG_OUTPUTS),
   makeRunRecord({ epochs: 4, penalty: 'logsum:1e-4,eps=0.05', seed: 3 }),
 ];
 
@@ -158,7 +160,12 @@ describe('report pages in headless Chromium', () => {
     await setEpoch(page, 3);
     expect(await page.textContent('#title')).toBe('epoch=3');
     const titles = await page.$$eval('.run-title', (els) => els.map((e) => e.textContent));
-    expect(titles).toEqual(three.map((r) => `epoch=3 loss=${r.epochs[2]!.testLoss!.toFixed(4)} acc=${r.epochs[2]!.testAcc!.toFixed(4)}`));
+    expect(titles[0]).toBe(`epoch=3 loss=${three[0]!.epochs[2]!.testLoss!.toFixed(4)} acc=${three[0]!.epochs[2]!.testAcc!.toFixed(4)}`);
+    // Each title as its epoch-NNN.png writes it (lines of 56 characters, long output names shortened), the full names below.
+    const written = three.map((r) => epochTitle(r.epochs[2] as EpochRecord));
+    expect(titles).toEqual(written.map((t) => t.lines.join('\n')));
+    expect(await page.$$eval('.full-names', (els) => els.map((e) => e.textContent))).toEqual(written.map((t) => t.fullNames.join('\n')));
+    expect(written[1]?.fullNames).toEqual(expect.arrayContaining(LONG_OUTPUTS));
     expect(await selectedEpochs(page)).toEqual(['3', '3', '3']);
 
     await redraw(page, () => page.check('input[name="scale"][value="log"]'));

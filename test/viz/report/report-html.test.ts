@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { vegaScript } from '../../../src/render/report-file.ts';
-import { shortPercent } from '../../../src/viz/figures/index.ts';
+import { epochHistogramSpec, shortPercent } from '../../../src/viz/figures/index.ts';
 import { PACKED_JSON_TYPE } from '../../../src/viz/packed/index.ts';
 import { pageModel, reportHtml as pageOf, type ReportOptions } from '../../../src/viz/report/index.ts';
 import { numbersCsv, numbersSection } from '../../../src/viz/report/numbers-table.ts';
-import { makeRunRecord, REFERENCE_LAYERS, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
+import { makeRunRecord, REFERENCE_LAYERS, withOutputs, withoutNorms, withScores } from '../../fixtures/run-record-fixture.ts';
+import { plain } from '../figures/spec-helpers.ts';
 import { embedded } from './embedded.ts';
 
 const one = [withScores(makeRunRecord({ epochs: 4, penalty: 'deadzone:1e-4,a=0.25' }), 4, { testLoss: 0.041234, testAcc: 0.987149 })];
@@ -102,6 +103,24 @@ describe('reportHtml', () => {
     expect(html.match(/<table class="numbers">/g)).toHaveLength(3);
   });
 
+  it('titles a model of several outputs as its epoch-NNN.png: lines of 56 characters, long output names shortened in their middle, full names below', async () => {
+    const long = ['mnist', 'emnist'].map((m) => `multitask_head_for_${m.padEnd(9, '_')}_classifier_output_layer_weights`);
+    const run = withOutputs(makeRunRecord({ epochs: 2, penalty: 'l1:1e-4', seed: 2 }), long);
+    const title = plain(epochHistogramSpec(run, 2)).title;
+    // The PNG's title and its subtitle's full-name lines, the same function's (one line of 165 characters before).
+    const lines: string[] = [title.text].flat();
+    const fullNames = (title.subtitle as string[]).filter((l) => l.includes('multitask'));
+    expect(pageModel([run]).runs[0]?.titles[2]).toEqual({ lines, fullNames });
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(56);
+    for (const full of long) expect(fullNames).toContain(full);
+    const page = await markup([run]);
+    expect(page).toContain(`<h2 id="title">${lines.join('\n')}</h2><div class="full-names" data-run="0">${fullNames.join('\n')}</div>`);
+    // Several runs: each card's title so, its full names below it.
+    expect(await markup([run, makeRunRecord({ epochs: 2, penalty: 'none' })])).toContain(
+      `<div class="run-title">${lines.join('\n')}</div><div class="full-names" data-run="0">${fullNames.join('\n')}</div>`,
+    );
+  });
+
   it('embeds the data and specs precompiled to Vega', async () => {
     const html = await reportHtml(three);
     const specs = await embedded(html, 'penx-specs');
@@ -131,7 +150,10 @@ describe('pageModel', () => {
     expect(model.layers).toEqual(['all', 'conv2d_1', 'conv2d_2', 'dense_1', 'dense_2']);
     expect(model.runs.map((r) => r.label)).toEqual(['none', 'l1:1e-4', 'logsum:1e-4,eps=0.05']);
     const run = three[1];
-    expect(model.runs[1]!.titles[2]).toBe(`epoch=2 loss=${run!.epochs[1]!.testLoss!.toFixed(4)} acc=${run!.epochs[1]!.testAcc!.toFixed(4)}`);
+    expect(model.runs[1]!.titles[2]).toEqual({
+      lines: [`epoch=2 loss=${run!.epochs[1]!.testLoss!.toFixed(4)} acc=${run!.epochs[1]!.testAcc!.toFixed(4)}`],
+      fullNames: [],
+    });
     expect(model.runs[1]?.hist['dense_1']?.[2]?.density[50]).toBeCloseTo(run?.epochs[1]?.layers[2]?.histogram.density[50] ?? NaN, 4);
     expect(model.runs[2]?.hist['all']?.[4]).toBeNull();
     const top = Math.max(...three.flatMap((r) => [r.initial, ...r.epochs]).flatMap((s) => s.histogram.density));
