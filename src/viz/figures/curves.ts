@@ -12,7 +12,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
-import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, testAccuracies } from './accuracy.ts';
+import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, snapshotAccuracies } from './accuracy.ts';
 import { LOG_LABEL, logAxis } from './axes.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
@@ -116,23 +116,20 @@ function rowsOf(run: RunRecord, label: string, smoothing: number, k: number): Ro
   const add = (metric: string, epoch: number, value: number | null, kind: Row['kind'] = 'epoch', high?: number) => {
     if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind, ...(high === undefined ? {} : { high }) });
   };
-  // The test accuracy (each output's, for a model of several outputs) after each epoch, as the accuracy figure draws it.
-  const accuracies = testAccuracies(run);
-  const accuracy = (epoch: number) => {
-    for (const p of accuracies.filter((a) => a.epoch === epoch)) {
-      if (p.acc !== null && Number.isFinite(p.acc))
-        rows.push({ run: label, metric: 'test accuracy', epoch, value: p.acc, kind: 'epoch', ...(p.output === undefined ? {} : { output: p.output }) });
-    }
-  };
+  // The test accuracy (each output's, for a model of several outputs) from epoch 0 (the untrained
+  // model) on, as the test loss and penalty panels draw theirs; where the record has none at epoch 0
+  // (it was not measured), from epoch 1, on the x axis all panels share (`curvesSpec`).
+  for (const p of snapshotAccuracies([run.initial, ...run.epochs])) {
+    if (p.acc !== null && Number.isFinite(p.acc))
+      rows.push({ run: label, metric: 'test accuracy', epoch: p.epoch, value: p.acc, kind: 'epoch', ...(p.output === undefined ? {} : { output: p.output }) });
+  }
   add('test loss', 0, run.initial.testLoss);
   // The penalty at epoch 0 (the untrained weights): records before run@3 lack it.
   add('penalty term', 0, run.initial.penaltyLoss ?? null);
-  if (!run.epochs.length) accuracy(0);
   for (const e of run.epochs) {
     add('train loss', e.epoch, e.trainLoss);
     add('penalty term', e.epoch, e.penaltyLoss);
     add('test loss', e.epoch, e.testLoss);
-    accuracy(e.epoch);
   }
   for (const [metric, points] of Object.entries(batchSeriesOf(run))) {
     const s = smooth(
@@ -193,12 +190,26 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
       axis: { ...(axis ? { values: axis.values } : {}), labelExpr: LOG_LABEL, ...extent },
     };
   };
+  // One x axis for all panels, epoch 0 to the last: the train loss has no epoch-0 value (its per-batch
+  // values start after the first batch), nor has an accuracy the record did not measure at epoch 0,
+  // and each panel's own extent set its plot's epochs apart from the others'.
+  const last = maxOf(
+    values.map((r) => r.epoch),
+    0,
+  );
+  const x = {
+    field: 'epoch',
+    type: 'quantitative',
+    title: 'epoch',
+    scale: { ...(last > 0 ? { domain: [0, last] } : { zero: false }), nice: false },
+    axis: { tickMinStep: 1, format: 'd' },
+  };
   const panel = (metric: string, log: boolean) => ({
     width: PANEL.width,
     height: PANEL.height,
     transform: [{ filter: { field: 'metric', equal: metric } }],
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch', scale: { zero: false, nice: false }, axis: { tickMinStep: 1, format: 'd' } },
+      x,
       y: { field: 'value', type: 'quantitative', title: metric, ...yAxis(metric, log) },
       color,
     },
