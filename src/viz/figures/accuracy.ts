@@ -1,6 +1,6 @@
 /** Test accuracy after each finished epoch, one line per run (and per output of a model of several outputs). */
 import type { TopLevelSpec } from 'vega-lite';
-import { outputAccuracies, type RunRecord, type WeightsSnapshot } from '../../formats/index.ts';
+import { outputAccuracies, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { shortLabels } from './short-names.ts';
@@ -33,14 +33,7 @@ export interface AccuracyPoint {
 export function testAccuracies(run: RunRecord): AccuracyPoint[] {
   // Epoch 0 (an untrained model at ~10%) would flatten the curves of interest; shown only when
   // a run has no finished epoch.
-  return snapshotAccuracies(run.epochs.length ? run.epochs : [run.initial]);
-}
-
-/**
- * The test accuracies of `snaps` as `testAccuracies` reads a run's: each snapshot's single accuracy,
- * or each output's where none has a single one. The training curves read them from epoch 0 (`[initial, ...epochs]`).
- */
-export function snapshotAccuracies(snaps: readonly Pick<WeightsSnapshot, 'epoch' | 'testLoss' | 'testAcc' | 'testMetrics'>[]): AccuracyPoint[] {
+  const snaps = run.epochs.length ? run.epochs : [run.initial];
   const single = snaps.map((s) => ({ epoch: s.epoch, acc: s.testAcc, loss: s.testLoss }));
   if (single.some((p) => p.acc !== null)) return single;
   const byOutput = snaps.flatMap((s) => outputAccuracies(s.testMetrics).map((o) => ({ epoch: s.epoch, output: o.output, acc: o.acc, loss: s.testLoss })));

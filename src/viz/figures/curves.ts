@@ -12,7 +12,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
-import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, snapshotAccuracies } from './accuracy.ts';
+import { ALL_OUTPUTS, NO_TEST_ACCURACY, outputDash, PER_OUTPUT_ACCURACY, testAccuracies } from './accuracy.ts';
 import { LOG_LABEL, logAxis } from './axes.ts';
 import { maxOf, minOf } from './extent.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
@@ -116,10 +116,11 @@ function rowsOf(run: RunRecord, label: string, smoothing: number, k: number): Ro
   const add = (metric: string, epoch: number, value: number | null, kind: Row['kind'] = 'epoch', high?: number) => {
     if (value !== null && Number.isFinite(value)) rows.push({ run: label, metric, epoch, value, kind, ...(high === undefined ? {} : { high }) });
   };
-  // The test accuracy (each output's, for a model of several outputs) from epoch 0 (the untrained
-  // model) on, as the test loss and penalty panels draw theirs; where the record has none at epoch 0
-  // (it was not measured), from epoch 1, on the x axis all panels share (`curvesSpec`).
-  for (const p of snapshotAccuracies([run.initial, ...run.epochs])) {
+  // The test accuracy (each output's, for a model of several outputs) after each finished epoch, as
+  // the accuracy figure draws it: the untrained model's (~10 %, recorded at epoch 0) would squeeze
+  // the trained range, where runs differ, into the panel's top fifth. The panel still shares the
+  // epoch axis from 0 with the loss panels (`curvesSpec`), so the plots line up.
+  for (const p of testAccuracies(run)) {
     if (p.acc !== null && Number.isFinite(p.acc))
       rows.push({ run: label, metric: 'test accuracy', epoch: p.epoch, value: p.acc, kind: 'epoch', ...(p.output === undefined ? {} : { output: p.output }) });
   }
@@ -191,8 +192,8 @@ export function curvesSpec(runs: RunRecord[], options: CurvesOptions = {}): TopL
     };
   };
   // One x axis for all panels, epoch 0 to the last: the train loss has no epoch-0 value (its per-batch
-  // values start after the first batch), nor has an accuracy the record did not measure at epoch 0,
-  // and each panel's own extent set its plot's epochs apart from the others'.
+  // values start after the first batch), nor has the test accuracy (`rowsOf`), and each panel's own
+  // extent set its plot's epochs apart from the others'.
   const last = maxOf(
     values.map((r) => r.epoch),
     0,
