@@ -4,16 +4,16 @@
  */
 import type { Spec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { widthsFollowCard } from './fit-width.ts';
+import { legendsFollowWidth, widthsFollowCard } from './fit-width.ts';
 import { CONFIG, FONT_STACK } from './theme.ts';
 import { columnsFollowWidth } from './wrap.ts';
 
 let compiler: Promise<typeof import('vega-lite')> | undefined;
 
-/** The spec compiled to Vega (a wrapped facet's columns following its width signal: wrap.ts; a row of plots narrowing to it: fit-width.ts). */
+/** The spec compiled to Vega (a wrapped facet's columns following its width signal: wrap.ts; a row of plots and its legends' labels narrowing to it: fit-width.ts). */
 export async function toVega(spec: TopLevelSpec): Promise<Spec> {
   const { compile } = await (compiler ??= import('vega-lite'));
-  return widthsFollowCard(columnsFollowWidth(compile(spec).spec));
+  return legendsFollowWidth(widthsFollowCard(columnsFollowWidth(compile(spec).spec)));
 }
 
 /** The theme for web pages: in the browser DejaVu Sans may be missing, so the usual sans-serif fonts follow it. */

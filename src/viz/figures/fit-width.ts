@@ -7,7 +7,9 @@
  *
  * `plots` the widths of the row's plots summed, `around` what the row takes besides them (its y axes,
  * the gaps between the plots, Vega's padding), and its subtitle broken to the width as a one-run
- * heatmap's is (`subtitleByWidth`) —
+ * heatmap's is (`subtitleByWidth`). A row of plots that `stack` (a `concat` of `columns: plots.length`)
+ * puts them one under another where the row would be drawn at less than STACK_BELOW (`wrap_columns` 1):
+ * each then at min(1, max(LEAST_FIT, (WRAP_WIDTH − Vega's padding − one y axis) / widest plot)) —
  *
  *   figure (Vega-Lite)   fitToCard(row, subtitle): the params WRAP_WIDTH (default: the file's width,
  *                        so a file is drawn as before), `wrap_fit` and `wrap_subtitle`
@@ -18,21 +20,36 @@
  * A mark placed at the plot's right edge says `x: { value: 'width' }` (the width drawn), not a number.
  */
 import type { Spec } from 'vega';
-import { GAP, SUBTITLE_CHAR, subtitleByWidth, subtitleFollowsWidth, WRAP_MAX_WIDTH, WRAP_PADDING, WRAP_WIDTH } from './wrap.ts';
+import { CONFIG } from './theme.ts';
+import { GAP, SUBTITLE_CHAR, subtitleByWidth, subtitleFollowsWidth, WRAP_COLUMNS, WRAP_MAX_WIDTH, WRAP_PADDING, WRAP_WIDTH } from './wrap.ts';
 
 /** The signal of the share of its width each plot is drawn at (1 in a file). */
 const WRAP_FIT = 'wrap_fit';
 /** What a y axis takes beside its plot (px): labels of up to 7 characters (`0.00002`, `12.34%`), its title, and a line's stroke over the plot's edge. */
 const Y_AXIS = 80;
-/** The least share of its width a plot is drawn at: a card narrower than that scrolls the figure. */
-const LEAST_FIT = 0.4;
+/**
+ * The least share of its width a plot is drawn at: a card narrower than that scrolls the figure.
+ * 0.3: the overlay (560 px, two y axes) then fits a card of 184 + 168 = 352 px, a 420-px window's
+ * (374 px on the dashboard, 386 in the report); at 0.4 it took 408 px and scrolled there.
+ */
+const LEAST_FIT = 0.3;
+/**
+ * The share below which a row of plots that stack is drawn one plot a row: the penalty shapes (two
+ * of 270 px) in a card of 454 px are two panels of 270 px one under the other, not two of 124 side by side.
+ */
+const STACK_BELOW = 0.5;
 /** The plot-width signals Vega-Lite writes: `width` (one plot), `childWidth` (concatenated plots of one width), `concat_0_width`, `concat_1_childWidth`, … */
 const PLOT_WIDTH = /^(concat_\d+_)*(width|childWidth)$/;
 
-/** A figure's row of plots: their widths side by side (px), and how many y axes the row draws (default one a plot; two for a right-hand axis too). */
+/**
+ * A figure's row of plots: their widths side by side (px), how many y axes the row draws (default
+ * one a plot; two for a right-hand axis too), and whether they `stack` where the row does not fit
+ * (the figure then a `concat` of `columns: plots.length`, each plot with its own y axis).
+ */
 export interface PlotRow {
   readonly plots: readonly number[];
   readonly axes?: number;
+  readonly stack?: boolean;
 }
 
 /**
@@ -42,6 +59,8 @@ export interface PlotRow {
  * @example
  * fitToCard({ plots: [560], axes: 2 }, subtitle)   // the overlay with its right axis: around = 24 + 2 · 80 = 184 px
  * // in a card of 454 px: wrap_fit = (454 − 184) / 560 = 0.48, the plot 270 px wide; in a file (wrap_width 744): 1
+ * fitToCard({ plots: [270, 270], stack: true }, subtitle)   // the penalty shapes: around = 24 + 2 · 80 + 20 = 204 px
+ * // in a card of 454 px the row would be (454 − 204) / 540 = 0.46: wrap_columns 1, each plot at min(1, (454 − 104) / 270) = 1
  */
 export function fitToCard(row: PlotRow, subtitle?: string | readonly string[]) {
   const plots = row.plots.reduce((sum, w) => sum + w, 0);
@@ -50,10 +69,22 @@ export function fitToCard(row: PlotRow, subtitle?: string | readonly string[]) {
   const longest = Math.max(0, ...lines.map((l) => l.length));
   // A file's width: the figure's, and its subtitle's as given.
   const file = Math.max(WRAP_MAX_WIDTH, plots + around, Math.ceil(WRAP_PADDING + longest * SUBTITLE_CHAR));
-  const least = Math.floor((LEAST_FIT * plots + around - WRAP_PADDING) / SUBTITLE_CHAR);
+  const inRow = `(${WRAP_WIDTH} - ${around}) / ${plots}`;
+  const stack = row.stack === true && row.plots.length > 1;
+  // Stacked: one plot a row, the widest with one y axis.
+  const widest = Math.max(...row.plots);
+  const least = Math.floor((LEAST_FIT * (stack ? widest : plots) + (stack ? Y_AXIS : around - WRAP_PADDING)) / SUBTITLE_CHAR);
   return [
     { name: WRAP_WIDTH, value: file },
-    { name: WRAP_FIT, expr: `min(1, max(${LEAST_FIT}, (${WRAP_WIDTH} - ${around}) / ${plots}))` },
+    ...(stack
+      ? [
+          { name: WRAP_COLUMNS, expr: `${inRow} >= ${STACK_BELOW} ? ${row.plots.length} : 1` },
+          {
+            name: WRAP_FIT,
+            expr: `min(1, max(${LEAST_FIT}, ${WRAP_COLUMNS} > 1 ? ${inRow} : (${WRAP_WIDTH} - ${WRAP_PADDING + Y_AXIS}) / ${widest}))`,
+          },
+        ]
+      : [{ name: WRAP_FIT, expr: `min(1, max(${LEAST_FIT}, ${inRow}))` }]),
     ...(lines.length ? [subtitleByWidth(lines, { maxWidth: file, least })] : []),
   ];
 }
@@ -80,4 +111,36 @@ export function widthsFollowCard(spec: Spec): Spec {
       ...signals.map((s) => (PLOT_WIDTH.test(s.name) && typeof s.value === 'number' && s.update === undefined ? follow(s.name, s.value) : s)),
     ],
   } as Spec;
+}
+
+/** What a legend's row takes besides its label (px): Vega's padding, a line symbol (~22 px), its offset and a margin. */
+const LEGEND_AROUND = 60;
+/** The least a legend label is cut to (px): ~18 characters at 11 px. */
+const LEAST_LABEL = 120;
+
+type Group = { legends?: Array<Record<string, unknown>>; marks?: Group[] };
+
+/**
+ * A compiled spec whose legends' labels are cut to what its card leaves them (a figure with
+ * WRAP_WIDTH: a page sets it to its card's width):
+ *
+ *   labelLimit = clamp(WRAP_WIDTH − LEGEND_AROUND, LEAST_LABEL, the theme's labelLimit)
+ *
+ * — 320 px in a file (WRAP_WIDTH ≥ 720) and on a wide card, 326 px in a card of 386 (a 420-px
+ * window's) → 320, 250 in one of 310. A legend with a labelLimit of its own keeps it; a spec
+ * without WRAP_WIDTH is returned as it is.
+ *
+ * @example
+ * legendsFollowWidth(vegaLite.compile(curvesSpec(runs)).spec).legends?.[0]?.labelLimit   // { signal: 'clamp(wrap_width - 60, 120, 320)' }
+ */
+export function legendsFollowWidth(spec: Spec): Spec {
+  if (!spec.signals?.some((s) => s.name === WRAP_WIDTH)) return spec;
+  const most = Number(CONFIG.legend?.labelLimit);
+  const limit = { signal: `clamp(${WRAP_WIDTH} - ${LEGEND_AROUND}, ${LEAST_LABEL}, ${most})` };
+  const follow = (g: Group): Group => ({
+    ...g,
+    ...(g.legends ? { legends: g.legends.map((l) => (l.labelLimit === undefined ? { ...l, labelLimit: limit } : l)) } : {}),
+    ...(g.marks ? { marks: g.marks.map(follow) } : {}),
+  });
+  return follow(spec as Group) as Spec;
 }

@@ -37,6 +37,7 @@ export {
 } from './data.ts';
 export { type EpochTitle, epochHistogramSpec, epochTitle, penaltyLine } from './epoch-histogram.ts';
 export { indexFacet } from './facets.ts';
+export { fitToCard } from './fit-width.ts';
 export {
   countsLine,
   epochRanges,

@@ -99,10 +99,11 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
   const widths = [60 + 14 * runs.length, SIZE.single.width - 60];
   return shownSpec({
     ...figureHead(title, subtitle),
-    // Both plots narrower on a page's narrow card.
-    params: fitToCard({ plots: widths }, subtitle),
+    // Both plots narrower on a page's narrow card, one under the other on the narrowest.
+    params: fitToCard({ plots: widths, stack: true }, subtitle),
     data: { values },
-    hconcat: [
+    columns: widths.length,
+    concat: [
       {
         width: widths[0],
         height: SIZE.single.height,

@@ -97,10 +97,11 @@ export function penaltyShapesSpec(curves: readonly PenaltyCurve[], options: Pena
   ];
   return shownSpec({
     ...figureHead(title, subtitle),
-    // Both panels narrower on a page's narrow card.
-    params: fitToCard({ plots: [PANEL_WIDTH, PANEL_WIDTH] }, subtitle),
+    // Both panels narrower on a page's narrow card, one under the other on the narrowest.
+    params: fitToCard({ plots: [PANEL_WIDTH, PANEL_WIDTH], stack: true }, subtitle),
     data: { values },
-    hconcat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
+    concat: [panel('value', 'λ·φ(w)'), panel('slope', 'slope d(λ·φ)/dw')],
+    columns: 2,
     config: CONFIG,
   } as TopLevelSpec);
 }

@@ -28,8 +28,8 @@ import { SHARED_SCALES } from './theme.ts';
 export const WRAP_MAX_WIDTH = 720;
 /** The signal holding the width (px) the figure may take; a page sets it to its card's. */
 export const WRAP_WIDTH = 'wrap_width';
-/** The signal of the number of panels in a row, from WRAP_WIDTH. */
-const WRAP_COLUMNS = 'wrap_columns';
+/** The signal of the number of panels in a row, from WRAP_WIDTH (here, or fit-width.ts for plots that stack). */
+export const WRAP_COLUMNS = 'wrap_columns';
 /** The signal of a facet's panel height (px), from WRAP_COLUMNS (`runPanels`). */
 const WRAP_HEIGHT = 'wrap_height';
 /** The signal of the figure's subtitle lines, from WRAP_COLUMNS (`wrapSubtitle`) or WRAP_WIDTH (`subtitleByWidth`). */

@@ -44,4 +44,9 @@ tr.selected td { background: var(--hi); font-weight: bold; }
 .card-head { display: flex; gap: 10px; align-items: baseline; justify-content: space-between; }
 .downloads { display: flex; gap: 4px; justify-content: flex-end; margin: 2px 0; }
 button.download { font: 11px ${FONT_STACK}; padding: 1px 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
+/* A narrow window (a phone): less margin round the page and the cards, the figures' room (a card 386 px wide within 420, not 342). */
+@media (max-width: 600px) {
+  body { padding: 12px 10px 32px; }
+  .card { padding: 6px; }
+}
 `;

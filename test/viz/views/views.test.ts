@@ -104,7 +104,7 @@ describe('log10|w|', () => {
     const bins = spec.data.values.filter((r: { kind: string; run: string }) => r.kind === 'bin' && r.run === 'none');
     const inside = bins.slice(0, -1).reduce((s: number, r: { share: number }) => s + r.share, 0);
     expect(inside + 19 / 163).toBeCloseTo(1, 9); // every weight is a zero or in a bin
-    const [zeroPanel, logPanel] = spec.hconcat;
+    const [zeroPanel, logPanel] = spec.concat;
     expect(zeroPanel.mark.type).toBe('bar');
     expect(logPanel.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
     expect(logPanel.encoding.x.scale.domain[1]).toBeGreaterThan(logPanel.encoding.x.scale.domain[0]);
@@ -114,11 +114,11 @@ describe('log10|w|', () => {
     // Kernels only, of the last epoch: nothing is exactly 0 (the biases are, at epoch 0).
     const layer = runs[0]!.initial.layers[0]!.name;
     const at0 = plain(logAbsSpec(runs, { epoch: 0 }));
-    expect(at0.hconcat[0].encoding.y.scale.domain).toBeUndefined();
+    expect(at0.concat[0].encoding.y.scale.domain).toBeUndefined();
     expect(at0.title.subtitle.join(' ')).not.toContain('no weight is exactly 0');
     const spec = plain(logAbsSpec(runs, { epoch: 3, layer: `${layer}/kernel` }));
     expect(spec.data.values.filter((r: { kind: string }) => r.kind === 'zero').map((r: { zeros: number }) => r.zeros)).toEqual([0, 0, 0]);
-    expect(spec.hconcat[0].encoding.y.scale.domain).toEqual([0, 0.01]);
+    expect(spec.concat[0].encoding.y.scale.domain).toEqual([0, 0.01]);
     expect(spec.title.subtitle.join(' ')).toContain('no weight is exactly 0');
   });
 
@@ -335,8 +335,8 @@ describe('penalty shapes', () => {
       expect(p.slope).toBeCloseTo(2e-2 * p.w, 6);
     }
     const spec = plain(penaltyShapesSpec(curves));
-    expect(spec.hconcat.map((h: { encoding: { y: { field: string } } }) => h.encoding.y.field)).toEqual(['value', 'slope']);
-    expect(spec.hconcat[0].encoding.color.scale.domain).toEqual(runs.map((r) => r.config.penalty));
+    expect(spec.concat.map((h: { encoding: { y: { field: string } } }) => h.encoding.y.field)).toEqual(['value', 'slope']);
+    expect(spec.concat[0].encoding.color.scale.domain).toEqual(runs.map((r) => r.config.penalty));
     // Each penalty's formula in the subtitle, three a line (wide titles would widen the figure).
     expect(spec.title.subtitle.slice(1)).toEqual(['none = 0 · l1:0.01 = λ·Σ|w| · l2:0.01 = λ·Σw²']);
   });
@@ -383,7 +383,7 @@ describe('every view', () => {
     }
   });
 
-  it("of one row of plots fit a page's card of 454 px (a 500-px window: they scrolled in it), and draw a file as before", async () => {
+  it("of one row of plots fit a page's card of 454 px (a 500-px window) and of 374 (a 420-px window's narrowest: they scrolled in it), and draw a file as before", async () => {
     const { curves } = await penaltyCurves(runs);
     await renderSvg(overlaySpec(runs)); // Vega then measures text with DejaVu Sans, as files and pages do
     for (const id of ['overlay', 'log-abs', 'penalty', 'sparsity', 'prune-curve', 'strength-sparsity']) {
@@ -393,13 +393,40 @@ describe('every view', () => {
         // A file (the page's width at its default): each plot as wide as the figure says, the subtitle as given.
         await view.runAsync();
         expect(view.signal('wrap_fit'), id).toBe(1);
-        // A card's: the plots narrower, the subtitle in shorter lines (its longest line alone ~700 px in some).
-        view.signal(WRAP_WIDTH, 454).resize(); // as a page does when its card narrows
-        const svg = await view.toSVG();
-        expect(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]), id).toBeLessThanOrEqual(454);
+        // A card's: the plots narrower (the penalty shapes' and log10|w|'s one under the other), the subtitle in shorter lines (its longest line alone ~700 px in some).
+        for (const card of [454, 374]) {
+          view.signal(WRAP_WIDTH, card).resize(); // as a page does when its card narrows
+          const svg = await view.toSVG();
+          expect(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]), `${id} in ${card} px`).toBeLessThanOrEqual(card);
+        }
+        if (id === 'penalty') expect(view.signal('wrap_columns')).toBe(1);
       } finally {
         view.finalize();
       }
+    }
+  });
+
+  it("cut their legends' labels to what the card leaves them: 320 px in a file, 240 in a card of 300", async () => {
+    const long = runs.map((r, i) => ({ ...r, config: { ...r.config, penalty: `${r.config.penalty}${'x'.repeat(60 + i)}` } }));
+    const view = new vega.View(vega.parse(await toVega(curvesSpec(long))), { renderer: 'none' });
+    const limits = () => {
+      const found: number[] = [];
+      // The scenegraph: marks (a role, their items) and items (a group's marks), one within the other.
+      type Node = { items?: Node[]; role?: string; limit?: number };
+      const walk = (node: Node) => {
+        if (node.role === 'legend-label') found.push(...(node.items ?? []).map((t) => t.limit ?? NaN));
+        for (const child of node.items ?? []) walk(child);
+      };
+      walk((view.scenegraph() as unknown as { root: Node }).root);
+      return [...new Set(found)];
+    };
+    try {
+      await view.runAsync();
+      expect(limits()).toEqual([320]);
+      await view.signal(WRAP_WIDTH, 300).runAsync();
+      expect(limits()).toEqual([240]);
+    } finally {
+      view.finalize();
     }
   });
 
