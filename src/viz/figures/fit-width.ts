@@ -113,8 +113,12 @@ export function widthsFollowCard(spec: Spec): Spec {
   } as Spec;
 }
 
-/** What a legend's row takes besides its label (px): Vega's padding, a line symbol (~22 px), its offset and a margin. */
-const LEGEND_AROUND = 60;
+/**
+ * What a legend's row takes besides its label (px): the plot's left gutter it starts after (a y axis
+ * with its title, ~80 px: legends at the bottom start where the plot does), a line symbol (~22 px),
+ * Vega's padding and a margin.
+ */
+const LEGEND_AROUND = 120;
 /** The least a legend label is cut to (px): ~18 characters at 11 px. */
 const LEAST_LABEL = 120;
 
@@ -126,12 +130,12 @@ type Group = { legends?: Array<Record<string, unknown>>; marks?: Group[] };
  *
  *   labelLimit = clamp(WRAP_WIDTH − LEGEND_AROUND, LEAST_LABEL, the theme's labelLimit)
  *
- * — 320 px in a file (WRAP_WIDTH ≥ 720) and on a wide card, 326 px in a card of 386 (a 420-px
- * window's) → 320, 250 in one of 310. A legend with a labelLimit of its own keeps it; a spec
+ * — 320 px in a file (WRAP_WIDTH ≥ 720) and on a card of 440 px or more, 266 in a card of 386 (a 420-px
+ * window's), 190 in one of 310. A legend with a labelLimit of its own keeps it; a spec
  * without WRAP_WIDTH is returned as it is.
  *
  * @example
- * legendsFollowWidth(vegaLite.compile(curvesSpec(runs)).spec).legends?.[0]?.labelLimit   // { signal: 'clamp(wrap_width - 60, 120, 320)' }
+ * legendsFollowWidth(vegaLite.compile(curvesSpec(runs)).spec).legends?.[0]?.labelLimit   // { signal: 'clamp(wrap_width - 120, 120, 320)' }
  */
 export function legendsFollowWidth(spec: Spec): Spec {
   if (!spec.signals?.some((s) => s.name === WRAP_WIDTH)) return spec;
@@ -142,5 +146,13 @@ export function legendsFollowWidth(spec: Spec): Spec {
     ...(g.legends ? { legends: g.legends.map((l) => (l.labelLimit === undefined ? { ...l, labelLimit: limit } : l)) } : {}),
     ...(g.marks ? { marks: g.marks.map(follow) } : {}),
   });
-  return follow(spec as Group) as Spec;
+  // Legends sharing the bottom (the curves' penalty and output legends) stand side by side where two
+  // fit and in a file (WRAP_WIDTH at its own value), else one under the other: side by side they took
+  // 575 px of a 386-px card.
+  const own = (spec.signals?.find((s) => s.name === WRAP_WIDTH) as { value?: unknown } | undefined)?.value;
+  const sideBySide = Math.min(typeof own === 'number' ? own : Number.POSITIVE_INFINITY, 2 * (most + LEGEND_AROUND));
+  const stacked = { signal: `${WRAP_WIDTH} < ${sideBySide} ? 'vertical' : 'horizontal'` };
+  const config = (spec as { config?: { legend?: { layout?: Record<string, unknown> } } }).config ?? {};
+  const layout = { ...config.legend?.layout, bottom: { ...(config.legend?.layout?.['bottom'] as object), direction: stacked } };
+  return { ...(follow(spec as Group) as Spec), config: { ...config, legend: { ...config.legend, layout } } } as Spec;
 }

@@ -32,6 +32,7 @@ import {
   WRAP_WIDTH,
 } from '../../../src/viz/index.ts';
 import { viewCsv } from '../../../src/viz/report/csv.ts';
+import { withOutputs } from '../../fixtures/run-record-fixture.ts';
 import { plain } from '../figures/spec-helpers.ts';
 import { fineRuns } from './fine-runs.ts';
 
@@ -406,7 +407,7 @@ describe('every view', () => {
     }
   });
 
-  it("cut their legends' labels to what the card leaves them: 320 px in a file, 240 in a card of 300", async () => {
+  it("cut their legends' labels to what the card leaves them: 320 px in a file, 180 in a card of 300", async () => {
     const long = runs.map((r, i) => ({ ...r, config: { ...r.config, penalty: `${r.config.penalty}${'x'.repeat(60 + i)}` } }));
     const view = new vega.View(vega.parse(await toVega(curvesSpec(long))), { renderer: 'none' });
     const limits = () => {
@@ -424,7 +425,39 @@ describe('every view', () => {
       await view.runAsync();
       expect(limits()).toEqual([320]);
       await view.signal(WRAP_WIDTH, 300).runAsync();
-      expect(limits()).toEqual([240]);
+      expect(limits()).toEqual([180]);
+    } finally {
+      view.finalize();
+    }
+  });
+
+  it('stack two legends at the bottom where side by side they would not fit the card (the curves of a two-output run: penalty and output)', async () => {
+    const names = ['mnist', 'emnist'].map((m) => `multitask_head_for_${m.padEnd(9, '_')}_classifier_output_layer_weights`);
+    const two = [runs[0] as RunRecord, withOutputs(runs[1] as RunRecord, names)];
+    await renderSvg(overlaySpec(runs)); // Vega then measures text with DejaVu Sans, as files and pages do
+    const view = new vega.View(vega.parse(await toVega(curvesSpec(two))), { renderer: 'none' });
+    /** Where each legend stands: [x, y] of the scenegraph's legend groups, one per legend. */
+    const legends = async (card: number) => {
+      view.signal(WRAP_WIDTH, card).resize(); // as a page does when its card narrows
+      await view.runAsync();
+      const found: Array<[number, number]> = [];
+      type Node = { items?: Node[]; role?: string; x?: number; y?: number };
+      const walk = (node: Node) => {
+        if (node.role === 'legend') found.push(...(node.items ?? []).map((l): [number, number] => [l.x ?? NaN, l.y ?? NaN]));
+        for (const child of node.items ?? []) walk(child);
+      };
+      walk((view.scenegraph() as unknown as { root: Node }).root);
+      return found;
+    };
+    try {
+      await view.runAsync();
+      const own = view.signal(WRAP_WIDTH) as number;
+      // In a file, side by side (one row); in a 386-px card one under the other (side by side they took 575 px of it).
+      const [file, card] = [await legends(own), await legends(386)];
+      expect(file).toHaveLength(2);
+      expect(file[0]?.[1]).toBe(file[1]?.[1]);
+      expect(card[0]?.[0]).toBe(card[1]?.[0]);
+      expect(card[1]?.[1]).toBeGreaterThan(card[0]?.[1] as number);
     } finally {
       view.finalize();
     }
