@@ -168,6 +168,7 @@ export {
   TransformOptimizer,
   type Tree,
   trace,
+  type WeightNaming,
   weightNames,
   withLayerControls,
   withProximal,

@@ -104,7 +104,7 @@ export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonl
     if (probing) {
       const probed = runs.find((r) => r.penalty.definition.name !== 'none')?.penalty ?? penalty('none');
       probe = { penalty: probed, model: await attachToKernels(built, kernelControls(exp, probed)) };
-      if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe.model!));
+      if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe.model!), { counted: countsNames(exp) });
       checkConstraints(probe.model!);
     }
     if (startOf)

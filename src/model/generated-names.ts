@@ -73,3 +73,15 @@ export function generatedStemOf(name: string, kind: NamedKind): string | undefin
   const stem = generatedStem(kind);
   return name.startsWith(stem) && /^[1-9]\d*$/.test(name.slice(stem.length)) ? stem : undefined;
 }
+
+/** The models built with their TF.js-form layer names counted in the model (attachToKernels' `countNames`). */
+const counted = new WeakSet<tf.LayersModel>();
+
+/** Mark `model` as having its layer names counted in it (the same in every build), not across the process. */
+export const markNamesCounted = (model: tf.LayersModel): void => void counted.add(model);
+
+/**
+ * Whether `model`'s layers in TF.js's name form are counted in the model (attachToKernels' `countNames`:
+ * `dense_Dense1`, the same in every build) rather than across the process.
+ */
+export const namesCounted = (model: tf.LayersModel): boolean => counted.has(model);

@@ -10,7 +10,7 @@
  *   topology ─► portable: this library's classes out, listed in metadata, put back (portable.ts)
  *   saved artifacts or a URL ─► the model, every control back, weights exact (load.ts)
  */
-export { generatedStemOf, type NamedKind, namedKindOf } from './generated-names.ts';
+export { generatedStemOf, markNamesCounted, type NamedKind, namedKindOf, namesCounted } from './generated-names.ts';
 export {
   type Constraint,
   checkInventory,

@@ -10,7 +10,7 @@ export {
   gradientTransformCatalog,
   probeTransform,
 } from './gradient-transforms.ts';
-export { describeLayerControls, type GradControl, type LayerControls, type LrMultControl, withLayerControls } from './layer-controls.ts';
+export { describeLayerControls, type GradControl, type LayerControls, type LrMultControl, type WeightNaming, withLayerControls } from './layer-controls.ts';
 export { globToRegExp, matcher } from './names.ts';
 export { type OptimizerEntry, type OptimizerName, type OptimizerSpec, optimizerCatalog, optimizerSpec } from './optimizers.ts';
 export { type ProxTerm, type ProxTerms, proximal, stepSizes } from './prox.ts';

@@ -57,28 +57,52 @@ export interface LayerControls {
   readonly freeze?: readonly string[];
 }
 
+/** How the weight names given `withLayerControls` were made: what its refusals say of them. */
+export interface WeightNaming {
+  /**
+   * The layers named in TF.js's form (`dense_Dense1`) are counted in the model (attachToKernels'
+   * `countNames`), the same in every build; default false: counted across the process, as TF.js does.
+   */
+  readonly counted?: boolean;
+}
+
 /** A layer name TF.js made itself (`dense_Dense5`: its class, numbered by a counter of the whole process). */
 const AUTO_NAME = /^[a-z0-9]+(_[a-z0-9]+)*_[A-Z][A-Za-z0-9]*?\d+$/;
 
-function checkMatches(pattern: string, names: readonly string[], what: string): void {
+/**
+ * What a refusal adds on names in TF.js's form: counted across the process, that they change with
+ * every model built; counted in the model, the model's such names and whether the pattern's layer part
+ * has that form (a name as built in a session that made other layers first: `dense_Dense7` for `dense_Dense1`).
+ */
+function autoNameHint(pattern: string, layers: readonly string[], naming: WeightNaming): string {
+  const auto = layers.filter((l) => AUTO_NAME.test(l));
+  // Such a name changes with every model built (a trial model, each run of a comparison).
+  if (!naming.counted)
+    return auto[0]
+      ? `; names TF.js numbers itself, such as ${auto[0]}, change with every model built: match them with a glob (${auto[0].split('_')[0]}*) or name the layers`
+      : '';
+  const theirs = pattern.split('/')[0]!;
+  const named = auto.length ? `; the layers in TF.js's name form are named by their count in this model, the same in every build: ${auto.join(', ')}` : '';
+  const form = AUTO_NAME.test(theirs)
+    ? `; the pattern's ${theirs} has that form, as counted across a process (where other layers were made before it): give its count in this model`
+    : '';
+  return `${named}${form}`;
+}
+
+function checkMatches(pattern: string, names: readonly string[], what: string, naming: WeightNaming): void {
   if (!names.some(matcher(pattern))) {
     const layers = [...new Set(names.map((n) => n.split('/')[0]!))];
-    const auto = layers.find((l) => AUTO_NAME.test(l));
-    // Such a name changes with every model built (a trial model, each run of a comparison).
-    const hint = auto
-      ? `; names TF.js numbers itself, such as ${auto}, change with every model built: match them with a glob (${auto.split('_')[0]}*) or name the layers`
-      : '';
     throw new UsageError(
-      `${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)${hint}`,
+      `${what} pattern '${pattern}' matches no weight; layers: ${layers.join(', ')} (globs like dense* match a layer or a weight such as conv2d_1/kernel)${autoNameHint(pattern, layers, naming)}`,
     );
   }
 }
 
 /** The optimiser's updates of matching weights × their factors. */
-function lrMultipliers(controls: readonly LrMultControl[], names: readonly string[]): GradientTransform {
+function lrMultipliers(controls: readonly LrMultControl[], names: readonly string[], naming: WeightNaming): GradientTransform {
   const factors = controls.map(({ pattern, factor }) => {
     checkLrMult({ pattern, factor });
-    checkMatches(pattern, names, 'learning-rate multiplier');
+    checkMatches(pattern, names, 'learning-rate multiplier', naming);
     return [matcher(pattern), factor] as const;
   });
   return stateless((u) =>
@@ -91,17 +115,22 @@ function lrMultipliers(controls: readonly LrMultControl[], names: readonly strin
   );
 }
 
-/** The optimiser with its per-layer controls, in their order. */
-export function withLayerControls(optimizer: GradientTransform, controls: LayerControls, names: readonly string[]): GradientTransform {
+/** The optimiser with its per-layer controls, in their order; `naming` says how `names` were made (for a refusal's words). */
+export function withLayerControls(
+  optimizer: GradientTransform,
+  controls: LayerControls,
+  names: readonly string[],
+  naming: WeightNaming = {},
+): GradientTransform {
   const grads = (controls.grad ?? []).map(({ pattern, transform }) => {
-    checkMatches(pattern, names, 'gradient transform');
+    checkMatches(pattern, names, 'gradient transform', naming);
     return masked(pattern, typeof transform === 'string' ? gradientTransform(transform) : transform);
   });
   const frozen = controls.freeze ?? [];
-  for (const pattern of frozen) checkMatches(pattern, names, 'freeze');
+  for (const pattern of frozen) checkMatches(pattern, names, 'freeze', naming);
   // A frozen weight gets no gradient in, and no update out.
   const freeze = frozen.length > 0 ? masked(frozen, zero()) : identity;
-  return chain(freeze, ...grads, optimizer, controls.lrMult?.length ? lrMultipliers(controls.lrMult, names) : identity, freeze);
+  return chain(freeze, ...grads, optimizer, controls.lrMult?.length ? lrMultipliers(controls.lrMult, names, naming) : identity, freeze);
 }
 
 /** The controls as text for a run record: `conv2d_1=0.1,dense*=2`, `conv*:clipnorm:1;dense_1:custom`, `dense_2`. */

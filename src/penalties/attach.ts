@@ -24,7 +24,16 @@
 import type { PenxConstraint } from '../constraints/index.ts';
 import { UsageError } from '../errors.ts';
 import { KERNEL_WEIGHTS } from '../formats/index.ts';
-import { applyTrainable, checkInventory, completeTopology, generatedStemOf, inventory, REGULARIZER_OF, weightBaseName } from '../model/index.ts';
+import {
+  applyTrainable,
+  checkInventory,
+  completeTopology,
+  generatedStemOf,
+  inventory,
+  markNamesCounted,
+  REGULARIZER_OF,
+  weightBaseName,
+} from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -247,6 +256,7 @@ export async function attachToKernels(model: tf.LayersModel, controls: KernelCon
     out.dispose();
     throw err;
   }
+  if (controls.countNames) markNamesCounted(out);
   if (renamed.length) controls.onRenamed?.(renamed.map(([was, now]) => `${was} → ${now}`));
   return out;
 }

@@ -10,6 +10,7 @@
  */
 
 import { UsageError } from '../errors.ts';
+import { namesCounted } from '../model/index.ts';
 import { optimizerFor, optimizerSpec, proximalTerms, weightNames, withLayerControls, withProximal } from '../optim/index.ts';
 import { tf } from '../tf.ts';
 import { DEFAULT_OPTIMIZER, type FitOptions } from './fit-options.ts';
@@ -30,7 +31,7 @@ export function optimizerOf(model: tf.LayersModel, options: FitOptions): { optim
     return { optimizer: o, owned: false };
   }
   const transform = typeof o === 'string' ? optimizerSpec(o).transform : o;
-  const chained = options.controls ? withLayerControls(transform, options.controls, weightNames(model)) : transform;
+  const chained = options.controls ? withLayerControls(transform, options.controls, weightNames(model), { counted: namesCounted(model) }) : transform;
   // Penalties in proximal mode: their proximal step after the update (src/optim/prox.ts).
   return { optimizer: optimizerFor(model, withProximal(model, chained)), owned: true };
 }

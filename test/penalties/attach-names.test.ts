@@ -5,8 +5,9 @@
  * model's references to its layers followed, the weights and predictions unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { attachToKernels, penalty, tf } from '../../src/index.ts';
-import { inventory } from '../../src/model/index.ts';
+import { attachToKernels, chain, penalty, tf, UsageError, weightNames, withLayerControls } from '../../src/index.ts';
+import { inventory, namesCounted } from '../../src/model/index.ts';
+import { optimizerOf } from '../../src/training/fit-optimizer.ts';
 import { recordedModelName } from '../../src/training/run-config.ts';
 
 const g = (seed: number) => tf.initializers.glorotUniform({ seed });
@@ -68,6 +69,27 @@ describe('attachToKernels with countNames', () => {
     expect(predict(a)).toEqual(predict(first));
     // Without it, the names as built.
     expect(names(await attachToKernels(first, { penalty: penalty('l1:1e-3') }))).toEqual(names(first));
+  });
+
+  it("refuses a per-layer pattern of a name as built (dense_Dense7: counted across the process) naming the model's counted names, fit's optimiser too", async () => {
+    // Built after another model, as in a session: its last layer is dense_Dense4 or later, not dense_Dense2.
+    sequential().dispose();
+    const first = sequential();
+    const asBuilt = first.layers.at(-1)!.name;
+    expect(asBuilt).toMatch(/^dense_Dense([3-9]|\d\d+)$/);
+    const a = await attachToKernels(first, controls);
+    const lrMult = [{ pattern: `${asBuilt}/kernel`, factor: 0.1 }];
+    const refusal = () => withLayerControls(chain(), { lrMult }, weightNames(a), { counted: namesCounted(a) });
+    expect(refusal).toThrow(UsageError);
+    expect(refusal).toThrow(
+      `learning-rate multiplier pattern '${asBuilt}/kernel' matches no weight; layers: dense_Dense1, mine, dense_Dense2 (globs like dense* match a layer or a weight such as conv2d_1/kernel); the layers in TF.js's name form are named by their count in this model, the same in every build: dense_Dense1, dense_Dense2; the pattern's ${asBuilt} has that form, as counted across a process (where other layers were made before it): give its count in this model`,
+    );
+    expect(() => optimizerOf(a, { epochs: 1, controls: { lrMult } })).toThrow(/named by their count in this model.*the pattern's dense_Dense\d+ has that form/);
+    // The model as built: its names change with every model built, as the refusal says.
+    expect(namesCounted(first)).toBe(false);
+    expect(() => optimizerOf(first, { epochs: 1, controls: { lrMult: [{ pattern: 'dense_Dense0', factor: 0.1 }] } })).toThrow(
+      /such as dense_Dense\d+, change with every model built/,
+    );
   });
 
   it('follows a functional model’s references to the layers it renames', async () => {
