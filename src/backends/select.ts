@@ -13,6 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { errorLine } from '../error-line.ts';
 import { UsageError } from '../errors.ts';
 import { registerWasmTrainingKernels } from '../kernels/index.ts';
 import { tf } from '../tf.ts';
@@ -82,8 +83,7 @@ async function startOrt(threads: number, parallel: ParallelMode): Promise<string
     await startOnnxruntime({ intraOp: parallel === 'data' ? 1 : threads, spinning: false });
     return undefined;
   } catch (e) {
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return `onnxruntime-node did not load (${why})`;
+    return `onnxruntime-node did not load (${errorLine(e)})`;
   }
 }
 

@@ -15,6 +15,7 @@
  * It runs once per backend instance (a WeakMap keyed by `tf.backend()`): ~ms the first time, a
  * lookup after.
  */
+import { errorLine } from '../error-line.ts';
 import { ReadBackError } from '../errors.ts';
 import { tf } from '../tf.ts';
 
@@ -50,7 +51,7 @@ function probe(): string | undefined {
     const more = wrong.length > NAMED ? ` and ${wrong.length - NAMED} more of ${EXPECTED.length}` : '';
     return `its synchronous read-back returned wrong values (${wrong.slice(0, NAMED).join(', ')}${more})`;
   } catch (e) {
-    return `its synchronous read-back failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    return `its synchronous read-back failed (${errorLine(e)})`;
   } finally {
     for (const t of tensors) t.dispose();
   }

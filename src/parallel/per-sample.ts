@@ -12,6 +12,7 @@
  * What the trial's runs assign (a moving statistic) is put back: training starts from the model as given.
  */
 
+import { errorLine } from '../error-line.ts';
 import { makersOf } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
@@ -61,7 +62,7 @@ function trial(layer: tf.layers.Layer): string | undefined {
     if (ids().some((id, i) => id !== before[i])) return 'it assigns its own weights as it runs';
     return differs ? "a sample's output depends on the other samples of its batch" : undefined;
   } catch (e) {
-    return `it could not be tried on ${SAMPLES} samples (${(e as Error).message.split('\n')[0]})`;
+    return `it could not be tried on ${SAMPLES} samples (${errorLine(e)})`;
   } finally {
     const now = ids();
     for (const [i, w] of layer.weights.entries()) if (now[i] !== before[i]) w.write(values[i]!);

@@ -47,12 +47,22 @@ describe('selectBackend with onnxruntime-node installed', () => {
 });
 
 describe('selectBackend when onnxruntime-node does not load', () => {
-  const simulateMissing = () =>
+  /** loadBinding throwing `message` (default: Node's for a missing module, the files that asked for it after `Require stack:`). */
+  const simulateMissing = (message = "Cannot find module 'onnxruntime-node/dist/binding.js'\nRequire stack:\n- /app/dist/binding.js\n- /app/src/select.ts") =>
     vi.doMock('../../src/backends/onnxruntime/runtime/binding.ts', () => ({
       loadBinding: () => {
-        throw new Error("Cannot find module 'onnxruntime-node/dist/binding.js'\nRequire stack: …");
+        throw new Error(message);
       },
     }));
+
+  it("'auto' says a failure's reason given after its first line", async () => {
+    simulateMissing('onnxruntime-node could not start:\n  libonnxruntime.so.1: cannot open shared object file: No such file or directory');
+    const { selectBackend } = await freshSelect();
+    const info = await selectBackend('auto', { threads: 2 });
+    expect(info.note).toContain(
+      'onnxruntime-node did not load (onnxruntime-node could not start: libonnxruntime.so.1: cannot open shared object file: No such file or directory); using wasm',
+    );
+  });
 
   it("'auto' falls back to wasm, with a note saying why", async () => {
     simulateMissing();

@@ -181,3 +181,25 @@ describe('a backend whose synchronous read-back is wrong', () => {
     reads.mockRestore();
   });
 });
+
+describe('a backend whose synchronous read-back throws', () => {
+  it("is found by the probe: the error's reason, after its first line, said", async () => {
+    const Cpu = tf.findBackend('cpu')?.constructor as new () => tf.KernelBackend;
+    class SyncThrows extends Cpu {
+      override readSync(): tf.BackendValues {
+        throw new Error('readSync failed:\n  the device was lost (reason: destroyed)\n    at SyncThrows.readSync (file:///x.js:1:1)');
+      }
+    }
+    const name = 'sync-throws';
+    tf.registerBackend(name, () => Object.assign(new SyncThrows(), { firstUse: false }), 0);
+    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: name });
+    const before = tf.getBackend();
+    try {
+      await tf.setBackend(name);
+      expect(readBackProblem()).toBe('its synchronous read-back failed (readSync failed: the device was lost (reason: destroyed))');
+    } finally {
+      await tf.setBackend(before);
+      tf.removeBackend(name);
+    }
+  });
+});

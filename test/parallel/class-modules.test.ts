@@ -6,6 +6,7 @@
  * library does under the tests, so they register in the same TF.js.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,6 +81,18 @@ describe('errorLine', () => {
     expect(errorLine(e)).toBe('Unknown layer: X. at least one of: 1. the reason');
     expect(errorLine('text')).toBe('text');
     expect(errorLine('x'.repeat(700))).toBe(`${'x'.repeat(599)}…`);
+  });
+
+  it("drops Node's `Require stack:` of a missing module (the files that asked for it), keeping the reason", () => {
+    const missing = (() => {
+      try {
+        createRequire(import.meta.url)('./no-such-module.js');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((missing as Error).message).toMatch(/\nRequire stack:\n- /);
+    expect(errorLine(missing)).toBe("Cannot find module './no-such-module.js'");
   });
 });
 

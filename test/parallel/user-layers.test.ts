@@ -194,3 +194,24 @@ describe('batchBoundUserLayer: a layer assigning its own weights', () => {
     model.dispose();
   });
 });
+
+/** A user's layer refusing the trial's batch with an error whose reason is on its second line (as TF.js's and esbuild's are). */
+class NeedsEight extends tf.layers.Layer {
+  static className = 'TestNeedsEight';
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    if (x.shape[0] !== 8) throw new Error(`NeedsEight cannot run:\n  it takes batches of 8 samples, given ${x.shape[0]}\n`);
+    return tf.clone(x);
+  }
+}
+tf.serialization.registerClass(NeedsEight);
+
+describe('batchBoundUserLayer: a layer that throws on the trial batch', () => {
+  it("is found bound, with its error's reason (after its first line) said", () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4] }), new NeedsEight({ name: 'eight' })] });
+    expect(batchBoundUserLayer(model, ['TestNeedsEight'])).toBe(
+      'eight (TestNeedsEight): it could not be tried on 4 samples (NeedsEight cannot run: it takes batches of 8 samples, given 4)',
+    );
+    model.dispose();
+  });
+});
