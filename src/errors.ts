@@ -236,6 +236,11 @@ export class FolderRefusedError extends IOError {
     readonly dir: string,
     /** What is wrong, without what to do about it. */
     readonly problem: string,
+    /**
+     * What the caller meant to do with the folder, when the refusal came from judging it for that
+     * (`checkFolder`, a removal): an app words its remedy by it, e.g. `output` → another output folder.
+     */
+    readonly intent?: FolderIntent,
   ) {
     super(`${problem}; choose another name or folder`);
   }
@@ -250,8 +255,8 @@ export class FolderRefusedError extends IOError {
  */
 export class OlderFolderError extends FolderRefusedError {
   override name = 'OlderFolderError';
-  constructor(dir: string, problem: string) {
-    super(dir, problem);
+  constructor(dir: string, problem: string, intent?: FolderIntent) {
+    super(dir, problem, intent);
     this.message = `${problem}; if they are still what the older version wrote, adopt them (adoptOlderEntries) and try again`;
   }
 }
@@ -292,7 +297,7 @@ export class NotOwnedError extends FolderRefusedError {
       write: `will not write into ${dir}: ${why}`,
       output: `will not put the output into ${dir}: it is not empty and was ${notOurs}; an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched`,
     } as const;
-    super(dir, refusal[asked]);
+    super(dir, refusal[asked], asked);
   }
 }
 

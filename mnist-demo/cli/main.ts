@@ -22,7 +22,6 @@ import {
   FolderRefusedError,
   InterruptedError,
   IOError,
-  NotOwnedError,
   OlderFolderError,
   ResumeEpochsError,
   redactCredentials,
@@ -45,14 +44,32 @@ const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Err
   [IOError, 2],
 ];
 
-/** What to do about a folder in the way, in the flags of the command that met it. */
+/**
+ * Where a command puts its output without --out, for those whose output folder can be refused: said
+ * with "give another --out", so a user who never gave --out learns the flag and the default.
+ */
+const DEFAULT_OUT: Readonly<Record<string, string>> = { prune: 'RUN/pruned' };
+
+/** Another folder for a command's output, e.g. `give another --out DIR (without --out, penx prune writes RUN/pruned)`. */
+function outputRemedy(command: string | undefined): string {
+  const fallback = command === undefined ? undefined : DEFAULT_OUT[command];
+  return fallback ? `give another --out DIR (without --out, penx ${command} writes ${fallback})` : 'give another --out';
+}
+
+/**
+ * What to do about a folder in the way, in the flags of the command that met it: by what the command
+ * meant to do with the folder where the library says it (`intent`) — update a folder penx wrote
+ * (plot's redraw), put an output there (prune's model) — else by the command's flags.
+ */
 function folderRemedy(command: string | undefined, err: FolderExistsError | FolderRefusedError): string {
   if (command === 'start')
     return `penx start always writes ${err.dir}: move or rename that folder, or run the same comparison elsewhere with penx compare --out DIR --name NAME`;
-  if (command === 'plot') return err instanceof NotOwnedError && err.asked === 'write' ? 'penx plot redraws folders penx wrote' : 'give another --out';
-  // prune's folders refused are its output's (a run folder not penx's is only read).
-  if (command === 'prune' || command === 'worker') return 'give another --out';
   if (command === 'adopt') return 'penx adopt takes folders a penx wrote';
+  const intent = err instanceof FolderRefusedError ? err.intent : undefined;
+  if (intent === 'write') return `penx ${command} ${command === 'plot' ? 'redraws' : 'writes into'} folders penx wrote`;
+  if (intent === 'output') return outputRemedy(command);
+  // plot's other folder is a record file's new one; a worker's is its --out.
+  if (command === 'plot' || command === 'worker') return 'give another --out';
   if (err instanceof FolderExistsError) return 'use --resume to continue it or --force to start it over';
   return 'give another --name or --out';
 }
@@ -115,8 +132,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (err instanceof OlderFolderError) {
+      // An output's folder: the flag that puts it elsewhere named (the library says only "another folder").
+      const elsewhere = err.intent === 'output' ? `; ${outputRemedy(argv[0])}` : '';
       say(
-        `penx: error: ${err.problem}; or, if its files are still as the older penx left them, penx adopt ${err.dir} records them as penx's and the command can run`,
+        `penx: error: ${err.problem}${elsewhere}; or, if its files are still as the older penx left them, penx adopt ${err.dir} records them as penx's and the command can run`,
       );
       return 2;
     }

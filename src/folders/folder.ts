@@ -218,25 +218,31 @@ export interface ClaimedFolder {
  * marker's temporary file; or a marker of another kind; with force (or as an output folder), one whose manifest lists a file
  * the tool cannot prove it wrote (`checkRemovable`); to resume, one it would write over such an
  * entry in (`checkOverwrite`). A new or empty folder passes. Each refusal says what `policy` meant
- * to do with the folder, e.g. `will not put the output into models: …` for `{ output: true }`.
+ * to do with the folder, e.g. `will not put the output into models: …` for `{ output: true }`, and
+ * carries it (a FolderRefusedError's `intent`: 'output'), which an app words its remedy by.
  * `claimFolder` does this itself; a caller may do it earlier, before slow work.
  */
 export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy): void {
+  const intent = intentOf(policy);
   const checkpoint = checkpointHolding(dir);
   if (checkpoint)
-    throw new FolderRefusedError(dir, `${dir} is inside the run's checkpoint ${checkpoint}, which the run replaces after every epoch; nothing was touched`);
+    throw new FolderRefusedError(
+      dir,
+      `${dir} is inside the run's checkpoint ${checkpoint}, which the run replaces after every epoch; nothing was touched`,
+      intent,
+    );
   if (reservedName(basename(resolve(dir))))
-    throw new FolderRefusedError(dir, `${dir} is named as penalty-explorer's own files are (${RESERVED_TEXT}); nothing was touched`);
+    throw new FolderRefusedError(dir, `${dir} is named as penalty-explorer's own files are (${RESERVED_TEXT}); nothing was touched`, intent);
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);
   if (!marker) {
     // Without a marker, everything is someone's: a marker file that is no valid one (forged, cut short, of a
     // newer format), names like the tool's leftovers; only what taking a folder writes before its marker is not.
-    if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, intentOf(policy), MARKER_FILE);
+    if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, intent, MARKER_FILE);
     return;
   }
-  if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+  if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`, intent);
   // Starting it over (or replacing an earlier output) deletes what the tool wrote: refused while it lists a file the tool cannot prove it wrote.
   const replaces = replacing(policy);
   if (replaces) checkRemovable(dir, replaces);

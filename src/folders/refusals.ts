@@ -109,13 +109,14 @@ function olderFolderProblem(dir: string, unproven: readonly Unproven[], intent: 
  * // "refusing to start runs/x over: its manifest lists a file penalty-explorer cannot prove it wrote: a.png (not a regular file); nothing was touched; …"
  */
 export function removalRefusal(dir: string, unproven: readonly Unproven[], intent: Replacing = 'force'): IOError {
-  if (unproven.every(listedByOlder)) return new OlderFolderError(dir, olderFolderProblem(dir, unproven, intent));
+  if (unproven.every(listedByOlder)) return new OlderFolderError(dir, olderFolderProblem(dir, unproven, intent), intent);
   const list = unprovenList(unproven);
   const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
   const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
   return new FolderRefusedError(
     dir,
     `${REFUSING[intent](dir)}: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
+    intent,
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * A folder in the way is refused with a remedy in the refused command's own flags: `penx plot
- * FILE --out DIR` says to give another --out (plot has no --resume or --force), `penx start` says
+ * FILE --out DIR` says to give another --out (plot has no --resume or --force), `penx plot DIR` of a
+ * folder not penx's that it redraws folders penx wrote, `penx start` says
  * that it always writes figures/runs/quickstart (it has no --name or --out), and over a quickstart an
  * older penx wrote, which folder to move. Nothing is changed.
  */
@@ -31,7 +32,7 @@ function penxIn(cwd: string, ...args: string[]): Promise<Run> {
 }
 
 describe('a folder in the way: the remedy fits the command', () => {
-  it('penx plot FILE --out DIR, DIR a run folder of penx or a folder of the user: give another --out', async () => {
+  it('penx plot FILE --out DIR, DIR a run folder of penx or a folder of the user: give another --out; penx plot DIR not penx’s: it redraws folders penx wrote', async () => {
     const file = join(root, 'record.json');
     writeFileSync(file, JSON.stringify(makeRunRecord({ epochs: 1 })));
     const own = join(root, 'own');
@@ -51,6 +52,15 @@ describe('a folder in the way: the remedy fits the command', () => {
     expect(notOwned.code).toBe(2);
     expect(notOwned.stderr).toMatch(/was not written by penalty-explorer .*nothing was touched; give another --out\n/);
     expect(readdirSync(users)).toEqual(['notes.txt']);
+
+    // A run's record in a folder penx did not write, given to redraw: refused as a folder to write into, not as an --out.
+    writeFileSync(join(users, 'run.json'), JSON.stringify(makeRunRecord({ epochs: 1 })));
+    const redraw = await penx('plot', users);
+    expect(redraw.code).toBe(2);
+    expect(redraw.stderr).toBe(
+      `penx: error: will not write into ${users}: it was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); nothing was touched; penx plot redraws folders penx wrote\n`,
+    );
+    expect(readdirSync(users).sort()).toEqual(['notes.txt', 'run.json']);
   });
 
   it("penx start refusing the user's figures/runs/quickstart: says start always writes there, names no flag start lacks", async () => {

@@ -7,7 +7,7 @@
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { trackOwned } from '../../src/folders/owner.ts';
 import { readRunJson } from '../../src/folders/records.ts';
 import { writeFileAtomic } from '../../src/io/atomic.ts';
@@ -271,19 +271,23 @@ describe('--force and a temporary file left in checkpoint/', () => {
 
 describe('penx prune --out: only a new folder or its own, never inside a checkpoint', () => {
   // A user's folder: refused-untouched.test.ts.
-  it('a pruned model an older penx wrote, the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
-    const older = join(root, 'model-older');
+  it('a pruned model an older penx wrote (where prune puts it without --out), the run’s checkpoint, a folder inside it, /proc: exit 2, nothing written', async () => {
+    // Prune's default output folder, RUN/pruned: the user gave no --out, so the hint names the flag (and that default).
+    const older = join(trained, 'pruned');
     olderPruned(older);
+    onTestFinished(() => rmSync(older, { recursive: true, force: true }));
     const olderBefore = tree(older);
     const checkpointBefore = tree(join(trained, 'checkpoint'));
     for (const target of [older, join(trained, 'checkpoint'), join(trained, 'checkpoint', 'pruned'), join(trained, 'checkpoint', 'model')]) {
-      const r = await penx('prune', trained, '--max-drop', '50', '--out', target);
+      const r = await penx('prune', trained, '--max-drop', '50', ...(target === older ? [] : ['--out', target]));
       expect(r.code, `${target}: ${r.stderr}`).toBe(2);
-      // Worded by what prune would do there, replace the earlier output (it said "refusing to start … over").
+      // Worded by what prune would do there, replace the earlier output (it said "refusing to start … over"), and how to put it elsewhere.
       if (target === older)
         expect(r.stderr).toMatch(
           new RegExp(
-            `^penx: error: refusing to replace the earlier output in ${older}: an older penx wrote it, .*; nothing was touched; put the output into another folder, or move ${older} out of the way .*; or, if its files are still as the older penx left them, penx adopt ${older} records them as penx's and the command can run\n$`,
+            `^penx: error: refusing to replace the earlier output in ${older}: an older penx wrote it, .*; nothing was touched; put the output into another folder, or move ${older} out of the way .* and run the command again; ` +
+              'give another --out DIR \\(without --out, penx prune writes RUN/pruned\\); ' +
+              `or, if its files are still as the older penx left them, penx adopt ${older} records them as penx's and the command can run\n$`,
           ),
         );
     }

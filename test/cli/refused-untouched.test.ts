@@ -295,7 +295,7 @@ describe('penx prune --out a folder that is not penx’s', () => {
     // Worded by what prune would do there, put its output into it (it said "refusing to delete …", as --force does).
     expect(r.stderr).toBe(
       `penx: error: will not put the output into ${user}: it is not empty and was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); ` +
-        "an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched; give another --out\n",
+        "an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched; give another --out DIR (without --out, penx prune writes RUN/pruned)\n",
     );
     expect({ run: tree(run), user: tree(user), mtime: statSync(run).mtimeMs }).toEqual(before);
     rmSync(join(run, '.report.html.99999.abcd.penx-tmp'), { force: true });

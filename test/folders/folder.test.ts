@@ -31,6 +31,17 @@ import {
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** The FolderRefusedError `take` throws; the test fails when it throws another or none. */
+function refusalOf(take: () => unknown): FolderRefusedError {
+  try {
+    take();
+  } catch (err) {
+    expect(err).toBeInstanceOf(FolderRefusedError);
+    return err as FolderRefusedError;
+  }
+  throw new Error('not refused');
+}
+
 describe('run names', () => {
   it.each(['..', '.', 'a/b', '../x', '/abs', 'x\\y', '', 'n'.repeat(300), 'a\nb', 'tab\there', 'esc\u001b[0m', 'nul\0'])(
     'refuses %j: one plain path segment only',
@@ -186,13 +197,9 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
       () => claimFolder(dir, { output: true }, 'pruned'),
       () => checkOwnFolder(dir, 'pruned'),
     ].map((take) => {
-      try {
-        take();
-      } catch (err) {
-        expect(err).toBeInstanceOf(NotOwnedError);
-        return (err as NotOwnedError).problem;
-      }
-      throw new Error('not refused');
+      const err = refusalOf(take);
+      expect(err).toBeInstanceOf(NotOwnedError);
+      return err.problem;
     });
     expect(refusals).toEqual([
       `${dir} already exists and was ${why}; nothing was touched`,
@@ -223,6 +230,31 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
     );
     expect(readFileSync(join(dir, 'prune.json'), 'utf8')).toBe('edited by hand');
     expect(() => claimFolder(dir, { output: true, resume: true }, 'pruned')).toThrow('resume and output contradict each other; give one');
+  });
+
+  it('each refusal of judging a folder carries what the caller meant to do with it (intent), which an app words its remedy by', async () => {
+    // A foreign folder, a folder of the tool's of another kind, a name kept for the tool's own files, an output listing a user's file.
+    const foreign = join(root, 'intent-foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'model.h5'), 'keras weights');
+    const run = join(root, 'intent-run');
+    claimFolder(run, {}, 'run').release();
+    const output = join(root, 'intent-output');
+    const first = claimFolder(output, { output: true }, 'pruned');
+    await writeFileAtomic(join(output, 'prune.json'), '{"level":50}');
+    first.release();
+    writeFileSync(join(output, 'prune.json'), 'edited by hand');
+    const intentOf = (take: () => unknown) => refusalOf(take).intent;
+    expect([
+      intentOf(() => claimFolder(foreign, { output: true }, 'pruned')),
+      intentOf(() => checkOwnFolder(foreign, 'run')),
+      intentOf(() => claimFolder(run, { output: true }, 'pruned')),
+      intentOf(() => claimFolder(run, { force: true }, 'sweep')),
+      intentOf(() => claimFolder(run, {}, 'sweep')),
+      intentOf(() => claimFolder(join(root, 'x.penx-old'), { output: true }, 'pruned')),
+      intentOf(() => claimFolder(output, { output: true }, 'pruned')),
+      intentOf(() => claimFolder(output, { force: true }, 'pruned')),
+    ]).toEqual(['output', 'write', 'output', 'force', 'new', 'output', 'output', 'force']);
   });
 
   it('a folder holding only a marker file that is no valid marker (cut short, forged, of a newer format) is refused untouched', () => {

@@ -46,6 +46,8 @@ describe('a pruned model an older penx wrote, taken for a new output (penx prune
     const before = tree(dir);
     for (const take of [() => checkClaim(dir, 'pruned', { output: true }), () => claimFolder(dir, { output: true }, 'pruned')]) {
       expect(take).toThrow(OlderFolderError);
+      // What was meant carried too: an app names its flag for another output folder (penx prune's --out).
+      expect(take).toThrow(expect.objectContaining({ intent: 'output' }));
       expect(take).toThrow(
         `refusing to replace the earlier output in ${dir}: an older penx wrote it, and its manifest lists 4 entries by name only ` +
           '(model, weights.sparse.bin, weights.sparse.json, prune.json), without the size and SHA-256 this version records, ' +
