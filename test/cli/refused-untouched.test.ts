@@ -283,6 +283,19 @@ describe('penx prune --out through a symbolic link', () => {
   }, 60_000);
 });
 
+describe('penx sweep --force on a folder that is not penx’s', () => {
+  it('one holding only a name like penx’s leftovers: exit 2, refused as started over (it said "already exists"), untouched', async () => {
+    const dir = userFolder(join(out, 'sw-user'), { 'notes.penx-old': 'mine' });
+    const before = tree(dir);
+    const r = await penx(...SWEEP, '--name', 'sw-user', '--force');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /^penx: error: refusing to start .*sw-user over: it was not written by penalty-explorer .*; nothing was touched; give another --name or --out\n$/,
+    );
+    expect(tree(dir)).toEqual(before);
+  }, 60_000);
+});
+
 describe('penx prune --out a folder that is not penx’s', () => {
   it('exit 2 before the run is locked: the run folder not written to (no lock, its leftovers kept)', async () => {
     const run = join(out, 'run');

@@ -14,17 +14,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  checkFolder,
   checkWrites,
   type Dashboard,
   hasContent,
   IOError,
   keptNote,
-  kindText,
-  MARKER_FILE,
   makeFolder,
-  NotOwnedError,
   openFolder,
-  readMarker,
   readSweepJson,
   removeMadeFolders,
   removeOwned,
@@ -208,10 +205,10 @@ function checkSweepWrites(dir: string, plan: SweepPlan): void {
  */
 async function claimSweepFolder(dir: string, plan: SweepPlan, force: boolean): Promise<() => void> {
   const { record } = plan;
+  // Judged as every folder taken is, in the words of what was asked (start it over, or take it: new or
+  // the same sweep again); not claimed (claimFolder): its runs' processes share it, unlocked (openFolder).
+  checkFolder(dir, 'sweep', { force });
   if (hasContent(dir)) {
-    const marker = readMarker(dir);
-    if (!marker) throw new NotOwnedError(dir, force ? 'force' : 'new', MARKER_FILE);
-    if (marker.kind !== 'sweep') throw new IOError(`${dir} holds ${kindText(marker.kind)}, not a sweep; nothing was touched; give the sweep another --name`);
     if (force) {
       const { kept: left, unproven } = removeOwned(dir);
       const kept = keptNote(dir, left, unproven);
