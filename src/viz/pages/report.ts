@@ -4,7 +4,7 @@
  * changes, sets the view's `bins` data and axis signals (rebuilding the views only to switch
  * linear/log), updates the titles and moves the highlighted row of `#numbers`. With channel norms,
  * it also keeps one view per run for the norm histograms (`#norms-I`, data `norms` set for the
- * selected epoch) and updates `#norms` (its `data-epoch`, `.norms-title`, highlighted projected
+ * selected epoch) and updates `#norms` (its `data-epoch`, `.norms-title` and its `.full-names`, highlighted projected
  * rows). The views beyond the histogram are report-views.ts's, redrawn with the same state, and
  * every chart gets PNG/SVG/CSV buttons (downloads.ts). Charts on screen are drawn at once, the
  * others after the page has painted, ~50 ms of drawing a task (vega.ts, runSoon), a newer choice

@@ -1,7 +1,7 @@
 /**
  * The report's `#norms` section ("Weight norms"), present when some run recorded channel norms:
  * per run a card with the channel-norm histograms of every layer at the selected epoch (`#norms-I`,
- * drawn by the page script; `.norms-title` names the epoch), the mean/max curves over training
+ * drawn by the page script; `.norms-title` names the epoch and `.full-names` below it the outputs it shortens, as the histograms' titles: `epochTitleHtml`), the mean/max curves over training
  * (`#norm-curves`), and, with a norm constraint, per run a table of the share of output channels
  * (last axis) in which it changed a weight, per epoch and layer (rows carry `data-epoch`, so the page highlights the selected one).
  * `#norms` carries the selected epoch as `data-epoch`.
@@ -9,6 +9,7 @@
 
 import type { RunRecord } from '../../formats/index.ts';
 import { constraintLines, hasNorms, normLayers, otherSlicesLines, rowNormsNote, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
+import { epochTitleHtml } from './epoch-title-html.ts';
 import { escText, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
 
@@ -35,8 +36,9 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   const selected = model.lastEpoch;
   const cards = runs.map((run, i) => {
     const head = several ? `<div class="run-label">${escText(labels[i] ?? '')}</div>` : '';
+    const t = epochTitleHtml(model, i);
     const body = hasNorms(run)
-      ? `<div class="norms-title" data-run="${i}">${escText(model.runs[i]?.titles[selected]?.lines.join('\n') ?? '')}</div><div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
+      ? `<div class="norms-title" data-run="${i}">${t.lines}</div>${t.names}<div class="downloads" id="dl-norms-${i}"></div><div class="chart" id="norms-${i}"></div>`
       : '<p class="note">no channel norms in this record (written before they were tracked)</p>';
     return `<div class="card">${head}${body}</div>`;
   });

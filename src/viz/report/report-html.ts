@@ -12,6 +12,7 @@
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels } from '../figures/index.ts';
 import { reportSpecs } from './chart-specs.ts';
+import { epochTitleHtml } from './epoch-title-html.ts';
 import { esc, escText, inlineScript, jsonScript, packedJsonScript, pageCsp } from './html.ts';
 import { normsSection } from './norms-section.ts';
 import { numbersCsv, numbersSection } from './numbers-table.ts';
@@ -31,16 +32,6 @@ function controls(model: PageModel): string {
 <label><input type="radio" name="scale" value="log"> log</label></fieldset>
 <label for="layer">weights <select id="layer">${layerOptions}</select></label>
 </section>`;
-}
-
-/**
- * Run `i`'s title at the last epoch as `epoch-NNN.png` writes it (`epochTitle`), as HTML: its lines
- * (`lines`), and the outputs it shortens named in full (`names`, a `.full-names` block, muted, as the
- * PNG's subtitle). The page script rewrites both for the selected epoch.
- */
-function epochTitleHtml(model: PageModel, i: number): { lines: string; names: string } {
-  const t = model.runs[i]?.titles[model.lastEpoch];
-  return { lines: escText(t?.lines.join('\n') ?? ''), names: `<div class="full-names" data-run="${i}">${escText(t?.fullNames.join('\n') ?? '')}</div>` };
 }
 
 function histograms(model: PageModel): string {

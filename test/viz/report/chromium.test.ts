@@ -183,7 +183,9 @@ describe('report pages in headless Chromium', () => {
     // Each title as its epoch-NNN.png writes it (lines of 56 characters, long output names shortened), the full names below.
     const written = three.map((r) => epochTitle(r.epochs[2] as EpochRecord));
     expect(titles).toEqual(written.map((t) => t.lines.join('\n')));
-    expect(await page.$$eval('.full-names', (els) => els.map((e) => e.textContent))).toEqual(written.map((t) => t.fullNames.join('\n')));
+    // Below the histograms' titles and the Weight norms cards' alike.
+    for (const section of ['#histograms', '#norms'])
+      expect(await page.$$eval(`${section} .full-names`, (els) => els.map((e) => e.textContent))).toEqual(written.map((t) => t.fullNames.join('\n')));
     expect(written[1]?.fullNames).toEqual(expect.arrayContaining(LONG_OUTPUTS));
     expect(await selectedEpochs(page)).toEqual(['3', '3', '3']);
 

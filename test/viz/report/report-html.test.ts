@@ -103,7 +103,7 @@ describe('reportHtml', () => {
     expect(html.match(/<table class="numbers">/g)).toHaveLength(3);
   });
 
-  it('titles a model of several outputs as its epoch-NNN.png: lines of 56 characters, long output names shortened in their middle, full names below', async () => {
+  it('titles a model of several outputs as its epoch-NNN.png: lines of 56 characters, long output names shortened in their middle, full names below, in the histograms and the Weight norms', async () => {
     const long = ['mnist', 'emnist'].map((m) => `multitask_head_for_${m.padEnd(9, '_')}_classifier_output_layer_weights`);
     const run = withOutputs(makeRunRecord({ epochs: 2, penalty: 'l1:1e-4', seed: 2 }), long);
     const title = plain(epochHistogramSpec(run, 2)).title;
@@ -115,6 +115,8 @@ describe('reportHtml', () => {
     for (const full of long) expect(fullNames).toContain(full);
     const page = await markup([run]);
     expect(page).toContain(`<h2 id="title">${lines.join('\n')}</h2><div class="full-names" data-run="0">${fullNames.join('\n')}</div>`);
+    // The Weight norms card titled the same, its full names below it too (`epochTitleHtml`; the title lines only before).
+    expect(page).toContain(`<div class="norms-title" data-run="0">${lines.join('\n')}</div><div class="full-names" data-run="0">${fullNames.join('\n')}</div>`);
     // Several runs: each card's title so, its full names below it.
     expect(await markup([run, makeRunRecord({ epochs: 2, penalty: 'none' })])).toContain(
       `<div class="run-title">${lines.join('\n')}</div><div class="full-names" data-run="0">${fullNames.join('\n')}</div>`,
