@@ -3,13 +3,21 @@
  * failed carries why, a run seen done its result, even when the run ends in the middle of the look.
  * The run's end is put exactly there: a real Redis and BullMQ, the job taken by hand (a Worker
  * without a processor) and failed right after status() read its job.
+ *
+ * And the `--monitor` modules' SHA-256s a job carries (`monitorDigests`) on every path that writes
+ * a job: put on again (a waiting job takes the new ones, a running one keeps its own) and put back
+ * after Redis lost it (`restore`, and the following `penx sweep --queue` that calls it).
  */
-import { UnrecoverableError, Worker } from 'bullmq';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { sweepStatus } from '../../mnist-demo/cli/actions/sweep-queue-actions.ts';
+import { queueSweep, sweepStatus } from '../../mnist-demo/cli/actions/sweep-queue-actions.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
-import { QUEUE_NAME, redisOptions, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
-import { required, testRedis } from './redis.ts';
+import { jobId, type MonitorDigests, QUEUE_NAME, redisOptions, type SweepJob, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { sleep } from '../wait.ts';
+import { emptyDatabase, required, testRedis } from './redis.ts';
 
 const redis = await testRedis();
 afterAll(() => redis?.stop());
@@ -86,5 +94,88 @@ describe('SweepQueue.status', () => {
       await taker.close();
       await q.close();
     }
+  }, 30_000);
+});
+
+/** A sweep of `seeds` l1 runs named `name`, as `penx sweep` records it. */
+async function sweepOf(name: string, seeds: number[]) {
+  const grid = { penalties: ['l1'], strengths: [1e-4], seeds };
+  return { format: 'penalty-explorer/sweep@1', name, grid, settings: { epochs: '1' }, runs: await expandGrid(grid) } as const;
+}
+
+/** The job of `run` of sweep `sweep` on `q`, once it is there (polled: another process may be putting it on); fails after ~10 s. */
+async function jobOf(q: SweepQueue, sweep: string, run: string): Promise<Job<SweepJob>> {
+  for (let i = 0; i < 200; i++) {
+    const job = await q.queue.getJob(jobId(sweep, run));
+    if (job) return job;
+    await sleep(50);
+  }
+  throw new Error(`no job ${sweep}/${run} on the queue`);
+}
+
+const CHECKED: MonitorDigests = { './monitor.mjs': 'a'.repeat(64) };
+const EDITED: MonitorDigests = { './monitor.mjs': 'b'.repeat(64) };
+
+describe('the monitor digests a job carries', () => {
+  if (!redis) return;
+
+  it("put on again: a waiting job takes the new digests (none without monitors), a running one keeps its own; put back after a loss: the sweep's", async () => {
+    // Database 11: no other test's worker or hand takes runs there.
+    const url = await emptyDatabase(redis.url, 11);
+    const record = await sweepOf(`digests${process.pid}`, [1, 2]);
+    const [first, second] = record.runs.map((r) => r.name) as [string, string];
+    const q = await SweepQueue.open(url);
+    const taker = new Worker(QUEUE_NAME, null, { connection: redisOptions(url) });
+    try {
+      await q.submit(record, CHECKED);
+      const running = await taker.getNextJob('by-hand');
+      expect(running?.data.run.name).toBe(first);
+      await q.submit(record, EDITED);
+      expect((await jobOf(q, record.name, first)).data.monitorDigests).toEqual(CHECKED);
+      expect((await jobOf(q, record.name, second)).data.monitorDigests).toEqual(EDITED);
+      await q.submit(record);
+      expect((await jobOf(q, record.name, second)).data).not.toHaveProperty('monitorDigests');
+      // Redis lost the waiting run's job: put back from the sweep's record with the digests given.
+      await (await jobOf(q, record.name, second)).remove();
+      expect(await q.restore(record, CHECKED)).toEqual([second]);
+      expect((await jobOf(q, record.name, second)).data.monitorDigests).toEqual(CHECKED);
+      await running!.moveToFailed(new UnrecoverableError('stopped by the test'), 'by-hand', false);
+      await q.remove(record.name);
+    } finally {
+      await taker.close();
+      await q.close();
+    }
+  }, 30_000);
+
+  it('penx sweep --queue following its sweep puts a lost job back with the digests the sweep checked', async () => {
+    const url = await emptyDatabase(redis.url, 11);
+    const record = await sweepOf(`lost${process.pid}`, [1]);
+    const run = record.runs[0]!.name;
+    const dir = mkdtempSync(join(tmpdir(), 'penx-digests-'));
+    const q = await SweepQueue.open(url);
+    const taker = new Worker(QUEUE_NAME, null, { connection: redisOptions(url) });
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const followed = queueSweep(url, record, join(dir, 'sweep'), { detach: false, monitorDigests: CHECKED });
+    let code: number | undefined;
+    try {
+      // Redis loses the job (as a restart without persistence): the follower, polling, puts it back.
+      const put = await jobOf(q, record.name, run);
+      expect(put.data.monitorDigests).toEqual(CHECKED);
+      await put.remove();
+      expect((await jobOf(q, record.name, run)).data.monitorDigests).toEqual(CHECKED);
+      expect(vi.mocked(console.error).mock.calls.flat().join('\n')).toContain(`1 run put back on the queue`);
+    } finally {
+      // The run ends (failed by hand), so the follower returns.
+      const taken = await taker.getNextJob('by-hand');
+      await taken?.moveToFailed(new UnrecoverableError('stopped by the test'), 'by-hand', false);
+      code = await followed;
+      vi.restoreAllMocks();
+      await q.remove(record.name);
+      await taker.close();
+      await q.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(code).toBe(1);
   }, 30_000);
 });
