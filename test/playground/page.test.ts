@@ -475,9 +475,24 @@ describe('penx playground', () => {
 
       // From file://, Chromium refuses the worker: the test of it above.
 
+      // The same page in a 420-px window: each figure drawn at its card's width, its text at its size. Before, each
+      // SVG was drawn at its file's width and scaled down to the card (the penalty shapes' 744 px at 378: text at half size).
+      await page.screenshot({ path: join(out, 'playground.png') });
+      await page.setViewportSize({ width: 420, height: 1000 });
+      const scaled = () =>
+        page.$$eval('.card[data-view]', (cards) =>
+          cards.flatMap((c) => {
+            const svg = c.querySelector('svg');
+            const drawn = svg?.getBoundingClientRect().width ?? 0;
+            const width = Number(svg?.getAttribute('width'));
+            const room = (c.lastElementChild as HTMLElement).clientWidth;
+            return Math.abs(drawn - width) > 0.5 || width > room ? [`${(c as HTMLElement).dataset.view} ${width} drawn at ${drawn} in ${room}`] : [];
+          }),
+        );
+      await page.waitForFunction(() => document.querySelectorAll('.card[data-view] svg').length === 6);
+      await expect.poll(scaled, { timeout: 20_000 }).toEqual([]);
       expect(errors).toEqual([]);
       expect(outside).toEqual([]);
-      await page.screenshot({ path: join(out, 'playground.png') });
       await context.close();
     },
     600_000,

@@ -9,7 +9,7 @@
  * the gaps between the plots, Vega's padding), and its subtitle broken to the width as a one-run
  * heatmap's is (`subtitleByWidth`). A row of plots that `stack` (a `concat` of `columns: plots.length`)
  * puts them one under another where the row would be drawn at less than STACK_BELOW (`wrap_columns` 1):
- * each then at min(1, max(LEAST_FIT, (WRAP_WIDTH − Vega's padding − one y axis) / widest plot)) —
+ * each then at min(1, max(LEAST_FIT, (WRAP_WIDTH − Vega's padding − STACKED_AXIS) / widest plot)) —
  *
  *   figure (Vega-Lite)   fitToCard(row, subtitle): the params WRAP_WIDTH (default: the file's width,
  *                        so a file is drawn as before), `wrap_fit` and `wrap_subtitle`
@@ -20,6 +20,7 @@
  * A mark placed at the plot's right edge says `x: { value: 'width' }` (the width drawn), not a number.
  */
 import type { Spec } from 'vega';
+import { LEGEND_CHARS, LEGEND_CHARS_SIGNAL } from './short-names.ts';
 import { CONFIG } from './theme.ts';
 import { GAP, SUBTITLE_CHAR, subtitleByWidth, subtitleFollowsWidth, WRAP_COLUMNS, WRAP_MAX_WIDTH, WRAP_PADDING, WRAP_WIDTH } from './wrap.ts';
 
@@ -27,6 +28,11 @@ import { GAP, SUBTITLE_CHAR, subtitleByWidth, subtitleFollowsWidth, WRAP_COLUMNS
 const WRAP_FIT = 'wrap_fit';
 /** What a y axis takes beside its plot (px): labels of up to 7 characters (`0.00002`, `12.34%`), its title, and a line's stroke over the plot's edge. */
 const Y_AXIS = 80;
+/**
+ * What a plot stacked alone in its row takes beside it (px): its y axis, and the x axis's last label
+ * over the plot's right edge (half of `−0.0002`: the playground's penalty shapes were 379 px in a card of 378).
+ */
+const STACKED_AXIS = Y_AXIS + 10;
 /**
  * The least share of its width a plot is drawn at: a card narrower than that scrolls the figure.
  * 0.3: the overlay (560 px, two y axes) then fits a card of 184 + 168 = 352 px, a 420-px window's
@@ -60,7 +66,7 @@ export interface PlotRow {
  * fitToCard({ plots: [560], axes: 2 }, subtitle)   // the overlay with its right axis: around = 24 + 2 · 80 = 184 px
  * // in a card of 454 px: wrap_fit = (454 − 184) / 560 = 0.48, the plot 270 px wide; in a file (wrap_width 744): 1
  * fitToCard({ plots: [270, 270], stack: true }, subtitle)   // the penalty shapes: around = 24 + 2 · 80 + 20 = 204 px
- * // in a card of 454 px the row would be (454 − 204) / 540 = 0.46: wrap_columns 1, each plot at min(1, (454 − 104) / 270) = 1
+ * // in a card of 454 px the row would be (454 − 204) / 540 = 0.46: wrap_columns 1, each plot at min(1, (454 − 114) / 270) = 1
  */
 export function fitToCard(row: PlotRow, subtitle?: string | readonly string[]) {
   const plots = row.plots.reduce((sum, w) => sum + w, 0);
@@ -73,7 +79,7 @@ export function fitToCard(row: PlotRow, subtitle?: string | readonly string[]) {
   const stack = row.stack === true && row.plots.length > 1;
   // Stacked: one plot a row, the widest with one y axis.
   const widest = Math.max(...row.plots);
-  const least = Math.floor((LEAST_FIT * (stack ? widest : plots) + (stack ? Y_AXIS : around - WRAP_PADDING)) / SUBTITLE_CHAR);
+  const least = Math.floor((LEAST_FIT * (stack ? widest : plots) + (stack ? STACKED_AXIS : around - WRAP_PADDING)) / SUBTITLE_CHAR);
   return [
     { name: WRAP_WIDTH, value: file },
     ...(stack
@@ -81,7 +87,7 @@ export function fitToCard(row: PlotRow, subtitle?: string | readonly string[]) {
           { name: WRAP_COLUMNS, expr: `${inRow} >= ${STACK_BELOW} ? ${row.plots.length} : 1` },
           {
             name: WRAP_FIT,
-            expr: `min(1, max(${LEAST_FIT}, ${WRAP_COLUMNS} > 1 ? ${inRow} : (${WRAP_WIDTH} - ${WRAP_PADDING + Y_AXIS}) / ${widest}))`,
+            expr: `min(1, max(${LEAST_FIT}, ${WRAP_COLUMNS} > 1 ? ${inRow} : (${WRAP_WIDTH} - ${WRAP_PADDING + STACKED_AXIS}) / ${widest}))`,
           },
         ]
       : [{ name: WRAP_FIT, expr: `min(1, max(${LEAST_FIT}, ${inRow}))` }]),
@@ -119,33 +125,41 @@ export function widthsFollowCard(spec: Spec): Spec {
  * Vega's padding and a margin.
  */
 const LEGEND_AROUND = 120;
-/** The least a legend label is cut to (px): ~18 characters at 11 px. */
+/** The least a legend label is cut to (px): ~18 characters at 11 px (LEAST_LEGEND_CHARS). */
 const LEAST_LABEL = 120;
+/** The signal of the legends' labelLimit (px). */
+const LEGEND_LIMIT = 'legend_limit';
 
 type Group = { legends?: Array<Record<string, unknown>>; marks?: Group[] };
 
 /**
  * A compiled spec whose legends' labels are cut to what its card leaves them (a figure with
- * WRAP_WIDTH: a page sets it to its card's width):
+ * WRAP_WIDTH: a page sets it to its card's width), and the budget its labelExprs shorten labels
+ * to in their middle (`shortLabels`) following the same limit:
  *
- *   labelLimit = clamp(WRAP_WIDTH − LEGEND_AROUND, LEAST_LABEL, the theme's labelLimit)
+ *   legend_limit = clamp(WRAP_WIDTH − LEGEND_AROUND, LEAST_LABEL, the theme's labelLimit)
+ *   legend_chars = ⌊legend_limit · LEGEND_CHARS / the theme's labelLimit⌋
  *
- * — 320 px in a file (WRAP_WIDTH ≥ 720) and on a card of 440 px or more, 266 in a card of 386 (a 420-px
- * window's), 190 in one of 310. A legend with a labelLimit of its own keeps it; a spec
- * without WRAP_WIDTH is returned as it is.
+ * — 320 px and 48 characters in a file (WRAP_WIDTH ≥ 440) and on a card of 440 px or more, 266 px
+ * and 39 characters in a card of 386 (a 420-px window's), 190 px and 28 characters in one of 310. A
+ * legend with a labelLimit of its own keeps it; a spec without WRAP_WIDTH keeps its legends and has
+ * legend_chars LEGEND_CHARS. Legends sharing the bottom stand one under the other where two side by
+ * side would not fit (in a file, side by side).
  *
  * @example
- * legendsFollowWidth(vegaLite.compile(curvesSpec(runs)).spec).legends?.[0]?.labelLimit   // { signal: 'clamp(wrap_width - 120, 120, 320)' }
+ * legendsFollowWidth(vegaLite.compile(curvesSpec(runs)).spec).legends?.[0]?.labelLimit   // { signal: 'legend_limit' }
  */
 export function legendsFollowWidth(spec: Spec): Spec {
-  if (!spec.signals?.some((s) => s.name === WRAP_WIDTH)) return spec;
   const most = Number(CONFIG.legend?.labelLimit);
-  const limit = { signal: `clamp(${WRAP_WIDTH} - ${LEGEND_AROUND}, ${LEAST_LABEL}, ${most})` };
+  const chars = { name: LEGEND_CHARS_SIGNAL, update: `floor(${LEGEND_LIMIT} * ${LEGEND_CHARS} / ${most})` };
+  if (!spec.signals?.some((s) => s.name === WRAP_WIDTH)) return { ...spec, signals: [...(spec.signals ?? []), { name: LEGEND_LIMIT, value: most }, chars] };
+  const limit = { signal: LEGEND_LIMIT };
   const follow = (g: Group): Group => ({
     ...g,
     ...(g.legends ? { legends: g.legends.map((l) => (l.labelLimit === undefined ? { ...l, labelLimit: limit } : l)) } : {}),
     ...(g.marks ? { marks: g.marks.map(follow) } : {}),
   });
+  const signals = [...(spec.signals ?? []), { name: LEGEND_LIMIT, update: `clamp(${WRAP_WIDTH} - ${LEGEND_AROUND}, ${LEAST_LABEL}, ${most})` }, chars];
   // Legends sharing the bottom (the curves' penalty and output legends) stand side by side where two
   // fit and in a file (WRAP_WIDTH at its own value), else one under the other: side by side they took
   // 575 px of a 386-px card.
@@ -154,5 +168,5 @@ export function legendsFollowWidth(spec: Spec): Spec {
   const stacked = { signal: `${WRAP_WIDTH} < ${sideBySide} ? 'vertical' : 'horizontal'` };
   const config = (spec as { config?: { legend?: { layout?: Record<string, unknown> } } }).config ?? {};
   const layout = { ...config.legend?.layout, bottom: { ...(config.legend?.layout?.['bottom'] as object), direction: stacked } };
-  return { ...(follow(spec as Group) as Spec), config: { ...config, legend: { ...config.legend, layout } } } as Spec;
+  return { ...(follow(spec as Group) as Spec), signals, config: { ...config, legend: { ...config.legend, layout } } } as Spec;
 }

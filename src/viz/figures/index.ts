@@ -101,10 +101,12 @@ export { askRuns, runIdsOf, splitRunsHint } from './view-runs.ts';
 export { MONITOR_VIEW, VIEWS, type View, type ViewData, type ViewOptions, viewById, viewsOf } from './views.ts';
 export {
   columnsFollowWidth,
+  GAP,
   missingWrapParts,
   type PanelRow,
   runPanels,
   WRAP_MAX_WIDTH,
+  WRAP_PADDING,
   WRAP_WIDTH,
   wrapColumns,
   wrappedPanels,

@@ -16,13 +16,16 @@ import {
   densityEncoding,
   fitToCard,
   forPage,
+  GAP,
   normCellLayers,
   normCurvesSpec,
   PAGE_CONFIG,
   PANEL_TICKS,
   shownSpec,
   sparsitySpec,
+  WRAP_PADDING,
   weightRange,
+  wrappedPanels,
 } from '../figures/index.ts';
 import { type NormsModel, type PageModel, pageModel } from './page-model.ts';
 import { type ReportPenalties, type ViewsSpecs, viewsSpecs } from './views-specs.ts';
@@ -58,20 +61,31 @@ export function pageHistogramSpec(scale: DensityScale, range: readonly [number, 
   });
 }
 
+/** What a norms cell takes beside its plot (px): its share axis's labels (`40%`) and ticks. */
+const NORMS_AXIS = 40;
+
 /**
  * The channel-norm histograms of one run at one epoch, a column per layer, each on its own norm
  * axis and all on one share axis (the model's limits); the page sets the data `norms`: rows with
- * `col` and `kind` bar/bound/note.
+ * `col` and `kind` bar/bound/note. One row of cells where the card holds it (a file: always), in a
+ * narrower card as many a row as it holds (`wrappedPanels`: four layers of 120 px were 723 px in a card of 386).
  */
 export function pageNormsSpec(norms: NormsModel, cell: { width: number; height: number }): TopLevelSpec {
+  const count = norms.layers.length;
+  // The share axis's title beside the first column and Vega's padding; a row of every cell in a file.
+  const row = { panel: cell.width + NORMS_AXIS, around: WRAP_PADDING + 20 };
+  const { columns, params, resolve } = wrappedPanels(count, { ...row, maxWidth: row.around + count * (row.panel + GAP) });
   return shownSpec({
+    params,
     data: { name: 'norms' },
-    hconcat: norms.layers.map((_, col) => ({
+    concat: norms.layers.map((_, col) => ({
       title: { text: norms.labels[col] as string, fontSize: 12 },
       transform: [{ filter: `datum.col === ${col}` }],
       ...cell,
       layer: normCellLayers({ xMax: norms.xMax[col] as number, yMax: norms.yMax }, col === 0 ? 'share of channels' : null),
     })),
+    columns,
+    resolve,
     spacing: 14,
     config: PAGE_CONFIG,
   } as TopLevelSpec);

@@ -8,7 +8,7 @@
  */
 
 import { accuraciesOf, type PruneCurve, type PrunePoint, type RunRecord } from '../../formats/index.ts';
-import { fixed4, forPage, grouped, percent, pruneCurveSpec, prunedEpochs, runLabels } from '../figures/index.ts';
+import { fixed4, forPage, grouped, percent, pruneCurveSpec, prunedEpochs, runLabels, WRAP_WIDTH } from '../figures/index.ts';
 import { escText, inlineScript, jsonScript, table } from './html.ts';
 
 /** The columns after the accuracies. */
@@ -32,10 +32,17 @@ function accText(p: PrunePoint | undefined, output: string | undefined): string 
   return fixed4(output === undefined ? p.testAcc : (accuraciesOf(p).find((a) => a.output === output)?.acc ?? null));
 }
 
-/** Renders the spec in `#penx-prune-spec` into `#prune-curve` once the page (and Vega) has loaded. */
+/**
+ * Renders the spec in `#penx-prune-spec` into `#prune-curve` once the page (and Vega) has loaded, at
+ * the width of its box (the figure's WRAP_WIDTH: its plots narrower, fit-width.ts), not a file's
+ * (1336 px for two runs, scrolling in a 420-px window).
+ */
 export const PRUNE_SCRIPT = `document.addEventListener('DOMContentLoaded', function () {
   var spec = JSON.parse(document.getElementById('penx-prune-spec').textContent);
-  new vega.View(vega.parse(spec), { renderer: 'svg', container: '#prune-curve', hover: true }).runAsync();
+  var box = document.getElementById('prune-curve');
+  var view = new vega.View(vega.parse(spec), { renderer: 'svg', container: box, hover: true });
+  if ((spec.signals || []).some(function (s) { return s.name === ${JSON.stringify(WRAP_WIDTH)}; })) view.signal(${JSON.stringify(WRAP_WIDTH)}, box.clientWidth);
+  view.runAsync();
 });`;
 
 function rows(curve: PruneCurve, outputs: readonly (string | undefined)[]): string[][] {

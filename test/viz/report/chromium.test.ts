@@ -123,7 +123,7 @@ describe('report pages in headless Chromium', () => {
       expect(table.scroll).toBeGreaterThan(table.client);
       // The histograms, the overlay, |w|, the curves and the penalty shapes fit their cards (redrawn for the new width as
       // they come due): before, the histograms (340 px), the overlay (560) and the penalty shapes at 0.4 scrolled in them.
-      const boxes = '#histograms .chart, #view-overlay, #view-log-abs, #view-curves, #view-penalty';
+      const boxes = '#histograms .chart, #view-overlay, #view-log-abs, #view-curves, #view-penalty, [id^="norms-"].chart, #prune-curve';
       const scrolling = () =>
         page.$$eval(boxes, (els) =>
           els.filter((e) => !e.querySelector('svg, canvas') || e.scrollWidth > e.clientWidth).map((e) => `${e.id} ${e.scrollWidth} > ${e.clientWidth}`),
@@ -134,8 +134,18 @@ describe('report pages in headless Chromium', () => {
           boxes,
         )
         .catch(() => undefined);
-      // (This report has no |w| view or penalty shapes: views.test fits those at 374 px.)
-      expect(await page.$$eval(boxes, (els) => els.map((e) => e.id))).toEqual(['hist-0', 'hist-1', 'hist-2', 'view-overlay', 'view-curves']);
+      // (This report has no |w| view, penalty shapes or prune curve: views.test fits those at 374 px.) The norms grids'
+      // four cells wrap to the card (723 px in a row, scrolling before).
+      expect(await page.$$eval(boxes, (els) => els.map((e) => e.id))).toEqual([
+        'hist-0',
+        'hist-1',
+        'hist-2',
+        'view-overlay',
+        'view-curves',
+        'norms-0',
+        'norms-1',
+        'norms-2',
+      ]);
       expect(await scrolling()).toEqual([]);
       expect(errors).toEqual([]);
       await page.close();
