@@ -68,16 +68,16 @@ function legendLabels(view: vega.View): string[][] {
 }
 
 describe('legends of runs whose names differ only at their end', () => {
-  // A file's budget, 48 characters; on a page's card of 300 px (labelLimit 240) 36: before, 48 there too, Vega cutting their end.
-  it.each(Object.keys(FIGURES))('%s: each label within its budget (48, 36 in a card of 300 px), shortened in its middle, no two alike', async (name) => {
+  // A file's budget, 48 characters; on a page's card of 300 px (labelLimit 180) 27: before, 48 there too, Vega cutting their end.
+  it.each(Object.keys(FIGURES))('%s: each label within its budget (48, 27 in a card of 300 px), shortened in its middle, no two alike', async (name) => {
     const spec = await viz.toVega((FIGURES[name] as () => TopLevelSpec)());
     const view = new vega.View(vega.parse(spec), { renderer: 'none' });
     try {
       const wraps = spec.signals?.some((s) => s.name === viz.WRAP_WIDTH) ?? false;
-      for (const [width, most] of wraps ? [[undefined, 48] as const, [300, 36] as const] : [[undefined, 48] as const]) {
+      for (const [width, most] of wraps ? [[undefined, 48] as const, [300, 27] as const] : [[undefined, 48] as const]) {
         if (width) view.signal(viz.WRAP_WIDTH, width);
         await view.runAsync();
-        const legends = legendLabels(view).filter((labels) => labels.some((l) => l.includes('a_run') || l.startsWith('l1:1e-4+')));
+        const legends = legendLabels(view).filter((labels) => labels.some((l) => l.includes('a_r') || l.startsWith('l1:1e-4+')));
         expect(legends.length, `${name} at ${width}`).toBeGreaterThan(0);
         for (const labels of legends) {
           expect(labels).toHaveLength(2);
