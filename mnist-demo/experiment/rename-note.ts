@@ -34,20 +34,27 @@ function patternsOf(controls: LayerControls | undefined): Array<[pattern: string
  * namedRenames(['dense_Dense3 → dense_Dense1'], { freeze: ['dense*'] })   // []: dense* selects it by either name
  */
 export function namedRenames(renamed: readonly string[], controls: LayerControls | undefined): string[] {
-  const patterns = patternsOf(controls);
-  return renamed.flatMap((pair) => {
+  return noticed(renamed, patternsOf(controls)).named;
+}
+
+/**
+ * The renamed layers split, in order, into those whose rename changes what one of `patterns`
+ * selects (each with the patterns, as `namedRenames` gives them) and the others (as given).
+ */
+function noticed(renamed: readonly string[], patterns: ReadonlyArray<readonly [pattern: string, flag: string]>): { named: string[]; others: string[] } {
+  const named: string[] = [];
+  const others: string[] = [];
+  for (const pair of renamed) {
     const [was, now] = pair.split(' → ') as [string, string];
     const by = patterns.filter(([p]) => {
       const selects = matcher(p.split('/')[0]!);
       return selects(was) !== selects(now);
     });
-    return by.length ? [`${pair} (${by.map(([p, flag]) => `${flag} ${p}`).join(', ')})`] : [];
-  });
+    if (by.length) named.push(`${pair} (${by.map(([p, flag]) => `${flag} ${p}`).join(', ')})`);
+    else others.push(pair);
+  }
+  return { named, others };
 }
-
-/** The renamed layers whose rename no pattern of `controls` notices (namedRenames' others), in order. */
-const unnoticed = (renamed: readonly string[], controls: LayerControls | undefined): string[] =>
-  renamed.filter((pair) => namedRenames([pair], controls).length === 0);
 
 const listed = (items: readonly string[]) => `${items.slice(0, SHOWN).join(', ')}${items.length > SHOWN ? `, and ${items.length - SHOWN} more` : ''}`;
 
@@ -63,8 +70,7 @@ const listed = (items: readonly string[]) => `${items.slice(0, SHOWN).join(', ')
  * //  in the model, the same in every run, and your patterns select them by these names: dense_Dense7 → dense_Dense1 (--lr-mult dense_Dense7); …"
  */
 export function renamedNote(what: string, renamed: readonly string[], controls: LayerControls | undefined): string {
-  const named = namedRenames(renamed, controls);
+  const { named, others } = noticed(renamed, patternsOf(controls));
   if (named.length === 0) return `${what}: ${renamed.length} layer name${renamed.length === 1 ? '' : 's'} counted in the model: ${listed(renamed)}`;
-  const others = unnoticed(renamed, controls);
   return `${what}: layers named as TF.js names unnamed ones (dense_Dense<n>, input<n>, sequential_<n>, …), counting across the process, are named by their count in the model, the same in every run, and your patterns select them by these names: ${listed([...named, ...others])}; a name given in that form is renamed too (give another to keep it)`;
 }
