@@ -215,6 +215,9 @@ async function run(s: RunSettings): Promise<void> {
     where = 'training';
     const train = tensorsOf(subset.trainImages, subset.trainLabels, h.train, s.train, s.seed, h);
     const test = tensorsOf(subset.testImages, subset.testLabels, h.test, s.test, s.seed + 1, h);
+    // No modelSource: the model is built here from the seed (its name says which, reference_cnn or small_mlp),
+    // so the record calls epoch 0 untrained (initialWords), as penx train's reference model; a source is a
+    // module's or a saved model's, which may come trained.
     const record = await fit(model, train, {
       epochs: s.epochs,
       batchSize: s.batch,
@@ -226,7 +229,6 @@ async function run(s: RunSettings): Promise<void> {
       callbacks: [reporter(s)],
       info: {
         data: `${h.source}; ${s.train} of its ${h.train} training and ${s.test} of its ${h.test} test images (seed ${s.seed})`,
-        modelSource: `playground: ${s.model === 'mlp' ? 'small MLP' : 'reference CNN'}`,
         backend: tf.getBackend(),
         threads: backendThreads(),
         parallel: 'threads',

@@ -245,7 +245,11 @@ export interface PenaltyCurve {
 export interface ModelInfo {
   /** The model's own name, e.g. `reference_cnn`. */
   readonly name: string;
-  /** Where it came from: a module, a `model.json` folder, or the reference model. */
+  /**
+   * Where it came from: a module or a `model.json` folder (which may give it trained: epoch 0 is then
+   * `before training`, initialWords); absent for a model built fresh from the run's seed (penx's
+   * reference model, the playground's models) or given to `fit` without `info.modelSource`.
+   */
   readonly source?: string;
   /** Scalar weights in all (every weight tensor's size, summed). */
   readonly weights: number;

@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_CSP, playgroundDir } from '../../mnist-demo/cli/actions/playground.ts';
-import { type RunRecord, RunsIndex, readRunRecord, serveStatic } from '../../src/node.ts';
+import { initialWords, type RunRecord, RunsIndex, readRunRecord, serveStatic } from '../../src/node.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
 import { spawnInGroup } from '../cli/process-group.ts';
 import { penx, stopped } from '../cli/run-penx.ts';
@@ -406,6 +406,8 @@ describe('penx playground', () => {
       expect([first.config.threads, first.config.parallel]).toEqual(cores > 1 ? [cores, 'threads'] : [1, undefined]);
       expect(first.epochs).toHaveLength(1);
       expect(first.config.model?.weights).toBeGreaterThan(400_000);
+      // Built here from the seed: epoch 0 is untrained (it was called "before training", as a module's model that may come trained).
+      expect([first.config.model?.name, initialWords(first.config)]).toEqual(['reference_cnn', 'untrained']);
       for (const s of [first.initial, ...first.epochs]) expect(s.histogram.count).toBe(first.config.model?.weights);
       expect(first.epochs[0]?.testAcc).toBeGreaterThan(0.1);
 
@@ -442,7 +444,7 @@ describe('penx playground', () => {
       const plotted = await penx('plot', join(out, 'run.json'), '--out', join(out, 'runs', 'from-playground'));
       expect(plotted.code, plotted.stderr).toBe(0);
       expect(existsSync(join(out, 'runs', 'from-playground', 'run.json'))).toBe(true);
-      expect(existsSync(join(out, 'runs', 'from-playground', 'report.html'))).toBe(true);
+      expect(readFileSync(join(out, 'runs', 'from-playground', 'report.html'), 'utf8')).toContain('Epoch 0 is the untrained model.');
       expect(new RunsIndex(join(out, 'runs')).list().map((r) => [r.id, r.epochs])).toEqual([['from-playground', 1]]);
       // …into a new folder only: the same --out again is refused, and --out goes with a record file only.
       const twice = await penx('plot', join(out, 'run.json'), '--out', join(out, 'runs', 'from-playground'));
