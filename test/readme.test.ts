@@ -5,6 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const readme = readFileSync('README.md', 'utf8');
 
+/** `penx [command] --help`'s output, one process per command for the whole file (the tests read it, none change it). */
+const helps = new Map<string, Promise<string>>();
+function helpOf(command = ''): Promise<string> {
+  if (!helps.has(command))
+    helps.set(
+      command,
+      import('./cli/run-penx.ts').then(async ({ penx }) => (await penx(...(command ? [command] : []), '--help')).stdout),
+    );
+  return helps.get(command)!;
+}
+
+/** The commands `penx --help` lists (`help` aside). */
+const commandsOf = (help: string) => [...help.split('Commands:')[1]!.matchAll(/^ {2}([a-z]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+
 describe('README', () => {
   it('shows the example penalty exactly as the file in the repo has it', () => {
     expect(readFileSync('mnist-demo/examples/logsum-penalty.ts', 'utf8')).toContain(tsBlock('## Adding a penalty').trim());
@@ -46,16 +60,14 @@ describe('README', () => {
   });
 
   it('names the model module signature as penx train --help does', async () => {
-    const { penx } = await import('./cli/run-penx.ts');
-    const help = (await penx('train', '--help')).stdout.replace(/\s+/g, ' ');
+    const help = (await helpOf('train')).replace(/\s+/g, ' ');
     const signature = '(inputShape, numClasses, { seed }) => tf.LayersModel';
     expect(help).toContain(`default export is ${signature} (or a Promise of one)`);
     expect(readme).toContain(`\`${signature}\` (or a Promise of one)`);
   });
 
   it('lists every flag of penx train --help in the README’s synopsis of penx train', async () => {
-    const { penx } = await import('./cli/run-penx.ts');
-    const flags = [...(await penx('train', '--help')).stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
+    const flags = [...(await helpOf('train')).matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
     const synopsis = /`(penx train --penalty SPEC[\s\S]*?)` trains a model/.exec(readme)?.[1];
     expect(synopsis).toBeDefined();
     expect(flags.length).toBeGreaterThan(20);
@@ -73,21 +85,39 @@ describe('README', () => {
   });
 
   it('names as taking --serve only commands whose --help has it (Scripting)', async () => {
-    const { penx } = await import('./cli/run-penx.ts');
     const scripting = readme.slice(readme.indexOf('## Scripting')).replace(/\s+/g, ' ');
     const listed = /once listening; ((?:`\w+`, )*`\w+`) with `--serve`/.exec(scripting)?.[1];
     expect(listed).toBeDefined();
-    for (const command of listed!.match(/\w+/g)!) expect((await penx(command, '--help')).stdout, command).toContain('--serve');
+    for (const command of listed!.match(/\w+/g)!) expect(await helpOf(command), command).toContain('--serve');
   });
 
   it('the Scripting table has a row for every command whose --help offers --json (penx adopt had none)', async () => {
-    const { penx } = await import('./cli/run-penx.ts');
-    const commands = [...(await penx('--help')).stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-    const withJson = (await Promise.all(commands.map(async (c) => ((await penx(c, '--help')).stdout.includes('--json') ? c : undefined)))).filter(Boolean);
+    const commands = commandsOf(await helpOf());
+    const withJson = (await Promise.all(commands.map(async (c) => ((await helpOf(c)).includes('--json') ? c : undefined)))).filter(Boolean);
     expect(withJson).toContain('adopt');
     const table = readme.slice(readme.indexOf('| command | the document |'), readme.indexOf('| exit code | when |'));
     const rows = table.split('\n').map((row) => row.split(' | ')[0] ?? '');
     expect(withJson.filter((c) => !rows.some((first) => new RegExp(`\\bpenx (\\S*\\\\\\|)?${c}\\b`).test(first)))).toEqual([]);
+  });
+
+  it('The command line: every command its list shows is one of penx --help, and every flag on its line one of that command’s --help', async () => {
+    const commands = commandsOf(await helpOf());
+    expect(commands.length).toBeGreaterThan(10);
+    const section = readme.slice(readme.indexOf('## The command line'));
+    const list = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const lines = [...list.matchAll(/^npx penx ([a-z]+)(.*)$/gm)].map(([, command, rest]) => ({
+      command: command!,
+      flags: rest!.match(/--[a-z][a-z-]*/g) ?? [],
+    }));
+    expect(lines.length).toBeGreaterThan(15);
+    expect(lines.map((l) => l.command).filter((c) => !commands.includes(c))).toEqual([]);
+    const helpless = await Promise.all(
+      lines.map(async ({ command, flags }) => {
+        const help = await helpOf(command);
+        return flags.filter((f) => !new RegExp(`${f}(?![a-z-])`).test(help)).map((f) => `penx ${command} ${f}`);
+      }),
+    );
+    expect(helpless.flat()).toEqual([]);
   });
 
   it('has a repository field, so the registry page resolves the README’s images, and says how to keep the fast backend', () => {
@@ -364,6 +394,21 @@ console.log(JSON.stringify([config['kernelRegularizer'], config['kernelConstrain
   it('adding a penalty: loadPenalty imports the example module and normalises its spec', async () => {
     const out = await runSnippet('## Adding a penalty', 'readme-load-penalty.mts', { index: 1, after: '\nconsole.log(reg.spec);\n' });
     expect(out.trim().split('\n').at(-1)).toBe('logsum:1e-4,eps=0.05');
+  }, 60_000);
+
+  it('penx in your own project: its my-model.ts builds as penx train --model builds it (in-process, as penx does before training)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { modelMaker } = await import('../mnist-demo/experiment/model-source.ts');
+    const file = join(snippets, 'my-model.ts');
+    writeFileSync(file, tsBlock('### `penx` in your own project'));
+    // The bundled MNIST's shape; modelMaker checks the model fits it and repeats from its seed.
+    const make = await modelMaker({ kind: 'module', path: file }, { shape: [28, 28, 1], classes: 10 });
+    const model = await make(42);
+    try {
+      expect(model.layers.map((l) => l.name)).toEqual(['flat', 'hidden', 'out']);
+    } finally {
+      model.dispose();
+    }
   }, 60_000);
 
   it('leaves the working tree as it found it: the snippets ran in a folder of the OS’s', () => {
