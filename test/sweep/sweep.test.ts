@@ -95,6 +95,7 @@ describe('penx sweep on this machine', () => {
     const again = await penx(...args);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(`${done.length} done (skipped)`);
+    expect(again.stderr).toMatch(/to start; 2 at a time, 1 thread each$/m);
     expect(done.map((name) => statSync(join(dir, name, 'checkpoint', 'model', 'weights.bin')).mtimeMs)).toEqual(stamps);
     for (const [name] of RUNS) expect(finished(join(dir, name)), name).toBe(true);
     expect(again.stdout).toContain(`report: ${join(dir, 'report.html')}`);

@@ -260,7 +260,7 @@ async function sweepLocally(plan: SweepPlan, flags: SweepFlags, failures: Map<st
   const n = (s: RunState['state']) => states.filter((x) => x.state === s).length;
   // Each run gets the same threads however many are left, so its result does not depend on when it ran;
   // with none left, nothing is started and the line says so (not how runs would be trained).
-  const how = todo.length === 0 ? 'nothing left to train' : `${jobs} at a time, ${threadsPerRun(threads, jobs)} thread(s) each`;
+  const how = todo.length === 0 ? 'nothing left to train' : `${jobs} at a time, ${counted(threadsPerRun(threads, jobs), 'thread')} each`;
   console.error(
     `sweep ${record.name}: ${counted(record.runs.length, 'run')} → ${dir}; ${n('done')} done (skipped), ${n('failed')} failed before (skipped), ${n('partial')} to resume, ${n('new')} to start; ${how}`,
   );
