@@ -222,10 +222,13 @@ describe('--serve with a backend that then fails to start', () => {
       const url = /^dashboard: (http:\/\/\S+) \(/m.exec(run.stdout())?.[1];
       expect(url, run.stdout()).toBeDefined();
       expect((await fetch(url!)).status).toBe(200);
+      // What the run says when done (where to look: with TINY's --no-figures, how to draw it) is said while it serves, not only after Ctrl-C.
+      expect(run.stdout()).toMatch(/^done: 1 epoch, test accuracy \d\.\d{4}; no figures drawn \(--no-figures\); draw them with: penx plot /m);
       // After the backend's line: the address of a run that really started.
       expect(run.stderr()).toMatch(/^backend: onnxruntime/m);
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(0);
+      expect(run.stdout().match(/^done: /gm), 'said once').toHaveLength(1);
     } finally {
       await stopped(run.child);
     }

@@ -64,8 +64,13 @@ export async function compareRuns(plan: () => Promise<ComparisonPlan>, flags: Ba
     async () => {
       planned = await plan();
       const { exp, runs, name } = planned;
-      printSummary(await trainRuns(exp, runs, flags, name));
-      console.log(whereToLook(exp, join(exp.out, name)));
+      await trainRuns(exp, runs, flags, {
+        comparison: name,
+        finished: (records) => {
+          printSummary(records);
+          console.log(whereToLook(exp, join(exp.out, name)));
+        },
+      });
     },
     (interrupted) => {
       // Stopped before it was planned (while a penalty's module loaded): nothing written, no document.

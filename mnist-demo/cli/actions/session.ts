@@ -40,8 +40,17 @@ import { checkNoneLeftOut, drawingComparison } from './comparison-runs.ts';
 import { accuracyText, progressCallbacks } from './progress.ts';
 import { announceDashboard, dashboardFor, keepServing } from './serve.ts';
 
-/** Train `runs`; with `comparison`, into `<out>/<comparison>/<run>/` and draw the comparison there. */
-export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, comparison?: string): Promise<RunRecord[]> {
+/** How `trainRuns` places its runs and what it says when they are done. */
+export interface TrainRunsOptions {
+  /** The comparison's name: the runs go to `<out>/<comparison>/<run>/`, and the comparison is drawn there. */
+  readonly comparison?: string;
+  /** What the command says of the trained runs (its summary, where the report is): said before a `--serve` dashboard keeps serving, not after. */
+  readonly finished?: (records: RunRecord[]) => void;
+}
+
+/** Train `runs` (into `<out>/<run>/`, or a comparison's folder); say `finished`; with `--serve`, serve until Ctrl-C. */
+export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], flags: BackendFlags, options: TrainRunsOptions = {}): Promise<RunRecord[]> {
+  const { comparison, finished } = options;
   if (runs.length === 0) throw new UsageError('nothing to train: no penalty given; give at least one, e.g. --penalties none,l1:1e-4');
   // An --out that cannot be made (a file in the way, no permission), a folder that is not penx's (or
   // of another kind), or one with content neither resumed nor forced, is refused before any work,
@@ -101,6 +110,7 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     }
     // Served with every folder released (a redraw or a prune of what was trained is not refused
     // as in use) and the data freed.
+    finished?.(records);
     if (dashboard) await keepServing(dashboard);
     return records;
   });

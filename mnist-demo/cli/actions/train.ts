@@ -34,10 +34,13 @@ export async function train(flags: TrainFlags): Promise<void> {
       const run = { penalty, ...(module ? { module } : {}), name: flags.name ?? runNameFor(penalty.spec) };
       out = exp.out;
       dir = join(exp.out, run.name);
-      const [record] = await trainRuns(exp, [run], flags);
-      const last = record?.epochs.at(-1);
-      const epochs = record?.epochs.length ?? 0;
-      console.log(`done: ${counted(epochs, 'epoch')}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; ${whereToLook(exp, dir)}`);
+      await trainRuns(exp, [run], flags, {
+        finished: ([record]) => {
+          const last = record?.epochs.at(-1);
+          const epochs = record?.epochs.length ?? 0;
+          console.log(`done: ${counted(epochs, 'epoch')}, test accuracy ${last?.testAcc?.toFixed(4) ?? 'n/a'}; ${whereToLook(exp, dir)}`);
+        },
+      });
     },
     // Stopped before its folder was named (while its penalty's module loaded): nothing written, no document.
     (interrupted) => (dir === '' ? undefined : { out: resolve(out), ...folderJson('run', dir), interrupted }),
