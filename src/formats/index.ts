@@ -18,8 +18,18 @@ export { COMPARE_FORMAT, COMPARE_JSON, type CompareRecord, compareRecord, compar
 export { decodeCounts, encodeCounts } from './counts.ts';
 export { FOLDER_FORMAT, FOLDER_KINDS, type FolderKind, type FolderMarker, folderMarkerSchema, folderNameSchema, kindText, MARKER_FILE } from './folder.ts';
 export { initialWords } from './initial.ts';
-export { boundAxes, boundsNormsExactly, type NormedWeight, normedAxes, normedWeightIndex, normsOfRows, perChannelWords } from './norms.ts';
-export { type Accuracy, accuraciesOf, type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
+export {
+  boundAxes,
+  boundsNormsExactly,
+  type NormedWeight,
+  normedAxes,
+  normedWeightIndex,
+  normsOfRows,
+  perChannelWords,
+  recordedNormedWeight,
+  unknownAxesWhy,
+} from './norms.ts';
+export { type Accuracy, accuraciesOf, curveLacksOutputAccuracies, type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
 export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';
 export {
   type BatchNorms,

@@ -11,42 +11,61 @@
  *   else an Embedding's `embeddings` [tokens, dim]                 ─► one per row (token i's vector
  *        ‖E[i, :]‖₂, bounded by `maxnorm:axis=1`), not per column: a row is what one token maps to
  *
- * By names and kinds (a record's recorded kind, else weight-kind.ts's rule), so that the monitors (on
- * the model) and the figures (on a record) pick the same weight.
- * Which axes its norms are over the monitor, which knows the layer's class, records with it
- * (`WeightInfo.normedAxes`: a Conv2DTranspose's [k…, out, in] is normed over all but its second last);
- * for a record without them (written before) `normedAxes` infers them from the shape and norm count.
+ * On the live model by names and kinds (weight-kind.ts's rule: `normedWeightIndex`). A record says
+ * which weight it took, and the axes its norms are over, on that weight (`WeightInfo.normedAxes`,
+ * written by the monitor, which knows the layer's class: a Conv2DTranspose's [k…, out, in] is normed
+ * over all but its second last); `recordedNormedWeight` and `normedAxes` read them from there. A record
+ * written before it stated them is read by what its writer did, where the record can tell:
+ *
+ *   the normed weight  ─► by name, as that writer took it (its recorded `kind` was not its rule)
+ *   the axes           ─► from the shape and the norm count; unknown (undefined) for a kernel whose
+ *                         last two axes are equal: a Conv2D's [k…, in, out] was normed over all but its
+ *                         last, a Conv2DTranspose's [k…, out, in] over all but its last by writers
+ *                         before Dec 4 2026 (456e407), all but its second last after, and such a
+ *                         record names neither the layer's class nor its writer's version
  */
 
 import type { NormBounds, WeightInfo, WeightKind } from './run.ts';
-import { kindOf } from './weight-kind.ts';
-
-/** A weight's name, with its kind where a record states it. */
-type KindedName = { readonly name: string; readonly kind?: WeightKind | undefined };
+import { kindOf, weightKind } from './weight-kind.ts';
 
 /** A weight name's last part is `base`, with or without TF.js's uniqueness suffix (`emb/embeddings_1`). */
 const endsIn = (name: string, base: string) => new RegExp(`(^|/)${base}(_\\d+)?$`).test(name);
 
 /**
- * The index in `weights` (a layer's weights, in its order: names, with their recorded `kind` where a
- * record states it) of the weight its channel norms are of (see the file's comment); −1 when it has
- * none (a BatchNormalization's, a custom layer's whose weights are not kernels). A kernel is one of
- * kind `kernel` (weight-kind.ts): the recorded kind where stated (a record written before that rule
- * may class `my_kernel` a kernel, and its norms were taken of it), else by the name.
+ * The index in `names` (a live layer's weights, in its order) of the weight its channel norms are of
+ * (see the file's comment); −1 when it has none (a BatchNormalization's, a custom layer's whose
+ * weights are not kernels). A kernel is one of kind `kernel` (weight-kind.ts's `weightKind`).
  *
  * @example
  * normedWeightIndex(['sep/depthwise_kernel', 'sep/pointwise_kernel', 'sep/bias'])   // 1
  * normedWeightIndex(['dense/kernel', 'dense/bias'])                                 // 0
  * normedWeightIndex(['emb/embeddings'])                                             // 0
  * normedWeightIndex(['mix/my_kernel'])                                              // -1
- * normedWeightIndex([{ name: 'mix/my_kernel', kind: 'kernel' }])                    // 0: an older record's
  */
-export function normedWeightIndex(weights: readonly (string | KindedName)[]): number {
-  const named = weights.map((w) => (typeof w === 'string' ? { name: w } : w));
-  const pointwise = named.findIndex((w) => endsIn(w.name, 'pointwise_kernel'));
+export function normedWeightIndex(names: readonly string[]): number {
+  const pointwise = names.findIndex((n) => endsIn(n, 'pointwise_kernel'));
   if (pointwise >= 0) return pointwise;
-  const kernel = named.findIndex((w) => kindOf(w) === 'kernel' && !normsOfRows(w.name));
-  return kernel >= 0 ? kernel : named.findIndex((w) => kindOf(w) === 'kernel');
+  const kernel = names.findIndex((n) => weightKind(n) === 'kernel' && !normsOfRows(n));
+  return kernel >= 0 ? kernel : names.findIndex((n) => weightKind(n) === 'kernel');
+}
+
+/**
+ * The weight of `layer` among `weights` (a record's `config.weights`) whose channel norms the record
+ * holds, as the record says: the one it states `normedAxes` on (none in the layer: none). A record that
+ * states them on no weight was written before it did (Dec 7 2026, b85df35); its writer took, by name,
+ * a `pointwise_kernel`, else the first weight whose name ends in `kernel`, else an `embeddings` — not
+ * by the `kind` it recorded, which then called any name ending in `kernel` or `embeddings` a kernel:
+ * such a record's `x/my_embeddings` is of kind `kernel`, but its norms were never taken.
+ * (Before Dec 4 2026, 456e407, a separable convolution's first kernel, its `depthwise_kernel`, was
+ * taken: not told apart here.)
+ *
+ * @example
+ * recordedNormedWeight(record.config.weights, 'x')   // x/kernel of an older record whose x/my_embeddings is of kind kernel
+ */
+export function recordedNormedWeight<W extends Pick<WeightInfo, 'name' | 'layer' | 'normedAxes'>>(weights: readonly W[], layer: string): W | undefined {
+  const mine = weights.filter((w) => w.layer === layer);
+  if (weights.some((w) => w.normedAxes)) return mine.find((w) => w.normedAxes);
+  return mine.find((w) => endsIn(w.name, 'pointwise_kernel')) ?? mine.find((w) => /kernel$/.test(w.name)) ?? mine.find((w) => endsIn(w.name, 'embeddings'));
 }
 
 /**
@@ -74,8 +93,8 @@ export type NormedWeight = Pick<WeightInfo, 'name' | 'shape' | 'normedAxes' | 'm
  * Whether `weight`, a kernel whose recorded norms number `channels`, is a transposed convolution's
  * [k…, out, in] (TF.js keeps a Conv2DTranspose's input channels last; its norms are of its output
  * channels, the second last axis): by its recorded `normedAxes` (the second last axis not among
- * them) where the record states them; else by the count, undefined when that cannot tell — its
- * out = in, or no norms recorded. A kernel of rank < 3 is none.
+ * them) or `madeBy` where the record states them; else by the count, undefined when that cannot
+ * tell — its out = in, or no norms recorded. A kernel of rank < 3 is none.
  *
  * @example
  * transposedKernel({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                            // true
@@ -87,6 +106,7 @@ function transposedKernel(weight: NormedWeight, channels: number | undefined): b
   const rank = weight.shape.length;
   if (rank < 3) return false;
   if (weight.normedAxes) return !weight.normedAxes.includes(rank - 2);
+  if (weight.madeBy !== undefined) return /Transpose$/.test(weight.madeBy);
   const [before, last] = [weight.shape[rank - 2], weight.shape[rank - 1]];
   return channels === undefined || before === last ? undefined : channels === before;
 }
@@ -95,25 +115,51 @@ function transposedKernel(weight: NormedWeight, channels: number | undefined): b
  * The axes of `weight` its channel norms are taken over: its recorded `normedAxes` where the record
  * states them, else every axis but its channels' (see the file's comment), inferred. `channels`, how
  * many norms were recorded, tells a transposed convolution's kernel [k…, out, in] (its channels on the
- * second last axis) from others [k…, in, out]; when out = in it cannot, and the last axis is taken
- * (`transposedKernel`) — a record without `normedAxes` cannot say which.
+ * second last axis) from others [k…, in, out]. Undefined when the record cannot tell (`transposedKernel`):
+ * a kernel of out = in in a record without `normedAxes` (see the file's comment) — never guessed.
  *
  * @example
  * normedAxes({ name: 'dense/kernel', shape: [784, 16] })                          // [0]: unit j's column
- * normedAxes({ name: 'conv/kernel', shape: [3, 3, 1, 32] })                       // [0, 1, 2]: each filter
+ * normedAxes({ name: 'conv/kernel', shape: [3, 3, 1, 32] }, 32)                   // [0, 1, 2]: each filter
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                       // [0, 1, 3]: a transposed convolution's
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] })  // [0, 1, 3]: as recorded
+ * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4] }, 4)                       // undefined: a Conv2D's [0, 1, 2] or a Conv2DTranspose's [0, 1, 3]
  * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] })                // [0, 1]: in·mult channels
  * normedAxes({ name: 'emb/embeddings', shape: [20, 8] })                          // [1]: token i's row
  */
-export function normedAxes(weight: NormedWeight, channels?: number): number[] {
+export function normedAxes(weight: NormedWeight, channels?: number): number[] | undefined {
   if (weight.normedAxes) return sorted(weight.normedAxes);
   const { name, shape } = weight;
   const rank = shape.length;
   const all = Array.from({ length: rank }, (_, i) => i);
   if (normsOfRows(name)) return all.slice(1);
   if (endsIn(name, 'depthwise_kernel')) return all.slice(0, -2);
-  return all.filter((a) => a !== rank - (transposedKernel(weight, channels) ? 2 : 1));
+  if (endsIn(name, 'pointwise_kernel')) return all.slice(0, -1);
+  const transposed = transposedKernel(weight, channels);
+  return transposed === undefined ? undefined : all.filter((a) => a !== rank - (transposed ? 2 : 1));
+}
+
+/**
+ * Why the axes of `weight`'s norms (`channels` of them) are unknown (`normedAxes` undefined), in words
+ * naming both readings; undefined when they are known.
+ *
+ * @example
+ * unknownAxesWhy({ name: 'up/kernel', shape: [2, 2, 4, 4] }, 4)
+ * // 'a record written before it stated normedAxes cannot tell whether they are over axis=0+1+2 (a Conv2D's output
+ * //  channels; a Conv2DTranspose's input channels, by a penx before Dec 4 2026) or axis=0+1+3 (a Conv2DTranspose's
+ * //  output channels): its kernel [2, 2, 4, 4] has out = in'
+ */
+export function unknownAxesWhy(weight: NormedWeight, channels?: number): string | undefined {
+  if (normedAxes(weight, channels) !== undefined) return undefined;
+  const rank = weight.shape.length;
+  const but = (axis: number) =>
+    Array.from({ length: rank }, (_, i) => i)
+      .filter((a) => a !== axis)
+      .join('+');
+  const shape = `[${weight.shape.join(', ')}]`;
+  const readings = `axis=${but(rank - 1)} (a Conv2D's output channels; a Conv2DTranspose's input channels, by a penx before Dec 4 2026) or axis=${but(rank - 2)} (a Conv2DTranspose's output channels)`;
+  const why = channels === undefined ? 'it holds no norms of it' : `its kernel ${shape} has out = in`;
+  return `a record written before it stated normedAxes cannot tell whether they are over ${readings}: ${why}`;
 }
 
 /**
@@ -174,6 +220,7 @@ export function boundAxes(bounds: NormBounds, rank: number): number[] {
  * is on: its norms are over the same axes (`boundAxes` = `normedAxes`). A Dense kernel's with `axis=0`, a
  * Conv2D kernel's with `axis=0+1+2` (or `perchannel=1`), an Embedding's with `axis=1` do; a Dense
  * kernel's with `axis=1` bounds each input's row instead, and its columns' norms may lie far above it.
+ * False where the axes of the norms are unknown (`normedAxes` undefined).
  *
  * @example
  * boundsNormsExactly({ max: 2, axis: 0 }, { name: 'dense/kernel', shape: [784, 16] })   // true
@@ -181,5 +228,5 @@ export function boundAxes(bounds: NormBounds, rank: number): number[] {
  */
 export function boundsNormsExactly(bounds: NormBounds, weight: NormedWeight, channels?: number): boolean {
   const [a, b] = [boundAxes(bounds, weight.shape.length), normedAxes(weight, channels)];
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }

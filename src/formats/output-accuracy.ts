@@ -13,7 +13,7 @@
  * outputAccuracies({ mo_cls_loss: 1.13, mo_reg_loss: 0.14, mo_cls_acc: 0.3125 })
  * // [{ output: 'mo_cls', acc: 0.3125 }]   (mo_reg, a regression output, has no accuracy)
  */
-import type { Metrics } from './run.ts';
+import type { Metrics, PruneCurve, RunRecord } from './run.ts';
 
 /** One output's accuracy, by the output's name (null when the value was not finite). */
 export interface OutputAccuracy {
@@ -50,4 +50,19 @@ export interface Accuracy {
  */
 export function accuraciesOf(s: { readonly testAcc: number | null; readonly testMetrics?: Metrics }): Accuracy[] {
   return s.testAcc !== null ? [{ acc: s.testAcc }] : outputAccuracies(s.testMetrics);
+}
+
+/**
+ * Whether `curve`, a prune curve of `run`, holds none of the accuracies its run's snapshots hold per
+ * output: a model of several outputs whose curve a penx measured before prune points recorded each
+ * output's (`PrunePoint.testMetrics`, Dec 7 2026): its points' `testAcc` is null and say nothing more.
+ * Such a curve is not one of a loss without accuracy, and is not to be read as one.
+ *
+ * @example
+ * curveLacksOutputAccuracies(run, run.epochs.at(-1)!.prune!)   // true: the snapshots have digit_acc, parity_acc; the points neither
+ */
+export function curveLacksOutputAccuracies(run: RunRecord, curve: PruneCurve): boolean {
+  const trained = curve.global[0];
+  if (!trained || accuraciesOf(trained).length) return false;
+  return [run.initial, ...run.epochs].some((s) => outputAccuracies(s.testMetrics).length > 0);
 }

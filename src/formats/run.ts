@@ -18,6 +18,16 @@
  *
  * Every record read is checked against its schema (run-schema.ts; a test proves the types equal):
  * change both together.
+ *
+ * When the version changes: a field added as optional keeps it when its absence means, to a newer
+ * reader, what older records meant (they never held it), and an older reader, which drops keys its
+ * schema does not know, reads the rest of a newer record truly without it — e.g. `PrunePoint.testMetrics`:
+ * an older penx reads a several-output curve's points as it always did (testAcc null: refused for
+ * pruning, drawn without accuracy), a newer one reads an older such curve as holding no output's
+ * accuracy and says so (`curveLacksOutputAccuracies`). A field whose absence would be misread, or a
+ * field whose meaning changes, bumps the version, with a migration in run-read.ts. Where an older record
+ * of the same version cannot tell what a reader needs (`WeightInfo.normedAxes`), the reader reads what
+ * its writer did where the record shows it, and says it cannot tell otherwise — never guesses.
  */
 
 export const RUN_FORMAT = 'penalty-explorer/run@3';
@@ -113,7 +123,7 @@ export interface LayerStats {
  * Per-layer L2 norms of the kernel's output channels (an Embedding's rows, one per token), e.g. 64
  * numbers for conv2d_2's [3, 3, 32, 64] kernel; which slices they are is `normedWeightIndex`'s
  * convention (formats/norms.ts): the last axis of a Dense or a convolution's kernel; the axes each
- * norm is over, the weight's `WeightInfo.normedAxes` (records before it: `normedAxes` infers them).
+ * norm is over, the weight's `WeightInfo.normedAxes` (records before it: `normedAxes` infers them where the record can tell).
  */
 export interface ChannelNorms {
   readonly layer: string;
@@ -348,7 +358,7 @@ export interface WeightInfo {
    * norm was taken over, as the monitor found them on the live model — `[0]` for a Dense kernel
    * [in, out], `[0, 1, 2]` for a Conv2D's [h, w, in, out], `[0, 1, 3]` for a Conv2DTranspose's
    * [h, w, out, in] (its channels are its second last axis), `[1]` for an Embedding's rows. Absent on
-   * other weights, and in records written before it, whose axes are inferred (`normedAxes`).
+   * other weights, and in records written before it, whose axes are inferred where they can be (`normedAxes`).
    */
   readonly normedAxes?: number[];
   /**

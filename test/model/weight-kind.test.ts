@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replacedControls } from '../../mnist-demo/experiment/model-source.ts';
 import { referenceModel } from '../../mnist-demo/model.ts';
-import { attachToKernels, kernelOf, normedWeightIndex, penalty, perChannelWords, prunableWeights, tf, weightInfos, weightKind } from '../../src/index.ts';
+import {
+  attachToKernels,
+  kernelOf,
+  normedWeightIndex,
+  penalty,
+  perChannelWords,
+  prunableWeights,
+  recordedNormedWeight,
+  tf,
+  weightInfos,
+  weightKind,
+} from '../../src/index.ts';
 
 /** The rule before this one (what records were written by), for names TF.js's layers give. */
 const oldKind = (name: string) => {
@@ -137,9 +148,12 @@ describe('which weights are kernels', () => {
     model.dispose();
   });
 
-  it('reads an older record by its recorded kind: its my_kernel, classed a kernel, is the normed weight', () => {
-    expect(normedWeightIndex([{ name: 'mix/my_kernel', kind: 'kernel' }])).toBe(0);
+  it('reads an older record by what it says: its my_kernel, classed a kernel, is the normed weight its writer took', () => {
+    const w = (name: string, kind: 'kernel' | 'other', normedAxes?: number[]) => ({ name, layer: 'mix', kind, ...(normedAxes ? { normedAxes } : {}) });
+    // Written before the record stated normedAxes: its writer took the first weight whose name ends in kernel.
+    expect(recordedNormedWeight([w('mix/my_kernel', 'kernel')], 'mix')?.name).toBe('mix/my_kernel');
     expect(perChannelWords({ name: 'mix/my_kernel', shape: [4, 3], kind: 'kernel' })).toBe('per unit');
-    expect(normedWeightIndex([{ name: 'mix/my_kernel', kind: 'other' }])).toBe(-1);
+    // A record stating normedAxes (on another layer's weight) says this layer's weight was not normed.
+    expect(recordedNormedWeight([w('mix/my_kernel', 'other'), { ...w('d/kernel', 'kernel', [0]), layer: 'd' }], 'mix')).toBeUndefined();
   });
 });

@@ -85,12 +85,21 @@ export {
   rowNormLayers,
   rowNormsNote,
   snapshotNorms,
+  unknownAxesLines,
 } from './norms-data.ts';
 export { emptyFigure, type NormsGridOptions, normsGridSpec } from './norms-grid.ts';
 export { type OverlayOptions, overlaySpec, stepRows } from './overlay.ts';
 export { type PenaltyCurve, type PenaltyShapesOptions, penaltyShapesSpec, storedPenaltyCurves } from './penalty-shapes.ts';
 export { projectedSpec } from './projected.ts';
-export { hasPruneCurve, latestPruneCurve, PER_OUTPUT_PRUNE, type PruneCurveOptions, pruneCurveSpec, prunedEpochs } from './prune-curve.ts';
+export {
+  hasPruneCurve,
+  latestPruneCurve,
+  NO_OUTPUT_ACCURACIES,
+  PER_OUTPUT_PRUNE,
+  type PruneCurveOptions,
+  pruneCurveSpec,
+  prunedEpochs,
+} from './prune-curve.ts';
 export { rebinRun } from './rebin-run.ts';
 export { RIDGE_OVERLAP, type RidgelineOptions, ridgeHeight, ridgelineSpec } from './ridgeline.ts';
 export { allEpochs, binningText, defaultEpoch, recordedEpochs, selectionText } from './selection.ts';

@@ -13,12 +13,13 @@ import {
   type EpochRecord,
   type NormBounds,
   normedAxes,
-  normedWeightIndex,
   normsOfRows,
   perChannelWords,
   type RunConfig,
   type RunRecord,
+  recordedNormedWeight,
   snapshots,
+  unknownAxesWhy,
   type WeightInfo,
   type WeightsSnapshot,
 } from '../../formats/index.ts';
@@ -110,10 +111,9 @@ export function boundsText(bounds: NormBounds, perChannel = 'per index of the la
   return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, over].filter(Boolean).join(', ');
 }
 
-/** The weight whose channel norms a layer's panel shows, as the monitors take it (formats' `normedWeightIndex`). */
+/** The weight whose channel norms a layer's panel shows, as the record says (formats' `recordedNormedWeight`). */
 function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined {
-  const weights = (config.weights ?? []).filter((w) => w.layer === layer);
-  return weights[normedWeightIndex(weights)];
+  return recordedNormedWeight(config.weights ?? [], layer);
 }
 
 /** How many channel norms `run` recorded for `layer` (its first snapshot with them); none without. */
@@ -128,9 +128,9 @@ interface PanelConstraint {
   readonly bounds: NormBounds;
   /** The constraint takes its norms over the axes the panel's norms are over (formats' `boundsNormsExactly`). */
   readonly exact: boolean;
-  /** The axes its norms are over and those of the norms shown, as a spec writes them: `1`, `0+1+2`. */
+  /** The axes its norms are over and those of the norms shown, as a spec writes them: `1`, `0+1+2`; the latter undefined where the record cannot tell (`unknownAxesLines`). */
   readonly axes: string;
-  readonly shown: string;
+  readonly shown: string | undefined;
 }
 
 /**
@@ -148,7 +148,7 @@ function panelConstraint(run: RunRecord, layer: string): PanelConstraint | undef
     bounds,
     exact: boundsNormsExactly(bounds, weight, channels),
     axes: boundAxes(bounds, weight.shape.length).join('+'),
-    shown: normedAxes(weight, channels).join('+'),
+    shown: normedAxes(weight, channels)?.join('+'),
   };
 }
 
@@ -170,18 +170,47 @@ export function layerBounds(run: RunRecord, layer: string): NormBounds | undefin
  * there are none.
  */
 export function otherSlicesLines(runs: readonly RunRecord[], labels: readonly string[]): string[] {
-  const layers = normLayers(runs);
+  const line = layerNotes(runs, labels, (run, layer) => {
+    const c = panelConstraint(run, layer);
+    if (!c || c.exact) return undefined;
+    const shown = c.shown === undefined ? 'the axes of the norms shown are unknown' : `the norms shown are over axis=${c.shown}`;
+    return `its constraint bounds the norms over axis=${c.axes}, ${shown}`;
+  });
+  return line ? [`no red rule for ${line}`] : [];
+}
+
+/**
+ * `layer (note)` for each norm layer of each run that `note` has one for, joined: once when the runs
+ * that have any say the same, else each run's led by its label (`l1: dense (…); l2: conv (…)`);
+ * undefined when none has.
+ */
+function layerNotes(runs: readonly RunRecord[], labels: readonly string[], note: (run: RunRecord, layer: string) => string | undefined): string | undefined {
   const texts = runs.map((run) =>
-    layers
+    normLayers([run])
       .flatMap((layer) => {
-        const c = panelConstraint(run, layer);
-        return c && !c.exact ? [`${layer} (its constraint bounds the norms over axis=${c.axes}, the norms shown are over axis=${c.shown})`] : [];
+        const text = note(run, layer);
+        return text ? [`${layer} (${text})`] : [];
       })
       .join(', '),
   );
   const distinct = [...new Set(texts.filter(Boolean))];
   const lines = distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
-  return lines.length ? [`no red rule for ${lines.join('; ')}`] : [];
+  return lines.length ? lines.join('; ') : undefined;
+}
+
+/**
+ * The subtitle line naming the layers whose norms' axes `runs`' records cannot tell (formats'
+ * `unknownAxesWhy`: a kernel of out = in in a record written before it stated `normedAxes`), and why:
+ * `axes unknown for up: a record written before … has out = in`; their norms are drawn as recorded,
+ * but no bound is drawn beside them and nothing names which channels they are. None when every
+ * layer's axes are known.
+ */
+export function unknownAxesLines(runs: readonly RunRecord[], labels: readonly string[]): string[] {
+  const line = layerNotes(runs, labels, (run, layer) => {
+    const weight = normedWeight(run.config, layer);
+    return weight && unknownAxesWhy(weight, recordedChannels(run, layer));
+  });
+  return line ? [`channel norms' axes unknown for ${line}`] : [];
 }
 
 /**
@@ -233,12 +262,17 @@ export function constraintLines(runs: readonly RunRecord[], labels: readonly str
   return distinct.length <= 1 ? distinct : runs.flatMap((_, i) => (texts[i] ? [`${labels[i] ?? ''}: ${texts[i]}`] : []));
 }
 
-/** The subtitle lines about the red rules of the runs' norm constraints (and the panels without, `otherSlicesLines`); none when no run has one. */
+/**
+ * The subtitle lines about the red rules of the runs' norm constraints (and the panels without,
+ * `otherSlicesLines`), none when no run has one; then the layers whose norms' axes are unknown
+ * (`unknownAxesLines`), with a constraint or without.
+ */
 export function boundsSubtitle(runs: readonly RunRecord[], labels: readonly string[]): string[] {
   const lines = constraintLines(runs, labels, 'bounded');
-  return lines.length
+  const rules = lines.length
     ? [`red rules: norm constraint bounds, in the panels whose norms they bound — ${lines.join('; ')}`, ...otherSlicesLines(runs, labels)]
     : [];
+  return [...rules, ...unknownAxesLines(runs, labels)];
 }
 
 /** One bar of a channel-norm histogram: the bin [x0, x1) and the share of the layer's channels in it. */

@@ -11,7 +11,7 @@ import type { RunRecord } from '../../formats/index.ts';
 import { penaltyLine } from './epoch-histogram.ts';
 import { shownSpec } from './format.ts';
 import { layerNormLimits, normsColumns } from './norms-columns.ts';
-import { constraintText, type NormLimitOptions, normEpochs, normLayers, otherSlicesLines, rowNormsNote } from './norms-data.ts';
+import { constraintText, type NormLimitOptions, normEpochs, normLayers, otherSlicesLines, rowNormsNote, unknownAxesLines } from './norms-data.ts';
 import { CONFIG, figureHead, SIZE } from './theme.ts';
 
 /** `normsGridSpec`'s options: the epochs (rows) and the axes' limits. */
@@ -24,10 +24,11 @@ export interface NormsGridOptions extends NormLimitOptions {
 
 const CELL = { width: 170, height: 90 } as const;
 
-/** The subtitle lines about the constraint's rules, and the panels without one (`otherSlicesLines`). */
+/** The subtitle lines about the constraint's rules, and the panels without one (`otherSlicesLines`); the layers whose norms' axes are unknown (`unknownAxesLines`). */
 function boundsLines(run: RunRecord): string[] {
   const text = constraintText(run, 'bounded');
-  return text ? [`red rules: bounds of ${text}, in the panels whose norms they bound`, ...otherSlicesLines([run], [run.config.name])] : [];
+  const rules = text ? [`red rules: bounds of ${text}, in the panels whose norms they bound`, ...otherSlicesLines([run], [run.config.name])] : [];
+  return [...rules, ...unknownAxesLines([run], [run.config.name])];
 }
 
 /** A figure saying there is nothing to draw (records from before channel norms were recorded). */

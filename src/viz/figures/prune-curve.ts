@@ -9,7 +9,7 @@
  * several outputs draws a line per output, its points shaped by output (the dashes are the scopes').
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { accuraciesOf, type PruneCurve, type PrunePoint, type RunRecord } from '../../formats/index.ts';
+import { accuraciesOf, curveLacksOutputAccuracies, type PruneCurve, type PrunePoint, type RunRecord } from '../../formats/index.ts';
 import { ALL_OUTPUTS } from './accuracy.ts';
 import { fitToCard } from './fit-width.ts';
 import { epochRanges, runLabels, runLabelsTitle, shownSpec } from './format.ts';
@@ -85,6 +85,13 @@ function panelsOf(runs: readonly RunRecord[], labels: readonly string[], epochs:
   return { panels, notes };
 }
 
+/**
+ * What the prune curve says, before the runs' labels, of a curve of a model of several outputs that holds no
+ * output's accuracy (formats' `curveLacksOutputAccuracies`: measured by a penx before its points recorded them).
+ */
+export const NO_OUTPUT_ACCURACIES =
+  "no accuracy drawn: a model of several outputs whose curve was measured before prune curves recorded each output's (measure it again) —";
+
 /** What the prune curve says when it draws a line per output (a model of several outputs has no single accuracy). */
 export const PER_OUTPUT_PRUNE = 'several outputs: one line per output (point shapes)';
 
@@ -102,6 +109,9 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
   const labels = runLabels(runs);
   const { panels, notes } = panelsOf(runs, labels, options.epochs);
   if (panels.every((p) => p.curves.length === 0)) return notMeasuredSpec();
+  // A curve of several outputs measured before its points recorded each output's accuracy: said, not drawn as a loss without one.
+  const lacking = labels.filter((l, i) => panels.some((p) => p.curves.some((c) => c.label === l && curveLacksOutputAccuracies(runs[i] as RunRecord, c.curve))));
+  const lackNote = lacking.length ? [`${NO_OUTPUT_ACCURACIES} ${lacking.map((l) => `"${l}"`).join(', ')}`] : [];
   const several = panels.length > 1;
   const size = options.size ?? { width: several ? 360 : 520, height: 240 };
   const shown = labels.filter((l) => panels.some((p) => p.curves.some((c) => c.label === l)));
@@ -246,7 +256,8 @@ export function pruneCurveSpec(runs: RunRecord[], options: PruneCurveOptions = {
     ? `after epochs ${options.epochs?.join(', ')}, one panel each`
     : `after ${epochsText([...new Set(panels[0]?.curves.map((c) => c.epoch))].sort((a, b) => a - b))}`;
   const what = `test accuracy with the k % smallest kernel weights set to 0, ${after}; 0 % is the trained model`;
-  const subtitle = notes.length || byOutput ? [what, ...notes, ...(byOutput ? [PER_OUTPUT_PRUNE] : [])] : what;
+  const more = [...notes, ...lackNote, ...(byOutput ? [PER_OUTPUT_PRUNE] : [])];
+  const subtitle = more.length ? [what, ...more] : what;
   return shownSpec({
     ...figureHead('Prune curve', subtitle),
     // The plots of a row narrower on a page's narrow card.

@@ -8,7 +8,17 @@
  */
 
 import type { RunRecord } from '../../formats/index.ts';
-import { constraintLines, hasNorms, normLayers, otherSlicesLines, rowNormsNote, runLabels, shortPercent, snapshotNorms } from '../figures/index.ts';
+import {
+  constraintLines,
+  hasNorms,
+  normLayers,
+  otherSlicesLines,
+  rowNormsNote,
+  runLabels,
+  shortPercent,
+  snapshotNorms,
+  unknownAxesLines,
+} from '../figures/index.ts';
 import { epochTitleHtml } from './epoch-title-html.ts';
 import { escText, table } from './html.ts';
 import type { PageModel } from './page-model.ts';
@@ -50,6 +60,9 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
           .join(''),
       )}`
     : '';
+  const unknown = unknownAxesLines(runs, labels)
+    .map((l) => ` ${l[0]?.toUpperCase()}${l.slice(1)}.`)
+    .join('');
   const withProjections = runs
     .map((run, i) => [run, i] as const)
     .filter(([run]) => run.epochs.some((e) => snapshotNorms(e).some((n) => n.projected !== undefined)));
@@ -67,7 +80,7 @@ export function normsSection(runs: readonly RunRecord[], model: PageModel): stri
   return [
     `<section id="norms" data-epoch="${selected}">`,
     '<h2>Weight norms</h2>',
-    `<p class="note">The L2 norm of each output channel of each layer's kernel${escText(rowNormsNote(runs))} at the selected epoch, as shares of the layer's channels, each layer on its own norm axis, the same for every epoch${several ? ' and run' : ''}, and one share axis for all.${boundsNote}</p>`,
+    `<p class="note">The L2 norm of each output channel of each layer's kernel${escText(rowNormsNote(runs))} at the selected epoch, as shares of the layer's channels, each layer on its own norm axis, the same for every epoch${several ? ' and run' : ''}, and one share axis for all.${boundsNote}${escText(unknown)}</p>`,
     `<div class="cards">\n${cards.join('\n')}\n</div>`,
     '<div class="downloads" id="dl-norm-curves"></div><div class="chart" id="norm-curves"></div>',
     ...projected,

@@ -1,0 +1,177 @@
+/**
+ * Records an older penx wrote, of the current format (run@3), read truly or refused loudly. Each is
+ * written by hand as that penx's code wrote it (the commit named), cut to what the case needs: the
+ * reader never sees the weights, only what the record says, and a measuring tool that misreports is
+ * worse than none.
+ */
+import { describe, expect, it } from 'vitest';
+import { normedAxes, type RunRecord, readRunRecord } from '../../src/formats/index.ts';
+import { layerBounds, normsGridSpec, pruneCurveSpec, unknownAxesLines } from '../../src/viz/figures/index.ts';
+import { normsSection, pageModel } from '../../src/viz/report/index.ts';
+import { gridRules as gridRulesOf, plain } from '../viz/figures/spec-helpers.ts';
+
+const histogram = { lo: -1, hi: 1, density: [0.5, 0.5], below: 0, above: 0, zeros: 0, count: 4 };
+const sparsity = { lt1e3: 0, lt1e2: 0 };
+
+/** A layer's statistics as every run@3 writer wrote them (only the fields the schema asks for). */
+const layerStats = (name: string) => ({ name, count: 4, histogram, sparsity, penalty: 0 });
+
+/** A channel-norm entry as the monitor wrote it. */
+const norms = (layer: string, values: number[]) => ({
+  layer,
+  norms: values,
+  mean: values.reduce((a, b) => a + b, 0) / values.length,
+  max: Math.max(...values),
+});
+
+/**
+ * A run@3 record of one epoch, as run.json held it: `weights` its config.weights, `norms` each
+ * snapshot's channel norms, and what `epoch` adds (a prune curve, metrics).
+ */
+function oldRecord(parts: { weights: object[]; layers: string[]; norms: object[]; snapshot?: object; epoch?: object }) {
+  const snapshot = (epoch: number) => ({
+    epoch,
+    testLoss: 0.5,
+    testAcc: 0.75,
+    histogram,
+    sparsity,
+    layers: parts.layers.map(layerStats),
+    norms: parts.norms,
+    penaltyLoss: 0,
+    ...parts.snapshot,
+  });
+  return {
+    format: 'penalty-explorer/run@3',
+    config: {
+      name: 'old',
+      penalty: 'none',
+      penaltyFormula: '0',
+      penalizeBias: false,
+      optimizer: 'sgd:lr=0.1',
+      loss: 'sparseCategoricalCrossentropy',
+      trackNorms: 'epoch',
+      epochs: 1,
+      batchSize: 4,
+      seed: 1,
+      trainSize: 4,
+      testSize: 4,
+      data: 'tensors',
+      backend: 'cpu',
+      threads: 1,
+      versions: { '@tensorflow/tfjs': '4.22.0' },
+      startedAt: '2026-12-05T10:00:00.000Z',
+      weights: parts.weights,
+    },
+    initial: snapshot(0),
+    epochs: [{ ...snapshot(1), trainLoss: 0.6, trainAcc: 0.5, seconds: 1, ...parts.epoch }],
+  };
+}
+
+/** Each layer's bound rules in the norms grid of `record`, as [layer, bound]. */
+const gridRules = (record: RunRecord) => gridRulesOf(normsGridSpec(record));
+
+const subtitle = (spec: any) => [spec.title.subtitle].flat().join(' ');
+
+describe('an older record read truly, or refused loudly', () => {
+  it("a Conv2DTranspose of in = out recorded before normedAxes: its norms' axes unknown, said, and no bound drawn beside them", () => {
+    // As 456e407..b85df35^ wrote it (channelLayout: a Conv2DTranspose's norms over its second last
+    // axis, 0+1+3; before 456e407 over its last, 0+1+2; the record names neither the class nor the
+    // writer): config.weights without normedAxes or madeBy; the constraint's bounds as recorded.
+    const bounds = { max: 0.5, axis: 0, perChannel: true };
+    const record = readRunRecord(
+      oldRecord({
+        weights: [
+          {
+            name: 'up/kernel',
+            layer: 'up',
+            shape: [2, 2, 3, 3],
+            kind: 'kernel',
+            trainable: true,
+            constraint: { spec: 'maxnorm:m=0.5,perchannel=1', source: 'builtin', bounds },
+          },
+          { name: 'up/bias', layer: 'up', shape: [3], kind: 'bias', trainable: true },
+        ],
+        layers: ['up'],
+        norms: [norms('up', [0.4, 0.7, 0.5])],
+      }),
+    );
+    const weight = record.config.weights[0]!;
+    expect(normedAxes(weight, 3)).toBeUndefined();
+    // Not guessed: no rule at 0.5 beside a norm of 0.7 that it may not bound.
+    expect(layerBounds(record, 'up')).toBeUndefined();
+    expect(gridRules(record)).toEqual([]);
+    const why = "channel norms' axes unknown for up (a record written before it stated normedAxes cannot tell whether they are over axis=0+1+2";
+    const text = subtitle(plain(normsGridSpec(record)));
+    expect(text).toContain(why);
+    expect(text).toContain('or axis=0+1+3');
+    expect(text).toContain('its kernel [2, 2, 3, 3] has out = in');
+    expect(text).toContain('no red rule for up (its constraint bounds the norms over axis=0+1+2, the axes of the norms shown are unknown)');
+    expect(normsSection([record], pageModel([record]))).toContain('axes unknown for up (a record written before it stated normedAxes cannot tell');
+    // Stated (by the record's normedAxes, or its madeBy), read as stated; in ≠ out, by the norm count.
+    expect(normedAxes({ ...weight, normedAxes: [0, 1, 3] }, 3)).toEqual([0, 1, 3]);
+    expect(normedAxes({ ...weight, madeBy: 'Conv2DTranspose' }, 3)).toEqual([0, 1, 3]);
+    expect(normedAxes({ ...weight, madeBy: 'Conv2D' }, 3)).toEqual([0, 1, 2]);
+    expect(normedAxes({ ...weight, shape: [2, 2, 6, 3] }, 6)).toEqual([0, 1, 3]);
+    expect(unknownAxesLines([{ ...record, config: { ...record.config, weights: [{ ...weight, madeBy: 'Conv2D' }] } }], ['old'])).toEqual([]);
+  });
+
+  it('a custom weight x/my_embeddings that the record classed a kernel is not taken for the normed weight: its writer took x/kernel', () => {
+    // As cc9ab7f..b85df35^ wrote it: weightKind called any name ending in kernel or embeddings a
+    // kernel (`kind: 'kernel'`), but the monitor's normedWeightIndex took the first weight whose name
+    // ends in `kernel` (an `embeddings` only without one): the norms of x are x/kernel's, 2 of them.
+    const bounds = { max: 1, axis: 0 };
+    const record = readRunRecord(
+      oldRecord({
+        weights: [
+          { name: 'x/my_embeddings', layer: 'x', shape: [5, 3], kind: 'kernel', trainable: true },
+          {
+            name: 'x/kernel',
+            layer: 'x',
+            shape: [3, 2],
+            kind: 'kernel',
+            trainable: true,
+            constraint: { spec: 'maxnorm:m=1,axis=0', source: 'builtin', bounds },
+          },
+        ],
+        layers: ['x'],
+        norms: [norms('x', [0.9, 1])],
+      }),
+    );
+    expect(layerBounds(record, 'x')).toEqual(bounds);
+    expect(gridRules(record)).toEqual([['x', 1]]);
+    expect(subtitle(plain(normsGridSpec(record)))).not.toContain('no red rule');
+  });
+
+  it("a prune curve of a model of several outputs measured before its points recorded each output's accuracy: said, not drawn as a loss without one", () => {
+    // As 5706da3..7660ba3^ wrote it: the snapshots' testMetrics name each output's accuracy, the
+    // prune points only testAcc (null for several outputs), no testMetrics.
+    const point = (level: number) => ({
+      level,
+      testLoss: 1,
+      testAcc: null,
+      zeros: level / 100,
+      layers: [{ name: 'd/kernel', zeros: level / 100 }],
+      size: { dense: 48, sparse: 48, ratio: 1 },
+    });
+    const curve = { weights: 12, global: [point(0), point(50)], perLayer: [point(0), point(50)], seconds: 0.1 };
+    const record = readRunRecord(
+      oldRecord({
+        weights: [{ name: 'd/kernel', layer: 'd', shape: [4, 3], kind: 'kernel', trainable: true }],
+        layers: ['d'],
+        norms: [norms('d', [1, 1, 1])],
+        snapshot: { testAcc: null, testMetrics: { loss: 1, digit_loss: 0.6, parity_loss: 0.4, digit_acc: 0.5, parity_acc: 0.75 } },
+        epoch: { prune: curve },
+      }),
+    );
+    expect(subtitle(plain(pruneCurveSpec([record])))).toContain(
+      `no accuracy drawn: a model of several outputs whose curve was measured before prune curves recorded each output's (measure it again) — "none"`,
+    );
+    // One output, a loss without accuracy: nothing to say.
+    const single = {
+      ...record,
+      initial: { ...record.initial, testMetrics: { loss: 1 } },
+      epochs: record.epochs.map((e) => ({ ...e, testMetrics: { loss: 1 } })),
+    };
+    expect(subtitle(plain(pruneCurveSpec([single])))).not.toContain('no accuracy drawn');
+  });
+});
