@@ -3,12 +3,14 @@
  *
  *   URL ─► checked (redis://HOST:PORT[/DB]: else a UsageError) ─► reached once, fast (no reconnect loop) or an IOError
  *   sweep ─► registry `penx:sweeps` (name → sweep record): a different sweep of that name is refused
+ *         ─► its `--monitor` modules' SHA-256s as this submission checked them (`penx:sweep-monitors`)
  *         ─► one job per run on the queue `penx-sweeps`, id `<sweep>/<run>` (re-adding keeps the job),
- *            carrying the `--monitor` modules' SHA-256s as this submission checked them (put again:
- *            those of every job not running or done replaced, as a sweep on this machine checks anew)
+ *            carrying those SHA-256s (put again: those of every job not running or done replaced, as
+ *            a sweep on this machine checks anew; a worker taking a job trains it with the sweep's
+ *            stored ones, so a job taken meanwhile is held to this submission's check too)
  *   status ─► each run's job: waiting · running (progress, worker) · done · failed
  *   remove ─► by the sweep's name: its jobs (named by the registry's entry, read loosely: one that is
- *         no valid sweep record, put on by another tool, still names them) and its registry entry
+ *         no valid sweep record, put on by another tool, still names them), its registry entry and its SHA-256s
  *
  * Jobs are retried elsewhere when a worker dies: its lock expires within LOCKS.lockDuration and a
  * live worker's stalled check (every LOCKS.stalledInterval) puts the job back; a failed process is
@@ -34,6 +36,12 @@ import { settingsDiffer } from './sweep-state.ts';
 export const QUEUE_NAME = 'penx-sweeps';
 /** The hash of the sweeps on the queue: name → sweep record (JSON). */
 const REGISTRY = 'penx:sweeps';
+/**
+ * The hash of the sweeps' `--monitor` modules as their latest submission checked them: name →
+ * MonitorDigests (JSON; `{}` without monitors). Beside the registry, not in its record: an edited
+ * monitor is no other sweep.
+ */
+const MONITORS = 'penx:sweep-monitors';
 
 /**
  * Job locks, short so a dead worker's run goes to another within seconds: a lock lasts 6 s and is
@@ -70,7 +78,36 @@ export interface SweepJob {
  * jobData(record, run, { './m.mjs': '9f86…' })   // { sweep: 'lambda', run, settings: record.settings, monitorDigests: { './m.mjs': '9f86…' } }
  */
 export function jobData(record: SweepRecord, run: SweepRun, digests: MonitorDigests | undefined): SweepJob {
-  return { sweep: record.name, run, settings: record.settings, ...(digests ? { monitorDigests: digests } : {}) };
+  return { sweep: record.name, run, settings: record.settings, ...(carried(digests) ? { monitorDigests: digests } : {}) };
+}
+
+/** `digests` as a job carries them: none for no modules (`{}`, as MONITORS stores them). */
+function carried(digests: MonitorDigests | undefined): MonitorDigests | undefined {
+  return digests && Object.keys(digests).length > 0 ? digests : undefined;
+}
+
+/** True when `a` and `b` hold the same modules' SHA-256s (none and `{}` alike). */
+export function sameDigests(a: MonitorDigests | undefined, b: MonitorDigests | undefined): boolean {
+  const [x, y] = [carried(a) ?? {}, carried(b) ?? {}];
+  return Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([path, digest]) => y[path] === digest);
+}
+
+/**
+ * A MONITORS entry read loosely: its digests, or undefined when it is none (another tool's).
+ *
+ * @example
+ * digestsIn('{"./m.mjs":"9f86…"}')   // { './m.mjs': '9f86…' }
+ * digestsIn('[1]')                   // undefined
+ */
+function digestsIn(json: string): MonitorDigests | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  return Object.values(entry).every((d) => typeof d === 'string') ? (entry as MonitorDigests) : undefined;
 }
 
 /** What a worker reports while training (`job.progress`). */
@@ -287,27 +324,63 @@ export class SweepQueue {
 
   /**
    * Put `record` on the queue: its registry entry, then a job per run; a different sweep of the same
-   * name is refused. `digests`: the monitor modules as this submission checked them, put in every
-   * job not running or done (put on again after a module was edited, the sweep resumes with it, as
-   * one on this machine does; a running or finished run keeps those it was measured with). Returns
-   * the runs whose failed jobs were retried.
+   * name is refused. `digests`: the monitor modules as this submission checked them, stored as the
+   * sweep's (`checkedDigests`) before any job is written, then put in every job not running or done
+   * (put on again after a module was edited, the sweep resumes with it, as one on this machine does;
+   * a running or finished run keeps those it was measured with). A job a worker takes while this
+   * runs (between reading its state and updating it) is trained with the stored ones: the worker
+   * reads them once it holds the job. Returns the runs whose failed jobs were retried.
    */
   async submit(record: SweepRecord, digests?: MonitorDigests): Promise<{ readonly again: boolean; readonly retried: string[] }> {
     const added = await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
     const again = added === 0;
     if (again) await this.checkSubmittable(record);
+    await this.redis.hset(MONITORS, record.name, JSON.stringify(carried(digests) ?? {}));
     await this.add(record, record.runs, digests);
     const retried: string[] = [];
     for (const job of await this.jobs(record)) {
       const state = await job?.getState();
       if (!job || state === 'active' || state === 'completed') continue;
-      if (JSON.stringify(job.data.monitorDigests) !== JSON.stringify(digests)) await job.updateData(jobData(record, job.data.run, digests));
+      if (!sameDigests(job.data.monitorDigests, digests)) await job.updateData(jobData(record, job.data.run, digests));
       if (state === 'failed') {
         await job.retry('failed');
         retried.push(job.data.run.name);
       }
     }
     return { again, retried };
+  }
+
+  /**
+   * The monitor modules as the latest submission of the sweep `name` checked them (`{}` without
+   * monitors), or undefined when the queue has none stored (put on by an older penx, or lost with
+   * Redis's data, or no valid entry).
+   */
+  async checkedDigests(name: string): Promise<MonitorDigests | undefined> {
+    const json = await this.redis.hget(MONITORS, name);
+    return json === null ? undefined : digestsIn(json);
+  }
+
+  /**
+   * True when the sweep `name` has been put on again with other monitor modules than `digests`
+   * (its stored ones differ; none stored: false).
+   */
+  async digestsReplaced(name: string, digests: MonitorDigests | undefined): Promise<boolean> {
+    const stored = await this.checkedDigests(name);
+    return stored !== undefined && !sameDigests(stored, digests);
+  }
+
+  /**
+   * The monitor modules the run of `job`, which this worker holds, is trained with: those the sweep's
+   * latest submission stored (`checkedDigests`), or, with none stored, those the job carries. Put
+   * in the job when they differ (it was taken while the sweep was put on again), so it says what
+   * its run was held to.
+   */
+  async digestsToTrain(job: Job<SweepJob, SweepResult>): Promise<MonitorDigests | undefined> {
+    const stored = await this.checkedDigests(job.data.sweep);
+    if (stored === undefined || sameDigests(stored, job.data.monitorDigests)) return carried(job.data.monitorDigests);
+    const { monitorDigests: _, ...rest } = job.data;
+    await job.updateData({ ...rest, ...(carried(stored) ? { monitorDigests: stored } : {}) });
+    return carried(stored);
   }
 
   /** A job for each of `runs` (one already on the queue under its id is kept as it is). */
@@ -325,14 +398,18 @@ export class SweepQueue {
    * Put back what the queue lost of `record` — after Redis lost its data (a restart without
    * persistence): its registry entry, and a job for every run that has none. Finished runs are
    * put back too: the worker that takes one finds its folder finished (the run folders are the
-   * truth) and skips it. `digests`: the monitor modules as the sweep checked them (`submit`).
+   * truth) and skips it. Each carries the monitor modules as the sweep's latest submission checked
+   * them (`checkedDigests`: the sweep may have been put on again, with edited modules, since the
+   * caller's); `digests`, the caller's latest look at them, only when the queue lost those too.
    * Returns the runs put back.
    */
   async restore(record: SweepRecord, digests?: MonitorDigests): Promise<string[]> {
     await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
+    await this.redis.hsetnx(MONITORS, record.name, JSON.stringify(carried(digests) ?? {}));
+    const current = (await this.checkedDigests(record.name)) ?? digests;
     const jobs = await this.jobs(record);
     const lost = record.runs.filter((_, i) => jobs[i] === undefined);
-    if (lost.length) await this.add(record, lost, digests);
+    if (lost.length) await this.add(record, lost, current);
     return lost.map((r) => r.name);
   }
 
@@ -386,6 +463,7 @@ export class SweepQueue {
     if (active.length)
       throw new UsageError(`sweep ${name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
     for (const job of jobs) await job.remove();
+    await this.redis.hdel(MONITORS, name);
     await this.redis.hdel(REGISTRY, name);
     return jobs.length;
   }

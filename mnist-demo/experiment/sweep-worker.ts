@@ -11,9 +11,11 @@
  *        holding runs the registry's grid leaves out: the run fails, nothing written) ─► the run folder's state:
  *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
  *        UnrecoverableError · otherwise ─► child (resume or start; a `--monitor` module that is not the one
- *        the sweep checked, by SHA-256: refused, nothing written, UnrecoverableError)
+ *        the sweep's latest submission checked, by SHA-256 as read once the job is held: refused, nothing
+ *        written, UnrecoverableError)
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
- *        NaN) ─► UnrecoverableError (failed once) · crashed ─► an error (retried)
+ *        NaN) ─► UnrecoverableError (failed once; put back to wait instead when the sweep's monitor
+ *        digests changed since they were read: it was put on again meanwhile) · crashed ─► an error (retried)
  *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
  *   the last run of a sweep ends ─► the sweep's figures and report drawn (into a sweep folder it opened)
@@ -45,7 +47,7 @@ import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
 import { failuresOf, jobId, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
 import { lastScores, leftOutRuns, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
-import { LostRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
+import { LostRunError, SupersededRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
 /** `startWorker`'s options: the queue, the shared folder, how many runs at once on how many threads, and where its lines go. */
 export interface WorkerOptions {
@@ -139,7 +141,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   let stopping = false;
 
   const trainJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
-    const { sweep, run, settings, monitorDigests } = job.data;
+    const { sweep, run, settings } = job.data;
     // A name that cannot name a folder: the job named by its id (one line, whatever the names hold), nothing written.
     const bad = jobNameProblem(job.id ?? jobId(sweep, run.name), { sweep, run: run.name });
     if (bad) {
@@ -153,9 +155,12 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     let was: SweepRecord | undefined;
     /** The sweep record as the queue has it (its grid may have grown since the folder's was written). */
     let record: SweepRecord | undefined;
+    /** The monitor modules as the sweep's latest submission checked them, read now this worker holds the job (taken while the sweep was put on again: the new ones). */
+    let monitorDigests: SweepJob['monitorDigests'];
     try {
       // A queued sweep that is no valid record (names no folder can have, put on by another tool): nothing written.
       record = await queue.record(sweep);
+      monitorDigests = await queue.digestsToTrain(job);
       // A sweep folder of this name run with other settings is another sweep's: nothing written in it.
       checkFolder(sweepDir, 'sweep', {});
       was = readSweepJson(sweepDir);
@@ -228,6 +233,15 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       options.log(`put back ${id}: this worker is stopping`);
       await job.moveToWait(token);
       throw new WaitingError();
+    }
+    // Refused (its settings at fault: a monitor module not the one checked) under digests that the
+    // sweep's later submission replaced after this worker read them: put back, to be trained with the
+    // new ones, not failed for good (that submission saw the job running, so it did not retry it).
+    if (outcome.settings && (await queue.digestsReplaced(sweep, monitorDigests))) {
+      const why = `its sweep was put on again with other monitor modules while the run started (${outcome.message})`;
+      options.log(`put back ${id}: ${why}`);
+      await job.moveToWait(token);
+      throw new SupersededRunError(why);
     }
     options.log(`failed ${id}: ${outcome.message}`);
     throw outcome.settings ? new UnrecoverableError(outcome.message) : new Error(outcome.message);

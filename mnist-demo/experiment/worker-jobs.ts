@@ -2,7 +2,8 @@
  * What a `penx worker` did with each run it took, in the order they ended (`penx worker --json`):
  *
  *   trained to the end ─► done · finished before ─► skipped · failed for good ─► failed
- *   failed, tried again by the queue ─► retried · put back (the worker stopped, or lost the run) ─► requeued
+ *   failed, tried again by the queue ─► retried · put back (the worker stopped, or lost the run, or the
+ *   sweep was put on again with other monitor modules while the run started) ─► requeued
  */
 import { join, resolve } from 'node:path';
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
@@ -32,6 +33,9 @@ export interface WorkerJob {
 /** The run was put back on the queue for another worker (this one lost its lock): not a failure of the run. */
 export class LostRunError extends Error {}
 
+/** The run, refused under monitor modules its sweep's later submission replaced, was put back to wait (BullMQ's WaitingError): its message says why. */
+export class SupersededRunError extends WaitingError {}
+
 /**
  * The entry of `job`, trained into `out`, from what its processing returned or threw.
  *
@@ -48,6 +52,7 @@ export function workerJob(job: Job<SweepJob, SweepResult>, out: string, ended: {
     return { ...base, state: r.skipped ? 'skipped' : 'done', ...scores };
   }
   const err = ended.error;
+  if (err instanceof SupersededRunError) return { ...base, state: 'requeued', reason: err.message };
   if (err instanceof WaitingError) return { ...base, state: 'requeued', reason: 'this worker stopped' };
   const reason = err instanceof Error ? err.message : String(err);
   if (err instanceof LostRunError) return { ...base, state: 'requeued', reason };

@@ -6,18 +6,48 @@
  *
  * And the `--monitor` modules' SHA-256s a job carries (`monitorDigests`) on every path that writes
  * a job: put on again (a waiting job takes the new ones, a running one keeps its own) and put back
- * after Redis lost it (`restore`, and the following `penx sweep --queue` that calls it).
+ * after Redis lost it (`restore`, and the following `penx sweep --queue` that calls it — also one
+ * that began following before the sweep was put on again with edited modules); and those a worker
+ * trains a job with when the sweep is put on again as the worker takes the job (the interleaving put
+ * exactly there: submit's read of the job's state lets a worker take it first) or starts its run.
+ * The worker's training child is a stand-in that records its task and ends when told: nothing is trained.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { queueSweep, sweepStatus } from '../../mnist-demo/cli/actions/sweep-queue-actions.ts';
+import type { ChildOutcome, SweepTask, TrainingChild } from '../../mnist-demo/experiment/sweep-child.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { jobId, type MonitorDigests, QUEUE_NAME, redisOptions, type SweepJob, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
-import { sleep } from '../wait.ts';
+import { type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
+import { sleep, within } from '../wait.ts';
 import { emptyDatabase, required, testRedis } from './redis.ts';
+
+/** A stand-in training child of the worker: the task it was given, and its end (it ends only so, or stopped by the worker). */
+interface StandIn {
+  readonly task: Omit<SweepTask, 'parent'>;
+  end(outcome: ChildOutcome): void;
+}
+/** Called with each stand-in child as the worker starts it. */
+let started: (child: StandIn) => void = () => undefined;
+/** The next child the worker starts (a signal, not a poll). */
+const nextChild = (): Promise<StandIn> =>
+  new Promise((resolve) => {
+    started = resolve;
+  });
+vi.mock('../../mnist-demo/experiment/sweep-child.ts', () => ({
+  trainInChild: (task: Omit<SweepTask, 'parent'>): TrainingChild => {
+    let end: (o: ChildOutcome) => void = () => undefined;
+    const outcome = new Promise<ChildOutcome>((resolve) => {
+      end = resolve;
+    });
+    started({ task, end });
+    return { process: { kill: () => end({ kind: 'failed', message: 'stopped', settings: false }) } as unknown as TrainingChild['process'], outcome };
+  },
+}));
 
 const redis = await testRedis();
 afterAll(() => redis?.stop());
@@ -119,7 +149,7 @@ const EDITED: MonitorDigests = { './monitor.mjs': 'b'.repeat(64) };
 describe('the monitor digests a job carries', () => {
   if (!redis) return;
 
-  it("put on again: a waiting job takes the new digests (none without monitors), a running one keeps its own; put back after a loss: the sweep's", async () => {
+  it("put on again: a waiting job takes the new digests (none without monitors), a running one keeps its own; put back after a loss: the sweep's latest", async () => {
     // Database 11: no other test's worker or hand takes runs there.
     const url = await emptyDatabase(redis.url, 11);
     const record = await sweepOf(`digests${process.pid}`, [1, 2]);
@@ -135,10 +165,11 @@ describe('the monitor digests a job carries', () => {
       expect((await jobOf(q, record.name, second)).data.monitorDigests).toEqual(EDITED);
       await q.submit(record);
       expect((await jobOf(q, record.name, second)).data).not.toHaveProperty('monitorDigests');
-      // Redis lost the waiting run's job: put back from the sweep's record with the digests given.
+      // Redis lost the waiting run's job: put back from the sweep's record with the digests of its
+      // latest submission (none), not those given (a caller's older look at them).
       await (await jobOf(q, record.name, second)).remove();
       expect(await q.restore(record, CHECKED)).toEqual([second]);
-      expect((await jobOf(q, record.name, second)).data.monitorDigests).toEqual(CHECKED);
+      expect((await jobOf(q, record.name, second)).data).not.toHaveProperty('monitorDigests');
       await running!.moveToFailed(new UnrecoverableError('stopped by the test'), 'by-hand', false);
       await q.remove(record.name);
     } finally {
@@ -147,12 +178,13 @@ describe('the monitor digests a job carries', () => {
     }
   }, 30_000);
 
-  it('penx sweep --queue following its sweep puts a lost job back with the digests the sweep checked', async () => {
+  it("penx sweep --queue following its sweep puts a lost job back with the digests the sweep checked, or those it was put on again with since by another (with Redis's whole data lost too)", async () => {
     const url = await emptyDatabase(redis.url, 11);
     const record = await sweepOf(`lost${process.pid}`, [1]);
     const run = record.runs[0]!.name;
     const dir = mkdtempSync(join(tmpdir(), 'penx-digests-'));
     const q = await SweepQueue.open(url);
+    const direct = new Redis(redisOptions(url));
     const taker = new Worker(QUEUE_NAME, null, { connection: redisOptions(url) });
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -165,6 +197,24 @@ describe('the monitor digests a job carries', () => {
       await put.remove();
       expect((await jobOf(q, record.name, run)).data.monitorDigests).toEqual(CHECKED);
       expect(vi.mocked(console.error).mock.calls.flat().join('\n')).toContain(`1 run put back on the queue`);
+      // Put on again with the module edited (another penx sweep --queue, here in-process); then Redis loses the job.
+      await q.submit(record, EDITED);
+      await (await jobOf(q, record.name, run)).remove();
+      expect((await jobOf(q, record.name, run)).data.monitorDigests).toEqual(EDITED);
+      // The follower's next look reads the digests the queue holds (a signal, not a wait): EDITED.
+      const checked = SweepQueue.prototype.checkedDigests;
+      const looked = new Promise<void>((resolve) => {
+        vi.spyOn(SweepQueue.prototype, 'checkedDigests').mockImplementation(async function (this: SweepQueue, name: string) {
+          const digests = await checked.call(this, name);
+          if (digests?.['./monitor.mjs'] === EDITED['./monitor.mjs']) resolve();
+          return digests;
+        });
+      });
+      // Redis loses everything, the stored digests too: put back with the latest the follower saw.
+      await looked;
+      await direct.flushdb();
+      expect((await jobOf(q, record.name, run)).data.monitorDigests).toEqual(EDITED);
+      expect(await q.checkedDigests(record.name)).toEqual(EDITED);
     } finally {
       // The run ends (failed by hand), so the follower returns.
       const taken = await taker.getNextJob('by-hand');
@@ -172,10 +222,78 @@ describe('the monitor digests a job carries', () => {
       code = await followed;
       vi.restoreAllMocks();
       await q.remove(record.name);
+      direct.disconnect();
       await taker.close();
       await q.close();
       rmSync(dir, { recursive: true, force: true });
     }
     expect(code).toBe(1);
+  }, 30_000);
+
+  it('a worker that takes a job while the sweep is put on again (after submit read its state) trains it with the new digests, and the job says so', async () => {
+    const url = await emptyDatabase(redis.url, 11);
+    const record = await sweepOf(`race${process.pid}`, [1]);
+    const id = jobId(record.name, record.runs[0]!.name);
+    const out = mkdtempSync(join(tmpdir(), 'penx-race-'));
+    const q = await SweepQueue.open(url);
+    let w: SweepWorker | undefined;
+    try {
+      await q.submit(record, CHECKED);
+      // Put on again with the module edited; submit reads the job's state (waiting), then a worker
+      // takes the job and starts its run, then submit goes on (updates the job it saw waiting).
+      const getState = Job.prototype.getState;
+      let child: StandIn | undefined;
+      vi.spyOn(Job.prototype, 'getState').mockImplementationOnce(async function (this: Job) {
+        const state = await getState.call(this);
+        const training = nextChild();
+        w = await startWorker({ url, out, concurrency: 1, threads: 1, log: () => undefined, onLine: () => undefined });
+        child = await training;
+        return state;
+      });
+      await q.submit(record, EDITED);
+      vi.restoreAllMocks();
+      expect(child?.task.monitorDigests).toEqual(EDITED);
+      expect((await q.queue.getJob(id))?.data.monitorDigests).toEqual(EDITED);
+      expect(await q.queue.getJobState(id)).toBe('active');
+    } finally {
+      vi.restoreAllMocks();
+      // Stopped: the stand-in child ends, the job is put back to wait.
+      await w?.stop();
+      await q.remove(record.name);
+      await q.close();
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('a run refused under digests its sweep replaced after its worker read them (put on again while the run started) is put back and trained with the new ones, not failed', async () => {
+    const url = await emptyDatabase(redis.url, 11);
+    const record = await sweepOf(`superseded${process.pid}`, [1]);
+    const id = `${record.name}/${record.runs[0]!.name}`;
+    const out = mkdtempSync(join(tmpdir(), 'penx-race-'));
+    const q = await SweepQueue.open(url);
+    const lines: string[] = [];
+    const w = await startWorker({ url, out, concurrency: 1, threads: 1, log: (line) => lines.push(line), onLine: () => undefined });
+    try {
+      const first = nextChild();
+      await q.submit(record, CHECKED);
+      const refused = await first;
+      expect(refused.task.monitorDigests).toEqual(CHECKED);
+      // Put on again with the module edited while the run starts: it is running, so left as it is.
+      expect((await q.submit(record, EDITED)).retried).toEqual([]);
+      // The run then refuses the edited module (the digests it was given are the replaced ones).
+      const second = nextChild();
+      const message = "monitor module './monitor.mjs' is not the one the sweep checked";
+      refused.end({ kind: 'failed', message, settings: true });
+      // A deadline only (the test's own is longer): on the old code the run failed and none came.
+      const again = await within(second, 15_000, undefined);
+      expect(again?.task.monitorDigests, lines.join('\n')).toEqual(EDITED);
+      expect(lines).toContain(`put back ${id}: its sweep was put on again with other monitor modules while the run started (${message})`);
+      expect(w.jobs).toMatchObject([{ state: 'requeued', reason: expect.stringContaining('put on again') }]);
+    } finally {
+      await w.stop();
+      await q.remove(record.name);
+      await q.close();
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -88,11 +88,20 @@ function change(was: RunOnQueue | undefined, now: RunOnQueue): string | undefine
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The sweep's status, and its monitor modules as the queue holds them now (`checkedDigests`), else as last known. */
+interface Look {
+  readonly status: SweepStatus;
+  readonly digests: MonitorDigests | undefined;
+}
+
 /**
  * The sweep's status; when Redis is gone, said once and waited for (the clients reconnect by
- * themselves), and once it answers, what it lost of the sweep put back (holding its runs to `digests`).
+ * themselves), and once it answers, what it lost of the sweep put back. A lost job is put back
+ * with the monitor modules the sweep's latest submission checked (`restore`): another `penx sweep
+ * --queue` may have put it on again with edited ones since this one began following; `digests`,
+ * this follower's latest look at them, only when Redis lost those too.
  */
-async function statusSurviving(q: SweepQueue, record: SweepRecord, digests: MonitorDigests | undefined): Promise<SweepStatus> {
+async function statusSurviving(q: SweepQueue, record: SweepRecord, digests: MonitorDigests | undefined): Promise<Look> {
   let lost = false;
   for (;;) {
     try {
@@ -108,7 +117,7 @@ async function statusSurviving(q: SweepQueue, record: SweepRecord, digests: Moni
           continue;
         }
       }
-      return status;
+      return { status, digests: (await q.checkedDigests(record.name)) ?? digests };
     } catch (err) {
       if (!isConnectionError(err)) throw err;
       if (!lost)
@@ -121,17 +130,19 @@ async function statusSurviving(q: SweepQueue, record: SweepRecord, digests: Moni
   }
 }
 
-/** Print the sweep's runs as they change, until none is running or waiting. */
+/** Print the sweep's runs as they change, until none is running or waiting; `digests`: its monitor modules as this submission checked them. */
 async function follow(q: SweepQueue, record: SweepRecord, digests: MonitorDigests | undefined): Promise<SweepStatus> {
   const seen = new Map<string, RunOnQueue>();
+  let latest = digests;
   for (;;) {
-    const status = await statusSurviving(q, record, digests);
-    for (const r of status.runs) {
+    const look = await statusSurviving(q, record, latest);
+    latest = look.digests;
+    for (const r of look.status.runs) {
       const line = change(seen.get(r.run), r);
       if (line) console.error(line);
       seen.set(r.run, r);
     }
-    if (status.counts.running + status.counts.waiting === 0) return status;
+    if (look.status.counts.running + look.status.counts.waiting === 0) return look.status;
     await sleep(POLL_MS);
   }
 }
