@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, testRedis } from '../sweep/redis.ts';
+import { freePort, statusOf, testRedis } from '../sweep/redis.ts';
 import { penx, TINY } from './run-penx.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-queue-'));
@@ -34,7 +34,7 @@ describe('penx sweep --queue refused changes nothing on disk', () => {
     for (const url of ['redis://127.0.0.1:1', closed]) {
       const r = await penx('sweep', '--queue', url, ...GRID, '--out', out, '--name', 's');
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toContain(`cannot reach Redis at ${url}`);
+      expect(r.stderr).toMatch(new RegExp(`cannot reach Redis at ${url} \\(connect ECONNREFUSED`));
       expect(existsSync(out)).toBe(false);
     }
   });
@@ -55,6 +55,7 @@ describe('penx sweep --queue refused changes nothing on disk', () => {
     expect(w.code, w.stderr).toBe(2);
     expect(existsSync(out)).toBe(false);
     const db0 = await penx('sweep', '--queue', `${redis!.url.replace(/\/\d+$/, '')}/0`, '--name', name, '--status');
+    expect(db0.code).toBe(2);
     expect(db0.stderr).toContain(`there is no sweep named ${name} on the queue`);
   });
 
@@ -69,9 +70,14 @@ describe('penx sweep --queue refused changes nothing on disk', () => {
     const second = join(root, 'second');
     const other = await penx('sweep', '--queue', url, ...GRID, '--epochs', '3', '--out', second, '--name', name, '--detach');
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(new RegExp(`a different sweep named ${name} is already on the queue`));
+    expect(other.stderr).toMatch(new RegExp(`a different sweep named ${name} is already on the queue at .*\\(epochs: "2" → "3"\\); .*--name ${name} --remove`));
     expect(existsSync(second)).toBe(false);
+    // The first is still on the queue, waiting (no worker listens here); removed, it is gone.
+    expect((await statusOf(url, name)).counts).toEqual({ done: 0, running: 0, waiting: 1, failed: 0 });
     expect((await penx('sweep', '--queue', url, '--name', name, '--remove')).code).toBe(0);
+    const gone = await penx('sweep', '--queue', url, '--name', name, '--status');
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`there is no sweep named ${name} on the queue`);
   });
 });
 
