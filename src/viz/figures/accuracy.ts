@@ -2,6 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { outputAccuracies, type RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
+import { fitToCard } from './fit-width.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { shortLabels } from './short-names.ts';
 import { CONFIG, figureHead, LINE_LEGEND, runColor, SIZE } from './theme.ts';
@@ -81,6 +82,8 @@ export function accuracySpec(runs: RunRecord[]): TopLevelSpec {
   return shownSpec({
     ...figureHead('Test accuracy', subtitle),
     ...SIZE.line,
+    // Narrower on a page's narrow card, as the sparsity beside it (fit-width.ts): 607 px scrolled in a 420-px window.
+    params: fitToCard({ plots: [SIZE.line.width] }, subtitle),
     data: { values },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {

@@ -3,21 +3,54 @@
  * the max (dashed) channel norm, one colour per run. x is the epoch, fractional between epochs
  * when the run recorded norms after every batch (`trackNorms: 'batch'`). A norm constraint's
  * bounds are drawn as horizontal rules. Each panel has its own y scale from 0 (layers' norms
- * differ by an order of magnitude); x is shared.
+ * differ by an order of magnitude); x is shared. The panels wrap (wrap.ts): a file draws one row
+ * of up to five layers, else rows of three; a page's card as many a row as it holds.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../../formats/index.ts';
 import { EPOCH_ENCODING } from './axes.ts';
+import { indexFacet } from './facets.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
 import { BOUND_COLOR, NORM_TITLE } from './norms-cell.ts';
-import { boundRules, boundsSubtitle, hasNorms, layerBounds, layerFacet, normCurve, normLayerLabel, normLayers, rowNormsNote } from './norms-data.ts';
+import { boundRules, boundsSubtitle, hasNorms, layerBounds, normCurve, normLayerLabel, normLayers, rowNormsNote } from './norms-data.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { CONFIG, figureHead, LINE_LEGEND, shownRunColor } from './theme.ts';
+import { GAP, SUBTITLE_CHAR, subtitleByWidth, WRAP_MAX_WIDTH, WRAP_PADDING, wrappedPanels } from './wrap.ts';
 
 /** The two curves per layer and run, as legend labels. */
 export const NORM_STATS = ['mean', 'max'] as const;
 
 const PANEL = { width: 210, height: 150 } as const;
+
+/** What a layer's panel takes beside its plot (px): its own y axis, labels such as `2.5` and the title `channel norm ‖w‖₂`. */
+const PANEL_AXIS = 45;
+/** The most layers a file draws in one row; more wrap in rows of FILE_COLUMNS. */
+const ONE_ROW = 5;
+const FILE_COLUMNS = 3;
+
+/**
+ * The facet of the layers' panels, each `width` px wide with its own y axis, wrapped (wrap.ts): a
+ * file's columns are every layer up to ONE_ROW, else FILE_COLUMNS; a page's as many as its card
+ * holds, the subtitle broken to the card's width (`subtitleByWidth`). Spread into the spec; merge
+ * the figure's `resolve` with it.
+ *
+ * Formula: a row of c panels is WRAP_PADDING + c · (width + PANEL_AXIS + GAP) − GAP px wide
+ *
+ * @example
+ * layerPanels(fiveLabels, 165, subtitle).columns   // 5: 24 + 5 · 230 − 20 = 1154 px in a file; 1 in a card of 400 px
+ */
+function layerPanels(labels: readonly string[], width: number, subtitle: readonly string[]) {
+  const row = { panel: width + PANEL_AXIS, around: WRAP_PADDING };
+  const inFile = labels.length <= ONE_ROW ? labels.length : FILE_COLUMNS;
+  const maxWidth = Math.max(WRAP_MAX_WIDTH, row.around + inFile * (row.panel + GAP) - GAP);
+  const { columns, params, resolve } = wrappedPanels(labels.length, { ...row, maxWidth });
+  return {
+    facet: indexFacet('panel', labels, { labelFontWeight: 'bold' }),
+    columns,
+    params: [...params, subtitleByWidth(subtitle, { maxWidth, least: Math.floor(row.panel / SUBTITLE_CHAR) })],
+    resolve,
+  };
+}
 
 /** `stat` as a dashed/solid line, legend titled `channel norm`. */
 const STAT_DASH = {
@@ -85,13 +118,19 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
     for (const b of shown) values.push({ kind: 'bound', panel, bound: b.bound, label: same ? b.label : `${b.label} (${b.run})` });
   });
   const batches = runs.some((run) => run.epochs.some((e) => e.batchNorms?.length));
+  const subtitle = [
+    `mean (solid) and max (dashed) L2 norm of each kernel's output channels${rowNormsNote(runs)}, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
+    ...boundsSubtitle(runs, labels),
+  ];
+  const panels = layerPanels(
+    layers.map((l) => normLayerLabel(runs, l)),
+    panel.width,
+    subtitle,
+  );
   return shownSpec({
-    ...figureHead(title, [
-      `mean (solid) and max (dashed) L2 norm of each kernel's output channels${rowNormsNote(runs)}, ${batches ? 'after every batch (points: end of each epoch)' : 'after each epoch (0 = initial)'}`,
-      ...boundsSubtitle(runs, labels),
-    ]),
+    ...figureHead(title, subtitle),
     data: { values },
-    ...layerFacet(layers.map((l) => normLayerLabel(runs, l))),
+    ...panels,
     spec: {
       ...panel,
       layer: [
@@ -100,7 +139,9 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
           mark: { type: 'line', strokeWidth: 1.8, clip: true },
           encoding: {
             x: EPOCH_ENCODING,
-            y: { field: 'norm', type: 'quantitative', title: NORM_TITLE, scale: { zero: true, nice: true } },
+            // Flush: a top label at the panel's top would raise that panel's header above the others' (a cell's title clears its axes).
+            // Flush: a label at a panel's top edge would raise that panel's title above its row's (a cell's title clears its axes).
+            y: { field: 'norm', type: 'quantitative', title: NORM_TITLE, scale: { zero: true, nice: true }, axis: { labelFlush: true } },
             color: colorOf(runs, labels),
             strokeDash: STAT_DASH,
           },
@@ -127,7 +168,7 @@ export function normCurvesSpec(runs: RunRecord[], options: NormCurvesOptions = {
         },
       ],
     },
-    resolve: { scale: { x: 'shared', y: 'independent' } },
+    resolve: { ...panels.resolve, scale: { x: 'shared', y: 'independent' } },
     config: { ...CONFIG, legend: { ...CONFIG.legend, direction: 'horizontal' } },
   } as TopLevelSpec);
 }

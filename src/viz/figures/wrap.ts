@@ -191,7 +191,7 @@ export function subtitleFollowsWidth(spec: Spec): Spec {
 }
 
 /** A piece of a compiled spec, as far as columnsFollowWidth reads it. */
-type Node = { name?: string; from?: { facet?: unknown }; transform?: Array<{ type?: string; stop?: unknown }> };
+type Node = { name?: string; role?: string; from?: { facet?: unknown }; transform?: Array<{ type?: string; stop?: unknown }> };
 
 /** The data Vega-Lite compiles a wrapped facet's cells into (a row each), and its count of rows (a `sequence` transform whose stop is that count). */
 const FACET_CELLS = 'facet_domain';
@@ -202,8 +202,9 @@ const FACET_HEIGHT = 'child_height';
 
 /**
  * What columnsFollowWidth rewrites in a compiled wrapped figure and did not find there, each named as
- * Vega-Lite wrote it: `layout.columns` (a number); for a facet (a mark `from.facet`) the data
- * `facet_domain` (its cells) and `facet_domain_row` with a `sequence` transform (its count of rows);
+ * Vega-Lite wrote it: `layout.columns` (a number); for a facet (a mark `from.facet`) with row headers
+ * or axis footers (groups of role `…-header`/`…-footer`) the data `facet_domain` (its cells) and
+ * `facet_domain_row` with a `sequence` transform (its count of rows);
  * with `wrap_height` the signal `child_height` (a number); with `wrap_subtitle` and a title, its subtitle.
  * Empty for a figure that does not wrap or has them all; the tests compile every wrapped figure and
  * expect it empty, so a Vega-Lite that compiles differently fails them by name.
@@ -217,7 +218,10 @@ export function missingWrapParts(spec: Spec): string[] {
   const missing: string[] = [];
   const columns = (spec.layout as { columns?: unknown } | undefined)?.columns;
   if (typeof columns !== 'number') missing.push(`layout.columns, a number (Vega-Lite wrote ${JSON.stringify(columns)})`);
-  const facet = ((spec.marks ?? []) as Node[]).some((m) => m.from?.facet);
+  // A facet laid out in a grid of headers and axis footers (shared scales or axes: `row-header`, `column-footer`, …);
+  // one of panels each with its own axes and titles (the norm curves) has only its cells, which follow layout.columns.
+  const marks = (spec.marks ?? []) as Node[];
+  const facet = marks.some((m) => m.from?.facet) && marks.some((m) => /-(header|footer)$/.test(m.role ?? ''));
   const data = (spec.data ?? []) as Node[];
   if (facet && !data.some((d) => d.name === FACET_CELLS)) missing.push(`data "${FACET_CELLS}", the facet's cells`);
   const rows = data.find((d) => d.name === FACET_ROWS);

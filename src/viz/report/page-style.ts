@@ -31,7 +31,9 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 .full-names:empty { display: none; }
 #norm-curves { margin-top: 14px; overflow-x: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
-.charts > div { max-width: 100%; overflow-x: auto; }
+/* The sparsity and accuracy: as wide as their figures (620 px) side by side where the page holds both, else one a row as
+   wide as the page, so they narrow to it (fit-width.ts); sized by their own figures, they had been drawn narrower at any width. */
+.charts > div { flex: 1 1 620px; min-width: 0; max-width: 100%; overflow-x: auto; }
 .tables { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
 .tables > *, .chart { max-width: 100%; min-width: 0; }
 .chart { overflow-x: auto; }

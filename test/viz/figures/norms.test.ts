@@ -310,7 +310,7 @@ describe('a frozen layer’s norms (its kernel not trainable)', () => {
     expect(normLayerLabel([frozen], 'dense_1')).toBe('dense_1 (non-trainable) · 128 ch');
     expect(normLayerLabel([frozen], 'conv2d_1')).toBe('conv2d_1 · 32 ch');
     expect(plain(normsGridSpec(frozen)).hconcat.map((c: any) => c.title.text)).toContain('dense_1 (non-trainable) · 128 ch');
-    expect(headerLabels(plain(normCurvesSpec([frozen])).facet.column.header)).toContain('dense_1 (non-trainable) · 128 ch');
+    expect(headerLabels(plain(normCurvesSpec([frozen])).facet.header)).toContain('dense_1 (non-trainable) · 128 ch');
     expect(pageModel([frozen]).norms?.labels).toContain('dense_1 (non-trainable) · 128 ch');
     // Drawn: before, the frozen layer's panel read `dense_1 · 128 ch`, like the trained ones.
     expect(await renderSvg(normCurvesSpec([frozen]))).toContain('>dense_1 (non-trainable) · 128 ch<');
@@ -380,8 +380,10 @@ describe("a SeparableConv2D's norm panel", () => {
 describe('normCurvesSpec', () => {
   it('draws mean and max per layer after each epoch: a panel per layer, dashes for the statistic', () => {
     const spec = plain(normCurvesSpec([run]));
-    expect(spec.facet.column.field).toBe('panel');
-    expect(headerLabels(spec.facet.column.header)).toEqual([
+    // A wrapped facet (wrap.ts), the file's five layers in one row.
+    expect(spec.facet.field).toBe('panel');
+    expect(spec.columns).toBe(5);
+    expect(headerLabels(spec.facet.header)).toEqual([
       'conv2d_1 · 32 ch',
       'conv2d_2 · 64 ch',
       'conv2d_3 · 128 ch',

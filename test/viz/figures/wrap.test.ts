@@ -4,14 +4,25 @@
  * differently fails here, naming what changed — and its columns then follow WRAP_WIDTH in a Vega
  * view, as a page sets it (the layout drawn in more or fewer rows), and so do a facet's panel height
  * and the subtitles (a one-run figure's by the width itself); the curves' panel titles of a row stand
- * at one height, their plots evenly apart, and their log axes have few ticks with short labels.
+ * at one height, their plots evenly apart, and their log axes have few ticks with short labels. The
+ * norm curves (a panel per layer, each with its own axes) wrap too.
  */
 import type { Spec } from 'vega';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/formats/run.ts';
-import { bandsSpec, columnsFollowWidth, curvesSpec, heatmapSpec, missingWrapParts, ridgelineSpec, toVega, WRAP_WIDTH } from '../../../src/viz/figures/index.ts';
+import {
+  bandsSpec,
+  columnsFollowWidth,
+  curvesSpec,
+  heatmapSpec,
+  missingWrapParts,
+  normCurvesSpec,
+  ridgelineSpec,
+  toVega,
+  WRAP_WIDTH,
+} from '../../../src/viz/figures/index.ts';
 import { makeRunRecord } from '../../fixtures/run-record-fixture.ts';
 import { plain } from './spec-helpers.ts';
 
@@ -192,6 +203,26 @@ describe('wrapped figures, compiled', () => {
         expect(broken.join(' '), `${figure.name} at ${width}`).toBe(lines.join(' '));
       }
     }
+  });
+
+  it("wrap the norm curves' layers to the width: a file's one row of 4 as before, 2 a row at 720 px, 1 at 400 (one row of 894 px had scrolled in a 420-px window)", async () => {
+    const runs = seven.slice(0, 3);
+    const figure = normCurvesSpec(runs, { width: 165, height: 120 });
+    // Panels with their own axes: no row headers or axis footers, only layout.columns to follow the width.
+    expect(missingWrapParts(compile(figure).spec)).toEqual([]);
+    expect(plain(figure).columns).toBe(4);
+    const spec = await toVega(figure);
+    expect(plain(spec).layout.columns).toEqual({ signal: 'wrap_columns' });
+    const drawn = (width: number) =>
+      viewAt(spec, width, (view) => ({ columns: view.signal('wrap_columns') as number, subtitle: view.signal('wrap_subtitle') as string[] }));
+    const lines = plain(figure).title.subtitle as string[];
+    // A row of c panels: 24 + c · (165 + 45 + 20) − 20 px; 1 154 px (the report's card at 1 400 px) holds all 4 and the subtitle as given.
+    const [wide, mid, narrow] = [await drawn(1154), await drawn(720), await drawn(400)];
+    expect([wide.columns, mid.columns, narrow.columns]).toEqual([4, 2, 1]);
+    expect(wide.subtitle).toEqual(lines);
+    // At 400 px: lines of at most (400 − 24) / 7.5 = 50 characters.
+    expect(Math.max(...narrow.subtitle.map((l) => l.length))).toBeLessThanOrEqual(50);
+    expect(narrow.subtitle.join(' ')).toBe(lines.join(' '));
   });
 
   it("stand the curves' panel titles of a row at one height (each chart's top axis label had lowered its title)", async () => {
