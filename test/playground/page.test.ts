@@ -104,7 +104,7 @@ describe('penx playground', () => {
 
   // One page load for both window widths: the page laid out at 400 px, then the same page resized to 1400 px.
   it.skipIf(!hasChromium)(
-    'in a narrow window (400 px): the controls above the views, each as wide as the window, the page not sideways; in a wide one (1400 px): every select shows its longest option whole, and the ,prox label reads as one phrase',
+    'in a narrow window (400 px): the controls above the views and not over them scrolled down, each as wide as the window, the page not sideways; in a wide one (1400 px): every select shows its longest option whole, and the ,prox label reads as one phrase',
     async () => {
       const page = await (browser as Browser).newPage({ viewport: { width: 400, height: 900 } });
       await page.goto(url);
@@ -115,6 +115,15 @@ describe('penx playground', () => {
       expect(main.width).toBeGreaterThanOrEqual(360);
       expect(main.x + main.width).toBeLessThanOrEqual(400);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+      // Scrolled down to the views (as tall as drawn ones), the controls (static here) are not over them: #controls' own
+      // rule, after the narrow window's, had kept them sticky, over the views.
+      await page.evaluate(() => {
+        const main = document.querySelector('main') as HTMLElement;
+        main.style.minHeight = '3000px';
+        main.scrollIntoView();
+      });
+      const [bar, views] = await Promise.all([box('#controls'), box('main')]);
+      expect(bar.y + bar.height).toBeLessThanOrEqual(views.y);
 
       await page.setViewportSize({ width: 1400, height: 900 });
       await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');

@@ -163,27 +163,39 @@ describe('penx serve over HTTP', () => {
 });
 
 describe('the dashboard in Chromium, and penx train --serve', () => {
-  it.runIf(hasChromium)("in a narrow window (420 px) puts the run list above the views, each as wide as the window, a run's figures within", async () => {
-    const page = await (browser as Browser).newPage({ viewport: { width: 420, height: 900 } });
-    await page.goto(`${url}?runs=cmp/none`);
-    await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
-    const box = (selector: string) => page.locator(selector).first().boundingBox() as Promise<{ x: number; y: number; width: number; height: number }>;
-    const [runs, main, card] = await Promise.all([box('#runs'), box('main'), box('#views .card')]);
-    expect(runs.y + runs.height).toBeLessThanOrEqual(main.y);
-    // Beside a 280 px run list the views had 80 px of the window's 420.
-    expect(main.width).toBeGreaterThanOrEqual(380);
-    // The overlay's card within it (the figure narrowed to it: its card no longer takes the whole width).
-    expect(card.x + card.width).toBeLessThanOrEqual(main.x + main.width);
-    // A figure wider than that scrolls in its card; the page itself does not.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
-    // The one run's heatmaps, ridgeline and bands within their cards: their subtitle broken to the card's width (one
-    // line of ~700 px had made each scroll, its end out of sight).
-    const scrolling = await page.$$eval('#view-heatmap, #view-heatmap-log, #view-ridgeline, #view-bands', (cards) =>
-      cards.map((card) => `${card.id} ${card.scrollWidth > card.clientWidth ? `scrolls ${card.scrollWidth} in ${card.clientWidth}` : 'fits'}`),
-    );
-    expect(scrolling).toEqual(['view-heatmap fits', 'view-heatmap-log fits', 'view-ridgeline fits', 'view-bands fits']);
-    await page.close();
-  });
+  it.runIf(hasChromium)(
+    "in a narrow window (420 px) puts the run list above the views, each as wide as the window, a run's figures within, a card scrolled to below the controls",
+    async () => {
+      const page = await (browser as Browser).newPage({ viewport: { width: 420, height: 900 } });
+      await page.goto(`${url}?runs=cmp/none`);
+      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
+      const box = (selector: string) => page.locator(selector).first().boundingBox() as Promise<{ x: number; y: number; width: number; height: number }>;
+      const [runs, main, card] = await Promise.all([box('#runs'), box('main'), box('#views .card')]);
+      expect(runs.y + runs.height).toBeLessThanOrEqual(main.y);
+      // Beside a 280 px run list the views had 80 px of the window's 420.
+      expect(main.width).toBeGreaterThanOrEqual(380);
+      // The overlay's card within it (the figure narrowed to it: its card no longer takes the whole width).
+      expect(card.x + card.width).toBeLessThanOrEqual(main.x + main.width);
+      // A figure wider than that scrolls in its card; the page itself does not.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+      // The one run's heatmaps, ridgeline and bands within their cards: their subtitle broken to the card's width (one
+      // line of ~700 px had made each scroll, its end out of sight).
+      const scrolling = await page.$$eval('#view-heatmap, #view-heatmap-log, #view-ridgeline, #view-bands', (cards) =>
+        cards.map((card) => `${card.id} ${card.scrollWidth > card.clientWidth ? `scrolls ${card.scrollWidth} in ${card.clientWidth}` : 'fits'}`),
+      );
+      expect(scrolling).toEqual(['view-heatmap fits', 'view-heatmap-log fits', 'view-ridgeline fits', 'view-bands fits']);
+      // A card scrolled to (scrollIntoView; anchor links and focus alike) stops below the sticky controls: it stopped at the
+      // window's top, under them.
+      const clear = await page.evaluate(() => {
+        const card = document.querySelectorAll<HTMLElement>('#views .card')[2] as HTMLElement;
+        card.scrollIntoView();
+        const [top, bar] = [card.getBoundingClientRect().top, (document.getElementById('controls') as HTMLElement).getBoundingClientRect().bottom];
+        return top >= bar ? 'clear' : `${card.id}: top ${top} under the controls' bottom ${bar}`;
+      });
+      expect(clear).toBe('clear');
+      await page.close();
+    },
+  );
 
   it.runIf(hasChromium)(
     'fits the training curves to their card at 1400 px and, the window narrowed, at 800 and 500 px (they scrolled in it), and every card at 500 px',

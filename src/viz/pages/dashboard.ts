@@ -20,6 +20,7 @@
 import type { Spec } from 'vega';
 import { askRuns, runIdsOf, splitRunsHint } from '../figures/index.ts';
 import { addDownloads } from './downloads.ts';
+import { keepClearOf } from './sticky.ts';
 import { layerText, visibleControls } from './text.ts';
 import { finalizeView, newView, type View } from './vega.ts';
 
@@ -411,4 +412,8 @@ function main(): void {
 }
 
 // In the page (not when Node imports this module to test its functions).
-if (typeof document !== 'undefined' && document.getElementById('run-list')) main();
+// What the page scrolls to stops below its sticky controls (sticky.ts).
+if (typeof document !== 'undefined' && document.getElementById('run-list')) {
+  keepClearOf(document.getElementById('controls'));
+  main();
+}

@@ -10,7 +10,8 @@
  * others after the page has painted, ~50 ms of drawing a task (vega.ts, runSoon), a newer choice
  * replacing a draw not yet made. Once every chart shows the newest choice, it sets
  * `document.body.dataset.drawn` to a counter (one more per redraw, or fewer when choices come
- * faster than the drawing), so tests can wait for it.
+ * faster than the drawing), so tests can wait for it. What the page scrolls to stops below its sticky
+ * controls (sticky.ts).
  *
  *   #penx-model, #penx-specs (packed JSON: src/viz/packed) ─► unpacked ─► views ─► controls (epoch, scale, layer) ─► redraw
  */
@@ -20,6 +21,7 @@ import { PACKED_JSON_TYPE, unpackJson } from '../packed/index.ts';
 import type { PageModel, ReportSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
 import { type PageState, reportViews } from './report-views.ts';
+import { keepClearOf } from './sticky.ts';
 import { finalizeView, newView, runSoon, type View, whenDrawn } from './vega.ts';
 
 /** The rows of run `i`'s norm histograms at `epoch`: bars, bound rules and notes per layer column. */
@@ -170,6 +172,8 @@ function main(model: PageModel, specs: ReportSpecs): void {
 
 // In the page (not when Node imports this module to test its rows).
 if (typeof document !== 'undefined' && document.getElementById('penx-model')) {
+  // Before the charts: an anchor the page opens at (report.html#norms) stops below the sticky controls too.
+  keepClearOf(byId('controls'));
   Promise.all([embedded<PageModel>('penx-model'), embedded<ReportSpecs>('penx-specs')])
     .then(([model, specs]) => main(model, specs))
     .catch((error: unknown) => console.error(error));

@@ -123,7 +123,8 @@ describe('report pages in headless Chromium', () => {
       expect(table.scroll).toBeGreaterThan(table.client);
       // The histograms, the overlay, |w|, the curves and the penalty shapes fit their cards (redrawn for the new width as
       // they come due): before, the histograms (340 px), the overlay (560) and the penalty shapes at 0.4 scrolled in them.
-      const boxes = '#histograms .chart, #view-overlay, #view-log-abs, #view-curves, #view-penalty, [id^="norms-"].chart, #prune-curve';
+      const boxes =
+        '#histograms .chart, #sparsity, #accuracy, #view-overlay, #view-log-abs, #view-curves, #view-penalty, [id^="norms-"].chart, #norm-curves, #prune-curve';
       const scrolling = () =>
         page.$$eval(boxes, (els) =>
           els.filter((e) => !e.querySelector('svg, canvas') || e.scrollWidth > e.clientWidth).map((e) => `${e.id} ${e.scrollWidth} > ${e.clientWidth}`),
@@ -135,18 +136,38 @@ describe('report pages in headless Chromium', () => {
         )
         .catch(() => undefined);
       // (This report has no |w| view, penalty shapes or prune curve: views.test fits those at 374 px.) The norms grids'
-      // four cells wrap to the card (723 px in a row, scrolling before).
+      // four cells wrap to the card (723 px in a row, scrolling before); so do the norm curves' four layers (one row of
+      // 894 px before), and the accuracy narrows as the sparsity beside it does (607 px before).
       expect(await page.$$eval(boxes, (els) => els.map((e) => e.id))).toEqual([
         'hist-0',
         'hist-1',
         'hist-2',
         'view-overlay',
         'view-curves',
+        'sparsity',
+        'accuracy',
         'norms-0',
         'norms-1',
         'norms-2',
+        'norm-curves',
       ]);
       expect(await scrolling()).toEqual([]);
+      // Jumping to a section (an anchor link) or a card (scrollIntoView, as focus does) stops below the sticky
+      // controls, which wrap onto two lines here: each had stopped at the window's top, under them.
+      const under = (how: 'hash' | 'into-view', id: string) =>
+        page.evaluate(
+          ([how, id]) => {
+            const el = document.getElementById(id) as HTMLElement;
+            if (how === 'hash') location.hash = id;
+            else el.scrollIntoView();
+            const bar = (document.getElementById('controls') as HTMLElement).getBoundingClientRect().bottom;
+            const top = el.getBoundingClientRect().top;
+            return top >= bar ? 'clear' : `${how} ${id}: top ${top} under the controls' bottom ${bar}`;
+          },
+          [how, id] as const,
+        );
+      for (const id of ['norms', 'views', 'numbers']) expect(await under('hash', id)).toBe('clear');
+      for (const id of ['hist-2', 'accuracy', 'norm-curves']) expect(await under('into-view', id)).toBe('clear');
       expect(errors).toEqual([]);
       await page.close();
     },
