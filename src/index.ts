@@ -21,6 +21,8 @@ export {
   PenxConstraint,
   probeConstraint,
 } from './constraints/index.ts';
+// An error in one readable line (its reason past the first line kept, stack frames dropped).
+export { errorLine } from './error-line.ts';
 
 // What can go wrong, by class (also penalty-explorer/errors).
 export {

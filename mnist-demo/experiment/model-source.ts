@@ -9,6 +9,7 @@
 import {
   attachToKernels,
   DataError,
+  errorLine,
   importDefaultExport,
   type KernelControls,
   loadModel,
@@ -137,7 +138,7 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
     const problem = modelFolderProblem(source.dir);
     if (problem) throw new DataError(`${what}: cannot be loaded as a TF.js model: ${problem}`);
     const loaded = await loadModel(source.dir).catch((err: Error) => {
-      throw new DataError(`${what}: cannot be loaded as a TF.js model (${err.message.split('\n')[0]})${undefinedControlHint(err)}`);
+      throw new DataError(`${what}: cannot be loaded as a TF.js model (${errorLine(err)})${undefinedControlHint(err)}`);
     });
     checkModelFits(loaded, data, what);
     loaded.dispose();

@@ -3,12 +3,14 @@
  * command calls it before the backend starts): each message says what was given and what would be
  * right — the module of that name with its extension, the folder of a model.json given itself, a run
  * folder's checkpoint/model — where TF.js alone says `ENOENT … DIR/model.json`. A saved model whose
- * penalty of the user's is not defined says which flag imports its module.
+ * penalty of the user's is not defined says which flag imports its module. A model TF.js cannot read
+ * is refused with TF.js's reason whole (errorLine), here and when `penx prune` reads a run's checkpoint.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkpointModel } from '../../mnist-demo/cli/actions/prune.ts';
 import { modelMaker } from '../../mnist-demo/experiment/model-source.ts';
 import { penalty, saveModel, tf } from '../../src/node.ts';
 
@@ -76,5 +78,22 @@ describe('--model DIR that is not a model folder', () => {
     );
     mkdirSync(join(root, 'empty'));
     expect(await refusal(join(root, 'empty'))).toMatch(/: it has no model\.json; --model takes a folder/);
+  });
+
+  it('a model TF.js cannot read, its reason on the lines after the first: said whole, for --model and for a run prune reads', async () => {
+    const model = await saveRun(join(root, 'unknown-layer'));
+    const json = join(model, 'model.json');
+    // TF.js: 'Unknown layer: Dense9. This may be due to one of the following reasons:' ⏎ '1. The layer is defined in Python, …' ⏎ '2. …'
+    writeFileSync(json, readFileSync(json, 'utf8').replaceAll('"Dense"', '"Dense9"'));
+    const told = await refusal(model);
+    const pruned = await checkpointModel(model).then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    const reason = 'Unknown layer: Dense9. This may be due to one of the following reasons: 1. The layer is defined in Python';
+    expect(told).toContain(`model folder ${model}: cannot be loaded as a TF.js model (${reason}`);
+    expect(told).toMatch(/ 2\. .*registerClass\(\)\.?\)$/);
+    expect(pruned).toContain(`${model}: cannot be loaded as a TF.js model (${reason}`);
+    expect(pruned).toMatch(/ 2\. .*registerClass\(\)\.?\); train the run again, or give a run whose checkpoint is whole$/);
   });
 });

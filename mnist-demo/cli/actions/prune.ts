@@ -21,6 +21,7 @@ import {
   checkpointDir,
   claimFolder,
   DataError,
+  errorLine,
   IOError,
   isToolFolder,
   keptNote,
@@ -177,10 +178,11 @@ function checkSameEpoch(dir: string, checkpoint: string, epoch: number): void {
 /**
  * The checkpoint's trained model, importing no code (a user penalty's regularizer is left out of the
  * pruned model, and said: it only matters for training). A checkpoint TF.js cannot read (a truncated
- * weights.bin, say) is bad input: a DataError naming the folder, e.g.
+ * weights.bin, say) is bad input: a DataError naming the folder and TF.js's reason in one line
+ * (`errorLine`: the lines after its first kept, stack frames dropped), e.g.
  * `run/checkpoint/model: cannot be loaded as a TF.js model (…should have 288 values but has 250)`.
  */
-async function checkpointModel(dir: string): Promise<tf.LayersModel> {
+export async function checkpointModel(dir: string): Promise<tf.LayersModel> {
   try {
     return await loadModel(dir, {
       dropUnknown: (names) =>
@@ -190,9 +192,7 @@ async function checkpointModel(dir: string): Promise<tf.LayersModel> {
     });
   } catch (err) {
     if (err instanceof PenaltyExplorerError) throw err;
-    throw new DataError(
-      `${dir}: cannot be loaded as a TF.js model (${(err as Error).message.split('\n')[0]}); train the run again, or give a run whose checkpoint is whole`,
-    );
+    throw new DataError(`${dir}: cannot be loaded as a TF.js model (${errorLine(err)}); train the run again, or give a run whose checkpoint is whole`);
   }
 }
 
