@@ -20,6 +20,7 @@
  *   │  ├─ FolderExistsError         not this tool's, or holding something else
  *   │  ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)
  *   │  │  ├─ NotOwnedError
+ *   │  │  ├─ WrongKindError         (a folder of the tool's of another kind than asked: `holds`, `wanted`)
  *   │  │  └─ OlderFolderError       (entries an older version listed by name alone: adoptOlderEntries)
  *   │  └─ LockedError
  *   └─ DivergedError                a run whose loss or weights became NaN or ±∞ (not bad input: the run
@@ -298,6 +299,27 @@ export class NotOwnedError extends FolderRefusedError {
       output: `will not put the output into ${dir}: it is not empty and was ${notOurs}; an output goes only into a new or empty folder, or over an earlier output of penalty-explorer's; nothing was touched`,
     } as const;
     super(dir, refusal[asked], asked);
+  }
+}
+
+/**
+ * A folder of this tool's of another kind than the one asked for (a comparison's folder given where a
+ * run is redrawn): refused untouched; `holds` and `wanted` say the kinds, so an app can word what to
+ * do about it. `problem` is the caller's sentence saying so.
+ *
+ * @example
+ * new WrongKindError('runs/cmp', { problem: 'runs/cmp holds a comparison, not a run; nothing was touched', holds: 'comparison', wanted: 'run' }, 'write')
+ */
+export class WrongKindError extends FolderRefusedError {
+  override name = 'WrongKindError';
+  /** The kind of folder it is (a FolderKind: `run`, `comparison`, `sweep`, `pruned`). */
+  readonly holds: string;
+  /** The kind asked for (a FolderKind). */
+  readonly wanted: string;
+  constructor(dir: string, refusal: { readonly problem: string; readonly holds: string; readonly wanted: string }, intent: FolderIntent) {
+    super(dir, refusal.problem, intent);
+    this.holds = refusal.holds;
+    this.wanted = refusal.wanted;
   }
 }
 

@@ -50,6 +50,7 @@ export {
   UsageError,
   UserCodeError,
   visibleControls,
+  WrongKindError,
 } from './errors.ts';
 // The record formats: run, comparison and sweep records, and the marker of a folder this tool wrote.
 export * from './formats/index.ts';

@@ -18,11 +18,8 @@ import { Command, CommanderError } from 'commander';
 import {
   CheckpointMissingError,
   DataError,
-  FolderExistsError,
-  FolderRefusedError,
   InterruptedError,
   IOError,
-  OlderFolderError,
   ResumeEpochsError,
   redactCredentials,
   SpecError,
@@ -32,6 +29,7 @@ import { addSweepCommands } from './commands/sweep.ts';
 import { addToolCommands, GUARDS_ITSELF } from './commands/tools.ts';
 import { addTrainingCommands } from './commands/training.ts';
 import { continueNote, resumeCommand } from './continue-command.ts';
+import { folderRefusalText } from './folder-remedy.ts';
 import { Interrupts, installInterrupts, STOP_SIGNALS, type StopSignal } from './interrupts.ts';
 import { printable } from './table.ts';
 import { TermRelay } from './term-relay.ts';
@@ -43,36 +41,6 @@ const EXIT_CODES: ReadonlyArray<readonly [abstract new (...args: never[]) => Err
   [DataError, 2],
   [IOError, 2],
 ];
-
-/**
- * Where a command puts its output without --out, for those whose output folder can be refused: said
- * with "give another --out", so a user who never gave --out learns the flag and the default.
- */
-const DEFAULT_OUT: Readonly<Record<string, string>> = { prune: 'RUN/pruned' };
-
-/** Another folder for a command's output, e.g. `give another --out DIR (without --out, penx prune writes RUN/pruned)`. */
-function outputRemedy(command: string | undefined): string {
-  const fallback = command === undefined ? undefined : DEFAULT_OUT[command];
-  return fallback ? `give another --out DIR (without --out, penx ${command} writes ${fallback})` : 'give another --out';
-}
-
-/**
- * What to do about a folder in the way, in the flags of the command that met it: by what the command
- * meant to do with the folder where the library says it (`intent`) — update a folder penx wrote
- * (plot's redraw), put an output there (prune's model) — else by the command's flags.
- */
-function folderRemedy(command: string | undefined, err: FolderExistsError | FolderRefusedError): string {
-  if (command === 'start')
-    return `penx start always writes ${err.dir}: move or rename that folder, or run the same comparison elsewhere with penx compare --out DIR --name NAME`;
-  if (command === 'adopt') return 'penx adopt takes folders a penx wrote';
-  const intent = err instanceof FolderRefusedError ? err.intent : undefined;
-  if (intent === 'write') return `penx ${command} ${command === 'plot' ? 'redraws' : 'writes into'} folders penx wrote`;
-  if (intent === 'output') return outputRemedy(command);
-  // plot's other folder is a record file's new one; a worker's is its --out.
-  if (command === 'plot' || command === 'worker') return 'give another --out';
-  if (err instanceof FolderExistsError) return 'use --resume to continue it or --force to start it over';
-  return 'give another --name or --out';
-}
 
 /** Run the command line on `argv` (without node and the script): resolves to the exit code (see the file's comment). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -127,20 +95,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end here with exit code 0; usage errors were already printed.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof FolderExistsError) {
-      say(`penx: error: ${err.what} ${err.dir} already exists; ${folderRemedy(argv[0], err)}`);
-      return 2;
-    }
-    if (err instanceof OlderFolderError) {
-      // An output's folder: the flag that puts it elsewhere named (the library says only "another folder").
-      const elsewhere = err.intent === 'output' ? `; ${outputRemedy(argv[0])}` : '';
-      say(
-        `penx: error: ${err.problem}${elsewhere}; or, if its files are still as the older penx left them, penx adopt ${err.dir} records them as penx's and the command can run`,
-      );
-      return 2;
-    }
-    if (err instanceof FolderRefusedError) {
-      say(`penx: error: ${err.problem}; ${folderRemedy(argv[0], err)}`);
+    const refusal = folderRefusalText(argv[0], err);
+    if (refusal !== undefined) {
+      say(`penx: error: ${refusal}`);
       return 2;
     }
     if (err instanceof CheckpointMissingError) {

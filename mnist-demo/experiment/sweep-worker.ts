@@ -125,7 +125,8 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   // is refused before any run is taken, not found out run by run (each then failed for every worker).
   try {
     const checkpoint = checkpointHolding(options.out);
-    if (checkpoint) throw new FolderRefusedError(options.out, `${options.out} is inside the run's checkpoint ${checkpoint}; nothing was touched`);
+    // Refused as the folder the worker's output goes into (its sweeps), the intent an app words its remedy by.
+    if (checkpoint) throw new FolderRefusedError(options.out, `${options.out} is inside the run's checkpoint ${checkpoint}; nothing was touched`, 'output');
     makeFolder(options.out);
   } catch (err) {
     await queue.close();

@@ -44,11 +44,12 @@ function proofLine(path: string): object {
  * Record as the tool's what an older version listed by name alone in `dir` (a folder with the
  * tool's marker) and in the tool's folders it lists (a comparison's or a sweep's runs): one proof
  * line each, of the content it holds now, appended to the manifest listing it. Refused
- * (FolderRefusedError, nothing recorded) for a folder without the tool's marker; a LockedError when
+ * (FolderRefusedError, nothing recorded; its intent `write`: adopting writes into a folder of the tool's) for a folder without the tool's marker; a LockedError when
  * it or one of its runs is held by another live process.
  */
 export function adoptOlderEntries(dir: string): Adopted {
-  if (!readMarker(dir)) throw new FolderRefusedError(dir, `cannot adopt ${dir}: it has no valid ${MARKER_FILE} marker, so penalty-explorer did not write it`);
+  if (!readMarker(dir))
+    throw new FolderRefusedError(dir, `cannot adopt ${dir}: it has no valid ${MARKER_FILE} marker, so penalty-explorer did not write it`, 'write');
   const unlock = lockFolder(dir);
   try {
     for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));

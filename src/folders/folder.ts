@@ -12,7 +12,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FolderExistsError, type FolderIntent, FolderRefusedError, IOError, NotOwnedError, UsageError } from '../errors.ts';
+import { FolderExistsError, type FolderIntent, FolderRefusedError, IOError, NotOwnedError, UsageError, WrongKindError } from '../errors.ts';
 import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
@@ -212,6 +212,16 @@ export interface ClaimedFolder {
 }
 
 /**
+ * The refusal of `dir`, a folder of the tool's that holds another kind than the one wanted, for `intent`.
+ *
+ * @example
+ * wrongKind('runs/cmp', { holds: 'comparison', wanted: 'run' }, 'write').problem   // 'runs/cmp holds a comparison, not a run; nothing was touched'
+ */
+function wrongKind(dir: string, kinds: { readonly holds: FolderKind; readonly wanted: FolderKind }, intent: FolderIntent): WrongKindError {
+  return new WrongKindError(dir, { problem: `${dir} holds ${kindText(kinds.holds)}, not ${kindText(kinds.wanted)}; nothing was touched`, ...kinds }, intent);
+}
+
+/**
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
  * checkpoint; an existing one refused (NotOwnedError) when it has no valid marker of this tool and
  * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
@@ -242,12 +252,12 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
     if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, intent, MARKER_FILE);
     return;
   }
-  if (marker.kind !== kind) throw new FolderRefusedError(dir, `${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`, intent);
+  if (marker.kind !== kind) throw wrongKind(dir, { holds: marker.kind, wanted: kind }, intent);
   // Starting it over (or replacing an earlier output) deletes what the tool wrote: refused while it lists a file the tool cannot prove it wrote.
   const replaces = replacing(policy);
   if (replaces) checkRemovable(dir, replaces);
   // Continuing it writes over what the tool wrote (record, figures, checkpoint/): refused likewise.
-  if (policy.resume) checkOverwrite(dir);
+  if (policy.resume) checkOverwrite(dir, () => true, 'resume');
 }
 
 /**
@@ -298,7 +308,7 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
       const removed = removeOwned(dir, replaces);
       kept = [...removed.kept, ...removed.unproven.map((u) => `${u.path} (${u.why})`)];
     }
-    untrack = trackOwned(dir);
+    untrack = trackOwned(dir, intentOf(policy));
     const abandon = (): boolean => {
       // Under the lock still: nothing else can start writing into it meanwhile.
       untrack();
@@ -321,13 +331,14 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
 }
 
 /**
- * Throws unless `dir` is an existing folder of the tool's of `kind` (NotOwnedError, IOError);
+ * Throws unless `dir` is an existing folder of the tool's of `kind` (NotOwnedError; WrongKindError for
+ * one of another kind), each with the intent `write`;
  * writes nothing: a command updating several folders judges them all before it touches one.
  */
 export function checkOwnFolder(dir: string, kind: FolderKind): void {
   const marker = readMarker(dir);
   if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
-  if (marker.kind !== kind) throw new IOError(`${dir} holds ${kindText(marker.kind)}, not ${kindText(kind)}; nothing was touched`);
+  if (marker.kind !== kind) throw wrongKind(dir, { holds: marker.kind, wanted: kind }, 'write');
 }
 
 /**
@@ -339,7 +350,7 @@ export function lockOwnFolder(dir: string, kind: FolderKind): () => void {
   checkOwnFolder(dir, kind);
   const unlock = lockFolder(dir);
   removeLeftovers(dir);
-  const untrack = trackOwned(dir);
+  const untrack = trackOwned(dir, 'write');
   return () => {
     untrack();
     unlock();
@@ -357,7 +368,7 @@ export function openFolder(dir: string, kind: FolderKind): () => void {
   markFolder(dir, kind);
   checkFolder(dir, kind, {});
   noteInParent(dir);
-  return trackOwned(dir);
+  return trackOwned(dir, 'write');
 }
 
 /**

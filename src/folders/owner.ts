@@ -30,6 +30,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { FolderIntent } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
 import { FOLDER_FORMAT, type FolderKind, type FolderMarker, folderMarkerSchema, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, tempFileFor, treeDigest, watchWrites } from '../io/index.ts';
@@ -325,14 +326,15 @@ export function forgetOwned(dir: string, name: string): boolean {
  * Add every name written into `dir` from now on (through io/atomic) to its manifest: a file's
  * proof, a folder's tree digest, for each content written (not again for a content it records);
  * returns the function that stops it. A write over an entry there the tool cannot prove it wrote
- * (a user's file or folder of that name) is refused (IOError) before anything of it is written.
+ * (a user's file or folder of that name) is refused (IOError; an OlderFolderError carrying `intent`,
+ * what the command does with the folder, for entries an older version listed) before anything of it is written.
  *
  * @example
  * // writeFileAtomic('runs/x/run.json', '{}') appends, before run.json appears:
  * // {"name":"run.json","size":2,"sha256":"44136fa3…"}
  * // saveCheckpoint('runs/x', …) appends, before checkpoint/ appears: {"name":"checkpoint","tree":"5d1e…"}
  */
-export function trackOwned(dir: string): () => void {
+export function trackOwned(dir: string, intent: FolderIntent): () => void {
   const { proofs, trees } = readManifest(dir);
   const recorded = new Set([
     ...[...proofs].flatMap(([name, ps]) => ps.map((p) => `${name}\0${p.sha256}`)),
@@ -341,7 +343,7 @@ export function trackOwned(dir: string): () => void {
   return watchWrites(dir, (name, data) => {
     if (!plainName(name)) return;
     const blocked = overwriteBlocked(dir, name);
-    if (blocked) throw overwriteRefusal(dir, [blocked], false);
+    if (blocked) throw overwriteRefusal(dir, [blocked], { before: false, intent });
     const line = typeof data === 'object' && 'tree' in data ? { name, ...data } : { name, ...proofOf(data) };
     const key = `${name}\0${'tree' in line ? [line.tree, line.temp ?? []].flat().join('\0') : line.sha256}`;
     if (recorded.has(key)) return;
@@ -416,6 +418,8 @@ export interface WriteChecks {
    * resumed run rewrites all it lists).
    */
   readonly rewrites?: (path: string) => boolean;
+  /** What the command does with the folder, carried by the refusal (default `write`: update what the tool wrote there). */
+  readonly intent?: FolderIntent;
 }
 
 /**
@@ -441,7 +445,7 @@ export function checkWrites(dir: string, paths: Iterable<string>, checks: WriteC
   const named = new Set(refused.map((u) => u.path));
   const { rewrites } = checks;
   if (rewrites) refused.push(...unprovenFiles(dir).filter((u) => rewrites(u.path) && !named.has(u.path)));
-  if (refused.length) throw overwriteRefusal(dir, refused, true);
+  if (refused.length) throw overwriteRefusal(dir, refused, { before: true, intent: checks.intent ?? 'write' });
 }
 
 /**
@@ -450,13 +454,14 @@ export function checkWrites(dir: string, paths: Iterable<string>, checks: WriteC
  * entries the manifest lists (those of the tool's folders it lists too: a comparison's runs), as
  * paths relative to `dir`, those `writes(path)` says the command writes over (all: a resumed run
  * rewrites them all). A name never written yet passes. Each single write into a folder of the
- * tool's is checked so again as it is made (`trackOwned`), unlisted names there too.
+ * tool's is checked so again as it is made (`trackOwned`), unlisted names there too. `intent`: what
+ * the command does with the folder (`resume` for a resumed run), carried by an OlderFolderError.
  *
  * @example
  * checkOverwrite('runs/l1')   // throws 'refusing to write over runs/l1/checkpoint (a folder whose content is not …' when the user put theirs there
  */
-export function checkOverwrite(dir: string, writes: (path: string) => boolean = () => true): void {
-  checkWrites(dir, [], { rewrites: writes });
+export function checkOverwrite(dir: string, writes: (path: string) => boolean = () => true, intent: FolderIntent = 'write'): void {
+  checkWrites(dir, [], { rewrites: writes, intent });
 }
 
 /** What `removeOwned` did: the entries it deleted, and those it left (not written by the tool), as paths relative to the folder. */

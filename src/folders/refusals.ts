@@ -122,19 +122,25 @@ export function removalRefusal(dir: string, unproven: readonly Unproven[], inten
 
 /**
  * The refusal to write over `refused` (paths relative to `dir`), saying which and why, and what
- * to do; `before`: nothing of the command was written yet (a pre-check) rather than only the path left as it is.
+ * to do; `before`: nothing of the command was written yet (a pre-check) rather than only the path
+ * left as it is; `intent`: what the command does with the folder (write into it, resume it, …),
+ * carried by an OlderFolderError for an app's remedy.
  *
  * @example
- * overwriteRefusal('runs/l1', [{ path: 'loss.png', why: 'its content is not what penalty-explorer wrote there' }], true).message
+ * overwriteRefusal('runs/l1', [{ path: 'loss.png', why: 'its content is not what penalty-explorer wrote there' }], { before: true, intent: 'resume' }).message
  * // 'refusing to write over runs/l1/loss.png (its content is not what penalty-explorer wrote there): penalty-explorer writes over only
  * //  what it can prove it wrote; nothing was touched; move it out of runs/l1 (or delete it if penalty-explorer's) and try again'
  */
-export function overwriteRefusal(dir: string, refused: readonly Unproven[], before: boolean): IOError {
+export function overwriteRefusal(
+  dir: string,
+  refused: readonly Unproven[],
+  { before, intent }: { readonly before: boolean; readonly intent: FolderIntent },
+): IOError {
   const list = unprovenList(refused.map((u) => ({ ...u, path: join(dir, u.path) })));
   const them = refused.length === 1 ? 'it' : 'them';
   const problem = `refusing to write over ${list}: penalty-explorer writes over only what it can prove it wrote; ${before ? 'nothing was touched' : refused.length === 1 ? 'it was left as it is' : 'they were left as they are'}`;
   // All listed by an older version: adopting the folder (the user vouching for them) lets the command run.
-  if (refused.every(listedByOlder)) return new OlderFolderError(dir, `${problem}; move ${them} out of ${dir}`);
+  if (refused.every(listedByOlder)) return new OlderFolderError(dir, `${problem}; move ${them} out of ${dir}`, intent);
   return new IOError(`${problem}; move ${them} out of ${dir} (or delete ${them} if penalty-explorer's) and try again`);
 }
 

@@ -1,6 +1,7 @@
 /**
  * A folder in the way is refused with a remedy in the refused command's own flags: `penx plot
- * FILE --out DIR` says to give another --out (plot has no --resume or --force), `penx plot DIR` of a
+ * FILE --out DIR` says to give another --out (plot has no --resume or --force) and where plot draws
+ * FILE without one, `penx plot DIR` of a
  * folder not penx's that it redraws folders penx wrote, `penx start` says
  * that it always writes figures/runs/quickstart (it has no --name or --out), and over a quickstart an
  * older penx wrote, which folder to move. Nothing is changed.
@@ -41,7 +42,8 @@ describe('a folder in the way: the remedy fits the command', () => {
     const before = readdirSync(own).sort();
     const exists = await penx('plot', file, '--out', own);
     expect(exists.code).toBe(2);
-    expect(exists.stderr).toMatch(new RegExp(`run folder ${own} already exists; give another --out\\n`));
+    // The default named: a user who never gave --out learns where plot draws a record file without it.
+    expect(exists.stderr).toContain(`run folder ${own} already exists; give another --out DIR (without --out, penx plot draws DIR/NAME.json into DIR/NAME)\n`);
     expect(exists.stderr).not.toMatch(/--resume|--force/);
     expect(readdirSync(own).sort()).toEqual(before);
 
@@ -50,7 +52,9 @@ describe('a folder in the way: the remedy fits the command', () => {
     writeFileSync(join(users, 'notes.txt'), 'mine');
     const notOwned = await penx('plot', file, '--out', users);
     expect(notOwned.code).toBe(2);
-    expect(notOwned.stderr).toMatch(/was not written by penalty-explorer .*nothing was touched; give another --out\n/);
+    expect(notOwned.stderr).toMatch(
+      /was not written by penalty-explorer .*nothing was touched; give another --out DIR \(without --out, penx plot draws DIR\/NAME\.json into DIR\/NAME\)\n/,
+    );
     expect(readdirSync(users)).toEqual(['notes.txt']);
 
     // A run's record in a folder penx did not write, given to redraw: refused as a folder to write into, not as an --out.

@@ -91,7 +91,7 @@ describe('a refused command changes nothing; --force deletes only what the manif
     const dir = join(out, 'forced');
     cpSync(trained, dir, { recursive: true });
     // The old run's prune curve figure (TINY draws none), written as penx writes a figure: its proof in the manifest first.
-    const stop = trackOwned(dir);
+    const stop = trackOwned(dir, 'write');
     try {
       await writeFileAtomic(join(dir, 'prune-curve.png'), 'the old run’s figure');
     } finally {

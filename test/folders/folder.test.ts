@@ -25,6 +25,7 @@ import {
   removeOwned,
   UsageError,
   unprovenFiles,
+  WrongKindError,
   writeFileAtomic,
 } from '../../src/node.ts';
 
@@ -254,7 +255,19 @@ describe('ownership: the marker, the manifest and what --force deletes (issue 20
       intentOf(() => claimFolder(join(root, 'x.penx-old'), { output: true }, 'pruned')),
       intentOf(() => claimFolder(output, { output: true }, 'pruned')),
       intentOf(() => claimFolder(output, { force: true }, 'pruned')),
-    ]).toEqual(['output', 'write', 'output', 'force', 'new', 'output', 'output', 'force']);
+      intentOf(() => checkOwnFolder(run, 'comparison')),
+    ]).toEqual(['output', 'write', 'output', 'force', 'new', 'output', 'output', 'force', 'write']);
+  });
+
+  it('a folder of the tool’s of another kind is refused as such (WrongKindError: what it holds, what was asked), to redraw it too', () => {
+    const run = join(root, 'kind-run');
+    claimFolder(run, {}, 'run').release();
+    for (const take of [() => checkOwnFolder(run, 'comparison'), () => claimFolder(run, {}, 'comparison')]) {
+      const err = refusalOf(take);
+      expect(err).toBeInstanceOf(WrongKindError);
+      expect(err).toMatchObject({ dir: run, holds: 'run', wanted: 'comparison', problem: `${run} holds a run, not a comparison; nothing was touched` });
+    }
+    expect(readdirSync(run)).toEqual([MARKER_FILE]);
   });
 
   it('a folder holding only a marker file that is no valid marker (cut short, forged, of a newer format) is refused untouched', () => {

@@ -64,6 +64,9 @@ describe('a folder an older penx wrote, adopted (penx adopt): the user vouches f
     const dir = join(root, 'adopted');
     olderComparison(dir);
     expect(() => checkOverwrite(dir)).toThrow(OlderFolderError);
+    // Each refusal to write over its entries carries what the command does with the folder: a redraw writes into it, a resume resumes it.
+    expect(() => checkOverwrite(dir)).toThrow(expect.objectContaining({ intent: 'write' }));
+    expect(() => claimFolder(dir, { resume: true }, 'comparison')).toThrow(expect.objectContaining({ name: 'OlderFolderError', intent: 'resume' }));
     const before = tree(dir);
     const { adopted, left } = adoptOlderEntries(dir);
     expect(adopted).toHaveLength(17);
@@ -100,6 +103,8 @@ describe('a folder an older penx wrote, adopted (penx adopt): the user vouches f
     writeFileSync(join(users, 'a.txt'), 'a');
     const theirs = tree(users);
     expect(() => adoptOlderEntries(users)).toThrow(FolderRefusedError);
+    // Adopting writes into a folder of penx's (proof lines): the refusal says so, for an app's remedy.
+    expect(() => adoptOlderEntries(users)).toThrow(expect.objectContaining({ intent: 'write' }));
     expect(tree(users)).toEqual(theirs);
   });
 });

@@ -5,17 +5,18 @@
  * contains a path separator; give one plain folder name"), naming no job. A plain-named run of such a sweep fails
  * too, nothing written (its sweep folder was made before); the worker says once that it cannot draw the sweep (it
  * said so after every job), and `penx sweep --remove` takes the sweep off the queue (it refused: its record is no
- * valid one). In-process: the queue and a worker on Redis database 10 (no other test's worker listens there); no
- * run is trained.
+ * valid one). A worker whose --out is inside a run's checkpoint is refused as an output's folder. In-process: the
+ * queue and a worker on Redis database 10 (no other test's worker listens there); no run is trained.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { folderRefusalText } from '../../mnist-demo/cli/folder-remedy.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { jobId, SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { jobNameProblem, type SweepWorker, startWorker } from '../../mnist-demo/experiment/sweep-worker.ts';
-import type { SweepRecord } from '../../src/node.ts';
+import { claimFolder, FolderRefusedError, MARKER_FILE, type SweepRecord } from '../../src/node.ts';
 import { penx } from '../cli/run-penx.ts';
 import { sleep } from '../wait.ts';
 import { emptyDatabase, failWithoutRedis, testRedis } from './redis.ts';
@@ -95,4 +96,22 @@ describe('a worker taking a queued job of a bad run name', () => {
       await q.close();
     }
   }, 60_000);
+});
+
+describe('a worker whose --out is inside a run’s checkpoint', () => {
+  failWithoutRedis(redis);
+  if (!redis) return;
+
+  it('is refused before taking a job, as the folder its output goes into (intent output: the hint names --out), nothing made', async () => {
+    const run = join(root, 'a-run');
+    claimFolder(run, {}, 'run').release();
+    const out = join(run, 'checkpoint', 'shared');
+    const url = await emptyDatabase(redis.url, 10);
+    const started = startWorker({ url, out, concurrency: 1, threads: 1, log: () => undefined, onLine: () => undefined });
+    await expect(started).rejects.toThrow(FolderRefusedError);
+    const refusal = await started.catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ intent: 'output', problem: `${out} is inside the run's checkpoint ${join(run, 'checkpoint')}; nothing was touched` });
+    expect(folderRefusalText('worker', refusal)).toMatch(/; nothing was touched; give another --out$/);
+    expect(readdirSync(run)).toEqual([MARKER_FILE]);
+  });
 });

@@ -34,7 +34,7 @@ function adoptedLine(dir: string, { adopted, left }: Adopted): string {
 export function adopt(dirs: readonly string[], flags: AdoptFlags): void {
   for (const dir of dirs) {
     const why = !existsSync(dir) ? 'there is no such folder' : !readMarker(dir) ? 'it was not written by penalty-explorer (it has no valid marker)' : undefined;
-    if (why) throw new FolderRefusedError(dir, `cannot adopt ${dir}: ${why}; nothing was recorded`);
+    if (why) throw new FolderRefusedError(dir, `cannot adopt ${dir}: ${why}; nothing was recorded`, 'write');
   }
   const done = dirs.map((dir) => ({ dir, ...adoptOlderEntries(dir) }));
   for (const d of done) console.error(adoptedLine(d.dir, d));
