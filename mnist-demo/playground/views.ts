@@ -6,13 +6,14 @@
  *   runs (kept + the current one, with its epoch in progress) ─► view.spec (Vega-Lite) ─► forPage
  *   (Vega) ─► a Vega view in the view's card (the previous one finalised)
  *
- * A figure is drawn at its card's width (its WRAP_WIDTH signal, as the report and the dashboard
- * draw theirs: plots narrower, side-by-side ones stacked, text at its size), again when the window's
+ * A figure is drawn at its card's width by the library's `newView`, as the report and the dashboard
+ * draw theirs (plots narrower, side-by-side ones stacked, text at its size), again when the card's
  * width changes — not drawn at its file's width and scaled down by the page (a 744-px penalty figure
- * in a 378-px card was text at half size).
+ * in a 378-px card was text at half size). On SVG, every figure (the heatmap too, which the report
+ * draws on canvas): a playground's runs are few, and the card's CSS fits an SVG.
  */
 import type { RunRecord } from 'penalty-explorer';
-import { forPage, storedPenaltyCurves, type View, type ViewData, viewById, WRAP_WIDTH } from 'penalty-explorer/viz';
+import { finalizeView, forPage, newView, storedPenaltyCurves, type View, type ViewData, viewById } from 'penalty-explorer/viz';
 import { parse, View as VegaView } from 'vega';
 
 /** The views the playground shows, in order. */
@@ -24,29 +25,9 @@ interface Card {
   vega?: VegaView;
   /** The Vega spec drawn (as JSON), to skip drawing it again. */
   drawn?: string;
-  /** Watches the card's width (the window's, a column's), to fit its figure again (`refit`). */
-  resized?: ResizeObserver;
 }
 
 const cards = new Map<string, Card>();
-
-/** Whether `view` has a WRAP_WIDTH signal: a figure that fits its card (fit-width.ts, wrap.ts). */
-function fits(view: VegaView): boolean {
-  try {
-    view.signal(WRAP_WIDTH);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `c`'s figure at its card's width now (`c.body`'s), drawn again where that changed. */
-function refit(c: Card): void {
-  const width = c.body.clientWidth;
-  if (!c.vega || !fits(c.vega) || width === c.vega.signal(WRAP_WIDTH)) return;
-  c.vega.signal(WRAP_WIDTH, width).resize();
-  c.vega.runAsync().catch((error: unknown) => console.error(error));
-}
 
 function download(url: string, file: string): void {
   const a = document.createElement('a');
@@ -76,8 +57,6 @@ function card(container: HTMLElement, view: View): Card {
   h.append(buttons);
   el.append(h, c.body);
   container.append(el);
-  c.resized = new ResizeObserver(() => refit(c));
-  c.resized.observe(c.body);
   return c;
 }
 
@@ -102,13 +81,15 @@ export async function drawViews(container: HTMLElement, runs: RunRecord[], epoch
     const spec = await forPage(c.view.spec(runs, { epoch, scale: 'linear' }, c.view.needsPenalties ? data : {}));
     const text = JSON.stringify(spec);
     if (text === c.drawn) continue;
+    // Drawn hidden in its card (fitted to the card's width), the previous figure shown until it is done.
     const holder = document.createElement('div');
-    const next = new VegaView(parse(spec), { renderer: 'svg', container: holder, hover: true });
-    // Its card's width, measured while the previous figure still holds the card open.
-    if (fits(next)) next.signal(WRAP_WIDTH, c.body.clientWidth);
+    holder.hidden = true;
+    c.body.append(holder);
+    const next = newView(spec, holder, { vega: { View: VegaView, parse }, renderer: 'svg' });
     await next.runAsync();
-    c.vega?.finalize();
+    finalizeView(c.vega);
     c.body.replaceChildren(holder);
+    holder.hidden = false;
     c.vega = next;
     c.drawn = text;
   }
@@ -116,10 +97,7 @@ export async function drawViews(container: HTMLElement, runs: RunRecord[], epoch
 
 /** Removes every view (no runs left to show), leaving `placeholder`. */
 export function clearViews(container: HTMLElement, placeholder: Node): void {
-  for (const c of cards.values()) {
-    c.resized?.disconnect();
-    c.vega?.finalize();
-  }
+  for (const c of cards.values()) finalizeView(c.vega);
   cards.clear();
   container.replaceChildren(placeholder);
 }

@@ -5,7 +5,9 @@
  *
  *   run records ─► figure spec (Vega-Lite) ─► toVega ─► a Vega view (browser) or SVG/PNG (node)
  *   run records ─► pageModel + reportSpecs ─► reportHtml (one self-contained page)
+ *   Vega spec (forPage) ─► newView: a Vega view on your page, fitted to its card (pages/vega.ts)
  */
 export * from './figures/index.ts';
 export { PACKED_JSON_TYPE, packJson, unpackJson } from './packed/index.ts';
+export { cardWidth, finalizeView, newView, type PageVega, type VegaViewOptions } from './pages/index.ts';
 export * from './report/index.ts';

@@ -20,9 +20,10 @@
 import type { Spec } from 'vega';
 import { askRuns, runIdsOf, splitRunsHint } from '../figures/index.ts';
 import { addDownloads } from './downloads.ts';
+import { pageView } from './page-vega.ts';
 import { keepClearOf } from './sticky.ts';
 import { layerText, visibleControls } from './text.ts';
-import { finalizeView, newView, type View } from './vega.ts';
+import { finalizeView, type View } from './vega.ts';
 
 /** A run as /api/runs lists it (serve/runs-index.ts's RunEntry). */
 export interface DashboardRun {
@@ -300,7 +301,7 @@ function main(): void {
       if (gen !== generation) return;
       finalizeView(c.view);
       c.chart.textContent = '';
-      c.view = newView(spec, c.chart);
+      c.view = pageView(spec, c.chart);
       await c.view.runAsync();
     } catch (error) {
       if (gen !== generation) return;

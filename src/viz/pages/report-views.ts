@@ -15,8 +15,9 @@
 import { BAND_FIELDS, binRows, ridgeHeight, rowsCsv, stepRows, ZERO_GAP } from '../figures/index.ts';
 import type { PageModel, ViewsSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
+import { pageView } from './page-vega.ts';
 import { layerText } from './text.ts';
-import { drawNow, finalizeView, newView, runSoon, type View } from './vega.ts';
+import { drawNow, finalizeView, runSoon, type View } from './vega.ts';
 
 /** What the controls select. */
 export interface PageState {
@@ -121,7 +122,7 @@ export function reportViews() {
     const el = document.getElementById(id);
     if (!el || !spec || Array.isArray(spec)) return null;
     el.textContent = '';
-    return newView(spec as Parameters<typeof newView>[0], el);
+    return pageView(spec as Parameters<typeof pageView>[0], el);
   };
 
   const downloads = (id: string, name: string, getView: () => View | null | undefined, dataName: string | null) => {
@@ -171,7 +172,7 @@ export function reportViews() {
     }
     for (const m of specs.monitors) {
       const el = document.getElementById(`view-${m.id}`);
-      views[m.id] = el ? newView(m.spec, el) : null;
+      views[m.id] = el ? pageView(m.spec, el) : null;
       downloads(`view-${m.id}`, m.id, () => views[m.id], null);
       const v = views[m.id];
       if (v) void runSoon(v);

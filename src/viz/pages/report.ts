@@ -20,9 +20,10 @@ import { binRows } from '../figures/index.ts';
 import { PACKED_JSON_TYPE, unpackJson } from '../packed/index.ts';
 import type { PageModel, ReportSpecs } from '../report/index.ts';
 import { addDownloads } from './downloads.ts';
+import { pageView } from './page-vega.ts';
 import { type PageState, reportViews } from './report-views.ts';
 import { keepClearOf } from './sticky.ts';
-import { finalizeView, newView, runSoon, type View, whenDrawn } from './vega.ts';
+import { finalizeView, runSoon, type View, whenDrawn } from './vega.ts';
 
 /** The rows of run `i`'s norm histograms at `epoch`: bars, bound rules and notes per layer column. */
 export function normRows(model: PageModel, i: number, epoch: number): Array<Record<string, unknown>> {
@@ -62,7 +63,7 @@ function main(model: PageModel, specs: ReportSpecs): void {
     views = model.runs.map((_run, i) => {
       const el = byId(`hist-${i}`) as HTMLElement;
       el.textContent = '';
-      return newView(specs.histogram[state.scale], el);
+      return pageView(specs.histogram[state.scale], el);
     });
     viewScale = state.scale;
   };
@@ -72,7 +73,7 @@ function main(model: PageModel, specs: ReportSpecs): void {
     const spec = specs.norms;
     normViews = model.runs.map((_run, i) => {
       const el = byId(`norms-${i}`);
-      return el ? newView(spec, el) : null;
+      return el ? pageView(spec, el) : null;
     });
     normViews.forEach((_v, i) => extra.downloads(`norms-${i}`, `norms-${i}`, () => normViews[i], 'norms'));
   };
@@ -126,7 +127,7 @@ function main(model: PageModel, specs: ReportSpecs): void {
   const staticChart = (id: string, spec: Spec) => {
     const el = byId(id);
     if (!el) return;
-    const view = newView(spec, el);
+    const view = pageView(spec, el);
     extra.downloads(id, id, () => view, 'source_0');
     runSoon(view).catch((error: unknown) => console.error(error));
   };

@@ -1,7 +1,18 @@
 /**
- * Vega as the pages find it: the global `vega` of Vega's own browser build, which the page loads
- * before its script (inlined in the report, /assets/vega.min.js on the dashboard). Types only
- * from the package: nothing of Vega is bundled into the pages' scripts.
+ * Vega views fitted to their cards, for any page: the report and the dashboard (Vega's browser
+ * build, the global `vega`, loaded before their scripts: page-vega.ts) and the playground (Vega
+ * bundled). The page hands Vega in (`PageVega`): nothing of Vega is bundled from here, types only.
+ *
+ *   spec (Vega, e.g. forPage) ─► newView: drawn at its card's width (cardWidth, the WRAP_WIDTH signal)
+ *   card's room changes (window, columns, scrollbar) ─► its width set again, the view drawn again
+ *   finalizeView ─► no longer fitted
+ *
+ * @example
+ * import * as vega from 'vega';
+ * import { finalizeView, forPage, newView, overlaySpec } from 'penalty-explorer/viz';
+ * const view = newView(await forPage(overlaySpec(records)), cardBody, { vega });  // cardBody: inside a `.card`
+ * await view.runAsync();
+ * // …and when the card goes: finalizeView(view)
  */
 import type * as Vega from 'vega';
 import { WRAP_WIDTH } from '../figures/index.ts';
@@ -17,38 +28,58 @@ export type View = Vega.View;
  */
 export type Renderer = 'svg' | 'canvas';
 
+/** What of Vega a page hands `newView`: the `vega` namespace (`import * as vega from 'vega'`, or Vega's browser build's global). */
+export type PageVega = Pick<typeof Vega, 'View' | 'parse'>;
+
+/** How `newView` draws: with which Vega, and on which renderer (default: the one the figure chooses, `Renderer`). */
+export interface VegaViewOptions {
+  readonly vega: PageVega;
+  readonly renderer?: Renderer;
+}
+
+/** The sum of `keys` of `style`, in px. */
+const px = (style: CSSStyleDeclaration, ...keys: Array<'paddingLeft' | 'paddingRight' | 'borderLeftWidth' | 'borderRightWidth'>) =>
+  keys.reduce((sum, k) => sum + (Number.parseFloat(style[k]) || 0), 0);
+
 /**
- * The width (px) a chart in `container` may take: its card's row (the cards' flex box) less the
- * card's padding and border, or the container's own width outside a card.
+ * The width (px) a chart in `container` may take: in a grid of cards (the playground's), its card's
+ * cell less the card's padding; in a row of cards that grow with their charts (the report's and the
+ * dashboard's flex boxes), the row less its padding and the card's padding and border; outside a
+ * card, the container's own width.
  */
 export function cardWidth(container: HTMLElement): number {
   const card = container.closest<HTMLElement>('.card');
   const row = card?.parentElement;
   if (!card || !row) return container.clientWidth;
-  const px = (style: CSSStyleDeclaration, ...keys: Array<'paddingLeft' | 'paddingRight' | 'borderLeftWidth' | 'borderRightWidth'>) =>
-    keys.reduce((sum, k) => sum + (Number.parseFloat(style[k]) || 0), 0);
   const rowStyle = getComputedStyle(row);
-  return (
-    row.clientWidth -
-    px(rowStyle, 'paddingLeft', 'paddingRight') -
-    px(getComputedStyle(card), 'paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth')
-  );
+  const cardStyle = getComputedStyle(card);
+  if (rowStyle.display.endsWith('grid')) return card.clientWidth - px(cardStyle, 'paddingLeft', 'paddingRight');
+  return row.clientWidth - px(rowStyle, 'paddingLeft', 'paddingRight') - px(cardStyle, 'paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth');
 }
 
-/** The views whose panels wrap (not finalised): when the window's size changes, each is fitted to its card again. */
-const wrapped = new Set<View>();
-let refitting = false;
+/** The views whose panels wrap (not finalised), each with the boxes whose size is its room: its card and the card's row (none outside a card). */
+const wrapped = new Map<View, HTMLElement[]>();
+/** The views to fit again at the next frame (`refit`). */
+const due = new Set<View>();
+/**
+ * Tells `refit` which cards' room may have changed: a ResizeObserver on the cards and their rows,
+ * and a listener of the window's resizes for every view (made with the first wrapped view: a
+ * page's script, never in Node).
+ */
+let watcher: ResizeObserver | undefined;
 
-/** Each wrapped view's WRAP_WIDTH set to its card's width now, and the view drawn again if that changed (once a frame). */
-function refit(): void {
-  if (refitting) return;
-  refitting = true;
+/** Each of `views`' WRAP_WIDTH set to its card's width, and the view drawn again if that changed (at the next frame, once). */
+function refit(views: Iterable<View>): void {
+  const waiting = due.size > 0;
+  for (const view of views) due.add(view);
+  if (waiting || !due.size) return;
   requestAnimationFrame(() => {
-    refitting = false;
-    for (const view of wrapped) {
+    const now = [...due];
+    due.clear();
+    for (const view of now) {
       const el = view.container();
       const width = el ? cardWidth(el) : 0;
-      if (!el || width === view.signal(WRAP_WIDTH)) continue;
+      if (!wrapped.has(view) || !el || width === view.signal(WRAP_WIDTH)) continue;
       // resize(): the view's size is measured again, not kept from the layout before (Vega's autosize).
       view.signal(WRAP_WIDTH, width).resize();
       runSoon(view).catch((error: unknown) => console.error(error));
@@ -56,19 +87,34 @@ function refit(): void {
   });
 }
 
+/** The wrapped views in the boxes of `entries`. */
+function viewsIn(entries: ResizeObserverEntry[]): View[] {
+  const boxes = new Set(entries.map((e) => e.target));
+  return [...wrapped].flatMap(([view, theirs]) => (theirs.some((b) => boxes.has(b)) ? [view] : []));
+}
+
 /**
- * A Vega view of `spec` drawn into `container`, on the renderer its figure chooses (`Renderer`); a
- * figure whose panels wrap (its `WRAP_WIDTH` signal, figures/wrap.ts) wraps them to its card's width,
- * again when the window's size changes (until `finalizeView`).
+ * A Vega view of `spec` drawn into `container`, on the renderer its figure chooses (`Renderer`) or
+ * `options.renderer`; a figure whose panels wrap (its `WRAP_WIDTH` signal, figures/wrap.ts) wraps
+ * them to its card's width (`cardWidth`), again whenever that changes — the window's width, the
+ * columns of the cards' grid, a scrollbar coming (a ResizeObserver on the card and its row; outside
+ * a card, when the window's size changes) — until `finalizeView`. Not drawn yet: `view.runAsync()` or `runSoon`.
  */
-export function newView(spec: Vega.Spec, container: HTMLElement): View {
-  const vega = (globalThis as unknown as { vega: typeof Vega }).vega;
-  const renderer: Renderer = (spec.usermeta as { renderer?: Renderer } | undefined)?.renderer === 'canvas' ? 'canvas' : 'svg';
+export function newView(spec: Vega.Spec, container: HTMLElement, options: VegaViewOptions): View {
+  const { vega } = options;
+  const renderer: Renderer = options.renderer ?? ((spec.usermeta as { renderer?: Renderer } | undefined)?.renderer === 'canvas' ? 'canvas' : 'svg');
   const view = new vega.View(vega.parse(spec), { renderer, container, hover: true });
   if (spec.signals?.some((s) => s.name === WRAP_WIDTH)) {
     view.signal(WRAP_WIDTH, cardWidth(container));
-    if (!wrapped.size) addEventListener('resize', refit);
-    wrapped.add(view);
+    // A card and its row are watched (not a chart outside a card: its container is as wide as the chart drawn in it).
+    const card = container.closest<HTMLElement>('.card');
+    const boxes = card?.parentElement ? [card, card.parentElement] : [];
+    if (!watcher) {
+      watcher = new ResizeObserver((entries) => refit(viewsIn(entries)));
+      addEventListener('resize', () => refit(wrapped.keys()));
+    }
+    for (const box of boxes) watcher.observe(box);
+    wrapped.set(view, boxes);
   }
   return view;
 }
@@ -216,7 +262,11 @@ export function whenDrawn(): Promise<void> {
 /** `view.finalize()`, its waiting draw dropped (its waiters resolved: there is nothing left to draw). */
 export function finalizeView(view: View | null | undefined): void {
   if (!view) return;
+  const boxes = wrapped.get(view);
   wrapped.delete(view);
+  // A box no other wrapped view has is watched no more (a card removed is let go).
+  const kept = new Set([...wrapped.values()].flat());
+  for (const box of boxes ?? []) if (!kept.has(box)) watcher?.unobserve(box);
   const job = waiting.get(view);
   waiting.delete(view);
   for (const w of job?.waiters ?? []) w.resolve(view);

@@ -129,12 +129,9 @@ describe('report pages in headless Chromium', () => {
         page.$$eval(boxes, (els) =>
           els.filter((e) => !e.querySelector('svg, canvas') || e.scrollWidth > e.clientWidth).map((e) => `${e.id} ${e.scrollWidth} > ${e.clientWidth}`),
         );
-      await page
-        .waitForFunction(
-          (sel) => [...document.querySelectorAll<HTMLElement>(sel)].every((e) => e.querySelector('svg, canvas') && e.scrollWidth <= e.clientWidth),
-          boxes,
-        )
-        .catch(() => undefined);
+      const fitted = (sel: string) =>
+        [...document.querySelectorAll<HTMLElement>(sel)].every((e) => e.querySelector('svg, canvas') && e.scrollWidth <= e.clientWidth);
+      await page.waitForFunction(fitted, boxes).catch(() => undefined);
       // (This report has no |w| view, penalty shapes or prune curve: views.test fits those at 374 px.) The norms grids'
       // four cells wrap to the card (723 px in a row, scrolling before); so do the norm curves' four layers (one row of
       // 894 px before), and the accuracy narrows as the sparsity beside it does (607 px before).
@@ -168,6 +165,13 @@ describe('report pages in headless Chromium', () => {
         );
       for (const id of ['norms', 'views', 'numbers']) expect(await under('hash', id)).toBe('clear');
       for (const id of ['hist-2', 'accuracy', 'norm-curves']) expect(await under('into-view', id)).toBe('clear');
+      // The cards' row narrowed with no window resize (as when a scrollbar comes): the views fit it again. Before, they
+      // followed the window's resize event only, and scrolled in their cards.
+      await page.evaluate(() => {
+        document.body.style.paddingRight = '60px';
+      });
+      await page.waitForFunction(fitted, boxes).catch(() => undefined);
+      expect(await scrolling()).toEqual([]);
       expect(errors).toEqual([]);
       await page.close();
     },
