@@ -1,14 +1,27 @@
 /**
  * The pages' scripts as TypeScript modules (src/viz/pages/), tested in Node like the figures: the
  * rows the report page gives its views are the rows the figure functions draw from the same
- * records; the dashboard's choice of runs, groups and layer menu; and the bundled scripts carry
- * none of the library's Node-side code. In the browser: test/viz/report/chromium.test.ts,
+ * records; the dashboard's choice of runs, groups and layer menu; `newView` draws with the Vega it is
+ * handed; and the bundled scripts carry none of the library's Node-side code. In the browser: test/viz/report/chromium.test.ts,
  * test/serve/dashboard.test.ts, test/monitor/monitor.test.ts.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../../src/formats/index.ts';
 import { askRuns, rowsCsv, runIdsOf } from '../../../src/viz/figures/index.ts';
-import { DASHBOARD_SCRIPT, heatmapSpec, overlaySpec, type PageModel, pageModel, REFERENCE_BINNING, reportHtml, ridgelineSpec } from '../../../src/viz/index.ts';
+import {
+  DASHBOARD_SCRIPT,
+  finalizeView,
+  heatmapSpec,
+  newView,
+  overlaySpec,
+  type PageModel,
+  type PageVega,
+  pageModel,
+  REFERENCE_BINNING,
+  reportHtml,
+  ridgelineSpec,
+  WRAP_WIDTH,
+} from '../../../src/viz/index.ts';
 import { type DashboardRun, defaultSelection, layerNames, runGroups, unservedNote } from '../../../src/viz/pages/dashboard.ts';
 import { normRows } from '../../../src/viz/pages/report.ts';
 import { bandRows, heatRows, overlayRows, ridgeRows } from '../../../src/viz/pages/report-views.ts';
@@ -142,5 +155,46 @@ describe('the bundled scripts', () => {
     }
     expect(DASHBOARD_SCRIPT).toMatch(/^"use strict";\n\(\(\) => \{/);
     expect(report).toContain('function binRows(h)');
+  });
+});
+
+describe('newView (penalty-explorer/viz)', () => {
+  it('draws with the Vega it is handed (no global vega), fitted to its container outside a card, on the figure’s renderer or the one asked', () => {
+    // What of the browser newView reaches for a view outside a card: the window's resize listener, a ResizeObserver.
+    vi.stubGlobal('addEventListener', () => undefined);
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        observe() {}
+        unobserve() {}
+      },
+    );
+    try {
+      const made: unknown[] = [];
+      const signals = new Map<string, unknown>();
+      class View {
+        constructor(runtime: unknown, options: unknown) {
+          made.push([runtime, options]);
+        }
+        signal(name: string, value?: unknown) {
+          if (value === undefined) return signals.get(name);
+          signals.set(name, value);
+          return this;
+        }
+        finalize() {}
+      }
+      const vega = { View, parse: (spec: unknown) => ({ parsed: spec }) } as unknown as PageVega;
+      const container = { clientWidth: 333, closest: () => null } as unknown as HTMLElement;
+      const spec = { signals: [{ name: WRAP_WIDTH, value: 600 }], usermeta: { renderer: 'canvas' } };
+      expect((globalThis as { vega?: unknown }).vega).toBeUndefined();
+      const view = newView(spec, container, { vega });
+      expect(made).toEqual([[{ parsed: spec }, { renderer: 'canvas', container, hover: true }]]);
+      expect(signals.get(WRAP_WIDTH)).toBe(333);
+      finalizeView(newView(spec, container, { vega, renderer: 'svg' }));
+      expect(made[1]).toEqual([{ parsed: spec }, { renderer: 'svg', container, hover: true }]);
+      finalizeView(view);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
