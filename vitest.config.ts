@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
@@ -23,26 +24,114 @@ const tfByRequire: Plugin = {
   resolveId: (id, importer) => (importer && /(^|\/)tf\.ts$/.test(id) && resolve(dirname(importer), id) === TF_MODULE ? TF_REQUIRE : null),
 };
 
-export default defineConfig({
+/**
+ * Test files whose modules may be shared: each worker loads TF.js and the library once and runs file after
+ * file in it (`isolate: false`), where an isolated file pays ~0.6 s of CPU to load them again (measured on
+ * 27 library files: 31.6 s of CPU isolated, 14.4 s shared). A file here must not depend on a fresh process:
+ * test/setup.ts still runs before each (TF.js back on `cpu`), but TF.js's automatic layer names (dense_Dense1, …)
+ * count on across files, a penalty or constraint a file defines stays defined, `vi.mock` and the wasm backend's import
+ * stay, and a helper's top-level hook (run-penx.ts's `afterAll`) runs for the first file only. Every other file (the command line, servers, pages, backends, sweeps)
+ * runs isolated, as does a new folder until it is added here.
+ */
+const SHARED_FOLDERS = [
+  'test/constraints',
+  'test/data',
+  'test/examples',
+  'test/folders',
+  'test/formats',
+  'test/io',
+  'test/kernels',
+  'test/model',
+  'test/models',
+  'test/monitor',
+  'test/optim',
+  'test/parallel',
+  'test/penalties',
+  'test/registry',
+  'test/render',
+  'test/training',
+  'test/user-modules',
+  'test/viz',
+];
+const SHARED = SHARED_FOLDERS.map((folder) => `${folder}/**/*.test.ts`);
+
+/** Files of those folders that need a process of their own. */
+const OWN_PROCESS = [
+  // They assert TF.js's first automatic names (dense_Dense1/kernel, …).
+  'test/constraints/builtins.test.ts',
+  'test/optim/optimizers.test.ts',
+  'test/folders/resume-names.test.ts',
+  'test/penalties/attach-names.test.ts',
+  // They define penalties or constraints of their own (one name defined differently by two files is refused), or
+  // go over every one defined (another file's would be among them).
+  'test/io/portable.test.ts',
+  'test/monitor/nan-weights.test.ts',
+  'test/optim/prox.test.ts',
+  'test/penalties/probe-gradient.test.ts',
+  'test/penalties/roundtrip.test.ts',
+  'test/penalties/user.test.ts',
+  'test/registry/parse.test.ts',
+  'test/registry/spec-check.test.ts',
+  'test/registry/user-code.test.ts',
+  // It registers layer classes of temporary modules for the shard workers it starts, and selects backends.
+  'test/parallel/class-modules.test.ts',
+  // It checks that registering before the wasm backend's import throws.
+  'test/kernels/register-before-wasm.test.ts',
+  // vi.mock of a Node module.
+  'test/data/idx.test.ts',
+  'test/folders/failed-start.test.ts',
+  'test/folders/overwrite.test.ts',
+  // They run `penx` (run-penx.ts).
+  'test/viz/cli.test.ts',
+  'test/viz/multi-output.test.ts',
+];
+
+/**
+ * What shows in a file's text that it needs a process of its own: it runs `penx` (run-penx.ts), mocks a
+ * module, names a weight by TF.js's automatic count ('dense_Dense1/kernel'), defines a penalty, constraint,
+ * transform or optimiser, lists a catalog's entries, or reads which backend the library selected. A file of a shared folder
+ * that does and is not in OWN_PROCESS stops the run here, naming it (a helper importing run-penx.ts is not seen).
+ */
+const OWN_PROCESS_SIGNS =
+  /run-penx|vi\.(do)?[mM]ock\(|'[a-z0-9]+_[A-Z][A-Za-z0-9]*[0-9]+[/'"]|define(Penalty|Constraint|Transform|GradientTransform|Optimizer)\(|Catalog\.(list|names)\(|currentBackend\(/;
+const unlisted = SHARED_FOLDERS.flatMap((folder) =>
+  readdirSync(source(`./${folder}`), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `${folder}/${name}`),
+).filter((file) => !OWN_PROCESS.includes(file) && OWN_PROCESS_SIGNS.test(readFileSync(source(`./${file}`), 'utf8')));
+if (unlisted.length > 0)
+  throw new Error(
+    `vitest.config.ts: ${unlisted.join(', ')} need a process of their own (they run penx, mock a module, name TF.js's automatic layers, define a penalty, list a catalog or read the selected backend): list them in OWN_PROCESS`,
+  );
+
+/** The app and the examples import the library by its name, as a user's code would: in tests, its sources. */
+const alias = [
+  { find: /^penalty-explorer$/, replacement: source('./src/index.ts') },
+  { find: /^penalty-explorer\/node$/, replacement: source('./src/node.ts') },
+  { find: /^penalty-explorer\/viz$/, replacement: source('./src/viz/index.ts') },
+  { find: /^penalty-explorer\/errors$/, replacement: source('./src/errors.ts') },
+  { find: /^penalty-explorer\/spec$/, replacement: source('./src/spec.ts') },
+];
+
+/** A project's settings: the aliases, the TF.js plugin, test/setup.ts before each file. */
+const project = (name: string, test: { include: string[]; exclude?: string[]; isolate?: boolean }) => ({
   plugins: [tfByRequire],
-  resolve: {
-    // The app and the examples import the library by its name, as a user's code would: in tests, its sources.
-    alias: [
-      { find: /^penalty-explorer$/, replacement: source('./src/index.ts') },
-      { find: /^penalty-explorer\/node$/, replacement: source('./src/node.ts') },
-      { find: /^penalty-explorer\/viz$/, replacement: source('./src/viz/index.ts') },
-      { find: /^penalty-explorer\/errors$/, replacement: source('./src/errors.ts') },
-      { find: /^penalty-explorer\/spec$/, replacement: source('./src/spec.ts') },
-    ],
-  },
+  resolve: { alias },
+  test: { name, setupFiles: ['test/setup.ts'], testTimeout: 60_000, ...test },
+});
+
+export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
     // Three files at a time, whatever the core count: the slow files wait on `penx` subprocesses,
     // sleeps and polls (start-up, files, a second process); with two, the suite kept 1.5 of 2 cores busy.
     maxWorkers: Number(process.env.PENX_TEST_WORKERS ?? 3),
+    // The global setup only at the top: a project's own would run it again (another TMPDIR, another build check).
+    projects: [
+      project('shared', { include: SHARED, exclude: OWN_PROCESS, isolate: false }),
+      project('isolated', { include: ['test/**/*.test.ts'], exclude: SHARED }),
+      project('own-process', { include: OWN_PROCESS }),
+    ],
     ...(json ? { reporters: ['default', 'json'], outputFile: { json } } : {}),
   },
 });
