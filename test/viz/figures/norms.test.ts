@@ -383,13 +383,7 @@ describe('normCurvesSpec', () => {
     // A wrapped facet (wrap.ts), the file's five layers in one row.
     expect(spec.facet.field).toBe('panel');
     expect(spec.columns).toBe(5);
-    expect(headerLabels(spec.facet.header)).toEqual([
-      'conv2d_1 · 32 ch',
-      'conv2d_2 · 64 ch',
-      'conv2d_3 · 128 ch',
-      'dense_1 · 128 ch',
-      'dense_2 · 10 ch',
-    ]);
+    expect(headerLabels(spec.facet.header)).toEqual(['conv2d_1 · 32 ch', 'conv2d_2 · 64 ch', 'conv2d_3 · 128 ch', 'dense_1 · 128 ch', 'dense_2 · 10 ch']);
     const line = spec.spec.layer[0];
     expect(line.mark.type).toBe('line');
     expect(line.encoding.strokeDash.scale.domain).toEqual(['mean', 'max']);
