@@ -204,6 +204,11 @@ describe('penx worker', () => {
       writeFileSync(join(dir, '.penx.lock'), JSON.stringify(dead));
       await w.line('out', /^done held\//, 60_000, 'the retried run to be trained');
       expect(existsSync(join(dir, 'run.json'))).toBe(true);
+      // Stopped as a user stops it (SIGTERM), not killed: it logs "done" before BullMQ records the job
+      // completed, and a stop waits for that record (a kill here could leave the job active).
+      w.child.kill('SIGTERM');
+      expect(await w.exited).toBe(0);
+      expect((await statusOf(on(8), 'held')).counts).toEqual({ done: 1, running: 0, waiting: 0, failed: 0 });
     } finally {
       await stopped(w.child);
       await removed(on(8), 'held');
