@@ -29,8 +29,8 @@ describe('penx worker stopped while taking a run', () => {
   if (!redis) return;
 
   it('puts the run back on the queue, untrained, and stops', async () => {
-    // Database 12: no worker of another test listens there.
-    const url = `${redis.url.replace(/\/\d+$/, '')}/12`;
+    // Database 6: no other test file uses it (in CI, all of them share one Redis and run at once; worker.test's workers listen on 12).
+    const url = `${redis.url.replace(/\/\d+$/, '')}/6`;
     const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
     const settings = { epochs: '1', trainSize: '128', testSize: '128', batchSize: '64', backend: 'onnxruntime', threads: '1', pruneEpochs: 'none' };
     const record = { format: 'penalty-explorer/sweep@1', name: `stop${process.pid}`, grid, settings, runs: await expandGrid(grid) } as const;
