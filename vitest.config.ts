@@ -30,8 +30,9 @@ const tfByRequire: Plugin = {
  * 27 library files: 31.6 s of CPU isolated, 14.4 s shared). A file here must not depend on a fresh process:
  * test/setup.ts still runs before each (TF.js back on `cpu`), but TF.js's automatic layer names (dense_Dense1, …)
  * count on across files, a penalty or constraint a file defines stays defined, `vi.mock` and the wasm backend's import
- * stay, and a helper's top-level hook (run-penx.ts's `afterAll`) runs for the first file only. Every other file (the command line, servers, pages, backends, sweeps)
- * runs isolated, as does a new folder until it is added here.
+ * stay, and a helper's top-level hook (run-penx.ts's `afterAll`) runs for the first file only. Every other file (the command line, servers, pages, backends, sweeps,
+ * shard workers: test/parallel's workers import the module of each layer class the process registered, another file's
+ * temporary one too) runs isolated, as does a new folder until it is added here.
  */
 const SHARED_FOLDERS = [
   'test/constraints',
@@ -45,7 +46,6 @@ const SHARED_FOLDERS = [
   'test/models',
   'test/monitor',
   'test/optim',
-  'test/parallel',
   'test/penalties',
   'test/registry',
   'test/render',
@@ -73,8 +73,6 @@ const OWN_PROCESS = [
   'test/registry/parse.test.ts',
   'test/registry/spec-check.test.ts',
   'test/registry/user-code.test.ts',
-  // It registers layer classes of temporary modules for the shard workers it starts, and selects backends.
-  'test/parallel/class-modules.test.ts',
   // It checks that registering before the wasm backend's import throws.
   'test/kernels/register-before-wasm.test.ts',
   // vi.mock of a Node module.

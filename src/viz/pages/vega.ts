@@ -57,7 +57,7 @@ export function cardWidth(container: HTMLElement): number {
   return row.clientWidth - px(rowStyle, 'paddingLeft', 'paddingRight') - px(cardStyle, 'paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth');
 }
 
-/** The views whose panels wrap (not finalised), each with the boxes whose size is its room: its card and the card's row (none outside a card). */
+/** The views whose panels wrap (not finalised), each with the boxes whose size is its room: its card and the card’s row (outside a card, its container). */
 const wrapped = new Map<View, HTMLElement[]>();
 /** The views to fit again at the next frame (`refit`). */
 const due = new Set<View>();
@@ -98,7 +98,7 @@ function viewsIn(entries: ResizeObserverEntry[]): View[] {
  * `options.renderer`; a figure whose panels wrap (its `WRAP_WIDTH` signal, figures/wrap.ts) wraps
  * them to its card's width (`cardWidth`), again whenever that changes — the window's width, the
  * columns of the cards' grid, a scrollbar coming (a ResizeObserver on the card and its row; outside
- * a card, when the window's size changes) — until `finalizeView`. Not drawn yet: `view.runAsync()` or `runSoon`.
+ * a card, on the container) — until `finalizeView`. Not drawn yet: `view.runAsync()` or `runSoon`.
  */
 export function newView(spec: Vega.Spec, container: HTMLElement, options: VegaViewOptions): View {
   const { vega } = options;
@@ -106,9 +106,10 @@ export function newView(spec: Vega.Spec, container: HTMLElement, options: VegaVi
   const view = new vega.View(vega.parse(spec), { renderer, container, hover: true });
   if (spec.signals?.some((s) => s.name === WRAP_WIDTH)) {
     view.signal(WRAP_WIDTH, cardWidth(container));
-    // A card and its row are watched (not a chart outside a card: its container is as wide as the chart drawn in it).
+    // A card and its row are watched; outside a card, the container (the report's sparsity and accuracy: their
+    // boxes take their width from the row, `.charts > div`, not from the chart drawn in them).
     const card = container.closest<HTMLElement>('.card');
-    const boxes = card?.parentElement ? [card, card.parentElement] : [];
+    const boxes = card?.parentElement ? [card, card.parentElement] : [container];
     if (!watcher) {
       watcher = new ResizeObserver((entries) => refit(viewsIn(entries)));
       addEventListener('resize', () => refit(wrapped.keys()));
