@@ -100,14 +100,23 @@ export class RecordFormatError extends DataError {
  * every level is compared with: `field` is the point or field at fault (`[0]`, `[0].level`,
  * `[0].testAcc`) and `problem` what is wrong with it (`is missing`, `is 5, not 0`, `is null`), for a
  * caller to name where the curve is, e.g. `run.json: epochs[3].prune.global[0].testAcc is null`.
+ * `measuredBeforeOutputAccuracies`: the curve is of a model of several outputs and was measured
+ * before prune curves recorded each output's accuracy (Dec 7 2026): not an edited record, but one to
+ * measure again.
  */
 export class PruneCurveError extends DataError {
   override name = 'PruneCurveError';
   constructor(
     readonly field: string,
     readonly problem: string,
+    readonly measuredBeforeOutputAccuracies = false,
   ) {
-    super(`the prune curve's ${field} ${problem}: it has no test accuracy of the trained model (level 0) to compare its levels with`);
+    super(
+      `the prune curve's ${field} ${problem}: it has no test accuracy of the trained model (level 0) to compare its levels with` +
+        (measuredBeforeOutputAccuracies
+          ? `: its model has several outputs, and the curve was measured before prune curves recorded each output's accuracy (Dec 7 2026); measure the curve again`
+          : ''),
+    );
   }
 }
 

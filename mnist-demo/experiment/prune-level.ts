@@ -7,15 +7,20 @@
  *
  *   `runs/a/run.json: epochs[0].prune.global[0].testAcc is null: …; penx summary refused: remove that curve's "prune" …`
  *
+ * A curve of a model of several outputs that an older penx measured (before prune curves recorded
+ * each output's accuracy) is not an edited one: said so, with what to do (train the run again).
+ *
  * @example
- * pruneLevelOf({ file: 'runs/a/run.json', index: 0, scope: 'global', command: 'penx summary' }, curve.global, 0.5).point.level;   // e.g. 80
+ * pruneLevelOf({ file: 'runs/a/run.json', record, index: 0, scope: 'global', command: 'penx summary' }, curve.global, 0.5).point.level;   // e.g. 80
  */
-import { DataError, PruneCurveError, type PrunePoint, pruneLevelWithin } from 'penalty-explorer';
+import { DataError, PruneCurveError, type PrunePoint, pruneLevelWithin, type RunRecord } from 'penalty-explorer';
 
 /** Where a prune curve is in a record, and the command reading it. */
 export interface CurveAt {
   /** The record's file, e.g. `runs/a/run.json`. */
   readonly file: string;
+  /** The record the curve is in (what its snapshots say of the model's outputs). */
+  readonly record: RunRecord;
   /** The index in the record's `epochs` of the epoch the curve was measured after. */
   readonly index: number;
   readonly scope: 'global' | 'perLayer';
@@ -26,11 +31,17 @@ export interface CurveAt {
 /** `pruneLevelWithin(points, maxDrop)`; its PruneCurveError (level 0 without a test accuracy) said as a DataError naming `at`'s file and field. */
 export function pruneLevelOf(at: CurveAt, points: readonly PrunePoint[], maxDrop: number): ReturnType<typeof pruneLevelWithin> {
   try {
-    return pruneLevelWithin(points, maxDrop);
+    return pruneLevelWithin(points, maxDrop, { run: at.record });
   } catch (err) {
     if (!(err instanceof PruneCurveError)) throw err;
+    const where = `${at.file}: epochs[${at.index}].prune.${at.scope}${err.field} ${err.problem}`;
+    if (err.measuredBeforeOutputAccuracies)
+      throw new DataError(
+        `${where}: the model has several outputs, and a penx from before Dec 7 2026 measured this prune curve without each output's accuracy; ` +
+          `${at.command} refused: train the run again with this penx: its prune curve then records each output's accuracy`,
+      );
     throw new DataError(
-      `${at.file}: epochs[${at.index}].prune.${at.scope}${err.field} ${err.problem}: the prune curve has no test accuracy of the trained model (level 0) to compare its levels with; ` +
+      `${where}: the prune curve has no test accuracy of the trained model (level 0) to compare its levels with; ` +
         `${at.command} refused: remove that curve's "prune" from the record, or train the run again`,
     );
   }

@@ -310,6 +310,7 @@ export function summarize(inputs: readonly SummaryInput[], options: SummaryOptio
         epochs: chosen.map((s) => {
           const at = {
             file: `${dir ?? `${folder}/${name}`}/run.json`,
+            record,
             index: record.epochs.indexOf(s as EpochRecord),
             scope: 'global',
             command: 'penx summary',

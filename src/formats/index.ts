@@ -27,9 +27,17 @@ export {
   normsOfRows,
   perChannelWords,
   recordedNormedWeight,
+  recordedNormsUnknownWhy,
   unknownAxesWhy,
 } from './norms.ts';
-export { type Accuracy, accuraciesOf, curveLacksOutputAccuracies, type OutputAccuracy, outputAccuracies } from './output-accuracy.ts';
+export {
+  type Accuracy,
+  accuraciesOf,
+  curveLacksOutputAccuracies,
+  type OutputAccuracy,
+  outputAccuracies,
+  pointsLackOutputAccuracies,
+} from './output-accuracy.ts';
 export { type OlderVersion, type RecordFormat, readRecord, schemaProblems } from './read.ts';
 export {
   type BatchNorms,

@@ -17,12 +17,21 @@
  * over all but its second last); `recordedNormedWeight` and `normedAxes` read them from there. A record
  * written before it stated them is read by what its writer did, where the record can tell:
  *
- *   the normed weight  ─► by name, as that writer took it (its recorded `kind` was not its rule)
+ *   the normed weight  ─► by name, as that writer took it (its recorded `kind` was not its rule); a
+ *                         separable convolution's by the norm count: writers before Dec 4 2026
+ *                         (456e407) took its first kernel, `depthwise_kernel` [k…, in, mult] (mult
+ *                         norms), later ones its `pointwise_kernel` [1…, in·mult, out] (out norms);
+ *                         unknown (undefined) where mult = out
  *   the axes           ─► from the shape and the norm count; unknown (undefined) for a kernel whose
  *                         last two axes are equal: a Conv2D's [k…, in, out] was normed over all but its
  *                         last, a Conv2DTranspose's [k…, out, in] over all but its last by writers
  *                         before Dec 4 2026 (456e407), all but its second last after, and such a
- *                         record names neither the layer's class nor its writer's version
+ *                         record names neither the layer's class nor its writer's version. A
+ *                         DepthwiseConv2D's `depthwise_kernel` [kh, kw, in, mult]: over all but its
+ *                         last (mult norms) before 456e407, all but its last two (in·mult) after —
+ *                         told by the count (at in = 1 the two are the same norms)
+ *
+ * A record stating `madeBy` (Dec 5 2026, 463f472) was written after 456e407.
  */
 
 import type { NormBounds, WeightInfo, WeightKind } from './run.ts';
@@ -49,23 +58,72 @@ export function normedWeightIndex(names: readonly string[]): number {
   return kernel >= 0 ? kernel : names.findIndex((n) => weightKind(n) === 'kernel');
 }
 
+/** A record's weight as `recordedNormedWeight` reads it: a separable convolution's kernels by their shapes. */
+type RecordedWeight = Pick<WeightInfo, 'name' | 'layer' | 'normedAxes'> & Partial<Pick<WeightInfo, 'shape' | 'madeBy'>>;
+
+/** The size of the last axis of a weight's recorded shape (undefined without one). */
+const lastAxis = (w: { readonly shape?: readonly number[] | undefined }) => w.shape?.at(-1);
+
 /**
  * The weight of `layer` among `weights` (a record's `config.weights`) whose channel norms the record
- * holds, as the record says: the one it states `normedAxes` on (none in the layer: none). A record that
- * states them on no weight was written before it did (Dec 7 2026, b85df35); its writer took, by name,
- * a `pointwise_kernel`, else the first weight whose name ends in `kernel`, else an `embeddings` — not
- * by the `kind` it recorded, which then called any name ending in `kernel` or `embeddings` a kernel:
- * such a record's `x/my_embeddings` is of kind `kernel`, but its norms were never taken.
- * (Before Dec 4 2026, 456e407, a separable convolution's first kernel, its `depthwise_kernel`, was
- * taken: not told apart here.)
+ * holds (`channels` of them), as the record says: the one it states `normedAxes` on (none in the
+ * layer: none). A record that states them on no weight was written before it did (Dec 7 2026,
+ * b85df35); its writer took, by name, a `pointwise_kernel`, else the first weight whose name ends in
+ * `kernel`, else an `embeddings` — not by the `kind` it recorded, which then called any name ending
+ * in `kernel` or `embeddings` a kernel: such a record's `x/my_embeddings` is of kind `kernel`, but
+ * its norms were never taken. Before Dec 4 2026 (456e407) the first such name was taken even in a
+ * separable convolution, its `depthwise_kernel`: which of the two, by the count (`separableNormed`);
+ * undefined where the record cannot tell.
  *
  * @example
- * recordedNormedWeight(record.config.weights, 'x')   // x/kernel of an older record whose x/my_embeddings is of kind kernel
+ * recordedNormedWeight(record.config.weights, 'x')       // x/kernel of an older record whose x/my_embeddings is of kind kernel
+ * recordedNormedWeight(record.config.weights, 'sep', 2)  // sep/depthwise_kernel [3, 3, 4, 2] of a record before 456e407 (its pointwise [1, 1, 8, 5])
  */
-export function recordedNormedWeight<W extends Pick<WeightInfo, 'name' | 'layer' | 'normedAxes'>>(weights: readonly W[], layer: string): W | undefined {
+export function recordedNormedWeight<W extends RecordedWeight>(weights: readonly W[], layer: string, channels?: number): W | undefined {
   const mine = weights.filter((w) => w.layer === layer);
   if (weights.some((w) => w.normedAxes)) return mine.find((w) => w.normedAxes);
-  return mine.find((w) => endsIn(w.name, 'pointwise_kernel')) ?? mine.find((w) => /kernel$/.test(w.name)) ?? mine.find((w) => endsIn(w.name, 'embeddings'));
+  const pointwise = mine.find((w) => endsIn(w.name, 'pointwise_kernel'));
+  if (pointwise) return separableNormed(mine, pointwise, channels).weight;
+  return mine.find((w) => /kernel$/.test(w.name)) ?? mine.find((w) => endsIn(w.name, 'embeddings'));
+}
+
+/**
+ * Which kernel of a separable convolution (its weights `mine`, its `pointwise` kernel) a record
+ * without `normedAxes` holds the `channels` norms of: the pointwise kernel's (out norms) for a writer
+ * from Dec 4 2026 (456e407; a record stating `madeBy` is one), the depthwise kernel's (mult norms)
+ * before; `weight` undefined where out = mult or no norms are recorded, with `why` in words.
+ */
+function separableNormed<W extends RecordedWeight>(mine: readonly W[], pointwise: W, channels: number | undefined): { weight?: W; why?: string } {
+  const depthwise = mine.find((w) => w.name !== pointwise.name && /kernel$/.test(w.name));
+  if (!depthwise || pointwise.madeBy !== undefined) return { weight: pointwise };
+  const [out, mult] = [lastAxis(pointwise), lastAxis(depthwise)];
+  if (channels !== undefined && out !== mult) {
+    if (channels === out) return { weight: pointwise };
+    if (channels === mult) return { weight: depthwise };
+  }
+  const of = (w: W, what: string) => `${w.name} [${w.shape?.join(', ')}] (${what})`;
+  const why = channels === undefined ? 'it holds no norms of them' : out === mult ? `both have ${out} on their last axis` : `its ${channels} norms fit neither`;
+  return {
+    why: `a record written before it stated normedAxes cannot tell whether they are of ${of(depthwise, 'one per depth multiplier, by a penx before Dec 4 2026')} or ${of(pointwise, 'one per output channel')}: ${why}`,
+  };
+}
+
+/**
+ * Why the record cannot tell what the `channels` channel norms of `layer` are, in words naming the
+ * readings: of which of a separable convolution's kernels (`recordedNormedWeight`), or over which axes
+ * of its weight (`unknownAxesWhy`); undefined when it can, or the layer has no normed weight.
+ *
+ * @example
+ * recordedNormsUnknownWhy(record.config.weights, 'sep', 2)
+ * // 'a record written before it stated normedAxes cannot tell whether they are of sep/depthwise_kernel [3, 3, 4, 2] (one per depth
+ * //  multiplier, by a penx before Dec 4 2026) or sep/pointwise_kernel [1, 1, 8, 2] (one per output channel): both have 2 on their last axis'
+ */
+export function recordedNormsUnknownWhy(weights: readonly WeightInfo[], layer: string, channels?: number): string | undefined {
+  const weight = recordedNormedWeight(weights, layer, channels);
+  if (weight) return unknownAxesWhy(weight, channels);
+  const mine = weights.filter((w) => w.layer === layer);
+  const pointwise = weights.some((w) => w.normedAxes) ? undefined : mine.find((w) => endsIn(w.name, 'pointwise_kernel'));
+  return pointwise && separableNormed(mine, pointwise, channels).why;
 }
 
 /**
@@ -124,7 +182,8 @@ function transposedKernel(weight: NormedWeight, channels: number | undefined): b
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)                       // [0, 1, 3]: a transposed convolution's
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] })  // [0, 1, 3]: as recorded
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4] }, 4)                       // undefined: a Conv2D's [0, 1, 2] or a Conv2DTranspose's [0, 1, 3]
- * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] })                // [0, 1]: in·mult channels
+ * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)             // [0, 1]: in·mult channels
+ * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 2)             // [0, 1, 2]: one per multiplier, by a penx before Dec 4 2026
  * normedAxes({ name: 'emb/embeddings', shape: [20, 8] })                          // [1]: token i's row
  */
 export function normedAxes(weight: NormedWeight, channels?: number): number[] | undefined {
@@ -133,10 +192,23 @@ export function normedAxes(weight: NormedWeight, channels?: number): number[] | 
   const rank = shape.length;
   const all = Array.from({ length: rank }, (_, i) => i);
   if (normsOfRows(name)) return all.slice(1);
-  if (endsIn(name, 'depthwise_kernel')) return all.slice(0, -2);
+  if (endsIn(name, 'depthwise_kernel')) return depthwiseAxes(weight, channels);
   if (endsIn(name, 'pointwise_kernel')) return all.slice(0, -1);
   const transposed = transposedKernel(weight, channels);
   return transposed === undefined ? undefined : all.filter((a) => a !== rank - (transposed ? 2 : 1));
+}
+
+/**
+ * The axes a `depthwise_kernel` [k…, in, mult] without recorded `normedAxes` was normed over, by the
+ * count of its `channels` norms: in·mult of them over all but its last two axes (writers from Dec 4
+ * 2026, 456e407, as is any record stating `madeBy`), mult of them over all but its last (before);
+ * at in = 1 the two are the same norms. Undefined where the count fits neither, or none is recorded.
+ */
+function depthwiseAxes(weight: NormedWeight, channels: number | undefined): number[] | undefined {
+  const all = weight.shape.map((_, i) => i);
+  const [before, last] = [weight.shape.at(-2) ?? 1, weight.shape.at(-1) ?? 1];
+  if (weight.madeBy !== undefined || channels === before * last) return all.slice(0, -2);
+  return channels === last ? all.slice(0, -1) : undefined;
 }
 
 /**
@@ -157,8 +229,12 @@ export function unknownAxesWhy(weight: NormedWeight, channels?: number): string 
       .filter((a) => a !== axis)
       .join('+');
   const shape = `[${weight.shape.join(', ')}]`;
-  const readings = `axis=${but(rank - 1)} (a Conv2D's output channels; a Conv2DTranspose's input channels, by a penx before Dec 4 2026) or axis=${but(rank - 2)} (a Conv2DTranspose's output channels)`;
-  const why = channels === undefined ? 'it holds no norms of it' : `its kernel ${shape} has out = in`;
+  const depthwise = endsIn(weight.name, 'depthwise_kernel');
+  const readings = depthwise
+    ? `axis=${but(rank - 1)} (one per depth multiplier, by a penx before Dec 4 2026) or axis=${[...Array(rank - 2).keys()].join('+')} (one per input channel and multiplier)`
+    : `axis=${but(rank - 1)} (a Conv2D's output channels; a Conv2DTranspose's input channels, by a penx before Dec 4 2026) or axis=${but(rank - 2)} (a Conv2DTranspose's output channels)`;
+  const fits = depthwise ? `its ${channels} norms fit neither count of its kernel ${shape}` : `its kernel ${shape} has out = in`;
+  const why = channels === undefined ? 'it holds no norms of it' : fits;
   return `a record written before it stated normedAxes cannot tell whether they are over ${readings}: ${why}`;
 }
 

@@ -13,7 +13,7 @@
  * outputAccuracies({ mo_cls_loss: 1.13, mo_reg_loss: 0.14, mo_cls_acc: 0.3125 })
  * // [{ output: 'mo_cls', acc: 0.3125 }]   (mo_reg, a regression output, has no accuracy)
  */
-import type { Metrics, PruneCurve, RunRecord } from './run.ts';
+import type { Metrics, PruneCurve, PrunePoint, RunRecord } from './run.ts';
 
 /** One output's accuracy, by the output's name (null when the value was not finite). */
 export interface OutputAccuracy {
@@ -62,7 +62,18 @@ export function accuraciesOf(s: { readonly testAcc: number | null; readonly test
  * curveLacksOutputAccuracies(run, run.epochs.at(-1)!.prune!)   // true: the snapshots have digit_acc, parity_acc; the points neither
  */
 export function curveLacksOutputAccuracies(run: RunRecord, curve: PruneCurve): boolean {
-  const trained = curve.global[0];
+  return pointsLackOutputAccuracies(run, curve.global);
+}
+
+/**
+ * `curveLacksOutputAccuracies` of one of a curve's lists of points (its `global` or `perLayer`): by
+ * its first point, the trained model's.
+ *
+ * @example
+ * pointsLackOutputAccuracies(run, run.epochs.at(-1)!.prune!.perLayer)   // true for the curve above
+ */
+export function pointsLackOutputAccuracies(run: RunRecord, points: readonly PrunePoint[]): boolean {
+  const trained = points[0];
   if (!trained || accuraciesOf(trained).length) return false;
   return [run.initial, ...run.epochs].some((s) => outputAccuracies(s.testMetrics).length > 0);
 }

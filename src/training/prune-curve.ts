@@ -16,7 +16,15 @@
  */
 
 import { PruneCurveError, UsageError } from '../errors.ts';
-import { type Accuracy, accuraciesOf, outputAccuracies, type PruneCurve, type PrunePoint } from '../formats/index.ts';
+import {
+  type Accuracy,
+  accuraciesOf,
+  outputAccuracies,
+  type PruneCurve,
+  type PrunePoint,
+  pointsLackOutputAccuracies,
+  type RunRecord,
+} from '../formats/index.ts';
 import { checkReadBack } from '../kernels/index.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { type NamedWeights, PRUNE_LEVELS, pruneSmallest, sizeOf, sortedMagnitudes, weightKind, zeroShare } from '../monitor/index.ts';
@@ -196,19 +204,25 @@ export function pruneWeights(model: tf.LayersModel, level: number, scope: PruneS
  * at most `maxDrop` percentage points below the trained model's (the first point, level 0), and
  * that first point; for a model of several outputs, the largest level where each output's accuracy
  * is (`accuraciesOf`). A PruneCurveError (a DataError naming the field) when the curve has no
- * accuracy at level 0, or an output without one there.
+ * accuracy at level 0, or an output without one there; given the `run` the curve is of, one that says
+ * so when the curve was measured before prune curves recorded each output's accuracy
+ * (`pointsLackOutputAccuracies`: its `measuredBeforeOutputAccuracies`).
  *
  * Formula: level = max { k : 100 · (acc_o(0) − acc_o(k)) ≤ maxDrop for every output o }
  *
  * @example
- * const { point } = pruneLevelWithin(record.epochs.at(-1)!.prune!.global, 0.5);   // point.level: e.g. 80
+ * const { point } = pruneLevelWithin(record.epochs.at(-1)!.prune!.global, 0.5, { run: record });   // point.level: e.g. 80
  */
-export function pruneLevelWithin(points: readonly PrunePoint[], maxDrop: number): { point: PrunePoint; trained: PrunePoint } {
+export function pruneLevelWithin(
+  points: readonly PrunePoint[],
+  maxDrop: number,
+  of: { readonly run?: RunRecord } = {},
+): { point: PrunePoint; trained: PrunePoint } {
   const trained = points[0];
   if (trained === undefined) throw new PruneCurveError('[0]', 'is missing');
   if (trained.level !== 0) throw new PruneCurveError('[0].level', `is ${trained.level}, not 0`);
   const base = accuraciesOf(trained);
-  if (base.length === 0) throw new PruneCurveError('[0].testAcc', 'is null');
+  if (base.length === 0) throw new PruneCurveError('[0].testAcc', 'is null', of.run !== undefined && pointsLackOutputAccuracies(of.run, points));
   const missing = base.find((a) => a.acc === null);
   if (missing) throw new PruneCurveError('[0].testMetrics', `has no accuracy of output ${JSON.stringify(missing.output)}`);
   const within = points.filter((p) => {

@@ -115,7 +115,7 @@ export async function prune(dir: string, flags: PruneFlags): Promise<void> {
       `${dir}: run.json has no prune curve after epoch ${last.epoch} (its last); train with --prune-epochs last (the default) to measure one`,
     );
   const scope = flags.scope === 'layer' ? 'perLayer' : 'global';
-  const at = { file: join(dir, RUN_JSON), index: record.epochs.length - 1, scope, command: 'penx prune' } as const;
+  const at = { file: join(dir, RUN_JSON), record, index: record.epochs.length - 1, scope, command: 'penx prune' } as const;
   const { point, trained } = pruneLevelOf(at, curve[scope], maxDrop);
   const out = flags.out ?? join(dir, 'pruned');
   // A run of the tool's is locked while it is read (a run being trained is refused); another folder is only read.

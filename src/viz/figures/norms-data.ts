@@ -15,11 +15,10 @@ import {
   normedAxes,
   normsOfRows,
   perChannelWords,
-  type RunConfig,
   type RunRecord,
   recordedNormedWeight,
+  recordedNormsUnknownWhy,
   snapshots,
-  unknownAxesWhy,
   type WeightInfo,
   type WeightsSnapshot,
 } from '../../formats/index.ts';
@@ -62,7 +61,7 @@ export function normLayers(runs: readonly RunRecord[]): string[] {
  * histograms do: `dense_1 (non-trainable) · 16 ch`.
  */
 export function normLayerLabel(runs: readonly RunRecord[], layer: string): string {
-  const frozen = runs.some((run) => normedWeight(run.config, layer)?.trainable === false);
+  const frozen = runs.some((run) => normedWeight(run, layer)?.trainable === false);
   const name = frozen ? `${layer}${NON_TRAINABLE}` : layer;
   const unit = rowNormLayers(runs).includes(layer) ? 'rows' : 'ch';
   for (const run of runs) {
@@ -76,7 +75,7 @@ export function normLayerLabel(runs: readonly RunRecord[], layer: string): strin
 
 /** The layers whose norms are of their rows (an Embedding's: formats' `normsOfRows`), in model order, over the runs. */
 export function rowNormLayers(runs: readonly RunRecord[]): string[] {
-  return normLayers(runs).filter((layer) => runs.some((run) => normsOfRows(normedWeight(run.config, layer)?.name ?? '')));
+  return normLayers(runs).filter((layer) => runs.some((run) => normsOfRows(normedWeight(run, layer)?.name ?? '')));
 }
 
 /**
@@ -111,9 +110,9 @@ export function boundsText(bounds: NormBounds, perChannel = 'per index of the la
   return [bounds.min === undefined ? '' : `min=${bounds.min}`, bounds.max === undefined ? '' : `max=${bounds.max}`, over].filter(Boolean).join(', ');
 }
 
-/** The weight whose channel norms a layer's panel shows, as the record says (formats' `recordedNormedWeight`). */
-function normedWeight(config: RunConfig, layer: string): WeightInfo | undefined {
-  return recordedNormedWeight(config.weights ?? [], layer);
+/** The weight whose channel norms a layer's panel shows, as `run` says (formats' `recordedNormedWeight`); none where it cannot tell. */
+function normedWeight(run: RunRecord, layer: string): WeightInfo | undefined {
+  return recordedNormedWeight(run.config.weights ?? [], layer, recordedChannels(run, layer));
 }
 
 /** How many channel norms `run` recorded for `layer` (its first snapshot with them); none without. */
@@ -140,7 +139,7 @@ interface PanelConstraint {
  * whatever the bound (e.g. a frozen Dense's norms of 1.2–1.5 under `maxnorm:m=0.1`: no rule at 0.1).
  */
 function panelConstraint(run: RunRecord, layer: string): PanelConstraint | undefined {
-  const weight = normedWeight(run.config, layer);
+  const weight = normedWeight(run, layer);
   const bounds = weight?.trainable === false ? undefined : weight?.constraint?.bounds;
   if (!weight || !bounds) return undefined;
   const channels = recordedChannels(run, layer);
@@ -199,17 +198,15 @@ function layerNotes(runs: readonly RunRecord[], labels: readonly string[], note:
 }
 
 /**
- * The subtitle line naming the layers whose norms' axes `runs`' records cannot tell (formats'
- * `unknownAxesWhy`: a kernel of out = in in a record written before it stated `normedAxes`), and why:
- * `axes unknown for up: a record written before … has out = in`; their norms are drawn as recorded,
- * but no bound is drawn beside them and nothing names which channels they are. None when every
- * layer's axes are known.
+ * The subtitle line naming the layers whose norms' axes `runs`' records cannot tell, and why (formats'
+ * `recordedNormsUnknownWhy`, in a record written before it stated `normedAxes`: a kernel of out = in,
+ * or a separable convolution whose depthwise multiplier equals its filters, so that the norms may be
+ * of either kernel): `axes unknown for up (a record written before … has out = in)`; their norms are
+ * drawn as recorded, but no bound is drawn beside them and nothing names which channels they are.
+ * None when every layer's axes are known.
  */
 export function unknownAxesLines(runs: readonly RunRecord[], labels: readonly string[]): string[] {
-  const line = layerNotes(runs, labels, (run, layer) => {
-    const weight = normedWeight(run.config, layer);
-    return weight && unknownAxesWhy(weight, recordedChannels(run, layer));
-  });
+  const line = layerNotes(runs, labels, (run, layer) => recordedNormsUnknownWhy(run.config.weights ?? [], layer, recordedChannels(run, layer)));
   return line ? [`channel norms' axes unknown for ${line}`] : [];
 }
 

@@ -366,8 +366,14 @@ describe("a SeparableConv2D's norm panel", () => {
         weights: bounded.config.weights.flatMap((w) =>
           w === kernel
             ? [
-                { ...w, name: 'conv2d_1/depthwise_kernel', constraint: { spec: 'maxnorm:m=5,axis=0', source: 'builtin', bounds: { max: 5, axis: 0 } } },
-                { ...w, name: 'conv2d_1/pointwise_kernel' },
+                // A multiplier of 1: its 32 norms are the pointwise kernel's (an older record's would be 1, the depthwise kernel's).
+                {
+                  ...w,
+                  name: 'conv2d_1/depthwise_kernel',
+                  shape: [9, 1],
+                  constraint: { spec: 'maxnorm:m=5,axis=0', source: 'builtin', bounds: { max: 5, axis: 0 } },
+                },
+                { ...w, name: 'conv2d_1/pointwise_kernel', shape: [1, 32] },
               ]
             : [w],
         ),
