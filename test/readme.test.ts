@@ -161,6 +161,14 @@ describe('README', () => {
     expect(layout).toMatch(/ · `render\/` \(/);
     expect(layout).not.toMatch(/`viz\/` \([^)]*`render\/`/);
   });
+
+  it('names every export of penalty-explorer/spec, and no other, in its list of that entry (PROX_FLAG, formatNumber, formatSpec, isModuleRef were missing)', async () => {
+    const start = readme.indexOf('`penalty-explorer/spec` (the spec and number grammar');
+    const list = readme.slice(start, readme.indexOf('browser-safe, no TF.js', start));
+    // A name in code, alone (`splitSpecList`) or called (`checkSpec(kind, text)`); the entry's types are no runtime export, and not listed.
+    const named = [...list.matchAll(/`([A-Za-z_$][\w$]*)(?=[`(])/g)].map((m) => m[1]!);
+    expect([...new Set(named)].sort()).toEqual(Object.keys(await import('../src/spec.ts')).sort());
+  });
 });
 
 describe('CONTRIBUTING', () => {
