@@ -229,6 +229,17 @@ export function checkResumeSettings(
   if (state.state === 'stranded') throw new CheckpointMissingError(dir, state.record.epochs.length, options.epochs);
 }
 
+/**
+ * A session's threads as a note says them, singular for one, with how they shared a batch where the record has it.
+ *
+ * @example
+ * threadsText({ threads: 1 })                     // '1 thread'
+ * threadsText({ threads: 2, parallel: 'data' })   // '2 threads (data)'
+ */
+function threadsText({ threads, parallel }: { readonly threads: number; readonly parallel?: string }): string {
+  return `${threads} ${threads === 1 ? 'thread' : 'threads'}${parallel ? ` (${parallel})` : ''}`;
+}
+
 /** The checkpoint's record after its settings are compared with this run's, with this session when it trains an epoch; notes a change of threads. */
 function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions): RunRecord {
   const was = checkpoint.run;
@@ -239,7 +250,7 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (trains && (last.threads !== now.threads || last.parallel !== now.parallel)) {
     options.onNote?.(
-      `resuming on ${now.threads} thread(s) (${now.parallel ?? 'one'}) where the run used ${last.threads} (${last.parallel ?? 'one'}): sums are taken in another order, so the weights will differ slightly from an uninterrupted run`,
+      `resuming on ${threadsText(now)} where the run used ${threadsText(last)}: sums are taken in another order, so the weights will differ slightly from an uninterrupted run`,
     );
   }
   const before = was.sessions ?? [sessionOf(was.config, 0)];

@@ -194,7 +194,8 @@ describe('crash and resume', () => {
     const between = new Date().toISOString();
     const again = await penx(...base, '--epochs', '2', '--threads', '1', '--resume');
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/resuming on 1 thread\(s\) .* where the run used 2 .*weights will differ slightly/);
+    // Singular for one thread (it said "1 thread(s) (one)"), with how the two shared a batch.
+    expect(again.stderr).toMatch(/resuming on 1 thread where the run used 2 threads \(data\): sums .*weights will differ slightly/);
     const run = readRun(join(out, 't'));
     expect(run.sessions?.map((s) => [s.fromEpoch, s.threads])).toEqual([
       [0, 2],
