@@ -97,7 +97,8 @@ describe('a folder in the way: the remedy fits the command', () => {
     const adopted = await penxIn(cwd, 'adopt', 'figures/runs/quickstart', '--json');
     expect(adopted.code, adopted.stderr).toBe(0);
     expect(adopted.stderr).toBe('figures/runs/quickstart: adopted 17 entries\n');
-    expect(JSON.parse(adopted.stdout).folders[0]).toMatchObject({ folder: 'figures/runs/quickstart', left: [] });
+    // The document's paths absolute (the folder was given relative to the working folder).
+    expect(JSON.parse(adopted.stdout).folders[0]).toMatchObject({ folder: quick, left: [] });
     const after = tree(quick);
     expect(Object.keys(after).filter((k) => after[k] !== before[k])).toEqual(['.penx-folder.jsonl', 'l1_1e-4/.penx-folder.jsonl', 'none/.penx-folder.jsonl']);
     const users = join(cwd, 'mine');

@@ -3,13 +3,17 @@
  * one JSON document, printed at the end, saying what is on disk — each run's folder, its final scores
  * exactly as run.json records them, whether it diverged or ended early, and every file penx wrote
  * (absolute paths, checked against the files really there). A refused command prints no document:
- * exit 2, one message on stderr, as the other --json commands do.
+ * exit 2, one message on stderr, as the other --json commands do. With them, summary's and adopt's
+ * documents (run in this process) of folders given relative: every path field of every document absolute.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { isAbsolute, join, relative } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { adopt } from '../../mnist-demo/cli/actions/adopt.ts';
+import { summary } from '../../mnist-demo/cli/actions/summary.ts';
 import { readRunJson } from '../../src/folders/records.ts';
+import { olderComparison } from '../fixtures/older-penx-folder.ts';
 import { until } from '../wait.ts';
 import { penx, penxWith, type Run, spawnPenxPiped, stopped, TINY } from './run-penx.ts';
 import { filesBelow } from './tree.ts';
@@ -47,6 +51,37 @@ function documentOf<T extends object>(stdout: string): T {
   const doc = JSON.parse(stdout) as T;
   seen.push(doc);
   return doc;
+}
+
+/** The fields of the documents that hold paths (a path, or a list of them): each absolute, as the README's Scripting section says. */
+const PATH_FIELDS = ['out', 'dir', 'files', 'folder', 'adopted', 'path'];
+
+/** Every value of a path field in `value`, nested, as `[field, path]` (not inside a run's `sparsity`, `stopped` or `endedEarly`). */
+function pathsOf(value: unknown, into: [string, unknown][] = []): [string, unknown][] {
+  if (Array.isArray(value)) for (const v of value) pathsOf(v, into);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (PATH_FIELDS.includes(k)) for (const path of [v].flat()) into.push([k, path]);
+      else if (!['sparsity', 'stopped', 'endedEarly'].includes(k)) pathsOf(v, into);
+    }
+  return into;
+}
+
+/**
+ * The one document an action of the command line prints with `--json`, run in this process (no
+ * process of its own: summary and adopt load no model), its stderr kept quiet.
+ */
+function printedBy(action: () => void): unknown {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    action();
+    expect(log).toHaveBeenCalledTimes(1);
+    return documentOf(String(log.mock.calls[0]![0]));
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
 }
 
 /** The keys of a document's objects, nested (not those of a run's `sparsity`, `stopped` or `endedEarly`, which run.json defines). */
@@ -122,6 +157,25 @@ describe('penx train --json, then penx plot --json on the same run', () => {
     expectRefused(await penx('plot', root, '--json'), /^penx: error: .*has neither run\.json nor compare\.json/m);
     expect(readdirSync(out)).toEqual(['l1_1e-4']);
   }, 60_000);
+
+  it('summary and adopt of folders given relative to the working folder: every path in their documents absolute (folder was as typed)', () => {
+    const typed = (path: string) => relative(process.cwd(), path);
+    expect(isAbsolute(typed(dir))).toBe(false);
+    const run = printedBy(() => summary([typed(dir)], { maxDrop: '0.5', json: true })) as { runs: { folder: string; name: string }[] };
+    expect(run.runs.map((r) => [r.folder, r.name])).toEqual([[dir, 'l1_1e-4']]);
+    // A folder of runs: a line per run.
+    expect(printedBy(() => summary([typed(out)], { maxDrop: '0.5', json: true }))).toEqual([expect.objectContaining({ folder: out, name: 'l1_1e-4' })]);
+    // A folder an older penx wrote: adopted, then one of its files changed and left.
+    const older = join(root, 'older');
+    olderComparison(older);
+    const adopted = printedBy(() => adopt([typed(older)], { json: true })) as { folders: { folder: string; adopted: string[] }[] };
+    expect(adopted.folders[0]).toMatchObject({ folder: older, left: [] });
+    expect(adopted.folders[0]!.adopted).toContain(join(older, 'none', 'run.json'));
+    writeFileSync(join(older, 'report.html'), '<html>mine');
+    expect(printedBy(() => adopt([typed(older)], { json: true }))).toEqual({
+      folders: [{ folder: older, adopted: [], left: [{ path: join(older, 'report.html'), why: 'its content is not what penalty-explorer wrote there' }] }],
+    });
+  });
 
   it('train of a run that diverges: the document still, with where it stopped; exit 1', async () => {
     const r = await penx('train', '--penalty', 'l2:1e-4', '--optimizer', 'sgd:lr=1e30', '--name', 'd', '--epochs', '1', '--out', out, ...TINY, '--json');
@@ -327,6 +381,16 @@ describe('penx start --json', () => {
 });
 
 describe("the README's Scripting section", () => {
+  it('says which fields hold paths, and each path in the documents above is absolute', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Scripting'), readme.indexOf('## Reliability'));
+    const sentence = section.slice(section.indexOf('Every path in a document is absolute'), section.indexOf('(prune.json'));
+    expect([...sentence.matchAll(/`(\w+)`/g)].map((m) => m[1])).toEqual(PATH_FIELDS);
+    const paths = pathsOf(seen);
+    expect(new Set(paths.map(([field]) => field))).toEqual(new Set(PATH_FIELDS));
+    expect(paths.filter(([, path]) => typeof path !== 'string' || !isAbsolute(path))).toEqual([]);
+  });
+
   it('names every field the documents above hold', () => {
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## Scripting'), readme.indexOf('## Reliability'));

@@ -8,6 +8,7 @@
  *   ─► adoptOlderEntries, folder by folder ─► what was recorded, and what was left (changed since penx wrote it)
  */
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type Adopted, adoptOlderEntries, FolderRefusedError, readMarker } from 'penalty-explorer/node';
 import { printJson } from '../json.ts';
 
@@ -38,5 +39,16 @@ export function adopt(dirs: readonly string[], flags: AdoptFlags): void {
   }
   const done = dirs.map((dir) => ({ dir, ...adoptOlderEntries(dir) }));
   for (const d of done) console.error(adoptedLine(d.dir, d));
-  if (flags.json) printJson({ folders: done.map((d) => ({ folder: d.dir, adopted: d.adopted, left: d.left })) });
+  if (flags.json) printJson({ folders: done.map(adoptedJson) });
+}
+
+/**
+ * A folder's part of `penx adopt --json`, every path absolute (the library's are relative to the folder).
+ *
+ * @example
+ * adoptedJson({ dir: 'runs/a', adopted: ['run.json'], left: [] })   // { folder: '/home/me/runs/a', adopted: ['/home/me/runs/a/run.json'], left: [] }
+ */
+function adoptedJson({ dir, adopted, left }: Adopted & { readonly dir: string }): object {
+  const folder = resolve(dir);
+  return { folder, adopted: adopted.map((p) => join(folder, p)), left: left.map((u) => ({ ...u, path: join(folder, u.path) })) };
 }

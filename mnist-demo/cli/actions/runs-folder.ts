@@ -36,7 +36,7 @@ export interface UnrecordedRun {
   readonly problem?: string;
 }
 
-/** One run of a folder of runs, as `penx summary FOLDER --json` prints it (an array of them). */
+/** One run of a folder of runs, as `penx summary FOLDER --json` prints it (an array of them; there with `folder` absolute). */
 export type ListedRun = RecordedRun | UnrecordedRun;
 
 /**

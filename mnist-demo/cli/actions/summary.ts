@@ -11,7 +11,7 @@
  * difference to the run without a penalty per output, `Δ none (cls, pt)`, and a spread over seeds per output.
  */
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { epochGaps, epochGapText, IOError, isToolFolder, RUN_JSON, readRunJson, readSweepJson, UsageError } from 'penalty-explorer/node';
 import { type SpreadSummary, type Summary, type SummaryInput, summarize } from '../../experiment/summary.ts';
 import { counted } from '../../words.ts';
@@ -90,6 +90,11 @@ export function summaryText(s: Summary, maxDrop: number, markdown = false): stri
   return parts.join('\n\n');
 }
 
+/** Runs of `penx summary --json`, each `folder` absolute (the tables on stdout say it as given). */
+function foldersResolved<T extends { readonly folder: string }>(runs: readonly T[]): T[] {
+  return runs.map((r) => ({ ...r, folder: resolve(r.folder) }));
+}
+
 /**
  * `penx summary FOLDER` of a folder of run folders (runs-folder.ts): a line per run at its last
  * epoch, or a JSON array of their objects; given alone and without `--epochs` (a UsageError saying
@@ -111,7 +116,7 @@ function summaryOfRuns(
   const runs = listRuns(dir, o.maxDrop, names);
   const others = notListed(dir);
   if (others) console.error(printable(others));
-  if (o.flags.json) printJson(runs, 0);
+  if (o.flags.json) printJson(foldersResolved(runs), 0);
   else console.log(printable(listingText(runs, o.maxDrop, o.flags.markdown)));
 }
 
@@ -138,6 +143,6 @@ export function summary(dirs: readonly string[], flags: SummaryFlags): void {
   if (gaps.length) throw new UsageError(gaps.map((g) => epochGapText(g, '--epochs')).join('; '));
   const s = summarize(inputs, { epochs, maxDrop });
   // Printable: a record's strings hold no control character a terminal would act on (in JSON, the same value).
-  if (flags.json) printJson(s, 0);
+  if (flags.json) printJson({ ...s, runs: foldersResolved(s.runs) }, 0);
   else console.log(printable(summaryText(s, maxDrop, flags.markdown)));
 }
