@@ -293,16 +293,22 @@ export function boundAxes(bounds: NormBounds, rank: number): number[] {
 
 /**
  * Whether a norm constraint with `bounds` bounds exactly the channel norms of `weight`, the weight it
- * is on: its norms are over the same axes (`boundAxes` = `normedAxes`). A Dense kernel's with `axis=0`, a
- * Conv2D kernel's with `axis=0+1+2` (or `perchannel=1`), an Embedding's with `axis=1` do; a Dense
- * kernel's with `axis=1` bounds each input's row instead, and its columns' norms may lie far above it.
- * False where the axes of the norms are unknown (`normedAxes` undefined).
+ * is on: its norms are over the same axes (`boundAxes` = `normedAxes`), axes of size 1 aside (a norm
+ * taken over one index more is the same norm: a DepthwiseConv2D of one input channel, `perchannel=1`
+ * over 0+1+2 against its norms over 0+1). A Dense kernel's with `axis=0`, a Conv2D kernel's with
+ * `axis=0+1+2` (or `perchannel=1`), an Embedding's with `axis=1` do; a Dense kernel's with `axis=1`
+ * bounds each input's row instead, and its columns' norms may lie far above it. False where the axes
+ * of the norms are unknown (`normedAxes` undefined).
  *
  * @example
  * boundsNormsExactly({ max: 2, axis: 0 }, { name: 'dense/kernel', shape: [784, 16] })   // true
  * boundsNormsExactly({ max: 2, axis: 1 }, { name: 'dense/kernel', shape: [784, 16] })   // false
+ * boundsNormsExactly({ max: 2, axis: 0, perChannel: true }, { name: 'dw/depthwise_kernel', shape: [3, 3, 1, 2] }, 2)   // true
  */
 export function boundsNormsExactly(bounds: NormBounds, weight: NormedWeight, channels?: number): boolean {
-  const [a, b] = [boundAxes(bounds, weight.shape.length), normedAxes(weight, channels)];
-  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+  const normed = normedAxes(weight, channels);
+  if (normed === undefined) return false;
+  const spanned = (axes: number[]) => axes.filter((x) => weight.shape[x] !== 1);
+  const [a, b] = [spanned(boundAxes(bounds, weight.shape.length)), spanned(normed)];
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

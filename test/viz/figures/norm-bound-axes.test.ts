@@ -120,6 +120,10 @@ describe("a norm constraint's bound in the norm figures", () => {
     expect(boundsNormsExactly({ max: 1, axis: [0, 1, 3] }, { name: 'up/kernel', shape: [2, 2, 6, 3] }, 6)).toBe(true);
     expect(boundsNormsExactly({ max: 1, axis: [-3, -4] }, { name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)).toBe(true);
     expect(boundsNormsExactly({ max: 1, axis: [0, 1, 2] }, { name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)).toBe(false);
+    // One input channel: perchannel=1's norms over 0+1+2 are the norms shown over 0+1 (axis 2 has one index), one per multiplier.
+    expect(normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 1, 2] }, 2)).toEqual([0, 1]);
+    expect(boundsNormsExactly({ max: 1, axis: 0, perChannel: true }, { name: 'dw/depthwise_kernel', shape: [3, 3, 1, 2] }, 2)).toBe(true);
+    expect(boundsNormsExactly({ max: 1, axis: [0, 1, 3] }, { name: 'dw/depthwise_kernel', shape: [3, 3, 1, 2] }, 2)).toBe(false);
   });
 
   it("words perchannel=1's norms by what its last axis is: a Conv2DTranspose's input channels (TF.js's kernel [h, w, out, in]), true of the trained kernel", async () => {
