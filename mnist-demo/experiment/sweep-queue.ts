@@ -87,7 +87,7 @@ function carried(digests: MonitorDigests | undefined): MonitorDigests | undefine
 }
 
 /** True when `a` and `b` hold the same modules' SHA-256s (none and `{}` alike). */
-export function sameDigests(a: MonitorDigests | undefined, b: MonitorDigests | undefined): boolean {
+function sameDigests(a: MonitorDigests | undefined, b: MonitorDigests | undefined): boolean {
   const [x, y] = [carried(a) ?? {}, carried(b) ?? {}];
   return Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([path, digest]) => y[path] === digest);
 }
