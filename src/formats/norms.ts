@@ -80,11 +80,20 @@ const lastAxis = (w: { readonly shape?: readonly number[] | undefined }) => w.sh
  * recordedNormedWeight(record.config.weights, 'sep', 2)  // sep/depthwise_kernel [3, 3, 4, 2] of a record before 456e407 (its pointwise [1, 1, 8, 5])
  */
 export function recordedNormedWeight<W extends RecordedWeight>(weights: readonly W[], layer: string, channels?: number): W | undefined {
+  return recordedNormed(weights, layer, channels).weight;
+}
+
+/** `recordedNormedWeight`'s weight, or (undefined) why the record cannot tell which it is, where it can say. */
+function recordedNormed<W extends RecordedWeight>(
+  weights: readonly W[],
+  layer: string,
+  channels: number | undefined,
+): { weight?: W | undefined; why?: string } {
   const mine = weights.filter((w) => w.layer === layer);
-  if (weights.some((w) => w.normedAxes)) return mine.find((w) => w.normedAxes);
+  if (weights.some((w) => w.normedAxes)) return { weight: mine.find((w) => w.normedAxes) };
   const pointwise = mine.find((w) => endsIn(w.name, 'pointwise_kernel'));
-  if (pointwise) return separableNormed(mine, pointwise, channels).weight;
-  return mine.find((w) => /kernel$/.test(w.name)) ?? mine.find((w) => endsIn(w.name, 'embeddings'));
+  if (pointwise) return separableNormed(mine, pointwise, channels);
+  return { weight: mine.find((w) => /kernel$/.test(w.name)) ?? mine.find((w) => endsIn(w.name, 'embeddings')) };
 }
 
 /**
@@ -119,11 +128,8 @@ function separableNormed<W extends RecordedWeight>(mine: readonly W[], pointwise
  * //  multiplier, by a penx before Dec 4 2026) or sep/pointwise_kernel [1, 1, 8, 2] (one per output channel): both have 2 on their last axis'
  */
 export function recordedNormsUnknownWhy(weights: readonly WeightInfo[], layer: string, channels?: number): string | undefined {
-  const weight = recordedNormedWeight(weights, layer, channels);
-  if (weight) return unknownAxesWhy(weight, channels);
-  const mine = weights.filter((w) => w.layer === layer);
-  const pointwise = weights.some((w) => w.normedAxes) ? undefined : mine.find((w) => endsIn(w.name, 'pointwise_kernel'));
-  return pointwise && separableNormed(mine, pointwise, channels).why;
+  const { weight, why } = recordedNormed(weights, layer, channels);
+  return weight ? unknownAxesWhy(weight, channels) : why;
 }
 
 /**
