@@ -17,13 +17,19 @@
 import { tf } from '../tf.ts';
 
 /**
- * `model` as TF.js's `model.fit` sees it: a Sequential model not built yet (by `compile`, `fit` or
- * `predict`) has no graph of its own, so its `calculateLosses` finds no layer; its graph is then the
- * one its `build` would make, of its inputs and outputs (made here apart: `model` is not changed).
+ * `model` as TF.js's `model.fit` sees it: a Sequential model trains (and counts losses) through the
+ * functional model it wraps once built (`model.model`), whose layers are not always its own — a
+ * Sequential given as its first layer is flattened into it there (its layers, not it, are among the
+ * graph's), so the Sequential's own `calculateLosses` finds none of that inner model's penalties
+ * though `model.fit` counts them once. One not built yet (by `compile`, `fit` or `predict`) has no
+ * graph of its own; its graph is then the one its `build` would make, of its inputs and outputs
+ * (made here apart: `model` is not changed).
  */
 function asBuilt(model: tf.LayersModel): tf.LayersModel {
-  if (!(model instanceof tf.Sequential) || model.built || model.inputs.length === 0) return model;
-  return tf.model({ inputs: model.inputs, outputs: model.outputs });
+  if (!(model instanceof tf.Sequential)) return model;
+  const wrapped = (model as unknown as { model?: tf.LayersModel }).model;
+  if (model.built && wrapped) return wrapped;
+  return model.inputs.length === 0 ? model : tf.model({ inputs: model.inputs, outputs: model.outputs });
 }
 
 /** Per layer of `layers`, how many times `model.calculateLosses()` takes its loss terms. */

@@ -204,6 +204,26 @@ describe('1. penalties wherever TF.js keeps them', () => {
     const withGru = tf.sequential({ layers: [tf.layers.gru({ name: 'sq_gru', units: 2, inputShape: [3, 2], kernelRegularizer: penalty('l1:0.1') })] });
     expect(() => checkModelFitPenalties(withGru)).toThrow(/the penalty on sq_gru\/kernel is kept on its GRUCell, where TF\.js's own model\.fit does not look/);
   });
+
+  it('a Sequential whose first layer is a Sequential: TF.js’s model.fit counts its penalty once, and recordWeights records it (not "called 0 times")', async () => {
+    const inner = tf.sequential({
+      name: 'sis_inner',
+      layers: [tf.layers.dense({ name: 'sis_d', units: 2, inputShape: [3], kernelInitializer: init(21), kernelRegularizer: tf.regularizers.l1({ l1: 0.5 }) })],
+    });
+    const model = tf.sequential({ layers: [inner, tf.layers.dense({ name: 'sis_out', units: 1, kernelInitializer: 'zeros', useBias: false })] });
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    // Compiled, the model trains through the functional model it wraps, where the inner model is flattened into its layers.
+    expect(() => checkModelFitPenalties(model)).not.toThrow();
+    const recorder = recordWeights(model);
+    let logged = Number.NaN;
+    const spy = new tf.CustomCallback({ onBatchEnd: async (_b, logs) => void (logged = logs!['loss'] as number) });
+    await model.fit(tf.ones([4, 3]), tf.zeros([4, 1]), { epochs: 1, batchSize: 4, verbose: 0, callbacks: [recorder, spy] });
+    // Output 0 (zero head), target 0: the logged loss is the penalty alone, once.
+    const byHand = l1(0.5)(weight(model, 'sis_d/kernel'));
+    expect(logged).toBeCloseTo(byHand, 5);
+    expect(recorder.record!.epochs[0]!.penaltyLoss).toBeCloseTo(byHand, 6);
+    expect(recorder.record!.epochs[0]!.trainLoss).toBeCloseTo(0, 6);
+  });
 });
 
 describe('2. attribution, per weight', () => {
