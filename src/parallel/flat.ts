@@ -1,4 +1,5 @@
 /** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild (and the classes it names). */
+import { UsageError } from '../errors.ts';
 import { completeTopology } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
@@ -17,22 +18,41 @@ export function weightLayout(model: tf.LayersModel): string {
   return model.weights.map((w) => `${w.shape.join('x')}${trainable.has(w) ? '' : ' frozen'}`).join(', ');
 }
 
-/** Tensors (weights or their gradients, in model order) concatenated into one flat array. */
+/**
+ * Tensors (weights or their gradients, in model order) concatenated into one flat float32 array. A
+ * weight of another dtype (a custom layer's int32 counter) is carried as float32, which holds every
+ * integer up to 2^24 exactly; one holding a value float32 cannot (int32 16 777 217) is a UsageError,
+ * never rounded on its way to a worker.
+ *
+ * @example
+ * flatTensors([tf.ones([2, 2]), tf.tensor1d([3, 4], 'int32')])   // Float32Array [1, 1, 1, 1, 3, 4]
+ */
 export function flatTensors(tensors: readonly Tensor[]): Float32Array<ArrayBuffer> {
   const out = new Float32Array(tensors.reduce((s, t) => s + t.size, 0));
   let off = 0;
   for (const t of tensors) {
-    out.set(t.dataSync() as Float32Array, off);
+    const values = t.dataSync();
+    out.set(values as Float32Array, off);
+    if (t.dtype !== 'float32') {
+      const i = out.subarray(off, off + t.size).findIndex((x, k) => x !== Number(values[k]));
+      if (i >= 0)
+        throw new UsageError(
+          `a weight of dtype ${t.dtype} holds ${values[i]}, which the float32 arrays that carry weights to the worker threads cannot hold exactly (integers up to 2^24 only); train on one thread (threads: 1)`,
+        );
+    }
     off += t.size;
   }
   return out;
 }
 
-/** Write flat weights into the variables (assign, not setWeights: no constraint is applied). */
+/** Write flat weights into the variables, each in its own dtype (assign, not setWeights: no constraint is applied). */
 export function assignFlat(vars: readonly tf.Variable[], flat: Float32Array): void {
   let off = 0;
   for (const v of vars) {
-    tf.tidy(() => v.assign(tf.tensor(flat.subarray(off, off + v.size), v.shape, 'float32')));
+    tf.tidy(() => {
+      const value = tf.tensor(flat.subarray(off, off + v.size), v.shape, 'float32');
+      v.assign(v.dtype === 'float32' ? value : tf.cast(value, v.dtype));
+    });
     off += v.size;
   }
   if (off !== flat.length) throw new Error(`expected ${off} weights, got ${flat.length}`);
