@@ -18,7 +18,8 @@
  *        digests changed since they were read: it was put on again meanwhile) · crashed ─► an error (retried)
  *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
- *   the last run of a sweep ends ─► the sweep's figures and report drawn (into a sweep folder it opened)
+ *   the last run of a sweep ends ─► the sweep's figures and report drawn (into a sweep folder it opened;
+ *        on a stop too: the stop waits for the draw before it closes the queue)
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ export interface WorkerOptions {
   onLine(line: string): void;
 }
 
-/** A started worker; `stop()` puts its runs back on the queue and closes it. */
+/** A started worker; `stop()` puts its runs back on the queue, finishes the sweep draws under way, and closes it. */
 export interface SweepWorker {
   readonly name: string;
   /** The runs it took so far, as they ended. */
@@ -299,8 +300,18 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     await drawSweep(dir, record, failuresOf(status));
     options.log(`sweep ${record.name} finished: ${counts}; report: ${join(dir, 'report.html')}`);
   };
-  const drawLater = (job: Job<SweepJob, SweepResult> | undefined) =>
-    void drawIfFinished(job).catch((err: Error) => options.log(`could not draw the sweep: ${err.message}`));
+  /**
+   * The draws under way: a stop waits for them before it closes the queue and the sweep folders (a
+   * draw's last run may end while the worker stops: BullMQ says so before its close resolves, so
+   * every draw is in here by then), so none is cut off with its figures or report half made.
+   */
+  const drawing = new Set<Promise<void>>();
+  const drawLater = (job: Job<SweepJob, SweepResult> | undefined) => {
+    const draw = drawIfFinished(job)
+      .catch((err: Error) => options.log(`could not draw the sweep: ${err.message}`))
+      .finally(() => drawing.delete(draw));
+    drawing.add(draw);
+  };
   worker.on('completed', drawLater);
   worker.on('failed', drawLater);
   await worker.waitUntilReady();
@@ -315,6 +326,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       // SIGINT: even a child stuck in user code stops (the guard's watchdog), its lock released.
       for (const child of children.values()) child.process.kill('SIGINT');
       await worker.close();
+      await Promise.all(drawing);
       await queue.close();
       for (const stop of opened.values()) stop();
     },
