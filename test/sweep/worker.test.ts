@@ -171,6 +171,11 @@ describe('penx worker', () => {
       expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
       // So is its --no-figures (TINY's): the worker's run drew nothing.
       expect(readdirSync(dir).filter((f) => /\.(png|svg|html)$/.test(f))).toEqual([]);
+      // Stopped as a user stops it (SIGTERM), not killed: it logs "done" before BullMQ records the job
+      // completed, and a stop waits for that record (a kill here could leave the job active, and its removal refused).
+      w.child.kill('SIGTERM');
+      expect(await w.exited).toBe(0);
+      expect((await statusOf(on(9), 't')).counts).toEqual({ done: 1, running: 0, waiting: 0, failed: 0 });
       // The same sweep on this machine takes the folder (its --threads and --no-figures are this machine's): the run is finished.
       const here = await penx(...sweep, '--json');
       expect(here.code, here.stderr).toBe(0);
