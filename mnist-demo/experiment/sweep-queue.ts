@@ -402,6 +402,16 @@ export class SweepQueue {
    * them (`checkedDigests`: the sweep may have been put on again, with edited modules, since the
    * caller's); `digests`, the caller's latest look at them, only when the queue lost those too.
    * Returns the runs put back.
+   *
+   * That look can be stale: Redis losing its data after another submission put the sweep on again
+   * with edited modules, and before the caller looked again (a follower: within a poll), has the lost
+   * jobs put back held to the earlier check, stored as the sweep's (nothing left knows the later
+   * one). No record is misreported so: a run's process hashes each module it imports and refuses one
+   * whose SHA-256 is not its job's, writing nothing, so a run trains only with the very code its job
+   * names. Where every worker reads the one edited file, such a job is refused, saying both digests
+   * (put the sweep on again); a worker with an unedited copy trains it with that copy, as it would a
+   * run taken just before the later submission (which leaves running and done runs with the modules
+   * they started with). run.json holds no digests: it claims none as the sweep's latest.
    */
   async restore(record: SweepRecord, digests?: MonitorDigests): Promise<string[]> {
     await this.redis.hsetnx(REGISTRY, record.name, JSON.stringify(record));
