@@ -46,6 +46,31 @@ describe('README', () => {
     expect(playground.replace(/\s+/g, ' ')).toContain('a finite value on probe weights, 0 among them, and a finite gradient at the non-zero ones');
   });
 
+  it('Adding a penalty: the errors fit gives a penalty of your own code (not probed) are the ones it quotes (a comparison gave TF.js\'s bare "Cannot compute gradient")', async () => {
+    const { abs, definePenalty, fit, penalty, tf } = await import('../src/index.ts');
+    const section = readme.slice(readme.indexOf('## Adding a penalty'), readme.indexOf('## The command line')).replace(/\s+/g, ' ');
+    const quoted = [...section.matchAll(/\("((?:the penalty is not finite|penalty \w+:[\d.]+ on )[^"]*)"/g)].map((m) => m[1]!.replace(/ …$/, ''));
+    expect(quoted).toHaveLength(2);
+    definePenalty({ name: 'mylog', fn: (w) => tf.log(abs(w)) });
+    definePenalty({ name: 'huber', fn: (w) => tf.where(tf.lessEqual(abs(w), 0.1), tf.square(w), abs(w)) });
+    const refusal = (where: 'kernel' | 'bias', spec: string) => {
+      const d = tf.layers.dense({ name: 'd', units: 2, inputShape: [3], [`${where}Regularizer`]: penalty(spec) });
+      const model = tf.sequential({ layers: [d] });
+      const [x, y] = [tf.ones([2, 3]), tf.zeros([2, 2])];
+      return fit(model, { x, y }, { epochs: 1, batchSize: 2, loss: 'meanSquaredError' })
+        .then(
+          () => 'trained',
+          (err: Error) => err.message,
+        )
+        .finally(() => {
+          model.dispose();
+          tf.dispose([x, y]);
+        });
+    };
+    expect(await refusal('bias', 'mylog:1e-4')).toContain(quoted[0]);
+    expect(await refusal('kernel', 'huber:1e-3')).toContain(quoted[1]);
+  });
+
   it('names every option fit takes (FIT_OPTION_KEYS) in its list of fit’s options (monitors, name, info and signal were missing)', async () => {
     const { FIT_OPTION_KEYS } = await import('../src/index.ts');
     const start = readme.indexOf('Options: `epochs`');

@@ -21,7 +21,7 @@ const DY = 2;
  * `tf.scalar(1)`, or comes from an op TF.js cannot differentiate), or has a non-finite gradient at
  * non-zero weights, or one that is not the derivative of its value there (`gradientMismatch`: a
  * `tf.customGrad` whose gradient is another function's, has the wrong sign, ignores `dy` or is off
- * by 1 %; a kink passes); or if its proximal operator (when it has one) throws, or returns anything but
+ * by 1 %; a kink passes), or is 0 wherever its value steps (`checkNotAStep`: `tf.round(abs(w))`); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
  * gradient, so `tf.scalar(NaN)` is refused as not finite.
  */
@@ -60,7 +60,46 @@ export function probePenalty(reg: PenaltyRegularizer): void {
         `its gradient must be finite at every w ≠ 0 (probed at ±1e-3 … ±2): check it for divisions by |w| or logs of 0, or a root or log of |w − c|`,
     );
   checkDerivative(reg, name, nonZero, grad);
+  if (grad.every((g) => g === 0)) checkNotAStep(reg, name);
   if (reg.definition.prox) probeProx(reg);
+}
+
+/** Where a penalty whose gradient is 0 at every probe weight is looked at again: 401 weights from −2 to 2, 0.01 apart. */
+const GRID = Array.from({ length: 401 }, (_, i) => (i - 200) / 100);
+
+/**
+ * A SpecError when an element-wise penalty is a step function: its gradient 0 at every weight of
+ * `GRID`, yet its terms differ between them (`tf.floor(tf.mul(abs(w), 10))`, `tf.round`, `tf.ceil`,
+ * `tf.sign`: TF.js's gradient of each is 0). Training would never move a weight by it while its
+ * value, reported, changes. A continuous penalty whose value changes has a slope somewhere on the
+ * grid (a dead zone wider than ±2, all 0 there, passes); a whole-tensor (scalar) value is not judged.
+ *
+ * @example
+ * checkNotAStep(penalty('steps:1e-3'), 'steps')   // fn tf.floor(tf.mul(abs(w), 10)): throws "penalty steps has a zero gradient at every w …"
+ */
+function checkNotAStep(reg: PenaltyRegularizer, name: string): void {
+  const on = `probe weights of shape [${GRID.length}] (−2 to 2, 0.01 apart, where its gradient was 0 at every probe weight)`;
+  const [terms, grad] = userCall(name, on, () =>
+    tf.tidy(() => {
+      const w = tf.tensor1d(GRID);
+      return [
+        reg.terms(w).dataSync(),
+        tf
+          .grad((x: Tensor) => reg.value(x))(w)
+          .dataSync(),
+      ];
+    }),
+  );
+  if (terms.length !== GRID.length || grad.some((g) => g !== 0)) return;
+  const lowest = terms.indexOf(Math.min(...terms));
+  const highest = terms.indexOf(Math.max(...terms));
+  if (terms[lowest] === terms[highest]) return;
+  throw new SpecError(
+    `penalty ${name} has a zero gradient at every w from -2 to 2 (0.01 apart), yet its value changes between them ` +
+      `(${terms[lowest]} at w = ${GRID[lowest]}, ${terms[highest]} at w = ${GRID[highest]}): a step function, which training cannot follow — ` +
+      `it would report the penalty but never move a weight by it. tf.floor, tf.round, tf.ceil and tf.sign have a zero gradient in TF.js: ` +
+      `write a penalty whose value changes continuously with w (e.g. abs(w), not tf.round(abs(w)))`,
+  );
 }
 
 /**
@@ -117,7 +156,7 @@ const COMPARISONS = new Set([
  * whyNoGradient('Cannot compute gradient: gradient function not found for LessEqual.')
  * // 'TF.js has no gradient for LessEqual, a comparison (a tf.where choosing by one included), so training could not …'
  */
-function whyNoGradient(tfMessage: string): string {
+export function whyNoGradient(tfMessage: string): string {
   const op = /gradient function not found for (\w+)/.exec(tfMessage)?.[1];
   if (op && COMPARISONS.has(op))
     return (

@@ -9,7 +9,7 @@
  *   each penalised weight ─► λ·penalty, read back once for all, summed in float64 (penaltySums) ─┬► a weight's v NaN or ±∞ ─► SpecError (not finite)
  *                                                                                                  └► a weight's |v| or |Σ v| > FLOAT32_MAX ─► SpecError (too large)
  *
- * checkUntrainedWeights runs both checks of the weights a run starts from, once per call of fit or
+ * checkUntrainedWeights runs both checks (and checkPenaltyGradients) of the weights a run starts from, once per call of fit or
  * fitToFolder (fitToFolder's own, before its folder is touched, stands for fit's), and for penx on
  * TF.js's cpu backend before its training backend starts.
  */
@@ -19,6 +19,7 @@ import { penaltySums } from '../monitor/index.ts';
 import { formatNumber } from '../registry/index.ts';
 import type { tf } from '../tf.ts';
 import { checkFiniteWeights } from './finite-weights.ts';
+import { checkPenaltyGradients } from './penalty-gradients.ts';
 import { describePenalty } from './run-config.ts';
 
 /** The largest finite float32, (2 − 2⁻²³)·2¹²⁷: beyond it, a float32 result is ±∞. */
@@ -85,7 +86,8 @@ export function checkPenaltyRange(model: tf.LayersModel): void {
 /**
  * The weights a run starts from, checked before training as fit and fitToFolder check them: a
  * NonFiniteWeightsError when a weight holds NaN or ±∞ (checkFiniteWeights), else a SpecError when
- * λ·penalty at them is not finite or beyond float32's range (checkPenaltyRange). Call it on the
+ * λ·penalty at them is not finite or beyond float32's range (checkPenaltyRange), or when TF.js has no
+ * gradient of a user's penalty there (checkPenaltyGradients). Call it on the
  * model as built (on any backend: TF.js's cpu before the training backend starts, say) to refuse
  * such a run before anything else is started or written.
  *
@@ -95,4 +97,5 @@ export function checkPenaltyRange(model: tf.LayersModel): void {
 export function checkUntrainedWeights(model: tf.LayersModel): void {
   checkFiniteWeights(model);
   checkPenaltyRange(model);
+  checkPenaltyGradients(model);
 }

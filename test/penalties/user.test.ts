@@ -5,6 +5,7 @@ import {
   defineConstraint,
   defineGradientTransform,
   definePenalty,
+  fit,
   loadPenalty,
   optimizerFor,
   optimizerSpec,
@@ -209,6 +210,31 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
       1e-5,
       1e-7,
     );
+  });
+
+  it('a step function (tf.floor, tf.round: TF.js gives them a zero gradient) is refused, saying so (it was accepted, and trained nothing); a flat continuous one passes', () => {
+    expect(refusal('floorsteps', (w) => tf.floor(tf.mul(abs(w), 10)))).toThrow(
+      /^penalty floorsteps has a zero gradient at every w from -2 to 2 \(0\.01 apart\), yet its value changes between them \(0 at w = -0\.09, 20 at w = -2\): a step function.*tf\.round/,
+    );
+    expect(refusal('roundsteps', (w) => tf.round(tf.square(w)))).toThrow(/^penalty roundsteps has a zero gradient at every w/);
+    // Continuous, 0-gradient at every probe weight: a ramp between two of them (0.25 to 0.3) and a dead zone wider than the probe.
+    expect(refusal('ramp', (w) => tf.sub(tf.relu(tf.sub(abs(w), 0.25)), tf.relu(tf.sub(abs(w), 0.3))))).not.toThrow();
+    expect(refusal('widedeadzone', (w) => tf.relu(tf.sub(abs(w), 3)))).not.toThrow();
+  });
+
+  it('fit refuses a penalty defined in the caller\'s code (not probed) that TF.js cannot differentiate, naming it, the weight and the fix (it was TF.js\'s bare "Cannot compute gradient" at the first batch)', async () => {
+    definePenalty({ name: 'fitwhere', fn: (w) => tf.where(tf.lessEqual(abs(w), 0.1), tf.square(w), abs(w)) });
+    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelRegularizer: penalty('fitwhere:1e-3') })] });
+    let began = false;
+    const [x, y] = [tf.ones([4, 3]), tf.zeros([4, 2])];
+    const run = fit(model, { x, y }, { epochs: 1, batchSize: 4, loss: 'meanSquaredError', callbacks: [{ onTrainBegin: () => void (began = true) }] });
+    await expect(run).rejects.toThrow(SpecError);
+    await expect(run).rejects.toThrow(
+      /^penalty fitwhere:0\.001 on d\/kernel has no gradient with respect to the weights w: TF\.js has no gradient for LessEqual, a comparison.*tf\.minimum/,
+    );
+    expect(began).toBe(false);
+    model.dispose();
+    tf.dispose([x, y]);
   });
 
   it('a non-finite gradient says where it is and what it was (it said only "on a probe tensor")', () => {
