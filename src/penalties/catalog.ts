@@ -53,9 +53,11 @@ export interface DefinePenaltyOptions<D extends ParamDefs> {
 }
 
 /**
- * Define (and register) a penalty.
+ * Define a penalty and register it in this process under `name` (a built-in's name, or one already
+ * defined differently, is refused).
  *
- * Formula: whatever `fn` computes, summed over the entries of the tensor; the strength is applied outside.
+ * Formula: λ·Σᵢ fn(w)ᵢ when `fn` returns φ element-wise (a tensor of w's shape), λ·fn(w) when it
+ * returns a scalar; λ is the spec's strength, applied outside `fn`.
  *
  * @example
  * export default definePenalty({
@@ -64,6 +66,7 @@ export interface DefinePenaltyOptions<D extends ParamDefs> {
  *   params: { eps: { default: 0.01, above: 0, doc: 'scale of the log' } },
  *   fn: (w, { eps }) => tf.log1p(tf.div(abs(w), eps)),   // abs from this library
  * });
+ * // then, in this process: tf.layers.dense({ units: 32, kernelRegularizer: penalty('logsum:1e-4,eps=0.05') })
  */
 export function definePenalty<D extends ParamDefs = Record<never, never>>(options: DefinePenaltyOptions<D>): PenaltyDefinition {
   checkUserFunction(`penalty ${options.name}`, 'fn', options.fn, '(w, params) => tensor');

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -283,6 +284,11 @@ describe('loading a model whose penalty is not defined here', () => {
     await expect(loadModel(dir)).rejects.toThrow(
       /uses the penalty 'neverdefined', which is not defined in this process; import its module \(the one calling definePenalty\(\{ name: 'neverdefined'/,
     );
+    // What the README's "Adding a penalty" quotes of it (logsum is defined here, so the name is another).
+    const section = readFileSync('README.md', 'utf8').split('## Adding a penalty')[1]!.split('## The command line')[0]!.replace(/\s+/g, ' ');
+    const quoted = /else `loadModel` refuses it, "export\/model\/model\.json ([^"]*)"/.exec(section)?.[1];
+    expect(quoted).toContain("uses the penalty 'logsum', which is not defined in this process");
+    await expect(loadModel(dir)).rejects.toThrow(`${join(dir, 'model.json')} ${quoted!.replaceAll('logsum', 'neverdefined')}`);
   });
 });
 
