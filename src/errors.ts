@@ -157,6 +157,30 @@ export class ResumeNamesError extends ResumeMismatchError {
 }
 
 /**
+ * A resumed run whose record holds the channel norms of `layer` otherwise than this penx takes them
+ * (an older penx's record: a SeparableConv2D's of its depthwise kernel, a DepthwiseConv2D's one per
+ * multiplier, a Conv2DTranspose's per input channel), or cannot tell how: the epochs trained now would
+ * hold other norms under the same layer than the epochs before, and a reader reads a record's norms
+ * of a layer by one rule. `was` and `now` say the two in words.
+ *
+ * @example
+ * new ResumeNormsError('runs/up', 'up', 'of up/kernel [2, 2, 3, 2] over axis=0+1+2 (2 norms)', 'of up/kernel [2, 2, 3, 2] over axis=0+1+3 (3 norms)').message
+ * // "cannot resume runs/up: its record holds the channel norms of up of up/kernel [2, 2, 3, 2] over axis=0+1+2 (2 norms), this penx takes them of … over axis=0+1+3 (3 norms); …"
+ */
+export class ResumeNormsError extends ResumeMismatchError {
+  override name = 'ResumeNormsError';
+  constructor(
+    dir: string,
+    readonly layer: string,
+    was: string,
+    now: string,
+  ) {
+    super(dir, `channel norms of ${layer}`, was, now);
+    this.message = `cannot resume ${dir}: its record holds the channel norms of ${layer} ${was}, this penx takes them ${now}; the epochs trained now would hold other norms of ${layer} than the epochs before, in one record read by one rule; nothing was written; start the run over with this penx, or finish it with the penx that began it`;
+  }
+}
+
+/**
  * A run resumed for fewer epochs than it has finished: training cannot take epochs back, and
  * keeping the run as it is would say it has `wanted` epochs when it has `finished`.
  *

@@ -45,6 +45,7 @@ export {
   ResumeEpochsError,
   ResumeMismatchError,
   ResumeNamesError,
+  ResumeNormsError,
   redactCredentials,
   SpecError,
   UsageError,

@@ -49,8 +49,8 @@ import {
   checkDifferentiable,
   checkGradientsOption,
   checkOptionKeys,
-  checkSameNames,
   checkTrainable,
+  checkTrainsOn,
   checkUntrainedWeights,
   DivergedError,
   FIT_OPTION_KEYS,
@@ -154,7 +154,7 @@ const RESUME_KEYS = [
   'backend',
 ] as const satisfies ReadonlyArray<keyof RunConfig>;
 
-/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (its name too when an epoch is left to train: checkSameNames). */
+/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (its name and its channel norms' meaning too when an epoch is left to train: checkTrainsOn). */
 const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
 
 /** The user monitors' names, in order (their sections in each snapshot); undefined without any. */
@@ -204,7 +204,8 @@ function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true
 /**
  * What a resume of the run in `dir` would be refused for by its settings (a ResumeMismatchError: fitToFolder's
  * comparison, the backend left out; a ResumeNamesError when an epoch is left to train and the model names its
- * weights otherwise than the record) or its state (a CheckpointMissingError: finished epochs on record, epochs
+ * weights otherwise than the record; a ResumeNormsError when it holds a layer's channel norms otherwise than this
+ * penx takes them: checkSameNorms) or its state (a CheckpointMissingError: finished epochs on record, epochs
  * left, no checkpoint to train on from), found before its backend starts and its data's tensors are made, the
  * folder untouched: `model` built as the run's (with its penalties and constraints; on any backend),
  * `options` as fitToFolder will get them, `sizes` the samples it will train and validate on. Nothing to
@@ -225,7 +226,7 @@ export function checkResumeSettings(
   const was = state.state === 'partial' ? state.checkpointRecord : state.state === 'new' ? undefined : state.record;
   const now = was && runConfigOfSizes(model, sizes, options);
   if (was && now) checkSameRun(was, now, dir, false);
-  if (state.state === 'partial' && now && state.epochs < options.epochs) checkSameNames(state.checkpointRecord, now.weights, dir);
+  if (state.state === 'partial' && now && state.epochs < options.epochs) checkTrainsOn(state.checkpointRecord, now.weights, dir);
   if (state.state === 'stranded') throw new CheckpointMissingError(dir, state.record.epochs.length, options.epochs);
 }
 
@@ -246,7 +247,7 @@ function resumed(checkpoint: Checkpoint, now: RunConfig, options: FolderOptions)
   const trains = was.epochs.length < now.epochs;
   // A run with every epoch done is only brought in line (redrawn): no step of it runs, on any backend.
   checkSameRun(was, now, options.dir, trains);
-  if (trains) checkSameNames(was, now.weights, options.dir);
+  if (trains) checkTrainsOn(was, now.weights, options.dir);
   const last = was.sessions?.at(-1) ?? sessionOf(was.config, 0);
   if (trains && (last.threads !== now.threads || last.parallel !== now.parallel)) {
     options.onNote?.(

@@ -117,7 +117,7 @@ export interface FitOptions {
   readonly monitors?: readonly Monitor[];
   /** The run's name in its record and legends; default the model's name. */
   readonly name?: string;
-  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused, as are other user monitors; a model naming its weights otherwise than the record: a ResumeNamesError). */
+  /** Continue this record: train the epochs after its last one (with its seed: another `seed` is refused, as are other user monitors; a model naming its weights otherwise than the record: a ResumeNamesError; a record holding a layer's channel norms otherwise than this penx takes them, an older penx's: a ResumeNormsError). */
   readonly from?: RunRecord;
   /** Where the run came from and ran, for its record (`fit` cannot see it). */
   readonly info?: RunInfo;

@@ -3,7 +3,7 @@
  * config and record the run goes on from.
  *
  *   seed: the record's (another one refused) ─► user monitors: the record's, by name and in order
- *   ─► weights' names: the record's, when an epoch is left to train (checkSameNames)
+ *   ─► weights' names and channel norms' meaning: the record's, when an epoch is left to train (checkTrainsOn)
  *   ─► config: the record's, with the epochs asked for (and the monitors given, their views may change)
  *   ─► record: the record's epochs, no longer `endedEarly` (training goes on past where a callback ended it)
  *
@@ -16,7 +16,8 @@ import type { RunConfig, RunRecord } from '../formats/index.ts';
 import { monitorInfos } from '../monitor/index.ts';
 import type { tf } from '../tf.ts';
 import { DEFAULT_SEED, type FitOptions } from './fit-options.ts';
-import { checkSameNames, weightInfos } from './run-config.ts';
+import { checkTrainsOn } from './resume-norms.ts';
+import { weightInfos } from './run-config.ts';
 
 /**
  * The run's seed: `seed`, else the seed of the record continued (`from`), else 42. A UsageError for
@@ -58,11 +59,12 @@ function checkSameMonitors(options: FitOptions): void {
 /**
  * The checks a run continuing `options.from` makes before it trains, after `seedOf`: the same user
  * monitors (checkSameMonitors), and, when an epoch of the `epochs` asked for is left to train, the
- * model's weights under the record's names (checked as fitToFolder checks a resume).
+ * model's weights under the record's names, its channel norms taken as the record's were (checkTrainsOn,
+ * as fitToFolder checks a resume).
  */
 export function checkContinued(model: tf.LayersModel, options: FitOptions, epochs: number): void {
   checkSameMonitors(options);
-  if (options.from && options.from.epochs.length < epochs) checkSameNames(options.from, weightInfos(model), 'the record continued (from)');
+  if (options.from && options.from.epochs.length < epochs) checkTrainsOn(options.from, weightInfos(model), 'the record continued (from)');
 }
 
 /** The config of a run continuing `from` to `epochs`: the record's, with the monitors given (their views may have changed). */
