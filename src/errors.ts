@@ -285,13 +285,26 @@ export class FolderRefusedError extends IOError {
  * without the size and SHA-256 this version records), refused as the tool cannot prove those entries
  * still hold what it wrote: nothing is deleted or written over. `problem` names them; when they are
  * unchanged, `adoptOlderEntries(dir)` records them as the tool's (the user vouches for them) and the
- * command can run.
+ * command can run — unless the refusal names other entries too (`onlyOlder` false: changed since a
+ * proof, not listed, not a regular file), which adopting leaves and which must be moved:
+ *
+ * @example
+ * new OlderFolderError('runs/l1', 'refusing to write over runs/l1/a.png (listed without …); runs/l1/b.png (not in the manifest: …): …; move them out of runs/l1 (…)', 'write', false).message
+ * // '…; move them out of runs/l1 (…); those an older version listed need not move: if they are still what it wrote, adopt them (adoptOlderEntries); then try again'
  */
 export class OlderFolderError extends FolderRefusedError {
   override name = 'OlderFolderError';
-  constructor(dir: string, problem: string, intent?: FolderIntent) {
+  constructor(
+    dir: string,
+    problem: string,
+    intent?: FolderIntent,
+    /** Every entry refused is one an older version listed by name alone: adopting them lets the command run. */
+    readonly onlyOlder = true,
+  ) {
     super(dir, problem, intent);
-    this.message = `${problem}; if they are still what the older version wrote, adopt them (adoptOlderEntries) and try again`;
+    this.message = onlyOlder
+      ? `${problem}; if they are still what the older version wrote, adopt them (adoptOlderEntries) and try again`
+      : `${problem}; those an older version listed need not move: if they are still what it wrote, adopt them (adoptOlderEntries); then try again`;
   }
 }
 

@@ -4,7 +4,8 @@
  * refusal's `intent`) and by the command.
  *
  *   FolderExistsError ──► `<what> <dir> already exists; <remedy>`
- *   OlderFolderError  ──► its problem (for an output: another --out too); or `penx adopt <dir>`
+ *   OlderFolderError  ──► its problem (for an output: another --out too); or `penx adopt <dir>` (other entries
+ *                         refused too: the others moved, those an older penx listed adopted instead)
  *   FolderRefusedError ─► its problem; <remedy> (a WrongKindError redrawn by plot: its record drawn into a new folder)
  *
  * @example
@@ -22,6 +23,8 @@ const DEFAULT_OUT: Readonly<Record<string, string>> = {
   prune: 'penx prune writes RUN/pruned',
   // plot.ts's record file target: the file's name without .json, next to it.
   plot: 'penx plot draws DIR/NAME.json into DIR/NAME',
+  // commands/sweep.ts's default of penx worker's --out.
+  worker: 'penx worker trains the sweeps in figures/runs',
 };
 
 /** Another folder for a command's output, e.g. `give another --out DIR (without --out, penx prune writes RUN/pruned)`. */
@@ -71,7 +74,11 @@ export function folderRefusalText(command: string | undefined, err: unknown): st
   if (err instanceof OlderFolderError) {
     // An output's folder: the flag that puts it elsewhere named (the library says only "another folder").
     const elsewhere = err.intent === 'output' ? `; ${outputRemedy(command)}` : '';
-    return `${err.problem}${elsewhere}; or, if its files are still as the older penx left them, penx adopt ${err.dir} records them as penx's and the command can run`;
+    const adopt = `penx adopt ${err.dir} records them as penx's`;
+    // Other entries refused too: adopting leaves them, so the command runs only once they are moved.
+    if (!err.onlyOlder)
+      return `${err.problem}${elsewhere}; those an older penx listed need not move: if they are still as it left them, ${adopt}; then run the command again`;
+    return `${err.problem}${elsewhere}; or, if its files are still as the older penx left them, ${adopt} and the command can run`;
   }
   if (err instanceof FolderRefusedError) return `${err.problem}; ${folderRemedy(command, err)}`;
   return undefined;

@@ -5,6 +5,7 @@
  *
  *   unprovenFiles / a write's check ─► Unproven { path, why } ─► unprovenList ─► the message
  *   every entry listed by an older version alone (`listedByOlder`) ─► OlderFolderError, naming the folder to move
+ *   some of the entries a write would replace (`overwriteRefusal`) ─► OlderFolderError (`onlyOlder` false): move the others, adopt those
  */
 import { join } from 'node:path';
 import { type FolderIntent, FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
@@ -124,7 +125,9 @@ export function removalRefusal(dir: string, unproven: readonly Unproven[], inten
  * The refusal to write over `refused` (paths relative to `dir`), saying which and why, and what
  * to do; `before`: nothing of the command was written yet (a pre-check) rather than only the path
  * left as it is; `intent`: what the command does with the folder (write into it, resume it, …),
- * carried by an OlderFolderError for an app's remedy.
+ * carried by an OlderFolderError for an app's remedy — when an older version listed every entry
+ * refused (adopting them lets the command run), or some (`onlyOlder` false: the others to move,
+ * those adopted instead); else a plain IOError.
  *
  * @example
  * overwriteRefusal('runs/l1', [{ path: 'loss.png', why: 'its content is not what penalty-explorer wrote there' }], { before: true, intent: 'resume' }).message
@@ -139,9 +142,13 @@ export function overwriteRefusal(
   const list = unprovenList(refused.map((u) => ({ ...u, path: join(dir, u.path) })));
   const them = refused.length === 1 ? 'it' : 'them';
   const problem = `refusing to write over ${list}: penalty-explorer writes over only what it can prove it wrote; ${before ? 'nothing was touched' : refused.length === 1 ? 'it was left as it is' : 'they were left as they are'}`;
+  const older = refused.filter(listedByOlder).length;
   // All listed by an older version: adopting the folder (the user vouching for them) lets the command run.
-  if (refused.every(listedByOlder)) return new OlderFolderError(dir, `${problem}; move ${them} out of ${dir}`, intent);
-  return new IOError(`${problem}; move ${them} out of ${dir} (or delete ${them} if penalty-explorer's) and try again`);
+  if (older === refused.length) return new OlderFolderError(dir, `${problem}; move ${them} out of ${dir}`, intent);
+  const move = `move ${them} out of ${dir} (or delete ${them} if penalty-explorer's)`;
+  // Some of them: the others to move, and those adopted instead if unchanged (onlyOlder false: adopting alone does not let it run).
+  if (older) return new OlderFolderError(dir, `${problem}; ${move}`, intent, false);
+  return new IOError(`${problem}; ${move} and try again`);
 }
 
 /**

@@ -1,16 +1,20 @@
 /**
  * What penx says about a folder the library refused (folder-remedy.ts), without a process: the
- * hint names the default folder of `penx plot FILE.json`, a folder of penx's of another kind than
+ * hint names the default folder of `penx plot FILE.json` and of `penx worker`'s --out, a write over
+ * entries an older penx listed and a user's file says to move the one and adopt the others, a folder of penx's of another kind than
  * plot redraws is said as such with what to do, and each refusal carries the intent that hint is
  * worded by — penx adopt's, a worker's --out inside a run's checkpoint.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adopt } from '../../mnist-demo/cli/actions/adopt.ts';
+import { addSweepCommands } from '../../mnist-demo/cli/commands/sweep.ts';
 import { folderRefusalText } from '../../mnist-demo/cli/folder-remedy.ts';
-import { checkOwnFolder, claimFolder, FolderExistsError, FolderRefusedError } from '../../src/node.ts';
+import { checkOwnFolder, checkWrites, claimFolder, FolderExistsError, FolderRefusedError, OlderFolderError } from '../../src/node.ts';
+import { olderComparison } from '../fixtures/older-penx-folder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-remedy-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,6 +36,21 @@ describe('a refused folder: the hint fits the command and what it meant to do wi
     );
   });
 
+  it('penx worker whose --out is refused: another --out, naming the folder its --out defaults to', () => {
+    const program = new Command();
+    addSweepCommands(program, () => {});
+    const out = program.commands.find((c) => c.name() === 'worker')?.options.find((o) => o.long === '--out')?.defaultValue;
+    expect(out).toBe('figures/runs');
+    const refused = new FolderRefusedError(
+      'runs/r/checkpoint/x',
+      "runs/r/checkpoint/x is inside the run's checkpoint runs/r/checkpoint; nothing was touched",
+      'output',
+    );
+    expect(folderRefusalText('worker', refused)).toBe(
+      `runs/r/checkpoint/x is inside the run's checkpoint runs/r/checkpoint; nothing was touched; give another --out DIR (without --out, penx worker trains the sweeps in ${out})`,
+    );
+  });
+
   it('penx plot of a folder of penx’s of another kind: says what it is, and draws its run.json into a new folder', () => {
     const cmp = join(root, 'cmp');
     claimFolder(cmp, {}, 'comparison').release();
@@ -42,6 +61,25 @@ describe('a refused folder: the hint fits the command and what it meant to do wi
     const run = join(root, 'run');
     claimFolder(run, {}, 'run').release();
     expect(said('plot', () => checkOwnFolder(run, 'comparison'))).toMatch(/, and \S+\/run is a run folder; give the comparison's own folder$/);
+  });
+
+  it('a write over entries an older penx listed and a file of the user’s: move the user’s, adopt the older ones (adopting alone does not let it run)', () => {
+    const dir = join(root, 'older-and-users');
+    olderComparison(dir);
+    writeFileSync(join(dir, 'sparsity.png'), 'mine');
+    const write = () => checkWrites(dir, ['report.html', 'sparsity.png']);
+    expect(write).toThrow(expect.objectContaining({ name: 'OlderFolderError', intent: 'write', onlyOlder: false }));
+    expect(write).toThrow(OlderFolderError);
+    const problem =
+      `refusing to write over ${join(dir, 'report.html')} (listed without a record of its content, as an older version listed files); ` +
+      `${join(dir, 'sparsity.png')} (not in the manifest: penalty-explorer did not write it): penalty-explorer writes over only what it can prove it wrote; ` +
+      `nothing was touched; move them out of ${dir} (or delete them if penalty-explorer's)`;
+    expect(write).toThrow(
+      `${problem}; those an older version listed need not move: if they are still what it wrote, adopt them (adoptOlderEntries); then try again`,
+    );
+    expect(said('plot', write)).toBe(
+      `${problem}; those an older penx listed need not move: if they are still as it left them, penx adopt ${dir} records them as penx's; then run the command again`,
+    );
   });
 
   it('penx adopt of a folder that is not penx’s: refused as a folder to write into', () => {

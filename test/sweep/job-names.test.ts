@@ -111,7 +111,9 @@ describe('a worker whose --out is inside a run’s checkpoint', () => {
     await expect(started).rejects.toThrow(FolderRefusedError);
     const refusal = await started.catch((err: unknown) => err);
     expect(refusal).toMatchObject({ intent: 'output', problem: `${out} is inside the run's checkpoint ${join(run, 'checkpoint')}; nothing was touched` });
-    expect(folderRefusalText('worker', refusal)).toMatch(/; nothing was touched; give another --out$/);
+    expect(folderRefusalText('worker', refusal)).toMatch(
+      /; nothing was touched; give another --out DIR \(without --out, penx worker trains the sweeps in figures\/runs\)$/,
+    );
     expect(readdirSync(run)).toEqual([MARKER_FILE]);
   });
 });
