@@ -100,9 +100,15 @@ export class RecordFormatError extends DataError {
  * every level is compared with: `field` is the point or field at fault (`[0]`, `[0].level`,
  * `[0].testAcc`) and `problem` what is wrong with it (`is missing`, `is 5, not 0`, `is null`), for a
  * caller to name where the curve is, e.g. `run.json: epochs[3].prune.global[0].testAcc is null`.
- * `measuredBeforeOutputAccuracies`: the curve is of a model of several outputs and was measured
- * before prune curves recorded each output's accuracy (Dec 7 2026): not an edited record, but one to
- * measure again.
+ * `measuredBeforeOutputAccuracies`: the curve is of a model of several outputs, and was measured by
+ * an older penx, before prune curves recorded each output's accuracy (7660ba3): its points
+ * have no `testMetrics` where its run's epochs have each output's accuracy — what the message names,
+ * as a user can see it in the record: not an edited record, but one to measure again.
+ *
+ * @example
+ * new PruneCurveError('[0].testAcc', 'is null', true).message
+ * // "the prune curve's [0].testAcc is null: … to compare its levels with: its model has several outputs, whose accuracies
+ * //  its run's epochs record (testMetrics) but its points do not, as an older penx measured prune curves; measure the curve again"
  */
 export class PruneCurveError extends DataError {
   override name = 'PruneCurveError';
@@ -114,7 +120,7 @@ export class PruneCurveError extends DataError {
     super(
       `the prune curve's ${field} ${problem}: it has no test accuracy of the trained model (level 0) to compare its levels with` +
         (measuredBeforeOutputAccuracies
-          ? `: its model has several outputs, and the curve was measured before prune curves recorded each output's accuracy (Dec 7 2026); measure the curve again`
+          ? `: its model has several outputs, whose accuracies its run's epochs record (testMetrics) but its points do not, as an older penx measured prune curves; measure the curve again`
           : ''),
     );
   }

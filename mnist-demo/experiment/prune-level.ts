@@ -37,7 +37,7 @@ export function pruneLevelOf(at: CurveAt, points: readonly PrunePoint[], maxDrop
     const where = `${at.file}: epochs[${at.index}].prune.${at.scope}${err.field} ${err.problem}`;
     if (err.measuredBeforeOutputAccuracies)
       throw new DataError(
-        `${where}: the model has several outputs, and a penx from before Dec 7 2026 measured this prune curve without each output's accuracy; ` +
+        `${where}: the model has several outputs, whose accuracies the run's epochs record (testMetrics) but this prune curve's points do not, as an older penx measured prune curves; ` +
           `${at.command} refused: train the run again with this penx: its prune curve then records each output's accuracy`,
       );
     throw new DataError(

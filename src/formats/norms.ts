@@ -113,7 +113,7 @@ function separableNormed<W extends RecordedWeight>(mine: readonly W[], pointwise
   const of = (w: W, what: string) => `${w.name} [${w.shape?.join(', ')}] (${what})`;
   const why = channels === undefined ? 'it holds no norms of them' : out === mult ? `both have ${out} on their last axis` : `its ${channels} norms fit neither`;
   return {
-    why: `a record written before it stated normedAxes cannot tell whether they are of ${of(depthwise, 'one per depth multiplier, by a penx before Dec 4 2026')} or ${of(pointwise, 'one per output channel')}: ${why}`,
+    why: `a record written before it stated normedAxes cannot tell whether they are of ${of(depthwise, 'one per depth multiplier, by an older penx')} or ${of(pointwise, 'one per output channel')}: ${why}`,
   };
 }
 
@@ -125,7 +125,7 @@ function separableNormed<W extends RecordedWeight>(mine: readonly W[], pointwise
  * @example
  * recordedNormsUnknownWhy(record.config.weights, 'sep', 2)
  * // 'a record written before it stated normedAxes cannot tell whether they are of sep/depthwise_kernel [3, 3, 4, 2] (one per depth
- * //  multiplier, by a penx before Dec 4 2026) or sep/pointwise_kernel [1, 1, 8, 2] (one per output channel): both have 2 on their last axis'
+ * //  multiplier, by an older penx) or sep/pointwise_kernel [1, 1, 8, 2] (one per output channel): both have 2 on their last axis'
  */
 export function recordedNormsUnknownWhy(weights: readonly WeightInfo[], layer: string, channels?: number): string | undefined {
   const { weight, why } = recordedNormed(weights, layer, channels);
@@ -189,7 +189,7 @@ function transposedKernel(weight: NormedWeight, channels: number | undefined): b
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4], normedAxes: [0, 1, 3] })  // [0, 1, 3]: as recorded
  * normedAxes({ name: 'up/kernel', shape: [2, 2, 4, 4] }, 4)                       // undefined: a Conv2D's [0, 1, 2] or a Conv2DTranspose's [0, 1, 3]
  * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 8)             // [0, 1]: in·mult channels
- * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 2)             // [0, 1, 2]: one per multiplier, by a penx before Dec 4 2026
+ * normedAxes({ name: 'dw/depthwise_kernel', shape: [3, 3, 4, 2] }, 2)             // [0, 1, 2]: one per multiplier, by an older penx
  * normedAxes({ name: 'emb/embeddings', shape: [20, 8] })                          // [1]: token i's row
  */
 export function normedAxes(weight: NormedWeight, channels?: number): number[] | undefined {
@@ -224,7 +224,7 @@ function depthwiseAxes(weight: NormedWeight, channels: number | undefined): numb
  * @example
  * unknownAxesWhy({ name: 'up/kernel', shape: [2, 2, 4, 4] }, 4)
  * // 'a record written before it stated normedAxes cannot tell whether they are over axis=0+1+2 (a Conv2D's output
- * //  channels; a Conv2DTranspose's input channels, by a penx before Dec 4 2026) or axis=0+1+3 (a Conv2DTranspose's
+ * //  channels; a Conv2DTranspose's input channels, by an older penx) or axis=0+1+3 (a Conv2DTranspose's
  * //  output channels): its kernel [2, 2, 4, 4] has out = in'
  */
 export function unknownAxesWhy(weight: NormedWeight, channels?: number): string | undefined {
@@ -237,8 +237,8 @@ export function unknownAxesWhy(weight: NormedWeight, channels?: number): string 
   const shape = `[${weight.shape.join(', ')}]`;
   const depthwise = endsIn(weight.name, 'depthwise_kernel');
   const readings = depthwise
-    ? `axis=${but(rank - 1)} (one per depth multiplier, by a penx before Dec 4 2026) or axis=${[...Array(rank - 2).keys()].join('+')} (one per input channel and multiplier)`
-    : `axis=${but(rank - 1)} (a Conv2D's output channels; a Conv2DTranspose's input channels, by a penx before Dec 4 2026) or axis=${but(rank - 2)} (a Conv2DTranspose's output channels)`;
+    ? `axis=${but(rank - 1)} (one per depth multiplier, by an older penx) or axis=${[...Array(rank - 2).keys()].join('+')} (one per input channel and multiplier)`
+    : `axis=${but(rank - 1)} (a Conv2D's output channels; a Conv2DTranspose's input channels, by an older penx) or axis=${but(rank - 2)} (a Conv2DTranspose's output channels)`;
   const fits = depthwise ? `its ${channels} norms fit neither count of its kernel ${shape}` : `its kernel ${shape} has out = in`;
   const why = channels === undefined ? 'it holds no norms of it' : fits;
   return `a record written before it stated normedAxes cannot tell whether they are over ${readings}: ${why}`;

@@ -55,7 +55,7 @@ export function accuraciesOf(s: { readonly testAcc: number | null; readonly test
 /**
  * Whether `curve`, a prune curve of `run`, holds none of the accuracies its run's snapshots hold per
  * output: a model of several outputs whose curve a penx measured before prune points recorded each
- * output's (`PrunePoint.testMetrics`, Dec 7 2026): its points' `testAcc` is null and say nothing more.
+ * output's (`PrunePoint.testMetrics`, 7660ba3): its points' `testAcc` is null and say nothing more.
  * Such a curve is not one of a loss without accuracy, and is not to be read as one.
  *
  * @example

@@ -226,7 +226,7 @@ describe('an older record read truly, or refused loudly', () => {
     expect(gridRules(either)).toEqual([]);
     const text = subtitle(plain(normsGridSpec(either)));
     expect(text).toContain(
-      "channel norms' axes unknown for sep (a record written before it stated normedAxes cannot tell whether they are of sep/depthwise_kernel [3, 3, 4, 2] (one per depth multiplier, by a penx before Dec 4 2026) or sep/pointwise_kernel [1, 1, 8, 2] (one per output channel): both have 2 on their last axis)",
+      "channel norms' axes unknown for sep (a record written before it stated normedAxes cannot tell whether they are of sep/depthwise_kernel [3, 3, 4, 2] (one per depth multiplier, by an older penx) or sep/pointwise_kernel [1, 1, 8, 2] (one per output channel): both have 2 on their last axis)",
     );
     expect(normsSection([either], pageModel([either]))).toContain('cannot tell whether they are of sep/depthwise_kernel');
     // A record stating madeBy was written from 456e407 on: the pointwise kernel's.
@@ -253,7 +253,7 @@ describe('an older record read truly, or refused loudly', () => {
     // One input channel: both writers' norms are the same numbers. A count fitting neither: said.
     expect(normedAxes({ ...weight, shape: [3, 3, 1, 2] }, 2)).toEqual([0, 1]);
     expect(unknownAxesLines([record([0.1, 0.2, 0.3])], ['old'])).toEqual([
-      "channel norms' axes unknown for dw (a record written before it stated normedAxes cannot tell whether they are over axis=0+1+2 (one per depth multiplier, by a penx before Dec 4 2026) or axis=0+1 (one per input channel and multiplier): its 3 norms fit neither count of its kernel [3, 3, 4, 2])",
+      "channel norms' axes unknown for dw (a record written before it stated normedAxes cannot tell whether they are over axis=0+1+2 (one per depth multiplier, by an older penx) or axis=0+1 (one per input channel and multiplier): its 3 norms fit neither count of its kernel [3, 3, 4, 2])",
     ]);
   });
 
@@ -262,13 +262,16 @@ describe('an older record read truly, or refused loudly', () => {
     const points = record.epochs[0]!.prune!.global;
     const refusal = () => pruneLevelWithin(points, 1, { run: record });
     expect(refusal).toThrow(PruneCurveError);
+    // What a user can check in the record (no date: the package's version did not change with it).
     expect(refusal).toThrow(
-      /\[0\]\.testAcc is null: .*several outputs, and the curve was measured before prune curves recorded each output's accuracy .*measure the curve again/,
+      "the prune curve's [0].testAcc is null: it has no test accuracy of the trained model (level 0) to compare its levels with: " +
+        "its model has several outputs, whose accuracies its run's epochs record (testMetrics) but its points do not, as an older penx measured prune curves; measure the curve again",
     );
     // The app names the file and field, and what to do in its terms.
     const at = { file: 'runs/a/run.json', record, index: 0, scope: 'global', command: 'penx prune' } as const;
     expect(() => pruneLevelOf(at, points, 1)).toThrow(
-      /^runs\/a\/run\.json: epochs\[0\]\.prune\.global\[0\]\.testAcc is null: the model has several outputs, and a penx from before Dec 7 2026 measured this prune curve without each output's accuracy; penx prune refused: train the run again with this penx/,
+      "runs/a/run.json: epochs[0].prune.global[0].testAcc is null: the model has several outputs, whose accuracies the run's epochs record (testMetrics) " +
+        "but this prune curve's points do not, as an older penx measured prune curves; penx prune refused: train the run again with this penx: its prune curve then records each output's accuracy",
     );
     // Without a record to tell, or of one output: as before.
     expect(() => pruneLevelWithin(points, 1)).toThrow(
