@@ -5,7 +5,7 @@
  *
  *   unprovenFiles / a write's check ─► Unproven { path, why } ─► unprovenList ─► the message
  *   every entry listed by an older version alone (`listedByOlder`) ─► OlderFolderError, naming the folder to move
- *   some of the entries a write would replace (`overwriteRefusal`) ─► OlderFolderError (`onlyOlder` false): move the others, adopt those
+ *   some of them (a deletion's or a write's) ─► OlderFolderError (`onlyOlder` false): move the others, adopt those
  */
 import { join } from 'node:path';
 import { type FolderIntent, FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
@@ -103,22 +103,24 @@ function olderFolderProblem(dir: string, unproven: readonly Unproven[], intent: 
  * replace an earlier output there (`intent`) — while it lists entries it
  * cannot prove it wrote (`unproven`, not empty): a folder an older version wrote, all its entries
  * listed by name alone, in one message naming the folder to move (OlderFolderError,
- * `olderFolderProblem`); else a FolderRefusedError naming them.
+ * `olderFolderProblem`); some of them so: an OlderFolderError (`onlyOlder` false) naming them all
+ * (the others to move, those adopted instead); else a FolderRefusedError naming them.
  *
  * @example
  * removalRefusal('runs/x', [{ path: 'a.png', why: 'not a regular file' }]).message
  * // "refusing to start runs/x over: its manifest lists a file penalty-explorer cannot prove it wrote: a.png (not a regular file); nothing was touched; …"
  */
 export function removalRefusal(dir: string, unproven: readonly Unproven[], intent: Replacing = 'force'): IOError {
-  if (unproven.every(listedByOlder)) return new OlderFolderError(dir, olderFolderProblem(dir, unproven, intent), intent);
+  const older = unproven.filter(listedByOlder).length;
+  if (older === unproven.length) return new OlderFolderError(dir, olderFolderProblem(dir, unproven, intent), intent);
   const list = unprovenList(unproven);
   const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
   const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
-  return new FolderRefusedError(
-    dir,
-    `${REFUSING[intent](dir)}: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${unproven.length === 1 ? 'it' : 'them'} out of the folder (or delete ${unproven.length === 1 ? 'it' : 'them'} if penalty-explorer's) and try again`,
-    intent,
-  );
+  const them = unproven.length === 1 ? 'it' : 'them';
+  const problem = `${REFUSING[intent](dir)}: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${them} out of the folder (or delete ${them} if penalty-explorer's)`;
+  // Some listed by an older version: those adopted instead of moved, if unchanged (adopting alone does not let it run).
+  if (older) return new OlderFolderError(dir, problem, intent, false);
+  return new FolderRefusedError(dir, `${problem} and try again`, intent);
 }
 
 /**

@@ -5,7 +5,7 @@
  * plot redraws is said as such with what to do, and each refusal carries the intent that hint is
  * worded by — penx adopt's, a worker's --out inside a run's checkpoint.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -79,6 +79,22 @@ describe('a refused folder: the hint fits the command and what it meant to do wi
     );
     expect(said('plot', write)).toBe(
       `${problem}; those an older penx listed need not move: if they are still as it left them, penx adopt ${dir} records them as penx's; then run the command again`,
+    );
+  });
+
+  it('--force over a folder an older penx wrote, one of its entries a link: move that, adopt the others', () => {
+    const dir = join(root, 'older-and-link');
+    olderComparison(dir);
+    rmSync(join(dir, 'report.html'));
+    symlinkSync('compare.json', join(dir, 'report.html'));
+    const force = () => claimFolder(dir, { force: true }, 'comparison');
+    expect(force).toThrow(expect.objectContaining({ name: 'OlderFolderError', intent: 'force', onlyOlder: false }));
+    expect(said('compare', force)).toBe(
+      `refusing to start ${dir} over: its manifest lists 17 entries penalty-explorer cannot prove it wrote: none/run.json, none/epoch-000.png, none/epoch-000.svg, ` +
+        'none/histograms.png and 10 more (listed without a record of its content, as an older version listed files); none/checkpoint, l1_1e-4/checkpoint ' +
+        '(a folder listed without a record of its content, as an older version listed folders); report.html (not a regular file); ' +
+        "nothing was touched; move them out of the folder (or delete them if penalty-explorer's); those an older penx listed need not move: " +
+        `if they are still as it left them, penx adopt ${dir} records them as penx's; then run the command again`,
     );
   });
 
