@@ -79,7 +79,7 @@ export function checkSameNorms(was: RunRecord, now: readonly WeightInfo[], where
     const first = earliest(was.config.weights, live.layer);
     if (first && sameNorms(first, mine)) continue;
     const why = recordedNormsUnknownWhy(was.config.weights, live.layer, channels) ?? 'unknown';
-    const before = first ? `; a penx before Dec 4 2026 took them ${words(first)}` : '';
+    const before = first ? `; an older penx took them ${words(first)}` : '';
     throw new ResumeNormsError(where, live.layer, `in a way it cannot tell (${why}${before})`, words(mine));
   }
 }
