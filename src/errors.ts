@@ -13,9 +13,10 @@
  *   │  └─ ReadBackError              (a backend whose synchronous read-back is wrong: nothing it gives can be recorded)
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
  *   │  └─ UserCodeError              or module behind it; a user's function (or monitor) that threw
- *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape,
- *   │  ├─ RecordFormatError          a record (run.json, compare.json, sweep.json) that does not fit its format
- *   │  └─ PruneCurveError            a prune curve without the trained model's accuracy (level 0)
+ *   ├─ DataError                    data that cannot be used: image sets, tensors of the wrong shape
+ *   │  ├─ NonFiniteWeightsError      (a weight holding NaN or ±∞, a diverged model's: it cannot be measured)
+ *   │  ├─ RecordFormatError          (a record — run.json, compare.json, sweep.json — that does not fit its format)
+ *   │  └─ PruneCurveError            (a prune curve without the trained model's accuracy, level 0)
  *   ├─ IOError                      a file or folder that cannot be used: missing, not writable, in use,
  *   │  ├─ FolderExistsError         not this tool's, or holding something else
  *   │  ├─ FolderRefusedError        (what is wrong with it, as `problem`: a remedy in the caller's terms can follow)

@@ -7,7 +7,7 @@
  * comment on the library's own `export { … }` of it. Files outside the folder scanned are read as
  * empty modules: only its own declarations are looked at, and the scan takes seconds, not a type check's time.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -101,5 +101,34 @@ describe('doc comments', () => {
     // The app's modules declare hundreds of exports: the scan found them.
     expect(declared).toBeGreaterThan(200);
     expect(missing).toEqual([]);
+  });
+});
+
+/** Each error class and the class it extends, as declared in `files` (`export class X extends Y`). */
+function declaredParents(files: readonly string[]): Map<string, string> {
+  const text = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  return new Map([...text.matchAll(/^export class (\w+Error) extends (\w+)/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** Each class the tree in `errors.ts`'s opening comment names, and its parent there (`Error` at the left edge). */
+function diagramParents(): Map<string, string> {
+  const opening = readFileSync('src/errors.ts', 'utf8').split('*/')[0]!;
+  const parents = new Map<string, string>();
+  const open: { depth: number; name: string }[] = [];
+  for (const m of opening.matchAll(/^ \* {3}([│├└─ ]*?)(\w+Error)\b/gm)) {
+    const depth = m[1]!.length;
+    while (open.length && open.at(-1)!.depth >= depth) open.pop();
+    parents.set(m[2]!, open.at(-1)?.name ?? 'Error');
+    open.push({ depth, name: m[2]! });
+  }
+  return parents;
+}
+
+describe('the error classes’ tree in errors.ts', () => {
+  it('names every error class under the class it extends', () => {
+    const declared = declaredParents(['src/errors.ts', 'src/training/diverged.ts']);
+    // errors.ts declares a score of classes: the scan found them.
+    expect(declared.size).toBeGreaterThan(15);
+    expect(Object.fromEntries(diagramParents())).toEqual(Object.fromEntries(declared));
   });
 });
