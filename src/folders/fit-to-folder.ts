@@ -18,15 +18,15 @@
  *                                         the figures over epochs and the report when due
  *                                         (summaryDue), and after the last epoch (said first:
  *                                         onNote `drawing <dir>: the run's figures`)
- *   ─► a loss or weight became NaN or infinite (DivergedError): run.json says where, and the report
- *      and figures over epochs are drawn as after a last epoch (said first, as above)
+ *   ─► a loss or weight became NaN or infinite (DivergedError): run.json keeps the finished epochs and
+ *      says where the run stopped, and the report and figures over epochs are drawn as after a last
+ *      epoch (said first, as above)
  *   ─► a callback stopped training (model.stopTraining): run.json says so (`endedEarly`), the
  *      checkpoint's record too (with the prune curve measured after its epoch, for a continuation),
  *      and the figures over epochs are drawn as after a last epoch — written once, by the epoch's
  *      callback, when one of TF.js's callbacks stopped it (fit tells the epoch's callbacks); again
  *      once fit returns when one of this library's did (after the epoch was written); a stop asked
  *      meanwhile (its end-of-run prune curve measured to the end) then throws InterruptedError
- *   ─► NaN/∞: run.json keeps the finished epochs and says where the run stopped
  *   ─► the lock released; an error before the first run.json: a folder this call made (holding only
  *      the marker it wrote) removed, with the folders made for it (ClaimedFolder.abandon)
  *

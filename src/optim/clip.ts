@@ -5,7 +5,7 @@
  *   clipByNorm(c)     g ← g · min(1, c / ‖g‖₂)
  *   clipByL1Norm(c)   g ← g · min(1, c / ‖g‖₁)
  *   scale(s)          g ← s·g
- *   zero()            g ← 0   (freezes the weights: nothing moves them)
+ *   zero()            g ← 0   (an optimiser's decoupled decay, AdamW's, still moves the weight)
  *   fromFunction(f)   g ← f(g, w, name)
  *
  * @example

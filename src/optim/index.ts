@@ -1,4 +1,14 @@
-/** Optimisers and gradient transforms, Optax-style (see transform.ts). */
+/**
+ * Optimisers and gradient transforms, Optax-style: a transform is `init(params) → state` and
+ * `update(grads, state, params) → [updates, state]` over weights by name (transform.ts: chain, masked).
+ *
+ *   'adamw:lr=1e-3' ─► optimizerSpec (optimizers.ts) ─► chain(scaleByAdam, addDecayedWeights, scale(−lr))
+ *     (scale-by.ts; one kernel per step where the backend has one: update-kernels.ts)
+ *   ─► withLayerControls (layer-controls.ts; patterns: names.ts): grad transforms (clip.ts, by spec:
+ *      gradient-transforms.ts) before it, learning-rate multipliers and freezes after it
+ *   ─► withProximal (prox-terms.ts): the proximal step of `,prox` penalties after the update (prox.ts)
+ *   ─► optimizerFor (transform-optimizer.ts): a tf.Optimizer, w ← w + u, its state saved and restored
+ */
 
 export { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 export {

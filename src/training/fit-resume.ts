@@ -30,7 +30,7 @@ import { weightInfos } from './run-config.ts';
 export function seedOf(options: FitOptions): number {
   const was = options.from?.config.seed;
   const seed = options.seed ?? was ?? DEFAULT_SEED;
-  // 1.5 drew the masks of 1, NaN and Infinity were recorded as null: a seed is a whole number.
+  // A seed of 1.5 would draw the masks of 1, and NaN or Infinity would be recorded as null: a seed is a whole number.
   if (!Number.isSafeInteger(seed)) throw new UsageError(`seed must be a whole number (at most 2^53 − 1 in size), got ${String(seed)}`);
   if (was !== undefined && seed !== was)
     throw new UsageError(

@@ -6,7 +6,7 @@
  *   (in proximal mode: its gradient 0, as its apply)      each chunk summed on the backend
  *   this library's penalty of a scalar φ                ─► λ·φ(w), one partial
  *   another regularizer class                           ─► its own value apply(w), one partial
- *   partials ─► total = Σ partials on the backend (differentiable: the step's gradient, as before)
+ *   partials ─► total = Σ partials on the backend (differentiable: the step's gradient is taken of it)
  *            ─► downloaded with the step's scores ─► Σ in float64 (`sumPartials`)
  *
  * A float32 sum drifts with the weight count: a Dense 1000×1000 of weights 1e-3 under L1 (Σ|w| ≈
