@@ -11,9 +11,9 @@
  */
 
 /**
- * The prune levels the curve measures by default: percent of the prunable weights set to 0. Fine
- * below 50 % too: an unpenalised model can already lose points at 50 %, and "the largest level
- * within 0.5 points" must not be bounded by the grid.
+ * The prune levels the curve measures by default: percent of the prunable weights set to 0, every
+ * 10 % up to 90 and finer above. The levels below 50 % are there as an unpenalised model can
+ * already lose points at 50 %, and "the largest level within 0.5 points" must not be bounded by the grid.
  */
 export const PRUNE_LEVELS: readonly number[] = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 98, 99, 99.5];
 

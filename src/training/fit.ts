@@ -1,8 +1,9 @@
 /**
  * Training any `tf.LayersModel` with the project's step, and recording what its weights do:
  *
- *   checks: option keys (fit-options.ts), whole numbers and a dataset's batch size (fit-checks.ts),
- *      a record continued: its seed, monitors and weights' names (fit-resume.ts), the data against
+ *   checks: the model, option keys (option-keys.ts; the keys: fit-options.ts), the backend's
+ *      synchronous read-back (checkReadBack; wasm's training kernels registered first), the
+ *      monitors, whole numbers and a dataset's batch size (fit-checks.ts), a record continued: its seed, monitors and weights' names (fit-resume.ts), the data against
  *      the model (fit-split.ts), loss and metrics per output, the prune options, something
  *      trainable, constraints, every penalty attributable and within float32's range at the
  *      untrained weights, random layers seedable, the gradients option, what autodiff cannot train
