@@ -3,12 +3,15 @@
  * each loads its work (TF.js, figures, …) only when it runs, so `penx --help` starts fast.
  *
  *   argv ──► commander (commands, --help) ──► the command's flags checked (flag-values.ts, no TF.js)
- *        ──► the library loaded ──► command action (../actions/) ──► exit code
+ *        ──► the library loaded ──► command action (actions/) ──► exit code
  *                                   │
+ *                                   ├─ a flag commander refuses ──► its usage message, exit 2 (--help, --version: 0)
  *                                   ├─ the library's errors, by class (EXIT_CODES) ──► one message on stderr, exit 2
- *                                   │    UsageError, SpecError, DataError, IOError (bad input: what was wrong, what would be right)
+ *                                   │    UsageError, SpecError, DataError, IOError (bad input: what was wrong, what would be right;
+ *                                   │    a folder refused, a checkpoint missing, too few epochs: with the flag that would do)
  *                                   ├─ DivergedError (a valid run's loss or weights became NaN or ±∞: a runtime outcome, not bad input) ──► one line, exit 1
- *                                   └─ InterruptedError (Ctrl-C or SIGTERM, see interrupts.ts) ──► how to continue, exit 130 (143)
+ *                                   ├─ InterruptedError (Ctrl-C or SIGTERM, see interrupts.ts) ──► how to continue, exit 130 (143)
+ *                                   └─ anything else (a fault of penx itself) ──► its stack, exit 1
  *
  * Every message shown passes through `redactCredentials`: a password in a URL is never printed.
  * Only `penalty-explorer/errors` and `penalty-explorer/spec` (no TF.js) are loaded up front, so a flag
