@@ -2,12 +2,16 @@
  * The `@example`s of the library's doc comments call only what exists: every function an example
  * calls by name is exported by an entry (`penalty-explorer`, `/node`, `/viz`), declared in the
  * example's own file, or declared in the example itself. (An example once called an `adam()` that
- * no entry has.) And they type-check as written against the library's types. Not run here.
+ * no entry has.) And they type-check as written against the library's types. A line that states
+ * its value as a literal (`parseNumber('2.5e-3', '--lr')   // 0.0025`) is run when it calls only
+ * the browser-safe entries (`penalty-explorer`, `/viz`: no files, no processes) and gives that
+ * value; the rest (files, backends, names the example leaves to the reader) are not run here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { tf } from '../src/tf.ts';
 
 /** What an example may call besides the library: JavaScript's and Node's own. */
 const GLOBALS = new Set([
@@ -157,4 +161,80 @@ describe('doc comment examples type-check', () => {
     expect(virtual.size).toBeGreaterThan(200);
     expect(errors).toEqual([]);
   }, 120_000);
+});
+
+/** Words a literal may hold besides object keys. */
+const LITERAL_WORDS = new Set(['true', 'false', 'null', 'undefined', 'NaN', 'Infinity']);
+
+/**
+ * The value a line's comment states, when it opens with a literal (`[[5, 1]]`, `{ lo: -1, … }`,
+ * `'l1:1e-4,prox'`, `0.0025`), what follows it (`: each filter`, ` (a module)`) left out; else undefined.
+ */
+function statedValue(comment: string): { value: unknown } | undefined {
+  const cuts = [comment.length, ...[...comment.matchAll(/:\s|\s\(|\s—\s|;\s|,\s(?=[a-z])/g)].map((m) => m.index)];
+  for (const cut of cuts) {
+    const text = comment.slice(0, cut).trim();
+    const bare = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''").replace(/\b\d[\d_.]*(?:e[-+]?\d+)?\b/gi, '0');
+    const words = [...bare.matchAll(/([A-Za-z_$][\w$]*)(\s*:)?/g)].filter((w) => !w[2] && !LITERAL_WORDS.has(w[1]!));
+    if (!text || words.length > 0) continue;
+    try {
+      return { value: new Function(`return (${text});`)() };
+    } catch {
+      // Not a literal: a shorter opening may be.
+    }
+  }
+  return undefined;
+}
+
+/** A value as plain data: a tensor's or typed array's values as arrays. */
+function plain(v: unknown): unknown {
+  if (v instanceof tf.Tensor) return v.arraySync();
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+/** Deep equality, numbers to float32's precision (a doc writes 0.1 for float32's 0.10000000149). */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+    return Object.keys(x).length === Object.keys(y).length && Object.keys(y).every((k) => same(x[k], y[k]));
+  }
+  return a === b;
+}
+
+describe('doc comment examples give the values they state', () => {
+  it('each line `call   // literal` of the browser-safe entries returns that literal', async () => {
+    const names: Record<string, unknown> = { ...(await import('../src/viz/index.ts')), ...(await import('../src/index.ts')), tf };
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const file of sources()) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/@example\n((?:\s*\*(?! @)(?!\/).*\n)*)/g)) {
+        for (const line of m[1]!.replace(/^\s*\* ?/gm, '').split('\n')) {
+          // Past an awaited statement (`await tf.setBackend('webgpu')`) the lines depend on it.
+          if (line.startsWith('await ')) break;
+          const call = line.match(/^(?!const |let |import |export )(.*?);?\s{2,}\/\/\s*(.*)$/);
+          const stated = call && statedValue(call[2]!);
+          if (!stated) continue;
+          let got: unknown;
+          try {
+            got = await new Function(...Object.keys(names), `return (${call[1]});`)(...Object.values(names));
+          } catch (err) {
+            // A name the example leaves to the reader, or one of the Node-only entry: not run here.
+            if (err instanceof ReferenceError || err instanceof SyntaxError) continue;
+            got = `throws ${(err as Error).message}`;
+          }
+          checked++;
+          if (!same(plain(got), stated.value)) wrong.push(`${file}: ${call[1]}  // ${call[2]}, but gives ${JSON.stringify(plain(got))}`);
+        }
+      }
+    }
+    // Dozens of lines state their value: they were found.
+    expect(checked).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+  });
 });
