@@ -19,6 +19,7 @@
  * await sharded.close();
  */
 
+import { UsageError } from '../errors.ts';
 import { inventory, isRegisteredClass, makersOf } from '../model/index.ts';
 import { runGuarded } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
@@ -178,7 +179,7 @@ export class ShardedGradients implements GradientStrategy {
    * `classModules` (paths or file URLs, as `selectBackend` takes them, or its answer's) register layer
    * classes the model uses, imported here first (not again for `selectBackend`'s answer), for the workers
    * to import (with the modules this thread imported through the library). Rejects with a UsageError for
-   * a class module that is no file or fails to import here (`importClassModules`); when a worker cannot
+   * `workers` that is not a whole number ≥ 0; for a class module that is no file or fails to import here (`importClassModules`); when a worker cannot
    * rebuild the model (e.g. a module of those failing to load there); and with an `UnshardableError` for a model that
    * cannot be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
    * sample, `batchBoundUserLayer`; a layer class none of those modules registers on the workers).
@@ -186,7 +187,7 @@ export class ShardedGradients implements GradientStrategy {
    * them; the models it is then given must have the same weights, frozen alike (else the step throws).
    */
   static async start(model: tf.LayersModel, workers: number, classModules: readonly (string | URL)[] = []): Promise<ShardedGradients> {
-    if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number ≥ 0, got ${workers}`);
+    if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`workers must be a whole number ≥ 0, got ${workers}`);
     const modules = await importClassModules(classModules, process.cwd(), 'classModules');
     const bound = workers > 0 ? batchBoundLayer(model) : undefined;
     if (bound) throw new UnshardableError(BATCH_BOUND_WHY(bound));

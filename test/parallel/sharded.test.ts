@@ -13,6 +13,7 @@ import {
   shardsOf,
   tf,
   trainStep,
+  UsageError,
 } from '../../src/node.ts';
 import type { GradientStrategy } from '../../src/training/gradients.ts';
 import { relErr } from '../fixtures/parity.ts';
@@ -418,5 +419,14 @@ describe('gradientsFor takes what selectBackend returns', () => {
     const chosen = await gradientsFor(m, { name: 'wasm', threads: 1, parallel: 'data', workers: 0 });
     expect(chosen.gradients.threads).toBe(1);
     m.dispose();
+  });
+});
+
+describe('ShardedGradients.start', () => {
+  it.each([1.5, -1])('refuses %s workers with a UsageError, before starting any', async (workers) => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+    await expect(ShardedGradients.start(model, workers)).rejects.toThrow(UsageError);
+    await expect(ShardedGradients.start(model, workers)).rejects.toThrow(`workers must be a whole number ≥ 0, got ${workers}`);
+    model.dispose();
   });
 });
