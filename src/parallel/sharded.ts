@@ -179,10 +179,12 @@ export class ShardedGradients implements GradientStrategy {
    * `classModules` (paths or file URLs, as `selectBackend` takes them, or its answer's) register layer
    * classes the model uses, imported here first (not again for `selectBackend`'s answer), for the workers
    * to import (with the modules this thread imported through the library). Rejects with a UsageError for
-   * `workers` that is not a whole number ≥ 0; for a class module that is no file or fails to import here (`importClassModules`); when a worker cannot
-   * rebuild the model (e.g. a module of those failing to load there); and with an `UnshardableError` for a model that
-   * cannot be split across shards (`batchBoundLayer`; a user's layer that does not compute sample by
-   * sample, `batchBoundUserLayer`; a layer class none of those modules registers on the workers).
+   * `workers` that is not a whole number ≥ 0, or a class module that is no file or fails to import here
+   * (`importClassModules`); with an Error (`a shard worker failed to start: …`) when a worker cannot
+   * rebuild the model (e.g. a module of those failing to load there: `gradientsFor` then takes one
+   * thread and says why); and with an `UnshardableError` for a model that cannot be split across
+   * shards (`batchBoundLayer`; a user's layer that does not compute sample by sample,
+   * `batchBoundUserLayer`; a layer class none of those modules registers on the workers).
    * Each step sends the trainable weights, and the frozen ones when they changed since a worker got
    * them; the models it is then given must have the same weights, frozen alike (else the step throws).
    */
