@@ -7,7 +7,8 @@
  *   PenaltyExplorerError            something the caller can fix
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
  *   │  ├─ ResumeMismatchError        (a run resumed with other settings than it was started with)
- *   │  │  └─ ResumeNamesError        (… with a model that names its weights otherwise)
+ *   │  │  ├─ ResumeNamesError        (… with a model that names its weights otherwise)
+ *   │  │  └─ ResumeNormsError        (… by a penx that takes a layer's channel norms otherwise)
  *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
  *   │  ├─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
  *   │  └─ ReadBackError              (a backend whose synchronous read-back is wrong: nothing it gives can be recorded)
