@@ -23,7 +23,7 @@ import { FolderRefusedError } from '../errors.ts';
 import { MARKER_FILE } from '../formats/index.ts';
 import { treeDigest } from '../io/index.ts';
 import { checkUnlocked, lockFolder } from './lock.ts';
-import { ownedPresent, proofOf, readMarker, unprovenFiles } from './owner.ts';
+import { markedFolder, ownedPresent, proofOf, readMarker, unprovenFiles } from './owner.ts';
 import { listedByOlder, type Unproven } from './refusals.ts';
 
 /** What `adoptOlderEntries` did, as paths relative to the folder. */
@@ -52,7 +52,7 @@ export function adoptOlderEntries(dir: string): Adopted {
     throw new FolderRefusedError(dir, `cannot adopt ${dir}: it has no valid ${MARKER_FILE} marker, so penalty-explorer did not write it`, 'write');
   const unlock = lockFolder(dir);
   try {
-    for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
+    for (const name of ownedPresent(dir)) if (markedFolder(join(dir, name))) checkUnlocked(join(dir, name));
     const unproven = unprovenFiles(dir);
     const adopted = unproven.filter(listedByOlder).map((u) => u.path);
     for (const path of adopted) appendFileSync(join(dir, dirname(path), MARKER_FILE), `${JSON.stringify(proofLine(join(dir, path)))}\n`);

@@ -23,6 +23,7 @@ import {
   checkRemovable,
   contentOf,
   forgetOwned,
+  lstatOf,
   markFolder,
   noteInParent,
   readMarker,
@@ -222,8 +223,21 @@ function wrongKind(dir: string, kinds: { readonly holds: FolderKind; readonly wa
 }
 
 /**
+ * Refuse (FolderRefusedError) `dir` when it is a symbolic link in a folder of the tool's, which
+ * makes none there: a comparison's run replaced by a link to a run elsewhere is not the folder the
+ * manifest lists, and following it would lock, resume, empty or redraw that run instead.
+ *
+ * @example
+ * checkNotLinkInOwn('runs/cmp/l1', 'write')   // throws 'runs/cmp/l1 is a symbolic link in a folder of penalty-explorer's, …' after `ln -s ~/old/l1 runs/cmp/l1`
+ */
+function checkNotLinkInOwn(dir: string, intent: FolderIntent): void {
+  if (lstatOf(dir)?.isSymbolicLink() && readMarker(dirname(resolve(dir))))
+    throw new FolderRefusedError(dir, `${dir} is a symbolic link in a folder of penalty-explorer's, not a folder it made there; nothing was touched`, intent);
+}
+
+/**
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
- * checkpoint; an existing one refused (NotOwnedError) when it has no valid marker of this tool and
+ * checkpoint, or a symbolic link in a folder of the tool's (`checkNotLinkInOwn`); an existing one refused (NotOwnedError) when it has no valid marker of this tool and
  * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
  * marker's temporary file; or a marker of another kind; with force (or as an output folder), one whose manifest lists a file
  * the tool cannot prove it wrote (`checkRemovable`); to resume, one it would write over such an
@@ -243,6 +257,7 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
     );
   if (reservedName(basename(resolve(dir))))
     throw new FolderRefusedError(dir, `${dir} is named as penalty-explorer's own files are (${RESERVED_TEXT}); nothing was touched`, intent);
+  checkNotLinkInOwn(dir, intent);
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is a file, not a folder`);
   const marker = readMarker(dir);
@@ -332,10 +347,11 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
 
 /**
  * Throws unless `dir` is an existing folder of the tool's of `kind` (NotOwnedError; WrongKindError for
- * one of another kind), each with the intent `write`;
+ * one of another kind; FolderRefusedError for a symbolic link in a folder of the tool's), each with the intent `write`;
  * writes nothing: a command updating several folders judges them all before it touches one.
  */
 export function checkOwnFolder(dir: string, kind: FolderKind): void {
+  checkNotLinkInOwn(dir, 'write');
   const marker = readMarker(dir);
   if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
   if (marker.kind !== kind) throw wrongKind(dir, { holds: marker.kind, wanted: kind }, 'write');

@@ -192,6 +192,15 @@ function unprovenEntry(dir: string, name: string, manifest: () => Manifest): Unp
   return proofs.some((p) => p.size === held.size && p.sha256 === held.sha256) ? undefined : unproven(FILE_WHY.changed);
 }
 
+/**
+ * True when `path` is a folder of the tool's listed in another's manifest: a folder itself (not a
+ * symbolic link to one, which the tool never makes: one to a run elsewhere would send a deletion or
+ * a write there) holding a marker. A listed symbolic link is judged as any other entry: not a regular file.
+ */
+export function markedFolder(path: string): boolean {
+  return lstatOf(path)?.isDirectory() === true && readMarker(path) !== undefined;
+}
+
 /** Kinds of folder in which the tool makes no folder but runs, each with its own marker. */
 const RUNS_ONLY: ReadonlySet<string> = new Set(['comparison', 'sweep']);
 
@@ -226,7 +235,7 @@ export function provenPresent(dir: string): string[] {
   const manifest = readManifest(dir);
   return ownedPresent(dir).filter((name) => {
     try {
-      return readMarker(join(dir, name)) !== undefined || unprovenEntry(dir, name, () => manifest) === undefined;
+      return markedFolder(join(dir, name)) || unprovenEntry(dir, name, () => manifest) === undefined;
     } catch {
       return false;
     }
@@ -234,7 +243,7 @@ export function provenPresent(dir: string): string[] {
 }
 
 /** `lstat` of `path`, or undefined when there is nothing there. */
-function lstatOf(path: string): ReturnType<typeof lstatSync> | undefined {
+export function lstatOf(path: string): ReturnType<typeof lstatSync> | undefined {
   try {
     return lstatSync(path);
   } catch {
@@ -368,7 +377,7 @@ export function unprovenFiles(dir: string): Unproven[] {
   for (const name of ownedPresent(dir)) {
     const path = join(dir, name);
     try {
-      if (readMarker(path)) {
+      if (markedFolder(path)) {
         found.push(...unprovenFiles(path).map((u) => ({ ...u, path: `${name}/${u.path}` })));
         continue;
       }
@@ -390,7 +399,7 @@ export function unprovenFiles(dir: string): Unproven[] {
  * when a folder of the tool's it lists is locked by another live process (a run of a sweep being trained).
  */
 export function checkRemovable(dir: string, intent: Replacing = 'force'): void {
-  for (const name of ownedPresent(dir)) if (readMarker(join(dir, name))) checkUnlocked(join(dir, name));
+  for (const name of ownedPresent(dir)) if (markedFolder(join(dir, name))) checkUnlocked(join(dir, name));
   const unproven = unprovenFiles(dir);
   if (unproven.length) throw removalRefusal(dir, unproven, intent);
 }
