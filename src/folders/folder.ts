@@ -148,7 +148,8 @@ export function removeMadeFolders(made: readonly string[], ignoring: readonly st
  * Remove what a killed process of this tool left in `dir`, a folder of the tool's: temporary
  * files and folders of atomic writes (names only this tool writes: `….penx-tmp`, `….penx-tmp-<pid>`);
  * a checkpoint caught between its old and new copy is put back (`checkpoint.penx-old` → `checkpoint`
- * when only the old one is there). Does nothing in a folder that is not the tool's.
+ * when only the old one is there, a folder itself: a symbolic link of that name is removed, the link
+ * alone). Does nothing in a folder that is not the tool's.
  */
 export function removeLeftovers(dir: string): void {
   if (!existsSync(dir) || !readMarker(dir)) return;
@@ -156,7 +157,9 @@ export function removeLeftovers(dir: string): void {
     if (!isLeftover(name)) continue;
     const path = join(dir, name);
     const whole = oldCopyOf(name);
-    if (whole !== undefined && !existsSync(join(dir, whole))) renameSync(path, join(dir, whole));
+    // Only a folder is put back, and never over a link: the tool makes no link, so one of these names (to a folder
+    // elsewhere) is no old copy of its own; removed, it is the link alone that goes, never what it points to.
+    if (whole !== undefined && lstatOf(path)?.isDirectory() && lstatOf(join(dir, whole)) === undefined) renameSync(path, join(dir, whole));
     else rmSync(path, { recursive: true, force: true });
   }
 }

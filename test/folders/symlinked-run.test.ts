@@ -1,14 +1,15 @@
 /**
- * A run of a comparison replaced by a symbolic link to a run elsewhere (the tool never makes one):
- * not a folder the comparison's manifest can prove the tool wrote there, so starting the
- * comparison over or continuing it is refused, and the run elsewhere is never locked, resumed,
- * emptied or written through the link.
+ * Symbolic links in the tool's folders, which it never makes. A run of a comparison replaced by a
+ * link to a run elsewhere is not a folder the comparison's manifest can prove the tool wrote there,
+ * so starting the comparison over or continuing it is refused, and the run elsewhere is never
+ * locked, resumed, emptied or written through the link. A link named as the tool's leftovers
+ * (`checkpoint.penx-old`) is never put back as the run's checkpoint.
  */
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { claimFolder, FolderRefusedError, lockOwnFolder, provenPresent, removeOwned, unprovenFiles, writeFileAtomic } from '../../src/node.ts';
+import { claimFolder, FolderRefusedError, lockOwnFolder, provenPresent, removeLeftovers, removeOwned, unprovenFiles, writeFileAtomic } from '../../src/node.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-symlinked-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -59,5 +60,19 @@ describe('a run of a comparison that is a symbolic link to a run elsewhere', () 
     expect(snapshot(elsewhere)).toEqual(before);
     expect(lstatSync(join(cmp, 'l1')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(cmp, '.penx-folder.jsonl'), 'utf8')).toBe(manifest);
+  });
+});
+
+describe('a symbolic link named as the old copy of a checkpoint (checkpoint.penx-old) to a folder elsewhere', () => {
+  it('is not put back as the run’s checkpoint when a run is taken again: the link alone removed, the folder elsewhere as it was', async () => {
+    const run = join(root, 'run');
+    const elsewhere = join(root, 'checkpoint-elsewhere');
+    await writeRun(run);
+    await writeRun(elsewhere);
+    symlinkSync(elsewhere, join(run, 'checkpoint.penx-old'));
+    const before = snapshot(elsewhere);
+    removeLeftovers(run);
+    expect(readdirSync(run).sort()).toEqual(['.penx-folder.jsonl', 'run.json']);
+    expect(snapshot(elsewhere)).toEqual(before);
   });
 });
