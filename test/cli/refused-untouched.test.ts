@@ -400,6 +400,21 @@ describe('--resume of partly trained runs with other settings', () => {
   }, 120_000);
 });
 
+describe('--resume of a finished run with other settings', () => {
+  it('penx train: exit 2 naming the setting, the run as it was (not even locked: its mtime kept)', async () => {
+    const dir = join(out, 'run');
+    const stamp = new Date('2020-01-01T00:00:00Z');
+    utimesSync(dir, stamp, stamp);
+    const before = tree(dir);
+    // Before, a run with every epoch done was checked only once its folder was locked (a lock file made and removed).
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '2', ...RUN, '--resume', '--seed', '5');
+    expect(train.code, train.stderr).toBe(2);
+    expect(train.stderr).toContain(`penx: error: cannot resume ${dir}: its seed is 42, this run's is 5; use the same settings, or start it over`);
+    expect(tree(dir)).toEqual(before);
+    expect(statSync(dir).mtime).toEqual(stamp);
+  }, 60_000);
+});
+
 describe('penx compare --resume leaving out runs the comparison holds', () => {
   it('exit 2 naming the runs left out and their penalties, the comparison as it was; adding one is allowed', async () => {
     const dir = join(out, 'cmp-left');

@@ -77,9 +77,10 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The model too (every kernel taking the runs' penalty), and each run on TF.js's cpu backend: a
     // resume's settings against its record, a new run's weights and penalty at them (a pattern
     // matching no weight, a model that does not fit the data, another seed, l2:1e38: no backend line).
-    // The runs share the model: it is built once for all of their checks.
+    // The runs share the model: it is built once for all of their checks — for runs with every epoch
+    // done too, which are refused for other settings than their records' before their folders are locked.
     const startOf = (i: number) => ({ dir: runDir(exp, runs[i]!, comparison), resumes: states[i] !== undefined && states[i].state !== 'new' });
-    const make = await checkedModel(exp, set, runs, allDone ? undefined : startOf);
+    const make = await checkedModel(exp, set, runs, startOf);
     // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
     // port taken is refused with no backend started and nothing written. Its address is printed
     // once both are done (a backend that fails to start: no address of a dashboard closed at once).
