@@ -12,9 +12,9 @@
  * - "All weights" (each snapshot's histogram, sparsity, percentiles, the layers' statistics) are
  *   the trainable weights; non-trainable ones (a batch normalisation's moving statistics) are in
  *   `nonTrainable`, apart.
- * - `penaltyLoss` is Σ λ·penalty over every penalised weight at the snapshot, the sum of the
- *   per-weight `penalty` terms; `trainLoss` is the data loss alone (no penalties), in `fit` and
- *   with TF.js's `model.fit` alike.
+ * - `penaltyLoss` is Σ λ·penalty over every penalised weight at the snapshot (an epoch's: after its
+ *   last batch), the sum of the per-weight `penalty` terms; `trainLoss` is the data loss alone (no
+ *   penalties), the mean over the epoch's batches, in `fit` and with TF.js's `model.fit` alike.
  *
  * Every record read is checked against its schema (run-schema.ts; a test proves the types equal):
  * change both together.
@@ -177,7 +177,11 @@ export interface WeightsSnapshot {
   readonly nonTrainable?: NonTrainableStats;
   /** Per-layer output-channel norms of the kernels. */
   readonly norms: ChannelNorms[];
-  /** Σ λ·penalty over every penalised weight at this point: the sum of the weights' `penalty` terms. */
+  /**
+   * Σ λ·penalty over every penalised weight at this point: the sum of the weights' `penalty` terms.
+   * An epoch's is at its end, unlike its `trainLoss` (a mean over its batches): the mean over the
+   * batches is `fit`'s `BatchProgress.penaltyLoss` after the last batch (`batchLosses.penalty`, per batch).
+   */
   readonly penaltyLoss: number;
   /** The sections of the user's monitors at this point, by monitor name (absent without user monitors; see `RunConfig.monitors`). */
   readonly monitors?: Readonly<Record<string, JsonValue>>;

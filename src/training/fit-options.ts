@@ -16,14 +16,20 @@ import type { GradientStrategy } from './gradients.ts';
 import type { LossOption, MetricsOption } from './objective.ts';
 import type { PruneOptions } from './prune-curve.ts';
 
-/** Running means over the epoch so far, after each batch. */
+/**
+ * Running means over the epoch so far, after each batch, per sample. `penaltyLoss` is a mean too:
+ * not the record's `penaltyLoss` of the epoch (λ·penalty at the weights after its last batch), which
+ * differs from it as the weights move (`penx train` shows them as `penalty (mean)` and `penalty at end`).
+ */
 export interface BatchProgress {
   readonly epoch: number;
   readonly epochs: number;
   readonly batch: number;
   /** Batches per epoch (NaN when a dataset does not say). */
   readonly batches: number;
+  /** The data loss (no penalties) over the epoch's batches so far, each before its update: at the last batch, the epoch's `trainLoss`. */
   readonly dataLoss: number;
+  /** λ·penalty over the epoch's batches so far, each at its weights before its update (Σ penalty × samples / samples). */
   readonly penaltyLoss: number;
   readonly accuracy: number;
 }

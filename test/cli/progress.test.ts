@@ -27,10 +27,23 @@ describe('progress lines', () => {
       cb.onBatchEnd?.({ epoch: 2, epochs: 3, batch, batches: 20, dataLoss: 0.5, penaltyLoss: 0.01, accuracy: 0.9 }, ctx);
     }
     expect(lines).toHaveLength(11);
-    expect(lines[0]).toBe('[1/1 l1] epoch 2/3   5% eta ? loss 0.5000 penalty 0.01000 acc 0.900');
+    expect(lines[0]).toBe('[1/1 l1] epoch 2/3   5% eta ? loss 0.5000 penalty (mean) 0.01000 acc 0.900');
     // After batch 2: 2 s for one batch since batch 1, 18 batches left.
     expect(lines[1]).toMatch(/epoch 2\/3 {2}10% eta 36s /);
     expect(lines[10]).toMatch(/epoch 2\/3 100% eta 0s /);
+  });
+
+  it("the bar's penalty says it is the epoch's mean so far, the epoch line's that it is the record's, at the epoch's end (both said 'penalty')", () => {
+    const { stream, lines } = pipe();
+    const cb = progressCallbacks('[1/1 l1]', stream);
+    // The mean over the epoch's batches (9.04535) and the end-of-epoch snapshot's (8.57193) for one epoch.
+    cb.onBatchEnd?.({ epoch: 2, epochs: 2, batch: 10, batches: 10, dataLoss: 0.3929, penaltyLoss: 9.04535, accuracy: 0.88 }, {} as never);
+    const last = { epoch: 2, testLoss: 0.3612, testAcc: 0.895, sparsity: { lt1e3: 0.004 }, trainLoss: 0.3929, penaltyLoss: 8.57193, seconds: 3.14 };
+    cb.onEpochEnd?.(2, { config: {}, initial: {}, epochs: [last] } as never, {} as never);
+    expect(lines).toEqual([
+      '[1/1 l1] epoch 2/2 100% eta 0s loss 0.3929 penalty (mean) 9.04535 acc 0.880',
+      '[1/1 l1] epoch 2: test loss 0.3612 acc 0.8950 | train loss 0.3929 penalty at end 8.57193 | 3.1 s | |w|<1e-3: 0.4%',
+    ]);
   });
 
   it("an epoch's line gives each output's test accuracy for a model of several outputs, n/a for a model without one (it said null)", () => {

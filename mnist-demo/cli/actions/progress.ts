@@ -3,6 +3,14 @@
  * lines at every tenth of an epoch on a pipe or file), a line every few evaluations of the prune
  * curve, and one line per finished epoch — epoch 0's marked `(untrained)`, or `(before training)` for
  * a model from a module or a folder, which may be trained already (initialWords).
+ *
+ * The two penalties differ as the weights move, and each line says which it gives: the bar's
+ * `penalty (mean)` is the epoch's mean so far of λ·penalty at each batch's weights, before its update
+ * (`BatchProgress.penaltyLoss`), beside the mean data loss; the epoch line's `penalty at end` is the
+ * record's `penaltyLoss`, at the weights after the epoch, beside `train loss`, the epoch's mean:
+ *
+ *   [l1:1e-4] epoch 2/2 100% eta 0s loss 0.3929 penalty (mean) 9.04535 acc 0.880
+ *   [l1:1e-4] epoch 2: test loss 0.3612 acc 0.8950 | train loss 0.3929 penalty at end 8.57193 | 3.1 s | |w|<1e-3: 0.4%
  */
 import cliProgress from 'cli-progress';
 import { accuraciesOf, initialWords, type Metrics } from 'penalty-explorer';
@@ -30,7 +38,7 @@ function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: 
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | penalty {pen} | acc {acc}`,
+        format: `${label} epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | penalty (mean) {pen} | acc {acc}`,
         stream,
         hideCursor: true,
         etaBuffer: 50,
@@ -65,7 +73,7 @@ function batchProgress(label: string, stream: NodeJS.WriteStream): { onBatch(p: 
       // unknown until a second batch has ended.
       const eta = p.batch > 1 ? `${((((performance.now() - t0) / (p.batch - 1)) * (p.batches - p.batch)) / 1000).toFixed(0)}s` : '?';
       stream.write(
-        `${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta} loss ${fmt(p.dataLoss)} penalty ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`,
+        `${label} epoch ${p.epoch}/${p.epochs} ${String(Math.round((100 * p.batch) / p.batches)).padStart(3)}% eta ${eta} loss ${fmt(p.dataLoss)} penalty (mean) ${fmt(p.penaltyLoss, 5)} acc ${fmt(p.accuracy, 3)}\n`,
       );
     },
     stop: () => undefined,
@@ -99,7 +107,7 @@ export function progressCallbacks(label: string, stream: NodeJS.WriteStream = pr
       stream.write(
         `${label} epoch ${snap.epoch}: test loss ${fmt(snap.testLoss)} ${accuracyText(snap)}` +
           (epoch > 0 && last
-            ? ` | train loss ${fmt(last.trainLoss)} penalty ${fmt(last.penaltyLoss, 5)} | ${last.seconds.toFixed(1)} s`
+            ? ` | train loss ${fmt(last.trainLoss)} penalty at end ${fmt(last.penaltyLoss, 5)} | ${last.seconds.toFixed(1)} s`
             : ` (${initialWords(record.config)})`) +
           ` | |w|<1e-3: ${(100 * snap.sparsity.lt1e3).toFixed(1)}%\n`,
       );
