@@ -137,7 +137,14 @@ export function defaultValue(def: ParamDef): ParamValue {
   return def.list ? [def.default] : def.default;
 }
 
-/** Shortest readable text for a number: 0.25, 3, 1e-4, 2.5e-7; a list as `0+1+2`. */
+/**
+ * A number's normal text in a spec: JavaScript's own decimal for 0 and for 1e-3 ≤ |x| < 1e6 (0.25,
+ * 3, 0.001, 1000), outside that range the exponent form when shorter (1e-4, 2.5e-7, 1e6); a list as
+ * `0+1+2`. Not the shortest text everywhere (0.001, not 1e-3): this text is part of the normalised
+ * spec that names run folders (`l1_0.001`) and that records keep and resumes compare
+ * (`config.penalty`, `config.optimizer`: Adam's default is `adam:lr=0.001,…`), so another rule would
+ * rename folders users have and refuse their resumes.
+ */
 export function formatNumber(x: ParamValue): string {
   if (typeof x !== 'number') return x.map((v) => formatNumber(v)).join('+');
   if (!Number.isFinite(x)) return String(x);

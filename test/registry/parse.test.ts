@@ -106,8 +106,20 @@ describe('splitSpecList', () => {
 });
 
 describe('formatting', () => {
-  it('prints numbers in their shortest form', () => {
+  it('prints numbers as decimals from 1e-3 up to 1e6, in the exponent form outside when shorter (the text names run folders: it may not change)', () => {
     expect([1e-4, 0.25, 3, 2.5e-7, 1000, 0, 1e-3].map(formatNumber)).toEqual(['1e-4', '0.25', '3', '2.5e-7', '1000', '0', '0.001']);
+    expect([9.99e-4, -1e-3, 0.0015, 999999, 1e6, 1234567, 0.1 + 0.2].map(formatNumber)).toEqual([
+      '9.99e-4',
+      '-0.001',
+      '0.0015',
+      '999999',
+      '1e6',
+      '1234567',
+      '0.30000000000000004',
+    ]);
+    // Folders (`l1_0.001`) and records (`config.optimizer`, compared on resume) hold these texts.
+    expect(formatSpec('l1', 1e-3, {})).toBe('l1:0.001');
+    expect(formatSpec('adam', undefined, { lr: 1e-3 })).toBe('adam:lr=0.001');
   });
   it('normalises specs so they parse back to the same thing', () => {
     const text = formatSpec('deadzone', 1e-4, { a: 0.25 });
