@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { tfLoader } from './test/loads-tf.ts';
 
 // .ci/run sets PENX_TEST_JSON to a path to get machine-readable counts next to the usual output.
 const json = process.env.PENX_TEST_JSON;
@@ -25,18 +26,23 @@ const tfByRequire: Plugin = {
 };
 
 /**
- * Test files whose modules may be shared: each worker loads TF.js and the library once and runs file after
- * file in it (`isolate: false`), where an isolated file pays ~0.6 s of CPU to load them again (measured on
+ * Test files whose modules may be shared (folders, and single files): each worker loads TF.js and the library once and
+ * runs file after file in it (`isolate: false`), where an isolated file pays ~0.6 s of CPU to load them again (measured on
  * 27 library files: 31.6 s of CPU isolated, 14.4 s shared). A file here must not depend on a fresh process:
  * test/setup.ts still runs before each (TF.js back on `cpu`), but TF.js's automatic layer names (dense_Dense1, …)
- * count on across files, a penalty or constraint a file defines stays defined, `vi.mock` and the wasm backend's import
- * stay, and a helper's top-level hook (run-penx.ts's `afterAll`) runs for the first file only. Every other file (the command line, servers, pages, backends, sweeps,
- * shard workers: test/parallel's workers import the module of each layer class the process registered, another file's
- * temporary one too) runs isolated, as does a new folder until it is added here.
+ * count on across files, a penalty or constraint a file defines stays defined, a kernel a file unregisters stays
+ * unregistered, `vi.mock`, a spy left in place and the wasm backend's import stay, the onnxruntime backend's sessions and
+ * pending convolutions are the process's, shard workers import the module of each layer class the process registered
+ * (another file's temporary one too), and a helper's top-level hook (run-penx.ts's `afterAll`) runs for the first file
+ * only. Every other file (the command line, servers, pages, sweeps, test/parallel) runs isolated, as does a new folder
+ * until it is added here.
  */
-const SHARED_FOLDERS = [
+const SHARED_PATHS = [
+  'test/backends',
   'test/constraints',
   'test/data',
+  'test/doc-comments.test.ts',
+  'test/doc-examples.test.ts',
   'test/examples',
   'test/folders',
   'test/formats',
@@ -52,10 +58,11 @@ const SHARED_FOLDERS = [
   'test/training',
   'test/user-modules',
   'test/viz',
+  'test/words.test.ts',
 ];
-const SHARED = SHARED_FOLDERS.map((folder) => `${folder}/**/*.test.ts`);
+const SHARED = SHARED_PATHS.map((path) => (path.endsWith('.test.ts') ? path : `${path}/**/*.test.ts`));
 
-/** Files of those folders that need a process of their own. */
+/** Files of those paths that need a process of their own. */
 const OWN_PROCESS = [
   // They assert TF.js's first automatic names (dense_Dense1/kernel, …).
   'test/constraints/builtins.test.ts',
@@ -64,6 +71,8 @@ const OWN_PROCESS = [
   'test/penalties/attach-names.test.ts',
   // They define penalties or constraints of their own (one name defined differently by two files is refused), or
   // go over every one defined (another file's would be among them).
+  'test/backends/onnxruntime-fused.test.ts',
+  'test/backends/wasm-coverage.test.ts',
   'test/io/portable.test.ts',
   'test/monitor/nan-weights.test.ts',
   'test/optim/prox.test.ts',
@@ -75,11 +84,28 @@ const OWN_PROCESS = [
   'test/registry/user-code.test.ts',
   // It checks that registering before the wasm backend's import throws.
   'test/kernels/register-before-wasm.test.ts',
-  // vi.mock of a Node module.
+  // vi.mock of a module.
+  'test/backends/onnxruntime-select.test.ts',
   'test/data/idx.test.ts',
   'test/folders/failed-start.test.ts',
   'test/folders/overwrite.test.ts',
+  // They spy on a class's prototype and leave the spy.
+  'test/backends/onnxruntime-fused-predictions.test.ts',
+  // They unregister an onnxruntime kernel (for the rest of the process).
+  'test/backends/onnxruntime-adadelta.test.ts',
+  'test/backends/onnxruntime-adam.test.ts',
+  'test/backends/onnxruntime-rms.test.ts',
+  // They count the onnxruntime backend's sessions or its pending convolutions, which another file's add to (a kernel
+  // shape another file ran has its session already; a tensor another file left unread and undisposed stays pending).
+  'test/backends/onnxruntime-deferred.test.ts',
+  'test/backends/onnxruntime-leaks.test.ts',
+  'test/backends/onnxruntime-parity.test.ts',
+  // They start shard workers (which import every layer class module this process imported, another file's temporary one too).
+  'test/backends/onnxruntime-training.test.ts',
+  'test/backends/wasm-parity.test.ts',
+  'test/model/topology.test.ts',
   // They run `penx` (run-penx.ts).
+  'test/backends/onnxruntime-resume.test.ts',
   'test/viz/cli.test.ts',
   'test/viz/multi-output.test.ts',
 ];
@@ -87,19 +113,22 @@ const OWN_PROCESS = [
 /**
  * What shows in a file's text that it needs a process of its own: it runs `penx` (run-penx.ts), mocks a
  * module, names a weight by TF.js's automatic count ('dense_Dense1/kernel'), defines a penalty, constraint,
- * transform or optimiser, lists a catalog's entries, or reads which backend the library selected. A file of a shared folder
+ * transform or optimiser, lists a catalog's entries, reads which backend the library selected,
+ * reads the onnxruntime backend's session count or pending convolutions, or starts shard workers. A file of a shared path
  * that does and is not in OWN_PROCESS stops the run here, naming it (a helper importing run-penx.ts is not seen).
  */
 const OWN_PROCESS_SIGNS =
-  /run-penx|vi\.(do)?[mM]ock\(|'[a-z0-9]+_[A-Z][A-Za-z0-9]*[0-9]+[/'"]|define(Penalty|Constraint|Transform|GradientTransform|Optimizer)\(|Catalog\.(list|names)\(|currentBackend\(/;
-const unlisted = SHARED_FOLDERS.flatMap((folder) =>
-  readdirSync(source(`./${folder}`), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.test.ts'))
-    .map((name) => `${folder}/${name}`),
-).filter((file) => !OWN_PROCESS.includes(file) && OWN_PROCESS_SIGNS.test(readFileSync(source(`./${file}`), 'utf8')));
+  /run-penx|vi\.(do)?[mM]ock\(|'[a-z0-9]+_[A-Z][A-Za-z0-9]*[0-9]+[/'"]|define(Penalty|Constraint|Transform|GradientTransform|Optimizer)\(|Catalog\.(list|names)\(|currentBackend\(|expect\(sessionCount\(|deferredOf\(|ShardedGradients\.start\(/;
+const TEST_FILES = readdirSync(source('./test'), { recursive: true, encoding: 'utf8' })
+  .filter((name) => name.endsWith('.test.ts'))
+  .map((name) => `test/${name}`);
+const inShared = (file: string) => SHARED_PATHS.some((path) => file === path || file.startsWith(`${path}/`));
+const unlisted = TEST_FILES.filter(
+  (file) => inShared(file) && !OWN_PROCESS.includes(file) && OWN_PROCESS_SIGNS.test(readFileSync(source(`./${file}`), 'utf8')),
+);
 if (unlisted.length > 0)
   throw new Error(
-    `vitest.config.ts: ${unlisted.join(', ')} need a process of their own (they run penx, mock a module, name TF.js's automatic layers, define a penalty, list a catalog or read the selected backend): list them in OWN_PROCESS`,
+    `vitest.config.ts: ${unlisted.join(', ')} need a process of their own (they run penx, mock a module, name TF.js's automatic layers, define a penalty, list a catalog, read the selected backend, count onnxruntime's sessions or pending convolutions, or start shard workers): list them in OWN_PROCESS`,
   );
 
 /** The app and the examples import the library by its name, as a user's code would: in tests, its sources. */
@@ -111,11 +140,19 @@ const alias = [
   { find: /^penalty-explorer\/spec$/, replacement: source('./src/spec.ts') },
 ];
 
-/** A project's settings: the aliases, the TF.js plugin, test/setup.ts before each file. */
-const project = (name: string, test: { include: string[]; exclude?: string[]; isolate?: boolean }) => ({
+/**
+ * The files of a process of their own whose imports never load TF.js (test/loads-tf.ts): most spawn `penx` and read
+ * what it wrote. They run without test/setup.ts, which would load TF.js for them (~0.5 s of CPU a file); a file whose
+ * imports can load it (a module of the library that does, `@tensorflow/…`, an `import()` of a computed name) has it.
+ */
+const loadsTf = tfLoader(source('.'), (spec) => alias.find(({ find }) => find.test(spec))?.replacement);
+const WITHOUT_TF = TEST_FILES.filter((file) => (!inShared(file) || OWN_PROCESS.includes(file)) && !loadsTf(source(`./${file}`)));
+
+/** A project's settings: the aliases, the TF.js plugin, test/setup.ts before each file (unless `setup` is false). */
+const project = (name: string, { setup = true, ...test }: { include: string[]; exclude?: string[]; isolate?: boolean; setup?: boolean }) => ({
   plugins: [tfByRequire],
   resolve: { alias },
-  test: { name, setupFiles: ['test/setup.ts'], testTimeout: 60_000, ...test },
+  test: { name, setupFiles: setup ? ['test/setup.ts'] : [], testTimeout: 60_000, ...test },
 });
 
 export default defineConfig({
@@ -127,8 +164,9 @@ export default defineConfig({
     // The global setup only at the top: a project's own would run it again (another TMPDIR, another build check).
     projects: [
       project('shared', { include: SHARED, exclude: OWN_PROCESS, isolate: false }),
-      project('isolated', { include: ['test/**/*.test.ts'], exclude: SHARED }),
-      project('own-process', { include: OWN_PROCESS }),
+      project('isolated', { include: ['test/**/*.test.ts'], exclude: [...SHARED, ...WITHOUT_TF] }),
+      project('own-process', { include: OWN_PROCESS, exclude: WITHOUT_TF }),
+      project('without-tf', { include: WITHOUT_TF, setup: false }),
     ],
     ...(json ? { reporters: ['default', 'json'], outputFile: { json } } : {}),
   },

@@ -1,0 +1,51 @@
+/**
+ * Whether a test file's imports can load TF.js: it, or a module it imports (statically, or by
+ * `import('…')` of a literal), is `src/tf.ts` or imports a `@tensorflow/` package. Followed through
+ * the repository's own modules and the package's names (`penalty-explorer/node` → src/node.ts, the
+ * aliases vitest.config.ts gives); other packages are not followed. `import type` loads nothing; an
+ * `import(…)` of a computed name counts as loading it (what it names is not known here).
+ *
+ * @example
+ * const loads = tfLoader('/repo', (spec) => (spec === 'penalty-explorer' ? '/repo/src/index.ts' : undefined));
+ * loads('/repo/test/cli/penx.test.ts')          // false: it spawns `penx` and reads what it wrote
+ * loads('/repo/test/cli/train.test.ts')         // true: src/folders/owner.ts … src/model/generated-names.ts → src/tf.ts
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** `import … from '…'`, `export … from '…'`, `import '…'` (not `import type`/`export type`), and `import('…')`. */
+const IMPORTS = /^(?:import|export)\s+(?!type\b)(?:[^;']*?\bfrom\s*)?'([^']+)'|\bimport\s*\(\s*'([^']+)'/gm;
+/** An `import(` of anything but a literal. */
+const COMPUTED_IMPORT = /\bimport\s*\(\s*[^'\s]/;
+
+/** A function telling whether a file (absolute path) loads TF.js; `bare` maps a package name to a file of the repository, if it is one. */
+export function tfLoader(root: string, bare: (spec: string) => string | undefined): (file: string) => boolean {
+  const TF_MODULE = resolve(root, 'src/tf.ts');
+  /** Each file read: true when it loads TF.js itself, else the repository's modules it imports. */
+  const imports = new Map<string, true | string[]>();
+  const read = (file: string): true | string[] => {
+    let found = imports.get(file);
+    if (found === undefined) {
+      const text = readFileSync(file, 'utf8');
+      const specs = [...text.matchAll(IMPORTS)].map(([, from, imported]) => (from ?? imported)!);
+      found =
+        file === TF_MODULE || COMPUTED_IMPORT.test(text) || specs.some((spec) => spec.startsWith('@tensorflow/'))
+          ? true
+          : specs
+              .map((spec) => (spec.startsWith('.') ? resolve(dirname(file), spec) : bare(spec)))
+              .filter((target): target is string => target !== undefined && /\.[cm]?[jt]s$/.test(target) && existsSync(target));
+      imports.set(file, found);
+    }
+    return found;
+  };
+  return (file) => {
+    const seen = new Set<string>();
+    const loads = (f: string): boolean => {
+      if (seen.has(f)) return false;
+      seen.add(f);
+      const found = read(f);
+      return found === true || found.some(loads);
+    };
+    return loads(file);
+  };
+}
