@@ -142,8 +142,9 @@ const alias = [
 
 /**
  * The files of a process of their own whose imports never load TF.js (test/loads-tf.ts): most spawn `penx` and read
- * what it wrote. They run without test/setup.ts, which would load TF.js for them (~0.5 s of CPU a file); a file whose
- * imports can load it (a module of the library that does, `@tensorflow/…`, an `import()` of a computed name) has it.
+ * what it wrote. They run without test/setup.ts, which would load TF.js for them (~0.15 s of CPU a file: 7 of them took
+ * 14.2–14.8 s of CPU with it, 13.4–13.6 s without, on a loaded machine); a file whose imports can load it (a module
+ * of the library that does, `@tensorflow/…`, an `import()` of a computed name) has it.
  */
 const loadsTf = tfLoader(source('.'), (spec) => alias.find(({ find }) => find.test(spec))?.replacement);
 const WITHOUT_TF = TEST_FILES.filter((file) => (!inShared(file) || OWN_PROCESS.includes(file)) && !loadsTf(source(`./${file}`)));
