@@ -270,7 +270,13 @@ export class FolderExistsError extends IOError {
 
 /**
  * A folder that is in the way and is left untouched: not this tool's, or of another kind. `problem`
- * says what is wrong with it; the message adds the remedy any caller has (another name or folder).
+ * says what is wrong with it; `remedy`, when the tool knows one in the folder itself (entries to
+ * move), what to do there; the message adds the remedy any caller has (another name or folder) as
+ * the alternative to it:
+ *
+ * @example
+ * new FolderRefusedError('runs/x', 'refusing to start runs/x over: …; nothing was touched', 'force', 'move it out of the folder (…) and try again').message
+ * // 'refusing to start runs/x over: …; nothing was touched; move it out of the folder (…) and try again; or choose another name or folder'
  */
 export class FolderRefusedError extends IOError {
   override name = 'FolderRefusedError';
@@ -283,8 +289,10 @@ export class FolderRefusedError extends IOError {
      * (`checkFolder`, a removal): an app words its remedy by it, e.g. `output` → another output folder.
      */
     readonly intent?: FolderIntent,
+    /** What to do in the folder itself for the command to run, when the tool knows (entries it cannot prove it wrote, to move): an app's remedy follows as its alternative. */
+    readonly remedy?: string,
   ) {
-    super(`${problem}; choose another name or folder`);
+    super(`${problem}; ${remedy ? `${remedy}; or ` : ''}choose another name or folder`);
   }
 }
 

@@ -6,7 +6,8 @@
  *   FolderExistsError ──► `<what> <dir> already exists; <remedy>`
  *   OlderFolderError  ──► its problem (for an output: another --out too); or `penx adopt <dir>` (other entries
  *                         refused too: the others moved, those an older penx listed adopted instead)
- *   FolderRefusedError ─► its problem; <remedy> (a WrongKindError redrawn by plot: its record drawn into a new folder)
+ *   FolderRefusedError ─► its problem; <remedy> (a WrongKindError redrawn by plot: its record drawn into a new folder);
+ *                         with the library's own remedy (entries to move): its problem; its remedy; or <remedy>
  *
  * @example
  * folderRefusalText('plot', new FolderExistsError('runs/x', 'run folder'))
@@ -80,6 +81,7 @@ export function folderRefusalText(command: string | undefined, err: unknown): st
       return `${err.problem}${elsewhere}; those an older penx listed need not move: if they are still as it left them, ${adopt}; then run the command again`;
     return `${err.problem}${elsewhere}; or, if its files are still as the older penx left them, ${adopt} and the command can run`;
   }
-  if (err instanceof FolderRefusedError) return `${err.problem}; ${folderRemedy(command, err)}`;
+  // What to do in the folder (entries to move), when the library knows it: the command's remedy the alternative to it.
+  if (err instanceof FolderRefusedError) return `${err.problem}; ${err.remedy ? `${err.remedy}; or ` : ''}${folderRemedy(command, err)}`;
   return undefined;
 }

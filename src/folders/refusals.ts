@@ -104,11 +104,13 @@ function olderFolderProblem(dir: string, unproven: readonly Unproven[], intent: 
  * cannot prove it wrote (`unproven`, not empty): a folder an older version wrote, all its entries
  * listed by name alone, in one message naming the folder to move (OlderFolderError,
  * `olderFolderProblem`); some of them so: an OlderFolderError (`onlyOlder` false) naming them all
- * (the others to move, those adopted instead); else a FolderRefusedError naming them.
+ * (the others to move, those adopted instead); else a FolderRefusedError naming them, its `remedy`
+ * to move them (an app's own remedy, another folder, the alternative to it).
  *
  * @example
  * removalRefusal('runs/x', [{ path: 'a.png', why: 'not a regular file' }]).message
- * // "refusing to start runs/x over: its manifest lists a file penalty-explorer cannot prove it wrote: a.png (not a regular file); nothing was touched; …"
+ * // "refusing to start runs/x over: its manifest lists a file penalty-explorer cannot prove it wrote: a.png (not a regular file); nothing was touched;
+ * //  move it out of the folder (or delete it if penalty-explorer's) and try again; or choose another name or folder"
  */
 export function removalRefusal(dir: string, unproven: readonly Unproven[], intent: Replacing = 'force'): IOError {
   const older = unproven.filter(listedByOlder).length;
@@ -117,10 +119,11 @@ export function removalRefusal(dir: string, unproven: readonly Unproven[], inten
   const folders = unproven.some((u) => Object.values(FOLDER_WHY).includes(u.why));
   const what = unproven.length === 1 ? (folders ? 'a folder' : 'a file') : `${unproven.length} ${folders ? 'entries' : 'files'}`;
   const them = unproven.length === 1 ? 'it' : 'them';
-  const problem = `${REFUSING[intent](dir)}: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched; move ${them} out of the folder (or delete ${them} if penalty-explorer's)`;
+  const refused = `${REFUSING[intent](dir)}: its manifest lists ${what} penalty-explorer cannot prove it wrote: ${list}; nothing was touched`;
+  const move = `move ${them} out of the folder (or delete ${them} if penalty-explorer's)`;
   // Some listed by an older version: those adopted instead of moved, if unchanged (adopting alone does not let it run).
-  if (older) return new OlderFolderError(dir, problem, intent, false);
-  return new FolderRefusedError(dir, `${problem} and try again`, intent);
+  if (older) return new OlderFolderError(dir, `${refused}; ${move}`, intent, false);
+  return new FolderRefusedError(dir, refused, intent, `${move} and try again`);
 }
 
 /**

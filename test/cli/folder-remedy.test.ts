@@ -2,7 +2,8 @@
  * What penx says about a folder the library refused (folder-remedy.ts), without a process: the
  * hint names the default folder of `penx plot FILE.json` and of `penx worker`'s --out, a write over
  * entries an older penx listed and a user's file says to move the one and adopt the others, a folder of penx's of another kind than
- * plot redraws is said as such with what to do, and each refusal carries the intent that hint is
+ * plot redraws is said as such with what to do, a file penx cannot prove it wrote says to move it or (said as the
+ * alternative) give another folder, and each refusal carries the intent that hint is
  * worded by — penx adopt's, a worker's --out inside a run's checkpoint.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { adopt } from '../../mnist-demo/cli/actions/adopt.ts';
 import { addSweepCommands } from '../../mnist-demo/cli/commands/sweep.ts';
 import { folderRefusalText } from '../../mnist-demo/cli/folder-remedy.ts';
-import { checkOwnFolder, checkWrites, claimFolder, FolderExistsError, FolderRefusedError, OlderFolderError } from '../../src/node.ts';
+import { adoptOlderEntries, checkOwnFolder, checkWrites, claimFolder, FolderExistsError, FolderRefusedError, OlderFolderError } from '../../src/node.ts';
 import { olderComparison } from '../fixtures/older-penx-folder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-remedy-'));
@@ -96,6 +97,19 @@ describe('a refused folder: the hint fits the command and what it meant to do wi
         "nothing was touched; move them out of the folder (or delete them if penalty-explorer's); those an older penx listed need not move: " +
         `if they are still as it left them, penx adopt ${dir} records them as penx's; then run the command again`,
     );
+  });
+
+  it('--force over a folder listing a file penx cannot prove it wrote: move it, or (the alternative, said so) give another folder', () => {
+    const dir = join(root, 'adopted-then-edited');
+    olderComparison(dir);
+    adoptOlderEntries(dir);
+    writeFileSync(join(dir, 'report.html'), '<html>mine');
+    const force = () => claimFolder(dir, { force: true }, 'comparison');
+    const refused =
+      `refusing to start ${dir} over: its manifest lists a file penalty-explorer cannot prove it wrote: report.html (its content is not what penalty-explorer wrote there); ` +
+      "nothing was touched; move it out of the folder (or delete it if penalty-explorer's) and try again; or ";
+    expect(force).toThrow(`${refused}choose another name or folder`);
+    expect(said('compare', force)).toBe(`${refused}give another --name or --out`);
   });
 
   it('penx adopt of a folder that is not penx’s: refused as a folder to write into', () => {
