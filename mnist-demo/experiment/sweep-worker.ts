@@ -7,7 +7,7 @@
  *   job ─► its sweep on the queue no valid sweep record (another run's name no folder can have) ─► UnrecoverableError
  *        saying what is wrong and how to take it off the queue, nothing written (said once more, not per job: not drawn)
  *   job ─► <out>/<sweep>: a sweep folder of penx's, not holding a sweep of other settings (else the run
- *        fails, nothing written) ─► its sweep.json (the registry's, when missing or of a smaller grid; one
+ *        fails, nothing written; a refused folder's reason in the app's words, as `penx sweep` says it) ─► its sweep.json (the registry's, when missing or of a smaller grid; one
  *        holding runs the registry's grid leaves out: the run fails, nothing written) ─► the run folder's state:
  *        done ─► skipped · failed (stopped before, or no checkpoint to continue from) ─►
  *        UnrecoverableError · otherwise ─► child (resume or start; a `--monitor` module that is not the one
@@ -64,6 +64,12 @@ export interface WorkerOptions {
   log(line: string): void;
   /** A progress line of a training child. */
   onLine(line: string): void;
+  /**
+   * What the app says about a folder the library refused (its remedy in flags: `penx sweep`'s, whose
+   * --name and --out named the sweep's folder), or undefined for another error: a job whose sweep
+   * folder is refused fails with it (without: the library's message).
+   */
+  refusalText?(err: unknown): string | undefined;
 }
 
 /** A started worker; `stop()` puts its runs back on the queue, finishes the sweep draws under way, and closes it. */
@@ -172,8 +178,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       if (!opened.has(sweepDir)) opened.set(sweepDir, openFolder(sweepDir, 'sweep'));
     } catch (err) {
       if (!(err instanceof PenaltyExplorerError)) throw err;
-      options.log(`failed ${id}: ${err.message}`);
-      throw new UnrecoverableError(err.message);
+      const why = options.refusalText?.(err) ?? err.message;
+      options.log(`failed ${id}: ${why}`);
+      throw new UnrecoverableError(why);
     }
     // A grid that leaves out runs of the folder's (a sweep removed and put on again smaller) is not
     // written over it: sweep.json would forget runs whose folders stay, as a local sweep refuses to.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
+import { MARKER_FILE } from '../../src/node.ts';
 import { penx, penxWith, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
 import { onQueue, removed, required, statusOf, testRedis } from './redis.ts';
@@ -245,7 +246,10 @@ describe('penx worker', () => {
       const status = await statusOf(on(12), 'other');
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
       expect(status.runs[0]?.reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
-      expect(w.out.some((l) => /^failed mine\/l1_1e-4_seed=1: .*mine already exists and was not written by penalty-explorer/.test(l))).toBe(true);
+      // The whole reason `penx sweep` gives for that folder, what to do included (it was the library's "choose another name or folder").
+      const notOurs = `${join(shared, 'mine')} already exists and was not written by penalty-explorer (it has no valid ${MARKER_FILE} marker); nothing was touched; give another --name or --out`;
+      expect(w.out).toContain(`failed mine/l1_1e-4_seed=1: ${notOurs}`);
+      expect((await statusOf(on(12), 'mine')).runs[0]?.reason).toBe(notOurs);
     } finally {
       await stopped(w.child);
       for (const name of ['other', 'mine']) await removed(on(12), name);

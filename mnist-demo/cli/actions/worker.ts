@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { redactCredentials } from 'penalty-explorer/node';
 import { type SweepWorker, startWorker } from '../../experiment/sweep-worker.ts';
 import { workerValues } from '../flag-values.ts';
+import { folderRefusalText } from '../folder-remedy.ts';
 import { withJson } from '../json.ts';
 
 /** The flags of `penx worker`, as commander gives them (text, checked by the action). */
@@ -36,6 +37,8 @@ export async function worker(flags: WorkerFlags): Promise<void> {
         threads,
         log: (line) => console.log(line),
         onLine: (line) => console.error(line),
+        // A job's sweep folder refused: the reason `penx sweep` gives (its --name and --out named that folder).
+        refusalText: (err) => folderRefusalText('sweep', err),
       });
       await untilStopped(w);
     },
