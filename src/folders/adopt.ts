@@ -2,8 +2,9 @@
  * A folder an older version of the tool wrote, adopted: what its manifest lists by name alone
  * recorded as the tool's, on the user's word that it is unchanged (Node only).
  *
- *   dir (the tool's marker; locked, and no run of it locked by another process)
- *   ─► unprovenFiles: each entry listed without a proof, in dir and in the runs it lists
+ *   dir (the tool's marker; neither it nor a run of it locked by another process)
+ *   ─► unprovenFiles: each entry listed without a proof, in dir and in the runs it lists; none listed
+ *      by name alone: nothing to adopt, the folder left as it was (not even locked); else read again, dir locked
  *   ─► for each: a proof line of what it holds now (a file's size and SHA-256, a folder's treeDigest)
  *      appended to the manifest that lists it; an entry whose content differs from a proof the
  *      manifest records, or that is not a regular file or folder, is never adopted (`left`)
@@ -40,20 +41,30 @@ function proofLine(path: string): object {
   return lstatSync(path).isDirectory() ? { name, tree: treeDigest(path) } : { name, ...proofOf(readFileSync(path)) };
 }
 
+/** What `dir` and the runs it lists hold that the tool cannot prove it wrote (`unprovenFiles`); a LockedError when one of those runs is held by another live process. */
+function unprovenOf(dir: string): Unproven[] {
+  for (const name of ownedPresent(dir)) if (markedFolder(join(dir, name))) checkUnlocked(join(dir, name));
+  return unprovenFiles(dir);
+}
+
 /**
  * Record as the tool's what an older version listed by name alone in `dir` (a folder with the
  * tool's marker) and in the tool's folders it lists (a comparison's or a sweep's runs): one proof
  * line each, of the content it holds now, appended to the manifest listing it. Refused
  * (FolderRefusedError, nothing recorded; its intent `write`: adopting writes into a folder of the tool's) for a folder without the tool's marker; a LockedError when
- * it or one of its runs is held by another live process.
+ * it or one of its runs is held by another live process. With nothing to adopt, nothing is written (not even its lock): the folder stays as it was.
  */
 export function adoptOlderEntries(dir: string): Adopted {
   if (!readMarker(dir))
     throw new FolderRefusedError(dir, `cannot adopt ${dir}: it has no valid ${MARKER_FILE} marker, so penalty-explorer did not write it`, 'write');
+  // Nothing to adopt, found by reading alone: the folder left as it was (taking its lock would change its
+  // modification time). This version never lists by name alone, so none appears meanwhile; what there is to adopt is read again under the lock.
+  checkUnlocked(dir);
+  const found = unprovenOf(dir);
+  if (!found.some(listedByOlder)) return { adopted: [], left: found };
   const unlock = lockFolder(dir);
   try {
-    for (const name of ownedPresent(dir)) if (markedFolder(join(dir, name))) checkUnlocked(join(dir, name));
-    const unproven = unprovenFiles(dir);
+    const unproven = unprovenOf(dir);
     const adopted = unproven.filter(listedByOlder).map((u) => u.path);
     for (const path of adopted) appendFileSync(join(dir, dirname(path), MARKER_FILE), `${JSON.stringify(proofLine(join(dir, path)))}\n`);
     return { adopted, left: unproven.filter((u) => !listedByOlder(u)) };

@@ -2,9 +2,10 @@
  * A folder an older penx wrote (before manifests held proofs), as an upgrading user has `npm
  * start`'s figures/runs/quickstart: `--force` (and `penx start`, which always forces) cannot prove a
  * file still holds what penx wrote and deletes none. It is refused with one message naming the
- * folder to move, nothing touched (`test/cli/folder-hints.test.ts`: what `penx start` prints).
+ * folder to move, nothing touched (`test/cli/folder-hints.test.ts`: what `penx start` prints). Adopting
+ * records what an older penx listed; with nothing to adopt, the folder is left as it was (its mtime too).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,7 +86,12 @@ describe('a folder an older penx wrote, adopted (penx adopt): the user vouches f
       [`l1_1e-4/${MARKER_FILE}`]: expect.any(String),
     });
     expect(() => checkOverwrite(dir)).not.toThrow();
+    // Nothing to adopt the second time: the folder left as it was, its modification time too (it was locked and unlocked).
+    const adoptedTree = tree(dir);
+    utimesSync(dir, 1e9, 1e9);
     expect(adoptOlderEntries(dir)).toEqual({ adopted: [], left: [] });
+    expect(statSync(dir).mtimeMs).toBe(1e12);
+    expect(tree(dir)).toEqual(adoptedTree);
     claimFolder(dir, { force: true }, 'comparison').release();
     expect(existsSync(join(dir, 'none'))).toBe(false);
   });
