@@ -87,6 +87,7 @@ const OWN_PROCESS = [
   // vi.mock of a module.
   'test/backends/onnxruntime-select.test.ts',
   'test/data/idx.test.ts',
+  'test/user-modules/no-tsx.test.ts',
   'test/folders/failed-start.test.ts',
   'test/folders/overwrite.test.ts',
   // They spy on a class's prototype and leave the spy.

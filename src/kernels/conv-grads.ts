@@ -6,6 +6,7 @@
  *
  * NHWC only, dilation 1 (the reference model's case; Keras's default).
  */
+import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { type KernelScope, withScope } from './kernel-scope.ts';
 
@@ -19,9 +20,10 @@ export interface ConvAttrs {
   readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** The convolution's geometry; NHWC only. */
+/** The convolution's geometry; NHWC only (a UsageError for NCHW: a layer's dataFormat channelsFirst). */
 export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
-  if (attrs.dataFormat === 'NCHW') throw new Error('wasm training kernels support dataFormat NHWC (channelsLast) only');
+  if (attrs.dataFormat === 'NCHW')
+    throw new UsageError('wasm training kernels support dataFormat NHWC (channelsLast) only; build the layer channelsLast, or train on another backend');
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],

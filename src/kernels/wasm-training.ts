@@ -28,6 +28,7 @@
  *
  * Every other kernel the reference model, the penalties and the optimisers need is stock.
  */
+import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from './conv-filter-grad.ts';
 import { type ConvAttrs, conv2dBackpropInput, convInfo } from './conv-grads.ts';
@@ -77,7 +78,7 @@ const WRAPPED = [tf.BatchMatMul, tf.Conv2D, tf.FusedConv2D, tf.DepthwiseConv2dNa
  * Register the training kernels above for the wasm backend (once; later calls do nothing). `fit`,
  * `trainStep` and `recordWeights` do it themselves (`useTrainingKernels`); other training code calls it
  * in a browser after importing `@tensorflow/tfjs-backend-wasm` (`penalty-explorer/node`'s
- * `selectBackend` does it in Node).
+ * `selectBackend` does it in Node). A UsageError when the wasm backend is not imported yet.
  *
  * @example
  * import '@tensorflow/tfjs-backend-wasm';
@@ -90,7 +91,7 @@ export function registerWasmTrainingKernels(): void {
   // and registers nothing, and a call after the import registers them all.
   const missing = WRAPPED.filter((name) => tf.getKernel(name, 'wasm') === undefined);
   if (missing.length)
-    throw new Error(
+    throw new UsageError(
       `the wasm backend has no ${missing.join(', ')} kernel${missing.length > 1 ? 's' : ''}: import '@tensorflow/tfjs-backend-wasm' before registering its training kernels`,
     );
   registered = true;

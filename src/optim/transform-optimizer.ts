@@ -11,7 +11,7 @@
  * const opt = optimizerFor(model, chain(masked('dense_2', zero()), optimizerSpec('adamw:lr=1e-3').transform));
  * await trainStep(model, opt, x, y);
  */
-import { UsageError } from '../errors.ts';
+import { DataError, UsageError } from '../errors.ts';
 import { uniqueWeights } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import type { GradientTransform, State, Tree } from './transform.ts';
@@ -47,12 +47,14 @@ export class TransformOptimizer extends tf.Optimizer {
     return Object.keys(this.params);
   }
 
+  /** One step of the transform; a UsageError for a gradient of a variable it does not update. */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const list = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
     const grads: Record<string, Tensor> = {};
     for (const { name, tensor } of list) {
       const weight = this.byVariable.get(name);
-      if (weight === undefined) throw new Error(`TransformOptimizer: no weight for variable ${name}`);
+      if (weight === undefined)
+        throw new UsageError(`TransformOptimizer: no weight for variable ${name}; give gradients of the variables it updates (${this.names.join(', ')})`);
       grads[weight] = tensor;
     }
     const params = this.params as Tree;
@@ -79,11 +81,15 @@ export class TransformOptimizer extends tf.Optimizer {
     return [await this.saveIterations(), ...Object.entries(this.state).map(([name, tensor]) => ({ name, tensor }))];
   }
 
+  /** Restore the state `getWeights` saved; a DataError when it lacks a tensor of this transform's state (another transform's, or other weights'). */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const values = await this.extractIterations(weightValues);
     const next = Object.fromEntries(values.map((v) => [v.name, v.tensor]));
     const missing = Object.keys(this.state).filter((k) => !(k in next));
-    if (missing.length > 0) throw new Error(`optimizer state lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`);
+    if (missing.length > 0)
+      throw new DataError(
+        `optimizer state lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}; give it the weights getWeights() of an optimiser of the same transform and weights saved`,
+      );
     tf.dispose(Object.values(this.state));
     this.state = Object.fromEntries(Object.keys(this.state).map((k) => [k, tf.keep(next[k] as Tensor)]));
   }

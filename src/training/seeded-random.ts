@@ -36,7 +36,8 @@ export function mixSeeds(...parts: readonly number[]): number {
 
 /**
  * `fn()` with every unseeded random op of TF.js drawing from a generator seeded by `seed`.
- * `fn` must be synchronous (a forward and backward pass): the generator is in place only while it runs.
+ * `fn` must be synchronous (a forward and backward pass): the generator is in place only while it runs
+ * (a UsageError for one returning a Promise).
  *
  * @example
  * const a = withSeededRandom(7, () => tf.dropout(x, 0.5));   // the same mask as …
@@ -49,7 +50,8 @@ export function withSeededRandom<T>(seed: number, fn: () => T): T {
   Math.random = () => next() || 0.5 / 4294967296;
   try {
     const out = fn();
-    if (out instanceof Promise) throw new Error('withSeededRandom takes a synchronous function');
+    if (out instanceof Promise)
+      throw new UsageError('withSeededRandom takes a synchronous function, not one returning a Promise: the generator is in place only while it runs');
     return out;
   } finally {
     Math.random = saved;

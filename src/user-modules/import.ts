@@ -147,7 +147,8 @@ export function importedModules(): readonly string[] {
  * Import a user's module (its file URL); a TypeScript file through tsx's loader, registered once for
  * the thread the first time one is needed (before the import: Node caches a failed import).
  * Registered globally, not per import, so a user's module importing this package gets the same copy
- * as the caller. Remembered once imported (`importedModules`).
+ * as the caller. Remembered once imported (`importedModules`). A UsageError for a TypeScript module
+ * where the optional package tsx is not installed.
  */
 export async function importUserModule(url: string): Promise<Record<string, unknown>> {
   if (/\.[cm]?ts$/.test(url) && !tsxRegistered) {
@@ -156,7 +157,7 @@ export async function importUserModule(url: string): Promise<Record<string, unkn
       tsx = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
     } catch {
       // tsx is an optional peer dependency: JavaScript modules need nothing, TypeScript ones need it.
-      throw new Error('a TypeScript module needs the package tsx to load (npm install tsx), or give the module compiled to JavaScript');
+      throw new UsageError('a TypeScript module needs the package tsx to load (npm install tsx), or give the module compiled to JavaScript');
     }
     // Both hooks: a .ts file in a CommonJS project (`npm init -y`) is loaded by Node's CommonJS loader.
     tsx[0].register();

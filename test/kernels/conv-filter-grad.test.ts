@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv2dBackpropFilterShifted, shiftedFilterGradApplies } from '../../src/kernels/conv-filter-grad.ts';
-import { selectBackend, type Tensor, tf } from '../../src/node.ts';
+import { convInfo } from '../../src/kernels/conv-grads.ts';
+import { selectBackend, type Tensor, tf, UsageError } from '../../src/node.ts';
 import { relErr } from '../fixtures/parity.ts';
 
 const data = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + seed) * Math.cos(i * 0.047));
@@ -55,4 +56,9 @@ describe('the shifted-product filter gradient (wasm) equals the cpu backend’s'
     expect(shiftedFilterGradApplies(info([64, 28, 28, 1], [3, 3, 1, 32]))).toBe(false);
     expect(shiftedFilterGradApplies(info([64, 26, 26, 32], [3, 3, 32, 64], 2))).toBe(false);
   });
+});
+
+it('the wasm training kernels refuse a convolution laid out NCHW with a UsageError (they take NHWC)', () => {
+  expect(() => convInfo([1, 1, 4, 4], [3, 3, 1, 2], { strides: 1, pad: 'valid', dataFormat: 'NCHW' })).toThrow(UsageError);
+  expect(convInfo([1, 4, 4, 1], [3, 3, 1, 2], { strides: 1, pad: 'valid', dataFormat: 'NHWC' }).outShape).toEqual([1, 2, 2, 2]);
 });

@@ -5,15 +5,16 @@
  * Conv2D on wasm stopped with "Kernel 'Conv2DBackpropFilter' not registered".
  */
 import { expect, it } from 'vitest';
-import { registerWasmTrainingKernels, tf } from '../../src/index.ts';
+import { registerWasmTrainingKernels, tf, UsageError } from '../../src/index.ts';
 
-it('called before the wasm backend is imported, it throws; after the import, it registers', async () => {
+it('called before the wasm backend is imported, it throws a UsageError; after the import, it registers', async () => {
   expect(tf.getKernel(tf.BatchMatMul, 'wasm')).toBeUndefined();
   const early = (() => {
     try {
       registerWasmTrainingKernels();
       return undefined;
     } catch (e) {
+      expect(e).toBeInstanceOf(UsageError);
       return (e as Error).message;
     }
   })();

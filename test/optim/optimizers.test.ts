@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chain,
+  DataError,
   fit,
   type GradientTransform,
   gradientTransform,
@@ -130,6 +131,21 @@ describe('optimisers against their formulas by hand', () => {
     restored.applyGradients({ [b.name]: tf.tensor1d(g2) });
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
     expect(restored.iterations).toBe(2);
+  });
+
+  it('refuses a state of another transform (a DataError) and a gradient of a variable it does not update (a UsageError)', async () => {
+    const w = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+    const other = tf.variable(tf.tensor1d([1]));
+    const adamw = new TransformOptimizer(optimizerSpec('adamw').transform, { w });
+    const sgd = new TransformOptimizer(optimizerSpec('sgd').transform, { w });
+    const saved = await sgd.getWeights();
+    await expect(adamw.setWeights(saved)).rejects.toThrow(/optimizer state lacks/);
+    await expect(adamw.setWeights(saved)).rejects.toThrow(DataError);
+    const g = tf.tensor1d([1]);
+    expect(() => adamw.applyGradients({ [other.name]: g })).toThrow(UsageError);
+    tf.dispose([w, other, g, ...saved.map((s) => s.tensor)]);
+    adamw.dispose();
+    sgd.dispose();
   });
 });
 

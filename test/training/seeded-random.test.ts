@@ -4,7 +4,7 @@
  * changes that, these tests fail (and `checkSeededRandom` refuses to train a model with random layers).
  */
 import { describe, expect, it } from 'vitest';
-import { tf, withSeededRandom } from '../../src/index.ts';
+import { tf, UsageError, withSeededRandom } from '../../src/index.ts';
 import { checkSeededRandom, drawsRandom, mixSeeds } from '../../src/training/seeded-random.ts';
 
 // Varied inputs and weights, so that different masks give different outputs (not only in a few values).
@@ -59,6 +59,12 @@ describe('TF.js draws its unseeded random numbers from Math.random', () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
+    expect(Math.random).toBe(before);
+  });
+
+  it('refuses a function returning a Promise with a UsageError (the generator would be gone when it runs on)', () => {
+    const before = Math.random;
+    expect(() => withSeededRandom(3, async () => 1)).toThrow(UsageError);
     expect(Math.random).toBe(before);
   });
 

@@ -9,6 +9,7 @@
  * recorded norms).
  */
 
+import { UsageError } from '../../errors.ts';
 import type { RunRecord } from '../../formats/index.ts';
 import { runLabels } from '../figures/index.ts';
 import { reportSpecs } from './chart-specs.ts';
@@ -85,13 +86,13 @@ export interface ReportOptions {
 }
 
 /**
- * The self-contained report page of `runs` (see the file's comment); an Error for no run.
+ * The self-contained report page of `runs` (see the file's comment); a UsageError for no run.
  *
  * @example
  * const html = await reportHtml(records, { vegaScript: await vegaScript() });   // vegaScript: penalty-explorer/node
  */
 export async function reportHtml(runs: RunRecord[], options: ReportOptions): Promise<string> {
-  if (runs.length === 0) throw new Error('reportHtml needs at least one run');
+  if (runs.length === 0) throw new UsageError('reportHtml needs at least one run: give it the records of the runs to show');
   const model = pageModel(runs);
   const specs = await reportSpecs(runs, model, options.penalties);
   const title = options.title ?? (runs.length === 1 ? `penalty-explorer: ${runs[0]?.config.name}` : `penalty-explorer: ${runs.length} runs`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.ts';
 import { vegaScript } from '../../../src/render/report-file.ts';
 import { epochHistogramSpec, shortPercent } from '../../../src/viz/figures/index.ts';
 import { PACKED_JSON_TYPE } from '../../../src/viz/packed/index.ts';
@@ -24,6 +25,10 @@ async function markup(runs: Parameters<typeof pageOf>[0], options?: Partial<Repo
 }
 
 describe('reportHtml', () => {
+  it('refuses no run with a UsageError', async () => {
+    await expect(pageOf([], { vegaScript: '' })).rejects.toThrow(UsageError);
+  });
+
   it('is one self-contained page: Vega inline, no external resources', async () => {
     const html = await reportHtml(one);
     const page = await markup(one);
