@@ -11,6 +11,7 @@
  *   │  │  └─ ResumeNormsError        (… by a penx that takes a layer's channel norms otherwise)
  *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
  *   │  ├─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
+ *   │  ├─ UnshardableError           (a model that worker threads would compute otherwise: in penalty-explorer/node's parallel)
  *   │  └─ ReadBackError              (a backend whose synchronous read-back is wrong: nothing it gives can be recorded)
  *   ├─ SpecError                    a spec (penalty, constraint, optimiser, transform), or the definition
  *   │  └─ UserCodeError              or module behind it; a user's function (or monitor) that threw

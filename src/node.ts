@@ -105,7 +105,7 @@ export {
   writeSparseWeights,
 } from './io/index.ts';
 export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram, PERCENTILES, percentiles } from './monitor/index.ts';
-export { gradientsFor, ShardedGradients, shardsOf, stepThreads } from './parallel/index.ts';
+export { gradientsFor, ShardedGradients, shardsOf, stepThreads, UnshardableError } from './parallel/index.ts';
 export {
   type ComparisonOptions,
   comparisonDrawing,

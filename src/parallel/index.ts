@@ -7,4 +7,4 @@
  */
 
 export { gradientsFor, stepThreads } from './gradients-for.ts';
-export { ShardedGradients, shardsOf } from './sharded.ts';
+export { ShardedGradients, shardsOf, UnshardableError } from './sharded.ts';

@@ -7,13 +7,22 @@
 import type { Worker } from 'node:worker_threads';
 import { currentBackend, startWorkers } from '../backends/index.ts';
 import { errorLine } from '../error-line.ts';
+import { UsageError } from '../errors.ts';
 import { tf } from '../tf.ts';
 import { importedModules } from '../user-modules/index.ts';
 import { bareTopology, weightLayout } from './flat.ts';
 import type { Reply, Request, ShardResult, WorkerSetup } from './protocol.ts';
 
-/** A model that cannot be split across shards without changing its result: `why`, and the message advising local gradients. */
-export class UnshardableError extends Error {
+/**
+ * A model that cannot be split across shards without changing its result (`ShardedGradients.start`
+ * refuses it): `why`, and the message advising local gradients. A UsageError (the caller chose worker
+ * threads for it); `gradientsFor` catches it and takes one thread, saying why.
+ *
+ * @example
+ * new UnshardableError('layer bn (BatchNormalization) uses the whole batch…').message   // '…; use local gradients'
+ */
+export class UnshardableError extends UsageError {
+  override name = 'UnshardableError';
   constructor(readonly why: string) {
     super(`${why}; use local gradients`);
   }

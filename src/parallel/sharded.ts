@@ -73,17 +73,17 @@ function handled<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** The objective by its names, for the workers; an Error when it cannot go there. */
+/** The objective by its names, for the workers; a UsageError when it cannot go there. */
 function sendable(objective: Objective): GradsRequest['objective'] {
   const named = namedObjective(objective);
-  if (!named) throw new Error('a loss or metric given as a function cannot be computed on worker threads; use named ones, or local gradients');
+  if (!named) throw new UsageError('a loss or metric given as a function cannot be computed on worker threads; use named ones, or local gradients');
   return named;
 }
 
-/** The batch's one input and one target; an Error for a model of several (worker threads take one of each). */
+/** The batch's one input and one target; a UsageError for a model of several (worker threads take one of each). */
 function single(batch: Batch): [Tensor, Tensor] {
   if (batch.xs.length !== 1 || batch.ys.length !== 1)
-    throw new Error('a model of several inputs or outputs cannot be computed on worker threads; use local gradients');
+    throw new UsageError('a model of several inputs or outputs cannot be computed on worker threads; use local gradients');
   return [batch.xs[0] as Tensor, batch.ys[0] as Tensor];
 }
 
@@ -140,11 +140,11 @@ export { UnshardableError } from './pool.ts';
 export const BATCH_BOUND_WHY = (bound: string): string =>
   `layer ${bound} uses the whole batch's statistics or keeps state of its own while training, which shards on worker threads would change`;
 
-/** An Error when `model`'s weights are not laid out as the model the workers rebuilt (`layout`). */
+/** A UsageError when `model`'s weights are not laid out as the model the workers rebuilt (`layout`). */
 function checkLayout(model: tf.LayersModel, layout: string): void {
   const now = weightLayout(model);
   if (now !== layout)
-    throw new Error(
+    throw new UsageError(
       `the model's weights (${now}) are not laid out as when the shard workers started (${layout}): a layer frozen or unfrozen since? Start them again`,
     );
 }
@@ -182,7 +182,7 @@ export class ShardedGradients implements GradientStrategy {
    * `workers` that is not a whole number ≥ 0, or a class module that is no file or fails to import here
    * (`importClassModules`); with an Error (`a shard worker failed to start: …`) when a worker cannot
    * rebuild the model (e.g. a module of those failing to load there: `gradientsFor` then takes one
-   * thread and says why); and with an `UnshardableError` for a model that cannot be split across
+   * thread and says why); and with an `UnshardableError` (a UsageError) for a model that cannot be split across
    * shards (`batchBoundLayer`; a user's layer that does not compute sample by sample,
    * `batchBoundUserLayer`; a layer class none of those modules registers on the workers).
    * Each step sends the trainable weights, and the frozen ones when they changed since a worker got

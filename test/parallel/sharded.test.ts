@@ -13,6 +13,7 @@ import {
   shardsOf,
   tf,
   trainStep,
+  UnshardableError,
   UsageError,
 } from '../../src/node.ts';
 import type { GradientStrategy } from '../../src/training/gradients.ts';
@@ -145,16 +146,16 @@ describe('sharded gradients on wasm (main thread + 1 worker thread)', () => {
     m.dispose();
   }, 60_000);
 
-  it('refuses a loss given as a function (it cannot be sent to a worker)', async () => {
+  it('refuses a loss given as a function (it cannot be sent to a worker) with a UsageError', async () => {
     const m = await model();
     const [x, y] = batch();
-    await expect(
-      sharded.gradients(
-        m,
-        { xs: [x], ys: [y] },
-        objectiveOf(m, (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar),
-      ),
-    ).rejects.toThrow(/function cannot be computed on worker threads/);
+    const step = sharded.gradients(
+      m,
+      { xs: [x], ys: [y] },
+      objectiveOf(m, (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar),
+    );
+    await expect(step).rejects.toThrow(/function cannot be computed on worker threads/);
+    await expect(step).rejects.toThrow(UsageError);
     tf.dispose([x, y]);
     m.dispose();
   });
@@ -267,11 +268,13 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     }
   }, 60_000);
 
-  it('refuses a model frozen otherwise than the one the workers rebuilt', async () => {
+  it('refuses a model frozen otherwise than the one the workers rebuilt, with a UsageError', async () => {
     const m = make();
     m.layers[0]!.trainable = true;
     const b = batch();
-    await expect(workers().gradients(m, b, objectiveOf(m, 'categoricalCrossentropy'))).rejects.toThrow(/frozen or unfrozen since/);
+    const step = workers().gradients(m, b, objectiveOf(m, 'categoricalCrossentropy'));
+    await expect(step).rejects.toThrow(/frozen or unfrozen since/);
+    await expect(step).rejects.toThrow(UsageError);
     tf.dispose([...b.xs, ...b.ys]);
     m.dispose();
   });
@@ -316,7 +319,11 @@ describe('a model with BatchNormalization is not split across threads', () => {
       const [a, g] = [one.grads[key]!.dataSync(), got.grads[key]!.dataSync()];
       a.forEach((v, i) => expect(Math.abs(v - g[i]!), `${key}[${i}]`).toBeLessThan(1e-5));
     }
-    await expect(ShardedGradients.start(m, 1)).rejects.toThrow(/bn_norm \(BatchNormalization\)/);
+    // Started directly, it is refused: an UnshardableError, one of the library's UsageErrors.
+    const direct = ShardedGradients.start(m, 1);
+    await expect(direct).rejects.toThrow(/bn_norm \(BatchNormalization\)/);
+    await expect(direct).rejects.toThrow(UnshardableError);
+    await expect(direct).rejects.toThrow(UsageError);
     tf.dispose([...b.xs, ...b.ys, ...Object.values(one.grads), ...Object.values(got.grads)]);
     await chosen.gradients.close();
     m.dispose();
