@@ -1,6 +1,6 @@
 /**
  * The names of a run folder and of this tool's own files in it — text rules alone (browser-safe:
- * no Node, no TF.js), so `penx` checks a `--name` before the library loads (`checkRunName` is in
+ * no Node, no TF.js), so an app checks a name it was given before the library loads (`checkRunName` is in
  * `penalty-explorer/spec` too); the run folders (penalty-explorer/node) mark, lock and clean up
  * by the same names.
  *
@@ -10,8 +10,8 @@
  *                          the temporary names of atomic writes (io/atomic.ts): a killed run's leftovers
  *
  * @example
- * checkRunName('l1_1e-4', '--name')   // fine
- * checkRunName('../x', '--name')      // UsageError: --name '../x' contains a path separator; give one plain folder name, e.g. l1_1e-4
+ * checkRunName('l1_1e-4')   // fine
+ * checkRunName('../x')      // UsageError: run name '../x' contains a path separator; give one plain folder name, e.g. l1_1e-4
  */
 import { UsageError, visibleControls } from './errors.ts';
 
@@ -104,10 +104,11 @@ export function runNameProblem(name: string): string | undefined {
 /**
  * Throws a UsageError unless `name` is one plain path segment (`runNameProblem`: no `/`, not `.`
  * or `..`, no control or bidirectional characters, not too long, not one of the tool's own file
- * names), saying what is wrong with it, `what` first.
+ * names), saying what is wrong with it, `what` first (the caller's word for it: an app may name the
+ * option it read the name from).
  *
  * @example
- * checkRunName('l1\u202egnp', '--name')   // UsageError: --name 'l1\u202egnp' contains the bidirectional control U+202E, which shows the name reordered; …
+ * checkRunName('l1\u202egnp')   // UsageError: run name 'l1\u202egnp' contains the bidirectional control U+202E, which shows the name reordered; …
  */
 export function checkRunName(name: string, what = 'run name'): void {
   const problem = runNameProblem(name);

@@ -132,3 +132,19 @@ describe('the error classes’ tree in errors.ts', () => {
     expect(Object.fromEntries(diagramParents())).toEqual(Object.fromEntries(declared));
   });
 });
+
+describe('the library speaks no command line', () => {
+  it("names no command-line flag in its code, doc comments or messages (an app's flags are the app's to name)", () => {
+    // Not flags: CSS custom properties (`--ink: #222`, `var(--ink)`); Chromium's own flag, which the
+    // library's notes on WebGPU name. page-scripts.ts is bundled by the build from src/viz/pages/, scanned here.
+    const notFlags = new Set(['--enable-unsafe-webgpu']);
+    const named = modules(SRC)
+      .filter((f) => !f.endsWith('page-scripts.ts'))
+      .flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/(?<![\w(-])--[a-z][a-z-]*(?![\w-]*\s*:)/g)]
+          .filter((m) => !notFlags.has(m[0]))
+          .map((m) => `${f.slice(SRC.length)}: ${m[0]}`),
+      );
+    expect(named).toEqual([]);
+  });
+});

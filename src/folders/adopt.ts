@@ -12,7 +12,7 @@
  * Before proofs, a manifest named the entries the tool wrote and nothing of their content, so the
  * tool cannot tell such an entry from a user's file put in its place since: it neither deletes nor
  * writes over it (`checkRemovable`, `checkOverwrite`). Adopting is the user saying the folder is as
- * the older version left it; afterwards `--force`, `--resume` and a redraw treat it as any other.
+ * the older version left it; afterwards starting it over, resuming it and redrawing it treat it as any other.
  *
  * @example
  * adoptOlderEntries('figures/runs/quickstart')

@@ -34,8 +34,8 @@ export type FolderKind = FolderMarker['kind'];
 
 /**
  * A folder name inside a record (a comparison's or a sweep's run, a sweep's own name): one plain
- * path segment by the rule every run folder's name follows (`runNameProblem`, as `--name` is
- * checked), so a record naming a folder penx would never make — a bidirectional control that shows
+ * path segment by the rule every run folder's name follows (`runNameProblem`, as a run's name is
+ * checked: `checkRunName`), so a record naming a folder the tool would never make — a bidirectional control that shows
  * it reordered, a path — is refused, the name escaped in the message.
  *
  * @example

@@ -1,7 +1,7 @@
 /**
- * The rule for a learning-rate multiplier (`--lr-mult conv*=0.1`, `LayerControls.lrMult`), as data
- * without TF.js: a finite number ≥ 0 (0 stops the matching weights' updates), so a command line
- * refuses a bad one before the library loads, with the message the optimiser's controls give.
+ * The rule for a learning-rate multiplier (`LayerControls.lrMult`, e.g. `{ pattern: 'conv*', factor: 0.1 }`),
+ * as data without TF.js: a finite number ≥ 0 (0 stops the matching weights' updates), so an app
+ * reading text refuses a bad one before the library loads, with the message the optimiser's controls give.
  *
  *   { pattern: 'conv*', factor: -1 } ─► checkParam('learning-rate multiplier of conv*', -1, LR_MULT) ─► SpecError
  */

@@ -139,7 +139,7 @@ export function epochGapText(gap: EpochGap, what: string): string {
 /**
  * How the figures with an SVG file (each epoch's histogram, the views) are written: kept as they are
  * when drawn from the same spec before (`writeFigure`'s keepUnchanged), so a resumed run, a finished one
- * brought in line or `penx plot` draws only what changed (an epoch's histogram, drawn from its own
+ * brought in line or a redraw (`drawRun` again) draws only what changed (an epoch's histogram, drawn from its own
  * snapshot, does not: at epoch 40 of the reference run, drawing all 41 again took ≈ 4.5 s of CPU).
  */
 const KEPT_IF_SAME = { svg: true, keepUnchanged: true } as const;

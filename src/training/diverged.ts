@@ -11,8 +11,8 @@ import type { RunRecord, WeightsSnapshot } from '../formats/index.ts';
  * Thrown by `fit` when the training loss, or a weight at an epoch's end, becomes NaN or infinite;
  * it carries the record up to the last good epoch. One of the library's errors (a
  * `PenaltyExplorerError`: the caller can do something about it), but not bad input — the settings
- * were valid and the run trained; its record keeps the finished epochs (`penx`: exit code 1, one
- * line). The message says where, what and what to try:
+ * were valid and the run trained; its record keeps the finished epochs (an app reports it as a
+ * failed run, not as bad input). The message says where, what and what to try:
  *
  *   the <what> became NaN or infinite at epoch E, batch B; the run stopped, keeping everything up to epoch E − 1; <hint>
  *

@@ -1,7 +1,7 @@
 /**
  * A run record with every histogram re-binned (all weights, each layer, each weight tensor) from
  * its fine histograms, so every figure and the report draw at the bins and range asked for —
- * `penx plot --bins 30 --range -0.5,0.5` — without retraining. Records without fine histograms
+ * `{ bins: 30, range: [-0.5, 0.5] }` — without retraining. Records without fine histograms
  * re-bin their 100-bin histograms (in proportion; exact only on their edges).
  */
 import type { Histogram, LayerStats, RunRecord, WeightsSnapshot } from '../../formats/index.ts';
