@@ -79,10 +79,12 @@ export class ShardPool {
     return this.workers.length;
   }
 
-  /** Send a request to worker `i`; its buffers are copied (the caller keeps them). */
+  /** Send a request to worker `i`; its buffers are copied (the caller keeps them). A UsageError once the pool is closed. */
   run(i: number, body: RequestBody): Promise<ShardResult> {
     const w = this.workers[i];
-    if (!w || this.closed) return Promise.reject(new Error(this.closed ? 'the shard pool is closed' : `no shard worker ${i}`));
+    if (this.closed)
+      return Promise.reject(new UsageError('the shard workers were closed (close()); start them again (ShardedGradients.start) to compute on them'));
+    if (!w) return Promise.reject(new Error(`internal: no shard worker ${i}`));
     const id = this.nextId++;
     return new Promise<ShardResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

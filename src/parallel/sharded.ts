@@ -279,6 +279,7 @@ export class ShardedGradients implements GradientStrategy {
     return addScores([own, ...(await remote)]);
   }
 
+  /** Stop the worker threads; a step after this is refused with a UsageError (start again instead). */
   async close(): Promise<void> {
     await this.pool?.close();
   }

@@ -278,6 +278,16 @@ describe('sharded gradients of a model with a frozen pretrained layer (wasm, mai
     tf.dispose([...b.xs, ...b.ys]);
     m.dispose();
   });
+
+  // Last of this group: it closes the workers.
+  it('refuses a step once closed, with a UsageError', async () => {
+    const m = make();
+    const b = batch();
+    await workers().close();
+    await expect(workers().gradients(m, b, objectiveOf(m, 'categoricalCrossentropy'))).rejects.toThrow(UsageError);
+    tf.dispose([...b.xs, ...b.ys]);
+    m.dispose();
+  });
 });
 
 describe('a model with BatchNormalization is not split across threads', () => {
