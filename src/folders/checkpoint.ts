@@ -87,13 +87,19 @@ async function readSaved(dir: string): Promise<Saved> {
   }
 }
 
-/** `work`, with any failure that is not already the library's turned into a DataError naming the checkpoint. */
+/**
+ * `work`, with any failure that is not already the library's turned into a DataError naming the
+ * checkpoint; so is a plain DataError of what it restores into (an optimiser's `setWeights`: `optimizer
+ * state lacks …`), whose remedy is not the checkpoint's: what it says is wrong is kept, up to its `;`.
+ */
 async function asDataError<T>(dir: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof PenaltyExplorerError) throw err;
-    throw new DataError(`${dir}: cannot be restored (${(err as Error).message.split('\n')[0]}): the checkpoint is damaged or not of this model`);
+    const plainData = err instanceof DataError && err.name === 'DataError';
+    if (err instanceof PenaltyExplorerError && !plainData) throw err;
+    const what = plainData ? (err.message.split(';')[0] ?? '') : (err as Error).message.split('\n')[0];
+    throw new DataError(`${dir}: cannot be restored (${what}): the checkpoint is damaged or not of this model`, { cause: err });
   }
 }
 
