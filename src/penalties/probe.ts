@@ -21,7 +21,8 @@ const DY = 2;
  * `tf.scalar(1)`, or comes from an op TF.js cannot differentiate), or has a non-finite gradient at
  * non-zero weights, or one that is not the derivative of its value there (`gradientMismatch`: a
  * `tf.customGrad` whose gradient is another function's, has the wrong sign, ignores `dy` or is off
- * by 1 %; a kink passes), or is 0 wherever its value steps (`checkNotAStep`: `tf.round(abs(w))`); or if its proximal operator (when it has one) throws, or returns anything but
+ * by 1 %; a kink passes), or is 0 wherever its value steps (`checkNotAStep`: `tf.round(abs(w))`), or is
+ * not 0 at w = 0 where its value is symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
  * gradient, so `tf.scalar(NaN)` is refused as not finite.
  */
@@ -60,8 +61,42 @@ export function probePenalty(reg: PenaltyRegularizer): void {
         `its gradient must be finite at every w ≠ 0 (probed at ±1e-3 … ±2): check it for divisions by |w| or logs of 0, or a root or log of |w − c|`,
     );
   checkDerivative(reg, name, nonZero, grad);
+  checkRestsAtZero(reg, name);
   if (grad.every((g) => g === 0)) checkNotAStep(reg, name);
   if (reg.definition.prox) probeProx(reg);
+}
+
+/** The distance from 0 at which `checkRestsAtZero` compares a penalty's value with its value at 0. */
+const EPS = 1e-3;
+
+/**
+ * A SpecError when a penalty's gradient at w = 0 is finite and not 0 while its value is symmetric
+ * and smallest there: φ(ε) = φ(−ε) > φ(0), ε = 10⁻³. Such a penalty pulls a weight toward 0 from
+ * both sides, so its gradient at 0 must be 0 (0 lies between its slopes to the left and right);
+ * anything else pushes a weight that sits at exactly 0 off it on every step. TF.js's `tf.abs` is
+ * the cause: its gradient at 0 is −1, so `tf.abs(w)` is an L1 that never lets a weight rest at 0.
+ * A smooth penalty (w², log(1 + w²)) and the library's `abs` (gradient sign(w), 0 at 0) pass.
+ *
+ * @example
+ * checkRestsAtZero(penalty('tfabs:1e-3'), 'tfabs')   // fn (w) => tf.abs(w): throws "penalty tfabs has gradient -1 at w = 0 …"
+ */
+function checkRestsAtZero(reg: PenaltyRegularizer, name: string): void {
+  const [atZero, right, left, slope] = userCall(name, `probe weights of shape [1] (0 and ±${EPS}, for its gradient at w = 0)`, () =>
+    tf.tidy(() => {
+      const at = (w: number) => reg.value(tf.tensor1d([w])).dataSync()[0] ?? NaN;
+      const g =
+        tf
+          .grad((x: Tensor) => reg.value(x))(tf.tensor1d([0]))
+          .dataSync()[0] ?? NaN;
+      return [at(0), at(EPS), at(-EPS), g];
+    }),
+  );
+  if (slope === 0 || !Number.isFinite(slope) || right !== left || !(right > atZero)) return;
+  throw new SpecError(
+    `penalty ${name} has gradient ${slope} at w = 0, where its value is symmetric and smallest (${right} at w = ±${EPS}, ${atZero} at w = 0): ` +
+      `its gradient there must be 0, else training pushes every weight that sits at exactly 0 off it on every step — an L1 that never lets a weight rest at 0. ` +
+      `TF.js's tf.abs has gradient -1 at w = 0: use abs from penalty-explorer instead (import { abs } from 'penalty-explorer'; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)`,
+  );
 }
 
 /** Where a penalty whose gradient is 0 at every probe weight is looked at again: 401 weights from −2 to 2, 0.01 apart. */

@@ -298,7 +298,7 @@ describe('bad input: exit 2, a message, nothing written', () => {
     const here = moduleDir('penx-hard-mods-');
     try {
       writeFileSync(join(here, 'p.ts'), body('fromts', 'tf.square(w)'));
-      writeFileSync(join(here, 'p.js'), body('fromjs', 'tf.abs(w)'));
+      writeFileSync(join(here, 'p.js'), body('fromjs', 'tf.log1p(tf.square(w))'));
       writeFileSync(join(here, 'q.js'), body('fromts', 'tf.exp(w)'));
       const exact = await penxWith({ cwd: here }, 'penalties', './p.js', './p.ts');
       expect(exact.code, exact.stderr).toBe(0);

@@ -68,7 +68,7 @@ describe("the probe's check of a penalty's gradient against finite differences o
     );
     const accepted = {
       logsquare: logSquare,
-      tfabs: (w: Tensor) => tf.abs(w), // TF.js's own |w|: gradient −1 at 0
+      libabs: (w: Tensor) => abs(w), // the library's |w|: gradient sign(w), 0 at 0
       deadzoneonprobe: (w: Tensor) => tf.relu(tf.sub(abs(w), 0.1)), // kinks at ±0.1, two probe values
       deadzonewithinstep: (w: Tensor) => tf.relu(tf.sub(abs(w), 0.1004)),
       kinkwithinstep: (w: Tensor) => tf.abs(tf.sub(w, 0.5005)),
@@ -82,6 +82,35 @@ describe("the probe's check of a penalty's gradient against finite differences o
       gemanmcclure: (w: Tensor) => tf.div(tf.square(w), tf.add(1e-6, tf.square(w))),
     };
     for (const [name, fn] of Object.entries(accepted)) expect([name, probed(name, fn)]).toEqual([name, undefined]);
+  });
+
+  it("refuses tf.abs, whose gradient at w = 0 is −1 where its value is symmetric and smallest, saying to use the library's abs (it was accepted: an L1 that never let a weight rest at 0); smooth penalties and abs pass", () => {
+    // Why: two steps of the user's L1 from w = 0 with tf.abs leave 0; with the library's abs they stay.
+    const stepped = (phi: (w: Tensor) => Tensor) =>
+      tf.tidy(() => {
+        const w = tf.zeros([1]);
+        return tf.sub(w, tf.mul(0.5, tf.grad((x: Tensor) => tf.mul(0.1, phi(x)))(w))).dataSync()[0];
+      });
+    expect([stepped((w) => tf.abs(w)), stepped(abs)]).toEqual([0.05000000074505806, 0]);
+    expect(probed('tfabsonly', (w) => tf.abs(w))).toBe(
+      'penalty tfabsonly has gradient -1 at w = 0, where its value is symmetric and smallest (0.0010000000474974513 at w = ±0.001, 0 at w = 0): ' +
+        'its gradient there must be 0, else training pushes every weight that sits at exactly 0 off it on every step — an L1 that never lets a weight rest at 0. ' +
+        "TF.js's tf.abs has gradient -1 at w = 0: use abs from penalty-explorer instead (import { abs } from 'penalty-explorer'; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)",
+    );
+    // Inside another op: log(1 + |w|/0.05) has gradient −1/0.05 = −20 at 0; and added to a smooth one.
+    expect(probed('tfabslogsum', (w) => tf.log1p(tf.div(tf.abs(w), 0.05)))).toMatch(
+      /^penalty tfabslogsum has gradient -20 at w = 0, .*use abs from penalty-explorer/,
+    );
+    expect(probed('tfabsplussquare', (w) => tf.add(tf.abs(w), tf.square(w)))).toMatch(/^penalty tfabsplussquare has gradient -1 at w = 0/);
+    const passing = {
+      zsquare: (w: Tensor) => tf.square(w),
+      zlogsquare: (w: Tensor) => tf.log1p(tf.square(w)),
+      liblogsum: (w: Tensor) => tf.log1p(tf.div(abs(w), 0.05)),
+      cubic: (w: Tensor) => tf.mul(tf.abs(w), tf.square(w)), // tf.abs, but its gradient at 0 is 0
+      offcentre: (w: Tensor) => tf.abs(tf.sub(w, 0.5)), // −1 at 0 is its true slope: smallest at 0.5, not 0
+    };
+    for (const [name, fn] of Object.entries(passing)) expect([name, probed(name, fn)]).toEqual([name, undefined]);
+    expect(() => probePenalty(penalty('l1:1e-3'))).not.toThrow();
   });
 
   it('says an error of its extra evaluations happened on the 15 probe weights, one moved (it said a probe tensor of shape [4,4])', () => {
