@@ -14,7 +14,7 @@ import { moduleWithExtension } from 'penalty-explorer/node';
 const TAKES = '--model takes a folder holding a TF.js model.json (and its weights), or a module file ending in .js, .mjs, .cjs, .ts, .mts or .cts';
 
 /** `path` as the user would type it again: relative to the working directory when under it. */
-const shown = (path: string): string => {
+export const shown = (path: string): string => {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') ? `./${rel}` : path;
 };

@@ -22,7 +22,7 @@ import {
   withSeededRandom,
 } from 'penalty-explorer/node';
 import { type ModelBuilder, referenceModel } from '../model.ts';
-import { modelFolderProblem } from './model-folder.ts';
+import { modelFolderProblem, shown } from './model-folder.ts';
 import type { ModelSource } from './types.ts';
 
 /** The data a model must fit: per-image shape (channels last) and class count. */
@@ -32,19 +32,27 @@ export interface DataShape {
 }
 
 /**
- * What a penx user does about a saved model whose penalty or constraint of theirs is not defined (loadModel's
- * SpecError says to import its module): name the module in the run's flag, which penx imports before loading
- * the model; '' for any other error.
+ * What a penx user does about a saved model (in folder `dir`) whose penalty or constraint of theirs is not
+ * defined (loadModel's SpecError says to import its module): name the module in the run's flag, which penx
+ * imports before loading the model but which also makes it the run's; or, to train the model with another,
+ * give `--model` a module of three lines that imports it and loads the folder. '' for any other error.
  *
  * @example
- * undefinedControlHint(new SpecError("…/model.json uses the penalty 'logsum', which is not defined in this process; …"))
- * // "; with penx, give the module that defines it in --penalty (e.g. --penalty ./logsum.ts:1e-4): it is imported before the model is loaded"
+ * undefinedControlHint(new SpecError("…/model.json uses the penalty 'logsum', which is not defined in this process; …"), '/home/me/runs/ls/checkpoint/model')
+ * // "; with penx, give the module that defines it in --penalty (e.g. --penalty ./logsum.ts:1e-4), which imports it
+ * //  before the model is loaded and makes it the run's penalty; to train this model with another penalty, give
+ * //  --model a module that imports it and loads the model (e.g. --model ./my-model.ts, of: import './logsum.ts';
+ * //  import { loadModel } from 'penalty-explorer/node'; export default () => loadModel('./runs/ls/checkpoint/model');)"
  */
-function undefinedControlHint(err: Error): string {
+function undefinedControlHint(err: Error, dir: string): string {
   const [, kind, name] = /uses the (penalty|constraint) '([^']+)', which is not defined/.exec(err.message) ?? [];
   if (!kind) return '';
   const example = kind === 'penalty' ? `./${name}.ts:1e-4` : `./${name}.ts`;
-  return `; with penx, give the module that defines it in --${kind} (e.g. --${kind} ${example}): it is imported before the model is loaded`;
+  const module = `import './${name}.ts'; import { loadModel } from 'penalty-explorer/node'; export default () => loadModel('${shown(dir)}');`;
+  return (
+    `; with penx, give the module that defines it in --${kind} (e.g. --${kind} ${example}), which imports it before the model is loaded and makes it the run's ${kind}; ` +
+    `to train this model with another ${kind}, give --model a module that imports it and loads the model (e.g. --model ./my-model.ts, of: ${module})`
+  );
 }
 
 /** A function building a fresh model for a seed (the source's builder, or a loaded folder's copy). */
@@ -138,7 +146,7 @@ export async function modelMaker(source: ModelSource, data: DataShape): Promise<
     const problem = modelFolderProblem(source.dir);
     if (problem) throw new DataError(`${what}: cannot be loaded as a TF.js model: ${problem}`);
     const loaded = await loadModel(source.dir).catch((err: Error) => {
-      throw new DataError(`${what}: cannot be loaded as a TF.js model (${errorLine(err)})${undefinedControlHint(err)}`);
+      throw new DataError(`${what}: cannot be loaded as a TF.js model (${errorLine(err)})${undefinedControlHint(err, source.dir)}`);
     });
     checkModelFits(loaded, data, what);
     loaded.dispose();

@@ -3,7 +3,8 @@
  * command calls it before the backend starts): each message says what was given and what would be
  * right — the module of that name with its extension, the folder of a model.json given itself, a run
  * folder's checkpoint/model — where TF.js alone says `ENOENT … DIR/model.json`. A saved model whose
- * penalty of the user's is not defined says which flag imports its module. A model TF.js cannot read
+ * penalty of the user's is not defined says which flag imports its module, and how to train it with another
+ * penalty (a `--model` module that imports it and loads the folder). A model TF.js cannot read
  * is refused with TF.js's reason whole (errorLine), here and when `penx prune` reads a run's checkpoint.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,13 +69,16 @@ describe('--model DIR that is not a model folder', () => {
     expect(await refusal(model)).toBe('');
   });
 
-  it('a saved model whose penalty of the user’s is not defined here: name its module in --penalty', async () => {
+  it('a saved model whose penalty of the user’s is not defined here: --penalty imports its module, a --model module trains it with another', async () => {
     const model = await saveRun(join(root, 'own'));
     const json = join(model, 'model.json');
     // As a model saved with a penalty of a module this process has not imported names it.
     writeFileSync(json, readFileSync(json, 'utf8').replaceAll('"penx.l1"', '"penx.mylogsum"'));
-    expect(await refusal(model)).toMatch(
-      /uses the penalty 'mylogsum', which is not defined in this process; .*\); with penx, give the module that defines it in --penalty \(e\.g\. --penalty \.\/mylogsum\.ts:1e-4\): it is imported before the model is loaded$/,
+    const told = await refusal(model);
+    expect(told).toMatch(/uses the penalty 'mylogsum', which is not defined in this process; import its module .*\) before loading the model\)/);
+    expect(told.slice(told.indexOf('); with penx'))).toBe(
+      "); with penx, give the module that defines it in --penalty (e.g. --penalty ./mylogsum.ts:1e-4), which imports it before the model is loaded and makes it the run's penalty; " +
+        `to train this model with another penalty, give --model a module that imports it and loads the model (e.g. --model ./my-model.ts, of: import './mylogsum.ts'; import { loadModel } from 'penalty-explorer/node'; export default () => loadModel('${model}');)`,
     );
     mkdirSync(join(root, 'empty'));
     expect(await refusal(join(root, 'empty'))).toMatch(/: it has no model\.json; --model takes a folder/);
