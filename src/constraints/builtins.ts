@@ -11,6 +11,10 @@
  * its norm is |w_i| — as its tracked channel norms and projected share count it:
  *
  *   maxnorm:m=1,perchannel=1 on [3, −4, 0.3]   ─► [1, −1, 0.3]   (not the vector scaled to norm 1)
+ *
+ * PyTorch's: `maxnorm` is `torch.renorm(w, 2, dim, m)` (which divides by ‖w‖ + 1e-7 too, and leaves a
+ * slice within the bound as it is, here scaled by ‖w‖/(ε + ‖w‖)), `unitnorm` `F.normalize` (which divides
+ * by max(‖w‖, 1e-12)), `nonneg` `clamp(min=0)` (test/optim/torch-peer.test.ts).
  */
 
 import { SpecError } from '../errors.ts';

@@ -30,7 +30,8 @@ function clipByNormOf(norm: (t: Tensor) => Tensor, c: number): GradientTransform
 
 /**
  * Each weight's gradient scaled down to L2 norm c when its norm is larger (Keras's `clipnorm`: per
- * tensor, not PyTorch's global norm).
+ * tensor, not PyTorch's global norm). PyTorch's `clip_grad_norm_` given one tensor is the same but for
+ * its divisor ‖g‖ + 1e-6 (test/optim/torch-peer.test.ts).
  *
  * Formula: g ← g · min(1, c / ‖g‖₂)
  *

@@ -8,6 +8,11 @@
  *                          (PyTorch's RMSprop adds ε outside the root: u = g / (√a + ε))
  *   scaleByAdadelta(ρ, ε)  a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²  (Keras)
  *   addDecayedWeights(wd)  u ← u + wd·w                                        (decoupled decay)
+ *
+ * With the same parameters these are PyTorch's SGD (momentum, dampening 0), Adam, AdamW and Adadelta
+ * (test/optim/torch-peer.test.ts); the defaults differ (ε 1e-7, Keras's). In float32, as TF.js
+ * computes, Adam's bias correction 1 − β₂ᵗ is 1.3e-5 off at the first step (β₂ = 0.999 is 0.99900001),
+ * ~6e-6 of a step against PyTorch's float64, as in TF.js's and Keras's own Adam.
  */
 import { type Tensor, tf } from '../tf.ts';
 import { type GradientTransform, mapTree, type State, stateless, type Tree, zerosLike } from './transform.ts';
