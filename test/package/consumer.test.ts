@@ -5,7 +5,7 @@
  *     packages TF.js needs, by the lockfile), printed (packages, MB) and kept small;
  *   then the Node types and penx (the app), in one more install: each way into the library — an ES
  *     module import, a CommonJS require, a strict `tsc` (NodeNext) type check, a browser bundle of
- *     the root and `./viz` entries — and the `penx` command with a user's TypeScript penalty in a
+ *     the root and `./viz` entries, run in headless Chromium (a `fit`, a figure drawn) — and the `penx` command with a user's TypeScript penalty in a
  *     CommonJS project (`npm init -y`) and an ESM one
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
@@ -14,8 +14,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import type * as TypeScript from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
+
+if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 
 const repo = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -114,6 +118,52 @@ export default definePenalty({
   params: { k: { default: 2, above: 0, doc: 'divisor' } },
   fn: (w, { k }) => tf.div(abs(w), k),
 });
+`;
+
+/**
+ * The browser bundle's script, as a user's page would have it: `penxRun()` trains a tiny model with a
+ * built-in penalty and a user's (PENALTY_MODULE's `halfabs`: Σ |w|/k) by `fit` with a monitor (each
+ * kernel's Σ |w|), then draws the run's histograms (Vega-Lite → Vega → SVG) into the page, and
+ * returns what the test checks against closed forms.
+ */
+interface PageRun {
+  oneTf: boolean;
+  halfabs: number;
+  penalties: (string | null)[];
+  snapshots: { epoch: number; testLoss: number; testAcc: number; penaltyLoss: number; kernelL1: { hidden: number; out: number } }[];
+  final: { hidden: number; out: number };
+  texts: string[];
+  bars: number;
+}
+
+const PAGE_SCRIPT = `import * as tf from '@tensorflow/tfjs';
+import { fit, penalty, tf as libraryTf, trainStep } from 'penalty-explorer';
+import { histogramGridSpec, pageModel, toVega } from 'penalty-explorer/viz';
+import { parse, View } from 'vega';
+import './halfabs.mjs';
+export { trainStep, pageModel };
+globalThis.penxRun = async () => {
+  await tf.setBackend('cpu');
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ name: 'hidden', units: 4, inputShape: [3], activation: 'relu', kernelRegularizer: penalty('l1:0.01') }),
+    tf.layers.dense({ name: 'out', units: 2, activation: 'softmax', kernelRegularizer: penalty('halfabs:0.1,k=4') }),
+  ] });
+  const x = tf.randomNormal([32, 3], 0, 1, 'float32', 1);
+  const y = tf.argMax(tf.matMul(x, tf.randomNormal([3, 2], 0, 1, 'float32', 2)), 1);
+  const sumAbs = (layer) => tf.tidy(() => tf.sum(tf.abs(model.getLayer(layer).getWeights()[0])).dataSync()[0]);
+  const kernelL1 = { name: 'kernelL1', onEpochEnd: () => ({ hidden: sumAbs('hidden'), out: sumAbs('out') }) };
+  const record = await fit(model, { x, y }, { epochs: 2, batchSize: 16, loss: 'sparseCategoricalCrossentropy', validationData: [x, y], monitors: [kernelL1] });
+  document.body.innerHTML = await new View(parse(await toVega(histogramGridSpec(record))), { renderer: 'none' }).toSVG();
+  return {
+    oneTf: libraryTf.engine() === tf.engine(),
+    halfabs: penalty('halfabs:0.1,k=4').apply(tf.tensor([1, -2])).dataSync()[0],
+    penalties: record.config.weights.map((w) => w.penalty?.spec ?? null),
+    snapshots: [record.initial, ...record.epochs].map((s) => ({ epoch: s.epoch, testLoss: s.testLoss, testAcc: s.testAcc, penaltyLoss: s.penaltyLoss, kernelL1: s.monitors.kernelL1 })),
+    final: { hidden: sumAbs('hidden'), out: sumAbs('out') },
+    texts: [...document.querySelectorAll('svg text')].map((t) => t.textContent),
+    bars: document.querySelectorAll('svg .mark-rect path').length,
+  };
+};
 `;
 
 beforeAll(async () => {
@@ -338,10 +388,8 @@ export const lambda: number = parseNumber('1e-4', 'λ');
   }, 120_000);
 
   it('bundles for the browser: the root and ./viz entries (esbuild, platform browser), TF.js imported, without what they do not use of zod', () => {
-    write(
-      join(project, 'web', 'entry.mjs'),
-      `import { penalty, fit, trainStep } from 'penalty-explorer';\nimport { histogramGridSpec, pageModel } from 'penalty-explorer/viz';\nexport { penalty, fit, trainStep, histogramGridSpec, pageModel };\n`,
-    );
+    write(join(project, 'web', 'halfabs.mjs'), PENALTY_MODULE);
+    write(join(project, 'web', 'entry.mjs'), PAGE_SCRIPT);
     const esbuild = join(dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
     const r = run(
       esbuild,
@@ -365,6 +413,46 @@ export const lambda: number = parseNumber('1e-4', 'λ');
     expect(locales.map((f) => f.replace(/^.*\//, ''))).toEqual(['en.js']);
     console.log(`browser bundle of the root and ./viz entries: ${(out.length / 2 ** 20).toFixed(2)} MB minified`);
   }, 120_000);
+
+  it.skipIf(!hasChromium)(
+    'the browser bundle runs in Chromium: fit with a built-in and a user’s penalty and a monitor, the numbers by closed forms, the figure drawn, no console error',
+    async () => {
+      const files: Record<string, { contentType: string; body: string }> = {
+        '/': { contentType: 'text/html', body: '<!doctype html><link rel="icon" href="data:,"><script type="module" src="/out.js"></script>' },
+        '/out.js': { contentType: 'text/javascript', body: readFileSync(join(project, 'web', 'out.js'), 'utf8') },
+      };
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => ['error', 'warning'].includes(m.type()) && errors.push(`${m.type()}: ${m.text()}`));
+        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+        // The page's files from memory, at an address of its own (no server); anything else it asks for is a 404, a console error.
+        await page.route('http://consumer.test/**', (route) => route.fulfill(files[new URL(route.request().url()).pathname] ?? { status: 404 }));
+        await page.goto('http://consumer.test/');
+        expect(errors, 'as the bundle loaded').toEqual([]);
+        const got = await page.evaluate(() => (globalThis as unknown as { penxRun(): Promise<PageRun> }).penxRun());
+        expect(errors, 'as it ran').toEqual([]);
+        expect(got.oneTf).toBe(true);
+        expect(got.halfabs).toBeCloseTo((0.1 * (1 + 2)) / 4, 7);
+        expect(got.penalties).toEqual(['l1:0.01', null, 'halfabs:0.1,k=4', null]);
+        expect(got.snapshots.map((s) => s.epoch)).toEqual([0, 1, 2]);
+        // Each snapshot's penalty is λ·Σ|w| + λ·Σ|w|/k of the kernels the monitor measured at that epoch; the last is the model's as fit returned it.
+        for (const s of got.snapshots) expect(s.penaltyLoss).toBeCloseTo(0.01 * s.kernelL1.hidden + (0.1 / 4) * s.kernelL1.out, 6);
+        expect(got.snapshots.at(-1)!.kernelL1).toEqual(got.final);
+        expect(got.snapshots[2]!.kernelL1.hidden).not.toBe(got.snapshots[0]!.kernelL1.hidden);
+        // The figure: a panel per snapshot, titled with its own loss and accuracy, its bars drawn, the penalties named.
+        expect(got.texts.filter((t) => t.startsWith('epoch='))).toEqual(
+          got.snapshots.map((s) => `epoch=${s.epoch} loss=${s.testLoss.toFixed(4)} acc=${s.testAcc.toFixed(4)}`),
+        );
+        expect(got.texts.some((t) => t.includes('penalty l1:0.01 + halfabs:0.1,k=4'))).toBe(true);
+        expect(got.bars).toBeGreaterThan(3 * 20);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 
   it('runs penx, and a user’s TypeScript penalty in a CommonJS (npm init -y) and an ES module project', () => {
     const penx = join(project, 'node_modules', '.bin', 'penx');
