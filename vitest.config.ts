@@ -90,12 +90,6 @@ const OWN_PROCESS = [
   'test/user-modules/no-tsx.test.ts',
   'test/folders/failed-start.test.ts',
   'test/folders/overwrite.test.ts',
-  // They spy on a class's prototype and leave the spy.
-  'test/backends/onnxruntime-fused-predictions.test.ts',
-  // They unregister an onnxruntime kernel (for the rest of the process).
-  'test/backends/onnxruntime-adadelta.test.ts',
-  'test/backends/onnxruntime-adam.test.ts',
-  'test/backends/onnxruntime-rms.test.ts',
   // They count the onnxruntime backend's sessions or its pending convolutions, which another file's add to (a kernel
   // shape another file ran has its session already; a tensor another file left unread and undisposed stays pending).
   'test/backends/onnxruntime-deferred.test.ts',
