@@ -95,6 +95,8 @@ const OWN_PROCESS = [
   'test/backends/onnxruntime-deferred.test.ts',
   'test/backends/onnxruntime-leaks.test.ts',
   'test/backends/onnxruntime-parity.test.ts',
+  // It counts the sessions the read-back probe makes, which runs once per backend: after another file trained on onnxruntime, none.
+  'test/kernels/read-back.test.ts',
   // They start shard workers (which import every layer class module this process imported, another file's temporary one too).
   'test/backends/onnxruntime-training.test.ts',
   'test/backends/wasm-parity.test.ts',
