@@ -102,6 +102,7 @@ export {
   saveModel,
   versions,
   writeFileAtomic,
+  writeFilesAtomic,
   writeSparseWeights,
 } from './io/index.ts';
 export { FINE_LINEAR, FINE_LOG, type FineGrid, fineHistogram, logAbsHistogram, PERCENTILES, percentiles } from './monitor/index.ts';
@@ -109,8 +110,10 @@ export { gradientsFor, ShardedGradients, shardsOf, stepThreads, UnshardableError
 export {
   type ComparisonOptions,
   comparisonDrawing,
+  type DrawnFigure,
   type DrawOptions,
   drawComparison,
+  drawFigure,
   drawRun,
   type EpochGap,
   type EpochOption,

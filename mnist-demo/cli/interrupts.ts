@@ -14,7 +14,9 @@
  *     (`holdSigint`): one between guarded calls stops the next (or a poll hands it to `onSignal`)
  *   ─► 2nd signal ─► exit at once (a lock is released at the process's exit)
  *
- * Nothing is half-written either way: every file goes through a temporary name and a rename.
+ * Nothing is half-written either way: every file goes through a temporary name and a rename, and
+ * files written together (a sweep's figures and report) are renamed in one synchronous stretch, which
+ * no signal handler interrupts (`writeFilesAtomic`).
  */
 
 import type { TermRelay } from './term-relay.ts';

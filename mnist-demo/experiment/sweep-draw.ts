@@ -9,10 +9,13 @@
  *
  * report.html has no script: it opens from a file, offline. Drawing again (after every finished
  * run) replaces it; a figure is drawn again only when its spec changed (a run finished since).
+ * The figures and the report are all drawn first and then written together (`writeFilesAtomic`):
+ * a drawing stopped partway (a second Ctrl-C) leaves the previous one whole, never figures of one
+ * moment next to a report of another.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { figureFiles, type RunRecord, type SweepRecord, writeFigure, writeFileAtomic } from 'penalty-explorer/node';
+import { type DrawnFigure, drawFigure, figureFiles, type RunRecord, type SweepRecord, writeFilesAtomic } from 'penalty-explorer/node';
 import { esc, escText, MONITOR_VIEW, monitorViewSpec, monitorViews, PAGE_STYLE, type SweepMetric, sweepSpec, table } from 'penalty-explorer/viz';
 import { counted } from '../words.ts';
 import { type RunState, sweepStates } from './sweep-state.ts';
@@ -153,13 +156,15 @@ export async function drawSweep(dir: string, record: SweepRecord, failures: Read
   const finished = finishedOf(states);
   const svgs: string[] = [];
   const monitors: MonitorFigure[] = [];
+  const drawings: DrawnFigure[] = [];
   for (const f of finished.length > 0 ? sweepFigures(finished) : []) {
-    const svg = await writeFigure(join(dir, f.file), f.spec(), DRAWN);
-    if (f.monitor === undefined) svgs.push(svg);
-    else monitors.push({ name: f.monitor, svg });
+    const figure = await drawFigure(join(dir, f.file), f.spec(), DRAWN);
+    drawings.push(figure);
+    if (f.monitor === undefined) svgs.push(figure.svg);
+    else monitors.push({ name: f.monitor, svg: figure.svg });
   }
   // A run trained with --no-figures (or not started) has no report to link to.
   const drawn = new Set(record.runs.filter((r) => existsSync(join(dir, r.name, 'report.html'))).map((r) => r.name));
-  await writeFileAtomic(join(dir, REPORT), page(record, states, svgs, drawn, monitors));
+  await writeFilesAtomic([...drawings.flatMap((d) => d.files), [join(dir, REPORT), page(record, states, svgs, drawn, monitors)]]);
   return states;
 }

@@ -3,6 +3,8 @@
  * is written survives a power loss:
  *
  *   file:    temporary sibling `.<name>.<pid>.<rand>.penx-tmp` ─► write ─► fsync ─► rename ─► fsync the folder
+ *   files written together (`writeFilesAtomic`: a sweep's figures and report): every temporary
+ *            written and fsynced ─► all renamed in one synchronous stretch ─► each folder fsynced
  *   folder:  filled under `<dir>.penx-tmp-<pid>` ─► every file and the folder fsynced ─► the old one
  *            moved to `<dir>.penx-old` ─► the new one renamed in ─► `<dir>.penx-old` removed
  *
@@ -13,7 +15,7 @@
  * it (`watchWrites`) before the name appears.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -120,9 +122,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * Write each `[path, data]` of `files` as `writeFileAtomic` does, in order, every one announced to
- * its folder's watcher (`watchWrites`) before any is written: a watcher refusing one (an ownership
- * check) leaves all of them as they were.
+ * Write each `[path, data]` of `files` as `writeFileAtomic` does, every one announced to its
+ * folder's watcher (`watchWrites`) before any is written: a watcher refusing one (an ownership
+ * check) leaves all of them as they were. They replace what was there together: every temporary
+ * file is written and fsynced first (the files in place untouched: an exit meanwhile leaves only
+ * leftovers), then all are renamed in order with no `await` between (no signal handler of this
+ * process — a second Ctrl-C's exit — runs between two of them), then each folder is fsynced. Only a
+ * process killed from outside (SIGKILL, a power loss) in the instant of the renames can leave some
+ * replaced and some not; the next write of the set puts them right.
  *
  * @example
  * await writeFilesAtomic([['out/a.png', png], ['out/a.svg', svg]])   // a.svg refused ─► a.png not written either
@@ -130,19 +137,36 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 export async function writeFilesAtomic(files: ReadonlyArray<readonly [path: string, data: string | Uint8Array]>): Promise<void> {
   for (const [path] of files) await mkdir(dirname(path), { recursive: true });
   for (const [path, data] of files) announce(path, data);
-  for (const [path, data] of files) await writeThrough(tempFileFor(dirname(path), basename(path)), path, data);
+  const temps: string[] = [];
+  try {
+    for (const [path, data] of files) {
+      const temp = tempFileFor(dirname(path), basename(path));
+      temps.push(temp);
+      await writeTemp(temp, data);
+    }
+    for (const [i, [path]] of files.entries()) renameSync(temps[i]!, path);
+  } catch (error) {
+    await Promise.all(temps.map((temp) => rm(temp, { force: true })));
+    throw error;
+  }
+  for (const folder of new Set(files.map(([path]) => dirname(path)))) await fsyncPath(folder);
+}
+
+/** Write `data` into the new file `temp` and fsync it. */
+async function writeTemp(temp: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Write `data` into `temp`, fsync it, rename it to `path` and fsync the folder; `temp` removed when that fails. */
 async function writeThrough(temp: string, path: string, data: string | Uint8Array): Promise<void> {
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeTemp(temp, data);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -4,7 +4,7 @@
  * are written as SVG only), every figure and report.html of a run or comparison folder drawn from
  * its records.
  *
- *   spec ─► renderSvg (render.ts) ─► svgToPng ─► writeFigure (.png, .svg)
+ *   spec ─► renderSvg (render.ts) ─► svgToPng ─► writeFigure (.png, .svg); drawFigure: the files, to write with others (writeFilesAtomic)
  *   run records ─► runDrawing / comparisonDrawing (draw.ts): the files, and the drawing ─► every figure ─► writeReport (report-file.ts)
  *   records ─► penaltyCurves (penalty-curves.ts): the penalty shapes training stored
  */
@@ -24,5 +24,5 @@ export {
   runEnded,
 } from './draw.ts';
 export { type PenaltyCurveOptions, penaltyCurves } from './penalty-curves.ts';
-export { type FigureOptions, FONT_FILES, figureFiles, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
+export { type DrawnFigure, drawFigure, type FigureOptions, FONT_FILES, figureFiles, pngRendering, renderSvg, svgToPng, writeFigure } from './render.ts';
 export { vegaScript, writeReport } from './report-file.ts';

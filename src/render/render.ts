@@ -264,27 +264,50 @@ export function figureFiles(pathWithoutExtension: string, options: FigureOptions
   return [...(kinds.png ? [`${pathWithoutExtension}.png`] : []), ...(kinds.svg ? [`${pathWithoutExtension}.svg`] : [])];
 }
 
+/** A figure drawn, not yet written: its SVG, and the files to write (none when those there are kept: `keepUnchanged`). */
+export interface DrawnFigure {
+  readonly svg: string;
+  readonly files: ReadonlyArray<readonly [path: string, data: string | Uint8Array]>;
+}
+
+/**
+ * The files `writeFigure` writes, drawn and not written, to write together with others
+ * (`writeFilesAtomic`: a sweep's figures and report replaced together); none when `keepUnchanged`
+ * keeps those there. The PNG comes first: the SVG's key line, written last, vouches for both (each
+ * by its size and SHA-256).
+ *
+ * @example
+ * const { svg, files } = await drawFigure('out/sparsity', sparsitySpec(runs), { svg: true, keepUnchanged: true });
+ * await writeFilesAtomic([...files, ['out/report.html', `<!doctype html><body>${svg}</body>`]]);   // the figure and its page replaced together
+ */
+export async function drawFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: FigureOptions = {}): Promise<DrawnFigure> {
+  const { png, svg: withSvg } = figureKinds(options);
+  const key = options.keepUnchanged ? figureKey(spec, options) : undefined;
+  if (key !== undefined && withSvg) {
+    const kept = await keptSvg(pathWithoutExtension, key, png);
+    if (kept !== undefined) return { svg: kept, files: [] };
+  }
+  const svg = await renderSvg(spec);
+  const pngBytes = png ? svgToPng(svg) : undefined;
+  return {
+    svg,
+    files: [
+      ...(pngBytes ? [[`${pathWithoutExtension}.png`, pngBytes] as const] : []),
+      ...(withSvg ? [[`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, svg, pngBytes)] as const] : []),
+    ],
+  };
+}
+
 /**
  * Writes `<path>.png` (where PNG rendering is installed), and `<path>.svg` when asked or without PNG (`figureFiles`); returns the SVG text.
  * With `keepUnchanged`, files drawn from the same spec before are kept as they are (see FigureOptions).
+ * Both are announced before either is written (a folder's ownership check refusing one leaves both as they were).
  *
  * @example
  * const svg = await writeFigure('out/sparsity', sparsitySpec(runs), { svg: true, keepUnchanged: true });
  */
 export async function writeFigure(pathWithoutExtension: string, spec: TopLevelSpec, options: FigureOptions = {}): Promise<string> {
-  const { png, svg: withSvg } = figureKinds(options);
-  const key = options.keepUnchanged ? figureKey(spec, options) : undefined;
-  if (key !== undefined && withSvg) {
-    const kept = await keptSvg(pathWithoutExtension, key, png);
-    if (kept !== undefined) return kept;
-  }
-  const svg = await renderSvg(spec);
-  const pngBytes = png ? svgToPng(svg) : undefined;
-  // Both announced before either is written (a folder's ownership check refusing one leaves both as they
-  // were); the PNG first: the SVG's key line, written last, vouches for both (each by its size and SHA-256).
-  await writeFilesAtomic([
-    ...(pngBytes ? [[`${pathWithoutExtension}.png`, pngBytes] as const] : []),
-    ...(withSvg ? [[`${pathWithoutExtension}.svg`, key === undefined ? svg : svg + keyLine(key, svg, pngBytes)] as const] : []),
-  ]);
+  const { svg, files } = await drawFigure(pathWithoutExtension, spec, options);
+  if (files.length > 0) await writeFilesAtomic(files);
   return svg;
 }

@@ -9,8 +9,11 @@
  * before, only at the write, after runs had trained; a monitor's figure no finished run has yet too,
  * and everything it would refuse is named in one refusal (in-process: `sweep` of the app; a folder's
  * run is finished, or stands after epoch 0 with a checkpoint that cannot be loaded, so no run is
- * trained whatever the check says).
+ * trained whatever the check says). A redraw replaces its figures and report together: wherever it
+ * could be stopped (at each file operation it awaits, where a second Ctrl-C's exit can come), the
+ * folder holds the drawing before or the one after, whole.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +40,21 @@ import { makeRunRecord } from '../fixtures/run-record-fixture.ts';
 
 /** What shows a file was written again: its inode (a rename puts a new one in place) and its modification time. */
 const pick = (s: Stats) => ({ ino: s.ino, mtimeMs: s.mtimeMs });
+
+/** Called before every `node:fs/promises` operation (a point where the process can be stopped by a signal), when set. */
+const fsHook = vi.hoisted(() => ({ beforeCall: undefined as (() => void) | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<Record<string, unknown>>();
+  const wrap = (f: unknown) =>
+    typeof f === 'function'
+      ? (...args: unknown[]) => {
+          fsHook.beforeCall?.();
+          return (f as (...a: unknown[]) => unknown)(...args);
+        }
+      : f;
+  const wrapped = Object.fromEntries(Object.entries(actual).map(([name, f]) => [name, wrap(f)]));
+  return { ...wrapped, default: wrapped };
+});
 
 const root = mkdtempSync(join(tmpdir(), 'penx-sweep-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -132,6 +150,49 @@ describe("a sweep's report.html", () => {
     expect(readFileSync(join(dir, 'monitor-epochTimes.svg'), 'utf8')).toContain('l1_seed=3');
     tf.dispose([x, y]);
   }, 60_000);
+});
+
+describe("a sweep's redraw", () => {
+  it('replaces its figures and report together: stopped at any await, the folder holds one drawing whole', async () => {
+    const dir = join(root, 'moment');
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1, 2] };
+    const record: SweepRecord = { format: SWEEP_FORMAT, name: 'moment', grid, settings: { epochs: '2' }, runs: await expandGrid(grid) };
+    const stop = openFolder(dir, 'sweep');
+    await writeSweepJson(dir, record);
+    stop();
+    const finish = async (i: number) => {
+      const run = record.runs[i]!;
+      const claimed = claimFolder(join(dir, run.name), {}, 'run');
+      await writeRunJson(join(dir, run.name), makeRunRecord({ epochs: 2, seed: run.seed }));
+      claimed.release();
+    };
+    const files = ['sparsity.png', 'sparsity.svg', 'accuracy.png', 'accuracy.svg', 'report.html'];
+    const state = () =>
+      files.map((f) =>
+        existsSync(join(dir, f))
+          ? createHash('sha256')
+              .update(readFileSync(join(dir, f)))
+              .digest('hex')
+          : 'none',
+      );
+    await finish(0);
+    await drawSweep(dir, record);
+    const before = state();
+    // The second run finished: every file drawn anew; what the folder holds at each operation the redraw awaits.
+    await finish(1);
+    const seen: string[][] = [];
+    fsHook.beforeCall = () => seen.push(state());
+    try {
+      await drawSweep(dir, record);
+    } finally {
+      fsHook.beforeCall = undefined;
+    }
+    const after = state();
+    for (const [i, f] of files.entries()) expect(after[i], f).not.toBe(before[i]);
+    expect(seen.length).toBeGreaterThan(files.length);
+    const moments = seen.map((s) => files.map((f, i) => `${f}: ${s[i] === before[i] ? 'before' : s[i] === after[i] ? 'after' : 'other'}`));
+    expect(moments.filter((m) => !m.every((x) => x.endsWith(': before')) && !m.every((x) => x.endsWith(': after')))).toEqual([]);
+  });
 });
 
 /** The sweep's settings: the training flags given (`settingsOf` in the action). */
