@@ -170,7 +170,7 @@ describe('Ctrl-C', () => {
 });
 
 describe('how to continue a stopped command', () => {
-  it('train, compare, sweep: the same command without --force (it would start the folder over) and with --resume; start: none', () => {
+  it('train, compare, sweep: the same command without --force (it would start the folder over) and with --resume; a followed queued sweep: the same command; start: none', () => {
     expect(resumeCommand(['train', '--penalty', 'l1:1e-4', '--force', '--out', 'my runs'])).toBe("penx train --penalty l1:1e-4 --out 'my runs' --resume");
     expect(resumeCommand(['compare', '--penalties', 'none,l1', '--resume'])).toBe('penx compare --penalties none,l1 --resume');
     expect(resumeCommand(['sweep', '--penalties', 'l1', '--strengths', '1e-4', '--force'])).toBe('penx sweep --penalties l1 --strengths 1e-4 --resume');
@@ -179,6 +179,14 @@ describe('how to continue a stopped command', () => {
     );
     expect(resumeCommand(['start'])).toBeNull();
     expect(continueNote(['start'])).toMatch(/npm start starts over/);
+    // Following a queued sweep: Ctrl-C stopped the following, not its runs (the workers train them); the same command follows it again.
+    const queued = ['sweep', '--queue', 'redis://h:6379', '--penalties', 'l1', '--strengths', '1e-4', '--name', 'lam'];
+    expect(resumeCommand(queued)).toBe('penx sweep --queue redis://h:6379 --penalties l1 --strengths 1e-4 --name lam');
+    expect(continueNote(queued)).toBe(
+      '; stopped following the sweep, whose runs go on on the workers; follow it again with: penx sweep --queue redis://h:6379 --penalties l1 --strengths 1e-4 --name lam',
+    );
+    expect(resumeCommand(['sweep', '--queue=redis://h', '--name', 'lam', '--status'])).toBeNull();
+    expect(continueNote(['sweep', '--queue', 'redis://h', '--name', 'lam', '--remove'])).toBe('');
     expect(resumeCommand(['plot', 'figures/runs/x'])).toBeNull();
     expect(continueNote(['plot', 'figures/runs/x'])).toBe('');
   });

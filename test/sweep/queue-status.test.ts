@@ -93,6 +93,13 @@ describe('SweepQueue.status', () => {
     }
   }, 30_000);
 
+  it('--status of a sweep the queue does not have (a Redis restarted without its data lost it): refused, saying how to put it back', async () => {
+    const url = await emptyDatabase(redis.url, 5);
+    await expect(sweepStatus(url, `lost${process.pid}`, false)).rejects.toThrow(
+      `there is no sweep named lost${process.pid} on the queue at ${url} (a Redis restarted without its data has lost its sweeps: put it on again with the penx sweep --queue command that put it on; finished runs are skipped, the others resume)`,
+    );
+  });
+
   it('--status --json: a failure’s reason with control and bidirectional characters printed as JSON’s escapes, read back the same', async () => {
     const url = await emptyDatabase(redis.url, 5);
     const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };

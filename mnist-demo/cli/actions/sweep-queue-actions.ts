@@ -29,10 +29,16 @@ import { printRuns, printStatus, progressText } from './sweep-print.ts';
 
 const POLL_MS = 1_000;
 
-/** The sweep named `name` on the queue, or a UsageError saying there is none. */
+/**
+ * The sweep named `name` on the queue, or a UsageError saying there is none — and how to put it
+ * back when a Redis that restarted without its data lost it (nothing follows a `--detach`ed sweep to do so).
+ */
 async function onQueue(q: SweepQueue, name: string): Promise<SweepRecord> {
   const record = await q.record(name);
-  if (!record) throw new UsageError(`there is no sweep named ${name} on the queue at ${q.url}`);
+  if (!record)
+    throw new UsageError(
+      `there is no sweep named ${name} on the queue at ${q.url} (a Redis restarted without its data has lost its sweeps: put it on again with the penx sweep --queue command that put it on; finished runs are skipped, the others resume)`,
+    );
   return record;
 }
 
