@@ -56,8 +56,7 @@ import {
   FIT_OPTION_KEYS,
   type FitCallback,
   type FitOptions,
-  fit,
-  fitFromCheckedWeights,
+  fitAfter,
   runConfig,
   runConfigOfSizes,
   withBatchSizeOf,
@@ -355,7 +354,7 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
         await drawRun(dir, from, { all: true });
       }
     }
-    return await (weightsChecked ? fitFromCheckedWeights : fit)(model, data, {
+    const fitting: FitOptions = {
       ...fitOptions,
       // One start for the record's config and its first session.
       info: { ...fitOptions.info, startedAt: now.startedAt },
@@ -375,7 +374,9 @@ export async function fitToFolder(model: tf.LayersModel, data: FitData, given: F
         ...(options.callbacks ?? []),
         drawing,
       ],
-    }).then(async (r) => {
+    };
+    // Its weights checked above unless it resumes, and its config computed above: neither again.
+    return await fitAfter(model, data, fitting, { weightsChecked, config: now }).then(async (r) => {
       const done = withSessions(r);
       // Ended by one of TF.js's callbacks, the record the last epoch wrote says so already. Ended
       // by one of this library's (after the folder's callback wrote the epoch), it is written again:

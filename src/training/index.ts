@@ -31,7 +31,7 @@ export { checkDifferentiable } from './differentiable.ts';
 export { DivergedError } from './diverged.ts';
 export { evaluate } from './evaluate.ts';
 export { checkFiniteWeights } from './finite-weights.ts';
-export { fit, fitFromCheckedWeights } from './fit.ts';
+export { type FitDone, fit, fitAfter } from './fit.ts';
 export { checkGradientsOption, checkTrainable, withBatchSizeOf } from './fit-checks.ts';
 export { runConfig, runConfigOfSizes } from './fit-config.ts';
 export type { DatasetBatch, FitData, TensorData, Tensors, ValidationData } from './fit-data.ts';
