@@ -166,6 +166,34 @@ describe('README', () => {
     expect(section.replace(/\s+/g, ' ')).toContain('Without it, training runs on WebAssembly');
   });
 
+  it('the library’s install: the browser line names neither onnxruntime-node nor the .npmrc line, and the lines that do say they are for Node only', () => {
+    const lib = JSON.parse(readFileSync('src/package.json', 'utf8')) as {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## The library')))![1]!;
+    const [node, browser] = block.split(/\n\n/);
+    expect(node).toMatch(/^# .*Node only/);
+    expect(node).toContain('onnxruntime-node-install=skip');
+    expect(browser).toMatch(/^# for a browser page/);
+    const installed = /^npm install (.*)$/m.exec(browser!)![1]!.split(/\s+/);
+    // The browser line is complete: every peer dependency the library cannot do without, and no optional one.
+    const required = Object.keys(lib.peerDependencies).filter((name) => !lib.peerDependenciesMeta[name]?.optional);
+    expect([...installed].sort()).toEqual(['penalty-explorer', ...required].sort());
+    expect(browser!.split('\n').filter((line) => line && !line.startsWith('#'))).toEqual([`npm install ${installed.join(' ')}`]);
+  });
+
+  it('the library in a browser: says TF.js takes webgl without setBackend, slow without a GPU, and how the playground tells (its own check)', () => {
+    const browser = readme.slice(readme.indexOf('In a browser, pick the backend'), readme.indexOf('### Train any model')).replace(/\s+/g, ' ');
+    expect(browser).toContain('Without a `tf.setBackend`, TF.js takes webgl');
+    expect(browser).toContain('several times slower than wasm or cpu');
+    // The renderers the README names are the ones the playground's worker passes webgl over for.
+    const check = /function softwareWebGl[\s\S]*?return \/(.*?)\/i\.test/.exec(readFileSync('mnist-demo/playground/worker.ts', 'utf8'))![1]!;
+    expect(browser).toContain('(`SwiftShader`, `llvmpipe`)');
+    for (const renderer of ['SwiftShader', 'llvmpipe']) expect(new RegExp(check, 'i').test(renderer), renderer).toBe(true);
+    expect(browser).toContain('`WEBGL_debug_renderer_info`');
+  });
+
   it('the run folder table of penx train names every figure a run folder gets (with a constraint: projected.png too)', async () => {
     const { makeRunRecord } = await import('./fixtures/run-record-fixture.ts');
     const { drawRun } = await import('../src/node.ts');
