@@ -166,6 +166,19 @@ describe('README', () => {
     expect(section.replace(/\s+/g, ' ')).toContain('Without it, training runs on WebAssembly');
   });
 
+  it('quick start: what npm start trains and where its report is, as penx start has them, and says to open it', async () => {
+    const { QUICK, REFERENCE_PENALTIES } = await import('../mnist-demo/experiment/reference.ts');
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('### `penx` in your own project')).replace(/\s+/g, ' ');
+    const count = (n: number) => n.toLocaleString('en').replace(',', ' ');
+    expect(quick).toContain(`for ${QUICK.epochs} epochs on a seeded ${count(QUICK.trainSize)}-image subset (tested on ${count(QUICK.testSize)})`);
+    expect(quick).toContain(
+      REFERENCE_PENALTIES.split(',')
+        .map((p) => `\`${p}\``)
+        .join(', '),
+    );
+    expect(quick).toContain(`open \`${QUICK.out}/${QUICK.name}/report.html\` in your browser`);
+  });
+
   it('the library’s install: the browser line names neither onnxruntime-node nor the .npmrc line, and the lines that do say they are for Node only', () => {
     const lib = JSON.parse(readFileSync('src/package.json', 'utf8')) as {
       peerDependencies: Record<string, string>;
