@@ -196,6 +196,7 @@ export {
   type PenaltyDefinition,
   PenaltyRegularizer,
   type PenaltySpec,
+  type ProbeOptions,
   type ProximalOperator,
   penalty,
   penaltyCatalog,

@@ -30,28 +30,21 @@ describe('README', () => {
     expect(readme.slice(readme.indexOf(heading))).toContain('npx penx train --penalty l1:1e-4 --monitor ./mnist-demo/examples/class-accuracy.ts');
   });
 
-  it('says what the probe checks: the gradient at the non-zero probe weights only (√|w| passes, its slope at 0 infinite)', async () => {
+  it('says what the probe checks: a finite gradient at every probe weight, 0 among them (√|w| is refused, its slope at 0 infinite; it passed)', async () => {
     const { abs, definePenalty, penalty, probePenalty, tf } = await import('../src/index.ts');
     definePenalty({ name: 'sqrtabs', fn: (w) => tf.sqrt(abs(w)) });
-    const reg = penalty('sqrtabs:1');
-    expect(() => probePenalty(reg)).not.toThrow();
-    expect(
-      Number.isFinite(
-        tf
-          .grad((w: import('../src/index.ts').Tensor) => reg.apply(w))(tf.tensor1d([0]))
-          .dataSync()[0],
-      ),
-    ).toBe(false);
+    expect(() => probePenalty(penalty('sqrtabs:1'))).toThrow(/^penalty sqrtabs has gradient NaN at w = 0: /);
     const playground = readme.slice(readme.indexOf('## The playground'), readme.indexOf('## The library'));
-    expect(playground.replace(/\s+/g, ' ')).toContain('a finite value on probe weights, 0 among them, and a finite gradient at the non-zero ones');
+    expect(playground.replace(/\s+/g, ' ')).toContain('a finite value and a finite gradient on probe weights, 0 among them');
   });
 
   it('Adding a penalty: the errors fit gives a penalty of your own code (not probed) are the ones it quotes (a comparison gave TF.js\'s bare "Cannot compute gradient")', async () => {
     const { abs, definePenalty, fit, penalty, tf } = await import('../src/index.ts');
     const section = readme.slice(readme.indexOf('## Adding a penalty'), readme.indexOf('## The command line')).replace(/\s+/g, ' ');
     const quoted = [...section.matchAll(/\("((?:the penalty is not finite|penalty \w+:[\d.]+ on )[^"]*)"/g)].map((m) => m[1]!.replace(/ …$/, ''));
-    expect(quoted).toHaveLength(2);
+    expect(quoted).toHaveLength(3);
     definePenalty({ name: 'mylog', fn: (w) => tf.log(abs(w)) });
+    definePenalty({ name: 'root', fn: (w) => tf.sqrt(abs(w)) });
     definePenalty({ name: 'huber', fn: (w) => tf.where(tf.lessEqual(abs(w), 0.1), tf.square(w), abs(w)) });
     const refusal = (where: 'kernel' | 'bias', spec: string) => {
       const d = tf.layers.dense({ name: 'd', units: 2, inputShape: [3], [`${where}Regularizer`]: penalty(spec) });
@@ -69,6 +62,7 @@ describe('README', () => {
     };
     expect(await refusal('bias', 'mylog:1e-4')).toContain(quoted[0]);
     expect(await refusal('kernel', 'huber:1e-3')).toContain(quoted[1]);
+    expect(await refusal('bias', 'root:1e-3')).toContain(quoted[2]);
   });
 
   it('names every option fit takes (FIT_OPTION_KEYS) in its list of fit’s options (monitors, name, info and signal were missing)', async () => {

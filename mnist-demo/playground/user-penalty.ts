@@ -4,12 +4,12 @@
  *
  *   code ─► an expression of w (`tf.sum(abs(w))`), or a function body that returns one
  *        ─► definePenalty({ name: 'mine', formula: the code (Σ before it when element-wise), fn })
- *        ─► penalty('mine:λ') probes it
+ *        ─► penalty('mine:λ') ─► probeUserPenalty (probePenalty, its advice worded for the code box)
  *
  * The code sees `w` (the weight tensor), `tf` (TensorFlow.js) and `abs` (the library's |w|, whose
  * gradient at 0 is 0). It runs in the training worker, so a slow or endless one never blocks the page.
  */
-import { abs, definePenalty, SpecError, tf } from 'penalty-explorer';
+import { abs, definePenalty, type PenaltyRegularizer, probePenalty, SpecError, tf } from 'penalty-explorer';
 
 /** The name of the code box's penalty in specs and records. */
 export const MINE = 'mine';
@@ -72,4 +72,15 @@ export function defineUserPenalty(code: string): void {
     doc: 'typed in the playground',
     fn: (w) => compiled.fn(w, tf, abs),
   });
+}
+
+/**
+ * The code box's penalty checked as `penx` checks a module's (probePenalty), its refusal of `tf.abs`
+ * saying that `abs` is in the code's scope, where a module's says to import it.
+ *
+ * @example
+ * probeUserPenalty(penalty('mine:1e-3'))   // code tf.abs(w): throws "… use the library's abs instead (abs is already in the code box's scope; …"
+ */
+export function probeUserPenalty(reg: PenaltyRegularizer): void {
+  probePenalty(reg, { absFrom: "abs is already in the code box's scope" });
 }

@@ -28,7 +28,6 @@ import {
   parsePenaltySpec,
   penalty,
   penaltyCatalog,
-  probePenalty,
   readBackProblem,
   registerWasmTrainingKernels,
   snapshotWeights,
@@ -38,7 +37,7 @@ import {
 import { MNIST_CLASSES, MNIST_SHAPE, referenceModel, smallMlp } from '../model.ts';
 import { fetchSubset, tensorsOf } from './data.ts';
 import type { CatalogItem, FromWorker, RunSettings, ToWorker } from './protocol.ts';
-import { defineUserPenalty, MINE } from './user-penalty.ts';
+import { defineUserPenalty, MINE, probeUserPenalty } from './user-penalty.ts';
 
 /** Why a backend with a wrong read-back cannot train here (said when it was asked for by name). */
 const WHY_SYNC_READS = 'the library reads its losses, penalties and evaluation that way, so the run would record wrong numbers';
@@ -165,8 +164,8 @@ async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
   const mine = parsePenaltySpec(s.penalty).name === MINE;
   if (mine) defineUserPenalty(s.code);
   const reg = penalty(s.penalty);
-  // As penx checks a penalty module: a finite scalar on probe weights (0 among them), a finite gradient at the non-zero ones, the derivative of the value there.
-  if (mine) probePenalty(reg);
+  // As penx checks a penalty module: a finite scalar on probe weights (0 among them), a finite gradient (at 0 too), the derivative of the value at the non-zero ones.
+  if (mine) probeUserPenalty(reg);
   const controls = { penalty: reg, penalizeBias: false, ...(s.constraint ? { constraint: constraint(s.constraint) } : {}) };
   const built = (s.model === 'mlp' ? smallMlp : referenceModel)(MNIST_SHAPE, MNIST_CLASSES, { seed: s.seed });
   try {

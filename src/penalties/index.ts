@@ -24,7 +24,7 @@ export {
   regularizerFromJson,
 } from './from-json.ts';
 export { abs } from './ops.ts';
-export { probePenalty, whyNoGradient } from './probe.ts';
+export { FINITE_AT_ZERO, type ProbeOptions, probePenalty, whyNoGradient } from './probe.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 export { isProximal, noGradient, proximalPenalty } from './proximal.ts';
 export { isPenalty, PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

@@ -22,11 +22,18 @@ const DY = 2;
  * non-zero weights, or one that is not the derivative of its value there (`gradientMismatch`: a
  * `tf.customGrad` whose gradient is another function's, has the wrong sign, ignores `dy` or is off
  * by 1 %; a kink passes), or is 0 wherever its value steps (`checkNotAStep`: `tf.round(abs(w))`), or is
- * not 0 at w = 0 where its value is symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`); or if its proximal operator (when it has one) throws, or returns anything but
+ * NaN or ±∞ at w = 0 (`checkFiniteAtZero`: `tf.sqrt(abs(w))`), or not 0 at w = 0 where its value is
+ * symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
- * gradient, so `tf.scalar(NaN)` is refused as not finite.
+ * gradient, so `tf.scalar(NaN)` is refused as not finite. `options.absFrom` says, in the refusal of
+ * `tf.abs`, where the penalty's code gets the library's `abs` (by default, by an import).
+ *
+ * @example
+ * // mine defined with fn: (w) => tf.abs(w)
+ * probePenalty(penalty('mine:1e-3'))                                       // throws: … use the library's abs instead (import { abs } from 'penalty-explorer'; …
+ * probePenalty(penalty('mine:1e-3'), { absFrom: 'abs is in scope here' })   // throws: … use the library's abs instead (abs is in scope here; …
  */
-export function probePenalty(reg: PenaltyRegularizer): void {
+export function probePenalty(reg: PenaltyRegularizer, options: ProbeOptions = {}): void {
   // Its name and, from a module, which: `logsum (from ./logsum.ts)`.
   const name = `${reg.definition.name}${fromModule(reg.definition)}`;
   const value = userCall(name, ON_PROBE, () => tf.tidy(() => reg.value(tf.tensor2d(PROBE, [4, 4])).dataSync()[0] ?? NaN));
@@ -61,13 +68,73 @@ export function probePenalty(reg: PenaltyRegularizer): void {
         `its gradient must be finite at every w ≠ 0 (probed at ±1e-3 … ±2): check it for divisions by |w| or logs of 0, or a root or log of |w − c|`,
     );
   checkDerivative(reg, name, nonZero, grad);
-  checkRestsAtZero(reg, name);
+  const zero = atZero(reg, name);
+  checkFiniteAtZero(name, zero.slope);
+  checkRestsAtZero(name, zero, options.absFrom ?? "import { abs } from 'penalty-explorer'");
   if (grad.every((g) => g === 0)) checkNotAStep(reg, name);
   if (reg.definition.prox) probeProx(reg);
 }
 
+/** What `probePenalty` says of the code it probes. */
+export interface ProbeOptions {
+  /**
+   * Where the penalty's code gets the library's `abs`, as the refusal of `tf.abs` says it; by default
+   * `import { abs } from 'penalty-explorer'` (a module's code). Code run with `abs` in its scope says
+   * so here, e.g. `'abs is in scope'`.
+   */
+  readonly absFrom?: string;
+}
+
 /** The distance from 0 at which `checkRestsAtZero` compares a penalty's value with its value at 0. */
 const EPS = 1e-3;
+
+/** A penalty at and around w = 0 on a weight tensor of shape [1]: its value at 0 and at ±EPS, its gradient at 0. */
+interface AtZero {
+  readonly atZero: number;
+  readonly right: number;
+  readonly left: number;
+  readonly slope: number;
+}
+
+/** The penalty's value at w = 0 and ±EPS and its gradient at w = 0 (a user's error said as the probe's). */
+function atZero(reg: PenaltyRegularizer, name: string): AtZero {
+  return userCall(name, `probe weights of shape [1] (0 and ±${EPS}, for its gradient at w = 0)`, () =>
+    tf.tidy(() => {
+      const at = (w: number) => reg.value(tf.tensor1d([w])).dataSync()[0] ?? NaN;
+      const slope =
+        tf
+          .grad((x: Tensor) => reg.value(x))(tf.tensor1d([0]))
+          .dataSync()[0] ?? NaN;
+      return { atZero: at(0), right: at(EPS), left: at(-EPS), slope };
+    }),
+  );
+}
+
+/**
+ * What to write instead of a penalty whose gradient at w = 0 is NaN or ±∞ (probePenalty's refusal, and fit's
+ * of a penalty it did not probe): √|w| smoothed, a norm smoothed, or the built-in lp.
+ */
+export const FINITE_AT_ZERO =
+  "TF.js's gradient of √x and of x^p with p < 1 is infinite at x = 0, and 0·∞ is NaN (tf.sqrt(abs(w)), tf.pow(abs(w), 0.5), a norm tf.norm(w) at w = 0): " +
+  'smooth it at 0 by writing |w| as √(w² + eps) with a small eps, e.g. tf.pow(tf.add(tf.square(w), 1e-8), 0.25) for √|w| ' +
+  'or tf.sqrt(tf.add(tf.sum(tf.square(w)), 1e-8)) for a norm, or use the built-in lp (lp:λ,p=0.5: its gradient is 0 at w = 0)';
+
+/**
+ * A SpecError when a penalty's gradient at w = 0 (`slope`, on a weight tensor [0]) is NaN or ±∞: a
+ * weight at exactly 0 — a bias, which starts at 0, or one an L1 has zeroed — would take a NaN or
+ * infinite step, and the model's weights turn NaN. `tf.sqrt(tf.abs(w))` (−∞ there),
+ * `tf.sqrt(abs(w))` and `tf.norm(w)` (NaN) are refused; the built-in lp, p < 1, has gradient 0 there.
+ *
+ * @example
+ * checkFiniteAtZero('sqrtabs', Number.NEGATIVE_INFINITY)   // throws "penalty sqrtabs has gradient -Infinity at w = 0: …"
+ */
+function checkFiniteAtZero(name: string, slope: number): void {
+  if (Number.isFinite(slope)) return;
+  throw new SpecError(
+    `penalty ${name} has gradient ${slope} at w = 0: its gradient must be finite at every w, 0 included, else a weight at exactly 0 ` +
+      `(a bias, which starts at 0, or one the penalty has zeroed) takes a ${slope} step and the model's weights turn NaN. ${FINITE_AT_ZERO}`,
+  );
+}
 
 /**
  * A SpecError when a penalty's gradient at w = 0 is finite and not 0 while its value is symmetric
@@ -75,27 +142,19 @@ const EPS = 1e-3;
  * both sides, so its gradient at 0 must be 0 (0 lies between its slopes to the left and right);
  * anything else pushes a weight that sits at exactly 0 off it on every step. TF.js's `tf.abs` is
  * the cause: its gradient at 0 is −1, so `tf.abs(w)` is an L1 that never lets a weight rest at 0.
- * A smooth penalty (w², log(1 + w²)) and the library's `abs` (gradient sign(w), 0 at 0) pass.
+ * A smooth penalty (w², log(1 + w²)) and the library's `abs` (gradient sign(w), 0 at 0) pass. The
+ * refusal says to use the library's `abs`, got as `absFrom` says (`ProbeOptions`).
  *
  * @example
- * checkRestsAtZero(penalty('tfabs:1e-3'), 'tfabs')   // fn (w) => tf.abs(w): throws "penalty tfabs has gradient -1 at w = 0 …"
+ * checkRestsAtZero('tfabs', atZero(penalty('tfabs:1e-3'), 'tfabs'), "import { abs } from 'penalty-explorer'")
+ * // fn (w) => tf.abs(w): throws "penalty tfabs has gradient -1 at w = 0 …"
  */
-function checkRestsAtZero(reg: PenaltyRegularizer, name: string): void {
-  const [atZero, right, left, slope] = userCall(name, `probe weights of shape [1] (0 and ±${EPS}, for its gradient at w = 0)`, () =>
-    tf.tidy(() => {
-      const at = (w: number) => reg.value(tf.tensor1d([w])).dataSync()[0] ?? NaN;
-      const g =
-        tf
-          .grad((x: Tensor) => reg.value(x))(tf.tensor1d([0]))
-          .dataSync()[0] ?? NaN;
-      return [at(0), at(EPS), at(-EPS), g];
-    }),
-  );
+function checkRestsAtZero(name: string, { atZero, right, left, slope }: AtZero, absFrom: string): void {
   if (slope === 0 || !Number.isFinite(slope) || right !== left || !(right > atZero)) return;
   throw new SpecError(
     `penalty ${name} has gradient ${slope} at w = 0, where its value is symmetric and smallest (${right} at w = ±${EPS}, ${atZero} at w = 0): ` +
       `its gradient there must be 0, else training pushes every weight that sits at exactly 0 off it on every step — an L1 that never lets a weight rest at 0. ` +
-      `TF.js's tf.abs has gradient -1 at w = 0: use abs from penalty-explorer instead (import { abs } from 'penalty-explorer'; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)`,
+      `TF.js's tf.abs has gradient -1 at w = 0: use the library's abs instead (${absFrom}; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)`,
   );
 }
 

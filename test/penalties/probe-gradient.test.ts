@@ -76,7 +76,7 @@ describe("the probe's check of a penalty's gradient against finite differences o
         const m = tf.minimum(abs(w), 0.1);
         return tf.div(tf.mul(m, tf.sub(abs(w), tf.div(m, 2))), 0.1);
       },
-      groupnorm: (w: Tensor) => tf.norm(w), // a whole-tensor value
+      groupnorm: (w: Tensor) => tf.sqrt(tf.add(tf.sum(tf.square(w)), 1e-8)), // a whole-tensor value (smoothed: tf.norm's gradient at w = 0 is NaN)
       // Terms float32 rounds to 1 on either side (1 − exp(−50), at w = 1 and 2): their right, tiny gradients were refused.
       welsch: (w: Tensor) => tf.sub(1, tf.exp(tf.div(tf.square(w), -0.02))),
       gemanmcclure: (w: Tensor) => tf.div(tf.square(w), tf.add(1e-6, tf.square(w))),
@@ -95,11 +95,11 @@ describe("the probe's check of a penalty's gradient against finite differences o
     expect(probed('tfabsonly', (w) => tf.abs(w))).toBe(
       'penalty tfabsonly has gradient -1 at w = 0, where its value is symmetric and smallest (0.0010000000474974513 at w = ±0.001, 0 at w = 0): ' +
         'its gradient there must be 0, else training pushes every weight that sits at exactly 0 off it on every step — an L1 that never lets a weight rest at 0. ' +
-        "TF.js's tf.abs has gradient -1 at w = 0: use abs from penalty-explorer instead (import { abs } from 'penalty-explorer'; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)",
+        "TF.js's tf.abs has gradient -1 at w = 0: use the library's abs instead (import { abs } from 'penalty-explorer'; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)",
     );
     // Inside another op: log(1 + |w|/0.05) has gradient −1/0.05 = −20 at 0; and added to a smooth one.
     expect(probed('tfabslogsum', (w) => tf.log1p(tf.div(tf.abs(w), 0.05)))).toMatch(
-      /^penalty tfabslogsum has gradient -20 at w = 0, .*use abs from penalty-explorer/,
+      /^penalty tfabslogsum has gradient -20 at w = 0, .*use the library's abs instead \(import \{ abs \} from 'penalty-explorer'/,
     );
     expect(probed('tfabsplussquare', (w) => tf.add(tf.abs(w), tf.square(w)))).toMatch(/^penalty tfabsplussquare has gradient -1 at w = 0/);
     const passing = {
@@ -111,6 +111,28 @@ describe("the probe's check of a penalty's gradient against finite differences o
     };
     for (const [name, fn] of Object.entries(passing)) expect([name, probed(name, fn)]).toEqual([name, undefined]);
     expect(() => probePenalty(penalty('l1:1e-3'))).not.toThrow();
+  });
+
+  it('refuses a gradient that is NaN or ±∞ at w = 0 (√|w|, |w|^0.5, a norm: a bias starts at 0), saying what to write instead, which passes (each was accepted, finite elsewhere)', () => {
+    const refused = {
+      sqrttfabs: [(w: Tensor) => tf.sqrt(tf.abs(w)), '-Infinity'], // 1/(2√0) · tf.abs's −1
+      sqrtabs: [(w: Tensor) => tf.sqrt(abs(w)), 'NaN'], // ∞ · 0
+      powhalf: [(w: Tensor) => tf.pow(abs(w), 0.5), 'NaN'],
+      wholenorm: [(w: Tensor) => tf.norm(w), 'NaN'], // a whole-tensor value: √Σw²
+    } as const;
+    for (const [name, [fn, slope]] of Object.entries(refused))
+      expect([name, probed(name, fn)]).toEqual([name, expect.stringContaining(`penalty ${name} has gradient ${slope} at w = 0: `)]);
+    expect(probed('sqrtabs2', (w) => tf.sqrt(abs(w)))).toBe(
+      'penalty sqrtabs2 has gradient NaN at w = 0: its gradient must be finite at every w, 0 included, else a weight at exactly 0 ' +
+        "(a bias, which starts at 0, or one the penalty has zeroed) takes a NaN step and the model's weights turn NaN. " +
+        "TF.js's gradient of √x and of x^p with p < 1 is infinite at x = 0, and 0·∞ is NaN (tf.sqrt(abs(w)), tf.pow(abs(w), 0.5), a norm tf.norm(w) at w = 0): " +
+        'smooth it at 0 by writing |w| as √(w² + eps) with a small eps, e.g. tf.pow(tf.add(tf.square(w), 1e-8), 0.25) for √|w| ' +
+        'or tf.sqrt(tf.add(tf.sum(tf.square(w)), 1e-8)) for a norm, or use the built-in lp (lp:λ,p=0.5: its gradient is 0 at w = 0)',
+    );
+    // What it says to write instead passes, and so does the built-in lp below p = 1 (its gradient taken as 0 at w = 0).
+    expect(probed('smoothroot', (w) => tf.pow(tf.add(tf.square(w), 1e-8), 0.25))).toBeUndefined();
+    expect(probed('smoothnorm', (w) => tf.sqrt(tf.add(tf.sum(tf.square(w)), 1e-8)))).toBeUndefined();
+    for (const spec of ['lp:1e-3,p=0.5', 'lp:1e-3,p=0.05']) expect(() => probePenalty(penalty(spec)), spec).not.toThrow();
   });
 
   it('says an error of its extra evaluations happened on the 15 probe weights, one moved (it said a probe tensor of shape [4,4])', () => {

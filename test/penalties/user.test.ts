@@ -222,19 +222,42 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
     expect(refusal('widedeadzone', (w) => tf.relu(tf.sub(abs(w), 3)))).not.toThrow();
   });
 
-  it('fit refuses a penalty defined in the caller\'s code (not probed) that TF.js cannot differentiate, naming it, the weight and the fix (it was TF.js\'s bare "Cannot compute gradient" at the first batch)', async () => {
-    definePenalty({ name: 'fitwhere', fn: (w) => tf.where(tf.lessEqual(abs(w), 0.1), tf.square(w), abs(w)) });
-    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelRegularizer: penalty('fitwhere:1e-3') })] });
+  /** What fit throws for a dense layer `d` with `spec` on its kernel or bias (zeros, TF.js's default), and whether training began. */
+  const fitRefusal = async (where: 'kernel' | 'bias', spec: string) => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], [`${where}Regularizer`]: penalty(spec) })] });
     let began = false;
     const [x, y] = [tf.ones([4, 3]), tf.zeros([4, 2])];
-    const run = fit(model, { x, y }, { epochs: 1, batchSize: 4, loss: 'meanSquaredError', callbacks: [{ onTrainBegin: () => void (began = true) }] });
-    await expect(run).rejects.toThrow(SpecError);
-    await expect(run).rejects.toThrow(
+    try {
+      const callbacks = [{ onTrainBegin: () => void (began = true) }];
+      const error = await fit(model, { x, y }, { epochs: 1, batchSize: 4, loss: 'meanSquaredError', callbacks }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      return { error, began };
+    } finally {
+      model.dispose();
+      tf.dispose([x, y]);
+    }
+  };
+
+  it('fit refuses a penalty defined in the caller\'s code (not probed) that TF.js cannot differentiate, naming it, the weight and the fix (it was TF.js\'s bare "Cannot compute gradient" at the first batch)', async () => {
+    definePenalty({ name: 'fitwhere', fn: (w) => tf.where(tf.lessEqual(abs(w), 0.1), tf.square(w), abs(w)) });
+    const { error, began } = await fitRefusal('kernel', 'fitwhere:1e-3');
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as Error).message).toMatch(
       /^penalty fitwhere:0\.001 on d\/kernel has no gradient with respect to the weights w: TF\.js has no gradient for LessEqual, a comparison.*tf\.minimum/,
     );
     expect(began).toBe(false);
-    model.dispose();
-    tf.dispose([x, y]);
+  });
+
+  it("fit refuses a penalty defined in the caller's code (not probed) whose gradient is NaN at the untrained weights, a bias of 0, naming it, the weight, the entry and the fix (it trained, and the weights turned NaN at the first step)", async () => {
+    definePenalty({ name: 'fitroot', fn: (w) => tf.sqrt(abs(w)) });
+    const { error, began } = await fitRefusal('bias', 'fitroot:1e-3');
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as Error).message).toMatch(
+      /^penalty fitroot:0\.001 on d\/bias has gradient NaN at the untrained weights \(entry 0, w = 0\); nothing was trained; .*smooth it at 0 by writing \|w\| as √\(w² \+ eps\)/,
+    );
+    expect(began).toBe(false);
   });
 
   it('a non-finite gradient says where it is and what it was (it said only "on a probe tensor")', () => {

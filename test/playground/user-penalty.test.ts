@@ -1,11 +1,12 @@
 /**
  * The playground's code box as a penalty (mnist-demo/playground/user-penalty.ts), in Node: the
  * formula the record gets says what the library really adds to the loss — the sum of an
- * element-wise φ(w), the value of a scalar one — checked against the value itself.
+ * element-wise φ(w), the value of a scalar one — checked against the value itself; and its probe's
+ * advice, worded for code that has `abs` in its scope.
  */
 import { describe, expect, it } from 'vitest';
-import { defineUserPenalty, formulaOf } from '../../mnist-demo/playground/user-penalty.ts';
-import { lossFormula, penalty, tf } from '../../src/index.ts';
+import { defineUserPenalty, formulaOf, probeUserPenalty } from '../../mnist-demo/playground/user-penalty.ts';
+import { definePenalty, lossFormula, penalty, SpecError, tf } from '../../src/index.ts';
 
 describe("the code box's formula", () => {
   it('an element-wise φ(w) is shown with the sum the library takes of it (it was λ·tf.square(w)), a scalar one as it is', () => {
@@ -25,5 +26,24 @@ describe("the code box's formula", () => {
     expect(formulaOf('const a = abs(w);\n  return tf.sum(a);')).toBe('const a = abs(w); return tf.sum(a);');
     // Code that throws: as it is (the probe says why it is refused).
     expect(formulaOf('w.nosuch()')).toBe('w.nosuch()');
+  });
+});
+
+describe("the code box's probe", () => {
+  it("refuses tf.abs saying abs is in the code box's scope (it said to import it, which the code box cannot)", () => {
+    // Its code as defineUserPenalty runs it (`mine` is this file's tf.square): tf.abs(w).
+    definePenalty({ name: 'boxtfabs', fn: (w) => tf.abs(w) });
+    let message = '';
+    try {
+      probeUserPenalty(penalty('boxtfabs:1e-3'));
+    } catch (err) {
+      expect(err).toBeInstanceOf(SpecError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^penalty boxtfabs has gradient -1 at w = 0, /);
+    expect(message).toMatch(
+      /use the library's abs instead \(abs is already in the code box's scope; gradient sign\(w\), 0 at w = 0\), e\.g\. abs\(w\), not tf\.abs\(w\)$/,
+    );
+    expect(message).not.toContain('import');
   });
 });
