@@ -4,7 +4,8 @@
  * right — the module of that name with its extension, the folder of a model.json given itself, a run
  * folder's checkpoint/model — where TF.js alone says `ENOENT … DIR/model.json`. A saved model whose
  * penalty of the user's is not defined says which flag imports its module, and how to train it with another
- * penalty (a `--model` module that imports it and loads the folder). A model TF.js cannot read
+ * penalty (a `--model` module that imports it and loads the folder: that module, written as printed, builds
+ * the model through modelMaker as `penx train --model` does). A model TF.js cannot read
  * is refused with TF.js's reason whole (errorLine), here and when `penx prune` reads a run's checkpoint.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointModel } from '../../mnist-demo/cli/actions/prune.ts';
 import { modelMaker } from '../../mnist-demo/experiment/model-source.ts';
-import { penalty, saveModel, tf } from '../../src/node.ts';
+import { describePenalty, inventory, penalty, saveModel, tf } from '../../src/node.ts';
+import { moduleDir } from './module-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-model-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -82,6 +84,32 @@ describe('--model DIR that is not a model folder', () => {
     );
     mkdirSync(join(root, 'empty'));
     expect(await refusal(join(root, 'empty'))).toMatch(/: it has no model\.json; --model takes a folder/);
+  });
+
+  it('the --model module that refusal prints, written as printed beside its penalty module, builds the saved model as penx train --model builds it (no test ran it)', async () => {
+    const model = join(root, 'own', 'checkpoint', 'model');
+    const [, file, text] = /e\.g\. --model \.\/(\S+), of: (.*)\)$/.exec(await refusal(model)) ?? [];
+    expect(text).toMatch(/^import '\.\/mylogsum\.ts'; /);
+    // A user's project: 'penalty-explorer' resolves to this package; the penalty's module beside it, as the hint's import has it.
+    const here = moduleDir('penx-model-module-');
+    try {
+      writeFileSync(
+        join(here, 'mylogsum.ts'),
+        "import { abs, definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: 'mylogsum', fn: (w) => tf.log1p(abs(w)) });\n",
+      );
+      writeFileSync(join(here, file!), `${text}\n`);
+      const make = await modelMaker({ kind: 'module', path: join(here, file!) }, DATA);
+      const built = await make(1);
+      try {
+        // The saved model, its penalty of the user's loaded with it (the run's --penalty replaces it).
+        const kernel = inventory(built).weights.find((w) => w.name === 'out/kernel');
+        expect(kernel?.regularizer && describePenalty(kernel.regularizer)).toMatchObject({ spec: 'mylogsum:1e-4', source: 'user' });
+      } finally {
+        built.dispose();
+      }
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
   });
 
   it('a model TF.js cannot read, its reason on the lines after the first: said whole, for --model and for a run prune reads', async () => {
