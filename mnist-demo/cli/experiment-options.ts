@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { REFERENCE_OPTIMIZER } from '../experiment/reference.ts';
+import { REFERENCE_OPTIMIZER, RUNS_FOLDER } from '../experiment/reference.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
 
 /** Options as commander gives them (text). */
@@ -65,7 +65,7 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
       .option('--train-size <n>', 'train on a seeded subset of n images (default: all)')
       .option('--test-size <n>', 'evaluate on a seeded subset of n images (default: all)')
       .option('--data <dir>', 'folder with the four MNIST-format IDX files, .gz or not: any image size, channels and classes (default: the bundled MNIST)')
-      .option('--out <dir>', 'folder the run folders go in', 'figures/runs')
+      .option('--out <dir>', 'folder the run folders go in', RUNS_FOLDER)
       .option('--name <name>', help.name)
       .option('--resume', help.resume)
       .option('--force', help.force)

@@ -15,6 +15,7 @@ import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
 import { checkRunName, checkSpec, formatNumber, isModuleRef, parseNumber } from 'penalty-explorer/spec';
 import { MNIST_TEST_IMAGES, MNIST_TRAIN_IMAGES } from '../data/bundled.ts';
 import { checkBatchSize } from '../experiment/batch-size.ts';
+import { RUNS_FOLDER } from '../experiment/reference.ts';
 import { checkNoStrength, checkStrengthsGiven, checkSweepStrengths, penaltyKey, sweepPenaltyText, takesStrength } from '../experiment/sweep-texts.ts';
 import { counted } from '../words.ts';
 import type { ExperimentFlags } from './experiment-options.ts';
@@ -349,8 +350,8 @@ export function listenValues(
 
 /** `penx serve`'s folder: given (not empty) and a folder; then its `--host` and `--port`. */
 export function checkServeFlags(dir: string, flags: { readonly host?: string; readonly port?: string }): void {
-  givenPath(dir, 'the folder', 'the folder of your runs, or leave it out for figures/runs');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default figures/runs)`);
+  givenPath(dir, 'the folder', `the folder of your runs, or leave it out for ${RUNS_FOLDER}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default ${RUNS_FOLDER})`);
   listenValues(flags);
 }
 

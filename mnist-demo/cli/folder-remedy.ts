@@ -15,6 +15,7 @@
  */
 import { join } from 'node:path';
 import { FolderExistsError, FolderRefusedError, OlderFolderError, WrongKindError } from 'penalty-explorer/errors';
+import { RUNS_FOLDER } from '../experiment/reference.ts';
 
 /**
  * Where a command puts its output without --out, for those whose output folder can be refused: said
@@ -24,8 +25,7 @@ const DEFAULT_OUT: Readonly<Record<string, string>> = {
   prune: 'penx prune writes RUN/pruned',
   // plot.ts's record file target: the file's name without .json, next to it.
   plot: 'penx plot draws DIR/NAME.json into DIR/NAME',
-  // commands/sweep.ts's default of penx worker's --out.
-  worker: 'penx worker trains the sweeps in figures/runs',
+  worker: `penx worker trains the sweeps in ${RUNS_FOLDER}`,
 };
 
 /** Another folder for a command's output, e.g. `give another --out DIR (without --out, penx prune writes RUN/pruned)`. */

@@ -9,10 +9,8 @@
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adopt } from '../../mnist-demo/cli/actions/adopt.ts';
-import { addSweepCommands } from '../../mnist-demo/cli/commands/sweep.ts';
 import { folderRefusalText } from '../../mnist-demo/cli/folder-remedy.ts';
 import { adoptOlderEntries, checkOwnFolder, checkWrites, claimFolder, FolderExistsError, FolderRefusedError, OlderFolderError } from '../../src/node.ts';
 import { olderComparison } from '../fixtures/older-penx-folder.ts';
@@ -38,17 +36,13 @@ describe('a refused folder: the hint fits the command and what it meant to do wi
   });
 
   it('penx worker whose --out is refused: another --out, naming the folder its --out defaults to', () => {
-    const program = new Command();
-    addSweepCommands(program, () => {});
-    const out = program.commands.find((c) => c.name() === 'worker')?.options.find((o) => o.long === '--out')?.defaultValue;
-    expect(out).toBe('figures/runs');
     const refused = new FolderRefusedError(
       'runs/r/checkpoint/x',
       "runs/r/checkpoint/x is inside the run's checkpoint runs/r/checkpoint; nothing was touched",
       'output',
     );
     expect(folderRefusalText('worker', refused)).toBe(
-      `runs/r/checkpoint/x is inside the run's checkpoint runs/r/checkpoint; nothing was touched; give another --out DIR (without --out, penx worker trains the sweeps in ${out})`,
+      "runs/r/checkpoint/x is inside the run's checkpoint runs/r/checkpoint; nothing was touched; give another --out DIR (without --out, penx worker trains the sweeps in figures/runs)",
     );
   });
 

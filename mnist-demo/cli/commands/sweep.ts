@@ -3,6 +3,7 @@
  * and the flags each checks before the library loads (../flag-values.ts).
  */
 import type { Command } from 'commander';
+import { RUNS_FOLDER } from '../../experiment/reference.ts';
 import type { WorkerFlags } from '../actions/worker.ts';
 import { addExperimentOptions } from '../experiment-options.ts';
 import { checkSweepFlags, type SweepFlags, workerValues } from '../flag-values.ts';
@@ -48,7 +49,7 @@ export function addSweepCommands(program: Command, setExit: (code: number) => vo
       'train runs of sweeps put on a queue (penx sweep --queue) into the shared folder --out, until stopped; a run whose worker dies goes to another',
     )
     .requiredOption('--queue <url>', QUEUE)
-    .option('--out <dir>', 'the shared folder the sweeps are in (as penx sweep --out)', 'figures/runs')
+    .option('--out <dir>', 'the shared folder the sweeps are in (as penx sweep --out)', RUNS_FOLDER)
     .option('--concurrency <n>', 'runs trained at once here, the threads split between them', '1')
     .option('--threads <n>', 'threads in all (default: one per core)')
     .option('--json', 'once stopped (Ctrl-C, SIGTERM), print one JSON object: each run it took and how it ended (its log on stderr)')

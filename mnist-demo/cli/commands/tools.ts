@@ -3,7 +3,7 @@
  * is in ../actions/), and the flags each checks before the library loads (../flag-values.ts).
  */
 import { type Command, Option } from 'commander';
-import { REFERENCE_OPTIMIZER } from '../../experiment/reference.ts';
+import { REFERENCE_OPTIMIZER, RUNS_FOLDER } from '../../experiment/reference.ts';
 import type { AdoptFlags } from '../actions/adopt.ts';
 import type { BenchFlags } from '../actions/bench.ts';
 import type { PlaygroundFlags } from '../actions/playground.ts';
@@ -82,7 +82,7 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   program
     .command('serve')
     .description('a live dashboard over a folder of runs and comparisons: overlay any runs, every view, updated while they train')
-    .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', 'figures/runs')
+    .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', RUNS_FOLDER)
     .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only)')
     .option('--json', 'print the address as one JSON object { url, dir }')
