@@ -57,7 +57,7 @@ function kindRemedy(err: WrongKindError): string {
  */
 export function folderRemedy(command: string | undefined, err: FolderExistsError | FolderRefusedError): string {
   if (command === 'start')
-    return `penx start always writes ${err.dir}: move or rename that folder, or run the same comparison elsewhere with penx compare --out DIR --name NAME`;
+    return `move ${err.dir} elsewhere (penx start always writes there), or run the same comparison into another folder with penx compare --out DIR --name NAME`;
   if (command === 'adopt') return 'penx adopt takes folders a penx wrote';
   const intent = err instanceof FolderRefusedError ? err.intent : undefined;
   if (command === 'plot' && intent === 'write' && err instanceof WrongKindError) return kindRemedy(err);

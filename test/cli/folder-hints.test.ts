@@ -75,7 +75,7 @@ describe('a folder in the way: the remedy fits the command', () => {
     const r = await penxIn(cwd, 'start');
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(
-      /refusing to start figures\/runs\/quickstart over: .*nothing was touched; penx start always writes figures\/runs\/quickstart: move or rename that folder/,
+      /refusing to start figures\/runs\/quickstart over: .*nothing was touched; move figures\/runs\/quickstart elsewhere \(penx start always writes there\), or run the same comparison into another folder with penx compare --out DIR --name NAME\n/,
     );
     expect(r.stderr).not.toMatch(/choose another name or folder/);
     expect(readdirSync(quick)).toEqual(['notes.txt']);

@@ -3,10 +3,11 @@
  * hint names the default folder of `penx plot FILE.json` and of `penx worker`'s --out, a write over
  * entries an older penx listed and a user's file says to move the one and adopt the others, a folder of penx's of another kind than
  * plot redraws is said as such with what to do, a file penx cannot prove it wrote says to move it or (said as the
- * alternative) give another folder, and each refusal carries the intent that hint is
+ * alternative) give another folder, penx start (which always writes figures/runs/quickstart) says to move that
+ * folder or compare elsewhere, and each refusal carries the intent that hint is
  * worded by — penx adopt's, a worker's --out inside a run's checkpoint.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,25 @@ describe('a refused folder: the hint fits the command and what it meant to do wi
       "nothing was touched; move it out of the folder (or delete it if penalty-explorer's) and try again; or ";
     expect(force).toThrow(`${refused}choose another name or folder`);
     expect(said('compare', force)).toBe(`${refused}give another --name or --out`);
+  });
+
+  it('penx start refusing figures/runs/quickstart: what is wrong, then what would be right, one sentence with the folder’s own remedy or without', () => {
+    const quick = join(root, 'start', 'figures', 'runs', 'quickstart');
+    olderComparison(quick);
+    adoptOlderEntries(quick);
+    writeFileSync(join(quick, 'report.html'), '<html>mine');
+    const elsewhere = (dir: string) =>
+      `move ${dir} elsewhere (penx start always writes there), or run the same comparison into another folder with penx compare --out DIR --name NAME`;
+    expect(said('start', () => claimFolder(quick, { force: true }, 'comparison'))).toBe(
+      `refusing to start ${quick} over: its manifest lists a file penalty-explorer cannot prove it wrote: report.html (its content is not what penalty-explorer wrote there); ` +
+        `nothing was touched; move it out of the folder (or delete it if penalty-explorer's) and try again; or ${elsewhere(quick)}`,
+    );
+    const users = join(root, 'start-users');
+    mkdirSync(users);
+    writeFileSync(join(users, 'notes.txt'), 'mine');
+    expect(said('start', () => claimFolder(users, { force: true }, 'comparison'))).toBe(
+      `refusing to start ${users} over: it was not written by penalty-explorer (it has no valid .penx-folder.jsonl marker); nothing was touched; ${elsewhere(users)}`,
+    );
   });
 
   it('penx adopt of a folder that is not penx’s: refused as a folder to write into', () => {
