@@ -8,6 +8,7 @@
  *                         refused too: the others moved, those an older penx listed adopted instead)
  *   FolderRefusedError ─► its problem; <remedy> (a WrongKindError redrawn by plot: its record drawn into a new folder);
  *                         with the library's own remedy (entries to move): its problem; its remedy; or <remedy>
+ *                         (a folder the command updates, plot's redraw: its problem; its remedy)
  *
  * @example
  * folderRefusalText('plot', new FolderExistsError('runs/x', 'run folder'))
@@ -81,7 +82,9 @@ export function folderRefusalText(command: string | undefined, err: unknown): st
       return `${err.problem}${elsewhere}; those an older penx listed need not move: if they are still as it left them, ${adopt}; then run the command again`;
     return `${err.problem}${elsewhere}; or, if its files are still as the older penx left them, ${adopt} and the command can run`;
   }
-  // What to do in the folder (entries to move), when the library knows it: the command's remedy the alternative to it.
-  if (err instanceof FolderRefusedError) return `${err.problem}; ${err.remedy ? `${err.remedy}; or ` : ''}${folderRemedy(command, err)}`;
-  return undefined;
+  if (!(err instanceof FolderRefusedError)) return undefined;
+  // What to do in the folder (entries to move), when the library knows it: the command's remedy the alternative
+  // to it — none for a folder the command updates (plot's redraw), which is the folder it is given.
+  if (err.remedy && err.intent === 'write') return `${err.problem}; ${err.remedy}`;
+  return `${err.problem}; ${err.remedy ? `${err.remedy}; or ` : ''}${folderRemedy(command, err)}`;
 }

@@ -24,8 +24,8 @@ import { FolderRefusedError } from '../errors.ts';
 import { MARKER_FILE } from '../formats/index.ts';
 import { treeDigest } from '../io/index.ts';
 import { checkUnlocked, lockFolder } from './lock.ts';
-import { markedFolder, ownedPresent, proofOf, readMarker, unprovenFiles } from './owner.ts';
-import { listedByOlder, type Unproven } from './refusals.ts';
+import { linkedMarker, markedFolder, ownedPresent, proofOf, readMarker, unprovenFiles } from './owner.ts';
+import { linkedMarkerRefusal, listedByOlder, type Unproven } from './refusals.ts';
 
 /** What `adoptOlderEntries` did, as paths relative to the folder. */
 export interface Adopted {
@@ -55,8 +55,11 @@ function unprovenOf(dir: string): Unproven[] {
  * it or one of its runs is held by another live process. With nothing to adopt, nothing is written (not even its lock): the folder stays as it was.
  */
 export function adoptOlderEntries(dir: string): Adopted {
-  if (!readMarker(dir))
+  if (!readMarker(dir)) {
+    const links = linkedMarker(dir);
+    if (links !== undefined) throw linkedMarkerRefusal(dir, links, 'write');
     throw new FolderRefusedError(dir, `cannot adopt ${dir}: it has no valid ${MARKER_FILE} marker, so penalty-explorer did not write it`, 'write');
+  }
   // Nothing to adopt, found by reading alone: the folder left as it was (taking its lock would change its
   // modification time). This version never lists by name alone, so none appears meanwhile; what there is to adopt is read again under the lock.
   checkUnlocked(dir);

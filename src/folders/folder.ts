@@ -23,6 +23,7 @@ import {
   checkRemovable,
   contentOf,
   forgetOwned,
+  linkedMarker,
   lstatOf,
   markFolder,
   noteInParent,
@@ -32,7 +33,7 @@ import {
   unmarkedContentOf,
   writeMarker,
 } from './owner.ts';
-import type { Replacing } from './refusals.ts';
+import { linkedMarkerRefusal, type Replacing } from './refusals.ts';
 
 /** `path` with its symbolic links followed: the real path of its nearest existing ancestor, then the rest as given. */
 function realPathOf(path: string): string {
@@ -225,6 +226,12 @@ function wrongKind(dir: string, kinds: { readonly holds: FolderKind; readonly wa
   return new WrongKindError(dir, { problem: `${dir} holds ${kindText(kinds.holds)}, not ${kindText(kinds.wanted)}; nothing was touched`, ...kinds }, intent);
 }
 
+/** The refusal of `dir`, which holds no marker of its own, for `intent`: a hard link of another folder's marker said so (`linkedMarkerRefusal`), else a NotOwnedError. */
+function notOwned(dir: string, intent: FolderIntent): FolderRefusedError {
+  const links = linkedMarker(dir);
+  return links === undefined ? new NotOwnedError(dir, intent, MARKER_FILE) : linkedMarkerRefusal(dir, links, intent);
+}
+
 /**
  * Refuse (FolderRefusedError) `dir` when it is a symbolic link in a folder of the tool's, which
  * makes none there: a comparison's run replaced by a link to a run elsewhere is not the folder the
@@ -240,7 +247,8 @@ function checkNotLinkInOwn(dir: string, intent: FolderIntent): void {
 
 /**
  * Judge a folder before anything is written into it: refused (FolderRefusedError) inside a run's
- * checkpoint, or a symbolic link in a folder of the tool's (`checkNotLinkInOwn`); an existing one refused (NotOwnedError) when it has no valid marker of this tool and
+ * checkpoint, or a symbolic link in a folder of the tool's (`checkNotLinkInOwn`); an existing one refused (NotOwnedError; for a hard
+ * link of another folder's marker, `linkedMarkerRefusal`) when it has no valid marker of this tool of its own and
  * holds anything (an invalid marker file, names like the tool's leftovers too) but a lock and the
  * marker's temporary file; or a marker of another kind; with force (or as an output folder), one whose manifest lists a file
  * the tool cannot prove it wrote (`checkRemovable`); to resume, one it would write over such an
@@ -267,7 +275,7 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
   if (!marker) {
     // Without a marker, everything is someone's: a marker file that is no valid one (forged, cut short, of a
     // newer format), names like the tool's leftovers; only what taking a folder writes before its marker is not.
-    if (unmarkedContentOf(dir).length > 0) throw new NotOwnedError(dir, intent, MARKER_FILE);
+    if (unmarkedContentOf(dir).length > 0) throw notOwned(dir, intent);
     return;
   }
   if (marker.kind !== kind) throw wrongKind(dir, { holds: marker.kind, wanted: kind }, intent);
@@ -356,7 +364,7 @@ export function claimFolder(dir: string, policy: FolderPolicy, kind: FolderKind)
 export function checkOwnFolder(dir: string, kind: FolderKind): void {
   checkNotLinkInOwn(dir, 'write');
   const marker = readMarker(dir);
-  if (!marker) throw new NotOwnedError(dir, 'write', MARKER_FILE);
+  if (!marker) throw notOwned(dir, 'write');
   if (marker.kind !== kind) throw wrongKind(dir, { holds: marker.kind, wanted: kind }, 'write');
 }
 

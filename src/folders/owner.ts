@@ -1,7 +1,8 @@
 /**
  * Proof that a folder is this tool's, and the list of what the tool wrote in it (Node only):
  *
- *   <dir>/.penx-folder.jsonl   line 1: the marker { format, kind, id, created }
+ *   <dir>/.penx-folder.jsonl   line 1: the marker { format, kind, id, created, folder } (folder: the
+ *                              device and inode of <dir> when it was marked, `dev:ino`)
  *                              then one line per entry the tool wrote directly in <dir>, appended
  *                              before the entry appears: the name, as a JSON string, of a folder
  *                              with a marker of its own (a run of a comparison or a sweep), a file's
@@ -15,8 +16,9 @@
  *                              { "removed": name } appended when the tool removed the entry it
  *                              listed: the name is no longer listed (until a later line names it again)
  *
- * A folder is the tool's only when its marker is there and valid — never guessed from the names
- * in it. In its own folders the tool deletes only what the manifest lists (`removeOwned`) and
+ * A folder is the tool's only when its marker is there, valid and its own — never guessed from the names
+ * in it; a marker file with a second name (a hard link into another folder) is the folder's own only
+ * where it records that folder's device and inode (`markerFile`). In its own folders the tool deletes only what the manifest lists (`removeOwned`) and
  * says what it left; a folder that is not its own it never writes into. In a comparison or a
  * sweep, whose folders are all runs with markers of their own, a listed folder without a marker
  * is not the tool's either (a line left by a version that did not write removal lines). A file
@@ -28,7 +30,7 @@
  * The manifest is only ever appended to, never rewritten, so no line of another process is lost.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FolderIntent } from '../errors.ts';
 import { OWN_FILES as OWN } from '../folder-names.ts';
@@ -43,21 +45,78 @@ function plainName(name: unknown): name is string {
 }
 
 /**
- * The marker file's lines, or undefined when there is none — or when it is not a plain file of
- * the folder's own (a symbolic link would make the folder another's and send appends elsewhere);
- * a half-written last line is left out.
+ * The identity of the folder `dir` (symbolic links followed): its device and inode numbers, what its
+ * marker records as the folder it was made for.
+ *
+ * @example
+ * folderIdentity('runs/l1')   // '66306:1837564'
  */
-function readLines(dir: string): string[] | undefined {
+function folderIdentity(dir: string): string {
+  const { dev, ino } = statSync(dir, { bigint: true });
+  return `${dev}:${ino}`;
+}
+
+/** The marker file of a folder as read: its lines, its number of names, and whether it is the folder's own. */
+interface MarkerFile {
+  /** Its lines, a half-written last one left out. */
+  readonly lines: string[];
+  /** Its names (hard links): 2 for a moment while `writeMarker` links it, more when someone linked it elsewhere. */
+  readonly links: number;
+  /** True when it has one name, or records this folder as the one it was made for (`folder`). */
+  readonly own: boolean;
+}
+
+/**
+ * The marker file of `dir`, or undefined when there is none or it is not a plain file (a symbolic
+ * link would make the folder another's and send appends elsewhere). A file of several names (a hard
+ * link: `ln a/.penx-folder.jsonl b/`, a copy by `cp -al`) is the folder's own only when its marker records
+ * the folder's identity (`folderIdentity`): else it may be another folder's, whose manifest would be read
+ * as this one's and appended to. A file of one name is the folder's own: a folder copied whole (`cp -r`,
+ * a checkout) copies its marker, the identity it records then another's.
+ *
+ * @example
+ * markerFile('b')   // { lines: […], links: 2, own: false } after `ln a/.penx-folder.jsonl b/`; markerFile('a'): own true (made for a)
+ */
+function markerFile(dir: string): MarkerFile | undefined {
+  const path = join(dir, MARKER_FILE);
   let text: string;
+  let links: number;
   try {
-    if (!lstatSync(join(dir, MARKER_FILE)).isFile()) return undefined;
-    text = readFileSync(join(dir, MARKER_FILE), 'utf8');
+    const stat = lstatSync(path);
+    if (!stat.isFile()) return undefined;
+    links = stat.nlink;
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
   const lines = text.split('\n');
   lines.pop();
-  return lines;
+  return { lines, links, own: links <= 1 || madeFor(lines[0], dir) };
+}
+
+/** True when the marker line `first` records `dir` as the folder it was made for (`folder`, its identity). */
+function madeFor(first: string | undefined, dir: string): boolean {
+  try {
+    const folder = (JSON.parse(first ?? '') as { folder?: unknown } | null)?.folder;
+    return typeof folder === 'string' && folder === folderIdentity(dir);
+  } catch {
+    return false;
+  }
+}
+
+/** The marker file's lines when it is the folder's own (`markerFile`), else undefined. */
+function readLines(dir: string): string[] | undefined {
+  const file = markerFile(dir);
+  return file?.own ? file.lines : undefined;
+}
+
+/**
+ * The number of names of `dir`'s marker file when that is why `dir` is not the tool's: a hard link
+ * that does not record `dir` as the folder it was made for (`markerFile`); undefined otherwise.
+ */
+export function linkedMarker(dir: string): number | undefined {
+  const file = markerFile(dir);
+  return file && !file.own ? file.links : undefined;
 }
 
 /** The folder's marker, or undefined when it has none (or one this version cannot read): then it is not the tool's. */
@@ -269,7 +328,8 @@ export function unmarkedContentOf(dir: string): string[] {
 /**
  * Make `dir` (new or empty) the tool's folder of `kind`: its marker written, atomically and only
  * once (created by a hard link of a complete file, so among processes marking it at once one
- * wins and the others read it). Returns the folder's marker, which may be of another kind.
+ * wins and the others read it; meanwhile it has two names, and records the folder's identity, so it
+ * still reads as the folder's own). Returns the folder's marker, which may be of another kind.
  */
 export function markFolder(dir: string, kind: FolderKind): FolderMarker {
   return writeMarker(dir, kind).marker;
@@ -281,7 +341,7 @@ export function markFolder(dir: string, kind: FolderKind): FolderMarker {
  * and left unused only when it holds the marker it wrote).
  */
 export function writeMarker(dir: string, kind: FolderKind): { readonly marker: FolderMarker; readonly mine: boolean } {
-  const marker: FolderMarker = { format: FOLDER_FORMAT, kind, id: randomUUID(), created: new Date().toISOString() };
+  const marker: FolderMarker = { format: FOLDER_FORMAT, kind, id: randomUUID(), created: new Date().toISOString(), folder: folderIdentity(dir) };
   const temp = tempFileFor(dir, MARKER_FILE);
   writeFileSync(temp, `${JSON.stringify(marker)}\n`);
   try {

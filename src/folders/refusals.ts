@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { type FolderIntent, FolderRefusedError, IOError, OlderFolderError } from '../errors.ts';
+import { MARKER_FILE } from '../formats/index.ts';
 
 /** What deleting what the tool wrote in a folder is for: starting it over (`force`), or replacing an earlier output of the tool's there with a new one (`output`). */
 export type Replacing = Extract<FolderIntent, 'force' | 'output'>;
@@ -172,4 +173,27 @@ export function keptNote(dir: string, kept: readonly string[], unproven: readonl
       : '',
   ].filter(Boolean);
   return parts.length ? `${dir}: ${parts.join('; ')}` : undefined;
+}
+
+/**
+ * The refusal (nothing touched) of `dir` whose marker file has `links` names (hard links) and does not
+ * record `dir` as the folder it was made for: it may be another folder's marker, whose manifest the
+ * tool would read as `dir`'s and append to. A copy of a folder of the tool's is its own with a marker
+ * file of its own: the remedy.
+ *
+ * @example
+ * linkedMarkerRefusal('runs/b', 2, 'write').message
+ * // "runs/b is not proven a folder of penalty-explorer's: its .penx-folder.jsonl is a file of 2 names (a hard link) that does not record
+ * //  runs/b as the folder it was made for, so it may be another folder's marker, whose manifest penalty-explorer would read and append to;
+ * //  nothing was touched; if runs/b is a copy of a folder of penalty-explorer's,
+ * //  make runs/b/.penx-folder.jsonl a file of its own (copy it, then move the copy over it) and try again; or choose another name or folder"
+ */
+export function linkedMarkerRefusal(dir: string, links: number, intent: FolderIntent): FolderRefusedError {
+  return new FolderRefusedError(
+    dir,
+    `${dir} is not proven a folder of penalty-explorer's: its ${MARKER_FILE} is a file of ${links} names (a hard link) that does not record ${dir} ` +
+      `as the folder it was made for, so it may be another folder's marker, whose manifest penalty-explorer would read and append to; nothing was touched`,
+    intent,
+    `if ${dir} is a copy of a folder of penalty-explorer's, make ${join(dir, MARKER_FILE)} a file of its own (copy it, then move the copy over it) and try again`,
+  );
 }

@@ -4,7 +4,7 @@
  * folder names records hold (a comparison's or a sweep's runs).
  *
  * @example
- * { "format": "penalty-explorer/folder@1", "kind": "run", "id": "0b4f…", "created": "2026-11-25T10:00:00.000Z" }
+ * { "format": "penalty-explorer/folder@1", "kind": "run", "id": "0b4f…", "created": "2026-11-25T10:00:00.000Z", "folder": "66306:1837564" }
  */
 import * as z from 'zod';
 
@@ -26,6 +26,11 @@ export const folderMarkerSchema = z.object({
   id: z.string().min(1),
   /** When the folder was made its own (ISO time). */
   created: z.string(),
+  /**
+   * The folder it was made for: its device and inode numbers then, `dev:ino` (absent in a marker an older
+   * version wrote). A marker file with several names (hard links) is a folder's own only where this is that folder's.
+   */
+  folder: z.string().optional(),
 });
 /** A folder marker: the format, what the folder holds, its id and when it was made. */
 export type FolderMarker = z.output<typeof folderMarkerSchema>;

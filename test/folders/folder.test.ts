@@ -28,20 +28,10 @@ import {
   WrongKindError,
   writeFileAtomic,
 } from '../../src/node.ts';
+import { refusalOf } from './refusal-of.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** The FolderRefusedError `take` throws; the test fails when it throws another or none. */
-function refusalOf(take: () => unknown): FolderRefusedError {
-  try {
-    take();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FolderRefusedError);
-    return err as FolderRefusedError;
-  }
-  throw new Error('not refused');
-}
 
 describe('run names', () => {
   it.each(['..', '.', 'a/b', '../x', '/abs', 'x\\y', '', 'n'.repeat(300), 'a\nb', 'tab\there', 'esc\u001b[0m', 'nul\0'])(
