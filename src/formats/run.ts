@@ -10,8 +10,8 @@
  *   source: this library's built-in, a user's definition, or TF.js's own class) and the
  *   constraint acting on it, wherever TF.js keeps them (a recurrent layer's cell included).
  * - "All weights" (each snapshot's histogram, sparsity, percentiles, the layers' statistics) are
- *   the trainable weights; non-trainable ones (a batch normalisation's moving statistics) are in
- *   `nonTrainable`, apart.
+ *   the trainable weights; non-trainable ones (a batch normalisation's moving statistics, a weight of
+ *   an integer dtype, which no gradient trains) are in `nonTrainable`, apart.
  * - `penaltyLoss` is Σ λ·penalty over every penalised weight at the snapshot (an epoch's: after its
  *   last batch), the sum of the per-weight `penalty` terms; `trainLoss` is the data loss alone (no
  *   penalties), the mean over the epoch's batches, in `fit` and with TF.js's `model.fit` alike.
@@ -85,7 +85,7 @@ export interface WeightStats {
   readonly name: string;
   readonly kind: WeightKind;
   readonly shape: number[];
-  /** False for weights the optimiser does not train (moving statistics, a frozen layer's). */
+  /** False for weights the optimiser does not train (moving statistics, a frozen layer's, one of an integer dtype: no gradient trains it). */
   readonly trainable: boolean;
   /** λ·penalty of this weight at the snapshot; absent when it carries none. */
   readonly penalty?: number;
@@ -356,6 +356,11 @@ export interface WeightInfo {
   readonly layer: string;
   readonly shape: number[];
   readonly kind: WeightKind;
+  /**
+   * Whether the optimiser trains it: false for a frozen layer's weight, a layer's state (moving
+   * statistics), and a weight of an integer dtype, which TF.js lists among the trainable weights
+   * (a custom layer's `addWeight(…, 'int32', …, trainable: true)`) but no gradient can train.
+   */
   readonly trainable: boolean;
   /**
    * On the weight its layer's channel norms (the snapshots' `norms`) are of: the axes, ascending, each

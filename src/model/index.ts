@@ -25,6 +25,7 @@ export {
   penaltyTerms,
   REGULARIZER_OF,
   type Regularizer,
+  takesGradient,
   uniqueWeights,
   type WeightEntry,
   weightBaseName,

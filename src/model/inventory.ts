@@ -5,7 +5,7 @@
  *   model.layers, and the layers of nested models (recursively) ─► the record's layers (`outer/inner`)
  *   each layer ─► the objects that made its weights: the layer itself, an RNN's cell (or stacked
  *                 cells), a Bidirectional's forward and backward RNNs, a TimeDistributed's layer
- *   each weight ─► its layer; trainable (one of model.trainableWeights) or not; its constraint (on the
+ *   each weight ─► its layer; trained (one of model.trainableWeights, of dtype float32) or not; its constraint (on the
  *                 variable); its regularizer, the maker's `<x>Regularizer` for the weight's name
  *                 (kernel ─► kernelRegularizer, recurrent_kernel ─► recurrentRegularizer, …; a
  *                 custom layer's weight of another name, `scale/gain` ─► gainRegularizer)
@@ -37,7 +37,7 @@ export interface WeightEntry {
   readonly name: string;
   /** The record's layer holding it, e.g. `conv2d_1`, or `inner/dense_1` in a nested model. */
   readonly layer: string;
-  /** True when the optimiser trains it (it is among `model.trainableWeights`). */
+  /** True when the optimiser trains it: it is among `model.trainableWeights` and takes a gradient (`takesGradient`). */
   readonly trainable: boolean;
   /** The class of the object that made it: its layer's, or an RNN's cell's (`LSTMCell`), a wrapper's inner layer's. */
   readonly maker: string;
@@ -137,7 +137,7 @@ function regularizerOf(maker: tf.layers.Layer, w: tf.LayerVariable): Regularizer
  * inventory(model).weights.filter((w) => w.regularizer).map((w) => w.name)   // ['gru/kernel', 'emb/embeddings']
  */
 export function inventory(model: tf.LayersModel): Inventory {
-  const trainable = new Set(model.trainableWeights);
+  const trainable = new Set(uniqueWeights(model, true));
   const byVariable = new Map<tf.LayerVariable, WeightEntry>();
   const layers = leafLayers(model).map(([path, layer]): LayerEntry => {
     const entries: WeightEntry[] = [];
@@ -185,14 +185,27 @@ export function weightKeys(model: tf.LayersModel): Map<tf.LayerVariable, string>
 }
 
 /**
+ * Whether a weight can take a gradient: float32 only (TF.js's autodiff differentiates nothing else).
+ * A custom layer's int32 weight given to `addWeight` as trainable is among TF.js's
+ * `model.trainableWeights`, yet no step can train it: TF.js's optimisers would assign it a float32
+ * update (and throw "dtype of the new value (float32) and previous value (int32) must match"), or
+ * leave it as it is when no gradient reaches it. Here it is not trained, and recorded as not trainable.
+ *
+ * @example
+ * takesGradient(layer.addWeight('levels', [4], 'int32', init, undefined, true))   // false
+ */
+export const takesGradient = (w: tf.LayerVariable): boolean => w.dtype === 'float32';
+
+/**
  * The model's weights, each once: TF.js's `model.weights` lists a weight once per layer holding
- * it (a tied weight, one variable in two layers' weights: twice).
+ * it (a tied weight, one variable in two layers' weights: twice). With `trained`, those the optimiser
+ * trains: TF.js's `model.trainableWeights` that take a gradient (`takesGradient`).
  *
  * @example
  * uniqueWeights(autoencoderWithTiedDecoder).length   // model.weights.length − 1
  */
-export function uniqueWeights(model: tf.LayersModel, trainable = false): tf.LayerVariable[] {
-  return [...new Set(trainable ? model.trainableWeights : model.weights)];
+export function uniqueWeights(model: tf.LayersModel, trained = false): tf.LayerVariable[] {
+  return trained ? [...new Set(model.trainableWeights)].filter(takesGradient) : [...new Set(model.weights)];
 }
 
 /** The weights that carry a penalty. */

@@ -1,21 +1,22 @@
 /** Moving weights and gradients between threads as one flat array, and the bare topology workers rebuild (and the classes it names). */
 import { UsageError } from '../errors.ts';
-import { completeTopology } from '../model/index.ts';
+import { completeTopology, uniqueWeights } from '../model/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 
-/** The variables of a model that are not trained (a frozen layer's weights), in `model.nonTrainableWeights` order. */
+/** The variables of a model that are not trained (a frozen layer's weights, an int32 weight: `uniqueWeights(model, true)` has neither), in `model.weights` order. */
 export function frozenVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.nonTrainableWeights.map((lv) => lv.read() as tf.Variable);
+  const trained = new Set(uniqueWeights(model, true));
+  return model.weights.filter((lv) => !trained.has(lv)).map((lv) => lv.read() as tf.Variable);
 }
 
 /**
  * The shape and trainability of each of `model.weights`, in order: two models with the same layout
- * take each other's flat weights, and their trainable weights are the same ones. (`model.weights`
+ * take each other's flat weights, and their trained weights (`uniqueWeights(model, true)`) are the same ones. (`model.weights`
  * lists the trainable weights first, so the order itself depends on which layers are frozen.)
  */
 export function weightLayout(model: tf.LayersModel): string {
-  const trainable = new Set(model.trainableWeights);
-  return model.weights.map((w) => `${w.shape.join('x')}${trainable.has(w) ? '' : ' frozen'}`).join(', ');
+  const trained = new Set(uniqueWeights(model, true));
+  return model.weights.map((w) => `${w.shape.join('x')}${trained.has(w) ? '' : ' frozen'}`).join(', ');
 }
 
 /**

@@ -5,9 +5,9 @@
  *   main ◄──{ grads, scores }─────────────────────────────────── worker
  *   main ──{ weights, frozen?, x, y, objective, predictions? }──► worker: the scores (and outputs) only (evaluation)
  *
- * Weights travel flat: the trainable ones with every request (`model.trainableWeights` order), the
- * others (a frozen layer's) in `model.nonTrainableWeights` order only when this worker has not got
- * them as they are now; gradients flat, in the order of the trainable weights; the objective by its
+ * Weights travel flat: the trained ones with every request (`trainableVariables` order), the
+ * others (a frozen layer's, an int32 weight) in `frozenVariables` order only when this worker has not got
+ * them as they are now; gradients flat, in the order of the trained weights; the objective by its
  * names (the worker rebuilds it with `objectiveOf`).
  */
 
@@ -26,9 +26,9 @@ export interface ShardBatch {
 export interface GradsRequest extends ShardBatch {
   readonly type: 'grads';
   readonly id: number;
-  /** The trainable weights (`model.trainableWeights` order). */
+  /** The trained weights (`trainableVariables` order). */
   readonly weights: Float32Array;
-  /** The non-trainable weights (`model.nonTrainableWeights` order), when they changed since this worker got them. */
+  /** The others (`frozenVariables` order), when they changed since this worker got them. */
   readonly frozen?: Float32Array;
   /** Multiplies the summed per-sample loss: 1 / (samples in the whole batch). */
   readonly scale: number;
@@ -40,9 +40,9 @@ export interface GradsRequest extends ShardBatch {
 export interface EvalRequest extends ShardBatch {
   readonly type: 'eval';
   readonly id: number;
-  /** The trainable weights (`model.trainableWeights` order). */
+  /** The trained weights (`trainableVariables` order). */
   readonly weights: Float32Array;
-  /** The non-trainable weights (`model.nonTrainableWeights` order), when they changed since this worker got them. */
+  /** The others (`frozenVariables` order), when they changed since this worker got them. */
   readonly frozen?: Float32Array;
   /** Samples per forward pass. */
   readonly chunk: number;

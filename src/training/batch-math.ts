@@ -75,7 +75,7 @@ export function scoreTensors(model: tf.LayersModel, batch: Batch, objective: Obj
   return [(losses.length === 1 ? losses[0] : tf.addN(losses)) as Scalar, ...losses, ...metrics];
 }
 
-/** The trainable variables of a model, in order, each once (a tied weight too). */
+/** The variables the optimiser trains (`uniqueWeights(model, true)`: trainable and float32), in order, each once (a tied weight too). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return uniqueWeights(model, true).map((lv) => lv.read() as tf.Variable);
 }

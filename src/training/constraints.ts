@@ -55,7 +55,7 @@ export function applyConstraints(model: tf.LayersModel, measure = false, frozen:
 
 /** True when some trainable weight of the model has a constraint (one `applyConstraints` projects). */
 export function hasConstraints(model: tf.LayersModel): boolean {
-  return model.trainableWeights.some((lv) => lv.constraint != null);
+  return uniqueWeights(model, true).some((lv) => lv.constraint != null);
 }
 
 /**

@@ -15,7 +15,7 @@
  * checkDifferentiable(model, localGradients)   // throws: layer conv2d_… (Conv2D, dilation rate 2×2) cannot be trained on the per-kernel path …
  */
 import { UsageError } from '../errors.ts';
-import { makersOf } from '../model/index.ts';
+import { makersOf, uniqueWeights } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import type { GradientStrategy } from './gradients.ts';
 import { checkKernels } from './kernel-probe.ts';
@@ -62,7 +62,7 @@ function firstUndifferentiable(model: tf.LayersModel, trainable: ReadonlySet<tf.
  */
 export function checkDifferentiable(model: tf.LayersModel, strategy?: GradientStrategy): void {
   if (strategy?.path === 'fused') return;
-  const found = firstUndifferentiable(model, new Set(model.trainableWeights), false);
+  const found = firstUndifferentiable(model, new Set(uniqueWeights(model, true)), false);
   if (!found) {
     checkKernels(model);
     return;

@@ -8,6 +8,7 @@
  */
 
 import { UsageError } from '../errors.ts';
+import { takesGradient, uniqueWeights } from '../model/index.ts';
 import type { tf } from '../tf.ts';
 import { datasetBatchSize, type FitData, isTensorData } from './fit-data.ts';
 import type { FitOptions } from './fit-options.ts';
@@ -52,9 +53,13 @@ export function checkGradientsOption(model: tf.LayersModel, options: FitOptions)
  * checkTrainable(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], trainable: false })] }))   // throws
  */
 export function checkTrainable(model: tf.LayersModel): void {
-  if (model.trainableWeights.length > 0) return;
+  if (uniqueWeights(model, true).length > 0) return;
   const frozen = model.weights.length;
+  const integer = model.trainableWeights.filter((w) => !takesGradient(w)).map((w) => `${w.originalName} (${w.dtype})`);
+  const why = integer.length
+    ? `${integer.join(', ')} take no gradient (only a float32 weight is trained), the others are frozen`
+    : `all ${frozen} of its weight tensors are frozen`;
   throw new UsageError(
-    `model ${model.name} has no trainable weights (${frozen ? `all ${frozen} of its weight tensors are frozen` : 'it has no weights'}), so there is nothing to train; make a layer trainable (layer.trainable = true)`,
+    `model ${model.name} has no trainable weights (${frozen ? why : 'it has no weights'}), so there is nothing to train; make a layer trainable (layer.trainable = true)`,
   );
 }

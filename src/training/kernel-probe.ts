@@ -23,6 +23,7 @@
  * // throws: layer ein (EinsumScale) cannot be trained on backend wasm: its step needs TF.js kernel 'Einsum', which this backend does not have; backends that have it: cpu …
  */
 import { UsageError } from '../errors.ts';
+import { takesGradient } from '../model/index.ts';
 import { tf } from '../tf.ts';
 import { withSeededRandom } from './seeded-random.ts';
 
@@ -71,7 +72,7 @@ function probe(layer: tf.layers.Layer, mode: 'training' | 'inference', shapes: n
   const inputs = shapes.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
   // A step takes no gradient with respect to the data: not for a layer fed by input layers only.
   const fedByData = node.inboundLayers.every((l) => l.getClassName() === 'InputLayer');
-  const wrt = mode === 'inference' ? [] : [...(fedByData ? [] : inputs), ...layer.trainableWeights.map((w) => w.read() as tf.Variable)];
+  const wrt = mode === 'inference' ? [] : [...(fedByData ? [] : inputs), ...layer.trainableWeights.filter(takesGradient).map((w) => w.read() as tf.Variable)];
   // What the pass may assign (a BatchNormalization's moving statistics, in training), put back after it.
   const weights = layer.weights.map((w) => w.read() as tf.Variable);
   const saved = weights.map((w) => tf.clone(w));

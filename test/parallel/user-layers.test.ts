@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attachToKernels,
   type BackendInfo,
+  fit,
   gradientsFor,
   importDefaultExport,
   objectiveOf,
@@ -73,6 +74,22 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
     await chosen.gradients.close();
     m.dispose();
   }
+
+  it('a trainable int32 weight (TF.js lists it so) is trained on no thread: a fit over 2 threads leaves it, records it not trainable', async () => {
+    const m = await fixtureModel('int-levels');
+    const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
+    try {
+      expect(chosen.gradients.threads).toBe(2);
+      const b = batch();
+      const record = await fit(m, { x: b.xs[0]!, y: b.ys[0]! }, { epochs: 1, batchSize: 8, optimizer: 'sgd:lr=0.5', gradients: chosen.gradients });
+      expect(Array.from(m.getLayer('levels').weights[1]!.read().dataSync())).toEqual([2, 2, 2, 2]);
+      expect(record.config.weights.filter((w) => !w.trainable).map((w) => w.name)).toEqual(['levels/levels']);
+      tf.dispose([...b.xs, ...b.ys]);
+    } finally {
+      await chosen.gradients.close();
+      m.dispose();
+    }
+  }, 60_000);
 
   it(
     'is cut among the worker threads, which import the module; its gradients and scores are the one-thread ones',
