@@ -1,7 +1,7 @@
 /**
  * `fit` with a run folder, as `penx train` uses it (Node only):
  *
- *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range (once: fit does not check them again), constraints and gradients (checkDifferentiable; not for a resume with every epoch done: no step runs) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
+ *   the backend's synchronous read-back (checkReadBack), trainable and finite weights, penalties within float32's range (once: fit does not check them again), constraints, the `gradients` option (its refusal: shard workers that cannot be sent an int32 weight past 2^24) and gradients (checkDifferentiable; not for a resume with every epoch done: no step runs) checked ─► folder claimed (claimFolder: a folder not the tool's, or not a run,
  *      refused untouched; made, locked, marked, the tool's leftovers removed; new, resume or force)
  *   ─► resume with a checkpoint: settings and user monitors compared (the backend and the weights' names only when an epoch is left to train); run.json, every figure and the report redrawn
  *      from it (a run killed after its checkpoint is repaired even when no epoch is left)

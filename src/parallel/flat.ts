@@ -19,11 +19,19 @@ export function weightLayout(model: tf.LayersModel): string {
   return model.weights.map((w) => `${w.shape.join('x')}${trained.has(w) ? '' : ' frozen'}`).join(', ');
 }
 
+/** Why a weight of dtype `dtype` holding `value` cannot go to the worker threads (see `flatTensors`). */
+const inexactWhy = (what: string, dtype: string, value: number) =>
+  `${what} of dtype ${dtype} holds ${value}, which the float32 arrays that carry weights to the worker threads cannot hold exactly (integers up to 2^24 only); train on one thread (threads: 1)`;
+
+/** The first of `values` (from a tensor of another dtype than float32) that float32 cannot hold exactly. */
+const firstInexact = (values: ArrayLike<number>): number | undefined =>
+  Array.prototype.find.call(values, (v: number) => Math.fround(v) !== v) as number | undefined;
+
 /**
  * Tensors (weights or their gradients, in model order) concatenated into one flat float32 array. A
  * weight of another dtype (a custom layer's int32 counter) is carried as float32, which holds every
  * integer up to 2^24 exactly; one holding a value float32 cannot (int32 16 777 217) is a UsageError,
- * never rounded on its way to a worker.
+ * never rounded on its way to a worker (`inexactWeight` finds it before a run starts).
  *
  * @example
  * flatTensors([tf.ones([2, 2]), tf.tensor1d([3, 4], 'int32')])   // Float32Array [1, 1, 1, 1, 3, 4]
@@ -34,16 +42,28 @@ export function flatTensors(tensors: readonly Tensor[]): Float32Array<ArrayBuffe
   for (const t of tensors) {
     const values = t.dataSync();
     out.set(values as Float32Array, off);
-    if (t.dtype !== 'float32') {
-      const i = out.subarray(off, off + t.size).findIndex((x, k) => x !== Number(values[k]));
-      if (i >= 0)
-        throw new UsageError(
-          `a weight of dtype ${t.dtype} holds ${values[i]}, which the float32 arrays that carry weights to the worker threads cannot hold exactly (integers up to 2^24 only); train on one thread (threads: 1)`,
-        );
-    }
+    const inexact = t.dtype === 'float32' ? undefined : firstInexact(values as ArrayLike<number>);
+    if (inexact !== undefined) throw new UsageError(inexactWhy('a weight', t.dtype, inexact));
     off += t.size;
   }
   return out;
+}
+
+/**
+ * Why `model`'s weights cannot be carried to worker threads (`flatTensors`): the first of another
+ * dtype than float32 holding a value float32 cannot hold exactly, named; undefined when there is none.
+ * Checked before a run starts, so a refused run writes nothing.
+ *
+ * @example
+ * inexactWeight(model)   // 'weight count/count of dtype int32 holds 16777217, which the float32 arrays … cannot hold exactly …'
+ */
+export function inexactWeight(model: tf.LayersModel): string | undefined {
+  for (const w of new Set(model.weights)) {
+    if (w.dtype === 'float32') continue;
+    const inexact = firstInexact(w.read().dataSync() as ArrayLike<number>);
+    if (inexact !== undefined) return inexactWhy(`weight ${w.originalName}`, w.dtype, inexact);
+  }
+  return undefined;
 }
 
 /** Write flat weights into the variables, each in its own dtype (assign, not setWeights: no constraint is applied). */

@@ -40,7 +40,7 @@ import {
   trainableVariables,
 } from '../training/index.ts';
 import { importClassModules } from '../user-modules/index.ts';
-import { flatTensors, frozenVariables, weightLayout } from './flat.ts';
+import { flatTensors, frozenVariables, inexactWeight, weightLayout } from './flat.ts';
 import { batchBoundUserLayer } from './per-sample.ts';
 import { type RequestBody, ShardPool, UnshardableError } from './pool.ts';
 import type { EvalRequest, GradsRequest, ShardResult } from './protocol.ts';
@@ -204,6 +204,11 @@ export class ShardedGradients implements GradientStrategy {
 
   get threads(): number {
     return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** Why `model` cannot be trained over these threads: a weight the workers cannot be sent exactly (`inexactWeight`); checked as a run starts. */
+  refusal(model: tf.LayersModel): string | undefined {
+    return this.pool ? inexactWeight(model) : undefined;
   }
 
   async gradients(model: tf.LayersModel, batch: Batch, objective: Objective, seed?: number): Promise<BatchGradients> {

@@ -35,8 +35,9 @@ export interface GradientStrategy {
    */
   evaluate(model: tf.LayersModel, batch: Batch, objective: Objective, predictions?: boolean): Promise<BatchScores>;
   /**
-   * Why it cannot train `model` on `objective` (it was started for another model or objective),
-   * or undefined when it can; `fit` refuses to start on a reason rather than train another way.
+   * Why it cannot train `model` on `objective` (it was started for another model or objective, or a
+   * weight cannot be sent to its threads), or undefined when it can; `fit` and `fitToFolder` refuse
+   * to start on a reason (before a folder is touched) rather than train another way.
    */
   refusal?(model: tf.LayersModel, objective: Objective): string | undefined;
   /** Stop what the strategy started (worker threads). */

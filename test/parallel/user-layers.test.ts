@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attachToKernels,
   type BackendInfo,
   fit,
+  fitToFolder,
   gradientsFor,
   importDefaultExport,
   objectiveOf,
@@ -86,6 +90,27 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
       expect(record.config.weights.filter((w) => !w.trainable).map((w) => w.name)).toEqual(['levels/levels']);
       tf.dispose([...b.xs, ...b.ys]);
     } finally {
+      await chosen.gradients.close();
+      m.dispose();
+    }
+  }, 60_000);
+
+  it('an int32 weight past 2^24 (float32 cannot carry it to a worker) is refused before fitToFolder makes its folder', async () => {
+    const m = await fixtureModel('int-levels');
+    (m.getLayer('levels').weights[1]!.read() as tf.Variable).assign(tf.tensor1d([2, 2 ** 24 + 1, 2, 2], 'int32'));
+    const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
+    const root = mkdtempSync(join(tmpdir(), 'penx-int-'));
+    try {
+      expect(chosen.gradients.threads).toBe(2);
+      const b = batch();
+      const dir = join(root, 'run');
+      await expect(fitToFolder(m, { x: b.xs[0]!, y: b.ys[0]! }, { dir, epochs: 1, batchSize: 8, figures: false, gradients: chosen.gradients })).rejects.toThrow(
+        /^the gradients option cannot train this: weight levels\/levels of dtype int32 holds 16777217, which the float32 arrays that carry weights to the worker threads cannot hold exactly/,
+      );
+      expect(existsSync(dir)).toBe(false);
+      tf.dispose([...b.xs, ...b.ys]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
       await chosen.gradients.close();
       m.dispose();
     }
