@@ -8,6 +8,7 @@
  *   ├─ UsageError                   an option, argument or combination of settings that cannot be used
  *   │  ├─ ResumeMismatchError        (a run resumed with other settings than it was started with)
  *   │  │  ├─ ResumeNamesError        (… with a model that names its weights otherwise)
+ *   │  │  ├─ ResumeModelError        (… with a model whose weights differ from the record's, each said)
  *   │  │  └─ ResumeNormsError        (… by a penx that takes a layer's channel norms otherwise)
  *   │  ├─ ResumeEpochsError          (a run resumed for fewer epochs than it has finished)
  *   │  ├─ CheckpointMissingError     (a run to train on whose checkpoint is gone)
@@ -162,6 +163,31 @@ export class ResumeNamesError extends ResumeMismatchError {
   ) {
     super(dir, 'weight names', renamed, null);
     this.message = `cannot resume ${dir}: its record names the model's weights otherwise than this model does: ${renamed}; TF.js names the layers and models left unnamed by a count across the process (dense_Dense7), so a model built again after other models gets other names, and the epochs trained now would be recorded under them; nothing was written; give the layers names, or count them in the model (attachToKernels' countNames) as the run was begun, or start it over`;
+  }
+}
+
+/**
+ * A resumed run whose model differs from the one its record states: `differences` say which weights
+ * and how, `field record → this model`; `classed`: the weights are the same, classed otherwise by the
+ * penx that wrote the record (a custom layer's `my_kernel` a kernel, an int32 weight trainable).
+ *
+ * @example
+ * new ResumeModelError('runs/x', ['x/my_kernel: kind kernel → other'], true).message
+ * // "cannot resume runs/x: its record states the model's weights otherwise than this model has them (record → this model): x/my_kernel: kind kernel → other; …"
+ */
+export class ResumeModelError extends ResumeMismatchError {
+  override name = 'ResumeModelError';
+  constructor(
+    dir: string,
+    readonly differences: readonly string[],
+    classed: boolean,
+  ) {
+    super(dir, 'model', differences, null);
+    const shown = differences.slice(0, 4).join('; ') + (differences.length > 4 ? `; and ${differences.length - 4} more` : '');
+    const todo = classed
+      ? "the penx that wrote the record classed these weights otherwise than this one does (a custom layer's weight named other than TF.js's kernels, as my_kernel, is no kernel; an int32 weight, which no gradient trains, is not trainable), so the epochs trained now would be recorded by another rule than those before; finish the run with the penx that began it, or start it over with this one"
+      : 'build the model as the run was trained (the same layers, shapes, penalties and constraints), or start it over';
+    this.message = `cannot resume ${dir}: its record states the model's weights otherwise than this model has them (record → this model): ${shown}; nothing was written; ${todo}`;
   }
 }
 

@@ -44,6 +44,7 @@ export {
   RecordFormatError,
   ResumeEpochsError,
   ResumeMismatchError,
+  ResumeModelError,
   ResumeNamesError,
   ResumeNormsError,
   redactCredentials,

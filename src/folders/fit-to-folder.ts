@@ -38,7 +38,7 @@
  * const record = await fitToFolder(model, { x, y }, { dir: 'runs/mine', epochs: 10, validationData: { x: xt, y: yt } });
  */
 
-import { CheckpointMissingError, InterruptedError, ResumeMismatchError } from '../errors.ts';
+import { CheckpointMissingError, InterruptedError, ResumeMismatchError, ResumeModelError } from '../errors.ts';
 import type { RunConfig, RunRecord, RunSession } from '../formats/index.ts';
 import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
 import { drawRun, runEnded } from '../render/index.ts';
@@ -59,6 +59,7 @@ import {
   fitAfter,
   runConfig,
   runConfigOfSizes,
+  weightDifferences,
   withBatchSizeOf,
 } from '../training/index.ts';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint, updateCheckpointRecord } from './checkpoint.ts';
@@ -153,9 +154,6 @@ const RESUME_KEYS = [
   'backend',
 ] as const satisfies ReadonlyArray<keyof RunConfig>;
 
-/** The model as a resumed run must find it again: each weight's shape, kind, trainability, penalty and constraint (its name and its channel norms' meaning too when an epoch is left to train: checkTrainsOn). */
-const modelSignature = (c: RunConfig) => c.weights.map((w) => [w.shape, w.kind, w.trainable, w.penalty?.spec ?? null, w.constraint?.spec ?? null]);
-
 /** The user monitors' names, in order (their sections in each snapshot); undefined without any. */
 const monitorNames = (c: RunConfig) => (c.monitors?.length ? c.monitors.map((m) => m.name) : undefined);
 
@@ -190,14 +188,9 @@ function checkSameRun(was: RunRecord, now: RunConfig, dir: string, trains = true
   // The same monitors (by name: their views and modules may change), so every snapshot keeps the same sections.
   if (JSON.stringify(monitorNames(was.config)) !== JSON.stringify(monitorNames(now)))
     throw new ResumeMismatchError(dir, 'list of monitors', monitorNames(was.config), monitorNames(now));
-  const [before, after] = [modelSignature(was.config), modelSignature(now)];
-  if (JSON.stringify(before) !== JSON.stringify(after))
-    throw new ResumeMismatchError(
-      dir,
-      'model (its weights, their shapes, penalties and constraints)',
-      `${before.length} weights`,
-      `${after.length} weights${before.length === after.length ? ', differing' : ''}`,
-    );
+  // The model: each weight's shape, kind, trainability, penalty and constraint (its name and its channel norms' meaning too when an epoch is left to train: checkTrainsOn).
+  const { differences, classed } = weightDifferences(was.config.weights, now.weights);
+  if (differences.length > 0) throw new ResumeModelError(dir, differences, classed);
 }
 
 /**

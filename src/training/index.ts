@@ -57,6 +57,6 @@ export {
 } from './prune-curve.ts';
 export { mulberry32, permutation } from './random.ts';
 export { checkSameNorms, checkTrainsOn } from './resume-norms.ts';
-export { checkSameNames, describeConstraint, describePenalty, modelInfo, penaltyFields, renamedWeights, weightInfos } from './run-config.ts';
+export { checkSameNames, describeConstraint, describePenalty, modelInfo, penaltyFields, renamedWeights, weightDifferences, weightInfos } from './run-config.ts';
 export { mixSeeds, withSeededRandom } from './seeded-random.ts';
 export { type StepResult, type TrainStepOptions, trainStep } from './step.ts';

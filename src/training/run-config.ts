@@ -140,6 +140,46 @@ export function renamedWeights(was: readonly Pick<WeightInfo, 'name' | 'layer'>[
   return before.flatMap((path, i) => (path !== after[i] ? [`${path} → ${after[i] ?? '(none)'}`] : []));
 }
 
+/** Each weight field a resumed run must find again, in words (`weightDifferences`). */
+const SAID: Readonly<Record<string, (w: WeightInfo) => string>> = {
+  shape: (w) => `[${w.shape.join(', ')}]`,
+  kind: (w) => w.kind,
+  trainable: (w) => String(w.trainable),
+  penalty: (w) => w.penalty?.spec ?? 'none',
+  constraint: (w) => w.constraint?.spec ?? 'none',
+};
+
+/** The fields in which a weight differs only as this penx classes it, not as it is: its kind (`weightKind`), whether it is trained (`takesGradient`). */
+const CLASSED = new Set(['kind', 'trainable']);
+
+/**
+ * How the model's weights `now` (its weightInfos) differ from those the run `was` records, position by
+ * position, each named by the record's path: shape, kind, trainability, penalty and constraint, as
+ * `field record → this model`; a weight only one of them has, too. `classed`: every difference is of a
+ * kind or trainability (the weight the same, classed otherwise by the penx that wrote the record).
+ *
+ * @example
+ * weightDifferences(record.config.weights, weightInfos(model))
+ * // { differences: ['x/my_kernel: kind kernel → other'], classed: true }
+ */
+export function weightDifferences(was: readonly WeightInfo[], now: readonly WeightInfo[]): { differences: string[]; classed: boolean } {
+  const differences: string[] = [];
+  let classed = true;
+  for (let i = 0; i < Math.max(was.length, now.length); i++) {
+    const [a, b] = [was[i], now[i]];
+    if (!a || !b) {
+      differences.push(a ? `${recordedPath(a)}: recorded, not in this model` : `${recordedPath(b as WeightInfo)}: in this model, not recorded`);
+      classed = false;
+      continue;
+    }
+    const fields = Object.entries(SAID).filter(([, say]) => say(a) !== say(b));
+    if (fields.length === 0) continue;
+    classed &&= fields.every(([field]) => CLASSED.has(field));
+    differences.push(`${recordedPath(a)}: ${fields.map(([field, say]) => `${field} ${say(a)} → ${say(b)}`).join(', ')}`);
+  }
+  return { differences, classed: classed && differences.length > 0 };
+}
+
 /** Renamed weights a ResumeNamesError lists before `and N more`. */
 const SHOWN_RENAMED = 3;
 

@@ -7,7 +7,8 @@
  * norms one per input channel (2, over axis=0+1+2; this penx takes 3, over axis=0+1+3). Such a
  * record is refused (ResumeNormsError, naming the layer and both readings; the folder untouched);
  * one whose norms are this penx's (a writer between 456e407 and b85df35) resumes, `mix` too, whose
- * axes it cannot tell (out = in) but every writer took alike.
+ * axes it cannot tell (out = in) but every writer took alike. And a record whose writer classed a
+ * weight otherwise (a custom `my_kernel` a kernel, an int32 weight trainable) is refused, each said.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { readRunJson, writeRunJson } from '../../src/folders/records.ts';
 import type { RunRecord, WeightsSnapshot } from '../../src/formats/index.ts';
 import { tf } from '../../src/tf.ts';
 import { fit } from '../../src/training/index.ts';
+import buildIntLevels from '../fixtures/models/int-levels.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-resume-old-norms-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -99,6 +101,27 @@ describe('a resume of a record an older penx wrote', () => {
     expect([resumed.initial, ...resumed.epochs].map((s) => s.norms.map((n) => `${n.layer}:${n.norms.length}`))).toEqual(
       Array(3).fill(['up:3', 'mix:3', 'out:2']),
     );
+    model.dispose();
+  }, 60_000);
+});
+
+describe('a resume of a record whose writer classed a weight otherwise', () => {
+  it('is refused naming each weight, what the record says and what the model has, and what to do; nothing written', async () => {
+    const dir = join(root, 'classed');
+    const model = buildIntLevels([3, 3, 2], 2, { seed: 6 });
+    const fresh = await fitToFolder(model, data, { ...options, dir, epochs: 1 });
+    // As a penx before Dec 7 2026 (67bb378) classed x/my_kernel, and one before this fix an int32 weight.
+    const weights = fresh.config.weights.map((w) =>
+      w.name === 'levels/my_kernel' ? { ...w, kind: 'kernel' as const } : w.name === 'levels/levels' ? { ...w, trainable: true } : w,
+    );
+    await rewrite(dir, { ...fresh, config: { ...fresh.config, weights } });
+    const look = () => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => [f, f.endsWith('.json') ? readFileSync(join(dir, f), 'utf8') : '']);
+    const before = look();
+    const said =
+      /^cannot resume .*classed: its record states the model's weights otherwise than this model has them \(record → this model\): levels\/my_kernel: kind kernel → other; levels\/levels: trainable true → false; nothing was written; the penx that wrote the record classed these weights otherwise .*; finish the run with the penx that began it, or start it over with this one$/;
+    expect(() => checkResumeSettings(dir, model, { ...options, epochs: 2 }, { train: 8, validation: 0 })).toThrow(said);
+    await expect(fitToFolder(model, data, { ...options, dir, epochs: 2, resume: true })).rejects.toThrow(said);
+    expect(look()).toEqual(before);
     model.dispose();
   }, 60_000);
 });

@@ -24,7 +24,7 @@ it('fit trains the float weights, leaves the int32 one as it is and records it a
   expect([levels!.read().dtype, Array.from(levels!.read().dataSync())]).toEqual(['int32', [2, 2, 2, 2]]);
   expect(Array.from(mix!.read().dataSync())).not.toEqual(before);
   expect(record.config.weights.map((w) => [w.name, w.trainable])).toEqual([
-    ['levels/mix', true],
+    ['levels/my_kernel', true],
     ['levels/levels', false],
     ['head/kernel', true],
     ['head/bias', true],
