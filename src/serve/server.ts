@@ -3,8 +3,10 @@
  *
  *   GET /                      the page (dashboard-page.ts)
  *   GET /assets/…              its script, style and Vega's browser build — nothing from elsewhere
- *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records
- *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for (run=ID&run=ID…, view-query.ts), compiled to Vega; 413 past
+ *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records; 404 once
+ *                              the folder is gone (removed or moved while served)
+ *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for (run=ID&run=ID…, view-query.ts), compiled to Vega; 400 for a
+ *                              range past the runs' fine histograms (checkFineRange); 413 past
  *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them); 422 (why, in the view's card)
  *                              for records the view cannot read, never a 500
  *   GET /api/csv/ID?…          the numbers of that view as CSV
@@ -14,6 +16,7 @@
  * Bound to 127.0.0.1 unless a host is given (an empty one is refused: a UsageError); while bound to loopback, requests whose Host header
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
  */
+import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DataError, SpecError } from '../errors.ts';
 import type { RunRecord } from '../formats/index.ts';
@@ -27,6 +30,15 @@ import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
 import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
+
+/** Whether `path` is a folder now (false when it is gone). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** A view that cannot draw the records chosen (valid records it cannot read): answered 422, its message shown in the view's card. */
 class CannotDrawError extends Error {}
@@ -85,6 +97,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs, url.searchParams);
     if (!runs.length) throw new QueryError('no runs chosen');
+    if (q.options.range) checkFineRange(q.options.range, runs);
     const data: ViewData = view.needsPenalties ? await penaltyData(runs, q.options.range) : {};
     try {
       return view.spec(runs, q.options, data);
@@ -103,6 +116,8 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_SCRIPT);
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
     if (path === '/api/runs') {
+      // Removed or moved while served: said (the page's status line), not an empty list with no why.
+      if (!isFolder(root)) return fail(res, 404, `the served folder ${root} is gone (removed or moved while served): make it again, or serve another`);
       const runs = index.list();
       // The views of every run served: the built-in ones, and those the runs' user monitors bring.
       const records = runs.flatMap((r) => index.record(r.id) ?? []);
@@ -176,6 +191,23 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     },
     handle,
   );
+}
+
+/**
+ * A QueryError when `range` reaches past the fine histograms of a run (1000 bins over [−2, 2]): weights beyond
+ * them are counted, not placed, so the view would draw them as none — refused, as `penx plot` refuses it.
+ *
+ * @example
+ * checkFineRange([-3, 3], runs)   // throws: range must be within -2,2, the range of the recorded fine histograms …; got -3,3
+ */
+function checkFineRange(range: readonly [number, number], runs: readonly RunRecord[]): void {
+  for (const run of runs) {
+    const fine = run.initial.layers.flatMap((l) => l.weights ?? []).find((w) => w.fine)?.fine;
+    if (fine && (range[0] < fine.lo || range[1] > fine.hi))
+      throw new QueryError(
+        `range must be within ${fine.lo},${fine.hi}, the range of the recorded fine histograms (weights beyond it are counted, not placed); got ${range.join(',')}`,
+      );
+  }
 }
 
 /** The penalty curves of the runs over the range (default [−1, 1]). */

@@ -152,6 +152,12 @@ describe('penx serve over HTTP', () => {
   it('answers only to its own address (no DNS rebinding) and refuses bad view queries', async () => {
     expect((await rawGet('/api/runs', 'evil.example:80')).status).toBe(403);
     expect((await rawGet('/api/view/overlay?runs=cmp/none&bins=0')).status).toBe(400);
+    // Past the fine histograms' [−2, 2] the weights are counted, not placed: refused, not drawn as none.
+    const wide = await rawGet('/api/view/overlay?runs=cmp/none&range=-3,3');
+    expect([wide.status, JSON.parse(wide.body).error]).toEqual([
+      400,
+      'range must be within -2,2, the range of the recorded fine histograms (weights beyond it are counted, not placed); got -3,3',
+    ]);
     const unknown = await rawGet('/api/view/overlay?runs=../../etc');
     expect([unknown.status, JSON.parse(unknown.body).error]).toEqual([400, 'no run "../../etc" under the served folder']);
     expect((await rawGet('/api/view/nope?runs=cmp/none')).status).toBe(400);
@@ -330,7 +336,9 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
       expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
       expect(errors).toEqual([]);
       expect(outside).toEqual([]);
-      await page.close();
+      // The same page on the dashboard of penx train --serve: live, until that server stops.
+      await page.goto(training.url);
+      await page.waitForFunction(() => / · live$/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     }
 
     // Ctrl-C ends the dashboard that outlived the training: a normal end.
@@ -338,5 +346,11 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     training.child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(training.output()).toContain('done: 2 epochs');
+    if (page) {
+      // Its page no longer says `live`: that nothing will update is said.
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('not live: the server does not answer'));
+      expect(await page.getAttribute('#status', 'class')).toBe('error');
+      await page.close();
+    }
   }, 150_000);
 });

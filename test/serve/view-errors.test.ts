@@ -1,9 +1,10 @@
 /**
  * A view answers for every valid record: the sweep views ("Sparsity / Test accuracy against
  * strength") of a run trained with `l1:1e-4,prox` answered HTTP 500 ("'prox' is not key=value"),
- * their strength read from the spec by a parser that knew no flags.
+ * their strength read from the spec by a parser that knew no flags. The served folder removed while
+ * served is said (the run list answered an empty list: the page showed no run and no why).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,5 +36,23 @@ describe('the sweep views of runs with a flagged or combined penalty', () => {
     expect(body).toContain('l1 (prox)');
     expect(body).toContain('not drawn: ');
     expect(body).toContain("penalty 'l1:1e-4 + l2:1e-4' is several penalties, with no one strength");
+  });
+});
+
+describe('the served folder removed while served', () => {
+  it('/api/runs says it is gone (the page shows it as its status), and lists the runs again once it is back', async () => {
+    const away = `${dir}-away`;
+    renameSync(dir, away);
+    try {
+      const res = await fetch(`${dashboard!.url}api/runs`);
+      expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([
+        404,
+        `the served folder ${dir} is gone (removed or moved while served): make it again, or serve another`,
+      ]);
+    } finally {
+      renameSync(away, dir);
+    }
+    const back = (await fetch(`${dashboard!.url}api/runs`).then((r) => r.json())) as { runs: unknown[] };
+    expect(back.runs.length).toBe(PENALTIES.length);
   });
 });

@@ -7,6 +7,8 @@
  *   choice of runs and controls ─► /api/view/ID?run=…&run=…&epoch=…&layer=…  ─► one Vega view per card
  *   /api/events `runs` (a run.json changed) ─► the list reloaded ─► the cards redrawn; the epoch
  *   slider follows the newest epoch while it sits at the last one
+ *   /api/events lost (the server stopped) ─► the status line says so (NOT_LIVE), not `live` ─► once it
+ *   answers again, the list reloaded and the cards redrawn
  *
  * First choice of runs: those the page's address asks for (`?run=a&run=b`, each id whole, commas and
  * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run). Those it asks for that are not
@@ -152,6 +154,8 @@ function main(): void {
   let generation = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
+  /** Whether the server stopped answering (/api/events lost): the status line says so until it answers again. */
+  let lost = false;
   /** The newest redraw (drawAll), and the epoch slider's redraw waiting for its pause (later), if one is. */
   let drawing: Promise<void> = Promise.resolve();
   let pending: (() => void) | undefined;
@@ -350,7 +354,7 @@ function main(): void {
     await Promise.all(views.map((v) => draw(v, gen)));
     if (gen !== generation) return;
     const runs = chosen();
-    status(`${runs.length} run${runs.length === 1 ? '' : 's'} · epoch ${state.epoch} · live`);
+    if (!lost) status(`${runs.length} run${runs.length === 1 ? '' : 's'} · epoch ${state.epoch} · live`);
     document.body.dataset['drawn'] = String(++drawn);
   };
 
@@ -410,7 +414,20 @@ function main(): void {
   void reload();
   const events = new EventSource('/api/events');
   events.addEventListener('runs', () => void reload());
+  // The server stopped (Ctrl-C) or is unreachable: said, not `live`; once it answers again, what changed meanwhile is loaded.
+  events.addEventListener('error', () => {
+    lost = true;
+    status(NOT_LIVE, true);
+  });
+  events.addEventListener('open', () => {
+    if (!lost) return;
+    lost = false;
+    void reload();
+  });
 }
+
+/** The status line while the page's server does not answer (the page tries again every 2 s). */
+export const NOT_LIVE = 'not live: the server does not answer (stopped?); the views are as of its last answer; trying again';
 
 // In the page (not when Node imports this module to test its functions).
 // What the page scrolls to stops below its sticky controls (sticky.ts).
