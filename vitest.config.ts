@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { tfLoader } from './test/loads-tf.ts';
+import { importsReach, tfLoader } from './test/loads-tf.ts';
 
 // .ci/run sets PENX_TEST_JSON to a path to get machine-readable counts next to the usual output.
 const json = process.env.PENX_TEST_JSON;
@@ -31,7 +31,7 @@ const tfByRequire: Plugin = {
  * 27 library files: 31.6 s of CPU isolated, 14.4 s shared). A file here must not depend on a fresh process:
  * test/setup.ts still runs before each (TF.js back on `cpu`), but TF.js's automatic layer names (dense_Dense1, …)
  * count on across files, a penalty or constraint a file defines stays defined, a kernel a file unregisters stays
- * unregistered, `vi.mock`, a spy left in place and the wasm backend's import stay, the onnxruntime backend's sessions and
+ * unregistered, `vi.mock`, a spy left in place, the wasm backend's import and its .wasm paths stay, the onnxruntime backend's sessions and
  * pending convolutions are the process's, shard workers import the module of each layer class the process registered
  * (another file's temporary one too), and a helper's top-level hook (run-penx.ts's `afterAll`) runs for the first file
  * only. Every other file (the command line, servers, pages, sweeps, test/parallel) runs isolated, as does a new folder
@@ -116,17 +116,6 @@ const OWN_PROCESS = [
  */
 const OWN_PROCESS_SIGNS =
   /run-penx|vi\.(do)?[mM]ock\(|'[a-z0-9]+_[A-Z][A-Za-z0-9]*[0-9]+[/'"]|define(Penalty|Constraint|Transform|GradientTransform|Optimizer)\(|Catalog\.(list|names)\(|currentBackend\(|expect\(sessionCount\(|deferredOf\(|ShardedGradients\.start\(/;
-const TEST_FILES = readdirSync(source('./test'), { recursive: true, encoding: 'utf8' })
-  .filter((name) => name.endsWith('.test.ts'))
-  .map((name) => `test/${name}`);
-const inShared = (file: string) => SHARED_PATHS.some((path) => file === path || file.startsWith(`${path}/`));
-const unlisted = TEST_FILES.filter(
-  (file) => inShared(file) && !OWN_PROCESS.includes(file) && OWN_PROCESS_SIGNS.test(readFileSync(source(`./${file}`), 'utf8')),
-);
-if (unlisted.length > 0)
-  throw new Error(
-    `vitest.config.ts: ${unlisted.join(', ')} need a process of their own (they run penx, mock a module, name TF.js's automatic layers, define a penalty, list a catalog, read the selected backend, count onnxruntime's sessions or pending convolutions, or start shard workers): list them in OWN_PROCESS`,
-  );
 
 /** The app and the examples import the library by its name, as a user's code would: in tests, its sources. */
 const alias = [
@@ -136,6 +125,28 @@ const alias = [
   { find: /^penalty-explorer\/errors$/, replacement: source('./src/errors.ts') },
   { find: /^penalty-explorer\/spec$/, replacement: source('./src/spec.ts') },
 ];
+const bare = (spec: string) => alias.find(({ find }) => find.test(spec))?.replacement;
+
+/**
+ * A file that sets where the wasm backend fetches its .wasm binaries (`setWasmPaths`), itself or in a module of the
+ * repository it imports (a page fixture's, `setWasmPaths('/')` for the page's server; a comment's is no call): the setting stays for the
+ * shared process's next files, whose wasm backend, started after it, looks for `/tfjs-backend-wasm-simd.wasm`. Such
+ * a file imports a page's constants from a module of their own, or goes in OWN_PROCESS.
+ */
+const setsWasmPaths = importsReach(bare, (_file, text) => /^[^*/\n]*\bsetWasmPaths\(/m.test(text));
+
+const TEST_FILES = readdirSync(source('./test'), { recursive: true, encoding: 'utf8' })
+  .filter((name) => name.endsWith('.test.ts'))
+  .map((name) => `test/${name}`);
+const inShared = (file: string) => SHARED_PATHS.some((path) => file === path || file.startsWith(`${path}/`));
+const unlisted = TEST_FILES.filter(
+  (file) =>
+    inShared(file) && !OWN_PROCESS.includes(file) && (OWN_PROCESS_SIGNS.test(readFileSync(source(`./${file}`), 'utf8')) || setsWasmPaths(source(`./${file}`))),
+);
+if (unlisted.length > 0)
+  throw new Error(
+    `vitest.config.ts: ${unlisted.join(', ')} need a process of their own (they run penx, mock a module, name TF.js's automatic layers, define a penalty, list a catalog, read the selected backend, count onnxruntime's sessions or pending convolutions, start shard workers, or set the wasm backend's paths, themselves or in a module they import): list them in OWN_PROCESS`,
+  );
 
 /**
  * The files of a process of their own whose imports never load TF.js (test/loads-tf.ts): most spawn `penx` and read
@@ -143,7 +154,7 @@ const alias = [
  * 14.2–14.8 s of CPU with it, 13.4–13.6 s without, on a loaded machine); a file whose imports can load it (a module
  * of the library that does, `@tensorflow/…`, an `import()` of a computed name) has it.
  */
-const loadsTf = tfLoader(source('.'), (spec) => alias.find(({ find }) => find.test(spec))?.replacement);
+const loadsTf = tfLoader(source('.'), bare);
 const WITHOUT_TF = TEST_FILES.filter((file) => (!inShared(file) || OWN_PROCESS.includes(file)) && !loadsTf(source(`./${file}`)));
 
 /** A project's settings: the aliases, the TF.js plugin, test/setup.ts before each file (unless `setup` is false). */

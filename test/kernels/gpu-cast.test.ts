@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../chromium.ts';
-import { CASTS, type CastMove, MADE, READ, SIZES } from '../fixtures/cast-moves-page.ts';
+import { CASTS, type CastMove, MADE, READ, SIZES } from '../fixtures/cast-moves.ts';
 
 if (!hasChromium && process.env.PENX_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing and PENX_REQUIRE_CHROMIUM is set`);
 

@@ -1,25 +1,30 @@
 /**
  * tfLoader (test/loads-tf.ts) tells the test files whose imports can load TF.js, which vitest.config.ts gives
  * test/setup.ts (TF.js on `cpu`); the others run without it. A file that can load TF.js must never be missed.
+ * importsReach, which it is made of, tells vitest.config.ts the shared files that set the wasm backend's paths.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tfLoader } from '../loads-tf.ts';
+import { importsReach, tfLoader } from '../loads-tf.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-loads-tf-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A repository of `files` (path → text) under a folder of its own, and its tfLoader (package `lib` → src/index.ts). */
-function repo(name: string, files: Record<string, string>): (file: string) => boolean {
+/** A repository of `files` (path → text) under a folder of its own, and its tfLoader, or `walker` (package `lib` → src/index.ts). */
+function repo(
+  name: string,
+  files: Record<string, string>,
+  walker: (dir: string, bare: (spec: string) => string | undefined) => (file: string) => boolean = tfLoader,
+): (file: string) => boolean {
   const dir = join(root, name);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const loads = tfLoader(dir, (spec) => (spec === 'lib' ? join(dir, 'src/index.ts') : undefined));
-  return (file) => loads(join(dir, file));
+  const reaches = walker(dir, (spec) => (spec === 'lib' ? join(dir, 'src/index.ts') : undefined));
+  return (file) => reaches(join(dir, file));
 }
 
 describe('tfLoader', () => {
@@ -67,5 +72,23 @@ describe('tfLoader', () => {
     expect(loads(resolve('test/cli/penx.test.ts'))).toBe(false);
     expect(loads(resolve('test/cli/train.test.ts'))).toBe(true);
     expect(loads(resolve('test/setup.ts'))).toBe(true);
+  });
+
+  it('importsReach: a file whose imports reach one its sign picks (a page setting the wasm paths), not through `import type`', () => {
+    const setsPaths = repo(
+      'reach',
+      {
+        'src/index.ts': "import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';\nsetWasmPaths('/');\n",
+        'test/page.ts': "import '../src/index.ts';\nexport const SIZES = [4];\nexport type Answer = number;\n",
+        'test/constants.ts': 'export const SIZES = [4];\n',
+        'test/page.test.ts': "import { SIZES } from './page.ts';\n",
+        'test/package.test.ts': "import 'lib';\n",
+        'test/constants.test.ts': "import type { Answer } from './page.ts';\nimport { SIZES } from './constants.ts';\n",
+      },
+      (_dir, bare) => importsReach(bare, (_file, text) => text.includes('setWasmPaths(')),
+    );
+    expect(setsPaths('test/page.test.ts')).toBe(true);
+    expect(setsPaths('test/package.test.ts')).toBe(true);
+    expect(setsPaths('test/constants.test.ts')).toBe(false);
   });
 });
