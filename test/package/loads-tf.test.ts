@@ -73,8 +73,10 @@ describe('tfLoader', () => {
     expect(loads(resolve('test/cli/train.test.ts'))).toBe(true);
     expect(loads(resolve('test/setup.ts'))).toBe(true);
   });
+});
 
-  it('importsReach: a file whose imports reach one its sign picks (a page setting the wasm paths), not through `import type`', () => {
+describe('importsReach', () => {
+  it('a file whose imports reach one its sign picks (a page setting the wasm paths), not through `import type`', () => {
     const setsPaths = repo(
       'reach',
       {
