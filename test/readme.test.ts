@@ -216,6 +216,13 @@ describe('README', () => {
     }
   }, 60_000);
 
+  it('every link to one of its own headings, `](#anchor)`, finds the heading (GitHub’s anchor of it)', () => {
+    const anchors = headingAnchors(readme);
+    const links = [...readme.matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(5);
+    expect(links.filter((link) => !anchors.has(link))).toEqual([]);
+  });
+
   it('Layout names src/render/ as a folder of src/ (it is not under viz/)', () => {
     const layout = readme.slice(readme.indexOf('## Layout')).replace(/\s+/g, ' ');
     expect(layout).toMatch(/ · `render\/` \(/);
@@ -245,6 +252,30 @@ describe('CONTRIBUTING', () => {
     for (const name of used) expect(contributing, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });
 });
+
+/**
+ * The anchors GitHub gives a page's headings (those outside fenced code): the heading's text without its
+ * Markdown, lower-cased, every character but a letter, digit, `_`, `-` or space dropped, spaces made `-`,
+ * and `-1`, `-2`, … after a repeated one — e.g. `### \`penx\` in your own project` is `#penx-in-your-own-project`.
+ */
+function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    const heading = fenced ? undefined : /^#{1,6} (.*)$/.exec(line)?.[1];
+    if (heading === undefined) continue;
+    const slug = heading
+      .replace(/[`*]/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}_\- ]/gu, '')
+      .replace(/ /g, '-');
+    let anchor = slug;
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${slug}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
 
 /** The `index`-th TypeScript block after `heading` (0: the first). */
 function tsBlock(heading: string, index = 0): string {
