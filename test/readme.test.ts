@@ -162,7 +162,7 @@ describe('README', () => {
 
   it('quick start: what npm start trains and where its report is, as penx start has them, and says to open it', async () => {
     const { QUICK, REFERENCE_PENALTIES } = await import('../mnist-demo/experiment/reference.ts');
-    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('### `penx` in your own project')).replace(/\s+/g, ' ');
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Example output')).replace(/\s+/g, ' ');
     const count = (n: number) => n.toLocaleString('en').replace(',', ' ');
     expect(quick).toContain(`for ${QUICK.epochs} epochs on a seeded ${count(QUICK.trainSize)}-image subset (tested on ${count(QUICK.testSize)})`);
     expect(quick).toContain(
@@ -499,7 +499,7 @@ console.log(JSON.stringify([config['kernelRegularizer'], config['kernelConstrain
     const { writeFileSync } = await import('node:fs');
     const { modelMaker } = await import('../mnist-demo/experiment/model-source.ts');
     const file = join(snippets, 'my-model.ts');
-    writeFileSync(file, tsBlock('### `penx` in your own project'));
+    writeFileSync(file, tsBlock('## `penx` in your own project'));
     // The bundled MNIST's shape; modelMaker checks the model fits it and repeats from its seed.
     const make = await modelMaker({ kind: 'module', path: file }, { shape: [28, 28, 1], classes: 10 });
     const model = await make(42);
