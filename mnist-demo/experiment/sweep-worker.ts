@@ -16,7 +16,8 @@
  *   child ─► progress ─► job.updateProgress ─► done: the result · settings at fault (bad spec,
  *        NaN) ─► UnrecoverableError (failed once; put back to wait instead when the sweep's monitor
  *        digests changed since they were read: it was put on again meanwhile) · crashed ─► an error (retried)
- *   lock lost (this process stalled) ─► its child stopped, so two workers never train one run
+ *   lock lost (this process stalled, or Redis lost the job) ─► its child stopped, so two workers never train
+ *        one run; said once, in the worker's words (BullMQ's own renewal error not shown), the job left as the queue has it
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
  *   the last run of a sweep ends ─► the sweep's figures and report drawn (into a sweep folder it opened;
  *        on a stop too: the stop waits for the draw before it closes the queue)
@@ -125,6 +126,23 @@ export function jobNameProblem(id: string, names: { readonly sweep: string; read
   return undefined;
 }
 
+/**
+ * Why this worker lost the job `id` it was training (its lock could not be renewed), and what
+ * follows, from what the queue holds of it now: no such job (Redis lost its data: nothing puts the
+ * run back but the sweep put on again), or the job still there (this process stalled, or Redis was
+ * out of reach: another worker takes it over).
+ *
+ * @example
+ * await lostWhy(queue, 'lambda/l1_1e-4_seed%3D1')
+ * // "the queue at redis://127.0.0.1:6379 no longer has it (Redis lost its data: …); …put the sweep on again…"
+ */
+async function lostWhy(queue: SweepQueue, id: string): Promise<string> {
+  const state = await queue.queue.getJobState(id).catch(() => undefined);
+  if (state === 'unknown')
+    return `the queue at ${queue.url} no longer has it (Redis lost its data: restarted without --appendonly yes, or emptied); stopped training it, its folder keeps its last checkpoint; put the sweep on the queue again with the penx sweep --queue command that put it on (its unfinished runs resume)`;
+  return 'its lock could not be renewed in time (this process stalled, or Redis was out of reach); stopped training it, so another worker takes it over from its last checkpoint';
+}
+
 /** Start a worker on the queue at `options.url` (see the file's comment): it takes runs of queued sweeps until stopped. */
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
   const queue = await SweepQueue.open(options.url);
@@ -145,7 +163,10 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const children = new Map<string, TrainingChild>();
   /** The sweep folders this worker writes in (listed in their manifests while it runs). */
   const opened = new Map<string, () => void>();
+  /** The jobs whose lock this worker could not renew, until their processing ends (their child then stopped). */
   const lost = new Set<string>();
+  /** The same jobs until taken again: BullMQ's own "could not renew lock" errors about them are not shown (the worker says it in its words). */
+  const renewalFailed = new Set<string>();
   let stopping = false;
 
   const trainJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
@@ -157,6 +178,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       throw new UnrecoverableError(bad);
     }
     const id = `${sweep}/${run.name}`;
+    renewalFailed.delete(job.id!);
     const sweepDir = join(options.out, sweep);
     const dir = join(sweepDir, run.name);
     /** The sweep record in the folder (its sweep.json), read once. */
@@ -237,7 +259,11 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       );
       return { resumedAfter: outcome.resumedAfter, epochs: outcome.epochs, testAcc: outcome.testAcc, sparsity: outcome.sparsity };
     }
-    if (lost.delete(job.id!)) throw new LostRunError(`${name} lost the lock of ${id} and stopped training it`);
+    if (lost.delete(job.id!)) {
+      const why = await lostWhy(queue, job.id!);
+      options.log(`lost ${id}: ${why}`);
+      throw new LostRunError(`${name} lost the lock of ${id} and stopped training it: ${why}`);
+    }
     if (stopping) {
       options.log(`put back ${id}: this worker is stopping`);
       await job.moveToWait(token);
@@ -273,10 +299,16 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     name,
     ...LOCKS,
   });
-  worker.on('error', (err) => options.log(`queue: ${redactCredentials(err.message)}`));
+  worker.on('error', (err) => {
+    const renewal = /^could not renew lock for job (.*)$/.exec(err.message);
+    if (renewal && renewalFailed.has(renewal[1] as string)) return;
+    options.log(`queue: ${redactCredentials(err.message)}`);
+  });
+  // Emitted before BullMQ's own error for each of `ids` ("could not renew lock for job …"), which is then not shown.
   worker.on('lockRenewalFailed', (ids) => {
     for (const id of ids) {
       lost.add(id);
+      renewalFailed.add(id);
       // At once, not at its next safe point: another worker may be training the run already (it
       // takes the folder's lock over, which this child leaves behind).
       children.get(id)?.process.kill('SIGKILL');

@@ -30,8 +30,12 @@ export interface WorkerJob {
   readonly reason?: string;
 }
 
-/** The run was put back on the queue for another worker (this one lost its lock): not a failure of the run. */
-export class LostRunError extends Error {}
+/**
+ * This worker lost the run's lock (it stalled, or Redis lost the job): not a failure of the run. A
+ * WaitingError, so BullMQ leaves the job as the queue has it (another worker's, or none) rather than
+ * failing it under a lock it no longer holds ("Missing key for job …").
+ */
+export class LostRunError extends WaitingError {}
 
 /** The run, refused under monitor modules its sweep's later submission replaced, was put back to wait (BullMQ's WaitingError): its message says why. */
 export class SupersededRunError extends WaitingError {}
@@ -52,10 +56,9 @@ export function workerJob(job: Job<SweepJob, SweepResult>, out: string, ended: {
     return { ...base, state: r.skipped ? 'skipped' : 'done', ...scores };
   }
   const err = ended.error;
-  if (err instanceof SupersededRunError) return { ...base, state: 'requeued', reason: err.message };
+  if (err instanceof SupersededRunError || err instanceof LostRunError) return { ...base, state: 'requeued', reason: err.message };
   if (err instanceof WaitingError) return { ...base, state: 'requeued', reason: 'this worker stopped' };
   const reason = err instanceof Error ? err.message : String(err);
-  if (err instanceof LostRunError) return { ...base, state: 'requeued', reason };
   // An ordinary error is tried again while the job has attempts left (attemptsMade counts the failed ones before this).
   const again = !(err instanceof UnrecoverableError) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
   return { ...base, state: again ? 'retried' : 'failed', reason };

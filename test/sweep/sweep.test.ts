@@ -201,7 +201,7 @@ describe('penx sweep --queue and penx worker on Redis', () => {
   ];
 
   it('two workers, one killed with kill -9 in the middle of a run: the run resumes on the other, the sweep completes, each run finished once', async () => {
-    for (const w of workers) await w.line('out', /^worker /, 60_000, 'the workers to start');
+    for (const w of workers) await w.line('err', /^worker /, 60_000, 'the workers to start');
     const submitted = await penx('sweep', '--queue', url, ...GRID, ...SMALL, '--out', shared, '--name', name, '--detach');
     expect(submitted.code, submitted.stderr).toBe(0);
     expect(submitted.stderr).toContain(`3 runs put on the queue at ${url}`);
@@ -209,8 +209,8 @@ describe('penx sweep --queue and penx worker on Redis', () => {
     // The first run taken: its worker is killed once the run's first epoch is checkpointed.
     const took = new RegExp(`^took ${name}/(\\S+) \\(attempt 1\\)`);
     let victim = -1;
-    await until(() => (victim = workers.findIndex((w) => w.out.some((l) => took.test(l)))) >= 0, 60_000, 'a worker to take a run');
-    const run = took.exec(workers[victim]!.out.find((l) => took.test(l))!)![1]!;
+    await until(() => (victim = workers.findIndex((w) => w.err.some((l) => took.test(l)))) >= 0, 60_000, 'a worker to take a run');
+    const run = took.exec(workers[victim]!.err.find((l) => took.test(l))!)![1]!;
     const runDir = join(shared, name, run);
     await until(
       () =>
@@ -243,10 +243,10 @@ describe('penx sweep --queue and penx worker on Redis', () => {
     expect(killed.result).toMatchObject({ resumedAfter: 1, epochs: 2 });
 
     // The survivor resumed the killed run from its checkpoint; no run was trained to the end twice.
-    expect(survivor.out).toContain(`took ${name}/${run} (attempt 2, 1 epoch done)`);
-    expect(survivor.out).toContain(`${name}/${run}: resuming after epoch 1`);
-    expect(survivor.out.some((l) => l.startsWith(`done ${name}/${run}: 2 epochs (1 trained here)`))).toBe(true);
-    const doneLines = workers.flatMap((w) => w.out).filter((l) => l.startsWith(`done ${name}/`));
+    expect(survivor.err).toContain(`took ${name}/${run} (attempt 2, 1 epoch done)`);
+    expect(survivor.err).toContain(`${name}/${run}: resuming after epoch 1`);
+    expect(survivor.err.some((l) => l.startsWith(`done ${name}/${run}: 2 epochs (1 trained here)`))).toBe(true);
+    const doneLines = workers.flatMap((w) => w.err).filter((l) => l.startsWith(`done ${name}/`));
     expect(doneLines.map((l) => l.split(':')[0]!.slice(`done ${name}/`.length)).sort()).toEqual(RUNS.map(([n]) => n).sort());
     for (const [n] of RUNS) expect(finished(join(shared, name, n)), n).toBe(true);
     expect(existsSync(join(shared, name, 'sweep.json'))).toBe(true);

@@ -11,7 +11,7 @@ import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { MARKER_FILE } from '../../src/node.ts';
 import { penx, penxWith, spawnPenxLines, stopped, TINY } from '../cli/run-penx.ts';
 import { tree, userFolder } from '../cli/tree.ts';
-import { onQueue, removed, required, statusOf, testRedis } from './redis.ts';
+import { emptyDatabase, onQueue, removed, required, statusOf, testRedis } from './redis.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'penx-worker-'));
 const redis = await testRedis();
@@ -88,7 +88,7 @@ describe('penx worker', () => {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^none_seed=1 +done +0\.\d{4}/m);
       expect(r.stdout).toMatch(/^boom_1e-4_seed=1 +failed$/m);
-      await w.line('out', /^sweep mixed finished/, 60_000, 'the worker to draw the sweep');
+      await w.line('err', /^sweep mixed finished/, 60_000, 'the worker to draw the sweep');
       const report = readFileSync(join(shared, 'mixed', 'report.html'), 'utf8');
       expect(report).toContain('1 done, 0 under way, 1 failed, 0 not started');
       expect(report).toMatch(/failed: penalty module .*boom.ts.* failed to load: boom: cannot load here/);
@@ -140,6 +140,35 @@ describe('penx worker', () => {
     }
   }, 150_000);
 
+  it('a run the queue loses while it trains (Redis emptied): stopped, said once in its own words with what to do; its log on stderr, nothing on stdout', async () => {
+    const out = join(root, 'lost');
+    // Database 4: no other test uses it.
+    const url = await emptyDatabase(redis!.url, 4);
+    const w = worker('--queue', url, '--out', out, '--threads', '1');
+    try {
+      await w.line('err', /^worker /, 60_000, 'the worker to start');
+      const put = await penx('sweep', '--queue', url, ...GRID, '--epochs', '50', '--out', out, '--name', 'gone', '--detach');
+      expect(put.code, put.stderr).toBe(0);
+      await w.line('err', /^took gone\//, 60_000, 'the run to be taken');
+      // Redis loses its data (as one restarted without --appendonly yes): the job, its lock, the sweep.
+      await emptyDatabase(redis!.url, 4);
+      const lost = await w.line('err', /^lost gone\//, 30_000, 'the worker to say it lost the run');
+      expect(lost).toMatch(/no longer has it \(Redis lost its data.*put the sweep on the queue again with the penx sweep --queue command that put it on/);
+      // Stopped (SIGTERM: exit 0 once its runs are done with), so every line it would print about the lost run is out.
+      w.child.kill('SIGTERM');
+      expect(await w.exited).toBe(0);
+      const log = w.err.join('\n');
+      expect(
+        w.err.filter((l) => l.startsWith('lost gone/')),
+        log,
+      ).toHaveLength(1);
+      expect(log).not.toMatch(/could not renew lock|Missing key/);
+      expect(w.out, log).toEqual([]);
+    } finally {
+      await stopped(w.child);
+    }
+  }, 120_000);
+
   it("a queued sweep's --threads is every run's, whatever worker trains it (--jobs is refused); its runs hold their --monitor modules to the sweep's check, as on this machine", async () => {
     const out = join(root, 'threads');
     const jobs = await penx('sweep', '--queue', on(9), ...GRID, '--jobs', '2', '--out', out, '--name', 't', '--detach');
@@ -159,14 +188,14 @@ describe('penx worker', () => {
     const w = worker('--queue', on(9), '--out', out, '--threads', '2', '--concurrency', '1');
     const dir = join(out, 't', 'l1_1e-4_seed=1');
     try {
-      await w.line('out', /^sweep t finished/, 90_000, 'the refused run to end the sweep');
-      expect(w.out.find((l) => l.startsWith('failed t/'))).toMatch(/monitor module '.*mark\.mjs' is not the one the sweep checked \(SHA-256 [0-9a-f]{64} then/);
+      await w.line('err', /^sweep t finished/, 90_000, 'the refused run to end the sweep');
+      expect(w.err.find((l) => l.startsWith('failed t/'))).toMatch(/monitor module '.*mark\.mjs' is not the one the sweep checked \(SHA-256 [0-9a-f]{64} then/);
       expect(existsSync(join(dir, 'run.json'))).toBe(false);
       // Put on again, as a sweep on this machine runs again: the module checked anew (no other settings), the failed run put back and trained with it.
       const again = await penx(...sweep, '--queue', on(9), '--detach');
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain('1 failed run(s) put back: l1_1e-4_seed=1');
-      await w.line('out', /^done t\//, 90_000, 'the run put back to be trained');
+      await w.line('err', /^done t\//, 90_000, 'the run put back to be trained');
       const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
       expect([run.initial, ...run.epochs].map((e: { monitors: { mark: number } }) => e.monitors.mark)).toEqual([2, 2]);
       expect(run.sessions.map((s: { threads: number }) => s.threads)).toEqual([1]);
@@ -198,17 +227,17 @@ describe('penx worker', () => {
     userFolder(dir, { '.penx.lock': JSON.stringify(lock) });
     const w = worker('--queue', on(8), '--out', out, '--threads', '1');
     try {
-      await w.line('out', /^(failed|done) held\//, 60_000, 'the first attempt to end');
+      await w.line('err', /^(failed|done) held\//, 60_000, 'the first attempt to end');
       expect(readFileSync(join(dir, '.penx.lock'), 'utf8')).toBe(JSON.stringify(lock));
       expect(existsSync(join(dir, 'run.json'))).toBe(false);
-      expect(w.out.find((l) => l.startsWith('failed held/'))).toMatch(/host-b/);
+      expect(w.err.find((l) => l.startsWith('failed held/'))).toMatch(/host-b/);
       // A worker's trainer of this very job on host B (a worker that died there) holds it: that lock is broken, the run trained.
       const dead = {
         ...lock,
         command: `mnist-demo/dist/cli.mjs sweep-run ${JSON.stringify({ ...task, label: '[held/l1_1e-4_seed=1]', job: 'held/l1_1e-4_seed%3D1' })}`,
       };
       writeFileSync(join(dir, '.penx.lock'), JSON.stringify(dead));
-      await w.line('out', /^done held\//, 60_000, 'the retried run to be trained');
+      await w.line('err', /^done held\//, 60_000, 'the retried run to be trained');
       expect(existsSync(join(dir, 'run.json'))).toBe(true);
       // Stopped as a user stops it (SIGTERM), not killed: it logs "done" before BullMQ records the job
       // completed, and a stop waits for that record (a kill here could leave the job active).
@@ -241,14 +270,14 @@ describe('penx worker', () => {
     expect(mine.code, mine.stderr).toBe(0);
     const w = worker('--queue', on(12), '--out', shared, '--threads', '1');
     try {
-      for (const name of ['other', 'mine']) await w.line('out', new RegExp(`^sweep ${name} finished`), 60_000, `the sweep ${name} to end`);
+      for (const name of ['other', 'mine']) await w.line('err', new RegExp(`^sweep ${name} finished`), 60_000, `the sweep ${name} to end`);
       expect(tree(shared)).toEqual(before);
       const status = await statusOf(on(12), 'other');
       expect(status.counts).toEqual({ done: 0, running: 0, waiting: 0, failed: 1 });
       expect(status.runs[0]?.reason).toMatch(/other holds a sweep with other settings \(epochs: "2" → "3"\)/);
       // The whole reason `penx sweep` gives for that folder, what to do included (it was the library's "choose another name or folder").
       const notOurs = `${join(shared, 'mine')} already exists and was not written by penalty-explorer (it has no valid ${MARKER_FILE} marker); nothing was touched; give another --name or --out`;
-      expect(w.out).toContain(`failed mine/l1_1e-4_seed=1: ${notOurs}`);
+      expect(w.err).toContain(`failed mine/l1_1e-4_seed=1: ${notOurs}`);
       expect((await statusOf(on(12), 'mine')).runs[0]?.reason).toBe(notOurs);
     } finally {
       await stopped(w.child);

@@ -1,8 +1,8 @@
 /**
  * `penx worker --queue URL --out DIR`: train runs of queued sweeps on this machine until stopped
  * (experiment/sweep-worker.ts). Ctrl-C or SIGTERM puts its runs back on the queue and exits; a
- * second one exits at once. With `--json`, its log goes to stderr and, once stopped, stdout gets one
- * document: `{ queue, out, worker, jobs }`, each run it took and how it ended (experiment/worker-jobs.ts).
+ * second one exits at once. Its log goes to stderr, with its runs' training lines (progress, as every
+ * command's); stdout holds nothing but, with `--json`, once stopped, one document: `{ queue, out, worker, jobs }`, each run it took and how it ended (experiment/worker-jobs.ts).
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -35,7 +35,8 @@ export async function worker(flags: WorkerFlags): Promise<void> {
         out: flags.out,
         concurrency,
         threads,
-        log: (line) => console.log(line),
+        // Its log, as the training lines, is progress: on stderr (stdout holds only the --json document).
+        log: (line) => console.error(line),
         onLine: (line) => console.error(line),
         // A job's sweep folder refused: the reason `penx sweep` gives (its --name and --out named that folder).
         refusalText: (err) => folderRefusalText('sweep', err),
@@ -53,7 +54,7 @@ function untilStopped(w: SweepWorker): Promise<void> {
   process.removeAllListeners('SIGTERM');
   return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      console.log(`worker ${w.name}: ${signal}: putting its runs back on the queue and stopping (again to stop at once)`);
+      console.error(`worker ${w.name}: ${signal}: putting its runs back on the queue and stopping (again to stop at once)`);
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       void w.stop().then(resolve);
