@@ -8,7 +8,8 @@
  *            carrying those SHA-256s (put again: those of every job not running or done replaced, as
  *            a sweep on this machine checks anew; a worker taking a job trains it with the sweep's
  *            stored ones, so a job taken meanwhile is held to this submission's check too)
- *   status ─► each run's job: waiting · running (progress, worker) · done · failed
+ *   status ─► each run's job: waiting · running (progress, worker) · done · failed; a taken run whose
+ *         worker is gone said from its lock and the connected workers (`heldNote`): its lock run out ─► waiting
  *   remove ─► by the sweep's name: its jobs (named by the registry's entry, read loosely: one that is
  *         no valid sweep record, put on by another tool, still names them), its registry entry and its SHA-256s
  *
@@ -119,6 +120,11 @@ export interface SweepProgress {
   /** After the last finished epoch. */
   readonly testAcc?: number | null;
   readonly sparsity?: number;
+  /**
+   * The job's stall count (BullMQ's `stalledCounter`) when the worker training it took it: grown since,
+   * a stalled-job check put it back (that worker stopped renewing its lock). Not shown in `--status`.
+   */
+  readonly stalls?: number;
 }
 
 /** What a finished job returns. */
@@ -243,7 +249,10 @@ export interface RunOnQueue {
   readonly result?: SweepResult;
   /** The worker that has (or had) it. */
   readonly worker?: string;
-  /** Why it failed, or why it is not on the queue. */
+  /**
+   * Why it failed, why it is not on the queue, or why its worker is not training it: not connected
+   * to the queue, or its lock run out (`heldNote`).
+   */
   readonly reason?: string;
 }
 
@@ -263,6 +272,34 @@ export interface SweepStatus {
  */
 export function failuresOf(status: SweepStatus): Map<string, string> {
   return new Map(status.runs.flatMap((r) => (r.state === 'failed' ? [[r.run, r.reason || 'failed on the queue'] as const] : [])));
+}
+
+/**
+ * What the queue knows of a taken run whose worker may be gone, from the job's lock (`ttl`: its time
+ * left in ms, ≤ 0 none), the worker connections Redis lists (`connected`: their names; undefined when
+ * it lists none) and its stall counts: undefined while its worker holds it and is connected.
+ *
+ * @example
+ * heldNote({ worker: 'b:42', ttl: 3_400, connected: new Set(), now })
+ * // "its worker b:42 is not connected to the queue (stopped, or cut off); its lock runs out in 4 s (19:02:07 UTC), then a connected worker puts the run back on the queue; no worker is connected now"
+ */
+export function heldNote(held: {
+  readonly worker: string;
+  readonly ttl?: number;
+  readonly connected: ReadonlySet<string> | undefined;
+  readonly now: number;
+  readonly stalled?: boolean;
+}): string | undefined {
+  const workers = held.connected === undefined ? '' : held.connected.size === 0 ? '; no worker is connected now' : '';
+  const away = held.connected !== undefined && !held.connected.has(held.worker);
+  if (held.stalled)
+    return `put back on the queue by a stalled-job check after its worker ${held.worker} stopped renewing its lock; the worker that takes it next resumes it from its last checkpoint${workers}`;
+  if (held.ttl === undefined) return undefined;
+  if (held.ttl <= 0)
+    return `its worker ${held.worker} stopped renewing its lock${away ? ' and is not connected to the queue' : ''}; a connected worker's check (every ${LOCKS.stalledInterval / 1000} s) puts the run back on the queue${workers}`;
+  if (!away) return undefined;
+  const until = new Date(held.now + held.ttl).toISOString().slice(11, 19);
+  return `its worker ${held.worker} is not connected to the queue (stopped, or cut off); its lock runs out in ${Math.ceil(held.ttl / 1000)} s (${until} UTC), then a connected worker puts the run back on the queue${workers}`;
 }
 
 function stateOf(bull: string): QueueState {
@@ -434,6 +471,7 @@ export class SweepQueue {
    */
   async status(record: SweepRecord): Promise<SweepStatus> {
     const runs: RunOnQueue[] = [];
+    const connected = await this.connectedWorkers();
     for (const { name: run } of record.runs) {
       const id = jobId(record.name, run);
       const bull = await this.queue.getJobState(id);
@@ -442,21 +480,33 @@ export class SweepQueue {
         runs.push({ run, state: 'waiting', attempts: 0, reason: NOT_ON_QUEUE });
         continue;
       }
-      const state = stateOf(bull);
-      const progress = typeof job.progress === 'object' ? (job.progress as unknown as SweepProgress) : undefined;
+      const { stalls, ...progress } = typeof job.progress === 'object' ? (job.progress as unknown as SweepProgress) : ({} as Partial<SweepProgress>);
+      const worker = job.processedBy;
+      const ttl = bull === 'active' ? await this.redis.pttl(`${this.queue.toKey(id)}:lock`) : undefined;
+      const stalled = bull === 'waiting' && !job.failedReason && stalls !== undefined && job.stalledCounter > stalls;
+      const note = worker ? heldNote({ worker, ...(ttl === undefined ? {} : { ttl }), connected, now: Date.now(), stalled }) : undefined;
+      // Taken, its lock run out: no worker trains it; it waits for a check to put it back.
+      const state = bull === 'active' && ttl !== undefined && ttl <= 0 ? 'waiting' : stateOf(bull);
       runs.push({
         run,
         state,
         attempts: job.attemptsStarted,
-        ...(progress ? { progress } : {}),
+        ...(typeof progress.epoch === 'number' ? { progress: progress as SweepProgress } : {}),
         ...(state === 'done' && job.returnvalue ? { result: job.returnvalue } : {}),
-        ...(job.processedBy ? { worker: job.processedBy } : {}),
-        ...(state === 'failed' || (state === 'waiting' && job.failedReason) ? { reason: job.failedReason } : {}),
+        ...(worker ? { worker } : {}),
+        ...(state === 'failed' || (state === 'waiting' && job.failedReason) ? { reason: job.failedReason } : note ? { reason: note } : {}),
       });
     }
     const counts = { done: 0, running: 0, waiting: 0, failed: 0 };
     for (const r of runs) counts[r.state]++;
     return { sweep: record.name, counts, runs };
+  }
+
+  /** The names of the workers connected to the queue now (BullMQ names each one's connection), or undefined when Redis does not list its clients. */
+  private async connectedWorkers(): Promise<ReadonlySet<string> | undefined> {
+    const clients = await this.queue.getWorkers().catch(() => undefined);
+    if (!clients?.every((c) => typeof c['rawname'] === 'string')) return undefined;
+    return new Set(clients.map((c) => (c['rawname'] as string).slice((c['rawname'] as string).indexOf(':w:') + 3)));
   }
 
   /**

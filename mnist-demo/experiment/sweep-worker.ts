@@ -231,7 +231,10 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    let progress: SweepProgress | undefined;
+    // Its stall count as taken (grown later: a stalled-job check put it back, `--status` says so).
+    const stalls = job.stalledCounter;
+    let progress: SweepProgress | undefined = typeof job.progress === 'object' ? (job.progress as unknown as SweepProgress) : undefined;
+    await job.updateProgress({ ...progress, stalls } as SweepProgress).catch(() => undefined);
     // The sweep's threads per run when it gives them (its runs then equal whatever worker trains them), else this worker's share.
     const child = trainInChild(
       {
@@ -247,7 +250,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       (m) => {
         if (m.kind === 'begin' && m.resumedAfter > 0) options.log(`${id}: resuming after epoch ${m.resumedAfter}`);
         progress = progressOf(m, progress) ?? progress;
-        if (m.kind === 'progress' || m.kind === 'epoch') void job.updateProgress(progress as SweepProgress).catch(() => undefined);
+        if (m.kind === 'progress' || m.kind === 'epoch') void job.updateProgress({ ...progress, stalls } as SweepProgress).catch(() => undefined);
       },
       options.onLine,
     );

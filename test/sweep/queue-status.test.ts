@@ -93,6 +93,66 @@ describe('SweepQueue.status', () => {
     }
   }, 30_000);
 
+  it('a run whose worker is gone (killed): said from its lock and the workers connected, before and after a check put it back', async () => {
+    const url = await emptyDatabase(redis.url, 5);
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const record = { format: 'penalty-explorer/sweep@1', name: `gone${process.pid}`, grid, settings: { epochs: '1' }, runs: await expandGrid(grid) } as const;
+    const q = await SweepQueue.open(url);
+    const direct = new Redis(redisOptions(url));
+    // The worker that dies: takes the run by hand (a 2 s lock), reports as a penx worker does, and goes, its lock left to run out.
+    const dead = new Worker(QUEUE_NAME, null, { connection: redisOptions(url), name: 'gone-host:1', lockDuration: 2_000 });
+    let checker: Worker | undefined;
+    try {
+      await q.submit(record);
+      const taken = await dead.getNextJob('by-hand');
+      await taken!.updateProgress({ epoch: 2, epochs: 5, batch: 1, batches: 2, testAcc: 0.5, sparsity: 0.1, stalls: taken!.stalledCounter });
+      const run = async () => (await q.status(record)).runs[0]!;
+      expect(await run()).toEqual({
+        run: 'l1_1e-4_seed=1',
+        state: 'running',
+        attempts: 1,
+        worker: 'gone-host:1',
+        progress: expect.objectContaining({ epoch: 2 }),
+      });
+      // Its connections dropped, as a killed process's are.
+      await dead.close(true);
+      await dead.disconnect();
+      // Polled until Redis has let its connections go (it ends them just after answering QUIT).
+      while ((await q.queue.getWorkers()).some((c) => String(c['rawname']).endsWith(':w:gone-host:1'))) await sleep(20);
+      expect((await run()).reason).toMatch(
+        /^its worker gone-host:1 is not connected to the queue \(stopped, or cut off\); its lock runs out in [12] s \(\d\d:\d\d:\d\d UTC\), then a connected worker puts the run back on the queue; no worker is connected now$/,
+      );
+      // Polled until the lock has run out (Redis's own expiry: nothing to be told of).
+      while ((await direct.pttl(`${q.queue.toKey(jobId(record.name, 'l1_1e-4_seed=1'))}:lock`)) > 0) await sleep(100);
+      expect(await run()).toMatchObject({
+        state: 'waiting',
+        worker: 'gone-host:1',
+        reason:
+          "its worker gone-host:1 stopped renewing its lock and is not connected to the queue; a connected worker's check (every 2 s) puts the run back on the queue; no worker is connected now",
+      });
+      // A live worker: its stalled-job check puts the run back.
+      checker = new Worker(QUEUE_NAME, null, { connection: redisOptions(url), name: 'checker:2', stalledInterval: 100 });
+      const putBack = new Promise((resolve) => checker!.once('stalled', resolve));
+      await checker.startStalledCheckTimer();
+      expect(await within(putBack, 10_000, 'not put back')).not.toBe('not put back');
+      const back = await run();
+      expect(back).toMatchObject({
+        state: 'waiting',
+        worker: 'gone-host:1',
+        progress: { epoch: 2, epochs: 5, batch: 1, batches: 2, testAcc: 0.5, sparsity: 0.1 },
+        reason:
+          'put back on the queue by a stalled-job check after its worker gone-host:1 stopped renewing its lock; the worker that takes it next resumes it from its last checkpoint',
+      });
+      expect(back.progress).not.toHaveProperty('stalls');
+      await q.remove(record.name);
+    } finally {
+      await dead.close(true);
+      await checker?.close();
+      direct.disconnect();
+      await q.close();
+    }
+  }, 30_000);
+
   it('--status of a sweep the queue does not have (a Redis restarted without its data lost it): refused, saying how to put it back', async () => {
     const url = await emptyDatabase(redis.url, 5);
     await expect(sweepStatus(url, `lost${process.pid}`, false)).rejects.toThrow(
@@ -270,6 +330,8 @@ describe('the monitor digests a job carries', () => {
       expect(child?.task.monitorDigests).toEqual(EDITED);
       expect((await q.queue.getJob(id))?.data.monitorDigests).toEqual(EDITED);
       expect(await q.queue.getJobState(id)).toBe('active');
+      // Its stall count as the worker took it (grown later: a stalled-job check put it back, as --status says).
+      expect((await q.queue.getJob(id))?.progress).toEqual({ stalls: 0 });
     } finally {
       vi.restoreAllMocks();
       // Stopped: the stand-in child ends, the job is put back to wait.
