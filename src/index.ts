@@ -133,6 +133,7 @@ export {
 export {
   addDecayedWeights,
   chain,
+  clipByGlobalNorm,
   clipByL1Norm,
   clipByNorm,
   clipByValue,

@@ -82,7 +82,7 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
       .option(
         '--grad <list>',
-        "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)",
+        "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipglobalnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)",
       )
       .option(
         '--monitor <module>',

@@ -1,8 +1,10 @@
 /**
- * Gradient transforms that shape gradients before the optimiser (each per weight tensor):
+ * Gradient transforms that shape gradients before the optimiser (each per weight tensor, but for
+ * clipByGlobalNorm, which sees every gradient it is given at once):
  *
- *   clipByValue(c)    g ← clip(g, −c, c)
- *   clipByNorm(c)     g ← g · min(1, c / ‖g‖₂)
+ *   clipByValue(c)        g ← clip(g, −c, c)
+ *   clipByNorm(c)         g ← g · min(1, c / ‖g‖₂)
+ *   clipByGlobalNorm(c)   gᵢ ← gᵢ · min(1, c / ‖(g₁, …, gₙ)‖₂)
  *   clipByL1Norm(c)   g ← g · min(1, c / ‖g‖₁)
  *   scale(s)          g ← s·g
  *   zero()            g ← 0   (an optimiser's decoupled decay, AdamW's, still moves the weight)
@@ -39,6 +41,25 @@ function clipByNormOf(norm: (t: Tensor) => Tensor, c: number): GradientTransform
  * clipByNorm(1).update({ w: tf.tensor([3, 4]) }, {}, {})[0]['w'];   // [0.6, 0.8]
  */
 export const clipByNorm = (c: number): GradientTransform => clipByNormOf((t) => tf.norm(t, 2), c);
+/**
+ * Every gradient given scaled by one factor, so that their global L2 norm (of all of them as one
+ * vector) is at most c: Optax's `clip_by_global_norm`, PyTorch's `clip_grad_norm_` over several
+ * tensors (which divides by ‖G‖ + 1e-6). Under `masked` (a `--grad` pattern) the norm is over the
+ * weights the pattern matches.
+ *
+ * Formula: gᵢ ← gᵢ · min(1, c / ‖G‖₂),   ‖G‖₂ = √(Σᵢ ‖gᵢ‖₂²)
+ *
+ * @example
+ * clipByGlobalNorm(1).update({ a: tf.tensor([3]), b: tf.tensor([4]) }, {}, {})[0];   // { a: [0.6], b: [0.8] }
+ */
+export const clipByGlobalNorm = (c: number): GradientTransform =>
+  stateless((g) => {
+    const tensors = Object.values(g);
+    if (tensors.length === 0) return g;
+    const norm = tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t)))));
+    const factor = tf.minimum(1, tf.div(c, tf.maximum(norm, 1e-12)));
+    return mapTree(g, (t) => tf.mul(t, factor));
+  });
 /**
  * Each weight's gradient scaled down to L1 norm c when its L1 norm is larger.
  *

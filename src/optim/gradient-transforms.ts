@@ -7,6 +7,8 @@
  *   clipvalue:c   g ← clip(g, −c, c)
  *   clipnorm:c    g ← g · min(1, c / ‖g‖₂)   (‖g‖ of each weight tensor, as Keras's clipnorm; not
  *                                           the global norm of PyTorch's clip_grad_norm_)
+ *   clipglobalnorm:c  gᵢ ← gᵢ · min(1, c / ‖(g₁, …, gₙ)‖₂)   (one factor for every weight a pattern
+ *                                           matches, as clip_grad_norm_ and Optax's clip_by_global_norm)
  *   clipl1:c      g ← g · min(1, c / ‖g‖₁)
  *   scale:s       g ← s·g
  *   zero          g ← 0   (to freeze a layer, see `LayerControls.freeze`)
@@ -26,7 +28,7 @@ import {
   type TransformName,
 } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
-import { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
+import { clipByGlobalNorm, clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 import type { GradientTransform } from './transform.ts';
 
 /** A gradient transform in the catalogue: its entry (name, formula, doc, parameters) and how bound values make the transform. */
@@ -44,6 +46,7 @@ type Makes = { readonly [K in TransformName]: (p: ParamValues<(typeof TRANSFORM_
 const MAKES: Makes = {
   clipvalue: ({ c }) => clipByValue(c),
   clipnorm: ({ c }) => clipByNorm(c),
+  clipglobalnorm: ({ c }) => clipByGlobalNorm(c),
   clipl1: ({ c }) => clipByL1Norm(c),
   scale: ({ s }) => scale(s),
   zero: () => zero(),
@@ -68,7 +71,7 @@ export function probeTransform(t: GradientTransform, what = 'gradient transform'
 }
 
 /**
- * The gradient-transform catalogue: `clipvalue`, `clipnorm`, `clipl1`, `scale`, `zero`, then the
+ * The gradient-transform catalogue: `clipvalue`, `clipnorm`, `clipglobalnorm`, `clipl1`, `scale`, `zero`, then the
  * transforms defined in this process (`defineGradientTransform`). A spec's bare value is the first
  * parameter.
  *

@@ -10,7 +10,7 @@
  *   ─► optimizerFor (transform-optimizer.ts): a tf.Optimizer, w ← w + u, its state saved and restored
  */
 
-export { clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
+export { clipByGlobalNorm, clipByL1Norm, clipByNorm, clipByValue, fromFunction, scale, zero } from './clip.ts';
 export {
   type DefineGradientTransformOptions,
   defineGradientTransform,

@@ -12,9 +12,10 @@
  *   η = |u(g) − u(−g̃)|           where g = 0, g̃ = g + [g = 0] (the slope of the update between
  *                                 no gradient and a unit one)
  *
- * It costs one more run of the optimiser's pure `update` on the same state, for the proximal
- * weights only (two for a weight with zeros in its gradient: a transform of the whole tensor,
- * clipnorm, must see −g itself for the odd part, and g̃ for the zeros); with momentum (or Adam's
+ * It costs one more run of the optimiser's pure `update` on the same state, over every weight's
+ * gradient (a transform of several weights, clipglobalnorm, must see them all), two for a weight
+ * with zeros in its gradient (a transform of the whole tensor, clipnorm, must see −g itself for the
+ * odd part, and g̃ for the zeros); with momentum (or Adam's
  * first moment) both updates carry the same history term, so η is exact up to float32 rounding of
  * that term (relative error ≈ 1e-7·|history| / |g|). For the built-in optimisers: SGD and momentum
  * η = lr (so SGD + prox is exactly ISTA); RMSprop and Adadelta η = |u| / |g|, their own per-weight
@@ -52,13 +53,17 @@ export function stepSizes(inner: GradientTransform, grads: Tree, state: Tree, pa
   if (names.length === 0) return {};
   return tf.tidy(() => {
     const g = Object.fromEntries(names.map((n) => [n, grads[n] as Tensor]));
-    /** |u(g) − u(−p)| / (|g| + |p|) for the weights `of`, from the probes p. */
+    /**
+     * |u(g) − u(−p)| / (|g| + |p|) for the weights `of`, from the probes p. `inner` is given every
+     * gradient (the others' own, negated too), so a transform of several weights at once
+     * (clipglobalnorm) takes its norm over the same weights as for u(g).
+     */
     const slopes = (of: readonly string[], probe: (n: string) => Tensor): Tree => {
       const probes = Object.fromEntries(of.map((n) => [n, probe(n)]));
       const [opposite] = inner.update(
-        mapTree(probes, (p) => tf.neg(p)),
+        mapTree({ ...grads, ...probes }, (p) => tf.neg(p)),
         state,
-        Object.fromEntries(of.map((n) => [n, params[n] as Tensor])),
+        params,
       );
       return mapTree(probes, (p, n) => tf.div(tf.abs(tf.sub(updates[n] as Tensor, opposite[n] as Tensor)), tf.add(tf.abs(g[n] as Tensor), tf.abs(p))));
     };

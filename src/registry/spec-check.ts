@@ -67,7 +67,7 @@ export function checkSpec(kind: Kind, text: string): string | undefined {
  * The names a spec of `kind` may give, built-ins first (as its catalogue lists them), without TF.js.
  *
  * @example
- * specNames('gradient transform')   // ['clipvalue', 'clipnorm', 'clipl1', 'scale', 'zero', …yours]
+ * specNames('gradient transform')   // ['clipvalue', 'clipnorm', 'clipglobalnorm', 'clipl1', 'scale', 'zero', …yours]
  */
 export function specNames(kind: Kind): string[] {
   return SCHEMAS[kind].names();

@@ -17,13 +17,18 @@ export interface TransformSignature {
 
 const bound = (doc: string) => ({ default: 1, above: 0, doc });
 
-/** The built-in gradient transforms' signatures by name: clipvalue, clipnorm, clipl1, scale, zero. */
+/** The built-in gradient transforms' signatures by name: clipvalue, clipnorm, clipglobalnorm, clipl1, scale, zero. */
 export const TRANSFORM_SIGNATURES = {
   clipvalue: { formula: 'g ← clip(g, −c, c)', doc: 'Clip each entry. Example: clipvalue:0.5', params: { c: bound('bound') } },
   clipnorm: {
     formula: 'g ← g · min(1, c / ‖g‖₂)',
     doc: "Clip the L2 norm of each weight's gradient. Example: clipnorm:1",
     params: { c: bound('largest L2 norm') },
+  },
+  clipglobalnorm: {
+    formula: 'gᵢ ← gᵢ · min(1, c / ‖(g₁, …, gₙ)‖₂)',
+    doc: "Clip the L2 norm of all the matched weights' gradients as one vector (Optax's clip_by_global_norm, PyTorch's clip_grad_norm_). Example: clipglobalnorm:1",
+    params: { c: bound('largest global L2 norm') },
   },
   clipl1: {
     formula: 'g ← g · min(1, c / ‖g‖₁)',
@@ -38,7 +43,7 @@ export const TRANSFORM_SIGNATURES = {
   },
 } as const satisfies Readonly<Record<string, TransformSignature>>;
 
-/** The name of a built-in gradient transform: `clipvalue`, `clipnorm`, `clipl1`, `scale` or `zero`. */
+/** The name of a built-in gradient transform: `clipvalue`, `clipnorm`, `clipglobalnorm`, `clipl1`, `scale` or `zero`. */
 export type TransformName = keyof typeof TRANSFORM_SIGNATURES;
 
 /** A transform spec's bare value: its first parameter (`clipnorm:1` is `clipnorm:c=1`). */

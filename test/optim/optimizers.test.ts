@@ -241,7 +241,12 @@ describe('bad optimiser and per-layer specs', () => {
       SpecError,
     ],
     ['freeze', () => withLayerControls(chain(), { freeze: ['dense_9'] }, names), /freeze pattern 'dense_9' matches no weight/, UsageError],
-    ['transform', () => gradientTransform('clip:1'), /unknown gradient transform 'clip'.*Accepted: clipvalue, clipnorm, clipl1, scale, zero/, SpecError],
+    [
+      'transform',
+      () => gradientTransform('clip:1'),
+      /unknown gradient transform 'clip'.*Accepted: clipvalue, clipnorm, clipglobalnorm, clipl1, scale, zero/,
+      SpecError,
+    ],
     ['value', () => gradientTransform('clipnorm:0'), /clipnorm parameter c=0 is not allowed; expected a finite number > 0/, SpecError],
   ])('%s', (_, f, message, kind) => {
     expect(f).toThrow(kind);

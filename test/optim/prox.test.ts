@@ -105,6 +105,18 @@ describe('proximal step sizes η = |u(g) − u(−g̃)| / (|g| + |g̃|), g̃ = g
     expectClose(arr(stepSizes(t, grads, t.init(grads), grads, u)['a/kernel']), [0.1, 0.1, 0.1 / 1.5, 0.1 / 1.5], 1e-6);
   });
 
+  it('takes a global-norm clip over the same weights as the update did, the proximal weight’s and the others’', () => {
+    // clipglobalnorm:0.65 on a/kernel g = [0.3, −0.4, 0] and a/bias [1.2]: ‖G‖ = 1.3, factor 0.5, so
+    // SGD's η = 0.1·0.5 where g ≠ 0 (the kernel's norm alone, 0.5, is not clipped: 0.075 before).
+    // Where g = 0, the unit probe's: ‖(0.3, −0.4, 1, 1.2)‖ = √2.69, η = 0.1·0.65/√2.69.
+    const names = ['a/kernel', 'a/bias'];
+    const t = withLayerControls(optimizerSpec('sgd:lr=0.1').transform, { grad: [{ pattern: 'a', transform: 'clipglobalnorm:0.65' }] }, names);
+    const grads = tree({ 'a/kernel': [0.3, -0.4, 0], 'a/bias': [1.2] });
+    const [u] = t.update(grads, t.init(grads), grads);
+    const e = stepSizes(t, grads, t.init(grads), grads, { 'a/kernel': u['a/kernel']! });
+    expectClose(arr(e['a/kernel']), [0.05, 0.05, (0.1 * 0.65) / Math.sqrt(2.69)], 1e-6);
+  });
+
   it('scales with a per-layer learning-rate multiplier and is 0 for a frozen weight', () => {
     const names = ['a/kernel', 'b/kernel'];
     const t = withLayerControls(optimizerSpec('sgd:lr=0.1').transform, { lrMult: [{ pattern: 'a', factor: 0.5 }], freeze: ['b'] }, names);

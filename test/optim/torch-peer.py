@@ -8,8 +8,9 @@ A Dense 4 -> 3 (tanh) -> 2 model, fixed weights and a fixed batch of 6, mean squ
 full-batch steps of each case below, in float64 (the start rounded to float32, as TF.js holds it).
 Each case names penx's side (an optimiser spec, a penalty and a constraint on the kernels, per-layer
 controls as `LayerControls` takes them) and makes PyTorch's own (torch.optim, param groups,
-clip_grad_norm_, renorm, softshrink, requires_grad). Where the two differ on purpose the case says so
-in `note`. Weights are written in TF.js's layout (a Dense kernel [in, out]; torch keeps [out, in]).
+clip_grad_norm_ of each tensor for clipnorm and of every matched tensor at once for clipglobalnorm,
+renorm, softshrink, requires_grad). Where the two differ on purpose the case says so in `note`.
+Weights are written in TF.js's layout (a Dense kernel [in, out]; torch keeps [out, in]).
 
 Needs PyTorch (Debian: python3-torch); it is never a dependency of penalty-explorer and the test
 does not run it: it checks that the fixture was written by this script as it is (its SHA-256).
@@ -69,6 +70,13 @@ CASES = [
         "grad": [{"pattern": "dense*", "transform": "clipnorm:0.05"}],
         "note": "per weight tensor (Keras); clip_grad_norm_ is given each tensor alone and divides by ‖g‖ + 1e-6, penx by ‖g‖",
     },
+    {
+        "name": "clipglobalnorm",
+        "optimizer": "momentum:lr=0.05,m=0.9",
+        "grad": [{"pattern": "dense*", "transform": "clipglobalnorm:0.05"}],
+        "note": "one factor for all four tensors; clip_grad_norm_ divides by ‖G‖ + 1e-6, penx by ‖G‖",
+    },
+    {"name": "clipglobalnorm-layer", "optimizer": "adam:lr=0.01,eps=1e-8", "grad": [{"pattern": "dense_2", "transform": "clipglobalnorm:0.02"}]},
     {"name": "clipvalue", "optimizer": "sgd:lr=0.1", "grad": [{"pattern": "dense_2", "transform": "clipvalue:0.02"}]},
     {"name": "maxnorm", "optimizer": "sgd:lr=0.5", "constraint": "maxnorm:m=0.6", "note": "Keras's w·m/(ε + ‖w‖) against renorm's m/(‖w‖ + 1e-7)"},
     {"name": "unitnorm", "optimizer": "sgd:lr=0.5", "constraint": "unitnorm", "note": "Keras's w/(ε + ‖w‖) against normalize's w/max(‖w‖, 1e-12)"},
@@ -156,6 +164,10 @@ def run(case):
         loss.backward()
         for g in case.get("grad", []):
             kind, _, c = g["transform"].partition(":")
+            if kind == "clipglobalnorm":
+                norm = torch.nn.utils.clip_grad_norm_([t for n, t in named.items() if matches(g["pattern"], n) and t.grad is not None], float(c))
+                assert float(norm) > float(c), f"{case['name']}: ‖G‖ = {float(norm)} is not clipped at {c}; lower c"
+                continue
             for n, t in named.items():
                 if matches(g["pattern"], n) and t.grad is not None:
                     if kind == "clipnorm":

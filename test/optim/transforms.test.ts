@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   chain,
+  clipByGlobalNorm,
   clipByL1Norm,
   clipByNorm,
   clipByValue,
   fromFunction,
   type GradientTransform,
+  gradientTransform,
   identity,
   masked,
+  optimizerSpec,
   scale,
   type Tree,
   tf,
+  withLayerControls,
   zero,
 } from '../../src/index.ts';
 import { expectClose } from '../helpers.ts';
@@ -35,6 +39,31 @@ describe('gradient transforms on hand-made gradients', () => {
       1e-6,
     );
     expectClose(run(clipByNorm(100))['conv2d_1/kernel']!, [3, -4, 0.5, -0.5], 1e-7);
+  });
+  it('clip by global norm scales every gradient by one factor, from the norm of them all (a pattern: of those it matches)', () => {
+    // ‖conv‖² = 25.5, ‖dense‖² = 9.01: ‖G‖ = √34.51; each tensor alone would take its own factor.
+    const all = run(gradientTransform('clipglobalnorm:2'));
+    for (const [k, g] of Object.entries(G))
+      expectClose(
+        all[k]!,
+        g.map((x) => (x * 2) / Math.sqrt(34.51)),
+        1e-6,
+      );
+    expectClose(run(clipByGlobalNorm(6))['dense_2/kernel']!, G['dense_2/kernel'], 1e-7);
+    // SGD after it, on the weights a pattern matches: dense_2 alone, ‖G‖ = √9.01; conv2d_1 untouched.
+    const names = Object.keys(G);
+    const sgd = withLayerControls(optimizerSpec('sgd:lr=0.5').transform, { grad: [{ pattern: 'dense*', transform: 'clipglobalnorm:1' }] }, names);
+    const u = run(sgd);
+    expectClose(
+      u['dense_2/kernel']!,
+      G['dense_2/kernel'].map((x) => (-0.5 * x) / Math.sqrt(9.01)),
+      1e-6,
+    );
+    expectClose(
+      u['conv2d_1/kernel']!,
+      G['conv2d_1/kernel'].map((x) => -0.5 * x),
+      1e-6,
+    );
   });
   it('clip by L1 norm', () => {
     // ‖·‖₁ = 8
