@@ -248,6 +248,7 @@ export {
   type SpecObject,
   specNames,
   splitSpecList,
+  TRANSFORM_SIGNATURES,
 } from './registry/index.ts';
 export { type Scalar, type Tensor, tf } from './tf.ts';
 // Training: the step, losses, gradient strategies, fit, callbacks for TF.js's own model.fit, the prune curve.

@@ -47,4 +47,5 @@ export {
   penaltyEntry,
   specNames,
   splitSpecList,
+  TRANSFORM_SIGNATURES,
 } from './registry/index.ts';

@@ -166,5 +166,8 @@ describe('penx optimizers', () => {
     // The parameters column starts at the same terminal column on every row.
     const columns = lines.map((l) => [...l.replace(/\p{M}/gu, '')].join('').indexOf('lr='));
     expect(new Set(columns).size).toBe(1);
+    // Then the gradient transforms --grad takes, from their signatures.
+    expect(r.stdout).toMatch(/^clipglobalnorm +gᵢ ← gᵢ · min\(1, c \/ ‖\(g₁, …, gₙ\)‖₂\) +c=1/m);
+    expect(r.stdout).toMatch(/^zero +g ← 0 +\(no parameters\)/m);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `penx penalties|constraints|optimizers` without specs: the built-ins' catalogue as a table (name,
- * what it does, parameters with defaults, notes under it) or, with `--json`, as data (catalog-json.ts)
+ * what it does (`optimizers` also the gradient transforms of `--grad`), parameters with defaults, notes under it) or, with `--json`, as data (catalog-json.ts)
  * — from their TF.js-free signatures (registry/*-signatures.ts), the same entries, in the same order,
  * as the library's catalogues list in a process that defined none of its own (as penx's, here).
  *
@@ -16,6 +16,7 @@ import {
   PENALTY_SIGNATURES,
   type PenaltyEntry,
   penaltyEntry,
+  TRANSFORM_SIGNATURES,
 } from 'penalty-explorer/spec';
 import { printJson } from '../json.ts';
 import { table } from '../table.ts';
@@ -59,15 +60,26 @@ const constraintTable = () =>
     ],
   );
 
+/** The optimisers, then the gradient transforms `--grad` applies before them (each on the weights its pattern matches). */
 const optimizerTable = () =>
-  catalogTable(
-    'update',
-    entries(OPTIMIZER_SIGNATURES).map((def) => [def.name, def.formula, describeParams(def.params)]),
-    [
-      'Spec: name[:key=value[,key=value]*]   e.g. adamw:lr=1e-3,wd=1e-4  adadelta:lr=1,rho=0.95 (the reference)',
-      "Per layer: --lr-mult 'conv2d_1=0.1,dense*=2' (exact learning rates)  --grad 'conv*:clipnorm=1;dense_2:zero'",
-    ],
-  );
+  [
+    catalogTable(
+      'update',
+      entries(OPTIMIZER_SIGNATURES).map((def) => [def.name, def.formula, describeParams(def.params)]),
+      [
+        'Spec: name[:key=value[,key=value]*]   e.g. adamw:lr=1e-3,wd=1e-4  adadelta:lr=1,rho=0.95 (the reference)',
+        "Per layer: --lr-mult 'conv2d_1=0.1,dense*=2' (exact learning rates)  --grad 'conv*:clipnorm=1;dense_2:zero'",
+      ],
+    ),
+    catalogTable(
+      'gradient transform (--grad)',
+      entries(TRANSFORM_SIGNATURES).map((def) => [def.name, def.formula, describeParams(def.params)]),
+      [
+        "--grad 'pattern:name[=value][,…][;…]', in order, on the weights each pattern matches, e.g. --grad '*:clipglobalnorm=1' (one norm over every weight)",
+        'Your own: a module whose default export is defineGradientTransform({ name, params, fn }), e.g. dense_1:./my-transform.ts',
+      ],
+    ),
+  ].join('\n\n');
 
 /** Each catalogue: its table, and its entries as data. */
 const CATALOGUES = {
