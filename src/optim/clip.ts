@@ -44,7 +44,7 @@ export const clipByNorm = (c: number): GradientTransform => clipByNormOf((t) => 
 /**
  * Every gradient given scaled by one factor, so that their global L2 norm (of all of them as one
  * vector) is at most c: Optax's `clip_by_global_norm`, PyTorch's `clip_grad_norm_` over several
- * tensors (which divides by ‖G‖ + 1e-6). Under `masked` (a `--grad` pattern) the norm is over the
+ * tensors (which divides by ‖G‖ + 1e-6). Under `masked` (a layer pattern) the norm is over the
  * weights the pattern matches.
  *
  * Formula: gᵢ ← gᵢ · min(1, c / ‖G‖₂),   ‖G‖₂ = √(Σᵢ ‖gᵢ‖₂²)
