@@ -42,15 +42,24 @@ const nodeTypes = (require('@types/node/package.json') as { version: string }).v
 
 const execFileAsync = promisify(execFile);
 
-/** `npm install` of `specs` in `dir`, from npm's cache where it can. */
+/** npm's warnings (`npm warn …` lines) of the installs below, in order. */
+const npmWarnings: string[] = [];
+
+/** `npm install` of `specs` in `dir`, from npm's cache where it can; its warnings kept in `npmWarnings`. */
 async function npmInstall(dir: string, specs: string[]): Promise<void> {
-  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir, maxBuffer: 32 << 20 });
+  const { stderr } = await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir, maxBuffer: 32 << 20 });
+  npmWarnings.push(...stderr.split('\n').filter((line) => line.startsWith('npm warn')));
 }
 
-/** A fresh npm project in `dir` with `specs` installed. */
+/**
+ * The repository's install-script policy (its package.json's `allowScripts`), which a project of its own
+ * installing both packages needs as well, as the README says: the same packages come with them.
+ */
+const allowScripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> }).allowScripts;
+
+/** A fresh npm project in `dir`, with the repository's `allowScripts`, with `specs` installed. */
 async function install(dir: string, specs: string[]): Promise<void> {
-  write(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  write(join(dir, '.npmrc'), 'onnxruntime-node-install=skip\n');
+  write(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts }));
   await npmInstall(dir, specs);
 }
 
@@ -62,7 +71,7 @@ function bytes(path: string): number {
 }
 
 interface Lockfile {
-  packages: Record<string, { dependencies?: object; optionalDependencies?: object; peerDependencies?: object }>;
+  packages: Record<string, { dependencies?: object; optionalDependencies?: object; peerDependencies?: object; hasInstallScript?: boolean }>;
 }
 
 /**
@@ -110,6 +119,8 @@ function footprint(dir: string, base: string): { added: { packages: string[]; mb
 
 /** The library's install over TF.js alone: measured in beforeAll. */
 let added = { packages: [] as string[], mb: 0 };
+/** Those of them with an install script (by the lockfile): what npm would ask a user of the library to review. */
+let addedScripts: string[] = [];
 
 const PENALTY_MODULE = `import { abs, definePenalty, tf } from 'penalty-explorer';
 export default definePenalty({
@@ -173,6 +184,8 @@ beforeAll(async () => {
   await install(project, [tarball('penalty-explorer'), `@tensorflow/tfjs@${tfVersion}`]);
   const measured = footprint(project, '@tensorflow/tfjs');
   added = measured.added;
+  const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as Lockfile;
+  addedScripts = added.packages.filter((k) => lock.packages[k]?.hasInstallScript);
   console.log(
     `install footprint: penalty-explorer adds ${added.packages.length} packages and ${added.mb.toFixed(1)} MB to @tensorflow/tfjs alone (${measured.base.packages} packages, ${measured.base.mb.toFixed(1)} MB)`,
   );
@@ -184,6 +197,11 @@ describe('the installed package', () => {
   it('ships dist/, README and LICENSE only', () => {
     const files = readdirSync(join(project, 'node_modules', 'penalty-explorer'));
     expect(files.sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+  });
+
+  it('asks no review of an install script: the library adds none to TF.js, and the allowScripts the README gives covers the app’s; npm warns of no config', () => {
+    expect(addedScripts).toEqual([]);
+    expect(npmWarnings.filter((line) => /install-scripts|Unknown (project|env|user) config/.test(line))).toEqual([]);
   });
 
   it('loads the onnxruntime backend only when it is chosen: the node entry imports none of its modules up front', () => {
