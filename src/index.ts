@@ -169,6 +169,7 @@ export {
   scaleByAdadelta,
   scaleByAdam,
   scaleByRms,
+  scaleByRss,
   stateless,
   stepSizes,
   TransformOptimizer,

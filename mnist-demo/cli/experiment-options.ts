@@ -76,7 +76,7 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
       )
       .option(
         '--optimizer <spec>',
-        'sgd, momentum, adam, adadelta, rmsprop or adamw with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)',
+        'sgd, momentum (nesterov=1 for Nesterov), adam, adadelta, rmsprop, adamw or adagrad with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)',
         REFERENCE_OPTIMIZER,
       )
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")

@@ -25,7 +25,7 @@ export { globToRegExp, matcher } from './names.ts';
 export { type OptimizerEntry, type OptimizerName, type OptimizerSpec, optimizerCatalog, optimizerSpec } from './optimizers.ts';
 export { type ProxTerm, type ProxTerms, proximal, stepSizes } from './prox.ts';
 export { proximalTerms, withProximal } from './prox-terms.ts';
-export { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
+export { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, scaleByRss, trace } from './scale-by.ts';
 export { chain, type GradientTransform, identity, mapTree, masked, type State, stateless, type Tree } from './transform.ts';
 export { optimizerFor, TransformOptimizer, weightNames } from './transform-optimizer.ts';
 export {

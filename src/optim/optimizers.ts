@@ -2,13 +2,23 @@
  * The optimisers, each a chain of transforms, in one catalogue that feeds specs, their errors and
  * the command line's listing. Spec: `name[:key=value,…]`, e.g. `adamw:lr=1e-3,wd=1e-4`.
  */
-import { type Binding, Catalog, type CatalogEntry, named, OPTIMIZER_SIGNATURES, type OptimizerName, type ParamValues, stamped } from '../registry/index.ts';
+import {
+  type Binding,
+  Catalog,
+  named,
+  OPTIMIZER_SIGNATURES,
+  type OptimizerCheckEntry,
+  type OptimizerName,
+  optimizerCheck,
+  type ParamValues,
+  stamped,
+} from '../registry/index.ts';
 import { scale } from './clip.ts';
-import { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, trace } from './scale-by.ts';
+import { addDecayedWeights, scaleByAdadelta, scaleByAdam, scaleByRms, scaleByRss, trace } from './scale-by.ts';
 import { chain, type GradientTransform } from './transform.ts';
 
-/** An optimiser in the catalogue: its signature (formula, doc, parameters) and its transform chain from bound values. */
-export interface OptimizerEntry extends CatalogEntry {
+/** An optimiser in the catalogue: its signature (formula, doc, parameters, check across them) and its transform chain from bound values. */
+export interface OptimizerEntry extends OptimizerCheckEntry {
   /** Its transform chain, e.g. adam's `chain(scaleByAdam(β1, β2, ε), scale(−lr))`. */
   readonly build: (p: ParamValues) => GradientTransform;
 }
@@ -18,11 +28,12 @@ type Builds = { readonly [K in OptimizerName]: (p: ParamValues<(typeof OPTIMIZER
 
 const BUILDS: Builds = {
   sgd: ({ lr }) => chain(scale(-lr)),
-  momentum: ({ lr, m }) => chain(trace(m), scale(-lr)),
+  momentum: ({ lr, m, nesterov }) => chain(trace(m, nesterov === 1), scale(-lr)),
   adam: ({ lr, beta1, beta2, eps }) => chain(scaleByAdam(beta1, beta2, eps), scale(-lr)),
   adadelta: ({ lr, rho, eps }) => chain(scaleByAdadelta(rho, eps), scale(-lr)),
   rmsprop: ({ lr, rho, eps }) => chain(scaleByRms(rho, eps), scale(-lr)),
   adamw: ({ lr, wd, beta1, beta2, eps }) => chain(scaleByAdam(beta1, beta2, eps), addDecayedWeights(wd), scale(-lr)),
+  adagrad: ({ lr, init, eps }) => chain(scaleByRss(init, eps), scale(-lr)),
 };
 
 export type { OptimizerName };
@@ -40,7 +51,7 @@ function bindOptimizer(b: Binding<OptimizerEntry>): OptimizerSpec {
 }
 
 /**
- * The optimiser catalogue: sgd, momentum, adam, adadelta, rmsprop, adamw, built in only (no module
+ * The optimiser catalogue: sgd, momentum, adam, adadelta, rmsprop, adamw, adagrad, built in only (no module
  * defines one). It resolves a spec to an `OptimizerSpec`.
  *
  * @example
@@ -54,6 +65,7 @@ export const optimizerCatalog: Catalog<OptimizerEntry, OptimizerSpec> = new Cata
     (name, signature): OptimizerEntry =>
       stamped('optimizer', { ...signature, name, builtin: true, build: BUILDS[name as OptimizerName] as OptimizerEntry['build'] }),
   ) as Record<OptimizerName, OptimizerEntry>,
+  check: optimizerCheck,
   bind: bindOptimizer,
 });
 

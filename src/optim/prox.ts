@@ -18,8 +18,8 @@
  * odd part, and g̃ for the zeros); with momentum (or Adam's
  * first moment) both updates carry the same history term, so η is exact up to float32 rounding of
  * that term (relative error ≈ 1e-7·|history| / |g|). For the built-in optimisers: SGD and momentum
- * η = lr (so SGD + prox is exactly ISTA); RMSprop and Adadelta η = |u| / |g|, their own per-weight
- * step (lr/√(a + ε), lr·√(d + ε)/√(a + ε)); Adam and AdamW η = lr·(1 − β1)/(1 − β1ᵗ)/(√v̂ + ε)
+ * η = lr (so SGD + prox is exactly ISTA), Nesterov momentum lr·(1 + m); RMSprop, Adadelta and Adagrad
+ * η = |u| / |g|, their own per-weight step (lr/√(a + ε), lr·√(d + ε)/√(a + ε), lr/√(a + ε)); Adam and AdamW η = lr·(1 − β1)/(1 − β1ᵗ)/(√v̂ + ε)
  * (AdamW's decay does not change sign with g, so it is not in η). These closed forms hold for g ≠ 0:
  * where g = 0 the unit probe also enters v̂ (RMSprop's and Adadelta's a), so η is smaller than the
  * limit g → 0 (Adam: |u(0) − u(−1)|, up to hundreds of times), and where |g| ≲ 1e-7·|history| the

@@ -3,14 +3,17 @@
  * −lr):
  *
  *   trace(m)               v ← m·v + g;  u = v                                (momentum)
+ *   trace(m, true)         v ← m·v + g;  u = g + m·v                          (Nesterov momentum)
  *   scaleByAdam(b1,b2,ε)   m ← b1·m + (1−b1)·g;  v ← b2·v + (1−b2)·g²;  u = m̂ / (√v̂ + ε)
  *   scaleByRms(ρ, ε)       a ← ρ·a + (1−ρ)·g²;  u = g / √(a + ε)                (Keras and TF.js RMSprop)
  *                          (PyTorch's RMSprop adds ε outside the root: u = g / (√a + ε))
  *   scaleByAdadelta(ρ, ε)  a ← ρ·a + (1−ρ)·g²;  u = g·√(d + ε)/√(a + ε);  d ← ρ·d + (1−ρ)·u²  (Keras)
+ *   scaleByRss(a₀, ε)      a ← a + g²  (from a₀);  u = g / √(a + ε)              (Adagrad: Keras, TF.js, Optax)
+ *                          (PyTorch's Adagrad adds ε outside the root, g/(√a + ε), and starts a at 0)
  *   addDecayedWeights(wd)  u ← u + wd·w                                        (decoupled decay)
  *
- * With the same parameters these are PyTorch's SGD (momentum, dampening 0), Adam, AdamW and Adadelta
- * (test/optim/torch-peer.test.ts); the defaults differ (ε 1e-7, Keras's). In float32, as TF.js
+ * With the same parameters these are PyTorch's SGD (momentum, dampening 0, nesterov or not), Adam,
+ * AdamW, Adadelta and Adagrad (test/optim/torch-peer.test.ts); the defaults differ (ε 1e-7, Keras's). In float32, as TF.js
  * computes, Adam's bias correction 1 − β₂ᵗ is 1.3e-5 off at the first step (β₂ = 0.999 is 0.99900001),
  * ~6e-6 of a step against PyTorch's float64, as in TF.js's and Keras's own Adam.
  */
@@ -21,19 +24,47 @@ import { adadeltaStep, adamStep, rmsStep } from './update-kernels.ts';
 const slot = (state: State, name: string, key: string): Tensor => state[`${name}:${key}`] as Tensor;
 
 /**
- * Momentum's running sum of gradients (PyTorch's SGD momentum, dampening 0).
+ * Momentum's running sum of gradients (PyTorch's SGD momentum, dampening 0); with `nesterov` the
+ * step looks ahead by one more momentum term (PyTorch's nesterov=True, Optax's trace(nesterov)).
  *
- * Formula: v ← m·v + g;  u = v
+ * Formula: v ← m·v + g;  u = v  (nesterov: u = g + m·v, the new v)
  *
  * @example
- * chain(trace(0.9), scale(-0.01))   // optimizerSpec('momentum:lr=0.01,m=0.9').transform
+ * chain(trace(0.9), scale(-0.01))         // optimizerSpec('momentum:lr=0.01,m=0.9').transform
+ * chain(trace(0.9, true), scale(-0.01))   // optimizerSpec('momentum:lr=0.01,m=0.9,nesterov=1').transform
  */
-export function trace(momentum: number): GradientTransform {
+export function trace(momentum: number, nesterov = false): GradientTransform {
   return {
     init: (p) => zerosLike(p, 'v'),
     update: (g, s) => {
       const v = mapTree(g, (t, k) => tf.add(tf.mul(slot(s, 'v', k), momentum), t));
-      return [v, Object.fromEntries(Object.entries(v).map(([k, t]) => [`v:${k}`, t]))];
+      const u = nesterov ? mapTree(g, (t, k) => tf.add(t, tf.mul(v[k] as Tensor, momentum))) : v;
+      return [u, Object.fromEntries(Object.entries(v).map(([k, t]) => [`v:${k}`, t]))];
+    },
+  };
+}
+
+/**
+ * Adagrad's step direction (Optax's scale_by_rss), as Keras and TF.js take it: the sum of squared
+ * gradients starts at `init` (Keras's initial_accumulator_value) and ε is inside the root.
+ * PyTorch's Adagrad is the same with init 0 and ε outside, g/(√a + ε): equal for ε ≪ a.
+ *
+ * Formula: a ← a + g²  (a₀ = init);  u = g / √(a + ε)
+ *
+ * @example
+ * chain(scaleByRss(0.1, 1e-7), scale(-1e-3))   // optimizerSpec('adagrad:lr=1e-3').transform
+ */
+export function scaleByRss(init = 0.1, eps = 1e-7): GradientTransform {
+  return {
+    init: (p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [`a:${k}`, tf.fill(v.shape, init, 'float32')])),
+    update: (g, s) => {
+      const next: Record<string, Tensor> = {};
+      const u = mapTree(g, (t, k) => {
+        const a = tf.add(slot(s, 'a', k), tf.square(t));
+        next[`a:${k}`] = a;
+        return tf.div(t, tf.sqrt(tf.add(a, eps)));
+      });
+      return [u, next];
     },
   };
 }

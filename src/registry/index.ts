@@ -17,7 +17,7 @@ export {
   constraintCheck,
 } from './constraint-signatures.ts';
 export { checkLrMult, LR_MULT } from './lr-mult.ts';
-export { OPTIMIZER_SIGNATURES, type OptimizerName, type OptimizerSignature } from './optimizer-signatures.ts';
+export { OPTIMIZER_SIGNATURES, type OptimizerCheckEntry, type OptimizerName, type OptimizerSignature, optimizerCheck } from './optimizer-signatures.ts';
 export {
   checkParam,
   describeParams,

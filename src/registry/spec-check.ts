@@ -13,7 +13,7 @@
 import { SpecError } from '../errors.ts';
 import { type Binding, Catalog, type CatalogEntry, type Kind, named } from './catalog.ts';
 import { CONSTRAINT_SIGNATURES, type ConstraintEntry, constraintCheck } from './constraint-signatures.ts';
-import { OPTIMIZER_SIGNATURES } from './optimizer-signatures.ts';
+import { OPTIMIZER_SIGNATURES, type OptimizerCheckEntry, optimizerCheck } from './optimizer-signatures.ts';
 import { isModuleRef, PROX_FLAG, parsePenaltySpec, parseSpec } from './parse.ts';
 import { noProximalOperator, PENALTY_SIGNATURES, PENALTY_STRENGTH, type PenaltyEntry, penaltyEntry } from './penalty-signatures.ts';
 import { TRANSFORM_SIGNATURES, TRANSFORM_VALUE } from './transform-signatures.ts';
@@ -37,7 +37,12 @@ const SCHEMAS: { readonly [K in Kind]: Pick<Catalog<CatalogEntry, Binding<Catalo
     check: constraintCheck,
     bind: (b) => b,
   }),
-  optimizer: new Catalog({ kind: 'optimizer', builtins: named(OPTIMIZER_SIGNATURES, entry), bind: (b) => b }),
+  optimizer: new Catalog<OptimizerCheckEntry, Binding<OptimizerCheckEntry>>({
+    kind: 'optimizer',
+    builtins: named(OPTIMIZER_SIGNATURES, entry),
+    check: optimizerCheck,
+    bind: (b) => b,
+  }),
   'gradient transform': new Catalog({ kind: 'gradient transform', builtins: named(TRANSFORM_SIGNATURES, entry), positional: TRANSFORM_VALUE, bind: (b) => b }),
 };
 

@@ -299,7 +299,7 @@ describe('penx penalties SPEC…: a built-in described from its signature, witho
     expect(o.code).toBe(2);
     expect(JSON.parse(o.stdout)).toEqual([
       { input: 'adamw:lr=1e-3', spec: 'adamw:lr=0.001,wd=1e-4,beta1=0.9,beta2=0.999,eps=1e-7', formula: 'w ← w − lr·(m̂/(√v̂ + ε) + wd·w)' },
-      { input: './x.ts', error: "'./x.ts' names a module; optimizers are built in: sgd, momentum, adam, adadelta, rmsprop, adamw" },
+      { input: './x.ts', error: "'./x.ts' names a module; optimizers are built in: sgd, momentum, adam, adadelta, rmsprop, adamw, adagrad" },
     ]);
     expect([c.tfjs, o.tfjs]).toEqual(['not loaded', 'not loaded']);
   });

@@ -161,8 +161,8 @@ describe('bad input exits 2 with one clear message', () => {
 describe('penx optimizers', () => {
   it('lines the columns up, combining marks (m̂, v̂) included', async () => {
     const r = await penx('optimizers');
-    const lines = r.stdout.split('\n').filter((l) => /^(sgd|momentum|adam|adadelta|rmsprop|adamw) /.test(l));
-    expect(lines).toHaveLength(6);
+    const lines = r.stdout.split('\n').filter((l) => /^(sgd|momentum|adam|adadelta|rmsprop|adamw|adagrad) /.test(l));
+    expect(lines).toHaveLength(7);
     // The parameters column starts at the same terminal column on every row.
     const columns = lines.map((l) => [...l.replace(/\p{M}/gu, '')].join('').indexOf('lr='));
     expect(new Set(columns).size).toBe(1);

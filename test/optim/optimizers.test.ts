@@ -7,6 +7,7 @@ import {
   gradientTransform,
   loadGradientTransform,
   masked,
+  optimizerCatalog,
   optimizerFor,
   optimizerSpec,
   type Scalar,
@@ -118,20 +119,67 @@ describe('optimisers against their formulas by hand', () => {
     expectClose(steps('sgd:lr=0.1', [g1]), [0.5 - 1, -1.2 + 0.03, 3 - 0.002], 1e-6);
   });
 
-  it('state saves and restores exactly', async () => {
-    const a = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
-    const b = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
-    const optA = new TransformOptimizer(optimizerSpec('adamw').transform, { w: a });
-    const optB = new TransformOptimizer(optimizerSpec('adamw').transform, { w: b });
-    optA.applyGradients({ [a.name]: tf.tensor1d(g1) });
-    optB.applyGradients({ [b.name]: tf.tensor1d(g1) });
-    const restored = new TransformOptimizer(optimizerSpec('adamw').transform, { w: b });
-    await restored.setWeights(await optB.getWeights());
-    optA.applyGradients({ [a.name]: tf.tensor1d(g2) });
-    restored.applyGradients({ [b.name]: tf.tensor1d(g2) });
-    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-    expect(restored.iterations).toBe(2);
+  it('Nesterov momentum (PyTorch nesterov=True): v ← m·v + g, w ← w − lr·(g + m·v); not plain momentum', () => {
+    const [lr, m] = [0.1, 0.9];
+    let w = [0.5, -1.2, 3];
+    const v = [0, 0, 0];
+    for (const g of [g1, g2]) {
+      w = w.map((x, i) => {
+        v[i] = m * v[i]! + g[i]!;
+        return x - lr * (g[i]! + m * v[i]!);
+      });
+    }
+    expectClose(steps(`momentum:lr=${lr},m=${m},nesterov=1`, [g1, g2]), w, 1e-5);
+    // Plain momentum takes w − lr·v: after two steps w[0] differs by lr·m·v = 1.62.
+    expect(Math.abs(steps(`momentum:lr=${lr},m=${m}`, [g1, g2])[0]! - w[0]!)).toBeGreaterThan(1);
+    // nesterov is quiet at its default: momentum's normalised spec (run folders, resumes) is as before.
+    expect(optimizerSpec('momentum:lr=0.1,m=0.9,nesterov=0').spec).toBe('momentum:lr=0.1,m=0.9');
+    expect(optimizerSpec('momentum:lr=0.1,nesterov=1').spec).toBe('momentum:lr=0.1,m=0.9,nesterov=1');
   });
+
+  it('Adagrad as Keras and TF.js compute it: a ← a + g² from 0.1, w ← w − lr·g/√(a + ε)', () => {
+    let w = [0.5, -1.2, 3];
+    const a = [0.1, 0.1, 0.1];
+    for (const g of [g1, g2]) {
+      w = w.map((x, i) => {
+        a[i] = a[i]! + g[i]! ** 2;
+        return x - (0.01 * g[i]!) / Math.sqrt(a[i]! + 1e-7);
+      });
+    }
+    expectClose(steps('adagrad:lr=0.01', [g1, g2]), w, 1e-5);
+    // TF.js's own Adagrad (initial accumulator 0.1, ε its backend's 1e-7 inside the root) agrees.
+    const v = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+    const own = tf.train.adagrad(0.01, 0.1);
+    for (const g of [g1, g2]) own.applyGradients([{ name: v.name, tensor: tf.tensor1d(g) }]);
+    expectClose(Array.from(v.dataSync()), w, 1e-5);
+    // init=0: the first step of each weight is lr·sign(g) (|g| ≫ √ε).
+    expectClose(steps('adagrad:lr=0.01,init=0', [g1]), [0.5 - 0.01, -1.2 + 0.01, 3 - 0.01], 1e-4);
+  });
+
+  it.each(optimizerCatalog.names().map((name) => [name]))(
+    '%s: state saves and restores exactly (a step after the restore = one uninterrupted)',
+    async (name) => {
+      const spec = name === 'momentum' ? 'momentum:nesterov=1' : name;
+      const a = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+      const b = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+      const optA = new TransformOptimizer(optimizerSpec(spec).transform, { w: a });
+      const optB = new TransformOptimizer(optimizerSpec(spec).transform, { w: b });
+      optA.applyGradients({ [a.name]: tf.tensor1d(g1) });
+      optB.applyGradients({ [b.name]: tf.tensor1d(g1) });
+      const restored = new TransformOptimizer(optimizerSpec(spec).transform, { w: b });
+      await restored.setWeights(await optB.getWeights());
+      optA.applyGradients({ [a.name]: tf.tensor1d(g2) });
+      restored.applyGradients({ [b.name]: tf.tensor1d(g2) });
+      expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      expect(restored.iterations).toBe(2);
+      // …where a step by a fresh optimiser (the state lost) ends elsewhere, but for SGD, which keeps none.
+      const c = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
+      new TransformOptimizer(optimizerSpec(spec).transform, { w: c }).applyGradients({ [c.name]: tf.tensor1d(g1) });
+      new TransformOptimizer(optimizerSpec(spec).transform, { w: c }).applyGradients({ [c.name]: tf.tensor1d(g2) });
+      if (name === 'sgd') expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));
+      else expect(Array.from(c.dataSync())).not.toEqual(Array.from(a.dataSync()));
+    },
+  );
 
   it('refuses a state of another transform (a DataError) and a gradient of a variable it does not update (a UsageError)', async () => {
     const w = tf.variable(tf.tensor1d([0.5, -1.2, 3]));
@@ -204,12 +252,12 @@ describe('a user gradient module', () => {
 describe('bad optimiser and per-layer specs', () => {
   const names = ['conv2d_1/kernel', 'conv2d_1/bias', 'dense_2/kernel'];
   it.each([
-    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw$/, SpecError],
+    ['optimizer', () => optimizerSpec('lion'), /unknown optimizer 'lion'.*Accepted: sgd, momentum, adam, adadelta, rmsprop, adamw, adagrad$/, SpecError],
     // No module defines an optimiser: neither message sends the user to one (or to the library's loaders).
     [
       'module',
       () => optimizerSpec('./my-opt.ts'),
-      /^'\.\/my-opt\.ts' names a module; optimizers are built in: sgd, momentum, adam, adadelta, rmsprop, adamw$/,
+      /^'\.\/my-opt\.ts' names a module; optimizers are built in: sgd, momentum, adam, adadelta, rmsprop, adamw, adagrad$/,
       SpecError,
     ],
     ['lr', () => optimizerSpec('adam:lr=-1'), /adam parameter lr=-1 is not allowed; expected a finite number > 0/, SpecError],
@@ -221,6 +269,16 @@ describe('bad optimiser and per-layer specs', () => {
     ['rho', () => optimizerSpec('rmsprop:rho=1'), /rmsprop parameter rho=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
     ['rho', () => optimizerSpec('adadelta:rho=1'), /adadelta parameter rho=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
     ['m', () => optimizerSpec('momentum:m=1'), /momentum parameter m=1 is not allowed; expected a finite number ≥ 0, < 1/, SpecError],
+    // Nesterov without momentum is plain SGD under another name (PyTorch refuses it too).
+    [
+      'nesterov',
+      () => optimizerSpec('momentum:m=0,nesterov=1'),
+      /^momentum with nesterov=1 needs m > 0 .*give m > 0, e\.g\. m=0\.9, or leave nesterov out in 'momentum:m=0,nesterov=1'$/,
+      SpecError,
+    ],
+    ['nesterov', () => optimizerSpec('momentum:nesterov=2'), /momentum parameter nesterov=2 is not allowed; expected an integer ≥ 0, ≤ 1/, SpecError],
+    ['init', () => optimizerSpec('adagrad:init=-0.1'), /adagrad parameter init=-0.1 is not allowed; expected a finite number ≥ 0/, SpecError],
+    ['eps', () => optimizerSpec('adagrad:eps=0'), /adagrad parameter eps=0 is not allowed; expected a finite number > 0/, SpecError],
     [
       'pattern',
       () => withLayerControls(chain(), { lrMult: [{ pattern: 'desne*', factor: 2 }] }, names),

@@ -61,8 +61,13 @@ describe('proximal step sizes η = |u(g) − u(−g̃)| / (|g| + |g̃|), g̃ = g
     expectClose(eta('momentum:lr=0.1,m=0.9', g, [3, 3, 3, 3]), [0.1, 0.1, 0.1, 0.1], 1e-3);
   });
 
-  it('is |u| / |g| for RMSprop and Adadelta (no momentum): the per-weight step the optimiser took', () => {
-    for (const spec of ['rmsprop:lr=0.01,rho=0.9', 'adadelta:lr=1,rho=0.95']) {
+  it('is lr·(1 + m) for Nesterov momentum: its step takes g once more, m·g through the new v', () => {
+    expectClose(eta('momentum:lr=0.1,m=0.9,nesterov=1'), [0.19, 0.19, 0.19, 0.19], 1e-6);
+    expectClose(eta('momentum:lr=0.1,m=0.9,nesterov=1', g, [3, 3, 3, 3]), [0.19, 0.19, 0.19, 0.19], 1e-3);
+  });
+
+  it('is |u| / |g| for RMSprop, Adadelta and Adagrad (no momentum): the per-weight step the optimiser took', () => {
+    for (const spec of ['rmsprop:lr=0.01,rho=0.9', 'adadelta:lr=1,rho=0.95', 'adagrad:lr=0.01']) {
       const t = optimizerSpec(spec).transform;
       const [u] = t.update(tree(g), t.init(tree(p)), tree(p));
       const expected = arr(u['a/kernel']).map((x, i) => Math.abs(x) / Math.abs(g['a/kernel'][i]!));

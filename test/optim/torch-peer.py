@@ -46,6 +46,13 @@ Y = [values(2, 1.1, 0.5 * r - 0.2) for r in range(6)]
 CASES = [
     {"name": "sgd", "optimizer": "sgd:lr=0.1"},
     {"name": "momentum", "optimizer": "momentum:lr=0.05,m=0.9"},
+    {"name": "nesterov", "optimizer": "momentum:lr=0.05,m=0.9,nesterov=1"},
+    {
+        "name": "adagrad",
+        "optimizer": "adagrad:lr=0.1,init=0.1,eps=1e-12",
+        "note": "penx's ε is inside the root and its sum starts at init (Keras, TF.js; defaults init 0.1, eps 1e-7); PyTorch's ε is outside (default 1e-10), its sum starts at initial_accumulator_value (default 0): equal only for ε ≪ a",
+    },
+    {"name": "adagrad-init0", "optimizer": "adagrad:lr=0.1,init=0,eps=1e-12", "note": "PyTorch's initial_accumulator_value 0"},
     {"name": "adam", "optimizer": "adam:lr=0.01,eps=1e-8", "note": "penx's default eps is Keras's 1e-7, PyTorch's 1e-8"},
     {"name": "adam-eps", "optimizer": "adam:lr=0.01,beta1=0.8,beta2=0.99,eps=0.1"},
     {"name": "adamw", "optimizer": "adamw:lr=0.01,wd=0.5,eps=1e-8", "note": "penx's default wd is 1e-4, PyTorch's 1e-2"},
@@ -64,6 +71,8 @@ CASES = [
         "lrMult": [{"pattern": "dense_1", "factor": 0.1}, {"pattern": "dense_2/kernel", "factor": 3}, {"pattern": "dense*", "factor": 2}],
     },
     {"name": "lr-mult-momentum", "optimizer": "momentum:lr=0.05,m=0.9", "lrMult": [{"pattern": "dense_1", "factor": 0.1}, {"pattern": "dense_2/kernel", "factor": 3}]},
+    {"name": "lr-mult-nesterov", "optimizer": "momentum:lr=0.05,m=0.9,nesterov=1", "lrMult": [{"pattern": "dense_1", "factor": 0.1}, {"pattern": "dense_2/kernel", "factor": 3}]},
+    {"name": "adagrad-l2", "optimizer": "adagrad:lr=0.1,init=0.1,eps=1e-12", "penalty": "l2:0.25"},
     {
         "name": "clipnorm",
         "optimizer": "momentum:lr=0.05,m=0.9",
@@ -105,7 +114,9 @@ def torch_optimizer(spec, groups):
     if name == "sgd":
         return torch.optim.SGD(groups, lr=p["lr"])
     if name == "momentum":
-        return torch.optim.SGD(groups, lr=p["lr"], momentum=p["m"])
+        return torch.optim.SGD(groups, lr=p["lr"], momentum=p["m"], nesterov=p.get("nesterov", 0) == 1)
+    if name == "adagrad":
+        return torch.optim.Adagrad(groups, lr=p["lr"], initial_accumulator_value=p["init"], eps=p["eps"])
     betas = (p.get("beta1", 0.9), p.get("beta2", 0.999))
     if name == "adam":
         return torch.optim.Adam(groups, lr=p["lr"], betas=betas, eps=p["eps"])

@@ -65,7 +65,22 @@ const CASES: Record<Kind, string[]> = {
     'nonneg:c=1',
     'bogus',
   ],
-  optimizer: ['adam:lr=abc', 'adam:lr=0', 'adam:beta1=1', 'adamw:lr=1e-3,wd=1e-4', 'sgd:0.1', 'sgd:mom=1', 'nadam', './mine.ts'],
+  optimizer: [
+    'adam:lr=abc',
+    'adam:lr=0',
+    'adam:beta1=1',
+    'adamw:lr=1e-3,wd=1e-4',
+    'sgd:0.1',
+    'sgd:mom=1',
+    'nadam',
+    './mine.ts',
+    'momentum:lr=0.01,m=0.9,nesterov=1',
+    'momentum:lr=0.01,nesterov=0',
+    'momentum:m=0,nesterov=1',
+    'momentum:nesterov=2',
+    'adagrad:lr=0.01,init=0,eps=1e-10',
+    'adagrad:init=-1',
+  ],
   'gradient transform': ['clipnorm:1', 'clipnorm:c=0', 'clipnorm:abc', 'scale:-2', 'zero', 'zero:1', 'clipvalue:1,c=2', 'clipl1:c=1,d=2', 'bogus:1'],
 };
 
