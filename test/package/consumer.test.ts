@@ -375,7 +375,9 @@ export const folder = fitToFolder;
     );
     write(join(project, 'ts-node', 'package.json'), JSON.stringify({ type: 'module' }));
     typecheck('ts-node', { types: ['node'] });
-  }, 120_000);
+    // Four whole type checks in this process, two of them checking every declaration file (TF.js's, Node's, lib.dom's):
+    // genuinely long CPU work, which a loaded 2-core CI stretched to near 120 s (the timeout it had).
+  }, 300_000);
 
   it('type-checks every entry in a project of moduleResolution node (node10, what module commonjs implies), skipLibCheck as tsc --init sets it', () => {
     // Node10 resolution reads no `exports`: without `typesVersions`, ./viz, ./node, ./errors and ./spec were TS2307 "Cannot find module".
