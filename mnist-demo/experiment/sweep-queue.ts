@@ -9,7 +9,7 @@
  *            a sweep on this machine checks anew; a worker taking a job trains it with the sweep's
  *            stored ones, so a job taken meanwhile is held to this submission's check too)
  *   status ─► each run's job: waiting · running (progress, worker) · done · failed; a taken run whose
- *         worker is gone said from its lock and the connected workers (`heldNote`): its lock run out ─► waiting
+ *         worker is gone said from its lock and the connected workers (`heldNote`; `orphaned`, how, for scripts): its lock run out ─► waiting
  *   remove ─► by the sweep's name: its jobs (named by the registry's entry, read loosely: one that is
  *         no valid sweep record, put on by another tool, still names them), its registry entry and its SHA-256s
  *
@@ -254,6 +254,11 @@ export interface RunOnQueue {
    * to the queue, or its lock run out (`heldNote`).
    */
   readonly reason?: string;
+  /**
+   * Taken by a worker that left it (`orphaned`): its state (`running` while the lock runs out, then
+   * `waiting`) says where the queue has it, this that no worker trains it. Absent otherwise.
+   */
+  readonly orphaned?: Orphaned;
 }
 
 /** A sweep's runs on the queue, and how many are in each state. */
@@ -275,31 +280,65 @@ export function failuresOf(status: SweepStatus): Map<string, string> {
 }
 
 /**
- * What the queue knows of a taken run whose worker may be gone, from the job's lock (`ttl`: its time
- * left in ms, ≤ 0 none), the worker connections Redis lists (`connected`: their names; undefined when
- * it lists none) and its stall counts: undefined while its worker holds it and is connected.
- *
- * @example
- * heldNote({ worker: 'b:42', ttl: 3_400, connected: new Set(), now })
- * // "its worker b:42 is not connected to the queue (stopped, or cut off); its lock runs out in 4 s (19:02:07 UTC), then a connected worker puts the run back on the queue; no worker is connected now"
+ * How a taken run was left by its worker (`--status`'s note says it in words, `heldNote`):
+ * `disconnected`: its worker is not connected to the queue, its lock not run out yet (the run still
+ * `running`); `lock-expired`: its lock ran out, no check has put it back yet; `put-back`: a
+ * stalled-job check put it back to wait.
  */
-export function heldNote(held: {
+export type Orphaned = 'disconnected' | 'lock-expired' | 'put-back';
+
+/**
+ * A taken run as the queue holds it: its worker, the job's lock (`ttl`: its time left in ms, ≤ 0
+ * none; undefined when not taken), the worker connections Redis lists (`connected`: their names;
+ * undefined when it lists none) and whether a stalled-job check put it back since (`stalled`).
+ */
+export interface Held {
   readonly worker: string;
   readonly ttl?: number;
   readonly connected: ReadonlySet<string> | undefined;
   readonly now: number;
   readonly stalled?: boolean;
-}): string | undefined {
+}
+
+/**
+ * How the taken run `held` was left by its worker, or undefined while its worker holds it and is
+ * connected (or Redis lists no connections to tell).
+ *
+ * @example
+ * orphaned({ worker: 'b:42', ttl: 3_400, connected: new Set(), now })   // 'disconnected'
+ * orphaned({ worker: 'b:42', ttl: 3_400, connected: new Set(['b:42']), now })   // undefined
+ */
+export function orphaned(held: Held): Orphaned | undefined {
+  if (held.stalled) return 'put-back';
+  if (held.ttl === undefined) return undefined;
+  if (held.ttl <= 0) return 'lock-expired';
+  return held.connected !== undefined && !held.connected.has(held.worker) ? 'disconnected' : undefined;
+}
+
+/**
+ * What the queue knows of a taken run whose worker may be gone (`orphaned`), in words: undefined
+ * while its worker holds it and is connected.
+ *
+ * @example
+ * heldNote({ worker: 'b:42', ttl: 3_400, connected: new Set(), now })
+ * // "its worker b:42 is not connected to the queue (stopped, or cut off); its lock runs out in 4 s (19:02:07 UTC), then a connected worker puts the run back on the queue; no worker is connected now"
+ */
+export function heldNote(held: Held): string | undefined {
   const workers = held.connected === undefined ? '' : held.connected.size === 0 ? '; no worker is connected now' : '';
   const away = held.connected !== undefined && !held.connected.has(held.worker);
-  if (held.stalled)
-    return `put back on the queue by a stalled-job check after its worker ${held.worker} stopped renewing its lock; the worker that takes it next resumes it from its last checkpoint${workers}`;
-  if (held.ttl === undefined) return undefined;
-  if (held.ttl <= 0)
-    return `its worker ${held.worker} stopped renewing its lock${away ? ' and is not connected to the queue' : ''}; a connected worker's check (every ${LOCKS.stalledInterval / 1000} s) puts the run back on the queue${workers}`;
-  if (!away) return undefined;
-  const until = new Date(held.now + held.ttl).toISOString().slice(11, 19);
-  return `its worker ${held.worker} is not connected to the queue (stopped, or cut off); its lock runs out in ${Math.ceil(held.ttl / 1000)} s (${until} UTC), then a connected worker puts the run back on the queue${workers}`;
+  switch (orphaned(held)) {
+    case 'put-back':
+      return `put back on the queue by a stalled-job check after its worker ${held.worker} stopped renewing its lock; the worker that takes it next resumes it from its last checkpoint${workers}`;
+    case 'lock-expired':
+      return `its worker ${held.worker} stopped renewing its lock${away ? ' and is not connected to the queue' : ''}; a connected worker's check (every ${LOCKS.stalledInterval / 1000} s) puts the run back on the queue${workers}`;
+    case 'disconnected': {
+      const ttl = held.ttl ?? 0;
+      const until = new Date(held.now + ttl).toISOString().slice(11, 19);
+      return `its worker ${held.worker} is not connected to the queue (stopped, or cut off); its lock runs out in ${Math.ceil(ttl / 1000)} s (${until} UTC), then a connected worker puts the run back on the queue${workers}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function stateOf(bull: string): QueueState {
@@ -484,7 +523,9 @@ export class SweepQueue {
       const worker = job.processedBy;
       const ttl = bull === 'active' ? await this.redis.pttl(`${this.queue.toKey(id)}:lock`) : undefined;
       const stalled = bull === 'waiting' && !job.failedReason && stalls !== undefined && job.stalledCounter > stalls;
-      const note = worker ? heldNote({ worker, ...(ttl === undefined ? {} : { ttl }), connected, now: Date.now(), stalled }) : undefined;
+      const held: Held | undefined = worker ? { worker, ...(ttl === undefined ? {} : { ttl }), connected, now: Date.now(), stalled } : undefined;
+      const orphan = held && orphaned(held);
+      const note = held && heldNote(held);
       // Taken, its lock run out: no worker trains it; it waits for a check to put it back.
       const state = bull === 'active' && ttl !== undefined && ttl <= 0 ? 'waiting' : stateOf(bull);
       runs.push({
@@ -495,6 +536,7 @@ export class SweepQueue {
         ...(state === 'done' && job.returnvalue ? { result: job.returnvalue } : {}),
         ...(worker ? { worker } : {}),
         ...(state === 'failed' || (state === 'waiting' && job.failedReason) ? { reason: job.failedReason } : note ? { reason: note } : {}),
+        ...(orphan ? { orphaned: orphan } : {}),
       });
     }
     const counts = { done: 0, running: 0, waiting: 0, failed: 0 };

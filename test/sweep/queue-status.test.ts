@@ -119,17 +119,29 @@ describe('SweepQueue.status', () => {
       await dead.disconnect();
       // Polled until Redis has let its connections go (it ends them just after answering QUIT).
       while ((await q.queue.getWorkers()).some((c) => String(c['rawname']).endsWith(':w:gone-host:1'))) await sleep(20);
-      expect((await run()).reason).toMatch(
-        /^its worker gone-host:1 is not connected to the queue \(stopped, or cut off\); its lock runs out in [12] s \(\d\d:\d\d:\d\d UTC\), then a connected worker puts the run back on the queue; no worker is connected now$/,
-      );
+      // Still running on the queue, no worker training it: said in words, and in a field a script can rely on.
+      expect(await run()).toMatchObject({
+        state: 'running',
+        orphaned: 'disconnected',
+        reason: expect.stringMatching(
+          /^its worker gone-host:1 is not connected to the queue \(stopped, or cut off\); its lock runs out in [12] s \(\d\d:\d\d:\d\d UTC\), then a connected worker puts the run back on the queue; no worker is connected now$/,
+        ),
+      });
       // Polled until the lock has run out (Redis's own expiry: nothing to be told of).
       while ((await direct.pttl(`${q.queue.toKey(jobId(record.name, 'l1_1e-4_seed=1'))}:lock`)) > 0) await sleep(100);
       expect(await run()).toMatchObject({
         state: 'waiting',
         worker: 'gone-host:1',
+        orphaned: 'lock-expired',
         reason:
           "its worker gone-host:1 stopped renewing its lock and is not connected to the queue; a connected worker's check (every 2 s) puts the run back on the queue; no worker is connected now",
       });
+      // --status --json prints the same: the state the text shows, and the field.
+      const lines: string[] = [];
+      vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+      expect(await sweepStatus(url, record.name, true)).toBe(0);
+      vi.restoreAllMocks();
+      expect(JSON.parse(lines.join('\n')).runs[0]).toMatchObject({ state: 'waiting', worker: 'gone-host:1', orphaned: 'lock-expired' });
       // A live worker: its stalled-job check puts the run back.
       checker = new Worker(QUEUE_NAME, null, { connection: redisOptions(url), name: 'checker:2', stalledInterval: 100 });
       const putBack = new Promise((resolve) => checker!.once('stalled', resolve));
@@ -140,12 +152,14 @@ describe('SweepQueue.status', () => {
         state: 'waiting',
         worker: 'gone-host:1',
         progress: { epoch: 2, epochs: 5, batch: 1, batches: 2, testAcc: 0.5, sparsity: 0.1 },
+        orphaned: 'put-back',
         reason:
           'put back on the queue by a stalled-job check after its worker gone-host:1 stopped renewing its lock; the worker that takes it next resumes it from its last checkpoint',
       });
       expect(back.progress).not.toHaveProperty('stalls');
       await q.remove(record.name);
     } finally {
+      vi.restoreAllMocks();
       await dead.close(true);
       await checker?.close();
       direct.disconnect();
