@@ -459,6 +459,15 @@ export class SweepQueue {
     return carried(stored);
   }
 
+  /**
+   * True while the lock of job `id` is `token`'s (the worker that took the job with it still holds
+   * it): BullMQ records a job's end only so. False once the job is gone (Redis lost its data) or its
+   * lock ran out or was taken over.
+   */
+  async holds(id: string, token: string): Promise<boolean> {
+    return (await this.redis.get(`${this.queue.toKey(id)}:lock`)) === token;
+  }
+
   /** A job for each of `runs` (one already on the queue under its id is kept as it is). */
   private async add(record: SweepRecord, runs: readonly SweepRun[], digests: MonitorDigests | undefined): Promise<void> {
     await this.queue.addBulk(

@@ -18,6 +18,9 @@
  *        digests changed since they were read: it was put on again meanwhile) · crashed ─► an error (retried)
  *   lock lost (this process stalled, or Redis lost the job) ─► its child stopped, so two workers never train
  *        one run; said once, in the worker's words (BullMQ's own renewal error not shown), the job left as the queue has it
+ *   job ended (done, skipped, failed) but its lock no longer this worker's (Redis lost the job, or its lock ran
+ *        out meanwhile) ─► said once, in the worker's words, the job left as the queue has it: BullMQ is not asked
+ *        to record the end, which it would refuse ("Missing key for job …", not shown either)
  *   SIGINT/SIGTERM ─► children stopped, their jobs put back to wait (resumed by any worker)
  *   the last run of a sweep ends ─► the sweep's figures and report drawn (into a sweep folder it opened;
  *        on a stop too: the stop waits for the draw before it closes the queue)
@@ -47,7 +50,18 @@ import { counted } from '../words.ts';
 import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
-import { failuresOf, jobId, LOCKS, QUEUE_NAME, redisOptions, type SweepJob, type SweepProgress, SweepQueue, type SweepResult } from './sweep-queue.ts';
+import {
+  failuresOf,
+  isConnectionError,
+  jobId,
+  LOCKS,
+  QUEUE_NAME,
+  redisOptions,
+  type SweepJob,
+  type SweepProgress,
+  SweepQueue,
+  type SweepResult,
+} from './sweep-queue.ts';
 import { lastScores, leftOutRuns, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
 import { LostRunError, SupersededRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 
@@ -127,20 +141,49 @@ export function jobNameProblem(id: string, names: { readonly sweep: string; read
 }
 
 /**
- * Why this worker lost the job `id` it was training (its lock could not be renewed), and what
- * follows, from what the queue holds of it now: no such job (Redis lost its data: nothing puts the
- * run back but the sweep put on again), or the job still there (this process stalled, or Redis was
- * out of reach: another worker takes it over).
+ * Why this worker lost the job `id` (its lock could not be renewed, or was no longer its own as the
+ * run ended), and what follows, from what the queue holds of it now: no such job (Redis lost its
+ * data: nothing puts the run back but the sweep put on again), or the job still there (this process
+ * stalled, or Redis was out of reach: another worker takes it over). `ended`: what became of the run
+ * here, when it ended before the loss was seen (else its training was stopped).
  *
  * @example
  * await lostWhy(queue, 'lambda/l1_1e-4_seed%3D1')
- * // "the queue at redis://127.0.0.1:6379 no longer has it (Redis lost its data: …); …put the sweep on again…"
+ * // "the queue at redis://127.0.0.1:6379 no longer has it (Redis lost its data: …); stopped training it, …; put the sweep on the queue again…"
  */
-async function lostWhy(queue: SweepQueue, id: string): Promise<string> {
+async function lostWhy(queue: SweepQueue, id: string, ended?: string): Promise<string> {
   const state = await queue.queue.getJobState(id).catch(() => undefined);
   if (state === 'unknown')
-    return `the queue at ${queue.url} no longer has it (Redis lost its data: restarted without --appendonly yes, or emptied); stopped training it, its folder keeps its last checkpoint; put the sweep on the queue again with the penx sweep --queue command that put it on (its unfinished runs resume)`;
+    return `the queue at ${queue.url} no longer has it (Redis lost its data: restarted without --appendonly yes, or emptied); ${ended ?? 'stopped training it, its folder keeps its last checkpoint'}; put the sweep on the queue again with the penx sweep --queue command that put it on (its unfinished runs resume)`;
+  if (ended)
+    return `its lock ran out before the run ended (this process stalled, or Redis was out of reach); ${ended}; another worker takes it over (skipping it when finished)`;
   return 'its lock could not be renewed in time (this process stalled, or Redis was out of reach); stopped training it, so another worker takes it over from its last checkpoint';
+}
+
+/** What became of a run whose job this worker lost as it ended (`lostWhy`'s `ended`). */
+const ENDED = {
+  finished: 'the run is finished in its folder, the queue not told',
+  other: 'the queue not told how the run ended here',
+} as const;
+
+/**
+ * BullMQ's refusal to record a job's end under a lock the worker no longer holds: the job's id, or
+ * undefined for another error.
+ *
+ * @example
+ * refusedEnd('Missing key for job lambda/l1_1e-4_seed%3D1. moveToFinished')   // 'lambda/l1_1e-4_seed%3D1'
+ */
+export function refusedEnd(message: string): string | undefined {
+  return /^(?:Missing key|Missing lock|Lock mismatch) for job (\S+)\. (?:Cmd )?moveTo\w+/.exec(message)?.[1];
+}
+
+/** The `<sweep>/<run>` a job id names (`jobId`), as the worker's lines name runs; the id itself when it is no such id. */
+function runOfJob(id: string): string {
+  try {
+    return visibleControls(id.split('/').map(decodeURIComponent).join('/'));
+  } catch {
+    return visibleControls(id);
+  }
 }
 
 /** Start a worker on the queue at `options.url` (see the file's comment): it takes runs of queued sweeps until stopped. */
@@ -167,6 +210,8 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const lost = new Set<string>();
   /** The same jobs until taken again: BullMQ's own "could not renew lock" errors about them are not shown (the worker says it in its words). */
   const renewalFailed = new Set<string>();
+  /** The jobs whose end BullMQ refused to record (`refusedEnd`), until taken again: said once each, in the worker's words. */
+  const endRefused = new Set<string>();
   let stopping = false;
 
   const trainJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
@@ -178,7 +223,6 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       throw new UnrecoverableError(bad);
     }
     const id = `${sweep}/${run.name}`;
-    renewalFailed.delete(job.id!);
     const sweepDir = join(options.out, sweep);
     const dir = join(sweepDir, run.name);
     /** The sweep record in the folder (its sweep.json), read once. */
@@ -285,16 +329,42 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     throw outcome.settings ? new UnrecoverableError(outcome.message) : new Error(outcome.message);
   };
 
+  /**
+   * True while this worker holds the lock of `job` (taken with `token`); Redis out of reach: asked
+   * again once it answers (as BullMQ would record the end then), unless the worker is stopping.
+   */
+  const stillHeld = async (job: Job<SweepJob, SweepResult>, token: string | undefined): Promise<boolean> => {
+    for (;;) {
+      try {
+        return token === undefined || (await queue.holds(job.id!, token));
+      } catch (err) {
+        if (!isConnectionError(err) || stopping) return true;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  };
   const jobs: WorkerJob[] = [];
   const recordedJob = async (job: Job<SweepJob, SweepResult>, token?: string): Promise<SweepResult> => {
+    for (const taken of [lost, renewalFailed, endRefused]) taken.delete(job.id!);
+    let ended: { result: SweepResult } | { error: unknown };
     try {
-      const result = await trainJob(job, token);
-      jobs.push(workerJob(job, options.out, { result }));
-      return result;
+      ended = { result: await trainJob(job, token) };
     } catch (error) {
-      jobs.push(workerJob(job, options.out, { error }));
+      ended = { error };
+    }
+    // The run ended (not put back) with its lock no longer this worker's: BullMQ would refuse to
+    // record the end ("Missing key for job …"); said here, the job left as the queue has it.
+    if (!('error' in ended && ended.error instanceof WaitingError) && !(await stillHeld(job, token))) {
+      const run = visibleControls(`${job.data.sweep}/${job.data.run.name}`);
+      const why = await lostWhy(queue, job.id!, 'result' in ended ? ENDED.finished : ENDED.other);
+      options.log(`lost ${run}: ${why}`);
+      const error = new LostRunError(`${name} lost ${run} as it ended: ${why}`);
+      jobs.push(workerJob(job, options.out, 'result' in ended ? ended : { error }));
       throw error;
     }
+    jobs.push(workerJob(job, options.out, ended));
+    if ('error' in ended) throw ended.error;
+    return ended.result;
   };
   const worker = new Worker<SweepJob, SweepResult>(QUEUE_NAME, recordedJob, {
     connection: { ...connection, maxRetriesPerRequest: null },
@@ -305,6 +375,14 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   worker.on('error', (err) => {
     const renewal = /^could not renew lock for job (.*)$/.exec(err.message);
     if (renewal && renewalFailed.has(renewal[1] as string)) return;
+    // The job lost between this worker's look at its lock and BullMQ's recording of its end.
+    const refused = refusedEnd(err.message);
+    if (refused !== undefined) {
+      if (endRefused.has(refused)) return;
+      endRefused.add(refused);
+      void lostWhy(queue, refused, ENDED.other).then((why) => options.log(`lost ${runOfJob(refused)}: ${why}`));
+      return;
+    }
     options.log(`queue: ${redactCredentials(err.message)}`);
   });
   // Emitted before BullMQ's own error for each of `ids` ("could not renew lock for job …"), which is then not shown.

@@ -10,6 +10,9 @@
  * that began following before the sweep was put on again with edited modules); and those a worker
  * trains a job with when the sweep is put on again as the worker takes the job (the interleaving put
  * exactly there: submit's read of the job's state lets a worker take it first) or starts its run.
+ * And a run whose job the queue loses (Redis emptied) as the run ends, done or crashed, the loss seen
+ * by the worker before it asks BullMQ to record the end, or after (BullMQ's "Missing key for job …"):
+ * said once, in the worker's words.
  * The worker's training child is a stand-in that records its task and ends when told: nothing is trained.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -385,6 +388,95 @@ describe('the monitor digests a job carries', () => {
       await q.remove(record.name);
       await q.close();
       rmSync(out, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+/** `text` as a regular expression matching it literally. */
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('a run whose job the queue loses as it ends (Redis emptied, or restarted without its data)', () => {
+  if (!redis) return;
+
+  /**
+   * A worker trains the one run of a sweep; the queue loses everything, then the run ends as `outcome`
+   * says: the worker's log once it said the run lost (or after 15 s), and its record of the job.
+   */
+  async function endedAfterLoss(name: string, outcome: ChildOutcome) {
+    const url = await emptyDatabase(redis!.url, 5);
+    const record = await sweepOf(`${name}${process.pid}`, [1]);
+    const out = mkdtempSync(join(tmpdir(), 'penx-lost-'));
+    const q = await SweepQueue.open(url);
+    const lines: string[] = [];
+    let saidLost: (line: string) => void = () => undefined;
+    const lost = new Promise<string>((resolve) => {
+      saidLost = resolve;
+    });
+    const w = await startWorker({
+      url,
+      out,
+      concurrency: 1,
+      threads: 1,
+      log: (line) => {
+        lines.push(line);
+        if (line.startsWith('lost ')) saidLost(line);
+      },
+      onLine: () => undefined,
+    });
+    try {
+      const training = nextChild();
+      await q.submit(record);
+      const child = await training;
+      await emptyDatabase(redis!.url, 5);
+      child.end(outcome);
+      // A deadline only (the test's own is longer): on the old code no such line came.
+      await within(lost, 15_000, undefined);
+    } finally {
+      // Stopped: its processing of the job done with, every line it would print about it is out.
+      await w.stop();
+      await q.close();
+      rmSync(out, { recursive: true, force: true });
+    }
+    return { lines, jobs: w.jobs, run: `${record.name}/${record.runs[0]!.name}` };
+  }
+
+  it("a run that finishes: said once in the worker's words, not BullMQ's Missing key; its record done (its folder is)", async () => {
+    const { lines, jobs, run } = await endedAfterLoss('finished', { kind: 'done', resumedAfter: 0, epochs: 1, testAcc: 0.5, sparsity: 0.1 });
+    const log = lines.join('\n');
+    expect(
+      lines.filter((l) => l.startsWith('lost ')),
+      log,
+    ).toEqual([
+      `lost ${run}: the queue at ${redis!.url.replace(/\/\d+$/, '')}/5 no longer has it (Redis lost its data: restarted without --appendonly yes, or emptied); the run is finished in its folder, the queue not told; put the sweep on the queue again with the penx sweep --queue command that put it on (its unfinished runs resume)`,
+    ]);
+    expect(log).not.toMatch(/Missing key|Missing lock|Lock mismatch|^queue: /m);
+    expect(jobs).toMatchObject([{ state: 'done', epochs: 1 }]);
+  }, 30_000);
+
+  it("a run whose training process crashed: said once in the worker's words, not BullMQ's; its record requeued with why (nothing retries it)", async () => {
+    const { lines, jobs, run } = await endedAfterLoss('crashed', { kind: 'failed', message: 'the training process was killed (SIGKILL)', settings: false });
+    const log = lines.join('\n');
+    expect(
+      lines.filter((l) => l.startsWith('lost ')),
+      log,
+    ).toEqual([expect.stringMatching(new RegExp(`^lost ${escaped(run)}: .*no longer has it .*; the queue not told how the run ended here; put the sweep`))]);
+    expect(log).not.toMatch(/Missing key|Missing lock|Lock mismatch|^queue: /m);
+    expect(jobs).toMatchObject([{ state: 'requeued', reason: expect.stringContaining('the queue not told how the run ended here') }]);
+  }, 30_000);
+
+  it('lost between the worker’s look at its lock and BullMQ recording the end: BullMQ’s refusal said once, in the worker’s words', async () => {
+    // The look is made to see the lock held: the loss falls after it.
+    vi.spyOn(SweepQueue.prototype, 'holds').mockResolvedValue(true);
+    try {
+      const { lines, run } = await endedAfterLoss('raced', { kind: 'done', resumedAfter: 0, epochs: 1, testAcc: 0.5, sparsity: 0.1 });
+      const log = lines.join('\n');
+      expect(
+        lines.filter((l) => l.startsWith('lost ')),
+        log,
+      ).toEqual([expect.stringMatching(new RegExp(`^lost ${escaped(run)}: .*no longer has it .*; the queue not told how the run ended here;`))]);
+      expect(log).not.toMatch(/Missing key|Missing lock|Lock mismatch|^queue: /m);
+    } finally {
+      vi.restoreAllMocks();
     }
   }, 30_000);
 });
