@@ -47,21 +47,13 @@ import {
   writeSweepJson,
 } from 'penalty-explorer/node';
 import { counted } from '../words.ts';
+import { isConnectionError, redisOptions } from './queue-connection.ts';
+import { jobId, LOCKS, QUEUE_NAME, type SweepJob, type SweepProgress, type SweepResult } from './queue-jobs.ts';
+import { failuresOf } from './queue-status.ts';
 import { type ChildMessage, type TrainingChild, trainInChild } from './sweep-child.ts';
 import { drawSweep } from './sweep-draw.ts';
 import { threadsPerRun } from './sweep-local.ts';
-import {
-  failuresOf,
-  isConnectionError,
-  jobId,
-  LOCKS,
-  QUEUE_NAME,
-  redisOptions,
-  type SweepJob,
-  type SweepProgress,
-  SweepQueue,
-  type SweepResult,
-} from './sweep-queue.ts';
+import { SweepQueue } from './sweep-queue.ts';
 import { lastScores, leftOutRuns, otherSettings, otherSettingsIn, runState } from './sweep-state.ts';
 import { LostRunError, SupersededRunError, type WorkerJob, workerJob } from './worker-jobs.ts';
 

@@ -7,7 +7,7 @@
  */
 import { join, resolve } from 'node:path';
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
-import type { SweepJob, SweepResult } from './sweep-queue.ts';
+import type { SweepJob, SweepResult } from './queue-jobs.ts';
 
 /** How a run a worker took ended there (see the file's comment). */
 export type WorkerJobState = 'done' | 'skipped' | 'failed' | 'retried' | 'requeued';

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { it } from 'vitest';
-import { redisOptions, SweepQueue, type SweepStatus } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { redisOptions } from '../../mnist-demo/experiment/queue-connection.ts';
+import type { SweepStatus } from '../../mnist-demo/experiment/queue-status.ts';
+import { SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
 import { spawnInGroup } from '../cli/process-group.ts';
 import { stopped } from '../cli/run-penx.ts';
 

@@ -2,7 +2,7 @@
 
 import { join, resolve } from 'node:path';
 import type { SweepRecord } from 'penalty-explorer/node';
-import type { RunOnQueue, SweepStatus } from '../../experiment/sweep-queue.ts';
+import type { RunOnQueue, SweepStatus } from '../../experiment/queue-status.ts';
 import type { RunState } from '../../experiment/sweep-state.ts';
 import { counted } from '../../words.ts';
 import { table } from '../table.ts';

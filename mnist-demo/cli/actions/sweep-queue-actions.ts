@@ -12,16 +12,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFolder, IOError, openFolder, readSweepJson, redactCredentials, type SweepRecord, UsageError, writeSweepJson } from 'penalty-explorer/node';
+import { isConnectionError } from '../../experiment/queue-connection.ts';
+import type { MonitorDigests } from '../../experiment/queue-jobs.ts';
+import { failuresOf, NOT_ON_QUEUE, type RunOnQueue, type SweepStatus } from '../../experiment/queue-status.ts';
 import { drawSweep } from '../../experiment/sweep-draw.ts';
-import {
-  failuresOf,
-  isConnectionError,
-  type MonitorDigests,
-  NOT_ON_QUEUE,
-  type RunOnQueue,
-  SweepQueue,
-  type SweepStatus,
-} from '../../experiment/sweep-queue.ts';
+import { SweepQueue } from '../../experiment/sweep-queue.ts';
 import { leftOutRuns, otherSettingsIn } from '../../experiment/sweep-state.ts';
 import { counted } from '../../words.ts';
 import { printJson } from '../json.ts';
