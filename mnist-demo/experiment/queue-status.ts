@@ -168,9 +168,15 @@ export async function readStatus(queue: Queue<SweepJob, SweepResult>, redis: Red
   return { sweep: record.name, counts, runs };
 }
 
-/** The names of the workers connected to the queue now (BullMQ names each one's connection), or undefined when Redis does not list its clients. */
+/**
+ * The names of the workers connected to the queue now (BullMQ names each one's connection), or undefined when Redis does not list its clients.
+ * Redis lists the clients of every database, and BullMQ's names do not say which: a worker of the same queue name on another
+ * database (another sweep queue on the same server) is not this queue's, so only clients whose `db` is the queue's count.
+ */
 async function connectedWorkers(queue: Queue<SweepJob, SweepResult>): Promise<ReadonlySet<string> | undefined> {
   const clients = await queue.getWorkers().catch(() => undefined);
   if (!clients?.every((c) => typeof c['rawname'] === 'string')) return undefined;
-  return new Set(clients.map((c) => (c['rawname'] as string).slice((c['rawname'] as string).indexOf(':w:') + 3)));
+  const db = String((queue.opts.connection as { readonly db?: number }).db ?? 0);
+  const ours = clients.filter((c) => c['db'] === undefined || c['db'] === db);
+  return new Set(ours.map((c) => (c['rawname'] as string).slice((c['rawname'] as string).indexOf(':w:') + 3)));
 }

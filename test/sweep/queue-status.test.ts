@@ -172,6 +172,44 @@ describe('SweepQueue.status', () => {
     }
   }, 30_000);
 
+  it("a worker of the same name on another database (another sweep queue on the same Redis) is not this queue's: its run still said to have no worker", async () => {
+    const url = await emptyDatabase(redis.url, 5);
+    const other = await emptyDatabase(redis.url, 13);
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const record = {
+      format: 'penalty-explorer/sweep@1',
+      name: `elsewhere${process.pid}`,
+      grid,
+      settings: { epochs: '1' },
+      runs: await expandGrid(grid),
+    } as const;
+    const q = await SweepQueue.open(url);
+    const dead = new Worker(QUEUE_NAME, null, { connection: redisOptions(url), name: 'same-host:1', lockDuration: 2_000 });
+    // Connected to the queue of the same name on database 13, under the same worker name; it takes nothing.
+    const twin = new Worker(QUEUE_NAME, null, { connection: redisOptions(other), name: 'same-host:1' });
+    try {
+      await q.submit(record);
+      await dead.getNextJob('by-hand');
+      await twin.waitUntilReady();
+      await dead.close(true);
+      await dead.disconnect();
+      const named = async () => (await q.queue.getWorkers()).filter((c) => String(c['rawname']).endsWith(':w:same-host:1'));
+      while ((await named()).length > 1) await sleep(20);
+      // Redis lists the twin (database 13) among the queue's workers; the run's own worker is gone.
+      expect((await named()).map((c) => c['db'])).toEqual(['13']);
+      expect((await q.status(record)).runs[0]).toMatchObject({
+        state: 'running',
+        orphaned: 'disconnected',
+        reason: expect.stringMatching(/^its worker same-host:1 is not connected to the queue \(stopped, or cut off\);/),
+      });
+      await q.remove(record.name).catch(() => undefined);
+    } finally {
+      await dead.close(true);
+      await twin.close();
+      await q.close();
+    }
+  }, 30_000);
+
   it('--status of a sweep the queue does not have (a Redis restarted without its data lost it): refused, saying how to put it back', async () => {
     const url = await emptyDatabase(redis.url, 5);
     await expect(sweepStatus(url, `lost${process.pid}`, false)).rejects.toThrow(
