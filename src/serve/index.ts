@@ -4,8 +4,8 @@
  *
  *   folder ─► RunsIndex (runs-index.ts): every run.json under it, read once per change, by group
  *   ─► serveDashboard (server.ts; the rules: http.ts, paths.ts): the page (dashboard-page.ts,
- *      dashboard-style.ts), /api/runs, a view of the runs asked for (view-query.ts; its size capped:
- *      view-limit.ts) compiled to Vega, its CSV, events when a run.json changes, files under the folder
+ *      dashboard-style.ts), /api/runs, a view of the runs asked for (view-query.ts; its range within the
+ *      runs' histograms: view-range.ts; its size capped: view-limit.ts) compiled to Vega, its CSV, events when a run.json changes, files under the folder
  *   serveStatic (static.ts): a folder of static files (a built page) under the same rules
  */
 

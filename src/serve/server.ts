@@ -6,7 +6,7 @@
  *   GET /api/runs              the runs under the folder (RunsIndex), and the run.json files skipped as not valid records; 404 once
  *                              the folder is gone (removed or moved while served)
  *   GET /api/view/ID?…         a view (figures/views.ts) of the runs asked for (run=ID&run=ID…, view-query.ts), compiled to Vega; 400 for a
- *                              range past the runs' fine histograms (checkFineRange); 413 past
+ *                              range past the runs' histograms, fine or, in older records, recorded (view-range.ts); 413 past
  *                              MAX_VIEW_ROWS data rows (view-limit.ts: the page's tab crashed drawing them); 422 (why, in the view's card)
  *                              for records the view cannot read, never a 500
  *   GET /api/csv/ID?…          the numbers of that view as CSV
@@ -30,6 +30,7 @@ import { RunsIndex } from './runs-index.ts';
 import { sendFile } from './static.ts';
 import { dataRows, MAX_VIEW_ROWS } from './view-limit.ts';
 import { parseViewQuery, QueryError } from './view-query.ts';
+import { checkRange } from './view-range.ts';
 
 /** Whether `path` is a folder now (false when it is gone). */
 function isFolder(path: string): boolean {
@@ -97,7 +98,11 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     const q = parseViewQuery(url.searchParams);
     const runs = recordsOf(q.runs, url.searchParams);
     if (!runs.length) throw new QueryError('no runs chosen');
-    if (q.options.range) checkFineRange(q.options.range, runs);
+    if (q.options.range)
+      checkRange(
+        q.options.range,
+        q.runs.map((id, i) => [id, runs[i] as RunRecord]),
+      );
     const data: ViewData = view.needsPenalties ? await penaltyData(runs, q.options.range) : {};
     try {
       return view.spec(runs, q.options, data);
@@ -191,23 +196,6 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     },
     handle,
   );
-}
-
-/**
- * A QueryError when `range` reaches past the fine histograms of a run (1000 bins over [−2, 2]): weights beyond
- * them are counted, not placed, so the view would draw them as none — refused, as `penx plot` refuses it.
- *
- * @example
- * checkFineRange([-3, 3], runs)   // throws: range must be within -2,2, the range of the recorded fine histograms …; got -3,3
- */
-function checkFineRange(range: readonly [number, number], runs: readonly RunRecord[]): void {
-  for (const run of runs) {
-    const fine = run.initial.layers.flatMap((l) => l.weights ?? []).find((w) => w.fine)?.fine;
-    if (fine && (range[0] < fine.lo || range[1] > fine.hi))
-      throw new QueryError(
-        `range must be within ${fine.lo},${fine.hi}, the range of the recorded fine histograms (weights beyond it are counted, not placed); got ${range.join(',')}`,
-      );
-  }
 }
 
 /** The penalty curves of the runs over the range (default [−1, 1]). */

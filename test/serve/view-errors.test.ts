@@ -2,7 +2,9 @@
  * A view answers for every valid record: the sweep views ("Sparsity / Test accuracy against
  * strength") of a run trained with `l1:1e-4,prox` answered HTTP 500 ("'prox' is not key=value"),
  * their strength read from the spec by a parser that knew no flags. The served folder removed while
- * served is said (the run list answered an empty list: the page showed no run and no why).
+ * served is said (the run list answered an empty list: the page showed no run and no why). A range
+ * past the recorded histograms of runs without fine ones is refused as past the fine ones is (it was
+ * drawn, the weights beyond it as none).
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +38,19 @@ describe('the sweep views of runs with a flagged or combined penalty', () => {
     expect(body).toContain('l1 (prox)');
     expect(body).toContain('not drawn: ');
     expect(body).toContain("penalty 'l1:1e-4 + l2:1e-4' is several penalties, with no one strength");
+  });
+});
+
+describe('a range past the histograms of records without fine ones', () => {
+  it('is refused (400) saying within what, as past the fine histograms; a range within them is drawn', async () => {
+    for (const view of ['overlay', 'heatmap', 'ridgeline']) {
+      const res = await fetch(`${dashboard!.url}api/view/${view}?run=r0&run=r1&range=-1.5,1.5`);
+      expect([res.status, ((await res.json()) as { error?: string }).error], view).toEqual([
+        400,
+        'range must be within -1,1, the range of the histograms "r0" recorded (it has no fine histograms) (weights beyond it are counted, not placed); got -1.5,1.5',
+      ]);
+      expect((await fetch(`${dashboard!.url}api/view/${view}?run=r0&range=-0.5,0.5`)).status, view).toBe(200);
+    }
   });
 });
 
