@@ -6,9 +6,11 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { type RunRecord, snapshots, type WeightsSnapshot } from '../../formats/index.ts';
+import { logTicks } from './axes.ts';
 import { type BinCounts, logAbsCounts, rebin } from './binning.ts';
 import { fitToCard } from './fit-width.ts';
 import { runLabels, runLabelsTitle, shownSpec } from './format.ts';
+import { niceMax } from './histogram-scale.ts';
 import { emptyFigure } from './norms-grid.ts';
 import { defaultEpoch, selectionText } from './selection.ts';
 import { CONFIG, figureHead, runColor, SIZE } from './theme.ts';
@@ -26,6 +28,27 @@ export interface LogAbsOptions {
   /** The share axis: linear (default) or log. */
   readonly scale?: 'linear' | 'log';
 }
+
+/** The least top of the zeros' axis: 1 % (also with no zero, where the axis would be the one tick 0 %). */
+export const ZERO_AXIS_LEAST = 0.01;
+
+/**
+ * A share axis from 0 to `top`: linear, or log — symlog, linear below the share of one weight
+ * (`oneWeight`), ticks at 0 and the powers of ten from it up (`logTicks`; Vega's own crowd at the top).
+ */
+function shareAxis(scale: 'linear' | 'log' | undefined, oneWeight: number, top: number, title: string): object {
+  const log = scale === 'log';
+  return {
+    field: 'share',
+    type: 'quantitative',
+    title,
+    scale: log ? { type: 'symlog', constant: oneWeight, domain: [0, top], nice: false } : { domain: [0, top], nice: false },
+    axis: log ? { values: logTicks(oneWeight, top), labelExpr: SHARE_LABEL, grid: true } : { format: '~%' },
+  };
+}
+
+/** A share as a percentage of its own digits (`0.0001%`, `10%`): Vega's format of a tick rounds to the ticks' spacing (`0%`). */
+const SHARE_LABEL = "format(datum.value * 100, '~g') + '%'";
 
 /** `1e-8`, `0.01`, `1`, `10`: the label of 10^k. */
 export const DECADE_LABEL = "datum.value < -2 || datum.value > 2 ? '1e' + datum.value : format(pow(10, datum.value), '~g')";
@@ -81,16 +104,14 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
       { kind: 'zero', run, share: c.zeros / n, zeros: c.zeros, tiny: c.below, huge: c.above },
     ];
   });
-  // With no weight exactly 0 the zeros' axis would be the single tick 0 %: give it 0–1 % and say so.
   const noZeros = counts.every((c) => !c || c.zeros === 0);
   const color = { ...runColor(labels), title: runLabelsTitle(runs) };
-  const y = {
-    field: 'share',
-    type: 'quantitative',
-    title: `share of weights per bin (${perDecade}/decade)`,
-    scale: options.scale === 'log' ? { type: 'symlog', constant: 1e-6 } : { zero: true },
-    axis: { format: '~%' },
-  };
+  const shares = (kind: string) => values.flatMap((v) => ((v as { kind: string }).kind === kind ? [(v as { share: number }).share] : []));
+  // The share of one weight of the largest selection: where a log axis turns linear, and its lowest tick.
+  const oneWeight = 1 / Math.max(1, ...counts.map((c) => c?.count ?? 0));
+  const y = shareAxis(options.scale, oneWeight, niceMax(Math.max(...shares('bin'))), `share of weights per bin (${perDecade}/decade)`);
+  // The zeros' own axis: from 0 to at least ZERO_AXIS_LEAST, so a few zeros among many weights are a low bar, not the panel's height.
+  const zeroY = shareAxis(options.scale, oneWeight, niceMax(Math.max(ZERO_AXIS_LEAST, ...shares('zero'))), 'share of weights');
   const subtitle = [
     `${selectionText(options.layer)} · log10|w| bins, ${perDecade} per decade · left: the share of weights exactly 0 (own axis)`,
     ...(noZeros ? ['no weight is exactly 0'] : []),
@@ -108,18 +129,26 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
         width: widths[0],
         height: SIZE.single.height,
         transform: [{ filter: "datum.kind === 'zero'" }],
-        mark: { type: 'bar' },
         encoding: {
           x: { field: 'run', type: 'nominal', title: 'w = 0', sort: labels, axis: { labels: false, ticks: false } },
-          y: { ...y, title: 'share of weights', ...(noZeros ? { scale: { ...y.scale, domain: [0, 0.01] } } : {}) },
-          color,
-          tooltip: [
-            { field: 'run', title: runLabelsTitle(runs) },
-            { field: 'zeros', title: 'exactly 0', format: ',d' },
-            { field: 'share', format: '.3~%' },
-            { field: 'tiny', title: `0 < |w| < 1e${decades[0]}` },
-          ],
+          y: zeroY,
         },
+        layer: [
+          {
+            mark: { type: 'bar' },
+            encoding: {
+              color,
+              tooltip: [
+                { field: 'run', title: runLabelsTitle(runs) },
+                { field: 'zeros', title: 'exactly 0', format: ',d' },
+                { field: 'share', format: '.3~%' },
+                { field: 'tiny', title: `0 < |w| < 1e${decades[0]}` },
+              ],
+            },
+          },
+          // Each bar's count above it: a few zeros read as a number where their bar is a line.
+          { mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10 }, encoding: { text: { field: 'zeros', format: ',d' } } },
+        ],
       },
       {
         width: widths[1],

@@ -106,7 +106,7 @@ describe('log10|w|', () => {
     const inside = bins.slice(0, -1).reduce((s: number, r: { share: number }) => s + r.share, 0);
     expect(inside + 19 / 163).toBeCloseTo(1, 9); // every weight is a zero or in a bin
     const [zeroPanel, logPanel] = spec.concat;
-    expect(zeroPanel.mark.type).toBe('bar');
+    expect(zeroPanel.layer[0].mark.type).toBe('bar');
     expect(logPanel.mark).toMatchObject({ type: 'line', interpolate: 'step-after' });
     expect(logPanel.encoding.x.scale.domain[1]).toBeGreaterThan(logPanel.encoding.x.scale.domain[0]);
   });
@@ -115,12 +115,43 @@ describe('log10|w|', () => {
     // Kernels only, of the last epoch: nothing is exactly 0 (the biases are, at epoch 0).
     const layer = runs[0]!.initial.layers[0]!.name;
     const at0 = plain(logAbsSpec(runs, { epoch: 0 }));
-    expect(at0.concat[0].encoding.y.scale.domain).toBeUndefined();
+    // 19 zeros of 163 (11.7 %): up to the round number above.
+    expect(at0.concat[0].encoding.y.scale.domain).toEqual([0, 0.12]);
     expect(at0.title.subtitle.join(' ')).not.toContain('no weight is exactly 0');
     const spec = plain(logAbsSpec(runs, { epoch: 3, layer: `${layer}/kernel` }));
     expect(spec.data.values.filter((r: { kind: string }) => r.kind === 'zero').map((r: { zeros: number }) => r.zeros)).toEqual([0, 0, 0]);
     expect(spec.concat[0].encoding.y.scale.domain).toEqual([0, 0.01]);
     expect(spec.title.subtitle.join(' ')).toContain('no weight is exactly 0');
+  });
+
+  it("a few zeros among many weights: a low bar on the zeros' axis of 0–1 % (it was the panel's height), each bar's count above it", () => {
+    // One weight of 163 exactly 0 in the first run (0.6 %), none in the second.
+    const one = (s: EpochRecord): EpochRecord => ({
+      ...s,
+      layers: s.layers.map((l, i) => ({
+        ...l,
+        weights: l.weights?.map((w, j) => (i + j === 0 && w.logAbs ? { ...w, logAbs: { ...w.logAbs, zeros: 1 } } : w)),
+      })),
+    });
+    const few = { ...(runs[0] as RunRecord), epochs: (runs[0] as RunRecord).epochs.map(one) };
+    const spec = plain(logAbsSpec([few, runs[1] as RunRecord], { epoch: 3 }));
+    expect(spec.data.values.filter((r: { kind: string }) => r.kind === 'zero').map((r: { zeros: number }) => r.zeros)).toEqual([1, 0]);
+    const zeroPanel = spec.concat[0];
+    expect(zeroPanel.encoding.y.scale).toEqual({ domain: [0, 0.01], nice: false });
+    expect(zeroPanel.layer.map((l: { mark: { type: string } }) => l.mark.type)).toEqual(['bar', 'text']);
+    expect(zeroPanel.layer[1].encoding.text).toEqual({ field: 'zeros', format: ',d' });
+  });
+
+  it('on a log axis: linear below one weight (1 of 163), ticks at 0 and the powers of ten above it, labelled as shares', () => {
+    const spec = plain(logAbsSpec(runs, { epoch: 0, scale: 'log' }));
+    const [zeroPanel, logPanel] = spec.concat;
+    for (const y of [zeroPanel.encoding.y, logPanel.encoding.y]) {
+      expect(y.scale).toMatchObject({ type: 'symlog', constant: 1 / 163, nice: false });
+      expect(y.axis.values[0]).toBe(0);
+      expect(y.axis.values[1]).toBe(0.01);
+      expect(y.axis.labelExpr).toContain('* 100');
+    }
+    expect(zeroPanel.encoding.y.axis.values).toEqual([0, 0.01, 0.1]);
   });
 
   it('says so for records without log10|w| histograms', () => {
