@@ -269,6 +269,42 @@ describe('the dashboard in Chromium, and penx train --serve', () => {
     await page.close();
   });
 
+  it.runIf(hasChromium)(
+    "names in its status line the slider's epoch: drawing while its redraw waits or is under way, live once the cards show it",
+    async () => {
+      const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${url}?runs=cmp/none,cmp/l1_1e-4`);
+      await page.waitForFunction(() => Number(document.body.dataset.drawn) >= 1, undefined, { timeout: 30_000 });
+      // The status line and the slider, each time either changes (after the page's own handlers).
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { seen: string[] }).seen = seen;
+        const slider = document.getElementById('epoch') as HTMLInputElement;
+        const status = document.getElementById('status') as HTMLElement;
+        const note = () => seen.push(`slider ${slider.value} | ${status.textContent}`);
+        slider.addEventListener('input', note);
+        new MutationObserver(note).observe(status, { childList: true, characterData: true, subtree: true });
+      });
+      // To epoch 0, then back to 1 while that redraw waits, then to 0 again; each drawn.
+      for (const epoch of ['0', '1', '0']) {
+        const drawn = Number(await page.evaluate(() => document.body.dataset.drawn));
+        await page.evaluate((e) => {
+          const slider = document.getElementById('epoch') as HTMLInputElement;
+          slider.value = e;
+          slider.dispatchEvent(new Event('input'));
+        }, epoch);
+        if (epoch !== '1') await page.waitForFunction((n) => Number(document.body.dataset.drawn) > n, drawn, { timeout: 30_000 });
+      }
+      const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+      // Every line names the slider's epoch (it said `epoch 1 · live` while the slider showed 0, until the redraw was done).
+      expect(seen.filter((line) => !/^slider (\d+) \| 2 runs · epoch \1 · (drawing…|live)$/.test(line))).toEqual([]);
+      expect(seen[0]).toBe('slider 0 | 2 runs · epoch 0 · drawing…');
+      expect(seen.at(-1)).toBe('slider 0 | 2 runs · epoch 0 · live');
+      expect(await page.locator('#view-overlay svg').first().textContent()).toContain('Runs overlaid at epoch 0');
+      await page.close();
+    },
+  );
+
   it('loads without errors or outside requests, overlays runs, downloads; a new epoch of a running penx train --serve shows without reload', async () => {
     const page = hasChromium ? await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true }) : undefined;
     const errors: string[] = [];

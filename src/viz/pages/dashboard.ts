@@ -14,7 +14,8 @@
  * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run). Those it asks for that are not
  * served are named under the status line (`#unserved`: unservedNote), each time the run list loads.
  * The served folder's own name is the page's `document.body.dataset.served` (its runs' group).
- * After each redraw `document.body.dataset.drawn` counts up (tests wait for it). A card's PNG or
+ * The status line names the epoch the slider shows: `drawing…` while its redraw waits or is under way,
+ * `live` once the cards show it. After each redraw `document.body.dataset.drawn` counts up (tests wait for it). A card's PNG or
  * SVG pressed while a redraw is waiting (the epoch slider's 120 ms pause) or under way waits for
  * the newest one: the image is the choice the controls show (its CSV is asked of the server with
  * that choice).
@@ -175,6 +176,17 @@ function main(): void {
   };
 
   const chosen = () => state.runs.filter((r) => state.selected.includes(r.id));
+
+  /**
+   * The status line of the runs chosen at `epoch`: `drawing…` from the moment a control changes
+   * (the slider's redraw waits 120 ms, then the views are fetched and drawn), `live` once the cards
+   * show that epoch — never an epoch other than the slider's (it lagged the slider by the redraw).
+   */
+  const runsStatus = (epoch: number, drawn: boolean) => {
+    if (lost) return;
+    const runs = chosen();
+    status(`${runs.length} run${runs.length === 1 ? '' : 's'} · epoch ${epoch} · ${drawn ? 'live' : 'drawing…'}`);
+  };
 
   /** The run.json files that are not valid records, and folders not looked into: named, with why, so no run is silently missing. */
   const skippedList = (skipped: ReadonlyArray<{ id: string; reason: string; path?: string }>) => {
@@ -350,11 +362,14 @@ function main(): void {
       status('no run chosen');
       return;
     }
+    // The epoch these cards are drawn at: the slider may move while they are.
+    const epoch = state.epoch;
+    runsStatus(epoch, false);
     const views = state.views.filter((v) => !onlyPerEpoch || v.perEpoch);
     await Promise.all(views.map((v) => draw(v, gen)));
     if (gen !== generation) return;
-    const runs = chosen();
-    if (!lost) status(`${runs.length} run${runs.length === 1 ? '' : 's'} · epoch ${state.epoch} · live`);
+    // A redraw waiting for the slider's pause: the line says it is drawing, at the slider's epoch.
+    if (!pending) runsStatus(epoch, true);
     document.body.dataset['drawn'] = String(++drawn);
   };
 
@@ -386,6 +401,7 @@ function main(): void {
     state.epoch = Number($<HTMLInputElement>('epoch').value);
     state.follow = state.epoch === Number($<HTMLInputElement>('epoch').max);
     $('epoch-value').textContent = String(state.epoch);
+    if (state.selected.length) runsStatus(state.epoch, false);
     later(true);
   });
   $('layer').addEventListener('change', () => {
