@@ -8,7 +8,7 @@
  *   argv ─► commander ─► these checks (exit 2 here: nothing loaded, nothing written) ─► the library ─► the action
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { PruneOptions } from 'penalty-explorer';
 import { IOError, UsageError } from 'penalty-explorer/errors';
 import type { ComparisonOptions, EpochOption } from 'penalty-explorer/node';
@@ -348,10 +348,21 @@ export function listenValues(
   return { host: givenHost(flags.host), port: portNumber(flags.port, flag) };
 }
 
-/** `penx serve`'s folder: given (not empty) and a folder; then its `--host` and `--port`. */
+/**
+ * `penx serve`'s folder: given (not empty), and a folder — or not there yet (waited for), when the
+ * nearest folder above it that is there is a folder (a path under a file can never be one); then its
+ * `--host` and `--port`.
+ */
 export function checkServeFlags(dir: string, flags: { readonly host?: string; readonly port?: string }): void {
   givenPath(dir, 'the folder', `the folder of your runs, or leave it out for ${RUNS_FOLDER}`);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default ${RUNS_FOLDER})`);
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new IOError(`${dir} is not a folder; give the folder of your runs (default ${RUNS_FOLDER})`);
+  } else {
+    let above = dirname(resolve(dir));
+    while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
+    if (!statSync(above).isDirectory())
+      throw new IOError(`${dir} can never be a folder: ${above} is a file; give the folder of your runs (default ${RUNS_FOLDER})`);
+  }
   listenValues(flags);
 }
 

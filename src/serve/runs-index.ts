@@ -14,10 +14,15 @@
  * (its runs then listed in folder order). A folder's own name, found on disk, is listed as it is
  * (a folder made by hand may hold a bidirectional control): the page shows it escaped, and the
  * server's JSON carries it as JSON escapes.
+ *
+ * `markedOnly` (a folder served before it existed: only what penx writes there is read): a run.json or a
+ * group's record is read only where its folder holds penx's marker (`readMarker`: valid, the folder's
+ * own); one in a folder without it is not read, and named in `skipped()` with why.
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { RecordFormatError } from '../errors.ts';
+import { readMarker } from '../folders/index.ts';
 import { COMPARE_JSON, type RunRecord, readCompareRecord, readRunRecord, readSweepRecord, SWEEP_JSON, weightPath } from '../formats/index.ts';
 import { NotRegularFileError, readRegularFile } from '../io/index.ts';
 import { NON_TRAINABLE, runLabels } from '../viz/index.ts';
@@ -88,7 +93,21 @@ export class RunsIndex {
   private readonly cache = new Map<string, Cached>();
   /** Run ids whose run.json is not a valid record, with why (as of their last reading). */
   private readonly invalid = new Map<string, { stamp: string; reason: string }>();
-  constructor(private readonly root: string) {}
+  /** Run ids whose run.json was not read: its folder has no marker of penx's (`markedOnly`). */
+  private readonly unmarked = new Set<string>();
+  /**
+   * @param root the served folder
+   * @param options `markedOnly`: read a record only where its folder holds penx's marker (see the file's comment)
+   */
+  constructor(
+    private readonly root: string,
+    private readonly options: { readonly markedOnly?: boolean } = {},
+  ) {}
+
+  /** False when records must be proven penx's (`markedOnly`) and `folder` (real path) holds no marker of penx's. */
+  private proven(folder: string): boolean {
+    return !this.options.markedOnly || readMarker(folder) !== undefined;
+  }
 
   /** The real path of `path` when it lies inside the root's real path, else undefined. */
   private inside(path: string): string | undefined {
@@ -146,6 +165,13 @@ export class RunsIndex {
   record(id: string): RunRecord | undefined {
     const file = this.inside(join(this.root, id, 'run.json'));
     if (file === undefined) return undefined;
+    // Not read at all, not even its size: its folder is not proven penx's.
+    if (!this.proven(dirname(file))) {
+      this.unmarked.add(id);
+      this.cache.delete(id);
+      return undefined;
+    }
+    this.unmarked.delete(id);
     let stamp = '';
     try {
       const st = statSync(file);
@@ -177,6 +203,14 @@ export class RunsIndex {
       ...[...this.invalid.entries()]
         .filter(([id]) => ids.has(id))
         .map(([id, { reason }]) => ({ id, reason: `not a valid run record: ${reason}`, path: `${id}/run.json` })),
+      ...[...this.unmarked]
+        .filter((id) => ids.has(id))
+        .map((id) => ({
+          id,
+          path: `${id}/run.json`,
+          reason:
+            'not read: its folder has no marker of penx (.penx-folder.jsonl); the served folder did not exist when the dashboard started, so only runs penx writes there are read (serve it again to read what is there now)',
+        })),
       ...this.tooDeep.map((id) => ({
         id,
         path: `${id}/`,
@@ -199,7 +233,7 @@ export class RunsIndex {
       const at = rel ? posix.join(rel, file) : file;
       try {
         const path = this.inside(join(this.root, rel, file));
-        if (path !== undefined) return runsOf(JSON.parse(readRegularFile(path).toString('utf8')));
+        if (path !== undefined && this.proven(dirname(path))) return runsOf(JSON.parse(readRegularFile(path).toString('utf8')));
       } catch (err) {
         // Not JSON (missing, or caught half-written by a writer that does not rename): not this kind of group, said nowhere.
         if (err instanceof RecordFormatError || err instanceof NotRegularFileError)

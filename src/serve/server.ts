@@ -13,12 +13,18 @@
  *   GET /api/events            server-sent events: `runs` whenever a run.json changes (polled)
  *   GET /files/PATH            a file under the folder (path traversal refused: 403), as data: sandboxed, nothing in it runs
  *
+ * A folder that does not exist yet is waited for: /api/runs answers `waiting` (the page's status line) until a run
+ * penx writes appears; then, and for as long as it serves, only what penx's markers prove its own is read
+ * (RunsIndex's `markedOnly`; a file under /files/ only in a folder with a marker).
+ *
  * Bound to 127.0.0.1 unless a host is given (an empty one is refused: a UsageError); while bound to loopback, requests whose Host header
  * names another host are refused (a web page elsewhere cannot reach it by DNS rebinding).
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { DataError, SpecError } from '../errors.ts';
+import { readMarker } from '../folders/index.ts';
 import type { RunRecord } from '../formats/index.ts';
 import { penaltyCurves, vegaScript } from '../render/index.ts';
 import { DASHBOARD_SCRIPT, forPage, grouped, runIdsOf, splitRunsHint, type ViewData, viewById, viewCsv, viewsOf } from '../viz/index.ts';
@@ -46,7 +52,7 @@ class CannotDrawError extends Error {}
 
 /** `serveDashboard`'s options: the folder of runs, where to listen, how often to look for changes. */
 export interface ServeOptions {
-  /** The folder of runs and comparisons to serve. */
+  /** The folder of runs and comparisons to serve; one that does not exist yet is waited for (only runs penx writes there are then read). */
   readonly dir: string;
   /** The address to listen on; default 127.0.0.1 (loopback only); `''` is refused (a UsageError), not read as every address. */
   readonly host?: string;
@@ -73,7 +79,10 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
   // Refused before anything starts (an empty host would listen on every address).
   listenHost(options.host);
   const root = options.dir;
-  const index = new RunsIndex(root);
+  // Not there yet (a run about to start): waited for, and then only what penx writes there is read.
+  const waited = !existsSync(root);
+  let appeared = !waited;
+  const index = new RunsIndex(root, { markedOnly: waited });
   const clients = new Set<ServerResponse>();
   const vega = await vegaScript();
 
@@ -121,12 +130,20 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_SCRIPT);
     if (path === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', DASHBOARD_STYLE);
     if (path === '/api/runs') {
+      if (isFolder(root)) appeared = true;
+      // Not made yet: waited for (the page's status line says so).
+      else if (!appeared) return json(res, { runs: [], skipped: [], views: [], waiting: waitingText(root) });
       // Removed or moved while served: said (the page's status line), not an empty list with no why.
-      if (!isFolder(root)) return fail(res, 404, `the served folder ${root} is gone (removed or moved while served): make it again, or serve another`);
+      else return fail(res, 404, `the served folder ${root} is gone (removed or moved while served): make it again, or serve another`);
       const runs = index.list();
       // The views of every run served: the built-in ones, and those the runs' user monitors bring.
       const records = runs.flatMap((r) => index.record(r.id) ?? []);
-      return json(res, { runs, skipped: index.skipped(), views: viewsOf(records).map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })) });
+      return json(res, {
+        runs,
+        skipped: index.skipped(),
+        views: viewsOf(records).map((v) => ({ id: v.id, title: v.title, perEpoch: v.perEpoch })),
+        ...(waited && !runs.length ? { waiting: waitingText(root) } : {}),
+      });
     }
     if (path === '/api/events') return events(req, res);
     const view = /^\/api\/(view|csv)\/([A-Za-z0-9_-]+)$/.exec(path);
@@ -155,6 +172,7 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     if (path.startsWith('/files/')) {
       const rel = insideRoot(root, path.slice('/files/'.length));
       if (rel === undefined) return fail(res, 403, 'outside the served folder');
+      if (waited && !inMarkedFolder(root, rel)) return fail(res, 403, 'not in a folder penx wrote (no marker of penx in its folders): not served');
       return sendFile(req, res, root, rel, FILE_HEADERS);
     }
     fail(res, 404, 'not found');
@@ -196,6 +214,18 @@ export async function serveDashboard(options: ServeOptions): Promise<Dashboard> 
     },
     handle,
   );
+}
+
+/** What the page says while a folder served before it existed holds no run penx wrote. */
+function waitingText(root: string): string {
+  return `waiting for a run in ${root}: shown once penx writes one there (its folder's marker, then its first run.json)`;
+}
+
+/** True when the file `rel` (under `root`) lies in a folder holding penx's marker: the file's own folder or one above it, within `root`. */
+function inMarkedFolder(root: string, rel: string): boolean {
+  const parts = rel.split('/').slice(0, -1);
+  for (let n = parts.length; n >= 0; n--) if (readMarker(join(root, ...parts.slice(0, n))) !== undefined) return true;
+  return false;
 }
 
 /** The penalty curves of the runs over the range (default [−1, 1]). */

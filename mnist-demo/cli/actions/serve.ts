@@ -3,11 +3,12 @@
  * dashboard over a folder of runs, until Ctrl-C. Its address is printed on stdout when it listens
  * (--json: one JSON object { url, dir }).
  *
- *   folder checked ─► server on host:port (port 6060 by default, a free one when taken) ─► address printed
+ *   folder checked (not there yet: `waiting for a run in DIR`, only runs penx writes there then read) ─► server on host:port (port 6060 by default, a free one when taken) ─► address printed
  *   ─► (train/compare: training runs meanwhile, then) serving until SIGINT/SIGTERM ─► closed
  *   train/compare/sweep --serve: listening before the backend starts (a port taken: refused, nothing
  *   started) ─► backend, folder ─► address printed (announceDashboard) ─► training ─► serving
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { checkServeFlags, listenValues } from '../flag-values.ts';
@@ -76,6 +77,9 @@ export async function serve(dir: string, flags: ServeFlags): Promise<void> {
   // The penalty-shape view evaluates penalties on tiny tensors: the quiet cpu backend.
   await useQuietCpu();
   checkServeFlags(dir, flags);
+  // Not made yet (a run about to start): said on stderr; the page says it too until a run penx writes is there.
+  if (!existsSync(dir))
+    console.error(`waiting for a run in ${dir}: the dashboard shows it once penx writes one there (its folder's marker, then its first run.json)`);
   await serveUntilStopped(await startDashboard(dir, flags));
 }
 

@@ -82,7 +82,11 @@ export function addToolCommands(program: Command, setExit: (code: number) => voi
   program
     .command('serve')
     .description('a live dashboard over a folder of runs and comparisons: overlay any runs, every view, updated while they train')
-    .argument('[dir]', 'the folder of runs (run folders and comparison folders under it)', RUNS_FOLDER)
+    .argument(
+      '[dir]',
+      "the folder of runs (run folders and comparison folders under it); one not there yet is waited for (start the dashboard before penx train --out DIR: it says 'waiting for a run in DIR' and shows the run once penx writes it; only folders with penx's marker are then read)",
+      RUNS_FOLDER,
+    )
     .option('--port <n>', 'the port (default 6060, or a free one when that is taken)')
     .option('--host <address>', 'the address to listen on (default 127.0.0.1, this machine only)')
     .option('--json', 'print the address as one JSON object { url, dir }')

@@ -10,7 +10,8 @@
  *   /api/events lost (the server stopped) ─► the status line says so (NOT_LIVE), not `live` ─► once it
  *   answers again, the list reloaded and the cards redrawn
  *
- * First choice of runs: those the page's address asks for (`?run=a&run=b`, each id whole, commas and
+ * First choice of runs (once there are any: a served folder that did not exist yet says `waiting for a run in …`
+ * until one appears): those the page's address asks for (`?run=a&run=b`, each id whole, commas and
  * all; or `?runs=a,b`: runIdsOf), else the newest comparison (or run). Those it asks for that are not
  * served are named under the status line (`#unserved`: unservedNote), each time the run list loads.
  * The served folder's own name is the page's `document.body.dataset.served` (its runs' group).
@@ -157,6 +158,8 @@ function main(): void {
   let first = true;
   /** Whether the server stopped answering (/api/events lost): the status line says so until it answers again. */
   let lost = false;
+  /** While the served folder holds no run yet (it did not exist when the server started): what the server says of it. */
+  let waiting: string | undefined;
   /** The newest redraw (drawAll), and the epoch slider's redraw waiting for its pause (later), if one is. */
   let drawing: Promise<void> = Promise.resolve();
   let pending: (() => void) | undefined;
@@ -359,7 +362,7 @@ function main(): void {
         c.el.remove();
         delete cards[id];
       }
-      status('no run chosen');
+      status(waiting ?? 'no run chosen');
       return;
     }
     // The epoch these cards are drawn at: the slider may move while they are.
@@ -374,14 +377,18 @@ function main(): void {
   };
 
   const loadRuns = async () => {
-    const body = await getJson<{ runs: DashboardRun[]; views: DashboardView[]; skipped?: Array<{ id: string; reason: string }> }>('/api/runs');
+    const body = await getJson<{ runs: DashboardRun[]; views: DashboardView[]; skipped?: Array<{ id: string; reason: string }>; waiting?: string }>(
+      '/api/runs',
+    );
+    waiting = body.waiting;
     state.runs = body.runs;
     state.views = body.views;
     skippedList(body.skipped ?? []);
     const note = unservedNote(new URLSearchParams(location.search), state.runs);
     $('unserved').textContent = visibleControls(note);
     $('unserved').hidden = note === '';
-    if (first) {
+    // Chosen once there are runs: a folder waited for shows its first run as it appears.
+    if (first && state.runs.length) {
       state.selected = defaultSelection(state.runs, runIdsOf(new URLSearchParams(location.search)));
       first = false;
     }
