@@ -361,7 +361,7 @@ export function checkServeFlags(dir: string, flags: { readonly host?: string; re
     let above = dirname(resolve(dir));
     while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
     if (!statSync(above).isDirectory())
-      throw new IOError(`${dir} can never be a folder: ${above} is a file; give the folder of your runs (default ${RUNS_FOLDER})`);
+      throw new IOError(`${dir} can never be a folder: ${above} is not a folder; give the folder of your runs (default ${RUNS_FOLDER})`);
   }
   listenValues(flags);
 }

@@ -38,7 +38,8 @@ describe('flags refused before TF.js loads', () => {
     ['plot --bins', ['plot', 'runs', '--bins', '0'], "--bins must be a whole number ≥ 1 and ≤ 2000, got '0'"],
     ['plot --epochs', ['plot', 'runs', '--epochs', '1,x'], '--epochs must be a whole number ≥ 0'],
     ['summary --max-drop', ['summary', 'runs', '--max-drop', '200'], "--max-drop must be accuracy points between 0 and 100 (e.g. 0.5), got '200'"],
-    ['serve (no such folder)', ['serve', 'no-such-folder'], 'no-such-folder is not a folder; give the folder of your runs'],
+    // A folder not there yet is waited for; one under a file never can be.
+    ['serve (under a file)', ['serve', '/dev/null/runs'], '/dev/null/runs can never be a folder: /dev/null is not a folder; give the folder of your runs'],
     ['playground --port', ['playground', '--port', '70000'], "--port must be a whole number ≥ 0 and ≤ 65535, got '70000'"],
     ['prune --max-drop', ['prune', 'run', '--max-drop', 'x'], "--max-drop must be accuracy points between 0 and 100 (e.g. 0.5), got 'x'"],
     ['worker --concurrency', ['worker', '--queue', 'redis://127.0.0.1:1', '--concurrency', '0'], "--concurrency must be a whole number ≥ 1, got '0'"],

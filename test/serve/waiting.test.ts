@@ -108,7 +108,7 @@ describe('a served folder that does not exist yet', () => {
     const refused = await penx('serve', join(base, 'a-file', 'runs'), '--port', '0');
     expect([refused.code, refused.stderr.trim()]).toEqual([
       2,
-      `penx: error: ${join(base, 'a-file', 'runs')} can never be a folder: ${join(base, 'a-file')} is a file; give the folder of your runs (default figures/runs)`,
+      `penx: error: ${join(base, 'a-file', 'runs')} can never be a folder: ${join(base, 'a-file')} is not a folder; give the folder of your runs (default figures/runs)`,
     ]);
   });
 });
