@@ -225,6 +225,17 @@ describe('README', () => {
     expect(links.filter((link) => !anchors.has(link))).toEqual([]);
   });
 
+  it('names none of its own headings in italics where a link would take the reader there (*Speed*, *Reliability*, *Train any model* were plain text)', () => {
+    // Prose alone: no fenced block, no code span; then every *italic* (not **bold**) or _italic_ phrase.
+    const prose = readme.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+    const italics = [...prose.matchAll(/(?<![*\w])\*([^*\n]+)\*(?![*\w])|(?<!\w)_([^_\n]+)_(?!\w)/g)].map((m) => (m[1] ?? m[2])!);
+    expect(italics).toContain('Sparsity against strength');
+    const headings = [...headingTexts(readme)];
+    // A heading's text, or the words it begins with (up to its `:` or the end of a word): `Reliability` for `Reliability: what penx writes…`.
+    const names = (phrase: string) => headings.some((h) => h === phrase || h.startsWith(`${phrase}:`) || h.startsWith(`${phrase} `));
+    expect(italics.filter(names)).toEqual([]);
+  });
+
   it('Layout names src/render/ as a folder of src/ (it is not under viz/)', () => {
     const layout = readme.slice(readme.indexOf('## Layout')).replace(/\s+/g, ' ');
     expect(layout).toMatch(/ · `render\/` \(/);
@@ -255,20 +266,25 @@ describe('CONTRIBUTING', () => {
   });
 });
 
-/**
- * The anchors GitHub gives a page's headings (those outside fenced code): the heading's text without its
- * Markdown, lower-cased, every character but a letter, digit, `_`, `-` or space dropped, spaces made `-`,
- * and `-1`, `-2`, … after a repeated one — e.g. `### \`penx\` in your own project` is `#penx-in-your-own-project`.
- */
-function headingAnchors(markdown: string): Set<string> {
-  const anchors = new Set<string>();
+/** The text of a page's headings (those outside fenced code), without their Markdown (`` ` `` and `*`), in order. */
+function* headingTexts(markdown: string): Generator<string> {
   let fenced = false;
   for (const line of markdown.split('\n')) {
     if (line.startsWith('```')) fenced = !fenced;
     const heading = fenced ? undefined : /^#{1,6} (.*)$/.exec(line)?.[1];
-    if (heading === undefined) continue;
+    if (heading !== undefined) yield heading.replace(/[`*]/g, '');
+  }
+}
+
+/**
+ * The anchors GitHub gives a page's headings (`headingTexts`): the text lower-cased, every character but a
+ * letter, digit, `_`, `-` or space dropped, spaces made `-`, and `-1`, `-2`, … after a repeated one — e.g.
+ * `### \`penx\` in your own project` is `#penx-in-your-own-project`.
+ */
+function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const heading of headingTexts(markdown)) {
     const slug = heading
-      .replace(/[`*]/g, '')
       .toLowerCase()
       .replace(/[^\p{L}\p{M}\p{N}_\- ]/gu, '')
       .replace(/ /g, '-');

@@ -91,4 +91,8 @@ describe('penalty-explorer/spec and /errors, also in the core (as the README and
     expect(lightNames.filter((n) => !(n in core))).toEqual(['checkRunName', 'runNameProblem']);
     expect(lightNames.filter((n) => !(n in node))).toEqual([]);
   });
+
+  it('/spec, like /errors, loads no other package (no TF.js: text is checked before TF.js loads)', () => {
+    expect([...staticPackages(join(repo, 'src/dist/spec.mjs'))]).toEqual([]);
+  });
 });
