@@ -83,12 +83,18 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 /** `fn()` with the random ops drawing from `seed`, or as TF.js draws them without one. */
 const seeded = <T>(seed: number | undefined, fn: () => T): T => (seed === undefined ? fn() : withSeededRandom(seed, fn));
 
-/** Gradients with respect to the model's trainable weights of  scale · Σ loss + penalties, in training mode. */
+/**
+ * Gradients with respect to the model's trainable weights of  scale · Σ loss + penalties, in training
+ * mode: one for every trained weight. A weight no gradient reaches (a custom layer's weight its `call`
+ * never reads, with no penalty) gets zeros — the loss does not change with it, ∂/∂w = 0 — where TF.js's
+ * `variableGrads` leaves it out: so the optimiser's state keeps its entries (a checkpoint restores them),
+ * a decoupled weight decay acts on it as on every weight, and the shard workers send a gradient for it.
+ */
 export function batchGradients(model: tf.LayersModel, batch: Batch, objective: Objective, scale: number, seed?: number): BatchGradients {
   const vars = trainableVariables(model);
   let parts: Tensor | undefined;
   let count = 0;
-  const { value, grads } = seeded(seed, () =>
+  const { value, grads: reached } = seeded(seed, () =>
     tf.variableGrads(() => {
       const scores = scoreTensors(model, batch, objective, true);
       const pen = penaltyParts(model);
@@ -98,6 +104,7 @@ export function batchGradients(model: tf.LayersModel, batch: Batch, objective: O
       return tf.add(tf.mul(scores[0] as Scalar, scale), pen.total) as Scalar;
     }, vars),
   );
+  const grads: tf.NamedTensorMap = Object.fromEntries(vars.map((v) => [v.name, reached[v.name] ?? tf.zerosLike(v)]));
   const all = parts ? parts.dataSync() : new Float32Array(0);
   tf.dispose([value, parts]);
   return { grads, scores: Array.from(all.subarray(0, count)), penalty: parts ? sumPartials(all.subarray(count)) : NaN, n: samplesOf(batch) };

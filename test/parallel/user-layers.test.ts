@@ -95,6 +95,40 @@ describe('a model whose layer classes a user module registers, on wasm with 2 th
     }
   }, 60_000);
 
+  it('a trainable float32 weight no gradient reaches: a fit over 2 threads runs and records what one thread records', async () => {
+    const fits = [];
+    for (const over of ['one thread', 'two threads'] as const) {
+      // Its Mix kernel takes no penalty on every kernel (registered-layer's refusal): built as it is.
+      const m = ((await importDefaultExport('./test/fixtures/models/idle-weight.ts', process.cwd(), 'model')) as Builder)([4, 4, 1], 3, { seed: 5 });
+      const chosen = await gradientsFor(m, backend, 'categoricalCrossentropy');
+      try {
+        expect(chosen.gradients.threads).toBe(2);
+        const b = batch();
+        const gradients = over === 'one thread' ? {} : { gradients: chosen.gradients };
+        const record = await fit(m, { x: b.xs[0]!, y: b.ys[0]! }, { epochs: 2, batchSize: 8, optimizer: 'adam:lr=0.1', ...gradients });
+        tf.dispose([...b.xs, ...b.ys]);
+        // Adam's step on a zero gradient is 0: the weight stays.
+        expect(Array.from(m.getLayer('spare').weights[1]!.read().dataSync())).toEqual([0.5, 0.5, 0.5]);
+        fits.push(record);
+      } finally {
+        await chosen.gradients.close();
+        m.dispose();
+      }
+    }
+    const [one, two] = fits;
+    expect(two!.config.weights).toEqual(one!.config.weights);
+    expect(two!.config.weights.find((w) => w.name === 'spare/idle')?.trainable).toBe(true);
+    expect(two!.config.model).toEqual(one!.config.model);
+    for (const [s1, s2] of [one!.initial, ...one!.epochs].map((s, i) => [s, [two!.initial, ...two!.epochs][i]!] as const)) {
+      expect(s2.histogram.count).toBe(s1.histogram.count);
+      expect(s2.nonTrainable).toEqual(s1.nonTrainable);
+      expect(s2.layers.map((l) => l.weights?.map((w) => [w.name, w.trainable, w.histogram.count]))).toEqual(
+        s1.layers.map((l) => l.weights?.map((w) => [w.name, w.trainable, w.histogram.count])),
+      );
+    }
+    one!.epochs.forEach((e, i) => expect(Math.abs(two!.epochs[i]!.trainLoss - e.trainLoss)).toBeLessThan(1e-5));
+  }, 60_000);
+
   it('an int32 weight past 2^24 (float32 cannot carry it to a worker) is refused before fitToFolder makes its folder', async () => {
     const m = await fixtureModel('int-levels');
     (m.getLayer('levels').weights[1]!.read() as tf.Variable).assign(tf.tensor1d([2, 2 ** 24 + 1, 2, 2], 'int32'));
