@@ -7,7 +7,8 @@
  * recurrent layer's (kept on its cell) nor a Bidirectional layer's, and it cannot take a penalty's
  * proximal step; and it counts a layer's penalties once per call of the layer (a shared layer, a
  * nested model used twice: twice). `recordWeights` stops such a run before its first batch, naming
- * the weight or layer, rather than record a penalty that does not act as recorded.
+ * the weight or layer, rather than record a penalty that does not act as recorded; and one TF.js's
+ * `model.fit` would stop itself, mid-step, on a trainable int32 weight a gradient reaches.
  *
  * @example
  * const recorder = recordWeights(model, { name: 'my-run' });
@@ -18,13 +19,14 @@
 import { UsageError } from '../errors.ts';
 import { type EpochRecord, type Metrics, RUN_FORMAT, type RunRecord, type WeightsSnapshot } from '../formats/index.ts';
 import { checkReadBack, useTrainingKernels } from '../kernels/index.ts';
-import { checkInventory, inventory, makersOf } from '../model/index.ts';
+import { checkInventory, inventory, makersOf, takesGradient } from '../model/index.ts';
 import { checkMonitors, type Monitor, MonitorRun, monitorInfos, type WeightStatistics, weightStatisticsMonitor } from '../monitor/index.ts';
 import { isProximal } from '../penalties/index.ts';
 import { tf } from '../tf.ts';
 import { penaltyLoss } from './batch-math.ts';
 import { applyConstraints } from './constraints.ts';
 import { checkFiniteWeights } from './finite-weights.ts';
+import { reachedByGradient } from './gradient-reach.ts';
 import { modelInfo, penaltyFields, recordedModelName } from './run-config.ts';
 import { lossCallsOf } from './tfjs-loss-calls.ts';
 
@@ -117,6 +119,27 @@ function checkTrainableSinceCompile(model: tf.LayersModel): void {
     );
 }
 
+/**
+ * Throws a UsageError naming the weights when TF.js's own `model.fit` would stop at its first batch on
+ * a trainable weight of an integer dtype that a gradient reaches (a custom layer's `addWeight(…,
+ * 'int32', …, trainable: true)` read through `tf.cast`): TF.js's Cast gradient
+ * passes the float32 gradient on to the int32 weight (TensorFlow gives an integer tensor none), and the
+ * optimiser, assigning it a float32 update, throws "dtype of the new value (float32) and previous
+ * value (int32) must match" — after updating the weights before it. Such a weight no gradient reaches
+ * (`reachedByGradient`, one pass of the model) trains as TF.js trains it: not at all, recorded apart.
+ */
+function checkIntegerTrainable(model: tf.LayersModel): void {
+  // What TF.js's fit trains: the weights collected at compile that are trainable still.
+  const trained = [...(compiledTrainable(model) ?? new Set(model.trainableWeights))].filter((w) => w.trainable && !takesGradient(w));
+  const reached = trained.length > 0 ? reachedByGradient(model, trained) : undefined;
+  const refused = trained.filter((w) => reached?.has(w));
+  if (refused.length === 0) return;
+  const [them, they] = refused.length > 1 ? ['them', 'are'] : ['it', 'is'];
+  throw new UsageError(
+    `${refused.map((w) => `weight ${w.originalName} (${w.dtype})`).join(', ')} ${they} trainable and a gradient reaches ${them} (TF.js's tf.cast passes one on to an integer tensor): TF.js's own model.fit would give ${them} a float32 update and stop at its first batch ("dtype of the new value (float32) and previous value (${refused[0]!.dtype}) must match"), the weights updated before ${them} already changed; nothing was trained; train with this library's fit, which leaves an integer weight to its layer, or make ${them} non-trainable (addWeight(…, trainable: false))`,
+  );
+}
+
 /** A callback of `model.fit` that records the weights after every epoch; `record` holds the run record so far. */
 export interface WeightRecorder extends tf.CustomCallback {
   readonly record: RunRecord | undefined;
@@ -128,7 +151,8 @@ export interface WeightRecorder extends tf.CustomCallback {
  * metrics `fit` logs (`val_loss`/`val_acc` as the test scores when there is validation data).
  * `trainLoss` is the data loss alone, as in `fit`'s record: each batch's logged loss less the
  * penalties before its update. Stops the run (throws) when TF.js's `model.fit` would drop a penalty
- * (see `checkModelFitPenalties`), or would not train a weight made trainable after `compile`. On the wasm backend it registers the training kernels stock wasm
+ * (see `checkModelFitPenalties`), would not train a weight made trainable after `compile`, or would stop
+ * at its first batch on a trainable int32 weight a gradient reaches (`checkIntegerTrainable`). On the wasm backend it registers the training kernels stock wasm
  * lacks as the run begins (`useTrainingKernels`), so TF.js's `model.fit` trains a Conv2D there too;
  * on a backend whose synchronous read-back is wrong it stops the run there (`checkReadBack`:
  * ReadBackError), before the first batch. The check follows the backend in use at each read, which a
@@ -160,6 +184,7 @@ export function recordWeights(model: tf.LayersModel, options: { name?: string; d
       checkModelFitPenalties(model);
       checkTrainableSinceCompile(model);
       checkFiniteWeights(model);
+      checkIntegerTrainable(model);
       await monitors.trainBegin({ model });
       const params = (cb as unknown as { params?: { epochs?: number; batchSize?: number; samples?: number; metrics?: string[] } }).params ?? {};
       record = {

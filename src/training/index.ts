@@ -8,7 +8,8 @@
  *   fit-resume.ts) ─► data (fit-data.ts, fit-split.ts) ─► optimiser (fit-optimizer.ts) ─► epochs
  *   (fit-epoch.ts) of batches of trainStep (fit-batches.ts) ─► evaluate ─► monitors ─► run record
  *   (its config: fit-config.ts, run-config.ts) ─► callbacks (this library's, TF.js's: tfjs-callbacks.ts)
- *   recordWeights / enforceConstraints (callbacks.ts): the same record with TF.js's own model.fit
+ *   recordWeights / enforceConstraints (callbacks.ts): the same record with TF.js's own model.fit (which
+ *   weights a gradient reaches, one pass of the model: gradient-reach.ts)
  *   pruneCurve (prune-curve.ts): accuracy with the k % smallest |w| set to 0
  *   checkDifferentiable (differentiable.ts): what TF.js's autodiff cannot train, refused up front
  */

@@ -106,7 +106,7 @@ function probe(layer: tf.layers.Layer, mode: 'training' | 'inference', shapes: n
  * (tfjs-core engine.ts, `gradients`); left, they were 6 tensors for an Embedding refused on a wasm
  * without its gradient's kernel (UnsortedSegmentSum).
  */
-function dropTape(): void {
+export function dropTape(): void {
   const state = tf.engine().state;
   if (state.gradientDepth !== 0 || !state.activeTape) return;
   for (const node of state.activeTape) tf.dispose(node.saved ?? []);
