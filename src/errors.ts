@@ -130,7 +130,14 @@ export class PruneCurveError extends DataError {
   }
 }
 
-/** A resumed run's settings differ from the ones it was started with. */
+/**
+ * A resumed run's settings differ from the ones it was started with: each side's value quoted, a list
+ * (the monitors' names, the metrics) as its items, a setting left out as none.
+ *
+ * @example
+ * new ResumeMismatchError('runs/a', 'list of monitors', ['batchLoss', 'classAccuracy'], ['classAccuracy']).message
+ * // 'cannot resume runs/a: its list of monitors is "batchLoss" and "classAccuracy", this run\'s is "classAccuracy"; …'
+ */
 export class ResumeMismatchError extends UsageError {
   override name = 'ResumeMismatchError';
   constructor(
@@ -140,7 +147,11 @@ export class ResumeMismatchError extends UsageError {
     now: unknown,
   ) {
     // A setting left out is undefined, which JSON.stringify gives back as undefined: shown as none.
-    const shown = (x: unknown) => JSON.stringify(x) ?? 'none';
+    const shown = (x: unknown): string => {
+      if (!Array.isArray(x)) return JSON.stringify(x) ?? 'none';
+      const items = x.map(shown);
+      return items.length === 0 ? 'none' : items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+    };
     super(`cannot resume ${dir}: its ${key} is ${shown(was)}, this run's is ${shown(now)}; use the same settings, or start it over`);
   }
 }

@@ -21,7 +21,7 @@ export function weightLayout(model: tf.LayersModel): string {
 
 /** Why a weight of dtype `dtype` holding `value` cannot go to the worker threads (see `flatTensors`). */
 const inexactWhy = (what: string, dtype: string, value: number) =>
-  `${what} of dtype ${dtype} holds ${value}, which the float32 arrays that carry weights to the worker threads cannot hold exactly (integers up to 2^24 only); train on one thread (threads: 1)`;
+  `${what} of dtype ${dtype} holds ${value}, which the float32 arrays that carry weights to the worker threads cannot hold exactly (they hold whole numbers exactly up to 2^24 = 16777216); train this model on one thread, with no shard workers, where the weight stays ${dtype}`;
 
 /** The first of `values` (from a tensor of another dtype than float32) that float32 cannot hold exactly. */
 const firstInexact = (values: ArrayLike<number>): number | undefined =>

@@ -90,7 +90,7 @@ describe('penx train --monitor', () => {
     const before = tree(dir);
     const other = await penx(...TRAIN, '--monitor', classAccuracy, '--epochs', '2', '--resume');
     expect(other.code, other.stderr).toBe(2);
-    expect(other.stderr).toContain(`cannot resume ${dir}: its list of monitors is ["batchLoss","classAccuracy"], this run's is ["classAccuracy"]`);
+    expect(other.stderr).toContain(`cannot resume ${dir}: its list of monitors is "batchLoss" and "classAccuracy", this run's is "classAccuracy"`);
     expect(tree(dir)).toEqual(before);
   }, 60_000);
 });

@@ -237,10 +237,10 @@ describe('a monitor from a module (loadMonitor)', () => {
     await fitToFolder(model(), { x, y }, { ...options, epochs: 1, monitors: [monitor] });
     const before = readFileSync(join(dir, 'run.json'), 'utf8');
     await expect(fitToFolder(model(), { x, y }, { ...options, resume: true })).rejects.toThrow(
-      `cannot resume ${dir}: its list of monitors is ["epochNumber"], this run's is none; use the same settings, or start it over`,
+      `cannot resume ${dir}: its list of monitors is "epochNumber", this run's is none; use the same settings, or start it over`,
     );
     await expect(fitToFolder(model(), { x, y }, { ...options, resume: true, monitors: [monitor, bias] })).rejects.toThrow(
-      `its list of monitors is ["epochNumber"], this run's is ["epochNumber","bias"]`,
+      `its list of monitors is "epochNumber", this run's is "epochNumber" and "bias"`,
     );
     expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
     const done = await fitToFolder(model(), { x, y }, { ...options, resume: true, monitors: [monitor] });

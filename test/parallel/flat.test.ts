@@ -23,5 +23,9 @@ it('an int32 value float32 cannot hold exactly is refused, not rounded', () => {
   expect(() => flatTensors([big])).toThrow(
     /^a weight of dtype int32 holds 16777217, which the float32 arrays that carry weights to the worker threads cannot hold exactly/,
   );
+  // What would be right, in words (not a settings object such as "threads: 1").
+  expect(() => flatTensors([big])).toThrow(
+    /\(they hold whole numbers exactly up to 2\^24 = 16777216\); train this model on one thread, with no shard workers, where the weight stays int32$/,
+  );
   big.dispose();
 });

@@ -33,7 +33,7 @@ describe('a sweep child checks its run before its backend starts', () => {
     named('second');
     const r = await penxWith({}, ...ARGS);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`cannot resume ${dir}: its list of monitors is ["first"], this run's is ["second"]`);
+    expect(r.stderr).toContain(`cannot resume ${dir}: its list of monitors is "first", this run's is "second"`);
     // The child said nothing of a backend (it started one, then compared).
     expect(r.stderr).not.toMatch(/\] backend: |gradients: /);
     expect(tree(dir)).toEqual(before);
