@@ -77,6 +77,7 @@ const OWN_PROCESS = [
   'test/monitor/nan-weights.test.ts',
   'test/optim/prox.test.ts',
   'test/penalties/probe-gradient.test.ts',
+  'test/penalties/probe-weights.test.ts',
   'test/penalties/roundtrip.test.ts',
   'test/penalties/user.test.ts',
   'test/registry/parse.test.ts',

@@ -199,6 +199,7 @@ export {
   type PenaltyDefinition,
   PenaltyRegularizer,
   type PenaltySpec,
+  type ProbedWeight,
   type ProbeOptions,
   type ProximalOperator,
   penalty,

@@ -4,12 +4,13 @@
  *
  *   code ─► an expression of w (`tf.sum(abs(w))`), or a function body that returns one
  *        ─► definePenalty({ name: 'mine', formula: the code (Σ before it when element-wise), fn })
- *        ─► penalty('mine:λ') ─► probeUserPenalty (probePenalty, its advice worded for the code box)
+ *        ─► penalty('mine:λ') ─► probeUserPenalty (probePenalty, its advice worded for the code box; on the
+ *            model's kernels too, once it is built)
  *
  * The code sees `w` (the weight tensor), `tf` (TensorFlow.js) and `abs` (the library's |w|, whose
  * gradient at 0 is 0). It runs in the training worker, so a slow or endless one never blocks the page.
  */
-import { abs, definePenalty, type PenaltyRegularizer, probePenalty, SpecError, tf } from 'penalty-explorer';
+import { abs, definePenalty, inventory, PenaltyRegularizer, probePenalty, SpecError, tf } from 'penalty-explorer';
 
 /** The name of the code box's penalty in specs and records. */
 export const MINE = 'mine';
@@ -76,11 +77,19 @@ export function defineUserPenalty(code: string): void {
 
 /**
  * The code box's penalty checked as `penx` checks a module's (probePenalty), its refusal of `tf.abs`
- * saying that `abs` is in the code's scope, where a module's says to import it.
+ * saying that `abs` is in the code's scope, where a module's says to import it; with `model`, on the
+ * model's weights that carry it too (every kernel: each at its value and at 0 on each of their shapes),
+ * as penx checks a run's before it trains, so a refusal there is said at the code box, not as a failed run.
  *
  * @example
- * probeUserPenalty(penalty('mine:1e-3'))   // code tf.abs(w): throws "… use the library's abs instead (abs is already in the code box's scope; …"
+ * probeUserPenalty(penalty('mine:1e-3'))          // code tf.abs(w): throws "… use the library's abs instead (abs is already in the code box's scope; …"
+ * probeUserPenalty(penalty('mine:1e-3'), model)   // code tf.sum(tf.sqrt(tf.sum(tf.square(w), 0))): throws "penalty mine:0.001 on conv2d_Conv2D1/kernel (shape [5,5,1,8]) has gradient NaN where all its weights are 0 …"
  */
-export function probeUserPenalty(reg: PenaltyRegularizer): void {
-  probePenalty(reg, { absFrom: "abs is already in the code box's scope" });
+export function probeUserPenalty(reg: PenaltyRegularizer, model?: tf.LayersModel): void {
+  const weights = model
+    ? inventory(model).weights.flatMap((w) =>
+        w.regularizer instanceof PenaltyRegularizer && w.regularizer.spec === reg.spec ? [{ name: w.name, value: w.variable.read() }] : [],
+      )
+    : undefined;
+  probePenalty(reg, { absFrom: "abs is already in the code box's scope", ...(weights ? { weights } : {}) });
 }

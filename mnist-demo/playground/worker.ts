@@ -168,11 +168,23 @@ async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
   if (mine) probeUserPenalty(reg);
   const controls = { penalty: reg, penalizeBias: false, ...(s.constraint ? { constraint: constraint(s.constraint) } : {}) };
   const built = (s.model === 'mlp' ? smallMlp : referenceModel)(MNIST_SHAPE, MNIST_CLASSES, { seed: s.seed });
+  let model: tf.LayersModel;
   try {
-    return await attachToKernels(built, controls);
+    model = await attachToKernels(built, controls);
   } finally {
     built.dispose();
   }
+  // Then, as penx checks a run's weights before training: on each kernel at its value and at 0 on each shape (the probe
+  // tensors again too), refused here at the code box rather than by fit as a run that failed.
+  if (mine) {
+    try {
+      probeUserPenalty(reg, model);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
+  return model;
 }
 
 /** Live weights, speed and the record to the page while `fit` runs; waits while paused. */

@@ -5,7 +5,7 @@
  *
  *   definePenalty({ name, params, fn, prox? }) (definition.ts) ─► penaltyCatalog (catalog.ts; the built-ins
  *   in builtins.ts) ─► penalty(spec) ─► PenaltyRegularizer (regularizer.ts): apply(w) = λ·φ(w)
- *   ─► probed on sample tensors (probe.ts) ─► attachToKernels (attach.ts); `,prox` (proximal.ts,
+ *   ─► probed on sample tensors (probe.ts) and on the weights it goes on (probe-weights.ts) ─► attachToKernels (attach.ts); `,prox` (proximal.ts,
  *   prox-ops.ts); λ·φ(w) sampled for figures (curve.ts); a regularizer again from its
  *   { className, config }, as a custom layer's constructor is given it (from-json.ts)
  */
@@ -24,7 +24,9 @@ export {
   regularizerFromJson,
 } from './from-json.ts';
 export { abs } from './ops.ts';
-export { FINITE_AT_ZERO, type ProbeOptions, probePenalty, whyNoGradient } from './probe.ts';
+export { type ProbeOptions, probePenalty } from './probe.ts';
+export { FINITE_AT_ZERO, whyNoGradient } from './probe-advice.ts';
+export { type ProbedWeight, probeOnWeights } from './probe-weights.ts';
 export { deadZoneProx, elasticNetProx, softThreshold } from './prox-ops.ts';
 export { isProximal, noGradient, proximalPenalty } from './proximal.ts';
 export { isPenalty, PenaltyRegularizer, regularizerClassName } from './regularizer.ts';

@@ -4,6 +4,8 @@ import { SpecError, UserCodeError } from '../errors.ts';
 import { fromModule } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import { gradientMismatch, STEP } from './gradient-check.ts';
+import { FINITE_AT_ZERO, whyNoGradient } from './probe-advice.ts';
+import { type ProbedWeight, probeOnWeights } from './probe-weights.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** Values a probe evaluates a penalty on: zero, tiny, around the default dead zone, large, both signs. */
@@ -26,7 +28,10 @@ const DY = 2;
  * symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
  * gradient, so `tf.scalar(NaN)` is refused as not finite. `options.absFrom` says, in the refusal of
- * `tf.abs`, where the penalty's code gets the library's `abs` (by default, by an import).
+ * `tf.abs`, where the penalty's code gets the library's `abs` (by default, by an import);
+ * `options.weights`, the weights it will be put on, checked too (`probeOnWeights`: each at its value
+ * and at 0, a finite value and a finite gradient of the weight's shape), the refusal naming the weight
+ * and its shape. fit and penx check a run's weights so (`checkUntrainedWeights`) before training.
  *
  * @example
  * // mine defined with fn: (w) => tf.abs(w)
@@ -73,6 +78,7 @@ export function probePenalty(reg: PenaltyRegularizer, options: ProbeOptions = {}
   checkRestsAtZero(name, zero, options.absFrom ?? "import { abs } from 'penalty-explorer'");
   if (grad.every((g) => g === 0)) checkNotAStep(reg, name);
   if (reg.definition.prox) probeProx(reg);
+  if (options.weights) probeOnWeights(reg, options.weights);
 }
 
 /** What `probePenalty` says of the code it probes. */
@@ -83,6 +89,13 @@ export interface ProbeOptions {
    * so here, e.g. `'abs is in scope'`.
    */
   readonly absFrom?: string;
+  /**
+   * The weights the penalty will be put on (a model's kernels, say), with their values: it is also
+   * checked on each, at its value and at 0 on each distinct shape (`probeOnWeights`), where the probe
+   * tensors' shapes cannot tell (a penalty that reduces over an axis, reshapes, or is NaN where a
+   * whole filter is 0).
+   */
+  readonly weights?: readonly ProbedWeight[];
 }
 
 /** The distance from 0 at which `checkRestsAtZero` compares a penalty's value with its value at 0. */
@@ -109,15 +122,6 @@ function atZero(reg: PenaltyRegularizer, name: string): AtZero {
     }),
   );
 }
-
-/**
- * What to write instead of a penalty whose gradient at w = 0 is NaN or ±∞ (probePenalty's refusal, and fit's
- * of a penalty it did not probe): √|w| smoothed, a norm smoothed, or the built-in lp.
- */
-export const FINITE_AT_ZERO =
-  "TF.js's gradient of √x and of x^p with p < 1 is infinite at x = 0, and 0·∞ is NaN (tf.sqrt(abs(w)), tf.pow(abs(w), 0.5), a norm tf.norm(w) at w = 0): " +
-  'smooth it at 0 by writing |w| as √(w² + eps) with a small eps, e.g. tf.pow(tf.add(tf.square(w), 1e-8), 0.25) for √|w| ' +
-  'or tf.sqrt(tf.add(tf.sum(tf.square(w)), 1e-8)) for a norm, or use the built-in lp (lp:λ,p=0.5: its gradient is 0 at w = 0)';
 
 /**
  * A SpecError when a penalty's gradient at w = 0 (`slope`, on a weight tensor [0]) is NaN or ±∞: a
@@ -222,45 +226,6 @@ function checkDerivative(reg: PenaltyRegularizer, name: string, points: number[]
       `(its slope ${n(bad.left)} to the left, ${n(bad.right)} to the right, extrapolated to a zero step from steps down to ${n(bad.step)}); training would follow the wrong gradient. ` +
       `Fix the gradient: a tf.customGrad's gradFunc must return dy times the derivative of the value it returns (check its sign and factor, ` +
       `that it multiplies by dy, and that it differentiates the same function), or drop the customGrad and let TF.js differentiate the value`,
-  );
-}
-
-/** TF.js's kernels that compare or test values: their result is boolean, so TF.js has no gradient for them (nor for a tf.where they choose for). */
-const COMPARISONS = new Set([
-  'Equal',
-  'NotEqual',
-  'Less',
-  'LessEqual',
-  'Greater',
-  'GreaterEqual',
-  'LogicalAnd',
-  'LogicalOr',
-  'LogicalNot',
-  'LogicalXor',
-  'IsNan',
-  'IsInf',
-  'IsFinite',
-]);
-
-/**
- * Why TF.js found no gradient (its message `tfMessage`), and what to write instead: an op without a
- * gradient, a comparison (a `tf.where` choosing by one: a Huber-like penalty), or no dependence on w.
- *
- * @example
- * whyNoGradient('Cannot compute gradient: gradient function not found for LessEqual.')
- * // 'TF.js has no gradient for LessEqual, a comparison (a tf.where choosing by one included), so training could not …'
- */
-export function whyNoGradient(tfMessage: string): string {
-  const op = /gradient function not found for (\w+)/.exec(tfMessage)?.[1];
-  if (op && COMPARISONS.has(op))
-    return (
-      `TF.js has no gradient for ${op}, a comparison (a tf.where choosing by one included), so training could not differentiate it; ` +
-      `write a piecewise penalty with tf.minimum, tf.maximum or tf.relu instead, e.g. Huber's: m = tf.minimum(abs(w), d), then tf.div(tf.mul(m, tf.sub(abs(w), tf.div(m, 2))), d)`
-    );
-  if (op) return `TF.js has no gradient for its op ${op}; compute the penalty from w with ops TF.js can differentiate, e.g. tf.sum(abs(w))`;
-  return (
-    `its value does not depend on w (a constant such as tf.scalar(1)) or comes from an op TF.js cannot differentiate (TF.js: ${tfMessage}); ` +
-    `compute it from w with differentiable ops, e.g. tf.sum(abs(w))`
   );
 }
 

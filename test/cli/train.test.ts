@@ -290,6 +290,27 @@ describe('bad data and diverging runs', () => {
       rmSync(here, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a penalty that passes the probe tensors but is NaN where a whole kernel is 0 is refused before training: exit 2, the kernel and its shape named, no run folder', async () => {
+    // A group lasso per filter, not smoothed (an L1 on a rank-1 weight, as the probe's); it passed and trained.
+    const here = moduleDir('penx-train-gl-');
+    writeFileSync(
+      join(here, 'p.ts'),
+      `import { abs, definePenalty, tf } from 'penalty-explorer';\nexport default definePenalty({ name: 'gl', fn: (w) => (w.rank === 1 ? abs(w) : tf.sum(tf.sqrt(tf.sum(tf.square(w), [...Array(w.rank - 1).keys()])))) });\n`,
+    );
+    const out = join(root, 'gl-penalty');
+    try {
+      const r = await penx('train', '--penalty', `${here}/p.ts`, '--out', out, '--name', 'd', '--epochs', '1', ...TINY);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        /^penx: error: penalty gl:[\d.e-]+ \(from [^)]*\) on conv2d_1\/kernel \(shape \[\d+,\d+,\d+,\d+\]\) has gradient NaN where all its weights are 0 /m,
+      );
+      expect(r.stderr).not.toMatch(/^backend:|^training /m);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('penx compare (tiny)', () => {

@@ -245,7 +245,7 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
     const { error, began } = await fitRefusal('kernel', 'fitwhere:1e-3');
     expect(error).toBeInstanceOf(SpecError);
     expect((error as Error).message).toMatch(
-      /^penalty fitwhere:0\.001 on d\/kernel has no gradient with respect to the weights w: TF\.js has no gradient for LessEqual, a comparison.*tf\.minimum/,
+      /^penalty fitwhere:0\.001 on d\/kernel \(shape \[3,2\]\) has no gradient with respect to the weights w: TF\.js has no gradient for LessEqual, a comparison.*tf\.minimum/,
     );
     expect(began).toBe(false);
   });
@@ -255,7 +255,7 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
     const { error, began } = await fitRefusal('bias', 'fitroot:1e-3');
     expect(error).toBeInstanceOf(SpecError);
     expect((error as Error).message).toMatch(
-      /^penalty fitroot:0\.001 on d\/bias has gradient NaN at the untrained weights \(entry 0, w = 0\); nothing was trained; .*smooth it at 0 by writing \|w\| as √\(w² \+ eps\)/,
+      /^penalty fitroot:0\.001 on d\/bias \(shape \[2\]\) has gradient NaN at the untrained weights \(entry 0, w = 0\); nothing was trained; .*smooth it at 0 by writing \|w\| as √\(w² \+ eps\)/,
     );
     expect(began).toBe(false);
   });

@@ -281,6 +281,14 @@ describe('penx playground', () => {
     expect(await page.locator('#code-error').innerText()).toMatch(
       /penalty mine has no gradient with respect to the weights w: its value does not depend on w .* e\.g\. tf\.sum\(abs\(w\)\)/,
     );
+    // A group lasso per unit, not smoothed: it passes the probe tensors (an L1 on a rank-1 one) and is NaN where a unit's
+    // kernel is 0; refused at the code box naming the kernel and its shape (before, it trained).
+    await page.fill('#code', 'w.rank === 1 ? abs(w) : tf.sum(tf.sqrt(tf.sum(tf.square(w), 0)))');
+    await page.click('#start');
+    expect(await finished(page)).toBe('not started: refused');
+    expect(await page.locator('#code-error').innerText()).toMatch(
+      /^penalty mine:[\d.e-]+ on \S+\/kernel \(shape \[784,\d+\]\) has gradient NaN where all its weights are 0 /,
+    );
     // Before, λ·tf.square(w): the sum the library takes of it was not said.
     await page.fill('#code', 'tf.square(w)');
     await page.click('#start');
