@@ -76,6 +76,7 @@ const OWN_PROCESS = [
   'test/io/portable.test.ts',
   'test/monitor/nan-weights.test.ts',
   'test/optim/prox.test.ts',
+  'test/penalties/curve.test.ts',
   'test/penalties/probe-gradient.test.ts',
   'test/penalties/probe-weights.test.ts',
   'test/penalties/roundtrip.test.ts',

@@ -78,8 +78,8 @@ export interface FitDone {
   readonly weightsChecked: boolean;
   /**
    * The config a fresh run's record gets (runConfig of the same model, data and options, `info.startedAt` as given):
-   * used as it is, its penalties' curves not sampled a second time (401 points each: ≈ 90 ms of CPU for the reference
-   * CNN's L1 on the onnxruntime backend); a continued record (`from`) keeps its own.
+   * used as it is, its penalties' curves not sampled a second time (a user's penalty 401 calls of it; a built-in's one,
+   * samplePenaltyCurve); a continued record (`from`) keeps its own.
    */
   readonly config?: RunConfig;
 }
