@@ -7,7 +7,7 @@
  *      penalty (checkedModel, on one build of the model): on TF.js's cpu backend, before the training
  *      backend starts
  *   ─► tensors (images, one-hot labels), once (prepare) ─► per run: model with the run's penalty on
- *      every kernel ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with
+ *      every kernel (a single run's: the model checkedModel checked, kept) ─► gradients over every thread (or one, said why) ─► fitToFolder (run.json with
  *      the user monitors' sections, checkpoint, figures)
  */
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ import {
 import { loadData } from '../data/mnist.ts';
 import { counted } from '../words.ts';
 import { checkBatchSize } from './batch-size.ts';
-import { describeSource, type MakeModel, modelMaker, runModel } from './model-source.ts';
+import { describeSource, type MakeModel, modelMaker, replacedControls, runModel } from './model-source.ts';
 import { renamedNote } from './rename-note.ts';
 import type { Experiment, PenaltyRun } from './types.ts';
 
@@ -68,7 +68,26 @@ export interface Prepared {
   /** Where the data came from, its shape and classes, its sizes (for messages). */
   readonly set: Pick<ImageSet, 'source' | 'shape' | 'classes'> & { readonly trainCount: number; readonly testCount: number };
   readonly make: MakeModel;
+  /** The model checkedModel checked for `run`, once (then undefined): a single run's, kept (CheckedModel). */
+  take(run: PenaltyRun): KeptModel | undefined;
+  /** The tensors freed, and a kept model no run took. */
   dispose(): void;
+}
+
+/** A run's model as checkedModel built and checked it, with what modelOf's build would have told of it. */
+export interface KeptModel {
+  readonly run: PenaltyRun;
+  readonly model: tf.LayersModel;
+  /** The layers attachToKernels renamed (its `onRenamed`), if any. */
+  readonly renamed?: readonly string[];
+  /** The model's own penalties and constraints the run's replaced (runModel's `onReplaced`). */
+  readonly replaced: readonly string[];
+}
+
+/** The model maker checkedModel checked, and the single run's model it checked, kept for it. */
+export interface CheckedModel {
+  readonly make: MakeModel;
+  readonly kept?: KeptModel;
 }
 
 /** Where a run checked before the training backend starts goes, and whether it resumes there (its folder holds a run to continue). */
@@ -93,17 +112,25 @@ export interface RunStart {
  * turn (attachToKernels, which checks its kernels take it), not built again per run — the same
  * checks and messages, in the same order (the reference CNN: a refused 6-penalty comparison
  * 0.93 s of CPU instead of 1.07 s).
+ *
+ * A single run's model, checked as it starts, is kept for it (`kept`: trainRun trains it, not a second
+ * build — the reference CNN ≈ 100 ms of CPU before `penx train`'s first batch); a comparison's are not
+ * (each would be held, weights and all, until its run's turn).
  */
-export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonly PenaltyRun[] = [], startOf?: (i: number) => RunStart): Promise<MakeModel> {
+export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonly PenaltyRun[] = [], startOf?: (i: number) => RunStart): Promise<CheckedModel> {
   const make = await modelMaker(exp.model, set);
   const probing = exp.controls !== undefined || exp.constraint !== undefined || exp.model.kind === 'module';
-  if (!probing && !(startOf && runs.length > 0)) return make;
+  if (!probing && !(startOf && runs.length > 0)) return { make };
   const built = await make(exp.seed);
+  const keeps = startOf !== undefined && runs.length === 1;
+  let renamed: readonly string[] | undefined;
+  const controlsOf = (p: PenaltyRegularizer) => ({ ...kernelControls(exp, p), onRenamed: (r: readonly string[]) => void (renamed = r) });
+  let kept: KeptModel | undefined;
   let probe: { readonly penalty: PenaltyRegularizer; model: tf.LayersModel | undefined } | undefined;
   try {
     if (probing) {
       const probed = runs.find((r) => r.penalty.definition.name !== 'none')?.penalty ?? penalty('none');
-      probe = { penalty: probed, model: await attachToKernels(built, kernelControls(exp, probed)) };
+      probe = { penalty: probed, model: await attachToKernels(built, controlsOf(probed)) };
       if (exp.controls) withLayerControls(identity, exp.controls, weightNames(probe.model!), { counted: countsNames(exp) });
       checkConstraints(probe.model!);
     }
@@ -111,19 +138,25 @@ export async function checkedModel(exp: Experiment, set: ImageSet, runs: readonl
       for (const [i, run] of runs.entries()) {
         // The probe is this run's model when it carries this run's penalty (none: none).
         const same = probe?.model && (probe.penalty === run.penalty || (isNone(probe.penalty) && isNone(run.penalty)));
-        const model = same ? probe!.model! : await attachToKernels(built, kernelControls(exp, run.penalty));
+        if (!same) renamed = undefined;
+        const model = same ? probe!.model! : await attachToKernels(built, controlsOf(run.penalty));
         if (same) probe!.model = undefined;
+        let checked = false;
         try {
           checkStartOn(exp, run, model, set, startOf(i));
+          checked = true;
         } finally {
-          model.dispose();
+          if (keeps && checked) {
+            const replaced = replacedControls(weightInfos(built), weightInfos(model), exp.penalizeBias);
+            kept = { run, model, replaced, ...(renamed ? { renamed } : {}) };
+          } else model.dispose();
         }
       }
   } finally {
     probe?.model?.dispose();
     built.dispose();
   }
-  return make;
+  return { make, ...(kept ? { kept } : {}) };
 }
 
 const isNone = (p: PenaltyRegularizer): boolean => p.definition.name === 'none';
@@ -148,19 +181,26 @@ let renamesSaid = false;
  * The model `make` builds for `run`: its penalty on every kernel (on biases with `--penalize-bias`),
  * the constraint too; `hooks` told the model's own penalties and constraints it replaced, and (once in
  * the process) the layer names it counted in the model (renamedNote: in full when they change what a pattern of the run selects).
- * Built again for the run, not kept from checkedModel's check of it: for the reference CNN that is ≈ 48 ms of CPU a run
+ * A single run's is the model checkedModel checked (`data.take`), told as its build would have been. A comparison's
+ * runs are built again, not kept from checkedModel's check of them: for the reference CNN that is ≈ 48 ms of CPU a run
  * (make 15 ms, attachToKernels 33 ms; cpu backend, medians of 48), and keeping the checked models changed nothing
  * measurable — a 6-penalty `penx compare` of 128 images and 1 epoch took 8.33 s of CPU rebuilt, 8.22 s kept (medians of
  * 5 alternated runs, each side 7.5–8.5 s; Dec 2026, loaded machine) — while it holds every run's model from before the
  * training backend starts (its weights on TF.js's cpu backend) to the run's turn.
  */
-function modelOf(exp: Experiment, run: PenaltyRun, make: MakeModel, hooks: Pick<RunHooks, 'note'>): Promise<tf.LayersModel> {
+async function modelOf(exp: Experiment, run: PenaltyRun, data: Prepared, hooks: Pick<RunHooks, 'note'>): Promise<tf.LayersModel> {
   const what = describeSource(exp.model);
   const onRenamed = (renamed: readonly string[]) => {
     if (!renamesSaid) hooks.note(renamedNote(what, renamed, exp.controls));
     renamesSaid = true;
   };
-  return runModel(make, exp.seed, { ...kernelControls(exp, run.penalty), onRenamed }, (changes) => hooks.note(replacedNote(what, changes)));
+  const onReplaced = (changes: readonly string[]) => hooks.note(replacedNote(what, changes));
+  const kept = data.take(run);
+  if (!kept) return runModel(data.make, exp.seed, { ...kernelControls(exp, run.penalty), onRenamed }, onReplaced);
+  // As runModel would have told them, in its order.
+  if (kept.renamed) onRenamed(kept.renamed);
+  if (kept.replaced.length) onReplaced(kept.replaced);
+  return kept.model;
 }
 
 /** What fitToFolder records of `run` as its settings (trainRun's options but the data, the gradients and the hooks). */
@@ -228,12 +268,24 @@ function checkStartOn(exp: Experiment, run: PenaltyRun, model: tf.LayersModel, s
   } else checkUntrainedWeights(model);
 }
 
-/** The experiment's data `set` (checkedData's) as tensors, with the model maker (checkedModel's). */
-export function prepare(set: ImageSet, make: MakeModel): Prepared {
+/** The experiment's data `set` (checkedData's) as tensors, with the model maker and the kept model (checkedModel's). */
+export function prepare(set: ImageSet, { make, kept }: CheckedModel): Prepared {
   const train = tensorsOf(set.train, set);
   const test = tensorsOf(set.test, set);
   const summary = { source: set.source, shape: set.shape, classes: set.classes, trainCount: set.train.count, testCount: set.test.count };
-  return { train, test, set: summary, make, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) };
+  let left = kept;
+  const take = (run: PenaltyRun) => {
+    if (left?.run !== run) return undefined;
+    const taken = left;
+    left = undefined;
+    return taken;
+  };
+  const dispose = () => {
+    tf.dispose([train.x, train.y, test.x, test.y]);
+    left?.model.dispose();
+    left = undefined;
+  };
+  return { train, test, set: summary, make, take, dispose };
 }
 
 /** Changes listed in a note before `and N more`. */
@@ -265,7 +317,7 @@ export async function trainRun(
   hooks: RunHooks,
   dir: string,
 ): Promise<RunRecord> {
-  const model = await modelOf(exp, run, data.make, hooks);
+  const model = await modelOf(exp, run, data, hooks);
   const chosen = backend && (await gradientsFor(model, backend));
   const gradients = chosen?.gradients;
   const why = chosen?.why;

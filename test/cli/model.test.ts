@@ -211,6 +211,29 @@ describe('penx train --model', () => {
     expect(readFileSync(builds, 'utf8')).toBe('built\nbuilt\n');
   });
 
+  it('trains a single run on the model its checks built: the module built for them, once more for the repeat check, and not again for the run', async () => {
+    const builds = join(root, 'builds-train.txt');
+    const r = await penxWith(
+      { env: { PENX_TEST_BUILDS: builds } },
+      'train',
+      '--penalty',
+      'l1:1e-4',
+      '--model',
+      './test/fixtures/models/counted-builds.ts',
+      '--name',
+      'counted-train',
+      ...RECORDED,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(readRun(join(root, 'runs', 'counted-train')).config.weights.map((w) => [w.name, w.penalty?.spec])).toEqual([
+      ['dense_Dense1/kernel', 'l1:1e-4'],
+      ['dense_Dense1/bias', undefined],
+      ['dense_Dense2/kernel', 'l1:1e-4'],
+      ['dense_Dense2/bias', undefined],
+    ]);
+    expect(readFileSync(builds, 'utf8')).toBe('built\nbuilt\n');
+  });
+
   it("refuses a registered custom layer whose `kernel` cannot take the run's penalty (no kernelRegularizer in its config), naming it, and writes nothing", async () => {
     const model = './test/fixtures/models/registered-layer.ts';
     const r = await penx('train', '--penalty', 'l1:1e-4', '--model', model, '--name', 'registered', ...RECORDED);

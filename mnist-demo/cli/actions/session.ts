@@ -80,15 +80,23 @@ export async function trainRuns(exp: Experiment, runs: readonly PenaltyRun[], fl
     // The runs share the model: it is built once for all of their checks — for runs with every epoch
     // done too, which are refused for other settings than their records' before their folders are locked.
     const startOf = (i: number) => ({ dir: runDir(exp, runs[i]!, comparison), resumes: states[i] !== undefined && states[i].state !== 'new' });
-    const make = await checkedModel(exp, set, runs, startOf);
+    const checked = await checkedModel(exp, set, runs, startOf);
     // The dashboard listens before the backend starts and the folder is made (and keeps its port): a
     // port taken is refused with no backend started and nothing written. Its address is printed
     // once both are done (a backend that fails to start: no address of a dashboard closed at once).
-    const dashboard = await dashboardFor(flags, exp.out);
+    const dashboard = await dashboardFor(flags, exp.out).catch((err) => {
+      checked.kept?.model.dispose();
+      throw err;
+    });
     let records: RunRecord[];
     try {
-      const backend = allDone ? undefined : await startBackend(flags);
-      const data = prepare(set, make);
+      const backend = allDone
+        ? undefined
+        : await startBackend(flags).catch((err) => {
+            checked.kept?.model.dispose();
+            throw err;
+          });
+      const data = prepare(set, checked);
       try {
         // Where the runs go: made, and writable (and removed again, while still empty, when the
         // command stops before a run is written).

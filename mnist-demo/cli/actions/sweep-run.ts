@@ -82,9 +82,12 @@ export async function sweepRun(taskJson: string): Promise<void> {
     // refusal of them comes before the backend's line): a run to resume against its record's settings
     // (other monitors, another model module…), one that starts over at its untrained weights.
     const set = checkedData(exp);
-    const make = await checkedModel(exp, set, [run], () => ({ dir: task.dir, resumes: resumeState(task.dir, exp.epochs).state !== 'new' }));
-    const backend = await startBackend(flags);
-    const data = prepare(set, make);
+    const checked = await checkedModel(exp, set, [run], () => ({ dir: task.dir, resumes: resumeState(task.dir, exp.epochs).state !== 'new' }));
+    const backend = await startBackend(flags).catch((err) => {
+      checked.kept?.model.dispose();
+      throw err;
+    });
+    const data = prepare(set, checked);
     try {
       const record = await interruptible((signal) => {
         const hooks = { callbacks: [progressCallbacks(task.label), reporting(task.parent)], note: (m: string) => console.error(`${task.label} ${m}`), signal };
