@@ -281,12 +281,23 @@ describe('penx penalties SPEC…: a built-in described from its signature, witho
       ['minmaxnorm', 'w ← w · (rate·clip(‖w‖, min, max) + (1−rate)·‖w‖) / (ε + ‖w‖)'],
     ]);
     const o = await refused(['optimizers', '--json']);
-    expect(JSON.parse(o.stdout)[0]).toEqual({
+    const optimizers = JSON.parse(o.stdout);
+    expect(optimizers[0]).toEqual({
       name: 'sgd',
       formula: 'w ← w − lr·g',
       doc: 'Plain gradient descent. Example: sgd:lr=0.01',
+      kind: 'optimizer',
       params: { lr: { default: 0.01, above: 0, doc: 'learning rate' } },
       builtin: true,
+    });
+    // As the table: the gradient transforms --grad takes after the optimisers, each entry saying which it is.
+    expect(optimizers.map((e: { kind: string; name: string }) => `${e.kind} ${e.name}`)).toEqual([
+      ...['sgd', 'momentum', 'adam', 'adadelta', 'rmsprop', 'adamw'].map((n) => `optimizer ${n}`),
+      ...['clipvalue', 'clipnorm', 'clipglobalnorm', 'clipl1', 'scale', 'zero'].map((n) => `transform ${n}`),
+    ]);
+    expect(optimizers.find((e: { name: string }) => e.name === 'clipglobalnorm')).toMatchObject({
+      formula: 'gᵢ ← gᵢ · min(1, c / ‖(g₁, …, gₙ)‖₂)',
+      params: { c: { default: 1, above: 0 } },
     });
     expect([c.tfjs, o.tfjs]).toEqual(['not loaded', 'not loaded']);
   });

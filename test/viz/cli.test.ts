@@ -91,6 +91,18 @@ describe('catalogues as JSON', () => {
     expect(o.find((e) => e.name === 'adamw')?.params).toHaveProperty('wd');
   });
 
+  it("the README's Scripting section names every field of the catalogues' entries", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Scripting'), readme.indexOf('## Reliability'));
+    const row = section.split('\n').find((line) => line.startsWith('| `penx penalties\\|constraints\\|optimizers --json`')) ?? '';
+    const named = (k: string) => (row.match(/`[^`\n]+`/g) ?? []).some((span) => new RegExp(`\\b${k}\\b`).test(span));
+    const keys = new Set<string>();
+    for (const command of ['penalties', 'constraints', 'optimizers'])
+      for (const entry of JSON.parse((await penx(command, '--json')).stdout) as object[]) for (const k of Object.keys(entry)) keys.add(k);
+    expect(keys).toContain('strength');
+    expect([...keys].filter((k) => !named(k))).toEqual([]);
+  });
+
   it('specs --json: one object per spec, an error for a bad one (exit 2)', async () => {
     const r = await penx('penalties', '--json', 'l1:1e-4', 'nope:1', './mnist-demo/examples/logsum-penalty.ts:1e-4,eps=0.05');
     expect(r.code).toBe(2);

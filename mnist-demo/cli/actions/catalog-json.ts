@@ -11,7 +11,7 @@ function paramsJson(params: ParamDefs): Record<string, object> {
   return Object.fromEntries(Object.entries(params).map(([name, p]) => [name, { ...p }]));
 }
 
-/** One catalogue entry as data; `extra` adds kind-specific fields (a penalty's strength). */
+/** One catalogue entry as data; `extra` adds kind-specific fields (a penalty's strength, an optimiser's or transform's `kind`). */
 export function entryJson(def: CatalogEntry, formula: string, extra: object = {}): object {
   return { name: def.name, formula, doc: def.doc, ...extra, params: paramsJson(def.params), builtin: def.builtin };
 }

@@ -1,6 +1,7 @@
 /**
  * `penx penalties|constraints|optimizers` without specs: the built-ins' catalogue as a table (name,
- * what it does (`optimizers` also the gradient transforms of `--grad`), parameters with defaults, notes under it) or, with `--json`, as data (catalog-json.ts)
+ * what it does (`optimizers` also the gradient transforms of `--grad`), parameters with defaults, notes under it) or, with `--json`, as data (catalog-json.ts;
+ * `optimizers` the transforms too, after the optimisers, each entry's `kind` saying which)
  * — from their TF.js-free signatures (registry/*-signatures.ts), the same entries, in the same order,
  * as the library's catalogues list in a process that defined none of its own (as penx's, here).
  *
@@ -88,7 +89,14 @@ const CATALOGUES = {
     json: () => penaltyEntries().map((d) => entryJson(d, lossFormula(d), d.takesStrength ? { strength: { default: d.defaultStrength, min: 0 } } : {})),
   },
   constraints: { table: constraintTable, json: () => entries(CONSTRAINT_SIGNATURES).map((d) => entryJson(d, `w ← ${d.formula}`)) },
-  optimizers: { table: optimizerTable, json: () => entries(OPTIMIZER_SIGNATURES).map((d) => entryJson(d, d.formula)) },
+  // As its table: the optimisers, then the gradient transforms --grad takes, each entry saying which it is (`kind`).
+  optimizers: {
+    table: optimizerTable,
+    json: () => [
+      ...entries(OPTIMIZER_SIGNATURES).map((d) => entryJson(d, d.formula, { kind: 'optimizer' })),
+      ...entries(TRANSFORM_SIGNATURES).map((d) => entryJson(d, d.formula, { kind: 'transform' })),
+    ],
+  },
 } as const;
 
 /** `penx penalties|constraints|optimizers` without specs: the catalogue as its table, or (`--json`) data; exit code 0. */
