@@ -437,6 +437,10 @@ describe('penx summary', () => {
     const bad = await penx('summary', dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/neither run\.json nor compare\.json; give a folder written by penx train, penx compare or penx sweep/);
+    // A path that is missing, or a file, is said as such (it said 'has neither run.json nor compare.json' of them too).
+    const file = join(dir, 'cmp', 'none', 'run.json');
+    expect(() => summary([join(dir, 'gone')], { maxDrop: '0.5' })).toThrow(`${join(dir, 'gone')} does not exist; give a folder written by penx train`);
+    expect(() => summary([file], { maxDrop: '0.5' })).toThrow(`${file} is a file, not a folder; give a folder written by penx train`);
     const epochs = await penx('summary', join(dir, 'cmp'), '--epochs', 'ten');
     expect(epochs.code).toBe(2);
     expect(epochs.stderr).toContain("--epochs must be all, or epochs (whole numbers ≥ 0) such as 1,10,40; got 'ten'");

@@ -9,7 +9,7 @@
  * const c = comparisonRuns('figures/reference/penalties');   // { names: ['none', 'l1_1e-4', …], finished: true }
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   COMPARE_JSON,
@@ -85,8 +85,8 @@ const unfinishedNote = (dir: string, runs: ComparisonRuns): string =>
 
 /**
  * What a folder given to a reading command holds: a comparison's runs (one not finished said on
- * stderr) or `'run'` (its run.json); an IOError saying what would be right when neither (`writers`:
- * the commands whose folders the reading command takes).
+ * stderr) or `'run'` (its run.json); an IOError saying what would be right when neither — a path that does
+ * not exist or is a file said as such (`writers`: the commands whose folders the reading command takes).
  */
 export function recordsIn(dir: string, writers = 'penx train or penx compare'): ComparisonRuns | 'run' {
   const comparison = comparisonRuns(dir);
@@ -95,7 +95,9 @@ export function recordsIn(dir: string, writers = 'penx train or penx compare'): 
     return comparison;
   }
   if (existsSync(join(dir, RUN_JSON))) return 'run';
-  throw new IOError(`${dir} has neither run.json nor compare.json; give a folder written by ${writers}`);
+  // Said as it is: a path that is missing, or a file (a run.json given for its folder), is no folder at all.
+  const what = !existsSync(dir) ? 'does not exist' : !statSync(dir).isDirectory() ? 'is a file, not a folder' : 'has neither run.json nor compare.json';
+  throw new IOError(`${dir} ${what}; give a folder written by ${writers}`);
 }
 
 /** `1 run`, `2 runs`. */
