@@ -21,7 +21,8 @@ describe('fitToFolder on a dataset', () => {
       layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
     });
     const dir = join(root, 'run');
-    await fitToFolder(model, ds, { dir, epochs: 2, optimizer: 'sgd:lr=0.1', loss: 'categoricalCrossentropy' });
+    // Only the record is checked: no figures (drawing them was most of this test's time).
+    await fitToFolder(model, ds, { dir, epochs: 2, optimizer: 'sgd:lr=0.1', loss: 'categoricalCrossentropy', figures: false });
     expect(passes).toBe(1 + 2);
     expect(readRunJson(dir).config.batchSize).toBe(6);
     model.dispose();
