@@ -25,7 +25,8 @@ const DY = 2;
  * `tf.customGrad` whose gradient is another function's, has the wrong sign, ignores `dy` or is off
  * by 1 %; a kink passes), or is 0 wherever its value steps (`checkNotAStep`: `tf.round(abs(w))`), or is
  * NaN or ±∞ at w = 0 (`checkFiniteAtZero`: `tf.sqrt(abs(w))`), or not 0 at w = 0 where its value is
- * symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`); or if its proximal operator (when it has one) throws, or returns anything but
+ * symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`), or is 0 everywhere while its value stays put
+ * (`checkDependsOnW`: `tf.onesLike(w)`; not the built-in `none`, 0 by design); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
  * gradient, so `tf.scalar(NaN)` is refused as not finite. `options.absFrom` says, in the refusal of
  * `tf.abs`, where the penalty's code gets the library's `abs` (by default, by an import);
@@ -76,7 +77,11 @@ export function probePenalty(reg: PenaltyRegularizer, options: ProbeOptions = {}
   const zero = atZero(reg, name);
   checkFiniteAtZero(name, zero.slope);
   checkRestsAtZero(name, zero, options.absFrom ?? "import { abs } from 'penalty-explorer'");
-  if (grad.every((g) => g === 0)) checkNotAStep(reg, name);
+  if (grad.every((g) => g === 0)) {
+    checkNotAStep(reg, name);
+    // The built-in none is 0 by design.
+    if (!reg.definition.builtin) checkDependsOnW(reg, name);
+  }
   if (reg.definition.prox) probeProx(reg);
   if (options.weights) probeOnWeights(reg, options.weights);
 }
@@ -197,6 +202,43 @@ function checkNotAStep(reg: PenaltyRegularizer, name: string): void {
       `(${terms[lowest]} at w = ${GRID[lowest]}, ${terms[highest]} at w = ${GRID[highest]}): a step function, which training cannot follow — ` +
       `it would report the penalty but never move a weight by it. tf.floor, tf.round, tf.ceil and tf.sign have a zero gradient in TF.js: ` +
       `write a penalty whose value changes continuously with w (e.g. abs(w), not tf.round(abs(w)))`,
+  );
+}
+
+/** How far `checkDependsOnW` looks: the grid scaled by each, out to ±20 000 (past any dead zone meant). */
+const FAR = [1, 100, 10_000];
+
+/**
+ * A SpecError when a penalty does not depend on the weights though TF.js finds a gradient for it:
+ * its value the same, and its gradient 0, at every weight of `GRID` scaled by each of `FAR`
+ * (`tf.onesLike(w)`, `tf.mul(w, 0)`: TF.js's gradient of each is 0, where `tf.scalar(1)` has none).
+ * Training would never move a weight by it. A dead zone, however wide, has a slope beyond it, and a
+ * value that overflows there is not judged.
+ *
+ * @example
+ * checkDependsOnW(penalty('ones:1e-3'), 'ones')   // fn tf.onesLike(w): throws "penalty ones does not depend on the weights w: …"
+ */
+function checkDependsOnW(reg: PenaltyRegularizer, name: string): void {
+  const on = `probe weights of shape [${GRID.length}] (−2 to 2, then 100 and 10 000 times that, where its gradient was 0 at every probe weight)`;
+  const probed = userCall(name, on, () =>
+    tf.tidy(() =>
+      FAR.map((k) => {
+        const w = tf.tensor1d(GRID.map((x) => x * k));
+        return {
+          value: reg.value(w).dataSync()[0] ?? NaN,
+          flat: tf
+            .grad((x: Tensor) => reg.value(x))(w)
+            .dataSync()
+            .every((g) => g === 0),
+        };
+      }),
+    ),
+  );
+  const value = probed[0]?.value ?? NaN;
+  if (!Number.isFinite(value) || !probed.every((p) => p.flat && p.value === value)) return;
+  throw new SpecError(
+    `penalty ${name} does not depend on the weights w: its value is ${value} and its gradient 0 at every w probed (from -20000 to 20000), ` +
+      `so training would never move a weight by it (a constant such as tf.onesLike(w), or w times 0); compute it from w, e.g. tf.sum(abs(w))`,
   );
 }
 

@@ -222,6 +222,16 @@ describe('what the probe says of a malformed penalty: what was wrong, and what w
     expect(refusal('widedeadzone', (w) => tf.relu(tf.sub(abs(w), 3)))).not.toThrow();
   });
 
+  it('a penalty that ignores w but has a gradient (tf.onesLike(w), w times 0: 0 everywhere) is refused as not depending on w (it was accepted, and trained nothing); a dead zone past the probe passes', () => {
+    const ones = refusal('ignoresw', (w) => tf.onesLike(w));
+    expect(ones).toThrow(SpecError);
+    expect(ones).toThrow(
+      /^penalty ignoresw does not depend on the weights w: its value is 401 and its gradient 0 at every w probed \(from -20000 to 20000\), so training would never move a weight by it .*e\.g\. tf\.sum\(abs\(w\)\)$/,
+    );
+    expect(refusal('timeszero', (w) => tf.sum(tf.mul(w, 0)))).toThrow(/^penalty timeszero does not depend on the weights w: its value is 0 /);
+    expect(refusal('verywidedeadzone', (w) => tf.relu(tf.sub(abs(w), 100)))).not.toThrow();
+  });
+
   /** What fit throws for a dense layer `d` with `spec` on its kernel or bias (zeros, TF.js's default), and whether training began. */
   const fitRefusal = async (where: 'kernel' | 'bias', spec: string) => {
     const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], [`${where}Regularizer`]: penalty(spec) })] });
