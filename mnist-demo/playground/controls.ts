@@ -141,7 +141,8 @@ export interface UrlRequest {
 /**
  * Sets the controls from URL parameters and says what of them could not be set, rather than let a
  * control keep its own value in silence: `?model=foo` (not cnn or mlp), `?seed=abc` (a number
- * control that refuses it), `?optimizer=sgd:lr=0.1,momentum=0.9` (only lr has a control),
+ * control that refuses it), `?optimizer=momentum:lr=0.1,m=0.9` (only lr has a
+ * control: `?optimizer=momentum&lr=0.1` trains with m at its default, 0.9),
  * `?penalty=l1:1e-4,5` (one strength), `?epoch=1` (no such parameter), `?autostart=yes`.
  */
 export function applyUrl(q: URLSearchParams): UrlRequest {
@@ -184,7 +185,11 @@ export function applyUrl(q: URLSearchParams): UrlRequest {
       problems.push(`optimizer: lr=${lr} there and lr=${asked} as its own parameter; give one learning rate`);
     if (lr !== undefined) input('lr').value = lr;
     const other = items.filter((i) => !i.startsWith('lr='));
-    if (other.length) problems.push(`optimizer: the page sets only its learning rate (lr=…), not ${other.join(', ')}`);
+    if (other.length)
+      problems.push(
+        `optimizer: the page sets only its learning rate (lr=…), not ${other.join(', ')}; leave ${other.length > 1 ? 'them' : 'it'} out (${name} then takes its defaults), ` +
+          `or train with penx train --optimizer ${optimizer}, which takes every parameter`,
+      );
   }
   const autostart = q.get('autostart');
   if (autostart !== null && autostart !== '1' && autostart !== '0') problems.push(`autostart: give 1 (or 0), got '${autostart}'`);

@@ -8,6 +8,7 @@
  *            weights drawn (views.ts) ─► done: `document.title` ends with "— done" (autostarted runs; "— failed" when one is refused, fails or no worker starts)
  *   Pause/Resume ─► the worker waits between batches (its 'paused' once the batch under way is done) · Reset ─► the worker is terminated, a new one waits
  *   Keep this run ─► its record joins the views beside the next runs · run.json ─► the record as a file
+ *   a control changed while a run is under way ─► the URL holds it; the page says it applies to the next run
  */
 import type { EpochRecord, RunRecord } from 'penalty-explorer';
 import { visibleControls } from 'penalty-explorer/viz';
@@ -58,12 +59,21 @@ function showError(text: string | undefined, where: 'page' | 'code' = 'page'): v
   }
 }
 
+/** The state while the code box's penalty is checked: what runs, and what to do when it never ends. */
+const CHECKING = "checking your penalty's code on probe weights… (if this line stays, the code may never return, e.g. an endless loop: Reset stops it)";
+
+/** Says, while a run is under way, that a changed control applies to the next run, not to it; hidden otherwise. */
+function noteChange(changed: boolean): void {
+  $('next-note').hidden = !(changed && current !== undefined && !current.done);
+}
+
 function setState(text: string): void {
   $('state').textContent = text;
 }
 
 function buttons(): void {
   const running = current !== undefined && !current.done;
+  if (!running) noteChange(false);
   $<HTMLButtonElement>('start').disabled = running;
   $<HTMLButtonElement>('pause').disabled = !running;
   $<HTMLButtonElement>('pause').textContent = current?.paused ? 'Resume' : 'Pause';
@@ -161,6 +171,10 @@ function onMessage(run: Current, m: FromWorker): void {
       buttons();
       if (autostarted) document.title = `${TITLE} — failed`;
       break;
+    case 'checking':
+      // The code box's code runs in the worker now; one that never returns (an endless loop) leaves this line as it is.
+      if (!run.paused) setState(CHECKING);
+      break;
     case 'catalog':
       break;
   }
@@ -186,6 +200,7 @@ function start(): void {
   run.worker.onerror = (e) => onMessage(run, { type: 'failed', message: e.message || 'the training worker failed', where: 'training' });
   send(run.worker, { type: 'start', settings });
   next = spawn();
+  noteChange(false);
   followLatest = true;
   setState('starting…');
   $('speed').textContent = '';
@@ -276,7 +291,10 @@ function ready(catalogs: Catalogs): void {
   const link = applyUrl(new URLSearchParams(location.search));
   penaltyDoc(catalogs);
   $('penalty').addEventListener('change', () => penaltyDoc(catalogs));
-  $('controls').addEventListener('change', () => history.replaceState(null, '', `?${urlOf()}`));
+  $('controls').addEventListener('change', () => {
+    history.replaceState(null, '', `?${urlOf()}`);
+    noteChange(true);
+  });
   setState('ready');
   if (link.problems.length) {
     // A link that cannot be followed as written starts nothing.

@@ -5,7 +5,7 @@
  *   page ─► worker   catalog (asked once, of the first worker) · pause / resume (the worker waits
  *                    between batches while paused)
  *   worker ─► page   catalog (what the controls offer, from the library's registry) ─► backend (in use)
- *                    ─► record (after epoch 0 and every epoch) · live (every N batches: the weights so
+ *                    ─► checking (the code box's penalty runs on probe weights) ─► record (after epoch 0 and every epoch) · live (every N batches: the weights so
  *                    far, as the epoch in progress) · speed · paused (the batch under way when a pause
  *                    came has finished: nothing moves until resume) ─► done | failed
  */
@@ -73,6 +73,8 @@ export type FromWorker =
       /** What `auto` passed over before it, in order: a name that did not start, or why (`webgl on a software renderer`, `webgpu: its synchronous read-back …`). */
       readonly tried: readonly string[];
     }
+  /** The code box's penalty is being checked on probe weights: its code runs now, and may never return (an endless loop). */
+  | { readonly type: 'checking' }
   | { readonly type: 'record'; readonly record: RunRecord }
   | { readonly type: 'live'; readonly epoch: EpochRecord; readonly batch: number; readonly batches: number }
   | { readonly type: 'speed'; readonly imagesPerSecond: number; readonly epoch: number; readonly batch: number; readonly batches: number }

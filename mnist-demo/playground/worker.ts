@@ -162,6 +162,8 @@ async function starts(name: RunSettings['backend'], model: RunSettings['model'])
 /** The model with the penalty and constraint on every kernel (as `penx train` puts them). */
 async function buildModel(s: RunSettings): Promise<tf.LayersModel> {
   const mine = parsePenaltySpec(s.penalty).name === MINE;
+  // The user's code runs from here on: the page says so, as an endless loop in it never returns.
+  if (mine) post({ type: 'checking' });
   if (mine) defineUserPenalty(s.code);
   const reg = penalty(s.penalty);
   // As penx checks a penalty module: a finite scalar on probe weights (0 among them), a finite gradient (at 0 too), the derivative of the value at the non-zero ones.

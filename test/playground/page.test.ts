@@ -187,7 +187,7 @@ describe('penx playground', () => {
     const page = await (browser as Browser).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const bad = 'model=foo&seed=abc&optimizer=sgd:lr=0.1,momentum=0.9&lr=0.5&penalty=l1:1e-4,5&epoch=1&backend=cpu&autostart=1';
+    const bad = 'model=foo&seed=abc&optimizer=momentum:lr=0.1,m=0.9&lr=0.5&penalty=l1:1e-4,5&epoch=1&backend=cpu&autostart=1';
     await page.goto(`${url}?${bad}`);
     await page.waitForFunction(() => document.title.endsWith('— done') || document.title.endsWith('— failed'));
     // Before, a CNN trained with seed 0 and plain sgd, its record silent about what the link asked for.
@@ -196,7 +196,8 @@ describe('penx playground', () => {
     for (const said of [
       "model: 'foo' is not one of cnn, mlp",
       "seed: give a number, got 'abc'",
-      'not momentum=0.9',
+      // What would be right too (it said only 'not m=0.9').
+      'not m=0.9; leave it out (momentum then takes its defaults), or train with penx train --optimizer momentum:lr=0.1,m=0.9',
       "'5' is not key=value",
       "unknown parameter 'epoch'",
       'give one learning rate',
@@ -265,38 +266,64 @@ describe('penx playground', () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)("the code box: an element-wise penalty's formula with the Σ it is; a NaN one refused as not finite", async () => {
-    const context = await (browser as Browser).newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=mine:1e-4`);
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
-    // Before, TF.js's "Cannot compute gradient of y=f(x) with respect to x…".
-    await page.fill('#code', 'tf.scalar(NaN)');
-    await page.click('#start');
-    expect(await finished(page)).toBe('not started: refused');
-    expect(await page.locator('#code-error').innerText()).toMatch(/penalty mine returned NaN on a probe tensor of shape \[4,4\]; a penalty must be finite/);
-    await page.fill('#code', 'tf.scalar(1)');
-    await page.click('#start');
-    expect(await finished(page)).toBe('not started: refused');
-    expect(await page.locator('#code-error').innerText()).toMatch(
-      /penalty mine has no gradient with respect to the weights w: its value does not depend on w .* e\.g\. tf\.sum\(abs\(w\)\)/,
-    );
-    // A group lasso per unit, not smoothed: it passes the probe tensors (an L1 on a rank-1 one) and is NaN where a unit's
-    // kernel is 0; refused at the code box naming the kernel and its shape (before, it trained).
-    await page.fill('#code', 'w.rank === 1 ? abs(w) : tf.sum(tf.sqrt(tf.sum(tf.square(w), 0)))');
-    await page.click('#start');
-    expect(await finished(page)).toBe('not started: refused');
-    expect(await page.locator('#code-error').innerText()).toMatch(
-      /^penalty mine:[\d.e-]+ on \S+\/kernel \(shape \[784,\d+\]\) has gradient NaN where all its weights are 0 /,
-    );
-    // Before, λ·tf.square(w): the sum the library takes of it was not said.
-    await page.fill('#code', 'tf.square(w)');
-    await page.click('#start');
-    expect(await finished(page)).toMatch(/^done/);
-    const record = readRecord(await download(page, () => page.click('#export'), 'square.json'));
-    expect(record.config.penaltyFormula).toBe('λ·Σ tf.square(w)');
-    await context.close();
-  });
+  it.skipIf(!hasChromium)(
+    "the code box: an element-wise penalty's formula with the Σ it is; a NaN one refused as not finite, one ignoring w as such; an endless one said, a change during it said to be for the next run",
+    async () => {
+      const context = await (browser as Browser).newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=mine:1e-4`);
+      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
+      // Before, TF.js's "Cannot compute gradient of y=f(x) with respect to x…".
+      await page.fill('#code', 'tf.scalar(NaN)');
+      await page.click('#start');
+      expect(await finished(page)).toBe('not started: refused');
+      expect(await page.locator('#code-error').innerText()).toMatch(/penalty mine returned NaN on a probe tensor of shape \[4,4\]; a penalty must be finite/);
+      await page.fill('#code', 'tf.scalar(1)');
+      await page.click('#start');
+      expect(await finished(page)).toBe('not started: refused');
+      expect(await page.locator('#code-error').innerText()).toMatch(
+        /penalty mine has no gradient with respect to the weights w: its value does not depend on w .* e\.g\. tf\.sum\(abs\(w\)\)/,
+      );
+      // Ignoring w with a gradient (0 everywhere): before, it trained, and the penalty moved nothing.
+      await page.fill('#code', 'tf.onesLike(w)');
+      await page.click('#start');
+      expect(await finished(page)).toBe('not started: refused');
+      expect(await page.locator('#code-error').innerText()).toMatch(/^penalty mine does not depend on the weights w: .*e\.g\. tf\.sum\(abs\(w\)\)$/);
+      // A group lasso per unit, not smoothed: it passes the probe tensors (an L1 on a rank-1 one) and is NaN where a unit's
+      // kernel is 0; refused at the code box naming the kernel and its shape (before, it trained).
+      await page.fill('#code', 'w.rank === 1 ? abs(w) : tf.sum(tf.sqrt(tf.sum(tf.square(w), 0)))');
+      await page.click('#start');
+      expect(await finished(page)).toBe('not started: refused');
+      expect(await page.locator('#code-error').innerText()).toMatch(
+        /^penalty mine:[\d.e-]+ on \S+\/kernel \(shape \[784,\d+\]\) has gradient NaN where all its weights are 0 /,
+      );
+      // Code that never returns: the page says where it is and that Reset stops it (before, 'starting…' for ever).
+      await page.fill('#code', 'while (true) {}');
+      await page.click('#start');
+      await page.waitForFunction(() => document.getElementById('state')?.textContent?.startsWith('checking'), null, { timeout: 120_000 });
+      expect(await page.locator('#state').innerText()).toBe(
+        "checking your penalty's code on probe weights… (if this line stays, the code may never return, e.g. an endless loop: Reset stops it)",
+      );
+      // A control changed while a run is under way: the page says the change is for the next run (before, nothing said so).
+      expect(await page.isVisible('#next-note')).toBe(false);
+      await page.selectOption('#model', 'cnn');
+      expect(await page.locator('#next-note').innerText()).toMatch(
+        /^The run under way keeps the settings it started with: your changes apply to the next Start/,
+      );
+      await page.click('#reset');
+      expect([await page.locator('#state').innerText(), await page.isVisible('#next-note'), await page.isEnabled('#start')]).toEqual(['ready', false, true]);
+      await page.selectOption('#model', 'mlp');
+      expect(await page.isVisible('#next-note')).toBe(false);
+      // Before, λ·tf.square(w): the sum the library takes of it was not said.
+      await page.fill('#code', 'tf.square(w)');
+      await page.click('#start');
+      expect(await finished(page)).toMatch(/^done/);
+      const record = readRecord(await download(page, () => page.click('#export'), 'square.json'));
+      expect(record.config.penaltyFormula).toBe('λ·Σ tf.square(w)');
+      await context.close();
+    },
+    240_000,
+  );
 
   it.skipIf(!hasChromium)("wasm's threads: the MLP keeps one; from a server that does not isolate the page, the CNN has one and says why", async () => {
     const context = await (browser as Browser).newContext({ acceptDownloads: true });
@@ -370,16 +397,21 @@ describe('penx playground', () => {
     await context.close();
   });
 
-  it.skipIf(!hasChromium)("a link's penalty without a strength: the penalty's own default, as penx takes it", async () => {
-    const context = await (browser as Browser).newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=l1l2&autostart=1`);
-    expect(await finished(page)).toMatch(/^done/);
-    const record = readRecord(await download(page, () => page.click('#export'), 'l1l2.json'));
-    // Before, the strength box's 1e-4 stood in for l1l2's default strength 1.
-    expect(record.config.weights?.find((w) => w.kind === 'kernel')?.penalty?.strength).toBe(1);
-    await context.close();
-  });
+  it.skipIf(!hasChromium)(
+    "a link's penalty without a strength: the penalty's own default, as penx takes it; its optimizer=momentum&lr=0.1: m at its default",
+    async () => {
+      const context = await (browser as Browser).newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      // The optimiser as controls.ts's comment says a link gives it: its learning rate, m at its default.
+      await page.goto(`${url}?model=mlp&backend=cpu&train=64&test=10&epochs=1&every=0&penalty=l1l2&optimizer=momentum&lr=0.1&autostart=1`);
+      expect(await finished(page)).toMatch(/^done/);
+      const record = readRecord(await download(page, () => page.click('#export'), 'l1l2.json'));
+      // Before, the strength box's 1e-4 stood in for l1l2's default strength 1.
+      expect(record.config.weights?.find((w) => w.kind === 'kernel')?.penalty?.strength).toBe(1);
+      expect(record.config.optimizer).toBe('momentum:lr=0.1,m=0.9');
+      await context.close();
+    },
+  );
 
   it.skipIf(!hasChromium)(
     'trains in the browser from a link, exports a valid record that repeats from its seed, keeps runs, and checks a typed penalty',
