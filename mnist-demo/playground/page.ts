@@ -6,7 +6,7 @@
  *        ─► controls set from the URL ─► autostart=1: Start (a link's code: the user's Start)
  *   Start ─► settings read from the controls (URL updated) ─► the worker trains ─► records and live
  *            weights drawn (views.ts) ─► done: `document.title` ends with "— done" (autostarted runs; "— failed" when one is refused, fails or no worker starts)
- *   Pause/Resume ─► the worker waits between batches (its 'paused' once the batch under way is done) · Reset ─► the worker is terminated, a new one waits
+ *   Pause/Resume (once training began) ─► the worker waits between batches (its 'paused' once the batch under way is done) · Reset ─► the worker is terminated, a new one waits
  *   Keep this run ─► its record joins the views beside the next runs · run.json ─► the record as a file
  *   a control changed while a run is under way ─► the URL holds it; the page says it applies to the next run
  */
@@ -75,7 +75,8 @@ function buttons(): void {
   const running = current !== undefined && !current.done;
   if (!running) noteChange(false);
   $<HTMLButtonElement>('start').disabled = running;
-  $<HTMLButtonElement>('pause').disabled = !running;
+  // Pause waits between batches: none runs before the first record (while the code box's code is checked, say, which may never return).
+  $<HTMLButtonElement>('pause').disabled = !running || !current?.record;
   $<HTMLButtonElement>('pause').textContent = current?.paused ? 'Resume' : 'Pause';
   $<HTMLButtonElement>('reset').disabled = current === undefined;
   $<HTMLButtonElement>('keep').disabled = !current?.record;

@@ -304,6 +304,8 @@ describe('penx playground', () => {
       expect(await page.locator('#state').innerText()).toBe(
         "checking your penalty's code on probe weights… (if this line stays, the code may never return, e.g. an endless loop: Reset stops it)",
       );
+      // No batch to finish: Pause waits for training (before, it said 'pausing… (the batch under way finishes first)' for ever).
+      expect([await page.isEnabled('#pause'), await page.isEnabled('#reset')]).toEqual([false, true]);
       // A control changed while a run is under way: the page says the change is for the next run (before, nothing said so).
       expect(await page.isVisible('#next-note')).toBe(false);
       await page.selectOption('#model', 'cnn');
