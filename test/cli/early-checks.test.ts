@@ -292,7 +292,7 @@ describe('penx penalties SPEC…: a built-in described from its signature, witho
     });
     // As the table: the gradient transforms --grad takes after the optimisers, each entry saying which it is.
     expect(optimizers.map((e: { kind: string; name: string }) => `${e.kind} ${e.name}`)).toEqual([
-      ...['sgd', 'momentum', 'adam', 'adadelta', 'rmsprop', 'adamw'].map((n) => `optimizer ${n}`),
+      ...['sgd', 'momentum', 'adam', 'adadelta', 'rmsprop', 'adamw', 'adagrad'].map((n) => `optimizer ${n}`),
       ...['clipvalue', 'clipnorm', 'clipglobalnorm', 'clipl1', 'scale', 'zero'].map((n) => `transform ${n}`),
     ]);
     expect(optimizers.find((e: { name: string }) => e.name === 'clipglobalnorm')).toMatchObject({
