@@ -13,6 +13,11 @@
  *     abandoned): `userCodeInterrupted` counts it as the 1st; SIGINT is held by the guard for the run
  *     (`holdSigint`): one between guarded calls stops the next (or a poll hands it to `onSignal`)
  *   ─► 2nd signal ─► exit at once (a lock is released at the process's exit)
+ *   serving (`whileServing`: `penx serve`, `penx playground`, `--serve` once training is done)
+ *     ─► 1st signal: the server closed, the command's normal end (exit code 0, nothing to continue)
+ *     ─► 2nd signal before it is closed ─► exit at once
+ * The process's listeners stay the same from start to end (serving only changes what they do): a
+ * listener taken off drops a signal queued for it, so one arriving as serving begins was lost.
  *
  * Nothing is half-written either way: every file goes through a temporary name and a rename, and
  * files written together (a sweep's figures and report) are renamed in one synchronous stretch, which
@@ -43,6 +48,8 @@ export class Interrupts {
   private asked = false;
   /** The first signal received (its exit code is the command's). */
   private first: StopSignal | undefined;
+  /** While serving (`serving`): what the first signal does instead, ending the command normally. */
+  private stopServing: (() => void) | undefined;
   /** Has SIGINT held for a run (the guard's `holdSigint`: never lost between guarded calls); returns its release. */
   private holdSigint: ((onSigint: () => void) => () => void) | undefined;
 
@@ -64,6 +71,12 @@ export class Interrupts {
     // The SIGTERM the relay handles (as a SIGINT, or the guard's interruption) counts once.
     if (received === 'SIGTERM' && this.relay?.relayedTerm()) return;
     const signal = received === 'SIGINT' && this.relay?.takeRelayed() ? 'SIGTERM' : received;
+    const stop = this.stopServing;
+    if (stop) {
+      this.stopServing = undefined;
+      stop();
+      return;
+    }
     this.first ??= signal;
     if (this.controller && !this.asked) {
       this.asked = true;
@@ -97,6 +110,17 @@ export class Interrupts {
   /** During runs from now on, SIGINT is held by `hold` (the guard's `holdSigint`, once the library is loaded). */
   holdSigintWith(hold: (onSigint: () => void) => () => void): void {
     this.holdSigint = hold;
+  }
+
+  /**
+   * Until the returned release, the first SIGINT or SIGTERM calls `stop` (a server closed: the
+   * command's normal end, not an interruption) and the next exits at once.
+   */
+  serving(stop: () => void): () => void {
+    this.stopServing = stop;
+    return () => {
+      if (this.stopServing === stop) this.stopServing = undefined;
+    };
   }
 
   /** Run `work` as a run that a first SIGINT stops at its next safe point (through `signal`). */
@@ -139,4 +163,23 @@ export function interruption(): Interruption | null {
 /** Run `work` as a run a first Ctrl-C or SIGTERM stops cleanly (with no Interrupts installed, as in tests calling actions: never stopped). */
 export function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   return installed ? installed.during(work) : work(new AbortController().signal);
+}
+
+/**
+ * Until the returned release, the first Ctrl-C or SIGTERM calls `stop` (closing a server: the
+ * command's normal end) — through the installed Interrupts, whose listeners stay on, so a signal that
+ * arrives as serving begins is never lost; with none installed (tests calling actions), through
+ * listeners of its own, taken off by the release.
+ */
+export function whileServing(stop: () => void): () => void {
+  if (installed) return installed.serving(stop);
+  const once = () => {
+    release();
+    stop();
+  };
+  const release = () => {
+    for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, once);
+  };
+  for (const signal of Object.keys(STOP_SIGNALS)) process.on(signal, once);
+  return release;
 }

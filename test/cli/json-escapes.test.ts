@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { startPlayground } from '../../mnist-demo/cli/actions/playground.ts';
-import { startDashboard } from '../../mnist-demo/cli/actions/serve.ts';
+import { listenPlayground, printPlaygroundAddress } from '../../mnist-demo/cli/actions/playground.ts';
+import { listenDashboard, printDashboardAddress } from '../../mnist-demo/cli/actions/serve.ts';
 import { jsonText } from '../../mnist-demo/cli/json.ts';
 
 /** A name with an escape sequence (erase the line), a right-to-left override and a C1 control. */
@@ -46,7 +46,12 @@ describe('--json documents: escaped as printable escapes them, read back the sam
   it('penx serve --json: { url, dir } on one line, the folder’s name escaped', async () => {
     const dir = join(root, HOSTILE);
     mkdirSync(dir);
-    const { out, started } = await printed(() => startDashboard(dir, { port: '0', json: true }));
+    const flags = { port: '0', json: true };
+    const { out, started } = await printed(async () => {
+      const dashboard = await listenDashboard(dir, flags);
+      printDashboardAddress(dashboard, dir, flags);
+      return dashboard;
+    });
     await started.close();
     clean(out);
     expect(out).toContain('runs\\u001b[2K\\u202egnp.exe\\u0085');
@@ -58,7 +63,12 @@ describe('--json documents: escaped as printable escapes them, read back the sam
     const dir = join(root, `${HOSTILE}-playground`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>playground</title>');
-    const { out, started } = await printed(() => startPlayground({ port: '0', json: true }, dir));
+    const flags = { port: '0', json: true };
+    const { out, started } = await printed(async () => {
+      const site = await listenPlayground(flags, dir);
+      printPlaygroundAddress(site, dir, flags);
+      return site;
+    });
     await started.close();
     clean(out);
     expect(out.split('\n')).toHaveLength(1);

@@ -39,14 +39,19 @@ export function playgroundDir(): string {
 
 /** `penx playground`. */
 export async function playground(flags: PlaygroundFlags): Promise<void> {
-  await serveUntilStopped(await startPlayground(flags));
+  const dir = playgroundDir();
+  const site = await listenPlayground(flags, dir);
+  await serveUntilStopped(site, () => printPlaygroundAddress(site, dir, flags));
 }
 
-/** Serves the built playground in `dir` (this package's by default) and prints its address (--json: one line `{ url, dir }`). */
-export async function startPlayground(flags: PlaygroundFlags, dir = playgroundDir()): Promise<Listening> {
+/** Serves the built playground in `dir` (this package's by default); its address not printed yet. */
+export async function listenPlayground(flags: PlaygroundFlags, dir = playgroundDir()): Promise<Listening> {
   if (!existsSync(join(dir, 'index.html'))) throw new IOError(`the playground is not built (no ${join(dir, 'index.html')}); run npm run build`);
-  const site = await listenOnPort(flags, '--port', PLAYGROUND_PORT, (host, port) => serveStatic({ dir, host, port, csp: PLAYGROUND_CSP, isolated: true }));
+  return listenOnPort(flags, '--port', PLAYGROUND_PORT, (host, port) => serveStatic({ dir, host, port, csp: PLAYGROUND_CSP, isolated: true }));
+}
+
+/** `penx playground`'s address line (--json: one line `{ url, dir }`). */
+export function printPlaygroundAddress(site: Listening, dir: string, flags: PlaygroundFlags): void {
   if (flags.json) printJson({ url: site.url, dir }, 0);
   else console.log(`playground: ${site.url} (Ctrl-C to stop); e.g. ${site.url}?penalty=l1:1e-4&epochs=1&train=512&backend=wasm&autostart=1`);
-  return site;
 }

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Dashboard, IOError, type Listening, serveDashboard, useQuietCpu } from 'penalty-explorer/node';
 import { checkServeFlags, listenValues } from '../flag-values.ts';
+import { whileServing } from '../interrupts.ts';
 import { printJson, printJsonNow } from '../json.ts';
 
 /** The flags of `penx serve` (and of `penx playground`), as commander gives them (text, checked by the action). */
@@ -45,30 +46,31 @@ export async function listenOnPort<T>(flags: ServeFlags, flag: string, fallback:
   }
 }
 
-/** Starts the dashboard over `dir` (which may not exist yet: its runs are listed as they appear) and prints its address. */
-export async function startDashboard(dir: string, flags: ServeFlags, portFlag = '--port'): Promise<Dashboard> {
-  const dashboard = await listenOnPort(flags, portFlag, DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
+/** Listens with the dashboard over `dir` (which may not exist yet: its runs are listed as they appear); its address not printed yet. */
+export function listenDashboard(dir: string, flags: ServeFlags): Promise<Dashboard> {
+  return listenOnPort(flags, '--port', DEFAULT_PORT, (host, port) => serveDashboard({ dir, host, port }));
+}
+
+/** `penx serve`'s address line (--json: one JSON object { url, dir } on one line). */
+export function printDashboardAddress(dashboard: Dashboard, dir: string, flags: ServeFlags): void {
   // One line: a script reads the address as soon as it is printed, while the dashboard serves on.
   if (flags.json) printJson({ url: dashboard.url, dir: resolve(dir) }, 0);
   else announceDashboard(dashboard, dir);
-  return dashboard;
 }
 
 /**
- * Resolves on Ctrl-C (or SIGTERM), after closing the dashboard: then Ctrl-C is the normal end (exit
- * code 0), not an interruption to continue with --resume, so the command line's own handler goes.
+ * Serves until Ctrl-C (or SIGTERM), then closes `site` and resolves: Ctrl-C is then the normal end
+ * (exit code 0), not an interruption to continue with --resume. `announce` (printing the address)
+ * runs only once Ctrl-C is set to stop serving, so a Ctrl-C as soon as the address shows is never
+ * lost; a second one while closing exits at once.
  */
-export function serveUntilStopped(dashboard: Listening): Promise<void> {
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+export function serveUntilStopped(site: Listening, announce: () => void = () => {}): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void dashboard.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const release = whileServing(() => {
+      release();
+      void site.close().then(resolve);
+    });
+    announce();
   });
 }
 
@@ -80,7 +82,8 @@ export async function serve(dir: string, flags: ServeFlags): Promise<void> {
   // Not made yet (a run about to start): said on stderr; the page says it too until a run penx writes is there.
   if (!existsSync(dir))
     console.error(`waiting for a run in ${dir}: the dashboard shows it once penx writes one there (its folder's marker, then its first run.json)`);
-  await serveUntilStopped(await startDashboard(dir, flags));
+  const dashboard = await listenDashboard(dir, flags);
+  await serveUntilStopped(dashboard, () => printDashboardAddress(dashboard, dir, flags));
 }
 
 /**
@@ -105,7 +108,8 @@ export function announceDashboard(dashboard: Dashboard | undefined, dir: string)
 
 /** After training: say so (and print the `--json` document, the work being done), and serve until Ctrl-C. */
 export async function keepServing(dashboard: Dashboard): Promise<void> {
-  console.error(`training finished; the dashboard stays at ${dashboard.url} until Ctrl-C`);
-  printJsonNow();
-  await serveUntilStopped(dashboard);
+  await serveUntilStopped(dashboard, () => {
+    console.error(`training finished; the dashboard stays at ${dashboard.url} until Ctrl-C`);
+    printJsonNow();
+  });
 }
