@@ -4,27 +4,51 @@
  *   by the sweep's name ─► refused while a worker trains one of its runs ─► its jobs (named by the registry's
  *   entry, read loosely: one that is no valid sweep record, put on by another tool, still names them), its
  *   registry entry and its SHA-256s
+ *   a worker taking a run between the check and its job's removal (BullMQ: "locked by another worker")
+ *   ─► the jobs removed so far put back, as they were (waiting: those a worker could take go first, so
+ *   no finished run's job is removed before them) ─► refused as above, the sweep on the queue unchanged
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UsageError } from 'penalty-explorer/node';
 import { jobsOf, MONITORS, REGISTRY, type SweepJob, type SweepNames, type SweepResult } from './queue-jobs.ts';
 
+/** The states of a job no worker takes any more. */
+const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
+
 /**
  * Remove the sweep named `name` from `queue` (`redis`: a plain connection to its server) when no
  * worker is training it: its jobs and its registry entry — also one whose entry is no valid sweep
  * record (its runs' names read loosely, see `namesIn`), so it can always be taken off. Returns how
- * many jobs it removed; undefined when there is no such sweep.
+ * many jobs it removed; undefined when there is no such sweep. A UsageError, the sweep left as it
+ * was, when a worker trains one of its runs, also one taken as the sweep is being removed.
  */
 export async function removeSweep(queue: Queue<SweepJob, SweepResult>, redis: Redis, name: string): Promise<number | undefined> {
   const json = await redis.hget(REGISTRY, name);
   if (json === null) return undefined;
   const jobs = (await jobsOf(queue, namesIn(name, json))).filter((j): j is Job<SweepJob, SweepResult> => j !== undefined);
-  const active = [];
-  for (const job of jobs) if ((await job.getState()) === 'active') active.push(job.data.run.name);
+  const states = new Map<Job<SweepJob, SweepResult>, string>();
+  for (const job of jobs) states.set(job, await job.getState());
+  const active = jobs.filter((job) => states.get(job) === 'active').map((job) => job.data.run.name);
   if (active.length)
     throw new UsageError(`sweep ${name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
-  for (const job of jobs) await job.remove();
+  // Those a worker may take first: a finished run's job is removed only once no run can be taken any more.
+  const takeable = (job: Job<SweepJob, SweepResult>) => !FINISHED.has(states.get(job) ?? '');
+  const ordered = [...jobs.filter(takeable), ...jobs.filter((job) => !takeable(job))];
+  const removed: Job<SweepJob, SweepResult>[] = [];
+  for (const job of ordered) {
+    try {
+      await job.remove();
+    } catch (err) {
+      if ((await job.getState()) !== 'active') throw err;
+      // Taken by a worker since the check: the sweep left as it was (the jobs removed so far: waiting ones, put back).
+      await queue.addBulk(removed.map((r) => ({ name: r.name, data: r.data, opts: { ...r.opts, jobId: r.id } })));
+      throw new UsageError(
+        `sweep ${name}: a worker took run ${job.data.run.name} just as the sweep was being removed, so nothing was removed; stop that worker or wait for the run, then remove it again`,
+      );
+    }
+    removed.push(job);
+  }
   await redis.hdel(MONITORS, name);
   await redis.hdel(REGISTRY, name);
   return jobs.length;
