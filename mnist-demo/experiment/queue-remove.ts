@@ -1,7 +1,8 @@
 /**
  * Taking a sweep off the queue (`penx sweep --queue … --remove`), its last phase:
  *
- *   by the sweep's name ─► refused while a worker trains one of its runs ─► its jobs (named by the registry's
+ *   by the sweep's name ─► refused while a worker trains one of its runs (not one whose lock ran out,
+ *   its worker not connected: killed, nothing trains it) ─► its jobs (named by the registry's
  *   entry, read loosely: one that is no valid sweep record, put on by another tool, still names them), its
  *   registry entry and its SHA-256s
  *   a worker taking a run between the check and its job's removal (BullMQ: "locked by another worker")
@@ -12,6 +13,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UsageError } from 'penalty-explorer/node';
 import { jobsOf, MONITORS, REGISTRY, type SweepJob, type SweepNames, type SweepResult } from './queue-jobs.ts';
+import { connectedWorkers } from './queue-status.ts';
 
 /** The states of a job no worker takes any more. */
 const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
@@ -29,7 +31,9 @@ export async function removeSweep(queue: Queue<SweepJob, SweepResult>, redis: Re
   const jobs = (await jobsOf(queue, namesIn(name, json))).filter((j): j is Job<SweepJob, SweepResult> => j !== undefined);
   const states = new Map<Job<SweepJob, SweepResult>, string>();
   for (const job of jobs) states.set(job, await job.getState());
-  const active = jobs.filter((job) => states.get(job) === 'active').map((job) => job.data.run.name);
+  const connected = await connectedWorkers(queue);
+  const active = [];
+  for (const job of jobs) if (states.get(job) === 'active' && (await trained(queue, redis, job, connected))) active.push(job.data.run.name);
   if (active.length)
     throw new UsageError(`sweep ${name} has ${active.length} run(s) being trained (${active.join(', ')}); stop their workers or wait, then remove it`);
   // Those a worker may take first: a finished run's job is removed only once no run can be taken any more.
@@ -52,6 +56,21 @@ export async function removeSweep(queue: Queue<SweepJob, SweepResult>, redis: Re
   await redis.hdel(MONITORS, name);
   await redis.hdel(REGISTRY, name);
   return jobs.length;
+}
+
+/**
+ * Whether the taken `job` may still be trained: not when its lock has run out and its worker is not
+ * connected to the queue (`connected`; undefined when Redis does not list them: it may be) — a worker
+ * killed, nothing left to put the run back but another worker's check.
+ */
+async function trained(
+  queue: Queue<SweepJob, SweepResult>,
+  redis: Redis,
+  job: Job<SweepJob, SweepResult>,
+  connected: ReadonlySet<string> | undefined,
+): Promise<boolean> {
+  const ttl = await redis.pttl(`${queue.toKey(job.id ?? '')}:lock`);
+  return !(ttl <= 0 && connected !== undefined && !connected.has(job.processedBy ?? ''));
 }
 
 /**

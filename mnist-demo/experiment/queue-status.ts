@@ -173,7 +173,7 @@ export async function readStatus(queue: Queue<SweepJob, SweepResult>, redis: Red
  * Redis lists the clients of every database, and BullMQ's names do not say which: a worker of the same queue name on another
  * database (another sweep queue on the same server) is not this queue's, so only clients whose `db` is the queue's count.
  */
-async function connectedWorkers(queue: Queue<SweepJob, SweepResult>): Promise<ReadonlySet<string> | undefined> {
+export async function connectedWorkers(queue: Queue<SweepJob, SweepResult>): Promise<ReadonlySet<string> | undefined> {
   const clients = await queue.getWorkers().catch(() => undefined);
   if (!clients?.every((c) => typeof c['rawname'] === 'string')) return undefined;
   const db = String((queue.opts.connection as { readonly db?: number }).db ?? 0);

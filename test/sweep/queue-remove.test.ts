@@ -4,13 +4,17 @@
  * `remove` wrapped so a Worker without a processor takes it by hand first. BullMQ refuses the removal
  * ("Job … could not be removed because it is locked by another worker"); penx says it in its own
  * words and leaves the sweep as it was: the jobs removed before it put back, its entry kept.
+ * And a run whose worker was killed (its connections gone, its lock run out) is trained by no one:
+ * the sweep is removed, where it was refused until a live worker put the run back.
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisOptions } from '../../mnist-demo/experiment/queue-connection.ts';
 import { QUEUE_NAME } from '../../mnist-demo/experiment/queue-jobs.ts';
 import { expandGrid } from '../../mnist-demo/experiment/sweep-grid.ts';
 import { SweepQueue } from '../../mnist-demo/experiment/sweep-queue.ts';
+import { sleep } from '../wait.ts';
 import { emptyDatabase, required, testRedis } from './redis.ts';
 
 const redis = await testRedis();
@@ -63,6 +67,34 @@ describe('SweepQueue.remove', () => {
       expect(await q.remove(record.name)).toBeUndefined();
     } finally {
       await taker.close();
+      await q.close();
+    }
+  }, 60_000);
+
+  it('a run whose worker was killed, its lock run out: removed (refused while the lock runs)', async () => {
+    const url = await emptyDatabase(redis.url, 12);
+    const grid = { penalties: ['l1'], strengths: [1e-4], seeds: [1] };
+    const record = { format: 'penalty-explorer/sweep@1', name: `dead${process.pid}`, grid, settings: { epochs: '1' }, runs: await expandGrid(grid) } as const;
+    const q = await SweepQueue.open(url);
+    const direct = new Redis(redisOptions(url));
+    // The worker that dies: takes the run by hand (a 2 s lock) and goes, its lock left to run out.
+    const dead = new Worker(QUEUE_NAME, null, { connection: redisOptions(url), name: 'killed-host:1', lockDuration: 2_000 });
+    try {
+      await q.submit(record);
+      const taken = await dead.getNextJob('by-hand');
+      expect(taken?.data.run.name).toBe('l1_1e-4_seed=1');
+      await expect(q.remove(record.name)).rejects.toThrow(`sweep ${record.name} has 1 run(s) being trained (l1_1e-4_seed=1)`);
+      await dead.close(true);
+      await dead.disconnect();
+      // Polled until Redis has let its connections go, then until the lock has run out (Redis's own expiry).
+      while ((await q.queue.getWorkers()).some((c) => String(c['rawname']).endsWith(':w:killed-host:1'))) await sleep(20);
+      while ((await direct.pttl(`${q.queue.toKey(taken!.id!)}:lock`)) > 0) await sleep(50);
+      expect(await q.remove(record.name)).toBe(1);
+      expect(await q.queue.getJobState(taken!.id!)).toBe('unknown');
+      expect(await q.remove(record.name)).toBeUndefined();
+    } finally {
+      await dead.close(true);
+      direct.disconnect();
       await q.close();
     }
   }, 60_000);
