@@ -9,6 +9,14 @@ export const FINITE_AT_ZERO =
   'smooth it at 0 by writing |w| as √(w² + eps) with a small eps, e.g. tf.pow(tf.add(tf.square(w), 1e-8), 0.25) for √|w| ' +
   'or tf.sqrt(tf.add(tf.sum(tf.square(w)), 1e-8)) for a norm, or use the built-in lp (lp:λ,p=0.5: its gradient is 0 at w = 0)';
 
+/**
+ * Why a penalty's value can be NaN or ±∞ beyond a log or a division at w = 0 (probePenalty's refusal,
+ * and probeOnWeights'): TF.js computes it in float32, whose largest value is 3.4028235e38.
+ */
+export const FLOAT32_RANGE =
+  'TF.js computes in float32, whose largest value is 3.4028235e38: beyond it a value is ±Infinity ' +
+  '(tf.mul(tf.square(w), 1e38) at |w| ≥ 1.85, a constant 1e45), and ∞ − ∞ or 0·∞ is NaN; scale such a penalty down';
+
 /** TF.js's kernels that compare or test values: their result is boolean, so TF.js has no gradient for them (nor for a tf.where they choose for). */
 const COMPARISONS = new Set([
   'Equal',

@@ -13,9 +13,9 @@
  */
 
 import { SpecError, UserCodeError } from '../errors.ts';
-import { fromModule } from '../registry/index.ts';
+import { formatFloat32, fromModule } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
-import { FINITE_AT_ZERO, whyNoGradient } from './probe-advice.ts';
+import { FINITE_AT_ZERO, FLOAT32_RANGE, whyNoGradient } from './probe-advice.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
 /** A weight a penalty will be put on: its name, as the refusal names it, and its value (the weights a run starts from). */
@@ -106,13 +106,13 @@ function checkAt(reg: PenaltyRegularizer, name: string, value: Tensor, where: Wh
   if (!Number.isFinite(found.v)) {
     throw new SpecError(
       `${on} is ${found.v} ${AT[where]}; nothing was trained; a penalty must be finite at every w training can reach: ` +
-        `check it for a log or a division at w = 0, or a norm divided by another (0/0 where all are 0)`,
+        `check it for a log or a division at w = 0, a norm divided by another (0/0 where all are 0), or a value too large for float32 (${FLOAT32_RANGE})`,
     );
   }
   if (!found.notFinite) return;
   const { index, gradient, at } = found.notFinite;
   throw new SpecError(
-    `${on} has gradient ${gradient} ${AT[where]} (entry ${index}, w = ${at}); nothing was trained; ` +
+    `${on} has gradient ${gradient} ${AT[where]} (entry ${index}, w = ${formatFloat32(at)}); nothing was trained; ` +
       `its gradient must be finite at every w, else training turns the weights NaN at its first step. ` +
       (at === 0 ? FINITE_AT_ZERO : `check it for a root or a power below 1 of |w − c| at w = c, or a division by it`),
   );

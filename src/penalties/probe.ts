@@ -1,10 +1,10 @@
 /** Checking a user's penalty on probe values before anything trains. */
 
 import { SpecError, UserCodeError } from '../errors.ts';
-import { fromModule } from '../registry/index.ts';
+import { formatFloat32, fromModule } from '../registry/index.ts';
 import { type Tensor, tf } from '../tf.ts';
 import { gradientMismatch, STEP } from './gradient-check.ts';
-import { FINITE_AT_ZERO, whyNoGradient } from './probe-advice.ts';
+import { FINITE_AT_ZERO, FLOAT32_RANGE, whyNoGradient } from './probe-advice.ts';
 import { type ProbedWeight, probeOnWeights } from './probe-weights.ts';
 import type { PenaltyRegularizer } from './regularizer.ts';
 
@@ -28,7 +28,9 @@ const DY = 2;
  * symmetric and smallest (`checkRestsAtZero`: `tf.abs(w)`), or is 0 everywhere while its value stays put
  * (`checkDependsOnW`: `tf.onesLike(w)`; not the built-in `none`, 0 by design); or if its proximal operator (when it has one) throws, or returns anything but
  * finite weights of the probe's shape, at τ = 0 and τ = 0.1. Its value is checked before its
- * gradient, so `tf.scalar(NaN)` is refused as not finite. `options.absFrom` says, in the refusal of
+ * gradient, so `tf.scalar(NaN)` is refused as not finite, and so is a value beyond float32's range
+ * (`tf.mul(tf.square(w), 1e38)`, ∞ in TF.js), the refusal saying float32's largest value (`FLOAT32_RANGE`).
+ * Values it quotes from a tensor are float32s as a user writes them (`formatFloat32`: 0.001). `options.absFrom` says, in the refusal of
  * `tf.abs`, where the penalty's code gets the library's `abs` (by default, by an import);
  * `options.weights`, the weights it will be put on, checked too (`probeOnWeights`: each at its value
  * and at 0, a finite value and a finite gradient of the weight's shape), the refusal naming the weight
@@ -44,7 +46,9 @@ export function probePenalty(reg: PenaltyRegularizer, options: ProbeOptions = {}
   const name = `${reg.definition.name}${fromModule(reg.definition)}`;
   const value = userCall(name, ON_PROBE, () => tf.tidy(() => reg.value(tf.tensor2d(PROBE, [4, 4])).dataSync()[0] ?? NaN));
   if (!Number.isFinite(value)) {
-    throw new SpecError(`penalty ${name} returned ${value} on ${ON_PROBE}; a penalty must be finite`);
+    throw new SpecError(
+      `penalty ${name} returned ${value} on ${ON_PROBE}; a penalty must be finite: check it for a log or a division at w = 0, or a value too large for float32 (${FLOAT32_RANGE})`,
+    );
   }
   const nonZero = PROBE.filter((x) => x !== 0);
   // [the gradient at each non-zero probe value, TF.js's error when it finds no gradient (not the penalty's code: that throws a UserCodeError)].
@@ -161,7 +165,7 @@ function checkFiniteAtZero(name: string, slope: number): void {
 function checkRestsAtZero(name: string, { atZero, right, left, slope }: AtZero, absFrom: string): void {
   if (slope === 0 || !Number.isFinite(slope) || right !== left || !(right > atZero)) return;
   throw new SpecError(
-    `penalty ${name} has gradient ${slope} at w = 0, where its value is symmetric and smallest (${right} at w = ±${EPS}, ${atZero} at w = 0): ` +
+    `penalty ${name} has gradient ${formatFloat32(slope)} at w = 0, where its value is symmetric and smallest (${formatFloat32(right)} at w = ±${EPS}, ${formatFloat32(atZero)} at w = 0): ` +
       `its gradient there must be 0, else training pushes every weight that sits at exactly 0 off it on every step — an L1 that never lets a weight rest at 0. ` +
       `TF.js's tf.abs has gradient -1 at w = 0: use the library's abs instead (${absFrom}; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)`,
   );
@@ -199,7 +203,7 @@ function checkNotAStep(reg: PenaltyRegularizer, name: string): void {
   if (terms[lowest] === terms[highest]) return;
   throw new SpecError(
     `penalty ${name} has a zero gradient at every w from -2 to 2 (0.01 apart), yet its value changes between them ` +
-      `(${terms[lowest]} at w = ${GRID[lowest]}, ${terms[highest]} at w = ${GRID[highest]}): a step function, which training cannot follow — ` +
+      `(${formatFloat32(terms[lowest] ?? NaN)} at w = ${GRID[lowest]}, ${formatFloat32(terms[highest] ?? NaN)} at w = ${GRID[highest]}): a step function, which training cannot follow — ` +
       `it would report the penalty but never move a weight by it. tf.floor, tf.round, tf.ceil and tf.sign have a zero gradient in TF.js: ` +
       `write a penalty whose value changes continuously with w (e.g. abs(w), not tf.round(abs(w)))`,
   );
@@ -237,7 +241,7 @@ function checkDependsOnW(reg: PenaltyRegularizer, name: string): void {
   const value = probed[0]?.value ?? NaN;
   if (!Number.isFinite(value) || !probed.every((p) => p.flat && p.value === value)) return;
   throw new SpecError(
-    `penalty ${name} does not depend on the weights w: its value is ${value} and its gradient 0 at every w probed (from -20000 to 20000), ` +
+    `penalty ${name} does not depend on the weights w: its value is ${formatFloat32(value)} and its gradient 0 at every w probed (from -20000 to 20000), ` +
       `so training would never move a weight by it (a constant such as tf.onesLike(w), or w times 0); compute it from w, e.g. tf.sum(abs(w))`,
   );
 }

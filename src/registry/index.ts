@@ -21,6 +21,7 @@ export { OPTIMIZER_SIGNATURES, type OptimizerCheckEntry, type OptimizerName, typ
 export {
   checkParam,
   describeParams,
+  formatFloat32,
   formatNumber,
   numberOrNaN,
   type ParamDef,

@@ -155,6 +155,24 @@ export function formatNumber(x: ParamValue): string {
 }
 
 /**
+ * A float32 value read back from a tensor (`dataSync()`), as a user would write it: the fewest
+ * significant digits that float32 rounds back to the same value, in `formatNumber`'s text — `0.001`
+ * for float32's 1e-3 (0.0010000000474974513 as a double), `0.1`, `3.4028235e38`; NaN and ±Infinity
+ * as JavaScript says them. A value that is no float32 (a double computed from them) is said whole.
+ *
+ * @example
+ * formatFloat32(Math.fround(1e-3))   // '0.001' (0.0010000000474974513 as a double)
+ */
+export function formatFloat32(x: number): string {
+  if (!Number.isFinite(x) || Math.fround(x) !== x) return formatNumber(x);
+  for (let digits = 1; digits < 17; digits++) {
+    const short = Number(x.toPrecision(digits));
+    if (Math.fround(short) === x) return formatNumber(short);
+  }
+  return formatNumber(x);
+}
+
+/**
  * A name as TF.js reads it back from a saved model: it camel-cases every string of a topology
  * (`penx.my_penalty` → `penx.myPenalty`, a config key `max_value` → `maxValue`) as it loads it.
  */

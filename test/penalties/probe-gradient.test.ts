@@ -93,7 +93,7 @@ describe("the probe's check of a penalty's gradient against finite differences o
       });
     expect([stepped((w) => tf.abs(w)), stepped(abs)]).toEqual([0.05000000074505806, 0]);
     expect(probed('tfabsonly', (w) => tf.abs(w))).toBe(
-      'penalty tfabsonly has gradient -1 at w = 0, where its value is symmetric and smallest (0.0010000000474974513 at w = ±0.001, 0 at w = 0): ' +
+      'penalty tfabsonly has gradient -1 at w = 0, where its value is symmetric and smallest (0.001 at w = ±0.001, 0 at w = 0): ' +
         'its gradient there must be 0, else training pushes every weight that sits at exactly 0 off it on every step — an L1 that never lets a weight rest at 0. ' +
         "TF.js's tf.abs has gradient -1 at w = 0: use the library's abs instead (import { abs } from 'penalty-explorer'; gradient sign(w), 0 at w = 0), e.g. abs(w), not tf.abs(w)",
     );

@@ -96,6 +96,18 @@ describe("a user's penalty on the weights it goes on", () => {
     }
   };
 
+  it('says the weight where its gradient is not finite as written (w = 0.3), not float32 noise (it said w = 0.30000001192092896)', () => {
+    definePenalty({ name: 'pwroot', fn: (w) => tf.sqrt(abs(tf.sub(w, 0.3))) });
+    const value = tf.tensor1d([0.5, 0.3]);
+    try {
+      expect(refusal(() => probePenalty(penalty('pwroot:1e-3'), { weights: [{ name: 'd/bias', value }] }))).toMatch(
+        /^penalty pwroot:0\.001 on d\/bias \(shape \[2\]\) has gradient NaN at the untrained weights \(entry 1, w = 0\.3\); nothing was trained; /,
+      );
+    } finally {
+      value.dispose();
+    }
+  });
+
   it('a penalty that throws on a rank-4 kernel only is refused naming the kernel and its shape (it named neither)', () => {
     definePenalty({
       name: 'pwrank',

@@ -167,9 +167,27 @@ describe('the probe of a penalty before training', () => {
       }
       return 'accepted';
     };
-    expect(refusal('nanscalar', () => tf.scalar(Number.NaN))).toBe('penalty nanscalar returned NaN on a probe tensor of shape [4,4]; a penalty must be finite');
-    expect(refusal('infscalar', () => tf.scalar(Number.POSITIVE_INFINITY))).toMatch(/^penalty infscalar returned Infinity .*a penalty must be finite$/);
-    expect(refusal('nanweights', (w) => tf.mul(w, Number.NaN))).toMatch(/^penalty nanweights returned NaN .*must be finite$/);
+    expect(refusal('nanscalar', () => tf.scalar(Number.NaN))).toBe(
+      'penalty nanscalar returned NaN on a probe tensor of shape [4,4]; a penalty must be finite: check it for a log or a division at w = 0, ' +
+        'or a value too large for float32 (TF.js computes in float32, whose largest value is 3.4028235e38: beyond it a value is ±Infinity ' +
+        '(tf.mul(tf.square(w), 1e38) at |w| ≥ 1.85, a constant 1e45), and ∞ − ∞ or 0·∞ is NaN; scale such a penalty down)',
+    );
+    expect(refusal('infscalar', () => tf.scalar(Number.POSITIVE_INFINITY))).toMatch(/^penalty infscalar returned Infinity .*a penalty must be finite: /);
+    expect(refusal('nanweights', (w) => tf.mul(w, Number.NaN))).toMatch(/^penalty nanweights returned NaN .*must be finite: /);
+    // Beyond float32's range (finite as a double): the refusal says float32's largest value; it said only "must be finite".
+    const overflows = { strong: (w: Tensor) => tf.mul(tf.square(w), 1e38), big: () => tf.scalar(1e45) };
+    for (const [name, fn] of Object.entries(overflows))
+      expect([name, refusal(name, fn)]).toEqual([
+        name,
+        expect.stringMatching(new RegExp(`^penalty ${name} returned Infinity on a probe tensor of shape \\[4,4\\]; .*largest value is 3\\.4028235e38: `)),
+      ]);
+    // The probe's largest |w| is 2: 1e38·w² is ∞ from |w| ≈ 1.845, as the refusal says; below, finite.
+    expect(
+      Array.from(
+        tf.tidy(() => tf.mul(tf.square(tf.tensor1d([1.84, 1.85])), 1e38).dataSync()),
+        Number.isFinite,
+      ),
+    ).toEqual([true, false]);
     const constant = refusal('constant', () => tf.scalar(1));
     expect(constant).toMatch(/^penalty constant has no gradient with respect to the weights w: its value does not depend on w/);
     expect(constant).toMatch(/compute it from w with differentiable ops, e\.g\. tf\.sum\(abs\(w\)\)$/);

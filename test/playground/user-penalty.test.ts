@@ -41,9 +41,35 @@ describe("the code box's probe", () => {
       message = (err as Error).message;
     }
     expect(message).toMatch(/^penalty boxtfabs has gradient -1 at w = 0, /);
+    // Its values at ±1e-3 as written (it said 0.0010000000474974513, float32's 1e-3 as a double).
+    expect(message).toContain('(0.001 at w = ±0.001, 0 at w = 0)');
     expect(message).toMatch(
       /use the library's abs instead \(abs is already in the code box's scope; gradient sign\(w\), 0 at w = 0\), e\.g\. abs\(w\), not tf\.abs\(w\)$/,
     );
     expect(message).not.toContain('import');
+  });
+
+  it("refuses a penalty beyond float32's range saying float32's largest value (it said only that a penalty must be finite)", () => {
+    for (const [name, fn] of [
+      ['boxstrong', (w: tf.Tensor) => tf.mul(tf.square(w), 1e38)],
+      ['boxconst', () => tf.scalar(1e45)],
+    ] as const) {
+      definePenalty({ name, fn });
+      let message = '';
+      try {
+        probeUserPenalty(penalty(`${name}:1e-3`));
+      } catch (err) {
+        expect(err).toBeInstanceOf(SpecError);
+        message = (err as Error).message;
+      }
+      expect([name, message]).toEqual([
+        name,
+        expect.stringMatching(
+          new RegExp(
+            `^penalty ${name} returned Infinity on a probe tensor of shape \\[4,4\\]; a penalty must be finite: .*or a value too large for float32 \\(TF\\.js computes in float32, whose largest value is 3\\.4028235e38: `,
+          ),
+        ),
+      ]);
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   SpecError,
   splitSpecList,
 } from '../../src/index.ts';
+import { formatFloat32 } from '../../src/registry/index.ts';
 
 describe('parseSpec', () => {
   it('reads name, strength and parameters', () => {
@@ -120,6 +121,22 @@ describe('formatting', () => {
     // Folders (`l1_0.001`) and records (`config.optimizer`, compared on resume) hold these texts.
     expect(formatSpec('l1', 1e-3, {})).toBe('l1:0.001');
     expect(formatSpec('adam', undefined, { lr: 1e-3 })).toBe('adam:lr=0.001');
+  });
+  it('prints a float32 read back from a tensor as a user writes it: the fewest digits float32 rounds back to it', () => {
+    const f32 = (xs: number[]) => Array.from(new Float32Array(xs));
+    expect(f32([1e-3, 0.1, -0.3, 2.5e-7, 3.4028234663852886e38, 1 / 3, 16777217, 0]).map(formatFloat32)).toEqual([
+      '0.001',
+      '0.1',
+      '-0.3',
+      '2.5e-7',
+      '3.4028235e38',
+      '0.33333334',
+      '16777216',
+      '0',
+    ]);
+    // Each text is read back to the float32 it says; a double that is no float32, and NaN and ±∞, are said whole.
+    for (const x of f32([1e-3, 0.1, 1 / 3, 1e-40, 123.456])) expect(Math.fround(Number(formatFloat32(x)))).toBe(x);
+    expect([0.1 + 0.2, Number.NaN, Number.NEGATIVE_INFINITY].map(formatFloat32)).toEqual(['0.30000000000000004', 'NaN', '-Infinity']);
   });
   it('normalises specs so they parse back to the same thing', () => {
     const text = formatSpec('deadzone', 1e-4, { a: 0.25 });
