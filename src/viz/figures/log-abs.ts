@@ -99,9 +99,11 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
     if (!c) return [];
     const run = labels[i];
     const n = Math.max(1, c.count);
+    // Below and above the decades drawn (not the record's log range): what the tooltip says they are.
+    const outside = rebin(c, 1, decades);
     return [
       ...logAbsShares(c, perDecade, decades).map((r) => ({ kind: 'bin', run, ...r })),
-      { kind: 'zero', run, share: c.zeros / n, zeros: c.zeros, tiny: c.below, huge: c.above },
+      { kind: 'zero', run, share: c.zeros / n, zeros: c.zeros, tiny: Math.round(outside.below), huge: Math.round(outside.above) },
     ];
   });
   const noZeros = counts.every((c) => !c || c.zeros === 0);
@@ -142,7 +144,8 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
                 { field: 'run', title: runLabelsTitle(runs) },
                 { field: 'zeros', title: 'exactly 0', format: ',d' },
                 { field: 'share', format: '.3~%' },
-                { field: 'tiny', title: `0 < |w| < 1e${decades[0]}` },
+                { field: 'tiny', title: `0 < |w| < 1e${decades[0]}`, format: ',d' },
+                { field: 'huge', title: `|w| ≥ 1e${decades[1]}`, format: ',d' },
               ],
             },
           },

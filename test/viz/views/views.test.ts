@@ -11,7 +11,7 @@ import { samplePenaltyCurve } from '../../../src/penalties/curve.ts';
 import { penaltyCurves } from '../../../src/render/penalty-curves.ts';
 import { renderSvg } from '../../../src/render/render.ts';
 import { loadPenalty } from '../../../src/user-modules/loaders.ts';
-import { accuracySpec, NO_PENALTY_TERM, NO_TEST_ACCURACY } from '../../../src/viz/figures/index.ts';
+import { accuracySpec, logAbsCounts, NO_PENALTY_TERM, NO_TEST_ACCURACY } from '../../../src/viz/figures/index.ts';
 import {
   bandsSpec,
   batchesPerBand,
@@ -152,6 +152,32 @@ describe('log10|w|', () => {
       expect(y.axis.labelExpr).toContain('* 100');
     }
     expect(zeroPanel.encoding.y.axis.values).toEqual([0, 0.01, 0.1]);
+  });
+
+  it("the zeros' tooltip counts the weights below and above the decades drawn (it gave those below the record's 1e-10, 0 here, under the title 0 < |w| < 1e-2)", () => {
+    const decades: [number, number] = [-2, 0];
+    const spec = plain(logAbsSpec(runs, { epoch: 3, decades }));
+    expect(spec.concat[0].layer[0].encoding.tooltip.slice(-2)).toEqual([
+      { field: 'tiny', title: '0 < |w| < 1e-2', format: ',d' },
+      { field: 'huge', title: '|w| ≥ 1e0', format: ',d' },
+    ]);
+    runs.forEach((run, i) => {
+      // The record's own counts, on its grid of 20 bins per decade from 1e-10: the weights below 1e-2 and from 1e0 up.
+      const c = logAbsCounts(snapshots(run).find((s) => s.epoch === 3)!)!;
+      const edge = (k: number) => c.lo + (k * (c.hi - c.lo)) / c.counts.length;
+      const sum = (keep: (k: number) => boolean) => c.counts.reduce((t, n, k) => (keep(k) ? t + n : t), 0);
+      const below = c.below + sum((k) => edge(k + 1) <= decades[0] + 1e-9);
+      const above = c.above + sum((k) => edge(k) >= decades[1] - 1e-9);
+      const label = runLabels(runs)[i];
+      const zero = spec.data.values.find((r: { kind: string; run: string }) => r.kind === 'zero' && r.run === label);
+      expect([label, zero.tiny, zero.huge]).toEqual([label, below, above]);
+      // Every weight is a zero, in a bin drawn, or below or above them.
+      const bins = spec.data.values.filter((r: { kind: string; run: string }) => r.kind === 'bin' && r.run === label);
+      const inside = bins.slice(0, -1).reduce((t: number, r: { share: number }) => t + r.share, 0);
+      expect(inside + (zero.zeros + zero.tiny + zero.huge) / c.count).toBeCloseTo(1, 9);
+    });
+    // Some weights of the L1 run lie below 1e-2: the field is not 0 by chance.
+    expect(spec.data.values.some((r: { kind: string; tiny?: number }) => r.kind === 'zero' && (r.tiny ?? 0) > 0)).toBe(true);
   });
 
   it('says so for records without log10|w| histograms', () => {
