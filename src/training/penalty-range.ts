@@ -59,7 +59,7 @@ export function checkPenaltyRange(model: tf.LayersModel): void {
   if (notFinite.length > 0) {
     throw new SpecError(
       `the penalty is not finite at the untrained weights: λ·penalty is ${notFinite.map(({ name, v, info }) => `${v} for ${name} (${info.spec})`).join(', ')}; ` +
-        'nothing was trained; a penalty must be finite at the weights training starts from (a log or a division at w = 0 is not): ' +
+        'nothing was trained; a penalty must be finite at the weights training starts from (a log or a division at w = 0 is not, nor a value beyond 3.4028235e38, the largest float32, in which TF.js computes it: ±Infinity): ' +
         'check it with probePenalty, or start from weights where it is finite',
     );
   }

@@ -15,7 +15,7 @@ import { DataError, NonFiniteWeightsError, SpecError } from '../../src/errors.ts
 import { fitToFolder } from '../../src/folders/index.ts';
 import { weightStatistics } from '../../src/monitor/snapshot.ts';
 import { definePenalty, penalty } from '../../src/penalties/index.ts';
-import { checkFiniteWeights, DivergedError, fit, recordWeights } from '../../src/training/index.ts';
+import { checkFiniteWeights, checkPenaltyRange, DivergedError, fit, recordWeights } from '../../src/training/index.ts';
 
 // Seeded, small initial weights: every other weight inside the histogram's range, whatever the run.
 const small = (seed: number) => tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed });
@@ -131,6 +131,27 @@ describe('NaN weights are refused, not left out', () => {
       m.dispose();
     }
     tf.dispose([x, y]);
+  });
+
+  it("a user's penalty whose own float32 value overflows at the weights is refused as not finite, saying float32's largest value (it named only a log or a division at w = 0)", () => {
+    definePenalty({ name: 'rangef32', fn: (w) => tf.mul(tf.square(w), 1e38) });
+    // At w = 2, φ = 4e38: ∞ in float32, where TF.js computes it.
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          name: 'a',
+          units: 1,
+          inputShape: [2],
+          kernelInitializer: tf.initializers.constant({ value: 2 }),
+          kernelRegularizer: penalty('rangef32:1'),
+        }),
+      ],
+    });
+    expect(() => checkPenaltyRange(m)).toThrow(
+      'the penalty is not finite at the untrained weights: λ·penalty is Infinity for a/kernel (rangef32:1); nothing was trained; ' +
+        'a penalty must be finite at the weights training starts from (a log or a division at w = 0 is not, nor a value beyond 3.4028235e38, the largest float32, in which TF.js computes it: ±Infinity)',
+    );
+    m.dispose();
   });
 
   it('checkFiniteWeights reads the counts of every weight back once, naming each weight that is not finite', () => {
