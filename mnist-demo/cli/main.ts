@@ -91,7 +91,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     // needs the library (GUARDS_ITSELF).
     if (!GUARDS_ITSELF.has(command.name())) command.hook('preAction', guardUserCode);
   }
+  // No command, or an unknown one (`penx nosuch`, `penx help nosuch`): what was wrong, and the commands
+  // there are — not commander's whole help on stderr with no word of what was wrong.
+  const commandsAre = `the commands are ${program
+    .createHelp()
+    .visibleCommands(program)
+    .map((command) => command.name())
+    .join(', ')}`;
+  const isCommand = (name: string) => program.commands.some((command) => command.name() === name || command.aliases().includes(name));
+  program.on('command:*', ([name]: string[]) => program.error(`error: unknown command '${name}'; ${commandsAre}`, { code: 'commander.unknownCommand' }));
   try {
+    if (argv.length === 0) program.error(`error: no command given (penx <command> [options]); ${commandsAre}`, { code: 'commander.missingCommand' });
+    if (argv[0] === 'help' && argv[1] !== undefined && !isCommand(argv[1])) {
+      program.error(`error: unknown command '${argv[1]}'; ${commandsAre}`, { code: 'commander.unknownCommand' });
+    }
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {

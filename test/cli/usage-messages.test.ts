@@ -162,6 +162,24 @@ describe('usage messages name what would be right', () => {
 });
 
 describe("commander's own usage errors", () => {
+  it.concurrent('no command, or an unknown one (penx nosuch, penx help nosuch), says so and names the commands, not the whole help', async () => {
+    for (const [args, what] of [
+      [[], 'no command given (penx <command> [options])'],
+      [['nosuch'], "unknown command 'nosuch'"],
+      [['help', 'nosuch'], "unknown command 'nosuch'"],
+    ] as const) {
+      const r = await penx(...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.startsWith(`penx: error: ${what}; the commands are train, compare, `), r.stderr).toBe(true);
+      expect(r.stderr.endsWith(', worker, help\n(run penx --help for usage)\n'), r.stderr).toBe(true);
+    }
+    // A command's help is still its help.
+    const help = await penx('help', 'train');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: penx train /);
+  });
+
   it.concurrent("read 'penx: error: …' like every other error, what was typed shown without its control characters", async () => {
     const unknown = await penx('no\u001b[31msuch');
     expect(unknown.code).toBe(2);
