@@ -17,7 +17,7 @@ import { RESERVED_TEXT, reservedName } from '../folder-names.ts';
 import { type FolderKind, kindText, MARKER_FILE } from '../formats/index.ts';
 import { isLeftover, oldCopyOf } from '../io/index.ts';
 import { CHECKPOINT } from './checkpoint.ts';
-import { LOCK_FILE, lockFolder } from './lock.ts';
+import { checkUnlocked, LOCK_FILE, lockFolder } from './lock.ts';
 import {
   checkOverwrite,
   checkRemovable,
@@ -289,7 +289,8 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
 /**
  * What `claimFolder(dir, policy, kind)` would refuse, found while nothing is written (no folder
  * made, no lock taken, so a refused folder keeps even its modification time): `checkFolder`'s
- * refusals, and a folder with content that is neither resumed nor forced (FolderExistsError).
+ * refusals, a folder whose lock another live process holds (LockedError, as `lockFolder` would
+ * throw), and a folder with content that is neither resumed nor forced (FolderExistsError).
  * A command calls it before its slow work (the backend, the data).
  *
  * @example
@@ -297,6 +298,7 @@ export function checkFolder(dir: string, kind: FolderKind, policy: FolderPolicy)
  */
 export function checkClaim(dir: string, kind: FolderKind, policy: FolderPolicy): void {
   checkFolder(dir, kind, policy);
+  checkUnlocked(dir);
   if (!policy.resume && !replacing(policy) && hasContent(dir)) throw new FolderExistsError(dir, `${kind} folder`);
 }
 

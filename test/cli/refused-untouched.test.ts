@@ -366,6 +366,31 @@ describe('--resume asking for fewer epochs than a run has finished', () => {
   }, 120_000);
 });
 
+describe('--resume into a folder another live process holds', () => {
+  it('penx train and penx compare: exit 2 naming the holder, before the backend line and the "training …" line, the folders as they were', async () => {
+    // The test runner's parent stands in for the live process holding each folder's lock.
+    const holder = { pid: process.ppid, host: hostname(), command: 'penx train', since: 'now', started: processStart(process.ppid) };
+    const run = join(out, 'run-held');
+    const comparison = join(out, 'cmp-held');
+    cpSync(join(out, 'run'), run, { recursive: true });
+    cpSync(join(out, 'cmp-two'), comparison, { recursive: true });
+    for (const dir of [run, comparison]) writeFileSync(join(dir, '.penx.lock'), JSON.stringify(holder));
+    const before = [run, comparison].map(tree);
+    // Before, each printed `backend: …` and `training …` on stderr, then was refused once it took the folder.
+    const train = await penx('train', '--penalty', 'l1:1e-4', '--epochs', '3', ...TINY, '--out', out, '--name', 'run-held', '--resume');
+    const compare = await penx('compare', '--penalties', 'none,l1:1e-4', '--epochs', '3', ...TINY, '--out', out, '--name', 'cmp-held', '--resume');
+    for (const [r, dir] of [
+      [train, run],
+      [compare, comparison],
+    ] as const) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^penx: error: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${process.ppid} `));
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    }
+    expect([run, comparison].map(tree)).toEqual(before);
+  }, 120_000);
+});
+
 describe('--resume of partly trained runs with other settings', () => {
   it('penx train and penx compare: exit 2 naming the setting, before the backend starts, the folders as they were (not even locked)', async () => {
     const dirs = [join(out, 'run'), join(out, 'cmp-two'), join(out, 'cmp-two', 'none')];

@@ -6,6 +6,7 @@ import { noteOwned, provenPresent } from '../../src/folders/owner.ts';
 import { unprovenList } from '../../src/folders/refusals.ts';
 import { replaceDirAtomic, rewriteInFolder } from '../../src/io/atomic.ts';
 import {
+  checkClaim,
   checkOwnFolder,
   checkRunName,
   claimFolder,
@@ -105,6 +106,8 @@ describe('claimFolder', () => {
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), command: 'penx train', since: 'now' }));
     expect(() => lockFolder(dir)).toThrow(LockedError);
     expect(() => lockFolder(dir)).toThrow(new RegExp(`in use by process ${process.ppid} on ${hostname()} \\(penx train`));
+    // As the check a command makes before its slow work, writing nothing, for a resume too.
+    expect(() => checkClaim(dir, 'run', { resume: true })).toThrow(LockedError);
     // A killed holder: pid 2^22 + 1 is beyond Linux's pid range, so no process has it.
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 4194305, host: hostname(), command: 'penx train', since: 'then' }));
     const again = lockFolder(dir);
