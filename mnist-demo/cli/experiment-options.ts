@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { OPTIMIZER_SIGNATURES, TRANSFORM_SIGNATURES } from 'penalty-explorer/spec';
 import { REFERENCE_OPTIMIZER, RUNS_FOLDER } from '../experiment/reference.ts';
 import { addBackendOptions, type BackendFlags } from './backend-options.ts';
 
@@ -47,6 +48,9 @@ export interface ExperimentHelp {
   readonly force: string;
 }
 
+/** The names of the library's built-ins of a kind, from their signatures (no list of names kept here), e.g. `sgd, momentum, adam, …`. */
+const builtIns = (signatures: object): string => Object.keys(signatures).join(', ');
+
 /** A repeated flag's values as one comma-separated list, as one flag gives it: `--monitor a.ts --monitor b.ts` is `--monitor a.ts,b.ts`. */
 const joinedList = (value: string, previous: string | undefined): string => (previous === undefined ? value : `${previous},${value}`);
 
@@ -76,13 +80,13 @@ export function addExperimentOptions(cmd: Command, help: ExperimentHelp): Comman
       )
       .option(
         '--optimizer <spec>',
-        'sgd, momentum (nesterov=1 for Nesterov), adam, adadelta, rmsprop, adamw or adagrad with parameters, e.g. adamw:lr=1e-3,wd=1e-4 (see penx optimizers)',
+        `the optimiser with its parameters: ${builtIns(OPTIMIZER_SIGNATURES)}, e.g. adamw:lr=1e-3,wd=1e-4 or momentum:lr=0.01,m=0.9,nesterov=1 (see penx optimizers)`,
         REFERENCE_OPTIMIZER,
       )
       .option('--lr-mult <list>', "per-layer learning-rate multipliers, globs over layer or weight names, e.g. 'conv2d_1=0.1,dense*=2'")
       .option(
         '--grad <list>',
-        "per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (clipvalue, clipnorm, clipglobalnorm, clipl1, scale, zero, or a module such as ./my-transform.ts)",
+        `per-layer gradient transforms, in order, e.g. 'conv*:clipnorm=1;dense_2:zero' (${builtIns(TRANSFORM_SIGNATURES)}, or a module such as ./my-transform.ts)`,
       )
       .option(
         '--monitor <module>',

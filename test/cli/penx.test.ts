@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPTIMIZER_SIGNATURES, TRANSFORM_SIGNATURES } from '../../src/spec.ts';
 import { penx } from './run-penx.ts';
 
 describe('penx', () => {
@@ -56,7 +57,7 @@ describe('penx', () => {
       expect(r.stdout, cmd).toMatch(new RegExp(`^Usage: penx ${cmd}`, 'm'));
     }
     // npm start (the main job, about 3 minutes on 2 cores) is run by hand, not in CI: its help says what it does.
-    expect((await penx('start', '--help')).stdout).toMatch(/compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST/);
+    expect((await penx('start', '--help')).stdout.replace(/\s+/g, ' ')).toMatch(/compare none, l1, l2, l3, l4, deadzone on the bundled MNIST/);
   });
 
   it.concurrent('no option or argument states its default twice (in its text and as commander adds it)', async () => {
@@ -72,6 +73,13 @@ describe('penx', () => {
       // Before, serve's and playground's --host: '…; default 127.0.0.1 (this machine only) (default: "127.0.0.1")'.
       for (const entry of entries) expect(entry.match(/\bdefault\b(?! export)/g)?.length ?? 0, `penx ${cmd}: ${entry}`).toBeLessThanOrEqual(1);
     }
+  });
+
+  it.concurrent('--optimizer and --grad name every built-in of the library, from its signatures (adagrad, added later, too)', async () => {
+    const help = (await penx('train', '--help')).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`--optimizer <spec> the optimiser with its parameters: ${Object.keys(OPTIMIZER_SIGNATURES).join(', ')}, e.g.`);
+    expect(help).toContain(`(${Object.keys(TRANSFORM_SIGNATURES).join(', ')}, or a module such as ./my-transform.ts)`);
+    expect(Object.keys(OPTIMIZER_SIGNATURES)).toContain('adagrad');
   });
 
   it.concurrent("--name, --resume and --force say what they do in each command, and --name's default is that command's", async () => {

@@ -6,7 +6,7 @@
  *   --grad 'dense_1:./my-transform.ts'                → a user's module (a function of the gradient)
  *
  * Entries of --grad are `pattern:item[,item]` separated by `;`; an item is `kind[=value]` (a
- * gradient transform of the catalogue: clipvalue, clipnorm, clipglobalnorm, clipl1, scale, zero) or a module path.
+ * gradient transform of the catalogue, `TRANSFORM_SIGNATURES`) or a module path.
  * `zero` freezes the layer (its gradient and its update are zeroed).
  */
 import { type GradControl, isModuleRef, type LayerControls, loadGradientTransform, SpecError } from 'penalty-explorer/node';

@@ -51,7 +51,11 @@ export function addTrainingCommands(program: Command): void {
   addBackendOptions(
     program
       .command('start')
-      .description('the main job: compare none, l1, l2, l3, l4 and deadzone on the bundled MNIST (a few minutes)')
+      .description(
+        `the main job: compare ${REFERENCE_PENALTIES.split(',')
+          .map((spec) => spec.split(':')[0])
+          .join(', ')} on the bundled MNIST (a few minutes)`,
+      )
       .option('--json', 'at the end, print one JSON object, as penx compare --json does (progress on stderr)'),
   )
     .hook('preAction', (_, command) => void threadsFlag(command.opts<StartFlags>().threads))
