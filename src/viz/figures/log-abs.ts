@@ -149,8 +149,13 @@ export function logAbsSpec(runs: RunRecord[], options: LogAbsOptions = {}): TopL
               ],
             },
           },
-          // Each bar's count above it: a few zeros read as a number where their bar is a line.
-          { mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10 }, encoding: { text: { field: 'zeros', format: ',d' } } },
+          // Each bar's count above it: a few zeros read as a number where their bar is a line. Only where
+          // the rows carry the count (a page's report view gives shares only: no "NaN" above its bars).
+          {
+            transform: [{ filter: 'isValid(datum.zeros)' }],
+            mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10 },
+            encoding: { text: { field: 'zeros', format: ',d' } },
+          },
         ],
       },
       {

@@ -148,6 +148,9 @@ describe.skipIf(!present)('report views in Chromium', () => {
     }
     const lines = () => page.locator('#view-overlay g.mark-line path').count();
     expect(await lines()).toBe(3);
+    // The zeros' counts above their bars are the files' (the page's rows carry shares only): none drawn, no "NaN".
+    expect(await page.locator('#view-log-abs g.mark-text.role-mark text').allTextContents()).toEqual([]);
+    expect(await page.locator('#view-log-abs').textContent()).not.toContain('NaN');
     expect(await page.locator('.view-epoch').first().textContent()).toBe('3');
     // A heatmap cell under the mouse (the leftmost coloured pixel: the first run's cells; the legend is on the
     // right) tells its numbers: Vega's tooltip handler sets its chart's title, on canvas as on SVG.
